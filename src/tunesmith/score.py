@@ -1,0 +1,218 @@
+"""The one in-memory representation every reader produces and every writer consumes.
+
+Times are in quarter-note beats (a 6/8 bar is 3.0 beats long), so that a piece read from
+MIDI, ABC, MusicXML or a JSB grid lines up the same way. A `Piece` carries everything the
+later steps need: notes per track, chord symbols, key, meter, tempo, bar lines, and where
+the music came from (source, path, license, style, work id).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Roles a track can play. Tokenizers and writers look at roles, not at track names.
+TRACK_ROLES = (
+    "melody",
+    "soprano",
+    "alto",
+    "tenor",
+    "bass",
+    "chords",  # accompaniment voicing of chord symbols
+    "accompaniment",
+    "other",
+)
+STYLES = ("folk", "chorale", "pop", "jazz")
+MODES = ("major", "minor", "dorian", "phrygian", "lydian", "mixolydian", "aeolian", "locrian")
+PITCH_CLASS_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+_LETTER_PC = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+
+
+def pitch_class_of(name: str) -> int:
+    """Pitch class of a note name such as 'C', 'F#', 'Bb', 'B-' (music21 flat), 'Ebb'."""
+    if not name or name[0].upper() not in _LETTER_PC:
+        raise ValueError(f"not a note name: {name!r}")
+    pc = _LETTER_PC[name[0].upper()]
+    for accidental in name[1:]:
+        if accidental == "#":
+            pc += 1
+        elif accidental in ("b", "-"):
+            pc -= 1
+        else:
+            raise ValueError(f"not a note name: {name!r}")
+    return pc % 12
+
+
+@dataclass
+class Note:
+    pitch: int  # MIDI number, 0..127
+    onset: float  # beats from the start of the piece
+    duration: float  # beats, > 0
+    velocity: int = 80
+
+
+@dataclass
+class Track:
+    name: str
+    role: str = "melody"
+    program: int = 0  # General MIDI program, 0-based
+    is_drum: bool = False
+    notes: list[Note] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.role not in TRACK_ROLES:
+            raise ValueError(f"track {self.name!r}: unknown role {self.role!r}; one of {TRACK_ROLES}")
+
+
+@dataclass
+class ChordSymbol:
+    onset: float
+    figure: str  # as written by the source, normalized to lead-sheet spelling ("Dm7", "G7", "Cmaj7")
+    duration: float | None = None
+
+
+@dataclass
+class KeySignature:
+    onset: float
+    tonic: str  # "D", "Bb", "F#"
+    mode: str = "major"
+
+    @property
+    def tonic_pc(self) -> int:
+        return pitch_class_of(self.tonic)
+
+
+@dataclass
+class TimeSignature:
+    onset: float
+    numerator: int
+    denominator: int
+
+    @property
+    def bar_length(self) -> float:
+        """Length of one bar in quarter-note beats."""
+        return self.numerator * 4.0 / self.denominator
+
+    def __str__(self) -> str:
+        return f"{self.numerator}/{self.denominator}"
+
+
+@dataclass
+class Tempo:
+    onset: float
+    qpm: float  # quarter notes per minute
+
+
+@dataclass
+class Piece:
+    """One piece of music with its provenance.
+
+    `work_id` names the musical work (the same chorale read from two sources has the same
+    work id, which is how the corpus deduplicates and splits); `piece_id` names this record
+    (source + file + index in file) and is unique in a corpus.
+    """
+
+    piece_id: str
+    work_id: str
+    title: str = ""
+    style: str = ""
+    source: str = ""
+    path: str = ""
+    license: str = "unknown"
+    tracks: list[Track] = field(default_factory=list)
+    chords: list[ChordSymbol] = field(default_factory=list)
+    keys: list[KeySignature] = field(default_factory=list)
+    time_signatures: list[TimeSignature] = field(default_factory=list)
+    tempos: list[Tempo] = field(default_factory=list)
+    bar_onsets: list[float] = field(default_factory=list)  # empty: derived from the meter
+    end: float = 0.0  # beats; 0: derived from the last note or chord
+    split: str = ""  # "train" | "valid" | "test" once the corpus assigns it
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    # ----------------------------------------------------------------- derived views
+    @property
+    def key(self) -> KeySignature | None:
+        return self.keys[0] if self.keys else None
+
+    @property
+    def time_signature(self) -> TimeSignature:
+        return self.time_signatures[0] if self.time_signatures else TimeSignature(0.0, 4, 4)
+
+    @property
+    def tempo(self) -> float:
+        return self.tempos[0].qpm if self.tempos else 120.0
+
+    @property
+    def n_notes(self) -> int:
+        return sum(len(t.notes) for t in self.tracks)
+
+    def duration(self) -> float:
+        """End of the piece in beats: `end` if set, else the last note or chord end."""
+        if self.end > 0:
+            return self.end
+        last = 0.0
+        for track in self.tracks:
+            for n in track.notes:
+                last = max(last, n.onset + n.duration)
+        for c in self.chords:
+            last = max(last, c.onset + (c.duration or 0.0))
+        return last
+
+    def bars(self) -> list[float]:
+        """Onsets of every bar. Explicit `bar_onsets` win (they keep pickups); else the meter."""
+        if self.bar_onsets:
+            return list(self.bar_onsets)
+        end = self.duration()
+        signatures = sorted(self.time_signatures, key=lambda ts: ts.onset) or [TimeSignature(0.0, 4, 4)]
+        onsets: list[float] = []
+        for i, ts in enumerate(signatures):
+            stop = signatures[i + 1].onset if i + 1 < len(signatures) else end
+            t = ts.onset
+            while t < stop - 1e-9:
+                onsets.append(t)
+                t += ts.bar_length
+        return onsets or [0.0]
+
+    @property
+    def n_bars(self) -> int:
+        return len(self.bars())
+
+    def track(self, role: str) -> Track | None:
+        """The first track playing `role`, or None."""
+        return next((t for t in self.tracks if t.role == role), None)
+
+    def melody(self) -> Track | None:
+        """The melody: the 'melody' track, else the soprano, else the first pitched track."""
+        return self.track("melody") or self.track("soprano") or next((t for t in self.tracks if not t.is_drum), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Piece:
+        d = dict(d)
+        d["tracks"] = [
+            Track(**{**t, "notes": [Note(**n) if isinstance(n, dict) else Note(*n) for n in t["notes"]]})
+            for t in d.get("tracks", [])
+        ]
+        d["chords"] = [ChordSymbol(**c) for c in d.get("chords", [])]
+        d["keys"] = [KeySignature(**k) for k in d.get("keys", [])]
+        d["time_signatures"] = [TimeSignature(**ts) for ts in d.get("time_signatures", [])]
+        d["tempos"] = [Tempo(**t) for t in d.get("tempos", [])]
+        return cls(**d)
+
+    def validate(self) -> None:
+        """Raise ValueError naming the piece and the problem if anything is out of bounds."""
+        where = self.path or self.piece_id
+        if not self.piece_id or not self.work_id:
+            raise ValueError(f"{where}: piece_id and work_id are required")
+        for track in self.tracks:
+            for n in track.notes:
+                if not 0 <= n.pitch <= 127:
+                    raise ValueError(f"{where}: track {track.name!r} has pitch {n.pitch} outside 0..127")
+                if not (math.isfinite(n.onset) and n.onset >= 0 and n.duration > 0):
+                    raise ValueError(f"{where}: track {track.name!r} has a note at {n.onset} lasting {n.duration}")
+        for ts in self.time_signatures:
+            if ts.numerator <= 0 or ts.denominator not in (1, 2, 4, 8, 16, 32):
+                raise ValueError(f"{where}: invalid time signature {ts}")
