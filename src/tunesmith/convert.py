@@ -1,0 +1,642 @@
+"""Conversions between `Piece` and the music21 / symusic objects (muspy-style symmetric verbs).
+
+- `from_music21(stream, **kw) -> Piece` / `to_music21(piece) -> music21.stream.Score`
+- `from_symusic(score, **kw) -> Piece` / `to_symusic(piece) -> symusic.Score`
+
+What a round trip keeps: notes (pitch, onset, duration, velocity in MIDI), chord symbols
+(onset + canonical figure), keys (tonic + mode), time signatures, tempos, bar onsets with a
+pickup, track names, roles and programs.
+
+MIDI conventions written by `to_symusic` (and read back by `from_symusic`):
+- chord symbols: a marker "chord:<figure>" at each chord onset ("chord:N.C." ends a chord),
+  plus an extra track named `CHORD_TRACK_NAME` playing them as block chords (dropped on read
+  when the markers are present, so a round trip does not add a track);
+- a track whose role cannot be guessed from its name is named "<name> [<role>]";
+- keys in modes other than major/minor: marker "key:<tonic>:<mode>" (MIDI key signatures
+  only know major/minor); a pickup: marker "pickup:<beats>"; the title: marker "title:<title>".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+from typing import Any
+
+from .harmony import (
+    QUALITIES,
+    chord_pitches,
+    estimate_key,
+    key_from_sharps,
+    normalize_figure,
+    sharps_of,
+)
+from .score import ChordSymbol, KeySignature, Note, Piece, Tempo, TimeSignature, Track
+
+CHORD_TRACK_NAME = "tunesmith chord symbols"
+TPQ = 480
+_EPS = 1e-6
+
+# ------------------------------------------------------------------------------ roles
+_ROLE_PATTERNS = (
+    ("soprano", re.compile(r"\b(soprano|sopran|sop|s\.?)\b|^s$", re.I)),
+    ("alto", re.compile(r"\b(alto|alt|a\.?)\b|^a$", re.I)),
+    ("tenor", re.compile(r"\b(tenor|ten|t\.?)\b|^t$", re.I)),
+    ("bass", re.compile(r"\b(bass|basso|b\.?)\b|^b$", re.I)),
+    ("melody", re.compile(r"melod|vocal|voice|lead|singer|solo|^mel$|flute|fiddle|violin", re.I)),
+    ("chords", re.compile(r"chord|harmony|comp\b", re.I)),
+    ("accompaniment", re.compile(r"piano|accomp|bridge|guitar|keys|pad|organ|string", re.I)),
+)
+_ROLE_SUFFIX = re.compile(r"\s*\[(\w+)\]\s*$")
+
+
+def guess_role(name: str, index: int = 0, n_tracks: int = 1, *, is_drum: bool = False) -> str:
+    """Role of a track from its name ('Soprano' -> soprano, 'MELODY' -> melody, 'PIANO' ->
+    accompaniment; an explicit suffix '[role]' wins); else the first track is the melody."""
+    from .score import TRACK_ROLES
+
+    if is_drum:
+        return "other"
+    m = _ROLE_SUFFIX.search(name or "")
+    if m and m.group(1).lower() in TRACK_ROLES:
+        return m.group(1).lower()
+    for role, pattern in _ROLE_PATTERNS:
+        if pattern.search(name or ""):
+            # single letters only count for SATB scores
+            if role in ("soprano", "alto", "tenor", "bass") and len((name or "").strip(" .")) == 1 and n_tracks != 4:
+                continue
+            return role
+    return "melody" if index == 0 else "accompaniment"
+
+
+def _strip_role_suffix(name: str) -> str:
+    return _ROLE_SUFFIX.sub("", name or "")
+
+
+def _named_for_role(track: Track, index: int, n_tracks: int) -> str:
+    if guess_role(track.name, index, n_tracks, is_drum=track.is_drum) == track.role:
+        return track.name
+    return f"{track.name} [{track.role}]"
+
+
+def chord_durations(chords: list[ChordSymbol], end: float, stops: list[float] | None = None) -> list[ChordSymbol]:
+    """Sorted chords, each lasting until the next chord (or a no-chord stop, or `end`) unless set."""
+    chords = sorted(chords, key=lambda c: c.onset)
+    stops = sorted(stops or [])
+    for i, c in enumerate(chords):
+        if c.duration is not None and c.duration > 0:
+            continue
+        nxt = chords[i + 1].onset if i + 1 < len(chords) else max(end, c.onset)
+        nxt = min([nxt, *[s for s in stops if s > c.onset + _EPS]])
+        c.duration = max(nxt - c.onset, 0.0) or None
+    return chords
+
+
+def _finish(piece: Piece, *, estimate: bool = True) -> Piece:
+    """Shared end of every reader: sort, drop duplicate meta events, estimate a missing key."""
+    for t in piece.tracks:
+        t.notes.sort(key=lambda n: (n.onset, -n.pitch))
+    piece.time_signatures = _dedupe(sorted(piece.time_signatures, key=lambda x: x.onset), ("numerator", "denominator"))
+    piece.keys = _dedupe(sorted(piece.keys, key=lambda x: x.onset), ("tonic", "mode"))
+    piece.tempos = _dedupe(sorted(piece.tempos, key=lambda x: x.onset), ("qpm",))
+    if not piece.keys and estimate and (piece.n_notes or piece.chords):
+        piece.keys = [estimate_key(piece)]
+        piece.meta["key_estimated"] = True
+    return piece
+
+
+def _dedupe(items: list, fields: tuple[str, ...]) -> list:
+    out: list = []
+    for x in items:
+        if out and all(getattr(out[-1], f) == getattr(x, f) for f in fields):
+            continue
+        if out and abs(out[-1].onset - x.onset) < _EPS:
+            out[-1] = x  # two events at one time: the later one wins
+            continue
+        out.append(x)
+    return out
+
+
+def _piece_kwargs(kw: dict[str, Any]) -> dict[str, Any]:
+    allowed = {"piece_id", "work_id", "title", "style", "source", "path", "license", "split", "meta"}
+    unknown = set(kw) - allowed
+    if unknown:
+        raise TypeError(f"unexpected keyword arguments: {sorted(unknown)}")
+    out = dict(kw)
+    out.setdefault("piece_id", "piece")
+    out.setdefault("work_id", out["piece_id"])
+    out["meta"] = dict(out.get("meta") or {})
+    return out
+
+
+# ------------------------------------------------------------------------------ music21
+# music21 chord kinds (MusicXML <kind>) <-> canonical qualities
+M21_KIND_TO_QUALITY = {
+    "major": "",
+    "minor": "m",
+    "augmented": "aug",
+    "diminished": "dim",
+    "dominant-seventh": "7",
+    "dominant": "7",
+    "major-seventh": "maj7",
+    "minor-seventh": "m7",
+    "diminished-seventh": "dim7",
+    "augmented-seventh": "7#5",
+    "half-diminished-seventh": "m7b5",
+    "half-diminished": "m7b5",
+    "major-minor": "mMaj7",
+    "minor-major-seventh": "mMaj7",
+    "major-sixth": "6",
+    "minor-sixth": "m6",
+    "dominant-ninth": "9",
+    "major-ninth": "maj9",
+    "minor-ninth": "m9",
+    "dominant-11th": "11",
+    "major-11th": "11",
+    "minor-11th": "m11",
+    "dominant-13th": "13",
+    "major-13th": "maj13",
+    "minor-13th": "m13",
+    "suspended-second": "sus2",
+    "suspended-fourth": "sus4",
+    "seventh-flat-five": "7b5",
+    "power": "5",
+    "augmented-major-seventh": "maj7#5",
+    "augmented-ninth": "7#5",
+    "6/9": "69",
+    "Neapolitan": "",
+    "Italian": "7",
+    "French": "7b5",
+    "German": "7",
+    "Tristan": "m7b5",
+}
+QUALITY_TO_M21_KIND = {
+    "": "major",
+    "m": "minor",
+    "aug": "augmented",
+    "dim": "diminished",
+    "7": "dominant-seventh",
+    "maj7": "major-seventh",
+    "m7": "minor-seventh",
+    "dim7": "diminished-seventh",
+    "7#5": "augmented-seventh",
+    "m7b5": "half-diminished-seventh",
+    "mMaj7": "minor-major-seventh",
+    "6": "major-sixth",
+    "m6": "minor-sixth",
+    "9": "dominant-ninth",
+    "maj9": "major-ninth",
+    "m9": "minor-ninth",
+    "11": "dominant-11th",
+    "m11": "minor-11th",
+    "13": "dominant-13th",
+    "maj13": "major-13th",
+    "m13": "minor-13th",
+    "sus2": "suspended-second",
+    "sus4": "suspended-fourth",
+    "7b5": "seventh-flat-five",
+    "5": "power",
+    "maj7#5": "augmented-major-seventh",
+    "69": "major-sixth",
+}
+
+
+def _m21_name(name: str) -> str:
+    """'Bb' -> 'B-' (music21 spelling)."""
+    return name[0] + name[1:].replace("b", "-")
+
+
+def _from_m21_name(name: str) -> str:
+    return name[0] + name[1:].replace("-", "b")
+
+
+def figure_of_m21(cs: Any) -> str | None:
+    """Canonical figure of a music21 ChordSymbol (None for NoChord or an unreadable one)."""
+    from music21 import harmony as m21harmony
+
+    if isinstance(cs, m21harmony.NoChord):
+        return None
+    try:
+        root = cs.root()
+    except Exception:  # noqa: BLE001 - music21 raises many kinds here
+        root = None
+    if root is None:
+        try:
+            return normalize_figure(cs.figure)
+        except ValueError:
+            return None
+    root_name = _from_m21_name(root.name)
+    bass = cs.bass()
+    bass_txt = ""
+    if bass is not None and bass.pitchClass != root.pitchClass:
+        bass_txt = "/" + _from_m21_name(bass.name)
+    kind_str = (cs.chordKindStr or "").strip()
+    candidates = []
+    if kind_str:
+        candidates.append(root_name + kind_str + bass_txt)
+    quality = M21_KIND_TO_QUALITY.get(cs.chordKind or "")
+    if quality is not None:
+        candidates.append(root_name + quality + bass_txt)
+    candidates.append(cs.figure or "")
+    for figure in candidates:
+        try:
+            return normalize_figure(figure)
+        except ValueError:
+            continue
+    return None
+
+
+def from_music21(stream: Any, **kw: Any) -> Piece:
+    """Piece from a music21 Score / Part / Stream. Keyword arguments set Piece fields
+    (piece_id, work_id, title, style, source, path, license, meta). Ties are merged into
+    held notes, grace notes dropped, repeats NOT expanded (the score as written)."""
+    from music21 import harmony as m21harmony
+    from music21 import key as m21key
+    from music21 import meter, note, stream as m21stream, tempo
+
+    fields = _piece_kwargs(kw)
+    piece = Piece(**{k: v for k, v in fields.items()})
+    md = getattr(stream, "metadata", None)
+    if md is not None:
+        if not piece.title:
+            piece.title = (md.title or md.movementName or "") if hasattr(md, "title") else ""
+        if getattr(md, "composer", None):
+            piece.meta.setdefault("composer", md.composer)
+    parts = list(stream.parts) if isinstance(stream, m21stream.Score) else [stream]
+    parts = [p for p in parts if p.recurse().notesAndRests.first() is not None or p.recurse().getElementsByClass(m21harmony.ChordSymbol).first() is not None]
+    if not parts:
+        parts = [stream]
+    n_parts = len(parts)
+    chord_events: list[ChordSymbol] = []
+    no_chord_stops: list[float] = []
+    end = 0.0
+    for index, part in enumerate(parts):
+        flat = part.stripTies(inPlace=False).flatten() if part.recurse().notes.first() is not None else part.flatten()
+        name = getattr(part, "partName", None) or getattr(part, "id", "") or ""
+        name = name.strip() if isinstance(name, str) else ""
+        if re.fullmatch(r"P\d+|\d+|[0-9a-f-]{8,}|.*\d{6,}.*", name):
+            name = ""
+        program = 0
+        inst = part.getInstrument(returnDefault=False) if hasattr(part, "getInstrument") else None
+        if inst is not None:
+            if inst.midiProgram is not None:
+                program = int(inst.midiProgram)
+            if not name:
+                name = (inst.partName or inst.instrumentName or "").strip()
+        notes: list[Note] = []
+        for el in flat.notes:
+            if isinstance(el, m21harmony.Harmony):
+                continue
+            ql = float(el.duration.quarterLength)
+            if ql <= 0 or el.duration.isGrace:
+                continue
+            onset = float(el.offset)
+            velocity = 80
+            if el.volume is not None and el.volume.velocity is not None:
+                velocity = int(el.volume.velocity)
+            pitches = [el.pitch] if isinstance(el, note.Note) else list(getattr(el, "pitches", []))
+            for p in pitches:
+                midi = int(round(p.ps))
+                if 0 <= midi <= 127:
+                    notes.append(Note(midi, onset, ql, velocity))
+        end = max(end, float(flat.highestTime))
+        role = guess_role(name, index, n_parts)
+        if notes:
+            piece.tracks.append(Track(name=_strip_role_suffix(name) or role, role=role, program=program, notes=notes))
+        for cs in flat.getElementsByClass(m21harmony.Harmony):
+            if isinstance(cs, m21harmony.NoChord):
+                no_chord_stops.append(float(cs.offset))
+                continue
+            if not isinstance(cs, m21harmony.ChordSymbol):
+                continue
+            figure = figure_of_m21(cs)
+            if figure is not None:
+                chord_events.append(ChordSymbol(float(cs.offset), figure))
+        if index == 0:
+            for ks in flat.getElementsByClass((m21key.Key, m21key.KeySignature)):
+                if isinstance(ks, m21key.Key):
+                    mode = ks.mode if ks.mode in ("major", "minor", "dorian", "phrygian", "lydian", "mixolydian", "aeolian", "locrian") else "major"
+                    k = key_from_sharps(ks.sharps, mode, float(ks.offset))
+                else:
+                    k = key_from_sharps(ks.sharps, "major", float(ks.offset))
+                    piece.meta.setdefault("key_mode_assumed", True)
+                piece.keys.append(k)
+            for ts in flat.getElementsByClass(meter.TimeSignature):
+                piece.time_signatures.append(TimeSignature(float(ts.offset), int(ts.numerator), int(ts.denominator)))
+            for mm in flat.getElementsByClass(tempo.MetronomeMark):
+                qpm = mm.getQuarterBPM()
+                if qpm:
+                    piece.tempos.append(Tempo(float(mm.offset), float(qpm)))
+            measures = list(part.getElementsByClass(m21stream.Measure))
+            if measures:
+                piece.bar_onsets = sorted({float(m.offset) for m in measures})
+                first = measures[0]
+                if first.paddingLeft and first.paddingLeft > 0:
+                    piece.meta["pickup"] = float(first.duration.quarterLength)
+    # chord symbols: several parts may repeat the same symbols; keep one per onset
+    seen: dict[float, ChordSymbol] = {}
+    for c in chord_events:
+        seen.setdefault(round(c.onset, 6), c)
+    piece.chords = chord_durations(list(seen.values()), end, no_chord_stops)
+    piece.end = end
+    return _finish(piece)
+
+
+def _frac(x: float, grid: int = 24) -> Fraction:
+    """Exact fraction of x when it is one (1/3, 3/4), else x rounded to 1/`grid` beat."""
+    f = Fraction(x).limit_denominator(96)
+    if abs(float(f) - x) < 1e-6:
+        return f
+    return Fraction(round(x * grid), grid)
+
+
+def _split_voices(events: list[tuple[Fraction, Fraction, list[int], int]]) -> list[list[tuple[Fraction, Fraction, list[int], int]]]:
+    voices: list[list] = []
+    ends: list[Fraction] = []
+    for ev in events:
+        for i, e in enumerate(ends):
+            if ev[0] >= e:
+                voices[i].append(ev)
+                ends[i] = ev[0] + ev[1]
+                break
+        else:
+            voices.append([ev])
+            ends.append(ev[0] + ev[1])
+    return voices
+
+
+def to_music21(piece: Piece) -> Any:
+    """music21 Score: one Part per pitched track (melody/soprano first) in measures that follow
+    `piece.bars()` (a pickup becomes an anacrusis), notes crossing barlines split and tied,
+    overlapping notes in separate voices, chord symbols attached to the melody part, key,
+    meter and tempo in the first measure (and where they change). Drum tracks are left out.
+    Onsets/durations that are not simple fractions are rounded to 1/24 beat."""
+    from music21 import chord as m21chord
+    from music21 import harmony as m21harmony
+    from music21 import instrument, meter, metadata, note, stream as m21stream, tempo, tie
+    from music21 import key as m21key
+
+    score = m21stream.Score()
+    score.metadata = metadata.Metadata()
+    score.metadata.title = piece.title or piece.piece_id
+    if piece.meta.get("composer"):
+        score.metadata.composer = str(piece.meta["composer"])
+    order = {"melody": 0, "soprano": 1, "alto": 2, "tenor": 3, "bass": 4}
+    tracks = sorted((t for t in piece.tracks if not t.is_drum), key=lambda t: order.get(t.role, 9))
+    if not tracks:
+        tracks = [Track(name="melody", role="melody")]
+    end = _frac(piece.duration())
+    bars = [_frac(b) for b in piece.bars()]
+    signatures = sorted(piece.time_signatures, key=lambda ts: ts.onset) or [TimeSignature(0.0, 4, 4)]
+    # extend the bar grid to the end of the music
+    last_len = Fraction(signatures[-1].bar_length).limit_denominator(96)
+    if not bars:
+        bars = [Fraction(0)]
+    while bars[-1] + last_len < end:
+        bars.append(bars[-1] + last_len)
+    bars = sorted(set(bars))
+    bounds = [*bars, max(end, bars[-1] + (last_len if len(bars) == 1 or end <= bars[-1] else Fraction(0)))]
+    if bounds[-1] <= bounds[-2]:
+        bounds[-1] = bounds[-2] + last_len
+
+    def ts_at(t: Fraction) -> TimeSignature:
+        cur = signatures[0]
+        for ts in signatures:
+            if _frac(ts.onset) <= t:
+                cur = ts
+        return cur
+
+    melody_index = 0
+    for ti, track in enumerate(tracks):
+        part = m21stream.Part()
+        part.id = f"P{ti + 1}"
+        part.partName = _named_for_role(track, ti, len(tracks))
+        try:
+            inst = instrument.instrumentFromMidiProgram(track.program)
+        except Exception:  # noqa: BLE001
+            inst = instrument.Instrument()
+            inst.midiProgram = track.program
+        inst.partName = part.partName
+        inst.partId = part.id
+        part.insert(0, inst)
+        groups: dict[tuple[Fraction, Fraction], list[int]] = {}
+        velocities: dict[tuple[Fraction, Fraction], int] = {}
+        for n in track.notes:
+            k = (_frac(n.onset), max(_frac(n.duration), Fraction(1, 24)))
+            groups.setdefault(k, []).append(n.pitch)
+            velocities[k] = n.velocity
+        events = sorted((k[0], k[1], sorted(set(p)), velocities[k]) for k, p in groups.items())
+        voices = _split_voices(events) or [[]]
+        for bi in range(len(bounds) - 1):
+            b0, b1 = bounds[bi], bounds[bi + 1]
+            m = m21stream.Measure(number=bi + (0 if bi == 0 and len(bounds) > 2 and (bounds[1] - bounds[0]) < Fraction(ts_at(b0).bar_length).limit_denominator(96) else 1))
+            if bi == 0:
+                if ti == 0:
+                    for k in piece.keys[:1] or []:
+                        m.insert(0, _m21_key(k, m21key))
+                else:
+                    for k in piece.keys[:1]:
+                        m.insert(0, _m21_key(k, m21key))
+            for ts in signatures:
+                t = _frac(ts.onset)
+                if b0 <= t < b1 and (bi == 0 or t > 0):
+                    m.insert(0, meter.TimeSignature(f"{ts.numerator}/{ts.denominator}"))
+            if bi == 0 and not any(b0 <= _frac(ts.onset) < b1 for ts in signatures):
+                m.insert(0, meter.TimeSignature(f"{signatures[0].numerator}/{signatures[0].denominator}"))
+            for k in piece.keys[1:]:
+                t = _frac(k.onset)
+                if b0 <= t < b1:
+                    m.insert(t - b0, _m21_key(k, m21key))
+            if ti == 0:
+                for tp in piece.tempos:
+                    t = _frac(tp.onset)
+                    if b0 <= t < b1 or (bi == 0 and t < b0):
+                        m.insert(max(t - b0, Fraction(0)), tempo.MetronomeMark(number=round(tp.qpm, 3), referent=note.Note(type="quarter")))
+            containers = []
+            for vi, voice_events in enumerate(voices):
+                container = m21stream.Voice(id=str(vi + 1)) if len(voices) > 1 else m
+                cursor = b0
+                for onset, dur, pitches, vel in voice_events:
+                    stop = onset + dur
+                    if stop <= b0 or onset >= b1:
+                        continue
+                    seg_on, seg_off = max(onset, b0), min(stop, b1)
+                    if seg_on > cursor:
+                        container.insert(cursor - b0, note.Rest(quarterLength=seg_on - cursor))
+                    el = note.Note(pitches[0]) if len(pitches) == 1 else m21chord.Chord(pitches)
+                    el.duration.quarterLength = seg_off - seg_on
+                    el.volume.velocity = vel
+                    starts, stops_ = seg_on > onset, seg_off < stop
+                    if starts or stops_:
+                        el.tie = tie.Tie("continue" if starts and stops_ else "stop" if starts else "start")
+                    container.insert(seg_on - b0, el)
+                    cursor = seg_off
+                if len(voices) > 1:
+                    if cursor < b1:
+                        container.insert(cursor - b0, note.Rest(quarterLength=b1 - cursor))
+                    containers.append(container)
+                elif cursor < b1:
+                    m.insert(cursor - b0, note.Rest(quarterLength=b1 - cursor))
+            for container in containers:
+                m.insert(0, container)
+            if ti == melody_index:
+                for c in piece.chords:
+                    t = _frac(c.onset)
+                    if b0 <= t < b1:
+                        cs = _m21_chord_symbol(c.figure, m21harmony)
+                        if cs is not None:
+                            m.insert(t - b0, cs)
+            bar_len = Fraction(ts_at(b0).bar_length).limit_denominator(96)
+            if bi == 0 and b1 - b0 < bar_len:
+                m.paddingLeft = bar_len - (b1 - b0)
+            elif b1 - b0 < bar_len:
+                m.paddingRight = bar_len - (b1 - b0)
+            part.append(m)
+        score.insert(0, part)
+    return score
+
+
+def _m21_key(k: KeySignature, m21key: Any) -> Any:
+    mode = k.mode if k.mode != "aeolian" else "minor"
+    try:
+        return m21key.Key(_m21_name(k.tonic), mode)
+    except Exception:  # noqa: BLE001
+        return m21key.KeySignature(sharps_of(k))
+
+
+def _m21_chord_symbol(figure: str, m21harmony: Any) -> Any:
+    from .harmony import parse_chord
+
+    try:
+        root_pc, quality, bass_pc = parse_chord(figure)
+    except ValueError:
+        return None
+    canon = normalize_figure(figure)
+    root_name = canon[: 2 if len(canon) > 1 and canon[1] in "#b" else 1]
+    bass_name = canon.split("/")[1] if "/" in canon[1:] else None
+    kind = QUALITY_TO_M21_KIND.get(quality, "dominant-seventh" if "7" in quality else "major")
+    cs = m21harmony.ChordSymbol(root=_m21_name(root_name), bass=_m21_name(bass_name) if bass_name else None, kind=kind)
+    cs.chordKindStr = quality
+    cs.writeAsChord = False
+    return cs
+
+
+# ------------------------------------------------------------------------------ symusic
+def from_symusic(score: Any, **kw: Any) -> Piece:
+    """Piece from a symusic Score (any time unit). Keyword arguments set Piece fields.
+    Reads back the markers `to_symusic` writes (chords, modes, pickup, title)."""
+    fields = _piece_kwargs(kw)
+    piece = Piece(**fields)
+    q = score.to("quarter") if str(score.ttype).lower() != "quarter" else score
+    chords: list[ChordSymbol] = []
+    stops: list[float] = []
+    mode_keys: list[KeySignature] = []
+    for m in q.markers:
+        text = m.text.strip()
+        t = float(m.time)
+        if text.startswith("chord:"):
+            fig = text[6:].strip()
+            try:
+                chords.append(ChordSymbol(t, normalize_figure(fig)))
+            except ValueError:
+                stops.append(t)
+        elif text.startswith("key:"):
+            parts = text.split(":")
+            if len(parts) == 3:
+                mode_keys.append(KeySignature(t, parts[1], parts[2]))
+        elif text.startswith("pickup:"):
+            try:
+                piece.meta["pickup"] = float(text[7:])
+            except ValueError:
+                pass
+        elif text.startswith("title:") and not piece.title:
+            piece.title = text[6:].strip()
+    tracks = [t for t in q.tracks if len(t.notes)]
+    has_chord_markers = bool(chords)
+    named = [t for t in tracks if not (has_chord_markers and t.name == CHORD_TRACK_NAME)]
+    for i, t in enumerate(named):
+        name = t.name or ""
+        role = guess_role(name, i, len(named), is_drum=t.is_drum)
+        notes = t.notes.numpy()
+        track = Track(name=_strip_role_suffix(name) or role, role=role, program=int(t.program), is_drum=bool(t.is_drum))
+        track.notes = [
+            Note(int(p), float(o), float(d), int(v))
+            for o, d, p, v in zip(notes["time"], notes["duration"], notes["pitch"], notes["velocity"])
+            if d > 0
+        ]
+        piece.tracks.append(track)
+    if mode_keys:
+        piece.keys = mode_keys
+    else:
+        for k in q.key_signatures:
+            piece.keys.append(key_from_sharps(int(k.key), "minor" if int(k.tonality) else "major", float(k.time)))
+    piece.time_signatures = [TimeSignature(float(ts.time), int(ts.numerator), int(ts.denominator)) for ts in q.time_signatures]
+    piece.tempos = [Tempo(float(tp.time), float(tp.qpm)) for tp in q.tempos]
+    end = float(q.end()) if len(tracks) else 0.0
+    piece.chords = chord_durations(chords, end, stops)
+    if "pickup" in piece.meta:
+        pickup = piece.meta["pickup"]
+        piece.end = end
+        rest = Piece(piece_id="x", work_id="x", time_signatures=[TimeSignature(ts.onset - pickup, ts.numerator, ts.denominator) for ts in piece.time_signatures] or [TimeSignature(0.0, 4, 4)], end=max(end - pickup, 0.0))
+        piece.bar_onsets = [0.0] + [b + pickup for b in rest.bars() if b + pickup > _EPS and b + pickup < end - _EPS]
+    return _finish(piece)
+
+
+def to_symusic(piece: Piece, *, chord_program: int | None = None) -> Any:
+    """symusic Score (tick time, 480 per quarter): one track per Track with its GM program,
+    plus a block-chord track of the chord symbols (program `chord_program`, default by style:
+    acoustic piano 0; jazz: electric piano 4; folk: acoustic guitar 24) and "chord:" markers."""
+    import symusic
+
+    def tick(x: float) -> int:
+        return int(round(x * TPQ))
+
+    score = symusic.Score(TPQ)
+    for i, track in enumerate(piece.tracks):
+        st = symusic.Track(_named_for_role(track, i, len(piece.tracks)), int(track.program), bool(track.is_drum))
+        for n in track.notes:
+            st.notes.append(symusic.Note(tick(n.onset), max(1, tick(n.onset + n.duration) - tick(n.onset)), int(n.pitch), int(n.velocity)))
+        score.tracks.append(st)
+    if piece.chords:
+        if chord_program is None:
+            chord_program = {"jazz": 4, "folk": 24}.get(piece.style, 0)
+        ct = symusic.Track(CHORD_TRACK_NAME, int(chord_program), False)
+        chords = chord_durations([ChordSymbol(c.onset, c.figure, c.duration) for c in piece.chords], piece.duration())
+        for c in chords:
+            try:
+                pitches = chord_pitches(c.figure)
+            except ValueError:
+                continue
+            dur = c.duration or 1.0
+            for p in pitches:
+                ct.notes.append(symusic.Note(tick(c.onset), max(1, tick(c.onset + dur) - tick(c.onset)), p, 60))
+            score.markers.append(symusic.TextMeta(tick(c.onset), f"chord:{c.figure}"))
+        for i, c in enumerate(chords):
+            # an explicit stop where a chord ends before the next one starts (a no-chord gap)
+            stop = c.onset + (c.duration or 0.0)
+            nxt = chords[i + 1].onset if i + 1 < len(chords) else None
+            if c.duration and nxt is not None and stop < nxt - _EPS:
+                score.markers.append(symusic.TextMeta(tick(stop), "chord:N.C."))
+        if len(ct.notes):
+            score.tracks.append(ct)
+    for ts in piece.time_signatures or [TimeSignature(0.0, 4, 4)]:
+        score.time_signatures.append(symusic.TimeSignature(tick(ts.onset), ts.numerator, ts.denominator))
+    for tp in piece.tempos or [Tempo(0.0, 120.0)]:
+        score.tempos.append(symusic.Tempo(tick(tp.onset), float(tp.qpm)))
+    for k in piece.keys:
+        score.key_signatures.append(symusic.KeySignature(tick(k.onset), sharps_of(k), 1 if k.mode == "minor" else 0))
+        if k.mode not in ("major", "minor") or k.tonic != key_from_sharps(sharps_of(k), k.mode).tonic:
+            score.markers.append(symusic.TextMeta(tick(k.onset), f"key:{k.tonic}:{k.mode}"))
+    bars = piece.bar_onsets
+    if len(bars) >= 2:
+        first_len = bars[1] - bars[0]
+        if first_len < piece.time_signature.bar_length - _EPS:
+            score.markers.append(symusic.TextMeta(0, f"pickup:{first_len:g}"))
+    if piece.title:
+        score.markers.append(symusic.TextMeta(0, f"title:{piece.title}"))
+    score.markers.sort(key=lambda m: m.time)
+    return score
+
+
+def is_finite(x: float) -> bool:
+    return math.isfinite(x)

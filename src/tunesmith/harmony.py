@@ -1,0 +1,427 @@
+"""Chord symbols and keys: parse and normalise lead-sheet figures, voice them, estimate a key.
+
+Everything here is pure Python / numpy and cached, because it runs for every chord of every
+piece in the corpus (music21.harmony takes ~1 ms per figure; `parse_chord` takes ~1 µs once
+cached).
+
+Canonical figures (`normalize_figure`): root spelled as written ("Bb", "F#"; music21's "B-"
+becomes "Bb"), then one quality from `QUALITIES` ("" major, "m", "7", "maj7", "m7", "dim",
+"dim7", "m7b5", "aug", "sus4", ...), then "/bass" for slash chords: "Dm7", "G7", "Cmaj7",
+"Bb7", "C/E". "N.C." (no chord) is not a chord: `parse_chord` raises ValueError for it and
+readers drop it (a gap in the chord list means no chord).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+
+from .score import PITCH_CLASS_NAMES, KeySignature, Piece, pitch_class_of
+
+# quality -> intervals above the root (semitones)
+QUALITIES: dict[str, tuple[int, ...]] = {
+    "": (0, 4, 7),
+    "m": (0, 3, 7),
+    "dim": (0, 3, 6),
+    "aug": (0, 4, 8),
+    "sus2": (0, 2, 7),
+    "sus4": (0, 5, 7),
+    "5": (0, 7),
+    "6": (0, 4, 7, 9),
+    "m6": (0, 3, 7, 9),
+    "69": (0, 4, 7, 9, 14),
+    "m69": (0, 3, 7, 9, 14),
+    "7": (0, 4, 7, 10),
+    "maj7": (0, 4, 7, 11),
+    "m7": (0, 3, 7, 10),
+    "mMaj7": (0, 3, 7, 11),
+    "dim7": (0, 3, 6, 9),
+    "m7b5": (0, 3, 6, 10),
+    "7#5": (0, 4, 8, 10),
+    "7b5": (0, 4, 6, 10),
+    "maj7#5": (0, 4, 8, 11),
+    "7sus4": (0, 5, 7, 10),
+    "7sus2": (0, 2, 7, 10),
+    "add9": (0, 4, 7, 14),
+    "madd9": (0, 3, 7, 14),
+    "9": (0, 4, 7, 10, 14),
+    "maj9": (0, 4, 7, 11, 14),
+    "m9": (0, 3, 7, 10, 14),
+    "7b9": (0, 4, 7, 10, 13),
+    "7#9": (0, 4, 7, 10, 15),
+    "7#11": (0, 4, 7, 10, 18),
+    "maj7#11": (0, 4, 7, 11, 18),
+    "7b13": (0, 4, 7, 10, 20),
+    "7alt": (0, 4, 8, 10, 13),
+    "9sus4": (0, 5, 7, 10, 14),
+    "11": (0, 4, 7, 10, 14, 17),
+    "m11": (0, 3, 7, 10, 14, 17),
+    "13": (0, 4, 7, 10, 14, 21),
+    "maj13": (0, 4, 7, 11, 14, 21),
+    "m13": (0, 3, 7, 10, 14, 21),
+    "7b9#5": (0, 4, 8, 10, 13),
+    "7#9#5": (0, 4, 8, 10, 15),
+    "7b9b5": (0, 4, 6, 10, 13),
+    "9#11": (0, 4, 7, 10, 14, 18),
+    "13#11": (0, 4, 7, 10, 14, 18, 21),
+    "13b9": (0, 4, 7, 10, 13, 21),
+    "7b9b13": (0, 4, 7, 10, 13, 20),
+    "m7#5": (0, 3, 8, 10),
+    "dim(maj7)": (0, 3, 6, 11),
+}
+
+# spelling variants (after the root) -> canonical quality; lookups are tried verbatim first,
+# then with parentheses and spaces removed.
+_ALIASES: dict[str, str] = {
+    "": "",
+    "M": "",
+    "maj": "",
+    "major": "",
+    "Maj": "",
+    "ma": "",
+    "m": "m",
+    "mi": "m",
+    "min": "m",
+    "minor": "m",
+    "-": "m",
+    "dim": "dim",
+    "o": "dim",
+    "°": "dim",
+    "dim5": "dim",
+    "mb5": "dim",
+    "m(b5)": "dim",
+    "aug": "aug",
+    "+": "aug",
+    "#5": "aug",
+    "+5": "aug",
+    "augmented": "aug",
+    "sus": "sus4",
+    "sus4": "sus4",
+    "sus2": "sus2",
+    "5": "5",
+    "power": "5",
+    "6": "6",
+    "M6": "6",
+    "maj6": "6",
+    "add6": "6",
+    "m6": "m6",
+    "min6": "m6",
+    "-6": "m6",
+    "69": "69",
+    "6/9": "69",
+    "6add9": "69",
+    "m69": "m69",
+    "m6/9": "m69",
+    "7": "7",
+    "dom": "7",
+    "dom7": "7",
+    "maj7": "maj7",
+    "M7": "maj7",
+    "Maj7": "maj7",
+    "ma7": "maj7",
+    "j7": "maj7",
+    "Δ": "maj7",
+    "Δ7": "maj7",
+    "^7": "maj7",
+    "^": "maj7",
+    "major-seventh": "maj7",
+    "m7": "m7",
+    "mi7": "m7",
+    "min7": "m7",
+    "-7": "m7",
+    "minor-seventh": "m7",
+    "mM7": "mMaj7",
+    "mmaj7": "mMaj7",
+    "mMaj7": "mMaj7",
+    "minmaj7": "mMaj7",
+    "m^7": "mMaj7",
+    "-maj7": "mMaj7",
+    "-^7": "mMaj7",
+    "dim7": "dim7",
+    "o7": "dim7",
+    "°7": "dim7",
+    "m7b5": "m7b5",
+    "m7-5": "m7b5",
+    "-7b5": "m7b5",
+    "min7b5": "m7b5",
+    "mi7b5": "m7b5",
+    "ø": "m7b5",
+    "ø7": "m7b5",
+    "h7": "m7b5",
+    "h": "m7b5",
+    "half-diminished": "m7b5",
+    "7#5": "7#5",
+    "7+5": "7#5",
+    "7+": "7#5",
+    "+7": "7#5",
+    "aug7": "7#5",
+    "7aug": "7#5",
+    "7b5": "7b5",
+    "7-5": "7b5",
+    "maj7#5": "maj7#5",
+    "maj7+5": "maj7#5",
+    "+maj7": "maj7#5",
+    "7sus": "7sus4",
+    "7sus4": "7sus4",
+    "sus7": "7sus4",
+    "7sus2": "7sus2",
+    "add9": "add9",
+    "add2": "add9",
+    "2": "add9",
+    "madd9": "madd9",
+    "m(add9)": "madd9",
+    "9": "9",
+    "dom9": "9",
+    "maj9": "maj9",
+    "M9": "maj9",
+    "m9": "m9",
+    "min9": "m9",
+    "-9": "m9",
+    "7b9": "7b9",
+    "7-9": "7b9",
+    "b9": "7b9",
+    "7#9": "7#9",
+    "7+9": "7#9",
+    "#9": "7#9",
+    "7#11": "7#11",
+    "7+11": "7#11",
+    "maj7#11": "maj7#11",
+    "7b13": "7b13",
+    "7alt": "7alt",
+    "alt": "7alt",
+    "9sus": "9sus4",
+    "9sus4": "9sus4",
+    "11": "11",
+    "m11": "m11",
+    "min11": "m11",
+    "-11": "m11",
+    "13": "13",
+    "maj13": "maj13",
+    "m13": "m13",
+    "min13": "m13",
+    "7b9#5": "7b9#5",
+    "7#5b9": "7b9#5",
+    "7#9#5": "7#9#5",
+    "7#5#9": "7#9#5",
+    "7b9b5": "7b9b5",
+    "7b5b9": "7b9b5",
+    "9#11": "9#11",
+    "13#11": "13#11",
+    "13b9": "13b9",
+    "7b9b13": "7b9b13",
+    "m7#5": "m7#5",
+    "dim(maj7)": "dim(maj7)",
+    "7#9b13": "7alt",
+    "7b9#9": "7alt",
+    "m7b9": "m7",  # rare: read as m7
+    "7b9sus": "7sus4",
+    "7b9sus4": "7sus4",
+    "7susb9": "7sus4",
+    "maj9#11": "maj7#11",
+    "m7b9b5": "m7b5",
+    "m9b5": "m7b5",
+    "9b5": "7b5",
+    "9#5": "7#5",
+    "13sus": "9sus4",
+    "13sus4": "9sus4",
+    "11sus": "9sus4",
+    "m11b5": "m7b5",
+    "maj": "",
+}
+
+NO_CHORD = frozenset({"N", "NC", "N.C.", "N.C", "No Chord", "None", "n.c.", "nc", "X", ""})
+
+_ROOT_RE = re.compile(r"^\s*([A-Ga-g])((?:bb|##|b|#|-{1,2}|♭|♯)?)(.*?)\s*$")
+
+
+def _pc_and_spelling(letter: str, accidental: str) -> tuple[int, str]:
+    accidental = accidental.replace("-", "b").replace("♭", "b").replace("♯", "#")
+    name = letter.upper() + accidental
+    return pitch_class_of(name), name
+
+
+@lru_cache(maxsize=65536)
+def _parse(figure: str) -> tuple[int, str, int | None, str, str]:
+    """(root_pc, quality, bass_pc, root spelling, bass spelling)."""
+    if figure is None or figure.strip() in NO_CHORD:
+        raise ValueError(f"not a chord figure: {figure!r} (no chord)")
+    m = _ROOT_RE.match(figure)
+    if not m:
+        raise ValueError(f"not a chord figure: {figure!r} (no root A-G)")
+    root_pc, root_name = _pc_and_spelling(m.group(1), m.group(2))
+    rest = m.group(3)
+    bass_pc: int | None = None
+    bass_name = ""
+    slash = re.search(r"/\s*([A-Ga-g])((?:bb|##|b|#|-{1,2}|♭|♯)?)\s*$", rest)
+    if slash and not rest.endswith("6/9"):
+        bass_pc, bass_name = _pc_and_spelling(slash.group(1), slash.group(2))
+        rest = rest[: slash.start()]
+    quality = _ALIASES.get(rest)
+    if quality is None:
+        squeezed = re.sub(r"[()\s,]", "", rest).replace("-", "b") if rest not in ("-",) else rest
+        # "-7" style minor markers lost by the replace above: restore a leading minus
+        if rest.startswith("-") and not rest.startswith("-5"):
+            squeezed = "m" + squeezed[1:]
+        quality = _ALIASES.get(squeezed)
+        if quality is None:
+            squeezed = squeezed.replace("+", "#").replace("Maj", "maj").replace("M7", "maj7").replace("min", "m")
+            quality = _ALIASES.get(squeezed) if squeezed not in QUALITIES else squeezed
+    if quality is None:
+        raise ValueError(f"not a chord figure: {figure!r} (unknown quality {rest!r})")
+    if bass_pc == root_pc:
+        bass_pc, bass_name = None, ""
+    return root_pc, quality, bass_pc, root_name, bass_name
+
+
+def parse_chord(figure: str) -> tuple[int, str, int | None]:
+    """`(root_pc, quality, bass_pc | None)` of a lead-sheet figure; ValueError if it does not parse.
+
+    >>> parse_chord("Bbm7/Ab")
+    (10, 'm7', 8)
+    """
+    root_pc, quality, bass_pc, _, _ = _parse(figure)
+    return root_pc, quality, bass_pc
+
+
+def is_chord_figure(figure: str) -> bool:
+    try:
+        _parse(figure)
+    except ValueError:
+        return False
+    return True
+
+
+def normalize_figure(figure: str, *, keep_bass: bool = True) -> str:
+    """Canonical spelling of `figure` ("Bb-7" -> "Bbm7", "C/E", "Gmaj" -> "G"); ValueError if unparseable."""
+    _, quality, bass_pc, root_name, bass_name = _parse(figure)
+    out = root_name + quality
+    if keep_bass and bass_pc is not None:
+        out += "/" + bass_name
+    return out
+
+
+def make_figure(root_pc: int, quality: str = "", bass_pc: int | None = None, *, flats: bool = True) -> str:
+    """Figure from its parts, spelling roots with flats (Eb, Bb) unless `flats` is False."""
+    if quality not in QUALITIES:
+        raise ValueError(f"unknown chord quality {quality!r}")
+    names = PITCH_CLASS_NAMES if flats else ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+    out = names[root_pc % 12] + quality
+    if bass_pc is not None and bass_pc % 12 != root_pc % 12:
+        out += "/" + names[bass_pc % 12]
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _chord_pitches(figure: str, root_octave_base: int) -> tuple[int, ...]:
+    root_pc, quality, bass_pc, _, _ = _parse(figure)
+    root = root_octave_base + root_pc
+    pitches = [root + i for i in QUALITIES[quality]]
+    if bass_pc is not None:
+        bass = root_octave_base - 12 + bass_pc
+        pitches = [bass, *[p for p in pitches if p % 12 != bass_pc]]
+    return tuple(pitches)
+
+
+def chord_pitches(figure: str, *, base: int = 48) -> list[int]:
+    """MIDI pitches of a close voicing: root in base..base+11 (default C3..B3), chord tones above,
+    a slash bass an octave below the root's octave. ValueError if the figure does not parse."""
+    return list(_chord_pitches(figure, base))
+
+
+def chord_pitch_classes(figure: str) -> frozenset[int]:
+    return frozenset(p % 12 for p in _chord_pitches(figure, 48))
+
+
+# ------------------------------------------------------------------------ key estimation
+# Krumhansl & Kessler (1982) probe-tone profiles.
+_KK_MAJOR = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
+_KK_MINOR = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
+
+
+def _rotations(profile: np.ndarray) -> np.ndarray:
+    rows = np.stack([np.roll(profile, k) for k in range(12)])
+    rows = rows - rows.mean(axis=1, keepdims=True)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+_PROFILES = np.concatenate([_rotations(_KK_MAJOR), _rotations(_KK_MINOR)])  # 24 x 12
+MAJOR_TONIC_NAMES = ("C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+MINOR_TONIC_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "G#", "A", "Bb", "B")
+
+
+def pitch_class_histogram(piece: Piece) -> np.ndarray:
+    """Duration-weighted pitch-class histogram of all pitched notes; chord symbols (weighted by
+    their duration, or 1 beat) when the piece has no notes."""
+    hist = np.zeros(12)
+    for track in piece.tracks:
+        if track.is_drum or not track.notes:
+            continue
+        pcs = np.fromiter((n.pitch % 12 for n in track.notes), dtype=np.int64, count=len(track.notes))
+        durs = np.fromiter((n.duration for n in track.notes), dtype=np.float64, count=len(track.notes))
+        hist += np.bincount(pcs, weights=durs, minlength=12)
+    if hist.sum() <= 0:
+        for c in piece.chords:
+            try:
+                pcs_c = chord_pitch_classes(c.figure)
+            except ValueError:
+                continue
+            for pc in pcs_c:
+                hist[pc] += c.duration or 1.0
+    return hist
+
+
+def estimate_key_from_histogram(hist: np.ndarray) -> tuple[int, str, float]:
+    """(tonic_pc, "major"|"minor", correlation) of the best Krumhansl-Schmuckler match."""
+    h = np.asarray(hist, dtype=np.float64)
+    if h.sum() <= 0 or np.allclose(h, h[0]):
+        return 0, "major", 0.0
+    h = h - h.mean()
+    h = h / np.linalg.norm(h)
+    scores = _PROFILES @ h
+    best = int(np.argmax(scores))
+    return best % 12, ("major" if best < 12 else "minor"), float(scores[best])
+
+
+def estimate_key(piece: Piece) -> KeySignature:
+    """Krumhansl-Schmuckler key of `piece` (C major for an empty piece), at onset 0."""
+    tonic_pc, mode, _ = estimate_key_from_histogram(pitch_class_histogram(piece))
+    names = MAJOR_TONIC_NAMES if mode == "major" else MINOR_TONIC_NAMES
+    return KeySignature(0.0, names[tonic_pc], mode)
+
+
+_MAJOR_BY_SHARPS = ("Cb", "Gb", "Db", "Ab", "Eb", "Bb", "F", "C", "G", "D", "A", "E", "B", "F#", "C#")
+_MODE_DEGREE = {"major": 0, "ionian": 0, "dorian": 1, "phrygian": 2, "lydian": 3, "mixolydian": 4,
+                "minor": 5, "aeolian": 5, "locrian": 6}
+_MAJOR_STEPS = (0, 2, 4, 5, 7, 9, 11)
+_LETTERS = "CDEFGAB"
+
+
+def _spell(letter: str, pc: int) -> str:
+    diff = (pc - pitch_class_of(letter) + 6) % 12 - 6
+    return letter + ("#" * diff if diff > 0 else "b" * -diff)
+
+
+def key_from_sharps(sharps: int, mode: str = "major", onset: float = 0.0) -> KeySignature:
+    """KeySignature for a signature of `sharps` (negative: flats, -7..7) in `mode`
+    (major, minor, dorian, ...), tonic spelled as the signature spells it (F# minor, Eb dorian)."""
+    mode = (mode or "major").lower()
+    if mode not in _MODE_DEGREE:
+        mode = "major"
+    sharps = max(-7, min(7, int(sharps)))
+    major = _MAJOR_BY_SHARPS[sharps + 7]
+    degree = _MODE_DEGREE[mode]
+    letter = _LETTERS[(_LETTERS.index(major[0]) + degree) % 7]
+    pc = (pitch_class_of(major) + _MAJOR_STEPS[degree]) % 12
+    mode = {"ionian": "major", "aeolian": "minor"}.get(mode, mode)
+    return KeySignature(onset, _spell(letter, pc), mode)
+
+
+def sharps_of(key: KeySignature) -> int:
+    """Number of sharps (negative: flats) of the signature of `key` (-7..7)."""
+    candidates = [s for s in range(-7, 8) if key_from_sharps(s, key.mode).tonic_pc == key.tonic_pc]
+    for s in candidates:
+        if key_from_sharps(s, key.mode).tonic == key.tonic:
+            return s
+    return min(candidates, key=abs) if candidates else 0

@@ -1,0 +1,162 @@
+"""Readers for every input kind: `read_file(path)` dispatches on the extension (and sniffs the
+content when the extension is missing or wrong). Every reader returns `list[Piece]`, because a
+file may hold many tunes, and raises `InputError("<path>: <problem>")` for a file it cannot read.
+
+Readers never open URLs: a path is a local file (a string that looks like a URL is refused).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from ..score import Piece
+
+
+class InputError(ValueError):
+    """A file that cannot be read as music; the message is one line: '<path>: <problem>'."""
+
+
+def check_local_file(path: str | os.PathLike, *, min_bytes: int = 1) -> Path:
+    """The path as a Path, after refusing URLs, missing, unreadable, directory and empty files."""
+    text = os.fspath(path)
+    if "://" in text or text.lower().startswith(("http:", "https:", "ftp:", "file:", "data:")):
+        raise InputError(f"{text}: URLs are not read; give a local file")
+    p = Path(text)
+    if not p.exists():
+        raise InputError(f"{p}: no such file")
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory, not a file")
+    try:
+        size = p.stat().st_size
+        with open(p, "rb"):
+            pass
+    except OSError as e:
+        raise InputError(f"{p}: cannot be read ({e.strerror or e})") from e
+    if size < min_bytes:
+        raise InputError(f"{p}: file is empty")
+    return p
+
+
+def read_text(path: Path) -> str:
+    """File text as UTF-8 (latin-1 fallback); InputError for binary content."""
+    data = path.read_bytes()
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{path}: binary data where text was expected")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def piece_stem(path: Path, source: str = "") -> str:
+    return f"{source}:{path.stem}" if source else path.stem
+
+
+def sniff(path: Path) -> str | None:
+    """Format name guessed from the first bytes: midi, mxl, musicxml, kern, abc, jsb, progressions."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return None
+    if head.startswith(b"MThd") or head.startswith(b"RIFF") and b"RMID" in head[:12]:
+        return "midi"
+    if head.startswith(b"PK\x03\x04"):
+        return "mxl"
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if text.startswith("<") and ("score-partwise" in text or "score-timewise" in text or text.startswith("<?xml")):
+        return "musicxml"
+    if "**kern" in text:
+        return "kern"
+    if text.startswith("{") and ('"train"' in text or '"valid"' in text or '"test"' in text):
+        return "jsb"
+    if "Title =" in text and "|" in text:
+        return "progressions"
+    for line in text.splitlines()[:200]:
+        if line.startswith("X:") or line.startswith("K:"):
+            return "abc"
+    return None
+
+
+def _reader_for(kind: str) -> Callable[..., list[Piece]]:
+    if kind == "midi":
+        from .midi import read_midi
+
+        return read_midi
+    if kind in ("musicxml", "mxl"):
+        from .musicxml import read_musicxml
+
+        return read_musicxml
+    if kind == "abc":
+        from .abc import read_abc
+
+        return read_abc
+    if kind == "kern":
+        from .kern import read_kern
+
+        return read_kern
+    if kind == "jsb":
+        from .jsb import read_jsb_json
+
+        return read_jsb_json
+    if kind == "progressions":
+        from .progressions import read_progressions
+
+        return read_progressions
+    raise KeyError(kind)
+
+
+def _lazy(kind: str) -> Callable[..., list[Piece]]:
+    def reader(path: str | os.PathLike, **kw: object) -> list[Piece]:
+        return _reader_for(kind)(path, **kw)
+
+    reader.__name__ = f"read_{kind}"
+    reader.__doc__ = f"Read a {kind} file (imports its reader on first use)."
+    return reader
+
+
+# extension -> reader (lazy, so importing tunesmith.inputs does not import music21)
+READERS: dict[str, Callable[..., list[Piece]]] = {
+    ".mid": _lazy("midi"),
+    ".midi": _lazy("midi"),
+    ".kar": _lazy("midi"),
+    ".abc": _lazy("abc"),
+    ".musicxml": _lazy("musicxml"),
+    ".xml": _lazy("musicxml"),
+    ".mxl": _lazy("musicxml"),
+    ".krn": _lazy("kern"),
+    ".kern": _lazy("kern"),
+    ".json": _lazy("jsb"),
+    ".txt": _lazy("progressions"),
+}
+_KIND_OF_EXT = {
+    ".mid": "midi", ".midi": "midi", ".kar": "midi", ".abc": "abc", ".musicxml": "musicxml", ".xml": "musicxml",
+    ".mxl": "mxl", ".krn": "kern", ".kern": "kern", ".json": "jsb", ".txt": "progressions",
+}
+
+
+def read_file(path: str | os.PathLike, **kw: object) -> list[Piece]:
+    """Read any supported file into pieces. The extension picks the reader; when the content
+    is clearly another format (a MIDI file named .abc) the content wins. Keyword arguments
+    (source, style, license, ...) go to the reader. InputError for anything unreadable."""
+    p = check_local_file(path)
+    ext = p.suffix.lower()
+    sniffed = sniff(p)
+    kind = _KIND_OF_EXT.get(ext)
+    if sniffed is not None and sniffed != kind and not (kind == "musicxml" and sniffed == "mxl"):
+        kind = sniffed
+    if kind is None:
+        known = ", ".join(sorted(READERS))
+        raise InputError(f"{p}: unsupported file type {ext or '(no extension)'!r} and content not recognised; known: {known}")
+    return _reader_for(kind)(p, **kw)
+
+
+def list_inputs(folder: str | os.PathLike) -> list[Path]:
+    """Every readable file under `folder` (sorted), by extension."""
+    root = Path(folder)
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in READERS)
+
+
+__all__ = ["READERS", "InputError", "check_local_file", "read_file", "sniff", "list_inputs"]

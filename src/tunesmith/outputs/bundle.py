@@ -1,0 +1,421 @@
+"""A take: one composed piece written as STEM.mid, STEM.musicxml, STEM.wav, STEM.svg and STEM.json.
+
+`write_take(piece, stem, provenance=...)` writes the five files and returns their paths by kind
+("mid", "musicxml", "wav", "svg", "json"); `write_takes(pieces, stem, n)` writes STEM-1 ... STEM-n
+(just STEM when n == 1).
+
+`provenance` is how the caller made the piece. Every key is optional; these are understood:
+
+    {
+        "request": {...},        # what was asked for (CLI arguments / API keyword arguments), as given
+        "model": {"id": "...", "path": "...", "sha256": "..."},  # sha256 computed from path if absent
+        "seed": 1234,
+        "training_data": ...,    # the model's own provenance: the licenses and sources of its corpus,
+                                 # e.g. {"licenses": {"public-domain": 345}, "sources": {"jsb": 345}}
+                                 # or [{"source": "jsb", "license": "public-domain", "pieces": 345}, ...]
+        "timings": {"generate": 0.42},  # seconds; the bundle adds midi, musicxml, wav, svg
+    }
+
+Other keys are copied into STEM.json unchanged. STEM.json always has the keys in `JSON_KEYS`.
+The provenance is also embedded in the media files themselves:
+
+- MIDI: a copyright meta event (one readable line: tunesmith version, model, seed, training-data
+  licenses) and a text meta event "tunesmith-provenance: {compact JSON}", both at tick 0 of the
+  first track (added with mido after `write_midi`);
+- MusicXML: the same line as <identification><rights>, tunesmith in <encoding><software>, and
+  <miscellaneous-field name="tunesmith-..."> entries (model id/sha256, seed, licenses, sources,
+  created-at), added after `write_musicxml`.
+
+Atomicity: every stage writes into a hidden staging folder next to the stem; only when all of them
+have succeeded are the files moved into place (each with os.replace, the JSON last, so a STEM.json
+always describes complete media beside it). If a stage raises, the staging folder is removed and any
+earlier take at the same stem is left as it was. Outputs of an earlier take at the same stem that this
+take does not produce (STEM.wav with render_audio=False) are removed, so the files never mix takes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tunesmith.paths import atomic_write_bytes, atomic_write_text
+from tunesmith.score import Piece
+
+KINDS = ("mid", "musicxml", "wav", "svg", "json")
+STAGES = ("generate", "midi", "musicxml", "wav", "svg")
+FORMAT = "tunesmith-take/1"
+JSON_KEYS = (
+    "format",
+    "tunesmith_version",
+    "created_at",
+    "request",
+    "model",
+    "seed",
+    "training_data",
+    "training_licenses",
+    "training_sources",
+    "piece",
+    "timings",
+    "rendering",
+    "files",
+)
+PROVENANCE_TEXT_PREFIX = "tunesmith-provenance: "
+
+
+# ------------------------------------------------------------------------------ provenance
+def path_sha256(path: str | os.PathLike[str]) -> str:
+    """sha256 of a file, or of a folder (its files' relative paths and contents, in sorted order)."""
+    path = Path(path)
+    h = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for f in files:
+        if path.is_dir():
+            h.update(f.relative_to(path).as_posix().encode() + b"\0")
+        with open(f, "rb") as fh:
+            for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                h.update(block)
+    return h.hexdigest()
+
+
+def _names(value: Any, key: str) -> list[str]:
+    """License ids (key="license") or source names (key="source") from a model's training-data record."""
+    plural = key + "s"
+    if isinstance(value, Mapping):
+        if plural in value:
+            inner = value[plural]
+            if isinstance(inner, Mapping):
+                return sorted(str(k) for k in inner)
+            return _names(inner, key)
+        if key in value:
+            return [str(value[key])]
+        return _names(list(value.values()), key)  # nested, e.g. {"corpus": {"licenses": ...}}
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Iterable) and not isinstance(value, bytes):
+        out: list[str] = []
+        for item in value:
+            for name in _names(item, key) if not isinstance(item, str) else [item]:
+                if name not in out:
+                    out.append(name)
+        return out
+    return []
+
+
+def _model(model: Any) -> dict[str, Any]:
+    if model is None:
+        return {"id": None, "path": None, "sha256": None}
+    if isinstance(model, str | os.PathLike):
+        model = {"path": str(model)} if Path(model).exists() else {"id": str(model)}
+    out = {"id": None, "path": None, "sha256": None, **dict(model)}
+    if out["path"] is not None:
+        out["path"] = str(out["path"])
+        if not out.get("sha256") and Path(out["path"]).exists():
+            out["sha256"] = path_sha256(out["path"])
+    if out["id"] is None and out["path"]:
+        out["id"] = Path(out["path"]).stem
+    return out
+
+
+def _piece_summary(piece: Piece) -> dict[str, Any]:
+    key = piece.key
+    beats = piece.duration()
+    return {
+        "piece_id": piece.piece_id,
+        "work_id": piece.work_id,
+        "title": piece.title,
+        "style": piece.style,
+        "key": f"{key.tonic} {key.mode}" if key else None,
+        "time_signature": str(piece.time_signature),
+        "tempo_qpm": piece.tempo,
+        "n_bars": piece.n_bars,
+        "n_notes": piece.n_notes,
+        "n_chords": len(piece.chords),
+        "duration_beats": beats,
+        "duration_seconds": round(beats * 60.0 / piece.tempo, 3) if piece.tempo > 0 else None,
+        "tracks": [
+            {"name": t.name, "role": t.role, "program": t.program, "is_drum": t.is_drum, "n_notes": len(t.notes)}
+            for t in piece.tracks
+        ],
+    }
+
+
+def take_record(piece: Piece, provenance: Mapping[str, Any]) -> dict[str, Any]:
+    """The STEM.json record before the files are written (timings and files filled in later)."""
+    from tunesmith import __version__
+
+    provenance = dict(provenance or {})
+    training = provenance.get("training_data")
+    timings = {stage: None for stage in STAGES}
+    timings.update(provenance.get("timings") or {})
+    record: dict[str, Any] = {
+        "format": FORMAT,
+        "tunesmith_version": __version__,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "request": provenance.get("request"),
+        "model": _model(provenance.get("model")),
+        "seed": provenance.get("seed"),
+        "training_data": training,
+        "training_licenses": _names(training, "license"),
+        "training_sources": _names(training, "source"),
+        "piece": _piece_summary(piece),
+        "timings": timings,
+        "rendering": {},
+        "files": {},
+    }
+    for k, v in provenance.items():
+        record.setdefault(k, v)
+    return record
+
+
+def provenance_line(record: Mapping[str, Any]) -> str:
+    """One readable ASCII line: the MIDI copyright event and the MusicXML <rights>."""
+    model = record.get("model") or {}
+    parts = [f"Generated by tunesmith {record.get('tunesmith_version')}"]
+    parts.append(f"model {model.get('id') or 'unknown'}")
+    if model.get("sha256"):
+        parts.append(f"sha256 {str(model['sha256'])[:12]}")
+    parts.append(f"seed {record.get('seed')}")
+    licenses = record.get("training_licenses") or ["unknown"]
+    parts.append("training data: " + ", ".join(licenses))
+    return "; ".join(parts).encode("ascii", "replace").decode("ascii")
+
+
+def _provenance_json(record: Mapping[str, Any]) -> dict[str, Any]:
+    model = record.get("model") or {}
+    return {
+        "tunesmith": record.get("tunesmith_version"),
+        "created_at": record.get("created_at"),
+        "model": model.get("id"),
+        "model_sha256": model.get("sha256"),
+        "seed": record.get("seed"),
+        "licenses": record.get("training_licenses"),
+        "sources": record.get("training_sources"),
+    }
+
+
+# ------------------------------------------------------------------------------ embedding
+def embed_midi_provenance(path: Path, record: Mapping[str, Any]) -> None:
+    """Add a copyright and a text meta event at tick 0 of the first track (rewrites `path` atomically)."""
+    import mido
+
+    mid = mido.MidiFile(path)
+    if not mid.tracks:
+        mid.tracks.append(mido.MidiTrack())
+    track = mid.tracks[0]
+    text = PROVENANCE_TEXT_PREFIX + json.dumps(_provenance_json(record), separators=(",", ":"), ensure_ascii=True)
+    events = [
+        mido.MetaMessage("copyright", text=provenance_line(record), time=0),
+        mido.MetaMessage("text", text=text, time=0),
+    ]
+    at = 1 if track and track[0].type == "track_name" and track[0].time == 0 else 0
+    track[at:at] = events
+    out = io.BytesIO()
+    mid.save(file=out)
+    atomic_write_bytes(path, out.getvalue())
+
+
+_ROOT = re.compile(r"<score-(partwise|timewise)\b")
+_IDENTIFICATION_ORDER = ("creator", "rights", "encoding", "source", "relation", "miscellaneous")
+
+
+def _insert_in_order(parent: ET.Element, child: ET.Element, order: Sequence[str]) -> None:
+    """Insert `child` after every sibling whose tag comes no later than its own in `order`."""
+    rank = order.index(child.tag)
+    at = 0
+    for i, sibling in enumerate(parent):
+        if sibling.tag in order and order.index(sibling.tag) <= rank:
+            at = i + 1
+    parent.insert(at, child)
+
+
+def embed_musicxml_provenance(path: Path, record: Mapping[str, Any]) -> None:
+    """Add <rights>, <software> and tunesmith <miscellaneous-field>s to <identification> (atomically)."""
+    from defusedxml.ElementTree import fromstring
+
+    text = path.read_text(encoding="utf-8")
+    m = _ROOT.search(text)
+    if not m:
+        raise ValueError(f"{path}: not a MusicXML score (no <score-partwise> or <score-timewise>)")
+    prolog = text[: m.start()]
+    root = fromstring(text)
+    ident = root.find("identification")
+    if ident is None:
+        ident = ET.Element("identification")
+        header = ("work", "movement-number", "movement-title")
+        at = max((i + 1 for i, el in enumerate(root) if el.tag in header), default=0)
+        root.insert(at, ident)
+    rights = ET.Element("rights", {"type": "tunesmith"})
+    rights.text = provenance_line(record)
+    _insert_in_order(ident, rights, _IDENTIFICATION_ORDER)
+    encoding = ident.find("encoding")
+    if encoding is None:
+        encoding = ET.Element("encoding")
+        _insert_in_order(ident, encoding, _IDENTIFICATION_ORDER)
+    software = ET.Element("software")
+    software.text = f"tunesmith {record.get('tunesmith_version')}"
+    encoding.insert(0, software)
+    misc = ident.find("miscellaneous")
+    if misc is None:
+        misc = ET.Element("miscellaneous")
+        _insert_in_order(ident, misc, _IDENTIFICATION_ORDER)
+    for name, value in _provenance_json(record).items():
+        if name == "tunesmith" or value is None:
+            continue
+        field = ET.SubElement(misc, "miscellaneous-field", {"name": f"tunesmith-{name.replace('_', '-')}"})
+        field.text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    body = ET.tostring(root, encoding="unicode")
+    if not prolog.strip():
+        prolog = '<?xml version="1.0" encoding="UTF-8"?>\n'
+    atomic_write_text(path, prolog + body + "\n")
+
+
+# ------------------------------------------------------------------------------ takes
+def _path(stem: Path, kind: str) -> Path:
+    return stem.with_name(f"{stem.name}.{kind}")
+
+
+def write_take(
+    piece: Piece,
+    stem: str | os.PathLike[str],
+    *,
+    provenance: Mapping[str, Any],
+    render_audio: bool = True,
+    render_svg: bool = True,
+    soundfont: str | os.PathLike[str] | None = None,
+    sample_rate: int = 44100,
+) -> dict[str, Path]:
+    """Write one take of `piece` at `stem` (see the module docstring); returns {kind: path} for what was written."""
+    from tunesmith.outputs.midi import write_midi
+    from tunesmith.outputs.musicxml import write_musicxml
+
+    stem = Path(stem)
+    piece.validate()
+    record = take_record(piece, provenance)
+    timings = record["timings"]
+    kinds = ["mid", "musicxml"] + (["wav"] if render_audio else []) + (["svg"] if render_svg else [])
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{stem.name}.partial-", dir=stem.parent))
+    try:
+        staged = {kind: staging / f"take.{kind}" for kind in (*kinds, "json")}
+        t_all = time.perf_counter()
+
+        t0 = time.perf_counter()
+        write_midi(piece, staged["mid"])
+        embed_midi_provenance(staged["mid"], record)
+        timings["midi"] = round(time.perf_counter() - t0, 4)
+
+        t0 = time.perf_counter()
+        write_musicxml(piece, staged["musicxml"])
+        embed_musicxml_provenance(staged["musicxml"], record)
+        timings["musicxml"] = round(time.perf_counter() - t0, 4)
+
+        if render_audio:
+            from tunesmith.outputs.audio import find_soundfont, write_wav
+
+            sf = find_soundfont(soundfont)
+            t0 = time.perf_counter()
+            write_wav(staged["mid"], staged["wav"], soundfont=sf, sample_rate=sample_rate)
+            timings["wav"] = round(time.perf_counter() - t0, 4)
+            record["rendering"]["wav"] = {"synth": "midirenderer", "soundfont": str(sf), "sample_rate": sample_rate}
+
+        if render_svg:
+            from tunesmith.outputs.svg import write_svg
+
+            t0 = time.perf_counter()
+            write_svg(staged["musicxml"], staged["svg"])
+            timings["svg"] = round(time.perf_counter() - t0, 4)
+            record["rendering"]["svg"] = {"engraver": "verovio", "version": _verovio_version()}
+
+        timings["write_total"] = round(time.perf_counter() - t_all, 4)
+        final = {kind: _path(stem, kind) for kind in (*kinds, "json")}
+        record["files"] = {kind: final[kind].name for kind in final}
+        atomic_write_text(staged["json"], json.dumps(record, indent=2, default=str) + "\n")
+
+        # Commit: drop the old description first, then media, then the new JSON.
+        for kind in ("json", *(k for k in KINDS if k not in final)):
+            _path(stem, kind).unlink(missing_ok=True)
+        for kind in (*kinds, "json"):
+            os.replace(staged[kind], final[kind])
+        return final
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _verovio_version() -> str | None:
+    try:
+        import verovio
+
+        return verovio.toolkit().getVersion()
+    except Exception:  # the version is informational only
+        return None
+
+
+def write_takes(
+    pieces: Iterable[Piece],
+    stem: str | os.PathLike[str],
+    n: int | None = None,
+    *,
+    provenance: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+    render_audio: bool = True,
+    render_svg: bool = True,
+    soundfont: str | os.PathLike[str] | None = None,
+    sample_rate: int = 44100,
+) -> list[dict[str, Path]]:
+    """Write up to `n` takes (default: len(pieces)) at STEM-1 ... STEM-n, or at STEM when n == 1.
+
+    `provenance` is one mapping for all takes (each JSON also gets "take": i and "takes": n) or a
+    sequence with one mapping per take (e.g. different seeds). `pieces` may be a lazy iterator that
+    generates as it goes: then the time each piece took to arrive is recorded as the "generate"
+    timing of its take, unless its provenance already gives one.
+    """
+    stem = Path(stem)
+    if n is None:
+        if not isinstance(pieces, Sequence):
+            raise ValueError("write_takes: pass n when pieces is an iterator")
+        n = len(pieces)
+    if n < 1:
+        raise ValueError(f"write_takes: n must be at least 1, got {n}")
+    per_take = not isinstance(provenance, Mapping)
+    if per_take and len(provenance) < n:
+        raise ValueError(f"write_takes: {len(provenance)} provenance records for {n} takes")
+    lazy = not isinstance(pieces, Sequence)
+    results: list[dict[str, Path]] = []
+    iterator = iter(pieces)
+    for i in range(1, n + 1):
+        t0 = time.perf_counter()
+        try:
+            piece = next(iterator)
+        except StopIteration:
+            break
+        waited = time.perf_counter() - t0
+        prov = dict(provenance[i - 1] if per_take else provenance)
+        prov.setdefault("take", i)
+        prov.setdefault("takes", n)
+        timings = dict(prov.get("timings") or {})
+        if lazy and timings.get("generate") is None:
+            timings["generate"] = round(waited, 4)
+        prov["timings"] = timings
+        take_stem = stem if n == 1 else stem.with_name(f"{stem.name}-{i}")
+        results.append(
+            write_take(
+                piece,
+                take_stem,
+                provenance=prov,
+                render_audio=render_audio,
+                render_svg=render_svg,
+                soundfont=soundfont,
+                sample_rate=sample_rate,
+            )
+        )
+    return results
