@@ -24,7 +24,7 @@ from pathlib import Path
 
 import symusic
 
-from tunesmith.baselines.gpt2_remi import generate_baseline, heldout_nll, train_baseline
+from tunesmith.baselines.gpt2_remi import build_remi_tokenizer, generate_baseline, heldout_nll, train_baseline
 from tunesmith.paths import atomic_write_text, shared_data
 from tunesmith.score import Note, Piece, Tempo, TimeSignature, Track
 
@@ -114,9 +114,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--minutes", type=float, default=2.0, help="training wall-time budget")
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--batch-size", type=int, default=16)
-    ap.add_argument("--seq-len", type=int, default=512)
-    ap.add_argument("--n-positions", type=int, default=1024)
+    ap.add_argument("--batch-size", type=int, default=8)
+    # 32 bars are ~2000 REMI tokens for a 4-voice chorale and ~1200 for a folk melody, so the
+    # context must exceed the usual 1024 for the baseline to compose 32 bars at all.
+    ap.add_argument("--n-positions", type=int, default=2048)
+    ap.add_argument("--seq-len", type=int, help="training window (default: --n-positions)")
+    ap.add_argument("--no-velocities", action="store_true", help="REMI without Velocity tokens")
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--max-steps", type=int)
     ap.add_argument("--device")
@@ -143,11 +146,12 @@ def main(argv: list[str] | None = None) -> int:
         max_minutes=args.minutes,
         seed=args.seed,
         batch_size=args.batch_size,
-        seq_len=args.seq_len,
+        seq_len=args.seq_len or args.n_positions,
         n_positions=args.n_positions,
         lr=args.lr,
         max_steps=args.max_steps,
         device=args.device,
+        tokenizer=build_remi_tokenizer(use_velocities=not args.no_velocities),
         progress=not args.no_progress,
     )
     log = run.log

@@ -18,16 +18,17 @@ MIDI conventions written by `to_symusic` (and read back by `from_symusic`):
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from fractions import Fraction
 from typing import Any
 
 from .harmony import (
-    QUALITIES,
     chord_pitches,
     estimate_key,
     key_from_sharps,
+    major_or_minor,
     normalize_figure,
     sharps_of,
 )
@@ -57,6 +58,9 @@ def guess_role(name: str, index: int = 0, n_tracks: int = 1, *, is_drum: bool = 
 
     if is_drum:
         return "other"
+    if n_tracks == 1:
+        named = guess_role(name, 0, 2)
+        return named if named in ("soprano", "alto", "tenor", "bass", "melody") else "melody"
     m = _ROLE_SUFFIX.search(name or "")
     if m and m.group(1).lower() in TRACK_ROLES:
         return m.group(1).lower()
@@ -252,7 +256,8 @@ def from_music21(stream: Any, **kw: Any) -> Piece:
     held notes, grace notes dropped, repeats NOT expanded (the score as written)."""
     from music21 import harmony as m21harmony
     from music21 import key as m21key
-    from music21 import meter, note, stream as m21stream, tempo
+    from music21 import meter, note, tempo
+    from music21 import stream as m21stream
 
     fields = _piece_kwargs(kw)
     piece = Piece(**{k: v for k, v in fields.items()})
@@ -303,15 +308,21 @@ def from_music21(stream: Any, **kw: Any) -> Piece:
         role = guess_role(name, index, n_parts)
         if notes:
             piece.tracks.append(Track(name=_strip_role_suffix(name) or role, role=role, program=program, notes=notes))
-        for cs in flat.getElementsByClass(m21harmony.Harmony):
+        harmonies = list(flat.getElementsByClass(m21harmony.Harmony))
+        if harmonies:
+            # MusicXML <harmony><offset> is often a small visual nudge (chord-melody data: 1/20
+            # beat): snap a chord to the note/rest onset it sits on when it is off the grid.
+            event_onsets = sorted({float(e.offset) for e in flat.notesAndRests if not isinstance(e, m21harmony.Harmony)})
+        for cs in harmonies:
+            onset = _snap(float(cs.offset), event_onsets)
             if isinstance(cs, m21harmony.NoChord):
-                no_chord_stops.append(float(cs.offset))
+                no_chord_stops.append(onset)
                 continue
             if not isinstance(cs, m21harmony.ChordSymbol):
                 continue
             figure = figure_of_m21(cs)
             if figure is not None:
-                chord_events.append(ChordSymbol(float(cs.offset), figure))
+                chord_events.append(ChordSymbol(onset, figure))
         if index == 0:
             for ks in flat.getElementsByClass((m21key.Key, m21key.KeySignature)):
                 if isinstance(ks, m21key.Key):
@@ -319,7 +330,7 @@ def from_music21(stream: Any, **kw: Any) -> Piece:
                     k = key_from_sharps(ks.sharps, mode, float(ks.offset))
                 else:
                     k = key_from_sharps(ks.sharps, "major", float(ks.offset))
-                    piece.meta.setdefault("key_mode_assumed", True)
+                    k.mode = "?"  # decided below from the notes: major or relative minor
                 piece.keys.append(k)
             for ts in flat.getElementsByClass(meter.TimeSignature):
                 piece.time_signatures.append(TimeSignature(float(ts.offset), int(ts.numerator), int(ts.denominator)))
@@ -339,7 +350,26 @@ def from_music21(stream: Any, **kw: Any) -> Piece:
         seen.setdefault(round(c.onset, 6), c)
     piece.chords = chord_durations(list(seen.values()), end, no_chord_stops)
     piece.end = end
+    for i, k in enumerate(piece.keys):
+        if k.mode == "?":
+            piece.keys[i] = major_or_minor(piece, sharps_of(KeySignature(0.0, k.tonic, "major")), k.onset)
+            piece.meta["key_mode_estimated"] = True
     return _finish(piece)
+
+
+def _snap(t: float, onsets: list[float], tol: float = 1.0) -> float:
+    """`t` unchanged on a 1/12-beat grid; else the onset it was written before (the latest
+    note/rest onset <= t, within `tol` beats), else the nearest onset within 0.1 beat."""
+    if abs(t * 12 - round(t * 12)) < 1e-6 or not onsets:
+        return t
+    import bisect
+
+    i = bisect.bisect_right(onsets, t)
+    if i > 0 and t - onsets[i - 1] <= tol:
+        return onsets[i - 1]
+    if i < len(onsets) and onsets[i] - t <= 0.1:
+        return onsets[i]
+    return t
 
 
 def _frac(x: float, grid: int = 24) -> Fraction:
@@ -373,8 +403,9 @@ def to_music21(piece: Piece) -> Any:
     Onsets/durations that are not simple fractions are rounded to 1/24 beat."""
     from music21 import chord as m21chord
     from music21 import harmony as m21harmony
-    from music21 import instrument, meter, metadata, note, stream as m21stream, tempo, tie
+    from music21 import instrument, metadata, meter, note, tempo, tie
     from music21 import key as m21key
+    from music21 import stream as m21stream
 
     score = m21stream.Score()
     score.metadata = metadata.Metadata()
@@ -545,10 +576,8 @@ def from_symusic(score: Any, **kw: Any) -> Piece:
             if len(parts) == 3:
                 mode_keys.append(KeySignature(t, parts[1], parts[2]))
         elif text.startswith("pickup:"):
-            try:
+            with contextlib.suppress(ValueError):
                 piece.meta["pickup"] = float(text[7:])
-            except ValueError:
-                pass
         elif text.startswith("title:") and not piece.title:
             piece.title = text[6:].strip()
     tracks = [t for t in q.tracks if len(t.notes)]
@@ -577,8 +606,9 @@ def from_symusic(score: Any, **kw: Any) -> Piece:
     if "pickup" in piece.meta:
         pickup = piece.meta["pickup"]
         piece.end = end
-        rest = Piece(piece_id="x", work_id="x", time_signatures=[TimeSignature(ts.onset - pickup, ts.numerator, ts.denominator) for ts in piece.time_signatures] or [TimeSignature(0.0, 4, 4)], end=max(end - pickup, 0.0))
-        piece.bar_onsets = [0.0] + [b + pickup for b in rest.bars() if b + pickup > _EPS and b + pickup < end - _EPS]
+        shifted = [TimeSignature(max(ts.onset, pickup), ts.numerator, ts.denominator) for ts in piece.time_signatures]
+        rest = Piece(piece_id="x", work_id="x", time_signatures=shifted or [TimeSignature(pickup, 4, 4)], end=end)
+        piece.bar_onsets = [0.0] + [b for b in rest.bars() if pickup - _EPS <= b < end - _EPS]
     return _finish(piece)
 
 
@@ -623,9 +653,12 @@ def to_symusic(piece: Piece, *, chord_program: int | None = None) -> Any:
         score.time_signatures.append(symusic.TimeSignature(tick(ts.onset), ts.numerator, ts.denominator))
     for tp in piece.tempos or [Tempo(0.0, 120.0)]:
         score.tempos.append(symusic.Tempo(tick(tp.onset), float(tp.qpm)))
+    # MIDI key signatures know major/minor only: when any key is modal (or spelled unlike its
+    # signature), every key also goes into a "key:" marker so the reader gets them all back
+    need_markers = any(k.mode not in ("major", "minor") or k.tonic != key_from_sharps(sharps_of(k), k.mode).tonic for k in piece.keys)
     for k in piece.keys:
         score.key_signatures.append(symusic.KeySignature(tick(k.onset), sharps_of(k), 1 if k.mode == "minor" else 0))
-        if k.mode not in ("major", "minor") or k.tonic != key_from_sharps(sharps_of(k), k.mode).tonic:
+        if need_markers:
             score.markers.append(symusic.TextMeta(tick(k.onset), f"key:{k.tonic}:{k.mode}"))
     bars = piece.bar_onsets
     if len(bars) >= 2:

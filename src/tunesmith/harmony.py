@@ -228,7 +228,6 @@ _ALIASES: dict[str, str] = {
     "13sus4": "9sus4",
     "11sus": "9sus4",
     "m11b5": "m7b5",
-    "maj": "",
 }
 
 NO_CHORD = frozenset({"N", "NC", "N.C.", "N.C", "No Chord", "None", "n.c.", "nc", "X", ""})
@@ -269,10 +268,30 @@ def _parse(figure: str) -> tuple[int, str, int | None, str, str]:
             squeezed = squeezed.replace("+", "#").replace("Maj", "maj").replace("M7", "maj7").replace("min", "m")
             quality = _ALIASES.get(squeezed) if squeezed not in QUALITIES else squeezed
     if quality is None:
+        quality = _simplify(rest)
+    if quality is None:
         raise ValueError(f"not a chord figure: {figure!r} (unknown quality {rest!r})")
     if bass_pc == root_pc:
         bass_pc, bass_name = None, ""
     return root_pc, quality, bass_pc, root_name, bass_name
+
+
+_TRAILING_ALTERATION = re.compile(r"(?:\(?(?:add|no|omit)?[#b+\-]?\d+\)?|alt|sus\d?)$")
+
+
+def _simplify(rest: str) -> str | None:
+    """Known quality left after dropping trailing alterations ('7b9#11' -> '7b9', 'M7b5' -> 'maj7');
+    None when nothing known remains."""
+    q = re.sub(r"[()\s,]", "", rest)
+    for _ in range(4):
+        new = _TRAILING_ALTERATION.sub("", q)
+        if new == q:
+            break
+        q = new
+        for cand in (q, q.replace("M7", "maj7").replace("M9", "maj9").replace("M", "maj").replace("+", "#")):
+            if cand in _ALIASES:
+                return _ALIASES[cand]
+    return None
 
 
 def parse_chord(figure: str) -> tuple[int, str, int | None]:
@@ -425,3 +444,22 @@ def sharps_of(key: KeySignature) -> int:
         if key_from_sharps(s, key.mode).tonic == key.tonic:
             return s
     return min(candidates, key=abs) if candidates else 0
+
+
+def major_or_minor(piece: Piece, sharps: int, onset: float = 0.0) -> KeySignature:
+    """The major key or its relative minor for a signature of `sharps`, whichever the piece's
+    pitch-class histogram correlates with better (Krumhansl-Kessler)."""
+    hist = pitch_class_histogram(piece)
+    major = key_from_sharps(sharps, "major", onset)
+    if hist.sum() <= 0:
+        return major
+    h = hist - hist.mean()
+    norm = np.linalg.norm(h)
+    if norm == 0:
+        return major
+    h = h / norm
+    major_pc = major.tonic_pc
+    minor_pc = (major_pc + 9) % 12
+    if _PROFILES[12 + minor_pc] @ h > _PROFILES[major_pc] @ h:
+        return key_from_sharps(sharps, "minor", onset)
+    return major

@@ -640,7 +640,10 @@ class Tokenizer:
                 voice = val
                 cursors.setdefault(voice, 0)
                 note_pos, pitch = None, None
-            elif kind == "Pitch" and voice is not None:
+            elif kind == "Pitch":
+                if voice is None:  # lenient: a note before any voice marker belongs to the first voice
+                    voice, in_chords = voices[0], False
+                    cursors.setdefault(voice, 0)
                 pitch = int(val)
             elif kind == "Dur" and voice is not None and pitch is not None:
                 start = cursors[voice] if note_pos is None else note_pos

@@ -132,7 +132,9 @@ def pieces_to_symusic(piece: Piece, tpq: int = TPQ) -> symusic.Score:
             fifths = _key_fifths(k.tonic, k.mode)
         except ValueError:
             continue
-        score.key_signatures.append(symusic.KeySignature(tick(k.onset), fifths, 1 if k.mode in ("minor", "aeolian") else 0))
+        score.key_signatures.append(
+            symusic.KeySignature(tick(k.onset), fifths, 1 if k.mode in ("minor", "aeolian") else 0)
+        )
     return score
 
 
@@ -450,9 +452,10 @@ def train_baseline(
         if device.startswith("cuda"):
             torch.cuda.synchronize()
         train_seconds += time.perf_counter() - t
-        if step % 10 == 0 or train_seconds >= budget:
-            bar.n = min(int(train_seconds), bar.total)
-            bar.set_postfix(step=step, loss=f"{sum(train_losses[-10:]) / len(train_losses[-10:]):.3f}")
+        shown = min(int(train_seconds), bar.total)
+        if shown > bar.n:  # at most once a second
+            bar.set_postfix(step=step, loss=f"{sum(train_losses[-10:]) / len(train_losses[-10:]):.3f}", refresh=False)
+            bar.update(shown - bar.n)
         if train_seconds >= next_eval:
             evaluate(step, train_seconds)
             next_eval += eval_every
@@ -497,7 +500,9 @@ def train_baseline(
     return run
 
 
-def save_baseline(model, tokenizer: miditok.MusicTokenizer, out_dir: str | Path, log: dict[str, Any] | None = None) -> Path:
+def save_baseline(
+    model, tokenizer: miditok.MusicTokenizer, out_dir: str | Path, log: dict[str, Any] | None = None
+) -> Path:
     """`config.json` + `model.safetensors` (Hugging Face), `tokenizer.json` (miditok), `train_log.json`."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -44,6 +44,16 @@ READERS: dict[str, tuple[str, str]] = {
 }
 
 
+def reader_ref(reader: str) -> tuple[str, str]:
+    """(module, function) of a reader: a name from READERS, or "package.module:function"."""
+    if reader in READERS:
+        return READERS[reader]
+    module, sep, func = reader.partition(":")
+    if not sep or not module or not func:
+        raise ValueError(f"unknown reader {reader!r}; one of {', '.join(READERS)} or 'module:function'")
+    return module, func
+
+
 @dataclass(frozen=True)
 class Item:
     """One unit of work for a reader: a file, or a folder (POP909 song)."""

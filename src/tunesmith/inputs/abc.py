@@ -67,6 +67,27 @@ def _midi_of(name: str) -> int:
     return 12 * (octave + 1) + _LETTER_PC[name[0].upper()] + alter
 
 
+_DOUBLE_REPEAT = re.compile(r"(?<=[^|:\s])::(?=[^|:]|$)")
+
+
+_INLINE_FIELD = re.compile(r"\[([KLMQP]):([^\]]*)\]")
+
+
+def _fix_body(text: str) -> str:
+    """Work around music21 tokenizer slips: 'G::' (note + double repeat) is read as a 'G:'
+    field, dropping the note (write ':|:'); inline fields '[K:D]' are read as chords."""
+    out = []
+    for line in text.split("\n"):
+        if not re.match(r"^[A-Za-z]:", line) and "::" in line:
+            line = _DOUBLE_REPEAT.sub(":|:", line)
+        if not re.match(r"^[A-Za-z]:", line) and "[" in line:
+            # inline fields [K:D] / [M:3/4] / [L:1/16] / [Q:..]: music21 reads them as chords;
+            # on a line of their own they change key/meter/length for the notes that follow
+            line = _INLINE_FIELD.sub(lambda m: f"\n{m.group(1)}:{m.group(2)}\n", line)
+        out.append(line)
+    return "\n".join(out)
+
+
 _NOTTINGHAM_QUALITY = re.compile(r"^([A-G][#b]?)(d|a|a7|d7)(/.*)?$")
 
 
@@ -247,6 +268,7 @@ def read_abc(
             body = body.rstrip("\n") + "\n"
             kpos = body.find("\n", body.find("\n") + 1)
             body = body[:kpos + 1] + "K:C\n" + body[kpos + 1:]
+        body = _fix_body(body)
         fields = {
             "piece_id": f"{stem}#{index}",
             "work_id": f"{stem}#{ref or index}",

@@ -26,7 +26,7 @@ Chord-symbol agreement compares (root pitch class, triad quality) of two chord l
 by position; quality is reduced to the triad (maj, min, dim, aug, sus, 5) as in the "triads"
 comparison of mir_eval.chord (C. Raffel et al., "mir_eval", ISMIR 2014) over Harte et al.'s chord
 syntax (ISMIR 2005), with sus chords kept apart. Lead-sheet figures ("Dm7", "G7", "F#m7b5",
-"Bb/D", "N.C.") are parsed by `parse_chord_figure`.
+"Bb/D", "N.C.") are parsed by `parse_chord_figure` (the project's chord parser, then the triad).
 """
 
 from __future__ import annotations
@@ -51,13 +51,15 @@ class _Voice:
 
     def __init__(self, notes: Sequence[Note]):
         self.notes = sorted(notes, key=lambda n: (n.onset, n.pitch))
+        self._onsets = [n.onset for n in self.notes]
+        self._max_dur = max((n.duration for n in self.notes), default=0.0)
 
     def pitch_at(self, t: float) -> int | None:
+        hi = bisect.bisect_right(self._onsets, t + 1e-9)
+        lo = bisect.bisect_left(self._onsets, t - self._max_dur - 1e-9)
         best = None
-        for n in self.notes:
-            if n.onset > t + 1e-9:
-                break
-            if n.onset <= t + 1e-9 < n.onset + n.duration and (best is None or n.pitch > best):
+        for n in self.notes[lo:hi]:
+            if n.onset <= t + 1e-9 < n.onset + n.duration - 1e-9 and (best is None or n.pitch > best):
                 best = n.pitch
         return best
 
@@ -72,31 +74,13 @@ class _Voice:
         return {round(n.onset, 9) for n in self.notes}
 
 
-class _FastVoice(_Voice):
-    """_Voice with an onset index so that pitch_at is O(log n + overlap)."""
-
-    def __init__(self, notes: Sequence[Note]):
-        super().__init__(notes)
-        self._onsets = [n.onset for n in self.notes]
-        self._max_dur = max((n.duration for n in self.notes), default=0.0)
-
-    def pitch_at(self, t: float) -> int | None:
-        hi = bisect.bisect_right(self._onsets, t + 1e-9)
-        lo = bisect.bisect_left(self._onsets, t - self._max_dur - 1e-9)
-        best = None
-        for n in self.notes[lo:hi]:
-            if n.onset <= t + 1e-9 < n.onset + n.duration and (best is None or n.pitch > best):
-                best = n.pitch
-        return best
-
-
-def _voices(piece: Piece) -> dict[str, _FastVoice]:
+def _voices(piece: Piece) -> dict[str, _Voice]:
     out = {}
     for role in VOICES:
         track = piece.track(role)
         if track is None:
             raise ValueError(f"{piece.piece_id}: no {role} track (need tracks with roles {', '.join(VOICES)})")
-        out[role] = _FastVoice(track.notes)
+        out[role] = _Voice(track.notes)
     return out
 
 
@@ -187,37 +171,56 @@ def harmony_rule_rates(piece: Piece, ranges: dict[str, tuple[int, int]] | None =
 NO_CHORD = (-1, "N")
 
 
+def triad_quality(intervals: Sequence[int]) -> str:
+    """Triad quality of a chord given its intervals above the root: third 4 -> 'maj' ('aug' with
+    a raised fifth and no perfect one); third 3 -> 'min' ('dim' with a flat fifth and no perfect
+    one); no third -> 'sus' with a 2nd or 4th, else '5'."""
+    pcs = {i % 12 for i in intervals}
+    if 4 in pcs:
+        return "aug" if 8 in pcs and 7 not in pcs else "maj"
+    if 3 in pcs:
+        return "dim" if 6 in pcs and 7 not in pcs else "min"
+    return "sus" if pcs & {2, 5} else "5"
+
+
 def parse_chord_figure(figure: str) -> tuple[int, str]:
     """(root pitch class, triad quality) of a lead-sheet figure; NO_CHORD for "N", "N.C.", "NC".
 
-    Quality: 'dim' (dim, o, °, m7b5, ø), 'aug' (aug, +, 7#5), 'sus' (sus2, sus4, 7sus4), 'maj'
-    (major, maj7, M7, Δ, 6, 7, 9, 13, add9, ...), 'min' (m, min, -, m7, mM7, m6, ...), '5'
-    (power chord). A slash bass ("C/E") is ignored. ValueError if the root is not a note name."""
+    The figure is parsed by the project's chord parser (`tunesmith.harmony.parse_chord`, so
+    spellings agree with the corpus: "B-" is B flat), and its quality reduced by `triad_quality`:
+    Dm7 -> min, G7 -> maj, F#m7b5 -> dim, Caug -> aug, G7sus4 -> sus, C5 -> 5. A slash bass is
+    ignored. Figures that parser refuses fall back to a suffix heuristic; ValueError if even the
+    root is not a note name."""
+    from tunesmith import harmony
+
     text = figure.strip()
-    if text.upper().replace(".", "") in ("N", "NC", ""):
+    if text in harmony.NO_CHORD or text.upper().replace(".", "") in ("N", "NC", ""):
         return NO_CHORD
-    text = text.split("/")[0]
+    try:
+        root, quality, _ = harmony.parse_chord(text)
+    except ValueError:
+        return _parse_fallback(text)
+    return root, triad_quality(harmony.QUALITIES[quality])
+
+
+def _parse_fallback(text: str) -> tuple[int, str]:
+    text = text.split("/")[0].replace("♯", "#").replace("♭", "b")
     i = 1
-    while i < len(text) and text[i] in "#b-♯♭" and not (text[i] == "-" and i + 1 < len(text) and text[i + 1].isdigit()):
-        if text[i] == "b" and text[i:].startswith("b5") and i > 1:
-            break
+    while i < len(text) and i <= 2 and text[i] in "#b":
         i += 1
-    root_text = text[:i].replace("♯", "#").replace("♭", "b")
-    suffix = text[i:]
-    root = pitch_class_of(root_text)
-    s = suffix.replace("(", "").replace(")", "")
+    root = pitch_class_of(text[:i])
+    s = text[i:].replace("(", "").replace(")", "")
     low = s.lower()
-    if "ø" in s or "m7b5" in s or "m7-5" in s or "min7b5" in low:
-        quality = "dim"
-    elif low.startswith("dim") or s.startswith("o") or s.startswith("°"):
+    half_diminished = "ø" in s or "m7b5" in s or "m7-5" in s or "min7b5" in low
+    if half_diminished or low.startswith("dim") or s.startswith("o") or s.startswith("°"):
         quality = "dim"
     elif low.startswith("aug") or s.startswith("+") or "#5" in s or "+5" in s:
         quality = "aug"
     elif "sus" in low:
         quality = "sus"
-    elif s.startswith("maj") or s.startswith("Maj") or s.startswith("M") or s.startswith("Δ") or s.startswith("^"):
+    elif s.startswith(("maj", "Maj", "M", "Δ", "^")):
         quality = "maj"
-    elif s.startswith("m") or s.startswith("min") or s.startswith("-"):
+    elif s.startswith(("m", "min", "-")):
         quality = "min"
     elif s == "5":
         quality = "5"
@@ -238,8 +241,6 @@ def chord_agreement(predicted: Sequence[str | ChordSymbol], reference: Sequence[
     if n == 0:
         return float("nan")
     same = sum(
-        1
-        for a, b in zip(predicted, reference)
-        if parse_chord_figure(_figure(a)) == parse_chord_figure(_figure(b))
+        1 for a, b in zip(predicted, reference) if parse_chord_figure(_figure(a)) == parse_chord_figure(_figure(b))
     )
     return same / n

@@ -14,9 +14,10 @@ Drum tracks are ignored by the pitch metrics (muspy's rule); `empty_beat_rate` a
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
-from tunesmith.score import Piece
+from tunesmith.score import Note, Piece, Track
 
 RESOLUTION = 24  # muspy time steps per quarter beat
 _BUILD_RESOLUTION = 960  # exact for halves, thirds, fifths... of a beat before rounding to 24
@@ -38,8 +39,12 @@ def piece_to_muspy(piece: Piece) -> Any:
     tracks = []
     for t in piece.tracks:
         notes = [
-            muspy.Note(time=ticks(n.onset), pitch=int(n.pitch), duration=max(ticks(n.onset + n.duration) - ticks(n.onset), 1),
-                       velocity=int(n.velocity))
+            muspy.Note(
+                time=ticks(n.onset),
+                pitch=int(n.pitch),
+                duration=max(ticks(n.onset + n.duration) - ticks(n.onset), 1),
+                velocity=int(n.velocity),
+            )
             for n in sorted(t.notes, key=lambda n: (n.onset, n.pitch))
         ]
         tracks.append(muspy.Track(program=int(t.program), is_drum=bool(t.is_drum), name=t.name, notes=notes))
@@ -219,14 +224,16 @@ def groove_consistency(piece: Piece) -> float:
 
     shift = _pickup_shift(piece)
     if shift:
-        from dataclasses import replace
-
-        from tunesmith.score import Note, Track
-
         piece = replace(
             piece,
             tracks=[
-                Track(t.name, t.role, t.program, t.is_drum, [Note(n.pitch, n.onset + shift, n.duration, n.velocity) for n in t.notes])
+                Track(
+                    t.name,
+                    t.role,
+                    t.program,
+                    t.is_drum,
+                    [Note(n.pitch, n.onset + shift, n.duration, n.velocity) for n in t.notes],
+                )
                 for t in piece.tracks
             ],
             bar_onsets=[],

@@ -111,11 +111,6 @@ them. The ICLR 2017 workshop version of the paper carries a table with the same 
 """
 
 
-def to_events(piece: Piece) -> list[int]:
-    """Alias of `melody_events`."""
-    return melody_events(piece)
-
-
 def melody_events(piece: Piece) -> list[int]:
     """The melody on the 16th-note event grid: NOTE_OFF (0), NO_EVENT (1), or pitch + 2 for a
     note-on (see the module docstring for the conversion)."""
@@ -257,7 +252,9 @@ def _leap_outcome(state: _LeapState, has_previous: bool, prev_note: int | None, 
         state.steps_since_last_leap = 0
     else:
         state.steps_since_last_leap += 1
-        if (state.direction == 1 and event <= state.leapt_from) or (state.direction == -1 and event >= state.leapt_from):
+        if (state.direction == 1 and event <= state.leapt_from) or (
+            state.direction == -1 and event >= state.leapt_from
+        ):
             outcome = 1
             state.direction = 0
             state.leapt_from = None
@@ -284,9 +281,17 @@ class RLTunerCounts:
 
     def add(self, other: RLTunerCounts) -> RLTunerCounts:
         for name in (
-            "n_compositions", "n_steps", "notes_not_in_key", "repeated_notes", "notes_in_motif",
-            "notes_in_repeated_motif", "resolved_leaps", "doubled_leaps", "starting_with_tonic",
-            "unique_max", "unique_min",
+            "n_compositions",
+            "n_steps",
+            "notes_not_in_key",
+            "repeated_notes",
+            "notes_in_motif",
+            "notes_in_repeated_motif",
+            "resolved_leaps",
+            "doubled_leaps",
+            "starting_with_tonic",
+            "unique_max",
+            "unique_min",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for lag in self.autocorrelations:

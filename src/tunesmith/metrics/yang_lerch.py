@@ -38,7 +38,7 @@ Interpretations (where the paper's toolbox differs or is silent):
   with the bar length taken from a MIDI time-signature event.
 - PCTM counts consecutive notes in onset order; pretty_midi (used by mgeval) counts pairs where
   one note ends within 50 ms of the other's start, so notes separated by a rest are not paired.
-- OA and KLD are evaluated on one shared grid covering both samples plus three bandwidths on
+- OA and KLD are evaluated on one shared grid covering both samples plus six bandwidths on
   each side; mgeval integrates OA between the sample extremes only and evaluates KL on two
   different grids (one per sample), which is not a KL divergence of the two densities.
 """
@@ -244,7 +244,9 @@ def gaussian_kde(sample: Sequence[float], grid: np.ndarray) -> np.ndarray:
             t = (s - grid[0]) / dx
             i = np.minimum(np.floor(t).astype(np.int64), len(grid) - 2)
             w = t - i
-            counts = np.bincount(i, weights=1 - w, minlength=len(grid)) + np.bincount(i + 1, weights=w, minlength=len(grid))
+            counts = np.bincount(i, weights=1 - w, minlength=len(grid)) + np.bincount(
+                i + 1, weights=w, minlength=len(grid)
+            )
             k = int(math.ceil(6 * h / dx))
             kernel = np.exp(-0.5 * (np.arange(-k, k + 1) * dx / h) ** 2)
             full = np.convolve(counts[: len(grid)], kernel)
@@ -260,7 +262,7 @@ def gaussian_kde(sample: Sequence[float], grid: np.ndarray) -> np.ndarray:
 
 
 def _grid(a: np.ndarray, b: np.ndarray, n_points: int) -> np.ndarray:
-    pad = 3.0 * max(_bandwidth(a), _bandwidth(b))
+    pad = 6.0 * max(_bandwidth(a), _bandwidth(b))
     lo = min(a.min(), b.min()) - pad
     hi = max(a.max(), b.max()) + pad
     return np.linspace(lo, hi, n_points)
@@ -269,7 +271,7 @@ def _grid(a: np.ndarray, b: np.ndarray, n_points: int) -> np.ndarray:
 def overlapping_area(a: Sequence[float], b: Sequence[float], n_points: int = 2000) -> float:
     """OA = integral of min(p_a(x), p_b(x)) dx, with p_a, p_b the Gaussian KDEs of the two
     samples (Yang & Lerch 2018, Eq. 2 / Sect. 3.2.2). 1 for identical samples, near 0 for far
-    apart ones. Trapezoidal rule on a shared grid spanning both samples +- 3 bandwidths."""
+    apart ones. Trapezoidal rule on a shared grid spanning both samples +- 6 bandwidths."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if len(a) == 0 or len(b) == 0:
         return math.nan
@@ -279,7 +281,7 @@ def overlapping_area(a: Sequence[float], b: Sequence[float], n_points: int = 200
 
 def kl_divergence(a: Sequence[float], b: Sequence[float], n_points: int = 2000, floor: float = 1e-12) -> float:
     """KLD = integral of p_a(x) log(p_a(x) / p_b(x)) dx (nats) of the Gaussian KDEs of the two
-    samples (Yang & Lerch 2018, Sect. 3.2.2), on a shared grid spanning both samples +- 3
+    samples (Yang & Lerch 2018, Sect. 3.2.2), on a shared grid spanning both samples +- 6
     bandwidths; densities are floored at `floor` and renormalized on the grid, so a density that
     vanishes where the other does not gives a large finite value."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)

@@ -270,10 +270,11 @@ def embed_musicxml_provenance(path: Path, record: Mapping[str, Any]) -> None:
         misc = ET.Element("miscellaneous")
         _insert_in_order(ident, misc, _IDENTIFICATION_ORDER)
     for name, value in _provenance_json(record).items():
-        if name == "tunesmith" or value is None:
+        if name == "tunesmith" or value in (None, [], ""):
             continue
         field = ET.SubElement(misc, "miscellaneous-field", {"name": f"tunesmith-{name.replace('_', '-')}"})
         field.text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    ET.indent(root, space="  ")
     body = ET.tostring(root, encoding="unicode")
     if not prolog.strip():
         prolog = '<?xml version="1.0" encoding="UTF-8"?>\n'

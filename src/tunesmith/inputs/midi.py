@@ -1,0 +1,58 @@
+"""MIDI reader (symusic: ~1-5 ms a file).
+
+One Track per MIDI track with notes, role guessed from the track name ('MELODY' -> melody,
+'PIANO' -> accompaniment, 'Soprano' -> soprano, '<name> [<role>]' -> role) or its position (the
+first track is the melody). A file with a single pitched track (the irish/ tunes) is one
+melody track. Chord symbols, modes, pickup and title come back from the markers that
+`tunesmith.outputs.midi.write_midi` writes (see `tunesmith.convert`); a file without key
+signature gets an estimated key (`meta["key_estimated"] = True`).
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..convert import from_symusic
+from ..score import Piece
+from . import InputError, check_local_file, piece_stem
+
+
+def load_symusic(path: str | os.PathLike):
+    """symusic Score of a MIDI file; InputError for a file that is not MIDI or is corrupt."""
+    import symusic
+
+    p = check_local_file(path)
+    with open(p, "rb") as f:
+        head = f.read(4)
+    if head != b"MThd":
+        raise InputError(f"{p}: not a MIDI file (no 'MThd' header; starts with {head!r})")
+    try:
+        return symusic.Score.from_file(str(p))
+    except Exception as e:  # noqa: BLE001 - symusic raises RuntimeError/ValueError/IndexError
+        raise InputError(f"{p}: corrupt MIDI file ({str(e).splitlines()[0] if str(e) else type(e).__name__})") from e
+
+
+def read_midi(path: str | os.PathLike, *, source: str = "", style: str = "", license: str = "unknown") -> list[Piece]:
+    """One Piece for a MIDI file."""
+    p = check_local_file(path)
+    score = load_symusic(p)
+    stem = piece_stem(p, source)
+    piece = from_symusic(
+        score,
+        piece_id=stem,
+        work_id=stem,
+        title="",
+        path=str(p),
+        source=source,
+        style=style,
+        license=license,
+        meta={"file": p.name},
+    )
+    if not piece.title:
+        piece.title = p.stem
+    if not piece.tracks and not piece.chords:
+        raise InputError(f"{p}: MIDI file has no notes")
+    pitched = [t for t in piece.tracks if not t.is_drum]
+    if len(pitched) == 1 and pitched[0].role not in ("melody", "soprano"):
+        pitched[0].role = "melody"
+    return [piece]

@@ -1,0 +1,49 @@
+"""MusicXML writer: `write_musicxml(piece, path)`, atomic (temp file + os.replace).
+
+Built with `tunesmith.convert.to_music21`: the melody (or soprano) is the first part, chord
+symbols are music21 ChordSymbols (MusicXML <harmony>, shown by MuseScore) on it, key, meter
+and tempo in the first measure, a pickup written as an anacrusis. `.mxl` paths get the
+compressed container. Drum tracks are not written.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import warnings
+import zipfile
+from pathlib import Path
+
+from ..convert import to_music21
+from ..paths import atomic_write_bytes
+from ..score import Piece
+
+
+def musicxml_bytes(piece: Piece) -> bytes:
+    from music21.musicxml.m21ToXml import GeneralObjectExporter
+
+    score = to_music21(piece)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return GeneralObjectExporter(score).parse()
+
+
+def write_musicxml(piece: Piece, path: str | os.PathLike) -> Path:
+    """Write `piece` as MusicXML (`.musicxml`/`.xml`) or compressed MusicXML (`.mxl`)."""
+    path = Path(path)
+    data = musicxml_bytes(piece)
+    if path.suffix.lower() == ".mxl":
+        buf = io.BytesIO()
+        inner = path.with_suffix(".musicxml").name
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.recordare.musicxml")
+            z.writestr(
+                "META-INF/container.xml",
+                '<?xml version="1.0" encoding="UTF-8"?>\n<container><rootfiles>'
+                f'<rootfile full-path="{inner}" media-type="application/vnd.recordare.musicxml+xml"/>'
+                "</rootfiles></container>\n",
+            )
+            z.writestr(inner, data)
+        data = buf.getvalue()
+    atomic_write_bytes(path, data)
+    return path

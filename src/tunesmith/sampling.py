@@ -1,0 +1,517 @@
+"""Compose: sample pieces from the model under hard constraints.
+
+`generate(model, tokenizer, request, n)` writes `n` takes for one `ComposeRequest`. Every
+constraint of the request is enforced by MASKING the model's next-token distribution with a
+grammar automaton (`Constrainer`), so it holds in every take whatever the weights are:
+
+- the header is written, not sampled: style, key (tonic + mode), meter, tempo bucket, bars,
+  layout (lead sheet: melody; chorale: soprano, alto, tenor, bass);
+- grammar: `Pos` is followed by `Pitch`, `Pitch` by `Dur`, chord `Root` by `Qual`; voices come
+  in layout order in every bar; so every stream decodes;
+- meter: positions lie inside the bar; voices are monophonic (a note starts at or after the
+  previous note's end);
+- exactly `bars` bars: `Bar` is forced after the last voice until the count is reached, then
+  `<eos>`; no note lasts past the end of the last bar; the first voice sounds in the last bar;
+- chords: with a chord list, bar i gets exactly chords[i % len(chords)] at its downbeat (the
+  figure as given is written back);
+- pitch range per voice (a chorale's range is split into four overlapping voice ranges), and
+  with `in_scale` only pitches of the key's scale (minor: raised 6th and 7th allowed);
+- key and tempo are written into the Piece exactly as requested;
+- length budget: when the model's block would run out, only structural tokens remain allowed.
+
+Decoding uses the numpy KV-cache decoder (`model.NumpyDecoder`); at batch 1, tokens the
+grammar forces (bar lines, given chords, voice markers) are fed together in one step.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from tunesmith.score import MODES, STYLES, ChordSymbol, KeySignature, Piece, Tempo, TimeSignature, pitch_class_of
+from tunesmith.tokenizer import (
+    DUR_TICKS,
+    LAYOUTS,
+    MAX_BAR_TICKS,
+    METERS,
+    NOTE_NAMES,
+    PITCH_MAX,
+    PITCH_MIN,
+    Tokenizer,
+    meter_ticks,
+    scale_pitch_classes,
+    spell_name,
+    split_figure,
+)
+
+MAX_REQUEST_BARS = 64
+MIN_TEMPO, MAX_TEMPO = 20.0, 400.0
+MIN_MELODY_SPAN = 5  # semitones: a melody needs at least a fourth
+MIN_VOICE_SPAN = 7  # semitones: each chorale voice needs at least a fifth
+# Chorale voice ranges (MIDI), each clipped to the request's range.
+SATB_RANGES = {"S": (60, 81), "A": (53, 74), "T": (48, 69), "B": (40, 62)}
+DEFAULT_RANGES = {"chorale": (40, 81), "folk": (55, 86), "pop": (53, 84), "jazz": (53, 86)}
+
+
+@dataclass
+class ComposeRequest:
+    """What to compose. Validated at construction: ValueError names the contradiction."""
+
+    style: str = "folk"
+    key: str = "C"  # tonic: "D", "Bb", "F#"
+    mode: str = "major"
+    meter: str = "4/4"
+    bars: int = 16
+    tempo: float = 120.0  # quarter notes per minute, written exactly
+    pitch_range: tuple[int, int] | None = None  # (lowest, highest) MIDI; default by style
+    chords: list[str] | None = None  # one per bar, cycling
+    in_scale: bool = False
+    temperature: float = 1.0
+    top_p: float = 0.95
+    seed: int | None = None
+    layout: str | None = None  # "lead" | "satb"; default: satb for chorales, else lead
+
+    def __post_init__(self) -> None:
+        if self.style not in STYLES:
+            raise ValueError(f"unknown style {self.style!r}; one of {', '.join(STYLES)}")
+        mode = str(self.mode).lower()
+        mode = {"ionian": "major"}.get(mode, mode)
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {self.mode!r}; one of {', '.join(MODES)}")
+        self.mode = mode
+        try:
+            self.key = spell_name(str(self.key))
+        except ValueError:
+            raise ValueError(f"unknown key tonic {self.key!r}; a note name such as C, F#, Bb") from None
+        if isinstance(self.meter, tuple | list):
+            self.meter = f"{self.meter[0]}/{self.meter[1]}"
+        self.meter = str(self.meter).replace(" ", "")
+        if self.meter not in METERS:
+            raise ValueError(f"meter {self.meter} out of bounds; supported: {', '.join(METERS)}")
+        if isinstance(self.bars, bool) or not isinstance(self.bars, int) or not 1 <= self.bars <= MAX_REQUEST_BARS:
+            raise ValueError(f"bars must be an integer in 1..{MAX_REQUEST_BARS}, got {self.bars!r}")
+        try:
+            self.tempo = float(self.tempo)
+        except (TypeError, ValueError):
+            raise ValueError(f"tempo must be a number, got {self.tempo!r}") from None
+        if not (math.isfinite(self.tempo) and MIN_TEMPO <= self.tempo <= MAX_TEMPO):
+            raise ValueError(f"tempo {self.tempo} out of bounds {MIN_TEMPO:g}..{MAX_TEMPO:g} qpm")
+        if self.layout is None:
+            self.layout = "satb" if self.style == "chorale" else "lead"
+        if self.layout not in LAYOUTS:
+            raise ValueError(f"unknown layout {self.layout!r}; one of {', '.join(LAYOUTS)}")
+        if self.pitch_range is None:
+            self.pitch_range = DEFAULT_RANGES.get(self.style, (55, 84)) if self.layout == "lead" else (40, 81)
+        try:
+            lo, hi = (int(v) for v in self.pitch_range)
+        except (TypeError, ValueError):
+            raise ValueError(f"pitch_range must be (lowest, highest) MIDI numbers, got {self.pitch_range!r}") from None
+        if not PITCH_MIN <= lo <= hi <= PITCH_MAX:
+            raise ValueError(f"pitch range {lo}..{hi} must lie within {PITCH_MIN}..{PITCH_MAX}, lowest first")
+        self.pitch_range = (lo, hi)
+        self.voice_ranges()  # raises when too narrow
+        if self.chords is not None:
+            if isinstance(self.chords, str):
+                self.chords = self.chords.replace("|", " ").split()
+            self.chords = [str(c) for c in self.chords]
+            if not self.chords:
+                self.chords = None
+            for i, figure in enumerate(self.chords or []):
+                try:
+                    split_figure(figure)
+                except ValueError:
+                    raise ValueError(f"unparsable chord {figure!r} (chord {i + 1} of the list)") from None
+        if not (isinstance(self.temperature, int | float) and 0.0 < float(self.temperature) <= 10.0):
+            raise ValueError(f"temperature must be in (0, 10], got {self.temperature!r}")
+        if not (isinstance(self.top_p, int | float) and 0.0 < float(self.top_p) <= 1.0):
+            raise ValueError(f"top_p must be in (0, 1], got {self.top_p!r}")
+        if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0):
+            raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}")
+        self.in_scale = bool(self.in_scale)
+
+    @property
+    def voices(self) -> tuple[str, ...]:
+        return LAYOUTS[self.layout]
+
+    def voice_ranges(self) -> dict[str, tuple[int, int]]:
+        """(lowest, highest) MIDI pitch of each voice; ValueError if a voice gets too little room."""
+        lo, hi = self.pitch_range
+        if self.layout == "lead":
+            if hi - lo < MIN_MELODY_SPAN:
+                raise ValueError(f"pitch range {lo}..{hi} too narrow: a melody needs at least {MIN_MELODY_SPAN} semitones")
+            return {"M": (lo, hi)}
+        out = {}
+        for v, (vlo, vhi) in SATB_RANGES.items():
+            a, b = max(lo, vlo), min(hi, vhi)
+            if b - a < MIN_VOICE_SPAN:
+                raise ValueError(
+                    f"pitch range {lo}..{hi} too narrow for a chorale's 4 voices: the {v} voice "
+                    f"(normally {vlo}..{vhi}) would get {max(0, b - a)} semitones, needs {MIN_VOICE_SPAN}"
+                )
+            out[v] = (a, b)
+        return out
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["pitch_range"] = list(self.pitch_range)
+        return d
+
+
+@dataclass
+class Take:
+    """One composed piece with its token stream and the log-probability of every token
+    (under the masked, temperature- and top-p-adjusted distribution it was drawn from;
+    0.0 for the prompt and for tokens the constraints forced)."""
+
+    piece: Piece
+    tokens: list[int]
+    logprobs: np.ndarray
+    forced: np.ndarray  # bool per token: written by the prompt or the constraints
+    seed: int
+    seconds: float = 0.0
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def total_logprob(self) -> float:
+        return float(self.logprobs.sum())
+
+
+# ------------------------------------------------------------------------- the automaton
+# states
+_START, _CHORDS, _ROOT, _QUAL, _BASS, _CPOS, _VOICE, _NPOS, _PITCH, _DONE = range(10)
+# token categories
+_C_OTHER, _C_BAR, _C_EOS, _C_POS, _C_ROOT, _C_QUAL, _C_BASS, _C_VOICE, _C_PITCH, _C_DUR = range(10)
+
+
+class _Tables:
+    """Everything the automaton needs that depends only on the tokenizer and the request."""
+
+    def __init__(self, tok: Tokenizer, request: ComposeRequest, max_len: int):
+        V = tok.vocab_size
+        cat = [_C_OTHER] * V
+        val = [0] * V
+        cat[tok.bar_id] = _C_BAR
+        cat[tok.eos_id] = _C_EOS
+        for k in range(MAX_BAR_TICKS):
+            cat[tok.pos_base + k], val[tok.pos_base + k] = _C_POS, k
+        for j, _name in enumerate(NOTE_NAMES):
+            cat[tok.root_base + j], val[tok.root_base + j] = _C_ROOT, j
+            cat[tok.bass_base + j], val[tok.bass_base + j] = _C_BASS, j
+        for j in range(len(tok.vocab) - tok.qual_base):
+            if tok.vocab[tok.qual_base + j].startswith("Qual_"):
+                cat[tok.qual_base + j] = _C_QUAL
+        for j, v in enumerate(tok.voice_order):
+            cat[tok.voice_base + j], val[tok.voice_base + j] = _C_VOICE, j
+        for p in range(PITCH_MIN, PITCH_MAX + 1):
+            cat[tok.pitch_id(p)], val[tok.pitch_id(p)] = _C_PITCH, p
+        for j, d in enumerate(DUR_TICKS):
+            cat[tok.dur_base + j], val[tok.dur_base + j] = _C_DUR, d
+        self.cat, self.val = cat, val
+
+        self.n_bars = request.bars
+        self.L = meter_ticks(request.meter)
+        self.voices = request.voices
+        self.voice_tok = [tok.voice_id(v) for v in self.voices]
+        self.bar_tok, self.eos_tok = tok.bar_id, tok.eos_id
+        self.pos = np.arange(tok.pos_base, tok.pos_base + MAX_BAR_TICKS)
+        scale = scale_pitch_classes(pitch_class_of(request.key), request.mode) if request.in_scale else None
+        self.pitches = []
+        for v in self.voices:
+            lo, hi = request.voice_ranges()[v]
+            ps = [p for p in range(lo, hi + 1) if scale is None or p % 12 in scale]
+            self.pitches.append(np.array([tok.pitch_id(p) for p in ps]))
+        names_ok = [n for n in NOTE_NAMES if scale is None or pitch_class_of(n) in scale]
+        self.roots = np.array([tok.root_id(n) for n in names_ok])
+        # a slash bass on the root itself is no slash chord (harmony drops it): never offer it
+        self.basses = [np.array([tok.bass_id(n) for n in names_ok if pitch_class_of(n) != pc]) for pc in range(12)]
+        self.root_pc = {tok.root_id(n): pitch_class_of(n) for n in NOTE_NAMES}
+        self.quals = np.array([i for i in range(tok.qual_base, tok.bass_base)])
+        self.dur_ticks = np.array(DUR_TICKS)
+        self.durs = np.arange(tok.dur_base, tok.dur_base + len(DUR_TICKS))
+        self.forced_chords = [tok.chord_ids(c) for c in request.chords] if request.chords else None
+        chord_len = max((len(c) for c in self.forced_chords), default=0) if self.forced_chords else 0
+        self.per_bar = 1 + chord_len + len(self.voices)  # fewest tokens a bar can take
+        self.max_len = max_len
+        self.single = {t: np.array([t]) for t in (*self.voice_tok, self.bar_tok, self.eos_tok)}
+
+
+class Constrainer:
+    """The grammar + constraint automaton of one take: `allowed()` -> token ids, `advance(id)`."""
+
+    def __init__(self, tables: _Tables, length: int):
+        self.t = tables
+        self.state = _START
+        self.length = length  # tokens in the stream so far (the prompt included)
+        self.bar = -1
+        self.v = 0
+        self.cursor = 0
+        self.cursors = [0] * len(tables.voices)
+        self.chord_pos = -1
+        self.chord_i = 0  # index into the forced chord's ids
+        self.note_pos = 0
+        self.root_pc = 0
+
+    # the structural token that closes the current voice section
+    def _end_token(self) -> int:
+        t = self.t
+        if self.v + 1 < len(t.voices):
+            return t.voice_tok[self.v + 1]
+        return t.bar_tok if self.bar + 1 < t.n_bars else t.eos_tok
+
+    def _tight(self) -> bool:
+        """True when only structural tokens fit in what is left of the block."""
+        t = self.t
+        need = (t.n_bars - 1 - self.bar) * t.per_bar + (len(t.voices) - self.v) + 6
+        return self.length + need >= t.max_len
+
+    def allowed(self) -> np.ndarray:
+        t = self.t
+        s = self.state
+        if s == _VOICE:
+            L = t.L
+            end = self._end_token()
+            must_sound = self.v == 0 and self.bar == t.n_bars - 1 and self.cursor == 0
+            if self.cursor >= L:
+                return t.single[end]
+            if self._tight():
+                return t.pitches[self.v] if must_sound else t.single[end]
+            parts = [t.pos[self.cursor + 1 : L], t.pitches[self.v]]
+            if not must_sound:
+                parts.append(t.single[end])
+            return np.concatenate(parts)
+        if s == _PITCH:
+            remaining = (t.n_bars - self.bar) * t.L - self.note_pos
+            return t.durs[: int(np.searchsorted(t.dur_ticks, remaining, side="right"))]
+        if s == _NPOS:
+            return t.pitches[self.v]
+        if s == _START:
+            return t.single[t.bar_tok]
+        fc = t.forced_chords
+        if fc is not None:
+            ids = fc[self.bar % len(fc)]
+            if s in (_CHORDS, _ROOT, _QUAL, _BASS) and self.chord_i < len(ids):
+                return np.array([ids[self.chord_i]])
+            return t.single[t.voice_tok[0]]
+        if s == _ROOT:
+            return t.quals
+        if s == _CPOS:
+            return t.roots
+        first = t.single[t.voice_tok[0]]
+        if self._tight():
+            return first
+        lo = max(self.chord_pos, 0) + 1
+        if s == _CHORDS:
+            return np.concatenate([t.pos[lo : t.L], t.roots, first])
+        if s == _QUAL:
+            return np.concatenate([t.basses[self.root_pc], t.pos[lo : t.L], first])
+        if s == _BASS:
+            return np.concatenate([t.pos[lo : t.L], first])
+        return t.single[t.eos_tok]
+
+    def advance(self, tok: int) -> None:
+        t = self.t
+        c = t.cat[tok]
+        self.length += 1
+        s = self.state
+        if c == _C_PITCH:
+            if s == _VOICE:
+                self.note_pos = self.cursor
+            self.state = _PITCH
+        elif c == _C_DUR:
+            self.cursor = self.note_pos + t.val[tok]
+            self.state = _VOICE
+        elif c == _C_POS:
+            if s == _VOICE:
+                self.note_pos = t.val[tok]
+                self.state = _NPOS
+            else:
+                self.chord_pos = t.val[tok]
+                self.state = _CPOS
+        elif c == _C_VOICE:
+            if s == _VOICE:
+                self.cursors[self.v] = self.cursor
+            self.v = t.val[tok] - (1 if t.voices[0] == "S" else 0)  # index within the layout
+            self.cursor = self.cursors[self.v]
+            self.state = _VOICE
+        elif c == _C_BAR:
+            if s == _VOICE:
+                self.cursors[self.v] = self.cursor
+            if self.bar >= 0:
+                self.cursors = [max(0, x - t.L) for x in self.cursors]
+            self.bar += 1
+            self.v = 0
+            self.chord_pos = -1
+            self.chord_i = 0
+            self.state = _CHORDS
+        elif c == _C_ROOT:
+            if s == _CHORDS:
+                self.chord_pos = 0
+            self.root_pc = t.root_pc[tok]
+            self.chord_i = 1
+            self.state = _ROOT
+        elif c == _C_QUAL:
+            self.chord_i = 2
+            self.state = _QUAL
+        elif c == _C_BASS:
+            self.chord_i = 3
+            self.state = _BASS
+        elif c == _C_EOS:
+            self.state = _DONE
+
+    @property
+    def done(self) -> bool:
+        return self.state == _DONE
+
+
+# ------------------------------------------------------------------------- sampling
+def _sample(logits: np.ndarray, allowed: np.ndarray, temperature: float, top_p: float, rng) -> tuple[int, float]:
+    """Draw one id among `allowed` from `logits`; returns (id, log-probability)."""
+    if len(allowed) == 1:
+        return int(allowed[0]), 0.0
+    z = logits[allowed].astype(np.float64) / temperature
+    z -= z.max()
+    p = np.exp(z)
+    p /= p.sum()
+    if top_p < 1.0:
+        order = np.argsort(-p)
+        cum = np.cumsum(p[order])
+        keep = order[: int(np.searchsorted(cum, top_p)) + 1]
+        q = p[keep]
+        q /= q.sum()
+        j = min(int(np.searchsorted(np.cumsum(q), rng.random())), len(q) - 1)
+        return int(allowed[keep[j]]), float(np.log(q[j]))
+    j = min(int(np.searchsorted(np.cumsum(p), rng.random())), len(p) - 1)
+    return int(allowed[j]), float(np.log(p[j]))
+
+
+def prompt_ids(tokenizer: Tokenizer, request: ComposeRequest) -> list[int]:
+    return tokenizer.header_ids(
+        request.style, request.key, request.mode, request.meter, request.tempo, request.bars, request.layout
+    )
+
+
+def _decoder_for(model):
+    """The model's cached numpy decoder (rebuilt when its weights change version)."""
+    from tunesmith.model import NumpyDecoder
+
+    version = sum(p._version for p in model.parameters())
+    cached = getattr(model, "_np_decoder", None)
+    if cached is None or cached[0] != version:
+        cached = (version, NumpyDecoder(model))
+        object.__setattr__(model, "_np_decoder", cached)
+    return cached[1]
+
+
+def generate(
+    model,
+    tokenizer: Tokenizer,
+    request: ComposeRequest,
+    n: int = 1,
+    seed: int | None = None,
+    temperature: float | None = None,
+    top_p: float | None = None,
+    batch_size: int = 16,
+) -> list[Take]:
+    """`n` takes for `request`, each satisfying every constraint (see the module docstring).
+
+    `seed` (else `request.seed`, else random) makes the takes reproducible for the same
+    (model, request, n, batch_size); `temperature`/`top_p` override the request's.
+    """
+    if not isinstance(request, ComposeRequest):
+        raise TypeError("generate needs a ComposeRequest")
+    if n < 1:
+        raise ValueError(f"n must be >= 1, got {n}")
+    temperature = float(request.temperature if temperature is None else temperature)
+    top_p = float(request.top_p if top_p is None else top_p)
+    if not 0 < temperature <= 10 or not 0 < top_p <= 1:
+        raise ValueError(f"temperature must be in (0, 10] and top_p in (0, 1]; got {temperature}, {top_p}")
+    seed = request.seed if seed is None else seed
+    if seed is None:
+        seed = int.from_bytes(os.urandom(4), "little")
+    model_len = model.config.block_size
+    prompt = prompt_ids(tokenizer, request)
+    tables = _Tables(tokenizer, request, model_len)
+    if len(prompt) + request.bars * tables.per_bar + 8 > model_len:
+        raise ValueError(f"{request.bars} bars do not fit in the model's {model_len}-token block; ask for fewer bars")
+    decoder = _decoder_for(model)
+    rng = np.random.default_rng(seed)
+    takes: list[Take] = []
+    for start in range(0, n, batch_size):
+        b = min(batch_size, n - start)
+        t0 = time.perf_counter()
+        rows = _generate_batch(decoder, tables, prompt, b, temperature, top_p, rng, model_len)
+        seconds = (time.perf_counter() - t0) / b
+        for i, (ids, lps, forced) in enumerate(rows):
+            piece = _finish_piece(tokenizer, ids, request, seed, start + i)
+            takes.append(
+                Take(piece, ids, np.array(lps, np.float32), np.array(forced, bool), seed, seconds, {"take": start + i})
+            )
+    return takes
+
+
+def _generate_batch(decoder, tables: _Tables, prompt: list[int], b: int, temperature, top_p, rng, max_len):
+    decoder.reset(b, max_len)
+    autos = [Constrainer(tables, len(prompt)) for _ in range(b)]
+    seqs = [list(prompt) for _ in range(b)]
+    lps = [[0.0] * len(prompt) for _ in range(b)]
+    forced = [[True] * len(prompt) for _ in range(b)]
+    feed = np.array([prompt] * b)  # (b, T)
+    while True:
+        logits = decoder.step(feed)  # (b, V)
+        nxt = []
+        for r in range(b):
+            a = autos[r]
+            if a.done:
+                nxt.append([tables.eos_tok])
+                continue
+            allowed = a.allowed()
+            tok, lp = _sample(logits[r], allowed, temperature, top_p, rng)
+            a.advance(tok)
+            row = [tok]
+            seqs[r].append(tok)
+            lps[r].append(lp)
+            forced[r].append(len(allowed) == 1)
+            if b == 1:
+                # tokens the automaton forces need no logits: feed them together in one step
+                while not a.done:
+                    allowed = a.allowed()
+                    if len(allowed) != 1:
+                        break
+                    tok = int(allowed[0])
+                    a.advance(tok)
+                    row.append(tok)
+                    seqs[r].append(tok)
+                    lps[r].append(0.0)
+                    forced[r].append(True)
+            nxt.append(row)
+        if all(a.done for a in autos):
+            break
+        feed = np.array(nxt)  # (b, T): T > 1 only at batch 1
+        if decoder.length + feed.shape[1] > max_len:  # cannot happen: the automaton keeps the budget
+            raise RuntimeError("generation ran past the model's block size")
+    return [(seqs[r], lps[r], forced[r]) for r in range(b)]
+
+
+def _finish_piece(tokenizer: Tokenizer, ids: list[int], request: ComposeRequest, seed: int, index: int) -> Piece:
+    piece = tokenizer.decode(ids, piece_id=f"take-{seed}-{index}", title=f"tunesmith {request.style} take {index + 1}")
+    piece.style = request.style
+    piece.keys = [KeySignature(0.0, request.key, request.mode)]
+    num, den = (int(x) for x in request.meter.split("/"))
+    piece.time_signatures = [TimeSignature(0.0, num, den)]
+    piece.tempos = [Tempo(0.0, request.tempo)]
+    if request.chords:
+        # write each given figure exactly as the musician spelled it
+        by_onset = {round(c.onset * 12): c for c in piece.chords}
+        bar_len = meter_ticks(request.meter)
+        chords = []
+        for i in range(request.bars):
+            c = by_onset.get(i * bar_len)
+            figure = request.chords[i % len(request.chords)]
+            chords.append(ChordSymbol(i * bar_len / 12, figure, c.duration if c else bar_len / 12))
+        piece.chords = chords
+    piece.meta = {"request": request.to_dict(), "seed": seed, "take": index}
+    return piece

@@ -1,0 +1,115 @@
+"""Chord-symbol parsing / normalisation and the Krumhansl key estimate."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tunesmith.harmony import (
+    chord_pitches,
+    estimate_key,
+    key_from_sharps,
+    normalize_figure,
+    parse_chord,
+    sharps_of,
+)
+from tunesmith.score import KeySignature, Note, Piece, Track
+
+
+@pytest.mark.parametrize(
+    "figure,expected",
+    [
+        ("C", (0, "", None)),
+        ("Dm7", (2, "m7", None)),
+        ("G7", (7, "7", None)),
+        ("Cmaj7", (0, "maj7", None)),
+        ("Bb7", (10, "7", None)),
+        ("B-7", (10, "7", None)),  # music21 flat spelling
+        ("F#m7b5", (6, "m7b5", None)),
+        ("C/E", (0, "", 4)),
+        ("Bbm7/Ab", (10, "m7", 8)),
+        ("Ebdim7", (3, "dim7", None)),
+        ("Aaug", (9, "aug", None)),
+        ("Gsus", (7, "sus4", None)),
+        ("D7(b9)", (2, "7b9", None)),
+        ("CM7", (0, "maj7", None)),
+        ("Co7", (0, "dim7", None)),
+        ("Cø7", (0, "m7b5", None)),
+        ("Cmin", (0, "m", None)),
+        ("C6/9", (0, "69", None)),
+        ("C7b9#11", (0, "7b9", None)),  # unknown combination: trailing alteration dropped
+    ],
+)
+def test_parse_chord(figure, expected):
+    assert parse_chord(figure) == expected
+
+
+@pytest.mark.parametrize(
+    "figure,canonical",
+    [("Bb-7", "Bbm7"), ("B-m7", "Bbm7"), ("Gmaj", "G"), ("CM7", "Cmaj7"), ("C/E", "C/E"), ("C/C", "C"), ("f#m", "F#m"), ("Dmin7", "Dm7")],
+)
+def test_normalize_figure(figure, canonical):
+    assert normalize_figure(figure) == canonical
+
+
+@pytest.mark.parametrize("bad", ["", "N.C.", "NC", "H7", "Cxyz", "7"])
+def test_parse_chord_rejects(bad):
+    with pytest.raises(ValueError, match="not a chord figure"):
+        parse_chord(bad)
+
+
+def test_chord_pitches():
+    assert chord_pitches("C") == [48, 52, 55]
+    assert chord_pitches("G7") == [55, 59, 62, 65]
+    assert chord_pitches("C/E") == [40, 48, 55]  # bass below, the doubled E dropped from the top
+
+
+def test_parse_is_fast():
+    figures = ["Dm7", "G7", "Cmaj7", "Bb7", "F#m7b5", "C/E"] * 2000
+    start = time.perf_counter()
+    for f in figures:
+        normalize_figure(f)
+        chord_pitches(f)
+    assert time.perf_counter() - start < 0.5
+
+
+@pytest.mark.parametrize("sharps", range(-7, 8))
+@pytest.mark.parametrize("mode", ["major", "minor", "dorian", "mixolydian"])
+def test_key_signature_roundtrip(sharps, mode):
+    assert sharps_of(key_from_sharps(sharps, mode)) == sharps
+
+
+def test_key_from_sharps_spelling():
+    assert key_from_sharps(-3, "minor").tonic == "C"
+    assert key_from_sharps(3, "minor").tonic == "F#"
+    assert key_from_sharps(-2, "dorian").tonic == "C"
+    assert key_from_sharps(6).tonic == "F#" and key_from_sharps(-6).tonic == "Gb"
+
+
+def _scale_piece(tonic_pc: int, steps: tuple[int, ...]) -> Piece:
+    notes = [Note(60 + tonic_pc + s, i * 1.0, 1.0) for i, s in enumerate(steps * 4)]
+    notes += [Note(48 + tonic_pc, 0.0, 8.0)]  # tonic weight
+    return Piece(piece_id="k", work_id="k", tracks=[Track("m", notes=notes)])
+
+
+@pytest.mark.parametrize("tonic_pc,name", [(0, "C"), (7, "G"), (2, "D"), (5, "F"), (10, "Bb")])
+def test_estimate_key_major(tonic_pc, name):
+    key = estimate_key(_scale_piece(tonic_pc, (0, 2, 4, 5, 7, 9, 11, 7, 4, 0)))
+    assert (key.tonic, key.mode) == (name, "major")
+
+
+def test_estimate_key_minor():
+    key = estimate_key(_scale_piece(9, (0, 2, 3, 5, 7, 8, 11, 7, 3, 0)))
+    assert (key.tonic, key.mode) == ("A", "minor")
+
+
+def test_estimate_key_from_chords_only():
+    from tunesmith.score import ChordSymbol
+
+    piece = Piece(piece_id="c", work_id="c", chords=[ChordSymbol(0, "Dm7", 2), ChordSymbol(2, "G7", 2), ChordSymbol(4, "C", 4)])
+    assert estimate_key(piece).tonic_pc == 0
+
+
+def test_estimate_key_empty_is_c_major():
+    assert estimate_key(Piece(piece_id="e", work_id="e")) == KeySignature(0.0, "C", "major")

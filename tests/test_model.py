@@ -1,0 +1,112 @@
+"""Model: config checks, shapes, causality, KV cache == full forward, numpy decoder == torch."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from tunesmith.model import GPT, ModelConfig, NumpyDecoder
+from tunesmith.tokenizer import Tokenizer
+
+
+@pytest.fixture(scope="module")
+def model() -> GPT:
+    torch.manual_seed(0)
+    return GPT(ModelConfig(vocab_size=Tokenizer().vocab_size, block_size=64, n_layer=2, n_head=2, n_embd=32)).eval()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"vocab_size": 0},
+        {"vocab_size": 10, "n_embd": 30, "n_head": 4},
+        {"vocab_size": 10, "dropout": 1.0},
+        {"vocab_size": 10, "n_layer": 2.5},
+        {"vocab_size": 10, "block_size": -1},
+    ],
+)
+def test_config_is_checked(bad):
+    with pytest.raises(ValueError):
+        ModelConfig(**bad)
+
+
+def test_config_round_trip():
+    cfg = ModelConfig(vocab_size=100, n_layer=3)
+    assert ModelConfig.from_dict(cfg.to_dict()) == cfg
+    with pytest.raises(ValueError, match="unknown"):
+        ModelConfig.from_dict(cfg.to_dict() | {"colour": 1})
+
+
+def test_forward_shapes_and_loss(model):
+    idx = torch.randint(0, model.config.vocab_size, (3, 20))
+    logits, loss = model(idx, targets=idx)
+    assert logits.shape == (3, 20, model.config.vocab_size)
+    assert loss.ndim == 0 and torch.isfinite(loss)
+    assert abs(loss.item() - np.log(model.config.vocab_size)) < 1.0  # near uniform at init
+    logits, loss = model(idx)
+    assert logits.shape == (3, 1, model.config.vocab_size) and loss is None
+    targets = idx.clone()
+    targets[:, 10:] = -1  # ignored positions
+    _, partial = model(idx, targets=targets)
+    assert torch.isfinite(partial)
+
+
+def test_too_long_is_an_error(model):
+    with pytest.raises(ValueError, match="block size"):
+        model(torch.zeros(1, model.config.block_size + 1, dtype=torch.long))
+
+
+def test_causal(model):
+    a = torch.randint(0, model.config.vocab_size, (1, 16))
+    b = a.clone()
+    b[0, 10:] = (b[0, 10:] + 1) % model.config.vocab_size
+    la, _ = model(a, targets=a)
+    lb, _ = model(b, targets=b)
+    assert torch.allclose(la[0, :10], lb[0, :10], atol=1e-5)
+    assert not torch.allclose(la[0, 10:], lb[0, 10:])
+
+
+def test_kv_cache_matches_full_forward(model):
+    idx = torch.randint(0, model.config.vocab_size, (2, 30))
+    with torch.inference_mode():
+        full, _ = model(idx, targets=idx)  # (2, 30, V)
+        cache = model.new_cache(2)
+        out = [model(idx[:, :7], cache=cache)[0][:, -1]]  # a chunk, then one at a time
+        for t in range(7, 30):
+            out.append(model(idx[:, t : t + 1], cache=cache)[0][:, -1])
+    assert cache.length == 30
+    assert torch.allclose(out[0], full[:, 6], atol=1e-4)
+    for k, t in enumerate(range(7, 30), start=1):
+        assert torch.allclose(out[k], full[:, t], atol=1e-4)
+
+
+def test_numpy_decoder_matches_torch(model):
+    idx = torch.randint(0, model.config.vocab_size, (2, 25))
+    with torch.inference_mode():
+        full, _ = model(idx, targets=idx)
+    dec = NumpyDecoder(model)
+    dec.reset(2)
+    first = dec.step(idx[:, :5].numpy())
+    np.testing.assert_allclose(first, full[:, 4].numpy(), atol=1e-4)
+    chunk = dec.step(idx[:, 5:8].numpy())  # a chunk after a prefix (masked attention)
+    np.testing.assert_allclose(chunk, full[:, 7].numpy(), atol=1e-4)
+    for t in range(8, 25):
+        np.testing.assert_allclose(dec.step(idx[:, t : t + 1].numpy()), full[:, t].numpy(), atol=1e-4)
+    with pytest.raises(ValueError):
+        dec.step(np.zeros((2, 100), dtype=np.int64))
+
+
+def test_shipped_size_is_small():
+    # the size configs/small.toml trains: must stay well under 20 MB in float32
+    cfg = ModelConfig(vocab_size=Tokenizer().vocab_size, block_size=1024, n_layer=4, n_head=4, n_embd=192)
+    n = GPT(cfg).num_params()
+    assert n * 4 < 20e6, n
+
+
+def test_optimizer_groups(model):
+    opt = model.configure_optimizer(lr=1e-3, weight_decay=0.1)
+    decays = sorted(g["weight_decay"] for g in opt.param_groups)
+    assert decays == [0.0, 0.1]
+    n_opt = sum(p.numel() for g in opt.param_groups for p in g["params"])
+    assert n_opt == model.num_params()

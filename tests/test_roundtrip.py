@@ -1,0 +1,141 @@
+"""Round trip of every input kind: read -> Piece -> write_midi / write_musicxml -> read back.
+
+Notes (pitch, onset, duration), chord symbols (onset + figure), meter, key and the pickup must
+survive. Fixtures are written by tests/inputs_fixtures.py; real-data cases skip without
+../shared/data.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from inputs_fixtures import WRITERS  # noqa: E402
+
+from tunesmith.inputs import read_file  # noqa: E402
+from tunesmith.inputs.pop909 import read_pop909_song  # noqa: E402
+from tunesmith.outputs.midi import write_midi  # noqa: E402
+from tunesmith.outputs.musicxml import write_musicxml  # noqa: E402
+from tunesmith.paths import shared_data  # noqa: E402
+from tunesmith.score import Piece  # noqa: E402
+
+
+def read_any(kind: str, path: Path) -> list[Piece]:
+    return read_pop909_song(path) if kind == "pop909" else read_file(path)
+
+
+def notes_by_role(piece: Piece) -> dict[str, list[tuple[int, float, float]]]:
+    out: dict[str, list] = {}
+    for t in piece.tracks:
+        out.setdefault(t.role, []).extend((n.pitch, round(n.onset, 3), round(n.duration, 3)) for n in t.notes)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def chords(piece: Piece) -> list[tuple[float, str]]:
+    return [(round(c.onset, 3), c.figure) for c in piece.chords]
+
+
+def pickup(piece: Piece) -> float:
+    bars = piece.bars()
+    return round(bars[1] - bars[0], 3) if len(bars) > 1 and bars[1] - bars[0] < piece.time_signature.bar_length - 1e-6 else 0.0
+
+
+def assert_same_music(a: Piece, b: Piece, *, tracks: bool = True) -> None:
+    if tracks:
+        assert notes_by_role(b) == notes_by_role(a)
+    assert chords(b) == chords(a)
+    assert [(ts.numerator, ts.denominator, round(ts.onset, 3)) for ts in b.time_signatures] == [
+        (ts.numerator, ts.denominator, round(ts.onset, 3)) for ts in a.time_signatures
+    ] or (not a.time_signatures and [str(t) for t in b.time_signatures] == ["4/4"])
+    assert [(k.tonic_pc, k.mode) for k in b.keys] == [(k.tonic_pc, k.mode) for k in a.keys]
+    assert pickup(b) == pickup(a)
+
+
+@pytest.fixture(scope="module")
+def fixture_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("inputs")
+
+
+@pytest.mark.parametrize("kind", sorted(WRITERS))
+@pytest.mark.parametrize("out", ["mid", "musicxml", "mxl"])
+def test_roundtrip_fixture(kind, out, fixture_dir, tmp_path):
+    src = WRITERS[kind](fixture_dir)
+    pieces = read_any(kind, src)
+    assert pieces
+    for i, piece in enumerate(pieces[:2]):
+        target = tmp_path / f"{kind}-{i}.{out}"
+        (write_midi if out == "mid" else write_musicxml)(piece, target)
+        back = read_file(target)
+        assert len(back) == 1
+        assert_same_music(piece, back[0])
+        if out == "mid":
+            assert [t.program for t in back[0].tracks] == [t.program for t in piece.tracks]
+
+
+def test_musicxml_melody_is_first_part(fixture_dir, tmp_path):
+    piece = read_file(WRITERS["jsb"](fixture_dir))[0]
+    piece.tracks.reverse()  # bass first in memory
+    write_musicxml(piece, tmp_path / "satb.musicxml")
+    back = read_file(tmp_path / "satb.musicxml")[0]
+    assert [t.role for t in back.tracks] == ["soprano", "alto", "tenor", "bass"]
+
+
+def test_midi_has_chord_track_markers_and_meta(fixture_dir, tmp_path):
+    import mido
+
+    piece = read_file(WRITERS["abc"](fixture_dir))[0]
+    write_midi(piece, tmp_path / "t.mid")
+    mid = mido.MidiFile(str(tmp_path / "t.mid"))
+    metas = [m for tr in mid.tracks for m in tr if m.is_meta]
+    assert any(m.type == "marker" and m.text == "chord:G" for m in metas)
+    assert any(m.type == "key_signature" and m.key == "G" for m in metas)
+    assert any(m.type == "time_signature" and (m.numerator, m.denominator) == (6, 8) for m in metas)
+    assert any(m.type == "set_tempo" for m in metas)
+    names = [m.name for tr in mid.tracks for m in tr if m.type == "track_name"]
+    assert "tunesmith chord symbols" in names
+
+
+def test_writers_are_atomic(fixture_dir, tmp_path):
+    piece = read_file(WRITERS["midi"](fixture_dir))[0]
+    for name in ("a.mid", "a.musicxml"):
+        target = tmp_path / name
+        target.write_text("old")
+        (write_midi if name.endswith(".mid") else write_musicxml)(piece, target)
+        assert target.read_bytes()[:4] in (b"MThd", b"<?xm")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.mid", "a.musicxml"]  # no temp files left
+
+
+# ------------------------------------------------------------------ real data (skips without it)
+DATA = shared_data()
+
+
+def _real(rel: str) -> Path:
+    p = DATA / rel
+    if not p.exists():
+        pytest.skip(f"shared data not found: {p}")
+    return p
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize(
+    "kind,rel",
+    [
+        ("abc", "nottingham/ABC_cleaned/jigs.abc"),
+        ("midi", "irish/MIDI/ATripToGalway.mid"),
+        ("kern", "jazz/omnibook/Ah-Leu-Cha.krn"),
+        ("musicxml", "jazz/chord-melody/all_of_me/c.xml"),
+        ("progressions", "jazz/progressions/Songs[H-O]/HAndJ.txt"),
+        ("pop909", "pop909/001"),
+    ],
+)
+def test_roundtrip_real(kind, rel, tmp_path):
+    piece = read_any(kind, _real(rel))[0]
+    write_midi(piece, tmp_path / "r.mid")
+    assert_same_music(piece, read_file(tmp_path / "r.mid")[0])
+    if kind not in ("midi", "pop909"):  # performance timings are not notated durations
+        write_musicxml(piece, tmp_path / "r.musicxml")
+        assert_same_music(piece, read_file(tmp_path / "r.musicxml")[0])

@@ -1,0 +1,184 @@
+"""Sampling: every hard constraint holds in every take of an UNTRAINED model (masking, not luck)."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+import torch
+
+from tunesmith.model import GPT, ModelConfig
+from tunesmith.sampling import SATB_RANGES, ComposeRequest, generate
+from tunesmith.score import pitch_class_of
+from tunesmith.tokenizer import METERS, Tokenizer, meter_ticks, scale_pitch_classes, split_figure
+
+FIGURES = ["C", "Am7", "Dm7", "G7", "Fmaj7", "Bb7", "E7b9", "F#m7b5", "Ebmaj7", "Abdim7", "Dsus4", "C/E", "Gm6",
+           "A9", "Eadd9", "Baug", "Csus2", "Db6", "Cmin7", "Gmaj"]  # fmt: skip
+STYLES = ["folk", "chorale", "pop", "jazz"]
+KEYS = ["C", "G", "D", "A", "E", "B", "F#", "F", "Bb", "Eb", "Ab", "Db"]
+
+
+@pytest.fixture(scope="module")
+def tok() -> Tokenizer:
+    return Tokenizer()
+
+
+@pytest.fixture(scope="module")
+def model(tok) -> GPT:
+    torch.manual_seed(1)
+    return GPT(ModelConfig(vocab_size=tok.vocab_size, block_size=512, n_layer=2, n_head=2, n_embd=32)).eval()
+
+
+def random_request(rng: random.Random) -> ComposeRequest:
+    style = rng.choice(STYLES)
+    chorale = style == "chorale"
+    lo = rng.randint(36, 45) if chorale else rng.randint(48, 72)
+    hi = rng.randint(79, 90) if chorale else lo + rng.randint(5, 24)
+    return ComposeRequest(
+        style=style,
+        key=rng.choice(KEYS),
+        mode=rng.choice(["major", "minor", "dorian", "mixolydian"]),
+        meter=rng.choice(METERS),
+        bars=rng.randint(1, 24),
+        tempo=rng.uniform(40, 220),
+        pitch_range=(lo, hi),
+        chords=rng.sample(FIGURES, rng.randint(1, 5)) if rng.random() < 0.7 else None,
+        in_scale=rng.random() < 0.5,
+        temperature=rng.choice([0.7, 1.0, 1.5]),
+        top_p=rng.choice([0.8, 0.95, 1.0]),
+        seed=rng.randint(0, 10_000),
+    )
+
+
+def check_take(take, request: ComposeRequest, tok: Tokenizer) -> None:
+    piece = take.piece
+    L = meter_ticks(request.meter) / 12
+    n = request.bars
+    # meter, bars, tempo, key
+    assert str(piece.time_signature) == request.meter and len(piece.time_signatures) == 1
+    assert piece.bars() == [i * L for i in range(n)]
+    assert piece.n_bars == n
+    assert piece.duration() == pytest.approx(n * L)
+    assert piece.tempos[0].qpm == request.tempo and len(piece.tempos) == 1
+    assert (piece.key.tonic, piece.key.mode) == (request.key, request.mode)
+    assert piece.style == request.style
+    # voices, ranges, scale, times
+    ranges = request.voice_ranges()
+    roles = {"M": "melody", "S": "soprano", "A": "alto", "T": "tenor", "B": "bass"}
+    assert [t.role for t in piece.tracks] == [roles[v] for v in request.voices]
+    scale = scale_pitch_classes(pitch_class_of(request.key), request.mode)
+    for v, track in zip(request.voices, piece.tracks):
+        lo, hi = ranges[v]
+        prev_end = 0.0
+        for note in track.notes:
+            assert lo <= note.pitch <= hi, (v, note)
+            if request.in_scale:
+                assert note.pitch % 12 in scale, (v, note)
+            assert 0 <= note.onset < n * L and note.duration > 0
+            assert note.onset + note.duration <= n * L + 1e-9
+            assert note.onset >= prev_end - 1e-9, "voices are monophonic"
+            prev_end = note.onset + note.duration
+            bar = int(note.onset // L)
+            assert 0 <= note.onset - bar * L < L
+    first = piece.tracks[0]
+    assert any(nt.onset + nt.duration > (n - 1) * L + 1e-9 for nt in first.notes), "the last bar sounds"
+    # chords: exactly the given figure on every downbeat
+    if request.chords:
+        assert [(c.onset, c.figure) for c in piece.chords] == [
+            (i * L, request.chords[i % len(request.chords)]) for i in range(n)
+        ]
+    else:
+        for c in piece.chords:
+            split_figure(c.figure)
+            assert 0 <= c.onset < n * L
+    # the stream is grammatical: it re-encodes to itself
+    assert tok.encode(piece) == take.tokens
+    assert len(take.logprobs) == len(take.tokens) == len(take.forced)
+    assert np.all(take.logprobs <= 1e-6) and np.all(np.isfinite(take.logprobs))
+    assert np.all(take.logprobs[take.forced] == 0.0)
+
+
+def test_constraints_hold_for_random_requests(model, tok):
+    rng = random.Random(1234)
+    for _ in range(36):
+        request = random_request(rng)
+        for take in generate(model, tok, request, n=2, batch_size=2):
+            check_take(take, request, tok)
+
+
+def test_batched_and_single_generation_both_satisfy_constraints(model, tok):
+    request = ComposeRequest(style="jazz", key="Eb", bars=12, chords=["Fm7", "Bb7", "Ebmaj7"], in_scale=True, seed=7)
+    for take in generate(model, tok, request, n=5, batch_size=3) + generate(model, tok, request, n=1):
+        check_take(take, request, tok)
+
+
+def test_chorale_voices_stay_in_their_ranges(model, tok):
+    request = ComposeRequest(style="chorale", key="A", mode="minor", meter="4/4", bars=8, in_scale=True, seed=3)
+    takes = generate(model, tok, request, n=3)
+    for take in takes:
+        check_take(take, request, tok)
+        for track, (v, (lo, hi)) in zip(take.piece.tracks, SATB_RANGES.items()):
+            assert all(lo <= nt.pitch <= hi for nt in track.notes), v
+
+
+def test_seed_makes_takes_reproducible(model, tok):
+    request = ComposeRequest(style="folk", key="D", meter="6/8", bars=8, seed=11)
+    a = generate(model, tok, request, n=2)
+    b = generate(model, tok, request, n=2)
+    assert [t.tokens for t in a] == [t.tokens for t in b]
+    c = generate(model, tok, request, n=2, seed=12)
+    assert [t.tokens for t in a] != [t.tokens for t in c]
+
+
+def test_tiny_top_p_is_greedy(model, tok):
+    # top_p -> 0 keeps only the most likely allowed token: the seed no longer matters
+    request = ComposeRequest(style="pop", bars=4, top_p=1e-9)
+    a = generate(model, tok, request, seed=1)[0]
+    b = generate(model, tok, request, seed=2)[0]
+    check_take(a, request, tok)
+    assert a.tokens == b.tokens
+    assert np.all(a.logprobs == 0.0)
+
+
+def test_block_budget_still_completes_every_bar(tok):
+    torch.manual_seed(0)
+    tiny = GPT(ModelConfig(vocab_size=tok.vocab_size, block_size=160, n_layer=1, n_head=1, n_embd=16)).eval()
+    request = ComposeRequest(style="chorale", bars=12, chords=["C", "G7/B"], seed=1, temperature=3.0)
+    for take in generate(tiny, tok, request, n=2):
+        check_take(take, request, tok)
+        assert len(take.tokens) <= 160
+    with pytest.raises(ValueError, match="block"):
+        generate(tiny, tok, ComposeRequest(style="chorale", bars=40, chords=["C"]))
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"style": "metal"}, "unknown style"),
+        ({"meter": "11/16"}, "meter"),
+        ({"meter": "4/4", "bars": 0}, "bars"),
+        ({"bars": 1000}, "bars"),
+        ({"style": "chorale", "pitch_range": (60, 76)}, "too narrow for a chorale"),
+        ({"pitch_range": (60, 62)}, "too narrow"),
+        ({"pitch_range": (72, 60)}, "lowest first"),
+        ({"chords": ["C", "Xyz7"]}, "unparsable chord"),
+        ({"chords": ["N.C."]}, "unparsable chord"),
+        ({"mode": "bluesy"}, "mode"),
+        ({"key": "H"}, "key"),
+        ({"tempo": 5}, "tempo"),
+        ({"temperature": 0}, "temperature"),
+        ({"top_p": 1.5}, "top_p"),
+        ({"layout": "sextet"}, "layout"),
+    ],
+)
+def test_request_contradictions_are_clear_errors(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        ComposeRequest(**kwargs)
+
+
+def test_request_normalises_input():
+    r = ComposeRequest(key="B-", meter=(6, 8), chords="Dm7 | G7 | Cmaj7")
+    assert r.key == "Bb" and r.meter == "6/8" and r.chords == ["Dm7", "G7", "Cmaj7"]
+    assert ComposeRequest(style="chorale").layout == "satb"
+    assert ComposeRequest(style="jazz").layout == "lead"
