@@ -4,7 +4,8 @@
     python scripts/train_gpt2_baseline.py --pieces-from jsb-test --params 2M --minutes 2 --out runs/gpt2-jsb
 
 Pieces come from
-- `corpus`: tunesmith's corpus (`tunesmith.corpus.load_corpus`, split by `Piece.split`);
+- `corpus`: tunesmith's cached corpus (`tunesmith.corpus.load_corpus(--data)`, its own
+  train/valid/test splits, optionally one `--style`);
 - `jsb-test`: the JSB chorales JSON (`--data`, default <shared data>/jsb/jsb-chorales-16th.json)
   read directly with its standard train/valid/test split, for a smoke run;
 - `midi-dir`: every .mid/.midi under `--data`, split 80/10/10 by a hash of the file path.
@@ -94,22 +95,21 @@ def midi_dir_pieces(folder: Path) -> dict[str, list[symusic.Score]]:
     return splits
 
 
-def corpus_pieces() -> dict[str, list[Piece]]:
+def corpus_pieces(directory: Path | None = None, style: str | None = None) -> dict[str, list[Piece]]:
+    """The cached tunesmith corpus (`tunesmith corpus build` first), by its own splits."""
     try:
-        from tunesmith.corpus import load_corpus  # type: ignore[attr-defined]
+        from tunesmith.corpus import load_corpus
     except ImportError as e:
-        raise SystemExit(f"tunesmith.corpus.load_corpus is not available yet ({e}); use --pieces-from jsb-test") from e
-    splits: dict[str, list[Piece]] = {"train": [], "valid": [], "test": []}
-    for piece in load_corpus():
-        if piece.split in splits:
-            splits[piece.split].append(piece)
-    return splits
+        raise SystemExit(f"tunesmith.corpus.load_corpus is not available ({e}); use --pieces-from jsb-test") from e
+    corpus = load_corpus(directory)
+    return {split: list(corpus.filter(split=split, style=style)) for split in ("train", "valid", "test")}
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pieces-from", choices=("corpus", "jsb-test", "midi-dir"), default="jsb-test")
-    ap.add_argument("--data", type=Path, help="JSB JSON file or MIDI folder")
+    ap.add_argument("--data", type=Path, help="JSB JSON file, MIDI folder, or corpus cache folder")
+    ap.add_argument("--style", help="corpus only: keep one style (folk, chorale, pop, jazz)")
     ap.add_argument("--params", type=parse_count, default=2_000_000, help="target parameter count (2M, 500k)")
     ap.add_argument("--minutes", type=float, default=2.0, help="training wall-time budget")
     ap.add_argument("--out", type=Path, required=True)
@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
             ap.error("--pieces-from midi-dir needs --data FOLDER")
         splits = midi_dir_pieces(args.data)
     else:
-        splits = corpus_pieces()
+        splits = corpus_pieces(args.data, args.style)
     print({k: len(v) for k, v in splits.items()}, "pieces", file=sys.stderr)
 
     run = train_baseline(

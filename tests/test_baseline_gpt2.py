@@ -65,10 +65,11 @@ def test_each_tokenizer_gets_a_fresh_config():
     assert any(t.startswith("Tempo_") for t in multi.vocab)
 
 
-def test_pieces_to_symusic_uses_480_ticks_per_beat():
+@pytest.mark.parametrize("convert", [g.pieces_to_symusic, g._own_to_symusic])
+def test_pieces_to_symusic_uses_480_ticks_per_beat(convert):
     piece = _piece(0, n_bars=2)
     piece.tracks[0].notes[1] = Note(64, 1.5, 0.25, velocity=90)
-    score = g.pieces_to_symusic(piece)
+    score = convert(piece)
     assert score.ticks_per_quarter == 480
     melody, bass = score.tracks
     assert (melody.notes[1].time, melody.notes[1].duration, melody.notes[1].pitch) == (720, 120, 64)
@@ -121,7 +122,6 @@ def test_train_a_few_steps_lowers_the_loss_and_saves_without_pickle(tmp_path, to
         seq_len=64,
         n_positions=128,
         lr=3e-3,
-        warmup_steps=5,
         max_steps=25,
         tokenizer=tokenizer,
         device="cpu",

@@ -35,6 +35,7 @@ from .harmony import (
 from .score import ChordSymbol, KeySignature, Note, Piece, Tempo, TimeSignature, Track
 
 CHORD_TRACK_NAME = "tunesmith chord symbols"
+CHORD_WORDS_MARK = "\u2063tunesmith-chord:"  # words of a <direction> that stands for a <harmony>
 TPQ = 480
 _EPS = 1e-6
 
@@ -100,6 +101,10 @@ def _finish(piece: Piece, *, estimate: bool = True) -> Piece:
     """Shared end of every reader: sort, drop duplicate meta events, estimate a missing key."""
     for t in piece.tracks:
         t.notes.sort(key=lambda n: (n.onset, -n.pitch))
+        _clip_same_pitch_overlaps(t)
+    # a tonic no key signature can spell (Cb minor: 10 flats) becomes its enharmonic (B minor)
+    piece.keys = [k if key_from_sharps(sharps_of(k), k.mode).tonic_pc == k.tonic_pc and abs(_raw_sharps(k)) <= 7
+                  else key_from_sharps(sharps_of(k), k.mode, k.onset) for k in piece.keys]
     piece.time_signatures = _dedupe(sorted(piece.time_signatures, key=lambda x: x.onset), ("numerator", "denominator"))
     piece.keys = _dedupe(sorted(piece.keys, key=lambda x: x.onset), ("tonic", "mode"))
     piece.tempos = _dedupe(sorted(piece.tempos, key=lambda x: x.onset), ("qpm",))
@@ -107,6 +112,30 @@ def _finish(piece: Piece, *, estimate: bool = True) -> Piece:
         piece.keys = [estimate_key(piece)]
         piece.meta["key_estimated"] = True
     return piece
+
+
+def _raw_sharps(k: KeySignature) -> int:
+    """Sharps the tonic's spelling implies (Cb minor -> -10), unbounded."""
+    from .harmony import _MAJOR_STEPS, _MODE_DEGREE
+
+    letter_fifths = {"F": -1, "C": 0, "G": 1, "D": 2, "A": 3, "E": 4, "B": 5}
+    degree = _MODE_DEGREE.get(k.mode, 0)
+    major_letter = "CDEFGAB"[("CDEFGAB".index(k.tonic[0].upper()) - degree) % 7]
+    major_pc = (k.tonic_pc - _MAJOR_STEPS[degree]) % 12
+    from .score import pitch_class_of
+
+    major_acc = (major_pc - pitch_class_of(major_letter) + 6) % 12 - 6
+    return letter_fifths[major_letter] + 7 * major_acc
+
+
+def _clip_same_pitch_overlaps(track: Track) -> None:
+    """A note still sounding when the same pitch starts again ends there (MIDI cannot hold both)."""
+    last: dict[int, Note] = {}
+    for n in track.notes:
+        prev = last.get(n.pitch)
+        if prev is not None and prev.onset < n.onset < prev.onset + prev.duration - _EPS:
+            prev.duration = n.onset - prev.onset
+        last[n.pitch] = n
 
 
 def _dedupe(items: list, fields: tuple[str, ...]) -> list:
@@ -256,7 +285,7 @@ def from_music21(stream: Any, **kw: Any) -> Piece:
     held notes, grace notes dropped, repeats NOT expanded (the score as written)."""
     from music21 import harmony as m21harmony
     from music21 import key as m21key
-    from music21 import meter, note, tempo
+    from music21 import expressions, meter, note, tempo
     from music21 import stream as m21stream
 
     fields = _piece_kwargs(kw)
@@ -276,7 +305,7 @@ def from_music21(stream: Any, **kw: Any) -> Piece:
     no_chord_stops: list[float] = []
     end = 0.0
     for index, part in enumerate(parts):
-        flat = part.stripTies(inPlace=False).flatten() if part.recurse().notes.first() is not None else part.flatten()
+        flat = part.flatten()  # ties merged below (stripTies deep-copies: 3x slower)
         name = getattr(part, "partName", None) or getattr(part, "id", "") or ""
         name = name.strip() if isinstance(name, str) else ""
         if re.fullmatch(r"P\d+|\d+|[0-9a-f-]{8,}|.*\d{6,}.*", name):
@@ -289,6 +318,7 @@ def from_music21(stream: Any, **kw: Any) -> Piece:
             if not name:
                 name = (inst.partName or inst.instrumentName or "").strip()
         notes: list[Note] = []
+        pending: dict[int, Note] = {}  # pitch -> note whose tie has not stopped yet
         for el in flat.notes:
             if isinstance(el, m21harmony.Harmony):
                 continue
@@ -299,17 +329,34 @@ def from_music21(stream: Any, **kw: Any) -> Piece:
             velocity = 80
             if el.volume is not None and el.volume.velocity is not None:
                 velocity = int(el.volume.velocity)
-            pitches = [el.pitch] if isinstance(el, note.Note) else list(getattr(el, "pitches", []))
-            for p in pitches:
+            if isinstance(el, note.Note):
+                members = [(el.pitch, el.tie)]
+            else:
+                members = [(n.pitch, n.tie or el.tie) for n in getattr(el, "notes", [])]
+            for p, tie_obj in members:
                 midi = int(round(p.ps))
-                if 0 <= midi <= 127:
-                    notes.append(Note(midi, onset, ql, velocity))
+                if not 0 <= midi <= 127:
+                    continue
+                kind = tie_obj.type if tie_obj is not None else None
+                prev = pending.get(midi)
+                if kind in ("stop", "continue") and prev is not None and abs(prev.onset + prev.duration - onset) < 1e-6:
+                    prev.duration += ql
+                    n_obj = prev
+                else:
+                    n_obj = Note(midi, onset, ql, velocity)
+                    notes.append(n_obj)
+                if kind in ("start", "continue"):
+                    pending[midi] = n_obj
+                else:
+                    pending.pop(midi, None)
         end = max(end, float(flat.highestTime))
         role = guess_role(name, index, n_parts)
         if notes:
             piece.tracks.append(Track(name=_strip_role_suffix(name) or role, role=role, program=program, notes=notes))
         harmonies = list(flat.getElementsByClass(m21harmony.Harmony))
-        if harmonies:
+        # chord symbols pre-read from MusicXML <harmony> by tunesmith.inputs.musicxml (fast path)
+        marked = [e for e in flat.getElementsByClass(expressions.TextExpression) if (e.content or "").startswith(CHORD_WORDS_MARK)]
+        if harmonies or marked:
             # MusicXML <harmony><offset> is often a small visual nudge (chord-melody data: 1/20
             # beat): snap a chord to the note/rest onset it sits on when it is off the grid.
             event_onsets = sorted({float(e.offset) for e in flat.notesAndRests if not isinstance(e, m21harmony.Harmony)})
@@ -322,6 +369,13 @@ def from_music21(stream: Any, **kw: Any) -> Piece:
                 continue
             figure = figure_of_m21(cs)
             if figure is not None:
+                chord_events.append(ChordSymbol(onset, figure))
+        for te in marked:
+            onset = _snap(float(te.offset), event_onsets)
+            figure = te.content[len(CHORD_WORDS_MARK):]
+            if figure == "N.C.":
+                no_chord_stops.append(onset)
+            elif figure:
                 chord_events.append(ChordSymbol(onset, figure))
         if index == 0:
             for ks in flat.getElementsByClass((m21key.Key, m21key.KeySignature)):
@@ -358,9 +412,9 @@ def from_music21(stream: Any, **kw: Any) -> Piece:
 
 
 def _snap(t: float, onsets: list[float], tol: float = 1.0) -> float:
-    """`t` unchanged on a 1/12-beat grid; else the onset it was written before (the latest
-    note/rest onset <= t, within `tol` beats), else the nearest onset within 0.1 beat."""
-    if abs(t * 12 - round(t * 12)) < 1e-6 or not onsets:
+    """`t` unchanged on a 1/24-beat grid; else the onset it was written before (the latest
+    note/rest onset <= t, within `tol` beats), else the nearest onset or 16th within 0.1 beat."""
+    if abs(t * 24 - round(t * 24)) < 1e-6 or not onsets:
         return t
     import bisect
 
@@ -369,7 +423,8 @@ def _snap(t: float, onsets: list[float], tol: float = 1.0) -> float:
         return onsets[i - 1]
     if i < len(onsets) and onsets[i] - t <= 0.1:
         return onsets[i]
-    return t
+    quarter = round(t * 4) / 4  # no note nearby: the nearest 16th when close to one
+    return quarter if abs(quarter - t) <= 0.1 else t
 
 
 def _frac(x: float, grid: int = 24) -> Fraction:
@@ -426,6 +481,20 @@ def to_music21(piece: Piece) -> Any:
     while bars[-1] + last_len < end:
         bars.append(bars[-1] + last_len)
     bars = sorted(set(bars))
+    # an over-full bar (a transcription slip: 8 beats in 4/4) becomes several measures, as
+    # MusicXML readers place each measure one time signature after the previous one
+    split_bars: list[Fraction] = []
+    for i, b in enumerate(bars):
+        split_bars.append(b)
+        nxt = bars[i + 1] if i + 1 < len(bars) else None
+        if nxt is None:
+            continue
+        full = Fraction(ts_at_time(signatures, b).bar_length).limit_denominator(96)
+        t = b + full
+        while t < nxt - Fraction(1, 96) and i > 0:
+            split_bars.append(t)
+            t += full
+    bars = split_bars
     bounds = [*bars, max(end, bars[-1] + (last_len if len(bars) == 1 or end <= bars[-1] else Fraction(0)))]
     if bounds[-1] <= bounds[-2]:
         bounds[-1] = bounds[-2] + last_len
@@ -525,6 +594,14 @@ def to_music21(piece: Piece) -> Any:
             part.append(m)
         score.insert(0, part)
     return score
+
+
+def ts_at_time(signatures: list[TimeSignature], t: Fraction) -> TimeSignature:
+    cur = signatures[0]
+    for ts in signatures:
+        if _frac(ts.onset) <= t:
+            cur = ts
+    return cur
 
 
 def _m21_key(k: KeySignature, m21key: Any) -> Any:

@@ -11,8 +11,11 @@ new token costs one pass over that token only. The shipped size (4 layers, width
 
 from __future__ import annotations
 
+import json
 import math
+import struct
 from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -228,36 +231,43 @@ class NumpyDecoder:
     def __init__(self, model: GPT):
         cfg = model.config
         self.config = cfg
-        sd = {k: v.detach().to(torch.float32).cpu().numpy() for k, v in model.state_dict().items()}
-        self.wte = np.ascontiguousarray(sd["wte.weight"])  # (V, C)
-        self.wpe = np.ascontiguousarray(sd["wpe.weight"])  # (block, C)
-        self.head = np.ascontiguousarray(self.wte.T)  # (C, V), tied
-        zeros = np.zeros(cfg.n_embd, np.float32)
+        C = cfg.n_embd
+        sd = {k: v.detach().to(torch.float64).cpu().numpy() for k, v in model.state_dict().items()}
+        zeros = np.zeros(C)
 
-        def get(name: str, default: np.ndarray | None = None) -> np.ndarray:
-            return sd[name] if name in sd else default
+        def ln_fold(prefix: str, weight: np.ndarray, bias: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+            """LayerNorm's gain and shift folded into the linear layer that follows it:
+            (xhat * g + b) @ W.T + c == xhat @ (g[:, None] * W.T) + (b @ W.T + c)."""
+            g, b = sd[prefix + ".weight"], sd.get(prefix + ".bias", zeros)
+            w = weight.T  # (in, out)
+            c = bias if bias is not None else np.zeros(w.shape[1])
+            return g[:, None] * w, b @ w + c
 
+        scale = 1.0 / math.sqrt(C // cfg.n_head)
         self.layers = []
         for i in range(cfg.n_layer):
             p = f"h.{i}."
-            self.layers.append(
-                (
-                    get(p + "ln_1.weight"),
-                    get(p + "ln_1.bias", zeros),
-                    np.ascontiguousarray(get(p + "attn.c_attn.weight").T),  # (C, 3C)
-                    get(p + "attn.c_attn.bias", np.zeros(3 * cfg.n_embd, np.float32)),
-                    np.ascontiguousarray(get(p + "attn.c_proj.weight").T),  # (C, C)
-                    get(p + "attn.c_proj.bias", zeros),
-                    get(p + "ln_2.weight"),
-                    get(p + "ln_2.bias", zeros),
-                    np.ascontiguousarray(get(p + "mlp.c_fc.weight").T),  # (C, 4C)
-                    get(p + "mlp.c_fc.bias", np.zeros(4 * cfg.n_embd, np.float32)),
-                    np.ascontiguousarray(get(p + "mlp.c_proj.weight").T),  # (4C, C)
-                    get(p + "mlp.c_proj.bias", zeros),
-                )
+            wa, ba = ln_fold(p + "ln_1", sd[p + "attn.c_attn.weight"], sd.get(p + "attn.c_attn.bias"))
+            wa[:, :C] *= scale  # fold the attention scale 1/sqrt(hd) into the queries
+            ba[:C] *= scale
+            wf, bf = ln_fold(p + "ln_2", sd[p + "mlp.c_fc.weight"], sd.get(p + "mlp.c_fc.bias"))
+            layer = (
+                wa,  # (C, 3C)
+                ba,
+                sd[p + "attn.c_proj.weight"].T,  # (C, C)
+                sd.get(p + "attn.c_proj.bias", zeros),
+                wf,  # (C, 4C)
+                bf,
+                sd[p + "mlp.c_proj.weight"].T,  # (4C, C)
+                sd.get(p + "mlp.c_proj.bias", zeros),
             )
-        self.lnf = (sd["ln_f.weight"], sd.get("ln_f.bias", zeros))
-        self.scale = np.float32(1.0 / math.sqrt(cfg.n_embd // cfg.n_head))
+            self.layers.append(tuple(np.ascontiguousarray(a, dtype=np.float32) for a in layer))
+        head, head_bias = ln_fold("ln_f", sd["wte.weight"], None)  # tied head, (C, V)
+        self.head = np.ascontiguousarray(head, dtype=np.float32)
+        self.head_bias = head_bias.astype(np.float32)
+        self.wte = sd["wte.weight"].astype(np.float32)  # (V, C)
+        self.wpe = sd["wpe.weight"].astype(np.float32)  # (block, C)
+        self.inv_c = np.float32(1.0 / C)
         self.K = self.V = None
         self.length = 0
 
@@ -271,12 +281,12 @@ class NumpyDecoder:
         self.V = np.zeros(shape, np.float32)
         self.length = 0
 
-    @staticmethod
-    def _ln(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
-        mu = x.mean(-1, keepdims=True)
-        xc = x - mu
-        var = (xc * xc).mean(-1, keepdims=True)
-        return xc * (1.0 / np.sqrt(var + 1e-5)) * w + b
+    def _norm(self, x: np.ndarray) -> np.ndarray:
+        """LayerNorm without gain and shift (those are folded into the next matmul). x: (N, C)."""
+        xc = x - np.add.reduce(x, axis=-1, keepdims=True) * self.inv_c
+        var = np.add.reduce(xc * xc, axis=-1, keepdims=True) * self.inv_c
+        xc *= 1.0 / np.sqrt(var + 1e-5)
+        return xc
 
     def step(self, ids: np.ndarray) -> np.ndarray:
         """ids (B, T) next tokens -> logits (B, V) after the last of them; the cache advances by T."""
@@ -286,30 +296,128 @@ class NumpyDecoder:
         nh, C = cfg.n_head, cfg.n_embd
         hd = C // nh
         s = self.length
-        S = s + T
-        if S > self.K.shape[3]:
-            raise ValueError(f"sequence of {S} tokens exceeds the cache ({self.K.shape[3]})")
-        x = (self.wte[ids] + self.wpe[s:S]).reshape(B * T, C)  # (B*T, C): 2-D matmuls are one BLAS call
+        stop = s + T
+        cache_len = self.K.shape[3]
+        if stop > cache_len:
+            raise ValueError(f"sequence of {stop} tokens exceeds the cache ({cache_len})")
+        x = (self.wte[ids] + self.wpe[s:stop]).reshape(B * T, C)  # (B*T, C): 2-D matmuls are one BLAS call
         mask = None
         if T > 1:
-            mask = np.triu(np.full((T, S), -np.inf, np.float32), k=s + 1)  # (T, S): query i sees keys <= s + i
-        for layer, (w1, b1, wa, ba, wp, bp, w2, b2, wf, bf, wo, bo) in enumerate(self.layers):
-            h = self._ln(x, w1, b1)  # (B*T, C)
-            qkv = h @ wa + ba  # (B*T, 3C)
+            mask = np.triu(np.full((T, stop), -np.inf, np.float32), k=s + 1)  # (T, S): query i sees keys <= s + i
+        for layer, (wa, ba, wp, bp, wf, bf, wo, bo) in enumerate(self.layers):
+            qkv = self._norm(x) @ wa + ba  # (B*T, 3C), queries already scaled
             qkv = qkv.reshape(B, T, 3, nh, hd).transpose(2, 0, 3, 1, 4)  # (3, B, nh, T, hd)
-            self.K[layer, :, :, s:S] = qkv[1]
-            self.V[layer, :, :, s:S] = qkv[2]
-            att = (qkv[0] @ self.K[layer, :, :, :S].swapaxes(-1, -2)) * self.scale  # (B, nh, T, S)
+            self.K[layer, :, :, s:stop] = qkv[1]
+            self.V[layer, :, :, s:stop] = qkv[2]
+            att = qkv[0] @ self.K[layer, :, :, :stop].swapaxes(-1, -2)  # (B, nh, T, S)
             if mask is not None:
-                att = att + mask
-            att = np.exp(att - att.max(-1, keepdims=True))
-            att /= att.sum(-1, keepdims=True)
-            y = att @ self.V[layer, :, :, :S]  # (B, nh, T, hd)
+                att += mask
+            att -= att.max(-1, keepdims=True)
+            np.exp(att, out=att)
+            att *= 1.0 / np.add.reduce(att, axis=-1, keepdims=True)
+            y = att @ self.V[layer, :, :, :stop]  # (B, nh, T, hd)
             y = y.transpose(0, 2, 1, 3).reshape(B * T, C)  # (B*T, C)
             x = x + (y @ wp + bp)  # (B*T, C)
-            h = self._ln(x, w2, b2) @ wf + bf  # (B*T, 4C)
+            h = self._norm(x) @ wf + bf  # (B*T, 4C)
             h = 0.5 * h * (1.0 + np.tanh(0.7978845608 * (h + 0.044715 * h * h * h)))  # GELU (tanh)
             x = x + (h @ wo + bo)  # (B*T, C)
-        self.length = S
-        x = self._ln(x.reshape(B, T, C)[:, -1], *self.lnf)  # (B, C)
-        return x @ self.head  # (B, V)
+        self.length = stop
+        x = self._norm(x.reshape(B, T, C)[:, -1])  # (B, C)
+        return x @ self.head + self.head_bias  # (B, V)
+
+
+# ---------------------------------------------------------------------------- files
+MODEL_FORMAT = "tunesmith-model"
+MODEL_FILE = "model.safetensors"
+
+
+def read_safetensors(path: str | Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
+    """Tensors and string metadata of a safetensors file; ValueError if it is not one."""
+    import safetensors.torch
+
+    data = Path(path).read_bytes()
+    try:
+        if len(data) < 8:
+            raise ValueError("too short")
+        n = struct.unpack("<Q", data[:8])[0]
+        if n > len(data) - 8 or n > 100_000_000:
+            raise ValueError("bad header length")
+        header = json.loads(data[8 : 8 + n])
+        if not isinstance(header, dict):
+            raise ValueError("bad header")
+        tensors = safetensors.torch.load(data)
+    except Exception as exc:  # safetensors raises its own error type
+        raise ValueError(f"{path}: not a safetensors file ({exc})") from None
+    return tensors, dict(header.get("__metadata__") or {})
+
+
+def write_safetensors(path: str | Path, tensors: dict[str, torch.Tensor], info: dict) -> None:
+    """Write tensors + `info` (as JSON in the metadata) atomically (temp file + os.replace)."""
+    import safetensors.torch
+
+    from tunesmith.paths import atomic_write_bytes
+
+    clean = {k: v.detach().to("cpu").contiguous().clone() for k, v in tensors.items()}
+    data = safetensors.torch.save(clean, metadata={"format": info.get("format", MODEL_FORMAT), "tunesmith": json.dumps(info)})
+    atomic_write_bytes(Path(path), data)
+
+
+def model_tensors(model: GPT) -> dict[str, torch.Tensor]:
+    """The model's weights without the tied head (safetensors refuses shared storage)."""
+    return {k: v for k, v in model.state_dict().items() if k != "lm_head.weight"}
+
+
+def save_model(path: str | Path, model: GPT, tokenizer, extra: dict | None = None) -> Path:
+    """Write a model folder: model.safetensors (weights; config, tokenizer vocabulary and
+    `extra` such as training provenance in its metadata) and model.json (the same metadata,
+    for people). Returns the safetensors path."""
+    folder = Path(path)
+    info = {
+        "format": MODEL_FORMAT,
+        "version": 1,
+        "model_config": model.config.to_dict(),
+        "tokenizer": tokenizer.to_dict(),
+        **(extra or {}),
+    }
+    target = folder / MODEL_FILE
+    write_safetensors(target, model_tensors(model), info)
+    from tunesmith.paths import atomic_write_text
+
+    readable = {k: v for k, v in info.items() if k != "tokenizer"}
+    readable["tokenizer"] = {k: v for k, v in info["tokenizer"].items() if k != "vocab"}
+    readable["tokenizer"]["vocab_size"] = len(info["tokenizer"]["vocab"])
+    atomic_write_text(folder / "model.json", json.dumps(readable, indent=1) + "\n")
+    return target
+
+
+def load_model(path: str | Path):
+    """(model in eval mode, tokenizer, info) from a model folder or its model.safetensors.
+
+    Only safetensors and JSON are read (never pickle). ValueError when the file is not a
+    tunesmith model; FileNotFoundError when there is none.
+    """
+    from tunesmith.tokenizer import Tokenizer
+
+    path = Path(path)
+    file = path / MODEL_FILE if path.is_dir() else path
+    if not file.is_file():
+        raise FileNotFoundError(f"no tunesmith model at {path} (expected {MODEL_FILE})")
+    tensors, meta = read_safetensors(file)
+    try:
+        info = json.loads(meta.get("tunesmith", "null"))
+    except json.JSONDecodeError:
+        info = None
+    if not isinstance(info, dict) or info.get("format") not in (MODEL_FORMAT, "tunesmith-checkpoint"):
+        raise ValueError(f"{file}: not a tunesmith model (no tunesmith metadata in the safetensors header)")
+    config = ModelConfig.from_dict(info["model_config"])
+    tokenizer = Tokenizer.from_dict(info["tokenizer"])
+    if tokenizer.vocab_size != config.vocab_size:
+        raise ValueError(f"{file}: tokenizer has {tokenizer.vocab_size} tokens, model {config.vocab_size}")
+    model = GPT(config)
+    weights = {k[len("model.") :]: v for k, v in tensors.items() if k.startswith("model.")} or tensors
+    missing, unexpected = model.load_state_dict(weights, strict=False)
+    missing = [k for k in missing if k != "lm_head.weight"]
+    if missing or unexpected:
+        raise ValueError(f"{file}: weights do not match the config (missing {missing[:3]}, unexpected {unexpected[:3]})")
+    model.eval()
+    return model, tokenizer, info

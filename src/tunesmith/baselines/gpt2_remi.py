@@ -16,8 +16,14 @@ no chord tokens, no rests) plus tempo tokens, a wider time-signature list (cut t
 9/8, common in folk and jazz), and `use_programs=True` so that a multi-track piece
 (melody + chords, SATB) is ONE token stream with Program tokens: one stream is what a
 GPT-2 models and what "count the Bar tokens" needs. miditok merges tracks that share a
-program in that mode. Chord tokens stay off: they are detected from the notes (not read
-from the chord symbols), so they add no information, only tokens.
+program in that mode. Chord tokens stay off: miditok detects them from the notes (it does
+not read chord symbols), so they add tokens, not information. A lead sheet's chord symbols
+reach the model as notes: `tunesmith.convert.to_symusic` plays them on a block-chord track.
+Velocities stay on (miditok's default) although tunesmith pieces mostly have one velocity:
+about one token in five; `build_remi_tokenizer(use_velocities=False)` drops them.
+
+Per-note and per-bar NLL divide by the source Piece's notes and bars (not by the chord-track
+notes), so they compare with tunesmith's own figures on the same pieces.
 
 Only the `dev` extra's `transformers` is needed on top of tunesmith's dependencies.
 Models are saved with safetensors + JSON (`config.json`, `model.safetensors`,
@@ -106,12 +112,26 @@ def _key_fifths(tonic: str, mode: str) -> int:
 
 
 def pieces_to_symusic(piece: Piece, tpq: int = TPQ) -> symusic.Score:
-    """A tunesmith `Piece` as a `symusic.Score` (ticks, `tpq` per quarter beat).
+    """A tunesmith `Piece` as a `symusic.Score` (ticks, `tpq` = 480 per quarter beat).
 
-    Note times are `round(beats * tpq)`; tracks keep their program and drum flag; tempos,
-    time signatures and key signatures are copied. Chord symbols are not realised: a
-    piece whose chords should be heard carries a 'chords' track of notes.
+    Uses `tunesmith.convert.to_symusic` (the project's converter: chord symbols become an
+    extra block-chord track, so the baseline hears the harmony of a lead sheet), and falls
+    back to `_own_to_symusic` (tracks, tempos, meters, keys; chord symbols not realised)
+    when that is not importable or another `tpq` is asked for.
     """
+    if tpq == TPQ:
+        try:
+            from tunesmith.convert import to_symusic
+        except ImportError:
+            pass
+        else:
+            return to_symusic(piece)
+    return _own_to_symusic(piece, tpq)
+
+
+def _own_to_symusic(piece: Piece, tpq: int = TPQ) -> symusic.Score:
+    """Small converter: note times are `round(beats * tpq)`; programs, drum flags, tempos,
+    time and key signatures copied; chord symbols not realised."""
     score = symusic.Score(tpq)
 
     def tick(beats: float) -> int:
@@ -336,12 +356,16 @@ class BaselineRun:
     out_dir: Path | None = None
 
 
-def _lr_at(progress: float, step: int, lr: float, warmup_steps: int, min_ratio: float = 0.1) -> float:
-    """Linear warm-up over steps, then cosine decay over the fraction of the time budget used."""
-    if step < warmup_steps:
-        return lr * (step + 1) / warmup_steps
+def _lr_at(progress: float, lr: float, warmup: float, min_ratio: float = 0.1) -> float:
+    """Linear warm-up over the first `warmup` of the run, then cosine decay to `min_ratio` * lr.
+
+    `progress` is the fraction of the run done (of the time budget, or of `max_steps`).
+    """
     progress = min(1.0, max(0.0, progress))
-    return lr * (min_ratio + (1 - min_ratio) * 0.5 * (1 + math.cos(math.pi * progress)))
+    if progress < warmup:
+        return lr * max(progress / warmup, 0.01)
+    decay = (progress - warmup) / max(1e-9, 1.0 - warmup)
+    return lr * (min_ratio + (1 - min_ratio) * 0.5 * (1 + math.cos(math.pi * decay)))
 
 
 def _default_device() -> str:
@@ -361,7 +385,7 @@ def train_baseline(
     n_positions: int = 1024,
     lr: float = 1e-3,
     weight_decay: float = 0.1,
-    warmup_steps: int = 100,
+    warmup: float = 0.05,
     eval_every_minutes: float | None = None,
     max_steps: int | None = None,
     tokenizer: miditok.MusicTokenizer | None = None,
@@ -372,11 +396,12 @@ def train_baseline(
 
     Training data: each piece becomes `BOS ids EOS`; all pieces are concatenated and
     random windows of `seq_len` tokens are sampled (the usual causal-LM packing). AdamW
-    (betas 0.9/0.95, weight decay on matrices only), gradient clipping 1.0, linear warm-up,
-    then cosine decay by the fraction of the time budget spent.
+    (betas 0.9/0.95, weight decay on matrices only), gradient clipping 1.0, linear warm-up
+    over the first `warmup` of the run, then cosine decay to lr/10; "the run" is the time
+    budget (or `max_steps` when that comes first), so the schedule fits any budget.
 
     `max_minutes` counts training steps only; the validation passes (every
-    `eval_every_minutes`, default a tenth of the budget, and at the end) are timed apart and
+    `eval_every_minutes`, default a quarter of the budget, and at the end) are timed apart and
     reported in the log as `eval_seconds`. `max_steps` stops earlier (tests).
     """
     device = device or _default_device()
@@ -406,7 +431,7 @@ def train_baseline(
     )
 
     budget = max_minutes * 60.0
-    eval_every = (eval_every_minutes * 60.0) if eval_every_minutes else max(budget / 10, 1.0)
+    eval_every = (eval_every_minutes * 60.0) if eval_every_minutes else max(budget / 4, 1.0)
     curve: list[dict[str, float]] = []
     train_losses: list[float] = []
     eval_seconds = 0.0
@@ -438,8 +463,9 @@ def train_baseline(
     high = len(data) - seq_len + 1
     while train_seconds < budget and (max_steps is None or step < max_steps):
         t = time.perf_counter()
+        progress = max(train_seconds / budget, step / max_steps if max_steps else 0.0)
         for group in optimizer.param_groups:
-            group["lr"] = _lr_at(train_seconds / budget, step, lr, warmup_steps)
+            group["lr"] = _lr_at(progress, lr, warmup)
         starts = torch.randint(0, high, (batch_size,), generator=gen)
         batch = torch.stack([data[s : s + seq_len] for s in starts.tolist()]).to(device)
         loss = model(input_ids=batch, labels=batch).loss
@@ -477,7 +503,7 @@ def train_baseline(
         "seq_len": seq_len,
         "lr": lr,
         "weight_decay": weight_decay,
-        "warmup_steps": warmup_steps,
+        "warmup": warmup,
         "max_minutes": max_minutes,
         "max_steps": max_steps,
         "device": device,

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from tunesmith.corpus.build import BuildResult, SourceReport, build_corpus, resolve_sources
+from tunesmith.corpus.build import BuildResult, SourceReport, build_corpus, corpus_from_pieces, resolve_sources
 from tunesmith.corpus.registry import FolderRegistry, RegisteredFolder
 from tunesmith.corpus.sources import BUILTIN_SOURCES, SourceSpec
 from tunesmith.corpus.splits import SplitLeakError, assign_splits, check_splits, split_of
@@ -27,6 +27,7 @@ __all__ = [
     "assign_splits",
     "build_corpus",
     "check_splits",
+    "corpus_from_pieces",
     "corpus_stats",
     "default_cache_dir",
     "format_stats",

@@ -37,6 +37,7 @@ from tunesmith.corpus.registry import FolderRegistry
 from tunesmith.corpus.sources import BUILTIN_SOURCES, Item, SourceSpec, folder_spec, reader_ref
 from tunesmith.corpus.splits import DEFAULT_SEED, assign_splits, check_splits
 from tunesmith.corpus.store import Corpus, default_cache_dir, load_corpus, save_corpus
+from tunesmith.score import Piece
 
 DEFAULT_FILE_TIMEOUT = 60.0  # seconds per file, per TIMEOUT_UNIT_BYTES of it (multi-tune files get more)
 TIMEOUT_UNIT_BYTES = 100_000
@@ -243,6 +244,41 @@ def parse_item(task: dict[str, Any]) -> dict[str, Any]:
     return {"records": out, "problems": problems, "seconds": time.perf_counter() - t0}
 
 
+def corpus_from_pieces(
+    pieces: Iterable[Piece], *, priorities: dict[str, int] | None = None, seed: int = DEFAULT_SEED
+) -> Corpus:
+    """Deduplicate, split and check Pieces already in memory, as a build does with what it reads.
+
+    A piece's `work_id` and `split` are taken as given by its reader (a piece that comes with a
+    split keeps it, like JSB); chorales with meta bwv / riemenschneider get "bach:" work ids.
+    `priorities`: {source: priority} (default: the built-in sources' priorities)."""
+    if priorities is None:
+        priorities = {name: spec.priority for name, spec in BUILTIN_SOURCES.items()}
+    records: list[dict[str, Any]] = []
+    arrays: list[np.ndarray] = []
+    start = 0
+    seen: set[str] = set()
+    for piece in pieces:
+        if piece.piece_id in seen:
+            raise ValueError(f"piece id {piece.piece_id!r} appears twice")
+        seen.add(piece.piece_id)
+        piece.validate()
+        record, notes = piece_to_record(piece)
+        raw_work_id = (_bach_work_id(piece.meta) if piece.style == "chorale" else None) or piece.work_id
+        record["_"].update(
+            file=piece.path, index=0, raw_work_id=raw_work_id, raw_split=piece.split,
+            fp=dedupe_mod.fingerprints(record, notes), note_start=start,
+        )
+        start += len(notes)
+        records.append(record)
+        arrays.append(notes)
+    dedupe_mod.dedupe(records, priorities)
+    assign_splits(records, seed=seed)
+    corpus = Corpus(records, np.concatenate(arrays) if arrays else np.empty(0, dtype=NOTE_DTYPE))
+    check_splits(corpus, require_split=True)
+    return corpus
+
+
 # ------------------------------------------------------------------ the parent side
 def code_stamp() -> str:
     """Changes whenever the code that turns files into records changes (readers, records,
@@ -365,6 +401,7 @@ def build_corpus(
             rep.problems += 1
             continue
         taken = 0
+        skipped_for_reader = 0
         for item in items:
             if isinstance(item, tuple):  # a file that is not music, in a user folder
                 problems.append(item)
@@ -378,8 +415,7 @@ def build_corpus(
             key = task["key"]
             order.append(key)
             if missing_reader:
-                problems.append((item.path, missing_reader))
-                rep.problems += 1
+                skipped_for_reader += 1
                 continue
             if item.size == 0:
                 problems.append((item.path, "empty file (0 bytes)"))
@@ -407,6 +443,9 @@ def build_corpus(
                 reused += 1
                 continue
             to_parse.append(task)
+        if skipped_for_reader:  # one line for the source, not one per file
+            problems.append((str(spec.root()), f"source {spec.name}: {skipped_for_reader} file(s) not read: {missing_reader}"))
+            rep.problems += 1
 
     to_parse.sort(key=_cost, reverse=True)
     replaced = 0

@@ -248,15 +248,21 @@ def dedupe(records: list[dict[str, Any]], priorities: dict[str, int] | None = No
             r["piece_id"],
         )
 
-    match_of: dict[int, str] = {}
+    edges_of: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for (a, b), why in reason.items():
-        match_of.setdefault(b, why)
-        match_of.setdefault(a, why)
+        edges_of[a].append((b, why))
+        edges_of[b].append((a, why))
     for members in members_of.values():
         if len(members) == 1:
             continue
         members.sort(key=rank)
         keeper = records[members[0]]
+
+        def match(i: int, k: int = members[0]) -> str:
+            edges = edges_of.get(i, [])
+            direct = [why for other, why in edges if other == k]
+            return (direct or [why for _other, why in edges] or ["group"])[0]
+
         work_id = _canonical([records[i]["work_id"] for i in members], keeper["work_id"])
         duplicates = []
         for i in members[1:]:
@@ -265,7 +271,7 @@ def dedupe(records: list[dict[str, Any]], priorities: dict[str, int] | None = No
             r["work_id"] = work_id
             r["split"] = ""
             duplicates.append(
-                {"piece_id": r["piece_id"], "source": r["source"], "path": r["path"], "match": match_of.get(i, "group")}
+                {"piece_id": r["piece_id"], "source": r["source"], "path": r["path"], "match": match(i)}
             )
         keeper["work_id"] = work_id
         keeper["meta"]["duplicates"] = duplicates

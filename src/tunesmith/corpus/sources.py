@@ -41,6 +41,7 @@ READERS: dict[str, tuple[str, str]] = {
     "pop909": ("tunesmith.inputs.pop909", "read_pop909_song"),
     "progressions": ("tunesmith.inputs.progressions", "read_progressions"),
     "kern": ("tunesmith.inputs.kern", "read_kern"),
+    "music21": ("tunesmith.corpus.sources", "read_music21_item"),
 }
 
 
@@ -177,34 +178,42 @@ def music21_corpus_dir() -> Path:
     return Path(list(spec.submodule_search_locations)[0]) / "corpus"
 
 
-def _music21_listing(collection: str, root: Path) -> list[str]:
+def _music21_listing(folder_name: str, root: Path) -> list[str]:
     """Files of one music21 collection: from tunesmith.inputs.music21_corpus when it is there
-    (it knows which files are chorales), else every music file of the collection's folder."""
+    (it knows which files are the Riemenschneider chorales), else every music file of the folder."""
     try:
-        from tunesmith.inputs.music21_corpus import list_music21_sources
+        from tunesmith.inputs.music21_corpus import COLLECTIONS, list_music21_sources
     except ImportError:
-        list_music21_sources = None
-    if list_music21_sources is not None:
-        folder = (root / collection).resolve()
-        out = []
-        for _name, path in list_music21_sources():
-            p = Path(path).resolve()
-            if folder in p.parents:
-                out.append(str(p))
-        if out:
-            return sorted(set(out))
-    folder = root / collection
+        COLLECTIONS, list_music21_sources = {}, None
+    keys = [k for k, v in COLLECTIONS.items() if v == folder_name]
+    if list_music21_sources is not None and keys:
+        return sorted({str(path) for _name, path in list_music21_sources(keys)})
+    folder = root / folder_name
     if not folder.is_dir():
-        raise FileNotFoundError(f"{folder}: music21 collection {collection!r} not found")
+        raise FileNotFoundError(f"{folder}: music21 collection {folder_name!r} not found")
     files = [str(p) for p, _ in _walk(folder) if p.suffix.lower() in MUSIC_EXTENSIONS]
-    if collection == "bach":  # the chorales: bwvNNN.N files (not the analyses folder)
+    if folder_name == "bach":  # the chorales: bwvNNN.N files (not the analyses folder)
         files = [f for f in files if Path(f).name.startswith("bwv") and "choraleAnalyses" not in f]
     return sorted(files)
 
 
+def read_music21_item(path: str, *, source: str = "", style: str = "", license: str = "unknown") -> list:
+    """Reader of the music21 sources: tunesmith.inputs.music21_corpus.read_music21_source (it adds
+    BWV / Riemenschneider numbers and SATB roles to chorales), else plain read_file."""
+    try:
+        from tunesmith.inputs.music21_corpus import COLLECTIONS, read_music21_source
+    except ImportError:
+        from tunesmith.inputs import read_file
+
+        return read_file(path, source=source, style=style, license=license)
+    folder = Path(path).parent.name
+    collection = next((k for k, v in COLLECTIONS.items() if v == folder), folder)
+    return read_music21_source(collection, path, source=source, style=style, license=license)
+
+
 def _m21(name: str, collection: str, style: str, description: str) -> SourceSpec:
     return SourceSpec(
-        name, style, "non-commercial", "music21", collection, priority=40, description=description
+        name, style, "non-commercial", "music21", collection, reader="music21", priority=40, description=description
     )
 
 

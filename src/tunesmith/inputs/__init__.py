@@ -139,8 +139,14 @@ _KIND_OF_EXT = {
 
 def read_file(path: str | os.PathLike, **kw: object) -> list[Piece]:
     """Read any supported file into pieces. The extension picks the reader; when the content
-    is clearly another format (a MIDI file named .abc) the content wins. Keyword arguments
-    (source, style, license, ...) go to the reader. InputError for anything unreadable."""
+    is clearly another format (a MIDI file named .abc) the content wins; a POP909 song folder
+    (NNN/NNN.mid + chord_midi.txt) goes to `read_pop909_song`. Keyword arguments (source,
+    style, license, ...) go to the reader. InputError for anything unreadable."""
+    folder = Path(os.fspath(path))
+    if "://" not in str(folder) and folder.is_dir() and (folder / f"{folder.name}.mid").exists() and (folder / "chord_midi.txt").exists():
+        from .pop909 import read_pop909_song
+
+        return read_pop909_song(folder, **kw)  # type: ignore[arg-type]
     p = check_local_file(path)
     ext = p.suffix.lower()
     sniffed = sniff(p)

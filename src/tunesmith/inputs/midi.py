@@ -22,12 +22,12 @@ def load_symusic(path: str | os.PathLike):
     import symusic
 
     p = check_local_file(path)
-    with open(p, "rb") as f:
-        head = f.read(4)
-    if head != b"MThd":
-        raise InputError(f"{p}: not a MIDI file (no 'MThd' header; starts with {head!r})")
+    data = p.read_bytes()
+    if data[:4] != b"MThd":
+        raise InputError(f"{p}: not a MIDI file (no 'MThd' header; starts with {data[:4]!r})")
     try:
-        return symusic.Score.from_file(str(p))
+        # from bytes, not from_file: symusic picks the format from the extension (.abc -> abc2midi)
+        return symusic.Score.from_midi(data)
     except Exception as e:  # noqa: BLE001 - symusic raises RuntimeError/ValueError/IndexError
         raise InputError(f"{p}: corrupt MIDI file ({str(e).splitlines()[0] if str(e) else type(e).__name__})") from e
 

@@ -37,7 +37,82 @@ def _xml_bytes(p) -> bytes:
     return data
 
 
-def _check_xml(p, data: bytes) -> None:
+def _alter_text(el) -> str:
+    if el is None or not (el.text or "").strip():
+        return ""
+    try:
+        alter = int(round(float(el.text)))
+    except ValueError:
+        return ""
+    return "#" * alter if alter > 0 else "b" * -alter
+
+
+def harmony_figure(h) -> str | None:
+    """Canonical figure of a MusicXML <harmony> element ("N.C." for kind none; None if unreadable)."""
+    from ..convert import M21_KIND_TO_QUALITY
+    from ..harmony import normalize_figure
+
+    kind_el = h.find("kind")
+    kind = (kind_el.text or "").strip() if kind_el is not None else ""
+    if kind == "none":
+        return "N.C."
+    step = h.find("root/root-step")
+    if step is None or not (step.text or "").strip():
+        return None
+    root = step.text.strip() + _alter_text(h.find("root/root-alter"))
+    bass = ""
+    bass_step = h.find("bass/bass-step")
+    if bass_step is not None and (bass_step.text or "").strip():
+        bass = "/" + bass_step.text.strip() + _alter_text(h.find("bass/bass-alter"))
+    degrees = ""
+    for d in h.findall("degree"):
+        value = (d.findtext("degree-value") or "").strip()
+        dtype = (d.findtext("degree-type") or "add").strip()
+        acc = _alter_text(d.find("degree-alter"))
+        if value and dtype != "subtract":
+            degrees += ("add" if dtype == "add" and not acc and value in ("2", "4", "9") else "") + acc + value
+    text = (kind_el.get("text") or "").strip() if kind_el is not None else ""
+    quality = M21_KIND_TO_QUALITY.get(kind)
+    candidates = []
+    if text:
+        candidates += [root + text + bass, root + text + degrees + bass]
+    if quality is not None:
+        candidates += [root + quality + degrees + bass, root + quality + bass]
+    for figure in candidates:
+        try:
+            return normalize_figure(figure)
+        except ValueError:
+            continue
+    return None
+
+
+def _harmonies_to_words(root) -> None:
+    """Replace each <harmony> by a <direction> whose words carry the figure (same position,
+    same <offset>): music21 then skips its slow ChordSymbol realisation (~7 ms a chord)."""
+    from xml.etree.ElementTree import Element, SubElement
+
+    from ..convert import CHORD_WORDS_MARK
+
+    todo = []
+    for parent in root.iter():
+        for i, child in enumerate(list(parent)):
+            if child.tag == "harmony":
+                todo.append((parent, i, child))
+    for parent, i, child in reversed(todo):
+        figure = harmony_figure(child)
+        parent.remove(child)
+        if figure is None:
+            continue
+        d = Element("direction")
+        w = SubElement(SubElement(d, "direction-type"), "words")
+        w.text = CHORD_WORDS_MARK + figure
+        offset = child.find("offset")
+        if offset is not None:
+            SubElement(d, "offset").text = offset.text
+        parent.insert(i, d)
+
+
+def _check_xml(p, data: bytes):
     import defusedxml.ElementTree as DET
 
     head = data[:2048].decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
@@ -51,6 +126,7 @@ def _check_xml(p, data: bytes) -> None:
         raise InputError(f"{p}: unsafe or invalid XML ({type(e).__name__}: {e})") from e
     if root.tag not in ("score-partwise", "score-timewise"):
         raise InputError(f"{p}: XML root is <{root.tag}>, not a MusicXML score")
+    return root
 
 
 def read_musicxml(path: str | os.PathLike, *, source: str = "", style: str = "", license: str = "unknown") -> list[Piece]:
@@ -59,11 +135,16 @@ def read_musicxml(path: str | os.PathLike, *, source: str = "", style: str = "",
 
     p = check_local_file(path)
     data = _xml_bytes(p)
-    _check_xml(p, data)
+    root = _check_xml(p, data)
+    if root.find(".//harmony") is not None:
+        from xml.etree.ElementTree import tostring
+
+        _harmonies_to_words(root)
+        data = tostring(root, encoding="unicode").encode("utf-8")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            s = converter.parseData(data.decode("utf-8", "replace") if data[:3] != b"\xef\xbb\xbf" else data[3:].decode("utf-8", "replace"), format="musicxml")
+            s = converter.parseData(data.decode("utf-8", "replace").lstrip("\ufeff"), format="musicxml")
     except Exception as e:  # noqa: BLE001
         raise InputError(f"{p}: music21 could not read the MusicXML ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from e
     stem = piece_stem(p, source)

@@ -1,0 +1,149 @@
+"""Training configuration: a validated dataclass, loaded from TOML.
+
+A config file has tables that group the fields (the grouping is for readers; every key is a
+field of `TrainConfig`)::
+
+    [model]
+    n_layer = 4
+    n_embd = 192
+    [optim]
+    lr = 2e-3
+    [data]
+    styles = ["folk", "chorale"]
+    [run]
+    max_steps = 4000
+
+Unknown keys, wrong types and out-of-range values are errors that name the key.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from tunesmith.score import STYLES
+
+SPLITS = ("train", "valid", "test")
+
+
+@dataclass
+class TrainConfig:
+    # model (see tunesmith.model.ModelConfig)
+    n_layer: int = 4
+    n_head: int = 4
+    n_embd: int = 192
+    block_size: int = 1024
+    dropout: float = 0.1
+    # optimisation
+    batch_size: int = 16
+    lr: float = 2e-3
+    min_lr: float = 2e-4
+    warmup_steps: int = 100
+    weight_decay: float = 0.1
+    beta1: float = 0.9
+    beta2: float = 0.95
+    grad_clip: float = 1.0
+    # data
+    corpus: str = ""  # corpus cache folder; "" = the default cache (tunesmith corpus build)
+    styles: list[str] = field(default_factory=list)  # [] = every style
+    shippable_only: bool = False  # only data whose license lets the model ship (licenses.may_ship)
+    train_split: str = "train"
+    valid_split: str = "valid"
+    fim_rate: float = 0.3  # fraction of examples in fill-in-the-middle order
+    transpose: int = 5  # random transposition by -transpose..+transpose semitones (0: off)
+    synthetic: int = 0  # > 0: train on that many synthetic pieces instead of a corpus (smoke tests)
+    # run
+    max_steps: int = 2000
+    eval_every: int = 100  # steps between validation (and checkpoints)
+    eval_examples: int = 64  # validation windows per evaluation
+    patience: int = 5  # evaluations without improvement before stopping early (0: never)
+    max_minutes: float = 0.0  # wall-clock limit (0: none); the run stops cleanly with a checkpoint
+    seed: int = 1337
+    threads: int = 0  # torch threads (0: torch's default)
+
+    def __post_init__(self) -> None:
+        def need(cond: bool, name: str, what: str) -> None:
+            if not cond:
+                raise ValueError(f"config: {name} = {getattr(self, name)!r}: {what}")
+
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.type == "int":
+                need(isinstance(value, int) and not isinstance(value, bool), f.name, "must be an integer")
+            elif f.type == "float":
+                if isinstance(value, int) and not isinstance(value, bool):
+                    value = float(value)
+                    setattr(self, f.name, value)
+                need(isinstance(value, float) and math.isfinite(value), f.name, "must be a number")
+            elif f.type == "bool":
+                need(isinstance(value, bool), f.name, "must be true or false")
+            elif f.type == "str":
+                need(isinstance(value, str), f.name, "must be a string")
+        for name in ("n_layer", "n_head", "n_embd", "block_size", "batch_size", "max_steps", "eval_every"):
+            need(getattr(self, name) > 0, name, "must be positive")
+        for name in ("warmup_steps", "eval_examples", "patience", "synthetic", "threads", "transpose", "seed"):
+            need(getattr(self, name) >= 0, name, "must be >= 0")
+        need(self.n_embd % self.n_head == 0, "n_embd", f"must be divisible by n_head ({self.n_head})")
+        need(self.block_size >= 64, "block_size", "must be at least 64 tokens")
+        need(0.0 <= self.dropout < 1.0, "dropout", "must be in [0, 1)")
+        need(0.0 < self.lr <= 1.0, "lr", "must be in (0, 1]")
+        need(0.0 <= self.min_lr <= self.lr, "min_lr", "must be in [0, lr]")
+        need(self.weight_decay >= 0.0, "weight_decay", "must be >= 0")
+        need(0.0 <= self.beta1 < 1.0 and 0.0 <= self.beta2 < 1.0, "beta1", "beta1 and beta2 must be in [0, 1)")
+        need(self.grad_clip >= 0.0, "grad_clip", "must be >= 0 (0: no clipping)")
+        need(0.0 <= self.fim_rate <= 1.0, "fim_rate", "must be in [0, 1]")
+        need(self.transpose <= 11, "transpose", "must be at most 11 semitones")
+        need(self.max_minutes >= 0.0, "max_minutes", "must be >= 0")
+        need(self.train_split in SPLITS and self.valid_split in SPLITS, "train_split", f"splits are {SPLITS}")
+        need(isinstance(self.styles, list) and all(s in STYLES for s in self.styles), "styles", f"each one of {STYLES}")
+
+    # ------------------------------------------------------------------ conversions
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(d) - known)
+        if unknown:
+            raise ValueError(f"config: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        return cls(**d)
+
+    def model_config(self, vocab_size: int):
+        from tunesmith.model import ModelConfig
+
+        return ModelConfig(
+            vocab_size=vocab_size,
+            block_size=self.block_size,
+            n_layer=self.n_layer,
+            n_head=self.n_head,
+            n_embd=self.n_embd,
+            dropout=self.dropout,
+        )
+
+
+def load_config(path: str | Path, **overrides: Any) -> TrainConfig:
+    """A TrainConfig from a TOML file (tables are flattened), with `overrides` applied."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as f:
+            raw = tomllib.load(f)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"config file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path}: not valid TOML: {exc}") from None
+    flat: dict[str, Any] = {}
+    for key, value in raw.items():
+        items = value.items() if isinstance(value, dict) else [(key, value)]
+        for k, v in items:
+            if k in flat:
+                raise ValueError(f"{path}: key {k!r} given twice")
+            flat[k] = v
+    flat.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return TrainConfig.from_dict(flat)
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
