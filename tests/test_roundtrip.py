@@ -16,7 +16,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from inputs_fixtures import WRITERS  # noqa: E402
 from tunesmith.inputs import read_file  # noqa: E402
-from tunesmith.inputs.pop909 import read_pop909_song  # noqa: E402
 from tunesmith.outputs.midi import write_midi  # noqa: E402
 from tunesmith.outputs.musicxml import write_musicxml  # noqa: E402
 from tunesmith.paths import shared_data  # noqa: E402

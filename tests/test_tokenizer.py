@@ -129,7 +129,16 @@ def test_fim_order_decodes_to_the_same_piece(tok, name):
 
 def test_header_tokens(tok):
     names = tok.describe(tok.encode(jig()))
-    assert names[:8] == ["<bos>", "Style_folk", "Key_D", "Mode_major", "Meter_6/8", "Tempo_108", "Bars_3", "Layout_lead"]
+    assert names[:8] == [
+        "<bos>",
+        "Style_folk",
+        "Key_D",
+        "Mode_major",
+        "Meter_6/8",
+        "Tempo_108",
+        "Bars_3",
+        "Layout_lead",
+    ]
     names = tok.describe(tok.encode(chorale()))
     assert "Layout_satb" in names[:8]
     assert {"Voice_S", "Voice_A", "Voice_T", "Voice_B"} <= set(names)

@@ -283,9 +283,9 @@ def from_music21(stream: Any, **kw: Any) -> Piece:
     """Piece from a music21 Score / Part / Stream. Keyword arguments set Piece fields
     (piece_id, work_id, title, style, source, path, license, meta). Ties are merged into
     held notes, grace notes dropped, repeats NOT expanded (the score as written)."""
+    from music21 import expressions, meter, note, tempo
     from music21 import harmony as m21harmony
     from music21 import key as m21key
-    from music21 import expressions, meter, note, tempo
     from music21 import stream as m21stream
 
     fields = _piece_kwargs(kw)
@@ -500,11 +500,7 @@ def to_music21(piece: Piece) -> Any:
         bounds[-1] = bounds[-2] + last_len
 
     def ts_at(t: Fraction) -> TimeSignature:
-        cur = signatures[0]
-        for ts in signatures:
-            if _frac(ts.onset) <= t:
-                cur = ts
-        return cur
+        return ts_at_time(signatures, t)
 
     melody_index = 0
     for ti, track in enumerate(tracks):
@@ -531,12 +527,8 @@ def to_music21(piece: Piece) -> Any:
             b0, b1 = bounds[bi], bounds[bi + 1]
             m = m21stream.Measure(number=bi + (0 if bi == 0 and len(bounds) > 2 and (bounds[1] - bounds[0]) < Fraction(ts_at(b0).bar_length).limit_denominator(96) else 1))
             if bi == 0:
-                if ti == 0:
-                    for k in piece.keys[:1] or []:
-                        m.insert(0, _m21_key(k, m21key))
-                else:
-                    for k in piece.keys[:1]:
-                        m.insert(0, _m21_key(k, m21key))
+                for k in piece.keys[:1]:
+                    m.insert(0, _m21_key(k, m21key))
             for ts in signatures:
                 t = _frac(ts.onset)
                 if b0 <= t < b1 and (bi == 0 or t > 0):

@@ -123,7 +123,8 @@ class MLP(nn.Module):
         self.dropout = nn.Dropout(config.dropout)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.dropout(self.c_proj(F.gelu(self.c_fc(x), approximate="tanh")))  # (B, T, C) -> (B, T, 4C) -> (B, T, C)
+        h = F.gelu(self.c_fc(x), approximate="tanh")  # (B, T, 4C)
+        return self.dropout(self.c_proj(h))  # (B, T, C)
 
 
 class Block(nn.Module):
@@ -358,7 +359,9 @@ def write_safetensors(path: str | Path, tensors: dict[str, torch.Tensor], info: 
     from tunesmith.paths import atomic_write_bytes
 
     clean = {k: v.detach().to("cpu").contiguous().clone() for k, v in tensors.items()}
-    data = safetensors.torch.save(clean, metadata={"format": info.get("format", MODEL_FORMAT), "tunesmith": json.dumps(info)})
+    data = safetensors.torch.save(
+        clean, metadata={"format": info.get("format", MODEL_FORMAT), "tunesmith": json.dumps(info)}
+    )
     atomic_write_bytes(Path(path), data)
 
 
@@ -418,6 +421,8 @@ def load_model(path: str | Path):
     missing, unexpected = model.load_state_dict(weights, strict=False)
     missing = [k for k in missing if k != "lm_head.weight"]
     if missing or unexpected:
-        raise ValueError(f"{file}: weights do not match the config (missing {missing[:3]}, unexpected {unexpected[:3]})")
+        raise ValueError(
+            f"{file}: weights do not match the config (missing {missing[:3]}, unexpected {unexpected[:3]})"
+        )
     model.eval()
     return model, tokenizer, info

@@ -146,7 +146,9 @@ class ComposeRequest:
         lo, hi = self.pitch_range
         if self.layout == "lead":
             if hi - lo < MIN_MELODY_SPAN:
-                raise ValueError(f"pitch range {lo}..{hi} too narrow: a melody needs at least {MIN_MELODY_SPAN} semitones")
+                raise ValueError(
+                    f"pitch range {lo}..{hi} too narrow: a melody needs at least {MIN_MELODY_SPAN} semitones"
+                )
             return {"M": (lo, hi)}
         out = {}
         for v, (vlo, vhi) in SATB_RANGES.items():
@@ -402,9 +404,8 @@ def prompt_ids(tokenizer: Tokenizer, request: ComposeRequest) -> list[int]:
 def _openblas_threads() -> tuple | None:
     """(get, set) of the OpenBLAS thread count numpy uses, found through ctypes; None elsewhere."""
     paths: set[str] = set()
-    with contextlib.suppress(OSError):
-        with open("/proc/self/maps") as f:
-            paths = {line.split()[-1] for line in f if "openblas" in line.lower() and "/" in line}
+    with contextlib.suppress(OSError), open("/proc/self/maps") as f:
+        paths = {line.split()[-1] for line in f if "openblas" in line.lower() and "/" in line}
     for path in sorted(paths):
         try:
             lib = ctypes.CDLL(path)

@@ -652,9 +652,7 @@ class Tokenizer:
                 cursors[voice] = start + dur
                 note_pos, pitch = None, None
         ordered = sections["prefix"] + sections["middle"] + sections["suffix"]
-        return self._build_piece(
-            ordered, piece_id, title, style, tonic, mode, meter, qpm, voices, pickup
-        )
+        return self._build_piece(ordered, piece_id, title, style, tonic, mode, meter, qpm, voices, pickup)
 
     @staticmethod
     def _build_piece(
@@ -669,7 +667,10 @@ class Tokenizer:
         voices: tuple[str, ...],
         pickup: int,
     ) -> Piece:
-        tracks = {v: Track(name=VOICE_NAMES.get(v, v), role=VOICE_ROLES.get(v, "other")) for v in voices}
+        program = 52 if len(voices) > 1 else 0  # GM "Choir Aahs" for chorale voices, piano for a melody
+        tracks = {
+            v: Track(name=VOICE_NAMES.get(v, v), role=VOICE_ROLES.get(v, "other"), program=program) for v in voices
+        }
         chords: list[ChordSymbol] = []
         num, den = (int(x) for x in meter.split("/"))
         time_signatures = [TimeSignature(0.0, num, den)]
@@ -767,8 +768,10 @@ def transpose_piece(piece: Piece, semitones: int) -> Piece:
         )
         for t in piece.tracks
     ]
-    keys = [KeySignature(k.onset, tonic if k is key else spell_tonic((k.tonic_pc + semitones) % 12, k.mode), k.mode)
-            for k in piece.keys]
+    keys = [
+        KeySignature(k.onset, tonic if k is key else spell_tonic((k.tonic_pc + semitones) % 12, k.mode), k.mode)
+        for k in piece.keys
+    ]
     return Piece(
         piece_id=piece.piece_id,
         work_id=piece.work_id,

@@ -26,7 +26,6 @@ import os
 import re
 import warnings
 from fractions import Fraction
-from pathlib import Path
 
 from ..convert import _finish, chord_durations
 from ..harmony import NO_CHORD, key_from_sharps, normalize_figure
@@ -288,9 +287,11 @@ def read_abc(
             warnings.warn(f"skipped ABC tune {msg}", stacklevel=2)
             continue
         if not piece.tracks:
-            problems.append(f"{p}#{index} (X:{ref}): no notes")
+            msg = f"{p}#{index} (X:{ref}): tune has no notes"
             if on_error == "raise":
-                raise InputError(f"{p}#{index} (X:{ref}): tune has no notes")
+                raise InputError(msg)
+            problems.append(msg)
+            warnings.warn(f"skipped ABC tune {msg}", stacklevel=2)
             continue
         pieces.append(piece)
     if not pieces:
@@ -307,4 +308,3 @@ def abc_has_chords(text: str) -> bool:
 
 
 __all__ = ["read_abc", "parse_abc_tune", "split_tunes", "abc_has_chords"]
-_ = (os, Path)

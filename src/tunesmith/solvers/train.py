@@ -179,7 +179,10 @@ def load_pieces(config: TrainConfig) -> tuple[list[Piece], list[Piece], dict[str
             raise ValueError(f"the corpus layer is not available: {exc}") from None
         corpus = load_corpus(config.corpus or None)
         pieces = list(corpus)
-        source = {"corpus": str(getattr(corpus, "path", "") or config.corpus), "manifest_created": corpus.manifest.get("created", "")}
+        source = {
+            "corpus": str(getattr(corpus, "path", "") or config.corpus),
+            "manifest_created": corpus.manifest.get("created", ""),
+        }
     return select_pieces(pieces, config, source)
 
 
@@ -351,7 +354,13 @@ def train(
             out,
             model,
             opt,
-            {**base_info, "step": step, "best_val": None if best == math.inf else best, "bad_evals": bad, "history": history},
+            {
+                **base_info,
+                "step": step,
+                "best_val": None if best == math.inf else best,
+                "bad_evals": bad,
+                "history": history,
+            },
         )
         atomic_write_text(out / "train_log.json", json.dumps({"history": history, "provenance": prov}, indent=1) + "\n")
 
@@ -409,7 +418,12 @@ def train(
 
 # ------------------------------------------------------------------ synthetic data
 _PROGRESSIONS = {
-    "major": [["I", "IV", "V7", "I"], ["I", "vi", "ii7", "V7"], ["I", "V", "vi", "IV"], ["ii7", "V7", "Imaj7", "Imaj7"]],
+    "major": [
+        ["I", "IV", "V7", "I"],
+        ["I", "vi", "ii7", "V7"],
+        ["I", "V", "vi", "IV"],
+        ["ii7", "V7", "Imaj7", "Imaj7"],
+    ],
     "minor": [["i", "iv", "V7", "i"], ["i", "VI", "III", "VII"], ["iim7b5", "V7", "i", "i"]],
 }
 _DEGREES = {"I": (0, ""), "ii7": (2, "m7"), "IV": (5, ""), "V": (7, ""), "V7": (7, "7"), "vi": (9, "m"),

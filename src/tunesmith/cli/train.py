@@ -1,0 +1,67 @@
+"""`tunesmith train`: fit the composer on the corpus (or resume a run)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+HELP = "train the composer model on the corpus; checkpoints in safetensors, --resume continues"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", default="configs/small.toml", help="TOML training config (default: %(default)s)")
+    parser.add_argument("--out", required=True, help="output folder for the model and checkpoints")
+    parser.add_argument("--resume", action="store_true", help="continue from the folder's last checkpoint")
+    parser.add_argument("--max-minutes", type=float, default=None, help="stop cleanly after this many minutes")
+    parser.add_argument("--max-steps", type=int, default=None, help="override the config's max_steps")
+    parser.add_argument(
+        "--shippable-only", action="store_true", default=None, help="only data whose license lets the model ship"
+    )
+    parser.add_argument(
+        "--corpus", default=None, help="corpus cache folder (default: the config's, else the default cache)"
+    )
+    parser.add_argument("--seed", type=int, default=None, help="override the config's seed")
+    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: the config's)")
+    parser.add_argument("--synthetic", type=int, default=None, help="train on N synthetic pieces (smoke test)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def run(args: argparse.Namespace) -> int:
+    from tunesmith.config import load_config
+    from tunesmith.solvers.train import train
+
+    config = load_config(
+        args.config,
+        max_steps=args.max_steps,
+        shippable_only=args.shippable_only,
+        corpus=args.corpus,
+        seed=args.seed,
+        threads=args.threads,
+        synthetic=args.synthetic,
+    )
+    result = train(config, args.out, resume=args.resume, max_minutes=args.max_minutes, progress=not args.quiet)
+    best = result["best_val_loss"]
+    print(
+        f"tunesmith train: {result['steps']} steps, stopped by {result['stopped']}, "
+        f"best validation loss {best:.4f}; model in {result['out']}/model.safetensors"
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m tunesmith.cli.train ...` (the same as `tunesmith train ...`)."""
+    parser = argparse.ArgumentParser(prog="tunesmith train", description=HELP)
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"tunesmith train: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("tunesmith train: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,195 @@
+"""Training: config checks, a tiny run that learns, determinism, kill + resume == uninterrupted,
+license filtering, and model files that are safetensors + JSON only."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import torch
+from safetensors.torch import save_file
+
+from tunesmith.config import TrainConfig, load_config
+from tunesmith.model import load_model, read_safetensors
+from tunesmith.sampling import ComposeRequest, generate
+from tunesmith.solvers.train import (
+    TrainingInterrupted,
+    select_pieces,
+    synthetic_pieces,
+    train,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_TOML = ROOT / "configs" / "test.toml"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    # two torch threads on a busy two-core machine are many times slower than one
+    old = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(old)
+
+
+@pytest.fixture(scope="module")
+def config() -> TrainConfig:
+    return load_config(TEST_TOML)
+
+
+@pytest.fixture(scope="module")
+def pieces():
+    ps = synthetic_pieces(60, seed=3)
+    return [p for p in ps if p.split == "train"], [p for p in ps if p.split == "valid"]
+
+
+def _weights(folder: Path, name: str = "model.safetensors") -> dict[str, torch.Tensor]:
+    return read_safetensors(folder / name)[0]
+
+
+def _same(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> bool:
+    return a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+# ------------------------------------------------------------------ config
+def test_shipped_configs_load():
+    small = load_config(ROOT / "configs" / "small.toml")
+    assert small.shippable_only and small.n_embd == 192 and small.block_size == 1024
+    test = load_config(TEST_TOML)
+    assert test.synthetic > 0 and test.max_steps <= 50
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("[model]\nn_layers = 4\n", "unknown key"),
+        ("[model]\nn_layer = 0\n", "n_layer"),
+        ("[model]\nn_layer = 'four'\n", "integer"),
+        ("[model]\nn_embd = 100\nn_head = 3\n", "divisible"),
+        ("[optim]\nlr = -1.0\n", "lr"),
+        ("[data]\nfim_rate = 2.0\n", "fim_rate"),
+        ("[data]\nstyles = ['metal']\n", "styles"),
+        ("[data]\nshippable_only = 'yes'\n", "true or false"),
+        ("[run]\nmax_steps = 10\n[model]\nmax_steps = 3\n", "twice"),
+        ("this is = = not toml", "TOML"),
+    ],
+)
+def test_bad_configs_are_clear_errors(tmp_path, text, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=message):
+        load_config(path)
+
+
+def test_missing_config_file(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        load_config(tmp_path / "nope.toml")
+
+
+def test_overrides(config):
+    cfg = load_config(TEST_TOML, max_steps=3, seed=None)
+    assert cfg.max_steps == 3 and cfg.seed == config.seed
+
+
+# ------------------------------------------------------------------ training
+def test_tiny_training_learns_and_writes_a_model(tmp_path, config, pieces):
+    cfg = replace(config, max_steps=24, eval_every=6)
+    result = train(cfg, tmp_path, pieces=pieces, progress=False)
+    history = result["history"]
+    assert [h["step"] for h in history] == [6, 12, 18, 24]
+    assert history[-1]["val_loss"] < history[0]["val_loss"] - 0.3
+    assert result["best_val_loss"] == pytest.approx(min(h["val_loss"] for h in history), abs=1e-4)
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == ["checkpoint.safetensors", "model.json", "model.safetensors", "train_log.json"]
+    model, tokenizer, info = load_model(tmp_path)
+    prov = info["provenance"]
+    assert prov["pieces"]["train"] == len(pieces[0]) and prov["pieces"]["valid"] == len(pieces[1])
+    assert prov["sources"]["synthetic"]["licenses"] == {"public-domain": len(pieces[0]) + len(pieces[1])}
+    assert prov["all_licenses_may_ship"] is True
+    assert info["train_config"]["max_steps"] == 24
+    readable = json.loads((tmp_path / "model.json").read_text())
+    assert readable["provenance"] == prov and "vocab" not in readable["tokenizer"]
+    # the trained model composes under constraints
+    request = ComposeRequest(style="folk", key="G", bars=4, chords=["G", "D7"], seed=1)
+    take = generate(model, tokenizer, request)[0]
+    assert take.piece.n_bars == 4 and [c.figure for c in take.piece.chords] == ["G", "D7", "G", "D7"]
+
+
+def test_training_is_deterministic(tmp_path, config, pieces):
+    cfg = replace(config, max_steps=8, eval_every=4)
+    a = train(cfg, tmp_path / "a", pieces=pieces, progress=False)
+    b = train(cfg, tmp_path / "b", pieces=pieces, progress=False)
+    assert a["history"] == b["history"]
+    assert _same(_weights(tmp_path / "a", "checkpoint.safetensors"), _weights(tmp_path / "b", "checkpoint.safetensors"))
+    c = train(replace(cfg, seed=cfg.seed + 1), tmp_path / "c", pieces=pieces, progress=False)
+    assert c["history"] != a["history"]
+
+
+def test_interrupted_then_resumed_equals_uninterrupted(tmp_path, config, pieces):
+    cfg = replace(config, max_steps=12, eval_every=4, dropout=0.1)
+    full = train(cfg, tmp_path / "full", pieces=pieces, progress=False)
+    # crash after step 6: the checkpoint is from step 4, steps 5-6 are lost and redone
+    with pytest.raises(TrainingInterrupted):
+        train(cfg, tmp_path / "cut", pieces=pieces, progress=False, interrupt_at=6)
+    resumed = train(cfg, tmp_path / "cut", pieces=pieces, progress=False, resume=True)
+    assert resumed["history"] == full["history"]
+    for name in ("checkpoint.safetensors", "model.safetensors"):
+        assert _same(_weights(tmp_path / "full", name), _weights(tmp_path / "cut", name)), name
+
+
+def test_resume_without_checkpoint_is_an_error(tmp_path, config, pieces):
+    with pytest.raises(FileNotFoundError, match="resume"):
+        train(config, tmp_path, pieces=pieces, progress=False, resume=True)
+
+
+def test_killed_process_resumes_to_the_same_result(tmp_path, config):
+    """SIGKILL a real `train` process after its first checkpoint, resume, compare."""
+    out = tmp_path / "killed"
+    cmd = [sys.executable, "-m", "tunesmith.cli.train", "--config", str(TEST_TOML), "--quiet", "--max-steps", "20"]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    proc = subprocess.Popen([*cmd, "--out", str(out)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not (out / "checkpoint.safetensors").exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert (out / "checkpoint.safetensors").exists(), proc.stderr.read().decode()
+    killed_at = json.loads(read_safetensors(out / "checkpoint.safetensors")[1]["tunesmith"])["step"]
+    done = subprocess.run([*cmd, "--out", str(out), "--resume"], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    ref = subprocess.run([*cmd, "--out", str(tmp_path / "ref")], env=env, capture_output=True, text=True, timeout=300)
+    assert ref.returncode == 0, ref.stderr
+    assert killed_at < 20
+    assert _same(_weights(out, "checkpoint.safetensors"), _weights(tmp_path / "ref", "checkpoint.safetensors"))
+    assert _same(_weights(out), _weights(tmp_path / "ref"))
+
+
+def test_shippable_only_filters_by_license(config):
+    ps = synthetic_pieces(40, seed=1)
+    for i, p in enumerate(ps):
+        p.license = ("public-domain", "research-only", "non-commercial", "CC-BY-4.0")[i % 4]
+    train_all, _, prov_all = select_pieces(ps, replace(config, shippable_only=False))
+    train_ship, _, prov_ship = select_pieces(ps, replace(config, shippable_only=True))
+    assert {p.license for p in train_all} >= {"research-only", "non-commercial"}
+    assert {p.license for p in train_ship} <= {"public-domain", "CC-BY-4.0"}
+    assert prov_ship["all_licenses_may_ship"] and not prov_all["all_licenses_may_ship"]
+    only_folk, _, _ = select_pieces(ps, replace(config, styles=["folk"]))
+    assert only_folk and {p.style for p in only_folk} == {"folk"}
+
+
+def test_loading_something_else_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        load_model(tmp_path)
+    (tmp_path / "model.safetensors").write_bytes(b"PK\x03\x04 this is a zip, not a model")
+    with pytest.raises(ValueError, match="not a safetensors"):
+        load_model(tmp_path)
+    save_file({"w": torch.zeros(2)}, str(tmp_path / "model.safetensors"), metadata={"format": "pt"})
+    with pytest.raises(ValueError, match="not a tunesmith model"):
+        load_model(tmp_path)
