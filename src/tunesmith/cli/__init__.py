@@ -13,6 +13,7 @@ import sys
 
 VERBS: dict[str, str] = {
     "corpus": "tunesmith.cli.corpus",
+    "compose": "tunesmith.cli.compose",
     "demo": "tunesmith.cli.demo",
 }
 

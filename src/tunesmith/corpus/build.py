@@ -431,7 +431,7 @@ def build_corpus(
                 recs = []
                 for j in old_by_file.get(key, []):
                     r = old._all[j]
-                    recs.append((r, np.array(old.notes_of_record(r))))
+                    recs.append((r, np.array(old._notes_at(j))))
                 results[key] = recs
                 for message in prev.get("problems", []):
                     problems.append((item.path, message))
@@ -506,8 +506,8 @@ def build_corpus(
     assign_splits(records, seed=seed)
     corpus = Corpus(records, notes_all)
     check_splits(corpus, require_split=True)
-    for r in corpus.records:
-        reports[r["source"]].kept += 1
+    for source in corpus.column("source"):
+        reports[source].kept += 1
     problems.sort(key=lambda p: p[0])
     settings = {
         "sources": [s.name for s in specs],

@@ -70,9 +70,11 @@ def check_splits(pieces: Iterable[Any], *, require_split: bool = False) -> dict[
     splits_of: dict[str, set[str]] = defaultdict(set)
     counts: dict[str, int] = defaultdict(int)
     missing = []
-    records = pieces.records if hasattr(pieces, "records") else pieces
-    for item in records:
-        work, split = _work_and_split(item)
+    if hasattr(pieces, "column"):  # a Corpus: its columns, no record is parsed
+        pairs: Iterable[tuple[str, str]] = zip(pieces.column("work_id"), pieces.column("split"))
+    else:
+        pairs = (_work_and_split(item) for item in pieces)
+    for work, split in pairs:
         counts[split] += 1
         if not split:
             missing.append(work)

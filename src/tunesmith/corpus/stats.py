@@ -8,50 +8,36 @@ from typing import Any
 from tunesmith.licenses import may_ship
 
 
-def _records(corpus: Any) -> list[dict[str, Any]]:
-    if hasattr(corpus, "records"):
-        return corpus.records
+def _corpus(corpus: Any):
     from tunesmith.corpus.store import Corpus
 
-    return Corpus.from_pieces(corpus).records
+    return corpus if isinstance(corpus, Corpus) else Corpus.from_pieces(corpus)
 
 
 def corpus_stats(corpus: Any) -> dict[str, Any]:
     """{"pieces", "by_style", "by_source", "by_license", "by_split", "notes", "chords", "bars",
     "per_style": {style: {"pieces", "notes", "chords", "bars"}}, "shippable_pieces",
-    "duplicates_dropped"} for a Corpus (or any iterable of Pieces)."""
-    records = _records(corpus)
-    by_style: Counter[str] = Counter()
-    by_source: Counter[str] = Counter()
-    by_license: Counter[str] = Counter()
-    by_split: Counter[str] = Counter()
+    "duplicates_dropped"} for a Corpus (or any iterable of Pieces). Reads columns only."""
+    c = _corpus(corpus)
+    styles, sources, licenses, splits = c.column("style"), c.column("source"), c.column("license"), c.column("split")
+    n_notes, n_chords, n_bars = c.column("n_notes"), c.column("n_chords"), c.column("n_bars")
     per_style: dict[str, Counter[str]] = {}
-    notes = chords = bars = shippable = duplicates = 0
-    for r in records:
-        n_notes, n_bars, n_chords = r["_"]["n_notes"], r["_"]["n_bars"], len(r["chords"])
-        by_style[r["style"]] += 1
-        by_source[r["source"]] += 1
-        by_license[r["license"]] += 1
-        by_split[r["split"] or "none"] += 1
-        notes += n_notes
-        chords += n_chords
-        bars += n_bars
-        shippable += may_ship(r["license"])
-        duplicates += len(r["meta"].get("duplicates", ()))
-        c = per_style.setdefault(r["style"], Counter())
-        c.update(pieces=1, notes=n_notes, chords=n_chords, bars=n_bars)
+    for style, notes, chords, bars in zip(styles, n_notes, n_chords, n_bars):
+        per_style.setdefault(style, Counter()).update(pieces=1, notes=notes, chords=chords, bars=bars)
+    by_split = Counter(s or "none" for s in splits)
+    shippable = {lic: may_ship(lic) for lic in set(licenses)}
     return {
-        "pieces": len(records),
-        "by_style": _sorted(by_style),
-        "by_source": _sorted(by_source),
-        "by_license": _sorted(by_license),
+        "pieces": len(c),
+        "by_style": _sorted(Counter(styles)),
+        "by_source": _sorted(Counter(sources)),
+        "by_license": _sorted(Counter(licenses)),
         "by_split": {k: by_split[k] for k in ("train", "valid", "test", "none") if by_split.get(k)},
-        "notes": notes,
-        "chords": chords,
-        "bars": bars,
+        "notes": sum(n_notes),
+        "chords": sum(n_chords),
+        "bars": sum(n_bars),
         "per_style": {s: {k: per_style[s][k] for k in ("pieces", "notes", "chords", "bars")} for s in sorted(per_style)},
-        "shippable_pieces": shippable,
-        "duplicates_dropped": duplicates,
+        "shippable_pieces": sum(shippable[lic] for lic in licenses),
+        "duplicates_dropped": sum(c.column("n_duplicates")),
     }
 
 

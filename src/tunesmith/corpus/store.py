@@ -7,14 +7,15 @@ Layout of a cache folder (default `paths.home()/corpus`):
     v<time>/notes.npy  every note of every piece: a structured array (NOTE_DTYPE), loaded
                        with allow_pickle=False (memory-mapped: nothing is read until used)
     v<time>/pieces.jsonl   one JSON object per piece: metadata, chords, keys, meters, and
-                       where its notes start in notes.npy
+                       where its notes start in notes.npy (parsed one by one, when used)
+    v<time>/index.json the per-piece columns filters and stats need (style, split, counts)
     v<time>/manifest.json  counts, build settings, and per-file stamps for incremental builds
 
 A save writes a whole new version folder, then switches CURRENT (os.replace), then deletes
 older versions: a reader never sees half a cache. Nothing is pickled.
 
-`Corpus` keeps records (dicts) and the notes array; a Piece is made when it is asked for
-(`corpus[i]`, iteration), so loading is fast and memory stays small.
+`Corpus` keeps records (dicts, parsed lazily), columns and the notes array; a Piece is made
+when it is asked for (`corpus[i]`, iteration), so loading is fast and memory stays small.
 """
 
 from __future__ import annotations
@@ -50,23 +51,65 @@ def _as_set(value: str | Iterable[str] | None) -> set[str] | None:
     return set(value)
 
 
+# Per-piece values kept as columns (index.json): enough to filter, count and split without
+# parsing a single record.
+STR_COLUMNS = ("piece_id", "work_id", "title", "style", "source", "license", "split", "dropped")
+INT_COLUMNS = ("n_notes", "n_bars", "n_chords", "n_duplicates", "note_start")
+
+
+def columns_of(records: Sequence[dict[str, Any]]) -> dict[str, list]:
+    cols: dict[str, list] = {name: [] for name in (*STR_COLUMNS, *INT_COLUMNS)}
+    for r in records:
+        for name in STR_COLUMNS[:-1]:
+            cols[name].append(r[name])
+        cols["dropped"].append(r["_"].get("dropped") or "")
+        cols["n_notes"].append(r["_"]["n_notes"])
+        cols["n_bars"].append(r["_"]["n_bars"])
+        cols["n_chords"].append(len(r["chords"]))
+        cols["n_duplicates"].append(len(r["meta"].get("duplicates", ())))
+        cols["note_start"].append(r["_"].get("note_start", 0))
+    return cols
+
+
+class _LazyRecords(Sequence[dict[str, Any]]):
+    """Records as JSON lines, each parsed the first time it is asked for."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self._lines = lines
+        self._parsed: list[dict[str, Any] | None] = [None] * len(lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __getitem__(self, j):  # type: ignore[override]
+        r = self._parsed[j]
+        if r is None:
+            r = self._parsed[j] = json.loads(self._lines[j])
+        return r
+
+
 class Corpus(Sequence[Piece]):
     """A list of Pieces backed by records + one notes array. Indexing and iteration give
-    Pieces (made on demand); `records` gives the metadata without building Pieces."""
+    Pieces (made on demand); `records` gives the metadata dicts, `column(name)` one value per
+    piece without parsing records (names in STR_COLUMNS and INT_COLUMNS).
+
+    The records of a Corpus are read-only: build a new Corpus to change them."""
 
     def __init__(
         self,
-        records: list[dict[str, Any]],
+        records: Sequence[dict[str, Any]],
         notes: np.ndarray,
         index: Sequence[int] | None = None,
         *,
+        columns: dict[str, list] | None = None,
         path: Path | None = None,
         manifest: dict[str, Any] | None = None,
     ) -> None:
         self._all = records
         self._notes = notes
+        self._cols = columns if columns is not None else columns_of(records)
         if index is None:
-            index = [i for i, r in enumerate(records) if not r["_"].get("dropped")]
+            index = [i for i, d in enumerate(self._cols["dropped"]) if not d]
         self._index = list(index)
         self.path = path
         self.manifest = manifest or {}
@@ -110,16 +153,22 @@ class Corpus(Sequence[Piece]):
         return f"<Corpus of {len(self)} pieces{where}>"
 
     def piece(self, j: int) -> Piece:
-        record = self._all[j]
-        return record_to_piece(record, self.notes_of_record(record))
+        """The Piece of record j of the underlying store (not of this view)."""
+        return record_to_piece(self._all[j], self._notes_at(j))
 
-    def notes_of_record(self, record: dict[str, Any]) -> np.ndarray:
-        start = record["_"]["note_start"]
-        return self._notes[start : start + record["_"]["n_notes"]]
+    def _notes_at(self, j: int) -> np.ndarray:
+        start = self._cols["note_start"][j]
+        return self._notes[start : start + self._cols["n_notes"][j]]
 
     def notes_of(self, i: int) -> np.ndarray:
         """The notes of the i-th piece as a structured array (onset, duration, pitch, velocity, track)."""
-        return self.notes_of_record(self._all[self._index[i]])
+        return self._notes_at(self._index[i])
+
+    def column(self, name: str) -> list:
+        """One value per piece of this view: a Piece field (piece_id, work_id, title, style,
+        source, license, split), "dropped", or a count (n_notes, n_bars, n_chords, n_duplicates)."""
+        col = self._cols[name]
+        return [col[j] for j in self._index]
 
     @property
     def records(self) -> list[dict[str, Any]]:
@@ -136,7 +185,7 @@ class Corpus(Sequence[Piece]):
 
     # ---------------------------------------------------------------- filters
     def _view(self, index: Sequence[int]) -> Corpus:
-        return Corpus(self._all, self._notes, index, path=self.path, manifest=self.manifest)
+        return Corpus(self._all, self._notes, index, columns=self._cols, path=self.path, manifest=self.manifest)
 
     def filter(
         self,
@@ -149,18 +198,19 @@ class Corpus(Sequence[Piece]):
         where: Callable[[dict[str, Any]], bool] | None = None,
     ) -> Corpus:
         """A view of the pieces matching every given condition (a value or a set of values).
-        `shippable`: license may (True) / may not (False) go into a shipped model."""
+        `shippable`: license may (True) / may not (False) go into a shipped model.
+        `where`: a test on the record dict (parses the records it sees)."""
         conds = [("style", _as_set(style)), ("split", _as_set(split)), ("source", _as_set(source)),
                  ("license", _as_set(license))]
-        conds = [(k, v) for k, v in conds if v is not None]
+        conds = [(self._cols[k], v) for k, v in conds if v is not None]
+        licenses = self._cols["license"]
         out = []
         for j in self._index:
-            r = self._all[j]
-            if any(r[k] not in v for k, v in conds):
+            if any(col[j] not in v for col, v in conds):
                 continue
-            if shippable is not None and may_ship(r["license"]) != shippable:
+            if shippable is not None and may_ship(licenses[j]) != shippable:
                 continue
-            if where is not None and not where(r):
+            if where is not None and not where(self._all[j]):
                 continue
             out.append(j)
         return self._view(out)
@@ -174,7 +224,7 @@ class Corpus(Sequence[Piece]):
 
     @property
     def n_notes(self) -> int:
-        return sum(self._all[j]["_"]["n_notes"] for j in self._index)
+        return sum(self.column("n_notes"))
 
 
 # ------------------------------------------------------------------ save / load
@@ -198,36 +248,41 @@ def save_corpus(
     index = range(len(corpus._all)) if include_dropped else corpus._index
     try:
         tmp.mkdir()
-        records = [corpus._all[j] for j in index]
-        sizes = [r["_"]["n_notes"] for r in records]
-        total = int(sum(sizes))
+        cols = {name: [corpus._cols[name][j] for j in index] for name in corpus._cols}
+        total = int(sum(cols["n_notes"]))
         notes = np.empty(total, dtype=NOTE_DTYPE)
         start = 0
+        starts = []
         with open(tmp / "pieces.jsonl", "w", encoding="utf-8") as f:
-            for r in records:
+            for j in index:
+                r = corpus._all[j]
                 k = r["_"]["n_notes"]
-                notes[start : start + k] = corpus.notes_of_record(r)
+                notes[start : start + k] = corpus._notes_at(j)
                 out = dict(r)
                 out["_"] = {**r["_"], "note_start": start}
                 f.write(json.dumps(out, ensure_ascii=False, separators=(",", ":")))
                 f.write("\n")
+                starts.append(start)
                 start += k
+        cols["note_start"] = starts
         with open(tmp / "notes.npy", "wb") as f:
             np.save(f, notes, allow_pickle=False)
-        kept = sum(1 for r in records if not r["_"].get("dropped"))
+        with open(tmp / "index.json", "w", encoding="utf-8") as f:
+            json.dump(cols, f, ensure_ascii=False, separators=(",", ":"))
+        kept = sum(1 for d in cols["dropped"] if not d)
         info = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "pieces": kept,
-            "records": len(records),
+            "records": len(index),
             "notes": total,
             **(manifest or {}),
         }
         (tmp / "manifest.json").write_text(json.dumps(info, indent=1, ensure_ascii=False), encoding="utf-8")
         report = "".join(f"{path}: {problem}\n" for path, problem in (problems or ()))
         (tmp / "problems.txt").write_text(report, encoding="utf-8")
-        for name in ("pieces.jsonl", "notes.npy", "manifest.json", "problems.txt"):
+        for name in ("pieces.jsonl", "notes.npy", "index.json", "manifest.json", "problems.txt"):
             with open(tmp / name, "rb") as f:
                 os.fsync(f.fileno())
         os.rename(tmp, directory / version)
@@ -271,6 +326,10 @@ def load_corpus(directory: str | Path | None = None, *, include_dropped: bool = 
     if notes.dtype != NOTE_DTYPE:
         raise ValueError(f"{folder}/notes.npy: unexpected dtype {notes.dtype}")
     with open(folder / "pieces.jsonl", encoding="utf-8") as f:
-        records = [json.loads(line) for line in f if line.strip()]
-    corpus = Corpus(records, notes, path=folder, manifest=manifest)
+        lines = f.read().splitlines()
+    with open(folder / "index.json", encoding="utf-8") as f:
+        columns = json.load(f)
+    if len(lines) != manifest.get("records") or any(len(c) != len(lines) for c in columns.values()):
+        raise ValueError(f"{folder}: pieces.jsonl, index.json and manifest.json disagree; rebuild the cache")
+    corpus = Corpus(_LazyRecords(lines), notes, columns=columns, path=folder, manifest=manifest)
     return corpus.with_dropped() if include_dropped else corpus

@@ -1,0 +1,94 @@
+"""Argument parsing shared by the verbs that compose (compose, continue, harmonize, inpaint)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+_NOTE_RE = re.compile(r"^\s*([A-Ga-g])([#b\-]*)(-?\d+)\s*$")
+_LETTER_PC = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+
+
+def parse_pitch(text: str) -> int:
+    """MIDI number of 'C4' (=60), 'F#3', 'Bb5', or a plain number '60'."""
+    text = text.strip()
+    if text.lstrip("-").isdigit():
+        value = int(text)
+    else:
+        m = _NOTE_RE.match(text)
+        if not m:
+            raise ValueError(f"not a pitch: {text!r} (use a name with octave such as C3, F#4, Bb5, or a MIDI number)")
+        letter, accidentals, octave = m.groups()
+        value = 12 * (int(octave) + 1) + _LETTER_PC[letter.upper()]
+        value += accidentals.count("#") - accidentals.count("b") - accidentals.count("-")
+    if not 0 <= value <= 127:
+        raise ValueError(f"pitch {text!r} is outside MIDI 0..127")
+    return value
+
+
+def parse_range(text: str | None) -> tuple[int, int] | None:
+    """'C3:A5' -> (48, 81). The lower pitch must come first."""
+    if text is None:
+        return None
+    parts = text.split(":")
+    if len(parts) != 2:
+        raise ValueError(f"range {text!r}: use LOW:HIGH, e.g. C3:A5")
+    low, high = parse_pitch(parts[0]), parse_pitch(parts[1])
+    if low > high:
+        raise ValueError(f"range {text!r}: the lowest pitch comes first")
+    return low, high
+
+
+def parse_key(key: str | None, mode: str | None) -> tuple[str | None, str | None]:
+    """'D' -> ('D', mode); 'g minor' -> ('G', 'minor'); 'F#m' -> ('F#', 'minor')."""
+    if key is None:
+        return None, mode
+    words = key.split()
+    tonic = words[0]
+    if len(words) == 2:
+        if mode is not None and mode.lower() != words[1].lower():
+            raise ValueError(f"--key {key!r} contradicts --mode {mode}")
+        mode = words[1].lower()
+    elif len(words) > 2:
+        raise ValueError(f"key {key!r}: use a tonic and an optional mode, e.g. 'g minor'")
+    if len(tonic) > 1 and tonic.endswith("m") and tonic[:-1] and tonic[-2] in "ABCDEFGabcdefg#b":
+        tonic, mode = tonic[:-1], mode or "minor"
+    return tonic[0].upper() + tonic[1:], mode
+
+
+def parse_chords(text: str | None) -> list[str] | None:
+    """'Dm7 G7 Cmaj7' or 'Dm7 | G7 | Cmaj7' -> one figure per bar."""
+    if text is None:
+        return None
+    return text.replace("|", " ").split() or None
+
+
+def add_generation_controls(parser: argparse.ArgumentParser) -> None:
+    """Controls every generating verb accepts."""
+    parser.add_argument("--model", default="default", help="model folder, or 'default' (shipped with tunesmith)")
+    parser.add_argument("--key", help="key tonic, optionally with mode: D, Bb, 'g minor', F#m")
+    parser.add_argument("--mode", help="major, minor, dorian, mixolydian, ...")
+    parser.add_argument("--range", dest="pitch_range", help="pitch range LOW:HIGH, e.g. C4:G5 or C3:A5")
+    parser.add_argument("--in-scale", action="store_true", help="no note outside the key's scale")
+    parser.add_argument("--temperature", type=float, default=1.0)
+    parser.add_argument("--top-p", type=float, default=0.95)
+    parser.add_argument("--seed", type=int, help="random seed (default: random; recorded in STEM.json)")
+    parser.add_argument("--n", type=int, default=1, help="number of takes (STEM-1 ... STEM-n)")
+    parser.add_argument("--out", required=True, help="output stem: writes STEM.mid .musicxml .wav .svg .json")
+    parser.add_argument("--no-audio", action="store_true", help="skip the WAV rendering")
+    parser.add_argument("--no-svg", action="store_true", help="skip the SVG score")
+    parser.add_argument("--json", action="store_true", help="print a JSON summary for programs")
+
+
+def model_record(info: dict) -> dict:
+    """What a take's JSON records about the model that made it."""
+    return {
+        "id": info.get("name") or info.get("model_id") or info.get("path"),
+        "path": info.get("path"),
+        "sha256": info.get("sha256"),
+    }
+
+
+def training_record(info: dict) -> dict:
+    """The training-data provenance stored in a model (sources, licenses, counts)."""
+    return info.get("provenance") or info.get("training_data") or {}

@@ -1,0 +1,44 @@
+"""Where models are found: `default` is the model shipped inside the package."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "default"
+
+
+def resolve_model(name_or_path: str | Path | None) -> Path:
+    """A model folder for `name_or_path`: None or "default" -> the shipped model; else the path.
+
+    FileNotFoundError names what was looked for; whether the folder holds a real tunesmith
+    model is checked by `tunesmith.model.load_model`, which reads only safetensors and JSON.
+    """
+    if name_or_path is None or str(name_or_path) == "default":
+        path = DEFAULT_MODEL_DIR
+        if not (path / "model.safetensors").is_file():
+            raise FileNotFoundError(f"the default model is missing from the package ({path}); reinstall tunesmith")
+        return path
+    path = Path(name_or_path)
+    if not path.exists():
+        raise FileNotFoundError(f"no model at {path}")
+    return path
+
+
+def load(name_or_path: str | Path | None = None):
+    """(model, tokenizer, info) for a model name or folder; info gains `path` and `sha256`."""
+    from tunesmith.model import load_model
+
+    path = resolve_model(name_or_path)
+    model, tokenizer, info = load_model(path)
+    file = path / "model.safetensors" if path.is_dir() else path
+    info = {**info, "path": str(path), "sha256": file_sha256(file)}
+    return model, tokenizer, info
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
