@@ -102,10 +102,12 @@ def main(argv: list[str] | None = None) -> int:
         cache = Path(args.cache) if args.cache else Path(tmp) / "corpus"
         sampler = MemorySampler()
         sampler.start()
+        load_before = os.getloadavg()[0]
         t0 = time.perf_counter()
         result = build_corpus(sources, folders=False, workers=args.workers, cache_dir=cache, force=True,
                               progress=args.progress)
         build_s = time.perf_counter() - t0
+        load_after = os.getloadavg()[0]
         sampler.stop()
         self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -135,6 +137,9 @@ def main(argv: list[str] | None = None) -> int:
         "cpus": len(os.sched_getaffinity(0)),
         "workers": args.workers,
         "build_s": round(build_s, 1),
+        "reader_cpu_s": round(sum(r.cpu_seconds for r in result.sources.values()), 1),
+        "reader_wall_s": round(sum(r.seconds for r in result.sources.values()), 1),
+        "load_average_before_after": [round(load_before, 2), round(load_after, 2)],
         "peak_rss_sum_mb": round(sampler.peak_rss_kb / 1024),
         "peak_pss_sum_mb": round(sampler.peak_pss_kb / 1024),
         "peak_processes": sampler.peak_procs,
@@ -152,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         "problems": len(result.problems),
         "per_source": {
             name: {"files": r.files, "pieces": r.pieces, "kept": r.kept, "problems": r.problems,
-                   "reader_s": round(r.seconds, 1)}
+                   "reader_s": round(r.seconds, 1), "reader_cpu_s": round(r.cpu_seconds, 1)}
             for name, r in result.sources.items()
         },
         "checks": checks,
@@ -162,12 +167,12 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(result.summary(max_problems=10))
         print()
-        for key in ("build_s", "peak_rss_sum_mb", "peak_pss_sum_mb", "maxrss_self_mb", "maxrss_largest_child_mb",
+        for key in ("build_s", "reader_cpu_s", "reader_wall_s", "load_average_before_after", "peak_rss_sum_mb", "peak_pss_sum_mb", "maxrss_self_mb", "maxrss_largest_child_mb",
                     "reload_s", "reload_fresh_interpreter_s", "materialise_all_pieces_s", "cache_mb", "pieces", "notes"):
             print(f"{key:<28} {report[key]}")
-        print("slowest readers (worker seconds):",
-              ", ".join(f"{n} {r['reader_s']}" for n, r in sorted(report["per_source"].items(),
-                                                                  key=lambda kv: -kv[1]["reader_s"])[:5]))
+        print("slowest readers (worker CPU seconds):",
+              ", ".join(f"{n} {r['reader_cpu_s']}" for n, r in sorted(report["per_source"].items(),
+                                                                      key=lambda kv: -kv[1]["reader_cpu_s"])[:5]))
         for name, ok in checks.items():
             print(f"{'PASS' if ok else 'FAIL'}  {name}")
     return 0 if all(checks.values()) else 1

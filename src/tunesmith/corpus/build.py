@@ -34,7 +34,7 @@ from tunesmith.corpus import dedupe as dedupe_mod
 from tunesmith.corpus.pool import ERROR, TaskPool
 from tunesmith.corpus.records import NOTE_DTYPE, piece_to_record
 from tunesmith.corpus.registry import FolderRegistry
-from tunesmith.corpus.sources import BUILTIN_SOURCES, Item, SourceSpec, folder_spec, reader_ref
+from tunesmith.corpus.sources import BUILTIN_SOURCES, READERS, Item, SourceSpec, folder_spec, reader_ref
 from tunesmith.corpus.splits import DEFAULT_SEED, assign_splits, check_splits
 from tunesmith.corpus.store import Corpus, default_cache_dir, load_corpus, save_corpus
 from tunesmith.score import Piece
@@ -42,6 +42,7 @@ from tunesmith.score import Piece
 DEFAULT_FILE_TIMEOUT = 60.0  # seconds per file, per TIMEOUT_UNIT_BYTES of it (multi-tune files get more)
 TIMEOUT_UNIT_BYTES = 100_000
 DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_TASKS_PER_WORKER = 2000  # then the worker is replaced (bounds slow leaks in the readers)
 DEFAULT_MEMORY_LIMIT_MB = 2048  # address space of one worker: a pathological file fails, the machine does not
 # Reader cost per byte, relative: the largest jobs go first so that two workers finish together.
 _COST = {".abc": 8.0, ".mxl": 12.0, ".mid": 2.0, ".midi": 2.0, ".krn": 4.0, ".xml": 1.0, ".musicxml": 1.0}
@@ -59,7 +60,8 @@ class SourceReport:
     pieces: int = 0  # pieces read (before deduplication)
     kept: int = 0  # pieces in the corpus (after deduplication)
     problems: int = 0
-    seconds: float = 0.0  # time spent in the reader, summed over files (worker time)
+    seconds: float = 0.0  # wall time spent in the reader, summed over files (in the workers)
+    cpu_seconds: float = 0.0  # CPU time of the same (what a busy machine does not inflate)
 
 
 @dataclass
@@ -107,10 +109,11 @@ class BuildResult:
         if self.dropped:
             how = ", ".join(f"{k} {v}" for k, v in sorted(self.duplicates.items()))
             lines.append(f"  duplicates: {self.dropped} piece(s) dropped ({how})")
-        lines.append("  source            files  pieces    kept  problems  reader s")
+        lines.append("  source            files  pieces    kept  problems  reader s  reader cpu s")
         for rep in self.sources.values():
             lines.append(
                 f"  {rep.name:<16} {rep.files:>6} {rep.pieces:>7} {rep.kept:>7} {rep.problems:>9} {rep.seconds:>9.1f}"
+                f" {rep.cpu_seconds:>13.1f}"
             )
         if self.problems:
             where = f" (all in {self.cache_dir / 'problems.txt'})" if self.cache_dir else ""
@@ -195,7 +198,7 @@ def parse_item(task: dict[str, Any]) -> dict[str, Any]:
     """Read one item with its source's reader (runs in a worker process).
 
     Returns {"records": [(record, notes)], "problems": [message], "seconds": float}."""
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     module_name, func_name = reader_ref(task["reader"])
     reader = getattr(importlib.import_module(module_name), func_name)
     path = task["path"]
@@ -205,7 +208,7 @@ def parse_item(task: dict[str, Any]) -> dict[str, Any]:
     except Exception as exc:  # noqa: BLE001 - reported as this file's problem
         message = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
         return {"records": [], "problems": [_strip_path(message, path) or type(exc).__name__],
-                "seconds": time.perf_counter() - t0}
+                "seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0}
     out = []
     many = len(pieces) > 1
     base = f"{task['source']}:{task['rel']}"
@@ -241,7 +244,7 @@ def parse_item(task: dict[str, Any]) -> dict[str, Any]:
         out.append((record, notes))
     if not pieces:
         problems.append("no music found")
-    return {"records": out, "problems": problems, "seconds": time.perf_counter() - t0}
+    return {"records": out, "problems": problems, "seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0}
 
 
 def corpus_from_pieces(
@@ -440,6 +443,7 @@ def build_corpus(
                 rep.reused += 1
                 rep.pieces += len(recs)
                 rep.seconds += prev.get("seconds", 0.0)
+                rep.cpu_seconds += prev.get("cpu", 0.0)
                 reused += 1
                 continue
             to_parse.append(task)
@@ -454,12 +458,15 @@ def build_corpus(
 
         bar = tqdm(total=len(to_parse), unit="file", desc="corpus build", disable=not progress, file=sys.stderr,
                    dynamic_ncols=True)
-        preload = {reader_ref(t["reader"])[0] for t in to_parse}
+        preload = sorted({reader_ref(t["reader"])[0] for t in to_parse})
+        if any(t["reader"] in READERS for t in to_parse):
+            preload.append("tunesmith.corpus.warm")  # music21 and the readers' tables, once for all workers
         pool = TaskPool(
             "tunesmith.corpus.build:parse_item",
             workers=workers,
             memory_limit_mb=memory_limit_mb,
-            preload=["tunesmith.corpus.build", *sorted(preload)],
+            max_tasks_per_worker=MAX_TASKS_PER_WORKER,
+            preload=["tunesmith.corpus.build", *preload],
         )
         n_problems = len(problems)
         try:
@@ -469,19 +476,21 @@ def build_corpus(
                 rep = reports[task["source"]]
                 rep.parsed += 1
                 if status == ERROR:
-                    file_problems, recs, seconds = [payload], [], 0.0
+                    file_problems, recs, seconds, cpu = [payload], [], 0.0, 0.0
                 else:
-                    file_problems, recs, seconds = payload["problems"], payload["records"], payload["seconds"]
+                    file_problems, recs = payload["problems"], payload["records"]
+                    seconds, cpu = payload["seconds"], payload.get("cpu", 0.0)
                 results[task["key"]] = recs
                 rep.pieces += len(recs)
                 rep.seconds += seconds
+                rep.cpu_seconds += cpu
                 for message in file_problems:
                     problems.append((task["path"], message))
                     rep.problems += 1
                 # timeouts and crashes are retried next time; parse errors of an unchanged file are not
                 if status != ERROR:
                     files_manifest[task["key"]] = {"stamp": _stamp(task), "problems": file_problems,
-                                                   "seconds": round(seconds, 3)}
+                                                   "seconds": round(seconds, 3), "cpu": round(cpu, 3)}
                 bar.update(1)
                 if len(problems) != n_problems:
                     n_problems = len(problems)
