@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import symusic
+import torch
 
 from tunesmith.baselines.gpt2_remi import build_remi_tokenizer, generate_baseline, heldout_nll, train_baseline
 from tunesmith.paths import atomic_write_text, shared_data
@@ -123,9 +124,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--max-steps", type=int)
     ap.add_argument("--device")
+    ap.add_argument(
+        "--threads", type=int, help="torch CPU threads (on a busy shared machine 1 is far faster than 2: no spin-waits)"
+    )
     ap.add_argument("--bars", type=int, default=32, help="bars to compose in the latency check (0: skip)")
     ap.add_argument("--no-progress", action="store_true")
     args = ap.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
 
     if args.pieces_from == "jsb-test":
         path = args.data or shared_data() / "jsb" / "jsb-chorales-16th.json"

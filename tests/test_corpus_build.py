@@ -17,12 +17,14 @@ from tunesmith.score import Note, Piece, Track
 
 # ------------------------------------------------------------------ a toy reader (runs in the workers)
 def toy_reader(path, *, source="", style="", license="unknown"):
-    """'TOY' then one 'pitch onset duration' per line. HANG / CRASH / BOOM / MANY misbehave."""
+    """'TOY' then one 'pitch onset duration' per line. HANG / CRASH / EAT / BOOM / MANY misbehave."""
     text = Path(path).read_text()
     if "HANG" in text:
         time.sleep(600)
     if "CRASH" in text:
         os._exit(7)
+    if "EAT" in text:
+        bytearray(8 * 1024**3)  # over the worker's memory limit: MemoryError, not a dead machine
     if "BOOM" in text:
         raise ValueError(f"{path}: boom")
     if not text.startswith("TOY"):
@@ -64,10 +66,12 @@ def test_hang_crash_and_errors_are_reported_and_the_build_goes_on(tmp_path, home
         "hang.toy": "timed out",
         "crash.toy": "worker crashed",
         "boom.toy": "boom",
+        "eat.toy": "out of memory",
         "notoy.toy": "not a toy file",
     }
     for name, _ in bad.items():
-        (folder / name).write_text({"hang.toy": "HANG", "crash.toy": "CRASH", "boom.toy": "BOOM"}.get(name, "hello"))
+        text = {"hang.toy": "HANG", "crash.toy": "CRASH", "boom.toy": "BOOM", "eat.toy": "EAT"}.get(name, "hello")
+        (folder / name).write_text(text)
     t0 = time.monotonic()
     result = build_corpus([toy_spec(folder)], workers=2, file_timeout=2.0, progress=False)
     assert time.monotonic() - t0 < 30
@@ -140,15 +144,18 @@ def test_bad_files_in_a_user_folder_are_each_reported(tmp_path, home):
     }
     for name, data in bad.items():
         (folder / name).write_bytes(data)
+    (folder / "dangling.mid").symlink_to(folder / "gone.mid")
+    os.mkfifo(folder / "pipe.mid")  # opening it would block forever
     spec = SourceSpec("mixed", "folk", "MIT", "folder", str(folder), priority=70)
     result = build_corpus([spec], workers=2, max_file_bytes=20_000, progress=False)
     problems = {Path(p).name: m for p, m in result.problems}
-    assert set(problems) == set(bad), problems
+    assert set(problems) == set(bad) | {"dangling.mid", "pipe.mid"}, problems
+    assert "not a regular file" in problems["pipe.mid"] and "cannot read" in problems["dangling.mid"]
     assert "too large" in problems["too_big.abc"] and "empty" in problems["empty.abc"]
     assert "not a music file" in problems["notes.txt"]
     assert sorted(Path(p.path).name for p in result.corpus) == ["good.abc", "good.mid"]
     report = (home / "corpus" / "problems.txt").read_text().splitlines()
-    assert len(report) == len(bad) and all(line.startswith(str(folder)) for line in report)
+    assert len(report) == len(bad) + 2 and all(line.startswith(str(folder)) for line in report)
 
 
 # ------------------------------------------------------------------ tiny build on the real shared data
@@ -158,17 +165,39 @@ def test_tiny_build_on_real_shared_data(tmp_path, home):
         pytest.skip(f"shared data not found at {paths.shared_data()} (set TUNESMITH_DATA)")
     names = [n for n, s in BUILTIN_SOURCES.items() if s.kind == "shared"] + ["bach-chorales"]
     result = build_corpus(names, workers=2, limit_per_source=2, progress=False, cache_dir=tmp_path / "cache")
-    got = {name: rep for name, rep in result.sources.items()}
-    missing_readers = {p for p, m in result.problems if "not available" in m}
+    unavailable = " ".join(m for _, m in result.problems if "not available" in m)
     for name in names:
-        rep = got[name]
-        if any(name in m for _, m in result.problems if "not available" in m):
-            continue  # reader not written yet: reported once, not a failure here
+        if f"source {name}:" in unavailable:
+            continue  # that reader is not written yet: reported once, not a failure here
+        rep = result.sources[name]
         assert rep.files >= 1 and rep.pieces >= 1, (name, rep, result.problems)
     jsb = [p for p in result.corpus if p.source == "jsb"]
-    if jsb:
-        assert len(jsb) == 382 and {p.split for p in jsb} == {"train", "valid", "test"}
-        assert sum(p.split == "train" for p in jsb) == 229
+    if jsb:  # the one JSON file holds all 382 chorales with the standard split
+        assert len(jsb) == 382 and sum(p.split == "train" for p in jsb) == 229
+        assert sum(p.split == "valid" for p in jsb) == 76 and sum(p.split == "test" for p in jsb) == 77
     check_splits(load_corpus(tmp_path / "cache"), require_split=True)
     assert all(p.license == BUILTIN_SOURCES[p.source].license for p in result.corpus)
-    del missing_readers
+    assert all(p.style == BUILTIN_SOURCES[p.source].style for p in result.corpus)
+
+
+def test_cli_build_of_a_registered_folder(tmp_path, home, capsys):
+    pytest.importorskip("tunesmith.inputs", reason="the readers (tunesmith.inputs) are not there yet")
+    import json
+
+    from tunesmith.cli import main
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "reel.abc").write_text(ABC_TUNE)
+    assert main(["corpus", "add", str(folder), "--style", "folk", "--license", "MIT"]) == 0
+    capsys.readouterr()
+    assert main(["corpus", "build", "--sources", "mine", "--workers", "0", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["pieces"] == 1 and report["problems"] == [] and report["stats"]["by_license"] == {"MIT": 1}
+    assert main(["corpus", "build", "--sources", "mine", "--override", "mine:license=GPL-3.0,style=jazz", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["stats"]["by_license"] == {"GPL-3.0": 1} and report["stats"]["by_style"] == {"jazz": 1}
+    assert main(["corpus", "build", "--sources", "nope"]) == 2
+    assert "unknown source 'nope'; known: bach-chorales" in capsys.readouterr().err
+    assert main(["corpus", "build", "--sources", "mine", "--override", "mine:license=WTFPL"]) == 2
+    assert "unknown license" in capsys.readouterr().err

@@ -19,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     b.add_argument("--no-music21", action="store_true", help="leave out the music21 corpus collections")
     b.add_argument("--no-folders", action="store_true", help="leave out registered user folders")
     b.add_argument("--workers", type=int, default=2, help="parallel reader processes (default 2; 0: in this process)")
-    b.add_argument("--timeout", type=float, default=None, help="seconds per file (per 100 kB of it) before it is given up")
+    b.add_argument("--timeout", type=float, default=None, help="seconds a file may take before it is given up (default 60; scaled up for files over 100 kB)")
     b.add_argument("--max-file-mb", type=float, default=None, help="files larger than this are reported and skipped")
     b.add_argument("--limit", type=int, default=None, help="at most this many files per source (a quick trial build)")
     b.add_argument(

@@ -31,12 +31,14 @@ from typing import Any
 import numpy as np
 
 from tunesmith.corpus import dedupe as dedupe_mod
+from tunesmith.corpus.fingerprint import fingerprints
 from tunesmith.corpus.pool import ERROR, TaskPool
 from tunesmith.corpus.records import NOTE_DTYPE, piece_to_record
 from tunesmith.corpus.registry import FolderRegistry
 from tunesmith.corpus.sources import BUILTIN_SOURCES, READERS, Item, SourceSpec, folder_spec, reader_ref
 from tunesmith.corpus.splits import DEFAULT_SEED, assign_splits, check_splits
 from tunesmith.corpus.store import Corpus, default_cache_dir, load_corpus, save_corpus
+from tunesmith.corpus.worker import bach_work_id
 from tunesmith.score import Piece
 
 DEFAULT_FILE_TIMEOUT = 60.0  # seconds per file, per TIMEOUT_UNIT_BYTES of it (multi-tune files get more)
@@ -174,79 +176,6 @@ def resolve_sources(
     return specs
 
 
-# ------------------------------------------------------------------ the worker side
-def _strip_path(message: str, path: str) -> str:
-    for prefix in (f"{path}: ", f"{Path(path).name}: "):
-        if message.startswith(prefix):
-            return message[len(prefix) :]
-    return message
-
-
-def _bach_work_id(meta: dict[str, Any]) -> str | None:
-    r = meta.get("riemenschneider")
-    if r not in (None, ""):
-        r = str(r).strip()
-        return f"bach:R{int(r) if r.isdigit() else r}"
-    bwv = meta.get("bwv")
-    if bwv not in (None, ""):
-        b = str(bwv).strip().lower().removeprefix("bwv").strip()
-        return f"bach:BWV{b}"
-    return None
-
-
-def parse_item(task: dict[str, Any]) -> dict[str, Any]:
-    """Read one item with its source's reader (runs in a worker process).
-
-    Returns {"records": [(record, notes)], "problems": [message], "seconds": float}."""
-    t0, c0 = time.perf_counter(), time.process_time()
-    module_name, func_name = reader_ref(task["reader"])
-    reader = getattr(importlib.import_module(module_name), func_name)
-    path = task["path"]
-    problems: list[str] = []
-    try:
-        pieces = reader(path, source=task["source"], style=task["style"], license=task["license"])
-    except Exception as exc:  # noqa: BLE001 - reported as this file's problem
-        message = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
-        return {"records": [], "problems": [_strip_path(message, path) or type(exc).__name__],
-                "seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0}
-    out = []
-    many = len(pieces) > 1
-    base = f"{task['source']}:{task['rel']}"
-    for i, piece in enumerate(pieces):
-        label = f"piece {i + 1}" + (f" ({piece.title})" if piece.title else "")
-        try:
-            jsb_index = piece.meta.get("jsb_index")
-            if task.get("standard_split") and piece.split and jsb_index is not None:
-                piece_id = f"{task['source']}:{piece.split}/{jsb_index}"
-            else:
-                piece_id = f"{base}#{i + 1}" if many else base
-            piece.piece_id = piece_id
-            piece.source, piece.style, piece.license, piece.path = task["source"], task["style"], task["license"], path
-            raw_work_id = (_bach_work_id(piece.meta) if piece.style == "chorale" else None) or piece_id
-            piece.work_id = raw_work_id
-            if not task.get("standard_split"):
-                piece.split = ""
-            if piece.n_notes == 0 and not piece.chords:
-                problems.append(f"{label}: no notes and no chords")
-                continue
-            piece.validate()
-            record, notes = piece_to_record(piece)
-        except Exception as exc:  # noqa: BLE001
-            problems.append(f"{label}: {_strip_path(str(exc), path)}")
-            continue
-        record["_"].update(
-            file=task["key"],
-            index=i,
-            raw_work_id=raw_work_id,
-            raw_split=piece.split,
-            fp=dedupe_mod.fingerprints(record, notes),
-        )
-        out.append((record, notes))
-    if not pieces:
-        problems.append("no music found")
-    return {"records": out, "problems": problems, "seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0}
-
-
 def corpus_from_pieces(
     pieces: Iterable[Piece], *, priorities: dict[str, int] | None = None, seed: int = DEFAULT_SEED
 ) -> Corpus:
@@ -267,10 +196,10 @@ def corpus_from_pieces(
         seen.add(piece.piece_id)
         piece.validate()
         record, notes = piece_to_record(piece)
-        raw_work_id = (_bach_work_id(piece.meta) if piece.style == "chorale" else None) or piece.work_id
+        raw_work_id = (bach_work_id(piece.meta) if piece.style == "chorale" else None) or piece.work_id
         record["_"].update(
             file=piece.path, index=0, raw_work_id=raw_work_id, raw_split=piece.split,
-            fp=dedupe_mod.fingerprints(record, notes), note_start=start,
+            fp=fingerprints(record, notes), note_start=start,
         )
         start += len(notes)
         records.append(record)
@@ -291,7 +220,7 @@ def code_stamp() -> str:
     pkg = Path(tunesmith.__file__).parent
     files = sorted(
         [*pkg.glob("inputs/**/*.py"), *pkg.glob("harmony*.py"), *pkg.glob("harmony/**/*.py"), pkg / "score.py",
-         pkg / "corpus" / "records.py", pkg / "corpus" / "dedupe.py", pkg / "corpus" / "build.py"]
+         pkg / "corpus" / "records.py", pkg / "corpus" / "fingerprint.py", pkg / "corpus" / "worker.py"]
     )
     h = hashlib.sha256()
     for f in files:
@@ -462,11 +391,11 @@ def build_corpus(
         if any(t["reader"] in READERS for t in to_parse):
             preload.append("tunesmith.corpus.warm")  # music21 and the readers' tables, once for all workers
         pool = TaskPool(
-            "tunesmith.corpus.build:parse_item",
+            "tunesmith.corpus.worker:parse_item",
             workers=workers,
             memory_limit_mb=memory_limit_mb,
             max_tasks_per_worker=MAX_TASKS_PER_WORKER,
-            preload=["tunesmith.corpus.build", *preload],
+            preload=["tunesmith.corpus.worker", *preload],
         )
         n_problems = len(problems)
         try:

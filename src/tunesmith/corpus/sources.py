@@ -25,6 +25,7 @@ from __future__ import annotations
 import fnmatch
 import importlib.util
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -121,14 +122,22 @@ class SourceSpec:
             return
         for path, rel in _walk(root):
             if self.patterns:
-                if self._wanted(rel):
-                    st = path.stat()
-                    yield self._item(path, rel, st.st_size, st.st_mtime_ns)
-            elif path.suffix.lower() in MUSIC_EXTENSIONS:
+                wanted = self._wanted(rel)
+            else:
+                wanted = path.suffix.lower() in MUSIC_EXTENSIONS
+                if not wanted and self.kind == "folder":
+                    yield (str(path), f"skipped: not a music file (extension {path.suffix or 'none'!r})")
+            if not wanted:
+                continue
+            try:
                 st = path.stat()
-                yield self._item(path, rel, st.st_size, st.st_mtime_ns)
-            elif self.kind == "folder":
-                yield (str(path), f"skipped: not a music file (extension {path.suffix or 'none'!r})")
+            except OSError as exc:  # a broken link, a file removed meanwhile
+                yield (str(path), f"skipped: cannot read it ({exc.strerror or exc})")
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                yield (str(path), "skipped: not a regular file")
+                continue
+            yield self._item(path, rel, st.st_size, st.st_mtime_ns)
 
     def _wanted(self, rel: str) -> bool:
         return any(fnmatch.fnmatchcase(rel, p) for p in self.patterns) if self.patterns else True
@@ -164,7 +173,10 @@ def _folder_stat(folder: Path) -> tuple[int, int]:
     size = 0
     mtime = 0
     for path, _ in _walk(folder):
-        st = path.stat()
+        try:
+            st = path.stat()
+        except OSError:
+            continue
         size += st.st_size
         mtime = max(mtime, st.st_mtime_ns)
     return size, mtime

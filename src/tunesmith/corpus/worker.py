@@ -1,0 +1,93 @@
+"""What a build worker does with one item: read it, name its pieces, turn them into records.
+
+Runs in the worker processes of tunesmith.corpus.build. Changing this file (or the readers,
+records.py, fingerprint.py, score.py) invalidates the incremental-build cache.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from pathlib import Path
+from typing import Any
+
+from tunesmith.corpus.fingerprint import fingerprints
+from tunesmith.corpus.records import piece_to_record
+from tunesmith.corpus.sources import reader_ref
+
+
+def _strip_path(message: str, path: str) -> str:
+    for prefix in (f"{path}: ", f"{Path(path).name}: "):
+        if message.startswith(prefix):
+            return message[len(prefix) :]
+    return message
+
+
+def bach_work_id(meta: dict[str, Any]) -> str | None:
+    r = meta.get("riemenschneider")
+    if r not in (None, ""):
+        r = str(r).strip()
+        return f"bach:R{int(r) if r.isdigit() else r}"
+    bwv = meta.get("bwv")
+    if bwv not in (None, ""):
+        b = str(bwv).strip().lower().removeprefix("bwv").strip()
+        return f"bach:BWV{b}"
+    return None
+
+
+def parse_item(task: dict[str, Any]) -> dict[str, Any]:
+    """Read one item with its source's reader (runs in a worker process).
+
+    Returns {"records": [(record, notes)], "problems": [message], "seconds": float}."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    module_name, func_name = reader_ref(task["reader"])
+    reader = getattr(importlib.import_module(module_name), func_name)
+    path = task["path"]
+    problems: list[str] = []
+    try:
+        pieces = reader(path, source=task["source"], style=task["style"], license=task["license"])
+    except Exception as exc:  # noqa: BLE001 - reported as this file's problem
+        if isinstance(exc, MemoryError):
+            message = "out of memory (over the worker's memory limit)"
+        elif isinstance(exc, ValueError):
+            message = str(exc)
+        else:
+            message = f"{type(exc).__name__}: {exc}"
+        return {"records": [], "problems": [_strip_path(message, path) or type(exc).__name__],
+                "seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0}
+    out = []
+    many = len(pieces) > 1
+    base = f"{task['source']}:{task['rel']}"
+    for i, piece in enumerate(pieces):
+        label = f"piece {i + 1}" + (f" ({piece.title})" if piece.title else "")
+        try:
+            jsb_index = piece.meta.get("jsb_index")
+            if task.get("standard_split") and piece.split and jsb_index is not None:
+                piece_id = f"{task['source']}:{piece.split}/{jsb_index}"
+            else:
+                piece_id = f"{base}#{i + 1}" if many else base
+            piece.piece_id = piece_id
+            piece.source, piece.style, piece.license, piece.path = task["source"], task["style"], task["license"], path
+            raw_work_id = (bach_work_id(piece.meta) if piece.style == "chorale" else None) or piece_id
+            piece.work_id = raw_work_id
+            if not task.get("standard_split"):
+                piece.split = ""
+            if piece.n_notes == 0 and not piece.chords:
+                problems.append(f"{label}: no notes and no chords")
+                continue
+            piece.validate()
+            record, notes = piece_to_record(piece)
+        except Exception as exc:  # noqa: BLE001
+            problems.append(f"{label}: {_strip_path(str(exc), path)}")
+            continue
+        record["_"].update(
+            file=task["key"],
+            index=i,
+            raw_work_id=raw_work_id,
+            raw_split=piece.split,
+            fp=fingerprints(record, notes),
+        )
+        out.append((record, notes))
+    if not pieces:
+        problems.append("no music found")
+    return {"records": out, "problems": problems, "seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0}

@@ -1,0 +1,280 @@
+"""Benchmarks: tunesmith against the GPT-2 + REMI baseline of the same parameter count, in ONE run.
+
+    from tunesmith.evaluation.bench import run_bench, format_bench
+    print(format_bench(run_bench()))
+
+What is measured (wall clock, this process, CPU unless torch says otherwise):
+
+- compose latency: one 32-bar lead sheet (pop, 4/4, C major, melody + chord symbols the model
+  writes itself) at batch 1; `runs` runs after `warmup` runs, each with its own seed; median
+  and the other quantiles. tunesmith: `sampling.generate` (numpy KV-cache decoder, grammar
+  masking). Baseline: `baselines.gpt2_remi.generate_baseline` (Hugging Face `generate`, KV
+  cache, nucleus sampling) until 32 bars.
+- batched throughput: pieces per second composing `batch` 32-bar lead sheets at once (8, 16).
+- training throughput: tokens per second of forward + backward + AdamW steps on (batch, seq)
+  windows of token ids (the values do not change the cost), after one warm-up step.
+
+Model: the shipped default model when present, else a random-init model of the shipped size
+(`ModelConfig()` defaults); the output says which. Baseline: a GPT-2 built to the same
+parameter count (`make_gpt2_for`, within 10%) with random weights, unless a trained baseline
+folder is given. An UNTRAINED baseline would rarely emit `Bar` tokens and run to its context
+limit, so with random weights each baseline run is asked for exactly as many tokens as the REMI
+encoding of the tunesmith take of the same run (the same music in the baseline's tokens):
+equal work, not the untrained model's runaway length. A trained baseline stops at 32 bars.
+Ratios > 1 mean tunesmith is faster.
+"""
+
+from __future__ import annotations
+
+import copy
+import platform
+import statistics
+import time
+from typing import Any
+
+import numpy as np
+
+LEAD_SHEET = {"style": "pop", "key": "C", "mode": "major", "meter": "4/4", "bars": 32, "tempo": 100.0}
+
+
+def _quantiles(xs: list[float]) -> dict[str, float]:
+    a = np.asarray(xs, dtype=float)
+    return {
+        "median": float(np.median(a)),
+        "p10": float(np.percentile(a, 10)),
+        "p90": float(np.percentile(a, 90)),
+        "min": float(a.min()),
+        "max": float(a.max()),
+        "runs": len(xs),
+    }
+
+
+def _tunesmith(spec: str | None, config: Any | None) -> tuple[Any, str]:
+    from tunesmith.evaluation.systems import default_model_available, load_system, random_tunesmith
+
+    if config is not None:
+        return random_tunesmith(config), "random-init model of the given config"
+    if spec and spec != "default":
+        return load_system(spec), f"model at {spec}"
+    if default_model_available():
+        return load_system("default"), "the shipped default model (src/tunesmith/models/default)"
+    return random_tunesmith(), "random-init model of the default config (no shipped default model yet)"
+
+
+def _baseline(target_params: int, baseline_dir: str | None, n_positions: int) -> tuple[Any, Any, str, bool]:
+    from tunesmith.baselines.gpt2_remi import build_remi_tokenizer, load_baseline, make_gpt2_for
+
+    if baseline_dir:
+        model, tok = load_baseline(baseline_dir, device="cpu")
+        return model, tok, f"trained GPT-2 baseline at {baseline_dir}", True
+    tok = build_remi_tokenizer()
+    model = make_gpt2_for(tok, target_params, n_positions).eval()
+    return model, tok, "random-init GPT-2 + REMI of the same parameter count", False
+
+
+def _train_tokens_per_second(step, batch: int, seq: int, steps: int) -> dict[str, float]:
+    step()  # warm-up (allocations, first-call dispatch)
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        step()
+    dt = time.perf_counter() - t0
+    return {"tokens_per_second": batch * seq * steps / dt, "seconds_per_step": dt / steps, "batch": batch, "seq": seq}
+
+
+def run_bench(
+    *,
+    model: str | None = "default",
+    model_config: Any | None = None,
+    baseline_dir: str | None = None,
+    runs: int = 10,
+    warmup: int = 1,
+    batches: tuple[int, ...] = (8, 16),
+    throughput_runs: int = 2,
+    bars: int = 32,
+    train_batch: int = 8,
+    train_seq: int = 1024,
+    train_steps: int = 4,
+    baseline_positions: int = 2048,
+    seed: int = 0,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Measure both systems in this process; returns a JSON-ready dict with the ratios."""
+    import torch
+
+    from tunesmith.baselines.gpt2_remi import count_params, encode_piece, generate_baseline
+    from tunesmith.sampling import ComposeRequest, generate
+
+    def say(msg: str) -> None:
+        if progress:
+            import sys
+
+            print(msg, file=sys.stderr, flush=True)
+
+    ts, ts_note = _tunesmith(model, model_config)
+    n_params = ts.n_params
+    gpt, remi, gpt_note, trained_baseline = _baseline(n_params, baseline_dir, baseline_positions)
+    gpt_params = count_params(gpt)
+    request = ComposeRequest(**{**LEAD_SHEET, "bars": bars})
+    max_positions = int(gpt.config.n_positions)
+
+    # ---- latency, batch 1
+    say(f"compose latency: {warmup} warm-up + {runs} runs each")
+    ts_times, ts_tokens, remi_lengths, gpt_times, gpt_tokens, gpt_bars = [], [], [], [], [], []
+    for i in range(warmup + runs):
+        t0 = time.perf_counter()
+        take = generate(ts.model, ts.tokenizer, request, n=1, seed=seed + i)[0]
+        dt = time.perf_counter() - t0
+        try:
+            remi_len = len(encode_piece(remi, take.piece))
+        except Exception:
+            remi_len = max_positions - 1
+        length = None if trained_baseline else min(max_positions, remi_len + 1)
+        t1 = time.perf_counter()
+        sample = generate_baseline(gpt, remi, n_bars=bars, batch_size=1, seed=seed + i, max_length=length)
+        dt_gpt = time.perf_counter() - t1
+        if i >= warmup:
+            ts_times.append(dt)
+            ts_tokens.append(len(take.tokens))
+            remi_lengths.append(remi_len)
+            gpt_times.append(dt_gpt)
+            gpt_tokens.append(sample.n_new_tokens)
+            gpt_bars.append(sample.n_bars[0])
+    latency = {
+        "tunesmith": {**_quantiles(ts_times), "tokens_median": float(np.median(ts_tokens))},
+        "baseline": {
+            **_quantiles(gpt_times),
+            "tokens_median": float(np.median(gpt_tokens)),
+            "bars_median": float(np.median(gpt_bars)),
+            "remi_tokens_of_tunesmith_takes_median": float(np.median(remi_lengths)),
+        },
+    }
+    latency["tunesmith"]["seconds_per_token"] = latency["tunesmith"]["median"] / max(
+        1.0, latency["tunesmith"]["tokens_median"]
+    )
+    latency["baseline"]["seconds_per_token"] = latency["baseline"]["median"] / max(
+        1.0, latency["baseline"]["tokens_median"]
+    )
+
+    # ---- batched throughput
+    throughput: dict[str, Any] = {}
+    fixed_len = None if trained_baseline else min(max_positions, int(np.median(remi_lengths)) + 1)
+    for b in batches:
+        say(f"batched throughput: batch {b}")
+        generate(ts.model, ts.tokenizer, ComposeRequest(**{**LEAD_SHEET, "bars": 2}), n=b, seed=seed, batch_size=b)
+        generate_baseline(gpt, remi, n_bars=1, batch_size=b, seed=seed, max_length=16)  # warm-up at this batch
+        ts_rates, gpt_rates = [], []
+        for r in range(throughput_runs):
+            t0 = time.perf_counter()
+            generate(ts.model, ts.tokenizer, request, n=b, seed=seed + 1000 + r, batch_size=b)
+            ts_rates.append(b / (time.perf_counter() - t0))
+            t0 = time.perf_counter()
+            generate_baseline(gpt, remi, n_bars=bars, batch_size=b, seed=seed + 1000 + r, max_length=fixed_len)
+            gpt_rates.append(b / (time.perf_counter() - t0))
+        throughput[str(b)] = {
+            "tunesmith_pieces_per_second": statistics.median(ts_rates),
+            "baseline_pieces_per_second": statistics.median(gpt_rates),
+            "ratio": statistics.median(ts_rates) / statistics.median(gpt_rates),
+            "runs": throughput_runs,
+        }
+
+    # ---- training tokens/s
+    say("training throughput")
+    seq_ts = min(train_seq, int(ts.model.config.block_size))
+    seq_gpt = min(train_seq, max_positions)
+    seq = min(seq_ts, seq_gpt)
+    g = torch.Generator().manual_seed(seed)
+    ts_train = copy.deepcopy(ts.model).train()
+    opt_ts = ts_train.configure_optimizer(1e-4, 0.1)
+    x_ts = torch.randint(0, ts.tokenizer.vocab_size, (train_batch, seq + 1), generator=g)
+
+    def step_ts() -> None:
+        _, loss = ts_train(x_ts[:, :-1], targets=x_ts[:, 1:])
+        opt_ts.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(ts_train.parameters(), 1.0)
+        opt_ts.step()
+
+    gpt_train = copy.deepcopy(gpt).train()
+    decay = [p for p in gpt_train.parameters() if p.dim() >= 2]
+    no_decay = [p for p in gpt_train.parameters() if p.dim() < 2]
+    opt_gpt = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}], lr=1e-4, betas=(0.9, 0.95)
+    )
+    x_gpt = torch.randint(0, len(remi), (train_batch, seq), generator=g)
+
+    def step_gpt() -> None:
+        loss = gpt_train(input_ids=x_gpt, labels=x_gpt).loss
+        opt_gpt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(gpt_train.parameters(), 1.0)
+        opt_gpt.step()
+
+    training = {
+        "tunesmith": _train_tokens_per_second(step_ts, train_batch, seq, train_steps),
+        "baseline": _train_tokens_per_second(step_gpt, train_batch, seq, train_steps),
+    }
+    training["ratio"] = training["tunesmith"]["tokens_per_second"] / training["baseline"]["tokens_per_second"]
+
+    return {
+        "format": "tunesmith-bench",
+        "version": 1,
+        "tunesmith": {
+            "what": ts_note,
+            "n_params": n_params,
+            "path": ts.path,
+            "sha256": ts.sha256,
+            "config": ts.model.config.to_dict(),
+        },
+        "baseline": {
+            "what": gpt_note,
+            "n_params": gpt_params,
+            "shape": f"{gpt.config.n_layer} x {gpt.config.n_embd} ({gpt.config.n_head} heads)",
+            "n_positions": max_positions,
+            "vocab_size": len(remi),
+            "params_ratio": gpt_params / n_params,
+        },
+        "task": {**LEAD_SHEET, "bars": bars, "runs": runs, "warmup": warmup},
+        "latency_batch1_seconds": latency,
+        "latency_ratio": latency["baseline"]["median"] / latency["tunesmith"]["median"],
+        "throughput": throughput,
+        "training": training,
+        "host": {
+            "python": platform.python_version(),
+            "machine": platform.machine(),
+            "torch": torch.__version__,
+            "torch_threads": torch.get_num_threads(),
+            "device": "cpu",
+        },
+    }
+
+
+def format_bench(r: dict[str, Any]) -> str:
+    """Human-readable report with the ratios (> 1: tunesmith faster)."""
+    lat = r["latency_batch1_seconds"]
+    lines = [
+        f"tunesmith: {r['tunesmith']['what']} ({r['tunesmith']['n_params']:,} parameters)",
+        f"baseline:  {r['baseline']['what']} ({r['baseline']['n_params']:,} parameters, "
+        f"{r['baseline']['shape']}, ratio {r['baseline']['params_ratio']:.2f})",
+        f"task: one {r['task']['bars']}-bar {r['task']['style']} lead sheet; {r['task']['runs']} runs after "
+        f"{r['task']['warmup']} warm-up; torch threads {r['host']['torch_threads']}",
+        "",
+        f"{'measure':<34}{'tunesmith':>14}{'baseline':>14}{'ratio':>9}",
+        f"{'compose latency, batch 1 (median s)':<34}{lat['tunesmith']['median']:>14.3f}"
+        f"{lat['baseline']['median']:>14.3f}{r['latency_ratio']:>8.2f}x",
+        f"{'  tokens per piece (median)':<34}{lat['tunesmith']['tokens_median']:>14.0f}{lat['baseline']['tokens_median']:>14.0f}",
+        f"{'  ms per token':<34}{1000 * lat['tunesmith']['seconds_per_token']:>14.2f}"
+        f"{1000 * lat['baseline']['seconds_per_token']:>14.2f}",
+    ]
+    for b, t in r["throughput"].items():
+        lines.append(
+            f"{f'throughput, batch {b} (pieces/s)':<34}{t['tunesmith_pieces_per_second']:>14.3f}"
+            f"{t['baseline_pieces_per_second']:>14.3f}{t['ratio']:>8.2f}x"
+        )
+    tr = r["training"]
+    label = f"training (tokens/s, {tr['tunesmith']['batch']}x{tr['tunesmith']['seq']})"
+    lines.append(
+        f"{label:<34}"
+        f"{tr['tunesmith']['tokens_per_second']:>14.0f}{tr['baseline']['tokens_per_second']:>14.0f}{tr['ratio']:>8.2f}x"
+    )
+    lines.append("ratios > 1: tunesmith faster")
+    return "\n".join(lines)

@@ -1,0 +1,180 @@
+"""The systems an evaluation compares, behind one interface: compose pieces, score pieces.
+
+- `TunesmithSystem`: a tunesmith model folder (or "default", the model shipped in the package,
+  or "random": a random-init model of the shipped size, for timings and smoke runs).
+- `Gpt2RemiSystem`: a GPT-2 + REMI baseline folder saved by `scripts/train_gpt2_baseline.py`
+  (`config.json`, `model.safetensors`, `tokenizer.json`).
+
+`load_system(spec)` tells them apart by the files in the folder. `System.compose(request, n,
+seed)` returns `n` Pieces for a `sampling.ComposeRequest`; the baseline is UNCONDITIONAL (REMI
+has no way to ask for a key, chords or a range): it is asked only for `request.bars` bars, its
+REMI output decoded to Pieces (`convert.from_symusic`, key estimated when absent), and its
+constraint scores show how often unconditioned output happens to satisfy a request.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tunesmith.score import Piece
+
+
+def _sha256(path: Path) -> str:
+    from tunesmith.pretrained import file_sha256
+
+    return file_sha256(path) if path.is_file() else ""
+
+
+@dataclass
+class System:
+    label: str
+    kind: str  # "tunesmith" | "gpt2-remi"
+    path: str
+    sha256: str
+    n_params: int
+    note: str = ""
+    info: dict[str, Any] = field(default_factory=dict)
+    compose_seconds: float = 0.0  # wall time spent in compose(), summed
+    composed: int = 0
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "kind": self.kind,
+            "path": self.path,
+            "sha256": self.sha256,
+            "n_params": self.n_params,
+            "note": self.note,
+        }
+
+    def compose(self, request: Any, n: int, seed: int) -> list[Piece]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def nll(self, pieces: list[Piece], *, per_piece: bool = False) -> dict[str, Any]:  # pragma: no cover
+        raise NotImplementedError
+
+
+class TunesmithSystem(System):
+    def __init__(self, model: Any, tokenizer: Any, info: dict[str, Any], label: str = "tunesmith", note: str = ""):
+        super().__init__(
+            label=label,
+            kind="tunesmith",
+            path=str(info.get("path", "")),
+            sha256=str(info.get("sha256", "")),
+            n_params=int(model.num_params()),
+            note=note,
+            info={k: v for k, v in info.items() if k != "tokenizer"},
+        )
+        self.model = model
+        self.tokenizer = tokenizer
+
+    def compose(self, request: Any, n: int, seed: int) -> list[Piece]:
+        from tunesmith.sampling import generate
+
+        t0 = time.perf_counter()
+        takes = generate(self.model, self.tokenizer, request, n=n, seed=seed)
+        self.compose_seconds += time.perf_counter() - t0
+        self.composed += len(takes)
+        return [t.piece for t in takes]
+
+    def nll(self, pieces: list[Piece], *, per_piece: bool = False, progress: bool = False) -> dict[str, Any]:
+        from tunesmith.evaluation.likelihood import tunesmith_nll
+
+        return tunesmith_nll(self.model, self.tokenizer, pieces, per_piece=per_piece, progress=progress)
+
+
+class Gpt2RemiSystem(System):
+    def __init__(self, model: Any, tokenizer: Any, path: str = "", label: str = "gpt2-remi", note: str = ""):
+        from tunesmith.baselines.gpt2_remi import count_params
+
+        folder = Path(path) if path else None
+        super().__init__(
+            label=label,
+            kind="gpt2-remi",
+            path=str(path),
+            sha256=_sha256(folder / "model.safetensors") if folder else "",
+            n_params=int(count_params(model)),
+            note=note,
+            info={"n_positions": int(model.config.n_positions), "vocab_size": len(tokenizer)},
+        )
+        self.model = model
+        self.tokenizer = tokenizer
+
+    def compose(self, request: Any, n: int, seed: int) -> list[Piece]:
+        from tunesmith.baselines.gpt2_remi import generate_baseline
+        from tunesmith.convert import from_symusic
+
+        t0 = time.perf_counter()
+        sample = generate_baseline(self.model, self.tokenizer, n_bars=request.bars, batch_size=n, seed=seed)
+        pieces = []
+        for i, score in enumerate(sample.scores):
+            try:
+                piece = from_symusic(score, piece_id=f"gpt2-{seed}-{i}", work_id=f"gpt2-{seed}-{i}")
+            except Exception:  # an empty or odd score still counts as a (silent) take
+                piece = Piece(piece_id=f"gpt2-{seed}-{i}", work_id=f"gpt2-{seed}-{i}")
+            piece.style = request.style
+            piece.source = "gpt2-remi"
+            piece.meta["baseline"] = {"bars": sample.n_bars[i], "hit_max_length": sample.hit_max_length[i]}
+            pieces.append(piece)
+        self.compose_seconds += time.perf_counter() - t0
+        self.composed += len(pieces)
+        return pieces
+
+    def nll(self, pieces: list[Piece], *, per_piece: bool = False, progress: bool = False) -> dict[str, Any]:
+        from tunesmith.evaluation.likelihood import baseline_nll
+
+        return baseline_nll(self.model, self.tokenizer, pieces, per_piece=per_piece)
+
+
+# ------------------------------------------------------------------ loading
+def random_tunesmith(config: Any | None = None, seed: int = 0) -> TunesmithSystem:
+    """A random-init tunesmith model of `config` (default: `ModelConfig()`'s defaults, the
+    shipped size). For timings and smoke tests only: it composes noise under the constraints."""
+    import torch
+
+    from tunesmith.model import GPT, ModelConfig
+    from tunesmith.tokenizer import Tokenizer
+
+    tok = Tokenizer()
+    cfg = config or ModelConfig(vocab_size=tok.vocab_size)
+    torch.manual_seed(seed)
+    model = GPT(cfg).eval()
+    info = {"path": "random-init", "sha256": "", "model_config": cfg.to_dict()}
+    return TunesmithSystem(model, tok, info, label="tunesmith (random init)", note="random-init weights, not trained")
+
+
+def is_baseline_dir(path: Path) -> bool:
+    return path.is_dir() and (path / "config.json").is_file() and (path / "tokenizer.json").is_file()
+
+
+def load_system(spec: str | Path, *, label: str | None = None) -> System:
+    """A System for "default" (the shipped model), "random" (random-init, shipped size), a
+    tunesmith model folder, or a GPT-2 baseline folder. FileNotFoundError names what is missing."""
+    text = str(spec)
+    if text == "random":
+        return random_tunesmith()
+    path = Path(text)
+    if text != "default" and is_baseline_dir(path):
+        from tunesmith.baselines.gpt2_remi import load_baseline
+
+        model, tok = load_baseline(path, device="cpu")
+        return Gpt2RemiSystem(model, tok, str(path), label=label or f"gpt2-remi ({path.name})")
+    from tunesmith import pretrained
+
+    model, tok, info = pretrained.load(text)
+    name = "default" if text == "default" else path.name
+    return TunesmithSystem(model, tok, info, label=label or f"tunesmith ({name})")
+
+
+def default_model_available() -> bool:
+    from tunesmith.pretrained import DEFAULT_MODEL_DIR
+
+    return (DEFAULT_MODEL_DIR / "model.safetensors").is_file()
+
+
+def seconds_per_piece(system: System) -> float:
+    return system.compose_seconds / system.composed if system.composed else math.nan
