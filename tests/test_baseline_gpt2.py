@@ -28,6 +28,16 @@ def _piece(i: int, n_bars: int = 4) -> Piece:
     )
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _one_thread():
+    """Tiny models gain nothing from more threads, and on a busy machine OpenMP spin-waits
+    make 2 threads many times slower than 1."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(scope="module")
 def tokenizer():
     return g.build_remi_tokenizer()
@@ -106,6 +116,8 @@ def test_heldout_nll_sliding_window_scores_each_token_once(tokenizer):
     windowed = g.heldout_nll(model, tokenizer, [long_piece], stride=32)
     assert windowed["n_tokens"] == n_long
     assert math.isfinite(windowed["per_token"])
+    with pytest.raises(ValueError, match="stride"):
+        g.heldout_nll(model, tokenizer, [long_piece], stride=128)  # would skip a token per window
 
 
 # ----------------------------------------------------------------------------- training

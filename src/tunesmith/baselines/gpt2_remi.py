@@ -307,8 +307,8 @@ def heldout_nll(
     device = next(model.parameters()).device
     window = int(model.config.n_positions)
     stride = stride or max(1, window // 2)
-    if stride > window:
-        raise ValueError("stride must not exceed the context length")
+    if not 0 < stride < window:
+        raise ValueError(f"stride must be between 1 and the context length - 1 ({window - 1}), not {stride}")
     was_training = model.training
     model.eval()
     total, n_tokens, n_notes, n_bars, n_pieces = 0.0, 0, 0, 0, 0

@@ -162,6 +162,8 @@ def resolve_sources(
                 raise ValueError(f"unknown source {s!r}; known: {', '.join(known)}")
     kinds_off = {k for k, on in (("shared", shared), ("music21", music21), ("folder", folders)) if not on}
     specs = [s for s in specs if s.kind not in kinds_off]
+    if not specs:
+        raise ValueError("no sources left to build (check --sources and --no-shared / --no-music21 / --no-folders)")
     names = [s.name for s in specs]
     if len(set(names)) != len(names):
         raise ValueError(f"a source is named twice: {names}")

@@ -22,6 +22,12 @@ from typing import Any
 
 OK = "ok"
 ERROR = "error"
+START_ATTEMPTS = 3
+START_TIMEOUT = 120.0  # seconds for a new worker to import what it needs and say it is ready
+
+
+class WorkerStartError(RuntimeError):
+    """Worker processes cannot be started at all (nothing to do with any input file)."""
 
 
 def _resolve(ref: str) -> Callable[[Any], Any]:
@@ -38,6 +44,7 @@ def _worker_loop(conn, func_ref: str, memory_limit_mb: int) -> None:
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     func = _resolve(func_ref)
+    conn.send(("ready", None))
     while True:
         try:
             task = conn.recv()
@@ -96,13 +103,30 @@ class TaskPool:
         self.replaced = 0
 
     def _spawn(self) -> _Worker:
-        parent_conn, child_conn = self.ctx.Pipe(duplex=True)
-        process = self.ctx.Process(
-            target=_worker_loop, args=(child_conn, self.func_ref, self.memory_limit_mb), daemon=True
+        """A new worker, once it has said it is ready. A worker that cannot start is not a
+        problem of any file: after START_ATTEMPTS failures in a row the build stops with
+        WorkerStartError instead of reporting every file as crashed."""
+        for _attempt in range(START_ATTEMPTS):
+            parent_conn, child_conn = self.ctx.Pipe(duplex=True)
+            process = self.ctx.Process(
+                target=_worker_loop, args=(child_conn, self.func_ref, self.memory_limit_mb), daemon=True
+            )
+            process.start()
+            child_conn.close()
+            worker = _Worker(process, parent_conn)
+            try:
+                if parent_conn.poll(START_TIMEOUT) and parent_conn.recv()[0] == "ready":
+                    return worker
+            except (EOFError, OSError):
+                pass
+            process.join(timeout=1)
+            code = process.exitcode
+            self._stop(worker, kill=True)
+        raise WorkerStartError(
+            f"worker processes do not start (last exit status {code}). If build_corpus is called from a "
+            "script, put the call under `if __name__ == \"__main__\":` (multiprocessing re-imports the "
+            "main module in each worker); see the traceback above"
         )
-        process.start()
-        child_conn.close()
-        return _Worker(process, parent_conn)
 
     def _stop(self, worker: _Worker, *, kill: bool) -> None:
         try:

@@ -96,12 +96,14 @@ def run_bench(
     train_steps: int = 4,
     baseline_positions: int = 2048,
     seed: int = 0,
+    decode_threads: int = 1,
     progress: bool = True,
 ) -> dict[str, Any]:
     """Measure both systems in this process; returns a JSON-ready dict with the ratios."""
     import torch
 
     from tunesmith.baselines.gpt2_remi import count_params, encode_piece, generate_baseline
+    from tunesmith.evaluation.systems import torch_threads
     from tunesmith.sampling import ComposeRequest, generate
 
     def say(msg: str) -> None:
@@ -117,67 +119,68 @@ def run_bench(
     request = ComposeRequest(**{**LEAD_SHEET, "bars": bars})
     max_positions = int(gpt.config.n_positions)
 
-    # ---- latency, batch 1
-    say(f"compose latency: {warmup} warm-up + {runs} runs each")
-    ts_times, ts_tokens, remi_lengths, gpt_times, gpt_tokens, gpt_bars = [], [], [], [], [], []
-    for i in range(warmup + runs):
-        t0 = time.perf_counter()
-        take = generate(ts.model, ts.tokenizer, request, n=1, seed=seed + i)[0]
-        dt = time.perf_counter() - t0
-        try:
-            remi_len = len(encode_piece(remi, take.piece))
-        except Exception:
-            remi_len = max_positions - 1
-        length = None if trained_baseline else min(max_positions, remi_len + 1)
-        t1 = time.perf_counter()
-        sample = generate_baseline(gpt, remi, n_bars=bars, batch_size=1, seed=seed + i, max_length=length)
-        dt_gpt = time.perf_counter() - t1
-        if i >= warmup:
-            ts_times.append(dt)
-            ts_tokens.append(len(take.tokens))
-            remi_lengths.append(remi_len)
-            gpt_times.append(dt_gpt)
-            gpt_tokens.append(sample.n_new_tokens)
-            gpt_bars.append(sample.n_bars[0])
-    latency = {
-        "tunesmith": {**_quantiles(ts_times), "tokens_median": float(np.median(ts_tokens))},
-        "baseline": {
-            **_quantiles(gpt_times),
-            "tokens_median": float(np.median(gpt_tokens)),
-            "bars_median": float(np.median(gpt_bars)),
-            "remi_tokens_of_tunesmith_takes_median": float(np.median(remi_lengths)),
-        },
-    }
-    latency["tunesmith"]["seconds_per_token"] = latency["tunesmith"]["median"] / max(
-        1.0, latency["tunesmith"]["tokens_median"]
-    )
-    latency["baseline"]["seconds_per_token"] = latency["baseline"]["median"] / max(
-        1.0, latency["baseline"]["tokens_median"]
-    )
-
-    # ---- batched throughput
-    throughput: dict[str, Any] = {}
-    fixed_len = None if trained_baseline else min(max_positions, int(np.median(remi_lengths)) + 1)
-    for b in batches:
-        say(f"batched throughput: batch {b}")
-        generate(ts.model, ts.tokenizer, ComposeRequest(**{**LEAD_SHEET, "bars": 2}), n=b, seed=seed, batch_size=b)
-        generate_baseline(gpt, remi, n_bars=1, batch_size=b, seed=seed, max_length=16)  # warm-up at this batch
-        ts_rates, gpt_rates = [], []
-        for r in range(throughput_runs):
+    # ---- latency, batch 1 (decoding on `decode_threads` torch threads; tunesmith's numpy decoder uses one)
+    with torch_threads(decode_threads):
+        say(f"compose latency: {warmup} warm-up + {runs} runs each")
+        ts_times, ts_tokens, remi_lengths, gpt_times, gpt_tokens, gpt_bars = [], [], [], [], [], []
+        for i in range(warmup + runs):
             t0 = time.perf_counter()
-            generate(ts.model, ts.tokenizer, request, n=b, seed=seed + 1000 + r, batch_size=b)
-            ts_rates.append(b / (time.perf_counter() - t0))
-            t0 = time.perf_counter()
-            generate_baseline(gpt, remi, n_bars=bars, batch_size=b, seed=seed + 1000 + r, max_length=fixed_len)
-            gpt_rates.append(b / (time.perf_counter() - t0))
-        throughput[str(b)] = {
-            "tunesmith_pieces_per_second": statistics.median(ts_rates),
-            "baseline_pieces_per_second": statistics.median(gpt_rates),
-            "ratio": statistics.median(ts_rates) / statistics.median(gpt_rates),
-            "runs": throughput_runs,
+            take = generate(ts.model, ts.tokenizer, request, n=1, seed=seed + i)[0]
+            dt = time.perf_counter() - t0
+            try:
+                remi_len = len(encode_piece(remi, take.piece))
+            except Exception:
+                remi_len = max_positions - 1
+            length = None if trained_baseline else min(max_positions, remi_len + 1)
+            t1 = time.perf_counter()
+            sample = generate_baseline(gpt, remi, n_bars=bars, batch_size=1, seed=seed + i, max_length=length)
+            dt_gpt = time.perf_counter() - t1
+            if i >= warmup:
+                ts_times.append(dt)
+                ts_tokens.append(len(take.tokens))
+                remi_lengths.append(remi_len)
+                gpt_times.append(dt_gpt)
+                gpt_tokens.append(sample.n_new_tokens)
+                gpt_bars.append(sample.n_bars[0])
+        latency = {
+            "tunesmith": {**_quantiles(ts_times), "tokens_median": float(np.median(ts_tokens))},
+            "baseline": {
+                **_quantiles(gpt_times),
+                "tokens_median": float(np.median(gpt_tokens)),
+                "bars_median": float(np.median(gpt_bars)),
+                "remi_tokens_of_tunesmith_takes_median": float(np.median(remi_lengths)),
+            },
         }
+        latency["tunesmith"]["seconds_per_token"] = latency["tunesmith"]["median"] / max(
+            1.0, latency["tunesmith"]["tokens_median"]
+        )
+        latency["baseline"]["seconds_per_token"] = latency["baseline"]["median"] / max(
+            1.0, latency["baseline"]["tokens_median"]
+        )
 
-    # ---- training tokens/s
+        # ---- batched throughput
+        throughput: dict[str, Any] = {}
+        fixed_len = None if trained_baseline else min(max_positions, int(np.median(remi_lengths)) + 1)
+        for b in batches:
+            say(f"batched throughput: batch {b}")
+            generate(ts.model, ts.tokenizer, ComposeRequest(**{**LEAD_SHEET, "bars": 2}), n=b, seed=seed, batch_size=b)
+            generate_baseline(gpt, remi, n_bars=1, batch_size=b, seed=seed, max_length=16)  # warm-up at this batch
+            ts_rates, gpt_rates = [], []
+            for r in range(throughput_runs):
+                t0 = time.perf_counter()
+                generate(ts.model, ts.tokenizer, request, n=b, seed=seed + 1000 + r, batch_size=b)
+                ts_rates.append(b / (time.perf_counter() - t0))
+                t0 = time.perf_counter()
+                generate_baseline(gpt, remi, n_bars=bars, batch_size=b, seed=seed + 1000 + r, max_length=fixed_len)
+                gpt_rates.append(b / (time.perf_counter() - t0))
+            throughput[str(b)] = {
+                "tunesmith_pieces_per_second": statistics.median(ts_rates),
+                "baseline_pieces_per_second": statistics.median(gpt_rates),
+                "ratio": statistics.median(ts_rates) / statistics.median(gpt_rates),
+                "runs": throughput_runs,
+            }
+
+    # ---- training tokens/s (torch's default threads for both)
     say("training throughput")
     seq_ts = min(train_seq, int(ts.model.config.block_size))
     seq_gpt = min(train_seq, max_positions)
@@ -242,7 +245,8 @@ def run_bench(
             "python": platform.python_version(),
             "machine": platform.machine(),
             "torch": torch.__version__,
-            "torch_threads": torch.get_num_threads(),
+            "torch_threads_training": torch.get_num_threads(),
+            "torch_threads_decoding": decode_threads,
             "device": "cpu",
         },
     }
@@ -256,7 +260,8 @@ def format_bench(r: dict[str, Any]) -> str:
         f"baseline:  {r['baseline']['what']} ({r['baseline']['n_params']:,} parameters, "
         f"{r['baseline']['shape']}, ratio {r['baseline']['params_ratio']:.2f})",
         f"task: one {r['task']['bars']}-bar {r['task']['style']} lead sheet; {r['task']['runs']} runs after "
-        f"{r['task']['warmup']} warm-up; torch threads {r['host']['torch_threads']}",
+        f"{r['task']['warmup']} warm-up; torch threads: decoding {r['host']['torch_threads_decoding']}, "
+        f"training {r['host']['torch_threads_training']}",
         "",
         f"{'measure':<34}{'tunesmith':>14}{'baseline':>14}{'ratio':>9}",
         f"{'compose latency, batch 1 (median s)':<34}{lat['tunesmith']['median']:>14.3f}"

@@ -14,13 +14,34 @@ constraint scores show how often unconditioned output happens to satisfy a reque
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tunesmith.score import Piece
+
+
+@contextlib.contextmanager
+def torch_threads(n: int | None) -> Iterator[None]:
+    """Run torch on `n` intra-op threads inside the block (None: leave as is). Token-by-token
+    decoding of a small model is a chain of tiny ops; on a busy 2-core machine torch's thread
+    pool turns each into milliseconds of waiting, so decoding runs on one thread, like
+    tunesmith's numpy decoder (`sampling.single_thread_blas`)."""
+    import torch
+
+    if not n:
+        yield
+        return
+    old = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(old)
 
 
 def _sha256(path: Path) -> str:
@@ -109,7 +130,8 @@ class Gpt2RemiSystem(System):
         from tunesmith.convert import from_symusic
 
         t0 = time.perf_counter()
-        sample = generate_baseline(self.model, self.tokenizer, n_bars=request.bars, batch_size=n, seed=seed)
+        with torch_threads(1):
+            sample = generate_baseline(self.model, self.tokenizer, n_bars=request.bars, batch_size=n, seed=seed)
         pieces = []
         for i, score in enumerate(sample.scores):
             try:
