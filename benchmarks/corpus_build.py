@@ -110,7 +110,6 @@ def main(argv: list[str] | None = None) -> int:
         load_after = os.getloadavg()[0]
         sampler.stop()
         self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 
         t0 = time.perf_counter()
         corpus = load_corpus(cache)
@@ -144,7 +143,6 @@ def main(argv: list[str] | None = None) -> int:
         "peak_pss_sum_mb": round(sampler.peak_pss_kb / 1024),
         "peak_processes": sampler.peak_procs,
         "maxrss_self_mb": round(self_kb / 1024),
-        "maxrss_largest_child_mb": round(child_kb / 1024),
         "reload_s": round(reload_s, 3),
         "reload_fresh_interpreter_s": round(reload_fresh_s, 3),
         "materialise_all_pieces_s": round(materialise_s, 2),
@@ -167,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(result.summary(max_problems=10))
         print()
-        for key in ("build_s", "reader_cpu_s", "reader_wall_s", "load_average_before_after", "peak_rss_sum_mb", "peak_pss_sum_mb", "maxrss_self_mb", "maxrss_largest_child_mb",
+        for key in ("build_s", "reader_cpu_s", "reader_wall_s", "load_average_before_after", "peak_rss_sum_mb", "peak_pss_sum_mb", "maxrss_self_mb",
                     "reload_s", "reload_fresh_interpreter_s", "materialise_all_pieces_s", "cache_mb", "pieces", "notes"):
             print(f"{key:<28} {report[key]}")
         print("slowest readers (worker CPU seconds):",

@@ -106,6 +106,7 @@ from tunesmith.tokenizer import (
     Tokenizer,
     join_figure,
     meter_ticks,
+    names_for_key,
     quality_suffix,
     scale_pitch_classes,
     spell_name,
@@ -203,6 +204,43 @@ def _key_of(piece: Piece, key: str | None, mode: str | None) -> tuple[str, str]:
 def _check_n(n: int) -> None:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
+
+
+def check_input(
+    verb: str,
+    piece: Piece,
+    *,
+    bars: Any = None,
+    keep: Any = None,
+    style: str | None = None,
+    key: str | None = None,
+    mode: str | None = None,
+    n: int = 1,
+    chord_rhythm: str | None = None,
+) -> None:
+    """Every check `verb` ("continue", "harmonize", "inpaint") makes before any model work:
+    ValueError naming the file and the problem (meter, empty melody, bar range, keep, style,
+    key, n). The CLI calls it before it loads the model."""
+    if verb not in ("continue", "harmonize", "inpaint"):
+        raise ValueError(f"unknown co-create operation {verb!r}")
+    meter = _meter_of(piece)
+    _melody_track(piece, verb)
+    _check_n(n)
+    _style_of(style, piece)
+    _key_of(piece, key, mode)
+    if verb == "continue":
+        if isinstance(bars, bool) or not isinstance(bars, int) or not 1 <= bars <= MAX_REQUEST_BARS:
+            raise ValueError(f"bars must be an integer in 1..{MAX_REQUEST_BARS}, got {bars!r}")
+    elif verb == "harmonize":
+        if chord_rhythm is not None and chord_rhythm not in CHORD_RHYTHMS:
+            raise ValueError(f"chord_rhythm must be one of {', '.join(CHORD_RHYTHMS)} or None, got {chord_rhythm!r}")
+    else:
+        grid = _grid(piece, meter)
+        _region_of(piece, grid, bars)
+        layout, _ = _voice_tracks(piece)
+        kept, keep_chords = _parse_keep(keep, layout)
+        if set(LAYOUTS[layout]) <= kept and keep_chords:
+            raise ValueError("keep: every part is kept; nothing to regenerate")
 
 
 # ============================================================================ the bar grid
@@ -483,10 +521,12 @@ class _CoConstrainer(Constrainer):
         forced_after: list[int],
         rhythm: str | None,
         first_pos: int,
+        bar_end: list[int],
         guard: _VoiceLeading | None,
         info: _TokInfo,
     ):
         super().__init__(tables, length)
+        self.bar_end = bar_end
         self.cursors = list(cursors)
         self.dcur = list(dcursors)
         self.scripts = scripts
@@ -548,6 +588,10 @@ class _CoConstrainer(Constrainer):
         info, s = self.info, self.state
         cat = info.cat[base]
         is_pos = cat == _C_POS
+        end = self.bar_end[self.bar]
+        if end < self.t.L:  # a short bar (a repeat's split bar): nothing after its end
+            keep = ~is_pos | (info.val[base] < end)
+            base, cat, is_pos = base[keep], cat[keep], is_pos[keep]
         if self.bar == 0 and self.first_pos > 0:
             # the pickup bar: chords only where the music is, none required
             keep = ~is_pos | (info.val[base] >= self.first_pos)
@@ -566,7 +610,7 @@ class _CoConstrainer(Constrainer):
                 return base[~is_pos]
             if rhythm == "half":
                 half = self.info.half
-                if half and self.chord_pos < half:
+                if half and self.chord_pos < half < end:
                     out = base[(cat == _C_BASS) | (base == self.info.pos_base + half)]
                     return out if len(out) else base
                 return base[~is_pos]
@@ -577,6 +621,13 @@ class _CoConstrainer(Constrainer):
         L = self.t.L
         if cur >= L:
             return base
+        end = self.bar_end[self.bar]
+        if end < L:  # a short bar: no note starts after its end
+            end_tok = self._end_token()
+            if cur >= end and end_tok in base:
+                return np.array([end_tok])
+            cat = self.info.cat[base]
+            base = base[(cat != _C_POS) | (self.info.val[base] < end)]
         if self.dcur[self.v] != cur:
             # the decoder would start an unpositioned note elsewhere: say the position
             base = base[self.info.cat[base] != _C_PITCH]
@@ -795,6 +846,12 @@ def _tables(tok: Tokenizer, job: _Job, bars: int, block: int) -> tuple[_Tables, 
         lo, hi = job.ranges.get(v, (PITCH_MIN, PITCH_MAX))
         ps = [p for p in range(lo, hi + 1) if scale is None or p % 12 in scale]
         tables.pitches[i] = np.array([tok.pitch_id(p) for p in ps], dtype=np.int64)
+    # chord roots and slash basses spelled the way the key spells them (as in training data)
+    names = [n for n in names_for_key(request.key, request.mode) if scale is None or pitch_class_of(n) in scale]
+    tables.roots = np.array([tok.root_id(x) for x in names], dtype=np.int64)
+    tables.basses = [
+        np.array([tok.bass_id(x) for x in names if pitch_class_of(x) != pc], dtype=np.int64) for pc in range(12)
+    ]
     if job.chords == "free" and job.rhythm is not None:
         tables.per_bar += 4 if job.rhythm == "half" else 2
     return tables, _tok_info(tok, tables, job.grid.meter)
@@ -893,6 +950,11 @@ def _generate_region(
     else:
         dcur = _decoder_cursors(tok, ids, _first_bar(tok, ids), p, voices, grid.L)
     guard = _known_for_guard(job, W, t0, t1, pick0) if job.guard else None
+    bar_end = []
+    for r in range(nb):
+        g = c0 + r
+        ticks = round((grid.end_of(g) - grid.starts[g]) * TICKS_PER_BEAT) + (grid.pickup if g == 0 else 0)
+        bar_end.append(min(grid.L, max(1, ticks)))
 
     autos = [
         _CoConstrainer(
@@ -905,6 +967,7 @@ def _generate_region(
             forced_after=forced_after,
             rhythm=job.rhythm if job.chords == "free" else None,
             first_pos=pick0,
+            bar_end=bar_end,
             guard=copy.deepcopy(guard),
             info=info,
         )
@@ -1433,6 +1496,7 @@ def inpaint(
 
 __all__ = [
     "CHORD_RHYTHMS",
+    "check_input",
     "KEEPABLE",
     "TEXTBOOK_RANGES",
     "continue_piece",

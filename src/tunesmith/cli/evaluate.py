@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--real-max", type=int, default=200, help="held-out real pieces per style (default 200)")
     parser.add_argument("--nll-max", type=int, default=200, help="test pieces per style scored for NLL (0: all)")
     parser.add_argument(
-        "--xml-max", type=int, default=None, help="samples per style re-checked via MusicXML (default all)"
+        "--xml-max", type=int, default=50, help="samples per style also re-checked via MusicXML (default 50; 0: all)"
     )
     parser.add_argument("--workers", type=int, default=2, help="processes writing and re-reading files (0: none)")
     parser.add_argument("--no-jsb", action="store_true", help="skip the JSB chorales frame-level NLL")
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         per_request=args.per_request,
         real_max=args.real_max,
         likelihood_max=args.nll_max or None,
-        xml_max=args.xml_max,
+        xml_max=args.xml_max or None,
         workers=args.workers,
         jsb=not args.no_jsb,
         out_dir=args.keep_files,

@@ -193,7 +193,13 @@ def build_table(result: Mapping[str, Any]) -> list[dict[str, Any]]:
             )
         sec = s.get("compose_seconds_per_piece", {})
         rows.append(
-            _row(style, "speed", "compose seconds per piece (batched)", "lower", {c: sec.get(c) for c in COLUMNS})
+            _row(
+                style,
+                "speed",
+                "compose seconds per piece (in this run, indicative)",
+                "lower",
+                {c: sec.get(c) for c in COLUMNS},
+            )
         )
     return rows
 

@@ -9,10 +9,12 @@ For each style, and for the model (and the `compare` system if given):
 
 1. samples: `config.samples` pieces composed under random requests (`evaluation.requests`),
    `per_request` takes per request;
-2. constraints, re-checked from the WRITTEN files: each sample is written as MIDI and as
-   MusicXML, read back with `tunesmith.inputs.read_file`, and every check of
-   `metrics.constraints` is run on what was read; share of samples passing all checks, per
-   format, and the share failing each check;
+2. constraints, re-checked from the WRITTEN files: each sample is written as MIDI and (the
+   first `xml_max` per style and system, default 50: music21's MusicXML export costs about a
+   second a file) as MusicXML, read back with `tunesmith.inputs.read_file`, and every check of
+   `metrics.constraints` is run on what was read (style excepted: files do not record it);
+   share of samples passing all checks, per format, and the share failing each check. This runs
+   in `workers` background processes while the rest of the suite goes on;
 3. sample statistics against held-out real pieces of the same style (test split, at most
    `real_max`, pieces with at least `MIN_NOTES` notes): MusPy metrics per piece (mean, std,
    and the overlapping area of the generated and real distributions), Yang & Lerch relative
@@ -29,7 +31,6 @@ memorization of held-out real pieces against the training set.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 import platform
@@ -63,7 +64,7 @@ class EvalConfig:
     real_max: int = 200  # held-out real pieces per style (seeded subsample)
     likelihood_max: int | None = 200  # test pieces per style scored for NLL (None: all)
     formats: tuple[str, ...] = CHECK_FORMATS  # files written and re-read for the constraint checks
-    xml_max: int | None = None  # samples per style and system checked through MusicXML (None: all)
+    xml_max: int | None = 50  # samples per style and system also checked through MusicXML (None: all)
     workers: int = 2  # processes for writing/re-reading files (0: in this process)
     jsb: bool = True  # JSB chorales frame-level NLL
     jsb_path: str | None = None
@@ -210,17 +211,36 @@ def _check_task(task: tuple[Piece, dict[str, Any], str, tuple[str, ...]]) -> dic
     return check_written(piece, request, stem, formats)
 
 
-def _run_checks(tasks: list[tuple], workers: int, progress: bool) -> list[dict[str, Any]]:
-    if workers and workers > 0 and len(tasks) > 1:
-        import multiprocessing
+class _Checker:
+    """Runs `check_written` tasks in `workers` background processes while the caller goes on
+    (composing, statistics); `results()` waits for them. workers=0: run them in `results()`."""
 
-        ctx = multiprocessing.get_context(
-            "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        )
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            it = pool.map(_check_task, tasks, chunksize=max(1, len(tasks) // (workers * 16)))
-            return list(_progress(it, progress, total=len(tasks), desc="write + re-read + check", unit="file"))
-    return [_check_task(t) for t in _progress(tasks, progress, desc="write + re-read + check", unit="file")]
+    def __init__(self, workers: int) -> None:
+        self.pool = None
+        if workers and workers > 0:
+            import multiprocessing
+
+            methods = multiprocessing.get_all_start_methods()
+            ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        self.items: list[Any] = []
+
+    def submit(self, task: tuple) -> None:
+        self.items.append(self.pool.submit(_check_task, task) if self.pool is not None else task)
+
+    def results(self, progress: bool) -> list[dict[str, Any]]:
+        bar = _progress(self.items, progress, desc="write + re-read + check", unit="file")
+        try:
+            if self.pool is not None:
+                return [f.result() for f in bar]
+            return [_check_task(t) for t in bar]
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
 
 
 def summarize_checks(results: Sequence[dict[str, Any]], formats: Sequence[str]) -> dict[str, Any]:
@@ -361,122 +381,137 @@ def run_evaluation(
         usable = [p for p in data.test.get(style, []) if p.n_notes >= MIN_NOTES]
         real[style] = [_with_key(p) for p in _subsample(usable, config.real_max, rng)]
 
-    # 1. generate
-    generated: dict[str, dict[str, list[tuple[Piece, dict[str, Any]]]]] = {s: {} for s in config.styles}
-    gen_seconds: dict[str, dict[str, float]] = {s: {} for s in config.styles}
-    for style in config.styles:
-        plan = request_plan(style, config.samples, real[style], config.per_request, config.seed)
-        for name, system in systems:
-            rows: list[tuple[Piece, dict[str, Any]]] = []
-            t0 = time.perf_counter()
-            bar = _progress(plan, config.progress, desc=f"compose {style} ({name})", unit="request")
-            for j, (request, k) in enumerate(bar):
-                pieces = system.compose(request, k, seed=config.seed * 100_003 + j)
-                req = constraint_request(request)
-                for i, p in enumerate(pieces):
-                    p.piece_id = f"{name}-{style}-{j}-{i}"
-                    p.work_id = p.piece_id
-                    p.style = style
-                    rows.append((p, req))
-            gen_seconds[style][name] = time.perf_counter() - t0
-            generated[style][name] = rows
-    timings["generate"] = sum(v for d in gen_seconds.values() for v in d.values())
-
-    # 2. constraints from written files
-    t0 = time.perf_counter()
+    # 1. generate; each sample goes to the background checker at once (written, re-read, checked)
     tmp_ctx = tempfile.TemporaryDirectory(prefix="tunesmith-eval-") if config.out_dir is None else None
     out_root = Path(tmp_ctx.name if tmp_ctx else config.out_dir)  # type: ignore[arg-type]
-    tasks, owners = [], []
+    checker = _Checker(config.workers)
+    owners: list[tuple[str, str]] = []
+    generated: dict[str, dict[str, list[tuple[Piece, dict[str, Any]]]]] = {s: {} for s in config.styles}
+    gen_seconds: dict[str, dict[str, float]] = {s: {} for s in config.styles}
     try:
         for style in config.styles:
-            for name, _ in systems:
+            plan = request_plan(style, config.samples, real[style], config.per_request, config.seed)
+            for name, system in systems:
                 folder = out_root / style / name
                 folder.mkdir(parents=True, exist_ok=True)
-                for i, (p, req) in enumerate(generated[style][name]):
-                    formats = tuple(
-                        f for f in config.formats if f == "midi" or config.xml_max is None or i < config.xml_max
-                    )
-                    tasks.append((p, req, str(folder / f"{i:04d}"), formats))
-                    owners.append((style, name))
-        results = _run_checks(tasks, config.workers, config.progress)
-    finally:
-        if tmp_ctx is not None:
-            tmp_ctx.cleanup()
-    checks: dict[str, dict[str, list[dict[str, Any]]]] = {s: {n: [] for n, _ in systems} for s in config.styles}
-    for (style, name), r in zip(owners, results):
-        checks[style][name].append(r)
-    timings["constraints"] = time.perf_counter() - t0
+                rows: list[tuple[Piece, dict[str, Any]]] = []
+                t0 = time.perf_counter()
+                bar = _progress(plan, config.progress, desc=f"compose {style} ({name})", unit="request")
+                for j, (request, k) in enumerate(bar):
+                    pieces = system.compose(request, k, seed=config.seed * 100_003 + j)
+                    req = constraint_request(request)
+                    for p in pieces:
+                        i = len(rows)
+                        p.piece_id = f"{name}-{style}-{i:04d}"
+                        p.work_id = p.piece_id
+                        p.style = style
+                        rows.append((p, req))
+                        formats = tuple(
+                            f for f in config.formats if f == "midi" or config.xml_max is None or i < config.xml_max
+                        )
+                        checker.submit((p, req, str(folder / f"{i:04d}"), formats))
+                        owners.append((style, name))
+                gen_seconds[style][name] = time.perf_counter() - t0
+                generated[style][name] = rows
+        timings["generate"] = sum(v for d in gen_seconds.values() for v in d.values())
 
-    # 3. memorization index over the training split
-    t0 = time.perf_counter()
-    index = MemorizationIndex.build(p for p in data.train if p.n_notes >= 2)
-    timings["memorization_index"] = time.perf_counter() - t0
+        # 2. memorization index over the training split
+        t0 = time.perf_counter()
+        index = MemorizationIndex.build(p for p in data.train if p.n_notes >= 2)
+        timings["memorization_index"] = time.perf_counter() - t0
 
-    # 4. statistics per style
-    styles_out: dict[str, Any] = {}
-    t_stats = time.perf_counter()
-    for style in _progress(config.styles, config.progress, desc="statistics", unit="style"):
-        t_style = time.perf_counter()
-        sets: dict[str, list[Piece]] = {name: [_with_key(p) for p, _ in generated[style][name]] for name, _ in systems}
-        sets["real"] = real[style]
-        nonempty = {k: [p for p in v if p.n_notes] for k, v in sets.items()}
-        stats = {k: set_statistics(v) for k, v in nonempty.items()}
-        real_a, real_b = _halves(real[style], config.seed)
-        entry: dict[str, Any] = {
-            "n": {k: len(v) for k, v in sets.items()},
-            "n_empty": {k: len(sets[k]) - len(nonempty[k]) for k in sets},
-            "statistics": {k: {"mean": s["mean"], "std": s["std"]} for k, s in stats.items()},
-            "distributions": {k: s["values"] for k, s in stats.items()},
-            "overlap_with_real": {
-                name: {
-                    m: distribution_overlap(stats[name]["values"][m], stats["real"]["values"].get(m, []))
-                    for m in stats[name]["values"]
-                }
-                for name, _ in systems
-            },
-            "yang_lerch": {
-                name: _relative(real[style], nonempty[name], config.yl_max, config.seed) for name, _ in systems
-            },
-            "rl_tuner": {k: _rl_tuner(v) for k, v in nonempty.items()},
-            "c2st": {name: _c2st(real[style], nonempty[name], config.c2st_folds, config.seed) for name, _ in systems},
-            "memorization": {k: _memorization(v, index) for k, v in nonempty.items()},
-            "constraints": {name: summarize_checks(checks[style][name], config.formats) for name, _ in systems},
-            "compose_seconds_per_piece": {
-                name: gen_seconds[style][name] / max(1, len(generated[style][name])) for name, _ in systems
-            },
-        }
-        entry["yang_lerch"]["real"] = _relative(real_a, real_b, config.yl_max, config.seed) if len(real_a) >= 2 else {}
-        entry["c2st"]["real"] = _c2st(real_a, real_b, config.c2st_folds, config.seed)
-        entry["rl_tuner"]["paper_note_rnn"] = dict(RL_TUNER_PAPER_NOTE_RNN)
-        entry["seconds"] = time.perf_counter() - t_style
-        styles_out[style] = entry
-    timings["statistics"] = time.perf_counter() - t_stats
+        # 3. statistics per style
+        styles_out: dict[str, Any] = {}
+        t_stats = time.perf_counter()
+        for style in _progress(config.styles, config.progress, desc="statistics", unit="style"):
+            t_style = time.perf_counter()
+            sets: dict[str, list[Piece]] = {
+                name: [_with_key(p) for p, _ in generated[style][name]] for name, _ in systems
+            }
+            sets["real"] = real[style]
+            nonempty = {k: [p for p in v if p.n_notes] for k, v in sets.items()}
+            stats = {k: set_statistics(v) for k, v in nonempty.items()}
+            real_a, real_b = _halves(real[style], config.seed)
+            entry: dict[str, Any] = {
+                "n": {k: len(v) for k, v in sets.items()},
+                "n_empty": {k: len(sets[k]) - len(nonempty[k]) for k in sets},
+                "statistics": {k: {"mean": s["mean"], "std": s["std"]} for k, s in stats.items()},
+                "distributions": {k: s["values"] for k, s in stats.items()},
+                "overlap_with_real": {
+                    name: {
+                        m: distribution_overlap(stats[name]["values"][m], stats["real"]["values"].get(m, []))
+                        for m in stats[name]["values"]
+                    }
+                    for name, _ in systems
+                },
+                "yang_lerch": {
+                    name: _relative(real[style], nonempty[name], config.yl_max, config.seed) for name, _ in systems
+                },
+                "rl_tuner": {k: _rl_tuner(v) for k, v in nonempty.items()},
+                "c2st": {
+                    name: _c2st(real[style], nonempty[name], config.c2st_folds, config.seed) for name, _ in systems
+                },
+                "memorization": {k: _memorization(v, index) for k, v in nonempty.items()},
+                "compose_seconds_per_piece": {
+                    name: gen_seconds[style][name] / max(1, len(generated[style][name])) for name, _ in systems
+                },
+            }
+            entry["yang_lerch"]["real"] = (
+                _relative(real_a, real_b, config.yl_max, config.seed) if len(real_a) >= 2 else {}
+            )
+            entry["c2st"]["real"] = _c2st(real_a, real_b, config.c2st_folds, config.seed)
+            entry["rl_tuner"]["paper_note_rnn"] = dict(RL_TUNER_PAPER_NOTE_RNN)
+            entry["seconds"] = time.perf_counter() - t_style
+            styles_out[style] = entry
+        timings["statistics"] = time.perf_counter() - t_stats
 
-    # 5. likelihood on the test split (canonical views, shared by both systems)
-    t0 = time.perf_counter()
-    for style in _progress(config.styles, config.progress, desc="likelihood", unit="style"):
-        pieces = [p for p in data.test.get(style, []) if p.n_notes >= MIN_NOTES]
-        pieces = _subsample(pieces, config.likelihood_max, random.Random(f"nll:{config.seed}:{style}"))
-        views = []
-        for p in pieces:
-            with contextlib.suppress(ValueError):
-                v = canonical_view(p)
+        # 4. likelihood on the test split (canonical views, shared by both systems)
+        t0 = time.perf_counter()
+        for style in _progress(config.styles, config.progress, desc="likelihood", unit="style"):
+            pieces = [p for p in data.test.get(style, []) if p.n_notes >= MIN_NOTES]
+            pieces = _subsample(pieces, config.likelihood_max, random.Random(f"nll:{config.seed}:{style}"))
+            views, refused = [], Counter()
+            for p in pieces:
+                try:
+                    v = canonical_view(p)
+                except ValueError as exc:
+                    refused[str(exc).split(": ", 1)[-1][:60]] += 1
+                    continue
                 if v.n_notes:
                     views.append(v)
-        styles_out[style]["likelihood"] = {name: (system.nll(views) if views else {}) for name, system in systems}
-    timings["likelihood"] = time.perf_counter() - t0
+            lik: dict[str, Any] = {name: (system.nll(views) if views else {}) for name, system in systems}
+            lik["pieces"] = {"drawn": len(pieces), "scored": len(views), "refused_by_tokenizer": dict(refused)}
+            styles_out[style]["likelihood"] = lik
+        timings["likelihood"] = time.perf_counter() - t0
 
-    jsb: dict[str, Any] = {}
-    if config.jsb:
+        # 5. JSB chorales, frame level
+        jsb: dict[str, Any] = {}
+        if config.jsb:
+            t0 = time.perf_counter()
+            try:
+                for name, system in systems:
+                    jsb[name] = jsb_frame_nll(system, path=config.jsb_path)
+            except FileNotFoundError as exc:
+                jsb = {"skipped": f"JSB chorales file not found ({exc})"}
+            except Exception as exc:  # the JSB reader's InputError, an odd file
+                jsb = {"skipped": f"{type(exc).__name__}: {exc}"}
+            timings["jsb"] = time.perf_counter() - t0
+
+        # 6. constraints: collect what the background checker found
         t0 = time.perf_counter()
-        try:
-            for name, system in systems:
-                jsb[name] = jsb_frame_nll(system, path=config.jsb_path)
-        except FileNotFoundError as exc:
-            jsb = {"skipped": f"JSB chorales file not found ({exc})"}
-        except Exception as exc:  # the JSB reader's InputError, an odd file
-            jsb = {"skipped": f"{type(exc).__name__}: {exc}"}
-        timings["jsb"] = time.perf_counter() - t0
+        results = checker.results(config.progress)
+        checks: dict[str, dict[str, list[dict[str, Any]]]] = {s: {n: [] for n, _ in systems} for s in config.styles}
+        for (style, name), r in zip(owners, results):
+            checks[style][name].append(r)
+        for style in config.styles:
+            styles_out[style]["constraints"] = {
+                name: summarize_checks(checks[style][name], config.formats) for name, _ in systems
+            }
+        timings["constraints_wait"] = time.perf_counter() - t0
+    finally:
+        checker.close()
+        if tmp_ctx is not None:
+            tmp_ctx.cleanup()
     timings["total"] = time.perf_counter() - t_start
 
     header = {

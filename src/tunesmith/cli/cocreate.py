@@ -1,0 +1,203 @@
+"""The co-create verbs, `tunesmith continue | harmonize | inpaint`: shared arguments and the run.
+
+    tunesmith continue motif.mid --bars 8 --style folk --out out/cont
+    tunesmith harmonize melody.musicxml --style chorale --out out/satb
+    tunesmith harmonize tune.abc --style jazz --out out/chords
+    tunesmith inpaint piece.mid --bars 5-8 --n 3 --out out/var
+    tunesmith inpaint piece.musicxml --bars 9-12 --keep melody --out out/rehar
+
+Each verb lives in its own small module for the CLI registry (`cli/continue_.py`,
+`cli/harmonize.py`, `cli/inpaint.py`: HELP, add_arguments, run); they call `add_arguments`
+and `run` here. Every check of the input (readable file, meter, melody, bar range, keep) runs
+before the model is loaded; the takes are written like `compose`'s (STEM.mid .musicxml .wav
+.svg .json) with the request, model, seed and input file in their provenance.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from tunesmith.cli._common import add_generation_controls, model_record, parse_key, parse_range, training_record
+
+VERB_HELP = {
+    "continue": "continue a piece: the given music exactly as it is, then new bars in its key, meter and style",
+    "harmonize": "harmonize a melody: chord symbols (lead sheet) or alto, tenor and bass (--style chorale)",
+    "inpaint": "regenerate some bars of a piece (e.g. --bars 5-8), everything outside them kept note for note",
+}
+
+
+def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", help="the musician's file: MIDI, MusicXML, ABC, kern, ...")
+    parser.add_argument("--tune", type=int, default=1, help="which tune of a file with several (1-based)")
+    if verb == "continue":
+        parser.add_argument("--bars", type=int, default=8, help="number of new bars (default 8)")
+        parser.add_argument("--style", help="folk, chorale, pop or jazz (default: the piece's, else folk)")
+    elif verb == "harmonize":
+        parser.add_argument(
+            "--style", help="chorale: alto, tenor, bass under the melody; folk, pop, jazz: chord symbols"
+        )
+        parser.add_argument(
+            "--chord-rhythm",
+            default="auto",
+            choices=("auto", "bar", "half", "free"),
+            help="chord symbols: auto = one on every downbeat and more where the model likes, bar = one "
+            "per bar, half = one per half bar, free = as the model likes",
+        )
+    else:
+        parser.add_argument("--bars", required=True, help="bars to regenerate, FIRST-LAST (1-based), e.g. 5-8")
+        parser.add_argument(
+            "--keep",
+            help="parts kept inside the bars too: melody (new chords only), chords, soprano, alto, tenor, "
+            "bass; several with commas",
+        )
+        parser.add_argument("--style", help="folk, chorale, pop or jazz (default: the piece's, else folk)")
+    parser.add_argument(
+        "--no-voice-leading",
+        action="store_true",
+        help="chorales: do not mask voice crossings and parallel fifths/octaves",
+    )
+    add_generation_controls(parser)
+
+
+def load_model(name: str | None):
+    """(model, tokenizer, info) for --model: a model folder, or 'default' (shipped in the package)."""
+    from tunesmith import pretrained
+
+    try:
+        return pretrained.load(name)
+    except FileNotFoundError as exc:
+        if name in (None, "default"):
+            raise FileNotFoundError(f"{exc}; or pass --model PATH to a trained model folder") from None
+        raise
+
+
+def _input_record(path: str, tune: int) -> dict:
+    from tunesmith.outputs.bundle import path_sha256
+
+    p = Path(path)
+    return {"path": str(p), "name": p.name, "tune": tune, "sha256": path_sha256(p) if p.is_file() else None}
+
+
+def run(verb: str, args: argparse.Namespace) -> int:
+    from tunesmith import cocreate
+
+    if args.n < 1:
+        raise ValueError(f"--n must be at least 1, got {args.n}")
+    tonic, mode = parse_key(args.key, args.mode)
+    pitch_range = parse_range(args.pitch_range)
+    rhythm = getattr(args, "chord_rhythm", None)
+    rhythm = None if rhythm == "free" else rhythm
+    piece = cocreate.load_piece(args.input, tune=args.tune)  # InputError names the file
+    cocreate.check_input(
+        verb,
+        piece,
+        bars=getattr(args, "bars", None),
+        keep=getattr(args, "keep", None),
+        style=args.style,
+        key=tonic,
+        mode=mode,
+        n=args.n,
+        chord_rhythm=rhythm,
+    )
+
+    t0 = time.perf_counter()
+    model, tokenizer, info = load_model(args.model)
+    load_seconds = time.perf_counter() - t0
+    common = dict(
+        style=args.style,
+        n=args.n,
+        seed=args.seed,
+        temperature=args.temperature,
+        top_p=args.top_p,
+        pitch_range=pitch_range,
+        in_scale=args.in_scale,
+        key=tonic,
+        mode=mode,
+        voice_leading=not args.no_voice_leading,
+    )
+    t1 = time.perf_counter()
+    if verb == "continue":
+        takes = cocreate.continue_piece(model, tokenizer, piece, args.bars, **common)
+    elif verb == "harmonize":
+        takes = cocreate.harmonize(model, tokenizer, piece, chord_rhythm=rhythm, **common)
+    else:
+        takes = cocreate.inpaint(model, tokenizer, piece, args.bars, keep=args.keep, **common)
+    generate_seconds = time.perf_counter() - t1
+    seed = takes[0].seed
+    request = {
+        "command": verb,
+        "input": str(args.input),
+        "tune": args.tune,
+        "bars": getattr(args, "bars", None),
+        "keep": getattr(args, "keep", None),
+        "chord_rhythm": rhythm,
+        "style": takes[0].meta.get("style"),
+        "key": tonic,
+        "mode": mode,
+        "pitch_range": list(pitch_range) if pitch_range else None,
+        "in_scale": args.in_scale,
+        "temperature": args.temperature,
+        "top_p": args.top_p,
+        "n": args.n,
+        "seed": seed,
+        "voice_leading": not args.no_voice_leading,
+    }
+    source = _input_record(args.input, args.tune)
+    provenance = [
+        {
+            "request": request,
+            "model": model_record(info),
+            "seed": seed,
+            "take_index": i,
+            "input_file": source,
+            "cocreate": {k: v for k, v in take.meta.items() if k != "take"},
+            "training_data": training_record(info),
+            "timings": {"load_model": round(load_seconds, 4), "generate": round(take.seconds, 4)},
+        }
+        for i, take in enumerate(takes)
+    ]
+    from tunesmith.outputs.bundle import write_takes
+
+    results = write_takes(
+        [t.piece for t in takes],
+        args.out,
+        n=len(takes),
+        provenance=provenance,
+        render_audio=not args.no_audio,
+        render_svg=not args.no_svg,
+    )
+    summary = {
+        "command": verb,
+        "takes": [{k: str(v) for k, v in files.items()} for files in results],
+        "seed": seed,
+        "request": request,
+        "input_file": source,
+        "model": model_record(info),
+        "seconds": {"load_model": round(load_seconds, 3), "generate": round(generate_seconds, 3)},
+        "total_seconds": round(time.perf_counter() - t0, 3),
+    }
+    if args.json:
+        json.dump(summary, sys.stdout, indent=1)
+        print()
+    else:
+        for files in results:
+            print("wrote " + ", ".join(str(path) for path in files.values()))
+        print(f"seed {seed}; {generate_seconds:.2f} s to {verb} ({len(takes)} take(s))")
+    return 0
+
+
+def main(verb: str, argv: list[str] | None = None) -> int:
+    """Run one verb without the top-level registry (tests, scripts): `main("inpaint", [...])`."""
+    parser = argparse.ArgumentParser(prog=f"tunesmith {verb}", description=VERB_HELP[verb])
+    add_arguments(verb, parser)
+    args = parser.parse_args(argv)
+    args.verb = verb
+    try:
+        return run(verb, args)
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"tunesmith {verb}: error: {exc}", file=sys.stderr)
+        return 2
