@@ -115,7 +115,7 @@ from tunesmith.tokenizer import (
 # Textbook SATB ranges (the ones `metrics.harmony_rules` counts violations against): free chorale
 # voices are kept inside them unless the caller gives a pitch range.
 TEXTBOOK_RANGES = {"S": (60, 79), "A": (55, 74), "T": (48, 67), "B": (40, 60)}
-CHORD_RHYTHMS = ("auto", "bar", "half")
+CHORD_RHYTHMS = ("auto", "bar", "half")  # and "free" / None: the model places chords
 KEEPABLE = ("melody", "soprano", "alto", "tenor", "bass", "chords")
 _SATB_ROLE = {"soprano": "S", "alto": "A", "tenor": "T", "bass": "B"}
 _CHORD_STATES = (_CHORDS, _ROOT, _QUAL, _BASS, _CPOS)
@@ -201,6 +201,15 @@ def _key_of(piece: Piece, key: str | None, mode: str | None) -> tuple[str, str]:
     return tonic, m
 
 
+def _rhythm(chord_rhythm: str | None) -> str | None:
+    """A chord rhythm for the automaton: "auto" | "bar" | "half", or None ("free": the model's own)."""
+    if chord_rhythm is None or chord_rhythm == "free":
+        return None
+    if chord_rhythm not in CHORD_RHYTHMS:
+        raise ValueError(f"chord rhythm must be one of {', '.join(CHORD_RHYTHMS)} or free, got {chord_rhythm!r}")
+    return chord_rhythm
+
+
 def _check_n(n: int) -> None:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
@@ -232,9 +241,9 @@ def check_input(
         if isinstance(bars, bool) or not isinstance(bars, int) or not 1 <= bars <= MAX_REQUEST_BARS:
             raise ValueError(f"bars must be an integer in 1..{MAX_REQUEST_BARS}, got {bars!r}")
     elif verb == "harmonize":
-        if chord_rhythm is not None and chord_rhythm not in CHORD_RHYTHMS:
-            raise ValueError(f"chord_rhythm must be one of {', '.join(CHORD_RHYTHMS)} or None, got {chord_rhythm!r}")
+        _rhythm(chord_rhythm)
     else:
+        _rhythm(chord_rhythm)
         grid = _grid(piece, meter)
         _region_of(piece, grid, bars)
         layout, _ = _voice_tracks(piece)
@@ -795,15 +804,15 @@ def _plan_chunk(tok: Tokenizer, job: _Job, W: Piece, c0: int, g1: int, block: in
     ids = tok.encode(W, start_bar=0, end_bar=g1)
     header, total, forced = _bar_costs(tok, ids, job)
     header += 2
-    for c1 in range(min(g1, c0 + MAX_REQUEST_BARS), c0, -1):
-        need = header + _budget(job, sum(forced[c0:c1]), c1 - c0)
-        ctx = min(4, c0)
-        if need + sum(total[c0 - ctx : c0]) > block:
-            continue
-        w0 = c0 - ctx
-        while w0 > 0 and need + sum(total[w0 - 1 : c0]) <= block:
-            w0 -= 1
-        return w0, c1
+    for ctx in sorted({min(k, c0) for k in (4, 2, 1, 0)}, reverse=True):  # some context first, then length
+        for c1 in range(min(g1, c0 + MAX_REQUEST_BARS), c0, -1):
+            need = header + _budget(job, sum(forced[c0:c1]), c1 - c0)
+            if need + sum(total[c0 - ctx : c0]) > block:
+                continue
+            w0 = c0 - ctx
+            while w0 > 0 and need + sum(total[w0 - 1 : c0]) <= block:
+                w0 -= 1
+            return w0, c1
     raise ValueError(
         f"bar {job.grid.number(c0)} does not fit in the model's {block}-token block; the model is too small for this piece"
     )
@@ -1304,8 +1313,7 @@ def harmonize(
     meter = _meter_of(piece)
     melody = _melody_track(piece, "harmonize")
     _check_n(n)
-    if chord_rhythm is not None and chord_rhythm not in CHORD_RHYTHMS:
-        raise ValueError(f"chord_rhythm must be one of {', '.join(CHORD_RHYTHMS)} or None, got {chord_rhythm!r}")
+    chord_rhythm = _rhythm(chord_rhythm)
     style = _style_of(style, piece)
     tonic, mode = _key_of(piece, key, mode)
     layout = "satb" if style == "chorale" else "lead"
@@ -1396,6 +1404,7 @@ def inpaint(
     in_scale: bool = False,
     key: str | None = None,
     mode: str | None = None,
+    chord_rhythm: str | None = None,
     voice_leading: bool = True,
     batch_size: int = 16,
 ) -> list[Take]:
@@ -1408,6 +1417,8 @@ def inpaint(
     range every note and chord stays as it was; tracks the tokenizer does not write
     (accompaniment, drums) are kept whole. Pitch range for a regenerated melody: the piece's
     own (widened a little) unless `pitch_range`; chorale voices: textbook SATB ranges.
+    `chord_rhythm` for regenerated chord symbols: as in `harmonize`; None: "auto" (a chord on
+    every downbeat) when a lead sheet's melody is kept, else the model's own ("free").
     """
     piece = load_piece(piece)
     meter = _meter_of(piece)
@@ -1422,6 +1433,9 @@ def inpaint(
     voices = LAYOUTS[layout]
     if set(voices) <= kept_voices and keep_chords:
         raise ValueError("keep: every part is kept; nothing to regenerate")
+    rhythm = _rhythm(chord_rhythm)
+    if chord_rhythm is None and layout == "lead" and "M" in kept_voices:
+        rhythm = "auto"
     t0, t1 = grid.starts[g0], grid.end_of(g1 - 1)
 
     def inside(x: float) -> bool:
@@ -1454,7 +1468,7 @@ def inpaint(
         region=(g0, g1),
         forced_voices=kept_voices,
         chords="forced" if keep_chords else "free",
-        rhythm=None,
+        rhythm=rhythm,
         guard=voice_leading and layout == "satb",
         request=request,
         ranges=_ranges(layout, request, pitch_range),

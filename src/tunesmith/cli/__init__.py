@@ -13,7 +13,13 @@ import sys
 
 VERBS: dict[str, str] = {
     "corpus": "tunesmith.cli.corpus",
+    "train": "tunesmith.cli.train",
     "compose": "tunesmith.cli.compose",
+    "continue": "tunesmith.cli.continue_",
+    "harmonize": "tunesmith.cli.harmonize",
+    "inpaint": "tunesmith.cli.inpaint",
+    "evaluate": "tunesmith.cli.evaluate",
+    "bench": "tunesmith.cli.bench",
     "demo": "tunesmith.cli.demo",
 }
 

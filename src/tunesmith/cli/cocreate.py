@@ -40,13 +40,7 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
             "--style", help="chorale: alto, tenor, bass under the melody; folk, pop, jazz: chord symbols"
         )
-        parser.add_argument(
-            "--chord-rhythm",
-            default="auto",
-            choices=("auto", "bar", "half", "free"),
-            help="chord symbols: auto = one on every downbeat and more where the model likes, bar = one "
-            "per bar, half = one per half bar, free = as the model likes",
-        )
+        _add_rhythm(parser, "auto")
     else:
         parser.add_argument("--bars", required=True, help="bars to regenerate, FIRST-LAST (1-based), e.g. 5-8")
         parser.add_argument(
@@ -55,12 +49,24 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
             "bass; several with commas",
         )
         parser.add_argument("--style", help="folk, chorale, pop or jazz (default: the piece's, else folk)")
+        _add_rhythm(parser, None)
     parser.add_argument(
         "--no-voice-leading",
         action="store_true",
         help="chorales: do not mask voice crossings and parallel fifths/octaves",
     )
     add_generation_controls(parser)
+
+
+def _add_rhythm(parser: argparse.ArgumentParser, default: str | None) -> None:
+    parser.add_argument(
+        "--chord-rhythm",
+        default=default,
+        choices=("auto", "bar", "half", "free"),
+        help="chord symbols: auto = one on every downbeat and more where the model likes, bar = one per bar, "
+        "half = one per half bar, free = as the model likes"
+        + (" (default: auto when the melody is kept, else free)" if default is None else f" (default: {default})"),
+    )
 
 
 def load_model(name: str | None):
@@ -90,7 +96,6 @@ def run(verb: str, args: argparse.Namespace) -> int:
     tonic, mode = parse_key(args.key, args.mode)
     pitch_range = parse_range(args.pitch_range)
     rhythm = getattr(args, "chord_rhythm", None)
-    rhythm = None if rhythm == "free" else rhythm
     piece = cocreate.load_piece(args.input, tune=args.tune)  # InputError names the file
     cocreate.check_input(
         verb,
@@ -125,7 +130,7 @@ def run(verb: str, args: argparse.Namespace) -> int:
     elif verb == "harmonize":
         takes = cocreate.harmonize(model, tokenizer, piece, chord_rhythm=rhythm, **common)
     else:
-        takes = cocreate.inpaint(model, tokenizer, piece, args.bars, keep=args.keep, **common)
+        takes = cocreate.inpaint(model, tokenizer, piece, args.bars, keep=args.keep, chord_rhythm=rhythm, **common)
     generate_seconds = time.perf_counter() - t1
     seed = takes[0].seed
     request = {

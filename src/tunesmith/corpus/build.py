@@ -222,7 +222,8 @@ def code_stamp() -> str:
     pkg = Path(tunesmith.__file__).parent
     files = sorted(
         [*pkg.glob("inputs/**/*.py"), *pkg.glob("harmony*.py"), *pkg.glob("harmony/**/*.py"), pkg / "score.py",
-         pkg / "corpus" / "records.py", pkg / "corpus" / "fingerprint.py", pkg / "corpus" / "worker.py"]
+         pkg / "corpus" / "records.py", pkg / "corpus" / "fingerprint.py", pkg / "corpus" / "worker.py",
+         pkg / "corpus" / "rights.py"]
     )
     h = hashlib.sha256()
     for f in files:
@@ -250,6 +251,7 @@ def _task(item: Item, spec: SourceSpec) -> dict[str, Any]:
         "size": item.size,
         "mtime_ns": item.mtime_ns,
         "standard_split": spec.standard_split,
+        "root": str(spec.root()),
     }
 
 

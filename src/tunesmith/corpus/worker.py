@@ -13,6 +13,7 @@ from typing import Any
 
 from tunesmith.corpus.fingerprint import fingerprints
 from tunesmith.corpus.records import piece_to_record
+from tunesmith.corpus.rights import refine_rights
 from tunesmith.corpus.sources import reader_ref
 
 
@@ -68,6 +69,7 @@ def parse_item(task: dict[str, Any]) -> dict[str, Any]:
                 piece_id = f"{base}#{i + 1}" if many else base
             piece.piece_id = piece_id
             piece.source, piece.style, piece.license, piece.path = task["source"], task["style"], task["license"], path
+            refine_rights(task["source"], task["license"], piece, path, Path(task["root"]) if task.get("root") else None)
             raw_work_id = (bach_work_id(piece.meta) if piece.style == "chorale" else None) or piece_id
             piece.work_id = raw_work_id
             if not task.get("standard_split"):

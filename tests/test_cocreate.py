@@ -1,0 +1,396 @@
+"""Co-create API: continue, harmonize, inpaint keep the musician's notes — on an UNTRAINED model.
+
+Masking, not luck: every invariant here must hold whatever the weights are, so the tests use a
+tiny random-init model and several seeds.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+import pytest
+import torch
+
+from tunesmith import cocreate
+from tunesmith.metrics import harmony_rules
+from tunesmith.model import GPT, ModelConfig
+from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, Tempo, TimeSignature, Track, pitch_class_of
+from tunesmith.tokenizer import Tokenizer, scale_pitch_classes
+
+SEEDS = (0, 1, 2)
+
+
+# ------------------------------------------------------------------ fixtures
+@pytest.fixture(scope="module")
+def tok() -> Tokenizer:
+    return Tokenizer()
+
+
+@pytest.fixture(scope="module")
+def model(tok) -> GPT:
+    torch.manual_seed(1)
+    return GPT(ModelConfig(vocab_size=tok.vocab_size, block_size=512, n_layer=2, n_head=2, n_embd=32)).eval()
+
+
+@pytest.fixture(scope="module")
+def small_model(tok) -> GPT:
+    """A 160-token block: long pieces must be written in chunks / windows."""
+    torch.manual_seed(2)
+    return GPT(ModelConfig(vocab_size=tok.vocab_size, block_size=160, n_layer=1, n_head=2, n_embd=16)).eval()
+
+
+MELODY_RHYTHM = {(4, 4): (1.0, 0.5, 0.5, 1.0, 1.0), (6, 8): (1.0, 0.5, 1.5), (3, 4): (1.0, 1.5, 0.5)}
+PROGRESSION = ["D", "G", "A7", "D", "Bm", "Em7", "A7", "D"]
+D_MAJOR = (62, 64, 66, 67, 69, 71, 73, 74, 76)
+
+
+def lead_sheet(bars: int = 12, meter: tuple[int, int] = (4, 4), pickup: float = 0.0) -> Piece:
+    """Melody + one chord per bar, D major; `pickup` beats of anacrusis before bar 1."""
+    bar_len = meter[0] * 4.0 / meter[1]
+    rhythm = MELODY_RHYTHM[meter]
+    notes, t, k = [], 0.0, 0
+    if pickup:
+        notes.append(Note(69, 0.0, pickup, 90))
+        t = pickup
+    onsets = [0.0] + [pickup + i * bar_len for i in range(bars)] if pickup else [i * bar_len for i in range(bars)]
+    for b in range(bars):
+        for d in rhythm:
+            notes.append(Note(D_MAJOR[(k * 3 + b) % len(D_MAJOR)], t, d, 70 + (k % 3) * 10))
+            t += d
+            k += 1
+    chords = [ChordSymbol(pickup + i * bar_len, PROGRESSION[i % 8], bar_len) for i in range(bars)]
+    return Piece(
+        piece_id="lead",
+        work_id="lead",
+        title="test tune",
+        style="folk",
+        path="lead.mid",
+        tracks=[Track("Melody", "melody", 73, notes=notes)],
+        chords=chords,
+        keys=[KeySignature(0.0, "D", "major")],
+        time_signatures=[TimeSignature(0.0, *meter)],
+        tempos=[Tempo(0.0, 100.0)],
+        bar_onsets=onsets if pickup else [],
+        end=pickup + bars * bar_len,
+    )
+
+
+def chorale(bars: int = 8) -> Piece:
+    """Four voices in G major, quarter and half notes, within textbook ranges."""
+    sop = [67, 69, 71, 72, 74, 72, 71, 69, 67, 71, 74, 76, 74, 72, 71, 67]
+    tracks = {r: [] for r in ("soprano", "alto", "tenor", "bass")}
+    t = 0.0
+    for b in range(bars):
+        for j, d in enumerate((1.0, 1.0, 2.0)):
+            s = sop[(b * 3 + j) % len(sop)]
+            tracks["soprano"].append(Note(s, t, d))
+            tracks["alto"].append(Note(s - 4 if (s - 4) % 12 in (11, 2, 7, 0, 4, 9) else s - 3, t, d))
+            tracks["tenor"].append(Note(s - 12 + (0 if j else 2), t, d))
+            tracks["bass"].append(Note(43 + (b % 3) * 2, t, d))
+            t += d
+    return Piece(
+        piece_id="chorale",
+        work_id="chorale",
+        style="chorale",
+        path="chorale.musicxml",
+        tracks=[Track(r.capitalize(), r, 52, notes=n) for r, n in tracks.items()],
+        keys=[KeySignature(0.0, "G", "major")],
+        time_signatures=[TimeSignature(0.0, 4, 4)],
+        tempos=[Tempo(0.0, 72.0)],
+        end=bars * 4.0,
+    )
+
+
+def melody_only(piece: Piece, role: str = "melody") -> Piece:
+    return Piece(
+        piece_id=piece.piece_id + "-melody",
+        work_id=piece.work_id,
+        path=piece.path,
+        tracks=[Track(role.capitalize(), role, 0, notes=list(piece.melody().notes))],
+        keys=list(piece.keys),
+        time_signatures=list(piece.time_signatures),
+        tempos=list(piece.tempos),
+        bar_onsets=list(piece.bar_onsets),
+        end=piece.end,
+    )
+
+
+# ------------------------------------------------------------------ helpers
+def values(notes) -> list[tuple]:
+    return sorted((n.pitch, n.onset, n.duration, n.velocity) for n in notes)
+
+
+def check_monophonic(notes, held_until: float = 0.0) -> None:
+    prev = held_until
+    for n in sorted(notes, key=lambda x: x.onset):
+        assert n.onset >= prev - 1e-9, f"overlap at {n.onset}"
+        assert n.duration > 0
+        prev = n.onset + n.duration
+
+
+def region_beats(piece: Piece, first: int, last: int) -> tuple[float, float]:
+    bars = piece.bars()
+    if bars[0] > 0:
+        bars = [0.0, *bars]
+    pickup = bars[1] - bars[0] < piece.time_signature.bar_length - 1e-9
+    i0, i1 = (first, last + 1) if pickup else (first - 1, last)
+    return bars[i0], (bars[i1] if i1 < len(bars) else piece.duration())
+
+
+# ------------------------------------------------------------------ continue
+@pytest.mark.parametrize("meter,pickup", [((4, 4), 0.0), ((6, 8), 0.5)])
+def test_continue_reproduces_the_given_music_then_new_bars(model, tok, meter, pickup):
+    piece = lead_sheet(10, meter, pickup)
+    given_end = piece.end
+    for seed in SEEDS:
+        takes = cocreate.continue_piece(model, tok, piece, 4, n=2, seed=seed, in_scale=True)
+        assert len(takes) == 2
+        for take in takes:
+            out = take.piece
+            melody = out.track("melody")
+            old = [n for n in melody.notes if n.onset < given_end - 1e-9]
+            new = [n for n in melody.notes if n.onset >= given_end - 1e-9]
+            assert values(old) == values(piece.melody().notes)
+            assert new, "the new bars have a melody"
+            assert all(n.pitch % 12 in scale_pitch_classes(2, "major") for n in new)
+            check_monophonic(new, held_until=given_end)
+            bar_len = piece.time_signature.bar_length
+            assert out.n_bars == piece.n_bars + 4
+            assert out.duration() == pytest.approx(given_end + 4 * bar_len)
+            assert all(n.onset + n.duration <= out.duration() + 1e-9 for n in new)
+            assert [(c.onset, c.figure) for c in out.chords[: len(piece.chords)]] == [
+                (c.onset, c.figure) for c in piece.chords
+            ]
+            assert all(c.onset >= given_end - 1e-9 for c in out.chords[len(piece.chords) :])
+            assert take.meta["operation"] == "continue"
+    # the input piece itself is never modified
+    assert values(piece.melody().notes) == values(lead_sheet(10, meter, pickup).melody().notes)
+
+
+def test_continue_chorale_writes_four_voices(model, tok):
+    piece = chorale(6)
+    (take,) = cocreate.continue_piece(model, tok, piece, 3, seed=4)
+    for role in ("soprano", "alto", "tenor", "bass"):
+        out = take.piece.track(role)
+        old = [n for n in out.notes if n.onset < 24.0]
+        assert values(old) == values(piece.track(role).notes)
+        check_monophonic([n for n in out.notes if n.onset >= 24.0], held_until=24.0)
+    assert take.piece.n_bars == 9
+
+
+# ------------------------------------------------------------------ harmonize
+@pytest.mark.parametrize("rhythm", ["auto", "bar", "half"])
+def test_harmonize_lead_sheet_forces_the_melody_and_writes_chords(model, tok, rhythm):
+    piece = melody_only(lead_sheet(8, (4, 4)))
+    for seed in SEEDS:
+        (take,) = cocreate.harmonize(model, tok, piece, style="jazz", seed=seed, chord_rhythm=rhythm)
+        out = take.piece
+        assert [t.role for t in out.tracks] == ["melody"]
+        assert values(out.tracks[0].notes) == values(piece.tracks[0].notes)
+        downbeats = [i * 4.0 for i in range(8)]
+        onsets = [c.onset for c in out.chords]
+        assert all(d in onsets for d in downbeats), "a chord on every downbeat"
+        if rhythm == "bar":
+            assert onsets == downbeats
+        if rhythm == "half":
+            assert onsets == sorted(downbeats + [d + 2.0 for d in downbeats])
+        for c in out.chords:
+            harmony_rules.parse_chord_figure(c.figure)
+        # the melody tokens were forced: every melody token is flagged as forced
+        assert take.forced.sum() > len(piece.tracks[0].notes) * 2
+
+
+def test_harmonize_with_pickup_and_in_scale_chords(model, tok):
+    piece = melody_only(lead_sheet(6, (6, 8), pickup=0.5))
+    (take,) = cocreate.harmonize(model, tok, piece, style="folk", seed=5, in_scale=True)
+    out = take.piece
+    assert values(out.tracks[0].notes) == values(piece.tracks[0].notes)
+    scale = scale_pitch_classes(pitch_class_of("D"), "major")
+    for c in out.chords:
+        root, _ = harmony_rules.parse_chord_figure(c.figure)
+        assert root in scale and c.onset >= 0
+    downbeats = [0.5 + 3.0 * i for i in range(6)]
+    assert all(d in [c.onset for c in out.chords] for d in downbeats)
+
+
+def test_harmonize_chorale_alto_tenor_bass_in_range_no_crossings(model, tok):
+    piece = melody_only(chorale(8))
+    for seed in SEEDS:
+        (take,) = cocreate.harmonize(model, tok, piece, style="chorale", seed=seed)
+        out = take.piece
+        assert [t.role for t in out.tracks] == ["soprano", "alto", "tenor", "bass"]
+        assert values(out.tracks[0].notes) == values(piece.tracks[0].notes)
+        assert not out.chords
+        for role, v in zip(("alto", "tenor", "bass"), ("A", "T", "B")):
+            low, high = cocreate.TEXTBOOK_RANGES[v]
+            notes = out.track(role).notes
+            assert notes and all(low <= n.pitch <= high for n in notes), role
+            check_monophonic(notes)
+            assert all(n.onset >= 0 and n.onset + n.duration <= 32.0 + 1e-9 for n in notes)
+        rates = harmony_rules.harmony_rule_rates(out)
+        assert rates["voice_crossings"] == 0
+        assert rates["range_violations"] == 0
+        assert rates["parallel_fifths"] + rates["parallel_octaves"] == 0
+
+
+def test_harmonize_chorale_without_voice_leading_mask_still_keeps_ranges(model, tok):
+    piece = melody_only(chorale(4))
+    (take,) = cocreate.harmonize(model, tok, piece, style="chorale", seed=9, voice_leading=False)
+    assert harmony_rules.harmony_rule_rates(take.piece)["range_violations"] == 0
+
+
+def test_long_pieces_are_written_in_chunks(small_model, tok):
+    piece = melody_only(chorale(12))
+    (take,) = cocreate.harmonize(small_model, tok, piece, style="chorale", seed=1)
+    assert take.meta["chunks"] > 1
+    out = take.piece
+    assert values(out.tracks[0].notes) == values(piece.tracks[0].notes)
+    for role in ("alto", "tenor", "bass"):
+        check_monophonic(out.track(role).notes)
+        assert max(n.onset for n in out.track(role).notes) >= 40.0, "the last chunk is written too"
+    (take,) = cocreate.continue_piece(small_model, tok, lead_sheet(8), 12, seed=2)
+    assert take.meta["chunks"] > 1 and take.piece.n_bars == 20
+    check_monophonic([n for n in take.piece.melody().notes if n.onset >= 32.0], held_until=32.0)
+
+
+# ------------------------------------------------------------------ inpaint
+def _check_inpaint(piece: Piece, take, first: int, last: int, kept_roles=()) -> None:
+    out = take.piece
+    t0, t1 = region_beats(piece, first, last)
+    for orig, new in zip(piece.tracks, out.tracks):
+        if orig.role in kept_roles:
+            assert values(new.notes) == values(orig.notes)
+            continue
+        outside = [n for n in orig.notes if not t0 - 1e-9 <= n.onset < t1 - 1e-9]
+        assert values([n for n in new.notes if not t0 - 1e-9 <= n.onset < t1 - 1e-9]) == values(outside)
+        inside = [n for n in new.notes if t0 - 1e-9 <= n.onset < t1 - 1e-9]
+        held = max((n.onset + n.duration for n in orig.notes if n.onset < t0 - 1e-9), default=0.0)
+        check_monophonic(inside, held_until=max(held, t0) if inside else 0.0)
+        assert all(n.onset + n.duration <= t1 + 1e-9 for n in inside)
+    keep_chords = [(c.onset, c.figure) for c in piece.chords if not t0 - 1e-9 <= c.onset < t1 - 1e-9]
+    assert [(c.onset, c.figure) for c in out.chords if not t0 - 1e-9 <= c.onset < t1 - 1e-9] == keep_chords
+
+
+@pytest.mark.parametrize("pickup", [0.0, 0.5])
+def test_inpaint_keeps_everything_outside_the_range(model, tok, pickup):
+    piece = lead_sheet(12, (6, 8), pickup) if pickup else lead_sheet(12)
+    for seed in SEEDS:
+        takes = cocreate.inpaint(model, tok, piece, (5, 8), n=2, seed=seed)
+        for take in takes:
+            _check_inpaint(piece, take, 5, 8)
+        # the decoded FIM stream puts the same notes in the same bars (model and output agree)
+        take = takes[0]
+        dec = tok.decode(take.tokens)
+        w0 = take.meta["window"][0]
+        t0, t1 = region_beats(piece, 5, 8)
+        starts = take.piece.bars()
+        if starts[0] > 0:
+            starts = [0.0, *starts]
+
+        def rel(notes, grid, base):
+            out = []
+            for n in notes:
+                i = bisect.bisect_right(grid, n.onset + 1e-6) - 1
+                out.append((i + base, n.pitch, round(n.onset - grid[i], 4)))
+            return sorted(out)
+
+        mine = rel([n for n in take.piece.melody().notes if t0 - 1e-9 <= n.onset < t1 - 1e-9], starts, 0)
+        first, last = mine[0][0], mine[-1][0] if mine else (0, 0)
+        theirs = [x for x in rel(dec.melody().notes, dec.bar_onsets, w0) if first <= x[0] <= last]
+        assert mine == theirs
+
+
+def test_inpaint_keep_melody_regenerates_only_chords(model, tok):
+    piece = lead_sheet(12)
+    for seed in SEEDS:
+        (take,) = cocreate.inpaint(model, tok, piece, "9-12", keep="melody", seed=seed)
+        _check_inpaint(piece, take, 9, 12, kept_roles=("melody",))
+        inside = [c.onset for c in take.piece.chords if c.onset >= 32.0]
+        assert all(b in inside for b in (32.0, 36.0, 40.0, 44.0)), "re-harmonized: a chord on every downbeat"
+
+
+def test_inpaint_keep_chords_rewrites_the_melody_under_them(model, tok):
+    piece = lead_sheet(10)
+    (take,) = cocreate.inpaint(model, tok, piece, (3, 4), keep="chords", seed=3)
+    _check_inpaint(piece, take, 3, 4)
+    assert [(c.onset, c.figure) for c in take.piece.chords] == [(c.onset, c.figure) for c in piece.chords]
+
+
+def test_inpaint_chorale_keep_soprano_and_bass(model, tok):
+    piece = chorale(8)
+    for seed in SEEDS:
+        (take,) = cocreate.inpaint(model, tok, piece, (3, 5), keep=["soprano", "bass"], seed=seed)
+        _check_inpaint(piece, take, 3, 5, kept_roles=("soprano", "bass"))
+        t0, t1 = region_beats(piece, 3, 5)
+        for role, v in (("alto", "A"), ("tenor", "T")):
+            lo, hi = cocreate.TEXTBOOK_RANGES[v]
+            assert all(lo <= n.pitch <= hi for n in take.piece.track(role).notes if t0 <= n.onset < t1)
+        assert harmony_rules.count_voice_crossings(take.piece) == 0
+
+
+def test_inpaint_window_on_a_small_model(small_model, tok):
+    piece = lead_sheet(16)
+    (take,) = cocreate.inpaint(small_model, tok, piece, (8, 9), seed=0)
+    w0, w1 = take.meta["window"]
+    assert 0 < w0 <= 7 and 9 <= w1 < 16, "context cut to what fits the block"
+    _check_inpaint(piece, take, 8, 9)
+
+
+# ------------------------------------------------------------------ errors before any work
+class Boom:
+    """A model that fails if anything touches it: errors must come first."""
+
+    def __getattr__(self, name):
+        raise AssertionError("the model was used before the input was checked")
+
+
+def test_errors_name_the_file_and_come_before_any_work(tok, tmp_path):
+    from tunesmith.inputs import InputError
+
+    with pytest.raises(InputError, match=r"nowhere\.mid: no such file"):
+        cocreate.continue_piece(Boom(), tok, tmp_path / "nowhere.mid", 4)
+    bad = tmp_path / "garbage.mid"
+    bad.write_bytes(b"MThd not really a midi file")
+    with pytest.raises(InputError, match=r"garbage\.mid"):
+        cocreate.harmonize(Boom(), tok, bad)
+    piece = lead_sheet(12)
+    with pytest.raises(ValueError, match=r"lead\.mid: bars 5-40 are outside the piece, which has bars 1-12"):
+        cocreate.inpaint(Boom(), tok, piece, (5, 40))
+    with pytest.raises(ValueError, match=r"bars 0-3 are outside the piece"):
+        cocreate.inpaint(Boom(), tok, piece, "0-3")
+    with pytest.raises(ValueError, match=r"bar range 8-5: the first bar comes first"):
+        cocreate.inpaint(Boom(), tok, piece, "8-5")
+    odd = lead_sheet(4)
+    odd.time_signatures = [TimeSignature(0.0, 11, 8)]
+    with pytest.raises(ValueError, match=r"lead\.mid: unsupported meter 11/8; supported: 2/4"):
+        cocreate.harmonize(Boom(), tok, odd)
+    changing = lead_sheet(4)
+    changing.time_signatures.append(TimeSignature(8.0, 3, 4))
+    with pytest.raises(ValueError, match=r"lead\.mid: the meter changes \(4/4 -> 3/4\)"):
+        cocreate.continue_piece(Boom(), tok, changing, 2)
+    empty = lead_sheet(4)
+    empty.tracks[0].notes = []
+    with pytest.raises(ValueError, match=r"lead\.mid: empty melody: no notes to harmonize"):
+        cocreate.harmonize(Boom(), tok, empty)
+    with pytest.raises(ValueError, match=r"lead\.mid: empty melody: no notes to continue"):
+        cocreate.continue_piece(Boom(), tok, empty, 2)
+    with pytest.raises(ValueError, match=r"keep: unknown part 'drums'"):
+        cocreate.inpaint(Boom(), tok, piece, (1, 2), keep="drums")
+    with pytest.raises(ValueError, match=r"keep: every part is kept"):
+        cocreate.inpaint(Boom(), tok, piece, (1, 2), keep="melody,chords")
+    with pytest.raises(ValueError, match=r"keep: the piece is a lead sheet .* no alto voice"):
+        cocreate.inpaint(Boom(), tok, piece, (1, 2), keep="alto")
+    with pytest.raises(ValueError, match=r"bars must be an integer in 1\.\.64"):
+        cocreate.continue_piece(Boom(), tok, piece, 0)
+    with pytest.raises(ValueError, match=r"unknown style 'polka'"):
+        cocreate.harmonize(Boom(), tok, piece, style="polka")
+    with pytest.raises(ValueError, match=r"chord rhythm must be one of"):
+        cocreate.harmonize(Boom(), tok, piece, chord_rhythm="twice")
+
+
+def test_parse_bar_range():
+    assert cocreate.parse_bar_range("5-8") == (5, 8)
+    assert cocreate.parse_bar_range("9") == (9, 9)
+    assert cocreate.parse_bar_range((9, 12)) == (9, 12)
+    with pytest.raises(ValueError, match="use FIRST-LAST"):
+        cocreate.parse_bar_range("five-eight")

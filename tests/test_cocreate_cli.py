@@ -1,0 +1,212 @@
+"""`tunesmith continue | harmonize | inpaint` end to end: the WRITTEN files, read back with
+`tunesmith.inputs.read_file`, still hold the musician's notes (MIDI and MusicXML), on an
+untrained model saved to disk."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from test_cocreate import chorale, lead_sheet, melody_only  # noqa: E402
+from tunesmith.cli import cocreate as cli  # noqa: E402
+from tunesmith.inputs import read_file  # noqa: E402
+from tunesmith.metrics import harmony_rules  # noqa: E402
+from tunesmith.model import GPT, ModelConfig, save_model  # noqa: E402
+from tunesmith.outputs.midi import write_midi  # noqa: E402
+from tunesmith.outputs.musicxml import write_musicxml  # noqa: E402
+from tunesmith.tokenizer import Tokenizer  # noqa: E402
+
+FAST = ["--no-audio", "--no-svg"]
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory) -> Path:
+    tok = Tokenizer()
+    torch.manual_seed(3)
+    model = GPT(ModelConfig(vocab_size=tok.vocab_size, block_size=512, n_layer=2, n_head=2, n_embd=32)).eval()
+    folder = tmp_path_factory.mktemp("model")
+    save_model(folder, model, tok, {"name": "tiny-random"})
+    return folder
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("inputs")
+    files = {
+        "lead.mid": lead_sheet(16),
+        "lead.musicxml": lead_sheet(16),
+        "jig.mid": lead_sheet(8, (6, 8), pickup=0.5),
+        "melody.musicxml": melody_only(chorale(8)),
+        "tune.musicxml": melody_only(lead_sheet(8)),
+    }
+    out = {}
+    for name, piece in files.items():
+        path = d / name
+        (write_midi if name.endswith(".mid") else write_musicxml)(piece, path)
+        out[name] = path
+    abc = d / "tune.abc"
+    abc.write_text(
+        'X:1\nT:Test reel\nM:4/4\nL:1/8\nK:G\n"G"GABc dBGB|"C"c2ec "D"dBAG|"G"GABc dBGB|"D"A2FA "G"G4|\n'
+        '"Em"e2ef gfed|"C"c2ec "D"d2BG|"Em"e2ef "C"gfed|"D"cAFA "G"G4|\n'
+    )
+    out["tune.abc"] = abc
+    return out
+
+
+def notes(path: Path, role: str | None = None) -> list[tuple]:
+    """(onset, pitch, duration) of the melody (or `role`) as read back from `path`, in time order."""
+    piece = read_file(path)[0]
+    track = piece.track(role) if role else piece.melody()
+    return sorted((round(n.onset, 3), n.pitch, round(n.duration, 3)) for n in track.notes)
+
+
+def chords(path: Path) -> list[tuple]:
+    return [(round(c.onset, 3), c.figure) for c in read_file(path)[0].chords]
+
+
+def first_part_notes(xml: Path) -> list[tuple]:
+    """Notes of the FIRST part of a MusicXML file (the melody/soprano must come first)."""
+    piece = read_file(xml)[0]
+    assert piece.tracks[0].role in ("melody", "soprano")
+    return sorted((round(n.onset, 3), n.pitch, round(n.duration, 3)) for n in piece.tracks[0].notes)
+
+
+def run(verb: str, *argv: str) -> int:
+    return cli.main(verb, [str(a) for a in argv])
+
+
+def test_continue_keeps_the_prefix_in_midi_and_musicxml(model_dir, inputs, tmp_path, capsys):
+    src = inputs["lead.mid"]
+    stem = tmp_path / "cont"
+    assert run("continue", src, "--bars", 8, "--style", "folk", "--model", model_dir, "--seed", 1, "--out", stem,
+               "--json", *FAST) == 0  # fmt: skip
+    summary = json.loads(capsys.readouterr().out)
+    given = notes(src)
+    boundary = 64.0
+    for out in (stem.with_suffix(".mid"), stem.with_suffix(".musicxml")):
+        written = notes(out)
+        assert [n for n in written if n[0] < boundary] == given
+        assert any(n[0] >= boundary for n in written), "new bars were written"
+        assert read_file(out)[0].n_bars == 24
+    assert first_part_notes(stem.with_suffix(".musicxml"))[: len(given)] == given
+    record = json.loads(stem.with_suffix(".json").read_text())
+    assert record["request"]["command"] == "continue" and record["request"]["bars"] == 8
+    assert record["input_file"]["name"] == "lead.mid" and len(record["input_file"]["sha256"]) == 64
+    assert record["model"]["id"] == "tiny-random" and record["seed"] == 1 == summary["seed"]
+    assert record["files"]["mid"] == "cont.mid"
+
+
+def test_continue_jig_with_pickup(model_dir, inputs, tmp_path):
+    src = inputs["jig.mid"]
+    stem = tmp_path / "jig"
+    assert run("continue", src, "--bars", 4, "--model", model_dir, "--seed", 2, "--out", stem, *FAST) == 0
+    given = notes(src)
+    end = 0.5 + 8 * 3.0
+    written = notes(stem.with_suffix(".mid"))
+    assert [n for n in written if n[0] < end] == given
+    assert all(n[0] >= end for n in written[len(given) :])
+
+
+def test_harmonize_chorale_keeps_the_soprano(model_dir, inputs, tmp_path):
+    src = inputs["melody.musicxml"]
+    stem = tmp_path / "satb"
+    assert run("harmonize", src, "--style", "chorale", "--model", model_dir, "--seed", 3, "--out", stem) == 0
+    for kind in ("mid", "musicxml", "wav", "svg", "json"):
+        assert stem.with_suffix("." + kind).is_file(), kind
+    given = notes(src)
+    assert notes(stem.with_suffix(".mid"), "soprano") == given
+    assert first_part_notes(stem.with_suffix(".musicxml")) == given
+    piece = read_file(stem.with_suffix(".mid"))[0]
+    assert {t.role for t in piece.tracks} >= {"soprano", "alto", "tenor", "bass"}
+    rates = harmony_rules.harmony_rule_rates(piece)
+    assert rates["voice_crossings"] == 0 and rates["range_violations"] == 0
+
+
+@pytest.mark.parametrize("name", ["tune.abc", "tune.musicxml"])
+def test_harmonize_lead_sheet_keeps_the_melody(model_dir, inputs, tmp_path, name):
+    src = inputs[name]
+    stem = tmp_path / "chords"
+    assert run("harmonize", src, "--style", "jazz", "--model", model_dir, "--seed", 4, "--out", stem, *FAST) == 0
+    given = notes(src)
+    assert notes(stem.with_suffix(".mid")) == given
+    assert first_part_notes(stem.with_suffix(".musicxml")) == given
+    onsets = {c[0] for c in chords(stem.with_suffix(".mid"))}
+    assert all(float(4 * b) in onsets for b in range(8)), "a chord symbol on every bar"
+
+
+def test_inpaint_keeps_everything_outside_the_bars(model_dir, inputs, tmp_path):
+    src = inputs["lead.mid"]
+    stem = tmp_path / "var"
+    assert run("inpaint", src, "--bars", "5-8", "--n", 3, "--model", model_dir, "--seed", 5, "--out", stem, *FAST) == 0
+    given, given_chords = notes(src), chords(src)
+    t0, t1 = 16.0, 32.0
+    variants = set()
+    for i in (1, 2, 3):
+        for out in (tmp_path / f"var-{i}.mid", tmp_path / f"var-{i}.musicxml"):
+            written = notes(out)
+            assert [n for n in written if not t0 <= n[0] < t1] == [n for n in given if not t0 <= n[0] < t1]
+            variants.add(tuple(n for n in written if t0 <= n[0] < t1))
+        outside = [c for c in chords(tmp_path / f"var-{i}.mid") if not t0 <= c[0] < t1]
+        assert outside == [c for c in given_chords if not t0 <= c[0] < t1]
+    assert len(variants) > 1, "the takes differ inside the bars"
+
+
+def test_inpaint_keep_melody_rewrites_only_the_chords(model_dir, inputs, tmp_path):
+    src = inputs["lead.musicxml"]
+    stem = tmp_path / "rehar"
+    assert run("inpaint", src, "--bars", "9-12", "--keep", "melody", "--model", model_dir, "--seed", 6,
+               "--out", stem, *FAST) == 0  # fmt: skip
+    given, given_chords = notes(src), chords(src)
+    for out in (stem.with_suffix(".mid"), stem.with_suffix(".musicxml")):
+        assert notes(out) == given, "the melody is kept inside the range too"
+    assert first_part_notes(stem.with_suffix(".musicxml")) == given
+    t0, t1 = 32.0, 48.0
+    written = chords(stem.with_suffix(".mid"))
+    assert [c for c in written if not t0 <= c[0] < t1] == [c for c in given_chords if not t0 <= c[0] < t1]
+    assert {32.0, 36.0, 40.0, 44.0} <= {c[0] for c in written}
+
+
+def test_cli_errors_are_one_line_before_the_model_loads(inputs, tmp_path, capsys):
+    missing = tmp_path / "missing.mid"
+    assert run("continue", missing, "--model", tmp_path / "no-model", "--out", tmp_path / "x") == 2
+    assert "missing.mid: no such file" in capsys.readouterr().err
+    assert run("inpaint", inputs["lead.mid"], "--bars", "15-20", "--model", tmp_path / "no-model",
+               "--out", tmp_path / "x") == 2  # fmt: skip
+    assert "bars 15-20 are outside the piece, which has bars 1-16" in capsys.readouterr().err
+    assert run("inpaint", inputs["lead.mid"], "--bars", "5-8", "--out", tmp_path / "x", "--model",
+               tmp_path / "no-model") == 2  # fmt: skip
+    assert "no model at" in capsys.readouterr().err
+    assert not list(tmp_path.glob("x*"))
+
+
+def test_verb_modules_follow_the_registry_contract():
+    import argparse
+    import importlib
+
+    for name in ("continue_", "harmonize", "inpaint"):
+        module = importlib.import_module(f"tunesmith.cli.{name}")
+        assert isinstance(module.HELP, str) and module.HELP
+        parser = argparse.ArgumentParser()
+        module.add_arguments(parser)
+        assert callable(module.run)
+
+
+def test_the_tunesmith_command_runs_the_verbs(model_dir, inputs, tmp_path):
+    from tunesmith import cli as top
+
+    missing = [v for v in ("continue", "harmonize", "inpaint") if v not in top.VERBS]
+    if missing:
+        pytest.skip(f"verbs not registered yet: {missing}")
+    stem = tmp_path / "top"
+    argv = ["inpaint", str(inputs["lead.mid"]), "--bars", "2-3", "--model", str(model_dir), "--out", str(stem)]
+    assert top.main([*argv, "--seed", "8", *FAST]) == 0
+    assert [n for n in notes(stem.with_suffix(".mid")) if not 4.0 <= n[0] < 12.0] == [
+        n for n in notes(inputs["lead.mid"]) if not 4.0 <= n[0] < 12.0
+    ]
+    assert top.main(["harmonize", str(tmp_path / "nothing.abc"), "--out", str(stem)]) == 2

@@ -1,0 +1,155 @@
+"""Pieces of the evaluation: NLL windows and units, verdicts, JSON conversion, the SVG plotter."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from tunesmith.evaluation import likelihood as lk
+from tunesmith.evaluation import report
+from tunesmith.evaluation.svgplot import bars_svg, histogram_svg
+from tunesmith.model import GPT, ModelConfig
+from tunesmith.score import KeySignature, Note, Piece, Tempo, TimeSignature, Track
+from tunesmith.tokenizer import Tokenizer
+
+
+@pytest.fixture(scope="module")
+def tok() -> Tokenizer:
+    return Tokenizer()
+
+
+def model_of(tok: Tokenizer, block: int) -> GPT:
+    torch.manual_seed(0)
+    return GPT(ModelConfig(vocab_size=tok.vocab_size, block_size=block, n_layer=1, n_head=2, n_embd=32)).eval()
+
+
+def scale_piece(n_bars: int, pid: str = "p") -> Piece:
+    notes = [Note(60 + (i * 3) % 12, i * 0.5, 0.5) for i in range(8 * n_bars)]
+    return Piece(
+        pid,
+        pid,
+        style="folk",
+        tracks=[Track("Melody", "melody", notes=notes)],
+        keys=[KeySignature(0.0, "C", "major")],
+        time_signatures=[TimeSignature(0.0, 4, 4)],
+        tempos=[Tempo(0.0, 100.0)],
+    )
+
+
+def test_short_piece_nll_is_the_cross_entropy_after_the_header(tok):
+    model = model_of(tok, 512)
+    piece = scale_piece(4)
+    ids = tok.encode(piece)
+    first_bar = ids.index(tok.bar_id)
+    x = torch.tensor([ids[:-1]])
+    y = torch.tensor([ids[1:]])
+    y[0, : first_bar - 1] = -1
+    logits, _ = model(x, targets=y)
+    want = torch.nn.functional.cross_entropy(logits[0], y[0], ignore_index=-1, reduction="sum").item()
+    got = lk.tunesmith_nll(model, tok, [piece])
+    assert got["total"] == pytest.approx(want, rel=1e-5)
+    assert got["n_tokens"] == len(ids) - first_bar
+    assert got["per_note"] == pytest.approx(want / piece.n_notes, rel=1e-5)
+    assert got["per_bar"] == pytest.approx(want / 4, rel=1e-5)
+    assert got["n_windows"] == 1
+
+
+def test_long_piece_is_scored_in_windows_each_bar_once(tok):
+    model = model_of(tok, 64)
+    piece = scale_piece(12)
+    full = tok.encode(piece)
+    assert len(full) > 65
+    windows = lk._windows_of(0, piece, tok, 64)
+    assert len(windows) > 1
+    assert all(len(w.ids) <= 65 and 0 <= w.first < w.stop <= len(w.ids) - 1 for w in windows)
+    got = lk.tunesmith_nll(model, tok, [piece])
+    header = full.index(tok.bar_id)
+    # every token after the header once; a window's first bar may re-encode with one extra Pos
+    assert len(full) - header <= got["n_tokens"] <= len(full) - header + len(windows)
+    assert got["n_windows"] == len(windows) and math.isfinite(got["total"])
+
+
+def test_unencodable_piece_is_skipped(tok):
+    model = model_of(tok, 256)
+    odd = scale_piece(2, "odd")
+    odd.time_signatures = [TimeSignature(0.0, 11, 16)]
+    got = lk.tunesmith_nll(model, tok, [scale_piece(2), odd])
+    assert got["n_pieces"] == 1 and got["n_skipped"] == 1
+
+
+def test_canonical_view_keeps_ids_and_counts(tok):
+    piece = scale_piece(3, "abc")
+    piece.split = "test"
+    view = lk.canonical_view(piece, tok)
+    assert (view.piece_id, view.work_id, view.split, view.style) == ("abc", "abc", "test", "folk")
+    assert view.n_notes == piece.n_notes and view.n_bars == 3
+
+
+def test_baseline_nll_uses_the_same_denominators(tok):
+    pytest.importorskip("transformers")
+    from tunesmith.baselines.gpt2_remi import build_remi_tokenizer, make_gpt2_for
+
+    remi = build_remi_tokenizer()
+    gpt = make_gpt2_for(remi, 60_000, 256).eval()
+    views = [lk.canonical_view(scale_piece(2, f"p{i}"), tok) for i in range(2)]
+    b = lk.baseline_nll(gpt, remi, views)
+    t = lk.tunesmith_nll(model_of(tok, 256), tok, views)
+    assert b["n_notes"] == t["n_notes"] == sum(v.n_notes for v in views)
+    assert b["n_bars"] == t["n_bars"] == 4
+    per = lk.baseline_nll(gpt, remi, views, per_piece=True)
+    assert per["total"] == pytest.approx(b["total"], rel=1e-4)
+    assert [r["piece_id"] for r in per["pieces"]] == ["p0", "p1"]
+
+
+def test_voice_grid_reads_voices_on_the_sixteenth_grid():
+    tracks = [Track(r.title(), r, notes=[Note(60 - 5 * i, 0.0, 0.5), Note(62 - 5 * i, 0.5, 0.25)])
+              for i, r in enumerate(lk.JSB_VOICES)]  # fmt: skip
+    grid = lk.voice_grid(Piece("g", "g", tracks=tracks), 4)
+    assert grid[:, 0].tolist() == [60, 60, 62, -1]
+    assert grid[:, 3].tolist() == [45, 45, 47, -1]
+
+
+@pytest.mark.parametrize(
+    ("direction", "ours", "other", "real", "want"),
+    [
+        ("higher", 0.8, 0.5, None, "ahead"),
+        ("higher", 0.5, 0.8, None, "behind"),
+        ("lower", 1.0, 2.0, None, "ahead"),
+        ("lower", 1.0, 1.01, None, "tie"),
+        ("half", 0.55, 0.9, None, "ahead"),
+        ("half", 0.9, 0.45, None, "behind"),
+        ("match", 3.0, 5.0, 3.2, "ahead"),
+        ("match", 5.0, 3.0, 3.2, "behind"),
+        ("match", 5.0, 3.0, None, None),
+        ("info", 1.0, 2.0, None, None),
+        ("higher", None, 0.5, None, None),
+    ],
+)
+def test_verdicts(direction, ours, other, real, want):
+    assert report.verdict(direction, ours, other, real) == want
+
+
+def test_verdict_against_real_for_match_rows_is_on_par_or_off():
+    assert report.verdict_vs_real("match", 3.0, 3.05) == "tie"
+    assert report.verdict_vs_real("match", 4.0, 3.0) == "behind"
+    assert report.verdict_vs_real("half", 0.5, 0.9) == "ahead"
+
+
+def test_to_jsonable_converts_numpy_and_nan():
+    out = report.to_jsonable({"a": np.float32(1.5), "b": np.array([1, 2]), "c": math.nan, "d": (np.int64(3),)})
+    assert out == {"a": 1.5, "b": [1, 2], "c": None, "d": [3]}
+
+
+def test_svg_plots_are_well_formed_xml():
+    from defusedxml import ElementTree
+
+    h = histogram_svg({"model": [1, 2, 2, 3], "real": [2.5, 3.5, math.nan], "empty": []}, title="a<b", xlabel="x&y")
+    b = bars_svg({"s1": {"model": 0.2, "real": -0.1}, "s2": {"model": math.nan, "real": 0.4}}, title="bars")
+    none = histogram_svg({"model": []}, title="none")
+    for svg in (h, b, none):
+        root = ElementTree.fromstring(svg)
+        assert root.tag.endswith("svg")
+    assert "a&lt;b" in h and "x&amp;y" in h
