@@ -9,8 +9,8 @@ import pytest
 import torch
 
 from tunesmith.model import GPT, ModelConfig
-from tunesmith.sampling import SATB_RANGES, ComposeRequest, generate
-from tunesmith.score import pitch_class_of
+from tunesmith.sampling import SATB_RANGES, ComposeRequest, generate, infill
+from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, Tempo, TimeSignature, Track, pitch_class_of
 from tunesmith.tokenizer import METERS, Tokenizer, meter_ticks, scale_pitch_classes, split_figure
 
 FIGURES = ["C", "Am7", "Dm7", "G7", "Fmaj7", "Bb7", "E7b9", "F#m7b5", "Ebmaj7", "Abdim7", "Dsus4", "C/E", "Gm6",
@@ -182,3 +182,35 @@ def test_request_normalises_input():
     assert r.key == "Bb" and r.meter == "6/8" and r.chords == ["Dm7", "G7", "Cmaj7"]
     assert ComposeRequest(style="chorale").layout == "satb"
     assert ComposeRequest(style="jazz").layout == "lead"
+
+
+def _lead_piece() -> Piece:
+    notes = [Note(60 + (i * 5) % 12, i * 1.0, 1.0) for i in range(32)]
+    chords = [ChordSymbol(b * 4.0, f) for b, f in enumerate(["C", "Am", "F", "G7"] * 2)]
+    return Piece(
+        piece_id="p",
+        work_id="p",
+        style="folk",
+        tracks=[Track("Melody", "melody", notes=notes)],
+        chords=chords,
+        keys=[KeySignature(0.0, "C", "major")],
+        time_signatures=[TimeSignature(0.0, 4, 4)],
+        tempos=[Tempo(0.0, 96.0)],
+    )
+
+
+def test_infill_rewrites_only_the_span(model, tok):
+    piece = _lead_piece()
+    for take in infill(model, tok, piece, 2, 5, n=3, seed=4, chords=["Dm7", "G7"], in_scale=True):
+        out = take.piece
+        assert out.bars() == piece.bars() and out.tempo == 96.0
+        outside = [(n.pitch, n.onset, n.duration) for n in out.tracks[0].notes if not 8 <= n.onset < 20]
+        assert outside == [(n.pitch, n.onset, n.duration) for n in piece.tracks[0].notes if not 8 <= n.onset < 20]
+        inside = [n for n in out.tracks[0].notes if 8 <= n.onset < 20]
+        assert all(n.onset + n.duration <= 20 + 1e-9 and n.pitch % 12 in {0, 2, 4, 5, 7, 9, 11} for n in inside)
+        assert [(c.onset, c.figure) for c in out.chords] == [
+            (0.0, "C"), (4.0, "Am"), (8.0, "Dm7"), (12.0, "G7"), (16.0, "Dm7"), (20.0, "Am"), (24.0, "F"), (28.0, "G7")
+        ]  # fmt: skip
+        assert tok.middle_id in take.tokens and take.tokens[-1] == tok.eos_id
+    with pytest.raises(ValueError, match="inside"):
+        infill(model, tok, piece, 3, 12)

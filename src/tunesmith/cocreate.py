@@ -416,6 +416,7 @@ class _Job:
     ranges: dict[str, tuple[int, int]]  # pitch range of every voice the model writes
     fim: bool
     free_per_bar: float  # expected tokens per bar the model writes (for block planning)
+    lookahead: int = 0  # chord proposals per bar scored by the forced melody after them (0/1: off)
 
     @property
     def voices(self) -> tuple[str, ...]:
@@ -550,6 +551,24 @@ class _CoConstrainer(Constrainer):
         self.pitch = 0
         self.notes: list[tuple[int, int, int, int, int]] = []
         self.new_chords: list[list] = []
+
+    def clone(self) -> _CoConstrainer:
+        other = copy.copy(self)
+        other.cursors = list(self.cursors)
+        other.dcur = list(self.dcur)
+        other.notes = list(self.notes)
+        other.new_chords = [list(c) for c in self.new_chords]
+        other.guard = copy.deepcopy(self.guard)
+        return other
+
+    def at_free_chords(self) -> bool:
+        """At the start of a bar whose chords are sampled and whose first voice is given."""
+        return (
+            self.state == _CHORDS
+            and self.bar not in self.chord_scripts
+            and (self.bar, 0) in self.scripts
+            and not (self.bar == 0 and self.first_pos > 0)
+        )
 
     # ---------------------------------------------------------------- forced tokens
     def _script(self) -> int | None:
@@ -983,7 +1002,15 @@ def _generate_region(
         for _ in range(rows)
     ]
     t_start = time.perf_counter()
-    seqs, lps, forced = _decode_rows(model, prompt, autos, temperature, top_p, rng)
+    if job.lookahead > 1 and job.chords == "free" and any(i == 0 for _, i in scripts):
+        seqs, lps, forced = [], [], []
+        for r in range(rows):
+            seq, lp, fo, autos[r] = _decode_lookahead(model, prompt, autos[r], job.lookahead, temperature, top_p, rng)
+            seqs.append(seq)
+            lps.append(lp)
+            forced.append(fo)
+    else:
+        seqs, lps, forced = _decode_rows(model, prompt, autos, temperature, top_p, rng)
     seconds = (time.perf_counter() - t_start) / rows
 
     results = []
@@ -1004,6 +1031,130 @@ def _generate_region(
             res.chords.append(ChordSymbol(max(0.0, onset), join_figure(root, quality, bass)))
         results.append(res)
     return results
+
+
+def _step_all(decoder, ids: list[int]) -> np.ndarray:
+    """Feed `ids` (one row) and return the logits after EVERY one of them, (T, V).
+
+    The same math as `model.NumpyDecoder.step`, which returns only the last position's logits
+    (a hook there would make this copy unnecessary)."""
+    if hasattr(decoder, "step_all"):
+        return decoder.step_all(np.array([ids]))[0]
+    ids = np.array([ids])
+    B, T = ids.shape
+    cfg = decoder.config
+    nh, C = cfg.n_head, cfg.n_embd
+    hd = C // nh
+    s = decoder.length
+    stop = s + T
+    x = (decoder.wte[ids] + decoder.wpe[s:stop]).reshape(B * T, C)
+    mask = np.triu(np.full((T, stop), -np.inf, np.float32), k=s + 1) if T > 1 else None
+    for layer, (wa, ba, wp, bp, wf, bf, wo, bo) in enumerate(decoder.layers):
+        qkv = decoder._norm(x) @ wa + ba
+        qkv = qkv.reshape(B, T, 3, nh, hd).transpose(2, 0, 3, 1, 4)
+        decoder.K[layer, :, :, s:stop] = qkv[1]
+        decoder.V[layer, :, :, s:stop] = qkv[2]
+        att = qkv[0] @ decoder.K[layer, :, :, :stop].swapaxes(-1, -2)
+        if mask is not None:
+            att += mask
+        att -= att.max(-1, keepdims=True)
+        np.exp(att, out=att)
+        att *= 1.0 / np.add.reduce(att, axis=-1, keepdims=True)
+        y = (att @ decoder.V[layer, :, :, :stop]).transpose(0, 2, 1, 3).reshape(B * T, C)
+        x = x + (y @ wp + bp)
+        h = decoder._norm(x) @ wf + bf
+        h = 0.5 * h * (1.0 + np.tanh(0.7978845608 * (h + 0.044715 * h * h * h)))
+        x = x + (h @ wo + bo)
+    decoder.length = stop
+    return decoder._norm(x) @ decoder.head + decoder.head_bias
+
+
+def _log_softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits.astype(np.float64)
+    z = z - z.max(-1, keepdims=True)
+    return z - np.log(np.exp(z).sum(-1, keepdims=True))
+
+
+def _decode_lookahead(
+    model, prompt: list[int], auto: _CoConstrainer, k: int, temperature: float, top_p: float, rng
+) -> tuple[list[int], list[float], list[bool], _CoConstrainer]:
+    """One row, where each free chord section is chosen among `k` proposals.
+
+    At the start of a bar with sampled chords and a given melody, `k` chord sections are drawn
+    from the model (under the automaton); each is scored by the log-likelihood the model gives
+    the forced tokens that follow it (the bar's melody, up to the next sampled token), and one is
+    kept with probability proportional to that likelihood (importance resampling: the chord is
+    drawn from the model's posterior given the melody of its own bar, not only the bars before).
+    Elsewhere decoding is as in `_decode_rows` at batch 1. Returns the automaton that was kept.
+    """
+    decoder = _decoder_for(model)
+    max_len = model.config.block_size
+    decoder.reset(1, max_len)
+    seq, lps, forced = list(prompt), [0.0] * len(prompt), [True] * len(prompt)
+    with single_thread_blas():
+        logits = decoder.step(np.array([prompt]))[0]
+        while not auto.done:
+            if auto.at_free_chords():
+                start = decoder.length
+                cands = []
+                for _ in range(k):
+                    a = auto.clone()
+                    toks, tl, tf, lg = [], [], [], logits
+                    while a.state in _CHORD_STATES:  # the chord section, up to the first voice marker
+                        allowed = a.allowed()
+                        tok, lp = _sample(lg, allowed, temperature, top_p, rng)
+                        a.advance(tok)
+                        toks.append(tok)
+                        tl.append(lp)
+                        tf.append(len(allowed) == 1)
+                        lg = decoder.step(np.array([[tok]]))[0]
+                    run = []
+                    while not a.done and not a.at_free_chords():
+                        allowed = a.allowed()
+                        if len(allowed) != 1:
+                            break
+                        run.append(int(allowed[0]))
+                        a.advance(run[-1])
+                    score = 0.0
+                    if run:
+                        every = _step_all(decoder, run)
+                        prev = np.vstack([lg[None, :], every[:-1]])
+                        score = float(_log_softmax(prev)[np.arange(len(run)), run].sum())
+                    cands.append((score, toks, tl, tf, run, a))
+                    decoder.length = start  # rewind: the next proposal starts from the same cache
+                scores = np.array([c[0] for c in cands])
+                w = np.exp(scores - scores.max())
+                j = int(rng.choice(len(cands), p=w / w.sum()))
+                _, toks, tl, tf, run, auto = cands[j]
+                seq += toks + run
+                lps += tl + [0.0] * len(run)
+                forced += tf + [True] * len(run)
+                if auto.done:
+                    break
+                logits = decoder.step(np.array([toks + run]))[0]
+                continue
+            allowed = auto.allowed()
+            tok, lp = _sample(logits, allowed, temperature, top_p, rng)
+            auto.advance(tok)
+            row = [tok]
+            seq.append(tok)
+            lps.append(lp)
+            forced.append(len(allowed) == 1)
+            while not auto.done and not auto.at_free_chords():
+                allowed = auto.allowed()
+                if len(allowed) != 1:
+                    break
+                row.append(int(allowed[0]))
+                auto.advance(row[-1])
+                seq.append(row[-1])
+                lps.append(0.0)
+                forced.append(True)
+            if auto.done:
+                break
+            if decoder.length + len(row) > max_len:
+                raise RuntimeError("co-creation ran past the model's block size")
+            logits = decoder.step(np.array([row]))[0]
+    return seq, lps, forced, auto
 
 
 def _decode_rows(model, prompt: list[int], autos: list[_CoConstrainer], temperature: float, top_p: float, rng):
@@ -1297,6 +1448,7 @@ def harmonize(
     mode: str | None = None,
     chord_rhythm: str | None = "auto",
     voice_leading: bool = True,
+    lookahead: int = 8,
     batch_size: int = 16,
 ) -> list[Take]:
     """Harmonize the melody of `melody_piece` (its melody track, else soprano, else first part).
@@ -1307,7 +1459,9 @@ def harmonize(
     sheet: chord symbols, with a chord on every downbeat (`chord_rhythm` "auto"), exactly one
     per bar ("bar") or one per half bar ("half"; meters with an even numerator), or as the model
     likes (None). The melody is decoded FORCED token by token; only the other parts are
-    sampled; the output's melody is a copy of the given notes.
+    sampled; the output's melody is a copy of the given notes. Chord symbols come before the
+    melody of their bar in the token stream, so each bar's chords are chosen among `lookahead`
+    proposals by how likely the model finds the bar's given melody after them (0/1: off).
     """
     piece = load_piece(melody_piece)
     meter = _meter_of(piece)
@@ -1342,6 +1496,7 @@ def harmonize(
         ranges=_ranges(layout, request, pitch_range),
         fim=False,
         free_per_bar=free,
+        lookahead=lookahead if layout == "lead" else 0,
     )
     results, seed = _run(model, tokenizer, job, n, seed, temperature, top_p, batch_size)
     takes = []
@@ -1406,6 +1561,7 @@ def inpaint(
     mode: str | None = None,
     chord_rhythm: str | None = None,
     voice_leading: bool = True,
+    lookahead: int = 8,
     batch_size: int = 16,
 ) -> list[Take]:
     """Regenerate bars `bars` (the musician's numbers, first and last inclusive: (5, 8) or "5-8").
@@ -1418,7 +1574,8 @@ def inpaint(
     (accompaniment, drums) are kept whole. Pitch range for a regenerated melody: the piece's
     own (widened a little) unless `pitch_range`; chorale voices: textbook SATB ranges.
     `chord_rhythm` for regenerated chord symbols: as in `harmonize`; None: "auto" (a chord on
-    every downbeat) when a lead sheet's melody is kept, else the model's own ("free").
+    every downbeat) when a lead sheet's melody is kept, else the model's own ("free");
+    `lookahead`: chord proposals per bar when the melody is kept (see `harmonize`).
     """
     piece = load_piece(piece)
     meter = _meter_of(piece)
@@ -1474,6 +1631,7 @@ def inpaint(
         ranges=_ranges(layout, request, pitch_range),
         fim=True,
         free_per_bar=1.3 * free_tokens / max(1, len(secs)) + 4,
+        lookahead=lookahead if layout == "lead" and "M" in kept_voices else 0,
     )
     results, seed = _run(model, tokenizer, job, n, seed, temperature, top_p, batch_size)
     takes = []

@@ -50,6 +50,13 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
         )
         parser.add_argument("--style", help="folk, chorale, pop or jazz (default: the piece's, else folk)")
         _add_rhythm(parser, None)
+    if verb in ("harmonize", "inpaint"):
+        parser.add_argument(
+            "--lookahead",
+            type=int,
+            default=8,
+            help="lead sheets: chord proposals per bar, each scored by the given melody after it (1 = off)",
+        )
     parser.add_argument(
         "--no-voice-leading",
         action="store_true",
@@ -128,9 +135,11 @@ def run(verb: str, args: argparse.Namespace) -> int:
     if verb == "continue":
         takes = cocreate.continue_piece(model, tokenizer, piece, args.bars, **common)
     elif verb == "harmonize":
-        takes = cocreate.harmonize(model, tokenizer, piece, chord_rhythm=rhythm, **common)
+        takes = cocreate.harmonize(model, tokenizer, piece, chord_rhythm=rhythm, lookahead=args.lookahead, **common)
     else:
-        takes = cocreate.inpaint(model, tokenizer, piece, args.bars, keep=args.keep, chord_rhythm=rhythm, **common)
+        takes = cocreate.inpaint(
+            model, tokenizer, piece, args.bars, keep=args.keep, chord_rhythm=rhythm, lookahead=args.lookahead, **common
+        )
     generate_seconds = time.perf_counter() - t1
     seed = takes[0].seed
     request = {
@@ -150,6 +159,7 @@ def run(verb: str, args: argparse.Namespace) -> int:
         "n": args.n,
         "seed": seed,
         "voice_leading": not args.no_voice_leading,
+        "lookahead": getattr(args, "lookahead", None),
     }
     source = _input_record(args.input, args.tune)
     provenance = [
