@@ -394,3 +394,29 @@ def test_parse_bar_range():
     assert cocreate.parse_bar_range((9, 12)) == (9, 12)
     with pytest.raises(ValueError, match="use FIRST-LAST"):
         cocreate.parse_bar_range("five-eight")
+
+
+def test_lookahead_scoring_uses_the_same_math_as_the_decoder(model, tok):
+    import numpy as np
+
+    from tunesmith.sampling import _decoder_for
+
+    ids = tok.encode(lead_sheet(2))[:40]
+    a = _decoder_for(model)
+    a.reset(1, 64)
+    a.step(np.array([ids[:30]]))
+    every = cocreate._step_all(a, ids[30:])
+    b = _decoder_for(model)
+    b.reset(1, 64)
+    b.step(np.array([ids[:30]]))
+    for i, t in enumerate(ids[30:]):
+        assert np.allclose(b.step(np.array([[t]]))[0], every[i], atol=1e-4)
+
+
+@pytest.mark.parametrize("lookahead", [0, 4])
+def test_harmonize_keeps_the_melody_with_and_without_lookahead(model, tok, lookahead):
+    piece = melody_only(lead_sheet(6, (3, 4)))
+    takes = cocreate.harmonize(model, tok, piece, style="pop", n=2, seed=7, lookahead=lookahead)
+    for take in takes:
+        assert values(take.piece.tracks[0].notes) == values(piece.tracks[0].notes)
+        assert {3.0 * i for i in range(6)} <= {c.onset for c in take.piece.chords}

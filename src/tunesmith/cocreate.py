@@ -41,6 +41,7 @@ file and the problem.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import dataclasses
 import math
@@ -430,26 +431,38 @@ class _VoiceLeading:
     counts them). A mask that would leave nothing falls back to fewer rules."""
 
     def __init__(self, n_voices: int):
-        self.notes: list[list[tuple[int, int, int]]] = [[] for _ in range(n_voices)]
+        self.notes: list[list[tuple[int, int, int]]] = [[] for _ in range(n_voices)]  # sorted by start
+        self.starts: list[list[int]] = [[] for _ in range(n_voices)]
+        self.ends: list[list[int]] = [[] for _ in range(n_voices)]  # sorted
+        self.longest = [0] * n_voices
 
     def add(self, v: int, start: int, end: int, pitch: int) -> None:
-        self.notes[v].append((start, end, pitch))
+        i = bisect.bisect_right(self.starts[v], start)
+        self.starts[v].insert(i, start)
+        self.notes[v].insert(i, (start, end, pitch))
+        bisect.insort(self.ends[v], end)
+        self.longest[v] = max(self.longest[v], end - start)
 
     def pitch_at(self, v: int, t: int) -> int | None:
         best = None
-        for s, e, p in self.notes[v]:
-            if s <= t < e and (best is None or p > best):
+        notes = self.notes[v]
+        i = bisect.bisect_right(self.starts[v], t) - 1
+        lowest = t - self.longest[v]
+        while i >= 0 and notes[i][0] >= lowest:
+            s, e, p = notes[i]
+            if t < e and (best is None or p > best):
                 best = p
+            i -= 1
         return best
 
     def last_change(self, v: int, t: int) -> int | None:
-        best = None
-        for s, e, _ in self.notes[v]:
-            if s < t and (best is None or s > best):
-                best = s
-            if e < t and (best is None or e > best):
-                best = e
-        return best
+        i = bisect.bisect_left(self.starts[v], t) - 1
+        j = bisect.bisect_left(self.ends[v], t) - 1
+        a = self.starts[v][i] if i >= 0 else None
+        b = self.ends[v][j] if j >= 0 else None
+        if a is None:
+            return b
+        return a if b is None else max(a, b)
 
     def pitch_ok(self, v: int, p: int, cands: np.ndarray) -> np.ndarray:
         n = len(self.notes)
@@ -489,15 +502,17 @@ class _VoiceLeading:
     def max_duration(self, v: int, p: int, pitch: int) -> int | None:
         """Longest duration (ticks) before a known onset of an adjacent voice would cross this note."""
         limit = None
-        n = len(self.notes)
-        if v > 0:
-            for s, _, q in self.notes[v - 1]:
-                if s > p and q < pitch and (limit is None or s < limit):
+        for u, crosses in ((v - 1, lambda q: q < pitch), (v + 1, lambda q: q > pitch)):
+            if not 0 <= u < len(self.notes):
+                continue
+            notes = self.notes[u]
+            for i in range(bisect.bisect_right(self.starts[u], p), len(notes)):
+                s, _, q = notes[i]
+                if limit is not None and s >= limit:
+                    break
+                if crosses(q):
                     limit = s
-        if v + 1 < n:
-            for s, _, q in self.notes[v + 1]:
-                if s > p and q > pitch and (limit is None or s < limit):
-                    limit = s
+                    break
         return None if limit is None else limit - p
 
 
