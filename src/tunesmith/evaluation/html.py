@@ -66,7 +66,11 @@ def _header(result: Mapping[str, Any]) -> str:
     d = h["data"]
     rows += [
         ("data", f"{d.get('kind', '')} {d.get('path', '')}".strip()),
-        ("real (held-out) split", f"{d.get('test_split', 'test')}; per style used: {d.get('real_per_style')}"),
+        (
+            "real (held-out) split",
+            f"{d.get('test_split', 'test')}; pieces used per style: "
+            + ", ".join(f"{k} {v}" for k, v in (d.get("real_per_style") or {}).items()),
+        ),
         ("memorization index", f"{d.get('memorization_index', 'train split')} ({d.get('train_pieces')} pieces)"),
         ("seed", h["seed"]),
         ("samples per style", h["samples_per_style"]),

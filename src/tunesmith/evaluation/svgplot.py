@@ -20,6 +20,8 @@ FONT = "font-family:system-ui,sans-serif;font-size:11px"
 def _fmt(x: float) -> str:
     if not math.isfinite(x):
         return "nan"
+    if x == round(x) and abs(x) < 1e6:
+        return str(int(round(x)))
     a = abs(x)
     if a != 0 and (a >= 10000 or a < 0.01):
         return f"{x:.2g}"
@@ -62,7 +64,9 @@ def histogram_svg(
     """Overlaid step histograms (density-normalised, shared bins) of each series."""
     data = {k: _finite(v) for k, v in series.items()}
     everything = np.concatenate([v for v in data.values() if len(v)]) if any(len(v) for v in data.values()) else None
-    ml, mr, mt, mb = 40, 10, 22, 34
+    ml, mr, mb = 40, 10, 34
+    mt = 24 + 12 * len(series)  # the legend sits between the title and the plot
+    height += 12 * len(series)
     pw, ph = width - ml - mr, height - mt - mb
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -102,7 +106,7 @@ def histogram_svg(
     parts.append(f'<text x="{ml + pw / 2:.1f}" y="{height - 4}" text-anchor="middle">{escape(xlabel)}</text>')
     parts.append(f'<text x="{ml - 4}" y="{mt + 8}" text-anchor="end">{escape(_fmt(ymax))}</text>')
     parts.append(f'<text x="{ml - 4}" y="{mt + ph}" text-anchor="end">0</text>')
-    for i, (k, h) in enumerate(dens.items()):
+    for k, h in dens.items():
         color = COLORS[list(series).index(k) % len(COLORS)]
         pts = [f"{X(float(edges[0])):.1f},{Y(0):.1f}"]
         for j, v in enumerate(h):
@@ -114,7 +118,7 @@ def histogram_svg(
         )
         n = len(data[k])
         parts.append(
-            f'<text x="{ml + pw - 4}" y="{mt + 12 + 12 * i}" text-anchor="end" fill="{color}">'
+            f'<text x="{ml}" y="{30 + 12 * list(series).index(k)}" fill="{color}">&#9632; '
             f"{escape(k)} (n={n}, mean {escape(_fmt(float(data[k].mean())))})</text>"
         )
     parts.append("</svg>")
@@ -125,10 +129,11 @@ def bars_svg(
     groups: Mapping[str, Mapping[str, float]],
     *,
     title: str = "",
-    width: int = 660,
-    height: int = 230,
+    width: int = 520,
+    label_width: int = 210,
 ) -> str:
-    """Grouped horizontal-axis bars: groups (x) x series (colours); NaN bars are left out."""
+    """Grouped horizontal bars: one row per group (label on the left), one bar per series
+    (colours, legend on top); NaN bars are left out, values written at the bar ends."""
     names = list(groups)
     series: list[str] = []
     for g in groups.values():
@@ -136,8 +141,12 @@ def bars_svg(
             if s not in series:
                 series.append(s)
     values = [v for g in groups.values() for v in g.values() if v is not None and math.isfinite(v)]
-    ml, mr, mt, mb = 40, 10, 34, 70
-    pw, ph = width - ml - mr, height - mt - mb
+    bar_h, gap = 8, 8
+    mt = 24 + 14 * max(1, math.ceil(len(series) / 2))
+    row_h = bar_h * max(1, len(series)) + gap
+    height = mt + row_h * max(1, len(names)) + 24
+    ml, mr = label_width, 50
+    pw = width - ml - mr
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" style="{FONT}">',
@@ -151,36 +160,36 @@ def bars_svg(
     if hi <= lo:
         hi = lo + 1.0
 
-    def Y(y: float) -> float:
-        return mt + ph - (y - lo) / (hi - lo) * ph
+    def X(x: float) -> float:
+        return ml + (x - lo) / (hi - lo) * pw
 
-    parts.append(f'<rect x="{ml}" y="{mt}" width="{pw}" height="{ph}" fill="none" stroke="#bbb"/>')
+    for si, s in enumerate(series):
+        parts.append(
+            f'<text x="{10 + (si % 2) * (width / 2):.0f}" y="{30 + 14 * (si // 2)}" '
+            f'fill="{COLORS[si % len(COLORS)]}">&#9632; {escape(s)}</text>'
+        )
+    bottom = mt + row_h * len(names)
     for t in _nice_ticks(lo, hi, 4):
-        parts.append(f'<line x1="{ml}" y1="{Y(t):.1f}" x2="{ml + pw}" y2="{Y(t):.1f}" stroke="#eee"/>')
-        parts.append(f'<text x="{ml - 4}" y="{Y(t) + 4:.1f}" text-anchor="end">{escape(_fmt(t))}</text>')
-    parts.append(f'<line x1="{ml}" y1="{Y(0):.1f}" x2="{ml + pw}" y2="{Y(0):.1f}" stroke="#888"/>')
-    gw = pw / len(names)
-    bw = gw * 0.8 / max(1, len(series))
+        parts.append(f'<line x1="{X(t):.1f}" y1="{mt - 2}" x2="{X(t):.1f}" y2="{bottom}" stroke="#eee"/>')
+        parts.append(f'<text x="{X(t):.1f}" y="{bottom + 12}" text-anchor="middle">{escape(_fmt(t))}</text>')
+    parts.append(f'<line x1="{X(0):.1f}" y1="{mt - 2}" x2="{X(0):.1f}" y2="{bottom}" stroke="#888"/>')
     for gi, name in enumerate(names):
-        x0 = ml + gi * gw + gw * 0.1
+        y0 = mt + gi * row_h
+        parts.append(f'<text x="{ml - 6}" y="{y0 + row_h / 2 + 1:.1f}" text-anchor="end">{escape(name)}</text>')
         for si, s in enumerate(series):
             v = groups[name].get(s)
             if v is None or not math.isfinite(v):
                 continue
             color = COLORS[si % len(COLORS)]
-            y1, y2 = sorted((Y(v), Y(0)))
+            x1, x2 = sorted((X(v), X(0)))
+            y = y0 + si * bar_h
             parts.append(
-                f'<rect x="{x0 + si * bw:.1f}" y="{y1:.1f}" width="{bw:.1f}" height="{max(y2 - y1, 0.5):.1f}" '
+                f'<rect x="{x1:.1f}" y="{y:.1f}" width="{max(x2 - x1, 0.5):.1f}" height="{bar_h - 1}" '
                 f'fill="{color}"><title>{escape(f"{name} / {s}: {_fmt(v)}")}</title></rect>'
             )
-        cx = ml + gi * gw + gw / 2
-        parts.append(
-            f'<text x="{cx:.1f}" y="{mt + ph + 10}" text-anchor="end" '
-            f'transform="rotate(-35 {cx:.1f} {mt + ph + 10})">{escape(name)}</text>'
-        )
-    for si, s in enumerate(series):
-        parts.append(
-            f'<text x="{ml + 4 + si * 150}" y="28" fill="{COLORS[si % len(COLORS)]}">&#9632; {escape(s)}</text>'
-        )
+            parts.append(
+                f'<text x="{max(X(v), X(0)) + 3:.1f}" y="{y + bar_h - 1:.1f}" font-size="8" '
+                f'fill="{color}">{escape(_fmt(v))}</text>'
+            )
     parts.append("</svg>")
     return "".join(parts)
