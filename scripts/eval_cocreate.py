@@ -46,7 +46,8 @@ from tunesmith.baselines.harmony_baseline import ChoraleBaseline, LeadSheetBasel
 from tunesmith.corpus.splits import split_of
 from tunesmith.metrics import harmony_rules
 from tunesmith.paths import shared_data
-from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, Track
+from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, TimeSignature, Track
+from tunesmith.tokenizer import METERS
 
 RULES = ("parallel_fifths", "parallel_octaves", "voice_crossings", "range_violations")
 
@@ -59,8 +60,11 @@ def bar_grid(piece: Piece) -> list[float]:
     return starts
 
 
-def excerpt(piece: Piece, bars: int, *, from_melody: bool = False) -> Piece | None:
-    """Bars [b0, b0 + bars) of `piece`, moved to start at 0 (b0 = 0, or the first bar with melody)."""
+def excerpt(piece: Piece, bars: int, *, from_melody: bool = False, rebar: bool = False) -> Piece | None:
+    """Bars [b0, b0 + bars) of `piece`, moved to start at 0 (b0 = 0, or the first bar with melody).
+
+    `rebar`: a piece in a meter the tokenizer cannot write (POP909's reader gives some songs
+    1/4) is cut into 4/4 bars from b0 instead."""
     grid = bar_grid(piece)
     melody = piece.melody()
     if melody is None or not melody.notes:
@@ -69,12 +73,20 @@ def excerpt(piece: Piece, bars: int, *, from_melody: bool = False) -> Piece | No
     if from_melody:
         first = min(n.onset for n in melody.notes)
         b0 = max(0, sum(1 for s in grid if s <= first + 1e-9) - 1)
+    ts = piece.time_signature
+    num, den = ts.numerator, ts.denominator
+    if f"{num}/{den}" not in METERS:
+        if not rebar or b0 >= len(grid):
+            return None
+        num, den = 4, 4
+        grid = [grid[b0] + 4.0 * i for i in range(bars + 1)]
+        b0 = 0
+        if grid[-1] > piece.duration() + 1e-9:
+            return None
     if b0 + bars > len(grid):
         return None
     start = grid[b0]
-    end = (
-        grid[b0 + bars] if b0 + bars < len(grid) else max(piece.duration(), grid[-1] + piece.time_signature.bar_length)
-    )
+    end = grid[b0 + bars] if b0 + bars < len(grid) else max(piece.duration(), grid[-1] + num * 4.0 / den)
 
     def cut(notes):
         out = []
@@ -86,7 +98,7 @@ def excerpt(piece: Piece, bars: int, *, from_melody: bool = False) -> Piece | No
     chords = sorted(piece.chords, key=lambda c: c.onset)
     kept = [ChordSymbol(c.onset - start, c.figure) for c in chords if start - 1e-9 <= c.onset < end - 1e-9]
     before = chord_at(chords, start)
-    if before is not None and (not kept or kept[0].onset > 1e-9) and b0 > 0:
+    if before is not None and (not kept or kept[0].onset > 1e-9) and start > 0:
         kept.insert(0, ChordSymbol(0.0, before.figure))
     key = piece.key
     for k in sorted(piece.keys, key=lambda k: k.onset):
@@ -101,9 +113,7 @@ def excerpt(piece: Piece, bars: int, *, from_melody: bool = False) -> Piece | No
         tracks=[Track(t.name, t.role, t.program, t.is_drum, cut(t.notes)) for t in piece.tracks],
         chords=kept,
         keys=[KeySignature(0.0, key.tonic, key.mode)] if key else [],
-        time_signatures=[
-            piece.time_signature.__class__(0.0, piece.time_signature.numerator, piece.time_signature.denominator)
-        ],
+        time_signatures=[TimeSignature(0.0, num, den)],
         tempos=list(piece.tempos[:1]),
         bar_onsets=[s - start for s in grid[b0 : b0 + bars]],
         end=end - start,
@@ -228,7 +238,7 @@ def eval_lead(model, tok, name: str, train: list[Piece], test: list[Piece], styl
     totals = {s: [0, 0, 0] for s in (*names, "baseline_bar", "baseline_half")}
     seconds, used = [], 0
     for i, piece in enumerate(test):
-        ex = excerpt(piece, args.lead_bars, from_melody=(name == "pop909"))
+        ex = excerpt(piece, args.lead_bars, from_melody=(name == "pop909"), rebar=(name == "pop909"))
         if ex is None or not ex.chords or not usable(ex):
             continue
         melody = melody_only(ex)

@@ -96,14 +96,21 @@ def midi_dir_pieces(folder: Path) -> dict[str, list[symusic.Score]]:
     return splits
 
 
-def corpus_pieces(directory: Path | None = None, style: str | None = None) -> dict[str, list[Piece]]:
-    """The cached tunesmith corpus (`tunesmith corpus build` first), by its own splits."""
+def corpus_pieces(
+    directory: Path | None = None, style: str | None = None, shippable_only: bool = False
+) -> dict[str, list[Piece]]:
+    """The cached tunesmith corpus (`tunesmith corpus build` first), by its own splits;
+    `shippable_only` keeps what the default model trains on (licenses.may_ship)."""
+
     try:
         from tunesmith.corpus import load_corpus
     except ImportError as e:
         raise SystemExit(f"tunesmith.corpus.load_corpus is not available ({e}); use --pieces-from jsb-test") from e
     corpus = load_corpus(directory)
-    return {split: list(corpus.filter(split=split, style=style)) for split in ("train", "valid", "test")}
+    return {
+        split: list(corpus.filter(split=split, style=style, shippable=True if shippable_only else None))
+        for split in ("train", "valid", "test")
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pieces-from", choices=("corpus", "jsb-test", "midi-dir"), default="jsb-test")
     ap.add_argument("--data", type=Path, help="JSB JSON file, MIDI folder, or corpus cache folder")
     ap.add_argument("--style", help="corpus only: keep one style (folk, chorale, pop, jazz)")
+    ap.add_argument("--shippable-only", action="store_true", help="corpus only: the default model's training data")
     ap.add_argument("--params", type=parse_count, default=2_000_000, help="target parameter count (2M, 500k)")
     ap.add_argument("--minutes", type=float, default=2.0, help="training wall-time budget")
     ap.add_argument("--out", type=Path, required=True)
@@ -141,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
             ap.error("--pieces-from midi-dir needs --data FOLDER")
         splits = midi_dir_pieces(args.data)
     else:
-        splits = corpus_pieces(args.data, args.style)
+        splits = corpus_pieces(args.data, args.style, args.shippable_only)
     print({k: len(v) for k, v in splits.items()}, "pieces", file=sys.stderr)
 
     run = train_baseline(

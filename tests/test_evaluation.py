@@ -245,3 +245,35 @@ def test_evaluate_rejects_bad_arguments_before_work():
         EvalConfig(styles=["polka"])
     with pytest.raises(ValueError, match="samples"):
         EvalConfig(samples=0)
+
+
+def test_compare_with_a_saved_gpt2_baseline(tmp_path):
+    """--compare accepts a GPT-2 + REMI folder: its samples are decoded from REMI to pieces,
+    checked and scored like ours."""
+    pytest.importorskip("transformers")
+    from tunesmith.baselines.gpt2_remi import build_remi_tokenizer, make_gpt2_for, save_baseline
+
+    remi = build_remi_tokenizer()
+    save_baseline(make_gpt2_for(remi, 60_000, 128), remi, tmp_path / "gpt2")
+    compare = load_system(str(tmp_path / "gpt2"))
+    assert compare.kind == "gpt2-remi" and compare.sha256
+    config = EvalConfig(
+        samples=2,
+        styles=["folk"],
+        per_request=2,
+        real_max=6,
+        likelihood_max=2,
+        xml_max=1,
+        workers=0,
+        jsb=True,
+        jsb_path=tiny_jsb(tmp_path / "jsb.json"),
+        progress=False,
+    )
+    result = run_evaluation(tiny_system(5, "tiny"), synthetic_eval_data(80, seed=2), config, compare=compare)
+    folk = result["styles"]["folk"]
+    assert folk["n"]["compare"] == 2
+    assert folk["constraints"]["compare"]["midi"]["n"] == 2
+    lik = folk["likelihood"]
+    assert lik["compare"]["n_notes"] == lik["model"]["n_notes"] > 0  # the same canonical pieces
+    assert result["jsb"]["compare"]["all"]["n_chorales"] == 2
+    assert result["header"]["compare"]["kind"] == "gpt2-remi"

@@ -465,16 +465,17 @@ class _VoiceLeading:
         return a if b is None else max(a, b)
 
     def pitch_ok(self, v: int, p: int, cands: np.ndarray) -> np.ndarray:
+        """Which candidate pitches for a note of voice v starting at tick p keep the rules.
+
+        No crossing: at most the lowest known voice above, at least the highest known voice
+        below (all of them, not only the adjacent ones, so a voice written later always has
+        room between its neighbours). No parallel fifths/octaves with any known voice that
+        moves at p. Falls back to "no crossing of the voices above", then to anything."""
         n = len(self.notes)
-        ok = np.ones(len(cands), bool)
-        if v > 0:
-            up = self.pitch_at(v - 1, p)
-            if up is not None:
-                ok &= cands <= up
-        if v + 1 < n:
-            low = self.pitch_at(v + 1, p)
-            if low is not None:
-                ok &= cands >= low
+        above = [x for x in (self.pitch_at(u, p) for u in range(v)) if x is not None]
+        below = [x for x in (self.pitch_at(u, p) for u in range(v + 1, n)) if x is not None]
+        under_above = cands <= min(above) if above else np.ones(len(cands), bool)
+        ok = under_above & (cands >= max(below) if below else True)
         no_cross = ok.copy()
         mine = self.last_change(v, p)
         for u in range(n):
@@ -495,22 +496,24 @@ class _VoiceLeading:
                 continue
             bad = (cands != a0) & ((cands > a0) == (b1 > b0)) & (np.abs(cands - b1) % 12 == ic)
             ok &= ~bad
-        if ok.any():
-            return ok
-        return no_cross if no_cross.any() else np.ones(len(cands), bool)
+        for mask in (ok, no_cross, under_above):
+            if mask.any():
+                return mask
+        return np.ones(len(cands), bool)
 
     def max_duration(self, v: int, p: int, pitch: int) -> int | None:
-        """Longest duration (ticks) before a known onset of an adjacent voice would cross this note."""
+        """Longest duration (ticks) before a known onset of a voice above goes below this note,
+        or of a voice below goes above it."""
         limit = None
-        for u, crosses in ((v - 1, lambda q: q < pitch), (v + 1, lambda q: q > pitch)):
-            if not 0 <= u < len(self.notes):
+        for u in range(len(self.notes)):
+            if u == v:
                 continue
             notes = self.notes[u]
             for i in range(bisect.bisect_right(self.starts[u], p), len(notes)):
                 s, _, q = notes[i]
                 if limit is not None and s >= limit:
                     break
-                if crosses(q):
+                if (q < pitch) if u < v else (q > pitch):
                     limit = s
                     break
         return None if limit is None else limit - p

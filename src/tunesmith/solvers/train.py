@@ -220,12 +220,14 @@ def provenance(train: Sequence[Piece], valid: Sequence[Piece], config: TrainConf
 
 
 # ------------------------------------------------------------------ training
-def lr_at(step: int, config: TrainConfig) -> float:
-    """Linear warmup, then cosine decay to min_lr at max_steps."""
+def lr_at(step: int, config: TrainConfig, time_fraction: float = 0.0) -> float:
+    """Linear warmup, then cosine decay to min_lr at max_steps or at the end of the time
+    budget (`time_fraction` of it spent), whichever comes first: a run stopped by its
+    budget has still annealed, so a wall-time-matched comparison is fair to both sides."""
     if config.warmup_steps and step <= config.warmup_steps:
         return config.lr * step / config.warmup_steps
     span = max(1, config.max_steps - config.warmup_steps)
-    progress = min(1.0, (step - config.warmup_steps) / span)
+    progress = min(1.0, max((step - config.warmup_steps) / span, time_fraction))
     return config.min_lr + 0.5 * (1.0 + math.cos(math.pi * progress)) * (config.lr - config.min_lr)
 
 
@@ -331,6 +333,7 @@ def train(
     model = GPT(config.model_config(tokenizer.vocab_size))
     opt = model.configure_optimizer(config.lr, config.weight_decay, (config.beta1, config.beta2))
     step, best, bad, history = 0, math.inf, 0, []
+    trained_seconds = 0.0  # time in training steps only (not validation), kept across --resume
     if resume:
         tensors, info = load_checkpoint(out)
         if info["model_config"] != model.config.to_dict():
@@ -338,10 +341,11 @@ def train(
         model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")}, strict=False)
         _load_optimizer(opt, tensors, info["param_groups"])
         step, best, bad, history = info["step"], info["best_val"], info["bad_evals"], info["history"]
+        trained_seconds = float(info.get("train_seconds", 0.0))
         best = math.inf if best is None else best
         say(f"resuming at step {step} (best validation loss {best:.4f})")
     minutes = config.max_minutes if max_minutes is None else max_minutes
-    deadline = time.monotonic() + minutes * 60 if minutes else math.inf
+    budget_seconds = minutes * 60 if minutes else math.inf
     base_info = {
         "model_config": model.config.to_dict(),
         "tokenizer": tokenizer.to_dict(),
@@ -360,6 +364,7 @@ def train(
                 "best_val": None if best == math.inf else best,
                 "bad_evals": bad,
                 "history": history,
+                "train_seconds": trained_seconds,
             },
         )
         atomic_write_text(out / "train_log.json", json.dumps({"history": history, "provenance": prov}, indent=1) + "\n")
@@ -370,11 +375,12 @@ def train(
     try:
         while step < config.max_steps:
             step += 1
+            step_start = time.monotonic()
             rng = np.random.default_rng([config.seed, step])
             torch.manual_seed(config.seed * 1_000_003 + step)
             seqs = [train_data.random_example(rng, config.fim_rate, config.transpose) for _ in range(config.batch_size)]
             x, y = collate(seqs, tokenizer)
-            lr = lr_at(step, config)
+            lr = lr_at(step, config, trained_seconds / budget_seconds)
             for group in opt.param_groups:
                 group["lr"] = lr
             _, loss = model(x, targets=y)
@@ -385,10 +391,19 @@ def train(
             opt.step()
             bar.update(1)
             bar.set_postfix(loss=f"{loss.item():.3f}", lr=f"{lr:.1e}")
-            out_of_time = time.monotonic() >= deadline
+            trained_seconds += time.monotonic() - step_start
+            out_of_time = trained_seconds >= budget_seconds
             if step % config.eval_every == 0 or step == config.max_steps or out_of_time:
                 val = evaluate(model, valid_examples, tokenizer, config.batch_size)
-                history.append({"step": step, "train_loss": round(loss.item(), 5), "val_loss": round(val, 5), "lr": lr})
+                history.append(
+                    {
+                        "step": step,
+                        "train_loss": round(loss.item(), 5),
+                        "val_loss": round(val, 5),
+                        "lr": lr,
+                        "train_seconds": round(trained_seconds, 1),
+                    }
+                )
                 improved = val < best - 1e-4
                 if improved:
                     best, bad = val, 0
@@ -413,7 +428,14 @@ def train(
         bar.close()
     if not (out / "model.safetensors").is_file():  # no evaluation improved (e.g. NaN): keep the last weights
         save_model(out, model, tokenizer, {**base_info, "step": step, "val_loss": None})
-    return {"steps": step, "best_val_loss": best, "stopped": reason, "out": str(out), "history": history}
+    return {
+        "steps": step,
+        "best_val_loss": best,
+        "stopped": reason,
+        "train_seconds": trained_seconds,
+        "out": str(out),
+        "history": history,
+    }
 
 
 # ------------------------------------------------------------------ synthetic data
