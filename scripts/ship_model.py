@@ -1,0 +1,111 @@
+#!/usr/bin/env python
+"""Install a trained model as the package's default model, with its model card.
+
+    python scripts/ship_model.py runs/default
+
+Copies `model.safetensors` and `model.json` into src/tunesmith/models/default/ (atomically)
+and writes MODEL_CARD.md from the model's own provenance: what it learned from, under which
+licenses, and what was left out and why. Refuses a model whose training data includes any
+license that may not ship (licenses.may_ship), or a model over the size limit, so research-only
+data can never reach the package by accident.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from safetensors.numpy import load_file
+
+from tunesmith.licenses import may_ship
+from tunesmith.model import load_model
+from tunesmith.paths import atomic_write_text
+from tunesmith.pretrained import DEFAULT_MODEL_DIR, file_sha256
+
+MAX_BYTES = 20 * 1024 * 1024
+
+DECISIONS = """\
+## What it was not trained on, and why
+
+- **The music21 corpus** (Bach chorales, Essen, O'Neill's 1850, Ryan's Mammoth): its license
+  file says some encodings are for non-commercial use only and Essen's status is unclear, so
+  tunesmith treats it as non-commercial and keeps it out of the shipped model. It is still read
+  for research, evaluation and models users train for themselves. The JSB chorales (the same
+  Bach works, public domain, in their standard split) stand in for it.
+- **POP909, the chord-melody jazz standards and the Charlie Parker omnibook**: the songs are
+  copyrighted; research use only. Never in a shipped model.
+- **Jazz progressions (Imaginary Book derivative)**: no license; not shipped.
+- **OpenEWLD**: the database is MIT but the scores are only "intended" public domain. Only works
+  whose first performance or publication year in OpenEWLD.db is before 1931 (public domain in
+  the US as of 2026) are used, labelled `public-domain`; the rest are excluded.
+- **Nottingham (GPL-3.0)**: the weights are derived from GPL-licensed data; shipping them with
+  the GPL notice and source is tunesmith's reading of the license. Users redistributing the
+  package should keep that notice.
+"""
+
+
+def model_card(info: dict, weights: Path) -> str:
+    prov = info.get("provenance", {})
+    mc, tc = info["model_config"], info.get("train_config", {})
+    n_params = sum(t.size for t in load_file(str(weights)).values())
+    lines = [
+        "# tunesmith default model",
+        "",
+        "A decoder-only transformer (src/tunesmith/model.py) over tunesmith's lead-sheet/voice "
+        "tokens (src/tunesmith/tokenizer.py), composing folk, chorale, jazz and pop with hard "
+        "constraints applied during sampling.",
+        "",
+        f"- weights: `model.safetensors`, sha256 `{file_sha256(weights)}`",
+        f"- shape: {mc['n_layer']} layers x {mc['n_embd']} wide, {mc['n_head']} heads, "
+        f"context {mc['block_size']} tokens, vocabulary {mc['vocab_size']}"
+        f", {n_params:,} parameters",
+        f"- trained: {info.get('step', '?')} steps of batch {tc.get('batch_size', '?')}, "
+        f"fill-in-the-middle rate {tc.get('fim_rate', '?')}, transposition +-{tc.get('transpose', '?')}, "
+        f"seed {tc.get('seed', '?')}; best validation loss {round(info.get('val_loss') or float('nan'), 4)} nats/token",
+        "- recipe: `tunesmith train --config configs/default.toml` (the full config is in model.json)",
+        f"- corpus: built {prov.get('manifest_created', '?')}; shippable licenses only: "
+        f"{prov.get('shippable_only')}",
+        "",
+        "## Training data",
+        "",
+        "| source | license | train pieces | valid pieces |",
+        "|---|---|---|---|",
+    ]
+    for name, src in sorted(prov.get("sources", {}).items()):
+        licenses = ", ".join(f"{k} ({v})" for k, v in src.get("licenses", {}).items())
+        lines.append(f"| {name} | {licenses} | {src.get('train', 0)} | {src.get('valid', 0)} |")
+    styles = ", ".join(f"{k} {v}" for k, v in prov.get("style_counts", {}).items())
+    lines += ["", f"Training pieces by style: {styles}.", "", DECISIONS]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("run", type=Path, help="a training output folder (model.safetensors + model.json)")
+    ap.add_argument("--dest", type=Path, default=DEFAULT_MODEL_DIR)
+    args = ap.parse_args(argv)
+    weights, meta = args.run / "model.safetensors", args.run / "model.json"
+    _, _, info = load_model(args.run)  # proves it is a loadable tunesmith model (safetensors + JSON only)
+    prov = info.get("provenance", {})
+    bad = sorted(lic for lic in prov.get("licenses", {}) if not may_ship(lic))
+    if bad or not prov.get("all_licenses_may_ship"):
+        print(f"{args.run}: trained on data that may not ship ({', '.join(bad) or 'unknown'}); refusing", file=sys.stderr)
+        return 2
+    if weights.stat().st_size > MAX_BYTES:
+        print(f"{weights}: {weights.stat().st_size / 1e6:.1f} MB is over the 20 MB package limit", file=sys.stderr)
+        return 2
+    args.dest.mkdir(parents=True, exist_ok=True)
+    for src in (weights, meta):
+        tmp = args.dest / (src.name + ".tmp")
+        shutil.copyfile(src, tmp)
+        tmp.replace(args.dest / src.name)
+    atomic_write_text(args.dest / "MODEL_CARD.md", model_card(json.loads(meta.read_text()), args.dest / weights.name))
+    print(f"shipped {args.run} -> {args.dest} ({weights.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""The model inside the package: loadable, small, documented, and trained only on shippable data."""
+
+from __future__ import annotations
+
+from tunesmith import pretrained
+from tunesmith.licenses import may_ship
+from tunesmith.sampling import ComposeRequest, generate
+
+
+def test_default_model_ships_only_shippable_data():
+    model, tokenizer, info = pretrained.load("default")
+    prov = info["provenance"]
+    assert prov["shippable_only"] is True and prov["all_licenses_may_ship"] is True
+    assert prov["licenses"] and all(may_ship(lic) for lic in prov["licenses"])
+    assert not {"research-only", "non-commercial", "unknown"} & set(prov["licenses"])
+    assert set(prov["style_counts"]) == {"folk", "chorale", "jazz", "pop"}
+    weights = pretrained.DEFAULT_MODEL_DIR / "model.safetensors"
+    assert weights.stat().st_size < 20 * 1024 * 1024
+
+
+def test_model_card_describes_these_weights():
+    card = (pretrained.DEFAULT_MODEL_DIR / "MODEL_CARD.md").read_text()
+    assert pretrained.file_sha256(pretrained.DEFAULT_MODEL_DIR / "model.safetensors") in card
+    assert "music21" in card and "research use only" in card
+
+
+def test_default_model_composes_every_style():
+    model, tokenizer, _ = pretrained.load("default")
+    for style in ("folk", "chorale", "jazz", "pop"):
+        take = generate(model, tokenizer, ComposeRequest(style=style, bars=4, seed=3))[0]
+        assert take.piece.n_bars == 4 and take.piece.style == style
+
+
+def _ship_script():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "ship_model.py"
+    spec = importlib.util.spec_from_file_location("ship_model", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_ship_script_refuses_research_only_training_data(tmp_path, capsys):
+    from tunesmith.model import GPT, ModelConfig, save_model
+    from tunesmith.tokenizer import Tokenizer
+
+    tokenizer = Tokenizer()
+    model = GPT(ModelConfig(vocab_size=tokenizer.vocab_size, n_layer=1, n_head=1, n_embd=8, block_size=32))
+    prov = {"licenses": {"public-domain": 3, "research-only": 1}, "all_licenses_may_ship": False, "sources": {}}
+    save_model(tmp_path / "run", model, tokenizer, {"provenance": prov, "train_config": {}})
+    ship = _ship_script()
+    dest = tmp_path / "pkg"
+    assert ship.main([str(tmp_path / "run"), "--dest", str(dest)]) == 2
+    assert "research-only" in capsys.readouterr().err and not dest.exists()
+    prov = {"licenses": {"public-domain": 3}, "all_licenses_may_ship": True, "sources": {}}
+    save_model(tmp_path / "ok", model, tokenizer, {"provenance": prov, "train_config": {}})
+    assert ship.main([str(tmp_path / "ok"), "--dest", str(dest)]) == 0
+    assert sorted(p.name for p in dest.iterdir()) == ["MODEL_CARD.md", "model.json", "model.safetensors"]
