@@ -84,6 +84,29 @@ def _named_for_role(track: Track, index: int, n_tracks: int) -> str:
     return f"{track.name} [{track.role}]"
 
 
+def _abbreviation(name: str) -> str:
+    """'Soprano' -> 'S.', 'Melody' -> 'Mel.': what a score prints before later systems."""
+    base = name.split(" [")[0].strip()
+    known = {"soprano": "S.", "alto": "A.", "tenor": "T.", "bass": "B.", "melody": "Mel."}
+    return known.get(base.lower(), (base[:4] + ".") if len(base) > 4 else base)
+
+
+def _clef_for(track: Track, clef):
+    """The clef a copyist would pick: by SATB role, else by the track's median pitch
+    (tenor voices in the octave-transposing treble clef, as modern chorale editions print them)."""
+    role = (track.role or "").lower()
+    if role in ("soprano", "alto"):
+        return clef.TrebleClef()
+    if role == "tenor":
+        return clef.Treble8vbClef()
+    if role == "bass":
+        return clef.BassClef()
+    pitches = sorted(n.pitch for n in track.notes)
+    if pitches and pitches[len(pitches) // 2] < 57:  # median below A3: the staff would drown in ledger lines
+        return clef.BassClef()
+    return clef.TrebleClef()
+
+
 def chord_durations(chords: list[ChordSymbol], end: float, stops: list[float] | None = None) -> list[ChordSymbol]:
     """Sorted chords, each lasting until the next chord (or a no-chord stop, or `end`) unless set."""
     chords = sorted(chords, key=lambda c: c.onset)
@@ -458,7 +481,7 @@ def to_music21(piece: Piece) -> Any:
     Onsets/durations that are not simple fractions are rounded to 1/24 beat."""
     from music21 import chord as m21chord
     from music21 import harmony as m21harmony
-    from music21 import instrument, metadata, meter, note, tempo, tie
+    from music21 import clef, instrument, metadata, meter, note, tempo, tie
     from music21 import key as m21key
     from music21 import stream as m21stream
 
@@ -514,7 +537,9 @@ def to_music21(piece: Piece) -> Any:
             inst.midiProgram = track.program
         inst.partName = part.partName
         inst.partId = part.id
+        part.partAbbreviation = inst.instrumentAbbreviation = _abbreviation(part.partName)
         part.insert(0, inst)
+        part_clef = _clef_for(track, clef)
         groups: dict[tuple[Fraction, Fraction], list[int]] = {}
         velocities: dict[tuple[Fraction, Fraction], int] = {}
         for n in track.notes:
@@ -527,6 +552,7 @@ def to_music21(piece: Piece) -> Any:
             b0, b1 = bounds[bi], bounds[bi + 1]
             m = m21stream.Measure(number=bi + (0 if bi == 0 and len(bounds) > 2 and (bounds[1] - bounds[0]) < Fraction(ts_at(b0).bar_length).limit_denominator(96) else 1))
             if bi == 0:
+                m.insert(0, part_clef)
                 for k in piece.keys[:1]:
                     m.insert(0, _m21_key(k, m21key))
             for ts in signatures:
@@ -622,18 +648,44 @@ def _m21_chord_symbol(figure: str, m21harmony: Any) -> Any:
 
 
 # ------------------------------------------------------------------------------ symusic
+def tick_score(score: Any) -> Any:
+    """`score` in tick time (symusic Scores in quarter or second time are converted; their
+    float32 times round to the nearest tick)."""
+    ttype = str(score.ttype).lower()
+    return score if ttype.endswith("tick") else score.to("tick")
+
+
+def ticks_to_beats(ticks: Any, tpq: int) -> Any:
+    """Quarter beats (float64) of integer tick times: exact multiples of 1/tpq, so a time on
+    the file's grid comes back as the float nearest to it (16.0, not float32's 16.00000032)."""
+    import numpy as np
+
+    if isinstance(ticks, (int, float)):
+        return int(round(ticks)) / tpq
+    return np.asarray(ticks, dtype=np.int64) / float(tpq)
+
+
 def from_symusic(score: Any, **kw: Any) -> Piece:
     """Piece from a symusic Score (any time unit). Keyword arguments set Piece fields.
-    Reads back the markers `to_symusic` writes (chords, modes, pickup, title)."""
+    Reads back the markers `to_symusic` writes (chords, modes, pickup, title).
+
+    Times are read as integer ticks and divided by the file's ticks per quarter in float64
+    (a Score in quarter/second time is converted to ticks first): symusic's quarter time is
+    float32, which puts a note written to end at beat 16 at 16.00000032 and adds a bar."""
     fields = _piece_kwargs(kw)
     piece = Piece(**fields)
-    q = score.to("quarter") if str(score.ttype).lower() != "quarter" else score
+    q = tick_score(score)
+    tpq = int(q.ticks_per_quarter)
+
+    def beats(ticks: Any) -> float:
+        return ticks_to_beats(int(ticks), tpq)
+
     chords: list[ChordSymbol] = []
     stops: list[float] = []
     mode_keys: list[KeySignature] = []
     for m in q.markers:
         text = m.text.strip()
-        t = float(m.time)
+        t = beats(m.time)
         if text.startswith("chord:"):
             fig = text[6:].strip()
             try:
@@ -646,7 +698,8 @@ def from_symusic(score: Any, **kw: Any) -> Piece:
                 mode_keys.append(KeySignature(t, parts[1], parts[2]))
         elif text.startswith("pickup:"):
             with contextlib.suppress(ValueError):
-                piece.meta["pickup"] = float(text[7:])
+                # written with %g: snap to the tick grid (a pickup of 1/3 beat reads 0.333333)
+                piece.meta["pickup"] = round(float(text[7:]) * tpq) / tpq
         elif text.startswith("title:") and not piece.title:
             piece.title = text[6:].strip()
     tracks = [t for t in q.tracks if len(t.notes)]
@@ -656,21 +709,26 @@ def from_symusic(score: Any, **kw: Any) -> Piece:
         name = t.name or ""
         role = guess_role(name, i, len(named), is_drum=t.is_drum)
         notes = t.notes.numpy()
+        starts = notes["time"].astype("int64")
+        ticks = notes["duration"].astype("int64")
+        onsets = ticks_to_beats(starts, tpq)
+        # duration = end - onset in beats, so onset + duration gives the end back exactly
+        durations = ticks_to_beats(starts + ticks, tpq) - onsets
         track = Track(name=_strip_role_suffix(name) or role, role=role, program=int(t.program), is_drum=bool(t.is_drum))
         track.notes = [
             Note(int(p), float(o), float(d), int(v))
-            for o, d, p, v in zip(notes["time"], notes["duration"], notes["pitch"], notes["velocity"])
-            if d > 0
+            for o, d, p, v, n_ticks in zip(onsets, durations, notes["pitch"], notes["velocity"], ticks)
+            if n_ticks > 0
         ]
         piece.tracks.append(track)
     if mode_keys:
         piece.keys = mode_keys
     else:
         for k in q.key_signatures:
-            piece.keys.append(key_from_sharps(int(k.key), "minor" if int(k.tonality) else "major", float(k.time)))
-    piece.time_signatures = [TimeSignature(float(ts.time), int(ts.numerator), int(ts.denominator)) for ts in q.time_signatures]
-    piece.tempos = [Tempo(float(tp.time), float(tp.qpm)) for tp in q.tempos]
-    end = float(q.end()) if len(tracks) else 0.0
+            piece.keys.append(key_from_sharps(int(k.key), "minor" if int(k.tonality) else "major", beats(k.time)))
+    piece.time_signatures = [TimeSignature(beats(ts.time), int(ts.numerator), int(ts.denominator)) for ts in q.time_signatures]
+    piece.tempos = [Tempo(beats(tp.time), float(tp.qpm)) for tp in q.tempos]
+    end = beats(q.end()) if len(tracks) else 0.0
     piece.chords = chord_durations(chords, end, stops)
     if "pickup" in piece.meta:
         pickup = piece.meta["pickup"]
