@@ -480,8 +480,8 @@ def to_music21(piece: Piece) -> Any:
     meter and tempo in the first measure (and where they change). Drum tracks are left out.
     Onsets/durations that are not simple fractions are rounded to 1/24 beat."""
     from music21 import chord as m21chord
-    from music21 import harmony as m21harmony
     from music21 import clef, instrument, metadata, meter, note, tempo, tie
+    from music21 import harmony as m21harmony
     from music21 import key as m21key
     from music21 import stream as m21stream
 
