@@ -44,6 +44,9 @@ def inputs(tmp_path_factory) -> dict[str, Path]:
         "jig.mid": lead_sheet(8, (6, 8), pickup=0.5),
         "melody.musicxml": melody_only(chorale(8)),
         "tune.musicxml": melody_only(lead_sheet(8)),
+        "melody.mid": melody_only(chorale(8), "soprano"),
+        "chorale.mid": chorale(8),
+        "chorale.musicxml": chorale(8),
     }
     out = {}
     for name, piece in files.items():
@@ -56,6 +59,17 @@ def inputs(tmp_path_factory) -> dict[str, Path]:
         '"Em"e2ef gfed|"C"c2ec "D"d2BG|"Em"e2ef "C"gfed|"D"cAFA "G"G4|\n'
     )
     out["tune.abc"] = abc
+    bad = {  # inputs every verb must refuse before any work
+        "odd-meter.abc": "X:1\nT:odd\nM:11/8\nL:1/8\nK:C\nCDEFGABcdef|gfedcBAGFED|\n",
+        "meter-change.abc": "X:1\nT:change\nM:4/4\nL:1/4\nK:C\nCDEF|M:3/4\nGAB|\n",
+        "rests.abc": "X:1\nT:rests\nM:4/4\nL:1/4\nK:C\nz4|z4|\n",
+        "junk.musicxml": "this is not music",
+    }
+    for name, text in bad.items():
+        (d / name).write_text(text)
+        out[name] = d / name
+    (d / "junk.mid").write_bytes(b"MThd not really a midi file")
+    out["junk.mid"] = d / "junk.mid"
     return out
 
 
@@ -95,6 +109,9 @@ def test_continue_keeps_the_prefix_in_midi_and_musicxml(model_dir, inputs, tmp_p
         assert any(n[0] >= boundary for n in written), "new bars were written"
         assert read_file(out)[0].n_bars == 24
     assert first_part_notes(stem.with_suffix(".musicxml"))[: len(given)] == given
+    given_chords = chords(src)
+    for out in (stem.with_suffix(".mid"), stem.with_suffix(".musicxml")):
+        assert [c for c in chords(out) if c[0] < boundary] == given_chords, "the given chord symbols are kept"
     record = json.loads(stem.with_suffix(".json").read_text())
     assert record["request"]["command"] == "continue" and record["request"]["bars"] == 8
     assert record["input_file"]["name"] == "lead.mid" and len(record["input_file"]["sha256"]) == 64
@@ -113,8 +130,9 @@ def test_continue_jig_with_pickup(model_dir, inputs, tmp_path):
     assert all(n[0] >= end for n in written[len(given) :])
 
 
-def test_harmonize_chorale_keeps_the_soprano(model_dir, inputs, tmp_path):
-    src = inputs["melody.musicxml"]
+@pytest.mark.parametrize("name", ["melody.musicxml", "melody.mid"])
+def test_harmonize_chorale_keeps_the_soprano(model_dir, inputs, tmp_path, name):
+    src = inputs[name]
     stem = tmp_path / "satb"
     assert run("harmonize", src, "--style", "chorale", "--model", model_dir, "--seed", 3, "--out", stem) == 0
     for kind in ("mid", "musicxml", "wav", "svg", "json"):
@@ -170,6 +188,86 @@ def test_inpaint_keep_melody_rewrites_only_the_chords(model_dir, inputs, tmp_pat
     written = chords(stem.with_suffix(".mid"))
     assert [c for c in written if not t0 <= c[0] < t1] == [c for c in given_chords if not t0 <= c[0] < t1]
     assert {32.0, 36.0, 40.0, 44.0} <= {c[0] for c in written}
+
+
+ROLES = ("soprano", "alto", "tenor", "bass")
+
+
+@pytest.mark.parametrize("name", ["chorale.mid", "chorale.musicxml"])
+def test_continue_chorale_keeps_all_four_voices(model_dir, inputs, tmp_path, name):
+    src = inputs[name]
+    stem = tmp_path / "cont"
+    assert run("continue", src, "--bars", 3, "--style", "chorale", "--model", model_dir, "--seed", 7,
+               "--out", stem, *FAST) == 0  # fmt: skip
+    boundary = 32.0
+    for out in (stem.with_suffix(".mid"), stem.with_suffix(".musicxml")):
+        for role in ROLES:
+            written = notes(out, role)
+            assert [n for n in written if n[0] < boundary] == notes(src, role), (out.suffix, role)
+        assert any(n[0] >= boundary for n in notes(out, "bass")), "new bars were written"
+        assert read_file(out)[0].n_bars == 11
+
+
+@pytest.mark.parametrize("name", ["chorale.mid", "chorale.musicxml"])
+def test_inpaint_chorale_keeps_the_voices_outside_the_bars_and_the_kept_ones(model_dir, inputs, tmp_path, name):
+    src = inputs[name]
+    t0, t1 = 8.0, 20.0  # bars 3-5
+    stem = tmp_path / "var"
+    assert run("inpaint", src, "--bars", "3-5", "--n", 2, "--model", model_dir, "--seed", 9, "--out", stem,
+               *FAST) == 0  # fmt: skip
+    for i in (1, 2):
+        for out in (tmp_path / f"var-{i}.mid", tmp_path / f"var-{i}.musicxml"):
+            for role in ROLES:
+                outside = [n for n in notes(out, role) if not t0 <= n[0] < t1]
+                assert outside == [n for n in notes(src, role) if not t0 <= n[0] < t1], (out.name, role)
+            assert harmony_rules.count_voice_crossings(read_file(out)[0]) == 0
+    stem = tmp_path / "kept"
+    assert run("inpaint", src, "--bars", "3-5", "--keep", "soprano,bass", "--model", model_dir, "--seed", 10,
+               "--out", stem, *FAST) == 0  # fmt: skip
+    for out in (stem.with_suffix(".mid"), stem.with_suffix(".musicxml")):
+        for role in ("soprano", "bass"):
+            assert notes(out, role) == notes(src, role), "a kept voice is kept inside the bars too"
+        for role in ("alto", "tenor"):
+            outside = [n for n in notes(out, role) if not t0 <= n[0] < t1]
+            assert outside == [n for n in notes(src, role) if not t0 <= n[0] < t1]
+
+
+def test_continue_and_inpaint_an_abc_tune(model_dir, inputs, tmp_path):
+    src = inputs["tune.abc"]
+    given, given_chords = notes(src), chords(src)
+    stem = tmp_path / "cont"
+    assert run("continue", src, "--bars", 4, "--model", model_dir, "--seed", 11, "--out", stem, *FAST) == 0
+    for out in (stem.with_suffix(".mid"), stem.with_suffix(".musicxml")):
+        assert [n for n in notes(out) if n[0] < 32.0] == given
+        assert [c for c in chords(out) if c[0] < 32.0] == given_chords
+    stem = tmp_path / "var"
+    assert run("inpaint", src, "--bars", "3-4", "--model", model_dir, "--seed", 12, "--out", stem, *FAST) == 0
+    t0, t1 = 8.0, 16.0
+    for out in (stem.with_suffix(".mid"), stem.with_suffix(".musicxml")):
+        assert [n for n in notes(out) if not t0 <= n[0] < t1] == [n for n in given if not t0 <= n[0] < t1]
+        assert [c for c in chords(out) if not t0 <= c[0] < t1] == [c for c in given_chords if not t0 <= c[0] < t1]
+
+
+BAD_INPUTS = [
+    ("junk.mid", "junk.mid"),
+    ("junk.musicxml", "junk.musicxml: not a MusicXML file"),
+    ("odd-meter.abc", "odd-meter.abc: unsupported meter 11/8"),
+    ("meter-change.abc", "meter-change.abc: the meter changes"),
+    ("rests.abc", "rests.abc: .*no notes"),
+]
+
+
+@pytest.mark.parametrize("verb", ["continue", "harmonize", "inpaint"])
+@pytest.mark.parametrize("name,message", BAD_INPUTS)
+def test_bad_input_is_refused_by_every_verb_before_the_model_loads(inputs, tmp_path, capsys, verb, name, message):
+    import re
+
+    extra = {"continue": ["--bars", "4"], "harmonize": ["--style", "chorale"], "inpaint": ["--bars", "1-2"]}[verb]
+    out = tmp_path / "x"
+    assert run(verb, inputs[name], *extra, "--model", tmp_path / "no-model", "--out", out) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"tunesmith {verb}: error: ") and re.search(message, err), err
+    assert "no model at" not in err and not list(tmp_path.glob("x*"))
 
 
 def test_cli_errors_are_one_line_before_the_model_loads(inputs, tmp_path, capsys):

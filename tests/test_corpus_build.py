@@ -158,6 +158,44 @@ def test_bad_files_in_a_user_folder_are_each_reported(tmp_path, home):
     assert len(report) == len(bad) + 2 and all(line.startswith(str(folder)) for line in report)
 
 
+def test_a_hundred_corrupt_files_among_good_ones_are_each_reported(tmp_path, home):
+    """The issue's check: 100 corrupted files (truncated, random bytes, wrong extension,
+    zero length) mixed into a folder of good ones; the build completes and names each."""
+    pytest.importorskip("tunesmith.inputs", reason="the readers (tunesmith.inputs) are not there yet")
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    rng = random.Random(42)
+    good = {}
+    for i in range(40):
+        melody = [rng.randint(60, 72) for _ in range(12)]
+        if i % 2:
+            good[f"good{i:02d}.mid"] = midi_bytes(melody)
+        else:
+            bars = "|".join("".join(rng.choice("CDEFGABcdefg") for _ in range(8)) for _ in range(4))
+            good[f"good{i:02d}.abc"] = f"X:{i}\nT:Tune {i}\nM:4/4\nL:1/8\nK:G\n{bars}|]\n".encode()
+    bad = {}
+    for i in range(25):
+        mid = midi_bytes([rng.randint(60, 72) for _ in range(12)])
+        bad[f"truncated{i:02d}.mid"] = mid[: rng.randint(1, len(mid) - 5)]
+        bad[f"random{i:02d}.{('mid', 'mxl', 'musicxml', 'abc')[i % 4]}"] = rng.randbytes(rng.randint(20, 5000))
+        # another kind of file under a music extension (a file whose content is music of
+        # another kind, e.g. ABC named .mid, is read by its content instead; see test_inputs)
+        other = (b"\x89PNG\r\n\x1a\n" + rng.randbytes(200), b'{"not": "music"}', b"RIFF\x24\x00\x00\x00WAVEfmt ")
+        bad[f"wrongext{i:02d}.{('mid', 'mxl', 'musicxml', 'abc', 'krn')[i % 5]}"] = other[i % 3]
+        bad[f"empty{i:02d}.{('mid', 'abc', 'musicxml', 'mxl', 'krn')[i % 5]}"] = b""
+    files = {**good, **bad}
+    for name in rng.sample(sorted(files), len(files)):  # mixed, in no particular order
+        (folder / name).write_bytes(files[name])
+    spec = SourceSpec("mixed", "folk", "MIT", "folder", str(folder), priority=70)
+    result = build_corpus([spec], workers=2, progress=False)
+    problems = {Path(p).name: m for p, m in result.problems}
+    assert set(problems) == set(bad), sorted(set(problems) ^ set(bad))
+    assert all(m.strip() for m in problems.values())
+    assert {Path(p.path).name for p in result.corpus} == set(good)
+    report = (home / "corpus" / "problems.txt").read_text().splitlines()
+    assert len(report) == 100 and all(line.startswith(str(folder)) for line in report)
+
+
 # ------------------------------------------------------------------ tiny build on the real shared data
 def test_tiny_build_on_real_shared_data(tmp_path, home):
     pytest.importorskip("tunesmith.inputs", reason="the readers (tunesmith.inputs) are not there yet")

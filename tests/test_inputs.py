@@ -162,6 +162,44 @@ def test_pop909_song(fixtures):
     assert piece.bar_onsets[:2] == [0.0, 4.0]
 
 
+
+def _pop909_variant(fixtures, tmp_path, *, midi_meter: tuple[int, int], beats: str) -> Path:
+    """The fixture song with another MIDI time signature and beat file."""
+    import shutil
+
+    import mido
+
+    song = tmp_path / "001"
+    shutil.copytree(fixtures["pop909"], song)
+    mid = mido.MidiFile(str(song / "001.mid"))
+    for msg in mid.tracks[0]:
+        if msg.type == "time_signature":
+            msg.numerator, msg.denominator = midi_meter
+    mid.save(str(song / "001.mid"))
+    (song / "beat_midi.txt").write_text(beats)
+    return song
+
+
+def test_pop909_meter_from_beat_file(fixtures, tmp_path):
+    """Regression: most POP909 MIDI files say 1/4, which the tokenizer refuses; the meter now
+    comes from beat_midi.txt (120 qpm: a beat every 0.5 s)."""
+    from tunesmith.tokenizer import Tokenizer
+
+    # duple grouping, first downbeat on the 2nd beat: 4/4 with a one-beat pickup
+    duple = "".join(f"{i * 0.5} {1.0 if i % 2 == 1 else 0.0} {1.0 if i % 4 == 1 else 0.0}\n" for i in range(12))
+    (piece,) = read_pop909_song(_pop909_variant(fixtures, tmp_path / "a", midi_meter=(1, 4), beats=duple))
+    assert [str(ts) for ts in piece.time_signatures] == ["4/4"] and piece.meta["midi_time_signatures"] == ["1/4"]
+    assert piece.bar_onsets[:4] == [0.0, 1.0, 5.0, 9.0]
+    assert Tokenizer().encode(piece)
+    # triple grouping: 3/4, bars from the first column
+    triple = "".join(f"{i * 0.5} {1.0 if i % 3 == 0 else 0.0} {1.0 if i % 6 == 0 else 0.0}\n" for i in range(12))
+    (piece,) = read_pop909_song(_pop909_variant(fixtures, tmp_path / "b", midi_meter=(1, 4), beats=triple))
+    assert [str(ts) for ts in piece.time_signatures] == ["3/4"] and piece.bar_onsets[:3] == [0.0, 3.0, 6.0]
+    assert Tokenizer().encode(piece)
+    # a MIDI meter with the beat file's bar length keeps its spelling
+    (piece,) = read_pop909_song(_pop909_variant(fixtures, tmp_path / "c", midi_meter=(6, 8), beats=triple))
+    assert [str(ts) for ts in piece.time_signatures] == ["6/8"]
+
 @pytest.mark.parametrize(
     "label,figure",
     [("B:maj", "B"), ("A:min7", "Am7"), ("C:maj/3", "C/E"), ("A:min/b3", "Am/C"), ("C:7/b7", "C7/Bb"),
@@ -358,3 +396,22 @@ def test_real_pop909():
         (piece,) = read_pop909_song(song)
         piece.validate()
         assert piece.melody() is not None and piece.chords and piece.keys and "key_estimated" not in piece.meta
+
+
+@pytest.mark.shared_data
+def test_real_pop909_meters_tokenize():
+    """Regression: 1/4 MIDI meters made most POP909 songs untokenizable."""
+    from tunesmith.tokenizer import Tokenizer
+
+    root = DATA / "pop909"
+    if not root.is_dir():
+        pytest.skip(f"POP909 not found at {root}")
+    songs = sorted(p for p in root.iterdir() if p.is_dir() and (p / f"{p.name}.mid").exists())[:30]
+    tok = Tokenizer()
+    meters = []
+    for song in songs:
+        (piece,) = read_pop909_song(song)
+        assert all(ts.bar_length > 1.0 for ts in piece.time_signatures), song.name
+        meters.append(str(piece.time_signature))
+        assert tok.encode(piece), song.name
+    assert "1/4" not in meters and meters.count("4/4") >= len(songs) * 0.8

@@ -107,6 +107,34 @@ def test_writers_are_atomic(fixture_dir, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.mid", "a.musicxml"]  # no temp files left
 
 
+
+def test_midi_times_are_exact_float64(tmp_path):
+    """Regression: symusic's quarter time is float32, so a triplet ending on beat 16 came back
+    ending at 16.00000032 and the piece had 5 bars. Times now come from ticks in float64."""
+    from fractions import Fraction
+
+    from tunesmith.score import Note, TimeSignature, Track
+
+    notes = [Note(60 + i, float(i), 1.0, 80) for i in range(12)]  # bars 1-3: quarter notes
+    notes += [Note(72 + k % 5, float(12 + Fraction(k, 3)), 1 / 3, 80) for k in range(12)]  # bar 4: triplets
+    piece = Piece("t", "t", tracks=[Track(name="melody", role="melody", notes=notes)], time_signatures=[TimeSignature(0.0, 4, 4)])
+    assert piece.n_bars == 4
+    write_midi(piece, tmp_path / "four_bars.mid")
+    (back,) = read_file(tmp_path / "four_bars.mid")
+    last = back.melody().notes[-1]
+    assert last.onset == 47 / 3 and last.onset + last.duration == 16.0
+    assert back.duration() == 16.0 and back.n_bars == 4 and back.bars() == [0.0, 4.0, 8.0, 12.0]
+    assert all(n.onset == round(n.onset * 480) / 480 for n in back.melody().notes)  # on the tick grid
+
+
+def test_bars_ignore_float_noise():
+    from tunesmith.score import Note, TimeSignature, Track
+
+    piece = Piece("t", "t", tracks=[Track(name="m", role="melody", notes=[Note(60, 15.0, 1.0000003, 80)])], time_signatures=[TimeSignature(0.0, 4, 4)])
+    assert piece.duration() > 16.0 and piece.n_bars == 4
+    piece.tracks[0].notes[0].duration = 1.01  # a real overhang still starts a bar
+    assert piece.n_bars == 5
+
 # ------------------------------------------------------------------ real data (skips without it)
 DATA = shared_data()
 

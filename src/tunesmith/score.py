@@ -23,6 +23,7 @@ TRACK_ROLES = (
     "accompaniment",
     "other",
 )
+BAR_TOLERANCE = 1e-6  # beats: float noise below this does not start a bar
 STYLES = ("folk", "chorale", "pop", "jazz")
 MODES = ("major", "minor", "dorian", "phrygian", "lydian", "mixolydian", "aeolian", "locrian")
 PITCH_CLASS_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
@@ -160,7 +161,9 @@ class Piece:
         return last
 
     def bars(self) -> list[float]:
-        """Onsets of every bar. Explicit `bar_onsets` win (they keep pickups); else the meter."""
+        """Onsets of every bar. Explicit `bar_onsets` win (they keep pickups); else the meter.
+        A bar that would start within `BAR_TOLERANCE` beats of the end is no bar (float noise:
+        an end at 16.0000003 beats in 4/4 gives 4 bars, not 5)."""
         if self.bar_onsets:
             return list(self.bar_onsets)
         end = self.duration()
@@ -169,7 +172,7 @@ class Piece:
         for i, ts in enumerate(signatures):
             stop = signatures[i + 1].onset if i + 1 < len(signatures) else end
             t = ts.onset
-            while t < stop - 1e-9:
+            while t < stop - BAR_TOLERANCE:
                 onsets.append(t)
                 t += ts.bar_length
         return onsets or [0.0]

@@ -6,8 +6,10 @@ BRIDGE -> accompaniment (a secondary melodic line), PIANO -> accompaniment.
 Chords: Harte-style labels normalised to lead-sheet figures: "B:maj" -> "B", "A:min7" -> "Am7",
 "E:sus4(b7)" -> "E7sus4", "F:hdim7" -> "Fm7b5". Inversions are KEPT as slash chords, the bass
 computed from the degree: "C:maj/3" -> "C/E", "A:min/b3" -> "Am/C", "C:7/b7" -> "C7/Bb".
-"N" is no chord (a gap). Keys from key_audio.txt ("Gb:maj" -> Gb major) at their onsets;
-bars from the beat file's downbeats when they agree with the MIDI meter (pickup kept).
+"N" is no chord (a gap). Keys from key_audio.txt ("Gb:maj" -> Gb major) at their onsets.
+Meter and bars from beat_midi.txt, not the MIDI (most POP909 files say 1/4): duple songs are
+4/4, triple ones 3/4 (`beat_file_meter`); bar onsets are the file's downbeats (music before
+the first one is a pickup); the MIDI's signatures stay in `meta["midi_time_signatures"]`.
 The songs are copyrighted: pass license="research-only".
 """
 
@@ -16,11 +18,12 @@ from __future__ import annotations
 import bisect
 import os
 import re
+from collections import Counter
 from pathlib import Path
 
 from ..convert import _finish, from_symusic
 from ..harmony import normalize_figure
-from ..score import ChordSymbol, KeySignature, Piece
+from ..score import ChordSymbol, KeySignature, Piece, TimeSignature
 from . import InputError
 
 _HARTE_QUALITY = {
@@ -87,6 +90,67 @@ def _rows(path: Path) -> list[list[str]]:
     return [ln.split() for ln in path.read_text(encoding="utf-8", errors="replace").splitlines() if ln.strip()]
 
 
+def beat_file_meter(rows: list[list[str]]) -> tuple[int, list[int]] | None:
+    """(beats per bar, row indices of the downbeats) from POP909 `beat_midi.txt` rows
+    (`time  down2  down4`: one row a quarter beat; column 1 marks every 2nd beat in duple songs,
+    every 3rd in triple ones; column 2 every 4th, resp. 6th). Duple songs are 4/4 (column 2's
+    downbeats), triple ones 3/4 (column 1's); None when the file shows no regular grouping."""
+
+    def marked(col: int) -> list[int]:
+        out = []
+        for i, r in enumerate(rows):
+            try:
+                if len(r) > col and float(r[col]) == 1.0:
+                    out.append(i)
+            except ValueError:
+                continue
+        return out
+
+    def usual_gap(idx: list[int]) -> int | None:
+        gaps = Counter(b - a for a, b in zip(idx, idx[1:]))
+        return gaps.most_common(1)[0][0] if gaps else None
+
+    first = marked(1)
+    group = usual_gap(first)
+    if group == 2:
+        second = marked(2)
+        if usual_gap(second) == 4:
+            return 4, second
+        return 2, first
+    if group is not None and 2 <= group <= 8:
+        return group, first
+    return None
+
+
+def _set_meter(piece: Piece, beat_rows: list[list[str]], to_q: _TempoMap) -> None:
+    """Time signature and bar lines from the beat file: most POP909 MIDI files say 1/4 (or a
+    2/4 / 4/4 the beats disagree with). The MIDI's own signatures go to
+    `meta["midi_time_signatures"]`; one the beat file agrees with (same bar length, e.g. 6/8
+    for three quarter beats a bar) keeps its spelling. Bar onsets are the downbeats, so music
+    before the first downbeat is a pickup bar starting at 0."""
+    midi_ts = sorted(piece.time_signatures, key=lambda ts: ts.onset)
+    if midi_ts:
+        piece.meta["midi_time_signatures"] = [f"{ts}@{ts.onset:g}" if ts.onset else str(ts) for ts in midi_ts]
+    found = beat_file_meter(beat_rows) if beat_rows else None
+    if found is None:
+        # no usable beat file: a 1/4 (a bar a beat) is never the song's meter
+        if not midi_ts or all(ts.bar_length <= 1.0 + 1e-9 for ts in midi_ts):
+            piece.time_signatures = [TimeSignature(0.0, 4, 4)]
+            piece.meta["meter_from"] = "default"
+        return
+    beats_per_bar, down_rows = found
+    meter = TimeSignature(0.0, beats_per_bar, 4)
+    same = [ts for ts in midi_ts if abs(ts.bar_length - meter.bar_length) < 1e-9 and ts.denominator in (4, 8)]
+    if len(midi_ts) == 1 and same:
+        meter = TimeSignature(0.0, same[0].numerator, same[0].denominator)
+    piece.time_signatures = [meter]
+    piece.meta["meter_from"] = "beat_midi.txt"
+    downs = [round(to_q(float(beat_rows[i][0])), 3) for i in down_rows]
+    downs = sorted({d for d in downs if d >= 0.0})
+    if downs:
+        piece.bar_onsets = ([0.0] if downs[0] > 1e-3 else []) + downs
+
+
 def read_pop909_song(folder: str | os.PathLike, *, source: str = "pop909", style: str = "pop", license: str = "research-only") -> list[Piece]:
     """One Piece for a POP909 song folder (`NNN/`), or for its `NNN.mid` path."""
     import symusic
@@ -150,14 +214,7 @@ def read_pop909_song(folder: str | os.PathLike, *, source: str = "pop909", style
         keys[0].onset = 0.0
         piece.keys = keys
         piece.meta.pop("key_estimated", None)
-    beats = _rows(folder / "beat_midi.txt")
-    if beats and piece.time_signatures:
-        bar_len = piece.time_signature.bar_length
-        col = 1 if abs(bar_len - 2.0) < 1e-6 else 2 if abs(bar_len - 4.0) < 1e-6 else None
-        if col is not None:
-            downs = [round(to_q(float(r[0])), 3) for r in beats if len(r) > col and float(r[col]) == 1.0]
-            if downs:
-                piece.bar_onsets = ([0.0] if downs[0] > 1e-3 else []) + downs
+    _set_meter(piece, _rows(folder / "beat_midi.txt"), to_q)
     piece.end = max(piece.duration(), max((c.onset + (c.duration or 0) for c in chords), default=0.0))
     return [_finish(piece)]
 
