@@ -257,6 +257,7 @@ BAD_INPUTS = [
 ]
 
 
+@pytest.mark.filterwarnings("ignore:skipped ABC tune")
 @pytest.mark.parametrize("verb", ["continue", "harmonize", "inpaint"])
 @pytest.mark.parametrize("name,message", BAD_INPUTS)
 def test_bad_input_is_refused_by_every_verb_before_the_model_loads(inputs, tmp_path, capsys, verb, name, message):

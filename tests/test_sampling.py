@@ -122,6 +122,17 @@ def test_chorale_voices_stay_in_their_ranges(model, tok):
             assert all(lo <= nt.pitch <= hi for nt in track.notes), v
 
 
+def test_chorale_voices_never_cross(model, tok):
+    """Random weights cross voices constantly; the automaton must not let them."""
+    from tunesmith.metrics.harmony_rules import harmony_rule_rates
+
+    request = ComposeRequest(style="chorale", key="D", bars=6, seed=11)
+    for take in generate(model, tok, request, n=3) + generate(model, tok, request, n=2, batch_size=2):
+        rates = harmony_rule_rates(take.piece)
+        assert rates["voice_crossings"] == 0, rates
+        assert rates["range_violations"] == 0, rates
+
+
 def test_seed_makes_takes_reproducible(model, tok):
     request = ComposeRequest(style="folk", key="D", meter="6/8", bars=8, seed=11)
     a = generate(model, tok, request, n=2)

@@ -16,6 +16,8 @@ grammar automaton (`Constrainer`), so it holds in every take whatever the weight
   figure as given is written back);
 - pitch range per voice (a chorale's range is split into four overlapping voice ranges), and
   with `in_scale` only pitches of the key's scale (minor: raised 6th and 7th allowed);
+- chorales: voices never cross and avoid parallel fifths and octaves (`voice_leading`; the
+  parallels rule yields where it would leave no pitch);
 - key and tempo are written into the Piece exactly as requested;
 - length budget: when the model's block would run out, only structural tokens remain allowed.
 
@@ -37,6 +39,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from tunesmith.score import MODES, STYLES, ChordSymbol, KeySignature, Piece, Tempo, TimeSignature, pitch_class_of
+from tunesmith.score import SATB_RANGES as SCORE_SATB_RANGES
 from tunesmith.tokenizer import (
     DUR_TICKS,
     LAYOUTS,
@@ -51,13 +54,14 @@ from tunesmith.tokenizer import (
     spell_name,
     split_figure,
 )
+from tunesmith.voice_leading import VoiceLeading
 
 MAX_REQUEST_BARS = 64
 MIN_TEMPO, MAX_TEMPO = 20.0, 400.0
 MIN_MELODY_SPAN = 5  # semitones: a melody needs at least a fourth
 MIN_VOICE_SPAN = 7  # semitones: each chorale voice needs at least a fifth
-# Chorale voice ranges (MIDI), each clipped to the request's range.
-SATB_RANGES = {"S": (60, 81), "A": (53, 74), "T": (48, 69), "B": (40, 62)}
+# Chorale voice ranges (MIDI, score.SATB_RANGES), each clipped to the request's range.
+SATB_RANGES = {name[0].upper(): bounds for name, bounds in SCORE_SATB_RANGES.items()}
 DEFAULT_RANGES = {"chorale": (40, 81), "folk": (55, 86), "pop": (53, 84), "jazz": (53, 86)}
 
 
@@ -196,7 +200,7 @@ _C_OTHER, _C_BAR, _C_EOS, _C_POS, _C_ROOT, _C_QUAL, _C_BASS, _C_VOICE, _C_PITCH,
 class _Tables:
     """Everything the automaton needs that depends only on the tokenizer and the request."""
 
-    def __init__(self, tok: Tokenizer, request: ComposeRequest, max_len: int):
+    def __init__(self, tok: Tokenizer, request: ComposeRequest, max_len: int, voice_leading: bool = False):
         V = tok.vocab_size
         cat = [_C_OTHER] * V
         val = [0] * V
@@ -225,11 +229,14 @@ class _Tables:
         self.bar_tok, self.eos_tok = tok.bar_id, tok.eos_id
         self.pos = np.arange(tok.pos_base, tok.pos_base + MAX_BAR_TICKS)
         scale = scale_pitch_classes(pitch_class_of(request.key), request.mode) if request.in_scale else None
-        self.pitches = []
+        self.pitches, self.pitch_values = [], []
         for v in self.voices:
             lo, hi = request.voice_ranges()[v]
             ps = [p for p in range(lo, hi + 1) if scale is None or p % 12 in scale]
             self.pitches.append(np.array([tok.pitch_id(p) for p in ps]))
+            self.pitch_values.append(np.array(ps))
+        # four-part rules (no crossing, no parallel 5ths/8ves) for multi-voice layouts
+        self.voice_leading = voice_leading and len(self.voices) > 1
         names_ok = [n for n in NOTE_NAMES if scale is None or pitch_class_of(n) in scale]
         self.roots = np.array([tok.root_id(n) for n in names_ok])
         # a slash bass on the root itself is no slash chord (harmony drops it): never offer it
@@ -260,6 +267,16 @@ class Constrainer:
         self.chord_i = 0  # index into the forced chord's ids
         self.note_pos = 0
         self.root_pc = 0
+        self.pitch = 0
+        self.vl = VoiceLeading(len(tables.voices)) if tables.voice_leading else None
+
+    def _pitches(self, pos: int) -> np.ndarray:
+        """Pitch tokens the current voice may start at `pos` (ticks into the bar)."""
+        t = self.t
+        if self.vl is None:
+            return t.pitches[self.v]
+        mask = self.vl.pitch_ok(self.v, self.bar * t.L + pos, t.pitch_values[self.v])
+        return t.pitches[self.v][mask]
 
     # the structural token that closes the current voice section
     def _end_token(self) -> int:
@@ -284,16 +301,19 @@ class Constrainer:
             if self.cursor >= L:
                 return t.single[end]
             if self._tight():
-                return t.pitches[self.v] if must_sound else t.single[end]
-            parts = [t.pos[self.cursor + 1 : L], t.pitches[self.v]]
+                return self._pitches(self.cursor) if must_sound else t.single[end]
+            parts = [t.pos[self.cursor + 1 : L], self._pitches(self.cursor)]
             if not must_sound:
                 parts.append(t.single[end])
             return np.concatenate(parts)
         if s == _PITCH:
             remaining = (t.n_bars - self.bar) * t.L - self.note_pos
+            if self.vl is not None:  # end before a neighbouring voice crosses this note
+                until = self.vl.max_duration(self.v, self.bar * t.L + self.note_pos, self.pitch)
+                remaining = remaining if until is None else max(min(remaining, until), int(t.dur_ticks[0]))
             return t.durs[: int(np.searchsorted(t.dur_ticks, remaining, side="right"))]
         if s == _NPOS:
-            return t.pitches[self.v]
+            return self._pitches(self.note_pos)
         if s == _START:
             return t.single[t.bar_tok]
         fc = t.forced_chords
@@ -326,9 +346,13 @@ class Constrainer:
         if c == _C_PITCH:
             if s == _VOICE:
                 self.note_pos = self.cursor
+            self.pitch = t.val[tok]
             self.state = _PITCH
         elif c == _C_DUR:
             self.cursor = self.note_pos + t.val[tok]
+            if self.vl is not None:
+                start = self.bar * t.L + self.note_pos
+                self.vl.add(self.v, start, start + t.val[tok], self.pitch)
             self.state = _VOICE
         elif c == _C_POS:
             if s == _VOICE:
@@ -477,7 +501,7 @@ def generate(
         seed = int.from_bytes(os.urandom(4), "little")
     model_len = model.config.block_size
     prompt = prompt_ids(tokenizer, request)
-    tables = _Tables(tokenizer, request, model_len)
+    tables = _Tables(tokenizer, request, model_len, voice_leading=request.layout == "satb")
     if len(prompt) + request.bars * tables.per_bar + 8 > model_len:
         raise ValueError(f"{request.bars} bars do not fit in the model's {model_len}-token block; ask for fewer bars")
     decoder = _decoder_for(model)

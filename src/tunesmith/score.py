@@ -26,6 +26,9 @@ TRACK_ROLES = (
 BAR_TOLERANCE = 1e-6  # beats: float noise below this does not start a bar
 STYLES = ("folk", "chorale", "pop", "jazz")
 MODES = ("major", "minor", "dorian", "phrygian", "lydian", "mixolydian", "aeolian", "locrian")
+# The usual vocal ranges of four-part writing (MIDI): soprano C4-G5, alto G3-D5, tenor C3-G4,
+# bass E2-C4. Compose keeps chorale voices inside them; the harmony metrics count notes outside.
+SATB_RANGES: dict[str, tuple[int, int]] = {"soprano": (60, 79), "alto": (55, 74), "tenor": (48, 67), "bass": (40, 60)}
 PITCH_CLASS_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 _LETTER_PC = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 

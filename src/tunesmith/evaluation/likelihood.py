@@ -22,8 +22,15 @@ Conditioning. tunesmith is scored GIVEN its header (style, key, mode, meter, tem
 number of bars, layout, pickup): at compose time that header is the request, and training
 does not teach the model to predict it. Every token from the first ``Bar`` to ``<eos>`` is
 predicted once. The baseline predicts every token after ``BOS`` including its own time
-signature and tempo tokens (`baselines.gpt2_remi.heldout_nll`). The header carries a few nats
-of information per piece (key, length), a small fraction of a piece's total.
+signature and tempo tokens (`baselines.gpt2_remi.heldout_nll`): it is scored on the whole
+piece, unconditioned. So that the comparison does not favour tunesmith by construction, the
+``*_joint`` figures add the cost of the header under a UNIFORM prior over each header slot
+(`header_cost_nats`: style 1 of 5, key 1 of 21, mode 1 of 8, meter 1 of 16, tempo 1 of 19,
+bars 1 of 128, layout 1 of 2, pickup or not 1 of 2, and its position 1 of 96; about 18.7
+nats a piece without a pickup). uniform(header) x p(body | header) is a proper distribution
+over whole token streams, so the joint figures are likelihoods of the whole piece like the
+baseline's, and a pessimistic one for tunesmith (a learned header prior would cost less).
+The conditional figures (``per_note``, ``per_bar``) are kept for reference.
 
 Long pieces. A piece whose tokens do not fit the model's block is scored in bar-aligned
 windows (`tokenizer.encode(piece, start_bar=s, end_bar=e)`, the same windows training sees):
@@ -71,34 +78,69 @@ from tunesmith.score import Piece
 JSB_STEP_BEATS = 0.25  # the 16th-note grid of Jsb16thSeparated / jsb-chorales-16th
 JSB_VOICES = ("soprano", "alto", "tenor", "bass")
 
-# Published JSB 16th-note, 4-voice figures, nats. UNVERIFIED: written down from memory of the
-# papers (they could not be consulted here); check the PDFs before citing any number.
+# Published JSB 16th-note, 4-voice figures, nats. UNVERIFIED: these values were written down
+# from memory of the papers. A search of public sources (papers' full texts, reimplementations,
+# leaderboards) found no copy of the tables to check them against, so every row carries
+# "verified": False and "status": "unverified", and the report prints that next to the value.
+# (The Music Transformer paper's JSB table may be its Table 2, not Table 1; not checked either.)
+# Check the PDFs before citing any number:
+#   Music Transformer: https://arxiv.org/abs/1809.04281 (ICLR 2019, https://openreview.net/forum?id=rJe4ShAcF7)
+#   Coconet: https://arxiv.org/abs/1903.07227 (ISMIR 2017)
+_UNVERIFIED = "unverified: recalled from memory, not found in any public source checked; check the paper"
 JSB_REFERENCE_FIGURES: list[dict[str, Any]] = [
     {
         "model": "Music Transformer (relative attention)",
-        "paper": "Huang et al., Music Transformer, ICLR 2019, Table 1",
+        "paper": "Huang et al., Music Transformer, ICLR 2019 (JSB Chorales NLL table)",
+        "url": "https://arxiv.org/abs/1809.04281",
         "unit": "nats per frame-voice (one token = one voice's pitch at one 16th step)",
         "split": "validation",
         "value": 0.335,
         "verified": False,
+        "status": _UNVERIFIED,
     },
     {
         "model": "Transformer baseline",
-        "paper": "Huang et al., Music Transformer, ICLR 2019, Table 1",
+        "paper": "Huang et al., Music Transformer, ICLR 2019 (JSB Chorales NLL table)",
+        "url": "https://arxiv.org/abs/1809.04281",
         "unit": "nats per frame-voice",
         "split": "validation",
         "value": 0.417,
         "verified": False,
+        "status": _UNVERIFIED,
     },
     {
         "model": "Coconet",
         "paper": "Huang et al., Counterpoint by Convolution, ISMIR 2017 (as quoted by Music Transformer)",
+        "url": "https://arxiv.org/abs/1903.07227",
         "unit": "nats per frame-voice",
         "split": "validation",
         "value": 0.436,
         "verified": False,
+        "status": _UNVERIFIED,
     },
 ]
+
+
+# ------------------------------------------------------------------ header cost (joint figures)
+HEADER_SLOTS = ("Style", "Key", "Mode", "Meter", "Tempo", "Bars", "Layout")
+
+
+def header_cost_nats(ids: Sequence[int], tokenizer: Any) -> float:
+    """-log u(header) of one encoded piece under a uniform prior: each header slot uniform over
+    its tokens in the vocabulary, pickup present or not with 1/2 each, its position uniform over
+    the Pos tokens. `ids` is a canonical encoding (`tokenizer.encode`); the header is everything
+    between <bos> and the first Bar."""
+    sizes: dict[str, int] = {}
+    for token in tokenizer.vocab:
+        group = token.split("_", 1)[0]
+        sizes[group] = sizes.get(group, 0) + 1
+    cost = math.log(2.0)  # pickup or not
+    first_bar = list(ids).index(tokenizer.bar_id) if tokenizer.bar_id in ids else len(ids)
+    for i in ids[1:first_bar]:
+        group = tokenizer.vocab[i].split("_", 1)[0]
+        if group in HEADER_SLOTS or group == "Pos":
+            cost += math.log(sizes[group])
+    return cost
 
 
 # ------------------------------------------------------------------ views and counts
@@ -205,7 +247,9 @@ def tunesmith_nll(
     Pieces are scored as given (pass `canonical_view`s for counts that match the baseline's);
     per-note / per-bar divide by `Piece.n_notes` / `Piece.n_bars` of the given pieces. A piece
     the tokenizer refuses (unsupported meter) is skipped and counted in `n_skipped`.
-    `per_piece=True` adds a "pieces" list of per-piece totals.
+    `per_note_joint` / `per_bar_joint` add each piece's header cost under a uniform prior
+    (`header_cost_nats`, see the module docstring): whole-piece figures, comparable with the
+    unconditioned baseline's. `per_piece=True` adds a "pieces" list of per-piece totals.
     """
     import torch
     import torch.nn.functional as F
@@ -215,6 +259,7 @@ def tunesmith_nll(
     windows: list[_Window] = []
     skipped = 0
     kept: list[int] = []
+    header = np.zeros(len(pieces))
     for i, p in enumerate(pieces):
         try:
             w = _windows_of(i, p, tokenizer, block)
@@ -226,6 +271,7 @@ def tunesmith_nll(
             continue
         windows.extend(w)
         kept.append(i)
+        header[i] = header_cost_nats(tokenizer.encode(p), tokenizer)
     totals = np.zeros(len(pieces))
     counts = np.zeros(len(pieces), dtype=np.int64)
     order = sorted(range(len(windows)), key=lambda j: len(windows[j].ids))  # similar lengths share a batch
@@ -260,21 +306,29 @@ def tunesmith_nll(
         bar.close()
     model.train(was_training)
     total = float(totals[kept].sum()) if kept else 0.0
+    header_total = float(header[kept].sum()) if kept else 0.0
+    n_notes = sum(pieces[i].n_notes for i in kept)
+    n_bars = sum(pieces[i].n_bars for i in kept)
     out = _summary(
         total,
         int(counts[kept].sum()) if kept else 0,
-        sum(pieces[i].n_notes for i in kept),
-        sum(pieces[i].n_bars for i in kept),
+        n_notes,
+        n_bars,
         len(kept),
         n_skipped=skipped,
         n_windows=len(windows),
         conditioning="header given (style, key, mode, meter, tempo, bars, layout)",
+        header_total=header_total,
+        per_note_joint=(total + header_total) / n_notes if n_notes else math.nan,
+        per_bar_joint=(total + header_total) / n_bars if n_bars else math.nan,
+        joint="conditional NLL + header cost under a uniform prior (header_cost_nats)",
     )
     if per_piece:
         out["pieces"] = [
             {
                 "piece_id": pieces[i].piece_id,
                 "total": float(totals[i]),
+                "header_nats": float(header[i]),
                 "n_tokens": int(counts[i]),
                 "n_notes": pieces[i].n_notes,
                 "n_bars": pieces[i].n_bars,
@@ -306,6 +360,7 @@ def baseline_nll(model: Any, tokenizer: Any, pieces: Sequence[Piece], *, per_pie
         out = dict(out)
         out["n_skipped"] = skipped
         out["conditioning"] = "none (BOS only)"
+        out.update(_joint_of_unconditioned(out))
         return out
     rows = []
     for p, ids in zip(kept, encoded):
@@ -314,6 +369,7 @@ def baseline_nll(model: Any, tokenizer: Any, pieces: Sequence[Piece], *, per_pie
             {
                 "piece_id": p.piece_id,
                 "total": float(r["total"]),
+                "header_nats": 0.0,
                 "n_tokens": int(r["n_tokens"]),
                 "n_notes": p.n_notes,
                 "n_bars": p.n_bars,
@@ -328,8 +384,19 @@ def baseline_nll(model: Any, tokenizer: Any, pieces: Sequence[Piece], *, per_pie
         n_skipped=skipped,
         conditioning="none (BOS only)",
     )
+    out.update(_joint_of_unconditioned(out))
     out["pieces"] = rows
     return out
+
+
+def _joint_of_unconditioned(out: dict[str, Any]) -> dict[str, Any]:
+    """An unconditioned model's figures are already whole-piece (joint) figures."""
+    return {
+        "header_total": 0.0,
+        "per_note_joint": out.get("per_note", math.nan),
+        "per_bar_joint": out.get("per_bar", math.nan),
+        "joint": "the model's own NLL (unconditioned: nothing to add)",
+    }
 
 
 # ------------------------------------------------------------------ JSB chorales, frame level
@@ -375,7 +442,8 @@ def jsb_frame_nll(
     `system` is an `evaluation.systems.System` (tunesmith or the GPT-2 baseline). Returns the
     pooled figures (sum of NLL / sum of frames: Coconet's "unit" mean) and the mean over
     chorales of their own per-frame figures (Coconet's "example" mean), over all chorales and
-    over the ones our encoding reproduces exactly, plus the reference figures (unverified).
+    over the ones our encoding reproduces exactly, plus the published reference figures (all
+    marked unverified: see `JSB_REFERENCE_FIGURES`).
     """
     from tunesmith.tokenizer import Tokenizer
 
@@ -397,6 +465,7 @@ def jsb_frame_nll(
     def figures(which: list[int]) -> dict[str, Any]:
         rows = [(by_id[views[i].piece_id], frames[i]) for i in which if views[i].piece_id in by_id]
         total = sum(r["total"] for r, _ in rows)
+        joint = total + sum(r.get("header_nats", 0.0) for r, _ in rows)
         n_frames = sum(f for _, f in rows)
         per_chorale = [r["total"] / f for r, f in rows if f]
         return {
@@ -404,6 +473,8 @@ def jsb_frame_nll(
             "n_frames": n_frames,
             "nats_per_frame": total / n_frames if n_frames else math.nan,
             "nats_per_frame_voice": total / (4 * n_frames) if n_frames else math.nan,
+            "nats_per_frame_joint": joint / n_frames if n_frames else math.nan,
+            "nats_per_frame_voice_joint": joint / (4 * n_frames) if n_frames else math.nan,
             "nats_per_frame_mean_over_chorales": float(np.mean(per_chorale)) if per_chorale else math.nan,
             "nats_per_frame_voice_mean_over_chorales": float(np.mean(per_chorale)) / 4 if per_chorale else math.nan,
             "nats_per_note": total / sum(r["n_notes"] for r, _ in rows) if rows else math.nan,
@@ -420,7 +491,9 @@ def jsb_frame_nll(
         "conditioning": result.get("conditioning", ""),
         "method": (
             "total NLL of each chorale (its whole token stream; tunesmith: given its header) divided by "
-            "its number of 16th-note frames (x4 for frame-voices); not a grid model's own factorisation"
+            "its number of 16th-note frames (x4 for frame-voices); not a grid model's own factorisation. "
+            "'joint' adds tunesmith's header cost under a uniform prior (whole-piece likelihood, like the "
+            "papers' unconditioned figures and the baseline's)"
         ),
         "reference": JSB_REFERENCE_FIGURES,
     }

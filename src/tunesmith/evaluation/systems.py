@@ -1,15 +1,22 @@
 """The systems an evaluation compares, behind one interface: compose pieces, score pieces.
 
 - `TunesmithSystem`: a tunesmith model folder (or "default", the model shipped in the package,
-  or "random": a random-init model of the shipped size, for timings and smoke runs).
+  or "random": a random-init model of the shipped size, `configs/default.toml`'s [model]
+  table: 4 layers, 4 heads, 192 wide, 1024-token block; for timings and smoke runs).
 - `Gpt2RemiSystem`: a GPT-2 + REMI baseline folder saved by `scripts/train_gpt2_baseline.py`
   (`config.json`, `model.safetensors`, `tokenizer.json`).
 
 `load_system(spec)` tells them apart by the files in the folder. `System.compose(request, n,
 seed)` returns `n` Pieces for a `sampling.ComposeRequest`; the baseline is UNCONDITIONAL (REMI
 has no way to ask for a key, chords or a range): it is asked only for `request.bars` bars, its
-REMI output decoded to Pieces (`convert.from_symusic`, key estimated when absent), and its
-constraint scores show how often unconditioned output happens to satisfy a request.
+REMI output decoded to Pieces (`convert.from_symusic`, key estimated when absent). It has no
+controls (`System.takes_controls` is False): the evaluation does not score it on constraint
+satisfaction (its constraint rows read "n/a (no controls)"; how often its output happens to
+satisfy a request it never saw is kept in the JSON as information only).
+
+A baseline folder written by `scripts/train_gpt2_baseline.py` also holds `report.json` and
+`train_log.json`; what they say about its training (steps, minutes, pieces, parameter count)
+is shown in the report's header.
 """
 
 from __future__ import annotations
@@ -61,6 +68,7 @@ class System:
     info: dict[str, Any] = field(default_factory=dict)
     compose_seconds: float = 0.0  # wall time spent in compose(), summed
     composed: int = 0
+    takes_controls: bool = True  # can it be asked for a style, key, meter, range, chords?
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -70,6 +78,8 @@ class System:
             "sha256": self.sha256,
             "n_params": self.n_params,
             "note": self.note,
+            "takes_controls": self.takes_controls,
+            "training": dict(self.info.get("training") or {}),
         }
 
     def compose(self, request: Any, n: int, seed: int) -> list[Piece]:  # pragma: no cover - abstract
@@ -92,6 +102,7 @@ class TunesmithSystem(System):
         )
         self.model = model
         self.tokenizer = tokenizer
+        self.info.setdefault("training", _tunesmith_training(info))
 
     def compose(self, request: Any, n: int, seed: int) -> list[Piece]:
         from tunesmith.sampling import generate
@@ -120,10 +131,15 @@ class Gpt2RemiSystem(System):
             sha256=_sha256(folder / "model.safetensors") if folder else "",
             n_params=int(count_params(model)),
             note=note,
-            info={"n_positions": int(model.config.n_positions), "vocab_size": len(tokenizer)},
+            info={
+                "n_positions": int(model.config.n_positions),
+                "vocab_size": len(tokenizer),
+                "training": _baseline_training(folder) if folder else {},
+            },
         )
         self.model = model
         self.tokenizer = tokenizer
+        self.takes_controls = False
 
     def compose(self, request: Any, n: int, seed: int) -> list[Piece]:
         from tunesmith.baselines.gpt2_remi import generate_baseline
@@ -152,17 +168,75 @@ class Gpt2RemiSystem(System):
         return baseline_nll(self.model, self.tokenizer, pieces, per_piece=per_piece)
 
 
+def _tunesmith_training(info: dict[str, Any]) -> dict[str, Any]:
+    """What a tunesmith model.json says about its training (a few headline fields)."""
+    train = info.get("train_config") or {}
+    prov = info.get("provenance") or {}
+    out = {
+        "model_config": info.get("model_config"),
+        "step": info.get("step"),
+        "val_loss": info.get("val_loss"),
+        "shippable_only": train.get("shippable_only"),
+        "train_split": train.get("train_split"),
+        "pieces": prov.get("pieces"),
+        "corpus": prov.get("corpus"),
+    }
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def _baseline_training(folder: Path) -> dict[str, Any]:
+    """Headline fields of `train_log.json` / `report.json` in a baseline folder (empty if absent)."""
+    import json
+
+    out: dict[str, Any] = {}
+    for name in ("train_log.json", "report.json"):
+        try:
+            data = json.loads((folder / name).read_text())
+        except (OSError, ValueError):
+            continue
+        for key in (
+            "n_params", "shape", "steps", "train_seconds", "train_pieces", "valid_pieces", "tokens_seen",
+            "n_positions", "final_train_loss", "seed",
+        ):  # fmt: skip
+            if key in data and key not in out:
+                out[key] = data[key]
+        if name == "report.json" and isinstance(data.get("test_nll"), dict):
+            out["own_test_nll_per_note"] = data["test_nll"].get("per_note")
+    if out:
+        out["data_source"] = "not recorded by train_gpt2_baseline.py (see its command line)"
+    return out
+
+
 # ------------------------------------------------------------------ loading
+DEFAULT_CONFIG_TOML = Path(__file__).resolve().parents[3] / "configs" / "default.toml"
+
+
+def default_model_config(vocab_size: int) -> Any:
+    """The shipped model's size, as `configs/default.toml` sets it ([model]: 4 layers, 4 heads,
+    192 wide, 1024-token block): read from that file in a source checkout, else
+    `config.TrainConfig()`'s defaults (the same numbers). Dropout 0: for inference."""
+    from tunesmith.config import TrainConfig, load_config
+
+    try:
+        train = load_config(DEFAULT_CONFIG_TOML) if DEFAULT_CONFIG_TOML.is_file() else TrainConfig()
+    except (OSError, ValueError):
+        train = TrainConfig()
+    cfg = train.model_config(vocab_size)
+    cfg.dropout = 0.0
+    return cfg
+
+
 def random_tunesmith(config: Any | None = None, seed: int = 0) -> TunesmithSystem:
-    """A random-init tunesmith model of `config` (default: `ModelConfig()`'s defaults, the
-    shipped size). For timings and smoke tests only: it composes noise under the constraints."""
+    """A random-init tunesmith model of `config` (default: `default_model_config`, the shipped
+    size of configs/default.toml). For timings and smoke tests only: it composes noise under
+    the constraints."""
     import torch
 
-    from tunesmith.model import GPT, ModelConfig
+    from tunesmith.model import GPT
     from tunesmith.tokenizer import Tokenizer
 
     tok = Tokenizer()
-    cfg = config or ModelConfig(vocab_size=tok.vocab_size)
+    cfg = config or default_model_config(tok.vocab_size)
     torch.manual_seed(seed)
     model = GPT(cfg).eval()
     info = {"path": "random-init", "sha256": "", "model_config": cfg.to_dict()}

@@ -34,16 +34,10 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 
-from tunesmith.score import ChordSymbol, Note, Piece, pitch_class_of
+from tunesmith.score import SATB_RANGES, ChordSymbol, Note, Piece, pitch_class_of
 
 VOICES = ("soprano", "alto", "tenor", "bass")
 # Common textbook SATB ranges (inclusive MIDI): S C4-G5, A G3-D5, T C3-G4, B E2-C4.
-SATB_RANGES: dict[str, tuple[int, int]] = {
-    "soprano": (60, 79),
-    "alto": (55, 74),
-    "tenor": (48, 67),
-    "bass": (40, 60),
-}
 
 
 class _Voice:

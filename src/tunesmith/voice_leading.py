@@ -1,0 +1,109 @@
+"""Voice-leading masks for four-part writing, shared by compose and co-create.
+
+Bach's part-writing habits that a small model does not learn from 229 chorales, made hard
+(or, where they would leave nothing, soft) rules of the decoding automaton: voices never
+cross, and no two voices move in parallel fifths or octaves. `VoiceLeading` keeps the notes
+written so far; `pitch_ok` and `max_duration` turn them into masks over candidate pitches
+and durations.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+import numpy as np
+
+
+class VoiceLeading:
+    """Known notes of the voices (ticks from a common origin; voice 0 the highest) and the masks
+    built on them: no crossing of voices, no parallel fifths / octaves (as
+    `metrics.harmony_rules` counts them). A mask that would leave nothing falls back to fewer
+    rules, so decoding never dead-ends."""
+
+    def __init__(self, n_voices: int):
+        self.notes: list[list[tuple[int, int, int]]] = [[] for _ in range(n_voices)]  # sorted by start
+        self.starts: list[list[int]] = [[] for _ in range(n_voices)]
+        self.ends: list[list[int]] = [[] for _ in range(n_voices)]  # sorted
+        self.longest = [0] * n_voices
+
+    def add(self, v: int, start: int, end: int, pitch: int) -> None:
+        i = bisect.bisect_right(self.starts[v], start)
+        self.starts[v].insert(i, start)
+        self.notes[v].insert(i, (start, end, pitch))
+        bisect.insort(self.ends[v], end)
+        self.longest[v] = max(self.longest[v], end - start)
+
+    def pitch_at(self, v: int, t: int) -> int | None:
+        best = None
+        notes = self.notes[v]
+        i = bisect.bisect_right(self.starts[v], t) - 1
+        lowest = t - self.longest[v]
+        while i >= 0 and notes[i][0] >= lowest:
+            s, e, p = notes[i]
+            if t < e and (best is None or p > best):
+                best = p
+            i -= 1
+        return best
+
+    def last_change(self, v: int, t: int) -> int | None:
+        i = bisect.bisect_left(self.starts[v], t) - 1
+        j = bisect.bisect_left(self.ends[v], t) - 1
+        a = self.starts[v][i] if i >= 0 else None
+        b = self.ends[v][j] if j >= 0 else None
+        if a is None:
+            return b
+        return a if b is None else max(a, b)
+
+    def pitch_ok(self, v: int, p: int, cands: np.ndarray) -> np.ndarray:
+        """Which candidate pitches for a note of voice v starting at tick p keep the rules.
+
+        No crossing: at most the lowest known voice above, at least the highest known voice
+        below (all of them, not only the adjacent ones, so a voice written later always has
+        room between its neighbours). No parallel fifths/octaves with any known voice that
+        moves at p. Falls back to "no crossing of the voices above", then to anything."""
+        n = len(self.notes)
+        above = [x for x in (self.pitch_at(u, p) for u in range(v)) if x is not None]
+        below = [x for x in (self.pitch_at(u, p) for u in range(v + 1, n)) if x is not None]
+        under_above = cands <= min(above) if above else np.ones(len(cands), bool)
+        ok = under_above & (cands >= max(below) if below else True)
+        no_cross = ok.copy()
+        mine = self.last_change(v, p)
+        for u in range(n):
+            if u == v:
+                continue
+            b1 = self.pitch_at(u, p)
+            if b1 is None:
+                continue
+            theirs = self.last_change(u, p)
+            prev = max((x for x in (mine, theirs) if x is not None), default=None)
+            if prev is None:
+                continue
+            a0, b0 = self.pitch_at(v, prev), self.pitch_at(u, prev)
+            if a0 is None or b0 is None or b1 == b0:
+                continue
+            ic = abs(a0 - b0) % 12
+            if ic not in (0, 7):
+                continue
+            bad = (cands != a0) & ((cands > a0) == (b1 > b0)) & (np.abs(cands - b1) % 12 == ic)
+            ok &= ~bad
+        for mask in (ok, no_cross, under_above):
+            if mask.any():
+                return mask
+        return np.ones(len(cands), bool)
+
+    def max_duration(self, v: int, p: int, pitch: int) -> int | None:
+        """Longest duration (ticks) before a known onset of a voice above goes below this note,
+        or of a voice below goes above it."""
+        limit = None
+        for u in range(len(self.notes)):
+            if u == v:
+                continue
+            notes = self.notes[u]
+            for i in range(bisect.bisect_right(self.starts[u], p), len(notes)):
+                s, _, q = notes[i]
+                if limit is not None and s >= limit:
+                    break
+                if (q < pitch) if u < v else (q > pitch):
+                    limit = s
+                    break
+        return None if limit is None else limit - p
