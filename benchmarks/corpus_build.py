@@ -104,8 +104,9 @@ def main(argv: list[str] | None = None) -> int:
         sampler.start()
         load_before = os.getloadavg()[0]
         t0 = time.perf_counter()
-        result = build_corpus(sources, folders=False, workers=args.workers, cache_dir=cache, force=True,
-                              progress=args.progress)
+        result = build_corpus(
+            sources, folders=False, workers=args.workers, cache_dir=cache, force=True, progress=args.progress
+        )
         build_s = time.perf_counter() - t0
         load_after = os.getloadavg()[0]
         sampler.stop()
@@ -154,8 +155,14 @@ def main(argv: list[str] | None = None) -> int:
         "duplicates_by_match": result.duplicates,
         "problems": len(result.problems),
         "per_source": {
-            name: {"files": r.files, "pieces": r.pieces, "kept": r.kept, "problems": r.problems,
-                   "reader_s": round(r.seconds, 1), "reader_cpu_s": round(r.cpu_seconds, 1)}
+            name: {
+                "files": r.files,
+                "pieces": r.pieces,
+                "kept": r.kept,
+                "problems": r.problems,
+                "reader_s": round(r.seconds, 1),
+                "reader_cpu_s": round(r.cpu_seconds, 1),
+            }
             for name, r in result.sources.items()
         },
         "checks": checks,
@@ -165,12 +172,29 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(result.summary(max_problems=10))
         print()
-        for key in ("build_s", "reader_cpu_s", "reader_wall_s", "load_average_before_after", "peak_rss_sum_mb", "peak_pss_sum_mb", "maxrss_self_mb",
-                    "reload_s", "reload_fresh_interpreter_s", "materialise_all_pieces_s", "cache_mb", "pieces", "notes"):
+        for key in (
+            "build_s",
+            "reader_cpu_s",
+            "reader_wall_s",
+            "load_average_before_after",
+            "peak_rss_sum_mb",
+            "peak_pss_sum_mb",
+            "maxrss_self_mb",
+            "reload_s",
+            "reload_fresh_interpreter_s",
+            "materialise_all_pieces_s",
+            "cache_mb",
+            "pieces",
+            "notes",
+        ):
             print(f"{key:<28} {report[key]}")
-        print("slowest readers (worker CPU seconds):",
-              ", ".join(f"{n} {r['reader_cpu_s']}" for n, r in sorted(report["per_source"].items(),
-                                                                      key=lambda kv: -kv[1]["reader_cpu_s"])[:5]))
+        print(
+            "slowest readers (worker CPU seconds):",
+            ", ".join(
+                f"{n} {r['reader_cpu_s']}"
+                for n, r in sorted(report["per_source"].items(), key=lambda kv: -kv[1]["reader_cpu_s"])[:5]
+            ),
+        )
         for name, ok in checks.items():
             print(f"{'PASS' if ok else 'FAIL'}  {name}")
     return 0 if all(checks.values()) else 1

@@ -170,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     log = run.log
     report: dict[str, object] = {
+        "args": {k: str(v) for k, v in vars(args).items()},  # where the data came from, for the report
         "n_params": log["n_params"],
         "shape": f"{log['n_layer']} x {log['n_embd']} ({log['n_head']} heads)",
         "steps": log["steps"],

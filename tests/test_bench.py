@@ -71,3 +71,56 @@ def test_benchmarks_run_script_has_a_quick_mode():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert callable(module.main)
+
+
+def _run_module():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
+    spec = importlib.util.spec_from_file_location("bench_run_wiring", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_make_bench_also_runs_the_corpus_build(monkeypatch, capsys, tmp_path):
+    """benchmarks/run.py (what `make bench` runs) runs benchmarks/corpus_build.py after the
+    compose bench, in its own process, and reports both; --quick and --skip-corpus skip it."""
+    import json
+
+    module = _run_module()
+    calls = []
+    fake_bench = {"compose": "measured"}
+    monkeypatch.setattr(module.bench, "measure", lambda args: dict(fake_bench))
+    report = {"workers": 2, "cpus": 2, "build_s": 1.0, "pieces": 3, "by_style": {"chorale": 3},
+              "checks": {"chorale pieces >= 350": False}}  # fmt: skip
+
+    def fake_corpus(args):
+        calls.append(module.corpus_build_command(args))
+        return 1, report
+
+    monkeypatch.setattr(module, "run_corpus_build", fake_corpus)
+    out = tmp_path / "b.json"
+    assert module.main(["--corpus-sources", "jsb", "--json", "--out", str(out)]) == 1  # a target failed
+    assert calls and calls[0][1].endswith("corpus_build.py") and calls[0][-2:] == ["--sources", "jsb"]
+    assert "--json" in calls[0]
+    assert json.loads(out.read_text())["corpus_build"] == report
+    capsys.readouterr()
+
+    calls.clear()
+    import tunesmith.evaluation.bench as eb
+
+    monkeypatch.setattr(eb, "format_bench", lambda r: "compose table")
+    assert module.main(["--quick"]) == 0 and not calls
+    assert "corpus build: skipped (--quick)" in capsys.readouterr().out
+    assert module.main(["--skip-corpus"]) == 0 and not calls
+    assert module.main([]) == 1 and len(calls) == 1
+    text = capsys.readouterr().out
+    assert "FAIL  chorale pieces >= 350" in text and "compose table" in text
+
+
+def test_corpus_build_report_without_json_is_an_error_not_a_crash():
+    module = _run_module()
+    text = module.format_corpus({"error": "corpus_build.py wrote no JSON report", "output_tail": ["boom"]}, 1)
+    assert "no JSON report" in text and "boom" in text

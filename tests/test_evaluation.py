@@ -123,7 +123,38 @@ def test_jsb_frame_figures(result):
     assert a["n_chorales"] == 2 and a["n_frames"] == 32 + 16
     assert a["nats_per_frame_voice"] == pytest.approx(a["nats_per_frame"] / 4)
     assert jsb["n_exact_encoding"] == 2  # whole quarters and halves: our tokens keep the grid exactly
-    assert jsb["reference"] and not jsb["reference"][0]["verified"]
+    assert jsb["reference"] and not any(x["verified"] for x in jsb["reference"])
+    assert all(x["status"].startswith("unverified") for x in jsb["reference"])
+    # whole-piece figures add tunesmith's header cost: never below the header-given ones
+    assert a["nats_per_frame_joint"] > a["nats_per_frame"]
+
+
+def test_reference_sources_are_in_the_json_and_the_html(result):
+    from tunesmith.evaluation.html import render_html
+
+    refs = result["references"]
+    assert refs["rl_tuner_note_rnn"]["verified"] and "1611.02796v3" in refs["rl_tuner_note_rnn"]["url"]
+    assert refs["jsb"] and all(not x["verified"] for x in refs["jsb"])
+    rl = [r for r in result["table"] if r["metric"] == "leaps_resolved"]
+    assert all(r["reference_status"].startswith("verified") for r in rl)
+    text = render_html(result)
+    assert "arxiv.org/abs/1611.02796v3" in text  # as text, not a link
+    assert text.count("unverified: recalled from memory") >= 3  # each JSB figure, in both tables
+
+
+def test_likelihood_rows_score_whole_pieces(result):
+    """The scored NLL rows add tunesmith's header cost (uniform prior); header-given rows are info."""
+    for style in STYLES:
+        lik = result["styles"][style]["likelihood"]["model"]
+        assert lik["per_note_joint"] == pytest.approx((lik["total"] + lik["header_total"]) / lik["n_notes"])
+        # about 18.7 nats a piece, 4.6 more with a pickup (its position, 1 of 96)
+        assert 18.6 * lik["n_pieces"] <= lik["header_total"] <= 23.3 * lik["n_pieces"]
+    rows = {(r["style"], r["metric"]): r for r in result["table"]}
+    assert rows[("folk", "NLL per note")]["direction"] == "lower"
+    assert rows[("folk", "NLL per note")]["model"] == pytest.approx(
+        result["styles"]["folk"]["likelihood"]["model"]["per_note_joint"]
+    )
+    assert rows[("folk", "NLL per note, header given (reference only)")]["direction"] == "info"
 
 
 class _Collect(HTMLParser):
@@ -148,8 +179,13 @@ def test_html_is_well_formed_and_self_contained(result):
     assert "table" in parser.tags and "svg" in parser.tags and "metrics" in parser.ids
     root = ElementTree.fromstring(text.split("\n", 1)[1])  # well-formed XML after the doctype line
     assert root.tag == "html"
-    assert "http://" not in text.replace('xmlns="http://www.w3.org/2000/svg"', "")
-    assert "https://" not in text and "<script" not in text
+    # nothing is loaded: no script, stylesheet link, font, image or frame, no url() or @import
+    lowered = text.lower()
+    for bad in ("<script", "<link", "<img", "<iframe", "<object", "<embed", "@import", "url(", "@font-face"):
+        assert bad not in lowered, bad
+    import re
+
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", lowered)
     assert "tiny-2" in text and "memory:tiny" in text  # which models, in the header
 
 
@@ -273,7 +309,37 @@ def test_compare_with_a_saved_gpt2_baseline(tmp_path):
     folk = result["styles"]["folk"]
     assert folk["n"]["compare"] == 2
     assert folk["constraints"]["compare"]["midi"]["n"] == 2
+    # no controls: its constraint checks are kept as information but not scored
+    assert folk["constraints"]["compare"]["midi"]["scored"] is False
+    assert folk["constraints"]["model"]["midi"]["scored"] is True
+    rows = [r for r in result["table"] if r["group"].startswith("constraints")]
+    assert rows and all(r["compare_text"] == "n/a (no controls)" and r["compare"] is None for r in rows)
+    assert all(r["vs_compare"] is None for r in rows)
+    assert result["header"]["compare"]["takes_controls"] is False
+    assert any("no controls" in n for n in result["header"]["fairness"])
+    from tunesmith.evaluation.html import render_html
+
+    assert "n/a (no controls)" in render_html(result)
     lik = folk["likelihood"]
     assert lik["compare"]["n_notes"] == lik["model"]["n_notes"] > 0  # the same canonical pieces
+    assert lik["compare"]["per_note_joint"] == lik["compare"]["per_note"]  # unconditioned: already whole-piece
     assert result["jsb"]["compare"]["all"]["n_chorales"] == 2
     assert result["header"]["compare"]["kind"] == "gpt2-remi"
+
+
+def test_random_init_system_has_the_default_toml_size():
+    """'random' mirrors configs/default.toml's [model] table, not ModelConfig()'s defaults."""
+    import tomllib
+    from pathlib import Path
+
+    from tunesmith.evaluation.systems import DEFAULT_CONFIG_TOML, default_model_config, random_tunesmith
+
+    assert DEFAULT_CONFIG_TOML.samefile(Path(__file__).resolve().parents[1] / "configs" / "default.toml")
+    want = tomllib.loads(DEFAULT_CONFIG_TOML.read_text())["model"]
+    cfg = default_model_config(100)
+    for key in ("n_layer", "n_head", "n_embd", "block_size"):
+        assert getattr(cfg, key) == want[key], key
+    assert (cfg.n_layer, cfg.n_head, cfg.n_embd, cfg.block_size) == (4, 4, 192, 1024)
+    system = load_system("random")
+    assert system.model.config.n_embd == 192 and system.takes_controls
+    assert random_tunesmith().n_params == system.n_params

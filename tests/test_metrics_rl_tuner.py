@@ -131,3 +131,18 @@ def test_paper_constant_has_every_statistic():
     assert set(rt.RL_TUNER_PAPER_NOTE_RNN) == set(rt.STAT_NAMES)
     with pytest.raises(ValueError):
         rt.rl_tuner_stats(Piece("p", "w", tracks=[Track("m", notes=[Note(60, 0, 1)])]))
+
+
+def test_paper_constant_is_the_verified_table():
+    """The Note RNN column of Table 1, arXiv:1611.02796v3 (checked against a full-text copy)."""
+    want = {
+        "notes_excessively_repeated": 0.633, "notes_not_in_key": 0.001, "autocorrelation_lag1": -0.16,
+        "autocorrelation_lag2": 0.14, "autocorrelation_lag3": -0.13, "leaps_resolved": 0.772,
+        "compositions_starting_with_tonic": 0.009, "compositions_unique_max_note": 0.647,
+        "compositions_unique_min_note": 0.494, "notes_in_motif": 0.059, "notes_in_repeated_motif": 0.00007,
+    }  # fmt: skip
+    got = dict(rt.RL_TUNER_PAPER_NOTE_RNN)
+    assert got.keys() == want.keys()
+    assert all(got[k] == pytest.approx(v) for k, v in want.items())
+    src = rt.RL_TUNER_PAPER_SOURCE
+    assert src["verified"] is True and src["url"] == "https://arxiv.org/abs/1611.02796v3"

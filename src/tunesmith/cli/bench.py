@@ -29,15 +29,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", help="also write the JSON results to this file")
 
 
-def run(args: argparse.Namespace) -> int:
+def measure(args: argparse.Namespace) -> dict:
+    """Validate the arguments, then run the benchmark; returns its JSON-ready dict."""
     if args.runs < 1 or args.warmup < 0:
         raise ValueError("--runs must be >= 1 and --warmup >= 0")
     batches = tuple(int(b) for b in args.batches.split(",") if b.strip())
     if not batches or min(batches) < 1:
         raise ValueError(f"--batches {args.batches!r}: positive integers, e.g. 8,16")
-    from tunesmith.evaluation.bench import format_bench, run_bench
+    from tunesmith.evaluation.bench import run_bench
 
-    result = run_bench(
+    return run_bench(
         model=args.model,
         baseline_dir=args.baseline,
         runs=args.runs,
@@ -50,6 +51,12 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         progress=not args.json,
     )
+
+
+def run(args: argparse.Namespace) -> int:
+    from tunesmith.evaluation.bench import format_bench
+
+    result = measure(args)
     if args.out:
         from tunesmith.paths import atomic_write_text
 

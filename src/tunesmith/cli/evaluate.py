@@ -13,13 +13,16 @@ HELP = "evaluate a model: samples vs held-out real music, constraints, memorizat
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--model", default="default", help="model folder, 'default' (shipped), or 'random' (random init, shipped size)"
+        "--model",
+        default="default",
+        help="model folder, 'default' (shipped), or 'random' (random init, configs/default.toml's size)",
     )
     parser.add_argument("--samples", type=int, default=200, help="generated pieces per style (default 200)")
     parser.add_argument("--styles", default="folk,chorale,pop,jazz", help="comma-separated styles")
     parser.add_argument(
         "--compare",
-        help="a second system: a tunesmith model folder or a GPT-2 baseline folder (train_gpt2_baseline.py)",
+        help="a second system: a tunesmith model folder or a GPT-2 baseline folder (train_gpt2_baseline.py --out); "
+        "a baseline has no controls, so its constraint rows read 'n/a (no controls)'",
     )
     parser.add_argument("--corpus", help="corpus cache folder (default: the cache `tunesmith corpus build` writes)")
     parser.add_argument(

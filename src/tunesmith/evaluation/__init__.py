@@ -8,7 +8,9 @@
 Modules:
 
 - `likelihood`: held-out NLL per token / note / bar (tunesmith and the GPT-2 baseline on the
-  same canonical pieces) and the JSB chorales frame-level figures, with their units.
+  same canonical pieces; whole-piece figures price tunesmith's header under a uniform prior)
+  and the JSB chorales frame-level figures, with their units and the published figures
+  (marked unverified where no public copy of the paper could be checked).
 - `systems`: a tunesmith model or a GPT-2 + REMI baseline behind one compose / score interface.
 - `requests`: random compose requests from a per-style grid.
 - `suite`: the run: generate, re-check constraints from written files, statistics vs real,
@@ -35,6 +37,7 @@ _EXPORTS = {
     "check_written": "suite",
     "load_system": "systems",
     "random_tunesmith": "systems",
+    "default_model_config": "systems",
     "System": "systems",
     "TunesmithSystem": "systems",
     "Gpt2RemiSystem": "systems",
@@ -42,6 +45,10 @@ _EXPORTS = {
     "baseline_nll": "likelihood",
     "canonical_view": "likelihood",
     "jsb_frame_nll": "likelihood",
+    "header_cost_nats": "likelihood",
+    "JSB_REFERENCE_FIGURES": "likelihood",
+    "fairness_notes": "suite",
+    "reference_sources": "suite",
     "build_table": "report",
     "text_summary": "report",
     "render_html": "html",

@@ -12,6 +12,11 @@ where the model is ahead of or behind the compare column, and how it stands agai
 - ``info``: no verdict (NLL per token: depends on the tokenization).
 
 A difference within `TOLERANCE` (relative) is a tie.
+
+A cell can also carry a text instead of a number (`<column>_text`, e.g. a compare system with
+no controls gets "n/a (no controls)" in the constraint rows), and such a row gets no verdict
+against that column. RL Tuner rows carry the paper's Note RNN value (`reference`) and whether
+that value was checked against the paper (`reference_status`).
 """
 
 from __future__ import annotations
@@ -24,8 +29,9 @@ from typing import Any
 import numpy as np
 
 TOLERANCE = 0.02
-REPORT_KEYS = ("format", "version", "header", "styles", "jsb", "table")
+REPORT_KEYS = ("format", "version", "header", "styles", "jsb", "table", "references")
 COLUMNS = ("model", "compare", "real")
+NO_CONTROLS = "n/a (no controls)"
 
 
 def to_jsonable(obj: Any) -> Any:
@@ -90,9 +96,22 @@ def verdict_vs_real(direction: str, ours: float | None, real: float | None) -> s
     return verdict(direction, ours, real)
 
 
-def _row(style: str, group: str, metric: str, direction: str, values: Mapping[str, Any], **extra: Any) -> dict:
-    vals = {c: _num(values.get(c)) for c in COLUMNS}
+def _row(
+    style: str,
+    group: str,
+    metric: str,
+    direction: str,
+    values: Mapping[str, Any],
+    texts: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> dict:
+    """One table row. `texts` replaces a column's number by a text (and removes the verdicts
+    that would use it)."""
+    texts = dict(texts or {})
+    vals = {c: (None if c in texts else _num(values.get(c))) for c in COLUMNS}
     row = {"style": style, "group": group, "metric": metric, "direction": direction, **vals, **extra}
+    for c, text in texts.items():
+        row[f"{c}_text"] = text
     row["vs_compare"] = verdict(direction, vals["model"], vals["compare"], vals["real"])
     row["vs_real"] = verdict_vs_real(direction, vals["model"], vals["real"])
     if vals["compare"] is not None:
@@ -111,16 +130,25 @@ def _get(d: Any, *keys: str) -> Any:
 def build_table(result: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Every metric of every style as rows (see the module docstring)."""
     rows: list[dict[str, Any]] = []
+    header = result.get("header") or {}
+    no_controls = {c: NO_CONTROLS for c in ("model", "compare") if (header.get(c) or {}).get("takes_controls") is False}
+    rl_status = _rl_reference_status(result.get("references") or {})
     for style, s in result.get("styles", {}).items():
         lik = s.get("likelihood", {})
-        for unit, direction in (("per_note", "lower"), ("per_bar", "lower"), ("per_token", "info")):
+        for key, metric, direction in (
+            ("per_note_joint", "NLL per note", "lower"),
+            ("per_bar_joint", "NLL per bar", "lower"),
+            ("per_note", "NLL per note, header given (reference only)", "info"),
+            ("per_bar", "NLL per bar, header given (reference only)", "info"),
+            ("per_token", "NLL per token (tokenizer-dependent)", "info"),
+        ):
             rows.append(
                 _row(
                     style,
                     "likelihood (nats, test split)",
-                    f"NLL {unit.replace('_', ' ')}",
+                    metric,
                     direction,
-                    {c: _get(lik, c, unit) for c in COLUMNS},
+                    {c: _get(lik, c, key) for c in COLUMNS},
                 )
             )
         cons = s.get("constraints", {})
@@ -133,6 +161,7 @@ def build_table(result: Mapping[str, Any]) -> list[dict[str, Any]]:
                         f"all satisfied ({fmt})",
                         "higher",
                         {c: _get(cons, c, fmt, "all_satisfied") for c in COLUMNS},
+                        texts={c: t for c, t in no_controls.items() if _get(cons, c, fmt)},
                     )
                 )
         c2 = s.get("c2st", {})
@@ -180,6 +209,7 @@ def build_table(result: Mapping[str, Any]) -> list[dict[str, Any]]:
                     "match",
                     {c: _get(rl, c, stat) for c in COLUMNS},
                     reference=_num(_get(rl, "paper_note_rnn", stat)),
+                    reference_status=rl_status,
                 )
             )
         mem = s.get("memorization", {})
@@ -202,6 +232,14 @@ def build_table(result: Mapping[str, Any]) -> list[dict[str, Any]]:
             )
         )
     return rows
+
+
+def _rl_reference_status(refs: Mapping[str, Any]) -> str:
+    src = refs.get("rl_tuner_note_rnn") or {}
+    if not src:
+        return "unverified"
+    where = f"{src.get('paper', '')} {src.get('url', '')}".strip()
+    return f"verified: {where}" if src.get("verified") else f"unverified: {where}"
 
 
 def scoreboard(table: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
@@ -236,7 +274,10 @@ def text_summary(result: Mapping[str, Any]) -> str:
     ]
     if h.get("compare"):
         lines.append(f"compare: {h['compare']['label']}  ({h['compare']['path']})")
-    lines.append(f"seed {h['seed']}, {h['samples_per_style']} samples per style; total {h['timings']['total']:.1f} s")
+    lines.append(
+        f"seed {h['seed']}, {h['samples_per_style']} samples per style, real = {h['data'].get('split', 'test')} split; "
+        f"total {h['timings']['total']:.1f} s"
+    )
     wanted = (
         "NLL per note",
         "all satisfied (midi)",
@@ -249,7 +290,7 @@ def text_summary(result: Mapping[str, Any]) -> str:
         lines.append(f"[{style}]")
         for row in result["table"]:
             if row["style"] == style and row["metric"] in wanted:
-                vals = "  ".join(f"{c} {format_value(row.get(c))}" for c in cols)
+                vals = "  ".join(f"{c} {row.get(f'{c}_text') or format_value(row.get(c))}" for c in cols)
                 mark = f"  ({row['vs_compare']})" if row.get("vs_compare") else ""
                 lines.append(f"  {row['metric']:<42} {vals}{mark}")
     jsb = result.get("jsb") or {}
@@ -257,7 +298,8 @@ def text_summary(result: Mapping[str, Any]) -> str:
         if isinstance(jsb.get(name), Mapping):
             a = jsb[name]["all"]
             lines.append(
-                f"JSB test ({name}): {format_value(a['nats_per_frame'])} nats/frame, "
-                f"{format_value(a['nats_per_frame_voice'])} nats/frame-voice over {a['n_chorales']} chorales"
+                f"JSB test ({name}): {format_value(a.get('nats_per_frame_joint'))} nats/frame, "
+                f"{format_value(a.get('nats_per_frame_voice_joint'))} nats/frame-voice (whole piece) over "
+                f"{a['n_chorales']} chorales"
             )
     return "\n".join(lines)

@@ -365,9 +365,10 @@ def _rl_tuner(pieces: Sequence[Piece]) -> dict[str, float]:
 
 
 # ------------------------------------------------------------------ what the report must say
-def fairness_notes(model: Any, compare: Any | None) -> list[str]:
+def fairness_notes(model: Any, compare: Any | None, data_source: dict[str, Any] | None = None) -> list[str]:
     """The choices that keep the comparison from favouring tunesmith by construction, in words
-    (the report prints them above the table)."""
+    (the report prints them above the table), and a warning when a tunesmith model was trained
+    from another corpus cache than the one evaluated."""
     notes = [
         "Likelihood: the scored rows ('NLL per note', 'NLL per bar') are whole-piece NLLs. tunesmith is "
         "scored given its header (style, key, meter, tempo, bars...), so the header's cost under a uniform "
@@ -376,7 +377,15 @@ def fairness_notes(model: Any, compare: Any | None) -> list[str]:
         "The real (held-out) column is the test split of the corpus; Yang-Lerch and C2ST 'real' values "
         "compare two random halves of it (what indistinguishable looks like at this sample size).",
     ]
+    evaluated = str((data_source or {}).get("path") or "")
     for name, system in (("model", model), ("compare", compare)):
+        trained_on = str(((getattr(system, "info", None) or {}).get("training") or {}).get("corpus") or "")
+        if system is not None and evaluated and trained_on and Path(trained_on).name != Path(evaluated).name:
+            notes.append(
+                f"Data: the {name} system was trained from corpus cache {trained_on}, this evaluation reads "
+                f"{evaluated} (rebuilt since). Splits are by work with a fixed seed, so its test split should "
+                "still be unseen, but the likelihood and memorization figures rely on that: check before citing."
+            )
         if system is not None and not getattr(system, "takes_controls", True):
             notes += [
                 f"Constraints: the {name} system ({system.label}) has no controls (it cannot be asked for a key, "
@@ -573,7 +582,7 @@ def run_evaluation(
     header = {
         "model": model.describe(),
         "compare": compare.describe() if compare is not None else None,
-        "fairness": fairness_notes(model, compare),
+        "fairness": fairness_notes(model, compare, data.source),
         "data": {
             "split": "test",
             **data.source,

@@ -120,7 +120,7 @@ differ.
 
 RL_TUNER_PAPER_SOURCE: dict[str, object] = {
     "paper": 'Jaques, Gu, Turner, Eck, "Tuning Recurrent Neural Networks with Reinforcement Learning", '
-    "arXiv:1611.02796v3 (Dec 2016), Table 1, column \"Note RNN\"",
+    'arXiv:1611.02796v3 (Dec 2016), Table 1, column "Note RNN"',
     "url": "https://arxiv.org/abs/1611.02796v3",
     "unit": "fractions (the paper prints percentages); 32-step compositions of 16th notes, 100,000 compositions",
     "verified": True,
