@@ -35,3 +35,29 @@ def test_a_low_accompaniment_track_reads_in_bass_clef(tmp_path):
     score = music21.converter.parse(str(write_musicxml(piece, tmp_path / "lead.musicxml")))
     clefs = [type(part.recurse().getElementsByClass("Clef")[0]).__name__ for part in score.parts]
     assert clefs == ["TrebleClef", "BassClef"]
+
+
+def _accidentals(path) -> list[str | None]:
+    score = music21.converter.parse(str(path))
+    out = []
+    for n in score.parts[0].recurse().notes:
+        acc = n.pitch.accidental
+        out.append(acc.name if acc is not None and acc.displayStatus else None)
+    return out
+
+
+def test_accidentals_follow_the_key_signature(tmp_path):
+    """Notes the key signature covers get no accidental; others get one, naturals included."""
+    piece = _satb()
+    piece.keys = [KeySignature(0.0, "D", "major")]
+    # C#5 (in D major), C5 (needs a natural), C5 again in the bar (no repeat), F#4, then in bar 2 F4
+    pitches = [73, 72, 72, 66, 65, 66]
+    onsets = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
+    piece.tracks = [Track("Melody", "melody", 0, False, [Note(p, o, 1.0, 80) for p, o in zip(pitches, onsets)])]
+    piece.end = 8.0
+    accs = _accidentals(write_musicxml(piece, tmp_path / "d.musicxml"))
+    assert accs == [None, "natural", None, None, "natural", "sharp"]
+    piece.keys = [KeySignature(0.0, "F", "major")]
+    piece.tracks = [Track("Melody", "melody", 0, False, [Note(p, float(i), 1.0, 80) for i, p in enumerate([70, 69, 71, 70])])]
+    accs = _accidentals(write_musicxml(piece, tmp_path / "f.musicxml"))
+    assert accs == [None, None, "natural", "flat"]  # Bb in key; B natural; Bb restored in the bar

@@ -84,6 +84,27 @@ def _named_for_role(track: Track, index: int, n_tracks: int) -> str:
     return f"{track.name} [{track.role}]"
 
 
+def _speller(piece: Piece):
+    """MIDI pitch -> music21 name spelled for the piece's first key ("B-4" in F major, "A#4"
+    in E major): music21 spells bare MIDI numbers with sharps and an explicit natural, which
+    notation programs print as a natural sign on every note."""
+    try:
+        sharps = sharps_of(piece.keys[0]) if piece.keys else 0
+    except (ValueError, KeyError, AttributeError):
+        sharps = 0
+    names = _SHARP_SPELLING if sharps > 0 else _FLAT_SPELLING if sharps < 0 else _MIXED_SPELLING
+
+    def spelled(pitch: int) -> str:
+        return f"{names[pitch % 12]}{pitch // 12 - 1}"
+
+    return spelled
+
+
+_SHARP_SPELLING = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+_FLAT_SPELLING = ("C", "D-", "D", "E-", "E", "F", "G-", "G", "A-", "A", "B-", "B")
+_MIXED_SPELLING = ("C", "C#", "D", "E-", "E", "F", "F#", "G", "G#", "A", "B-", "B")
+
+
 def _abbreviation(name: str) -> str:
     """'Soprano' -> 'S.', 'Melody' -> 'Mel.': what a score prints before later systems."""
     base = name.split(" [")[0].strip()
@@ -525,6 +546,7 @@ def to_music21(piece: Piece) -> Any:
     def ts_at(t: Fraction) -> TimeSignature:
         return ts_at_time(signatures, t)
 
+    spelled = _speller(piece)
     melody_index = 0
     for ti, track in enumerate(tracks):
         part = m21stream.Part()
@@ -581,7 +603,8 @@ def to_music21(piece: Piece) -> Any:
                     seg_on, seg_off = max(onset, b0), min(stop, b1)
                     if seg_on > cursor:
                         container.insert(cursor - b0, note.Rest(quarterLength=seg_on - cursor))
-                    el = note.Note(pitches[0]) if len(pitches) == 1 else m21chord.Chord(pitches)
+                    named = [spelled(p) for p in pitches]
+                    el = note.Note(named[0]) if len(named) == 1 else m21chord.Chord(named)
                     el.duration.quarterLength = seg_off - seg_on
                     el.volume.velocity = vel
                     starts, stops_ = seg_on > onset, seg_off < stop
@@ -610,6 +633,9 @@ def to_music21(piece: Piece) -> Any:
             elif b1 - b0 < bar_len:
                 m.paddingRight = bar_len - (b1 - b0)
             part.append(m)
+        # accidentals as a copyist writes them: none for notes the key signature covers,
+        # naturals only where they cancel it or an earlier accidental in the bar
+        part.makeAccidentals(inPlace=True, cautionaryPitchClass=False, overrideStatus=True)
         score.insert(0, part)
     return score
 
