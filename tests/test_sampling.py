@@ -133,6 +133,46 @@ def test_chorale_voices_never_cross(model, tok):
         assert rates["range_violations"] == 0, rates
 
 
+class _EndHappyDecoder:
+    """A stand-in decoder whose logits favour closing every bar at once (bar, voice and end
+    tokens +6): the failure `rest_penalty` counters, exaggerated."""
+
+    def __init__(self, tok: Tokenizer):
+        self.logits = np.zeros(tok.vocab_size)
+        self.logits[[tok.bar_id, tok.eos_id, *(tok.voice_id(v) for v in ("M", "S", "A", "T", "B"))]] = 6.0
+        self.length = 0
+
+    def reset(self, batch_size: int, max_len: int | None = None) -> None:
+        self.batch, self.length = batch_size, 0
+
+    def step(self, ids: np.ndarray) -> np.ndarray:
+        self.length += ids.shape[1]
+        return np.tile(self.logits, (self.batch, 1))
+
+
+def test_rest_penalty_keeps_bars_full(model, tok, monkeypatch):
+    import tunesmith.sampling as sampling
+
+    monkeypatch.setattr(sampling, "_decoder_for", lambda m: _EndHappyDecoder(tok))
+
+    def sounding_share(penalty: float) -> float:
+        request = ComposeRequest(style="folk", bars=8, seed=5, rest_penalty=penalty)
+        pieces = [take.piece for take in generate(model, tok, request, n=4)]
+        return sum(n.duration for p in pieces for n in p.tracks[0].notes) / sum(p.duration() for p in pieces)
+
+    assert sounding_share(0.0) < 0.3 and sounding_share(12.0) > 0.7
+
+
+def test_lead_sheets_get_a_chord_on_every_downbeat(model, tok):
+    for style in ("folk", "pop", "jazz"):
+        request = ComposeRequest(style=style, bars=6, seed=2)
+        for take in generate(model, tok, request, n=2):
+            onsets = {round(c.onset, 6) for c in take.piece.chords}
+            assert all(round(b, 6) in onsets for b in take.piece.bars()), (style, onsets)
+    free = ComposeRequest(style="folk", bars=6, seed=2, chord_every_bar=False)
+    assert free.chord_every_bar is False
+
+
 def test_seed_makes_takes_reproducible(model, tok):
     request = ComposeRequest(style="folk", key="D", meter="6/8", bars=8, seed=11)
     a = generate(model, tok, request, n=2)

@@ -72,6 +72,12 @@ def add_generation_controls(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--in-scale", action="store_true", help="no note outside the key's scale")
     parser.add_argument("--temperature", type=float, default=1.0)
     parser.add_argument("--top-p", type=float, default=0.95)
+    parser.add_argument(
+        "--rest-penalty",
+        type=float,
+        default=2.0,
+        help="discourage ending a bar early with a rest (0: the model's own choice; default 2)",
+    )
     parser.add_argument("--seed", type=int, help="random seed (default: random; recorded in STEM.json)")
     parser.add_argument("--n", type=int, default=1, help="number of takes (STEM-1 ... STEM-n)")
     parser.add_argument("--out", required=True, help="output stem: writes STEM.mid .musicxml .wav .svg .json")

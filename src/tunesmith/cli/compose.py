@@ -25,6 +25,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bars", type=int, default=16)
     parser.add_argument("--tempo", type=float, default=None, help="quarter notes per minute (default: by style)")
     parser.add_argument("--chords", help="one chord symbol per bar, cycling: 'Dm7 G7 Cmaj7 Cmaj7'")
+    parser.add_argument(
+        "--chords-optional",
+        action="store_true",
+        help="let the model leave bars without a chord symbol (default: a chord on every downbeat)",
+    )
     add_generation_controls(parser)
 
 
@@ -54,6 +59,8 @@ def build_request(args: argparse.Namespace):
         in_scale=args.in_scale,
         temperature=args.temperature,
         top_p=args.top_p,
+        rest_penalty=args.rest_penalty,
+        chord_every_bar=not args.chords_optional,
         seed=args.seed,
     )
 
