@@ -41,7 +41,6 @@ file and the problem.
 
 from __future__ import annotations
 
-import bisect
 import copy
 import dataclasses
 import math
@@ -80,6 +79,7 @@ from tunesmith.sampling import (
     _decoder_for,
     _sample,
     _Tables,
+    decode_rows,
     single_thread_blas,
 )
 from tunesmith.score import (
@@ -112,6 +112,7 @@ from tunesmith.tokenizer import (
     scale_pitch_classes,
     spell_name,
 )
+from tunesmith.voice_leading import VoiceLeading
 
 # Textbook SATB ranges (the ones `metrics.harmony_rules` counts violations against): free chorale
 # voices are kept inside them unless the caller gives a pitch range.
@@ -425,100 +426,6 @@ class _Job:
 
 
 # ============================================================================ the automaton
-class _VoiceLeading:
-    """Known notes of the four voices (ticks from the region start) and the masks built on them:
-    no crossing of adjacent voices, no parallel fifths / octaves (as `metrics.harmony_rules`
-    counts them). A mask that would leave nothing falls back to fewer rules."""
-
-    def __init__(self, n_voices: int):
-        self.notes: list[list[tuple[int, int, int]]] = [[] for _ in range(n_voices)]  # sorted by start
-        self.starts: list[list[int]] = [[] for _ in range(n_voices)]
-        self.ends: list[list[int]] = [[] for _ in range(n_voices)]  # sorted
-        self.longest = [0] * n_voices
-
-    def add(self, v: int, start: int, end: int, pitch: int) -> None:
-        i = bisect.bisect_right(self.starts[v], start)
-        self.starts[v].insert(i, start)
-        self.notes[v].insert(i, (start, end, pitch))
-        bisect.insort(self.ends[v], end)
-        self.longest[v] = max(self.longest[v], end - start)
-
-    def pitch_at(self, v: int, t: int) -> int | None:
-        best = None
-        notes = self.notes[v]
-        i = bisect.bisect_right(self.starts[v], t) - 1
-        lowest = t - self.longest[v]
-        while i >= 0 and notes[i][0] >= lowest:
-            s, e, p = notes[i]
-            if t < e and (best is None or p > best):
-                best = p
-            i -= 1
-        return best
-
-    def last_change(self, v: int, t: int) -> int | None:
-        i = bisect.bisect_left(self.starts[v], t) - 1
-        j = bisect.bisect_left(self.ends[v], t) - 1
-        a = self.starts[v][i] if i >= 0 else None
-        b = self.ends[v][j] if j >= 0 else None
-        if a is None:
-            return b
-        return a if b is None else max(a, b)
-
-    def pitch_ok(self, v: int, p: int, cands: np.ndarray) -> np.ndarray:
-        """Which candidate pitches for a note of voice v starting at tick p keep the rules.
-
-        No crossing: at most the lowest known voice above, at least the highest known voice
-        below (all of them, not only the adjacent ones, so a voice written later always has
-        room between its neighbours). No parallel fifths/octaves with any known voice that
-        moves at p. Falls back to "no crossing of the voices above", then to anything."""
-        n = len(self.notes)
-        above = [x for x in (self.pitch_at(u, p) for u in range(v)) if x is not None]
-        below = [x for x in (self.pitch_at(u, p) for u in range(v + 1, n)) if x is not None]
-        under_above = cands <= min(above) if above else np.ones(len(cands), bool)
-        ok = under_above & (cands >= max(below) if below else True)
-        no_cross = ok.copy()
-        mine = self.last_change(v, p)
-        for u in range(n):
-            if u == v:
-                continue
-            b1 = self.pitch_at(u, p)
-            if b1 is None:
-                continue
-            theirs = self.last_change(u, p)
-            prev = max((x for x in (mine, theirs) if x is not None), default=None)
-            if prev is None:
-                continue
-            a0, b0 = self.pitch_at(v, prev), self.pitch_at(u, prev)
-            if a0 is None or b0 is None or b1 == b0:
-                continue
-            ic = abs(a0 - b0) % 12
-            if ic not in (0, 7):
-                continue
-            bad = (cands != a0) & ((cands > a0) == (b1 > b0)) & (np.abs(cands - b1) % 12 == ic)
-            ok &= ~bad
-        for mask in (ok, no_cross, under_above):
-            if mask.any():
-                return mask
-        return np.ones(len(cands), bool)
-
-    def max_duration(self, v: int, p: int, pitch: int) -> int | None:
-        """Longest duration (ticks) before a known onset of a voice above goes below this note,
-        or of a voice below goes above it."""
-        limit = None
-        for u in range(len(self.notes)):
-            if u == v:
-                continue
-            notes = self.notes[u]
-            for i in range(bisect.bisect_right(self.starts[u], p), len(notes)):
-                s, _, q = notes[i]
-                if limit is not None and s >= limit:
-                    break
-                if (q < pitch) if u < v else (q > pitch):
-                    limit = s
-                    break
-        return None if limit is None else limit - p
-
-
 class _CoConstrainer(Constrainer):
     """`sampling.Constrainer` plus the given music.
 
@@ -550,7 +457,7 @@ class _CoConstrainer(Constrainer):
         rhythm: str | None,
         first_pos: int,
         bar_end: list[int],
-        guard: _VoiceLeading | None,
+        guard: VoiceLeading | None,
         info: _TokInfo,
     ):
         super().__init__(tables, length)
@@ -903,8 +810,8 @@ def _tables(tok: Tokenizer, job: _Job, bars: int, block: int) -> tuple[_Tables, 
     return tables, _tok_info(tok, tables, job.grid.meter)
 
 
-def _known_for_guard(job: _Job, W: Piece, t0: float, t1: float, pick0: int) -> _VoiceLeading:
-    guard = _VoiceLeading(len(job.voices))
+def _known_for_guard(job: _Job, W: Piece, t0: float, t1: float, pick0: int) -> VoiceLeading:
+    guard = VoiceLeading(len(job.voices))
     span = job.grid.L / TICKS_PER_BEAT
     for i, track in enumerate(W.tracks):
         for nt in track.notes:
@@ -1176,49 +1083,9 @@ def _decode_lookahead(
 
 
 def _decode_rows(model, prompt: list[int], autos: list[_CoConstrainer], temperature: float, top_p: float, rng):
-    """Sample every row's tokens under its automaton (the loop of `sampling.generate`)."""
-    decoder = _decoder_for(model)
-    max_len = model.config.block_size
-    b = len(autos)
-    eos = autos[0].t.eos_tok
-    decoder.reset(b, max_len)
-    seqs = [list(prompt) for _ in range(b)]
-    lps = [[0.0] * len(prompt) for _ in range(b)]
-    forced = [[True] * len(prompt) for _ in range(b)]
-    feed = np.array([prompt] * b)
+    """Sample every row's tokens under its automaton (`sampling.decode_rows`)."""
     with single_thread_blas():
-        while True:
-            logits = decoder.step(feed)
-            nxt = []
-            for r, a in enumerate(autos):
-                if a.done:
-                    nxt.append([eos])
-                    continue
-                allowed = a.allowed()
-                tok, lp = _sample(logits[r], allowed, temperature, top_p, rng)
-                a.advance(tok)
-                row = [tok]
-                seqs[r].append(tok)
-                lps[r].append(lp)
-                forced[r].append(len(allowed) == 1)
-                if b == 1:
-                    while not a.done:
-                        allowed = a.allowed()
-                        if len(allowed) != 1:
-                            break
-                        tok = int(allowed[0])
-                        a.advance(tok)
-                        row.append(tok)
-                        seqs[r].append(tok)
-                        lps[r].append(0.0)
-                        forced[r].append(True)
-                nxt.append(row)
-            if all(a.done for a in autos):
-                break
-            feed = np.array(nxt)
-            if decoder.length + feed.shape[1] > max_len:
-                raise RuntimeError("co-creation ran past the model's block size")
-    return seqs, lps, forced
+        return decode_rows(_decoder_for(model), prompt, autos, temperature, top_p, rng, model.config.block_size)
 
 
 def _add_to_work(W: Piece, job: _Job, res: _Result) -> None:

@@ -561,8 +561,19 @@ def generate(
 
 
 def _generate_batch(decoder, tables: _Tables, prompt: list[int], b: int, temperature, top_p, rng, max_len):
-    decoder.reset(b, max_len)
     autos = [Constrainer(tables, len(prompt)) for _ in range(b)]
+    seqs, lps, forced = decode_rows(decoder, prompt, autos, temperature, top_p, rng, max_len)
+    return list(zip(seqs, lps, forced))
+
+
+def decode_rows(decoder, prompt: list[int], autos: list[Constrainer], temperature, top_p, rng, max_len):
+    """Sample one row per automaton after a shared `prompt` (the loop of compose and co-create).
+
+    Returns (token ids, log-probs, forced flags) per row, prompt included. Every token is drawn
+    among `auto.allowed()`; a bar closed early pays `auto.early_end()`'s logit penalty."""
+    b = len(autos)
+    eos = autos[0].t.eos_tok
+    decoder.reset(b, max_len)
     seqs = [list(prompt) for _ in range(b)]
     lps = [[0.0] * len(prompt) for _ in range(b)]
     forced = [[True] * len(prompt) for _ in range(b)]
@@ -570,10 +581,9 @@ def _generate_batch(decoder, tables: _Tables, prompt: list[int], b: int, tempera
     while True:
         logits = decoder.step(feed)  # (b, V)
         nxt = []
-        for r in range(b):
-            a = autos[r]
+        for r, a in enumerate(autos):
             if a.done:
-                nxt.append([tables.eos_tok])
+                nxt.append([eos])
                 continue
             allowed = a.allowed()
             row_logits = logits[r]
@@ -604,8 +614,8 @@ def _generate_batch(decoder, tables: _Tables, prompt: list[int], b: int, tempera
             break
         feed = np.array(nxt)  # (b, T): T > 1 only at batch 1
         if decoder.length + feed.shape[1] > max_len:  # cannot happen: the automaton keeps the budget
-            raise RuntimeError("generation ran past the model's block size")
-    return [(seqs[r], lps[r], forced[r]) for r in range(b)]
+            raise RuntimeError("decoding ran past the model's block size")
+    return seqs, lps, forced
 
 
 def _finish_piece(tokenizer: Tokenizer, ids: list[int], request: ComposeRequest, seed: int, index: int) -> Piece:
