@@ -72,12 +72,6 @@ def add_generation_controls(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--in-scale", action="store_true", help="no note outside the key's scale")
     parser.add_argument("--temperature", type=float, default=1.0)
     parser.add_argument("--top-p", type=float, default=0.95)
-    parser.add_argument(
-        "--rest-penalty",
-        type=float,
-        default=2.0,
-        help="discourage ending a bar early with a rest (0: the model's own choice; default 2)",
-    )
     parser.add_argument("--seed", type=int, help="random seed (default: random; recorded in STEM.json)")
     parser.add_argument("--n", type=int, default=1, help="number of takes (STEM-1 ... STEM-n)")
     parser.add_argument("--out", required=True, help="output stem: writes STEM.mid .musicxml .wav .svg .json")
@@ -98,3 +92,35 @@ def model_record(info: dict) -> dict:
 def training_record(info: dict) -> dict:
     """The training-data provenance stored in a model (sources, licenses, counts)."""
     return info.get("provenance") or info.get("training_data") or {}
+
+
+def write_and_report(args, pieces: list, provenance: list[dict], summary: dict, started: float, done: str) -> int:
+    """Write the take bundles (`args.out`, `--no-audio`, `--no-svg`), then print the summary as
+    JSON (`--json`) or the written files and `done`. The summary gains the files and the total."""
+    import json
+    import sys
+    import time
+
+    from tunesmith.outputs.bundle import write_takes
+
+    results = write_takes(
+        pieces,
+        args.out,
+        n=len(pieces),
+        provenance=provenance,
+        render_audio=not args.no_audio,
+        render_svg=not args.no_svg,
+    )
+    summary = {
+        "takes": [{k: str(v) for k, v in files.items()} for files in results],
+        **summary,
+        "total_seconds": round(time.perf_counter() - started, 3),
+    }
+    if args.json:
+        json.dump(summary, sys.stdout, indent=1)
+        print()
+    else:
+        for files in results:
+            print("wrote " + ", ".join(str(path) for path in files.values()))
+        print(done)
+    return 0

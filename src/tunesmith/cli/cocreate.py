@@ -16,12 +16,18 @@ before the model is loaded; the takes are written like `compose`'s (STEM.mid .mu
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
 
-from tunesmith.cli._common import add_generation_controls, model_record, parse_key, parse_range, training_record
+from tunesmith.cli._common import (
+    add_generation_controls,
+    model_record,
+    parse_key,
+    parse_range,
+    training_record,
+    write_and_report,
+)
 
 VERB_HELP = {
     "continue": "continue a piece: the given music exactly as it is, then new bars in its key, meter and style",
@@ -175,34 +181,16 @@ def run(verb: str, args: argparse.Namespace) -> int:
         }
         for i, take in enumerate(takes)
     ]
-    from tunesmith.outputs.bundle import write_takes
-
-    results = write_takes(
-        [t.piece for t in takes],
-        args.out,
-        n=len(takes),
-        provenance=provenance,
-        render_audio=not args.no_audio,
-        render_svg=not args.no_svg,
-    )
     summary = {
         "command": verb,
-        "takes": [{k: str(v) for k, v in files.items()} for files in results],
         "seed": seed,
         "request": request,
         "input_file": source,
         "model": model_record(info),
         "seconds": {"load_model": round(load_seconds, 3), "generate": round(generate_seconds, 3)},
-        "total_seconds": round(time.perf_counter() - t0, 3),
     }
-    if args.json:
-        json.dump(summary, sys.stdout, indent=1)
-        print()
-    else:
-        for files in results:
-            print("wrote " + ", ".join(str(path) for path in files.values()))
-        print(f"seed {seed}; {generate_seconds:.2f} s to {verb} ({len(takes)} take(s))")
-    return 0
+    done = f"seed {seed}; {generate_seconds:.2f} s to {verb} ({len(takes)} take(s))"
+    return write_and_report(args, [t.piece for t in takes], provenance, summary, t0, done)
 
 
 def main(verb: str, argv: list[str] | None = None) -> int:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 import time
 
 from tunesmith.cli._common import (
@@ -14,6 +12,7 @@ from tunesmith.cli._common import (
     parse_key,
     parse_range,
     training_record,
+    write_and_report,
 )
 
 HELP = "compose new pieces (lead sheets or 4-voice chorales) that obey every control"
@@ -31,6 +30,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="let the model leave bars without a chord symbol (default: a chord on every downbeat)",
     )
     add_generation_controls(parser)
+    parser.add_argument(
+        "--rest-penalty",
+        type=float,
+        default=2.0,
+        help="discourage ending a bar early with a rest (0: the model's own choice; default 2)",
+    )
 
 
 STYLE_DEFAULTS = {
@@ -70,7 +75,6 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--n must be at least 1, got {args.n}")
     request = build_request(args)  # every check before any heavy work
     from tunesmith import pretrained
-    from tunesmith.outputs.bundle import write_takes
     from tunesmith.sampling import generate
 
     t0 = time.perf_counter()
@@ -89,27 +93,11 @@ def run(args: argparse.Namespace) -> int:
         }
         for i, take in enumerate(takes)
     ]
-    results = write_takes(
-        [t.piece for t in takes],
-        args.out,
-        n=len(takes),
-        provenance=provenance,
-        render_audio=not args.no_audio,
-        render_svg=not args.no_svg,
-    )
     summary = {
-        "takes": [{k: str(v) for k, v in files.items()} for files in results],
         "seed": seed,
         "request": request.to_dict() | {"seed": seed},
         "model": model_record(info),
         "seconds": {"load_model": round(load_seconds, 3), "generate_per_take": round(takes[0].seconds, 3)},
-        "total_seconds": round(time.perf_counter() - t0, 3),
     }
-    if args.json:
-        json.dump(summary, sys.stdout, indent=1)
-        print()
-    else:
-        for files in results:
-            print("wrote " + ", ".join(str(path) for path in files.values()))
-        print(f"seed {seed}; {takes[0].seconds:.2f} s per take to compose")
-    return 0
+    done = f"seed {seed}; {takes[0].seconds:.2f} s per take to compose"
+    return write_and_report(args, [t.piece for t in takes], provenance, summary, t0, done)
