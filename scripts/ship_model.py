@@ -47,7 +47,7 @@ DECISIONS = """\
 """
 
 
-def model_card(info: dict, weights: Path) -> str:
+def model_card(info: dict, weights: Path, assessment: str = "") -> str:
     prov = info.get("provenance", {})
     mc, tc = info["model_config"], info.get("train_config", {})
     n_params = sum(t.size for t in load_file(str(weights)).values())
@@ -66,8 +66,7 @@ def model_card(info: dict, weights: Path) -> str:
         f"fill-in-the-middle rate {tc.get('fim_rate', '?')}, transposition +-{tc.get('transpose', '?')}, "
         f"seed {tc.get('seed', '?')}; best validation loss {round(info.get('val_loss') or float('nan'), 4)} nats/token",
         "- recipe: `tunesmith train --config configs/default.toml` (the full config is in model.json)",
-        f"- corpus: built {prov.get('manifest_created', '?')}; shippable licenses only: "
-        f"{prov.get('shippable_only')}",
+        f"- corpus: built {prov.get('manifest_created', '?')}; shippable licenses only: {prov.get('shippable_only')}",
         "",
         "## Training data",
         "",
@@ -79,6 +78,8 @@ def model_card(info: dict, weights: Path) -> str:
         lines.append(f"| {name} | {licenses} | {src.get('train', 0)} | {src.get('valid', 0)} |")
     styles = ", ".join(f"{k} {v}" for k, v in prov.get("style_counts", {}).items())
     lines += ["", f"Training pieces by style: {styles}.", "", DECISIONS]
+    if assessment:
+        lines += ["", assessment.strip()]
     return "\n".join(lines) + "\n"
 
 
@@ -86,13 +87,18 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("run", type=Path, help="a training output folder (model.safetensors + model.json)")
     ap.add_argument("--dest", type=Path, default=DEFAULT_MODEL_DIR)
+    ap.add_argument(
+        "--assessment", type=Path, help="markdown appended to the card: what the model is and is not good at"
+    )
     args = ap.parse_args(argv)
     weights, meta = args.run / "model.safetensors", args.run / "model.json"
     _, _, info = load_model(args.run)  # proves it is a loadable tunesmith model (safetensors + JSON only)
     prov = info.get("provenance", {})
     bad = sorted(lic for lic in prov.get("licenses", {}) if not may_ship(lic))
     if bad or not prov.get("all_licenses_may_ship"):
-        print(f"{args.run}: trained on data that may not ship ({', '.join(bad) or 'unknown'}); refusing", file=sys.stderr)
+        print(
+            f"{args.run}: trained on data that may not ship ({', '.join(bad) or 'unknown'}); refusing", file=sys.stderr
+        )
         return 2
     if weights.stat().st_size > MAX_BYTES:
         print(f"{weights}: {weights.stat().st_size / 1e6:.1f} MB is over the 20 MB package limit", file=sys.stderr)
@@ -102,7 +108,14 @@ def main(argv: list[str] | None = None) -> int:
         tmp = args.dest / (src.name + ".tmp")
         shutil.copyfile(src, tmp)
         tmp.replace(args.dest / src.name)
-    atomic_write_text(args.dest / "MODEL_CARD.md", model_card(json.loads(meta.read_text()), args.dest / weights.name))
+    atomic_write_text(
+        args.dest / "MODEL_CARD.md",
+        model_card(
+            json.loads(meta.read_text()),
+            args.dest / weights.name,
+            args.assessment.read_text() if args.assessment else "",
+        ),
+    )
     print(f"shipped {args.run} -> {args.dest} ({weights.stat().st_size / 1e6:.1f} MB)")
     return 0
 
