@@ -235,7 +235,7 @@ def score_chords(
 def eval_lead(model, tok, name: str, train: list[Piece], test: list[Piece], style: str, args) -> dict:
     baselines = {unit: LeadSheetBaseline(unit).fit(train) for unit in ("bar", "half")}
     names = ["model", "model_no_lookahead"] if args.ablation else ["model"]
-    totals = {s: [0, 0, 0] for s in (*names, "baseline_bar", "baseline_half")}
+    totals = {s: [0, 0, 0] for s in (*names, "shipped_table", "baseline_bar", "baseline_half")}
     seconds, used = [], 0
     for i, piece in enumerate(test):
         ex = excerpt(piece, args.lead_bars, from_melody=(name == "pop909"), rebar=(name == "pop909"))
@@ -243,12 +243,16 @@ def eval_lead(model, tok, name: str, train: list[Piece], test: list[Piece], styl
             continue
         melody = melody_only(ex)
         t0 = time.perf_counter()
-        (take,) = cocreate.harmonize(model, tok, melody, style=style, seed=args.seed + i,
+        (take,) = cocreate.harmonize(model, tok, melody, style=style, seed=args.seed + i, chords_from="model",
                                      temperature=args.temperature, top_p=args.top_p)  # fmt: skip
         seconds.append(time.perf_counter() - t0)
         preds = {"model": take.piece.chords}
+        # what `tunesmith harmonize` does by default: the table shipped with the model (fitted on
+        # the shippable training split only: Nottingham + pre-1931 OpenEWLD, no POP909)
+        preds["shipped_table"] = cocreate.harmonize(model, tok, melody, style=style, seed=args.seed + i)[0].piece.chords
         if args.ablation:
             (plain,) = cocreate.harmonize(model, tok, melody, style=style, seed=args.seed + i, lookahead=0,
+                                          chords_from="model",
                                           temperature=args.temperature, top_p=args.top_p)  # fmt: skip
             preds["model_no_lookahead"] = plain.piece.chords
         for unit, b in baselines.items():

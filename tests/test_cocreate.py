@@ -183,7 +183,7 @@ def test_continue_chorale_writes_four_voices(model, tok):
 def test_harmonize_lead_sheet_forces_the_melody_and_writes_chords(model, tok, rhythm):
     piece = melody_only(lead_sheet(8, (4, 4)))
     for seed in SEEDS:
-        (take,) = cocreate.harmonize(model, tok, piece, style="jazz", seed=seed, chord_rhythm=rhythm)
+        (take,) = cocreate.harmonize(model, tok, piece, style="jazz", seed=seed, chord_rhythm=rhythm, chords_from="model")
         out = take.piece
         assert [t.role for t in out.tracks] == ["melody"]
         assert values(out.tracks[0].notes) == values(piece.tracks[0].notes)
@@ -202,7 +202,7 @@ def test_harmonize_lead_sheet_forces_the_melody_and_writes_chords(model, tok, rh
 
 def test_harmonize_with_pickup_and_in_scale_chords(model, tok):
     piece = melody_only(lead_sheet(6, (6, 8), pickup=0.5))
-    (take,) = cocreate.harmonize(model, tok, piece, style="folk", seed=5, in_scale=True)
+    (take,) = cocreate.harmonize(model, tok, piece, style="folk", seed=5, in_scale=True, chords_from="model")
     out = take.piece
     assert values(out.tracks[0].notes) == values(piece.tracks[0].notes)
     scale = scale_pitch_classes(pitch_class_of("D"), "major")
@@ -416,7 +416,36 @@ def test_lookahead_scoring_uses_the_same_math_as_the_decoder(model, tok):
 @pytest.mark.parametrize("lookahead", [0, 4])
 def test_harmonize_keeps_the_melody_with_and_without_lookahead(model, tok, lookahead):
     piece = melody_only(lead_sheet(6, (3, 4)))
-    takes = cocreate.harmonize(model, tok, piece, style="pop", n=2, seed=7, lookahead=lookahead)
+    takes = cocreate.harmonize(model, tok, piece, style="pop", n=2, seed=7, lookahead=lookahead, chords_from="model")
     for take in takes:
         assert values(take.piece.tracks[0].notes) == values(piece.tracks[0].notes)
         assert {3.0 * i for i in range(6)} <= {c.onset for c in take.piece.chords}
+
+
+# ------------------------------------------------------------------ harmonize from the shipped chord table
+def test_harmonize_from_the_chord_table_keeps_the_melody_and_chords_every_bar(tok):
+    piece = melody_only(lead_sheet(8, (4, 4)))
+    takes = cocreate.harmonize(Boom(), tok, piece, style="folk", n=3, seed=2)  # the model is never called
+    downbeats = [i * 4.0 for i in range(8)]
+    for take in takes:
+        out = take.piece
+        assert values(out.tracks[0].notes) == values(piece.tracks[0].notes)
+        onsets = [c.onset for c in out.chords]
+        assert all(d in onsets for d in downbeats) and all(o in [d + h for d in downbeats for h in (0, 2)] for o in onsets)
+        for c in out.chords:
+            harmony_rules.parse_chord_figure(c.figure)
+        assert out.meta["cocreate"]["chords_from"] == "table"
+    assert takes[0].piece.chords == cocreate.harmonize(Boom(), tok, piece, style="folk", seed=99)[0].piece.chords
+    bar_only = cocreate.harmonize(Boom(), tok, piece, style="folk", chord_rhythm="bar")[0].piece
+    assert [c.onset for c in bar_only.chords] == downbeats
+
+
+def test_the_shipped_chord_table_names_the_tonic_chord_under_a_tonic_arpeggio(tok):
+    table = cocreate.chord_table()
+    assert table.n_units > 10_000
+    piece = melody_only(lead_sheet(4, (4, 4)))
+    for track in piece.tracks:
+        track.notes = [Note(p, float(i), 1.0) for i, p in enumerate([62, 66, 69, 74] * 4)]  # D F# A D
+    piece.keys = [KeySignature(0.0, "D", "major")]
+    (take,) = cocreate.harmonize(Boom(), tok, piece, style="folk", key="D")
+    assert take.piece.chords[0].figure == "D"

@@ -102,6 +102,26 @@ def _melody_profile(notes: Sequence[Note], s: float, e: float, tonic: int) -> tu
     return frozenset(weight), max(sorted(weight), key=lambda pc: weight[pc])
 
 
+def _key_text(key) -> str:
+    """(family, pcs | main) or family -> 'major|0,4,7' / 'major|4' / 'major' (JSON keys)."""
+    if isinstance(key, str):
+        return key
+    family, rest = key
+    if isinstance(rest, frozenset):
+        return f"{family}|set:{','.join(map(str, sorted(rest)))}"
+    return f"{family}|note:{rest}"
+
+
+def _key_parse(text: str):
+    if "|" not in text:
+        return text
+    family, rest = text.split("|", 1)
+    kind, _, value = rest.partition(":")
+    if kind == "set":
+        return (family, frozenset(int(x) for x in value.split(",") if x))
+    return (family, None if value == "None" else int(value))
+
+
 class LeadSheetBaseline:
     """Most frequent chord per melody pitch-class set (back-off: per main melody note)."""
 
@@ -139,18 +159,20 @@ class LeadSheetBaseline:
                 self.n_units += 1
         return self
 
-    def _choose(self, family: str, pcs: frozenset[int], main: int | None) -> tuple[int, str]:
-        for table, key in ((self.by_set, (family, pcs)), (self.by_note, (family, main))):
-            counts = table.get(key)
+    def _choose(self, family: str, pcs: frozenset[int], main: int | None, rng=None) -> tuple[int, str]:
+        """The most frequent label (or, with `rng`, one drawn in proportion to its count)."""
+        for counts in (self.by_set.get((family, pcs)), self.by_note.get((family, main)), self.by_family.get(family)):
             if counts:
-                return max(sorted(counts), key=lambda lab: counts[lab])
-        counts = self.by_family.get(family)
-        if counts:
-            return max(sorted(counts), key=lambda lab: counts[lab])
+                labels = sorted(counts)
+                if rng is None:
+                    return max(labels, key=lambda lab: counts[lab])
+                weights = [counts[lab] for lab in labels]
+                return labels[rng.choices(range(len(labels)), weights=weights)[0]]
         return (0, "m" if family == "minor" else "")
 
-    def predict(self, piece: Piece) -> list[ChordSymbol]:
-        """One chord symbol per unit of `piece`'s melody (units without melody repeat the last chord)."""
+    def predict(self, piece: Piece, rng=None) -> list[ChordSymbol]:
+        """One chord symbol per unit of `piece`'s melody (units without melody repeat the last
+        chord); with `rng` (a `random.Random`) each chord is drawn in proportion to its count."""
         melody = piece.melody()
         notes = melody.notes if melody is not None else []
         tonic, family, key = _key(piece)
@@ -159,8 +181,39 @@ class LeadSheetBaseline:
             pcs, main = _melody_profile(notes, s, e, tonic)
             if main is None and out:
                 continue
-            rel_root, quality = self._choose(family, pcs, main)
+            rel_root, quality = self._choose(family, pcs, main, rng)
             out.append(ChordSymbol(s, _spell(rel_root + tonic, quality, key), e - s))
+        return out
+
+    # ---------------------------------------------------------------- saved tables
+    def to_dict(self) -> dict:
+        """JSON-ready counts (the table `tunesmith harmonize` ships with)."""
+
+        def table(t: dict) -> list:
+            return [
+                [_key_text(k), [[rel, q, n] for (rel, q), n in sorted(c.items())]] for k, c in sorted(t.items(), key=str)
+            ]
+
+        return {
+            "format": "tunesmith-chord-table",
+            "version": 1,
+            "unit": self.unit,
+            "n_units": self.n_units,
+            "by_set": table(self.by_set),
+            "by_note": table(self.by_note),
+            "by_family": table(self.by_family),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> LeadSheetBaseline:
+        if d.get("format") != "tunesmith-chord-table":
+            raise ValueError("not a tunesmith chord table")
+        out = cls(d["unit"])
+        out.n_units = int(d["n_units"])
+        for name in ("by_set", "by_note", "by_family"):
+            target = getattr(out, name)
+            for key_text, rows in d[name]:
+                target[_key_parse(key_text)] = Counter({(int(rel), str(q)): int(n) for rel, q, n in rows})
         return out
 
     def harmonize(self, piece: Piece) -> Piece:
