@@ -110,3 +110,50 @@ def test_optimizer_groups(model):
     assert decays == [0.0, 0.1]
     n_opt = sum(p.numel() for g in opt.param_groups for p in g["params"])
     assert n_opt == model.num_params()
+
+
+def test_numpy_loading_composes_exactly_like_torch_loading(tmp_path):
+    """The CLI loads models without torch (tunesmith.inference); the takes must be identical."""
+    from tunesmith.inference import NumpyModel, load_numpy_model
+    from tunesmith.model import load_model, save_model
+    from tunesmith.sampling import ComposeRequest, generate
+    from tunesmith.tokenizer import Tokenizer
+
+    tok = Tokenizer()
+    torch.manual_seed(3)
+    model = GPT(ModelConfig(vocab_size=tok.vocab_size, n_layer=2, n_head=2, n_embd=32, block_size=512))
+    save_model(tmp_path, model, tok, {"provenance": {}})
+    torch_model, tok_a, _ = load_model(tmp_path)
+    numpy_model, tok_b, info = load_numpy_model(tmp_path)
+    assert isinstance(numpy_model, NumpyModel) and info["model_config"] == torch_model.config.to_dict()
+    for request in (ComposeRequest(style="jazz", bars=4, seed=5), ComposeRequest(style="chorale", bars=3, seed=6)):
+        a = generate(torch_model, tok_a, request, n=2)
+        b = generate(numpy_model, tok_b, request, n=2)
+        assert [t.tokens for t in a] == [t.tokens for t in b]
+        assert all(np.allclose(x.logprobs, y.logprobs, atol=1e-5) for x, y in zip(a, b))
+
+
+def test_numpy_loading_refuses_what_is_not_a_model(tmp_path):
+    from tunesmith.inference import load_numpy_model
+
+    (tmp_path / "model.safetensors").write_bytes(b"\x80\x04 pickle, not safetensors")
+    with pytest.raises(ValueError, match="not a safetensors file"):
+        load_numpy_model(tmp_path)
+    with pytest.raises(FileNotFoundError, match="no tunesmith model"):
+        load_numpy_model(tmp_path / "nowhere")
+
+
+def test_composing_from_the_command_line_never_imports_torch(tmp_path):
+    """Importing torch costs ~1 s per command; compose and co-create decode in numpy."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from tunesmith.cli import main\n"
+        f"main(['compose', '--style', 'jazz', '--bars', '4', '--no-audio', '--no-svg', '--out', {str(tmp_path / 'x')!r}])\n"
+        f"main(['continue', {str(tmp_path / 'x.mid')!r}, '--bars', '2', '--no-audio', '--no-svg', '--out', {str(tmp_path / 'c')!r}])\n"
+        "print('torch' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False", out.stdout + out.stderr

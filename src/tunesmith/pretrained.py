@@ -25,12 +25,20 @@ def resolve_model(name_or_path: str | Path | None) -> Path:
     return path
 
 
-def load(name_or_path: str | Path | None = None):
-    """(model, tokenizer, info) for a model name or folder; info gains `path` and `sha256`."""
-    from tunesmith.model import load_model
+def load(name_or_path: str | Path | None = None, *, torch: bool = True):
+    """(model, tokenizer, info) for a model name or folder; info gains `path` and `sha256`.
 
+    `torch=False` gives a `tunesmith.inference.NumpyModel`: enough to compose and co-create,
+    without importing torch (about a second saved per command); training needs the torch GPT."""
     path = resolve_model(name_or_path)
-    model, tokenizer, info = load_model(path)
+    if torch:
+        from tunesmith.model import load_model
+
+        model, tokenizer, info = load_model(path)
+    else:
+        from tunesmith.inference import load_numpy_model
+
+        model, tokenizer, info = load_numpy_model(path)
     file = path / "model.safetensors" if path.is_dir() else path
     info = {**info, "path": str(path), "sha256": file_sha256(file)}
     return model, tokenizer, info

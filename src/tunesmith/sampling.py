@@ -21,7 +21,7 @@ grammar automaton (`Constrainer`), so it holds in every take whatever the weight
 - key and tempo are written into the Piece exactly as requested;
 - length budget: when the model's block would run out, only structural tokens remain allowed.
 
-Decoding uses the numpy KV-cache decoder (`model.NumpyDecoder`); at batch 1, tokens the
+Decoding uses the numpy KV-cache decoder (`inference.NumpyDecoder`); at batch 1, tokens the
 grammar forces (bar lines, given chords, voice markers) are fed together in one step.
 """
 
@@ -496,7 +496,7 @@ def single_thread_blas() -> Iterator[None]:
 
 def _decoder_for(model):
     """The model's cached numpy decoder (rebuilt when its weights change version)."""
-    from tunesmith.model import NumpyDecoder
+    from tunesmith.inference import NumpyDecoder
 
     version = sum(p._version for p in model.parameters())
     cached = getattr(model, "_np_decoder", None)

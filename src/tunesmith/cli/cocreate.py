@@ -95,7 +95,7 @@ def load_model(name: str | None):
     from tunesmith import pretrained
 
     try:
-        return pretrained.load(name)
+        return pretrained.load(name, torch=False)
     except FileNotFoundError as exc:
         if name in (None, "default"):
             raise FileNotFoundError(f"{exc}; or pass --model PATH to a trained model folder") from None

@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     from tunesmith.sampling import generate
 
     t0 = time.perf_counter()
-    model, tokenizer, info = pretrained.load(args.model)
+    model, tokenizer, info = pretrained.load(args.model, torch=False)
     load_seconds = time.perf_counter() - t0
     takes = generate(model, tokenizer, request, n=args.n, seed=request.seed)
     seed = takes[0].seed
