@@ -173,7 +173,7 @@ def test_write_take_writes_five_files_with_provenance(tmp_path, soundfont):
 
     # WAV and SVG
     with wave.open(str(files["wav"])) as f:
-        assert f.getnchannels() == 2 and f.getframerate() == 44100 and f.getnframes() > 44100 * 8
+        assert f.getnchannels() == 2 and f.getframerate() == 48000 and f.getnframes() > 48000 * 8
     svg_root = parse(files["svg"]).getroot()
     assert any(g.get("class") == "note" for g in svg_root.iter("{http://www.w3.org/2000/svg}g"))
 

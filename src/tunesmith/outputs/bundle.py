@@ -294,7 +294,7 @@ def write_take(
     render_audio: bool = True,
     render_svg: bool = True,
     soundfont: str | os.PathLike[str] | None = None,
-    sample_rate: int = 44100,
+    sample_rate: int = 48000,  # the synth's own rate: no resampling (and no scipy import, ~0.8 s)
 ) -> dict[str, Path]:
     """Write one take of `piece` at `stem` (see the module docstring); returns {kind: path} for what was written."""
     from tunesmith.outputs.midi import write_midi
@@ -371,7 +371,7 @@ def write_takes(
     render_audio: bool = True,
     render_svg: bool = True,
     soundfont: str | os.PathLike[str] | None = None,
-    sample_rate: int = 44100,
+    sample_rate: int = 48000,  # the synth's own rate: no resampling (and no scipy import, ~0.8 s)
 ) -> list[dict[str, Path]]:
     """Write up to `n` takes (default: len(pieces)) at STEM-1 ... STEM-n, or at STEM when n == 1.
 
