@@ -182,10 +182,10 @@ class NumpyDecoder:
 # ---------------------------------------------------------------------------- files
 
 
-def read_safetensors_numpy(path: str | Path) -> tuple[dict[str, np.ndarray], dict[str, str]]:
-    """Arrays and string metadata of a safetensors file (no torch); ValueError if it is not one."""
-    import safetensors.numpy
-
+def read_safetensors_file(path: str | Path, load) -> tuple[dict, dict[str, str]]:
+    """Arrays (via `load(bytes)`: safetensors.numpy.load or safetensors.torch.load) and string
+    metadata of a safetensors file; ValueError if it is not one. The header is checked first,
+    so a pickle or a truncated file never reaches the loader."""
     data = Path(path).read_bytes()
     try:
         if len(data) < 8:
@@ -196,24 +196,23 @@ def read_safetensors_numpy(path: str | Path) -> tuple[dict[str, np.ndarray], dic
         header = json.loads(data[8 : 8 + n])
         if not isinstance(header, dict):
             raise ValueError("bad header")
-        arrays = safetensors.numpy.load(data)
+        arrays = load(data)
     except Exception as exc:  # safetensors raises its own error type
         raise ValueError(f"{path}: not a safetensors file ({exc})") from None
     return arrays, dict(header.get("__metadata__") or {})
 
 
-def load_numpy_model(path: str | Path):
-    """(NumpyModel, tokenizer, info) from a model folder or its model.safetensors, without torch.
-
-    The same checks as `tunesmith.model.load_model`: only safetensors and JSON are read (never
-    pickle); ValueError when the file is not a tunesmith model or its weights do not fit."""
+def read_model_file(path: str | Path, load):
+    """(file, weights by state-dict name, config, tokenizer, info) of a model folder or its
+    model.safetensors; FileNotFoundError when there is none, ValueError when it is not a
+    tunesmith model. Shared by `load_numpy_model` and `tunesmith.model.load_model`."""
     from tunesmith.tokenizer import Tokenizer
 
     path = Path(path)
     file = path / MODEL_FILE if path.is_dir() else path
     if not file.is_file():
         raise FileNotFoundError(f"no tunesmith model at {path} (expected {MODEL_FILE})")
-    arrays, meta = read_safetensors_numpy(file)
+    arrays, meta = read_safetensors_file(file, load)
     try:
         info = json.loads(meta.get("tunesmith", "null"))
     except json.JSONDecodeError:
@@ -224,8 +223,19 @@ def load_numpy_model(path: str | Path):
     tokenizer = Tokenizer.from_dict(info["tokenizer"])
     if tokenizer.vocab_size != config.vocab_size:
         raise ValueError(f"{file}: tokenizer has {tokenizer.vocab_size} tokens, model {config.vocab_size}")
-    state = {k[len("model.") :]: v for k, v in arrays.items() if k.startswith("model.")} or arrays
-    state = {k: np.asarray(v, dtype=np.float64) for k, v in state.items()}
+    weights = {k[len("model.") :]: v for k, v in arrays.items() if k.startswith("model.")} or arrays
+    return file, weights, config, tokenizer, info
+
+
+def load_numpy_model(path: str | Path):
+    """(NumpyModel, tokenizer, info) from a model folder or its model.safetensors, without torch.
+
+    The same checks as `tunesmith.model.load_model`: only safetensors and JSON are read (never
+    pickle); ValueError when the file is not a tunesmith model or its weights do not fit."""
+    import safetensors.numpy
+
+    file, weights, config, tokenizer, info = read_model_file(path, safetensors.numpy.load)
+    state = {k: np.asarray(v, dtype=np.float64) for k, v in weights.items()}
     C, V = config.n_embd, config.vocab_size
     expected = {"wte.weight": (V, C), "wpe.weight": (config.block_size, C)}
     expected.update({f"h.{i}.attn.c_attn.weight": (3 * C, C) for i in range(config.n_layer)})

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import math
-import struct
 from pathlib import Path
 
 import torch
@@ -26,6 +25,8 @@ from tunesmith.inference import (  # noqa: F401  (re-exported: one definition of
     MODEL_FORMAT,
     ModelConfig,
     NumpyDecoder,
+    read_model_file,
+    read_safetensors_file,
 )
 
 
@@ -201,20 +202,7 @@ def read_safetensors(path: str | Path) -> tuple[dict[str, torch.Tensor], dict[st
     """Tensors and string metadata of a safetensors file; ValueError if it is not one."""
     import safetensors.torch
 
-    data = Path(path).read_bytes()
-    try:
-        if len(data) < 8:
-            raise ValueError("too short")
-        n = struct.unpack("<Q", data[:8])[0]
-        if n > len(data) - 8 or n > 100_000_000:
-            raise ValueError("bad header length")
-        header = json.loads(data[8 : 8 + n])
-        if not isinstance(header, dict):
-            raise ValueError("bad header")
-        tensors = safetensors.torch.load(data)
-    except Exception as exc:  # safetensors raises its own error type
-        raise ValueError(f"{path}: not a safetensors file ({exc})") from None
-    return tensors, dict(header.get("__metadata__") or {})
+    return read_safetensors_file(path, safetensors.torch.load)
 
 
 def write_safetensors(path: str | Path, tensors: dict[str, torch.Tensor], info: dict) -> None:
@@ -264,25 +252,10 @@ def load_model(path: str | Path):
     Only safetensors and JSON are read (never pickle). ValueError when the file is not a
     tunesmith model; FileNotFoundError when there is none.
     """
-    from tunesmith.tokenizer import Tokenizer
+    import safetensors.torch
 
-    path = Path(path)
-    file = path / MODEL_FILE if path.is_dir() else path
-    if not file.is_file():
-        raise FileNotFoundError(f"no tunesmith model at {path} (expected {MODEL_FILE})")
-    tensors, meta = read_safetensors(file)
-    try:
-        info = json.loads(meta.get("tunesmith", "null"))
-    except json.JSONDecodeError:
-        info = None
-    if not isinstance(info, dict) or info.get("format") not in (MODEL_FORMAT, "tunesmith-checkpoint"):
-        raise ValueError(f"{file}: not a tunesmith model (no tunesmith metadata in the safetensors header)")
-    config = ModelConfig.from_dict(info["model_config"])
-    tokenizer = Tokenizer.from_dict(info["tokenizer"])
-    if tokenizer.vocab_size != config.vocab_size:
-        raise ValueError(f"{file}: tokenizer has {tokenizer.vocab_size} tokens, model {config.vocab_size}")
+    file, weights, config, tokenizer, info = read_model_file(path, safetensors.torch.load)
     model = GPT(config)
-    weights = {k[len("model.") :]: v for k, v in tensors.items() if k.startswith("model.")} or tensors
     missing, unexpected = model.load_state_dict(weights, strict=False)
     missing = [k for k in missing if k != "lm_head.weight"]
     if missing or unexpected:
