@@ -88,19 +88,13 @@ def main(argv: list[str] | None = None) -> int:
         print("corpus build benchmark (a cold build into a fresh temporary cache) ...", file=sys.stderr, flush=True)
         code, corpus = run_corpus_build(args)
     result["corpus_build"] = corpus
-    if args.out:
-        from tunesmith.paths import atomic_write_text
+    from tunesmith.evaluation.bench import format_bench
 
-        atomic_write_text(args.out, json.dumps(result, indent=1) + "\n")
-    if args.json:
-        json.dump(result, sys.stdout, indent=1)
-        print()
-    else:
-        from tunesmith.evaluation.bench import format_bench
+    def text() -> str:
+        done = format_corpus(corpus, code) if not skip_corpus else f"corpus build: skipped ({corpus['skipped']})"
+        return format_bench(result) + "\n\n" + done
 
-        print(format_bench(result))
-        print()
-        print(format_corpus(corpus, code) if not skip_corpus else f"corpus build: skipped ({corpus['skipped']})")
+    bench.report(result, args, text)
     return code
 
 

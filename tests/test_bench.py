@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 import pytest
 
 pytest.importorskip("transformers")
+sys.path.insert(0, str(Path(__file__).parent))
 
+from script_loader import load_script  # noqa: E402
 from tunesmith.evaluation.bench import format_bench, run_bench  # noqa: E402
 from tunesmith.model import ModelConfig  # noqa: E402
 from tunesmith.tokenizer import Tokenizer  # noqa: E402
@@ -63,25 +67,11 @@ def test_bench_cli_rejects_bad_arguments():
 
 
 def test_benchmarks_run_script_has_a_quick_mode():
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
-    spec = importlib.util.spec_from_file_location("bench_run", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    assert callable(module.main)
+    assert callable(load_script("benchmarks/run.py").main)
 
 
 def _run_module():
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
-    spec = importlib.util.spec_from_file_location("bench_run_wiring", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/run.py")
 
 
 def test_make_bench_also_runs_the_corpus_build(monkeypatch, capsys, tmp_path):

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from tunesmith import pretrained
-from tunesmith.licenses import may_ship
-from tunesmith.sampling import ComposeRequest, generate
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from script_loader import load_script  # noqa: E402
+from tunesmith import pretrained  # noqa: E402
+from tunesmith.licenses import may_ship  # noqa: E402
+from tunesmith.sampling import ComposeRequest, generate  # noqa: E402
 
 
 def test_default_model_ships_only_shippable_data():
@@ -32,14 +38,7 @@ def test_default_model_composes_every_style():
 
 
 def _ship_script():
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "scripts" / "ship_model.py"
-    spec = importlib.util.spec_from_file_location("ship_model", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("scripts/ship_model.py")
 
 
 def test_ship_script_refuses_research_only_training_data(tmp_path, capsys):

@@ -1411,26 +1411,18 @@ def harmonize(
             for v in ("A", "T", "B"):
                 notes = sorted(res.notes.get(v, []), key=lambda x: x.onset)
                 tracks.append(Track(VOICE_NAMES[v], VOICE_ROLES[v], 52, False, notes))
-        out = Piece(
-            piece_id=f"{piece.piece_id}-harmonized-{i + 1}",
-            work_id=piece.work_id,
-            title=piece.title,
-            style=style,
-            source="tunesmith",
-            path="",
-            license=piece.license,
-            tracks=tracks,
-            chords=sorted(res.chords, key=lambda c: c.onset) if layout == "lead" else [],
+        out = _harmonized_piece(
+            piece,
+            i,
+            style,
+            tracks,
+            sorted(res.chords, key=lambda c: c.onset) if layout == "lead" else [],
             keys=(
                 [KeySignature(0.0, tonic, mode)]
                 if key is not None or mode is not None or not piece.keys
                 else copy.deepcopy(piece.keys)
             ),
-            time_signatures=copy.deepcopy(piece.time_signatures),
-            tempos=copy.deepcopy(piece.tempos),
-            bar_onsets=list(piece.bars()),
             end=max(piece.duration(), grid.end_of(grid.n - 1)),
-            meta={"harmonized_from": _where(piece)},
         )
         _assert_kept(melody.notes, given.notes, "the melody")
         if [_note_key(x) for x in given.notes] != [_note_key(x) for x in melody.notes]:
@@ -1454,6 +1446,29 @@ def chord_table(path: str | None = None):
     return LeadSheetBaseline.from_dict(json.loads(file.read_text()))
 
 
+def _harmonized_piece(
+    piece: Piece, i: int, style: str, tracks: list[Track], chords: list[ChordSymbol], keys: list, end: float
+) -> Piece:
+    """Take `i` of a harmonization of `piece`: its meter, tempi and bars, the given parts."""
+    return Piece(
+        piece_id=f"{piece.piece_id}-harmonized-{i + 1}",
+        work_id=piece.work_id,
+        title=piece.title,
+        style=style,
+        source="tunesmith",
+        path="",
+        license=piece.license,
+        tracks=tracks,
+        chords=chords,
+        keys=keys,
+        time_signatures=copy.deepcopy(piece.time_signatures),
+        tempos=copy.deepcopy(piece.tempos),
+        bar_onsets=list(piece.bars()),
+        end=end,
+        meta={"harmonized_from": _where(piece)},
+    )
+
+
 def _harmonize_from_table(
     piece: Piece, melody: Track, style: str, tonic: str, mode: str, n: int, seed: int | None, chord_rhythm: str | None
 ) -> list[Take]:
@@ -1466,35 +1481,21 @@ def _harmonize_from_table(
     work.tracks = [copy.deepcopy(melody)]
     work.tracks[0].role = "melody"
     work.keys = [KeySignature(0.0, tonic, mode)]
-    bars = list(piece.bars())
+    downbeats = {round(b, 6) for b in piece.bars()}
     takes = []
     for i in range(n):
         chords = table.predict(work, rng=random.Random(seed * 1_000_003 + i) if i else None)
-        if chord_rhythm == "bar":
-            chords = [c for c in chords if any(abs(c.onset - b) < 1e-6 for b in bars)]
         kept = []
-        for c in chords:  # "auto": a half-bar chord equal to the one before it is no change
-            downbeat = any(abs(c.onset - b) < 1e-6 for b in bars)
-            if chord_rhythm != "half" and kept and kept[-1].figure == c.figure and not downbeat:
+        for c in chords:
+            on_downbeat = round(c.onset, 6) in downbeats
+            if chord_rhythm == "bar" and not on_downbeat:
+                continue
+            # "auto": a half-bar chord equal to the one before it is no change
+            if chord_rhythm != "half" and kept and kept[-1].figure == c.figure and not on_downbeat:
                 continue
             kept.append(ChordSymbol(c.onset, c.figure, None))
-        out = Piece(
-            piece_id=f"{piece.piece_id}-harmonized-{i + 1}",
-            work_id=piece.work_id,
-            title=piece.title,
-            style=style,
-            source="tunesmith",
-            path="",
-            license=piece.license,
-            tracks=[Track(melody.name, "melody", melody.program, False, [copy.copy(x) for x in melody.notes])],
-            chords=kept,
-            keys=[KeySignature(0.0, tonic, mode)],
-            time_signatures=copy.deepcopy(piece.time_signatures),
-            tempos=copy.deepcopy(piece.tempos),
-            bar_onsets=bars,
-            end=piece.duration(),
-            meta={"harmonized_from": _where(piece)},
-        )
+        tracks = [Track(melody.name, "melody", melody.program, False, [copy.copy(x) for x in melody.notes])]
+        out = _harmonized_piece(piece, i, style, tracks, kept, [KeySignature(0.0, tonic, mode)], piece.duration())
         _assert_kept(melody.notes, out.tracks[0].notes, "the melody")
         meta = {"operation": "harmonize", "style": style, "layout": "lead", "chords_from": "table",
                 "chord_rhythm": chord_rhythm, "table_units": table.n_units}  # fmt: skip

@@ -539,7 +539,7 @@ def generate(
         request,
         model_len,
         voice_leading=request.layout == "satb",
-        chord_every_bar=bool(request.chord_every_bar),
+        chord_every_bar=request.chord_every_bar,
     )
     if len(prompt) + request.bars * tables.per_bar + 8 > model_len:
         raise ValueError(f"{request.bars} bars do not fit in the model's {model_len}-token block; ask for fewer bars")

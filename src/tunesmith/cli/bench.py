@@ -53,10 +53,8 @@ def measure(args: argparse.Namespace) -> dict:
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    from tunesmith.evaluation.bench import format_bench
-
-    result = measure(args)
+def report(result: dict, args: argparse.Namespace, text) -> None:
+    """Write `result` to --out (atomically), then print it as JSON (--json) or as `text()`."""
     if args.out:
         from tunesmith.paths import atomic_write_text
 
@@ -65,5 +63,12 @@ def run(args: argparse.Namespace) -> int:
         json.dump(result, sys.stdout, indent=1)
         print()
     else:
-        print(format_bench(result))
+        print(text())
+
+
+def run(args: argparse.Namespace) -> int:
+    from tunesmith.evaluation.bench import format_bench
+
+    result = measure(args)
+    report(result, args, lambda: format_bench(result))
     return 0
