@@ -43,7 +43,9 @@ def test_abc_two_tunes_chords_pickup(fixtures):
     assert jig.path.endswith("tunes.abc#0") and jig.license == "GPL-3.0" and jig.style == "folk"
     assert [(c.onset, c.figure) for c in jig.chords][:4] == [(0.5, "G"), (3.5, "C"), (5.0, "D7"), (6.5, "G")]
     assert jig.bar_onsets[:3] == [0.0, 0.5, 3.5] and jig.meta["pickup"] == 0.5
-    assert jig.meta["repeats_expanded"] is False and jig.meta["composer"] == "Trad." and jig.meta["rhythm"] == "jig"
+    assert jig.meta["repeats_expanded"] is True and jig.meta["composer"] == "Trad." and jig.meta["rhythm"] == "jig"
+    # the A part is played twice (its short last bar and the repeated pickup make one bar)
+    assert jig.meta["sections"] == [[0, 5, "A"], [5, 9, "A"], [9, 11, "B"]] and jig.bar_onsets[4:6] == [9.5, 12.5]
     assert str(jig.time_signature) == "6/8" and (jig.key.tonic, jig.key.mode) == ("G", "major")
     mel = notes(jig)
     assert mel[:3] == [(62, 0.0, 0.5), (67, 0.5, 1.0), (71, 1.5, 0.5)]

@@ -149,7 +149,39 @@ def test_header_tokens(tok):
 def test_legato_notes_cost_two_tokens(tok):
     names = tok.describe(tok.encode(jig()))
     body = names[names.index("Voice_M") :]
-    assert body[1:5] == ["Pitch_62", "Dur_6", "Pitch_65", "Dur_6"]  # no Pos between touching notes
+    # version 2 writes the D-major jig in C: D4 F4 -> Pitch_60 Pitch_63; no Pos between touching notes
+    assert body[1:5] == ["Pitch_60", "Dur_6", "Pitch_63", "Dur_6"]
+
+
+def test_version_1_writes_absolute_pitches_and_spelled_roots():
+    old = Tokenizer(1)
+    names = old.describe(old.encode(jig()))
+    body = names[names.index("Voice_M") :]
+    assert body[1:5] == ["Pitch_62", "Dur_6", "Pitch_65", "Dur_6"]
+    assert Tokenizer.from_dict(old.to_dict()).version == 1
+
+
+@pytest.mark.parametrize("tonic", ["C", "D", "Eb", "F#", "Ab", "B"])
+def test_version_2_is_the_same_in_every_key(tok, tonic):
+    """The same tune in two keys gives the same tokens after the header (degrees, functions)."""
+    from tunesmith.score import pitch_class_of
+    from tunesmith.tokenizer import key_shift, transpose_piece
+
+    base = jig()
+    # moved so that its tonic sits where version 2 writes it (C in -5..+6 semitones)
+    moved = transpose_piece(base, key_shift(pitch_class_of(tonic)) - key_shift(pitch_class_of("D")))
+    a, b = tok.encode(base), tok.encode(moved)
+    first_bar = a.index(tok.bar_id)
+    assert b[first_bar:] == a[first_bar:]
+    back = tok.decode(b)
+    assert [n.pitch for n in back.tracks[0].notes] == [n.pitch for n in moved.tracks[0].notes]
+
+
+def test_version_2_spells_chord_roots_as_degrees_of_the_key():
+    from tunesmith.tokenizer import spell_degree
+
+    assert [spell_degree("D", i) for i in (0, 1, 5, 7, 10, 11)] == ["D", "Eb", "G", "A", "C", "C#"]
+    assert [spell_degree("Bb", i) for i in (0, 3, 8, 10)] == ["Bb", "Db", "Gb", "Ab"]
 
 
 def test_window_encoding(tok):

@@ -133,8 +133,11 @@ def load_piece(source: Piece | str | os.PathLike, *, tune: int = 1) -> Piece:
     `inputs.InputError` (a ValueError) names the file when it cannot be read."""
     if isinstance(source, Piece):
         return source
-    from tunesmith.inputs import InputError, read_file
+    from tunesmith import limits
+    from tunesmith.inputs import InputError, check_local_file, read_file
 
+    if not Path(os.fspath(source)).is_dir():  # (a POP909 song folder is read by read_file)
+        check_local_file(source, max_bytes="MAX_COCREATE_FILE_BYTES")  # size limit before reading
     pieces = read_file(source)
     if not pieces:
         raise InputError(f"{source}: no music found in the file")
@@ -143,6 +146,7 @@ def load_piece(source: Piece | str | os.PathLike, *, tune: int = 1) -> Piece:
     piece = pieces[tune - 1]
     if not piece.path:
         piece.path = os.fspath(source)
+    limits.check_piece(piece, max_bars="MAX_COCREATE_BARS")  # co-create's cost grows with the bars
     return piece
 
 
@@ -215,8 +219,9 @@ def _rhythm(chord_rhythm: str | None) -> str | None:
 
 
 def _check_n(n: int) -> None:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}")
+    from tunesmith.limits import check_takes
+
+    check_takes(n, "n")  # 1..MAX_TAKES
 
 
 def check_input(
@@ -241,6 +246,7 @@ def check_input(
     _check_n(n)
     _style_of(style, piece)
     _key_of(piece, key, mode)
+    _grid(piece, meter)  # the bar lines cover the music
     if verb == "continue":
         if isinstance(bars, bool) or not isinstance(bars, int) or not 1 <= bars <= MAX_REQUEST_BARS:
             raise ValueError(f"bars must be an integer in 1..{MAX_REQUEST_BARS}, got {bars!r}")
@@ -297,7 +303,15 @@ def _grid(piece: Piece, meter: str) -> _Grid:
     pickup = 0
     if len(ticks) >= 2 and 0 < ticks[1] - ticks[0] < L:
         pickup = L - (ticks[1] - ticks[0])
-    return _Grid(starts, pickup, L, meter)
+    grid = _Grid(starts, pickup, L, meter)
+    if starts:  # a file whose bar lines stop short of its music (a bar longer than the meter)
+        last = max((n.onset for t in piece.tracks for n in t.notes), default=0.0)
+        if last > grid.end_of(grid.n - 1) - _EPS:
+            raise ValueError(
+                f"{_where(piece)}: its bar lines do not match its {meter} meter (bar {grid.number(grid.n - 1)} "
+                f"would run from beat {starts[-1]:g} to the last note at beat {last:g}); co-create needs bars of the meter"
+            )
+    return grid
 
 
 def parse_bar_range(bars: str | Sequence[int] | int) -> tuple[int, int]:
@@ -635,11 +649,11 @@ class _CoConstrainer(Constrainer):
                     at = self.bar * self.t.L + start
                     self.guard.add(self.v, at, at + d, self.pitch)
         elif chord_free and c == _C_ROOT:
-            self.new_chords.append([self.bar, self.chord_pos, info.names[tok], "", None])
+            self.new_chords.append([self.bar, self.chord_pos, self.t.note_name(info.names[tok]), "", None])
         elif chord_free and c == _C_QUAL and self.new_chords:
             self.new_chords[-1][3] = quality_suffix(info.names[tok])
         elif chord_free and c == _C_BASS and self.new_chords:
-            self.new_chords[-1][4] = info.names[tok]
+            self.new_chords[-1][4] = self.t.note_name(info.names[tok])
 
 
 @dataclass
@@ -800,12 +814,13 @@ def _tables(tok: Tokenizer, job: _Job, bars: int, block: int) -> tuple[_Tables, 
     for i, v in enumerate(job.voices):
         lo, hi = job.ranges.get(v, (PITCH_MIN, PITCH_MAX))
         ps = [p for p in range(lo, hi + 1) if scale is None or p % 12 in scale]
-        tables.pitches[i] = np.array([tok.pitch_id(p) for p in ps], dtype=np.int64)
+        tables.pitches[i] = np.array([tok.pitch_id(p, tables.shift) for p in ps], dtype=np.int64)
     # chord roots and slash basses spelled the way the key spells them (as in training data)
     names = [n for n in names_for_key(request.key, request.mode) if scale is None or pitch_class_of(n) in scale]
-    tables.roots = np.array([tok.root_id(x) for x in names], dtype=np.int64)
+    tables.roots = np.array([tok.root_id(x, tables.shift) for x in names], dtype=np.int64)
     tables.basses = [
-        np.array([tok.bass_id(x) for x in names if pitch_class_of(x) != pc], dtype=np.int64) for pc in range(12)
+        np.array([tok.bass_id(x, tables.shift) for x in names if pitch_class_of(x) != pc], dtype=np.int64)
+        for pc in range(12)
     ]
     if job.chords == "free" and job.rhythm is not None:
         tables.per_bar += 4 if job.rhythm == "half" else 2
@@ -961,39 +976,8 @@ def _generate_region(
 
 
 def _step_all(decoder, ids: list[int]) -> np.ndarray:
-    """Feed `ids` (one row) and return the logits after EVERY one of them, (T, V).
-
-    The same math as `model.NumpyDecoder.step`, which returns only the last position's logits
-    (a hook there would make this copy unnecessary)."""
-    if hasattr(decoder, "step_all"):
-        return decoder.step_all(np.array([ids]))[0]
-    ids = np.array([ids])
-    B, T = ids.shape
-    cfg = decoder.config
-    nh, C = cfg.n_head, cfg.n_embd
-    hd = C // nh
-    s = decoder.length
-    stop = s + T
-    x = (decoder.wte[ids] + decoder.wpe[s:stop]).reshape(B * T, C)
-    mask = np.triu(np.full((T, stop), -np.inf, np.float32), k=s + 1) if T > 1 else None
-    for layer, (wa, ba, wp, bp, wf, bf, wo, bo) in enumerate(decoder.layers):
-        qkv = decoder._norm(x) @ wa + ba
-        qkv = qkv.reshape(B, T, 3, nh, hd).transpose(2, 0, 3, 1, 4)
-        decoder.K[layer, :, :, s:stop] = qkv[1]
-        decoder.V[layer, :, :, s:stop] = qkv[2]
-        att = qkv[0] @ decoder.K[layer, :, :, :stop].swapaxes(-1, -2)
-        if mask is not None:
-            att += mask
-        att -= att.max(-1, keepdims=True)
-        np.exp(att, out=att)
-        att *= 1.0 / np.add.reduce(att, axis=-1, keepdims=True)
-        y = (att @ decoder.V[layer, :, :, :stop]).transpose(0, 2, 1, 3).reshape(B * T, C)
-        x = x + (y @ wp + bp)
-        h = decoder._norm(x) @ wf + bf
-        h = 0.5 * h * (1.0 + np.tanh(0.7978845608 * (h + 0.044715 * h * h * h)))
-        x = x + (h @ wo + bo)
-    decoder.length = stop
-    return decoder._norm(x) @ decoder.head + decoder.head_bias
+    """Feed `ids` (one row) and return the logits after EVERY one of them, (T, V)."""
+    return decoder.step_all(np.array([ids]))[0]
 
 
 def _log_softmax(logits: np.ndarray) -> np.ndarray:
@@ -1143,13 +1127,17 @@ def _note_key(n: Note) -> tuple:
     return (n.pitch, n.onset, n.duration, n.velocity)
 
 
+class KeptNotesError(ValueError):
+    """A take that would not hold the musician's notes exactly: reported (one line), never written."""
+
+
 def _assert_kept(kept: list[Note], out: list[Note], what: str) -> None:
     """Every note of `kept` is in `out` with the same values (a multiset check)."""
     from collections import Counter
 
     missing = Counter(map(_note_key, kept)) - Counter(map(_note_key, out))
     if missing:
-        raise AssertionError(f"co-create changed the musician's notes ({what}): {sorted(missing)[:3]}")
+        raise KeptNotesError(f"co-create changed the musician's notes ({what}): {sorted(missing)[:3]}")
 
 
 def _finish_take(piece: Piece, res: _Result, seed: int, index: int, meta: dict) -> Take:
@@ -1295,7 +1283,7 @@ def continue_piece(
         for orig, new in zip(piece.tracks, out.tracks):
             _assert_kept(orig.notes, [x for x in new.notes if x.onset < boundary - _EPS], f"track {orig.name!r}")
             if any(x.onset < boundary - _EPS for x in new.notes[len(orig.notes) :]):
-                raise AssertionError("co-create wrote a note inside the given music")
+                raise KeptNotesError("co-create wrote a note inside the given music")
         meta = {"operation": "continue", "bars": bars, "given_bars": n_given, "style": style}
         takes.append(_finish_take(out, res, seed, i, meta))
     return takes
@@ -1426,7 +1414,7 @@ def harmonize(
         )
         _assert_kept(melody.notes, given.notes, "the melody")
         if [_note_key(x) for x in given.notes] != [_note_key(x) for x in melody.notes]:
-            raise AssertionError("co-create changed the melody")
+            raise KeptNotesError("co-create changed the melody")
         meta = {"operation": "harmonize", "style": style, "layout": layout, "chord_rhythm": chord_rhythm}
         takes.append(_finish_take(out, res, seed, i, meta))
     return takes
@@ -1617,9 +1605,9 @@ def inpaint(
             if id(orig) in regenerated:
                 _assert_kept([x for x in orig.notes if not inside(x.onset)], new.notes, f"track {orig.name!r}")
             elif [_note_key(x) for x in orig.notes] != [_note_key(x) for x in new.notes]:
-                raise AssertionError(f"co-create changed the kept track {orig.name!r}")
+                raise KeptNotesError(f"co-create changed the kept track {orig.name!r}")
         if keep_chords and [(c.onset, c.figure) for c in out.chords] != [(c.onset, c.figure) for c in piece.chords]:
-            raise AssertionError("co-create changed the kept chords")
+            raise KeptNotesError("co-create changed the kept chords")
         meta = {
             "operation": "inpaint",
             "bars": [grid.number(g0), grid.number(g1 - 1)],

@@ -37,6 +37,7 @@ class TrainConfig:
     n_embd: int = 192
     block_size: int = 1024
     dropout: float = 0.1
+    metric: bool = True  # metrical embeddings (beat, bars left, phrase; tunesmith.token_meter)
     # optimisation
     batch_size: int = 16
     lr: float = 2e-3
@@ -122,12 +123,30 @@ class TrainConfig:
             n_head=self.n_head,
             n_embd=self.n_embd,
             dropout=self.dropout,
+            metric=self.metric,
         )
 
 
+PACKAGED_CONFIGS = Path(__file__).resolve().parent / "configs"
+
+
+def config_path(name: str | Path) -> Path:
+    """A config file for `name`: an existing file as given; else a config shipped in the package
+    ("small", "default.toml", or "configs/small.toml" run outside the checkout); else `name`."""
+    path = Path(name)
+    if path.is_file():
+        return path
+    stem = path.name[: -len(".toml")] if path.name.endswith(".toml") else path.name
+    shipped = PACKAGED_CONFIGS / f"{stem}.toml"
+    if shipped.is_file() and (path.parent in (Path("."), Path("configs")) or len(path.parts) == 1):
+        return shipped
+    return path
+
+
 def load_config(path: str | Path, **overrides: Any) -> TrainConfig:
-    """A TrainConfig from a TOML file (tables are flattened), with `overrides` applied."""
-    path = Path(path)
+    """A TrainConfig from a TOML file (tables are flattened), with `overrides` applied.
+    `path` may name a config shipped in the package: "default", "small", "test" (see `config_path`)."""
+    path = config_path(path)
     try:
         with open(path, "rb") as f:
             raw = tomllib.load(f)

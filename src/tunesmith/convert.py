@@ -13,7 +13,8 @@ MIDI conventions written by `to_symusic` (and read back by `from_symusic`):
   when the markers are present, so a round trip does not add a track);
 - a track whose role cannot be guessed from its name is named "<name> [<role>]";
 - keys in modes other than major/minor: marker "key:<tonic>:<mode>" (MIDI key signatures
-  only know major/minor); a pickup: marker "pickup:<beats>"; the title: marker "title:<title>".
+  only know major/minor); a pickup: marker "pickup:<beats>"; the title: marker "title:<title>";
+  the style (folk, chorale, ...): marker "style:<style>", so `continue` keeps it.
 """
 
 from __future__ import annotations
@@ -85,24 +86,31 @@ def _named_for_role(track: Track, index: int, n_tracks: int) -> str:
 
 
 def _speller(piece: Piece):
-    """MIDI pitch -> music21 name spelled for the piece's first key ("B-4" in F major, "A#4"
-    in E major): music21 spells bare MIDI numbers with sharps and an explicit natural, which
-    notation programs print as a natural sign on every note."""
-    try:
-        sharps = sharps_of(piece.keys[0]) if piece.keys else 0
-    except (ValueError, KeyError, AttributeError):
-        sharps = 0
-    names = _SHARP_SPELLING if sharps > 0 else _FLAT_SPELLING if sharps < 0 else _MIXED_SPELLING
+    """(MIDI pitch, onset) -> music21 name spelled as a copyist would (`harmony.spell_pitch`): by
+    the key sounding at the onset (its scale, raised 6th/7th in minor: F# in g minor, never Gb),
+    then by the chord symbol sounding there (F# over D7), then by the tonic's major scale. music21
+    spells bare MIDI numbers with sharps and an explicit natural, which notation programs print
+    as a natural sign on every note."""
+    from .harmony import spell_pitch
 
-    def spelled(pitch: int) -> str:
-        return f"{names[pitch % 12]}{pitch // 12 - 1}"
+    keys = sorted(piece.keys, key=lambda k: k.onset)
+    chords = chord_durations([ChordSymbol(c.onset, c.figure, c.duration) for c in piece.chords], piece.duration())
+
+    def spelled(pitch: int, onset: float = 0.0) -> str:
+        key = next((k for k in reversed(keys) if k.onset <= onset + _EPS), keys[0] if keys else None)
+        chord = next(
+            (c.figure for c in reversed(chords) if c.onset <= onset + _EPS < c.onset + (c.duration or 0.0) + 2 * _EPS),
+            None,
+        )
+        try:
+            return spell_pitch(pitch, key, chord)
+        except (ValueError, KeyError, IndexError):
+            return f"{_SHARP_SPELLING[pitch % 12]}{pitch // 12 - 1}"
 
     return spelled
 
 
 _SHARP_SPELLING = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
-_FLAT_SPELLING = ("C", "D-", "D", "E-", "E", "F", "G-", "G", "A-", "A", "B-", "B")
-_MIXED_SPELLING = ("C", "C#", "D", "E-", "E", "F", "F#", "G", "G#", "A", "B-", "B")
 
 
 def _abbreviation(name: str) -> str:
@@ -500,8 +508,8 @@ def to_music21(piece: Piece) -> Any:
     overlapping notes in separate voices, chord symbols attached to the melody part, key,
     meter and tempo in the first measure (and where they change). Drum tracks are left out.
     Onsets/durations that are not simple fractions are rounded to 1/24 beat."""
+    from music21 import bar, clef, instrument, metadata, meter, note, tempo, tie
     from music21 import chord as m21chord
-    from music21 import clef, instrument, metadata, meter, note, tempo, tie
     from music21 import harmony as m21harmony
     from music21 import key as m21key
     from music21 import stream as m21stream
@@ -511,6 +519,8 @@ def to_music21(piece: Piece) -> Any:
     score.metadata.title = piece.title or piece.piece_id
     if piece.meta.get("composer"):
         score.metadata.composer = str(piece.meta["composer"])
+    if piece.meta.get("arranger"):
+        score.metadata.addContributor(metadata.Contributor(role="arranger", name=str(piece.meta["arranger"])))
     order = {"melody": 0, "soprano": 1, "alto": 2, "tenor": 3, "bass": 4}
     tracks = sorted((t for t in piece.tracks if not t.is_drum), key=lambda t: order.get(t.role, 9))
     if not tracks:
@@ -591,7 +601,7 @@ def to_music21(piece: Piece) -> Any:
                 for tp in piece.tempos:
                     t = _frac(tp.onset)
                     if b0 <= t < b1 or (bi == 0 and t < b0):
-                        m.insert(max(t - b0, Fraction(0)), tempo.MetronomeMark(number=round(tp.qpm, 3), referent=note.Note(type="quarter")))
+                        m.insert(max(t - b0, Fraction(0)), _metronome_mark(tp.qpm, ts_at(t), tempo, note))
             containers = []
             for vi, voice_events in enumerate(voices):
                 container = m21stream.Voice(id=str(vi + 1)) if len(voices) > 1 else m
@@ -602,8 +612,8 @@ def to_music21(piece: Piece) -> Any:
                         continue
                     seg_on, seg_off = max(onset, b0), min(stop, b1)
                     if seg_on > cursor:
-                        container.insert(cursor - b0, note.Rest(quarterLength=seg_on - cursor))
-                    named = [spelled(p) for p in pitches]
+                        _insert_rests(container, cursor, seg_on, b0, b1, ts_at(b0), note)
+                    named = [spelled(p, float(seg_on)) for p in pitches]
                     el = note.Note(named[0]) if len(named) == 1 else m21chord.Chord(named)
                     el.duration.quarterLength = seg_off - seg_on
                     el.volume.velocity = vel
@@ -614,10 +624,10 @@ def to_music21(piece: Piece) -> Any:
                     cursor = seg_off
                 if len(voices) > 1:
                     if cursor < b1:
-                        container.insert(cursor - b0, note.Rest(quarterLength=b1 - cursor))
+                        _insert_rests(container, cursor, b1, b0, b1, ts_at(b0), note)
                     containers.append(container)
                 elif cursor < b1:
-                    m.insert(cursor - b0, note.Rest(quarterLength=b1 - cursor))
+                    _insert_rests(m, cursor, b1, b0, b1, ts_at(b0), note)
             for container in containers:
                 m.insert(0, container)
             if ti == melody_index:
@@ -632,12 +642,69 @@ def to_music21(piece: Piece) -> Any:
                 m.paddingLeft = bar_len - (b1 - b0)
             elif b1 - b0 < bar_len:
                 m.paddingRight = bar_len - (b1 - b0)
+            if bi == len(bounds) - 2:
+                m.rightBarline = bar.Barline("final")
             part.append(m)
         # accidentals as a copyist writes them: none for notes the key signature covers,
         # naturals only where they cancel it or an earlier accidental in the bar
         part.makeAccidentals(inPlace=True, cautionaryPitchClass=False, overrideStatus=True)
         score.insert(0, part)
     return score
+
+
+def _metronome_mark(qpm: float, ts: TimeSignature, tempo: Any, note: Any) -> Any:
+    """The mark a player reads: the meter's beat (`TimeSignature.beat_length`) per minute, a dotted
+    quarter in 6/8, 9/8, 12/8 (qpm 165 -> dotted quarter = 110), a half in 2/2, else a quarter."""
+    beat = ts.beat_length
+    referent = {1.5: ("quarter", 1), 2.0: ("half", 0), 0.5: ("eighth", 0), 0.75: ("eighth", 1), 3.0: ("half", 1)}
+    kind, dots = referent.get(beat, ("quarter", 0))
+    if kind == "quarter" and dots == 0:
+        beat = 1.0
+    ref = note.Note(type=kind, dots=dots)
+    return tempo.MetronomeMark(number=round(qpm / beat, 2), referent=ref)
+
+
+def _rest_spans(start: Fraction, stop: Fraction, bar_start: Fraction, bar_len: Fraction, beat: Fraction) -> list[tuple[Fraction, Fraction]]:
+    """(onset, length) of the rests a copyist writes from `start` to `stop` in a bar: a whole-bar
+    rest for an empty bar, else no rest crossing a beat (a half rest only on beats 1 or 3 of 4/4),
+    and within a beat aligned halves, quarters ... of it."""
+    out = []
+    p = start
+    n_beats = bar_len / beat if beat else 0
+    while p < stop:
+        rel = p - bar_start
+        left = stop - p
+        length = None
+        if rel == 0 and left >= bar_len:
+            length = bar_len
+        elif n_beats == 4 and beat == 1 and rel % 2 == 0 and left >= 2:
+            length = Fraction(2)
+        elif rel % beat == 0 and left >= beat:
+            length = beat
+        else:
+            next_beat = bar_start + (rel // beat + 1) * beat
+            room = min(stop, next_beat) - p
+            third = beat / 3 if beat.numerator % 3 == 0 else None  # compound: eighths of a dotted beat
+            units = [2 * third, third, third / 2, third / 4] if third else [beat / 2, beat / 4, beat / 8, beat / 16]
+            for unit in units:
+                if rel % (third or unit) == 0 and unit <= room:
+                    length = unit
+                    break
+            if length is None:
+                length = room
+        out.append((p, length))
+        p += length
+    return out
+
+
+def _insert_rests(container: Any, start: Fraction, stop: Fraction, b0: Fraction, b1: Fraction, ts: TimeSignature, note: Any) -> None:
+    """Rests from `start` to `stop` in the measure [b0, b1) split by beat (`_rest_spans`); a short
+    first bar (pickup) counts its beats from where the full bar would start."""
+    bar_len = Fraction(ts.bar_length).limit_denominator(96)
+    bar_start = b1 - bar_len if b1 - b0 < bar_len and b0 == 0 else b0
+    beat = Fraction(ts.beat_length).limit_denominator(96)
+    for onset, length in _rest_spans(start, stop, bar_start, bar_len, beat):
+        container.insert(onset - b0, note.Rest(quarterLength=length))
 
 
 def ts_at_time(signatures: list[TimeSignature], t: Fraction) -> TimeSignature:
@@ -728,6 +795,8 @@ def from_symusic(score: Any, **kw: Any) -> Piece:
                 piece.meta["pickup"] = round(float(text[7:]) * tpq) / tpq
         elif text.startswith("title:") and not piece.title:
             piece.title = text[6:].strip()
+        elif text.startswith("style:") and not piece.style:
+            piece.style = text[6:].strip().lower()
     tracks = [t for t in q.tracks if len(t.notes)]
     has_chord_markers = bool(chords)
     named = [t for t in tracks if not (has_chord_markers and t.name == CHORD_TRACK_NAME)]
@@ -756,6 +825,7 @@ def from_symusic(score: Any, **kw: Any) -> Piece:
     piece.tempos = [Tempo(beats(tp.time), float(tp.qpm)) for tp in q.tempos]
     end = beats(q.end()) if len(tracks) else 0.0
     piece.chords = chord_durations(chords, end, stops)
+    _pickup_from_short_first_bar(piece)
     if "pickup" in piece.meta:
         pickup = piece.meta["pickup"]
         piece.end = end
@@ -763,6 +833,19 @@ def from_symusic(score: Any, **kw: Any) -> Piece:
         rest = Piece(piece_id="x", work_id="x", time_signatures=shifted or [TimeSignature(pickup, 4, 4)], end=end)
         piece.bar_onsets = [0.0] + [b for b in rest.bars() if pickup - _EPS <= b < end - _EPS]
     return _finish(piece)
+
+
+def _pickup_from_short_first_bar(piece: Piece) -> None:
+    """A pickup written as notation programs export it to MIDI (MuseScore, Sibelius): a first bar
+    in its own short meter (1/8, then 6/8 from the first downbeat). It becomes a pickup of the
+    piece's meter (`meta["pickup"]`), not a meter change, so the bar lines fall where they were."""
+    ts = sorted(piece.time_signatures, key=lambda x: x.onset)
+    if "pickup" in piece.meta or len(ts) < 2 or ts[0].onset > _EPS:
+        return
+    first, second = ts[0], ts[1]
+    if abs(second.onset - first.bar_length) < _EPS and first.bar_length < second.bar_length - _EPS:
+        piece.meta["pickup"] = second.onset
+        piece.time_signatures = [TimeSignature(0.0, second.numerator, second.denominator), *ts[2:]]
 
 
 def to_symusic(piece: Piece, *, chord_program: int | None = None) -> Any:
@@ -820,6 +903,8 @@ def to_symusic(piece: Piece, *, chord_program: int | None = None) -> Any:
             score.markers.append(symusic.TextMeta(0, f"pickup:{first_len:g}"))
     if piece.title:
         score.markers.append(symusic.TextMeta(0, f"title:{piece.title}"))
+    if piece.style:
+        score.markers.append(symusic.TextMeta(0, f"style:{piece.style}"))
     score.markers.sort(key=lambda m: m.time)
     return score
 

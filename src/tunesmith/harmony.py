@@ -463,3 +463,138 @@ def major_or_minor(piece: Piece, sharps: int, onset: float = 0.0) -> KeySignatur
     if _PROFILES[12 + minor_pc] @ h > _PROFILES[major_pc] @ h:
         return key_from_sharps(sharps, "minor", onset)
     return major
+
+
+# ------------------------------------------------------------------------------ key from chords
+def estimate_key_from_chords(figures: list[str]) -> KeySignature:
+    """The key a musician reads from a chord progression ("Dm7 G7 Cmaj7 Cmaj7" -> C major).
+
+    Krumhansl-Schmuckler over the chord tones (roots counted twice), plus a small bonus for the
+    key whose tonic chord ends (or, less, starts) the progression: a ii-V-I names its I.
+    ValueError when no figure parses."""
+    hist = np.zeros(12)
+    parsed = []
+    for figure in figures:
+        try:
+            root, quality, _ = parse_chord(figure)
+            pcs = chord_pitch_classes(figure)
+        except ValueError:
+            continue
+        parsed.append((root, quality))
+        for pc in pcs:
+            hist[pc] += 1.0
+        hist[root] += 1.0
+    if not parsed:
+        raise ValueError(f"no chord symbol in {figures!r} names a key")
+    h = hist - hist.mean()
+    norm = np.linalg.norm(h)
+    scores = _PROFILES @ (h / norm) if norm > 0 else np.zeros(24)
+
+    def tonic_index(root: int, quality: str) -> int:
+        minor = quality.startswith("m") and not quality.startswith("maj")
+        return root + (12 if minor else 0)
+
+    last, first = parsed[-1], parsed[0]
+    if not last[1].startswith(("7", "9", "11", "13")):  # a dominant does not end on its tonic
+        scores[tonic_index(*last)] += 0.25
+    if not first[1].startswith(("7", "9", "11", "13")):
+        scores[tonic_index(*first)] += 0.1
+    best = int(np.argmax(scores))
+    tonic_pc, mode = best % 12, ("major" if best < 12 else "minor")
+    names = MAJOR_TONIC_NAMES if mode == "major" else MINOR_TONIC_NAMES
+    return KeySignature(0.0, names[tonic_pc], mode)
+
+
+# ------------------------------------------------------------------------------ spelling
+_MAJOR_RELATIVE = ((0, 0), (1, -1), (1, 0), (2, -1), (2, 0), (3, 0), (3, 1), (4, 0), (5, -1), (5, 0), (6, -1), (6, 0))
+_NATURAL_PC = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+# generic step (0 = root ... 6 = seventh) of a chord tone `semitones` above the root
+_CHORD_STEP = {0: 0, 1: 1, 2: 1, 3: 2, 4: 2, 5: 3, 6: 4, 7: 4, 8: 5, 9: 5, 10: 6, 11: 6}
+
+
+def _letter_name(letter: str, pc: int) -> str | None:
+    """`letter` with the accidentals that make pitch class `pc` (None past a double accidental)."""
+    diff = (pc - _NATURAL_PC[letter] + 6) % 12 - 6
+    if abs(diff) > 2:
+        return None
+    return letter + ("#" * diff if diff > 0 else "b" * -diff)
+
+
+def _scale_names(key: KeySignature) -> dict[int, str]:
+    """{pitch class: name} of the 7 degrees of `key`'s scale (mode-aware), spelled from its tonic."""
+    degree = _MODE_DEGREE.get(key.mode, 0)
+    tonic_letter = key.tonic[0].upper()
+    out = {}
+    for i in range(7):
+        step = (_MAJOR_STEPS[(degree + i) % 7] - _MAJOR_STEPS[degree]) % 12
+        letter = _LETTERS[(_LETTERS.index(tonic_letter) + i) % 7]
+        name = _letter_name(letter, (key.tonic_pc + step) % 12)
+        if name is not None:
+            out[(key.tonic_pc + step) % 12] = name
+    return out
+
+
+def _chord_names(figure: str) -> dict[int, str]:
+    """{pitch class: name} of a chord's tones, spelled from its written root ("D7": F#, not Gb)."""
+    try:
+        root_pc, quality, bass_pc, root_name, bass_name = _parse(figure)
+        pcs = chord_pitch_classes(figure)
+    except ValueError:
+        return {}
+    dim = quality.startswith("dim") or "b5" in quality
+    aug = quality.startswith("aug") or "#5" in quality
+    out = {}
+    for pc in pcs:
+        semis = (pc - root_pc) % 12
+        step = _CHORD_STEP[semis]
+        if semis == 6 and not dim:
+            step = 3  # #11
+        if semis == 8 and aug:
+            step = 4  # #5
+        if semis == 9 and quality == "dim7":
+            step = 6  # bb7
+        if semis == 3 and "#9" in quality:
+            step = 1
+        name = _letter_name(_LETTERS[(_LETTERS.index(root_name[0]) + step) % 7], pc)
+        if name is not None:
+            out[pc] = name
+    if bass_pc is not None and bass_name:
+        out.setdefault(bass_pc, bass_name)
+    return out
+
+
+def spell_pitch_class(pc: int, key: KeySignature | None, chord: str | None = None) -> str:
+    """Name of pitch class `pc` as a copyist spells it in `key`, over `chord` (a figure or None).
+
+    In order: the key's scale (mode-aware: Bb and Eb in g minor); in a minor key the raised
+    6th and 7th as sharps/naturals of their letters (F# and E in g minor); a tone of the sounding
+    chord spelled from the chord's root (F# over D7, G# over E7 in C); else the degree of the
+    tonic's major scale, lowered 2nd, 3rd, 6th, 7th and raised 4th (Db, Eb, F#, Ab, Bb in C)."""
+    pc %= 12
+    if key is None:
+        key = KeySignature(0.0, "C", "major")
+    scale = _scale_names(key)
+    if pc in scale:
+        return scale[pc]
+    if key.mode in ("minor", "aeolian"):
+        for degree in (5, 6):  # raised 6th and 7th
+            natural = (key.tonic_pc + (_MAJOR_STEPS[(5 + degree) % 7] - _MAJOR_STEPS[5]) % 12) % 12
+            if (natural + 1) % 12 == pc:
+                name = _letter_name(_LETTERS[(_LETTERS.index(key.tonic[0].upper()) + degree) % 7], pc)
+                if name is not None:
+                    return name
+    if chord:
+        name = _chord_names(chord).get(pc)
+        if name is not None:
+            return name
+    step, _ = _MAJOR_RELATIVE[(pc - key.tonic_pc) % 12]
+    name = _letter_name(_LETTERS[(_LETTERS.index(key.tonic[0].upper()) + step) % 7], pc)
+    return name or PITCH_CLASS_NAMES[pc]
+
+
+def spell_pitch(pitch: int, key: KeySignature | None, chord: str | None = None) -> str:
+    """music21 name with octave of MIDI `pitch` (spelled by `spell_pitch_class`): 'F#4', 'B-3', 'B#3'."""
+    name = spell_pitch_class(pitch, key, chord)
+    alter = name[1:].count("#") - name[1:].count("b")
+    octave = (pitch - alter) // 12 - 1
+    return name[0] + name[1:].replace("b", "-") + str(octave)

@@ -29,6 +29,10 @@ class ModelConfig:
     n_embd: int = 256
     dropout: float = 0.0
     bias: bool = True
+    # Metrical embeddings (`tunesmith.token_meter`): each token also gets where the next note
+    # falls in the bar, how many bars are left and the bar's place in an 8-bar phrase, all
+    # computed from the tokens by the grammar. False for models trained before they existed.
+    metric: bool = False
 
     def __post_init__(self) -> None:
         for name in ("vocab_size", "block_size", "n_layer", "n_head", "n_embd"):
@@ -120,9 +124,14 @@ class NumpyDecoder:
         self.head_bias = head_bias.astype(np.float32)
         self.wte = sd["wte.weight"].astype(np.float32)  # (V, C)
         self.wpe = sd["wpe.weight"].astype(np.float32)  # (block, C)
+        self.metric = None
+        if getattr(cfg, "metric", False):
+            self.metric = tuple(sd[k].astype(np.float32) for k in ("wmb.weight", "wml.weight", "wmp.weight"))
         self.inv_c = np.float32(1.0 / C)
         self.K = self.V = None
         self.length = 0
+        self._trackers: list = []
+        self._history: list[list[int]] = []
 
     def reset(self, batch_size: int, max_len: int | None = None) -> None:
         cfg = self.config
@@ -133,6 +142,42 @@ class NumpyDecoder:
         self.K = np.zeros(shape, np.float32)
         self.V = np.zeros(shape, np.float32)
         self.length = 0
+        self._trackers, self._history = [], [[] for _ in range(batch_size)]
+
+    def _metric_rows(self, ids: np.ndarray, start: int) -> np.ndarray:
+        """(B, T, 3) metrical features of `ids` fed after `start` cached positions. Each row keeps
+        its token history; a caller that rewinds `length` (co-create's proposals) is replayed."""
+        from tunesmith.token_meter import MeterTracker
+        from tunesmith.tokenizer import Tokenizer
+
+        B, T = ids.shape
+        if len(self._trackers) != B:
+            tok = Tokenizer()
+            self._trackers = [MeterTracker(tok) for _ in range(B)]
+            self._history = [[] for _ in range(B)]
+        out = np.empty((B, T, 3), dtype=np.int64)
+        for r in range(B):
+            tr, hist = self._trackers[r], self._history[r]
+            if len(hist) != start:  # rewound (or fed elsewhere): replay the kept history
+                del hist[start:]
+                tr.reset()
+                for t in hist:
+                    tr.push(t)
+            for j in range(T):
+                t = int(ids[r, j])
+                out[r, j] = tr.push(t)
+                hist.append(t)
+        return out
+
+    def embed(self, ids: np.ndarray, start: int) -> np.ndarray:
+        """(B, T, C) input embeddings of `ids` at positions start.. (token + position [+ metre])."""
+        stop = start + ids.shape[1]
+        x = self.wte[ids] + self.wpe[start:stop]
+        if self.metric is not None:
+            f = self._metric_rows(ids, start)
+            wmb, wml, wmp = self.metric
+            x = x + wmb[f[..., 0]] + wml[f[..., 1]] + wmp[f[..., 2]]
+        return x
 
     def _norm(self, x: np.ndarray) -> np.ndarray:
         """LayerNorm without gain and shift (those are folded into the next matmul). x: (N, C)."""
@@ -143,6 +188,14 @@ class NumpyDecoder:
 
     def step(self, ids: np.ndarray) -> np.ndarray:
         """ids (B, T) next tokens -> logits (B, V) after the last of them; the cache advances by T."""
+        return self._forward(ids, last_only=True)
+
+    def step_all(self, ids: np.ndarray) -> np.ndarray:
+        """ids (B, T) next tokens -> logits (B, T, V) after every one of them (co-create scores
+        a proposed run of tokens at once); the cache advances by T."""
+        return self._forward(ids, last_only=False)
+
+    def _forward(self, ids: np.ndarray, last_only: bool) -> np.ndarray:
         ids = np.asarray(ids)
         B, T = ids.shape  # (B, T)
         cfg = self.config
@@ -153,7 +206,7 @@ class NumpyDecoder:
         cache_len = self.K.shape[3]
         if stop > cache_len:
             raise ValueError(f"sequence of {stop} tokens exceeds the cache ({cache_len})")
-        x = (self.wte[ids] + self.wpe[s:stop]).reshape(B * T, C)  # (B*T, C): 2-D matmuls are one BLAS call
+        x = self.embed(ids, s).reshape(B * T, C)  # (B*T, C): 2-D matmuls are one BLAS call
         mask = None
         if T > 1:
             mask = np.triu(np.full((T, stop), -np.inf, np.float32), k=s + 1)  # (T, S): query i sees keys <= s + i
@@ -175,8 +228,11 @@ class NumpyDecoder:
             h = 0.5 * h * (1.0 + np.tanh(0.7978845608 * (h + 0.044715 * h * h * h)))  # GELU (tanh)
             x = x + (h @ wo + bo)  # (B*T, C)
         self.length = stop
-        x = self._norm(x.reshape(B, T, C)[:, -1])  # (B, C)
-        return x @ self.head + self.head_bias  # (B, V)
+        if last_only:
+            x = self._norm(x.reshape(B, T, C)[:, -1])  # (B, C)
+            return x @ self.head + self.head_bias  # (B, V)
+        x = self._norm(x)  # (B*T, C)
+        return (x @ self.head + self.head_bias).reshape(B, T, -1)  # (B, T, V)
 
 
 # ---------------------------------------------------------------------------- files
@@ -206,12 +262,14 @@ def read_model_file(path: str | Path, load):
     """(file, weights by state-dict name, config, tokenizer, info) of a model folder or its
     model.safetensors; FileNotFoundError when there is none, ValueError when it is not a
     tunesmith model. Shared by `load_numpy_model` and `tunesmith.model.load_model`."""
+    from tunesmith.limits import check_model_file
     from tunesmith.tokenizer import Tokenizer
 
     path = Path(path)
     file = path / MODEL_FILE if path.is_dir() else path
     if not file.is_file():
         raise FileNotFoundError(f"no tunesmith model at {path} (expected {MODEL_FILE})")
+    check_model_file(file)  # size, header, config bounds, shapes, finite weights: before reading them
     arrays, meta = read_safetensors_file(file, load)
     try:
         info = json.loads(meta.get("tunesmith", "null"))
@@ -238,6 +296,10 @@ def load_numpy_model(path: str | Path):
     state = {k: np.asarray(v, dtype=np.float64) for k, v in weights.items()}
     C, V = config.n_embd, config.vocab_size
     expected = {"wte.weight": (V, C), "wpe.weight": (config.block_size, C)}
+    if config.metric:
+        from tunesmith.token_meter import N_BEAT, N_LEFT, N_PHRASE
+
+        expected.update({"wmb.weight": (N_BEAT, C), "wml.weight": (N_LEFT, C), "wmp.weight": (N_PHRASE, C)})
     expected.update({f"h.{i}.attn.c_attn.weight": (3 * C, C) for i in range(config.n_layer)})
     wrong = [k for k, shape in expected.items() if k not in state or tuple(state[k].shape) != shape]
     if wrong:

@@ -51,6 +51,8 @@ class KVCache:
         """Keep only batch rows `index` (in that order)."""
         self.k = self.k[:, index]
         self.v = self.v[:, index]
+        if hasattr(self, "trackers"):
+            self.trackers = [self.trackers[int(i)] for i in index]
 
 
 class CausalSelfAttention(nn.Module):
@@ -124,6 +126,12 @@ class GPT(nn.Module):
         self.config = config
         self.wte = nn.Embedding(config.vocab_size, config.n_embd)
         self.wpe = nn.Embedding(config.block_size, config.n_embd)
+        if config.metric:  # metrical embeddings (tunesmith.token_meter): beat, bars left, phrase
+            from tunesmith.token_meter import N_BEAT, N_LEFT, N_PHRASE
+
+            self.wmb = nn.Embedding(N_BEAT, config.n_embd)
+            self.wml = nn.Embedding(N_LEFT, config.n_embd)
+            self.wmp = nn.Embedding(N_PHRASE, config.n_embd)
         self.drop = nn.Dropout(config.dropout)
         self.h = nn.ModuleList(Block(config) for _ in range(config.n_layer))
         self.ln_f = nn.LayerNorm(config.n_embd, bias=config.bias)
@@ -155,19 +163,27 @@ class GPT(nn.Module):
         idx: torch.Tensor,
         targets: torch.Tensor | None = None,
         cache: KVCache | None = None,
+        metric: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
         """idx (B, T) token ids -> (logits, loss).
 
         With `targets` (B, T) (-1 = ignore): logits (B, T, V) and the mean cross-entropy.
         Without: logits of the last position only, (B, 1, V). With `cache`, idx holds the
         next T tokens after the `cache.length` already decoded, and the cache advances by T.
+        `metric` (B, T, 3): the tokens' metrical features (`token_meter.metric_features`);
+        computed here from idx when the model uses them and none are given.
         """
         B, T = idx.shape  # (B, T)
         start = cache.length if cache is not None else 0
         if start + T > self.config.block_size:
             raise ValueError(f"sequence of {start + T} tokens exceeds the block size {self.config.block_size}")
         pos = torch.arange(start, start + T, dtype=torch.long)  # (T,)
-        x = self.drop(self.wte(idx) + self.wpe(pos))  # (B, T, C)
+        x = self.wte(idx) + self.wpe(pos)  # (B, T, C)
+        if self.config.metric:
+            if metric is None:
+                metric = self._metric_of(idx, cache)
+            x = x + self.wmb(metric[..., 0]) + self.wml(metric[..., 1]) + self.wmp(metric[..., 2])  # (B, T, C)
+        x = self.drop(x)
         for layer, block in enumerate(self.h):
             x = block(x, cache, layer)  # (B, T, C)
         if cache is not None:
@@ -183,6 +199,23 @@ class GPT(nn.Module):
             return logits, loss
         x = self.ln_f(x[:, [-1], :])  # (B, 1, C)
         return self.lm_head(x), None  # (B, 1, V)
+
+    @staticmethod
+    def _metric_of(idx: torch.Tensor, cache: KVCache | None) -> torch.Tensor:
+        """(B, T, 3) metrical features of idx; with a cache, of idx after the cached tokens."""
+        from tunesmith.token_meter import MeterTracker
+        from tunesmith.tokenizer import Tokenizer
+
+        tok = Tokenizer()
+        rows = idx.tolist()
+        if cache is None:
+            trackers = [MeterTracker(tok) for _ in rows]
+        else:
+            if not hasattr(cache, "trackers"):
+                cache.trackers = [MeterTracker(tok) for _ in rows]
+            trackers = cache.trackers
+        feats = [[tr.push(t) for t in row] for tr, row in zip(trackers, rows)]
+        return torch.tensor(feats, dtype=torch.long)  # (B, T, 3)
 
     def configure_optimizer(
         self, lr: float, weight_decay: float, betas: tuple[float, float] = (0.9, 0.95)

@@ -50,7 +50,9 @@ from tunesmith.tokenizer import (
     PITCH_MIN,
     Tokenizer,
     meter_ticks,
+    names_for_key,
     scale_pitch_classes,
+    spell_degree,
     spell_name,
     split_figure,
 )
@@ -63,6 +65,29 @@ MIN_VOICE_SPAN = 7  # semitones: each chorale voice needs at least a fifth
 # Chorale voice ranges (MIDI, score.SATB_RANGES), each clipped to the request's range.
 SATB_RANGES = {name[0].upper(): bounds for name, bounds in SCORE_SATB_RANGES.items()}
 DEFAULT_RANGES = {"chorale": (40, 81), "folk": (55, 86), "pop": (53, 84), "jazz": (53, 86)}
+
+
+CADENCES = ("tonic", "free")
+# The form each style's pieces usually have (lead sheets): dance tunes repeat two strains, songs
+# and standards return to their first section. Applied when the bars divide into sections of 4+.
+DEFAULT_FORMS = {"folk": "AABB", "pop": "AABA", "jazz": "AABA"}
+# Folk tunes and chorales close on the tonic (Nottingham/JSB: most do); pop and jazz often not.
+DEFAULT_CADENCES = {"folk": "tonic", "chorale": "tonic", "pop": "free", "jazz": "free"}
+
+
+def parse_form(form: str) -> list[tuple[str, bool]]:
+    """"AA'BB" -> [("A", False), ("A", True), ("B", False), ("B", False)]; ValueError if not a form."""
+    out: list[tuple[str, bool]] = []
+    for ch in form:
+        if "A" <= ch <= "Z":
+            out.append((ch, False))
+        elif ch == "'" and out:
+            out[-1] = (out[-1][0], True)
+        else:
+            raise ValueError(f"form {form!r}: use section letters A-Z, each optionally primed (AABB, AABA, AA'BA)")
+    if len(out) > 16:
+        raise ValueError(f"form {form!r}: at most 16 sections")
+    return out
 
 
 @dataclass
@@ -94,6 +119,14 @@ class ComposeRequest:
     chord_every_bar: bool = True
     seed: int | None = None
     layout: str | None = None  # "lead" | "satb"; default: satb for chorales, else lead
+    # Form: one letter per equal section ("AABB", "AABA", "ABAB"); a letter met before repeats
+    # that section (all but its last bar copied: the last bar is its second ending), a primed
+    # letter ("A'") varies it (only its first half copied). None: the style's usual form
+    # (`DEFAULT_FORMS`) where the bars divide evenly; "" or "none": through-composed.
+    form: str | None = None
+    # How the piece ends: "tonic" (the melody and bass end on the tonic over a tonic chord) or
+    # "free" (the model's choice). None: by style (`DEFAULT_CADENCES`).
+    cadence: str | None = None
 
     def __post_init__(self) -> None:
         if self.style not in STYLES:
@@ -155,6 +188,47 @@ class ComposeRequest:
             raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}")
         self.in_scale = bool(self.in_scale)
         self.chord_every_bar = bool(self.chord_every_bar)
+        if self.cadence is not None and self.cadence not in CADENCES:
+            raise ValueError(f"unknown cadence {self.cadence!r}; one of {', '.join(CADENCES)}")
+        if self.form is not None:
+            self.form = str(self.form).replace(" ", "").upper()
+            if self.form == "NONE":
+                self.form = ""
+            sections = parse_form(self.form)
+            if sections and (self.bars % len(sections) or self.bars // len(sections) < 2):
+                raise ValueError(
+                    f"form {self.form} has {len(sections)} sections: bars ({self.bars}) must be a multiple "
+                    f"of {len(sections)} with at least 2 bars a section"
+                )
+
+    def resolved_form(self) -> str:
+        """The form this request composes: the given one, else the style's usual one if the
+        bars divide into sections of 4 or more, else "" (through-composed)."""
+        if self.form is not None:
+            return self.form
+        form = DEFAULT_FORMS.get(self.style, "") if self.layout == "lead" else ""
+        n = len(parse_form(form))
+        return form if n and self.bars % n == 0 and self.bars // n >= 4 else ""
+
+    def resolved_cadence(self) -> str:
+        return self.cadence if self.cadence is not None else DEFAULT_CADENCES.get(self.style, "free")
+
+    def copy_plan(self) -> list[int | None]:
+        """Per bar, the earlier bar it repeats under the form (None: newly composed)."""
+        sections = parse_form(self.resolved_form())
+        plan: list[int | None] = [None] * self.bars
+        if not sections:
+            return plan
+        size = self.bars // len(sections)
+        first: dict[str, int] = {}
+        for k, (letter, varied) in enumerate(sections):
+            if letter not in first:
+                first[letter] = k
+                continue
+            copied = size // 2 if varied else size - 1
+            for o in range(copied):
+                plan[k * size + o] = first[letter] * size + o
+        return plan
 
     @property
     def voices(self) -> tuple[str, ...]:
@@ -222,8 +296,14 @@ class _Tables:
         max_len: int,
         voice_leading: bool = False,
         chord_every_bar: bool = False,
+        form: bool = False,
     ):
         V = tok.vocab_size
+        # version-2 tokens are written in C: pitch token p means MIDI p + shift in this key, and
+        # the automaton works in real pitches (ranges, voice leading) through `val`
+        self.shift = shift = tok.shift_for(request.key)
+        self.relative = tok.relative
+        self.tonic = request.key
         cat = [_C_OTHER] * V
         val = [0] * V
         cat[tok.bar_id] = _C_BAR
@@ -239,7 +319,7 @@ class _Tables:
         for j in range(len(tok.voice_order)):
             cat[tok.voice_base + j], val[tok.voice_base + j] = _C_VOICE, j
         for p in range(PITCH_MIN, PITCH_MAX + 1):
-            cat[tok.pitch_id(p)], val[tok.pitch_id(p)] = _C_PITCH, p
+            cat[tok.pitch_id(p)], val[tok.pitch_id(p)] = _C_PITCH, p + shift
         for j, d in enumerate(DUR_TICKS):
             cat[tok.dur_base + j], val[tok.dur_base + j] = _C_DUR, d
         self.cat, self.val = cat, val
@@ -255,25 +335,49 @@ class _Tables:
         for v in self.voices:
             lo, hi = request.voice_ranges()[v]
             ps = [p for p in range(lo, hi + 1) if scale is None or p % 12 in scale]
-            self.pitches.append(np.array([tok.pitch_id(p) for p in ps]))
+            self.pitches.append(np.array([tok.pitch_id(p, shift) for p in ps]))
             self.pitch_values.append(np.array(ps))
         # four-part rules (no crossing, no parallel 5ths/8ves) for multi-voice layouts
         self.voice_leading = voice_leading and len(self.voices) > 1
         names_ok = [n for n in NOTE_NAMES if scale is None or pitch_class_of(n) in scale]
-        self.roots = np.array([tok.root_id(n) for n in names_ok])
+        if tok.relative:  # one token per degree: offer each pitch class once, as the key spells it
+            names_ok = [n for n in names_for_key(request.key, request.mode) if scale is None or pitch_class_of(n) in scale]
+        self.roots = np.array(sorted({tok.root_id(n, shift) for n in names_ok}))
         # a slash bass on the root itself is no slash chord (harmony drops it): never offer it
-        self.basses = [np.array([tok.bass_id(n) for n in names_ok if pitch_class_of(n) != pc]) for pc in range(12)]
-        self.root_pc = {tok.root_id(n): pitch_class_of(n) for n in NOTE_NAMES}
+        self.basses = [
+            np.array(sorted({tok.bass_id(n, shift) for n in names_ok if pitch_class_of(n) != pc})) for pc in range(12)
+        ]
+        self.root_pc = {tok.root_id(n, shift): pitch_class_of(n) for n in NOTE_NAMES}
         self.quals = np.array([i for i in range(tok.qual_base, tok.bass_base)])
         self.dur_ticks = np.array(DUR_TICKS)
         self.durs = np.arange(tok.dur_base, tok.dur_base + len(DUR_TICKS))
-        self.forced_chords = [tok.chord_ids(c) for c in request.chords] if request.chords else None
+        self.forced_chords = [tok.chord_ids(c, shift) for c in request.chords] if request.chords else None
         chord_len = max((len(c) for c in self.forced_chords), default=0) if self.forced_chords else 0
         self.per_bar = 1 + chord_len + len(self.voices)  # fewest tokens a bar can take
         self.max_len = max_len
         self.rest_penalty = float(request.rest_penalty)
         self.chord_every_bar = chord_every_bar and request.layout == "lead"
         self.single = {t: np.array([t]) for t in (*self.voice_tok, self.bar_tok, self.eos_tok)}
+        # form and cadence (compose only: co-create keeps the musician's own form and ending)
+        self.copy_from: list[int | None] = request.copy_plan() if form else [None] * self.n_bars
+        self.cadence = form and request.resolved_cadence() == "tonic"
+        tonic_pc = pitch_class_of(request.key)
+        minor = request.mode in ("minor", "dorian", "phrygian", "aeolian", "locrian")
+        triad = {tonic_pc, (tonic_pc + (3 if minor else 4)) % 12, (tonic_pc + 7) % 12}
+        # the final note of each voice: melody, soprano and bass on the tonic, inner voices in its triad
+        self.final_pcs = [
+            frozenset({tonic_pc}) if (i == 0 or v == "B") else frozenset(triad) for i, v in enumerate(self.voices)
+        ]
+        self.final_roots = np.array([tok.root_id(request.key, shift)])
+        tonic_quals = ("m", "m6", "m7", "m69", "madd9", "m9") if minor else ("", "6", "maj7", "69", "add9", "maj9")
+        self.final_quals = np.array([tok.qual_id(q) for q in tonic_quals])
+
+
+    def note_name(self, token_name: str) -> str:
+        """The real note name of a Root/Bass token's name (version 2 writes degrees in C)."""
+        if not self.relative:
+            return token_name
+        return spell_degree(self.tonic, pitch_class_of(token_name))
 
 
 class Constrainer:
@@ -293,14 +397,25 @@ class Constrainer:
         self.root_pc = 0
         self.pitch = 0
         self.vl = VoiceLeading(len(tables.voices)) if tables.voice_leading else None
+        self.bar_toks: list[list[int]] = []  # the tokens of each bar so far (for repeats)
+        self.bar_starts: list[tuple[int, ...]] = []  # the voices' cursors as each bar began
+        self.copy_src: int | None = None  # the bar this one repeats, while the copy holds
 
     def _pitches(self, pos: int) -> np.ndarray:
         """Pitch tokens the current voice may start at `pos` (ticks into the bar)."""
         t = self.t
-        if self.vl is None:
-            return t.pitches[self.v]
-        mask = self.vl.pitch_ok(self.v, self.bar * t.L + pos, t.pitch_values[self.v])
-        return t.pitches[self.v][mask]
+        ps = t.pitches[self.v]
+        mask = None
+        if self.vl is not None:
+            mask = self.vl.pitch_ok(self.v, self.bar * t.L + pos, t.pitch_values[self.v])
+        if self._final_bar() and t.L - pos <= int(t.dur_ticks[0]):  # no room left but for the last note
+            fin = np.isin(t.pitch_values[self.v] % 12, list(t.final_pcs[self.v]))
+            both = fin if mask is None else (mask & fin)
+            mask = both if both.any() else mask  # never leave a voice without a note
+        return ps if mask is None else ps[mask]
+
+    def _final_bar(self) -> bool:
+        return self.t.cadence and self.bar == self.t.n_bars - 1
 
     # the structural token that closes the current voice section
     def _end_token(self) -> int:
@@ -323,6 +438,18 @@ class Constrainer:
         return self._end_token(), self.t.rest_penalty
 
     def allowed(self) -> np.ndarray:
+        """Token ids allowed next: the grammar and the hard controls; inside a bar that the form
+        repeats, the repeated bar's next token while it is allowed (else the bar goes free)."""
+        base = self._allowed_free()
+        src = self.copy_src
+        if src is not None and len(base) > 1 and self.bar_toks:
+            rec, k = self.bar_toks[src], len(self.bar_toks[-1])
+            if k < len(rec) and rec[k] in base:
+                return np.array([rec[k]])
+            self.copy_src = None  # the copy no longer fits the controls: compose the rest
+        return base
+
+    def _allowed_free(self) -> np.ndarray:
         t = self.t
         s = self.state
         if s == _VOICE:
@@ -334,7 +461,7 @@ class Constrainer:
             if self._tight():
                 return self._pitches(self.cursor) if must_sound else t.single[end]
             parts = [t.pos[self.cursor + 1 : L], self._pitches(self.cursor)]
-            if not must_sound:
+            if not must_sound and not self._final_bar():  # under a cadence the last bar sounds to its end
                 parts.append(t.single[end])
             return np.concatenate(parts)
         if s == _PITCH:
@@ -342,6 +469,9 @@ class Constrainer:
             if self.vl is not None:  # end before a neighbouring voice crosses this note
                 until = self.vl.max_duration(self.v, self.bar * t.L + self.note_pos, self.pitch)
                 remaining = remaining if until is None else max(min(remaining, until), int(t.dur_ticks[0]))
+            if self._final_bar() and self.pitch % 12 not in t.final_pcs[self.v]:
+                remaining = min(remaining, t.L - self.note_pos - 1)  # not the last note: stop before the end
+                remaining = max(remaining, int(t.dur_ticks[0]))
             return t.durs[: int(np.searchsorted(t.dur_ticks, remaining, side="right"))]
         if s == _NPOS:
             return self._pitches(self.note_pos)
@@ -354,17 +484,18 @@ class Constrainer:
                 return np.array([ids[self.chord_i]])
             return t.single[t.voice_tok[0]]
         if s == _ROOT:
-            return t.quals
+            return t.final_quals if self._final_bar() else t.quals
         if s == _CPOS:
-            return t.roots
+            return t.final_roots if self._final_bar() else t.roots
         first = t.single[t.voice_tok[0]]
         if self._tight():
             return first
         lo = max(self.chord_pos, 0) + 1
         if s == _CHORDS:
+            roots = t.final_roots if self._final_bar() else t.roots
             if t.chord_every_bar and self.chord_pos < 0:
-                return t.roots  # the downbeat chord
-            return np.concatenate([t.pos[lo : t.L], t.roots, first])
+                return roots  # the downbeat chord
+            return np.concatenate([t.pos[lo : t.L], roots, first])
         if s == _QUAL:
             return np.concatenate([t.basses[self.root_pc], t.pos[lo : t.L], first])
         if s == _BASS:
@@ -376,6 +507,8 @@ class Constrainer:
         c = t.cat[tok]
         self.length += 1
         s = self.state
+        if c != _C_BAR and self.bar_toks:
+            self.bar_toks[-1].append(tok)
         if c == _C_PITCH:
             if s == _VOICE:
                 self.note_pos = self.cursor
@@ -410,6 +543,12 @@ class Constrainer:
             self.chord_pos = -1
             self.chord_i = 0
             self.state = _CHORDS
+            self.bar_toks.append([])
+            self.bar_starts.append(tuple(self.cursors))
+            src = t.copy_from[self.bar] if self.bar < len(t.copy_from) else None
+            # repeat only a bar that began the same way (a note tied in changes what its tokens mean)
+            ok = src is not None and src < len(self.bar_starts) and self.bar_starts[src] == self.bar_starts[-1]
+            self.copy_src = src if ok else None
         elif c == _C_ROOT:
             if s == _CHORDS:
                 self.chord_pos = 0
@@ -540,6 +679,7 @@ def generate(
         model_len,
         voice_leading=request.layout == "satb",
         chord_every_bar=request.chord_every_bar,
+        form=True,
     )
     if len(prompt) + request.bars * tables.per_bar + 8 > model_len:
         raise ValueError(f"{request.bars} bars do not fit in the model's {model_len}-token block; ask for fewer bars")

@@ -98,8 +98,29 @@ class TimeSignature:
         """Length of one bar in quarter-note beats."""
         return self.numerator * 4.0 / self.denominator
 
+    @property
+    def is_compound(self) -> bool:
+        """6/8, 9/8, 12/8 (and /16): beats of three eighths (sixteenths), a dotted note each."""
+        return self.denominator >= 8 and self.numerator in (6, 9, 12)
+
+    @property
+    def beat_length(self) -> float:
+        """Length of one beat in quarter notes: the dotted quarter of 6/8, 9/8, 12/8 (1.5), else
+        the denominator's note (4/4: 1.0, 2/2: 2.0, 3/8: 0.5). `--tempo` counts these beats."""
+        unit = 4.0 / self.denominator
+        return 3 * unit if self.is_compound else unit
+
     def __str__(self) -> str:
         return f"{self.numerator}/{self.denominator}"
+
+
+def meter_of(text: str) -> TimeSignature:
+    """TimeSignature at onset 0 of '6/8' (ValueError for anything else)."""
+    try:
+        num, den = (int(x) for x in str(text).replace(" ", "").split("/"))
+    except ValueError:
+        raise ValueError(f"meter {text!r}: use NUMERATOR/DENOMINATOR, e.g. 6/8") from None
+    return TimeSignature(0.0, num, den)
 
 
 @dataclass

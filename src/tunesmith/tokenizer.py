@@ -63,7 +63,7 @@ from tunesmith.score import (
     pitch_class_of,
 )
 
-TOKENIZER_VERSION = 1
+TOKENIZER_VERSION = 2  # 2: pitches and chord roots relative to the key's tonic (see `Tokenizer`)
 TICKS_PER_BEAT = 12
 MAX_BAR_TICKS = 8 * TICKS_PER_BEAT  # 4/2 and 8/4 are the longest bars (8 beats)
 PITCH_MIN, PITCH_MAX = 21, 108  # piano range A0..C8; notes outside are moved by octaves
@@ -102,6 +102,27 @@ VOICE_NAMES = {"M": "Melody", "S": "Soprano", "A": "Alto", "T": "Tenor", "B": "B
 _FLAT_NAMES = ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")
 _SHARP_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 _MIXED_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+# Version 2 writes chord roots and basses relative to the tonic: pitch class (pc - tonic) spelled
+# as one fixed name each, so "the dominant" is one token in every key (Root_G = V, Root_Bb = bVII).
+_REL_NAMES = ("C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+_LETTERS = "CDEFGAB"
+_LETTER_PC = (0, 2, 4, 5, 7, 9, 11)
+
+
+def spell_degree(tonic: str, rel_pc: int) -> str:
+    """The note `rel_pc` semitones above `tonic`, spelled as the degree `_REL_NAMES` names it
+    (bII, bIII, #IV, bVI, bVII): in D, 1 -> "Eb", 11 -> "C#", 6 -> "G#"; a name outside
+    `NOTE_NAMES` (a double accidental) falls back to the key's plain spelling."""
+    rel = _REL_NAMES[rel_pc % 12]
+    step = _LETTERS.index(rel[0])
+    t = spell_name(tonic)
+    letter = _LETTERS[(_LETTERS.index(t[0]) + step) % 7]
+    target = (pitch_class_of(t) + rel_pc) % 12
+    alter = (target - _LETTER_PC[_LETTERS.index(letter)] + 6) % 12 - 6
+    name = letter + {0: "", 1: "#", -1: "b"}.get(alter, "?")
+    if name not in NOTE_NAMES or name in ("Cb", "Fb", "E#", "B#"):  # what a lead sheet would not write
+        return names_for_key(t, "major")[target]
+    return name
 _FIGURE_RE = re.compile(r"^([A-G](?:bb|##|b|#)?)(.*?)(?:/([A-G](?:bb|##|b|#)?))?$")
 
 
@@ -229,13 +250,32 @@ class _Analysed:
     layout: str
     pickup: int  # ticks into the first bar where the music starts (0: no pickup)
     bars: list[_Bar]
+    shift: int = 0  # semitones the tokens are moved down by (version 2: the key's `key_shift`)
+
+
+def key_shift(tonic_pc: int) -> int:
+    """Semitones from C to the key's tonic, in -5..+6: version-2 tokens write every pitch
+    moved by minus this, so the tonic is always C (D major: -2, A major: +3 -> written in C)."""
+    pc = tonic_pc % 12
+    return pc if pc <= 6 else pc - 12
 
 
 class Tokenizer:
     """Token <-> id tables and `encode`/`decode`. The vocabulary is fixed by this module's
-    constants; `to_dict`/`from_dict` store it with a model and refuse a different one."""
+    constants; `to_dict`/`from_dict` store it with a model and refuse a different one.
 
-    def __init__(self) -> None:
+    `version` 2 (the default) writes pitches and chord roots *relative to the key*: a piece in
+    D major is written as if in C major (every pitch moved by `key_shift`, roots spelled as
+    degrees), and the header's Key token says where to move it back. What the model learns in
+    D then serves in B-flat: scale degrees and chord functions are the tokens themselves.
+    Version 1 (absolute pitches, spelled roots) is kept so that older models still load.
+    """
+
+    def __init__(self, version: int = TOKENIZER_VERSION) -> None:
+        if version not in (1, 2):
+            raise ValueError(f"unknown tokenizer version {version!r}; this tunesmith reads 1 and 2")
+        self.version = version
+        self.relative = version >= 2
         vocab: list[str] = list(SPECIALS)
         self.style_base = len(vocab)
         vocab += [f"Style_{s}" for s in TOKEN_STYLES]
@@ -308,20 +348,36 @@ class Tokenizer:
     def pos_id(self, ticks: int) -> int:
         return self.pos_base + ticks
 
-    def root_id(self, name: str) -> int:
-        return self.root_base + NOTE_NAMES.index(name)
+    def root_id(self, name: str, shift: int = 0) -> int:
+        return self.root_base + NOTE_NAMES.index(self._name_token(name, shift))
 
     def qual_id(self, quality: str) -> int:
         return self.qual_base + QUALITIES.index(quality)
 
-    def bass_id(self, name: str) -> int:
-        return self.bass_base + NOTE_NAMES.index(name)
+    def bass_id(self, name: str, shift: int = 0) -> int:
+        return self.bass_base + NOTE_NAMES.index(self._name_token(name, shift))
 
     def voice_id(self, voice: str) -> int:
         return self.voice_base + self.voice_order.index(voice)
 
-    def pitch_id(self, pitch: int) -> int:
-        return self.pitch_base + pitch - PITCH_MIN
+    def pitch_id(self, pitch: int, shift: int = 0) -> int:
+        """The token of MIDI `pitch` in a key whose `key_shift` is `shift` (0 for version 1)."""
+        p = pitch - (shift if self.relative else 0)
+        while p < PITCH_MIN:
+            p += 12
+        while p > PITCH_MAX:
+            p -= 12
+        return self.pitch_base + p - PITCH_MIN
+
+    def shift_for(self, tonic: str) -> int:
+        """How far this tokenizer moves pitches of a piece in `tonic` (0 unless relative)."""
+        return key_shift(pitch_class_of(tonic)) if self.relative else 0
+
+    def _name_token(self, name: str, shift: int) -> str:
+        """The spelled name a root/bass token uses: as given (v1) or as a degree (v2)."""
+        if not self.relative:
+            return name
+        return _REL_NAMES[(pitch_class_of(name) - shift) % 12]
 
     def dur_id(self, ticks: int) -> int:
         return self.dur_base + DUR_TICKS.index(ticks)
@@ -343,21 +399,25 @@ class Tokenizer:
             ids += [self.pickup_id, self.pos_id(pickup)]
         return ids
 
-    def chord_ids(self, figure: str) -> list[int]:
-        """Root, Qual (and Bass) ids of a figure; ValueError if it does not parse."""
+    def chord_ids(self, figure: str, shift: int = 0) -> list[int]:
+        """Root, Qual (and Bass) ids of a figure in a key of `key_shift` `shift`; ValueError if
+        it does not parse."""
         root, quality, bass = split_figure(figure)
-        ids = [self.root_id(root), self.qual_id(quality)]
+        ids = [self.root_id(root, shift), self.qual_id(quality)]
         if bass is not None:
-            ids.append(self.bass_id(bass))
+            ids.append(self.bass_id(bass, shift))
         return ids
 
     # ------------------------------------------------------------------ to / from a model
     def to_dict(self) -> dict:
-        return {"kind": "tunesmith-remi", "version": TOKENIZER_VERSION, "vocab": list(self.vocab)}
+        return {"kind": "tunesmith-remi", "version": self.version, "vocab": list(self.vocab)}
 
     @classmethod
     def from_dict(cls, d: dict) -> Tokenizer:
-        tok = cls()
+        version = d.get("version", 1)
+        if version not in (1, 2):
+            raise ValueError(f"the model's tokenizer is version {version!r}; this tunesmith reads versions 1 and 2")
+        tok = cls(version)
         if d.get("kind") != "tunesmith-remi" or d.get("vocab") != tok.vocab:
             raise ValueError(
                 "the model's tokenizer vocabulary differs from this tunesmith version's; retrain or use a matching version"
@@ -392,22 +452,25 @@ class Tokenizer:
         n = len(bars)
         ids = self.header_ids(a.style, a.tonic, a.mode, meter, a.tempo, n, a.layout, pickup)
         voices = LAYOUTS[a.layout]
+        sh = a.shift
         if fim is None:
-            self._emit_bars(ids, bars, voices, first_meter=meter)
+            self._emit_bars(ids, bars, voices, first_meter=meter, shift=sh)
         else:
             lo, hi = fim
             if not 0 <= lo < hi <= n:
                 raise ValueError(f"bad FIM span {fim} for {n} bars")
             ids.append(self.fill_id)
-            self._emit_bars(ids, bars[:lo], voices, first_meter=meter)
+            self._emit_bars(ids, bars[:lo], voices, first_meter=meter, shift=sh)
             ids.append(self.suffix_id)
-            self._emit_bars(ids, bars[hi:], voices, first_meter=None)
+            self._emit_bars(ids, bars[hi:], voices, first_meter=None, shift=sh)
             ids.append(self.middle_id)
-            self._emit_bars(ids, bars[lo:hi], voices, first_meter=None)
+            self._emit_bars(ids, bars[lo:hi], voices, first_meter=None, shift=sh)
         ids.append(self.eos_id)
         return ids
 
-    def _emit_bars(self, ids: list[int], bars: list[_Bar], voices: tuple[str, ...], first_meter: str | None) -> None:
+    def _emit_bars(
+        self, ids: list[int], bars: list[_Bar], voices: tuple[str, ...], first_meter: str | None, shift: int = 0
+    ) -> None:
         cursors = dict.fromkeys(voices, 0)
         prev_ticks: int | None = None
         meter = first_meter
@@ -422,17 +485,17 @@ class Tokenizer:
             for pos, root, quality, bass in bar.chords:
                 if pos > 0:
                     ids.append(self.pos_base + pos)
-                ids.append(self.root_id(root))
+                ids.append(self.root_id(root, shift))
                 ids.append(self.qual_id(quality))
                 if bass is not None:
-                    ids.append(self.bass_id(bass))
+                    ids.append(self.bass_id(bass, shift))
             for v in voices:
                 ids.append(self.voice_id(v))
                 cur = cursors[v]
                 for pos, pitch, dur in bar.voices.get(v, ()):
                     if pos != cur:
                         ids.append(self.pos_base + pos)
-                    ids.append(self.pitch_base + pitch - PITCH_MIN)
+                    ids.append(self.pitch_id(pitch, shift))
                     ids.append(self.dur_base + _DUR_INDEX[dur])
                     cur = pos + dur
                 cursors[v] = cur
@@ -511,7 +574,8 @@ class Tokenizer:
                     continue
                 i, pos = where
                 bars[i].voices.setdefault(v, []).append((pos, pitch, dur))
-        return _Analysed(style, tonic, mode, meter, tempo_bucket(piece.tempo), layout, pickup, bars)
+        key_sh = self.shift_for(tonic)
+        return _Analysed(style, tonic, mode, meter, tempo_bucket(piece.tempo), layout, pickup, bars, key_sh)
 
     @staticmethod
     def _voices_of(piece: Piece) -> tuple[str, dict[str, Track]]:
@@ -652,7 +716,24 @@ class Tokenizer:
                 cursors[voice] = start + dur
                 note_pos, pitch = None, None
         ordered = sections["prefix"] + sections["middle"] + sections["suffix"]
+        if self.relative:
+            ordered = self._unshift(ordered, tonic, mode)
         return self._build_piece(ordered, piece_id, title, style, tonic, mode, meter, qpm, voices, pickup)
+
+    def _unshift(self, bars: list[dict], tonic: str, mode: str) -> list[dict]:
+        """Version-2 bars (written in C) moved back to the header's key, names spelled by the key."""
+        try:
+            shift = self.shift_for(tonic)
+        except ValueError:
+            return bars
+
+        def name(n: str | None) -> str | None:
+            return None if n is None else spell_degree(tonic, pitch_class_of(n))
+
+        for b in bars:
+            b["chords"] = [[pos, name(root), q, name(bass)] for pos, root, q, bass in b["chords"]]
+            b["notes"] = {v: [(pos, p + shift, d) for pos, p, d in ns] for v, ns in b["notes"].items()}
+        return bars
 
     @staticmethod
     def _build_piece(

@@ -28,8 +28,39 @@ class CliError(Exception):
     """A user error: printed as one line, exit status 2."""
 
 
+# Exit statuses (README, "Exit codes"): 0 done; 1 a measured target failed (bench); 2 a refused
+# request (bad argument, unreadable file, existing output without --force); 130 interrupted;
+# 141 the reader of the output went away (`| head`).
+EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 2, 130, 141
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors come as one JSON object on stdout when --json was asked for."""
+
+    json_errors = False
+
+    def error(self, message: str):  # type: ignore[override]
+        if _Parser.json_errors:
+            _print_json_error(self.prog, message)
+            raise SystemExit(EXIT_USAGE)
+        super().error(message)
+
+
+def _print_json_error(where: str, message: str, status: int = EXIT_USAGE) -> None:
+    import json
+
+    print(json.dumps({"error": str(message), "where": where, "exit_status": status}))
+
+
+def _version() -> str:
+    from tunesmith import __version__
+
+    return f"tunesmith {__version__}"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tunesmith", description="Learn music from scores; compose with musicians.")
+    parser = _Parser(prog="tunesmith", description="Learn music from scores; compose with musicians.")
+    parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
     sub.required = True
     for verb, module_name in VERBS.items():
@@ -41,16 +72,40 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    _Parser.json_errors = "--json" in argv
     try:
-        return int(args._run(args) or 0)
-    except (CliError, ValueError, FileNotFoundError) as exc:
-        print(f"tunesmith {args.verb}: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"tunesmith {args.verb}: interrupted", file=sys.stderr)
-        return 130
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        wants_json = bool(getattr(args, "json", False))
+        try:
+            return int(args._run(args) or 0)
+        except (CliError, ValueError, FileNotFoundError, FileExistsError) as exc:
+            if wants_json:
+                _print_json_error(f"tunesmith {args.verb}", str(exc))
+            else:
+                print(f"tunesmith {args.verb}: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        except KeyboardInterrupt:
+            print(f"tunesmith {args.verb}: interrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        except Exception as exc:  # noqa: BLE001 - MemoryError, RecursionError, a library's error: one line
+            detail = str(exc).splitlines()[0] if str(exc) else ""
+            message = f"{type(exc).__name__}{': ' + detail[:300] if detail else ''}"
+            if wants_json:
+                _print_json_error(f"tunesmith {args.verb}", message)
+            else:
+                print(f"tunesmith {args.verb}: error: {message}", file=sys.stderr)
+            return EXIT_USAGE
+    except BrokenPipeError:
+        # `tunesmith corpus list --json | head`: the reader left; say nothing more
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    finally:
+        _Parser.json_errors = False
 
 
 if __name__ == "__main__":

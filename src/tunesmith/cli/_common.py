@@ -44,6 +44,8 @@ def parse_key(key: str | None, mode: str | None) -> tuple[str | None, str | None
     if key is None:
         return None, mode
     words = key.split()
+    if not words:
+        raise ValueError("--key is empty; give a tonic such as D, Bb, 'g minor', F#m")
     tonic = words[0]
     if len(words) == 2:
         if mode is not None and mode.lower() != words[1].lower():
@@ -74,10 +76,15 @@ def add_generation_controls(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--top-p", type=float, default=0.95)
     parser.add_argument("--seed", type=int, help="random seed (default: random; recorded in STEM.json)")
     parser.add_argument("--n", type=int, default=1, help="number of takes (STEM-1 ... STEM-n)")
-    parser.add_argument("--out", required=True, help="output stem: writes STEM.mid .musicxml .wav .svg .json")
+    parser.add_argument(
+        "--out",
+        required=True,
+        help="output stem: writes STEM.mid .musicxml .wav .svg .json ('song.mid' is the stem 'song')",
+    )
+    parser.add_argument("--force", action="store_true", help="overwrite takes already at --out")
     parser.add_argument("--no-audio", action="store_true", help="skip the WAV rendering")
     parser.add_argument("--no-svg", action="store_true", help="skip the SVG score")
-    parser.add_argument("--json", action="store_true", help="print a JSON summary for programs")
+    parser.add_argument("--json", action="store_true", help="print a JSON summary for programs (errors too)")
 
 
 def model_record(info: dict) -> dict:
@@ -94,23 +101,27 @@ def training_record(info: dict) -> dict:
     return info.get("provenance") or info.get("training_data") or {}
 
 
-def write_and_report(args, pieces: list, provenance: list[dict], summary: dict, started: float, done: str) -> int:
-    """Write the take bundles (`args.out`, `--no-audio`, `--no-svg`), then print the summary as
-    JSON (`--json`) or the written files and `done`. The summary gains the files and the total."""
+def check_out(args) -> None:
+    """Refuse, before any work, to overwrite takes at --out without --force (FileExistsError)."""
+    from tunesmith.api import bundle_paths, check_overwrite
+    from tunesmith.limits import check_output_stem, check_takes
+
+    check_takes(args.n)  # 1..MAX_TAKES
+    check_output_stem(args.out)  # not a directory (--out /tmp), not the filesystem root
+    check_overwrite(bundle_paths(args.out, args.n), getattr(args, "force", False), hint="--force")
+
+
+def write_and_report(args, takes: list, summary: dict, started: float, done: str) -> int:
+    """Write the takes (`tunesmith.api.Take`s) as bundles (`args.out`, `--force`, `--no-audio`,
+    `--no-svg`), then print the summary as JSON (`--json`) or the written files and `done`.
+    The summary gains the files and the total."""
     import json
     import sys
     import time
 
-    from tunesmith.outputs.bundle import write_takes
+    from tunesmith.api import write_takes
 
-    results = write_takes(
-        pieces,
-        args.out,
-        n=len(pieces),
-        provenance=provenance,
-        render_audio=not args.no_audio,
-        render_svg=not args.no_svg,
-    )
+    results = write_takes(takes, args.out, force=True, audio=not args.no_audio, svg=not args.no_svg)  # checked
     summary = {
         "takes": [{k: str(v) for k, v in files.items()} for files in results],
         **summary,

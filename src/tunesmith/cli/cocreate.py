@@ -18,16 +18,8 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
-from tunesmith.cli._common import (
-    add_generation_controls,
-    model_record,
-    parse_key,
-    parse_range,
-    training_record,
-    write_and_report,
-)
+from tunesmith.cli._common import add_generation_controls, check_out, write_and_report
 
 VERB_HELP = {
     "continue": "continue a piece: the given music exactly as it is, then new bars in its key, meter and style",
@@ -41,10 +33,14 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tune", type=int, default=1, help="which tune of a file with several (1-based)")
     if verb == "continue":
         parser.add_argument("--bars", type=int, default=8, help="number of new bars (default 8)")
-        parser.add_argument("--style", help="folk, chorale, pop or jazz (default: the piece's, else folk)")
+        parser.add_argument(
+            "--style", type=str.lower, help="folk, chorale, pop or jazz (default: the piece's, else folk)"
+        )
     elif verb == "harmonize":
         parser.add_argument(
-            "--style", help="chorale: alto, tenor, bass under the melody; folk, pop, jazz: chord symbols"
+            "--style",
+            type=str.lower,
+            help="chorale: alto, tenor, bass under the melody; folk, pop, jazz: chord symbols",
         )
         _add_rhythm(parser, "auto")
     else:
@@ -54,7 +50,9 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
             help="parts kept inside the bars too: melody (new chords only), chords, soprano, alto, tenor, "
             "bass; several with commas",
         )
-        parser.add_argument("--style", help="folk, chorale, pop or jazz (default: the piece's, else folk)")
+        parser.add_argument(
+            "--style", type=str.lower, help="folk, chorale, pop or jazz (default: the piece's, else folk)"
+        )
         _add_rhythm(parser, None)
     if verb in ("harmonize", "inpaint"):
         parser.add_argument(
@@ -102,111 +100,49 @@ def load_model(name: str | None):
         raise
 
 
-def _input_record(path: str, tune: int) -> dict:
-    from tunesmith.outputs.bundle import path_sha256
-
-    p = Path(path)
-    return {"path": str(p), "name": p.name, "tune": tune, "sha256": path_sha256(p) if p.is_file() else None}
-
-
 def run(verb: str, args: argparse.Namespace) -> int:
-    from tunesmith import cocreate
+    """`tunesmith.api.continue_ / harmonize / inpaint` with the command line's controls; every
+    check of the input runs before the model is loaded."""
+    from tunesmith import api
 
     if args.n < 1:
         raise ValueError(f"--n must be at least 1, got {args.n}")
-    tonic, mode = parse_key(args.key, args.mode)
-    pitch_range = parse_range(args.pitch_range)
-    rhythm = getattr(args, "chord_rhythm", None)
-    piece = cocreate.load_piece(args.input, tune=args.tune)  # InputError names the file
-    cocreate.check_input(
-        verb,
-        piece,
-        bars=getattr(args, "bars", None),
-        keep=getattr(args, "keep", None),
-        style=args.style,
-        key=tonic,
-        mode=mode,
-        n=args.n,
-        chord_rhythm=rhythm,
-    )
-
+    check_out(args)
     t0 = time.perf_counter()
-    model, tokenizer, info = load_model(args.model)
-    load_seconds = time.perf_counter() - t0
-    common = dict(
-        style=args.style,
+    options = dict(
+        tune=args.tune,
         n=args.n,
+        model=args.model,
+        style=args.style,
+        key=args.key,
+        mode=args.mode,
+        pitch_range=args.pitch_range,
+        in_scale=args.in_scale,
         seed=args.seed,
         temperature=args.temperature,
         top_p=args.top_p,
-        pitch_range=pitch_range,
-        in_scale=args.in_scale,
-        key=tonic,
-        mode=mode,
         voice_leading=not args.no_voice_leading,
     )
-    t1 = time.perf_counter()
     if verb == "continue":
-        takes = cocreate.continue_piece(model, tokenizer, piece, args.bars, **common)
+        options["bars"] = args.bars
     elif verb == "harmonize":
-        takes = cocreate.harmonize(
-            model,
-            tokenizer,
-            piece,
-            chord_rhythm=rhythm,
-            lookahead=args.lookahead,
-            chords_from=args.chords_from,
-            **common,
-        )
+        options.update(chord_rhythm=args.chord_rhythm, lookahead=args.lookahead, chords_from=args.chords_from)
     else:
-        takes = cocreate.inpaint(
-            model, tokenizer, piece, args.bars, keep=args.keep, chord_rhythm=rhythm, lookahead=args.lookahead, **common
-        )
-    generate_seconds = time.perf_counter() - t1
+        options.update(bars=args.bars, keep=args.keep, chord_rhythm=args.chord_rhythm, lookahead=args.lookahead)
+    takes, seconds = api._cocreate(verb, args.input, **options)
+    takes = takes if isinstance(takes, list) else [takes]
+    first = takes[0].provenance
     seed = takes[0].seed
-    request = {
-        "command": verb,
-        "input": str(args.input),
-        "tune": args.tune,
-        "bars": getattr(args, "bars", None),
-        "keep": getattr(args, "keep", None),
-        "chord_rhythm": rhythm,
-        "style": takes[0].meta.get("style"),
-        "key": tonic,
-        "mode": mode,
-        "pitch_range": list(pitch_range) if pitch_range else None,
-        "in_scale": args.in_scale,
-        "temperature": args.temperature,
-        "top_p": args.top_p,
-        "n": args.n,
-        "seed": seed,
-        "voice_leading": not args.no_voice_leading,
-        "lookahead": getattr(args, "lookahead", None),
-    }
-    source = _input_record(args.input, args.tune)
-    provenance = [
-        {
-            "request": request,
-            "model": model_record(info),
-            "seed": seed,
-            "take_index": i,
-            "input_file": source,
-            "cocreate": {k: v for k, v in take.meta.items() if k != "take"},
-            "training_data": training_record(info),
-            "timings": {"load_model": round(load_seconds, 4), "generate": round(take.seconds, 4)},
-        }
-        for i, take in enumerate(takes)
-    ]
     summary = {
         "command": verb,
         "seed": seed,
-        "request": request,
-        "input_file": source,
-        "model": model_record(info),
-        "seconds": {"load_model": round(load_seconds, 3), "generate": round(generate_seconds, 3)},
+        "request": first["request"],
+        "input_file": first["input_file"],
+        "model": first["model"],
+        "seconds": {k: round(v, 3) for k, v in seconds.items()},
     }
-    done = f"seed {seed}; {generate_seconds:.2f} s to {verb} ({len(takes)} take(s))"
-    return write_and_report(args, [t.piece for t in takes], provenance, summary, t0, done)
+    done = f"seed {seed}; {seconds['generate']:.2f} s to {verb} ({len(takes)} take(s))"
+    return write_and_report(args, takes, summary, t0, done)
 
 
 def main(verb: str, argv: list[str] | None = None) -> int:
@@ -217,6 +153,6 @@ def main(verb: str, argv: list[str] | None = None) -> int:
     args.verb = verb
     try:
         return run(verb, args)
-    except (ValueError, FileNotFoundError) as exc:
+    except (ValueError, FileNotFoundError, FileExistsError) as exc:
         print(f"tunesmith {verb}: error: {exc}", file=sys.stderr)
         return 2

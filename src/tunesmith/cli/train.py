@@ -9,7 +9,11 @@ HELP = "train the composer model on the corpus; checkpoints in safetensors, --re
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", default="configs/small.toml", help="TOML training config (default: %(default)s)")
+    parser.add_argument(
+        "--config",
+        default="small",
+        help="TOML training config: a file, or one shipped with tunesmith: small, default, test (default: %(default)s)",
+    )
     parser.add_argument("--out", required=True, help="output folder for the model and checkpoints")
     parser.add_argument("--resume", action="store_true", help="continue from the folder's last checkpoint")
     parser.add_argument("--max-minutes", type=float, default=None, help="stop cleanly after this many minutes")

@@ -39,6 +39,7 @@ from tunesmith.corpus.sources import BUILTIN_SOURCES, READERS, Item, SourceSpec,
 from tunesmith.corpus.splits import DEFAULT_SEED, assign_splits, check_splits
 from tunesmith.corpus.store import Corpus, default_cache_dir, load_corpus, save_corpus
 from tunesmith.corpus.worker import bach_work_id
+from tunesmith.limits import limit
 from tunesmith.score import Piece
 
 DEFAULT_FILE_TIMEOUT = 60.0  # seconds per file, per TIMEOUT_UNIT_BYTES of it (multi-tune files get more)
@@ -48,6 +49,15 @@ MAX_TASKS_PER_WORKER = 2000  # then the worker is replaced (bounds slow leaks in
 DEFAULT_MEMORY_LIMIT_MB = 2048  # address space of one worker: a pathological file fails, the machine does not
 # Reader cost per byte, relative: the largest jobs go first so that two workers finish together.
 _COST = {".abc": 8.0, ".mxl": 12.0, ".mid": 2.0, ".midi": 2.0, ".krn": 4.0, ".xml": 1.0, ".musicxml": 1.0}
+
+
+# Problems that say more about the worker than the file (a worker left half-broken by an
+# earlier out-of-memory task): never cached as the file's verdict, so the next build reads it again.
+_SUSPECT = ("ImportError", "ModuleNotFoundError", "MemoryError", "out of memory", "worker crashed")
+
+
+def _suspect(problems: Iterable[str]) -> bool:
+    return any(marker in str(message) for message in problems for marker in _SUSPECT)
 
 
 # ------------------------------------------------------------------ results
@@ -362,7 +372,7 @@ def build_corpus(
                 rep.problems += 1
                 continue
             prev = old_files.get(key)
-            if prev is not None and prev.get("stamp") == _stamp(task):
+            if prev is not None and prev.get("stamp") == _stamp(task) and not _suspect(prev.get("problems", [])):
                 assert old is not None
                 recs = []
                 for j in old_by_file.get(key, []):
@@ -404,7 +414,8 @@ def build_corpus(
         n_problems = len(problems)
         try:
             for task, status, payload in pool.run(
-                to_parse, lambda t: file_timeout * max(1.0, t["size"] / TIMEOUT_UNIT_BYTES)
+                to_parse,
+                lambda t: min(file_timeout * max(1.0, t["size"] / TIMEOUT_UNIT_BYTES), limit("MAX_FILE_SECONDS")),
             ):
                 rep = reports[task["source"]]
                 rep.parsed += 1
@@ -420,8 +431,9 @@ def build_corpus(
                 for message in file_problems:
                     problems.append((task["path"], message))
                     rep.problems += 1
-                # timeouts and crashes are retried next time; parse errors of an unchanged file are not
-                if status != ERROR:
+                # timeouts and crashes are retried next time; parse errors of an unchanged file are not,
+                # unless they look like the worker's fault rather than the file's (see _suspect)
+                if status != ERROR and not _suspect(file_problems):
                     files_manifest[task["key"]] = {"stamp": _stamp(task), "problems": file_problems,
                                                    "seconds": round(seconds, 3), "cpu": round(cpu, 3)}
                 bar.update(1)

@@ -22,6 +22,7 @@ from typing import Any
 
 OK = "ok"
 ERROR = "error"
+RETIRE = "retire"  # worker -> parent only: an error after which the worker exits (reported as ERROR)
 START_ATTEMPTS = 3
 START_TIMEOUT = 120.0  # seconds for a new worker to import what it needs and say it is ready
 
@@ -55,7 +56,9 @@ def _worker_loop(conn, func_ref: str, memory_limit_mb: int) -> None:
         try:
             message = (OK, func(task))
         except MemoryError:
-            message = (ERROR, f"out of memory (worker limit {memory_limit_mb} MB)")
+            # after a MemoryError the process may be half-broken (a module half-imported): the
+            # task is reported and this worker exits, so the next files are not blamed for it
+            message = (RETIRE, f"out of memory (worker limit {memory_limit_mb} MB; worker replaced)")
         except BaseException as exc:  # noqa: BLE001 - every failure is reported for this task
             message = (ERROR, f"{type(exc).__name__}: {exc}")
         try:
@@ -64,6 +67,8 @@ def _worker_loop(conn, func_ref: str, memory_limit_mb: int) -> None:
             conn.send((ERROR, "out of memory while sending the result"))
         except Exception as exc:  # an unpicklable result
             conn.send((ERROR, f"cannot send the result back: {type(exc).__name__}: {exc}"))
+        if message[0] == RETIRE:
+            return
 
 
 @dataclass
@@ -199,6 +204,11 @@ class TaskPool:
                             continue
                         task, worker.task = worker.task, None
                         worker.done += 1
+                        if status == RETIRE:  # the worker exits after an out-of-memory task
+                            self._stop(worker, kill=True)
+                            self.replaced += 1
+                            yield task, ERROR, payload
+                            continue
                         yield task, status, payload
                         if self.max_tasks_per_worker and worker.done >= self.max_tasks_per_worker:
                             self._stop(worker, kill=False)

@@ -18,6 +18,7 @@ Licenses (see tunesmith.licenses; `may_ship` decides what may go into a shipped 
   we cannot tell which ones, so the whole set is kept out of shipped models. Override with
   `--override openewld:license=...` after checking a subset by hand.
 - progressions: "research-only" (no license file; derived from Impro-Visor's Imaginary Book).
+- billboard: "CC0-1.0" (McGill Billboard chord annotations, CC0; chords only, no melody).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ READERS: dict[str, tuple[str, str]] = {
     "jsb": ("tunesmith.inputs.jsb", "read_jsb_json"),
     "pop909": ("tunesmith.inputs.pop909", "read_pop909_song"),
     "progressions": ("tunesmith.inputs.progressions", "read_progressions"),
+    "billboard": ("tunesmith.inputs.billboard", "read_billboard_song"),
     "kern": ("tunesmith.inputs.kern", "read_kern"),
     "music21": ("tunesmith.corpus.sources", "read_music21_item"),
 }
@@ -276,6 +278,11 @@ BUILTIN_SOURCES: dict[str, SourceSpec] = {
             "progressions", "jazz", "research-only", "shared", "jazz/progressions", reader="progressions",
             patterns=("*.txt",), priority=50,
             description="jazz chord progressions (text; chords only, no melody)",
+        ),
+        SourceSpec(
+            "billboard", "pop", "CC0-1.0", "shared", "billboard", reader="billboard",
+            patterns=("[0-9][0-9][0-9][0-9]",), items="folders", priority=50,
+            description="McGill Billboard Hot 100 chord annotations with sections (chords only, no melody)",
         ),
     )
 }

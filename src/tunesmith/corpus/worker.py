@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from tunesmith.corpus.fingerprint import fingerprints
 from tunesmith.corpus.records import piece_to_record
 from tunesmith.corpus.rights import refine_rights
 from tunesmith.corpus.sources import reader_ref
+from tunesmith.limits import check_piece
 
 
 def _strip_path(message: str, path: str) -> str:
@@ -22,6 +24,15 @@ def _strip_path(message: str, path: str) -> str:
         if message.startswith(prefix):
             return message[len(prefix) :]
     return message
+
+
+def _tune_problem(message: str, path: str) -> str:
+    """'<path>#3 (X:4): problem' (a skipped tune of a multi-tune file) -> 'tune 4 (X:4): problem'."""
+    for prefix in (f"{path}#", f"{Path(path).name}#"):
+        if message.startswith(prefix):
+            index, _, rest = message[len(prefix) :].partition(" ")
+            return f"tune {int(index) + 1} {rest}" if index.isdigit() else message[len(prefix) :]
+    return _strip_path(message, path)
 
 
 def bach_work_id(meta: dict[str, Any]) -> str | None:
@@ -46,16 +57,20 @@ def parse_item(task: dict[str, Any]) -> dict[str, Any]:
     path = task["path"]
     problems: list[str] = []
     try:
-        pieces = reader(path, source=task["source"], style=task["style"], license=task["license"])
+        with warnings.catch_warnings():  # skipped tunes come back in meta["skipped_tunes"], reported below
+            warnings.filterwarnings("ignore", message="skipped ABC tune")
+            pieces = reader(path, source=task["source"], style=task["style"], license=task["license"])
+    except MemoryError:
+        raise  # the pool reports it for this file and retires the worker (its state may be broken)
     except Exception as exc:  # noqa: BLE001 - reported as this file's problem
-        if isinstance(exc, MemoryError):
-            message = "out of memory (over the worker's memory limit)"
-        elif isinstance(exc, ValueError):
+        if isinstance(exc, ValueError):
             message = str(exc)
         else:
             message = f"{type(exc).__name__}: {exc}"
         return {"records": [], "problems": [_strip_path(message, path) or type(exc).__name__],
                 "seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0}
+    for piece in pieces:  # every tune of a multi-tune file is kept or reported
+        problems.extend(_tune_problem(str(m), path) for m in piece.meta.pop("skipped_tunes", None) or ())
     out = []
     many = len(pieces) > 1
     base = f"{task['source']}:{task['rel']}"
@@ -70,7 +85,12 @@ def parse_item(task: dict[str, Any]) -> dict[str, Any]:
             piece.piece_id = piece_id
             piece.source, piece.style, piece.license, piece.path = task["source"], task["style"], task["license"], path
             refine_rights(task["source"], task["license"], piece, path, Path(task["root"]) if task.get("root") else None)
-            raw_work_id = (bach_work_id(piece.meta) if piece.style == "chorale" else None) or piece_id
+            raw_work_id = (
+                (bach_work_id(piece.meta) if piece.style == "chorale" else None)
+                # a reader that names works across files (billboard: artist + title) says so
+                or (piece.work_id if piece.meta.get("stable_work_id") and piece.work_id else None)
+                or piece_id
+            )
             piece.work_id = raw_work_id
             if not task.get("standard_split"):
                 piece.split = ""
@@ -78,6 +98,7 @@ def parse_item(task: dict[str, Any]) -> dict[str, Any]:
                 problems.append(f"{label}: no notes and no chords")
                 continue
             piece.validate()
+            check_piece(piece, path)  # tunesmith.limits: notes, bars, beats, seconds, note length
             record, notes = piece_to_record(piece)
         except Exception as exc:  # noqa: BLE001
             problems.append(f"{label}: {_strip_path(str(exc), path)}")

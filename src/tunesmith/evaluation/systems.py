@@ -208,7 +208,7 @@ def _baseline_training(folder: Path) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ loading
-DEFAULT_CONFIG_TOML = Path(__file__).resolve().parents[3] / "configs" / "default.toml"
+DEFAULT_CONFIG_TOML = Path(__file__).resolve().parents[1] / "configs" / "default.toml"  # shipped in the package
 
 
 def default_model_config(vocab_size: int) -> Any:

@@ -18,8 +18,9 @@ class InputError(ValueError):
     """A file that cannot be read as music; the message is one line: '<path>: <problem>'."""
 
 
-def check_local_file(path: str | os.PathLike, *, min_bytes: int = 1) -> Path:
-    """The path as a Path, after refusing URLs, missing, unreadable, directory and empty files."""
+def check_local_file(path: str | os.PathLike, *, min_bytes: int = 1, max_bytes: str = "MAX_FILE_BYTES") -> Path:
+    """The path as a Path, after refusing URLs, missing, unreadable, directory and empty files,
+    and files over the size limit `max_bytes` (a name in `tunesmith.limits`), before reading."""
     text = os.fspath(path)
     if "://" in text or text.lower().startswith(("http:", "https:", "ftp:", "file:", "data:")):
         raise InputError(f"{text}: URLs are not read; give a local file")
@@ -36,6 +37,9 @@ def check_local_file(path: str | os.PathLike, *, min_bytes: int = 1) -> Path:
         raise InputError(f"{p}: cannot be read ({e.strerror or e})") from e
     if size < min_bytes:
         raise InputError(f"{p}: file is empty")
+    from ..limits import check_file_size
+
+    check_file_size(p, size, max_bytes)
     return p
 
 
@@ -156,7 +160,13 @@ def read_file(path: str | os.PathLike, **kw: object) -> list[Piece]:
     if kind is None:
         known = ", ".join(sorted(READERS))
         raise InputError(f"{p}: unsupported file type {ext or '(no extension)'!r} and content not recognised; known: {known}")
-    return _reader_for(kind)(p, **kw)
+    try:
+        return _reader_for(kind)(p, **kw)
+    except (ValueError, FileNotFoundError, MemoryError):
+        raise  # ValueError/InputError already name the file; MemoryError: a corpus worker is retired
+    except Exception as e:  # noqa: BLE001 - RecursionError, library TypeErrors...: one line naming the file
+        detail = str(e).splitlines()[0] if str(e) else ""
+        raise InputError(f"{p}: cannot be read as {kind} ({type(e).__name__}{': ' + detail[:200] if detail else ''})") from e
 
 
 def list_inputs(folder: str | os.PathLike) -> list[Path]:

@@ -8,8 +8,22 @@ symbols) and build the Piece straight from the tokens, skipping the costly Strea
 path for tunes with and without chords.
 
 Conventions:
-- Repeats are NOT expanded: the tune as written, first and second endings one after the
-  other (`meta["repeats_expanded"] = False`). Chord symbols stay aligned with their notes.
+- Repeats are expanded: the piece holds the tune as played (`meta["repeats_expanded"] = True`),
+  e.g. A A B B for `|: A :| |: B :|`. `|:` opens a repeat, `:|` goes back once to the last `|:`
+  or, with none, to the end of the previous repeat or the start of the tune (as players do;
+  this is also the reading of an unmatched `:|`); `::`, `:|:` and `:||:` close one and open
+  the next. Endings `[1`/`|1`/`:|2`/`[2`...: on pass n the body is played up to `[1`, then the
+  ending marked n (an unmarked ending after `:|` counts as the last one); a second ending ends
+  at the next `||`, `|]`, `|:` or `:|`. A pickup before the first `|:` is played once; one
+  inside the repeat is played each time. Should the structure be too odd to expand (the
+  expansion would lose a note or grow past 16x), the tune is read as written
+  (`repeats_expanded = False`). Chord symbols stay aligned with their notes.
+- `meta["sections"]`: the form, a list of [first_bar, last_bar_exclusive, label]: a new section
+  starts at the beginning, at each pass of a repeat and after each finished repeat; each pass
+  of the same repeated span gets the same label (letters in order of first appearance: A A B B).
+  A boundary inside a bar moves to the next barline; a leading pickup bar joins the first section.
+- Bars: a short bar followed by a short bar that completes it (the end of a part and the
+  next part's or the repeat's pickup) is one bar.
 - A pickup (anacrusis) is kept: `bar_onsets` starts [0.0, <pickup length>, ...] and
   `meta["pickup"]` holds its length in beats.
 - Grace notes are dropped; chords `[CEG]` give simultaneous notes; tied notes are merged.
@@ -29,6 +43,7 @@ from fractions import Fraction
 
 from ..convert import _finish, chord_durations
 from ..harmony import NO_CHORD, key_from_sharps, normalize_figure
+from ..limits import LimitError, check_abc_tune, check_piece
 from ..score import ChordSymbol, Note, Piece, Tempo, TimeSignature, Track
 from . import InputError, check_local_file, piece_stem, read_text
 
@@ -108,6 +123,173 @@ def _quiet_music21():
         yield
 
 
+class _Mark:
+    """A section boundary in an expanded token stream; `key` names the repeated span."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: int) -> None:
+        self.key = key
+
+
+def _bar_kinds(tokens: list) -> tuple[list[str], list[frozenset[int]]]:
+    """Per token: "start" (|:), "end" (:|), "ending" ([1, |2 ...), "close" (||, |]), or ""."""
+    from music21 import abcFormat as af
+
+    kinds: list[str] = []
+    nums: list[frozenset[int]] = []
+    for tok in tokens:
+        kind, n = "", frozenset()
+        if isinstance(tok, af.ABCBar):
+            src = (tok.src or "").strip()
+            form = getattr(tok, "repeatForm", "") or ""
+            digits = re.findall(r"\d+", src)
+            if tok.barType == "repeat" and form == "end":
+                kind = "end"
+            elif (tok.barType == "repeat" and form == "start") or src == ":":  # ':|:' leaves ':'
+                kind = "start"
+            elif digits or form in ("first", "second"):
+                kind = "ending"
+                n = frozenset(int(d) for d in digits) or frozenset({1 if form == "first" else 2})
+            elif src in ("||", "|]", "[|"):
+                kind = "close"
+        kinds.append(kind)
+        nums.append(n)
+    return kinds, nums
+
+
+def _expand_repeats(tokens: list) -> list | None:
+    """Tokens in playing order with _Mark section boundaries (see the module docstring);
+    None when the repeat structure cannot be expanded safely (read the tune as written)."""
+    from music21 import abcFormat as af
+
+    kinds, nums = _bar_kinds(tokens)
+    n = len(tokens)
+    first = next((i for i, tk in enumerate(tokens) if not isinstance(tk, af.ABCMetadata)), n)
+
+    def next_ending(j: int) -> int | None:
+        """Index of an ending marker right after position j (plain bars between), else None."""
+        while j < n and kinds[j] == "" and isinstance(tokens[j], af.ABCBar):
+            j += 1
+        return j if j < n and kinds[j] == "ending" else None
+
+    def skip_target(i: int, pas: int) -> tuple[int, bool] | None:
+        """Where pass `pas` goes from an ending it does not play: (index, finishes the repeat)."""
+        j = i + 1
+        while j < n:
+            if kinds[j] == "ending" and pas in nums[j]:
+                return j, False
+            if kinds[j] == "start":
+                return None
+            if kinds[j] == "end" and next_ending(j + 1) is None:
+                return j + 1, True
+            j += 1
+        return None
+
+    out: list = [_Mark(first)]
+    start, pas, in_ending = first, 1, False
+    budget = 16 * n + 64
+    i = 0
+    while i < n:
+        if len(out) > budget:
+            return None
+        tok, kind = tokens[i], kinds[i]
+        if kind == "start":
+            out.append(tok)
+            start, pas, in_ending = i + 1, 1, False
+            out.append(_Mark(start))
+        elif kind == "ending":
+            if pas > 1 and pas not in nums[i]:
+                target = skip_target(i, pas)
+                if target is not None:
+                    i, finished = target
+                    if finished:
+                        start, pas, in_ending = i, 1, False
+                        out.append(_Mark(start))
+                    continue
+            out.append(tok)
+            in_ending = True
+        elif kind == "end":
+            out.append(tok)
+            later = next_ending(i + 1)
+            if pas == 1 or (in_ending and later is not None and max(nums[later]) > pas):
+                pas, in_ending = pas + 1, False
+                out.append(_Mark(start))
+                i = start
+                continue
+            start, pas, in_ending = i + 1, 1, False
+            out.append(_Mark(start))
+        elif kind == "close" and in_ending and pas > 1:
+            out.append(tok)
+            start, pas, in_ending = i + 1, 1, False
+            out.append(_Mark(start))
+        else:
+            out.append(tok)
+        i += 1
+    played = {id(tk) for tk in out}
+    if any(id(tk) not in played for tk in tokens if isinstance(tk, af.ABCNote) and not tk.inGrace):
+        return None  # never lose a note: read as written instead
+    return out
+
+
+def _section_label(i: int) -> str:
+    return chr(ord("A") + i) if i < 26 else f"S{i}"
+
+
+def _merge_short_bars(bars: list[Fraction], end: Fraction, piece: Piece) -> list[Fraction]:
+    """Join a short bar and the short bar after it when together they make one full bar."""
+    if not piece.time_signatures or len(bars) < 3:
+        return bars
+    tss = sorted(piece.time_signatures, key=lambda x: x.onset)
+
+    def bar_len(at: Fraction) -> Fraction:
+        ts = tss[0]
+        for x in tss:
+            if x.onset <= float(at) + 1e-9:
+                ts = x
+        return Fraction(ts.bar_length).limit_denominator(96)
+
+    out = [bars[0], bars[1]]
+    k = 1
+    while k < len(bars):
+        b = bars[k]
+        nxt = bars[k + 1] if k + 1 < len(bars) else end
+        after = bars[k + 2] if k + 2 < len(bars) else end
+        full = bar_len(b)
+        if k + 1 < len(bars) and nxt - b < full and after - nxt < full and after - b == full:
+            if out[-1] != b:
+                out.append(b)
+            k += 2  # bars[k + 1] is no barline
+            continue
+        if out[-1] != b:
+            out.append(b)
+        k += 1
+    return out
+
+
+def _sections(marks: list[tuple[Fraction, int]], bars: list[Fraction], pickup: bool) -> list[list]:
+    """[first_bar, last_bar_exclusive, label] from the section marks of an expanded walk."""
+    import bisect
+
+    starts: list[tuple[int, int]] = []
+    for t, key in marks:
+        b = bisect.bisect_left(bars, t - Fraction(1, 10**6))
+        b = min(b, len(bars))
+        if starts and starts[-1][0] == b:
+            starts[-1] = (b, key)
+        else:
+            starts.append((b, key))
+    spans = [(b, e, key) for (b, key), (e, _) in zip(starts, [*starts[1:], (len(bars), -1)]) if e > b]
+    if pickup and len(spans) > 1 and spans[0][:2] == (0, 1):
+        spans = [(0, spans[1][1], spans[1][2]), *spans[2:]]
+    labels: dict[int, str] = {}
+    result = []
+    for b, e, key in spans:
+        labels.setdefault(key, _section_label(len(labels)))
+        result.append([b, e, labels[key]])
+    return result
+
+
 def _walk(tokens: list, piece: Piece, track: Track, *, first_voice: bool) -> float:
     """Fill `track` (and, for the first voice, the piece's chords/meter/key/bars) from tokens."""
     from music21 import abcFormat as af
@@ -119,7 +301,11 @@ def _walk(tokens: list, piece: Piece, track: Track, *, first_voice: bool) -> flo
     tied: dict[int, Note] = {}
     unparsed = 0
     seen_key = False
+    marks: list[tuple[Fraction, int]] = []
     for tok in tokens:
+        if isinstance(tok, _Mark):
+            marks.append((t, tok.key))
+            continue
         if isinstance(tok, af.ABCMetadata):
             if not first_voice:
                 continue
@@ -145,8 +331,8 @@ def _walk(tokens: list, piece: Piece, track: Track, *, first_voice: bool) -> flo
             elif tok.isTitle():
                 if not piece.title:
                     piece.title = tok.data.strip()
-                else:
-                    piece.meta.setdefault("subtitles", []).append(tok.data.strip())
+                elif tok.data.strip() != piece.title and tok.data.strip() not in piece.meta.get("subtitles", []):
+                    piece.meta.setdefault("subtitles", []).append(tok.data.strip())  # once, though repeated
             elif tag in _META_TAGS and tok.data.strip():
                 piece.meta.setdefault(_META_TAGS[tag], tok.data.strip())
             continue
@@ -202,10 +388,13 @@ def _walk(tokens: list, piece: Piece, track: Track, *, first_voice: bool) -> flo
     if first_voice:
         if bars[-1] >= t and len(bars) > 1:
             bars.pop()
+        bars = _merge_short_bars(bars, t, piece)
         piece.bar_onsets = [float(b) for b in bars]
         ts_len = Fraction(piece.time_signatures[0].bar_length).limit_denominator(64) if piece.time_signatures else None
         if ts_len and len(bars) > 1 and bars[1] < ts_len:
             piece.meta["pickup"] = float(bars[1])
+        if marks:
+            piece.meta["sections"] = _sections(marks, bars, "pickup" in piece.meta)
         piece.chords = chord_durations(chords, float(t), stops)
         if unparsed:
             piece.meta["unparsed_chords"] = unparsed
@@ -228,6 +417,10 @@ def parse_abc_tune(text: str, **fields: object) -> Piece:
         streams = [header.tokens + body.tokens for body in bodies]
     else:
         streams = [handler.tokens]
+    expanded = [_expand_repeats(tokens) for tokens in streams]
+    repeats_expanded = all(x is not None for x in expanded)
+    if repeats_expanded:
+        streams = expanded  # type: ignore[assignment]
     end = 0.0
     for i, tokens in enumerate(streams):
         track = Track(name="melody" if i == 0 else f"voice {i + 1}", role="melody" if i == 0 else "accompaniment")
@@ -235,7 +428,9 @@ def parse_abc_tune(text: str, **fields: object) -> Piece:
         if track.notes:
             piece.tracks.append(track)
     piece.end = end
-    piece.meta["repeats_expanded"] = False
+    piece.meta["repeats_expanded"] = repeats_expanded
+    if not repeats_expanded:
+        piece.meta["sections"] = [[0, len(piece.bar_onsets), "A"]]
     return _finish(piece)
 
 
@@ -278,9 +473,14 @@ def read_abc(
             "meta": {"abc_ref": ref, "tune_index": index, "file": p.name},
         }
         try:
+            check_abc_tune(f"{p}#{index} (X:{ref})", body)  # meter, note lengths: before music21
             piece = parse_abc_tune(body, **fields)
+            check_piece(piece, f"{p}#{index} (X:{ref})")
+        except MemoryError:
+            raise  # not this tune's fault alone; a corpus worker is retired (corpus.pool)
         except Exception as e:  # noqa: BLE001 - music21 raises many types on bad ABC
-            msg = f"{p}#{index} (X:{ref}): {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+            msg = str(e) if isinstance(e, LimitError) else (
+                f"{p}#{index} (X:{ref}): {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
             if on_error == "raise":
                 raise InputError(msg) from e
             problems.append(msg)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 
 from ..convert import from_symusic
+from ..limits import check_midi_score, check_piece
 from ..score import Piece
 from . import InputError, check_local_file, piece_stem
 
@@ -27,9 +28,11 @@ def load_symusic(path: str | os.PathLike):
         raise InputError(f"{p}: not a MIDI file (no 'MThd' header; starts with {data[:4]!r})")
     try:
         # from bytes, not from_file: symusic picks the format from the extension (.abc -> abc2midi)
-        return symusic.Score.from_midi(data)
+        score = symusic.Score.from_midi(data)
     except Exception as e:  # noqa: BLE001 - symusic raises RuntimeError/ValueError/IndexError
         raise InputError(f"{p}: corrupt MIDI file ({str(e).splitlines()[0] if str(e) else type(e).__name__})") from e
+    check_midi_score(str(p), score)  # division, tracks, notes, length: before any conversion
+    return score
 
 
 def read_midi(path: str | os.PathLike, *, source: str = "", style: str = "", license: str = "unknown") -> list[Piece]:
@@ -37,17 +40,21 @@ def read_midi(path: str | os.PathLike, *, source: str = "", style: str = "", lic
     p = check_local_file(path)
     score = load_symusic(p)
     stem = piece_stem(p, source)
-    piece = from_symusic(
-        score,
-        piece_id=stem,
-        work_id=stem,
-        title="",
-        path=str(p),
-        source=source,
-        style=style,
-        license=license,
-        meta={"file": p.name},
-    )
+    try:
+        piece = from_symusic(
+            score,
+            piece_id=stem,
+            work_id=stem,
+            title="",
+            path=str(p),
+            source=source,
+            style=style,
+            license=license,
+            meta={"file": p.name},
+        )
+    except (TypeError, IndexError, KeyError, AttributeError, OverflowError, RuntimeError) as e:
+        raise InputError(f"{p}: MIDI file cannot be converted ({type(e).__name__}: {e})") from e
+    check_piece(piece, str(p))
     if not piece.title:
         piece.title = p.stem
     if not piece.tracks and not piece.chords:

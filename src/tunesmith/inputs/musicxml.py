@@ -2,8 +2,15 @@
 
 music21 parses XML with xml.etree (no external entities or DTD fetching) and never opens a
 URL for a local path; we hand it the bytes of a checked local file. `<harmony>` elements
-become ChordSymbols with canonical figures ("Dm7", "G7", "Cmaj7", "Bb7", "C/E"); repeats are
-not expanded; the first part is the melody unless part names say otherwise.
+become ChordSymbols with canonical figures ("Dm7", "G7", "Cmaj7", "Bb7", "C/E"); the first
+part is the melody unless part names say otherwise.
+
+Repeats are expanded with music21's `expandRepeats()` (repeat barlines, volta endings): the
+piece holds the music as played, `meta["repeats_expanded"] = True`. Should music21 refuse or
+fail (a malformed repeat structure), the score is read as written and the flag is False.
+`meta["sections"]` is the form, [first_bar, last_bar_exclusive, label] as in the ABC reader:
+a section starts at the beginning, at each jump back, at the first bar of a repeated span and
+after a finished repeat or final ending; passes of the same span share a label (A A B B).
 """
 
 from __future__ import annotations
@@ -12,8 +19,10 @@ import io
 import os
 import warnings
 import zipfile
+import zlib
 
 from ..convert import from_music21
+from ..limits import check_musicxml_tree, check_mxl_archive, check_piece
 from ..score import Piece
 from . import InputError, check_local_file, piece_stem
 
@@ -23,6 +32,7 @@ def _xml_bytes(p) -> bytes:
     if data[:4] == b"PK\x03\x04":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
+                check_mxl_archive(str(p), z)  # unpacked size, ratio, compression: before any read
                 names = [n for n in z.namelist() if not n.startswith("META-INF") and n.lower().endswith((".xml", ".musicxml"))]
                 container = z.read("META-INF/container.xml").decode("utf-8", "replace") if "META-INF/container.xml" in z.namelist() else ""
                 import re
@@ -34,6 +44,8 @@ def _xml_bytes(p) -> bytes:
                 return z.read(name)
         except zipfile.BadZipFile as e:
             raise InputError(f"{p}: corrupt .mxl archive ({e})") from e
+        except (zlib.error, NotImplementedError, RuntimeError, EOFError, OSError) as e:
+            raise InputError(f"{p}: corrupt or unsupported .mxl compression ({type(e).__name__}: {e})") from e
     return data
 
 
@@ -129,6 +141,48 @@ def _check_xml(p, data: bytes):
     return root
 
 
+def _expand_repeats(s):
+    """(score as played, expanded?, sections). Never raises: the written score on failure."""
+    from music21 import spanner
+
+    measures: list = []
+    try:
+        measures = list(s.parts[0].getElementsByClass("Measure")) if s.parts else []
+        for i, m in enumerate(measures):
+            m.tunesmithIndex = i
+        ending_ends = set()
+        for rb in s.parts[0].spannerBundle.getByClass(spanner.RepeatBracket) if measures else []:
+            spanned = [getattr(x, "tunesmithIndex", None) for x in rb.getSpannedElements()]
+            spanned = [x for x in spanned if x is not None]
+            if spanned:
+                ending_ends.add(max(spanned))
+        has_repeats = any(
+            getattr(b, "direction", None) in ("start", "end")
+            for m in measures for b in (m.leftBarline, m.rightBarline) if b is not None
+        )
+        if not has_repeats:
+            return s, True, [[0, len(measures), "A"]] if measures else []
+        e = s.expandRepeats()
+        order = [getattr(m, "tunesmithIndex", -1) for m in e.parts[0].getElementsByClass("Measure")]
+        if not order or -1 in order or set(order) != set(range(len(measures))):
+            return s, False, [[0, len(measures), "A"]]
+    except Exception:  # noqa: BLE001 - music21 raises ExpanderException and others on odd repeats
+        return s, False, [[0, len(measures), "A"]] if measures else []
+    sources = {order[q - 1] for q in range(1, len(order)) if order[q] <= order[q - 1]}
+    targets = {order[q] for q in range(1, len(order)) if order[q] <= order[q - 1]}
+    starts = [0] + [
+        q for q in range(1, len(order))
+        if order[q] <= order[q - 1] or order[q] in targets
+        or (order[q] > order[q - 1] and (order[q - 1] in sources or order[q - 1] in ending_ends))
+    ]
+    labels: dict[int, str] = {}
+    sections = []
+    for a, b in zip(starts, [*starts[1:], len(order)]):
+        labels.setdefault(order[a], chr(ord("A") + len(labels)) if len(labels) < 26 else f"S{len(labels)}")
+        sections.append([a, b, labels[order[a]]])
+    return e, True, sections
+
+
 def read_musicxml(path: str | os.PathLike, *, source: str = "", style: str = "", license: str = "unknown") -> list[Piece]:
     """One Piece for a MusicXML / compressed MusicXML file."""
     from music21 import converter
@@ -136,6 +190,7 @@ def read_musicxml(path: str | os.PathLike, *, source: str = "", style: str = "",
     p = check_local_file(path)
     data = _xml_bytes(p)
     root = _check_xml(p, data)
+    check_musicxml_tree(str(p), root)  # depth, <fifths>, <beats>, <divisions>, sizes: before music21
     if root.find(".//harmony") is not None:
         from xml.etree.ElementTree import tostring
 
@@ -147,12 +202,16 @@ def read_musicxml(path: str | os.PathLike, *, source: str = "", style: str = "",
             s = converter.parseData(data.decode("utf-8", "replace").lstrip("\ufeff"), format="musicxml")
     except Exception as e:  # noqa: BLE001
         raise InputError(f"{p}: music21 could not read the MusicXML ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from e
+    s, expanded, sections = _expand_repeats(s)
     stem = piece_stem(p, source)
     piece = from_music21(
         s, piece_id=stem, work_id=stem, path=str(p), source=source, style=style, license=license, meta={"file": p.name}
     )
     if not piece.title or piece.title.lower() in ("", "title", "untitled", "music21"):
         piece.title = p.stem
+    piece.meta["repeats_expanded"] = expanded
+    piece.meta["sections"] = sections
     if not piece.tracks and not piece.chords:
         raise InputError(f"{p}: MusicXML score has no notes")
+    check_piece(piece, str(p))
     return [piece]

@@ -140,6 +140,9 @@ def render_wav_bytes(
 
     if sample_rate < 8000:
         raise ValueError(f"sample rate {sample_rate} Hz is too low")
+    from tunesmith.limits import check_render_midi
+
+    check_render_midi(midi_bytes)  # the synth allocates every sample at once: bound its length first
     path = find_soundfont(soundfont)
     stat = path.stat()
     sf_bytes = _soundfont_bytes(str(path.resolve()), stat.st_mtime_ns, stat.st_size)

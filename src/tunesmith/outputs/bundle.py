@@ -255,9 +255,7 @@ def embed_musicxml_provenance(path: Path, record: Mapping[str, Any]) -> None:
         header = ("work", "movement-number", "movement-title")
         at = max((i + 1 for i, el in enumerate(root) if el.tag in header), default=0)
         root.insert(at, ident)
-    rights = ET.Element("rights", {"type": "tunesmith"})
-    rights.text = provenance_line(record)
-    _insert_in_order(ident, rights, _IDENTIFICATION_ORDER)
+    # not <rights>: notation programs print it as a copyright footer on every page
     encoding = ident.find("encoding")
     if encoding is None:
         encoding = ET.Element("encoding")
@@ -269,6 +267,8 @@ def embed_musicxml_provenance(path: Path, record: Mapping[str, Any]) -> None:
     if misc is None:
         misc = ET.Element("miscellaneous")
         _insert_in_order(ident, misc, _IDENTIFICATION_ORDER)
+    line = ET.SubElement(misc, "miscellaneous-field", {"name": "tunesmith-provenance"})
+    line.text = provenance_line(record)
     for name, value in _provenance_json(record).items():
         if name == "tunesmith" or value in (None, [], ""):
             continue
@@ -322,13 +322,15 @@ def write_take(
         timings["musicxml"] = round(time.perf_counter() - t0, 4)
 
         if render_audio:
-            from tunesmith.outputs.audio import find_soundfont, write_wav
+            from tunesmith.outputs.audio import find_soundfont
 
             sf = find_soundfont(soundfont)
             t0 = time.perf_counter()
-            write_wav(staged["mid"], staged["wav"], soundfont=sf, sample_rate=sample_rate)
+            swung = piece.style == "jazz"
+            atomic_write_bytes(staged["wav"], performance_wav(piece, soundfont=sf, sample_rate=sample_rate))
             timings["wav"] = round(time.perf_counter() - t0, 4)
-            record["rendering"]["wav"] = {"synth": "midirenderer", "soundfont": str(sf), "sample_rate": sample_rate}
+            record["rendering"]["wav"] = {"synth": "midirenderer", "soundfont": sf.name, "sample_rate": sample_rate,
+                                          "loudness_lufs": TARGET_LUFS, "swing": SWING_RATIO if swung else None}
 
         if render_svg:
             from tunesmith.outputs.svg import write_svg
@@ -351,6 +353,55 @@ def write_take(
         return final
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+TARGET_LUFS = -16.0  # integrated loudness of every WAV (ITU-R BS.1770, pyloudnorm)
+TRUE_PEAK_DBFS = -1.0
+SWING_RATIO = 2 / 3  # jazz audio: swung eighths (the MIDI and the score keep them straight)
+
+
+def normalize_loudness(wav: bytes, target_lufs: float = TARGET_LUFS) -> bytes:
+    """The WAV at `target_lufs` integrated loudness (pyloudnorm), its peak kept under -1 dBFS:
+    takes sound equally loud, whatever their instruments and density."""
+    import wave
+
+    import numpy as np
+    import pyloudnorm
+
+    with wave.open(io.BytesIO(wav)) as f:
+        rate, channels = f.getframerate(), f.getnchannels()
+        x = np.frombuffer(f.readframes(f.getnframes()), dtype="<i2").reshape(-1, channels).astype(np.float64) / 32768
+    if x.shape[0] < rate // 2 or not np.any(x):
+        return wav  # too short to measure (BS.1770 gates on 400 ms blocks), or silent
+    loudness = pyloudnorm.Meter(rate).integrated_loudness(x)
+    if not np.isfinite(loudness):
+        return wav
+    gain = 10 ** ((target_lufs - loudness) / 20)
+    peak = float(np.abs(x).max()) * gain
+    ceiling = 10 ** (TRUE_PEAK_DBFS / 20)
+    if peak > ceiling:
+        gain *= ceiling / peak  # a limiter would keep the loudness; a lower gain keeps it simple
+    y = np.clip(np.rint(x * gain * 32768), -32768, 32767).astype("<i2")
+    out = io.BytesIO()
+    with wave.open(out, "wb") as f:
+        f.setnchannels(channels)
+        f.setsampwidth(2)
+        f.setframerate(rate)
+        f.writeframes(y.tobytes())
+    return out.getvalue()
+
+
+def performance_wav(
+    piece: Piece, *, soundfont: str | os.PathLike[str] | None = None, sample_rate: int = 48000
+) -> bytes:
+    """The take as the listener hears it: jazz swung (`SWING_RATIO`), loudness at `TARGET_LUFS`."""
+    from tunesmith.outputs.audio import render_wav_bytes
+    from tunesmith.outputs.midi import midi_bytes
+    from tunesmith.performance import swing
+
+    played = swing(piece, SWING_RATIO) if piece.style == "jazz" else piece
+    wav = render_wav_bytes(midi_bytes(played), soundfont=soundfont, sample_rate=sample_rate)
+    return normalize_loudness(wav)
 
 
 def _verovio_version() -> str | None:

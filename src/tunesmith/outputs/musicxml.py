@@ -20,12 +20,18 @@ from ..score import Piece
 
 
 def musicxml_bytes(piece: Piece) -> bytes:
+    from music21 import defaults
     from music21.musicxml.m21ToXml import GeneralObjectExporter
 
     score = to_music21(piece)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return GeneralObjectExporter(score).parse()
+    author = defaults.author
+    defaults.author = ""  # no <creator>Music21</creator> on a score without a composer
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return GeneralObjectExporter(score).parse()
+    finally:
+        defaults.author = author
 
 
 def write_musicxml(piece: Piece, path: str | os.PathLike) -> Path:

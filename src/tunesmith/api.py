@@ -1,0 +1,596 @@
+"""The public Python API; the `tunesmith` CLI is a thin layer over it (same defaults, same checks).
+
+    import tunesmith as ts
+
+    take = ts.compose(style="folk", key="D", bars=16, seed=7)      # one Take
+    take.write("out/jig")            # the bundle: jig.mid .musicxml .wav .svg .json
+    take.write("jig.musicxml")       # one file, in the format its extension names
+    takes = ts.compose(style="jazz", chords="Dm7 G7 Cmaj7 Cmaj7", bars=8, n=4)   # a list of 4
+
+    melody = ts.read("melody.musicxml")                             # a Piece
+    satb = ts.harmonize(melody, style="chorale", seed=1)
+    more = ts.continue_(take, bars=8)                               # a Take, a Piece or a file
+    var = ts.inpaint("piece.mid", bars="5-8", keep="melody")
+
+    model = ts.load_model("models/mine")                            # or "default"; cached
+    ts.compose(style="pop", model=model)
+
+Every function takes `n` (takes) and `seed`; with n == 1 it returns a `Take`, else a list of
+them. A `Take` holds `piece` (a `tunesmith.Piece`), `seed` and `provenance` (model, request,
+training-data licenses: what `write` embeds in the files), and shows itself in a notebook as
+its score and a player (`_repr_html_`). Errors are `ValueError`s (`FileNotFoundError` for a
+missing file or model) whose one-line message names the file or control and the problem.
+
+Tempo: `tempo` counts the meter's beats per minute (`TimeSignature.beat_length`): a quarter
+in 3/4 and 4/4, a dotted quarter in 6/8, 9/8, 12/8, a half in 2/2. A jig at tempo=110 is
+dotted quarter = 110 (165 quarters a minute in the MIDI file), and the score prints it so.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import dataclasses
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tunesmith.score import STYLES, Piece, meter_of
+
+__all__ = [
+    "STYLE_DEFAULTS",
+    "Model",
+    "Take",
+    "compose",
+    "continue_",
+    "harmonize",
+    "inpaint",
+    "load_model",
+    "out_stem",
+    "read",
+    "write_takes",
+]
+
+# What `compose` uses when a control is not given (the CLI's defaults are these too).
+STYLE_DEFAULTS: dict[str, dict[str, Any]] = {
+    "folk": {"meter": "6/8", "tempo": 110.0, "key": "D"},
+    "chorale": {"meter": "4/4", "tempo": 72.0, "key": "G"},
+    "pop": {"meter": "4/4", "tempo": 96.0, "key": "C"},
+    "jazz": {"meter": "4/4", "tempo": 140.0, "key": "F"},
+}
+BUNDLE_KINDS = ("mid", "musicxml", "wav", "svg", "json")
+# extensions `out_stem` strips and `Take.write` writes as a single file
+FILE_KINDS = {".mid": "mid", ".midi": "mid", ".musicxml": "musicxml", ".xml": "musicxml", ".mxl": "musicxml",
+              ".wav": "wav", ".svg": "svg", ".json": "json"}  # fmt: skip
+
+
+# ------------------------------------------------------------------------------ controls
+def style_of(style: str | None, *, default: str | None = None) -> str | None:
+    """'Folk' -> 'folk'; ValueError for an unknown style; None -> `default`."""
+    if style is None:
+        return default
+    s = str(style).strip().lower()
+    if s not in STYLES:
+        raise ValueError(f"unknown style {style!r}; one of {', '.join(STYLES)}")
+    return s
+
+
+def _key(key: str | None, mode: str | None) -> tuple[str | None, str | None]:
+    from tunesmith.cli._common import parse_key
+
+    return parse_key(key, mode.lower() if isinstance(mode, str) else mode)
+
+
+def _range(pitch_range: Any) -> tuple[int, int] | None:
+    from tunesmith.cli._common import parse_range
+
+    if pitch_range is None or isinstance(pitch_range, str):
+        return parse_range(pitch_range)
+    low, high = (int(x) for x in pitch_range)
+    return parse_range(f"{low}:{high}")
+
+
+def _chords(chords: str | Sequence[str] | None) -> list[str] | None:
+    from tunesmith.cli._common import parse_chords
+
+    if chords is None or isinstance(chords, str):
+        return parse_chords(chords)
+    return [str(c) for c in chords] or None
+
+
+def qpm_of(tempo: float, meter: str) -> float:
+    """Quarter notes per minute of `tempo` beats per minute in `meter` (6/8: x1.5, 2/2: x2)."""
+    try:
+        tempo = float(tempo)
+    except (TypeError, ValueError):
+        raise ValueError(f"tempo must be a number, got {tempo!r}") from None
+    try:
+        beat = meter_of(meter).beat_length
+    except (ValueError, ZeroDivisionError):
+        return tempo  # the request names the bad meter
+    return round(tempo * beat, 6)
+
+
+def compose_request(
+    style: str = "folk",
+    *,
+    key: str | None = None,
+    mode: str | None = None,
+    meter: str | None = None,
+    bars: int = 16,
+    tempo: float | None = None,
+    chords: str | Sequence[str] | None = None,
+    pitch_range: Any = None,
+    in_scale: bool = False,
+    temperature: float = 1.0,
+    top_p: float = 0.95,
+    rest_penalty: float = 2.0,
+    chords_optional: bool = False,
+    seed: int | None = None,
+):
+    """The validated `sampling.ComposeRequest` that `compose` (and `tunesmith compose`) sends.
+
+    Missing controls come from `STYLE_DEFAULTS`, except the key: with `chords` and no `key` it
+    is read from the chords (`harmony.estimate_key_from_chords`: "Dm7 G7 Cmaj7" is C major)."""
+    from tunesmith.sampling import ComposeRequest
+
+    style = style_of(style)
+    defaults = STYLE_DEFAULTS.get(style, {})
+    tonic, mode = _key(key, mode)
+    figures = _chords(chords)
+    if tonic is None and figures:
+        from tunesmith.harmony import estimate_key_from_chords
+
+        inferred = estimate_key_from_chords(figures)
+        tonic, mode = inferred.tonic, mode or inferred.mode
+    meter = meter or defaults.get("meter", "4/4")
+    beats_per_minute = tempo if tempo is not None else defaults.get("tempo", 120.0)
+    return ComposeRequest(
+        style=style,
+        key=tonic or defaults.get("key", "C"),
+        mode=mode or "major",
+        meter=meter,
+        bars=bars,
+        tempo=qpm_of(beats_per_minute, meter),
+        pitch_range=_range(pitch_range),
+        chords=figures,
+        in_scale=in_scale,
+        temperature=temperature,
+        top_p=top_p,
+        rest_penalty=rest_penalty,
+        chord_every_bar=not chords_optional,
+        seed=seed,
+    )
+
+
+# ------------------------------------------------------------------------------ models
+@dataclasses.dataclass
+class Model:
+    """A loaded composer: the decoder, its tokenizer and its info (config, training provenance)."""
+
+    name: str
+    model: Any
+    tokenizer: Any
+    info: dict
+
+    def record(self) -> dict:
+        """What a take records about this model: a name, never a machine path, and its sha256."""
+        source = self.info.get("source")
+        return {"id": self.name, "path": None if source == "default" else source,
+                "sha256": self.info.get("sha256")}  # fmt: skip
+
+    def training_record(self) -> dict:
+        return self.info.get("provenance") or self.info.get("training_data") or {}
+
+    def __repr__(self) -> str:
+        return f"tunesmith.Model({self.name!r}, sha256={str(self.info.get('sha256'))[:12]})"
+
+
+_MODELS: dict[tuple[str, float], Model] = {}
+
+
+def load_model(name: str | os.PathLike | Model | None = "default") -> Model:
+    """The model `name`: "default" (shipped in the package) or a model folder. Loaded once per
+    process (numpy decoder, no torch import); FileNotFoundError names what was looked for."""
+    if isinstance(name, Model):
+        return name
+    from tunesmith import pretrained
+
+    text = "default" if name is None else os.fspath(name)
+    path = pretrained.resolve_model(text)
+    weights = path / "model.safetensors" if path.is_dir() else path
+    stamp = weights.stat().st_mtime if weights.exists() else 0.0
+    cache_key = (str(path.resolve()), stamp)
+    if cache_key not in _MODELS:
+        model, tokenizer, info = pretrained.load(text, torch=False)
+        label = info.get("name") or info.get("model_id") or ("default" if text == "default" else Path(text).name or text)
+        _MODELS[cache_key] = Model(label, model, tokenizer, {**info, "source": text})
+    return _MODELS[cache_key]
+
+
+# ------------------------------------------------------------------------------ reading
+def read(path: str | os.PathLike, *, tune: int = 1) -> Piece:
+    """Tune number `tune` (1-based) of a MIDI, ABC, MusicXML, kern ... file. tunesmith's own files
+    come back with their style (a MIDI "style:" marker, else the take's STEM.json beside it)."""
+    from tunesmith.cocreate import load_piece
+
+    return style_from_sidecar(load_piece(path, tune=tune), path)
+
+
+# ------------------------------------------------------------------------------ takes
+def out_stem(path: str | os.PathLike) -> Path:
+    """The bundle stem of an output path: 'song.mid' and 'song.musicxml' -> 'song'; 'song' as is."""
+    p = Path(os.fspath(path))
+    if p.suffix.lower() in FILE_KINDS:
+        return p.with_suffix("")
+    return p
+
+
+def bundle_paths(stem: str | os.PathLike, n: int) -> list[Path]:
+    """Every file a bundle of `n` takes at `stem` may write."""
+    stem = out_stem(stem)
+    stems = [stem] if n == 1 else [stem.with_name(f"{stem.name}-{i}") for i in range(1, n + 1)]
+    return [s.with_name(f"{s.name}.{kind}") for s in stems for kind in BUNDLE_KINDS]
+
+
+def check_overwrite(paths: Sequence[Path], force: bool, hint: str = "force=True") -> None:
+    """FileExistsError naming the first existing path unless `force`."""
+    if force:
+        return
+    for p in paths:
+        if p.exists():
+            raise FileExistsError(f"{p}: exists; pass {hint} to overwrite it")
+
+
+class Take:
+    """One piece tunesmith made, with how it was made. `write` saves it; in a notebook it shows
+    as its score (SVG) and an audio player."""
+
+    def __init__(self, piece: Piece, seed: int | None, provenance: dict, raw: Any = None) -> None:
+        self.piece = piece
+        self.seed = seed
+        self.provenance = provenance
+        self.raw = raw  # the sampler's take: tokens, per-token log-probabilities
+
+    def __repr__(self) -> str:
+        p = self.piece
+        key = f"{p.key.tonic} {p.key.mode}" if p.key else "?"
+        return f"<tunesmith.Take {p.style or '?'} in {key}, {p.time_signature}, {p.n_bars} bars, seed {self.seed}>"
+
+    # ---- files
+    def write(
+        self, path: str | os.PathLike, *, force: bool = False, audio: bool = True, svg: bool = True
+    ) -> dict[str, Path]:
+        """Write the take. A path ending in .mid, .musicxml (.xml, .mxl), .wav, .svg or .json writes
+        that one file; any other path is a stem for the whole bundle (STEM.mid .musicxml .wav .svg
+        .json). An existing file is kept (FileExistsError) unless `force`. Returns {kind: path}."""
+        p = Path(os.fspath(path))
+        kind = FILE_KINDS.get(p.suffix.lower())
+        if kind is None:
+            return write_takes([self], p, force=force, audio=audio, svg=svg)[0]
+        check_overwrite([p], force)
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix=".tunesmith-", dir=p.parent if p.parent.is_dir() else None) as d:
+            files = write_takes([self], Path(d) / "take", force=True, audio=kind == "wav", svg=kind == "svg")[0]
+            if p.suffix.lower() == ".mxl":
+                from tunesmith.outputs.musicxml import write_musicxml
+
+                write_musicxml(self.piece, p)
+            else:
+                p.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(files[kind], p)
+        return {kind: p}
+
+    def midi_bytes(self) -> bytes:
+        from tunesmith.outputs.midi import midi_bytes
+
+        return midi_bytes(self.piece)
+
+    def musicxml(self) -> str:
+        from tunesmith.outputs.musicxml import musicxml_bytes
+
+        data = musicxml_bytes(self.piece)
+        return data.decode("utf-8") if isinstance(data, bytes) else data
+
+    def svg(self) -> str:
+        """The engraved score as one SVG document (verovio)."""
+        import tempfile
+
+        from tunesmith.outputs.svg import render_svg_pages, stack_pages
+
+        with tempfile.TemporaryDirectory() as d:
+            xml = Path(d) / "take.musicxml"
+            xml.write_text(self.musicxml(), encoding="utf-8")
+            return stack_pages(render_svg_pages(xml))
+
+    def wav_bytes(self) -> bytes:
+        """The take as a WAV file (bytes), played as the bundle's .wav is."""
+        from tunesmith.outputs.bundle import performance_wav
+
+        return performance_wav(self.piece)
+
+    def play(self):
+        """An IPython audio player of the take (needs IPython)."""
+        from IPython.display import Audio
+
+        return Audio(self.wav_bytes())
+
+    def _repr_html_(self) -> str:
+        parts = [f"<p>{_html(repr(self))}</p>"]
+        try:
+            parts.append(f'<div style="max-width:100%">{self.svg()}</div>')
+        except Exception as exc:  # noqa: BLE001 - a notebook shows what it can
+            parts.append(f"<p>(no score: {_html(str(exc))})</p>")
+        try:
+            data = base64.b64encode(self.wav_bytes()).decode("ascii")
+            parts.append(f'<audio controls src="data:audio/wav;base64,{data}"></audio>')
+        except Exception as exc:  # noqa: BLE001
+            parts.append(f"<p>(no audio: {_html(str(exc))})</p>")
+        return "\n".join(parts)
+
+
+def _html(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+def write_takes(
+    takes: Sequence[Take], out: str | os.PathLike, *, force: bool = False, audio: bool = True, svg: bool = True
+) -> list[dict[str, Path]]:
+    """Write takes as bundles at STEM (one take) or STEM-1 ... STEM-n; `out` may end in a known
+    extension ('song.mid' -> stem 'song'). Existing files are kept (FileExistsError) unless `force`."""
+    from tunesmith.outputs.bundle import write_takes as write_bundles
+
+    stem = out_stem(out)
+    check_overwrite(bundle_paths(stem, len(takes)), force)
+    return write_bundles(
+        [t.piece for t in takes],
+        stem,
+        n=len(takes),
+        provenance=[t.provenance for t in takes],
+        render_audio=audio,
+        render_svg=svg,
+    )
+
+
+def _one_or_list(takes: list[Take], n: int) -> Take | list[Take]:
+    return takes[0] if n == 1 else takes
+
+
+# ------------------------------------------------------------------------------ compose
+def compose(
+    style: str = "folk",
+    *,
+    key: str | None = None,
+    mode: str | None = None,
+    meter: str | None = None,
+    bars: int = 16,
+    tempo: float | None = None,
+    chords: str | Sequence[str] | None = None,
+    pitch_range: Any = None,
+    in_scale: bool = False,
+    temperature: float = 1.0,
+    top_p: float = 0.95,
+    rest_penalty: float = 2.0,
+    chords_optional: bool = False,
+    seed: int | None = None,
+    n: int = 1,
+    model: str | os.PathLike | Model = "default",
+) -> Take | list[Take]:
+    """New music in `style` ("folk", "chorale", "pop", "jazz"; any case) under hard controls.
+
+    key: "D", "Bb", "g minor", "F#m" (default: from `chords`, else the style's); meter "6/8";
+    tempo in the meter's beats per minute (module docstring); chords: one symbol per bar,
+    cycling ("Dm7 G7 Cmaj7" or a list); pitch_range "C4:G5" or (60, 79); the rest as
+    `tunesmith compose --help` says. Returns a Take (n == 1) or a list of n Takes."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n must be at least 1, got {n!r}")
+    request = compose_request(
+        style, key=key, mode=mode, meter=meter, bars=bars, tempo=tempo, chords=chords, pitch_range=pitch_range,
+        in_scale=in_scale, temperature=temperature, top_p=top_p, rest_penalty=rest_penalty,
+        chords_optional=chords_optional, seed=seed,
+    )  # fmt: skip
+    from tunesmith.performance import accent
+    from tunesmith.sampling import generate
+
+    t0 = time.perf_counter()
+    m = load_model(model)
+    load_seconds = time.perf_counter() - t0
+    raw = generate(m.model, m.tokenizer, request, n=n, seed=request.seed)
+    seed0 = raw[0].seed
+    beats = {"tempo_bpm": tempo if tempo is not None else STYLE_DEFAULTS[request.style]["tempo"],
+             "beat_quarters": meter_of(request.meter).beat_length}  # fmt: skip
+    takes = []
+    for i, t in enumerate(raw):
+        piece = t.piece
+        piece.meta.setdefault("composer", "tunesmith")
+        accent(piece)
+        prov = {
+            "request": request.to_dict() | {"seed": seed0} | beats,
+            "model": m.record(),
+            "seed": seed0,
+            "take_index": i,
+            "training_data": m.training_record(),
+            "timings": {"load_model": round(load_seconds, 4), "generate": round(t.seconds, 4)},
+        }
+        takes.append(Take(piece, seed0, prov, t))
+    return _one_or_list(takes, n)
+
+
+# ------------------------------------------------------------------------------ co-create
+def _source_piece(source: Take | Piece | str | os.PathLike, tune: int) -> tuple[Piece, dict | None]:
+    from tunesmith.cocreate import load_piece
+
+    if isinstance(source, Take):
+        return copy.deepcopy(source.piece), {"take_of": source.provenance.get("request")}
+    if isinstance(source, Piece):
+        return source, None
+    from tunesmith.outputs.bundle import path_sha256
+
+    p = Path(os.fspath(source))
+    record = {"path": str(p), "name": p.name, "tune": tune, "sha256": path_sha256(p) if p.is_file() else None}
+    return style_from_sidecar(load_piece(p, tune=tune), p), record
+
+
+def style_from_sidecar(piece: Piece, path: str | os.PathLike | None) -> Piece:
+    """A piece read from one of tunesmith's takes gets the take's style back from STEM.json
+    beside it when the file itself does not say (MusicXML, ABC; MIDI carries a "style:" marker)."""
+    if piece.style or not path:
+        return piece
+    import json
+
+    sidecar = Path(os.fspath(path)).with_suffix(".json")
+    try:
+        record = json.loads(sidecar.read_text(encoding="utf-8"))
+        style = (record.get("piece") or {}).get("style") or (record.get("request") or {}).get("style")
+    except (OSError, ValueError, AttributeError):
+        return piece
+    if isinstance(style, str) and style.lower() in STYLES:
+        piece.style = style.lower()
+    return piece
+
+
+def _check_key(verb: str, piece: Piece, tonic: str | None, mode: str | None) -> None:
+    """A --key/--mode that contradicts the key the piece is written in is refused (the given music
+    never changes, so it cannot be moved to another key); over an estimated key it is honoured."""
+    if tonic is None and mode is None:
+        return
+    from tunesmith.score import KeySignature, pitch_class_of
+
+    written = piece.key if piece.keys and not piece.meta.get("key_estimated") else None
+    where = piece.path or piece.piece_id or "the piece"
+    if written is None:
+        if tonic is not None:
+            piece.keys = [KeySignature(0.0, tonic, (mode or "major").lower())]
+            piece.meta["key_estimated"] = False
+        return
+    try:
+        same_tonic = tonic is None or pitch_class_of(tonic) == written.tonic_pc
+    except ValueError:
+        return  # cocreate names the bad tonic
+    same_mode = mode is None or {"ionian": "major", "aeolian": "minor"}.get(mode.lower(), mode.lower()) == written.mode
+    if not (same_tonic and same_mode):
+        asked = " ".join(x for x in (tonic, mode) if x)
+        raise ValueError(
+            f"{where}: key {asked} contradicts the piece's written key {written.tonic} {written.mode}; {verb} keeps "
+            "the given music as it is (leave out --key/--mode, or transpose the input first)"
+        )
+
+
+def _note_keys(piece: Piece) -> list[set]:
+    return [{(n.pitch, n.onset, n.duration, n.velocity) for n in t.notes} for t in piece.tracks]
+
+
+def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any = "default", **kw: Any):
+    from tunesmith import cocreate
+    from tunesmith.performance import accent
+
+    piece, source_record = _source_piece(source, tune)
+    style = style_of(kw.pop("style", None))
+    tonic, mode = _key(kw.pop("key", None), kw.pop("mode", None))
+    pitch_range = _range(kw.pop("pitch_range", None))
+    rhythm = kw.get("chord_rhythm")
+    _check_key(verb, piece, tonic, mode)
+    if verb == "continue" and (style or piece.style) == "chorale":
+        layout, _ = cocreate._voice_tracks(piece)
+        if layout != "satb":
+            where = piece.path or piece.piece_id or "the piece"
+            raise ValueError(
+                f"{where}: a chorale continues four voices (soprano, alto, tenor, bass) and this piece has one "
+                "melody; harmonize it first (--style chorale), or continue it as folk, pop or jazz"
+            )
+    cocreate.check_input(verb, piece, bars=kw.get("bars"), keep=kw.get("keep"), style=style, key=tonic, mode=mode,
+                         n=n, chord_rhythm=rhythm)  # fmt: skip
+    t0 = time.perf_counter()
+    m = load_model(model)
+    load_seconds = time.perf_counter() - t0
+    common = dict(
+        style=style, n=n, seed=kw.pop("seed", None), temperature=kw.pop("temperature", 1.0),
+        top_p=kw.pop("top_p", 0.95), pitch_range=pitch_range, in_scale=kw.pop("in_scale", False), key=tonic,
+        mode=mode, voice_leading=kw.pop("voice_leading", True),
+    )  # fmt: skip
+    t1 = time.perf_counter()
+    if verb == "continue":
+        raw = cocreate.continue_piece(m.model, m.tokenizer, piece, kw["bars"], **common)
+    elif verb == "harmonize":
+        raw = cocreate.harmonize(m.model, m.tokenizer, piece, chord_rhythm=rhythm, lookahead=kw.get("lookahead", 8),
+                                 chords_from=kw.get("chords_from", "table"), **common)  # fmt: skip
+    else:
+        raw = cocreate.inpaint(m.model, m.tokenizer, piece, kw["bars"], keep=kw.get("keep"), chord_rhythm=rhythm,
+                               lookahead=kw.get("lookahead", 8), **common)  # fmt: skip
+    generate_seconds = time.perf_counter() - t1
+    seed = raw[0].seed
+    request = {
+        "command": verb, "input": source_record["path"] if source_record and "path" in source_record else None,
+        "tune": tune, "bars": kw.get("bars"), "keep": kw.get("keep"), "chord_rhythm": rhythm,
+        "style": raw[0].meta.get("style"), "key": tonic, "mode": mode,
+        "pitch_range": list(pitch_range) if pitch_range else None, "in_scale": common["in_scale"],
+        "temperature": common["temperature"], "top_p": common["top_p"], "n": n, "seed": seed,
+        "voice_leading": common["voice_leading"], "lookahead": kw.get("lookahead"),
+    }  # fmt: skip
+    given = _note_keys(piece)
+    takes = []
+    for i, t in enumerate(raw):
+        out = t.piece
+        if not out.meta.get("composer"):
+            out.meta.setdefault("arranger", "tunesmith")
+
+        def keep(ti: int, note: Any, out: Piece = out) -> bool:
+            # the musician's notes keep their velocities
+            return ti < len(given) and (note.pitch, note.onset, note.duration, note.velocity) in given[ti]
+
+        accent(out, keep)
+        prov = {
+            "request": request,
+            "model": m.record(),
+            "seed": seed,
+            "take_index": i,
+            "input_file": source_record,
+            "cocreate": {k: v for k, v in t.meta.items() if k != "take"},
+            "training_data": m.training_record(),
+            "timings": {"load_model": round(load_seconds, 4), "generate": round(t.seconds, 4)},
+        }
+        takes.append(Take(out, seed, prov, t))
+    return _one_or_list(takes, n), {"load_model": load_seconds, "generate": generate_seconds}
+
+
+def continue_(source: Take | Piece | str | os.PathLike, bars: int = 8, *, style: str | None = None,
+              key: str | None = None, mode: str | None = None, tune: int = 1, n: int = 1, seed: int | None = None,
+              temperature: float = 1.0, top_p: float = 0.95, pitch_range: Any = None, in_scale: bool = False,
+              voice_leading: bool = True, model: Any = "default") -> Take | list[Take]:  # fmt: skip
+    """The given music (a Take, a Piece or a file) exactly as it is, then `bars` new bars in its
+    key, meter and style (style: given, else the piece's own, else folk). A `key` that
+    contradicts the piece's written key is refused."""
+    return _cocreate("continue", source, bars=bars, style=style, key=key, mode=mode, tune=tune, n=n, seed=seed,
+                     temperature=temperature, top_p=top_p, pitch_range=pitch_range, in_scale=in_scale,
+                     voice_leading=voice_leading, model=model)[0]  # fmt: skip
+
+
+def harmonize(melody: Take | Piece | str | os.PathLike, *, style: str | None = None, key: str | None = None,
+              mode: str | None = None, tune: int = 1, n: int = 1, seed: int | None = None,
+              chord_rhythm: str | None = "auto", chords_from: str = "table", lookahead: int = 8,
+              temperature: float = 1.0, top_p: float = 0.95, pitch_range: Any = None, in_scale: bool = False,
+              voice_leading: bool = True, model: Any = "default") -> Take | list[Take]:  # fmt: skip
+    """Chord symbols (folk, pop, jazz) or alto, tenor and bass (chorale) under the melody; the
+    melody's notes are kept exactly."""
+    return _cocreate("harmonize", melody, style=style, key=key, mode=mode, tune=tune, n=n, seed=seed,
+                     chord_rhythm=chord_rhythm, chords_from=chords_from, lookahead=lookahead,
+                     temperature=temperature, top_p=top_p, pitch_range=pitch_range, in_scale=in_scale,
+                     voice_leading=voice_leading, model=model)[0]  # fmt: skip
+
+
+def inpaint(piece: Take | Piece | str | os.PathLike, bars: Any = "5-8", *, keep: Any = None,
+            style: str | None = None, key: str | None = None, mode: str | None = None, tune: int = 1, n: int = 1,
+            seed: int | None = None, chord_rhythm: str | None = None, lookahead: int = 8, temperature: float = 1.0,
+            top_p: float = 0.95, pitch_range: Any = None, in_scale: bool = False, voice_leading: bool = True,
+            model: Any = "default") -> Take | list[Take]:  # fmt: skip
+    """Regenerate `bars` ("5-8", (5, 8); 1-based, a pickup is bar 0), everything outside them kept
+    note for note; `keep="melody"` keeps the melody inside them too (new chords only)."""
+    return _cocreate("inpaint", piece, bars=bars, keep=keep, style=style, key=key, mode=mode, tune=tune, n=n,
+                     seed=seed, chord_rhythm=chord_rhythm, lookahead=lookahead, temperature=temperature,
+                     top_p=top_p, pitch_range=pitch_range, in_scale=in_scale, voice_leading=voice_leading,
+                     model=model)[0]  # fmt: skip

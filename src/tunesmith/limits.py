@@ -1,0 +1,558 @@
+"""What tunesmith accepts: the limits every file and model must keep, checked before the work.
+
+One input boundary for every path a file or a model enters: the CLI (compose --model,
+continue / harmonize / inpaint), the Python API (`inputs.read_file`, `cocreate.load_piece`,
+`pretrained.load`), WAV and SVG rendering, and the corpus build's workers. Each limit is a
+named constant below; each check raises `LimitError` (a ValueError) whose message is one line,
+"<file>: <problem> (limit <value>)", before anything expensive runs (music21, the
+synthesizer, allocating a model). The README's "Limits" section lists the same numbers.
+
+A limit can be changed for one run with the environment variable `TUNESMITH_LIMIT_<NAME>`
+(e.g. `TUNESMITH_LIMIT_MAX_FILE_BYTES=1000000`); `limit(name)` reads it. Tests use that to
+try small limits on small files.
+
+Why these numbers: each bounds the time or memory a hostile file could otherwise claim.
+- a meter field of `M:1000000/1` or `<beats>99999</beats>` makes music21 subdivide the bar
+  for minutes; a key of `<fifths>99999999999</fifths>` builds a scale of that many fifths;
+- a note of length 65536 (ABC) or a MIDI file with 2 ticks per beat makes a piece hours long,
+  and the synthesizer allocates every sample of it at once (6 GB, then SIGABRT);
+- a 6 MB .mxl can unpack to gigabytes; a deeply nested XML file overflows the recursion of
+  the XML writer;
+- a model header can claim a billion layers, and numpy allocates for them before any check.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import struct
+from pathlib import Path
+from typing import Any
+
+MiB = 1024 * 1024
+
+DEFAULTS: dict[str, float] = {
+    # ---- files
+    "MAX_FILE_BYTES": 32 * MiB,  # any input file (the corpus build's per-file limit)
+    "MAX_COCREATE_FILE_BYTES": 4 * MiB,  # a file given to continue / harmonize / inpaint
+    "MAX_MXL_UNCOMPRESSED_BYTES": 64 * MiB,  # all members of a .mxl archive, unpacked
+    "MAX_MXL_RATIO": 200,  # unpacked / packed size of one .mxl member (zip bombs)
+    "MAX_XML_DEPTH": 64,  # element nesting of a MusicXML file (real scores: about 10)
+    "MAX_ABC_TUNE_BYTES": 2 * MiB,  # one tune of an ABC file
+    "MAX_FILE_SECONDS": 300,  # corpus build: the most one file may take (its timeout grows with size up to this)
+    # ---- musical extent a file may declare
+    "MAX_METER_NUMERATOR": 64,  # beats in a bar (M:64/8 is the most a real tune uses)
+    "MAX_METER_DENOMINATOR": 64,  # and a power of two
+    "MAX_KEY_FIFTHS": 14,  # sharps or flats of a key signature (7 in practice)
+    "MAX_NOTE_BEATS": 256,  # one note's duration, in quarter-note beats (64 bars of 4/4)
+    "MAX_PIECE_BEATS": 40_000,  # a piece's end, in quarter-note beats
+    "MAX_PIECE_SECONDS": 4 * 3600,  # a piece's end, in seconds at its tempo
+    "MAX_PIECE_NOTES": 200_000,  # notes in one piece
+    "MAX_PIECE_BARS": 10_000,  # bars in one piece
+    "MAX_TRACKS": 256,  # tracks / parts / voices of one piece
+    "MAX_COCREATE_BARS": 512,  # bars of the piece given to continue / harmonize / inpaint
+    "MIN_TICKS_PER_BEAT": 1,  # MIDI division (ticks per quarter note)
+    "MAX_TICKS_PER_BEAT": 32_767,
+    # ---- rendering
+    "MAX_RENDER_SECONDS": 20 * 60,  # WAV rendering: the MIDI's length played (48 kHz stereo)
+    # ---- requests
+    "MAX_TAKES": 64,  # --n
+    # ---- models
+    "MAX_MODEL_BYTES": 512 * MiB,  # model.safetensors
+    "MAX_MODEL_HEADER_BYTES": 16 * MiB,  # its JSON header
+    "MAX_N_LAYER": 64,
+    "MAX_N_HEAD": 64,
+    "MAX_N_EMBD": 4096,
+    "MAX_VOCAB_SIZE": 65_536,
+    "MAX_BLOCK_SIZE": 16_384,
+    "MAX_MODEL_PARAMS": 128_000_000,  # parameters the config implies
+    "MAX_KV_CACHE_BYTES": 512 * MiB,  # decoder cache of one sequence (float32 K and V)
+}
+
+ENV_PREFIX = "TUNESMITH_LIMIT_"
+
+
+class LimitError(ValueError):
+    """A file, model or request beyond what tunesmith accepts; the message is one line."""
+
+
+def limit(name: str) -> float:
+    """The limit `name` (see DEFAULTS), or `$TUNESMITH_LIMIT_<name>` when that is set."""
+    default = DEFAULTS[name]
+    text = os.environ.get(ENV_PREFIX + name)
+    if text:
+        try:
+            value = float(text)
+        except ValueError:
+            raise LimitError(f"${ENV_PREFIX}{name}={text!r} is not a number") from None
+        return int(value) if float(value).is_integer() else value
+    return default
+
+
+def _fmt(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
+def check_at_most(where: str, what: str, value: float, name: str) -> None:
+    """LimitError '<where>: <what> <value> is over the limit of <limit>' when value > limit(name)."""
+    cap = limit(name)
+    if not (value <= cap):  # also refuses NaN
+        shown = _fmt(value) if isinstance(value, (int, float)) and math.isfinite(value) else repr(value)
+        raise LimitError(f"{where}: {what} {shown} is over the limit of {_fmt(cap)}")
+
+
+# ============================================================================ files
+def check_file_size(path: str | os.PathLike, size: int, name: str = "MAX_FILE_BYTES") -> None:
+    """Before reading: the file's size in bytes, against limit `name`."""
+    if size > limit(name):
+        raise LimitError(f"{os.fspath(path)}: file too large ({size:,} bytes; the limit is {_fmt(limit(name))})")
+
+
+def check_meter(where: str, numerator: Any, denominator: Any) -> None:
+    """A time signature's numbers: positive, numerator <= MAX_METER_NUMERATOR, denominator a
+    power of two <= MAX_METER_DENOMINATOR."""
+    try:
+        num, den = int(numerator), int(denominator)
+    except (TypeError, ValueError, OverflowError):
+        raise LimitError(f"{where}: meter {numerator}/{denominator} is not a time signature") from None
+    if num < 1 or den < 1 or den & (den - 1):
+        raise LimitError(f"{where}: meter {num}/{den} is not a time signature")
+    if num > limit("MAX_METER_NUMERATOR") or den > limit("MAX_METER_DENOMINATOR"):
+        raise LimitError(
+            f"{where}: meter {num}/{den} is too large (at most {_fmt(limit('MAX_METER_NUMERATOR'))} beats, "
+            f"denominator at most {_fmt(limit('MAX_METER_DENOMINATOR'))})"
+        )
+
+
+def check_key_fifths(where: str, fifths: Any) -> None:
+    """A key signature's sharps (+) or flats (-)."""
+    try:
+        value = int(str(fifths).strip())
+    except (TypeError, ValueError):
+        raise LimitError(f"{where}: key signature fifths {str(fifths)[:20]!r} is not a number") from None
+    if abs(value) > limit("MAX_KEY_FIFTHS"):
+        raise LimitError(
+            f"{where}: key signature of {str(fifths).strip()[:20]} fifths is over the limit of "
+            f"{_fmt(limit('MAX_KEY_FIFTHS'))} sharps or flats"
+        )
+
+
+# ---------------------------------------------------------------------------- ABC
+_ABC_FIELD = re.compile(r"^([ML]):(.*)$|\[([ML]):([^\]]*)\]", re.M)
+_ABC_FRACTION = re.compile(r"^\s*(\d+)\s*/\s*(\d+)")
+# a note (with accidentals and octave marks) or rest, then its length: digits and slashes
+_ABC_NOTE_LENGTH = re.compile(r"(?:[_^=]*[A-Ga-g][,']*|[zx])(\d+)(?:/(\d*))?")
+
+
+def check_abc_tune(where: str, text: str) -> None:
+    """One ABC tune's text before music21 tokenizes it: its size, every meter (M:) and unit
+    note length (L:) field, and every note length (the longest a note may be written)."""
+    size = len(text.encode("utf-8", "surrogatepass")) if not text.isascii() else len(text)
+    if size > limit("MAX_ABC_TUNE_BYTES"):
+        raise LimitError(f"{where}: tune of {size:,} bytes is over the limit of {_fmt(limit('MAX_ABC_TUNE_BYTES'))}")
+    unit = 0.125 * 4  # L:1/8 in beats (0.5)
+    for m in _ABC_FIELD.finditer(text):
+        tag = m.group(1) or m.group(3)
+        value = (m.group(2) if m.group(1) else m.group(4)) or ""
+        if "%" in value:
+            value = value[: value.index("%")]
+        frac = _ABC_FRACTION.match(value)
+        if tag == "M":
+            if frac:
+                check_meter(where, frac.group(1), frac.group(2))
+            else:
+                # M:C, M:C|, M:none, or compound (2+3)/8: the digits still must be small
+                for number in re.findall(r"\d+", value):
+                    if int(number) > max(limit("MAX_METER_NUMERATOR"), limit("MAX_METER_DENOMINATOR")):
+                        raise LimitError(f"{where}: meter M:{value.strip()[:30]} is too large")
+        elif frac:
+            num, den = int(frac.group(1)), int(frac.group(2))
+            if num < 1 or den < 1 or num > 64 or den > 512:
+                raise LimitError(f"{where}: unit note length L:{num}/{den} is out of range")
+            unit = max(unit, 4.0 * num / den)
+    longest = limit("MAX_NOTE_BEATS")
+    body = _abc_music_lines(text)
+    for m in _ABC_NOTE_LENGTH.finditer(body):
+        digits = m.group(1)
+        if len(digits) > 7:
+            raise LimitError(f"{where}: note length {digits[:12]}... is over the limit")
+        if int(digits) * unit > longest:
+            raise LimitError(
+                f"{where}: a note of length {digits} ({int(digits) * unit:g} beats) is over the limit of "
+                f"{_fmt(longest)} beats"
+            )
+
+
+def _abc_music_lines(text: str) -> str:
+    """The tune's music lines: no field lines, comments or quoted strings (chord names, annotations)."""
+    lines = []
+    for line in text.split("\n"):
+        if len(line) > 1 and line[1] == ":" and line[0].isalpha():
+            continue
+        if "%" in line:
+            line = line[: line.index("%")]
+        lines.append(re.sub(r'"[^"]*"|![^!]*!|\+[^+\s]*\+', " ", line))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- MusicXML
+def check_mxl_archive(where: str, zf) -> None:
+    """A .mxl (zipfile.ZipFile) before any member is read: the unpacked size of all members,
+    the packing ratio of each (zip bombs) and supported compression methods."""
+    import zipfile
+
+    total = 0
+    for info in zf.infolist():
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise LimitError(f"{where}: .mxl member {info.filename!r} uses an unsupported compression "
+                             f"(method {info.compress_type}); only stored and deflated are read")
+        if info.flag_bits & 0x1:
+            raise LimitError(f"{where}: .mxl member {info.filename!r} is encrypted")
+        total += info.file_size
+        if info.file_size > 1 * MiB and info.file_size > limit("MAX_MXL_RATIO") * max(1, info.compress_size):
+            raise LimitError(
+                f"{where}: .mxl member {info.filename!r} unpacks {info.compress_size:,} bytes to {info.file_size:,} "
+                f"(a ratio over {_fmt(limit('MAX_MXL_RATIO'))}: a zip bomb?)"
+            )
+    if total > limit("MAX_MXL_UNCOMPRESSED_BYTES"):
+        raise LimitError(
+            f"{where}: .mxl unpacks to {total:,} bytes, over the limit of {_fmt(limit('MAX_MXL_UNCOMPRESSED_BYTES'))}"
+        )
+
+
+def xml_depth(root) -> int:
+    """Deepest element nesting of an ElementTree element (iterative: no recursion)."""
+    deepest = 0
+    stack = [(root, 1)]
+    while stack:
+        el, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in el)
+    return deepest
+
+
+def check_musicxml_tree(where: str, root) -> None:
+    """A parsed MusicXML tree before music21 reads it: nesting depth, key signatures
+    (<fifths>), time signatures (<beats>/<beat-type>), <divisions>, <duration>s, measures,
+    notes and parts, each against its limit."""
+    depth_cap = int(limit("MAX_XML_DEPTH"))
+    deepest = 0
+    stack = [(root, 1)]
+    notes = 0
+    while stack:
+        el, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+            if deepest > depth_cap:
+                raise LimitError(f"{where}: XML nested {deepest} elements deep, over the limit of {depth_cap}")
+        stack.extend((child, depth + 1) for child in el)
+        if el.tag == "note":
+            notes += 1
+    check_at_most(where, "number of notes", notes, "MAX_PIECE_NOTES")
+    parts = len(root.findall("part"))
+    check_at_most(where, "number of parts", parts, "MAX_TRACKS")
+    measures = max((len(p.findall("measure")) for p in root.findall("part")), default=0)
+    check_at_most(where, "number of measures", measures, "MAX_PIECE_BARS")
+    for el in root.iter("fifths"):
+        check_key_fifths(where, el.text)
+    for time in root.iter("time"):
+        beats = [(b.text or "").strip() for b in time.findall("beats")]
+        types = [(t.text or "").strip() for t in time.findall("beat-type")]
+        for b, t in zip(beats, types):
+            # compound beats "3+2": each number, and their sum
+            parts_b = [x for x in re.split(r"[+\s]+", b) if x] or ["0"]
+            try:
+                total = sum(int(x) for x in parts_b)
+            except ValueError:
+                raise LimitError(f"{where}: time signature {b[:20]}/{t[:20]} is not a number") from None
+            check_meter(where, total, t)
+    for el in root.iter("divisions"):
+        try:
+            value = float((el.text or "").strip())
+        except ValueError:
+            raise LimitError(f"{where}: <divisions> {str(el.text)[:20]!r} is not a number") from None
+        if not 0 < value <= limit("MAX_TICKS_PER_BEAT"):
+            raise LimitError(f"{where}: <divisions> {str(el.text).strip()[:20]} is out of range "
+                             f"(1..{_fmt(limit('MAX_TICKS_PER_BEAT'))})")
+    # a <duration> is in divisions; divisions >= 1, so its value bounds the beats from above
+    longest = limit("MAX_NOTE_BEATS") * limit("MAX_TICKS_PER_BEAT")
+    for el in root.iter("duration"):
+        try:
+            value = float((el.text or "").strip())
+        except ValueError:
+            raise LimitError(f"{where}: <duration> {str(el.text)[:20]!r} is not a number") from None
+        if not math.isfinite(value) or abs(value) > longest:
+            raise LimitError(f"{where}: <duration> {str(el.text).strip()[:20]} is out of range")
+
+
+# ---------------------------------------------------------------------------- MIDI
+def check_midi_score(where: str, score) -> None:
+    """A symusic Score (ticks) before it becomes a Piece: division, tracks, notes, length."""
+    tpq = int(score.ticks_per_quarter)
+    if not limit("MIN_TICKS_PER_BEAT") <= tpq <= limit("MAX_TICKS_PER_BEAT"):
+        raise LimitError(f"{where}: MIDI division of {tpq} ticks per beat is out of range "
+                         f"({_fmt(limit('MIN_TICKS_PER_BEAT'))}..{_fmt(limit('MAX_TICKS_PER_BEAT'))})")
+    check_at_most(where, "number of tracks", len(score.tracks), "MAX_TRACKS")
+    check_at_most(where, "number of notes", sum(len(t.notes) for t in score.tracks), "MAX_PIECE_NOTES")
+    end_beats = float(score.end()) / tpq
+    check_at_most(where, "length in beats", round(end_beats, 1), "MAX_PIECE_BEATS")
+    longest = max((int(n.duration) for t in score.tracks for n in t.notes), default=0) / tpq
+    if longest > limit("MAX_NOTE_BEATS"):
+        raise LimitError(f"{where}: a note of {longest:g} beats is over the limit of {_fmt(limit('MAX_NOTE_BEATS'))} beats")
+
+
+# ============================================================================ pieces
+def check_piece(piece, where: str | None = None, *, max_bars: str = "MAX_PIECE_BARS") -> None:
+    """A Piece read from a file, before it is tokenized, engraved or rendered: tracks, notes,
+    bars, the longest note, its length in beats and in seconds at its tempo."""
+    where = where or piece.path or piece.piece_id or "the piece"
+    check_at_most(where, "number of tracks", len(piece.tracks), "MAX_TRACKS")
+    check_at_most(where, "number of notes", piece.n_notes, "MAX_PIECE_NOTES")
+    longest = max((n.duration for t in piece.tracks for n in t.notes), default=0.0)
+    if not longest <= limit("MAX_NOTE_BEATS"):
+        raise LimitError(f"{where}: a note of {longest:g} beats is over the limit of {_fmt(limit('MAX_NOTE_BEATS'))} beats")
+    for ts in piece.time_signatures:
+        check_meter(where, ts.numerator, ts.denominator)
+    end = piece.duration()
+    if not end <= limit("MAX_PIECE_BEATS"):
+        raise LimitError(f"{where}: piece of {end:g} beats is over the limit of {_fmt(limit('MAX_PIECE_BEATS'))} beats")
+    tempo = min((t.qpm for t in piece.tempos if t.qpm > 0), default=120.0)
+    seconds = end * 60.0 / tempo
+    if not seconds <= limit("MAX_PIECE_SECONDS"):
+        raise LimitError(f"{where}: piece of {seconds:,.0f} seconds is over the limit of "
+                         f"{_fmt(limit('MAX_PIECE_SECONDS'))} seconds")
+    bar_len = min((ts.bar_length for ts in piece.time_signatures), default=4.0)
+    if end / max(bar_len, 1e-9) > limit(max_bars) * 2:  # cheap bound before listing the bars
+        raise LimitError(f"{where}: number of bars (about {end / bar_len:,.0f}) is over the limit of {_fmt(limit(max_bars))}")
+    check_at_most(where, "number of bars", len(piece.bars()), max_bars)
+
+
+def check_render_midi(midi_bytes: bytes, where: str = "MIDI") -> float:
+    """Seconds the synthesizer would play `midi_bytes` for; LimitError over MAX_RENDER_SECONDS.
+    The synthesizer allocates every sample at once (192 kB a second), so this runs first."""
+    import io
+
+    import mido
+
+    try:
+        mid = mido.MidiFile(file=io.BytesIO(midi_bytes))
+        seconds = float(mid.length)
+    except Exception as exc:  # noqa: BLE001 - mido raises many types on a broken file
+        raise LimitError(f"{where}: not a MIDI file that can be rendered ({type(exc).__name__}: {exc})") from None
+    if not seconds <= limit("MAX_RENDER_SECONDS"):
+        raise LimitError(f"{where}: {seconds:,.0f} seconds of audio to render, over the limit of "
+                         f"{_fmt(limit('MAX_RENDER_SECONDS'))} seconds")
+    return seconds
+
+
+# ============================================================================ requests
+def check_takes(n: Any, what: str = "--n") -> None:
+    """The number of takes asked for: 1..MAX_TAKES."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise LimitError(f"{what} must be a positive integer, got {n!r}")
+    if n > limit("MAX_TAKES"):
+        raise LimitError(f"{what} {n} is over the limit of {_fmt(limit('MAX_TAKES'))} takes")
+
+
+# directories a take's stem may not name or write straight into
+_SYSTEM_DIRS = {"/", "/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/sbin", "/sys", "/usr", "/var",
+                "/tmp", "/root", "/home", "/opt", "/srv", "/run", "/mnt", "/media"}
+
+
+def check_output_stem(out: str | os.PathLike) -> Path:
+    """`--out STEM`: the take files are STEM.mid, STEM.json, ... A stem that is an existing
+    directory (`--out /tmp` would write /tmp.mid beside it) or that lies directly in the
+    filesystem root is refused; give a stem inside a folder, such as out/take."""
+    text = os.fspath(out)
+    if not text.strip():
+        raise LimitError("--out is empty; give an output stem such as out/take")
+    p = Path(text)
+    if text.endswith(("/", os.sep)) or p.is_dir():
+        raise LimitError(f"--out {text}: is a directory; give a file stem inside it, such as {p / 'take'}")
+    resolved = p.resolve()
+    if resolved.parent == Path(resolved.anchor) or str(resolved) in _SYSTEM_DIRS:
+        raise LimitError(f"--out {text}: would write {resolved}.mid ... in the filesystem root; give a stem inside a folder")
+    return p
+
+
+# ============================================================================ models
+_DTYPE_BYTES = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2}
+
+
+def read_safetensors_header(file: Path) -> tuple[dict, int]:
+    """The JSON header of a safetensors file (and the file size), reading only the header:
+    LimitError for a file over MAX_MODEL_BYTES or a header over MAX_MODEL_HEADER_BYTES."""
+    try:
+        size = file.stat().st_size
+    except OSError as exc:
+        raise LimitError(f"{file}: cannot be read ({exc.strerror or exc})") from None
+    if size > limit("MAX_MODEL_BYTES"):
+        raise LimitError(f"{file}: model file too large ({size:,} bytes; the limit is {_fmt(limit('MAX_MODEL_BYTES'))})")
+    with open(file, "rb") as f:
+        head = f.read(8)
+        if len(head) < 8:
+            raise LimitError(f"{file}: not a safetensors file (too short)")
+        n = struct.unpack("<Q", head)[0]
+        if n > size - 8 or n > limit("MAX_MODEL_HEADER_BYTES"):
+            raise LimitError(f"{file}: not a safetensors file (header length {n:,} out of range)")
+        raw = f.read(n)
+    try:
+        header = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise LimitError(f"{file}: not a safetensors file (header is not JSON: {type(exc).__name__})") from None
+    if not isinstance(header, dict):
+        raise LimitError(f"{file}: not a safetensors file (header is not a JSON object)")
+    return header, size
+
+
+def _config_bounds(file: Path, cfg: dict) -> None:
+    caps = {"n_layer": "MAX_N_LAYER", "n_head": "MAX_N_HEAD", "n_embd": "MAX_N_EMBD",
+            "vocab_size": "MAX_VOCAB_SIZE", "block_size": "MAX_BLOCK_SIZE"}
+    for key, name in caps.items():
+        value = cfg.get(key)
+        if key == "vocab_size" and value is None:
+            raise LimitError(f"{file}: model config has no vocab_size")
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise LimitError(f"{file}: model config {key} must be a positive integer, got {str(value)[:30]!r}")
+        if value > limit(name):
+            raise LimitError(f"{file}: model config {key}={value:,} is over the limit of {_fmt(limit(name))}")
+
+
+def expected_shapes(cfg: dict) -> dict[str, tuple[int, ...]]:
+    """Every weight a tunesmith GPT with config `cfg` (a dict) has, by state-dict name."""
+    C = int(cfg.get("n_embd", 256))
+    V = int(cfg["vocab_size"])
+    L = int(cfg.get("n_layer", 4))
+    block = int(cfg.get("block_size", 1024))
+    bias = bool(cfg.get("bias", True))
+    shapes: dict[str, tuple[int, ...]] = {"wte.weight": (V, C), "wpe.weight": (block, C), "ln_f.weight": (C,)}
+    if bias:
+        shapes["ln_f.bias"] = (C,)
+    for i in range(L):
+        p = f"h.{i}."
+        layer = {
+            "ln_1.weight": (C,), "ln_2.weight": (C,),
+            "attn.c_attn.weight": (3 * C, C), "attn.c_proj.weight": (C, C),
+            "mlp.c_fc.weight": (4 * C, C), "mlp.c_proj.weight": (C, 4 * C),
+        }
+        if bias:
+            layer.update({"ln_1.bias": (C,), "ln_2.bias": (C,), "attn.c_attn.bias": (3 * C,),
+                          "attn.c_proj.bias": (C,), "mlp.c_fc.bias": (4 * C,), "mlp.c_proj.bias": (C,)})
+        shapes.update({p + k: v for k, v in layer.items()})
+    return shapes
+
+
+def check_model_file(file: str | os.PathLike) -> None:
+    """Everything about a model file that can be known before its weights are read: its size,
+    its header, the config in its tunesmith metadata (bounds, before anything is allocated
+    for it) and every tensor's dtype and shape against that config (missing, extra and
+    wrong-shaped weights), and that every weight is finite (a model of NaN weights is refused).
+    LimitError names the file. Returns nothing; the caller then reads the weights."""
+    file = Path(file)
+    header, size = read_safetensors_header(file)
+    meta = header.get("__metadata__") or {}
+    if not isinstance(meta, dict):
+        raise LimitError(f"{file}: not a safetensors file (bad __metadata__)")
+    try:
+        info = json.loads(meta.get("tunesmith", "null"))
+    except (TypeError, ValueError, RecursionError):
+        info = None
+    if not isinstance(info, dict):
+        return  # not a tunesmith model: read_model_file says so with its own message
+    cfg = info.get("model_config")
+    if not isinstance(cfg, dict):
+        raise LimitError(f"{file}: broken tunesmith model (its metadata has no model_config)")
+    if not isinstance(info.get("tokenizer"), dict):
+        raise LimitError(f"{file}: broken tunesmith model (its metadata has no tokenizer)")
+    _config_bounds(file, cfg)
+    if not isinstance(cfg.get("bias", True), bool):
+        raise LimitError(f"{file}: model config bias must be true or false")
+    C = int(cfg.get("n_embd", 256))
+    L = int(cfg.get("n_layer", 4))
+    V = int(cfg["vocab_size"])
+    block = int(cfg.get("block_size", 1024))
+    params = V * C + block * C + L * 12 * C * C
+    check_at_most(str(file), "parameter count the config implies,", params, "MAX_MODEL_PARAMS")
+    check_at_most(str(file), "decoder cache bytes per sequence the config implies,", 8 * L * block * C, "MAX_KV_CACHE_BYTES")
+    tensors = {k: v for k, v in header.items() if k != "__metadata__"}
+    # a training checkpoint holds "model.*" and "optim.*" tensors: the model's are checked
+    model_keys = [k for k in tensors if k.startswith("model.")]
+    names = {k[len("model."):]: tensors[k] for k in model_keys} if model_keys else dict(tensors)
+    for name, t in tensors.items():
+        if not isinstance(t, dict) or not isinstance(t.get("shape"), list):
+            raise LimitError(f"{file}: weight {name!r} has no shape")
+    total = sum(math.prod(t["shape"]) * _DTYPE_BYTES.get(t.get("dtype"), 8) for t in tensors.values()
+                if all(isinstance(d, int) and 0 <= d <= 1 << 31 for d in t["shape"]))
+    for name, t in names.items():
+        if not isinstance(t, dict) or not isinstance(t.get("shape"), list) or t.get("dtype") not in _DTYPE_BYTES:
+            dtype = t.get("dtype") if isinstance(t, dict) else None
+            raise LimitError(f"{file}: weight {name!r} has an unsupported dtype {dtype!r} or no shape")
+        shape = t["shape"]
+        if not all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 1 << 31 for d in shape) or len(shape) > 4:
+            raise LimitError(f"{file}: weight {name!r} has a bad shape {str(shape)[:40]}")
+    if total > size:
+        raise LimitError(f"{file}: the header claims {total:,} bytes of weights in a file of {size:,}")
+    expected = expected_shapes(cfg)
+    wrong = [k for k, shape in expected.items() if k not in names or tuple(names[k]["shape"]) != shape]
+    layer_names = {k for k in names if k.startswith("h.")}
+    extra = sorted(k for k in layer_names if k not in expected)
+    if wrong or extra:
+        detail = (f"missing or misshapen {wrong[:3]}" if wrong else "") + (
+            ("; " if wrong else "") + f"weights beyond the config {extra[:3]}" if extra else "")
+        raise LimitError(
+            f"{file}: weights do not match the config (n_layer={L}, n_embd={C}, vocab_size={V}, block_size={block}): "
+            + detail
+        )
+    for name, t in names.items():  # any other embedding must be as wide as the model
+        if name not in expected and len(t["shape"]) == 2 and t["shape"][1] != C:
+            raise LimitError(f"{file}: weight {name!r} has shape {t['shape']}, not (*, {C})")
+
+    check_finite_weights(file, header, size)
+
+
+_NONFINITE_MASK = {"F16": ("<u2", 0x7C00), "BF16": ("<u2", 0x7F80), "F32": ("<u4", 0x7F800000),
+                   "F64": ("<u8", 0x7FF0000000000000)}
+
+
+def check_finite_weights(file: str | os.PathLike, header: dict, size: int) -> None:
+    """LimitError when any weight is NaN or infinite (such a model 'composes' noise). Reads the
+    tensors' bytes in chunks straight from the file (an exponent of all ones is Inf or NaN in
+    every IEEE format), so no extra copy of the model is held."""
+    import numpy as np
+
+    chunk = 4 * MiB
+    with open(file, "rb") as f:
+        base = 8 + int(struct.unpack("<Q", f.read(8))[0])
+        for name, t in header.items():
+            if name == "__metadata__" or t.get("dtype") not in _NONFINITE_MASK:
+                continue
+            dtype, mask = _NONFINITE_MASK[t["dtype"]]
+            offsets = t.get("data_offsets")
+            if not (isinstance(offsets, list) and len(offsets) == 2 and all(isinstance(o, int) for o in offsets)
+                    and 0 <= offsets[0] <= offsets[1] and base + offsets[1] <= size):
+                raise LimitError(f"{os.fspath(file)}: weight {name!r} has bad data offsets")
+            width = np.dtype(dtype).itemsize
+            f.seek(base + offsets[0])
+            left = offsets[1] - offsets[0]
+            while left > 0:
+                data = f.read(min(chunk - chunk % width, left))
+                if not data:
+                    break
+                left -= len(data)
+                bits = np.frombuffer(data[: len(data) - len(data) % width], dtype=dtype)
+                if np.any((bits & np.array(mask, dtype=dtype)) == np.array(mask, dtype=dtype)):
+                    raise LimitError(
+                        f"{os.fspath(file)}: weight {name!r} holds NaN or infinite values; the model is broken"
+                    )
+
+
+__all__ = [
+    "DEFAULTS", "LimitError", "limit", "check_at_most", "check_file_size", "check_meter", "check_key_fifths",
+    "check_abc_tune", "check_mxl_archive", "check_musicxml_tree", "xml_depth", "check_midi_score", "check_piece",
+    "check_render_midi", "check_takes", "check_output_stem", "read_safetensors_header", "expected_shapes",
+    "check_model_file", "check_finite_weights",
+]

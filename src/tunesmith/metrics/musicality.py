@@ -1,0 +1,167 @@
+"""What a musician hears first: intervals, repetition (form), key, ending and chord fit.
+
+Each function is pure (a Piece in, a number out; NaN where it is undefined, e.g. a melody of
+one note) and is computed the same way on generated takes and on real music, so the two can
+be compared side by side (`tunesmith.evaluation.musicality`). The melody is the piece's melody
+track (the soprano of a chorale), made monophonic (the highest note at each onset).
+
+References for the definitions:
+- Intervals, leaps and steps: Huron, *Sweet Anticipation* (2006), ch. 5 (pitch proximity: most
+  melodic intervals in Western folk melodies are steps; large leaps are rare); Vos & Troost
+  (1989), "Ascending and descending melodic intervals: statistical findings", Music Perception.
+- Repeated bars (form): the share of bars whose melody recurs elsewhere in the piece, as in
+  the self-similarity measures of Wu & Yang (2020), "The Jazz Transformer on the front line".
+- Key: music21's Krumhansl-Schmuckler key estimate (`Stream.analyze("key")`; Krumhansl 1990).
+- Ending on the tonic and chord tones: RL Tuner (Jaques et al. 2017) rewards starting/ending on
+  the tonic; "melody time on chord tones" is the chord-tone ratio of Yeh et al. (2021),
+  "Automatic melody harmonization with triad chords" (CTR, weighted by duration here).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from tunesmith.metrics._common import melody_line
+from tunesmith.score import Piece, pitch_class_of
+
+__all__ = [
+    "chord_tone_share",
+    "ends_on_tonic",
+    "key_heard",
+    "leap_share",
+    "mean_abs_interval",
+    "repeated_bar_share",
+    "stepwise_share",
+]
+
+_NAN = float("nan")
+
+
+def _intervals(piece: Piece) -> list[int]:
+    notes = melody_line(piece)
+    return [abs(b.pitch - a.pitch) for a, b in zip(notes, notes[1:])]
+
+
+def mean_abs_interval(piece: Piece) -> float:
+    """Mean absolute interval between consecutive melody notes, in semitones (Vos & Troost 1989)."""
+    iv = _intervals(piece)
+    return sum(iv) / len(iv) if iv else _NAN
+
+
+def leap_share(piece: Piece, larger_than: int = 7) -> float:
+    """Share of melodic intervals larger than a perfect fifth (> 7 semitones)."""
+    iv = _intervals(piece)
+    return sum(1 for i in iv if i > larger_than) / len(iv) if iv else _NAN
+
+
+def stepwise_share(piece: Piece) -> float:
+    """Share of melodic intervals that are steps (1 or 2 semitones; repeated notes are not steps)."""
+    iv = _intervals(piece)
+    return sum(1 for i in iv if 1 <= i <= 2) / len(iv) if iv else _NAN
+
+
+def _bar_patterns(piece: Piece) -> list[tuple]:
+    """One hashable pattern per bar: the melody notes starting in it, as (onset in the bar,
+    pitch, duration) rounded to 1/12 beat. Bars without notes get None."""
+    notes = melody_line(piece)
+    starts = list(piece.bars())
+    if not starts or not notes:
+        return []
+    ends = starts[1:] + [max(piece.end, notes[-1].onset + notes[-1].duration)]
+    out: list = []
+    j = 0
+    for s, e in zip(starts, ends):
+        pat = []
+        while j < len(notes) and notes[j].onset < e - 1e-6:
+            if notes[j].onset >= s - 1e-6:
+                n = notes[j]
+                pat.append((round((n.onset - s) * 12), n.pitch, round(n.duration * 12)))
+            j += 1
+        out.append(tuple(pat) if pat else None)
+    return out
+
+
+def repeated_bar_share(piece: Piece) -> float:
+    """Share of the melody's bars (with notes) whose exact notes and rhythm occur in at least one
+    other bar of the same piece: 0 for a melody that never returns to an idea; a tune in AABB
+    form with repeated strains scores high. Pitches are absolute (a sequence a step higher is
+    not counted)."""
+    pats = [p for p in _bar_patterns(piece) if p]
+    if not pats:
+        return _NAN
+    counts = Counter(pats)
+    return sum(1 for p in pats if counts[p] > 1) / len(pats)
+
+
+def key_heard(piece: Piece, tonic: str | None = None, mode: str | None = None) -> float:
+    """1.0 if music21's key estimate of the piece (all pitched notes) has the given tonic and
+    mode (default: the piece's own key signature), else 0.0; NaN without notes or key. Only
+    major/minor are distinguished (other modes count as the major/minor with the same third)."""
+    from music21 import note as m21note
+    from music21 import stream
+
+    key = piece.key
+    tonic = tonic or (key.tonic if key else None)
+    mode = (mode or (key.mode if key else None) or "major").lower()
+    if tonic is None:
+        return _NAN
+    s = stream.Stream()
+    any_note = False
+    for tr in piece.tracks:
+        if tr.is_drum:
+            continue
+        for n in tr.notes:
+            m = m21note.Note(n.pitch)
+            m.quarterLength = max(0.25, min(8.0, n.duration))
+            s.insert(n.onset, m)
+            any_note = True
+    if not any_note:
+        return _NAN
+    try:
+        est = s.analyze("key")
+    except Exception:  # music21 raises assorted errors on degenerate input
+        return _NAN
+    minor_like = mode in ("minor", "aeolian", "dorian", "phrygian", "locrian")
+    want_mode = "minor" if minor_like else "major"
+    return float(est.tonic.pitchClass == pitch_class_of(tonic) and est.mode == want_mode)
+
+
+def ends_on_tonic(piece: Piece, tonic: str | None = None) -> float:
+    """1.0 if the melody's last note is the tonic (pitch class), else 0.0; NaN without notes/key."""
+    notes = melody_line(piece)
+    key = piece.key
+    tonic = tonic or (key.tonic if key else None)
+    if not notes or tonic is None:
+        return _NAN
+    return float(notes[-1].pitch % 12 == pitch_class_of(tonic))
+
+
+def chord_tone_share(piece: Piece) -> float:
+    """Share of melody time (duration-weighted) spent on a tone of the chord symbol sounding
+    above it; only melody time under a chord symbol counts. NaN without chords. (Chord-tone
+    ratio, Yeh et al. 2021.)"""
+    from tunesmith import harmony
+
+    chords = sorted(piece.chords, key=lambda c: c.onset)
+    notes = melody_line(piece)
+    if not chords or not notes:
+        return _NAN
+    spans = []
+    for i, c in enumerate(chords):
+        end = chords[i + 1].onset if i + 1 < len(chords) else math.inf
+        try:
+            pcs = set(harmony.chord_pitch_classes(c.figure))
+        except (ValueError, KeyError):
+            continue
+        spans.append((c.onset, end, pcs))
+    on = total = 0.0
+    for n in notes:
+        a, b = n.onset, n.onset + n.duration
+        for s, e, pcs in spans:
+            overlap = min(b, e) - max(a, s)
+            if overlap > 0:
+                total += overlap
+                if n.pitch % 12 in pcs:
+                    on += overlap
+    return on / total if total > 0 else _NAN
