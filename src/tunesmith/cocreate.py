@@ -138,7 +138,11 @@ def load_piece(source: Piece | str | os.PathLike, *, tune: int = 1) -> Piece:
 
     if not Path(os.fspath(source)).is_dir():  # (a POP909 song folder is read by read_file)
         check_local_file(source, max_bytes="MAX_COCREATE_FILE_BYTES")  # size limit before reading
-    pieces = read_file(source)
+    import warnings
+
+    with warnings.catch_warnings():  # a skipped tune is in meta["skipped_tunes"]; errors are one line
+        warnings.filterwarnings("ignore", message="skipped ABC tune")
+        pieces = read_file(source)
     if not pieces:
         raise InputError(f"{source}: no music found in the file")
     if not 1 <= tune <= len(pieces):

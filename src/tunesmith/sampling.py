@@ -360,6 +360,11 @@ class _Tables:
         self.single = {t: np.array([t]) for t in (*self.voice_tok, self.bar_tok, self.eos_tok)}
         # form and cadence (compose only: co-create keeps the musician's own form and ending)
         self.copy_from: list[int | None] = request.copy_plan() if form else [None] * self.n_bars
+        # per bar, the next later bar that repeats an earlier one (its source is written by then)
+        self.next_copy: list[int | None] = []
+        for b in range(self.n_bars):
+            later = [k for k in range(b + 1, self.n_bars) if self.copy_from[k] is not None and self.copy_from[k] <= b]
+            self.next_copy.append(later[0] if later else None)
         self.cadence = form and request.resolved_cadence() == "tonic"
         tonic_pc = pitch_class_of(request.key)
         minor = request.mode in ("minor", "dorian", "phrygian", "aeolian", "locrian")
@@ -469,9 +474,14 @@ class Constrainer:
             if self.vl is not None:  # end before a neighbouring voice crosses this note
                 until = self.vl.max_duration(self.v, self.bar * t.L + self.note_pos, self.pitch)
                 remaining = remaining if until is None else max(min(remaining, until), int(t.dur_ticks[0]))
-            if self._final_bar() and self.pitch % 12 not in t.final_pcs[self.v]:
-                remaining = min(remaining, t.L - self.note_pos - 1)  # not the last note: stop before the end
-                remaining = max(remaining, int(t.dur_ticks[0]))
+            nxt = t.next_copy[self.bar] if self.bar < len(t.next_copy) else None
+            if nxt is not None and self.bar_starts[t.copy_from[nxt]][self.v] == 0:
+                # a later bar repeats one that began clean: no note ties into it, so the copy holds
+                remaining = max(min(remaining, (nxt - self.bar) * t.L - self.note_pos), int(t.dur_ticks[0]))
+            if t.cadence and self.pitch % 12 not in t.final_pcs[self.v]:
+                # not a final note: it must stop before the piece ends (a tie into the last bar too)
+                to_end = (t.n_bars - self.bar) * t.L - self.note_pos
+                remaining = max(min(remaining, to_end - 1), int(t.dur_ticks[0]))
             return t.durs[: int(np.searchsorted(t.dur_ticks, remaining, side="right"))]
         if s == _NPOS:
             return self._pitches(self.note_pos)
@@ -645,6 +655,19 @@ def _decoder_for(model):
     return cached[1]
 
 
+def compose_tables(tokenizer: Tokenizer, request: ComposeRequest, max_len: int) -> _Tables:
+    """The automaton tables `generate` samples a request under (the fine-tuning solver replays
+    them to recompute each token's masked distribution)."""
+    return _Tables(
+        tokenizer,
+        request,
+        max_len,
+        voice_leading=request.layout == "satb",
+        chord_every_bar=request.chord_every_bar,
+        form=True,
+    )
+
+
 def generate(
     model,
     tokenizer: Tokenizer,
@@ -673,14 +696,7 @@ def generate(
         seed = int.from_bytes(os.urandom(4), "little")
     model_len = model.config.block_size
     prompt = prompt_ids(tokenizer, request)
-    tables = _Tables(
-        tokenizer,
-        request,
-        model_len,
-        voice_leading=request.layout == "satb",
-        chord_every_bar=request.chord_every_bar,
-        form=True,
-    )
+    tables = compose_tables(tokenizer, request, model_len)
     if len(prompt) + request.bars * tables.per_bar + 8 > model_len:
         raise ValueError(f"{request.bars} bars do not fit in the model's {model_len}-token block; ask for fewer bars")
     decoder = _decoder_for(model)

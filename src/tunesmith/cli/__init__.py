@@ -79,7 +79,9 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
         wants_json = bool(getattr(args, "json", False))
         try:
-            return int(args._run(args) or 0)
+            status = int(args._run(args) or 0)
+            sys.stdout.flush()  # a closed pipe shows here, not as a traceback at exit
+            return status
         except (CliError, ValueError, FileNotFoundError, FileExistsError) as exc:
             if wants_json:
                 _print_json_error(f"tunesmith {args.verb}", str(exc))
@@ -89,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:
             print(f"tunesmith {args.verb}: interrupted", file=sys.stderr)
             return EXIT_INTERRUPTED
+        except BrokenPipeError:
+            raise  # handled below: quiet
         except Exception as exc:  # noqa: BLE001 - MemoryError, RecursionError, a library's error: one line
             detail = str(exc).splitlines()[0] if str(exc) else ""
             message = f"{type(exc).__name__}{': ' + detail[:300] if detail else ''}"

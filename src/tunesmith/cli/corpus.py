@@ -33,15 +33,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     a = sub.add_parser("add", help="register a folder of scores as a corpus source")
     a.add_argument("dir", help="folder with .mid/.midi/.abc/.musicxml/.xml/.mxl/.krn files (searched recursively)")
-    a.add_argument("--style", required=True, help="folk, chorale, pop or jazz")
+    a.add_argument("--style", required=True, type=str.lower, help="folk, chorale, pop or jazz (any case)")
     a.add_argument("--license", required=True, help="license id of the music (see `tunesmith corpus list`)")
     a.add_argument("--name", help="source name (default: the folder's name)")
+    a.add_argument("--json", action="store_true", help="print the registered folder as JSON")
 
     ls = sub.add_parser("list", help="list built-in sources and registered folders")
     ls.add_argument("--json", action="store_true")
 
     r = sub.add_parser("remove", help="unregister a folder (its files are not touched)")
     r.add_argument("name")
+    r.add_argument("--json", action="store_true", help="print the removed folder as JSON")
 
     s = sub.add_parser("stats", help="counts of the cached corpus by style, source, license and split")
     s.add_argument("--cache", help="cache folder (default: $TUNESMITH_HOME/corpus)")
@@ -91,6 +93,11 @@ def _add(args: argparse.Namespace) -> int:
     from tunesmith.corpus.registry import FolderRegistry
 
     entry = FolderRegistry().add(args.dir, style=args.style, license=args.license, name=args.name)
+    if args.json:
+        from dataclasses import asdict
+
+        print(json.dumps({"registered": asdict(entry)}, indent=1, default=str))
+        return 0
     print(f"registered {entry.name}: {entry.path} (style {entry.style}, license {entry.license})")
     print("run `tunesmith corpus build` to read it")
     return 0
@@ -131,6 +138,11 @@ def _remove(args: argparse.Namespace) -> int:
     from tunesmith.corpus.registry import FolderRegistry
 
     entry = FolderRegistry().remove(args.name)
+    if args.json:
+        from dataclasses import asdict
+
+        print(json.dumps({"removed": asdict(entry)}, indent=1, default=str))
+        return 0
     print(f"removed {entry.name} ({entry.path}); its pieces leave the corpus at the next build")
     return 0
 

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     parser = argparse.ArgumentParser(prog="tunesmith compose")
     compose.add_arguments(parser)
     for stem, controls in DEMO_REQUESTS:
-        argv = [*controls, "--seed", str(args.seed), "--model", args.model, "--out", f"{args.out}/{stem}"]
+        argv = [*controls, "--seed", str(args.seed), "--model", args.model, "--out", f"{args.out}/{stem}", "--force"]
         print(f"tunesmith compose {shlex.join(argv)}")
         compose.run(parser.parse_args(argv))
     print(f"\nListen to the .wav files, open the .musicxml in MuseScore or the .mid in a DAW: {args.out}/")

@@ -28,7 +28,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--synthetic", action="store_true", help="use synthetic real pieces instead of the corpus (smoke runs only)"
     )
-    parser.add_argument("--json", dest="json_path", help="write the full results as JSON to this file")
+    parser.add_argument(
+        "--json",
+        nargs="?",
+        const="-",
+        default=None,
+        help="print the full results as JSON (like every verb); --json FILE writes them to FILE instead",
+    )
     parser.add_argument("--html", dest="html_path", help="write the HTML report to this file")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--per-request", type=int, default=8, help="takes per random request (one batch)")
@@ -78,12 +84,16 @@ def run(args: argparse.Namespace) -> int:
             raise FileNotFoundError(f"{exc} (or pass --synthetic for a smoke run)") from None
     print(f"loaded systems and data in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     result = run_evaluation(model, data, config, compare=compare)
-    if args.json_path:
-        atomic_write_text(args.json_path, json.dumps(result, indent=1, allow_nan=False) + "\n")
+    json_path = args.json if args.json not in (None, "-") else None
+    if json_path:
+        atomic_write_text(json_path, json.dumps(result, indent=1, allow_nan=False) + "\n")
     if args.html_path:
         write_html(result, args.html_path)
+    if args.json == "-":
+        print(json.dumps(result, indent=1, allow_nan=False))
+        return 0
     print(text_summary(result))
-    for path in (args.json_path, args.html_path):
+    for path in (json_path, args.html_path):
         if path:
             print(f"wrote {path}")
     return 0

@@ -28,6 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: the config's)")
     parser.add_argument("--synthetic", type=int, default=None, help="train on N synthetic pieces (smoke test)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON (no progress bar)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,7 +44,13 @@ def run(args: argparse.Namespace) -> int:
         threads=args.threads,
         synthetic=args.synthetic,
     )
-    result = train(config, args.out, resume=args.resume, max_minutes=args.max_minutes, progress=not args.quiet)
+    progress = not (args.quiet or getattr(args, "json", False))
+    result = train(config, args.out, resume=args.resume, max_minutes=args.max_minutes, progress=progress)
+    if getattr(args, "json", False):
+        import json
+
+        print(json.dumps(result, indent=1, default=str))
+        return 0
     best = result["best_val_loss"]
     print(
         f"tunesmith train: {result['steps']} steps, stopped by {result['stopped']}, "

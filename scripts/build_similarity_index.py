@@ -1,0 +1,49 @@
+"""Build the similarity index the copy guard and `tunesmith check` use.
+
+    python scripts/build_similarity_index.py                       # the shipped model's training set
+    python scripts/build_similarity_index.py --against corpus      # every work of the corpus cache
+    python scripts/build_similarity_index.py --out DIR/similarity_index
+
+`--against model` (the default) indexes the train split's pieces whose license may ship (what
+the default model is trained on: `shippable_only` in configs/default.toml) and writes
+src/tunesmith/models/default/similarity_index.npz + .json; rerun it after a new default model
+lands (then `scripts/evaluate_copy_guard.py --write-calibration` to recalibrate). `--against
+corpus` indexes every split and writes the cache beside the corpus ($TUNESMITH_HOME/similarity).
+Keeps the calibration already written in the JSON unless `--drop-calibration`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    from tunesmith.rights.check import build_index, default_index_path
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--against", choices=("model", "corpus"), default="model")
+    parser.add_argument("--corpus", default=None, help="corpus cache folder (default: $TUNESMITH_HOME/corpus)")
+    parser.add_argument("--out", default=None, help="output stem (default: beside the model, or the corpus cache)")
+    parser.add_argument("--drop-calibration", action="store_true")
+    args = parser.parse_args(argv)
+    out = Path(args.out) if args.out else default_index_path(args.against)
+    calibration = None
+    old = out.with_suffix(".json")
+    if old.is_file() and not args.drop_calibration:
+        calibration = json.loads(old.read_text(encoding="utf-8")).get("calibration")
+    t0 = time.perf_counter()
+    index = build_index(args.against, corpus=args.corpus)
+    if calibration:
+        index.info["calibration"] = calibration
+    npz, js = index.save(out)
+    print(f"indexed {len(index)} works ({len(index.pitches)} notes) in {time.perf_counter() - t0:.1f} s")
+    print(f"wrote {npz} ({npz.stat().st_size / 1e6:.2f} MB) and {js} ({js.stat().st_size / 1e6:.2f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

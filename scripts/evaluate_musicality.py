@@ -1,0 +1,58 @@
+"""Musicality side by side: real held-out music, and takes of one or more models under the
+real pieces' own headers (see `tunesmith.evaluation.musicality`).
+
+    python scripts/evaluate_musicality.py --model new=default --model old=runs/old-default \
+        --per-style 120 --json runs/musicality.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from tunesmith.evaluation.musicality import MusicalityConfig, format_table, musicality_report
+from tunesmith.paths import atomic_write_text
+from tunesmith.score import STYLES
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", action="append", required=True, help="NAME=PATH (PATH 'default': the shipped model)")
+    ap.add_argument("--per-style", type=int, default=120)
+    ap.add_argument("--styles", default=",".join(STYLES))
+    ap.add_argument("--split", default="test", choices=("test", "valid"))
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--temperature", type=float, default=None)
+    ap.add_argument("--top-p", type=float, default=None)
+    ap.add_argument("--json", default=None, help="write the report here")
+    args = ap.parse_args(argv)
+
+    from tunesmith.corpus import load_corpus
+    from tunesmith.inference import load_numpy_model
+    from tunesmith.pretrained import DEFAULT_MODEL_DIR
+
+    systems = {}
+    for spec in args.model:
+        name, _, path = spec.partition("=")
+        path = path or name
+        model, tok, _info = load_numpy_model(DEFAULT_MODEL_DIR if path == "default" else path)
+        systems[name] = (model, tok)
+    styles = [s for s in args.styles.split(",") if s]
+    corpus = load_corpus(None)
+    test = {s: list(corpus.filter(split=args.split, style=s)) for s in styles}
+    config = MusicalityConfig(per_style=args.per_style, seed=args.seed, temperature=args.temperature, top_p=args.top_p)
+    t0 = time.time()
+    report = musicality_report(systems, test, config, styles)
+    report["seconds"] = round(time.time() - t0, 1)
+    report["split"] = args.split
+    report["models"] = {spec.partition("=")[0]: spec.partition("=")[2] for spec in args.model}
+    print(format_table(report))
+    if args.json:
+        atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""Rewards for fine-tuning: a reward is just a function of a piece, `reward(piece) -> float`.
+
+Families, one module each:
+
+- `rules`: music-theory rules per style (RL Tuner's rules, cadence and tonic, chord tones on
+  strong beats, voice leading for chorales);
+- `criteria`: a user's criteria from a TOML file (any metric tunesmith computes, by name, with a
+  target or a direction and a weight);
+- `discriminator`: a small network trained to tell real pieces from the generator's takes
+  (the adversarial reward; it learns between rounds through `observe`);
+- `preference`: a Bradley-Terry reward model fitted on pairwise preferences.
+
+The registry is explicit: `REWARDS` maps a name to the function (no registration by import side
+effect). `resolve(spec)` turns what the CLI's `--reward` takes into functions: a registry name
+("rules", "ends_on_tonic", ...), a criteria TOML file, "preferences" (the fitted reward model), or
+"discriminator"; "NAME:WEIGHT" weights it. `combine` makes one reward of several weighted ones.
+
+Stateful rewards (the discriminator) are callables with extra methods the solver looks for:
+`observe(pieces, round) -> dict` (learn from the round's takes, return what to log),
+`state_dict()` / `load_state_dict(d)` (tensors, for checkpoints), `describe() -> dict`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tunesmith.score import Piece
+
+Reward = Callable[[Piece], float]
+
+
+def _rules_registry() -> dict[str, Reward]:
+    from tunesmith.rewards import rules
+
+    return dict(rules.RULES)
+
+
+def registry() -> dict[str, Reward]:
+    """{name: reward function} of every named reward (the rules; `rules` picks per style)."""
+    return _rules_registry()
+
+
+class Weighted:
+    """Several rewards as one: the weighted sum of each one's value (NaN counts as 0).
+    `last` keeps the latest per-part values (the solver logs them)."""
+
+    def __init__(self, parts: dict[str, tuple[Reward, float]]):
+        if not parts:
+            raise ValueError("no reward given")
+        for name, (fn, w) in parts.items():
+            if not callable(fn):
+                raise TypeError(f"reward {name!r} is not a function")
+            if not (isinstance(w, int | float) and math.isfinite(w)):
+                raise ValueError(f"reward {name!r}: weight must be a finite number, got {w!r}")
+        self.parts = parts
+        self.last: dict[str, float] = {}
+
+    def values(self, piece: Piece) -> dict[str, float]:
+        out = {}
+        for name, (fn, _) in self.parts.items():
+            v = float(fn(piece))
+            out[name] = 0.0 if math.isnan(v) else v
+        return out
+
+    def __call__(self, piece: Piece) -> float:
+        vals = self.values(piece)
+        self.last = vals
+        return sum(self.parts[n][1] * v for n, v in vals.items())
+
+    # stateful parts (the discriminator) are reached through these
+    def stateful(self) -> dict[str, Any]:
+        return {n: fn for n, (fn, _) in self.parts.items() if hasattr(fn, "observe") or hasattr(fn, "state_dict")}
+
+    def describe(self) -> dict:
+        return {
+            n: {"weight": w, **(fn.describe() if hasattr(fn, "describe") else {"function": getattr(fn, "__name__", str(fn))})}
+            for n, (fn, w) in self.parts.items()
+        }
+
+
+def combine(parts: dict[str, tuple[Reward, float]] | list[tuple[str, Reward, float]]) -> Weighted:
+    if isinstance(parts, list):
+        parts = {name: (fn, w) for name, fn, w in parts}
+    return Weighted(parts)
+
+
+def parse_spec(spec: str) -> tuple[str, float]:
+    """"rules" -> ("rules", 1.0); "crit.toml:0.5" -> ("crit.toml", 0.5). A Windows drive letter or
+    a path with ':' keeps its colon unless what follows the last one is a number."""
+    name, weight = spec, 1.0
+    if ":" in spec:
+        head, tail = spec.rsplit(":", 1)
+        try:
+            weight = float(tail)
+            name = head
+        except ValueError:
+            pass
+    if not name:
+        raise ValueError(f"--reward {spec!r}: give a reward name or file")
+    if not math.isfinite(weight):
+        raise ValueError(f"--reward {spec!r}: the weight must be a finite number")
+    return name, weight
+
+
+def resolve(specs: list[str], *, preference_model: str | Path | None = None, discriminator=None) -> Weighted:
+    """One `Weighted` reward from CLI specs (see the module docstring)."""
+    reg = registry()
+    parts: dict[str, tuple[Reward, float]] = {}
+    for spec in specs:
+        name, weight = parse_spec(spec)
+        if name in parts:
+            raise ValueError(f"--reward {name!r} given twice")
+        if name in reg:
+            parts[name] = (reg[name], weight)
+        elif name == "preferences":
+            from tunesmith.rewards.preference import PreferenceModel, default_path
+
+            parts[name] = (PreferenceModel.load(preference_model or default_path()), weight)
+        elif name == "discriminator":
+            if discriminator is None:
+                raise ValueError("the discriminator reward needs real pieces: use `tunesmith adversarial`")
+            parts[name] = (discriminator, weight)
+        elif name.endswith(".toml") or Path(name).is_file():
+            from tunesmith.rewards.criteria import load_criteria
+
+            parts[name] = (load_criteria(name), weight)
+        else:
+            known = ", ".join(sorted([*reg, "preferences", "FILE.toml"]))
+            raise ValueError(f"unknown reward {name!r}; one of {known}")
+    return Weighted(parts)

@@ -1,0 +1,177 @@
+"""A learned preference reward: a Bradley-Terry model over pairs of pieces.
+
+P(a preferred to b) = sigmoid(s(a) - s(b)), with the score s(x) = w . z(x) linear in standardized
+piece features z (`FEATURES`: melodic intervals, contour, rhythm, tonality, chords, form; about
+40 numbers). Fitted by L2-regularized logistic regression on feature differences (each pair is
+used both ways round, so no bias is learned). Ratings in stars become pairs: two takes rated by the
+same rater with different stars make one pair (more stars preferred).
+
+`fit_pairs(pairs)` returns (model, report) with held-out pairwise accuracy (a seeded 80/20 split
+of the pairs); `PreferenceModel.save/load` keep it as JSON; a `PreferenceModel` is a reward:
+`model(piece) -> s(piece)`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from tunesmith.score import Piece
+
+FORMAT = "tunesmith-preference-model/1"
+
+
+def default_path() -> Path:
+    from tunesmith.paths import home
+
+    return home() / "preference_model.json"
+
+
+def _line(piece: Piece):
+    from tunesmith.metrics._common import melody_line
+
+    return melody_line(piece)
+
+
+def features(piece: Piece) -> dict[str, float]:
+    """The preference model's view of a piece (NaN-free; 0 where a feature does not apply)."""
+    from tunesmith.rewards import criteria, rules
+
+    notes = _line(piece)
+    f: dict[str, float] = {}
+    iv = [b.pitch - a.pitch for a, b in zip(notes, notes[1:])]
+    n = max(1, len(iv))
+    bins = {"unison": (0, 0), "step": (1, 2), "third": (3, 4), "fourth_fifth": (5, 7), "leap": (8, 127)}
+    for name, (lo, hi) in bins.items():
+        f[f"iv_{name}"] = sum(lo <= abs(i) <= hi for i in iv) / n
+    f["iv_up"] = sum(i > 0 for i in iv) / n
+    f["direction_changes"] = sum((a > 0) != (b > 0) for a, b in zip(iv, iv[1:]) if a and b) / n
+    tonic = piece.key.tonic_pc if piece.key else 0
+    pcs = np.zeros(12)
+    for nt in notes:
+        pcs[(nt.pitch - tonic) % 12] += nt.duration
+    pcs = pcs / pcs.sum() if pcs.sum() > 0 else pcs
+    for d in range(12):
+        f[f"degree_{d}"] = float(pcs[d])
+    durs = [nt.duration for nt in notes]
+    beat = piece.time_signature.beat_length
+    f["mean_duration_beats"] = float(np.mean(durs) / beat) if durs else 0.0
+    f["duration_variety"] = len({round(d, 3) for d in durs}) / max(1, len(durs))
+    f["on_beat"] = sum(abs(nt.onset / beat - round(nt.onset / beat)) < 1e-6 for nt in notes) / max(1, len(notes))
+    f["mean_pitch"] = float(np.mean([nt.pitch for nt in notes]) / 12.0) if notes else 0.0
+    for name in ("note_density", "pitch_range", "syncopation", "rest_share"):
+        f[name] = criteria.METRICS[name].fn(piece)
+    f["pitch_range"] /= 12.0
+    for name in ("starts_on_tonic", "ends_on_tonic", "in_key", "leaps_resolved", "motif", "repeated_motif",
+                 "chord_tones_strong_beats", "cadence", "no_excessive_repeats"):  # fmt: skip
+        f[name] = rules.RULES[name](piece)
+    from tunesmith.metrics import musicality
+
+    f["repeated_bar_share"] = musicality.repeated_bar_share(piece)
+    f["n_chords_per_bar"] = len(piece.chords) / max(1, piece.n_bars)
+    return {k: (0.0 if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)) for k, v in f.items()}
+
+
+
+
+def feature_names() -> tuple[str, ...]:
+    from tunesmith.score import KeySignature, Note, Track
+
+    probe = Piece("probe", "probe", tracks=[Track("m", notes=[Note(60, 0, 1), Note(62, 1, 1)])],
+                  keys=[KeySignature(0, "C")])  # fmt: skip
+    return tuple(features(probe))
+
+
+class PreferenceModel:
+    """s(x) = w . (f(x) - mean) / std; a reward (`model(piece)`)."""
+
+    def __init__(self, names: Sequence[str], mean: np.ndarray, std: np.ndarray, w: np.ndarray, report: dict | None = None):
+        self.names, self.mean, self.std, self.w = tuple(names), np.asarray(mean), np.asarray(std), np.asarray(w)
+        self.report = report or {}
+        self.__name__ = "preferences"
+
+    def vector(self, piece: Piece) -> np.ndarray:
+        f = features(piece)
+        return np.array([f.get(n, 0.0) for n in self.names])
+
+    def score_vectors(self, x: np.ndarray) -> np.ndarray:
+        return ((x - self.mean) / self.std) @ self.w
+
+    def __call__(self, piece: Piece) -> float:
+        return float(self.score_vectors(self.vector(piece)[None])[0])
+
+    def describe(self) -> dict:
+        return {"function": "preferences (Bradley-Terry)", "report": self.report}
+
+    def save(self, path: str | Path) -> Path:
+        from tunesmith.paths import atomic_write_text
+
+        data = {"format": FORMAT, "features": list(self.names), "mean": self.mean.tolist(), "std": self.std.tolist(),
+                "weights": self.w.tolist(), "report": self.report}  # fmt: skip
+        atomic_write_text(Path(path), json.dumps(data, indent=1) + "\n")
+        return Path(path)
+
+    @classmethod
+    def load(cls, path: str | Path) -> PreferenceModel:
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"no preference model at {path}; fit one with `tunesmith preferences fit`")
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}: not a preference model ({exc})") from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ValueError(f"{path}: not a tunesmith preference model")
+        return cls(data["features"], np.array(data["mean"]), np.array(data["std"]), np.array(data["weights"]), data.get("report"))
+
+
+def fit_vectors(xa: np.ndarray, xb: np.ndarray, l2: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(mean, std, w) of a Bradley-Terry model where xa[i] was preferred to xb[i]."""
+    from tunesmith.metrics.c2st import fit_logistic
+
+    allx = np.concatenate([xa, xb])
+    mean, std = allx.mean(0), allx.std(0)
+    std[std < 1e-9] = 1.0
+    d = (xa - xb) / std
+    x = np.concatenate([d, -d])
+    y = np.concatenate([np.ones(len(d)), np.zeros(len(d))])
+    w, _ = fit_logistic(x, y, l2)
+    return mean, std, w
+
+
+def fit_pairs(
+    pairs: Sequence[tuple[Piece, Piece]], *, heldout: float = 0.2, seed: int = 0, l2: float = 1.0
+) -> tuple[PreferenceModel, dict]:
+    """Fit on (preferred, other) pairs; report held-out pairwise accuracy, then refit on all."""
+    if len(pairs) < 5:
+        raise ValueError(f"need at least 5 preference pairs to fit a reward model, got {len(pairs)}")
+    names = feature_names()
+    cache: dict[int, np.ndarray] = {}
+
+    def vec(p: Piece) -> np.ndarray:
+        if id(p) not in cache:
+            f = features(p)
+            cache[id(p)] = np.array([f[n] for n in names])
+        return cache[id(p)]
+
+    xa = np.stack([vec(a) for a, _ in pairs])
+    xb = np.stack([vec(b) for _, b in pairs])
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(pairs))
+    n_test = max(1, int(round(heldout * len(pairs)))) if heldout > 0 else 0
+    report: dict = {"pairs": len(pairs)}
+    if n_test:
+        test, train = order[:n_test], order[n_test:]
+        mean, std, w = fit_vectors(xa[train], xb[train], l2)
+        m = PreferenceModel(names, mean, std, w)
+        correct = m.score_vectors(xa[test]) > m.score_vectors(xb[test])
+        report.update({"heldout_pairs": int(n_test), "heldout_accuracy": float(correct.mean())})
+    mean, std, w = fit_vectors(xa, xb, l2)
+    model = PreferenceModel(names, mean, std, w, report)
+    top = np.argsort(-np.abs(w))[:5]
+    report["strongest_features"] = {names[i]: round(float(w[i]), 3) for i in top}
+    return model, report

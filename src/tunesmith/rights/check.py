@@ -1,0 +1,194 @@
+"""`check`: how near a piece is to indexed works, and a verdict (clear / close / copy).
+
+    from tunesmith.rights import check_piece, resolve_index
+    result = check_piece(piece, resolve_index("model"))
+    result.verdict, result.score, result.matches[0].to_dict()
+
+The score of a piece is its best aligned similarity to any indexed work (`index.SimilarityIndex`):
+about the number of matching notes in a row, each weighted by how rare its figure is in the
+indexed corpus. The verdict compares it with two thresholds written in the index's JSON
+("calibration"), measured by `scripts/evaluate_copy_guard.py` on planted copies (excerpts of 2-8
+bars of indexed works, transposed, re-rhythmed, ornamented, a note inserted or deleted, inside
+held-out music) against held-out real pieces of the same styles (the valid split: none of them is
+indexed):
+
+- copy: score >= calibration["copy"], the lowest threshold at which at most 2 % of the held-out
+  pieces are flagged;
+- close: score >= calibration["close"], the lowest at which at most 10 % are;
+- clear otherwise.
+
+An index without a calibration uses `DEFAULT_CALIBRATION`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tunesmith.rights.index import Match, SimilarityIndex, load_index
+from tunesmith.score import Piece
+
+VERDICTS = ("clear", "close", "copy")
+DEFAULT_CALIBRATION: dict[str, Any] = {
+    "close": 14.0,
+    "copy": 20.0,
+    "method": "defaults (no calibration written beside this index)",
+}
+INDEX_NAME = "similarity_index"
+MUSIC_SUFFIXES = (".mid", ".midi", ".abc", ".musicxml", ".xml", ".mxl", ".krn")
+
+
+def calibration_of(index: SimilarityIndex) -> dict[str, Any]:
+    cal = index.info.get("calibration") or {}
+    if "copy" not in cal or "close" not in cal:
+        return dict(DEFAULT_CALIBRATION)
+    return cal
+
+
+def verdict_of(score: float, calibration: dict[str, Any]) -> str:
+    if score >= float(calibration["copy"]):
+        return "copy"
+    if score >= float(calibration["close"]):
+        return "close"
+    return "clear"
+
+
+@dataclass
+class CheckResult:
+    verdict: str
+    score: float
+    matches: list[Match]
+    calibration: dict[str, Any]
+    index: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def nearest(self) -> list[dict[str, Any]]:
+        """The nearest works, best first, each with its own verdict."""
+        return [m.to_dict() | {"verdict": verdict_of(m.score, self.calibration)} for m in self.matches]
+
+    def to_dict(self) -> dict[str, Any]:
+        cal = self.calibration
+        return {
+            "verdict": self.verdict,
+            "score": round(float(self.score), 3),
+            "thresholds": {"close": cal["close"], "copy": cal["copy"]},
+            "nearest": self.nearest(),
+            "index": self.index,
+            "seconds": round(self.seconds, 4),
+        }
+
+
+def index_summary(index: SimilarityIndex) -> dict[str, Any]:
+    info = index.info
+    return {"name": info.get("name"), "against": info.get("against"), "works": len(index),
+            "calibrated": "copy" in (info.get("calibration") or {})}  # fmt: skip
+
+
+def check_piece(
+    piece: Piece,
+    index: SimilarityIndex,
+    *,
+    top: int = 3,
+    given: set[tuple[int, float]] | None = None,
+    exclude_work_ids: set[str] | None = None,
+) -> CheckResult:
+    """The `top` nearest indexed works of `piece` and its verdict. `given`: (pitch, onset) pairs
+    of the musician's own notes, which never count (`features.given_notes(input_piece)`)."""
+    t0 = time.perf_counter()
+    matches = index.search(piece, top=top, given=given, exclude_work_ids=exclude_work_ids)
+    score = matches[0].score if matches else 0.0
+    cal = calibration_of(index)
+    return CheckResult(verdict_of(score, cal), score, matches, cal, index_summary(index), time.perf_counter() - t0)
+
+
+# ------------------------------------------------------------------------------ which index
+def model_dir(model: str | os.PathLike | None = "default") -> Path:
+    from tunesmith import pretrained
+
+    path = pretrained.resolve_model("default" if model is None else os.fspath(model))
+    return path if path.is_dir() else path.parent
+
+
+def default_index_path(against: str = "model") -> Path:
+    """The stem of the index for "model" (beside the default model) or "corpus" (beside the cache)."""
+    if against == "model":
+        return Path(__file__).resolve().parents[1] / "models" / "default" / INDEX_NAME
+    if against == "corpus":
+        from tunesmith.corpus.store import resolve_cache
+
+        cache = resolve_cache(None)
+        from tunesmith import paths
+
+        return paths.home() / "similarity" / f"corpus-{cache.name}"
+    raise ValueError(f"--against {against!r}: use model, corpus or a folder of music files")
+
+
+def build_index(against: str = "model", *, corpus: str | os.PathLike | None = None) -> SimilarityIndex:
+    """A fresh index of the shipped model's training set ("model": the train split's shippable
+    pieces) or of every work in the corpus cache ("corpus")."""
+    from tunesmith.corpus import load_corpus
+
+    c = load_corpus(corpus)
+    if against == "model":
+        pieces = c.filter(split="train", shippable=True)
+        info = {"name": "default-model-training-set", "against": "model",
+                "selection": "corpus train split, licenses that may ship (configs/default.toml shippable_only)"}  # fmt: skip
+    elif against == "corpus":
+        pieces = c
+        info = {"name": "corpus", "against": "corpus", "selection": "every work of the corpus cache, all splits"}
+    else:
+        raise ValueError(f"--against {against!r}: use model, corpus or a folder of music files")
+    info["corpus_version"] = Path(str(c.path)).name if c.path else None
+    return SimilarityIndex.build(pieces, info=info)
+
+
+def index_of_folder(folder: str | os.PathLike) -> SimilarityIndex:
+    """An index of the music files in `folder` (recursively; the first tune of each file)."""
+    from tunesmith.api import read
+
+    root = Path(os.fspath(folder))
+    if not root.is_dir():
+        raise FileNotFoundError(f"{root}: no such folder to check against")
+    pieces = []
+    for path in sorted(p for p in root.rglob("*") if p.suffix.lower() in MUSIC_SUFFIXES and p.is_file()):
+        try:
+            piece = read(path)
+        except (ValueError, OSError):
+            continue
+        rel = path.relative_to(root).as_posix()
+        piece.work_id, piece.title = rel, piece.title or path.stem
+        piece.source, piece.license = root.name, piece.license or "unknown"
+        pieces.append(piece)
+    if not pieces:
+        raise ValueError(f"{root}: no readable music file (MIDI, ABC, MusicXML, kern) with a melody to check against")
+    return SimilarityIndex.build(pieces, info={"name": root.name, "against": "folder"})
+
+
+def resolve_index(against: str | os.PathLike | None = "model", *, model: Any = None) -> SimilarityIndex:
+    """The index for `against`: "model" (the index shipped beside `model`, default the default
+    model), "corpus" (built from the corpus cache on first use, then cached), or a folder."""
+    against = "model" if against is None else against
+    if against == "model":
+        stem = model_dir(model) / INDEX_NAME if model not in (None, "default") else default_index_path("model")
+        if not stem.with_suffix(".npz").is_file():
+            raise FileNotFoundError(
+                f"{stem.name}.npz: the model has no similarity index beside it; "
+                "build one with scripts/build_similarity_index.py"
+            )
+        return load_index(stem.with_suffix(".npz"))
+    if against == "corpus":
+        stem = default_index_path("corpus")
+        if not stem.with_suffix(".npz").is_file():
+            index = build_index("corpus")
+            try:
+                default_cal = load_index(default_index_path("model").with_suffix(".npz")).info.get("calibration")
+            except (FileNotFoundError, ValueError):
+                default_cal = None
+            if default_cal:
+                index.info["calibration"] = {**default_cal, "note": "thresholds of the model index"}
+            index.save(stem)
+        return load_index(stem.with_suffix(".npz"))
+    return index_of_folder(against)

@@ -1,0 +1,574 @@
+"""Fine-tune a composer by reward: one sampling loop, one KL to a frozen reference, one update.
+
+Both the reinforcement-learning tuner (`tunesmith tune`: rules, criteria, preferences) and the
+adversarial one (`tunesmith adversarial`: a discriminator's score) run `tune()`: only the reward
+differs. A reward is a function of a piece (`tunesmith.rewards`).
+
+Each round:
+
+1. Sample. `prompts_per_round` compose requests (styles, keys, bars from the config, every other
+   control at compose's defaults) get `takes_per_prompt` takes each from `sampling.generate`, the
+   very loop `compose` runs: the Constrainer's masks apply, so every hard control holds in every
+   take of the tuned model too. The policy's log-probabilities are then recomputed in torch (the
+   numpy sampler gives no gradient): the automaton is replayed over each take to rebuild the exact
+   masked distribution each token was drawn from (allowed set, rest penalty, temperature). Tokens
+   the grammar forced (one allowed choice) have log-probability 0 and get no credit.
+2. Observe. Stateful rewards (the discriminator) learn from the round's takes first (its accuracy
+   on held-out real pieces and on these fresh takes, which it has not seen, is logged).
+3. Score. r(x) = reward(piece) for each take.
+4. KL. The trainer owns a frozen copy of the starting model (TRL's convention). Per token, on the
+   sampled (free) tokens: kl_t = log pi(a_t) - log ref(a_t) (both masked alike); per take
+   KL = sum_t kl_t, and the return is R = r - kl_coef * KL.
+5. Update: REINFORCE with a leave-one-out baseline (RLOO, Ahmadian et al. 2024): a take's
+   advantage is its return minus the mean return of the other takes of the same request.
+   Credit is per sequence: the rewards are judgements of the whole piece (a cadence, a motif,
+   a discriminator's verdict), so there is no honest per-token signal to hand out, and a per-token
+   critic or Monte-Carlo rollouts per token would cost a learned value model or many times the
+   sampling on a 2-core CPU. The leave-one-out baseline is unbiased, needs no extra network, and
+   compares takes of the same request, so request difficulty cancels. The loss is
+   -sum_i A_i * sum_t log pi(a_it) / (number of free tokens), plus, optionally, `ml_coef` times
+   the maximum-likelihood loss on corpus windows (keeps the model close to real music).
+
+Checkpoints: after every round, `checkpoint.safetensors` (policy, optimizer, stateful rewards,
+history; written atomically) and the tuned model (`model.safetensors`, a normal tunesmith model
+whose JSON carries `tuning`: base, config, rewards, history). Every random choice of round k
+comes from (seed, k), so a run resumed after a kill continues exactly as if it had never stopped.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+from tunesmith.model import GPT, load_model, model_tensors, read_safetensors, save_model, write_safetensors
+from tunesmith.paths import atomic_write_text
+from tunesmith.score import STYLES, Piece
+
+CHECKPOINT_FILE = "checkpoint.safetensors"
+CHECKPOINT_FORMAT = "tunesmith-pg-checkpoint"
+TUNE_LOG = "tune_log.json"
+
+
+class TuningInterrupted(Exception):
+    """Raised by the `interrupt_at` test hook (a stand-in for a kill after round k)."""
+
+
+# ------------------------------------------------------------------ config
+@dataclass
+class TuneConfig:
+    """How to fine-tune. Checked at construction (ValueError names the field); saved with the
+    tuned model and in every checkpoint."""
+
+    rounds: int = 40
+    prompts_per_round: int = 4  # compose requests per round
+    takes_per_prompt: int = 4  # takes of each request (the leave-one-out baseline needs >= 2)
+    styles: list[str] = field(default_factory=lambda: ["folk"])
+    keys: list[str] = field(default_factory=lambda: ["C", "G", "D", "F", "A", "Bb", "E", "Eb"])
+    modes: list[str] = field(default_factory=lambda: ["major"])
+    bars: int = 8
+    meter: str = ""  # "" = the style's default (compose's)
+    cadence: str = ""  # "" = the style's default; "free" lets the model end as it likes
+    in_scale: bool = False
+    rest_penalty: float = 2.0
+    temperature: float = 1.0
+    top_p: float = 1.0  # < 1 makes the samples slightly off-policy (the gradient ignores top-p)
+    lr: float = 2e-5
+    weight_decay: float = 0.0
+    grad_clip: float = 1.0
+    kl_coef: float = 0.05  # beta: return = reward - beta * sum_t KL_t
+    ml_coef: float = 0.0  # weight of a maximum-likelihood loss on corpus windows (0: none)
+    ml_batch: int = 8
+    eval_every: int = 5  # rounds between held-out NLL evaluations (0: never)
+    eval_examples: int = 32
+    seed: int = 0
+    threads: int = 1  # torch threads (0: torch's default)
+
+    def __post_init__(self) -> None:
+        def need(cond: bool, name: str, what: str) -> None:
+            if not cond:
+                raise ValueError(f"tune config: {name} = {getattr(self, name)!r}: {what}")
+
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.type == "int":
+                need(isinstance(value, int) and not isinstance(value, bool), f.name, "must be an integer")
+            elif f.type == "float":
+                if isinstance(value, int) and not isinstance(value, bool):
+                    setattr(self, f.name, float(value))
+                    value = float(value)
+                need(isinstance(value, float) and math.isfinite(value), f.name, "must be a number")
+            elif f.type == "bool":
+                need(isinstance(value, bool), f.name, "must be true or false")
+            elif f.type == "str":
+                need(isinstance(value, str), f.name, "must be a string")
+            elif f.type == "list[str]":
+                need(isinstance(value, list) and all(isinstance(v, str) for v in value) and value, f.name,
+                     "must be a non-empty list of strings")  # fmt: skip
+        for name in ("rounds", "prompts_per_round", "ml_batch", "bars"):
+            need(getattr(self, name) > 0, name, "must be positive")
+        for name in ("eval_every", "eval_examples", "seed", "threads"):
+            need(getattr(self, name) >= 0, name, "must be >= 0")
+        need(self.takes_per_prompt >= 2, "takes_per_prompt", "must be at least 2 (the baseline is leave-one-out)")
+        need(all(s in STYLES for s in self.styles), "styles", f"each one of {', '.join(STYLES)}")
+        need(self.cadence in ("", "free", "tonic"), "cadence", 'must be "", "free" or "tonic"')
+        need(0.0 < self.temperature <= 10.0, "temperature", "must be in (0, 10]")
+        need(0.0 < self.top_p <= 1.0, "top_p", "must be in (0, 1]")
+        need(0.0 < self.lr <= 1.0, "lr", "must be in (0, 1]")
+        for name in ("weight_decay", "grad_clip", "kl_coef", "ml_coef", "rest_penalty"):
+            need(getattr(self, name) >= 0.0, name, "must be >= 0")
+        for i in range(len(self.styles)):  # every request must be valid before any work
+            self.request(i, self.keys[0], self.modes[0])
+
+    def request(self, i: int, key: str, mode: str, seed: int | None = None):
+        """The compose request of prompt i: compose's defaults plus the config's controls."""
+        import dataclasses
+
+        from tunesmith.api import compose_request
+
+        style = self.styles[i % len(self.styles)]
+        req = compose_request(style, key=key, mode=mode, meter=self.meter or None, bars=self.bars,
+                              in_scale=self.in_scale, temperature=self.temperature, top_p=self.top_p,
+                              rest_penalty=self.rest_penalty, seed=seed)  # fmt: skip
+        if self.cadence:
+            req = dataclasses.replace(req, cadence=self.cadence)
+        return req
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TuneConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(d) - known)
+        if unknown:
+            raise ValueError(f"tune config: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        return cls(**d)
+
+
+# ------------------------------------------------------------------ sampling with log-probs
+@dataclass
+class Rollout:
+    """The takes of one round, with what the update needs."""
+
+    takes: list  # sampling.Take
+    requests: list  # the ComposeRequest of each take
+    groups: list[int]  # prompt index of each take (the baseline's group)
+    seconds: float = 0.0
+
+
+def sample_round(policy, tokenizer, config: TuneConfig, round_: int) -> Rollout:
+    """The round's takes, drawn by `sampling.generate` (every hard control masked in)."""
+    from tunesmith.sampling import generate, single_thread_blas  # noqa: F401
+
+    rng = np.random.default_rng([config.seed, round_, 1])
+    takes, requests, groups = [], [], []
+    t0 = time.perf_counter()
+    for i in range(config.prompts_per_round):
+        key = config.keys[int(rng.integers(len(config.keys)))]
+        mode = config.modes[int(rng.integers(len(config.modes)))]
+        seed = int(rng.integers(2**31))
+        req = config.request(round_ * config.prompts_per_round + i, key, mode, seed)
+        got = generate(policy, tokenizer, req, n=config.takes_per_prompt, seed=seed, batch_size=config.takes_per_prompt)
+        takes += got
+        requests += [req] * len(got)
+        groups += [i] * len(got)
+    return Rollout(takes, requests, groups, time.perf_counter() - t0)
+
+
+def replay_masks(tokenizer, request, tokens: Sequence[int], block_size: int):
+    """Per position of `tokens`: (allowed ids, (early-end token, penalty) or None), None for the
+    prompt. Replays the very automaton `generate` sampled under."""
+    from tunesmith.sampling import Constrainer, compose_tables, prompt_ids
+
+    tables = compose_tables(tokenizer, request, block_size)
+    n_prompt = len(prompt_ids(tokenizer, request))
+    auto = Constrainer(tables, n_prompt)
+    out: list = [None] * n_prompt
+    for tok in tokens[n_prompt:]:
+        allowed = auto.allowed()
+        early = auto.early_end()
+        out.append((allowed, early))
+        auto.advance(int(tok))
+    return out
+
+
+def token_logprobs(model: GPT, takes: Sequence, requests: Sequence, temperature: float = 1.0):
+    """(log-probs (B, T), free mask (B, T)) of each take's tokens under `model`'s masked
+    distribution, position t being the token t+1 of the take (so T = longest take - 1).
+    Gradients flow unless called under no_grad. Forced tokens are masked out (no credit)."""
+    V = model.config.vocab_size
+    B = len(takes)
+    T = max(len(t.tokens) for t in takes) - 1
+    x = torch.zeros((B, T), dtype=torch.long)
+    y = torch.zeros((B, T), dtype=torch.long)
+    bias = torch.full((B, T, V), -math.inf)
+    free = torch.zeros((B, T), dtype=torch.bool)
+    for b, (take, req) in enumerate(zip(takes, requests)):
+        ids = take.tokens
+        x[b, : len(ids) - 1] = torch.tensor(ids[:-1])
+        y[b, : len(ids) - 1] = torch.tensor(ids[1:])
+        masks = replay_masks_cached(model, take, req)
+        for pos, m in enumerate(masks):
+            if m is None or pos == 0:
+                continue
+            allowed, early = m
+            if len(allowed) <= 1:
+                continue  # forced: no choice, no credit
+            row = bias[b, pos - 1]
+            row[torch.as_tensor(allowed, dtype=torch.long)] = 0.0
+            if early is not None:
+                row[early[0]] -= early[1]
+            free[b, pos - 1] = True
+    logits, _ = model(x, targets=torch.where(free, y, torch.full_like(y, -1)))  # (B, T, V)
+    z = (logits + bias) / temperature
+    z = torch.where(free.unsqueeze(-1), z, torch.zeros_like(z))  # forced/pad rows: finite, unused
+    logp = F.log_softmax(z, dim=-1).gather(-1, y.unsqueeze(-1)).squeeze(-1)  # (B, T)
+    return torch.where(free, logp, torch.zeros_like(logp)), free
+
+
+def replay_masks_cached(model, take, request):
+    """`replay_masks` once per take (the policy and the reference share it)."""
+    cached = take.meta.get("_masks")
+    if cached is None:
+        cached = replay_masks(_tokenizer_of(model), request, take.tokens, model.config.block_size)
+        take.meta["_masks"] = cached
+    return cached
+
+
+_TOKENIZER = None
+
+
+def _tokenizer_of(model):
+    global _TOKENIZER
+    if _TOKENIZER is None:
+        from tunesmith.tokenizer import Tokenizer
+
+        _TOKENIZER = Tokenizer()
+    return getattr(model, "_tunesmith_tokenizer", None) or _TOKENIZER
+
+
+# ------------------------------------------------------------------ the reference and the update
+def frozen_copy(model: GPT) -> GPT:
+    """The reference: a deep copy in eval mode whose parameters never take gradients."""
+    ref = copy.deepcopy(model)
+    ref.eval()
+    for p in ref.parameters():
+        p.requires_grad_(False)
+    return ref
+
+
+def rloo_advantages(returns: torch.Tensor, groups: Sequence[int]) -> torch.Tensor:
+    """Return minus the mean return of the other takes of the same request (leave-one-out)."""
+    g = torch.as_tensor(list(groups))
+    adv = torch.zeros_like(returns)
+    for k in g.unique():
+        idx = (g == k).nonzero().squeeze(-1)
+        r = returns[idx]
+        n = len(idx)
+        adv[idx] = r - (r.sum() - r) / max(1, n - 1) if n > 1 else r - r
+    return adv
+
+
+@dataclass
+class StepStats:
+    reward: float
+    kl: float
+    loss: float
+    ml_loss: float | None
+    free_tokens: int
+
+
+def policy_gradient_step(
+    policy: GPT,
+    reference: GPT,
+    opt: torch.optim.Optimizer,
+    rollout: Rollout,
+    rewards: torch.Tensor,
+    config: TuneConfig,
+    ml_batch: tuple[torch.Tensor, torch.Tensor] | None = None,
+) -> StepStats:
+    """One update: REINFORCE with a leave-one-out baseline on R = r - kl_coef * KL (see the module
+    docstring), plus `ml_coef` x the cross-entropy of `ml_batch` if given."""
+    logp, free = token_logprobs(policy, rollout.takes, rollout.requests, config.temperature)
+    with torch.no_grad():
+        ref_logp, _ = token_logprobs(reference, rollout.takes, rollout.requests, config.temperature)
+    kl_tok = (logp.detach() - ref_logp) * free  # (B, T): KL estimate on the sampled tokens
+    kl = kl_tok.sum(-1)  # (B,)
+    returns = rewards - config.kl_coef * kl
+    adv = rloo_advantages(returns, rollout.groups)
+    n_free = int(free.sum())
+    loss = -(adv.unsqueeze(-1) * logp).sum() / max(1, n_free)
+    ml_loss = None
+    if ml_batch is not None and config.ml_coef > 0:
+        _, ml = policy(ml_batch[0], targets=ml_batch[1])
+        ml_loss = float(ml)
+        loss = loss + config.ml_coef * ml
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    if config.grad_clip:
+        torch.nn.utils.clip_grad_norm_(policy.parameters(), config.grad_clip)
+    opt.step()
+    return StepStats(float(rewards.mean()), float(kl.mean()), float(loss.detach()), ml_loss, n_free)
+
+
+# ------------------------------------------------------------------ checkpoints
+def _state_tensors(prefix: str, state: dict[str, Any]) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
+    tensors, plain = {}, {}
+    for k, v in state.items():
+        if torch.is_tensor(v):
+            tensors[f"{prefix}{k}"] = v
+        else:
+            plain[k] = v
+    return tensors, plain
+
+
+def save_checkpoint(out: Path, policy: GPT, opt, stateful: dict[str, Any], info: dict[str, Any]) -> None:
+    from tunesmith.solvers.train import _optimizer_tensors
+
+    tensors = {f"model.{k}": v for k, v in model_tensors(policy).items()}
+    opt_tensors, opt_info = _optimizer_tensors(opt)
+    tensors.update(opt_tensors)
+    reward_plain = {}
+    for name, obj in stateful.items():
+        if hasattr(obj, "state_dict"):
+            t, plain = _state_tensors(f"reward.{name}.", obj.state_dict())
+            tensors.update(t)
+            reward_plain[name] = plain
+    write_safetensors(out / CHECKPOINT_FILE, tensors,
+                      {**info, **opt_info, "reward_state": reward_plain, "format": CHECKPOINT_FORMAT})  # fmt: skip
+
+
+def load_checkpoint(out: Path) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
+    file = out / CHECKPOINT_FILE
+    if not file.is_file():
+        raise FileNotFoundError(f"nothing to resume: no {CHECKPOINT_FILE} in {out}")
+    tensors, meta = read_safetensors(file)
+    try:
+        info = json.loads(meta.get("tunesmith", "null"))
+    except json.JSONDecodeError:
+        info = None
+    if not isinstance(info, dict) or info.get("format") != CHECKPOINT_FORMAT:
+        raise ValueError(f"{file}: not a tunesmith tuning checkpoint")
+    return tensors, info
+
+
+# ------------------------------------------------------------------ data
+def _windows(pieces: Sequence[Piece], tokenizer, block_size: int):
+    from tunesmith.solvers.train import TokenData
+
+    return TokenData(pieces, tokenizer, block_size)
+
+
+def corpus_pieces(styles: Sequence[str], shippable_only: bool = False) -> tuple[list[Piece], list[Piece]]:
+    """(train, valid) pieces of `styles` from the corpus cache."""
+    from tunesmith.corpus import load_corpus
+    from tunesmith.licenses import may_ship
+
+    train, valid = [], []
+    for p in load_corpus():
+        if p.style not in styles or (shippable_only and not may_ship(p.license)):
+            continue
+        if p.split == "train":
+            train.append(p)
+        elif p.split == "valid":
+            valid.append(p)
+    return train, valid
+
+
+# ------------------------------------------------------------------ the loop
+def tune(
+    base: str | Path | tuple,
+    reward: Callable[[Piece], float],
+    out_dir: str | Path,
+    config: TuneConfig | None = None,
+    *,
+    pieces: tuple[Sequence[Piece], Sequence[Piece]] | None = None,
+    resume: bool = False,
+    progress: bool = True,
+    interrupt_at: int | None = None,
+    log: Callable[[str], None] | None = None,
+    method: str = "policy-gradient",
+) -> dict[str, Any]:
+    """Fine-tune `base` (a model folder, "default", or (GPT, tokenizer, info)) toward `reward`
+    and write the tuned model to `out_dir`. `pieces=(train, valid)`: real music for held-out NLL,
+    maximum-likelihood steps and stateful rewards (default: the corpus' pieces of the styles).
+    Returns a summary (rounds, last reward, KL, NLL, seconds per round, takes per second)."""
+    from tqdm import tqdm
+
+    from tunesmith import pretrained
+    from tunesmith.solvers.train import collate, evaluate
+
+    config = config or TuneConfig()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    say = log or (lambda msg: tqdm.write(msg) if progress else None)
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    if isinstance(base, tuple):
+        policy, tokenizer, base_info = base
+        base_record = {"id": base_info.get("name") or "given", "sha256": base_info.get("sha256")}
+    else:
+        policy, tokenizer, base_info = pretrained.load(str(base), torch=True)
+        base_record = {"id": str(base), "sha256": base_info.get("sha256")}
+    policy.eval()  # no dropout: the numpy sampler and the torch log-probs must see one model
+    reference = frozen_copy(policy)
+    train_pieces, valid_pieces = (list(pieces[0]), list(pieces[1])) if pieces is not None else corpus_pieces(config.styles)
+    bs = policy.config.block_size
+    train_data = _windows(train_pieces, tokenizer, bs) if train_pieces else None
+    valid_data = _windows(valid_pieces, tokenizer, bs) if valid_pieces else None
+    valid_examples = valid_data.fixed_examples(config.eval_examples, config.seed, 0.0) if valid_data and len(valid_data) else []
+
+    stateful = reward.stateful() if hasattr(reward, "stateful") else (
+        {"reward": reward} if hasattr(reward, "observe") or hasattr(reward, "state_dict") else {})  # fmt: skip
+    opt = torch.optim.AdamW([p for p in policy.parameters() if p.requires_grad], lr=config.lr,
+                            weight_decay=config.weight_decay, betas=(0.9, 0.95))  # fmt: skip
+    round_, history = 0, []
+    if resume:
+        from tunesmith.solvers.train import _load_optimizer
+
+        tensors, info = load_checkpoint(out)
+        saved = TuneConfig.from_dict(info["tune_config"])
+        if saved != config:
+            raise ValueError(f"{out}: the checkpoint was made with another tune config; resume with the same one")
+        if info.get("base", {}).get("sha256") != base_record.get("sha256"):
+            raise ValueError(f"{out}: the checkpoint tunes another base model")
+        policy.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")}, strict=False)
+        _load_optimizer(opt, tensors, info["param_groups"])
+        for name, obj in stateful.items():
+            if hasattr(obj, "load_state_dict"):
+                prefix = f"reward.{name}."
+                state = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
+                state.update(info.get("reward_state", {}).get(name, {}))
+                obj.load_state_dict(state)
+        round_, history = info["round"], info["history"]
+        say(f"resumed at round {round_}")
+
+    def describe_reward() -> dict:
+        return reward.describe() if hasattr(reward, "describe") else {"function": getattr(reward, "__name__", str(reward))}
+
+    def tuning_record() -> dict:
+        return {"method": method, "algorithm": "REINFORCE, leave-one-out baseline, per-sequence credit, "
+                "KL penalty to the frozen base on the sampled tokens", "base": base_record,
+                "config": config.to_dict(), "reward": describe_reward(), "rounds_done": round_,
+                "last": history[-1] if history else None}  # fmt: skip
+
+    def save_all() -> None:
+        keep = {k: v for k, v in base_info.items() if k not in ("format", "version", "model_config", "tokenizer", "path", "sha256")}
+        save_model(out, policy, tokenizer, {**keep, "tuning": tuning_record()})
+        save_checkpoint(out, policy, opt, stateful, {"round": round_, "history": history, "tune_config": config.to_dict(),
+                                                       "base": base_record})  # fmt: skip
+        atomic_write_text(out / TUNE_LOG, json.dumps({"tuning": tuning_record(), "history": history}, indent=1) + "\n")
+        _write_card(out, base_info, tuning_record())
+
+    bar = tqdm(total=config.rounds, initial=round_, disable=not progress, desc=method, unit="round")
+    nll = history[-1].get("heldout_nll") if history else None
+    try:
+        while round_ < config.rounds:
+            round_ += 1
+            t0 = time.perf_counter()
+            torch.manual_seed(config.seed * 1_000_003 + round_)
+            rollout = sample_round(policy, tokenizer, config, round_)
+            pieces_now = [t.piece for t in rollout.takes]
+            observed: dict[str, Any] = {}
+            for name, obj in stateful.items():
+                if hasattr(obj, "observe"):
+                    observed[name] = obj.observe(pieces_now, round_)
+            values = [float(reward(p)) for p in pieces_now]
+            r = torch.tensor([0.0 if math.isnan(v) else v for v in values])
+            ml = None
+            if config.ml_coef > 0 and train_data is not None and len(train_data):
+                rng = np.random.default_rng([config.seed, round_, 2])
+                ml = collate([train_data.random_example(rng, 0.0, 0) for _ in range(config.ml_batch)], tokenizer)
+            stats = policy_gradient_step(policy, reference, opt, rollout, r, config, ml)
+            if valid_examples and config.eval_every and (round_ % config.eval_every == 0 or round_ == config.rounds):
+                nll = evaluate(policy, valid_examples, tokenizer, 8)
+                policy.eval()
+            seconds = time.perf_counter() - t0
+            entry = {"round": round_, "reward": round(stats.reward, 5), "kl": round(stats.kl, 5),
+                     "loss": round(stats.loss, 5), "ml_loss": stats.ml_loss, "heldout_nll": nll,
+                     "free_tokens": stats.free_tokens, "takes": len(rollout.takes),
+                     "sample_seconds": round(rollout.seconds, 3), "round_seconds": round(seconds, 3)}  # fmt: skip
+            for name, obs in observed.items():
+                entry[name] = obs
+            history.append(entry)
+            save_all()
+            post = {"reward": f"{stats.reward:.3f}", "kl": f"{stats.kl:.3f}"}
+            if nll is not None:
+                post["nll"] = f"{nll:.3f}"
+            for obs in observed.values():
+                if isinstance(obs, dict) and "accuracy" in obs:
+                    post["D_acc"] = f"{obs['accuracy']:.2f}"
+            bar.update(1)
+            bar.set_postfix(post)
+            if interrupt_at is not None and round_ >= interrupt_at and round_ < config.rounds:
+                raise TuningInterrupted(f"interrupted after round {round_}")
+    except KeyboardInterrupt:
+        save_all()
+        say(f"interrupted: checkpoint at round {round_} written; continue with --resume")
+        raise
+    finally:
+        bar.close()
+    if not (out / "model.safetensors").is_file():
+        save_all()
+    secs = [h["round_seconds"] for h in history]
+    takes_per_s = [h["takes"] / h["sample_seconds"] for h in history if h.get("sample_seconds")]
+    return {
+        "rounds": round_,
+        "out": str(out),
+        "last": history[-1] if history else None,
+        "minutes_per_round": round(float(np.mean(secs)) / 60, 4) if secs else None,
+        "takes_per_second": round(float(np.mean(takes_per_s)), 3) if takes_per_s else None,
+        "history": history,
+    }
+
+
+def _write_card(out: Path, base_info: dict, tuning: dict) -> None:
+    """MODEL_CARD.md: the base model's card (when the base folder has one) and how it was tuned."""
+    base_card = ""
+    path = base_info.get("path")
+    if path and (Path(path) / "MODEL_CARD.md").is_file():
+        base_card = (Path(path) / "MODEL_CARD.md").read_text(encoding="utf-8")
+    last = tuning.get("last") or {}
+    lines = [
+        "# Fine-tuned tunesmith model",
+        "",
+        f"Tuned from `{tuning['base']['id']}` (sha256 {str(tuning['base'].get('sha256'))[:12]}) by {tuning['method']}: "
+        f"{tuning['algorithm']}.",
+        "",
+        f"- rounds: {tuning['rounds_done']} of {tuning['config']['rounds']}; styles {', '.join(tuning['config']['styles'])}",
+        f"- reward: `{json.dumps(tuning['reward'], default=str)}`",
+        f"- KL coefficient {tuning['config']['kl_coef']}, ML coefficient {tuning['config']['ml_coef']}, lr {tuning['config']['lr']}",
+        f"- last round: reward {last.get('reward')}, KL {last.get('kl')}, held-out NLL {last.get('heldout_nll')}",
+        "",
+        "The hard controls (meter, bars, key, range, chords, in-scale) are masks applied while sampling, "
+        "so they hold for this model exactly as for its base. Training data: the base model's (below).",
+        "",
+    ]
+    text = "\n".join(lines) + ("\n---\n\n# The base model\n\n" + base_card if base_card else "")
+    atomic_write_text(out / "MODEL_CARD.md", text)
+
+
+__all__ = [
+    "Rollout",
+    "TuneConfig",
+    "TuningInterrupted",
+    "frozen_copy",
+    "load_checkpoint",
+    "load_model",
+    "policy_gradient_step",
+    "replay_masks",
+    "rloo_advantages",
+    "sample_round",
+    "token_logprobs",
+    "tune",
+]

@@ -1,0 +1,175 @@
+"""The public API as a notebook user meets it (`import tunesmith as ts`), the README's Python
+block run as written, and the first-day CLI conventions (issue 11), on the shipped model."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import tunesmith as ts
+from tunesmith.cli import main
+from tunesmith.score import KeySignature, Note, Piece, Tempo, TimeSignature, Track
+
+ROOT = Path(__file__).resolve().parents[1]
+FAST = ["--no-audio", "--no-svg"]
+
+
+def test_readme_python_block_runs(tmp_path):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## The Python API", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    exec(compile(code, "README.md (Python API)", "exec"), {"OUT": tmp_path})  # noqa: S102
+    assert (tmp_path / "jig.mid").is_file() and (tmp_path / "jig-copy.musicxml").is_file()
+    assert not (tmp_path / "jig.wav").exists()
+
+
+def test_notebook_session(tmp_path):
+    take = ts.compose(style="Folk", key="D", bars=4, seed=7)  # any case
+    assert isinstance(take, ts.Take) and take.piece.style == "folk" and take.seed == 7
+    again = ts.compose(style="folk", key="D", bars=4, seed=7)
+    assert [n.pitch for n in again.piece.melody().notes] == [n.pitch for n in take.piece.melody().notes]
+    takes = ts.compose(style="pop", bars=2, n=2, seed=1)
+    assert isinstance(takes, list) and len(takes) == 2
+    html = take._repr_html_()
+    assert "<svg" in html and "<audio" in html
+    files = take.write(tmp_path / "jig.mid", audio=False, svg=False)  # a known extension: that one file
+    assert set(files) == {"mid"} and (tmp_path / "jig.mid").is_file() and not (tmp_path / "jig.mid.mid").exists()
+    with pytest.raises(FileExistsError, match="jig.mid"):
+        take.write(tmp_path / "jig.mid")
+    take.write(tmp_path / "jig.mid", force=True)
+    back = ts.read(tmp_path / "jig.mid")
+    assert back.style == "folk"  # the style travels in the MIDI file
+    with pytest.raises(ValueError, match="unknown style"):
+        ts.compose(style="polka")
+
+
+def test_the_same_request_from_python_and_the_cli(tmp_path, capsys):
+    assert main(["compose", "--style", "jazz", "--chords", "Dm7 G7", "--bars", "4", "--seed", "5", "--out",
+                 str(tmp_path / "x"), "--json", *FAST]) == 0  # fmt: skip
+    cli = json.loads(capsys.readouterr().out)["request"]
+    take = ts.compose(style="jazz", chords="Dm7 G7", bars=4, seed=5)
+    assert take.provenance["request"] == cli
+    cli_piece = ts.read(tmp_path / "x.mid")
+    assert [n.pitch for n in cli_piece.melody().notes] == [n.pitch for n in take.piece.melody().notes]
+
+
+def test_key_comes_from_the_chords():
+    request = ts.api.compose_request("jazz", chords="Dm7 G7 Cmaj7 Cmaj7", bars=8)
+    assert (request.key, request.mode) == ("C", "major")
+    assert ts.api.compose_request("jazz", chords="Dm7 G7 Cmaj7", key="F").key == "F"  # an explicit key wins
+    take = ts.compose(style="jazz", chords="Dm7 G7 Cmaj7 Cmaj7", bars=8, seed=3)
+    xml = take.musicxml()
+    assert "<fifths>0</fifths>" in xml and not re.search(r"<step>A</step>\s*<alter>-1", xml)
+
+
+def test_compound_meter_tempo_is_in_dotted_quarters():
+    take = ts.compose(style="folk", meter="6/8", tempo=110, bars=2, seed=1)
+    assert take.piece.tempo == pytest.approx(165.0)  # the MIDI's quarter notes per minute
+    xml = take.musicxml()
+    assert re.search(r"<beat-unit>quarter</beat-unit>\s*<beat-unit-dot\s*/>\s*<per-minute>110</per-minute>", xml)
+    four = ts.compose(style="folk", meter="4/4", tempo=110, bars=2, seed=1)
+    assert four.piece.tempo == pytest.approx(110.0)
+
+
+def test_score_is_what_a_copyist_expects():
+    take = ts.compose(style="chorale", key="g minor", bars=8, pitch_range="C3:A5", seed=7)
+    xml = take.musicxml()
+    assert '<creator type="composer">tunesmith</creator>' in xml and "Music21" not in xml
+    assert "light-heavy" in xml  # the final bar line
+    assert not re.search(r"<step>G</step>\s*<alter>-1", xml)  # the leading tone is F#, never Gb
+    velocities = {n.velocity for t in take.piece.tracks for n in t.notes}
+    assert len(velocities) > 1  # a metrical accent, not one velocity for every note
+
+
+def test_no_machine_path_in_the_score(tmp_path):
+    take = ts.compose(style="pop", bars=2, seed=1)
+    files = take.write(tmp_path / "pop", audio=False, svg=False)
+    xml = files["musicxml"].read_text()
+    assert "/work/" not in xml and str(ROOT) not in xml and "<rights" not in xml
+    assert "tunesmith-model\">default<" in xml
+
+
+def test_harmonize_keeps_the_leading_tone_sharp(tmp_path):
+    from tunesmith.outputs.musicxml import write_musicxml
+
+    pitches = [67, 69, 70, 72, 74, 72, 70, 69, 70, 69, 67, 66, 67, 70, 69, 67]  # g minor, F#4 before the end
+    melody = Piece("m", "m", title="g minor", tracks=[Track("Melody", notes=[Note(p, float(i), 1.0) for i, p in enumerate(pitches)])],
+                   keys=[KeySignature(0.0, "G", "minor")], time_signatures=[TimeSignature(0.0, 4, 4)],
+                   tempos=[Tempo(0.0, 80.0)])  # fmt: skip
+    write_musicxml(melody, tmp_path / "mel.musicxml")
+    for style in ("chorale", "jazz"):
+        xml = ts.harmonize(tmp_path / "mel.musicxml", style=style, seed=2).musicxml()
+        assert re.search(r"<step>F</step>\s*<alter>1</alter>", xml), style
+        assert not re.search(r"<step>G</step>\s*<alter>-1", xml), style
+
+
+def test_continue_refuses_a_contradicting_key_and_keeps_the_style(tmp_path):
+    motif = ts.compose(style="chorale", key="D", bars=2, seed=1)
+    motif.write(tmp_path / "motif", audio=False, svg=False)
+    with pytest.raises(ValueError, match=r"motif.mid: key Eb contradicts the piece's written key D major"):
+        ts.continue_(tmp_path / "motif.mid", bars=2, key="Eb")
+    for name in ("motif.mid", "motif.musicxml"):  # MIDI marker; MusicXML: the take's JSON beside it
+        assert ts.continue_(tmp_path / name, bars=2, seed=1).piece.style == "chorale", name
+    melody = ts.compose(style="folk", bars=2, seed=1)
+    with pytest.raises(ValueError, match="harmonize it first"):
+        ts.continue_(melody, bars=2, style="chorale")
+
+
+def test_midi_pickup_as_notation_programs_export_it(tmp_path):
+    import symusic
+
+    score = symusic.Score(480)
+    track = symusic.Track("Flute", 73, False)
+    for i, p in enumerate([69] + [74, 76, 78, 79, 81, 83] * 2):
+        track.notes.append(symusic.Note(i * 240, 240, p, 80))
+    score.tracks.append(track)
+    score.time_signatures.append(symusic.TimeSignature(0, 1, 8))  # the pickup bar
+    score.time_signatures.append(symusic.TimeSignature(240, 6, 8))
+    score.dump_midi(str(tmp_path / "pickup.mid"))
+    piece = ts.read(tmp_path / "pickup.mid")
+    assert [str(t) for t in piece.time_signatures] == ["6/8"] and piece.bars()[:3] == [0.0, 0.5, 3.5]
+
+
+def test_cli_first_day(tmp_path, capsys):
+    out = tmp_path / "song.mid"
+    args = ["compose", "--style", "Folk", "--bars", "2", "--seed", "1", "--out", str(out), *FAST]
+    assert main(args) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["song.json", "song.mid", "song.musicxml"]
+    capsys.readouterr()
+    assert main(args) == 2  # no silent overwrite
+    assert "pass --force" in capsys.readouterr().err
+    assert main([*args, "--force"]) == 0
+    capsys.readouterr()
+    assert main([*args, "--json"]) == 2  # errors as JSON under --json
+    error = json.loads(capsys.readouterr().out)
+    assert error["exit_status"] == 2 and "song.mid: exists" in error["error"]
+    with pytest.raises(SystemExit) as exit_info:  # argparse's usage errors: JSON too
+        main(["compose", "--style", "folk", "--bars", "x", "--out", "y", "--json"])
+    assert exit_info.value.code == 2
+    assert "invalid int" in json.loads(capsys.readouterr().out)["error"]
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0 and ts.__version__ in capsys.readouterr().out
+
+
+def test_cli_broken_pipe_is_quiet(tmp_path):
+    """`tunesmith corpus list --json | head`: the reader is gone before the first write."""
+    code = "import sys; from tunesmith.cli import main; sys.exit(main(['corpus', 'list', '--json']))"
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={"TUNESMITH_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})  # fmt: skip
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 141 and "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+def test_train_config_resolves_outside_the_checkout(tmp_path, monkeypatch):
+    from tunesmith.config import load_config
+
+    monkeypatch.chdir(tmp_path)
+    assert load_config("default").n_layer >= 1
+    assert load_config("configs/small.toml").n_layer >= 1
