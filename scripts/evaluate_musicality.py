@@ -19,7 +19,13 @@ from tunesmith.score import STYLES
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", action="append", required=True, help="NAME=PATH (PATH 'default': the shipped model)")
+    ap.add_argument(
+        "--model",
+        action="append",
+        required=True,
+        help="NAME=PATH[:legacy] (PATH 'default': the shipped model; ':legacy' composes without the "
+        "form and cadence controls, as the first-generation composer did)",
+    )
     ap.add_argument("--per-style", type=int, default=120)
     ap.add_argument("--styles", default=",".join(STYLES))
     ap.add_argument("--split", default="test", choices=("test", "valid"))
@@ -37,8 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     for spec in args.model:
         name, _, path = spec.partition("=")
         path = path or name
+        legacy = path.endswith(":legacy")
+        path = path.removesuffix(":legacy")
         model, tok, _info = load_numpy_model(DEFAULT_MODEL_DIR if path == "default" else path)
-        systems[name] = (model, tok)
+        systems[name] = (model, tok, {"form": "", "cadence": "free"} if legacy else {})
     styles = [s for s in args.styles.split(",") if s]
     corpus = load_corpus(None)
     test = {s: list(corpus.filter(split=args.split, style=s)) for s in styles}

@@ -124,11 +124,13 @@ def compose_request(
     chords: str | Sequence[str] | None = None,
     pitch_range: Any = None,
     in_scale: bool = False,
-    temperature: float = 1.0,
-    top_p: float = 0.95,
+    temperature: float | None = None,
+    top_p: float | None = None,
     rest_penalty: float = 2.0,
     chords_optional: bool = False,
     seed: int | None = None,
+    form: str | None = None,
+    cadence: str | None = None,
 ):
     """The validated `sampling.ComposeRequest` that `compose` (and `tunesmith compose`) sends.
 
@@ -162,6 +164,8 @@ def compose_request(
         rest_penalty=rest_penalty,
         chord_every_bar=not chords_optional,
         seed=seed,
+        form=form,
+        cadence=cadence,
     )
 
 
@@ -373,11 +377,13 @@ def compose(
     chords: str | Sequence[str] | None = None,
     pitch_range: Any = None,
     in_scale: bool = False,
-    temperature: float = 1.0,
-    top_p: float = 0.95,
+    temperature: float | None = None,
+    top_p: float | None = None,
     rest_penalty: float = 2.0,
     chords_optional: bool = False,
     seed: int | None = None,
+    form: str | None = None,
+    cadence: str | None = None,
     n: int = 1,
     model: str | os.PathLike | Model = "default",
 ) -> Take | list[Take]:
@@ -385,14 +391,16 @@ def compose(
 
     key: "D", "Bb", "g minor", "F#m" (default: from `chords`, else the style's); meter "6/8";
     tempo in the meter's beats per minute (module docstring); chords: one symbol per bar,
-    cycling ("Dm7 G7 Cmaj7" or a list); pitch_range "C4:G5" or (60, 79); the rest as
-    `tunesmith compose --help` says. Returns a Take (n == 1) or a list of n Takes."""
+    cycling ("Dm7 G7 Cmaj7" or a list); pitch_range "C4:G5" or (60, 79); form "AABB" (None:
+    the style's usual form, "" none); cadence "tonic" | "free" (None: by style); temperature
+    and top_p None: the model's tuned defaults for the style; the rest as `tunesmith compose
+    --help` says. Returns a Take (n == 1) or a list of n Takes."""
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"n must be at least 1, got {n!r}")
     request = compose_request(
         style, key=key, mode=mode, meter=meter, bars=bars, tempo=tempo, chords=chords, pitch_range=pitch_range,
         in_scale=in_scale, temperature=temperature, top_p=top_p, rest_penalty=rest_penalty,
-        chords_optional=chords_optional, seed=seed,
+        chords_optional=chords_optional, seed=seed, form=form, cadence=cadence,
     )  # fmt: skip
     from tunesmith.performance import accent
     from tunesmith.sampling import generate

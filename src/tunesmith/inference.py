@@ -64,9 +64,40 @@ class NumpyModel:
 
     config: ModelConfig
     state: dict
+    decoding: dict | None = None  # per-style {"temperature", "top_p"} defaults (decoding.json)
 
     def parameters(self):
         return ()
+
+
+DECODING_FILE = "decoding.json"
+
+
+def read_decoding(folder: Path) -> dict:
+    """Per-style decoding defaults from `decoding.json` beside the weights ({} when absent);
+    ValueError naming the file when it is malformed or out of bounds."""
+    from tunesmith.score import STYLES
+
+    file = Path(folder) / DECODING_FILE
+    if not file.is_file():
+        return {}
+    if file.stat().st_size > 100_000:
+        raise ValueError(f"{file}: too large for a decoding file")
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{file}: not a decoding file ({exc})") from None
+    out = {}
+    for style in STYLES:
+        d = data.get(style) if isinstance(data, dict) else None
+        if d is None:
+            continue
+        t, p = d.get("temperature") if isinstance(d, dict) else None, d.get("top_p") if isinstance(d, dict) else None
+        ok = isinstance(t, int | float) and 0 < t <= 10 and isinstance(p, int | float) and 0 < p <= 1
+        if not ok:
+            raise ValueError(f"{file}: {style}: temperature must be in (0, 10] and top_p in (0, 1]")
+        out[style] = {"temperature": float(t), "top_p": float(p)}
+    return out
 
 
 def _numpy_state(model) -> dict:
@@ -304,4 +335,4 @@ def load_numpy_model(path: str | Path):
     wrong = [k for k, shape in expected.items() if k not in state or tuple(state[k].shape) != shape]
     if wrong:
         raise ValueError(f"{file}: weights do not match the config ({wrong[:3]})")
-    return NumpyModel(config, state), tokenizer, info
+    return NumpyModel(config, state, read_decoding(file.parent)), tokenizer, info

@@ -295,5 +295,8 @@ def load_model(path: str | Path):
         raise ValueError(
             f"{file}: weights do not match the config (missing {missing[:3]}, unexpected {unexpected[:3]})"
         )
+    from tunesmith.inference import read_decoding
+
+    model.decoding = read_decoding(file.parent)
     model.eval()
     return model, tokenizer, info

@@ -103,8 +103,10 @@ class ComposeRequest:
     pitch_range: tuple[int, int] | None = None  # (lowest, highest) MIDI; default by style
     chords: list[str] | None = None  # one per bar, cycling
     in_scale: bool = False
-    temperature: float = 1.0
-    top_p: float = 0.95
+    # None: the model's defaults for the style (`decoding.json` beside the weights, chosen on the
+    # validation split by scripts/tune_decoding.py), else 1.0 and 0.95
+    temperature: float | None = None
+    top_p: float | None = None
     # Logit penalty on ending a voice's bar before it is full (a rest up to the bar line). The
     # model has no position tokens between contiguous notes and must count durations; the small
     # default model often loses count and closes bars early: 19-24% empty beats in folk and pop
@@ -178,9 +180,11 @@ class ComposeRequest:
                     split_figure(figure)
                 except ValueError:
                     raise ValueError(f"unparsable chord {figure!r} (chord {i + 1} of the list)") from None
-        if not (isinstance(self.temperature, int | float) and 0.0 < float(self.temperature) <= 10.0):
+        if self.temperature is not None and not (
+            isinstance(self.temperature, int | float) and 0.0 < float(self.temperature) <= 10.0
+        ):
             raise ValueError(f"temperature must be in (0, 10], got {self.temperature!r}")
-        if not (isinstance(self.top_p, int | float) and 0.0 < float(self.top_p) <= 1.0):
+        if self.top_p is not None and not (isinstance(self.top_p, int | float) and 0.0 < float(self.top_p) <= 1.0):
             raise ValueError(f"top_p must be in (0, 1], got {self.top_p!r}")
         if not (isinstance(self.rest_penalty, int | float) and 0.0 <= float(self.rest_penalty) <= 20.0):
             raise ValueError(f"rest_penalty must be in [0, 20], got {self.rest_penalty!r}")
@@ -687,8 +691,12 @@ def generate(
         raise TypeError("generate needs a ComposeRequest")
     if n < 1:
         raise ValueError(f"n must be >= 1, got {n}")
-    temperature = float(request.temperature if temperature is None else temperature)
-    top_p = float(request.top_p if top_p is None else top_p)
+    tuned = (getattr(model, "decoding", None) or {}).get(request.style, {})
+    if temperature is None:
+        temperature = request.temperature if request.temperature is not None else tuned.get("temperature", 1.0)
+    if top_p is None:
+        top_p = request.top_p if request.top_p is not None else tuned.get("top_p", 0.95)
+    temperature, top_p = float(temperature), float(top_p)
     if not 0 < temperature <= 10 or not 0 < top_p <= 1:
         raise ValueError(f"temperature must be in (0, 10] and top_p in (0, 1]; got {temperature}, {top_p}")
     seed = request.seed if seed is None else seed
@@ -710,9 +718,9 @@ def generate(
         seconds = (time.perf_counter() - t0) / b
         for i, (ids, lps, forced) in enumerate(rows):
             piece = _finish_piece(tokenizer, ids, request, seed, start + i)
-            takes.append(
-                Take(piece, ids, np.array(lps, np.float32), np.array(forced, bool), seed, seconds, {"take": start + i})
-            )
+            meta = {"take": start + i, "temperature": temperature, "top_p": top_p}
+            meta["form"], meta["cadence"] = request.resolved_form(), request.resolved_cadence()
+            takes.append(Take(piece, ids, np.array(lps, np.float32), np.array(forced, bool), seed, seconds, meta))
     return takes
 
 

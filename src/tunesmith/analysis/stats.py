@@ -140,9 +140,9 @@ def ols_trend(values: np.ndarray, years: np.ndarray) -> dict[str, Any] | None:
 
 
 def logistic_trend(successes: np.ndarray, totals: np.ndarray, years: np.ndarray) -> dict[str, Any] | None:
-    """Quasi-binomial GLM of a per-piece share (successes of totals) on year: odds ratio per decade
-    with a 95% CI (the dispersion is estimated, so songs that repeat a chord do not count as
-    independent chords)."""
+    """Binomial GLM (logit link) of a per-piece share (successes of totals) on year: odds ratio per
+    decade with a 95% CI from sandwich (HC0) standard errors over pieces, so the chords of one song
+    do not count as independent draws; `dispersion` is Pearson's X2 / df for reference."""
     import statsmodels.api as sm
 
     ok = (totals > 0) & (years > 0)
@@ -151,13 +151,13 @@ def logistic_trend(successes: np.ndarray, totals: np.ndarray, years: np.ndarray)
         return None
     xc = (x - x.mean()) / 10.0
     try:
-        fit = sm.GLM(np.column_stack([k, n - k]), sm.add_constant(xc), family=sm.families.Binomial()).fit(scale="X2")
+        fit = sm.GLM(np.column_stack([k, n - k]), sm.add_constant(xc), family=sm.families.Binomial()).fit(cov_type="HC0")
     except Exception:  # noqa: BLE001 - a perfectly separated series: no logistic trend to report
         return None
     lo, hi = fit.conf_int()[1]
     return {"log_odds_per_decade": float(fit.params[1]), "odds_ratio_per_decade": float(math.exp(fit.params[1])),
             "ci": [float(math.exp(lo)), float(math.exp(hi))], "p": float(fit.pvalues[1]),
-            "dispersion": float(fit.scale), "n": int(len(k))}
+            "dispersion": float(fit.pearson_chi2 / max(1, fit.df_resid)), "n": int(len(k))}
 
 
 def fdr(pvalues: list[float], alpha: float = 0.05) -> tuple[list[bool], list[float]]:

@@ -19,8 +19,14 @@ VERBS: dict[str, str] = {
     "harmonize": "tunesmith.cli.harmonize",
     "inpaint": "tunesmith.cli.inpaint",
     "evaluate": "tunesmith.cli.evaluate",
+    "analyze": "tunesmith.cli.analyze",
     "bench": "tunesmith.cli.bench",
     "demo": "tunesmith.cli.demo",
+    "tune": "tunesmith.cli.tune",
+    "adversarial": "tunesmith.cli.adversarial",
+    "rate": "tunesmith.cli.rate",
+    "prefer": "tunesmith.cli.prefer",
+    "preferences": "tunesmith.cli.preferences",
 }
 
 

@@ -72,8 +72,10 @@ def add_generation_controls(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mode", help="major, minor, dorian, mixolydian, ...")
     parser.add_argument("--range", dest="pitch_range", help="pitch range LOW:HIGH, e.g. C4:G5 or C3:A5")
     parser.add_argument("--in-scale", action="store_true", help="no note outside the key's scale")
-    parser.add_argument("--temperature", type=float, default=1.0)
-    parser.add_argument("--top-p", type=float, default=0.95)
+    parser.add_argument(
+        "--temperature", type=float, default=None, help="sampling temperature (default: the model's for the style, else 1.0)"
+    )
+    parser.add_argument("--top-p", type=float, default=None, help="nucleus sampling (default: the model's, else 0.95)")
     parser.add_argument("--seed", type=int, help="random seed (default: random; recorded in STEM.json)")
     parser.add_argument("--n", type=int, default=1, help="number of takes (STEM-1 ... STEM-n)")
     parser.add_argument(

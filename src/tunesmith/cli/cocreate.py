@@ -119,8 +119,8 @@ def run(verb: str, args: argparse.Namespace) -> int:
         pitch_range=args.pitch_range,
         in_scale=args.in_scale,
         seed=args.seed,
-        temperature=args.temperature,
-        top_p=args.top_p,
+        temperature=1.0 if args.temperature is None else args.temperature,
+        top_p=0.95 if args.top_p is None else args.top_p,
         voice_leading=not args.no_voice_leading,
     )
     if verb == "continue":

@@ -31,6 +31,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_generation_controls(parser)
     parser.add_argument(
+        "--form",
+        default=None,
+        help="sections, one letter each, equal length: AABB (reels, jigs), AABA (songs), ABAB; a repeated "
+        "letter repeats its section (with a new last bar), a primed one (A') varies it; 'none' for "
+        "through-composed (default: the style's usual form when the bars divide into sections of 4+)",
+    )
+    parser.add_argument(
+        "--cadence",
+        choices=("tonic", "free"),
+        default=None,
+        help="end on the tonic (melody, bass and last chord) or as the model likes (default: tonic for folk "
+        "and chorales, free for pop and jazz)",
+    )
+    parser.add_argument(
         "--rest-penalty",
         type=float,
         default=2.0,
@@ -53,6 +67,8 @@ def _controls(args: argparse.Namespace) -> dict:
         rest_penalty=args.rest_penalty,
         chords_optional=args.chords_optional,
         seed=args.seed,
+        form=args.form,
+        cadence=args.cadence,
     )
 
 

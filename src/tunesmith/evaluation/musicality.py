@@ -73,7 +73,7 @@ def real_pieces(test: dict[str, list[Piece]], style: str, n: int, seed: int) -> 
     return out
 
 
-def request_for(piece: Piece, style: str, max_bars: int, seed: int):
+def request_for(piece: Piece, style: str, max_bars: int, seed: int, **overrides: Any):
     """A compose request with the real piece's header (what the take is compared against)."""
     from tunesmith.sampling import ComposeRequest
     from tunesmith.tokenizer import METERS, spell_name
@@ -94,6 +94,7 @@ def request_for(piece: Piece, style: str, max_bars: int, seed: int):
         bars=bars,
         tempo=min(400.0, max(20.0, piece.tempo)),
         seed=seed,
+        **overrides,
     )
 
 
@@ -106,12 +107,16 @@ def measure(pieces: Sequence[Piece]) -> dict[str, float]:
     return out
 
 
-def compose_like(system_model, tokenizer, reals: Sequence[Piece], style: str, config: MusicalityConfig) -> list[Piece]:
+def compose_like(
+    system_model, tokenizer, reals: Sequence[Piece], style: str, config: MusicalityConfig, **overrides: Any
+) -> list[Piece]:
+    """One take per real piece under its header; `overrides` go into every ComposeRequest
+    (e.g. form="", cadence="free": the first-generation composer's behaviour)."""
     from tunesmith.sampling import generate
 
     takes = []
     for i, p in enumerate(reals):
-        req = request_for(p, style, config.max_bars, config.seed * 100_003 + i)
+        req = request_for(p, style, config.max_bars, config.seed * 100_003 + i, **overrides)
         (take,) = generate(system_model, tokenizer, req, n=1, temperature=config.temperature, top_p=config.top_p)
         takes.append(take.piece)
     return takes
@@ -127,13 +132,15 @@ def c2st_accuracy(real: Sequence[Piece], other: Sequence[Piece], folds: int, see
 
 
 def musicality_report(
-    systems: dict[str, tuple[Any, Any]],
+    systems: dict[str, tuple],
     test: dict[str, list[Piece]],
     config: MusicalityConfig,
     styles: Sequence[str] = STYLES,
     progress: bool = True,
 ) -> dict[str, Any]:
-    """{style: {"real": measures, "real_vs_real": c2st, system: {measures..., "c2st": acc}}}."""
+    """{style: {"real": measures, "real_vs_real": c2st, system: {measures..., "c2st": acc}}}.
+
+    `systems`: {name: (model, tokenizer[, request overrides])}."""
     report: dict[str, Any] = {"config": config.__dict__, "styles": {}}
     for style in styles:
         reals = real_pieces(test, style, config.per_style, config.seed)
@@ -146,10 +153,11 @@ def musicality_report(
             "real": measure(reals),
             "real_vs_real_c2st": c2st_accuracy(a, b, config.folds, config.seed),
         }
-        for name, (model, tok) in systems.items():
+        for name, (model, tok, *rest) in systems.items():
+            overrides = rest[0] if rest else {}
             if progress:
                 print(f"[musicality] {style}: composing {len(reals)} takes with {name}", flush=True)
-            takes = compose_like(model, tok, reals, style, config)
+            takes = compose_like(model, tok, reals, style, config, **overrides)
             row[name] = {**measure(takes), "c2st": c2st_accuracy(reals, takes, config.folds, config.seed)}
         report["styles"][style] = row
     return report

@@ -1,0 +1,236 @@
+"""Evaluate (and calibrate) the copy guard: planted copies against held-out real music.
+
+    python scripts/evaluate_copy_guard.py --plants 300 --json out/copy_guard.json
+    python scripts/evaluate_copy_guard.py --plants 300 --write-calibration   # writes the thresholds
+                                                                            # into the index's JSON
+
+Planted copies: `--plants` works drawn from the index (the shipped model's training set by
+default), from each an excerpt of 2-8 bars of its melody, then every one of these changes:
+transposed (-5..+6 semitones, never 0), re-rhythmed (each note's duration scaled by 0.5, 1, 1.5
+or 2), ornamented (a grace note, a mordent or a passing note), and a note inserted or deleted;
+the excerpt is set at a bar line inside a held-out piece (test split, a work the index never
+saw), the host's notes after it moved on. A plant is detected at threshold t when its score is
+>= t, and detected with the right source when the work named first is the one it came from.
+
+Held-out real music: every valid-split and test-split piece with a melody whose license may ship
+(the same sources and styles as the index; no work of them is indexed). The thresholds are
+calibrated on the valid split (copy: at most 2 % of its pieces flagged; close: at most 10 %) and
+the false-alarm rate is reported on the test split, so the report is not the calibration set.
+Speed: `check` of every held-out piece of 30-34 bars, after loading.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def _line(piece):
+    from tunesmith.metrics._common import melody_line
+
+    return melody_line(piece)
+
+
+def plant(src, host, rng, *, bars: int | None = None):
+    """A new Piece: `host` with a transformed excerpt of `src` set in at a bar line; returns
+    (piece, details) or None when the source has too few notes there."""
+    from tunesmith.score import Note, Piece, Track
+
+    line = _line(src)
+    onsets = src.bars()
+    n_bars = len(onsets)
+    L = int(bars or rng.integers(2, 9))
+    if n_bars < L + 1 or len(line) < 8:
+        return None
+    b = int(rng.integers(0, n_bars - L + 1))
+    lo = onsets[b]
+    hi = onsets[b + L] if b + L < n_bars else src.duration() + 1e-6
+    ex = [Note(n.pitch, n.onset, n.duration) for n in line if lo - 1e-6 <= n.onset < hi - 1e-6]
+    if len(ex) < 5:
+        return None
+    # transpose
+    k = int(rng.choice([-5, -4, -3, -2, -1, 1, 2, 3, 4, 5, 6]))
+    pitches = [n.pitch + k for n in ex]
+    # re-rhythm: each note's length scaled
+    durs = [max(0.25, round(n.duration * float(rng.choice([0.5, 1.0, 1.5, 2.0])) * 4) / 4) for n in ex]
+    # ornament
+    kind = str(rng.choice(["grace", "mordent", "passing"]))
+    i = int(rng.integers(1, len(pitches)))
+    if kind == "grace":
+        pitches.insert(i, pitches[i] + int(rng.choice([-2, -1, 1, 2])))
+        durs.insert(i, 0.25)
+    elif kind == "mordent":
+        p = pitches[i]
+        d = durs[i]
+        pitches[i : i + 1] = [p, p + 2, p]
+        durs[i : i + 1] = [max(0.25, d / 3)] * 2 + [max(0.25, d - 2 * max(0.25, d / 3))]
+    else:
+        a, c = pitches[i - 1], pitches[i]
+        mid = (a + c) // 2 if abs(c - a) >= 2 else a + 2
+        pitches.insert(i, mid)
+        durs.insert(i, durs[i - 1] / 2)
+        durs[i - 1] = max(0.25, durs[i - 1] / 2)
+    # a note inserted or deleted
+    edit = str(rng.choice(["insert", "delete"]))
+    j = int(rng.integers(1, len(pitches) - 1))
+    if edit == "delete":
+        del pitches[j], durs[j]
+    else:
+        pitches.insert(j, int(pitches[j - 1] + rng.integers(-5, 6)))
+        durs.insert(j, 0.5)
+    # into the host at a bar line near its middle
+    hline = _line(host)
+    hbars = host.bars()
+    if len(hbars) < 4 or len(hline) < 8:
+        return None
+    at = hbars[len(hbars) // 2]
+    bar_len = host.time_signature.bar_length
+    span = float(np.ceil(sum(durs) / bar_len - 1e-9) * bar_len)
+    notes = [Note(n.pitch, n.onset, min(n.duration, at - n.onset) or 0.25) for n in hline if n.onset < at - 1e-6]
+    t = at
+    shift = int(round(np.mean([n.pitch for n in hline]) - np.mean(pitches)))
+    for p, d in zip(pitches, durs):
+        notes.append(Note(int(np.clip(p + shift, 0, 127)), t, d))
+        t += d
+    notes += [Note(n.pitch, n.onset + span, n.duration) for n in hline if n.onset >= at - 1e-6]
+    piece = Piece(piece_id="plant", work_id="plant", style=host.style, tracks=[Track("melody", "melody", notes=notes)],
+                  time_signatures=list(host.time_signatures)[:1], keys=list(host.keys)[:1])  # fmt: skip
+    return piece, {"source": src.work_id, "bars": L, "from_bar": b + 1, "ornament": kind, "edit": edit,
+                   "host": host.work_id, "at_bar": len(hbars) // 2 + 1}  # fmt: skip
+
+
+def _rates(scores: np.ndarray, grid: np.ndarray) -> list[float]:
+    return [float(np.mean(scores >= t)) if len(scores) else float("nan") for t in grid]
+
+
+def main(argv: list[str] | None = None) -> int:
+    from tunesmith.corpus import load_corpus
+    from tunesmith.rights.check import check_piece, default_index_path
+    from tunesmith.rights.index import SimilarityIndex
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", default=None, help="index stem (default: the shipped model's)")
+    parser.add_argument("--plants", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", default="out/copy_guard.json")
+    parser.add_argument("--write-calibration", action="store_true", help="store the thresholds in the index JSON")
+    parser.add_argument("--max-held-out", type=int, default=0, help="at most this many held-out pieces per split")
+    args = parser.parse_args(argv)
+
+    stem = Path(args.index) if args.index else default_index_path("model")
+    t0 = time.perf_counter()
+    index = SimilarityIndex.load(stem)
+    load_s = time.perf_counter() - t0
+    indexed = {d["work_id"] for d in index.docs}
+    corpus = load_corpus(None)
+    rng = np.random.default_rng(args.seed)
+
+    def held_out(split: str) -> list:
+        out = [p for p in corpus.filter(split=split, shippable=True) if p.work_id not in indexed]
+        out = [p for p in out if p.melody() is not None and len(p.melody().notes) >= 8]
+        if args.max_held_out and len(out) > args.max_held_out:
+            out = [out[i] for i in sorted(rng.choice(len(out), args.max_held_out, replace=False))]
+        return out
+
+    valid, test = held_out("valid"), held_out("test")
+    scores = {}
+    for name, pieces in (("valid", valid), ("test", test)):
+        scores[name] = np.array([check_piece(p, index).score for p in pieces])
+        print(f"held-out {name}: {len(pieces)} pieces", file=sys.stderr)
+
+    # planted copies
+    sources = [p for p in corpus.filter(split="train", shippable=True) if p.work_id in indexed]
+    order = rng.permutation(len(sources))
+    plants = []
+    for si in order:
+        if len(plants) >= args.plants:
+            break
+        src = sources[int(si)]
+        host = test[int(rng.integers(len(test)))]
+        made = plant(src, host, rng)
+        if made is None:
+            continue
+        piece, info = made
+        r = check_piece(piece, index)
+        names = [m.work["work_id"] for m in r.matches]
+        # the passage found on the plant's side must overlap the planted bars
+        info.update(score=round(r.score, 3), top1=names[0] if names else None, right_source=bool(names) and names[0] == info["source"],
+                    in_top3=info["source"] in names, found_bars=r.matches[0].query_bars if r.matches else None)  # fmt: skip
+        plants.append(info)
+    print(f"plants: {len(plants)}", file=sys.stderr)
+    ps = np.array([p["score"] for p in plants])
+    right = np.array([p["right_source"] for p in plants])
+    top3 = np.array([p["in_top3"] for p in plants])
+
+    top_score = max(float(ps.max()), *(float(v.max()) for v in scores.values() if len(v)))
+    grid = np.round(np.arange(0.0, top_score + 1.0, 0.5), 2)
+    fa_valid, fa_test = _rates(scores["valid"], grid), _rates(scores["test"], grid)
+    curve = [{"threshold": float(t), "detected": float(np.mean(ps >= t)),
+              "detected_right_source": float(np.mean((ps >= t) & right)),
+              "detected_source_in_top3": float(np.mean((ps >= t) & top3)),
+              "false_alarm_valid": fa_valid[i], "false_alarm_test": fa_test[i]} for i, t in enumerate(grid)]  # fmt: skip
+
+    def lowest(rate: float) -> float:
+        return float(next(t for t, f in zip(grid, fa_valid) if f <= rate))
+
+    copy_t, close_t = lowest(0.02), lowest(0.10)
+    at = next(c for c in curve if c["threshold"] == copy_t)
+    by_len = {}
+    for L in range(2, 9):
+        sel = np.array([p["bars"] == L for p in plants])
+        if sel.any():
+            by_len[str(L)] = {"plants": int(sel.sum()), "detected_right_source": float(np.mean((ps[sel] >= copy_t) & right[sel]))}
+
+    # speed: check of 30-34 bar pieces, after loading
+    timed = [p for p in valid + test if 30 <= p.n_bars <= 34][:200]
+    times = []
+    for p in timed:
+        t1 = time.perf_counter()
+        check_piece(p, index)
+        times.append(time.perf_counter() - t1)
+    calibration = {
+        "close": close_t,
+        "copy": copy_t,
+        "method": "scripts/evaluate_copy_guard.py: lowest score threshold with <= 2 % (copy) / <= 10 % (close) "
+        "of held-out valid-split pieces flagged",
+        "held_out_valid": len(valid),
+        "plants": len(plants),
+        "at_copy_threshold": {k: at[k] for k in ("detected", "detected_right_source", "detected_source_in_top3",
+                                                 "false_alarm_valid", "false_alarm_test")},  # fmt: skip
+        "seed": args.seed,
+    }
+    report = {
+        "index": {"stem": stem.name, "works": len(index), "notes": int(len(index.pitches)), "load_seconds": round(load_s, 3)},
+        "calibration": calibration,
+        "held_out": {"valid": len(valid), "test": len(test)},
+        "held_out_scores": {k: {"median": float(np.median(v)), "p98": float(np.quantile(v, 0.98)), "max": float(v.max())}
+                            for k, v in scores.items()},  # fmt: skip
+        "plants": {"n": len(plants), "median_score": float(np.median(ps)), "by_bars_at_copy_threshold": by_len},
+        "speed": {"pieces_30_34_bars": len(times), "median_ms": round(1000 * float(np.median(times)), 2),
+                  "p95_ms": round(1000 * float(np.quantile(times, 0.95)), 2)} if times else {},  # fmt: skip
+        "curve": curve,
+        "plant_rows": plants,
+        "held_out_rows": {name: [{"work_id": p.work_id, "score": round(float(v), 3)} for p, v in zip(pieces, scores[name])]
+                          for name, pieces in (("valid", valid), ("test", test))},
+    }
+    out = Path(args.json)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps({k: report[k] for k in ("index", "calibration", "held_out", "held_out_scores", "speed")}, indent=1))
+    print(json.dumps(report["plants"]["by_bars_at_copy_threshold"]))
+    if args.write_calibration:
+        js = stem.with_suffix(".json")
+        record = json.loads(js.read_text(encoding="utf-8"))
+        record["calibration"] = calibration
+        js.write_text(json.dumps(record, separators=(",", ":"), ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"wrote the calibration into {js}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,255 @@
+"""`analyze`: a feature table in, one JSON-able report dict out (schema in `tunesmith.analysis`)."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+from tunesmith.analysis import stats
+from tunesmith.analysis.extract import FeatureTable
+from tunesmith.analysis.features import COVERAGE_FEATURES, FEATURES, realize_token
+
+SCHEMA = "tunesmith-analysis/1"
+GROUPINGS = ("style", "decade", "source", "genre")
+TREND_FOCUS = ("dom7_share", "min7_share", "major_share")
+# Mauch, MacCallum, Levy & Leroi (2015), "The evolution of popular music: USA 1960-2010",
+# R. Soc. Open Sci. 2: 150081 — the three "revolutions" of the Billboard Hot 100.
+MAUCH_2015_YEARS = (1964, 1983, 1991)
+MATCH_TOLERANCE = 2  # years
+_SHARP_KEYS = {"G", "D", "A", "E", "B", "F#", "C#", "G#", "D#"}
+
+
+def _group_labels(table: FeatureTable, by: str) -> np.ndarray:
+    if by == "decade":
+        years = np.asarray(table.labels["year"], dtype=np.int64)
+        return np.array([f"{y // 10 * 10}s" if y > 0 else "(no year)" for y in years])
+    if by not in GROUPINGS:
+        raise ValueError(f"--by {by!r}: one of {', '.join(GROUPINGS)}")
+    return np.array([v if v else "(none)" for v in table.labels[by]])
+
+
+def _dedupe_works(table: FeatureTable, mask: np.ndarray) -> np.ndarray:
+    """`mask` with only the first piece of each work_id kept (songs, not chart entries)."""
+    seen: set[str] = set()
+    out = mask.copy()
+    for i in np.flatnonzero(mask):
+        w = table.labels["work_id"][i]
+        if w in seen:
+            out[i] = False
+        seen.add(w)
+    return out
+
+
+def _categorical(table: FeatureTable, groups: np.ndarray, column: str, top: int = 5) -> dict[str, list]:
+    out = {}
+    values = table.labels[column]
+    for g in sorted(set(groups.tolist())):
+        c = Counter(v for v, gg in zip(values, groups) if gg == g and v)
+        total = sum(c.values())
+        out[str(g)] = [{"value": v, "share": n / total} for v, n in c.most_common(top)] if total else []
+    return out
+
+
+def _trends(table: FeatureTable, year_range: tuple[int, int] | None, alpha: float, n_boot: int,
+            reference: tuple[int, ...]) -> dict[str, Any] | None:
+    years_all = np.asarray(table.labels["year"], dtype=np.int64)
+    mask = years_all > 0
+    if year_range:
+        mask &= (years_all >= year_range[0]) & (years_all <= year_range[1])
+    n_entries = int(mask.sum())
+    mask = _dedupe_works(table, mask)
+    if mask.sum() < 20 or len(set(years_all[mask].tolist())) < 6:
+        return None
+    X, years = table.X[mask], years_all[mask]
+    names = table.feature_names
+    col = {n: i for i, n in enumerate(names)}
+    tests = stats.trend_tests(X, years, names, alpha=alpha, exclude=("has_melody", "has_chords"))
+    series = {f: stats.yearly_series(X[:, col[f]], years, n_boot=n_boot) for f in TREND_FOCUS}
+    n_chords = X[:, col["n_chords"]]
+    logistic = {}
+    for f in TREND_FOCUS:
+        share = X[:, col[f]]
+        ok = np.isfinite(share) & (n_chords > 0)
+        k = np.where(ok, np.round(np.nan_to_num(share) * np.nan_to_num(n_chords)), 0)
+        fit = stats.logistic_trend(k, np.where(ok, n_chords, 0), years)
+        if fit is not None:
+            logistic[f] = fit
+    # change points on the yearly means of the focus shares (years with at least 3 songs)
+    yr = series[TREND_FOCUS[0]]["year"]
+    enough = [i for i, n in enumerate(series[TREND_FOCUS[0]]["n"]) if n >= 3]
+    cp_years = [yr[i] for i in enough]
+    matrix = np.array([[series[f]["mean"][i] if series[f]["mean"][i] is not None else math.nan for f in TREND_FOCUS]
+                       for i in enough]) if enough else np.zeros((0, len(TREND_FOCUS)))
+    joint_pen = stats.change_points(matrix, cp_years) if len(matrix) else []
+    joint_k = stats.change_points(matrix, cp_years, n_bkps=len(reference)) if len(matrix) else []
+    per_feature = {f: stats.change_points(matrix[:, k], cp_years) for k, f in enumerate(TREND_FOCUS)} if len(matrix) else {}
+    comparison = []
+    span = (min(cp_years), max(cp_years)) if cp_years else (0, 0)
+    for ref in reference:
+        found = sorted(joint_pen + joint_k, key=lambda y: abs(y - ref))
+        near = found[0] if found and abs(found[0] - ref) <= MATCH_TOLERANCE else None
+        if not (span[0] <= ref <= span[1]):
+            verdict = f"{ref}: outside the years analysed ({span[0]}-{span[1]}); cannot be tested"
+        elif ref > span[1] - 3 or ref < span[0] + 3:
+            verdict = (f"{ref}: within 3 years of the edge of the series ({span[0]}-{span[1]}); a change point needs"
+                       f" at least 3 years on each side, so it cannot be found here")
+        elif near is not None:
+            verdict = f"{ref}: matched by a change point at {near}"
+        else:
+            verdict = f"{ref}: NOT matched (nearest change point found: {found[0] if found else 'none'})"
+        comparison.append({"reference_year": ref, "nearest": near, "verdict": verdict})
+    return {
+        "pieces": int(mask.sum()),
+        "entries_before_dedupe": n_entries,
+        "year_range": [int(years.min()), int(years.max())],
+        "unit": "one piece per work_id (the first of its entries); per-piece values, then per-year means",
+        "tests": tests,
+        "alpha": alpha,
+        "series": series,
+        "logistic": logistic,
+        "change_points": {
+            "features": list(TREND_FOCUS),
+            "years_used": cp_years,
+            "joint_penalized": joint_pen,
+            "joint_fixed": joint_k,
+            "per_feature": per_feature,
+            "reference": {"source": "Mauch et al. 2015, R. Soc. Open Sci. 2:150081", "years": list(reference)},
+            "comparison": comparison,
+        },
+    }
+
+
+def _suggestions(table: FeatureTable, *, length: int = 4, min_share: float = 0.03, max_pairs: int = 2,
+                 top: int = 9) -> list[dict[str, Any]]:
+    """Progressions frequent in one style and absent (or rare) in another, as `compose` lines."""
+    styles = np.asarray(table.labels["style"])
+    has_chords = np.nan_to_num(table.X[:, table.feature_names.index("has_chords")]) > 0
+    lengths = np.array([g.count(" ") + 1 for g in table.ngrams])
+    usable = [s for s in sorted(set(styles.tolist())) if (has_chords & (styles == s)).sum() >= 20]
+    share, docs = {}, {}
+    for s in usable:
+        m = has_chords & (styles == s)
+        d, _ = stats.ngram_document_frequency(table.ng_piece, table.ng_id, table.ng_count, len(table.ngrams), m)
+        docs[s] = d
+        share[s] = d / m.sum()
+    out = []
+    for a in usable:
+        for b in usable:
+            if a == b:
+                continue
+            sa, sb = share[a], share[b]
+            cand = np.flatnonzero((lengths == length) & (sa >= min_share) & (sb <= sa / 20))
+            # distinct chords only: a progression that returns to its start is a loop, still fine
+            score = sa[cand] * np.log((sa[cand] + 1e-3) / (sb[cand] + 1e-3))
+            picked = 0
+            for i in cand[np.argsort(-score)]:
+                tokens = table.ngrams[i].split()
+                if len(set(tokens)) < 3:
+                    continue
+                key = _typical_key(table, styles == b, minor=any(t in ("i", "i7") for t in tokens))
+                tonic_name, mode = key.split()
+                from tunesmith.score import pitch_class_of
+
+                try:
+                    figures = [realize_token(t, pitch_class_of(tonic_name), flats=tonic_name not in _SHARP_KEYS)
+                               for t in tokens]
+                except ValueError:
+                    continue
+                key_arg = tonic_name if mode == "major" else f'"{tonic_name} {mode}"'
+                chords = " ".join(figures)
+                out.append({
+                    "from_style": a, "to_style": b, "progression": table.ngrams[i],
+                    "share_in_from": float(sa[i]), "pieces_in_from": int(docs[a][i]),
+                    "share_in_to": float(sb[i]), "pieces_in_to": int(docs[b][i]),
+                    "key": key, "chords": chords,
+                    "command": f'tunesmith compose --style {b} --key {key_arg} --chords "{chords}" --bars {2 * len(figures)}'
+                               f" --seed 1 --out out/suggest-{a}-in-{b}-{picked + 1}",
+                    "why": (f"{table.ngrams[i]} opens {100 * sa[i]:.0f}% of {a} pieces with chords"
+                            f" but {'no' if docs[b][i] == 0 else f'only {100 * sb[i]:.1f}% of'} {b} pieces"),
+                    "score": float(sa[i] * math.log((sa[i] + 1e-3) / (sb[i] + 1e-3))),
+                })
+                picked += 1
+                if picked >= max_pairs:
+                    break
+    out.sort(key=lambda r: -r["score"])
+    return out[:top]
+
+
+def _typical_key(table: FeatureTable, mask: np.ndarray, *, minor: bool) -> str:
+    keys = Counter(k for k, m in zip(table.labels["key"], mask) if m and k and k.endswith("minor" if minor else "major"))
+    if keys:
+        return keys.most_common(1)[0][0]
+    return "A minor" if minor else "C major"
+
+
+def analyze(
+    table: FeatureTable,
+    *,
+    by: str = "style",
+    styles: list[str] | None = None,
+    sources: list[str] | None = None,
+    years: tuple[int, int] | None = None,
+    alpha: float = 0.05,
+    n_boot: int = stats.DEFAULT_BOOTSTRAP,
+    top: int = 10,
+    reference_years: tuple[int, ...] = MAUCH_2015_YEARS,
+    suggestions: bool = True,
+) -> dict[str, Any]:
+    """The analysis report (a JSON-able dict; see the schema in `tunesmith.analysis`)."""
+    t0 = time.perf_counter()
+    mask = np.ones(len(table), dtype=bool)
+    if styles:
+        known = set(table.labels["style"])
+        unknown = [s for s in styles if s not in known]
+        if unknown:
+            raise ValueError(f"--styles: no pieces of style {', '.join(unknown)} (found: {', '.join(sorted(known))})")
+        mask &= np.isin(np.asarray(table.labels["style"]), styles)
+    if sources:
+        known = set(table.labels["source"])
+        unknown = [s for s in sources if s not in known]
+        if unknown:
+            raise ValueError(f"--sources: no pieces from {', '.join(unknown)} (found: {', '.join(sorted(known))})")
+        mask &= np.isin(np.asarray(table.labels["source"]), sources)
+    if years:
+        y = np.asarray(table.labels["year"], dtype=np.int64)
+        mask &= (y >= years[0]) & (y <= years[1])
+    sub = table.subset(mask) if not mask.all() else table
+    if len(sub) == 0:
+        raise ValueError("no pieces left to analyse (check --styles, --sources and --years)")
+    groups = _group_labels(sub, by)
+    names = sub.feature_names
+    report: dict[str, Any] = {
+        "schema": SCHEMA,
+        "corpus": {"pieces": len(sub), "pieces_in_corpus": len(table), "feature_key": table.key,
+                   "features_from_cache": table.from_cache},
+        "filters": {"by": by, "styles": styles or None, "sources": sources or None,
+                    "years": list(years) if years else None},
+        "features": [{"name": n, "family": FEATURES[n][0], "description": FEATURES[n][1]} for n in names],
+        "groups": stats.group_means(sub.X, groups, names, n_boot=n_boot),
+    }
+    for column in ("key", "meter"):
+        for g, values in _categorical(sub, groups, column).items():
+            report["groups"][g][f"top_{column}s"] = values
+    multiple = len(set(groups.tolist())) > 1
+    report["distinctive"] = (stats.distinctive_features(sub.X, groups, names, top=top, exclude=COVERAGE_FEATURES)
+                             if multiple else {})
+    progressions: dict[str, Any] = {}
+    for g in sorted(set(groups.tolist())):
+        m = groups == g
+        with_chords = m & (np.nan_to_num(sub.X[:, names.index("has_chords")]) > 0)
+        docs, total = stats.ngram_document_frequency(sub.ng_piece, sub.ng_id, sub.ng_count, len(sub.ngrams), with_chords)
+        n_c = int(with_chords.sum())
+        progressions[str(g)] = {
+            "pieces_with_chords": n_c,
+            "4": stats.top_progressions(sub.ngrams, docs, total, n_c, length=4, top=top),
+            "3": stats.top_progressions(sub.ngrams, docs, total, n_c, length=3, top=top),
+        }
+    report["progressions"] = progressions
+    report["trends"] = _trends(sub, years, alpha, max(200, n_boot), reference_years)
+    report["suggestions"] = _suggestions(sub) if suggestions else []
+    report["seconds"] = {"features": round(table.seconds, 3), "statistics": round(time.perf_counter() - t0, 3)}
+    return report

@@ -1,0 +1,115 @@
+"""`tunesmith analyze`: features of the cached corpus summarised by style, decade, source or
+genre: distinctive features, frequent progressions, trends and change points over years, and
+`compose` lines for progressions one style uses and another does not (JSON + one HTML file)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+HELP = "analyse the corpus by style, decade, source or genre: features, trends, change points, suggestions"
+
+
+def _list(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    out = [v.strip().lower() for value in values for v in value.split(",") if v.strip()]
+    return out or None
+
+
+def _years(text: str | None) -> tuple[int, int] | None:
+    if not text:
+        return None
+    first, sep, last = text.partition("-")
+    try:
+        a, b = int(first), int(last if sep else first)
+    except ValueError:
+        raise ValueError(f"--years {text!r}: use FIRST-LAST, e.g. 1958-1991") from None
+    if a > b:
+        raise ValueError(f"--years {text!r}: the first year is after the last")
+    return a, b
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--styles", nargs="+", metavar="STYLE", help="only these styles (space- or comma-separated)")
+    parser.add_argument("--sources", nargs="+", metavar="SOURCE", help="only these sources, e.g. billboard")
+    parser.add_argument("--years", help="only pieces dated FIRST-LAST (e.g. 1958-1991); trends use the dated pieces")
+    parser.add_argument("--by", default="style", type=str.lower, choices=("style", "decade", "source", "genre"),
+                        help="how to group the pieces (default style)")
+    parser.add_argument("--html", dest="html_path", help="write the report as one self-contained HTML file")
+    parser.add_argument("--json", nargs="?", const="-", default=None, metavar="FILE",
+                        help="print the report as JSON; --json FILE writes it to FILE instead")
+    parser.add_argument("--cache", help="corpus cache folder (default: $TUNESMITH_HOME/corpus)")
+    parser.add_argument("--no-cache", action="store_true", help="extract the features again, ignoring the feature cache")
+    parser.add_argument("--bootstrap", type=int, default=500, help="bootstrap resamples for the CIs (default 500)")
+    parser.add_argument("--alpha", type=float, default=0.05, help="false-discovery rate for the trend tests (default 0.05)")
+    parser.add_argument("--top", type=int, default=10, help="rows per table (default 10)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _summary(report: dict) -> str:
+    lines = [f"analysed {report['corpus']['pieces']:,} pieces by {report['filters']['by']}"
+             f" ({'features from cache' if report['corpus']['features_from_cache'] else 'features extracted'},"
+             f" {report['seconds']['features']} s + {report['seconds']['statistics']} s)"]
+    for g, v in report["groups"].items():
+        dist = report["distinctive"].get(g, [])[:3]
+        prog = report["progressions"].get(g, {}).get("4", [])[:3]
+        what = ", ".join(f"{d['feature']} (d={d['cohens_d']:+.2f})" for d in dist)
+        lines.append(f"  {g}: {v['n']:,} pieces" + (f"; most distinctive: {what}" if what else ""))
+        if prog:
+            lines.append("      frequent progressions: " + "; ".join(f"{p['progression']} ({100 * p['share']:.0f}%)" for p in prog))
+    t = report.get("trends")
+    if t:
+        sig = [x for x in t["tests"] if x["significant"]]
+        lines.append(f"trends {t['year_range'][0]}-{t['year_range'][1]} over {t['pieces']} works:"
+                     f" {len(sig)} of {len(t['tests'])} features change significantly (FDR {t['alpha']})")
+        for x in t["tests"]:
+            if x["feature"] in ("dom7_share", "min7_share", "major_share"):
+                lines.append(f"  {x['feature']}: {x['slope_per_decade']:+.4f} per decade"
+                             f" [{x['ci'][0]:+.4f}, {x['ci'][1]:+.4f}], q={x['q']:.2g}")
+        cp = t["change_points"]
+        lines.append(f"  change points: {', '.join(map(str, cp['joint_penalized'])) or 'none'}"
+                     f" (best {len(cp['reference']['years'])}: {', '.join(map(str, cp['joint_fixed'])) or 'none'})")
+        for c in cp["comparison"]:
+            lines.append(f"    {c['verdict']}")
+    if report["suggestions"]:
+        lines.append("suggestions:")
+        for s in report["suggestions"][:5]:
+            lines.append(f"  # {s['why']}")
+            lines.append(f"  {s['command']}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tunesmith.analysis import analyze, corpus_features, render_html
+
+    started = time.perf_counter()
+    if args.bootstrap < 10:
+        raise ValueError("--bootstrap: at least 10 resamples")
+    if not 0 < args.alpha < 1:
+        raise ValueError("--alpha: between 0 and 1")
+    table = corpus_features(args.cache, progress=not args.no_progress and sys.stderr.isatty(),
+                            use_cache=not args.no_cache)
+    report = analyze(table, by=args.by, styles=_list(args.styles), sources=_list(args.sources),
+                     years=_years(args.years), alpha=args.alpha, n_boot=args.bootstrap, top=args.top)
+    if args.html_path:
+        path = Path(args.html_path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_html(report), encoding="utf-8")
+    report["seconds"]["total"] = round(time.perf_counter() - started, 3)
+    text = json.dumps(report, indent=1, ensure_ascii=False, allow_nan=False)
+    if args.json and args.json != "-":
+        path = Path(args.json)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text + "\n", encoding="utf-8")
+    if args.json == "-":
+        print(text)
+    else:
+        print(_summary(report))
+        for what, p in (("HTML", args.html_path), ("JSON", args.json)):
+            if p:
+                print(f"{what} report: {p}")
+    return 0

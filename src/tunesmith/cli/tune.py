@@ -1,0 +1,105 @@
+"""`tunesmith tune`: fine-tune a model toward rewards (rules, a criteria file, preferences)."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "fine-tune a model by reward (policy gradient with a KL penalty to the base); controls still hold"
+
+
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    """What `tune` and `adversarial` share: the base, the output, the run's size and resume."""
+    parser.add_argument("--base", default="default", help="model to start from: 'default' or a model folder")
+    parser.add_argument("--out", required=True, help="output folder: the tuned model, checkpoints, tune_log.json")
+    parser.add_argument("--config", help="TOML file of tune settings (fields of TuneConfig; flags below override)")
+    parser.add_argument("--styles", help="comma-separated styles to tune on (default: folk)")
+    parser.add_argument("--rounds", type=int, help="policy-gradient rounds (default 40)")
+    parser.add_argument("--bars", type=int, help="bars per take while tuning (default 8)")
+    parser.add_argument("--prompts", type=int, help="compose requests per round (default 4)")
+    parser.add_argument("--takes", type=int, help="takes per request (default 4; the baseline is leave-one-out)")
+    parser.add_argument("--lr", type=float, help="learning rate (default 2e-5)")
+    parser.add_argument("--kl", type=float, dest="kl_coef", help="KL penalty coefficient (default 0.05)")
+    parser.add_argument("--ml-coef", type=float, help="weight of maximum-likelihood steps mixed in (default 0)")
+    parser.add_argument("--cadence", choices=["free", "tonic"], help="the takes' cadence control (default: by style)")
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--synthetic", type=int, default=0, help="use N synthetic pieces as the real music (smoke tests)")
+    parser.add_argument("--resume", action="store_true", help="continue from the folder's checkpoint")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--reward",
+        action="append",
+        required=True,
+        metavar="NAME[:WEIGHT]",
+        help="rules | a rule's name | criteria.toml | preferences; repeat to combine, e.g. "
+        "--reward rules --reward mine.toml:0.5",
+    )
+    parser.add_argument("--preference-model", help="the Bradley-Terry model for --reward preferences "
+                        "(default: $TUNESMITH_HOME/preference_model.json)")  # fmt: skip
+    add_common_arguments(parser)
+
+
+def tune_config(args: argparse.Namespace):
+    """The TuneConfig of the command line: --config's file, then the flags."""
+    import tomllib
+
+    from tunesmith.solvers.policy_gradient import TuneConfig
+
+    d: dict = {}
+    if args.config:
+        try:
+            with open(args.config, "rb") as f:
+                raw = tomllib.load(f)
+        except FileNotFoundError:
+            raise FileNotFoundError(f"tune config not found: {args.config}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"{args.config}: not valid TOML: {exc}") from None
+        for k, v in raw.items():
+            d.update(v if isinstance(v, dict) else {k: v})
+    flags = {"rounds": args.rounds, "bars": args.bars, "prompts_per_round": args.prompts,
+             "takes_per_prompt": args.takes, "lr": args.lr, "kl_coef": args.kl_coef, "ml_coef": args.ml_coef,
+             "cadence": args.cadence, "seed": args.seed}  # fmt: skip
+    if args.styles:
+        flags["styles"] = [s.strip().lower() for s in args.styles.split(",") if s.strip()]
+    d.update({k: v for k, v in flags.items() if v is not None})
+    return TuneConfig.from_dict(d)
+
+
+def real_pieces(args: argparse.Namespace, config):
+    if args.synthetic:
+        from tunesmith.solvers.train import synthetic_pieces
+
+        ps = [p for p in synthetic_pieces(args.synthetic, seed=config.seed) if p.style in config.styles]
+        return [p for p in ps if p.split == "train"], [p for p in ps if p.split != "train"]
+    from tunesmith.solvers.policy_gradient import corpus_pieces
+
+    return corpus_pieces(config.styles)
+
+
+def report(args: argparse.Namespace, result: dict, verb: str) -> int:
+    import json
+
+    if args.json:
+        print(json.dumps({k: v for k, v in result.items() if k != "history"}, indent=1, default=str))
+        return 0
+    last = result["last"] or {}
+    print(f"tunesmith {verb}: {result['rounds']} rounds; last reward {last.get('reward')}, KL {last.get('kl')}, "
+          f"held-out NLL {last.get('heldout_nll')}; {result['minutes_per_round']} min/round; model in {result['out']}")  # fmt: skip
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    from tunesmith.rewards import resolve
+
+    config = tune_config(args)  # every check before any heavy work
+    reward = resolve(args.reward, preference_model=args.preference_model)
+    from tunesmith.solvers.policy_gradient import tune
+
+    pieces = real_pieces(args, config)
+    progress = not (args.quiet or args.json)
+    result = tune(args.base, reward, args.out, config, pieces=pieces, resume=args.resume, progress=progress,
+                  method="reinforcement learning (tunesmith tune)")  # fmt: skip
+    return report(args, result, "tune")
