@@ -104,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{weights}: {weights.stat().st_size / 1e6:.1f} MB is over the 20 MB package limit", file=sys.stderr)
         return 2
     args.dest.mkdir(parents=True, exist_ok=True)
-    for src in (weights, meta):
+    decoding = args.run / "decoding.json"  # per-style sampling defaults (scripts/tune_decoding.py)
+    for src in (weights, meta, *([decoding] if decoding.is_file() else [])):
         tmp = args.dest / (src.name + ".tmp")
         shutil.copyfile(src, tmp)
         tmp.replace(args.dest / src.name)

@@ -199,3 +199,17 @@ def test_cli_tune_and_adversarial(base, tmp_path, capsys):
     assert "accuracy" in out["last"]["discriminator"]
     assert main(["tune", "--reward", "nonsense", "--out", str(tmp_path / "x"), *args]) == 2
     assert "unknown reward 'nonsense'" in capsys.readouterr().out
+
+
+def test_logprobs_match_for_the_shipped_model():
+    """The shipped model (its own tokenizer version) gets the same replay: log-probs recomputed in
+    torch equal the sampler's."""
+    from tunesmith import pretrained
+
+    model, tok, _ = pretrained.load("default")
+    ro = pg.sample_round(model, tok, small(bars=2, prompts_per_round=1, takes_per_prompt=2, top_p=1.0), 1)
+    with torch.no_grad():
+        lp, free = token_logprobs(model, ro.takes, ro.requests, tokenizer=tok)
+    for b, take in enumerate(ro.takes):
+        n = len(take.tokens)
+        np.testing.assert_allclose(lp[b, : n - 1].numpy(), take.logprobs[1:], atol=1e-3)

@@ -336,11 +336,13 @@ def check_render_midi(midi_bytes: bytes, where: str = "MIDI") -> float:
 
     import mido
 
-    try:
-        mid = mido.MidiFile(file=io.BytesIO(midi_bytes))
+    # a file mido cannot read raises here as it would in the renderer (write_wav names the file)
+    mid = mido.MidiFile(file=io.BytesIO(midi_bytes))
+    if mid.type == 2:  # asynchronous tracks: mido has no length; the longest track bounds it
+        seconds = max((mido.tick2second(sum(m.time for m in t), mid.ticks_per_beat, 500000) for t in mid.tracks),
+                      default=0.0)
+    else:
         seconds = float(mid.length)
-    except Exception as exc:  # noqa: BLE001 - mido raises many types on a broken file
-        raise LimitError(f"{where}: not a MIDI file that can be rendered ({type(exc).__name__}: {exc})") from None
     if not seconds <= limit("MAX_RENDER_SECONDS"):
         raise LimitError(f"{where}: {seconds:,.0f} seconds of audio to render, over the limit of "
                          f"{_fmt(limit('MAX_RENDER_SECONDS'))} seconds")

@@ -228,15 +228,12 @@ class RatingsStore:
         import sys
 
         rows = self.pairs(rater, stars=stars)
-        out = sys.stdout if path in (None, "-") else open(path, "w", newline="", encoding="utf-8")
-        try:
-            w = csv.writer(out)
-            w.writerow(["preferred", "other", "rater"])
-            for r, a, b in rows:
-                w.writerow([self.take_path(a), self.take_path(b), r])
-        finally:
-            if out is not sys.stdout:
-                out.close()
+        table = [["preferred", "other", "rater"]] + [[self.take_path(a), self.take_path(b), r] for r, a, b in rows]
+        if path in (None, "-"):
+            csv.writer(sys.stdout).writerows(table)
+        else:
+            with open(path, "w", newline="", encoding="utf-8") as f:
+                csv.writer(f).writerows(table)
         return len(rows)
 
     def fit(self, rater: str | None = None, *, seed: int = 0, out: str | Path | None = None):

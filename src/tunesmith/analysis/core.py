@@ -168,7 +168,7 @@ def _suggestions(table: FeatureTable, *, length: int = 4, min_share: float = 0.0
                     "key": key, "chords": chords,
                     "command": f'tunesmith compose --style {b} --key {key_arg} --chords "{chords}" --bars {2 * len(figures)}'
                                f" --seed 1 --out out/suggest-{a}-in-{b}-{picked + 1}",
-                    "why": (f"{table.ngrams[i]} opens {100 * sa[i]:.0f}% of {a} pieces with chords"
+                    "why": (f"{table.ngrams[i]} occurs in {100 * sa[i]:.0f}% of {a} pieces with chords"
                             f" but {'no' if docs[b][i] == 0 else f'only {100 * sb[i]:.1f}% of'} {b} pieces"),
                     "score": float(sa[i] * math.log((sa[i] + 1e-3) / (sb[i] + 1e-3))),
                 })

@@ -9,7 +9,11 @@ HELP = "import or export pairwise preferences (CSV), or fit the Bradley-Terry re
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=["import", "export", "fit", "stats"])
-    parser.add_argument("file", nargs="?", help="import: CSV with columns preferred,other[,rater]; export: CSV to write (default stdout)")
+    parser.add_argument(
+        "file",
+        nargs="?",
+        help="import: CSV with columns preferred,other[,rater]; export: CSV to write (default stdout)",
+    )
     parser.add_argument("--rater", help="import: rater for rows without one; export/fit: only this rater")
     parser.add_argument("--stars", action="store_true", help="export: also the pairs made from star ratings")
     parser.add_argument("--out", help="fit: where to write the model (default $TUNESMITH_HOME/preference_model.json)")

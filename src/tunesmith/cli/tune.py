@@ -22,7 +22,9 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ml-coef", type=float, help="weight of maximum-likelihood steps mixed in (default 0)")
     parser.add_argument("--cadence", choices=["free", "tonic"], help="the takes' cadence control (default: by style)")
     parser.add_argument("--seed", type=int)
-    parser.add_argument("--synthetic", type=int, default=0, help="use N synthetic pieces as the real music (smoke tests)")
+    parser.add_argument(
+        "--synthetic", type=int, default=0, help="use N synthetic pieces as the real music (smoke tests)"
+    )
     parser.add_argument("--resume", action="store_true", help="continue from the folder's checkpoint")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")

@@ -76,7 +76,10 @@ class Weighted:
 
     def describe(self) -> dict:
         return {
-            n: {"weight": w, **(fn.describe() if hasattr(fn, "describe") else {"function": getattr(fn, "__name__", str(fn))})}
+            n: {
+                "weight": w,
+                **(fn.describe() if hasattr(fn, "describe") else {"function": getattr(fn, "__name__", str(fn))}),
+            }
             for n, (fn, w) in self.parts.items()
         }
 
@@ -88,8 +91,8 @@ def combine(parts: dict[str, tuple[Reward, float]] | list[tuple[str, Reward, flo
 
 
 def parse_spec(spec: str) -> tuple[str, float]:
-    """"rules" -> ("rules", 1.0); "crit.toml:0.5" -> ("crit.toml", 0.5). A Windows drive letter or
-    a path with ':' keeps its colon unless what follows the last one is a number."""
+    """A `--reward` spec -> (name, weight): `rules` -> ("rules", 1.0), `crit.toml:0.5` ->
+    ("crit.toml", 0.5). A path with ':' keeps its colon unless what follows the last one is a number."""
     name, weight = spec, 1.0
     if ":" in spec:
         head, tail = spec.rsplit(":", 1)

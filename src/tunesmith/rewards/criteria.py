@@ -239,19 +239,27 @@ def parse_criteria(raw: dict, source: str = "criteria") -> Criteria:
         if unknown:
             raise ValueError(f"{where}: unknown key(s) {', '.join(unknown)}; use {', '.join(sorted(_KEYS))}")
         m = METRICS[name]
-        nums = {k: _number(where, k, table[k]) for k in ("target", "at_least", "at_most", "weight", "scale") if k in table}
+        nums = {
+            k: _number(where, k, table[k]) for k in ("target", "at_least", "at_most", "weight", "scale") if k in table
+        }
         direction = table.get("direction")
         if direction is not None and direction not in ("up", "down"):
-            raise ValueError(f"{where}: direction must be \"up\" or \"down\", got {direction!r}")
-        asks = [k for k in ("target", "direction") if k in table] + (["bounds"] if {"at_least", "at_most"} & set(table) else [])
+            raise ValueError(f'{where}: direction must be "up" or "down", got {direction!r}')
+        asks = [k for k in ("target", "direction") if k in table] + (
+            ["bounds"] if {"at_least", "at_most"} & set(table) else []
+        )
         if len(asks) != 1:
             what = "nothing" if not asks else " and ".join(asks)
-            raise ValueError(f"{where}: contradictory or missing goal ({what}); give exactly one of target, direction, at_least/at_most")
+            raise ValueError(
+                f"{where}: contradictory or missing goal ({what}); give exactly one of target, direction, at_least/at_most"
+            )
         for k in ("target", "at_least", "at_most"):
             if k in nums and not m.low <= nums[k] <= m.high:
                 raise ValueError(f"{where}: {k} = {nums[k]:g} is impossible; {name} lies in {m.low:g}..{m.high:g}")
         if "at_least" in nums and "at_most" in nums and nums["at_least"] > nums["at_most"]:
-            raise ValueError(f"{where}: contradictory targets: at_least = {nums['at_least']:g} > at_most = {nums['at_most']:g}")
+            raise ValueError(
+                f"{where}: contradictory targets: at_least = {nums['at_least']:g} > at_most = {nums['at_most']:g}"
+            )
         if nums.get("weight", 1.0) <= 0:
             raise ValueError(f"{where}: weight must be positive, got {nums['weight']:g}")
         if "scale" in nums and nums["scale"] <= 0:

@@ -68,7 +68,14 @@ class Discriminator:
         from tunesmith.tokenizer import Tokenizer
 
         self.tok = Tokenizer()
-        self.bars, self.max_tokens, self.steps, self.batch, self.lr, self.replay_size = bars, max_tokens, steps, batch, lr, replay
+        self.bars, self.max_tokens, self.steps, self.batch, self.lr, self.replay_size = (
+            bars,
+            max_tokens,
+            steps,
+            batch,
+            lr,
+            replay,
+        )
         self.seed = seed
         self.real: dict[str, list[list[int]]] = {}
         self.heldout: dict[str, list[list[int]]] = {}
@@ -92,7 +99,7 @@ class Discriminator:
             return []
         if self.tok.bar_id not in ids:
             return []
-        ids = ids[ids.index(self.tok.bar_id):]
+        ids = ids[ids.index(self.tok.bar_id) :]
         return ids[: self.max_tokens]
 
     def _batch(self, seqs: list[list[int]]) -> torch.Tensor:
@@ -148,7 +155,7 @@ class Discriminator:
                 opt.zero_grad(set_to_none=True)
                 loss.backward()
                 opt.step()
-                losses.append(float(loss))
+                losses.append(float(loss.detach()))
             buf.extend(fake)
             del buf[: max(0, len(buf) - self.replay_size)]
         accs = [r["accuracy"] for r in report.values()]
@@ -175,8 +182,8 @@ class Discriminator:
 
         for s, net in self.nets.items():
             prefix = f"{s}.net."
-            net.load_state_dict({k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)})
-            opt_t = {k[len(s) + 1:]: v for k, v in state.items() if k.startswith(f"{s}.optim.")}
+            net.load_state_dict({k[len(prefix) :]: v for k, v in state.items() if k.startswith(prefix)})
+            opt_t = {k[len(s) + 1 :]: v for k, v in state.items() if k.startswith(f"{s}.optim.")}
             _load_optimizer(self.opts[s], opt_t, state[f"{s}.param_groups"])
         self.buffer = {s: [list(x) for x in b] for s, b in state.get("buffer", {}).items()}
         for s in self.nets:

@@ -76,8 +76,6 @@ def features(piece: Piece) -> dict[str, float]:
     return {k: (0.0 if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)) for k, v in f.items()}
 
 
-
-
 def feature_names() -> tuple[str, ...]:
     from tunesmith.score import KeySignature, Note, Track
 
@@ -89,7 +87,9 @@ def feature_names() -> tuple[str, ...]:
 class PreferenceModel:
     """s(x) = w . (f(x) - mean) / std; a reward (`model(piece)`)."""
 
-    def __init__(self, names: Sequence[str], mean: np.ndarray, std: np.ndarray, w: np.ndarray, report: dict | None = None):
+    def __init__(
+        self, names: Sequence[str], mean: np.ndarray, std: np.ndarray, w: np.ndarray, report: dict | None = None
+    ):
         self.names, self.mean, self.std, self.w = tuple(names), np.asarray(mean), np.asarray(std), np.asarray(w)
         self.report = report or {}
         self.__name__ = "preferences"
@@ -126,7 +126,13 @@ class PreferenceModel:
             raise ValueError(f"{path}: not a preference model ({exc})") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError(f"{path}: not a tunesmith preference model")
-        return cls(data["features"], np.array(data["mean"]), np.array(data["std"]), np.array(data["weights"]), data.get("report"))
+        return cls(
+            data["features"],
+            np.array(data["mean"]),
+            np.array(data["std"]),
+            np.array(data["weights"]),
+            data.get("report"),
+        )
 
 
 def fit_vectors(xa: np.ndarray, xb: np.ndarray, l2: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -148,7 +148,9 @@ def cadence(piece: Piece) -> float:
 
     root, quality, _ = split_figure(spans[-1][3])
     minor = key.mode in ("minor", "dorian", "phrygian", "aeolian", "locrian")
-    tonic_quality = quality.startswith("m") and not quality.startswith("maj") if minor else not quality.startswith(("m", "dim"))
+    tonic_quality = (
+        quality.startswith("m") and not quality.startswith("maj") if minor else not quality.startswith(("m", "dim"))
+    )
     chord_ok = pitch_class_of(root) == tonic and tonic_quality
     return (score + float(chord_ok)) / 2
 

@@ -37,8 +37,8 @@ GRAM = 4  # intervals per exact gram (5 notes)
 COARSE_GRAM = 6  # interval classes per coarse gram (7 notes)
 CHORD_GRAM = 3  # chords per harmony gram
 _BITS = 6  # bits per interval symbol (0..48)
-KIND_COARSE = np.int64(1) << 40
-KIND_CHORD = np.int64(1) << 41
+KIND_COARSE = np.int64(1) << 25  # exact grams use 24 bits, coarse 18
+KIND_CHORD = np.int64(1) << 26
 _COARSE_EDGES = np.array([-7, -5, -3, 0, 3, 5, 8])  # np.digitize classes: <=-8,-7..-5,-4..-3,-2..-1,1..2,3..4,5..7,>=8
 QUALITY_CLASSES = {"": 0, "maj": 0, "m": 1, "min": 1, "7": 2, "dim": 3, "aug": 4}
 

@@ -53,6 +53,8 @@ MAX_DF_SHARE = 0.05  # grams in more works than this share are too common to loo
 MIN_MAX_DF = 50
 CANDIDATES = 16
 DOC_BITS = 21  # up to 2 million works
+POS_BITS = 16  # grams after the 65536th interval of a work are not indexed
+BAND_WIDTH = 8  # diagonals per candidate band
 HARMONY_WEIGHT = 0.15
 # alignment scores (see module docstring)
 NEAR = 0.2
@@ -183,6 +185,8 @@ class SimilarityIndex:
     # ------------------------------------------------------------------ inverted index
     def _postings(self) -> None:
         n_docs = len(self.docs)
+        if n_docs >= 1 << DOC_BITS:
+            raise ValueError(f"similarity index: at most {1 << DOC_BITS} works, got {n_docs}")
         pitches = self.pitches.astype(np.int64)
         doc_of_note = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(self.offsets))
         iv = F.intervals_of(pitches)
@@ -190,16 +194,27 @@ class SimilarityIndex:
         h1, s1 = F.exact_grams(iv, valid)
         h2, s2 = F.coarse_grams(iv, valid)
         hashes = np.concatenate((h1, h2))
-        docs = doc_of_note[np.concatenate((s1, s2))]
-        keys = _sorted_unique((hashes << DOC_BITS) | docs)
-        ghash = keys >> DOC_BITS
-        self._post_docs = (keys & ((1 << DOC_BITS) - 1)).astype(np.int32)
-        self._vocab, self._vstart, self._df = np.unique(ghash, return_index=True, return_counts=True)
+        starts = np.concatenate((s1, s2))
+        docs = doc_of_note[starts]
+        pos = starts - self.offsets[docs]  # the gram's first interval inside its work
+        keep = pos < (1 << POS_BITS)
+        keys = np.sort((hashes[keep] << (DOC_BITS + POS_BITS)) | (docs[keep] << POS_BITS) | pos[keep])
+        ghash = keys >> (DOC_BITS + POS_BITS)
+        self._post_docs = ((keys >> POS_BITS) & ((1 << DOC_BITS) - 1)).astype(np.int32)
+        self._post_pos = (keys & ((1 << POS_BITS) - 1)).astype(np.int32)
+        first = np.ones(len(ghash), dtype=bool)
+        first[1:] = ghash[1:] != ghash[:-1]
+        self._vstart = np.nonzero(first)[0]
+        self._vocab = ghash[self._vstart]
+        self._count = np.diff(np.append(self._vstart, len(ghash)))  # occurrences
+        new_doc = np.ones(len(ghash), dtype=bool)
+        new_doc[1:] = (keys[1:] >> POS_BITS) != (keys[:-1] >> POS_BITS)
+        self._df = np.add.reduceat(new_doc.astype(np.int64), self._vstart) if len(keys) else np.zeros(0, np.int64)
         self._idf = np.log(n_docs / self._df).astype(np.float32)
         self._max_idf = float(np.log(max(n_docs, 2) * 2.0))
         exact = self._vocab < F.KIND_COARSE
         # the rarity of a typical figure: the median IDF over every exact-gram occurrence
-        weights = self._df[exact]
+        weights = self._count[exact]
         order = np.argsort(self._idf[exact])
         cum = np.cumsum(weights[order])
         self._idf_ref = float(self._idf[exact][order][np.searchsorted(cum, cum[-1] / 2)]) if len(cum) else 1.0
@@ -238,33 +253,93 @@ class SimilarityIndex:
         w = np.where(count > 0, total / np.maximum(count, 1), self._idf_ref) / self._idf_ref
         return np.clip(w, MIN_WEIGHT, MAX_WEIGHT)
 
-    def candidates(self, intervals: np.ndarray, k: int = CANDIDATES, exclude: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(docs, retrieval scores) of the `k` works sharing the most rare grams with the query."""
-        parts = [F.exact_grams(intervals)[0], F.skip_grams(intervals)[0], F.coarse_grams(intervals)[0]]
-        q = _sorted_unique(np.concatenate(parts))
-        if len(q) == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        pos, found = self._lookup(q)
-        pos = pos[found]
-        pos = pos[self._df[pos] <= self._max_df]
-        if len(pos) == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        counts = self._df[pos]
+    def query_grams(self, intervals: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(vocabulary positions, query start positions, weights) of the query's exact, skip and
+        coarse grams that the index has in at most `_max_df` works (coarse grams at half weight)."""
+        h1, s1 = F.exact_grams(intervals)
+        h2, s2 = F.skip_grams(intervals)
+        h3, s3 = F.coarse_grams(intervals)
+        qh, qs = np.concatenate((h1, h2, h3)), np.concatenate((s1, s2, s3))
+        if len(qh) == 0 or len(self._vocab) == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        pos, found = self._lookup(qh)
+        keep = found & (self._df[pos] <= self._max_df)
+        pos, qs = pos[keep], qs[keep]
         w = self._idf[pos] * np.where(self._vocab[pos] >= F.KIND_COARSE, 0.5, 1.0)
-        starts = self._vstart[pos]
+        return pos, qs, w.astype(np.float64)
+
+    def candidates(
+        self, intervals: np.ndarray, k: int = CANDIDATES, exclude: np.ndarray | None = None
+    ) -> list[tuple[int, float, tuple[int, int, int, int]]]:
+        """The `k` works whose best diagonal band (query position vs work position, `BAND_WIDTH`
+        wide: a shared passage, inserted or deleted notes shift it a little) collects the most
+        IDF of shared grams: [(work, band score, (query from, to, work from, to))], best first.
+        The windows cover that band's hits (at most `WINDOW` intervals each side)."""
+        vpos, qs, w = self.query_grams(intervals)
+        if len(vpos) == 0:
+            return []
+        counts = self._count[vpos]
+        starts = self._vstart[vpos]
         total = int(counts.sum())
         ends = np.cumsum(counts)
         idx = np.arange(total) - np.repeat(ends - counts, counts) + np.repeat(starts, counts)
-        docs = self._post_docs[idx]
-        scores = np.bincount(docs, weights=np.repeat(w, counts), minlength=len(self.docs))
+        docs = self._post_docs[idx].astype(np.int64)
+        tj = self._post_pos[idx].astype(np.int64)
+        qi = np.repeat(qs, counts)
+        wt = np.repeat(w, counts)
         if exclude is not None and len(exclude):
-            scores[exclude] = 0.0
-        k = min(k, int(np.count_nonzero(scores)))
-        if k == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return top.astype(np.int64), scores[top]
+            keep = ~np.isin(docs, exclude)
+            docs, tj, qi, wt = docs[keep], tj[keep], qi[keep], wt[keep]
+        if len(docs) == 0:
+            return []
+        diag = tj - qi + (1 << 17)
+        best_key, best_score = None, None
+        for shift in (0, BAND_WIDTH // 2):  # two staggered band grids: a passage never falls between
+            key = (docs << 20) | ((diag + shift) // BAND_WIDTH)
+            order = np.argsort(key, kind="stable")
+            ks = key[order]
+            first = np.ones(len(ks), dtype=bool)
+            first[1:] = ks[1:] != ks[:-1]
+            at = np.nonzero(first)[0]
+            sums = np.add.reduceat(wt[order], at)
+            k_keys = ks[at]
+            if best_key is None:
+                best_key, best_score, best_shift = k_keys, sums, np.zeros(len(sums), dtype=np.int64)
+            else:
+                best_key = np.concatenate((best_key, k_keys))
+                best_score = np.concatenate((best_score, sums))
+                best_shift = np.concatenate((best_shift, np.full(len(sums), shift, dtype=np.int64)))
+        band_doc = best_key >> 20
+        # best band per work
+        order = np.lexsort((-best_score, band_doc))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = band_doc[order][1:] != band_doc[order][:-1]
+        pick = order[first]
+        k = min(k, len(pick))
+        top = pick[np.argsort(-best_score[pick], kind="stable")[:k]]
+        out = []
+        for b in top:
+            d = int(band_doc[b])
+            band = int(best_key[b] & ((1 << 20) - 1))
+            shift = int(best_shift[b])
+            sel = (docs == d) & ((diag + shift) // BAND_WIDTH == band)
+            qsel, tsel, wsel = qi[sel], tj[sel], wt[sel]
+            qa, qb = int(qsel.min()), int(qsel.max()) + F.GRAM + 1
+            if qb - qa > WINDOW:  # centre on the weighted median hit
+                o = np.argsort(qsel)
+                cw = np.cumsum(wsel[o])
+                centre = int(qsel[o][np.searchsorted(cw, cw[-1] / 2)])
+                qa = max(qa, centre - WINDOW // 2)
+                qb = qa + WINDOW
+                inside = (qsel >= qa) & (qsel < qb)
+                tsel = tsel[inside] if inside.any() else tsel
+            ta, tb = int(tsel.min()), int(tsel.max()) + F.GRAM + 1
+            tb = min(tb, ta + WINDOW)
+            n_t = int(self.offsets[d + 1] - self.offsets[d]) - 1
+            pad = 4
+            window = (max(0, qa - pad), min(len(intervals), qb + pad), max(0, ta - pad), min(n_t, tb + pad))
+            out.append((d, float(best_score[b]), window))
+        return out
 
     def doc_intervals(self, doc: int) -> np.ndarray:
         a, b = self.offsets[doc], self.offsets[doc + 1]
@@ -301,19 +376,16 @@ class SimilarityIndex:
         exclude = None
         if exclude_work_ids:
             exclude = np.array([i for i, d in enumerate(self.docs) if d["work_id"] in exclude_work_ids], dtype=np.int64)
-        cands, retrieval = self.candidates(q, candidates, exclude)
-        if len(cands) == 0:
+        found_c = self.candidates(q, candidates, exclude)
+        if not found_c:
             return []
+        cands = [d for d, _, _ in found_c]
+        retrieval = [r for _, r, _ in found_c]
+        windows = [wnd for _, _, wnd in found_c]
         weights = self.gram_weights(q)
         given_iv = mel.input_mask[1:] & mel.input_mask[:-1] if len(mel.input_mask) else np.zeros(len(q), bool)
         weights = np.where(given_iv, 0.0, weights)
         targets = [self.doc_intervals(int(d)) for d in cands]
-        h1, s1 = F.exact_grams(q)
-        h2, s2 = F.skip_grams(q)
-        qh, qs = np.concatenate((h1, h2)), np.concatenate((s1, s2))
-        pos, hit = self._lookup(qh)
-        keep = hit & (self._df[pos] <= self._max_df)
-        windows = _seed_windows(q, qh[keep], qs[keep], self._idf[pos[keep]].astype(np.float64), targets)
         found = _align(q, weights, given_iv, targets, windows, top)
         qgrams = F.chord_grams(chord_toks) if len(chord_toks) >= F.CHORD_GRAM else np.zeros(0, np.int64)
         out: list[Match] = []
@@ -344,63 +416,6 @@ def _sorted_unique(a: np.ndarray) -> np.ndarray:
     keep = np.ones(len(a), dtype=bool)
     keep[1:] = a[1:] != a[:-1]
     return a[keep]
-
-
-def _seed_windows(
-    q: np.ndarray, q_hashes: np.ndarray, q_starts: np.ndarray, q_idf: np.ndarray, targets: list[np.ndarray]
-) -> list[tuple[int, int, int, int]]:
-    """Per target, the (query, target) interval windows around its best diagonal band of shared
-    grams (query exact and skip grams against the target's exact grams, weighted by IDF): where
-    the alignment can only be. At most `WINDOW` intervals on each side."""
-    m = len(q)
-    out = [(0, 0, 0, 0)] * len(targets)
-    th_parts, tj_parts, tc_parts = [], [], []
-    for c, t in enumerate(targets):
-        h, j = F.exact_grams(t)
-        th_parts.append(h)
-        tj_parts.append(j)
-        tc_parts.append(np.full(len(h), c, dtype=np.int64))
-    th = np.concatenate(th_parts)
-    if len(th) == 0 or len(q_hashes) == 0:
-        return out
-    order = np.argsort(th, kind="stable")
-    th, tj, tc = th[order], np.concatenate(tj_parts)[order], np.concatenate(tc_parts)[order]
-    lo = np.searchsorted(th, q_hashes, "left")
-    cnt = np.searchsorted(th, q_hashes, "right") - lo
-    total = int(cnt.sum())
-    if total == 0:
-        return out
-    ends = np.cumsum(cnt)
-    idx = np.arange(total) - np.repeat(ends - cnt, cnt) + np.repeat(lo, cnt)
-    qi, hj, hc = np.repeat(q_starts, cnt), tj[idx], tc[idx]
-    wt = np.repeat(q_idf, cnt)
-    span = max(len(t) for t in targets) + m + 2 * BAND + 2
-    diag = hj - qi + m + BAND
-    hist = np.bincount(hc * span + diag, weights=wt, minlength=len(targets) * span).reshape(len(targets), span)
-    csum = np.concatenate((np.zeros((len(targets), 1)), np.cumsum(hist, axis=1)), axis=1)
-    band = csum[:, 2 * BAND + 1 :] - csum[:, : -2 * BAND - 1]  # weight within +-BAND of each diagonal
-    best = np.argmax(band, axis=1) + BAND
-    inband = np.abs(diag - best[hc]) <= BAND
-    for c in range(len(targets)):
-        sel = inband & (hc == c)
-        if not sel.any():
-            continue
-        qs, ts, ws = qi[sel], hj[sel], wt[sel]
-        qa, qb = int(qs.min()), int(qs.max()) + F.GRAM + 1
-        if qb - qa > WINDOW:  # centre on the weighted median hit
-            order_q = np.argsort(qs)
-            cw = np.cumsum(ws[order_q])
-            centre = int(qs[order_q][np.searchsorted(cw, cw[-1] / 2)])
-            qa = max(qa, centre - WINDOW // 2)
-            qb = qa + WINDOW
-            keep = (qs >= qa) & (qs < qb)
-            ts = ts[keep] if keep.any() else ts
-        ta, tb = int(ts.min()), int(ts.max()) + F.GRAM + 1
-        if tb - ta > WINDOW:
-            tb = ta + WINDOW
-        pad = 4
-        out[c] = (max(0, qa - pad), min(m, qb + pad), max(0, ta - pad), min(len(targets[c]), tb + pad))
-    return out
 
 
 def _align(

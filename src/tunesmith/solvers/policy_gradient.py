@@ -164,6 +164,7 @@ class Rollout:
     requests: list  # the ComposeRequest of each take
     groups: list[int]  # prompt index of each take (the baseline's group)
     seconds: float = 0.0
+    tokenizer: Any = None  # the model's tokenizer (the automaton is replayed with it)
 
 
 def sample_round(policy, tokenizer, config: TuneConfig, round_: int) -> Rollout:
@@ -182,7 +183,7 @@ def sample_round(policy, tokenizer, config: TuneConfig, round_: int) -> Rollout:
         takes += got
         requests += [req] * len(got)
         groups += [i] * len(got)
-    return Rollout(takes, requests, groups, time.perf_counter() - t0)
+    return Rollout(takes, requests, groups, time.perf_counter() - t0, tokenizer)
 
 
 def replay_masks(tokenizer, request, tokens: Sequence[int], block_size: int):
@@ -202,10 +203,15 @@ def replay_masks(tokenizer, request, tokens: Sequence[int], block_size: int):
     return out
 
 
-def token_logprobs(model: GPT, takes: Sequence, requests: Sequence, temperature: float = 1.0):
+def token_logprobs(model: GPT, takes: Sequence, requests: Sequence, temperature: float = 1.0, tokenizer=None):
     """(log-probs (B, T), free mask (B, T)) of each take's tokens under `model`'s masked
     distribution, position t being the token t+1 of the take (so T = longest take - 1).
-    Gradients flow unless called under no_grad. Forced tokens are masked out (no credit)."""
+    Gradients flow unless called under no_grad. Forced tokens are masked out (no credit).
+    `tokenizer`: the model's own (default: this tunesmith's current one)."""
+    if tokenizer is None:
+        from tunesmith.tokenizer import Tokenizer
+
+        tokenizer = Tokenizer()
     V = model.config.vocab_size
     B = len(takes)
     T = max(len(t.tokens) for t in takes) - 1
@@ -217,7 +223,7 @@ def token_logprobs(model: GPT, takes: Sequence, requests: Sequence, temperature:
         ids = take.tokens
         x[b, : len(ids) - 1] = torch.tensor(ids[:-1])
         y[b, : len(ids) - 1] = torch.tensor(ids[1:])
-        masks = replay_masks_cached(model, take, req)
+        masks = replay_masks_cached(model, take, req, tokenizer)
         for pos, m in enumerate(masks):
             if m is None or pos == 0:
                 continue
@@ -236,25 +242,13 @@ def token_logprobs(model: GPT, takes: Sequence, requests: Sequence, temperature:
     return torch.where(free, logp, torch.zeros_like(logp)), free
 
 
-def replay_masks_cached(model, take, request):
+def replay_masks_cached(model, take, request, tokenizer):
     """`replay_masks` once per take (the policy and the reference share it)."""
     cached = take.meta.get("_masks")
     if cached is None:
-        cached = replay_masks(_tokenizer_of(model), request, take.tokens, model.config.block_size)
+        cached = replay_masks(tokenizer, request, take.tokens, model.config.block_size)
         take.meta["_masks"] = cached
     return cached
-
-
-_TOKENIZER = None
-
-
-def _tokenizer_of(model):
-    global _TOKENIZER
-    if _TOKENIZER is None:
-        from tunesmith.tokenizer import Tokenizer
-
-        _TOKENIZER = Tokenizer()
-    return getattr(model, "_tunesmith_tokenizer", None) or _TOKENIZER
 
 
 # ------------------------------------------------------------------ the reference and the update
@@ -299,9 +293,10 @@ def policy_gradient_step(
 ) -> StepStats:
     """One update: REINFORCE with a leave-one-out baseline on R = r - kl_coef * KL (see the module
     docstring), plus `ml_coef` x the cross-entropy of `ml_batch` if given."""
-    logp, free = token_logprobs(policy, rollout.takes, rollout.requests, config.temperature)
+    tok = rollout.tokenizer
+    logp, free = token_logprobs(policy, rollout.takes, rollout.requests, config.temperature, tok)
     with torch.no_grad():
-        ref_logp, _ = token_logprobs(reference, rollout.takes, rollout.requests, config.temperature)
+        ref_logp, _ = token_logprobs(reference, rollout.takes, rollout.requests, config.temperature, tok)
     kl_tok = (logp.detach() - ref_logp) * free  # (B, T): KL estimate on the sampled tokens
     kl = kl_tok.sum(-1)  # (B,)
     returns = rewards - config.kl_coef * kl
@@ -422,11 +417,15 @@ def tune(
         base_record = {"id": str(base), "sha256": base_info.get("sha256")}
     policy.eval()  # no dropout: the numpy sampler and the torch log-probs must see one model
     reference = frozen_copy(policy)
-    train_pieces, valid_pieces = (list(pieces[0]), list(pieces[1])) if pieces is not None else corpus_pieces(config.styles)
+    train_pieces, valid_pieces = (
+        (list(pieces[0]), list(pieces[1])) if pieces is not None else corpus_pieces(config.styles)
+    )
     bs = policy.config.block_size
     train_data = _windows(train_pieces, tokenizer, bs) if train_pieces else None
     valid_data = _windows(valid_pieces, tokenizer, bs) if valid_pieces else None
-    valid_examples = valid_data.fixed_examples(config.eval_examples, config.seed, 0.0) if valid_data and len(valid_data) else []
+    valid_examples = (
+        valid_data.fixed_examples(config.eval_examples, config.seed, 0.0) if valid_data and len(valid_data) else []
+    )
 
     stateful = reward.stateful() if hasattr(reward, "stateful") else (
         {"reward": reward} if hasattr(reward, "observe") or hasattr(reward, "state_dict") else {})  # fmt: skip
@@ -447,14 +446,16 @@ def tune(
         for name, obj in stateful.items():
             if hasattr(obj, "load_state_dict"):
                 prefix = f"reward.{name}."
-                state = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
+                state = {k[len(prefix) :]: v for k, v in tensors.items() if k.startswith(prefix)}
                 state.update(info.get("reward_state", {}).get(name, {}))
                 obj.load_state_dict(state)
         round_, history = info["round"], info["history"]
         say(f"resumed at round {round_}")
 
     def describe_reward() -> dict:
-        return reward.describe() if hasattr(reward, "describe") else {"function": getattr(reward, "__name__", str(reward))}
+        return (
+            reward.describe() if hasattr(reward, "describe") else {"function": getattr(reward, "__name__", str(reward))}
+        )
 
     def tuning_record() -> dict:
         return {"method": method, "algorithm": "REINFORCE, leave-one-out baseline, per-sequence credit, "
@@ -463,7 +464,11 @@ def tune(
                 "last": history[-1] if history else None}  # fmt: skip
 
     def save_all() -> None:
-        keep = {k: v for k, v in base_info.items() if k not in ("format", "version", "model_config", "tokenizer", "path", "sha256")}
+        keep = {
+            k: v
+            for k, v in base_info.items()
+            if k not in ("format", "version", "model_config", "tokenizer", "path", "sha256")
+        }
         save_model(out, policy, tokenizer, {**keep, "tuning": tuning_record()})
         save_checkpoint(out, policy, opt, stateful, {"round": round_, "history": history, "tune_config": config.to_dict(),
                                                        "base": base_record})  # fmt: skip
