@@ -419,6 +419,8 @@ def compose(
         accent(piece)
         prov = {
             "request": request.to_dict() | {"seed": seed0} | beats,
+            # what the defaults resolved to: the model's decoding for the style, the form, the ending
+            "resolved": {k: t.meta[k] for k in ("temperature", "top_p", "form", "cadence") if k in t.meta},
             "model": m.record(),
             "seed": seed0,
             "take_index": i,

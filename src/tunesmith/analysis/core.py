@@ -128,7 +128,7 @@ def _suggestions(table: FeatureTable, *, length: int = 4, min_share: float = 0.0
     """Progressions frequent in one style and absent (or rare) in another, as `compose` lines."""
     styles = np.asarray(table.labels["style"])
     has_chords = np.nan_to_num(table.X[:, table.feature_names.index("has_chords")]) > 0
-    lengths = np.array([g.count(" ") + 1 for g in table.ngrams])
+    lengths = stats.ngram_lengths(table.ngrams)
     usable = [s for s in sorted(set(styles.tolist())) if (has_chords & (styles == s)).sum() >= 20]
     share, docs = {}, {}
     for s in usable:

@@ -156,7 +156,10 @@ def _figures(r: dict[str, Any]) -> dict[str, str | None]:
         names = [f["name"] for f in r["features"]]
         m = np.array([[np.nan if r["groups"][g]["features"][n]["mean"] is None else r["groups"][g]["features"][n]["mean"]
                        for n in names] for g in groups], dtype=float)
-        with np.errstate(invalid="ignore", divide="ignore"):
+        import warnings
+
+        with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a feature no group has: an empty column
             z = (m - np.nanmean(m, axis=0)) / np.nanstd(m, axis=0)
         fig, ax = plt.subplots(figsize=(12, 0.45 * len(groups) + 2.2))
         ax.imshow(np.nan_to_num(z), aspect="auto", cmap="coolwarm", vmin=-2, vmax=2)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 DEFAULT_BOOTSTRAP = 500
+MAX_D = 10.0  # |Cohen's d| reported for groups a feature separates with no spread at all
 _Z95 = 1.959963984540054
 
 
@@ -66,38 +67,59 @@ def cohens_d(a: np.ndarray, b: np.ndarray) -> float:
     return float((a.mean() - b.mean()) / pooled)
 
 
+def _mann_whitney(ranks: np.ndarray, in_group: np.ndarray, tie_term: float) -> tuple[float, float]:
+    """(p two-sided, rank-biserial) of the group vs the rest from ranks over all values (normal
+    approximation with tie correction, as scipy's `mannwhitneyu(method="asymptotic")`)."""
+    n1 = int(in_group.sum())
+    n2 = len(ranks) - n1
+    u1 = float(ranks[in_group].sum() - n1 * (n1 + 1) / 2)
+    n = n1 + n2
+    mu = n1 * n2 / 2
+    var = n1 * n2 / 12 * ((n + 1) - tie_term / (n * (n - 1)))
+    if var <= 0:
+        return 1.0, 0.0
+    z = (abs(u1 - mu) - 0.5) / math.sqrt(var)  # continuity correction
+    p = min(1.0, math.erfc(max(z, 0.0) / math.sqrt(2)))
+    return p, 2 * u1 / (n1 * n2) - 1
+
+
 def distinctive_features(X: np.ndarray, groups: np.ndarray, names: tuple[str, ...], *, top: int = 10,
                          exclude: tuple[str, ...] = (), min_n: int = 5) -> dict[str, list[dict[str, Any]]]:
     """Per group, the features that most separate it from all other pieces: Cohen's d (group vs
     rest), the rank-biserial correlation and Mann-Whitney p, Benjamini-Hochberg q over all tests."""
-    from scipy.stats import mannwhitneyu
-    from statsmodels.stats.multitest import multipletests
+    from scipy.stats import rankdata
 
     rows = []
-    for g in sorted(set(groups.tolist())):
-        mask = groups == g
-        for j, name in enumerate(names):
-            if name in exclude:
-                continue
-            a, b = X[mask, j], X[~mask, j]
-            a, b = a[np.isfinite(a)], b[np.isfinite(b)]
+    labels = sorted(set(groups.tolist()))
+    for j, name in enumerate(names):
+        if name in exclude:
+            continue
+        col = X[:, j]
+        ok = np.isfinite(col)
+        v, g_ok = col[ok], groups[ok]
+        if len(v) < 2 * min_n:
+            continue
+        ranks = rankdata(v)
+        _, tie_counts = np.unique(v, return_counts=True)
+        tie_term = float((tie_counts.astype(np.float64) ** 3 - tie_counts).sum())
+        for g in labels:
+            in_group = g_ok == g
+            a, b = v[in_group], v[~in_group]
             if len(a) < min_n or len(b) < min_n:
                 continue
             d = cohens_d(a, b)
-            if not math.isfinite(d):
+            if math.isnan(d):
                 continue
-            try:
-                u, p = mannwhitneyu(a, b, alternative="two-sided")
-                rbc = 2 * u / (len(a) * len(b)) - 1
-            except ValueError:
-                p, rbc = 1.0, 0.0
+            if math.isinf(d):  # no spread on either side: the feature separates the groups outright
+                d = math.copysign(MAX_D, d)
+            p, rbc = _mann_whitney(ranks, in_group, tie_term)
             rows.append({"group": str(g), "feature": name, "cohens_d": d, "rank_biserial": float(rbc),
                          "p": float(p), "mean_group": float(a.mean()), "mean_rest": float(b.mean()),
                          "n_group": len(a), "n_rest": len(b)})
     if rows:
-        q = multipletests([r["p"] for r in rows], method="fdr_bh")[1]
+        _, q = fdr([r["p"] for r in rows])
         for r, qq in zip(rows, q):
-            r["q"] = float(qq)
+            r["q"] = qq
     out: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         out.setdefault(r["group"], []).append(r)
@@ -232,8 +254,22 @@ def ngram_document_frequency(ng_piece: np.ndarray, ng_id: np.ndarray, ng_count: 
 def top_progressions(ngrams: list[str], docs: np.ndarray, total: np.ndarray, n_pieces: int, *, length: int = 4,
                      top: int = 10) -> list[dict[str, Any]]:
     """The `top` n-grams of `length` chords found in the most pieces."""
-    lengths = np.array([g.count(" ") + 1 for g in ngrams]) if ngrams else np.zeros(0, dtype=int)
+    lengths = ngram_lengths(ngrams)
     cand = np.flatnonzero((lengths == length) & (docs > 0))
     cand = cand[np.lexsort((-total[cand], -docs[cand]))][:top]
     return [{"progression": ngrams[i], "pieces": int(docs[i]), "share": float(docs[i] / max(1, n_pieces)),
              "occurrences": int(total[i])} for i in cand]
+
+
+_LENGTHS_CACHE: dict[int, tuple[list[str], np.ndarray]] = {}
+
+
+def ngram_lengths(ngrams: list[str]) -> np.ndarray:
+    """Chords per n-gram (computed once per vocabulary list)."""
+    hit = _LENGTHS_CACHE.get(id(ngrams))
+    if hit is not None and hit[0] is ngrams:
+        return hit[1]
+    lengths = np.fromiter((g.count(" ") + 1 for g in ngrams), dtype=np.int64, count=len(ngrams))
+    _LENGTHS_CACHE.clear()
+    _LENGTHS_CACHE[id(ngrams)] = (ngrams, lengths)
+    return lengths

@@ -19,6 +19,7 @@ VERBS: dict[str, str] = {
     "harmonize": "tunesmith.cli.harmonize",
     "inpaint": "tunesmith.cli.inpaint",
     "evaluate": "tunesmith.cli.evaluate",
+    "check": "tunesmith.cli.check",
     "analyze": "tunesmith.cli.analyze",
     "bench": "tunesmith.cli.bench",
     "demo": "tunesmith.cli.demo",
@@ -27,6 +28,7 @@ VERBS: dict[str, str] = {
     "rate": "tunesmith.cli.rate",
     "prefer": "tunesmith.cli.prefer",
     "preferences": "tunesmith.cli.preferences",
+    "studio": "tunesmith.cli.studio",
 }
 
 

@@ -36,6 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     a.add_argument("--style", required=True, type=str.lower, help="folk, chorale, pop or jazz (any case)")
     a.add_argument("--license", required=True, help="license id of the music (see `tunesmith corpus list`)")
     a.add_argument("--name", help="source name (default: the folder's name)")
+    a.add_argument("--metadata", metavar="FILE.csv",
+                   help="per-file metadata: CSV with columns file, year (optional title, composer, genre, region)")
     a.add_argument("--json", action="store_true", help="print the registered folder as JSON")
 
     ls = sub.add_parser("list", help="list built-in sources and registered folders")
@@ -92,13 +94,24 @@ def _build(args: argparse.Namespace) -> int:
 def _add(args: argparse.Namespace) -> int:
     from tunesmith.corpus.registry import FolderRegistry
 
-    entry = FolderRegistry().add(args.dir, style=args.style, license=args.license, name=args.name)
+    metadata = None
+    if args.metadata:
+        from pathlib import Path
+
+        from tunesmith.corpus.metadata import read_metadata_csv
+
+        if not Path(args.dir).expanduser().is_dir():
+            raise FileNotFoundError(f"{args.dir}: no such folder")
+        metadata = read_metadata_csv(args.metadata, args.dir)
+    entry = FolderRegistry().add(args.dir, style=args.style, license=args.license, name=args.name, metadata=metadata)
     if args.json:
         from dataclasses import asdict
 
         print(json.dumps({"registered": asdict(entry)}, indent=1, default=str))
         return 0
     print(f"registered {entry.name}: {entry.path} (style {entry.style}, license {entry.license})")
+    if metadata:
+        print(f"metadata for {len(metadata)} file(s) from {args.metadata}")
     print("run `tunesmith corpus build` to read it")
     return 0
 

@@ -295,6 +295,22 @@ def _reader_available(reader: str) -> str | None:
     return None
 
 
+def _folder_metadata(specs: list[SourceSpec], registry: FolderRegistry | None) -> dict[str, dict[str, str]]:
+    """{item key: metadata} of the registered folders among `specs` that were added with --metadata."""
+    folders = [s for s in specs if s.kind == "folder"]
+    if not folders:
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    try:
+        reg = registry or FolderRegistry()
+        for spec in folders:
+            for rel, meta in reg.metadata(spec.name).items():
+                out[f"{spec.name}:{rel}"] = meta
+    except Exception as exc:  # noqa: BLE001 - an unreadable registry must not stop a build
+        print(f"warning: cannot read the folder metadata: {exc}", file=sys.stderr)
+    return out
+
+
 def build_corpus(
     sources: Iterable[str | SourceSpec] | None = None,
     *,
@@ -445,12 +461,15 @@ def build_corpus(
             replaced = pool.replaced
 
     # ---- assemble in enumeration order, then deduplicate, split, check
+    user_meta = _folder_metadata(specs, registry)
     records: list[dict[str, Any]] = []
     arrays: list[np.ndarray] = []
     start = 0
     for key in order:
         for record, notes in results.get(key, ()):
             record["_"]["note_start"] = start
+            if key in user_meta:  # `corpus add --metadata`: year, title, composer, genre, region
+                record["meta"] = {**record["meta"], **user_meta[key]}
             start += len(notes)
             records.append(record)
             arrays.append(notes)

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import time
@@ -24,6 +25,12 @@ CREATE TABLE IF NOT EXISTS corpus_folders (
     style TEXT NOT NULL,
     license TEXT NOT NULL,
     added REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS corpus_metadata (
+    name TEXT NOT NULL,
+    file TEXT NOT NULL,
+    meta TEXT NOT NULL,
+    PRIMARY KEY (name, file)
 )
 """
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
@@ -67,10 +74,13 @@ class FolderRegistry:
     def _connect(self) -> sqlite3.Connection:
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.db_path, timeout=30)
-        conn.execute(_SCHEMA)
+        conn.executescript(_SCHEMA)
         return conn
 
-    def add(self, folder: str | Path, *, style: str, license: str, name: str | None = None) -> RegisteredFolder:
+    def add(self, folder: str | Path, *, style: str, license: str, name: str | None = None,
+            metadata: dict[str, dict[str, str]] | None = None) -> RegisteredFolder:
+        """Register `folder`; `metadata` ({relative file: {"year": ..., ...}}, see
+        `tunesmith.corpus.metadata`) goes into every build's pieces of those files."""
         from tunesmith.corpus.sources import BUILTIN_SOURCES
 
         path = Path(folder).expanduser()
@@ -93,7 +103,17 @@ class FolderRegistry:
                 "INSERT INTO corpus_folders (name, path, style, license, added) VALUES (?, ?, ?, ?, ?)",
                 (entry.name, entry.path, entry.style, entry.license, entry.added),
             )
+            conn.executemany(
+                "INSERT INTO corpus_metadata (name, file, meta) VALUES (?, ?, ?)",
+                [(name, rel, json.dumps(meta, ensure_ascii=False)) for rel, meta in (metadata or {}).items()],
+            )
         return entry
+
+    def metadata(self, name: str) -> dict[str, dict[str, str]]:
+        """{relative file: metadata} given with `--metadata` for the folder `name` ({} if none)."""
+        with closing(self._connect()) as conn:
+            rows = conn.execute("SELECT file, meta FROM corpus_metadata WHERE name = ?", (name,)).fetchall()
+        return {file: json.loads(meta) for file, meta in rows}
 
     def list(self) -> list[RegisteredFolder]:
         with closing(self._connect()) as conn:
@@ -110,4 +130,5 @@ class FolderRegistry:
             raise ValueError(f"no registered folder named {name!r} (registered: {known})")
         with closing(self._connect()) as conn, conn:
             conn.execute("DELETE FROM corpus_folders WHERE name = ?", (name,))
+            conn.execute("DELETE FROM corpus_metadata WHERE name = ?", (name,))
         return entry

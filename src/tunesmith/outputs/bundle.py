@@ -24,7 +24,9 @@ The provenance is also embedded in the media files themselves:
   first track (added with mido after `write_midi`);
 - MusicXML: the same line as <identification><rights>, tunesmith in <encoding><software>, and
   <miscellaneous-field name="tunesmith-..."> entries (model id/sha256, seed, licenses, sources,
-  created-at), added after `write_musicxml`.
+  created-at, ai-generated, digital-source-type), added after `write_musicxml`;
+- WAV: a RIFF LIST/INFO chunk (software, "AI-generated" with the IPTC digital source type
+  trainedAlgorithmicMedia, model, seed: `tunesmith.rights.provenance`).
 
 Atomicity: every stage writes into a hidden staging folder next to the stem; only when all of them
 have succeeded are the files moved into place (each with os.replace, the JSON last, so a STEM.json
@@ -201,6 +203,8 @@ def _provenance_json(record: Mapping[str, Any]) -> dict[str, Any]:
         "seed": record.get("seed"),
         "licenses": record.get("training_licenses"),
         "sources": record.get("training_sources"),
+        "ai_generated": True,  # IPTC digital source type (tunesmith.rights.provenance)
+        "digital_source_type": "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia",
     }
 
 
@@ -327,7 +331,10 @@ def write_take(
             sf = find_soundfont(soundfont)
             t0 = time.perf_counter()
             swung = piece.style == "jazz"
-            atomic_write_bytes(staged["wav"], performance_wav(piece, soundfont=sf, sample_rate=sample_rate))
+            from tunesmith.rights.provenance import wav_info_fields, wav_with_info
+
+            wav = performance_wav(piece, soundfont=sf, sample_rate=sample_rate)
+            atomic_write_bytes(staged["wav"], wav_with_info(wav, wav_info_fields(record)))  # RIFF INFO provenance
             timings["wav"] = round(time.perf_counter() - t0, 4)
             record["rendering"]["wav"] = {"synth": "midirenderer", "soundfont": sf.name, "sample_rate": sample_rate,
                                           "loudness_lufs": TARGET_LUFS, "swing": SWING_RATIO if swung else None}

@@ -22,8 +22,10 @@ Search, in two steps:
    candidate's, all candidates in one vectorised pass. An exact interval match scores the
    rarity weight of the query figure around it (its grams' IDF over the corpus median: a
    common figure counts ~0.3, a rare one up to 2.5); an interval off by one semitone (a changed
-   mode, a stretched interval) scores 0.2 of that; two intervals read as one (a note inserted
-   or deleted, an ornament) score 0.6 of it; a mismatch -1 and a gap -0.8. The score of a work
+   mode, a stretched interval) scores `NEAR` of that (0 now: neither helps nor breaks a run);
+   two intervals read as one (a note inserted or deleted, an ornament) score 0.6 of it; a
+   mismatch -4 and a gap -4 (idiomatic likeness over many bars breaks up; a copied run with a
+   few ornaments does not). Values tuned on planted copies (scripts/evaluate_copy_guard.py). The score of a work
    is its best local alignment: roughly "rare matching notes in a row". Traceback gives the
    matching bars on each side. Intervals that join two of the musician's own notes (`given`)
    score 0 (the musician's input never counts as copying).
@@ -57,10 +59,10 @@ POS_BITS = 16  # grams after the 65536th interval of a work are not indexed
 BAND_WIDTH = 8  # diagonals per candidate band
 HARMONY_WEIGHT = 0.15
 # alignment scores (see module docstring)
-NEAR = 0.2
+NEAR = 0.0
 JOIN = 0.6
-MISMATCH = -1.0
-GAP = 1.2
+MISMATCH = -4.0
+GAP = 4.0
 WINDOW = 96  # intervals of each side aligned at most
 BAND = 4  # diagonals either side of the best one (inserted / deleted notes shift it)
 MIN_WEIGHT, MAX_WEIGHT = 0.3, 2.5

@@ -306,7 +306,7 @@ def policy_gradient_step(
     ml_loss = None
     if ml_batch is not None and config.ml_coef > 0:
         _, ml = policy(ml_batch[0], targets=ml_batch[1])
-        ml_loss = float(ml)
+        ml_loss = float(ml.detach())
         loss = loss + config.ml_coef * ml
     opt.zero_grad(set_to_none=True)
     loss.backward()

@@ -1,0 +1,49 @@
+"""`tunesmith check FILE`: which indexed works a piece resembles, where, and a verdict."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+HELP = "check a piece against the model's training set, the corpus or a folder: nearest works and a verdict"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="MIDI, MusicXML, ABC or kern file to check")
+    parser.add_argument("--against", default="model",
+                        help="model (the shipped model's training set, default), corpus (every corpus work) or a folder")  # fmt: skip
+    parser.add_argument("--model", default="default", help="with --against model: the model whose index to use")
+    parser.add_argument("--tune", type=int, default=1, help="which tune of a file with several (1-based)")
+    parser.add_argument("--top", type=int, default=3, help="how many nearest works to list (default 3)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object (errors too)")
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from tunesmith.api import read
+    from tunesmith.rights.check import check_piece, resolve_index
+
+    if not 1 <= args.top <= 20:
+        raise ValueError(f"--top must be 1..20, got {args.top}")
+    path = Path(args.file)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file to check")
+    piece = read(path, tune=args.tune)
+    t0 = time.perf_counter()
+    index = resolve_index(args.against, model=args.model)
+    load_s = time.perf_counter() - t0
+    result = check_piece(piece, index, top=args.top)
+    out = {"file": path.name, **result.to_dict(), "load_seconds": round(load_s, 3)}
+    if args.json:
+        print(json.dumps(out, indent=1))
+        return 0
+    print(f"{path.name}: {result.verdict} (score {result.score:.1f}; close >= {out['thresholds']['close']}, "
+          f"copy >= {out['thresholds']['copy']}) against {index.info.get('name') or args.against}, {len(index)} works")  # fmt: skip
+    for i, m in enumerate(out["nearest"], 1):
+        print(f"  {i}. {m['title'] or m['work_id']} [{m['source']}, {m['license']}] score {m['score']:.1f} ({m['verdict']}): "
+              f"bars {m['bars'][0]}-{m['bars'][1]} here ~ bars {m['work_bars'][0]}-{m['work_bars'][1]} there")  # fmt: skip
+    if not out["nearest"]:
+        print("  no indexed work shares a melodic figure with it")
+    return 0

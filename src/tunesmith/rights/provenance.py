@@ -1,0 +1,115 @@
+"""Provenance written into the media files themselves, and what a take's user may do with it.
+
+- AI disclosure: every file says "AI-generated" and names the IPTC digital source type
+  `trainedAlgorithmicMedia` (http://cv.iptc.org/newscodes/digitalsourcetype/, the vocabulary
+  C2PA and IPTC photo metadata use for media a trained model produced).
+- WAV: a RIFF LIST/INFO chunk (ISFT software, ICMT comment with the disclosure, model and seed,
+  IART "tunesmith (AI)", ICRD creation date, INAM title), which `read_wav_info` (or any RIFF
+  reader: ffprobe, exiftool, Python's `chunk`-style parsing) reads back.
+- MIDI and MusicXML: `tunesmith.outputs.bundle` embeds the same fields (text meta event JSON,
+  <miscellaneous-field>s) from `disclosure()`.
+
+No C2PA manifest: the maintained C2PA Python bindings (c2pa-python) sign with a certificate and
+embed in JPEG/PNG/MP4/WAV only through native code; tunesmith ships no signing identity, so the
+IPTC term in the files' own metadata is the standard-vocabulary disclosure used instead.
+
+Weights and takes: the code is MIT; the shipped weights are not simply MIT, because they derive
+from training data under GPL-3.0 (Nottingham) and CC-BY-4.0 (the Irish MIDI set) besides public
+domain: `WEIGHTS_LICENSE` says so, and `usage_note` tells the user of a take what that means.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+AI_GENERATED = "AI-generated"
+DIGITAL_SOURCE_TYPE = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
+DIGITAL_SOURCE_TYPE_NAME = "trainedAlgorithmicMedia"
+WEIGHTS_LICENSE = (
+    "The default model's weights are distributed under GPL-3.0 with CC-BY-4.0 attribution (they derive from "
+    "GPL-3.0 Nottingham tunes and CC-BY-4.0 Irish tunes, and public-domain chorales and songs); the tunesmith "
+    "code is MIT."
+)
+
+
+def disclosure() -> dict[str, Any]:
+    """The machine-readable AI disclosure every output carries."""
+    return {"ai_generated": True, "label": AI_GENERATED, "digital_source_type": DIGITAL_SOURCE_TYPE}
+
+
+def usage_note(training_licenses: Iterable[str] | None, verdict: str | None) -> str:
+    """What the user of a take may do with it, in one paragraph."""
+    lic = sorted(set(training_licenses or ()))
+    note = (
+        f"{AI_GENERATED} ({DIGITAL_SOURCE_TYPE_NAME}). tunesmith claims no copyright in its takes: you may use, "
+        "change, publish and sell this music. Say that it is AI-generated where that matters (streaming "
+        "services, competitions, the EU AI Act's disclosure duty)."
+    )
+    if lic:
+        note += f" The model learned from data licensed {', '.join(lic)}; the weights' own license: {WEIGHTS_LICENSE}"
+    if verdict == "copy":
+        note += " This take was found to copy a training work (see rights.nearest): do not publish it without "
+        note += "checking that work's rights."
+    elif verdict == "close":
+        note += " This take resembles a training work closely (see rights.nearest): check before publishing."
+    return note
+
+
+# ------------------------------------------------------------------------------ WAV INFO
+_INFO_ORDER = ("INAM", "IART", "ISFT", "ICMT", "ICRD", "ICOP", "IGNR")
+
+
+def wav_info_fields(record: Mapping[str, Any]) -> dict[str, str]:
+    """INFO fields for a take's STEM.json record."""
+    model = record.get("model") or {}
+    piece = record.get("piece") or {}
+    comment = (f"{AI_GENERATED}; IPTC digital source type {DIGITAL_SOURCE_TYPE}; model {model.get('id') or 'unknown'}"
+               f"; seed {record.get('seed')}")  # fmt: skip
+    fields = {
+        "INAM": str(piece.get("title") or "tunesmith take"),
+        "IART": "tunesmith (AI)",
+        "ISFT": f"tunesmith {record.get('tunesmith_version')}",
+        "ICMT": comment,
+        "ICRD": str(record.get("created_at") or ""),
+        "IGNR": str(piece.get("style") or ""),
+    }
+    return {k: v for k, v in fields.items() if v}
+
+
+def wav_with_info(wav: bytes, fields: Mapping[str, str]) -> bytes:
+    """`wav` with a LIST/INFO chunk of `fields` appended (an existing INFO chunk is replaced)."""
+    if len(wav) < 12 or wav[:4] != b"RIFF" or wav[8:12] != b"WAVE":
+        raise ValueError("not a RIFF/WAVE file")
+    chunks = []
+    pos = 12
+    while pos + 8 <= len(wav):
+        cid, size = wav[pos : pos + 4], struct.unpack("<I", wav[pos + 4 : pos + 8])[0]
+        end = pos + 8 + size + (size & 1)
+        if not (cid == b"LIST" and wav[pos + 8 : pos + 12] == b"INFO"):
+            chunks.append(wav[pos:end])
+        pos = end
+    body = b"INFO"
+    for key in sorted(fields, key=lambda k: _INFO_ORDER.index(k) if k in _INFO_ORDER else 99):
+        data = str(fields[key]).encode("ascii", "replace") + b"\0"
+        body += key.encode("ascii")[:4].ljust(4) + struct.pack("<I", len(data)) + data + (b"\0" if len(data) & 1 else b"")
+    chunks.append(b"LIST" + struct.pack("<I", len(body)) + body)
+    payload = b"WAVE" + b"".join(chunks)
+    return b"RIFF" + struct.pack("<I", len(payload)) + payload
+
+
+def read_wav_info(wav: bytes) -> dict[str, str]:
+    """The LIST/INFO fields of a WAV file's bytes ({} when it has none)."""
+    out: dict[str, str] = {}
+    pos = 12
+    while pos + 8 <= len(wav):
+        cid, size = wav[pos : pos + 4], struct.unpack("<I", wav[pos + 4 : pos + 8])[0]
+        if cid == b"LIST" and wav[pos + 8 : pos + 12] == b"INFO":
+            p, end = pos + 12, pos + 8 + size
+            while p + 8 <= end:
+                key, n = wav[p : p + 4].decode("ascii", "replace"), struct.unpack("<I", wav[p + 4 : p + 8])[0]
+                out[key] = wav[p + 8 : p + 8 + n].rstrip(b"\0").decode("ascii", "replace")
+                p += 8 + n + (n & 1)
+        pos += 8 + size + (size & 1)
+    return out

@@ -1,0 +1,210 @@
+"""tunesmith.analysis and `tunesmith analyze` on tiny corpora built here, with planted effects."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+
+import numpy as np
+import pytest
+
+from tunesmith.analysis import analyze, extract_features, function_token, piece_features, realize_token, render_html
+from tunesmith.analysis import stats as st
+from tunesmith.corpus.records import piece_to_record
+from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, TimeSignature, Track
+
+MAJORS = ["C", "F", "Am", "Dm", "Em"]
+
+
+def _chord_piece(i: int, year: int, figures: list[str], *, style: str = "pop", source: str = "synth",
+                 melody: list[int] | None = None) -> Piece:
+    chords = [ChordSymbol(4.0 * k, f, 4.0) for k, f in enumerate(figures)]
+    tracks = []
+    if melody:
+        tracks = [Track("melody", "melody", notes=[Note(p, 1.0 * k, 1.0) for k, p in enumerate(melody)])]
+    return Piece(piece_id=f"{source}:{i}", work_id=f"{source}:w{i}", title=f"t{i}", style=style, source=source,
+                 license="CC0-1.0", tracks=tracks, chords=chords, keys=[KeySignature(0.0, "C", "major")],
+                 time_signatures=[TimeSignature(0.0, 4, 4)], end=4.0 * len(figures),
+                 meta={"year": str(year)} if year else {})
+
+
+def _trend_corpus(seed: int = 0, *, step_year: int | None = None) -> list[Piece]:
+    """Songs 1960-1990, 8 a year, 24 chord changes each. The dominant-seventh share rises
+    linearly (or jumps at `step_year`); the minor-seventh share is flat at 15%."""
+    rng = np.random.default_rng(seed)
+    pieces = []
+    i = 0
+    for year in range(1960, 1991):
+        if step_year is None:
+            p_dom = 0.05 + 0.35 * (year - 1960) / 30
+        else:
+            p_dom = 0.05 if year < step_year else 0.45
+        for _ in range(8):
+            figures = []
+            while len(figures) < 24:
+                u = rng.random()
+                f = "G7" if u < p_dom else ("Dm7" if u < p_dom + 0.15 else MAJORS[rng.integers(len(MAJORS))])
+                if not figures or figures[-1] != f:
+                    figures.append(f)
+            pieces.append(_chord_piece(i, year, figures))
+            i += 1
+    return pieces
+
+
+@pytest.fixture(scope="module")
+def trend_table():
+    return extract_features(_trend_corpus())
+
+
+def test_function_tokens_round_trip():
+    assert function_token(2, "m7") == "ii7"
+    assert function_token(7, "7") == "V7"
+    assert function_token(10, "") == "bVII"
+    assert function_token(11, "m7b5") == "viiø7"
+    assert [realize_token(t, 0) for t in ("ii7", "V7", "Imaj7", "bVII", "vi")] == ["Dm7", "G7", "Cmaj7", "Bb", "Am"]
+    assert realize_token("V7", 7, flats=False) == "D7"
+
+
+def test_piece_features_melody_and_harmony():
+    piece = _chord_piece(0, 1970, ["C", "F", "G7", "C"], melody=[60, 62, 64, 65, 67, 69, 71, 72])
+    record, notes = piece_to_record(piece)
+    x, tokens = piece_features(record, notes)
+    f = dict(zip([k for k in __import__("tunesmith.analysis").analysis.FEATURE_NAMES], x))
+    assert tokens == ["I", "IV", "V7", "I"]
+    assert f["stepwise_share"] == 1.0 and f["pitch_range"] == 12 and f["up_share"] == 1.0
+    assert f["dom7_share"] == 0.25 and f["major_share"] == 0.75
+    assert f["authentic_cadence_rate"] == pytest.approx(1 / 3) and f["ends_authentic"] == 1.0
+    assert f["has_melody"] == 1.0 and f["syncopation"] == 0.0
+
+
+def test_planted_trend_found_with_fdr_and_flat_feature_not_flagged(trend_table):
+    report = analyze(trend_table, by="decade", n_boot=100)
+    tests = {t["feature"]: t for t in report["trends"]["tests"]}
+    dom = tests["dom7_share"]
+    assert dom["significant"] and dom["q"] < 0.001
+    # planted: +0.117 per decade per draw (a little less per chord change: repeats are merged)
+    assert 0.05 < dom["ci"][0] < dom["slope_per_decade"] < dom["ci"][1] < 0.15
+    assert not tests["min7_share"]["significant"]
+    assert report["trends"]["logistic"]["dom7_share"]["odds_ratio_per_decade"] > 1
+    series = report["trends"]["series"]["dom7_share"]
+    assert series["year"][0] == 1960 and series["n"][0] == 8
+    assert all(lo <= m <= hi for lo, m, hi in zip(series["ci_low"], series["mean"], series["ci_high"]))
+
+
+def test_trends_count_works_not_chart_entries():
+    pieces = _trend_corpus()
+    again = _chord_piece(10_000, 1990, ["G7", "C"] * 6)
+    again.work_id = pieces[0].work_id  # the same song charting again
+    report = analyze(extract_features([*pieces, again]), n_boot=50)
+    assert report["trends"]["entries_before_dedupe"] == len(pieces) + 1
+    assert report["trends"]["pieces"] == len(pieces)
+
+
+def test_planted_change_point_found_near_its_year():
+    report = analyze(extract_features(_trend_corpus(1, step_year=1975)), n_boot=50)
+    cp = report["trends"]["change_points"]
+    assert any(abs(y - 1975) <= 1 for y in cp["per_feature"]["dom7_share"])
+    assert any(abs(y - 1975) <= 1 for y in cp["joint_penalized"])
+    # a flat series has none
+    rng = np.random.default_rng(3)
+    assert st.change_points(rng.normal(0.15, 0.01, 31), list(range(1960, 1991))) == []
+
+
+def test_distinctive_progressions_and_suggestions():
+    rng = np.random.default_rng(5)
+    pieces = []
+    for i in range(40):
+        pieces.append(_chord_piece(i, 0, ["C", "F", "G7", "C", "F", "G7", "C"], style="folk", source="f",
+                                   melody=list(rng.integers(60, 72, 16))))
+        pieces.append(_chord_piece(100 + i, 0, ["Dm7", "G7", "Cmaj7", "A7", "Dm7", "G7", "Cmaj7"], style="jazz",
+                                   source="j", melody=list(rng.integers(55, 80, 16))))
+    report = analyze(extract_features(pieces), by="style", n_boot=50)
+    top_jazz = [d["feature"] for d in report["distinctive"]["jazz"]]
+    assert "min7_share" in top_jazz[:5] or "maj7_share" in top_jazz[:5]
+    assert report["progressions"]["folk"]["4"][0]["progression"] in ("I IV V7 I", "IV V7 I IV", "V7 I IV V7")
+    assert report["progressions"]["jazz"]["4"][0]["share"] == 1.0
+    sugg = report["suggestions"]
+    assert {(s["from_style"], s["to_style"]) for s in sugg} == {("folk", "jazz"), ("jazz", "folk")}
+    from tunesmith.cli import build_parser
+
+    for s in sugg:
+        args = build_parser().parse_args(shlex.split(s["command"])[1:])
+        assert args.verb == "compose" and args.style == s["to_style"] and args.chords == s["chords"]
+    assert report["trends"] is None  # no years
+
+
+def test_html_is_one_self_contained_file(trend_table):
+    html = render_html(analyze(trend_table, by="decade", n_boot=50))
+    assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
+    assert "data:image/png;base64," in html
+    lowered = html.lower()
+    assert "<script" not in lowered and "<link" not in lowered and "<iframe" not in lowered
+    assert not re.search(r"""(src|href)\s*=\s*["'](?!data:)""", lowered)
+    assert "http://" not in lowered and "https://" not in lowered
+
+
+def test_cli_json_html_and_feature_cache(tmp_path, capsys):
+    from tunesmith.cli import main
+    from tunesmith.corpus.build import corpus_from_pieces
+    from tunesmith.corpus.store import save_corpus
+
+    cache = tmp_path / "corpus"
+    save_corpus(corpus_from_pieces(_trend_corpus()), cache)
+    assert main(["analyze", "--cache", str(cache), "--by", "decade", "--json", "--bootstrap", "50", "--no-progress"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["schema"] == "tunesmith-analysis/1" and not report["corpus"]["features_from_cache"]
+    assert set(report["groups"]) == {"1960s", "1970s", "1980s", "1990s"}
+    assert report["trends"]["tests"][0]["feature"] in {"dom7_share", "major_share", "minor_share"}
+    assert list((cache / "analysis").glob("features-*.npz"))
+    out_json, out_html = tmp_path / "r.json", tmp_path / "r.html"
+    status = main(["analyze", "--cache", str(cache), "--json", str(out_json), "--html", str(out_html),
+                   "--bootstrap", "50", "--no-progress"])
+    assert status == 0
+    text = capsys.readouterr().out
+    assert "features from cache" in text
+    assert json.loads(out_json.read_text())["corpus"]["features_from_cache"] is True
+    assert out_html.read_text().startswith("<!DOCTYPE html>")
+    # a refused request is one JSON error object
+    assert main(["analyze", "--cache", str(cache), "--styles", "folk", "--json"]) == 2
+    err = json.loads(capsys.readouterr().out)
+    assert "folk" in err["error"] and err["exit_status"] == 2
+
+
+def test_metadata_csv_goes_into_the_corpus(tmp_path):
+    from tunesmith.corpus.build import build_corpus
+    from tunesmith.corpus.metadata import read_metadata_csv
+    from tunesmith.corpus.registry import FolderRegistry
+
+    folder = tmp_path / "tunes"
+    folder.mkdir()
+    tune = "X:1\nT:Test\nM:4/4\nL:1/8\nK:G\nGABc d2 B2 | c2 A2 G4 | GABc d2 B2 | A2 F2 G4 |]\n"
+    (folder / "a.abc").write_text(tune)
+    (folder / "sub").mkdir()
+    (folder / "sub" / "b.abc").write_text(tune.replace("Test", "Other").replace("GABc d2 B2", "edcB A2 c2"))
+    csv = tmp_path / "meta.csv"
+    csv.write_text("file,year,genre,region\na.abc,1923,Reel,Ireland\nsub/b.abc,,march,\n")
+    meta = read_metadata_csv(csv, folder)
+    assert meta == {"a.abc": {"year": "1923", "genre": "Reel", "region": "Ireland"}, "sub/b.abc": {"genre": "march"}}
+    bad = tmp_path / "bad.csv"
+    bad.write_text("file,year\nmissing.abc,1900\n")
+    with pytest.raises(ValueError, match="not found"):
+        read_metadata_csv(bad, folder)
+    bad.write_text("file,year\na.abc,19x3\n")
+    with pytest.raises(ValueError, match="four-digit"):
+        read_metadata_csv(bad, folder)
+    bad.write_text("file,yaer\na.abc,1900\n")
+    with pytest.raises(ValueError, match="year"):
+        read_metadata_csv(bad, folder)
+
+    registry = FolderRegistry(tmp_path / "t.db")
+    registry.add(folder, style="folk", license="CC0-1.0", name="mine", metadata=meta)
+    assert registry.metadata("mine") == meta
+    result = build_corpus(["mine"], registry=registry, cache_dir=tmp_path / "cache", workers=0, progress=False)
+    by_title = {p.title: p for p in result.corpus}
+    assert by_title["Test"].meta["year"] == "1923" and by_title["Test"].meta["region"] == "Ireland"
+    table = extract_features(result.corpus)
+    assert sorted(table.labels["year"]) == [0, 1923]
+    assert sorted(table.labels["genre"]) == ["march", "reel"]
+    registry.remove("mine")
+    assert registry.metadata("mine") == {}

@@ -1,0 +1,100 @@
+"""metrics.musicality against hand-computed values, and the decoding defaults file."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from tunesmith.metrics import musicality as mm
+from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, Tempo, TimeSignature, Track
+
+
+def _piece(pitches, durs=None, chords=(), key=("C", "major"), bars=None) -> Piece:
+    durs = durs or [1.0] * len(pitches)
+    notes, t = [], 0.0
+    for p, d in zip(pitches, durs):
+        notes.append(Note(p, t, d))
+        t += d
+    return Piece(
+        piece_id="p",
+        work_id="p",
+        tracks=[Track("M", "melody", notes=notes)],
+        chords=[ChordSymbol(o, f) for o, f in chords],
+        keys=[KeySignature(0.0, *key)],
+        time_signatures=[TimeSignature(0.0, 4, 4)],
+        tempos=[Tempo(0.0, 120)],
+        bar_onsets=bars if bars is not None else [4.0 * i for i in range(math.ceil(t / 4))],
+        end=t,
+    )
+
+
+def test_intervals_leaps_and_steps():
+    p = _piece([60, 62, 64, 72, 71, 71])  # intervals 2, 2, 8, 1, 0
+    assert mm.mean_abs_interval(p) == pytest.approx(13 / 5)
+    assert mm.leap_share(p) == pytest.approx(1 / 5)  # only the minor sixth is larger than a fifth
+    assert mm.stepwise_share(p) == pytest.approx(3 / 5)  # the repeated note is not a step
+    assert math.isnan(mm.mean_abs_interval(_piece([60])))
+
+
+def test_repeated_bars():
+    a = [60, 62, 64, 65]
+    b = [67, 65, 64, 62]
+    p = _piece(a + a + b + [60, 60, 60, 60])  # bars A A B C: the two A bars recur
+    assert mm.repeated_bar_share(p) == pytest.approx(2 / 4)
+    assert mm.repeated_bar_share(_piece(a + b)) == 0.0
+    moved = _piece(a + [x + 2 for x in a])  # a sequence a step higher is not a repeat
+    assert mm.repeated_bar_share(moved) == 0.0
+
+
+def test_ends_on_tonic_and_key_heard():
+    scale = [60, 62, 64, 65, 67, 69, 71, 72, 67, 64, 62, 60]
+    p = _piece(scale)
+    assert mm.ends_on_tonic(p) == 1.0
+    assert mm.ends_on_tonic(_piece(scale[:-1])) == 0.0
+    assert mm.key_heard(p) == 1.0  # a C major scale is heard in C major
+    assert mm.key_heard(p, "F#", "major") == 0.0
+
+
+def test_chord_tone_share_is_duration_weighted():
+    # C E D C under a C chord (bar 1): C, E, C are chord tones, D is not; 3 of 4 beats
+    p = _piece([60, 64, 62, 60], chords=[(0.0, "C")])
+    assert mm.chord_tone_share(p) == pytest.approx(0.75)
+    # under G7 from beat 2: C (C chord) yes, E (C) yes, D (G7) yes, C (G7) no
+    p = _piece([60, 64, 62, 60], chords=[(0.0, "C"), (2.0, "G7")])
+    assert mm.chord_tone_share(p) == pytest.approx(0.75)
+    assert math.isnan(mm.chord_tone_share(_piece([60, 62])))
+
+
+def test_decoding_file_is_read_and_checked(tmp_path):
+    from tunesmith.inference import read_decoding
+
+    assert read_decoding(tmp_path) == {}
+    (tmp_path / "decoding.json").write_text(json.dumps({"folk": {"temperature": 0.9, "top_p": 0.95}}))
+    assert read_decoding(tmp_path) == {"folk": {"temperature": 0.9, "top_p": 0.95}}
+    (tmp_path / "decoding.json").write_text(json.dumps({"folk": {"temperature": -1, "top_p": 0.95}}))
+    with pytest.raises(ValueError, match=r"decoding.json: folk: temperature must be in \(0, 10\]"):
+        read_decoding(tmp_path)
+    (tmp_path / "decoding.json").write_text("{not json")
+    with pytest.raises(ValueError, match="decoding.json: not a decoding file"):
+        read_decoding(tmp_path)
+
+
+def test_generate_uses_the_models_style_defaults_unless_asked():
+    import torch
+
+    from tunesmith.model import GPT, ModelConfig
+    from tunesmith.sampling import ComposeRequest, generate
+    from tunesmith.tokenizer import Tokenizer
+
+    tok = Tokenizer()
+    torch.manual_seed(0)
+    model = GPT(ModelConfig(vocab_size=tok.vocab_size, block_size=256, n_layer=1, n_head=2, n_embd=16)).eval()
+    model.decoding = {"folk": {"temperature": 0.8, "top_p": 0.9}}
+    (take,) = generate(model, tok, ComposeRequest(style="folk", bars=2, seed=1))
+    assert (take.meta["temperature"], take.meta["top_p"]) == (0.8, 0.9)
+    (take,) = generate(model, tok, ComposeRequest(style="folk", bars=2, seed=1, temperature=1.2))
+    assert (take.meta["temperature"], take.meta["top_p"]) == (1.2, 0.9)
+    (take,) = generate(model, tok, ComposeRequest(style="pop", bars=2, seed=1))
+    assert (take.meta["temperature"], take.meta["top_p"]) == (1.0, 0.95)
