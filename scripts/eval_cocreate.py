@@ -152,7 +152,7 @@ def eval_chorales(model, tok, args) -> dict:
     path = Path(args.data) / "jsb" / "jsb-chorales-16th.json"
     pieces = read_jsb_json(path)
     train = [p for p in pieces if p.split == "train"]
-    test = [p for p in pieces if p.split == "test"]
+    test = [p for p in pieces if p.split == args.split]
     if args.chorales:
         test = test[: args.chorales]
     baseline = ChoraleBaseline().fit(train)
@@ -291,7 +291,7 @@ def nottingham(args) -> tuple[list[Piece], list[Piece]]:
     for f in sorted(glob.glob(str(Path(args.data) / "nottingham" / "ABC_cleaned" / "*.abc"))):
         pieces += read_file(f)
     train = [p for p in pieces if split_of(p.work_id) == "train"]
-    test = [p for p in pieces if split_of(p.work_id) == "test"]
+    test = [p for p in pieces if split_of(p.work_id) == args.split]
     return train, test
 
 
@@ -302,7 +302,7 @@ def pop909(args) -> tuple[list[Piece], list[Piece]]:
     train, test = [], []
     for d in folders:
         split = split_of(f"pop909:{Path(d).name}")
-        if split == "test" and len(test) < 3 * args.lead:
+        if split == args.split and len(test) < 3 * args.lead:
             test += read_file(d)
         elif split == "train" and len(train) < args.pop909_train:
             train += read_file(d)
@@ -404,6 +404,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lead-bars", type=int, default=16)
     parser.add_argument("--pop909-train", type=int, default=300, help="POP909 train songs for the baseline")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--split", default="test", choices=("test", "valid"), help="held-out lead sheets from this split (valid: tuning)"
+    )
     parser.add_argument("--temperature", type=float, default=1.0)
     parser.add_argument("--top-p", type=float, default=0.95)
     parser.add_argument(

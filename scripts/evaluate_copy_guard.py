@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -104,6 +105,23 @@ def plant(src, host, rng, *, bars: int | None = None):
                    "host": host.work_id, "at_bar": len(hbars) // 2 + 1}  # fmt: skip
 
 
+def same_tune(a: str | None, b: str | None) -> bool:
+    """Two titles of one tune ("CrossesofAnnagh2reelThe", "Crosses of Annagh"): a held-out piece
+    whose nearest training work has its title is a version of a training tune (the corpus split
+    keeps works apart, not versions), i.e. a real copy, not a false alarm."""
+
+    def norm(t: str | None) -> str:
+        t = re.sub(r"[^a-z]", "", (t or "").lower())
+        for _ in range(3):
+            t = re.sub(r"^the|the$", "", t)
+            t = re.sub(r"(reel|jig|hornpipe|polka|slide|march|waltz|setdance|air)$", "", t)
+            t = re.sub(r"(i{1,3}|iv|a|b)$", "", t) if len(t) > 8 else t
+        return t
+
+    na, nb = norm(a), norm(b)
+    return bool(na) and na == nb and not (a or "").startswith("JSB chorale")
+
+
 def _rates(scores: np.ndarray, grid: np.ndarray) -> list[float]:
     return [float(np.mean(scores >= t)) if len(scores) else float("nan") for t in grid]
 
@@ -138,10 +156,17 @@ def main(argv: list[str] | None = None) -> int:
         return out
 
     valid, test = held_out("valid"), held_out("test")
-    scores = {}
+    scores, raw_scores, versions = {}, {}, {}
     for name, pieces in (("valid", valid), ("test", test)):
-        scores[name] = np.array([check_piece(p, index).score for p in pieces])
-        print(f"held-out {name}: {len(pieces)} pieces", file=sys.stderr)
+        results = [check_piece(p, index, top=1) for p in pieces]
+        same = np.array(
+            [bool(r.matches) and same_tune(p.title, r.matches[0].work.get("title")) for p, r in zip(pieces, results)]
+        )
+        raw_scores[name] = np.array([r.score for r in results])
+        scores[name] = raw_scores[name][~same]  # versions of training tunes are copies, not false alarms
+        versions[name] = [{"work_id": p.work_id, "title": p.title, "nearest": r.matches[0].work.get("title"),
+                           "score": round(r.score, 2)} for p, r, sm in zip(pieces, results, same) if sm]  # fmt: skip
+        print(f"held-out {name}: {len(pieces)} pieces, {int(same.sum())} versions of a training tune", file=sys.stderr)
 
     # planted copies
     sources = [p for p in corpus.filter(split="train", shippable=True) if p.work_id in indexed]
@@ -170,10 +195,12 @@ def main(argv: list[str] | None = None) -> int:
     top_score = max(float(ps.max()), *(float(v.max()) for v in scores.values() if len(v)))
     grid = np.round(np.arange(0.0, top_score + 1.0, 0.5), 2)
     fa_valid, fa_test = _rates(scores["valid"], grid), _rates(scores["test"], grid)
+    fa_test_raw = _rates(raw_scores["test"], grid)
     curve = [{"threshold": float(t), "detected": float(np.mean(ps >= t)),
               "detected_right_source": float(np.mean((ps >= t) & right)),
               "detected_source_in_top3": float(np.mean((ps >= t) & top3)),
-              "false_alarm_valid": fa_valid[i], "false_alarm_test": fa_test[i]} for i, t in enumerate(grid)]  # fmt: skip
+              "false_alarm_valid": fa_valid[i], "false_alarm_test": fa_test[i],
+              "flagged_test_incl_versions": fa_test_raw[i]} for i, t in enumerate(grid)]  # fmt: skip
 
     def lowest(rate: float) -> float:
         return float(next(t for t, f in zip(grid, fa_valid) if f <= rate))
@@ -184,7 +211,10 @@ def main(argv: list[str] | None = None) -> int:
     for L in range(2, 9):
         sel = np.array([p["bars"] == L for p in plants])
         if sel.any():
-            by_len[str(L)] = {"plants": int(sel.sum()), "detected_right_source": float(np.mean((ps[sel] >= copy_t) & right[sel]))}
+            by_len[str(L)] = {
+                "plants": int(sel.sum()),
+                "detected_right_source": float(np.mean((ps[sel] >= copy_t) & right[sel])),
+            }
 
     # speed: check of 30-34 bar pieces, after loading
     timed = [p for p in valid + test if 30 <= p.n_bars <= 34][:200]
@@ -197,31 +227,58 @@ def main(argv: list[str] | None = None) -> int:
         "close": close_t,
         "copy": copy_t,
         "method": "scripts/evaluate_copy_guard.py: lowest score threshold with <= 2 % (copy) / <= 10 % (close) "
-        "of held-out valid-split pieces flagged",
+        "of held-out valid-split pieces flagged (pieces whose nearest training work has the same tune title "
+        "are versions of a training tune, counted apart)",
         "held_out_valid": len(valid),
         "plants": len(plants),
-        "at_copy_threshold": {k: at[k] for k in ("detected", "detected_right_source", "detected_source_in_top3",
-                                                 "false_alarm_valid", "false_alarm_test")},  # fmt: skip
+        "at_copy_threshold": {
+            k: at[k]
+            for k in (
+                "detected",
+                "detected_right_source",
+                "detected_source_in_top3",
+                "false_alarm_valid",
+                "false_alarm_test",
+                "flagged_test_incl_versions",
+            )
+        },  # fmt: skip
         "seed": args.seed,
     }
     report = {
-        "index": {"stem": stem.name, "works": len(index), "notes": int(len(index.pitches)), "load_seconds": round(load_s, 3)},
+        "index": {
+            "stem": stem.name,
+            "works": len(index),
+            "notes": int(len(index.pitches)),
+            "load_seconds": round(load_s, 3),
+        },
         "calibration": calibration,
         "held_out": {"valid": len(valid), "test": len(test)},
-        "held_out_scores": {k: {"median": float(np.median(v)), "p98": float(np.quantile(v, 0.98)), "max": float(v.max())}
-                            for k, v in scores.items()},  # fmt: skip
+        "held_out_versions_of_training_tunes": versions,
+        "held_out_scores": {
+            k: {"median": float(np.median(v)), "p98": float(np.quantile(v, 0.98)), "max": float(v.max())}
+            for k, v in scores.items()
+        },  # fmt: skip
         "plants": {"n": len(plants), "median_score": float(np.median(ps)), "by_bars_at_copy_threshold": by_len},
-        "speed": {"pieces_30_34_bars": len(times), "median_ms": round(1000 * float(np.median(times)), 2),
-                  "p95_ms": round(1000 * float(np.quantile(times, 0.95)), 2)} if times else {},  # fmt: skip
+        "speed": {
+            "pieces_30_34_bars": len(times),
+            "median_ms": round(1000 * float(np.median(times)), 2),
+            "p95_ms": round(1000 * float(np.quantile(times, 0.95)), 2),
+        }
+        if times
+        else {},  # fmt: skip
         "curve": curve,
         "plant_rows": plants,
-        "held_out_rows": {name: [{"work_id": p.work_id, "score": round(float(v), 3)} for p, v in zip(pieces, scores[name])]
-                          for name, pieces in (("valid", valid), ("test", test))},
+        "held_out_rows": {
+            name: [{"work_id": p.work_id, "score": round(float(v), 3)} for p, v in zip(pieces, scores[name])]
+            for name, pieces in (("valid", valid), ("test", test))
+        },
     }
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps({k: report[k] for k in ("index", "calibration", "held_out", "held_out_scores", "speed")}, indent=1))
+    print(
+        json.dumps({k: report[k] for k in ("index", "calibration", "held_out", "held_out_scores", "speed")}, indent=1)
+    )
     print(json.dumps(report["plants"]["by_bars_at_copy_threshold"]))
     if args.write_calibration:
         js = stem.with_suffix(".json")

@@ -386,6 +386,8 @@ def compose(
     cadence: str | None = None,
     n: int = 1,
     model: str | os.PathLike | Model = "default",
+    allow_close: bool = False,
+    check: bool = True,
 ) -> Take | list[Take]:
     """New music in `style` ("folk", "chorale", "pop", "jazz"; any case) under hard controls.
 
@@ -394,7 +396,11 @@ def compose(
     cycling ("Dm7 G7 Cmaj7" or a list); pitch_range "C4:G5" or (60, 79); form "AABB" (None:
     the style's usual form, "" none); cadence "tonic" | "free" (None: by style); temperature
     and top_p None: the model's tuned defaults for the style; the rest as `tunesmith compose
-    --help` says. Returns a Take (n == 1) or a list of n Takes."""
+    --help` says. Returns a Take (n == 1) or a list of n Takes.
+
+    check: every take is checked against the model's training set (`tunesmith.rights`); a copy
+    is resampled (at most 3 times) unless `allow_close`, then kept and labelled; the take's
+    provenance["rights"] names the 3 nearest training works with their licenses."""
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"n must be at least 1, got {n!r}")
     request = compose_request(
@@ -428,6 +434,19 @@ def compose(
             "timings": {"load_model": round(load_seconds, 4), "generate": round(t.seconds, 4)},
         }
         takes.append(Take(piece, seed0, prov, t))
+    if check:  # the copy guard (tunesmith.rights.guard)
+        from tunesmith.rights.guard import guard_takes, model_index
+
+        def redo(i: int, attempt: int) -> Take:
+            s = (seed0 + 7919 * attempt + i) % (2**31 - 1)
+            t = generate(m.model, m.tokenizer, dataclasses.replace(request, seed=s), n=1, seed=s)[0]
+            t.piece.meta.setdefault("composer", "tunesmith")
+            accent(t.piece)
+            prov = copy.deepcopy(takes[i].provenance) | {"seed": s, "take_index": 0, "resampled_from": [seed0, i]}
+            prov["request"]["seed"], prov["timings"]["generate"] = s, round(t.seconds, 4)
+            return Take(t.piece, s, prov, t)
+
+        takes = guard_takes(takes, model_index(m), resample=redo, allow_close=allow_close)
     return _one_or_list(takes, n)
 
 
@@ -565,6 +584,11 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
             "timings": {"load_model": round(load_seconds, 4), "generate": round(t.seconds, 4)},
         }
         takes.append(Take(out, seed, prov, t))
+    from tunesmith.rights.features import given_notes
+    from tunesmith.rights.guard import guard_takes, model_index
+
+    # the copy guard labels co-created takes; the musician's own notes never count as copying
+    takes = guard_takes(takes, model_index(m), given=given_notes(piece), allow_close=True)
     return _one_or_list(takes, n), {"load_model": load_seconds, "generate": generate_seconds}
 
 

@@ -990,6 +990,9 @@ def _log_softmax(logits: np.ndarray) -> np.ndarray:
     return z - np.log(np.exp(z).sum(-1, keepdims=True))
 
 
+DISTINCT_POSTERIOR = True  # see _decode_lookahead; False: plain importance resampling (A/B)
+
+
 def _decode_lookahead(
     model, prompt: list[int], auto: _CoConstrainer, k: int, temperature: float, top_p: float, rng
 ) -> tuple[list[int], list[float], list[bool], _CoConstrainer]:
@@ -1037,7 +1040,17 @@ def _decode_lookahead(
                         score = float(_log_softmax(prev)[np.arange(len(run)), run].sum())
                     cands.append((score, toks, tl, tf, run, a))
                     decoder.length = start  # rewind: the next proposal starts from the same cache
-                scores = np.array([c[0] for c in cands])
+                # Distinct proposals weighted by prior x likelihood: the exact posterior over the
+                # chords proposed (importance resampling with duplicates is a poorer sampler when
+                # the prior is diffuse: the same few chords are drawn again and again).
+                if DISTINCT_POSTERIOR:
+                    seen: dict[tuple, int] = {}
+                    for i, c in enumerate(cands):
+                        seen.setdefault(tuple(c[1]), i)
+                    cands = [cands[i] for i in sorted(seen.values())]
+                    scores = np.array([c[0] + float(np.sum(c[2])) for c in cands])
+                else:
+                    scores = np.array([c[0] for c in cands])
                 w = np.exp(scores - scores.max())
                 j = int(rng.choice(len(cands), p=w / w.sum()))
                 _, toks, tl, tf, run, auto = cands[j]

@@ -55,6 +55,39 @@ class KVCache:
             self.trackers = [self.trackers[int(i)] for i in index]
 
 
+ATTENTION_BLOCK = 128  # queries per block in `causal_attention_blocks`
+
+
+def causal_attention_blocks(
+    q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, dropout_p: float, block: int = ATTENTION_BLOCK
+) -> torch.Tensor:
+    """Causal self-attention with dropout, the same function as
+    `F.scaled_dot_product_attention(q, k, v, dropout_p=dropout_p, is_causal=True)`, computed one
+    block of queries at a time: queries s..e-1 against keys 0..e-1 only.
+
+    Why: on the CPU, attention dropout rules out PyTorch's flash kernel, and its fallback builds,
+    softmaxes and drops out the whole (T, T) matrix, half of which the causal mask throws away.
+    Blocks skip most of that half (and stay in cache): about 2.4x less time for attention
+    forward + backward at T = 1024 (measured on a 2-core CPU). Each weight is dropped with the
+    same probability as before; only the random draws differ.
+
+    q, k, v: (B, nh, T, hd) -> (B, nh, T, hd)
+    """
+    T = q.size(-2)
+    if T <= block:
+        return F.scaled_dot_product_attention(q, k, v, dropout_p=dropout_p, is_causal=True)
+    ys = []
+    for s in range(0, T, block):
+        e = min(T, s + block)
+        mask = torch.ones(e - s, e, dtype=torch.bool, device=q.device).tril(diagonal=s)  # (e-s, e)
+        ys.append(
+            F.scaled_dot_product_attention(
+                q[:, :, s:e], k[:, :, :e], v[:, :, :e], attn_mask=mask, dropout_p=dropout_p
+            )  # (B, nh, e-s, hd)
+        )
+    return torch.cat(ys, dim=2)  # (B, nh, T, hd)
+
+
 class CausalSelfAttention(nn.Module):
     def __init__(self, config: ModelConfig):
         super().__init__()
@@ -74,7 +107,10 @@ class CausalSelfAttention(nn.Module):
         v = v.view(B, T, self.n_head, hd).transpose(1, 2)  # (B, nh, T, hd)
         if cache is None:
             drop = self.dropout if self.training else 0.0
-            y = F.scaled_dot_product_attention(q, k, v, dropout_p=drop, is_causal=True)  # (B, nh, T, hd)
+            if drop > 0.0 and q.device.type == "cpu":
+                y = causal_attention_blocks(q, k, v, drop)  # (B, nh, T, hd)
+            else:
+                y = F.scaled_dot_product_attention(q, k, v, dropout_p=drop, is_causal=True)  # (B, nh, T, hd)
         else:
             start = cache.length
             stop = start + T
@@ -177,7 +213,7 @@ class GPT(nn.Module):
         start = cache.length if cache is not None else 0
         if start + T > self.config.block_size:
             raise ValueError(f"sequence of {start + T} tokens exceeds the block size {self.config.block_size}")
-        pos = torch.arange(start, start + T, dtype=torch.long)  # (T,)
+        pos = torch.arange(start, start + T, dtype=torch.long, device=idx.device)  # (T,)
         x = self.wte(idx) + self.wpe(pos)  # (B, T, C)
         if self.config.metric:
             if metric is None:
@@ -215,7 +251,30 @@ class GPT(nn.Module):
                 cache.trackers = [MeterTracker(tok) for _ in rows]
             trackers = cache.trackers
         feats = [[tr.push(t) for t in row] for tr, row in zip(trackers, rows)]
-        return torch.tensor(feats, dtype=torch.long)  # (B, T, 3)
+        return torch.tensor(feats, dtype=torch.long, device=idx.device)  # (B, T, 3)
+
+    def metric_features(self, idx: torch.Tensor) -> torch.Tensor:
+        """(B, T, 3) metrical features of whole sequences idx (B, T), exactly those `forward`
+        computes when none are given; for training batches, where they are computed with the
+        batch (on the CPU) instead of inside the step. Trailing padding is not pushed token by
+        token: a pad moves no tracker, so every trailing pad has the features of the first."""
+        from tunesmith.token_meter import MeterTracker
+        from tunesmith.tokenizer import Tokenizer
+
+        tok = Tokenizer()
+        pad = tok.pad_id
+        B, T = idx.shape  # (B, T)
+        out = torch.empty((B, T, 3), dtype=torch.long)  # (B, T, 3)
+        for b, row in enumerate(idx.tolist()):
+            n = T
+            while n > 0 and row[n - 1] == pad:
+                n -= 1
+            tr = MeterTracker(tok)
+            feats = [tr.push(t) for t in row[:n]]
+            if n < T:
+                feats += [tr.push(pad)] * (T - n)
+            out[b] = torch.tensor(feats, dtype=torch.long)
+        return out.to(idx.device)
 
     def configure_optimizer(
         self, lr: float, weight_decay: float, betas: tuple[float, float] = (0.9, 0.95)

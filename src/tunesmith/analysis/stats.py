@@ -148,14 +148,14 @@ def yearly_series(values: np.ndarray, years: np.ndarray, *, n_boot: int = 1000, 
 
 def ols_trend(values: np.ndarray, years: np.ndarray) -> dict[str, Any] | None:
     """OLS of the per-piece value on year (HC3 robust SEs): slope per decade with its 95% CI and p."""
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS
 
     ok = np.isfinite(values) & (years > 0)
     y, x = values[ok], years[ok].astype(np.float64)
     if len(y) < 8 or np.ptp(x) == 0 or np.ptp(y) == 0:
         return None
     xc = (x - x.mean()) / 10.0
-    fit = sm.OLS(y, sm.add_constant(xc)).fit(cov_type="HC3")
+    fit = OLS(y, np.column_stack([np.ones_like(xc), xc])).fit(cov_type="HC3")
     lo, hi = fit.conf_int()[1]
     return {"slope_per_decade": float(fit.params[1]), "ci": [float(lo), float(hi)], "p": float(fit.pvalues[1]),
             "n": int(len(y)), "mean": float(y.mean())}
@@ -165,7 +165,8 @@ def logistic_trend(successes: np.ndarray, totals: np.ndarray, years: np.ndarray)
     """Binomial GLM (logit link) of a per-piece share (successes of totals) on year: odds ratio per
     decade with a 95% CI from sandwich (HC0) standard errors over pieces, so the chords of one song
     do not count as independent draws; `dispersion` is Pearson's X2 / df for reference."""
-    import statsmodels.api as sm
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
 
     ok = (totals > 0) & (years > 0)
     k, n, x = successes[ok].astype(np.float64), totals[ok].astype(np.float64), years[ok].astype(np.float64)
@@ -173,7 +174,8 @@ def logistic_trend(successes: np.ndarray, totals: np.ndarray, years: np.ndarray)
         return None
     xc = (x - x.mean()) / 10.0
     try:
-        fit = sm.GLM(np.column_stack([k, n - k]), sm.add_constant(xc), family=sm.families.Binomial()).fit(cov_type="HC0")
+        fit = GLM(np.column_stack([k, n - k]), np.column_stack([np.ones_like(xc), xc]),
+                  family=families.Binomial()).fit(cov_type="HC0")
     except Exception:  # noqa: BLE001 - a perfectly separated series: no logistic trend to report
         return None
     lo, hi = fit.conf_int()[1]

@@ -31,6 +31,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_generation_controls(parser)
     parser.add_argument(
+        "--allow-close",
+        action="store_true",
+        help="keep a take the copy guard finds too near a training work (labelled in STEM.json) instead of resampling it",
+    )
+    parser.add_argument(
         "--form",
         default=None,
         help="sections, one letter each, equal length: AABB (reels, jigs), AABA (songs), ABAB; a repeated "
@@ -88,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     from tunesmith import api
 
     t0 = time.perf_counter()
-    takes = api.compose(args.style, **_controls(args), n=args.n, model=args.model)
+    takes = api.compose(args.style, **_controls(args), n=args.n, model=args.model, allow_close=args.allow_close)
     takes = takes if isinstance(takes, list) else [takes]
     first = takes[0].provenance
     seed = takes[0].seed

@@ -31,11 +31,11 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--port {args.port}: use 0..65535")
     if args.token is not None and len(args.token) < 16:
         raise ValueError("--token must be at least 16 characters")
+    import contextlib
+
     from tunesmith.studio import serve
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C: a normal stop; every take is already committed
         serve(host=args.host, port=args.port, token=args.token, model=args.model, allowed_hosts=args.allow_host,
               open_browser=args.open, log_level=args.log_level)  # fmt: skip
-    except KeyboardInterrupt:
-        pass
     return 0

@@ -46,6 +46,11 @@ def run(args: argparse.Namespace) -> int:
     )
     progress = not (args.quiet or getattr(args, "json", False))
     result = train(config, args.out, resume=args.resume, max_minutes=args.max_minutes, progress=progress)
+    if result.get("world_size", 1) > 1:  # under torchrun: every rank returns the same summary; rank 0 says it
+        import os
+
+        if os.environ.get("RANK", "0") != "0":
+            return 0
     if getattr(args, "json", False):
         import json
 

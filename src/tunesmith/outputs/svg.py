@@ -28,6 +28,11 @@ def _toolkit(page_width: int, page_height: int):
     import verovio
 
     verovio.enableLog(verovio.LOG_OFF)  # it prints warnings to stderr; errors are read from getLog()
+    # verovio keeps its default resource path (fonts) per thread and sets it only in the importing
+    # thread: without this, a toolkit made in another thread (a web server's worker) engraves nothing
+    from importlib.resources import files
+
+    verovio.setDefaultResourcePath(str(files("verovio") / "data"))
     tk = verovio.toolkit()
     tk.setOptions(
         {

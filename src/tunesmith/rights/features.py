@@ -145,7 +145,9 @@ def coarse_classes(intervals: np.ndarray) -> np.ndarray:
     return np.digitize(np.asarray(intervals), _COARSE_EDGES, right=False).astype(np.int64)
 
 
-def coarse_grams(intervals: np.ndarray, valid: np.ndarray | None = None, n: int = COARSE_GRAM) -> tuple[np.ndarray, np.ndarray]:
+def coarse_grams(
+    intervals: np.ndarray, valid: np.ndarray | None = None, n: int = COARSE_GRAM
+) -> tuple[np.ndarray, np.ndarray]:
     """(hashes, starts) of n-grams of coarse interval classes (3 bits each), in their own range."""
     codes = coarse_classes(intervals)
     m = len(codes) - n + 1

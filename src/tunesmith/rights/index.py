@@ -153,7 +153,10 @@ class SimilarityIndex:
         with open(npz, "wb") as fh:
             np.savez_compressed(fh, pitches=self.pitches, bar_steps=bar_steps, offsets=self.offsets.astype(np.int32),
                                 chords=self.chords, chord_offsets=self.chord_offsets.astype(np.int32))  # fmt: skip
-        columns = {k: [d.get(k) for d in self.docs] for k in ("work_id", "piece_id", "title", "source", "license", "style", "split")}
+        columns = {
+            k: [d.get(k) for d in self.docs]
+            for k in ("work_id", "piece_id", "title", "source", "license", "style", "split")
+        }
         record = {**self.info, "format": FORMAT, "version": FORMAT_VERSION, "n_works": len(self.docs),
                   "n_notes": int(len(self.pitches)), "works": columns}  # fmt: skip
         js.write_text(json.dumps(record, separators=(",", ":"), ensure_ascii=False) + "\n", encoding="utf-8")
@@ -421,7 +424,11 @@ def _sorted_unique(a: np.ndarray) -> np.ndarray:
 
 
 def _align(
-    q: np.ndarray, w: np.ndarray, given_iv: np.ndarray, targets: list[np.ndarray], windows: list[tuple[int, int, int, int]],
+    q: np.ndarray,
+    w: np.ndarray,
+    given_iv: np.ndarray,
+    targets: list[np.ndarray],
+    windows: list[tuple[int, int, int, int]],
     top: int,
 ) -> list[tuple[float, tuple[int, int], tuple[int, int], int]]:
     """Local alignment of each target's window against the query's window, all targets in one

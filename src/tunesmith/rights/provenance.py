@@ -93,7 +93,9 @@ def wav_with_info(wav: bytes, fields: Mapping[str, str]) -> bytes:
     body = b"INFO"
     for key in sorted(fields, key=lambda k: _INFO_ORDER.index(k) if k in _INFO_ORDER else 99):
         data = str(fields[key]).encode("ascii", "replace") + b"\0"
-        body += key.encode("ascii")[:4].ljust(4) + struct.pack("<I", len(data)) + data + (b"\0" if len(data) & 1 else b"")
+        body += (
+            key.encode("ascii")[:4].ljust(4) + struct.pack("<I", len(data)) + data + (b"\0" if len(data) & 1 else b"")
+        )
     chunks.append(b"LIST" + struct.pack("<I", len(body)) + body)
     payload = b"WAVE" + b"".join(chunks)
     return b"RIFF" + struct.pack("<I", len(payload)) + payload

@@ -121,15 +121,34 @@ class TokenData:
                 return ids[: self.block_size + 1]
             e -= 1
 
-    def random_example(self, rng: np.random.Generator, fim_rate: float, transpose: int) -> list[int]:
-        item = self.items[int(rng.choice(len(self.items), p=self.weights))]
-        start = int(rng.integers(0, len(item.bar_costs)))
+    def random_spec(
+        self, rng: np.random.Generator, fim_rate: float, transpose: int
+    ) -> tuple[int, int, int, tuple[float, float] | None]:
+        """The random choices of one example, (item index, start bar, semitones, FIM span),
+        without encoding it: cheap, so every rank draws the whole batch's choices from one
+        stream and encodes only its own share."""
+        index = int(rng.choice(len(self.items), p=self.weights))
+        start = int(rng.integers(0, len(self.items[index].bar_costs)))
         # start windows at the beginning more often: openings (and pickups) matter at compose time
         if rng.random() < 0.5:
             start = 0
         semitones = int(rng.integers(-transpose, transpose + 1)) if transpose else 0
         fim = (float(rng.random()), float(rng.random())) if rng.random() < fim_rate else None
-        return self.encode(item, start, semitones, fim)
+        return index, start, semitones, fim
+
+    def random_example(self, rng: np.random.Generator, fim_rate: float, transpose: int) -> list[int]:
+        index, start, semitones, fim = self.random_spec(rng, fim_rate, transpose)
+        return self.encode(self.items[index], start, semitones, fim)
+
+    def batch(
+        self, seed: int, step: int, batch_size: int, fim_rate: float, transpose: int, rank: int = 0, world: int = 1
+    ) -> list[list[int]]:
+        """Rank `rank`'s share (examples rank, rank + world, ...) of step `step`'s batch: the
+        choices come from (seed, step) alone, so the union over the ranks is the one-process
+        batch of that step, whatever the world size."""
+        rng = np.random.default_rng([seed, step])
+        specs = [self.random_spec(rng, fim_rate, transpose) for _ in range(batch_size)]
+        return [self.encode(self.items[i], s, t, f) for i, s, t, f in specs[rank::world]]
 
     def fixed_examples(self, n: int, seed: int, fim_rate: float) -> list[list[int]]:
         """`n` deterministic windows (no transposition) for validation: every piece from its
@@ -234,19 +253,31 @@ def lr_at(step: int, config: TrainConfig, time_fraction: float = 0.0) -> float:
 @torch.no_grad()
 def evaluate(model: GPT, examples: list[list[int]], tokenizer: Tokenizer, batch_size: int) -> float:
     """Mean cross-entropy per predicted token over `examples` (eval mode)."""
+    total, count = _evaluate_sums(model, examples, tokenizer, batch_size)
+    return total / max(1, count)
+
+
+@torch.no_grad()
+def _evaluate_sums(
+    model: GPT, examples: list[list[int]], tokenizer: Tokenizer, batch_size: int, device: torch.device | None = None
+) -> tuple[float, int]:
+    """(summed cross-entropy, predicted tokens) over `examples` (eval mode, no graph)."""
     was_training = model.training
     model.eval()
     total, count = 0.0, 0
     for i in range(0, len(examples), batch_size):
         x, y = collate(examples[i : i + batch_size], tokenizer)
+        if device is not None:
+            x, y = x.to(device), y.to(device)
         logits, _ = model(x, targets=y)
         losses = torch.nn.functional.cross_entropy(
             logits.view(-1, logits.size(-1)), y.view(-1), ignore_index=-1, reduction="sum"
         )
         total += float(losses)
         count += int((y >= 0).sum())
+        del logits
     model.train(was_training)
-    return total / max(1, count)
+    return total, count
 
 
 def _optimizer_tensors(opt: torch.optim.Optimizer) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
@@ -288,6 +319,66 @@ def load_checkpoint(out: Path) -> tuple[dict[str, torch.Tensor], dict[str, Any]]
     return tensors, info
 
 
+# ------------------------------------------------------------------ distributed (torchrun)
+@dataclass
+class _Dist:
+    """Where this process stands among the training processes (one process: rank 0 of 1)."""
+
+    rank: int = 0
+    world: int = 1
+    device: torch.device = torch.device("cpu")
+    owns_group: bool = False  # train() created the process group (and destroys it at the end)
+
+    @property
+    def active(self) -> bool:
+        return self.world > 1
+
+    @property
+    def main(self) -> bool:
+        return self.rank == 0
+
+    def all_reduce(self, values: list[float], op: str = "sum") -> list[float]:
+        """`values` reduced over the ranks (float64 on the CPU for gloo, on the device for nccl)."""
+        import torch.distributed as dist
+
+        t = torch.tensor(values, dtype=torch.float64, device=self.device)
+        dist.all_reduce(t, op=dist.ReduceOp.MAX if op == "max" else dist.ReduceOp.SUM)
+        return t.tolist()
+
+
+def _init_distributed() -> _Dist:
+    """Under `torchrun` (WORLD_SIZE > 1 in the environment) join the process group: gloo on the
+    CPU, NCCL when CUDA is available (one GPU per rank, LOCAL_RANK). A group the caller already
+    initialised is used as it is. Otherwise: one process, on the CPU, as always."""
+    import os
+
+    import torch.distributed as dist
+
+    owns = False
+    if dist.is_available() and not dist.is_initialized() and int(os.environ.get("WORLD_SIZE", "1")) > 1:
+        backend = "nccl" if torch.cuda.is_available() else "gloo"
+        if backend == "nccl":
+            torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
+        dist.init_process_group(backend=backend)
+        owns = True
+    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1:
+        if owns:
+            dist.destroy_process_group()
+        return _Dist()
+    device = torch.device("cpu")
+    if dist.get_backend() == "nccl":
+        device = torch.device("cuda", torch.cuda.current_device())
+    return _Dist(dist.get_rank(), dist.get_world_size(), device, owns)
+
+
+def _step_seed(seed: int, step: int, rank: int) -> int:
+    """The torch seed (dropout) of `step` on `rank`: rank 0 keeps the one-process seed."""
+    base = seed * 1_000_003 + step
+    if rank == 0:
+        return base
+    return int(np.random.SeedSequence([seed, step, rank]).generate_state(1)[0])
+
+
 def train(
     config: TrainConfig,
     out_dir: str | Path,
@@ -303,14 +394,38 @@ def train(
 
     `pieces=(train, valid)` uses those pieces instead of loading the corpus. `interrupt_at=k`
     raises TrainingInterrupted after step k (testing resume). Ctrl-C writes a checkpoint first.
+
+    Under `torchrun --nproc-per-node N` (or in a process group the caller initialised) the N
+    processes train one model with DistributedDataParallel: rank r encodes examples r, r + N,
+    ... of each step's batch (the batch itself depends on (seed, step) only), the loss is the
+    mean over the whole batch's predicted tokens, validation is split over the ranks and
+    summed, the time budget is the slowest rank's, and only rank 0 writes files. A checkpoint
+    resumes under any number of processes.
     """
     from tqdm import tqdm
 
+    dist = _init_distributed()
+    try:
+        return _train(config, out_dir, dist, pieces, resume, max_minutes, progress, interrupt_at, log, tqdm)
+    finally:
+        if dist.owns_group:
+            import torch.distributed as tdist
+
+            tdist.destroy_process_group()
+
+
+def _train(config, out_dir, dist, pieces, resume, max_minutes, progress, interrupt_at, log, tqdm) -> dict[str, Any]:
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    if dist.main:
+        out.mkdir(parents=True, exist_ok=True)
+    progress = progress and dist.main
     say = log or (lambda msg: tqdm.write(msg) if progress else None)
+    if not dist.main:
+        say = lambda msg: None  # noqa: E731
     if config.threads:
         torch.set_num_threads(config.threads)
+    if config.batch_size < dist.world:
+        raise ValueError(f"batch_size {config.batch_size} is smaller than the {dist.world} training processes")
     tokenizer = Tokenizer()
     if pieces is not None:
         train_pieces, valid_pieces = list(pieces[0]), list(pieces[1])
@@ -319,6 +434,7 @@ def train(
         train_pieces, valid_pieces, prov = load_pieces(config)
     train_data = TokenData(train_pieces, tokenizer, config.block_size)
     valid_data = TokenData(valid_pieces, tokenizer, config.block_size)
+    del train_pieces, valid_pieces  # the TokenData keep the pieces they use
     if not len(train_data):
         raise ValueError("no training pieces: check the corpus, the styles and --shippable-only")
     if not len(valid_data):
@@ -328,22 +444,39 @@ def train(
     prov["pieces"]["valid_used"] = len(valid_data)
     prov["skipped"] = dict(train_data.skipped)
     valid_examples = valid_data.fixed_examples(max(1, config.eval_examples), config.seed, config.fim_rate)
+    if valid_data is not train_data:
+        del valid_data  # only its fixed windows are needed from here on
 
     torch.manual_seed(config.seed)
     model = GPT(config.model_config(tokenizer.vocab_size))
-    opt = model.configure_optimizer(config.lr, config.weight_decay, (config.beta1, config.beta2))
     step, best, bad, history = 0, math.inf, 0, []
     trained_seconds = 0.0  # time in training steps only (not validation), kept across --resume
+    checkpoint_info: dict[str, Any] = {}
+    opt_tensors: dict[str, torch.Tensor] = {}
     if resume:
-        tensors, info = load_checkpoint(out)
-        if info["model_config"] != model.config.to_dict():
+        tensors, checkpoint_info = load_checkpoint(out)
+        if checkpoint_info["model_config"] != model.config.to_dict():
             raise ValueError("the checkpoint's model shape differs from the config's; resume with the same config")
         model.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")}, strict=False)
-        _load_optimizer(opt, tensors, info["param_groups"])
+        opt_tensors = {k: v for k, v in tensors.items() if k.startswith("optim.")}
+        del tensors
+    model.to(dist.device)
+    opt = model.configure_optimizer(config.lr, config.weight_decay, (config.beta1, config.beta2))
+    if resume:
+        _load_optimizer(opt, opt_tensors, checkpoint_info["param_groups"])
+        del opt_tensors
+        info = checkpoint_info
         step, best, bad, history = info["step"], info["best_val"], info["bad_evals"], info["history"]
         trained_seconds = float(info.get("train_seconds", 0.0))
         best = math.inf if best is None else best
         say(f"resuming at step {step} (best validation loss {best:.4f})")
+    net: torch.nn.Module = model
+    if dist.active:
+        from torch.nn.parallel import DistributedDataParallel
+
+        ids = [dist.device.index] if dist.device.type == "cuda" else None
+        net = DistributedDataParallel(model, device_ids=ids)
+        say(f"training in {dist.world} processes ({dist.device.type})")
     minutes = config.max_minutes if max_minutes is None else max_minutes
     budget_seconds = minutes * 60 if minutes else math.inf
     base_info = {
@@ -354,6 +487,8 @@ def train(
     }
 
     def checkpoint() -> None:
+        if not dist.main:
+            return
         save_checkpoint(
             out,
             model,
@@ -369,36 +504,63 @@ def train(
         )
         atomic_write_text(out / "train_log.json", json.dumps({"history": history, "provenance": prov}, indent=1) + "\n")
 
+    def validate() -> float:
+        if not dist.active:
+            return evaluate(model, valid_examples, tokenizer, config.batch_size)
+        total, count = _evaluate_sums(
+            model, valid_examples[dist.rank :: dist.world], tokenizer, config.batch_size, dist.device
+        )
+        total, count = dist.all_reduce([total, count])
+        return total / max(1.0, count)
+
     reason = "max_steps"
-    model.train()
+    net.train()
     bar = tqdm(total=config.max_steps, initial=step, disable=not progress, desc="train", unit="step")
     try:
         while step < config.max_steps:
             step += 1
             step_start = time.monotonic()
-            rng = np.random.default_rng([config.seed, step])
-            torch.manual_seed(config.seed * 1_000_003 + step)
-            seqs = [train_data.random_example(rng, config.fim_rate, config.transpose) for _ in range(config.batch_size)]
+            torch.manual_seed(_step_seed(config.seed, step, dist.rank))
+            seqs = train_data.batch(
+                config.seed, step, config.batch_size, config.fim_rate, config.transpose, dist.rank, dist.world
+            )
             x, y = collate(seqs, tokenizer)
+            metric = model.metric_features(x) if model.config.metric else None
+            if dist.device.type != "cpu":
+                x, y = x.to(dist.device, non_blocking=True), y.to(dist.device, non_blocking=True)
+                metric = None if metric is None else metric.to(dist.device, non_blocking=True)
             lr = lr_at(step, config, trained_seconds / budget_seconds)
             for group in opt.param_groups:
                 group["lr"] = lr
-            _, loss = model(x, targets=y)
+            logits, loss = net(x, targets=y, metric=metric)
+            if dist.active:
+                # the loss of the whole batch: summed over every rank's tokens, divided by their
+                # count (DDP averages the ranks' gradients, hence the factor `world`)
+                n_local = int((y >= 0).sum())
+                total, n_all = dist.all_reduce([float(loss.detach()) * n_local, n_local])
+                train_loss = total / max(1.0, n_all)
+                loss = loss * (n_local * dist.world / max(1.0, n_all)) if n_local else logits.sum() * 0.0
+            del logits
             opt.zero_grad(set_to_none=True)
             loss.backward()
             if config.grad_clip:
                 torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
             opt.step()
+            if not dist.active:
+                train_loss = loss.item()
             bar.update(1)
-            bar.set_postfix(loss=f"{loss.item():.3f}", lr=f"{lr:.1e}")
-            trained_seconds += time.monotonic() - step_start
+            bar.set_postfix(loss=f"{train_loss:.3f}", lr=f"{lr:.1e}")
+            elapsed = time.monotonic() - step_start
+            if dist.active:  # every rank keeps the same clock: the schedule and the budget agree
+                elapsed = dist.all_reduce([elapsed], op="max")[0]
+            trained_seconds += elapsed
             out_of_time = trained_seconds >= budget_seconds
             if step % config.eval_every == 0 or step == config.max_steps or out_of_time:
-                val = evaluate(model, valid_examples, tokenizer, config.batch_size)
+                val = validate()
                 history.append(
                     {
                         "step": step,
-                        "train_loss": round(loss.item(), 5),
+                        "train_loss": round(train_loss, 5),
                         "val_loss": round(val, 5),
                         "lr": lr,
                         "train_seconds": round(trained_seconds, 1),
@@ -407,10 +569,11 @@ def train(
                 improved = val < best - 1e-4
                 if improved:
                     best, bad = val, 0
-                    save_model(out, model, tokenizer, {**base_info, "step": step, "val_loss": val})
+                    if dist.main:
+                        save_model(out, model, tokenizer, {**base_info, "step": step, "val_loss": val})
                 else:
                     bad += 1
-                say(f"step {step}: train {loss.item():.4f}  valid {val:.4f}{'  (best)' if improved else ''}")
+                say(f"step {step}: train {train_loss:.4f}  valid {val:.4f}{'  (best)' if improved else ''}")
                 checkpoint()
                 if config.patience and bad >= config.patience:
                     reason = "early_stopping"
@@ -426,8 +589,13 @@ def train(
         raise
     finally:
         bar.close()
-    if not (out / "model.safetensors").is_file():  # no evaluation improved (e.g. NaN): keep the last weights
+    # no evaluation improved (e.g. NaN): keep the last weights
+    if dist.main and not (out / "model.safetensors").is_file():
         save_model(out, model, tokenizer, {**base_info, "step": step, "val_loss": None})
+    if dist.active:
+        import torch.distributed as tdist
+
+        tdist.barrier()  # every file is written when any rank returns
     return {
         "steps": step,
         "best_val_loss": best,
@@ -435,6 +603,7 @@ def train(
         "train_seconds": trained_seconds,
         "out": str(out),
         "history": history,
+        "world_size": dist.world,
     }
 
 

@@ -44,6 +44,7 @@ def make_socket(host: str, port: int) -> socket.socket:
     """A listening socket on (host, port); port 0 takes a free one. Refuses a port in use."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # restart on the same port at once (as uvicorn)
     try:
         sock.bind((host, port))
     except OSError as exc:

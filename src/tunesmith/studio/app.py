@@ -432,7 +432,8 @@ def create_app(engine: Engine, *, token: str | None = None, allowed_hosts: list[
 
     @api.post("/api/pieces/{piece_id}/fork", tags=["history"], status_code=201,
               summary="A new piece with this one's history up to the current take (or `take`)")  # fmt: skip
-    def fork(piece_id: str, body: Annotated[Fork, Body()] = Fork()) -> dict:
+    def fork(piece_id: str, body: Annotated[Fork | None, Body()] = None) -> dict:
+        body = body or Fork()
         row = engine.store.piece_row(_check(PIECE_ID, piece_id, "piece"))
         title = _clean_title(body.title) or f"{row['title']} (fork)"
         return engine.piece_json(engine.store.fork_piece(piece_id, title, body.take))

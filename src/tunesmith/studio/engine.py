@@ -18,7 +18,6 @@ import re
 import struct
 import threading
 from pathlib import Path
-from typing import Any
 
 from tunesmith.score import Piece
 from tunesmith.studio.store import Conflict, NotFound, Store, new_id
@@ -53,6 +52,9 @@ class Engine:
         self.files = self.root / "takes"
         self.incoming = self.root / "incoming"
         self.store = Store(self.root / "studio.db")
+        self.incoming.mkdir(parents=True, exist_ok=True)
+        for stale in self.incoming.iterdir():  # uploads a killed server was reading
+            stale.unlink(missing_ok=True)
         self.model_name = model
         self._model = None
         self._generate = threading.Lock()  # the decoder keeps its KV cache on the model: one generation at a time
@@ -193,7 +195,6 @@ class Engine:
         if ext is None:
             raise ValueError(f"{name}: not a file tunesmith reads; upload one of {', '.join(sorted(UPLOAD_SUFFIXES))}")
         style = style_of(style) if style else None
-        self.incoming.mkdir(parents=True, exist_ok=True)
         tmp = self.incoming / f"{new_id('u')}{ext}"
         try:
             tmp.write_bytes(data)

@@ -34,7 +34,7 @@ async function busy(label, fn) {
   document.body.dataset.busy = "1";
   try {
     const out = await fn();
-    status("");
+    if ($("status").textContent === label + "…") status(""); // keep what fn said
     return out;
   } catch (e) {
     status(e.message, true);
@@ -108,10 +108,18 @@ async function loadScore(container, take) {
     const bar = take.bars[i];
     if (!bar) return;
     m.dataset.bar = bar.number;
-    let box;
-    try { box = m.getBBox(); } catch (e) { return; }
+    let box, top, bottom;
+    try {
+      box = m.getBBox();
+      // the same height for every bar of a system: from the staves, not from the notes' ledger lines
+      const staves = [...m.querySelectorAll("g.staff > path")].map((g) => g.getBBox()); // the five lines
+      top = staves.length ? Math.min(...staves.map((b) => b.y)) : box.y;
+      bottom = staves.length ? Math.max(...staves.map((b) => b.y + b.height)) : box.y + box.height;
+    } catch (e) { return; }
+    const span = Math.max(bottom - top, 1);
+    const geometry = { x: box.x, y: top - 0.9 * span, width: box.width, height: span * 2.3 };
     const rect = document.createElementNS(SVGNS, "rect");
-    for (const [k, val] of Object.entries({ x: box.x, y: box.y - 150, width: box.width, height: box.height + 300 })) rect.setAttribute(k, val);
+    for (const [k, val] of Object.entries(geometry)) rect.setAttribute(k, val);
     rect.setAttribute("class", "bar-hl");
     rect.dataset.bar = bar.number;
     m.parentNode.insertBefore(rect, m);
@@ -187,7 +195,7 @@ async function showPiece(piece) {
   state.take = take;
   document.body.dataset.take = take.id;
   const s = take.summary;
-  $("take-info").textContent = `${s.style || "?"} · ${s.key || "?"} · ${s.meter} · ${s.n_bars} bars · ${s.n_notes} notes · take ${take.id}`;
+  $("take-info").textContent = `${s.style || "no style"} · ${s.key || "?"} · ${s.meter} · ${s.n_bars} bars · ${s.n_notes} notes · take ${take.id}`;
   for (const k of ["mid", "musicxml", "wav", "json"]) $("export-" + k).href = take.links["export_" + k];
   buildLocks(take);
   renderHistory(piece);
@@ -298,11 +306,11 @@ function renderAlternatives(alts) {
     const card = document.createElement("div");
     card.className = "alt";
     card.dataset.take = t.id;
-    card.innerHTML = `<header><strong>${letter}</strong><span class="muted">seed ${t.seed} · ${t.summary.n_notes} notes</span></header>
-      <div class="score"></div>
+    card.innerHTML = `<header><strong>${letter}</strong><span class="muted">${t.summary.n_notes} notes · ${t.summary.n_chords} chords · seed ${t.seed}</span></header>
+      <div class="score-view"></div>
       <div class="bar"><button class="alt-play">&#9654; Play ${letter}</button><button class="alt-keep">Keep ${letter}</button><span class="stars"></span></div>
       <audio preload="none" controls></audio>`;
-    const score = card.querySelector(".score");
+    const score = card.querySelector(".score-view");
     const audio = card.querySelector("audio");
     card.querySelector(".alt-play").addEventListener("click", () => play(audio, t, score));
     card.querySelector(".alt-keep").addEventListener("click", () => busy("Keeping " + letter, async () => {
@@ -382,7 +390,7 @@ function wire() {
   });
   $("piece-list").addEventListener("change", (e) => { state.sel = null; openPiece(e.target.value); });
   const step = (dir) => busy(dir === "undo" ? "Undoing" : "Redoing", async () => {
-    showPiece(await api("POST", `/api/pieces/${state.piece.id}/${dir}`));
+    await showPiece(await api("POST", `/api/pieces/${state.piece.id}/${dir}`));
     await refreshList(state.piece.id);
   });
   $("undo").addEventListener("click", () => step("undo"));

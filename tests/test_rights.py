@@ -1,0 +1,311 @@
+"""tunesmith.rights: the similarity index, check, the copy guard, provenance in the files, licenses."""
+
+from __future__ import annotations
+
+import io
+import json
+import wave
+import xml.etree.ElementTree as ET
+from contextlib import redirect_stdout
+
+import mido
+import numpy as np
+import pytest
+
+from tunesmith.licenses import get_license, may_ship
+from tunesmith.rights import features as F
+from tunesmith.rights.check import check_piece, resolve_index, verdict_of
+from tunesmith.rights.guard import guard_takes
+from tunesmith.rights.index import SimilarityIndex
+from tunesmith.rights.provenance import DIGITAL_SOURCE_TYPE, read_wav_info, wav_with_info
+from tunesmith.score import ChordSymbol, Note, Piece, TimeSignature, Track
+
+CALIBRATION = {"close": 8.0, "copy": 14.0, "method": "test"}
+
+
+def tune(pitches, durations=None, *, work_id="w", title="", license="public-domain", chords=()) -> Piece:
+    durations = durations or [0.5] * len(pitches)
+    notes, t = [], 0.0
+    for p, d in zip(pitches, durations):
+        notes.append(Note(int(p), t, float(d)))
+        t += d
+    return Piece(
+        piece_id=work_id, work_id=work_id, title=title or work_id, style="folk", source="test", license=license,
+        tracks=[Track("melody", "melody", notes=notes)], time_signatures=[TimeSignature(0.0, 4, 4)],
+        chords=[ChordSymbol(4.0 * i, c) for i, c in enumerate(chords)],
+    )  # fmt: skip
+
+
+def random_walk(rng, n: int, start: int = 67) -> list[int]:
+    steps = rng.choice([-2, -1, 1, 2, -3, 3, -4, 4, 5, -5, 7, -7], size=n - 1, p=[.2, .12, .12, .2, .07, .07, .04, .04, .05, .05, .02, .02])  # fmt: skip
+    return list(np.clip(start + np.concatenate(([0], np.cumsum(steps))), 50, 90))
+
+
+# a distinctive tune with leaps the random walks rarely make: the one the plants come from
+SOURCE = [62, 69, 66, 74, 73, 71, 64, 67, 76, 74, 69, 61, 64, 72, 71, 67, 59, 62, 70, 69, 65, 60, 64, 71, 69, 66]
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[Piece]:
+    rng = np.random.default_rng(7)
+    pieces = [tune(random_walk(rng, 64), work_id=f"walk-{i}", license="CC-BY-4.0") for i in range(40)]
+    pieces.append(tune(SOURCE + random_walk(rng, 30, SOURCE[-1]), work_id="source-tune", title="The Source Tune",
+                       license="GPL-3.0", chords=["D", "G", "A7", "D"]))  # fmt: skip
+    pieces.append(tune([60, 62], work_id="too-short"))  # left out: no melody to speak of
+    return pieces
+
+
+@pytest.fixture(scope="module")
+def index(corpus) -> SimilarityIndex:
+    idx = SimilarityIndex.build(corpus, info={"name": "test", "calibration": CALIBRATION})
+    return idx
+
+
+def planted(rng, excerpt, *, shift=5, insert_at=None, durations=None) -> Piece:
+    """`excerpt` transposed by `shift`, re-rhythmed, a note inserted, between new random bars."""
+    ex = [p + shift for p in excerpt]
+    if insert_at is not None:
+        ex.insert(insert_at, ex[insert_at - 1] + 1)
+    durs = durations or [float(d) for d in rng.choice([0.25, 0.5, 0.75, 1.0], size=len(ex))]
+    before, after = random_walk(rng, 16, 64), random_walk(rng, 16, 64)
+    return tune(before + ex + after, [0.5] * 16 + durs + [0.5] * 16, work_id="query")
+
+
+# ------------------------------------------------------------------------------ index
+def test_index_leaves_out_pieces_without_melody(index):
+    assert len(index) == 41
+    assert "too-short" not in {d["work_id"] for d in index.docs}
+
+
+def test_planted_copy_is_found_and_named(index):
+    rng = np.random.default_rng(1)
+    query = planted(rng, SOURCE[2:18], shift=-3, insert_at=6)
+    result = check_piece(query, index)
+    best = result.nearest()[0]
+    assert best["work_id"] == "source-tune" and best["license"] == "GPL-3.0" and best["title"] == "The Source Tune"
+    assert result.verdict == "copy"
+    # the matching bars: the excerpt sits after 16 eighths (2 bars of 4/4) of new music
+    assert best["bars"][0] in (2, 3) and best["bars"][1] >= 4
+    assert best["work_bars"][0] == 1
+
+
+def test_transposition_and_rerhythm_do_not_change_the_melody_or_the_score(index):
+    a = tune(SOURCE[:16], work_id="a")
+    b = tune([p + 7 for p in SOURCE[:16]], [1.0, 0.25, 0.25, 1.5] * 4, work_id="b")
+    split = tune(SOURCE[:3] + [SOURCE[3]] + SOURCE[3:16], work_id="c")  # a note split into two repeated notes
+    assert np.array_equal(F.melody_of(a).intervals, F.melody_of(b).intervals)
+    assert np.array_equal(F.melody_of(a).intervals, F.melody_of(split).intervals)
+    scores = [check_piece(p, index).score for p in (a, b, split)]
+    assert scores[0] == pytest.approx(scores[1]) == pytest.approx(scores[2])
+    assert check_piece(a, index).matches[0].work["work_id"] == "source-tune"
+
+
+def test_a_deleted_note_still_matches(index):
+    excerpt = SOURCE[:9] + SOURCE[10:20]
+    r = check_piece(tune(excerpt, work_id="q"), index)
+    assert r.matches[0].work["work_id"] == "source-tune" and r.verdict == "copy"
+
+
+def test_a_clearly_different_tune_is_clear(index):
+    scale_tune = [60, 62, 64, 65, 67, 65, 64, 62] * 4  # stepwise, no figure of the source tune
+    result = check_piece(tune(scale_tune, work_id="scales"), index)
+    assert result.verdict == "clear"
+    assert all(m["work_id"] != "source-tune" or m["score"] < CALIBRATION["close"] for m in result.nearest())
+
+
+def test_harmony_alone_is_not_a_copy(index):
+    rng = np.random.default_rng(3)
+    other = tune(random_walk(rng, 40, 70), work_id="q", chords=["D", "G", "A7", "D"])
+    result = check_piece(other, index)
+    assert all(m.work["work_id"] != "source-tune" or m.score < CALIBRATION["copy"] for m in result.matches)
+
+
+def test_the_musicians_own_notes_never_count(index):
+    given_piece = tune(SOURCE[:20], work_id="input")
+    assert check_piece(given_piece, index).verdict == "copy"
+    result = check_piece(given_piece, index, given=F.given_notes(given_piece))
+    assert result.verdict == "clear"
+
+
+def test_index_saves_and_loads_without_pickle(index, tmp_path):
+    npz, js = index.save(tmp_path / "idx")
+    assert npz.name == "idx.npz" and js.name == "idx.json"
+    with np.load(npz, allow_pickle=False) as data:
+        assert set(data.files) == {"pitches", "bar_steps", "offsets", "chords", "chord_offsets"}
+    again = SimilarityIndex.load(tmp_path / "idx.npz")
+    assert again.docs == index.docs and again.info["calibration"] == CALIBRATION
+    q = tune(SOURCE[:16], work_id="q")
+    assert check_piece(q, again).score == pytest.approx(check_piece(q, index).score)
+
+
+def test_index_errors():
+    with pytest.raises(ValueError, match="no piece has a melody to index"):
+        SimilarityIndex.build([tune([60, 62], work_id="x")])
+    with pytest.raises(FileNotFoundError, match=r"nowhere\.npz: no similarity index there"):
+        SimilarityIndex.load("nowhere")
+    with pytest.raises(FileNotFoundError, match="no such folder to check against"):
+        resolve_index("/definitely/not/a/folder")
+
+
+def test_verdict_thresholds():
+    assert verdict_of(3.0, CALIBRATION) == "clear"
+    assert verdict_of(8.0, CALIBRATION) == "close"
+    assert verdict_of(14.0, CALIBRATION) == "copy"
+
+
+def test_shipped_index_is_small_and_loads():
+    idx = resolve_index("model")
+    assert len(idx) > 1000
+    from tunesmith.rights.check import default_index_path
+
+    stem = default_index_path("model")
+    size = stem.with_suffix(".npz").stat().st_size + stem.with_suffix(".json").stat().st_size
+    assert size < 3_000_000
+    assert all(may_ship(d["license"]) and d["split"] == "train" for d in idx.docs)
+
+
+# ------------------------------------------------------------------------------ guard
+class FakeTake:
+    def __init__(self, piece):
+        self.piece = piece
+        self.provenance = {"training_data": {"licenses": {"GPL-3.0": 1, "CC-BY-4.0": 2}}, "timings": {}}
+
+
+def test_guard_resamples_a_copy_and_attributes(index):
+    copy = FakeTake(tune(SOURCE[:20], work_id="take"))
+    fresh = FakeTake(tune([60, 62, 64, 65, 67, 65, 64, 62] * 3, work_id="take2"))
+    calls = []
+
+    def resample(i, attempt):
+        calls.append((i, attempt))
+        return fresh
+
+    out = guard_takes([copy], index, resample=resample)
+    assert calls == [(0, 1)] and out[0] is fresh
+    rights = out[0].provenance["rights"]
+    assert rights["verdict"] == "clear" and rights["resampled"] == 1
+    assert rights["digital_source_type"] == DIGITAL_SOURCE_TYPE and "AI-generated" in rights["usage"]
+
+
+def test_guard_keeps_and_labels_with_allow_close(index):
+    copy = FakeTake(tune(SOURCE[:20], work_id="take"))
+    out = guard_takes([copy], index, resample=lambda i, a: pytest.fail("no resample"), allow_close=True)
+    rights = out[0].provenance["rights"]
+    assert out[0] is copy and rights["verdict"] == "copy" and rights["kept_as_copy"]
+    assert len(rights["nearest"]) <= 3
+    assert rights["nearest"][0]["work_id"] == "source-tune" and rights["nearest"][0]["license"] == "GPL-3.0"
+    assert "do not publish" in rights["usage"]
+
+
+def test_guard_gives_up_after_bounded_resamples(index):
+    copies = iter(FakeTake(tune(SOURCE[:20], work_id=f"t{i}")) for i in range(10))
+    calls = []
+    out = guard_takes([next(copies)], index, resample=lambda i, a: calls.append(a) or next(copies), max_resamples=2)
+    assert calls == [1, 2] and out[0].provenance["rights"]["verdict"] == "copy"
+    with pytest.raises(ValueError, match="max_resamples must be 0 or more"):
+        guard_takes([], index, max_resamples=-1)
+
+
+def test_guard_without_index_labels_unchecked():
+    take = FakeTake(tune(SOURCE, work_id="t"))
+    out = guard_takes([take], None)
+    assert out[0].provenance["rights"]["checked"] is False
+
+
+# ------------------------------------------------------------------------------ CLI
+def test_check_cli_json_against_a_folder(corpus, tmp_path):
+    from tunesmith.cli import main
+    from tunesmith.outputs.midi import write_midi
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    for p in corpus[-6:-1]:  # four walks and the source tune
+        write_midi(p, folder / f"{p.work_id}.mid")
+    query = tmp_path / "query.mid"
+    write_midi(planted(np.random.default_rng(2), SOURCE[4:20], shift=2), query)
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        status = main(["check", str(query), "--against", str(folder), "--json"])
+    assert status == 0
+    out = json.loads(buf.getvalue())
+    assert out["file"] == "query.mid"
+    assert out["verdict"] in ("clear", "close", "copy")
+    assert out["nearest"][0]["work_id"] == "source-tune.mid"
+    assert {"score", "bars", "work_bars", "license", "source"} <= set(out["nearest"][0])
+
+
+def test_check_cli_errors_as_json(tmp_path):
+    from tunesmith.cli import main
+
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        status = main(["check", str(tmp_path / "missing.mid"), "--json"])
+    assert status == 2
+    assert json.loads(buf.getvalue())["error"].endswith("missing.mid: no such file to check")
+
+
+# ------------------------------------------------------------------------------ provenance in the files
+def test_provenance_fields_read_back_from_midi_musicxml_and_wav(tmp_path):
+    from tunesmith.outputs import bundle
+
+    piece = tune(SOURCE, work_id="take", title="A Take")
+    prov = {"model": {"id": "default", "sha256": "ab" * 32}, "seed": 7, "training_data": {"licenses": {"GPL-3.0": 1}}}
+    files = bundle.write_take(piece, tmp_path / "take", provenance=prov, render_audio=False, render_svg=False)
+    # MIDI (mido)
+    texts = [m.text for m in mido.MidiFile(files["mid"]).tracks[0] if m.type == "text"]
+    embedded = json.loads(next(t for t in texts if t.startswith(bundle.PROVENANCE_TEXT_PREFIX)).split(": ", 1)[1])
+    assert embedded["ai_generated"] is True and embedded["digital_source_type"] == DIGITAL_SOURCE_TYPE
+    # MusicXML (ElementTree)
+    ident = ET.parse(files["musicxml"]).getroot().find("identification")
+    fields = {f.get("name"): f.text for f in ident.iter("miscellaneous-field")}
+    assert fields["tunesmith-digital-source-type"].endswith("/trainedAlgorithmicMedia")
+    assert fields["tunesmith-ai-generated"] == "True"
+    assert all((c.text or "") != "Music21" for c in ident.iter("creator"))
+    # WAV (a RIFF reader; the stdlib wave module still reads the audio)
+    record = json.loads(files["json"].read_text())
+    raw = io.BytesIO()
+    with wave.open(raw, "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(8000), w.writeframes(b"\0\0" * 800)
+    from tunesmith.rights.provenance import wav_info_fields
+
+    tagged = wav_with_info(raw.getvalue(), wav_info_fields(record))
+    info = read_wav_info(tagged)
+    assert "AI-generated" in info["ICMT"] and DIGITAL_SOURCE_TYPE in info["ICMT"]
+    assert info["ISFT"].startswith("tunesmith") and info["IART"] == "tunesmith (AI)"
+    with wave.open(io.BytesIO(tagged)) as w:
+        assert w.getnframes() == 800
+    with pytest.raises(ValueError, match="not a RIFF/WAVE file"):
+        wav_with_info(b"ID3 not a wav", {})
+
+
+# ------------------------------------------------------------------------------ licenses
+@pytest.mark.parametrize(
+    "name, ships",
+    [("CC-BY-SA-4.0", True), ("CC BY-SA 4.0", True), ("cc_by_nc_4.0", False), ("CC-BY-NC-SA-4.0", False),
+     ("ODbL-1.0", False), ("CC-BY-ND-4.0", False), ("CC-BY-3.0", True), ("PDDL-1.0", True), ("no-such", False)],
+)  # fmt: skip
+def test_licenses_people_use(name, ships):
+    assert may_ship(name) is ships
+
+
+def test_unknown_license_is_refused_by_name():
+    with pytest.raises(ValueError, match="unknown license 'CC-XYZ'"):
+        get_license("CC-XYZ")
+
+
+def test_shippable_only_training_selection_never_sees_a_non_shippable_piece():
+    from tunesmith.config import TrainConfig
+    from tunesmith.solvers.train import select_pieces
+
+    licenses = ["public-domain", "CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0", "CC-BY-NC-SA-4.0", "ODbL-1.0",
+                "research-only", "non-commercial", "unknown", "made-up", "GPL-3.0", "GPL-2.0-only"]  # fmt: skip
+    pieces = []
+    for i, lic in enumerate(licenses):
+        for split in ("train", "valid"):
+            p = tune(SOURCE, work_id=f"{lic}-{split}-{i}", license=lic)
+            p.split = split
+            pieces.append(p)
+    train, valid, prov = select_pieces(pieces, TrainConfig(shippable_only=True))
+    assert train and valid
+    assert all(may_ship(p.license) for p in train + valid)
+    assert {p.license for p in train} == {"public-domain", "CC-BY-4.0", "CC-BY-SA-4.0", "GPL-3.0"}

@@ -1,0 +1,419 @@
+"""`tunesmith studio`'s HTTP API: the flows a musician's page drives (compose, upload, inpaint into
+alternatives, keep, undo/redo/fork, continue, harmonize, rate, prefer, export, copy guard), the
+security refusals (each with its status and no trace in the store), restart persistence, and a
+bounded load test against a live server on 127.0.0.1 that is then killed and restarted."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import io
+import json
+import random
+import sqlite3
+import statistics
+import time
+import wave
+
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("python_multipart")
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from tunesmith.studio import create_app  # noqa: E402
+from tunesmith.studio.engine import notes_outside  # noqa: E402
+
+TOKEN = "test-token-0123456789abcdef"
+AUTH = {"Authorization": f"token {TOKEN}"}
+ABC = "X:1\nT:Studio test tune\nM:4/4\nL:1/8\nK:G\nGABc d2B2|c2A2 B2G2|GABc d2B2|A2F2 G4|]\n"
+
+
+def client_for(home) -> TestClient:
+    app = create_app(home, token=TOKEN)
+    c = TestClient(app, base_url="http://127.0.0.1:8765", raise_server_exceptions=False)
+    c.engine = app.state.engine
+    return c
+
+
+@pytest.fixture()
+def studio(tmp_path, monkeypatch):
+    monkeypatch.setenv("TUNESMITH_HOME", str(tmp_path))
+    c = client_for(tmp_path)
+    yield c
+    c.engine.close()
+
+
+def ok(r, status=200):
+    assert r.status_code == status, r.text
+    return r.json()
+
+
+def compose(c, **kw):
+    body = {"style": "folk", "bars": 8, "seed": 3} | kw
+    return ok(c.post("/api/pieces", json=body, headers=AUTH), 201)
+
+
+def beats_of(take, first, last):
+    bars = {b["number"]: b for b in take["bars"]}
+    return bars[first]["start_beat"], bars[last]["end_beat"]
+
+
+def outside(take, first_beat, last_beat):
+    from tunesmith.score import Note, Piece, Track
+
+    piece = Piece("x", "x", tracks=[Track(t["name"], t["role"], notes=[Note(p, o, d) for p, o, d in t["notes"]])
+                                    for t in take["tracks"]])  # fmt: skip
+    return notes_outside(piece, first_beat, last_beat)
+
+
+def store_counts(c) -> dict:
+    store = c.engine.store
+    return {t: store.count(t) for t in ("pieces", "takes", "history", "alternatives", "uploads", "judgements", "events")}
+
+
+# ---------------------------------------------------------------------- flows
+def test_compose_inpaint_keep_undo_redo_fork(studio):
+    c = studio
+    piece = compose(c)
+    pid, original = piece["id"], piece["current"]
+    assert piece["history"][0]["action"] == "compose" and original["summary"]["n_bars"] == 8
+    assert [b["number"] for b in original["bars"]] == list(range(1, 9))
+    assert original["bars"][1]["start_s"] > 0
+
+    alts = ok(c.post(f"/api/pieces/{pid}/inpaint", json={"bars": "5-8", "n": 3, "seed": 11}, headers=AUTH), 201)
+    assert alts["status"] == "open" and len(alts["takes"]) == 3
+    lo, hi = beats_of(original, 5, 8)
+    kept_outside = outside(original, lo, hi)
+    for t in alts["takes"]:  # the rest untouched, note for note
+        assert outside(t, lo, hi) == kept_outside
+        assert t["parent"] == original["id"] and t["alternatives"] == alts["id"]
+    assert ok(c.get(f"/api/pieces/{pid}", headers=AUTH))["open_alternatives"][0]["id"] == alts["id"]
+
+    chosen = alts["takes"][1]["id"]
+    after = ok(c.post(f"/api/alternatives/{alts['id']}/keep", json={"take": chosen}, headers=AUTH))
+    assert after["current"]["id"] == chosen and after["cursor"] == 1 and after["open_alternatives"] == []
+    assert "alternative 2 of 3" in after["history"][1]["action"]
+    r = c.post(f"/api/alternatives/{alts['id']}/keep", json={"take": alts["takes"][0]["id"]}, headers=AUTH)
+    assert r.status_code == 409  # a set is kept once
+
+    undone = ok(c.post(f"/api/pieces/{pid}/undo", headers=AUTH))
+    assert undone["current"]["id"] == original["id"] and undone["can_redo"]
+    assert c.post(f"/api/pieces/{pid}/undo", headers=AUTH).status_code == 409
+    assert ok(c.post(f"/api/pieces/{pid}/redo", headers=AUTH))["current"]["id"] == chosen
+    assert c.post(f"/api/pieces/{pid}/redo", headers=AUTH).status_code == 409
+
+    fork = ok(c.post(f"/api/pieces/{pid}/fork", json={"take": original["id"]}, headers=AUTH), 201)
+    assert fork["id"] != pid and fork["forked_from"] == pid and fork["current"]["id"] == original["id"]
+    assert [h["take"] for h in fork["history"]] == [original["id"]]
+
+    # a new edit after an undo drops the redo entry from the stack, never the take itself
+    ok(c.post(f"/api/pieces/{pid}/undo", headers=AUTH))
+    alts2 = ok(c.post(f"/api/pieces/{pid}/inpaint", json={"bars": "1-2", "n": 1, "seed": 5, "keep": ["chords"]},
+                      headers=AUTH), 201)  # fmt: skip
+    after2 = ok(c.post(f"/api/alternatives/{alts2['id']}/keep", json={"take": alts2["takes"][0]["id"]}, headers=AUTH))
+    assert [h["take"] for h in after2["history"]] == [original["id"], alts2["takes"][0]["id"]]
+    every = {t["id"] for t in ok(c.get(f"/api/pieces/{pid}/takes", headers=AUTH))}
+    assert chosen in every and len(every) == 5
+    assert ok(c.get(f"/api/takes/{chosen}", headers=AUTH))["id"] == chosen
+    assert {p["id"] for p in ok(c.get("/api/pieces", headers=AUTH))} == {pid, fork["id"]}
+
+
+def test_upload_continue_harmonize(studio):
+    c = studio
+    up = ok(c.post("/api/pieces/upload", files={"file": ("my tune.abc", ABC.encode(), "text/plain")},
+                   data={"style": "folk"}, headers=AUTH), 201)  # fmt: skip
+    assert up["title"] == "Studio test tune" and up["current"]["action"] == "upload"
+    assert up["current"]["summary"]["n_bars"] == 4
+    pid = up["id"]
+    given = up["current"]["tracks"][0]["notes"]
+
+    cont = ok(c.post(f"/api/pieces/{pid}/continue", json={"bars": 2, "n": 2, "seed": 1}, headers=AUTH), 201)
+    for t in cont["takes"]:
+        assert t["summary"]["n_bars"] == 6
+        assert t["tracks"][0]["notes"][: len(given)] == given  # the musician's notes never change
+    harm = ok(c.post(f"/api/pieces/{pid}/harmonize", json={"n": 1, "seed": 2}, headers=AUTH), 201)
+    assert harm["takes"][0]["summary"]["n_chords"] > 0
+    kept = ok(c.post(f"/api/alternatives/{cont['id']}/keep", json={"take": cont["takes"][0]["id"]}, headers=AUTH))
+    assert kept["current"]["summary"]["n_bars"] == 6
+    # the harmonize set is still open beside it; discard it
+    assert ok(c.post(f"/api/alternatives/{harm['id']}/discard", headers=AUTH))["status"] == "discarded"
+    guard = ok(c.get(f"/api/takes/{up['current']['id']}/copy-guard", headers=AUTH))
+    assert guard["available"] is False or guard["verdict"] == "clear"  # the musician's own notes never count
+
+    # a MIDI file made by the studio comes back in through the readers
+    mid = c.get(f"/api/takes/{kept['current']['id']}/export/mid", headers=AUTH)
+    assert mid.status_code == 200 and mid.content[:4] == b"MThd"
+    again = ok(c.post("/api/pieces/upload", files={"file": ("again.mid", mid.content, "audio/midi")}, headers=AUTH), 201)
+    assert again["current"]["summary"]["n_notes"] == kept["current"]["summary"]["n_notes"]
+
+
+def test_rate_prefer_export_guard_and_openapi(studio):
+    from tunesmith.ratings import RatingsStore
+
+    c = studio
+    piece = compose(c, bars=4, seed=9)
+    tid = piece["current"]["id"]
+    alts = ok(c.post(f"/api/pieces/{piece['id']}/inpaint", json={"bars": "2-3", "n": 2, "seed": 4}, headers=AUTH), 201)
+    a, b = (t["id"] for t in alts["takes"])
+
+    rated = ok(c.post(f"/api/takes/{tid}/rating", json={"stars": 4, "rater": "ann"}, headers=AUTH), 201)
+    assert rated["ratings_take_id"]
+    ok(c.post(f"/api/takes/{tid}/rating", json={"stars": 5, "rater": "ann"}, headers=AUTH), 201)
+    ok(c.post("/api/preferences", json={"preferred": a, "other": b, "rater": "ann"}, headers=AUTH), 201)
+    assert c.post("/api/preferences", json={"preferred": a, "other": a}, headers=AUTH).status_code == 400
+    assert c.post(f"/api/takes/{tid}/rating", json={"stars": 6}, headers=AUTH).status_code == 422
+    with RatingsStore(c.engine.home / "ratings.db") as rs:
+        counts = rs.counts()
+        assert counts["ratings"] == 1 and counts["pairs"] == 1 and "ann" in counts["raters"]
+        assert rs.db.execute("SELECT stars FROM ratings").fetchone()[0] == 5
+    assert ok(c.get(f"/api/takes/{tid}", headers=AUTH))["judgements"]["stars"] == {"ann": 5}
+
+    mid = c.get(f"/api/takes/{tid}/export/mid", headers=AUTH)
+    assert mid.content[:4] == b"MThd" and b"Generated by tunesmith" in mid.content
+    assert "attachment" in mid.headers["content-disposition"] and "/" not in mid.headers["content-disposition"]
+    xml = c.get(f"/api/takes/{tid}/export/musicxml", headers=AUTH).text
+    assert "tunesmith-provenance" in xml and "Generated by tunesmith" in xml
+    record = ok(c.get(f"/api/takes/{tid}/export/json", headers=AUTH))
+    assert record["model"]["sha256"] and record["seed"] == 9 and record["studio_take"] == tid
+    wav = c.get(f"/api/takes/{tid}/export/wav", headers=AUTH).content
+    with wave.open(io.BytesIO(wav)) as w:
+        assert w.getnframes() > 0
+    assert b"ICMT" in wav and b"Generated by tunesmith" in wav
+    svg = c.get(f"/api/takes/{tid}/score.svg", headers=AUTH)
+    assert svg.headers["content-type"].startswith("image/svg+xml") and svg.text.count('class="measure"') == 4
+    assert c.get(f"/api/takes/{tid}/export/exe", headers=AUTH).status_code == 404
+
+    guard = ok(c.get(f"/api/takes/{tid}/copy-guard", headers=AUTH))
+    assert guard["available"] is False or guard["verdict"] in ("clear", "close", "copy")
+    if guard["available"]:
+        assert ok(c.get(f"/api/takes/{tid}", headers=AUTH))["copy_guard"]["verdict"] == guard["verdict"]
+
+    schema = ok(c.get("/api/openapi.json", headers=AUTH))
+    for path in ("/api/pieces", "/api/pieces/upload", "/api/pieces/{piece_id}/inpaint", "/api/alternatives/{alt_id}/keep",
+                 "/api/takes/{take_id}/rating", "/api/preferences", "/api/takes/{take_id}/export/{kind}"):  # fmt: skip
+        assert path in schema["paths"]
+    assert c.get("/api/openapi.json").status_code == 401
+    info = ok(c.get("/api/info", headers=AUTH))
+    assert {s["control"] for s in info["sliders"]} >= {"temperature", "top_p", "rest_penalty"}
+
+
+def test_sliders_recompose_and_fork(studio):
+    c = studio
+    piece = compose(c, bars=4, seed=2, temperature=0.7, top_p=0.9, rest_penalty=3.0)
+    req = piece["current"]["request"]
+    assert (req["temperature"], req["top_p"], req["rest_penalty"]) == (0.7, 0.9, 3.0)
+    alts = ok(c.post(f"/api/pieces/{piece['id']}/inpaint", json={"bars": "2-3", "n": 1, "temperature": 1.3}, headers=AUTH), 201)
+    assert alts["takes"][0]["request"]["temperature"] == 1.3
+    assert c.post("/api/pieces", json={"temperature": 9}, headers=AUTH).status_code == 422
+    r = c.post("/api/pieces", json={"style": "folk", "chords": "Xq9 Zz"}, headers=AUTH)
+    assert r.status_code == 400 and "chord" in r.json()["error"].lower()
+    fresh = ok(c.post(f"/api/pieces/{piece['id']}/compose", json={"style": "pop", "bars": 4, "n": 2, "seed": 8}, headers=AUTH), 201)
+    assert len(fresh["takes"]) == 2 and fresh["takes"][0]["summary"]["style"] == "pop"
+    assert ok(c.post(f"/api/pieces/{piece['id']}/fork", headers=AUTH), 201)["title"].endswith("(fork)")
+
+
+def test_voice_locks_keep_the_locked_voices(studio):
+    c = studio
+    piece = compose(c, style="chorale", bars=4, seed=6)
+    roles = {t["role"] for t in piece["current"]["tracks"]}
+    assert roles == {"soprano", "alto", "tenor", "bass"}
+    alts = ok(c.post(f"/api/pieces/{piece['id']}/inpaint", json={"bars": "2-3", "n": 2, "seed": 1, "keep": ["soprano", "bass"]},
+                     headers=AUTH), 201)  # fmt: skip
+    voice = lambda take, role: next(t["notes"] for t in take["tracks"] if t["role"] == role)  # noqa: E731
+    for t in alts["takes"]:
+        assert voice(t, "soprano") == voice(piece["current"], "soprano")
+        assert voice(t, "bass") == voice(piece["current"], "bass")
+    r = c.post(f"/api/pieces/{piece['id']}/inpaint", json={"bars": "2-3", "keep": ["soprano", "alto", "tenor", "bass", "chords"]},
+               headers=AUTH)  # fmt: skip
+    assert r.status_code == 400 and "nothing to regenerate" in r.json()["error"]
+    assert c.post(f"/api/pieces/{piece['id']}/inpaint", json={"bars": "7-9"}, headers=AUTH).status_code == 400
+
+
+# ---------------------------------------------------------------------- security
+def test_security_refusals_leave_no_trace(studio, tmp_path):
+    c = studio
+    piece = compose(c, bars=4, seed=1)
+    before = store_counts(c)
+    c.get(f"/api/takes/{piece['current']['id']}/export/mid", headers=AUTH)
+
+    def files():
+        root = tmp_path / "studio"
+        return sorted(str(p.relative_to(root)) for p in root.rglob("*") if not p.name.startswith("studio.db"))
+
+    files_before = files()
+    big = b"0" * (c.engine.info()["limits"]["upload_bytes"] + 10)
+    good_body = {"style": "folk", "bars": 4}
+    cases = [
+        ("no token", lambda: c.post("/api/pieces", json=good_body), 401),
+        ("wrong token", lambda: c.post("/api/pieces", json=good_body, headers={"Authorization": "token nope-nope"}), 401),
+        ("wrong token, query", lambda: c.post("/api/pieces?token=nope", json=good_body), 401),
+        ("cookie only, POST", lambda: c.post("/api/pieces", json=good_body,
+                                             headers={"Cookie": f"tunesmith-studio-8765={TOKEN}"}), 401),  # fmt: skip
+        ("foreign Host", lambda: c.post("/api/pieces", json=good_body, headers={**AUTH, "Host": "evil.example:8765"}), 403),
+        ("rebinding Host", lambda: c.get("/api/pieces", headers={**AUTH, "Host": "attacker.test"}), 403),
+        ("foreign Origin", lambda: c.post("/api/pieces", json=good_body,
+                                          headers={**AUTH, "Origin": "http://evil.example"}), 403),  # fmt: skip
+        ("oversized upload", lambda: c.post("/api/pieces/upload", files={"file": ("big.mid", big, "audio/midi")},
+                                            headers=AUTH), 413),  # fmt: skip
+        ("path-like name", lambda: c.post("/api/pieces/upload", files={"file": ("../../etc/passwd.abc", ABC.encode())},
+                                          headers=AUTH), 400),  # fmt: skip
+        ("windows path name", lambda: c.post("/api/pieces/upload", files={"file": ("..\\x\\tune.abc", ABC.encode())},
+                                             headers=AUTH), 400),  # fmt: skip
+        ("hidden name", lambda: c.post("/api/pieces/upload", files={"file": (".bashrc.abc", ABC.encode())}, headers=AUTH), 400),
+        ("two files", lambda: c.post("/api/pieces/upload", files=[("file", ("a.abc", ABC.encode())),
+                                                                   ("file", ("b.abc", ABC.encode()))], headers=AUTH), 400),  # fmt: skip
+        ("not music", lambda: c.post("/api/pieces/upload", files={"file": ("tune.exe", b"MZ")}, headers=AUTH), 400),
+        ("garbage MIDI", lambda: c.post("/api/pieces/upload", files={"file": ("tune.mid", b"MThd garbage")}, headers=AUTH), 400),
+        ("malformed JSON", lambda: c.post("/api/pieces", content=b'{"style": "folk",', headers={**AUTH, "Content-Type": "application/json"}), 400),
+        ("unknown field", lambda: c.post("/api/pieces", json={"style": "folk", "rm -rf": 1}, headers=AUTH), 422),
+        ("huge JSON", lambda: c.post("/api/pieces", content=b'{"chords": "' + b"C " * 200_000 + b'"}',
+                                     headers={**AUTH, "Content-Type": "application/json"}), 413),  # fmt: skip
+        ("bad piece id", lambda: c.post("/api/pieces/..%2F..%2Fetc/undo", headers=AUTH), 404),
+        ("bad take id", lambda: c.get("/api/takes/t-../score.svg", headers=AUTH), 404),
+        ("unknown alternatives", lambda: c.post("/api/alternatives/a-0000000000000000/keep",
+                                                json={"take": piece["current"]["id"]}, headers=AUTH), 404),  # fmt: skip
+    ]
+    for name, call, status in cases:
+        r = call()
+        assert r.status_code == status, (name, r.status_code, r.text)
+        body = r.json()
+        assert isinstance(body["error"], str) and body["error"] and body["status"] == status, (name, body)
+        assert "Traceback" not in r.text
+        assert store_counts(c) == before, name
+    assert files() == files_before
+    assert not (tmp_path / "etc").exists()
+
+    # the page sets an HttpOnly, SameSite=Strict cookie, and GETs may use it
+    page = c.get(f"/?token={TOKEN}")
+    assert page.status_code == 200 and "default-src 'self'" in page.headers["content-security-policy"]
+    cookie = page.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "samesite=strict" in cookie.lower()
+    fresh = TestClient(c.app, base_url="http://127.0.0.1:8765")
+    assert fresh.get("/static/studio.js").status_code == 401
+    fresh.cookies.set("tunesmith-studio-8765", TOKEN)
+    assert fresh.get("/static/studio.js").status_code == 200
+    assert fresh.get("/api/pieces").status_code == 200
+    # nothing on the page comes from another host
+    html = page.text + fresh.get("/static/studio.js").text + fresh.get("/static/studio.css").text
+    assert "http://" not in html.replace("http://www.w3.org/2000/svg", "") and "https://" not in html
+
+
+# ---------------------------------------------------------------------- persistence
+def test_restart_keeps_everything(tmp_path, monkeypatch):
+    monkeypatch.setenv("TUNESMITH_HOME", str(tmp_path))
+    c = client_for(tmp_path)
+    piece = compose(c, bars=8, seed=21)
+    pid = piece["id"]
+    alts = ok(c.post(f"/api/pieces/{pid}/inpaint", json={"bars": "5-8", "n": 2, "seed": 3}, headers=AUTH), 201)
+    ok(c.post(f"/api/alternatives/{alts['id']}/keep", json={"take": alts["takes"][0]["id"]}, headers=AUTH))
+    ok(c.post(f"/api/pieces/{pid}/undo", headers=AUTH))
+    open_set = ok(c.post(f"/api/pieces/{pid}/continue", json={"bars": 2, "n": 2, "seed": 4}, headers=AUTH), 201)
+    ok(c.post(f"/api/takes/{piece['current']['id']}/rating", json={"stars": 3}, headers=AUTH), 201)
+    snapshot = ok(c.get(f"/api/pieces/{pid}", headers=AUTH))
+    c.engine.close()
+
+    c2 = client_for(tmp_path)
+    try:
+        again = ok(c2.get(f"/api/pieces/{pid}", headers=AUTH))
+        assert again["history"] == snapshot["history"] and again["cursor"] == 0 and again["can_redo"]
+        assert again["current"]["tracks"] == snapshot["current"]["tracks"]
+        assert [a["id"] for a in again["open_alternatives"]] == [open_set["id"]]
+        assert again["current"]["judgements"]["stars"] == {"studio": 3}
+        assert ok(c2.post(f"/api/pieces/{pid}/redo", headers=AUTH))["current"]["id"] == alts["takes"][0]["id"]
+        assert len(ok(c2.get(f"/api/pieces/{pid}/takes", headers=AUTH))) == 5
+    finally:
+        c2.engine.close()
+
+
+# ---------------------------------------------------------------------- load, then a crash
+def test_load_on_live_server_then_kill_and_restart(tmp_path):
+    from studio_live import LiveStudio
+
+    server = LiveStudio(tmp_path, TOKEN).start()
+    try:
+        with server.client() as http:
+            seeds = [http.post("/api/pieces", json={"style": s, "bars": 4, "seed": i}).json()
+                     for i, s in enumerate(["folk", "pop", "jazz", "folk"])]  # fmt: skip
+        rng = random.Random(7)
+        tasks = [("compose", i) for i in range(40)] + [("regenerate", i) for i in range(40)] + [("read", i) for i in range(40)]
+        rng.shuffle(tasks)
+        local = __import__("threading").local()
+
+        def http_client():
+            if not hasattr(local, "c"):
+                local.c = server.client()
+            return local.c
+
+        def run(task):
+            kind, i = task
+            c = http_client()
+            out = {"kind": kind, "latencies": [], "errors": [], "takes": [], "kept": None, "piece": None}
+
+            def call(method, path, **kw):
+                t0 = time.perf_counter()
+                r = c.request(method, path, **kw)
+                out["latencies"].append((kind, time.perf_counter() - t0))
+                if r.status_code >= 400:
+                    out["errors"].append(f"{method} {path}: {r.status_code} {r.text[:200]}")
+                return r
+
+            seed_piece = seeds[i % len(seeds)]
+            if kind == "compose":
+                r = call("POST", "/api/pieces", json={"style": rng.choice(["folk", "pop", "jazz"]), "bars": 4, "seed": 100 + i})
+                if r.status_code == 201:
+                    out["piece"], out["takes"] = r.json()["id"], [r.json()["current"]["id"]]
+            elif kind == "regenerate":
+                r = call("POST", f"/api/pieces/{seed_piece['id']}/inpaint", json={"bars": "2-3", "n": 1, "seed": 200 + i})
+                if r.status_code == 201:
+                    alt = r.json()
+                    out["takes"] = [t["id"] for t in alt["takes"]]
+                    k = call("POST", f"/api/alternatives/{alt['id']}/keep", json={"take": out["takes"][0]})
+                    if k.status_code == 200:
+                        out["kept"], out["piece"] = out["takes"][0], seed_piece["id"]
+            else:
+                call("GET", f"/api/pieces/{seed_piece['id']}")
+                call("GET", f"/api/takes/{seed_piece['current']['id']}")
+            return out
+
+        t0 = time.perf_counter()
+        with cf.ThreadPoolExecutor(max_workers=4) as pool:
+            results = list(pool.map(run, tasks))
+        wall = time.perf_counter() - t0
+        latencies = [x for r in results for x in r["latencies"]]
+        errors = [e for r in results for e in r["errors"]]
+        assert len(latencies) == 200
+        assert errors == []
+        ms = sorted(s * 1000 for _, s in latencies)
+        p50, p95 = statistics.median(ms), ms[int(0.95 * (len(ms) - 1))]
+        by_kind = {k: round(statistics.median(sorted(s * 1000 for kk, s in latencies if kk == k))) for k in ("compose", "regenerate", "read")}
+        print(f"\nstudio load: 200 requests, 4 threads, {wall:.1f} s: p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
+              f"median by kind (ms) {by_kind}, 0 errors")  # fmt: skip
+        (tmp_path / "load.json").write_text(json.dumps({"p50_ms": p50, "p95_ms": p95, "wall_s": wall, "by_kind": by_kind}))
+
+        made = [t for r in results for t in r["takes"]]
+        kept = [(r["piece"], r["kept"]) for r in results if r["kept"]]
+        assert len(made) == 80 and len(kept) == 40
+
+        server.kill()  # a crash: no shutdown, no checkpoint
+        db = sqlite3.connect(tmp_path / "studio" / "studio.db")
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        db.close()
+        server.start()
+        with server.client() as http:
+            for tid in made:
+                assert http.get(f"/api/takes/{tid}").status_code == 200, tid
+            histories = {s["id"]: {h["take"] for h in http.get(f"/api/pieces/{s['id']}").json()["history"]} for s in seeds}
+            for pid, tid in kept:
+                assert tid in histories[pid]
+            assert len(http.get("/api/pieces").json()) == 4 + 40
+    finally:
+        server.kill()
+
+
+def test_cli_refuses_bad_arguments(capsys):
+    from tunesmith.cli import main
+
+    assert main(["studio", "--token", "short"]) == 2
+    assert "at least 16" in capsys.readouterr().err
+    assert main(["studio", "--port", "70000"]) == 2

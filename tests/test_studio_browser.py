@@ -1,0 +1,179 @@
+"""`tunesmith studio` in a real Chromium (Playwright driving Debian's /usr/bin/chromium; nothing is
+downloaded): compose, play with the bar highlight moving, select bars 5-8 and regenerate them
+with the rest untouched (checked in the stored notes), audition 3 alternatives and keep one,
+A vs B, undo, rate, export, upload, then kill and restart the server and find everything again.
+
+Screenshots of the main screens go to the test's tmp folder, and to $STUDIO_SCREENSHOTS as
+studio-*.png when that is set."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("TUNESMITH_CHROMIUM", "/usr/bin/chromium")
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+if not Path(CHROMIUM).is_file():
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium; `make test` does it as root)",
+                allow_module_level=True)  # fmt: skip
+
+from studio_live import LiveStudio  # noqa: E402
+
+TOKEN = "browser-token-0123456789abcdef"
+ABC = "X:1\nT:Uploaded air\nM:3/4\nL:1/8\nK:D\nA2 d2 f2|e2 d2 B2|A2 F2 A2|d6|]\n"
+
+
+def notes_outside(take: dict, first: int, last: int) -> list:
+    bars = {b["number"]: b for b in take["bars"]}
+    lo, hi = bars[first]["start_beat"], bars[last]["end_beat"]
+    return sorted((t["role"], p, o, d) for t in take["tracks"] for p, o, d in t["notes"] if not lo - 1e-6 <= o < hi - 1e-6)
+
+
+@pytest.fixture()
+def shots(tmp_path):
+    out = os.environ.get("STUDIO_SCREENSHOTS")
+
+    def shot(page, name: str, full: bool = False) -> None:
+        path = tmp_path / f"studio-{name}.png"
+        page.screenshot(path=str(path), full_page=full)
+        if out:
+            Path(out).mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, Path(out) / path.name)
+
+    return shot
+
+
+def wait_idle(page, timeout=90_000):
+    page.wait_for_function("!document.body.dataset.busy", timeout=timeout)
+
+
+def test_studio_in_chromium(tmp_path, shots):
+    server = LiveStudio(tmp_path / "home", TOKEN).start()
+    browser = None
+    try:
+        with sync_api.sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--autoplay-policy=no-user-gesture-required"])
+            # bypass_csp only lets Playwright evaluate its waits; the page's CSP is tested in test_studio_api
+            context = browser.new_context(viewport={"width": 1400, "height": 950}, accept_downloads=True, bypass_csp=True)
+            page = context.new_page()
+            problems: list[str] = []
+            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+            page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
+            page.on("request", lambda r: r.url.startswith(server.base) or problems.append(f"foreign request {r.url}"))
+
+            page.goto(server.url)
+            page.wait_for_selector("body[data-ready='1']")
+            assert "token=" not in page.url  # the token leaves the address bar
+
+            # ---- compose
+            page.select_option("#style", "folk")
+            page.fill("#bars", "8")
+            page.fill("#seed", "7")
+            page.click("#compose")
+            page.wait_for_function("document.body.dataset.take && document.querySelectorAll('#score rect.bar-hl').length === 8",
+                                   timeout=90_000)  # fmt: skip
+            wait_idle(page)
+            original_id = page.get_attribute("body", "data-take")
+            piece_id = page.get_attribute("body", "data-piece")
+            assert page.locator("#history li").count() == 1
+            shots(page, "compose")
+
+            # ---- play: the highlighted bar follows the audio
+            page.click("#play")
+            page.wait_for_function("parseInt(document.querySelector('#score').dataset.playingBar) >= 2", timeout=90_000)
+            shots(page, "play")
+            page.click("#stop")
+
+            # ---- select bars 5-8 on the score and regenerate them
+            page.click("#score rect.bar-hl[data-bar='5']", force=True)
+            page.click("#score rect.bar-hl[data-bar='8']", modifiers=["Shift"], force=True)
+            assert page.get_attribute("#score", "data-selection") == "5-8"
+            assert page.input_value("#bar-from") == "5" and page.input_value("#bar-to") == "8"
+            page.fill("#alt-n", "3")
+            page.click("#regen")
+            page.wait_for_function("document.querySelectorAll('#alt-grid .alt').length === 3 && "
+                                   "document.querySelectorAll('#alt-grid rect.bar-hl').length === 24", timeout=90_000)  # fmt: skip
+            wait_idle(page)
+
+            # ---- audition the alternatives side by side
+            cards = page.locator("#alt-grid .alt")
+            alt_ids = [cards.nth(i).get_attribute("data-take") for i in range(3)]
+            for i in range(3):
+                cards.nth(i).locator(".alt-play").click()
+                page.wait_for_function(f"parseInt(document.querySelectorAll('#alt-grid .alt .score-view')[{i}].dataset.playingBar) >= 1",
+                                       timeout=90_000)  # fmt: skip
+            shots(page, "alternatives", full=True)
+            page.select_option("#ab-a", alt_ids[1])
+            page.select_option("#ab-b", alt_ids[0])
+            page.click("#ab-a-better")
+            page.wait_for_function("document.querySelector('#status').textContent.includes('preferred')")
+
+            # ---- keep B: only bars 5-8 changed, in the stored notes
+            cards.nth(1).locator(".alt-keep").click()
+            page.wait_for_function(f"document.body.dataset.take === '{alt_ids[1]}'", timeout=60_000)
+            wait_idle(page)
+            assert page.locator("#alternatives").is_hidden()
+            assert page.locator("#history li").count() == 2
+            with server.client() as http:
+                original = http.get(f"/api/takes/{original_id}").json()
+                kept = http.get(f"/api/takes/{alt_ids[1]}").json()
+                assert http.get(f"/api/pieces/{piece_id}").json()["current"]["id"] == alt_ids[1]
+            assert notes_outside(kept, 5, 8) == notes_outside(original, 5, 8)
+            assert kept["parent"] == original_id and kept["request"]["command"] == "inpaint"
+            shots(page, "kept")
+
+            # ---- undo brings the original back; redo is offered
+            page.click("#undo")
+            page.wait_for_function(f"document.body.dataset.take === '{original_id}'", timeout=60_000)
+            wait_idle(page)
+            assert page.is_enabled("#redo") and not page.is_enabled("#undo")
+            assert page.locator("#history li.current").inner_text().startswith("compose")
+
+            # ---- rate 4 stars
+            page.click("#stars button[data-stars='4']")
+            page.wait_for_selector("#stars[data-stars='4']")
+            wait_idle(page)
+
+            # ---- export MIDI with its provenance
+            with page.expect_download() as dl:
+                page.click("#export-mid")
+            saved = tmp_path / "export.mid"
+            dl.value.save_as(saved)
+            data = saved.read_bytes()
+            assert data[:4] == b"MThd" and b"Generated by tunesmith" in data
+            assert dl.value.suggested_filename.endswith(".mid") and "/" not in dl.value.suggested_filename
+
+            # ---- upload an ABC tune
+            page.set_input_files("#upload-file", files=[{"name": "air.abc", "mimeType": "text/plain", "buffer": ABC.encode()}])
+            page.click("#upload")
+            page.wait_for_function(f"document.body.dataset.piece && document.body.dataset.piece !== '{piece_id}'", timeout=60_000)
+            wait_idle(page)
+            assert page.inner_text("#piece-title") == "Uploaded air"
+            shots(page, "upload")
+
+            # ---- kill the server, start it again, find everything
+            server.kill()
+            server.start()
+            page.goto(server.url)
+            page.wait_for_selector("body[data-ready='1']")
+            page.select_option("#piece-list", piece_id)
+            page.wait_for_function(f"document.body.dataset.take === '{original_id}' && "
+                                   "document.querySelectorAll('#score rect.bar-hl').length === 8", timeout=60_000)  # fmt: skip
+            wait_idle(page)
+            assert page.locator("#history li").count() == 2
+            assert page.locator("#history li.current").inner_text().startswith("compose")
+            assert page.get_attribute("#stars", "data-stars") == "4"
+            page.click("#redo")
+            page.wait_for_function(f"document.body.dataset.take === '{alt_ids[1]}' && "
+                                   "document.querySelectorAll('#score rect.bar-hl').length === 8", timeout=60_000)  # fmt: skip
+            wait_idle(page)
+            assert page.locator("#piece-list option").count() == 2
+            shots(page, "after-restart")
+            assert [p for p in problems if "foreign" in p or "page error" in p] == []
+            assert problems == [], problems
+            browser.close()
+    finally:
+        server.kill()
