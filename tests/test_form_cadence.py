@@ -157,3 +157,21 @@ def test_numpy_decoder_matches_torch_with_metrical_embeddings(model, tok):
     dec.length = half
     again = dec.step_all(np.array([ids[half:]]))[0]
     np.testing.assert_allclose(again, out, atol=1e-5)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_sections_end_open_before_a_repeat_and_closed_after_it(model, tok, seed):
+    """AABB: the first A and first B end on the dominant (a first ending), the second ones on the
+    tonic; the chord of a section's last bar is V or I accordingly."""
+    req = ComposeRequest(style="folk", key="G", meter="4/4", bars=16, form="AABB", seed=seed)
+    (take,) = generate(model, tok, req)
+    piece = take.piece
+    notes = piece.melody().notes
+    dominant_triad = {2, 6, 9}  # D F# A
+    for bar, kind in ((3, "open"), (7, "closed"), (11, "open"), (15, "closed")):
+        end = 4.0 * (bar + 1)
+        last = max((n for n in notes if n.onset < end - 1e-6), key=lambda n: n.onset)
+        assert abs(last.onset + last.duration - end) < 1e-6, f"bar {bar + 1} sounds to its end"
+        assert (last.pitch % 12 in dominant_triad) if kind == "open" else (last.pitch % 12 == 7), (bar, last)
+        chord = [c.figure for c in piece.chords if 4.0 * bar <= c.onset < end][-1]
+        assert chord.startswith("D" if kind == "open" else "G"), (bar, chord)

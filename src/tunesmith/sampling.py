@@ -369,18 +369,42 @@ class _Tables:
         for b in range(self.n_bars):
             later = [k for k in range(b + 1, self.n_bars) if self.copy_from[k] is not None and self.copy_from[k] <= b]
             self.next_copy.append(later[0] if later else None)
-        self.cadence = form and request.resolved_cadence() == "tonic"
+        # Cadences: the bar that ends a section (and the last bar) closes on a chord and a note of
+        # it. "closed": the tonic (melody/soprano and bass on it, inner voices in its triad, a tonic
+        # chord); "open": a half cadence on the dominant, where the music goes on to a repeat of
+        # the same section (a first ending) or returns from a contrasting one (a bridge).
         tonic_pc = pitch_class_of(request.key)
         minor = request.mode in ("minor", "dorian", "phrygian", "aeolian", "locrian")
         triad = {tonic_pc, (tonic_pc + (3 if minor else 4)) % 12, (tonic_pc + 7) % 12}
-        # the final note of each voice: melody, soprano and bass on the tonic, inner voices in its triad
-        self.final_pcs = [
-            frozenset({tonic_pc}) if (i == 0 or v == "B") else frozenset(triad) for i, v in enumerate(self.voices)
-        ]
-        self.final_roots = np.array([tok.root_id(request.key, shift)])
+        dom_pc = (tonic_pc + 7) % 12
+        dom_triad = {dom_pc, (dom_pc + 4) % 12, (dom_pc + 7) % 12}
+        names = names_for_key(request.key, request.mode)
         tonic_quals = ("m", "m6", "m7", "m69", "madd9", "m9") if minor else ("", "6", "maj7", "69", "add9", "maj9")
-        self.final_quals = np.array([tok.qual_id(q) for q in tonic_quals])
-
+        self.kinds = {
+            "closed": (
+                [frozenset({tonic_pc}) if (i == 0 or v == "B") else frozenset(triad) for i, v in enumerate(self.voices)],
+                np.array([tok.root_id(request.key, shift)]),
+                np.array([tok.qual_id(q) for q in tonic_quals]),
+            ),
+            "open": (
+                [frozenset({dom_pc}) if v == "B" else frozenset(dom_triad) for v in self.voices],
+                np.array([tok.root_id(names[dom_pc], shift)]),
+                np.array([tok.qual_id(q) for q in ("", "7")]),
+            ),
+        }
+        self.bar_cadence: list[str | None] = [None] * self.n_bars
+        if form:
+            sections = parse_form(request.resolved_form())
+            if sections:
+                size = self.n_bars // len(sections)
+                first = sections[0][0]
+                for k, (letter, _) in enumerate(sections[:-1]):
+                    nxt = sections[k + 1][0]
+                    opens = nxt == letter or (letter != first and nxt == first)
+                    self.bar_cadence[(k + 1) * size - 1] = "open" if opens else "closed"
+            if request.resolved_cadence() == "tonic":
+                self.bar_cadence[-1] = "closed"
+        self.cadence_bars = [b for b, c in enumerate(self.bar_cadence) if c is not None]
 
     def note_name(self, token_name: str) -> str:
         """The real note name of a Root/Bass token's name (version 2 writes degrees in C)."""
@@ -417,14 +441,19 @@ class Constrainer:
         mask = None
         if self.vl is not None:
             mask = self.vl.pitch_ok(self.v, self.bar * t.L + pos, t.pitch_values[self.v])
-        if self._final_bar() and t.L - pos <= int(t.dur_ticks[0]):  # no room left but for the last note
-            fin = np.isin(t.pitch_values[self.v] % 12, list(t.final_pcs[self.v]))
+        kind = self._cadence()
+        if kind is not None and t.L - pos <= int(t.dur_ticks[0]):  # no room left but for the last note
+            fin = np.isin(t.pitch_values[self.v] % 12, list(t.kinds[kind][0][self.v]))
             both = fin if mask is None else (mask & fin)
             mask = both if both.any() else mask  # never leave a voice without a note
         return ps if mask is None else ps[mask]
 
+    def _cadence(self) -> str | None:
+        """"closed" / "open" when the current bar ends a section under a cadence, else None."""
+        return self.t.bar_cadence[self.bar] if 0 <= self.bar < len(self.t.bar_cadence) else None
+
     def _final_bar(self) -> bool:
-        return self.t.cadence and self.bar == self.t.n_bars - 1
+        return self._cadence() is not None
 
     # the structural token that closes the current voice section
     def _end_token(self) -> int:
@@ -482,10 +511,12 @@ class Constrainer:
             if nxt is not None and self.bar_starts[t.copy_from[nxt]][self.v] == 0:
                 # a later bar repeats one that began clean: no note ties into it, so the copy holds
                 remaining = max(min(remaining, (nxt - self.bar) * t.L - self.note_pos), int(t.dur_ticks[0]))
-            if t.cadence and self.pitch % 12 not in t.final_pcs[self.v]:
-                # not a final note: it must stop before the piece ends (a tie into the last bar too)
-                to_end = (t.n_bars - self.bar) * t.L - self.note_pos
-                remaining = max(min(remaining, to_end - 1), int(t.dur_ticks[0]))
+            cad = next((b for b in t.cadence_bars if b >= self.bar), None)
+            if cad is not None:
+                # no note crosses a cadence bar's end; the one that reaches it is the cadence's note
+                to_end = (cad + 1 - self.bar) * t.L - self.note_pos
+                closes = self.pitch % 12 in t.kinds[t.bar_cadence[cad]][0][self.v]
+                remaining = max(min(remaining, to_end if closes else to_end - 1), int(t.dur_ticks[0]))
             return t.durs[: int(np.searchsorted(t.dur_ticks, remaining, side="right"))]
         if s == _NPOS:
             return self._pitches(self.note_pos)
@@ -498,15 +529,18 @@ class Constrainer:
                 return np.array([ids[self.chord_i]])
             return t.single[t.voice_tok[0]]
         if s == _ROOT:
-            return t.final_quals if self._final_bar() else t.quals
+            kind = self._cadence()
+            return t.kinds[kind][2] if kind else t.quals
         if s == _CPOS:
-            return t.final_roots if self._final_bar() else t.roots
+            kind = self._cadence()
+            return t.kinds[kind][1] if kind else t.roots
         first = t.single[t.voice_tok[0]]
         if self._tight():
             return first
         lo = max(self.chord_pos, 0) + 1
         if s == _CHORDS:
-            roots = t.final_roots if self._final_bar() else t.roots
+            kind = self._cadence()
+            roots = t.kinds[kind][1] if kind else t.roots
             if t.chord_every_bar and self.chord_pos < 0:
                 return roots  # the downbeat chord
             return np.concatenate([t.pos[lo : t.L], roots, first])
