@@ -131,11 +131,24 @@ def test_index_saves_and_loads_without_pickle(index, tmp_path):
     npz, js = index.save(tmp_path / "idx")
     assert npz.name == "idx.npz" and js.name == "idx.json"
     with np.load(npz, allow_pickle=False) as data:
-        assert set(data.files) == {"pitches", "bar_steps", "offsets", "chords", "chord_offsets"}
+        assert set(data.files) == {"pitches", "bar_steps", "offsets", "chords", "chord_offsets",
+                                   "post_vocab", "post_count", "post_df", "post_docs", "post_pos"}  # fmt: skip
     again = SimilarityIndex.load(tmp_path / "idx.npz")
     assert again.docs == index.docs and again.info["calibration"] == CALIBRATION
+    # the inverted lists are stored, not rebuilt, and equal the built ones
+    assert np.array_equal(again._vocab, index._vocab) and np.array_equal(again._post_docs, index._post_docs)
+    assert np.array_equal(again._post_pos, index._post_pos) and np.array_equal(again._df, index._df)
     q = tune(SOURCE[:16], work_id="q")
     assert check_piece(q, again).score == pytest.approx(check_piece(q, index).score)
+
+
+def test_index_without_stored_postings_still_loads(index, tmp_path):
+    npz, _ = index.save(tmp_path / "idx")
+    with np.load(npz, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files if not k.startswith("post_")}
+    np.savez_compressed(npz, **arrays)  # an index written before the inverted lists were stored
+    again = SimilarityIndex.load(npz)
+    assert np.array_equal(again._vocab, index._vocab) and np.array_equal(again._post_docs, index._post_docs)
 
 
 def test_index_errors():

@@ -140,11 +140,19 @@ def load_piece(source: Piece | str | os.PathLike, *, tune: int = 1) -> Piece:
         check_local_file(source, max_bytes="MAX_COCREATE_FILE_BYTES")  # size limit before reading
     import warnings
 
-    with warnings.catch_warnings():  # a skipped tune is in meta["skipped_tunes"]; errors are one line
+    from tunesmith.inputs import sniff
+
+    path = Path(os.fspath(source))
+    one_tune = not path.is_dir() and (sniff(path) == "abc" or (sniff(path) is None and path.suffix.lower() == ".abc"))
+    # co-create's bar limit applies while reading: a file declaring thousands of measures is
+    # refused before music21 parses it; of an ABC book only the asked tune is parsed
+    with warnings.catch_warnings(), limits.tighter(MAX_PIECE_BARS=limits.limit("MAX_COCREATE_BARS")):
         warnings.filterwarnings("ignore", message="skipped ABC tune")
-        pieces = read_file(source)
+        pieces = read_file(source, only=tune - 1) if one_tune and tune >= 1 else read_file(source)
     if not pieces:
         raise InputError(f"{source}: no music found in the file")
+    if one_tune and tune >= 1:
+        tune = 1
     if not 1 <= tune <= len(pieces):
         raise ValueError(f"{source}: the file holds {len(pieces)} tune(s); tune {tune} does not exist")
     piece = pieces[tune - 1]

@@ -111,6 +111,23 @@ def _speller(piece: Piece):
 
 
 _SHARP_SPELLING = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+def _m21_pitch(name: str, midi: int) -> Any:
+    """A music21 Pitch of a spelled name with octave ("F#4", "B-3") sounding MIDI `midi`.
+    music21 reads the octave -1 of the lowest MIDI notes ("C#-1", MIDI 1) as an accidental "#-",
+    so that octave is set apart; a name that still does not sound `midi` is spelled by number."""
+    from music21 import pitch as m21pitch
+
+    with contextlib.suppress(Exception):
+        out = m21pitch.Pitch(name)
+        if out.midi == midi:
+            return out
+    if name.endswith("-1"):
+        with contextlib.suppress(Exception):
+            out = m21pitch.Pitch(name[:-2])
+            out.octave = -1
+            if out.midi == midi:
+                return out
+    return m21pitch.Pitch(midi=midi)
 
 
 def _abbreviation(name: str) -> str:
@@ -613,7 +630,7 @@ def to_music21(piece: Piece) -> Any:
                     seg_on, seg_off = max(onset, b0), min(stop, b1)
                     if seg_on > cursor:
                         _insert_rests(container, cursor, seg_on, b0, b1, ts_at(b0), note)
-                    named = [spelled(p, float(seg_on)) for p in pitches]
+                    named = [_m21_pitch(spelled(p, float(seg_on)), p) for p in pitches]
                     el = note.Note(named[0]) if len(named) == 1 else m21chord.Chord(named)
                     el.duration.quarterLength = seg_off - seg_on
                     el.volume.velocity = vel

@@ -23,6 +23,8 @@ Why these numbers: each bounds the time or memory a hostile file could otherwise
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
 import math
 import os
@@ -78,8 +80,34 @@ class LimitError(ValueError):
     """A file, model or request beyond what tunesmith accepts; the message is one line."""
 
 
+_OVERRIDES: contextvars.ContextVar[dict[str, float] | None] = contextvars.ContextVar("tunesmith_limit_overrides",
+                                                                                      default=None)
+
+
+@contextlib.contextmanager
+def tighter(**names: float):
+    """Within the block, each named limit is at most the value given (never looser than the
+    environment's or the default): co-create reads a file under `MAX_PIECE_BARS` no larger than
+    `MAX_COCREATE_BARS`, so a file declaring thousands of measures is refused before music21."""
+    current = dict(_OVERRIDES.get() or {})
+    for name, value in names.items():
+        current[name] = min(value, current.get(name, value))
+    token = _OVERRIDES.set(current)
+    try:
+        yield
+    finally:
+        _OVERRIDES.reset(token)
+
+
 def limit(name: str) -> float:
-    """The limit `name` (see DEFAULTS), or `$TUNESMITH_LIMIT_<name>` when that is set."""
+    """The limit `name` (see DEFAULTS), or `$TUNESMITH_LIMIT_<name>` when that is set (a
+    `tighter` block can only lower it)."""
+    value = _limit(name)
+    scoped = (_OVERRIDES.get() or {}).get(name)
+    return value if scoped is None else min(value, scoped)
+
+
+def _limit(name: str) -> float:
     default = DEFAULTS[name]
     text = os.environ.get(ENV_PREFIX + name)
     if text:
@@ -174,6 +202,12 @@ def check_abc_tune(where: str, text: str) -> None:
             unit = max(unit, 4.0 * num / den)
     longest = limit("MAX_NOTE_BEATS")
     body = _abc_music_lines(text)
+    # bar lines written (repeats only add bars): a tune of thousands of bars is refused before
+    # music21 spends minutes on it ("|", "||", "|:", ":|", "::" and "|]" each count once)
+    written = len(re.findall(r"::|:*\|+[:\]]*", body))
+    cap = limit("MAX_PIECE_BARS")
+    if written > cap * 1.25 + 8:
+        raise LimitError(f"{where}: {written:,} bar lines written, over the limit of {_fmt(cap)} bars")
     for m in _ABC_NOTE_LENGTH.finditer(body):
         digits = m.group(1)
         if len(digits) > 7:
@@ -462,7 +496,7 @@ def check_model_file(file: str | os.PathLike) -> None:
     try:
         info = json.loads(meta.get("tunesmith", "null"))
     except (TypeError, ValueError, RecursionError):
-        info = None
+        raise LimitError(f"{file}: broken tunesmith model (its metadata is not JSON)") from None
     if not isinstance(info, dict):
         return  # not a tunesmith model: read_model_file says so with its own message
     cfg = info.get("model_config")
@@ -473,6 +507,7 @@ def check_model_file(file: str | os.PathLike) -> None:
     _config_bounds(file, cfg)
     if not isinstance(cfg.get("bias", True), bool):
         raise LimitError(f"{file}: model config bias must be true or false")
+    _check_config_and_tokenizer(file, info)
     C = int(cfg.get("n_embd", 256))
     L = int(cfg.get("n_layer", 4))
     V = int(cfg["vocab_size"])
@@ -516,6 +551,25 @@ def check_model_file(file: str | os.PathLike) -> None:
     check_finite_weights(file, header, size)
 
 
+def _check_config_and_tokenizer(file: Path, info: dict) -> None:
+    """The config and tokenizer in the metadata build as the loader builds them; any error
+    (a dropout of 1, n_embd not divisible by n_head, a tokenizer of an unknown version or with
+    missing fields) becomes one LimitError naming the file."""
+    from tunesmith.inference import ModelConfig
+    from tunesmith.tokenizer import Tokenizer
+
+    for what, build, data in (("config", ModelConfig.from_dict, info.get("model_config")),
+                              ("tokenizer", Tokenizer.from_dict, info.get("tokenizer"))):
+        try:
+            build(data)
+        except MemoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - KeyError, TypeError ...: one line naming the file
+            detail = (str(exc).splitlines() or [""])[0][:200]
+            raise LimitError(f"{file}: broken tunesmith model ({what}: {type(exc).__name__}"
+                             f"{': ' + detail if detail else ''})") from None
+
+
 _NONFINITE_MASK = {"F16": ("<u2", 0x7C00), "BF16": ("<u2", 0x7F80), "F32": ("<u4", 0x7F800000),
                    "F64": ("<u8", 0x7FF0000000000000)}
 
@@ -553,7 +607,7 @@ def check_finite_weights(file: str | os.PathLike, header: dict, size: int) -> No
 
 
 __all__ = [
-    "DEFAULTS", "LimitError", "limit", "check_at_most", "check_file_size", "check_meter", "check_key_fifths",
+    "DEFAULTS", "LimitError", "limit", "tighter", "check_at_most", "check_file_size", "check_meter", "check_key_fifths",
     "check_abc_tune", "check_mxl_archive", "check_musicxml_tree", "xml_depth", "check_midi_score", "check_piece",
     "check_render_midi", "check_takes", "check_output_stem", "read_safetensors_header", "expected_shapes",
     "check_model_file", "check_finite_weights",

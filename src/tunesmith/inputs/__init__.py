@@ -162,8 +162,15 @@ def read_file(path: str | os.PathLike, **kw: object) -> list[Piece]:
         raise InputError(f"{p}: unsupported file type {ext or '(no extension)'!r} and content not recognised; known: {known}")
     try:
         return _reader_for(kind)(p, **kw)
-    except (ValueError, FileNotFoundError, MemoryError):
-        raise  # ValueError/InputError already name the file; MemoryError: a corpus worker is retired
+    except ValueError as e:
+        text = str(e)
+        if p.name in text and "\n" not in text.strip():
+            raise  # InputError / LimitError: one line that names the file
+        # a library's ValueError ("negative seek value" from zipfile, ...): one line naming the file
+        detail = (text.splitlines() or [""])[0]
+        raise InputError(f"{p}: cannot be read as {kind} ({type(e).__name__}{': ' + detail[:200] if detail else ''})") from e
+    except (FileNotFoundError, MemoryError):
+        raise  # MemoryError: a corpus worker is retired
     except Exception as e:  # noqa: BLE001 - RecursionError, library TypeErrors...: one line naming the file
         detail = str(e).splitlines()[0] if str(e) else ""
         raise InputError(f"{p}: cannot be read as {kind} ({type(e).__name__}{': ' + detail[:200] if detail else ''})") from e

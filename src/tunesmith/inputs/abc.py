@@ -441,10 +441,12 @@ def read_abc(
     style: str = "",
     license: str = "unknown",
     on_error: str = "warn",
+    only: int | None = None,
 ) -> list[Piece]:
     """Every tune of an ABC file. `on_error`: "warn" skips a tune that fails (warning naming
     it, counted in the next tune's meta["skipped_tunes"]), "raise" stops with InputError.
-    InputError when the file holds no readable tune."""
+    InputError when the file holds no readable tune. `only` (0-based): that tune alone, its
+    errors raised (co-create reads one tune of a book without parsing the others)."""
     p = check_local_file(path)
     text = read_text(p)
     header, tunes = split_tunes(text)
@@ -452,7 +454,13 @@ def read_abc(
     stem = piece_stem(p, source)
     pieces: list[Piece] = []
     problems: list[str] = []
+    if only is not None:
+        if not 0 <= only < len(tunes):
+            raise InputError(f"{p}: the file holds {len(tunes)} tune(s); tune {only + 1} does not exist")
+        on_error = "raise"
     for index, tune in enumerate(tunes):
+        if only is not None and index != only:
+            continue
         lines = tune.split("\n", 1)
         body = lines[0] + "\n" + (head + "\n" if head else "") + (lines[1] if len(lines) > 1 else "")
         xm = re.match(r"X:\s*(\S*)", tune)
@@ -472,16 +480,20 @@ def read_abc(
             "license": license,
             "meta": {"abc_ref": ref, "tune_index": index, "file": p.name},
         }
+        # co-create reading the one tune of a file names the file alone
+        where = str(p) if only is not None and len(tunes) == 1 else f"{p}#{index} (X:{ref})"
         try:
-            check_abc_tune(f"{p}#{index} (X:{ref})", body)  # meter, note lengths: before music21
+            check_abc_tune(where, body)  # meter, note lengths: before music21
             piece = parse_abc_tune(body, **fields)
-            check_piece(piece, f"{p}#{index} (X:{ref})")
+            check_piece(piece, where)
         except MemoryError:
             raise  # not this tune's fault alone; a corpus worker is retired (corpus.pool)
         except Exception as e:  # noqa: BLE001 - music21 raises many types on bad ABC
             msg = str(e) if isinstance(e, LimitError) else (
                 f"{p}#{index} (X:{ref}): {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
             if on_error == "raise":
+                if only is not None and isinstance(e, LimitError):
+                    raise  # its message is one line naming the file (and the tune)
                 raise InputError(msg) from e
             problems.append(msg)
             warnings.warn(f"skipped ABC tune {msg}", stacklevel=2)

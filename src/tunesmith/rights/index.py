@@ -53,7 +53,7 @@ FORMAT = "tunesmith-similarity-index"
 FORMAT_VERSION = 1
 MAX_DF_SHARE = 0.05  # grams in more works than this share are too common to look up
 MIN_MAX_DF = 50
-CANDIDATES = 16
+CANDIDATES = 64
 DOC_BITS = 21  # up to 2 million works
 POS_BITS = 16  # grams after the 65536th interval of a work are not indexed
 BAND_WIDTH = 8  # diagonals per candidate band
@@ -61,9 +61,14 @@ HARMONY_WEIGHT = 0.15
 # alignment scores (see module docstring)
 NEAR = 0.0
 JOIN = 0.6
-MISMATCH = -4.0
-GAP = 4.0
+MISMATCH = -8.0
+GAP = 8.0
 WINDOW = 96  # intervals of each side aligned at most
+PAD = 32  # intervals aligned either side of a candidate's shared figures
+SEGMENT = 8  # query intervals per retrieval segment
+PER_SEGMENT = 3  # works each query segment contributes at most
+WEIGHT_POWER = 2.0
+RETRIEVAL_POWER = 1.0
 BAND = 4  # diagonals either side of the best one (inserted / deleted notes shift it)
 MIN_WEIGHT, MAX_WEIGHT = 0.3, 2.5
 _NO_MATCH = 99  # a separator interval that matches nothing
@@ -109,9 +114,11 @@ class SimilarityIndex:
     chord_offsets: np.ndarray  # int64, n_docs + 1
     docs: list[dict[str, Any]]
     info: dict[str, Any] = field(default_factory=dict)
+    postings: dict[str, np.ndarray] | None = field(default=None, repr=False)  # stored inverted lists (load)
 
     def __post_init__(self) -> None:
-        self._postings()
+        stored, self.postings = self.postings, None
+        self._set_postings(stored if stored is not None else self._build_postings())
 
     # ------------------------------------------------------------------ build / save / load
     @classmethod
@@ -150,9 +157,14 @@ class SimilarityIndex:
         stem.parent.mkdir(parents=True, exist_ok=True)
         npz, js = stem.with_suffix(".npz"), stem.with_suffix(".json")
         bar_steps = np.diff(self.bars.astype(np.int32), prepend=0).astype(np.int16)  # compresses well
+        doc_dtype = np.uint16 if len(self.docs) <= 1 << 16 else np.int32
+        post = {  # the inverted lists, so that loading does not rebuild them (stored, not pickled)
+            "post_vocab": self._vocab, "post_count": self._count.astype(np.int32), "post_df": self._df.astype(np.int32),
+            "post_docs": self._post_docs.astype(doc_dtype), "post_pos": self._post_pos.astype(np.uint16),
+        }  # fmt: skip
         with open(npz, "wb") as fh:
             np.savez_compressed(fh, pitches=self.pitches, bar_steps=bar_steps, offsets=self.offsets.astype(np.int32),
-                                chords=self.chords, chord_offsets=self.chord_offsets.astype(np.int32))  # fmt: skip
+                                chords=self.chords, chord_offsets=self.chord_offsets.astype(np.int32), **post)  # fmt: skip
         columns = {
             k: [d.get(k) for d in self.docs]
             for k in ("work_id", "piece_id", "title", "source", "license", "style", "split")
@@ -182,13 +194,19 @@ class SimilarityIndex:
         n = len(cols["work_id"])
         docs = [{k: cols[k][i] for k in cols} for i in range(n)]
         bars = np.cumsum(arrays["bar_steps"].astype(np.int32)).astype(np.uint16)
+        post = {k[5:]: v for k, v in arrays.items() if k.startswith("post_")}
+        if set(post) != {"vocab", "count", "df", "docs", "pos"}:
+            post = None  # an index saved without its inverted lists: rebuilt from the pitches
         return cls(
             pitches=arrays["pitches"], bars=bars, offsets=arrays["offsets"].astype(np.int64),
             chords=arrays["chords"], chord_offsets=arrays["chord_offsets"].astype(np.int64), docs=docs, info=record,
+            postings=post,
         )  # fmt: skip
 
     # ------------------------------------------------------------------ inverted index
-    def _postings(self) -> None:
+    def _build_postings(self) -> dict[str, np.ndarray]:
+        """The inverted lists: every distinct gram (`vocab`, sorted), its occurrences (`count`),
+        the works it is in (`df`), and per occurrence, grouped by gram, its work and position."""
         n_docs = len(self.docs)
         if n_docs >= 1 << DOC_BITS:
             raise ValueError(f"similarity index: at most {1 << DOC_BITS} works, got {n_docs}")
@@ -205,22 +223,33 @@ class SimilarityIndex:
         keep = pos < (1 << POS_BITS)
         keys = np.sort((hashes[keep] << (DOC_BITS + POS_BITS)) | (docs[keep] << POS_BITS) | pos[keep])
         ghash = keys >> (DOC_BITS + POS_BITS)
-        self._post_docs = ((keys >> POS_BITS) & ((1 << DOC_BITS) - 1)).astype(np.int32)
-        self._post_pos = (keys & ((1 << POS_BITS) - 1)).astype(np.int32)
         first = np.ones(len(ghash), dtype=bool)
         first[1:] = ghash[1:] != ghash[:-1]
-        self._vstart = np.nonzero(first)[0]
-        self._vocab = ghash[self._vstart]
-        self._count = np.diff(np.append(self._vstart, len(ghash)))  # occurrences
+        vstart = np.nonzero(first)[0]
         new_doc = np.ones(len(ghash), dtype=bool)
         new_doc[1:] = (keys[1:] >> POS_BITS) != (keys[:-1] >> POS_BITS)
-        self._df = np.add.reduceat(new_doc.astype(np.int64), self._vstart) if len(keys) else np.zeros(0, np.int64)
-        self._idf = np.log(n_docs / self._df).astype(np.float32)
+        return {
+            "vocab": ghash[vstart],
+            "count": np.diff(np.append(vstart, len(ghash))),
+            "df": np.add.reduceat(new_doc.astype(np.int64), vstart) if len(keys) else np.zeros(0, np.int64),
+            "docs": ((keys >> POS_BITS) & ((1 << DOC_BITS) - 1)).astype(np.int32),
+            "pos": (keys & ((1 << POS_BITS) - 1)).astype(np.int32),
+        }
+
+    def _set_postings(self, post: dict[str, np.ndarray]) -> None:
+        n_docs = len(self.docs)
+        self._vocab = np.asarray(post["vocab"], dtype=np.int64)
+        self._count = np.asarray(post["count"], dtype=np.int64)
+        self._df = np.asarray(post["df"], dtype=np.int64)
+        self._post_docs = post["docs"]  # any integer dtype (uint16 when stored)
+        self._post_pos = post["pos"]
+        self._vstart = np.cumsum(self._count) - self._count
+        self._idf = np.log(n_docs / np.maximum(self._df, 1)).astype(np.float32)
         self._max_idf = float(np.log(max(n_docs, 2) * 2.0))
         exact = self._vocab < F.KIND_COARSE
         # the rarity of a typical figure: the median IDF over every exact-gram occurrence
         weights = self._count[exact]
-        order = np.argsort(self._idf[exact])
+        order = np.argsort(self._idf[exact], kind="stable")
         cum = np.cumsum(weights[order])
         self._idf_ref = float(self._idf[exact][order][np.searchsorted(cum, cum[-1] / 2)]) if len(cum) else 1.0
         self._idf_ref = max(self._idf_ref, 0.5)
@@ -256,7 +285,7 @@ class SimilarityIndex:
         np.add.at(count, starts + F.GRAM, -1.0)
         total, count = np.cumsum(total)[:m], np.cumsum(count)[:m]
         w = np.where(count > 0, total / np.maximum(count, 1), self._idf_ref) / self._idf_ref
-        return np.clip(w, MIN_WEIGHT, MAX_WEIGHT)
+        return np.clip(w, MIN_WEIGHT, MAX_WEIGHT) ** WEIGHT_POWER
 
     def query_grams(self, intervals: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(vocabulary positions, query start positions, weights) of the query's exact, skip and
@@ -270,7 +299,7 @@ class SimilarityIndex:
         pos, found = self._lookup(qh)
         keep = found & (self._df[pos] <= self._max_df)
         pos, qs = pos[keep], qs[keep]
-        w = self._idf[pos] * np.where(self._vocab[pos] >= F.KIND_COARSE, 0.5, 1.0)
+        w = self._idf[pos] ** RETRIEVAL_POWER * np.where(self._vocab[pos] >= F.KIND_COARSE, 0.5, 1.0)
         return pos, qs, w.astype(np.float64)
 
     def candidates(
@@ -298,52 +327,65 @@ class SimilarityIndex:
         if len(docs) == 0:
             return []
         diag = tj - qi + (1 << 17)
-        best_key, best_score = None, None
-        for shift in (0, BAND_WIDTH // 2):  # two staggered band grids: a passage never falls between
-            key = (docs << 20) | ((diag + shift) // BAND_WIDTH)
-            order = np.argsort(key, kind="stable")
+        # per (work, diagonal band, query segment): the IDF its shared grams collect there, and
+        # the span of those grams on each side; two staggered band grids, so that a passage
+        # never falls between bands
+        parts: list[list[np.ndarray]] = [[], [], [], [], [], []]
+        seg = qi // SEGMENT
+        for shift in (0, BAND_WIDTH // 2):
+            band = (diag + shift) // BAND_WIDTH
+            key = (docs << 40) | (band << 20) | (seg << 1) | int(shift > 0)
+            order = np.argsort(key)
             ks = key[order]
             first = np.ones(len(ks), dtype=bool)
             first[1:] = ks[1:] != ks[:-1]
             at = np.nonzero(first)[0]
-            sums = np.add.reduceat(wt[order], at)
-            k_keys = ks[at]
-            if best_key is None:
-                best_key, best_score, best_shift = k_keys, sums, np.zeros(len(sums), dtype=np.int64)
-            else:
-                best_key = np.concatenate((best_key, k_keys))
-                best_score = np.concatenate((best_score, sums))
-                best_shift = np.concatenate((best_shift, np.full(len(sums), shift, dtype=np.int64)))
-        band_doc = best_key >> 20
-        # best band per work
-        order = np.lexsort((-best_score, band_doc))
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = band_doc[order][1:] != band_doc[order][:-1]
-        pick = order[first]
-        k = min(k, len(pick))
-        top = pick[np.argsort(-best_score[pick], kind="stable")[:k]]
+            qo, to = qi[order], tj[order]
+            for part, values in zip(parts, (ks[at], np.add.reduceat(wt[order], at), np.minimum.reduceat(qo, at),
+                                            np.maximum.reduceat(qo, at), np.minimum.reduceat(to, at),
+                                            np.maximum.reduceat(to, at))):  # fmt: skip
+                part.append(values)
+        key_all, score_all, q_lo, q_hi, t_lo, t_hi = (np.concatenate(p) for p in parts)
+        key_doc = key_all >> 40
+        key_seg = (key_all >> 1) & ((1 << 19) - 1)  # the query segment
+        # the works with the best segments overall, then the best few works of every query
+        # segment in turn (a short copied passage is not crowded out by what the rest of the
+        # query shares with other works)
+        order = np.argsort(-score_all, kind="stable")
+        picked: dict[int, int] = {}  # work -> its best key
+        for o in order[: max(1, k // 4) * 8]:
+            d = int(key_doc[o])
+            if d not in picked:
+                picked[d] = int(o)
+                if len(picked) >= max(1, k // 4):
+                    break
+        seg_order = np.lexsort((-score_all, key_seg))
+        sorted_seg = key_seg[seg_order]
+        starts_seg = np.nonzero(np.r_[True, sorted_seg[1:] != sorted_seg[:-1]])[0]
+        ends_seg = np.r_[starts_seg[1:], len(seg_order)]
+        rank = 0
+        while len(picked) < k and rank < PER_SEGMENT * 4:
+            grew = False
+            for s0, e0 in zip(starts_seg, ends_seg):
+                if s0 + rank >= e0:
+                    continue
+                grew = True
+                o = int(seg_order[s0 + rank])
+                d = int(key_doc[o])
+                if d not in picked:
+                    picked[d] = o
+                    if len(picked) >= k:
+                        break
+            if not grew:
+                break
+            rank += 1
         out = []
-        for b in top:
-            d = int(band_doc[b])
-            band = int(best_key[b] & ((1 << 20) - 1))
-            shift = int(best_shift[b])
-            sel = (docs == d) & ((diag + shift) // BAND_WIDTH == band)
-            qsel, tsel, wsel = qi[sel], tj[sel], wt[sel]
-            qa, qb = int(qsel.min()), int(qsel.max()) + F.GRAM + 1
-            if qb - qa > WINDOW:  # centre on the weighted median hit
-                o = np.argsort(qsel)
-                cw = np.cumsum(wsel[o])
-                centre = int(qsel[o][np.searchsorted(cw, cw[-1] / 2)])
-                qa = max(qa, centre - WINDOW // 2)
-                qb = qa + WINDOW
-                inside = (qsel >= qa) & (qsel < qb)
-                tsel = tsel[inside] if inside.any() else tsel
-            ta, tb = int(tsel.min()), int(tsel.max()) + F.GRAM + 1
-            tb = min(tb, ta + WINDOW)
+        for d, o in picked.items():
+            qa, qb = int(q_lo[o]), int(q_hi[o]) + F.GRAM + 1
+            ta, tb = int(t_lo[o]), int(t_hi[o]) + F.GRAM + 1
             n_t = int(self.offsets[d + 1] - self.offsets[d]) - 1
-            pad = 4
-            window = (max(0, qa - pad), min(len(intervals), qb + pad), max(0, ta - pad), min(n_t, tb + pad))
-            out.append((d, float(best_score[b]), window))
+            window = (max(0, qa - PAD), min(len(intervals), qb + PAD), max(0, ta - PAD), min(n_t, tb + PAD))
+            out.append((d, float(score_all[o]), window))
         return out
 
     def doc_intervals(self, doc: int) -> np.ndarray:

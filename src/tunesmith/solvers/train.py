@@ -197,7 +197,14 @@ def load_pieces(config: TrainConfig) -> tuple[list[Piece], list[Piece], dict[str
         except ImportError as exc:  # pragma: no cover - the corpus layer ships with the package
             raise ValueError(f"the corpus layer is not available: {exc}") from None
         corpus = load_corpus(config.corpus or None)
-        pieces = list(corpus)
+        # build only the pieces that can be selected (from the index columns; select_pieces
+        # below still decides): materialising the whole corpus cost ~0.8 GB at peak
+        wanted = corpus.filter(
+            split={config.train_split, config.valid_split},
+            style=config.styles or None,
+            shippable=True if config.shippable_only else None,
+        )
+        pieces = list(wanted)
         source = {
             "corpus": str(getattr(corpus, "path", "") or config.corpus),
             "manifest_created": corpus.manifest.get("created", ""),
