@@ -634,14 +634,17 @@ def cocreate_case(i: int, seeds: list[Seed], rng: random.Random, work: Path, mod
     import tunesmith as ts
 
     seed = rng.choice(seeds)
-    if seed.kind == "abc":
-        data, how = mutate_abc(seed.data, rng)
-        ext = "abc"
-    elif seed.kind == "mid":
-        data, how = mutate_midi(seed.data, rng)
-        ext = "mid"
-    else:
-        data, how, ext = mutate_mxl(seed.data, rng)
+    try:
+        if seed.kind == "abc":
+            data, how = mutate_abc(seed.data, rng)
+            ext = "abc"
+        elif seed.kind == "mid":
+            data, how = mutate_midi(seed.data, rng)
+            ext = "mid"
+        else:
+            data, how, ext = mutate_mxl(seed.data, rng)
+    except Exception:  # noqa: BLE001 - a mutation the writing library refuses (mido checks its fields)
+        data, how, ext = flip_bytes(seed.data, rng), f"{seed.kind}:flip", seed.kind
     path = work / f"case-{i:05d}.{ext}"
     path.write_bytes(data)
     verb = rng.choice(["harmonize", "harmonize", "continue", "inpaint"])
@@ -804,7 +807,12 @@ def model_case(i: int, rng: random.Random, work: Path, pristine: Path, header0: 
     if folder.exists():
         shutil.rmtree(folder)
     shutil.copytree(pristine, folder)
-    how = mutate_model(folder, header0, body0, rng)
+    try:
+        how = mutate_model(folder, header0, body0, rng)
+    except Exception:  # noqa: BLE001 - a mutation json cannot write: flip the header instead
+        raw = (folder / "model.safetensors").read_bytes()
+        (folder / "model.safetensors").write_bytes(flip_bytes(raw[:4096], rng, 8) + raw[4096:])
+        how = "model:flip_header"
     case = Case("model", i, "model", how, "default")
 
     def call() -> None:

@@ -157,3 +157,81 @@ def test_composing_from_the_command_line_never_imports_torch(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "False", out.stdout + out.stderr
+
+
+def test_blockwise_causal_attention_with_dropout_is_the_same_function():
+    """Training attention on the CPU (dropout > 0) runs in query blocks with its own backward:
+    without dropout it is SDPA's causal attention, values and gradients; with dropout its
+    gradients are autograd's for the same mask; each weight is kept with probability 1 - p."""
+    import math
+
+    from torch.nn import functional as F
+
+    from tunesmith.model import causal_attention_blocks
+
+    torch.manual_seed(0)
+    for T, block in ((40, 128), (300, 128), (130, 16)):
+        q, k, v = (torch.randn(2, 3, T, 8, dtype=torch.float64, requires_grad=True) for _ in range(3))
+        a = causal_attention_blocks(q, k, v, 0.0, block)
+        b = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        assert torch.allclose(a, b, atol=1e-12)
+        ga = torch.autograd.grad(a.pow(2).sum(), (q, k, v))
+        gb = torch.autograd.grad(b.pow(2).sum(), (q, k, v))
+        assert all(torch.allclose(x, y, atol=1e-10) for x, y in zip(ga, gb))
+
+    def reference(q, k, v, p, block):  # plain autograd, the same random draws in the same order
+        T, outs = q.size(-2), []
+        for s in range(0, T, block):
+            e = min(T, s + block)
+            att = q[:, :, s:e] @ k[:, :, :e].transpose(-2, -1) / math.sqrt(q.size(-1))
+            att = att.masked_fill(~torch.ones(e - s, e, dtype=torch.bool).tril(diagonal=s), float("-inf")).softmax(-1)
+            keep = torch.empty_like(att, dtype=torch.bool).bernoulli_(1 - p)
+            outs.append((att * keep / (1 - p)) @ v[:, :, :e])
+        return torch.cat(outs, dim=2)
+
+    q, k, v = (torch.randn(2, 2, 100, 8, dtype=torch.float64, requires_grad=True) for _ in range(3))
+    w = torch.randn(2, 2, 100, 8, dtype=torch.float64)
+    torch.manual_seed(7)
+    a = causal_attention_blocks(q, k, v, 0.3, 32)
+    torch.manual_seed(7)
+    b = reference(q, k, v, 0.3, 32)
+    assert torch.allclose(a, b, atol=1e-12)
+    ga = torch.autograd.grad((a * w).sum(), (q, k, v))
+    gb = torch.autograd.grad((b * w).sum(), (q, k, v))
+    assert all(torch.allclose(x, y, atol=1e-10) for x, y in zip(ga, gb))
+    # the dropout rate: v = identity rows make the output the dropped attention weights
+    T = 64
+    q, k = torch.randn(1, 1, T, T), torch.randn(1, 1, T, T)
+    out = causal_attention_blocks(q, k, torch.eye(T).view(1, 1, T, T), 0.25, 16)
+    kept = (out[0, 0].tril() > 0).sum().item() / (T * (T + 1) / 2)
+    assert abs(kept - 0.75) < 0.03
+
+
+def test_training_attention_on_the_cpu_uses_the_blockwise_path(monkeypatch):
+    import tunesmith.model as m
+
+    calls = []
+    real = m.causal_attention_blocks
+    monkeypatch.setattr(m, "causal_attention_blocks", lambda *a, **k: calls.append(1) or real(*a, **k))
+    tok = Tokenizer()
+    model = GPT(ModelConfig(vocab_size=tok.vocab_size, block_size=64, n_layer=1, n_head=2, n_embd=16, dropout=0.1))
+    x = torch.randint(0, tok.vocab_size, (2, 40))
+    model.train()
+    _, loss = model(x, targets=x)
+    loss.backward()
+    assert calls == [1]
+    model.eval()
+    model(x, targets=x)
+    assert calls == [1]  # evaluation: no dropout, PyTorch's fused kernel
+
+
+def test_metric_features_of_a_padded_batch_are_what_forward_computes():
+    from tunesmith.solvers.train import TokenData, collate, synthetic_pieces
+
+    tok = Tokenizer()
+    data = TokenData(synthetic_pieces(12, seed=2), tok, 256)
+    seqs = data.batch(seed=1, step=3, batch_size=6, fim_rate=0.5, transpose=3)
+    x, _ = collate(seqs, tok)
+    assert (x == tok.pad_id).any()  # rows of different lengths: trailing padding
+    model = GPT(ModelConfig(vocab_size=tok.vocab_size, block_size=256, n_layer=1, n_head=2, n_embd=16, metric=True))
+    assert torch.equal(model.metric_features(x), GPT._metric_of(x, None))

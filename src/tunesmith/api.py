@@ -408,7 +408,7 @@ def compose(
         in_scale=in_scale, temperature=temperature, top_p=top_p, rest_penalty=rest_penalty,
         chords_optional=chords_optional, seed=seed, form=form, cadence=cadence,
     )  # fmt: skip
-    from tunesmith.performance import accent
+    from tunesmith.performance import accent, orchestrate
     from tunesmith.sampling import generate
 
     t0 = time.perf_counter()
@@ -423,6 +423,7 @@ def compose(
         piece = t.piece
         piece.meta.setdefault("composer", "tunesmith")
         accent(piece)
+        orchestrate(piece)  # the style's instruments (MIDI and WAV)
         prov = {
             "request": request.to_dict() | {"seed": seed0} | beats,
             # what the defaults resolved to: the model's decoding for the style, the form, the ending
@@ -442,6 +443,7 @@ def compose(
             t = generate(m.model, m.tokenizer, dataclasses.replace(request, seed=s), n=1, seed=s)[0]
             t.piece.meta.setdefault("composer", "tunesmith")
             accent(t.piece)
+            orchestrate(t.piece)
             prov = copy.deepcopy(takes[i].provenance) | {"seed": s, "take_index": 0, "resampled_from": [seed0, i]}
             prov["request"]["seed"], prov["timings"]["generate"] = s, round(t.seconds, 4)
             return Take(t.piece, s, prov, t)
@@ -516,7 +518,7 @@ def _note_keys(piece: Piece) -> list[set]:
 
 def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any = "default", **kw: Any):
     from tunesmith import cocreate
-    from tunesmith.performance import accent
+    from tunesmith.performance import accent, orchestrate
 
     piece, source_record = _source_piece(source, tune)
     style = style_of(kw.pop("style", None))
@@ -573,6 +575,7 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
             return ti < len(given) and (note.pitch, note.onset, note.duration, note.velocity) in given[ti]
 
         accent(out, keep)
+        orchestrate(out)
         prov = {
             "request": request,
             "model": m.record(),

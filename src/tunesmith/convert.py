@@ -26,7 +26,6 @@ from fractions import Fraction
 from typing import Any
 
 from .harmony import (
-    chord_pitches,
     estimate_key,
     key_from_sharps,
     major_or_minor,
@@ -866,10 +865,14 @@ def _pickup_from_short_first_bar(piece: Piece) -> None:
 
 
 def to_symusic(piece: Piece, *, chord_program: int | None = None) -> Any:
-    """symusic Score (tick time, 480 per quarter): one track per Track with its GM program,
-    plus a block-chord track of the chord symbols (program `chord_program`, default by style:
-    acoustic piano 0; jazz: electric piano 4; folk: acoustic guitar 24) and "chord:" markers."""
+    """symusic Score (tick time, 480 per quarter): one track per Track with its GM program
+    (tunesmith's takes get their style's instruments when made, `performance.orchestrate`),
+    plus a chord track comping the chord symbols in the style's pattern (`performance.comp_notes`;
+    program `chord_program`, default by style, `performance.STYLE_PROGRAMS`) and "chord:" markers."""
     import symusic
+
+    from .performance import chord_program as default_chord_program
+    from .performance import comp_notes
 
     def tick(x: float) -> int:
         return int(round(x * TPQ))
@@ -882,17 +885,14 @@ def to_symusic(piece: Piece, *, chord_program: int | None = None) -> Any:
         score.tracks.append(st)
     if piece.chords:
         if chord_program is None:
-            chord_program = {"jazz": 4, "folk": 24}.get(piece.style, 0)
+            chord_program = default_chord_program(piece)
         ct = symusic.Track(CHORD_TRACK_NAME, int(chord_program), False)
         chords = chord_durations([ChordSymbol(c.onset, c.figure, c.duration) for c in piece.chords], piece.duration())
+        # the chord track comps in the style's pattern (`performance.comp_notes`); the markers
+        # carry the figures exactly, and the reader drops this track
+        for onset, dur, p, vel in comp_notes(piece, chords):
+            ct.notes.append(symusic.Note(tick(onset), max(1, tick(onset + dur) - tick(onset)), p, vel))
         for c in chords:
-            try:
-                pitches = chord_pitches(c.figure)
-            except ValueError:
-                continue
-            dur = c.duration or 1.0
-            for p in pitches:
-                ct.notes.append(symusic.Note(tick(c.onset), max(1, tick(c.onset + dur) - tick(c.onset)), p, 60))
             score.markers.append(symusic.TextMeta(tick(c.onset), f"chord:{c.figure}"))
         for i, c in enumerate(chords):
             # an explicit stop where a chord ends before the next one starts (a no-chord gap)

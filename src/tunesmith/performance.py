@@ -89,3 +89,173 @@ def swing(piece: Piece, ratio: float = SWING_RATIO) -> Piece:
             if stop > start + _EPS:
                 n.onset, n.duration = start, stop - start
     return out
+
+
+# ============================================================================ instruments and comping
+# General MIDI programs (0-based) a take plays on, by style: (melody, chord track). Only a track
+# whose program is the default 0 (unspecified: ABC, MusicXML and the model's output) gets the
+# style's melody instrument (`orchestrate`, when a take is made); a musician's MIDI keeps its
+# programs. Chorale voices sing.
+STYLE_PROGRAMS: dict[str, tuple[int, int]] = {
+    "folk": (40, 24),  # violin (fiddle) over nylon-string guitar
+    "jazz": (66, 0),  # tenor sax over acoustic piano
+    "pop": (80, 4),  # square lead over electric piano
+    "chorale": (52, 52),  # choir aahs
+}
+VOICE_ROLES = ("soprano", "alto", "tenor", "bass")
+BASS_LOW = 36  # comping bass notes lie in C2..B2
+CHORD_BASE = 52  # chord and shell voicings lie from E3 up
+COMP_VELOCITIES = {"bass": 74, "chord": 60, "shell": 62, "arp": 56, "block": 60}
+
+
+def track_program(piece: Piece, track) -> int:
+    """The GM program `track` plays on in `piece`'s MIDI and WAV: its own, or when that is the
+    default 0, the style's (`STYLE_PROGRAMS`: the melody of a lead sheet, every voice of a chorale)."""
+    program = int(track.program)
+    if program != 0 or track.is_drum or piece.style not in STYLE_PROGRAMS:
+        return program
+    melody, _ = STYLE_PROGRAMS[piece.style]
+    if piece.style == "chorale":
+        return melody if track.role in (*VOICE_ROLES, "melody") else program
+    return melody if track.role == "melody" else program
+
+
+def orchestrate(piece: Piece) -> Piece:
+    """Give the tracks of a take the style's instruments (`track_program`), in place; returns it.
+    Called where a take is made (compose, co-create), so the MIDI file and the WAV agree, and a
+    file read and written again keeps its programs."""
+    for track in piece.tracks:
+        track.program = track_program(piece, track)
+    return piece
+
+
+def chord_program(piece: Piece) -> int:
+    """The GM program of the chord track: by style (`STYLE_PROGRAMS`), else acoustic piano."""
+    return STYLE_PROGRAMS.get(piece.style or "", (0, 0))[1]
+
+
+def _in_range(pc: int, low: int) -> int:
+    return low + (pc - low) % 12
+
+
+def _voicings(figure: str) -> dict[str, list[int]] | None:
+    """The pitches each comping hit plays for `figure`: bass (root, or the slash bass), fifth
+    (or the bass again), chord (close voicing above the bass), shell (3rd and 7th, or 6th / 5th,
+    above the root) and arp (the chord's tones, low to high); None when it does not parse."""
+    from tunesmith.harmony import chord_pitches, parse_chord
+
+    try:
+        root, _quality, slash = parse_chord(figure)
+        tones = chord_pitches(figure)  # root in C3..B3, a slash bass below
+    except (ValueError, KeyError, IndexError):
+        return None
+    # the chord's tones above the bass, lifted into CHORD_BASE.. (an inversion where needed)
+    upper = sorted({p if p >= CHORD_BASE else p + 12 for p in tones if p >= 48}) or tones
+    pcs = {p % 12 for p in tones}
+    bass = _in_range(slash if slash is not None else root, BASS_LOW)
+    rel = {(pc - root) % 12 for pc in pcs}
+    fifth = _in_range((root + 7) % 12, BASS_LOW) if 7 in rel and slash is None else bass
+    third = next((i for i in (4, 3, 5, 2) if i in rel), None)
+    seventh = next((i for i in (10, 11, 9, 6) if i in rel), None)
+    if seventh is None:
+        seventh = 7 if 7 in rel else None
+    shell = sorted({_in_range((root + i) % 12, CHORD_BASE + 1) for i in (third, seventh) if i is not None}) or upper
+    return {"bass": [bass], "fifth": [fifth], "chord": upper, "shell": shell, "arp": sorted(upper)}
+
+
+def _bar_pattern(style: str, ts: TimeSignature) -> list[tuple[float, float, str]]:
+    """One bar of comping for `style` in meter `ts`: (offset, duration, hit) in quarter notes,
+    hit one of bass, fifth, chord, shell, arp:<i>. folk: bass on beat 1 (the fifth on the middle
+    beat), the chord on the other beats and off-beats ("boom-chick"); jazz: bass on 1 (and 3),
+    shell voicings on 2 and 4; pop: the bass on 1, then the chord broken into eighths."""
+    beat = ts.beat_length
+    n = max(1, round(ts.bar_length / beat))
+    middle = n // 2 if n % 2 == 0 and n >= 4 else None
+    events: list[tuple[float, float, str]] = []
+    if style == "folk":
+        for k in range(n):
+            t = k * beat
+            if ts.is_compound:  # each dotted beat: bass (or chord) on its first eighth, chord on its third
+                head = "bass" if k == 0 else "fifth" if k == middle else "chord"
+                events += [(t, 1.0, head), (t + 1.0, 0.5, "chord")]
+            else:
+                head = "bass" if k == 0 else "fifth" if k == middle else "chord"
+                events.append((t, beat if head != "chord" else beat / 2, head))
+    elif style == "jazz":
+        for k in range(n):
+            t = k * beat
+            if ts.is_compound:
+                events += [(t, 1.0, "bass" if k == 0 else "fifth"), (t + 1.0, 0.4, "shell")]
+            elif k % 2 == 0:
+                events.append((t, beat, "bass" if k == 0 else "fifth"))
+            else:
+                events.append((t, beat * 0.6, "shell"))
+        if n == 3 and not ts.is_compound:  # jazz waltz: bass on 1, shells on 2 and 3
+            events = [(0.0, beat, "bass"), (beat, beat * 0.6, "shell"), (2 * beat, beat * 0.6, "shell")]
+    elif style == "pop":
+        eighths = round(ts.bar_length / 0.5)
+        events.append((0.0, min(ts.bar_length, 2.0), "bass"))
+        cycle = (0, 1, 2, 1)
+        for i in range(1, eighths):
+            events.append((i * 0.5, 0.5, f"arp:{cycle[i % 4]}"))
+    return events
+
+
+def comp_notes(piece: Piece, chords: list) -> list[tuple[float, float, int, int]]:
+    """The chord track's notes (onset, duration, pitch, velocity) for `chords` (ChordSymbols with
+    durations, `convert.chord_durations`): a comping pattern by the piece's style
+    (`_bar_pattern`), every note a tone of the chord sounding (or its slash bass); where a chord
+    starts between the pattern's hits, it is struck there. Chorales and pieces without a style
+    hold each chord as a block for its duration."""
+    from tunesmith.harmony import chord_pitches
+
+    style = piece.style if piece.style in ("folk", "jazz", "pop") else None
+    out: list[tuple[float, float, int, int]] = []
+    if style is None:
+        for c in chords:
+            if _voicings(c.figure) is None:
+                continue
+            dur = c.duration or 1.0
+            out += [(c.onset, dur, p, COMP_VELOCITIES["block"]) for p in chord_pitches(c.figure)]
+        return out
+    bars = piece.bars()
+    end = max([piece.duration(), *(c.onset + (c.duration or 0.0) for c in chords)])
+    for c in chords:
+        v = _voicings(c.figure)
+        if v is None or not c.duration or c.duration <= _EPS:
+            continue
+        start, stop = c.onset, min(c.onset + c.duration, end)
+        hits: list[tuple[float, float, str]] = []
+        i = max(0, bisect.bisect_right(bars, start + _EPS) - 1)
+        while i < len(bars) and bars[i] < stop - _EPS:
+            ts = _meter_at(piece, bars[i])
+            bar_start = bars[i]
+            if i == 0 and len(bars) > 1 and bars[1] - bars[0] < ts.bar_length - _EPS:
+                bar_start = bars[1] - ts.bar_length  # a pickup counts from where its bar would start
+            bar_end = bars[i + 1] if i + 1 < len(bars) else bar_start + ts.bar_length
+            for off, dur, hit in _bar_pattern(style, ts):
+                t = bar_start + off
+                if start - _EPS <= t < stop - _EPS and t >= bars[i] - _EPS:
+                    hits.append((t, min(dur, stop - t, bar_end - t), hit))
+            i += 1
+        if not hits or hits[0][0] > start + _EPS:  # the chord starts between two hits: strike it there
+            nxt = hits[0][0] if hits else stop
+            hits.insert(0, (start, nxt - start, "bass"))
+            if nxt - start > 0.5 + _EPS:
+                hits.insert(1, (start, nxt - start, "chord"))
+        for j, (t, dur, hit) in enumerate(hits):
+            if dur <= _EPS:
+                continue
+            if j == 0 and hit == "fifth":
+                hit = "bass"  # a chord that starts on the bar's middle beat sounds its own bass first
+            if hit.startswith("arp:"):
+                tones = v["arp"]
+                pitches = [tones[int(hit[4:]) % len(tones)]]
+                velocity = COMP_VELOCITIES["arp"]
+            else:
+                pitches = v[hit]
+                velocity = COMP_VELOCITIES["bass" if hit == "fifth" else hit]
+            if metrical_weight(piece, t, bars) == 0:
+                velocity = min(127, velocity + 8)
+            out += [(t, dur, p, velocity) for p in pitches]
+    return out

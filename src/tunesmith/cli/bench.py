@@ -24,6 +24,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--train-batch", type=int, default=8)
     parser.add_argument("--train-seq", type=int, default=1024)
     parser.add_argument("--train-steps", type=int, default=3)
+    parser.add_argument(
+        "--ddp",
+        type=int,
+        default=2,
+        help="also time training in N processes under torchrun vs one (0: skip; default 2)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--out", help="also write the JSON results to this file")
@@ -34,6 +40,11 @@ def measure(args: argparse.Namespace) -> dict:
     if args.runs < 1 or args.warmup < 0:
         raise ValueError("--runs must be >= 1 and --warmup >= 0")
     batches = tuple(int(b) for b in args.batches.split(",") if b.strip())
+    ddp = getattr(args, "ddp", 0)
+    if ddp == 1 or ddp < 0:
+        raise ValueError("--ddp: 0 (skip) or at least 2 processes")
+    if ddp and args.train_batch < ddp:
+        raise ValueError(f"--ddp {ddp}: needs --train-batch of at least {ddp}")
     if not batches or min(batches) < 1:
         raise ValueError(f"--batches {args.batches!r}: positive integers, e.g. 8,16")
     from tunesmith.evaluation.bench import run_bench
@@ -48,6 +59,7 @@ def measure(args: argparse.Namespace) -> dict:
         train_batch=args.train_batch,
         train_seq=args.train_seq,
         train_steps=args.train_steps,
+        ddp_world=ddp,
         seed=args.seed,
         progress=not args.json,
     )

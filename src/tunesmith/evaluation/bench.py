@@ -13,7 +13,12 @@ What is measured (wall clock, this process, CPU unless torch says otherwise):
 - batched throughput: pieces per second composing `batch` 32-bar lead sheets at once (8, 16),
   one measured batch after a warm-up batch.
 - training throughput: tokens per second of forward + backward + AdamW steps on (batch, seq)
-  windows of token ids (the values do not change the cost), after one warm-up step.
+  windows of token ids (the values do not change the cost), after one warm-up step. Both
+  models train with dropout 0.1 (tunesmith's training configs; GPT-2's defaults), whatever
+  the dropout of the loaded model (inference models carry 0).
+- training in processes (`ddp_world` >= 2): tokens/s of `ddp_world` processes under torchrun
+  (DistributedDataParallel, gloo) against one process, the same global batch, one thread per
+  process (`evaluation.ddp_bench`).
 
 Model: the shipped default model when present, else a random-init model of the shipped size
 (`systems.default_model_config`: configs/default.toml's [model], 4 x 192, 4 heads, block 1024);
@@ -29,6 +34,7 @@ Ratios > 1 mean tunesmith is faster.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import platform
 import statistics
 import time
@@ -99,6 +105,9 @@ def run_bench(
     baseline_positions: int = 2048,
     seed: int = 0,
     decode_threads: int = 1,
+    train_dropout: float = 0.1,
+    ddp_world: int = 0,
+    ddp_threads: int = 1,
     progress: bool = True,
 ) -> dict[str, Any]:
     """Measure both systems in this process; returns a JSON-ready dict with the ratios."""
@@ -188,7 +197,11 @@ def run_bench(
     seq_gpt = min(train_seq, max_positions)
     seq = min(seq_ts, seq_gpt)
     g = torch.Generator().manual_seed(seed)
-    ts_train = copy.deepcopy(ts.model).train()
+    from tunesmith.model import GPT
+
+    train_config = dataclasses.replace(ts.model.config, dropout=train_dropout)
+    ts_train = GPT(train_config).train()
+    ts_train.load_state_dict(ts.model.state_dict())
     opt_ts = ts_train.configure_optimizer(1e-4, 0.1)
     x_ts = torch.randint(0, ts.tokenizer.vocab_size, (train_batch, seq + 1), generator=g)
 
@@ -219,6 +232,14 @@ def run_bench(
         "baseline": _train_tokens_per_second(step_gpt, train_batch, seq, train_steps),
     }
     training["ratio"] = training["tunesmith"]["tokens_per_second"] / training["baseline"]["tokens_per_second"]
+    training["dropout"] = {"tunesmith": train_dropout, "baseline": float(getattr(gpt.config, "attn_pdrop", 0.1))}
+    if ddp_world >= 2:
+        from tunesmith.evaluation.ddp_bench import measure_ddp_scaling
+
+        say(f"training throughput: {ddp_world} processes under torchrun vs one process")
+        training["ddp"] = measure_ddp_scaling(
+            train_config, batch=train_batch, seq=seq, steps=train_steps, world=ddp_world, threads=ddp_threads, seed=seed
+        )
 
     return {
         "format": "tunesmith-bench",
@@ -287,6 +308,13 @@ def format_bench(r: dict[str, Any]) -> str:
         f"{label:<34}"
         f"{tr['tunesmith']['tokens_per_second']:>14.0f}{tr['baseline']['tokens_per_second']:>14.0f}{tr['ratio']:>8.2f}x"
     )
+    if "ddp" in tr:
+        d = tr["ddp"]
+        label = f"training, {d['world']} processes vs 1"
+        lines.append(
+            f"{label:<34}{d['processes']['tokens_per_second']:>14.0f}{d['one_process']['tokens_per_second']:>14.0f}"
+            f"{d['ratio']:>8.2f}x  (torchrun, {d['processes']['threads_per_process']} thread per process)"
+        )
     if r.get("baseline_capped_at_context"):
         lines.append(
             f"note: the REMI form of the same music needs {lat['baseline']['remi_tokens_of_tunesmith_takes_median']:.0f} "

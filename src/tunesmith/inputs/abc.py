@@ -490,7 +490,7 @@ def read_abc(
             raise  # not this tune's fault alone; a corpus worker is retired (corpus.pool)
         except Exception as e:  # noqa: BLE001 - music21 raises many types on bad ABC
             msg = str(e) if isinstance(e, LimitError) else (
-                f"{p}#{index} (X:{ref}): {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
+                f"{p}#{index} (X:{ref}): {type(e).__name__}: {_first_line(e)}")
             if on_error == "raise":
                 if only is not None and isinstance(e, LimitError):
                     raise  # its message is one line naming the file (and the tune)
@@ -512,6 +512,13 @@ def read_abc(
     if problems:
         pieces[0].meta["skipped_tunes"] = problems
     return pieces
+
+
+def _first_line(exc: BaseException, limit: int = 200) -> str:
+    """The first line of an exception's message, at most `limit` characters (music21 quotes
+    the offending text, which in a hostile file can be megabytes)."""
+    line = (str(exc).splitlines() or [""])[0]
+    return line if len(line) <= limit else line[:limit] + "..."
 
 
 def abc_has_chords(text: str) -> bool:

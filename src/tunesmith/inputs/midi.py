@@ -30,7 +30,7 @@ def load_symusic(path: str | os.PathLike):
         # from bytes, not from_file: symusic picks the format from the extension (.abc -> abc2midi)
         score = symusic.Score.from_midi(data)
     except Exception as e:  # noqa: BLE001 - symusic raises RuntimeError/ValueError/IndexError
-        raise InputError(f"{p}: corrupt MIDI file ({str(e).splitlines()[0] if str(e) else type(e).__name__})") from e
+        raise InputError(f"{p}: corrupt MIDI file ({str(e).splitlines()[0][:200] if str(e) else type(e).__name__})") from e
     check_midi_score(str(p), score)  # division, tracks, notes, length: before any conversion
     return score
 

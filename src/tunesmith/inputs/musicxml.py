@@ -201,7 +201,7 @@ def read_musicxml(path: str | os.PathLike, *, source: str = "", style: str = "",
             warnings.simplefilter("ignore")
             s = converter.parseData(data.decode("utf-8", "replace").lstrip("\ufeff"), format="musicxml")
     except Exception as e:  # noqa: BLE001
-        raise InputError(f"{p}: music21 could not read the MusicXML ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from e
+        raise InputError(f"{p}: music21 could not read the MusicXML ({type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''})") from e
     s, expanded, sections = _expand_repeats(s)
     stem = piece_stem(p, source)
     piece = from_music21(

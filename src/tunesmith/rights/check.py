@@ -10,8 +10,9 @@ indexed corpus. The verdict compares it with two thresholds written in the index
 ("calibration"), measured by `scripts/evaluate_copy_guard.py` on planted copies (excerpts of 2-8
 bars of indexed works, transposed, re-rhythmed, ornamented, a note inserted or deleted, inside
 held-out music) against held-out real pieces of the same styles (the valid split: none of them is
-indexed; a held-out piece whose nearest work has its tune title is a version of a training tune,
-a real copy, and is counted apart):
+indexed; a held-out piece whose nearest work has its tune title, or whose alignment with it
+matches 60 % or more of its notes, is a version of a training tune, a real copy, and is counted
+apart):
 
 - copy: score >= calibration["copy"], the lowest threshold at which at most 2 % of the held-out
   pieces are flagged;
@@ -34,8 +35,8 @@ from tunesmith.score import Piece
 
 VERDICTS = ("clear", "close", "copy")
 DEFAULT_CALIBRATION: dict[str, Any] = {
-    "close": 25.5,
-    "copy": 47.0,
+    "close": 32.5,
+    "copy": 43.0,
     "method": "the shipped model index's calibration (scripts/evaluate_copy_guard.py, seed 0), used by indexes "
     "without their own",
 }

@@ -6,29 +6,38 @@
     matches = index.search(piece, top=3)           # [Match(doc, score, query_bars, work_bars, ...)]
 
 Storage (never pickled): the .npz holds the merged melody pitches of every work (uint8), the bar
-of each note (uint16), offsets, and the chord tokens; the .json holds one record per work (work
-id, title, source, license, style) and the build and calibration details. The inverted index
-(gram -> works) and the rarity weights are rebuilt from the pitches when loading (vectorised
-numpy: about 0.1 s for the shipped model's training set).
+of each note (uint16), offsets, the chord tokens, and the inverted index (`post_*`: every gram,
+its occurrence count and document frequency, and per occurrence its work and position), so that
+loading reads arrays instead of rebuilding them (~0.05 s instead of ~0.8 s for the shipped model's
+training set; an .npz without `post_*` is still read, its lists rebuilt). The .json holds one
+record per work (work id, title, source, license, style) and the build and calibration details.
 
 Search, in two steps:
 
 1. Candidates: the query's exact, skip and coarse grams (`features`) are looked up in the
-   inverted index; each work collects the inverse document frequency (IDF, log N/df, from the
-   indexed corpus itself) of every distinct query gram it contains (coarse grams at half
-   weight). Grams found in more than `MAX_DF_SHARE` of the works (scales, arpeggios) are not
-   looked up at all. The best `candidates` works go on.
+   inverted index; every hit falls in a (work, diagonal band, query segment) cell: `BAND_WIDTH`
+   diagonals (a shared passage; inserted or deleted notes shift it a little), `SEGMENT` query
+   intervals. A cell collects the inverse document frequency (IDF, log N/df, from the indexed
+   corpus itself) of its hits (coarse grams at half weight). Grams found in more than
+   `MAX_DF_SHARE` of the works (scales, arpeggios) are not looked up at all. The works with the
+   best cells overall (a quarter of `CANDIDATES`) go on, then the best works of every query
+   segment in turn until there are `CANDIDATES` (64): a short copied passage is not crowded out
+   by what the rest of the query (the music around it) shares with other works.
 2. Alignment: a local alignment (Smith-Waterman) of the query's intervals against each
-   candidate's, all candidates in one vectorised pass. An exact interval match scores the
-   rarity weight of the query figure around it (its grams' IDF over the corpus median: a
-   common figure counts ~0.3, a rare one up to 2.5); an interval off by one semitone (a changed
-   mode, a stretched interval) scores `NEAR` of that (0 now: neither helps nor breaks a run);
-   two intervals read as one (a note inserted or deleted, an ornament) score 0.6 of it; a
-   mismatch -4 and a gap -4 (idiomatic likeness over many bars breaks up; a copied run with a
-   few ornaments does not). Values tuned on planted copies (scripts/evaluate_copy_guard.py). The score of a work
-   is its best local alignment: roughly "rare matching notes in a row". Traceback gives the
-   matching bars on each side. Intervals that join two of the musician's own notes (`given`)
-   score 0 (the musician's input never counts as copying).
+   candidate's, over the cell's span and `PAD` intervals either side (the whole of a 2-8 bar
+   passage), all candidates in one vectorised pass. An exact interval match scores the rarity
+   weight of the query figure around it: (its grams' IDF over the corpus median, clipped to
+   0.3 .. 2.5) ** `WEIGHT_POWER` (2: a common figure counts ~0.1, a typical one 1, a rare one up
+   to 6, so a run of rare shared figures, which copying leaves and idiomatic likeness rarely
+   does, outweighs a long run of stock figures); an interval off by one semitone scores `NEAR`
+   of that (0: neither helps nor breaks a run); two intervals read as one (a note inserted or
+   deleted, an ornament) score 0.6 of it; a mismatch -8 and a gap -8 (likeness over many bars
+   with changes in between breaks up; a copied run with an ornament and an edit does not).
+   Values chosen on planted copies in valid-split hosts against valid-split pieces (never the
+   test split; scripts/evaluate_copy_guard.py reports on test). The score of a work is its best
+   local alignment: roughly "rare matching notes in a row". Traceback gives the matching bars on
+   each side. Intervals that join two of the musician's own notes (`given`) score 0 (the
+   musician's input never counts as copying).
 
 Harmony is a weak second signal: the share of the query's chord-progression trigrams
 (root motions and qualities, transposition-invariant) that the work also has multiplies the
@@ -53,7 +62,7 @@ FORMAT = "tunesmith-similarity-index"
 FORMAT_VERSION = 1
 MAX_DF_SHARE = 0.05  # grams in more works than this share are too common to look up
 MIN_MAX_DF = 50
-CANDIDATES = 64
+CANDIDATES = 64  # works aligned per query
 DOC_BITS = 21  # up to 2 million works
 POS_BITS = 16  # grams after the 65536th interval of a work are not indexed
 BAND_WIDTH = 8  # diagonals per candidate band
@@ -63,13 +72,10 @@ NEAR = 0.0
 JOIN = 0.6
 MISMATCH = -8.0
 GAP = 8.0
-WINDOW = 96  # intervals of each side aligned at most
 PAD = 32  # intervals aligned either side of a candidate's shared figures
 SEGMENT = 8  # query intervals per retrieval segment
-PER_SEGMENT = 3  # works each query segment contributes at most
-WEIGHT_POWER = 2.0
-RETRIEVAL_POWER = 1.0
-BAND = 4  # diagonals either side of the best one (inserted / deleted notes shift it)
+PER_SEGMENT = 12  # works each query segment contributes at most
+WEIGHT_POWER = 2.0  # rarity weights are raised to this power (module docstring)
 MIN_WEIGHT, MAX_WEIGHT = 0.3, 2.5
 _NO_MATCH = 99  # a separator interval that matches nothing
 
@@ -188,12 +194,17 @@ class SimilarityIndex:
                 raise ValueError("not a tunesmith similarity index")
             with np.load(npz, allow_pickle=False) as data:
                 arrays = {k: data[k] for k in data.files}
-        except (OSError, ValueError, KeyError) as exc:
-            raise ValueError(f"{npz.name}: unreadable similarity index ({exc})") from None
-        cols = record.pop("works")
-        n = len(cols["work_id"])
-        docs = [{k: cols[k][i] for k in cols} for i in range(n)]
-        bars = np.cumsum(arrays["bar_steps"].astype(np.int32)).astype(np.uint16)
+        except MemoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - EOFError, BadZipFile, zlib.error ... of a damaged file
+            raise ValueError(f"{npz.name}: unreadable similarity index ({type(exc).__name__}: {exc})") from None
+        try:
+            cols = record.pop("works")
+            n = len(cols["work_id"])
+            docs = [{k: cols[k][i] for k in cols} for i in range(n)]
+            bars = np.cumsum(arrays["bar_steps"].astype(np.int32)).astype(np.uint16)
+        except (KeyError, TypeError, AttributeError, IndexError) as exc:
+            raise ValueError(f"{js.name}: unreadable similarity index ({type(exc).__name__}: {exc})") from None
         post = {k[5:]: v for k, v in arrays.items() if k.startswith("post_")}
         if set(post) != {"vocab", "count", "df", "docs", "pos"}:
             post = None  # an index saved without its inverted lists: rebuilt from the pitches
@@ -299,16 +310,16 @@ class SimilarityIndex:
         pos, found = self._lookup(qh)
         keep = found & (self._df[pos] <= self._max_df)
         pos, qs = pos[keep], qs[keep]
-        w = self._idf[pos] ** RETRIEVAL_POWER * np.where(self._vocab[pos] >= F.KIND_COARSE, 0.5, 1.0)
+        w = self._idf[pos] * np.where(self._vocab[pos] >= F.KIND_COARSE, 0.5, 1.0)
         return pos, qs, w.astype(np.float64)
 
     def candidates(
         self, intervals: np.ndarray, k: int = CANDIDATES, exclude: np.ndarray | None = None
     ) -> list[tuple[int, float, tuple[int, int, int, int]]]:
-        """The `k` works whose best diagonal band (query position vs work position, `BAND_WIDTH`
-        wide: a shared passage, inserted or deleted notes shift it a little) collects the most
-        IDF of shared grams: [(work, band score, (query from, to, work from, to))], best first.
-        The windows cover that band's hits (at most `WINDOW` intervals each side)."""
+        """Up to `k` works sharing figures with the query, by their best (diagonal band, query
+        segment) cells (module docstring): [(work, cell score, (query from, to, work from, to))],
+        the works best overall first, then the best of each query segment in turn. The windows
+        cover the cell's hits and `PAD` intervals either side."""
         vpos, qs, w = self.query_grams(intervals)
         if len(vpos) == 0:
             return []
@@ -364,7 +375,7 @@ class SimilarityIndex:
         starts_seg = np.nonzero(np.r_[True, sorted_seg[1:] != sorted_seg[:-1]])[0]
         ends_seg = np.r_[starts_seg[1:], len(seg_order)]
         rank = 0
-        while len(picked) < k and rank < PER_SEGMENT * 4:
+        while len(picked) < k and rank < PER_SEGMENT:
             grew = False
             for s0, e0 in zip(starts_seg, ends_seg):
                 if s0 + rank >= e0:

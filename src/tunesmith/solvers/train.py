@@ -386,6 +386,36 @@ def _step_seed(seed: int, step: int, rank: int) -> int:
     return int(np.random.SeedSequence([seed, step, rank]).generate_state(1)[0])
 
 
+def _step(
+    net: torch.nn.Module,
+    model: GPT,
+    opt: torch.optim.Optimizer,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    metric: torch.Tensor | None,
+    dist: _Dist,
+    grad_clip: float,
+) -> float:
+    """One optimisation step on this rank's share (x, y) of the batch; the batch's mean loss.
+    `net` is `model`, or `model` wrapped in DistributedDataParallel."""
+    logits, loss = net(x, targets=y, metric=metric)
+    train_loss = None
+    if dist.active:
+        # the loss of the whole batch: summed over every rank's tokens, divided by their count
+        # (DDP averages the ranks' gradients, hence the factor `world`)
+        n_local = int((y >= 0).sum())
+        total, n_all = dist.all_reduce([float(loss.detach()) * n_local, n_local])
+        train_loss = total / max(1.0, n_all)
+        loss = loss * (n_local * dist.world / max(1.0, n_all)) if n_local else logits.sum() * 0.0
+    del logits
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    if grad_clip:
+        torch.nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
+    opt.step()
+    return loss.item() if train_loss is None else train_loss
+
+
 def train(
     config: TrainConfig,
     out_dir: str | Path,
@@ -539,22 +569,7 @@ def _train(config, out_dir, dist, pieces, resume, max_minutes, progress, interru
             lr = lr_at(step, config, trained_seconds / budget_seconds)
             for group in opt.param_groups:
                 group["lr"] = lr
-            logits, loss = net(x, targets=y, metric=metric)
-            if dist.active:
-                # the loss of the whole batch: summed over every rank's tokens, divided by their
-                # count (DDP averages the ranks' gradients, hence the factor `world`)
-                n_local = int((y >= 0).sum())
-                total, n_all = dist.all_reduce([float(loss.detach()) * n_local, n_local])
-                train_loss = total / max(1.0, n_all)
-                loss = loss * (n_local * dist.world / max(1.0, n_all)) if n_local else logits.sum() * 0.0
-            del logits
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            if config.grad_clip:
-                torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
-            opt.step()
-            if not dist.active:
-                train_loss = loss.item()
+            train_loss = _step(net, model, opt, x, y, metric, dist, config.grad_clip)
             bar.update(1)
             bar.set_postfix(loss=f"{train_loss:.3f}", lr=f"{lr:.1e}")
             elapsed = time.monotonic() - step_start
