@@ -55,6 +55,7 @@ DEFAULTS: dict[str, float] = {
     "MAX_PIECE_BARS": 10_000,  # bars in one piece
     "MAX_TRACKS": 256,  # tracks / parts / voices of one piece
     "MAX_COCREATE_BARS": 512,  # bars of the piece given to continue / harmonize / inpaint
+    "MAX_NAME_CHARS": 256,  # a title, part name or other text field kept from a file (longer: cut)
     "MIN_TICKS_PER_BEAT": 1,  # MIDI division (ticks per quarter note)
     "MAX_TICKS_PER_BEAT": 32_767,
     # ---- rendering
@@ -363,6 +364,23 @@ def check_piece(piece, where: str | None = None, *, max_bars: str = "MAX_PIECE_B
     check_at_most(where, "number of bars", len(piece.bars()), max_bars)
 
 
+def clip_names(piece) -> None:
+    """Cut the text a file gave a piece (title, track names, string metadata) to MAX_NAME_CHARS,
+    in place: a part named with megabytes of text would otherwise make the MIDI writer emit meta
+    events that MIDI readers (mido: 1 MB) refuse, and fill every output with it."""
+    cap = int(limit("MAX_NAME_CHARS"))
+
+    def cut(text):
+        return text[:cap] if isinstance(text, str) and len(text) > cap else text
+
+    piece.title = cut(piece.title)
+    for track in piece.tracks:
+        track.name = cut(track.name)
+    for key, value in list(piece.meta.items()):
+        if isinstance(value, str) and len(value) > cap:
+            piece.meta[key] = value[:cap]
+
+
 def check_render_midi(midi_bytes: bytes, where: str = "MIDI") -> float:
     """Seconds the synthesizer would play `midi_bytes` for; LimitError over MAX_RENDER_SECONDS.
     The synthesizer allocates every sample at once (192 kB a second), so this runs first."""
@@ -608,7 +626,7 @@ def check_finite_weights(file: str | os.PathLike, header: dict, size: int) -> No
 
 __all__ = [
     "DEFAULTS", "LimitError", "limit", "tighter", "check_at_most", "check_file_size", "check_meter", "check_key_fifths",
-    "check_abc_tune", "check_mxl_archive", "check_musicxml_tree", "xml_depth", "check_midi_score", "check_piece",
+    "check_abc_tune", "check_mxl_archive", "clip_names", "check_musicxml_tree", "xml_depth", "check_midi_score", "check_piece",
     "check_render_midi", "check_takes", "check_output_stem", "read_safetensors_header", "expected_shapes",
     "check_model_file", "check_finite_weights",
 ]

@@ -370,8 +370,8 @@ class _Tables:
             later = [k for k in range(b + 1, self.n_bars) if self.copy_from[k] is not None and self.copy_from[k] <= b]
             self.next_copy.append(later[0] if later else None)
         # Cadences: the bar that ends a section (and the last bar) closes on a chord and a note of
-        # it. "closed": the tonic (melody/soprano and bass on it, inner voices in its triad, a tonic
-        # chord); "open": a half cadence on the dominant, where the music goes on to a repeat of
+        # it. "closed": the tonic (a tonic chord, the bass on the tonic, the other voices on tones of
+        # the tonic triad); "open": a half cadence on the dominant, where the music goes on to a repeat of
         # the same section (a first ending) or returns from a contrasting one (a bridge).
         tonic_pc = pitch_class_of(request.key)
         minor = request.mode in ("minor", "dorian", "phrygian", "aeolian", "locrian")
@@ -382,7 +382,9 @@ class _Tables:
         tonic_quals = ("m", "m6", "m7", "m69", "madd9", "m9") if minor else ("", "6", "maj7", "69", "add9", "maj9")
         self.kinds = {
             "closed": (
-                [frozenset({tonic_pc}) if (i == 0 or v == "B") else frozenset(triad) for i, v in enumerate(self.voices)],
+                # the bass on the tonic, every other voice on a tone of the tonic triad: tunes end on
+                # the tonic, third or fifth over I (the model chooses which, as it learned)
+                [frozenset({tonic_pc}) if v == "B" else frozenset(triad) for v in self.voices],
                 np.array([tok.root_id(request.key, shift)]),
                 np.array([tok.qual_id(q) for q in tonic_quals]),
             ),

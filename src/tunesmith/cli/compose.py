@@ -46,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--cadence",
         choices=("tonic", "free"),
         default=None,
-        help="end on the tonic (melody, bass and last chord) or as the model likes (default: tonic for folk "
+        help="end on the tonic chord (bass on the tonic, melody on its tonic, third or fifth) or as the model likes (default: tonic for folk "
         "and chorales, free for pop and jazz)",
     )
     parser.add_argument(

@@ -161,7 +161,12 @@ def read_file(path: str | os.PathLike, **kw: object) -> list[Piece]:
         known = ", ".join(sorted(READERS))
         raise InputError(f"{p}: unsupported file type {ext or '(no extension)'!r} and content not recognised; known: {known}")
     try:
-        return _reader_for(kind)(p, **kw)
+        pieces = _reader_for(kind)(p, **kw)
+        from ..limits import clip_names
+
+        for piece in pieces:
+            clip_names(piece)  # a megabyte part name or title is cut, not carried into every output
+        return pieces
     except ValueError as e:
         text = str(e)
         if p.name in text and "\n" not in text.strip():

@@ -490,7 +490,7 @@ def read_abc(
             raise  # not this tune's fault alone; a corpus worker is retired (corpus.pool)
         except Exception as e:  # noqa: BLE001 - music21 raises many types on bad ABC
             msg = str(e) if isinstance(e, LimitError) else (
-                f"{p}#{index} (X:{ref}): {type(e).__name__}: {_first_line(e)}")
+                f"{where}: {type(e).__name__}: {_first_line(e)}")
             if on_error == "raise":
                 if only is not None and isinstance(e, LimitError):
                     raise  # its message is one line naming the file (and the tune)
@@ -499,7 +499,7 @@ def read_abc(
             warnings.warn(f"skipped ABC tune {msg}", stacklevel=2)
             continue
         if not piece.tracks:
-            msg = f"{p}#{index} (X:{ref}): tune has no notes"
+            msg = f"{where}: tune has no notes"
             if on_error == "raise":
                 raise InputError(msg)
             problems.append(msg)
