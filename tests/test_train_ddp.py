@@ -31,7 +31,7 @@ STEPS, EVAL_EVERY, CUT = 8, 4, 6
 
 # one rank, as torchrun starts it (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT in the environment)
 WORKER = r"""
-import json, os, sys
+import faulthandler, json, os, sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,6 +41,7 @@ import torch.distributed as dist
 from tunesmith.config import load_config
 from tunesmith.solvers.train import TrainingInterrupted, synthetic_pieces, train
 
+faulthandler.dump_traceback_later(float(sys.argv[6]), exit=True)  # a hang shows where, then ends
 torch.set_num_threads(1)
 cfg = load_config(sys.argv[1])
 out = Path(sys.argv[2])
@@ -90,7 +91,9 @@ def _losses(result: dict) -> list[dict]:
     return [{k: v for k, v in h.items() if k != "train_seconds"} for h in result["history"]]
 
 
-def _run_ranks(out: Path, world: int = 2, timeout: float = 240.0) -> None:
+def _run_ranks(out: Path, world: int = 2, timeout: float = 600.0) -> None:
+    """Run WORKER as `world` ranks; about 15 s of CPU in all, but minutes of wall on a loaded
+    machine, hence the generous timeout (a hung rank prints its stack before it is ended)."""
     env = {
         **os.environ,
         "MASTER_ADDR": "127.0.0.1",
@@ -99,7 +102,7 @@ def _run_ranks(out: Path, world: int = 2, timeout: float = 240.0) -> None:
         "OMP_NUM_THREADS": "1",
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
     }
-    args = [str(TEST_TOML), str(out), str(STEPS), str(EVAL_EVERY), str(CUT)]
+    args = [str(TEST_TOML), str(out), str(STEPS), str(EVAL_EVERY), str(CUT), str(timeout - 30)]
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", WORKER, *args],
@@ -114,7 +117,13 @@ def _run_ranks(out: Path, world: int = 2, timeout: float = 240.0) -> None:
     errors = []
     try:
         for r, p in enumerate(procs):
-            _, err = p.communicate(timeout=max(1.0, deadline - time.monotonic()))
+            try:
+                _, err = p.communicate(timeout=max(1.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                p.kill()
+                _, err = p.communicate()
+                errors.append(f"rank {r} timed out after {timeout:.0f} s:\n{err[-3000:]}")
+                continue
             if p.returncode:
                 errors.append(f"rank {r} exited {p.returncode}:\n{err[-3000:]}")
     finally:

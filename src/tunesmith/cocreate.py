@@ -146,7 +146,9 @@ def load_piece(source: Piece | str | os.PathLike, *, tune: int = 1) -> Piece:
     one_tune = not path.is_dir() and (sniff(path) == "abc" or (sniff(path) is None and path.suffix.lower() == ".abc"))
     # co-create's bar limit applies while reading: a file declaring thousands of measures is
     # refused before music21 parses it; of an ABC book only the asked tune is parsed
-    with warnings.catch_warnings(), limits.tighter(MAX_PIECE_BARS=limits.limit("MAX_COCREATE_BARS")):
+    scope = limits.tighter(MAX_PIECE_BARS=limits.limit("MAX_COCREATE_BARS"),
+                           MAX_PIECE_NOTES=limits.limit("MAX_COCREATE_NOTES"))
+    with warnings.catch_warnings(), scope:
         warnings.filterwarnings("ignore", message="skipped ABC tune")
         pieces = read_file(source, only=tune - 1) if one_tune and tune >= 1 else read_file(source)
     if not pieces:
@@ -158,7 +160,8 @@ def load_piece(source: Piece | str | os.PathLike, *, tune: int = 1) -> Piece:
     piece = pieces[tune - 1]
     if not piece.path:
         piece.path = os.fspath(source)
-    limits.check_piece(piece, max_bars="MAX_COCREATE_BARS")  # co-create's cost grows with the bars
+    with limits.tighter(MAX_PIECE_NOTES=limits.limit("MAX_COCREATE_NOTES")):
+        limits.check_piece(piece, max_bars="MAX_COCREATE_BARS")  # co-create's cost grows with the bars
     return piece
 
 

@@ -496,9 +496,12 @@ def _snap(t: float, onsets: list[float], tol: float = 1.0) -> float:
 
 
 def _frac(x: float, grid: int = 24) -> Fraction:
-    """Exact fraction of x when it is one (1/3, 3/4), else x rounded to 1/`grid` beat."""
+    """Exact fraction of x when it is one notation can write (1/3, 3/4, 1/5: denominators that
+    divide 480, i.e. halves, triplets, quintuplets), else x rounded to 1/`grid` beat. A MIDI file
+    with an odd division (2065 ticks a beat) puts notes at 1/7 or 1/35 of a beat, which MusicXML
+    cannot express (music21 raises on export)."""
     f = Fraction(x).limit_denominator(96)
-    if abs(float(f) - x) < 1e-6:
+    if abs(float(f) - x) < 1e-6 and 480 % f.denominator == 0:
         return f
     return Fraction(round(x * grid), grid)
 

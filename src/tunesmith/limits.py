@@ -55,6 +55,7 @@ DEFAULTS: dict[str, float] = {
     "MAX_PIECE_BARS": 10_000,  # bars in one piece
     "MAX_TRACKS": 256,  # tracks / parts / voices of one piece
     "MAX_COCREATE_BARS": 512,  # bars of the piece given to continue / harmonize / inpaint
+    "MAX_COCREATE_NOTES": 20_000,  # notes of that piece (512 bars of dense four-part writing)
     "MAX_NAME_CHARS": 256,  # a title, part name or other text field kept from a file (longer: cut)
     "MIN_TICKS_PER_BEAT": 1,  # MIDI division (ticks per quarter note)
     "MAX_TICKS_PER_BEAT": 32_767,

@@ -30,6 +30,12 @@ def musicxml_bytes(piece: Piece) -> bytes:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return GeneralObjectExporter(score).parse()
+    except (ValueError, MemoryError, RecursionError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - music21's export exceptions: one line naming the piece
+        where = piece.path or piece.title or piece.piece_id or "the piece"
+        detail = (str(exc).splitlines() or [""])[0][:200]
+        raise ValueError(f"{where}: cannot be written as MusicXML ({type(exc).__name__}: {detail})") from exc
     finally:
         defaults.author = author
 

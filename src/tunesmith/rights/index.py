@@ -26,8 +26,10 @@ Search, in two steps:
 2. Alignment: a local alignment (Smith-Waterman) of the query's intervals against each
    candidate's, over the cell's span and `PAD` intervals either side (the whole of a 2-8 bar
    passage), all candidates in one vectorised pass. An exact interval match scores the rarity
-   weight of the query figure around it: (its grams' IDF over the corpus median, clipped to
-   0.3 .. 2.5) ** `WEIGHT_POWER` (2: a common figure counts ~0.1, a typical one 1, a rare one up
+   weight of the figure the two share: the smaller of the query figure's and the work figure's
+   weight, each (its grams' IDF over the corpus median, clipped to 0.3 .. 2.5) ** `WEIGHT_POWER`
+   (a query figure the corpus lacks counts as the rarest, but what it shares with a work is only
+   as rare as the work's own figure there) (2: a common figure counts ~0.1, a typical one 1, a rare one up
    to 6, so a run of rare shared figures, which copying leaves and idiomatic likeness rarely
    does, outweighs a long run of stock figures); an interval off by one semitone scores `NEAR`
    of that (0: neither helps nor breaks a run); two intervals read as one (a note inserted or
@@ -267,6 +269,7 @@ class SimilarityIndex:
         self._max_df = max(MIN_MAX_DF, int(MAX_DF_SHARE * n_docs))
         # chord grams per work, for the weak harmony signal (computed when asked)
         self._chord_cache: dict[int, np.ndarray] = {}
+        self._weight_cache: dict[int, np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -403,6 +406,12 @@ class SimilarityIndex:
         a, b = self.offsets[doc], self.offsets[doc + 1]
         return F.intervals_of(self.pitches[a:b])
 
+    def doc_weights(self, doc: int) -> np.ndarray:
+        """`gram_weights` of a work's own intervals (cached): how rare each of its figures is."""
+        if doc not in self._weight_cache:
+            self._weight_cache[doc] = self.gram_weights(self.doc_intervals(doc))
+        return self._weight_cache[doc]
+
     def doc_chord_grams(self, doc: int) -> np.ndarray:
         if doc not in self._chord_cache:
             a, b = self.chord_offsets[doc], self.chord_offsets[doc + 1]
@@ -444,7 +453,7 @@ class SimilarityIndex:
         given_iv = mel.input_mask[1:] & mel.input_mask[:-1] if len(mel.input_mask) else np.zeros(len(q), bool)
         weights = np.where(given_iv, 0.0, weights)
         targets = [self.doc_intervals(int(d)) for d in cands]
-        found = _align(q, weights, given_iv, targets, windows, top)
+        found = _align(q, weights, given_iv, targets, windows, top, [self.doc_weights(int(d)) for d in cands])
         qgrams = F.chord_grams(chord_toks) if len(chord_toks) >= F.CHORD_GRAM else np.zeros(0, np.int64)
         out: list[Match] = []
         for c, (score, qi, tj, matched) in enumerate(found):
@@ -483,9 +492,10 @@ def _align(
     targets: list[np.ndarray],
     windows: list[tuple[int, int, int, int]],
     top: int,
+    target_weights: list[np.ndarray] | None = None,
 ) -> list[tuple[float, tuple[int, int], tuple[int, int], int]]:
     """Local alignment of each target's window against the query's window, all targets in one
-    vectorised pass. Per target: (score, (first, last) query note, (first, last) target note,
+    vectorised pass; a match scores the smaller of the query's and the target's weight there. Per target: (score, (first, last) query note, (first, last) target note,
     exact interval matches); passage details only for the `top` best, others get (0, 0)."""
     K = len(targets)
     mq = max(1, max(b - a for a, b, _, _ in windows))
@@ -501,7 +511,13 @@ def _align(
         T[c, : tb - ta] = targets[c][ta:tb]
     diff = Q[:, :, None] - T[:, None, :]
     near = (np.abs(diff) == 1) & (np.sign(Q)[:, :, None] == np.sign(T)[:, None, :])
-    S = np.where(diff == 0, W[:, :, None], np.where(near, NEAR * W[:, :, None], MISMATCH))
+    WW = W[:, :, None]
+    if target_weights is not None:
+        TW = np.full((K, lt), MAX_WEIGHT**WEIGHT_POWER)
+        for c, (_, _, ta, tb) in enumerate(windows):
+            TW[c, : tb - ta] = target_weights[c][ta:tb]
+        WW = np.minimum(WW, TW[:, None, :])
+    S = np.where(diff == 0, WW, np.where(near, NEAR * WW, MISMATCH))
     S = np.where(G[:, :, None] & (diff == 0), 0.0, S)
     Qpair = np.full((K, mq), -10 * _NO_MATCH, dtype=np.int64)
     Qpair[:, 1:] = Q[:, 1:] + Q[:, :-1]

@@ -12,6 +12,14 @@ for a fraction `fim_rate` of examples. The loss skips the header (it is given at
 Every random choice of step k comes from (seed, k) alone, so a run is deterministic, and a run
 resumed from a checkpoint at step k continues exactly as the uninterrupted run would.
 
+Several processes (DistributedDataParallel; gloo on the CPU, NCCL with CUDA):
+
+    torchrun --nproc-per-node 2 -m tunesmith.cli.train --config default --out models/mine
+
+Each rank encodes its share (examples r, r + N, ...) of the same batch of step k, so N ranks
+take the one-process step (up to float rounding; dropout masks differ per rank), and a
+checkpoint resumes under any number of processes. Only rank 0 writes files.
+
 Files in the output folder (safetensors + JSON only, never pickle; all written atomically):
 - model.safetensors / model.json: the best weights so far (lowest validation loss), with the
   model config, tokenizer vocabulary, training config and data provenance (sources, licenses,

@@ -1,0 +1,186 @@
+"""What the fuzz suite (`scripts/fuzz_inputs.py`, issue 10) found, each pinned with a small file:
+every case now either works or is refused with one line naming the file."""
+
+from __future__ import annotations
+
+import io
+import json
+import struct
+import zipfile
+from pathlib import Path
+
+import mido
+import pytest
+
+from tunesmith import limits
+from tunesmith.score import KeySignature, Note, Piece, Tempo, TimeSignature, Track
+
+pytestmark = pytest.mark.filterwarnings("ignore:skipped ABC tune")
+
+ABC = """X:1
+T:Reel
+M:4/4
+L:1/8
+K:G
+"G"GABc dBGB|"C"c2ec "D"dBAG|"G"GABc dBGB|"D"A2FA "G"G4|
+"""
+
+
+def _midi(path: Path, notes: list[tuple[int, int, int]], tpq: int = 480, name: str = "Melody") -> Path:
+    mid = mido.MidiFile(ticks_per_beat=tpq)
+    tr = mido.MidiTrack([mido.MetaMessage("track_name", name=name), mido.MetaMessage("time_signature", numerator=4,
+                                                                                      denominator=4)])
+    now = 0
+    for pitch, start, dur in notes:
+        tr.append(mido.Message("note_on", note=pitch, velocity=80, time=start - now))
+        tr.append(mido.Message("note_off", note=pitch, velocity=0, time=dur))
+        now = start + dur
+    mid.tracks.append(tr)
+    mid.save(str(path))
+    return path
+
+
+def _piece(notes: list[Note], name: str = "Melody") -> Piece:
+    return Piece(piece_id="p", work_id="p", title="P", style="folk", tracks=[Track(name, "melody", notes=notes)],
+                 keys=[KeySignature(0.0, "G")], time_signatures=[TimeSignature(0.0, 4, 4)],
+                 tempos=[Tempo(0.0, 120.0)])
+
+
+# ---------------------------------------------------------------------------- writing
+def test_lowest_midi_notes_engrave():  # music21 read "C#-1" (MIDI 1) as an accidental "#-"
+    from tunesmith.outputs.musicxml import musicxml_bytes
+
+    data = musicxml_bytes(_piece([Note(p, float(i), 1.0) for i, p in enumerate((0, 1, 10, 11, 127))]))
+    assert b"<octave>-1</octave>" in data
+
+
+def test_odd_midi_division_engraves():  # 1/7 of a beat: inexpressible in MusicXML, now rounded
+    from tunesmith.outputs.musicxml import musicxml_bytes
+
+    notes = [Note(67, i / 7, 1 / 7) for i in range(14)] + [Note(69, 2.0, 2.0)]
+    assert b"<note" in musicxml_bytes(_piece(notes))
+
+
+def test_megabyte_part_name_is_cut_on_reading(tmp_path):
+    from tunesmith.inputs import read_file
+    from tunesmith.outputs.midi import midi_bytes
+
+    path = _midi(tmp_path / "long.mid", [(67, 0, 480), (69, 480, 480)], name="x" * 2_000_000)
+    piece = read_file(path)[0]
+    assert len(piece.tracks[0].name) <= limits.limit("MAX_NAME_CHARS")
+    mido.MidiFile(file=io.BytesIO(midi_bytes(piece)))  # mido refuses meta events over 1 MB
+
+
+# ---------------------------------------------------------------------------- co-create reading
+def test_abc_book_reads_only_the_asked_tune(tmp_path):
+    from tunesmith.cocreate import load_piece
+
+    broken = ABC.replace("X:1", "X:2").replace("M:4/4", "M:1000000/1")
+    path = tmp_path / "book.abc"
+    path.write_text(ABC + "\n" + broken + "\n" + ABC.replace("X:1", "X:3"))
+    assert load_piece(path, tune=3).n_notes > 0  # tune 2 is never parsed
+    with pytest.raises(ValueError, match=r"book\.abc#1 \(X:2\): meter 1000000/1 is too large"):
+        load_piece(path, tune=2)
+    with pytest.raises(ValueError, match=r"book\.abc: the file holds 3 tune\(s\); tune 4 does not exist"):
+        load_piece(path, tune=4)
+
+
+def test_abc_with_thousands_of_bar_lines_refused_before_music21(tmp_path):
+    from tunesmith.cocreate import load_piece
+
+    path = tmp_path / "long.abc"
+    path.write_text(ABC + "|:G:|" * 5000 + "\n")
+    with pytest.raises(ValueError, match=r"long\.abc: \d[\d,]* bar lines written, over the limit of 512 bars"):
+        load_piece(path)
+
+
+def test_musicxml_of_thousands_of_measures_refused_for_cocreate(tmp_path):
+    from tunesmith.cocreate import load_piece
+
+    measure = ('<measure number="2"><note><pitch><step>C</step><octave>5</octave></pitch><duration>4</duration>'
+               "<type>whole</type></note></measure>")
+    xml = ('<?xml version="1.0"?><score-partwise version="3.1"><part-list><score-part id="P1"><part-name>M</part-name>'
+           '</score-part></part-list><part id="P1"><measure number="1"><attributes><divisions>1</divisions><key>'
+           "<fifths>0</fifths></key><time><beats>4</beats><beat-type>4</beat-type></time></attributes><note><pitch>"
+           "<step>C</step><octave>5</octave></pitch><duration>4</duration><type>whole</type></note></measure>"
+           + measure * 1000 + "</part></score-partwise>")
+    path = tmp_path / "long.musicxml"
+    path.write_text(xml)
+    with pytest.raises(ValueError, match=r"long\.musicxml: number of measures 1,001 is over the limit of 512"):
+        load_piece(path)
+
+
+def test_cocreate_note_limit(tmp_path):
+    from tunesmith.cocreate import load_piece
+
+    path = _midi(tmp_path / "dense.mid", [(40 + k % 40, 2 * k, 1) for k in range(25_000)] + [(67, 50_000, 480)])
+    with pytest.raises(ValueError, match=r"dense\.mid: number of notes 25,001 is over the limit of 20,000"):
+        load_piece(path)
+
+
+def test_corrupt_mxl_offsets_name_the_file(tmp_path):
+    from tunesmith.inputs import read_file
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("score.xml", "<score-partwise/>" + " " * 5000)
+    data = bytearray(buf.getvalue())
+    central = data.rfind(b"PK\x01\x02")
+    data[central + 42: central + 46] = struct.pack("<I", 0xFFFF0000)  # the member's local header offset
+    path = tmp_path / "bad.mxl"
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match=r"bad\.mxl: "):
+        read_file(path)
+
+
+# ---------------------------------------------------------------------------- models
+def _model_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    from tunesmith.pretrained import DEFAULT_MODEL_DIR
+
+    folder = tmp_path / "model"
+    shutil.copytree(DEFAULT_MODEL_DIR, folder)
+    return folder
+
+
+def _rewrite_metadata(folder: Path, edit) -> None:
+    file = folder / "model.safetensors"
+    raw = file.read_bytes()
+    n = struct.unpack("<Q", raw[:8])[0]
+    header = json.loads(raw[8: 8 + n])
+    edit(header["__metadata__"])
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    file.write_bytes(struct.pack("<Q", len(text)) + text + raw[8 + n:])
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda m: m.update(tunesmith="[" * 100_000 + "]" * 100_000), r"its metadata is not JSON"),
+        (lambda m: m.update(tunesmith=json.dumps({**json.loads(m["tunesmith"]), "model_config": {
+            **json.loads(m["tunesmith"])["model_config"], "dropout": 1}})), r"config: ValueError: .*dropout"),
+        (lambda m: m.update(tunesmith=json.dumps({**json.loads(m["tunesmith"]), "tokenizer": {
+            **json.loads(m["tunesmith"])["tokenizer"], "version": None}})), r"tokenizer: ValueError"),
+    ],
+)
+def test_broken_model_metadata_is_one_line_naming_the_file(tmp_path, edit, message):
+    from tunesmith.inference import load_numpy_model
+
+    folder = _model_copy(tmp_path)
+    _rewrite_metadata(folder, edit)
+    with pytest.raises(ValueError, match=r"model\.safetensors: broken tunesmith model \(" + message):
+        load_numpy_model(folder)
+
+
+def test_corrupt_similarity_index_is_a_value_error(tmp_path):
+    from tunesmith.rights.index import SimilarityIndex
+
+    folder = _model_copy(tmp_path)
+    npz = folder / "similarity_index.npz"
+    if not npz.exists():
+        pytest.skip("the shipped model has no similarity index")
+    npz.write_bytes(npz.read_bytes()[:100])
+    with pytest.raises(ValueError, match=r"similarity_index\.npz: unreadable similarity index"):
+        SimilarityIndex.load(folder / "similarity_index")
