@@ -15,31 +15,21 @@ record per work (work id, title, source, license, style) and the build and calib
 Search, in two steps:
 
 1. Candidates: the query's exact, skip and coarse grams (`features`) are looked up in the
-   inverted index; every hit falls in a (work, diagonal band, query segment) cell: `BAND_WIDTH`
-   diagonals (a shared passage; inserted or deleted notes shift it a little), `SEGMENT` query
-   intervals. A cell collects the inverse document frequency (IDF, log N/df, from the indexed
-   corpus itself) of its hits (coarse grams at half weight). Grams found in more than
-   `MAX_DF_SHARE` of the works (scales, arpeggios) are not looked up at all. The works with the
-   best cells overall (a quarter of `CANDIDATES`) go on, then the best works of every query
-   segment in turn until there are `CANDIDATES` (64): a short copied passage is not crowded out
-   by what the rest of the query (the music around it) shares with other works.
+   inverted index; each work collects the inverse document frequency (IDF, log N/df, from the
+   indexed corpus itself) of every distinct query gram it contains (coarse grams at half
+   weight). Grams found in more than `MAX_DF_SHARE` of the works (scales, arpeggios) are not
+   looked up at all. The best `candidates` works go on.
 2. Alignment: a local alignment (Smith-Waterman) of the query's intervals against each
-   candidate's, over the cell's span and `PAD` intervals either side (the whole of a 2-8 bar
-   passage), all candidates in one vectorised pass. An exact interval match scores the rarity
-   weight of the figure the two share: the smaller of the query figure's and the work figure's
-   weight, each (its grams' IDF over the corpus median, clipped to 0.3 .. 2.5) ** `WEIGHT_POWER`
-   (a query figure the corpus lacks counts as the rarest, but what it shares with a work is only
-   as rare as the work's own figure there) (2: a common figure counts ~0.1, a typical one 1, a rare one up
-   to 6, so a run of rare shared figures, which copying leaves and idiomatic likeness rarely
-   does, outweighs a long run of stock figures); an interval off by one semitone scores `NEAR`
-   of that (0: neither helps nor breaks a run); two intervals read as one (a note inserted or
-   deleted, an ornament) score 0.6 of it; a mismatch -8 and a gap -8 (likeness over many bars
-   with changes in between breaks up; a copied run with an ornament and an edit does not).
-   Values chosen on planted copies in valid-split hosts against valid-split pieces (never the
-   test split; scripts/evaluate_copy_guard.py reports on test). The score of a work is its best
-   local alignment: roughly "rare matching notes in a row". Traceback gives the matching bars on
-   each side. Intervals that join two of the musician's own notes (`given`) score 0 (the
-   musician's input never counts as copying).
+   candidate's, all candidates in one vectorised pass. An exact interval match scores the
+   rarity weight of the query figure around it (its grams' IDF over the corpus median: a
+   common figure counts ~0.3, a rare one up to 2.5); an interval off by one semitone (a changed
+   mode, a stretched interval) scores `NEAR` of that (0 now: neither helps nor breaks a run);
+   two intervals read as one (a note inserted or deleted, an ornament) score 0.6 of it; a
+   mismatch -4 and a gap -4 (idiomatic likeness over many bars breaks up; a copied run with a
+   few ornaments does not). Values tuned on planted copies (scripts/evaluate_copy_guard.py). The score of a work
+   is its best local alignment: roughly "rare matching notes in a row". Traceback gives the
+   matching bars on each side. Intervals that join two of the musician's own notes (`given`)
+   score 0 (the musician's input never counts as copying).
 
 Harmony is a weak second signal: the share of the query's chord-progression trigrams
 (root motions and qualities, transposition-invariant) that the work also has multiplies the
@@ -64,7 +54,7 @@ FORMAT = "tunesmith-similarity-index"
 FORMAT_VERSION = 1
 MAX_DF_SHARE = 0.05  # grams in more works than this share are too common to look up
 MIN_MAX_DF = 50
-CANDIDATES = 64  # works aligned per query
+CANDIDATES = 16
 DOC_BITS = 21  # up to 2 million works
 POS_BITS = 16  # grams after the 65536th interval of a work are not indexed
 BAND_WIDTH = 8  # diagonals per candidate band
@@ -72,12 +62,10 @@ HARMONY_WEIGHT = 0.15
 # alignment scores (see module docstring)
 NEAR = 0.0
 JOIN = 0.6
-MISMATCH = -8.0
-GAP = 8.0
-PAD = 32  # intervals aligned either side of a candidate's shared figures
-SEGMENT = 8  # query intervals per retrieval segment
-PER_SEGMENT = 12  # works each query segment contributes at most
-WEIGHT_POWER = 2.0  # rarity weights are raised to this power (module docstring)
+MISMATCH = -4.0
+GAP = 4.0
+WINDOW = 96  # intervals of each side aligned at most
+BAND = 4  # diagonals either side of the best one (inserted / deleted notes shift it)
 MIN_WEIGHT, MAX_WEIGHT = 0.3, 2.5
 _NO_MATCH = 99  # a separator interval that matches nothing
 
@@ -269,7 +257,6 @@ class SimilarityIndex:
         self._max_df = max(MIN_MAX_DF, int(MAX_DF_SHARE * n_docs))
         # chord grams per work, for the weak harmony signal (computed when asked)
         self._chord_cache: dict[int, np.ndarray] = {}
-        self._weight_cache: dict[int, np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -299,7 +286,7 @@ class SimilarityIndex:
         np.add.at(count, starts + F.GRAM, -1.0)
         total, count = np.cumsum(total)[:m], np.cumsum(count)[:m]
         w = np.where(count > 0, total / np.maximum(count, 1), self._idf_ref) / self._idf_ref
-        return np.clip(w, MIN_WEIGHT, MAX_WEIGHT) ** WEIGHT_POWER
+        return np.clip(w, MIN_WEIGHT, MAX_WEIGHT)
 
     def query_grams(self, intervals: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(vocabulary positions, query start positions, weights) of the query's exact, skip and
@@ -319,10 +306,10 @@ class SimilarityIndex:
     def candidates(
         self, intervals: np.ndarray, k: int = CANDIDATES, exclude: np.ndarray | None = None
     ) -> list[tuple[int, float, tuple[int, int, int, int]]]:
-        """Up to `k` works sharing figures with the query, by their best (diagonal band, query
-        segment) cells (module docstring): [(work, cell score, (query from, to, work from, to))],
-        the works best overall first, then the best of each query segment in turn. The windows
-        cover the cell's hits and `PAD` intervals either side."""
+        """The `k` works whose best diagonal band (query position vs work position, `BAND_WIDTH`
+        wide: a shared passage, inserted or deleted notes shift it a little) collects the most
+        IDF of shared grams: [(work, band score, (query from, to, work from, to))], best first.
+        The windows cover that band's hits (at most `WINDOW` intervals each side)."""
         vpos, qs, w = self.query_grams(intervals)
         if len(vpos) == 0:
             return []
@@ -341,76 +328,57 @@ class SimilarityIndex:
         if len(docs) == 0:
             return []
         diag = tj - qi + (1 << 17)
-        # per (work, diagonal band, query segment): the IDF its shared grams collect there, and
-        # the span of those grams on each side; two staggered band grids, so that a passage
-        # never falls between bands
-        parts: list[list[np.ndarray]] = [[], [], [], [], [], []]
-        seg = qi // SEGMENT
-        for shift in (0, BAND_WIDTH // 2):
-            band = (diag + shift) // BAND_WIDTH
-            key = (docs << 40) | (band << 20) | (seg << 1) | int(shift > 0)
-            order = np.argsort(key)
+        best_key, best_score = None, None
+        for shift in (0, BAND_WIDTH // 2):  # two staggered band grids: a passage never falls between
+            key = (docs << 20) | ((diag + shift) // BAND_WIDTH)
+            order = np.argsort(key, kind="stable")
             ks = key[order]
             first = np.ones(len(ks), dtype=bool)
             first[1:] = ks[1:] != ks[:-1]
             at = np.nonzero(first)[0]
-            qo, to = qi[order], tj[order]
-            for part, values in zip(parts, (ks[at], np.add.reduceat(wt[order], at), np.minimum.reduceat(qo, at),
-                                            np.maximum.reduceat(qo, at), np.minimum.reduceat(to, at),
-                                            np.maximum.reduceat(to, at))):  # fmt: skip
-                part.append(values)
-        key_all, score_all, q_lo, q_hi, t_lo, t_hi = (np.concatenate(p) for p in parts)
-        key_doc = key_all >> 40
-        key_seg = (key_all >> 1) & ((1 << 19) - 1)  # the query segment
-        # the works with the best segments overall, then the best few works of every query
-        # segment in turn (a short copied passage is not crowded out by what the rest of the
-        # query shares with other works)
-        order = np.argsort(-score_all, kind="stable")
-        picked: dict[int, int] = {}  # work -> its best key
-        for o in order[: max(1, k // 4) * 8]:
-            d = int(key_doc[o])
-            if d not in picked:
-                picked[d] = int(o)
-                if len(picked) >= max(1, k // 4):
-                    break
-        seg_order = np.lexsort((-score_all, key_seg))
-        sorted_seg = key_seg[seg_order]
-        starts_seg = np.nonzero(np.r_[True, sorted_seg[1:] != sorted_seg[:-1]])[0]
-        ends_seg = np.r_[starts_seg[1:], len(seg_order)]
-        rank = 0
-        while len(picked) < k and rank < PER_SEGMENT:
-            grew = False
-            for s0, e0 in zip(starts_seg, ends_seg):
-                if s0 + rank >= e0:
-                    continue
-                grew = True
-                o = int(seg_order[s0 + rank])
-                d = int(key_doc[o])
-                if d not in picked:
-                    picked[d] = o
-                    if len(picked) >= k:
-                        break
-            if not grew:
-                break
-            rank += 1
+            sums = np.add.reduceat(wt[order], at)
+            k_keys = ks[at]
+            if best_key is None:
+                best_key, best_score, best_shift = k_keys, sums, np.zeros(len(sums), dtype=np.int64)
+            else:
+                best_key = np.concatenate((best_key, k_keys))
+                best_score = np.concatenate((best_score, sums))
+                best_shift = np.concatenate((best_shift, np.full(len(sums), shift, dtype=np.int64)))
+        band_doc = best_key >> 20
+        # best band per work
+        order = np.lexsort((-best_score, band_doc))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = band_doc[order][1:] != band_doc[order][:-1]
+        pick = order[first]
+        k = min(k, len(pick))
+        top = pick[np.argsort(-best_score[pick], kind="stable")[:k]]
         out = []
-        for d, o in picked.items():
-            qa, qb = int(q_lo[o]), int(q_hi[o]) + F.GRAM + 1
-            ta, tb = int(t_lo[o]), int(t_hi[o]) + F.GRAM + 1
+        for b in top:
+            d = int(band_doc[b])
+            band = int(best_key[b] & ((1 << 20) - 1))
+            shift = int(best_shift[b])
+            sel = (docs == d) & ((diag + shift) // BAND_WIDTH == band)
+            qsel, tsel, wsel = qi[sel], tj[sel], wt[sel]
+            qa, qb = int(qsel.min()), int(qsel.max()) + F.GRAM + 1
+            if qb - qa > WINDOW:  # centre on the weighted median hit
+                o = np.argsort(qsel)
+                cw = np.cumsum(wsel[o])
+                centre = int(qsel[o][np.searchsorted(cw, cw[-1] / 2)])
+                qa = max(qa, centre - WINDOW // 2)
+                qb = qa + WINDOW
+                inside = (qsel >= qa) & (qsel < qb)
+                tsel = tsel[inside] if inside.any() else tsel
+            ta, tb = int(tsel.min()), int(tsel.max()) + F.GRAM + 1
+            tb = min(tb, ta + WINDOW)
             n_t = int(self.offsets[d + 1] - self.offsets[d]) - 1
-            window = (max(0, qa - PAD), min(len(intervals), qb + PAD), max(0, ta - PAD), min(n_t, tb + PAD))
-            out.append((d, float(score_all[o]), window))
+            pad = 4
+            window = (max(0, qa - pad), min(len(intervals), qb + pad), max(0, ta - pad), min(n_t, tb + pad))
+            out.append((d, float(best_score[b]), window))
         return out
 
     def doc_intervals(self, doc: int) -> np.ndarray:
         a, b = self.offsets[doc], self.offsets[doc + 1]
         return F.intervals_of(self.pitches[a:b])
-
-    def doc_weights(self, doc: int) -> np.ndarray:
-        """`gram_weights` of a work's own intervals (cached): how rare each of its figures is."""
-        if doc not in self._weight_cache:
-            self._weight_cache[doc] = self.gram_weights(self.doc_intervals(doc))
-        return self._weight_cache[doc]
 
     def doc_chord_grams(self, doc: int) -> np.ndarray:
         if doc not in self._chord_cache:
@@ -453,7 +421,7 @@ class SimilarityIndex:
         given_iv = mel.input_mask[1:] & mel.input_mask[:-1] if len(mel.input_mask) else np.zeros(len(q), bool)
         weights = np.where(given_iv, 0.0, weights)
         targets = [self.doc_intervals(int(d)) for d in cands]
-        found = _align(q, weights, given_iv, targets, windows, top, [self.doc_weights(int(d)) for d in cands])
+        found = _align(q, weights, given_iv, targets, windows, top)
         qgrams = F.chord_grams(chord_toks) if len(chord_toks) >= F.CHORD_GRAM else np.zeros(0, np.int64)
         out: list[Match] = []
         for c, (score, qi, tj, matched) in enumerate(found):
@@ -492,10 +460,9 @@ def _align(
     targets: list[np.ndarray],
     windows: list[tuple[int, int, int, int]],
     top: int,
-    target_weights: list[np.ndarray] | None = None,
 ) -> list[tuple[float, tuple[int, int], tuple[int, int], int]]:
     """Local alignment of each target's window against the query's window, all targets in one
-    vectorised pass; a match scores the smaller of the query's and the target's weight there. Per target: (score, (first, last) query note, (first, last) target note,
+    vectorised pass. Per target: (score, (first, last) query note, (first, last) target note,
     exact interval matches); passage details only for the `top` best, others get (0, 0)."""
     K = len(targets)
     mq = max(1, max(b - a for a, b, _, _ in windows))
@@ -511,13 +478,7 @@ def _align(
         T[c, : tb - ta] = targets[c][ta:tb]
     diff = Q[:, :, None] - T[:, None, :]
     near = (np.abs(diff) == 1) & (np.sign(Q)[:, :, None] == np.sign(T)[:, None, :])
-    WW = W[:, :, None]
-    if target_weights is not None:
-        TW = np.full((K, lt), MAX_WEIGHT**WEIGHT_POWER)
-        for c, (_, _, ta, tb) in enumerate(windows):
-            TW[c, : tb - ta] = target_weights[c][ta:tb]
-        WW = np.minimum(WW, TW[:, None, :])
-    S = np.where(diff == 0, WW, np.where(near, NEAR * WW, MISMATCH))
+    S = np.where(diff == 0, W[:, :, None], np.where(near, NEAR * W[:, :, None], MISMATCH))
     S = np.where(G[:, :, None] & (diff == 0), 0.0, S)
     Qpair = np.full((K, mq), -10 * _NO_MATCH, dtype=np.int64)
     Qpair[:, 1:] = Q[:, 1:] + Q[:, :-1]
