@@ -184,3 +184,44 @@ def test_corrupt_similarity_index_is_a_value_error(tmp_path):
     npz.write_bytes(npz.read_bytes()[:100])
     with pytest.raises(ValueError, match=r"similarity_index\.npz: unreadable similarity index"):
         SimilarityIndex.load(folder / "similarity_index")
+
+
+def test_midi_meter_before_the_first_time_signature_is_4_4(tmp_path):
+    from tunesmith.inputs import read_file
+
+    mid = mido.MidiFile(ticks_per_beat=480)
+    tr = mido.MidiTrack()
+    for k in range(8):
+        tr += [mido.Message("note_on", note=60 + k, velocity=80, time=0), mido.Message("note_off", note=60 + k, time=480)]
+    tr.append(mido.MetaMessage("time_signature", numerator=6, denominator=8, time=0))  # after two 4/4 bars
+    tr += [mido.Message("note_on", note=67, velocity=80, time=0), mido.Message("note_off", note=67, time=1440)]
+    mid.tracks.append(tr)
+    mid.save(str(tmp_path / "late.mid"))
+    piece = read_file(tmp_path / "late.mid")[0]
+    assert [(ts.onset, ts.numerator, ts.denominator) for ts in piece.time_signatures] == [(0.0, 4, 4), (8.0, 6, 8)]
+
+
+def test_timing_notation_cannot_write_is_put_on_a_grid():
+    from tunesmith.outputs.musicxml import musicxml_bytes
+
+    notes = [Note(60 + k % 12, k / 80 + (k % 2) / 96, 1 / 480) for k in range(40)] + [Note(67, 1.0, 3.0)]
+    assert b"<note" in musicxml_bytes(_piece(notes))
+
+
+def test_deeply_nested_decoding_json_is_one_line(tmp_path):
+    from tunesmith.inference import load_numpy_model
+
+    folder = _model_copy(tmp_path)
+    (folder / "decoding.json").write_text("[" * 90_000)
+    with pytest.raises(ValueError, match=r"decoding\.json: not a JSON file tunesmith reads \(nested too deep\)"):
+        load_numpy_model(folder)
+
+
+@pytest.mark.parametrize("q", ["1/4=99999999", "1/4=0.0001"])
+def test_abc_tempo_out_of_range_refused(tmp_path, q):  # 0 microseconds a beat divided the WAV renderer by zero
+    from tunesmith.cocreate import load_piece
+
+    path = tmp_path / "fast.abc"
+    path.write_text(ABC.replace("K:G", f"Q:{q}\nK:G"))
+    with pytest.raises(ValueError, match=r"fast\.abc: tempo of .* quarter notes a minute is out of range"):
+        load_piece(path)

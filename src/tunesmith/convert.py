@@ -841,6 +841,10 @@ def from_symusic(score: Any, **kw: Any) -> Piece:
         for k in q.key_signatures:
             piece.keys.append(key_from_sharps(int(k.key), "minor" if int(k.tonality) else "major", beats(k.time)))
     piece.time_signatures = [TimeSignature(beats(ts.time), int(ts.numerator), int(ts.denominator)) for ts in q.time_signatures]
+    if piece.time_signatures and min(ts.onset for ts in piece.time_signatures) > _EPS:
+        # the MIDI standard's meter before the first time signature event is 4/4 (without it the
+        # notes before that event lie in no bar, and their notation comes out 2048ths long)
+        piece.time_signatures.insert(0, TimeSignature(0.0, 4, 4))
     piece.tempos = [Tempo(beats(tp.time), float(tp.qpm)) for tp in q.tempos]
     end = beats(q.end()) if len(tracks) else 0.0
     piece.chords = chord_durations(chords, end, stops)

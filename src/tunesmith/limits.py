@@ -53,6 +53,8 @@ DEFAULTS: dict[str, float] = {
     "MAX_PIECE_SECONDS": 4 * 3600,  # a piece's end, in seconds at its tempo
     "MAX_PIECE_NOTES": 200_000,  # notes in one piece
     "MAX_PIECE_BARS": 10_000,  # bars in one piece
+    "MIN_TEMPO_QPM": 1,  # a tempo mark, in quarter notes a minute (ABC Q:, MusicXML, MIDI)
+    "MAX_TEMPO_QPM": 2_000,  # (faster rounds to 0 microseconds a beat in MIDI)
     "MAX_TRACKS": 256,  # tracks / parts / voices of one piece
     "MAX_COCREATE_BARS": 512,  # bars of the piece given to continue / harmonize / inpaint
     "MAX_COCREATE_NOTES": 20_000,  # notes of that piece (512 bars of dense four-part writing)
@@ -351,6 +353,10 @@ def check_piece(piece, where: str | None = None, *, max_bars: str = "MAX_PIECE_B
         raise LimitError(f"{where}: a note of {longest:g} beats is over the limit of {_fmt(limit('MAX_NOTE_BEATS'))} beats")
     for ts in piece.time_signatures:
         check_meter(where, ts.numerator, ts.denominator)
+    for tp in piece.tempos:
+        if not limit("MIN_TEMPO_QPM") <= tp.qpm <= limit("MAX_TEMPO_QPM"):  # also refuses NaN
+            raise LimitError(f"{where}: tempo of {tp.qpm:g} quarter notes a minute is out of range "
+                             f"({_fmt(limit('MIN_TEMPO_QPM'))}..{_fmt(limit('MAX_TEMPO_QPM'))})")
     end = piece.duration()
     if not end <= limit("MAX_PIECE_BEATS"):
         raise LimitError(f"{where}: piece of {end:g} beats is over the limit of {_fmt(limit('MAX_PIECE_BEATS'))} beats")
@@ -527,6 +533,7 @@ def check_model_file(file: str | os.PathLike) -> None:
     if not isinstance(cfg.get("bias", True), bool):
         raise LimitError(f"{file}: model config bias must be true or false")
     _check_config_and_tokenizer(file, info)
+    _check_json_beside(file.parent / "decoding.json")
     C = int(cfg.get("n_embd", 256))
     L = int(cfg.get("n_layer", 4))
     V = int(cfg["vocab_size"])
@@ -568,6 +575,20 @@ def check_model_file(file: str | os.PathLike) -> None:
             raise LimitError(f"{file}: weight {name!r} has shape {t['shape']}, not (*, {C})")
 
     check_finite_weights(file, header, size)
+
+
+def _check_json_beside(path: Path, max_bytes: int = 100_000) -> None:
+    """A JSON file the loader reads beside the weights (decoding.json) parses without
+    overflowing the recursion (a file of 100,000 nested brackets); its content is the loader's
+    to check."""
+    try:
+        if not path.is_file() or path.stat().st_size > max_bytes:
+            return  # absent, or refused by the loader for its size
+        json.loads(path.read_text(encoding="utf-8", errors="replace"))
+    except RecursionError:
+        raise LimitError(f"{path}: not a JSON file tunesmith reads (nested too deep)") from None
+    except (OSError, ValueError):
+        return  # the loader names these
 
 
 def _check_config_and_tokenizer(file: Path, info: dict) -> None:

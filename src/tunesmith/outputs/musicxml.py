@@ -20,24 +20,53 @@ from ..score import Piece
 
 
 def musicxml_bytes(piece: Piece) -> bytes:
+    """The piece as MusicXML. A piece whose timing notation cannot write (notes a 2048th long,
+    from a MIDI file of odd resolution) is written again on a grid of 32nd-note triplets; if
+    that fails too, ValueError names the piece."""
     from music21 import defaults
     from music21.musicxml.m21ToXml import GeneralObjectExporter
 
-    score = to_music21(piece)
     author = defaults.author
     defaults.author = ""  # no <creator>Music21</creator> on a score without a composer
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return GeneralObjectExporter(score).parse()
-    except (ValueError, MemoryError, RecursionError):
-        raise
-    except Exception as exc:  # noqa: BLE001 - music21's export exceptions: one line naming the piece
-        where = piece.path or piece.title or piece.piece_id or "the piece"
-        detail = (str(exc).splitlines() or [""])[0][:200]
-        raise ValueError(f"{where}: cannot be written as MusicXML ({type(exc).__name__}: {detail})") from exc
+        for attempt in (piece, None):
+            try:
+                score = to_music21(attempt if attempt is not None else _on_grid(piece, 12))
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    return GeneralObjectExporter(score).parse()
+            except (ValueError, MemoryError, RecursionError):
+                raise
+            except Exception as exc:  # noqa: BLE001 - music21's export exceptions
+                if attempt is None:
+                    where = piece.path or piece.title or piece.piece_id or "the piece"
+                    detail = (str(exc).splitlines() or [""])[0][:200]
+                    raise ValueError(f"{where}: cannot be written as MusicXML ({type(exc).__name__}: {detail})") from exc
+        raise AssertionError("unreachable")
     finally:
         defaults.author = author
+
+
+def _on_grid(piece: Piece, grid: int) -> Piece:
+    """A copy of `piece` with every onset and duration on a 1/`grid` quarter-note grid (a note
+    at least one step long)."""
+    import copy
+
+    def q(x: float) -> float:
+        return round(x * grid) / grid
+
+    out = copy.deepcopy(piece)
+    for track in out.tracks:
+        for n in track.notes:
+            n.onset, n.duration = q(n.onset), max(1 / grid, q(n.duration))
+    for c in out.chords:
+        c.onset = q(c.onset)
+        if c.duration:
+            c.duration = max(1 / grid, q(c.duration))
+    for items in (out.keys, out.time_signatures, out.tempos):
+        for item in items:
+            item.onset = q(item.onset)
+    return out
 
 
 def write_musicxml(piece: Piece, path: str | os.PathLike) -> Path:
