@@ -6,10 +6,12 @@ the quality-diversity trade-off of the whole grid.
 Quality: a fresh classifier's two-sample accuracy, takes vs real validation pieces of the style
 (0.5 = cannot tell; lower is better), plus the musicality measures. Diversity: 1 - the mean
 share of a take's melodic interval 4-grams found in another take of the same setting (self-
-similarity across takes; a collapsed model scores near 0). The chosen setting per style is the
-one with the lowest classifier accuracy among those whose diversity is at least 90% of the
-grid's best (so that a collapse cannot win); it is written to `decoding.json` in the model
-folder with --write.
+similarity across takes; a collapsed model scores near 0). The chosen setting per style: among
+the settings whose classifier accuracy is within one standard error of the best (differences
+smaller than that are noise at this sample size), the one whose diversity is closest to the
+real validation music's own (neither collapsed nor more scattered than real tunes). It is
+written to `decoding.json` in the model folder with --write; `--reselect FILE` applies the rule
+to a saved grid without composing again.
 """
 
 from __future__ import annotations
@@ -49,6 +51,16 @@ def self_similarity(pieces, n: int = 4) -> float:
     return float(np.mean(shares)) if shares else float("nan")
 
 
+def choose(grid: dict) -> dict:
+    """The rule in the module docstring, on one style's grid."""
+    rows, n = grid["rows"], 2 * grid.get("n", 40)  # the classifier sees real + generated pieces
+    best = min(r["c2st"] for r in rows)
+    se = float(np.sqrt(max(best * (1 - best), 1e-6) / n))
+    near = [r for r in rows if r["c2st"] <= best + se]
+    pick = min(near, key=lambda r: (abs(r["diversity"] - grid["real_diversity"]), r["c2st"]))
+    return {"temperature": pick["temperature"], "top_p": pick["top_p"]}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", required=True)
@@ -58,7 +70,13 @@ def main(argv=None) -> int:
     ap.add_argument("--top-ps", default="0.9,0.95,1.0")
     ap.add_argument("--json", default=None)
     ap.add_argument("--write", action="store_true", help="write decoding.json into the model folder")
+    ap.add_argument("--reselect", default=None, help="a saved --json grid: apply the rule again, compose nothing")
     args = ap.parse_args(argv)
+    if args.reselect:
+        out = json.loads(Path(args.reselect).read_text())
+        out["chosen"] = {style: choose(g) for style, g in out["grid"].items()}
+        _finish(out, args)
+        return 0
 
     from tunesmith.corpus import load_corpus
     from tunesmith.inference import load_numpy_model
@@ -83,11 +101,18 @@ def main(argv=None) -> int:
                    "diversity": 1.0 - self_similarity(takes), **measure(takes)}
             rows.append(row)
             print(f"{style} T={t} p={p}: c2st {row['c2st']:.3f} diversity {row['diversity']:.3f}", flush=True)
-        best_div = max(r["diversity"] for r in rows)
-        ok = [r for r in rows if r["diversity"] >= 0.9 * best_div]
-        chosen = min(ok, key=lambda r: r["c2st"])
-        out["grid"][style] = {"real": measure(reals), "real_diversity": 1.0 - self_similarity(reals), "rows": rows}
-        out["chosen"][style] = {"temperature": chosen["temperature"], "top_p": chosen["top_p"]}
+        out["grid"][style] = {
+            "real": measure(reals),
+            "real_diversity": 1.0 - self_similarity(reals),
+            "n": len(reals),
+            "rows": rows,
+        }
+        out["chosen"][style] = choose(out["grid"][style])
+    _finish(out, args)
+    return 0
+
+
+def _finish(out: dict, args) -> None:
     print(json.dumps(out["chosen"], indent=1))
     if args.json:
         atomic_write_text(args.json, json.dumps(out, indent=1) + "\n")
@@ -96,7 +121,6 @@ def main(argv=None) -> int:
             Path(args.model) / "decoding.json",
             json.dumps({"chosen_on": "validation split, scripts/tune_decoding.py", **out["chosen"]}, indent=1) + "\n",
         )
-    return 0
 
 
 if __name__ == "__main__":
