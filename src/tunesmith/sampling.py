@@ -382,9 +382,10 @@ class _Tables:
         tonic_quals = ("m", "m6", "m7", "m69", "madd9", "m9") if minor else ("", "6", "maj7", "69", "add9", "maj9")
         self.kinds = {
             "closed": (
-                # the bass on the tonic, every other voice on a tone of the tonic triad: tunes end on
-                # the tonic, third or fifth over I (the model chooses which, as it learned)
-                [frozenset({tonic_pc}) if v == "B" else frozenset(triad) for v in self.voices],
+                # the bass on the tonic, and a chorale's soprano too (a perfect cadence, as Bach ends);
+                # a lead sheet's melody and the inner voices on a tone of the tonic triad: tunes end
+                # on the tonic, third or fifth over I (the model chooses which, as it learned)
+                [frozenset({tonic_pc}) if v in ("B", "S") else frozenset(triad) for v in self.voices],
                 np.array([tok.root_id(request.key, shift)]),
                 np.array([tok.qual_id(q) for q in tonic_quals]),
             ),
@@ -407,6 +408,9 @@ class _Tables:
             if request.resolved_cadence() == "tonic":
                 self.bar_cadence[-1] = "closed"
         self.cadence_bars = [b for b, c in enumerate(self.bar_cadence) if c is not None]
+        num, den = (int(x) for x in request.meter.split("/"))
+        beat = 4 * 12 // den * (3 if den == 8 and num % 3 == 0 and num > 3 else 1)  # dotted quarter in 6/8
+        self.last_beat = min(beat, self.L)
 
     def note_name(self, token_name: str) -> str:
         """The real note name of a Root/Bass token's name (version 2 writes degrees in C)."""
@@ -444,10 +448,12 @@ class Constrainer:
         if self.vl is not None:
             mask = self.vl.pitch_ok(self.v, self.bar * t.L + pos, t.pitch_values[self.v])
         kind = self._cadence()
-        if kind is not None and t.L - pos <= int(t.dur_ticks[0]):  # no room left but for the last note
+        if kind is not None and t.L - pos <= t.last_beat:  # the last beat belongs to the cadence's note
             fin = np.isin(t.pitch_values[self.v] % 12, list(t.kinds[kind][0][self.v]))
             both = fin if mask is None else (mask & fin)
-            mask = both if both.any() else mask  # never leave a voice without a note
+            # where voice leading forbids every cadence note (a parallel octave into it), the cadence
+            # wins: one parallel at the close reads better than a scramble of tiny notes to the end
+            mask = both if both.any() else (fin if fin.any() else mask)
         return ps if mask is None else ps[mask]
 
     def _cadence(self) -> str | None:
@@ -518,7 +524,10 @@ class Constrainer:
                 # no note crosses a cadence bar's end; the one that reaches it is the cadence's note
                 to_end = (cad + 1 - self.bar) * t.L - self.note_pos
                 closes = self.pitch % 12 in t.kinds[t.bar_cadence[cad]][0][self.v]
-                remaining = max(min(remaining, to_end if closes else to_end - 1), int(t.dur_ticks[0]))
+                # a note that does not close ends by the bar's last beat, so the closing note starts on
+                # a beat and lasts at least one (not squeezed in at the very end)
+                limit = to_end if closes else to_end - t.last_beat
+                remaining = max(min(remaining, limit), int(t.dur_ticks[0]))
             return t.durs[: int(np.searchsorted(t.dur_ticks, remaining, side="right"))]
         if s == _NPOS:
             return self._pitches(self.note_pos)
