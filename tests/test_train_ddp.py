@@ -51,6 +51,9 @@ pieces = [p for p in ps if p.split == "train"], [p for p in ps if p.split == "va
 runs = {}
 # the first run joins the group itself, as `tunesmith train` does under torchrun (and leaves it)
 runs["one-step"] = train(replace(cfg, max_steps=1), out / "ddp-1", pieces=pieces, progress=False)
+# a new group on its own port: re-using the first group's port races with its store's teardown
+# (a rank that finished first could reach the old store and wait forever)
+os.environ["MASTER_PORT"] = sys.argv[7]
 dist.init_process_group("gloo")  # the rest share one group the caller made
 full = replace(cfg, max_steps=steps, eval_every=every)
 runs["full"] = train(full, out / "ddp-full", pieces=pieces, progress=False)
@@ -102,7 +105,7 @@ def _run_ranks(out: Path, world: int = 2, timeout: float = 600.0) -> None:
         "OMP_NUM_THREADS": "1",
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
     }
-    args = [str(TEST_TOML), str(out), str(STEPS), str(EVAL_EVERY), str(CUT), str(timeout - 30)]
+    args = [str(TEST_TOML), str(out), str(STEPS), str(EVAL_EVERY), str(CUT), str(timeout - 30), str(_free_port())]
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", WORKER, *args],
