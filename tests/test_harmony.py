@@ -113,3 +113,21 @@ def test_estimate_key_from_chords_only():
 
 def test_estimate_key_empty_is_c_major():
     assert estimate_key(Piece(piece_id="e", work_id="e")) == KeySignature(0.0, "C", "major")
+
+
+@pytest.mark.parametrize(
+    "chords,key",
+    [
+        ("Dm7 G7 Cmaj7 Cmaj7", ("C", "major")),
+        ("Bm7 E7 Am7 D7", ("G", "major")),  # a turnaround ending on V7 names the key a fourth above
+        ("Em7 A7 Dm7 G7", ("C", "major")),
+        ("Am E7", ("A", "minor")),  # V7 of a minor key: the chord tones decide the mode
+        ("Am Dm E7 Am", ("A", "minor")),
+        ("F C Dm Bb", ("F", "major")),
+    ],
+)
+def test_key_from_a_chord_progression(chords, key):
+    from tunesmith.harmony import estimate_key_from_chords
+
+    k = estimate_key_from_chords(chords.split())
+    assert (k.tonic, k.mode) == key

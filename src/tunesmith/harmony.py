@@ -470,7 +470,8 @@ def estimate_key_from_chords(figures: list[str]) -> KeySignature:
     """The key a musician reads from a chord progression ("Dm7 G7 Cmaj7 Cmaj7" -> C major).
 
     Krumhansl-Schmuckler over the chord tones (roots counted twice), plus a small bonus for the
-    key whose tonic chord ends (or, less, starts) the progression: a ii-V-I names its I.
+    key whose tonic chord ends (or, less, starts) the progression: a ii-V-I names its I, and a
+    progression ending on a dominant seventh names the key a fourth above it (iii-VI-ii-V).
     ValueError when no figure parses."""
     hist = np.zeros(12)
     parsed = []
@@ -497,6 +498,9 @@ def estimate_key_from_chords(figures: list[str]) -> KeySignature:
     last, first = parsed[-1], parsed[0]
     if not last[1].startswith(("7", "9", "11", "13")):  # a dominant does not end on its tonic
         scores[tonic_index(*last)] += 0.25
+    else:  # it points at the chord a fourth above: a turnaround ending on D7 is in G
+        tonic = (last[0] + 5) % 12
+        scores[[tonic, tonic + 12]] += 0.5  # major or minor: the chord tones decide
     if not first[1].startswith(("7", "9", "11", "13")):
         scores[tonic_index(*first)] += 0.1
     best = int(np.argmax(scores))
