@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,33 @@ from typing import Any
 from tunesmith.score import STYLES
 
 SPLITS = ("train", "valid", "test")
+
+
+def check_field_types(obj: Any, label: str) -> Callable[[bool, str, str], None]:
+    """Check every field of dataclass `obj` against its declared type (int, float, bool, str,
+    list[str], possibly empty; ints given for floats become floats) and return the `need(cond, name, what)`
+    the caller uses for its own range checks. Errors read "LABEL: name = value: what"."""
+
+    def need(cond: bool, name: str, what: str) -> None:
+        if not cond:
+            raise ValueError(f"{label}: {name} = {getattr(obj, name)!r}: {what}")
+
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if f.type == "int":
+            need(isinstance(value, int) and not isinstance(value, bool), f.name, "must be an integer")
+        elif f.type == "float":
+            if isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+                setattr(obj, f.name, value)
+            need(isinstance(value, float) and math.isfinite(value), f.name, "must be a number")
+        elif f.type == "bool":
+            need(isinstance(value, bool), f.name, "must be true or false")
+        elif f.type == "str":
+            need(isinstance(value, str), f.name, "must be a string")
+        elif f.type == "list[str]":
+            need(isinstance(value, list) and all(isinstance(v, str) for v in value), f.name, "must be a list of strings")
+    return need
 
 
 @dataclass
@@ -66,23 +94,7 @@ class TrainConfig:
     threads: int = 0  # torch threads (0: torch's default)
 
     def __post_init__(self) -> None:
-        def need(cond: bool, name: str, what: str) -> None:
-            if not cond:
-                raise ValueError(f"config: {name} = {getattr(self, name)!r}: {what}")
-
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.type == "int":
-                need(isinstance(value, int) and not isinstance(value, bool), f.name, "must be an integer")
-            elif f.type == "float":
-                if isinstance(value, int) and not isinstance(value, bool):
-                    value = float(value)
-                    setattr(self, f.name, value)
-                need(isinstance(value, float) and math.isfinite(value), f.name, "must be a number")
-            elif f.type == "bool":
-                need(isinstance(value, bool), f.name, "must be true or false")
-            elif f.type == "str":
-                need(isinstance(value, str), f.name, "must be a string")
+        need = check_field_types(self, "config")
         for name in ("n_layer", "n_head", "n_embd", "block_size", "batch_size", "max_steps", "eval_every"):
             need(getattr(self, name) > 0, name, "must be positive")
         for name in ("warmup_steps", "eval_examples", "patience", "synthetic", "threads", "transpose", "seed"):

@@ -50,7 +50,8 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from tunesmith.model import GPT, load_model, model_tensors, read_safetensors, save_model, write_safetensors
+from tunesmith.config import check_field_types
+from tunesmith.model import GPT, load_model, model_tensors, save_model, write_safetensors
 from tunesmith.paths import atomic_write_text
 from tunesmith.score import STYLES, Piece
 
@@ -94,26 +95,10 @@ class TuneConfig:
     threads: int = 1  # torch threads (0: torch's default)
 
     def __post_init__(self) -> None:
-        def need(cond: bool, name: str, what: str) -> None:
-            if not cond:
-                raise ValueError(f"tune config: {name} = {getattr(self, name)!r}: {what}")
-
+        need = check_field_types(self, "tune config")
         for f in fields(self):
-            value = getattr(self, f.name)
-            if f.type == "int":
-                need(isinstance(value, int) and not isinstance(value, bool), f.name, "must be an integer")
-            elif f.type == "float":
-                if isinstance(value, int) and not isinstance(value, bool):
-                    setattr(self, f.name, float(value))
-                    value = float(value)
-                need(isinstance(value, float) and math.isfinite(value), f.name, "must be a number")
-            elif f.type == "bool":
-                need(isinstance(value, bool), f.name, "must be true or false")
-            elif f.type == "str":
-                need(isinstance(value, str), f.name, "must be a string")
-            elif f.type == "list[str]":
-                need(isinstance(value, list) and all(isinstance(v, str) for v in value) and value, f.name,
-                     "must be a non-empty list of strings")  # fmt: skip
+            if f.type == "list[str]":
+                need(bool(getattr(self, f.name)), f.name, "must be a non-empty list of strings")
         for name in ("rounds", "prompts_per_round", "ml_batch", "bars"):
             need(getattr(self, name) > 0, name, "must be positive")
         for name in ("eval_every", "eval_examples", "seed", "threads"):
@@ -344,18 +329,9 @@ def save_checkpoint(out: Path, policy: GPT, opt, stateful: dict[str, Any], info:
 
 
 def load_checkpoint(out: Path) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
-    file = out / CHECKPOINT_FILE
-    if not file.is_file():
-        raise FileNotFoundError(f"nothing to resume: no {CHECKPOINT_FILE} in {out}")
-    tensors, meta = read_safetensors(file)
-    try:
-        info = json.loads(meta.get("tunesmith", "null"))
-    except json.JSONDecodeError:
-        info = None
-    if not isinstance(info, dict) or info.get("format") != CHECKPOINT_FORMAT:
-        raise ValueError(f"{file}: not a tunesmith tuning checkpoint")
-    return tensors, info
+    from tunesmith.solvers.train import read_checkpoint
 
+    return read_checkpoint(out, CHECKPOINT_FILE, CHECKPOINT_FORMAT, "tuning")
 
 # ------------------------------------------------------------------ data
 def _windows(pieces: Sequence[Piece], tokenizer, block_size: int):

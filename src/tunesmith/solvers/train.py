@@ -321,16 +321,25 @@ def save_checkpoint(out: Path, model: GPT, opt: torch.optim.Optimizer, info: dic
 
 
 def load_checkpoint(out: Path) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
-    file = out / CHECKPOINT_FILE
+    return read_checkpoint(out, CHECKPOINT_FILE, CHECKPOINT_FORMAT, "training")
+
+
+def read_checkpoint(
+    out: Path, name: str, fmt: str, what: str
+) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
+    """(tensors, info) of the checkpoint `name` in `out` whose metadata says format `fmt`;
+    FileNotFoundError when there is none, ValueError when it is another kind of file.
+    Shared by the maximum-likelihood and the policy-gradient solvers."""
+    file = out / name
     if not file.is_file():
-        raise FileNotFoundError(f"nothing to resume: no {CHECKPOINT_FILE} in {out}")
+        raise FileNotFoundError(f"nothing to resume: no {name} in {out}")
     tensors, meta = read_safetensors(file)
     try:
         info = json.loads(meta.get("tunesmith", "null"))
     except json.JSONDecodeError:
         info = None
-    if not isinstance(info, dict) or info.get("format") != CHECKPOINT_FORMAT:
-        raise ValueError(f"{file}: not a tunesmith training checkpoint")
+    if not isinstance(info, dict) or info.get("format") != fmt:
+        raise ValueError(f"{file}: not a tunesmith {what} checkpoint")
     return tensors, info
 
 
