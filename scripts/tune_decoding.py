@@ -1,4 +1,4 @@
-"""Choose each style's decoding defaults (temperature, top-p) on the VALIDATION split, and show
+"""Choose each style's decoding defaults (temperature, rhythm temperature, top-p) on the VALIDATION split, and show
 the quality-diversity trade-off of the whole grid.
 
     python scripts/tune_decoding.py --model runs/default2 --per-style 60 --json runs/decoding.json
@@ -58,7 +58,10 @@ def choose(grid: dict) -> dict:
     se = float(np.sqrt(max(best * (1 - best), 1e-6) / n))
     near = [r for r in rows if r["c2st"] <= best + se]
     pick = min(near, key=lambda r: (abs(r["diversity"] - grid["real_diversity"]), r["c2st"]))
-    return {"temperature": pick["temperature"], "top_p": pick["top_p"]}
+    chosen = {"temperature": pick["temperature"], "top_p": pick["top_p"]}
+    if pick.get("rhythm_temperature") is not None:
+        chosen["rhythm_temperature"] = pick["rhythm_temperature"]
+    return chosen
 
 
 def main(argv=None) -> int:
@@ -68,6 +71,11 @@ def main(argv=None) -> int:
     ap.add_argument("--styles", default=",".join(STYLES))
     ap.add_argument("--temperatures", default="0.8,0.9,1.0,1.1")
     ap.add_argument("--top-ps", default="0.9,0.95,1.0")
+    ap.add_argument(
+        "--rhythm-temperatures",
+        default="same",
+        help="rhythm-token temperatures to try, 'same' meaning equal to the temperature (e.g. 'same,1.0')",
+    )
     ap.add_argument("--json", default=None)
     ap.add_argument("--write", action="store_true", help="write decoding.json into the model folder")
     ap.add_argument("--reselect", default=None, help="a saved --json grid: apply the rule again, compose nothing")
@@ -86,6 +94,7 @@ def main(argv=None) -> int:
     styles = [s for s in args.styles.split(",") if s]
     temps = [float(x) for x in args.temperatures.split(",")]
     tops = [float(x) for x in args.top_ps.split(",")]
+    rhythms = [None if x == "same" else float(x) for x in args.rhythm_temperatures.split(",")]
     out = {"model": args.model, "split": "valid", "grid": {}, "chosen": {}}
     for style in styles:
         valid = {style: list(corpus.filter(split="valid", style=style))}
@@ -94,13 +103,15 @@ def main(argv=None) -> int:
             print(f"{style}: only {len(reals)} validation pieces with a melody; skipped")
             continue
         rows = []
-        for t, p in itertools.product(temps, tops):
+        for t, p, r in itertools.product(temps, tops, rhythms):
+            if r is not None and r == t:
+                continue  # the same as 'same'
             cfg = MusicalityConfig(per_style=len(reals), seed=1, temperature=t, top_p=p)
-            takes = compose_like(model, tok, reals, style, cfg)
-            row = {"temperature": t, "top_p": p, "c2st": c2st_accuracy(reals, takes, 5, 1),
+            takes = compose_like(model, tok, reals, style, cfg, rhythm_temperature=r)
+            row = {"temperature": t, "rhythm_temperature": r, "top_p": p, "c2st": c2st_accuracy(reals, takes, 5, 1),
                    "diversity": 1.0 - self_similarity(takes), **measure(takes)}
             rows.append(row)
-            print(f"{style} T={t} p={p}: c2st {row['c2st']:.3f} diversity {row['diversity']:.3f}", flush=True)
+            print(f"{style} T={t} rhythm T={r or t} p={p}: c2st {row['c2st']:.3f} diversity {row['diversity']:.3f}", flush=True)
         out["grid"][style] = {
             "real": measure(reals),
             "real_diversity": 1.0 - self_similarity(reals),

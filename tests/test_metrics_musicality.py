@@ -98,3 +98,71 @@ def test_generate_uses_the_models_style_defaults_unless_asked():
     assert (take.meta["temperature"], take.meta["top_p"]) == (1.2, 0.9)
     (take,) = generate(model, tok, ComposeRequest(style="pop", bars=2, seed=1))
     assert (take.meta["temperature"], take.meta["top_p"]) == (1.0, 0.95)
+
+
+def test_rhythm_temperature_defaults_and_overrides(tmp_path):
+    import torch
+
+    from tunesmith.inference import read_decoding
+    from tunesmith.model import GPT, ModelConfig
+    from tunesmith.sampling import ComposeRequest, generate
+    from tunesmith.tokenizer import Tokenizer
+
+    (tmp_path / "decoding.json").write_text(
+        json.dumps({"folk": {"temperature": 0.8, "top_p": 0.95, "rhythm_temperature": 1.0}})
+    )
+    assert read_decoding(tmp_path)["folk"] == {"temperature": 0.8, "top_p": 0.95, "rhythm_temperature": 1.0}
+    (tmp_path / "decoding.json").write_text(json.dumps({"folk": {"temperature": 0.8, "top_p": 1, "rhythm_temperature": 0}}))
+    with pytest.raises(ValueError, match=r"folk: rhythm_temperature must be in \(0, 10\]"):
+        read_decoding(tmp_path)
+    with pytest.raises(ValueError, match=r"rhythm_temperature must be in \(0, 10\]"):
+        ComposeRequest(style="folk", rhythm_temperature=-1.0)
+
+    tok = Tokenizer()
+    torch.manual_seed(0)
+    model = GPT(ModelConfig(vocab_size=tok.vocab_size, block_size=256, n_layer=1, n_head=2, n_embd=16)).eval()
+    model.decoding = {"folk": {"temperature": 0.8, "top_p": 0.9, "rhythm_temperature": 1.0}}
+    (take,) = generate(model, tok, ComposeRequest(style="folk", bars=2, seed=1))
+    assert (take.meta["temperature"], take.meta["rhythm_temperature"]) == (0.8, 1.0)
+    # an explicit temperature heats everything, unless the rhythm temperature is given too
+    (take,) = generate(model, tok, ComposeRequest(style="folk", bars=2, seed=1, temperature=1.2))
+    assert (take.meta["temperature"], take.meta["rhythm_temperature"]) == (1.2, 1.2)
+    (take,) = generate(model, tok, ComposeRequest(style="folk", bars=2, seed=1, temperature=1.2, rhythm_temperature=0.5))
+    assert (take.meta["temperature"], take.meta["rhythm_temperature"]) == (1.2, 0.5)
+
+
+def test_token_temperatures_cover_exactly_the_rhythm_tokens():
+    import numpy as np
+
+    from tunesmith.sampling import token_temperatures
+    from tunesmith.tokenizer import Tokenizer
+
+    tok = Tokenizer()
+    temps = token_temperatures(tok, 0.8, 1.0)
+    hot = {tok.describe([i])[0].split("_")[0] for i in np.flatnonzero(temps == 1.0)}
+    cool = {tok.describe([i])[0].split("_")[0] for i in np.flatnonzero(temps == 0.8)}
+    assert hot == {"Pos", "Dur"}
+    assert not hot & cool and "Pitch" in cool and "Root" in cool
+
+
+def test_a_lower_rhythm_temperature_concentrates_the_rhythm_draws():
+    """Same logits, same random stream: sampling the rhythm tokens colder gives fewer distinct
+    note lengths, while a temperature per token equal to the scalar draws exactly as the scalar."""
+    import numpy as np
+
+    from tunesmith.sampling import _sample, token_temperatures
+    from tunesmith.tokenizer import Tokenizer
+
+    tok = Tokenizer()
+    logits = np.random.default_rng(0).normal(size=tok.vocab_size)
+    durs = np.arange(tok.dur_base, tok.dur_base + 20)
+    same = token_temperatures(tok, 0.7, 0.7)
+    for seed in range(5):
+        a = [_sample(logits, durs, 0.7, 1.0, np.random.default_rng(seed)) for _ in range(3)]
+        b = [_sample(logits, durs, same, 1.0, np.random.default_rng(seed)) for _ in range(3)]
+        assert a == b
+    cold = token_temperatures(tok, 1.0, 0.2)
+    rng = np.random.default_rng(1)
+    n_cold = len({_sample(logits, durs, cold, 1.0, rng)[0] for _ in range(200)})
+    n_warm = len({_sample(logits, durs, 1.0, 1.0, rng)[0] for _ in range(200)})
+    assert n_cold < n_warm

@@ -126,6 +126,7 @@ def compose_request(
     in_scale: bool = False,
     temperature: float | None = None,
     top_p: float | None = None,
+    rhythm_temperature: float | None = None,
     rest_penalty: float = 2.0,
     chords_optional: bool = False,
     seed: int | None = None,
@@ -161,6 +162,7 @@ def compose_request(
         in_scale=in_scale,
         temperature=temperature,
         top_p=top_p,
+        rhythm_temperature=rhythm_temperature,
         rest_penalty=rest_penalty,
         chord_every_bar=not chords_optional,
         seed=seed,
@@ -379,6 +381,7 @@ def compose(
     in_scale: bool = False,
     temperature: float | None = None,
     top_p: float | None = None,
+    rhythm_temperature: float | None = None,
     rest_penalty: float = 2.0,
     chords_optional: bool = False,
     seed: int | None = None,
@@ -405,7 +408,8 @@ def compose(
         raise ValueError(f"n must be at least 1, got {n!r}")
     request = compose_request(
         style, key=key, mode=mode, meter=meter, bars=bars, tempo=tempo, chords=chords, pitch_range=pitch_range,
-        in_scale=in_scale, temperature=temperature, top_p=top_p, rest_penalty=rest_penalty,
+        in_scale=in_scale, temperature=temperature, top_p=top_p, rhythm_temperature=rhythm_temperature,
+        rest_penalty=rest_penalty,
         chords_optional=chords_optional, seed=seed, form=form, cadence=cadence,
     )  # fmt: skip
     from tunesmith.performance import accent, orchestrate
@@ -427,7 +431,7 @@ def compose(
         prov = {
             "request": request.to_dict() | {"seed": seed0} | beats,
             # what the defaults resolved to: the model's decoding for the style, the form, the ending
-            "resolved": {k: t.meta[k] for k in ("temperature", "top_p", "form", "cadence") if k in t.meta},
+            "resolved": {k: t.meta[k] for k in ("temperature", "rhythm_temperature", "top_p", "form", "cadence") if k in t.meta},
             "model": m.record(),
             "seed": seed0,
             "take_index": i,

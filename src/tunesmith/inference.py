@@ -97,6 +97,11 @@ def read_decoding(folder: Path) -> dict:
         if not ok:
             raise ValueError(f"{file}: {style}: temperature must be in (0, 10] and top_p in (0, 1]")
         out[style] = {"temperature": float(t), "top_p": float(p)}
+        r = d.get("rhythm_temperature")
+        if r is not None:
+            if not (isinstance(r, int | float) and 0 < r <= 10):
+                raise ValueError(f"{file}: {style}: rhythm_temperature must be in (0, 10]")
+            out[style]["rhythm_temperature"] = float(r)
     return out
 
 

@@ -50,6 +50,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "and chorales, free for pop and jazz)",
     )
     parser.add_argument(
+        "--rhythm-temperature",
+        type=float,
+        default=None,
+        help="temperature of note lengths and positions (default: the model's for the style; with --temperature, the same)",
+    )
+    parser.add_argument(
         "--rest-penalty",
         type=float,
         default=2.0,
@@ -69,6 +75,7 @@ def _controls(args: argparse.Namespace) -> dict:
         in_scale=args.in_scale,
         temperature=args.temperature,
         top_p=args.top_p,
+        rhythm_temperature=args.rhythm_temperature,
         rest_penalty=args.rest_penalty,
         chords_optional=args.chords_optional,
         seed=args.seed,
