@@ -57,3 +57,19 @@ def test_ship_script_refuses_research_only_training_data(tmp_path, capsys):
     save_model(tmp_path / "ok", model, tokenizer, {"provenance": prov, "train_config": {}})
     assert ship.main([str(tmp_path / "ok"), "--dest", str(dest)]) == 0
     assert sorted(p.name for p in dest.iterdir()) == ["MODEL_CARD.md", "model.json", "model.safetensors"]
+
+
+def test_shipped_files_name_no_machine_paths():
+    """The package's model files record where their data came from by name, never by a path on
+    the machine that trained them (`/root/...`, `/home/...`)."""
+    import re
+
+    from safetensors import safe_open
+
+    folder = pretrained.DEFAULT_MODEL_DIR
+    texts = [f.read_text(encoding="utf-8") for f in folder.iterdir() if f.suffix in (".json", ".md")]
+    with safe_open(str(folder / "model.safetensors"), "np") as handle:
+        texts.extend((handle.metadata() or {}).values())
+    machine_path = re.compile(r'["\s](/(?:root|home|Users|tmp|var|work)/|[A-Za-z]:\\\\)')
+    for text in texts:
+        assert not machine_path.search(text), machine_path.search(text).group(0)

@@ -214,7 +214,8 @@ def load_pieces(config: TrainConfig) -> tuple[list[Piece], list[Piece], dict[str
         )
         pieces = list(wanted)
         source = {
-            "corpus": str(getattr(corpus, "path", "") or config.corpus),
+            # the corpus version's name, not where it lies on this machine (no absolute paths in artifacts)
+            "corpus": Path(str(getattr(corpus, "path", "") or config.corpus)).name,
             "manifest_created": corpus.manifest.get("created", ""),
         }
     return select_pieces(pieces, config, source)
