@@ -56,7 +56,8 @@ def test_default_forms_and_cadences_by_style():
     assert ComposeRequest(style="chorale", bars=16).resolved_form() == ""
     assert ComposeRequest(style="folk", bars=16, form="none").resolved_form() == ""
     assert ComposeRequest(style="folk").resolved_cadence() == "tonic"
-    assert ComposeRequest(style="pop").resolved_cadence() == "free"
+    assert ComposeRequest(style="pop").resolved_cadence() == "tonic"
+    assert ComposeRequest(style="pop", cadence="free").resolved_cadence() == "free"
     plan = ComposeRequest(style="folk", bars=16, form="AABB").copy_plan()
     assert plan[:8] == [None, None, None, None, 0, 1, 2, None]  # the 2nd A repeats all but its last bar
     assert plan[12:] == [8, 9, 10, None]

@@ -71,8 +71,11 @@ CADENCES = ("tonic", "free")
 # The form each style's pieces usually have (lead sheets): dance tunes repeat two strains, songs
 # and standards return to their first section. Applied when the bars divide into sections of 4+.
 DEFAULT_FORMS = {"folk": "AABB", "pop": "AABA", "jazz": "AABA"}
-# Folk tunes and chorales close on the tonic (Nottingham/JSB: most do); pop and jazz often not.
-DEFAULT_CADENCES = {"folk": "tonic", "chorale": "tonic", "pop": "free", "jazz": "free"}
+# Where most of a style's pieces close on the tonic, its takes do. The melody's last note is the
+# tonic in most held-out pieces of every style (test / valid split: folk 76 / 78 %, chorales 78 / 73 %,
+# pop 68 / 83 %, jazz 57 / 61 %); pop and jazz were "free" until the default model's free endings
+# were measured at 39 % (pop) and 49 % (jazz) on the valid split, 63 % and 71 % with "tonic".
+DEFAULT_CADENCES = {"folk": "tonic", "chorale": "tonic", "pop": "tonic", "jazz": "tonic"}
 
 
 def parse_form(form: str) -> list[tuple[str, bool]]:

@@ -46,8 +46,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--cadence",
         choices=("tonic", "free"),
         default=None,
-        help="end on the tonic chord (bass on the tonic, melody on its tonic, third or fifth) or as the model likes (default: tonic for folk "
-        "and chorales, free for pop and jazz)",
+        help="end on the tonic chord (bass on the tonic, melody on its tonic, third or fifth) or as the model likes (default: tonic; "
+        "most pieces of every style end there)",
     )
     parser.add_argument(
         "--rhythm-temperature",
