@@ -1,14 +1,15 @@
-"""`tunesmith preferences import|export|fit`: the ratings store and its reward model."""
+"""`tunesmith preferences import|export|fit|stats|dpo`: the ratings store, its reward model, and
+direct preference optimisation of a model on the stored pairs."""
 
 from __future__ import annotations
 
 import argparse
 
-HELP = "import or export pairwise preferences (CSV), or fit the Bradley-Terry reward model on them"
+HELP = "import or export pairwise preferences (CSV), fit the Bradley-Terry reward model on them, or tune a model on them by DPO"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=["import", "export", "fit", "stats"])
+    parser.add_argument("action", choices=["import", "export", "fit", "stats", "dpo"])
     parser.add_argument(
         "file",
         nargs="?",
@@ -16,7 +17,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--rater", help="import: rater for rows without one; export/fit: only this rater")
     parser.add_argument("--stars", action="store_true", help="export: also the pairs made from star ratings")
-    parser.add_argument("--out", help="fit: where to write the model (default $TUNESMITH_HOME/preference_model.json)")
+    parser.add_argument("--out", help="fit: where to write the model (default $TUNESMITH_HOME/preference_model.json); "
+                        "dpo: the tuned model's folder (required)")  # fmt: skip
+    parser.add_argument("--base", default="default", help="dpo: the model to tune ('default' or a folder)")
+    parser.add_argument("--beta", type=float, default=0.1, help="dpo: beta (default 0.1)")
+    parser.add_argument("--epochs", type=int, default=3, help="dpo: passes over the pairs (default 3)")
+    parser.add_argument("--lr", type=float, default=2e-5, help="dpo: learning rate (default 2e-5)")
     parser.add_argument("--seed", type=int, default=0, help="fit: seed of the held-out split")
     parser.add_argument("--json", action="store_true")
 
@@ -39,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
             result = {"exported_pairs": n, "file": args.file}
         elif args.action == "stats":
             result = {"store": store.counts(), "agreement": store.agreement()}
+        elif args.action == "dpo":
+            result = _dpo(store, args)
         else:
             _, result = store.fit(args.rater, seed=args.seed, out=args.out)
     if args.json:
@@ -52,3 +60,28 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(json.dumps(result, default=str))
     return 0
+
+
+def _dpo(store, args: argparse.Namespace) -> dict:
+    """Offline DPO of `--base` on the store's pairs; writes a normal tunesmith model to `--out`."""
+    if not args.out:
+        raise ValueError("preferences dpo needs --out, the folder for the tuned model")
+    if args.epochs < 1 or not args.beta > 0 or not args.lr > 0:
+        raise ValueError("preferences dpo: --epochs must be >= 1, --beta and --lr positive")
+    from tunesmith import pretrained
+    from tunesmith.model import save_model
+    from tunesmith.solvers.dpo import dpo_offline, pairs_from_store
+    from tunesmith.solvers.policy_gradient import frozen_copy
+
+    model, tokenizer, info = pretrained.load(args.base, torch=True)
+    pairs = pairs_from_store(store, tokenizer, model.config.block_size, args.rater)
+    if not pairs:
+        raise ValueError("preferences dpo: the store holds no usable pairs (tunesmith prefer / rate / preferences import)")
+    history = dpo_offline(model, frozen_copy(model), pairs, beta=args.beta, lr=args.lr, epochs=args.epochs, seed=args.seed)
+    keep = {k: v for k, v in info.items() if k not in ("format", "version", "model_config", "tokenizer", "path", "sha256")}
+    tuning = {"method": "offline DPO on the ratings store (tunesmith preferences dpo)", "base": args.base,
+              "base_sha256": info.get("sha256"), "pairs": len(pairs), "raters": store.raters() if not args.rater
+              else [args.rater], "beta": args.beta, "epochs": args.epochs, "lr": args.lr,
+              "last_margin": history[-1].margin, "last_accuracy": history[-1].accuracy}  # fmt: skip
+    save_model(args.out, model, tokenizer, {**keep, "tuning": tuning})
+    return {"out": args.out, **tuning}

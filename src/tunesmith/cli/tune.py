@@ -39,6 +39,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="rules | a rule's name | criteria.toml | preferences; repeat to combine, e.g. "
         "--reward rules --reward mine.toml:0.5",
     )
+    parser.add_argument("--method", choices=["reinforce", "dpo"],
+                        help="update rule: policy gradient (default) or DPO on each request's best vs worst take")  # fmt: skip
+    parser.add_argument("--beta", type=float, dest="dpo_beta", help="DPO's beta (default 0.1)")
     parser.add_argument("--preference-model", help="the Bradley-Terry model for --reward preferences "
                         "(default: $TUNESMITH_HOME/preference_model.json)")  # fmt: skip
     add_common_arguments(parser)
@@ -63,7 +66,8 @@ def tune_config(args: argparse.Namespace):
             d.update(v if isinstance(v, dict) else {k: v})
     flags = {"rounds": args.rounds, "bars": args.bars, "prompts_per_round": args.prompts,
              "takes_per_prompt": args.takes, "lr": args.lr, "kl_coef": args.kl_coef, "ml_coef": args.ml_coef,
-             "cadence": args.cadence, "seed": args.seed}  # fmt: skip
+             "cadence": args.cadence, "seed": args.seed,
+             "method": getattr(args, "method", None), "dpo_beta": getattr(args, "dpo_beta", None)}  # fmt: skip
     if args.styles:
         flags["styles"] = [s.strip().lower() for s in args.styles.split(",") if s.strip()]
     d.update({k: v for k, v in flags.items() if v is not None})

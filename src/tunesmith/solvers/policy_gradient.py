@@ -29,6 +29,10 @@ Each round:
    -sum_i A_i * sum_t log pi(a_it) / (number of free tokens), plus, optionally, `ml_coef` times
    the maximum-likelihood loss on corpus windows (keeps the model close to real music).
 
+With `method = "dpo"` step 5 is replaced by direct preference optimisation on each request's
+best-vs-worst takes by the reward (`solvers.dpo`); sampling, the reference, checkpoints and the
+log are the same.
+
 Checkpoints: after every round, `checkpoint.safetensors` (policy, optimizer, stateful rewards,
 history; written atomically) and the tuned model (`model.safetensors`, a normal tunesmith model
 whose JSON carries `tuning`: base, config, rewards, history). Every random choice of round k
@@ -93,6 +97,10 @@ class TuneConfig:
     eval_examples: int = 32
     seed: int = 0
     threads: int = 1  # torch threads (0: torch's default)
+    # "reinforce": the policy-gradient update above; "dpo": direct preference optimisation on each
+    # request's best-vs-worst takes by the reward (`solvers.dpo`), beta `dpo_beta`
+    method: str = "reinforce"
+    dpo_beta: float = 0.1
 
     def __post_init__(self) -> None:
         need = check_field_types(self, "tune config")
@@ -109,6 +117,8 @@ class TuneConfig:
         need(0.0 < self.temperature <= 10.0, "temperature", "must be in (0, 10]")
         need(0.0 < self.top_p <= 1.0, "top_p", "must be in (0, 1]")
         need(0.0 < self.lr <= 1.0, "lr", "must be in (0, 1]")
+        need(self.method in ("reinforce", "dpo"), "method", 'must be "reinforce" or "dpo"')
+        need(self.dpo_beta > 0.0, "dpo_beta", "must be positive")
         for name in ("weight_decay", "grad_clip", "kl_coef", "ml_coef", "rest_penalty"):
             need(getattr(self, name) >= 0.0, name, "must be >= 0")
         for i in range(len(self.styles)):  # every request must be valid before any work
@@ -434,8 +444,12 @@ def tune(
         )
 
     def tuning_record() -> dict:
-        return {"method": method, "algorithm": "REINFORCE, leave-one-out baseline, per-sequence credit, "
-                "KL penalty to the frozen base on the sampled tokens", "base": base_record,
+        algorithm = (
+            f"online DPO (beta {config.dpo_beta}): each request's best take against its worst by the reward, "
+            "log-ratios to the frozen base" if config.method == "dpo" else
+            "REINFORCE, leave-one-out baseline, per-sequence credit, KL penalty to the frozen base on the sampled tokens"
+        )  # fmt: skip
+        return {"method": method, "algorithm": algorithm, "base": base_record,
                 "config": config.to_dict(), "reward": describe_reward(), "rounds_done": round_,
                 "last": history[-1] if history else None}  # fmt: skip
 
@@ -470,7 +484,17 @@ def tune(
             if config.ml_coef > 0 and train_data is not None and len(train_data):
                 rng = np.random.default_rng([config.seed, round_, 2])
                 ml = collate([train_data.random_example(rng, 0.0, 0) for _ in range(config.ml_batch)], tokenizer)
-            stats = policy_gradient_step(policy, reference, opt, rollout, r, config, ml)
+            dpo_entry: dict[str, Any] = {}
+            if config.method == "dpo":
+                from tunesmith.solvers.dpo import dpo_step
+
+                dstats, kl_mean = dpo_step(policy, reference, opt, rollout, r, config)
+                free = sum(int(np.sum(~np.asarray(t.forced))) for t in rollout.takes)
+                stats = StepStats(float(r.mean()), kl_mean, dstats.loss, None, free)
+                dpo_entry = {"dpo_pairs": dstats.pairs, "dpo_margin": round(dstats.margin, 5),
+                             "dpo_accuracy": round(dstats.accuracy, 4)}  # fmt: skip
+            else:
+                stats = policy_gradient_step(policy, reference, opt, rollout, r, config, ml)
             if valid_examples and config.eval_every and (round_ % config.eval_every == 0 or round_ == config.rounds):
                 nll = evaluate(policy, valid_examples, tokenizer, 8)
                 policy.eval()
@@ -478,7 +502,8 @@ def tune(
             entry = {"round": round_, "reward": round(stats.reward, 5), "kl": round(stats.kl, 5),
                      "loss": round(stats.loss, 5), "ml_loss": stats.ml_loss, "heldout_nll": nll,
                      "free_tokens": stats.free_tokens, "takes": len(rollout.takes),
-                     "sample_seconds": round(rollout.seconds, 3), "round_seconds": round(seconds, 3)}  # fmt: skip
+                     "sample_seconds": round(rollout.seconds, 3), "round_seconds": round(seconds, 3),
+                     **dpo_entry}  # fmt: skip
             for name, obs in observed.items():
                 entry[name] = obs
             history.append(entry)
