@@ -213,3 +213,14 @@ def test_logprobs_match_for_the_shipped_model():
     for b, take in enumerate(ro.takes):
         n = len(take.tokens)
         np.testing.assert_allclose(lp[b, : n - 1].numpy(), take.logprobs[1:], atol=1e-3)
+
+
+def test_snapshots_are_normal_model_folders(base, pieces, tmp_path):
+    from tunesmith import pretrained
+
+    tune(base, rules.ends_on_tonic, tmp_path, small(rounds=4, snapshot_every=2), pieces=pieces, progress=False)
+    assert sorted(p.name for p in tmp_path.glob("round-*")) == ["round-0002", "round-0004"]
+    model, tok, info = pretrained.load(str(tmp_path / "round-0002"))
+    assert info["tuning"]["rounds_done"] == 2
+    with pytest.raises(ValueError, match="snapshot_every"):
+        small(snapshot_every=-1)

@@ -25,6 +25,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--synthetic", type=int, default=0, help="use N synthetic pieces as the real music (smoke tests)"
     )
+    parser.add_argument("--snapshot-every", type=int, help="keep a copy of the model every N rounds in OUT/round-NNNN")
     parser.add_argument("--resume", action="store_true", help="continue from the folder's checkpoint")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -67,7 +68,7 @@ def tune_config(args: argparse.Namespace):
     flags = {"rounds": args.rounds, "bars": args.bars, "prompts_per_round": args.prompts,
              "takes_per_prompt": args.takes, "lr": args.lr, "kl_coef": args.kl_coef, "ml_coef": args.ml_coef,
              "cadence": args.cadence, "seed": args.seed,
-             "method": getattr(args, "method", None), "dpo_beta": getattr(args, "dpo_beta", None)}  # fmt: skip
+             "snapshot_every": args.snapshot_every, "method": getattr(args, "method", None), "dpo_beta": getattr(args, "dpo_beta", None)}  # fmt: skip
     if args.styles:
         flags["styles"] = [s.strip().lower() for s in args.styles.split(",") if s.strip()]
     d.update({k: v for k, v in flags.items() if v is not None})

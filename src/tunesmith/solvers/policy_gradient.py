@@ -101,6 +101,7 @@ class TuneConfig:
     # request's best-vs-worst takes by the reward (`solvers.dpo`), beta `dpo_beta`
     method: str = "reinforce"
     dpo_beta: float = 0.1
+    snapshot_every: int = 0  # rounds between copies of the tuned model in out/round-NNNN (0: none)
 
     def __post_init__(self) -> None:
         need = check_field_types(self, "tune config")
@@ -109,7 +110,7 @@ class TuneConfig:
                 need(bool(getattr(self, f.name)), f.name, "must be a non-empty list of strings")
         for name in ("rounds", "prompts_per_round", "ml_batch", "bars"):
             need(getattr(self, name) > 0, name, "must be positive")
-        for name in ("eval_every", "eval_examples", "seed", "threads"):
+        for name in ("eval_every", "eval_examples", "seed", "threads", "snapshot_every"):
             need(getattr(self, name) >= 0, name, "must be >= 0")
         need(self.takes_per_prompt >= 2, "takes_per_prompt", "must be at least 2 (the baseline is leave-one-out)")
         need(all(s in STYLES for s in self.styles), "styles", f"each one of {', '.join(STYLES)}")
@@ -508,6 +509,11 @@ def tune(
                 entry[name] = obs
             history.append(entry)
             save_all()
+            if config.snapshot_every and round_ % config.snapshot_every == 0:
+                # a normal model folder per snapshot: realism can be measured round by round afterwards
+                keep = {k: v for k, v in base_info.items()
+                        if k not in ("format", "version", "model_config", "tokenizer", "path", "sha256")}  # fmt: skip
+                save_model(out / f"round-{round_:04d}", policy, tokenizer, {**keep, "tuning": tuning_record()})
             post = {"reward": f"{stats.reward:.3f}", "kl": f"{stats.kl:.3f}"}
             if nll is not None:
                 post["nll"] = f"{nll:.3f}"
