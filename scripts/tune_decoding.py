@@ -104,7 +104,7 @@ def main(argv=None) -> int:
             continue
         rows = []
         for t, p, r in itertools.product(temps, tops, rhythms):
-            if r is not None and r == t:
+            if r is not None and r == t and None in rhythms:
                 continue  # the same as 'same'
             cfg = MusicalityConfig(per_style=len(reals), seed=1, temperature=t, top_p=p)
             takes = compose_like(model, tok, reals, style, cfg, rhythm_temperature=r)
