@@ -2,7 +2,6 @@
 
     python scripts/tuning_experiments.py rules --base default --styles folk --rounds 20 --n 200 --json runs/rules.json
     python scripts/tuning_experiments.py rater --base default --pairs 400 --rounds 20 --json runs/rater.json
-    python scripts/tuning_experiments.py qd --base default --tuned runs/adv --seeds 3 --n 60 --json runs/qd.json
 
 - rules: an RL Tuner-style table (tunesmith.metrics.rl_tuner, raised 6/7 allowed in minor), base vs
   tuned with `--reward rules`, `--n` takes per style sampled WITHOUT the in-scale mask, with held-out
@@ -12,9 +11,7 @@
   do not contain verbatim) rates `--pairs` pairs of the base model's takes; a Bradley-Terry model is
   fitted (held-out accuracy), the base is tuned toward it, and the same rater judges blind pairs
   tuned vs base; diversity (self-similarity) beside it.
-- qd: the quality-diversity curve: temperature 0.6..1.4 (and the shipped top-p), `--seeds` seeds,
-  for the base and a tuned model: C2ST accuracy vs held-out real (quality), interval 4-gram
-  self-similarity (diversity), held-out NLL (coverage; temperature-independent), mean +- 95% CI.
+(The quality-diversity curve of a tuned model against maximum likelihood: scripts/quality_diversity.py.)
 
 Scale is whatever the flags say; the JSON records it, with minutes spent.
 """
@@ -219,64 +216,28 @@ def cmd_rater(a) -> dict:
     }
 
 
-def ci(values) -> list[float]:
-    v = np.asarray(values, float)
-    h = 1.96 * v.std(ddof=1) / math.sqrt(len(v)) if len(v) > 1 else math.nan
-    return [round(float(v.mean()), 4), round(float(h), 4)]
-
-
-def cmd_qd(a) -> dict:
-    t0 = time.time()
-    systems = {"ml": a.base, "tuned": a.tuned}
-    temps = [float(x) for x in a.temperatures.split(",")]
-    out = {"scale": vars(a), "curve": {}}
-    for name, path in systems.items():
-        model, tok, _ = load(path)
-        _, valid, held = real_split([a.style], tok, a.bars)
-        nll = heldout_nll(model, tok, valid)
-        rows = []
-        for t in temps:
-            q, d = [], []
-            for seed in range(a.seeds):
-                ro = takes_of(model, tok, a.style, a.n, a.bars, 100 + seed, temperature=t, top_p=a.top_p)
-                pieces = [x.piece for x in ro.takes]
-                q.append(realism(held, pieces, seed=seed))
-                d.append(self_similarity(pieces, seed=seed))
-            rows.append({"temperature": t, "top_p": a.top_p, "c2st_accuracy": ci(q), "self_similarity": ci(d)})
-        out["curve"][name] = {"heldout_nll": round(nll, 4), "points": rows}
-    out["minutes"] = round((time.time() - t0) / 60, 2)
-    return out
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
-    for name in ("rules", "rater", "qd"):
+    for name in ("rules", "rater"):
         p = sub.add_parser(name)
         p.add_argument("--base", default="default")
         p.add_argument("--bars", type=int, default=8)
         p.add_argument("--json", required=True)
-        if name != "qd":
-            p.add_argument("--out", required=True, help="folder for the tuned model")
-            p.add_argument("--rounds", type=int, default=20)
-            p.add_argument("--prompts", type=int, default=4)
-            p.add_argument("--lr", type=float, default=1e-4)
-            p.add_argument("--kl", type=float, default=0.02)
+        p.add_argument("--out", required=True, help="folder for the tuned model")
+        p.add_argument("--rounds", type=int, default=20)
+        p.add_argument("--prompts", type=int, default=4)
+        p.add_argument("--lr", type=float, default=1e-4)
+        p.add_argument("--kl", type=float, default=0.02)
     sub.choices["rules"].add_argument("--styles", default="folk")
     sub.choices["rules"].add_argument("--n", type=int, default=200)
     sub.choices["rules"].add_argument("--ml", type=float, default=0.0)
-    for name in ("rater", "qd"):
-        sub.choices[name].add_argument("--style", default="folk")
+    sub.choices["rater"].add_argument("--style", default="folk")
     sub.choices["rater"].add_argument("--pairs", type=int, default=400)
     sub.choices["rater"].add_argument("--pool", type=int, default=200)
     sub.choices["rater"].add_argument("--blind", type=int, default=200)
-    sub.choices["qd"].add_argument("--tuned", required=True)
-    sub.choices["qd"].add_argument("--seeds", type=int, default=3)
-    sub.choices["qd"].add_argument("--n", type=int, default=48)
-    sub.choices["qd"].add_argument("--top-p", type=float, default=0.95)
-    sub.choices["qd"].add_argument("--temperatures", default="0.6,0.8,1.0,1.2,1.4")
     a = ap.parse_args(argv)
-    result = {"rules": cmd_rules, "rater": cmd_rater, "qd": cmd_qd}[a.cmd](a)
+    result = {"rules": cmd_rules, "rater": cmd_rater}[a.cmd](a)
     Path(a.json).parent.mkdir(parents=True, exist_ok=True)
     Path(a.json).write_text(json.dumps(result, indent=1, default=str) + "\n")
     print(json.dumps({k: v for k, v in result.items() if k not in ("history",)}, indent=1, default=str)[:6000])
