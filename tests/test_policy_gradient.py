@@ -11,32 +11,19 @@ import numpy as np
 import pytest
 import torch
 
-from tunesmith.model import GPT, ModelConfig, read_safetensors, save_model
+from tunesmith.model import read_safetensors
 from tunesmith.rewards import rules
 from tunesmith.sampling import ComposeRequest, generate
 from tunesmith.solvers import policy_gradient as pg
 from tunesmith.solvers.policy_gradient import TuneConfig, TuningInterrupted, token_logprobs, tune
 from tunesmith.solvers.train import synthetic_pieces
-from tunesmith.tokenizer import Tokenizer
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory) -> Path:
-    """A tiny untrained model (with metrical embeddings) saved as a model folder."""
-    tok = Tokenizer()
-    torch.manual_seed(0)
-    model = GPT(ModelConfig(vocab_size=tok.vocab_size, block_size=256, n_layer=2, n_head=2, n_embd=32, metric=True))
-    folder = tmp_path_factory.mktemp("base")
-    save_model(folder, model.eval(), tok, {"name": "tiny"})
-    return folder
+def base(tiny_model_folder) -> Path:
+    return tiny_model_folder
 
 
 @pytest.fixture(scope="module")

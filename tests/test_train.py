@@ -30,13 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 TEST_TOML = ROOT / "configs" / "test.toml"
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    # two torch threads on a busy two-core machine are many times slower than one
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
+
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")
