@@ -187,6 +187,11 @@ def cmd_rater(a) -> dict:
         i, j = rng.choice(len(pool), 2, replace=False)
         pairs.append((pool[i], pool[j]) if rater_prefers(pool[i], pool[j], rng) else (pool[j], pool[i]))
     pref, report = fit_pairs(pairs, seed=0)
+    # The most any reward model can reach with this rater: the rater chooses by a coin weighted by
+    # sigmoid(taste difference), so even its own utility predicts a choice with probability
+    # max(p, 1 - p) (the Bayes ceiling), averaged over the pairs it was shown.
+    p_pref = [1 / (1 + math.exp(-(taste(x) - taste(y)))) for x, y in pairs]
+    report["rater_noise_ceiling"] = float(np.mean([max(q, 1 - q) for q in p_pref]))
     t_fit = time.time()
     cfg = TuneConfig(styles=[a.style], bars=a.bars, rounds=a.rounds, prompts_per_round=a.prompts, takes_per_prompt=4,
                      lr=a.lr, kl_coef=a.kl, eval_every=5, eval_examples=16, seed=2)  # fmt: skip
