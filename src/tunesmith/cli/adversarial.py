@@ -12,6 +12,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     add_common_arguments(parser)
     parser.add_argument("--disc-steps", type=int, default=20, help="discriminator updates per round (default 20)")
+    parser.add_argument("--d-reward", choices=["log_ratio", "probability"], default="log_ratio",
+                        help="the discriminator's reward: its logit log D/(1-D) (default) or D, the probability of real")  # fmt: skip
     parser.add_argument("--reward", action="append", default=[], metavar="NAME[:WEIGHT]",
                         help="other rewards added to the discriminator's (as for tune)")  # fmt: skip
 
@@ -27,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from tunesmith.solvers.policy_gradient import tune
 
     train, valid = real_pieces(args, config)
-    disc = Discriminator(train, valid, bars=config.bars, steps=args.disc_steps, seed=config.seed)
+    disc = Discriminator(train, valid, bars=config.bars, steps=args.disc_steps, seed=config.seed, reward=args.d_reward)
     reward = resolve(["discriminator", *args.reward], discriminator=disc)
     progress = not (args.quiet or args.json)
     result = tune(args.base, reward, args.out, config, pieces=(train, valid), resume=args.resume, progress=progress,

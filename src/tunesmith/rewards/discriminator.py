@@ -13,8 +13,16 @@ parameters' worth of context: bars, motifs, cadences.
 `observe(takes, round)` is called by the solver once per round, before the takes are scored:
 it first measures accuracy on held-out real pieces and on these fresh takes (never trained on),
 then takes `steps` Adam steps on real training windows vs the round's takes (plus a replay of
-earlier rounds' takes, so it does not forget). The reward of a piece is D(x), the probability
-that it is real.
+earlier rounds' takes, so it does not forget).
+
+The reward of a piece (`reward`):
+- "log_ratio" (default): the discriminator's logit, log D(x) / (1 - D(x)), clipped to +-10. For
+  a discriminator at its optimum this is log p_real(x) / p_gen(x), so the policy's expected
+  reward is minus its KL divergence from real music (up to a constant): it keeps pointing the
+  way to real music when the discriminator wins and D(x) of every take is ~0, where D(x) itself
+  gives no signal. Measured with the default model, folk, lr 1e-4: with D(x) the reward fell to
+  0.0001-0.0003 by round 50 with the discriminator at 98-99 % accuracy.
+- "probability": D(x), the probability that it is real (SeqGAN's reward).
 """
 
 from __future__ import annotations
@@ -64,8 +72,13 @@ class Discriminator:
         lr: float = 1e-3,
         replay: int = 64,
         seed: int = 0,
+        reward: str = "log_ratio",
     ):
         from tunesmith.tokenizer import Tokenizer
+
+        if reward not in ("log_ratio", "probability"):
+            raise ValueError(f"discriminator reward must be 'log_ratio' or 'probability', got {reward!r}")
+        self.reward = reward
 
         self.tok = Tokenizer()
         self.bars, self.max_tokens, self.steps, self.batch, self.lr, self.replay_size = (
@@ -110,18 +123,24 @@ class Discriminator:
         return x
 
     @torch.no_grad()
-    def probs(self, style: str, seqs: list[list[int]]) -> np.ndarray:
+    def logits(self, style: str, seqs: list[list[int]]) -> np.ndarray:
         net = self.nets.get(style)
         if net is None or not seqs:
-            return np.full(len(seqs), 0.5)
+            return np.zeros(len(seqs))
         net.eval()
-        return torch.sigmoid(net(self._batch(seqs))).numpy()
+        return net(self._batch(seqs)).numpy()
+
+    def probs(self, style: str, seqs: list[list[int]]) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.logits(style, seqs)))
 
     def __call__(self, piece: Piece) -> float:
         ids = self.encode(piece)
         if not ids:
-            return 0.0
-        return float(self.probs(piece.style, [ids])[0])
+            return -10.0 if self.reward == "log_ratio" else 0.0
+        logit = float(self.logits(piece.style, [ids])[0])
+        if self.reward == "log_ratio":
+            return float(np.clip(logit, -10.0, 10.0))
+        return 1.0 / (1.0 + math.exp(-logit))
 
     def accuracy(self, style: str, fake: list[list[int]]) -> dict[str, float]:
         real = self.heldout.get(style) or self.real[style][-64:]
@@ -191,4 +210,5 @@ class Discriminator:
 
     def describe(self) -> dict:
         return {"function": "discriminator", "network": "token CNN (emb 32, 2x conv 64, mean+max pool)",
-                "styles": {s: len(v) for s, v in self.real.items()}, "bars": self.bars, "steps_per_round": self.steps}  # fmt: skip
+                "styles": {s: len(v) for s, v in self.real.items()}, "bars": self.bars, "steps_per_round": self.steps,
+                "reward": self.reward}  # fmt: skip
