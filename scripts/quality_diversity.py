@@ -52,6 +52,23 @@ def _ci(values: list[float]) -> tuple[float, float]:
     return float(a.mean()), float(1.96 * a.std(ddof=1) / math.sqrt(len(a)))
 
 
+def controls_and_copying(takes, requests) -> dict:
+    """Share of takes whose every requested control holds (`metrics.constraints.check_all`), and
+    the copy guard's view against the shipped model's training set (`rights`): share flagged
+    close or copy, median similarity score."""
+    from tunesmith.metrics.constraints import check_all
+    from tunesmith.rights.check import check_piece, default_index_path
+    from tunesmith.rights.index import load_index
+
+    index = load_index(default_index_path("model"))
+    results = [check_piece(t, index, top=1) for t in takes]
+    return {
+        "controls_hold": float(np.mean([not check_all(t, r) for t, r in zip(takes, requests)])),
+        "copy_guard_flagged": float(np.mean([r.verdict != "clear" for r in results])),
+        "copy_guard_median_score": float(np.median([r.score for r in results])),
+    }
+
+
 def sweep(model, tok, reals, style: str, temps: list[float], seeds: list[int], top_p: float, progress=True) -> list[dict]:
     rows = []
     for t in temps:
@@ -59,14 +76,17 @@ def sweep(model, tok, reals, style: str, temps: list[float], seeds: list[int], t
         for s in seeds:
             cfg = MusicalityConfig(per_style=len(reals), seed=s, temperature=t, top_p=top_p)
             t0 = time.perf_counter()
-            takes = compose_like(model, tok, reals, style, cfg)
+            requests: list = []
+            takes = compose_like(model, tok, reals, style, cfg, requests)
+            seconds = round(time.perf_counter() - t0, 1)
             per_seed.append(
                 {
                     "seed": s,
                     "c2st": c2st_accuracy(reals, takes, 5, s),
                     "diversity": 1.0 - self_similarity(takes),
                     **measure(takes),
-                    "seconds": round(time.perf_counter() - t0, 1),
+                    **controls_and_copying(takes, requests),
+                    "seconds": seconds,
                 }
             )
             if progress:
@@ -75,6 +95,8 @@ def sweep(model, tok, reals, style: str, temps: list[float], seeds: list[int], t
         c, c_ci = _ci([r["c2st"] for r in per_seed])
         d, d_ci = _ci([r["diversity"] for r in per_seed])
         rows.append({"temperature": t, "top_p": top_p, "c2st": c, "c2st_ci": c_ci, "diversity": d, "diversity_ci": d_ci,
+                     "controls_hold": float(np.mean([r["controls_hold"] for r in per_seed])),
+                     "copy_guard_flagged": float(np.mean([r["copy_guard_flagged"] for r in per_seed])),
                      "seeds": per_seed})  # fmt: skip
     return rows
 
@@ -186,10 +208,11 @@ def main(argv=None) -> int:
             print(f"  NLL/note {out['nll_per_note'][name]:.3f}", flush=True)
     reference = args.model[0].partition("=")[0]
     out["comparison"] = compare(out["curves"], reference) if len(out["curves"]) > 1 else []
-    lines = [f"{'system':8s} {'T':>4s} {'c2st':>13s} {'diversity':>13s}"]
+    lines = [f"{'system':8s} {'T':>4s} {'c2st':>13s} {'diversity':>13s} controls copy-flagged"]
     for name, rows in out["curves"].items():
         for r in rows:
-            lines.append(f"{name:8s} {r['temperature']:4g} {r['c2st']:.3f}±{r['c2st_ci']:.3f} {r['diversity']:.3f}±{r['diversity_ci']:.3f}")
+            lines.append(f"{name:8s} {r['temperature']:4g} {r['c2st']:.3f}±{r['c2st_ci']:.3f} {r['diversity']:.3f}±{r['diversity_ci']:.3f} "
+                         f"{r['controls_hold']:.3f} {r['copy_guard_flagged']:.3f}")  # fmt: skip
     lines.append(f"real: diversity {out['real_diversity']:.3f}, real-vs-real c2st {out['real_vs_real_c2st']:.3f}")
     for c in out["comparison"]:
         lines.append(f"{c['system']} T={c['temperature']:g}: c2st {c['c2st']:.3f} vs reference {c['reference_c2st_at_same_diversity']:.3f} "

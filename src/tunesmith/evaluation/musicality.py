@@ -108,10 +108,17 @@ def measure(pieces: Sequence[Piece]) -> dict[str, float]:
 
 
 def compose_like(
-    system_model, tokenizer, reals: Sequence[Piece], style: str, config: MusicalityConfig, **overrides: Any
+    system_model,
+    tokenizer,
+    reals: Sequence[Piece],
+    style: str,
+    config: MusicalityConfig,
+    requests: list | None = None,
+    **overrides: Any,
 ) -> list[Piece]:
     """One take per real piece under its header; `overrides` go into every ComposeRequest
-    (e.g. form="", cadence="free": the first-generation composer's behaviour)."""
+    (e.g. form="", cadence="free": the first-generation composer's behaviour). `requests`: a
+    list that receives the request of every take (to check the controls afterwards)."""
     from tunesmith.sampling import generate
 
     takes = []
@@ -119,6 +126,8 @@ def compose_like(
         req = request_for(p, style, config.max_bars, config.seed * 100_003 + i, **overrides)
         (take,) = generate(system_model, tokenizer, req, n=1, temperature=config.temperature, top_p=config.top_p)
         takes.append(take.piece)
+        if requests is not None:
+            requests.append(req)
     return takes
 
 
