@@ -141,12 +141,12 @@ def test_discriminator_learns_and_checkpoints():
     d2 = Discriminator(real_train, real_held, bars=4, steps=30, batch=8, seed=5)
     d2.load_state_dict(d.state_dict())
     assert d2(fakes[3]) == pytest.approx(d(fakes[3]))
-    # the default reward is the logit log D/(1-D); "probability" gives D itself
+    # the default reward is D, the probability of real; "log_ratio" gives the logit log D/(1-D)
     ids = d.encode(fakes[0])
     logit = float(d.logits("folk", [ids])[0])
-    assert d(fakes[0]) == pytest.approx(max(-10.0, min(10.0, logit)), abs=1e-5)
-    d.reward = "probability"
     assert d(fakes[0]) == pytest.approx(1 / (1 + math.exp(-logit)), abs=1e-6)
+    d.reward = "log_ratio"
+    assert d(fakes[0]) == pytest.approx(max(-10.0, min(10.0, logit)), abs=1e-5)
     with pytest.raises(ValueError, match="discriminator reward must be"):
         Discriminator(real_train, real_held, reward="odds")
 

@@ -12,8 +12,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     add_common_arguments(parser)
     parser.add_argument("--disc-steps", type=int, default=20, help="discriminator updates per round (default 20)")
-    parser.add_argument("--d-reward", choices=["log_ratio", "probability"], default="log_ratio",
-                        help="the discriminator's reward: its logit log D/(1-D) (default) or D, the probability of real")  # fmt: skip
+    parser.add_argument("--d-reward", choices=["probability", "log_ratio"], default="probability",
+                        help="the discriminator's reward: D, the probability of real (default), or its logit log D/(1-D)")  # fmt: skip
     parser.add_argument("--reward", action="append", default=[], metavar="NAME[:WEIGHT]",
                         help="other rewards added to the discriminator's (as for tune)")  # fmt: skip
 
