@@ -41,9 +41,13 @@ def _line(piece):
     return melody_line(piece)
 
 
-def plant(src, host, rng, *, bars: int | None = None):
+CHANGES = ("transpose", "rerhythm", "ornament", "edit")
+
+
+def plant(src, host, rng, *, bars: int | None = None, changes: tuple[str, ...] = CHANGES):
     """A new Piece: `host` with a transformed excerpt of `src` set in at a bar line; returns
-    (piece, details) or None when the source has too few notes there."""
+    (piece, details) or None when the source has too few notes there. `changes`: which of
+    CHANGES to apply (all by default; the transposition to the host's register always)."""
     from tunesmith.score import Note, Piece, Track
 
     line = _line(src)
@@ -60,13 +64,16 @@ def plant(src, host, rng, *, bars: int | None = None):
         return None
     # transpose
     k = int(rng.choice([-5, -4, -3, -2, -1, 1, 2, 3, 4, 5, 6]))
-    pitches = [n.pitch + k for n in ex]
+    pitches = [n.pitch + (k if "transpose" in changes else 0) for n in ex]
     # re-rhythm: each note's length scaled
-    durs = [max(0.25, round(n.duration * float(rng.choice([0.5, 1.0, 1.5, 2.0])) * 4) / 4) for n in ex]
+    scale = [float(rng.choice([0.5, 1.0, 1.5, 2.0])) if "rerhythm" in changes else 1.0 for _ in ex]
+    durs = [max(0.25, round(n.duration * f * 4) / 4) for n, f in zip(ex, scale)]
     # ornament
-    kind = str(rng.choice(["grace", "mordent", "passing"]))
+    kind = str(rng.choice(["grace", "mordent", "passing"])) if "ornament" in changes else "none"
     i = int(rng.integers(1, len(pitches)))
-    if kind == "grace":
+    if kind == "none":
+        pass
+    elif kind == "grace":
         pitches.insert(i, pitches[i] + int(rng.choice([-2, -1, 1, 2])))
         durs.insert(i, 0.25)
     elif kind == "mordent":
@@ -81,9 +88,11 @@ def plant(src, host, rng, *, bars: int | None = None):
         durs.insert(i, durs[i - 1] / 2)
         durs[i - 1] = max(0.25, durs[i - 1] / 2)
     # a note inserted or deleted
-    edit = str(rng.choice(["insert", "delete"]))
+    edit = str(rng.choice(["insert", "delete"])) if "edit" in changes else "none"
     j = int(rng.integers(1, len(pitches) - 1))
-    if edit == "delete":
+    if edit == "none":
+        pass
+    elif edit == "delete":
         del pitches[j], durs[j]
     else:
         pitches.insert(j, int(pitches[j - 1] + rng.integers(-5, 6)))
@@ -160,6 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", default="out/copy_guard.json")
     parser.add_argument("--write-calibration", action="store_true", help="store the thresholds in the index JSON")
     parser.add_argument("--max-held-out", type=int, default=0, help="at most this many held-out pieces per split")
+    parser.add_argument("--one-change", action="store_true",
+                        help="each plant gets one change only (transpose, rerhythm, ornament, edit in turn), "
+                        "reported by change and length; the calibration is not written")  # fmt: skip
     args = parser.parse_args(argv)
 
     stem = Path(args.index) if args.index else default_index_path("model")
@@ -200,10 +212,12 @@ def main(argv: list[str] | None = None) -> int:
             break
         src = sources[int(si)]
         host = hosts[int(rng.integers(len(hosts)))]
-        made = plant(src, host, rng)
+        changes = (CHANGES[len(plants) % len(CHANGES)],) if args.one_change else CHANGES
+        made = plant(src, host, rng, changes=changes)
         if made is None:
             continue
         piece, info = made
+        info["changes"] = list(changes)
         r = check_piece(piece, index)
         names = [m.work["work_id"] for m in r.matches]
         # the passage found on the plant's side must overlap the planted bars
@@ -238,6 +252,16 @@ def main(argv: list[str] | None = None) -> int:
                 "plants": int(sel.sum()),
                 "detected_right_source": float(np.mean((ps[sel] >= copy_t) & right[sel])),
             }
+
+    by_change = {}
+    for change in CHANGES if args.one_change else ():
+        rows = [p for p in plants if p["changes"] == [change]]
+        by_change[change] = {
+            "plants": len(rows),
+            "detected_right_source": float(np.mean([p["score"] >= copy_t and p["right_source"] for p in rows])) if rows else None,
+            "by_bars": {str(L): float(np.mean([p["score"] >= copy_t and p["right_source"] for p in rows if p["bars"] == L]))
+                        for L in range(2, 9) if any(p["bars"] == L for p in rows)},
+        }  # fmt: skip
 
     # speed: check of 30-34 bar pieces, after loading
     timed = [p for p in valid + test if 30 <= p.n_bars <= 34][:200]
@@ -281,7 +305,8 @@ def main(argv: list[str] | None = None) -> int:
             k: {"median": float(np.median(v)), "p98": float(np.quantile(v, 0.98)), "max": float(v.max())}
             for k, v in scores.items()
         },  # fmt: skip
-        "plants": {"n": len(plants), "median_score": float(np.median(ps)), "by_bars_at_copy_threshold": by_len},
+        "plants": {"n": len(plants), "median_score": float(np.median(ps)), "by_bars_at_copy_threshold": by_len,
+                   "one_change_at_a_time": args.one_change, "by_change_at_copy_threshold": by_change},
         "speed": {
             "pieces_30_34_bars": len(times),
             "median_ms": round(1000 * float(np.median(times)), 2),
@@ -304,6 +329,10 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps({k: report[k] for k in ("index", "calibration", "held_out", "held_out_scores", "speed")}, indent=1)
     )
     print(json.dumps(report["plants"]["by_bars_at_copy_threshold"]))
+    if by_change:
+        print(json.dumps(by_change))
+    if args.write_calibration and args.one_change:
+        raise SystemExit("--write-calibration needs the plants with every change (without --one-change)")
     if args.write_calibration:
         js = stem.with_suffix(".json")
         record = json.loads(js.read_text(encoding="utf-8"))
