@@ -84,7 +84,11 @@ def test_repeated_sections_repeat_the_bars_the_plan_names(model, tok, seed):
 
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("key,mode", [("D", "major"), ("G", "minor"), ("Bb", "major")])
-def test_a_tonic_cadence_ends_on_the_tonic_chord(model, tok, seed, key, mode):
+def test_a_tonic_cadence_ends_on_the_tonic_chord(model, tok, seed, key, mode, monkeypatch):
+    import tunesmith.sampling as sampling
+
+    # the closing degree is drawn from the style's shares; without "other", always a triad tone
+    monkeypatch.setitem(sampling.FINAL_DEGREE_SHARES, "folk", {"root": 0.8, "third": 0.1, "fifth": 0.1, "other": 0.0})
     req = ComposeRequest(style="folk", key=key, mode=mode, meter="4/4", bars=6, seed=seed, cadence="tonic")
     (take,) = generate(model, tok, req)
     piece = take.piece
@@ -95,6 +99,20 @@ def test_a_tonic_cadence_ends_on_the_tonic_chord(model, tok, seed, key, mode):
     assert abs(last.onset + last.duration - piece.end) < 1e-6  # and sounds to the end
     final_chord = piece.chords[-1].figure
     assert final_chord.startswith(key) and not final_chord.startswith(key + "#")
+
+
+def test_the_closing_melody_degree_follows_the_styles_shares(model, tok, monkeypatch):
+    import tunesmith.sampling as sampling
+
+    req = ComposeRequest(style="folk", key="D", mode="major", meter="4/4", bars=4, seed=3, cadence="tonic")
+    monkeypatch.setitem(sampling.FINAL_DEGREE_SHARES, "folk", {"root": 0.0, "third": 1.0, "fifth": 0.0, "other": 0.0})
+    takes = generate(model, tok, req, n=6)
+    assert {t.piece.melody().notes[-1].pitch % 12 for t in takes} == {6}  # F#, the third of D
+    monkeypatch.setitem(sampling.FINAL_DEGREE_SHARES, "folk", {"root": 0.5, "third": 0.0, "fifth": 0.5, "other": 0.0})
+    ends = {t.piece.melody().notes[-1].pitch % 12 for t in generate(model, tok, req, n=24)}
+    assert ends == {2, 9}  # D and A, both drawn
+    free = ComposeRequest(style="folk", key="D", bars=4, seed=3, cadence="free")
+    assert sampling.compose_tables(tok, free, 256).final_endings is None  # no cadence, no drawn ending
 
 
 def test_chorale_cadence_ends_soprano_and_bass_on_the_tonic(model, tok):

@@ -46,8 +46,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--cadence",
         choices=("tonic", "free"),
         default=None,
-        help="end on the tonic chord (bass on the tonic, melody on its tonic, third or fifth) or as the model likes (default: tonic; "
-        "most pieces of every style end there)",
+        help="end on the tonic chord (bass on the tonic; the melody's last degree drawn as the style's tunes end: "
+        "mostly the tonic) or as the model likes (default: tonic; most pieces of every style end there)",
     )
     parser.add_argument(
         "--rhythm-temperature",
