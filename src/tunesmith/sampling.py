@@ -833,20 +833,23 @@ def generate(
         with single_thread_blas():
             rows = _generate_batch(decoder, tables, prompt, b, temps, top_p, rng, model_len)
         seconds = (time.perf_counter() - t0) / b
-        for i, (ids, lps, forced) in enumerate(rows):
+        for i, (ids, lps, forced, closing) in enumerate(rows):
             piece = _finish_piece(tokenizer, ids, request, seed, start + i)
             meta = {"take": start + i, "temperature": temperature, "rhythm_temperature": rhythm_temperature, "top_p": top_p}
+            if closing is not None:  # the drawn closing degree: replaying the automaton needs it
+                meta["closing_pcs"] = sorted(closing)
             meta["form"], meta["cadence"] = request.resolved_form(), request.resolved_cadence()
             takes.append(Take(piece, ids, np.array(lps, np.float32), np.array(forced, bool), seed, seconds, meta))
     return takes
 
 
 def _generate_batch(decoder, tables: _Tables, prompt: list[int], b: int, temperature, top_p, rng, max_len):
+    """Rows of (ids, log-probs, forced flags, closing pitch classes drawn or None)."""
     autos = [Constrainer(tables, len(prompt)) for _ in range(b)]
     for a in autos:
         a.draw_ending(rng)
     seqs, lps, forced = decode_rows(decoder, prompt, autos, temperature, top_p, rng, max_len)
-    return list(zip(seqs, lps, forced))
+    return list(zip(seqs, lps, forced, [a.final_pcs for a in autos]))
 
 
 def decode_rows(decoder, prompt: list[int], autos: list[Constrainer], temperature, top_p, rng, max_len):
@@ -994,7 +997,7 @@ def infill(
         with single_thread_blas():
             rows = _generate_batch(decoder, tables, prompt, b, float(temperature), float(top_p), rng, model_len)
         seconds = (time.perf_counter() - t0) / b
-        for i, (seq, lps, forced) in enumerate(rows):
+        for i, (seq, lps, forced, _closing) in enumerate(rows):
             out = _splice(piece, tokenizer.decode(seq), start_bar, end_bar, voice_tracks, request)
             out.meta = {**piece.meta, "infill": {"bars": [start_bar, end_bar], "seed": seed, "take": start + i}}
             takes.append(Take(out, seq, np.array(lps, np.float32), np.array(forced, bool), seed, seconds))

@@ -182,14 +182,17 @@ def sample_round(policy, tokenizer, config: TuneConfig, round_: int) -> Rollout:
     return Rollout(takes, requests, groups, time.perf_counter() - t0, tokenizer)
 
 
-def replay_masks(tokenizer, request, tokens: Sequence[int], block_size: int):
+def replay_masks(tokenizer, request, tokens: Sequence[int], block_size: int, closing_pcs=None):
     """Per position of `tokens`: (allowed ids, (early-end token, penalty) or None), None for the
-    prompt. Replays the very automaton `generate` sampled under."""
+    prompt. Replays the very automaton `generate` sampled under, with the closing degree the
+    take drew (`closing_pcs`, its meta's "closing_pcs")."""
     from tunesmith.sampling import Constrainer, compose_tables, prompt_ids
 
     tables = compose_tables(tokenizer, request, block_size)
     n_prompt = len(prompt_ids(tokenizer, request))
     auto = Constrainer(tables, n_prompt)
+    if closing_pcs is not None:
+        auto.final_pcs = frozenset(closing_pcs)
     out: list = [None] * n_prompt
     for tok in tokens[n_prompt:]:
         allowed = auto.allowed()
@@ -242,7 +245,7 @@ def replay_masks_cached(model, take, request, tokenizer):
     """`replay_masks` once per take (the policy and the reference share it)."""
     cached = take.meta.get("_masks")
     if cached is None:
-        cached = replay_masks(tokenizer, request, take.tokens, model.config.block_size)
+        cached = replay_masks(tokenizer, request, take.tokens, model.config.block_size, take.meta.get("closing_pcs"))
         take.meta["_masks"] = cached
     return cached
 
@@ -496,6 +499,9 @@ def tune(
                              "dpo_accuracy": round(dstats.accuracy, 4)}  # fmt: skip
             else:
                 stats = policy_gradient_step(policy, reference, opt, rollout, r, config, ml)
+            if not math.isfinite(stats.loss):
+                # a broken update must not be written over a good model: stop here, loudly
+                raise FloatingPointError(f"round {round_}: the loss is not finite; the model was not updated on disk")
             if valid_examples and config.eval_every and (round_ % config.eval_every == 0 or round_ == config.rounds):
                 nll = evaluate(policy, valid_examples, tokenizer, 8)
                 policy.eval()
