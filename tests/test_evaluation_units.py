@@ -153,3 +153,17 @@ def test_svg_plots_are_well_formed_xml():
         root = ElementTree.fromstring(svg)
         assert root.tag.endswith("svg")
     assert "a&lt;b" in h and "x&amp;y" in h
+
+
+def test_reports_name_folders_without_machine_paths(tmp_path, monkeypatch):
+    from tunesmith.paths import shown_path
+    from tunesmith.pretrained import DEFAULT_MODEL_DIR
+
+    assert shown_path(DEFAULT_MODEL_DIR) == "default"
+    assert shown_path(DEFAULT_MODEL_DIR / "model.safetensors") == "default"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "runs" / "m").mkdir(parents=True)
+    assert shown_path(tmp_path / "runs" / "m") == "runs/m"  # under the current directory: relative
+    assert shown_path("runs/m") == "runs/m"
+    assert shown_path("/elsewhere/models/mine") == "mine"  # elsewhere: the folder's name only
+    assert shown_path(None) == ""

@@ -13,6 +13,28 @@ def home() -> Path:
     return path
 
 
+def shown_path(path: str | os.PathLike | None) -> str:
+    """How a report names a model or data folder without giving away the machine's layout:
+    "default" for the model shipped in the package, a path relative to the current directory
+    when the folder lies under it, else the folder's own name."""
+    if not path:
+        return ""
+    p = Path(path)
+    try:
+        resolved = p.resolve()
+    except OSError:
+        return p.name
+    package_model = Path(__file__).resolve().parent / "models" / "default"
+    if resolved == package_model or (resolved.parent == package_model and resolved.suffix):
+        return "default"
+    if not p.is_absolute():
+        return str(p)
+    try:
+        return str(resolved.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return p.name
+
+
 def shared_data() -> Path:
     """The shared corpora folder: $TUNESMITH_DATA, else ../shared/data next to the checkout or cwd."""
     if os.environ.get("TUNESMITH_DATA"):

@@ -42,6 +42,8 @@ from typing import Any
 
 import numpy as np
 
+from tunesmith.paths import shown_path
+
 LEAD_SHEET = {"style": "pop", "key": "C", "mode": "major", "meter": "4/4", "bars": 32, "tempo": 100.0}
 
 
@@ -247,7 +249,7 @@ def run_bench(
         "tunesmith": {
             "what": ts_note,
             "n_params": n_params,
-            "path": ts.path,
+            "path": shown_path(ts.path),
             "sha256": ts.sha256,
             "config": ts.model.config.to_dict(),
         },

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tunesmith.paths import shown_path
 from tunesmith.score import Piece
 
 
@@ -74,7 +75,7 @@ class System:
         return {
             "label": self.label,
             "kind": self.kind,
-            "path": self.path,
+            "path": shown_path(self.path),
             "sha256": self.sha256,
             "n_params": self.n_params,
             "note": self.note,
