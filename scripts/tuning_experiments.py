@@ -194,7 +194,7 @@ def cmd_rater(a) -> dict:
     report["rater_noise_ceiling"] = float(np.mean([max(q, 1 - q) for q in p_pref]))
     t_fit = time.time()
     cfg = TuneConfig(styles=[a.style], bars=a.bars, rounds=a.rounds, prompts_per_round=a.prompts, takes_per_prompt=4,
-                     lr=a.lr, kl_coef=a.kl, eval_every=5, eval_examples=16, seed=2)  # fmt: skip
+                     lr=a.lr, kl_coef=a.kl, eval_every=5, eval_examples=16, seed=2, method=a.method)  # fmt: skip
     res = tune(a.base, pref, a.out, cfg, pieces=(train, valid), progress=True)
     tuned, tok2, _ = load(a.out)
     base_takes = [t.piece for t in takes_of(model, tok, a.style, a.blind, a.bars, 11).takes]
@@ -241,6 +241,7 @@ def main(argv=None) -> int:
     sub.choices["rater"].add_argument("--pairs", type=int, default=400)
     sub.choices["rater"].add_argument("--pool", type=int, default=200)
     sub.choices["rater"].add_argument("--blind", type=int, default=200)
+    sub.choices["rater"].add_argument("--method", choices=["reinforce", "dpo"], default="reinforce")
     a = ap.parse_args(argv)
     result = {"rules": cmd_rules, "rater": cmd_rater}[a.cmd](a)
     Path(a.json).parent.mkdir(parents=True, exist_ok=True)
