@@ -569,9 +569,7 @@ class Constrainer:
             if cad is not None:
                 # no note crosses a cadence bar's end; the one that reaches it is the cadence's note
                 to_end = (cad + 1 - self.bar) * t.L - self.note_pos
-                closes = self.pitch % 12 in (
-                    self._closing_pcs(t.bar_cadence[cad]) if cad == self.bar else t.kinds[t.bar_cadence[cad]][0][self.v]
-                )
+                closes = self.pitch % 12 in self._closing_pcs(t.bar_cadence[cad])
                 # a note that does not close ends by the bar's last beat, so the closing note starts on
                 # a beat and lasts at least one (not squeezed in at the very end)
                 limit = to_end if closes else to_end - t.last_beat

@@ -71,17 +71,16 @@ def _dpo(store, args: argparse.Namespace) -> dict:
     from tunesmith import pretrained
     from tunesmith.model import save_model
     from tunesmith.solvers.dpo import dpo_offline, pairs_from_store
-    from tunesmith.solvers.policy_gradient import frozen_copy
+    from tunesmith.solvers.policy_gradient import frozen_copy, inherited_info
 
     model, tokenizer, info = pretrained.load(args.base, torch=True)
     pairs = pairs_from_store(store, tokenizer, model.config.block_size, args.rater)
     if not pairs:
         raise ValueError("preferences dpo: the store holds no usable pairs (tunesmith prefer / rate / preferences import)")
     history = dpo_offline(model, frozen_copy(model), pairs, beta=args.beta, lr=args.lr, epochs=args.epochs, seed=args.seed)
-    keep = {k: v for k, v in info.items() if k not in ("format", "version", "model_config", "tokenizer", "path", "sha256")}
     tuning = {"method": "offline DPO on the ratings store (tunesmith preferences dpo)", "base": args.base,
               "base_sha256": info.get("sha256"), "pairs": len(pairs), "raters": store.raters() if not args.rater
               else [args.rater], "beta": args.beta, "epochs": args.epochs, "lr": args.lr,
               "last_margin": history[-1].margin, "last_accuracy": history[-1].accuracy}  # fmt: skip
-    save_model(args.out, model, tokenizer, {**keep, "tuning": tuning})
+    save_model(args.out, model, tokenizer, inherited_info(info) | {"tuning": tuning})
     return {"out": args.out, **tuning}

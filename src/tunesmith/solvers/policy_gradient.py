@@ -316,6 +316,13 @@ def policy_gradient_step(
 
 
 # ------------------------------------------------------------------ checkpoints
+def inherited_info(base_info: dict[str, Any]) -> dict[str, Any]:
+    """What a tuned model keeps of its base's record (training provenance, decoding, name): all
+    but what `save_model` writes afresh (format, shape, tokenizer) and what names the base's file."""
+    fresh = ("format", "version", "model_config", "tokenizer", "path", "sha256")
+    return {k: v for k, v in base_info.items() if k not in fresh}
+
+
 def _state_tensors(prefix: str, state: dict[str, Any]) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
     tensors, plain = {}, {}
     for k, v in state.items():
@@ -458,12 +465,7 @@ def tune(
                 "last": history[-1] if history else None}  # fmt: skip
 
     def save_all() -> None:
-        keep = {
-            k: v
-            for k, v in base_info.items()
-            if k not in ("format", "version", "model_config", "tokenizer", "path", "sha256")
-        }
-        save_model(out, policy, tokenizer, {**keep, "tuning": tuning_record()})
+        save_model(out, policy, tokenizer, inherited_info(base_info) | {"tuning": tuning_record()})
         save_checkpoint(out, policy, opt, stateful, {"round": round_, "history": history, "tune_config": config.to_dict(),
                                                        "base": base_record})  # fmt: skip
         atomic_write_text(out / TUNE_LOG, json.dumps({"tuning": tuning_record(), "history": history}, indent=1) + "\n")
@@ -517,9 +519,7 @@ def tune(
             save_all()
             if config.snapshot_every and round_ % config.snapshot_every == 0:
                 # a normal model folder per snapshot: realism can be measured round by round afterwards
-                keep = {k: v for k, v in base_info.items()
-                        if k not in ("format", "version", "model_config", "tokenizer", "path", "sha256")}  # fmt: skip
-                save_model(out / f"round-{round_:04d}", policy, tokenizer, {**keep, "tuning": tuning_record()})
+                save_model(out / f"round-{round_:04d}", policy, tokenizer, inherited_info(base_info) | {"tuning": tuning_record()})
             post = {"reward": f"{stats.reward:.3f}", "kl": f"{stats.kl:.3f}"}
             if nll is not None:
                 post["nll"] = f"{nll:.3f}"
