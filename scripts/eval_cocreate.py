@@ -156,7 +156,7 @@ def eval_chorales(model, tok, args) -> dict:
     if args.chorales:
         test = test[: args.chorales]
     baseline = ChoraleBaseline().fit(train)
-    systems = ["model", "model_no_mask", "baseline", "bach"] if args.ablation else ["model", "baseline", "bach"]
+    systems = ["model", "model_no_plan", "model_no_mask", "baseline", "bach"] if args.ablation else ["model", "baseline", "bach"]
     counts = {s: defaultdict(float) for s in systems}
     agree = {s: [0, 0] for s in systems}
     seconds = []
@@ -165,10 +165,14 @@ def eval_chorales(model, tok, args) -> dict:
         outs = {"bach": bach, "baseline": baseline.harmonize(soprano)}
         t0 = time.perf_counter()
         (take,) = cocreate.harmonize(model, tok, soprano, style="chorale", seed=args.seed + i,
+                                     harmonizer=args.chorale_harmonizer,
                                      temperature=args.temperature, top_p=args.top_p)  # fmt: skip
         seconds.append(time.perf_counter() - t0)
         outs["model"] = take.piece
         if args.ablation:
+            (plain,) = cocreate.harmonize(model, tok, soprano, style="chorale", seed=args.seed + i, chords_from="model",
+                                          temperature=args.temperature, top_p=args.top_p)  # fmt: skip
+            outs["model_no_plan"] = plain.piece
             (raw,) = cocreate.harmonize(model, tok, soprano, style="chorale", seed=args.seed + i, voice_leading=False,
                                         temperature=args.temperature, top_p=args.top_p)  # fmt: skip
             outs["model_no_mask"] = raw.piece
@@ -234,8 +238,8 @@ def score_chords(
 
 def eval_lead(model, tok, name: str, train: list[Piece], test: list[Piece], style: str, args) -> dict:
     baselines = {unit: LeadSheetBaseline(unit).fit(train) for unit in ("bar", "half")}
-    names = ["model", "model_no_lookahead"] if args.ablation else ["model"]
-    totals = {s: [0, 0, 0] for s in (*names, "shipped_table", "baseline_bar", "baseline_half")}
+    names = (["model", "model_no_lookahead"] if args.ablation else ["model"]) if args.model_chords else []
+    totals = {s: [0, 0, 0] for s in (*names, "harmonizer", "shipped_table", "baseline_bar", "baseline_half")}
     seconds, used = [], 0
     for i, piece in enumerate(test):
         ex = excerpt(piece, args.lead_bars, from_melody=(name == "pop909"), rebar=(name == "pop909"))
@@ -243,14 +247,20 @@ def eval_lead(model, tok, name: str, train: list[Piece], test: list[Piece], styl
             continue
         melody = melody_only(ex)
         t0 = time.perf_counter()
-        (take,) = cocreate.harmonize(model, tok, melody, style=style, seed=args.seed + i, chords_from="model",
-                                     temperature=args.temperature, top_p=args.top_p)  # fmt: skip
+        preds = {}
+        if args.model_chords:
+            (take,) = cocreate.harmonize(model, tok, melody, style=style, seed=args.seed + i, chords_from="model",
+                                         temperature=args.temperature, top_p=args.top_p)  # fmt: skip
+            preds["model"] = take.piece.chords
         seconds.append(time.perf_counter() - t0)
-        preds = {"model": take.piece.chords}
-        # what `tunesmith harmonize` does by default: the table shipped with the model (fitted on
-        # the shippable training split only: Nottingham + pre-1931 OpenEWLD, no POP909)
-        preds["shipped_table"] = cocreate.harmonize(model, tok, melody, style=style, seed=args.seed + i)[0].piece.chords
-        if args.ablation:
+        # what `tunesmith harmonize` does by default: the harmonizer shipped with the model (trained
+        # on the shippable training split only: Nottingham + pre-1931 OpenEWLD, no POP909)
+        preds["harmonizer"] = cocreate.harmonize(model, tok, melody, style=style, seed=args.seed + i,
+                                                 harmonizer=args.harmonizer)[0].piece.chords  # fmt: skip
+        # the count table shipped before it (fitted on the same data)
+        preds["shipped_table"] = cocreate.harmonize(model, tok, melody, style=style, seed=args.seed + i,
+                                                    chords_from="table")[0].piece.chords  # fmt: skip
+        if args.ablation and args.model_chords:
             (plain,) = cocreate.harmonize(model, tok, melody, style=style, seed=args.seed + i, lookahead=0,
                                           chords_from="model",
                                           temperature=args.temperature, top_p=args.top_p)  # fmt: skip
@@ -404,6 +414,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lead-bars", type=int, default=16)
     parser.add_argument("--pop909-train", type=int, default=300, help="POP909 train songs for the baseline")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--harmonizer", default=None, help="harmonizer folder (default: the one beside the model)")
+    parser.add_argument("--chorale-harmonizer", default=None,
+                        help="chorale harmonizer folder or file (default: the one beside the model)")
+    parser.add_argument("--no-model-chords", dest="model_chords", action="store_false",
+                        help="skip the composer's own chords (lead sheets): only harmonizer, table, baselines")
     parser.add_argument(
         "--split", default="test", choices=("test", "valid"), help="held-out lead sheets from this split (valid: tuning)"
     )

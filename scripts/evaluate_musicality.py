@@ -23,8 +23,9 @@ def main(argv: list[str] | None = None) -> int:
         "--model",
         action="append",
         required=True,
-        help="NAME=PATH[:legacy] (PATH 'default': the shipped model; ':legacy' composes without the "
-        "form and cadence controls, as the first-generation composer did)",
+        help="NAME=PATH[:legacy|:reharmonize] (PATH 'default': the shipped model; ':legacy' composes without "
+        "the form and cadence controls, as the first-generation composer did; ':reharmonize' replaces each "
+        "take's chords by the harmonizer's for its melody)",
     )
     ap.add_argument("--per-style", type=int, default=120)
     ap.add_argument("--styles", default=",".join(STYLES))
@@ -45,8 +46,13 @@ def main(argv: list[str] | None = None) -> int:
         path = path or name
         legacy = path.endswith(":legacy")
         path = path.removesuffix(":legacy")
+        rechord = path.endswith(":reharmonize")
+        path = path.removesuffix(":reharmonize")
         model, tok, _info = load_numpy_model(DEFAULT_MODEL_DIR if path == "default" else path)
-        systems[name] = (model, tok, {"form": "", "cadence": "free"} if legacy else {})
+        overrides = {"form": "", "cadence": "free"} if legacy else {}
+        if rechord:
+            overrides["reharmonize"] = True
+        systems[name] = (model, tok, overrides)
     styles = [s for s in args.styles.split(",") if s]
     corpus = load_corpus(None)
     test = {s: list(corpus.filter(split=args.split, style=s)) for s in styles}

@@ -425,7 +425,7 @@ def test_harmonize_keeps_the_melody_with_and_without_lookahead(model, tok, looka
 # ------------------------------------------------------------------ harmonize from the shipped chord table
 def test_harmonize_from_the_chord_table_keeps_the_melody_and_chords_every_bar(tok):
     piece = melody_only(lead_sheet(8, (4, 4)))
-    takes = cocreate.harmonize(Boom(), tok, piece, style="folk", n=3, seed=2)  # the model is never called
+    takes = cocreate.harmonize(Boom(), tok, piece, style="folk", n=3, seed=2, chords_from="table")  # model never called
     downbeats = [i * 4.0 for i in range(8)]
     for take in takes:
         out = take.piece
@@ -435,8 +435,9 @@ def test_harmonize_from_the_chord_table_keeps_the_melody_and_chords_every_bar(to
         for c in out.chords:
             harmony_rules.parse_chord_figure(c.figure)
         assert out.meta["cocreate"]["chords_from"] == "table"
-    assert takes[0].piece.chords == cocreate.harmonize(Boom(), tok, piece, style="folk", seed=99)[0].piece.chords
-    bar_only = cocreate.harmonize(Boom(), tok, piece, style="folk", chord_rhythm="bar")[0].piece
+    again = cocreate.harmonize(Boom(), tok, piece, style="folk", seed=99, chords_from="table")
+    assert takes[0].piece.chords == again[0].piece.chords
+    bar_only = cocreate.harmonize(Boom(), tok, piece, style="folk", chord_rhythm="bar", chords_from="table")[0].piece
     assert [c.onset for c in bar_only.chords] == downbeats
 
 
@@ -447,5 +448,5 @@ def test_the_shipped_chord_table_names_the_tonic_chord_under_a_tonic_arpeggio(to
     for track in piece.tracks:
         track.notes = [Note(p, float(i), 1.0) for i, p in enumerate([62, 66, 69, 74] * 4)]  # D F# A D
     piece.keys = [KeySignature(0.0, "D", "major")]
-    (take,) = cocreate.harmonize(Boom(), tok, piece, style="folk", key="D")
+    (take,) = cocreate.harmonize(Boom(), tok, piece, style="folk", key="D", chords_from="table")
     assert take.piece.chords[0].figure == "D"

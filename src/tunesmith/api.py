@@ -553,7 +553,7 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
         raw = cocreate.continue_piece(m.model, m.tokenizer, piece, kw["bars"], **common)
     elif verb == "harmonize":
         raw = cocreate.harmonize(m.model, m.tokenizer, piece, chord_rhythm=rhythm, lookahead=kw.get("lookahead", 8),
-                                 chords_from=kw.get("chords_from", "table"), **common)  # fmt: skip
+                                 chords_from=kw.get("chords_from", "harmonizer"), **common)  # fmt: skip
     else:
         raw = cocreate.inpaint(m.model, m.tokenizer, piece, kw["bars"], keep=kw.get("keep"), chord_rhythm=rhythm,
                                lookahead=kw.get("lookahead", 8), **common)  # fmt: skip
@@ -613,11 +613,13 @@ def continue_(source: Take | Piece | str | os.PathLike, bars: int = 8, *, style:
 
 def harmonize(melody: Take | Piece | str | os.PathLike, *, style: str | None = None, key: str | None = None,
               mode: str | None = None, tune: int = 1, n: int = 1, seed: int | None = None,
-              chord_rhythm: str | None = "auto", chords_from: str = "table", lookahead: int = 8,
+              chord_rhythm: str | None = "auto", chords_from: str = "harmonizer", lookahead: int = 8,
               temperature: float = 1.0, top_p: float = 0.95, pitch_range: Any = None, in_scale: bool = False,
               voice_leading: bool = True, model: Any = "default") -> Take | list[Take]:  # fmt: skip
     """Chord symbols (folk, pop, jazz) or alto, tenor and bass (chorale) under the melody; the
-    melody's notes are kept exactly."""
+    melody's notes are kept exactly. `chords_from`: "harmonizer" (the shipped network that hears
+    the whole melody; for chorales it plans the chord of every beat and the voices aim at it),
+    "table" (lead sheets: the count table) or "model" (the composer alone)."""
     return _cocreate("harmonize", melody, style=style, key=key, mode=mode, tune=tune, n=n, seed=seed,
                      chord_rhythm=chord_rhythm, chords_from=chords_from, lookahead=lookahead,
                      temperature=temperature, top_p=top_p, pitch_range=pitch_range, in_scale=in_scale,

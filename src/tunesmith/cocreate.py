@@ -450,6 +450,8 @@ class _Job:
     fim: bool
     free_per_bar: float  # expected tokens per bar the model writes (for block planning)
     lookahead: int = 0  # chord proposals per bar scored by the forced melody after them (0/1: off)
+    # (onset in beats, pitch classes): chords planned by the harmonizer for the free voices (chorales)
+    chord_plan: tuple[tuple[float, tuple[int, ...]], ...] = ()
 
     @property
     def voices(self) -> tuple[str, ...]:
@@ -852,6 +854,9 @@ def _known_for_guard(job: _Job, W: Piece, t0: float, t1: float, pick0: int) -> V
             s = round((nt.onset - t0) * TICKS_PER_BEAT) + pick0
             e = s + max(1, round(nt.duration * TICKS_PER_BEAT))
             guard.add(i, s, e, nt.pitch)
+    for onset, pcs in job.chord_plan:
+        if t0 - 1e-9 <= onset < t1 + span:
+            guard.chord_tones[round((onset - t0) * TICKS_PER_BEAT) + pick0] = np.array(pcs, np.int64)
     return guard
 
 
@@ -1359,15 +1364,18 @@ def harmonize(
     voice_leading: bool = True,
     lookahead: int = 8,
     batch_size: int = 16,
-    chords_from: str = "table",
+    chords_from: str = "harmonizer",
+    harmonizer: Any = None,
 ) -> list[Take]:
     """Harmonize the melody of `melody_piece` (its melody track, else soprano, else first part).
 
-    Lead-sheet chords come from the shipped chord table (`chords_from="table"`, counts from
-    the shippable training split, one chord per half bar where it changes) unless
-    `chords_from="model"`: on held-out Nottingham and POP909 melodies the table names the
-    root 2-3x more often than the default model (scripts/eval_cocreate.py). Take 1 is the
-    table's most frequent chord per unit; further takes draw chords in proportion to counts.
+    Lead-sheet chords come from the harmonizer shipped beside the default model (or
+    `harmonizer`: a `tunesmith.harmonizer.Harmonizer` or its folder) (`chords_from="harmonizer"`: a bidirectional network that hears the
+    whole melody and names a chord per half bar; take 1 is its most likely progression, further
+    takes are drawn from it), or from the count table (`"table"`: the most frequent chord over
+    the unit's melody notes in the shippable training split; further takes drawn in proportion
+    to counts), or from the composer itself (`"model"`, below). Measured on held-out Nottingham
+    and POP909 melodies by scripts/eval_cocreate.py.
 
     style "chorale": alto, tenor and bass under the melody as soprano, each voice in its vocal
     range (textbook SATB ranges unless `pitch_range` is given), no crossing of adjacent voices
@@ -1387,10 +1395,10 @@ def harmonize(
     style = _style_of(style, piece)
     tonic, mode = _key_of(piece, key, mode)
     layout = "satb" if style == "chorale" else "lead"
-    if chords_from not in ("table", "model"):
-        raise ValueError(f"chords_from must be 'table' or 'model', got {chords_from!r}")
-    if layout == "lead" and chords_from == "table":
-        return _harmonize_from_table(piece, melody, style, tonic, mode, n, seed, chord_rhythm)
+    if chords_from not in CHORD_SOURCES:
+        raise ValueError(f"chords_from must be one of {', '.join(CHORD_SOURCES)}, got {chords_from!r}")
+    if layout == "lead" and chords_from != "model":
+        return _harmonize_from_chords(piece, melody, style, tonic, mode, n, seed, chord_rhythm, chords_from, harmonizer)
     first = LAYOUTS[layout][0]
     grid = _grid(piece, meter)
     if layout == "lead":
@@ -1417,6 +1425,7 @@ def harmonize(
         fim=False,
         free_per_bar=free,
         lookahead=lookahead if layout == "lead" else 0,
+        chord_plan=_chorale_plan(W, tonic, mode, harmonizer) if layout == "satb" and chords_from == "harmonizer" else (),
     )
     results, seed = _run(model, tokenizer, job, n, seed, temperature, top_p, batch_size)
     takes = []
@@ -1452,6 +1461,9 @@ def harmonize(
         meta = {"operation": "harmonize", "style": style, "layout": layout, "chord_rhythm": chord_rhythm}
         takes.append(_finish_take(out, res, seed, i, meta))
     return takes
+
+
+CHORD_SOURCES = ("harmonizer", "table", "model")
 
 
 @functools.lru_cache(maxsize=2)
@@ -1491,22 +1503,41 @@ def _harmonized_piece(
     )
 
 
-def _harmonize_from_table(
-    piece: Piece, melody: Track, style: str, tonic: str, mode: str, n: int, seed: int | None, chord_rhythm: str | None
-) -> list[Take]:
+def _harmonize_from_chords(
+    piece: Piece, melody: Track, style: str, tonic: str, mode: str, n: int, seed: int | None, chord_rhythm: str | None,
+    source: str, harmonizer: Any = None,
+) -> list[Take]:  # fmt: skip
+    """Lead-sheet harmonize with chords from the harmonizer network or the count table (`source`)."""
     import random
 
     t0 = time.perf_counter()
-    table = chord_table()
     seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
     work = copy.deepcopy(piece)
     work.tracks = [copy.deepcopy(melody)]
     work.tracks[0].role = "melody"
     work.keys = [KeySignature(0.0, tonic, mode)]
+    work.style = style
     downbeats = {round(b, 6) for b in piece.bars()}
+    if source == "harmonizer":
+        from tunesmith.harmonizer import Harmonizer, load_harmonizer
+
+        net = harmonizer if isinstance(harmonizer, Harmonizer) else load_harmonizer(str(harmonizer) if harmonizer else None)
+        meta_source = {"chords_from": "harmonizer", "harmonizer": net.info.get("name", "harmonizer")}
+
+        def predict(i: int) -> list[ChordSymbol]:
+            rng = np.random.default_rng(seed * 1_000_003 + i) if i else None
+            unit = "bar" if chord_rhythm == "bar" else "half"
+            return net.predict(work, key=work.keys[0], rng=rng, unit=unit, merge=False)
+    else:
+        table = chord_table()
+        meta_source = {"chords_from": "table", "table_units": table.n_units}
+
+        def predict(i: int) -> list[ChordSymbol]:
+            return table.predict(work, rng=random.Random(seed * 1_000_003 + i) if i else None)
+
     takes = []
     for i in range(n):
-        chords = table.predict(work, rng=random.Random(seed * 1_000_003 + i) if i else None)
+        chords = predict(i)
         kept = []
         for c in chords:
             on_downbeat = round(c.onset, 6) in downbeats
@@ -1516,16 +1547,49 @@ def _harmonize_from_table(
             if chord_rhythm != "half" and kept and kept[-1].figure == c.figure and not on_downbeat:
                 continue
             kept.append(ChordSymbol(c.onset, c.figure, None))
+        if chord_rhythm in ("auto", "bar"):
+            kept = _chord_on_every_downbeat(kept, downbeats)
         tracks = [Track(melody.name, "melody", melody.program, False, [copy.copy(x) for x in melody.notes])]
         out = _harmonized_piece(piece, i, style, tracks, kept, [KeySignature(0.0, tonic, mode)], piece.duration())
         _assert_kept(melody.notes, out.tracks[0].notes, "the melody")
-        meta = {"operation": "harmonize", "style": style, "layout": "lead", "chords_from": "table",
-                "chord_rhythm": chord_rhythm, "table_units": table.n_units}  # fmt: skip
+        meta = {"operation": "harmonize", "style": style, "layout": "lead", **meta_source, "chord_rhythm": chord_rhythm}
         out.meta = {**out.meta, "cocreate": {**meta, "seed": seed, "take": i}}
         takes.append(
             Take(out, [], np.zeros(0, np.float32), np.zeros(0, bool), seed, time.perf_counter() - t0, {"take": i, **meta})
         )
     return takes
+
+
+def _chorale_plan(W: Piece, tonic: str, mode: str, harmonizer: Any = None) -> tuple:
+    """The chorale harmonizer's chord on every beat of the soprano (empty when none is shipped)."""
+    from tunesmith.harmonizer import Harmonizer, load_harmonizer
+
+    try:
+        net = harmonizer if isinstance(harmonizer, Harmonizer) else load_harmonizer(
+            str(harmonizer) if harmonizer else None, kind="chorale")  # fmt: skip
+    except FileNotFoundError:
+        return ()
+    if net.config.unit != "beat":
+        raise ValueError("chorale harmonize needs a beat-unit (chorale) harmonizer")
+    soprano = copy.copy(W)
+    soprano.tracks = [t for t in W.tracks if t.notes][:1]
+    soprano.keys = [KeySignature(0.0, tonic, mode)]
+    soprano.style = "chorale"
+    return tuple(net.plan(soprano, key=soprano.keys[0]))
+
+
+def _chord_on_every_downbeat(chords: list[ChordSymbol], downbeats: set[float]) -> list[ChordSymbol]:
+    """A lead sheet names the chord at every bar line: repeat the sounding chord where none starts."""
+    out: list[ChordSymbol] = []
+    starts = {round(c.onset, 6) for c in chords}
+    events = sorted([(c.onset, c) for c in chords] + [(b, None) for b in downbeats if b not in starts],
+                    key=lambda e: e[0])  # fmt: skip
+    for onset, c in events:
+        if c is not None:
+            out.append(c)
+        elif out:
+            out.append(ChordSymbol(onset, out[-1].figure, None))
+    return out
 
 
 # ============================================================================ inpaint

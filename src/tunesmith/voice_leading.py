@@ -25,6 +25,10 @@ class VoiceLeading:
         self.starts: list[list[int]] = [[] for _ in range(n_voices)]
         self.ends: list[list[int]] = [[] for _ in range(n_voices)]  # sorted
         self.longest = [0] * n_voices
+        # tick -> the pitch classes of the chord planned there (a harmonizer's plan): a note of
+        # a free voice that starts on such a tick is kept to them where the rules allow
+        self.chord_tones: dict[int, np.ndarray] = {}  # first entry: the chord's root
+        self._plan_ticks: list[int] | None = None
 
     def add(self, v: int, start: int, end: int, pitch: int) -> None:
         i = bisect.bisect_right(self.starts[v], start)
@@ -60,7 +64,8 @@ class VoiceLeading:
         No crossing: at most the lowest known voice above, at least the highest known voice
         below (all of them, not only the adjacent ones, so a voice written later always has
         room between its neighbours). No parallel fifths/octaves with any known voice that
-        moves at p. Falls back to "no crossing of the voices above", then to anything."""
+        moves at p. Where a chord is planned at p (`chord_tones`), its tones first. Falls back to
+        the rules without the plan, to "no crossing of the voices above", then to anything."""
         n = len(self.notes)
         above = [x for x in (self.pitch_at(u, p) for u in range(v)) if x is not None]
         below = [x for x in (self.pitch_at(u, p) for u in range(v + 1, n)) if x is not None]
@@ -86,15 +91,31 @@ class VoiceLeading:
                 continue
             bad = (cands != a0) & ((cands > a0) == (b1 > b0)) & (np.abs(cands - b1) % 12 == ic)
             ok &= ~bad
-        for mask in (ok, no_cross, under_above):
+        masks = [ok, no_cross, under_above]
+        tones = self.chord_tones.get(p) if self.chord_tones else None
+        if tones is not None:
+            in_chord = np.isin(np.asarray(cands) % 12, tones)
+            masks = [ok & in_chord, ok, no_cross & in_chord, no_cross, under_above]
+            if v == n - 1:  # the bass: on the root where it can (root position, as Bach mostly writes)
+                masks.insert(0, ok & (np.asarray(cands) % 12 == tones[0]))
+        for mask in masks:
             if mask.any():
                 return mask
         return np.ones(len(cands), bool)
 
     def max_duration(self, v: int, p: int, pitch: int) -> int | None:
         """Longest duration (ticks) before a known onset of a voice above goes below this note,
-        or of a voice below goes above it."""
+        or of a voice below goes above it, and (with a chord plan) before a planned chord that
+        does not hold the note's pitch class."""
         limit = None
+        if self.chord_tones:
+            if self._plan_ticks is None:
+                self._plan_ticks = sorted(self.chord_tones)
+            ticks = self._plan_ticks
+            for i in range(bisect.bisect_right(ticks, p), len(ticks)):
+                if pitch % 12 not in self.chord_tones[ticks[i]]:
+                    limit = ticks[i]
+                    break
         for u in range(len(self.notes)):
             if u == v:
                 continue

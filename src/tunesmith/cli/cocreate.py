@@ -64,10 +64,10 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
     if verb == "harmonize":
         parser.add_argument(
             "--chords-from",
-            choices=("table", "model"),
-            default="table",
-            help="lead sheets: chords from the shipped chord table (default; measured 2-3x more accurate "
-            "than the small default model) or sampled from the model",
+            choices=("harmonizer", "table", "model"),
+            default="harmonizer",
+            help="where the chords come from: the shipped harmonizer network, which hears the whole melody "
+            "(default; lead sheets and chorales), the count table (lead sheets) or the composer alone",
         )
     parser.add_argument(
         "--no-voice-leading",

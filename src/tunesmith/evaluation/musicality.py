@@ -121,10 +121,16 @@ def compose_like(
     list that receives the request of every take (to check the controls afterwards)."""
     from tunesmith.sampling import generate
 
+    overrides = dict(overrides)
+    rechord = overrides.pop("reharmonize", False)
     takes = []
     for i, p in enumerate(reals):
         req = request_for(p, style, config.max_bars, config.seed * 100_003 + i, **overrides)
         (take,) = generate(system_model, tokenizer, req, n=1, temperature=config.temperature, top_p=config.top_p)
+        if rechord and take.piece.chords:
+            from tunesmith.harmonizer import reharmonize
+
+            reharmonize(take.piece)
         takes.append(take.piece)
         if requests is not None:
             requests.append(req)

@@ -1,0 +1,471 @@
+"""The harmonizer: a small bidirectional network that names the chord of every half bar of a melody.
+
+    net = load_harmonizer()                       # the one shipped beside the default model
+    chords = net.predict(piece)                   # [ChordSymbol] at every unit where it changes
+    chords = net.predict(piece, rng=np.random.default_rng(1), temperature=0.8)  # a sampled take
+
+Why a second network: the composer writes a bar's chord symbols before the bar's melody (its
+token order), so when it harmonizes a given melody it can only judge a chord by how likely it
+finds the melody that follows, one bar at a time, and it names the chord root on held-out
+Nottingham tunes 0.60 of the time against 0.73 for a count table. A harmonizer should hear the
+whole tune, forwards and backwards, like a musician reading it before writing the changes
+(the same reason Coconet and DeepBach harmonize with bidirectional context).
+
+The melody is cut into units (half bars where the meter's numerator is even, else bars: the
+units of `baselines.harmony_baseline.units_of`). Each unit is described relative to the key's
+tonic, so what is learnt in D serves in B-flat:
+
+- how long each of the 12 pitch classes sounds in it, the pitch class sounding at its start, at
+  its end, its lowest and its highest note (5 x 12);
+- whether it is empty, its note count, the key's mode family (major-like / minor-like);
+- the style (folk, pop, jazz, other), whether the meter is triple;
+- where it is: first or second half of the bar, the bar number modulo 2, 4 and 8, the share of
+  the piece before it, first unit, last unit, last bar.
+
+A linear layer, a 2-layer bidirectional GRU and a 2-layer head give, per unit, a distribution
+over 96 chord labels: a root relative to the tonic (12) x a quality class (`QUALITY_CLASSES`:
+major, minor, dominant seventh, minor seventh, major seventh, diminished, half-diminished,
+suspended). Decoding adds a chord-to-chord transition prior of the style (label bigrams counted on
+the training units, and for pop on Billboard's CC0 progressions too) weighted by `transition_weight`: take 1
+is the Viterbi path, further takes are drawn by forward filtering, backward sampling at
+`temperature`.
+
+Files: `harmonizer.safetensors` (weights; config, labels, transition matrix and provenance in
+its metadata) and `harmonizer.json` (the same, for people); read with safetensors and JSON only.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from tunesmith import harmony
+from tunesmith.baselines.harmony_baseline import MINOR_LIKE, chord_at, units_of
+from tunesmith.score import ChordSymbol, KeySignature, Note, Piece
+from tunesmith.tokenizer import names_for_key
+
+FORMAT = "tunesmith-harmonizer"
+FILE = "harmonizer.safetensors"  # lead sheets (half-bar units)
+CHORALE_FILE = "harmonizer_chorale.safetensors"  # four-part chorales (beat units)
+STYLES = ("folk", "pop", "jazz")  # anything else: the fourth, "other" slot
+STYLE_SLOTS = (*STYLES, "other")  # the transition prior's styles ("other": all pooled)
+# quality class -> the qualities of `harmony.QUALITIES` it stands for (first: how it is written)
+QUALITY_CLASSES: dict[str, tuple[str, ...]] = {
+    "": ("", "6", "69", "add9", "5", "aug", "maj7#5"),
+    "m": ("m", "m6", "m69", "madd9", "mMaj7"),
+    "7": ("7", "9", "11", "13", "7b9", "7#9", "7#11", "7b13", "7alt", "7#5", "7b5", "7b9#5", "7#9#5",
+          "7b9b5", "9#11", "13#11", "13b9", "7b9b13", "7sus4", "9sus4", "7sus2"),  # fmt: skip
+    "m7": ("m7", "m9", "m11", "m13", "m7#5"),
+    "maj7": ("maj7", "maj9", "maj13", "maj7#11"),
+    "dim": ("dim", "dim7", "dim(maj7)"),
+    "m7b5": ("m7b5",),
+    "sus4": ("sus4", "sus2"),
+}
+QUALITY_OF: dict[str, int] = {q: i for i, qs in enumerate(QUALITY_CLASSES.values()) for q in qs}
+QUALITY_NAMES: tuple[str, ...] = tuple(QUALITY_CLASSES)
+N_LABELS = 12 * len(QUALITY_NAMES)
+N_FEATURES = 5 * 12 + 3 + 4 + 1 + 1 + 14 + 4
+
+
+def label_of(figure: str, tonic_pc: int) -> int | None:
+    """The label (relative root x quality class) of a chord figure in a key; None if unknown."""
+    try:
+        root, quality, _ = harmony.parse_chord(figure)
+    except ValueError:
+        return None
+    q = QUALITY_OF.get(quality)
+    if q is None:
+        return None
+    return ((root - tonic_pc) % 12) * len(QUALITY_NAMES) + q
+
+
+def figure_of(label: int, key: KeySignature) -> str:
+    """The chord figure of `label` in `key`, spelled as the key spells it."""
+    rel, q = divmod(int(label), len(QUALITY_NAMES))
+    mode = (key.mode or "major").lower()
+    try:
+        names = names_for_key(key.tonic, mode)
+    except (ValueError, KeyError):
+        names = names_for_key("C", "major")
+    return names[(rel + key.tonic_pc) % 12] + QUALITY_NAMES[q]
+
+
+def chord_tones(label: int, tonic_pc: int) -> tuple[int, ...]:
+    """The pitch classes of a label's chord in a key (its quality class as first written), the
+    root first."""
+    rel, q = divmod(int(label), len(QUALITY_NAMES))
+    root = (rel + tonic_pc) % 12
+    return tuple((root + i) % 12 for i in harmony.QUALITIES[QUALITY_NAMES[q]])
+
+
+def piece_key(piece: Piece) -> KeySignature:
+    return piece.key or harmony.estimate_key(piece)
+
+
+UNITS = ("half", "beat")
+
+
+def units_for(piece: Piece, unit: str) -> list[tuple[float, float]]:
+    """The harmonic units of `piece`: half bars ("half", see `units_of`) or beats ("beat": a
+    quarter, or a dotted quarter in compound meters), each (start, end) in beats."""
+    if unit == "half":
+        return units_of(piece, "half")
+    if unit != "beat":
+        raise ValueError(f"unit must be one of {UNITS}, got {unit!r}")
+    ts = piece.time_signature
+    compound = ts.denominator == 8 and ts.numerator % 3 == 0 and ts.numerator > 3
+    step = 4.0 / ts.denominator * (3 if compound else 1)
+    out = []
+    for s, e in units_of(piece, "bar"):
+        t = s
+        while t < e - 1e-6:
+            out.append((t, min(e, t + step)))
+            t += step
+    return out
+
+
+def voice_labels(piece: Piece, units: list[tuple[float, float]], key: KeySignature) -> np.ndarray:
+    """(units,) int64: the chord read from all the parts at each unit's start (four-part music
+    has no chord symbols: `chord_of_pitches` names it), -1 where none."""
+    from tunesmith.baselines.harmony_baseline import chord_of_pitches, sounding
+
+    tracks = [t for t in piece.tracks if not t.is_drum and t.notes]
+    out = np.full(len(units), -1, np.int64)
+    for u, (s, _) in enumerate(units):
+        fig = chord_of_pitches(p for p in (sounding(t.notes, s) for t in tracks) if p is not None)
+        if fig is not None:
+            lab = label_of(fig, key.tonic_pc)
+            out[u] = -1 if lab is None else lab
+    return out
+
+
+# ----------------------------------------------------------------------------- features
+def unit_features(piece: Piece, units: list[tuple[float, float]] | None = None,
+                  key: KeySignature | None = None) -> np.ndarray:  # fmt: skip
+    """(units, N_FEATURES) float32: the description of every unit of `piece`'s melody."""
+    melody = piece.melody()
+    notes: list[Note] = sorted(melody.notes, key=lambda n: n.onset) if melody is not None else []
+    units = units if units is not None else units_for(piece, "half")
+    key = key or piece_key(piece)
+    tonic = key.tonic_pc
+    minor = (key.mode or "major").lower() in MINOR_LIKE
+    ts = piece.time_signature
+    triple = ts.numerator in (3, 9)  # simple or compound triple
+    style = STYLES.index(piece.style) if piece.style in STYLES else len(STYLES)
+    bars = [round(b, 6) for b in piece.bars()]
+    n_units = len(units)
+    x = np.zeros((n_units, N_FEATURES), np.float32)
+    j0 = 0
+    bar_no = -1
+    last_bar_start = bars[-1] if bars else 0.0
+    for u, (s, e) in enumerate(units):
+        length = max(e - s, 1e-6)
+        while j0 < len(notes) and notes[j0].onset + notes[j0].duration <= s + 1e-9:
+            j0 += 1
+        inside = []
+        j = j0
+        while j < len(notes) and notes[j].onset < e - 1e-9:
+            n = notes[j]
+            if n.onset + n.duration > s + 1e-9:
+                inside.append(n)
+            j += 1
+        row = x[u]
+        if inside:
+            for n in inside:
+                pc = (n.pitch - tonic) % 12
+                row[pc] += (min(e, n.onset + n.duration) - max(s, n.onset)) / length
+            first = min(inside, key=lambda n: (n.onset, -n.pitch))
+            last = max(inside, key=lambda n: (n.onset, n.pitch))
+            row[12 + (first.pitch - tonic) % 12] = 1.0
+            row[24 + (last.pitch - tonic) % 12] = 1.0
+            row[36 + (min(n.pitch for n in inside) - tonic) % 12] = 1.0
+            row[48 + (max(n.pitch for n in inside) - tonic) % 12] = 1.0
+        c = 60
+        row[c] = 0.0 if inside else 1.0
+        row[c + 1] = min(len(inside), 8) / 8.0
+        row[c + 2] = 1.0 if minor else 0.0
+        row[c + 3 + style] = 1.0
+        c += 7
+        row[c] = 1.0 if triple else 0.0
+        on_downbeat = round(s, 6) in bars
+        if on_downbeat:
+            bar_no += 1
+        row[c + 1] = 0.0 if on_downbeat else 1.0
+        b = max(bar_no, 0)
+        c += 2
+        row[c + b % 2] = 1.0
+        row[c + 2 + b % 4] = 1.0
+        row[c + 6 + b % 8] = 1.0
+        c += 14
+        row[c] = u / max(1, n_units - 1)
+        row[c + 1] = 1.0 if u == 0 else 0.0
+        row[c + 2] = 1.0 if u == n_units - 1 else 0.0
+        row[c + 3] = 1.0 if s >= last_bar_start - 1e-6 else 0.0
+    return x
+
+
+def unit_labels(piece: Piece, units: list[tuple[float, float]], key: KeySignature) -> np.ndarray:
+    """(units,) int64: the label of the chord sounding at each unit's start, -1 where none/unknown."""
+    chords = sorted(piece.chords, key=lambda c: c.onset)
+    out = np.full(len(units), -1, np.int64)
+    for u, (s, _) in enumerate(units):
+        c = chord_at(chords, s)
+        if c is not None:
+            lab = label_of(c.figure, key.tonic_pc)
+            if lab is not None:
+                out[u] = lab
+    return out
+
+
+# ----------------------------------------------------------------------------- network
+@dataclass
+class HarmonizerConfig:
+    """The network's shape and the decoding defaults (saved with the weights)."""
+
+    n_features: int = N_FEATURES
+    n_labels: int = N_LABELS
+    hidden: int = 128
+    layers: int = 2
+    dropout: float = 0.2
+    unit: str = "half"  # "half": lead sheets; "beat": chorales
+    transition_weight: float = 0.0  # the best path (take 1): measured best without the prior
+    sample_transition_weight: float = 0.3  # drawn takes: keeps chords from flickering
+    temperature: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.n_features != N_FEATURES or self.n_labels != N_LABELS:
+            raise ValueError(f"harmonizer config: features/labels {self.n_features}/{self.n_labels}, "
+                             f"this version reads {N_FEATURES}/{N_LABELS}")  # fmt: skip
+        if not (1 <= self.hidden <= 1024 and 1 <= self.layers <= 8 and 0 <= self.dropout < 1):
+            raise ValueError(f"harmonizer config out of range: {self}")
+        if self.unit not in UNITS:
+            raise ValueError(f"harmonizer config: unit must be one of {UNITS}, got {self.unit!r}")
+        if not (0 <= self.transition_weight <= 10 and 0 <= self.sample_transition_weight <= 10
+                and 0 < self.temperature <= 10):  # fmt: skip
+            raise ValueError(f"harmonizer decoding settings out of range: {self}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class HarmonizerNet(nn.Module):
+    def __init__(self, config: HarmonizerConfig):
+        super().__init__()
+        self.config = config
+        h = config.hidden
+        self.inp = nn.Sequential(nn.Linear(config.n_features, h), nn.GELU(), nn.Dropout(config.dropout))
+        self.rnn = nn.GRU(h, h, num_layers=config.layers, batch_first=True, bidirectional=True,
+                          dropout=config.dropout if config.layers > 1 else 0.0)  # fmt: skip
+        self.head = nn.Sequential(nn.Dropout(config.dropout), nn.Linear(2 * h, h), nn.GELU(), nn.Linear(h, config.n_labels))
+
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
+        # x: (B, T, F) -> logits (B, T, L)
+        z = self.inp(x)
+        if lengths is not None:
+            packed = nn.utils.rnn.pack_padded_sequence(z, lengths.cpu(), batch_first=True, enforce_sorted=False)
+            out, _ = self.rnn(packed)
+            out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])
+        else:
+            out, _ = self.rnn(z)
+        return self.head(out)
+
+
+@dataclass
+class Harmonizer:
+    """A trained harmonizer: the network, the transition prior and where they came from."""
+
+    net: HarmonizerNet
+    log_transition: np.ndarray  # (S, L, L) log P(next label | label), per style of STYLE_SLOTS
+    log_start: np.ndarray  # (S, L)
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def config(self) -> HarmonizerConfig:
+        return self.net.config
+
+    @torch.no_grad()
+    def log_probs(self, piece: Piece, units: list[tuple[float, float]], key: KeySignature) -> np.ndarray:
+        """(units, L) log-probabilities of each unit's chord label given the whole melody."""
+        x = torch.from_numpy(unit_features(piece, units, key))[None]
+        self.net.eval()
+        return torch.log_softmax(self.net(x)[0].float(), dim=-1).numpy()
+
+    def decode(self, logp: np.ndarray, rng: np.random.Generator | None = None, temperature: float | None = None,
+               transition_weight: float | None = None, style: str = "other") -> np.ndarray:  # fmt: skip
+        """The label path: Viterbi (rng None) or one path drawn by forward filtering, backward
+        sampling, with `style`'s chord-to-chord prior."""
+        if transition_weight is None:
+            transition_weight = self.config.transition_weight if rng is None else self.config.sample_transition_weight
+        w = transition_weight
+        temp = self.config.temperature if temperature is None else temperature
+        slot = STYLE_SLOTS.index(style) if style in STYLE_SLOTS else len(STYLE_SLOTS) - 1
+        emit = logp / temp if rng is not None else logp
+        trans = w * self.log_transition[slot] / (temp if rng is not None else 1.0)
+        start = w * self.log_start[slot] / (temp if rng is not None else 1.0)
+        T, L = emit.shape
+        if T == 0:
+            return np.zeros(0, np.int64)
+        if rng is None:
+            score = start + emit[0]
+            back = np.zeros((T, L), np.int64)
+            for t in range(1, T):
+                cand = score[:, None] + trans  # (from, to)
+                back[t] = cand.argmax(0)
+                score = cand.max(0) + emit[t]
+            path = np.zeros(T, np.int64)
+            path[-1] = int(score.argmax())
+            for t in range(T - 1, 0, -1):
+                path[t - 1] = back[t, path[t]]
+            return path
+        alpha = np.zeros((T, L))
+        alpha[0] = start + emit[0]
+        for t in range(1, T):
+            alpha[t] = _logsumexp(alpha[t - 1][:, None] + trans, axis=0) + emit[t]
+        path = np.zeros(T, np.int64)
+        path[-1] = _draw(alpha[-1], rng)
+        for t in range(T - 1, 0, -1):
+            path[t - 1] = _draw(alpha[t - 1] + trans[:, path[t]], rng)
+        return path
+
+    def plan(self, piece: Piece, *, key: KeySignature | None = None, rng: np.random.Generator | None = None,
+             temperature: float | None = None) -> list[tuple[float, tuple[int, ...]]]:  # fmt: skip
+        """(onset in beats, pitch classes of the chord) for every unit: what four-part voices aim at."""
+        key = key or piece_key(piece)
+        units = units_for(piece, self.config.unit)
+        path = self.decode(self.log_probs(piece, units, key), rng=rng, temperature=temperature, style=piece.style)
+        return [(s, chord_tones(int(lab), key.tonic_pc)) for (s, _), lab in zip(units, path)]
+
+    def predict(self, piece: Piece, *, key: KeySignature | None = None, rng: np.random.Generator | None = None,
+                temperature: float | None = None, unit: str = "half", merge: bool = True) -> list[ChordSymbol]:  # fmt: skip
+        """Chord symbols for `piece`'s melody: one per unit (merged where the chord does not change
+        unless `merge` is False). `unit` "bar": one chord per bar (the label best over both halves
+        of an even-meter bar)."""
+        key = key or piece_key(piece)
+        units = units_for(piece, self.config.unit)
+        logp = self.log_probs(piece, units, key)
+        if unit == "bar" and self.config.unit == "half":
+            merged_units, merged_logp = [], []
+            downbeats = {round(b, 6) for b in piece.bars()}
+            for (s, e), row in zip(units, logp):
+                if merged_units and round(s, 6) not in downbeats:
+                    merged_units[-1] = (merged_units[-1][0], e)
+                    merged_logp[-1] = merged_logp[-1] + row
+                else:
+                    merged_units.append((s, e))
+                    merged_logp.append(row.copy())
+            units, logp = merged_units, np.array(merged_logp).reshape(len(merged_units), -1)
+        path = self.decode(logp, rng=rng, temperature=temperature, style=piece.style)
+        out: list[ChordSymbol] = []
+        for (s, e), lab in zip(units, path):
+            fig = figure_of(int(lab), key)
+            if merge and out and out[-1].figure == fig:
+                continue
+            out.append(ChordSymbol(s, fig, None))
+        return out
+
+    # ------------------------------------------------------------------------- files
+    def save(self, folder: str | Path, extra: dict[str, Any] | None = None) -> Path:
+        from tunesmith.model import write_safetensors
+        from tunesmith.paths import atomic_write_text
+
+        folder = Path(folder)
+        info = {
+            "format": FORMAT,
+            "version": 1,
+            "config": self.config.to_dict(),
+            "labels": {"roots": "relative to the key's tonic, 0-11", "qualities": list(QUALITY_NAMES)},
+            **{k: v for k, v in self.info.items() if k not in ("format", "version", "config", "labels")},
+            **(extra or {}),
+        }
+        tensors = {f"net.{k}": v for k, v in self.net.state_dict().items()}
+        tensors["log_transition"] = torch.from_numpy(np.asarray(self.log_transition, np.float32))
+        tensors["log_start"] = torch.from_numpy(np.asarray(self.log_start, np.float32))
+        name = FILE if self.config.unit == "half" else CHORALE_FILE
+        write_safetensors(folder / name, tensors, info)
+        atomic_write_text(folder / name.replace(".safetensors", ".json"), json.dumps(info, indent=1) + "\n")
+        self.info = info
+        return folder / name
+
+    @classmethod
+    def load(cls, path: str | Path) -> Harmonizer:
+        """From a folder holding harmonizer.safetensors (or the file). Only safetensors and JSON."""
+        from tunesmith.model import read_safetensors
+
+        file = Path(path)
+        if file.is_dir():
+            file = file / FILE
+        if not file.is_file():
+            raise FileNotFoundError(f"no harmonizer at {file}; train one with scripts/fit_harmonizer.py")
+        tensors, meta = read_safetensors(file)
+        if meta.get("format") != FORMAT:
+            raise ValueError(f"{file}: not a tunesmith harmonizer (format {meta.get('format')!r})")
+        try:
+            info = json.loads(meta["tunesmith"])
+            config = HarmonizerConfig(**info["config"])
+        except (KeyError, TypeError, json.JSONDecodeError) as err:
+            raise ValueError(f"{file}: harmonizer metadata unreadable ({err})") from None
+        net = HarmonizerNet(config)
+        weights = {k[4:]: v for k, v in tensors.items() if k.startswith("net.")}
+        missing, unexpected = net.load_state_dict(weights, strict=False)
+        if missing or unexpected or "log_transition" not in tensors:
+            raise ValueError(f"{file}: weights do not match the config (missing {missing[:3]}, unexpected {unexpected[:3]})")
+        trans = tensors["log_transition"].double().numpy()
+        start = tensors["log_start"].double().numpy()
+        S = len(STYLE_SLOTS)
+        if trans.shape != (S, N_LABELS, N_LABELS) or start.shape != (S, N_LABELS) or not np.isfinite(trans).all():
+            raise ValueError(f"{file}: transition prior has the wrong shape or non-finite values")
+        net.eval()
+        return cls(net, trans, start, info)
+
+
+def reharmonize(piece: Piece, net: Harmonizer | None = None, rng: np.random.Generator | None = None) -> Piece:
+    """Replace `piece`'s chord symbols (in place) by the harmonizer's for its melody, keeping a
+    chord on every bar line where the piece had one; returns the piece."""
+    net = net or load_harmonizer()
+    key = piece_key(piece)
+    downbeats = {round(b, 6) for b in piece.bars()}
+    had = {round(c.onset, 6) for c in piece.chords}
+    chords: list[ChordSymbol] = []
+    for c in net.predict(piece, key=key, rng=rng, merge=False):
+        on_bar = round(c.onset, 6) in downbeats
+        if chords and chords[-1].figure == c.figure and not (on_bar and round(c.onset, 6) in had):
+            continue
+        chords.append(c)
+    piece.chords = chords
+    return piece
+
+
+def _logsumexp(a: np.ndarray, axis: int) -> np.ndarray:
+    m = a.max(axis=axis, keepdims=True)
+    return (m + np.log(np.exp(a - m).sum(axis=axis, keepdims=True))).squeeze(axis)
+
+
+def _draw(logits: np.ndarray, rng: np.random.Generator) -> int:
+    p = np.exp(logits - logits.max())
+    p /= p.sum()
+    return int(rng.choice(len(p), p=p))
+
+
+@functools.lru_cache(maxsize=4)
+def load_harmonizer(path: str | None = None, kind: str = "lead") -> Harmonizer:
+    """The harmonizer shipped beside the default model (or the one at `path`: a folder or a
+    .safetensors file), cached. `kind` "lead" (lead sheets) or "chorale" (four parts)."""
+    from tunesmith.pretrained import DEFAULT_MODEL_DIR
+
+    if kind not in ("lead", "chorale"):
+        raise ValueError(f"kind must be 'lead' or 'chorale', got {kind!r}")
+    where = Path(path) if path else DEFAULT_MODEL_DIR
+    if where.is_dir():
+        where = where / (FILE if kind == "lead" else CHORALE_FILE)
+    return Harmonizer.load(where)
+
+
+__all__ = ["FILE", "Harmonizer", "HarmonizerConfig", "HarmonizerNet", "QUALITY_NAMES", "figure_of", "label_of",
+           "load_harmonizer", "unit_features", "unit_labels"]  # fmt: skip

@@ -1,0 +1,185 @@
+"""The harmonizer network: features, training, decoding, files, and its use in harmonize."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+import torch
+
+from tunesmith import cocreate, harmonizer as H
+from tunesmith.metrics import harmony_rules
+from tunesmith.model import write_safetensors
+from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, TimeSignature, Track
+from tunesmith.solvers.harmonizer import (
+    HarmonizerTrainConfig,
+    build_examples,
+    evaluate,
+    train_harmonizer,
+    transition_prior,
+)
+from tunesmith.tokenizer import Tokenizer
+from tunesmith.voice_leading import VoiceLeading
+
+# I IV V7 I in a major key, as semitones above the tonic, and the arpeggio a tune sings over each
+PROGRESSION = [(0, ""), (5, ""), (7, "7"), (0, "")]
+ARPEGGIO = {"": (0, 4, 7, 12), "7": (0, 4, 10, 7), "m": (0, 3, 7, 12)}
+
+
+def tune(tonic_pc: int, tonic: str, bars: int = 8, seed: int = 0, style: str = "folk") -> Piece:
+    """A 4/4 tune whose every half bar arpeggiates the chord of a I-IV-V7-I pattern (shuffled
+    per bar by `seed`), with those chord symbols."""
+    rng = np.random.default_rng(seed)
+    notes, chords = [], []
+    for b in range(bars):
+        for h in range(2):
+            rel, q = PROGRESSION[(2 * b + h + int(rng.integers(0, 4))) % 4]
+            t = b * 4.0 + h * 2.0
+            chords.append(ChordSymbol(t, H.figure_of(rel * len(H.QUALITY_NAMES) + H.QUALITY_NAMES.index(q),
+                                                     KeySignature(0.0, tonic, "major")), 2.0))  # fmt: skip
+            for i, step in enumerate(ARPEGGIO[q]):
+                notes.append(Note(55 + tonic_pc + rel + step, t + 0.5 * i, 0.5))
+    return Piece(piece_id=f"t{tonic}{seed}", work_id=f"t{tonic}{seed}", style=style,
+                 tracks=[Track("Melody", "melody", 0, notes=notes)], chords=chords,
+                 keys=[KeySignature(0.0, tonic, "major")], time_signatures=[TimeSignature(0.0, 4, 4)],
+                 end=bars * 4.0)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def trained():
+    torch.manual_seed(0)
+    keys = [(0, "C"), (2, "D"), (7, "G"), (5, "F"), (10, "Bb"), (9, "A")]
+    train = build_examples([tune(pc, name, seed=s) for pc, name in keys for s in range(4)])
+    valid = build_examples([tune(4, "E", seed=9), tune(3, "Eb", seed=8)])
+    net, report = train_harmonizer(train, valid, HarmonizerTrainConfig(epochs=40, batch_size=4, lr=1e-2, patience=40),
+                                   H.HarmonizerConfig(hidden=32, dropout=0.0))  # fmt: skip
+    trans, start = transition_prior([e.y for e in train])
+    S = len(H.STYLE_SLOTS)
+    return H.Harmonizer(net, np.stack([trans] * S), np.stack([start] * S)), report, valid
+
+
+def test_features_do_not_change_when_the_tune_is_transposed():
+    a, b = tune(2, "D"), tune(10, "Bb")
+    assert np.array_equal(H.unit_features(a), H.unit_features(b))
+    units = H.units_for(a, "half")
+    assert np.array_equal(H.unit_labels(a, units, a.key), H.unit_labels(b, units, b.key))
+
+
+def test_labels_name_the_chord_relative_to_the_key():
+    assert H.label_of("A7", 2) == 7 * len(H.QUALITY_NAMES) + H.QUALITY_NAMES.index("7")
+    assert H.label_of("Bm9", 2) == 9 * len(H.QUALITY_NAMES) + H.QUALITY_NAMES.index("m7")
+    assert H.label_of("N.C.", 2) is None
+    assert H.figure_of(H.label_of("F#m7b5", 7), KeySignature(0.0, "G", "major")) == "F#m7b5"
+    assert H.chord_tones(H.label_of("G7", 0), 0) == (7, 11, 2, 5)
+
+
+def test_beat_units_follow_the_meter():
+    p = tune(0, "C", bars=2)
+    assert H.units_for(p, "beat")[:3] == [(0.0, 1.0), (1.0, 2.0), (2.0, 3.0)]
+    p.time_signatures = [TimeSignature(0.0, 6, 8)]
+    assert H.units_for(p, "beat")[:2] == [(0.0, 1.5), (1.5, 3.0)]
+    with pytest.raises(ValueError, match="unit must be one of"):
+        H.units_for(p, "bar")
+
+
+def test_training_learns_chords_in_keys_it_never_saw(trained):
+    net, report, valid = trained
+    assert report["history"][0]["valid_loss"] > report["best_valid_loss"]
+    assert evaluate(net.net, valid)["label_accuracy"] > 0.9
+    piece = tune(4, "E", seed=9)
+    pred = net.predict(piece, merge=False)
+    assert [c.figure for c in pred] == [c.figure for c in piece.chords]
+
+
+def test_best_path_without_prior_is_the_argmax_and_sampling_is_seeded(trained):
+    net = trained[0]
+    piece = tune(1, "Db", seed=5)
+    units = H.units_for(piece, "half")
+    logp = net.log_probs(piece, units, piece.key)
+    assert np.array_equal(net.decode(logp, transition_weight=0.0), logp.argmax(1))
+    a = net.decode(logp, rng=np.random.default_rng(3), temperature=3.0)
+    b = net.decode(logp, rng=np.random.default_rng(3), temperature=3.0)
+    assert np.array_equal(a, b) and a.shape == (len(units),)
+
+
+def test_save_and_load_round_trip(trained, tmp_path):
+    net = trained[0]
+    path = net.save(tmp_path, {"name": "test"})
+    assert path.name == H.FILE and (tmp_path / "harmonizer.json").is_file()
+    back = H.Harmonizer.load(tmp_path)
+    piece = tune(6, "F#", seed=2)
+    assert back.predict(piece) == net.predict(piece)
+    assert back.info["name"] == "test" and back.config == net.config
+
+
+def test_loading_something_else_fails_with_a_clear_message(tmp_path):
+    write_safetensors(tmp_path / H.FILE, {"x": torch.zeros(2)}, {"format": "other"})
+    with pytest.raises(ValueError, match="not a tunesmith harmonizer"):
+        H.Harmonizer.load(tmp_path)
+    with pytest.raises(FileNotFoundError, match="no harmonizer"):
+        H.Harmonizer.load(tmp_path / "missing")
+    with pytest.raises(ValueError, match="unit must be one of"):
+        H.HarmonizerConfig(unit="bar")
+
+
+# ------------------------------------------------------------------ the shipped harmonizers
+def test_the_shipped_harmonizer_hears_tonic_and_dominant():
+    net = H.load_harmonizer()
+    piece = tune(2, "D", bars=4)
+    for track in piece.tracks:
+        # D F# A D | A C# E G  over two bars, twice
+        track.notes = [Note(p, 2.0 * i + 0.5 * j, 0.5) for i in range(8)
+                       for j, p in enumerate([62, 66, 69, 74] if i % 2 == 0 else [69, 73, 76, 67])]  # fmt: skip
+    figures = [c.figure for c in net.predict(piece, merge=False)]
+    assert figures[0] == "D" and figures[-1] in ("A", "A7")
+    assert H.load_harmonizer(kind="chorale").config.unit == "beat"
+    info = net.info["provenance"]
+    assert set(info["sources"]) <= {"nottingham", "openewld"} and "pop909" not in info["transition_prior_sources"]
+
+
+class Boom:
+    def __getattr__(self, name):
+        raise AssertionError("the composer was used")
+
+
+@pytest.mark.parametrize("rhythm", ["auto", "bar", "half", None])
+def test_harmonize_from_the_harmonizer_keeps_the_melody(rhythm):
+    piece = tune(7, "G")
+    piece.chords = []
+    takes = cocreate.harmonize(Boom(), Tokenizer(), piece, style="folk", n=3, seed=4, chord_rhythm=rhythm)
+    downbeats = [4.0 * i for i in range(8)]
+    for take in takes:
+        out = take.piece
+        assert [(n.pitch, n.onset, n.duration) for n in out.tracks[0].notes] == [
+            (n.pitch, n.onset, n.duration) for n in piece.tracks[0].notes]  # fmt: skip
+        onsets = [c.onset for c in out.chords]
+        if rhythm in ("auto", "bar", "half"):
+            assert all(d in onsets for d in downbeats)
+        if rhythm == "bar":
+            assert onsets == downbeats
+        if rhythm == "half":
+            assert onsets == sorted(downbeats + [d + 2.0 for d in downbeats])
+        for c in out.chords:
+            harmony_rules.parse_chord_figure(c.figure)
+        assert out.meta["cocreate"]["chords_from"] == "harmonizer"
+    again = cocreate.harmonize(Boom(), Tokenizer(), piece, style="folk", seed=99, chord_rhythm=rhythm)
+    assert again[0].piece.chords == takes[0].piece.chords  # take 1 is the best path whatever the seed
+
+
+def test_a_chord_plan_steers_the_voices_where_the_rules_allow():
+    guard = VoiceLeading(4)
+    guard.add(0, 0, 8, 72)  # soprano C5
+    guard.chord_tones[0] = np.array([5, 9, 0])  # F major, root first
+    cands = np.arange(40, 72)
+    ok = guard.pitch_ok(1, 0, cands)
+    assert set(cands[ok] % 12) <= {5, 9, 0}
+    bass = guard.pitch_ok(3, 0, cands)
+    assert set(cands[bass] % 12) == {5}
+    # a planned chord that leaves out the note's pitch class cuts the note before it
+    guard.chord_tones[4] = np.array([7, 11, 2])
+    assert guard.max_duration(1, 0, 65) == 4
+    assert guard.max_duration(1, 0, 67) is None
+    plain = copy.deepcopy(guard)
+    plain.chord_tones = {}
+    assert plain.pitch_ok(1, 0, cands).sum() > ok.sum()
