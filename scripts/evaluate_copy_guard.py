@@ -17,9 +17,19 @@ Held-out real music: every valid-split and test-split piece with a melody whose 
 (the same sources and styles as the index; no work of them is indexed). The thresholds are
 calibrated on the valid split (copy: at most 2 % of its pieces flagged; close: at most 10 %) and
 the false-alarm rate is reported on the test split, so the report is not the calibration set.
-Held-out pieces that are versions of a training tune (`is_version`: the same tune title, or an
-alignment matching at least 60 % of the piece's notes) are real copies, counted apart and
-listed; `flagged_test_incl_versions` is the rate with them.
+Held-out pieces that are versions or relatives of a training tune (`version_reason`: one of its
+3 nearest works has its tune title, or the alignment with the nearest matches at least 60 % of
+the piece's notes, or, with `--versions relatives` (the default), it shares a passage of 8 bars
+or more with >= 80 % of the intervals exact, as long as the longest plant) are real copies,
+counted apart (how many, and why, is reported) and listed; `flagged_test_incl_versions` is the
+rate with them. None of these depends on the score's thresholds.
+
+The curve: recall with the right source named at test-split false-alarm rates of 0.5-10 %, per
+excerpt length and (with `--one-change`) per change, and the false alarms at the copy threshold:
+how many of them share a 4- or 8-bar passage (80 % exact) with the work named. Takes: `--takes`
+unguarded takes of the default model (16 bars, the four styles), flagged at the thresholds.
+`--set NAME=VALUE` overrides a constant of `tunesmith.rights.index` for a comparison
+(`--set WEIGHTING=idf --set SEGMENT=0`: the former scorer).
 Speed: `check` of every held-out piece of 30-34 bars, after loading.
 """
 
@@ -118,47 +128,141 @@ def plant(src, host, rng, *, bars: int | None = None, changes: tuple[str, ...] =
                    "host": host.work_id, "at_bar": len(hbars) // 2 + 1}  # fmt: skip
 
 
+def norm_title(t: str | None) -> str:
+    """A tune title reduced to its name: letters only, no "The", no dance type or part/version
+    mark ("CrossesofAnnagh2reelThe", "Crosses of Annagh" and "St Anne's (L)" / "(V)" alike)."""
+    t = re.sub(r"\([^)]*\)", "", (t or "").lower())
+    t = re.sub(r"[^a-z]", "", t)
+    for _ in range(3):
+        t = re.sub(r"^the|the$", "", t)
+        t = re.sub(r"(reel|jig|hornpipe|polka|slide|march|waltz|setdance|air)$", "", t)
+        t = re.sub(r"(i{1,3}|iv|a|b)$", "", t) if len(t) > 8 else t
+    return t
+
+
 def same_tune(a: str | None, b: str | None) -> bool:
-    """Two titles of one tune ("CrossesofAnnagh2reelThe", "Crosses of Annagh"): a held-out piece
-    whose nearest training work has its title is a version of a training tune (the corpus split
-    keeps works apart, not versions), i.e. a real copy, not a false alarm."""
+    """Two titles of one tune ("CrossesofAnnagh2reelThe", "Crosses of Annagh"; "Flop Ear'd Mule",
+    "Flop-eared Mule": names of 8 letters or more one letter apart): a held-out piece with the
+    title of a training work is a version of a training tune (the corpus split keeps works apart,
+    not versions), i.e. a real copy, not a false alarm."""
+    if (a or "").startswith("JSB chorale") or (b or "").startswith("JSB chorale"):
+        return False
+    na, nb = norm_title(a), norm_title(b)
+    if not na or not nb:
+        return False
+    if na == nb:
+        return True
+    return min(len(na), len(nb)) >= 8 and abs(len(na) - len(nb)) <= 1 and _one_edit(na, nb)
 
-    def norm(t: str | None) -> str:
-        t = re.sub(r"[^a-z]", "", (t or "").lower())
-        for _ in range(3):
-            t = re.sub(r"^the|the$", "", t)
-            t = re.sub(r"(reel|jig|hornpipe|polka|slide|march|waltz|setdance|air)$", "", t)
-            t = re.sub(r"(i{1,3}|iv|a|b)$", "", t) if len(t) > 8 else t
-        return t
 
-    na, nb = norm(a), norm(b)
-    return bool(na) and na == nb and not (a or "").startswith("JSB chorale")
+def _one_edit(a: str, b: str) -> bool:
+    """`a` and `b` differ by one letter substituted, inserted or deleted."""
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + 1 :] == b[i + 1 :] if len(a) == len(b) else a[i:] == b[i + 1 :]
 
 
 VERSION_SHARE = 0.6
 
 
-def is_version(piece, result) -> bool:
-    """A held-out piece that is a version of a training tune (a real copy, counted apart from
-    false alarms): its nearest training work has its tune title, or the aligned passage matches
-    at least `VERSION_SHARE` of the piece's melody notes exactly (the whole tune, under another
-    title: a chorale melody Bach harmonised twice, "Daisy Daisy" and "Bicycle Built for Two")."""
+RELATIVE_BARS, RELATIVE_EXACT = 8, 0.8
+
+
+def version_reason(piece, result, *, relatives: bool = True) -> str | None:
+    """Why a held-out piece is a version or relative of a training tune (a real copy, counted
+    apart from false alarms), or None:
+
+    - "title": one of its nearest works (`result.matches`) has its tune title (`same_tune`);
+    - "notes": the aligned passage with its nearest work matches at least `VERSION_SHARE` of the
+      piece's melody notes exactly (the whole tune under another title, e.g. a chorale melody
+      Bach harmonised twice);
+    - "passage" (with `relatives`): it shares a passage at least as long as the longest planted
+      copy with its nearest work: `RELATIVE_BARS` bars or more on both sides, at least
+      `RELATIVE_EXACT` of its intervals exact (`shares_passage`; a strain of a tune family).
+
+    None of them depends on the score or its thresholds."""
+    if any(same_tune(piece.title, m.work.get("title")) for m in result.matches):
+        return "title"
     if not result.matches:
-        return False
+        return None
     from tunesmith.rights.features import melody_of
 
-    m = result.matches[0]
-    if same_tune(piece.title, m.work.get("title")):
-        return True
-    return m.matched_notes >= VERSION_SHARE * max(1, len(melody_of(piece)))
+    if result.matches[0].matched_notes >= VERSION_SHARE * max(1, len(melody_of(piece))):
+        return "notes"
+    if relatives and shares_passage(result.matches[0], RELATIVE_BARS, RELATIVE_EXACT):
+        return "passage"
+    return None
+
+
+def is_version(piece, result, *, relatives: bool = False) -> bool:
+    """`version_reason` is not None (`result`: `check_piece(piece, index)`, its top 3 works);
+    relatives sharing a strain only with `relatives`."""
+    return version_reason(piece, result, relatives=relatives) is not None
+
+
+def shares_passage(match, min_bars: int, exact: float = 0.8) -> bool:
+    """The match's aligned passage spans at least `min_bars` bars on both sides and at least
+    `exact` of its intervals match exactly (scripts/audit_copying.py's definition)."""
+    if match is None:
+        return False
+    qa, qb = match.query_bars
+    ta, tb = match.work_bars
+    notes = match.query_notes[1] - match.query_notes[0]
+    return qb - qa + 1 >= min_bars and tb - ta + 1 >= min_bars and match.matched_notes >= exact * max(1, notes)
 
 
 def _rates(scores: np.ndarray, grid: np.ndarray) -> list[float]:
     return [float(np.mean(scores >= t)) if len(scores) else float("nan") for t in grid]
 
 
+def threshold_at(scores: np.ndarray, rate: float) -> float:
+    """The lowest threshold (a score, or above them all) at which at most `rate` of `scores` flag."""
+    for t in np.unique(np.concatenate(([0.0], scores))):
+        if np.mean(scores >= t) <= rate:
+            return float(t)
+    return float(scores.max()) + 1e-6
+
+
+FA_RATES = (0.005, 0.01, 0.02, 0.05, 0.10)
+
+
+def recall_table(plants: list[dict], test_scores: np.ndarray, groups: dict[str, list[bool]]) -> dict:
+    """Recall with the right source named at each test-split false-alarm rate in `FA_RATES` (the
+    threshold read off the test split: the curve, not the calibrated point), per group of plants."""
+    ps = np.array([p["score"] for p in plants])
+    right = np.array([p["right_source"] for p in plants])
+    out = {}
+    for rate in FA_RATES:
+        t = threshold_at(test_scores, rate)
+        row = {"threshold": round(t, 3)}
+        for name, sel in groups.items():
+            sel = np.asarray(sel, dtype=bool)
+            row[name] = round(float(np.mean((ps[sel] >= t) & right[sel])), 4) if sel.any() else None
+        out[f"{rate:.3f}"] = row
+    return out
+
+
+def default_model_takes(n: int, bars: int = 16) -> list:
+    """`n` unguarded takes of the default model, the four styles in equal shares (seeds 1000 ...)."""
+    from tunesmith import api
+
+    takes = []
+    for style in ("folk", "jazz", "chorale", "pop"):
+        got, seed = [], 1000
+        while len(got) < n // 4:
+            out = api.compose(style, bars=bars, seed=seed, n=min(10, n // 4 - len(got)), check=False)
+            got += out if isinstance(out, list) else [out]
+            seed += 1
+        takes += [(style, t.piece) for t in got]
+    return takes
+
+
 def main(argv: list[str] | None = None) -> int:
     from tunesmith.corpus import load_corpus
+    from tunesmith.rights import index as index_module
     from tunesmith.rights.check import check_piece, default_index_path
     from tunesmith.rights.index import SimilarityIndex
 
@@ -172,7 +276,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--one-change", action="store_true",
                         help="each plant gets one change only (transpose, rerhythm, ornament, edit in turn), "
                         "reported by change and length; the calibration is not written")  # fmt: skip
+    parser.add_argument("--takes", type=int, default=200,
+                        help="unguarded takes of the default model checked for false alarms (0: none)")  # fmt: skip
+    parser.add_argument("--versions", choices=("relatives", "title-notes"), default="relatives",
+                        help="held-out pieces counted apart as versions: title, notes and >= 8 shared bars "
+                        "(relatives, the default) or title and notes only (the former definition)")  # fmt: skip
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a tunesmith.rights.index constant for a comparison, e.g. WEIGHTING=idf "
+                        "SEGMENT=0 (the former scorer); the calibration is not written")  # fmt: skip
     args = parser.parse_args(argv)
+    overrides = {}
+    for kv in args.set:
+        name, _, value = kv.partition("=")
+        current = getattr(index_module, name)
+        overrides[name] = value if isinstance(current, str) else type(current)(value)
+        setattr(index_module, name, overrides[name])
 
     stem = Path(args.index) if args.index else default_index_path("model")
     t0 = time.perf_counter()
@@ -190,17 +308,21 @@ def main(argv: list[str] | None = None) -> int:
         return out
 
     valid, test = held_out("valid"), held_out("test")
-    scores, raw_scores, versions, kept = {}, {}, {}, {}
+    scores, raw_scores, versions, kept, kept_results, reasons = {}, {}, {}, {}, {}, {}
     for name, pieces in (("valid", valid), ("test", test)):
-        results = [check_piece(p, index, top=1) for p in pieces]
-        same = np.array([is_version(p, r) for p, r in zip(pieces, results)])
+        results = [check_piece(p, index) for p in pieces]
+        why = [version_reason(p, r, relatives=args.versions == "relatives") for p, r in zip(pieces, results)]
+        same = np.array([w is not None for w in why])
         raw_scores[name] = np.array([r.score for r in results])
         # versions of training tunes are copies, not false alarms
         scores[name] = raw_scores[name][~same]
         kept[name] = [p for p, sm in zip(pieces, same) if not sm]
+        kept_results[name] = [r for r, sm in zip(results, same) if not sm]
+        reasons[name] = {k: sum(w == k for w in why) for k in ("title", "notes", "passage")}
         versions[name] = [{"work_id": p.work_id, "title": p.title, "nearest": r.matches[0].work.get("title"),
-                           "score": round(r.score, 2)} for p, r, sm in zip(pieces, results, same) if sm]  # fmt: skip
-        print(f"held-out {name}: {len(pieces)} pieces, {int(same.sum())} versions of a training tune", file=sys.stderr)
+                           "why": w, "score": round(r.score, 2)} for p, r, w in zip(pieces, results, why) if w]  # fmt: skip
+        print(f"held-out {name}: {len(pieces)} pieces, {int(same.sum())} versions of a training tune {reasons[name]}",
+              file=sys.stderr)  # fmt: skip
 
     # planted copies
     sources = [p for p in corpus.filter(split="train", shippable=True) if p.work_id in indexed]
@@ -229,15 +351,24 @@ def main(argv: list[str] | None = None) -> int:
     right = np.array([p["right_source"] for p in plants])
     top3 = np.array([p["in_top3"] for p in plants])
 
+    # takes of the default model (unguarded)
+    take_scores, take_styles = np.zeros(0), []
+    if args.takes:
+        takes = default_model_takes(args.takes)
+        take_styles = [s for s, _ in takes]
+        take_scores = np.array([check_piece(t, index, top=1).score for _, t in takes])
+
     top_score = max(float(ps.max()), *(float(v.max()) for v in scores.values() if len(v)))
     grid = np.round(np.arange(0.0, top_score + 1.0, 0.5), 2)
     fa_valid, fa_test = _rates(scores["valid"], grid), _rates(scores["test"], grid)
     fa_test_raw = _rates(raw_scores["test"], grid)
+    fa_takes = _rates(take_scores, grid) if len(take_scores) else [None] * len(grid)
     curve = [{"threshold": float(t), "detected": float(np.mean(ps >= t)),
               "detected_right_source": float(np.mean((ps >= t) & right)),
               "detected_source_in_top3": float(np.mean((ps >= t) & top3)),
               "false_alarm_valid": fa_valid[i], "false_alarm_test": fa_test[i],
-              "flagged_test_incl_versions": fa_test_raw[i]} for i, t in enumerate(grid)]  # fmt: skip
+              "flagged_test_incl_versions": fa_test_raw[i], "flagged_takes": fa_takes[i]}
+             for i, t in enumerate(grid)]  # fmt: skip
 
     def lowest(rate: float) -> float:
         return float(next(t for t, f in zip(grid, fa_valid) if f <= rate))
@@ -251,6 +382,7 @@ def main(argv: list[str] | None = None) -> int:
             by_len[str(L)] = {
                 "plants": int(sel.sum()),
                 "detected_right_source": float(np.mean((ps[sel] >= copy_t) & right[sel])),
+                "right_source_named_first": float(np.mean(right[sel])),
             }
 
     by_change = {}
@@ -262,6 +394,26 @@ def main(argv: list[str] | None = None) -> int:
             "by_bars": {str(L): float(np.mean([p["score"] >= copy_t and p["right_source"] for p in rows if p["bars"] == L]))
                         for L in range(2, 9) if any(p["bars"] == L for p in rows)},
         }  # fmt: skip
+    groups = {"all": [True] * len(plants)}
+    groups |= {f"{L}_bars": [p["bars"] == L for p in plants] for L in range(2, 9)}
+    groups |= {"2-3_bars": [p["bars"] <= 3 for p in plants], "4-5_bars": [4 <= p["bars"] <= 5 for p in plants],
+               "6-8_bars": [p["bars"] >= 6 for p in plants]}  # fmt: skip
+    if args.one_change:
+        groups |= {c: [p["changes"] == [c] for p in plants] for c in CHANGES}
+    recall_at_test_fa = recall_table(plants, scores["test"], groups)
+    # what the false alarms at the copy threshold are: passages shared with the work named
+    flagged = [r for r in kept_results["test"] if r.score >= copy_t]
+    explained = {
+        "flagged_test": len(flagged),
+        "sharing_4_bars_80pct_exact": sum(shares_passage(r.matches[0], 4) for r in flagged if r.matches),
+        "sharing_8_bars_80pct_exact": sum(shares_passage(r.matches[0], 8) for r in flagged if r.matches),
+        "test_pieces_sharing_8_bars_80pct_exact": sum(shares_passage(r.matches[0], 8) for r in kept_results["test"] if r.matches),
+        "test_pieces_sharing_4_bars_80pct_exact": sum(shares_passage(r.matches[0], 4) for r in kept_results["test"] if r.matches),
+        "flagged_rows": [{"work_id": p.work_id, "title": p.title, "nearest": r.matches[0].work.get("title"),
+                          "score": round(r.score, 2), "bars": list(r.matches[0].query_bars),
+                          "work_bars": list(r.matches[0].work_bars), "matched_notes": r.matches[0].matched_notes}
+                         for p, r in zip(kept["test"], kept_results["test"]) if r.score >= copy_t and r.matches],
+    }  # fmt: skip
 
     # speed: check of 30-34 bar pieces, after loading
     timed = [p for p in valid + test if 30 <= p.n_bars <= 34][:200]
@@ -274,8 +426,11 @@ def main(argv: list[str] | None = None) -> int:
         "close": close_t,
         "copy": copy_t,
         "method": "scripts/evaluate_copy_guard.py: lowest score threshold with <= 2 % (copy) / <= 10 % (close) "
-        "of held-out valid-split pieces flagged (pieces whose nearest training work has the same tune title, "
-        "or whose alignment with it matches >= 60 % of their notes, are versions of a training tune, counted apart)",
+        "of held-out valid-split pieces flagged (pieces one of whose 3 nearest training works has the same tune "
+        "title, or whose alignment with the nearest matches >= 60 % of their notes"
+        + (", or that share >= 8 bars with >= 80 % of the intervals exact" if args.versions == "relatives" else "")
+        + ", are versions of a training tune, counted apart)",
+        "versions": args.versions,
         "held_out_valid": len(valid),
         "plants": len(plants),
         "at_copy_threshold": {
@@ -287,6 +442,7 @@ def main(argv: list[str] | None = None) -> int:
                 "false_alarm_valid",
                 "false_alarm_test",
                 "flagged_test_incl_versions",
+                "flagged_takes",
             )
         },  # fmt: skip
         "seed": args.seed,
@@ -297,16 +453,39 @@ def main(argv: list[str] | None = None) -> int:
             "works": len(index),
             "notes": int(len(index.pitches)),
             "load_seconds": round(load_s, 3),
+            "overrides": overrides,
         },
         "calibration": calibration,
         "held_out": {"valid": len(valid), "test": len(test)},
+        "held_out_versions_excluded": {k: {"n": len(versions[k]), **reasons[k]} for k in versions},
         "held_out_versions_of_training_tunes": versions,
         "held_out_scores": {
             k: {"median": float(np.median(v)), "p98": float(np.quantile(v, 0.98)), "max": float(v.max())}
             for k, v in scores.items()
         },  # fmt: skip
-        "plants": {"n": len(plants), "median_score": float(np.median(ps)), "by_bars_at_copy_threshold": by_len,
-                   "one_change_at_a_time": args.one_change, "by_change_at_copy_threshold": by_change},
+        "takes": {
+            "n": int(len(take_scores)),
+            "flagged_copy": float(np.mean(take_scores >= copy_t)),
+            "flagged_close_or_copy": float(np.mean(take_scores >= close_t)),
+            "by_style_copy": {
+                s: float(np.mean([v >= copy_t for v, st in zip(take_scores, take_styles) if st == s]))
+                for s in sorted(set(take_styles))
+            },
+            "median_score": float(np.median(take_scores)),
+            "max_score": float(take_scores.max()),
+        }
+        if len(take_scores)
+        else {},  # fmt: skip
+        "plants": {
+            "n": len(plants),
+            "median_score": float(np.median(ps)),
+            "by_bars_at_copy_threshold": by_len,
+            "one_change_at_a_time": args.one_change,
+            "by_change_at_copy_threshold": by_change,
+            "right_source_named_first": float(np.mean(right)),
+        },
+        "recall_right_source_at_test_false_alarm": recall_at_test_fa,
+        "false_alarms_at_copy_threshold": explained,
         "speed": {
             "pieces_30_34_bars": len(times),
             "median_ms": round(1000 * float(np.median(times)), 2),
@@ -325,14 +504,16 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-    print(
-        json.dumps({k: report[k] for k in ("index", "calibration", "held_out", "held_out_scores", "speed")}, indent=1)
-    )
+    keys = ("index", "calibration", "held_out", "held_out_versions_excluded", "held_out_scores", "takes", "speed")
+    print(json.dumps({k: report[k] for k in keys}, indent=1))
     print(json.dumps(report["plants"]["by_bars_at_copy_threshold"]))
     if by_change:
         print(json.dumps(by_change))
-    if args.write_calibration and args.one_change:
-        raise SystemExit("--write-calibration needs the plants with every change (without --one-change)")
+    print(json.dumps({k: v for k, v in explained.items() if k != "flagged_rows"}))
+    for rate, row in recall_at_test_fa.items():
+        print(f"test false alarms <= {float(rate):.1%}: " + json.dumps(row))
+    if args.write_calibration and (args.one_change or overrides):
+        raise SystemExit("--write-calibration needs the plants with every change (no --one-change) and no --set")
     if args.write_calibration:
         js = stem.with_suffix(".json")
         record = json.loads(js.read_text(encoding="utf-8"))

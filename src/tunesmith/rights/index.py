@@ -15,21 +15,31 @@ record per work (work id, title, source, license, style) and the build and calib
 Search, in two steps:
 
 1. Candidates: the query's exact, skip and coarse grams (`features`) are looked up in the
-   inverted index; each work collects the inverse document frequency (IDF, log N/df, from the
-   indexed corpus itself) of every distinct query gram it contains (coarse grams at half
-   weight). Grams found in more than `MAX_DF_SHARE` of the works (scales, arpeggios) are not
-   looked up at all. The best `candidates` works go on.
+   inverted index; each hit is a (work, query position, work position) with the inverse
+   document frequency (IDF, log N/df, from the indexed corpus itself) of its gram (coarse grams
+   at half weight). Grams found in more than `MAX_DF_SHARE` of the works (scales, arpeggios) are
+   not looked up at all. A work's retrieval score is the most IDF its hits collect in one cell:
+   one diagonal band (`BAND_WIDTH` diagonals: a shared passage, shifted a little by inserted or
+   deleted notes) within one stretch of `SEGMENT` query intervals, so that a short copy is not
+   outweighed by likenesses scattered over a whole tune. The best `candidates` works go on.
 2. Alignment: a local alignment (Smith-Waterman) of the query's intervals against each
    candidate's, all candidates in one vectorised pass. An exact interval match scores the
-   rarity weight of the query figure around it (its grams' IDF over the corpus median: a
-   common figure counts ~0.3, a rare one up to 2.5); an interval off by one semitone (a changed
-   mode, a stretched interval) scores `NEAR` of that (0 now: neither helps nor breaks a run);
-   two intervals read as one (a note inserted or deleted, an ornament) score 0.6 of it; a
-   mismatch -4 and a gap -4 (idiomatic likeness over many bars breaks up; a copied run with a
-   few ornaments does not). Values tuned on planted copies (scripts/evaluate_copy_guard.py). The score of a work
-   is its best local alignment: roughly "rare matching notes in a row". Traceback gives the
-   matching bars on each side. Intervals that join two of the musician's own notes (`given`)
-   score 0 (the musician's input never counts as copying).
+   information of that interval under a background model of the style (`_Background`: an
+   interval 4-gram model of the indexed corpus, the matched work's own occurrence left out),
+   over the corpus median, clipped to `MIN_INFO` .. `MAX_INFO`: a run of the style's common
+   figures (scale steps, arpeggios) scores little, a run of rare ones much, i.e. a match is
+   weighed by how often such a passage occurs between unrelated tunes of the style
+   (Muellensiefen & Pendzich 2009). (`WEIGHTING = "idf"`: the former weights, the mean IDF of
+   the grams around it over the corpus median, 0.3 .. 2.5.) An interval off by one semitone (a
+   changed mode, a stretched interval) scores `NEAR` of that (0 now: neither helps nor breaks a
+   run); two intervals read as one (a note inserted or deleted, an ornament) score 0.6 of it; a
+   mismatch -8 and a gap -8 (idiomatic likeness over many bars breaks up into short runs; a
+   copied run with an ornament or an edit keeps most of its score: -4 had let long loose
+   likenesses between unrelated tunes outscore short copies). Values tuned on planted copies
+   against held-out music (scripts/evaluate_copy_guard.py, valid split). The
+   score of a work is its best local alignment: roughly "rare matching notes in a row".
+   Traceback gives the matching bars on each side. Intervals that join two of the musician's
+   own notes (`given`) score 0 (the musician's input never counts as copying).
 
 Harmony is a weak second signal: the share of the query's chord-progression trigrams
 (root motions and qualities, transposition-invariant) that the work also has multiplies the
@@ -58,15 +68,20 @@ CANDIDATES = 16
 DOC_BITS = 21  # up to 2 million works
 POS_BITS = 16  # grams after the 65536th interval of a work are not indexed
 BAND_WIDTH = 8  # diagonals per candidate band
+SEGMENT = 32  # query intervals per retrieval cell (0: the whole query)
 HARMONY_WEIGHT = 0.15
 # alignment scores (see module docstring)
 NEAR = 0.0
 JOIN = 0.6
-MISMATCH = -4.0
-GAP = 4.0
+MISMATCH = -8.0
+GAP = 8.0
 WINDOW = 96  # intervals of each side aligned at most
 BAND = 4  # diagonals either side of the best one (inserted / deleted notes shift it)
 MIN_WEIGHT, MAX_WEIGHT = 0.3, 2.5
+MIN_INFO, MAX_INFO = 0.05, 6.0
+DISCOUNT = 0.75  # absolute discounting of the background model's counts
+WEIGHTING = "info"  # "info": background-model information; "idf": the former gram IDF weights
+LEAVE_ONE_OUT = 1  # the background model counts a query figure's occurrences less one
 _NO_MATCH = 99  # a separator interval that matches nothing
 
 
@@ -257,9 +272,24 @@ class SimilarityIndex:
         self._max_df = max(MIN_MAX_DF, int(MAX_DF_SHARE * n_docs))
         # chord grams per work, for the weak harmony signal (computed when asked)
         self._chord_cache: dict[int, np.ndarray] = {}
+        self._bg: _Background | None = None
 
     def __len__(self) -> int:
         return len(self.docs)
+
+    # ------------------------------------------------------------------ background model
+    def _background(self) -> _Background:
+        if self._bg is None:
+            self._bg = _Background.from_grams(self._vocab, self._count)
+        return self._bg
+
+    def info_weights(self, intervals: np.ndarray) -> np.ndarray:
+        """Information of each query interval under the style's background model (an interval
+        4-gram model of the indexed corpus), over its corpus median: a common figure ~0.3, a rare
+        one 2-3; clipped to `MIN_INFO` .. `MAX_INFO`."""
+        bg = self._background()
+        bits = bg.bits(np.asarray(intervals, dtype=np.int64))
+        return np.clip(bits / bg.ref_bits, MIN_INFO, MAX_INFO)
 
     def _lookup(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(positions in the vocabulary, found mask) of `hashes`."""
@@ -328,24 +358,25 @@ class SimilarityIndex:
         if len(docs) == 0:
             return []
         diag = tj - qi + (1 << 17)
-        best_key, best_score = None, None
-        for shift in (0, BAND_WIDTH // 2):  # two staggered band grids: a passage never falls between
-            key = (docs << 20) | ((diag + shift) // BAND_WIDTH)
+        # a work's retrieval score: the most IDF its hits collect in one diagonal band (a shared
+        # passage; inserted or deleted notes shift the diagonal a little) within one stretch of
+        # `SEGMENT` query intervals (a short copy is not outweighed by likenesses scattered over
+        # a whole tune); two staggered band grids, so that a passage never falls between bands
+        keys, sums, grids = [], [], []
+        seg = np.minimum(qi // SEGMENT, 4095) if SEGMENT else np.zeros_like(qi)
+        for g, shift in enumerate((0, BAND_WIDTH // 2)):
+            key = (docs << 32) | (((diag + shift) // BAND_WIDTH) << 12) | seg
             order = np.argsort(key, kind="stable")
             ks = key[order]
             first = np.ones(len(ks), dtype=bool)
             first[1:] = ks[1:] != ks[:-1]
             at = np.nonzero(first)[0]
-            sums = np.add.reduceat(wt[order], at)
-            k_keys = ks[at]
-            if best_key is None:
-                best_key, best_score, best_shift = k_keys, sums, np.zeros(len(sums), dtype=np.int64)
-            else:
-                best_key = np.concatenate((best_key, k_keys))
-                best_score = np.concatenate((best_score, sums))
-                best_shift = np.concatenate((best_shift, np.full(len(sums), shift, dtype=np.int64)))
-        band_doc = best_key >> 20
-        # best band per work
+            keys.append(ks[at])
+            sums.append(np.add.reduceat(wt[order], at))
+            grids.append(np.full(len(at), g, dtype=np.int64))
+        best_key, best_score, best_grid = np.concatenate(keys), np.concatenate(sums), np.concatenate(grids)
+        band_doc = best_key >> 32
+        # best cell per work
         order = np.lexsort((-best_score, band_doc))
         first = np.ones(len(order), dtype=bool)
         first[1:] = band_doc[order][1:] != band_doc[order][:-1]
@@ -353,17 +384,21 @@ class SimilarityIndex:
         k = min(k, len(pick))
         top = pick[np.argsort(-best_score[pick], kind="stable")[:k]]
         out = []
+        mine = np.isin(docs, band_doc[top])  # the chosen works' hits only, for their windows
+        docs, diag, qi, tj, wt = docs[mine], diag[mine], qi[mine], tj[mine], wt[mine]
         for b in top:
             d = int(band_doc[b])
-            band = int(best_key[b] & ((1 << 20) - 1))
-            shift = int(best_shift[b])
+            band = int((best_key[b] >> 12) & ((1 << 20) - 1))
+            cell = int(best_key[b] & ((1 << 12) - 1))
+            shift = (0, BAND_WIDTH // 2)[int(best_grid[b])]
             sel = (docs == d) & ((diag + shift) // BAND_WIDTH == band)
             qsel, tsel, wsel = qi[sel], tj[sel], wt[sel]
             qa, qb = int(qsel.min()), int(qsel.max()) + F.GRAM + 1
-            if qb - qa > WINDOW:  # centre on the weighted median hit
-                o = np.argsort(qsel)
-                cw = np.cumsum(wsel[o])
-                centre = int(qsel[o][np.searchsorted(cw, cw[-1] / 2)])
+            if qb - qa > WINDOW:  # centre on the best cell's weighted median hit
+                in_cell = (np.minimum(qsel // SEGMENT, 4095) == cell) if SEGMENT else np.ones(len(qsel), bool)
+                o = np.argsort(qsel[in_cell])
+                cw = np.cumsum(wsel[in_cell][o])
+                centre = int(qsel[in_cell][o][np.searchsorted(cw, cw[-1] / 2)])
                 qa = max(qa, centre - WINDOW // 2)
                 qb = qa + WINDOW
                 inside = (qsel >= qa) & (qsel < qb)
@@ -417,7 +452,7 @@ class SimilarityIndex:
         cands = [d for d, _, _ in found_c]
         retrieval = [r for _, r, _ in found_c]
         windows = [wnd for _, _, wnd in found_c]
-        weights = self.gram_weights(q)
+        weights = self.info_weights(q) if WEIGHTING == "info" else self.gram_weights(q)
         given_iv = mel.input_mask[1:] & mel.input_mask[:-1] if len(mel.input_mask) else np.zeros(len(q), bool)
         weights = np.where(given_iv, 0.0, weights)
         targets = [self.doc_intervals(int(d)) for d in cands]
@@ -441,6 +476,87 @@ class SimilarityIndex:
             ))  # fmt: skip
         out.sort(key=lambda m: -m.score)
         return out[:top]
+
+
+class _Background:
+    """An interval n-gram model of the indexed corpus: P(interval | the up to `ORDER` intervals
+    before it), interpolated absolute discounting (`DISCOUNT`) down to a unigram, read from the
+    exact 4-gram counts of the inverted index (no extra storage). With `LEAVE_ONE_OUT` every count
+    the query's own figure has is one less: the probability of the figure in the *other* works,
+    so that a copied passage's source is no evidence that it is common. `ref_bits`: the median
+    information of the corpus's own intervals (the same way, over every 4-gram occurrence)."""
+
+    ORDER = F.GRAM - 1  # context intervals
+
+    def __init__(self, tables: list[tuple[np.ndarray, ...]], unigram: np.ndarray) -> None:
+        self.tables = tables  # per context length k=1..ORDER: (gram keys, counts, ctx keys, ctx counts, ctx types)
+        self.unigram = unigram  # probabilities of the 2 * MAX_INTERVAL + 1 symbols
+        self.ref_bits = 1.0
+
+    @classmethod
+    def from_grams(cls, vocab: np.ndarray, count: np.ndarray) -> _Background:
+        exact = vocab < F.KIND_COARSE
+        h, c = vocab[exact], count[exact].astype(np.float64)
+        n_sym = 2 * F.MAX_INTERVAL + 1
+        bits = F._BITS
+        uni = np.bincount(h & ((1 << bits) - 1), weights=c, minlength=n_sym)[:n_sym] + 1.0
+        tables = []
+        for k in range(1, cls.ORDER + 1):
+            keys, inv = np.unique(h & ((1 << (bits * (k + 1))) - 1), return_inverse=True)  # the last k + 1 symbols
+            cnt = np.bincount(inv, weights=c)
+            ckeys, cinv = np.unique(keys >> bits, return_inverse=True)
+            tables.append((keys, cnt, ckeys, np.bincount(cinv, weights=cnt), np.bincount(cinv).astype(np.float64)))
+        bg = cls(tables, uni / uni.sum())
+        if len(h):  # the reference: the weighted median over every 4-gram occurrence of its last interval
+            codes = np.stack(
+                [(h >> (bits * (cls.ORDER - j))) & ((1 << bits) - 1) for j in range(cls.ORDER + 1)], axis=1
+            )
+            b = -np.log2(np.maximum(bg._prob(codes), 1e-12))
+            order = np.argsort(b, kind="stable")
+            cum = np.cumsum(c[order])
+            bg.ref_bits = max(float(b[order][np.searchsorted(cum, cum[-1] / 2)]), 0.25)
+        return bg
+
+    def _prob(self, windows: np.ndarray) -> np.ndarray:
+        """P(last symbol | the ones before it) of each row of `windows` (codes; -1: no symbol, at
+        the start of a sequence)."""
+        bits = F._BITS
+        last = windows[:, -1]
+        p = self.unigram[last]
+        for k in range(1, self.ORDER + 1):
+            keys, cnt, ckeys, ccnt, ctypes = self.tables[k - 1]
+            rows = windows[:, -(k + 1) :]
+            has = (rows >= 0).all(axis=1)
+            if not has.any() or not len(keys):
+                break
+            g = np.zeros(len(windows), dtype=np.int64)
+            for j in range(k + 1):
+                g = (g << bits) | np.maximum(rows[:, j], 0)
+            ctx = g >> bits
+            ci = np.minimum(np.searchsorted(ckeys, ctx), len(ckeys) - 1)
+            gi = np.minimum(np.searchsorted(keys, g), len(keys) - 1)
+            cfound, gfound = has & (ckeys[ci] == ctx), has & (keys[gi] == g)
+            c_hw = np.where(gfound, cnt[gi], 0.0)
+            c_h = np.where(cfound, ccnt[ci], 0.0)
+            t_h = np.where(cfound, ctypes[ci], 0.0)
+            if LEAVE_ONE_OUT:
+                t_h = t_h - (c_hw == 1)
+                c_hw, c_h = np.maximum(c_hw - 1, 0.0), np.where(gfound, c_h - 1, c_h)
+            ok = c_h > 0
+            c_h = np.maximum(c_h, 1.0)
+            pk = np.maximum(c_hw - DISCOUNT, 0.0) / c_h + DISCOUNT * np.maximum(t_h, 1.0) / c_h * p
+            p = np.where(ok, pk, p)
+        return p
+
+    def bits(self, intervals: np.ndarray) -> np.ndarray:
+        """-log2 P(interval | the up to `ORDER` intervals before it) of every interval."""
+        codes = np.asarray(intervals, dtype=np.int64) + F.MAX_INTERVAL
+        m = len(codes)
+        if m == 0:
+            return np.zeros(0)
+        padded = np.concatenate((np.full(self.ORDER, -1, dtype=np.int64), codes))
+        windows = np.stack([padded[j : j + m] for j in range(self.ORDER + 1)], axis=1)
+        return -np.log2(np.maximum(self._prob(windows), 1e-12))
 
 
 def _sorted_unique(a: np.ndarray) -> np.ndarray:
