@@ -23,9 +23,10 @@ def main(argv: list[str] | None = None) -> int:
         "--model",
         action="append",
         required=True,
-        help="NAME=PATH[:legacy|:reharmonize] (PATH 'default': the shipped model; ':legacy' composes without "
-        "the form and cadence controls, as the first-generation composer did; ':reharmonize' replaces each "
-        "take's chords by the harmonizer's for its melody)",
+        help="NAME=PATH[:legacy|:chords-harmonizer|:chords-model] (PATH 'default': the shipped model; ':legacy' "
+        "composes without the form and cadence controls and with the composer's own chords, as the "
+        "first-generation composer did; ':chords-harmonizer' / ':chords-model' choose where lead-sheet chords "
+        "come from, else the style's default)",
     )
     ap.add_argument("--per-style", type=int, default=120)
     ap.add_argument("--styles", default=",".join(STYLES))
@@ -46,12 +47,14 @@ def main(argv: list[str] | None = None) -> int:
         path = path or name
         legacy = path.endswith(":legacy")
         path = path.removesuffix(":legacy")
-        rechord = path.endswith(":reharmonize")
-        path = path.removesuffix(":reharmonize")
+        chords_from = None
+        for source in ("harmonizer", "model"):
+            if path.endswith(f":chords-{source}"):
+                chords_from, path = source, path.removesuffix(f":chords-{source}")
         model, tok, _info = load_numpy_model(DEFAULT_MODEL_DIR if path == "default" else path)
-        overrides = {"form": "", "cadence": "free"} if legacy else {}
-        if rechord:
-            overrides["reharmonize"] = True
+        overrides = {"form": "", "cadence": "free", "chords_from": "model"} if legacy else {}
+        if chords_from:
+            overrides["chords_from"] = chords_from
         systems[name] = (model, tok, overrides)
     styles = [s for s in args.styles.split(",") if s]
     corpus = load_corpus(None)

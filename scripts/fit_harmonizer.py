@@ -46,9 +46,13 @@ def fit(kind: str, corpus, args) -> tuple[Harmonizer, dict]:
         unit, batch = "beat", 8
     train, valid = build_examples(train_p, unit=unit), build_examples(valid_p, unit=unit)
     trans, start = style_transition_priors(train_p, unit=unit)
-    config = HarmonizerTrainConfig(epochs=args.epochs, batch_size=batch, seed=args.seed)
-    net, report = train_harmonizer(train, valid, config, HarmonizerConfig(hidden=args.hidden, dropout=args.dropout,
-                                                                          unit=unit), progress=not args.json_only)  # fmt: skip
+    nets, reports = [], []
+    for k in range(args.ensemble):
+        config = HarmonizerTrainConfig(epochs=args.epochs, batch_size=batch, seed=args.seed + k)
+        net, report = train_harmonizer(train, valid, config, HarmonizerConfig(hidden=args.hidden, dropout=args.dropout,
+                                                                              unit=unit), progress=not args.json_only)  # fmt: skip
+        nets.append(net)
+        reports.append(report)
     used = [p for p in train_p if p.piece_id in {e.piece_id for e in train}]
     provenance = {
         "corpus": Path(str(getattr(corpus, "path", "") or "corpus")).name,
@@ -59,11 +63,11 @@ def fit(kind: str, corpus, args) -> tuple[Harmonizer, dict]:
         "licenses": dict(Counter(p.license for p in used)),
         "transition_prior_sources": dict(Counter(p.source for p in train_p if p.chords or unit == "beat")),
     }
-    h = Harmonizer(net, trans, start)
-    final = report["history"][-1] if report["history"] else {}
-    best = min(report["history"], key=lambda r: r.get("valid_loss", 1e9)) if report["history"] else {}
-    info = {"name": f"harmonizer-{kind}", "training": {k: v for k, v in report.items() if k != "history"},
-            "valid_at_best": best, "epochs_run": final.get("epoch"), "provenance": provenance}  # fmt: skip
+    h = Harmonizer(nets[0], trans, start, others=nets[1:])
+    best = [min(r["history"], key=lambda row: row.get("valid_loss", 1e9)) for r in reports]
+    info = {"name": f"harmonizer-{kind}", "training": [{k: v for k, v in r.items() if k != "history"} for r in reports],
+            "valid_at_best": best, "epochs_run": [r["history"][-1]["epoch"] for r in reports],
+            "provenance": provenance}  # fmt: skip
     path = h.save(args.out, info)
     return h, {"kind": kind, "file": shown_path(path), **info}
 
@@ -77,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--hidden", type=int, default=128)
     ap.add_argument("--dropout", type=float, default=0.3)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--ensemble", type=int, default=1, help="networks from seeds seed, seed+1, ... (probabilities averaged)")
     ap.add_argument("--json", type=Path, help="also write the training report here")
     ap.add_argument("--json-only", action="store_true", help="no progress bar")
     args = ap.parse_args(argv)
@@ -86,10 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     for kind in ("lead", "chorale") if args.kind == "both" else (args.kind,):
         _, rep = fit(kind, corpus, args)
         reports.append(rep)
-        best = rep["valid_at_best"]
-        print(f"{rep['kind']} -> {rep['file']}: {rep['provenance']['pieces']} pieces {rep['provenance']['sources']}; valid at best: "
-              f"loss {best.get('valid_loss')}, label accuracy {best.get('valid_label_accuracy')}, "
-              f"root accuracy {best.get('valid_root_accuracy')} ({rep['training']['seconds']} s)")  # fmt: skip
+        for best, training in zip(rep["valid_at_best"], rep["training"]):
+            print(f"{rep['kind']} -> {rep['file']}: {rep['provenance']['pieces']} pieces {rep['provenance']['sources']}; "
+                  f"valid at best: loss {best.get('valid_loss')}, label accuracy {best.get('valid_label_accuracy')}, "
+                  f"root accuracy {best.get('valid_root_accuracy')} ({training['seconds']} s)")  # fmt: skip
     if args.json:
         atomic_write_text(args.json, json.dumps(reports, indent=1) + "\n")
     return 0

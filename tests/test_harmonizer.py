@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from tunesmith import cocreate, harmonizer as H
+from tunesmith import cocreate
+from tunesmith import harmonizer as H
 from tunesmith.metrics import harmony_rules
 from tunesmith.model import write_safetensors
 from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, TimeSignature, Track
@@ -183,3 +184,70 @@ def test_a_chord_plan_steers_the_voices_where_the_rules_allow():
     plain = copy.deepcopy(guard)
     plain.chord_tones = {}
     assert plain.pitch_ok(1, 0, cands).sum() > ok.sum()
+
+
+# ------------------------------------------------------------------ compose: the harmonizer's chords for a finished melody
+@pytest.fixture(scope="module")
+def tiny():
+    from tunesmith.model import GPT, ModelConfig
+
+    tok = Tokenizer()
+    torch.manual_seed(3)
+    model = GPT(ModelConfig(vocab_size=tok.vocab_size, block_size=512, n_layer=1, n_head=2, n_embd=32)).eval()
+    model.decoding = {"folk": {"temperature": 1.0, "top_p": 1.0, "chords_from": "harmonizer"}}
+    return model, tok
+
+
+def _takes(tiny, **kw):
+    from tunesmith.sampling import ComposeRequest, generate
+
+    model, tok = tiny
+    request = ComposeRequest(**{"style": "folk", "key": "G", "meter": "4/4", "bars": 8, "seed": 5, **kw})
+    return request, generate(model, tok, request, n=2)
+
+
+def test_composed_folk_takes_get_the_harmonizer_chords_by_default(tiny):
+    from tunesmith.sampling import ComposeRequest
+
+    request, takes = _takes(tiny, form="AA")
+    before = [list(t.piece.chords) for t in takes]
+    assert H.harmonize_takes(takes, request, tiny[0]) == "harmonizer"
+    net = H.load_harmonizer()
+    for t, old in zip(takes, before):
+        piece = t.piece
+        assert t.meta["chords_from"] == "harmonizer"
+        bars = piece.bars()
+        onsets = {round(c.onset, 6) for c in piece.chords}
+        assert all(round(b, 6) in onsets for b in bars), "a chord on every bar line"
+        # the tonic cadence: the composer's chords of the last bar stay
+        assert [c.figure for c in piece.chords if c.onset >= bars[-1]] == [c.figure for c in old if c.onset >= bars[-1]]
+        # the returning A section (bars 5-7 repeat bars 1-3) has the same chords
+        first = [(c.onset, c.figure) for c in piece.chords if c.onset < bars[3]]
+        second = [(c.onset - bars[4], c.figure) for c in piece.chords if bars[4] <= c.onset < bars[7]]
+        assert first == second
+        # elsewhere the chords are the harmonizer's best for this melody
+        best = {round(c.onset, 6): c.figure for c in net.predict(piece, merge=False)}
+        assert all(best[round(c.onset, 6)] == c.figure for c in piece.chords if c.onset < bars[3])
+    # the request can ask for the composer's own chords, and given chords are never replaced
+    request2, takes2 = _takes(tiny, chords_from="model")
+    before2 = [list(t.piece.chords) for t in takes2]
+    assert H.harmonize_takes(takes2, request2, tiny[0]) == "model"
+    assert [list(t.piece.chords) for t in takes2] == before2
+    request3, takes3 = _takes(tiny, chords=["G", "C", "D7", "G"])
+    before3 = [list(t.piece.chords) for t in takes3]
+    assert H.harmonize_takes(takes3, request3, tiny[0]) == "model"
+    assert [list(t.piece.chords) for t in takes3] == before3
+    with pytest.raises(ValueError, match="chords_from must be"):
+        ComposeRequest(style="folk", chords_from="table")
+
+
+def test_in_scale_requests_get_chords_on_scale_degrees(tiny):
+    from tunesmith.score import pitch_class_of
+    from tunesmith.tokenizer import scale_pitch_classes
+
+    request, takes = _takes(tiny, key="Eb", mode="minor", in_scale=True, cadence="free")
+    H.harmonize_takes(takes, request, tiny[0])
+    scale = set(scale_pitch_classes(pitch_class_of("Eb"), "minor"))
+    for t in takes:
+        for c in t.piece.chords:
+            assert harmony_rules.parse_chord_figure(c.figure)[0] in scale

@@ -132,6 +132,7 @@ def compose_request(
     seed: int | None = None,
     form: str | None = None,
     cadence: str | None = None,
+    chords_from: str | None = None,
 ):
     """The validated `sampling.ComposeRequest` that `compose` (and `tunesmith compose`) sends.
 
@@ -168,6 +169,7 @@ def compose_request(
         seed=seed,
         form=form,
         cadence=cadence,
+        chords_from=chords_from,
     )
 
 
@@ -387,6 +389,7 @@ def compose(
     seed: int | None = None,
     form: str | None = None,
     cadence: str | None = None,
+    chords_from: str | None = None,
     n: int = 1,
     model: str | os.PathLike | Model = "default",
     allow_close: bool = False,
@@ -397,7 +400,9 @@ def compose(
     key: "D", "Bb", "g minor", "F#m" (default: from `chords`, else the style's); meter "6/8";
     tempo in the meter's beats per minute (module docstring); chords: one symbol per bar,
     cycling ("Dm7 G7 Cmaj7" or a list); pitch_range "C4:G5" or (60, 79); form "AABB" (None:
-    the style's usual form, "" none); cadence "tonic" | "free" (None: by style); temperature
+    the style's usual form, "" none); cadence "tonic" | "free" (None: by style); chords_from
+    "model" | "harmonizer" (lead sheets without given chords: the composer's own chords or the
+    harmonizer's for the finished melody; None: by style); temperature
     and top_p None: the model's tuned defaults for the style; the rest as `tunesmith compose
     --help` says. Returns a Take (n == 1) or a list of n Takes.
 
@@ -410,8 +415,9 @@ def compose(
         style, key=key, mode=mode, meter=meter, bars=bars, tempo=tempo, chords=chords, pitch_range=pitch_range,
         in_scale=in_scale, temperature=temperature, top_p=top_p, rhythm_temperature=rhythm_temperature,
         rest_penalty=rest_penalty,
-        chords_optional=chords_optional, seed=seed, form=form, cadence=cadence,
+        chords_optional=chords_optional, seed=seed, form=form, cadence=cadence, chords_from=chords_from,
     )  # fmt: skip
+    from tunesmith.harmonizer import harmonize_takes
     from tunesmith.performance import accent, orchestrate
     from tunesmith.sampling import generate
 
@@ -419,6 +425,7 @@ def compose(
     m = load_model(model)
     load_seconds = time.perf_counter() - t0
     raw = generate(m.model, m.tokenizer, request, n=n, seed=request.seed)
+    harmonize_takes(raw, request, m.model)
     seed0 = raw[0].seed
     beats = {"tempo_bpm": tempo if tempo is not None else STYLE_DEFAULTS[request.style]["tempo"],
              "beat_quarters": meter_of(request.meter).beat_length}  # fmt: skip
@@ -431,7 +438,8 @@ def compose(
         prov = {
             "request": request.to_dict() | {"seed": seed0} | beats,
             # what the defaults resolved to: the model's decoding for the style, the form, the ending
-            "resolved": {k: t.meta[k] for k in ("temperature", "rhythm_temperature", "top_p", "form", "cadence") if k in t.meta},
+            "resolved": {k: t.meta[k] for k in ("temperature", "rhythm_temperature", "top_p", "form", "cadence",
+                                                "chords_from") if k in t.meta},  # fmt: skip
             "model": m.record(),
             "seed": seed0,
             "take_index": i,
@@ -444,7 +452,9 @@ def compose(
 
         def redo(i: int, attempt: int) -> Take:
             s = (seed0 + 7919 * attempt + i) % (2**31 - 1)
-            t = generate(m.model, m.tokenizer, dataclasses.replace(request, seed=s), n=1, seed=s)[0]
+            again = generate(m.model, m.tokenizer, dataclasses.replace(request, seed=s), n=1, seed=s)
+            harmonize_takes(again, request, m.model)
+            t = again[0]
             t.piece.meta.setdefault("composer", "tunesmith")
             accent(t.piece)
             orchestrate(t.piece)

@@ -285,17 +285,26 @@ class Harmonizer:
     log_transition: np.ndarray  # (S, L, L) log P(next label | label), per style of STYLE_SLOTS
     log_start: np.ndarray  # (S, L)
     info: dict[str, Any] = field(default_factory=dict)
+    # more networks of the same config trained from other seeds: their probabilities are averaged
+    others: list[HarmonizerNet] = field(default_factory=list)
 
     @property
     def config(self) -> HarmonizerConfig:
         return self.net.config
 
+    @property
+    def nets(self) -> list[HarmonizerNet]:
+        return [self.net, *self.others]
+
     @torch.no_grad()
     def log_probs(self, piece: Piece, units: list[tuple[float, float]], key: KeySignature) -> np.ndarray:
         """(units, L) log-probabilities of each unit's chord label given the whole melody."""
         x = torch.from_numpy(unit_features(piece, units, key))[None]
-        self.net.eval()
-        return torch.log_softmax(self.net(x)[0].float(), dim=-1).numpy()
+        probs = 0.0
+        for net in self.nets:
+            net.eval()
+            probs = probs + torch.softmax(net(x)[0].float(), dim=-1)
+        return torch.log(probs / len(self.nets)).numpy()
 
     def decode(self, logp: np.ndarray, rng: np.random.Generator | None = None, temperature: float | None = None,
                transition_weight: float | None = None, style: str = "other") -> np.ndarray:  # fmt: skip
@@ -343,13 +352,19 @@ class Harmonizer:
         return [(s, chord_tones(int(lab), key.tonic_pc)) for (s, _), lab in zip(units, path)]
 
     def predict(self, piece: Piece, *, key: KeySignature | None = None, rng: np.random.Generator | None = None,
-                temperature: float | None = None, unit: str = "half", merge: bool = True) -> list[ChordSymbol]:  # fmt: skip
+                temperature: float | None = None, unit: str = "half", merge: bool = True,
+                roots: set[int] | None = None) -> list[ChordSymbol]:  # fmt: skip
         """Chord symbols for `piece`'s melody: one per unit (merged where the chord does not change
         unless `merge` is False). `unit` "bar": one chord per bar (the label best over both halves
-        of an even-meter bar)."""
+        of an even-meter bar). `roots`: only chords on these pitch classes (an in-scale request)."""
         key = key or piece_key(piece)
         units = units_for(piece, self.config.unit)
         logp = self.log_probs(piece, units, key)
+        if roots is not None:
+            rel = {(r - key.tonic_pc) % 12 for r in roots}
+            keep = np.array([lab // len(QUALITY_NAMES) in rel for lab in range(N_LABELS)])
+            if keep.any():
+                logp = np.where(keep[None, :], logp, -1e9)
         if unit == "bar" and self.config.unit == "half":
             merged_units, merged_logp = [], []
             downbeats = {round(b, 6) for b in piece.bars()}
@@ -363,7 +378,7 @@ class Harmonizer:
             units, logp = merged_units, np.array(merged_logp).reshape(len(merged_units), -1)
         path = self.decode(logp, rng=rng, temperature=temperature, style=piece.style)
         out: list[ChordSymbol] = []
-        for (s, e), lab in zip(units, path):
+        for (s, _), lab in zip(units, path):
             fig = figure_of(int(lab), key)
             if merge and out and out[-1].figure == fig:
                 continue
@@ -385,6 +400,11 @@ class Harmonizer:
             **(extra or {}),
         }
         tensors = {f"net.{k}": v for k, v in self.net.state_dict().items()}
+        for i, other in enumerate(self.others, 1):
+            if other.config != self.config:
+                raise ValueError("every network of a harmonizer ensemble needs the same config")
+            tensors.update({f"net{i}.{k}": v for k, v in other.state_dict().items()})
+        info["ensemble"] = len(self.nets)
         tensors["log_transition"] = torch.from_numpy(np.asarray(self.log_transition, np.float32))
         tensors["log_start"] = torch.from_numpy(np.asarray(self.log_start, np.float32))
         name = FILE if self.config.unit == "half" else CHORALE_FILE
@@ -411,35 +431,108 @@ class Harmonizer:
             config = HarmonizerConfig(**info["config"])
         except (KeyError, TypeError, json.JSONDecodeError) as err:
             raise ValueError(f"{file}: harmonizer metadata unreadable ({err})") from None
-        net = HarmonizerNet(config)
-        weights = {k[4:]: v for k, v in tensors.items() if k.startswith("net.")}
-        missing, unexpected = net.load_state_dict(weights, strict=False)
-        if missing or unexpected or "log_transition" not in tensors:
-            raise ValueError(f"{file}: weights do not match the config (missing {missing[:3]}, unexpected {unexpected[:3]})")
+        n = info.get("ensemble", 1)
+        if not isinstance(n, int) or not 1 <= n <= 16:
+            raise ValueError(f"{file}: ensemble size {n!r} out of range 1-16")
+        nets = []
+        for i in range(n):
+            prefix = "net." if i == 0 else f"net{i}."
+            net = HarmonizerNet(config)
+            weights = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
+            missing, unexpected = net.load_state_dict(weights, strict=False)
+            if missing or unexpected or "log_transition" not in tensors:
+                raise ValueError(f"{file}: weights do not match the config (missing {missing[:3]}, "
+                                 f"unexpected {unexpected[:3]})")  # fmt: skip
+            net.eval()
+            nets.append(net)
         trans = tensors["log_transition"].double().numpy()
         start = tensors["log_start"].double().numpy()
         S = len(STYLE_SLOTS)
         if trans.shape != (S, N_LABELS, N_LABELS) or start.shape != (S, N_LABELS) or not np.isfinite(trans).all():
             raise ValueError(f"{file}: transition prior has the wrong shape or non-finite values")
-        net.eval()
-        return cls(net, trans, start, info)
+        return cls(nets[0], trans, start, info, nets[1:])
 
 
-def reharmonize(piece: Piece, net: Harmonizer | None = None, rng: np.random.Generator | None = None) -> Piece:
-    """Replace `piece`'s chord symbols (in place) by the harmonizer's for its melody, keeping a
-    chord on every bar line where the piece had one; returns the piece."""
+def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool = True, keep_from: float | None = None,
+                copy_plan: list[int | None] | None = None, roots: set[int] | None = None) -> Piece:  # fmt: skip
+    """Replace `piece`'s chord symbols (in place) by the harmonizer's best progression for its
+    melody; returns the piece.
+
+    `every_bar`: a chord symbol at every bar line (repeated where it does not change);
+    `keep_from`: the chords from this beat on stay as they are (a requested cadence);
+    `copy_plan`: per bar, the earlier bar it repeats (a form's returning section): that bar
+    gets the same chords as the one it repeats; `roots`: only chords on these pitch classes."""
     net = net or load_harmonizer()
     key = piece_key(piece)
-    downbeats = {round(b, 6) for b in piece.bars()}
-    had = {round(c.onset, 6) for c in piece.chords}
+    starts = list(piece.bars())
+    downbeats = {round(b, 6) for b in starts}
+    new = net.predict(piece, key=key, merge=False, roots=roots)
+    if copy_plan:
+        by_bar: dict[int, list[ChordSymbol]] = {}
+        for c in new:
+            bar = max(0, sum(1 for b in starts if b <= c.onset + 1e-6) - 1)
+            by_bar.setdefault(bar, []).append(c)
+        copied: list[ChordSymbol] = []
+        for i, b0 in enumerate(starts):
+            src = copy_plan[i] if i < len(copy_plan) else None
+            if src is not None and src in by_bar:
+                copied += [ChordSymbol(c.onset + b0 - starts[src], c.figure, None) for c in by_bar[src]]
+            else:
+                copied += by_bar.get(i, [])
+        new = copied
+    if keep_from is not None:
+        new = [c for c in new if c.onset < keep_from - 1e-6]
+        new += [c for c in sorted(piece.chords, key=lambda c: c.onset) if c.onset >= keep_from - 1e-6]
     chords: list[ChordSymbol] = []
-    for c in net.predict(piece, key=key, rng=rng, merge=False):
+    for c in new:
         on_bar = round(c.onset, 6) in downbeats
-        if chords and chords[-1].figure == c.figure and not (on_bar and round(c.onset, 6) in had):
+        if chords and chords[-1].figure == c.figure and not (on_bar and every_bar):
             continue
-        chords.append(c)
+        chords.append(ChordSymbol(c.onset, c.figure, None))
     piece.chords = chords
     return piece
+
+
+def chords_from_of(request: Any, model: Any = None) -> str:
+    """Where a compose request's chord symbols come from: the request's `chords_from`, else the
+    model's tuned default for the style (`decoding.json`), else "model"."""
+    given = getattr(request, "chords_from", None)
+    if given:
+        return given
+    tuned = (getattr(model, "decoding", None) or {}).get(getattr(request, "style", ""), {})
+    return tuned.get("chords_from", "model")
+
+
+def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
+    """Give composed lead-sheet takes the harmonizer's chords where the request (or the style's
+    default) asks for them; returns where the chords came from ("model" or "harmonizer").
+
+    Never where the musician gave the chords (a control), never for four-part music. The
+    composer's chords of the last bar stay when the request ends on a tonic cadence; a
+    returning section gets the chords of the section it repeats; an in-scale request gets
+    chords on scale degrees only. The takes' token ids still hold the composer's own chords
+    (tuning learns from what the composer wrote); `take.meta["chords_from"]` says which."""
+    source = chords_from_of(request, model)
+    if source != "harmonizer" or request.chords or request.layout != "lead":
+        for t in takes:
+            t.meta["chords_from"] = "model"
+        return "model"
+    from tunesmith.score import pitch_class_of
+    from tunesmith.tokenizer import scale_pitch_classes
+
+    net = load_harmonizer()
+    roots = set(scale_pitch_classes(pitch_class_of(request.key), request.mode)) if request.in_scale else None
+    plan = request.copy_plan()
+    for t in takes:
+        piece = t.piece
+        if not piece.chords:
+            t.meta["chords_from"] = "model"
+            continue
+        bars = piece.bars()
+        keep_from = bars[-1] if request.resolved_cadence() == "tonic" and bars else None
+        reharmonize(piece, net, every_bar=request.chord_every_bar, keep_from=keep_from, copy_plan=plan, roots=roots)
+        t.meta["chords_from"] = "harmonizer"
+    return "harmonizer"
 
 
 def _logsumexp(a: np.ndarray, axis: int) -> np.ndarray:
@@ -467,5 +560,6 @@ def load_harmonizer(path: str | None = None, kind: str = "lead") -> Harmonizer:
     return Harmonizer.load(where)
 
 
-__all__ = ["FILE", "Harmonizer", "HarmonizerConfig", "HarmonizerNet", "QUALITY_NAMES", "figure_of", "label_of",
-           "load_harmonizer", "unit_features", "unit_labels"]  # fmt: skip
+__all__ = ["CHORALE_FILE", "FILE", "Harmonizer", "HarmonizerConfig", "HarmonizerNet", "QUALITY_NAMES", "figure_of", "label_of",
+           "chord_tones", "chords_from_of", "harmonize_takes", "load_harmonizer", "reharmonize", "unit_features",
+           "unit_labels", "units_for", "voice_labels"]  # fmt: skip

@@ -102,6 +102,11 @@ def read_decoding(folder: Path) -> dict:
             if not (isinstance(r, int | float) and 0 < r <= 10):
                 raise ValueError(f"{file}: {style}: rhythm_temperature must be in (0, 10]")
             out[style]["rhythm_temperature"] = float(r)
+        c = d.get("chords_from")
+        if c is not None:
+            if c not in ("model", "harmonizer"):
+                raise ValueError(f"{file}: {style}: chords_from must be 'model' or 'harmonizer'")
+            out[style]["chords_from"] = c
     return out
 
 

@@ -149,6 +149,11 @@ class ComposeRequest:
     # ends on a degree drawn from the style's `FINAL_DEGREE_SHARES`, mostly the tonic) or "free"
     # (the model's choice). None: by style (`DEFAULT_CADENCES`).
     cadence: str | None = None
+    # Where a lead sheet's chord symbols come from: "model" (the composer's own, written before
+    # each bar's melody) or "harmonizer" (after the takes are written, `tunesmith.harmonizer`
+    # hears each whole melody and names its chords; never when `chords` are given, and the last
+    # bar's chords stay under a tonic cadence). None: the style's default (`decoding.json`).
+    chords_from: str | None = None
 
     def __post_init__(self) -> None:
         if self.style not in STYLES:
@@ -216,6 +221,8 @@ class ComposeRequest:
             raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}")
         self.in_scale = bool(self.in_scale)
         self.chord_every_bar = bool(self.chord_every_bar)
+        if self.chords_from is not None and self.chords_from not in ("model", "harmonizer"):
+            raise ValueError(f"chords_from must be 'model' or 'harmonizer', got {self.chords_from!r}")
         if self.cadence is not None and self.cadence not in CADENCES:
             raise ValueError(f"unknown cadence {self.cadence!r}; one of {', '.join(CADENCES)}")
         if self.form is not None:

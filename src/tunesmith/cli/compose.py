@@ -50,6 +50,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "mostly the tonic) or as the model likes (default: tonic; most pieces of every style end there)",
     )
     parser.add_argument(
+        "--chords-from",
+        choices=("model", "harmonizer"),
+        default=None,
+        help="lead sheets without --chords: the composer's own chord symbols, or the harmonizer's for the "
+        "finished melody (default: the model's choice for the style)",
+    )
+    parser.add_argument(
         "--rhythm-temperature",
         type=float,
         default=None,
@@ -81,6 +88,7 @@ def _controls(args: argparse.Namespace) -> dict:
         seed=args.seed,
         form=args.form,
         cadence=args.cadence,
+        chords_from=args.chords_from,
     )
 
 

@@ -119,19 +119,15 @@ def compose_like(
     """One take per real piece under its header; `overrides` go into every ComposeRequest
     (e.g. form="", cadence="free": the first-generation composer's behaviour). `requests`: a
     list that receives the request of every take (to check the controls afterwards)."""
+    from tunesmith.harmonizer import harmonize_takes
     from tunesmith.sampling import generate
 
-    overrides = dict(overrides)
-    rechord = overrides.pop("reharmonize", False)
     takes = []
     for i, p in enumerate(reals):
         req = request_for(p, style, config.max_bars, config.seed * 100_003 + i, **overrides)
-        (take,) = generate(system_model, tokenizer, req, n=1, temperature=config.temperature, top_p=config.top_p)
-        if rechord and take.piece.chords:
-            from tunesmith.harmonizer import reharmonize
-
-            reharmonize(take.piece)
-        takes.append(take.piece)
+        got = generate(system_model, tokenizer, req, n=1, temperature=config.temperature, top_p=config.top_p)
+        harmonize_takes(got, req, system_model)  # the chords a user gets (the request's or the style's default)
+        takes.append(got[0].piece)
         if requests is not None:
             requests.append(req)
     return takes
