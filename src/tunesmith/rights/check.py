@@ -5,14 +5,15 @@
     result.verdict, result.score, result.matches[0].to_dict()
 
 The score of a piece is its best aligned similarity to any indexed work (`index.SimilarityIndex`):
-about the number of matching notes in a row, each weighted by how rare its figure is in the
-indexed corpus. The verdict compares it with two thresholds written in the index's JSON
-("calibration"), measured by `scripts/evaluate_copy_guard.py` on planted copies (excerpts of 2-8
-bars of indexed works, transposed, re-rhythmed, ornamented, a note inserted or deleted, inside
-held-out music) against held-out real pieces of the same styles (the valid split: none of them is
-indexed; a held-out piece whose nearest work has its tune title, or whose alignment with it
-matches 60 % or more of its notes, is a version of a training tune, a real copy, and is counted
-apart):
+about the number of matching notes in a row, each weighted by its information under a background
+model of the indexed corpus's style (a common figure counts little, a rare one much). The verdict
+compares it with two thresholds written in the index's JSON ("calibration"), measured by
+`scripts/evaluate_copy_guard.py` on planted copies (excerpts of 2-8 bars of indexed works,
+transposed, re-rhythmed, ornamented, a note inserted or deleted, inside held-out music) against
+held-out real pieces of the same styles (the valid split: none of them is indexed; a held-out
+piece one of whose nearest works has its tune title, or whose alignment with the nearest matches
+60 % or more of its notes, or that shares 8 bars or more with it at >= 80 % exact intervals, is a
+version or relative of a training tune, a real copy, and is counted apart):
 
 - copy: score >= calibration["copy"], the lowest threshold at which at most 2 % of the held-out
   pieces are flagged;
@@ -35,8 +36,8 @@ from tunesmith.score import Piece
 
 VERDICTS = ("clear", "close", "copy")
 DEFAULT_CALIBRATION: dict[str, Any] = {
-    "close": 21.0,
-    "copy": 35.0,
+    "close": 23.0,
+    "copy": 33.5,
     "method": "the shipped model index's calibration (scripts/evaluate_copy_guard.py, seed 0), used by indexes "
     "without their own",
 }
