@@ -251,3 +251,15 @@ def test_in_scale_requests_get_chords_on_scale_degrees(tiny):
     for t in takes:
         for c in t.piece.chords:
             assert harmony_rules.parse_chord_figure(c.figure)[0] in scale
+
+
+def test_an_ensemble_averages_its_networks_and_round_trips(trained, tmp_path):
+    net = trained[0]
+    twin = H.Harmonizer(net.net, net.log_transition, net.log_start, {}, [copy.deepcopy(net.net)])
+    piece = tune(3, "Eb", seed=4)
+    units = H.units_for(piece, "half")
+    assert np.allclose(twin.log_probs(piece, units, piece.key), net.log_probs(piece, units, piece.key), atol=1e-5)
+    twin.save(tmp_path)
+    back = H.Harmonizer.load(tmp_path)
+    assert len(back.nets) == 2 and back.info["ensemble"] == 2
+    assert back.predict(piece) == net.predict(piece)

@@ -89,12 +89,15 @@ def label_of(figure: str, tonic_pc: int) -> int | None:
 def figure_of(label: int, key: KeySignature) -> str:
     """The chord figure of `label` in `key`, spelled as the key spells it."""
     rel, q = divmod(int(label), len(QUALITY_NAMES))
-    mode = (key.mode or "major").lower()
+    return _key_names(key.tonic, (key.mode or "major").lower())[(rel + key.tonic_pc) % 12] + QUALITY_NAMES[q]
+
+
+@functools.lru_cache(maxsize=64)
+def _key_names(tonic: str, mode: str) -> tuple[str, ...]:
     try:
-        names = names_for_key(key.tonic, mode)
+        return tuple(names_for_key(tonic, mode))
     except (ValueError, KeyError):
-        names = names_for_key("C", "major")
-    return names[(rel + key.tonic_pc) % 12] + QUALITY_NAMES[q]
+        return tuple(names_for_key("C", "major"))
 
 
 def chord_tones(label: int, tonic_pc: int) -> tuple[int, ...]:

@@ -427,7 +427,7 @@ class SimilarityIndex:
         query: Piece | F.Melody,
         *,
         top: int = 3,
-        candidates: int = CANDIDATES,
+        candidates: int | None = None,
         given: set[tuple[int, float]] | None = None,
         exclude_work_ids: set[str] | None = None,
         chords: np.ndarray | None = None,
@@ -446,7 +446,7 @@ class SimilarityIndex:
         exclude = None
         if exclude_work_ids:
             exclude = np.array([i for i, d in enumerate(self.docs) if d["work_id"] in exclude_work_ids], dtype=np.int64)
-        found_c = self.candidates(q, candidates, exclude)
+        found_c = self.candidates(q, candidates or CANDIDATES, exclude)
         if not found_c:
             return []
         cands = [d for d, _, _ in found_c]
