@@ -22,7 +22,8 @@ Held-out pieces that are versions or relatives of a training tune (`version_reas
 the piece's notes, or, with `--versions relatives` (the default), it shares a passage of 8 bars
 or more with >= 80 % of the intervals exact, as long as the longest plant) are real copies,
 counted apart (how many, and why, is reported) and listed; `flagged_test_incl_versions` is the
-rate with them. None of these depends on the score's thresholds.
+rate with them. They are found by a fixed reference scorer (`REFERENCE_SCORER`, the former
+one), whatever the score evaluated: neither the score nor its thresholds decide what counts.
 
 The curve: recall with the right source named at test-split false-alarm rates of 0.5-10 %, per
 excerpt length and (with `--one-change`) per change, and the false alarms at the copy threshold:
@@ -36,6 +37,7 @@ Speed: `check` of every held-out piece of 30-34 bars, after loading.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import sys
@@ -169,6 +171,24 @@ VERSION_SHARE = 0.6
 
 
 RELATIVE_BARS, RELATIVE_EXACT = 8, 0.8
+# the scorer that finds versions: fixed (the former one), so that which held-out pieces count as
+# versions does not move with the score under evaluation (and before / after share the hosts)
+REFERENCE_SCORER = {"WEIGHTING": "idf", "SEGMENT": 0, "GAP": 4.0, "MISMATCH": -4.0}
+
+
+@contextlib.contextmanager
+def reference_scorer():
+    """`tunesmith.rights.index` with `REFERENCE_SCORER`'s constants, restored afterwards."""
+    from tunesmith.rights import index as index_module
+
+    saved = {k: getattr(index_module, k) for k in REFERENCE_SCORER}
+    for k, v in REFERENCE_SCORER.items():
+        setattr(index_module, k, v)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            setattr(index_module, k, v)
 
 
 def version_reason(piece, result, *, relatives: bool = True) -> str | None:
@@ -311,7 +331,9 @@ def main(argv: list[str] | None = None) -> int:
     scores, raw_scores, versions, kept, kept_results, reasons = {}, {}, {}, {}, {}, {}
     for name, pieces in (("valid", valid), ("test", test)):
         results = [check_piece(p, index) for p in pieces]
-        why = [version_reason(p, r, relatives=args.versions == "relatives") for p, r in zip(pieces, results)]
+        with reference_scorer():  # versions: found by the fixed reference scorer
+            ref_results = [check_piece(p, index) for p in pieces]
+        why = [version_reason(p, r, relatives=args.versions == "relatives") for p, r in zip(pieces, ref_results)]
         same = np.array([w is not None for w in why])
         raw_scores[name] = np.array([r.score for r in results])
         # versions of training tunes are copies, not false alarms
@@ -319,8 +341,8 @@ def main(argv: list[str] | None = None) -> int:
         kept[name] = [p for p, sm in zip(pieces, same) if not sm]
         kept_results[name] = [r for r, sm in zip(results, same) if not sm]
         reasons[name] = {k: sum(w == k for w in why) for k in ("title", "notes", "passage")}
-        versions[name] = [{"work_id": p.work_id, "title": p.title, "nearest": r.matches[0].work.get("title"),
-                           "why": w, "score": round(r.score, 2)} for p, r, w in zip(pieces, results, why) if w]  # fmt: skip
+        versions[name] = [{"work_id": p.work_id, "title": p.title, "nearest": rr.matches[0].work.get("title"),
+                           "why": w, "score": round(r.score, 2)} for p, r, rr, w in zip(pieces, results, ref_results, why) if w]  # fmt: skip
         print(f"held-out {name}: {len(pieces)} pieces, {int(same.sum())} versions of a training tune {reasons[name]}",
               file=sys.stderr)  # fmt: skip
 
@@ -429,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
         "of held-out valid-split pieces flagged (pieces one of whose 3 nearest training works has the same tune "
         "title, or whose alignment with the nearest matches >= 60 % of their notes"
         + (", or that share >= 8 bars with >= 80 % of the intervals exact" if args.versions == "relatives" else "")
-        + ", are versions of a training tune, counted apart)",
+        + ", by the fixed reference scorer, are versions of a training tune, counted apart)",
         "versions": args.versions,
         "held_out_valid": len(valid),
         "plants": len(plants),

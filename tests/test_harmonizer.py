@@ -263,3 +263,18 @@ def test_an_ensemble_averages_its_networks_and_round_trips(trained, tmp_path):
     back = H.Harmonizer.load(tmp_path)
     assert len(back.nets) == 2 and back.info["ensemble"] == 2
     assert back.predict(piece) == net.predict(piece)
+
+
+def test_a_drawn_progression_is_seeded_by_the_take(tiny):
+    model, _ = tiny
+    model.decoding["folk"]["chords_temperature"] = 2.0
+    try:
+        runs = []
+        for _ in range(2):
+            request, takes = _takes(tiny, cadence="free", form="")
+            H.harmonize_takes(takes, request, model)
+            runs.append([[c.figure for c in t.piece.chords] for t in takes])
+            assert all(t.meta["chords_temperature"] == 2.0 for t in takes)
+        assert runs[0] == runs[1]
+    finally:
+        del model.decoding["folk"]["chords_temperature"]

@@ -79,6 +79,15 @@ def test_decoding_file_is_read_and_checked(tmp_path):
     (tmp_path / "decoding.json").write_text("{not json")
     with pytest.raises(ValueError, match="decoding.json: not a decoding file"):
         read_decoding(tmp_path)
+    pop = {"temperature": 0.8, "top_p": 1.0, "chords_from": "harmonizer", "chords_temperature": 1.0}
+    (tmp_path / "decoding.json").write_text(json.dumps({"pop": pop}))
+    assert read_decoding(tmp_path) == {"pop": pop}
+    (tmp_path / "decoding.json").write_text(json.dumps({"pop": {**pop, "chords_from": "table"}}))
+    with pytest.raises(ValueError, match="pop: chords_from must be 'model' or 'harmonizer'"):
+        read_decoding(tmp_path)
+    (tmp_path / "decoding.json").write_text(json.dumps({"pop": {**pop, "chords_temperature": 0}}))
+    with pytest.raises(ValueError, match=r"pop: chords_temperature must be in \(0, 10\]"):
+        read_decoding(tmp_path)
 
 
 def test_generate_uses_the_models_style_defaults_unless_asked():

@@ -151,3 +151,10 @@ def test_threshold_at_a_false_alarm_rate(ecg):
     scores = np.arange(100, dtype=float)
     t = ecg.threshold_at(scores, 0.02)
     assert np.mean(scores >= t) <= 0.02 and np.mean(scores >= t - 1) > 0.02
+
+
+def test_versions_are_found_by_a_fixed_reference_scorer(ecg):
+    before = {k: getattr(IX, k) for k in ecg.REFERENCE_SCORER}
+    with ecg.reference_scorer():
+        assert {k: getattr(IX, k) for k in ecg.REFERENCE_SCORER} == ecg.REFERENCE_SCORER
+    assert {k: getattr(IX, k) for k in ecg.REFERENCE_SCORER} == before

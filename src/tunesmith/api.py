@@ -439,7 +439,7 @@ def compose(
             "request": request.to_dict() | {"seed": seed0} | beats,
             # what the defaults resolved to: the model's decoding for the style, the form, the ending
             "resolved": {k: t.meta[k] for k in ("temperature", "rhythm_temperature", "top_p", "form", "cadence",
-                                                "chords_from") if k in t.meta},  # fmt: skip
+                                                "chords_from", "chords_temperature") if k in t.meta},  # fmt: skip
             "model": m.record(),
             "seed": seed0,
             "take_index": i,

@@ -457,9 +457,10 @@ class Harmonizer:
 
 
 def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool = True, keep_from: float | None = None,
-                copy_plan: list[int | None] | None = None, roots: set[int] | None = None) -> Piece:  # fmt: skip
+                copy_plan: list[int | None] | None = None, roots: set[int] | None = None,
+                rng: np.random.Generator | None = None, temperature: float | None = None) -> Piece:  # fmt: skip
     """Replace `piece`'s chord symbols (in place) by the harmonizer's best progression for its
-    melody; returns the piece.
+    melody (or, with `rng`, one drawn at `temperature`); returns the piece.
 
     `every_bar`: a chord symbol at every bar line (repeated where it does not change);
     `keep_from`: the chords from this beat on stay as they are (a requested cadence);
@@ -469,7 +470,7 @@ def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool 
     key = piece_key(piece)
     starts = list(piece.bars())
     downbeats = {round(b, 6) for b in starts}
-    new = net.predict(piece, key=key, merge=False, roots=roots)
+    new = net.predict(piece, key=key, merge=False, roots=roots, rng=rng, temperature=temperature)
     if copy_plan:
         by_bar: dict[int, list[ChordSymbol]] = {}
         for c in new:
@@ -496,14 +497,13 @@ def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool 
     return piece
 
 
-def chords_from_of(request: Any, model: Any = None) -> str:
+def chords_from_of(request: Any, model: Any = None) -> tuple[str, float | None]:
     """Where a compose request's chord symbols come from: the request's `chords_from`, else the
-    model's tuned default for the style (`decoding.json`), else "model"."""
-    given = getattr(request, "chords_from", None)
-    if given:
-        return given
+    model's tuned default for the style (`decoding.json`), else "model"; and the temperature the
+    harmonizer draws them at (None: its best progression)."""
     tuned = (getattr(model, "decoding", None) or {}).get(getattr(request, "style", ""), {})
-    return tuned.get("chords_from", "model")
+    given = getattr(request, "chords_from", None)
+    return given or tuned.get("chords_from", "model"), tuned.get("chords_temperature")
 
 
 def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
@@ -513,9 +513,11 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
     Never where the musician gave the chords (a control), never for four-part music. The
     composer's chords of the last bar stay when the request ends on a tonic cadence; a
     returning section gets the chords of the section it repeats; an in-scale request gets
-    chords on scale degrees only. The takes' token ids still hold the composer's own chords
-    (tuning learns from what the composer wrote); `take.meta["chords_from"]` says which."""
-    source = chords_from_of(request, model)
+    chords on scale degrees only. Where the style's default says so (`chords_temperature` in
+    decoding.json) each take's progression is drawn, seeded by the take's seed and index, not
+    the single best one. The takes' token ids still hold the composer's own chords (tuning
+    learns from what the composer wrote); `take.meta["chords_from"]` says which."""
+    source, temperature = chords_from_of(request, model)
     if source != "harmonizer" or request.chords or request.layout != "lead":
         for t in takes:
             t.meta["chords_from"] = "model"
@@ -533,8 +535,12 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
             continue
         bars = piece.bars()
         keep_from = bars[-1] if request.resolved_cadence() == "tonic" and bars else None
-        reharmonize(piece, net, every_bar=request.chord_every_bar, keep_from=keep_from, copy_plan=plan, roots=roots)
+        rng = np.random.default_rng([int(t.seed or 0), int(t.meta.get("take", 0)), 7]) if temperature else None
+        reharmonize(piece, net, every_bar=request.chord_every_bar, keep_from=keep_from, copy_plan=plan, roots=roots,
+                    rng=rng, temperature=temperature)  # fmt: skip
         t.meta["chords_from"] = "harmonizer"
+        if temperature:
+            t.meta["chords_temperature"] = temperature
     return "harmonizer"
 
 

@@ -107,6 +107,11 @@ def read_decoding(folder: Path) -> dict:
             if c not in ("model", "harmonizer"):
                 raise ValueError(f"{file}: {style}: chords_from must be 'model' or 'harmonizer'")
             out[style]["chords_from"] = c
+        ct = d.get("chords_temperature")
+        if ct is not None:
+            if not (isinstance(ct, int | float) and 0 < ct <= 10):
+                raise ValueError(f"{file}: {style}: chords_temperature must be in (0, 10]")
+            out[style]["chords_temperature"] = float(ct)
     return out
 
 
