@@ -433,7 +433,8 @@ class SimilarityIndex:
         chords: np.ndarray | None = None,
     ) -> list[Match]:
         """The `top` indexed works nearest the query (a Piece, or a Melody with `chords` tokens),
-        best first, by aligned score. `given`: (pitch, onset) of the musician's notes (score 0);
+        best first, by aligned score; `candidates` works are aligned (default `CANDIDATES`).
+        `given`: (pitch, onset) of the musician's notes (score 0);
         `exclude_work_ids`: works never reported (e.g. the query's own work)."""
         if isinstance(query, Piece):
             mel = F.melody_of(query, given)
