@@ -173,7 +173,7 @@ VERSION_SHARE = 0.6
 RELATIVE_BARS, RELATIVE_EXACT = 8, 0.8
 # the scorer that finds versions: fixed (the former one), so that which held-out pieces count as
 # versions does not move with the score under evaluation (and before / after share the hosts)
-REFERENCE_SCORER = {"WEIGHTING": "idf", "SEGMENT": 0, "GAP": 4.0, "MISMATCH": -4.0}
+REFERENCE_SCORER = {"WEIGHTING": "idf", "SEGMENT": 0, "GAP": 4.0, "MISMATCH": -4.0, "SHARED_WEIGHT": 0}
 
 
 @contextlib.contextmanager

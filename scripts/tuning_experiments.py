@@ -168,9 +168,10 @@ def taste(piece) -> float:
     )
 
 
-def rater_prefers(a, b, rng) -> bool:
-    """Bradley-Terry choice with the hidden utility (a noisy rater)."""
-    return rng.random() < 1 / (1 + math.exp(-(taste(a) - taste(b))))
+def rater_prefers(a, b, rng, scale: float = 1.0) -> bool:
+    """Bradley-Terry choice with the hidden utility (a noisy rater); `scale` is how decisive the
+    rater is (the utility difference is multiplied by it: 1 a hesitant rater, 3 a decided one)."""
+    return rng.random() < 1 / (1 + math.exp(-scale * (taste(a) - taste(b))))
 
 
 def cmd_rater(a) -> dict:
@@ -185,12 +186,12 @@ def cmd_rater(a) -> dict:
     pairs = []
     for _ in range(a.pairs):
         i, j = rng.choice(len(pool), 2, replace=False)
-        pairs.append((pool[i], pool[j]) if rater_prefers(pool[i], pool[j], rng) else (pool[j], pool[i]))
+        pairs.append((pool[i], pool[j]) if rater_prefers(pool[i], pool[j], rng, a.rater_scale) else (pool[j], pool[i]))
     pref, report = fit_pairs(pairs, seed=0)
     # The most any reward model can reach with this rater: the rater chooses by a coin weighted by
     # sigmoid(taste difference), so even its own utility predicts a choice with probability
     # max(p, 1 - p) (the Bayes ceiling), averaged over the pairs it was shown.
-    p_pref = [1 / (1 + math.exp(-(taste(x) - taste(y)))) for x, y in pairs]
+    p_pref = [1 / (1 + math.exp(-a.rater_scale * (taste(x) - taste(y)))) for x, y in pairs]
     report["rater_noise_ceiling"] = float(np.mean([max(q, 1 - q) for q in p_pref]))
     t_fit = time.time()
     cfg = TuneConfig(styles=[a.style], bars=a.bars, rounds=a.rounds, prompts_per_round=a.prompts, takes_per_prompt=4,
@@ -199,7 +200,7 @@ def cmd_rater(a) -> dict:
     tuned, tok2, _ = load(a.out)
     base_takes = [t.piece for t in takes_of(model, tok, a.style, a.blind, a.bars, 11).takes]
     tuned_takes = [t.piece for t in takes_of(tuned, tok2, a.style, a.blind, a.bars, 11).takes]
-    wins = [rater_prefers(x, y, rng) for x, y in zip(tuned_takes, base_takes)]
+    wins = [rater_prefers(x, y, rng, a.rater_scale) for x, y in zip(tuned_takes, base_takes)]
     k, n = sum(wins), len(wins)
     half = 1.96 * math.sqrt(max(1e-9, (k / n) * (1 - k / n) / n))
     return {
@@ -239,6 +240,8 @@ def main(argv=None) -> int:
     sub.choices["rules"].add_argument("--ml", type=float, default=0.0)
     sub.choices["rater"].add_argument("--style", default="folk")
     sub.choices["rater"].add_argument("--pairs", type=int, default=400)
+    sub.choices["rater"].add_argument("--rater-scale", type=float, default=1.0,
+                                      help="how decided the simulated rater is (its utility differences x this)")
     sub.choices["rater"].add_argument("--pool", type=int, default=200)
     sub.choices["rater"].add_argument("--blind", type=int, default=200)
     sub.choices["rater"].add_argument("--method", choices=["reinforce", "dpo"], default="reinforce")

@@ -81,6 +81,7 @@ MIN_WEIGHT, MAX_WEIGHT = 0.3, 2.5
 MIN_INFO, MAX_INFO = 0.05, 6.0
 DISCOUNT = 0.75  # absolute discounting of the background model's counts
 WEIGHTING = "info"  # "info": background-model information; "idf": the former gram IDF weights
+SHARED_WEIGHT = 1  # a match weighs the lesser of the query's and the work's interval weight
 LEAVE_ONE_OUT = 1  # the background model counts a query figure's occurrences less one
 _NO_MATCH = 99  # a separator interval that matches nothing
 
@@ -273,6 +274,7 @@ class SimilarityIndex:
         # chord grams per work, for the weak harmony signal (computed when asked)
         self._chord_cache: dict[int, np.ndarray] = {}
         self._bg: _Background | None = None
+        self._weight_cache: dict[int, np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -282,6 +284,12 @@ class SimilarityIndex:
         if self._bg is None:
             self._bg = _Background.from_grams(self._vocab, self._count)
         return self._bg
+
+    def doc_weights(self, doc: int) -> np.ndarray:
+        """`info_weights` of a work's own intervals (cached)."""
+        if doc not in self._weight_cache:
+            self._weight_cache[doc] = self.info_weights(self.doc_intervals(doc))
+        return self._weight_cache[doc]
 
     def info_weights(self, intervals: np.ndarray) -> np.ndarray:
         """Information of each query interval under the style's background model (an interval
@@ -453,11 +461,13 @@ class SimilarityIndex:
         cands = [d for d, _, _ in found_c]
         retrieval = [r for _, r, _ in found_c]
         windows = [wnd for _, _, wnd in found_c]
-        weights = self.info_weights(q) if WEIGHTING == "info" else self.gram_weights(q)
+        info = WEIGHTING == "info"
+        weights = self.info_weights(q) if info else self.gram_weights(q)
         given_iv = mel.input_mask[1:] & mel.input_mask[:-1] if len(mel.input_mask) else np.zeros(len(q), bool)
         weights = np.where(given_iv, 0.0, weights)
         targets = [self.doc_intervals(int(d)) for d in cands]
-        found = _align(q, weights, given_iv, targets, windows, top)
+        target_w = [self.doc_weights(int(d)) for d in cands] if info and SHARED_WEIGHT else None
+        found = _align(q, weights, given_iv, targets, windows, top, target_w)
         qgrams = F.chord_grams(chord_toks) if len(chord_toks) >= F.CHORD_GRAM else np.zeros(0, np.int64)
         out: list[Match] = []
         for c, (score, qi, tj, matched) in enumerate(found):
@@ -577,10 +587,14 @@ def _align(
     targets: list[np.ndarray],
     windows: list[tuple[int, int, int, int]],
     top: int,
+    target_w: list[np.ndarray] | None = None,
 ) -> list[tuple[float, tuple[int, int], tuple[int, int], int]]:
     """Local alignment of each target's window against the query's window, all targets in one
     vectorised pass. Per target: (score, (first, last) query note, (first, last) target note,
-    exact interval matches); passage details only for the `top` best, others get (0, 0)."""
+    exact interval matches); passage details only for the `top` best, others get (0, 0).
+    `target_w`: each target's interval weights; a match then weighs the lesser of the query's
+    and the target's weight (the information of the figure both share: a query interval made rare
+    by a note inserted next to it is no rarer in the work it matches)."""
     K = len(targets)
     mq = max(1, max(b - a for a, b, _, _ in windows))
     lt = max(1, max(d - c for _, _, c, d in windows))
@@ -588,14 +602,20 @@ def _align(
     W = np.zeros((K, mq))
     G = np.zeros((K, mq), dtype=bool)
     T = np.full((K, lt), _NO_MATCH, dtype=np.int64)
+    WT = np.full((K, lt), np.inf)
     for c, (qa, qb, ta, tb) in enumerate(windows):
         Q[c, : qb - qa] = q[qa:qb]
         W[c, : qb - qa] = w[qa:qb]
         G[c, : qb - qa] = given_iv[qa:qb]
         T[c, : tb - ta] = targets[c][ta:tb]
+        if target_w is not None:
+            WT[c, : tb - ta] = target_w[c][ta:tb]
+    WT2 = np.full((K, lt), np.inf)  # the lesser weight of each target interval and the one before
+    WT2[:, 1:] = np.minimum(WT[:, 1:], WT[:, :-1])
     diff = Q[:, :, None] - T[:, None, :]
     near = (np.abs(diff) == 1) & (np.sign(Q)[:, :, None] == np.sign(T)[:, None, :])
-    S = np.where(diff == 0, W[:, :, None], np.where(near, NEAR * W[:, :, None], MISMATCH))
+    shared = np.minimum(W[:, :, None], WT[:, None, :])
+    S = np.where(diff == 0, shared, np.where(near, NEAR * shared, MISMATCH))
     S = np.where(G[:, :, None] & (diff == 0), 0.0, S)
     Qpair = np.full((K, mq), -10 * _NO_MATCH, dtype=np.int64)
     Qpair[:, 1:] = Q[:, 1:] + Q[:, :-1]
@@ -606,12 +626,13 @@ def _align(
     neg = -1e9
     for i in range(1, mq + 1):
         prev = H[:, i - 1]
-        wi = JOIN * W[:, i - 1, None]
+        wi = JOIN * np.minimum(W[:, i - 1, None], WT)  # two query intervals = target interval j - 1
+        wi2 = JOIN * np.minimum(W[:, i - 1, None], WT2[:, 1:])  # one query interval = target j - 2, j - 1
         best = np.maximum(prev[:, :-1] + S[:, i - 1], prev[:, 1:] - GAP)
         if i >= 2:  # two query intervals = one target interval (a note inserted in the query)
             np.maximum(best, np.where(Qpair[:, i - 1, None] == T, H[:, i - 2, :-1] + wi, neg), out=best)
         # one query interval = two target intervals (a note deleted in the query)
-        np.maximum(best[:, 1:], np.where(Q[:, i - 1, None] == Tpair[:, 1:], prev[:, :-2] + wi, neg), out=best[:, 1:])
+        np.maximum(best[:, 1:], np.where(Q[:, i - 1, None] == Tpair[:, 1:], prev[:, :-2] + wi2, neg), out=best[:, 1:])
         np.maximum(best, 0.0, out=best)
         H[:, i, 1:] = np.maximum.accumulate(best + offset, axis=1) - offset  # horizontal gaps
     flat = H.reshape(K, -1)
@@ -625,13 +646,13 @@ def _align(
             results.append((score if score > 0 else 0.0, (0, 0), (0, 0), 0))
             continue
         i, j = divmod(int(arg[c]), lt + 1)
-        (i0, j0), matched = _traceback(H[c], S[c], Q[c], T[c], Qpair[c], Tpair[c], W[c], i, j)
+        (i0, j0), matched = _traceback(H[c], S[c], Q[c], T[c], Qpair[c], Tpair[c], W[c], WT[c], WT2[c], i, j)
         # H rows i0+1..i cover query intervals i0..i-1, i.e. notes i0..i (columns likewise)
         results.append((score, (qa + i0, qa + i), (ta + j0, ta + j), matched))
     return results
 
 
-def _traceback(H, S, q, T, qpair, Tpair, w, i: int, j: int) -> tuple[tuple[int, int], int]:
+def _traceback(H, S, q, T, qpair, Tpair, w, wt, wt2, i: int, j: int) -> tuple[tuple[int, int], int]:
     tol = 1e-6
     matched = 0
     while i > 0 and j > 0 and H[i, j] > tol:
@@ -639,9 +660,11 @@ def _traceback(H, S, q, T, qpair, Tpair, w, i: int, j: int) -> tuple[tuple[int, 
         if abs(v - (H[i - 1, j - 1] + S[i - 1, j - 1])) < tol:
             matched += int(q[i - 1] == T[j - 1])
             i, j = i - 1, j - 1
-        elif i >= 2 and qpair[i - 1] == T[j - 1] and abs(v - (H[i - 2, j - 1] + JOIN * w[i - 1])) < tol:
+        elif i >= 2 and qpair[i - 1] == T[j - 1] and abs(v - (H[i - 2, j - 1] + JOIN * min(w[i - 1], wt[j - 1]))) < tol:
             i, j = i - 2, j - 1
-        elif j >= 2 and q[i - 1] == Tpair[j - 1] and abs(v - (H[i - 1, j - 2] + JOIN * w[i - 1])) < tol:
+        elif (
+            j >= 2 and q[i - 1] == Tpair[j - 1] and abs(v - (H[i - 1, j - 2] + JOIN * min(w[i - 1], wt2[j - 1]))) < tol
+        ):
             i, j = i - 1, j - 2
         elif abs(v - (H[i - 1, j] - GAP)) < tol:
             i -= 1
