@@ -63,7 +63,7 @@ def fit(kind: str, corpus, args) -> tuple[Harmonizer, dict]:
         "licenses": dict(Counter(p.license for p in used)),
         "transition_prior_sources": dict(Counter(p.source for p in train_p if p.chords or unit == "beat")),
     }
-    h = Harmonizer(nets[0], trans, start, others=nets[1:])
+    h = Harmonizer(nets[0].config, [net.numpy_params() for net in nets], trans, start)
     best = [min(r["history"], key=lambda row: row.get("valid_loss", 1e9)) for r in reports]
     info = {"name": f"harmonizer-{kind}", "training": [{k: v for k, v in r.items() if k != "history"} for r in reports],
             "valid_at_best": best, "epochs_run": [r["history"][-1]["epoch"] for r in reports],

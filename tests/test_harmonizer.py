@@ -14,6 +14,7 @@ from tunesmith.metrics import harmony_rules
 from tunesmith.model import write_safetensors
 from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, TimeSignature, Track
 from tunesmith.solvers.harmonizer import (
+    HarmonizerNet,
     HarmonizerTrainConfig,
     build_examples,
     evaluate,
@@ -57,7 +58,7 @@ def trained():
                                    H.HarmonizerConfig(hidden=32, dropout=0.0))  # fmt: skip
     trans, start = transition_prior([e.y for e in train])
     S = len(H.STYLE_SLOTS)
-    return H.Harmonizer(net, np.stack([trans] * S), np.stack([start] * S)), report, valid
+    return H.Harmonizer(net.config, [net.numpy_params()], np.stack([trans] * S), np.stack([start] * S)), report, valid, net
 
 
 def test_features_do_not_change_when_the_tune_is_transposed():
@@ -85,9 +86,9 @@ def test_beat_units_follow_the_meter():
 
 
 def test_training_learns_chords_in_keys_it_never_saw(trained):
-    net, report, valid = trained
+    net, report, valid, torch_net = trained
     assert report["history"][0]["valid_loss"] > report["best_valid_loss"]
-    assert evaluate(net.net, valid)["label_accuracy"] > 0.9
+    assert evaluate(torch_net, valid)["label_accuracy"] > 0.9
     piece = tune(4, "E", seed=9)
     pred = net.predict(piece, merge=False)
     assert [c.figure for c in pred] == [c.figure for c in piece.chords]
@@ -104,6 +105,20 @@ def test_best_path_without_prior_is_the_argmax_and_sampling_is_seeded(trained):
     assert np.array_equal(a, b) and a.shape == (len(units),)
 
 
+def test_the_numpy_forward_is_the_torch_network(trained):
+    net, _, valid, torch_net = trained
+    x = valid[0].x
+    with torch.no_grad():
+        expected = torch_net(torch.from_numpy(x)[None])[0].numpy()
+    assert np.allclose(H.numpy_forward(net.nets[0], x, net.config.layers), expected, atol=1e-4)
+    assert {k: v.shape for k, v in net.nets[0].items()} == H.param_shapes(net.config)
+    fresh = HarmonizerNet(H.HarmonizerConfig(hidden=8, layers=3)).eval()
+    x = np.random.default_rng(0).normal(size=(7, H.N_FEATURES)).astype(np.float32)
+    with torch.no_grad():
+        expected = fresh(torch.from_numpy(x)[None])[0].numpy()
+    assert np.allclose(H.numpy_forward(fresh.numpy_params(), x, 3), expected, atol=1e-5)
+
+
 def test_save_and_load_round_trip(trained, tmp_path):
     net = trained[0]
     path = net.save(tmp_path, {"name": "test"})
@@ -117,6 +132,10 @@ def test_save_and_load_round_trip(trained, tmp_path):
 def test_loading_something_else_fails_with_a_clear_message(tmp_path):
     write_safetensors(tmp_path / H.FILE, {"x": torch.zeros(2)}, {"format": "other"})
     with pytest.raises(ValueError, match="not a tunesmith harmonizer"):
+        H.Harmonizer.load(tmp_path)
+    write_safetensors(tmp_path / H.FILE, {"net.inp.0.weight": torch.zeros(3, 3)},
+                      {"format": H.FORMAT, "config": H.HarmonizerConfig().to_dict()})  # fmt: skip
+    with pytest.raises(ValueError, match="weights do not match the config"):
         H.Harmonizer.load(tmp_path)
     with pytest.raises(FileNotFoundError, match="no harmonizer"):
         H.Harmonizer.load(tmp_path / "missing")
@@ -255,7 +274,7 @@ def test_in_scale_requests_get_chords_on_scale_degrees(tiny):
 
 def test_an_ensemble_averages_its_networks_and_round_trips(trained, tmp_path):
     net = trained[0]
-    twin = H.Harmonizer(net.net, net.log_transition, net.log_start, {}, [copy.deepcopy(net.net)])
+    twin = H.Harmonizer(net.config, [net.nets[0], copy.deepcopy(net.nets[0])], net.log_transition, net.log_start)
     piece = tune(3, "Eb", seed=4)
     units = H.units_for(piece, "half")
     assert np.allclose(twin.log_probs(piece, units, piece.key), net.log_probs(piece, units, piece.key), atol=1e-5)

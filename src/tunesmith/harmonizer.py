@@ -22,7 +22,8 @@ tonic, so what is learnt in D serves in B-flat:
 - where it is: first or second half of the bar, the bar number modulo 2, 4 and 8, the share of
   the piece before it, first unit, last unit, last bar.
 
-A linear layer, a 2-layer bidirectional GRU and a 2-layer head give, per unit, a distribution
+A linear layer, a 2-layer bidirectional GRU and a 2-layer head (trained in torch by
+`solvers.harmonizer`, run here in numpy so that composing never imports torch) give, per unit, a distribution
 over 96 chord labels: a root relative to the tonic (12) x a quality class (`QUALITY_CLASSES`:
 major, minor, dominant seventh, minor seventh, major seventh, diminished, half-diminished,
 suspended). Decoding adds a chord-to-chord transition prior of the style (label bigrams counted on
@@ -43,8 +44,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
-from torch import nn
 
 from tunesmith import harmony
 from tunesmith.baselines.harmony_baseline import MINOR_LIKE, chord_at, units_of
@@ -258,56 +257,88 @@ class HarmonizerConfig:
         return asdict(self)
 
 
-class HarmonizerNet(nn.Module):
-    def __init__(self, config: HarmonizerConfig):
-        super().__init__()
-        self.config = config
-        h = config.hidden
-        self.inp = nn.Sequential(nn.Linear(config.n_features, h), nn.GELU(), nn.Dropout(config.dropout))
-        self.rnn = nn.GRU(h, h, num_layers=config.layers, batch_first=True, bidirectional=True,
-                          dropout=config.dropout if config.layers > 1 else 0.0)  # fmt: skip
-        self.head = nn.Sequential(nn.Dropout(config.dropout), nn.Linear(2 * h, h), nn.GELU(), nn.Linear(h, config.n_labels))
+def numpy_forward(params: dict[str, np.ndarray], x: np.ndarray, layers: int) -> np.ndarray:
+    """Logits (T, L) of one network for features x (T, F), in numpy (composing never imports
+    torch). `params` are the weights of `solvers.harmonizer.HarmonizerNet` by their torch names:
+    Linear -> GELU -> bidirectional GRU (`layers`) -> Linear -> GELU -> Linear."""
+    z = _gelu(x @ params["inp.0.weight"].T + params["inp.0.bias"])  # (T, H)
+    for k in range(layers):
+        fwd = _gru(params, z, f"l{k}", reverse=False)
+        bwd = _gru(params, z, f"l{k}_reverse", reverse=True)
+        z = np.concatenate([fwd, bwd], axis=1)  # (T, 2H)
+    h = _gelu(z @ params["head.1.weight"].T + params["head.1.bias"])
+    return h @ params["head.3.weight"].T + params["head.3.bias"]  # (T, L)
 
-    def forward(self, x: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
-        # x: (B, T, F) -> logits (B, T, L)
-        z = self.inp(x)
-        if lengths is not None:
-            packed = nn.utils.rnn.pack_padded_sequence(z, lengths.cpu(), batch_first=True, enforce_sorted=False)
-            out, _ = self.rnn(packed)
-            out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])
-        else:
-            out, _ = self.rnn(z)
-        return self.head(out)
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    from scipy.special import erf
+
+    return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def _gru(params: dict[str, np.ndarray], x: np.ndarray, suffix: str, reverse: bool) -> np.ndarray:
+    """One direction of one GRU layer (torch's gate order r, z, n) over x (T, in) -> (T, H)."""
+    w_ih, w_hh = params[f"rnn.weight_ih_{suffix}"], params[f"rnn.weight_hh_{suffix}"]
+    b_ih, b_hh = params[f"rnn.bias_ih_{suffix}"], params[f"rnn.bias_hh_{suffix}"]
+    H = w_hh.shape[1]
+    gi = x @ w_ih.T + b_ih  # (T, 3H): every input's gates at once
+    out = np.zeros((len(x), H), dtype=x.dtype)
+    h = np.zeros(H, dtype=x.dtype)
+    order = range(len(x) - 1, -1, -1) if reverse else range(len(x))
+    for t in order:
+        gh = w_hh @ h + b_hh
+        r = _sigmoid(gi[t, :H] + gh[:H])
+        zt = _sigmoid(gi[t, H : 2 * H] + gh[H : 2 * H])
+        n = np.tanh(gi[t, 2 * H :] + r * gh[2 * H :])
+        h = (1.0 - zt) * n + zt * h
+        out[t] = h
+    return out
+
+
+def param_shapes(config: HarmonizerConfig) -> dict[str, tuple[int, ...]]:
+    """Every weight of a network of `config` and its shape (torch names)."""
+    H, F, L = config.hidden, config.n_features, config.n_labels
+    out: dict[str, tuple[int, ...]] = {"inp.0.weight": (H, F), "inp.0.bias": (H,)}
+    for k in range(config.layers):
+        width = H if k == 0 else 2 * H
+        for suffix in (f"l{k}", f"l{k}_reverse"):
+            out[f"rnn.weight_ih_{suffix}"] = (3 * H, width)
+            out[f"rnn.weight_hh_{suffix}"] = (3 * H, H)
+            out[f"rnn.bias_ih_{suffix}"] = (3 * H,)
+            out[f"rnn.bias_hh_{suffix}"] = (3 * H,)
+    out.update({"head.1.weight": (H, 2 * H), "head.1.bias": (H,), "head.3.weight": (L, H), "head.3.bias": (L,)})
+    return out
 
 
 @dataclass
 class Harmonizer:
-    """A trained harmonizer: the network, the transition prior and where they came from."""
+    """A trained harmonizer: its network's weights (numpy; several networks from different seeds
+    average their probabilities), the transition prior and where they came from."""
 
-    net: HarmonizerNet
+    config: HarmonizerConfig
+    nets: list[dict[str, np.ndarray]]  # each: weights by the torch names of HarmonizerNet
     log_transition: np.ndarray  # (S, L, L) log P(next label | label), per style of STYLE_SLOTS
     log_start: np.ndarray  # (S, L)
     info: dict[str, Any] = field(default_factory=dict)
-    # more networks of the same config trained from other seeds: their probabilities are averaged
-    others: list[HarmonizerNet] = field(default_factory=list)
 
-    @property
-    def config(self) -> HarmonizerConfig:
-        return self.net.config
+    def __post_init__(self) -> None:
+        if not self.nets:
+            raise ValueError("a harmonizer needs at least one network")
 
-    @property
-    def nets(self) -> list[HarmonizerNet]:
-        return [self.net, *self.others]
-
-    @torch.no_grad()
     def log_probs(self, piece: Piece, units: list[tuple[float, float]], key: KeySignature) -> np.ndarray:
         """(units, L) log-probabilities of each unit's chord label given the whole melody."""
-        x = torch.from_numpy(unit_features(piece, units, key))[None]
-        probs = 0.0
-        for net in self.nets:
-            net.eval()
-            probs = probs + torch.softmax(net(x)[0].float(), dim=-1)
-        return torch.log(probs / len(self.nets)).numpy()
+        x = unit_features(piece, units, key)
+        probs = np.zeros((len(units), N_LABELS))
+        for params in self.nets:
+            logits = numpy_forward(params, x, self.config.layers).astype(np.float64)
+            logits -= logits.max(axis=1, keepdims=True)
+            e = np.exp(logits)
+            probs += e / e.sum(axis=1, keepdims=True)
+        return np.log(probs / len(self.nets) + 1e-30)
 
     def decode(self, logp: np.ndarray, rng: np.random.Generator | None = None, temperature: float | None = None,
                transition_weight: float | None = None, style: str = "other") -> np.ndarray:  # fmt: skip
@@ -390,8 +421,9 @@ class Harmonizer:
 
     # ------------------------------------------------------------------------- files
     def save(self, folder: str | Path, extra: dict[str, Any] | None = None) -> Path:
-        from tunesmith.model import write_safetensors
-        from tunesmith.paths import atomic_write_text
+        import safetensors.numpy
+
+        from tunesmith.paths import atomic_write_bytes, atomic_write_text
 
         folder = Path(folder)
         info = {
@@ -402,16 +434,16 @@ class Harmonizer:
             **{k: v for k, v in self.info.items() if k not in ("format", "version", "config", "labels")},
             **(extra or {}),
         }
-        tensors = {f"net.{k}": v for k, v in self.net.state_dict().items()}
-        for i, other in enumerate(self.others, 1):
-            if other.config != self.config:
-                raise ValueError("every network of a harmonizer ensemble needs the same config")
-            tensors.update({f"net{i}.{k}": v for k, v in other.state_dict().items()})
+        tensors = {}
+        for i, params in enumerate(self.nets):
+            prefix = "net." if i == 0 else f"net{i}."
+            tensors.update({prefix + k: np.ascontiguousarray(v, np.float32) for k, v in params.items()})
         info["ensemble"] = len(self.nets)
-        tensors["log_transition"] = torch.from_numpy(np.asarray(self.log_transition, np.float32))
-        tensors["log_start"] = torch.from_numpy(np.asarray(self.log_start, np.float32))
+        tensors["log_transition"] = np.ascontiguousarray(self.log_transition, np.float32)
+        tensors["log_start"] = np.ascontiguousarray(self.log_start, np.float32)
         name = FILE if self.config.unit == "half" else CHORALE_FILE
-        write_safetensors(folder / name, tensors, info)
+        data = safetensors.numpy.save(tensors, metadata={"format": FORMAT, "tunesmith": json.dumps(info)})
+        atomic_write_bytes(folder / name, data)
         atomic_write_text(folder / name.replace(".safetensors", ".json"), json.dumps(info, indent=1) + "\n")
         self.info = info
         return folder / name
@@ -419,14 +451,16 @@ class Harmonizer:
     @classmethod
     def load(cls, path: str | Path) -> Harmonizer:
         """From a folder holding harmonizer.safetensors (or the file). Only safetensors and JSON."""
-        from tunesmith.model import read_safetensors
+        import safetensors.numpy
+
+        from tunesmith.inference import read_safetensors_file
 
         file = Path(path)
         if file.is_dir():
             file = file / FILE
         if not file.is_file():
             raise FileNotFoundError(f"no harmonizer at {file}; train one with scripts/fit_harmonizer.py")
-        tensors, meta = read_safetensors(file)
+        tensors, meta = read_safetensors_file(file, safetensors.numpy.load)
         if meta.get("format") != FORMAT:
             raise ValueError(f"{file}: not a tunesmith harmonizer (format {meta.get('format')!r})")
         try:
@@ -438,22 +472,23 @@ class Harmonizer:
         if not isinstance(n, int) or not 1 <= n <= 16:
             raise ValueError(f"{file}: ensemble size {n!r} out of range 1-16")
         nets = []
+        expected = param_shapes(config)
         for i in range(n):
             prefix = "net." if i == 0 else f"net{i}."
-            net = HarmonizerNet(config)
-            weights = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
-            missing, unexpected = net.load_state_dict(weights, strict=False)
-            if missing or unexpected or "log_transition" not in tensors:
-                raise ValueError(f"{file}: weights do not match the config (missing {missing[:3]}, "
-                                 f"unexpected {unexpected[:3]})")  # fmt: skip
-            net.eval()
-            nets.append(net)
-        trans = tensors["log_transition"].double().numpy()
-        start = tensors["log_start"].double().numpy()
+            params = {k[len(prefix) :]: np.asarray(v, np.float32) for k, v in tensors.items() if k.startswith(prefix)}
+            shapes = {k: tuple(v.shape) for k, v in params.items()}
+            if shapes != expected or not all(np.isfinite(v).all() for v in params.values()):
+                missing = sorted(set(expected) - set(shapes))[:3]
+                raise ValueError(f"{file}: weights do not match the config (missing {missing}, or wrong shapes)")
+            nets.append(params)
+        if "log_transition" not in tensors or "log_start" not in tensors:
+            raise ValueError(f"{file}: no transition prior")
+        trans = np.asarray(tensors["log_transition"], np.float64)
+        start = np.asarray(tensors["log_start"], np.float64)
         S = len(STYLE_SLOTS)
         if trans.shape != (S, N_LABELS, N_LABELS) or start.shape != (S, N_LABELS) or not np.isfinite(trans).all():
             raise ValueError(f"{file}: transition prior has the wrong shape or non-finite values")
-        return cls(nets[0], trans, start, info, nets[1:])
+        return cls(config, nets, trans, start, info)
 
 
 def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool = True, keep_from: float | None = None,
@@ -569,6 +604,6 @@ def load_harmonizer(path: str | None = None, kind: str = "lead") -> Harmonizer:
     return Harmonizer.load(where)
 
 
-__all__ = ["CHORALE_FILE", "FILE", "Harmonizer", "HarmonizerConfig", "HarmonizerNet", "QUALITY_NAMES", "figure_of", "label_of",
-           "chord_tones", "chords_from_of", "harmonize_takes", "load_harmonizer", "reharmonize", "unit_features",
+__all__ = ["CHORALE_FILE", "FILE", "Harmonizer", "HarmonizerConfig", "QUALITY_NAMES", "figure_of", "label_of",
+           "chord_tones", "chords_from_of", "harmonize_takes", "load_harmonizer", "numpy_forward", "param_shapes", "reharmonize", "unit_features",
            "unit_labels", "units_for", "voice_labels"]  # fmt: skip

@@ -25,7 +25,6 @@ from tunesmith.harmonizer import (
     QUALITY_NAMES,
     STYLE_SLOTS,
     HarmonizerConfig,
-    HarmonizerNet,
     piece_key,
     unit_features,
     unit_labels,
@@ -33,6 +32,35 @@ from tunesmith.harmonizer import (
     voice_labels,
 )
 from tunesmith.score import Piece
+
+
+class HarmonizerNet(nn.Module):
+    """The harmonizer's network for training; `tunesmith.harmonizer.numpy_forward` runs the same
+    weights at inference. Linear -> GELU -> bidirectional GRU -> Linear -> GELU -> Linear."""
+
+    def __init__(self, config: HarmonizerConfig):
+        super().__init__()
+        self.config = config
+        h = config.hidden
+        self.inp = nn.Sequential(nn.Linear(config.n_features, h), nn.GELU(), nn.Dropout(config.dropout))
+        self.rnn = nn.GRU(h, h, num_layers=config.layers, batch_first=True, bidirectional=True,
+                          dropout=config.dropout if config.layers > 1 else 0.0)  # fmt: skip
+        self.head = nn.Sequential(nn.Dropout(config.dropout), nn.Linear(2 * h, h), nn.GELU(), nn.Linear(h, config.n_labels))
+
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
+        # x: (B, T, F) -> logits (B, T, L)
+        z = self.inp(x)
+        if lengths is not None:
+            packed = nn.utils.rnn.pack_padded_sequence(z, lengths.cpu(), batch_first=True, enforce_sorted=False)
+            out, _ = self.rnn(packed)
+            out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])
+        else:
+            out, _ = self.rnn(z)
+        return self.head(out)
+
+    def numpy_params(self) -> dict[str, np.ndarray]:
+        """The weights as numpy arrays by their names (what `Harmonizer` runs and saves)."""
+        return {k: v.detach().cpu().numpy().astype(np.float32) for k, v in self.state_dict().items()}
 
 
 @dataclass
@@ -257,5 +285,5 @@ def style_transition_priors(pieces: list[Piece], smoothing: float = 0.5, unit: s
     return np.stack(trans), np.stack(start)
 
 
-__all__ = ["Example", "HarmonizerTrainConfig", "build_examples", "evaluate", "label_sequences", "style_transition_priors",
+__all__ = ["Example", "HarmonizerNet", "HarmonizerTrainConfig", "build_examples", "evaluate", "label_sequences", "style_transition_priors",
            "train_harmonizer", "transition_prior"]  # fmt: skip
