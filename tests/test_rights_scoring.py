@@ -158,3 +158,19 @@ def test_versions_are_found_by_a_fixed_reference_scorer(ecg):
     with ecg.reference_scorer():
         assert {k: getattr(IX, k) for k in ecg.REFERENCE_SCORER} == ecg.REFERENCE_SCORER
     assert {k: getattr(IX, k) for k in ecg.REFERENCE_SCORER} == before
+
+
+def test_notes_inserted_into_common_figures_do_not_make_them_rare(index, corpus, monkeypatch):
+    """Notes inserted into a common figure make the query's intervals look rare (their contexts
+    are new), but a match weighs only what the query and the work share."""
+    base = [int(p) for p in F.melody_of(corpus[37]).pitches[20:52]]
+    ornamented = []
+    for i, p in enumerate(base):
+        ornamented.append(p)
+        if i % 3 == 2 and i + 1 < len(base):
+            ornamented.append(p + 5 if base[i + 1] < p else p - 5)  # an odd note between two steps
+    s_rare = check_piece(tune([p + 2 for p in RARE], work_id="q2"), index).score
+    s_shared = check_piece(tune(ornamented, work_id="q3"), index).score
+    monkeypatch.setattr(IX, "SHARED_WEIGHT", 0)
+    s_query_only = check_piece(tune(ornamented, work_id="q4"), index).score
+    assert s_shared < 0.5 * s_rare and s_shared < s_query_only

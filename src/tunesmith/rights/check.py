@@ -36,8 +36,8 @@ from tunesmith.score import Piece
 
 VERDICTS = ("clear", "close", "copy")
 DEFAULT_CALIBRATION: dict[str, Any] = {
-    "close": 22.5,
-    "copy": 30.0,
+    "close": 18.0,
+    "copy": 22.5,
     "method": "the shipped model index's calibration (scripts/evaluate_copy_guard.py, seed 0), used by indexes "
     "without their own",
 }

@@ -29,7 +29,9 @@ Search, in two steps:
    over the corpus median, clipped to `MIN_INFO` .. `MAX_INFO`: a run of the style's common
    figures (scale steps, arpeggios) scores little, a run of rare ones much, i.e. a match is
    weighed by how often such a passage occurs between unrelated tunes of the style
-   (Muellensiefen & Pendzich 2009). (`WEIGHTING = "idf"`: the former weights, the mean IDF of
+   (Muellensiefen & Pendzich 2009). A match counts the lesser of the query interval's weight and
+   the work's (`SHARED_WEIGHT`): the information of the figure both share, so that a query made
+   to look rare by notes inserted into a common figure does not count as a rare match. (`WEIGHTING = "idf"`: the former weights, the mean IDF of
    the grams around it over the corpus median, 0.3 .. 2.5.) An interval off by one semitone (a
    changed mode, a stretched interval) scores `NEAR` of that (0 now: neither helps nor breaks a
    run); two intervals read as one (a note inserted or deleted, an ornament) score 0.6 of it; a
