@@ -30,6 +30,17 @@ class VoiceLeading:
         self.chord_tones: dict[int, np.ndarray] = {}  # first entry: the chord's root
         self._plan_ticks: list[int] | None = None
 
+    def __deepcopy__(self, memo: dict) -> VoiceLeading:
+        # the notes are copied; the chord plan is read-only and shared by every copy
+        other = VoiceLeading.__new__(VoiceLeading)
+        other.notes = [list(n) for n in self.notes]
+        other.starts = [list(s) for s in self.starts]
+        other.ends = [list(e) for e in self.ends]
+        other.longest = list(self.longest)
+        other.chord_tones = self.chord_tones
+        other._plan_ticks = self._plan_ticks
+        return other
+
     def add(self, v: int, start: int, end: int, pitch: int) -> None:
         i = bisect.bisect_right(self.starts[v], start)
         self.starts[v].insert(i, start)
