@@ -1,4 +1,5 @@
-"""The harmonizer: a small bidirectional network that names the chord of every half bar of a melody.
+"""The harmonizer: a small bidirectional network that names the chord of every half bar of a
+melody (lead sheets), or of every beat of a soprano (chorales: the voices then aim at it).
 
     net = load_harmonizer()                       # the one shipped beside the default model
     chords = net.predict(piece)                   # [ChordSymbol] at every unit where it changes
@@ -11,8 +12,8 @@ Nottingham tunes 0.60 of the time against 0.73 for a count table. A harmonizer s
 whole tune, forwards and backwards, like a musician reading it before writing the changes
 (the same reason Coconet and DeepBach harmonize with bidirectional context).
 
-The melody is cut into units (half bars where the meter's numerator is even, else bars: the
-units of `baselines.harmony_baseline.units_of`). Each unit is described relative to the key's
+The melody is cut into units (lead sheets: half bars where the meter's numerator is even, else
+bars, the units of `baselines.harmony_baseline.units_of`; chorales: beats, `units_for`). Each unit is described relative to the key's
 tonic, so what is learnt in D serves in B-flat:
 
 - how long each of the 12 pitch classes sounds in it, the pitch class sounding at its start, at
@@ -26,13 +27,14 @@ A linear layer, a 2-layer bidirectional GRU and a 2-layer head (trained in torch
 `solvers.harmonizer`, run here in numpy so that composing never imports torch) give, per unit, a distribution
 over 96 chord labels: a root relative to the tonic (12) x a quality class (`QUALITY_CLASSES`:
 major, minor, dominant seventh, minor seventh, major seventh, diminished, half-diminished,
-suspended). Decoding adds a chord-to-chord transition prior of the style (label bigrams counted on
-the training units, and for pop on Billboard's CC0 progressions too) weighted by `transition_weight`: take 1
-is the Viterbi path, further takes are drawn by forward filtering, backward sampling at
-`temperature`.
+suspended). Take 1 is the best path (Viterbi; by default without a prior, which did not help on
+the validation split); further takes are drawn by forward filtering, backward sampling at
+`temperature`, with a chord-to-chord prior of the style (label bigrams counted on the training
+units, and for pop on Billboard's CC0 progressions too) weighted by `sample_transition_weight`.
 
-Files: `harmonizer.safetensors` (weights; config, labels, transition matrix and provenance in
-its metadata) and `harmonizer.json` (the same, for people); read with safetensors and JSON only.
+Files: `harmonizer.safetensors` / `harmonizer_chorale.safetensors` (weights; config, labels,
+transition matrix and provenance in the metadata) and a .json beside each (the same, for
+people); read with safetensors and JSON only.
 """
 
 from __future__ import annotations
