@@ -162,7 +162,7 @@ def test_versions_are_found_by_a_fixed_reference_scorer(ecg):
 
 def test_notes_inserted_into_common_figures_do_not_make_them_rare(index, corpus, monkeypatch):
     """Notes inserted into a common figure make the query's intervals look rare (their contexts
-    are new), but a match weighs only what the query and the work share."""
+    are new), but two intervals read as one weigh only what the query and the work share."""
     base = [int(p) for p in F.melody_of(corpus[37]).pitches[20:52]]
     ornamented = []
     for i, p in enumerate(base):
@@ -173,4 +173,4 @@ def test_notes_inserted_into_common_figures_do_not_make_them_rare(index, corpus,
     s_shared = check_piece(tune(ornamented, work_id="q3"), index).score
     monkeypatch.setattr(IX, "SHARED_WEIGHT", 0)
     s_query_only = check_piece(tune(ornamented, work_id="q4"), index).score
-    assert s_shared < 0.5 * s_rare and s_shared < s_query_only
+    assert s_shared < 0.6 * s_query_only and s_shared < 0.7 * s_rare

@@ -36,8 +36,8 @@ from tunesmith.score import Piece
 
 VERDICTS = ("clear", "close", "copy")
 DEFAULT_CALIBRATION: dict[str, Any] = {
-    "close": 18.0,
-    "copy": 22.5,
+    "close": 21.0,
+    "copy": 27.5,
     "method": "the shipped model index's calibration (scripts/evaluate_copy_guard.py, seed 0), used by indexes "
     "without their own",
 }

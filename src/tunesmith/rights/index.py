@@ -29,12 +29,12 @@ Search, in two steps:
    over the corpus median, clipped to `MIN_INFO` .. `MAX_INFO`: a run of the style's common
    figures (scale steps, arpeggios) scores little, a run of rare ones much, i.e. a match is
    weighed by how often such a passage occurs between unrelated tunes of the style
-   (Muellensiefen & Pendzich 2009). A match counts the lesser of the query interval's weight and
-   the work's (`SHARED_WEIGHT`): the information of the figure both share, so that a query made
-   to look rare by notes inserted into a common figure does not count as a rare match. (`WEIGHTING = "idf"`: the former weights, the mean IDF of
+   (Muellensiefen & Pendzich 2009). (`WEIGHTING = "idf"`: the former weights, the mean IDF of
    the grams around it over the corpus median, 0.3 .. 2.5.) An interval off by one semitone (a
    changed mode, a stretched interval) scores `NEAR` of that (0 now: neither helps nor breaks a
-   run); two intervals read as one (a note inserted or deleted, an ornament) score 0.6 of it; a
+   run); two intervals read as one (a note inserted or deleted, an ornament) score 0.6 of the
+   lesser of the query's and the work's weight there (`SHARED_WEIGHT`: the figure both share; a
+   query interval made rare by the note inserted into it is no rarer in the work), a
    mismatch -8 and a gap -8 (idiomatic likeness over many bars breaks up into short runs; a
    copied run with an ornament or an edit keeps most of its score: -4 had let long loose
    likenesses between unrelated tunes outscore short copies). Values tuned on planted copies
@@ -83,7 +83,7 @@ MIN_WEIGHT, MAX_WEIGHT = 0.3, 2.5
 MIN_INFO, MAX_INFO = 0.05, 6.0
 DISCOUNT = 0.75  # absolute discounting of the background model's counts
 WEIGHTING = "info"  # "info": background-model information; "idf": the former gram IDF weights
-SHARED_WEIGHT = 1  # a match weighs the lesser of the query's and the work's interval weight
+SHARED_WEIGHT = 1  # two intervals read as one weigh the lesser of the query's and the work's weight
 LEAVE_ONE_OUT = 1  # the background model counts a query figure's occurrences less one
 _NO_MATCH = 99  # a separator interval that matches nothing
 
@@ -594,9 +594,10 @@ def _align(
     """Local alignment of each target's window against the query's window, all targets in one
     vectorised pass. Per target: (score, (first, last) query note, (first, last) target note,
     exact interval matches); passage details only for the `top` best, others get (0, 0).
-    `target_w`: each target's interval weights; a match then weighs the lesser of the query's
-    and the target's weight (the information of the figure both share: a query interval made rare
-    by a note inserted next to it is no rarer in the work it matches)."""
+    `target_w`: each target's interval weights; two intervals read as one (a note inserted or
+    deleted) then weigh the lesser of the query's and the target's weight: the information of the
+    figure both share (a query interval made rare by the note inserted into it is no rarer in the
+    work it matches)."""
     K = len(targets)
     mq = max(1, max(b - a for a, b, _, _ in windows))
     lt = max(1, max(d - c for _, _, c, d in windows))
@@ -616,8 +617,7 @@ def _align(
     WT2[:, 1:] = np.minimum(WT[:, 1:], WT[:, :-1])
     diff = Q[:, :, None] - T[:, None, :]
     near = (np.abs(diff) == 1) & (np.sign(Q)[:, :, None] == np.sign(T)[:, None, :])
-    shared = np.minimum(W[:, :, None], WT[:, None, :])
-    S = np.where(diff == 0, shared, np.where(near, NEAR * shared, MISMATCH))
+    S = np.where(diff == 0, W[:, :, None], np.where(near, NEAR * W[:, :, None], MISMATCH))
     S = np.where(G[:, :, None] & (diff == 0), 0.0, S)
     Qpair = np.full((K, mq), -10 * _NO_MATCH, dtype=np.int64)
     Qpair[:, 1:] = Q[:, 1:] + Q[:, :-1]
