@@ -48,7 +48,8 @@ def fit(kind: str, corpus, args) -> tuple[Harmonizer, dict]:
     trans, start = style_transition_priors(train_p, unit=unit)
     nets, reports = [], []
     for k in range(args.ensemble):
-        config = HarmonizerTrainConfig(epochs=args.epochs, batch_size=batch, seed=args.seed + k)
+        config = HarmonizerTrainConfig(epochs=args.epochs, batch_size=batch, seed=args.seed + k,
+                                       style_dropout=args.style_dropout)  # fmt: skip
         net, report = train_harmonizer(train, valid, config, HarmonizerConfig(hidden=args.hidden, dropout=args.dropout,
                                                                               unit=unit), progress=not args.json_only)  # fmt: skip
         nets.append(net)
@@ -81,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--hidden", type=int, default=128)
     ap.add_argument("--dropout", type=float, default=0.3)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--style-dropout", type=float, default=0.0, help="share of training windows shown as style 'other'")
     ap.add_argument("--ensemble", type=int, default=1, help="networks from seeds seed, seed+1, ... (probabilities averaged)")
     ap.add_argument("--json", type=Path, help="also write the training report here")
     ap.add_argument("--json-only", action="store_true", help="no progress bar")

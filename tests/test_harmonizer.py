@@ -297,3 +297,12 @@ def test_a_drawn_progression_is_seeded_by_the_take(tiny):
         assert runs[0] == runs[1]
     finally:
         del model.decoding["folk"]["chords_temperature"]
+
+
+def test_style_dropout_is_checked_and_trains():
+    with pytest.raises(ValueError, match="out of range"):
+        HarmonizerTrainConfig(style_dropout=1.5)
+    train = build_examples([tune(0, "C", seed=s, style="pop") for s in range(3)])
+    net, report = train_harmonizer(train, train, HarmonizerTrainConfig(epochs=2, batch_size=2, style_dropout=1.0),
+                                   H.HarmonizerConfig(hidden=8))  # fmt: skip
+    assert report["train_config"]["style_dropout"] == 1.0 and len(report["history"]) == 2

@@ -73,6 +73,7 @@ QUALITY_OF: dict[str, int] = {q: i for i, qs in enumerate(QUALITY_CLASSES.values
 QUALITY_NAMES: tuple[str, ...] = tuple(QUALITY_CLASSES)
 N_LABELS = 12 * len(QUALITY_NAMES)
 N_FEATURES = 5 * 12 + 3 + 4 + 1 + 1 + 14 + 4
+STYLE_COLUMNS = slice(63, 67)  # the style one-hot in `unit_features` (folk, pop, jazz, other)
 
 
 def label_of(figure: str, tonic_pc: int) -> int | None:
