@@ -306,3 +306,14 @@ def test_style_dropout_is_checked_and_trains():
     net, report = train_harmonizer(train, train, HarmonizerTrainConfig(epochs=2, batch_size=2, style_dropout=1.0),
                                    H.HarmonizerConfig(hidden=8))  # fmt: skip
     assert report["train_config"]["style_dropout"] == 1.0 and len(report["history"]) == 2
+
+
+@pytest.mark.parametrize("data", [b"", b"\x80\x04pickled", b"\xff" * 8 + b"{}", "truncated"])
+def test_a_broken_harmonizer_file_is_one_clear_error(tmp_path, data):
+    if data == "truncated":
+        from tunesmith.pretrained import DEFAULT_MODEL_DIR
+
+        data = (DEFAULT_MODEL_DIR / H.FILE).read_bytes()[:5000]
+    (tmp_path / H.FILE).write_bytes(data)
+    with pytest.raises(ValueError, match=r"harmonizer.safetensors: not a safetensors file"):
+        H.Harmonizer.load(tmp_path)
