@@ -24,16 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
+from tunesmith.rights.index import shares_passage
+
 STYLES = ("folk", "jazz", "chorale", "pop")
 
 
-def shares_passage(match, min_bars: int, exact: float) -> bool:
-    if match is None:
-        return False
-    qa, qb = match.query_bars
-    ta, tb = match.work_bars
-    notes = match.query_notes[1] - match.query_notes[0]
-    return qb - qa + 1 >= min_bars and tb - ta + 1 >= min_bars and match.matched_notes >= exact * max(1, notes)
 
 
 def summary(results, min_bars: int, exact: float) -> dict:

@@ -46,6 +46,8 @@ from pathlib import Path
 
 import numpy as np
 
+from tunesmith.rights.index import shares_passage
+
 
 def _line(piece):
     from tunesmith.metrics._common import melody_line
@@ -223,15 +225,6 @@ def is_version(piece, result, *, relatives: bool = False) -> bool:
     return version_reason(piece, result, relatives=relatives) is not None
 
 
-def shares_passage(match, min_bars: int, exact: float = 0.8) -> bool:
-    """The match's aligned passage spans at least `min_bars` bars on both sides and at least
-    `exact` of its intervals match exactly (scripts/audit_copying.py's definition)."""
-    if match is None:
-        return False
-    qa, qb = match.query_bars
-    ta, tb = match.work_bars
-    notes = match.query_notes[1] - match.query_notes[0]
-    return qb - qa + 1 >= min_bars and tb - ta + 1 >= min_bars and match.matched_notes >= exact * max(1, notes)
 
 
 def _rates(scores: np.ndarray, grid: np.ndarray) -> list[float]:

@@ -572,6 +572,18 @@ class _Background:
         return -np.log2(np.maximum(self._prob(windows), 1e-12))
 
 
+def shares_passage(match: Match | None, min_bars: int, exact: float = 0.8) -> bool:
+    """Whether a match is a shared passage: its aligned stretch spans at least `min_bars` bars on
+    both sides and at least `exact` of the query's notes in it match exactly (the audit's and
+    the guard evaluation's definition of "shares a passage with a training work")."""
+    if match is None:
+        return False
+    qa, qb = match.query_bars
+    ta, tb = match.work_bars
+    notes = match.query_notes[1] - match.query_notes[0]
+    return qb - qa + 1 >= min_bars and tb - ta + 1 >= min_bars and match.matched_notes >= exact * max(1, notes)
+
+
 def _sorted_unique(a: np.ndarray) -> np.ndarray:
     """np.unique by sorting (numpy 2's hash-based unique is slower on int64 keys)."""
     a = np.sort(a, kind="stable")
