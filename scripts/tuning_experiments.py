@@ -137,7 +137,15 @@ def cmd_rules(a) -> dict:
         out["base"][s] = measure(model, tok, s, a.n, a.bars, 7, held, [p for p in valid if p.style == s])
     cfg = TuneConfig(styles=styles, bars=a.bars, rounds=a.rounds, prompts_per_round=a.prompts, takes_per_prompt=4,
                      lr=a.lr, kl_coef=a.kl, ml_coef=a.ml, eval_every=5, eval_examples=16, seed=1)  # fmt: skip
-    res = tune(a.base, rules.rules, a.out, cfg, pieces=(train, valid), progress=True)
+    reward = rules.rules
+    if a.weights:  # "leaps_resolved=2,motif=2": these rules weigh more (or less) in every style
+        change = {k: float(v) for k, v in (kv.split("=") for kv in a.weights.split(","))}
+        unknown = sorted(set(change) - set(rules.RULES))
+        if unknown:
+            raise SystemExit(f"--weights: unknown rules {unknown}; known: {sorted(rules.RULES)}")
+        for table in rules.RULES_BY_STYLE.values():
+            table.update({k: v for k, v in change.items() if k in table})
+    res = tune(a.base, reward, a.out, cfg, pieces=(train, valid), progress=True)
     tuned, tok2, _ = load(a.out)
     for s in styles:
         out["tuned"][s] = measure(tuned, tok2, s, a.n, a.bars, 7, held, [p for p in valid if p.style == s])
@@ -238,6 +246,7 @@ def main(argv=None) -> int:
     sub.choices["rules"].add_argument("--styles", default="folk")
     sub.choices["rules"].add_argument("--n", type=int, default=200)
     sub.choices["rules"].add_argument("--ml", type=float, default=0.0)
+    sub.choices["rules"].add_argument("--weights", default="", help="rule=weight,... over RULES_BY_STYLE (e.g. motif=2)")
     sub.choices["rater"].add_argument("--style", default="folk")
     sub.choices["rater"].add_argument("--pairs", type=int, default=400)
     sub.choices["rater"].add_argument("--rater-scale", type=float, default=1.0,
