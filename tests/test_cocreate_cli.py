@@ -309,3 +309,13 @@ def test_the_tunesmith_command_runs_the_verbs(model_dir, inputs, tmp_path):
         n for n in notes(inputs["lead.mid"]) if not 4.0 <= n[0] < 12.0
     ]
     assert top.main(["harmonize", str(tmp_path / "nothing.abc"), "--out", str(stem)]) == 2
+
+
+def test_no_absolute_machine_path_in_any_output(model_dir, inputs, tmp_path):
+    src = inputs["lead.mid"].resolve()
+    stem = tmp_path / "out" / "h"
+    assert run("harmonize", src, "--style", "folk", "--model", model_dir.resolve(), "--seed", 2, "--out", stem) == 0
+    for f in stem.parent.iterdir():
+        data = f.read_bytes()
+        for where in (src.parent, model_dir.resolve()):
+            assert str(where).encode() not in data, f"{f.name} names {where}"

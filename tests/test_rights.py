@@ -262,17 +262,20 @@ def test_provenance_fields_read_back_from_midi_musicxml_and_wav(tmp_path):
     from tunesmith.outputs import bundle
 
     piece = tune(SOURCE, work_id="take", title="A Take")
-    prov = {"model": {"id": "default", "sha256": "ab" * 32}, "seed": 7, "training_data": {"licenses": {"GPL-3.0": 1}}}
+    prov = {"model": {"id": "default", "sha256": "ab" * 32}, "seed": 7, "training_data": {"licenses": {"GPL-3.0": 1}},
+            "request": {"style": "folk", "bars": 4, "chords_from": None}, "resolved": {"chords_from": "harmonizer"}}  # fmt: skip
     files = bundle.write_take(piece, tmp_path / "take", provenance=prov, render_audio=False, render_svg=False)
     # MIDI (mido)
     texts = [m.text for m in mido.MidiFile(files["mid"]).tracks[0] if m.type == "text"]
     embedded = json.loads(next(t for t in texts if t.startswith(bundle.PROVENANCE_TEXT_PREFIX)).split(": ", 1)[1])
     assert embedded["ai_generated"] is True and embedded["digital_source_type"] == DIGITAL_SOURCE_TYPE
+    assert embedded["request"] == prov["request"] and embedded["chords_from"] == "harmonizer"
     # MusicXML (ElementTree)
     ident = ET.parse(files["musicxml"]).getroot().find("identification")
     fields = {f.get("name"): f.text for f in ident.iter("miscellaneous-field")}
     assert fields["tunesmith-digital-source-type"].endswith("/trainedAlgorithmicMedia")
     assert fields["tunesmith-ai-generated"] == "True"
+    assert json.loads(fields["tunesmith-request"]) == prov["request"] and fields["tunesmith-chords-from"] == "harmonizer"
     assert all((c.text or "") != "Music21" for c in ident.iter("creator"))
     # WAV (a RIFF reader; the stdlib wave module still reads the audio)
     record = json.loads(files["json"].read_text())
@@ -284,6 +287,7 @@ def test_provenance_fields_read_back_from_midi_musicxml_and_wav(tmp_path):
     tagged = wav_with_info(raw.getvalue(), wav_info_fields(record))
     info = read_wav_info(tagged)
     assert "AI-generated" in info["ICMT"] and DIGITAL_SOURCE_TYPE in info["ICMT"]
+    assert "chords from harmonizer" in info["ICMT"] and '"style":"folk"' in info["ICMT"]
     assert info["ISFT"].startswith("tunesmith") and info["IART"] == "tunesmith (AI)"
     with wave.open(io.BytesIO(tagged)) as w:
         assert w.getnframes() == 800

@@ -185,8 +185,10 @@ class Model:
 
     def record(self) -> dict:
         """What a take records about this model: a name, never a machine path, and its sha256."""
+        from tunesmith.paths import shown_path
+
         source = self.info.get("source")
-        return {"id": self.name, "path": None if source == "default" else source,
+        return {"id": self.name, "path": None if source in (None, "default") else shown_path(source),
                 "sha256": self.info.get("sha256")}  # fmt: skip
 
     def training_record(self) -> dict:
@@ -475,9 +477,11 @@ def _source_piece(source: Take | Piece | str | os.PathLike, tune: int) -> tuple[
     if isinstance(source, Piece):
         return source, None
     from tunesmith.outputs.bundle import path_sha256
+    from tunesmith.paths import shown_path
 
     p = Path(os.fspath(source))
-    record = {"path": str(p), "name": p.name, "tune": tune, "sha256": path_sha256(p) if p.is_file() else None}
+    # no absolute machine path in any output: relative to the working folder, else the file's name
+    record = {"path": shown_path(p), "name": p.name, "tune": tune, "sha256": path_sha256(p) if p.is_file() else None}
     return style_from_sidecar(load_piece(p, tune=tune), p), record
 
 

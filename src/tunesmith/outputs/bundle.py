@@ -20,11 +20,13 @@ Other keys are copied into STEM.json unchanged. STEM.json always has the keys in
 The provenance is also embedded in the media files themselves:
 
 - MIDI: a copyright meta event (one readable line: tunesmith version, model, seed, training-data
-  licenses) and a text meta event "tunesmith-provenance: {compact JSON}", both at tick 0 of the
+  licenses) and a text meta event "tunesmith-provenance: {compact JSON}" (the same and the
+  request, where the chords came from, sources, disclosure), both at tick 0 of the
   first track (added with mido after `write_midi`);
 - MusicXML: the same line as <identification><rights>, tunesmith in <encoding><software>, and
-  <miscellaneous-field name="tunesmith-..."> entries (model id/sha256, seed, licenses, sources,
-  created-at, ai-generated, digital-source-type), added after `write_musicxml`;
+  <miscellaneous-field name="tunesmith-..."> entries (model id/sha256, seed, the request as
+  compact JSON, where the chords came from, licenses, sources, created-at, ai-generated,
+  digital-source-type), added after `write_musicxml`;
 - WAV: a RIFF LIST/INFO chunk (software, "AI-generated" with the IPTC digital source type
   trainedAlgorithmicMedia, model, seed: `tunesmith.rights.provenance`).
 
@@ -193,6 +195,15 @@ def provenance_line(record: Mapping[str, Any]) -> str:
     return "; ".join(parts).encode("ascii", "replace").decode("ascii")
 
 
+def chords_source(record: Mapping[str, Any]) -> str | None:
+    """Where a take's chord symbols came from ("model", "harmonizer", "table"), if recorded."""
+    for key in ("resolved", "cocreate"):
+        value = record.get(key)
+        if isinstance(value, Mapping) and value.get("chords_from"):
+            return str(value["chords_from"])
+    return None
+
+
 def _provenance_json(record: Mapping[str, Any]) -> dict[str, Any]:
     model = record.get("model") or {}
     return {
@@ -201,6 +212,8 @@ def _provenance_json(record: Mapping[str, Any]) -> dict[str, Any]:
         "model": model.get("id"),
         "model_sha256": model.get("sha256"),
         "seed": record.get("seed"),
+        "request": record.get("request"),  # what was asked (controls as given), so the take can be made again
+        "chords_from": chords_source(record),
         "licenses": record.get("training_licenses"),
         "sources": record.get("training_sources"),
         "ai_generated": True,  # IPTC digital source type (tunesmith.rights.provenance)
@@ -217,7 +230,8 @@ def embed_midi_provenance(path: Path, record: Mapping[str, Any]) -> None:
     if not mid.tracks:
         mid.tracks.append(mido.MidiTrack())
     track = mid.tracks[0]
-    text = PROVENANCE_TEXT_PREFIX + json.dumps(_provenance_json(record), separators=(",", ":"), ensure_ascii=True)
+    text = PROVENANCE_TEXT_PREFIX + json.dumps(_provenance_json(record), separators=(",", ":"), ensure_ascii=True,
+                                               default=str)  # fmt: skip
     events = [
         mido.MetaMessage("copyright", text=provenance_line(record), time=0),
         mido.MetaMessage("text", text=text, time=0),
@@ -277,7 +291,10 @@ def embed_musicxml_provenance(path: Path, record: Mapping[str, Any]) -> None:
         if name == "tunesmith" or value in (None, [], ""):
             continue
         field = ET.SubElement(misc, "miscellaneous-field", {"name": f"tunesmith-{name.replace('_', '-')}"})
-        field.text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        if isinstance(value, Mapping):
+            field.text = json.dumps(value, separators=(",", ":"), ensure_ascii=True, default=str)
+        else:
+            field.text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
     ET.indent(root, space="  ")
     body = ET.tostring(root, encoding="unicode")
     if not prolog.strip():

@@ -3,7 +3,8 @@
 - AI disclosure: every file says "AI-generated" and names the IPTC digital source type
   `trainedAlgorithmicMedia` (http://cv.iptc.org/newscodes/digitalsourcetype/, the vocabulary
   C2PA and IPTC photo metadata use for media a trained model produced).
-- WAV: a RIFF LIST/INFO chunk (ISFT software, ICMT comment with the disclosure, model and seed,
+- WAV: a RIFF LIST/INFO chunk (ISFT software, ICMT comment with the disclosure, model, seed,
+  where the chords came from and the request as compact JSON,
   IART "tunesmith (AI)", ICRD creation date, INAM title), which `read_wav_info` (or any RIFF
   reader: ffprobe, exiftool, Python's `chunk`-style parsing) reads back.
 - MIDI and MusicXML: `tunesmith.outputs.bundle` embeds the same fields (text meta event JSON,
@@ -20,6 +21,7 @@ domain: `WEIGHTS_LICENSE` says so, and `usage_note` tells the user of a take wha
 
 from __future__ import annotations
 
+import json
 import struct
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -67,6 +69,12 @@ def wav_info_fields(record: Mapping[str, Any]) -> dict[str, str]:
     piece = record.get("piece") or {}
     comment = (f"{AI_GENERATED}; IPTC digital source type {DIGITAL_SOURCE_TYPE}; model {model.get('id') or 'unknown'}"
                f"; seed {record.get('seed')}")  # fmt: skip
+    from tunesmith.outputs.bundle import chords_source
+
+    if chords_source(record):
+        comment += f"; chords from {chords_source(record)}"
+    if record.get("request"):
+        comment += "; request " + json.dumps(record["request"], separators=(",", ":"), ensure_ascii=True, default=str)
     fields = {
         "INAM": str(piece.get("title") or "tunesmith take"),
         "IART": "tunesmith (AI)",
