@@ -230,11 +230,65 @@ def cmd_rater(a) -> dict:
     }
 
 
+def _halfway(c, base: float, tuned: float) -> bool | None:
+    """Did `tuned` close at least half of the distance from `base` to what criterion `c` asks?"""
+    if c.direction is not None or math.isnan(base) or math.isnan(tuned):
+        return None
+    def miss(v: float) -> float:
+        if c.target is not None:
+            return abs(v - c.target)
+        return max(0.0, (c.at_least or -math.inf) - v) + max(0.0, v - (c.at_most if c.at_most is not None else math.inf))
+    return miss(tuned) <= 0.5 * miss(base) + 1e-12
+
+
+def cmd_criteria(a) -> dict:
+    """Tune the base toward each criteria file; the metrics and the controls before and after."""
+    from tunesmith.rewards.criteria import METRICS, load_criteria
+    from tunesmith.solvers.policy_gradient import TuneConfig, tune
+
+    t0 = time.time()
+    model, tok, _ = load(a.base)
+    train, valid, _ = real_split([a.style], tok, a.bars)
+    base_ro = takes_of(model, tok, a.style, a.n, a.bars, 7)
+    base_pieces = [t.piece for t in base_ro.takes]
+    out = {"scale": vars(a), "files": {}}
+    for path in a.files:
+        crit = load_criteria(path)
+        cfg = TuneConfig(styles=[a.style], bars=a.bars, rounds=a.rounds, prompts_per_round=a.prompts,
+                         takes_per_prompt=4, lr=a.lr, kl_coef=a.kl, eval_every=10, eval_examples=16, seed=3)  # fmt: skip
+        folder = Path(a.out) / Path(path).stem
+        t1 = time.time()
+        tune(a.base, crit, folder, cfg, pieces=(train, valid), progress=True)
+        tuned, tok2, _ = load(folder)
+        ro = takes_of(tuned, tok2, a.style, a.n, a.bars, 7)
+        pieces = [t.piece for t in ro.takes]
+        rows = {}
+        for c in crit.criteria:
+            fn = METRICS[c.metric].fn
+            b = float(np.nanmean([fn(p) for p in base_pieces]))
+            t = float(np.nanmean([fn(p) for p in pieces]))
+            rows[c.metric] = {"asked": {k: v for k, v in c.__dict__.items() if v is not None and k != "metric"},
+                              "base": round(b, 4), "tuned": round(t, 4), "halfway": _halfway(c, b, t)}  # fmt: skip
+        out["files"][Path(path).name] = {
+            "metrics": rows,
+            "controls_ok": {"base": controls_ok(base_ro), "tuned": controls_ok(ro)},
+            "heldout_nll": {"base": heldout_nll(model, tok, valid), "tuned": heldout_nll(tuned, tok2, valid)},
+            "minutes": round((time.time() - t1) / 60, 2),
+        }
+        print(json.dumps({Path(path).name: out["files"][Path(path).name]}), flush=True)
+    out["minutes"] = round((time.time() - t0) / 60, 2)
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
-    for name in ("rules", "rater"):
-        p = sub.add_parser(name)
+    crit = sub.add_parser("criteria", help="tune toward criteria files, one run each")
+    crit.add_argument("files", nargs="+")
+    crit.add_argument("--style", default="folk")
+    crit.add_argument("--n", type=int, default=200)
+    for name in ("rules", "rater", "criteria"):
+        p = crit if name == "criteria" else sub.add_parser(name)
         p.add_argument("--base", default="default")
         p.add_argument("--bars", type=int, default=8)
         p.add_argument("--json", required=True)
@@ -255,7 +309,7 @@ def main(argv=None) -> int:
     sub.choices["rater"].add_argument("--blind", type=int, default=200)
     sub.choices["rater"].add_argument("--method", choices=["reinforce", "dpo"], default="reinforce")
     a = ap.parse_args(argv)
-    result = {"rules": cmd_rules, "rater": cmd_rater}[a.cmd](a)
+    result = {"rules": cmd_rules, "rater": cmd_rater, "criteria": cmd_criteria}[a.cmd](a)
     Path(a.json).parent.mkdir(parents=True, exist_ok=True)
     Path(a.json).write_text(json.dumps(result, indent=1, default=str) + "\n")
     print(json.dumps({k: v for k, v in result.items() if k not in ("history",)}, indent=1, default=str)[:6000])
