@@ -11,7 +11,8 @@
    own chorales. Chord-symbol agreement with Bach: a chord read per beat from the four voices
    (`harmony_baseline.chord_of_pitches`, triad/seventh templates) of each harmonization against
    the same reading of Bach's, compared by root and triad quality (`harmony_rules.chord_agreement`).
-2. Lead-sheet harmonization of held-out melodies (Nottingham: tunes whose work id
+2. Lead-sheet harmonization of held-out melodies (and inpaint of bars 5-8 keeping the melody:
+   new chords only, from the harmonizer or the composer, scored inside the range) (Nottingham: tunes whose work id
    `corpus.splits.split_of` puts in "test"; POP909: songs in "test"), 16-bar excerpts: chord
    accuracy per beat against the annotated chords, by root and by root + triad quality, for the
    model (a chord on every downbeat; each bar's chords chosen among 8 proposals by the likelihood
@@ -241,6 +242,7 @@ def eval_lead(model, tok, name: str, train: list[Piece], test: list[Piece], styl
     names = (["model", "model_no_lookahead"] if args.ablation else ["model"]) if args.model_chords else []
     totals = {s: [0, 0, 0] for s in (*names, "harmonizer", "shipped_table", "baseline_bar", "baseline_half")}
     seconds, used = [], 0
+    inpaint_totals = {"harmonizer": [0, 0, 0], "model": [0, 0, 0]}
     for i, piece in enumerate(test):
         ex = excerpt(piece, args.lead_bars, from_melody=(name == "pop909"), rebar=(name == "pop909"))
         if ex is None or not ex.chords or not usable(ex):
@@ -267,6 +269,15 @@ def eval_lead(model, tok, name: str, train: list[Piece], test: list[Piece], styl
             preds["model_no_lookahead"] = plain.piece.chords
         for unit, b in baselines.items():
             preds[f"baseline_{unit}"] = b.predict(melody)
+        starts = ex.bars()
+        if len(starts) >= 9:  # inpaint bars 5-8 keeping the melody (new chords only), scored inside the range
+            r0, r1 = starts[4], starts[8]
+            for src in ("harmonizer", "model"):
+                (take,) = cocreate.inpaint(model, tok, ex, (5, 8), keep="melody", seed=args.seed + i, style=style,
+                                           chords_from=src, harmonizer=args.harmonizer)  # fmt: skip
+                n, r, f = score_chords(take.piece.chords, ex.chords, r1, start=r0)
+                row = inpaint_totals[src]
+                row[0], row[1], row[2] = row[0] + n, row[1] + r, row[2] + f
         start = ex.bar_onsets[1] if len(ex.bar_onsets) > 1 and ex.bar_onsets[1] < ex.time_signature.bar_length else 0.0
         for s, pred in preds.items():
             n, r, f = score_chords(pred, ex.chords, ex.duration(), start=start if name == "nottingham" else 0.0)
@@ -291,6 +302,11 @@ def eval_lead(model, tok, name: str, train: list[Piece], test: list[Piece], styl
             for s, t in totals.items()
         },
         "seconds_per_piece": {"mean": round(statistics.mean(seconds), 3) if seconds else None},
+        "inpaint_bars_5_8_keep_melody": {
+            s: {"beats": t[0], "root_accuracy": round(t[1] / max(1, t[0]), 4),
+                "root_quality_accuracy": round(t[2] / max(1, t[0]), 4)}
+            for s, t in inpaint_totals.items()
+        },  # fmt: skip
     }
 
 
@@ -396,6 +412,9 @@ def print_table(result: dict) -> None:
             print(f"{'system':<20}{'root acc.':>10}{'root+qual.':>12}{'beats':>8}")
             for name, row in lead["systems"].items():
                 print(f"{name:<20}{row['root_accuracy']:>10.3f}{row['root_quality_accuracy']:>12.3f}{row['beats']:>8}")
+            for name, row in lead.get("inpaint_bars_5_8_keep_melody", {}).items():
+                print(f"{'inpaint 5-8 ' + name:<20}{row['root_accuracy']:>10.3f}{row['root_quality_accuracy']:>12.3f}"
+                      f"{row['beats']:>8}")  # fmt: skip
     lat = result.get("latency")
     if lat:
         print("\nLatency, 16-bar piece (model loaded; median of 5)")

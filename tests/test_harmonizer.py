@@ -317,3 +317,21 @@ def test_a_broken_harmonizer_file_is_one_clear_error(tmp_path, data):
     (tmp_path / H.FILE).write_bytes(data)
     with pytest.raises(ValueError, match=r"harmonizer.safetensors: not a safetensors file"):
         H.Harmonizer.load(tmp_path)
+
+
+def test_inpaint_keeping_the_melody_takes_the_harmonizers_chords_inside_the_range_only():
+    piece = tune(2, "D", bars=8)
+    takes = cocreate.inpaint(Boom(), Tokenizer(), piece, "3-5", keep="melody", n=2, seed=1)
+    net = H.load_harmonizer()
+    best = {round(c.onset, 6): c.figure for c in net.predict(piece, merge=False)}
+    for take in takes:
+        out = take.piece
+        assert [(n.pitch, n.onset) for n in out.tracks[0].notes] == [(n.pitch, n.onset) for n in piece.tracks[0].notes]
+        outside = [(c.onset, c.figure) for c in out.chords if not 8.0 <= c.onset < 20.0]
+        assert outside == [(c.onset, c.figure) for c in piece.chords if not 8.0 <= c.onset < 20.0]
+        inside = [c for c in out.chords if 8.0 <= c.onset < 20.0]
+        assert {8.0, 12.0, 16.0} <= {c.onset for c in inside}  # a chord on every bar line of the range
+        assert out.meta["cocreate"]["chords_from"] == "harmonizer"
+    assert all(best[round(c.onset, 6)] == c.figure for c in takes[0].piece.chords if 8.0 <= c.onset < 20.0)
+    with pytest.raises(ValueError, match="chords_from must be 'harmonizer' or 'model'"):
+        cocreate.inpaint(Boom(), Tokenizer(), piece, "3-5", keep="melody", chords_from="table")

@@ -570,7 +570,8 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
                                  chords_from=kw.get("chords_from", "harmonizer"), **common)  # fmt: skip
     else:
         raw = cocreate.inpaint(m.model, m.tokenizer, piece, kw["bars"], keep=kw.get("keep"), chord_rhythm=rhythm,
-                               lookahead=kw.get("lookahead", 8), **common)  # fmt: skip
+                               lookahead=kw.get("lookahead", 8), chords_from=kw.get("chords_from", "harmonizer"),
+                               **common)  # fmt: skip
     generate_seconds = time.perf_counter() - t1
     seed = raw[0].seed
     request = {
@@ -644,10 +645,11 @@ def inpaint(piece: Take | Piece | str | os.PathLike, bars: Any = "5-8", *, keep:
             style: str | None = None, key: str | None = None, mode: str | None = None, tune: int = 1, n: int = 1,
             seed: int | None = None, chord_rhythm: str | None = None, lookahead: int = 8, temperature: float = 1.0,
             top_p: float = 0.95, pitch_range: Any = None, in_scale: bool = False, voice_leading: bool = True,
-            model: Any = "default") -> Take | list[Take]:  # fmt: skip
+            chords_from: str = "harmonizer", model: Any = "default") -> Take | list[Take]:  # fmt: skip
     """Regenerate `bars` ("5-8", (5, 8); 1-based, a pickup is bar 0), everything outside them kept
-    note for note; `keep="melody"` keeps the melody inside them too (new chords only)."""
+    note for note; `keep="melody"` keeps the melody inside them too (new chords only: from the
+    harmonizer, which hears the whole melody, unless `chords_from="model"`)."""
     return _cocreate("inpaint", piece, bars=bars, keep=keep, style=style, key=key, mode=mode, tune=tune, n=n,
                      seed=seed, chord_rhythm=chord_rhythm, lookahead=lookahead, temperature=temperature,
                      top_p=top_p, pitch_range=pitch_range, in_scale=in_scale, voice_leading=voice_leading,
-                     model=model)[0]  # fmt: skip
+                     chords_from=chords_from, model=model)[0]  # fmt: skip

@@ -1578,6 +1578,55 @@ def _chorale_plan(W: Piece, tonic: str, mode: str, harmonizer: Any = None) -> tu
     return tuple(net.plan(soprano, key=soprano.keys[0]))
 
 
+def _rechord_region(
+    piece: Piece, grid: _Grid, region: tuple[int, int], inside, style: str, tonic: str, mode: str, n: int,
+    seed: int | None, rhythm: str | None, harmonizer: Any = None,
+) -> list[Take]:  # fmt: skip
+    """Inpaint of a lead sheet's chords only (melody kept): the harmonizer's chords inside the
+    range, heard against the whole melody; every note and the chords outside stay."""
+    import random
+
+    from tunesmith.harmonizer import Harmonizer, load_harmonizer
+
+    t_start = time.perf_counter()
+    net = harmonizer if isinstance(harmonizer, Harmonizer) else load_harmonizer(str(harmonizer) if harmonizer else None)
+    seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
+    work = copy.deepcopy(piece)
+    work.tracks = [copy.deepcopy(_melody_track(piece, "inpaint"))]
+    work.tracks[0].role = "melody"
+    work.keys = [KeySignature(0.0, tonic, mode)]
+    work.style = style
+    downbeats = {round(b, 6) for b in piece.bars()}
+    takes = []
+    for i in range(n):
+        rng = np.random.default_rng(seed * 1_000_003 + i) if i else None
+        unit = "bar" if rhythm == "bar" else "half"
+        new = [c for c in net.predict(work, key=work.keys[0], rng=rng, unit=unit, merge=False) if inside(c.onset)]
+        kept: list[ChordSymbol] = []
+        for c in new:
+            on_downbeat = round(c.onset, 6) in downbeats
+            if rhythm == "bar" and not on_downbeat:
+                continue
+            if rhythm != "half" and kept and kept[-1].figure == c.figure and not on_downbeat:
+                continue
+            kept.append(ChordSymbol(c.onset, c.figure, None))
+        if rhythm in ("auto", "bar"):
+            kept = _chord_on_every_downbeat(kept, {d for d in downbeats if inside(d)})
+        out = copy.deepcopy(piece)
+        out.meta = _copy_meta(piece)
+        out.chords = sorted([c for c in out.chords if not inside(c.onset)] + kept, key=lambda c: c.onset)
+        for orig, new_track in zip(piece.tracks, out.tracks):
+            if [_note_key(x) for x in orig.notes] != [_note_key(x) for x in new_track.notes]:
+                raise KeptNotesError(f"co-create changed the kept track {orig.name!r}")
+        g0, g1 = region
+        meta = {"operation": "inpaint", "bars": [grid.number(g0), grid.number(g1 - 1)], "keep": ["melody"],
+                "style": style, "chords_from": "harmonizer", "harmonizer": net.info.get("name", "harmonizer")}  # fmt: skip
+        out.meta = {**out.meta, "cocreate": {**meta, "seed": seed, "take": i}}
+        takes.append(Take(out, [], np.zeros(0, np.float32), np.zeros(0, bool), seed, time.perf_counter() - t_start,
+                          {"take": i, **meta}))  # fmt: skip
+    return takes
+
+
 def _chord_on_every_downbeat(chords: list[ChordSymbol], downbeats: set[float]) -> list[ChordSymbol]:
     """A lead sheet names the chord at every bar line: repeat the sounding chord where none starts."""
     out: list[ChordSymbol] = []
@@ -1613,6 +1662,8 @@ def inpaint(
     voice_leading: bool = True,
     lookahead: int = 8,
     batch_size: int = 16,
+    chords_from: str = "harmonizer",
+    harmonizer: Any = None,
 ) -> list[Take]:
     """Regenerate bars `bars` (the musician's numbers, first and last inclusive: (5, 8) or "5-8").
 
@@ -1626,7 +1677,12 @@ def inpaint(
     `chord_rhythm` for regenerated chord symbols: as in `harmonize`; None: "auto" (a chord on
     every downbeat) when a lead sheet's melody is kept, else the model's own ("free");
     `lookahead`: chord proposals per bar when the melody is kept (see `harmonize`).
+    `chords_from`: when a lead sheet's melody is kept and only its chords are regenerated, they
+    come from the harmonizer (default; it hears the whole melody, the bars around the range
+    included; take 1 its best chords, further takes drawn), or from the composer ("model").
     """
+    if chords_from not in ("harmonizer", "model"):
+        raise ValueError(f"chords_from must be 'harmonizer' or 'model', got {chords_from!r}")
     piece = load_piece(piece)
     meter = _meter_of(piece)
     melody = _melody_track(piece, "inpaint")
@@ -1648,6 +1704,8 @@ def inpaint(
     def inside(x: float) -> bool:
         return t0 - _EPS <= x < t1 - _EPS
 
+    if layout == "lead" and "M" in kept_voices and not keep_chords and chords_from == "harmonizer":
+        return _rechord_region(piece, grid, (g0, g1), inside, style, tonic, mode, n, seed, rhythm, harmonizer)
     known: dict[str, list[Note]] = {}
     for v, track in vtracks.items():
         known[v] = list(track.notes) if v in kept_voices else [x for x in track.notes if not inside(x.onset)]

@@ -61,6 +61,14 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
             default=8,
             help="lead sheets: chord proposals per bar, each scored by the given melody after it (1 = off)",
         )
+    if verb == "inpaint":
+        parser.add_argument(
+            "--chords-from",
+            choices=("harmonizer", "model"),
+            default="harmonizer",
+            help="with --keep melody (new chords only): the shipped harmonizer, which hears the whole melody "
+            "(default), or the composer",
+        )
     if verb == "harmonize":
         parser.add_argument(
             "--chords-from",
@@ -128,7 +136,8 @@ def run(verb: str, args: argparse.Namespace) -> int:
     elif verb == "harmonize":
         options.update(chord_rhythm=args.chord_rhythm, lookahead=args.lookahead, chords_from=args.chords_from)
     else:
-        options.update(bars=args.bars, keep=args.keep, chord_rhythm=args.chord_rhythm, lookahead=args.lookahead)
+        options.update(bars=args.bars, keep=args.keep, chord_rhythm=args.chord_rhythm, lookahead=args.lookahead,
+                       chords_from=args.chords_from)  # fmt: skip
     takes, seconds = api._cocreate(verb, args.input, **options)
     takes = takes if isinstance(takes, list) else [takes]
     first = takes[0].provenance
