@@ -1369,13 +1369,16 @@ def harmonize(
 ) -> list[Take]:
     """Harmonize the melody of `melody_piece` (its melody track, else soprano, else first part).
 
-    Lead-sheet chords come from the harmonizer shipped beside the default model (or
-    `harmonizer`: a `tunesmith.harmonizer.Harmonizer` or its folder) (`chords_from="harmonizer"`: a bidirectional network that hears the
-    whole melody and names a chord per half bar; take 1 is its most likely progression, further
-    takes are drawn from it), or from the count table (`"table"`: the most frequent chord over
-    the unit's melody notes in the shippable training split; further takes drawn in proportion
-    to counts), or from the composer itself (`"model"`, below). Measured on held-out Nottingham
-    and POP909 melodies by scripts/eval_cocreate.py.
+    Lead-sheet chords come from the harmonizer (`chords_from="harmonizer"`, the default: the
+    network shipped beside the default model, or `harmonizer`, a `tunesmith.harmonizer.Harmonizer`
+    or its folder; it hears the whole melody and names a chord per half bar; take 1 is its most
+    likely progression, further takes are drawn from it), from the count table (`"table"`: the
+    most frequent chord over the unit's melody notes in the shippable training split; further
+    takes drawn in proportion to counts), or from the composer itself (`"model"`, below).
+    Measured on held-out Nottingham and POP909 melodies by scripts/eval_cocreate.py. Chorales
+    with `"harmonizer"`: the chorale harmonizer plans a chord on every beat of the soprano (one
+    plan for all takes) and the alto, tenor and bass aim at its tones where the voice-leading
+    rules allow.
 
     style "chorale": alto, tenor and bass under the melody as soprano, each voice in its vocal
     range (textbook SATB ranges unless `pitch_range` is given), no crossing of adjacent voices
