@@ -1515,16 +1515,10 @@ def _harmonize_from_chords(
 
     t0 = time.perf_counter()
     seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
-    work = copy.deepcopy(piece)
-    work.tracks = [copy.deepcopy(melody)]
-    work.tracks[0].role = "melody"
-    work.keys = [KeySignature(0.0, tonic, mode)]
-    work.style = style
+    work = _melody_work(piece, melody, style, tonic, mode)
     downbeats = {round(b, 6) for b in piece.bars()}
     if source == "harmonizer":
-        from tunesmith.harmonizer import Harmonizer, load_harmonizer
-
-        net = harmonizer if isinstance(harmonizer, Harmonizer) else load_harmonizer(str(harmonizer) if harmonizer else None)
+        net = _harmonizer_of(harmonizer)
         meta_source = {"chords_from": "harmonizer", "harmonizer": net.info.get("name", "harmonizer")}
 
         def predict(i: int) -> list[ChordSymbol]:
@@ -1540,18 +1534,7 @@ def _harmonize_from_chords(
 
     takes = []
     for i in range(n):
-        chords = predict(i)
-        kept = []
-        for c in chords:
-            on_downbeat = round(c.onset, 6) in downbeats
-            if chord_rhythm == "bar" and not on_downbeat:
-                continue
-            # "auto": a half-bar chord equal to the one before it is no change
-            if chord_rhythm != "half" and kept and kept[-1].figure == c.figure and not on_downbeat:
-                continue
-            kept.append(ChordSymbol(c.onset, c.figure, None))
-        if chord_rhythm in ("auto", "bar"):
-            kept = _chord_on_every_downbeat(kept, downbeats)
+        kept = _in_chord_rhythm(predict(i), chord_rhythm, downbeats, downbeats)
         tracks = [Track(melody.name, "melody", melody.program, False, [copy.copy(x) for x in melody.notes])]
         out = _harmonized_piece(piece, i, style, tracks, kept, [KeySignature(0.0, tonic, mode)], piece.duration())
         _assert_kept(melody.notes, out.tracks[0].notes, "the melody")
@@ -1565,11 +1548,8 @@ def _harmonize_from_chords(
 
 def _chorale_plan(W: Piece, tonic: str, mode: str, harmonizer: Any = None) -> tuple:
     """The chorale harmonizer's chord on every beat of the soprano (empty when none is shipped)."""
-    from tunesmith.harmonizer import Harmonizer, load_harmonizer
-
     try:
-        net = harmonizer if isinstance(harmonizer, Harmonizer) else load_harmonizer(
-            str(harmonizer) if harmonizer else None, kind="chorale")  # fmt: skip
+        net = _harmonizer_of(harmonizer, kind="chorale")
     except FileNotFoundError:
         return ()
     if net.config.unit != "beat":
@@ -1589,32 +1569,17 @@ def _rechord_region(
     range, heard against the whole melody; every note and the chords outside stay."""
     import random
 
-    from tunesmith.harmonizer import Harmonizer, load_harmonizer
-
     t_start = time.perf_counter()
-    net = harmonizer if isinstance(harmonizer, Harmonizer) else load_harmonizer(str(harmonizer) if harmonizer else None)
+    net = _harmonizer_of(harmonizer)
     seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
-    work = copy.deepcopy(piece)
-    work.tracks = [copy.deepcopy(_melody_track(piece, "inpaint"))]
-    work.tracks[0].role = "melody"
-    work.keys = [KeySignature(0.0, tonic, mode)]
-    work.style = style
+    work = _melody_work(piece, _melody_track(piece, "inpaint"), style, tonic, mode)
     downbeats = {round(b, 6) for b in piece.bars()}
+    unit = "bar" if rhythm == "bar" else "half"
     takes = []
     for i in range(n):
         rng = np.random.default_rng(seed * 1_000_003 + i) if i else None
-        unit = "bar" if rhythm == "bar" else "half"
         new = [c for c in net.predict(work, key=work.keys[0], rng=rng, unit=unit, merge=False) if inside(c.onset)]
-        kept: list[ChordSymbol] = []
-        for c in new:
-            on_downbeat = round(c.onset, 6) in downbeats
-            if rhythm == "bar" and not on_downbeat:
-                continue
-            if rhythm != "half" and kept and kept[-1].figure == c.figure and not on_downbeat:
-                continue
-            kept.append(ChordSymbol(c.onset, c.figure, None))
-        if rhythm in ("auto", "bar"):
-            kept = _chord_on_every_downbeat(kept, {d for d in downbeats if inside(d)})
+        kept = _in_chord_rhythm(new, rhythm, downbeats, {d for d in downbeats if inside(d)})
         out = copy.deepcopy(piece)
         out.meta = _copy_meta(piece)
         out.chords = sorted([c for c in out.chords if not inside(c.onset)] + kept, key=lambda c: c.onset)
@@ -1628,6 +1593,44 @@ def _rechord_region(
         takes.append(Take(out, [], np.zeros(0, np.float32), np.zeros(0, bool), seed, time.perf_counter() - t_start,
                           {"take": i, **meta}))  # fmt: skip
     return takes
+
+
+def _harmonizer_of(harmonizer: Any = None, kind: str = "lead"):
+    """`harmonizer` itself (a `tunesmith.harmonizer.Harmonizer`), the one at that path, or the
+    shipped one of `kind`."""
+    from tunesmith.harmonizer import Harmonizer, load_harmonizer
+
+    if isinstance(harmonizer, Harmonizer):
+        return harmonizer
+    return load_harmonizer(str(harmonizer) if harmonizer else None, kind=kind)
+
+
+def _melody_work(piece: Piece, melody: Track, style: str, tonic: str, mode: str) -> Piece:
+    """`piece` reduced to its melody, in the key and style asked: what the harmonizer reads."""
+    work = copy.deepcopy(piece)
+    work.tracks = [copy.deepcopy(melody)]
+    work.tracks[0].role = "melody"
+    work.keys = [KeySignature(0.0, tonic, mode)]
+    work.style = style
+    return work
+
+
+def _in_chord_rhythm(chords: list[ChordSymbol], rhythm: str | None, downbeats: set[float],
+                     bar_lines: set[float]) -> list[ChordSymbol]:  # fmt: skip
+    """One chord per unit thinned to `rhythm`: "bar" keeps the downbeats only, "half" every unit,
+    "auto" / None drop a half-bar chord equal to the one before it (no change); "auto" and "bar"
+    then name the sounding chord at every bar line of `bar_lines` that has none."""
+    kept: list[ChordSymbol] = []
+    for c in chords:
+        on_downbeat = round(c.onset, 6) in downbeats
+        if rhythm == "bar" and not on_downbeat:
+            continue
+        if rhythm != "half" and kept and kept[-1].figure == c.figure and not on_downbeat:
+            continue
+        kept.append(ChordSymbol(c.onset, c.figure, None))
+    if rhythm in ("auto", "bar"):
+        kept = _chord_on_every_downbeat(kept, bar_lines)
+    return kept
 
 
 def _chord_on_every_downbeat(chords: list[ChordSymbol], downbeats: set[float]) -> list[ChordSymbol]:
