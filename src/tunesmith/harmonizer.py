@@ -279,12 +279,9 @@ def _gelu(x: np.ndarray) -> np.ndarray:
     return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
-
-
 def _gru(params: dict[str, np.ndarray], x: np.ndarray, suffix: str, reverse: bool) -> np.ndarray:
     """One direction of one GRU layer (torch's gate order r, z, n) over x (T, in) -> (T, H)."""
+    from scipy.special import expit
     w_ih, w_hh = params[f"rnn.weight_ih_{suffix}"], params[f"rnn.weight_hh_{suffix}"]
     b_ih, b_hh = params[f"rnn.bias_ih_{suffix}"], params[f"rnn.bias_hh_{suffix}"]
     H = w_hh.shape[1]
@@ -294,8 +291,8 @@ def _gru(params: dict[str, np.ndarray], x: np.ndarray, suffix: str, reverse: boo
     order = range(len(x) - 1, -1, -1) if reverse else range(len(x))
     for t in order:
         gh = w_hh @ h + b_hh
-        r = _sigmoid(gi[t, :H] + gh[:H])
-        zt = _sigmoid(gi[t, H : 2 * H] + gh[H : 2 * H])
+        r = expit(gi[t, :H] + gh[:H])
+        zt = expit(gi[t, H : 2 * H] + gh[H : 2 * H])
         n = np.tanh(gi[t, 2 * H :] + r * gh[2 * H :])
         h = (1.0 - zt) * n + zt * h
         out[t] = h
@@ -370,10 +367,12 @@ class Harmonizer:
             for t in range(T - 1, 0, -1):
                 path[t - 1] = back[t, path[t]]
             return path
+        from scipy.special import logsumexp
+
         alpha = np.zeros((T, L))
         alpha[0] = start + emit[0]
         for t in range(1, T):
-            alpha[t] = _logsumexp(alpha[t - 1][:, None] + trans, axis=0) + emit[t]
+            alpha[t] = logsumexp(alpha[t - 1][:, None] + trans, axis=0) + emit[t]
         path = np.zeros(T, np.int64)
         path[-1] = _draw(alpha[-1], rng)
         for t in range(T - 1, 0, -1):
@@ -580,11 +579,6 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
         if temperature:
             t.meta["chords_temperature"] = temperature
     return "harmonizer"
-
-
-def _logsumexp(a: np.ndarray, axis: int) -> np.ndarray:
-    m = a.max(axis=axis, keepdims=True)
-    return (m + np.log(np.exp(a - m).sum(axis=axis, keepdims=True))).squeeze(axis)
 
 
 def _draw(logits: np.ndarray, rng: np.random.Generator) -> int:
