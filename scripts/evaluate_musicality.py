@@ -16,6 +16,15 @@ from tunesmith.evaluation.musicality import MusicalityConfig, format_table, musi
 from tunesmith.paths import atomic_write_text
 from tunesmith.score import STYLES
 
+# ":option" suffixes of --model and the request fields they set
+MODEL_OPTIONS = {
+    # the first-generation composer: no form, no cadence, its own chords, no degree calibration
+    "legacy": {"form": "", "cadence": "free", "chords_from": "model", "degree_bias": 0.0},
+    "chords-harmonizer": {"chords_from": "harmonizer"},
+    "chords-model": {"chords_from": "model"},
+    "no-degree-bias": {"degree_bias": 0.0},
+}
+
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -23,10 +32,10 @@ def main(argv: list[str] | None = None) -> int:
         "--model",
         action="append",
         required=True,
-        help="NAME=PATH[:legacy|:chords-harmonizer|:chords-model] (PATH 'default': the shipped model; ':legacy' "
-        "composes without the form and cadence controls and with the composer's own chords, as the "
+        help="NAME=PATH[:OPTION...] (PATH 'default': the shipped model; ':legacy' composes without the form "
+        "and cadence controls, the degree calibration and with the composer's own chords, as the "
         "first-generation composer did; ':chords-harmonizer' / ':chords-model' choose where lead-sheet chords "
-        "come from, else the style's default)",
+        "come from, else the style's default; ':no-degree-bias' turns the degree calibration off)",
     )
     ap.add_argument("--per-style", type=int, default=120)
     ap.add_argument("--styles", default=",".join(STYLES))
@@ -44,17 +53,14 @@ def main(argv: list[str] | None = None) -> int:
     systems = {}
     for spec in args.model:
         name, _, path = spec.partition("=")
-        path = path or name
-        legacy = path.endswith(":legacy")
-        path = path.removesuffix(":legacy")
-        chords_from = None
-        for source in ("harmonizer", "model"):
-            if path.endswith(f":chords-{source}"):
-                chords_from, path = source, path.removesuffix(f":chords-{source}")
+        path, *options = (path or name).split(":")
+        unknown = sorted(set(options) - set(MODEL_OPTIONS))
+        if unknown:
+            ap.error(f"--model {spec}: unknown option(s) {', '.join(unknown)}; known: {', '.join(MODEL_OPTIONS)}")
         model, tok, _info = load_numpy_model(DEFAULT_MODEL_DIR if path == "default" else path)
-        overrides = {"form": "", "cadence": "free", "chords_from": "model"} if legacy else {}
-        if chords_from:
-            overrides["chords_from"] = chords_from
+        overrides = {}
+        for option in options:
+            overrides.update(MODEL_OPTIONS[option])
         systems[name] = (model, tok, overrides)
     styles = [s for s in args.styles.split(",") if s]
     corpus = load_corpus(None)

@@ -175,3 +175,56 @@ def test_a_lower_rhythm_temperature_concentrates_the_rhythm_draws():
     n_cold = len({_sample(logits, durs, cold, 1.0, rng)[0] for _ in range(200)})
     n_warm = len({_sample(logits, durs, 1.0, 1.0, rng)[0] for _ in range(200)})
     assert n_cold < n_warm
+
+
+def test_degree_histogram_is_time_per_scale_degree():
+    # in C: C (2 beats), E (1), G (1) -> tonic 0.5, degree 4 0.25, degree 7 0.25
+    p = _piece([60, 60, 64, 67])
+    h = mm.degree_histogram(p)
+    assert h[0] == pytest.approx(0.5) and h[4] == pytest.approx(0.25) and h[7] == pytest.approx(0.25)
+    assert sum(h) == pytest.approx(1.0)
+    # the same notes heard in G: C is degree 5, G the tonic
+    assert mm.degree_histogram(p, tonic="G")[5] == pytest.approx(0.5)
+
+
+def test_degree_bias_in_decoding_file_is_checked(tmp_path):
+    from tunesmith.inference import read_decoding
+
+    row = [0.5, 0, 0, 0, 0, 0, 0, -0.5, 0, 0, 0, 0]
+    folk = {"temperature": 0.9, "top_p": 1.0, "degree_bias": {"major": row}}
+    (tmp_path / "decoding.json").write_text(json.dumps({"folk": folk}))
+    assert read_decoding(tmp_path)["folk"]["degree_bias"] == {"major": [float(v) for v in row]}
+    for bad in ({"major": row[:11]}, {"lydian": row}, {"minor": [*row[:11], 99]}, [row]):
+        (tmp_path / "decoding.json").write_text(json.dumps({"folk": {**folk, "degree_bias": bad}}))
+        with pytest.raises(ValueError, match="folk: degree_bias"):
+            read_decoding(tmp_path)
+
+
+def test_degree_bias_moves_melody_time_toward_the_favoured_degree():
+    import torch
+
+    from tunesmith.model import GPT, ModelConfig
+    from tunesmith.sampling import ComposeRequest, degree_bias_vector, generate
+    from tunesmith.tokenizer import Tokenizer
+
+    tok = Tokenizer()
+    torch.manual_seed(3)
+    model = GPT(ModelConfig(vocab_size=tok.vocab_size, block_size=256, n_layer=1, n_head=2, n_embd=16)).eval()
+    favour_tonic = [3.0] + [0.0] * 11
+    model.decoding = {"folk": {"temperature": 1.0, "top_p": 1.0, "degree_bias": {"major": favour_tonic}}}
+
+    def tonic_time(weight):
+        req = ComposeRequest(style="folk", key="D", bars=4, seed=4, degree_bias=weight, form="", cadence="free")
+        takes = generate(model, tok, req, n=4)
+        return sum(mm.degree_histogram(t.piece)[0] for t in takes) / len(takes)
+
+    assert tonic_time(1.0) > tonic_time(0.0) + 0.2
+    # the table's degree 0 lands on the key's tonic whatever the key; minor keys use their own row
+    req = ComposeRequest(style="folk", key="D", degree_bias=2.0)
+    vec = degree_bias_vector(tok, req, model.decoding["folk"])
+    shift = tok.shift_for("D")
+    assert vec[tok.pitch_id(62, shift)] == pytest.approx(6.0) and vec[tok.pitch_id(64, shift)] == 0.0
+    assert degree_bias_vector(tok, ComposeRequest(style="folk", key="D", mode="dorian"), model.decoding["folk"]) is None
+    assert degree_bias_vector(tok, ComposeRequest(style="folk", degree_bias=0.0), model.decoding["folk"]) is None
+    with pytest.raises(ValueError, match=r"degree_bias must be in \[0, 4\]"):
+        ComposeRequest(style="folk", degree_bias=-1.0)

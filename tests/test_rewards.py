@@ -279,3 +279,25 @@ def test_rating_cli_verbs(tmp_path, takes, monkeypatch, capsys):
     from tunesmith.ratings import read_take
 
     assert math.isfinite(w(read_take(takes[0])[1]))
+
+
+def test_novelty_pays_takes_unlike_the_rest_of_their_round():
+    from tunesmith.rewards.diversity import RoundNovelty
+
+    tune = [60, 62, 64, 65, 67, 65, 64, 62, 60]
+    twin_a, twin_b = melody(tune), melody(tune)  # the same tune twice
+    other = melody([60, 67, 59, 69, 57, 71, 55, 72, 50])
+    novelty = RoundNovelty()
+    log = novelty.observe([twin_a, twin_b, other], 1)
+    assert 0 < log["round_self_similarity"] < 1
+    # a twin shares every figure with its twin and none with the other: mean overlap 1/2
+    assert novelty(twin_a) == pytest.approx(0.5)
+    assert novelty(other) == pytest.approx(1.0)
+    assert novelty(other) > novelty(twin_b)
+    # combined by name with a weight; the solver sees it as stateful (it observes each round)
+    w = resolve(["ends_on_tonic", "novelty:0.5"])
+    assert "novelty" in w.stateful()
+    w.stateful()["novelty"].observe([twin_a, other], 2)
+    assert w(twin_a) == pytest.approx(rules.ends_on_tonic(twin_a) + 0.5 * 1.0)
+    with pytest.raises(ValueError, match="n-gram length"):
+        RoundNovelty(n=0)

@@ -133,6 +133,7 @@ def compose_request(
     form: str | None = None,
     cadence: str | None = None,
     chords_from: str | None = None,
+    degree_bias: float | None = None,
 ):
     """The validated `sampling.ComposeRequest` that `compose` (and `tunesmith compose`) sends.
 
@@ -170,6 +171,7 @@ def compose_request(
         form=form,
         cadence=cadence,
         chords_from=chords_from,
+        degree_bias=degree_bias,
     )
 
 
@@ -392,6 +394,7 @@ def compose(
     form: str | None = None,
     cadence: str | None = None,
     chords_from: str | None = None,
+    degree_bias: float | None = None,
     n: int = 1,
     model: str | os.PathLike | Model = "default",
     allow_close: bool = False,
@@ -404,7 +407,8 @@ def compose(
     cycling ("Dm7 G7 Cmaj7" or a list); pitch_range "C4:G5" or (60, 79); form "AABB" (None:
     the style's usual form, "" none); cadence "tonic" | "free" (None: by style); chords_from
     "model" | "harmonizer" (lead sheets without given chords: the composer's own chords or the
-    harmonizer's for the finished melody; None: by style); temperature
+    harmonizer's for the finished melody; None: by style); degree_bias: the weight of the
+    style's per-scale-degree pitch calibration (None: 1, 0: the model's raw choices); temperature
     and top_p None: the model's tuned defaults for the style; the rest as `tunesmith compose
     --help` says. Returns a Take (n == 1) or a list of n Takes.
 
@@ -418,6 +422,7 @@ def compose(
         in_scale=in_scale, temperature=temperature, top_p=top_p, rhythm_temperature=rhythm_temperature,
         rest_penalty=rest_penalty,
         chords_optional=chords_optional, seed=seed, form=form, cadence=cadence, chords_from=chords_from,
+        degree_bias=degree_bias,
     )  # fmt: skip
     from tunesmith.harmonizer import harmonize_takes
     from tunesmith.performance import accent, orchestrate

@@ -112,6 +112,24 @@ def read_decoding(folder: Path) -> dict:
             if not (isinstance(ct, int | float) and 0 < ct <= 10):
                 raise ValueError(f"{file}: {style}: chords_temperature must be in (0, 10]")
             out[style]["chords_temperature"] = float(ct)
+        db = d.get("degree_bias")
+        if db is not None:
+            out[style]["degree_bias"] = _degree_bias_table(db, f"{file}: {style}")
+    return out
+
+
+def _degree_bias_table(value, where: str) -> dict[str, list[float]]:
+    """{"major"|"minor": 12 finite logit offsets in [-5, 5]}; ValueError naming `where` otherwise."""
+    if not isinstance(value, dict) or not value or set(value) - {"major", "minor"}:
+        raise ValueError(f"{where}: degree_bias must map 'major' and/or 'minor' to 12 numbers")
+    out = {}
+    for family, row in value.items():
+        ok = isinstance(row, list) and len(row) == 12 and all(
+            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and -5 <= v <= 5 for v in row
+        )
+        if not ok:
+            raise ValueError(f"{where}: degree_bias {family!r} must be 12 numbers in [-5, 5]")
+        out[family] = [float(v) for v in row]
     return out
 
 

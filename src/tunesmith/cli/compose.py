@@ -57,6 +57,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "finished melody (default: the model's choice for the style)",
     )
     parser.add_argument(
+        "--degree-bias",
+        type=float,
+        default=None,
+        help="weight of the style's calibration of time per scale degree, which keeps takes in their key "
+        "(default 1; 0: the model's raw pitch choices)",
+    )
+    parser.add_argument(
         "--rhythm-temperature",
         type=float,
         default=None,
@@ -89,6 +96,7 @@ def _controls(args: argparse.Namespace) -> dict:
         form=args.form,
         cadence=args.cadence,
         chords_from=args.chords_from,
+        degree_bias=args.degree_bias,
     )
 
 

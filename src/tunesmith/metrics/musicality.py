@@ -127,6 +127,24 @@ def key_heard(piece: Piece, tonic: str | None = None, mode: str | None = None) -
     return float(est.tonic.pitchClass == pitch_class_of(tonic) and est.mode == want_mode)
 
 
+def degree_histogram(piece: Piece, tonic: str | None = None) -> list[float]:
+    """The melody's time on each scale degree: 12 shares summing to 1, index 0 the tonic (pitch
+    class minus the tonic's, mod 12), weighted by note duration (the key profile of Krumhansl &
+    Kessler 1982 / Temperley 2007 is what a key finder compares such a histogram with). All NaN
+    without notes or key."""
+    notes = melody_line(piece)
+    key = piece.key
+    tonic = tonic or (key.tonic if key else None)
+    if not notes or tonic is None:
+        return [_NAN] * 12
+    t = pitch_class_of(tonic)
+    h = [0.0] * 12
+    for n in notes:
+        h[(n.pitch - t) % 12] += n.duration
+    total = sum(h)
+    return [v / total for v in h] if total > 0 else [_NAN] * 12
+
+
 def ends_on_tonic(piece: Piece, tonic: str | None = None) -> float:
     """1.0 if the melody's last note is the tonic (pitch class), else 0.0; NaN without notes/key."""
     notes = melody_line(piece)

@@ -8,7 +8,9 @@ Families, one module each:
   target or a direction and a weight);
 - `discriminator`: a small network trained to tell real pieces from the generator's takes
   (the adversarial reward; it learns between rounds through `observe`);
-- `preference`: a Bradley-Terry reward model fitted on pairwise preferences.
+- `preference`: a Bradley-Terry reward model fitted on pairwise preferences;
+- `diversity`: "novelty", how unlike the round's other takes a take is (a counterweight to the
+  collapse that a narrow learned reward invites).
 
 The registry is explicit: `REWARDS` maps a name to the function (no registration by import side
 effect). `resolve(spec)` turns what the CLI's `--reward` takes into functions: a registry name
@@ -122,6 +124,10 @@ def resolve(specs: list[str], *, preference_model: str | Path | None = None, dis
             from tunesmith.rewards.preference import PreferenceModel, default_path
 
             parts[name] = (PreferenceModel.load(preference_model or default_path()), weight)
+        elif name == "novelty":
+            from tunesmith.rewards.diversity import RoundNovelty
+
+            parts[name] = (RoundNovelty(), weight)
         elif name == "discriminator":
             if discriminator is None:
                 raise ValueError("the discriminator reward needs real pieces: use `tunesmith adversarial`")
@@ -131,6 +137,6 @@ def resolve(specs: list[str], *, preference_model: str | Path | None = None, dis
 
             parts[name] = (load_criteria(name), weight)
         else:
-            known = ", ".join(sorted([*reg, "preferences", "FILE.toml"]))
+            known = ", ".join(sorted([*reg, "preferences", "novelty", "FILE.toml"]))
             raise ValueError(f"unknown reward {name!r}; one of {known}")
     return Weighted(parts)

@@ -137,7 +137,9 @@ class TuneConfig:
                               rest_penalty=self.rest_penalty, seed=seed)  # fmt: skip
         if self.cadence:
             req = dataclasses.replace(req, cadence=self.cadence)
-        return req
+        # on-policy: the takes come from the policy's own distribution (`token_logprobs` scores
+        # them without the decoding-time degree calibration)
+        return dataclasses.replace(req, degree_bias=0.0)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
