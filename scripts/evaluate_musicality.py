@@ -18,11 +18,11 @@ from tunesmith.score import STYLES
 
 # ":option" suffixes of --model and the request fields they set
 MODEL_OPTIONS = {
-    # the first-generation composer: no form, no cadence, its own chords, no degree calibration
-    "legacy": {"form": "", "cadence": "free", "chords_from": "model", "degree_bias": 0.0},
+    # the first-generation composer: no form, no cadence, its own chords, no tonal feedback
+    "legacy": {"form": "", "cadence": "free", "chords_from": "model", "tonal_feedback": 0.0},
     "chords-harmonizer": {"chords_from": "harmonizer"},
     "chords-model": {"chords_from": "model"},
-    "no-degree-bias": {"degree_bias": 0.0},
+    "no-tonal-feedback": {"tonal_feedback": 0.0},
 }
 
 
@@ -33,9 +33,9 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         required=True,
         help="NAME=PATH[:OPTION...] (PATH 'default': the shipped model; ':legacy' composes without the form "
-        "and cadence controls, the degree calibration and with the composer's own chords, as the "
+        "and cadence controls, the tonal feedback and with the composer's own chords, as the "
         "first-generation composer did; ':chords-harmonizer' / ':chords-model' choose where lead-sheet chords "
-        "come from, else the style's default; ':no-degree-bias' turns the degree calibration off)",
+        "come from, else the style's default; ':no-tonal-feedback' turns the tonal feedback off)",
     )
     ap.add_argument("--per-style", type=int, default=120)
     ap.add_argument("--styles", default=",".join(STYLES))

@@ -205,11 +205,15 @@ def cmd_rater(a) -> dict:
     cfg = TuneConfig(styles=[a.style], bars=a.bars, rounds=a.rounds, prompts_per_round=a.prompts, takes_per_prompt=4,
                      lr=a.lr, kl_coef=a.kl, eval_every=5, eval_examples=16, seed=2, method=a.method)  # fmt: skip
     reward = pref
+    if a.bounded:
+        from tunesmith.rewards.preference import WinProbability
+
+        reward = WinProbability(pref, pool)
     if a.novelty > 0:
         from tunesmith.rewards import combine
         from tunesmith.rewards.diversity import RoundNovelty
 
-        reward = combine({"preferences": (pref, 1.0), "novelty": (RoundNovelty(), a.novelty)})
+        reward = combine({"preferences": (reward, 1.0), "novelty": (RoundNovelty(), a.novelty)})
     res = tune(a.base, reward, a.out, cfg, pieces=(train, valid), progress=True)
     tuned, tok2, _ = load(a.out)
     base_takes = [t.piece for t in takes_of(model, tok, a.style, a.blind, a.bars, 11).takes]
@@ -316,6 +320,8 @@ def main(argv=None) -> int:
     sub.choices["rater"].add_argument("--method", choices=["reinforce", "dpo"], default="reinforce")
     sub.choices["rater"].add_argument("--novelty", type=float, default=0.0,
                                       help="weight of the novelty reward beside the preference model (0: none)")
+    sub.choices["rater"].add_argument("--bounded", action="store_true",
+                                      help="reward the win probability over the rated pool, not the raw score")
     a = ap.parse_args(argv)
     result = {"rules": cmd_rules, "rater": cmd_rater, "criteria": cmd_criteria}[a.cmd](a)
     Path(a.json).parent.mkdir(parents=True, exist_ok=True)

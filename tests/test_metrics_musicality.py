@@ -187,44 +187,45 @@ def test_degree_histogram_is_time_per_scale_degree():
     assert mm.degree_histogram(p, tonic="G")[5] == pytest.approx(0.5)
 
 
-def test_degree_bias_in_decoding_file_is_checked(tmp_path):
+def test_tonal_feedback_in_decoding_file_is_checked(tmp_path):
     from tunesmith.inference import read_decoding
 
-    row = [0.5, 0, 0, 0, 0, 0, 0, -0.5, 0, 0, 0, 0]
-    folk = {"temperature": 0.9, "top_p": 1.0, "degree_bias": {"major": row}}
+    profile = [0.25, 0, 0.15, 0, 0.15, 0.1, 0, 0.2, 0, 0.1, 0, 0.05]
+    folk = {"temperature": 0.9, "top_p": 1.0, "degree_profile": {"major": profile}, "tonal_feedback": 0.5}
     (tmp_path / "decoding.json").write_text(json.dumps({"folk": folk}))
-    assert read_decoding(tmp_path)["folk"]["degree_bias"] == {"major": [float(v) for v in row]}
-    for bad in ({"major": row[:11]}, {"lydian": row}, {"minor": [*row[:11], 99]}, [row]):
-        (tmp_path / "decoding.json").write_text(json.dumps({"folk": {**folk, "degree_bias": bad}}))
-        with pytest.raises(ValueError, match="folk: degree_bias"):
+    got = read_decoding(tmp_path)["folk"]
+    assert got["degree_profile"] == {"major": [float(v) for v in profile]} and got["tonal_feedback"] == 0.5
+    for bad in ({"major": profile[:11]}, {"lydian": profile}, {"major": [0.5] * 12}, [profile]):
+        (tmp_path / "decoding.json").write_text(json.dumps({"folk": {**folk, "degree_profile": bad}}))
+        with pytest.raises(ValueError, match="folk: degree_profile"):
             read_decoding(tmp_path)
+    (tmp_path / "decoding.json").write_text(json.dumps({"folk": {**folk, "tonal_feedback": -1}}))
+    with pytest.raises(ValueError, match=r"folk: tonal_feedback must be in \[0, 4\]"):
+        read_decoding(tmp_path)
 
 
-def test_degree_bias_moves_melody_time_toward_the_favoured_degree():
+def test_tonal_feedback_draws_each_take_toward_the_profile():
+    import numpy as np
     import torch
 
     from tunesmith.model import GPT, ModelConfig
-    from tunesmith.sampling import ComposeRequest, degree_bias_vector, generate
+    from tunesmith.sampling import ComposeRequest, generate
     from tunesmith.tokenizer import Tokenizer
 
     tok = Tokenizer()
     torch.manual_seed(3)
     model = GPT(ModelConfig(vocab_size=tok.vocab_size, block_size=256, n_layer=1, n_head=2, n_embd=16)).eval()
-    favour_tonic = [3.0] + [0.0] * 11
-    model.decoding = {"folk": {"temperature": 1.0, "top_p": 1.0, "degree_bias": {"major": favour_tonic}}}
+    # a profile of the tonic triad only: an untrained model's melody wanders over all twelve
+    triad = [0.4, 0, 0, 0, 0.3, 0, 0, 0.3, 0, 0, 0, 0]
+    model.decoding = {"folk": {"temperature": 1.0, "top_p": 1.0, "degree_profile": {"major": triad}, "tonal_feedback": 1.0}}
 
-    def tonic_time(weight):
-        req = ComposeRequest(style="folk", key="D", bars=4, seed=4, degree_bias=weight, form="", cadence="free")
+    def distance(weight, mode="major"):
+        req = ComposeRequest(style="folk", key="D", mode=mode, bars=6, seed=4, tonal_feedback=weight, form="", cadence="free")
         takes = generate(model, tok, req, n=4)
-        return sum(mm.degree_histogram(t.piece)[0] for t in takes) / len(takes)
+        return float(np.mean([0.5 * np.abs(np.array(mm.degree_histogram(t.piece)) - triad).sum() for t in takes]))
 
-    assert tonic_time(1.0) > tonic_time(0.0) + 0.2
-    # the table's degree 0 lands on the key's tonic whatever the key; minor keys use their own row
-    req = ComposeRequest(style="folk", key="D", degree_bias=2.0)
-    vec = degree_bias_vector(tok, req, model.decoding["folk"])
-    shift = tok.shift_for("D")
-    assert vec[tok.pitch_id(62, shift)] == pytest.approx(6.0) and vec[tok.pitch_id(64, shift)] == 0.0
-    assert degree_bias_vector(tok, ComposeRequest(style="folk", key="D", mode="dorian"), model.decoding["folk"]) is None
-    assert degree_bias_vector(tok, ComposeRequest(style="folk", degree_bias=0.0), model.decoding["folk"]) is None
-    with pytest.raises(ValueError, match=r"degree_bias must be in \[0, 4\]"):
-        ComposeRequest(style="folk", degree_bias=-1.0)
+    assert distance(1.0) < distance(0.0) - 0.2
+    # a mode family without a profile (here minor) is left alone: weight makes no difference
+    assert distance(1.0, "dorian") == pytest.approx(distance(0.0, "dorian"))
+    with pytest.raises(ValueError, match=r"tonal_feedback must be in \[0, 4\]"):
+        ComposeRequest(style="folk", tonal_feedback=-1.0)

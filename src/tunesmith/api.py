@@ -133,7 +133,7 @@ def compose_request(
     form: str | None = None,
     cadence: str | None = None,
     chords_from: str | None = None,
-    degree_bias: float | None = None,
+    tonal_feedback: float | None = None,
 ):
     """The validated `sampling.ComposeRequest` that `compose` (and `tunesmith compose`) sends.
 
@@ -171,7 +171,7 @@ def compose_request(
         form=form,
         cadence=cadence,
         chords_from=chords_from,
-        degree_bias=degree_bias,
+        tonal_feedback=tonal_feedback,
     )
 
 
@@ -394,7 +394,7 @@ def compose(
     form: str | None = None,
     cadence: str | None = None,
     chords_from: str | None = None,
-    degree_bias: float | None = None,
+    tonal_feedback: float | None = None,
     n: int = 1,
     model: str | os.PathLike | Model = "default",
     allow_close: bool = False,
@@ -407,8 +407,8 @@ def compose(
     cycling ("Dm7 G7 Cmaj7" or a list); pitch_range "C4:G5" or (60, 79); form "AABB" (None:
     the style's usual form, "" none); cadence "tonic" | "free" (None: by style); chords_from
     "model" | "harmonizer" (lead sheets without given chords: the composer's own chords or the
-    harmonizer's for the finished melody; None: by style); degree_bias: the weight of the
-    style's per-scale-degree pitch calibration (None: 1, 0: the model's raw choices); temperature
+    harmonizer's for the finished melody; None: by style); tonal_feedback: the weight of the
+    style's tonal feedback, which keeps a melody near its key's profile (None: 1, 0: off); temperature
     and top_p None: the model's tuned defaults for the style; the rest as `tunesmith compose
     --help` says. Returns a Take (n == 1) or a list of n Takes.
 
@@ -422,7 +422,7 @@ def compose(
         in_scale=in_scale, temperature=temperature, top_p=top_p, rhythm_temperature=rhythm_temperature,
         rest_penalty=rest_penalty,
         chords_optional=chords_optional, seed=seed, form=form, cadence=cadence, chords_from=chords_from,
-        degree_bias=degree_bias,
+        tonal_feedback=tonal_feedback,
     )  # fmt: skip
     from tunesmith.harmonizer import harmonize_takes
     from tunesmith.performance import accent, orchestrate

@@ -112,23 +112,28 @@ def read_decoding(folder: Path) -> dict:
             if not (isinstance(ct, int | float) and 0 < ct <= 10):
                 raise ValueError(f"{file}: {style}: chords_temperature must be in (0, 10]")
             out[style]["chords_temperature"] = float(ct)
-        db = d.get("degree_bias")
-        if db is not None:
-            out[style]["degree_bias"] = _degree_bias_table(db, f"{file}: {style}")
+        profile = d.get("degree_profile")
+        if profile is not None:
+            out[style]["degree_profile"] = _degree_profile(profile, f"{file}: {style}")
+        gain = d.get("tonal_feedback")
+        if gain is not None:
+            if not (isinstance(gain, int | float) and not isinstance(gain, bool) and 0 <= gain <= 4):
+                raise ValueError(f"{file}: {style}: tonal_feedback must be in [0, 4]")
+            out[style]["tonal_feedback"] = float(gain)
     return out
 
 
-def _degree_bias_table(value, where: str) -> dict[str, list[float]]:
-    """{"major"|"minor": 12 finite logit offsets in [-5, 5]}; ValueError naming `where` otherwise."""
+def _degree_profile(value, where: str) -> dict[str, list[float]]:
+    """{"major"|"minor": 12 shares >= 0 summing to 1}; ValueError naming `where` otherwise."""
     if not isinstance(value, dict) or not value or set(value) - {"major", "minor"}:
-        raise ValueError(f"{where}: degree_bias must map 'major' and/or 'minor' to 12 numbers")
+        raise ValueError(f"{where}: degree_profile must map 'major' and/or 'minor' to 12 shares")
     out = {}
     for family, row in value.items():
         ok = isinstance(row, list) and len(row) == 12 and all(
-            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and -5 <= v <= 5 for v in row
+            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and v >= 0 for v in row
         )
-        if not ok:
-            raise ValueError(f"{where}: degree_bias {family!r} must be 12 numbers in [-5, 5]")
+        if not ok or abs(sum(row) - 1.0) > 0.01:
+            raise ValueError(f"{where}: degree_profile {family!r} must be 12 shares >= 0 summing to 1")
         out[family] = [float(v) for v in row]
     return out
 

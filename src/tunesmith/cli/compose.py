@@ -57,11 +57,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "finished melody (default: the model's choice for the style)",
     )
     parser.add_argument(
-        "--degree-bias",
+        "--tonal-feedback",
         type=float,
         default=None,
-        help="weight of the style's calibration of time per scale degree, which keeps takes in their key "
-        "(default 1; 0: the model's raw pitch choices)",
+        help="weight of the style's tonal feedback, which draws a melody that has strayed from its key's "
+        "profile of scale degrees back home (default 1; 0: the model's raw pitch choices)",
     )
     parser.add_argument(
         "--rhythm-temperature",
@@ -96,7 +96,7 @@ def _controls(args: argparse.Namespace) -> dict:
         form=args.form,
         cadence=args.cadence,
         chords_from=args.chords_from,
-        degree_bias=args.degree_bias,
+        tonal_feedback=args.tonal_feedback,
     )
 
 

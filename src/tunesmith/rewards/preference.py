@@ -107,6 +107,7 @@ class PreferenceModel:
     def describe(self) -> dict:
         return {"function": "preferences (Bradley-Terry)", "report": self.report}
 
+
     def save(self, path: str | Path) -> Path:
         from tunesmith.paths import atomic_write_text
 
@@ -133,6 +134,32 @@ class PreferenceModel:
             np.array(data["weights"]),
             data.get("report"),
         )
+
+
+
+class WinProbability:
+    """A bounded preference reward: the probability, under the Bradley-Terry model, that a take is
+    preferred to a typical take of the reference set, sigmoid(s(x) - mean s(reference)), in (0, 1).
+
+    Why: s(x) is linear in the features, so policy gradient on it can climb without end by pushing
+    features beyond anything the raters saw (reward over-optimisation, Gao et al. 2023, "Scaling
+    laws for reward model overoptimization"): tuned toward a simulated rater, s rose from 1.6 to 33
+    while the takes collapsed onto one figure. Once a take is clearly preferred the probability
+    saturates, and the other rewards (novelty, the KL leash) decide."""
+
+    def __init__(self, model: PreferenceModel, reference: Sequence[Piece]):
+        if not reference:
+            raise ValueError("the win probability needs reference pieces (the rated takes)")
+        self.model = model
+        self.offset = float(np.mean([model(p) for p in reference]))
+        self.__name__ = "preference_win_probability"
+
+    def __call__(self, piece: Piece) -> float:
+        return float(1.0 / (1.0 + np.exp(-(self.model(piece) - self.offset))))
+
+    def describe(self) -> dict:
+        return {"function": "preference win probability over the reference takes", "offset": self.offset,
+                "report": self.model.report}  # fmt: skip
 
 
 def fit_vectors(xa: np.ndarray, xb: np.ndarray, l2: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

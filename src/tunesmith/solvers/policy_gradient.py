@@ -139,7 +139,7 @@ class TuneConfig:
             req = dataclasses.replace(req, cadence=self.cadence)
         # on-policy: the takes come from the policy's own distribution (`token_logprobs` scores
         # them without the decoding-time degree calibration)
-        return dataclasses.replace(req, degree_bias=0.0)
+        return dataclasses.replace(req, tonal_feedback=0.0)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
