@@ -19,10 +19,11 @@ from tunesmith.score import STYLES
 # ":option" suffixes of --model and the request fields they set
 MODEL_OPTIONS = {
     # the first-generation composer: no form, no cadence, its own chords, no tonal feedback
-    "legacy": {"form": "", "cadence": "free", "chords_from": "model", "tonal_feedback": 0.0},
+    "legacy": {"form": "", "cadence": "free", "chords_from": "model", "tonal_feedback": 0.0, "rhythm_feedback": 0.0},
     "chords-harmonizer": {"chords_from": "harmonizer"},
     "chords-model": {"chords_from": "model"},
     "no-tonal-feedback": {"tonal_feedback": 0.0},
+    "no-rhythm-feedback": {"rhythm_feedback": 0.0},
 }
 
 
@@ -35,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         help="NAME=PATH[:OPTION...] (PATH 'default': the shipped model; ':legacy' composes without the form "
         "and cadence controls, the tonal feedback and with the composer's own chords, as the "
         "first-generation composer did; ':chords-harmonizer' / ':chords-model' choose where lead-sheet chords "
-        "come from, else the style's default; ':no-tonal-feedback' turns the tonal feedback off)",
+        "come from, else the style's default; ':no-tonal-feedback' / ':no-rhythm-feedback' turn the tonal / rhythm feedback off, ':rhythm-feedback=W' / ':tonal-feedback=W' weigh it)",
     )
     ap.add_argument("--per-style", type=int, default=120)
     ap.add_argument("--styles", default=",".join(STYLES))
@@ -54,6 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     for spec in args.model:
         name, _, path = spec.partition("=")
         path, *options = (path or name).split(":")
+        weights = {}
+        for option in [o for o in options if "=" in o]:
+            # "tonal-feedback=0.5" / "rhythm-feedback=0.5": the request's feedback weight
+            field, _, value = option.partition("=")
+            if field not in ("tonal-feedback", "rhythm-feedback"):
+                ap.error(f"--model {spec}: unknown weighted option {field!r}")
+            weights[field.replace("-", "_")] = float(value)
+            options.remove(option)
         unknown = sorted(set(options) - set(MODEL_OPTIONS))
         if unknown:
             ap.error(f"--model {spec}: unknown option(s) {', '.join(unknown)}; known: {', '.join(MODEL_OPTIONS)}")
@@ -61,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         overrides = {}
         for option in options:
             overrides.update(MODEL_OPTIONS[option])
+        overrides.update(weights)
         systems[name] = (model, tok, overrides)
     styles = [s for s in args.styles.split(",") if s]
     corpus = load_corpus(None)

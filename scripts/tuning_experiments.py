@@ -208,7 +208,7 @@ def cmd_rater(a) -> dict:
     if a.bounded:
         from tunesmith.rewards.preference import WinProbability
 
-        reward = WinProbability(pref, pool)
+        reward = WinProbability(pref, pool, a.bounded_scale)
     if a.novelty > 0:
         from tunesmith.rewards import combine
         from tunesmith.rewards.diversity import RoundNovelty
@@ -322,6 +322,8 @@ def main(argv=None) -> int:
                                       help="weight of the novelty reward beside the preference model (0: none)")
     sub.choices["rater"].add_argument("--bounded", action="store_true",
                                       help="reward the win probability over the rated pool, not the raw score")
+    sub.choices["rater"].add_argument("--bounded-scale", type=float, default=1.0,
+                                      help="softness of the win-probability curve (score difference divided by it)")
     a = ap.parse_args(argv)
     result = {"rules": cmd_rules, "rater": cmd_rater, "criteria": cmd_criteria}[a.cmd](a)
     Path(a.json).parent.mkdir(parents=True, exist_ok=True)

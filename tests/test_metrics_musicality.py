@@ -229,3 +229,39 @@ def test_tonal_feedback_draws_each_take_toward_the_profile():
     assert distance(1.0, "dorian") == pytest.approx(distance(0.0, "dorian"))
     with pytest.raises(ValueError, match=r"tonal_feedback must be in \[0, 4\]"):
         ComposeRequest(style="folk", tonal_feedback=-1.0)
+
+
+def test_rhythm_feedback_draws_each_voice_toward_the_profile(tmp_path):
+    from tunesmith.inference import read_decoding
+    from tunesmith.sampling import ComposeRequest
+    from tunesmith.tokenizer import DUR_TICKS, Tokenizer
+
+    quarters = [1.0 if d == 12 else 0.0 for d in DUR_TICKS]  # every note a quarter
+    chorale = {"temperature": 1.0, "top_p": 1.0, "rhythm_feedback": 1.0,
+               "rhythm_profile": {v: quarters for v in "SATB"}}  # fmt: skip
+    (tmp_path / "decoding.json").write_text(json.dumps({"chorale": chorale}))
+    assert read_decoding(tmp_path)["chorale"]["rhythm_profile"]["S"] == quarters
+    for bad, message in (({"S": quarters[:-1]}, "rhythm_profile 'S'"), ({"X": quarters}, "voice letters")):
+        (tmp_path / "decoding.json").write_text(json.dumps({"chorale": {**chorale, "rhythm_profile": bad}}))
+        with pytest.raises(ValueError, match=message):
+            read_decoding(tmp_path)
+
+    # the automaton's offsets: a soprano that has written only eighths is pushed to quarters
+    from tunesmith.sampling import _PITCH, Constrainer, compose_tables, set_rhythm_feedback
+
+    tok = Tokenizer()
+    req = ComposeRequest(style="chorale", bars=4)
+    tables = compose_tables(tok, req, 512)
+    set_rhythm_feedback(tables, req, chorale)
+    auto = Constrainer(tables, 0)
+    auto.state, auto.v = _PITCH, 0
+    auto.dur_counts[0, DUR_TICKS.index(6)] = 6
+    off = auto.rhythm_bias()
+    assert off[DUR_TICKS.index(12)] == pytest.approx(2.0) and off[DUR_TICKS.index(6)] == pytest.approx(-2.0)
+    auto.dur_counts[0] = 0  # too few notes yet: no steering
+    assert auto.rhythm_bias() is None
+    off_tables = compose_tables(tok, ComposeRequest(style="chorale", bars=4, rhythm_feedback=0.0), 512)
+    set_rhythm_feedback(off_tables, ComposeRequest(style="chorale", bars=4, rhythm_feedback=0.0), chorale)
+    assert off_tables.rhythm_target is None
+    with pytest.raises(ValueError, match=r"rhythm_feedback must be in \[0, 4\]"):
+        ComposeRequest(style="chorale", rhythm_feedback=5.0)

@@ -301,3 +301,23 @@ def test_novelty_pays_takes_unlike_the_rest_of_their_round():
     assert w(twin_a) == pytest.approx(rules.ends_on_tonic(twin_a) + 0.5 * 1.0)
     with pytest.raises(ValueError, match="n-gram length"):
         RoundNovelty(n=0)
+
+
+def test_win_probability_is_bounded_and_centred_on_the_reference():
+    from tunesmith.rewards.preference import WinProbability
+
+    class Linear:  # a stand-in reward model: the score is the melody's last pitch
+        report: dict = {}
+
+        def __call__(self, piece):
+            return float(piece.tracks[0].notes[-1].pitch)
+
+    ref = [melody([60, 62]), melody([60, 64])]  # scores 62 and 64: the offset is 63
+    win = WinProbability(Linear(), ref)
+    assert win(melody([60, 63])) == pytest.approx(0.5)
+    far = win(melody([60, 70]))
+    assert 0.999 < far < 1.0 and 0 < win(melody([60, 56])) < 0.001
+    # a softer curve climbs more slowly toward 1
+    assert WinProbability(Linear(), ref, scale=4.0)(melody([60, 65])) < win(melody([60, 65]))
+    with pytest.raises(ValueError, match="reference pieces"):
+        WinProbability(Linear(), [])

@@ -134,6 +134,7 @@ def compose_request(
     cadence: str | None = None,
     chords_from: str | None = None,
     tonal_feedback: float | None = None,
+    rhythm_feedback: float | None = None,
 ):
     """The validated `sampling.ComposeRequest` that `compose` (and `tunesmith compose`) sends.
 
@@ -172,6 +173,7 @@ def compose_request(
         cadence=cadence,
         chords_from=chords_from,
         tonal_feedback=tonal_feedback,
+        rhythm_feedback=rhythm_feedback,
     )
 
 
@@ -395,6 +397,7 @@ def compose(
     cadence: str | None = None,
     chords_from: str | None = None,
     tonal_feedback: float | None = None,
+    rhythm_feedback: float | None = None,
     n: int = 1,
     model: str | os.PathLike | Model = "default",
     allow_close: bool = False,
@@ -408,7 +411,9 @@ def compose(
     the style's usual form, "" none); cadence "tonic" | "free" (None: by style); chords_from
     "model" | "harmonizer" (lead sheets without given chords: the composer's own chords or the
     harmonizer's for the finished melody; None: by style); tonal_feedback: the weight of the
-    style's tonal feedback, which keeps a melody near its key's profile (None: 1, 0: off); temperature
+    style's tonal feedback, which keeps a melody near its key's profile, and rhythm_feedback
+    that of the rhythm feedback, which keeps each voice's note lengths near the style's (None: 1,
+    0: off); temperature
     and top_p None: the model's tuned defaults for the style; the rest as `tunesmith compose
     --help` says. Returns a Take (n == 1) or a list of n Takes.
 
@@ -422,7 +427,7 @@ def compose(
         in_scale=in_scale, temperature=temperature, top_p=top_p, rhythm_temperature=rhythm_temperature,
         rest_penalty=rest_penalty,
         chords_optional=chords_optional, seed=seed, form=form, cadence=cadence, chords_from=chords_from,
-        tonal_feedback=tonal_feedback,
+        tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback,
     )  # fmt: skip
     from tunesmith.harmonizer import harmonize_takes
     from tunesmith.performance import accent, orchestrate

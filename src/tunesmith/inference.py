@@ -120,6 +120,31 @@ def read_decoding(folder: Path) -> dict:
             if not (isinstance(gain, int | float) and not isinstance(gain, bool) and 0 <= gain <= 4):
                 raise ValueError(f"{file}: {style}: tonal_feedback must be in [0, 4]")
             out[style]["tonal_feedback"] = float(gain)
+        rprofile = d.get("rhythm_profile")
+        if rprofile is not None:
+            out[style]["rhythm_profile"] = _rhythm_profile(rprofile, f"{file}: {style}")
+        rgain = d.get("rhythm_feedback")
+        if rgain is not None:
+            if not (isinstance(rgain, int | float) and not isinstance(rgain, bool) and 0 <= rgain <= 4):
+                raise ValueError(f"{file}: {style}: rhythm_feedback must be in [0, 4]")
+            out[style]["rhythm_feedback"] = float(rgain)
+    return out
+
+
+def _rhythm_profile(value, where: str) -> dict[str, list[float]]:
+    """{voice letter: one share >= 0 per note length of DUR_TICKS, summing to 1}."""
+    from tunesmith.tokenizer import DUR_TICKS
+
+    if not isinstance(value, dict) or not value or set(value) - {"M", "S", "A", "T", "B"}:
+        raise ValueError(f"{where}: rhythm_profile must map voice letters (M, S, A, T, B) to shares")
+    out = {}
+    for voice, row in value.items():
+        ok = isinstance(row, list) and len(row) == len(DUR_TICKS) and all(
+            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and v >= 0 for v in row
+        )
+        if not ok or abs(sum(row) - 1.0) > 0.01:
+            raise ValueError(f"{where}: rhythm_profile {voice!r} must be {len(DUR_TICKS)} shares >= 0 summing to 1")
+        out[voice] = [float(v) for v in row]
     return out
 
 

@@ -64,6 +64,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "profile of scale degrees back home (default 1; 0: the model's raw pitch choices)",
     )
     parser.add_argument(
+        "--rhythm-feedback",
+        type=float,
+        default=None,
+        help="weight of the style's rhythm feedback, which draws a voice that has drifted into running "
+        "notes back toward the style's note lengths (default 1 where the model has one; 0: off)",
+    )
+    parser.add_argument(
         "--rhythm-temperature",
         type=float,
         default=None,
@@ -97,6 +104,7 @@ def _controls(args: argparse.Namespace) -> dict:
         cadence=args.cadence,
         chords_from=args.chords_from,
         tonal_feedback=args.tonal_feedback,
+        rhythm_feedback=args.rhythm_feedback,
     )
 
 

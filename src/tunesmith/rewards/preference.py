@@ -147,19 +147,22 @@ class WinProbability:
     while the takes collapsed onto one figure. Once a take is clearly preferred the probability
     saturates, and the other rewards (novelty, the KL leash) decide."""
 
-    def __init__(self, model: PreferenceModel, reference: Sequence[Piece]):
+    def __init__(self, model: PreferenceModel, reference: Sequence[Piece], scale: float = 1.0):
         if not reference:
             raise ValueError("the win probability needs reference pieces (the rated takes)")
+        if not (isinstance(scale, int | float) and 0 < scale <= 100):
+            raise ValueError(f"win probability scale must be in (0, 100], got {scale!r}")
         self.model = model
+        self.scale = float(scale)  # > 1: a softer curve, saturating further from the reference
         self.offset = float(np.mean([model(p) for p in reference]))
         self.__name__ = "preference_win_probability"
 
     def __call__(self, piece: Piece) -> float:
-        return float(1.0 / (1.0 + np.exp(-(self.model(piece) - self.offset))))
+        return float(1.0 / (1.0 + np.exp(-(self.model(piece) - self.offset) / self.scale)))
 
     def describe(self) -> dict:
         return {"function": "preference win probability over the reference takes", "offset": self.offset,
-                "report": self.model.report}  # fmt: skip
+                "scale": self.scale, "report": self.model.report}  # fmt: skip
 
 
 def fit_vectors(xa: np.ndarray, xb: np.ndarray, l2: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

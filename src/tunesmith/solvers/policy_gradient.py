@@ -138,8 +138,8 @@ class TuneConfig:
         if self.cadence:
             req = dataclasses.replace(req, cadence=self.cadence)
         # on-policy: the takes come from the policy's own distribution (`token_logprobs` scores
-        # them without the decoding-time degree calibration)
-        return dataclasses.replace(req, tonal_feedback=0.0)
+        # them without the decoding-time tonal and rhythm feedback)
+        return dataclasses.replace(req, tonal_feedback=0.0, rhythm_feedback=0.0)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
