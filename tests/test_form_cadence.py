@@ -197,3 +197,27 @@ def test_sections_end_open_before_a_repeat_and_closed_after_it(model, tok, seed)
         assert last.pitch % 12 in (dominant_triad if kind == "open" else {7, 11, 2}), (bar, last)
         chord = [c.figure for c in piece.chords if 4.0 * bar <= c.onset < end][-1]
         assert chord.startswith("D" if kind == "open" else "G"), (bar, chord)
+
+
+def test_chorales_draw_bar_form_per_take():
+    assert ComposeRequest(style="chorale", bars=12).form_draws() == [("", pytest.approx(0.56)), ("AAB", pytest.approx(0.44))]
+    assert [f for f, _ in ComposeRequest(style="chorale", bars=16).form_draws()] == ["", "AABC"]
+    draws = dict(ComposeRequest(style="chorale", bars=30).form_draws())  # Stollen of 5 or 6 bars
+    assert set(draws) == {"", "AABCDE", "AABCD"} and sum(draws.values()) == pytest.approx(1.0)
+    assert draws["AABCD"] > draws["AABCDE"]  # 6-bar Stollen are twice as common as 5-bar ones
+    assert ComposeRequest(style="chorale", bars=7).form_draws() is None  # no Stollen fits
+    assert ComposeRequest(style="chorale", bars=12, form="").form_draws() is None  # asked: kept
+    assert ComposeRequest(style="folk", bars=12).form_draws() is None
+
+
+def test_a_drawn_bar_form_repeats_the_stollen(model, tok):
+    request = ComposeRequest(style="chorale", key="G", bars=12, seed=3, temperature=1.0)
+    takes = generate(model, tok, request, n=12)
+    forms = [t.meta["form"] for t in takes]
+    assert set(forms) == {"", "AAB"}  # both drawn (seeded)
+    # bars 5-7 repeat bars 1-3 in a bar-form take (unless voice leading forbade the copy), and
+    # an untrained model never writes that by chance in a through-composed one
+    repeats = {f: [_bar_notes(t.piece)[4:7] == _bar_notes(t.piece)[0:3] for t in takes if t.meta["form"] == f] for f in set(forms)}
+    assert sum(repeats["AAB"]) >= max(1, len(repeats["AAB"]) - 1) and not any(repeats[""])
+    again = generate(model, tok, request, n=12)
+    assert [t.meta["form"] for t in again] == forms and [t.tokens for t in again] == [t.tokens for t in takes]

@@ -139,7 +139,9 @@ class TuneConfig:
             req = dataclasses.replace(req, cadence=self.cadence)
         # on-policy: the takes come from the policy's own distribution (`token_logprobs` scores
         # them without the decoding-time tonal and rhythm feedback)
-        return dataclasses.replace(req, tonal_feedback=0.0, rhythm_feedback=0.0)
+        # and every take under the one form the request resolves to (no form drawn per take:
+        # `replay_masks` rebuilds the automaton from the request)
+        return dataclasses.replace(req, tonal_feedback=0.0, rhythm_feedback=0.0, form=req.resolved_form())
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
