@@ -64,7 +64,7 @@ def test_key_comes_from_the_chords():
     assert ts.api.compose_request("jazz", chords="Dm7 G7 Cmaj7", key="F").key == "F"  # an explicit key wins
     take = ts.compose(style="jazz", chords="Dm7 G7 Cmaj7 Cmaj7", bars=8, seed=3)
     xml = take.musicxml()
-    assert "<fifths>0</fifths>" in xml and not re.search(r"<step>A</step>\s*<alter>-1", xml)
+    assert "<fifths>0</fifths>" in xml and (take.piece.key.tonic, take.piece.key.mode) == ("C", "major")
 
 
 def test_compound_meter_tempo_is_in_dotted_quarters():

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).parent))
 
 from script_loader import load_script  # noqa: E402
@@ -35,6 +37,30 @@ def test_default_model_composes_every_style():
     for style in ("folk", "chorale", "jazz", "pop"):
         take = generate(model, tokenizer, ComposeRequest(style=style, bars=4, seed=3))[0]
         assert take.piece.n_bars == 4 and take.piece.style == style
+
+
+@pytest.mark.parametrize("style", ["chorale", "pop", "folk"])
+def test_the_last_note_lasts_the_drawn_length(style):
+    model, tok, _ = pretrained.load("default")
+    request = ComposeRequest(style=style, key="D", bars=4, seed=11)
+    takes = generate(model, tok, request, n=10)
+    drawn = [t.meta["final_ticks"] for t in takes]
+    assert len(set(drawn)) > 1  # drawn per take from the style's shares
+    checked = 0
+    for take in takes:
+        least = take.meta["final_ticks"] / 12  # quarter notes
+        last_bar = take.piece.bars()[-1]
+        end = take.piece.end
+        for track in take.piece.tracks:
+            last = max(track.notes, key=lambda n: n.onset)
+            assert last.onset + last.duration == pytest.approx(end)  # sounds to the end
+            if any(n.onset < last_bar < n.onset + n.duration for n in track.notes):
+                continue  # a note tied into the last bar leaves less room
+            assert last.duration >= min(least, end - last_bar) - 1e-6, (style, track.name, least, last)
+            checked += 1
+    assert checked >= 8
+    free = generate(model, tok, ComposeRequest(style=style, key="D", bars=4, seed=11, cadence="free"), n=2)
+    assert all("final_ticks" not in t.meta for t in free)
 
 
 def _ship_script():

@@ -49,6 +49,7 @@ from tunesmith.tokenizer import (
     NOTE_NAMES,
     PITCH_MAX,
     PITCH_MIN,
+    TICKS_PER_BEAT,
     Tokenizer,
     meter_ticks,
     names_for_key,
@@ -97,6 +98,20 @@ FINAL_DEGREE_SHARES = {
 # with that share and those Stollen lengths where the bars allow (an equal-section form "AAB",
 # "AABC", ...: a Stollen, its repeat, then new music), else through-composed.
 BARFORM = {"chorale": {"share": 0.44, "stollen_bars": {4: 58, 5: 12, 6: 26}}}
+
+
+# How long a piece's last melody note lasts (quarter notes, each tune's rounded down to these):
+# the shippable training split's tunes (chorales 229, folk 1,778, pop 121, jazz 58). Under a
+# closing cadence each take draws a least length for its last note from these, as it draws its
+# closing degree: left alone, the model ended on an eighth or a quarter in 88 % of chorales, 88 %
+# of folk, 92 % of pop and 91 % of jazz takes (40 a style, validation headers), where Bach's
+# chorales end on two beats or more every time and pop and jazz songs mostly hold a whole bar.
+FINAL_LENGTH_SHARES = {
+    "chorale": {2.0: 0.502, 3.0: 0.118, 4.0: 0.380},
+    "folk": {0.5: 0.390, 1.0: 0.277, 1.5: 0.071, 2.0: 0.118, 3.0: 0.093, 4.0: 0.051},
+    "pop": {0.5: 0.041, 1.0: 0.041, 1.5: 0.017, 2.0: 0.116, 3.0: 0.190, 4.0: 0.595},
+    "jazz": {0.5: 0.069, 1.0: 0.034, 1.5: 0.034, 2.0: 0.086, 3.0: 0.103, 4.0: 0.672},
+}
 
 
 def parse_form(form: str) -> list[tuple[str, bool]]:
@@ -512,6 +527,12 @@ class _Tables:
             pcs = {"root": {tonic_pc}, "third": {third}, "fifth": {(tonic_pc + 7) % 12}, "other": set(range(12))}
             total = sum(shares.values())
             self.final_endings = [(frozenset(pcs[d]), w / total) for d, w in shares.items()]
+        # the least length of the last note under the closing cadence, drawn per take (`FINAL_LENGTH_SHARES`)
+        self.final_lengths: list[tuple[int, float]] | None = None
+        lengths = FINAL_LENGTH_SHARES.get(request.style)
+        if lengths and self.bar_cadence and self.bar_cadence[-1] == "closed":
+            total = sum(lengths.values())
+            self.final_lengths = [(round(q * TICKS_PER_BEAT), w / total) for q, w in lengths.items()]
         num, den = (int(x) for x in request.meter.split("/"))
         beat = 4 * 12 // den * (3 if den == 8 and num % 3 == 0 and num > 3 else 1)  # dotted quarter in 6/8
         self.last_beat = min(beat, self.L)
@@ -544,6 +565,7 @@ class Constrainer:
         self.bar_starts: list[tuple[int, ...]] = []  # the voices' cursors as each bar began
         self.copy_src: int | None = None  # the bar this one repeats, while the copy holds
         self.final_pcs: frozenset | None = None  # the melody's closing degree, if drawn (`draw_ending`)
+        self.final_ticks: int | None = None  # the least length of each voice's last note, if drawn
         self.degree_time = np.zeros(12)  # the melody's time (ticks) on each scale degree so far
         self.dur_counts = np.zeros((len(tables.voices), len(DUR_TICKS)))  # notes of each length per voice
 
@@ -576,11 +598,16 @@ class Constrainer:
         return np.clip(off, -RHYTHM_CLIP, RHYTHM_CLIP)
 
     def draw_ending(self, rng) -> None:
-        """Draw this take's closing melody degree from the style's shares (`FINAL_DEGREE_SHARES`)."""
+        """Draw this take's closing melody degree from the style's shares (`FINAL_DEGREE_SHARES`)
+        and the least length of its last note (`FINAL_LENGTH_SHARES`)."""
         endings = self.t.final_endings
         if endings:
             k = int(rng.choice(len(endings), p=[w for _, w in endings]))
             self.final_pcs = endings[k][0]
+        lengths = self.t.final_lengths
+        if lengths:
+            k = int(rng.choice(len(lengths), p=[w for _, w in lengths]))
+            self.final_ticks = lengths[k][0]
 
     def _closing_pcs(self, kind: str) -> frozenset:
         """Pitch classes that close the current voice's bar under cadence `kind`."""
@@ -596,7 +623,10 @@ class Constrainer:
         if self.vl is not None:
             mask = self.vl.pitch_ok(self.v, self.bar * t.L + pos, t.pitch_values[self.v])
         kind = self._cadence()
-        if kind is not None and t.L - pos <= t.last_beat:  # the last beat belongs to the cadence's note
+        zone = t.last_beat
+        if self.final_ticks is not None and self.bar == t.n_bars - 1:
+            zone = max(zone, min(self.final_ticks, t.L))  # the drawn length of the last note
+        if kind is not None and t.L - pos <= zone:  # the last beat belongs to the cadence's note
             fin = np.isin(t.pitch_values[self.v] % 12, list(self._closing_pcs(kind)))
             both = fin if mask is None else (mask & fin)
             # where voice leading forbids every cadence note (a parallel octave into it), the cadence
@@ -654,7 +684,11 @@ class Constrainer:
                 return t.single[end]
             if self._tight():
                 return self._pitches(self.cursor) if must_sound else t.single[end]
-            parts = [t.pos[self.cursor + 1 : L], self._pitches(self.cursor)]
+            last = L
+            if self.final_ticks is not None and self.bar == t.n_bars - 1:
+                # no rest that would leave the last note shorter than its drawn length
+                last = max(self.cursor + 1, L - min(self.final_ticks, L - self.cursor) + 1)
+            parts = [t.pos[self.cursor + 1 : last], self._pitches(self.cursor)]
             if not must_sound and not self._final_bar():  # under a cadence the last bar sounds to its end
                 parts.append(t.single[end])
             return np.concatenate(parts)
@@ -676,7 +710,16 @@ class Constrainer:
                 # a beat and lasts at least one (not squeezed in at the very end)
                 limit = to_end if closes else to_end - t.last_beat
                 remaining = max(min(remaining, limit), int(t.dur_ticks[0]))
-            return t.durs[: int(np.searchsorted(t.dur_ticks, remaining, side="right"))]
+            durs = t.durs[: int(np.searchsorted(t.dur_ticks, remaining, side="right"))]
+            if self.final_ticks is not None and self.bar == t.n_bars - 1:
+                # the last bar: every note leaves either nothing or room for a last note of the
+                # drawn length (the bar itself and voice leading permitting)
+                least = min(self.final_ticks, t.L - self.note_pos)
+                gap = (t.L - self.note_pos) - t.dur_ticks[: len(durs)]
+                ok = (gap == 0) | (gap >= least)
+                if ok.any():
+                    durs = durs[ok]
+            return durs
         if s == _NPOS:
             return self._pitches(self.note_pos)
         if s == _START:
@@ -1001,23 +1044,26 @@ def generate(
         with single_thread_blas():
             rows = _generate_batch(decoder, [tables_for(f) for f in forms], prompt, temps, top_p, rng, model_len)
         seconds = (time.perf_counter() - t0) / b
-        for i, (ids, lps, forced, closing) in enumerate(rows):
+        for i, (ids, lps, forced, closing, final_ticks) in enumerate(rows):
             piece = _finish_piece(tokenizer, ids, request, seed, start + i)
             meta = {"take": start + i, "temperature": temperature, "rhythm_temperature": rhythm_temperature, "top_p": top_p}
             if closing is not None:  # the drawn closing degree: replaying the automaton needs it
                 meta["closing_pcs"] = sorted(closing)
+            if final_ticks is not None:  # and the drawn least length of the last note
+                meta["final_ticks"] = final_ticks
             meta["form"], meta["cadence"] = forms[i], request.resolved_cadence()
             takes.append(Take(piece, ids, np.array(lps, np.float32), np.array(forced, bool), seed, seconds, meta))
     return takes
 
 
 def _generate_batch(decoder, row_tables: list[_Tables], prompt: list[int], temperature, top_p, rng, max_len):
-    """Rows (one per tables) of (ids, log-probs, forced flags, closing pitch classes drawn or None)."""
+    """Rows (one per tables) of (ids, log-probs, forced flags, closing pitch classes drawn or None,
+    least last-note length drawn or None)."""
     autos = [Constrainer(tables, len(prompt)) for tables in row_tables]
     for a in autos:
         a.draw_ending(rng)
     seqs, lps, forced = decode_rows(decoder, prompt, autos, temperature, top_p, rng, max_len)
-    return list(zip(seqs, lps, forced, [a.final_pcs for a in autos]))
+    return list(zip(seqs, lps, forced, [a.final_pcs for a in autos], [a.final_ticks for a in autos]))
 
 
 def decode_rows(decoder, prompt: list[int], autos: list[Constrainer], temperature, top_p, rng, max_len):
@@ -1175,7 +1221,7 @@ def infill(
         with single_thread_blas():
             rows = _generate_batch(decoder, [tables] * b, prompt, float(temperature), float(top_p), rng, model_len)
         seconds = (time.perf_counter() - t0) / b
-        for i, (seq, lps, forced, _closing) in enumerate(rows):
+        for i, (seq, lps, forced, _closing, _final) in enumerate(rows):
             out = _splice(piece, tokenizer.decode(seq), start_bar, end_bar, voice_tracks, request)
             out.meta = {**piece.meta, "infill": {"bars": [start_bar, end_bar], "seed": seed, "take": start + i}}
             takes.append(Take(out, seq, np.array(lps, np.float32), np.array(forced, bool), seed, seconds))

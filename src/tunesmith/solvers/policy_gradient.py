@@ -186,10 +186,11 @@ def sample_round(policy, tokenizer, config: TuneConfig, round_: int) -> Rollout:
     return Rollout(takes, requests, groups, time.perf_counter() - t0, tokenizer)
 
 
-def replay_masks(tokenizer, request, tokens: Sequence[int], block_size: int, closing_pcs=None):
+def replay_masks(tokenizer, request, tokens: Sequence[int], block_size: int, closing_pcs=None, final_ticks=None):
     """Per position of `tokens`: (allowed ids, (early-end token, penalty) or None), None for the
     prompt. Replays the very automaton `generate` sampled under, with the closing degree the
-    take drew (`closing_pcs`, its meta's "closing_pcs")."""
+    take drew (`closing_pcs`, its meta's "closing_pcs") and its last note's least length
+    (`final_ticks`, its meta's "final_ticks")."""
     from tunesmith.sampling import Constrainer, compose_tables, prompt_ids
 
     tables = compose_tables(tokenizer, request, block_size)
@@ -197,6 +198,8 @@ def replay_masks(tokenizer, request, tokens: Sequence[int], block_size: int, clo
     auto = Constrainer(tables, n_prompt)
     if closing_pcs is not None:
         auto.final_pcs = frozenset(closing_pcs)
+    if final_ticks is not None:
+        auto.final_ticks = int(final_ticks)
     out: list = [None] * n_prompt
     for tok in tokens[n_prompt:]:
         allowed = auto.allowed()
@@ -249,7 +252,8 @@ def replay_masks_cached(model, take, request, tokenizer):
     """`replay_masks` once per take (the policy and the reference share it)."""
     cached = take.meta.get("_masks")
     if cached is None:
-        cached = replay_masks(tokenizer, request, take.tokens, model.config.block_size, take.meta.get("closing_pcs"))
+        cached = replay_masks(tokenizer, request, take.tokens, model.config.block_size, take.meta.get("closing_pcs"),
+                              take.meta.get("final_ticks"))  # fmt: skip
         take.meta["_masks"] = cached
     return cached
 
