@@ -321,3 +321,28 @@ def test_win_probability_is_bounded_and_centred_on_the_reference():
     assert WinProbability(Linear(), ref, scale=4.0)(melody([60, 65])) < win(melody([60, 65]))
     with pytest.raises(ValueError, match="reference pieces"):
         WinProbability(Linear(), [])
+
+
+def test_a_quadratic_preference_model_finds_a_tastes_optimum(tmp_path):
+    from tunesmith.rewards.preference import PreferenceModel, fit_pairs
+
+    def likes_a_middle_range(piece):  # neither narrow nor wide: an optimum, not a direction
+        notes = piece.tracks[0].notes
+        return -abs(max(n.pitch for n in notes) - min(n.pitch for n in notes) - 12) / 3.0
+
+    rng = random.Random(2)
+    pool = [random_piece(rng, i) for i in range(200)]
+    pairs = []
+    for _ in range(500):
+        a, b = rng.sample(pool, 2)
+        pa = 1 / (1 + math.exp(-(likes_a_middle_range(a) - likes_a_middle_range(b)) * 3))
+        pairs.append((a, b) if rng.random() < pa else (b, a))
+    linear, lin_report = fit_pairs(pairs, seed=0, form="linear")
+    auto, report = fit_pairs(pairs, seed=0)
+    assert report["form"] == "quadratic" and report["cv_accuracy"]["quadratic"] > report["cv_accuracy"]["linear"]
+    assert report["heldout_accuracy"] > lin_report["heldout_accuracy"] + 0.05, (report, lin_report)
+    # a round trip keeps the squared weights
+    again = PreferenceModel.load(auto.save(tmp_path / "prefs.json"))
+    assert again.w2 is not None and again(pool[0]) == pytest.approx(auto(pool[0]))
+    with pytest.raises(ValueError, match="linear, quadratic or auto"):
+        fit_pairs(pairs, form="cubic")

@@ -85,12 +85,18 @@ def feature_names() -> tuple[str, ...]:
 
 
 class PreferenceModel:
-    """s(x) = w . (f(x) - mean) / std; a reward (`model(piece)`)."""
+    """s(x) = w . z + w2 . z^2 with z = (f(x) - mean) / std; a reward (`model(piece)`).
+
+    `w2` (None: a linear model) lets a taste have an optimum (a range neither too narrow nor too
+    wide), which a linear score cannot: it only says more or less is better, and policy gradient
+    on it pushes a feature without end."""
 
     def __init__(
-        self, names: Sequence[str], mean: np.ndarray, std: np.ndarray, w: np.ndarray, report: dict | None = None
-    ):
+        self, names: Sequence[str], mean: np.ndarray, std: np.ndarray, w: np.ndarray, report: dict | None = None,
+        w2: np.ndarray | None = None,
+    ):  # fmt: skip
         self.names, self.mean, self.std, self.w = tuple(names), np.asarray(mean), np.asarray(std), np.asarray(w)
+        self.w2 = None if w2 is None else np.asarray(w2)
         self.report = report or {}
         self.__name__ = "preferences"
 
@@ -99,7 +105,8 @@ class PreferenceModel:
         return np.array([f.get(n, 0.0) for n in self.names])
 
     def score_vectors(self, x: np.ndarray) -> np.ndarray:
-        return ((x - self.mean) / self.std) @ self.w
+        z = (x - self.mean) / self.std
+        return z @ self.w if self.w2 is None else z @ self.w + _squares(z) @ self.w2
 
     def __call__(self, piece: Piece) -> float:
         return float(self.score_vectors(self.vector(piece)[None])[0])
@@ -113,6 +120,8 @@ class PreferenceModel:
 
         data = {"format": FORMAT, "features": list(self.names), "mean": self.mean.tolist(), "std": self.std.tolist(),
                 "weights": self.w.tolist(), "report": self.report}  # fmt: skip
+        if self.w2 is not None:
+            data["weights_squared"] = self.w2.tolist()
         atomic_write_text(Path(path), json.dumps(data, indent=1) + "\n")
         return Path(path)
 
@@ -133,6 +142,7 @@ class PreferenceModel:
             np.array(data["std"]),
             np.array(data["weights"]),
             data.get("report"),
+            np.array(data["weights_squared"]) if data.get("weights_squared") is not None else None,
         )
 
 
@@ -165,24 +175,54 @@ class WinProbability:
                 "scale": self.scale, "report": self.model.report}  # fmt: skip
 
 
-def fit_vectors(xa: np.ndarray, xb: np.ndarray, l2: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(mean, std, w) of a Bradley-Terry model where xa[i] was preferred to xb[i]."""
+def _squares(z: np.ndarray) -> np.ndarray:
+    # clipped so that one extreme feature value cannot dominate a quadratic score
+    return np.clip(z, -4.0, 4.0) ** 2
+
+
+def fit_vectors(
+    xa: np.ndarray, xb: np.ndarray, l2: float = 1.0, quadratic: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """(mean, std, w, w2) of a Bradley-Terry model where xa[i] was preferred to xb[i]; w2 is
+    None unless `quadratic` (then the squared standardized features have weights too)."""
     from tunesmith.metrics.c2st import fit_logistic
 
     allx = np.concatenate([xa, xb])
     mean, std = allx.mean(0), allx.std(0)
     std[std < 1e-9] = 1.0
-    d = (xa - xb) / std
+    za, zb = (xa - mean) / std, (xb - mean) / std
+    d = za - zb
+    if quadratic:
+        d = np.concatenate([d, _squares(za) - _squares(zb)], axis=1)
     x = np.concatenate([d, -d])
     y = np.concatenate([np.ones(len(d)), np.zeros(len(d))])
     w, _ = fit_logistic(x, y, l2)
-    return mean, std, w
+    k = xa.shape[1]
+    return mean, std, w[:k], (w[k:] if quadratic else None)
+
+
+def _cv_accuracy(xa: np.ndarray, xb: np.ndarray, quadratic: bool, l2: float, folds: int, seed: int) -> float:
+    """Cross-validated pairwise accuracy of a fit on (xa, xb) (model choice inside the training pairs)."""
+    order = np.random.default_rng(seed).permutation(len(xa))
+    correct = 0
+    for k in range(folds):
+        test = order[k::folds]
+        train = np.setdiff1d(order, test)
+        mean, std, w, w2 = fit_vectors(xa[train], xb[train], l2, quadratic)
+        m = PreferenceModel([str(i) for i in range(xa.shape[1])], mean, std, w, w2=w2)
+        correct += int((m.score_vectors(xa[test]) > m.score_vectors(xb[test])).sum())
+    return correct / len(xa)
 
 
 def fit_pairs(
-    pairs: Sequence[tuple[Piece, Piece]], *, heldout: float = 0.2, seed: int = 0, l2: float = 1.0
+    pairs: Sequence[tuple[Piece, Piece]], *, heldout: float = 0.2, seed: int = 0, l2: float = 1.0, form: str = "auto"
 ) -> tuple[PreferenceModel, dict]:
-    """Fit on (preferred, other) pairs; report held-out pairwise accuracy, then refit on all."""
+    """Fit on (preferred, other) pairs; report held-out pairwise accuracy, then refit on all.
+
+    form: "linear", "quadratic" or "auto" (the one with the better 5-fold cross-validated accuracy
+    on the training pairs; the held-out pairs play no part in the choice)."""
+    if form not in ("linear", "quadratic", "auto"):
+        raise ValueError(f"preference model form must be linear, quadratic or auto, got {form!r}")
     if len(pairs) < 5:
         raise ValueError(f"need at least 5 preference pairs to fit a reward model, got {len(pairs)}")
     names = feature_names()
@@ -200,14 +240,22 @@ def fit_pairs(
     order = rng.permutation(len(pairs))
     n_test = max(1, int(round(heldout * len(pairs)))) if heldout > 0 else 0
     report: dict = {"pairs": len(pairs)}
+    train = order[n_test:] if n_test else order
+    if form == "auto":
+        folds = min(5, len(train))
+        cv = {f: _cv_accuracy(xa[train], xb[train], f == "quadratic", l2, folds, seed) for f in ("linear", "quadratic")}
+        form = max(cv, key=lambda f: (cv[f], f == "linear"))  # a tie keeps the simpler model
+        report["cv_accuracy"] = {f: round(v, 4) for f, v in cv.items()}
+    report["form"] = form
+    quadratic = form == "quadratic"
     if n_test:
-        test, train = order[:n_test], order[n_test:]
-        mean, std, w = fit_vectors(xa[train], xb[train], l2)
-        m = PreferenceModel(names, mean, std, w)
+        test = order[:n_test]
+        mean, std, w, w2 = fit_vectors(xa[train], xb[train], l2, quadratic)
+        m = PreferenceModel(names, mean, std, w, w2=w2)
         correct = m.score_vectors(xa[test]) > m.score_vectors(xb[test])
         report.update({"heldout_pairs": int(n_test), "heldout_accuracy": float(correct.mean())})
-    mean, std, w = fit_vectors(xa, xb, l2)
-    model = PreferenceModel(names, mean, std, w, report)
+    mean, std, w, w2 = fit_vectors(xa, xb, l2, quadratic)
+    model = PreferenceModel(names, mean, std, w, report, w2=w2)
     top = np.argsort(-np.abs(w))[:5]
     report["strongest_features"] = {names[i]: round(float(w[i]), 3) for i in top}
     return model, report
