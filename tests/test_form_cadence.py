@@ -8,7 +8,7 @@ import torch
 
 from tunesmith.inference import NumpyDecoder
 from tunesmith.model import GPT, ModelConfig
-from tunesmith.sampling import ComposeRequest, generate, parse_form
+from tunesmith.sampling import ComposeRequest, form_sections, generate, parse_form
 from tunesmith.score import KeySignature, Note, Piece, Tempo, TimeSignature, Track, pitch_class_of
 from tunesmith.token_meter import BAR_FULL, NONE, NONE_LEFT, metric_features
 from tunesmith.tokenizer import Tokenizer
@@ -199,13 +199,22 @@ def test_sections_end_open_before_a_repeat_and_closed_after_it(model, tok, seed)
         assert chord.startswith("D" if kind == "open" else "G"), (bar, chord)
 
 
+def test_forms_with_section_lengths():
+    assert form_sections("AABA", 16) == [("A", False, 4), ("A", False, 4), ("B", False, 4), ("A", False, 4)]
+    assert form_sections("A4A'4B6", 14) == [("A", False, 4), ("A", True, 4), ("B", False, 6)]
+    assert ComposeRequest(bars=14, form="A4A4B6").copy_plan() == [None] * 4 + [0, 1, 2] + [None] * 7
+    for form, bars, message in (("A4A4B6", 16, "covers 14 bars"), ("A4AB6", 14, "every section's bars"),
+                                ("A1A1", 2, "at least 2 bars"), ("AAB", 10, "multiple of 3")):  # fmt: skip
+        with pytest.raises(ValueError, match=message):
+            ComposeRequest(bars=bars, form=form)
+
+
 def test_chorales_draw_bar_form_per_take():
-    assert ComposeRequest(style="chorale", bars=12).form_draws() == [("", pytest.approx(0.56)), ("AAB", pytest.approx(0.44))]
-    assert [f for f, _ in ComposeRequest(style="chorale", bars=16).form_draws()] == ["", "AABC"]
-    draws = dict(ComposeRequest(style="chorale", bars=30).form_draws())  # Stollen of 5 or 6 bars
-    assert set(draws) == {"", "AABCDE", "AABCD"} and sum(draws.values()) == pytest.approx(1.0)
-    assert draws["AABCD"] > draws["AABCDE"]  # 6-bar Stollen are twice as common as 5-bar ones
-    assert ComposeRequest(style="chorale", bars=7).form_draws() is None  # no Stollen fits
+    assert ComposeRequest(style="chorale", bars=12).form_draws() == [("", pytest.approx(0.56)), ("A4A4B4", pytest.approx(0.44))]
+    draws = dict(ComposeRequest(style="chorale", bars=18).form_draws())  # Stollen of 4, 5 or 6 bars
+    assert set(draws) == {"", "A4A4B10", "A5A5B8", "A6A6B6"} and sum(draws.values()) == pytest.approx(1.0)
+    assert draws["A4A4B10"] > draws["A6A6B6"] > draws["A5A5B8"]  # as often as in Bach's chorales
+    assert ComposeRequest(style="chorale", bars=11).form_draws() is None  # no Abgesang as long as a Stollen
     assert ComposeRequest(style="chorale", bars=12, form="").form_draws() is None  # asked: kept
     assert ComposeRequest(style="folk", bars=12).form_draws() is None
 
@@ -214,10 +223,10 @@ def test_a_drawn_bar_form_repeats_the_stollen(model, tok):
     request = ComposeRequest(style="chorale", key="G", bars=12, seed=3, temperature=1.0)
     takes = generate(model, tok, request, n=12)
     forms = [t.meta["form"] for t in takes]
-    assert set(forms) == {"", "AAB"}  # both drawn (seeded)
+    assert set(forms) == {"", "A4A4B4"}  # both drawn (seeded)
     # bars 5-7 repeat bars 1-3 in a bar-form take (unless voice leading forbade the copy), and
     # an untrained model never writes that by chance in a through-composed one
     repeats = {f: [_bar_notes(t.piece)[4:7] == _bar_notes(t.piece)[0:3] for t in takes if t.meta["form"] == f] for f in set(forms)}
-    assert sum(repeats["AAB"]) >= max(1, len(repeats["AAB"]) - 1) and not any(repeats[""])
+    assert sum(repeats["A4A4B4"]) >= max(1, len(repeats["A4A4B4"]) - 1) and not any(repeats[""])
     again = generate(model, tok, request, n=12)
     assert [t.meta["form"] for t in again] == forms and [t.tokens for t in again] == [t.tokens for t in takes]

@@ -95,8 +95,8 @@ FINAL_DEGREE_SHARES = {
 # soprano's notes and rhythm): 104 (44 %) repeat a passage of 2+ bars at a distance of 3-16 bars,
 # mostly from the first bar or the second (after a pickup), at a distance of 4 bars (58), 6 (26)
 # or 5 (12): the Stollen's length. A chorale composed without a form draws one per take: bar form
-# with that share and those Stollen lengths where the bars allow (an equal-section form "AAB",
-# "AABC", ...: a Stollen, its repeat, then new music), else through-composed.
+# with that share and those Stollen lengths where the bars allow ("A4A4B6": a Stollen, its
+# repeat, then an Abgesang at least as long as the Stollen), else through-composed.
 BARFORM = {"chorale": {"share": 0.44, "stollen_bars": {4: 58, 5: 12, 6: 26}}}
 
 
@@ -114,19 +114,62 @@ FINAL_LENGTH_SHARES = {
 }
 
 
-def parse_form(form: str) -> list[tuple[str, bool]]:
-    """"AA'BB" -> [("A", False), ("A", True), ("B", False), ("B", False)]; ValueError if not a form."""
-    out: list[tuple[str, bool]] = []
-    for ch in form:
+def _form_parts(form: str) -> list[tuple[str, bool, int | None]]:
+    """[(letter, primed, bars or None)]: "AA'BB" (equal sections) or "A4A4B6" (each section's bars
+    given); ValueError if not a form."""
+    out: list[tuple[str, bool, int | None]] = []
+    digits = ""
+    for ch in form + " ":
+        if ch.isdigit() and out:
+            digits += ch
+            continue
+        if digits:
+            letter, primed, _ = out[-1]
+            out[-1] = (letter, primed, int(digits))
+            digits = ""
+        if ch == " ":
+            break
         if "A" <= ch <= "Z":
-            out.append((ch, False))
-        elif ch == "'" and out:
-            out[-1] = (out[-1][0], True)
+            out.append((ch, False, None))
+        elif ch == "'" and out and out[-1][2] is None:
+            out[-1] = (out[-1][0], True, None)
         else:
-            raise ValueError(f"form {form!r}: use section letters A-Z, each optionally primed (AABB, AABA, AA'BA)")
+            raise ValueError(
+                f"form {form!r}: use section letters A-Z, each optionally primed and followed by its bars "
+                "(AABB, AABA, AA'BA, A4A4B8)"
+            )
     if len(out) > 16:
         raise ValueError(f"form {form!r}: at most 16 sections")
+    given = [n for _, _, n in out if n is not None]
+    if given and len(given) != len(out):
+        raise ValueError(f"form {form!r}: give every section's bars or none")
+    if any(n < 2 for n in given):
+        raise ValueError(f"form {form!r}: a section needs at least 2 bars")
     return out
+
+
+def parse_form(form: str) -> list[tuple[str, bool]]:
+    """"AA'BB" -> [("A", False), ("A", True), ("B", False), ("B", False)]; ValueError if not a form."""
+    return [(letter, primed) for letter, primed, _ in _form_parts(form)]
+
+
+def form_sections(form: str, bars: int) -> list[tuple[str, bool, int]]:
+    """[(letter, primed, bars)] of `form` over `bars` bars: equal sections unless the form gives
+    each one's bars ("A4A4B6"). ValueError when they do not fit."""
+    parts = _form_parts(form)
+    if not parts:
+        return []
+    if parts[0][2] is None:
+        n = len(parts)
+        if bars % n or bars // n < 2:
+            raise ValueError(
+                f"form {form} has {n} sections: bars ({bars}) must be a multiple of {n} with at least 2 bars a section"
+            )
+        return [(letter, primed, bars // n) for letter, primed, _ in parts]
+    total = sum(n for _, _, n in parts)
+    if total != bars:
+        raise ValueError(f"form {form} covers {total} bars, not the {bars} asked for")
+    return [(letter, primed, int(n)) for letter, primed, n in parts]
 
 
 @dataclass
@@ -282,12 +325,7 @@ class ComposeRequest:
             self.form = str(self.form).replace(" ", "").upper()
             if self.form == "NONE":
                 self.form = ""
-            sections = parse_form(self.form)
-            if sections and (self.bars % len(sections) or self.bars // len(sections) < 2):
-                raise ValueError(
-                    f"form {self.form} has {len(sections)} sections: bars ({self.bars}) must be a multiple "
-                    f"of {len(sections)} with at least 2 bars a section"
-                )
+            form_sections(self.form, self.bars)  # raises when the sections do not fit the bars
 
     def resolved_form(self) -> str:
         """The form this request composes: the given one, else the style's usual one if the
@@ -304,14 +342,14 @@ class ComposeRequest:
         spec = BARFORM.get(self.style)
         if self.form is not None or spec is None or self.layout != "satb":
             return None
-        fits = {k: w for k, w in spec["stollen_bars"].items() if self.bars % k == 0 and self.bars // k >= 3}
+        # a Stollen, its repeat, and an Abgesang at least as long as the Stollen
+        fits = {k: w for k, w in spec["stollen_bars"].items() if self.bars >= 3 * k}
         if not fits:
             return None
         total = sum(fits.values())
         draws = [("", 1.0 - spec["share"])]
         for k, w in sorted(fits.items()):
-            form = "AA" + "BCDEFGHIJKLMNOP"[: self.bars // k - 2]
-            draws.append((form, spec["share"] * w / total))
+            draws.append((f"A{k}A{k}B{self.bars - 2 * k}", spec["share"] * w / total))
         return draws
 
     def resolved_cadence(self) -> str:
@@ -319,19 +357,19 @@ class ComposeRequest:
 
     def copy_plan(self) -> list[int | None]:
         """Per bar, the earlier bar it repeats under the form (None: newly composed)."""
-        sections = parse_form(self.resolved_form())
+        sections = form_sections(self.resolved_form(), self.bars)
         plan: list[int | None] = [None] * self.bars
-        if not sections:
-            return plan
-        size = self.bars // len(sections)
-        first: dict[str, int] = {}
-        for k, (letter, varied) in enumerate(sections):
+        first: dict[str, tuple[int, int]] = {}  # each letter's first bar and length
+        start = 0
+        for letter, varied, size in sections:
             if letter not in first:
-                first[letter] = k
-                continue
-            copied = size // 2 if varied else size - 1
-            for o in range(copied):
-                plan[k * size + o] = first[letter] * size + o
+                first[letter] = (start, size)
+            else:
+                at, length = first[letter]
+                copied = min(size // 2 if varied else size - 1, length)
+                for o in range(copied):
+                    plan[start + o] = at + o
+            start += size
         return plan
 
     @property
@@ -508,14 +546,15 @@ class _Tables:
         }
         self.bar_cadence: list[str | None] = [None] * self.n_bars
         if form:
-            sections = parse_form(request.resolved_form())
+            sections = form_sections(request.resolved_form(), self.n_bars)
             if sections:
-                size = self.n_bars // len(sections)
                 first = sections[0][0]
-                for k, (letter, _) in enumerate(sections[:-1]):
+                end = 0
+                for k, (letter, _, size) in enumerate(sections[:-1]):
+                    end += size
                     nxt = sections[k + 1][0]
                     opens = nxt == letter or (letter != first and nxt == first)
-                    self.bar_cadence[(k + 1) * size - 1] = "open" if opens else "closed"
+                    self.bar_cadence[end - 1] = "open" if opens else "closed"
             if request.resolved_cadence() == "tonic":
                 self.bar_cadence[-1] = "closed"
         self.cadence_bars = [b for b, c in enumerate(self.bar_cadence) if c is not None]
