@@ -115,13 +115,16 @@ def test_the_closing_melody_degree_follows_the_styles_shares(model, tok, monkeyp
     assert sampling.compose_tables(tok, free, 256).final_endings is None  # no cadence, no drawn ending
 
 
-def test_chorale_cadence_ends_soprano_and_bass_on_the_tonic(model, tok):
+def test_chorale_cadence_ends_on_the_tonic_chord_over_the_tonic(model, tok):
     req = ComposeRequest(style="chorale", key="F", mode="major", meter="4/4", bars=4, seed=1)
-    (take,) = generate(model, tok, req)
-    by_role = {t.role: t for t in take.piece.tracks}
-    assert by_role["bass"].notes[-1].pitch % 12 == 5
-    assert by_role["soprano"].notes[-1].pitch % 12 == 5
-    assert {by_role[r].notes[-1].pitch % 12 for r in ("alto", "tenor")} <= {5, 9, 0}
+    sopranos = []
+    for take in generate(model, tok, req, n=24):
+        by_role = {t.role: t for t in take.piece.tracks}
+        assert by_role["bass"].notes[-1].pitch % 12 == 5
+        assert {by_role[r].notes[-1].pitch % 12 for r in ("soprano", "alto", "tenor")} <= {5, 9, 0}
+        sopranos.append(by_role["soprano"].notes[-1].pitch % 12)
+    # the soprano's last degree is drawn as Bach's chorales end: mostly the tonic (90 %), else the fifth or third
+    assert sopranos.count(5) >= 16
 
 
 # ------------------------------------------------------------------ metrical features

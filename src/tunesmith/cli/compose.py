@@ -38,9 +38,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--form",
         default=None,
-        help="sections, one letter each, equal length: AABB (reels, jigs), AABA (songs), ABAB; a repeated "
-        "letter repeats its section (with a new last bar), a primed one (A') varies it; 'none' for "
-        "through-composed (default: the style's usual form when the bars divide into sections of 4+)",
+        help="sections, one letter each, equal length: AABB (reels, jigs), AABA (songs), ABAB, or with their "
+        "bars: A4A4B8; a repeated letter repeats its section (with a new last bar), a primed one (A') varies "
+        "it; 'none' for through-composed (default: the style's usual form when the bars divide into sections "
+        "of 4+; chorales draw bar form per take as often as Bach's have it)",
     )
     parser.add_argument(
         "--cadence",
