@@ -203,7 +203,7 @@ def cmd_rater(a) -> dict:
     report["rater_noise_ceiling"] = float(np.mean([max(q, 1 - q) for q in p_pref]))
     t_fit = time.time()
     cfg = TuneConfig(styles=[a.style], bars=a.bars, rounds=a.rounds, prompts_per_round=a.prompts, takes_per_prompt=4,
-                     lr=a.lr, kl_coef=a.kl, eval_every=5, eval_examples=16, seed=2, method=a.method)  # fmt: skip
+                     lr=a.lr, kl_coef=a.kl, eval_every=5, eval_examples=16, seed=a.tune_seed, method=a.method)  # fmt: skip
     reward = pref
     if a.bounded:
         from tunesmith.rewards.preference import WinProbability
@@ -320,6 +320,7 @@ def main(argv=None) -> int:
     sub.choices["rater"].add_argument("--method", choices=["reinforce", "dpo"], default="reinforce")
     sub.choices["rater"].add_argument("--novelty", type=float, default=0.0,
                                       help="weight of the novelty reward beside the preference model (0: none)")
+    sub.choices["rater"].add_argument("--tune-seed", type=int, default=2, help="the tuner's seed (sampling, order)")
     sub.choices["rater"].add_argument("--bounded", action="store_true",
                                       help="reward the win probability over the rated pool, not the raw score")
     sub.choices["rater"].add_argument("--bounded-scale", type=float, default=1.0,

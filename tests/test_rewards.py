@@ -344,5 +344,9 @@ def test_a_quadratic_preference_model_finds_a_tastes_optimum(tmp_path):
     # a round trip keeps the squared weights
     again = PreferenceModel.load(auto.save(tmp_path / "prefs.json"))
     assert again.w2 is not None and again(pool[0]) == pytest.approx(auto(pool[0]))
+    # the tuner's preference reward is bounded: the chance of beating a typical rated piece
+    reward = resolve(["preferences"], preference_model=tmp_path / "prefs.json")
+    values = [reward(p) for p in pool[:50]]
+    assert all(0 < v < 1 for v in values) and 0.3 < float(np.mean(values)) < 0.7
     with pytest.raises(ValueError, match="linear, quadratic or auto"):
         fit_pairs(pairs, form="cubic")

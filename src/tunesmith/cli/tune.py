@@ -37,8 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         required=True,
         metavar="NAME[:WEIGHT]",
-        help="rules | a rule's name | criteria.toml | preferences; repeat to combine, e.g. "
-        "--reward rules --reward mine.toml:0.5",
+        help="rules | a rule's name | criteria.toml | preferences | novelty (unlike the round's other takes); repeat to "
+        "combine, e.g. --reward preferences --reward novelty:1, "
+        "or --reward rules --reward mine.toml:0.5",
     )
     parser.add_argument("--method", choices=["reinforce", "dpo"],
                         help="update rule: policy gradient (default) or DPO on each request's best vs worst take")  # fmt: skip

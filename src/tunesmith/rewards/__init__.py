@@ -121,9 +121,12 @@ def resolve(specs: list[str], *, preference_model: str | Path | None = None, dis
         if name in reg:
             parts[name] = (reg[name], weight)
         elif name == "preferences":
-            from tunesmith.rewards.preference import PreferenceModel, default_path
+            from tunesmith.rewards.preference import PreferenceModel, WinProbability, default_path
 
-            parts[name] = (PreferenceModel.load(preference_model or default_path()), weight)
+            model = PreferenceModel.load(preference_model or default_path())
+            # bounded: the chance of beating a typical rated take (a model fitted before the mean
+            # score was stored falls back to its raw score)
+            parts[name] = (WinProbability(model) if model.offset is not None else model, weight)
         elif name == "novelty":
             from tunesmith.rewards.diversity import RoundNovelty
 

@@ -1,14 +1,17 @@
 """A learned preference reward: a Bradley-Terry model over pairs of pieces.
 
-P(a preferred to b) = sigmoid(s(a) - s(b)), with the score s(x) = w . z(x) linear in standardized
-piece features z (`FEATURES`: melodic intervals, contour, rhythm, tonality, chords, form; about
-40 numbers). Fitted by L2-regularized logistic regression on feature differences (each pair is
-used both ways round, so no bias is learned). Ratings in stars become pairs: two takes rated by the
-same rater with different stars make one pair (more stars preferred).
+P(a preferred to b) = sigmoid(s(a) - s(b)), with the score s(x) = w . z(x) (+ w2 . z(x)^2 in the
+quadratic form) over standardized piece features z (`features`: melodic intervals, contour,
+rhythm, tonality, chords, form; about 40 numbers). Fitted by L2-regularized logistic regression on
+feature differences (each pair is used both ways round, so no bias is learned); the linear or the
+quadratic form, whichever cross-validates better on the training pairs. Ratings in stars become
+pairs: two takes rated by the same rater with different stars make one pair (more stars preferred).
 
 `fit_pairs(pairs)` returns (model, report) with held-out pairwise accuracy (a seeded 80/20 split
 of the pairs); `PreferenceModel.save/load` keep it as JSON; a `PreferenceModel` is a reward:
-`model(piece) -> s(piece)`.
+`model(piece) -> s(piece)`. The tuner's `--reward preferences` is `WinProbability(model)`: the
+chance that a take is preferred to a typical rated take, which saturates instead of rewarding
+ever more extreme features.
 """
 
 from __future__ import annotations
@@ -98,6 +101,8 @@ class PreferenceModel:
         self.names, self.mean, self.std, self.w = tuple(names), np.asarray(mean), np.asarray(std), np.asarray(w)
         self.w2 = None if w2 is None else np.asarray(w2)
         self.report = report or {}
+        # the mean score of the rated pieces it was fitted on (`WinProbability`'s reference)
+        self.offset: float | None = self.report.get("mean_score")
         self.__name__ = "preferences"
 
     def vector(self, piece: Piece) -> np.ndarray:
@@ -157,14 +162,20 @@ class WinProbability:
     while the takes collapsed onto one figure. Once a take is clearly preferred the probability
     saturates, and the other rewards (novelty, the KL leash) decide."""
 
-    def __init__(self, model: PreferenceModel, reference: Sequence[Piece], scale: float = 1.0):
-        if not reference:
-            raise ValueError("the win probability needs reference pieces (the rated takes)")
+    def __init__(self, model: PreferenceModel, reference: Sequence[Piece] | None = None, scale: float = 1.0):
+        """`reference`: the pieces a typical take is judged against (default: the rated pieces the
+        model was fitted on, through its stored mean score)."""
         if not (isinstance(scale, int | float) and 0 < scale <= 100):
             raise ValueError(f"win probability scale must be in (0, 100], got {scale!r}")
+        if reference:
+            offset = float(np.mean([model(p) for p in reference]))
+        elif getattr(model, "offset", None) is not None:
+            offset = float(model.offset)
+        else:
+            raise ValueError("the win probability needs reference pieces (the rated takes) or a model that stores them")
         self.model = model
         self.scale = float(scale)  # > 1: a softer curve, saturating further from the reference
-        self.offset = float(np.mean([model(p) for p in reference]))
+        self.offset = offset
         self.__name__ = "preference_win_probability"
 
     def __call__(self, piece: Piece) -> float:
@@ -256,6 +267,8 @@ def fit_pairs(
         report.update({"heldout_pairs": int(n_test), "heldout_accuracy": float(correct.mean())})
     mean, std, w, w2 = fit_vectors(xa, xb, l2, quadratic)
     model = PreferenceModel(names, mean, std, w, report, w2=w2)
+    model.offset = float(np.mean(model.score_vectors(np.concatenate([xa, xb]))))
+    report["mean_score"] = round(model.offset, 6)
     top = np.argsort(-np.abs(w))[:5]
     report["strongest_features"] = {names[i]: round(float(w[i]), 3) for i in top}
     return model, report
