@@ -238,8 +238,11 @@ def test_composed_folk_takes_get_the_harmonizer_chords_by_default(tiny):
         bars = piece.bars()
         onsets = {round(c.onset, 6) for c in piece.chords}
         assert all(round(b, 6) in onsets for b in bars), "a chord on every bar line"
-        # the tonic cadence: the composer's chords of the last bar stay
-        assert [c.figure for c in piece.chords if c.onset >= bars[-1]] == [c.figure for c in old if c.onset >= bars[-1]]
+        # the tonic cadence: the composer's chords of the last bar stay (a chord written twice in a
+        # row is one symbol)
+        kept = [c.figure for c in old if c.onset >= bars[-1]]
+        kept = [f for i, f in enumerate(kept) if i == 0 or f != kept[i - 1]]
+        assert [c.figure for c in piece.chords if c.onset >= bars[-1]] == kept
         # the returning A section (bars 5-7 repeat bars 1-3) has the same chords
         first = [(c.onset, c.figure) for c in piece.chords if c.onset < bars[3]]
         second = [(c.onset - bars[4], c.figure) for c in piece.chords if bars[4] <= c.onset < bars[7]]
