@@ -145,6 +145,19 @@ def cmd_rules(a) -> dict:
             raise SystemExit(f"--weights: unknown rules {unknown}; known: {sorted(rules.RULES)}")
         for table in rules.RULES_BY_STYLE.values():
             table.update({k: v for k, v in change.items() if k in table})
+    parts = {"rules": (reward, 1.0)}
+    if a.realism > 0:  # the adversarial discriminator's P(real) beside the rules
+        from tunesmith.rewards.discriminator import Discriminator
+
+        parts["discriminator"] = (Discriminator(train, valid, bars=a.bars, seed=1), a.realism)
+    if a.novelty > 0:
+        from tunesmith.rewards.diversity import RoundNovelty
+
+        parts["novelty"] = (RoundNovelty(), a.novelty)
+    if len(parts) > 1:
+        from tunesmith.rewards import combine
+
+        reward = combine(parts)
     res = tune(a.base, reward, a.out, cfg, pieces=(train, valid), progress=True)
     tuned, tok2, _ = load(a.out)
     for s in styles:
@@ -311,6 +324,10 @@ def main(argv=None) -> int:
     sub.choices["rules"].add_argument("--n", type=int, default=200)
     sub.choices["rules"].add_argument("--ml", type=float, default=0.0)
     sub.choices["rules"].add_argument("--weights", default="", help="rule=weight,... over RULES_BY_STYLE (e.g. motif=2)")
+    sub.choices["rules"].add_argument("--realism", type=float, default=0.0,
+                                      help="weight of the discriminator's P(real) beside the rules (0: none)")
+    sub.choices["rules"].add_argument("--novelty", type=float, default=0.0,
+                                      help="weight of the novelty reward beside the rules (0: none)")
     sub.choices["rater"].add_argument("--style", default="folk")
     sub.choices["rater"].add_argument("--pairs", type=int, default=400)
     sub.choices["rater"].add_argument("--rater-scale", type=float, default=1.0,
