@@ -149,7 +149,7 @@ def cmd_rules(a) -> dict:
     if a.realism > 0:  # the adversarial discriminator's P(real) beside the rules
         from tunesmith.rewards.discriminator import Discriminator
 
-        parts["discriminator"] = (Discriminator(train, valid, bars=a.bars, seed=1), a.realism)
+        parts["discriminator"] = (Discriminator(train, valid, bars=a.bars, seed=1, reward=a.realism_reward), a.realism)
     if a.novelty > 0:
         from tunesmith.rewards.diversity import RoundNovelty
 
@@ -326,6 +326,9 @@ def main(argv=None) -> int:
     sub.choices["rules"].add_argument("--weights", default="", help="rule=weight,... over RULES_BY_STYLE (e.g. motif=2)")
     sub.choices["rules"].add_argument("--realism", type=float, default=0.0,
                                       help="weight of the discriminator's P(real) beside the rules (0: none)")
+    sub.choices["rules"].add_argument("--realism-reward", choices=["probability", "log_ratio"], default="probability",
+                                      help="the discriminator's reward: P(real), or log D/(1-D), which still ranks takes "
+                                      "when D is sure they are all generated")
     sub.choices["rules"].add_argument("--novelty", type=float, default=0.0,
                                       help="weight of the novelty reward beside the rules (0: none)")
     sub.choices["rater"].add_argument("--style", default="folk")
