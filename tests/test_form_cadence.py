@@ -207,7 +207,8 @@ def test_forms_with_section_lengths():
     assert form_sections("A4A'4B6", 14) == [("A", False, 4), ("A", True, 4), ("B", False, 6)]
     assert ComposeRequest(bars=14, form="A4A4B6").copy_plan() == [None] * 4 + [0, 1, 2] + [None] * 7
     for form, bars, message in (("A4A4B6", 16, "covers 14 bars"), ("A4AB6", 14, "every section's bars"),
-                                ("A1A1", 2, "at least 2 bars"), ("AAB", 10, "multiple of 3")):  # fmt: skip
+                                ("A1A1", 2, "at least 2 bars"), ("AAB", 10, "multiple of 3"),
+                                ("A" + "9" * 5000, 16, "at most 64 bars")):  # fmt: skip
         with pytest.raises(ValueError, match=message):
             ComposeRequest(bars=bars, form=form)
 

@@ -126,6 +126,8 @@ def _form_parts(form: str) -> list[tuple[str, bool, int | None]]:
     for ch in form + " ":
         if ch.isdigit() and out:
             digits += ch
+            if len(digits) > 2:
+                raise ValueError(f"form {form!r}: a section has at most {MAX_REQUEST_BARS} bars")
             continue
         if digits:
             letter, primed, _ = out[-1]
