@@ -234,3 +234,23 @@ def test_a_drawn_bar_form_repeats_the_stollen(model, tok):
     assert sum(repeats["A4A4B4"]) >= max(1, len(repeats["A4A4B4"]) - 1) and not any(repeats[""])
     again = generate(model, tok, request, n=12)
     assert [t.meta["form"] for t in again] == forms and [t.tokens for t in again] == [t.tokens for t in takes]
+
+
+def test_a_held_ending_is_not_struck_again(tok):
+    from tunesmith.sampling import _PITCH, Constrainer, compose_tables
+
+    request = ComposeRequest(style="chorale", key="G", bars=4, seed=1)
+    tables = compose_tables(tok, request, 512)
+    auto = Constrainer(tables, 0)
+    # the soprano on beat 2 of the last bar, on G (its drawn closing tone), the last note drawn to last 2 beats
+    auto.bar, auto.v, auto.state, auto.note_pos, auto.pitch = 3, 0, _PITCH, 12, 67
+    auto.final_pcs, auto.final_ticks = frozenset({7}), 24
+    ticks = {tables.val[i] for i in auto.allowed()}
+    assert 36 in ticks  # held to the end
+    assert 12 not in ticks and 18 not in ticks  # not ended inside the closing zone to be struck again
+    assert ticks <= {36} | set(range(1, 12))  # or ended in time for another tone before the zone
+    # a tone that does not close is not held to the end, and a short drawn ending lets the tone repeat
+    auto.pitch = 69
+    assert 36 not in {tables.val[i] for i in auto.allowed()}
+    auto.pitch, auto.final_ticks = 67, 6
+    assert 12 in {tables.val[i] for i in auto.allowed()}
