@@ -1,0 +1,69 @@
+"""How pieces end, takes beside real music: the last melody note's length and whether it repeats.
+
+    python scripts/endings_report.py [--model default] [--split valid] [--per-style 60] [--json FILE]
+
+Per style, one take per real piece under its header (`evaluation.musicality.compose_like`), and
+for takes and real pieces alike: the share of pieces whose last melody note lasts at most a
+quarter, the most common last-note lengths (quarter notes), and the share whose last two notes
+(and last three) have the same pitch (an ending struck again instead of held).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+
+import numpy as np
+
+from tunesmith.evaluation.musicality import MusicalityConfig, compose_like, real_pieces
+from tunesmith.metrics._common import melody_line
+from tunesmith.paths import atomic_write_text
+from tunesmith.score import STYLES
+
+
+def endings(pieces) -> dict:
+    lines = [melody_line(p) for p in pieces]
+    lines = [ln for ln in lines if len(ln) >= 3]
+    last = [round(ln[-1].duration, 2) for ln in lines]
+    common = Counter(last).most_common(5)
+    return {
+        "n": len(lines),
+        "last_note_at_most_a_quarter": round(float(np.mean([d <= 1.0 for d in last])), 3),
+        "last_note_lengths": {str(k): round(v / len(last), 3) for k, v in common},
+        "last_two_same_pitch": round(float(np.mean([ln[-1].pitch == ln[-2].pitch for ln in lines])), 3),
+        "last_three_same_pitch": round(float(np.mean([len({n.pitch for n in ln[-3:]}) == 1 for ln in lines])), 3),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="default")
+    ap.add_argument("--styles", default=",".join(STYLES))
+    ap.add_argument("--split", default="valid", choices=("valid", "test"))
+    ap.add_argument("--per-style", type=int, default=60)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--json", default=None)
+    args = ap.parse_args(argv)
+
+    from tunesmith.corpus import load_corpus
+    from tunesmith.inference import load_numpy_model
+    from tunesmith.pretrained import DEFAULT_MODEL_DIR
+
+    model, tok, _ = load_numpy_model(DEFAULT_MODEL_DIR if args.model == "default" else args.model)
+    corpus = load_corpus(None)
+    report: dict = {"split": args.split, "styles": {}}
+    for style in [s for s in args.styles.split(",") if s]:
+        reals = real_pieces({style: list(corpus.filter(split=args.split, style=style))}, style, args.per_style, 0)
+        takes = compose_like(model, tok, reals, style, MusicalityConfig(per_style=max(4, len(reals)), seed=args.seed))
+        report["styles"][style] = {"real": endings(reals), "takes": endings(takes)}
+        for name in ("real", "takes"):
+            print(style, name, json.dumps(report["styles"][style][name]), flush=True)
+    if args.json:
+        atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
