@@ -215,3 +215,18 @@ def test_snapshots_are_normal_model_folders(base, pieces, tmp_path):
     assert info["tuning"]["rounds_done"] == 2
     with pytest.raises(ValueError, match="snapshot_every"):
         small(snapshot_every=-1)
+
+
+def test_a_tuned_model_keeps_its_bases_sampling_defaults(base, pieces, tmp_path):
+    import shutil
+
+    from tunesmith.inference import read_decoding
+
+    folder = tmp_path / "base"
+    shutil.copytree(base, folder)
+    folk = {"temperature": 0.9, "top_p": 1.0, "tonal_feedback": 0.5,
+            "degree_profile": {"major": [0.25, 0, 0.15, 0, 0.15, 0.1, 0, 0.2, 0, 0.1, 0, 0.05]}}  # fmt: skip
+    (folder / "decoding.json").write_text(json.dumps({"chosen_on": "a test", "folk": folk}))
+    out = tmp_path / "tuned"
+    tune(folder, rules.ends_on_tonic, out, small(rounds=1), pieces=pieces, progress=False)
+    assert read_decoding(out) == read_decoding(folder)

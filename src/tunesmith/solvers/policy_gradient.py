@@ -474,6 +474,14 @@ def tune(
 
     def save_all() -> None:
         save_model(out, policy, tokenizer, inherited_info(base_info) | {"tuning": tuning_record()})
+        if getattr(policy, "decoding", None):
+            # the base's sampling defaults per style (temperatures, chords, tonal and rhythm
+            # feedback) go with the tuned weights, so that `compose --model OUT` composes as the
+            # base does, with the tuned weights
+            from tunesmith.inference import DECODING_FILE
+
+            decoding = {"inherited_from": base_record["id"], **policy.decoding}
+            atomic_write_text(out / DECODING_FILE, json.dumps(decoding, indent=1) + "\n")
         save_checkpoint(out, policy, opt, stateful, {"round": round_, "history": history, "tune_config": config.to_dict(),
                                                        "base": base_record})  # fmt: skip
         atomic_write_text(out / TUNE_LOG, json.dumps({"tuning": tuning_record(), "history": history}, indent=1) + "\n")
