@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--gains must be in [0, 4] and --n in 4..2000")
 
     from tunesmith.corpus import load_corpus
-    from tunesmith.inference import DECODING_FILE, load_numpy_model
+    from tunesmith.inference import load_numpy_model, update_decoding_file
     from tunesmith.pretrained import DEFAULT_MODEL_DIR
 
     folder = DEFAULT_MODEL_DIR if args.model == "default" else args.model
@@ -139,15 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
     if args.write:
-        from pathlib import Path
-
-        file = Path(folder) / DECODING_FILE
-        data = json.loads(file.read_text(encoding="utf-8")) if file.is_file() else {}
-        data.setdefault(args.style, {})["rhythm_profile"] = report["profile"]
-        data[args.style]["rhythm_feedback"] = chosen
-        data["rhythm_feedback_fitted_on"] = "shippable training split; " + command
-        atomic_write_text(file, json.dumps(data, indent=1) + "\n")
-        print(f"wrote rhythm_profile and rhythm_feedback for {args.style} into decoding.json")
+        entries = {args.style: {"rhythm_profile": report["profile"], "rhythm_feedback": chosen}}
+        update_decoding_file(folder, entries, "rhythm_feedback_fitted_on", "shippable training split; " + command)
+        print(f"wrote rhythm_profile and rhythm_feedback for {args.style} into the model's decoding.json")
     return 0
 
 

@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--gains must be in [0, 4] and --n in 4..2000")
 
     from tunesmith.corpus import load_corpus
-    from tunesmith.inference import DECODING_FILE, load_numpy_model
+    from tunesmith.inference import load_numpy_model, update_decoding_file
     from tunesmith.pretrained import DEFAULT_MODEL_DIR
 
     folder = DEFAULT_MODEL_DIR if args.model == "default" else args.model
@@ -145,17 +145,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
     if args.write:
-        from pathlib import Path
-
-        file = Path(folder) / DECODING_FILE
-        data = json.loads(file.read_text(encoding="utf-8")) if file.is_file() else {}
-        for style, res in report["styles"].items():
-            if "chosen_gain" in res:
-                data.setdefault(style, {})["degree_profile"] = res["profile"]
-                data[style]["tonal_feedback"] = res["chosen_gain"]
-        data["tonal_feedback_fitted_on"] = "shippable training split; " + command
-        atomic_write_text(file, json.dumps(data, indent=1) + "\n")
-        print(f"wrote degree_profile and tonal_feedback into {file}")
+        entries = {style: {"degree_profile": res["profile"], "tonal_feedback": res["chosen_gain"]}
+                   for style, res in report["styles"].items() if "chosen_gain" in res}  # fmt: skip
+        update_decoding_file(folder, entries, "tonal_feedback_fitted_on", "shippable training split; " + command)
+        print("wrote degree_profile and tonal_feedback into the model's decoding.json")
     return 0
 
 

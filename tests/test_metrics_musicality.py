@@ -241,7 +241,7 @@ def test_rhythm_feedback_draws_each_voice_toward_the_profile(tmp_path):
                "rhythm_profile": {v: quarters for v in "SATB"}}  # fmt: skip
     (tmp_path / "decoding.json").write_text(json.dumps({"chorale": chorale}))
     assert read_decoding(tmp_path)["chorale"]["rhythm_profile"]["S"] == quarters
-    for bad, message in (({"S": quarters[:-1]}, "rhythm_profile 'S'"), ({"X": quarters}, "voice letters")):
+    for bad, message in (({"S": quarters[:-1]}, "rhythm_profile 'S'"), ({"X": quarters}, "must map A, B, M, S, T")):
         (tmp_path / "decoding.json").write_text(json.dumps({"chorale": {**chorale, "rhythm_profile": bad}}))
         with pytest.raises(ValueError, match=message):
             read_decoding(tmp_path)
@@ -265,3 +265,15 @@ def test_rhythm_feedback_draws_each_voice_toward_the_profile(tmp_path):
     assert off_tables.rhythm_target is None
     with pytest.raises(ValueError, match=r"rhythm_feedback must be in \[0, 4\]"):
         ComposeRequest(style="chorale", rhythm_feedback=5.0)
+
+
+def test_update_decoding_file_merges_and_checks(tmp_path):
+    from tunesmith.inference import read_decoding, update_decoding_file
+
+    (tmp_path / "decoding.json").write_text(json.dumps({"folk": {"temperature": 0.9, "top_p": 1.0}}))
+    update_decoding_file(tmp_path, {"folk": {"tonal_feedback": 0.5}}, "fitted_on", "a test")
+    assert read_decoding(tmp_path)["folk"] == {"temperature": 0.9, "top_p": 1.0, "tonal_feedback": 0.5}
+    assert json.loads((tmp_path / "decoding.json").read_text())["fitted_on"] == "a test"
+    with pytest.raises(ValueError, match="tonal_feedback must be in"):
+        update_decoding_file(tmp_path, {"folk": {"tonal_feedback": 9}}, "fitted_on", "bad")
+    assert read_decoding(tmp_path)["folk"]["tonal_feedback"] == 0.5  # the file is as it was

@@ -112,55 +112,68 @@ def read_decoding(folder: Path) -> dict:
             if not (isinstance(ct, int | float) and 0 < ct <= 10):
                 raise ValueError(f"{file}: {style}: chords_temperature must be in (0, 10]")
             out[style]["chords_temperature"] = float(ct)
-        profile = d.get("degree_profile")
-        if profile is not None:
-            out[style]["degree_profile"] = _degree_profile(profile, f"{file}: {style}")
-        gain = d.get("tonal_feedback")
-        if gain is not None:
-            if not (isinstance(gain, int | float) and not isinstance(gain, bool) and 0 <= gain <= 4):
-                raise ValueError(f"{file}: {style}: tonal_feedback must be in [0, 4]")
-            out[style]["tonal_feedback"] = float(gain)
-        rprofile = d.get("rhythm_profile")
-        if rprofile is not None:
-            out[style]["rhythm_profile"] = _rhythm_profile(rprofile, f"{file}: {style}")
-        rgain = d.get("rhythm_feedback")
-        if rgain is not None:
-            if not (isinstance(rgain, int | float) and not isinstance(rgain, bool) and 0 <= rgain <= 4):
-                raise ValueError(f"{file}: {style}: rhythm_feedback must be in [0, 4]")
-            out[style]["rhythm_feedback"] = float(rgain)
+        for key, check in _TABLES.items():
+            if d.get(key) is not None:
+                out[style][key] = check(d[key], f"{file}: {style}")
+        for key in ("tonal_feedback", "rhythm_feedback"):
+            gain = d.get(key)
+            if gain is not None:
+                if not (isinstance(gain, int | float) and not isinstance(gain, bool) and 0 <= gain <= 4):
+                    raise ValueError(f"{file}: {style}: {key} must be in [0, 4]")
+                out[style][key] = float(gain)
     return out
 
 
-def _rhythm_profile(value, where: str) -> dict[str, list[float]]:
-    """{voice letter: one share >= 0 per note length of DUR_TICKS, summing to 1}."""
-    from tunesmith.tokenizer import DUR_TICKS
-
-    if not isinstance(value, dict) or not value or set(value) - {"M", "S", "A", "T", "B"}:
-        raise ValueError(f"{where}: rhythm_profile must map voice letters (M, S, A, T, B) to shares")
+def _share_rows(value, where: str, name: str, keys: set[str], length: int) -> dict[str, list[float]]:
+    """{key: `length` shares >= 0 summing to 1} for keys among `keys`; ValueError naming `where`."""
+    if not isinstance(value, dict) or not value or set(value) - keys:
+        raise ValueError(f"{where}: {name} must map {', '.join(sorted(keys))} to shares")
     out = {}
-    for voice, row in value.items():
-        ok = isinstance(row, list) and len(row) == len(DUR_TICKS) and all(
+    for key, row in value.items():
+        ok = isinstance(row, list) and len(row) == length and all(
             isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and v >= 0 for v in row
         )
         if not ok or abs(sum(row) - 1.0) > 0.01:
-            raise ValueError(f"{where}: rhythm_profile {voice!r} must be {len(DUR_TICKS)} shares >= 0 summing to 1")
-        out[voice] = [float(v) for v in row]
+            raise ValueError(f"{where}: {name} {key!r} must be {length} shares >= 0 summing to 1")
+        out[key] = [float(v) for v in row]
     return out
 
 
 def _degree_profile(value, where: str) -> dict[str, list[float]]:
-    """{"major"|"minor": 12 shares >= 0 summing to 1}; ValueError naming `where` otherwise."""
-    if not isinstance(value, dict) or not value or set(value) - {"major", "minor"}:
-        raise ValueError(f"{where}: degree_profile must map 'major' and/or 'minor' to 12 shares")
-    out = {}
-    for family, row in value.items():
-        ok = isinstance(row, list) and len(row) == 12 and all(
-            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and v >= 0 for v in row
-        )
-        if not ok or abs(sum(row) - 1.0) > 0.01:
-            raise ValueError(f"{where}: degree_profile {family!r} must be 12 shares >= 0 summing to 1")
-        out[family] = [float(v) for v in row]
-    return out
+    """Per mode family, the melody's time on each of the 12 scale degrees (tonal feedback)."""
+    return _share_rows(value, where, "degree_profile", {"major", "minor"}, 12)
+
+
+def _rhythm_profile(value, where: str) -> dict[str, list[float]]:
+    """Per voice letter, the share of each note length of DUR_TICKS (rhythm feedback)."""
+    from tunesmith.tokenizer import DUR_TICKS
+
+    return _share_rows(value, where, "rhythm_profile", {"M", "S", "A", "T", "B"}, len(DUR_TICKS))
+
+
+_TABLES = {"degree_profile": _degree_profile, "rhythm_profile": _rhythm_profile}
+
+
+def update_decoding_file(folder: Path, entries: dict[str, dict], note_key: str, note: str) -> Path:
+    """Merge `entries` ({style: {key: value}}) into the model folder's decoding.json (created if
+    absent), with `note_key: note` saying how they were chosen. Checked by `read_decoding` before
+    it replaces the file (a bad value fails here, not at compose time, and leaves the file as it
+    was); written atomically."""
+    import tempfile
+
+    from tunesmith.paths import atomic_write_text
+
+    file = Path(folder) / DECODING_FILE
+    data = json.loads(file.read_text(encoding="utf-8")) if file.is_file() else {}
+    for style, values in entries.items():
+        data.setdefault(style, {}).update(values)
+    data[note_key] = note
+    text = json.dumps(data, indent=1) + "\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / DECODING_FILE).write_text(text, encoding="utf-8")
+        read_decoding(Path(tmp))
+    atomic_write_text(file, text)
+    return file
 
 
 def _numpy_state(model) -> dict:
