@@ -229,4 +229,21 @@ def test_a_tuned_model_keeps_its_bases_sampling_defaults(base, pieces, tmp_path)
     (folder / "decoding.json").write_text(json.dumps({"chosen_on": "a test", "folk": folk}))
     out = tmp_path / "tuned"
     tune(folder, rules.ends_on_tonic, out, small(rounds=1), pieces=pieces, progress=False)
-    assert read_decoding(out) == read_decoding(folder)
+    tuned = read_decoding(out)
+    assert {k: v for k, v in tuned["folk"].items() if k != "closing_degrees"} == read_decoding(folder)["folk"]
+
+
+def test_the_closing_degree_is_learnt_too(base, pieces, tmp_path):
+    from tunesmith.inference import read_decoding
+    from tunesmith.sampling import FINAL_DEGREE_SHARES
+
+    out = tmp_path / "tonic"
+    # under the tonic cadence the take draws its closing degree: rewarding a tonic ending moves the draw
+    tune(base, rules.ends_on_tonic, out, small(cadence="tonic", rounds=12), pieces=pieces, progress=False)
+    learnt = read_decoding(out)["folk"]["closing_degrees"]
+    assert sum(learnt.values()) == pytest.approx(1.0, abs=1e-4)
+    assert learnt["root"] > FINAL_DEGREE_SHARES["folk"]["root"] + 0.05
+    # and with no learning rate for it the base's shares stay
+    out0 = tmp_path / "fixed"
+    tune(base, rules.ends_on_tonic, out0, small(cadence="tonic", rounds=2, ending_lr=0.0), pieces=pieces, progress=False)
+    assert "closing_degrees" not in read_decoding(out0).get("folk", {})

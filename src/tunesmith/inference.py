@@ -92,11 +92,19 @@ def read_decoding(folder: Path) -> dict:
         d = data.get(style) if isinstance(data, dict) else None
         if d is None:
             continue
-        t, p = d.get("temperature") if isinstance(d, dict) else None, d.get("top_p") if isinstance(d, dict) else None
-        ok = isinstance(t, int | float) and 0 < t <= 10 and isinstance(p, int | float) and 0 < p <= 1
+        if not isinstance(d, dict):
+            raise ValueError(f"{file}: {style}: must be a table of decoding defaults")
+        out[style] = {}
+        t, p = d.get("temperature"), d.get("top_p")  # each optional (a tuned model may set only its endings)
+        ok = (t is None or (isinstance(t, int | float) and 0 < t <= 10)) and (
+            p is None or (isinstance(p, int | float) and 0 < p <= 1)
+        )
         if not ok:
             raise ValueError(f"{file}: {style}: temperature must be in (0, 10] and top_p in (0, 1]")
-        out[style] = {"temperature": float(t), "top_p": float(p)}
+        if t is not None:
+            out[style]["temperature"] = float(t)
+        if p is not None:
+            out[style]["top_p"] = float(p)
         r = d.get("rhythm_temperature")
         if r is not None:
             if not (isinstance(r, int | float) and 0 < r <= 10):
@@ -115,6 +123,15 @@ def read_decoding(folder: Path) -> dict:
         for key, check in _TABLES.items():
             if d.get(key) is not None:
                 out[style][key] = check(d[key], f"{file}: {style}")
+        closing = d.get("closing_degrees")
+        if closing is not None:
+            ok = isinstance(closing, dict) and closing and not set(closing) - {"root", "third", "fifth", "other"} and all(
+                isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and v >= 0
+                for v in closing.values()
+            ) and sum(closing.values()) > 0
+            if not ok:
+                raise ValueError(f"{file}: {style}: closing_degrees must map root, third, fifth, other to shares >= 0")
+            out[style]["closing_degrees"] = {k: float(v) for k, v in closing.items()}
         for key in ("tonal_feedback", "rhythm_feedback"):
             gain = d.get(key)
             if gain is not None:

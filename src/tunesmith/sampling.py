@@ -566,12 +566,14 @@ class _Tables:
         self.cadence_bars = [b for b, c in enumerate(self.bar_cadence) if c is not None]
         # the closing degree of the melody (a chorale's soprano), drawn per take (`FINAL_DEGREE_SHARES`)
         self.final_endings: list[tuple[frozenset, float]] | None = None
+        self.final_names: list[str] = []
         shares = FINAL_DEGREE_SHARES.get(request.style)
         if shares and self.bar_cadence and self.bar_cadence[-1] == "closed":
             third = (tonic_pc + (3 if minor else 4)) % 12
             pcs = {"root": {tonic_pc}, "third": {third}, "fifth": {(tonic_pc + 7) % 12}, "other": set(range(12))}
             total = sum(shares.values())
             self.final_endings = [(frozenset(pcs[d]), w / total) for d, w in shares.items()]
+        self.final_names = list(shares) if self.final_endings else []
         # the least length of the last note under the closing cadence, drawn per take (`FINAL_LENGTH_SHARES`)
         self.final_lengths: list[tuple[int, float]] | None = None
         lengths = FINAL_LENGTH_SHARES.get(request.style)
@@ -611,6 +613,7 @@ class Constrainer:
         self.copy_src: int | None = None  # the bar this one repeats, while the copy holds
         self.final_pcs: frozenset | None = None  # the melody's closing degree, if drawn (`draw_ending`)
         self.final_ticks: int | None = None  # the least length of each voice's last note, if drawn
+        self.final_degree: str | None = None  # the closing degree drawn ("root", "third", ...)
         self.degree_time = np.zeros(12)  # the melody's time (ticks) on each scale degree so far
         self.dur_counts = np.zeros((len(tables.voices), len(DUR_TICKS)))  # notes of each length per voice
 
@@ -649,6 +652,7 @@ class Constrainer:
         if endings:
             k = int(rng.choice(len(endings), p=[w for _, w in endings]))
             self.final_pcs = endings[k][0]
+            self.final_degree = self.t.final_names[k]
         lengths = self.t.final_lengths
         if lengths:
             k = int(rng.choice(len(lengths), p=[w for _, w in lengths]))
@@ -910,6 +914,18 @@ def set_tonal_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) ->
     tables.tonal_gain = gain
 
 
+def set_closing_shares(tables: _Tables, tuned: dict) -> None:
+    """The closing-degree shares a take draws from: the model's own (`decoding.json`
+    "closing_degrees", e.g. learnt by the tuner) where it has them, else `FINAL_DEGREE_SHARES`."""
+    shares = tuned.get("closing_degrees")
+    if not shares or not tables.final_endings:
+        return
+    by_name = dict(zip(tables.final_names, (pcs for pcs, _ in tables.final_endings)))
+    total = sum(shares.get(n, 0.0) for n in by_name)
+    if total > 0:
+        tables.final_endings = [(by_name[n], shares.get(n, 0.0) / total) for n in tables.final_names]
+
+
 RHYTHM_MIN_NOTES = 4
 RHYTHM_EPS = 0.02
 RHYTHM_CLIP = 2.0
@@ -1086,6 +1102,7 @@ def generate(
         t = by_form[form]
         set_tonal_feedback(t, request, tuned)
         set_rhythm_feedback(t, request, tuned)
+        set_closing_shares(t, tuned)
         return t
 
     draws = request.form_draws()
@@ -1100,11 +1117,11 @@ def generate(
         with single_thread_blas():
             rows = _generate_batch(decoder, [tables_for(f) for f in forms], prompt, temps, top_p, rng, model_len)
         seconds = (time.perf_counter() - t0) / b
-        for i, (ids, lps, forced, closing, final_ticks) in enumerate(rows):
+        for i, (ids, lps, forced, closing, final_ticks, degree) in enumerate(rows):
             piece = _finish_piece(tokenizer, ids, request, seed, start + i)
             meta = {"take": start + i, "temperature": temperature, "rhythm_temperature": rhythm_temperature, "top_p": top_p}
             if closing is not None:  # the drawn closing degree: replaying the automaton needs it
-                meta["closing_pcs"] = sorted(closing)
+                meta["closing_pcs"], meta["closing_degree"] = sorted(closing), degree
             if final_ticks is not None:  # and the drawn least length of the last note
                 meta["final_ticks"] = final_ticks
             meta["form"], meta["cadence"] = forms[i], request.resolved_cadence()
@@ -1114,12 +1131,13 @@ def generate(
 
 def _generate_batch(decoder, row_tables: list[_Tables], prompt: list[int], temperature, top_p, rng, max_len):
     """Rows (one per tables) of (ids, log-probs, forced flags, closing pitch classes drawn or None,
-    least last-note length drawn or None)."""
+    least last-note length drawn or None, closing degree's name or None)."""
     autos = [Constrainer(tables, len(prompt)) for tables in row_tables]
     for a in autos:
         a.draw_ending(rng)
     seqs, lps, forced = decode_rows(decoder, prompt, autos, temperature, top_p, rng, max_len)
-    return list(zip(seqs, lps, forced, [a.final_pcs for a in autos], [a.final_ticks for a in autos]))
+    ends = [(a.final_pcs, a.final_ticks, a.final_degree) for a in autos]
+    return [(q, lp, f, *e) for q, lp, f, e in zip(seqs, lps, forced, ends)]
 
 
 def decode_rows(decoder, prompt: list[int], autos: list[Constrainer], temperature, top_p, rng, max_len):
@@ -1277,7 +1295,7 @@ def infill(
         with single_thread_blas():
             rows = _generate_batch(decoder, [tables] * b, prompt, float(temperature), float(top_p), rng, model_len)
         seconds = (time.perf_counter() - t0) / b
-        for i, (seq, lps, forced, _closing, _final) in enumerate(rows):
+        for i, (seq, lps, forced, *_ending) in enumerate(rows):
             out = _splice(piece, tokenizer.decode(seq), start_bar, end_bar, voice_tracks, request)
             out.meta = {**piece.meta, "infill": {"bars": [start_bar, end_bar], "seed": seed, "take": start + i}}
             takes.append(Take(out, seq, np.array(lps, np.float32), np.array(forced, bool), seed, seconds))

@@ -102,6 +102,11 @@ class TuneConfig:
     method: str = "reinforce"
     dpo_beta: float = 0.1
     snapshot_every: int = 0  # rounds between copies of the tuned model in out/round-NNNN (0: none)
+    # The closing degree a take draws under a tonic cadence (`sampling.FINAL_DEGREE_SHARES`) is a
+    # choice of the policy too: its logits per style learn from the same advantages (plain SGD at
+    # `ending_lr`; 0: kept as the base's), under the same KL leash, and ship in the tuned model's
+    # decoding.json ("closing_degrees").
+    ending_lr: float = 0.5
 
     def __post_init__(self) -> None:
         need = check_field_types(self, "tune config")
@@ -120,7 +125,7 @@ class TuneConfig:
         need(0.0 < self.lr <= 1.0, "lr", "must be in (0, 1]")
         need(self.method in ("reinforce", "dpo"), "method", 'must be "reinforce" or "dpo"')
         need(self.dpo_beta > 0.0, "dpo_beta", "must be positive")
-        for name in ("weight_decay", "grad_clip", "kl_coef", "ml_coef", "rest_penalty"):
+        for name in ("weight_decay", "grad_clip", "kl_coef", "ml_coef", "rest_penalty", "ending_lr"):
             need(getattr(self, name) >= 0.0, name, "must be >= 0")
         for i in range(len(self.styles)):  # every request must be valid before any work
             self.request(i, self.keys[0], self.modes[0])
@@ -280,6 +285,77 @@ def rloo_advantages(returns: torch.Tensor, groups: Sequence[int]) -> torch.Tenso
     return adv
 
 
+class EndingPolicy:
+    """Per style, logits over the closing degrees a take draws (root / third / fifth / other),
+    starting from the base model's shares; the frozen reference keeps those. Checkpointed with the
+    stateful rewards (`state_dict`); written into the policy's decoding defaults before each round
+    so that `sampling.generate` draws from them."""
+
+    def __init__(self, styles: Sequence[str], decoding: dict, lr: float):
+        from tunesmith.sampling import FINAL_DEGREE_SHARES
+
+        self.lr = lr
+        self.names: dict[str, list[str]] = {}
+        self.reference: dict[str, torch.Tensor] = {}
+        self.logits: dict[str, torch.Tensor] = {}
+        for style in styles:
+            base = FINAL_DEGREE_SHARES.get(style)
+            if not base:
+                continue
+            given = (decoding.get(style) or {}).get("closing_degrees") or base
+            names = list(base)
+            p = torch.tensor([max(float(given.get(n, 0.0)), 1e-6) for n in names], dtype=torch.float64)
+            self.names[style] = names
+            self.reference[style] = torch.log(p / p.sum())
+            self.logits[style] = self.reference[style].clone().requires_grad_(True)
+
+    def shares(self, style: str) -> dict[str, float]:
+        q = torch.softmax(self.logits[style].detach(), 0)
+        return {n: round(float(v), 6) for n, v in zip(self.names[style], q)}
+
+    def publish(self, decoding: dict) -> None:
+        for style in self.logits:
+            decoding.setdefault(style, {})["closing_degrees"] = self.shares(style)
+
+    def logprobs(self, rollout: Rollout) -> tuple[torch.Tensor, torch.Tensor]:
+        """(log-prob under the policy, under the reference) of each take's drawn closing degree
+        (0, 0 for a take that drew none)."""
+        lp, ref = [], []
+        for take, req in zip(rollout.takes, rollout.requests):
+            degree = take.meta.get("closing_degree")
+            if degree is None or req.style not in self.logits:
+                lp.append(torch.zeros((), dtype=torch.float64))
+                ref.append(torch.zeros((), dtype=torch.float64))
+                continue
+            k = self.names[req.style].index(degree)
+            lp.append(torch.log_softmax(self.logits[req.style], 0)[k])
+            ref.append(torch.log_softmax(self.reference[req.style], 0)[k])
+        return torch.stack(lp), torch.stack(ref)
+
+    def step(self, lp: torch.Tensor, adv: torch.Tensor) -> None:
+        """One SGD step on -mean(advantage * log-prob of the drawn degree)."""
+        live = [t for t in self.logits.values()]
+        if not live or self.lr == 0 or not lp.requires_grad:
+            return
+        loss = -(adv.detach().to(lp.dtype) * lp).mean()
+        grads = torch.autograd.grad(loss, live, allow_unused=True)
+        with torch.no_grad():
+            for t, g in zip(live, grads):
+                if g is not None:
+                    t -= self.lr * g
+
+    def state_dict(self) -> dict:
+        return {style: t.detach().clone() for style, t in self.logits.items()}
+
+    def load_state_dict(self, state: dict) -> None:
+        for style in self.logits:
+            if style in state:
+                self.logits[style] = state[style].to(torch.float64).clone().requires_grad_(True)
+
+    def describe(self) -> dict:
+        return {"function": "closing degrees", "shares": {s: self.shares(s) for s in self.logits}}
+
+
 @dataclass
 class StepStats:
     reward: float
@@ -297,17 +373,25 @@ def policy_gradient_step(
     rewards: torch.Tensor,
     config: TuneConfig,
     ml_batch: tuple[torch.Tensor, torch.Tensor] | None = None,
+    endings: EndingPolicy | None = None,
 ) -> StepStats:
     """One update: REINFORCE with a leave-one-out baseline on R = r - kl_coef * KL (see the module
-    docstring), plus `ml_coef` x the cross-entropy of `ml_batch` if given."""
+    docstring), plus `ml_coef` x the cross-entropy of `ml_batch` if given; the drawn closing
+    degrees (`endings`) count as one more choice of each take, in the KL and in the update."""
     tok = rollout.tokenizer
     logp, free = token_logprobs(policy, rollout.takes, rollout.requests, config.temperature, tok)
     with torch.no_grad():
         ref_logp, _ = token_logprobs(reference, rollout.takes, rollout.requests, config.temperature, tok)
     kl_tok = (logp.detach() - ref_logp) * free  # (B, T): KL estimate on the sampled tokens
     kl = kl_tok.sum(-1)  # (B,)
+    end_lp = None
+    if endings is not None:
+        end_lp, end_ref = endings.logprobs(rollout)
+        kl = kl + (end_lp.detach() - end_ref).to(kl.dtype)
     returns = rewards - config.kl_coef * kl
     adv = rloo_advantages(returns, rollout.groups)
+    if end_lp is not None:
+        endings.step(end_lp, adv)
     n_free = int(free.sum())
     loss = -(adv.unsqueeze(-1) * logp).sum() / max(1, n_free)
     ml_loss = None
@@ -434,6 +518,13 @@ def tune(
 
     stateful = reward.stateful() if hasattr(reward, "stateful") else (
         {"reward": reward} if hasattr(reward, "observe") or hasattr(reward, "state_dict") else {})  # fmt: skip
+    stateful = dict(stateful)
+    endings = None
+    if config.method == "reinforce" and config.ending_lr > 0:
+        if getattr(policy, "decoding", None) is None:
+            policy.decoding = {}
+        endings = EndingPolicy(config.styles, policy.decoding, config.ending_lr)
+        stateful["closing_degrees"] = endings  # checkpointed with the stateful rewards
     opt = torch.optim.AdamW([p for p in policy.parameters() if p.requires_grad], lr=config.lr,
                             weight_decay=config.weight_decay, betas=(0.9, 0.95))  # fmt: skip
     round_, history = 0, []
@@ -473,6 +564,8 @@ def tune(
                 "last": history[-1] if history else None}  # fmt: skip
 
     def save_all() -> None:
+        if endings is not None:
+            endings.publish(policy.decoding)
         save_model(out, policy, tokenizer, inherited_info(base_info) | {"tuning": tuning_record()})
         if getattr(policy, "decoding", None):
             # the base's sampling defaults per style (temperatures, chords, tonal and rhythm
@@ -494,6 +587,8 @@ def tune(
             round_ += 1
             t0 = time.perf_counter()
             torch.manual_seed(config.seed * 1_000_003 + round_)
+            if endings is not None:
+                endings.publish(policy.decoding)
             rollout = sample_round(policy, tokenizer, config, round_)
             pieces_now = [t.piece for t in rollout.takes]
             observed: dict[str, Any] = {}
@@ -516,7 +611,7 @@ def tune(
                 dpo_entry = {"dpo_pairs": dstats.pairs, "dpo_margin": round(dstats.margin, 5),
                              "dpo_accuracy": round(dstats.accuracy, 4)}  # fmt: skip
             else:
-                stats = policy_gradient_step(policy, reference, opt, rollout, r, config, ml)
+                stats = policy_gradient_step(policy, reference, opt, rollout, r, config, ml, endings)
             if not math.isfinite(stats.loss):
                 # a broken update must not be written over a good model: stop here, loudly
                 raise FloatingPointError(f"round {round_}: the loss is not finite; the model was not updated on disk")
