@@ -303,6 +303,21 @@ def cmd_criteria(a) -> dict:
     return out
 
 
+def cmd_realism(a) -> dict:
+    """Each model's takes, sampled as the tuner samples, against held-out excerpts of the style:
+    classifier accuracy (realism) and self-similarity (diversity)."""
+    _, tok, _ = load(a.models[0])
+    _, _, held = real_split([a.style], tok, a.bars)
+    out = {"scale": vars(a), "models": {}}
+    for path in a.models:
+        model, tok2, _ = load(path)
+        pieces = [t.piece for t in takes_of(model, tok2, a.style, a.n, a.bars, a.seed).takes]
+        out["models"][path] = {"n": len(pieces), "c2st_accuracy": round(realism(held, pieces), 4),
+                               "self_similarity": round(self_similarity(pieces), 4)}  # fmt: skip
+        print(path, out["models"][path], flush=True)
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -345,8 +360,16 @@ def main(argv=None) -> int:
                                       help="reward the win probability over the rated pool, not the raw score")
     sub.choices["rater"].add_argument("--bounded-scale", type=float, default=1.0,
                                       help="softness of the win-probability curve (score difference divided by it)")
+    real = sub.add_parser("realism", help="classifier realism and diversity of models' takes")
+    real.add_argument("models", nargs="+", help="model folders (or 'default')")
+    real.add_argument("--style", default="folk")
+    real.add_argument("--n", type=int, default=400)
+    real.add_argument("--bars", type=int, default=8)
+    real.add_argument("--seed", type=int, default=11)
+    real.add_argument("--json", required=True)
     a = ap.parse_args(argv)
-    result = {"rules": cmd_rules, "rater": cmd_rater, "criteria": cmd_criteria}[a.cmd](a)
+    commands = {"rules": cmd_rules, "rater": cmd_rater, "criteria": cmd_criteria, "realism": cmd_realism}
+    result = commands[a.cmd](a)
     Path(a.json).parent.mkdir(parents=True, exist_ok=True)
     Path(a.json).write_text(json.dumps(result, indent=1, default=str) + "\n")
     print(json.dumps({k: v for k, v in result.items() if k not in ("history",)}, indent=1, default=str)[:6000])
