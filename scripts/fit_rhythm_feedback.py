@@ -29,7 +29,9 @@ import time
 
 import numpy as np
 
+from tunesmith.evaluation.feedback_fit import fit_setup
 from tunesmith.evaluation.musicality import MusicalityConfig, compose_like
+from tunesmith.inference import update_decoding_file
 from tunesmith.paths import atomic_write_text
 from tunesmith.tokenizer import DUR_TICKS, LAYOUTS
 
@@ -81,19 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", default=None)
     ap.add_argument("--write", action="store_true", help="store profile and gain in the model's decoding.json")
     args = ap.parse_args(argv)
-    try:
-        gains = [float(g) for g in args.gains.split(",") if g]
-    except ValueError:
-        ap.error("--gains: numbers separated by commas")
-    if not gains or any(not 0 <= g <= 4 for g in gains) or not 4 <= args.n <= 2000:
-        ap.error("--gains must be in [0, 4] and --n in 4..2000")
-
+    gains, folder, model, tok = fit_setup(ap, args)
     from tunesmith.corpus import load_corpus
-    from tunesmith.inference import load_numpy_model, update_decoding_file
-    from tunesmith.pretrained import DEFAULT_MODEL_DIR
 
-    folder = DEFAULT_MODEL_DIR if args.model == "default" else args.model
-    model, tok, _info = load_numpy_model(folder)
     voices = LAYOUTS["satb" if args.style == "chorale" else "lead"]
     pieces = [p for p in load_corpus(None).filter(split="train", style=args.style, shippable=True) if p.key is not None]
     profile = profile_of(pieces, tok, voices)

@@ -316,16 +316,10 @@ class ComposeRequest:
         self.chord_every_bar = bool(self.chord_every_bar)
         if self.chords_from is not None and self.chords_from not in ("model", "harmonizer"):
             raise ValueError(f"chords_from must be 'model' or 'harmonizer', got {self.chords_from!r}")
-        if self.tonal_feedback is not None and not (
-            isinstance(self.tonal_feedback, int | float) and not isinstance(self.tonal_feedback, bool)
-            and 0.0 <= float(self.tonal_feedback) <= 4.0
-        ):
-            raise ValueError(f"tonal_feedback must be in [0, 4], got {self.tonal_feedback!r}")
-        if self.rhythm_feedback is not None and not (
-            isinstance(self.rhythm_feedback, int | float) and not isinstance(self.rhythm_feedback, bool)
-            and 0.0 <= float(self.rhythm_feedback) <= 4.0
-        ):
-            raise ValueError(f"rhythm_feedback must be in [0, 4], got {self.rhythm_feedback!r}")
+        for name in ("tonal_feedback", "rhythm_feedback"):
+            w = getattr(self, name)
+            if w is not None and not (isinstance(w, int | float) and not isinstance(w, bool) and 0.0 <= float(w) <= 4.0):
+                raise ValueError(f"{name} must be in [0, 4], got {w!r}")
         if self.cadence is not None and self.cadence not in CADENCES:
             raise ValueError(f"unknown cadence {self.cadence!r}; one of {', '.join(CADENCES)}")
         if self.form is not None:
@@ -567,14 +561,14 @@ class _Tables:
         self.cadence_bars = [b for b, c in enumerate(self.bar_cadence) if c is not None]
         # the closing degree of the melody (a chorale's soprano), drawn per take (`FINAL_DEGREE_SHARES`)
         self.final_endings: list[tuple[frozenset, float]] | None = None
-        self.final_names: list[str] = []
+        self.final_names: list[str] = []  # the degrees' names, in the order of final_endings
         shares = FINAL_DEGREE_SHARES.get(request.style)
         if shares and self.bar_cadence and self.bar_cadence[-1] == "closed":
             third = (tonic_pc + (3 if minor else 4)) % 12
             pcs = {"root": {tonic_pc}, "third": {third}, "fifth": {(tonic_pc + 7) % 12}, "other": set(range(12))}
             total = sum(shares.values())
             self.final_endings = [(frozenset(pcs[d]), w / total) for d, w in shares.items()]
-        self.final_names = list(shares) if self.final_endings else []
+            self.final_names = list(shares)
         # the least length of the last note under the closing cadence, drawn per take (`FINAL_LENGTH_SHARES`)
         self.final_lengths: list[tuple[int, float]] | None = None
         lengths = FINAL_LENGTH_SHARES.get(request.style)
@@ -628,9 +622,7 @@ class Constrainer:
         total = self.degree_time.sum()
         if total < TONAL_MIN_TICKS:
             return None
-        h = self.degree_time / total
-        off = t.tonal_gain * np.log((t.tonal_target + TONAL_EPS) / (h + TONAL_EPS))
-        return np.clip(off, -TONAL_CLIP, TONAL_CLIP)[t.pitch_degrees]
+        return _steer(t.tonal_target, self.degree_time / total, t.tonal_gain)[t.pitch_degrees]
 
     def rhythm_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.dur_ids` that steer the current voice's share of each note length
@@ -643,8 +635,7 @@ class Constrainer:
         total = counts.sum()
         if total < RHYTHM_MIN_NOTES:
             return None
-        off = t.rhythm_gain * np.log((t.rhythm_target[self.v] + RHYTHM_EPS) / (counts / total + RHYTHM_EPS))
-        return np.clip(off, -RHYTHM_CLIP, RHYTHM_CLIP)
+        return _steer(t.rhythm_target[self.v], counts / total, t.rhythm_gain)
 
     def draw_ending(self, rng) -> None:
         """Draw this take's closing melody degree from the style's shares (`FINAL_DEGREE_SHARES`)
@@ -893,11 +884,19 @@ def token_temperatures(tokenizer: Tokenizer, temperature: float, rhythm_temperat
     return temps
 
 
-# Tonal feedback: no steering before two beats of melody; shares are smoothed by TONAL_EPS so
-# that a degree not yet heard is not pulled in at full strength; offsets clipped to +-TONAL_CLIP.
+# Tonal and rhythm feedback: no steering before two beats of melody (TONAL_MIN_TICKS) or four
+# notes of a voice (RHYTHM_MIN_NOTES); shares are smoothed by FEEDBACK_EPS so that a degree or
+# length not yet heard is not pulled in at full strength; offsets clipped to +-FEEDBACK_CLIP.
 TONAL_MIN_TICKS = 2 * 12
-TONAL_EPS = 0.02
-TONAL_CLIP = 2.0
+RHYTHM_MIN_NOTES = 4
+FEEDBACK_EPS = 0.02
+FEEDBACK_CLIP = 2.0
+
+
+def _steer(target: np.ndarray, shares: np.ndarray, gain: float) -> np.ndarray:
+    """gain * log(target / shares so far), smoothed and clipped: the feedback's logit offsets."""
+    off = gain * np.log((target + FEEDBACK_EPS) / (shares + FEEDBACK_EPS))
+    return np.clip(off, -FEEDBACK_CLIP, FEEDBACK_CLIP)
 
 
 def set_tonal_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -> None:
@@ -925,11 +924,6 @@ def set_closing_shares(tables: _Tables, tuned: dict) -> None:
     total = sum(shares.get(n, 0.0) for n in by_name)
     if total > 0:
         tables.final_endings = [(by_name[n], shares.get(n, 0.0) / total) for n in tables.final_names]
-
-
-RHYTHM_MIN_NOTES = 4
-RHYTHM_EPS = 0.02
-RHYTHM_CLIP = 2.0
 
 
 def set_rhythm_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -> None:
@@ -1095,16 +1089,18 @@ def generate(
         raise ValueError(f"{request.bars} bars do not fit in the model's {model_len}-token block; ask for fewer bars")
     decoder = _decoder_for(model)
     rng = np.random.default_rng(seed)
-    by_form = {request.resolved_form(): tables}
-
-    def tables_for(form: str) -> _Tables:
-        if form not in by_form:
-            by_form[form] = compose_tables(tokenizer, dataclasses.replace(request, form=form), model_len)
-        t = by_form[form]
+    def tuned_tables(t: _Tables) -> _Tables:
         set_tonal_feedback(t, request, tuned)
         set_rhythm_feedback(t, request, tuned)
         set_closing_shares(t, tuned)
         return t
+
+    by_form = {request.resolved_form(): tuned_tables(tables)}
+
+    def tables_for(form: str) -> _Tables:
+        if form not in by_form:
+            by_form[form] = tuned_tables(compose_tables(tokenizer, dataclasses.replace(request, form=form), model_len))
+        return by_form[form]
 
     draws = request.form_draws()
     takes: list[Take] = []
@@ -1164,14 +1160,13 @@ def decode_rows(decoder, prompt: list[int], autos: list[Constrainer], temperatur
                 continue
             allowed = a.allowed()
             row_logits = logits[r]
-            tonal = a.tonal_bias()
-            if tonal is not None:
+            tonal, rhythm = a.tonal_bias(), a.rhythm_bias()
+            if tonal is not None or rhythm is not None:
                 row_logits = row_logits.copy()
-                row_logits[a.t.pitch_ids] += tonal
-            rhythm = a.rhythm_bias()
-            if rhythm is not None:
-                row_logits = row_logits.copy()
-                row_logits[a.t.dur_ids] += rhythm
+                if tonal is not None:
+                    row_logits[a.t.pitch_ids] += tonal
+                if rhythm is not None:
+                    row_logits[a.t.dur_ids] += rhythm
             early = a.early_end()
             if early is not None:
                 row_logits = row_logits.copy()

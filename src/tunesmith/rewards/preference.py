@@ -53,13 +53,10 @@ def features(piece: Piece) -> dict[str, float]:
         f[f"iv_{name}"] = sum(lo <= abs(i) <= hi for i in iv) / n
     f["iv_up"] = sum(i > 0 for i in iv) / n
     f["direction_changes"] = sum((a > 0) != (b > 0) for a, b in zip(iv, iv[1:]) if a and b) / n
-    tonic = piece.key.tonic_pc if piece.key else 0
-    pcs = np.zeros(12)
-    for nt in notes:
-        pcs[(nt.pitch - tonic) % 12] += nt.duration
-    pcs = pcs / pcs.sum() if pcs.sum() > 0 else pcs
-    for d in range(12):
-        f[f"degree_{d}"] = float(pcs[d])
+    from tunesmith.metrics import musicality
+
+    for d, share in enumerate(musicality.degree_histogram(piece, None if piece.key else "C")):  # NaN (no notes) -> 0 below
+        f[f"degree_{d}"] = share
     durs = [nt.duration for nt in notes]
     beat = piece.time_signature.beat_length
     f["mean_duration_beats"] = float(np.mean(durs) / beat) if durs else 0.0
@@ -72,8 +69,6 @@ def features(piece: Piece) -> dict[str, float]:
     for name in ("starts_on_tonic", "ends_on_tonic", "in_key", "leaps_resolved", "motif", "repeated_motif",
                  "chord_tones_strong_beats", "cadence", "no_excessive_repeats"):  # fmt: skip
         f[name] = rules.RULES[name](piece)
-    from tunesmith.metrics import musicality
-
     f["repeated_bar_share"] = musicality.repeated_bar_share(piece)
     f["n_chords_per_bar"] = len(piece.chords) / max(1, piece.n_bars)
     return {k: (0.0 if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)) for k, v in f.items()}

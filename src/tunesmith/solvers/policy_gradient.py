@@ -334,7 +334,7 @@ class EndingPolicy:
 
     def step(self, lp: torch.Tensor, adv: torch.Tensor) -> None:
         """One SGD step on -mean(advantage * log-prob of the drawn degree)."""
-        live = [t for t in self.logits.values()]
+        live = list(self.logits.values())
         if not live or self.lr == 0 or not lp.requires_grad:
             return
         loss = -(adv.detach().to(lp.dtype) * lp).mean()

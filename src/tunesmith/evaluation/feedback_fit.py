@@ -1,0 +1,26 @@
+"""What the two feedback fits share (scripts/fit_tonal_feedback.py, scripts/fit_rhythm_feedback.py):
+their gain grid and sample size checked before any work, and the model they fit loaded."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def fit_setup(ap: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[list[float], Path, Any, Any]:
+    """(gains, model folder, numpy model, tokenizer) from `--gains`, `--n` and `--model`; a bad
+    grid or size stops the script with one line (`ap.error`)."""
+    try:
+        gains = [float(g) for g in args.gains.split(",") if g]
+    except ValueError:
+        ap.error("--gains: numbers separated by commas")
+    if not gains or any(not 0 <= g <= 4 for g in gains) or not 4 <= args.n <= 2000:
+        ap.error("--gains must be in [0, 4] and --n in 4..2000")
+
+    from tunesmith.inference import load_numpy_model
+    from tunesmith.pretrained import DEFAULT_MODEL_DIR
+
+    folder = Path(DEFAULT_MODEL_DIR if args.model == "default" else args.model)
+    model, tok, _info = load_numpy_model(folder)
+    return gains, folder, model, tok
