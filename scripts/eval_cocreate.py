@@ -167,15 +167,18 @@ def eval_chorales(model, tok, args) -> dict:
         t0 = time.perf_counter()
         (take,) = cocreate.harmonize(model, tok, soprano, style="chorale", seed=args.seed + i,
                                      harmonizer=args.chorale_harmonizer,
-                                     temperature=args.temperature, top_p=args.top_p)  # fmt: skip
+                                     temperature=args.temperature, top_p=args.top_p,
+                                     rhythm_feedback=args.rhythm_feedback)  # fmt: skip
         seconds.append(time.perf_counter() - t0)
         outs["model"] = take.piece
         if args.ablation:
             (plain,) = cocreate.harmonize(model, tok, soprano, style="chorale", seed=args.seed + i, chords_from="model",
-                                          temperature=args.temperature, top_p=args.top_p)  # fmt: skip
+                                          temperature=args.temperature, top_p=args.top_p,
+                                     rhythm_feedback=args.rhythm_feedback)  # fmt: skip
             outs["model_no_plan"] = plain.piece
             (raw,) = cocreate.harmonize(model, tok, soprano, style="chorale", seed=args.seed + i, voice_leading=False,
-                                        temperature=args.temperature, top_p=args.top_p)  # fmt: skip
+                                        temperature=args.temperature, top_p=args.top_p,
+                                     rhythm_feedback=args.rhythm_feedback)  # fmt: skip
             outs["model_no_mask"] = raw.piece
         ref = chords_per_beat(bach)
         for name in systems:
@@ -252,7 +255,8 @@ def eval_lead(model, tok, name: str, train: list[Piece], test: list[Piece], styl
         preds = {}
         if args.model_chords:
             (take,) = cocreate.harmonize(model, tok, melody, style=style, seed=args.seed + i, chords_from="model",
-                                         temperature=args.temperature, top_p=args.top_p)  # fmt: skip
+                                         temperature=args.temperature, top_p=args.top_p,
+                                     rhythm_feedback=args.rhythm_feedback)  # fmt: skip
             preds["model"] = take.piece.chords
         seconds.append(time.perf_counter() - t0)
         # what `tunesmith harmonize` does by default: the harmonizer shipped with the model (trained
@@ -265,7 +269,8 @@ def eval_lead(model, tok, name: str, train: list[Piece], test: list[Piece], styl
         if args.ablation and args.model_chords:
             (plain,) = cocreate.harmonize(model, tok, melody, style=style, seed=args.seed + i, lookahead=0,
                                           chords_from="model",
-                                          temperature=args.temperature, top_p=args.top_p)  # fmt: skip
+                                          temperature=args.temperature, top_p=args.top_p,
+                                     rhythm_feedback=args.rhythm_feedback)  # fmt: skip
             preds["model_no_lookahead"] = plain.piece.chords
         for unit, b in baselines.items():
             preds[f"baseline_{unit}"] = b.predict(melody)
@@ -441,8 +446,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--split", default="test", choices=("test", "valid"), help="held-out lead sheets from this split (valid: tuning)"
     )
-    parser.add_argument("--temperature", type=float, default=1.0)
-    parser.add_argument("--top-p", type=float, default=0.95)
+    parser.add_argument("--temperature", type=float, default=None,
+                        help="default: the model's tuned temperature for the style, as a user gets it (1.0 before session 7)")
+    parser.add_argument("--top-p", type=float, default=None, help="default: the model's for the style")
+    parser.add_argument("--rhythm-feedback", type=float, default=None,
+                        help="weight of the style's rhythm feedback on the voices written (default 1; 0: off)")
     parser.add_argument(
         "--no-ablation", dest="ablation", action="store_false", help="skip the runs without mask / lookahead"
     )

@@ -25,6 +25,15 @@ MODEL_OPTIONS = {
     "no-tonal-feedback": {"tonal_feedback": 0.0},
     "no-rhythm-feedback": {"rhythm_feedback": 0.0},
 }
+# --task continue: keyword arguments of cocreate.continue_piece
+CONTINUE_OPTIONS = {
+    # co-create as it was before it sampled like compose: temperature 1, top-p 0.95, no feedback,
+    # no closing cadence
+    "legacy": {"temperature": 1.0, "top_p": 0.95, "tonal_feedback": 0.0, "rhythm_feedback": 0.0, "cadence": "free"},
+    "no-tonal-feedback": {"tonal_feedback": 0.0},
+    "no-rhythm-feedback": {"rhythm_feedback": 0.0},
+    "no-cadence": {"cadence": "free"},
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,7 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--temperature", type=float, default=None)
     ap.add_argument("--top-p", type=float, default=None)
     ap.add_argument("--json", default=None, help="write the report here")
+    ap.add_argument("--task", default="compose", choices=("compose", "continue"),
+                    help="continue: each real piece's first half given to `tunesmith continue`, which writes the "
+                    "rest (model options then: legacy, no-tonal-feedback, no-rhythm-feedback, no-cadence)")  # fmt: skip
     args = ap.parse_args(argv)
+    known = CONTINUE_OPTIONS if args.task == "continue" else MODEL_OPTIONS
 
     from tunesmith.corpus import load_corpus
     from tunesmith.inference import load_numpy_model
@@ -63,19 +76,20 @@ def main(argv: list[str] | None = None) -> int:
                 ap.error(f"--model {spec}: unknown weighted option {field!r}")
             weights[field.replace("-", "_")] = float(value)
             options.remove(option)
-        unknown = sorted(set(options) - set(MODEL_OPTIONS))
+        unknown = sorted(set(options) - set(known))
         if unknown:
-            ap.error(f"--model {spec}: unknown option(s) {', '.join(unknown)}; known: {', '.join(MODEL_OPTIONS)}")
+            ap.error(f"--model {spec}: unknown option(s) {', '.join(unknown)}; known: {', '.join(known)}")
         model, tok, _info = load_numpy_model(DEFAULT_MODEL_DIR if path == "default" else path)
         overrides = {}
         for option in options:
-            overrides.update(MODEL_OPTIONS[option])
+            overrides.update(known[option])
         overrides.update(weights)
         systems[name] = (model, tok, overrides)
     styles = [s for s in args.styles.split(",") if s]
     corpus = load_corpus(None)
     test = {s: list(corpus.filter(split=args.split, style=s)) for s in styles}
-    config = MusicalityConfig(per_style=args.per_style, seed=args.seed, temperature=args.temperature, top_p=args.top_p)
+    config = MusicalityConfig(per_style=args.per_style, seed=args.seed, temperature=args.temperature, top_p=args.top_p,
+                              task=args.task)  # fmt: skip
     t0 = time.time()
     report = musicality_report(systems, test, config, styles)
     report["seconds"] = round(time.time() - t0, 1)

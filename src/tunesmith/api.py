@@ -563,25 +563,27 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
                 "melody; harmonize it first (--style chorale), or continue it as folk, pop or jazz"
             )
     cocreate.check_input(verb, piece, bars=kw.get("bars"), keep=kw.get("keep"), style=style, key=tonic, mode=mode,
-                         n=n, chord_rhythm=rhythm)  # fmt: skip
+                         n=n, chord_rhythm=rhythm,
+                         **{k: kw.get(k) for k in ("temperature", "top_p", "tonal_feedback", "rhythm_feedback", "cadence")})  # fmt: skip
     t0 = time.perf_counter()
     m = load_model(model)
     load_seconds = time.perf_counter() - t0
     common = dict(
-        style=style, n=n, seed=kw.pop("seed", None), temperature=kw.pop("temperature", 1.0),
-        top_p=kw.pop("top_p", 0.95), pitch_range=pitch_range, in_scale=kw.pop("in_scale", False), key=tonic,
-        mode=mode, voice_leading=kw.pop("voice_leading", True),
+        style=style, n=n, seed=kw.pop("seed", None), temperature=kw.pop("temperature", None),
+        top_p=kw.pop("top_p", None), pitch_range=pitch_range, in_scale=kw.pop("in_scale", False), key=tonic,
+        mode=mode, voice_leading=kw.pop("voice_leading", True), rhythm_feedback=kw.get("rhythm_feedback"),
     )  # fmt: skip
     t1 = time.perf_counter()
     if verb == "continue":
-        raw = cocreate.continue_piece(m.model, m.tokenizer, piece, kw["bars"], **common)
+        raw = cocreate.continue_piece(m.model, m.tokenizer, piece, kw["bars"], tonal_feedback=kw.get("tonal_feedback"),
+                                      cadence=kw.get("cadence"), **common)  # fmt: skip
     elif verb == "harmonize":
         raw = cocreate.harmonize(m.model, m.tokenizer, piece, chord_rhythm=rhythm, lookahead=kw.get("lookahead", 8),
                                  chords_from=kw.get("chords_from", "harmonizer"), **common)  # fmt: skip
     else:
         raw = cocreate.inpaint(m.model, m.tokenizer, piece, kw["bars"], keep=kw.get("keep"), chord_rhythm=rhythm,
                                lookahead=kw.get("lookahead", 8), chords_from=kw.get("chords_from", "harmonizer"),
-                               **common)  # fmt: skip
+                               tonal_feedback=kw.get("tonal_feedback"), **common)  # fmt: skip
     generate_seconds = time.perf_counter() - t1
     seed = raw[0].seed
     request = {
@@ -591,6 +593,11 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
         "pitch_range": list(pitch_range) if pitch_range else None, "in_scale": common["in_scale"],
         "temperature": common["temperature"], "top_p": common["top_p"], "n": n, "seed": seed,
         "voice_leading": common["voice_leading"], "lookahead": kw.get("lookahead"),
+        "tonal_feedback": kw.get("tonal_feedback"), "rhythm_feedback": kw.get("rhythm_feedback"),
+        "cadence": kw.get("cadence"),
+        # what those unset resolved to (the style's tuned decoding)
+        "resolved": {k: raw[0].meta[k] for k in ("temperature", "rhythm_temperature", "top_p", "cadence")
+                     if k in raw[0].meta},
     }  # fmt: skip
     given = _note_keys(piece)
     takes = []
@@ -626,21 +633,27 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
 
 def continue_(source: Take | Piece | str | os.PathLike, bars: int = 8, *, style: str | None = None,
               key: str | None = None, mode: str | None = None, tune: int = 1, n: int = 1, seed: int | None = None,
-              temperature: float = 1.0, top_p: float = 0.95, pitch_range: Any = None, in_scale: bool = False,
-              voice_leading: bool = True, model: Any = "default") -> Take | list[Take]:  # fmt: skip
+              temperature: float | None = None, top_p: float | None = None, pitch_range: Any = None,
+              in_scale: bool = False, voice_leading: bool = True, tonal_feedback: float | None = None,
+              rhythm_feedback: float | None = None, cadence: str | None = None,
+              model: Any = "default") -> Take | list[Take]:  # fmt: skip
     """The given music (a Take, a Piece or a file) exactly as it is, then `bars` new bars in its
     key, meter and style (style: given, else the piece's own, else folk). A `key` that
-    contradicts the piece's written key is refused."""
+    contradicts the piece's written key is refused. Sampled as `compose` samples the style
+    (temperature and top-p None: its tuned ones; its tonal and rhythm feedback); the new bars end
+    the piece under `cadence` ("tonic" | "free"; None: the style's default, as in `compose`)."""
     return _cocreate("continue", source, bars=bars, style=style, key=key, mode=mode, tune=tune, n=n, seed=seed,
                      temperature=temperature, top_p=top_p, pitch_range=pitch_range, in_scale=in_scale,
-                     voice_leading=voice_leading, model=model)[0]  # fmt: skip
+                     voice_leading=voice_leading, tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback,
+                     cadence=cadence, model=model)[0]  # fmt: skip
 
 
 def harmonize(melody: Take | Piece | str | os.PathLike, *, style: str | None = None, key: str | None = None,
               mode: str | None = None, tune: int = 1, n: int = 1, seed: int | None = None,
               chord_rhythm: str | None = "auto", chords_from: str = "harmonizer", lookahead: int = 8,
-              temperature: float = 1.0, top_p: float = 0.95, pitch_range: Any = None, in_scale: bool = False,
-              voice_leading: bool = True, model: Any = "default") -> Take | list[Take]:  # fmt: skip
+              temperature: float | None = None, top_p: float | None = None, pitch_range: Any = None,
+              in_scale: bool = False, voice_leading: bool = True, rhythm_feedback: float | None = None,
+              model: Any = "default") -> Take | list[Take]:  # fmt: skip
     """Chord symbols (folk, pop, jazz) or alto, tenor and bass (chorale) under the melody; the
     melody's notes are kept exactly. `chords_from`: "harmonizer" (the shipped network that hears
     the whole melody; for chorales it plans the chord of every beat and the voices aim at it),
@@ -648,18 +661,21 @@ def harmonize(melody: Take | Piece | str | os.PathLike, *, style: str | None = N
     return _cocreate("harmonize", melody, style=style, key=key, mode=mode, tune=tune, n=n, seed=seed,
                      chord_rhythm=chord_rhythm, chords_from=chords_from, lookahead=lookahead,
                      temperature=temperature, top_p=top_p, pitch_range=pitch_range, in_scale=in_scale,
-                     voice_leading=voice_leading, model=model)[0]  # fmt: skip
+                     voice_leading=voice_leading, rhythm_feedback=rhythm_feedback, model=model)[0]  # fmt: skip
 
 
 def inpaint(piece: Take | Piece | str | os.PathLike, bars: Any = "5-8", *, keep: Any = None,
             style: str | None = None, key: str | None = None, mode: str | None = None, tune: int = 1, n: int = 1,
-            seed: int | None = None, chord_rhythm: str | None = None, lookahead: int = 8, temperature: float = 1.0,
-            top_p: float = 0.95, pitch_range: Any = None, in_scale: bool = False, voice_leading: bool = True,
-            chords_from: str = "harmonizer", model: Any = "default") -> Take | list[Take]:  # fmt: skip
+            seed: int | None = None, chord_rhythm: str | None = None, lookahead: int = 8,
+            temperature: float | None = None, top_p: float | None = None, pitch_range: Any = None,
+            in_scale: bool = False, voice_leading: bool = True, chords_from: str = "harmonizer",
+            tonal_feedback: float | None = None, rhythm_feedback: float | None = None,
+            model: Any = "default") -> Take | list[Take]:  # fmt: skip
     """Regenerate `bars` ("5-8", (5, 8); 1-based, a pickup is bar 0), everything outside them kept
     note for note; `keep="melody"` keeps the melody inside them too (new chords only: from the
     harmonizer, which hears the whole melody, unless `chords_from="model"`)."""
     return _cocreate("inpaint", piece, bars=bars, keep=keep, style=style, key=key, mode=mode, tune=tune, n=n,
                      seed=seed, chord_rhythm=chord_rhythm, lookahead=lookahead, temperature=temperature,
                      top_p=top_p, pitch_range=pitch_range, in_scale=in_scale, voice_leading=voice_leading,
-                     chords_from=chords_from, model=model)[0]  # fmt: skip
+                     chords_from=chords_from, tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback,
+                     model=model)[0]  # fmt: skip

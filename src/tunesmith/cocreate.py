@@ -82,7 +82,12 @@ from tunesmith.sampling import (
     _sample,
     _Tables,
     decode_rows,
+    sampling_params,
+    set_closing_shares,
+    set_rhythm_feedback,
+    set_tonal_feedback,
     single_thread_blas,
+    style_decoding,
 )
 from tunesmith.score import (
     MODES,
@@ -250,12 +255,15 @@ def check_input(
     mode: str | None = None,
     n: int = 1,
     chord_rhythm: str | None = None,
+    **controls: Any,
 ) -> None:
     """Every check `verb` ("continue", "harmonize", "inpaint") makes before any model work:
     ValueError naming the file and the problem (meter, empty melody, bar range, keep, style,
-    key, n). The CLI calls it before it loads the model."""
+    key, n; `controls`: temperature, top_p, tonal_feedback, rhythm_feedback, cadence, checked as
+    a compose request checks them). The CLI calls it before it loads the model."""
     if verb not in ("continue", "harmonize", "inpaint"):
         raise ValueError(f"unknown co-create operation {verb!r}")
+    ComposeRequest(style="folk", key="C", **{k: v for k, v in controls.items() if v is not None})
     meter = _meter_of(piece)
     _melody_track(piece, verb)
     _check_n(n)
@@ -452,6 +460,10 @@ class _Job:
     lookahead: int = 0  # chord proposals per bar scored by the forced melody after them (0/1: off)
     # (onset in beats, pitch classes): chords planned by the harmonizer for the free voices (chorales)
     chord_plan: tuple[tuple[float, tuple[int, ...]], ...] = ()
+    # the last bar written ends the piece under the request's cadence (a continuation)
+    close: bool = False
+    # the style's tuned decoding (`decoding.json`): tonal and rhythm feedback, closing degrees
+    tuned: dict = field(default_factory=dict)
 
     @property
     def voices(self) -> tuple[str, ...]:
@@ -824,9 +836,13 @@ def _plan_window(tok: Tokenizer, job: _Job, block: int) -> tuple[int, int]:
 
 
 # ============================================================================ one region
-def _tables(tok: Tokenizer, job: _Job, bars: int, block: int) -> tuple[_Tables, _TokInfo]:
+def _tables(tok: Tokenizer, job: _Job, bars: int, block: int, close: bool = False) -> tuple[_Tables, _TokInfo]:
     request = dataclasses.replace(job.request, bars=bars, chords=None)
-    tables = _Tables(tok, request, block)
+    tables = _Tables(tok, request, block, close=close)
+    # the style's tonal and rhythm feedback and closing degrees, as compose has them
+    set_tonal_feedback(tables, request, job.tuned)
+    set_rhythm_feedback(tables, request, job.tuned)
+    set_closing_shares(tables, job.tuned)
     scale = scale_pitch_classes(pitch_class_of(request.key), request.mode) if request.in_scale else None
     for i, v in enumerate(job.voices):
         lo, hi = job.ranges.get(v, (PITCH_MIN, PITCH_MAX))
@@ -870,6 +886,28 @@ class _Result:
     seconds: float = 0.0
     chunks: int = 0
     window: tuple[int, int] = (0, 0)  # bar indices of the (last) window the model saw
+    ending: dict = field(default_factory=dict)  # a closing continuation's drawn degree and last length
+
+
+def _feedback_counts(W: Piece, job: _Job, tables: _Tables, t0: float, t1: float) -> tuple[np.ndarray, np.ndarray]:
+    """What the tonal and rhythm feedback have heard before a region is written: the melody's
+    time (ticks) on each scale degree and each voice's notes of each length, over the music
+    outside [t0, t1) (the musician's and what earlier chunks wrote), so that a continuation is
+    steered by the whole piece, as a composed take is by its own music so far."""
+    degree_time = np.zeros(12)
+    dur_counts = np.zeros((len(job.voices), len(DUR_TICKS)))
+    if tables.tonal_target is None and tables.rhythm_target is None:
+        return degree_time, dur_counts
+    lengths = np.array(DUR_TICKS)
+    for vi, track in enumerate(W.tracks[: len(job.voices)]):
+        for nt in track.notes:
+            if t0 - _EPS <= nt.onset < t1 - _EPS:
+                continue
+            ticks = max(1, round(nt.duration * TICKS_PER_BEAT))
+            if vi == 0:
+                degree_time[(nt.pitch - tables.tonic_pc) % 12] += ticks
+            dur_counts[vi, int(np.argmin(np.abs(lengths - ticks)))] += 1
+    return degree_time, dur_counts
 
 
 def _generate_region(
@@ -919,7 +957,7 @@ def _generate_region(
             chord_scripts[r] = []
         per_bar_forced.append(f)
     forced_after = [sum(per_bar_forced[r:]) for r in range(nb + 1)]
-    tables, info = _tables(tok, job, nb, block)
+    tables, info = _tables(tok, job, nb, block, close=job.close and c1 == grid.n)
     if len(prompt) + forced_after[0] + nb * tables.per_bar + 8 > block:
         raise ValueError(f"the piece is too long for the model's {block}-token block")
 
@@ -963,6 +1001,10 @@ def _generate_region(
         )
         for _ in range(rows)
     ]
+    heard = _feedback_counts(W, job, tables, t0, t1)
+    for a in autos:
+        a.degree_time, a.dur_counts = heard[0].copy(), heard[1].copy()
+        a.draw_ending(rng)  # the closing degree and last length of a closing continuation (else nothing)
     t_start = time.perf_counter()
     if job.lookahead > 1 and job.chords == "free" and any(i == 0 for _, i in scripts):
         seqs, lps, forced = [], [], []
@@ -978,6 +1020,10 @@ def _generate_region(
     results = []
     for r, auto in enumerate(autos):
         res = _Result(tokens=seqs[r], logprobs=lps[r], forced=forced[r], seconds=seconds, chunks=1, window=(w0, w1))
+        if auto.final_degree is not None:
+            res.ending["closing_degree"] = auto.final_degree
+        if auto.final_ticks is not None:
+            res.ending["final_ticks"] = auto.final_ticks
         for vi, bar, pos, dur, pitch in auto.notes:
             g = c0 + bar
             onset = grid.starts[g] + (pos - (grid.pickup if g == 0 else 0)) / TICKS_PER_BEAT
@@ -1119,8 +1165,16 @@ def _add_to_work(W: Piece, job: _Job, res: _Result) -> None:
     W.chords = sorted([*W.chords, *res.chords], key=lambda c: c.onset)
 
 
-def _run(model, tok: Tokenizer, job: _Job, n: int, seed: int | None, temperature: float, top_p: float, batch_size: int):
-    """`n` results for the job: the generated notes (per voice) and chords in real time."""
+def _run(model, tok: Tokenizer, job: _Job, n: int, seed: int | None, batch_size: int):
+    """`n` results for the job: the generated notes (per voice) and chords in real time; the seed;
+    the temperatures and top-p sampled at (the request's, else the style's tuned ones)."""
+    temperature, top_p, rhythm_temperature, temps = sampling_params(tok, job.tuned, job.request)
+    decoding = {"temperature": temperature, "rhythm_temperature": rhythm_temperature, "top_p": top_p}
+    results, seed = _run_jobs(model, tok, job, n, seed, temps, top_p, batch_size)
+    return results, seed, decoding
+
+
+def _run_jobs(model, tok: Tokenizer, job: _Job, n: int, seed: int | None, temperature, top_p: float, batch_size: int):
     if seed is None:
         seed = int.from_bytes(os.urandom(4), "little")
     rng = np.random.default_rng(seed)
@@ -1156,6 +1210,7 @@ def _run(model, tok: Tokenizer, job: _Job, n: int, seed: int | None, temperature
             total.seconds += res.seconds
             total.chunks += 1
             total.window = res.window
+            total.ending = res.ending
             c0 = c1
         results.append(total)
     return results, seed
@@ -1211,10 +1266,12 @@ def _request(
     layout: str,
     pitch_range: tuple[int, int] | None,
     in_scale: bool,
-    temperature: float,
-    top_p: float,
+    temperature: float | None,
+    top_p: float | None,
     seed: int | None,
+    **controls: Any,
 ) -> ComposeRequest:
+    """The request co-create samples under; `controls`: tonal_feedback, rhythm_feedback, cadence."""
     return ComposeRequest(
         style=style,
         key=tonic,
@@ -1228,6 +1285,7 @@ def _request(
         top_p=top_p,
         seed=seed,
         layout=layout,
+        **controls,
     )
 
 
@@ -1253,14 +1311,17 @@ def continue_piece(
     style: str | None = None,
     n: int = 1,
     seed: int | None = None,
-    temperature: float = 1.0,
-    top_p: float = 0.95,
+    temperature: float | None = None,
+    top_p: float | None = None,
     pitch_range: tuple[int, int] | None = None,
     in_scale: bool = False,
     key: str | None = None,
     mode: str | None = None,
     voice_leading: bool = True,
     batch_size: int = 16,
+    tonal_feedback: float | None = None,
+    rhythm_feedback: float | None = None,
+    cadence: str | None = None,
 ) -> list[Take]:
     """The given music exactly as it is, then `bars` new bars in its key, meter and style.
 
@@ -1268,6 +1329,13 @@ def continue_piece(
     the new bars are sampled under the composer's constraints (grammar, meter, exact bar count,
     `pitch_range` — default: the melody's own range widened a little — and `in_scale`).
     A lead sheet gets melody and chord symbols, a chorale all four voices.
+
+    Sampled as compose samples the style: its tuned temperature and top-p unless given, its
+    tonal and rhythm feedback (weights as in `ComposeRequest`; they hear the given music too, so
+    the whole piece is steered toward the style's profile), and, since the new bars end the
+    piece, its cadence (`cadence` None: the style's default, "tonic" for every style now; "free":
+    the continuation stops wherever the model leaves it, e.g. to be continued again), with the
+    closing degree and the last note's length drawn as a composed take draws them.
     """
     piece = load_piece(piece)
     meter = _meter_of(piece)
@@ -1280,11 +1348,13 @@ def continue_piece(
     layout, vtracks = _voice_tracks(piece)
     grid = _grid(piece, meter).extended(bars)
     n_given = grid.n - bars
+    controls = dict(tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback, cadence=cadence)
     if layout == "lead":
         request = _request(style, tonic, mode, meter, piece, layout, _lead_range(melody.notes, pitch_range),
-                           in_scale, temperature, top_p, seed)  # fmt: skip
+                           in_scale, temperature, top_p, seed, **controls)  # fmt: skip
     else:
-        request = _request(style, tonic, mode, meter, piece, layout, pitch_range, in_scale, temperature, top_p, seed)
+        request = _request(style, tonic, mode, meter, piece, layout, pitch_range, in_scale, temperature, top_p, seed,
+                           **controls)  # fmt: skip
     W = _work_piece(piece, grid, layout, {v: list(t.notes) for v, t in vtracks.items()}, list(piece.chords),
                     style, tonic, mode)  # fmt: skip
     ids = tokenizer.encode(W, end_bar=n_given)
@@ -1303,8 +1373,10 @@ def continue_piece(
         ranges=_ranges(layout, request, pitch_range),
         fim=False,
         free_per_bar=max(1.3 * per_bar, 6.0),
+        close=request.resolved_cadence() == "tonic",
+        tuned=style_decoding(model, style),
     )
-    results, seed = _run(model, tokenizer, job, n, seed, temperature, top_p, batch_size)
+    results, seed, decoding = _run(model, tokenizer, job, n, seed, batch_size)
     boundary = grid.starts[n_given]
     takes = []
     for i, res in enumerate(results):
@@ -1323,7 +1395,8 @@ def continue_piece(
             _assert_kept(orig.notes, [x for x in new.notes if x.onset < boundary - _EPS], f"track {orig.name!r}")
             if any(x.onset < boundary - _EPS for x in new.notes[len(orig.notes) :]):
                 raise KeptNotesError("co-create wrote a note inside the given music")
-        meta = {"operation": "continue", "bars": bars, "given_bars": n_given, "style": style}
+        meta = {"operation": "continue", "bars": bars, "given_bars": n_given, "style": style, **decoding,
+                "cadence": request.resolved_cadence(), **res.ending}  # fmt: skip
         takes.append(_finish_take(out, res, seed, i, meta))
     return takes
 
@@ -1354,8 +1427,8 @@ def harmonize(
     style: str | None = None,
     n: int = 1,
     seed: int | None = None,
-    temperature: float = 1.0,
-    top_p: float = 0.95,
+    temperature: float | None = None,
+    top_p: float | None = None,
     pitch_range: tuple[int, int] | None = None,
     in_scale: bool = False,
     key: str | None = None,
@@ -1366,6 +1439,7 @@ def harmonize(
     batch_size: int = 16,
     chords_from: str = "harmonizer",
     harmonizer: Any = None,
+    rhythm_feedback: float | None = None,
 ) -> list[Take]:
     """Harmonize the melody of `melody_piece` (its melody track, else soprano, else first part).
 
@@ -1406,9 +1480,11 @@ def harmonize(
     grid = _grid(piece, meter)
     if layout == "lead":
         user = pitch_range or DEFAULT_RANGES.get(style, (55, 84))
-        request = _request(style, tonic, mode, meter, piece, layout, user, in_scale, temperature, top_p, seed)
+        request = _request(style, tonic, mode, meter, piece, layout, user, in_scale, temperature, top_p, seed,
+                           rhythm_feedback=rhythm_feedback)  # fmt: skip
     else:
-        request = _request(style, tonic, mode, meter, piece, layout, pitch_range, in_scale, temperature, top_p, seed)
+        request = _request(style, tonic, mode, meter, piece, layout, pitch_range, in_scale, temperature, top_p, seed,
+                           rhythm_feedback=rhythm_feedback)  # fmt: skip
     W = _work_piece(piece, grid, layout, {first: list(melody.notes)}, [], style, tonic, mode)
     ids = tokenizer.encode(W)
     secs = _bar_sections(tokenizer, ids, _first_bar(tokenizer, ids))
@@ -1429,8 +1505,9 @@ def harmonize(
         free_per_bar=free,
         lookahead=lookahead if layout == "lead" else 0,
         chord_plan=_chorale_plan(W, tonic, mode, harmonizer) if layout == "satb" and chords_from == "harmonizer" else (),
+        tuned=style_decoding(model, style),
     )
-    results, seed = _run(model, tokenizer, job, n, seed, temperature, top_p, batch_size)
+    results, seed, decoding = _run(model, tokenizer, job, n, seed, batch_size)
     takes = []
     for i, res in enumerate(results):
         given = Track(
@@ -1461,7 +1538,7 @@ def harmonize(
         _assert_kept(melody.notes, given.notes, "the melody")
         if [_note_key(x) for x in given.notes] != [_note_key(x) for x in melody.notes]:
             raise KeptNotesError("co-create changed the melody")
-        meta = {"operation": "harmonize", "style": style, "layout": layout, "chord_rhythm": chord_rhythm}
+        meta = {"operation": "harmonize", "style": style, "layout": layout, "chord_rhythm": chord_rhythm, **decoding}
         takes.append(_finish_take(out, res, seed, i, meta))
     return takes
 
@@ -1658,8 +1735,8 @@ def inpaint(
     style: str | None = None,
     n: int = 1,
     seed: int | None = None,
-    temperature: float = 1.0,
-    top_p: float = 0.95,
+    temperature: float | None = None,
+    top_p: float | None = None,
     pitch_range: tuple[int, int] | None = None,
     in_scale: bool = False,
     key: str | None = None,
@@ -1670,6 +1747,8 @@ def inpaint(
     batch_size: int = 16,
     chords_from: str = "harmonizer",
     harmonizer: Any = None,
+    tonal_feedback: float | None = None,
+    rhythm_feedback: float | None = None,
 ) -> list[Take]:
     """Regenerate bars `bars` (the musician's numbers, first and last inclusive: (5, 8) or "5-8").
 
@@ -1686,6 +1765,8 @@ def inpaint(
     `chords_from`: when a lead sheet's melody is kept and only its chords are regenerated, they
     come from the harmonizer (default; it hears the whole melody, the bars around the range
     included; take 1 its best chords, further takes drawn), or from the composer ("model").
+    Sampled at the style's tuned temperature and top-p unless given, with its tonal and rhythm
+    feedback (which hear the music around the range too).
     """
     if chords_from not in ("harmonizer", "model"):
         raise ValueError(f"chords_from must be 'harmonizer' or 'model', got {chords_from!r}")
@@ -1716,11 +1797,13 @@ def inpaint(
     for v, track in vtracks.items():
         known[v] = list(track.notes) if v in kept_voices else [x for x in track.notes if not inside(x.onset)]
     chords = list(piece.chords) if keep_chords else [c for c in piece.chords if not inside(c.onset)]
+    controls = dict(tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback)
     if layout == "lead":
         user = _lead_range(melody.notes, pitch_range)
-        request = _request(style, tonic, mode, meter, piece, layout, user, in_scale, temperature, top_p, seed)
+        request = _request(style, tonic, mode, meter, piece, layout, user, in_scale, temperature, top_p, seed, **controls)
     else:
-        request = _request(style, tonic, mode, meter, piece, layout, pitch_range, in_scale, temperature, top_p, seed)
+        request = _request(style, tonic, mode, meter, piece, layout, pitch_range, in_scale, temperature, top_p, seed,
+                           **controls)  # fmt: skip
     W = _work_piece(piece, grid, layout, known, chords, style, tonic, mode)
     # expected tokens per bar of what is regenerated: the piece's own density
     full = _work_piece(piece, grid, layout, {v: list(t.notes) for v, t in vtracks.items()}, list(piece.chords),
@@ -1746,8 +1829,9 @@ def inpaint(
         fim=True,
         free_per_bar=1.3 * free_tokens / max(1, len(secs)) + 4,
         lookahead=lookahead if layout == "lead" and "M" in kept_voices else 0,
+        tuned=style_decoding(model, style),
     )
-    results, seed = _run(model, tokenizer, job, n, seed, temperature, top_p, batch_size)
+    results, seed, decoding = _run(model, tokenizer, job, n, seed, batch_size)
     takes = []
     for i, res in enumerate(results):
         out = copy.deepcopy(piece)
@@ -1775,6 +1859,7 @@ def inpaint(
             "bars": [grid.number(g0), grid.number(g1 - 1)],
             "keep": sorted(VOICE_ROLES[v] for v in kept_voices) + (["chords"] if keep_chords else []),
             "style": style,
+            **decoding,
         }
         takes.append(_finish_take(out, res, seed, i, meta))
     return takes

@@ -440,6 +440,7 @@ class _Tables:
         voice_leading: bool = False,
         chord_every_bar: bool = False,
         form: bool = False,
+        close: bool = False,
     ):
         V = tok.vocab_size
         # version-2 tokens are written in C: pitch token p means MIDI p + shift in this key, and
@@ -512,7 +513,7 @@ class _Tables:
         self.rest_penalty = float(request.rest_penalty)
         self.chord_every_bar = chord_every_bar and request.layout == "lead"
         self.single = {t: np.array([t]) for t in (*self.voice_tok, self.bar_tok, self.eos_tok)}
-        # form and cadence (compose only: co-create keeps the musician's own form and ending)
+        # form and cadence (compose; co-create keeps the musician's own form, and a continuation may close)
         self.copy_from: list[int | None] = request.copy_plan() if form else [None] * self.n_bars
         # per bar, the next later bar that repeats an earlier one (its source is written by then)
         self.next_copy: list[int | None] = []
@@ -556,8 +557,9 @@ class _Tables:
                     nxt = sections[k + 1][0]
                     opens = nxt == letter or (letter != first and nxt == first)
                     self.bar_cadence[end - 1] = "open" if opens else "closed"
-            if request.resolved_cadence() == "tonic":
-                self.bar_cadence[-1] = "closed"
+        if (form or close) and self.bar_cadence and request.resolved_cadence() == "tonic":
+            # `close` without `form`: co-create's continuation, whose last bar ends the piece
+            self.bar_cadence[-1] = "closed"
         self.cadence_bars = [b for b, c in enumerate(self.bar_cadence) if c is not None]
         # the closing degree of the melody (a chorale's soprano), drawn per take (`FINAL_DEGREE_SHARES`)
         self.final_endings: list[tuple[frozenset, float]] | None = None
@@ -1039,6 +1041,43 @@ def compose_tables(tokenizer: Tokenizer, request: ComposeRequest, max_len: int) 
     )
 
 
+def style_decoding(model, style: str) -> dict:
+    """The model's tuned decoding entry for `style` (`decoding.json`), or {}."""
+    return (getattr(model, "decoding", None) or {}).get(style, {})
+
+
+def sampling_params(
+    tokenizer: Tokenizer,
+    tuned: dict,
+    request: ComposeRequest,
+    temperature: float | None = None,
+    top_p: float | None = None,
+    rhythm_temperature: float | None = None,
+) -> tuple[float, float, float, float | np.ndarray]:
+    """(temperature, top_p, rhythm_temperature, per-token temperatures) for a request: the
+    arguments, else the request's, else the style's tuned decoding (`tuned`), else 1.0 / 0.95;
+    an unset rhythm temperature follows an explicit temperature, else the tuned one. Compose and
+    co-create resolve them alike."""
+    temperature_given = temperature is not None
+    if temperature is None:
+        temperature = request.temperature if request.temperature is not None else tuned.get("temperature", 1.0)
+    if top_p is None:
+        top_p = request.top_p if request.top_p is not None else tuned.get("top_p", 0.95)
+    if rhythm_temperature is None:
+        rhythm_temperature = request.rhythm_temperature
+    if rhythm_temperature is None:
+        explicit = request.temperature is not None or temperature_given
+        rhythm_temperature = temperature if explicit else tuned.get("rhythm_temperature", temperature)
+    temperature, top_p, rhythm_temperature = float(temperature), float(top_p), float(rhythm_temperature)
+    if not 0 < temperature <= 10 or not 0 < top_p <= 1 or not 0 < rhythm_temperature <= 10:
+        raise ValueError(
+            f"temperature and rhythm_temperature must be in (0, 10] and top_p in (0, 1]; "
+            f"got {temperature}, {rhythm_temperature}, {top_p}"
+        )
+    temps = temperature if rhythm_temperature == temperature else token_temperatures(tokenizer, temperature, rhythm_temperature)
+    return temperature, top_p, rhythm_temperature, temps
+
+
 def generate(
     model,
     tokenizer: Tokenizer,
@@ -1061,24 +1100,10 @@ def generate(
         raise TypeError("generate needs a ComposeRequest")
     if n < 1:
         raise ValueError(f"n must be >= 1, got {n}")
-    tuned = (getattr(model, "decoding", None) or {}).get(request.style, {})
-    temperature_given = temperature is not None
-    if temperature is None:
-        temperature = request.temperature if request.temperature is not None else tuned.get("temperature", 1.0)
-    if top_p is None:
-        top_p = request.top_p if request.top_p is not None else tuned.get("top_p", 0.95)
-    if rhythm_temperature is None:
-        rhythm_temperature = request.rhythm_temperature
-    if rhythm_temperature is None:
-        explicit = request.temperature is not None or temperature_given
-        rhythm_temperature = temperature if explicit else tuned.get("rhythm_temperature", temperature)
-    temperature, top_p, rhythm_temperature = float(temperature), float(top_p), float(rhythm_temperature)
-    if not 0 < temperature <= 10 or not 0 < top_p <= 1 or not 0 < rhythm_temperature <= 10:
-        raise ValueError(
-            f"temperature and rhythm_temperature must be in (0, 10] and top_p in (0, 1]; "
-            f"got {temperature}, {rhythm_temperature}, {top_p}"
-        )
-    temps = temperature if rhythm_temperature == temperature else token_temperatures(tokenizer, temperature, rhythm_temperature)
+    tuned = style_decoding(model, request.style)
+    temperature, top_p, rhythm_temperature, temps = sampling_params(
+        tokenizer, tuned, request, temperature, top_p, rhythm_temperature
+    )
     seed = request.seed if seed is None else seed
     if seed is None:
         seed = int.from_bytes(os.urandom(4), "little")

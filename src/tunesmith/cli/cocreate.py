@@ -82,6 +82,28 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="chorales: do not mask voice crossings and parallel fifths/octaves",
     )
+    if verb in ("continue", "inpaint"):
+        parser.add_argument(
+            "--tonal-feedback",
+            type=float,
+            default=None,
+            help="weight of the style's tonal feedback, which hears the given music too and draws a melody that "
+            "strays from its key's profile back home (default 1; 0: off)",
+        )
+    parser.add_argument(
+        "--rhythm-feedback",
+        type=float,
+        default=None,
+        help="weight of the style's rhythm feedback on the voices written (default 1 where the model has one; 0: off)",
+    )
+    if verb == "continue":
+        parser.add_argument(
+            "--cadence",
+            choices=("tonic", "free"),
+            default=None,
+            help="the new bars end the piece on the tonic, as compose ends a take (default), or wherever the model "
+            "leaves them (free: to continue again later)",
+        )
     add_generation_controls(parser)
 
 
@@ -127,12 +149,15 @@ def run(verb: str, args: argparse.Namespace) -> int:
         pitch_range=args.pitch_range,
         in_scale=args.in_scale,
         seed=args.seed,
-        temperature=1.0 if args.temperature is None else args.temperature,
-        top_p=0.95 if args.top_p is None else args.top_p,
+        temperature=args.temperature,
+        top_p=args.top_p,
         voice_leading=not args.no_voice_leading,
+        rhythm_feedback=args.rhythm_feedback,
     )
+    if verb in ("continue", "inpaint"):
+        options["tonal_feedback"] = args.tonal_feedback
     if verb == "continue":
-        options["bars"] = args.bars
+        options.update(bars=args.bars, cadence=args.cadence)
     elif verb == "harmonize":
         options.update(chord_rhythm=args.chord_rhythm, lookahead=args.lookahead, chords_from=args.chords_from)
     else:

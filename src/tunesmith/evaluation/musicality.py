@@ -9,6 +9,10 @@ same thing for takes and for the music they are compared with. The figures per s
 means of the per-piece measures; the classifier two-sample test (`metrics.c2st`, a fresh
 logistic classifier on per-piece features, cross-validated) gives the held-out accuracy of
 telling the takes from the real pieces, beside real-vs-real (two random halves of the real set).
+
+`task="continue"` measures co-creation instead: each real piece's first half (of its first
+`max_bars` bars; melody and chord symbols, or a chorale's four voices) is given to
+`cocreate.continue_piece`, which writes the other half; the whole result is measured.
 """
 
 from __future__ import annotations
@@ -43,12 +47,18 @@ class MusicalityConfig:
     folds: int = 5
     temperature: float | None = None  # None: the request's default
     top_p: float | None = None
+    task: str = "compose"  # or "continue": the second half written after the real first half
 
     def __post_init__(self) -> None:
         if self.per_style < 4:
             raise ValueError("per_style must be at least 4")
         if not 1 <= self.max_bars <= 64:
             raise ValueError("max_bars must be in 1..64")
+        if self.task not in TASKS:
+            raise ValueError(f"task must be one of {', '.join(TASKS)}, got {self.task!r}")
+
+
+TASKS = ("compose", "continue")
 
 
 def _has_melody(p: Piece) -> bool:
@@ -133,6 +143,52 @@ def compose_like(
     return takes
 
 
+def first_bars(piece: Piece, k: int, *, chorale: bool = False) -> Piece:
+    """The piece's first `k` bars: its melody (a chorale: its four voices) and chord symbols,
+    cut at bar k's line (notes held over it shortened)."""
+    import copy
+    import dataclasses
+
+    from tunesmith.score import Track
+
+    bars = piece.bars()
+    end = bars[k] if k < len(bars) else piece.duration()
+    tracks = piece.tracks[:4] if chorale else [piece.melody()]
+    out = copy.deepcopy(piece)
+    out.tracks = [
+        Track(t.name, t.role, t.program, t.is_drum,
+              [dataclasses.replace(n, duration=min(n.duration, end - n.onset)) for n in t.notes if n.onset < end - 1e-6])
+        for t in tracks
+    ]  # fmt: skip
+    out.chords = [c for c in piece.chords if c.onset < end - 1e-6]
+    out.bar_onsets = list(bars[:k])
+    out.end = end
+    return out
+
+
+def continue_like(
+    system_model, tokenizer, reals: Sequence[Piece], style: str, config: MusicalityConfig, **overrides: Any
+) -> list[Piece]:
+    """Per real piece (its first `max_bars` bars), its first half given and the rest written by
+    `cocreate.continue_piece` (`overrides`: its keyword arguments, e.g. temperature=1.0,
+    cadence="free"); pieces co-create refuses are skipped."""
+    from tunesmith import cocreate
+
+    out = []
+    for i, p in enumerate(reals):
+        total = max(4, min(config.max_bars, len(p.bars()) or 8))
+        half = total // 2
+        given = first_bars(p, half, chorale=style == "chorale")
+        kw = {"temperature": config.temperature, "top_p": config.top_p, **overrides}
+        try:
+            take = cocreate.continue_piece(system_model, tokenizer, given, total - half, style=style,
+                                           seed=config.seed * 100_003 + i, **kw)[0]  # fmt: skip
+        except ValueError:
+            continue
+        out.append(take.piece)
+    return out
+
+
 def c2st_accuracy(real: Sequence[Piece], other: Sequence[Piece], folds: int, seed: int) -> float:
     from tunesmith.metrics.c2st import c2st
 
@@ -168,8 +224,12 @@ def musicality_report(
             overrides = rest[0] if rest else {}
             if progress:
                 print(f"[musicality] {style}: composing {len(reals)} takes with {name}", flush=True)
-            takes = compose_like(model, tok, reals, style, config, **overrides)
-            row[name] = {**measure(takes), "c2st": c2st_accuracy(reals, takes, config.folds, config.seed)}
+            if config.task == "continue":
+                takes = continue_like(model, tok, reals, style, config, **overrides)
+            else:
+                takes = compose_like(model, tok, reals, style, config, **overrides)
+            row[name] = {**measure(takes), "c2st": c2st_accuracy(reals, takes, config.folds, config.seed),
+                         "n_takes": len(takes)}  # fmt: skip
         report["styles"][style] = row
     return report
 

@@ -1,0 +1,160 @@
+"""Co-create samples as compose does: the style's tuned decoding, tonal and rhythm feedback that
+hear the given music, and a continuation that ends the piece under the style's cadence.
+
+Untrained models (what is tested is wiring and masking, which hold whatever the weights are).
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import torch
+
+from tunesmith import cocreate
+from tunesmith.metrics import musicality as mm
+from tunesmith.model import GPT, ModelConfig
+from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, Tempo, TimeSignature, Track, pitch_class_of
+from tunesmith.tokenizer import DUR_TICKS, TICKS_PER_BEAT, Tokenizer
+
+TRIAD = [0.4, 0, 0, 0, 0.3, 0, 0, 0.3, 0, 0, 0, 0]  # time on the tonic triad only
+
+
+@pytest.fixture(scope="module")
+def tok() -> Tokenizer:
+    return Tokenizer()
+
+
+def tuned_model(tok: Tokenizer, decoding: dict) -> GPT:
+    torch.manual_seed(5)
+    model = GPT(ModelConfig(vocab_size=tok.vocab_size, block_size=512, n_layer=1, n_head=2, n_embd=16)).eval()
+    model.decoding = decoding
+    return model
+
+
+def tune_in_d(bars: int = 8, pitch: int = 66) -> Piece:
+    """A melody in D major that sits on one pitch (default F#, the third) in quarters, D chords."""
+    notes = [Note(pitch, float(i), 1.0) for i in range(4 * bars)]
+    return Piece(
+        piece_id="given",
+        work_id="given",
+        title="given",
+        style="folk",
+        path="given.mid",
+        tracks=[Track("Melody", "melody", 73, notes=notes)],
+        chords=[ChordSymbol(4.0 * b, "D", 4.0) for b in range(bars)],
+        keys=[KeySignature(0.0, "D", "major")],
+        time_signatures=[TimeSignature(0.0, 4, 4)],
+        tempos=[Tempo(0.0, 100.0)],
+        end=4.0 * bars,
+    )
+
+
+def test_continue_samples_at_the_styles_tuned_decoding_unless_told(tok):
+    model = tuned_model(tok, {"folk": {"temperature": 0.7, "top_p": 0.9}})
+    (take,) = cocreate.continue_piece(model, tok, tune_in_d(), 2, seed=1)
+    assert (take.meta["temperature"], take.meta["top_p"]) == (0.7, 0.9)
+    (take,) = cocreate.continue_piece(model, tok, tune_in_d(), 2, seed=1, temperature=1.3, top_p=1.0)
+    assert (take.meta["temperature"], take.meta["top_p"]) == (1.3, 1.0)
+    (take,) = cocreate.inpaint(model, tok, tune_in_d(), (3, 4), seed=1)
+    assert take.meta["temperature"] == 0.7
+    # a model without tuned decoding samples at 1.0 / 0.95, as compose does
+    (take,) = cocreate.continue_piece(tuned_model(tok, {}), tok, tune_in_d(), 2, seed=1)
+    assert (take.meta["temperature"], take.meta["top_p"]) == (1.0, 0.95)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_continuation_ends_the_piece_on_the_tonic_unless_free(tok, seed):
+    model = tuned_model(tok, {})
+    given = tune_in_d(4)
+    takes = cocreate.continue_piece(model, tok, given, 4, n=3, seed=seed)
+    third = (pitch_class_of("D") + 4) % 12
+    degree_pcs = {"root": {2}, "third": {third}, "fifth": {9}}
+    for take in takes:
+        out = take.piece
+        assert take.meta["cadence"] == "tonic"
+        last_chord = max(out.chords, key=lambda c: c.onset)
+        assert last_chord.figure.startswith("D") and not last_chord.figure.startswith("D#")
+        last = max(out.melody().notes, key=lambda n: n.onset)
+        assert last.pitch % 12 in degree_pcs.get(take.meta["closing_degree"], set(range(12)))
+        # the last note lasts at least the drawn least length (or to the bar's end)
+        least = min(take.meta["final_ticks"], 4 * TICKS_PER_BEAT) / TICKS_PER_BEAT
+        assert last.duration >= least - 1e-9 or last.onset + last.duration == pytest.approx(out.end)
+    free = cocreate.continue_piece(model, tok, given, 4, n=3, seed=seed, cadence="free")
+    assert all("closing_degree" not in t.meta and t.meta["cadence"] == "free" for t in free)
+
+
+def test_tonal_feedback_hears_the_given_music(tok, monkeypatch):
+    """A profile of the tonic triad and a tune that has sat on F# (the third) for eight bars: the
+    feedback starts from those eight bars (not from silence), and the continuation is drawn to
+    D and A, the degrees the piece lacks."""
+    model = tuned_model(tok, {"folk": {"temperature": 1.0, "top_p": 1.0, "degree_profile": {"major": TRIAD},
+                                       "tonal_feedback": 1.0}})  # fmt: skip
+    given = tune_in_d(8)
+    first_heard = []
+    original = cocreate._CoConstrainer.tonal_bias
+
+    def spy(self):
+        if not first_heard:
+            first_heard.append(self.degree_time.copy())
+        return original(self)
+
+    monkeypatch.setattr(cocreate._CoConstrainer, "tonal_bias", spy)
+    cocreate.continue_piece(model, tok, given, 2, seed=3, cadence="free")
+    assert first_heard[0][4] == 8 * 4 * TICKS_PER_BEAT and first_heard[0].sum() == first_heard[0][4]
+
+    def d_and_a(weight: float) -> float:
+        shares = []
+        for seed in (3, 4, 5):
+            for t in cocreate.continue_piece(model, tok, given, 4, n=4, seed=seed, tonal_feedback=weight, cadence="free"):
+                new = [n for n in t.piece.melody().notes if n.onset >= given.end - 1e-9]
+                home = sum(n.duration for n in new if (n.pitch - 2) % 12 in (0, 7))
+                shares.append(home / sum(n.duration for n in new))
+        return float(np.mean(shares))
+
+    assert d_and_a(1.0) > d_and_a(0.0) + 0.1
+
+
+def test_feedback_counts_are_the_music_outside_the_region():
+    notes = [Note(62, 0.0, 1.0), Note(66, 1.0, 0.5), Note(69, 4.0, 2.0), Note(71, 8.0, 1.0)]
+    W = SimpleNamespace(tracks=[SimpleNamespace(notes=notes)])
+    job = SimpleNamespace(voices=("M",))
+    tables = SimpleNamespace(tonic_pc=2, tonal_target=np.array(TRIAD), rhythm_target=None)
+    degree_time, dur_counts = cocreate._feedback_counts(W, job, tables, 4.0, 8.0)  # bar 2 is the region
+    assert degree_time[0] == 12 and degree_time[4] == 6 and degree_time[9] == 12  # D, F#, B: not the A inside
+    assert degree_time.sum() == 30
+    assert dur_counts[0, DUR_TICKS.index(12)] == 2 and dur_counts[0, DUR_TICKS.index(6)] == 1
+    off = SimpleNamespace(tonic_pc=2, tonal_target=None, rhythm_target=None)
+    assert cocreate._feedback_counts(W, job, off, 4.0, 8.0)[0].sum() == 0  # nothing to steer: nothing counted
+
+
+def test_co_create_controls_are_checked_before_any_work():
+    piece = tune_in_d(4)
+    with pytest.raises(ValueError, match=r"tonal_feedback must be in \[0, 4\]"):
+        cocreate.check_input("continue", piece, bars=4, tonal_feedback=9.0)
+    with pytest.raises(ValueError, match="unknown cadence 'open'"):
+        cocreate.check_input("continue", piece, bars=4, cadence="open")
+    with pytest.raises(ValueError, match="temperature"):
+        cocreate.check_input("inpaint", piece, bars="2-3", temperature=0.0)
+
+
+def test_the_cli_passes_the_controls(tmp_path, monkeypatch):
+    import argparse
+
+    from tunesmith.cli import cocreate as cli
+
+    seen = {}
+
+    def fake(verb, source, **options):
+        seen.update(options, verb=verb)
+        raise ValueError("stop here")
+
+    monkeypatch.setattr("tunesmith.api._cocreate", fake)
+    parser = argparse.ArgumentParser()
+    cli.add_arguments("continue", parser)
+    args = parser.parse_args(["x.mid", "--out", str(tmp_path / "o"), "--cadence", "free", "--tonal-feedback", "0.5"])
+    with pytest.raises(ValueError, match="stop here"):
+        cli.run("continue", args)
+    assert seen["cadence"] == "free" and seen["tonal_feedback"] == 0.5 and seen["temperature"] is None
+    assert mm.ends_on_tonic  # the measure the evaluation uses exists (scripts/evaluate_musicality.py --task continue)
