@@ -294,6 +294,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--versions", choices=("relatives", "title-notes"), default="relatives",
                         help="held-out pieces counted apart as versions: title, notes and >= 8 shared bars "
                         "(relatives, the default) or title and notes only (the former definition)")  # fmt: skip
+    parser.add_argument("--fa-split", choices=("test", "valid"), default="test",
+                        help="the split whose false-alarm rates the recall table reads its thresholds from (valid: "
+                        "for choosing the scorer's constants, so that the test split stays unseen)")  # fmt: skip
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="override a tunesmith.rights.index constant for a comparison, e.g. WEIGHTING=idf "
                         "SEGMENT=0 (the former scorer); the calibration is not written")  # fmt: skip
@@ -415,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
                "6-8_bars": [p["bars"] >= 6 for p in plants]}  # fmt: skip
     if args.one_change:
         groups |= {c: [p["changes"] == [c] for p in plants] for c in CHANGES}
-    recall_at_test_fa = recall_table(plants, scores["test"], groups)
+    recall_at_test_fa = recall_table(plants, scores[args.fa_split], groups)
     # what the false alarms at the copy threshold are: passages shared with the work named
     flagged = [r for r in kept_results["test"] if r.score >= copy_t]
     explained = {
@@ -500,6 +503,7 @@ def main(argv: list[str] | None = None) -> int:
             "right_source_named_first": float(np.mean(right)),
         },
         "recall_right_source_at_test_false_alarm": recall_at_test_fa,
+        "recall_false_alarm_split": args.fa_split,
         "false_alarms_at_copy_threshold": explained,
         "speed": {
             "pieces_30_34_bars": len(times),
@@ -526,7 +530,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(by_change))
     print(json.dumps({k: v for k, v in explained.items() if k != "flagged_rows"}))
     for rate, row in recall_at_test_fa.items():
-        print(f"test false alarms <= {float(rate):.1%}: " + json.dumps(row))
+        print(f"{args.fa_split} false alarms <= {float(rate):.1%}: " + json.dumps(row))
     if args.write_calibration and (args.one_change or overrides):
         raise SystemExit("--write-calibration needs the plants with every change (no --one-change) and no --set")
     if args.write_calibration:
