@@ -189,10 +189,60 @@ def taste(piece) -> float:
     )
 
 
-def rater_prefers(a, b, rng, scale: float = 1.0) -> bool:
+def _onsets_pitches(piece):
+    from tunesmith.metrics._common import melody_line
+
+    line = melody_line(piece)
+    return line, piece.time_signature.beat_length
+
+
+def taste_lively(piece) -> float:
+    """A second hidden taste, written apart from the reward model's features: busy melodies (notes
+    per beat, best about 2), off-beat onsets, intervals around a third, few long notes."""
+    line, beat = _onsets_pitches(piece)
+    if len(line) < 2:
+        return -5.0
+    span_beats = max(1e-6, (line[-1].onset + line[-1].duration - line[0].onset) / beat)
+    density = len(line) / span_beats
+    off = sum(abs(n.onset / beat - round(n.onset / beat)) > 1e-6 for n in line) / len(line)
+    iv = float(np.mean([abs(b.pitch - a.pitch) for a, b in zip(line, line[1:])]))
+    long = sum(n.duration >= 2 * beat for n in line) / len(line)
+    return -abs(density - 2.0) + 2.0 * off - 0.5 * abs(iv - 3.0) - 3.0 * long
+
+
+def taste_dark(piece) -> float:
+    """A third: low and slow: a low register (mean pitch about G4 or under), long notes, and a
+    melody that ends lower than it began."""
+    line, beat = _onsets_pitches(piece)
+    if len(line) < 2:
+        return -5.0
+    mean_pitch = float(np.mean([n.pitch for n in line]))
+    mean_len = float(np.mean([n.duration for n in line])) / beat
+    return -max(0.0, mean_pitch - 67) / 3 + min(mean_len, 2.0) + (line[-1].pitch < line[0].pitch)
+
+
+def taste_arch(piece) -> float:
+    """A fourth, of a shape the reward model has no feature for: an arch, the highest note a little
+    past the middle, the first and last notes in the lower half of the range."""
+    line, _ = _onsets_pitches(piece)
+    if len(line) < 2:
+        return -5.0
+    pitches = [n.pitch for n in line]
+    lo, hi = min(pitches), max(pitches)
+    peak = pitches.index(hi) / (len(pitches) - 1)
+    mid = (lo + hi) / 2
+    return -4.0 * abs(peak - 0.6) + (pitches[0] <= mid) + (pitches[-1] <= mid)
+
+
+def rater_prefers(a, b, rng, scale: float = 1.0, utility=None) -> bool:
     """Bradley-Terry choice with the hidden utility (a noisy rater); `scale` is how decisive the
-    rater is (the utility difference is multiplied by it: 1 a hesitant rater, 3 a decided one)."""
-    return rng.random() < 1 / (1 + math.exp(-scale * (taste(a) - taste(b))))
+    rater is (the utility difference is multiplied by it: 1 a hesitant rater, 3 a decided one);
+    `utility`: the taste (default `taste`)."""
+    u = utility or taste
+    return rng.random() < 1 / (1 + math.exp(-scale * (u(a) - u(b))))
+
+
+TASTES = {"smooth": taste, "lively": taste_lively, "dark": taste_dark, "arch": taste_arch}
 
 
 def cmd_rater(a) -> dict:
@@ -201,18 +251,20 @@ def cmd_rater(a) -> dict:
 
     t0 = time.time()
     rng = np.random.default_rng(0)
+    utility = TASTES[a.taste]
     model, tok, _ = load(a.base)
     train, valid, _ = real_split([a.style], tok, a.bars)
     pool = [t.piece for t in takes_of(model, tok, a.style, a.pool, a.bars, 3).takes]
     pairs = []
     for _ in range(a.pairs):
         i, j = rng.choice(len(pool), 2, replace=False)
-        pairs.append((pool[i], pool[j]) if rater_prefers(pool[i], pool[j], rng, a.rater_scale) else (pool[j], pool[i]))
+        x, y = pool[i], pool[j]
+        pairs.append((x, y) if rater_prefers(x, y, rng, a.rater_scale, utility) else (y, x))
     pref, report = fit_pairs(pairs, seed=0)
     # The most any reward model can reach with this rater: the rater chooses by a coin weighted by
     # sigmoid(taste difference), so even its own utility predicts a choice with probability
     # max(p, 1 - p) (the Bayes ceiling), averaged over the pairs it was shown.
-    p_pref = [1 / (1 + math.exp(-a.rater_scale * (taste(x) - taste(y)))) for x, y in pairs]
+    p_pref = [1 / (1 + math.exp(-a.rater_scale * (utility(x) - utility(y)))) for x, y in pairs]
     report["rater_noise_ceiling"] = float(np.mean([max(q, 1 - q) for q in p_pref]))
     t_fit = time.time()
     cfg = TuneConfig(styles=[a.style], bars=a.bars, rounds=a.rounds, prompts_per_round=a.prompts, takes_per_prompt=4,
@@ -231,7 +283,7 @@ def cmd_rater(a) -> dict:
     tuned, tok2, _ = load(a.out)
     base_takes = [t.piece for t in takes_of(model, tok, a.style, a.blind, a.bars, 11).takes]
     tuned_takes = [t.piece for t in takes_of(tuned, tok2, a.style, a.blind, a.bars, 11).takes]
-    wins = [rater_prefers(x, y, rng, a.rater_scale) for x, y in zip(tuned_takes, base_takes)]
+    wins = [rater_prefers(x, y, rng, a.rater_scale, utility) for x, y in zip(tuned_takes, base_takes)]
     k, n = sum(wins), len(wins)
     half = 1.96 * math.sqrt(max(1e-9, (k / n) * (1 - k / n) / n))
     return {
@@ -242,9 +294,10 @@ def cmd_rater(a) -> dict:
         "blind_pairs": n,
         "tuned_win_rate": round(k / n, 4),
         "tuned_win_rate_ci95": [round(k / n - half, 4), round(k / n + half, 4)],
+        "taste": a.taste,
         "hidden_taste_mean": {
-            "base": float(np.mean([taste(p) for p in base_takes])),
-            "tuned": float(np.mean([taste(p) for p in tuned_takes])),
+            "base": float(np.mean([utility(p) for p in base_takes])),
+            "tuned": float(np.mean([utility(p) for p in tuned_takes])),
         },  # fmt: skip
         "self_similarity": {"base": self_similarity(base_takes), "tuned": self_similarity(tuned_takes)},
         "heldout_nll": {"base": heldout_nll(model, tok, valid), "tuned": heldout_nll(tuned, tok2, valid)},
@@ -351,6 +404,9 @@ def main(argv=None) -> int:
     sub.choices["rater"].add_argument("--rater-scale", type=float, default=1.0,
                                       help="how decided the simulated rater is (its utility differences x this)")
     sub.choices["rater"].add_argument("--pool", type=int, default=200)
+    sub.choices["rater"].add_argument("--taste", choices=sorted(TASTES), default="smooth",
+                                      help="the simulated rater's hidden taste (smooth: the one the recipe was "
+                                      "developed with; lively, dark, arch: tastes it was not)")  # fmt: skip
     sub.choices["rater"].add_argument("--blind", type=int, default=200)
     sub.choices["rater"].add_argument("--method", choices=["reinforce", "dpo"], default="reinforce")
     sub.choices["rater"].add_argument("--novelty", type=float, default=0.0,
