@@ -1,0 +1,494 @@
+"""Co-create's automaton: the job (one region to regenerate), `_CoConstrainer` (the composer's
+grammar automaton plus the given music, forced token by token), the token bookkeeping it needs
+(bar sections, decoder cursors, per-bar costs), the planning of chunks and windows that fit the
+model's block, and the tables and voice-leading guard of one region."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tunesmith.cocreate.inputs import _Grid
+from tunesmith.sampling import (
+    _BASS,
+    _C_BAR,
+    _C_BASS,
+    _C_DUR,
+    _C_PITCH,
+    _C_POS,
+    _C_QUAL,
+    _C_ROOT,
+    _C_VOICE,
+    _CHORDS,
+    _CPOS,
+    _NPOS,
+    _PITCH,
+    _QUAL,
+    _ROOT,
+    _VOICE,
+    MAX_REQUEST_BARS,
+    ComposeRequest,
+    Constrainer,
+    _Tables,
+    set_closing_shares,
+    set_rhythm_feedback,
+    set_tonal_feedback,
+)
+from tunesmith.score import Piece, pitch_class_of
+from tunesmith.tokenizer import (
+    DUR_TICKS,
+    LAYOUTS,
+    MAX_BAR_TICKS,
+    PITCH_MAX,
+    PITCH_MIN,
+    TICKS_PER_BEAT,
+    Tokenizer,
+    meter_ticks,
+    names_for_key,
+    quality_suffix,
+    scale_pitch_classes,
+)
+from tunesmith.voice_leading import VoiceLeading
+
+_CHORD_STATES = (_CHORDS, _ROOT, _QUAL, _BASS, _CPOS)
+_VOICE_STATES = (_VOICE, _NPOS, _PITCH)
+
+
+# ============================================================================ the job
+@dataclass
+class _Job:
+    """One co-creation: regenerate bars [g0, g1) of the work piece `W`."""
+
+    W: Piece
+    grid: _Grid
+    layout: str
+    region: tuple[int, int]
+    forced_voices: frozenset[str]
+    chords: str  # "free" | "forced" | "none"
+    rhythm: str | None  # chord rhythm imposed on free chord sections (None: the model's own)
+    guard: bool  # voice-leading mask (four voices)
+    request: ComposeRequest  # style, key, meter, tempo, ranges, in_scale, layout for the automaton
+    ranges: dict[str, tuple[int, int]]  # pitch range of every voice the model writes
+    fim: bool
+    free_per_bar: float  # expected tokens per bar the model writes (for block planning)
+    lookahead: int = 0  # chord proposals per bar scored by the forced melody after them (0/1: off)
+    # (onset in beats, pitch classes): chords planned by the harmonizer for the free voices (chorales)
+    chord_plan: tuple[tuple[float, tuple[int, ...]], ...] = ()
+    # the last bar written ends the piece under the request's cadence (a continuation)
+    close: bool = False
+    # the style's tuned decoding (`decoding.json`): tonal and rhythm feedback, closing degrees
+    tuned: dict = field(default_factory=dict)
+
+    @property
+    def voices(self) -> tuple[str, ...]:
+        return LAYOUTS[self.layout]
+
+
+# ============================================================================ the automaton
+class _CoConstrainer(Constrainer):
+    """`sampling.Constrainer` plus the given music.
+
+    - `scripts[(bar, voice index)]`: the note tokens of a kept voice in a region bar, forced one
+      by one (then the token that closes the voice); `chord_scripts[bar]`: forced chord tokens
+      ([] = no chord symbol in that bar);
+    - cursors start where the music before the region leaves them (`cursors`, physical) while
+      the decoder's own cursors (`dcursors`; 0 after <middle>) may differ: then a free voice's
+      next note must say its position explicitly, so model and decoder agree on every onset;
+    - `rhythm` imposes chords on free chord sections ("auto": one on every downbeat, more
+      allowed; "bar": exactly one per bar; "half": one on each half bar); `first_pos`: where the
+      music starts in bar 0 (a pickup), before which nothing is written;
+    - `guard`: the voice-leading mask for free chorale voices;
+    - the length budget counts the forced tokens still to come.
+    Generated notes and chords are recorded as (voice, bar, pos, dur, pitch) and
+    [bar, pos, root, quality, bass] in region bars and ticks.
+    """
+
+    def __init__(
+        self,
+        tables: _Tables,
+        length: int,
+        *,
+        scripts: dict[tuple[int, int], list[int]],
+        chord_scripts: dict[int, list[int]],
+        cursors: list[int],
+        dcursors: list[int],
+        forced_after: list[int],
+        rhythm: str | None,
+        first_pos: int,
+        bar_end: list[int],
+        guard: VoiceLeading | None,
+        info: _TokInfo,
+    ):
+        super().__init__(tables, length)
+        self.bar_end = bar_end
+        self.cursors = list(cursors)
+        self.dcur = list(dcursors)
+        self.scripts = scripts
+        self.chord_scripts = chord_scripts
+        self.forced_after = forced_after
+        self.rhythm = rhythm
+        self.first_pos = first_pos
+        self.guard = guard
+        self.info = info
+        self.k = 0  # tokens of the current section so far
+        self.had_pos = False
+        self.pitch = 0
+        self.notes: list[tuple[int, int, int, int, int]] = []
+        self.new_chords: list[list] = []
+
+    def clone(self) -> _CoConstrainer:
+        other = copy.copy(self)
+        other.cursors = list(self.cursors)
+        other.dcur = list(self.dcur)
+        other.notes = list(self.notes)
+        other.new_chords = [list(c) for c in self.new_chords]
+        other.guard = copy.deepcopy(self.guard)
+        return other
+
+    def at_free_chords(self) -> bool:
+        """At the start of a bar whose chords are sampled and whose first voice is given."""
+        return (
+            self.state == _CHORDS
+            and self.bar not in self.chord_scripts
+            and (self.bar, 0) in self.scripts
+            and not (self.bar == 0 and self.first_pos > 0)
+        )
+
+    # ---------------------------------------------------------------- forced tokens
+    def _script(self) -> int | None:
+        s = self.state
+        if s in _CHORD_STATES:
+            cs = self.chord_scripts.get(self.bar)
+            if cs is None:
+                return None
+            return cs[self.k] if self.k < len(cs) else self.t.voice_tok[0]
+        if s in _VOICE_STATES:
+            sc = self.scripts.get((self.bar, self.v))
+            if sc is None:
+                return None
+            return sc[self.k] if self.k < len(sc) else self._end_token()
+        return None
+
+    def _tight(self) -> bool:
+        t = self.t
+        need = (t.n_bars - 1 - self.bar) * t.per_bar + (len(t.voices) - self.v) + 6
+        need += self.forced_after[max(self.bar, 0)]
+        return self.length + need >= t.max_len
+
+    # ---------------------------------------------------------------- masks
+    def allowed(self) -> np.ndarray:
+        forced = self._script()
+        if forced is not None:
+            return np.array([forced])
+        base = super().allowed()
+        s = self.state
+        if s in _CHORD_STATES:
+            return self._chord_rules(base)
+        if s == _VOICE:
+            return self._voice_rules(base)
+        if s == _NPOS and self.guard is not None:
+            return self._guard_pitches(base, self.bar * self.t.L + self.note_pos)
+        if s == _PITCH and self.guard is not None:
+            limit = self.guard.max_duration(self.v, self.bar * self.t.L + self.note_pos, self.pitch)
+            if limit is not None:
+                vals = self.info.val[base]
+                keep = base[vals <= limit]
+                return keep if len(keep) else base[:1]
+        return base
+
+    def _chord_rules(self, base: np.ndarray) -> np.ndarray:
+        info, s = self.info, self.state
+        cat = info.cat[base]
+        is_pos = cat == _C_POS
+        end = self.bar_end[self.bar]
+        if end < self.t.L:  # a short bar (a repeat's split bar): nothing after its end
+            keep = ~is_pos | (info.val[base] < end)
+            base, cat, is_pos = base[keep], cat[keep], is_pos[keep]
+        if self.bar == 0 and self.first_pos > 0:
+            # the pickup bar: chords only where the music is, none required
+            keep = ~is_pos | (info.val[base] >= self.first_pos)
+            if s == _CHORDS:
+                keep &= cat != _C_ROOT
+            out = base[keep]
+            return out if len(out) else np.array([self.t.voice_tok[0]])
+        rhythm = self.rhythm
+        if rhythm is None or self._tight():
+            return base
+        if s == _CHORDS:
+            out = base[cat == _C_ROOT]
+            return out if len(out) else base
+        if s in (_QUAL, _BASS):
+            if rhythm == "bar":
+                return base[~is_pos]
+            if rhythm == "half":
+                half = self.info.half
+                if half and self.chord_pos < half < end:
+                    out = base[(cat == _C_BASS) | (base == self.info.pos_base + half)]
+                    return out if len(out) else base
+                return base[~is_pos]
+        return base
+
+    def _voice_rules(self, base: np.ndarray) -> np.ndarray:
+        cur = self.cursor
+        L = self.t.L
+        if cur >= L:
+            return base
+        end = self.bar_end[self.bar]
+        if end < L:  # a short bar: no note starts after its end
+            end_tok = self._end_token()
+            if cur >= end and end_tok in base:
+                return np.array([end_tok])
+            cat = self.info.cat[base]
+            base = base[(cat != _C_POS) | (self.info.val[base] < end)]
+        if self.dcur[self.v] != cur:
+            # the decoder would start an unpositioned note elsewhere: say the position
+            base = base[self.info.cat[base] != _C_PITCH]
+            base = np.concatenate([np.array([self.info.pos_base + cur]), base])
+            return base
+        if self.guard is not None:
+            return self._guard_pitches(base, self.bar * L + cur)
+        return base
+
+    def _guard_pitches(self, base: np.ndarray, onset: int) -> np.ndarray:
+        is_pitch = self.info.cat[base] == _C_PITCH
+        if not is_pitch.any():
+            return base
+        ok = self.guard.pitch_ok(self.v, onset, self.info.val[base[is_pitch]])
+        keep = ~is_pitch
+        keep[np.flatnonzero(is_pitch)[ok]] = True
+        return base[keep]
+
+    # ---------------------------------------------------------------- state
+    def advance(self, tok: int) -> None:
+        info = self.info
+        c = self.t.cat[tok]
+        s = self.state
+        scripted = s in _VOICE_STATES and (self.bar, self.v) in self.scripts
+        chord_free = s in _CHORD_STATES and self.bar not in self.chord_scripts
+        if c == _C_PITCH:
+            self.pitch = self.t.val[tok]
+        if c == _C_POS and s == _VOICE:
+            self.had_pos = True
+        super().advance(tok)
+        if c == _C_BAR:
+            if self.bar > 0:
+                self.dcur = [max(0, x - self.t.L) for x in self.dcur]
+            self.k = 0
+        elif c == _C_VOICE:
+            self.k = 0
+            self.had_pos = False
+        else:
+            self.k += 1
+        if c == _C_DUR:
+            d = self.t.val[tok]
+            start = self.note_pos if self.had_pos else self.dcur[self.v]
+            self.dcur[self.v] = start + d
+            self.had_pos = False
+            if scripted:
+                self.cursor = start + d
+            else:
+                self.notes.append((self.v, self.bar, start, d, self.pitch))
+                if self.guard is not None:
+                    at = self.bar * self.t.L + start
+                    self.guard.add(self.v, at, at + d, self.pitch)
+        elif chord_free and c == _C_ROOT:
+            self.new_chords.append([self.bar, self.chord_pos, self.t.note_name(info.names[tok]), "", None])
+        elif chord_free and c == _C_QUAL and self.new_chords:
+            self.new_chords[-1][3] = quality_suffix(info.names[tok])
+        elif chord_free and c == _C_BASS and self.new_chords:
+            self.new_chords[-1][4] = self.t.note_name(info.names[tok])
+
+
+@dataclass
+class _TokInfo:
+    """Per-token arrays for the masks (category, value, name after the '_')."""
+
+    cat: np.ndarray
+    val: np.ndarray
+    names: list[str]
+    pos_base: int
+    half: int  # ticks of half a bar where a half-bar chord makes sense (0: none)
+
+
+def _tok_info(tok: Tokenizer, tables: _Tables, meter: str) -> _TokInfo:
+    num = int(meter.split("/")[0])
+    L = meter_ticks(meter)
+    half = L // 2 if num % 2 == 0 else 0
+    return _TokInfo(
+        np.array(tables.cat),
+        np.array(tables.val),
+        [name.partition("_")[2] for name in tok.vocab],
+        tok.pos_base,
+        half,
+    )
+
+
+# ============================================================================ tokens
+def _bar_sections(tok: Tokenizer, ids: list[int], start: int) -> list[dict]:
+    """Bars of `ids` from index `start` (a `Bar`) to the next section marker or <eos>:
+    [{"chords": [ids], "voices": {letter: [ids]}, "at": index}]."""
+    stops = {tok.eos_id, tok.fill_id, tok.suffix_id, tok.middle_id}
+    voice_ids = {tok.voice_id(v): v for v in tok.voice_order}
+    bars: list[dict] = []
+    voice = None
+    for i in range(start, len(ids)):
+        t = ids[i]
+        if t in stops:
+            break
+        if t == tok.bar_id:
+            bars.append({"chords": [], "voices": {}, "at": i})
+            voice = None
+        elif not bars:
+            continue
+        elif t in voice_ids:
+            voice = voice_ids[t]
+            bars[-1]["voices"][voice] = []
+        elif voice is None:
+            bars[-1]["chords"].append(t)
+        else:
+            bars[-1]["voices"][voice].append(t)
+    return bars
+
+
+def _first_bar(tok: Tokenizer, ids: list[int]) -> int:
+    return ids.index(tok.bar_id)
+
+
+def _decoder_cursors(
+    tok: Tokenizer, ids: list[int], start: int, stop: int, voices: tuple[str, ...], L: int
+) -> list[int]:
+    """The decoder's voice cursors at `stop` (a `Bar` index), relative to that bar's start,
+    replaying ids[start:stop] the way `Tokenizer.decode` does."""
+    cursors = dict.fromkeys(voices, 0)
+    prev = None
+    voice = None
+    pos = None
+    for t in ids[start:stop]:
+        if t == tok.bar_id:
+            if prev is not None:
+                cursors = {v: max(0, c - prev) for v, c in cursors.items()}
+            prev = L
+            voice, pos = None, None
+        elif tok.voice_base <= t < tok.voice_base + len(tok.voice_order):
+            voice, pos = tok.voice_order[t - tok.voice_base], None
+        elif voice is not None and tok.pos_base <= t < tok.pos_base + MAX_BAR_TICKS:
+            pos = t - tok.pos_base
+        elif voice in cursors and t >= tok.dur_base:
+            start_at = cursors[voice] if pos is None else pos
+            cursors[voice] = start_at + DUR_TICKS[t - tok.dur_base]
+            pos = None
+    if prev is None:
+        return [0] * len(voices)
+    return [max(0, cursors[v] - L) for v in voices]
+
+
+def _bar_costs(tok: Tokenizer, ids: list[int], job: _Job) -> tuple[int, list[int], list[int]]:
+    """(header length, tokens of every bar, forced tokens of every bar) of a plain encoding."""
+    first = _first_bar(tok, ids)
+    secs = _bar_sections(tok, ids, first)
+    total, forced = [], []
+    for sec in secs:
+        total.append(1 + len(sec["chords"]) + sum(1 + len(x) for x in sec["voices"].values()))
+        f = 1 + len(LAYOUTS[job.layout])
+        f += sum(len(sec["voices"].get(v, [])) for v in job.forced_voices)
+        if job.chords == "forced":
+            f += len(sec["chords"])
+        forced.append(f)
+    return first, total, forced
+
+
+# ============================================================================ planning
+def _budget(job: _Job, forced: int, bars: int) -> int:
+    return forced + math.ceil(job.free_per_bar * bars) + 8
+
+
+def _plan_chunk(tok: Tokenizer, job: _Job, W: Piece, c0: int, g1: int, block: int) -> tuple[int, int]:
+    """(w0, c1): the next plain-order chunk [c0, c1) and the first context bar w0."""
+    ids = tok.encode(W, start_bar=0, end_bar=g1)
+    header, total, forced = _bar_costs(tok, ids, job)
+    header += 2
+    for ctx in sorted({min(k, c0) for k in (4, 2, 1, 0)}, reverse=True):  # some context first, then length
+        for c1 in range(min(g1, c0 + MAX_REQUEST_BARS), c0, -1):
+            need = header + _budget(job, sum(forced[c0:c1]), c1 - c0)
+            if need + sum(total[c0 - ctx : c0]) > block:
+                continue
+            w0 = c0 - ctx
+            while w0 > 0 and need + sum(total[w0 - 1 : c0]) <= block:
+                w0 -= 1
+            return w0, c1
+    raise ValueError(
+        f"bar {job.grid.number(c0)} does not fit in the model's {block}-token block; the model is too small for this piece"
+    )
+
+
+def _plan_window(tok: Tokenizer, job: _Job, block: int) -> tuple[int, int]:
+    """(w0, w1): the bars around the inpaint region kept as context (as many as fit)."""
+    g0, g1 = job.region
+    ids = tok.encode(job.W)
+    header, total, forced = _bar_costs(tok, ids, job)
+    header += 5
+    need = header + _budget(job, sum(forced[g0:g1]), g1 - g0)
+    if need > block:
+        raise ValueError(
+            f"bars {job.grid.number(g0)}-{job.grid.number(g1 - 1)} are too many to regenerate at once "
+            f"with this model ({block}-token block); choose fewer bars"
+        )
+    w0, w1 = g0, g1
+    used = need
+    grew = True
+    while grew:
+        grew = False
+        if w0 > 0 and used + total[w0 - 1] <= block:
+            w0 -= 1
+            used += total[w0]
+            grew = True
+        if w1 < len(total) and used + total[w1] <= block:
+            used += total[w1]
+            w1 += 1
+            grew = True
+    return w0, w1
+
+
+# ============================================================================ one region
+def _tables(tok: Tokenizer, job: _Job, bars: int, block: int, close: bool = False) -> tuple[_Tables, _TokInfo]:
+    request = dataclasses.replace(job.request, bars=bars, chords=None)
+    tables = _Tables(tok, request, block, close=close)
+    # the style's tonal and rhythm feedback and closing degrees, as compose has them
+    set_tonal_feedback(tables, request, job.tuned)
+    set_rhythm_feedback(tables, request, job.tuned)
+    set_closing_shares(tables, job.tuned)
+    scale = scale_pitch_classes(pitch_class_of(request.key), request.mode) if request.in_scale else None
+    for i, v in enumerate(job.voices):
+        lo, hi = job.ranges.get(v, (PITCH_MIN, PITCH_MAX))
+        ps = [p for p in range(lo, hi + 1) if scale is None or p % 12 in scale]
+        tables.pitches[i] = np.array([tok.pitch_id(p, tables.shift) for p in ps], dtype=np.int64)
+    # chord roots and slash basses spelled the way the key spells them (as in training data)
+    names = [n for n in names_for_key(request.key, request.mode) if scale is None or pitch_class_of(n) in scale]
+    tables.roots = np.array([tok.root_id(x, tables.shift) for x in names], dtype=np.int64)
+    tables.basses = [
+        np.array([tok.bass_id(x, tables.shift) for x in names if pitch_class_of(x) != pc], dtype=np.int64)
+        for pc in range(12)
+    ]
+    if job.chords == "free" and job.rhythm is not None:
+        tables.per_bar += 4 if job.rhythm == "half" else 2
+    return tables, _tok_info(tok, tables, job.grid.meter)
+
+
+def _known_for_guard(job: _Job, W: Piece, t0: float, t1: float, pick0: int) -> VoiceLeading:
+    guard = VoiceLeading(len(job.voices))
+    span = job.grid.L / TICKS_PER_BEAT
+    for i, track in enumerate(W.tracks):
+        for nt in track.notes:
+            if nt.onset + nt.duration < t0 - span or nt.onset > t1 + span:
+                continue
+            s = round((nt.onset - t0) * TICKS_PER_BEAT) + pick0
+            e = s + max(1, round(nt.duration * TICKS_PER_BEAT))
+            guard.add(i, s, e, nt.pitch)
+    for onset, pcs in job.chord_plan:
+        if t0 - 1e-9 <= onset < t1 + span:
+            guard.chord_tones[round((onset - t0) * TICKS_PER_BEAT) + pick0] = np.array(pcs, np.int64)
+    return guard

@@ -1,0 +1,198 @@
+"""Lead-sheet and chorale chords without sampling the composer: the harmonizer network (a chord
+per half bar or, for chorales, a plan of a chord per beat) and the count table, thinned to the
+chord rhythm asked; `harmonize` and `inpaint` use them unless `chords_from="model"`."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tunesmith.cocreate.decode import KeptNotesError, _assert_kept, _copy_meta, _note_key
+from tunesmith.cocreate.inputs import _Grid, _melody_track, _where
+from tunesmith.sampling import Take
+from tunesmith.score import ChordSymbol, KeySignature, Piece, Track
+
+CHORD_SOURCES = ("harmonizer", "table", "model")
+
+
+@functools.lru_cache(maxsize=2)
+def chord_table(path: str | None = None):
+    """The lead-sheet chord table shipped with the default model (scripts/fit_chord_table.py)."""
+    import json
+
+    from tunesmith.baselines.harmony_baseline import LeadSheetBaseline
+    from tunesmith.pretrained import DEFAULT_MODEL_DIR
+
+    file = Path(path) if path else DEFAULT_MODEL_DIR / "chord_table.json"
+    if not file.is_file():
+        raise FileNotFoundError(f"no chord table at {file}; run scripts/fit_chord_table.py or use chords_from='model'")
+    return LeadSheetBaseline.from_dict(json.loads(file.read_text()))
+
+
+def _harmonized_piece(
+    piece: Piece, i: int, style: str, tracks: list[Track], chords: list[ChordSymbol], keys: list, end: float
+) -> Piece:
+    """Take `i` of a harmonization of `piece`: its meter, tempi and bars, the given parts."""
+    return Piece(
+        piece_id=f"{piece.piece_id}-harmonized-{i + 1}",
+        work_id=piece.work_id,
+        title=piece.title,
+        style=style,
+        source="tunesmith",
+        path="",
+        license=piece.license,
+        tracks=tracks,
+        chords=chords,
+        keys=keys,
+        time_signatures=copy.deepcopy(piece.time_signatures),
+        tempos=copy.deepcopy(piece.tempos),
+        bar_onsets=list(piece.bars()),
+        end=end,
+        meta={"harmonized_from": _where(piece)},
+    )
+
+
+def _harmonize_from_chords(
+    piece: Piece, melody: Track, style: str, tonic: str, mode: str, n: int, seed: int | None, chord_rhythm: str | None,
+    source: str, harmonizer: Any = None,
+) -> list[Take]:  # fmt: skip
+    """Lead-sheet harmonize with chords from the harmonizer network or the count table (`source`)."""
+    import random
+
+    t0 = time.perf_counter()
+    seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
+    work = _melody_work(piece, melody, style, tonic, mode)
+    downbeats = {round(b, 6) for b in piece.bars()}
+    if source == "harmonizer":
+        net = _harmonizer_of(harmonizer)
+        meta_source = {"chords_from": "harmonizer", "harmonizer": net.info.get("name", "harmonizer")}
+
+        def predict(i: int) -> list[ChordSymbol]:
+            rng = np.random.default_rng(seed * 1_000_003 + i) if i else None
+            unit = "bar" if chord_rhythm == "bar" else "half"
+            return net.predict(work, key=work.keys[0], rng=rng, unit=unit, merge=False)
+    else:
+        table = chord_table()
+        meta_source = {"chords_from": "table", "table_units": table.n_units}
+
+        def predict(i: int) -> list[ChordSymbol]:
+            return table.predict(work, rng=random.Random(seed * 1_000_003 + i) if i else None)
+
+    takes = []
+    for i in range(n):
+        kept = _in_chord_rhythm(predict(i), chord_rhythm, downbeats, downbeats)
+        tracks = [Track(melody.name, "melody", melody.program, False, [copy.copy(x) for x in melody.notes])]
+        out = _harmonized_piece(piece, i, style, tracks, kept, [KeySignature(0.0, tonic, mode)], piece.duration())
+        _assert_kept(melody.notes, out.tracks[0].notes, "the melody")
+        meta = {"operation": "harmonize", "style": style, "layout": "lead", **meta_source, "chord_rhythm": chord_rhythm}
+        out.meta = {**out.meta, "cocreate": {**meta, "seed": seed, "take": i}}
+        takes.append(
+            Take(out, [], np.zeros(0, np.float32), np.zeros(0, bool), seed, time.perf_counter() - t0, {"take": i, **meta})
+        )
+    return takes
+
+
+def _chorale_plan(W: Piece, tonic: str, mode: str, harmonizer: Any = None) -> tuple:
+    """The chorale harmonizer's chord on every beat of the soprano (empty when none is shipped)."""
+    try:
+        net = _harmonizer_of(harmonizer, kind="chorale")
+    except FileNotFoundError:
+        return ()
+    if net.config.unit != "beat":
+        raise ValueError("chorale harmonize needs a beat-unit (chorale) harmonizer")
+    soprano = copy.copy(W)
+    soprano.tracks = [t for t in W.tracks if t.notes][:1]
+    soprano.keys = [KeySignature(0.0, tonic, mode)]
+    soprano.style = "chorale"
+    return tuple(net.plan(soprano, key=soprano.keys[0]))
+
+
+def _rechord_region(
+    piece: Piece, grid: _Grid, region: tuple[int, int], inside, style: str, tonic: str, mode: str, n: int,
+    seed: int | None, rhythm: str | None, harmonizer: Any = None,
+) -> list[Take]:  # fmt: skip
+    """Inpaint of a lead sheet's chords only (melody kept): the harmonizer's chords inside the
+    range, heard against the whole melody; every note and the chords outside stay."""
+    import random
+
+    t_start = time.perf_counter()
+    net = _harmonizer_of(harmonizer)
+    seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
+    work = _melody_work(piece, _melody_track(piece, "inpaint"), style, tonic, mode)
+    downbeats = {round(b, 6) for b in piece.bars()}
+    unit = "bar" if rhythm == "bar" else "half"
+    takes = []
+    for i in range(n):
+        rng = np.random.default_rng(seed * 1_000_003 + i) if i else None
+        new = [c for c in net.predict(work, key=work.keys[0], rng=rng, unit=unit, merge=False) if inside(c.onset)]
+        kept = _in_chord_rhythm(new, rhythm, downbeats, {d for d in downbeats if inside(d)})
+        out = copy.deepcopy(piece)
+        out.meta = _copy_meta(piece)
+        out.chords = sorted([c for c in out.chords if not inside(c.onset)] + kept, key=lambda c: c.onset)
+        for orig, new_track in zip(piece.tracks, out.tracks):
+            if [_note_key(x) for x in orig.notes] != [_note_key(x) for x in new_track.notes]:
+                raise KeptNotesError(f"co-create changed the kept track {orig.name!r}")
+        g0, g1 = region
+        meta = {"operation": "inpaint", "bars": [grid.number(g0), grid.number(g1 - 1)], "keep": ["melody"],
+                "style": style, "chords_from": "harmonizer", "harmonizer": net.info.get("name", "harmonizer")}  # fmt: skip
+        out.meta = {**out.meta, "cocreate": {**meta, "seed": seed, "take": i}}
+        takes.append(Take(out, [], np.zeros(0, np.float32), np.zeros(0, bool), seed, time.perf_counter() - t_start,
+                          {"take": i, **meta}))  # fmt: skip
+    return takes
+
+
+def _harmonizer_of(harmonizer: Any = None, kind: str = "lead"):
+    """`harmonizer` itself (a `tunesmith.harmonizer.Harmonizer`), the one at that path, or the
+    shipped one of `kind`."""
+    from tunesmith.harmonizer import Harmonizer, load_harmonizer
+
+    if isinstance(harmonizer, Harmonizer):
+        return harmonizer
+    return load_harmonizer(str(harmonizer) if harmonizer else None, kind=kind)
+
+
+def _melody_work(piece: Piece, melody: Track, style: str, tonic: str, mode: str) -> Piece:
+    """`piece` reduced to its melody, in the key and style asked: what the harmonizer reads."""
+    work = copy.deepcopy(piece)
+    work.tracks = [copy.deepcopy(melody)]
+    work.tracks[0].role = "melody"
+    work.keys = [KeySignature(0.0, tonic, mode)]
+    work.style = style
+    return work
+
+
+def _in_chord_rhythm(chords: list[ChordSymbol], rhythm: str | None, downbeats: set[float],
+                     bar_lines: set[float]) -> list[ChordSymbol]:  # fmt: skip
+    """One chord per unit thinned to `rhythm`: "bar" keeps the downbeats only, "half" every unit,
+    "auto" / None drop a half-bar chord equal to the one before it (no change); "auto" and "bar"
+    then name the sounding chord at every bar line of `bar_lines` that has none."""
+    kept: list[ChordSymbol] = []
+    for c in chords:
+        on_downbeat = round(c.onset, 6) in downbeats
+        if rhythm == "bar" and not on_downbeat:
+            continue
+        if rhythm != "half" and kept and kept[-1].figure == c.figure and not on_downbeat:
+            continue
+        kept.append(ChordSymbol(c.onset, c.figure, None))
+    if rhythm in ("auto", "bar"):
+        kept = _chord_on_every_downbeat(kept, bar_lines)
+    return kept
+
+
+def _chord_on_every_downbeat(chords: list[ChordSymbol], downbeats: set[float]) -> list[ChordSymbol]:
+    """A lead sheet names the chord at every bar line: repeat the sounding chord where none starts."""
+    out: list[ChordSymbol] = []
+    starts = {round(c.onset, 6) for c in chords}
+    events = sorted([(c.onset, c) for c in chords] + [(b, None) for b in downbeats if b not in starts],
+                    key=lambda e: e[0])  # fmt: skip
+    for onset, c in events:
+        if c is not None:
+            out.append(c)
+        elif out:
+            out.append(ChordSymbol(onset, out[-1].figure, None))
+    return out

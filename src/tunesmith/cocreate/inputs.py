@@ -1,0 +1,329 @@
+"""Co-create's input side: loading the piece, every check made before any model work, the bar
+grid in the musician's numbering, the voices the tokenizer reads, and the work piece (what is
+known, on the final grid, in the tokenizer's canonical voices)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tunesmith.sampling import MAX_REQUEST_BARS, MAX_TEMPO, MIN_TEMPO, ComposeRequest
+from tunesmith.score import MODES, STYLES, ChordSymbol, KeySignature, Note, Piece, Tempo, TimeSignature, Track
+from tunesmith.tokenizer import LAYOUTS, METERS, TICKS_PER_BEAT, VOICE_NAMES, VOICE_ROLES, meter_ticks, spell_name
+
+CHORD_RHYTHMS = ("auto", "bar", "half")  # and "free" / None: the model places chords
+KEEPABLE = ("melody", "soprano", "alto", "tenor", "bass", "chords")
+_SATB_ROLE = {"soprano": "S", "alto": "A", "tenor": "T", "bass": "B"}
+_EPS = 1e-6
+
+
+# ============================================================================ input checks
+def load_piece(source: Piece | str | os.PathLike, *, tune: int = 1) -> Piece:
+    """`source` itself if it is a Piece, else tune number `tune` (1-based) of the file.
+    `tunesmith.inputs.InputError` (a ValueError) names the file when it cannot be read."""
+    if isinstance(source, Piece):
+        return source
+    from tunesmith import limits
+    from tunesmith.inputs import InputError, check_local_file, read_file
+
+    if not Path(os.fspath(source)).is_dir():  # (a POP909 song folder is read by read_file)
+        check_local_file(source, max_bytes="MAX_COCREATE_FILE_BYTES")  # size limit before reading
+    import warnings
+
+    from tunesmith.inputs import sniff
+
+    path = Path(os.fspath(source))
+    one_tune = not path.is_dir() and (sniff(path) == "abc" or (sniff(path) is None and path.suffix.lower() == ".abc"))
+    # co-create's bar limit applies while reading: a file declaring thousands of measures is
+    # refused before music21 parses it; of an ABC book only the asked tune is parsed
+    scope = limits.tighter(MAX_PIECE_BARS=limits.limit("MAX_COCREATE_BARS"),
+                           MAX_PIECE_NOTES=limits.limit("MAX_COCREATE_NOTES"))
+    with warnings.catch_warnings(), scope:
+        warnings.filterwarnings("ignore", message="skipped ABC tune")
+        pieces = read_file(source, only=tune - 1) if one_tune and tune >= 1 else read_file(source)
+    if not pieces:
+        raise InputError(f"{source}: no music found in the file")
+    if one_tune and tune >= 1:
+        tune = 1
+    if not 1 <= tune <= len(pieces):
+        raise ValueError(f"{source}: the file holds {len(pieces)} tune(s); tune {tune} does not exist")
+    piece = pieces[tune - 1]
+    if not piece.path:
+        piece.path = os.fspath(source)
+    with limits.tighter(MAX_PIECE_NOTES=limits.limit("MAX_COCREATE_NOTES")):
+        limits.check_piece(piece, max_bars="MAX_COCREATE_BARS")  # co-create's cost grows with the bars
+    return piece
+
+
+def _where(piece: Piece) -> str:
+    return piece.path or piece.piece_id or "the piece"
+
+
+def _meter_of(piece: Piece) -> str:
+    """The piece's single meter; ValueError for meters the tokenizer cannot write and for meter changes."""
+    where = _where(piece)
+    ts = piece.time_signature
+    meter = f"{ts.numerator}/{ts.denominator}"
+    if meter not in METERS:
+        raise ValueError(f"{where}: unsupported meter {meter}; supported: {', '.join(METERS)}")
+    others = sorted({str(t) for t in piece.time_signatures} - {meter})
+    if others:
+        raise ValueError(
+            f"{where}: the meter changes ({meter} -> {', '.join(others)}); co-create works on pieces in one meter"
+        )
+    return meter
+
+
+def _melody_track(piece: Piece, verb: str) -> Track:
+    track = piece.melody()
+    if track is None or not track.notes:
+        raise ValueError(f"{_where(piece)}: empty melody: no notes to {verb}")
+    return track
+
+
+def _style_of(style: str | None, piece: Piece) -> str:
+    if style is None:
+        return piece.style if piece.style in STYLES else "folk"
+    if style not in STYLES:
+        raise ValueError(f"unknown style {style!r}; one of {', '.join(STYLES)}")
+    return style
+
+
+def _key_of(piece: Piece, key: str | None, mode: str | None) -> tuple[str, str]:
+    """(tonic spelled as a tokenizer note name, mode) from the arguments, else the piece's key
+    signature, else the key estimated from its notes."""
+    if key is None:
+        from tunesmith import harmony
+
+        k = piece.key or harmony.estimate_key(piece)
+        tonic, default_mode = k.tonic, k.mode
+    else:
+        tonic, default_mode = key, "major"
+    if mode is not None:
+        m = str(mode).lower()
+        m = {"ionian": "major"}.get(m, m)
+        if m not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; one of {', '.join(MODES)}")
+    else:
+        m = {"ionian": "major"}.get(str(default_mode or "major").lower(), str(default_mode or "major").lower())
+        m = m if m in MODES else "major"
+    try:
+        tonic = spell_name(str(tonic))
+    except ValueError:
+        raise ValueError(f"unknown key tonic {tonic!r}; a note name such as C, F#, Bb") from None
+    return tonic, m
+
+
+def _rhythm(chord_rhythm: str | None) -> str | None:
+    """A chord rhythm for the automaton: "auto" | "bar" | "half", or None ("free": the model's own)."""
+    if chord_rhythm is None or chord_rhythm == "free":
+        return None
+    if chord_rhythm not in CHORD_RHYTHMS:
+        raise ValueError(f"chord rhythm must be one of {', '.join(CHORD_RHYTHMS)} or free, got {chord_rhythm!r}")
+    return chord_rhythm
+
+
+def _check_n(n: int) -> None:
+    from tunesmith.limits import check_takes
+
+    check_takes(n, "n")  # 1..MAX_TAKES
+
+
+def check_input(
+    verb: str,
+    piece: Piece,
+    *,
+    bars: Any = None,
+    keep: Any = None,
+    style: str | None = None,
+    key: str | None = None,
+    mode: str | None = None,
+    n: int = 1,
+    chord_rhythm: str | None = None,
+    **controls: Any,
+) -> None:
+    """Every check `verb` ("continue", "harmonize", "inpaint") makes before any model work:
+    ValueError naming the file and the problem (meter, empty melody, bar range, keep, style,
+    key, n; `controls`: temperature, top_p, tonal_feedback, rhythm_feedback, cadence, checked as
+    a compose request checks them). The CLI calls it before it loads the model."""
+    if verb not in ("continue", "harmonize", "inpaint"):
+        raise ValueError(f"unknown co-create operation {verb!r}")
+    ComposeRequest(style="folk", key="C", **{k: v for k, v in controls.items() if v is not None})
+    meter = _meter_of(piece)
+    _melody_track(piece, verb)
+    _check_n(n)
+    _style_of(style, piece)
+    _key_of(piece, key, mode)
+    _grid(piece, meter)  # the bar lines cover the music
+    if verb == "continue":
+        if isinstance(bars, bool) or not isinstance(bars, int) or not 1 <= bars <= MAX_REQUEST_BARS:
+            raise ValueError(f"bars must be an integer in 1..{MAX_REQUEST_BARS}, got {bars!r}")
+    elif verb == "harmonize":
+        _rhythm(chord_rhythm)
+    else:
+        _rhythm(chord_rhythm)
+        grid = _grid(piece, meter)
+        _region_of(piece, grid, bars)
+        layout, _ = _voice_tracks(piece)
+        kept, keep_chords = _parse_keep(keep, layout)
+        if set(LAYOUTS[layout]) <= kept and keep_chords:
+            raise ValueError("keep: every part is kept; nothing to regenerate")
+
+
+# ============================================================================ the bar grid
+@dataclass
+class _Grid:
+    """Bars as the tokenizer counts them: `starts` in beats (a pickup is bar 0, starting at 0)."""
+
+    starts: list[float]
+    pickup: int  # ticks of bar 0 before the music starts (0: no pickup)
+    L: int  # ticks per bar
+    meter: str
+
+    @property
+    def n(self) -> int:
+        return len(self.starts)
+
+    def end_of(self, i: int) -> float:
+        if i + 1 < len(self.starts):
+            return self.starts[i + 1]
+        return self.starts[i] + (self.L - (self.pickup if i == 0 else 0)) / TICKS_PER_BEAT
+
+    def number(self, i: int) -> int:
+        """The musician's number of bar index i (1-based; a pickup is bar 0)."""
+        return i if self.pickup else i + 1
+
+    def index(self, number: int) -> int:
+        return number if self.pickup else number - 1
+
+    def extended(self, bars: int) -> _Grid:
+        end = self.end_of(self.n - 1)
+        step = self.L / TICKS_PER_BEAT
+        return _Grid([*self.starts, *(end + i * step for i in range(bars))], self.pickup, self.L, self.meter)
+
+
+def _grid(piece: Piece, meter: str) -> _Grid:
+    L = meter_ticks(meter)
+    starts = list(piece.bars())
+    if starts and starts[0] > _EPS:
+        starts = [0.0, *starts]
+    ticks = [round(s * TICKS_PER_BEAT) for s in starts]
+    pickup = 0
+    if len(ticks) >= 2 and 0 < ticks[1] - ticks[0] < L:
+        pickup = L - (ticks[1] - ticks[0])
+    grid = _Grid(starts, pickup, L, meter)
+    if starts:  # a file whose bar lines stop short of its music (a bar longer than the meter)
+        last = max((n.onset for t in piece.tracks for n in t.notes), default=0.0)
+        if last > grid.end_of(grid.n - 1) - _EPS:
+            raise ValueError(
+                f"{_where(piece)}: its bar lines do not match its {meter} meter (bar {grid.number(grid.n - 1)} "
+                f"would run from beat {starts[-1]:g} to the last note at beat {last:g}); co-create needs bars of the meter"
+            )
+    return grid
+
+
+def parse_bar_range(bars: str | Sequence[int] | int) -> tuple[int, int]:
+    """'5-8' / (5, 8) / 5 -> (5, 8): the musician's bar numbers, first and last inclusive."""
+    if isinstance(bars, str):
+        text = bars.replace(" ", "").replace("..", "-").replace(":", "-")
+        parts = text.split("-")
+        try:
+            nums = [int(p) for p in parts]
+        except ValueError:
+            raise ValueError(f"bar range {bars!r}: use FIRST-LAST, e.g. 5-8") from None
+        if len(nums) == 1:
+            nums = nums * 2
+        if len(nums) != 2:
+            raise ValueError(f"bar range {bars!r}: use FIRST-LAST, e.g. 5-8")
+        a, b = nums
+    elif isinstance(bars, int) and not isinstance(bars, bool):
+        a = b = bars
+    else:
+        try:
+            a, b = (int(x) for x in bars)
+        except (TypeError, ValueError):
+            raise ValueError(f"bar range {bars!r}: give (first, last), e.g. (5, 8)") from None
+    if a > b:
+        raise ValueError(f"bar range {a}-{b}: the first bar comes first")
+    return a, b
+
+
+def _region_of(piece: Piece, grid: _Grid, bars: Any) -> tuple[int, int]:
+    a, b = parse_bar_range(bars)
+    lo, hi = grid.number(0), grid.number(grid.n - 1)
+    if a < lo or b > hi:
+        raise ValueError(f"{_where(piece)}: bars {a}-{b} are outside the piece, which has bars {lo}-{hi}")
+    return grid.index(a), grid.index(b) + 1
+
+
+# ============================================================================ voices
+def _voice_tracks(piece: Piece) -> tuple[str, dict[str, Track]]:
+    """(layout, {voice letter: track}) the way the tokenizer reads the piece: 'satb' when two or
+    more tracks have SATB roles, else 'lead' with the melody."""
+    found: dict[str, Track] = {}
+    for t in piece.tracks:
+        if t.role in _SATB_ROLE and not t.is_drum:
+            found.setdefault(_SATB_ROLE[t.role], t)
+    if len(found) >= 2:
+        return "satb", found
+    melody = piece.melody()
+    return "lead", ({"M": melody} if melody is not None else {})
+
+
+def _parse_keep(keep: Any, layout: str) -> tuple[frozenset[str], bool]:
+    """(kept voice letters, chords kept) from keep=None | "melody" | "soprano,bass" | [roles]."""
+    if keep is None:
+        return frozenset(), False
+    items = keep.replace(",", " ").split() if isinstance(keep, str) else list(keep)
+    voices: set[str] = set()
+    chords = False
+    for item in items:
+        role = str(item).strip().lower()
+        if role not in KEEPABLE:
+            raise ValueError(f"keep: unknown part {item!r}; one of {', '.join(KEEPABLE)}")
+        if role == "chords":
+            chords = True
+        elif role == "melody":
+            voices.add(LAYOUTS[layout][0])
+        elif layout == "lead":
+            if role != "soprano":
+                raise ValueError(f"keep: the piece is a lead sheet (melody and chords); it has no {role} voice")
+            voices.add("M")
+        else:
+            voices.add(_SATB_ROLE[role])
+    return frozenset(voices), chords
+
+
+# ============================================================================ the work piece
+def _work_piece(
+    src: Piece,
+    grid: _Grid,
+    layout: str,
+    notes: dict[str, list[Note]],
+    chords: list[ChordSymbol],
+    style: str,
+    tonic: str,
+    mode: str,
+) -> Piece:
+    """What is known, on the final bar grid, in the tokenizer's canonical voices."""
+    num, den = (int(x) for x in grid.meter.split("/"))
+    tracks = [
+        Track(VOICE_NAMES[v], VOICE_ROLES[v], notes=sorted(notes.get(v, []), key=lambda x: (x.onset, x.pitch)))
+        for v in LAYOUTS[layout]
+    ]
+    return Piece(
+        piece_id=src.piece_id or "cocreate",
+        work_id=src.work_id or "cocreate",
+        title=src.title,
+        style=style,
+        tracks=tracks,
+        chords=sorted(chords, key=lambda c: c.onset),
+        keys=[KeySignature(0.0, tonic, mode)],
+        time_signatures=[TimeSignature(0.0, num, den)],
+        tempos=[Tempo(0.0, min(MAX_TEMPO, max(MIN_TEMPO, src.tempo)))],
+        bar_onsets=list(grid.starts),
+        end=grid.end_of(grid.n - 1),
+    )

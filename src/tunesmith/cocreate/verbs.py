@@ -1,0 +1,483 @@
+"""The three co-create operations, `continue_piece`, `harmonize` and `inpaint`: each checks its
+input, builds the work piece and the job, runs it (or asks `chords` for a lead sheet's chords),
+and copies the given piece into takes that hold the musician's notes."""
+
+from __future__ import annotations
+
+import copy
+import os
+from typing import Any
+
+from tunesmith.cocreate.automaton import _bar_sections, _first_bar, _Job
+from tunesmith.cocreate.chords import (
+    CHORD_SOURCES,
+    _chorale_plan,
+    _harmonize_from_chords,
+    _harmonized_piece,
+    _rechord_region,
+)
+from tunesmith.cocreate.decode import KeptNotesError, _assert_kept, _copy_meta, _finish_take, _note_key, _run
+from tunesmith.cocreate.inputs import (
+    _EPS,
+    _check_n,
+    _grid,
+    _key_of,
+    _melody_track,
+    _meter_of,
+    _parse_keep,
+    _region_of,
+    _rhythm,
+    _style_of,
+    _voice_tracks,
+    _work_piece,
+    load_piece,
+)
+from tunesmith.sampling import (
+    DEFAULT_RANGES,
+    MAX_REQUEST_BARS,
+    MAX_TEMPO,
+    MIN_TEMPO,
+    ComposeRequest,
+    Take,
+    style_decoding,
+)
+from tunesmith.score import KeySignature, Note, Piece, Track
+from tunesmith.tokenizer import LAYOUTS, PITCH_MAX, PITCH_MIN, VOICE_NAMES, VOICE_ROLES, Tokenizer
+
+# Textbook SATB ranges (the ones `metrics.harmony_rules` counts violations against): free chorale
+# voices are kept inside them unless the caller gives a pitch range.
+TEXTBOOK_RANGES = {"S": (60, 79), "A": (55, 74), "T": (48, 67), "B": (40, 60)}
+
+
+# ============================================================================ the request
+def _lead_range(notes: list[Note], pitch_range: tuple[int, int] | None) -> tuple[int, int]:
+    if pitch_range is not None:
+        return int(pitch_range[0]), int(pitch_range[1])
+    lo = max(PITCH_MIN, min(n.pitch for n in notes) - 3)
+    hi = min(PITCH_MAX, max(n.pitch for n in notes) + 3)
+    while hi - lo < 12:
+        lo, hi = max(PITCH_MIN, lo - 1), min(PITCH_MAX, hi + 1)
+    return lo, hi
+
+
+def _request(
+    style: str,
+    tonic: str,
+    mode: str,
+    meter: str,
+    piece: Piece,
+    layout: str,
+    pitch_range: tuple[int, int] | None,
+    in_scale: bool,
+    temperature: float | None,
+    top_p: float | None,
+    seed: int | None,
+    **controls: Any,
+) -> ComposeRequest:
+    """The request co-create samples under; `controls`: tonal_feedback, rhythm_feedback, cadence."""
+    return ComposeRequest(
+        style=style,
+        key=tonic,
+        mode=mode,
+        meter=meter,
+        bars=1,
+        tempo=min(MAX_TEMPO, max(MIN_TEMPO, piece.tempo)),
+        pitch_range=pitch_range,
+        in_scale=in_scale,
+        temperature=temperature,
+        top_p=top_p,
+        seed=seed,
+        layout=layout,
+        **controls,
+    )
+
+
+def _ranges(layout: str, request: ComposeRequest, user_range: tuple[int, int] | None) -> dict[str, tuple[int, int]]:
+    if layout == "lead":
+        return request.voice_ranges()
+    if user_range is None:
+        return dict(TEXTBOOK_RANGES)
+    return request.voice_ranges()
+
+
+# ============================================================================ continue
+def continue_piece(
+    model,
+    tokenizer: Tokenizer,
+    piece: Piece | str | os.PathLike,
+    bars: int = 8,
+    *,
+    style: str | None = None,
+    n: int = 1,
+    seed: int | None = None,
+    temperature: float | None = None,
+    top_p: float | None = None,
+    pitch_range: tuple[int, int] | None = None,
+    in_scale: bool = False,
+    key: str | None = None,
+    mode: str | None = None,
+    voice_leading: bool = True,
+    batch_size: int = 16,
+    tonal_feedback: float | None = None,
+    rhythm_feedback: float | None = None,
+    cadence: str | None = None,
+) -> list[Take]:
+    """The given music exactly as it is, then `bars` new bars in its key, meter and style.
+
+    Prompt: header + the given bars' tokens (as many of the last bars as fit the block); then
+    the new bars are sampled under the composer's constraints (grammar, meter, exact bar count,
+    `pitch_range` — default: the melody's own range widened a little — and `in_scale`).
+    A lead sheet gets melody and chord symbols, a chorale all four voices.
+
+    Sampled as compose samples the style: its tuned temperature and top-p unless given, its
+    tonal and rhythm feedback (weights as in `ComposeRequest`; they hear the given music too, so
+    the whole piece is steered toward the style's profile), and, since the new bars end the
+    piece, its cadence (`cadence` None: the style's default, "tonic" for every style now; "free":
+    the continuation stops wherever the model leaves it, e.g. to be continued again), with the
+    closing degree and the last note's length drawn as a composed take draws them.
+    """
+    piece = load_piece(piece)
+    meter = _meter_of(piece)
+    melody = _melody_track(piece, "continue")
+    if isinstance(bars, bool) or not isinstance(bars, int) or not 1 <= bars <= MAX_REQUEST_BARS:
+        raise ValueError(f"bars must be an integer in 1..{MAX_REQUEST_BARS}, got {bars!r}")
+    _check_n(n)
+    style = _style_of(style, piece)
+    tonic, mode = _key_of(piece, key, mode)
+    layout, vtracks = _voice_tracks(piece)
+    grid = _grid(piece, meter).extended(bars)
+    n_given = grid.n - bars
+    controls = dict(tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback, cadence=cadence)
+    if layout == "lead":
+        request = _request(style, tonic, mode, meter, piece, layout, _lead_range(melody.notes, pitch_range),
+                           in_scale, temperature, top_p, seed, **controls)  # fmt: skip
+    else:
+        request = _request(style, tonic, mode, meter, piece, layout, pitch_range, in_scale, temperature, top_p, seed,
+                           **controls)  # fmt: skip
+    W = _work_piece(piece, grid, layout, {v: list(t.notes) for v, t in vtracks.items()}, list(piece.chords),
+                    style, tonic, mode)  # fmt: skip
+    ids = tokenizer.encode(W, end_bar=n_given)
+    given_bars = max(1, n_given)
+    per_bar = (len(ids) - _first_bar(tokenizer, ids)) / given_bars
+    job = _Job(
+        W=W,
+        grid=grid,
+        layout=layout,
+        region=(n_given, grid.n),
+        forced_voices=frozenset(),
+        chords="free",
+        rhythm=None,
+        guard=voice_leading and layout == "satb",
+        request=request,
+        ranges=_ranges(layout, request, pitch_range),
+        fim=False,
+        free_per_bar=max(1.3 * per_bar, 6.0),
+        close=request.resolved_cadence() == "tonic",
+        tuned=style_decoding(model, style),
+    )
+    results, seed, decoding = _run(model, tokenizer, job, n, seed, batch_size)
+    boundary = grid.starts[n_given]
+    takes = []
+    for i, res in enumerate(results):
+        out = copy.deepcopy(piece)
+        out.meta = _copy_meta(piece)
+        out.style = style
+        if not out.keys:
+            out.keys = [KeySignature(0.0, tonic, mode)]
+        track_of = _output_tracks(out, piece, vtracks, layout)
+        for v, notes in res.notes.items():
+            track_of[v].notes.extend(notes)
+        out.chords = [*out.chords, *sorted(res.chords, key=lambda c: c.onset)]
+        out.bar_onsets = [*piece.bars(), *grid.starts[n_given:]]
+        out.end = grid.end_of(grid.n - 1)
+        for orig, new in zip(piece.tracks, out.tracks):
+            _assert_kept(orig.notes, [x for x in new.notes if x.onset < boundary - _EPS], f"track {orig.name!r}")
+            if any(x.onset < boundary - _EPS for x in new.notes[len(orig.notes) :]):
+                raise KeptNotesError("co-create wrote a note inside the given music")
+        meta = {"operation": "continue", "bars": bars, "given_bars": n_given, "style": style, **decoding,
+                "cadence": request.resolved_cadence(), **res.ending}  # fmt: skip
+        takes.append(_finish_take(out, res, seed, i, meta))
+    return takes
+
+
+def _output_tracks(out: Piece, piece: Piece, vtracks: dict[str, Track], layout: str) -> dict[str, Track]:
+    """{voice letter: the output track that voice is written to} (new tracks for missing voices);
+    the melody track is given the melody role when it had none, so writers put it first."""
+    mapping: dict[str, Track] = {}
+    for v in LAYOUTS[layout]:
+        if v in vtracks:
+            mapping[v] = out.tracks[next(i for i, t in enumerate(piece.tracks) if t is vtracks[v])]
+        else:
+            track = Track(VOICE_NAMES[v], VOICE_ROLES[v], program=52 if layout == "satb" else 0)
+            out.tracks.append(track)
+            mapping[v] = track
+    first = mapping[LAYOUTS[layout][0]]
+    if first.role not in ("melody", "soprano"):
+        first.role = "melody" if layout == "lead" else "soprano"
+    return mapping
+
+
+# ============================================================================ harmonize
+def harmonize(
+    model,
+    tokenizer: Tokenizer,
+    melody_piece: Piece | str | os.PathLike,
+    *,
+    style: str | None = None,
+    n: int = 1,
+    seed: int | None = None,
+    temperature: float | None = None,
+    top_p: float | None = None,
+    pitch_range: tuple[int, int] | None = None,
+    in_scale: bool = False,
+    key: str | None = None,
+    mode: str | None = None,
+    chord_rhythm: str | None = "auto",
+    voice_leading: bool = True,
+    lookahead: int = 8,
+    batch_size: int = 16,
+    chords_from: str = "harmonizer",
+    harmonizer: Any = None,
+    rhythm_feedback: float | None = None,
+) -> list[Take]:
+    """Harmonize the melody of `melody_piece` (its melody track, else soprano, else first part).
+
+    Lead-sheet chords come from the harmonizer (`chords_from="harmonizer"`, the default: the
+    network shipped beside the default model, or `harmonizer`, a `tunesmith.harmonizer.Harmonizer`
+    or its folder; it hears the whole melody and names a chord per half bar; take 1 is its most
+    likely progression, further takes are drawn from it), from the count table (`"table"`: the
+    most frequent chord over the unit's melody notes in the shippable training split; further
+    takes drawn in proportion to counts), or from the composer itself (`"model"`, below).
+    Measured on held-out Nottingham and POP909 melodies by scripts/eval_cocreate.py. Chorales
+    with `"harmonizer"`: the chorale harmonizer plans a chord on every beat of the soprano (one
+    plan for all takes) and the alto, tenor and bass aim at its tones where the voice-leading
+    rules allow.
+
+    style "chorale": alto, tenor and bass under the melody as soprano, each voice in its vocal
+    range (textbook SATB ranges unless `pitch_range` is given), no crossing of adjacent voices
+    and no parallel fifths/octaves where the mask can avoid them (`voice_leading`); else a lead
+    sheet: chord symbols, with a chord on every downbeat (`chord_rhythm` "auto"), exactly one
+    per bar ("bar") or one per half bar ("half"; meters with an even numerator), or as the model
+    likes (None). The melody is decoded FORCED token by token; only the other parts are
+    sampled; the output's melody is a copy of the given notes. Chord symbols come before the
+    melody of their bar in the token stream, so each bar's chords are chosen among `lookahead`
+    proposals by how likely the model finds the bar's given melody after them (0/1: off).
+    """
+    piece = load_piece(melody_piece)
+    meter = _meter_of(piece)
+    melody = _melody_track(piece, "harmonize")
+    _check_n(n)
+    chord_rhythm = _rhythm(chord_rhythm)
+    style = _style_of(style, piece)
+    tonic, mode = _key_of(piece, key, mode)
+    layout = "satb" if style == "chorale" else "lead"
+    if chords_from not in CHORD_SOURCES:
+        raise ValueError(f"chords_from must be one of {', '.join(CHORD_SOURCES)}, got {chords_from!r}")
+    if layout == "lead" and chords_from != "model":
+        return _harmonize_from_chords(piece, melody, style, tonic, mode, n, seed, chord_rhythm, chords_from, harmonizer)
+    first = LAYOUTS[layout][0]
+    grid = _grid(piece, meter)
+    if layout == "lead":
+        user = pitch_range or DEFAULT_RANGES.get(style, (55, 84))
+        request = _request(style, tonic, mode, meter, piece, layout, user, in_scale, temperature, top_p, seed,
+                           rhythm_feedback=rhythm_feedback)  # fmt: skip
+    else:
+        request = _request(style, tonic, mode, meter, piece, layout, pitch_range, in_scale, temperature, top_p, seed,
+                           rhythm_feedback=rhythm_feedback)  # fmt: skip
+    W = _work_piece(piece, grid, layout, {first: list(melody.notes)}, [], style, tonic, mode)
+    ids = tokenizer.encode(W)
+    secs = _bar_sections(tokenizer, ids, _first_bar(tokenizer, ids))
+    melody_per_bar = sum(len(s["voices"].get(first, [])) for s in secs) / max(1, len(secs))
+    free = 8.0 if layout == "lead" else 3 * (1.5 * melody_per_bar + 2)
+    job = _Job(
+        W=W,
+        grid=grid,
+        layout=layout,
+        region=(0, grid.n),
+        forced_voices=frozenset({first}),
+        chords="free" if layout == "lead" else "none",
+        rhythm=chord_rhythm,
+        guard=voice_leading and layout == "satb",
+        request=request,
+        ranges=_ranges(layout, request, pitch_range),
+        fim=False,
+        free_per_bar=free,
+        lookahead=lookahead if layout == "lead" else 0,
+        chord_plan=_chorale_plan(W, tonic, mode, harmonizer) if layout == "satb" and chords_from == "harmonizer" else (),
+        tuned=style_decoding(model, style),
+    )
+    results, seed, decoding = _run(model, tokenizer, job, n, seed, batch_size)
+    takes = []
+    for i, res in enumerate(results):
+        given = Track(
+            melody.name if layout == "lead" else "Soprano",
+            "melody" if layout == "lead" else "soprano",
+            melody.program if layout == "lead" else 52,
+            False,
+            [copy.copy(x) for x in melody.notes],
+        )
+        tracks = [given]
+        if layout == "satb":
+            for v in ("A", "T", "B"):
+                notes = sorted(res.notes.get(v, []), key=lambda x: x.onset)
+                tracks.append(Track(VOICE_NAMES[v], VOICE_ROLES[v], 52, False, notes))
+        out = _harmonized_piece(
+            piece,
+            i,
+            style,
+            tracks,
+            sorted(res.chords, key=lambda c: c.onset) if layout == "lead" else [],
+            keys=(
+                [KeySignature(0.0, tonic, mode)]
+                if key is not None or mode is not None or not piece.keys
+                else copy.deepcopy(piece.keys)
+            ),
+            end=max(piece.duration(), grid.end_of(grid.n - 1)),
+        )
+        _assert_kept(melody.notes, given.notes, "the melody")
+        if [_note_key(x) for x in given.notes] != [_note_key(x) for x in melody.notes]:
+            raise KeptNotesError("co-create changed the melody")
+        meta = {"operation": "harmonize", "style": style, "layout": layout, "chord_rhythm": chord_rhythm, **decoding}
+        takes.append(_finish_take(out, res, seed, i, meta))
+    return takes
+
+
+# ============================================================================ inpaint
+def inpaint(
+    model,
+    tokenizer: Tokenizer,
+    piece: Piece | str | os.PathLike,
+    bars: Any = (5, 8),
+    *,
+    keep: Any = None,
+    style: str | None = None,
+    n: int = 1,
+    seed: int | None = None,
+    temperature: float | None = None,
+    top_p: float | None = None,
+    pitch_range: tuple[int, int] | None = None,
+    in_scale: bool = False,
+    key: str | None = None,
+    mode: str | None = None,
+    chord_rhythm: str | None = None,
+    voice_leading: bool = True,
+    lookahead: int = 8,
+    batch_size: int = 16,
+    chords_from: str = "harmonizer",
+    harmonizer: Any = None,
+    tonal_feedback: float | None = None,
+    rhythm_feedback: float | None = None,
+) -> list[Take]:
+    """Regenerate bars `bars` (the musician's numbers, first and last inclusive: (5, 8) or "5-8").
+
+    Fill-in-the-middle: the model sees the bars before and after and writes the middle under
+    the composer's constraints. `keep` names parts kept inside the range too ("melody" -> new
+    chords only, melody forced; "soprano", "bass", "chords" or a list of them); everything else
+    the tokenizer writes (melody/voices and chord symbols) is regenerated there. Outside the
+    range every note and chord stays as it was; tracks the tokenizer does not write
+    (accompaniment, drums) are kept whole. Pitch range for a regenerated melody: the piece's
+    own (widened a little) unless `pitch_range`; chorale voices: textbook SATB ranges.
+    `chord_rhythm` for regenerated chord symbols: as in `harmonize`; None: "auto" (a chord on
+    every downbeat) when a lead sheet's melody is kept, else the model's own ("free");
+    `lookahead`: chord proposals per bar when the melody is kept (see `harmonize`).
+    `chords_from`: when a lead sheet's melody is kept and only its chords are regenerated, they
+    come from the harmonizer (default; it hears the whole melody, the bars around the range
+    included; take 1 its best chords, further takes drawn), or from the composer ("model").
+    Sampled at the style's tuned temperature and top-p unless given, with its tonal and rhythm
+    feedback (which hear the music around the range too).
+    """
+    if chords_from not in ("harmonizer", "model"):
+        raise ValueError(f"chords_from must be 'harmonizer' or 'model', got {chords_from!r}")
+    piece = load_piece(piece)
+    meter = _meter_of(piece)
+    melody = _melody_track(piece, "inpaint")
+    _check_n(n)
+    grid = _grid(piece, meter)
+    g0, g1 = _region_of(piece, grid, bars)
+    style = _style_of(style, piece)
+    tonic, mode = _key_of(piece, key, mode)
+    layout, vtracks = _voice_tracks(piece)
+    kept_voices, keep_chords = _parse_keep(keep, layout)
+    voices = LAYOUTS[layout]
+    if set(voices) <= kept_voices and keep_chords:
+        raise ValueError("keep: every part is kept; nothing to regenerate")
+    rhythm = _rhythm(chord_rhythm)
+    if chord_rhythm is None and layout == "lead" and "M" in kept_voices:
+        rhythm = "auto"
+    t0, t1 = grid.starts[g0], grid.end_of(g1 - 1)
+
+    def inside(x: float) -> bool:
+        return t0 - _EPS <= x < t1 - _EPS
+
+    if layout == "lead" and "M" in kept_voices and not keep_chords and chords_from == "harmonizer":
+        return _rechord_region(piece, grid, (g0, g1), inside, style, tonic, mode, n, seed, rhythm, harmonizer)
+    known: dict[str, list[Note]] = {}
+    for v, track in vtracks.items():
+        known[v] = list(track.notes) if v in kept_voices else [x for x in track.notes if not inside(x.onset)]
+    chords = list(piece.chords) if keep_chords else [c for c in piece.chords if not inside(c.onset)]
+    controls = dict(tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback)
+    if layout == "lead":
+        user = _lead_range(melody.notes, pitch_range)
+        request = _request(style, tonic, mode, meter, piece, layout, user, in_scale, temperature, top_p, seed, **controls)
+    else:
+        request = _request(style, tonic, mode, meter, piece, layout, pitch_range, in_scale, temperature, top_p, seed,
+                           **controls)  # fmt: skip
+    W = _work_piece(piece, grid, layout, known, chords, style, tonic, mode)
+    # expected tokens per bar of what is regenerated: the piece's own density
+    full = _work_piece(piece, grid, layout, {v: list(t.notes) for v, t in vtracks.items()}, list(piece.chords),
+                       style, tonic, mode)  # fmt: skip
+    ids = tokenizer.encode(full)
+    secs = _bar_sections(tokenizer, ids, _first_bar(tokenizer, ids))
+    free_tokens = sum(
+        sum(len(s["voices"].get(v, [])) for v in voices if v not in kept_voices)
+        + (0 if keep_chords else len(s["chords"]))
+        for s in secs
+    )
+    job = _Job(
+        W=W,
+        grid=grid,
+        layout=layout,
+        region=(g0, g1),
+        forced_voices=kept_voices,
+        chords="forced" if keep_chords else "free",
+        rhythm=rhythm,
+        guard=voice_leading and layout == "satb",
+        request=request,
+        ranges=_ranges(layout, request, pitch_range),
+        fim=True,
+        free_per_bar=1.3 * free_tokens / max(1, len(secs)) + 4,
+        lookahead=lookahead if layout == "lead" and "M" in kept_voices else 0,
+        tuned=style_decoding(model, style),
+    )
+    results, seed, decoding = _run(model, tokenizer, job, n, seed, batch_size)
+    takes = []
+    for i, res in enumerate(results):
+        out = copy.deepcopy(piece)
+        out.meta = _copy_meta(piece)
+        track_of = _output_tracks(out, piece, vtracks, layout)
+        for v, track in track_of.items():
+            if v in kept_voices:
+                continue
+            track.notes = [x for x in track.notes if not inside(x.onset)]
+            track.notes.extend(res.notes.get(v, []))
+            track.notes.sort(key=lambda x: (x.onset, x.pitch))
+        if not keep_chords:
+            out.chords = sorted([c for c in out.chords if not inside(c.onset)] + res.chords, key=lambda c: c.onset)
+        # the musician's notes: everything outside the range, and kept voices inside it too
+        regenerated = {id(vtracks[v]) for v in voices if v in vtracks and v not in kept_voices}
+        for orig, new in zip(piece.tracks, out.tracks):
+            if id(orig) in regenerated:
+                _assert_kept([x for x in orig.notes if not inside(x.onset)], new.notes, f"track {orig.name!r}")
+            elif [_note_key(x) for x in orig.notes] != [_note_key(x) for x in new.notes]:
+                raise KeptNotesError(f"co-create changed the kept track {orig.name!r}")
+        if keep_chords and [(c.onset, c.figure) for c in out.chords] != [(c.onset, c.figure) for c in piece.chords]:
+            raise KeptNotesError("co-create changed the kept chords")
+        meta = {
+            "operation": "inpaint",
+            "bars": [grid.number(g0), grid.number(g1 - 1)],
+            "keep": sorted(VOICE_ROLES[v] for v in kept_voices) + (["chords"] if keep_chords else []),
+            "style": style,
+            **decoding,
+        }
+        takes.append(_finish_take(out, res, seed, i, meta))
+    return takes
