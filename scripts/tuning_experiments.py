@@ -245,6 +245,23 @@ def rater_prefers(a, b, rng, scale: float = 1.0, utility=None) -> bool:
 TASTES = {"smooth": taste, "lively": taste_lively, "dark": taste_dark, "arch": taste_arch}
 
 
+def _scale_for_ceiling(utilities: list[float], ceiling: float) -> float:
+    """The rater scale at which the mean of max(p, 1 - p) over pairs of `utilities` is `ceiling`
+    (tastes differ in how far apart they put the base's takes; matching their ceilings makes
+    their held-out accuracies and win rates comparable)."""
+    u = np.asarray(utilities, dtype=float)
+    d = np.abs(u[:, None] - u[None, :])[np.triu_indices(len(u), 1)]
+
+    def ceil(scale: float) -> float:
+        return float(np.mean(1 / (1 + np.exp(-scale * d))))
+
+    lo, hi = 1e-3, 1e3
+    for _ in range(60):
+        mid = math.sqrt(lo * hi)
+        lo, hi = (mid, hi) if ceil(mid) < ceiling else (lo, mid)
+    return math.sqrt(lo * hi)
+
+
 def cmd_rater(a) -> dict:
     from tunesmith.rewards.preference import fit_pairs
     from tunesmith.solvers.policy_gradient import TuneConfig, tune
@@ -255,6 +272,8 @@ def cmd_rater(a) -> dict:
     model, tok, _ = load(a.base)
     train, valid, _ = real_split([a.style], tok, a.bars)
     pool = [t.piece for t in takes_of(model, tok, a.style, a.pool, a.bars, 3).takes]
+    if a.ceiling:  # as decided as asked: the scale at which the rater's own Bayes ceiling on pool pairs is `ceiling`
+        a.rater_scale = _scale_for_ceiling([utility(p) for p in pool], a.ceiling)
     pairs = []
     for _ in range(a.pairs):
         i, j = rng.choice(len(pool), 2, replace=False)
@@ -404,6 +423,9 @@ def main(argv=None) -> int:
     sub.choices["rater"].add_argument("--rater-scale", type=float, default=1.0,
                                       help="how decided the simulated rater is (its utility differences x this)")
     sub.choices["rater"].add_argument("--pool", type=int, default=200)
+    sub.choices["rater"].add_argument("--ceiling", type=float, default=None,
+                                      help="set --rater-scale so that the rater's own Bayes ceiling on pairs of the "
+                                      "base's takes is this (e.g. 0.84, the smooth taste's at scale 3)")  # fmt: skip
     sub.choices["rater"].add_argument("--taste", choices=sorted(TASTES), default="smooth",
                                       help="the simulated rater's hidden taste (smooth: the one the recipe was "
                                       "developed with; lively, dark, arch: tastes it was not)")  # fmt: skip
