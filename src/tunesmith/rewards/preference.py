@@ -63,6 +63,21 @@ def features(piece: Piece) -> dict[str, float]:
     f["duration_variety"] = len({round(d, 3) for d in durs}) / max(1, len(durs))
     f["on_beat"] = sum(abs(nt.onset / beat - round(nt.onset / beat)) < 1e-6 for nt in notes) / max(1, len(notes))
     f["mean_pitch"] = float(np.mean([nt.pitch for nt in notes]) / 12.0) if notes else 0.0
+    # melodic contour (Huron 1996, "The melodic arch in Western folksongs"): where the highest and
+    # lowest notes fall, and the mean pitch of each third of the melody against the whole (octaves);
+    # without these a taste for a shape (an arch, a descent) is invisible to the model
+    pitches = [nt.pitch for nt in notes]
+    for name in ("peak_position", "trough_position", "contour_first_third", "contour_middle_third",
+                 "contour_last_third", "first_to_last"):  # fmt: skip
+        f[name] = 0.0  # too few notes for a shape
+    if len(pitches) >= 3:
+        last = len(pitches) - 1
+        f["peak_position"] = pitches.index(max(pitches)) / last
+        f["trough_position"] = pitches.index(min(pitches)) / last
+        whole = float(np.mean(pitches))
+        for name, part in zip(("first", "middle", "last"), np.array_split(np.array(pitches, dtype=float), 3)):
+            f[f"contour_{name}_third"] = (float(part.mean()) - whole) / 12.0
+        f["first_to_last"] = (pitches[-1] - pitches[0]) / 12.0
     for name in ("note_density", "pitch_range", "syncopation", "rest_share"):
         f[name] = criteria.METRICS[name].fn(piece)
     f["pitch_range"] /= 12.0
