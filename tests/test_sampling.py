@@ -151,9 +151,9 @@ class _EndHappyDecoder:
 
 
 def test_rest_penalty_keeps_bars_full(model, tok, monkeypatch):
-    import tunesmith.sampling as sampling
+    import tunesmith.sampling.decode as decode  # `generate` looks up `_decoder_for` there
 
-    monkeypatch.setattr(sampling, "_decoder_for", lambda m: _EndHappyDecoder(tok))
+    monkeypatch.setattr(decode, "_decoder_for", lambda m: _EndHappyDecoder(tok))
 
     def sounding_share(penalty: float) -> float:
         request = ComposeRequest(style="folk", bars=8, seed=5, rest_penalty=penalty)

@@ -1,0 +1,558 @@
+"""The grammar automaton of one take: the token states and categories, `_Tables` (everything that
+depends only on the tokenizer and the request: pitch ranges, forced chords, the form's repeats,
+the cadences and the drawn ending), `Constrainer` (`allowed()` -> token ids, `advance(id)`),
+`compose_tables` (the tables `generate` samples a request under), and what the style's tuned
+decoding sets in the tables: the tonal and rhythm feedback (logit offsets that draw a take back
+toward the style's profiles) and the shares a take's closing degree is drawn from."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tunesmith.sampling.request import (
+    FINAL_DEGREE_SHARES,
+    FINAL_LENGTH_SHARES,
+    MINOR_THIRD_MODES,
+    ComposeRequest,
+    form_sections,
+    mode_family,
+)
+from tunesmith.score import pitch_class_of
+from tunesmith.tokenizer import (
+    DUR_TICKS,
+    MAX_BAR_TICKS,
+    NOTE_NAMES,
+    PITCH_MAX,
+    PITCH_MIN,
+    TICKS_PER_BEAT,
+    Tokenizer,
+    meter_ticks,
+    names_for_key,
+    scale_pitch_classes,
+    spell_degree,
+)
+from tunesmith.voice_leading import VoiceLeading
+
+# ------------------------------------------------------------------------- the automaton
+# states
+_START, _CHORDS, _ROOT, _QUAL, _BASS, _CPOS, _VOICE, _NPOS, _PITCH, _DONE = range(10)
+# token categories
+_C_OTHER, _C_BAR, _C_EOS, _C_POS, _C_ROOT, _C_QUAL, _C_BASS, _C_VOICE, _C_PITCH, _C_DUR = range(10)
+
+
+class _Tables:
+    """Everything the automaton needs that depends only on the tokenizer and the request."""
+
+    def __init__(
+        self,
+        tok: Tokenizer,
+        request: ComposeRequest,
+        max_len: int,
+        voice_leading: bool = False,
+        chord_every_bar: bool = False,
+        form: bool = False,
+        close: bool = False,
+    ):
+        V = tok.vocab_size
+        # version-2 tokens are written in C: pitch token p means MIDI p + shift in this key, and
+        # the automaton works in real pitches (ranges, voice leading) through `val`
+        self.shift = shift = tok.shift_for(request.key)
+        self.relative = tok.relative
+        self.tonic = request.key
+        cat = [_C_OTHER] * V
+        val = [0] * V
+        cat[tok.bar_id] = _C_BAR
+        cat[tok.eos_id] = _C_EOS
+        for k in range(MAX_BAR_TICKS):
+            cat[tok.pos_base + k], val[tok.pos_base + k] = _C_POS, k
+        for j in range(len(NOTE_NAMES)):
+            cat[tok.root_base + j], val[tok.root_base + j] = _C_ROOT, j
+            cat[tok.bass_base + j], val[tok.bass_base + j] = _C_BASS, j
+        for j in range(len(tok.vocab) - tok.qual_base):
+            if tok.vocab[tok.qual_base + j].startswith("Qual_"):
+                cat[tok.qual_base + j] = _C_QUAL
+        for j in range(len(tok.voice_order)):
+            cat[tok.voice_base + j], val[tok.voice_base + j] = _C_VOICE, j
+        for p in range(PITCH_MIN, PITCH_MAX + 1):
+            cat[tok.pitch_id(p)], val[tok.pitch_id(p)] = _C_PITCH, p + shift
+        for j, d in enumerate(DUR_TICKS):
+            cat[tok.dur_base + j], val[tok.dur_base + j] = _C_DUR, d
+        self.cat, self.val = cat, val
+        # tonal feedback (`set_tonal_feedback`; off unless the style's decoding has a profile)
+        self.tonic_pc = pitch_class_of(request.key)
+        self.pitch_ids = np.array([tok.pitch_id(p) for p in range(PITCH_MIN, PITCH_MAX + 1)])
+        self.pitch_degrees = np.array([(p + shift - self.tonic_pc) % 12 for p in range(PITCH_MIN, PITCH_MAX + 1)])
+        self.tonal_target: np.ndarray | None = None
+        self.tonal_gain = 0.0
+        # rhythm feedback (`set_rhythm_feedback`): per voice, the share of each note length
+        self.dur_ids = np.arange(tok.dur_base, tok.dur_base + len(DUR_TICKS))
+        self.dur_base = tok.dur_base
+        self.rhythm_target: np.ndarray | None = None  # (voices, len(DUR_TICKS))
+        self.rhythm_gain = 0.0
+
+        self.n_bars = request.bars
+        self.L = meter_ticks(request.meter)
+        self.voices = request.voices
+        self.voice_tok = [tok.voice_id(v) for v in self.voices]
+        self.bar_tok, self.eos_tok = tok.bar_id, tok.eos_id
+        self.pos = np.arange(tok.pos_base, tok.pos_base + MAX_BAR_TICKS)
+        scale = scale_pitch_classes(pitch_class_of(request.key), request.mode) if request.in_scale else None
+        self.pitches, self.pitch_values = [], []
+        for v in self.voices:
+            lo, hi = request.voice_ranges()[v]
+            ps = [p for p in range(lo, hi + 1) if scale is None or p % 12 in scale]
+            self.pitches.append(np.array([tok.pitch_id(p, shift) for p in ps]))
+            self.pitch_values.append(np.array(ps))
+        # four-part rules (no crossing, no parallel 5ths/8ves) for multi-voice layouts
+        self.voice_leading = voice_leading and len(self.voices) > 1
+        names_ok = [n for n in NOTE_NAMES if scale is None or pitch_class_of(n) in scale]
+        if tok.relative:  # one token per degree: offer each pitch class once, as the key spells it
+            names_ok = [n for n in names_for_key(request.key, request.mode) if scale is None or pitch_class_of(n) in scale]
+        self.roots = np.array(sorted({tok.root_id(n, shift) for n in names_ok}))
+        # a slash bass on the root itself is no slash chord (harmony drops it): never offer it
+        self.basses = [
+            np.array(sorted({tok.bass_id(n, shift) for n in names_ok if pitch_class_of(n) != pc})) for pc in range(12)
+        ]
+        self.root_pc = {tok.root_id(n, shift): pitch_class_of(n) for n in NOTE_NAMES}
+        self.quals = np.array([i for i in range(tok.qual_base, tok.bass_base)])
+        self.dur_ticks = np.array(DUR_TICKS)
+        self.durs = np.arange(tok.dur_base, tok.dur_base + len(DUR_TICKS))
+        self.forced_chords = [tok.chord_ids(c, shift) for c in request.chords] if request.chords else None
+        chord_len = max((len(c) for c in self.forced_chords), default=0) if self.forced_chords else 0
+        self.per_bar = 1 + chord_len + len(self.voices)  # fewest tokens a bar can take
+        self.max_len = max_len
+        self.rest_penalty = float(request.rest_penalty)
+        self.chord_every_bar = chord_every_bar and request.layout == "lead"
+        self.single = {t: np.array([t]) for t in (*self.voice_tok, self.bar_tok, self.eos_tok)}
+        # form and cadence (compose; co-create keeps the musician's own form, and a continuation may close)
+        self.copy_from: list[int | None] = request.copy_plan() if form else [None] * self.n_bars
+        # per bar, the next later bar that repeats an earlier one (its source is written by then)
+        self.next_copy: list[int | None] = []
+        for b in range(self.n_bars):
+            later = [k for k in range(b + 1, self.n_bars) if self.copy_from[k] is not None and self.copy_from[k] <= b]
+            self.next_copy.append(later[0] if later else None)
+        # Cadences: the bar that ends a section (and the last bar) closes on a chord and a note of
+        # it. "closed": the tonic (a tonic chord, the bass on the tonic, the other voices on tones of
+        # the tonic triad); "open": a half cadence on the dominant, where the music goes on to a repeat of
+        # the same section (a first ending) or returns from a contrasting one (a bridge).
+        tonic_pc = pitch_class_of(request.key)
+        minor = request.mode in MINOR_THIRD_MODES
+        triad = {tonic_pc, (tonic_pc + (3 if minor else 4)) % 12, (tonic_pc + 7) % 12}
+        dom_pc = (tonic_pc + 7) % 12
+        dom_triad = {dom_pc, (dom_pc + 4) % 12, (dom_pc + 7) % 12}
+        names = names_for_key(request.key, request.mode)
+        tonic_quals = ("m", "m6", "m7", "m69", "madd9", "m9") if minor else ("", "6", "maj7", "69", "add9", "maj9")
+        self.kinds = {
+            "closed": (
+                # the bass on the tonic, and a chorale's soprano too (a perfect cadence, as Bach ends);
+                # the inner voices on a tone of the tonic triad; a lead sheet's melody too, except
+                # on the last bar, where each take draws its closing degree (`final_endings`)
+                [frozenset({tonic_pc}) if v in ("B", "S") else frozenset(triad) for v in self.voices],
+                np.array([tok.root_id(request.key, shift)]),
+                np.array([tok.qual_id(q) for q in tonic_quals]),
+            ),
+            "open": (
+                [frozenset({dom_pc}) if v == "B" else frozenset(dom_triad) for v in self.voices],
+                np.array([tok.root_id(names[dom_pc], shift)]),
+                np.array([tok.qual_id(q) for q in ("", "7")]),
+            ),
+        }
+        self.bar_cadence: list[str | None] = [None] * self.n_bars
+        if form:
+            sections = form_sections(request.resolved_form(), self.n_bars)
+            if sections:
+                first = sections[0][0]
+                end = 0
+                for k, (letter, _, size) in enumerate(sections[:-1]):
+                    end += size
+                    nxt = sections[k + 1][0]
+                    opens = nxt == letter or (letter != first and nxt == first)
+                    self.bar_cadence[end - 1] = "open" if opens else "closed"
+        if (form or close) and self.bar_cadence and request.resolved_cadence() == "tonic":
+            # `close` without `form`: co-create's continuation, whose last bar ends the piece
+            self.bar_cadence[-1] = "closed"
+        self.cadence_bars = [b for b, c in enumerate(self.bar_cadence) if c is not None]
+        # the closing degree of the melody (a chorale's soprano), drawn per take (`FINAL_DEGREE_SHARES`)
+        self.final_endings: list[tuple[frozenset, float]] | None = None
+        self.final_names: list[str] = []  # the degrees' names, in the order of final_endings
+        shares = FINAL_DEGREE_SHARES.get(request.style)
+        if shares and self.bar_cadence and self.bar_cadence[-1] == "closed":
+            third = (tonic_pc + (3 if minor else 4)) % 12
+            pcs = {"root": {tonic_pc}, "third": {third}, "fifth": {(tonic_pc + 7) % 12}, "other": set(range(12))}
+            total = sum(shares.values())
+            self.final_endings = [(frozenset(pcs[d]), w / total) for d, w in shares.items()]
+            self.final_names = list(shares)
+        # the least length of the last note under the closing cadence, drawn per take (`FINAL_LENGTH_SHARES`)
+        self.final_lengths: list[tuple[int, float]] | None = None
+        lengths = FINAL_LENGTH_SHARES.get(request.style)
+        if lengths and self.bar_cadence and self.bar_cadence[-1] == "closed":
+            total = sum(lengths.values())
+            self.final_lengths = [(round(q * TICKS_PER_BEAT), w / total) for q, w in lengths.items()]
+        num, den = (int(x) for x in request.meter.split("/"))
+        beat = 4 * 12 // den * (3 if den == 8 and num % 3 == 0 and num > 3 else 1)  # dotted quarter in 6/8
+        self.last_beat = min(beat, self.L)
+
+    def note_name(self, token_name: str) -> str:
+        """The real note name of a Root/Bass token's name (version 2 writes degrees in C)."""
+        if not self.relative:
+            return token_name
+        return spell_degree(self.tonic, pitch_class_of(token_name))
+
+
+class Constrainer:
+    """The grammar + constraint automaton of one take: `allowed()` -> token ids, `advance(id)`."""
+
+    def __init__(self, tables: _Tables, length: int):
+        self.t = tables
+        self.state = _START
+        self.length = length  # tokens in the stream so far (the prompt included)
+        self.bar = -1
+        self.v = 0
+        self.cursor = 0
+        self.cursors = [0] * len(tables.voices)
+        self.chord_pos = -1
+        self.chord_i = 0  # index into the forced chord's ids
+        self.note_pos = 0
+        self.root_pc = 0
+        self.pitch = 0
+        self.vl = VoiceLeading(len(tables.voices)) if tables.voice_leading else None
+        self.bar_toks: list[list[int]] = []  # the tokens of each bar so far (for repeats)
+        self.bar_starts: list[tuple[int, ...]] = []  # the voices' cursors as each bar began
+        self.copy_src: int | None = None  # the bar this one repeats, while the copy holds
+        self.final_pcs: frozenset | None = None  # the melody's closing degree, if drawn (`draw_ending`)
+        self.final_ticks: int | None = None  # the least length of each voice's last note, if drawn
+        self.final_degree: str | None = None  # the closing degree drawn ("root", "third", ...)
+        self.degree_time = np.zeros(12)  # the melody's time (ticks) on each scale degree so far
+        self.dur_counts = np.zeros((len(tables.voices), len(DUR_TICKS)))  # notes of each length per voice
+
+    def tonal_bias(self) -> np.ndarray | None:
+        """Logit offsets for `t.pitch_ids` that steer the melody's time per scale degree back
+        toward the style's profile (`set_tonal_feedback`), or None (off, not before a pitch, or
+        too little music yet to judge)."""
+        t = self.t
+        if t.tonal_target is None or self.v != 0 or self.state not in (_VOICE, _NPOS):
+            return None
+        total = self.degree_time.sum()
+        if total < TONAL_MIN_TICKS:
+            return None
+        return _steer(t.tonal_target, self.degree_time / total, t.tonal_gain)[t.pitch_degrees]
+
+    def rhythm_bias(self) -> np.ndarray | None:
+        """Logit offsets for `t.dur_ids` that steer the current voice's share of each note length
+        back toward the style's (`set_rhythm_feedback`), or None (off, not before a length, or
+        fewer than RHYTHM_MIN_NOTES notes in the voice yet)."""
+        t = self.t
+        if t.rhythm_target is None or self.state != _PITCH:
+            return None
+        counts = self.dur_counts[self.v]
+        total = counts.sum()
+        if total < RHYTHM_MIN_NOTES:
+            return None
+        return _steer(t.rhythm_target[self.v], counts / total, t.rhythm_gain)
+
+    def draw_ending(self, rng) -> None:
+        """Draw this take's closing melody degree from the style's shares (`FINAL_DEGREE_SHARES`)
+        and the least length of its last note (`FINAL_LENGTH_SHARES`)."""
+        endings = self.t.final_endings
+        if endings:
+            k = int(rng.choice(len(endings), p=[w for _, w in endings]))
+            self.final_pcs = endings[k][0]
+            self.final_degree = self.t.final_names[k]
+        lengths = self.t.final_lengths
+        if lengths:
+            k = int(rng.choice(len(lengths), p=[w for _, w in lengths]))
+            self.final_ticks = lengths[k][0]
+
+    def _closing_pcs(self, kind: str) -> frozenset:
+        """Pitch classes that close the current voice's bar under cadence `kind`."""
+        if self.final_pcs is not None and self.v == 0 and self.bar == self.t.n_bars - 1 and kind == "closed":
+            return self.final_pcs
+        return self.t.kinds[kind][0][self.v]
+
+    def _pitches(self, pos: int) -> np.ndarray:
+        """Pitch tokens the current voice may start at `pos` (ticks into the bar)."""
+        t = self.t
+        ps = t.pitches[self.v]
+        mask = None
+        if self.vl is not None:
+            mask = self.vl.pitch_ok(self.v, self.bar * t.L + pos, t.pitch_values[self.v])
+        kind = self._cadence()
+        if kind is not None and t.L - pos <= self._closing_zone():  # the last beat belongs to the cadence's note
+            fin = np.isin(t.pitch_values[self.v] % 12, list(self._closing_pcs(kind)))
+            both = fin if mask is None else (mask & fin)
+            # where voice leading forbids every cadence note (a parallel octave into it), the cadence
+            # wins: one parallel at the close reads better than a scramble of tiny notes to the end
+            mask = both if both.any() else (fin if fin.any() else mask)
+        return ps if mask is None else ps[mask]
+
+    def _closing_zone(self) -> int:
+        """Ticks at the end of a cadence bar where every note that starts is a closing one: the
+        last beat, and in the last bar the drawn length of the last note if longer."""
+        t = self.t
+        zone = t.last_beat
+        if self.final_ticks is not None and self.bar == t.n_bars - 1:
+            zone = max(zone, min(self.final_ticks, t.L))
+        return zone
+
+    def _cadence(self) -> str | None:
+        """"closed" / "open" when the current bar ends a section under a cadence, else None."""
+        return self.t.bar_cadence[self.bar] if 0 <= self.bar < len(self.t.bar_cadence) else None
+
+    def _final_bar(self) -> bool:
+        return self._cadence() is not None
+
+    # the structural token that closes the current voice section
+    def _end_token(self) -> int:
+        t = self.t
+        if self.v + 1 < len(t.voices):
+            return t.voice_tok[self.v + 1]
+        return t.bar_tok if self.bar + 1 < t.n_bars else t.eos_tok
+
+    def _tight(self) -> bool:
+        """True when only structural tokens fit in what is left of the block."""
+        t = self.t
+        need = (t.n_bars - 1 - self.bar) * t.per_bar + (len(t.voices) - self.v) + 6
+        return self.length + need >= t.max_len
+
+    def early_end(self) -> tuple[int, float] | None:
+        """(token, logit penalty) for closing the current voice's bar before it is full, if that
+        is what the next token could do (`ComposeRequest.rest_penalty`)."""
+        if self.state != _VOICE or not self.t.rest_penalty or self.cursor >= self.t.L:
+            return None
+        return self._end_token(), self.t.rest_penalty
+
+    def allowed(self) -> np.ndarray:
+        """Token ids allowed next: the grammar and the hard controls; inside a bar that the form
+        repeats, the repeated bar's next token while it is allowed (else the bar goes free)."""
+        base = self._allowed_free()
+        src = self.copy_src
+        if src is not None and len(base) > 1 and self.bar_toks:
+            rec, k = self.bar_toks[src], len(self.bar_toks[-1])
+            if k < len(rec) and rec[k] in base:
+                return np.array([rec[k]])
+            self.copy_src = None  # the copy no longer fits the controls: compose the rest
+        return base
+
+    def _allowed_free(self) -> np.ndarray:
+        t = self.t
+        s = self.state
+        if s == _VOICE:
+            L = t.L
+            end = self._end_token()
+            must_sound = self.v == 0 and self.bar == t.n_bars - 1 and self.cursor == 0
+            if self.cursor >= L:
+                return t.single[end]
+            if self._tight():
+                return self._pitches(self.cursor) if must_sound else t.single[end]
+            last = L
+            if self.final_ticks is not None and self.bar == t.n_bars - 1:
+                # no rest that would leave the last note shorter than its drawn length
+                last = max(self.cursor + 1, L - min(self.final_ticks, L - self.cursor) + 1)
+            parts = [t.pos[self.cursor + 1 : last], self._pitches(self.cursor)]
+            if not must_sound and not self._final_bar():  # under a cadence the last bar sounds to its end
+                parts.append(t.single[end])
+            return np.concatenate(parts)
+        if s == _PITCH:
+            remaining = (t.n_bars - self.bar) * t.L - self.note_pos
+            if self.vl is not None:  # end before a neighbouring voice crosses this note
+                until = self.vl.max_duration(self.v, self.bar * t.L + self.note_pos, self.pitch)
+                remaining = remaining if until is None else max(min(remaining, until), int(t.dur_ticks[0]))
+            nxt = t.next_copy[self.bar] if self.bar < len(t.next_copy) else None
+            if nxt is not None and self.bar_starts[t.copy_from[nxt]][self.v] == 0:
+                # a later bar repeats one that began clean: no note ties into it, so the copy holds
+                remaining = max(min(remaining, (nxt - self.bar) * t.L - self.note_pos), int(t.dur_ticks[0]))
+            cad = next((b for b in t.cadence_bars if b >= self.bar), None)
+            if cad is not None:
+                # no note crosses a cadence bar's end; the one that reaches it is the cadence's note
+                to_end = (cad + 1 - self.bar) * t.L - self.note_pos
+                closes = self.pitch % 12 in self._closing_pcs(t.bar_cadence[cad])
+                # a note that does not close ends by the bar's last beat, so the closing note starts on
+                # a beat and lasts at least one (not squeezed in at the very end)
+                limit = to_end if closes else to_end - t.last_beat
+                remaining = max(min(remaining, limit), int(t.dur_ticks[0]))
+            durs = t.durs[: int(np.searchsorted(t.dur_ticks, remaining, side="right"))]
+            if self.final_ticks is not None and self.bar == t.n_bars - 1:
+                # the last bar: every note leaves either nothing or room for a last note of the
+                # drawn length (the bar itself and voice leading permitting)
+                least = min(self.final_ticks, t.L - self.note_pos)
+                gap = (t.L - self.note_pos) - t.dur_ticks[: len(durs)]
+                ok = (gap == 0) | (gap >= least)
+                if self.final_ticks >= TICKS_PER_BEAT and self.pitch % 12 in self._closing_pcs("closed"):
+                    # a closing note that reaches the closing zone of a held ending is held to the
+                    # end, not struck again (takes ended on a repeated note: chorales 30 % of the
+                    # time against Bach's 2 %)
+                    ok &= (gap == 0) | (gap > self._closing_zone())
+                if ok.any():
+                    durs = durs[ok]
+            return durs
+        if s == _NPOS:
+            return self._pitches(self.note_pos)
+        if s == _START:
+            return t.single[t.bar_tok]
+        fc = t.forced_chords
+        if fc is not None:
+            ids = fc[self.bar % len(fc)]
+            if s in (_CHORDS, _ROOT, _QUAL, _BASS) and self.chord_i < len(ids):
+                return np.array([ids[self.chord_i]])
+            return t.single[t.voice_tok[0]]
+        if s == _ROOT:
+            kind = self._cadence()
+            return t.kinds[kind][2] if kind else t.quals
+        if s == _CPOS:
+            kind = self._cadence()
+            return t.kinds[kind][1] if kind else t.roots
+        first = t.single[t.voice_tok[0]]
+        if self._tight():
+            return first
+        lo = max(self.chord_pos, 0) + 1
+        if s == _CHORDS:
+            kind = self._cadence()
+            roots = t.kinds[kind][1] if kind else t.roots
+            if t.chord_every_bar and self.chord_pos < 0:
+                return roots  # the downbeat chord
+            return np.concatenate([t.pos[lo : t.L], roots, first])
+        if s == _QUAL:
+            return np.concatenate([t.basses[self.root_pc], t.pos[lo : t.L], first])
+        if s == _BASS:
+            return np.concatenate([t.pos[lo : t.L], first])
+        return t.single[t.eos_tok]
+
+    def advance(self, tok: int) -> None:
+        t = self.t
+        c = t.cat[tok]
+        self.length += 1
+        s = self.state
+        if c != _C_BAR and self.bar_toks:
+            self.bar_toks[-1].append(tok)
+        if c == _C_PITCH:
+            if s == _VOICE:
+                self.note_pos = self.cursor
+            self.pitch = t.val[tok]
+            self.state = _PITCH
+        elif c == _C_DUR:
+            self.cursor = self.note_pos + t.val[tok]
+            if self.v == 0:
+                self.degree_time[(self.pitch - t.tonic_pc) % 12] += t.val[tok]
+            self.dur_counts[self.v, tok - t.dur_base] += 1
+            if self.vl is not None:
+                start = self.bar * t.L + self.note_pos
+                self.vl.add(self.v, start, start + t.val[tok], self.pitch)
+            self.state = _VOICE
+        elif c == _C_POS:
+            if s == _VOICE:
+                self.note_pos = t.val[tok]
+                self.state = _NPOS
+            else:
+                self.chord_pos = t.val[tok]
+                self.state = _CPOS
+        elif c == _C_VOICE:
+            if s == _VOICE:
+                self.cursors[self.v] = self.cursor
+            self.v = t.val[tok] - (1 if t.voices[0] == "S" else 0)  # index within the layout
+            self.cursor = self.cursors[self.v]
+            self.state = _VOICE
+        elif c == _C_BAR:
+            if s == _VOICE:
+                self.cursors[self.v] = self.cursor
+            if self.bar >= 0:
+                self.cursors = [max(0, x - t.L) for x in self.cursors]
+            self.bar += 1
+            self.v = 0
+            self.chord_pos = -1
+            self.chord_i = 0
+            self.state = _CHORDS
+            self.bar_toks.append([])
+            self.bar_starts.append(tuple(self.cursors))
+            src = t.copy_from[self.bar] if self.bar < len(t.copy_from) else None
+            # repeat only a bar that began the same way (a note tied in changes what its tokens mean)
+            ok = src is not None and src < len(self.bar_starts) and self.bar_starts[src] == self.bar_starts[-1]
+            self.copy_src = src if ok else None
+        elif c == _C_ROOT:
+            if s == _CHORDS:
+                self.chord_pos = 0
+            self.root_pc = t.root_pc[tok]
+            self.chord_i = 1
+            self.state = _ROOT
+        elif c == _C_QUAL:
+            self.chord_i = 2
+            self.state = _QUAL
+        elif c == _C_BASS:
+            self.chord_i = 3
+            self.state = _BASS
+        elif c == _C_EOS:
+            self.state = _DONE
+
+    @property
+    def done(self) -> bool:
+        return self.state == _DONE
+
+
+def compose_tables(tokenizer: Tokenizer, request: ComposeRequest, max_len: int) -> _Tables:
+    """The automaton tables `generate` samples a request under (the fine-tuning solver replays
+    them to recompute each token's masked distribution)."""
+    return _Tables(
+        tokenizer,
+        request,
+        max_len,
+        voice_leading=request.layout == "satb",
+        chord_every_bar=request.chord_every_bar,
+        form=True,
+    )
+
+
+# ------------------------------------------------------------------------- set from the style's tuned decoding
+# Tonal and rhythm feedback: no steering before two beats of melody (TONAL_MIN_TICKS) or four
+# notes of a voice (RHYTHM_MIN_NOTES); shares are smoothed by FEEDBACK_EPS so that a degree or
+# length not yet heard is not pulled in at full strength; offsets clipped to +-FEEDBACK_CLIP.
+TONAL_MIN_TICKS = 2 * 12
+RHYTHM_MIN_NOTES = 4
+FEEDBACK_EPS = 0.02
+FEEDBACK_CLIP = 2.0
+
+
+def _steer(target: np.ndarray, shares: np.ndarray, gain: float) -> np.ndarray:
+    """gain * log(target / shares so far), smoothed and clipped: the feedback's logit offsets."""
+    off = gain * np.log((target + FEEDBACK_EPS) / (shares + FEEDBACK_EPS))
+    return np.clip(off, -FEEDBACK_CLIP, FEEDBACK_CLIP)
+
+
+def set_tonal_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -> None:
+    """Turn on the tonal feedback of a lead sheet's melody when the style's decoding has a
+    "degree_profile" (time per scale degree of the training tunes, per mode family) and a
+    "tonal_feedback" gain: at each pitch, every degree's logit moves by gain * log(profile /
+    the take's own time on it so far), so a take that has dwelt on the relative minor's or the
+    dominant's notes is drawn back toward its key, as a tune comes home, without a degree ever
+    being forbidden. Scaled by the request's `tonal_feedback` weight (0: off)."""
+    profile = (tuned.get("degree_profile") or {}).get(mode_family(request.mode))
+    gain = float(tuned.get("tonal_feedback", 0.0)) * (1.0 if request.tonal_feedback is None else float(request.tonal_feedback))
+    if profile is None or gain <= 0 or request.layout != "lead":
+        return
+    tables.tonal_target = np.asarray(profile, dtype=np.float64)
+    tables.tonal_gain = gain
+
+
+def set_closing_shares(tables: _Tables, tuned: dict) -> None:
+    """The closing-degree shares a take draws from: the model's own (`decoding.json`
+    "closing_degrees", e.g. learnt by the tuner) where it has them, else `FINAL_DEGREE_SHARES`."""
+    shares = tuned.get("closing_degrees")
+    if not shares or not tables.final_endings:
+        return
+    by_name = dict(zip(tables.final_names, (pcs for pcs, _ in tables.final_endings)))
+    total = sum(shares.get(n, 0.0) for n in by_name)
+    if total > 0:
+        tables.final_endings = [(by_name[n], shares.get(n, 0.0) / total) for n in tables.final_names]
+
+
+def set_rhythm_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -> None:
+    """Turn on the rhythm feedback when the style's decoding has a "rhythm_profile" (per voice
+    letter, the share of each note length of `DUR_TICKS` in the training pieces) and a
+    "rhythm_feedback" gain: before each note length, every length's logit moves by gain *
+    log(profile / the voice's own share so far), so a voice that has run in eighths is drawn back
+    toward the style's quarters and halves. Scaled by the request's `rhythm_feedback` (0: off)."""
+    profile = tuned.get("rhythm_profile") or {}
+    weight = 1.0 if request.rhythm_feedback is None else float(request.rhythm_feedback)
+    gain = float(tuned.get("rhythm_feedback", 0.0)) * weight
+    if gain <= 0 or not all(v in profile for v in tables.voices):
+        return
+    tables.rhythm_target = np.array([profile[v] for v in tables.voices], dtype=np.float64)
+    tables.rhythm_gain = gain

@@ -1,0 +1,318 @@
+"""Sampling under the automaton: the prompt, the decoding parameters (per-token temperatures,
+top-p, the style's tuned defaults), one draw among the allowed tokens, the numpy decoder on one
+BLAS thread, the decoding loop shared with co-create (`decode_rows`), and `generate`, which
+writes a request's takes."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import dataclasses
+import functools
+import os
+import time
+from collections.abc import Iterator
+
+import numpy as np
+
+from tunesmith.sampling.automaton import (
+    Constrainer,
+    _Tables,
+    compose_tables,
+    set_closing_shares,
+    set_rhythm_feedback,
+    set_tonal_feedback,
+)
+from tunesmith.sampling.request import ComposeRequest, Take
+from tunesmith.score import ChordSymbol, KeySignature, Piece, Tempo, TimeSignature
+from tunesmith.tokenizer import DUR_TICKS, Tokenizer, meter_ticks
+
+
+# ------------------------------------------------------------------------- sampling
+def token_temperatures(tokenizer: Tokenizer, temperature: float, rhythm_temperature: float) -> np.ndarray:
+    """(vocab,) temperature per token id: `rhythm_temperature` for the rhythm tokens (Pos_*,
+    Dur_*), `temperature` for every other."""
+    temps = np.full(tokenizer.vocab_size, float(temperature))
+    temps[tokenizer.pos_base : tokenizer.root_base] = rhythm_temperature
+    temps[tokenizer.dur_base : tokenizer.dur_base + len(DUR_TICKS)] = rhythm_temperature
+    return temps
+
+
+def _sample(logits: np.ndarray, allowed: np.ndarray, temperature, top_p: float, rng) -> tuple[int, float]:
+    """Draw one id among `allowed` from `logits`; returns (id, log-probability). `temperature`:
+    one number, or one per token id (`token_temperatures`)."""
+    if len(allowed) == 1:
+        return int(allowed[0]), 0.0
+    temp = temperature if np.isscalar(temperature) else temperature[allowed]
+    z = logits[allowed].astype(np.float64) / temp
+    z -= z.max()
+    p = np.exp(z)
+    p /= p.sum()
+    if top_p < 1.0:
+        order = np.argsort(-p)
+        cum = np.cumsum(p[order])
+        keep = order[: int(np.searchsorted(cum, top_p)) + 1]
+        q = p[keep]
+        q /= q.sum()
+        j = min(int(np.searchsorted(np.cumsum(q), rng.random())), len(q) - 1)
+        return int(allowed[keep[j]]), float(np.log(q[j]))
+    j = min(int(np.searchsorted(np.cumsum(p), rng.random())), len(p) - 1)
+    return int(allowed[j]), float(np.log(p[j]))
+
+
+def prompt_ids(tokenizer: Tokenizer, request: ComposeRequest) -> list[int]:
+    return tokenizer.header_ids(
+        request.style, request.key, request.mode, request.meter, request.tempo, request.bars, request.layout
+    )
+
+
+@functools.cache
+def _openblas_threads() -> tuple | None:
+    """(get, set) of the OpenBLAS thread count numpy uses, found through ctypes; None elsewhere."""
+    paths: set[str] = set()
+    with contextlib.suppress(OSError), open("/proc/self/maps") as f:
+        paths = {line.split()[-1] for line in f if "openblas" in line.lower() and "/" in line}
+    for path in sorted(paths):
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for stem in ("scipy_openblas_{}_num_threads64_", "openblas_{}_num_threads64_", "openblas_{}_num_threads"):
+            get, set_ = getattr(lib, stem.format("get"), None), getattr(lib, stem.format("set"), None)
+            if get is not None and set_ is not None:
+                get.restype = ctypes.c_int
+                set_.argtypes = [ctypes.c_int]
+                return get, set_
+    return None
+
+
+@contextlib.contextmanager
+def single_thread_blas() -> Iterator[None]:
+    """Run numpy's BLAS on one thread: the small matmuls of incremental decoding run 2-3x
+    slower when OpenBLAS splits them over threads (and much slower on a busy machine)."""
+    fns = _openblas_threads()
+    if fns is None:
+        yield
+        return
+    get, set_ = fns
+    old = get()
+    set_(1)
+    try:
+        yield
+    finally:
+        set_(old)
+
+
+def _decoder_for(model):
+    """The model's cached numpy decoder (rebuilt when its weights change version)."""
+    from tunesmith.inference import NumpyDecoder
+
+    version = sum(p._version for p in model.parameters())
+    cached = getattr(model, "_np_decoder", None)
+    if cached is None or cached[0] != version:
+        cached = (version, NumpyDecoder(model))
+        object.__setattr__(model, "_np_decoder", cached)
+    return cached[1]
+
+
+def style_decoding(model, style: str) -> dict:
+    """The model's tuned decoding entry for `style` (`decoding.json`), or {}."""
+    return (getattr(model, "decoding", None) or {}).get(style, {})
+
+
+def sampling_params(
+    tokenizer: Tokenizer,
+    tuned: dict,
+    request: ComposeRequest,
+    temperature: float | None = None,
+    top_p: float | None = None,
+    rhythm_temperature: float | None = None,
+) -> tuple[float, float, float, float | np.ndarray]:
+    """(temperature, top_p, rhythm_temperature, per-token temperatures) for a request: the
+    arguments, else the request's, else the style's tuned decoding (`tuned`), else 1.0 / 0.95;
+    an unset rhythm temperature follows an explicit temperature, else the tuned one. Compose and
+    co-create resolve them alike."""
+    temperature_given = temperature is not None
+    if temperature is None:
+        temperature = request.temperature if request.temperature is not None else tuned.get("temperature", 1.0)
+    if top_p is None:
+        top_p = request.top_p if request.top_p is not None else tuned.get("top_p", 0.95)
+    if rhythm_temperature is None:
+        rhythm_temperature = request.rhythm_temperature
+    if rhythm_temperature is None:
+        explicit = request.temperature is not None or temperature_given
+        rhythm_temperature = temperature if explicit else tuned.get("rhythm_temperature", temperature)
+    temperature, top_p, rhythm_temperature = float(temperature), float(top_p), float(rhythm_temperature)
+    if not 0 < temperature <= 10 or not 0 < top_p <= 1 or not 0 < rhythm_temperature <= 10:
+        raise ValueError(
+            f"temperature and rhythm_temperature must be in (0, 10] and top_p in (0, 1]; "
+            f"got {temperature}, {rhythm_temperature}, {top_p}"
+        )
+    temps = temperature if rhythm_temperature == temperature else token_temperatures(tokenizer, temperature, rhythm_temperature)
+    return temperature, top_p, rhythm_temperature, temps
+
+
+def generate(
+    model,
+    tokenizer: Tokenizer,
+    request: ComposeRequest,
+    n: int = 1,
+    seed: int | None = None,
+    temperature: float | None = None,
+    top_p: float | None = None,
+    batch_size: int = 16,
+    rhythm_temperature: float | None = None,
+) -> list[Take]:
+    """`n` takes for `request`, each satisfying every constraint (see the `tunesmith.sampling` docstring).
+
+    `seed` (else `request.seed`, else random) makes the takes reproducible for the same
+    (model, request, n, batch_size); `temperature`/`top_p`/`rhythm_temperature` override the
+    request's. Unset, each comes from the model's tuned defaults for the style; an unset rhythm
+    temperature follows `temperature` (explicit, or tuned when the style has no rhythm default).
+    """
+    if not isinstance(request, ComposeRequest):
+        raise TypeError("generate needs a ComposeRequest")
+    if n < 1:
+        raise ValueError(f"n must be >= 1, got {n}")
+    tuned = style_decoding(model, request.style)
+    temperature, top_p, rhythm_temperature, temps = sampling_params(
+        tokenizer, tuned, request, temperature, top_p, rhythm_temperature
+    )
+    seed = request.seed if seed is None else seed
+    if seed is None:
+        seed = int.from_bytes(os.urandom(4), "little")
+    model_len = model.config.block_size
+    prompt = prompt_ids(tokenizer, request)
+    tables = compose_tables(tokenizer, request, model_len)
+    if len(prompt) + request.bars * tables.per_bar + 8 > model_len:
+        raise ValueError(f"{request.bars} bars do not fit in the model's {model_len}-token block; ask for fewer bars")
+    decoder = _decoder_for(model)
+    rng = np.random.default_rng(seed)
+    def tuned_tables(t: _Tables) -> _Tables:
+        set_tonal_feedback(t, request, tuned)
+        set_rhythm_feedback(t, request, tuned)
+        set_closing_shares(t, tuned)
+        return t
+
+    by_form = {request.resolved_form(): tuned_tables(tables)}
+
+    def tables_for(form: str) -> _Tables:
+        if form not in by_form:
+            by_form[form] = tuned_tables(compose_tables(tokenizer, dataclasses.replace(request, form=form), model_len))
+        return by_form[form]
+
+    draws = request.form_draws()
+    takes: list[Take] = []
+    for start in range(0, n, batch_size):
+        b = min(batch_size, n - start)
+        forms = [request.resolved_form()] * b
+        if draws:  # a form per take (`ComposeRequest.form_draws`)
+            picks = rng.choice(len(draws), size=b, p=[w for _, w in draws])
+            forms = [draws[int(k)][0] for k in picks]
+        t0 = time.perf_counter()
+        with single_thread_blas():
+            rows = _generate_batch(decoder, [tables_for(f) for f in forms], prompt, temps, top_p, rng, model_len)
+        seconds = (time.perf_counter() - t0) / b
+        for i, (ids, lps, forced, closing, final_ticks, degree) in enumerate(rows):
+            piece = _finish_piece(tokenizer, ids, request, seed, start + i)
+            meta = {"take": start + i, "temperature": temperature, "rhythm_temperature": rhythm_temperature, "top_p": top_p}
+            if closing is not None:  # the drawn closing degree: replaying the automaton needs it
+                meta["closing_pcs"], meta["closing_degree"] = sorted(closing), degree
+            if final_ticks is not None:  # and the drawn least length of the last note
+                meta["final_ticks"] = final_ticks
+            meta["form"], meta["cadence"] = forms[i], request.resolved_cadence()
+            takes.append(Take(piece, ids, np.array(lps, np.float32), np.array(forced, bool), seed, seconds, meta))
+    return takes
+
+
+def _generate_batch(decoder, row_tables: list[_Tables], prompt: list[int], temperature, top_p, rng, max_len):
+    """Rows (one per tables) of (ids, log-probs, forced flags, closing pitch classes drawn or None,
+    least last-note length drawn or None, closing degree's name or None)."""
+    autos = [Constrainer(tables, len(prompt)) for tables in row_tables]
+    for a in autos:
+        a.draw_ending(rng)
+    seqs, lps, forced = decode_rows(decoder, prompt, autos, temperature, top_p, rng, max_len)
+    ends = [(a.final_pcs, a.final_ticks, a.final_degree) for a in autos]
+    return [(q, lp, f, *e) for q, lp, f, e in zip(seqs, lps, forced, ends)]
+
+
+def decode_rows(decoder, prompt: list[int], autos: list[Constrainer], temperature, top_p, rng, max_len):
+    """Sample one row per automaton after a shared `prompt` (the loop of compose and co-create).
+
+    Returns (token ids, log-probs, forced flags) per row, prompt included. Every token is drawn
+    among `auto.allowed()`; a bar closed early pays `auto.early_end()`'s logit penalty, and a
+    melody's pitch gets `auto.tonal_bias()` and a note length `auto.rhythm_bias()` (the tonal and
+    rhythm feedback, `set_tonal_feedback`, `set_rhythm_feedback`)."""
+    b = len(autos)
+    eos = autos[0].t.eos_tok
+    decoder.reset(b, max_len)
+    seqs = [list(prompt) for _ in range(b)]
+    lps = [[0.0] * len(prompt) for _ in range(b)]
+    forced = [[True] * len(prompt) for _ in range(b)]
+    feed = np.array([prompt] * b)  # (b, T)
+    while True:
+        logits = decoder.step(feed)  # (b, V)
+        nxt = []
+        for r, a in enumerate(autos):
+            if a.done:
+                nxt.append([eos])
+                continue
+            allowed = a.allowed()
+            row_logits = logits[r]
+            tonal, rhythm = a.tonal_bias(), a.rhythm_bias()
+            if tonal is not None or rhythm is not None:
+                row_logits = row_logits.copy()
+                if tonal is not None:
+                    row_logits[a.t.pitch_ids] += tonal
+                if rhythm is not None:
+                    row_logits[a.t.dur_ids] += rhythm
+            early = a.early_end()
+            if early is not None:
+                row_logits = row_logits.copy()
+                row_logits[early[0]] -= early[1]
+            tok, lp = _sample(row_logits, allowed, temperature, top_p, rng)
+            a.advance(tok)
+            row = [tok]
+            seqs[r].append(tok)
+            lps[r].append(lp)
+            forced[r].append(len(allowed) == 1)
+            if b == 1:
+                # tokens the automaton forces need no logits: feed them together in one step
+                while not a.done:
+                    allowed = a.allowed()
+                    if len(allowed) != 1:
+                        break
+                    tok = int(allowed[0])
+                    a.advance(tok)
+                    row.append(tok)
+                    seqs[r].append(tok)
+                    lps[r].append(0.0)
+                    forced[r].append(True)
+            nxt.append(row)
+        if all(a.done for a in autos):
+            break
+        feed = np.array(nxt)  # (b, T): T > 1 only at batch 1
+        if decoder.length + feed.shape[1] > max_len:  # cannot happen: the automaton keeps the budget
+            raise RuntimeError("decoding ran past the model's block size")
+    return seqs, lps, forced
+
+
+def _finish_piece(tokenizer: Tokenizer, ids: list[int], request: ComposeRequest, seed: int, index: int) -> Piece:
+    piece = tokenizer.decode(ids, piece_id=f"take-{seed}-{index}", title=f"tunesmith {request.style} take {index + 1}")
+    piece.style = request.style
+    piece.keys = [KeySignature(0.0, request.key, request.mode)]
+    num, den = (int(x) for x in request.meter.split("/"))
+    piece.time_signatures = [TimeSignature(0.0, num, den)]
+    piece.tempos = [Tempo(0.0, request.tempo)]
+    if request.chords:
+        # write each given figure exactly as the musician spelled it
+        by_onset = {round(c.onset * 12): c for c in piece.chords}
+        bar_len = meter_ticks(request.meter)
+        chords = []
+        for i in range(request.bars):
+            c = by_onset.get(i * bar_len)
+            figure = request.chords[i % len(request.chords)]
+            chords.append(ChordSymbol(i * bar_len / 12, figure, c.duration if c else bar_len / 12))
+        piece.chords = chords
+    piece.meta = {"request": request.to_dict(), "seed": seed, "take": index}
+    return piece

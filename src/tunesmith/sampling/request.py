@@ -1,0 +1,384 @@
+"""What a request asks for: `ComposeRequest` (validated at construction) and the tables that give
+a style's defaults (forms, cadences, closing degrees and lengths, bar form, pitch ranges, the
+limits on bars and tempo), the parsing of a form into sections, and `Take`, what a request gets
+back."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from tunesmith.score import MODES, STYLES, Piece
+from tunesmith.score import SATB_RANGES as SCORE_SATB_RANGES
+from tunesmith.tokenizer import LAYOUTS, METERS, PITCH_MAX, PITCH_MIN, spell_name, split_figure
+
+MAX_REQUEST_BARS = 64
+MIN_TEMPO, MAX_TEMPO = 20.0, 400.0
+MIN_MELODY_SPAN = 5  # semitones: a melody needs at least a fourth
+MIN_VOICE_SPAN = 7  # semitones: each chorale voice needs at least a fifth
+# Chorale voice ranges (MIDI, score.SATB_RANGES), each clipped to the request's range.
+SATB_RANGES = {name[0].upper(): bounds for name, bounds in SCORE_SATB_RANGES.items()}
+DEFAULT_RANGES = {"chorale": (40, 81), "folk": (55, 86), "pop": (53, 84), "jazz": (53, 86)}
+
+
+CADENCES = ("tonic", "free")
+# The form each style's pieces usually have (lead sheets): dance tunes repeat two strains, songs
+# and standards return to their first section. Applied when the bars divide into sections of 4+.
+DEFAULT_FORMS = {"folk": "AABB", "pop": "AABA", "jazz": "AABA"}
+# Where most of a style's pieces close on the tonic, its takes do. The melody's last note is the
+# tonic in most held-out pieces of every style (test / valid split: folk 76 / 78 %, chorales 78 / 73 %,
+# pop 68 / 83 %, jazz 57 / 61 %); pop and jazz were "free" until the default model's free endings
+# were measured at 39 % (pop) and 49 % (jazz) on the valid split, 63 % and 71 % with "tonic".
+DEFAULT_CADENCES = {"folk": "tonic", "chorale": "tonic", "pop": "tonic", "jazz": "tonic"}
+# Where a lead sheet's melody ends under a closing cadence: the share of the shippable training
+# split's tunes whose last melody note is the tonic, third or fifth, or another degree (folk
+# 1,778 tunes, pop 121, jazz 58). Each take draws its closing degree from these ("other": the
+# model's choice of any note over the final tonic chord), because the model, made to end on a
+# triad tone, chose the third or fifth in ~45 % of folk takes where tunes do in 10 %.
+FINAL_DEGREE_SHARES = {
+    "folk": {"root": 0.730, "third": 0.022, "fifth": 0.080, "other": 0.167},
+    "pop": {"root": 0.901, "third": 0.008, "fifth": 0.033, "other": 0.058},
+    "jazz": {"root": 0.759, "third": 0.017, "fifth": 0.052, "other": 0.172},
+    # a chorale's soprano over the final tonic chord (229 training chorales whose soprano ends on a
+    # tone of the annotated key's tonic triad: root 173, fifth 17, third 3; the other 36 end on
+    # the fourth or sixth degree: modal chorales that a major/minor key does not describe)
+    "chorale": {"root": 0.897, "third": 0.015, "fifth": 0.088, "other": 0.0},
+}
+
+
+# Bach's chorales are mostly in bar form (Barform): the first two phrases, the Stollen, are sung
+# twice, then the Abgesang goes on. Measured on the 234 JSB training chorales (bar by bar, the
+# soprano's notes and rhythm): 104 (44 %) repeat a passage of 2+ bars at a distance of 3-16 bars,
+# mostly from the first bar or the second (after a pickup), at a distance of 4 bars (58), 6 (26)
+# or 5 (12): the Stollen's length. A chorale composed without a form draws one per take: bar form
+# with that share and those Stollen lengths where the bars allow ("A4A4B6": a Stollen, its
+# repeat, then an Abgesang at least as long as the Stollen), else through-composed.
+BARFORM = {"chorale": {"share": 0.44, "stollen_bars": {4: 58, 5: 12, 6: 26}}}
+
+
+# How long a piece's last melody note lasts (quarter notes, each tune's rounded down to these):
+# the shippable training split's tunes (chorales 229, folk 1,778, pop 121, jazz 58). Under a
+# closing cadence each take draws a least length for its last note from these, as it draws its
+# closing degree: left alone, the model ended on an eighth or a quarter in 88 % of chorale, 95 %
+# of folk, 93 % of pop and 93 % of jazz takes (scripts/endings_report.py, 60 validation headers a
+# style), where Bach's chorales end on two beats or more (98 %) and pop and jazz songs mostly hold
+# a whole bar (real: 2 %, 65 %, 13 %, 23 % end on a quarter or less).
+FINAL_LENGTH_SHARES = {
+    "chorale": {2.0: 0.502, 3.0: 0.118, 4.0: 0.380},
+    "folk": {0.5: 0.390, 1.0: 0.277, 1.5: 0.071, 2.0: 0.118, 3.0: 0.093, 4.0: 0.051},
+    "pop": {0.5: 0.041, 1.0: 0.041, 1.5: 0.017, 2.0: 0.116, 3.0: 0.190, 4.0: 0.595},
+    "jazz": {0.5: 0.069, 1.0: 0.034, 1.5: 0.034, 2.0: 0.086, 3.0: 0.103, 4.0: 0.672},
+}
+
+
+def _form_parts(form: str) -> list[tuple[str, bool, int | None]]:
+    """[(letter, primed, bars or None)]: "AA'BB" (equal sections) or "A4A4B6" (each section's bars
+    given); ValueError if not a form."""
+    out: list[tuple[str, bool, int | None]] = []
+    digits = ""
+    for ch in form + " ":
+        if ch.isdigit() and out:
+            digits += ch
+            if len(digits) > 2:
+                raise ValueError(f"form {form!r}: a section has at most {MAX_REQUEST_BARS} bars")
+            continue
+        if digits:
+            letter, primed, _ = out[-1]
+            out[-1] = (letter, primed, int(digits))
+            digits = ""
+        if ch == " ":
+            break
+        if "A" <= ch <= "Z":
+            out.append((ch, False, None))
+        elif ch == "'" and out and out[-1][2] is None:
+            out[-1] = (out[-1][0], True, None)
+        else:
+            raise ValueError(
+                f"form {form!r}: use section letters A-Z, each optionally primed and followed by its bars "
+                "(AABB, AABA, AA'BA, A4A4B8)"
+            )
+    if len(out) > 16:
+        raise ValueError(f"form {form!r}: at most 16 sections")
+    given = [n for _, _, n in out if n is not None]
+    if given and len(given) != len(out):
+        raise ValueError(f"form {form!r}: give every section's bars or none")
+    if any(n < 2 for n in given):
+        raise ValueError(f"form {form!r}: a section needs at least 2 bars")
+    return out
+
+
+def parse_form(form: str) -> list[tuple[str, bool]]:
+    """"AA'BB" -> [("A", False), ("A", True), ("B", False), ("B", False)]; ValueError if not a form."""
+    return [(letter, primed) for letter, primed, _ in _form_parts(form)]
+
+
+def form_sections(form: str, bars: int) -> list[tuple[str, bool, int]]:
+    """[(letter, primed, bars)] of `form` over `bars` bars: equal sections unless the form gives
+    each one's bars ("A4A4B6"). ValueError when they do not fit."""
+    parts = _form_parts(form)
+    if not parts:
+        return []
+    if parts[0][2] is None:
+        n = len(parts)
+        if bars % n or bars // n < 2:
+            raise ValueError(
+                f"form {form} has {n} sections: bars ({bars}) must be a multiple of {n} with at least 2 bars a section"
+            )
+        return [(letter, primed, bars // n) for letter, primed, _ in parts]
+    total = sum(n for _, _, n in parts)
+    if total != bars:
+        raise ValueError(f"form {form} covers {total} bars, not the {bars} asked for")
+    return [(letter, primed, int(n)) for letter, primed, n in parts]
+
+
+@dataclass
+class ComposeRequest:
+    """What to compose. Validated at construction: ValueError names the contradiction."""
+
+    style: str = "folk"
+    key: str = "C"  # tonic: "D", "Bb", "F#"
+    mode: str = "major"
+    meter: str = "4/4"
+    bars: int = 16
+    tempo: float = 120.0  # quarter notes per minute, written exactly
+    pitch_range: tuple[int, int] | None = None  # (lowest, highest) MIDI; default by style
+    chords: list[str] | None = None  # one per bar, cycling
+    in_scale: bool = False
+    # None: the model's defaults for the style (`decoding.json` beside the weights, chosen on the
+    # validation split by scripts/tune_decoding.py), else 1.0 and 0.95
+    temperature: float | None = None
+    top_p: float | None = None
+    # Temperature of the rhythm tokens (note lengths and positions in the bar); None: the model's
+    # default for the style, else `temperature`. A temperature below 1 sharpens every choice
+    # toward the most likely one; for pitch that curbs wild leaps, but for rhythm it erases the
+    # minority figures a style lives on: at 0.8 the default model wrote dotted-eighth figures in
+    # 0.1% of folk notes against 3.8% in real tunes, and plain eighths in 66% against 52%.
+    rhythm_temperature: float | None = None
+    # Logit penalty on ending a voice's bar before it is full (a rest up to the bar line). The
+    # model has no position tokens between contiguous notes and must count durations; the small
+    # default model often loses count and closes bars early: 19-24% empty beats in folk and pop
+    # takes against 0.2-1% in the corpus (tunesmith evaluate, 200 takes a style). 2.0 brought
+    # folk to 5%, pop 3.4%, jazz 3.9% (corpus: 0.2%, 1%, 9.1%) in a 30-take check; this choice
+    # was made by looking at that metric, so it is no longer independent evidence. 0 samples
+    # from the model's own distribution.
+    rest_penalty: float = 2.0
+    # A lead sheet gets a chord symbol on every bar's downbeat (more may follow in the bar).
+    # False lets the model leave bars without chords: the Irish tunes it learned from have none,
+    # and without this the default model wrote melody-only folk takes.
+    chord_every_bar: bool = True
+    seed: int | None = None
+    layout: str | None = None  # "lead" | "satb"; default: satb for chorales, else lead
+    # Form: one letter per equal section ("AABB", "AABA", "ABAB"); a letter met before repeats
+    # that section (all but its last bar copied: the last bar is its second ending), a primed
+    # letter ("A'") varies it (only its first half copied). None: the style's usual form
+    # (`DEFAULT_FORMS`) where the bars divide evenly, for chorales a form drawn per take (bar form
+    # or none, `BARFORM`); "" or "none": through-composed.
+    form: str | None = None
+    # How the piece ends: "tonic" (a tonic chord with the bass on the tonic; a lead sheet's melody
+    # ends on a degree drawn from the style's `FINAL_DEGREE_SHARES`, mostly the tonic) or "free"
+    # (the model's choice). None: by style (`DEFAULT_CADENCES`).
+    cadence: str | None = None
+    # Where a lead sheet's chord symbols come from: "model" (the composer's own, written before
+    # each bar's melody) or "harmonizer" (after the takes are written, `tunesmith.harmonizer`
+    # hears each whole melody and names its chords; never when `chords` are given, and the last
+    # bar's chords stay under a tonic cadence). None: the style's default (`decoding.json`).
+    chords_from: str | None = None
+    # Weight of the style's tonal feedback (`set_tonal_feedback`; profile and gain in
+    # `decoding.json`, fitted by scripts/fit_tonal_feedback.py): while a lead sheet's melody is
+    # written, each scale degree's logit moves toward what brings the take's own time per degree
+    # back to the style's profile. Without it each take settles on a tonal centre of its own:
+    # the takes' time per degree strays from the training tunes' profile half as far again as
+    # the tunes themselves do, and music21 hears the requested key in 60 % of folk takes against
+    # 84 % of the tunes (shippable training split, 80 major tunes' headers). None: 1.0 where the
+    # model has a profile; 0: off.
+    tonal_feedback: float | None = None
+    # Weight of the style's rhythm feedback (`set_rhythm_feedback`; per-voice profile of note
+    # lengths and gain in `decoding.json`): each voice's next note length is drawn back toward
+    # the style's share of each length. Without it a composed chorale's voices drift into running
+    # eighths (sampled: 46 % of the soprano's notes, against 17 % in Bach's and 26 % in what the
+    # model itself predicts on Bach's own chorales: each eighth it writes makes the next likelier).
+    # None: 1.0 where the model has a profile; 0: off.
+    rhythm_feedback: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.style not in STYLES:
+            raise ValueError(f"unknown style {self.style!r}; one of {', '.join(STYLES)}")
+        mode = str(self.mode).lower()
+        mode = {"ionian": "major"}.get(mode, mode)
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {self.mode!r}; one of {', '.join(MODES)}")
+        self.mode = mode
+        try:
+            self.key = spell_name(str(self.key))
+        except ValueError:
+            raise ValueError(f"unknown key tonic {self.key!r}; a note name such as C, F#, Bb") from None
+        if isinstance(self.meter, tuple | list):
+            self.meter = f"{self.meter[0]}/{self.meter[1]}"
+        self.meter = str(self.meter).replace(" ", "")
+        if self.meter not in METERS:
+            raise ValueError(f"meter {self.meter} out of bounds; supported: {', '.join(METERS)}")
+        if isinstance(self.bars, bool) or not isinstance(self.bars, int) or not 1 <= self.bars <= MAX_REQUEST_BARS:
+            raise ValueError(f"bars must be an integer in 1..{MAX_REQUEST_BARS}, got {self.bars!r}")
+        try:
+            self.tempo = float(self.tempo)
+        except (TypeError, ValueError):
+            raise ValueError(f"tempo must be a number, got {self.tempo!r}") from None
+        if not (math.isfinite(self.tempo) and MIN_TEMPO <= self.tempo <= MAX_TEMPO):
+            raise ValueError(f"tempo {self.tempo} out of bounds {MIN_TEMPO:g}..{MAX_TEMPO:g} qpm")
+        if self.layout is None:
+            self.layout = "satb" if self.style == "chorale" else "lead"
+        if self.layout not in LAYOUTS:
+            raise ValueError(f"unknown layout {self.layout!r}; one of {', '.join(LAYOUTS)}")
+        if self.pitch_range is None:
+            self.pitch_range = DEFAULT_RANGES.get(self.style, (55, 84)) if self.layout == "lead" else (40, 81)
+        try:
+            lo, hi = (int(v) for v in self.pitch_range)
+        except (TypeError, ValueError):
+            raise ValueError(f"pitch_range must be (lowest, highest) MIDI numbers, got {self.pitch_range!r}") from None
+        if not PITCH_MIN <= lo <= hi <= PITCH_MAX:
+            raise ValueError(f"pitch range {lo}..{hi} must lie within {PITCH_MIN}..{PITCH_MAX}, lowest first")
+        self.pitch_range = (lo, hi)
+        self.voice_ranges()  # raises when too narrow
+        if self.chords is not None:
+            if isinstance(self.chords, str):
+                self.chords = self.chords.replace("|", " ").split()
+            self.chords = [str(c) for c in self.chords]
+            if not self.chords:
+                self.chords = None
+            for i, figure in enumerate(self.chords or []):
+                try:
+                    split_figure(figure)
+                except ValueError:
+                    raise ValueError(f"unparsable chord {figure!r} (chord {i + 1} of the list)") from None
+        if self.temperature is not None and not (
+            isinstance(self.temperature, int | float) and 0.0 < float(self.temperature) <= 10.0
+        ):
+            raise ValueError(f"temperature must be in (0, 10], got {self.temperature!r}")
+        if self.rhythm_temperature is not None and not (
+            isinstance(self.rhythm_temperature, int | float) and 0.0 < float(self.rhythm_temperature) <= 10.0
+        ):
+            raise ValueError(f"rhythm_temperature must be in (0, 10], got {self.rhythm_temperature!r}")
+        if self.top_p is not None and not (isinstance(self.top_p, int | float) and 0.0 < float(self.top_p) <= 1.0):
+            raise ValueError(f"top_p must be in (0, 1], got {self.top_p!r}")
+        if not (isinstance(self.rest_penalty, int | float) and 0.0 <= float(self.rest_penalty) <= 20.0):
+            raise ValueError(f"rest_penalty must be in [0, 20], got {self.rest_penalty!r}")
+        if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0):
+            raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}")
+        self.in_scale = bool(self.in_scale)
+        self.chord_every_bar = bool(self.chord_every_bar)
+        if self.chords_from is not None and self.chords_from not in ("model", "harmonizer"):
+            raise ValueError(f"chords_from must be 'model' or 'harmonizer', got {self.chords_from!r}")
+        for name in ("tonal_feedback", "rhythm_feedback"):
+            w = getattr(self, name)
+            if w is not None and not (isinstance(w, int | float) and not isinstance(w, bool) and 0.0 <= float(w) <= 4.0):
+                raise ValueError(f"{name} must be in [0, 4], got {w!r}")
+        if self.cadence is not None and self.cadence not in CADENCES:
+            raise ValueError(f"unknown cadence {self.cadence!r}; one of {', '.join(CADENCES)}")
+        if self.form is not None:
+            self.form = str(self.form).replace(" ", "").upper()
+            if self.form == "NONE":
+                self.form = ""
+            form_sections(self.form, self.bars)  # raises when the sections do not fit the bars
+
+    def resolved_form(self) -> str:
+        """The form this request composes: the given one, else the style's usual one if the
+        bars divide into sections of 4 or more, else "" (through-composed)."""
+        if self.form is not None:
+            return self.form
+        form = DEFAULT_FORMS.get(self.style, "") if self.layout == "lead" else ""
+        n = len(parse_form(form))
+        return form if n and self.bars % n == 0 and self.bars // n >= 4 else ""
+
+    def form_draws(self) -> list[tuple[str, float]] | None:
+        """[(form, probability)] a take draws its form from when none is asked for and the style
+        has one (`BARFORM`: chorales), else None (every take has `resolved_form()`)."""
+        spec = BARFORM.get(self.style)
+        if self.form is not None or spec is None or self.layout != "satb":
+            return None
+        # a Stollen, its repeat, and an Abgesang at least as long as the Stollen
+        fits = {k: w for k, w in spec["stollen_bars"].items() if self.bars >= 3 * k}
+        if not fits:
+            return None
+        total = sum(fits.values())
+        draws = [("", 1.0 - spec["share"])]
+        for k, w in sorted(fits.items()):
+            draws.append((f"A{k}A{k}B{self.bars - 2 * k}", spec["share"] * w / total))
+        return draws
+
+    def resolved_cadence(self) -> str:
+        return self.cadence if self.cadence is not None else DEFAULT_CADENCES.get(self.style, "free")
+
+    def copy_plan(self) -> list[int | None]:
+        """Per bar, the earlier bar it repeats under the form (None: newly composed)."""
+        sections = form_sections(self.resolved_form(), self.bars)
+        plan: list[int | None] = [None] * self.bars
+        first: dict[str, tuple[int, int]] = {}  # each letter's first bar and length
+        start = 0
+        for letter, varied, size in sections:
+            if letter not in first:
+                first[letter] = (start, size)
+            else:
+                at, length = first[letter]
+                copied = min(size // 2 if varied else size - 1, length)
+                for o in range(copied):
+                    plan[start + o] = at + o
+            start += size
+        return plan
+
+    @property
+    def voices(self) -> tuple[str, ...]:
+        return LAYOUTS[self.layout]
+
+    def voice_ranges(self) -> dict[str, tuple[int, int]]:
+        """(lowest, highest) MIDI pitch of each voice; ValueError if a voice gets too little room."""
+        lo, hi = self.pitch_range
+        if self.layout == "lead":
+            if hi - lo < MIN_MELODY_SPAN:
+                raise ValueError(
+                    f"pitch range {lo}..{hi} too narrow: a melody needs at least {MIN_MELODY_SPAN} semitones"
+                )
+            return {"M": (lo, hi)}
+        out = {}
+        for v, (vlo, vhi) in SATB_RANGES.items():
+            a, b = max(lo, vlo), min(hi, vhi)
+            if b - a < MIN_VOICE_SPAN:
+                raise ValueError(
+                    f"pitch range {lo}..{hi} too narrow for a chorale's 4 voices: the {v} voice "
+                    f"(normally {vlo}..{vhi}) would get {max(0, b - a)} semitones, needs {MIN_VOICE_SPAN}"
+                )
+            out[v] = (a, b)
+        return out
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["pitch_range"] = list(self.pitch_range)
+        return d
+
+
+@dataclass
+class Take:
+    """One composed piece with its token stream and the log-probability of every token
+    (under the masked, temperature- and top-p-adjusted distribution it was drawn from;
+    0.0 for the prompt and for tokens the constraints forced)."""
+
+    piece: Piece
+    tokens: list[int]
+    logprobs: np.ndarray
+    forced: np.ndarray  # bool per token: written by the prompt or the constraints
+    seed: int
+    seconds: float = 0.0
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def total_logprob(self) -> float:
+        return float(self.logprobs.sum())
+
+
+MINOR_THIRD_MODES = ("minor", "dorian", "phrygian", "aeolian", "locrian")
+
+
+def mode_family(mode: str) -> str:
+    """"minor" for the modes with a minor third, else "major" (the degree calibration's two tables)."""
+    return "minor" if mode in MINOR_THIRD_MODES else "major"
