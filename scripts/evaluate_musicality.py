@@ -33,6 +33,7 @@ CONTINUE_OPTIONS = {
     "no-tonal-feedback": {"tonal_feedback": 0.0},
     "no-rhythm-feedback": {"rhythm_feedback": 0.0},
     "no-cadence": {"cadence": "free"},
+    "reprise-half": {"reprise": "half"},
 }
 
 
@@ -56,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", default=None, help="write the report here")
     ap.add_argument("--task", default="compose", choices=("compose", "continue"),
                     help="continue: each real piece's first half given to `tunesmith continue`, which writes the "
-                    "rest (model options then: legacy, no-tonal-feedback, no-rhythm-feedback, no-cadence)")  # fmt: skip
+                    "rest (model options then: legacy, no-tonal-feedback, no-rhythm-feedback, no-cadence, reprise-half)")  # fmt: skip
     args = ap.parse_args(argv)
     known = CONTINUE_OPTIONS if args.task == "continue" else MODEL_OPTIONS
 

@@ -158,3 +158,37 @@ def test_the_cli_passes_the_controls(tmp_path, monkeypatch):
         cli.run("continue", args)
     assert seen["cadence"] == "free" and seen["tonal_feedback"] == 0.5 and seen["temperature"] is None
     assert mm.ends_on_tonic  # the measure the evaluation uses exists (scripts/evaluate_musicality.py --task continue)
+
+
+@pytest.mark.parametrize("layout", ["lead", "chorale"])
+def test_a_reprise_restates_the_opening_then_goes_its_own_way(tok, layout):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_cocreate import chorale, lead_sheet
+
+    model = tuned_model(tok, {})
+    piece = lead_sheet(6, (4, 4), pickup=1.0) if layout == "lead" else chorale(6)
+    grid_start = piece.bars()[1] if layout == "lead" else 0.0  # the first full bar (after the pickup)
+    end = piece.duration()
+    for seed in (0, 1):
+        takes = cocreate.continue_piece(model, tok, piece, 4, n=2, seed=seed, reprise=2)
+        for take in takes:
+            assert take.meta["reprise"] == {"bars": 2, "from_bar": 1}
+            for given, out in zip(piece.tracks, take.piece.tracks):
+                opening = [(n.pitch, round(n.onset - grid_start, 6), n.duration) for n in given.notes
+                           if grid_start - 1e-9 <= n.onset < grid_start + 8.0 - 1e-9]  # fmt: skip
+                again = [(n.pitch, round(n.onset - end, 6), n.duration) for n in out.notes
+                         if end - 1e-9 <= n.onset < end + 8.0 - 1e-9]  # fmt: skip
+                assert again == [(p, o, min(d, 8.0 - o)) for p, o, d in opening]
+            if layout == "lead":  # the chords come back too, and the bars after are the model's own
+                back = [(round(c.onset - end, 6), c.figure) for c in take.piece.chords if end <= c.onset < end + 8.0]
+                assert back == [(round(c.onset - grid_start, 6), c.figure) for c in piece.chords
+                                if grid_start <= c.onset < grid_start + 8.0]  # fmt: skip
+            new = [n for n in take.piece.melody().notes if n.onset >= end + 8.0 - 1e-9]
+            assert new and take.piece.n_bars == piece.n_bars + 4
+    with pytest.raises(ValueError, match="reprise: 4 bars restated leave none of the 4 new bars"):
+        cocreate.check_input("continue", piece, bars=4, reprise=4)
+    with pytest.raises(ValueError, match=r"reprise: the given music has 6 full bar\(s\), 7 asked"):
+        cocreate.continue_piece(model, tok, piece, 8, reprise=7)

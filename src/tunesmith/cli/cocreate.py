@@ -104,6 +104,13 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
             help="the new bars end the piece on the tonic, as compose ends a take (default), or wherever the model "
             "leaves them (free: to continue again later)",
         )
+        parser.add_argument(
+            "--reprise",
+            type=int,
+            default=0,
+            help="the new bars begin by restating the given music's first N full bars note for note, then go "
+            "their own way (A A'); default 0",
+        )
     add_generation_controls(parser)
 
 
@@ -157,7 +164,7 @@ def run(verb: str, args: argparse.Namespace) -> int:
     if verb in ("continue", "inpaint"):
         options["tonal_feedback"] = args.tonal_feedback
     if verb == "continue":
-        options.update(bars=args.bars, cadence=args.cadence)
+        options.update(bars=args.bars, cadence=args.cadence, reprise=args.reprise)
     elif verb == "harmonize":
         options.update(chord_rhythm=args.chord_rhythm, lookahead=args.lookahead, chords_from=args.chords_from)
     else:

@@ -80,6 +80,8 @@ class _Job:
     chord_plan: tuple[tuple[float, tuple[int, ...]], ...] = ()
     # the last bar written ends the piece under the request's cadence (a continuation)
     close: bool = False
+    # grid bars whose every voice and chords are forced from W (a continuation's reprise)
+    forced_bars: frozenset[int] = frozenset()
     # the style's tuned decoding (`decoding.json`): tonal and rhythm feedback, closing degrees
     tuned: dict = field(default_factory=dict)
 

@@ -99,13 +99,14 @@ def _generate_region(
     per_bar_forced = []
     for r, sec in enumerate(sections):
         f = 0
+        whole = c0 + r in job.forced_bars  # a bar restated note for note (a reprise)
         for i, v in enumerate(voices):
-            if v in job.forced_voices:
+            if v in job.forced_voices or whole:
                 scripts[(r, i)] = list(sec["voices"].get(v, []))
                 f += len(scripts[(r, i)])
         if any(tok.vocab[t].startswith("Meter_") for t in sec["chords"]):
             raise ValueError(f"{_where(W)}: the meter changes inside the bars to write")
-        if job.chords == "forced":
+        if whole or job.chords == "forced":
             chord_scripts[r] = list(sec["chords"])
             f += len(chord_scripts[r])
         elif job.chords == "none":

@@ -143,6 +143,7 @@ def check_input(
     mode: str | None = None,
     n: int = 1,
     chord_rhythm: str | None = None,
+    reprise: int = 0,
     **controls: Any,
 ) -> None:
     """Every check `verb` ("continue", "harmonize", "inpaint") makes before any model work:
@@ -161,6 +162,8 @@ def check_input(
     if verb == "continue":
         if isinstance(bars, bool) or not isinstance(bars, int) or not 1 <= bars <= MAX_REQUEST_BARS:
             raise ValueError(f"bars must be an integer in 1..{MAX_REQUEST_BARS}, got {bars!r}")
+        grid = _grid(piece, meter).extended(bars)
+        _check_reprise(reprise, bars, grid, grid.n - bars)
     elif verb == "harmonize":
         _rhythm(chord_rhythm)
     else:
@@ -298,6 +301,20 @@ def _parse_keep(keep: Any, layout: str) -> tuple[frozenset[str], bool]:
 
 
 # ============================================================================ the work piece
+def _check_reprise(reprise: Any, bars: int, grid: _Grid, n_given: int) -> int:
+    """The grid index of the first full given bar (a reprise starts there); ValueError when
+    `reprise` is not a whole number of bars that the given music holds and the new bars exceed."""
+    first = 1 if grid.pickup else 0
+    full = n_given - first
+    if isinstance(reprise, bool) or not isinstance(reprise, int) or reprise < 0:
+        raise ValueError(f"reprise must be a whole number of bars, got {reprise!r}")
+    if reprise and not reprise < bars:
+        raise ValueError(f"reprise: {reprise} bars restated leave none of the {bars} new bars to write; ask for fewer")
+    if reprise > full:
+        raise ValueError(f"reprise: the given music has {full} full bar(s), {reprise} asked")
+    return first
+
+
 def _work_piece(
     src: Piece,
     grid: _Grid,

@@ -20,6 +20,7 @@ from tunesmith.cocreate.decode import KeptNotesError, _assert_kept, _copy_meta, 
 from tunesmith.cocreate.inputs import (
     _EPS,
     _check_n,
+    _check_reprise,
     _grid,
     _key_of,
     _melody_track,
@@ -41,7 +42,7 @@ from tunesmith.sampling import (
     Take,
     style_decoding,
 )
-from tunesmith.score import KeySignature, Note, Piece, Track
+from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, Track
 from tunesmith.tokenizer import LAYOUTS, PITCH_MAX, PITCH_MIN, VOICE_NAMES, VOICE_ROLES, Tokenizer
 
 # Textbook SATB ranges (the ones `metrics.harmony_rules` counts violations against): free chorale
@@ -121,6 +122,7 @@ def continue_piece(
     tonal_feedback: float | None = None,
     rhythm_feedback: float | None = None,
     cadence: str | None = None,
+    reprise: int = 0,
 ) -> list[Take]:
     """The given music exactly as it is, then `bars` new bars in its key, meter and style.
 
@@ -135,6 +137,11 @@ def continue_piece(
     piece, its cadence (`cadence` None: the style's default, "tonic" for every style now; "free":
     the continuation stops wherever the model leaves it, e.g. to be continued again), with the
     closing degree and the last note's length drawn as a composed take draws them.
+
+    `reprise`: the new bars begin by restating the given music's first `reprise` full bars note
+    for note (melody and chords, or every chorale voice), and the model writes the rest: a
+    strain that comes back and ends another way (A A'), as tunes and songs return to their
+    opening. At most the given full bars, and fewer than `bars`.
     """
     piece = load_piece(piece)
     meter = _meter_of(piece)
@@ -147,6 +154,8 @@ def continue_piece(
     layout, vtracks = _voice_tracks(piece)
     grid = _grid(piece, meter).extended(bars)
     n_given = grid.n - bars
+    first = _check_reprise(reprise, bars, grid, n_given)
+    again, again_chords = _reprised(piece, vtracks, grid, first, n_given, reprise)
     controls = dict(tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback, cadence=cadence)
     if layout == "lead":
         request = _request(style, tonic, mode, meter, piece, layout, _lead_range(melody.notes, pitch_range),
@@ -154,8 +163,8 @@ def continue_piece(
     else:
         request = _request(style, tonic, mode, meter, piece, layout, pitch_range, in_scale, temperature, top_p, seed,
                            **controls)  # fmt: skip
-    W = _work_piece(piece, grid, layout, {v: list(t.notes) for v, t in vtracks.items()}, list(piece.chords),
-                    style, tonic, mode)  # fmt: skip
+    W = _work_piece(piece, grid, layout, {v: [*t.notes, *again.get(v, [])] for v, t in vtracks.items()},
+                    [*piece.chords, *again_chords], style, tonic, mode)  # fmt: skip
     ids = tokenizer.encode(W, end_bar=n_given)
     given_bars = max(1, n_given)
     per_bar = (len(ids) - _first_bar(tokenizer, ids)) / given_bars
@@ -174,6 +183,7 @@ def continue_piece(
         free_per_bar=max(1.3 * per_bar, 6.0),
         close=request.resolved_cadence() == "tonic",
         tuned=style_decoding(model, style),
+        forced_bars=frozenset(range(n_given, n_given + reprise)),
     )
     results, seed, decoding = _run(model, tokenizer, job, n, seed, batch_size)
     boundary = grid.starts[n_given]
@@ -185,9 +195,11 @@ def continue_piece(
         if not out.keys:
             out.keys = [KeySignature(0.0, tonic, mode)]
         track_of = _output_tracks(out, piece, vtracks, layout)
+        for v, notes in again.items():
+            track_of[v].notes.extend(copy.copy(x) for x in notes)
         for v, notes in res.notes.items():
             track_of[v].notes.extend(notes)
-        out.chords = [*out.chords, *sorted(res.chords, key=lambda c: c.onset)]
+        out.chords = [*out.chords, *again_chords, *sorted(res.chords, key=lambda c: c.onset)]
         out.bar_onsets = [*piece.bars(), *grid.starts[n_given:]]
         out.end = grid.end_of(grid.n - 1)
         for orig, new in zip(piece.tracks, out.tracks):
@@ -196,8 +208,30 @@ def continue_piece(
                 raise KeptNotesError("co-create wrote a note inside the given music")
         meta = {"operation": "continue", "bars": bars, "given_bars": n_given, "style": style, **decoding,
                 "cadence": request.resolved_cadence(), **res.ending}  # fmt: skip
+        if reprise:
+            meta["reprise"] = {"bars": reprise, "from_bar": grid.number(first)}
         takes.append(_finish_take(out, res, seed, i, meta))
     return takes
+
+
+def _reprised(piece: Piece, vtracks: dict[str, Track], grid: Any, first: int, n_given: int, reprise: int):
+    """({voice: notes}, chords) of the given bars [first, first + reprise) moved to the start of the
+    new bars; notes cut at the reprise's end, the chord sounding at its start named there."""
+    if not reprise:
+        return {}, []
+    src0, src1 = grid.starts[first], grid.end_of(first + reprise - 1)
+    shift = grid.starts[n_given] - src0
+    notes = {
+        v: [Note(x.pitch, x.onset + shift, min(x.duration, src1 - x.onset), x.velocity)
+            for x in t.notes if src0 - _EPS <= x.onset < src1 - _EPS]
+        for v, t in vtracks.items()
+    }  # fmt: skip
+    chords = sorted(piece.chords, key=lambda c: c.onset)
+    moved = [ChordSymbol(c.onset + shift, c.figure, c.duration) for c in chords if src0 - _EPS <= c.onset < src1 - _EPS]
+    sounding = [c for c in chords if c.onset < src0 - _EPS]
+    if sounding and not (moved and moved[0].onset <= src0 + shift + _EPS):
+        moved.insert(0, ChordSymbol(src0 + shift, sounding[-1].figure))
+    return notes, moved
 
 
 def _output_tracks(out: Piece, piece: Piece, vtracks: dict[str, Track], layout: str) -> dict[str, Track]:

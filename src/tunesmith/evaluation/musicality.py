@@ -171,7 +171,8 @@ def continue_like(
 ) -> list[Piece]:
     """Per real piece (its first `max_bars` bars), its first half given and the rest written by
     `cocreate.continue_piece` (`overrides`: its keyword arguments, e.g. temperature=1.0,
-    cadence="free"); pieces co-create refuses are skipped."""
+    cadence="free"; reprise="half": the first half of the new bars restates the given opening);
+    pieces co-create refuses are skipped."""
     from tunesmith import cocreate
 
     out = []
@@ -180,6 +181,9 @@ def continue_like(
         half = total // 2
         given = first_bars(p, half, chorale=style == "chorale")
         kw = {"temperature": config.temperature, "top_p": config.top_p, **overrides}
+        if kw.get("reprise") == "half":
+            first = 1 if p.bars() and p.bars()[0] > 1e-6 else 0  # a pickup is not restated
+            kw["reprise"] = max(0, min((total - half) // 2, half - first - 1))
         try:
             take = cocreate.continue_piece(system_model, tokenizer, given, total - half, style=style,
                                            seed=config.seed * 100_003 + i, **kw)[0]  # fmt: skip
