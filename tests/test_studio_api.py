@@ -132,6 +132,12 @@ def test_upload_continue_harmonize(studio):
     for t in cont["takes"]:
         assert t["summary"]["n_bars"] == 6
         assert t["tracks"][0]["notes"][: len(given)] == given  # the musician's notes never change
+    # a reprise brings the opening bar back first; more bars than the piece has is one clear line
+    again = ok(c.post(f"/api/pieces/{pid}/continue", json={"bars": 2, "n": 1, "seed": 1, "reprise": 1,
+                                                           "cadence": "free"}, headers=AUTH), 201)  # fmt: skip
+    assert again["takes"][0]["summary"]["n_bars"] == 6
+    bad = c.post(f"/api/pieces/{pid}/continue", json={"bars": 2, "reprise": 2}, headers=AUTH)
+    assert bad.status_code in (400, 422) and "reprise" in bad.text
     harm = ok(c.post(f"/api/pieces/{pid}/harmonize", json={"n": 1, "seed": 2}, headers=AUTH), 201)
     assert harm["takes"][0]["summary"]["n_chords"] > 0
     kept = ok(c.post(f"/api/alternatives/{cont['id']}/keep", json={"take": cont["takes"][0]["id"]}, headers=AUTH))
