@@ -29,11 +29,13 @@ MODEL_OPTIONS = {
 CONTINUE_OPTIONS = {
     # co-create as it was before it sampled like compose: temperature 1, top-p 0.95, no feedback,
     # no closing cadence
-    "legacy": {"temperature": 1.0, "top_p": 0.95, "tonal_feedback": 0.0, "rhythm_feedback": 0.0, "cadence": "free"},
+    "legacy": {"temperature": 1.0, "top_p": 0.95, "tonal_feedback": 0.0, "rhythm_feedback": 0.0, "cadence": "free",
+               "reprise": 0},
     "no-tonal-feedback": {"tonal_feedback": 0.0},
     "no-rhythm-feedback": {"rhythm_feedback": 0.0},
     "no-cadence": {"cadence": "free"},
     "reprise-half": {"reprise": "half"},
+    "no-reprise": {"reprise": 0},
 }
 
 
@@ -57,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", default=None, help="write the report here")
     ap.add_argument("--task", default="compose", choices=("compose", "continue"),
                     help="continue: each real piece's first half given to `tunesmith continue`, which writes the "
-                    "rest (model options then: legacy, no-tonal-feedback, no-rhythm-feedback, no-cadence, reprise-half)")  # fmt: skip
+                    "rest (model options then: legacy, no-tonal-feedback, no-rhythm-feedback, no-cadence, reprise-half, no-reprise)")  # fmt: skip
     args = ap.parse_args(argv)
     known = CONTINUE_OPTIONS if args.task == "continue" else MODEL_OPTIONS
 

@@ -192,3 +192,17 @@ def test_a_reprise_restates_the_opening_then_goes_its_own_way(tok, layout):
         cocreate.check_input("continue", piece, bars=4, reprise=4)
     with pytest.raises(ValueError, match=r"reprise: the given music has 6 full bar\(s\), 7 asked"):
         cocreate.continue_piece(model, tok, piece, 8, reprise=7)
+
+
+def test_pop_continuations_restate_their_opening_by_default(tok):
+    model = tuned_model(tok, {})
+    pop = tune_in_d(6)
+    pop.style = "pop"
+    (take,) = cocreate.continue_piece(model, tok, pop, 8, seed=2)
+    assert take.meta["reprise"] == {"bars": 4, "from_bar": 1}  # half the new bars (DEFAULT_REPRISE)
+    (short,) = cocreate.continue_piece(model, tok, tune_in_d(2), 8, style="pop", seed=2)
+    assert short.meta["reprise"]["bars"] == 2  # no more than the given music holds
+    (folk,) = cocreate.continue_piece(model, tok, tune_in_d(6), 8, seed=2)
+    assert "reprise" not in folk.meta
+    (off,) = cocreate.continue_piece(model, tok, pop, 8, seed=2, reprise=0)
+    assert "reprise" not in off.meta

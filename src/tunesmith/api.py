@@ -563,7 +563,7 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
                 "melody; harmonize it first (--style chorale), or continue it as folk, pop or jazz"
             )
     cocreate.check_input(verb, piece, bars=kw.get("bars"), keep=kw.get("keep"), style=style, key=tonic, mode=mode,
-                         n=n, chord_rhythm=rhythm, reprise=kw.get("reprise") or 0,
+                         n=n, chord_rhythm=rhythm, reprise=kw.get("reprise"),
                          **{k: kw.get(k) for k in ("temperature", "top_p", "tonal_feedback", "rhythm_feedback", "cadence")})  # fmt: skip
     t0 = time.perf_counter()
     m = load_model(model)
@@ -576,7 +576,7 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
     t1 = time.perf_counter()
     if verb == "continue":
         raw = cocreate.continue_piece(m.model, m.tokenizer, piece, kw["bars"], tonal_feedback=kw.get("tonal_feedback"),
-                                      cadence=kw.get("cadence"), reprise=kw.get("reprise") or 0, **common)  # fmt: skip
+                                      cadence=kw.get("cadence"), reprise=kw.get("reprise"), **common)  # fmt: skip
     elif verb == "harmonize":
         raw = cocreate.harmonize(m.model, m.tokenizer, piece, chord_rhythm=rhythm, lookahead=kw.get("lookahead", 8),
                                  chords_from=kw.get("chords_from", "harmonizer"), **common)  # fmt: skip
@@ -635,14 +635,15 @@ def continue_(source: Take | Piece | str | os.PathLike, bars: int = 8, *, style:
               key: str | None = None, mode: str | None = None, tune: int = 1, n: int = 1, seed: int | None = None,
               temperature: float | None = None, top_p: float | None = None, pitch_range: Any = None,
               in_scale: bool = False, voice_leading: bool = True, tonal_feedback: float | None = None,
-              rhythm_feedback: float | None = None, cadence: str | None = None, reprise: int = 0,
+              rhythm_feedback: float | None = None, cadence: str | None = None, reprise: int | None = None,
               model: Any = "default") -> Take | list[Take]:  # fmt: skip
     """The given music (a Take, a Piece or a file) exactly as it is, then `bars` new bars in its
     key, meter and style (style: given, else the piece's own, else folk). A `key` that
     contradicts the piece's written key is refused. Sampled as `compose` samples the style
     (temperature and top-p None: its tuned ones; its tonal and rhythm feedback); the new bars end
     the piece under `cadence` ("tonic" | "free"; None: the style's default, as in `compose`);
-    `reprise` bars of the given opening come back note for note first (A A')."""
+    `reprise` bars of the given opening come back note for note first (A A'; None: the style's
+    default, half the new bars for pop, else none)."""
     return _cocreate("continue", source, bars=bars, style=style, key=key, mode=mode, tune=tune, n=n, seed=seed,
                      temperature=temperature, top_p=top_p, pitch_range=pitch_range, in_scale=in_scale,
                      voice_leading=voice_leading, tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback,

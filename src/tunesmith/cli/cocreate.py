@@ -107,9 +107,9 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
             "--reprise",
             type=int,
-            default=0,
+            default=None,
             help="the new bars begin by restating the given music's first N full bars note for note, then go "
-            "their own way (A A'); default 0",
+            "their own way (A A'); default: half the new bars for pop, else 0",
         )
     add_generation_controls(parser)
 

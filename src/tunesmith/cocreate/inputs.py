@@ -143,7 +143,7 @@ def check_input(
     mode: str | None = None,
     n: int = 1,
     chord_rhythm: str | None = None,
-    reprise: int = 0,
+    reprise: int | None = None,
     **controls: Any,
 ) -> None:
     """Every check `verb` ("continue", "harmonize", "inpaint") makes before any model work:
@@ -163,7 +163,8 @@ def check_input(
         if isinstance(bars, bool) or not isinstance(bars, int) or not 1 <= bars <= MAX_REQUEST_BARS:
             raise ValueError(f"bars must be an integer in 1..{MAX_REQUEST_BARS}, got {bars!r}")
         grid = _grid(piece, meter).extended(bars)
-        _check_reprise(reprise, bars, grid, grid.n - bars)
+        if reprise is not None:  # None: the style's default, which always fits
+            _check_reprise(reprise, bars, grid, grid.n - bars)
     elif verb == "harmonize":
         _rhythm(chord_rhythm)
     else:

@@ -122,7 +122,7 @@ def continue_piece(
     tonal_feedback: float | None = None,
     rhythm_feedback: float | None = None,
     cadence: str | None = None,
-    reprise: int = 0,
+    reprise: int | None = None,
 ) -> list[Take]:
     """The given music exactly as it is, then `bars` new bars in its key, meter and style.
 
@@ -141,7 +141,8 @@ def continue_piece(
     `reprise`: the new bars begin by restating the given music's first `reprise` full bars note
     for note (melody and chords, or every chorale voice), and the model writes the rest: a
     strain that comes back and ends another way (A A'), as tunes and songs return to their
-    opening. At most the given full bars, and fewer than `bars`.
+    opening. At most the given full bars, and fewer than `bars`. None: the style's default
+    (`DEFAULT_REPRISE`: pop songs restate their opening in the first half of the new bars).
     """
     piece = load_piece(piece)
     meter = _meter_of(piece)
@@ -154,6 +155,8 @@ def continue_piece(
     layout, vtracks = _voice_tracks(piece)
     grid = _grid(piece, meter).extended(bars)
     n_given = grid.n - bars
+    if reprise is None:
+        reprise = default_reprise(style, bars, grid, n_given)
     first = _check_reprise(reprise, bars, grid, n_given)
     again, again_chords = _reprised(piece, vtracks, grid, first, n_given, reprise)
     controls = dict(tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback, cadence=cadence)
@@ -212,6 +215,24 @@ def continue_piece(
             meta["reprise"] = {"bars": reprise, "from_bar": grid.number(first)}
         takes.append(_finish_take(out, res, seed, i, meta))
     return takes
+
+
+# The share of a continuation's new bars that restate the given opening when no reprise is asked
+# for, by style. Measured with `scripts/evaluate_musicality.py --task continue --model new=default
+# --model reprise=default:reprise-half` (the real pieces' first half given, half the new bars a
+# reprise): pop, validation split, classifier 0.726 -> 0.632 (real vs real 0.567), bars that recur
+# 0.135 -> 0.315 (real 0.681), melody on chord tones 0.626 -> 0.670 (0.745); test split 0.782 ->
+# 0.631. Folk, chorales and jazz already recur as often as their real music or more with a reprise
+# (folk 0.33 -> 0.62 against 0.47) and their classifier did not move: none by default.
+DEFAULT_REPRISE = {"pop": 0.5}
+
+
+def default_reprise(style: str, bars: int, grid: Any, n_given: int) -> int:
+    """The style's default reprise for `bars` new bars: `DEFAULT_REPRISE` of them, within the
+    given full bars and leaving at least one bar to write."""
+    share = DEFAULT_REPRISE.get(style, 0.0)
+    first = 1 if grid.pickup else 0
+    return max(0, min(int(bars * share), n_given - first, bars - 1))
 
 
 def _reprised(piece: Piece, vtracks: dict[str, Track], grid: Any, first: int, n_given: int, reprise: int):

@@ -213,7 +213,7 @@ class Continue(Sampling):
     n: int = Field(3, ge=1, le=8)
     take: str | None = None
     cadence: Literal["tonic", "free"] | None = Field(None, description="end the piece on the tonic (None: the style's default) or anywhere")
-    reprise: int = Field(0, ge=0, le=63, description="begin by restating the piece's first N full bars (A A')")
+    reprise: int | None = Field(None, ge=0, le=63, description="begin by restating the piece's first N full bars (A A'; None: the style's default)")
 
 
 class Harmonize(Sampling):
