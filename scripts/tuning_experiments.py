@@ -279,7 +279,7 @@ def cmd_rater(a) -> dict:
         i, j = rng.choice(len(pool), 2, replace=False)
         x, y = pool[i], pool[j]
         pairs.append((x, y) if rater_prefers(x, y, rng, a.rater_scale, utility) else (y, x))
-    pref, report = fit_pairs(pairs, seed=0)
+    pref, report = fit_pairs(pairs, seed=0, ensemble=a.ensemble)
     # The most any reward model can reach with this rater: the rater chooses by a coin weighted by
     # sigmoid(taste difference), so even its own utility predicts a choice with probability
     # max(p, 1 - p) (the Bayes ceiling), averaged over the pairs it was shown.
@@ -423,6 +423,8 @@ def main(argv=None) -> int:
     sub.choices["rater"].add_argument("--rater-scale", type=float, default=1.0,
                                       help="how decided the simulated rater is (its utility differences x this)")
     sub.choices["rater"].add_argument("--pool", type=int, default=200)
+    sub.choices["rater"].add_argument("--ensemble", type=int, default=0,
+                                      help="bootstrap members of the reward model (conservative score; 0: one)")
     sub.choices["rater"].add_argument("--ceiling", type=float, default=None,
                                       help="set --rater-scale so that the rater's own Bayes ceiling on pairs of the "
                                       "base's takes is this (e.g. 0.84, the smooth taste's at scale 3)")  # fmt: skip

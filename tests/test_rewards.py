@@ -388,3 +388,29 @@ def test_a_taste_for_a_melodic_shape_is_learnable(monkeypatch):
     monkeypatch.setattr(preference, "features", lambda piece: {k: v for k, v in full(piece).items() if k not in contour})
     _, blind = fit_pairs(pairs, seed=0)
     assert report["heldout_accuracy"] >= 0.7 and report["heldout_accuracy"] >= blind["heldout_accuracy"] + 0.1
+
+
+def test_a_preference_ensemble_scores_its_mean_less_its_spread(tmp_path):
+    from tunesmith.rewards.preference import PreferenceModel, _score, fit_pairs
+
+    rng = random.Random(4)
+    pool = [random_piece(rng, i) for i in range(120)]
+    pairs = []
+    for _ in range(300):
+        a, b = rng.sample(pool, 2)
+        pa = 1 / (1 + math.exp(-(hidden_taste(a) - hidden_taste(b)) * 3))
+        pairs.append((a, b) if rng.random() < pa else (b, a))
+    single, _ = fit_pairs(pairs, seed=0)
+    model, report = fit_pairs(pairs, seed=0, ensemble=5)
+    assert len(model.members) == 5 and report["ensemble"] == {"members": 5, "penalty": 1.0}
+    assert report["heldout_accuracy_ensemble"] >= 0.7, report
+    x = np.stack([model.vector(p) for p in pool[:20]])
+    each = np.stack([_score(x, *m) for m in model.members])
+    assert np.allclose(model.score_vectors(x), each.mean(0) - each.std(0))
+    assert np.all(each.std(0) > 0)  # the members differ: resampled pairs
+    # the single model and the ensemble agree on the order of most pieces
+    assert np.corrcoef(model.score_vectors(x), single.score_vectors(x))[0, 1] > 0.8
+    again = PreferenceModel.load(model.save(tmp_path / "ens.json"))
+    assert again(pool[0]) == pytest.approx(model(pool[0])) and len(again.members) == 5
+    with pytest.raises(ValueError, match="ensemble must be 0"):
+        fit_pairs(pairs, ensemble=1)

@@ -236,8 +236,9 @@ class RatingsStore:
                 csv.writer(f).writerows(table)
         return len(rows)
 
-    def fit(self, rater: str | None = None, *, seed: int = 0, out: str | Path | None = None):
-        """Fit the Bradley-Terry reward model on the stored pairs; save it; (model, report)."""
+    def fit(self, rater: str | None = None, *, seed: int = 0, out: str | Path | None = None, ensemble: int = 0):
+        """Fit the Bradley-Terry reward model on the stored pairs (`ensemble`: bootstrap members
+        for a conservative score, `fit_pairs`); save it; (model, report)."""
         from tunesmith.rewards.preference import default_path, fit_pairs
 
         triples = self.pairs(rater)
@@ -248,7 +249,7 @@ class RatingsStore:
                 cache[t] = self.piece(t)
             return cache[t]
 
-        model, report = fit_pairs([(piece(a), piece(b)) for _, a, b in triples], seed=seed)
+        model, report = fit_pairs([(piece(a), piece(b)) for _, a, b in triples], seed=seed, ensemble=ensemble)
         report.update({"rater": rater or "all", "raters": self.raters(), "agreement": self.agreement()})
         model.report = report
         target = Path(out) if out else default_path()

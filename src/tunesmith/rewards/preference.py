@@ -11,7 +11,10 @@ pairs: two takes rated by the same rater with different stars make one pair (mor
 of the pairs); `PreferenceModel.save/load` keep it as JSON; a `PreferenceModel` is a reward:
 `model(piece) -> s(piece)`. The tuner's `--reward preferences` is `WinProbability(model)`: the
 chance that a take is preferred to a typical rated take, which saturates instead of rewarding
-ever more extreme features.
+ever more extreme features. `fit_pairs(pairs, ensemble=K)` also fits K models on bootstrap
+resamples of the pairs, and the score becomes their mean less `ENSEMBLE_PENALTY` standard
+deviations: a take the models disagree about is not paid for it (Coste et al. 2023, "Reward model
+ensembles help mitigate overoptimization").
 """
 
 from __future__ import annotations
@@ -110,6 +113,10 @@ class PreferenceModel:
     ):  # fmt: skip
         self.names, self.mean, self.std, self.w = tuple(names), np.asarray(mean), np.asarray(std), np.asarray(w)
         self.w2 = None if w2 is None else np.asarray(w2)
+        # bootstrap members [(mean, std, w, w2)]: with them the score is the members' mean less
+        # `penalty` standard deviations (a conservative reward; `fit_pairs(ensemble=K)`)
+        self.members: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]] = []
+        self.penalty = ENSEMBLE_PENALTY
         self.report = report or {}
         # the mean score of the rated pieces it was fitted on (`WinProbability`'s reference)
         self.offset: float | None = self.report.get("mean_score")
@@ -120,8 +127,10 @@ class PreferenceModel:
         return np.array([f.get(n, 0.0) for n in self.names])
 
     def score_vectors(self, x: np.ndarray) -> np.ndarray:
-        z = (x - self.mean) / self.std
-        return z @ self.w if self.w2 is None else z @ self.w + _squares(z) @ self.w2
+        if self.members:
+            each = np.stack([_score(x, *m) for m in self.members])
+            return each.mean(0) - self.penalty * each.std(0)
+        return _score(x, self.mean, self.std, self.w, self.w2)
 
     def __call__(self, piece: Piece) -> float:
         return float(self.score_vectors(self.vector(piece)[None])[0])
@@ -137,6 +146,11 @@ class PreferenceModel:
                 "weights": self.w.tolist(), "report": self.report}  # fmt: skip
         if self.w2 is not None:
             data["weights_squared"] = self.w2.tolist()
+        if self.members:
+            data["penalty"] = self.penalty
+            data["members"] = [{"mean": m.tolist(), "std": sd.tolist(), "weights": w.tolist(),
+                                "weights_squared": None if w2 is None else w2.tolist()}
+                               for m, sd, w, w2 in self.members]  # fmt: skip
         atomic_write_text(Path(path), json.dumps(data, indent=1) + "\n")
         return Path(path)
 
@@ -151,7 +165,7 @@ class PreferenceModel:
             raise ValueError(f"{path}: not a preference model ({exc})") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError(f"{path}: not a tunesmith preference model")
-        return cls(
+        model = cls(
             data["features"],
             np.array(data["mean"]),
             np.array(data["std"]),
@@ -159,6 +173,15 @@ class PreferenceModel:
             data.get("report"),
             np.array(data["weights_squared"]) if data.get("weights_squared") is not None else None,
         )
+        k = len(model.names)
+        for m in data.get("members") or []:
+            member = (np.array(m["mean"]), np.array(m["std"]), np.array(m["weights"]),
+                      None if m.get("weights_squared") is None else np.array(m["weights_squared"]))  # fmt: skip
+            if any(len(a) != k for a in member if a is not None):
+                raise ValueError(f"{path}: an ensemble member does not have the model's {k} features")
+            model.members.append(member)
+        model.penalty = float(data.get("penalty", ENSEMBLE_PENALTY))
+        return model
 
 
 
@@ -194,6 +217,14 @@ class WinProbability:
     def describe(self) -> dict:
         return {"function": "preference win probability over the reference takes", "offset": self.offset,
                 "scale": self.scale, "report": self.model.report}  # fmt: skip
+
+
+ENSEMBLE_PENALTY = 1.0  # standard deviations of the members' scores taken off their mean
+
+
+def _score(x: np.ndarray, mean: np.ndarray, std: np.ndarray, w: np.ndarray, w2: np.ndarray | None) -> np.ndarray:
+    z = (x - mean) / std
+    return z @ w if w2 is None else z @ w + _squares(z) @ w2
 
 
 def _squares(z: np.ndarray) -> np.ndarray:
@@ -249,13 +280,18 @@ def fit_pairs(
     seed: int = 0,
     l2: float | None = None,
     form: str = "auto",
+    ensemble: int = 0,
 ) -> tuple[PreferenceModel, dict]:
     """Fit on (preferred, other) pairs; report held-out pairwise accuracy, then refit on all.
 
     form: "linear", "quadratic" or "auto"; l2: the penalty, or None to choose it from `L2_GRID`.
     What is not fixed is chosen by 5-fold cross-validated accuracy on the training pairs (the
     held-out pairs play no part in the choice; a tie keeps the simpler model: linear, the stronger
-    penalty)."""
+    penalty). `ensemble`: K > 1 bootstrap members (same form and penalty, pairs resampled), whose
+    mean less `ENSEMBLE_PENALTY` standard deviations is the score (held-out accuracy reported for
+    it too)."""
+    if isinstance(ensemble, bool) or not isinstance(ensemble, int) or not (ensemble == 0 or 2 <= ensemble <= 64):
+        raise ValueError(f"ensemble must be 0 (none) or 2..64 bootstrap members, got {ensemble!r}")
     if form not in ("linear", "quadratic", "auto"):
         raise ValueError(f"preference model form must be linear, quadratic or auto, got {form!r}")
     if len(pairs) < 5:
@@ -289,14 +325,25 @@ def fit_pairs(
         l2 = penalties[0]
     report["form"], report["l2"] = form, l2
     quadratic = form == "quadratic"
+    def bootstrap(rows: np.ndarray) -> list:
+        boot = np.random.default_rng(seed + 1)
+        return [fit_vectors(xa[r], xb[r], l2, quadratic) for r in (boot.choice(rows, len(rows)) for _ in range(ensemble))]
+
     if n_test:
         test = order[:n_test]
         mean, std, w, w2 = fit_vectors(xa[train], xb[train], l2, quadratic)
         m = PreferenceModel(names, mean, std, w, w2=w2)
         correct = m.score_vectors(xa[test]) > m.score_vectors(xb[test])
         report.update({"heldout_pairs": int(n_test), "heldout_accuracy": float(correct.mean())})
+        if ensemble:
+            m.members = bootstrap(train)
+            correct = m.score_vectors(xa[test]) > m.score_vectors(xb[test])
+            report["heldout_accuracy_ensemble"] = float(correct.mean())
     mean, std, w, w2 = fit_vectors(xa, xb, l2, quadratic)
     model = PreferenceModel(names, mean, std, w, report, w2=w2)
+    if ensemble:
+        model.members = bootstrap(np.arange(len(pairs)))
+        report["ensemble"] = {"members": ensemble, "penalty": model.penalty}
     model.offset = float(np.mean(model.score_vectors(np.concatenate([xa, xb]))))
     report["mean_score"] = round(model.offset, 6)
     top = np.argsort(-np.abs(w))[:5]
