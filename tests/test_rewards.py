@@ -165,6 +165,17 @@ def random_piece(rng: random.Random, i: int) -> Piece:
     return piece
 
 
+def rated_pairs(pool: list[Piece], utility, n: int, rng: random.Random, scale: float = 3.0) -> list[tuple]:
+    """`n` (preferred, other) pairs from `pool` by a noisy rater: a Bradley-Terry choice with the
+    hidden `utility`, its differences times `scale`."""
+    pairs = []
+    for _ in range(n):
+        a, b = rng.sample(pool, 2)
+        pa = 1 / (1 + math.exp(-(utility(a) - utility(b)) * scale))
+        pairs.append((a, b) if rng.random() < pa else (b, a))
+    return pairs
+
+
 def hidden_taste(piece: Piece) -> float:
     """A simulated rater: likes stepwise melodies that end on the tonic, dislikes a wide range
     (a function of the notes, not of the model's features)."""
@@ -180,12 +191,7 @@ def test_bradley_terry_recovers_a_simulated_rater():
 
     rng = random.Random(1)
     pool = [random_piece(rng, i) for i in range(200)]
-    pairs = []
-    for _ in range(400):  # <= 500 pairs, as the issue asks
-        a, b = rng.sample(pool, 2)
-        # a noisy rater: Bradley-Terry choice with its hidden utility
-        pa = 1 / (1 + math.exp(-(hidden_taste(a) - hidden_taste(b)) * 3))
-        pairs.append((a, b) if rng.random() < pa else (b, a))
+    pairs = rated_pairs(pool, hidden_taste, 400, rng)  # <= 500 pairs, as the issue asks
     model, report = fit_pairs(pairs, seed=0)
     assert report["heldout_accuracy"] >= 0.75, report
     # the fitted score ranks fresh pieces like the hidden taste does
@@ -332,11 +338,7 @@ def test_a_quadratic_preference_model_finds_a_tastes_optimum(tmp_path):
 
     rng = random.Random(2)
     pool = [random_piece(rng, i) for i in range(200)]
-    pairs = []
-    for _ in range(500):
-        a, b = rng.sample(pool, 2)
-        pa = 1 / (1 + math.exp(-(likes_a_middle_range(a) - likes_a_middle_range(b)) * 3))
-        pairs.append((a, b) if rng.random() < pa else (b, a))
+    pairs = rated_pairs(pool, likes_a_middle_range, 500, rng)
     linear, lin_report = fit_pairs(pairs, seed=0, form="linear")
     auto, report = fit_pairs(pairs, seed=0)
     assert report["form"] == "quadratic" and report["cv_accuracy"]["quadratic"] > report["cv_accuracy"]["linear"]
@@ -373,11 +375,7 @@ def test_a_taste_for_a_melodic_shape_is_learnable(monkeypatch):
         k = rng.randrange(len(line))
         pool.append(melody(line[k:] + line[:k], [1.0] * len(line)))
         pool[-1].piece_id = f"turn{i}"
-    pairs = []
-    for _ in range(500):
-        a, b = rng.sample(pool, 2)
-        pa = 1 / (1 + math.exp(-(likes_an_arch(a) - likes_an_arch(b)) * 3))
-        pairs.append((a, b) if rng.random() < pa else (b, a))
+    pairs = rated_pairs(pool, likes_an_arch, 500, rng)
     _, report = fit_pairs(pairs, seed=0)
     # the same pairs, the contour features taken away
     from tunesmith.rewards import preference
@@ -395,11 +393,7 @@ def test_a_preference_ensemble_scores_its_mean_less_its_spread(tmp_path):
 
     rng = random.Random(4)
     pool = [random_piece(rng, i) for i in range(120)]
-    pairs = []
-    for _ in range(300):
-        a, b = rng.sample(pool, 2)
-        pa = 1 / (1 + math.exp(-(hidden_taste(a) - hidden_taste(b)) * 3))
-        pairs.append((a, b) if rng.random() < pa else (b, a))
+    pairs = rated_pairs(pool, hidden_taste, 300, rng)
     single, _ = fit_pairs(pairs, seed=0)
     model, report = fit_pairs(pairs, seed=0, ensemble=5)
     assert len(model.members) == 5 and report["ensemble"] == {"members": 5, "penalty": 1.0}
