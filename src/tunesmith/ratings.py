@@ -236,7 +236,7 @@ class RatingsStore:
                 csv.writer(f).writerows(table)
         return len(rows)
 
-    def fit(self, rater: str | None = None, *, seed: int = 0, out: str | Path | None = None, ensemble: int = 0):
+    def fit(self, rater: str | None = None, *, seed: int = 0, out: str | Path | None = None, ensemble: int = 5):
         """Fit the Bradley-Terry reward model on the stored pairs (`ensemble`: bootstrap members
         for a conservative score, `fit_pairs`); save it; (model, report)."""
         from tunesmith.rewards.preference import default_path, fit_pairs

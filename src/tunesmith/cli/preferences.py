@@ -24,9 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--epochs", type=int, default=3, help="dpo: passes over the pairs (default 3)")
     parser.add_argument("--lr", type=float, default=2e-5, help="dpo: learning rate (default 2e-5)")
     parser.add_argument("--seed", type=int, default=0, help="fit: seed of the held-out split")
-    parser.add_argument("--ensemble", type=int, default=0,
+    parser.add_argument("--ensemble", type=int, default=5,
                         help="fit: K bootstrap models whose mean less one standard deviation is the reward "
-                        "(a take they disagree about is not paid for it); 0: one model")  # fmt: skip
+                        "(a take they disagree about is not paid for it; default 5); 0: one model")  # fmt: skip
     parser.add_argument("--json", action="store_true")
 
 
