@@ -26,6 +26,10 @@ automaton, with some of the tokens dictated by the given music":
   (forced decoding); elsewhere the model samples. A chord rhythm can be imposed (a chord on
   every downbeat, or on every half bar), and for four-voice chorales a voice-leading mask
   keeps adjacent voices from crossing and avoids parallel fifths and octaves where it can.
+- Sampling is compose's: the style's tuned temperature and top-p (`sampling.sampling_params`),
+  its tonal and rhythm feedback, whose counts start from the music outside the region (the
+  given bars steer the new ones), and for a continuation the style's closing cadence and drawn
+  ending, and a reprise (the given opening restated first: forced decoding again; pop's default).
 - The output is built from a deep copy of the given Piece: the musician's Note objects are
   copied, never re-decoded, and only the generated notes are added; each operation checks
   that every note it had to keep is still there, value for value, before returning.
