@@ -76,6 +76,8 @@ def test_a_continuation_ends_the_piece_on_the_tonic_unless_free(tok, seed):
         assert take.meta["cadence"] == "tonic"
         last_chord = max(out.chords, key=lambda c: c.onset)
         assert last_chord.figure.startswith("D") and not last_chord.figure.startswith("D#")
+        # named on the last bar's downbeat, in root position: no chord from before sounds through
+        assert any(abs(c.onset - (out.end - 4.0)) < 1e-6 for c in out.chords) and "/" not in last_chord.figure
         last = max(out.melody().notes, key=lambda n: n.onset)
         assert last.pitch % 12 in degree_pcs.get(take.meta["closing_degree"], set(range(12)))
         # the last note lasts at least the drawn least length (or to the bar's end)
@@ -203,6 +205,20 @@ def test_pop_continuations_restate_their_opening_by_default(tok):
     (short,) = cocreate.continue_piece(model, tok, tune_in_d(2), 8, style="pop", seed=2)
     assert short.meta["reprise"]["bars"] == 2  # no more than the given music holds
     (folk,) = cocreate.continue_piece(model, tok, tune_in_d(6), 8, seed=2)
-    assert "reprise" not in folk.meta
+    assert folk.meta["reprise"] == {"bars": 0, "from_bar": None}  # said, not left out
     (off,) = cocreate.continue_piece(model, tok, pop, 8, seed=2, reprise=0)
-    assert "reprise" not in off.meta
+    assert off.meta["reprise"]["bars"] == 0
+
+
+def test_a_piece_in_four_voice_parts_is_a_chorale_unless_told():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_cocreate import chorale
+
+    piece = chorale(4)
+    piece.style = None
+    assert cocreate.inputs._style_of(None, piece) == "chorale"
+    assert cocreate.inputs._style_of("folk", piece) == "folk"
+    assert cocreate.inputs._style_of(None, tune_in_d(2)) == "folk"

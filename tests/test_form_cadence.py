@@ -254,3 +254,19 @@ def test_a_held_ending_is_not_struck_again(tok):
     assert 36 not in {tables.val[i] for i in auto.allowed()}
     auto.pitch, auto.final_ticks = 67, 6
     assert 12 in {tables.val[i] for i in auto.allowed()}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cadence_bars_name_their_chord_in_root_position_and_the_last_on_its_downbeat(model, tok, seed):
+    """Chords optional (no chord required on every bar): the closing bar still names the tonic on
+    its downbeat, so no chord from the bar before sounds through the end; and under every cadence
+    the bass is the chord's root (no slash chord: a tonic or dominant in root position)."""
+    req = ComposeRequest(style="folk", key="G", meter="4/4", bars=16, form="AABB", seed=seed, chord_every_bar=False,
+                         chords_from="model")  # fmt: skip
+    (take,) = generate(model, tok, req)
+    chords = take.piece.chords
+    last_bar = 4.0 * 15
+    assert any(abs(c.onset - last_bar) < 1e-6 and c.figure.startswith("G") and not c.figure.startswith("G#")
+               for c in chords), [(c.onset, c.figure) for c in chords if c.onset >= last_bar - 4]  # fmt: skip
+    for bar in (3, 7, 11, 15):  # the section ends of AABB
+        assert not any("/" in c.figure for c in chords if 4.0 * bar - 1e-6 <= c.onset < 4.0 * (bar + 1) - 1e-6)

@@ -596,7 +596,7 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
         "tonal_feedback": kw.get("tonal_feedback"), "rhythm_feedback": kw.get("rhythm_feedback"),
         "cadence": kw.get("cadence"), "reprise": kw.get("reprise"),
         # what those unset resolved to (the style's tuned decoding)
-        "resolved": {k: raw[0].meta[k] for k in ("temperature", "rhythm_temperature", "top_p", "cadence")
+        "resolved": {k: raw[0].meta[k] for k in ("temperature", "rhythm_temperature", "top_p", "cadence", "reprise")
                      if k in raw[0].meta},
     }  # fmt: skip
     given = _note_keys(piece)

@@ -85,8 +85,12 @@ def _melody_track(piece: Piece, verb: str) -> Track:
 
 
 def _style_of(style: str | None, piece: Piece) -> str:
+    """The style asked for, else the piece's own, else chorale for a piece in soprano, alto,
+    tenor and bass parts, else folk."""
     if style is None:
-        return piece.style if piece.style in STYLES else "folk"
+        if piece.style in STYLES:
+            return piece.style
+        return "chorale" if _voice_tracks(piece)[0] == "satb" else "folk"
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; one of {', '.join(STYLES)}")
     return style
@@ -308,7 +312,7 @@ def _check_reprise(reprise: Any, bars: int, grid: _Grid, n_given: int) -> int:
     first = 1 if grid.pickup else 0
     full = n_given - first
     if isinstance(reprise, bool) or not isinstance(reprise, int) or reprise < 0:
-        raise ValueError(f"reprise must be a whole number of bars, got {reprise!r}")
+        raise ValueError(f"reprise must be a whole number of bars, 0 or more, got {reprise!r}")
     if reprise and not reprise < bars:
         raise ValueError(f"reprise: {reprise} bars restated leave none of the {bars} new bars to write; ask for fewer")
     if reprise > full:

@@ -211,8 +211,7 @@ def continue_piece(
                 raise KeptNotesError("co-create wrote a note inside the given music")
         meta = {"operation": "continue", "bars": bars, "given_bars": n_given, "style": style, **decoding,
                 "cadence": request.resolved_cadence(), **res.ending}  # fmt: skip
-        if reprise:
-            meta["reprise"] = {"bars": reprise, "from_bar": grid.number(first)}
+        meta["reprise"] = {"bars": reprise, "from_bar": grid.number(first) if reprise else None}
         takes.append(_finish_take(out, res, seed, i, meta))
     return takes
 

@@ -408,11 +408,17 @@ class Constrainer:
         if s == _CHORDS:
             kind = self._cadence()
             roots = t.kinds[kind][1] if kind else t.roots
-            if t.chord_every_bar and self.chord_pos < 0:
+            # a lead sheet's closing bar names its tonic chord on the downbeat (else a chord from
+            # the bar before could sound through the end: a piece "closed" on IV)
+            closing = kind == "closed" and self.bar == t.n_bars - 1 and t.voices[0] == "M"
+            if (t.chord_every_bar or closing) and self.chord_pos < 0:
                 return roots  # the downbeat chord
             return np.concatenate([t.pos[lo : t.L], roots, first])
         if s == _QUAL:
-            return np.concatenate([t.basses[self.root_pc], t.pos[lo : t.L], first])
+            # under a cadence the bass is the chord's root (a tonic or dominant chord in root
+            # position), so no slash bass
+            basses = t.basses[self.root_pc] if self._cadence() is None else t.basses[self.root_pc][:0]
+            return np.concatenate([basses, t.pos[lo : t.L], first])
         if s == _BASS:
             return np.concatenate([t.pos[lo : t.L], first])
         return t.single[t.eos_tok]
