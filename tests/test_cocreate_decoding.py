@@ -222,3 +222,31 @@ def test_a_piece_in_four_voice_parts_is_a_chorale_unless_told():
     assert cocreate.inputs._style_of(None, piece) == "chorale"
     assert cocreate.inputs._style_of("folk", piece) == "folk"
     assert cocreate.inputs._style_of(None, tune_in_d(2)) == "folk"
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_harmonized_chorale_closes_with_its_melody(tok, seed):
+    """The soprano ends on the tonic: alto, tenor and bass close on the tonic chord with it (the
+    bass on the tonic), all sounding as it ends and none past it."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_cocreate import chorale
+
+    soprano = chorale(4)
+    soprano.tracks = [soprano.track("soprano")]
+    soprano.tracks[0].notes[-1].pitch = 67  # ends on G, the tonic
+    end = max(n.onset + n.duration for n in soprano.tracks[0].notes)
+    (take,) = cocreate.harmonize(tuned_model(tok, {}), tok, soprano, style="chorale", seed=seed)
+    assert take.meta["closed"] is True
+    for role in ("alto", "tenor", "bass"):
+        notes = take.piece.track(role).notes
+        assert max(n.onset + n.duration for n in notes) == pytest.approx(end)
+        last = max(notes, key=lambda n: n.onset)
+        assert last.pitch % 12 in ({7} if role == "bass" else {7, 11, 2}), (role, last)
+
+    # a melody that does not end on a tonic-triad tone is left open (no tonic chord forced under it)
+    soprano.tracks[0].notes[-1].pitch = 69
+    (take,) = cocreate.harmonize(tuned_model(tok, {}), tok, soprano, style="chorale", seed=seed)
+    assert take.meta["closed"] is False

@@ -38,11 +38,12 @@ from tunesmith.sampling import (
     MAX_REQUEST_BARS,
     MAX_TEMPO,
     MIN_TEMPO,
+    MINOR_THIRD_MODES,
     ComposeRequest,
     Take,
     style_decoding,
 )
-from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, Track
+from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, Track, pitch_class_of
 from tunesmith.tokenizer import LAYOUTS, PITCH_MAX, PITCH_MIN, VOICE_NAMES, VOICE_ROLES, Tokenizer
 
 # Textbook SATB ranges (the ones `metrics.harmony_rules` counts violations against): free chorale
@@ -226,6 +227,16 @@ def continue_piece(
 DEFAULT_REPRISE = {"pop": 0.5}
 
 
+def _ends_in_tonic_triad(notes: list[Note], tonic: str, mode: str) -> bool:
+    """Whether the last of `notes` is a tone of the tonic triad (a closing cadence can go under it)."""
+    if not notes:
+        return False
+    pc = pitch_class_of(tonic)
+    third = (pc + (3 if mode in MINOR_THIRD_MODES else 4)) % 12
+    last = max(notes, key=lambda x: (x.onset, x.pitch))
+    return last.pitch % 12 in {pc, third, (pc + 7) % 12}
+
+
 def default_reprise(style: str, bars: int, grid: Any, n_given: int) -> int:
     """The style's default reprise for `bars` new bars: `DEFAULT_REPRISE` of them, within the
     given full bars and leaving at least one bar to write."""
@@ -359,6 +370,8 @@ def harmonize(
         lookahead=lookahead if layout == "lead" else 0,
         chord_plan=_chorale_plan(W, tonic, mode, harmonizer) if layout == "satb" and chords_from == "harmonizer" else (),
         tuned=style_decoding(model, style),
+        # a chorale's voices close on the tonic chord, held, where the melody ends on one of its tones
+        close=layout == "satb" and request.resolved_cadence() == "tonic" and _ends_in_tonic_triad(melody.notes, tonic, mode),
     )
     results, seed, decoding = _run(model, tokenizer, job, n, seed, batch_size)
     takes = []
@@ -372,8 +385,12 @@ def harmonize(
         )
         tracks = [given]
         if layout == "satb":
+            # the voices end with the melody (its last note may stop short of the bar line)
+            melody_end = max(x.onset + x.duration for x in melody.notes)
             for v in ("A", "T", "B"):
                 notes = sorted(res.notes.get(v, []), key=lambda x: x.onset)
+                notes = [Note(x.pitch, x.onset, min(x.duration, melody_end - x.onset), x.velocity)
+                         for x in notes if x.onset < melody_end - _EPS]  # fmt: skip
                 tracks.append(Track(VOICE_NAMES[v], VOICE_ROLES[v], 52, False, notes))
         out = _harmonized_piece(
             piece,
@@ -391,7 +408,8 @@ def harmonize(
         _assert_kept(melody.notes, given.notes, "the melody")
         if [_note_key(x) for x in given.notes] != [_note_key(x) for x in melody.notes]:
             raise KeptNotesError("co-create changed the melody")
-        meta = {"operation": "harmonize", "style": style, "layout": layout, "chord_rhythm": chord_rhythm, **decoding}
+        meta = {"operation": "harmonize", "style": style, "layout": layout, "chord_rhythm": chord_rhythm, **decoding,
+                "closed": job.close, **res.ending}  # fmt: skip
         takes.append(_finish_take(out, res, seed, i, meta))
     return takes
 
@@ -502,6 +520,10 @@ def inpaint(
         free_per_bar=1.3 * free_tokens / max(1, len(secs)) + 4,
         lookahead=lookahead if layout == "lead" and "M" in kept_voices else 0,
         tuned=style_decoding(model, style),
+        # bars that end the piece end it as a continuation does (a kept melody must allow it)
+        close=g1 == grid.n
+        and request.resolved_cadence() == "tonic"
+        and not (kept_voices & {"M", "S"} and not _ends_in_tonic_triad(melody.notes, tonic, mode)),
     )
     results, seed, decoding = _run(model, tokenizer, job, n, seed, batch_size)
     takes = []
@@ -532,6 +554,8 @@ def inpaint(
             "keep": sorted(VOICE_ROLES[v] for v in kept_voices) + (["chords"] if keep_chords else []),
             "style": style,
             **decoding,
+            "closed": job.close,
+            **res.ending,
         }
         takes.append(_finish_take(out, res, seed, i, meta))
     return takes
