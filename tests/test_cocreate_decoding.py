@@ -250,3 +250,13 @@ def test_a_harmonized_chorale_closes_with_its_melody(tok, seed):
     soprano.tracks[0].notes[-1].pitch = 69
     (take,) = cocreate.harmonize(tuned_model(tok, {}), tok, soprano, style="chorale", seed=seed)
     assert take.meta["closed"] is False
+
+
+def test_a_tune_without_chord_symbols_is_continued_without_them(tok):
+    bare = tune_in_d(4)
+    bare.chords = []
+    for seed in (0, 1):
+        for take in cocreate.continue_piece(tuned_model(tok, {}), tok, bare, 4, n=2, seed=seed):
+            assert take.piece.chords == [] and take.meta["cadence"] == "tonic"
+            last = max(take.piece.melody().notes, key=lambda n: n.onset)
+            assert last.onset + last.duration == pytest.approx(take.piece.end)  # still a held close

@@ -178,7 +178,9 @@ def continue_piece(
         layout=layout,
         region=(n_given, grid.n),
         forced_voices=frozenset(),
-        chords="free",
+        # a lead sheet without chord symbols is continued without them (the closing bar would
+        # otherwise name a lone tonic chord)
+        chords="free" if piece.chords or layout == "satb" else "none",
         rhythm=None,
         guard=voice_leading and layout == "satb",
         request=request,
