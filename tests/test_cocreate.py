@@ -354,11 +354,11 @@ def test_errors_name_the_file_and_come_before_any_work(tok, tmp_path):
     with pytest.raises(InputError, match=r"garbage\.mid"):
         cocreate.harmonize(Boom(), tok, bad)
     piece = lead_sheet(12)
-    with pytest.raises(ValueError, match=r"lead\.mid: bars 5-40 are outside the piece, which has bars 1-12"):
+    with pytest.raises(ValueError, match=r"lead\.mid: bar 13 of 5-40 is outside the piece, which has bars 1-12"):
         cocreate.inpaint(Boom(), tok, piece, (5, 40))
-    with pytest.raises(ValueError, match=r"bars 0-3 are outside the piece"):
+    with pytest.raises(ValueError, match=r"bar 0 of 0-3 is outside the piece"):
         cocreate.inpaint(Boom(), tok, piece, "0-3")
-    with pytest.raises(ValueError, match=r"bar range 8-5: the first bar comes first"):
+    with pytest.raises(ValueError, match=r"bar range 8-5: the first bar must not come after the last \(e\.g\. 5-8\)"):
         cocreate.inpaint(Boom(), tok, piece, "8-5")
     odd = lead_sheet(4)
     odd.time_signatures = [TimeSignature(0.0, 11, 8)]

@@ -277,7 +277,7 @@ def test_cli_errors_are_one_line_before_the_model_loads(inputs, tmp_path, capsys
     assert "missing.mid: no such file" in capsys.readouterr().err
     assert run("inpaint", inputs["lead.mid"], "--bars", "15-20", "--model", tmp_path / "no-model",
                "--out", tmp_path / "x") == 2  # fmt: skip
-    assert "bars 15-20 are outside the piece, which has bars 1-16" in capsys.readouterr().err
+    assert "bar 17 of 15-20 is outside the piece, which has bars 1-16" in capsys.readouterr().err
     assert run("inpaint", inputs["lead.mid"], "--bars", "5-8", "--out", tmp_path / "x", "--model",
                tmp_path / "no-model") == 2  # fmt: skip
     assert "no model at" in capsys.readouterr().err

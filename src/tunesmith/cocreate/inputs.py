@@ -255,7 +255,7 @@ def parse_bar_range(bars: str | Sequence[int] | int) -> tuple[int, int]:
         except (TypeError, ValueError):
             raise ValueError(f"bar range {bars!r}: give (first, last), e.g. (5, 8)") from None
     if a > b:
-        raise ValueError(f"bar range {a}-{b}: the first bar comes first")
+        raise ValueError(f"bar range {a}-{b}: the first bar must not come after the last (e.g. {b}-{a})")
     return a, b
 
 
@@ -263,7 +263,8 @@ def _region_of(piece: Piece, grid: _Grid, bars: Any) -> tuple[int, int]:
     a, b = parse_bar_range(bars)
     lo, hi = grid.number(0), grid.number(grid.n - 1)
     if a < lo or b > hi:
-        raise ValueError(f"{_where(piece)}: bars {a}-{b} are outside the piece, which has bars {lo}-{hi}")
+        first_outside = a if a < lo else max(a, hi + 1)  # name the bar that is missing, not the range
+        raise ValueError(f"{_where(piece)}: bar {first_outside} of {a}-{b} is outside the piece, which has bars {lo}-{hi}")
     return grid.index(a), grid.index(b) + 1
 
 
