@@ -195,6 +195,11 @@ class _Grid:
     def n(self) -> int:
         return len(self.starts)
 
+    @property
+    def first_full(self) -> int:
+        """Index of the first full bar (1 after a pickup, else 0)."""
+        return 1 if self.pickup else 0
+
     def end_of(self, i: int) -> float:
         if i + 1 < len(self.starts):
             return self.starts[i + 1]
@@ -310,7 +315,7 @@ def _parse_keep(keep: Any, layout: str) -> tuple[frozenset[str], bool]:
 def _check_reprise(reprise: Any, bars: int, grid: _Grid, n_given: int) -> int:
     """The grid index of the first full given bar (a reprise starts there); ValueError when
     `reprise` is not a whole number of bars that the given music holds and the new bars exceed."""
-    first = 1 if grid.pickup else 0
+    first = grid.first_full
     full = n_given - first
     if isinstance(reprise, bool) or not isinstance(reprise, int) or reprise < 0:
         raise ValueError(f"reprise must be a whole number of bars, 0 or more, got {reprise!r}")

@@ -38,11 +38,11 @@ from tunesmith.sampling import (
     MAX_REQUEST_BARS,
     MAX_TEMPO,
     MIN_TEMPO,
-    MINOR_THIRD_MODES,
     ComposeRequest,
     Take,
     style_decoding,
 )
+from tunesmith.sampling.request import tonic_triad
 from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, Track, pitch_class_of
 from tunesmith.tokenizer import LAYOUTS, PITCH_MAX, PITCH_MIN, VOICE_NAMES, VOICE_ROLES, Tokenizer
 
@@ -233,18 +233,15 @@ def _ends_in_tonic_triad(notes: list[Note], tonic: str, mode: str) -> bool:
     """Whether the last of `notes` is a tone of the tonic triad (a closing cadence can go under it)."""
     if not notes:
         return False
-    pc = pitch_class_of(tonic)
-    third = (pc + (3 if mode in MINOR_THIRD_MODES else 4)) % 12
     last = max(notes, key=lambda x: (x.onset, x.pitch))
-    return last.pitch % 12 in {pc, third, (pc + 7) % 12}
+    return last.pitch % 12 in tonic_triad(pitch_class_of(tonic), mode)
 
 
 def default_reprise(style: str, bars: int, grid: Any, n_given: int) -> int:
     """The style's default reprise for `bars` new bars: `DEFAULT_REPRISE` of them, within the
     given full bars and leaving at least one bar to write."""
     share = DEFAULT_REPRISE.get(style, 0.0)
-    first = 1 if grid.pickup else 0
-    return max(0, min(int(bars * share), n_given - first, bars - 1))
+    return max(0, min(int(bars * share), n_given - grid.first_full, bars - 1))
 
 
 def _reprised(piece: Piece, vtracks: dict[str, Track], grid: Any, first: int, n_given: int, reprise: int):

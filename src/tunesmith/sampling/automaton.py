@@ -16,6 +16,7 @@ from tunesmith.sampling.request import (
     ComposeRequest,
     form_sections,
     mode_family,
+    tonic_triad,
 )
 from tunesmith.score import pitch_class_of
 from tunesmith.tokenizer import (
@@ -137,7 +138,7 @@ class _Tables:
         # the same section (a first ending) or returns from a contrasting one (a bridge).
         tonic_pc = pitch_class_of(request.key)
         minor = request.mode in MINOR_THIRD_MODES
-        triad = {tonic_pc, (tonic_pc + (3 if minor else 4)) % 12, (tonic_pc + 7) % 12}
+        triad = set(tonic_triad(tonic_pc, request.mode))
         dom_pc = (tonic_pc + 7) % 12
         dom_triad = {dom_pc, (dom_pc + 4) % 12, (dom_pc + 7) % 12}
         names = names_for_key(request.key, request.mode)
@@ -177,8 +178,8 @@ class _Tables:
         self.final_names: list[str] = []  # the degrees' names, in the order of final_endings
         shares = FINAL_DEGREE_SHARES.get(request.style)
         if shares and self.bar_cadence and self.bar_cadence[-1] == "closed":
-            third = (tonic_pc + (3 if minor else 4)) % 12
-            pcs = {"root": {tonic_pc}, "third": {third}, "fifth": {(tonic_pc + 7) % 12}, "other": set(range(12))}
+            root, third, fifth = tonic_triad(tonic_pc, request.mode)
+            pcs = {"root": {root}, "third": {third}, "fifth": {fifth}, "other": set(range(12))}
             total = sum(shares.values())
             self.final_endings = [(frozenset(pcs[d]), w / total) for d, w in shares.items()]
             self.final_names = list(shares)

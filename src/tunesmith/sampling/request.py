@@ -382,3 +382,8 @@ MINOR_THIRD_MODES = ("minor", "dorian", "phrygian", "aeolian", "locrian")
 def mode_family(mode: str) -> str:
     """"minor" for the modes with a minor third, else "major" (the degree calibration's two tables)."""
     return "minor" if mode in MINOR_THIRD_MODES else "major"
+
+
+def tonic_triad(tonic_pc: int, mode: str) -> tuple[int, int, int]:
+    """(root, third, fifth) pitch classes of the tonic triad (a minor third in the minor-third modes)."""
+    return tonic_pc, (tonic_pc + (3 if mode in MINOR_THIRD_MODES else 4)) % 12, (tonic_pc + 7) % 12
