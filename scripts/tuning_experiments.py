@@ -99,11 +99,21 @@ def load(path):
     return pretrained.load(str(path))
 
 
-def real_split(styles, tokenizer, bars, max_valid=200):
+REAL_SOURCES = {"shippable": True, "all": False}
+
+
+def real_split(styles, tokenizer, bars, max_valid=200, real="shippable"):
+    """(train, valid, held): the corpus' pieces of `styles` (real="shippable": only those whose
+    license lets a model ship, the music the shipped model learnt; "all": every source) and up
+    to `max_valid` held-out excerpts of `bars` bars drawn at random (seeded) from the valid split.
+    Until session 8 the excerpts were the valid split's first 200 pieces of all sources, which for
+    folk are all Essen songs (a source the shipped model never saw): realism was measured against
+    one kind of folk song the model does not write."""
     from tunesmith.solvers.policy_gradient import corpus_pieces
 
-    train, valid = corpus_pieces(styles)
-    held = [c for c in (crop(p, tokenizer, bars) for p in valid[:max_valid]) if c is not None]
+    train, valid = corpus_pieces(styles, shippable_only=REAL_SOURCES[real])
+    order = np.random.default_rng(0).permutation(len(valid))
+    held = [c for c in (crop(valid[i], tokenizer, bars) for i in order[:max_valid]) if c is not None]
     return train, valid, held
 
 
@@ -131,13 +141,19 @@ def cmd_rules(a) -> dict:
     t0 = time.time()
     styles = a.styles.split(",")
     model, tok, _ = load(a.base)
-    train, valid, held = real_split(styles, tok, a.bars)
+    train, valid, held = real_split(styles, tok, a.bars, real=a.real)
     out = {"scale": vars(a), "base": {}, "tuned": {}}
     for s in styles:
         out["base"][s] = measure(model, tok, s, a.n, a.bars, 7, held, [p for p in valid if p.style == s])
     cfg = TuneConfig(styles=styles, bars=a.bars, rounds=a.rounds, prompts_per_round=a.prompts, takes_per_prompt=4,
                      lr=a.lr, kl_coef=a.kl, ml_coef=a.ml, eval_every=5, eval_examples=16, seed=1)  # fmt: skip
     reward = rules.rules
+    if a.targets and a.weights:
+        raise SystemExit("--targets and --weights: give one (targets weigh rules by their multipliers)")
+    if a.targets:  # the rules as targets: a rule pulls only while its target is missed
+        from tunesmith.rewards.rule_targets import RuleTargets, TargetConfig
+
+        reward = RuleTargets(config=TargetConfig(lr=a.target_lr, margin=a.target_margin))
     if a.weights:  # "leaps_resolved=2,motif=2": these rules weigh more (or less) in every style
         change = {k: float(v) for k, v in (kv.split("=") for kv in a.weights.split(","))}
         unknown = sorted(set(change) - set(rules.RULES))
@@ -270,7 +286,7 @@ def cmd_rater(a) -> dict:
     rng = np.random.default_rng(0)
     utility = TASTES[a.taste]
     model, tok, _ = load(a.base)
-    train, valid, _ = real_split([a.style], tok, a.bars)
+    train, valid, _ = real_split([a.style], tok, a.bars, real=a.real)
     pool = [t.piece for t in takes_of(model, tok, a.style, a.pool, a.bars, 3).takes]
     if a.ceiling:  # as decided as asked: the scale at which the rater's own Bayes ceiling on pool pairs is `ceiling`
         a.rater_scale = _scale_for_ceiling([utility(p) for p in pool], a.ceiling)
@@ -343,7 +359,7 @@ def cmd_criteria(a) -> dict:
 
     t0 = time.time()
     model, tok, _ = load(a.base)
-    train, valid, _ = real_split([a.style], tok, a.bars)
+    train, valid, _ = real_split([a.style], tok, a.bars, real=a.real)
     base_ro = takes_of(model, tok, a.style, a.n, a.bars, 7)
     base_pieces = [t.piece for t in base_ro.takes]
     out = {"scale": vars(a), "files": {}}
@@ -379,7 +395,7 @@ def cmd_realism(a) -> dict:
     """Each model's takes, sampled as the tuner samples, against held-out excerpts of the style:
     classifier accuracy (realism) and self-similarity (diversity)."""
     _, tok, _ = load(a.models[0])
-    _, _, held = real_split([a.style], tok, a.bars)
+    _, _, held = real_split([a.style], tok, a.bars, real=a.real)
     out = {"scale": vars(a), "models": {}}
     for path in a.models:
         model, tok2, _ = load(path)
@@ -407,9 +423,17 @@ def main(argv=None) -> int:
         p.add_argument("--prompts", type=int, default=4)
         p.add_argument("--lr", type=float, default=1e-4)
         p.add_argument("--kl", type=float, default=0.02)
+    for p in (*(sub.choices[n] for n in ("rules", "rater")), crit):
+        p.add_argument("--real", choices=sorted(REAL_SOURCES), default="shippable",
+                       help="real music for NLL, realism and the discriminator: shippable sources (default) or all")
     sub.choices["rules"].add_argument("--styles", default="folk")
     sub.choices["rules"].add_argument("--n", type=int, default=200)
     sub.choices["rules"].add_argument("--ml", type=float, default=0.0)
+    sub.choices["rules"].add_argument("--targets", action="store_true",
+                                      help="reward the rules as RL Tuner's targets (rewards.rule_targets), not maxima")
+    sub.choices["rules"].add_argument("--target-lr", type=float, default=0.5, help="multipliers' step per round")
+    sub.choices["rules"].add_argument("--target-margin", type=float, default=0.25,
+                                      help="how far past each target a rule is aimed (in units of its distance at start)")
     sub.choices["rules"].add_argument("--weights", default="", help="rule=weight,... over RULES_BY_STYLE (e.g. motif=2)")
     sub.choices["rules"].add_argument("--realism", type=float, default=0.0,
                                       help="weight of the discriminator's P(real) beside the rules (0: none)")
@@ -447,6 +471,8 @@ def main(argv=None) -> int:
     real.add_argument("--bars", type=int, default=8)
     real.add_argument("--seed", type=int, default=11)
     real.add_argument("--json", required=True)
+    real.add_argument("--real", choices=sorted(REAL_SOURCES), default="shippable",
+                      help="held-out excerpts from shippable sources (default) or all")
     a = ap.parse_args(argv)
     commands = {"rules": cmd_rules, "rater": cmd_rater, "criteria": cmd_criteria, "realism": cmd_realism}
     result = commands[a.cmd](a)

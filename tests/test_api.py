@@ -173,3 +173,16 @@ def test_train_config_resolves_outside_the_checkout(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert load_config("default").n_layer >= 1
     assert load_config("configs/small.toml").n_layer >= 1
+
+
+def test_harmonize_says_it_replaced_the_inputs_chords(tmp_path, capsys):
+    sheet = ts.compose(style="folk", key="D", bars=4, seed=3)  # a lead sheet with chord symbols
+    given = len(sheet.piece.chords)
+    assert given > 0
+    take = ts.harmonize(sheet, seed=1)
+    assert take.provenance["request"]["input_chords_replaced"] == given
+    sheet.write(tmp_path / "sheet", audio=False, svg=False)
+    assert main(["harmonize", str(tmp_path / "sheet.mid"), "--seed", "1", "--out", str(tmp_path / "h"), *FAST]) == 0
+    assert f"the input's {given} chord symbol(s) were replaced" in capsys.readouterr().out
+    bare = ts.compose(style="chorale", key="D", bars=2, seed=1)
+    assert ts.harmonize(bare, seed=1).provenance["request"]["input_chords_replaced"] is None

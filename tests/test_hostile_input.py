@@ -425,3 +425,14 @@ def test_limits_env_override_and_defaults(monkeypatch):
     monkeypatch.setenv("TUNESMITH_LIMIT_MAX_TAKES", "lots")
     with pytest.raises(LimitError, match=r"TUNESMITH_LIMIT_MAX_TAKES='lots' is not a number"):
         limits.limit("MAX_TAKES")
+
+
+def test_cocreate_cli_reports_a_bad_input_before_an_existing_output(tmp_path, capsys):
+    path = _write(tmp_path, "meter.abc", ABC.replace("M:4/4", "M:1000000/1"))
+    out = tmp_path / "o"
+    (tmp_path / "o.mid").write_bytes(b"")  # a take already there: the bad input is still what is reported
+    code, err = _cli(["harmonize", str(path), "--out", str(out), "--no-audio", "--no-svg"], capsys)
+    assert code == 2 and "meter 1000000/1 is too large" in err and "exist" not in err
+    good = _write(tmp_path, "tune.abc", ABC)
+    code, err = _cli(["harmonize", str(good), "--out", str(out), "--no-audio", "--no-svg"], capsys)
+    assert code == 2 and "--force" in err

@@ -544,7 +544,10 @@ def _note_keys(piece: Piece) -> list[set]:
     return [{(n.pitch, n.onset, n.duration, n.velocity) for n in t.notes} for t in piece.tracks]
 
 
-def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any = "default", **kw: Any):
+def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any = "default",
+              before_model: Any = None, **kw: Any):  # fmt: skip
+    """`before_model()`: called once the input has passed its checks, before the model loads (the
+    CLI refuses an existing output there, so that a bad input is reported first)."""
     from tunesmith import cocreate
     from tunesmith.performance import accent, orchestrate
 
@@ -565,6 +568,8 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
     cocreate.check_input(verb, piece, bars=kw.get("bars"), keep=kw.get("keep"), style=style, key=tonic, mode=mode,
                          n=n, chord_rhythm=rhythm, reprise=kw.get("reprise"),
                          **{k: kw.get(k) for k in ("temperature", "top_p", "tonal_feedback", "rhythm_feedback", "cadence")})  # fmt: skip
+    if before_model is not None:
+        before_model()
     t0 = time.perf_counter()
     m = load_model(model)
     load_seconds = time.perf_counter() - t0
@@ -595,6 +600,9 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
         "voice_leading": common["voice_leading"], "lookahead": kw.get("lookahead"),
         "tonal_feedback": kw.get("tonal_feedback"), "rhythm_feedback": kw.get("rhythm_feedback"),
         "cadence": kw.get("cadence"), "reprise": kw.get("reprise"),
+        # harmonize writes its own chords: how many chord symbols of the input it replaced
+        "input_chords_replaced": (len(piece.chords) if verb == "harmonize" and raw[0].meta.get("style") != "chorale"
+                                  else None),
         # what those unset resolved to (the style's tuned decoding)
         "resolved": {k: raw[0].meta[k] for k in ("temperature", "rhythm_temperature", "top_p", "cadence", "reprise")
                      if k in raw[0].meta},

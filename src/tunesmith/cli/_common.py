@@ -103,13 +103,21 @@ def training_record(info: dict) -> dict:
     return info.get("provenance") or info.get("training_data") or {}
 
 
-def check_out(args) -> None:
-    """Refuse, before any work, to overwrite takes at --out without --force (FileExistsError)."""
-    from tunesmith.api import bundle_paths, check_overwrite
+def check_out(args, overwrite: bool = True) -> None:
+    """Refuse, before any work, a bad --n or --out and (`overwrite`) takes already at --out
+    without --force (FileExistsError)."""
     from tunesmith.limits import check_output_stem, check_takes
 
     check_takes(args.n)  # 1..MAX_TAKES
     check_output_stem(args.out)  # not a directory (--out /tmp), not the filesystem root
+    if overwrite:
+        check_overwrite_of(args)
+
+
+def check_overwrite_of(args) -> None:
+    """FileExistsError if takes are already at --out and --force is not given."""
+    from tunesmith.api import bundle_paths, check_overwrite
+
     check_overwrite(bundle_paths(args.out, args.n), getattr(args, "force", False), hint="--force")
 
 

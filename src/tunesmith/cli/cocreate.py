@@ -19,7 +19,7 @@ import argparse
 import sys
 import time
 
-from tunesmith.cli._common import add_generation_controls, check_out, write_and_report
+from tunesmith.cli._common import add_generation_controls, check_out, check_overwrite_of, write_and_report
 
 VERB_HELP = {
     "continue": "continue a piece: the given music exactly as it is, then new bars in its key, meter and style",
@@ -144,7 +144,7 @@ def run(verb: str, args: argparse.Namespace) -> int:
 
     if args.n < 1:
         raise ValueError(f"--n must be at least 1, got {args.n}")
-    check_out(args)
+    check_out(args, overwrite=False)
     t0 = time.perf_counter()
     options = dict(
         tune=args.tune,
@@ -170,7 +170,8 @@ def run(verb: str, args: argparse.Namespace) -> int:
     else:
         options.update(bars=args.bars, keep=args.keep, chord_rhythm=args.chord_rhythm, lookahead=args.lookahead,
                        chords_from=args.chords_from)  # fmt: skip
-    takes, seconds = api._cocreate(verb, args.input, **options)
+    # the output is checked once the input has passed its own checks: a bad input is the error reported
+    takes, seconds = api._cocreate(verb, args.input, before_model=lambda: check_overwrite_of(args), **options)
     takes = takes if isinstance(takes, list) else [takes]
     first = takes[0].provenance
     seed = takes[0].seed
@@ -183,6 +184,9 @@ def run(verb: str, args: argparse.Namespace) -> int:
         "seconds": {k: round(v, 3) for k, v in seconds.items()},
     }
     done = f"seed {seed}; {seconds['generate']:.2f} s to {verb} ({len(takes)} take(s))"
+    replaced = first["request"].get("input_chords_replaced")
+    if replaced:
+        done += f"; the input's {replaced} chord symbol(s) were replaced by new ones"
     return write_and_report(args, takes, summary, t0, done)
 
 

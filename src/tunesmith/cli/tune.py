@@ -39,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         required=True,
         metavar="NAME[:WEIGHT]",
-        help="rules | a rule's name | criteria.toml | preferences | novelty (unlike the round's other takes); repeat to "
+        help="rules | rule-targets (RL Tuner's targets; a rule pulls only while its target is missed) | a rule's name | criteria.toml | preferences | novelty (unlike the round's other takes); repeat to "
         "combine, e.g. --reward preferences --reward novelty:1, "
         "or --reward rules --reward mine.toml:0.5",
     )

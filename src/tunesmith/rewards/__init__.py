@@ -4,6 +4,8 @@ Families, one module each:
 
 - `rules`: music-theory rules per style (RL Tuner's rules, cadence and tonic, chord tones on
   strong beats, voice leading for chorales);
+- `rule_targets`: the same rules as targets on a round's takes ("rule-targets": RL Tuner's
+  Table 1 figures), each weighed by a multiplier that pulls only while its target is missed;
 - `criteria`: a user's criteria from a TOML file (any metric tunesmith computes, by name, with a
   target or a direction and a weight);
 - `discriminator`: a small network trained to tell real pieces from the generator's takes
@@ -127,6 +129,10 @@ def resolve(specs: list[str], *, preference_model: str | Path | None = None, dis
             # bounded: the chance of beating a typical rated take (a model fitted before the mean
             # score was stored falls back to its raw score)
             parts[name] = (WinProbability(model) if model.offset is not None else model, weight)
+        elif name == "rule-targets":
+            from tunesmith.rewards.rule_targets import RuleTargets
+
+            parts[name] = (RuleTargets(), weight)
         elif name == "novelty":
             from tunesmith.rewards.diversity import RoundNovelty
 
@@ -140,6 +146,6 @@ def resolve(specs: list[str], *, preference_model: str | Path | None = None, dis
 
             parts[name] = (load_criteria(name), weight)
         else:
-            known = ", ".join(sorted([*reg, "preferences", "novelty", "FILE.toml"]))
+            known = ", ".join(sorted([*reg, "preferences", "novelty", "rule-targets", "FILE.toml"]))
             raise ValueError(f"unknown reward {name!r}; one of {known}")
     return Weighted(parts)

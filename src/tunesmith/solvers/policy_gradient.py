@@ -625,7 +625,7 @@ def tune(
                      "sample_seconds": round(rollout.seconds, 3), "round_seconds": round(seconds, 3),
                      **dpo_entry}  # fmt: skip
             for name, obs in observed.items():
-                entry[name] = obs
+                entry[name if name not in entry else f"{name}_state"] = obs  # a bare stateful reward is "reward"
             history.append(entry)
             save_all()
             if config.snapshot_every and round_ % config.snapshot_every == 0:
