@@ -153,7 +153,7 @@ def cmd_rules(a) -> dict:
     if a.targets:  # the rules as targets: a rule pulls only while its target is missed
         from tunesmith.rewards.rule_targets import RuleTargets, TargetConfig
 
-        reward = RuleTargets(config=TargetConfig(lr=a.target_lr, margin=a.target_margin))
+        reward = RuleTargets(config=TargetConfig(lr=a.target_lr, margin=a.target_margin, max_weight=a.target_max))
     if a.weights:  # "leaps_resolved=2,motif=2": these rules weigh more (or less) in every style
         change = {k: float(v) for k, v in (kv.split("=") for kv in a.weights.split(","))}
         unknown = sorted(set(change) - set(rules.RULES))
@@ -432,6 +432,7 @@ def main(argv=None) -> int:
     sub.choices["rules"].add_argument("--targets", action="store_true",
                                       help="reward the rules as RL Tuner's targets (rewards.rule_targets), not maxima")
     sub.choices["rules"].add_argument("--target-lr", type=float, default=0.5, help="multipliers' step per round")
+    sub.choices["rules"].add_argument("--target-max", type=float, default=4.0, help="multipliers' ceiling")
     sub.choices["rules"].add_argument("--target-margin", type=float, default=0.25,
                                       help="how far past each target a rule is aimed (in units of its distance at start)")
     sub.choices["rules"].add_argument("--weights", default="", help="rule=weight,... over RULES_BY_STYLE (e.g. motif=2)")

@@ -153,12 +153,14 @@ def test_resume_after_interruption_is_identical(base, pieces, tmp_path):
     get the very weights and history of the run that never stopped."""
     from tunesmith.rewards import combine
     from tunesmith.rewards.discriminator import Discriminator
+    from tunesmith.rewards.rule_targets import RuleTargets
 
     cfg = small(rounds=4, kl_coef=0.05, ml_coef=0.5, ml_batch=2, lr=3e-3, eval_every=2, eval_examples=4)
 
     def reward():
         d = Discriminator(pieces[0], pieces[1], bars=4, steps=3, batch=4, seed=0)
-        return combine({"discriminator": (d, 1.0), "rules": (rules.rules, 0.5)})
+        # the rules as targets: their multipliers are state too, checkpointed and resumed
+        return combine({"discriminator": (d, 1.0), "rules": (rules.rules, 0.5), "targets": (RuleTargets(), 0.5)})
 
     straight = tune(base, reward(), tmp_path / "a", cfg, pieces=pieces, progress=False)
     with pytest.raises(TuningInterrupted):
@@ -170,6 +172,7 @@ def test_resume_after_interruption_is_identical(base, pieces, tmp_path):
     strip = [{k: v for k, v in h.items() if not k.endswith("seconds")} for h in straight["history"]]
     assert strip == [{k: v for k, v in h.items() if not k.endswith("seconds")} for h in resumed["history"]]
     assert "accuracy" in straight["history"][-1]["discriminator"]
+    assert straight["history"][-1]["targets"]["folk"]["weights"]  # the multipliers, logged each round
     assert straight["history"][-1]["heldout_nll"] is not None
     with pytest.raises(ValueError, match="another tune config"):
         tune(base, reward(), tmp_path / "b", small(rounds=5), pieces=pieces, progress=False, resume=True)
