@@ -270,3 +270,23 @@ def test_cadence_bars_name_their_chord_in_root_position_and_the_last_on_its_down
                for c in chords), [(c.onset, c.figure) for c in chords if c.onset >= last_bar - 4]  # fmt: skip
     for bar in (3, 7, 11, 15):  # the section ends of AABB
         assert not any("/" in c.figure for c in chords if 4.0 * bar - 1e-6 <= c.onset < 4.0 * (bar + 1) - 1e-6)
+
+
+def test_an_other_closing_degree_is_a_scale_tone_that_can_rest_struck_on_an_eighth(model, tok, monkeypatch):
+    import tunesmith.sampling as sampling
+
+    monkeypatch.setitem(sampling.FINAL_DEGREE_SHARES, "folk", {"root": 0.0, "third": 0.0, "fifth": 0.0, "other": 1.0})
+    monkeypatch.setitem(sampling.FINAL_LENGTH_SHARES, "folk", {1.5: 1.0})  # a held last note: its onset is chosen
+    for meter in ("6/8", "4/4"):
+        req = ComposeRequest(style="folk", key="D", mode="major", meter=meter, bars=3, seed=5, cadence="tonic")
+        takes = generate(model, tok, req, n=12)
+        ends = [t.piece.melody().notes[-1] for t in takes]
+        # E, G or B (the 2nd, 4th, 6th of D major): never the leading tone C# or a note outside the scale
+        assert {n.pitch % 12 for n in ends} <= {4, 7, 11}, meter
+        # a held ending (the random model sometimes fills its block and the bar closes early) is
+        # struck on an eighth-note boundary, not a tuplet: it lasts whole eighths to the bar line
+        bar_line = 3 * {"6/8": 3.0, "4/4": 4.0}[meter]  # the end of bar 3 (no pickup)
+        held = [n for n in ends if n.duration >= 1.5 - 1e-6 and abs(n.onset + n.duration - bar_line) < 1e-6]
+        assert len(held) >= 4, meter
+        for n in held:
+            assert round(n.duration * 12) % 6 == 0, (meter, n.duration)

@@ -179,7 +179,12 @@ class _Tables:
         shares = FINAL_DEGREE_SHARES.get(request.style)
         if shares and self.bar_cadence and self.bar_cadence[-1] == "closed":
             root, third, fifth = tonic_triad(tonic_pc, request.mode)
-            pcs = {"root": {root}, "third": {third}, "fifth": {fifth}, "other": set(range(12))}
+            # "other": the tunes that end off the tonic triad end on a scale degree that can rest
+            # (shippable folk: the 2nd 5.8 %, 6th 4.0 %, 4th 3.8 %, flat 7th 1.7 %; the leading tone
+            # 1.2 %, chromatic notes 0.2 %), not on the leading tone or outside the scale, where the
+            # model's free choice had ended takes on a C# over a D-major chord
+            other = set(scale_pitch_classes(tonic_pc, request.mode)) - {root, third, fifth, (tonic_pc - 1) % 12}
+            pcs = {"root": {root}, "third": {third}, "fifth": {fifth}, "other": other or set(range(12))}
             total = sum(shares.values())
             self.final_endings = [(frozenset(pcs[d]), w / total) for d, w in shares.items()]
             self.final_names = list(shares)
@@ -346,10 +351,14 @@ class Constrainer:
             if self._tight():
                 return self._pitches(self.cursor) if must_sound else t.single[end]
             last = L
+            rests = None
             if self.final_ticks is not None and self.bar == t.n_bars - 1:
-                # no rest that would leave the last note shorter than its drawn length
+                # no rest that would leave the last note shorter than its drawn length, and none
+                # that ends off the eighth-note grid (the note after it may be the last one)
                 last = max(self.cursor + 1, L - min(self.final_ticks, L - self.cursor) + 1)
-            parts = [t.pos[self.cursor + 1 : last], self._pitches(self.cursor)]
+                ends = np.arange(self.cursor + 1, last)
+                rests = t.pos[self.cursor + 1 : last][ends % (TICKS_PER_BEAT // 2) == 0]
+            parts = [t.pos[self.cursor + 1 : last] if rests is None else rests, self._pitches(self.cursor)]
             if not must_sound and not self._final_bar():  # under a cadence the last bar sounds to its end
                 parts.append(t.single[end])
             return np.concatenate(parts)
@@ -372,13 +381,18 @@ class Constrainer:
                 limit = to_end if closes else to_end - t.last_beat
                 remaining = max(min(remaining, limit), int(t.dur_ticks[0]))
             durs = t.durs[: int(np.searchsorted(t.dur_ticks, remaining, side="right"))]
-            if self.final_ticks is not None and self.bar == t.n_bars - 1:
-                # the last bar: every note leaves either nothing or room for a last note of the
-                # drawn length (the bar itself and voice leading permitting)
-                least = min(self.final_ticks, t.L - self.note_pos)
-                gap = (t.L - self.note_pos) - t.dur_ticks[: len(durs)]
-                ok = (gap == 0) | (gap >= least)
-                if self.final_ticks >= TICKS_PER_BEAT and self.pitch % 12 in self._closing_pcs("closed"):
+            if self.final_ticks is not None and self.bar >= t.n_bars - 2:
+                # every note that ends in the last bar leaves either nothing or room for a last
+                # note of the drawn length (the bar itself and voice leading permitting), and that
+                # last note is struck on an eighth-note boundary (a held ending struck on a triplet
+                # sixteenth, or after a note tied in from the bar before, read as a tuplet tied over
+                # the bar's beats)
+                in_last = (self.bar - (t.n_bars - 1)) * t.L + self.note_pos + t.dur_ticks[: len(durs)]
+                least = min(self.final_ticks, t.L - max(0, (self.bar - (t.n_bars - 1)) * t.L + self.note_pos))
+                gap = t.L - in_last
+                on_grid = in_last % (TICKS_PER_BEAT // 2) == 0
+                ok = (in_last <= 0) | (gap == 0) | ((gap >= least) & on_grid)
+                if self.bar == t.n_bars - 1 and self.final_ticks >= TICKS_PER_BEAT and self.pitch % 12 in self._closing_pcs("closed"):
                     # a closing note that reaches the closing zone of a held ending is held to the
                     # end, not struck again (takes ended on a repeated note: chorales 30 % of the
                     # time against Bach's 2 %)
