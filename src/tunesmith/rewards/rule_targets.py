@@ -111,7 +111,6 @@ class RuleTargets:
         out: dict[str, dict] = {}
         for style, group in sorted(by_style.items()):
             stats = rl_tuner_stats(group, raised_6_7=True)
-            first = style not in self.rates
             rates = self.rates.setdefault(style, {})
             scales = self.scales.setdefault(style, {})
             weights = self.weights.setdefault(style, {})
@@ -129,7 +128,7 @@ class RuleTargets:
                     s = self.config.smoothing
                     rates[stat] = s * rates[stat] + (1 - s) * now
                 d = self._deficit(style, stat, op, target)
-                if first or stat not in weights:
+                if stat not in weights:  # the first round that measures it
                     weights[stat] = 1.0 if d > 0 else 0.0
                 else:
                     weights[stat] = min(self.config.max_weight, max(0.0, weights[stat] + self.config.lr * d))

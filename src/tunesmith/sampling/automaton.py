@@ -37,6 +37,8 @@ from tunesmith.voice_leading import VoiceLeading
 # ------------------------------------------------------------------------- the automaton
 # states
 _START, _CHORDS, _ROOT, _QUAL, _BASS, _CPOS, _VOICE, _NPOS, _PITCH, _DONE = range(10)
+# a held last note is struck on this grid (an eighth note), not on a tuplet
+_EIGHTH = TICKS_PER_BEAT // 2
 # token categories
 _C_OTHER, _C_BAR, _C_EOS, _C_POS, _C_ROOT, _C_QUAL, _C_BASS, _C_VOICE, _C_PITCH, _C_DUR = range(10)
 
@@ -350,15 +352,13 @@ class Constrainer:
                 return t.single[end]
             if self._tight():
                 return self._pitches(self.cursor) if must_sound else t.single[end]
-            last = L
-            rests = None
+            rests = t.pos[self.cursor + 1 : L]
             if self.final_ticks is not None and self.bar == t.n_bars - 1:
                 # no rest that would leave the last note shorter than its drawn length, and none
                 # that ends off the eighth-note grid (the note after it may be the last one)
                 last = max(self.cursor + 1, L - min(self.final_ticks, L - self.cursor) + 1)
-                ends = np.arange(self.cursor + 1, last)
-                rests = t.pos[self.cursor + 1 : last][ends % (TICKS_PER_BEAT // 2) == 0]
-            parts = [t.pos[self.cursor + 1 : last] if rests is None else rests, self._pitches(self.cursor)]
+                rests = t.pos[self.cursor + 1 : last][np.arange(self.cursor + 1, last) % _EIGHTH == 0]
+            parts = [rests, self._pitches(self.cursor)]
             if not must_sound and not self._final_bar():  # under a cadence the last bar sounds to its end
                 parts.append(t.single[end])
             return np.concatenate(parts)
@@ -387,11 +387,11 @@ class Constrainer:
                 # last note is struck on an eighth-note boundary (a held ending struck on a triplet
                 # sixteenth, or after a note tied in from the bar before, read as a tuplet tied over
                 # the bar's beats)
-                in_last = (self.bar - (t.n_bars - 1)) * t.L + self.note_pos + t.dur_ticks[: len(durs)]
-                least = min(self.final_ticks, t.L - max(0, (self.bar - (t.n_bars - 1)) * t.L + self.note_pos))
+                start = (self.bar - (t.n_bars - 1)) * t.L + self.note_pos  # ticks into the last bar (< 0: before it)
+                in_last = start + t.dur_ticks[: len(durs)]  # where each duration would end
+                least = min(self.final_ticks, t.L - max(0, start))
                 gap = t.L - in_last
-                on_grid = in_last % (TICKS_PER_BEAT // 2) == 0
-                ok = (in_last <= 0) | (gap == 0) | ((gap >= least) & on_grid)
+                ok = (in_last <= 0) | (gap == 0) | ((gap >= least) & (in_last % _EIGHTH == 0))
                 if self.bar == t.n_bars - 1 and self.final_ticks >= TICKS_PER_BEAT and self.pitch % 12 in self._closing_pcs("closed"):
                     # a closing note that reaches the closing zone of a held ending is held to the
                     # end, not struck again (takes ended on a repeated note: chorales 30 % of the
