@@ -28,7 +28,9 @@ The provenance is also embedded in the media files themselves:
   compact JSON, where the chords came from, licenses, sources, created-at, ai-generated,
   digital-source-type), added after `write_musicxml`;
 - WAV: a RIFF LIST/INFO chunk (software, "AI-generated" with the IPTC digital source type
-  trainedAlgorithmicMedia, model, seed: `tunesmith.rights.provenance`).
+  trainedAlgorithmicMedia, model, seed: `tunesmith.rights.provenance`) and C2PA Content
+  Credentials over the whole file (`tunesmith.rights.content_credentials`; STEM.json says
+  `rendering.wav.content_credentials`, null where the C2PA bindings do not load).
 
 Atomicity: every stage writes into a hidden staging folder next to the stem; only when all of them
 have succeeded are the files moved into place (each with os.replace, the JSON last, so a STEM.json
@@ -348,13 +350,15 @@ def write_take(
             sf = find_soundfont(soundfont)
             t0 = time.perf_counter()
             swung = piece.style == "jazz"
-            from tunesmith.rights.provenance import wav_info_fields, wav_with_info
+            from tunesmith.rights import content_credentials
+            from tunesmith.rights.provenance import wav_with_provenance
 
             wav = performance_wav(piece, soundfont=sf, sample_rate=sample_rate)
-            atomic_write_bytes(staged["wav"], wav_with_info(wav, wav_info_fields(record)))  # RIFF INFO provenance
+            atomic_write_bytes(staged["wav"], wav_with_provenance(wav, record))  # RIFF INFO + C2PA
             timings["wav"] = round(time.perf_counter() - t0, 4)
             record["rendering"]["wav"] = {"synth": "midirenderer", "soundfont": sf.name, "sample_rate": sample_rate,
-                                          "loudness_lufs": TARGET_LUFS, "swing": SWING_RATIO if swung else None}
+                                          "loudness_lufs": TARGET_LUFS, "swing": SWING_RATIO if swung else None,
+                                          "content_credentials": CONTENT_CREDENTIALS if content_credentials.available() else None}
 
         if render_svg:
             from tunesmith.outputs.svg import write_svg
@@ -379,6 +383,7 @@ def write_take(
         shutil.rmtree(staging, ignore_errors=True)
 
 
+CONTENT_CREDENTIALS = "C2PA, signed by this installation's local identity (intact-and-unchanged is checkable; the signer is not a trusted certificate)"
 TARGET_LUFS = -16.0  # integrated loudness of every WAV (ITU-R BS.1770, pyloudnorm)
 TRUE_PEAK_DBFS = -1.0
 SWING_RATIO = 2 / 3  # jazz audio: swung eighths (the MIDI and the score keep them straight)

@@ -10,9 +10,9 @@
 - MIDI and MusicXML: `tunesmith.outputs.bundle` embeds the same fields (text meta event JSON,
   <miscellaneous-field>s) from `disclosure()`.
 
-No C2PA manifest: the maintained C2PA Python bindings (c2pa-python) sign with a certificate and
-embed in JPEG/PNG/MP4/WAV only through native code; tunesmith ships no signing identity, so the
-IPTC term in the files' own metadata is the standard-vocabulary disclosure used instead.
+- WAV also: C2PA Content Credentials (`tunesmith.rights.content_credentials`), a signed manifest
+  with the same disclosure and provenance and a hash of the audio, signed offline by a local
+  identity made on first use. `wav_with_provenance` writes both.
 
 Weights and takes: the code is MIT; the shipped weights are not simply MIT, because they derive
 from training data under GPL-3.0 (Nottingham) and CC-BY-4.0 (the Irish MIDI set) besides public
@@ -107,6 +107,23 @@ def wav_with_info(wav: bytes, fields: Mapping[str, str]) -> bytes:
     chunks.append(b"LIST" + struct.pack("<I", len(body)) + body)
     payload = b"WAVE" + b"".join(chunks)
     return b"RIFF" + struct.pack("<I", len(payload)) + payload
+
+
+def wav_with_provenance(wav: bytes, record: Mapping[str, Any], *, comment: str = "", software: str = "") -> bytes:
+    """`wav` with the take's provenance: the LIST/INFO chunk (`comment` appended to ICMT, `software`
+    in ISFT if given) and, where the C2PA bindings load, signed Content Credentials over the whole
+    file, INFO chunk included (so a changed comment shows as tampering too)."""
+    from tunesmith.rights import content_credentials
+
+    fields = wav_info_fields(record)
+    if comment:
+        fields["ICMT"] = f"{fields['ICMT']}; {comment}"
+    if software:
+        fields["ISFT"] = software
+    tagged = wav_with_info(wav, fields)
+    if not content_credentials.available():
+        return tagged
+    return content_credentials.sign_wav(tagged, content_credentials.manifest_of(record))
 
 
 def read_wav_info(wav: bytes) -> dict[str, str]:

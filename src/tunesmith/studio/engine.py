@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import re
-import struct
 import threading
 from pathlib import Path
 
@@ -310,11 +309,13 @@ class Engine:
 
                     write_svg(base["musicxml"], path)
                 else:
-                    from tunesmith.outputs.bundle import performance_wav, provenance_line
+                    from tunesmith.outputs.bundle import performance_wav
+                    from tunesmith.rights.provenance import wav_with_provenance
 
                     record = json.loads(base["json"].read_text(encoding="utf-8"))
                     wav = performance_wav(self.piece_of(tid))
-                    atomic_write_bytes(path, wav_with_info(wav, provenance_line(record) + f"; studio take {tid}"))
+                    wav = wav_with_provenance(wav, record, comment=f"studio take {tid}", software="tunesmith studio")
+                    atomic_write_bytes(path, wav)
         return path
 
     def export_name(self, tid: str, kind: str) -> str:
@@ -462,22 +463,6 @@ def notes_outside(piece: Piece, first: float, last: float) -> list[tuple]:
     inpaint kept everything outside the selection."""
     return sorted((t.role, n.pitch, round(n.onset, 6), round(n.duration, 6)) for t in piece.tracks for n in t.notes
                   if not first - 1e-6 <= n.onset < last - 1e-6)  # fmt: skip
-
-
-def wav_with_info(wav: bytes, comment: str, software: str = "tunesmith studio") -> bytes:
-    """The WAV with a RIFF LIST/INFO chunk (ICMT: the provenance line; ISFT: the software)."""
-    if len(wav) < 12 or wav[:4] != b"RIFF" or wav[8:12] != b"WAVE":
-        return wav
-
-    def sub(tag: bytes, text: str) -> bytes:
-        data = text.encode("ascii", "replace") + b"\0"
-        if len(data) % 2:
-            data += b"\0"
-        return tag + struct.pack("<I", len(data)) + data
-
-    info = b"INFO" + sub(b"ICMT", comment) + sub(b"ISFT", software)
-    body = wav + (b"\0" if len(wav) % 2 else b"") + b"LIST" + struct.pack("<I", len(info)) + info
-    return body[:4] + struct.pack("<I", len(body) - 8) + body[8:]
 
 
 __all__ = ["Conflict", "Engine", "NotFound", "notes_outside", "summary", "timeline"]
