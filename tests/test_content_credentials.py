@@ -108,3 +108,80 @@ def test_a_take_written_with_audio_carries_credentials(home, tmp_path):
     assert record["rendering"]["wav"]["content_credentials"].startswith("C2PA")
     found = cc.read_content_credentials(files["wav"].read_bytes())
     assert found["problems"] == ["signingCredential.untrusted"] and found["provenance"]["seed"] == 3
+
+
+def _take_files(tmp_path):
+    from tunesmith.outputs import bundle
+    from tunesmith.outputs.audio import find_soundfont
+    from tunesmith.score import Note, Piece, Track
+
+    try:
+        find_soundfont(None)
+    except Exception as e:  # noqa: BLE001 - any missing soundfont skips
+        pytest.skip(f"no SoundFont: {e}")
+    piece = Piece(piece_id="t", work_id="t", style="folk", title="Read back",
+                  tracks=[Track("melody", "melody", notes=[Note(62 + i, float(i), 1.0) for i in range(4)])])  # fmt: skip
+    prov = {"model": {"id": "default", "sha256": "cd" * 32}, "seed": 11, "request": {"style": "folk", "bars": 1},
+            "training_data": {"licenses": {"GPL-3.0": 2}}}  # fmt: skip
+    return bundle.write_take(piece, tmp_path / "take", provenance=prov, render_audio=True, render_svg=False)
+
+
+def test_provenance_reads_back_from_each_kind_of_file(home, tmp_path):
+    import tunesmith as ts
+
+    files = _take_files(tmp_path)
+    for kind in ("mid", "musicxml", "wav"):
+        found = ts.provenance(files[kind])
+        assert found["made_by_tunesmith"] and found["ai_generated"] is True, kind
+        assert found["fields"]["request"] == {"style": "folk", "bars": 1}, kind
+    assert ts.provenance(files["mid"])["fields"]["seed"] == 11
+    assert ts.provenance(files["musicxml"])["fields"]["model_sha256"] == "cd" * 32
+    wav = ts.provenance(files["wav"])
+    assert wav["content_credentials"]["intact"] and wav["content_credentials"]["provenance"]["seed"] == 11
+
+
+def test_provenance_cli_says_when_a_wav_was_changed(home, tmp_path, capsys):
+    from tunesmith.cli import main
+
+    files = _take_files(tmp_path)
+    data = bytearray(files["wav"].read_bytes())
+    data[data.index(b"data") + 64] ^= 0x01
+    changed = tmp_path / "changed.wav"
+    changed.write_bytes(bytes(data))
+    assert main(["provenance", str(files["wav"]), str(changed)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("take.wav: AI-generated, model default, seed 11") and "intact" in out[1]
+    assert "CHANGED since signing (assertion.dataHash.mismatch)" in out[3]
+    assert main(["provenance", "--json", str(changed)]) == 0
+    assert json.loads(capsys.readouterr().out)["content_credentials"]["intact"] is False
+
+
+def test_a_file_not_made_by_tunesmith_says_so(home, tmp_path):
+    import mido
+
+    import tunesmith as ts
+
+    mid = mido.MidiFile()
+    mid.tracks.append(mido.MidiTrack([mido.Message("note_on", note=60, time=0), mido.Message("note_off", note=60, time=480)]))
+    mid.save(tmp_path / "other.mid")
+    (tmp_path / "other.wav").write_bytes(_wav())
+    for name in ("other.mid", "other.wav"):
+        found = ts.provenance(tmp_path / name)
+        assert found["made_by_tunesmith"] is False and found["content_credentials"] is None
+
+
+def test_provenance_refuses_bad_files_in_one_line(home, tmp_path, monkeypatch):
+    import tunesmith as ts
+
+    (tmp_path / "x.svg").write_text("<svg/>")
+    with pytest.raises(ValueError, match=r"x\.svg: not a file tunesmith writes"):
+        ts.provenance(tmp_path / "x.svg")
+    (tmp_path / "x.wav").write_bytes(b"ID3 not a wave file at all")
+    with pytest.raises(ValueError, match=r"x\.wav: cannot read its metadata \(ValueError: not a RIFF/WAVE file\)"):
+        ts.provenance(tmp_path / "x.wav")
+    (tmp_path / "big.wav").write_bytes(_wav(4000))
+    monkeypatch.setenv("TUNESMITH_LIMIT_MAX_WAV_BYTES", "1000")
+    with pytest.raises(ValueError, match=r"big\.wav: file too large"):
+        ts.provenance(tmp_path / "big.wav")
+    with pytest.raises(FileNotFoundError, match=r"gone\.mid: no such file"):
+        ts.provenance(tmp_path / "gone.mid")

@@ -5,7 +5,7 @@ from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, Tempo, TimeS
 __version__ = "0.1.0"
 
 # The public API (tunesmith.api), imported on first use so `import tunesmith` stays light.
-_API = ("Model", "Take", "compose", "continue_", "harmonize", "inpaint", "load_model", "read", "write_takes")
+_API = ("Model", "Take", "compose", "continue_", "harmonize", "inpaint", "load_model", "provenance", "read", "write_takes")
 __all__ = ["ChordSymbol", "KeySignature", "Note", "Piece", "Tempo", "TimeSignature", "Track", "__version__", *_API]
 
 

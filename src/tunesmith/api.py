@@ -49,6 +49,7 @@ __all__ = [
     "inpaint",
     "load_model",
     "out_stem",
+    "provenance",
     "read",
     "write_takes",
 ]
@@ -231,6 +232,15 @@ def read(path: str | os.PathLike, *, tune: int = 1) -> Piece:
     from tunesmith.cocreate import load_piece
 
     return style_from_sidecar(load_piece(path, tune=tune), path)
+
+
+def provenance(path: str | os.PathLike) -> dict[str, Any]:
+    """How a .mid, .musicxml or .wav file says it was made, read from the file itself: the
+    embedded fields (model, seed, request, training-data licenses, AI disclosure) and, for a WAV,
+    its C2PA Content Credentials and whether the file is unchanged since they were signed."""
+    from tunesmith.rights.provenance import read_provenance
+
+    return read_provenance(path)
 
 
 # ------------------------------------------------------------------------------ takes

@@ -39,6 +39,7 @@ DEFAULTS: dict[str, float] = {
     # ---- files
     "MAX_FILE_BYTES": 32 * MiB,  # any input file (the corpus build's per-file limit)
     "MAX_COCREATE_FILE_BYTES": 4 * MiB,  # a file given to continue / harmonize / inpaint
+    "MAX_WAV_BYTES": 1024 * MiB,  # a WAV whose provenance is read (streamed: its chunks, then the C2PA hash)
     "MAX_MXL_UNCOMPRESSED_BYTES": 64 * MiB,  # all members of a .mxl archive, unpacked
     "MAX_MXL_RATIO": 200,  # unpacked / packed size of one .mxl member (zip bombs)
     "MAX_XML_DEPTH": 64,  # element nesting of a MusicXML file (real scores: about 10)

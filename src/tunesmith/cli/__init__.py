@@ -20,6 +20,7 @@ VERBS: dict[str, str] = {
     "inpaint": "tunesmith.cli.inpaint",
     "evaluate": "tunesmith.cli.evaluate",
     "check": "tunesmith.cli.check",
+    "provenance": "tunesmith.cli.provenance",
     "analyze": "tunesmith.cli.analyze",
     "bench": "tunesmith.cli.bench",
     "demo": "tunesmith.cli.demo",

@@ -32,7 +32,7 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from tunesmith.paths import atomic_write_bytes, home
 from tunesmith.rights.provenance import DIGITAL_SOURCE_TYPE
@@ -166,14 +166,14 @@ def sign_wav(wav: bytes, manifest: Mapping[str, Any], *, folder: str | os.PathLi
     return out.getvalue()
 
 
-def read_content_credentials(data: bytes, mime: str = "audio/wav") -> dict[str, Any] | None:
-    """The active manifest of a file's bytes with its validation, or None when it has none:
+def read_content_credentials(data: bytes | BinaryIO, mime: str = "audio/wav") -> dict[str, Any] | None:
+    """The active manifest of a file's bytes (or an open binary file) with its validation, or None when it has none:
     {"manifest": {...}, "provenance": {...}, "validation_state": ..., "problems": [codes]}.
     "signingCredential.untrusted" alone among the problems means: intact, signed by a local identity."""
     import c2pa
 
     try:
-        reader = c2pa.Reader(mime, io.BytesIO(data))
+        reader = c2pa.Reader(mime, io.BytesIO(data) if isinstance(data, bytes | bytearray) else data)
     except c2pa.C2paError as e:
         if "ManifestNotFound" in type(e).__name__ or "no JUMBF" in str(e) or "not found" in str(e).lower():
             return None

@@ -22,8 +22,10 @@ domain: `WEIGHTS_LICENSE` says so, and `usage_note` tells the user of a take wha
 from __future__ import annotations
 
 import json
+import os
 import struct
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 AI_GENERATED = "AI-generated"
@@ -140,3 +142,119 @@ def read_wav_info(wav: bytes) -> dict[str, str]:
                 p += 8 + n + (n & 1)
         pos += 8 + size + (size & 1)
     return out
+
+
+# ------------------------------------------------------------------------------ reading it back
+PROVENANCE_KINDS = {".mid": "midi", ".midi": "midi", ".musicxml": "musicxml", ".xml": "musicxml", ".wav": "wav"}
+_MAX_META_CHARS = 1_000_000  # one provenance text event or field
+
+
+def read_provenance(path: str | os.PathLike) -> dict[str, Any]:
+    """What a file says about how it was made, from its own metadata (`tunesmith provenance FILE`).
+
+    {"file": name, "kind": "midi"|"musicxml"|"wav", "made_by_tunesmith": bool, "ai_generated": bool|None,
+     "fields": {...}, "content_credentials": {...}|None}. `fields` holds the embedded provenance
+    (model, model_sha256, seed, request, licenses, ...). `content_credentials` (WAV) holds the C2PA
+    manifest's validation state, the problems found ("signingCredential.untrusted" alone: intact,
+    locally signed), the signer and its provenance assertion. Size limits are checked first."""
+    from tunesmith.limits import LimitError, check_file_size
+
+    path = Path(path)
+    kind = PROVENANCE_KINDS.get(path.suffix.lower())
+    if kind is None:
+        raise ValueError(f"{path}: not a file tunesmith writes (one of {', '.join(sorted(PROVENANCE_KINDS))})")
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    check_file_size(path, path.stat().st_size, "MAX_WAV_BYTES" if kind == "wav" else "MAX_FILE_BYTES")
+    out: dict[str, Any] = {"file": path.name, "kind": kind, "content_credentials": None}
+    try:
+        if kind == "midi":
+            fields = _midi_fields(path)
+        elif kind == "musicxml":
+            fields = _musicxml_fields(path)
+        else:
+            fields, out["content_credentials"] = _wav_fields(path)
+    except (LimitError, FileNotFoundError):
+        raise
+    except Exception as e:  # noqa: BLE001 - any parser's failure on a damaged file is one line
+        raise ValueError(f"{path}: cannot read its metadata ({type(e).__name__}: {str(e)[:200]})") from None
+    out["fields"] = fields
+    out["made_by_tunesmith"] = bool(fields) or out["content_credentials"] is not None
+    ai = fields.get("ai_generated")
+    out["ai_generated"] = ai if isinstance(ai, bool) else ({"True": True, "False": False}.get(ai) if ai else None)
+    return out
+
+
+def _midi_fields(path: Path) -> dict[str, Any]:
+    import mido
+
+    from tunesmith.outputs.bundle import PROVENANCE_TEXT_PREFIX
+
+    for track in mido.MidiFile(path).tracks:
+        for msg in track:
+            if msg.type == "text" and msg.text.startswith(PROVENANCE_TEXT_PREFIX) and len(msg.text) < _MAX_META_CHARS:
+                value = json.loads(msg.text[len(PROVENANCE_TEXT_PREFIX) :])
+                return value if isinstance(value, dict) else {}
+    return {}
+
+
+def _musicxml_fields(path: Path) -> dict[str, Any]:
+    from defusedxml.ElementTree import parse
+
+    ident = parse(path).getroot().find("identification")
+    fields: dict[str, Any] = {}
+    for field in [] if ident is None else ident.iter("miscellaneous-field"):
+        name = field.get("name") or ""
+        if not name.startswith("tunesmith-") or len(field.text or "") > _MAX_META_CHARS:
+            continue
+        key, text = name[len("tunesmith-") :].replace("-", "_"), (field.text or "").strip()
+        fields[key] = _json_or_text(text) if key == "request" else text
+    return fields
+
+
+def _json_or_text(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def _wav_fields(path: Path) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    from tunesmith.rights import content_credentials
+
+    info: dict[str, str] = {}
+    with open(path, "rb") as f:  # the chunk headers only: the audio is skipped, never read
+        head = f.read(12)
+        if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            raise ValueError("not a RIFF/WAVE file")
+        while True:
+            header = f.read(8)
+            if len(header) < 8:
+                break
+            cid, size = header[:4], struct.unpack("<I", header[4:])[0]
+            if cid == b"LIST" and size < _MAX_META_CHARS:
+                body = f.read(size + (size & 1))
+                info |= read_wav_info(b"RIFF\0\0\0\0WAVE" + header + body)
+            else:
+                f.seek(size + (size & 1), os.SEEK_CUR)
+    fields: dict[str, Any] = {}
+    if info:
+        comment = info.get("ICMT", "")
+        fields = {"software": info.get("ISFT"), "title": info.get("INAM"), "created_at": info.get("ICRD"),
+                  "comment": comment, "ai_generated": AI_GENERATED in comment or None}  # fmt: skip
+        if "; request " in comment:
+            fields["request"] = _json_or_text(comment.split("; request ", 1)[1].split("; studio take ", 1)[0])
+        fields = {k: v for k, v in fields.items() if v is not None}
+    credentials = None
+    if content_credentials.available():
+        with open(path, "rb") as f:
+            found = content_credentials.read_content_credentials(f)
+        if found is not None:
+            manifest = found["manifest"]
+            credentials = {"standard": "C2PA", "validation_state": found["validation_state"], "problems": found["problems"],
+                           "intact": not [p for p in found["problems"] if p != "signingCredential.untrusted"],
+                           "signer": (manifest.get("signature_info") or {}).get("common_name"),
+                           "provenance": found["provenance"]}  # fmt: skip
+            if found["provenance"]:
+                fields.setdefault("ai_generated", found["provenance"].get("ai_generated"))
+    return fields, credentials

@@ -1,0 +1,46 @@
+"""`tunesmith provenance FILE...`: how a MIDI, MusicXML or WAV file says it was made."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "show the provenance a tunesmith file carries in itself (MIDI, MusicXML, WAV with C2PA credentials)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", help=".mid, .musicxml or .wav files")
+    parser.add_argument("--json", action="store_true", help="print one JSON object per file, one per line (errors too)")
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+
+    from tunesmith.api import provenance
+
+    found = [provenance(path) for path in args.files]  # the first bad file stops with its one line
+    for record in found:
+        if args.json:
+            print(json.dumps(record, default=str))
+            continue
+        fields = record["fields"]
+        if not record["made_by_tunesmith"]:
+            print(f"{record['file']}: no tunesmith provenance in it")
+            continue
+        signed = (record["content_credentials"] or {}).get("provenance") or {}
+        model = fields.get("model") or (signed.get("model") or {}).get("id")
+        seed = fields.get("seed", signed.get("seed"))
+        licenses = fields.get("licenses") or signed.get("training_licenses")
+        line = f"{record['file']}: " + ("AI-generated" if record["ai_generated"] else "provenance")
+        line += f", model {model}" if model else ""
+        line += f", seed {seed}" if seed is not None else ""
+        if licenses:
+            line += f", training data {licenses if isinstance(licenses, str) else ', '.join(licenses)}"
+        print(line)
+        cc = record["content_credentials"]
+        if cc is not None:
+            found = [p for p in cc["problems"] if p != "signingCredential.untrusted"]
+            state = "intact" if cc["intact"] else f"CHANGED since signing ({', '.join(found)})"
+            print(f"  C2PA Content Credentials: {state}; signed by {cc['signer']} (a local identity, not a trusted certificate)")
+        elif record["kind"] == "wav":
+            print("  no C2PA Content Credentials")
+    return 0
