@@ -246,3 +246,18 @@ def test_cli_build_of_a_registered_folder(tmp_path, home, capsys):
     assert "unknown source 'nope'; known: bach-chorales" in capsys.readouterr().err
     assert main(["corpus", "build", "--sources", "mine", "--override", "mine:license=WTFPL"]) == 2
     assert "unknown license" in capsys.readouterr().err
+
+    # research-only music made shippable by an override: refused without --allow-relabel, and nothing is built
+    assert main(["corpus", "add", str(folder), "--style", "folk", "--license", "research-only", "--name", "theirs"]) == 0
+    capsys.readouterr()
+    assert main(["corpus", "build", "--sources", "theirs", "--override", "theirs:license=CC0-1.0"]) == 2
+    err = capsys.readouterr().err
+    assert "override theirs:license=CC0-1.0 would let research-only music train a shipped model" in err
+    assert "--allow-relabel" in err
+    assert main(["corpus", "build", "--sources", "theirs", "--override", "theirs:license=CC0-1.0", "--allow-relabel",
+                 "--workers", "0", "--json"]) == 0  # fmt: skip
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["stats"]["by_license"] == {"CC0-1.0": 1}
+    assert "relabelled research-only -> CC0-1.0" in captured.err
+    # an override that keeps it unshippable needs no flag
+    assert main(["corpus", "build", "--sources", "theirs", "--override", "theirs:license=non-commercial", "--json"]) == 0

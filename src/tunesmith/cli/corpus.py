@@ -26,6 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--override", action="append", default=[], metavar="SOURCE:KEY=VALUE[,KEY=VALUE]",
         help="change a source's style or license for this build, e.g. openewld:license=MIT",
     )
+    b.add_argument("--allow-relabel", action="store_true",
+                   help="let an --override give research-only (or other unshippable) music a license that may ship: "
+                   "only after checking its rights yourself")  # fmt: skip
     b.add_argument("--cache", help="cache folder (default: $TUNESMITH_HOME/corpus)")
     b.add_argument("--force", action="store_true", help="parse every file again, even unchanged ones")
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -76,6 +79,7 @@ def _build(args: argparse.Namespace) -> int:
         music21=not args.no_music21,
         folders=not args.no_folders,
         overrides=_parse_overrides(args.override),
+        allow_relabel=args.allow_relabel,
         workers=args.workers,
         file_timeout=args.timeout if args.timeout is not None else DEFAULT_FILE_TIMEOUT,
         max_file_bytes=int(args.max_file_mb * 1024 * 1024) if args.max_file_mb is not None else DEFAULT_MAX_FILE_BYTES,

@@ -39,6 +39,7 @@ from tunesmith.corpus.sources import BUILTIN_SOURCES, READERS, Item, SourceSpec,
 from tunesmith.corpus.splits import DEFAULT_SEED, assign_splits, check_splits
 from tunesmith.corpus.store import Corpus, default_cache_dir, load_corpus, save_corpus
 from tunesmith.corpus.worker import bach_work_id
+from tunesmith.licenses import may_ship
 from tunesmith.limits import limit
 from tunesmith.score import Piece
 
@@ -148,10 +149,13 @@ def resolve_sources(
     folders: bool = True,
     overrides: dict[str, dict[str, str]] | None = None,
     registry: FolderRegistry | None = None,
+    allow_relabel: bool = False,
 ) -> list[SourceSpec]:
     """The SourceSpecs a build reads: `sources` by name (built-in or registered folder) or as
     specs; None: every built-in and every registered folder. `shared`/`music21`/`folders`
-    False leave out that kind. `overrides`: {name: {"style": ..., "license": ...}}."""
+    False leave out that kind. `overrides`: {name: {"style": ..., "license": ...}}. An override
+    that gives music whose license may not ship one that may (so that it could train a shipped
+    model) is refused unless `allow_relabel`: a deliberate act by someone who checked the rights."""
     registered = {}
     if folders or sources is not None:
         try:
@@ -184,7 +188,15 @@ def resolve_sources(
         if unknown:
             raise ValueError(f"override {name}: only style and license can be overridden, not {sorted(unknown)}")
         i = names.index(name)
+        before = specs[i].license
         specs[i] = specs[i].with_overrides(style=change.get("style"), license=change.get("license"))
+        if not may_ship(before) and may_ship(specs[i].license):
+            if not allow_relabel:
+                raise ValueError(
+                    f"override {name}:license={specs[i].license} would let {before} music train a shipped model; "
+                    "if you have checked its rights, pass --allow-relabel (API: allow_relabel=True)"
+                )
+            print(f"warning: source {name} relabelled {before} -> {specs[i].license} (--allow-relabel)", file=sys.stderr)
     return specs
 
 
@@ -329,12 +341,14 @@ def build_corpus(
     seed: int = DEFAULT_SEED,
     progress: bool = True,
     registry: FolderRegistry | None = None,
+    allow_relabel: bool = False,
 ) -> BuildResult:
     """Build (or incrementally rebuild) the corpus and save it to `cache_dir`
     (default `paths.home()/corpus`). See the module docstring."""
     t_start = time.perf_counter()
     specs = resolve_sources(
-        sources, shared=shared, music21=music21, folders=folders, overrides=overrides, registry=registry
+        sources, shared=shared, music21=music21, folders=folders, overrides=overrides, registry=registry,
+        allow_relabel=allow_relabel,
     )
     cache_path = Path(cache_dir) if cache_dir else default_cache_dir()
     stamp = code_stamp()

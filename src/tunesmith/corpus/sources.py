@@ -15,8 +15,10 @@ Licenses (see tunesmith.licenses; `may_ship` decides what may go into a shipped 
 - openewld: "research-only". The database is MIT, but the scores are only "intended" to be
   public domain and the README itself calls some of them doubtful; a lead sheet of a song
   still in copyright is not made shippable by the MIT license of the database around it, and
-  we cannot tell which ones, so the whole set is kept out of shipped models. Override with
-  `--override openewld:license=...` after checking a subset by hand.
+  we cannot tell which ones, so the whole set is kept out of shipped models (except works first
+  performed before 1931: `corpus.rights`). Override with `--override openewld:license=...
+  --allow-relabel` after checking a subset by hand (without --allow-relabel such an override is
+  refused).
 - progressions: "research-only" (no license file; derived from Impro-Visor's Imaginary Book).
 - billboard: "CC0-1.0" (McGill Billboard chord annotations, CC0; chords only, no melody).
 """
