@@ -122,7 +122,7 @@ def _take_files(tmp_path):
     piece = Piece(piece_id="t", work_id="t", style="folk", title="Read back",
                   tracks=[Track("melody", "melody", notes=[Note(62 + i, float(i), 1.0) for i in range(4)])])  # fmt: skip
     prov = {"model": {"id": "default", "sha256": "cd" * 32}, "seed": 11, "request": {"style": "folk", "bars": 1},
-            "training_data": {"licenses": {"GPL-3.0": 2}}}  # fmt: skip
+            "training_data": {"licenses": {"GPL-3.0": 2}}, "take_index": 1, "batch": 3}  # fmt: skip
     return bundle.write_take(piece, tmp_path / "take", provenance=prov, render_audio=True, render_svg=False)
 
 
@@ -150,10 +150,42 @@ def test_provenance_cli_says_when_a_wav_was_changed(home, tmp_path, capsys):
     changed.write_bytes(bytes(data))
     assert main(["provenance", str(files["wav"]), str(changed)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("take.wav: AI-generated, model default, seed 11") and "intact" in out[1]
+    assert out[0].startswith(f"{files['wav']}: AI-generated, model default, seed 11 (take 2 of 3: --seed 11 --n 3)")
+    assert "intact" in out[1]
     assert "CHANGED since signing (assertion.dataHash.mismatch)" in out[3]
     assert main(["provenance", "--json", str(changed)]) == 0
     assert json.loads(capsys.readouterr().out)["content_credentials"]["intact"] is False
+
+
+def test_a_bad_file_among_several_is_reported_in_its_turn(home, tmp_path, capsys):
+    from tunesmith.cli import main
+
+    files = _take_files(tmp_path)
+    missing = tmp_path / "missing.wav"
+    assert main(["provenance", "--json", str(files["mid"]), str(missing), str(files["musicxml"])]) == 2
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line.get("kind") for line in lines] == ["midi", None, "musicxml"]
+    assert lines[1] == {"file": str(missing), "error": f"{missing}: no such file", "exit_status": 2}
+    assert main(["provenance", str(missing), str(files["mid"])]) == 2
+    captured = capsys.readouterr()
+    assert f"{missing}: no such file" in captured.err and captured.out.startswith(f"{files['mid']}: AI-generated")
+
+
+def test_the_three_files_give_the_same_fields_with_the_same_types(home, tmp_path):
+    import tunesmith as ts
+    from tunesmith.rights.provenance import wav_info_fields, wav_with_info
+
+    files = _take_files(tmp_path)
+    midi, xml = ts.provenance(files["mid"])["fields"], ts.provenance(files["musicxml"])["fields"]
+    # a WAV without C2PA (its INFO chunk only) still says model, seed and licenses
+    record = json.loads(files["wav"].with_suffix(".json").read_text())
+    (tmp_path / "info.wav").write_bytes(wav_with_info(_wav(), wav_info_fields(record)))
+    info = ts.provenance(tmp_path / "info.wav")
+    assert info["content_credentials"] is None
+    wav = info["fields"]
+    for key, value in (("seed", 11), ("model", "default"), ("model_sha256", "cd" * 32), ("licenses", ["GPL-3.0"]),
+                       ("ai_generated", True), ("take", 2), ("takes", 3), ("request", {"style": "folk", "bars": 1})):
+        assert midi[key] == xml[key] == wav[key] == value, key  # fmt: skip
 
 
 def test_a_file_not_made_by_tunesmith_says_so(home, tmp_path):
@@ -174,11 +206,25 @@ def test_provenance_refuses_bad_files_in_one_line(home, tmp_path, monkeypatch):
     import tunesmith as ts
 
     (tmp_path / "x.svg").write_text("<svg/>")
-    with pytest.raises(ValueError, match=r"x\.svg: not a file tunesmith writes"):
+    with pytest.raises(ValueError, match=r"x\.svg: not a kind of file tunesmith writes \(one of \.mid"):
         ts.provenance(tmp_path / "x.svg")
     (tmp_path / "x.wav").write_bytes(b"ID3 not a wave file at all")
-    with pytest.raises(ValueError, match=r"x\.wav: cannot read its metadata \(ValueError: not a RIFF/WAVE file\)"):
+    with pytest.raises(ValueError, match=r"x\.wav: cannot read its metadata \(not a RIFF/WAVE file\)$"):
         ts.provenance(tmp_path / "x.wav")
+    (tmp_path / "empty.mid").write_bytes(b"")
+    with pytest.raises(ValueError, match=r"empty\.mid: empty file$"):
+        ts.provenance(tmp_path / "empty.mid")
+    (tmp_path / "cut.mid").write_bytes(b"MThd\0\0\0\x06\0\x01\0\x01\x01\xe0MTrk\0\0\0\x40\0\xff")
+    with pytest.raises(ValueError, match=r"cut\.mid: cannot read its metadata \(the file ends early"):
+        ts.provenance(tmp_path / "cut.mid")
+    (tmp_path / "folder.mid").mkdir()
+    with pytest.raises(ValueError, match=r"folder\.mid: is a folder, not a file"):
+        ts.provenance(tmp_path / "folder.mid")
+    signed = wav_with_provenance(_wav(), RECORD)
+    (tmp_path / "cut.wav").write_bytes(signed[: len(signed) // 2])
+    with pytest.raises(ValueError, match=r"cut\.wav: cannot read its metadata \(C2PA: ") as info:
+        ts.provenance(tmp_path / "cut.wav")
+    assert "_C2pa" not in str(info.value)
     (tmp_path / "big.wav").write_bytes(_wav(4000))
     monkeypatch.setenv("TUNESMITH_LIMIT_MAX_WAV_BYTES", "1000")
     with pytest.raises(ValueError, match=r"big\.wav: file too large"):

@@ -239,13 +239,15 @@ def test_cli_build_of_a_registered_folder(tmp_path, home, capsys):
     assert main(["corpus", "build", "--sources", "mine", "--workers", "0", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["pieces"] == 1 and report["problems"] == [] and report["stats"]["by_license"] == {"MIT": 1}
-    assert main(["corpus", "build", "--sources", "mine", "--override", "mine:license=GPL-3.0,style=jazz", "--json"]) == 0
+    assert main(["corpus", "build", "--sources", "mine", "--override", "mine:license=GPL-3.0,style=Jazz", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["stats"]["by_license"] == {"GPL-3.0": 1} and report["stats"]["by_style"] == {"jazz": 1}
     assert main(["corpus", "build", "--sources", "nope"]) == 2
     assert "unknown source 'nope'; known: bach-chorales" in capsys.readouterr().err
     assert main(["corpus", "build", "--sources", "mine", "--override", "mine:license=WTFPL"]) == 2
     assert "unknown license" in capsys.readouterr().err
+    assert main(["corpus", "build", "--sources", "mine", "--override", "mine:license="]) == 2
+    assert "--override 'mine:license=': no value for license" in capsys.readouterr().err
 
     # research-only music made shippable by an override: refused without --allow-relabel, and nothing is built
     assert main(["corpus", "add", str(folder), "--style", "folk", "--license", "research-only", "--name", "theirs"]) == 0
@@ -257,7 +259,18 @@ def test_cli_build_of_a_registered_folder(tmp_path, home, capsys):
     assert main(["corpus", "build", "--sources", "theirs", "--override", "theirs:license=CC0-1.0", "--allow-relabel",
                  "--workers", "0", "--json"]) == 0  # fmt: skip
     captured = capsys.readouterr()
-    assert json.loads(captured.out)["stats"]["by_license"] == {"CC0-1.0": 1}
+    report = json.loads(captured.out)
+    assert report["stats"]["by_license"] == {"CC0-1.0": 1} and report["sources"]["theirs"]["relabelled_from"] == "research-only"
     assert "relabelled research-only -> CC0-1.0" in captured.err
+    # ... and a model trained on that build says so in its provenance
+    from dataclasses import replace
+
+    from tunesmith.config import load_config
+    from tunesmith.solvers.train import load_pieces
+
+    config = replace(load_config(Path(__file__).resolve().parents[1] / "configs" / "test.toml"), synthetic=0,
+                     corpus="", shippable_only=True, train_split="train", valid_split="valid", styles=[])  # fmt: skip
+    _, _, prov = load_pieces(config)
+    assert prov["relabelled"] == {"theirs": {"from": "research-only", "to": "CC0-1.0"}}
     # an override that keeps it unshippable needs no flag
     assert main(["corpus", "build", "--sources", "theirs", "--override", "theirs:license=non-commercial", "--json"]) == 0

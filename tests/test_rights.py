@@ -326,3 +326,17 @@ def test_shippable_only_training_selection_never_sees_a_non_shippable_piece():
     assert train and valid
     assert all(may_ship(p.license) for p in train + valid)
     assert {p.license for p in train} == {"public-domain", "CC-BY-4.0", "CC-BY-SA-4.0", "GPL-3.0"}
+
+
+def test_usage_note_follows_the_model_and_its_training_licenses():
+    from tunesmith.rights.provenance import WEIGHTS_LICENSE, usage_note
+
+    shipped = usage_note(["GPL-3.0", "public-domain"], "clear", model_id="default")
+    assert "you may use, change, publish and sell" in shipped and WEIGHTS_LICENSE in shipped
+    mine = usage_note(["CC0-1.0"], "clear", model_id="m2")
+    assert "sell" in mine and WEIGHTS_LICENSE not in mine and "follows from that data's" in mine
+    research = usage_note(["research-only", "GPL-3.0"], "clear", model_id="m3")
+    assert "sell this music" not in research and "study and research only" in research
+    assert "licensed research-only, which may not be shipped" in research
+    unknown = usage_note([], None, model_id="m4")
+    assert "not recorded" in unknown

@@ -465,6 +465,7 @@ def compose(
             "model": m.record(),
             "seed": seed0,
             "take_index": i,
+            "batch": n,  # the takes drawn together from one seed: --seed S --n N makes this one again as take i + 1
             "training_data": m.training_record(),
             "timings": {"load_model": round(load_seconds, 4), "generate": round(t.seconds, 4)},
         }
@@ -480,7 +481,8 @@ def compose(
             t.piece.meta.setdefault("composer", "tunesmith")
             accent(t.piece)
             orchestrate(t.piece)
-            prov = copy.deepcopy(takes[i].provenance) | {"seed": s, "take_index": 0, "resampled_from": [seed0, i]}
+            prov = copy.deepcopy(takes[i].provenance) | {"seed": s, "take_index": 0, "batch": 1,
+                                                         "resampled_from": [seed0, i]}
             prov["request"]["seed"], prov["timings"]["generate"] = s, round(t.seconds, 4)
             return Take(t.piece, s, prov, t)
 
@@ -635,6 +637,7 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
             "model": m.record(),
             "seed": seed,
             "take_index": i,
+            "batch": n,
             "input_file": source_record,
             "cocreate": {k: v for k, v in t.meta.items() if k != "take"},
             "training_data": m.training_record(),

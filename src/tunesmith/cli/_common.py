@@ -121,6 +121,14 @@ def check_overwrite_of(args) -> None:
     check_overwrite(bundle_paths(args.out, args.n), getattr(args, "force", False), hint="--force")
 
 
+def unshippable_training_licenses(takes: list) -> list[str]:
+    """The licenses of the takes' training data that may not ship (research-only, non-commercial, ...)."""
+    from tunesmith.licenses import may_ship
+    from tunesmith.rights.guard import training_licenses
+
+    return sorted({name for take in takes for name in training_licenses(take.provenance) if not may_ship(name)})
+
+
 def write_and_report(args, takes: list, summary: dict, started: float, done: str) -> int:
     """Write the takes (`tunesmith.api.Take`s) as bundles (`args.out`, `--force`, `--no-audio`,
     `--no-svg`), then print the summary as JSON (`--json`) or the written files and `done`.
@@ -132,6 +140,15 @@ def write_and_report(args, takes: list, summary: dict, started: float, done: str
     from tunesmith.api import write_takes
 
     results = write_takes(takes, args.out, force=True, audio=not args.no_audio, svg=not args.no_svg)  # checked
+    barred = unshippable_training_licenses(takes)
+    if barred:  # stderr, so that --json's stdout stays one object
+        print(f"note: this model learned from music licensed {', '.join(barred)}: its takes are for study and "
+              "research only unless you hold those rights (see rights.usage in the JSON)", file=sys.stderr)  # fmt: skip
+    relabelled = {f"{name} ({change.get('from')} -> {change.get('to')})" for take in takes
+                  for name, change in ((take.provenance.get("training_data") or {}).get("relabelled") or {}).items()}  # fmt: skip
+    if relabelled:
+        print(f"note: this model learned from sources whose license was changed by --override: {', '.join(sorted(relabelled))}",
+              file=sys.stderr)  # fmt: skip
     summary = {
         "takes": [{k: str(v) for k, v in files.items()} for files in results],
         **summary,

@@ -13,7 +13,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="corpus_command", metavar="COMMAND")
     sub.required = True
 
-    b = sub.add_parser("build", help="read every source in parallel, deduplicate, split, and cache the corpus")
+    build_help = "read every source in parallel, deduplicate, split, and cache the corpus"
+    b = sub.add_parser("build", help=build_help, description=build_help[0].upper() + build_help[1:] + ".")
     b.add_argument("--sources", help="comma-separated source names (default: every built-in and registered folder)")
     b.add_argument("--no-shared", action="store_true", help="leave out the shared data sets (../shared/data)")
     b.add_argument("--no-music21", action="store_true", help="leave out the music21 corpus collections")
@@ -24,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     b.add_argument("--limit", type=int, default=None, help="at most this many files per source (a quick trial build)")
     b.add_argument(
         "--override", action="append", default=[], metavar="SOURCE:KEY=VALUE[,KEY=VALUE]",
-        help="change a source's style or license for this build, e.g. openewld:license=MIT",
+        help="change a source's style or license for this build, e.g. mine:style=jazz or mine:license=CC-BY-4.0",
     )
     b.add_argument("--allow-relabel", action="store_true",
                    help="let an --override give research-only (or other unshippable) music a license that may ship: "
@@ -62,10 +63,12 @@ def _parse_overrides(values: list[str]) -> dict[str, dict[str, str]]:
         if not sep or not rest:
             raise ValueError(f"--override {value!r}: expected SOURCE:KEY=VALUE, e.g. openewld:license=MIT")
         for pair in rest.split(","):
-            key, eq, val = pair.partition("=")
-            if not eq or key.strip() not in ("style", "license"):
+            key, eq, val = (part.strip() for part in pair.partition("="))
+            if not eq or key not in ("style", "license"):
                 raise ValueError(f"--override {value!r}: KEY is style or license")
-            out.setdefault(name.strip(), {})[key.strip()] = val.strip()
+            if not val:
+                raise ValueError(f"--override {value!r}: no value for {key}")
+            out.setdefault(name.strip(), {})[key] = val.lower() if key == "style" else val  # styles take any case
     return out
 
 

@@ -14,33 +14,49 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import json
+    import sys
 
     from tunesmith.api import provenance
 
-    found = [provenance(path) for path in args.files]  # the first bad file stops with its one line
-    for record in found:
+    status = 0
+    for path in args.files:  # a bad file is reported in its turn; the others are still read
+        try:
+            record = provenance(path)
+        except (ValueError, OSError) as e:
+            status = 2
+            if args.json:
+                print(json.dumps({"file": path, "error": str(e), "exit_status": 2}))
+            else:
+                print(f"tunesmith provenance: error: {e}", file=sys.stderr)
+            continue
         if args.json:
             print(json.dumps(record, default=str))
-            continue
-        fields = record["fields"]
-        if not record["made_by_tunesmith"]:
-            print(f"{record['file']}: no tunesmith provenance in it")
-            continue
-        signed = (record["content_credentials"] or {}).get("provenance") or {}
-        model = fields.get("model") or (signed.get("model") or {}).get("id")
-        seed = fields.get("seed", signed.get("seed"))
-        licenses = fields.get("licenses") or signed.get("training_licenses")
-        line = f"{record['file']}: " + ("AI-generated" if record["ai_generated"] else "provenance")
-        line += f", model {model}" if model else ""
-        line += f", seed {seed}" if seed is not None else ""
-        if licenses:
-            line += f", training data {licenses if isinstance(licenses, str) else ', '.join(licenses)}"
-        print(line)
-        cc = record["content_credentials"]
-        if cc is not None:
-            found = [p for p in cc["problems"] if p != "signingCredential.untrusted"]
-            state = "intact" if cc["intact"] else f"CHANGED since signing ({', '.join(found)})"
-            print(f"  C2PA Content Credentials: {state}; signed by {cc['signer']} (a local identity, not a trusted certificate)")
-        elif record["kind"] == "wav":
-            print("  no C2PA Content Credentials")
-    return 0
+        else:
+            print_record(record)
+    return status
+
+
+def print_record(record: dict) -> None:
+    fields = record["fields"]
+    if not record["made_by_tunesmith"]:
+        print(f"{record['file']}: no tunesmith provenance in it")
+        return
+    signed = (record["content_credentials"] or {}).get("provenance") or {}
+    model = fields.get("model") or (signed.get("model") or {}).get("id")
+    seed = fields.get("seed", signed.get("seed"))
+    licenses = fields.get("licenses") or signed.get("training_licenses")
+    take, takes = fields.get("take", signed.get("take")), fields.get("takes", signed.get("takes"))
+    line = f"{record['file']}: " + ("AI-generated" if record["ai_generated"] else "provenance")
+    line += f", model {model}" if model else ""
+    line += f", seed {seed}" if seed is not None else ""
+    line += f" (take {take} of {takes}: --seed {seed} --n {takes})" if take and takes and takes > 1 else ""
+    if licenses:
+        line += f", training data {licenses if isinstance(licenses, str) else ', '.join(licenses)}"
+    print(line)
+    cc = record["content_credentials"]
+    if cc is not None:
+        found = [p for p in cc["problems"] if p != "signingCredential.untrusted"]
+        state = "intact" if cc["intact"] else f"CHANGED since signing ({', '.join(found)})"
+        print(f"  C2PA Content Credentials: {state}; signed by {cc['signer']} (a local identity, not a trusted certificate)")
+    elif record["kind"] == "wav":
+        print("  no C2PA Content Credentials")

@@ -75,6 +75,7 @@ class SourceReport:
     problems: int = 0
     seconds: float = 0.0  # wall time spent in the reader, summed over files (in the workers)
     cpu_seconds: float = 0.0  # CPU time of the same (what a busy machine does not inflate)
+    relabelled_from: str | None = None  # the source's own license, when --override changed it
 
 
 @dataclass
@@ -359,7 +360,7 @@ def build_corpus(
             old_by_file.setdefault(r["_"].get("file", ""), []).append(j)
 
     problems: list[tuple[str, str]] = []
-    reports = {s.name: SourceReport(s.name, s.style, s.license) for s in specs}
+    reports = {s.name: SourceReport(s.name, s.style, s.license, relabelled_from=s.relabelled_from) for s in specs}
     priorities = {s.name: s.priority for s in specs}
     results: dict[str, list[tuple[dict[str, Any], np.ndarray]]] = {}
     order: list[str] = []  # item keys in enumeration order: the corpus order

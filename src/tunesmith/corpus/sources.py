@@ -91,6 +91,7 @@ class SourceSpec:
     priority: int = 50  # which copy deduplication keeps: the highest priority
     standard_split: bool = False  # the reader sets piece.split from the data set's own split
     description: str = ""
+    relabelled_from: str | None = None  # the source's own license when an override changed it
 
     def root(self) -> Path:
         if self.kind == "shared":
@@ -102,10 +103,12 @@ class SourceSpec:
     def with_overrides(self, *, style: str | None = None, license: str | None = None) -> SourceSpec:
         from tunesmith.corpus.registry import check_license, check_style
 
+        new_license = check_license(license) if license else self.license
         return replace(
             self,
             style=check_style(style) if style else self.style,
-            license=check_license(license) if license else self.license,
+            license=new_license,
+            relabelled_from=(self.relabelled_from or self.license) if new_license != self.license else self.relabelled_from,
         )
 
     def iter_items(self) -> Iterator[Item | tuple[str, str]]:

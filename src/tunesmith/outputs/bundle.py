@@ -197,6 +197,13 @@ def provenance_line(record: Mapping[str, Any]) -> str:
     return "; ".join(parts).encode("ascii", "replace").decode("ascii")
 
 
+def take_number(record: Mapping[str, Any]) -> int | None:
+    """Which of the takes drawn together from one seed this is (1-based)."""
+    if isinstance(record.get("take_index"), int):
+        return record["take_index"] + 1
+    return record.get("take")
+
+
 def chords_source(record: Mapping[str, Any]) -> str | None:
     """Where a take's chord symbols came from ("model", "harmonizer", "table"), if recorded."""
     for key in ("resolved", "cocreate"):
@@ -214,6 +221,9 @@ def _provenance_json(record: Mapping[str, Any]) -> dict[str, Any]:
         "model": model.get("id"),
         "model_sha256": model.get("sha256"),
         "seed": record.get("seed"),
+        # take k of n: the seed, the request and n (--n) make the n takes again, of which this is the k-th
+        "take": take_number(record),
+        "takes": record.get("batch") or record.get("takes"),
         "request": record.get("request"),  # what was asked (controls as given), so the take can be made again
         "chords_from": chords_source(record),
         "licenses": record.get("training_licenses"),

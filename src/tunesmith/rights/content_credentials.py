@@ -26,6 +26,7 @@ metadata (`tunesmith.outputs.bundle`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import json
@@ -117,7 +118,7 @@ def _new_identity() -> tuple[bytes, bytes]:
 
 def manifest_of(record: Mapping[str, Any]) -> dict[str, Any]:
     """The C2PA manifest definition for a take's STEM.json record (no machine paths in it)."""
-    from tunesmith.outputs.bundle import chords_source
+    from tunesmith.outputs.bundle import chords_source, take_number
     from tunesmith.rights.provenance import usage_note
 
     model = record.get("model") or {}
@@ -128,12 +129,16 @@ def manifest_of(record: Mapping[str, Any]) -> dict[str, Any]:
         "ai_generated": True,
         "model": {"id": model.get("id"), "sha256": model.get("sha256")},
         "seed": record.get("seed"),
-        "request": record.get("request"),
+        "take": take_number(record),
+        "takes": record.get("batch") or record.get("takes"),
+        # as JSON text: the C2PA SDK stores a list of small integers (a pitch range) as CBOR bytes
+        "request": json.dumps(record.get("request"), separators=(",", ":"), default=str),
         "training_licenses": record.get("training_licenses"),
         "training_sources": record.get("training_sources"),
         "chords_from": chords_source(record),
         "copy_check": {"verdict": rights.get("verdict"), "score": rights.get("score")} if rights else None,
-        "usage": usage_note(record.get("training_licenses"), rights.get("verdict")),
+        "usage": rights.get("usage") or usage_note(record.get("training_licenses"), rights.get("verdict"),
+                                                   model_id=model.get("id")),
     }
     description = f"composed by tunesmith model {model.get('id') or 'unknown'}, seed {record.get('seed')}"
     return {
@@ -177,10 +182,14 @@ def read_content_credentials(data: bytes | BinaryIO, mime: str = "audio/wav") ->
     except c2pa.C2paError as e:
         if "ManifestNotFound" in type(e).__name__ or "no JUMBF" in str(e) or "not found" in str(e).lower():
             return None
-        raise
+        # the SDK's messages read "Other: asset could not be parsed: ..."; its class names are private
+        raise ValueError(f"C2PA: {str(e).split(': ', 1)[-1]}") from None
     store = json.loads(reader.json())
     active = store["manifests"][store["active_manifest"]]
     provenance = next((a["data"] for a in active.get("assertions", []) if a.get("label") == ASSERTION), None)
+    if isinstance(provenance, dict) and isinstance(provenance.get("request"), str):
+        with contextlib.suppress(json.JSONDecodeError):
+            provenance["request"] = json.loads(provenance["request"])
     return {
         "manifest": active,
         "provenance": provenance,

@@ -32,7 +32,7 @@ def model_index(model: Any = None) -> SimilarityIndex | None:
 
 
 def rights_record(result: CheckResult, *, resampled: int, allow_close: bool, training_licenses: Sequence[str],
-                  input_excluded: bool) -> dict[str, Any]:  # fmt: skip
+                  input_excluded: bool, model_id: str | None = "default") -> dict[str, Any]:  # fmt: skip
     rec = result.to_dict()
     rec.update(
         checked=True,
@@ -40,7 +40,7 @@ def rights_record(result: CheckResult, *, resampled: int, allow_close: bool, tra
         allow_close=allow_close,
         kept_as_copy=result.verdict == "copy",
         input_excluded=input_excluded,
-        usage=usage_note(training_licenses, result.verdict),
+        usage=usage_note(training_licenses, result.verdict, model_id=model_id),
         **disclosure(),
     )
     return rec
@@ -63,10 +63,11 @@ def guard_takes(
         raise ValueError(f"max_resamples must be 0 or more, got {max_resamples}")
     out = []
     for i, take in enumerate(takes):
-        licenses = _licenses(take.provenance)
+        licenses = training_licenses(take.provenance)
+        model_id = (take.provenance.get("model") or {}).get("id")
         if index is None:
             take.provenance["rights"] = {"checked": False, "why": "no similarity index beside the model",
-                                         "usage": usage_note(licenses, None), **disclosure()}  # fmt: skip
+                                         "usage": usage_note(licenses, None, model_id=model_id), **disclosure()}  # fmt: skip
             out.append(take)
             continue
         t0 = time.perf_counter()
@@ -79,14 +80,16 @@ def guard_takes(
             if r.score < result.score:
                 best, result = candidate, r
         best.provenance["rights"] = rights_record(result, resampled=attempt, allow_close=allow_close,
-                                                  training_licenses=licenses, input_excluded=bool(given))  # fmt: skip
+                                                  training_licenses=licenses, input_excluded=bool(given),
+                                                  model_id=model_id)  # fmt: skip
         timings = best.provenance.setdefault("timings", {})
         timings["check"] = round(time.perf_counter() - t0, 4)
         out.append(best)
     return out
 
 
-def _licenses(provenance: dict) -> list[str]:
+def training_licenses(provenance: dict) -> list[str]:
+    """The license ids of the data the take's model learned from (sorted; [] when not recorded)."""
     training = provenance.get("training_data") or {}
     lic = training.get("licenses") if isinstance(training, dict) else None
     return sorted(lic) if isinstance(lic, dict | list) else []

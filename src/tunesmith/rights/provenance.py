@@ -43,16 +43,32 @@ def disclosure() -> dict[str, Any]:
     return {"ai_generated": True, "label": AI_GENERATED, "digital_source_type": DIGITAL_SOURCE_TYPE}
 
 
-def usage_note(training_licenses: Iterable[str] | None, verdict: str | None) -> str:
-    """What the user of a take may do with it, in one paragraph."""
+def usage_note(training_licenses: Iterable[str] | None, verdict: str | None, *, model_id: str | None = "default") -> str:
+    """What the user of a take may do with it, in one paragraph: it depends on the licenses of the
+    music the model learned from (a model trained on research-only or non-commercial music makes
+    takes for study, not for sale) and, for the weights' license, on which model it is."""
+    from tunesmith.licenses import may_ship
+
     lic = sorted(set(training_licenses or ()))
-    note = (
-        f"{AI_GENERATED} ({DIGITAL_SOURCE_TYPE_NAME}). tunesmith claims no copyright in its takes: you may use, "
-        "change, publish and sell this music. Say that it is AI-generated where that matters (streaming "
-        "services, competitions, the EU AI Act's disclosure duty)."
-    )
+    barred = [name for name in lic if not may_ship(name)]
+    if barred:
+        note = (
+            f"{AI_GENERATED} ({DIGITAL_SOURCE_TYPE_NAME}). The model that made this take learned from music licensed "
+            f"{', '.join(barred)}, which may not be shipped or sold in derived works: use the take for study and "
+            "research only unless you hold those rights. Say that it is AI-generated where that matters."
+        )
+    else:
+        note = (
+            f"{AI_GENERATED} ({DIGITAL_SOURCE_TYPE_NAME}). tunesmith claims no copyright in its takes: you may use, "
+            "change, publish and sell this music. Say that it is AI-generated where that matters (streaming "
+            "services, competitions, the EU AI Act's disclosure duty)."
+        )
     if lic:
-        note += f" The model learned from data licensed {', '.join(lic)}; the weights' own license: {WEIGHTS_LICENSE}"
+        note += f" The model learned from data licensed {', '.join(lic)}; "
+        note += (f"the weights' own license: {WEIGHTS_LICENSE}" if model_id == "default"
+                 else "the weights' own license follows from that data's (see the model's card).")  # fmt: skip
+    elif model_id != "default":
+        note += " The licenses of the data this model learned from are not recorded: check them before publishing."
     if verdict == "copy":
         note += " This take was found to copy a training work (see rights.nearest): do not publish it without "
         note += "checking that work's rights."
@@ -65,16 +81,26 @@ def usage_note(training_licenses: Iterable[str] | None, verdict: str | None) -> 
 _INFO_ORDER = ("INAM", "IART", "ISFT", "ICMT", "ICRD", "ICOP", "IGNR")
 
 
-def wav_info_fields(record: Mapping[str, Any]) -> dict[str, str]:
-    """INFO fields for a take's STEM.json record."""
+def wav_info_fields(record: Mapping[str, Any], extra: str = "") -> dict[str, str]:
+    """INFO fields for a take's STEM.json record. ICMT: "; "-separated facts (`extra` among them),
+    the request last as compact JSON (`read_provenance` parses them back)."""
+    from tunesmith.outputs.bundle import chords_source, take_number
+
     model = record.get("model") or {}
     piece = record.get("piece") or {}
-    comment = (f"{AI_GENERATED}; IPTC digital source type {DIGITAL_SOURCE_TYPE}; model {model.get('id') or 'unknown'}"
-               f"; seed {record.get('seed')}")  # fmt: skip
-    from tunesmith.outputs.bundle import chords_source
-
+    parts = [AI_GENERATED, f"IPTC digital source type {DIGITAL_SOURCE_TYPE}", f"model {model.get('id') or 'unknown'}"]
+    if model.get("sha256"):
+        parts.append(f"model sha256 {model['sha256']}")
+    parts.append(f"seed {record.get('seed')}")
+    batch = record.get("batch") or record.get("takes")
+    if take_number(record) and batch:
+        parts.append(f"take {take_number(record)} of {batch}")
+    parts.append(f"training data {', '.join(record.get('training_licenses') or ['unknown'])}")
     if chords_source(record):
-        comment += f"; chords from {chords_source(record)}"
+        parts.append(f"chords from {chords_source(record)}")
+    if extra:
+        parts.append(extra)
+    comment = "; ".join(parts)
     if record.get("request"):
         comment += "; request " + json.dumps(record["request"], separators=(",", ":"), ensure_ascii=True, default=str)
     fields = {
@@ -117,9 +143,7 @@ def wav_with_provenance(wav: bytes, record: Mapping[str, Any], *, comment: str =
     file, INFO chunk included (so a changed comment shows as tampering too)."""
     from tunesmith.rights import content_credentials
 
-    fields = wav_info_fields(record)
-    if comment:
-        fields["ICMT"] = f"{fields['ICMT']}; {comment}"
+    fields = wav_info_fields(record, extra=comment)
     if software:
         fields["ISFT"] = software
     tagged = wav_with_info(wav, fields)
@@ -159,14 +183,20 @@ def read_provenance(path: str | os.PathLike) -> dict[str, Any]:
     locally signed), the signer and its provenance assertion. Size limits are checked first."""
     from tunesmith.limits import LimitError, check_file_size
 
+    shown = os.fspath(path)
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"{shown}: is a folder, not a file")
     kind = PROVENANCE_KINDS.get(path.suffix.lower())
     if kind is None:
-        raise ValueError(f"{path}: not a file tunesmith writes (one of {', '.join(sorted(PROVENANCE_KINDS))})")
+        raise ValueError(f"{shown}: not a kind of file tunesmith writes (one of {', '.join(sorted(PROVENANCE_KINDS))})")
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file")
-    check_file_size(path, path.stat().st_size, "MAX_WAV_BYTES" if kind == "wav" else "MAX_FILE_BYTES")
-    out: dict[str, Any] = {"file": path.name, "kind": kind, "content_credentials": None}
+        raise FileNotFoundError(f"{shown}: no such file")
+    size = path.stat().st_size
+    check_file_size(shown, size, "MAX_WAV_BYTES" if kind == "wav" else "MAX_FILE_BYTES")
+    if size == 0:
+        raise ValueError(f"{shown}: empty file")
+    out: dict[str, Any] = {"file": shown, "kind": kind, "content_credentials": None}
     try:
         if kind == "midi":
             fields = _midi_fields(path)
@@ -176,8 +206,11 @@ def read_provenance(path: str | os.PathLike) -> dict[str, Any]:
             fields, out["content_credentials"] = _wav_fields(path)
     except (LimitError, FileNotFoundError):
         raise
+    except EOFError:
+        raise ValueError(f"{shown}: cannot read its metadata (the file ends early: cut short?)") from None
     except Exception as e:  # noqa: BLE001 - any parser's failure on a damaged file is one line
-        raise ValueError(f"{path}: cannot read its metadata ({type(e).__name__}: {str(e)[:200]})") from None
+        reason = str(e).strip() or type(e).__name__
+        raise ValueError(f"{shown}: cannot read its metadata ({reason[:200]})") from None
     out["fields"] = fields
     out["made_by_tunesmith"] = bool(fields) or out["content_credentials"] is not None
     ai = fields.get("ai_generated")
@@ -208,7 +241,35 @@ def _musicxml_fields(path: Path) -> dict[str, Any]:
         if not name.startswith("tunesmith-") or len(field.text or "") > _MAX_META_CHARS:
             continue
         key, text = name[len("tunesmith-") :].replace("-", "_"), (field.text or "").strip()
-        fields[key] = _json_or_text(text) if key == "request" else text
+        fields[key] = _XML_PARSE.get(key, str)(text)
+    return fields
+
+
+_COMMENT_FACTS = (  # (prefix in the ICMT comment, field, parse)
+    ("model sha256 ", "model_sha256", str),
+    ("model ", "model", str),
+    ("seed ", "seed", lambda v: _int_or_text(v)),
+    ("training data ", "licenses", lambda v: v.split(", ")),
+    ("chords from ", "chords_from", str),
+)
+
+
+def _info_comment_fields(comment: str) -> dict[str, Any]:
+    """The facts `wav_info_fields` wrote into ICMT, as the fields MIDI and MusicXML give."""
+    head, _, request = comment.partition("; request ")
+    fields: dict[str, Any] = {"ai_generated": True} if AI_GENERATED in head else {}
+    for part in head.split("; "):
+        if part.startswith("take ") and " of " in part:
+            k, _, n = part[len("take ") :].partition(" of ")
+            if k.isdigit() and n.isdigit():
+                fields["take"], fields["takes"] = int(k), int(n)
+            continue
+        for prefix, name, parse in _COMMENT_FACTS:
+            if part.startswith(prefix) and name not in fields:
+                fields[name] = parse(part[len(prefix) :])
+                break
+    if request:
+        fields["request"] = _json_or_text(request)
     return fields
 
 
@@ -217,6 +278,22 @@ def _json_or_text(text: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError:
         return text
+
+
+def _int_or_text(text: str) -> Any:
+    return int(text) if text.lstrip("-").isdigit() else text
+
+
+# MusicXML fields are text: the same types as the MIDI's JSON
+_XML_PARSE = {
+    "request": _json_or_text,
+    "seed": _int_or_text,
+    "take": _int_or_text,
+    "takes": _int_or_text,
+    "ai_generated": lambda t: {"True": True, "False": False}.get(t, t),
+    "licenses": lambda t: t.split(", "),
+    "sources": lambda t: t.split(", "),
+}
 
 
 def _wav_fields(path: Path) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -237,14 +314,10 @@ def _wav_fields(path: Path) -> tuple[dict[str, Any], dict[str, Any] | None]:
                 info |= read_wav_info(b"RIFF\0\0\0\0WAVE" + header + body)
             else:
                 f.seek(size + (size & 1), os.SEEK_CUR)
-    fields: dict[str, Any] = {}
+    fields = _info_comment_fields(info.get("ICMT", "")) if info else {}
     if info:
-        comment = info.get("ICMT", "")
-        fields = {"software": info.get("ISFT"), "title": info.get("INAM"), "created_at": info.get("ICRD"),
-                  "comment": comment, "ai_generated": AI_GENERATED in comment or None}  # fmt: skip
-        if "; request " in comment:
-            fields["request"] = _json_or_text(comment.split("; request ", 1)[1].split("; studio take ", 1)[0])
-        fields = {k: v for k, v in fields.items() if v is not None}
+        fields |= {k: v for k, v in (("software", info.get("ISFT")), ("title", info.get("INAM")),
+                                     ("created_at", info.get("ICRD"))) if v}  # fmt: skip
     credentials = None
     if content_credentials.available():
         with open(path, "rb") as f:

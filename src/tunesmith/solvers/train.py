@@ -218,6 +218,13 @@ def load_pieces(config: TrainConfig) -> tuple[list[Piece], list[Piece], dict[str
             "corpus": Path(str(getattr(corpus, "path", "") or config.corpus)).name,
             "manifest_created": corpus.manifest.get("created", ""),
         }
+        # sources whose license an override changed at build time (`corpus build --override`): the
+        # model's provenance keeps the change in sight, not only the new license
+        relabelled = {name: {"from": r["relabelled_from"], "to": r.get("license")}
+                      for name, r in (corpus.manifest.get("sources") or {}).items()
+                      if isinstance(r, dict) and r.get("relabelled_from")}  # fmt: skip
+        if relabelled:
+            source["relabelled"] = relabelled
     return select_pieces(pieces, config, source)
 
 
