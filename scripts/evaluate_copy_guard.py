@@ -174,8 +174,13 @@ VERSION_SHARE = 0.6
 
 RELATIVE_BARS, RELATIVE_EXACT = 8, 0.8
 # the scorer that finds versions: fixed (the former one), so that which held-out pieces count as
-# versions does not move with the score under evaluation (and before / after share the hosts)
-REFERENCE_SCORER = {"WEIGHTING": "idf", "SEGMENT": 0, "GAP": 4.0, "MISMATCH": -4.0, "SHARED_WEIGHT": 0}
+# versions does not move with the score under evaluation (and before / after share the hosts);
+# every constant that search reads at run time is pinned, so that a `--set` of any of them
+# (e.g. CANDIDATES) changes the score evaluated only, never the versions, hosts or plants
+# (MAX_DF_SHARE / MIN_MAX_DF are read when the index is loaded: a `--set` of them is not undone)
+REFERENCE_SCORER = {"WEIGHTING": "idf", "SEGMENT": 0, "GAP": 4.0, "MISMATCH": -4.0, "SHARED_WEIGHT": 0,
+                    "CANDIDATES": 16, "BAND_WIDTH": 8, "WINDOW": 96, "NEAR": 0.0, "JOIN": 0.6,
+                    "HARMONY_WEIGHT": 0.15, "MIN_WEIGHT": 0.3, "MAX_WEIGHT": 2.5}  # fmt: skip
 
 
 @contextlib.contextmanager

@@ -160,6 +160,16 @@ def test_versions_are_found_by_a_fixed_reference_scorer(ecg):
     assert {k: getattr(IX, k) for k in ecg.REFERENCE_SCORER} == before
 
 
+def test_reference_scorer_ignores_a_set_of_retrieval_constants(ecg, monkeypatch):
+    """`--set CANDIDATES=64` (or another run-time constant) changes the score evaluated, not which
+    held-out pieces the reference scorer calls versions (and so not the hosts and plants)."""
+    monkeypatch.setattr(IX, "CANDIDATES", 64)
+    monkeypatch.setattr(IX, "HARMONY_WEIGHT", 0.0)
+    with ecg.reference_scorer():
+        assert IX.CANDIDATES == 16 and IX.HARMONY_WEIGHT == 0.15
+    assert IX.CANDIDATES == 64 and IX.HARMONY_WEIGHT == 0.0
+
+
 def test_notes_inserted_into_common_figures_do_not_make_them_rare(index, corpus, monkeypatch):
     """Notes inserted into a common figure make the query's intervals look rare (their contexts
     are new), but two intervals read as one weigh only what the query and the work share."""
