@@ -131,3 +131,16 @@ def test_key_from_a_chord_progression(chords, key):
 
     k = estimate_key_from_chords(chords.split())
     assert (k.tonic, k.mode) == key
+
+
+def test_a_chromatic_note_is_spelled_by_where_it_goes():
+    from tunesmith.harmony import spell_pitch, spell_pitch_class
+
+    f_major = KeySignature(0.0, "F", "major")
+    assert spell_pitch_class(1, f_major) == "Db"  # alone: the lowered 6th of F's relative degrees
+    assert spell_pitch_class(1, f_major, leads_to=2) == "C#"  # a lower neighbour of D
+    assert spell_pitch_class(3, f_major, leads_to=2) == "Eb"  # an upper neighbour of D
+    assert spell_pitch_class(6, KeySignature(0.0, "C", "major"), leads_to=7) == "F#"
+    assert spell_pitch_class(8, KeySignature(0.0, "C", "major"), leads_to=7) == "Ab"
+    assert spell_pitch_class(4, f_major, leads_to=5) == "E"  # a scale tone keeps its name
+    assert spell_pitch(61, f_major, leads_to=62) == "C#4" and spell_pitch(61, f_major, leads_to=60) == "D-4"

@@ -61,3 +61,14 @@ def test_accidentals_follow_the_key_signature(tmp_path):
     piece.tracks = [Track("Melody", "melody", 0, False, [Note(p, float(i), 1.0, 80) for i, p in enumerate([70, 69, 71, 70])])]
     accs = _accidentals(write_musicxml(piece, tmp_path / "f.musicxml"))
     assert accs == [None, None, "natural", "flat"]  # Bb in key; B natural; Bb restored in the bar
+
+
+def test_a_chromatic_neighbour_is_spelled_by_where_it_goes(tmp_path):
+    """D E C# D (a lower neighbour, raised) and D C Eb D (an upper one, lowered) in F major."""
+    piece = _satb()
+    piece.keys = [KeySignature(0.0, "F", "major")]
+    pitches = [74, 76, 73, 74, 74, 72, 75, 74]
+    piece.tracks = [Track("Melody", "melody", 0, False, [Note(p, float(i), 1.0, 80) for i, p in enumerate(pitches)])]
+    score = music21.converter.parse(str(write_musicxml(piece, tmp_path / "n.musicxml")))
+    names = [n.pitch.name for n in score.parts[0].recurse().notes]
+    assert names == ["D", "E", "C#", "D", "D", "C", "E-", "D"]

@@ -95,14 +95,14 @@ def _speller(piece: Piece):
     keys = sorted(piece.keys, key=lambda k: k.onset)
     chords = chord_durations([ChordSymbol(c.onset, c.figure, c.duration) for c in piece.chords], piece.duration())
 
-    def spelled(pitch: int, onset: float = 0.0) -> str:
+    def spelled(pitch: int, onset: float = 0.0, leads_to: int | None = None) -> str:
         key = next((k for k in reversed(keys) if k.onset <= onset + _EPS), keys[0] if keys else None)
         chord = next(
             (c.figure for c in reversed(chords) if c.onset <= onset + _EPS < c.onset + (c.duration or 0.0) + 2 * _EPS),
             None,
         )
         try:
-            return spell_pitch(pitch, key, chord)
+            return spell_pitch(pitch, key, chord, leads_to)
         except (ValueError, KeyError, IndexError):
             return f"{_SHARP_SPELLING[pitch % 12]}{pitch // 12 - 1}"
 
@@ -625,14 +625,18 @@ def to_music21(piece: Piece) -> Any:
             for vi, voice_events in enumerate(voices):
                 container = m21stream.Voice(id=str(vi + 1)) if len(voices) > 1 else m
                 cursor = b0
-                for onset, dur, pitches, vel in voice_events:
+                for ei, (onset, dur, pitches, vel) in enumerate(voice_events):
                     stop = onset + dur
                     if stop <= b0 or onset >= b1:
                         continue
                     seg_on, seg_off = max(onset, b0), min(stop, b1)
                     if seg_on > cursor:
                         _insert_rests(container, cursor, seg_on, b0, b1, ts_at(b0), note)
-                    named = [_m21_pitch(spelled(p, float(seg_on)), p) for p in pitches]
+                    # a single line's next note (right after this one) tells how a chromatic note is spelled
+                    following = voice_events[ei + 1] if ei + 1 < len(voice_events) else None
+                    leads_to = (following[2][0] if following is not None and len(pitches) == 1 and len(following[2]) == 1
+                                and abs(following[0] - stop) < _EPS else None)  # fmt: skip
+                    named = [_m21_pitch(spelled(p, float(seg_on), leads_to), p) for p in pitches]
                     el = note.Note(named[0]) if len(named) == 1 else m21chord.Chord(named)
                     el.duration.quarterLength = seg_off - seg_on
                     el.volume.velocity = vel

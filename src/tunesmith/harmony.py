@@ -567,13 +567,16 @@ def _chord_names(figure: str) -> dict[int, str]:
     return out
 
 
-def spell_pitch_class(pc: int, key: KeySignature | None, chord: str | None = None) -> str:
+def spell_pitch_class(pc: int, key: KeySignature | None, chord: str | None = None, leads_to: int | None = None) -> str:
     """Name of pitch class `pc` as a copyist spells it in `key`, over `chord` (a figure or None).
 
     In order: the key's scale (mode-aware: Bb and Eb in g minor); in a minor key the raised
     6th and 7th as sharps/naturals of their letters (F# and E in g minor); a tone of the sounding
-    chord spelled from the chord's root (F# over D7, G# over E7 in C); else the degree of the
-    tonic's major scale, lowered 2nd, 3rd, 6th, 7th and raised 4th (Db, Eb, F#, Ab, Bb in C)."""
+    chord spelled from the chord's root (F# over D7, G# over E7 in C); a chromatic note that
+    moves on by a semitone (`leads_to`, the next melody note's pitch class) from the letter next
+    to that note's, raised going up and lowered going down (C# to D, Eb to D in F: a neighbour or
+    passing note is read by where it goes); else the degree of the tonic's major scale, lowered
+    2nd, 3rd, 6th, 7th and raised 4th (Db, Eb, F#, Ab, Bb in C)."""
     pc %= 12
     if key is None:
         key = KeySignature(0.0, "C", "major")
@@ -592,13 +595,21 @@ def spell_pitch_class(pc: int, key: KeySignature | None, chord: str | None = Non
         if name is not None:
             return name
     step, _ = _MAJOR_RELATIVE[(pc - key.tonic_pc) % 12]
-    name = _letter_name(_LETTERS[(_LETTERS.index(key.tonic[0].upper()) + step) % 7], pc)
-    return name or PITCH_CLASS_NAMES[pc]
+    name = _letter_name(_LETTERS[(_LETTERS.index(key.tonic[0].upper()) + step) % 7], pc) or PITCH_CLASS_NAMES[pc]
+    if leads_to is not None and (leads_to - pc) % 12 in (1, 11):
+        target = spell_pitch_class(leads_to, key, chord)[0]
+        up = (leads_to - pc) % 12 == 1
+        moving = _letter_name(_LETTERS[(_LETTERS.index(target) + (-1 if up else 1)) % 7], pc)
+        # never at the cost of more accidentals: F to F# in D stays F, not E#
+        if moving is not None and len(moving) <= len(name):
+            return moving
+    return name
 
 
-def spell_pitch(pitch: int, key: KeySignature | None, chord: str | None = None) -> str:
-    """music21 name with octave of MIDI `pitch` (spelled by `spell_pitch_class`): 'F#4', 'B-3', 'B#3'."""
-    name = spell_pitch_class(pitch, key, chord)
+def spell_pitch(pitch: int, key: KeySignature | None, chord: str | None = None, leads_to: int | None = None) -> str:
+    """music21 name with octave of MIDI `pitch` (spelled by `spell_pitch_class`; `leads_to`: the
+    next melody note's MIDI pitch): 'F#4', 'B-3', 'B#3'."""
+    name = spell_pitch_class(pitch, key, chord, None if leads_to is None else leads_to % 12)
     alter = name[1:].count("#") - name[1:].count("b")
     octave = (pitch - alter) // 12 - 1
     return name[0] + name[1:].replace("b", "-") + str(octave)
