@@ -247,6 +247,30 @@ def test_check_cli_json_against_a_folder(corpus, tmp_path):
     assert {"score", "bars", "work_bars", "license", "source"} <= set(out["nearest"][0])
 
 
+def test_a_folder_of_one_work_still_catches_a_copy_of_it(corpus, tmp_path):
+    """A folder of one work has no statistics of rarity of its own (every figure of it is in every
+    work): the shipped model index lends them, is never named, and its thresholds apply."""
+    from tunesmith.outputs.midi import write_midi
+    from tunesmith.rights.check import default_index_path, index_of_folder
+
+    if not default_index_path("model").with_suffix(".npz").is_file():
+        pytest.skip("the shipped model's similarity index is not there")
+    folder = tmp_path / "one"
+    folder.mkdir()
+    write_midi(corpus[-2], folder / "source-tune.mid")  # the distinctive tune
+    index = index_of_folder(folder)
+    assert len(index) == 1 and index.info["reference_works"] > 1000
+    exact = check_piece(corpus[-2], index)
+    moved = check_piece(planted(np.random.default_rng(3), SOURCE[:24], shift=-3), index)
+    other = check_piece(corpus[0], index)
+    assert exact.verdict == "copy" and moved.verdict == "copy", (exact.score, moved.score)
+    assert other.verdict == "clear"
+    assert {m.work["work_id"] for r in (exact, moved, other) for m in r.matches} <= {"source-tune.mid"}
+    # without the borrowed statistics the exact copy read as "clear" (every figure is in 1 of 1 works)
+    alone = SimilarityIndex.build([corpus[-2]], info={"name": "alone"})
+    assert check_piece(corpus[-2], alone).score < exact.score / 3
+
+
 def test_check_cli_errors_as_json(tmp_path):
     from tunesmith.cli import main
 

@@ -42,6 +42,7 @@ DEFAULT_CALIBRATION: dict[str, Any] = {
     "without their own",
 }
 INDEX_NAME = "similarity_index"
+OWN_STATISTICS_WORKS = 1000  # a folder with fewer works borrows the model index's statistics of rarity
 MUSIC_SUFFIXES = (".mid", ".midi", ".abc", ".musicxml", ".xml", ".mxl", ".krn")
 
 
@@ -168,7 +169,20 @@ def index_of_folder(folder: str | os.PathLike) -> SimilarityIndex:
         pieces.append(piece)
     if not pieces:
         raise ValueError(f"{root}: no readable music file (MIDI, ABC, MusicXML, kern) with a melody to check against")
-    return SimilarityIndex.build(pieces, info={"name": root.name, "against": "folder"})
+    own = SimilarityIndex.build(pieces, info={"name": root.name, "against": "folder"})
+    if len(own) >= OWN_STATISTICS_WORKS:
+        return own
+    # A few works say nothing about which figures are common: the shipped model's training set
+    # lends its statistics (and so its calibrated thresholds apply), and is never named.
+    try:
+        reference = load_index(default_index_path("model").with_suffix(".npz"))
+    except (FileNotFoundError, ValueError):
+        return own
+    index = SimilarityIndex.with_reference(own, reference)
+    cal = reference.info.get("calibration")
+    if cal:
+        index.info["calibration"] = {**cal, "note": "thresholds of the model index, whose works lend their statistics"}
+    return index
 
 
 def resolve_index(against: str | os.PathLike | None = "model", *, model: Any = None) -> SimilarityIndex:

@@ -163,6 +163,25 @@ class SimilarityIndex:
             info={"format": FORMAT, "version": FORMAT_VERSION, **(info or {})},
         )
 
+    @classmethod
+    def with_reference(cls, own: SimilarityIndex, reference: SimilarityIndex) -> SimilarityIndex:
+        """`own`'s works, searched, beside `reference`'s, which only lend their statistics: how
+        rare a figure is (IDF, the background model) is read from both, and a search never names
+        a reference work. For a folder of a few works, which has no statistics of its own (in a
+        folder of one work every figure of it looks common, so an exact copy scored "clear")."""
+        n_own = len(own.docs)
+        docs = [dict(d) for d in own.docs] + [dict(d, reference=True) for d in reference.docs]
+        info = {**own.info, "reference": reference.info.get("name"), "reference_works": len(reference.docs)}
+        return cls(
+            pitches=np.concatenate((own.pitches, reference.pitches)),
+            bars=np.concatenate((own.bars, reference.bars)),
+            offsets=np.concatenate((own.offsets, reference.offsets[1:] + own.offsets[-1])),
+            chords=np.concatenate((own.chords, reference.chords)).astype(np.int16),
+            chord_offsets=np.concatenate((own.chord_offsets, reference.chord_offsets[1:] + own.chord_offsets[-1])),
+            docs=docs,
+            info=info | {"searched_works": n_own},
+        )
+
     def save(self, path: str | os.PathLike) -> tuple[Path, Path]:
         """Write PATH.npz (arrays) and PATH.json (works, build info, calibration); returns both."""
         stem = Path(os.fspath(path))
@@ -277,9 +296,12 @@ class SimilarityIndex:
         self._chord_cache: dict[int, np.ndarray] = {}
         self._bg: _Background | None = None
         self._weight_cache: dict[int, np.ndarray] = {}
+        # works that lend their statistics only (`with_reference`): never candidates
+        self._reference_docs = np.array([i for i, d in enumerate(self.docs) if d.get("reference")], dtype=np.int64)
 
     def __len__(self) -> int:
-        return len(self.docs)
+        """The works a search can name (an index `with_reference` counts its own only)."""
+        return len(self.docs) - len(self._reference_docs)
 
     # ------------------------------------------------------------------ background model
     def _background(self) -> _Background:
@@ -454,9 +476,10 @@ class SimilarityIndex:
         q = mel.intervals
         if len(q) < 2:
             return []
-        exclude = None
+        exclude = self._reference_docs if len(self._reference_docs) else None
         if exclude_work_ids:
-            exclude = np.array([i for i, d in enumerate(self.docs) if d["work_id"] in exclude_work_ids], dtype=np.int64)
+            named = np.array([i for i, d in enumerate(self.docs) if d["work_id"] in exclude_work_ids], dtype=np.int64)
+            exclude = named if exclude is None else np.concatenate((exclude, named))
         found_c = self.candidates(q, candidates or CANDIDATES, exclude)
         if not found_c:
             return []
