@@ -290,3 +290,21 @@ def test_an_other_closing_degree_is_a_scale_tone_that_can_rest_struck_on_an_eigh
         assert len(held) >= 4, meter
         for n in held:
             assert round(n.duration * 12) % 6 == 0, (meter, n.duration)
+
+
+@pytest.mark.parametrize("meter", ["4/4", "3/4"])
+def test_a_chorale_ends_on_a_chord_struck_together_on_a_strong_beat(meter):
+    """With the shipped model: the soprano's last note is struck on beat 1 or 3 of 4/4 (the
+    downbeat of 3/4), and the lower voices strike their last notes with it, as Bach's final chords
+    are (before: off-beats in a quarter of the voices, the bass a beat late)."""
+    from tunesmith.api import compose
+
+    beats = int(meter[0])
+    takes = compose(style="chorale", key="F", meter=meter, bars=4, seed=2, n=12, check=False)
+    together = 0
+    for take in takes:
+        last_bar = 3 * beats
+        starts = [round(tr.notes[-1].onset - last_bar, 6) for tr in take.piece.tracks]
+        assert starts[0] in ((0.0, 2.0) if beats == 4 else (0.0,)), starts
+        together += len(set(starts)) == 1
+    assert together >= 0.75 * len(takes), together
