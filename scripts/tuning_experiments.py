@@ -153,7 +153,8 @@ def cmd_rules(a) -> dict:
     if a.targets:  # the rules as targets: a rule pulls only while its target is missed
         from tunesmith.rewards.rule_targets import RuleTargets, TargetConfig
 
-        reward = RuleTargets(config=TargetConfig(lr=a.target_lr, margin=a.target_margin, max_weight=a.target_max))
+        reward = RuleTargets(config=TargetConfig(lr=a.target_lr, margin=a.target_margin, max_weight=a.target_max,
+                                                 kp=a.target_kp))
     if a.weights:  # "leaps_resolved=2,motif=2": these rules weigh more (or less) in every style
         change = {k: float(v) for k, v in (kv.split("=") for kv in a.weights.split(","))}
         unknown = sorted(set(change) - set(rules.RULES))
@@ -433,6 +434,8 @@ def main(argv=None) -> int:
                                       help="reward the rules as RL Tuner's targets (rewards.rule_targets), not maxima")
     sub.choices["rules"].add_argument("--target-lr", type=float, default=0.5, help="multipliers' step per round")
     sub.choices["rules"].add_argument("--target-max", type=float, default=4.0, help="multipliers' ceiling")
+    sub.choices["rules"].add_argument("--target-kp", type=float, default=0.0,
+                                      help="multipliers' proportional term (PID Lagrangian; 0: integral only)")
     sub.choices["rules"].add_argument("--target-margin", type=float, default=0.25,
                                       help="how far past each target a rule is aimed (in units of its distance at start)")
     sub.choices["rules"].add_argument("--weights", default="", help="rule=weight,... over RULES_BY_STYLE (e.g. motif=2)")

@@ -51,6 +51,30 @@ def test_multipliers_are_capped_and_checkpointed():
     assert again.describe()["targets"][0]["target"] == 0.30
 
 
+def test_a_proportional_term_lets_go_as_soon_as_the_target_is_passed():
+    """PID Lagrangian: with kp the multiplier drops the round the rate passes its aim; the purely
+    integral one keeps pulling until its accumulated part drains (the overshoot)."""
+    integral = RuleTargets(STARTS, TargetConfig(lr=0.5, smoothing=0.0))
+    pid = RuleTargets(STARTS, TargetConfig(lr=0.5, smoothing=0.0, kp=1.0))
+    missed = [TONIC_START, OTHER_START, OTHER_START, OTHER_START]  # 25 % < 30 %
+    for r in range(1, 5):
+        integral.observe(missed, r)
+        pid.observe(missed, r)
+    key = "compositions_starting_with_tonic"
+    assert pid.weights["folk"][key] > integral.weights["folk"][key] > 1.0  # missing: it pulls harder
+    passed = [TONIC_START] * 3 + [OTHER_START] * 5  # 37.5 %: past the aim (30 % and a margin)
+    integral.observe(passed, 5)
+    pid.observe(passed, 5)
+    assert integral.weights["folk"][key] > 1.0  # still pulling
+    assert pid.weights["folk"][key] < integral.weights["folk"][key] - 1.0
+    # the checkpoint keeps both parts: a resumed run goes on exactly
+    again = RuleTargets(STARTS, TargetConfig(lr=0.5, smoothing=0.0, kp=1.0))
+    again.load_state_dict(pid.state_dict())
+    again.observe(passed, 6)
+    pid.observe(passed, 6)
+    assert again.weights == pid.weights and again.integrals == pid.integrals
+
+
 def test_a_target_already_met_never_pulls():
     reward = RuleTargets(STARTS, TargetConfig(smoothing=0.0))
     reward.observe([TONIC_START] * 4, 1)
