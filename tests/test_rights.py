@@ -266,6 +266,15 @@ def test_a_folder_of_one_work_still_catches_a_copy_of_it(corpus, tmp_path):
     assert exact.verdict == "copy" and moved.verdict == "copy", (exact.score, moved.score)
     assert other.verdict == "clear"
     assert {m.work["work_id"] for r in (exact, moved, other) for m in r.matches} <= {"source-tune.mid"}
+    # for scripts: --fail-on sets the exit status, the result is printed as usual
+    from tunesmith.cli import main
+
+    write_midi(corpus[-2], tmp_path / "same.mid")
+    write_midi(corpus[0], tmp_path / "other.mid")
+    with redirect_stdout(io.StringIO()) as buf:
+        assert main(["check", str(tmp_path / "same.mid"), "--against", str(folder), "--fail-on", "copy"]) == 1
+        assert main(["check", str(tmp_path / "other.mid"), "--against", str(folder), "--fail-on", "close"]) == 0
+    assert "same.mid: copy" in buf.getvalue()
     # without the borrowed statistics the exact copy read as "clear" (every figure is in 1 of 1 works)
     alone = SimilarityIndex.build([corpus[-2]], info={"name": "alone"})
     assert check_piece(corpus[-2], alone).score < exact.score / 3

@@ -16,6 +16,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tune", type=int, default=1, help="which tune of a file with several (1-based)")
     parser.add_argument("--top", type=int, default=3, help="how many nearest works to list (default 3)")
     parser.add_argument("--json", action="store_true", help="print one JSON object (errors too)")
+    parser.add_argument("--fail-on", choices=("close", "copy"), type=str.lower, default=None,
+                        help="exit with status 1 when the verdict is this or worse (for scripts; the result is printed as usual)")  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,9 +38,12 @@ def run(args: argparse.Namespace) -> int:
     load_s = time.perf_counter() - t0
     result = check_piece(piece, index, top=args.top)
     out = {"file": path.name, **result.to_dict(), "load_seconds": round(load_s, 3)}
+    from tunesmith.rights.check import VERDICTS
+
+    failed = args.fail_on is not None and VERDICTS.index(result.verdict) >= VERDICTS.index(args.fail_on)
     if args.json:
         print(json.dumps(out, indent=1))
-        return 0
+        return 1 if failed else 0
     print(f"{path.name}: {result.verdict} (score {result.score:.1f}; close >= {out['thresholds']['close']}, "
           f"copy >= {out['thresholds']['copy']}) against {index.info.get('name') or args.against}, {len(index)} works")  # fmt: skip
     for i, m in enumerate(out["nearest"], 1):
@@ -46,4 +51,4 @@ def run(args: argparse.Namespace) -> int:
               f"bars {m['bars'][0]}-{m['bars'][1]} here ~ bars {m['work_bars'][0]}-{m['work_bars'][1]} there")  # fmt: skip
     if not out["nearest"]:
         print("  no indexed work shares a melodic figure with it")
-    return 0
+    return 1 if failed else 0
