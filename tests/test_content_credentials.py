@@ -90,26 +90,6 @@ def test_the_signing_identity_is_made_once_private_and_anonymous(home):
     assert os.uname().nodename not in names and "tunesmith" in names
 
 
-def test_a_take_written_with_audio_carries_credentials(home, tmp_path):
-    from tunesmith.outputs import bundle
-    from tunesmith.outputs.audio import find_soundfont
-
-    try:
-        find_soundfont(None)
-    except Exception as e:  # noqa: BLE001 - any missing soundfont skips
-        pytest.skip(f"no SoundFont: {e}")
-    from tunesmith.score import Note, Piece, Track
-
-    piece = Piece(piece_id="t", work_id="t", style="folk", title="Credentials",
-                  tracks=[Track("melody", "melody", notes=[Note(60 + i, float(i), 1.0) for i in range(4)])])  # fmt: skip
-    files = bundle.write_take(piece, tmp_path / "take", provenance={"model": {"id": "default"}, "seed": 3},
-                              render_audio=True, render_svg=False)  # fmt: skip
-    record = json.loads(files["wav"].with_suffix(".json").read_text())
-    assert record["rendering"]["wav"]["content_credentials"].startswith("C2PA")
-    found = cc.read_content_credentials(files["wav"].read_bytes())
-    assert found["problems"] == ["signingCredential.untrusted"] and found["provenance"]["seed"] == 3
-
-
 def _take_files(tmp_path):
     from tunesmith.outputs import bundle
     from tunesmith.outputs.audio import find_soundfont
@@ -124,6 +104,14 @@ def _take_files(tmp_path):
     prov = {"model": {"id": "default", "sha256": "cd" * 32}, "seed": 11, "request": {"style": "folk", "bars": 1},
             "training_data": {"licenses": {"GPL-3.0": 2}}, "take_index": 1, "batch": 3}  # fmt: skip
     return bundle.write_take(piece, tmp_path / "take", provenance=prov, render_audio=True, render_svg=False)
+
+
+def test_a_take_written_with_audio_carries_credentials(home, tmp_path):
+    files = _take_files(tmp_path)
+    record = json.loads(files["wav"].with_suffix(".json").read_text())
+    assert record["rendering"]["wav"]["content_credentials"].startswith("C2PA")
+    found = cc.read_content_credentials(files["wav"].read_bytes())
+    assert found["problems"] == ["signingCredential.untrusted"] and found["provenance"]["seed"] == 11
 
 
 def test_provenance_reads_back_from_each_kind_of_file(home, tmp_path):
