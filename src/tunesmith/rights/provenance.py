@@ -138,9 +138,9 @@ def wav_with_info(wav: bytes, fields: Mapping[str, str]) -> bytes:
 
 
 def wav_with_provenance(wav: bytes, record: Mapping[str, Any], *, comment: str = "", software: str = "") -> bytes:
-    """`wav` with the take's provenance: the LIST/INFO chunk (`comment` appended to ICMT, `software`
-    in ISFT if given) and, where the C2PA bindings load, signed Content Credentials over the whole
-    file, INFO chunk included (so a changed comment shows as tampering too)."""
+    """`wav` with the take's provenance: the LIST/INFO chunk (`comment` one more fact in ICMT,
+    `software` in ISFT if given) and, where the C2PA bindings load, signed Content Credentials over
+    the whole file, INFO chunk included (so a changed comment shows as tampering too)."""
     from tunesmith.rights import content_credentials
 
     fields = wav_info_fields(record, extra=comment)
