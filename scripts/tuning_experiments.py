@@ -434,8 +434,9 @@ def main(argv=None) -> int:
                                       help="reward the rules as RL Tuner's targets (rewards.rule_targets), not maxima")
     sub.choices["rules"].add_argument("--target-lr", type=float, default=0.5, help="multipliers' step per round")
     sub.choices["rules"].add_argument("--target-max", type=float, default=4.0, help="multipliers' ceiling")
-    sub.choices["rules"].add_argument("--target-kp", type=float, default=0.0,
-                                      help="multipliers' proportional term (PID Lagrangian; 0: integral only)")
+    sub.choices["rules"].add_argument("--target-kp", type=float, default=1.0,
+                                      help="multipliers' proportional term (PID Lagrangian; 0: integral only, "
+                                      "session 8's runs)")
     sub.choices["rules"].add_argument("--target-margin", type=float, default=0.25,
                                       help="how far past each target a rule is aimed (in units of its distance at start)")
     sub.choices["rules"].add_argument("--weights", default="", help="rule=weight,... over RULES_BY_STYLE (e.g. motif=2)")

@@ -24,7 +24,7 @@ STARTS = [("compositions_starting_with_tonic", ">=", 0.30, "starts_on_tonic")]
 
 
 def test_a_met_target_stops_pulling_and_a_missed_one_grows():
-    reward = RuleTargets(STARTS, TargetConfig(lr=0.5, margin=0.25, smoothing=0.0))
+    reward = RuleTargets(STARTS, TargetConfig(lr=0.5, margin=0.25, smoothing=0.0, kp=0.0))
     # a round where 1 take in 4 starts on the tonic: 25 % < 30 %, so the rule pulls
     reward.observe([TONIC_START, OTHER_START, OTHER_START, OTHER_START], 1)
     w1 = reward.weights["folk"]["compositions_starting_with_tonic"]
@@ -41,7 +41,7 @@ def test_a_met_target_stops_pulling_and_a_missed_one_grows():
 
 
 def test_multipliers_are_capped_and_checkpointed():
-    reward = RuleTargets(STARTS, TargetConfig(lr=5.0, max_weight=3.0, smoothing=0.0))
+    reward = RuleTargets(STARTS, TargetConfig(lr=5.0, max_weight=3.0, smoothing=0.0, kp=0.0))
     for r in range(1, 6):
         reward.observe([OTHER_START] * 4, r)
     assert reward.weights["folk"]["compositions_starting_with_tonic"] == 3.0
@@ -54,7 +54,7 @@ def test_multipliers_are_capped_and_checkpointed():
 def test_a_proportional_term_lets_go_as_soon_as_the_target_is_passed():
     """PID Lagrangian: with kp the multiplier drops the round the rate passes its aim; the purely
     integral one keeps pulling until its accumulated part drains (the overshoot)."""
-    integral = RuleTargets(STARTS, TargetConfig(lr=0.5, smoothing=0.0))
+    integral = RuleTargets(STARTS, TargetConfig(lr=0.5, smoothing=0.0, kp=0.0))
     pid = RuleTargets(STARTS, TargetConfig(lr=0.5, smoothing=0.0, kp=1.0))
     missed = [TONIC_START, OTHER_START, OTHER_START, OTHER_START]  # 25 % < 30 %
     for r in range(1, 5):
