@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from tunesmith.api import read
-    from tunesmith.rights.check import check_piece, resolve_index
+    from tunesmith.rights.check import VERDICTS, check_piece, resolve_index
 
     if not 1 <= args.top <= 20:
         raise ValueError(f"--top must be 1..20, got {args.top}")
@@ -38,8 +38,6 @@ def run(args: argparse.Namespace) -> int:
     load_s = time.perf_counter() - t0
     result = check_piece(piece, index, top=args.top)
     out = {"file": path.name, **result.to_dict(), "load_seconds": round(load_s, 3)}
-    from tunesmith.rights.check import VERDICTS
-
     failed = args.fail_on is not None and VERDICTS.index(result.verdict) >= VERDICTS.index(args.fail_on)
     if args.json:
         print(json.dumps(out, indent=1))

@@ -169,7 +169,6 @@ class SimilarityIndex:
         rare a figure is (IDF, the background model) is read from both, and a search never names
         a reference work. For a folder of a few works, which has no statistics of its own (in a
         folder of one work every figure of it looks common, so an exact copy scored "clear")."""
-        n_own = len(own.docs)
         docs = [dict(d) for d in own.docs] + [dict(d, reference=True) for d in reference.docs]
         info = {**own.info, "reference": reference.info.get("name"), "reference_works": len(reference.docs)}
         return cls(
@@ -179,7 +178,7 @@ class SimilarityIndex:
             chords=np.concatenate((own.chords, reference.chords)).astype(np.int16),
             chord_offsets=np.concatenate((own.chord_offsets, reference.chord_offsets[1:] + own.chord_offsets[-1])),
             docs=docs,
-            info=info | {"searched_works": n_own},
+            info=info,
         )
 
     def save(self, path: str | os.PathLike) -> tuple[Path, Path]:

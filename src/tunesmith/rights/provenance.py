@@ -213,8 +213,8 @@ def read_provenance(path: str | os.PathLike) -> dict[str, Any]:
         raise ValueError(f"{shown}: cannot read its metadata ({reason[:200]})") from None
     out["fields"] = fields
     out["made_by_tunesmith"] = bool(fields) or out["content_credentials"] is not None
-    ai = fields.get("ai_generated")
-    out["ai_generated"] = ai if isinstance(ai, bool) else ({"True": True, "False": False}.get(ai) if ai else None)
+    ai = fields.get("ai_generated")  # a bool from every reader (MusicXML's text is parsed)
+    out["ai_generated"] = ai if isinstance(ai, bool) else None
     return out
 
 
@@ -245,10 +245,21 @@ def _musicxml_fields(path: Path) -> dict[str, Any]:
     return fields
 
 
+def _json_or_text(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def _int_or_text(text: str) -> Any:
+    return int(text) if text.lstrip("-").isdigit() else text
+
+
 _COMMENT_FACTS = (  # (prefix in the ICMT comment, field, parse)
     ("model sha256 ", "model_sha256", str),
     ("model ", "model", str),
-    ("seed ", "seed", lambda v: _int_or_text(v)),
+    ("seed ", "seed", _int_or_text),
     ("training data ", "licenses", lambda v: v.split(", ")),
     ("chords from ", "chords_from", str),
 )
@@ -271,17 +282,6 @@ def _info_comment_fields(comment: str) -> dict[str, Any]:
     if request:
         fields["request"] = _json_or_text(request)
     return fields
-
-
-def _json_or_text(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return text
-
-
-def _int_or_text(text: str) -> Any:
-    return int(text) if text.lstrip("-").isdigit() else text
 
 
 # MusicXML fields are text: the same types as the MIDI's JSON
