@@ -206,6 +206,8 @@ def test_forms_with_section_lengths():
     assert form_sections("AABA", 16) == [("A", False, 4), ("A", False, 4), ("B", False, 4), ("A", False, 4)]
     assert form_sections("A4A'4B6", 14) == [("A", False, 4), ("A", True, 4), ("B", False, 6)]
     assert ComposeRequest(bars=14, form="A4A4B6").copy_plan() == [None] * 4 + [0, 1, 2] + [None] * 7
+    # a chorale's Stollen returns whole, where a lead sheet's section leaves a second ending
+    assert ComposeRequest(style="chorale", bars=14, form="A4A4B6").copy_plan() == [None] * 4 + [0, 1, 2, 3] + [None] * 6
     for form, bars, message in (("A4A4B6", 16, "covers 14 bars"), ("A4AB6", 14, "every section's bars"),
                                 ("A1A1", 2, "at least 2 bars"), ("AAB", 10, "multiple of 3"),
                                 ("A" + "9" * 5000, 16, "at most 64 bars")):  # fmt: skip
@@ -228,30 +230,77 @@ def test_a_drawn_bar_form_repeats_the_stollen(model, tok):
     takes = generate(model, tok, request, n=12)
     forms = [t.meta["form"] for t in takes]
     assert set(forms) == {"", "A4A4B4"}  # both drawn (seeded)
-    # bars 5-7 repeat bars 1-3 in a bar-form take (unless voice leading forbade the copy), and
-    # an untrained model never writes that by chance in a through-composed one
-    repeats = {f: [_bar_notes(t.piece)[4:7] == _bar_notes(t.piece)[0:3] for t in takes if t.meta["form"] == f] for f in set(forms)}
+    # the Stollen is sung again whole, its cadence too: bars 5-8 repeat bars 1-4 in a bar-form take
+    # (unless voice leading forbade the copy), and an untrained model never writes that by chance
+    # in a through-composed one
+    repeats = {f: [_bar_notes(t.piece)[4:8] == _bar_notes(t.piece)[0:4] for t in takes if t.meta["form"] == f] for f in set(forms)}
     assert sum(repeats["A4A4B4"]) >= max(1, len(repeats["A4A4B4"]) - 1) and not any(repeats[""])
     again = generate(model, tok, request, n=12)
     assert [t.meta["form"] for t in again] == forms and [t.tokens for t in again] == [t.tokens for t in takes]
 
 
+def test_a_stollen_closes_as_its_return_does(tok):
+    """A chorale's Stollen is sung again to the same music, so both end on the same cadence (a
+    lead sheet's first ending is open, its second closed)."""
+    from tunesmith.sampling import compose_tables
+
+    chorale = compose_tables(tok, ComposeRequest(style="chorale", key="G", bars=12, form="A4A4B4"), 512)
+    assert [chorale.bar_cadence[b] for b in (3, 7, 11)] == ["closed", "closed", "closed"]
+    folk = compose_tables(tok, ComposeRequest(style="folk", key="G", bars=12, form="A4A4B4"), 512)
+    assert [folk.bar_cadence[b] for b in (3, 7, 11)] == ["open", "closed", "closed"]
+
+
+@pytest.mark.parametrize(("key", "mode", "thirds"), [("G", "minor", {"major": 11, "minor": 10}), ("D", "major", {"major": 6})])
+def test_a_chorales_final_chord_has_its_drawn_third_and_bass_approach(model, tok, key, mode, thirds):
+    """Bach closes most minor chorales on a major chord (the Picardy third) and most major ones
+    with the third in the chord: each take draws its final chord's third, and the inner voices
+    supply it when the soprano does not (an untrained model left alone closes on bare fifths)."""
+    takes = generate(model, tok, ComposeRequest(style="chorale", key=key, mode=mode, bars=4, seed=2), n=16)
+    drawn = [t.meta["final_third"] for t in takes]
+    assert set(drawn) == ({"major", "minor", "none"} if mode == "minor" else {"major", "none"})
+    for take, third in zip(takes, drawn):
+        finals = {max(tr.notes, key=lambda n: n.onset + n.duration).pitch % 12 for tr in take.piece.tracks}
+        heard = {name for name, pc in thirds.items() if pc in finals}
+        assert heard == ({third} if third != "none" else set()) or take.meta["closing_degree"] == "third", (third, finals)
+    # the bass approaches the final chord from the dominant (V-I) or, as drawn, from anything else
+    dominant = (pitch_class_of(key) + 7) % 12
+    assert {t.meta["bass_approach"] for t in takes} == {"dominant", "other"}
+    checked = 0
+    for take in takes:
+        # where the final chord is struck is known to the bass beforehand when the last note fills
+        # the bar, else once the soprano has struck it in the last bar (bar 4: from beat 12)
+        bass = sorted(take.piece.tracks[-1].notes, key=lambda n: n.onset)
+        before = [n for n in bass[:-1] if n.onset + n.duration >= bass[-1].onset - 1e-6]
+        known = before and (take.meta["final_ticks"] == 48 or before[-1].onset >= 12.0)
+        if known and bass[-1].onset == take.piece.tracks[0].notes[-1].onset:
+            assert (before[-1].pitch % 12 == dominant) == (take.meta["bass_approach"] == "dominant"), take.meta
+            checked += 1
+    assert checked >= 6
+    # asked to stay in the minor scale, no take draws the Picardy third
+    in_scale = generate(model, tok, ComposeRequest(style="chorale", key=key, mode=mode, bars=4, seed=2, in_scale=True), n=8)
+    assert "major" not in {t.meta["final_third"] for t in in_scale} or mode == "major"
+
+
 def test_a_held_ending_is_not_struck_again(tok):
+    """In four parts the soprano's last note lasts its drawn length, struck then and held, and the
+    tonic sung just before it is not struck again as the last note."""
     from tunesmith.sampling import _PITCH, Constrainer, compose_tables
 
     request = ComposeRequest(style="chorale", key="G", bars=4, seed=1)
     tables = compose_tables(tok, request, 512)
     auto = Constrainer(tables, 0)
-    # the soprano on beat 2 of the last bar, on G (its drawn closing tone), the last note drawn to last 2 beats
+    # the soprano on beat 2 of the last bar, on G (its drawn closing tone)
     auto.bar, auto.v, auto.state, auto.note_pos, auto.pitch = 3, 0, _PITCH, 12, 67
-    auto.final_pcs, auto.final_ticks = frozenset({7}), 24
+    auto.final_pcs = frozenset({7})
+    auto.final_ticks = 36  # struck here: held to the end
+    assert {tables.val[i] for i in auto.allowed()} == {36}
+    auto.final_ticks = 24  # struck on beat 3: this G ends before it, and not on it (it would be struck again)
     ticks = {tables.val[i] for i in auto.allowed()}
-    assert 36 in ticks  # held to the end
-    assert 12 not in ticks and 18 not in ticks  # not ended inside the closing zone to be struck again
-    assert ticks <= {36} | set(range(1, 12))  # or ended in time for another tone before the zone
-    # a tone that does not close is not held to the end, and a short drawn ending lets the tone repeat
+    assert ticks and ticks <= set(range(1, 12)), ticks
+    # a tone that does not close ends by beat 3, where the last note is struck
     auto.pitch = 69
-    assert 36 not in {tables.val[i] for i in auto.allowed()}
+    assert 12 in {tables.val[i] for i in auto.allowed()} and 36 not in {tables.val[i] for i in auto.allowed()}
+    # a short drawn ending (an eighth, struck at tick 42) lets the tone repeat
     auto.pitch, auto.final_ticks = 67, 6
     assert 12 in {tables.val[i] for i in auto.allowed()}
 

@@ -67,17 +67,19 @@ def test_config_is_checked_at_construction():
     assert TuneConfig.from_dict(small().to_dict()) == small()
 
 
-@pytest.mark.parametrize("cadence", ["free", "tonic"])
-def test_torch_logprobs_are_the_samplers(base, cadence):
+@pytest.mark.parametrize(("style", "cadence"), [("folk", "free"), ("folk", "tonic"), ("chorale", "tonic")])
+def test_torch_logprobs_are_the_samplers(base, style, cadence):
     """The log-probs recomputed in torch (automaton replayed) equal those the numpy sampler drew
     with; forced tokens are exactly the ones without credit. Under a tonic cadence each take
-    draws its closing degree, which the replay must use too."""
+    draws its closing degree (and a chorale its final chord's third), which the replay must use too."""
     from tunesmith import pretrained
 
     model, tok, _ = pretrained.load(str(base))
-    ro = pg.sample_round(model, tok, small(cadence=cadence, prompts_per_round=4), 1)
+    ro = pg.sample_round(model, tok, small(styles=[style], cadence=cadence, prompts_per_round=4), 1)
     if cadence == "tonic":
         assert all("closing_pcs" in t.meta for t in ro.takes)
+    if style == "chorale":
+        assert all(t.meta["final_third"] in ("major", "minor", "none") for t in ro.takes)
     with torch.no_grad():
         lp, free = token_logprobs(model, ro.takes, ro.requests)
     for b, take in enumerate(ro.takes):

@@ -176,10 +176,7 @@ def _generate_region(
     results = []
     for r, auto in enumerate(autos):
         res = _Result(tokens=seqs[r], logprobs=lps[r], forced=forced[r], seconds=seconds, chunks=1, window=(w0, w1))
-        if auto.final_degree is not None:
-            res.ending["closing_degree"] = auto.final_degree
-        if auto.final_ticks is not None:
-            res.ending["final_ticks"] = auto.final_ticks
+        res.ending.update({k: v for k, v in auto.drawn_ending().items() if k != "closing_pcs"})
         for vi, bar, pos, dur, pitch in auto.notes:
             g = c0 + bar
             onset = grid.starts[g] + (pos - (grid.pickup if g == 0 else 0)) / TICKS_PER_BEAT

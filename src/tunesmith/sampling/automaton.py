@@ -7,12 +7,17 @@ toward the style's profiles) and the shares a take's closing degree is drawn fro
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from tunesmith.sampling.request import (
+    FINAL_BASS_APPROACH_SHARES,
     FINAL_DEGREE_SHARES,
     FINAL_LENGTH_SHARES,
+    FINAL_THIRD_SHARES,
     MINOR_THIRD_MODES,
+    WHOLE_RETURN_LAYOUTS,
     ComposeRequest,
     form_sections,
     mode_family,
@@ -169,19 +174,20 @@ class _Tables:
             ),
         }
         self.bar_cadence: list[str | None] = [None] * self.n_bars
-        if form:
-            sections = form_sections(request.resolved_form(), self.n_bars)
-            if sections:
-                first = sections[0][0]
-                end = 0
-                for k, (letter, _, size) in enumerate(sections[:-1]):
-                    end += size
-                    nxt = sections[k + 1][0]
-                    opens = nxt == letter or (letter != first and nxt == first)
-                    self.bar_cadence[end - 1] = "open" if opens else "closed"
+        sections = form_sections(request.resolved_form(), self.n_bars) if form else []
+        ends = list(itertools.accumulate(size for _, _, size in sections))  # each section's end bar + 1
+        for k, (letter, _, _) in enumerate(sections[:-1]):
+            nxt = sections[k + 1][0]
+            opens = nxt == letter or (letter != sections[0][0] and nxt == sections[0][0])
+            self.bar_cadence[ends[k] - 1] = "open" if opens else "closed"
         if (form or close) and self.bar_cadence and request.resolved_cadence() == "tonic":
             # `close` without `form`: co-create's continuation, whose last bar ends the piece
             self.bar_cadence[-1] = "closed"
+        if request.layout in WHOLE_RETURN_LAYOUTS:
+            # a section sung again whole (a chorale's Stollen) closes as its return does
+            for k in range(len(sections) - 2, -1, -1):
+                if sections[k + 1][0] == sections[k][0]:
+                    self.bar_cadence[ends[k] - 1] = self.bar_cadence[ends[k + 1] - 1]
         self.cadence_bars = [b for b, c in enumerate(self.bar_cadence) if c is not None]
         # the closing degree of the melody (a chorale's soprano), drawn per take (`FINAL_DEGREE_SHARES`)
         self.final_endings: list[tuple[frozenset, float]] | None = None
@@ -204,6 +210,23 @@ class _Tables:
         if lengths and self.bar_cadence and self.bar_cadence[-1] == "closed":
             total = sum(lengths.values())
             self.final_lengths = [(round(q * TICKS_PER_BEAT), w / total) for q, w in lengths.items()]
+        # the third of a four-part final chord, drawn per take (`FINAL_THIRD_SHARES`): "major",
+        # "minor" or "none", supplied by the inner voices where the soprano does not sing it
+        self.final_thirds: list[tuple[str, float]] | None = None
+        thirds = (FINAL_THIRD_SHARES.get(request.style) or {}).get("minor" if minor else "major")
+        if thirds and len(self.voices) > 2 and self.bar_cadence and self.bar_cadence[-1] == "closed":
+            if request.in_scale and minor:  # a Picardy third is outside the scale asked for
+                thirds = {k: w for k, w in thirds.items() if k != "major"}
+            total = sum(thirds.values())
+            self.final_thirds = [(k, w / total) for k, w in thirds.items()]
+        # the bass note the four-part final chord is approached from, drawn per take
+        # (`FINAL_BASS_APPROACH_SHARES`): "dominant" (an authentic cadence) or "other"
+        self.final_approaches: list[tuple[str, float]] | None = None
+        approaches = FINAL_BASS_APPROACH_SHARES.get(request.style)
+        if approaches and self.voice_leading and self.bar_cadence and self.bar_cadence[-1] == "closed":
+            total = sum(approaches.values())
+            self.final_approaches = [(k, w / total) for k, w in approaches.items()]
+        self.dominant_pc = dom_pc
         num, den = (int(x) for x in request.meter.split("/"))
         beat = 4 * 12 // den * (3 if den == 8 and num % 3 == 0 and num > 3 else 1)  # dotted quarter in 6/8
         self.last_beat = min(beat, self.L)
@@ -236,9 +259,11 @@ class Constrainer:
         self.bar_starts: list[tuple[int, ...]] = []  # the voices' cursors as each bar began
         self.copy_src: int | None = None  # the bar this one repeats, while the copy holds
         self.final_pcs: frozenset | None = None  # the melody's closing degree, if drawn (`draw_ending`)
-        self.final_ticks: int | None = None  # the least length of each voice's last note, if drawn
+        self.final_ticks: int | None = None  # the least length of the last note, if drawn (four parts: the soprano's exact length)
         self.final_strike: int | None = None  # where in the last bar the soprano struck its last note (four parts)
         self.final_degree: str | None = None  # the closing degree drawn ("root", "third", ...)
+        self.final_third: str | None = None  # the final chord's third drawn ("major", "minor", "none")
+        self.bass_approach: str | None = None  # the bass note before the final chord ("dominant", "other")
         self.degree_time = np.zeros(12)  # the melody's time (ticks) on each scale degree so far
         self.dur_counts = np.zeros((len(tables.voices), len(DUR_TICKS)))  # notes of each length per voice
 
@@ -275,6 +300,12 @@ class Constrainer:
             k = int(rng.choice(len(endings), p=[w for _, w in endings]))
             self.final_pcs = endings[k][0]
             self.final_degree = self.t.final_names[k]
+        thirds = self.t.final_thirds
+        if thirds:
+            self.final_third = thirds[int(rng.choice(len(thirds), p=[w for _, w in thirds]))][0]
+        approaches = self.t.final_approaches
+        if approaches:
+            self.bass_approach = approaches[int(rng.choice(len(approaches), p=[w for _, w in approaches]))][0]
         lengths = self.t.final_lengths
         if lengths:
             k = int(rng.choice(len(lengths), p=[w for _, w in lengths]))
@@ -283,11 +314,48 @@ class Constrainer:
             grid = self.t.strike_grid
             self.final_ticks = min(self.t.L, -(-lengths[k][0] // grid) * grid)
 
+    def drawn_ending(self) -> dict:
+        """What `draw_ending` drew, as a take's meta records it (replaying the automaton needs it)."""
+        out = {"closing_pcs": sorted(self.final_pcs) if self.final_pcs is not None else None,
+               "closing_degree": self.final_degree, "final_ticks": self.final_ticks,
+               "final_third": self.final_third, "bass_approach": self.bass_approach}  # fmt: skip
+        return {k: v for k, v in out.items() if v is not None}
+
+    def replay_ending(self, drawn: dict) -> None:
+        """Set what a take drew (its meta, `drawn_ending`) instead of drawing it."""
+        if drawn.get("closing_pcs") is not None:
+            self.final_pcs = frozenset(drawn["closing_pcs"])
+        if drawn.get("final_ticks") is not None:
+            self.final_ticks = int(drawn["final_ticks"])
+        self.final_degree = drawn.get("closing_degree")
+        self.final_third = drawn.get("final_third")
+        self.bass_approach = drawn.get("bass_approach")
+
     def _closing_pcs(self, kind: str) -> frozenset:
         """Pitch classes that close the current voice's bar under cadence `kind`."""
-        if self.final_pcs is not None and self.v == 0 and self.bar == self.t.n_bars - 1 and kind == "closed":
-            return self.final_pcs
-        return self.t.kinds[kind][0][self.v]
+        t = self.t
+        if kind == "closed" and self.bar == t.n_bars - 1:
+            if self.final_pcs is not None and self.v == 0:
+                return self.final_pcs
+            if self.final_third is not None and 0 < self.v < len(t.voices) - 1 and self.vl is not None:
+                return self._inner_closing_pcs()
+        return t.kinds[kind][0][self.v]
+
+    def _inner_closing_pcs(self) -> frozenset:
+        """An inner voice's closing pitch classes in a four-part final chord of the drawn third:
+        root and fifth, and the third unless "none"; the last inner voice takes the third if no
+        voice above sings it. A soprano that closes on a third keeps the chord's third its own."""
+        t = self.t
+        root, fifth = t.tonic_pc, (t.tonic_pc + 7) % 12
+        above = {p % 12 for p in (self.vl.pitch_at(u, t.n_bars * t.L - 1) for u in range(self.v)) if p is not None}
+        thirds = {(root + 3) % 12, (root + 4) % 12}
+        sung = above & thirds
+        third = next(iter(sung)) if sung else {"major": (root + 4) % 12, "minor": (root + 3) % 12}.get(self.final_third)
+        if third is None:
+            return frozenset({root, fifth})
+        if self.v == len(t.voices) - 2 and third not in above:
+            return frozenset({third})
+        return frozenset({root, third, fifth})
 
     def _pitches(self, pos: int) -> np.ndarray:
         """Pitch tokens the current voice may start at `pos` (ticks into the bar)."""
@@ -296,6 +364,13 @@ class Constrainer:
         mask = None
         if self.vl is not None:
             mask = self.vl.pitch_ok(self.v, self.bar * t.L + pos, t.pitch_values[self.v])
+        approach = self._approach_tick()
+        if approach is not None and approach - t.last_beat <= self.bar * t.L + pos < approach:
+            # the bass's last beat before the final chord: the drawn approach (V-I, or anything but V)
+            dom = t.pitch_values[self.v] % 12 == t.dominant_pc
+            fin = dom if self.bass_approach == "dominant" else ~dom
+            both = fin if mask is None else (mask & fin)
+            mask = both if both.any() else (fin if fin.any() else mask)  # as at a cadence, the approach wins
         kind = self._cadence()
         if kind is not None and t.L - pos <= self._closing_zone():  # the last beat belongs to the cadence's note
             fin = np.isin(t.pitch_values[self.v] % 12, list(self._closing_pcs(kind)))
@@ -304,6 +379,18 @@ class Constrainer:
             # wins: one parallel at the close reads better than a scramble of tiny notes to the end
             mask = both if both.any() else (fin if fin.any() else mask)
         return ps if mask is None else ps[mask]
+
+    def _approach_tick(self) -> int | None:
+        """For the bass under a drawn approach: the tick (from the piece's start) where the final
+        chord is struck (the soprano's last note lasts its drawn length), else None."""
+        t = self.t
+        if self.bass_approach is None or self.v != len(t.voices) - 1:
+            return None
+        if self.final_strike is not None:
+            return (t.n_bars - 1) * t.L + self.final_strike
+        if self.final_ticks is not None:  # the soprano's last note lasts its drawn length
+            return t.n_bars * t.L - self.final_ticks
+        return None
 
     def _closing_zone(self) -> int:
         """Ticks at the end of a cadence bar where every note that starts is a closing one: the
@@ -396,26 +483,36 @@ class Constrainer:
                 # a beat and lasts at least one (not squeezed in at the very end)
                 limit = to_end if closes else to_end - t.last_beat
                 remaining = max(min(remaining, limit), int(t.dur_ticks[0]))
+            approach = self._approach_tick()
+            at = self.bar * t.L + self.note_pos
+            if approach is not None and at < approach - t.last_beat:
+                # a bass note before the approach's beat ends by it, unless it is the approach itself
+                dom = self.pitch % 12 == t.dominant_pc
+                if dom != (self.bass_approach == "dominant"):
+                    remaining = max(min(remaining, approach - t.last_beat - at), int(t.dur_ticks[0]))
             durs = t.durs[: int(np.searchsorted(t.dur_ticks, remaining, side="right"))]
-            if self.final_ticks is not None and self.bar >= t.n_bars - 2:
-                # every note that ends in the last bar leaves either nothing or room for a last
-                # note of the drawn length (the bar itself and voice leading permitting), and that
-                # last note is struck on an eighth-note boundary (a held ending struck on a triplet
-                # sixteenth, or after a note tied in from the bar before, read as a tuplet tied over
-                # the bar's beats)
-                start = (self.bar - (t.n_bars - 1)) * t.L + self.note_pos  # ticks into the last bar (< 0: before it)
+            start = (self.bar - (t.n_bars - 1)) * t.L + self.note_pos  # ticks into the last bar (< 0: before it)
+            reaches = len(durs) and start + t.dur_ticks[len(durs) - 1] > 0  # (four parts: from any bar)
+            if self.final_ticks is not None and (self.bar >= t.n_bars - 2 or (t.voice_leading and reaches)):
                 in_last = start + t.dur_ticks[: len(durs)]  # where each duration would end
-                least = min(self.final_ticks, t.L - max(0, start))
                 gap = t.L - in_last
-                ok = (in_last <= 0) | (gap == 0) | ((gap >= least) & (in_last % t.strike_grid == 0))
-                if self.v > 0 and self.final_strike is not None and self.bar == t.n_bars - 1:
-                    # a lower voice strikes its last note with the soprano's: a note before it ends
-                    # by then, the note struck with it holds to the end
-                    ok &= (in_last <= self.final_strike) if start < self.final_strike else (gap == 0)
-                if self.bar == t.n_bars - 1 and self.final_ticks >= TICKS_PER_BEAT and self.pitch % 12 in self._closing_pcs("closed"):
-                    # a closing note that reaches the closing zone of a held ending is held to the
-                    # end, not struck again (takes ended on a repeated note: chorales 30 % of the
-                    # time against Bach's 2 %)
+                if t.voice_leading:
+                    # four parts: the final chord is struck where the soprano's last note begins, which
+                    # lasts just its drawn length, as Bach's final notes do (the shares are theirs); a
+                    # note before it ends by then (not tied over), the note struck then holds to the end
+                    strike = self.final_strike if self.v > 0 and self.final_strike is not None else t.L - self.final_ticks
+                    ok = (in_last <= strike) if start < strike else (gap == 0)
+                else:
+                    # every note that ends in the last bar leaves either nothing or room for a last
+                    # note of the drawn length, and that last note is struck on an eighth-note
+                    # boundary (a held ending struck on a triplet sixteenth, or after a note tied in
+                    # from the bar before, read as a tuplet tied over the bar's beats)
+                    least = min(self.final_ticks, t.L - max(0, start))
+                    ok = (in_last <= 0) | (gap == 0) | ((gap >= least) & (in_last % t.strike_grid == 0))
+                if self.v == 0 and self.bar == t.n_bars - 1 and self.final_ticks >= TICKS_PER_BEAT and self.pitch % 12 in self._closing_pcs("closed"):
+                    # a melody's closing note that reaches the closing zone of a held ending is held
+                    # to the end, not struck again (takes ended on a repeated note: chorales 30 % of
+                    # the time against Bach's 2 %)
                     ok &= (gap == 0) | (gap > self._closing_zone())
                 if ok.any():
                     durs = durs[ok]

@@ -213,27 +213,22 @@ def generate(
         with single_thread_blas():
             rows = _generate_batch(decoder, [tables_for(f) for f in forms], prompt, temps, top_p, rng, model_len)
         seconds = (time.perf_counter() - t0) / b
-        for i, (ids, lps, forced, closing, final_ticks, degree) in enumerate(rows):
+        for i, (ids, lps, forced, ending) in enumerate(rows):
             piece = _finish_piece(tokenizer, ids, request, seed, start + i)
             meta = {"take": start + i, "temperature": temperature, "rhythm_temperature": rhythm_temperature, "top_p": top_p}
-            if closing is not None:  # the drawn closing degree: replaying the automaton needs it
-                meta["closing_pcs"], meta["closing_degree"] = sorted(closing), degree
-            if final_ticks is not None:  # and the drawn least length of the last note
-                meta["final_ticks"] = final_ticks
+            meta.update(ending)  # the drawn ending (closing degree, last length, ...): replaying the automaton needs it
             meta["form"], meta["cadence"] = forms[i], request.resolved_cadence()
             takes.append(Take(piece, ids, np.array(lps, np.float32), np.array(forced, bool), seed, seconds, meta))
     return takes
 
 
 def _generate_batch(decoder, row_tables: list[_Tables], prompt: list[int], temperature, top_p, rng, max_len):
-    """Rows (one per tables) of (ids, log-probs, forced flags, closing pitch classes drawn or None,
-    least last-note length drawn or None, closing degree's name or None)."""
+    """Rows (one per tables) of (ids, log-probs, forced flags, the ending drawn: `Constrainer.drawn_ending`)."""
     autos = [Constrainer(tables, len(prompt)) for tables in row_tables]
     for a in autos:
         a.draw_ending(rng)
     seqs, lps, forced = decode_rows(decoder, prompt, autos, temperature, top_p, rng, max_len)
-    ends = [(a.final_pcs, a.final_ticks, a.final_degree) for a in autos]
-    return [(q, lp, f, *e) for q, lp, f, e in zip(seqs, lps, forced, ends)]
+    return [(q, lp, f, a.drawn_ending()) for q, lp, f, a in zip(seqs, lps, forced, autos)]
 
 
 def decode_rows(decoder, prompt: list[int], autos: list[Constrainer], temperature, top_p, rng, max_len):

@@ -87,7 +87,7 @@ def infill(
         with single_thread_blas():
             rows = _generate_batch(decoder, [tables] * b, prompt, float(temperature), float(top_p), rng, model_len)
         seconds = (time.perf_counter() - t0) / b
-        for i, (seq, lps, forced, *_ending) in enumerate(rows):
+        for i, (seq, lps, forced, _ending) in enumerate(rows):
             out = _splice(piece, tokenizer.decode(seq), start_bar, end_bar, voice_tracks, request)
             out.meta = {**piece.meta, "infill": {"bars": [start_bar, end_bar], "seed": seed, "take": start + i}}
             takes.append(Take(out, seq, np.array(lps, np.float32), np.array(forced, bool), seed, seconds))

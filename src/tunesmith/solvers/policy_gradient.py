@@ -191,20 +191,17 @@ def sample_round(policy, tokenizer, config: TuneConfig, round_: int) -> Rollout:
     return Rollout(takes, requests, groups, time.perf_counter() - t0, tokenizer)
 
 
-def replay_masks(tokenizer, request, tokens: Sequence[int], block_size: int, closing_pcs=None, final_ticks=None):
+def replay_masks(tokenizer, request, tokens: Sequence[int], block_size: int, ending: dict | None = None):
     """Per position of `tokens`: (allowed ids, (early-end token, penalty) or None), None for the
-    prompt. Replays the very automaton `generate` sampled under, with the closing degree the
-    take drew (`closing_pcs`, its meta's "closing_pcs") and its last note's least length
-    (`final_ticks`, its meta's "final_ticks")."""
+    prompt. Replays the very automaton `generate` sampled under, with the ending the take drew
+    (`ending`: its meta, which holds `Constrainer.drawn_ending`: closing degree, the last note's
+    least length, a four-part final chord's third and bass approach)."""
     from tunesmith.sampling import Constrainer, compose_tables, prompt_ids
 
     tables = compose_tables(tokenizer, request, block_size)
     n_prompt = len(prompt_ids(tokenizer, request))
     auto = Constrainer(tables, n_prompt)
-    if closing_pcs is not None:
-        auto.final_pcs = frozenset(closing_pcs)
-    if final_ticks is not None:
-        auto.final_ticks = int(final_ticks)
+    auto.replay_ending(ending or {})
     out: list = [None] * n_prompt
     for tok in tokens[n_prompt:]:
         allowed = auto.allowed()
@@ -257,8 +254,7 @@ def replay_masks_cached(model, take, request, tokenizer):
     """`replay_masks` once per take (the policy and the reference share it)."""
     cached = take.meta.get("_masks")
     if cached is None:
-        cached = replay_masks(tokenizer, request, take.tokens, model.config.block_size, take.meta.get("closing_pcs"),
-                              take.meta.get("final_ticks"))  # fmt: skip
+        cached = replay_masks(tokenizer, request, take.tokens, model.config.block_size, take.meta)
         take.meta["_masks"] = cached
     return cached
 
