@@ -230,8 +230,6 @@ def is_version(piece, result, *, relatives: bool = False) -> bool:
     return version_reason(piece, result, relatives=relatives) is not None
 
 
-
-
 def _rates(scores: np.ndarray, grid: np.ndarray) -> list[float]:
     return [float(np.mean(scores >= t)) if len(scores) else float("nan") for t in grid]
 
@@ -261,6 +259,23 @@ def recall_table(plants: list[dict], test_scores: np.ndarray, groups: dict[str, 
             row[name] = round(float(np.mean((ps[sel] >= t) & right[sel])), 4) if sel.any() else None
         out[f"{rate:.3f}"] = row
     return out
+
+
+LENGTH_ROWS = (("all", "all"), ("2 bars", "2_bars"), ("3 bars", "3_bars"), ("4 bars", "4_bars"),
+               ("5 bars", "5_bars"), ("6-8 bars", "6-8_bars"))  # fmt: skip
+
+
+def length_table(recall: dict, groups: dict[str, list[bool]], split: str) -> str:
+    """`recall_table`'s rows by plant length as a text table: recall with the right source named,
+    per excerpt length (2, 3, 4, 5, 6-8 bars), at each false-alarm rate of `split`."""
+    lines = [f"recall with the right source named, by plant length, at {split}-split false-alarm rates",
+             f"{'plants':<9}{'n':>5}" + "".join(f"{float(r):>8.1%}" for r in recall)]  # fmt: skip
+    for label, key in LENGTH_ROWS:
+        n = int(np.sum(groups.get(key, [])))
+        cells = "".join(f"{'-':>8}" if row.get(key) is None else f"{row[key]:>8.3f}" for row in recall.values())
+        lines.append(f"{label:<9}{n:>5}" + cells)
+    lines.append(f"{'threshold':<14}" + "".join(f"{row['threshold']:>8.2f}" for row in recall.values()))
+    return "\n".join(lines)
 
 
 def default_model_takes(n: int, bars: int = 16) -> list:
@@ -508,6 +523,7 @@ def main(argv: list[str] | None = None) -> int:
             "right_source_named_first": float(np.mean(right)),
         },
         "recall_right_source_at_test_false_alarm": recall_at_test_fa,
+        "plants_per_group": {name: int(np.sum(sel)) for name, sel in groups.items()},
         "recall_false_alarm_split": args.fa_split,
         "false_alarms_at_copy_threshold": explained,
         "speed": {
@@ -536,6 +552,7 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps({k: v for k, v in explained.items() if k != "flagged_rows"}))
     for rate, row in recall_at_test_fa.items():
         print(f"{args.fa_split} false alarms <= {float(rate):.1%}: " + json.dumps(row))
+    print(length_table(recall_at_test_fa, groups, args.fa_split))
     if args.write_calibration and (args.one_change or overrides):
         raise SystemExit("--write-calibration needs the plants with every change (no --one-change) and no --set")
     if args.write_calibration:

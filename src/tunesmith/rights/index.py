@@ -295,6 +295,7 @@ class SimilarityIndex:
         self._chord_cache: dict[int, np.ndarray] = {}
         self._bg: _Background | None = None
         self._weight_cache: dict[int, np.ndarray] = {}
+        self._intervals: np.ndarray | None = None
         # works that lend their statistics only (`with_reference`): never candidates
         self._reference_docs = np.array([i for i, d in enumerate(self.docs) if d.get("reference")], dtype=np.int64)
 
@@ -313,6 +314,18 @@ class SimilarityIndex:
         if doc not in self._weight_cache:
             self._weight_cache[doc] = self.info_weights(self.doc_intervals(doc))
         return self._weight_cache[doc]
+
+    def docs_weights(self, docs: Any) -> list[np.ndarray]:
+        """`doc_weights` of several works; those not cached yet are computed in one pass (the
+        same values: the background model reads every interval's context within its own work)."""
+        docs = [int(d) for d in docs]
+        missing = sorted({d for d in docs if d not in self._weight_cache})
+        if missing:
+            bg = self._background()
+            bits = bg.bits_many([self.doc_intervals(d) for d in missing])
+            for d, b in zip(missing, bits):
+                self._weight_cache[d] = np.clip(b / bg.ref_bits, MIN_INFO, MAX_INFO)
+        return [self._weight_cache[d] for d in docs]
 
     def info_weights(self, intervals: np.ndarray) -> np.ndarray:
         """Information of each query interval under the style's background model (an interval
@@ -392,59 +405,89 @@ class SimilarityIndex:
         # a work's retrieval score: the most IDF its hits collect in one diagonal band (a shared
         # passage; inserted or deleted notes shift the diagonal a little) within one stretch of
         # `SEGMENT` query intervals (a short copy is not outweighed by likenesses scattered over
-        # a whole tune); two staggered band grids, so that a passage never falls between bands
-        keys, sums, grids = [], [], []
+        # a whole tune); two staggered band grids, so that a passage never falls between bands.
+        # One sort by (work, segment, diagonal) makes every cell of both grids a run of hits (the
+        # hits arrive as runs already sorted, one per gram, which the stable sort merges).
         seg = np.minimum(qi // SEGMENT, 4095) if SEGMENT else np.zeros_like(qi)
-        for g, shift in enumerate((0, BAND_WIDTH // 2)):
-            key = (docs << 32) | (((diag + shift) // BAND_WIDTH) << 12) | seg
-            order = np.argsort(key, kind="stable")
-            ks = key[order]
-            first = np.ones(len(ks), dtype=bool)
-            first[1:] = ks[1:] != ks[:-1]
+        dbits = int(diag.max() - diag.min()).bit_length()
+        if DOC_BITS + 12 + dbits < 63:
+            order = np.argsort((docs << (12 + dbits)) | (seg << dbits) | (diag - diag.min()), kind="stable")
+        else:  # diagonals over 2^29 apart
+            order = np.lexsort((diag, seg, docs))
+        docs, diag, seg, wt_s = docs[order], diag[order], seg[order], wt[order]
+        n = len(docs)
+        new_doc = np.ones(n, dtype=bool)
+        new_doc[1:] = docs[1:] != docs[:-1]
+        new_run = new_doc.copy()  # a new (work, segment)
+        new_run[1:] |= seg[1:] != seg[:-1]
+        doc_at = np.nonzero(new_doc)[0]
+        grids = []  # per grid: each cell's sum, band and segment, and each work's first cell
+        for shift in (0, BAND_WIDTH // 2):
+            band = (diag + shift) // BAND_WIDTH
+            first = new_run.copy()
+            first[1:] |= band[1:] != band[:-1]
             at = np.nonzero(first)[0]
-            keys.append(ks[at])
-            sums.append(np.add.reduceat(wt[order], at))
-            grids.append(np.full(len(at), g, dtype=np.int64))
-        best_key, best_score, best_grid = np.concatenate(keys), np.concatenate(sums), np.concatenate(grids)
-        band_doc = best_key >> 32
-        # best cell per work
-        order = np.lexsort((-best_score, band_doc))
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = band_doc[order][1:] != band_doc[order][:-1]
-        pick = order[first]
-        k = min(k, len(pick))
-        top = pick[np.argsort(-best_score[pick], kind="stable")[:k]]
+            grids.append((np.add.reduceat(wt_s, at), band[at], seg[at], np.nonzero(new_doc[at])[0]))
+        # a work's score: its best cell in either grid (the sums are exact: float32 IDFs in float64)
+        doc_best = np.maximum(*(np.maximum.reduceat(sums, firsts) for sums, _, _, firsts in grids))
+        k = min(k, len(doc_at))
+        top = np.argsort(-doc_best, kind="stable")[:k]  # ties: the lower work id first
+        # the best cell of each chosen work: the first grid's before the second's, then the lowest
+        # (band, segment), the order in which the cells of a grid are sorted
+        none = np.int64(1) << 62
+        best_cell = []
+        for sums, band, sg, firsts in grids:
+            is_best = sums == np.repeat(doc_best, np.diff(np.append(firsts, len(sums))))
+            best_cell.append(np.minimum.reduceat(np.where(is_best, (band << 12) | sg, none), firsts)[top])
+        in_first = best_cell[0] < none
+        cell_key = np.where(in_first, best_cell[0], best_cell[1])
+        shifts = np.where(in_first, 0, BAND_WIDTH // 2)
+        bands, cells = cell_key >> 12, cell_key & 4095
+        # the windows: each chosen work's hits in its best band (all segments)
+        lo, hi = doc_at[top], np.append(doc_at, n)[top + 1]
+        lens = hi - lo
+        owner = np.repeat(np.arange(k), lens)
+        hit = np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens) + np.repeat(lo, lens)
+        inband = (diag[hit] + shifts[owner]) // BAND_WIDTH == bands[owner]
+        hit, owner = order[hit[inband]], owner[inband]  # positions in the unsorted hit arrays
+        firsts = np.searchsorted(owner, np.arange(k))
+        qsel_all, tsel_all = qi[hit], tj[hit]
+        qa_all = np.minimum.reduceat(qsel_all, firsts)
+        qb_all = np.maximum.reduceat(qsel_all, firsts) + F.GRAM + 1
+        ta_all = np.minimum.reduceat(tsel_all, firsts)
+        tb_all = np.maximum.reduceat(tsel_all, firsts) + F.GRAM + 1
+        ends = np.append(firsts[1:], len(hit))
+        docs_top = docs[doc_at[top]]
         out = []
-        mine = np.isin(docs, band_doc[top])  # the chosen works' hits only, for their windows
-        docs, diag, qi, tj, wt = docs[mine], diag[mine], qi[mine], tj[mine], wt[mine]
-        for b in top:
-            d = int(band_doc[b])
-            band = int((best_key[b] >> 12) & ((1 << 20) - 1))
-            cell = int(best_key[b] & ((1 << 12) - 1))
-            shift = (0, BAND_WIDTH // 2)[int(best_grid[b])]
-            sel = (docs == d) & ((diag + shift) // BAND_WIDTH == band)
-            qsel, tsel, wsel = qi[sel], tj[sel], wt[sel]
-            qa, qb = int(qsel.min()), int(qsel.max()) + F.GRAM + 1
+        for c in range(k):
+            d = int(docs_top[c])
+            qa, qb, ta, tb = int(qa_all[c]), int(qb_all[c]), int(ta_all[c]), int(tb_all[c])
             if qb - qa > WINDOW:  # centre on the best cell's weighted median hit
-                in_cell = (np.minimum(qsel // SEGMENT, 4095) == cell) if SEGMENT else np.ones(len(qsel), bool)
+                g = slice(int(firsts[c]), int(ends[c]))
+                qsel, tsel, wsel = qsel_all[g], tsel_all[g], wt[hit[g]]
+                in_cell = (np.minimum(qsel // SEGMENT, 4095) == cells[c]) if SEGMENT else np.ones(len(qsel), bool)
                 o = np.argsort(qsel[in_cell])
                 cw = np.cumsum(wsel[in_cell][o])
                 centre = int(qsel[in_cell][o][np.searchsorted(cw, cw[-1] / 2)])
                 qa = max(qa, centre - WINDOW // 2)
                 qb = qa + WINDOW
                 inside = (qsel >= qa) & (qsel < qb)
-                tsel = tsel[inside] if inside.any() else tsel
-            ta, tb = int(tsel.min()), int(tsel.max()) + F.GRAM + 1
+                if inside.any():
+                    ta, tb = int(tsel[inside].min()), int(tsel[inside].max()) + F.GRAM + 1
             tb = min(tb, ta + WINDOW)
             n_t = int(self.offsets[d + 1] - self.offsets[d]) - 1
             pad = 4
             window = (max(0, qa - pad), min(len(intervals), qb + pad), max(0, ta - pad), min(n_t, tb + pad))
-            out.append((d, float(best_score[b]), window))
+            out.append((d, float(doc_best[top[c]]), window))
         return out
 
     def doc_intervals(self, doc: int) -> np.ndarray:
-        a, b = self.offsets[doc], self.offsets[doc + 1]
-        return F.intervals_of(self.pitches[a:b])
+        """The intervals of a work's merged melody (`features.intervals_of`; a read-only view)."""
+        if self._intervals is None:  # every work's at once (the ones across two works are never read)
+            self._intervals = F.intervals_of(self.pitches)
+            self._intervals.flags.writeable = False
+        a, b = int(self.offsets[doc]), int(self.offsets[doc + 1])
+        return self._intervals[a : max(a, b - 1)]
 
     def doc_chord_grams(self, doc: int) -> np.ndarray:
         if doc not in self._chord_cache:
@@ -490,7 +533,7 @@ class SimilarityIndex:
         given_iv = mel.input_mask[1:] & mel.input_mask[:-1] if len(mel.input_mask) else np.zeros(len(q), bool)
         weights = np.where(given_iv, 0.0, weights)
         targets = [self.doc_intervals(int(d)) for d in cands]
-        target_w = [self.doc_weights(int(d)) for d in cands] if info and SHARED_WEIGHT else None
+        target_w = self.docs_weights(cands) if info and SHARED_WEIGHT else None
         found = _align(q, weights, given_iv, targets, windows, top, target_w)
         qgrams = F.chord_grams(chord_toks) if len(chord_toks) >= F.CHORD_GRAM else np.zeros(0, np.int64)
         out: list[Match] = []
@@ -593,6 +636,22 @@ class _Background:
         windows = np.stack([padded[j : j + m] for j in range(self.ORDER + 1)], axis=1)
         return -np.log2(np.maximum(self._prob(windows), 1e-12))
 
+    def bits_many(self, sequences: list[np.ndarray]) -> list[np.ndarray]:
+        """`bits` of each sequence, all in one pass (each interval's context from its own sequence)."""
+        lens = np.array([len(s) for s in sequences], dtype=np.int64)
+        if not len(lens) or lens.sum() == 0:
+            return [np.zeros(0) for _ in sequences]
+        parts = []
+        for s in sequences:
+            parts += [np.full(self.ORDER, -1, dtype=np.int64), np.asarray(s, dtype=np.int64) + F.MAX_INTERVAL]
+        padded = np.concatenate(parts)
+        m = len(padded) - self.ORDER
+        windows = np.stack([padded[j : j + m] for j in range(self.ORDER + 1)], axis=1)
+        starts = np.cumsum(lens + self.ORDER) - lens - self.ORDER  # each sequence's first window
+        rows = np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens) + np.repeat(starts, lens)
+        bits = -np.log2(np.maximum(self._prob(windows[rows]), 1e-12))
+        return np.split(bits, np.cumsum(lens)[:-1])
+
 
 def shares_passage(match: Match | None, min_bars: int, exact: float = 0.8) -> bool:
     """Whether a match is a shared passage: its aligned stretch spans at least `min_bars` bars on
@@ -631,49 +690,103 @@ def _align(
     `target_w`: each target's interval weights; two intervals read as one (a note inserted or
     deleted) then weigh the lesser of the query's and the target's weight: the information of the
     figure both share (a query interval made rare by the note inserted into it is no rarer in the
-    work it matches)."""
+    work it matches).
+
+    The dynamic programme runs row by row (one query interval), every target at once, each in its
+    own lane: H[i, j, lane]. Lanes are ordered by query window, longest first, so that row i only
+    computes the lanes whose window has an interval i (a prefix), and only as many columns as the
+    longest of their target windows: the rows and columns beyond a window match nothing and only
+    decay, so a lane's scores, best cell and passage are those of its own window. The two joins
+    (two intervals read as one) are sparse: their cells are found by an equi-join on interval
+    values and added per row. Every cell is computed with the same floating-point operations as
+    a full rectangle per target (`tests/test_rights_alignment.py` pins this against that reference)."""
     K = len(targets)
-    mq = max(1, max(b - a for a, b, _, _ in windows))
-    lt = max(1, max(d - c for _, _, c, d in windows))
-    Q = np.full((K, mq), -_NO_MATCH, dtype=np.int64)
-    W = np.zeros((K, mq))
-    G = np.zeros((K, mq), dtype=bool)
-    T = np.full((K, lt), _NO_MATCH, dtype=np.int64)
-    WT = np.full((K, lt), np.inf)
-    for c, (qa, qb, ta, tb) in enumerate(windows):
-        Q[c, : qb - qa] = q[qa:qb]
-        W[c, : qb - qa] = w[qa:qb]
-        G[c, : qb - qa] = given_iv[qa:qb]
-        T[c, : tb - ta] = targets[c][ta:tb]
+    if K == 0:
+        return []
+    qlen = np.array([max(0, b - a) for a, b, _, _ in windows], dtype=np.int64)
+    tlen = np.array([max(0, d - c) for _, _, c, d in windows], dtype=np.int64)
+    lanes = np.argsort(-qlen, kind="stable")  # lane l holds target lanes[l]
+    lane_of = np.empty(K, dtype=np.int64)
+    lane_of[lanes] = np.arange(K)
+    qlen_l, tlen_l = qlen[lanes], tlen[lanes]
+    mq, lt = max(1, int(qlen.max())), max(1, int(tlen.max()))
+    # the query side (mq, K) and the target side (lt, K), padded with intervals that match nothing
+    rows = np.arange(mq)[:, None]
+    in_q = rows < qlen_l[None, :]
+    Q = np.full((mq, K), -_NO_MATCH, dtype=np.int64)
+    W = np.zeros((mq, K))
+    G = np.zeros((mq, K), dtype=bool)
+    if len(q):
+        src = np.minimum(np.array([windows[c][0] for c in lanes.tolist()])[None, :] + rows, len(q) - 1)
+        Q = np.where(in_q, np.asarray(q, dtype=np.int64)[src], -_NO_MATCH)
+        W = np.where(in_q, np.asarray(w, dtype=np.float64)[src], 0.0)
+        G = in_q & np.asarray(given_iv, dtype=bool)[src]
+    T = np.full((lt, K), _NO_MATCH, dtype=np.int64)
+    WT = np.full((lt, K), np.inf)
+    for lane, c in enumerate(lanes.tolist()):
+        _, _, ta, tb = windows[c]
+        T[: tb - ta, lane] = targets[c][ta:tb]
         if target_w is not None:
-            WT[c, : tb - ta] = target_w[c][ta:tb]
-    WT2 = np.full((K, lt), np.inf)  # the lesser weight of each target interval and the one before
-    WT2[:, 1:] = np.minimum(WT[:, 1:], WT[:, :-1])
-    diff = Q[:, :, None] - T[:, None, :]
-    near = (np.abs(diff) == 1) & (np.sign(Q)[:, :, None] == np.sign(T)[:, None, :])
-    S = np.where(diff == 0, W[:, :, None], np.where(near, NEAR * W[:, :, None], MISMATCH))
-    S = np.where(G[:, :, None] & (diff == 0), 0.0, S)
-    Qpair = np.full((K, mq), -10 * _NO_MATCH, dtype=np.int64)
-    Qpair[:, 1:] = Q[:, 1:] + Q[:, :-1]
-    Tpair = np.full((K, lt), 10 * _NO_MATCH, dtype=np.int64)
-    Tpair[:, 1:] = T[:, 1:] + T[:, :-1]
-    H = np.zeros((K, mq + 1, lt + 1))
-    offset = GAP * np.arange(1, lt + 1, dtype=np.float64)
-    neg = -1e9
-    for i in range(1, mq + 1):
-        prev = H[:, i - 1]
-        wi = JOIN * np.minimum(W[:, i - 1, None], WT)  # two query intervals = target interval j - 1
-        wi2 = JOIN * np.minimum(W[:, i - 1, None], WT2[:, 1:])  # one query interval = target j - 2, j - 1
-        best = np.maximum(prev[:, :-1] + S[:, i - 1], prev[:, 1:] - GAP)
-        if i >= 2:  # two query intervals = one target interval (a note inserted in the query)
-            np.maximum(best, np.where(Qpair[:, i - 1, None] == T, H[:, i - 2, :-1] + wi, neg), out=best)
-        # one query interval = two target intervals (a note deleted in the query)
-        np.maximum(best[:, 1:], np.where(Q[:, i - 1, None] == Tpair[:, 1:], prev[:, :-2] + wi2, neg), out=best[:, 1:])
-        np.maximum(best, 0.0, out=best)
-        H[:, i, 1:] = np.maximum.accumulate(best + offset, axis=1) - offset  # horizontal gaps
-    flat = H.reshape(K, -1)
-    arg = np.argmax(flat, axis=1)
-    scores = flat[np.arange(K), arg]
+            WT[: tb - ta, lane] = target_w[c][ta:tb]
+    WT2 = np.full((lt, K), np.inf)  # the lesser weight of each target interval and the one before
+    WT2[1:] = np.minimum(WT[1:], WT[:-1])
+    Qpair = np.full((mq, K), -10 * _NO_MATCH, dtype=np.int64)
+    Qpair[1:] = Q[1:] + Q[:-1]
+    Tpair = np.full((lt, K), 10 * _NO_MATCH, dtype=np.int64)
+    Tpair[1:] = T[1:] + T[:-1]
+    Wm = np.where(G, 0.0, W)  # an exact match scores the query interval's weight, a given one 0
+    NW = NEAR * W
+    # an interval one semitone off with the same direction: the query interval's two neighbours
+    Q16, T16 = Q.astype(np.int16), T.astype(np.int16)
+    up = np.where(np.sign(Q16 + 1) == np.sign(Q16), Q16 + 1, -32000).astype(np.int16)
+    down = np.where(np.sign(Q16 - 1) == np.sign(Q16), Q16 - 1, -32000).astype(np.int16)
+    # active lanes per row, and their columns
+    n_act = np.searchsorted(-qlen_l, -np.arange(1, mq + 1), side="right")  # lanes with qlen >= i
+    cols = np.maximum.accumulate(tlen_l)  # the longest target window among lanes 0..l
+    # joins: cells where two query intervals make one target interval (Qpair[i] == T[j], from
+    # H[i - 1, j]) or one query interval two target intervals (Q[i] == Tpair[j], from H[i, j - 1])
+    qi_in, qk_in = np.nonzero(in_q)
+    tj_in, tk_in = np.nonzero(np.arange(lt)[:, None] < tlen_l[None, :])
+    i1, j1, k1 = _equal_cells(Qpair, qi_in >= 1, qi_in, qk_in, T, np.ones(len(tj_in), bool), tj_in, tk_in)
+    i2, j2, k2 = _equal_cells(Q, np.ones(len(qi_in), bool), qi_in, qk_in, Tpair, tj_in >= 1, tj_in, tk_in)
+    j_row = np.concatenate((i1, i2))
+    j_add = np.concatenate((JOIN * np.minimum(W[i1, k1], WT[j1, k1]), JOIN * np.minimum(W[i2, k2], WT2[j2, k2])))
+    j_src = np.concatenate(((i1 - 1) * (lt + 1) + j1, i2 * (lt + 1) + j2 - 1)) * K + np.concatenate((k1, k2))
+    j_dst = np.concatenate((j1, j2)) * n_act[j_row] + np.concatenate((k1, k2))  # in that row's `best`
+    o = np.argsort(j_row.astype(np.int16) if mq < 1 << 15 else j_row, kind="stable")  # int16: a radix sort
+    j_row, j_add, j_src, j_dst = j_row[o], j_add[o], j_src[o], j_dst[o]
+    j_at = np.searchsorted(j_row, np.arange(mq + 1))
+    H = np.zeros((mq + 1, lt + 1, K))
+    H_flat = H.reshape(-1)
+    offset = GAP * np.arange(1, lt + 1, dtype=np.float64)[:, None]
+    chunk = 8  # rows whose substitution scores are made at once
+    for r0 in range(0, mq, chunk):
+        r1 = min(mq, r0 + chunk)
+        n = int(n_act[r0])
+        if n == 0:
+            break
+        L = int(cols[n - 1])
+        Tc = T16[None, :L, :n]
+        match = Q16[r0:r1, None, :n] == Tc
+        near = (Tc == up[r0:r1, None, :n]) | (Tc == down[r0:r1, None, :n])
+        S = np.where(match, Wm[r0:r1, None, :n], np.where(near, NW[r0:r1, None, :n], MISMATCH))
+        for i in range(r0 + 1, r1 + 1):
+            n_i = int(n_act[i - 1])
+            L_i = int(cols[n_i - 1])
+            if L_i == 0:
+                continue
+            prev = H[i - 1, : L_i + 1, :n_i]
+            best = prev[:-1] + S[i - 1 - r0, :L_i, :n_i]
+            np.maximum(best, prev[1:] - GAP, out=best)
+            a, b = j_at[i - 1], j_at[i]
+            if b > a:
+                v = H_flat[j_src[a:b]]
+                v += j_add[a:b]
+                np.maximum.at(best.reshape(-1), j_dst[a:b], v)
+            np.maximum(best, 0.0, out=best)
+            best += offset[:L_i]
+            np.subtract(np.maximum.accumulate(best, axis=0), offset[:L_i], out=H[i, 1 : L_i + 1, :n_i])  # gaps
+    scores = H.reshape(-1, K).max(axis=0)[lane_of]
     ranked = set(np.argsort(-scores, kind="stable")[:top].tolist())
     results = []
     for c, (qa, _, ta, _) in enumerate(windows):
@@ -681,11 +794,38 @@ def _align(
         if score <= 0 or c not in ranked:
             results.append((score if score > 0 else 0.0, (0, 0), (0, 0), 0))
             continue
-        i, j = divmod(int(arg[c]), lt + 1)
-        (i0, j0), matched = _traceback(H[c], S[c], Q[c], T[c], Qpair[c], Tpair[c], W[c], WT[c], WT2[c], i, j)
+        lane = int(lane_of[c])
+        Hc = H[:, :, lane]
+        near = (T16[None, :, lane] == up[:, lane, None]) | (T16[None, :, lane] == down[:, lane, None])
+        S = np.where(
+            Q[:, lane, None] == T[None, :, lane], Wm[:, lane, None], np.where(near, NW[:, lane, None], MISMATCH)
+        )
+        i, j = divmod(int(np.argmax(Hc.ravel() == scores[c])), lt + 1)  # the first best cell
+        (i0, j0), matched = _traceback(
+            Hc, S, Q[:, lane], T[:, lane], Qpair[:, lane], Tpair[:, lane], W[:, lane], WT[:, lane], WT2[:, lane], i, j
+        )
         # H rows i0+1..i cover query intervals i0..i-1, i.e. notes i0..i (columns likewise)
         results.append((score, (qa + i0, qa + i), (ta + j0, ta + j), matched))
     return results
+
+
+def _equal_cells(qv, qsel, qi, qk, tv, tsel, tj, tk) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, column, lane) of every cell whose query value `qv[i, lane]` equals the target value
+    `tv[j, lane]`, over the query cells (qi, qk)[qsel] and the target cells (tj, tk)[tsel]: an
+    equi-join by sorting, instead of comparing every cell."""
+    qi, qk, tj, tk = qi[qsel], qk[qsel], tj[tsel], tk[tsel]
+    lo_v = min(int(qv.min()), int(tv.min()))
+    span = max(int(qv.max()), int(tv.max())) - lo_v + 1
+    qkey = qk * span + (qv[qi, qk] - lo_v)
+    tkey = tk * span + (tv[tj, tk] - lo_v)
+    order = np.argsort(qkey, kind="stable")
+    sorted_keys = qkey[order]
+    lo = np.searchsorted(sorted_keys, tkey, "left")
+    cnt = np.searchsorted(sorted_keys, tkey, "right") - lo
+    ends = np.cumsum(cnt)
+    t_of = np.repeat(np.arange(len(tkey)), cnt)
+    q_of = order[np.arange(int(ends[-1]) if len(ends) else 0) - np.repeat(ends - cnt, cnt) + np.repeat(lo, cnt)]
+    return qi[q_of], tj[t_of], qk[q_of]
 
 
 def _traceback(H, S, q, T, qpair, Tpair, w, wt, wt2, i: int, j: int) -> tuple[tuple[int, int], int]:

@@ -1,0 +1,118 @@
+"""Time `check` (one piece against the shipped model's similarity index), after loading.
+
+    python scripts/bench_check.py                                   # 16 and 64 candidates
+    git show HEAD:src/tunesmith/rights/index.py > /tmp/index_before.py
+    python scripts/bench_check.py --baseline /tmp/index_before.py   # the same pieces, before / after
+
+The pieces are those scripts/evaluate_copy_guard.py times: held-out valid- and test-split pieces
+(licenses that may ship, works the index lacks, a melody of 8 notes or more) of 30-34 bars, the
+first `--pieces` of them. Each is checked once to warm the caches (the background model and the
+works' weights, as in a session that has checked a few pieces), then `--repeats` times each; with
+`--baseline` (a former `tunesmith/rights/index.py`) the two are timed in turn on each piece, so a
+loaded machine slows both alike, and their results are compared (work, score, passage). Also
+reported: the first check after a fresh load (cold caches), once per setting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def load_baseline(path: str):
+    """A former index.py as its own module (its SimilarityIndex reads its own constants)."""
+    spec = importlib.util.spec_from_file_location("tunesmith_index_baseline", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def timed_pieces(index, n: int) -> list:
+    from tunesmith.corpus import load_corpus
+
+    indexed = {d["work_id"] for d in index.docs}
+    corpus = load_corpus(None)
+    out = []
+    for split in ("valid", "test"):
+        for p in corpus.filter(split=split, shippable=True):
+            if p.work_id in indexed or p.melody() is None or len(p.melody().notes) < 8:
+                continue
+            if 30 <= p.n_bars <= 34:
+                out.append(p)
+    return out[:n]
+
+
+def result_key(result) -> list:
+    return [(m.doc, m.score, m.query_notes, m.work_notes, m.matched_notes) for m in result.matches]
+
+
+def main(argv: list[str] | None = None) -> int:
+    from tunesmith.rights import index as index_module
+    from tunesmith.rights.check import check_piece, default_index_path
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", default=None, help="index stem (default: the shipped model's)")
+    parser.add_argument("--candidates", type=int, nargs="+", default=[16, 64], help="works aligned per check")
+    parser.add_argument("--baseline", default=None, help="a former tunesmith/rights/index.py to time beside")
+    parser.add_argument("--pieces", type=int, default=200)
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--json", default=None, help="also write the report here")
+    args = parser.parse_args(argv)
+
+    stem = Path(args.index) if args.index else default_index_path("model")
+    systems = {"current": index_module}
+    if args.baseline:
+        systems = {"baseline": load_baseline(args.baseline), **systems}
+    indexes = {name: mod.SimilarityIndex.load(stem) for name, mod in systems.items()}
+    pieces = timed_pieces(indexes["current"], args.pieces)
+    bars32 = np.array([p.n_bars == 32 for p in pieces])
+    saved = {name: mod.CANDIDATES for name, mod in systems.items()}
+    report = {"index": stem.name, "pieces": len(pieces), "pieces_32_bars": int(bars32.sum()), "settings": {}}
+    try:
+        for k in args.candidates:
+            for mod in systems.values():
+                mod.CANDIDATES = k
+            row = {}
+            for name, mod in systems.items():  # the first check after a fresh load
+                fresh = mod.SimilarityIndex.load(stem)
+                t0 = time.perf_counter()
+                check_piece(pieces[0], fresh)
+                row[f"{name}_first_check_ms"] = round(1000 * (time.perf_counter() - t0), 2)
+            results = {name: [result_key(check_piece(p, ix)) for p in pieces] for name, ix in indexes.items()}
+            times = {name: [] for name in systems}
+            for _ in range(args.repeats):
+                for p in pieces:
+                    for name, ix in indexes.items():
+                        t0 = time.perf_counter()
+                        check_piece(p, ix)
+                        times[name].append(time.perf_counter() - t0)
+            for name, ts in times.items():
+                ts = np.array(ts)
+                row[f"{name}_median_ms"] = round(1000 * float(np.median(ts)), 2)
+                row[f"{name}_p95_ms"] = round(1000 * float(np.quantile(ts, 0.95)), 2)
+                row[f"{name}_median_ms_32_bars"] = round(1000 * float(np.median(ts[np.tile(bars32, args.repeats)])), 2)
+            if args.baseline:
+                old, new = np.array(times["baseline"]), np.array(times["current"])
+                row["speedup_of_medians"] = round(float(np.median(old) / np.median(new)), 3)
+                row["median_per_check_speedup"] = round(float(np.median(old / new)), 3)
+                row["results_differ"] = sum(a != b for a, b in zip(results["baseline"], results["current"]))
+            report["settings"][str(k)] = row
+            print(f"candidates {k}: " + json.dumps(row), flush=True)
+    finally:
+        for name, mod in systems.items():
+            mod.CANDIDATES = saved[name]
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
