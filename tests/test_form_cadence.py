@@ -276,6 +276,10 @@ def test_a_chorales_final_chord_has_its_drawn_third_and_bass_approach(model, tok
             assert (before[-1].pitch % 12 == dominant) == (take.meta["bass_approach"] == "dominant"), take.meta
             checked += 1
     assert checked >= 6
+    # the soprano reaches its last note by step, as Bach's melodies end
+    for take in takes:
+        soprano = sorted(take.piece.tracks[0].notes, key=lambda n: n.onset)
+        assert 1 <= abs(soprano[-1].pitch - soprano[-2].pitch) <= 2, soprano[-2:]
     # asked to stay in the minor scale, no take draws the Picardy third
     in_scale = generate(model, tok, ComposeRequest(style="chorale", key=key, mode=mode, bars=4, seed=2, in_scale=True), n=8)
     assert "major" not in {t.meta["final_third"] for t in in_scale} or mode == "major"
