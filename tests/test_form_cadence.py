@@ -262,9 +262,11 @@ def test_a_chorales_final_chord_has_its_drawn_third_and_bass_approach(model, tok
         finals = {max(tr.notes, key=lambda n: n.onset + n.duration).pitch % 12 for tr in take.piece.tracks}
         heard = {name for name, pc in thirds.items() if pc in finals}
         assert heard == ({third} if third != "none" else set()) or take.meta["closing_degree"] == "third", (third, finals)
-    # the bass approaches the final chord from the dominant (V-I) or, as drawn, from anything else
-    dominant = (pitch_class_of(key) + 7) % 12
-    assert {t.meta["bass_approach"] for t in takes} == {"dominant", "other"}
+    # the bass approaches the final chord from the degree it drew (the dominant: V-I), or from none
+    # of the named ones ("other")
+    named = {"dominant": 7, "tonic": 0, "subdominant": 5}
+    drawn_approaches = [t.meta["bass_approach"] for t in takes]
+    assert "dominant" in drawn_approaches and len(set(drawn_approaches)) >= 2
     checked = 0
     for take in takes:
         # where the final chord is struck is known to the bass beforehand when the last note fills
@@ -273,7 +275,9 @@ def test_a_chorales_final_chord_has_its_drawn_third_and_bass_approach(model, tok
         before = [n for n in bass[:-1] if n.onset + n.duration >= bass[-1].onset - 1e-6]
         known = before and (take.meta["final_ticks"] == 48 or before[-1].onset >= 12.0)
         if known and bass[-1].onset == take.piece.tracks[0].notes[-1].onset:
-            assert (before[-1].pitch % 12 == dominant) == (take.meta["bass_approach"] == "dominant"), take.meta
+            degree = (before[-1].pitch - pitch_class_of(key)) % 12
+            approach = take.meta["bass_approach"]
+            assert degree == named[approach] if approach in named else degree not in named.values(), take.meta
             checked += 1
     assert checked >= 6
     # the soprano reaches its last note by step, as Bach's melodies end

@@ -12,6 +12,7 @@ import itertools
 import numpy as np
 
 from tunesmith.sampling.request import (
+    BASS_APPROACH_DEGREES,
     FINAL_BASS_APPROACH_SHARES,
     FINAL_DEGREE_SHARES,
     FINAL_LENGTH_SHARES,
@@ -220,13 +221,12 @@ class _Tables:
             total = sum(thirds.values())
             self.final_thirds = [(k, w / total) for k, w in thirds.items()]
         # the bass note the four-part final chord is approached from, drawn per take
-        # (`FINAL_BASS_APPROACH_SHARES`): "dominant" (an authentic cadence) or "other"
+        # (`FINAL_BASS_APPROACH_SHARES`): "dominant" (an authentic cadence), "tonic", ...
         self.final_approaches: list[tuple[str, float]] | None = None
         approaches = FINAL_BASS_APPROACH_SHARES.get(request.style)
         if approaches and self.voice_leading and self.bar_cadence and self.bar_cadence[-1] == "closed":
             total = sum(approaches.values())
             self.final_approaches = [(k, w / total) for k, w in approaches.items()]
-        self.dominant_pc = dom_pc
         num, den = (int(x) for x in request.meter.split("/"))
         beat = 4 * 12 // den * (3 if den == 8 and num % 3 == 0 and num > 3 else 1)  # dotted quarter in 6/8
         self.last_beat = min(beat, self.L)
@@ -263,7 +263,7 @@ class Constrainer:
         self.final_strike: int | None = None  # where in the last bar the soprano struck its last note (four parts)
         self.final_degree: str | None = None  # the closing degree drawn ("root", "third", ...)
         self.final_third: str | None = None  # the final chord's third drawn ("major", "minor", "none")
-        self.bass_approach: str | None = None  # the bass note before the final chord ("dominant", "other")
+        self.bass_approach: str | None = None  # the bass note before the final chord ("dominant", "tonic", ...)
         self.degree_time = np.zeros(12)  # the melody's time (ticks) on each scale degree so far
         self.dur_counts = np.zeros((len(tables.voices), len(DUR_TICKS)))  # notes of each length per voice
 
@@ -402,13 +402,14 @@ class Constrainer:
 
     def _approach_ok(self, pitches: np.ndarray) -> np.ndarray:
         """Which `pitches` may sound in the current voice just before the final chord: the bass's
-        drawn approach (the dominant for V-I, else anything but it); the soprano a step (one or two
+        drawn approach (the dominant for V-I, the tonic, the subdominant, or another degree); the soprano a step (one or two
         semitones) from a closing note, as Bach's melodies end (96 % of the training chorales,
         against 40 % of the takes before)."""
         t = self.t
         if self.v == len(t.voices) - 1:
-            dom = pitches % 12 == t.dominant_pc
-            return dom if self.bass_approach == "dominant" else ~dom
+            if self.bass_approach in BASS_APPROACH_DEGREES:
+                return pitches % 12 == (t.tonic_pc + BASS_APPROACH_DEGREES[self.bass_approach]) % 12
+            return ~np.isin(pitches % 12, [(t.tonic_pc + d) % 12 for d in BASS_APPROACH_DEGREES.values()])
         pcs = self.final_pcs if self.final_pcs is not None else t.kinds["closed"][0][0]
         vals = t.pitch_values[0]
         closing = vals[np.isin(vals % 12, list(pcs))]
@@ -485,8 +486,9 @@ class Constrainer:
                     last = min(last, self.final_strike + 1)
                 rests = t.pos[self.cursor + 1 : last][np.arange(self.cursor + 1, last) % t.strike_grid == 0]
             approach = self._approach_tick()
-            if approach is not None and len(rests):  # no rest where the final chord's approach sounds
+            if approach is not None:  # no rest where the final chord's approach sounds
                 rests = rests[rests - t.pos[0] <= approach - t.last_beat - self.bar * L]  # t.pos[k]: position k
+                must_sound = must_sound or self.bar * L + self.cursor >= approach - t.last_beat
             parts = [rests, self._pitches(self.cursor)]
             if not must_sound and not self._final_bar():  # under a cadence the last bar sounds to its end
                 parts.append(t.single[end])
