@@ -51,6 +51,12 @@ def self_similarity(pieces, n: int = 4) -> float:
     return float(np.mean(shares)) if shares else float("nan")
 
 
+def _mean(values: list[float]) -> float:
+    """The mean of the finite values (NaN if none: a measure undefined for the style)."""
+    finite = [v for v in values if np.isfinite(v)]
+    return float(np.mean(finite)) if finite else float("nan")
+
+
 def choose(grid: dict) -> dict:
     """The rule in the module docstring, on one style's grid."""
     rows, n = grid["rows"], 2 * grid.get("n", 40)  # the classifier sees real + generated pieces
@@ -76,6 +82,9 @@ def main(argv=None) -> int:
         default="same",
         help="rhythm-token temperatures to try, 'same' meaning equal to the temperature (e.g. 'same,1.0')",
     )
+    ap.add_argument("--seeds", default="1",
+                    help="comma-separated seeds: each setting's classifier accuracy, diversity and measures are "
+                    "averaged over one set of takes per seed (one set's accuracy moves by about 0.05)")  # fmt: skip
     ap.add_argument("--json", default=None)
     ap.add_argument("--write", action="store_true", help="write decoding.json into the model folder")
     ap.add_argument("--reselect", default=None, help="a saved --json grid: apply the rule again, compose nothing")
@@ -95,10 +104,11 @@ def main(argv=None) -> int:
     temps = [float(x) for x in args.temperatures.split(",")]
     tops = [float(x) for x in args.top_ps.split(",")]
     rhythms = [None if x == "same" else float(x) for x in args.rhythm_temperatures.split(",")]
+    seeds = [int(x) for x in args.seeds.split(",")]
     out = {"model": args.model, "split": "valid", "grid": {}, "chosen": {}}
     for style in styles:
         valid = {style: list(corpus.filter(split="valid", style=style))}
-        reals = real_pieces(valid, style, args.per_style, seed=1)
+        reals = real_pieces(valid, style, args.per_style, seed=seeds[0])
         if len(reals) < 8:
             print(f"{style}: only {len(reals)} validation pieces with a melody; skipped")
             continue
@@ -106,16 +116,24 @@ def main(argv=None) -> int:
         for t, p, r in itertools.product(temps, tops, rhythms):
             if r is not None and r == t and None in rhythms:
                 continue  # the same as 'same'
-            cfg = MusicalityConfig(per_style=len(reals), seed=1, temperature=t, top_p=p)
-            takes = compose_like(model, tok, reals, style, cfg, rhythm_temperature=r)
-            row = {"temperature": t, "rhythm_temperature": r, "top_p": p, "c2st": c2st_accuracy(reals, takes, 5, 1),
-                   "diversity": 1.0 - self_similarity(takes), **measure(takes)}
+            per_seed = []
+            for seed in seeds:
+                held = real_pieces(valid, style, args.per_style, seed=seed)
+                cfg = MusicalityConfig(per_style=len(held), seed=seed, temperature=t, top_p=p)
+                takes = compose_like(model, tok, held, style, cfg, rhythm_temperature=r)
+                per_seed.append({"c2st": c2st_accuracy(held, takes, 5, seed), "diversity": 1.0 - self_similarity(takes),
+                                 **measure(takes)})  # fmt: skip
+            row = {"temperature": t, "rhythm_temperature": r, "top_p": p,
+                   **{k: _mean([m[k] for m in per_seed]) for k in per_seed[0]}}  # fmt: skip
+            if len(seeds) > 1:
+                row["c2st_per_seed"] = [m["c2st"] for m in per_seed]
             rows.append(row)
             print(f"{style} T={t} rhythm T={r or t} p={p}: c2st {row['c2st']:.3f} diversity {row['diversity']:.3f}", flush=True)
         out["grid"][style] = {
             "real": measure(reals),
             "real_diversity": 1.0 - self_similarity(reals),
-            "n": len(reals),
+            "n": len(reals) * len(seeds),  # pieces each classifier figure rests on
+            "seeds": seeds,
             "rows": rows,
         }
         out["chosen"][style] = choose(out["grid"][style])
