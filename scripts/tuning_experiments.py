@@ -146,15 +146,22 @@ def cmd_rules(a) -> dict:
     for s in styles:
         out["base"][s] = measure(model, tok, s, a.n, a.bars, 7, held, [p for p in valid if p.style == s])
     cfg = TuneConfig(styles=styles, bars=a.bars, rounds=a.rounds, prompts_per_round=a.prompts, takes_per_prompt=4,
-                     lr=a.lr, kl_coef=a.kl, ml_coef=a.ml, eval_every=5, eval_examples=16, seed=1)  # fmt: skip
+                     lr=a.lr, kl_coef=a.kl, ml_coef=a.ml, eval_every=5, eval_examples=16, seed=1,
+                     top_p=a.top_p)  # fmt: skip
     reward = rules.rules
+    if a.target_skip and not a.targets:
+        raise SystemExit("--target-skip: only with --targets")
     if a.targets and a.weights:
         raise SystemExit("--targets and --weights: give one (targets weigh rules by their multipliers)")
     if a.targets:  # the rules as targets: a rule pulls only while its target is missed
-        from tunesmith.rewards.rule_targets import RuleTargets, TargetConfig
+        from tunesmith.rewards.rule_targets import RuleTargets, TargetConfig, targets_without
 
-        reward = RuleTargets(config=TargetConfig(lr=a.target_lr, margin=a.target_margin, max_weight=a.target_max,
-                                                 kp=a.target_kp))
+        try:
+            targets = targets_without([t for t in a.target_skip.split(",") if t])
+        except ValueError as e:
+            raise SystemExit(f"--target-skip: {e}") from None
+        reward = RuleTargets(targets, TargetConfig(lr=a.target_lr, margin=a.target_margin, max_weight=a.target_max,
+                                                   kp=a.target_kp))  # fmt: skip
     if a.weights:  # "leaps_resolved=2,motif=2": these rules weigh more (or less) in every style
         change = {k: float(v) for k, v in (kv.split("=") for kv in a.weights.split(","))}
         unknown = sorted(set(change) - set(rules.RULES))
@@ -171,6 +178,10 @@ def cmd_rules(a) -> dict:
         from tunesmith.rewards.diversity import RoundNovelty
 
         parts["novelty"] = (RoundNovelty(), a.novelty)
+    if a.criteria:  # a criteria file beside the rules (e.g. a ceiling on note density: the rhythm the rules wear down)
+        from tunesmith.rewards.criteria import load_criteria
+
+        parts["criteria"] = (load_criteria(a.criteria), 1.0)
     if len(parts) > 1:
         from tunesmith.rewards import combine
 
@@ -439,6 +450,12 @@ def main(argv=None) -> int:
                                       "session 8's runs)")
     sub.choices["rules"].add_argument("--target-margin", type=float, default=0.25,
                                       help="how far past each target a rule is aimed (in units of its distance at start)")
+    sub.choices["rules"].add_argument("--target-skip", default="",
+                                      help="statistics left out of the targets reward (still measured), e.g. "
+                                      "notes_excessively_repeated, which real folk itself misses")
+    sub.choices["rules"].add_argument("--top-p", type=float, default=1.0,
+                                      help="the tuner's nucleus while sampling its rounds (the table's takes use 0.95; "
+                                      "1: on-policy)")
     sub.choices["rules"].add_argument("--weights", default="", help="rule=weight,... over RULES_BY_STYLE (e.g. motif=2)")
     sub.choices["rules"].add_argument("--realism", type=float, default=0.0,
                                       help="weight of the discriminator's P(real) beside the rules (0: none)")
@@ -447,6 +464,8 @@ def main(argv=None) -> int:
                                       "when D is sure they are all generated")
     sub.choices["rules"].add_argument("--novelty", type=float, default=0.0,
                                       help="weight of the novelty reward beside the rules (0: none)")
+    sub.choices["rules"].add_argument("--criteria", default="",
+                                      help="a criteria TOML file rewarded beside the rules (its own weights)")
     sub.choices["rater"].add_argument("--style", default="folk")
     sub.choices["rater"].add_argument("--pairs", type=int, default=400)
     sub.choices["rater"].add_argument("--rater-scale", type=float, default=1.0,

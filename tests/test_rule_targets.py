@@ -7,7 +7,13 @@ import math
 import pytest
 
 from tunesmith.rewards import resolve
-from tunesmith.rewards.rule_targets import RL_TUNER_TARGETS, RuleTargets, TargetConfig, check_targets
+from tunesmith.rewards.rule_targets import (
+    RL_TUNER_TARGETS,
+    RuleTargets,
+    TargetConfig,
+    check_targets,
+    targets_without,
+)
 from tunesmith.score import KeySignature, Note, Piece, TimeSignature, Track
 
 
@@ -104,3 +110,17 @@ def test_rule_targets_by_name():
     assert [t[0] for t in fn.targets] == [t[0] for t in RL_TUNER_TARGETS]
     assert "rule-targets" in w.stateful()  # the solver calls its observe and checkpoints it
     assert not math.isnan(w(TONIC_START))
+
+
+def test_a_skipped_target_never_pulls_and_the_rest_keep_their_order():
+    """`--target-skip`: folk's excessive repeats (<= 0.1 %, real folk 1.4 %) left out of the reward."""
+    kept = targets_without(["notes_excessively_repeated"])
+    assert [t[0] for t in kept] == [t[0] for t in RL_TUNER_TARGETS[1:]]
+    reward = RuleTargets(kept, TargetConfig(smoothing=0.0))
+    reward.observe([OTHER_START] * 4, 1)
+    assert "notes_excessively_repeated" not in reward.weights["folk"]
+    assert targets_without([]) == RL_TUNER_TARGETS
+    with pytest.raises(ValueError, match="unknown target.*notes_in_motiff"):
+        targets_without(["notes_in_motiff"])
+    with pytest.raises(ValueError, match="every target skipped"):
+        targets_without([t[0] for t in RL_TUNER_TARGETS])
