@@ -1,11 +1,14 @@
 """How pieces end, takes beside real music: the last melody note's length and whether it repeats.
 
     python scripts/endings_report.py [--model default] [--split valid] [--per-style 60] [--json FILE]
+    python scripts/endings_report.py --split train --real-only --shippable --per-style 0   # the shares to draw from
 
 Per style, one take per real piece under its header (`evaluation.musicality.compose_like`), and
 for takes and real pieces alike: the share of pieces whose last melody note lasts at most a
-quarter, the most common last-note lengths (quarter notes), and the share whose last two notes
-(and last three) have the same pitch (an ending struck again instead of held).
+quarter, the most common last-note lengths (quarter notes), the share whose last two notes
+(and last three) have the same pitch (an ending struck again instead of held), and how the last
+note is approached: the interval from the note before it, as a share of pieces per class
+(`APPROACH_CLASSES`: repeat 0, step 1-2, third 3-4, leap 5+ semitones).
 """
 
 from __future__ import annotations
@@ -22,6 +25,14 @@ from tunesmith.metrics._common import melody_line
 from tunesmith.paths import atomic_write_text
 from tunesmith.score import STYLES
 
+# interval classes (semitones, either direction) from the last note but one to the last note
+APPROACH_CLASSES = {"repeat": (0, 0), "step": (1, 2), "third": (3, 4), "leap": (5, 127)}
+
+
+def approach_class(interval: int) -> str:
+    """The `APPROACH_CLASSES` name of an interval in semitones."""
+    return next(name for name, (lo, hi) in APPROACH_CLASSES.items() if lo <= abs(interval) <= hi)
+
 
 def endings(pieces) -> dict:
     lines = [melody_line(p) for p in pieces]
@@ -34,6 +45,8 @@ def endings(pieces) -> dict:
         "last_note_lengths": {str(k): round(v / len(last), 3) for k, v in common},
         "last_two_same_pitch": round(float(np.mean([ln[-1].pitch == ln[-2].pitch for ln in lines])), 3),
         "last_three_same_pitch": round(float(np.mean([len({n.pitch for n in ln[-3:]}) == 1 for ln in lines])), 3),
+        "last_approach": {name: round(float(np.mean([approach_class(ln[-1].pitch - ln[-2].pitch) == name
+                                                       for ln in lines])), 3) for name in APPROACH_CLASSES},
     }
 
 
@@ -41,8 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default="default")
     ap.add_argument("--styles", default=",".join(STYLES))
-    ap.add_argument("--split", default="valid", choices=("valid", "test"))
-    ap.add_argument("--per-style", type=int, default=60)
+    ap.add_argument("--split", default="valid", choices=("train", "valid", "test"))
+    ap.add_argument("--per-style", type=int, default=60, help="real pieces a style (0: all)")
+    ap.add_argument("--real-only", action="store_true", help="measure the real pieces only (no takes)")
+    ap.add_argument("--shippable", action="store_true", help="only pieces whose license lets them train a shipped model")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", default=None)
     args = ap.parse_args(argv)
@@ -55,10 +70,13 @@ def main(argv: list[str] | None = None) -> int:
     corpus = load_corpus(None)
     report: dict = {"split": args.split, "styles": {}}
     for style in [s for s in args.styles.split(",") if s]:
-        reals = real_pieces({style: list(corpus.filter(split=args.split, style=style))}, style, args.per_style, 0)
-        takes = compose_like(model, tok, reals, style, MusicalityConfig(per_style=max(4, len(reals)), seed=args.seed))
-        report["styles"][style] = {"real": endings(reals), "takes": endings(takes)}
-        for name in ("real", "takes"):
+        pool = list(corpus.filter(split=args.split, style=style, shippable=True if args.shippable else None))
+        reals = real_pieces({style: pool}, style, args.per_style or len(pool), 0)
+        report["styles"][style] = {"real": endings(reals)}
+        if not args.real_only:
+            takes = compose_like(model, tok, reals, style, MusicalityConfig(per_style=max(4, len(reals)), seed=args.seed))
+            report["styles"][style]["takes"] = endings(takes)
+        for name in report["styles"][style]:
             print(style, name, json.dumps(report["styles"][style][name]), flush=True)
     if args.json:
         atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")

@@ -10,9 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tunesmith.rights import alignment as ALIGNMENT
 from tunesmith.rights import features as F
 from tunesmith.rights import index as IX
-from tunesmith.rights.index import SimilarityIndex, _traceback
+from tunesmith.rights.alignment import AlignScoring, _traceback
+from tunesmith.rights.index import SimilarityIndex
 from tunesmith.score import Note, Piece, TimeSignature, Track
 
 
@@ -90,7 +92,8 @@ def reference_candidates(index: SimilarityIndex, intervals, k, exclude=None):
 def reference_align(q, w, given_iv, targets, windows, top, target_w=None):
     """`_align` as it was: one full (query window x target window) rectangle per target, padded to
     the largest, every cell scored with every rule."""
-    JOIN, GAP, NEAR, MISMATCH, NO = IX.JOIN, IX.GAP, IX.NEAR, IX.MISMATCH, IX._NO_MATCH
+    JOIN, GAP, NEAR, MISMATCH, NO = IX.JOIN, IX.GAP, IX.NEAR, IX.MISMATCH, ALIGNMENT._NO_MATCH
+    scoring = AlignScoring(NEAR, JOIN, MISMATCH, GAP)
     K = len(targets)
     mq = max(1, max(b - a for a, b, _, _ in windows))
     lt = max(1, max(d - c for _, _, c, d in windows))
@@ -140,7 +143,7 @@ def reference_align(q, w, given_iv, targets, windows, top, target_w=None):
             results.append((score if score > 0 else 0.0, (0, 0), (0, 0), 0))
             continue
         i, j = divmod(int(arg[c]), lt + 1)
-        (i0, j0), matched = _traceback(H[c], S[c], Q[c], T[c], Qpair[c], Tpair[c], W[c], WT[c], WT2[c], i, j)
+        (i0, j0), matched = _traceback(H[c], S[c], Q[c], T[c], Qpair[c], Tpair[c], W[c], WT[c], WT2[c], i, j, scoring)
         results.append((score, (qa + i0, qa + i), (ta + j0, ta + j), matched))
     return results
 

@@ -27,7 +27,8 @@ grammar forces (bar lines, given chords, voice markers) are fed together in one 
 The package, one idea a module (each imports only the ones above it):
 
 - `request`: `ComposeRequest`, `Take`, the style defaults a request resolves (`DEFAULT_FORMS`,
-  `DEFAULT_CADENCES`, `FINAL_DEGREE_SHARES`, `FINAL_LENGTH_SHARES`, `BARFORM`, `DEFAULT_RANGES`),
+  `DEFAULT_CADENCES`, `FINAL_DEGREE_SHARES`, `FINAL_LENGTH_SHARES`,
+  `FINAL_MELODY_APPROACH_SHARES`, `BARFORM`, `DEFAULT_RANGES`),
   the limits it is checked against, the parsing of a form into sections, `mode_family`;
 - `automaton`: the token states and categories, `_Tables`, `Constrainer`, `compose_tables`, and
   what the style's tuned decoding sets in the tables: the tonal and rhythm feedback
@@ -92,6 +93,7 @@ from tunesmith.sampling.request import (
     DEFAULT_RANGES,
     FINAL_DEGREE_SHARES,
     FINAL_LENGTH_SHARES,
+    FINAL_MELODY_APPROACH_SHARES,
     MAX_REQUEST_BARS,
     MAX_TEMPO,
     MIN_TEMPO,
@@ -112,6 +114,7 @@ __all__ = [
     "DEFAULT_RANGES",
     "FINAL_DEGREE_SHARES",
     "FINAL_LENGTH_SHARES",
+    "FINAL_MELODY_APPROACH_SHARES",
     "MAX_REQUEST_BARS",
     "MAX_TEMPO",
     "MIN_TEMPO",

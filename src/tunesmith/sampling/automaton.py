@@ -16,7 +16,9 @@ from tunesmith.sampling.request import (
     FINAL_BASS_APPROACH_SHARES,
     FINAL_DEGREE_SHARES,
     FINAL_LENGTH_SHARES,
+    FINAL_MELODY_APPROACH_SHARES,
     FINAL_THIRD_SHARES,
+    MELODY_APPROACH_INTERVALS,
     MINOR_THIRD_MODES,
     WHOLE_RETURN_LAYOUTS,
     ComposeRequest,
@@ -227,6 +229,13 @@ class _Tables:
         if approaches and self.voice_leading and self.bar_cadence and self.bar_cadence[-1] == "closed":
             total = sum(approaches.values())
             self.final_approaches = [(k, w / total) for k, w in approaches.items()]
+        # how a lead sheet's melody reaches its last note, drawn per take (`FINAL_MELODY_APPROACH_SHARES`):
+        # "repeat", "step", "third" or "leap"; with one drawn the last note lasts exactly its drawn length
+        self.melody_approaches: list[tuple[str, float]] | None = None
+        melody_approaches = FINAL_MELODY_APPROACH_SHARES.get(request.style)
+        if melody_approaches and self.final_lengths and not self.voice_leading and len(self.voices) == 1:
+            total = sum(melody_approaches.values())
+            self.melody_approaches = [(k, w / total) for k, w in melody_approaches.items()]
         num, den = (int(x) for x in request.meter.split("/"))
         beat = 4 * 12 // den * (3 if den == 8 and num % 3 == 0 and num > 3 else 1)  # dotted quarter in 6/8
         self.last_beat = min(beat, self.L)
@@ -264,6 +273,8 @@ class Constrainer:
         self.final_degree: str | None = None  # the closing degree drawn ("root", "third", ...)
         self.final_third: str | None = None  # the final chord's third drawn ("major", "minor", "none")
         self.bass_approach: str | None = None  # the bass note before the final chord ("dominant", "tonic", ...)
+        self.melody_approach: str | None = None  # a lead sheet's interval into its last note ("step", ...)
+        self.melody_last: int | None = None  # the pitch of the melody's latest note (prompt included)
         self.degree_time = np.zeros(12)  # the melody's time (ticks) on each scale degree so far
         self.dur_counts = np.zeros((len(tables.voices), len(DUR_TICKS)))  # notes of each length per voice
 
@@ -313,12 +324,19 @@ class Constrainer:
             # steps: a chorale's three beats in a full 4/4 bar become the bar (struck on beat 1, not 2)
             grid = self.t.strike_grid
             self.final_ticks = min(self.t.L, -(-lengths[k][0] // grid) * grid)
+        melody_approaches = self.t.melody_approaches
+        if melody_approaches and self.final_ticks is not None:
+            # from a child generator: the sampling stream stays as it was, so a take differs from
+            # one without the rule only where its ending does
+            k = int(rng.spawn(1)[0].choice(len(melody_approaches), p=[w for _, w in melody_approaches]))
+            self.melody_approach = melody_approaches[k][0]
 
     def drawn_ending(self) -> dict:
         """What `draw_ending` drew, as a take's meta records it (replaying the automaton needs it)."""
         out = {"closing_pcs": sorted(self.final_pcs) if self.final_pcs is not None else None,
                "closing_degree": self.final_degree, "final_ticks": self.final_ticks,
-               "final_third": self.final_third, "bass_approach": self.bass_approach}  # fmt: skip
+               "final_third": self.final_third, "bass_approach": self.bass_approach,
+               "melody_approach": self.melody_approach}  # fmt: skip
         return {k: v for k, v in out.items() if v is not None}
 
     def replay_ending(self, drawn: dict) -> None:
@@ -330,6 +348,7 @@ class Constrainer:
         self.final_degree = drawn.get("closing_degree")
         self.final_third = drawn.get("final_third")
         self.bass_approach = drawn.get("bass_approach")
+        self.melody_approach = drawn.get("melody_approach")
 
     def _closing_pcs(self, kind: str) -> frozenset:
         """Pitch classes that close the current voice's bar under cadence `kind`."""
@@ -367,11 +386,11 @@ class Constrainer:
         approach, at = self._approach_tick(), self.bar * t.L + pos
         if approach is not None:
             vals, fin = t.pitch_values[self.v], None
-            if approach - t.last_beat <= at < approach:  # the beat before the final chord: its approach
+            if approach - self._approach_span() <= at < approach:  # just before the last note: its approach
                 fin = self._approach_ok(vals)
-            elif at == approach and self.v == 0:  # the soprano's last note: a step from the one before
-                prev = self.vl.notes[0][-1][2] if self.vl.notes[0] else None  # (start, end, pitch), by start
-                fin = None if prev is None else (np.abs(vals - prev) >= 1) & (np.abs(vals - prev) <= 2)
+            elif at == approach and self.v == 0:  # the melody's last note: the drawn interval from the one before
+                prev = self.melody_last
+                fin = None if prev is None else self._approach_fits(np.abs(vals - prev))
             if fin is not None:
                 both = fin if mask is None else (mask & fin)
                 mask = both if both.any() else (fin if fin.any() else mask)  # as at a cadence, the approach wins
@@ -384,12 +403,25 @@ class Constrainer:
             mask = both if both.any() else (fin if fin.any() else mask)
         return ps if mask is None else ps[mask]
 
+    def _exact_ending(self) -> bool:
+        """The melody's last note lasts exactly its drawn length (four parts, or a lead sheet with
+        a drawn approach), not at least that long."""
+        return self.final_ticks is not None and (self.t.voice_leading or self.melody_approach is not None)
+
+    def _approach_fits(self, gaps: np.ndarray) -> np.ndarray:
+        """Which intervals (semitones, >= 0) the melody may reach its last note by: the drawn
+        class (`MELODY_APPROACH_INTERVALS`); a chorale's soprano, a step."""
+        lo, hi = MELODY_APPROACH_INTERVALS[self.melody_approach or "step"]
+        return (gaps >= lo) & (gaps <= hi)
+
     def _approach_tick(self) -> int | None:
-        """Four parts under a closing cadence: the tick (from the piece's start) where the final
-        chord is struck (the soprano's last note lasts its drawn length), for the voices whose
-        approach to it is ruled (the soprano; the bass with a drawn approach), else None."""
+        """Under a closing cadence with an exact ending: the tick (from the piece's start) where
+        the last note (four parts: the final chord) is struck, for the voices whose approach to it
+        is ruled (the melody; the bass with a drawn approach), else None."""
         t = self.t
-        if not t.voice_leading or self.final_ticks is None or self.vl is None:
+        if not t.voice_leading:
+            return t.n_bars * t.L - self.final_ticks if self._exact_ending() and self.v == 0 else None
+        if self.final_ticks is None or self.vl is None:
             return None
         if self.v == len(t.voices) - 1:
             if self.bass_approach is None:
@@ -400,21 +432,26 @@ class Constrainer:
             return None
         return t.n_bars * t.L - self.final_ticks
 
+    def _approach_span(self) -> int:
+        """Ticks before the last note (four parts: the final chord) where every note that sounds
+        is its approach: a beat in four parts; an eighth in a lead sheet, whose melody may run in
+        eighths up to it (over a whole beat, three eighths of one pitch would run into the end)."""
+        return self.t.last_beat if self.t.voice_leading else _EIGHTH
+
     def _approach_ok(self, pitches: np.ndarray) -> np.ndarray:
         """Which `pitches` may sound in the current voice just before the final chord: the bass's
-        drawn approach (the dominant for V-I, the tonic, the subdominant, or another degree); the soprano a step (one or two
-        semitones) from a closing note, as Bach's melodies end (96 % of the training chorales,
-        against 40 % of the takes before)."""
+        drawn approach (the dominant for V-I, the tonic, the subdominant, or another degree); the
+        melody the drawn interval from a closing note (`_approach_fits`; a chorale's soprano a step,
+        as Bach's melodies end: 96 % of the training chorales, against 40 % of the takes before)."""
         t = self.t
-        if self.v == len(t.voices) - 1:
+        if t.voice_leading and self.v == len(t.voices) - 1:
             if self.bass_approach in BASS_APPROACH_DEGREES:
                 return pitches % 12 == (t.tonic_pc + BASS_APPROACH_DEGREES[self.bass_approach]) % 12
             return ~np.isin(pitches % 12, [(t.tonic_pc + d) % 12 for d in BASS_APPROACH_DEGREES.values()])
         pcs = self.final_pcs if self.final_pcs is not None else t.kinds["closed"][0][0]
         vals = t.pitch_values[0]
         closing = vals[np.isin(vals % 12, list(pcs))]
-        gaps = np.abs(pitches[:, None] - closing[None, :])
-        return ((gaps >= 1) & (gaps <= 2)).any(axis=1)
+        return self._approach_fits(np.abs(pitches[:, None] - closing[None, :])).any(axis=1)
 
     def _closing_zone(self) -> int:
         """Ticks at the end of a cadence bar where every note that starts is a closing one: the
@@ -422,6 +459,8 @@ class Constrainer:
         t = self.t
         zone = t.last_beat
         if self.final_ticks is not None and self.bar == t.n_bars - 1:
+            if self.melody_approach is not None:  # the last note alone: the drawn approach sounds before it
+                return min(self.final_ticks, t.L)
             zone = max(zone, min(self.final_ticks, t.L))
             if self.v > 0 and self.final_strike is not None:  # the lower voices close with the soprano
                 zone = max(zone, t.L - self.final_strike)
@@ -487,8 +526,9 @@ class Constrainer:
                 rests = t.pos[self.cursor + 1 : last][np.arange(self.cursor + 1, last) % t.strike_grid == 0]
             approach = self._approach_tick()
             if approach is not None:  # no rest where the final chord's approach sounds
-                rests = rests[rests - t.pos[0] <= approach - t.last_beat - self.bar * L]  # t.pos[k]: position k
-                must_sound = must_sound or self.bar * L + self.cursor >= approach - t.last_beat
+                span = self._approach_span()
+                rests = rests[rests - t.pos[0] <= approach - span - self.bar * L]  # t.pos[k]: position k
+                must_sound = must_sound or self.bar * L + self.cursor >= approach - span
             parts = [rests, self._pitches(self.cursor)]
             if not must_sound and not self._final_bar():  # under a cadence the last bar sounds to its end
                 parts.append(t.single[end])
@@ -508,23 +548,30 @@ class Constrainer:
                 to_end = (cad + 1 - self.bar) * t.L - self.note_pos
                 closes = self.pitch % 12 in self._closing_pcs(t.bar_cadence[cad])
                 # a note that does not close ends by the bar's last beat, so the closing note starts on
-                # a beat and lasts at least one (not squeezed in at the very end)
-                limit = to_end if closes else to_end - t.last_beat
+                # a beat and lasts at least one (not squeezed in at the very end); before a lead
+                # sheet's drawn approach, by where its last note is struck
+                zone = t.last_beat
+                if cad == t.n_bars - 1 and self.melody_approach is not None:
+                    zone = min(self.final_ticks, t.L)
+                limit = to_end if closes else to_end - zone
                 remaining = max(min(remaining, limit), int(t.dur_ticks[0]))
             approach = self._approach_tick()
             at = self.bar * t.L + self.note_pos
-            if approach is not None and at < approach - t.last_beat and not self._approach_ok(np.array([self.pitch]))[0]:
-                # a note before the approach's beat ends by it, unless it can be the approach itself
-                remaining = max(min(remaining, approach - t.last_beat - at), int(t.dur_ticks[0]))
+            span = self._approach_span()
+            if approach is not None and at < approach - span and not self._approach_ok(np.array([self.pitch]))[0]:
+                # a note before the approach's span ends by it, unless it can be the approach itself
+                remaining = max(min(remaining, approach - span - at), int(t.dur_ticks[0]))
             durs = t.durs[: int(np.searchsorted(t.dur_ticks, remaining, side="right"))]
             start = (self.bar - (t.n_bars - 1)) * t.L + self.note_pos  # ticks into the last bar (< 0: before it)
             reaches = len(durs) and start + t.dur_ticks[len(durs) - 1] > 0  # (four parts: from any bar)
-            if self.final_ticks is not None and (self.bar >= t.n_bars - 2 or (t.voice_leading and reaches)):
+            exact = self._exact_ending()
+            if self.final_ticks is not None and (self.bar >= t.n_bars - 2 or (exact and reaches)):
                 in_last = start + t.dur_ticks[: len(durs)]  # where each duration would end
                 gap = t.L - in_last
-                if t.voice_leading:
-                    # four parts: the final chord is struck where the soprano's last note begins, which
-                    # lasts just its drawn length, as Bach's final notes do (the shares are theirs); a
+                if exact:
+                    # the last note is struck where its drawn length puts it and lasts just that long (a
+                    # lead sheet's approach is drawn into it); four parts: the final chord is struck
+                    # with the soprano's last note, as Bach's final notes do (the shares are theirs); a
                     # note before it ends by then (not tied over), the note struck then holds to the end
                     strike = self.final_strike if self.v > 0 and self.final_strike is not None else t.L - self.final_ticks
                     ok = (in_last <= strike) if start < strike else (gap == 0)
@@ -537,10 +584,11 @@ class Constrainer:
                     # from the bar before, read as a tuplet tied over the bar's beats)
                     least = min(self.final_ticks, t.L - max(0, start))
                     ok = (in_last <= 0) | (gap == 0) | ((gap >= least) & (in_last % t.strike_grid == 0))
-                if self.v == 0 and self.bar == t.n_bars - 1 and self.final_ticks >= TICKS_PER_BEAT and self.pitch % 12 in self._closing_pcs("closed"):
+                held = self.bar == t.n_bars - 1 and self.final_ticks >= TICKS_PER_BEAT and self.melody_approach is None
+                if held and self.v == 0 and self.pitch % 12 in self._closing_pcs("closed"):
                     # a melody's closing note that reaches the closing zone of a held ending is held
                     # to the end, not struck again (takes ended on a repeated note: chorales 30 % of
-                    # the time against Bach's 2 %)
+                    # the time against Bach's 2 %; a lead sheet draws whether its last note repeats)
                     ok &= (gap == 0) | (gap > self._closing_zone())
                 if ok.any():
                     durs = durs[ok]
@@ -598,6 +646,7 @@ class Constrainer:
         elif c == _C_DUR:
             self.cursor = self.note_pos + t.val[tok]
             if self.v == 0:
+                self.melody_last = self.pitch
                 self.degree_time[(self.pitch - t.tonic_pc) % 12] += t.val[tok]
                 if t.voice_leading and self.bar == t.n_bars - 1 and self.cursor >= t.L:
                     self.final_strike = self.note_pos  # the soprano's last note: the others strike with it
