@@ -186,3 +186,15 @@ def test_harmonize_says_it_replaced_the_inputs_chords(tmp_path, capsys):
     assert f"the input's {given} chord symbol(s) were replaced" in capsys.readouterr().out
     bare = ts.compose(style="chorale", key="D", bars=2, seed=1)
     assert ts.harmonize(bare, seed=1).provenance["request"]["input_chords_replaced"] is None
+
+
+def test_a_takes_json_says_how_its_ending_was_drawn(tmp_path):
+    """The sidecar records what the take drew for its close (degree, last length, approach)."""
+    take = ts.compose(style="folk", key="D", bars=4, seed=3, check=False)
+    ending = take.provenance["resolved"]["ending"]
+    assert ending["closing_degree"] in ("root", "third", "fifth", "other")
+    assert ending["melody_approach"] in ("repeat", "step", "third", "leap")
+    last = take.piece.melody().notes[-1]
+    assert last.duration == pytest.approx(ending["last_note_quarters"])
+    free = ts.compose(style="folk", key="D", bars=4, seed=3, cadence="free", check=False)
+    assert "ending" not in free.provenance["resolved"]

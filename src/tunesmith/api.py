@@ -461,7 +461,8 @@ def compose(
             "request": request.to_dict() | {"seed": seed0} | beats,
             # what the defaults resolved to: the model's decoding for the style, the form, the ending
             "resolved": {k: t.meta[k] for k in ("temperature", "rhythm_temperature", "top_p", "form", "cadence",
-                                                "chords_from", "chords_temperature") if k in t.meta},  # fmt: skip
+                                                "chords_from", "chords_temperature") if k in t.meta}  # fmt: skip
+            | _ending_record(t.meta),
             "model": m.record(),
             "seed": seed0,
             "take_index": i,
@@ -491,6 +492,18 @@ def compose(
 
 
 # ------------------------------------------------------------------------------ co-create
+def _ending_record(meta: dict) -> dict:
+    """{"ending": ...}: what a take drew for its close under a tonic cadence (the melody's closing
+    degree, its last note's length in quarter notes, how the melody reaches it, a chorale's final
+    third and bass approach), or {} when nothing was drawn."""
+    from tunesmith.tokenizer import TICKS_PER_BEAT
+
+    ending = {k: meta[k] for k in ("closing_degree", "melody_approach", "final_third", "bass_approach") if meta.get(k)}
+    if meta.get("final_ticks"):
+        ending["last_note_quarters"] = meta["final_ticks"] / TICKS_PER_BEAT
+    return {"ending": ending} if ending else {}
+
+
 def _source_piece(source: Take | Piece | str | os.PathLike, tune: int) -> tuple[Piece, dict | None]:
     from tunesmith.cocreate import load_piece
 
