@@ -77,12 +77,31 @@ def takes_of(model, tokenizer, style: str, n: int, bars: int, seed: int, tempera
     return sample_round(model, tokenizer, cfg, 1)
 
 
-def controls_ok(rollout) -> float:
+def takes_like(model, tokenizer, style: str, n: int, bars: int, seed: int, held, temperature=1.0, top_p=0.95):
+    """`n` takes under the headers (key, mode, meter) of the held-out excerpts of `style`, in turn,
+    one take each, sampled as `takes_of` samples: the realism yardstick then compares takes with
+    real pieces of the same meters and keys (`takes_of` composes every take in the style's default
+    meter, 6/8 for folk, while most held-out folk is in 4/4). Returns (pieces, requests, seconds)."""
+    from tunesmith.evaluation.musicality import request_for
+    from tunesmith.sampling import generate
+
+    heads = [p for p in held if p.style == style]
+    if not heads:
+        raise SystemExit(f"--headers real: no held-out {style} excerpt to take a header from")
+    pieces, requests = [], []
+    t0 = time.perf_counter()
+    for i in range(n):
+        req = request_for(heads[i % len(heads)], style, bars, seed * 100_003 + i)
+        got = generate(model, tokenizer, req, n=1, temperature=temperature, top_p=top_p)
+        pieces.append(got[0].piece)
+        requests.append(req)
+    return pieces, requests, time.perf_counter() - t0
+
+
+def controls_ok(pieces, requests) -> float:
     from tunesmith.metrics.constraints import check_all
 
-    ok = [
-        not check_all(t.piece, {**r.to_dict(), "range": r.pitch_range}) for t, r in zip(rollout.takes, rollout.requests)
-    ]
+    ok = [not check_all(p, {**r.to_dict(), "range": r.pitch_range}) for p, r in zip(pieces, requests)]
     return float(np.mean(ok))
 
 
@@ -117,11 +136,32 @@ def real_split(styles, tokenizer, bars, max_valid=200, real="shippable"):
     return train, valid, held
 
 
-def measure(model, tok, style, n, bars, seed, held_real, valid):
-    ro = takes_of(model, tok, style, n, bars, seed)
+def corpus_meters(pieces, slots: int = 20) -> str:
+    """The pieces' meters as a `TuneConfig.meter` list: each meter the tokenizer writes repeated in
+    proportion to its share (of `slots`; one at least if it has any share left after rounding)."""
+    from collections import Counter
+
+    from tunesmith.tokenizer import METERS
+
+    counts = Counter(f"{p.time_signature.numerator}/{p.time_signature.denominator}" for p in pieces)
+    counts = Counter({m: c for m, c in counts.items() if m in METERS})
+    total = sum(counts.values())
+    if not total:
+        raise SystemExit("--meter corpus: no training piece in a meter the tokenizer writes")
+    reps = {m: round(slots * c / total) for m, c in counts.most_common()}
+    return ",".join(m for m, k in reps.items() for _ in range(k)) or counts.most_common(1)[0][0]
+
+
+def measure(model, tok, style, n, bars, seed, held_real, valid, headers="tuner"):
+    """The RL Tuner table's statistics, held-out NLL, realism, diversity and controls of `n` takes
+    (`headers`: "tuner", sampled as the tuner samples; "real", under the held-out excerpts' headers)."""
     from tunesmith.metrics.rl_tuner import rl_tuner_stats
 
-    pieces = [t.piece for t in ro.takes]
+    if headers == "real":
+        pieces, requests, seconds = takes_like(model, tok, style, n, bars, seed, held_real)
+    else:
+        ro = takes_of(model, tok, style, n, bars, seed)
+        pieces, requests, seconds = [t.piece for t in ro.takes], ro.requests, ro.seconds
     st = rl_tuner_stats(pieces, raised_6_7=True)
     return {
         "n": len(pieces),
@@ -129,8 +169,9 @@ def measure(model, tok, style, n, bars, seed, held_real, valid):
         "heldout_nll": round(heldout_nll(model, tok, valid), 4),
         "c2st_accuracy": round(realism(held_real, pieces), 4),
         "self_similarity": round(self_similarity(pieces), 4),
-        "controls_ok": controls_ok(ro),
-        "takes_per_second": round(len(pieces) / ro.seconds, 2),
+        "controls_ok": controls_ok(pieces, requests),
+        "takes_per_second": round(len(pieces) / seconds, 2),
+        "headers": headers,
     }
 
 
@@ -144,10 +185,11 @@ def cmd_rules(a) -> dict:
     train, valid, held = real_split(styles, tok, a.bars, real=a.real)
     out = {"scale": vars(a), "base": {}, "tuned": {}}
     for s in styles:
-        out["base"][s] = measure(model, tok, s, a.n, a.bars, 7, held, [p for p in valid if p.style == s])
+        out["base"][s] = measure(model, tok, s, a.n, a.bars, 7, held, [p for p in valid if p.style == s], a.headers)
+    meter = corpus_meters(train, slots=20) if a.meter == "corpus" else a.meter
     cfg = TuneConfig(styles=styles, bars=a.bars, rounds=a.rounds, prompts_per_round=a.prompts, takes_per_prompt=4,
                      lr=a.lr, kl_coef=a.kl, ml_coef=a.ml, eval_every=5, eval_examples=16, seed=1,
-                     top_p=a.top_p)  # fmt: skip
+                     top_p=a.top_p, meter=meter)  # fmt: skip
     reward = rules.rules
     if a.target_skip and not a.targets:
         raise SystemExit("--target-skip: only with --targets")
@@ -189,7 +231,7 @@ def cmd_rules(a) -> dict:
     res = tune(a.base, reward, a.out, cfg, pieces=(train, valid), progress=True)
     tuned, tok2, _ = load(a.out)
     for s in styles:
-        out["tuned"][s] = measure(tuned, tok2, s, a.n, a.bars, 7, held, [p for p in valid if p.style == s])
+        out["tuned"][s] = measure(tuned, tok2, s, a.n, a.bars, 7, held, [p for p in valid if p.style == s], a.headers)
     out["tuning"] = {k: v for k, v in res.items() if k != "history"}
     out["history"] = [{k: h[k] for k in ("round", "reward", "kl", "heldout_nll")} for h in res["history"]]
     out["minutes"] = round((time.time() - t0) / 60, 2)
@@ -394,7 +436,8 @@ def cmd_criteria(a) -> dict:
                               "base": round(b, 4), "tuned": round(t, 4), "halfway": _halfway(c, b, t)}  # fmt: skip
         out["files"][Path(path).name] = {
             "metrics": rows,
-            "controls_ok": {"base": controls_ok(base_ro), "tuned": controls_ok(ro)},
+            "controls_ok": {"base": controls_ok([t.piece for t in base_ro.takes], base_ro.requests),
+                            "tuned": controls_ok(pieces, ro.requests)},
             "heldout_nll": {"base": heldout_nll(model, tok, valid), "tuned": heldout_nll(tuned, tok2, valid)},
             "minutes": round((time.time() - t1) / 60, 2),
         }
@@ -411,7 +454,10 @@ def cmd_realism(a) -> dict:
     out = {"scale": vars(a), "models": {}}
     for path in a.models:
         model, tok2, _ = load(path)
-        pieces = [t.piece for t in takes_of(model, tok2, a.style, a.n, a.bars, a.seed).takes]
+        if a.headers == "real":
+            pieces = takes_like(model, tok2, a.style, a.n, a.bars, a.seed, held)[0]
+        else:
+            pieces = [t.piece for t in takes_of(model, tok2, a.style, a.n, a.bars, a.seed).takes]
         out["models"][path] = {"n": len(pieces), "c2st_accuracy": round(realism(held, pieces), 4),
                                "self_similarity": round(self_similarity(pieces), 4)}  # fmt: skip
         print(path, out["models"][path], flush=True)
@@ -438,6 +484,22 @@ def main(argv=None) -> int:
     for p in (*(sub.choices[n] for n in ("rules", "rater")), crit):
         p.add_argument("--real", choices=sorted(REAL_SOURCES), default="shippable",
                        help="real music for NLL, realism and the discriminator: shippable sources (default) or all")
+    real = sub.add_parser("realism", help="classifier realism and diversity of models' takes")
+    real.add_argument("models", nargs="+", help="model folders (or 'default')")
+    real.add_argument("--style", default="folk")
+    real.add_argument("--n", type=int, default=400)
+    real.add_argument("--bars", type=int, default=8)
+    real.add_argument("--seed", type=int, default=11)
+    real.add_argument("--json", required=True)
+    real.add_argument("--real", choices=sorted(REAL_SOURCES), default="shippable",
+                      help="held-out excerpts from shippable sources (default) or all")
+    for p in (sub.choices["rules"], real):
+        p.add_argument("--headers", choices=["tuner", "real"], default="tuner",
+                       help="the takes measured: sampled as the tuner samples (the style's default meter), or "
+                       "under the held-out excerpts' own headers (key, mode, meter), so realism compares like with like")
+    sub.choices["rules"].add_argument("--meter", default="",
+                                      help="the tuner's meters: '' the style's default; '4/4,6/8' drawn per prompt; "
+                                      "'corpus' drawn as often as the training pieces use them")
     sub.choices["rules"].add_argument("--styles", default="folk")
     sub.choices["rules"].add_argument("--n", type=int, default=200)
     sub.choices["rules"].add_argument("--ml", type=float, default=0.0)
@@ -488,15 +550,6 @@ def main(argv=None) -> int:
                                       help="reward the win probability over the rated pool, not the raw score")
     sub.choices["rater"].add_argument("--bounded-scale", type=float, default=1.0,
                                       help="softness of the win-probability curve (score difference divided by it)")
-    real = sub.add_parser("realism", help="classifier realism and diversity of models' takes")
-    real.add_argument("models", nargs="+", help="model folders (or 'default')")
-    real.add_argument("--style", default="folk")
-    real.add_argument("--n", type=int, default=400)
-    real.add_argument("--bars", type=int, default=8)
-    real.add_argument("--seed", type=int, default=11)
-    real.add_argument("--json", required=True)
-    real.add_argument("--real", choices=sorted(REAL_SOURCES), default="shippable",
-                      help="held-out excerpts from shippable sources (default) or all")
     a = ap.parse_args(argv)
     commands = {"rules": cmd_rules, "rater": cmd_rater, "criteria": cmd_criteria, "realism": cmd_realism}
     result = commands[a.cmd](a)

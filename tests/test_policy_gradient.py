@@ -89,6 +89,22 @@ def test_torch_logprobs_are_the_samplers(base, style, cadence):
         assert not free[b, n - 1 :].any()
 
 
+def test_a_round_draws_its_prompts_meters_from_the_configs_list(base):
+    """`meter="4/4,6/8,6/8"`: each prompt draws one (the tuner then learns in the meters its style
+    is written in); one meter draws nothing, so the style's default gives the very same round."""
+    from tunesmith import pretrained
+
+    model, tok, _ = pretrained.load(str(base))
+    mixed = pg.sample_round(model, tok, small(meter="4/4,6/8,6/8", prompts_per_round=12, takes_per_prompt=2), 1)
+    meters = [r.meter for r in mixed.requests[::2]]
+    assert set(meters) == {"4/4", "6/8"} and meters.count("6/8") > meters.count("4/4")
+    default = pg.sample_round(model, tok, small(), 1)
+    given = pg.sample_round(model, tok, small(meter="6/8"), 1)  # folk's default meter, named
+    assert [t.tokens for t in default.takes] == [t.tokens for t in given.takes]
+    with pytest.raises(ValueError, match="meter 5/9 out of bounds"):
+        small(meter="4/4,5/9")
+
+
 def test_rloo_baseline_is_leave_one_out():
     adv = pg.rloo_advantages(torch.tensor([1.0, 0.0, 0.0, 3.0, 5.0]), [0, 0, 0, 1, 1])
     np.testing.assert_allclose(adv.numpy(), [1.0, -0.5, -0.5, -2.0, 2.0])

@@ -67,3 +67,24 @@ def test_a_criteria_file_is_rewarded_beside_the_rules(rules_run, tmp_path):
         p.onset, p.duration = p.onset / 2, 0.5
     assert reward.parts["criteria"][0](sparse) == 0.0
     assert reward.parts["criteria"][0](dense) == pytest.approx(-0.5 * 1.0 / 0.5)
+
+
+def test_realism_takes_can_follow_the_held_out_headers():
+    """`--headers real`: each take is composed under a held-out excerpt's key, mode and meter in turn
+    (the tuner's own sampling writes every folk take in 6/8, most held-out folk is in 4/4)."""
+    te = load_script("scripts/tuning_experiments.py")
+    from tunesmith import pretrained
+
+    model, tok, _ = pretrained.load("default")
+    four = melody([67, 69, 71, 72, 74, 72, 71, 69])
+    three = melody([62, 64, 65, 67, 69, 67])
+    three.time_signatures = [TimeSignature(0.0, 3, 4)]
+    three.keys = [KeySignature(0.0, "D", "minor")]
+    chorale = melody([60, 62, 64])
+    chorale.style = "chorale"
+    pieces, requests, _ = te.takes_like(model, tok, "folk", 4, 2, 0, [four, chorale, three])
+    assert [(r.meter, r.key, r.mode) for r in requests] == [("4/4", "C", "major"), ("3/4", "D", "minor")] * 2
+    assert [(p.time_signature.numerator, p.time_signature.denominator) for p in pieces] == [(4, 4), (3, 4)] * 2
+    assert te.controls_ok(pieces, requests) == 1.0
+    with pytest.raises(SystemExit, match="no held-out jazz excerpt"):
+        te.takes_like(model, tok, "jazz", 1, 2, 0, [four])

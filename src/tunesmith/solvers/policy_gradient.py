@@ -81,7 +81,10 @@ class TuneConfig:
     keys: list[str] = field(default_factory=lambda: ["C", "G", "D", "F", "A", "Bb", "E", "Eb"])
     modes: list[str] = field(default_factory=lambda: ["major"])
     bars: int = 8
-    meter: str = ""  # "" = the style's default (compose's)
+    # "" = the style's default (compose's); several, comma-separated ("4/4,4/4,6/8"): each prompt
+    # draws one (a meter given twice is drawn twice as often), so that a tuned model learns in the
+    # meters its style is written in, not only the default one
+    meter: str = ""
     cadence: str = ""  # "" = the style's default; "free" lets the model end as it likes
     in_scale: bool = False
     rest_penalty: float = 2.0
@@ -128,16 +131,23 @@ class TuneConfig:
         for name in ("weight_decay", "grad_clip", "kl_coef", "ml_coef", "rest_penalty", "ending_lr"):
             need(getattr(self, name) >= 0.0, name, "must be >= 0")
         for i in range(len(self.styles)):  # every request must be valid before any work
-            self.request(i, self.keys[0], self.modes[0])
+            for meter in self.meter_choices():
+                self.request(i, self.keys[0], self.modes[0], meter=meter)
 
-    def request(self, i: int, key: str, mode: str, seed: int | None = None):
-        """The compose request of prompt i: compose's defaults plus the config's controls."""
+    def meter_choices(self) -> list[str]:
+        """The meters a prompt draws from ([""]: the style's default)."""
+        return [m.strip() for m in self.meter.split(",")] if self.meter else [""]
+
+    def request(self, i: int, key: str, mode: str, seed: int | None = None, meter: str | None = None):
+        """The compose request of prompt i: compose's defaults plus the config's controls (`meter`:
+        one of `meter_choices()`; None: the first)."""
         import dataclasses
 
         from tunesmith.api import compose_request
 
         style = self.styles[i % len(self.styles)]
-        req = compose_request(style, key=key, mode=mode, meter=self.meter or None, bars=self.bars,
+        meter = self.meter_choices()[0] if meter is None else meter
+        req = compose_request(style, key=key, mode=mode, meter=meter or None, bars=self.bars,
                               in_scale=self.in_scale, temperature=self.temperature, top_p=self.top_p,
                               rest_penalty=self.rest_penalty, seed=seed)  # fmt: skip
         if self.cadence:
@@ -177,13 +187,16 @@ def sample_round(policy, tokenizer, config: TuneConfig, round_: int) -> Rollout:
     from tunesmith.sampling import generate, single_thread_blas  # noqa: F401
 
     rng = np.random.default_rng([config.seed, round_, 1])
+    meters = config.meter_choices()
     takes, requests, groups = [], [], []
     t0 = time.perf_counter()
     for i in range(config.prompts_per_round):
         key = config.keys[int(rng.integers(len(config.keys)))]
         mode = config.modes[int(rng.integers(len(config.modes)))]
         seed = int(rng.integers(2**31))
-        req = config.request(round_ * config.prompts_per_round + i, key, mode, seed)
+        # one meter: nothing drawn (the rounds of such a config stay as they were)
+        meter = meters[int(rng.integers(len(meters)))] if len(meters) > 1 else meters[0]
+        req = config.request(round_ * config.prompts_per_round + i, key, mode, seed, meter=meter)
         got = generate(policy, tokenizer, req, n=config.takes_per_prompt, seed=seed, batch_size=config.takes_per_prompt)
         takes += got
         requests += [req] * len(got)
