@@ -675,18 +675,10 @@ def _sorted_unique(a: np.ndarray) -> np.ndarray:
     return a[keep]
 
 
-def _align(
-    q: np.ndarray,
-    w: np.ndarray,
-    given_iv: np.ndarray,
-    targets: list[np.ndarray],
-    windows: list[tuple[int, int, int, int]],
-    top: int,
-    target_w: list[np.ndarray] | None = None,
-) -> list[tuple[float, tuple[int, int], tuple[int, int], int]]:
-    """`alignment.align` under this module's scoring constants, read at each call (an evaluation's
-    `--set` and the tests change them)."""
-    return align(q, w, given_iv, targets, windows, top, target_w, scoring=AlignScoring(NEAR, JOIN, MISMATCH, GAP))
+def _align(*args, **kwargs) -> list[tuple[float, tuple[int, int], tuple[int, int], int]]:
+    """`alignment.align` (the same arguments) under this module's scoring constants, read at each
+    call (an evaluation's `--set` and the tests change them)."""
+    return align(*args, scoring=AlignScoring(NEAR, JOIN, MISMATCH, GAP), **kwargs)
 
 
 @functools.lru_cache(maxsize=4)
