@@ -79,19 +79,26 @@ def takes_of(model, tokenizer, style: str, n: int, bars: int, seed: int, tempera
 
 def takes_like(model, tokenizer, style: str, n: int, bars: int, seed: int, held, temperature=1.0, top_p=0.95):
     """`n` takes under the headers (key, mode, meter) of the held-out excerpts of `style`, in turn,
-    one take each, sampled as `takes_of` samples: the realism yardstick then compares takes with
+    one take each, requested and sampled as `takes_of` does (the tuner's requests: no decoding-time
+    feedback; only the header differs): the realism yardstick then compares takes with
     real pieces of the same meters and keys (`takes_of` composes every take in the style's default
     meter, 6/8 for folk, while most held-out folk is in 4/4). Returns (pieces, requests, seconds)."""
     from tunesmith.evaluation.musicality import request_for
     from tunesmith.sampling import generate
+    from tunesmith.solvers.policy_gradient import TuneConfig
 
     heads = [p for p in held if p.style == style]
     if not heads:
         raise SystemExit(f"--headers real: no held-out {style} excerpt to take a header from")
+    configs: dict[str, TuneConfig] = {}  # per meter: the tuner's own requests (no decoding feedback, its rest penalty)
     pieces, requests = [], []
     t0 = time.perf_counter()
     for i in range(n):
-        req = request_for(heads[i % len(heads)], style, bars, seed * 100_003 + i)
+        head = request_for(heads[i % len(heads)], style, bars, seed * 100_003 + i)
+        if head.meter not in configs:
+            configs[head.meter] = TuneConfig(styles=[style], bars=head.bars, meter=head.meter,
+                                             temperature=temperature, top_p=top_p)  # fmt: skip
+        req = configs[head.meter].request(0, head.key, head.mode, head.seed, meter=head.meter)
         got = generate(model, tokenizer, req, n=1, temperature=temperature, top_p=top_p)
         pieces.append(got[0].piece)
         requests.append(req)
