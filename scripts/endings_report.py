@@ -2,13 +2,17 @@
 
     python scripts/endings_report.py [--model default] [--split valid] [--per-style 60] [--json FILE]
     python scripts/endings_report.py --split train --real-only --shippable --per-style 0   # the shares to draw from
+    python scripts/endings_report.py --split train --real-only --shippable --per-style 0 --final-chords
 
 Per style, one take per real piece under its header (`evaluation.musicality.compose_like`), and
 for takes and real pieces alike: the share of pieces whose last melody note lasts at most a
 quarter, the most common last-note lengths (quarter notes), the share whose last two notes
 (and last three) have the same pitch (an ending struck again instead of held), and how the last
 note is approached: the interval from the note before it, as a share of pieces per class
-(`APPROACH_CLASSES`: repeat 0, step 1-2, third 3-4, leap 5+ semitones).
+(`APPROACH_CLASSES`: repeat 0, step 1-2, third 3-4, leap 5+ semitones), and the share whose last
+note is a tone of the chord symbol under it. `--final-chords` adds, pooled over the styles, the
+degree of the last chord under a melody that closes on the fifth or off the tonic triad
+(`sampling.FINAL_CHORD_SHARES`), among the pieces whose last note is a tone of it.
 """
 
 from __future__ import annotations
@@ -34,6 +38,50 @@ def approach_class(interval: int) -> str:
     return next(name for name, (lo, hi) in APPROACH_CLASSES.items() if lo <= abs(interval) <= hi)
 
 
+def _last_chord(piece):
+    """(closing degree name, the last note a tone of the chord under it, that chord's degree name
+    or None) of a piece with a key and chord symbols, else None. Degree names as
+    `sampling.FINAL_CHORD_DEGREES`: the step of the piece's mode's seven-note scale the root stands
+    on ("bVII": ten semitones up; None for another chromatic root)."""
+    from tunesmith.harmony import chord_pitch_classes, parse_chord
+    from tunesmith.sampling.automaton import _MAJOR_STEPS, _MODE_ROTATION
+    from tunesmith.sampling.request import FINAL_CHORD_DEGREES
+    from tunesmith.score import pitch_class_of
+
+    line = melody_line(piece)
+    if not line or piece.key is None or not piece.chords:
+        return None
+    last = line[-1]
+    under = [c for c in piece.chords if c.onset <= last.onset + 1e-6]
+    if not under:
+        return None
+    try:
+        pcs = chord_pitch_classes(under[-1].figure)
+        root = (parse_chord(under[-1].figure)[0] - pitch_class_of(piece.key.tonic)) % 12
+    except ValueError:
+        return None
+    k = _MODE_ROTATION.get((piece.key.mode or "major").lower(), 0)
+    scale = [(_MAJOR_STEPS[(k + i) % 7] - _MAJOR_STEPS[k]) % 12 for i in range(7)]
+    by_step = {step: name for name, step in FINAL_CHORD_DEGREES.items() if step is not None}
+    chord = "bVII" if root == 10 else by_step.get(scale.index(root)) if root in scale else None
+    degree = {0: "root", 3: "third", 4: "third", 7: "fifth"}.get((last.pitch - pitch_class_of(piece.key.tonic)) % 12, "other")
+    return degree, last.pitch % 12 in pcs, chord
+
+
+def final_chord_shares(pieces) -> dict:
+    """Per closing degree "fifth" / "other": how many pieces, how many end on a tone of their last
+    chord, and the shares of that chord's degree among those."""
+    rows = [r for r in (_last_chord(p) for p in pieces) if r and r[0] in ("fifth", "other")]
+    out = {}
+    for degree in ("fifth", "other"):
+        mine = [r for r in rows if r[0] == degree]
+        held = Counter(chord for _, tone, chord in mine if tone and chord)
+        total = sum(held.values())
+        out[degree] = {"pieces": len(mine), "last_note_a_chord_tone": sum(1 for _, t, _ in mine if t),
+                       "chord_shares": {c: round(n / total, 3) for c, n in held.most_common()} if total else {}}  # fmt: skip
+    return out
+
+
 def endings(pieces) -> dict:
     lines = [melody_line(p) for p in pieces]
     lines = [ln for ln in lines if len(ln) >= 3]
@@ -47,7 +95,13 @@ def endings(pieces) -> dict:
         "last_three_same_pitch": round(float(np.mean([len({n.pitch for n in ln[-3:]}) == 1 for ln in lines])), 3),
         "last_approach": {name: round(float(np.mean([approach_class(ln[-1].pitch - ln[-2].pitch) == name
                                                        for ln in lines])), 3) for name in APPROACH_CLASSES},
+        "last_note_a_chord_tone": _chord_tone_share(pieces),
     }
+
+
+def _chord_tone_share(pieces) -> float | None:
+    rows = [r for r in (_last_chord(p) for p in pieces) if r]
+    return round(float(np.mean([tone for _, tone, _ in rows])), 3) if rows else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-style", type=int, default=60, help="real pieces a style (0: all)")
     ap.add_argument("--real-only", action="store_true", help="measure the real pieces only (no takes)")
     ap.add_argument("--shippable", action="store_true", help="only pieces whose license lets them train a shipped model")
+    ap.add_argument("--final-chords", action="store_true",
+                    help="the degree of the last chord under endings on the fifth or off the triad, pooled over the styles")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", default=None)
     args = ap.parse_args(argv)
@@ -69,15 +125,20 @@ def main(argv: list[str] | None = None) -> int:
     model, tok, _ = load_numpy_model(DEFAULT_MODEL_DIR if args.model == "default" else args.model)
     corpus = load_corpus(None)
     report: dict = {"split": args.split, "styles": {}}
+    pooled = []
     for style in [s for s in args.styles.split(",") if s]:
         pool = list(corpus.filter(split=args.split, style=style, shippable=True if args.shippable else None))
         reals = real_pieces({style: pool}, style, args.per_style or len(pool), 0)
         report["styles"][style] = {"real": endings(reals)}
+        pooled += reals
         if not args.real_only:
             takes = compose_like(model, tok, reals, style, MusicalityConfig(per_style=max(4, len(reals)), seed=args.seed))
             report["styles"][style]["takes"] = endings(takes)
         for name in report["styles"][style]:
             print(style, name, json.dumps(report["styles"][style][name]), flush=True)
+    if args.final_chords:
+        report["final_chords"] = final_chord_shares(pooled)
+        print("final chords (pooled)", json.dumps(report["final_chords"]), flush=True)
     if args.json:
         atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
     return 0

@@ -89,6 +89,8 @@ def test_a_tonic_cadence_ends_on_the_tonic_chord(model, tok, seed, key, mode, mo
 
     # the closing degree is drawn from the style's shares; without "other", always a triad tone
     monkeypatch.setitem(sampling.FINAL_DEGREE_SHARES, "folk", {"root": 0.8, "third": 0.1, "fifth": 0.1, "other": 0.0})
+    # and a fifth over the tonic chord (it draws its chord: mostly V, a half cadence)
+    monkeypatch.setitem(sampling.FINAL_CHORD_SHARES, "fifth", {"I": 1.0})
     req = ComposeRequest(style="folk", key=key, mode=mode, meter="4/4", bars=6, seed=seed, cadence="tonic")
     (take,) = generate(model, tok, req)
     piece = take.piece
@@ -413,3 +415,38 @@ def test_a_lead_sheet_replays_its_drawn_approach(tok):
     chorale = Constrainer(compose_tables(tok, ComposeRequest(style="chorale", key="C", bars=4, seed=1), 512), 0)
     chorale.draw_ending(np.random.default_rng(0))
     assert "melody_approach" not in chorale.drawn_ending()
+
+
+@pytest.mark.parametrize(("degree", "chord", "root", "quals", "melody"), [
+    ("other", "IV", 7, {"", }, {7, 11}),  # D major: G, closed on G or B (the 4th or 6th)
+    ("fifth", "V", 9, {"", "7"}, {9}),  # A or A7 under the fifth
+    ("other", "vi", 11, {"m", "m7"}, {11}),  # Bm under B
+])
+def test_a_lead_sheet_closing_off_the_triad_closes_over_a_chord_that_holds_its_last_note(
+        model, tok, monkeypatch, degree, chord, root, quals, melody):
+    """A melody that ends on the fifth or off the tonic triad ends over a chord holding that note
+    (drawn per take, `FINAL_CHORD_SHARES`), as such tunes do (IV, vi, V, ii: 99 % of the training
+    tunes), not over the tonic chord (before: the last note was never a tone of the chord under it)."""
+    import tunesmith.sampling as sampling
+    from tunesmith.harmony import parse_chord
+
+    monkeypatch.setitem(sampling.FINAL_DEGREE_SHARES, "folk", {degree: 1.0})
+    monkeypatch.setitem(sampling.FINAL_CHORD_SHARES, degree, {chord: 1.0})
+    req = ComposeRequest(style="folk", key="D", mode="major", meter="4/4", bars=3, seed=2, cadence="tonic")
+    takes = generate(model, tok, req, n=10)
+    bar_line = 12.0
+    for take in takes:
+        assert take.meta["final_chord"] == chord
+        last_bar = [c for c in take.piece.chords if c.onset >= bar_line - 4.0 - 1e-6]
+        assert last_bar and all(parse_chord(c.figure)[0] == root for c in last_bar), [c.figure for c in last_bar]
+        assert {parse_chord(c.figure)[1] for c in last_bar} <= quals
+        assert take.piece.melody().notes[-1].pitch % 12 in melody
+    # the chord a take drew is replayed with the rest of its ending
+    from tunesmith.sampling import Constrainer, compose_tables
+
+    again = Constrainer(compose_tables(tok, req, 768), 0)
+    again.replay_ending(takes[0].meta)
+    assert again.drawn_ending()["final_chord"] == chord
+    # over chords the musician gave, nothing is drawn
+    given = generate(model, tok, ComposeRequest(style="folk", key="D", meter="4/4", bars=3, seed=2, chords=["D", "G", "A"]), n=2)
+    assert all("final_chord" not in t.meta for t in given)

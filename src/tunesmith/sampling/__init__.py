@@ -28,7 +28,7 @@ The package, one idea a module (each imports only the ones above it):
 
 - `request`: `ComposeRequest`, `Take`, the style defaults a request resolves (`DEFAULT_FORMS`,
   `DEFAULT_CADENCES`, `FINAL_DEGREE_SHARES`, `FINAL_LENGTH_SHARES`,
-  `FINAL_MELODY_APPROACH_SHARES`, `BARFORM`, `DEFAULT_RANGES`),
+  `FINAL_MELODY_APPROACH_SHARES`, `FINAL_CHORD_SHARES`, `BARFORM`, `DEFAULT_RANGES`),
   the limits it is checked against, the parsing of a form into sections, `mode_family`;
 - `automaton`: the token states and categories, `_Tables`, `Constrainer`, `compose_tables`, and
   what the style's tuned decoding sets in the tables: the tonal and rhythm feedback
@@ -91,6 +91,7 @@ from tunesmith.sampling.request import (
     DEFAULT_CADENCES,
     DEFAULT_FORMS,
     DEFAULT_RANGES,
+    FINAL_CHORD_SHARES,
     FINAL_DEGREE_SHARES,
     FINAL_LENGTH_SHARES,
     FINAL_MELODY_APPROACH_SHARES,
@@ -112,6 +113,7 @@ __all__ = [
     "DEFAULT_CADENCES",
     "DEFAULT_FORMS",
     "DEFAULT_RANGES",
+    "FINAL_CHORD_SHARES",
     "FINAL_DEGREE_SHARES",
     "FINAL_LENGTH_SHARES",
     "FINAL_MELODY_APPROACH_SHARES",

@@ -14,6 +14,8 @@ import numpy as np
 from tunesmith.sampling.request import (
     BASS_APPROACH_DEGREES,
     FINAL_BASS_APPROACH_SHARES,
+    FINAL_CHORD_DEGREES,
+    FINAL_CHORD_SHARES,
     FINAL_DEGREE_SHARES,
     FINAL_LENGTH_SHARES,
     FINAL_MELODY_APPROACH_SHARES,
@@ -47,8 +49,27 @@ from tunesmith.voice_leading import VoiceLeading
 _START, _CHORDS, _ROOT, _QUAL, _BASS, _CPOS, _VOICE, _NPOS, _PITCH, _DONE = range(10)
 # a held last note is struck on this grid (an eighth note), not on a tuplet
 _EIGHTH = TICKS_PER_BEAT // 2
+# a mode's seven-note scale, as steps of the major scale rotated (minor: natural minor)
+_MAJOR_STEPS = (0, 2, 4, 5, 7, 9, 11)
+_MODE_ROTATION = {"major": 0, "ionian": 0, "dorian": 1, "phrygian": 2, "lydian": 3, "mixolydian": 4, "minor": 5,
+                  "aeolian": 5, "locrian": 6}  # fmt: skip
 # token categories
 _C_OTHER, _C_BAR, _C_EOS, _C_POS, _C_ROOT, _C_QUAL, _C_BASS, _C_VOICE, _C_PITCH, _C_DUR = range(10)
+
+
+def _degree_chord(tonic_pc: int, mode: str, degree: str) -> tuple[int, frozenset, tuple[str, ...]]:
+    """(root pitch class, triad pitch classes, chord qualities) of the triad on `degree` of the key
+    (`FINAL_CHORD_DEGREES`: built from the mode's seven-note scale; "bVII": the major triad ten
+    semitones up). Qualities: a major triad plain (V also with its seventh), a minor one "m"/"m7",
+    a diminished one "dim"/"m7b5"."""
+    k = _MODE_ROTATION.get(mode, 0)
+    scale = [(_MAJOR_STEPS[(k + i) % 7] - _MAJOR_STEPS[k]) % 12 for i in range(7)]
+    d = FINAL_CHORD_DEGREES[degree]
+    steps = (10, 2, 5) if d is None else (scale[d], scale[(d + 2) % 7], scale[(d + 4) % 7])
+    root, third, fifth = ((tonic_pc + x) % 12 for x in steps)
+    shape = ((third - root) % 12, (fifth - root) % 12)
+    quals = {(4, 7): ("", "7") if degree == "V" else ("",), (3, 7): ("m", "m7"), (3, 6): ("dim", "m7b5")}.get(shape, ("",))
+    return root, frozenset({root, third, fifth}), quals
 
 
 class _Tables:
@@ -207,6 +228,24 @@ class _Tables:
             total = sum(shares.values())
             self.final_endings = [(frozenset(pcs[d]), w / total) for d, w in shares.items()]
             self.final_names = list(shares)
+        # the chord a lead sheet closes over when its melody closes on the fifth or off the triad,
+        # drawn per take with the degree (`FINAL_CHORD_SHARES`): per degree name, [(chord, root
+        # token ids, quality token ids, the triad's pitch classes, weight)], only chords that hold a
+        # tone of the degree (and, in scale, lie in it); not over chords the musician gave
+        self.final_chords: dict[str, list[tuple[str, np.ndarray, np.ndarray, frozenset, float]]] = {}
+        if self.final_endings and request.layout == "lead" and not request.chords:
+            in_key = scale_pitch_classes(tonic_pc, request.mode)
+            for (closing, _), degree in zip(self.final_endings, self.final_names):
+                options = []
+                for chord, weight in FINAL_CHORD_SHARES.get(degree, {}).items():
+                    root, triad, quals = _degree_chord(tonic_pc, request.mode, chord)
+                    if not triad & closing or (request.in_scale and not triad <= in_key):
+                        continue
+                    options.append((chord, np.array([tok.root_id(names[root], shift)]),
+                                    np.array([tok.qual_id(q) for q in quals]), triad, weight))  # fmt: skip
+                total = sum(o[-1] for o in options)
+                if options:
+                    self.final_chords[degree] = [(*o[:-1], o[-1] / total) for o in options]
         # the least length of the last note under the closing cadence, drawn per take (`FINAL_LENGTH_SHARES`)
         self.final_lengths: list[tuple[int, float]] | None = None
         lengths = FINAL_LENGTH_SHARES.get(request.style)
@@ -274,6 +313,7 @@ class Constrainer:
         self.final_third: str | None = None  # the final chord's third drawn ("major", "minor", "none")
         self.bass_approach: str | None = None  # the bass note before the final chord ("dominant", "tonic", ...)
         self.melody_approach: str | None = None  # a lead sheet's interval into its last note ("step", ...)
+        self.final_chord: str | None = None  # the degree of the chord a lead sheet closes over, if not the tonic
         self.melody_last: int | None = None  # the pitch of the melody's latest note (prompt included)
         self.degree_time = np.zeros(12)  # the melody's time (ticks) on each scale degree so far
         self.dur_counts = np.zeros((len(tables.voices), len(DUR_TICKS)))  # notes of each length per voice
@@ -330,13 +370,18 @@ class Constrainer:
             # one without the rule only where its ending does
             k = int(rng.spawn(1)[0].choice(len(melody_approaches), p=[w for _, w in melody_approaches]))
             self.melody_approach = melody_approaches[k][0]
+        chords = self.t.final_chords.get(self.final_degree or "")
+        if chords and self.final_pcs is not None:  # also from a child generator
+            k = int(rng.spawn(1)[0].choice(len(chords), p=[o[-1] for o in chords]))
+            self.final_chord = chords[k][0]
+            self.final_pcs = self.final_pcs & chords[k][3]  # the melody closes on a tone of it
 
     def drawn_ending(self) -> dict:
         """What `draw_ending` drew, as a take's meta records it (replaying the automaton needs it)."""
         out = {"closing_pcs": sorted(self.final_pcs) if self.final_pcs is not None else None,
                "closing_degree": self.final_degree, "final_ticks": self.final_ticks,
                "final_third": self.final_third, "bass_approach": self.bass_approach,
-               "melody_approach": self.melody_approach}  # fmt: skip
+               "melody_approach": self.melody_approach, "final_chord": self.final_chord}  # fmt: skip
         return {k: v for k, v in out.items() if v is not None}
 
     def replay_ending(self, drawn: dict) -> None:
@@ -349,6 +394,17 @@ class Constrainer:
         self.final_third = drawn.get("final_third")
         self.bass_approach = drawn.get("bass_approach")
         self.melody_approach = drawn.get("melody_approach")
+        self.final_chord = drawn.get("final_chord")
+
+    def _final_chord_ids(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(root ids, quality ids) of the drawn closing chord in the last bar, else None (the
+        closing cadence's tonic chord, or no cadence)."""
+        if self.final_chord is None or self.bar != self.t.n_bars - 1 or self._cadence() != "closed":
+            return None
+        for chord, roots, quals, _, _ in self.t.final_chords.get(self.final_degree or "", ()):
+            if chord == self.final_chord:
+                return roots, quals
+        return None
 
     def _closing_pcs(self, kind: str) -> frozenset:
         """Pitch classes that close the current voice's bar under cadence `kind`."""
@@ -603,19 +659,20 @@ class Constrainer:
             if s in (_CHORDS, _ROOT, _QUAL, _BASS) and self.chord_i < len(ids):
                 return np.array([ids[self.chord_i]])
             return t.single[t.voice_tok[0]]
+        final = self._final_chord_ids()
         if s == _ROOT:
             kind = self._cadence()
-            return t.kinds[kind][2] if kind else t.quals
+            return final[1] if final else t.kinds[kind][2] if kind else t.quals
         if s == _CPOS:
             kind = self._cadence()
-            return t.kinds[kind][1] if kind else t.roots
+            return final[0] if final else t.kinds[kind][1] if kind else t.roots
         first = t.single[t.voice_tok[0]]
         if self._tight():
             return first
         lo = max(self.chord_pos, 0) + 1
         if s == _CHORDS:
             kind = self._cadence()
-            roots = t.kinds[kind][1] if kind else t.roots
+            roots = final[0] if final else t.kinds[kind][1] if kind else t.roots
             # a lead sheet's closing bar names its tonic chord on the downbeat (else a chord from
             # the bar before could sound through the end: a piece "closed" on IV)
             closing = kind == "closed" and self.bar == t.n_bars - 1 and t.voices[0] == "M"
