@@ -72,3 +72,19 @@ def test_a_chromatic_neighbour_is_spelled_by_where_it_goes(tmp_path):
     score = music21.converter.parse(str(write_musicxml(piece, tmp_path / "n.musicxml")))
     names = [n.pitch.name for n in score.parts[0].recurse().notes]
     assert names == ["D", "E", "C#", "D", "D", "C", "E-", "D"]
+
+
+def test_a_natural_chord_root_carries_no_alter(tmp_path):
+    """A C chord after an A chord in one bar: music21 spelled its root with <root-alter>0</root-alter>
+    (the A chord's C# counted as if sung), which verovio draws as "C♮"; sharps and flats stay."""
+    from tunesmith.score import ChordSymbol
+
+    piece = _satb()
+    piece.tracks = [Track("Melody", "melody", 0, False, [Note(p, float(b), 1.0, 80) for b, p in enumerate((69, 72, 64, 60))])]
+    piece.keys = [KeySignature(0.0, "C", "major")]
+    piece.chords = [ChordSymbol(0.0, "A"), ChordSymbol(2.0, "C"), ChordSymbol(3.0, "Bb/D")]
+    text = write_musicxml(piece, tmp_path / "chords.musicxml").read_text()
+    assert "<root-alter>0</root-alter>" not in text and "<bass-alter>0</bass-alter>" not in text
+    assert text.count("<root-alter>-1</root-alter>") == 1  # the B-flat
+    figures = [cs.figure for cs in music21.converter.parse(text, format="musicxml").recurse().getElementsByClass("ChordSymbol")]
+    assert figures[:2] == ["A", "C"] and figures[2].startswith("B-")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -17,6 +18,11 @@ from pathlib import Path
 from ..convert import to_music21
 from ..paths import atomic_write_bytes
 from ..score import Piece
+
+# music21's export counts a chord symbol's pitches when it spells accidentals, so a C chord after
+# an A chord in the same bar gets <root-alter>0</root-alter>, which verovio and some readers show
+# as "C♮"; an alter of 0 says nothing, so it is dropped
+_NATURAL_CHORD_ALTER = re.compile(rb"\s*<(?:root|bass)-alter>0</(?:root|bass)-alter>")
 
 
 def musicxml_bytes(piece: Piece) -> bytes:
@@ -34,7 +40,7 @@ def musicxml_bytes(piece: Piece) -> bytes:
                 score = to_music21(attempt if attempt is not None else _on_grid(piece, 12))
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    return GeneralObjectExporter(score).parse()
+                    return _NATURAL_CHORD_ALTER.sub(b"", GeneralObjectExporter(score).parse())
             except (ValueError, MemoryError, RecursionError):
                 raise
             except Exception as exc:  # noqa: BLE001 - music21's export exceptions
