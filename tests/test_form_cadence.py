@@ -450,3 +450,49 @@ def test_a_lead_sheet_closing_off_the_triad_closes_over_a_chord_that_holds_its_l
     # over chords the musician gave, nothing is drawn
     given = generate(model, tok, ComposeRequest(style="folk", key="D", meter="4/4", bars=3, seed=2, chords=["D", "G", "A"]), n=2)
     assert all("final_chord" not in t.meta for t in given)
+
+
+def test_a_contrasting_section_is_tilted_toward_its_lift_over_the_first(tok):
+    """The register feedback: in a B strain whose mean pitch lies under the A strain's plus the
+    lift, higher pitches get more logit (and lower less); over it, the reverse; off by default."""
+    from tunesmith.sampling import _NPOS, Constrainer, compose_tables, set_register_feedback
+
+    req = ComposeRequest(style="folk", key="D", meter="4/4", bars=16, seed=1, form="AABB")
+    tables = compose_tables(tok, req, 768)
+    assert tables.first_bars == frozenset(range(8)) and tables.contrast_bars == frozenset(range(8, 16))
+    auto = Constrainer(tables, 0)
+    auto.bar, auto.v, auto.state = 9, 0, _NPOS
+    auto.first_time, auto.first_sum = 96.0, 96.0 * 70  # the A strain sat on 70
+    auto.contrast_time, auto.contrast_sum = 48.0, 48.0 * 70  # so far the B strain too
+    assert auto.register_bias() is None  # no gain in the request's decoding: off
+    set_register_feedback(tables, req, {"register_lift": 3.0, "register_gain": 2.0})
+    bias = auto.register_bias()
+    pitch = tables.pitch_real
+    assert bias[pitch == 82][0] > 0 > bias[pitch == 58][0] and bias[pitch == 70][0] == 0
+    auto.contrast_sum = 48.0 * 75  # now over 70 + 3: tilted down
+    assert auto.register_bias()[pitch == 82][0] < 0
+    auto.bar = 3  # in the A strain: nothing
+    assert auto.register_bias() is None
+    # no contrasting section without a form
+    assert not compose_tables(tok, ComposeRequest(style="folk", key="D", bars=16, form="none"), 768).contrast_bars
+
+
+def test_the_register_feedback_lifts_a_b_strain(model, tok, monkeypatch):
+    """End to end on a random model: with the feedback on, the B strain's mean pitch rises over
+    the A strain's, as it does not without it."""
+    from tunesmith.sampling import decode
+
+    def lift(pieces):
+        out = []
+        for p in pieces:
+            notes = p.melody().notes
+            a = [n.pitch for n in notes if n.onset < 16.0]
+            b = [n.pitch for n in notes if n.onset >= 16.0]
+            out.append(np.mean(b) - np.mean(a))
+        return float(np.mean(out))
+
+    req = ComposeRequest(style="folk", key="D", meter="4/4", bars=8, seed=4, form="AABB", cadence="free")
+    off = lift([t.piece for t in generate(model, tok, req, n=8)])
+    monkeypatch.setattr(decode, "style_decoding", lambda m, s: {"register_lift": 5.0, "register_gain": 3.0})
+    on = lift([t.piece for t in generate(model, tok, req, n=8)])
+    assert on > off + 2.0, (off, on)

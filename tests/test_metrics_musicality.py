@@ -88,6 +88,15 @@ def test_decoding_file_is_read_and_checked(tmp_path):
     (tmp_path / "decoding.json").write_text(json.dumps({"pop": {**pop, "chords_temperature": 0}}))
     with pytest.raises(ValueError, match=r"pop: chords_temperature must be in \(0, 10\]"):
         read_decoding(tmp_path)
+    folk = {"register_lift": 3.6, "register_gain": 1.5}
+    (tmp_path / "decoding.json").write_text(json.dumps({"folk": folk}))
+    assert read_decoding(tmp_path) == {"folk": folk}
+    (tmp_path / "decoding.json").write_text(json.dumps({"folk": {**folk, "register_lift": 20}}))
+    with pytest.raises(ValueError, match=r"folk: register_lift must be in \[-12, 12\] semitones"):
+        read_decoding(tmp_path)
+    (tmp_path / "decoding.json").write_text(json.dumps({"folk": {**folk, "register_gain": -1}}))
+    with pytest.raises(ValueError, match=r"folk: register_gain must be in \[0, 4\]"):
+        read_decoding(tmp_path)
 
 
 def test_generate_uses_the_models_style_defaults_unless_asked():

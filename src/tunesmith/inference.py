@@ -132,12 +132,17 @@ def read_decoding(folder: Path) -> dict:
             if not ok:
                 raise ValueError(f"{file}: {style}: closing_degrees must map root, third, fifth, other to shares >= 0")
             out[style]["closing_degrees"] = {k: float(v) for k, v in closing.items()}
-        for key in ("tonal_feedback", "rhythm_feedback"):
+        for key in ("tonal_feedback", "rhythm_feedback", "register_gain"):
             gain = d.get(key)
             if gain is not None:
                 if not (isinstance(gain, int | float) and not isinstance(gain, bool) and 0 <= gain <= 4):
                     raise ValueError(f"{file}: {style}: {key} must be in [0, 4]")
                 out[style][key] = float(gain)
+        lift = d.get("register_lift")
+        if lift is not None:
+            if not (isinstance(lift, int | float) and not isinstance(lift, bool) and -12 <= lift <= 12):
+                raise ValueError(f"{file}: {style}: register_lift must be in [-12, 12] semitones")
+            out[style]["register_lift"] = float(lift)
     return out
 
 

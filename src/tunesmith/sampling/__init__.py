@@ -69,6 +69,7 @@ from tunesmith.sampling.automaton import (
     Constrainer,
     compose_tables,
     set_closing_shares,
+    set_register_feedback,
     set_rhythm_feedback,
     set_tonal_feedback,
 )
@@ -135,6 +136,7 @@ __all__ = [
     "prompt_ids",
     "sampling_params",
     "set_closing_shares",
+    "set_register_feedback",
     "set_rhythm_feedback",
     "set_tonal_feedback",
     "single_thread_blas",

@@ -213,6 +213,18 @@ class _Tables:
                 if sections[k + 1][0] == sections[k][0]:
                     self.bar_cadence[ends[k] - 1] = self.bar_cadence[ends[k + 1] - 1]
         self.cadence_bars = [b for b, c in enumerate(self.bar_cadence) if c is not None]
+        # the bars of the first section's letter (A) and of the others (a B strain, a bridge): the
+        # register feedback (`set_register_feedback`) lifts a contrasting section over the first
+        self.first_bars: frozenset[int] = frozenset()
+        self.contrast_bars: frozenset[int] = frozenset()
+        if sections and request.layout == "lead":
+            starts = [0, *ends[:-1]]
+            letter0 = sections[0][0]
+            self.first_bars = frozenset(b for (x, _, _), a, e in zip(sections, starts, ends) if x == letter0 for b in range(a, e))
+            self.contrast_bars = frozenset(range(self.n_bars)) - self.first_bars
+        self.register_lift = 0.0  # semitones the contrasting sections' mean pitch sits over the first's
+        self.register_gain = 0.0  # logits per octave at full error (0: off)
+        self.pitch_real = np.arange(PITCH_MIN, PITCH_MAX + 1) + shift  # the real pitch of each of `pitch_ids`
         # the closing degree of the melody (a chorale's soprano), drawn per take (`FINAL_DEGREE_SHARES`)
         self.final_endings: list[tuple[frozenset, float]] | None = None
         self.final_names: list[str] = []  # the degrees' names, in the order of final_endings
@@ -316,19 +328,40 @@ class Constrainer:
         self.final_chord: str | None = None  # the degree of the chord a lead sheet closes over, if not the tonic
         self.melody_last: int | None = None  # the pitch of the melody's latest note (prompt included)
         self.degree_time = np.zeros(12)  # the melody's time (ticks) on each scale degree so far
+        # the melody's (time, pitch x time) in the first section's bars and in the contrasting ones
+        self.first_time = self.first_sum = self.contrast_time = self.contrast_sum = 0.0
         self.dur_counts = np.zeros((len(tables.voices), len(DUR_TICKS)))  # notes of each length per voice
 
     def tonal_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.pitch_ids` that steer the melody's time per scale degree back
-        toward the style's profile (`set_tonal_feedback`), or None (off, not before a pitch, or
-        too little music yet to judge)."""
+        toward the style's profile (`set_tonal_feedback`) and a contrasting section's register
+        over the first section's (`register_bias`), or None (off, not before a pitch, or too little
+        music yet to judge)."""
         t = self.t
-        if t.tonal_target is None or self.v != 0 or self.state not in (_VOICE, _NPOS):
+        if self.v != 0 or self.state not in (_VOICE, _NPOS):
             return None
+        out = self.register_bias()
         total = self.degree_time.sum()
-        if total < TONAL_MIN_TICKS:
+        if t.tonal_target is None or total < TONAL_MIN_TICKS:
+            return out
+        tonal = _steer(t.tonal_target, self.degree_time / total, t.tonal_gain)[t.pitch_degrees]
+        return tonal if out is None else tonal + out
+
+    def register_bias(self) -> np.ndarray | None:
+        """In a contrasting section (a B strain): logit offsets for `t.pitch_ids` that tilt the
+        melody up (or down) while its mean pitch there lies under (over) the first section's mean
+        plus `t.register_lift`: gain x error (clipped to one, in units of REGISTER_SCALE semitones)
+        x each pitch's distance from the current mean, per octave. None when off or too early."""
+        t = self.t
+        if t.register_gain <= 0 or self.bar not in t.contrast_bars or self.first_time < REGISTER_MIN_TICKS:
             return None
-        return _steer(t.tonal_target, self.degree_time / total, t.tonal_gain)[t.pitch_degrees]
+        target = self.first_sum / self.first_time + t.register_lift
+        if self.contrast_time >= REGISTER_MIN_TICKS:
+            current = self.contrast_sum / self.contrast_time
+        else:  # the section has only begun: its first notes are judged by where the first section sat
+            current = self.first_sum / self.first_time
+        error = float(np.clip((target - current) / REGISTER_SCALE, -1.0, 1.0))
+        return t.register_gain * error * (t.pitch_real - current) / 12.0
 
     def rhythm_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.dur_ids` that steer the current voice's share of each note length
@@ -704,6 +737,12 @@ class Constrainer:
             self.cursor = self.note_pos + t.val[tok]
             if self.v == 0:
                 self.melody_last = self.pitch
+                if self.bar in t.first_bars:
+                    self.first_time += t.val[tok]
+                    self.first_sum += self.pitch * t.val[tok]
+                elif self.bar in t.contrast_bars:
+                    self.contrast_time += t.val[tok]
+                    self.contrast_sum += self.pitch * t.val[tok]
                 self.degree_time[(self.pitch - t.tonic_pc) % 12] += t.val[tok]
                 if t.voice_leading and self.bar == t.n_bars - 1 and self.cursor >= t.L:
                     self.final_strike = self.note_pos  # the soprano's last note: the others strike with it
@@ -779,6 +818,8 @@ def compose_tables(tokenizer: Tokenizer, request: ComposeRequest, max_len: int) 
 # notes of a voice (RHYTHM_MIN_NOTES); shares are smoothed by FEEDBACK_EPS so that a degree or
 # length not yet heard is not pulled in at full strength; offsets clipped to +-FEEDBACK_CLIP.
 TONAL_MIN_TICKS = 2 * 12
+REGISTER_MIN_TICKS = 4 * 12  # a beat count of melody in a section before its mean is trusted
+REGISTER_SCALE = 2.0  # semitones of error at which the register feedback pulls with its full gain
 RHYTHM_MIN_NOTES = 4
 FEEDBACK_EPS = 0.02
 FEEDBACK_CLIP = 2.0
@@ -803,6 +844,19 @@ def set_tonal_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) ->
         return
     tables.tonal_target = np.asarray(profile, dtype=np.float64)
     tables.tonal_gain = gain
+
+
+def set_register_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -> None:
+    """Turn on the register feedback of a lead sheet with contrasting sections (AABB's B strain,
+    AABA's bridge) when the style's decoding has "register_lift" (semitones: how far the training
+    tunes' contrasting sections sit over their first) and "register_gain" (fitted by
+    scripts/fit_register_lift.py). Without it a take's B strain sat where its A strain did: real
+    32-bar folk tunes lift it by 2.1 semitones (shippable training split), the takes by 0.7."""
+    gain = float(tuned.get("register_gain", 0.0))
+    if gain <= 0 or request.layout != "lead" or not tables.contrast_bars:
+        return
+    tables.register_lift = float(tuned.get("register_lift", 0.0))
+    tables.register_gain = gain
 
 
 def set_closing_shares(tables: _Tables, tuned: dict) -> None:

@@ -20,6 +20,7 @@ from tunesmith.sampling.automaton import (
     _Tables,
     compose_tables,
     set_closing_shares,
+    set_register_feedback,
     set_rhythm_feedback,
     set_tonal_feedback,
 )
@@ -190,6 +191,7 @@ def generate(
     rng = np.random.default_rng(seed)
     def tuned_tables(t: _Tables) -> _Tables:
         set_tonal_feedback(t, request, tuned)
+        set_register_feedback(t, request, tuned)
         set_rhythm_feedback(t, request, tuned)
         set_closing_shares(t, tuned)
         return t
