@@ -44,8 +44,7 @@ def _last_chord(piece):
     `sampling.FINAL_CHORD_DEGREES`: the step of the piece's mode's seven-note scale the root stands
     on ("bVII": ten semitones up; None for another chromatic root)."""
     from tunesmith.harmony import chord_pitch_classes, parse_chord
-    from tunesmith.sampling.automaton import _MAJOR_STEPS, _MODE_ROTATION
-    from tunesmith.sampling.request import FINAL_CHORD_DEGREES
+    from tunesmith.sampling.request import FINAL_CHORD_DEGREES, seven_note_scale
     from tunesmith.score import pitch_class_of
 
     line = melody_line(piece)
@@ -60,8 +59,7 @@ def _last_chord(piece):
         root = (parse_chord(under[-1].figure)[0] - pitch_class_of(piece.key.tonic)) % 12
     except ValueError:
         return None
-    k = _MODE_ROTATION.get((piece.key.mode or "major").lower(), 0)
-    scale = [(_MAJOR_STEPS[(k + i) % 7] - _MAJOR_STEPS[k]) % 12 for i in range(7)]
+    scale = seven_note_scale((piece.key.mode or "major").lower())
     by_step = {step: name for name, step in FINAL_CHORD_DEGREES.items() if step is not None}
     chord = "bVII" if root == 10 else by_step.get(scale.index(root)) if root in scale else None
     degree = {0: "root", 3: "third", 4: "third", 7: "fifth"}.get((last.pitch - pitch_class_of(piece.key.tonic)) % 12, "other")

@@ -16,7 +16,7 @@ from tunesmith import cocreate
 from tunesmith.harmony import parse_chord
 from tunesmith.metrics import musicality as mm
 from tunesmith.model import GPT, ModelConfig
-from tunesmith.sampling.automaton import _degree_chord
+from tunesmith.sampling.request import degree_chord
 from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, Tempo, TimeSignature, Track, pitch_class_of
 from tunesmith.tokenizer import DUR_TICKS, TICKS_PER_BEAT, Tokenizer
 
@@ -80,7 +80,7 @@ def test_a_continuation_ends_the_piece_on_the_tonic_unless_free(tok, seed):
         # the tonic chord, unless the melody closes on the fifth or off the triad: then the chord
         # the take drew (V over the fifth, IV / vi / ... over another degree), which holds it
         drawn = take.meta.get("final_chord")
-        root = _degree_chord(pitch_class_of("D"), "major", drawn)[0] if drawn else pitch_class_of("D")
+        root = degree_chord(pitch_class_of("D"), "major", drawn)[0] if drawn else pitch_class_of("D")
         assert parse_chord(last_chord.figure)[0] == root, (drawn, last_chord.figure)
         assert drawn is None or take.meta["closing_degree"] in ("fifth", "other")
         # named on the last bar's downbeat, in root position: no chord from before sounds through

@@ -29,11 +29,12 @@ The package, one idea a module (each imports only the ones above it):
 - `request`: `ComposeRequest`, `Take`, the style defaults a request resolves (`DEFAULT_FORMS`,
   `DEFAULT_CADENCES`, `FINAL_DEGREE_SHARES`, `FINAL_LENGTH_SHARES`,
   `FINAL_MELODY_APPROACH_SHARES`, `FINAL_CHORD_SHARES`, `BARFORM`, `DEFAULT_RANGES`),
-  the limits it is checked against, the parsing of a form into sections, `mode_family`;
-- `automaton`: the token states and categories, `_Tables`, `Constrainer`, `compose_tables`, and
-  what the style's tuned decoding sets in the tables: the tonal and rhythm feedback
-  (`set_tonal_feedback`, `set_rhythm_feedback`) and the shares the closing degree is drawn from
-  (`set_closing_shares`);
+  the limits it is checked against, the parsing of a form into sections, `mode_family`, the
+  triad on a degree of the key (`degree_chord`);
+- `feedback`: what the style's tuned decoding sets in a take's tables: the tonal, register and
+  rhythm feedback (`set_tonal_feedback`, `set_register_feedback`, `set_rhythm_feedback`) and the
+  shares the closing degree is drawn from (`set_closing_shares`);
+- `automaton`: the token states and categories, `_Tables`, `Constrainer`, `compose_tables`;
 - `decode`: the prompt, the decoding parameters (`sampling_params`, `token_temperatures`), one
   draw among the allowed tokens (`_sample`), the numpy decoder on one BLAS thread, the decoding
   loop shared with co-create (`decode_rows`) and `generate`;
@@ -43,8 +44,9 @@ This module re-exports the public names, and the private ones co-create, the sol
 tests use, so `sampling.X` keeps working for them. A module-level name is looked up in the module
 whose code reads it, so replace it there: `_decoder_for` on `sampling.decode` for `generate` (on
 `sampling.infilling` for `infill`). The feedback's constants (`TONAL_MIN_TICKS`,
-`RHYTHM_MIN_NOTES`, `FEEDBACK_EPS`, `FEEDBACK_CLIP`) live in `sampling.automaton`, and
-`MIN_MELODY_SPAN` and `MIN_VOICE_SPAN` in `sampling.request`; these six are not re-exported.
+`REGISTER_MIN_TICKS`, `REGISTER_SCALE`, `RHYTHM_MIN_NOTES`, `FEEDBACK_EPS`, `FEEDBACK_CLIP`) live
+in `sampling.feedback` (`sampling.automaton` reads them), and
+`MIN_MELODY_SPAN` and `MIN_VOICE_SPAN` in `sampling.request`; these are not re-exported.
 """
 
 from __future__ import annotations
@@ -65,14 +67,7 @@ from tunesmith.sampling.automaton import _PITCH as _PITCH
 from tunesmith.sampling.automaton import _QUAL as _QUAL
 from tunesmith.sampling.automaton import _ROOT as _ROOT
 from tunesmith.sampling.automaton import _VOICE as _VOICE
-from tunesmith.sampling.automaton import (
-    Constrainer,
-    compose_tables,
-    set_closing_shares,
-    set_register_feedback,
-    set_rhythm_feedback,
-    set_tonal_feedback,
-)
+from tunesmith.sampling.automaton import Constrainer, compose_tables
 from tunesmith.sampling.automaton import _Tables as _Tables
 from tunesmith.sampling.decode import _decoder_for as _decoder_for
 from tunesmith.sampling.decode import _sample as _sample
@@ -84,6 +79,12 @@ from tunesmith.sampling.decode import (
     single_thread_blas,
     style_decoding,
     token_temperatures,
+)
+from tunesmith.sampling.feedback import (
+    set_closing_shares,
+    set_register_feedback,
+    set_rhythm_feedback,
+    set_tonal_feedback,
 )
 from tunesmith.sampling.infilling import infill
 from tunesmith.sampling.request import (

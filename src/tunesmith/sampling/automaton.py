@@ -1,9 +1,9 @@
 """The grammar automaton of one take: the token states and categories, `_Tables` (everything that
 depends only on the tokenizer and the request: pitch ranges, forced chords, the form's repeats,
 the cadences and the drawn ending), `Constrainer` (`allowed()` -> token ids, `advance(id)`),
-`compose_tables` (the tables `generate` samples a request under), and what the style's tuned
-decoding sets in the tables: the tonal and rhythm feedback (logit offsets that draw a take back
-toward the style's profiles) and the shares a take's closing degree is drawn from."""
+and `compose_tables` (the tables `generate` samples a request under). What the style's tuned
+decoding sets in the tables (the tonal, register and rhythm feedback, the closing shares) is in
+`sampling.feedback`."""
 
 from __future__ import annotations
 
@@ -11,10 +11,16 @@ import itertools
 
 import numpy as np
 
+from tunesmith.sampling.feedback import (
+    REGISTER_MIN_TICKS,
+    REGISTER_SCALE,
+    RHYTHM_MIN_NOTES,
+    TONAL_MIN_TICKS,
+    _steer,
+)
 from tunesmith.sampling.request import (
     BASS_APPROACH_DEGREES,
     FINAL_BASS_APPROACH_SHARES,
-    FINAL_CHORD_DEGREES,
     FINAL_CHORD_SHARES,
     FINAL_DEGREE_SHARES,
     FINAL_LENGTH_SHARES,
@@ -24,8 +30,8 @@ from tunesmith.sampling.request import (
     MINOR_THIRD_MODES,
     WHOLE_RETURN_LAYOUTS,
     ComposeRequest,
+    degree_chord,
     form_sections,
-    mode_family,
     tonic_triad,
 )
 from tunesmith.score import pitch_class_of
@@ -49,27 +55,8 @@ from tunesmith.voice_leading import VoiceLeading
 _START, _CHORDS, _ROOT, _QUAL, _BASS, _CPOS, _VOICE, _NPOS, _PITCH, _DONE = range(10)
 # a held last note is struck on this grid (an eighth note), not on a tuplet
 _EIGHTH = TICKS_PER_BEAT // 2
-# a mode's seven-note scale, as steps of the major scale rotated (minor: natural minor)
-_MAJOR_STEPS = (0, 2, 4, 5, 7, 9, 11)
-_MODE_ROTATION = {"major": 0, "ionian": 0, "dorian": 1, "phrygian": 2, "lydian": 3, "mixolydian": 4, "minor": 5,
-                  "aeolian": 5, "locrian": 6}  # fmt: skip
 # token categories
 _C_OTHER, _C_BAR, _C_EOS, _C_POS, _C_ROOT, _C_QUAL, _C_BASS, _C_VOICE, _C_PITCH, _C_DUR = range(10)
-
-
-def _degree_chord(tonic_pc: int, mode: str, degree: str) -> tuple[int, frozenset, tuple[str, ...]]:
-    """(root pitch class, triad pitch classes, chord qualities) of the triad on `degree` of the key
-    (`FINAL_CHORD_DEGREES`: built from the mode's seven-note scale; "bVII": the major triad ten
-    semitones up). Qualities: a major triad plain (V also with its seventh), a minor one "m"/"m7",
-    a diminished one "dim"/"m7b5"."""
-    k = _MODE_ROTATION.get(mode, 0)
-    scale = [(_MAJOR_STEPS[(k + i) % 7] - _MAJOR_STEPS[k]) % 12 for i in range(7)]
-    d = FINAL_CHORD_DEGREES[degree]
-    steps = (10, 2, 5) if d is None else (scale[d], scale[(d + 2) % 7], scale[(d + 4) % 7])
-    root, third, fifth = ((tonic_pc + x) % 12 for x in steps)
-    shape = ((third - root) % 12, (fifth - root) % 12)
-    quals = {(4, 7): ("", "7") if degree == "V" else ("",), (3, 7): ("m", "m7"), (3, 6): ("dim", "m7b5")}.get(shape, ("",))
-    return root, frozenset({root, third, fifth}), quals
 
 
 class _Tables:
@@ -250,7 +237,7 @@ class _Tables:
             for (closing, _), degree in zip(self.final_endings, self.final_names):
                 options = []
                 for chord, weight in FINAL_CHORD_SHARES.get(degree, {}).items():
-                    root, triad, quals = _degree_chord(tonic_pc, request.mode, chord)
+                    root, triad, quals = degree_chord(tonic_pc, request.mode, chord)
                     if not triad & closing or (request.in_scale and not triad <= in_key):
                         continue
                     options.append((chord, np.array([tok.root_id(names[root], shift)]),
@@ -811,76 +798,3 @@ def compose_tables(tokenizer: Tokenizer, request: ComposeRequest, max_len: int) 
         chord_every_bar=request.chord_every_bar,
         form=True,
     )
-
-
-# ------------------------------------------------------------------------- set from the style's tuned decoding
-# Tonal and rhythm feedback: no steering before two beats of melody (TONAL_MIN_TICKS) or four
-# notes of a voice (RHYTHM_MIN_NOTES); shares are smoothed by FEEDBACK_EPS so that a degree or
-# length not yet heard is not pulled in at full strength; offsets clipped to +-FEEDBACK_CLIP.
-TONAL_MIN_TICKS = 2 * 12
-REGISTER_MIN_TICKS = 4 * 12  # a beat count of melody in a section before its mean is trusted
-REGISTER_SCALE = 2.0  # semitones of error at which the register feedback pulls with its full gain
-RHYTHM_MIN_NOTES = 4
-FEEDBACK_EPS = 0.02
-FEEDBACK_CLIP = 2.0
-
-
-def _steer(target: np.ndarray, shares: np.ndarray, gain: float) -> np.ndarray:
-    """gain * log(target / shares so far), smoothed and clipped: the feedback's logit offsets."""
-    off = gain * np.log((target + FEEDBACK_EPS) / (shares + FEEDBACK_EPS))
-    return np.clip(off, -FEEDBACK_CLIP, FEEDBACK_CLIP)
-
-
-def set_tonal_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -> None:
-    """Turn on the tonal feedback of a lead sheet's melody when the style's decoding has a
-    "degree_profile" (time per scale degree of the training tunes, per mode family) and a
-    "tonal_feedback" gain: at each pitch, every degree's logit moves by gain * log(profile /
-    the take's own time on it so far), so a take that has dwelt on the relative minor's or the
-    dominant's notes is drawn back toward its key, as a tune comes home, without a degree ever
-    being forbidden. Scaled by the request's `tonal_feedback` weight (0: off)."""
-    profile = (tuned.get("degree_profile") or {}).get(mode_family(request.mode))
-    gain = float(tuned.get("tonal_feedback", 0.0)) * (1.0 if request.tonal_feedback is None else float(request.tonal_feedback))
-    if profile is None or gain <= 0 or request.layout != "lead":
-        return
-    tables.tonal_target = np.asarray(profile, dtype=np.float64)
-    tables.tonal_gain = gain
-
-
-def set_register_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -> None:
-    """Turn on the register feedback of a lead sheet with contrasting sections (AABB's B strain,
-    AABA's bridge) when the style's decoding has "register_lift" (semitones: how far the training
-    tunes' contrasting sections sit over their first) and "register_gain" (fitted by
-    scripts/fit_register_lift.py). Without it a take's B strain sat where its A strain did: real
-    32-bar folk tunes lift it by 2.1 semitones (shippable training split), the takes by 0.7."""
-    gain = float(tuned.get("register_gain", 0.0))
-    if gain <= 0 or request.layout != "lead" or not tables.contrast_bars:
-        return
-    tables.register_lift = float(tuned.get("register_lift", 0.0))
-    tables.register_gain = gain
-
-
-def set_closing_shares(tables: _Tables, tuned: dict) -> None:
-    """The closing-degree shares a take draws from: the model's own (`decoding.json`
-    "closing_degrees", e.g. learnt by the tuner) where it has them, else `FINAL_DEGREE_SHARES`."""
-    shares = tuned.get("closing_degrees")
-    if not shares or not tables.final_endings:
-        return
-    by_name = dict(zip(tables.final_names, (pcs for pcs, _ in tables.final_endings)))
-    total = sum(shares.get(n, 0.0) for n in by_name)
-    if total > 0:
-        tables.final_endings = [(by_name[n], shares.get(n, 0.0) / total) for n in tables.final_names]
-
-
-def set_rhythm_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -> None:
-    """Turn on the rhythm feedback when the style's decoding has a "rhythm_profile" (per voice
-    letter, the share of each note length of `DUR_TICKS` in the training pieces) and a
-    "rhythm_feedback" gain: before each note length, every length's logit moves by gain *
-    log(profile / the voice's own share so far), so a voice that has run in eighths is drawn back
-    toward the style's quarters and halves. Scaled by the request's `rhythm_feedback` (0: off)."""
-    profile = tuned.get("rhythm_profile") or {}
-    weight = 1.0 if request.rhythm_feedback is None else float(request.rhythm_feedback)
-    gain = float(tuned.get("rhythm_feedback", 0.0)) * weight
-    if gain <= 0 or not all(v in profile for v in tables.voices):
-        return
-    tables.rhythm_target = np.array([profile[v] for v in tables.voices], dtype=np.float64)
-    tables.rhythm_gain = gain

@@ -15,10 +15,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from tunesmith.sampling.automaton import (
-    Constrainer,
-    _Tables,
-    compose_tables,
+from tunesmith.sampling.automaton import Constrainer, _Tables, compose_tables
+from tunesmith.sampling.feedback import (
     set_closing_shares,
     set_register_feedback,
     set_rhythm_feedback,

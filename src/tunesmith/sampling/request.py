@@ -105,6 +105,32 @@ FINAL_CHORD_SHARES = {
 }
 # each degree's step in the mode's seven-note scale (minor: natural minor); bVII: ten semitones up
 FINAL_CHORD_DEGREES = {"I": 0, "ii": 1, "iii": 2, "IV": 3, "V": 4, "vi": 5, "bVII": None}
+# a mode's seven-note scale, as steps of the major scale rotated (minor: natural minor)
+_MAJOR_STEPS = (0, 2, 4, 5, 7, 9, 11)
+_MODE_ROTATION = {"major": 0, "ionian": 0, "dorian": 1, "phrygian": 2, "lydian": 3, "mixolydian": 4, "minor": 5,
+                  "aeolian": 5, "locrian": 6}  # fmt: skip
+
+def seven_note_scale(mode: str) -> list[int]:
+    """Semitones above the tonic of the mode's seven degrees (minor: natural minor; an unknown
+    mode: major)."""
+    k = _MODE_ROTATION.get(mode, 0)
+    return [(_MAJOR_STEPS[(k + i) % 7] - _MAJOR_STEPS[k]) % 12 for i in range(7)]
+
+
+def degree_chord(tonic_pc: int, mode: str, degree: str) -> tuple[int, frozenset, tuple[str, ...]]:
+    """(root pitch class, triad pitch classes, chord qualities) of the triad on `degree` of the key
+    (`FINAL_CHORD_DEGREES`: built from the mode's seven-note scale; "bVII": the major triad ten
+    semitones up). Qualities: a major triad plain (V also with its seventh), a minor one "m"/"m7",
+    a diminished one "dim"/"m7b5"."""
+    scale = seven_note_scale(mode)
+    d = FINAL_CHORD_DEGREES[degree]
+    steps = (10, 2, 5) if d is None else (scale[d], scale[(d + 2) % 7], scale[(d + 4) % 7])
+    root, third, fifth = ((tonic_pc + x) % 12 for x in steps)
+    shape = ((third - root) % 12, (fifth - root) % 12)
+    quals = {(4, 7): ("", "7") if degree == "V" else ("",), (3, 7): ("m", "m7"), (3, 6): ("dim", "m7b5")}.get(shape, ("",))
+    return root, frozenset({root, third, fifth}), quals
+
+
 # A returning section of a lead sheet leaves its last bar free (a first and second ending). In a
 # chorale's bar form the Stollen is sung again to the same melody, its cadence too: in the 34 test
 # chorales with a repeated Stollen the soprano's bars recur 0.49 of the time; takes that left the
