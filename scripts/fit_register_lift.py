@@ -45,8 +45,8 @@ from tunesmith.sampling import form_sections
 def section_lift(piece, bars: int, form: str) -> float | None:
     """Mean melody pitch (duration-weighted) of the bars outside the first section's letter minus
     that of the bars of it, over the first `bars` bars; None when either has no notes."""
-    starts = piece.bars() + [piece.end]
-    if len(starts) < bars + 1:
+    starts = piece.bars()
+    if len(starts) < bars:
         return None
     sections = form_sections(form, bars)
     first = {b for (letter, _, size), a in zip(sections, np.cumsum([0] + [s for _, _, s in sections])) if letter == sections[0][0]
