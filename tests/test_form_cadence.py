@@ -496,3 +496,16 @@ def test_the_register_feedback_lifts_a_b_strain(model, tok, monkeypatch):
     monkeypatch.setattr(decode, "style_decoding", lambda m, s: {"register_lift": 5.0, "register_gain": 3.0})
     on = lift([t.piece for t in generate(model, tok, req, n=8)])
     assert on > off + 2.0, (off, on)
+
+
+def test_over_given_chords_the_melody_closes_on_a_tone_of_the_last_one(model, tok):
+    """The loop F C Dm Bb ends over B-flat: the melody's last note is a tone of it (F, B-flat or
+    D), whichever closing degree a take draws; a degree that chord holds nothing of is not drawn."""
+    from tunesmith.sampling import compose_tables
+
+    req = ComposeRequest(style="pop", key="F", bars=4, seed=3, chords=["F", "C", "Dm", "Bb"], cadence="tonic")
+    tables = compose_tables(tok, req, 768)
+    assert set(tables.final_names) <= {"root", "other"}  # A (the third) and C (the fifth) are not in B-flat
+    takes = generate(model, tok, req, n=12)
+    assert {t.piece.melody().notes[-1].pitch % 12 for t in takes} <= {10, 2, 5}
+    assert all(c.figure == "Bb" for c in takes[0].piece.chords if c.onset >= 12.0)

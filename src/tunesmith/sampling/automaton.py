@@ -224,6 +224,16 @@ class _Tables:
             # model's free choice had ended takes on a C# over a D-major chord
             other = set(scale_pitch_classes(tonic_pc, request.mode)) - {root, third, fifth, (tonic_pc - 1) % 12}
             pcs = {"root": {root}, "third": {third}, "fifth": {fifth}, "other": other or set(range(12))}
+            if request.chords and request.layout == "lead":
+                # over chords the musician gave, the melody closes on a tone of the last bar's chord
+                # (the loop F C Dm Bb ends over B-flat: an "other" ending on G would clash with it):
+                # each degree keeps the pitch classes that chord holds, one that holds none is not drawn
+                from tunesmith.harmony import chord_pitch_classes
+
+                held = chord_pitch_classes(request.chords[(self.n_bars - 1) % len(request.chords)])
+                fits = {d: pcs[d] & held for d in shares if pcs[d] & held and shares[d] > 0}
+                if fits:
+                    pcs, shares = fits, {d: w for d, w in shares.items() if d in fits}
             total = sum(shares.values())
             self.final_endings = [(frozenset(pcs[d]), w / total) for d, w in shares.items()]
             self.final_names = list(shares)
