@@ -211,6 +211,12 @@ def test_cli_tune_and_adversarial(base, tmp_path, capsys):
     assert "accuracy" in out["last"]["discriminator"]
     assert main(["tune", "--reward", "nonsense", "--out", str(tmp_path / "x"), *args]) == 2
     assert "unknown reward 'nonsense'" in capsys.readouterr().out
+    # the meters the tuner composes in: recorded in the tuned model's config
+    assert main(["tune", "--reward", "rules", "--meter", "4/4,6/8", "--out", str(tmp_path / "m"), *args]) == 0
+    capsys.readouterr()
+    assert json.loads((tmp_path / "m" / "model.json").read_text())["tuning"]["config"]["meter"] == "4/4,6/8"
+    assert main(["tune", "--reward", "rules", "--meter", "4/4,5/9", "--out", str(tmp_path / "b"), *args]) == 2
+    assert "meter 5/9 out of bounds" in capsys.readouterr().out
 
 
 def test_logprobs_match_for_the_shipped_model():

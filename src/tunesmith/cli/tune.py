@@ -21,6 +21,8 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kl", type=float, dest="kl_coef", help="KL penalty coefficient (default 0.05)")
     parser.add_argument("--ml-coef", type=float, help="weight of maximum-likelihood steps mixed in (default 0)")
     parser.add_argument("--cadence", choices=["free", "tonic"], help="the takes' cadence control (default: by style)")
+    parser.add_argument("--meter", help="the takes' meter (default: the style's); several, comma-separated "
+                        "('4/4,4/4,6/8'): one drawn per request, a meter given twice drawn twice as often")
     parser.add_argument("--ending-lr", type=float, help="learning rate of the closing degree drawn under a tonic "
                         "cadence (default 0.5; 0 keeps the base's shares)")  # fmt: skip
     parser.add_argument("--seed", type=int)
@@ -70,7 +72,7 @@ def tune_config(args: argparse.Namespace):
             d.update(v if isinstance(v, dict) else {k: v})
     flags = {"rounds": args.rounds, "bars": args.bars, "prompts_per_round": args.prompts,
              "takes_per_prompt": args.takes, "lr": args.lr, "kl_coef": args.kl_coef, "ml_coef": args.ml_coef,
-             "cadence": args.cadence, "seed": args.seed, "ending_lr": args.ending_lr,
+             "cadence": args.cadence, "meter": args.meter, "seed": args.seed, "ending_lr": args.ending_lr,
              "snapshot_every": args.snapshot_every, "method": getattr(args, "method", None), "dpo_beta": getattr(args, "dpo_beta", None)}  # fmt: skip
     if args.styles:
         flags["styles"] = [s.strip().lower() for s in args.styles.split(",") if s.strip()]
