@@ -539,12 +539,13 @@ class Constrainer:
         closing = vals[np.isin(vals % 12, list(pcs))]
         return self._approach_fits(np.abs(pitches[:, None] - closing[None, :])).any(axis=1)
 
-    def _closing_zone(self) -> int:
-        """Ticks at the end of a cadence bar where every note that starts is a closing one: the
-        last beat, and in the last bar the drawn length of the last note if longer."""
+    def _closing_zone(self, bar: int | None = None) -> int:
+        """Ticks at the end of cadence bar `bar` (default: the current one) where every note that
+        starts is a closing one: the last beat, and in the last bar the drawn length of the last
+        note if longer (a lead sheet with a drawn approach: that length alone)."""
         t = self.t
         zone = t.last_beat
-        if self.final_ticks is not None and self.bar == t.n_bars - 1:
+        if self.final_ticks is not None and (self.bar if bar is None else bar) == t.n_bars - 1:
             if self.melody_approach is not None:  # the last note alone: the drawn approach sounds before it
                 return min(self.final_ticks, t.L)
             zone = max(zone, min(self.final_ticks, t.L))
@@ -636,9 +637,7 @@ class Constrainer:
                 # a note that does not close ends by the bar's last beat, so the closing note starts on
                 # a beat and lasts at least one (not squeezed in at the very end); before a lead
                 # sheet's drawn approach, by where its last note is struck
-                zone = t.last_beat
-                if cad == t.n_bars - 1 and self.melody_approach is not None:
-                    zone = min(self.final_ticks, t.L)
+                zone = self._closing_zone(cad) if self.melody_approach is not None else t.last_beat
                 limit = to_end if closes else to_end - zone
                 remaining = max(min(remaining, limit), int(t.dur_ticks[0]))
             approach = self._approach_tick()
