@@ -111,7 +111,7 @@ def test_tonal_feedback_hears_the_given_music(tok, monkeypatch):
 
     monkeypatch.setattr(cocreate._CoConstrainer, "tonal_bias", spy)
     cocreate.continue_piece(model, tok, given, 2, seed=3, cadence="free")
-    assert first_heard[0][4] == 8 * 4 * TICKS_PER_BEAT and first_heard[0].sum() == first_heard[0][4]
+    assert first_heard[0][0, 4] == 8 * 4 * TICKS_PER_BEAT and first_heard[0].sum() == first_heard[0][0, 4]
 
     def d_and_a(weight: float) -> float:
         shares = []
@@ -131,7 +131,7 @@ def test_feedback_counts_are_the_music_outside_the_region():
     job = SimpleNamespace(voices=("M",))
     tables = SimpleNamespace(tonic_pc=2, tonal_target=np.array(TRIAD), rhythm_target=None)
     degree_time, dur_counts = cocreate._feedback_counts(W, job, tables, 4.0, 8.0)  # bar 2 is the region
-    assert degree_time[0] == 12 and degree_time[4] == 6 and degree_time[9] == 12  # D, F#, B: not the A inside
+    assert degree_time[0, 0] == 12 and degree_time[0, 4] == 6 and degree_time[0, 9] == 12  # D, F#, B: not the A inside
     assert degree_time.sum() == 30
     assert dur_counts[0, DUR_TICKS.index(12)] == 2 and dur_counts[0, DUR_TICKS.index(6)] == 1
     off = SimpleNamespace(tonic_pc=2, tonal_target=None, rhythm_target=None)

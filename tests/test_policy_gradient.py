@@ -51,7 +51,10 @@ def ends_on_tonic_rate(folder: Path, n_prompts: int = 8) -> float:
 def tonic_run(base, pieces, tmp_path_factory):
     out = tmp_path_factory.mktemp("tonic")
     before = ends_on_tonic_rate(base)
-    result = tune(base, rules.ends_on_tonic, out, small(rounds=40), pieces=pieces, progress=False)
+    # 16 takes a round and a light KL leash: with 8 takes and none, the tiny policy's reward rose
+    # to 0.6 and collapsed in the last rounds on one machine's arithmetic (0.125 -> 0.016), not another's
+    result = tune(base, rules.ends_on_tonic, out, small(rounds=40, prompts_per_round=4, kl_coef=0.02), pieces=pieces,
+                  progress=False)  # fmt: skip
     return out, before, ends_on_tonic_rate(out), result
 
 

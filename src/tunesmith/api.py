@@ -462,7 +462,8 @@ def compose(
             # what the defaults resolved to: the model's decoding for the style, the form, the ending
             "resolved": {k: t.meta[k] for k in ("temperature", "rhythm_temperature", "top_p", "form", "cadence",
                                                 "chords_from", "chords_temperature") if k in t.meta}  # fmt: skip
-            | _ending_record(t.meta),
+            | _ending_record(t.meta)
+            | _modulation_record(t.meta),
             "model": m.record(),
             "seed": seed0,
             "take_index": i,
@@ -504,6 +505,16 @@ def _ending_record(meta: dict) -> dict:
     if meta.get("final_ticks"):
         ending["last_note_quarters"] = meta["final_ticks"] / TICKS_PER_BEAT
     return {"ending": ending} if ending else {}
+
+
+def _modulation_record(meta: dict) -> dict:
+    """{"modulation": {"to": "V", "bars": [first, last]}} (bars counted from 1): the related key a
+    take passes through and where (`sampling.set_modulation`), or {} when it drew none."""
+    mod = meta.get("modulation")
+    if not mod:
+        return {}
+    name, first, after = mod
+    return {"modulation": {"to": name, "bars": [int(first) + 1, int(after)]}}
 
 
 def _source_piece(source: Take | Piece | str | os.PathLike, tune: int) -> tuple[Piece, dict | None]:

@@ -132,7 +132,7 @@ def read_decoding(folder: Path) -> dict:
             if not ok:
                 raise ValueError(f"{file}: {style}: closing_degrees must map root, third, fifth, other to shares >= 0")
             out[style]["closing_degrees"] = {k: float(v) for k, v in closing.items()}
-        for key in ("tonal_feedback", "rhythm_feedback", "register_gain"):
+        for key in ("tonal_feedback", "rhythm_feedback", "register_gain", "modulation_gain"):
             gain = d.get(key)
             if gain is not None:
                 if not (isinstance(gain, int | float) and not isinstance(gain, bool) and 0 <= gain <= 4):
@@ -161,8 +161,14 @@ def _share_rows(value, where: str, name: str, keys: set[str], length: int) -> di
     return out
 
 
-def _degree_profile(value, where: str) -> dict[str, list[float]]:
-    """Per mode family, the melody's time on each of the 12 scale degrees (tonal feedback)."""
+def _degree_profile(value, where: str) -> dict:
+    """Per mode family, the melody's time on each of the 12 scale degrees (tonal feedback), or
+    per mode family {voice letter: the voice's time on each degree} (a chorale's modulation)."""
+    if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
+        if set(value) - {"major", "minor"}:
+            raise ValueError(f"{where}: degree_profile must map major, minor to shares")
+        return {fam: _share_rows(rows, where, f"degree_profile {fam!r}", {"M", "S", "A", "T", "B"}, 12)
+                for fam, rows in value.items()}  # fmt: skip
     return _share_rows(value, where, "degree_profile", {"major", "minor"}, 12)
 
 

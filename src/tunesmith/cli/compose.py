@@ -62,7 +62,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=None,
         help="weight of the style's tonal feedback, which draws a melody that has strayed from its key's "
-        "profile of scale degrees back home (default 1; 0: the model's raw pitch choices)",
+        "profile of scale degrees back home, and of a chorale's passage through a related key "
+        "(default 1; 0: the model's raw pitch choices, a chorale that stays in its key)",
     )
     parser.add_argument(
         "--rhythm-feedback",

@@ -45,11 +45,11 @@ class _Result:
 
 
 def _feedback_counts(W: Piece, job: _Job, tables: _Tables, t0: float, t1: float) -> tuple[np.ndarray, np.ndarray]:
-    """What the tonal and rhythm feedback have heard before a region is written: the melody's
-    time (ticks) on each scale degree and each voice's notes of each length, over the music
+    """What the tonal and rhythm feedback have heard before a region is written: each voice's
+    time (ticks) on each scale degree and its notes of each length, over the music
     outside [t0, t1) (the musician's and what earlier chunks wrote), so that a continuation is
     steered by the whole piece, as a composed take is by its own music so far."""
-    degree_time = np.zeros(12)
+    degree_time = np.zeros((len(job.voices), 12))
     dur_counts = np.zeros((len(job.voices), len(DUR_TICKS)))
     if tables.tonal_target is None and tables.rhythm_target is None:
         return degree_time, dur_counts
@@ -59,8 +59,7 @@ def _feedback_counts(W: Piece, job: _Job, tables: _Tables, t0: float, t1: float)
             if t0 - _EPS <= nt.onset < t1 - _EPS:
                 continue
             ticks = max(1, round(nt.duration * TICKS_PER_BEAT))
-            if vi == 0:
-                degree_time[(nt.pitch - tables.tonic_pc) % 12] += ticks
+            degree_time[vi, (nt.pitch - tables.tonic_pc) % 12] += ticks
             dur_counts[vi, int(np.argmin(np.abs(lengths - ticks)))] += 1
     return degree_time, dur_counts
 

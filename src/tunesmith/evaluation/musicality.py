@@ -34,6 +34,7 @@ MEASURES = {
     "stepwise_share": mm.stepwise_share,
     "repeated_bar_share": mm.repeated_bar_share,
     "key_heard": mm.key_heard,
+    "home_key_share": mm.home_key_share,
     "ends_on_tonic": mm.ends_on_tonic,
     "chord_tone_share": mm.chord_tone_share,
 }

@@ -12,6 +12,9 @@ References for the definitions:
 - Repeated bars (form): the share of bars whose melody recurs elsewhere in the piece, as in
   the self-similarity measures of Wu & Yang (2020), "The Jazz Transformer on the front line".
 - Key: music21's Krumhansl-Schmuckler key estimate (`Stream.analyze("key")`; Krumhansl 1990).
+  Local keys: the same correlation over short windows of all voices (Krumhansl & Kessler 1982
+  tracked modulation this way; Temperley, *The Cognition of Basic Musical Structures*, 2001,
+  ch. 7), with the Aarden-Essen profiles music21 uses by default (Aarden 2003).
 - Ending on the tonic and chord tones: RL Tuner (Jaques et al. 2017) rewards starting/ending on
   the tonic; "melody time on chord tones" is the chord-tone ratio of Yeh et al. (2021),
   "Automatic melody harmonization with triad chords" (CTR, weighted by duration here).
@@ -19,6 +22,7 @@ References for the definitions:
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 
@@ -28,7 +32,9 @@ from tunesmith.score import Piece, pitch_class_of
 __all__ = [
     "chord_tone_share",
     "ends_on_tonic",
+    "home_key_share",
     "key_heard",
+    "local_keys",
     "leap_share",
     "mean_abs_interval",
     "repeated_bar_share",
@@ -183,3 +189,62 @@ def chord_tone_share(piece: Piece) -> float:
                 if n.pitch % 12 in pcs:
                     on += overlap
     return on / total if total > 0 else _NAN
+
+
+@functools.cache
+def _key_templates():
+    """(24, 12) z-scored key profiles, rows (tonic 0..11 major, tonic 0..11 minor): the
+    Aarden-Essen weights of music21's default key finder, rotated to each tonic."""
+    import numpy as np
+    from music21.analysis.discrete import AardenEssen
+
+    finder = AardenEssen()
+    rows = np.array([np.roll(finder.getWeights(m), t) for m in ("major", "minor") for t in range(12)], dtype=float)
+    rows -= rows.mean(1, keepdims=True)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def local_keys(piece: Piece, window_bars: int = 2) -> list[tuple[int, str]]:
+    """The key of each window of `window_bars` bars (hop one bar) as (tonic pitch class, "major"
+    or "minor"): the key profile best correlated with the window's time per pitch class, over
+    all pitched voices (notes clipped to the window). A piece shorter than the window is one
+    window. Empty without notes or bars."""
+    import numpy as np
+
+    starts = list(piece.bars())
+    end = piece.duration()
+    if not starts or end <= 0:
+        return []
+    edges = [*starts, end]
+    templates = _key_templates()
+    out = []
+    for i in range(max(1, len(starts) - window_bars + 1)):
+        a, b = edges[i], edges[min(i + window_bars, len(edges) - 1)]
+        h = np.zeros(12)
+        for tr in piece.tracks:
+            if tr.is_drum:
+                continue
+            for n in tr.notes:
+                overlap = min(b, n.onset + n.duration) - max(a, n.onset)
+                if overlap > 0:
+                    h[n.pitch % 12] += overlap
+        if h.sum() <= 0:
+            continue
+        h -= h.mean()
+        best = int(np.argmax(templates @ (h / (np.linalg.norm(h) or 1.0))))
+        out.append((best % 12, "major" if best < 12 else "minor"))
+    return out
+
+
+def home_key_share(piece: Piece, window_bars: int = 2) -> float:
+    """Share of the piece's `local_keys` windows that are in its own key (tonic and major/minor
+    as `key_heard` reads them): 1.0 for music that never leaves home, about 0.5 for Bach's
+    chorales, which pass through the dominant, subdominant and relative keys. NaN without key
+    or notes."""
+    key = piece.key
+    if key is None:
+        return _NAN
+    mode = (key.mode or "major").lower()
+    home = (pitch_class_of(key.tonic), "minor" if mode in ("minor", "aeolian", "dorian", "phrygian", "locrian") else "major")
+    keys = local_keys(piece, window_bars)
+    return sum(k == home for k in keys) / len(keys) if keys else _NAN

@@ -82,6 +82,7 @@ from tunesmith.sampling.decode import (
 )
 from tunesmith.sampling.feedback import (
     set_closing_shares,
+    set_modulation,
     set_register_feedback,
     set_rhythm_feedback,
     set_tonal_feedback,
@@ -137,6 +138,7 @@ __all__ = [
     "prompt_ids",
     "sampling_params",
     "set_closing_shares",
+    "set_modulation",
     "set_register_feedback",
     "set_rhythm_feedback",
     "set_tonal_feedback",

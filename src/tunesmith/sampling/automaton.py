@@ -101,8 +101,13 @@ class _Tables:
         self.tonic_pc = pitch_class_of(request.key)
         self.pitch_ids = np.array([tok.pitch_id(p) for p in range(PITCH_MIN, PITCH_MAX + 1)])
         self.pitch_degrees = np.array([(p + shift - self.tonic_pc) % 12 for p in range(PITCH_MIN, PITCH_MAX + 1)])
-        self.tonal_target: np.ndarray | None = None
+        self.tonal_target: np.ndarray | None = None  # (steered voices, 12): the first len() voices
         self.tonal_gain = 0.0
+        # a passage in a related key (`set_modulation`; off unless the style's decoding has a gain)
+        self.modulations: list[tuple[str, float]] = []  # (key name, e.g. "V", share)
+        self.modulation_bias: dict[str, np.ndarray] = {}  # key name -> (voices, len(pitch_ids)) logit offsets
+        self.modulation_starts: list[int] = []  # bars the passage may start at
+        self.modulation_span = 0  # its bars
         # rhythm feedback (`set_rhythm_feedback`): per voice, the share of each note length
         self.dur_ids = np.arange(tok.dur_base, tok.dur_base + len(DUR_TICKS))
         self.dur_base = tok.dur_base
@@ -323,25 +328,33 @@ class Constrainer:
         self.bass_approach: str | None = None  # the bass note before the final chord ("dominant", "tonic", ...)
         self.melody_approach: str | None = None  # a lead sheet's interval into its last note ("step", ...)
         self.final_chord: str | None = None  # the degree of the chord a lead sheet closes over, if not the tonic
+        self.modulation: tuple[str, int, int] | None = None  # (key name, first bar, bar after): a passage in that key
         self.melody_last: int | None = None  # the pitch of the melody's latest note (prompt included)
-        self.degree_time = np.zeros(12)  # the melody's time (ticks) on each scale degree so far
+        self.degree_time = np.zeros((len(tables.voices), 12))  # each voice's time (ticks) per scale degree so far
         # the melody's (time, pitch x time) in the first section's bars and in the contrasting ones
         self.first_time = self.first_sum = self.contrast_time = self.contrast_sum = 0.0
         self.dur_counts = np.zeros((len(tables.voices), len(DUR_TICKS)))  # notes of each length per voice
 
     def tonal_bias(self) -> np.ndarray | None:
-        """Logit offsets for `t.pitch_ids` that steer the melody's time per scale degree back
-        toward the style's profile (`set_tonal_feedback`) and a contrasting section's register
-        over the first section's (`register_bias`), or None (off, not before a pitch, or too little
-        music yet to judge)."""
+        """Logit offsets for `t.pitch_ids` that steer the current voice's time per scale degree
+        back toward the style's profile for it (`set_tonal_feedback`: a lead sheet's melody, each
+        of a chorale's voices) and a contrasting section's melody register over the first
+        section's (`register_bias`), and in a drawn modulation's bars toward its key
+        (`set_modulation`), or None (off, not before a pitch, or too little music yet)."""
         t = self.t
-        if self.v != 0 or self.state not in (_VOICE, _NPOS):
+        if self.state not in (_VOICE, _NPOS):
             return None
-        out = self.register_bias()
-        total = self.degree_time.sum()
-        if t.tonal_target is None or total < TONAL_MIN_TICKS:
+        out = self.register_bias() if self.v == 0 else None
+        if self.modulation is not None and self.modulation[1] <= self.bar < self.modulation[2]:
+            shift = t.modulation_bias[self.modulation[0]][self.v]
+            out = shift if out is None else out + shift
+        if t.tonal_target is None or self.v >= len(t.tonal_target):
             return out
-        tonal = _steer(t.tonal_target, self.degree_time / total, t.tonal_gain)[t.pitch_degrees]
+        time = self.degree_time[self.v]
+        total = time.sum()
+        if total < TONAL_MIN_TICKS:
+            return out
+        tonal = _steer(t.tonal_target[self.v], time / total, t.tonal_gain)[t.pitch_degrees]
         return tonal if out is None else tonal + out
 
     def register_bias(self) -> np.ndarray | None:
@@ -374,8 +387,10 @@ class Constrainer:
         return _steer(t.rhythm_target[self.v], counts / total, t.rhythm_gain)
 
     def draw_ending(self, rng) -> None:
-        """Draw this take's closing melody degree from the style's shares (`FINAL_DEGREE_SHARES`)
-        and the least length of its last note (`FINAL_LENGTH_SHARES`)."""
+        """Draw this take's closing melody degree from the style's shares (`FINAL_DEGREE_SHARES`),
+        the least length of its last note (`FINAL_LENGTH_SHARES`), how it is approached and
+        closed (thirds, bass and melody approach, final chord) and, where the style modulates
+        (`set_modulation`), the related key and bars of a passage away from home."""
         endings = self.t.final_endings
         if endings:
             k = int(rng.choice(len(endings), p=[w for _, w in endings]))
@@ -405,13 +420,19 @@ class Constrainer:
             k = int(rng.spawn(1)[0].choice(len(chords), p=[o[-1] for o in chords]))
             self.final_chord = chords[k][0]
             self.final_pcs = self.final_pcs & chords[k][3]  # the melody closes on a tone of it
+        if self.t.modulations:  # a passage in a related key (`set_modulation`), also from a child generator
+            child = rng.spawn(1)[0]
+            k = int(child.choice(len(self.t.modulations), p=[w for _, w in self.t.modulations]))
+            start = int(self.t.modulation_starts[int(child.integers(len(self.t.modulation_starts)))])
+            self.modulation = (self.t.modulations[k][0], start, start + self.t.modulation_span)
 
     def drawn_ending(self) -> dict:
         """What `draw_ending` drew, as a take's meta records it (replaying the automaton needs it)."""
         out = {"closing_pcs": sorted(self.final_pcs) if self.final_pcs is not None else None,
                "closing_degree": self.final_degree, "final_ticks": self.final_ticks,
                "final_third": self.final_third, "bass_approach": self.bass_approach,
-               "melody_approach": self.melody_approach, "final_chord": self.final_chord}  # fmt: skip
+               "melody_approach": self.melody_approach, "final_chord": self.final_chord,
+               "modulation": list(self.modulation) if self.modulation else None}  # fmt: skip
         return {k: v for k, v in out.items() if v is not None}
 
     def replay_ending(self, drawn: dict) -> None:
@@ -425,6 +446,8 @@ class Constrainer:
         self.bass_approach = drawn.get("bass_approach")
         self.melody_approach = drawn.get("melody_approach")
         self.final_chord = drawn.get("final_chord")
+        mod = drawn.get("modulation")
+        self.modulation = (str(mod[0]), int(mod[1]), int(mod[2])) if mod else None
 
     def _final_chord_ids(self) -> tuple[np.ndarray, np.ndarray] | None:
         """(root ids, quality ids) of the drawn closing chord in the last bar, else None (the
@@ -739,9 +762,9 @@ class Constrainer:
                 elif self.bar in t.contrast_bars:
                     self.contrast_time += t.val[tok]
                     self.contrast_sum += self.pitch * t.val[tok]
-                self.degree_time[(self.pitch - t.tonic_pc) % 12] += t.val[tok]
                 if t.voice_leading and self.bar == t.n_bars - 1 and self.cursor >= t.L:
                     self.final_strike = self.note_pos  # the soprano's last note: the others strike with it
+            self.degree_time[self.v, (self.pitch - t.tonic_pc) % 12] += t.val[tok]
             self.dur_counts[self.v, tok - t.dur_base] += 1
             if self.vl is not None:
                 start = self.bar * t.L + self.note_pos

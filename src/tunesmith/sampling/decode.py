@@ -18,6 +18,7 @@ import numpy as np
 from tunesmith.sampling.automaton import Constrainer, _Tables, compose_tables
 from tunesmith.sampling.feedback import (
     set_closing_shares,
+    set_modulation,
     set_register_feedback,
     set_rhythm_feedback,
     set_tonal_feedback,
@@ -192,6 +193,7 @@ def generate(
         set_register_feedback(t, request, tuned)
         set_rhythm_feedback(t, request, tuned)
         set_closing_shares(t, tuned)
+        set_modulation(t, request, tuned)
         return t
 
     by_form = {request.resolved_form(): tuned_tables(tables)}

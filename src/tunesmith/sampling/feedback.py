@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tunesmith.sampling.request import ComposeRequest, mode_family
+from tunesmith.sampling.request import MODULATION_KEYS, MODULATION_SHARES, ComposeRequest, mode_family
 
 if TYPE_CHECKING:
     from tunesmith.sampling.automaton import _Tables
@@ -23,6 +23,11 @@ REGISTER_SCALE = 2.0  # semitones of error at which the register feedback pulls 
 RHYTHM_MIN_NOTES = 4
 FEEDBACK_EPS = 0.02
 FEEDBACK_CLIP = 2.0
+# A modulation's passage: about a sixth of the piece (a 12-bar chorale: 2 bars), at most 4 bars,
+# in its second half (from a third in), clear of cadences, of repeated bars and of the last two bars.
+# A piece of fewer than MODULATION_MIN_BARS bars has no room to set out its key, leave and come home.
+MODULATION_MAX_BARS = 4
+MODULATION_MIN_BARS = 8
 
 
 def _steer(target: np.ndarray, shares: np.ndarray, gain: float) -> np.ndarray:
@@ -32,17 +37,31 @@ def _steer(target: np.ndarray, shares: np.ndarray, gain: float) -> np.ndarray:
 
 
 def set_tonal_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -> None:
-    """Turn on the tonal feedback of a lead sheet's melody when the style's decoding has a
-    "degree_profile" (time per scale degree of the training tunes, per mode family) and a
-    "tonal_feedback" gain: at each pitch, every degree's logit moves by gain * log(profile /
-    the take's own time on it so far), so a take that has dwelt on the relative minor's or the
-    dominant's notes is drawn back toward its key, as a tune comes home, without a degree ever
-    being forbidden. Scaled by the request's `tonal_feedback` weight (0: off)."""
+    """Turn on the tonal feedback when the style's decoding has a "degree_profile" (time per
+    scale degree of the training pieces, per mode family: one list for a lead sheet's melody, or
+    {voice letter: list} for a chorale's voices) and a "tonal_feedback" gain: at each pitch of a
+    steered voice, every degree's logit moves by gain * log(profile / the voice's own time on it
+    so far). A lead sheet that has dwelt on the relative minor's or the dominant's notes is drawn
+    back toward its key, as a tune comes home; a chorale voice that has kept to the scale is drawn
+    toward Bach's share of raised and lowered degrees (secondary leading tones, modulations). No
+    degree is ever forbidden. Scaled by the request's `tonal_feedback` weight (0: off)."""
     profile = (tuned.get("degree_profile") or {}).get(mode_family(request.mode))
     gain = float(tuned.get("tonal_feedback", 0.0)) * (1.0 if request.tonal_feedback is None else float(request.tonal_feedback))
-    if profile is None or gain <= 0 or request.layout != "lead":
+    if profile is None or gain <= 0:
         return
-    tables.tonal_target = np.asarray(profile, dtype=np.float64)
+    if isinstance(profile, dict):  # per voice letter: the voices of the layout, from the top, while they have one
+        rows = []
+        for v in tables.voices:
+            if v not in profile:
+                break
+            rows.append(profile[v])
+        if not rows:
+            return
+    elif request.layout == "lead":
+        rows = [profile]
+    else:
+        return
+    tables.tonal_target = np.asarray(rows, dtype=np.float64)
     tables.tonal_gain = gain
 
 
@@ -84,3 +103,51 @@ def set_rhythm_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -
         return
     tables.rhythm_target = np.array([profile[v] for v in tables.voices], dtype=np.float64)
     tables.rhythm_gain = gain
+
+
+def set_modulation(tables: _Tables, request: ComposeRequest, tuned: dict) -> None:
+    """Let each take pass through a related key when the style has `MODULATION_SHARES` and its
+    decoding a "modulation_gain" and a per-voice "degree_profile" for both mode families: the
+    take draws a key and a passage of bars (`Constrainer.draw_ending`), and while it writes those
+    bars every voice's pitch logits move by gain * log(the new key's profile / the home key's),
+    clipped, so that the model's home-key habits become the new key's (in C, toward G: F-sharp
+    up, F down) without a pitch being forbidden. The passage lies clear of the cadences and of
+    bars repeated from elsewhere; afterwards the music is free to come home, as the closing
+    cadence makes it. Scaled by the request's `tonal_feedback` weight (0: off)."""
+    shares = MODULATION_SHARES.get(request.style, {}).get(mode_family(request.mode))
+    profiles = tuned.get("degree_profile") or {}
+    weight = 1.0 if request.tonal_feedback is None else float(request.tonal_feedback)
+    gain = float(tuned.get("modulation_gain", 0.0)) * weight
+    home = profiles.get(mode_family(request.mode))
+    n = tables.n_bars
+    if not shares or gain <= 0 or n < MODULATION_MIN_BARS or not isinstance(home, dict) or not all(v in home for v in tables.voices):
+        return
+    sources = {b for b in tables.copy_from if b is not None}
+    eligible = [max(1, n // 3) <= b <= n - 3 and tables.bar_cadence[b] is None and tables.copy_from[b] is None
+                and b not in sources for b in range(n)]  # fmt: skip
+    for span in range(min(MODULATION_MAX_BARS, max(1, round(n / 6))), 0, -1):
+        starts = [b for b in range(n - span + 1) if all(eligible[b : b + span])]
+        if starts:
+            break
+    else:
+        return
+    options, bias = [], {}
+    for name, share in shares.items():
+        shift, family = MODULATION_KEYS[name]
+        target = profiles.get(family)
+        if not isinstance(target, dict) or not all(v in target for v in tables.voices):
+            continue
+        rows = []
+        for v in tables.voices:
+            new = np.roll(np.asarray(target[v], dtype=np.float64), shift)  # its degree d: d - shift in the new key
+            old = np.asarray(home[v], dtype=np.float64)
+            rows.append(_steer(new, old, gain)[tables.pitch_degrees])
+        options.append((name, share))
+        bias[name] = np.array(rows)
+    total = sum(w for _, w in options)
+    if not options or total <= 0:
+        return
+    tables.modulations = [(name, w / total) for name, w in options]
+    tables.modulation_bias = bias
+    tables.modulation_starts = starts
+    tables.modulation_span = span

@@ -73,6 +73,23 @@ FINAL_THIRD_SHARES = {
 # 7.7 %. Each take draws one; left to itself, the model approached from the dominant in a third
 # of its takes.
 FINAL_BASS_APPROACH_SHARES = {"chorale": {"dominant": 0.722, "tonic": 0.154, "subdominant": 0.047, "other": 0.077}}
+# Where a chorale goes between its first phrase and its last: the keys of Bach's 2-bar windows off
+# the home key (`metrics.musicality.local_keys`; `python scripts/local_keys_report.py --split train`,
+# the 229 shippable training chorales: major 127, home 0.551 of the windows, IV 0.119, V 0.117,
+# vi 0.111, ii 0.061; minor 102, home 0.525, III 0.140, iv 0.108, VII 0.053, v 0.049). The takes
+# stayed home in 0.72 of their windows and music21 heard their key in every one (Bach 0.80):
+# each take draws one of these keys for a passage in its second half (`set_modulation`).
+MODULATION_SHARES = {
+    "chorale": {
+        "major": {"IV": 0.119, "V": 0.117, "vi": 0.111, "ii": 0.061},
+        "minor": {"III": 0.140, "iv": 0.108, "VII": 0.053, "v": 0.049},
+    }
+}
+# each such key: (semitones over the home tonic, its mode family)
+MODULATION_KEYS = {
+    "IV": (5, "major"), "V": (7, "major"), "vi": (9, "minor"), "ii": (2, "minor"),
+    "III": (3, "major"), "iv": (5, "minor"), "VII": (10, "major"), "v": (7, "minor"),
+}  # fmt: skip
 # the approaches' pitch classes above the tonic ("other": none of these)
 BASS_APPROACH_DEGREES = {"dominant": 7, "tonic": 0, "subdominant": 5}
 # How a lead sheet's melody reaches its last note: the interval from the note before, in classes
@@ -271,8 +288,9 @@ class ComposeRequest:
     # back to the style's profile. Without it each take settles on a tonal centre of its own:
     # the takes' time per degree strays from the training tunes' profile half as far again as
     # the tunes themselves do, and music21 hears the requested key in 60 % of folk takes against
-    # 84 % of the tunes (shippable training split, 80 major tunes' headers). None: 1.0 where the
-    # model has a profile; 0: off.
+    # 84 % of the tunes (shippable training split, 80 major tunes' headers). It also weighs a
+    # chorale's passage through a related key (`set_modulation`). None: 1.0 where the model has
+    # a profile; 0: off (a chorale then stays in its key).
     tonal_feedback: float | None = None
     # Weight of the style's rhythm feedback (`set_rhythm_feedback`; per-voice profile of note
     # lengths and gain in `decoding.json`): each voice's next note length is drawn back toward
