@@ -156,3 +156,19 @@ def test_per_voice_profiles_and_the_gain_are_checked_in_the_decoding_file(tmp_pa
     (tmp_path / "decoding.json").write_text(json.dumps({"chorale": {**chorale, "modulation_gain": 5}}))
     with pytest.raises(ValueError, match=r"chorale: modulation_gain must be in \[0, 4\]"):
         read_decoding(tmp_path)
+
+
+def test_the_fit_script_measures_keys_and_voice_profiles_on_known_pieces():
+    from script_loader import load_script
+
+    fit = load_script("scripts/fit_modulation.py")
+    c, f, g = (72, 64, 55, 48), (72, 65, 57, 53), (71, 67, 62, 55)
+    d7, g2, em = (66, 62, 57, 50), (74, 71, 67, 55), (71, 67, 64, 52)
+    away = _four_parts([c, f, g, c, d7, g2, d7, g2, em, d7, g2, g2])
+    shares = fit.key_shares([away])  # its eleven 2-bar windows, as local_keys hears them (see above)
+    assert shares["home"] == pytest.approx(2 / 11, abs=1e-3) and shares["V"] == pytest.approx(5 / 11, abs=1e-3)
+    assert sum(shares.values()) == pytest.approx(1.0, abs=0.01)
+    prof = fit.voice_profile(_four_parts([c, g]))
+    assert prof.shape == (4, 12) and np.allclose(prof.sum(1), 1.0)
+    assert prof[0, 0] == pytest.approx(0.5) and prof[0, 11] == pytest.approx(0.5)  # the soprano: C, then B
+    assert prof[3, 0] == pytest.approx(0.5) and prof[3, 7] == pytest.approx(0.5)  # the bass: C, then G
