@@ -172,3 +172,24 @@ def test_the_fit_script_measures_keys_and_voice_profiles_on_known_pieces():
     assert prof.shape == (4, 12) and np.allclose(prof.sum(1), 1.0)
     assert prof[0, 0] == pytest.approx(0.5) and prof[0, 11] == pytest.approx(0.5)  # the soprano: C, then B
     assert prof[3, 0] == pytest.approx(0.5) and prof[3, 7] == pytest.approx(0.5)  # the bass: C, then G
+
+
+def test_tonal_feedback_steers_each_chorale_voice_by_its_own_profile(tok):
+    """A per-voice profile (here: all time on the tonic triad) pulls every voice toward it, each
+    by its own time so far, not the soprano's alone."""
+    triad = [0.4, 0, 0, 0, 0.3, 0, 0, 0.3, 0, 0, 0, 0]
+    request = ComposeRequest(style="chorale", key="C", mode="major", bars=8, form="", seed=4)
+
+    def triad_share(gain: float) -> list[float]:
+        model = chorale_model(tok, 0.0)
+        model.decoding["chorale"].update({"degree_profile": {"major": {v: triad for v in "SATB"}}, "tonal_feedback": gain})
+        on, total = np.zeros(4), np.zeros(4)
+        for take in generate(model, tok, request, n=6):
+            for v, tr in enumerate(take.piece.tracks[:4]):
+                for n in tr.notes:
+                    total[v] += n.duration
+                    on[v] += n.duration * (n.pitch % 12 in (0, 4, 7))
+        return list(on / total)
+
+    off, on = triad_share(0.0), triad_share(2.0)
+    assert all(b > a + 0.1 for a, b in zip(off, on)), (off, on)

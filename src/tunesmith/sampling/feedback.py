@@ -1,7 +1,8 @@
 """What a style's tuned decoding (`decoding.json`) sets in a take's automaton tables: the tonal,
 register and rhythm feedback (logit offsets that draw a take back toward the style's profiles
-while it is written) and the shares a take's closing degree is drawn from. The offsets
-themselves are computed per step by `Constrainer.tonal_bias` / `rhythm_bias`."""
+while it is written), the shares a take's closing degree is drawn from, and a chorale's passage
+through a related key. The offsets themselves are computed per step by
+`Constrainer.tonal_bias` / `rhythm_bias`."""
 
 from __future__ import annotations
 
