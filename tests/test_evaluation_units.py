@@ -167,3 +167,24 @@ def test_reports_name_folders_without_machine_paths(tmp_path, monkeypatch):
     assert shown_path("runs/m") == "runs/m"
     assert shown_path("/elsewhere/models/mine") == "mine"  # elsewhere: the folder's name only
     assert shown_path(None) == ""
+
+
+def test_real_pieces_are_measured_as_a_take_of_their_style_is_written():
+    """A pop song with a piano part is compared with melody-only takes by its melody (and chord
+    symbols); a chorale keeps its four voices; the key is estimated before anything is dropped."""
+    from tunesmith.evaluation.musicality import as_a_take_has, real_pieces
+
+    def song(pid: str, roles: tuple[str, ...], key: bool = True) -> Piece:
+        tracks = [Track(r, r, notes=[Note(60 + 2 * i + 7 * j, float(i), 1.0) for i in range(8)]) for j, r in enumerate(roles)]
+        return Piece(pid, pid, style="pop", tracks=tracks, keys=[KeySignature(0.0, "C", "major")] if key else [],
+                     time_signatures=[TimeSignature(0.0, 4, 4)], tempos=[Tempo(0.0, 100)])  # fmt: skip
+
+    full = song("a", ("melody", "other", "accompaniment"))
+    reduced = as_a_take_has(full, "pop")
+    assert [t.role for t in reduced.tracks] == ["melody"] and len(full.tracks) == 3  # the original is untouched
+    chorale = song("c", ("soprano", "alto", "tenor", "bass"))
+    assert as_a_take_has(chorale, "chorale") is chorale
+    alone = song("m", ("melody",))
+    assert as_a_take_has(alone, "pop") is alone
+    got = real_pieces({"pop": [song("k", ("melody", "accompaniment"), key=False)]}, "pop", 5, 0)
+    assert len(got) == 1 and got[0].key is not None and [t.role for t in got[0].tracks] == ["melody"]

@@ -67,8 +67,26 @@ def _has_melody(p: Piece) -> bool:
     return m is not None and len(m.notes) >= 8
 
 
+def as_a_take_has(piece: Piece, style: str) -> Piece:
+    """The real piece as a take of its style is written: a lead sheet's melody and chord symbols
+    (POP909 songs also carry a bridge and a piano part, which a melody-only take lacks: with them
+    music21 heard the key of 0.835 of the test songs, from the melody alone 0.684), a chorale's
+    four voices. A shallow copy when tracks are dropped, else the piece itself."""
+    import copy
+
+    if style == "chorale":
+        return piece
+    melody = piece.melody()
+    if melody is None or len([t for t in piece.tracks if not t.is_drum]) <= 1:
+        return piece
+    out = copy.copy(piece)
+    out.tracks = [melody]
+    return out
+
+
 def real_pieces(test: dict[str, list[Piece]], style: str, n: int, seed: int) -> list[Piece]:
-    """Up to `n` held-out pieces of `style` that have a melody and a key, in a fixed random order."""
+    """Up to `n` held-out pieces of `style` that have a melody and a key, in a fixed random order,
+    each as a take has it (`as_a_take_has`)."""
     pool = [p for p in test.get(style, []) if _has_melody(p)]
     rng = random.Random(f"musicality:{style}:{seed}")
     rng.shuffle(pool)
@@ -78,7 +96,7 @@ def real_pieces(test: dict[str, list[Piece]], style: str, n: int, seed: int) -> 
             from tunesmith.harmony import estimate_key
 
             p.keys = [estimate_key(p)]
-        out.append(p)
+        out.append(as_a_take_has(p, style))
         if len(out) >= n:
             break
     return out
