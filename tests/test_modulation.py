@@ -193,3 +193,46 @@ def test_tonal_feedback_steers_each_chorale_voice_by_its_own_profile(tok):
 
     off, on = triad_share(0.0), triad_share(2.0)
     assert all(b > a + 0.1 for a, b in zip(off, on)), (off, on)
+
+
+def test_the_modulation_control_is_checked_with_one_clear_line():
+    assert ComposeRequest(style="chorale", bars=12, modulation="V").modulation == "V"
+    assert ComposeRequest(style="chorale", bars=12, modulation="None").modulation == "none"
+    assert ComposeRequest(style="chorale", bars=12, modulation="auto").modulation is None
+    assert ComposeRequest(style="folk", bars=12, modulation="none").modulation == "none"
+    with pytest.raises(ValueError, match=r"unknown modulation 'X'; one of none, auto, IV, V, vi, ii"):
+        ComposeRequest(style="chorale", bars=12, modulation="X")
+    with pytest.raises(ValueError, match="only chorales pass through a related key; a folk take keeps its key"):
+        ComposeRequest(style="folk", bars=12, modulation="V")
+    with pytest.raises(ValueError, match="modulation 'V' needs 8 bars or more"):
+        ComposeRequest(style="chorale", bars=6, modulation="V")
+
+
+def test_a_named_modulation_is_the_one_every_take_draws(tok):
+    model = chorale_model(tok, 2.0)
+    takes = generate(model, tok, ComposeRequest(style="chorale", key="C", bars=12, form="", seed=3, modulation="vi"), n=6)
+    assert {t.meta["modulation"][0] for t in takes} == {"vi"}
+    assert len({t.meta["modulation"][1] for t in takes}) > 1  # its place is still drawn
+    kept = generate(model, tok, ComposeRequest(style="chorale", key="C", bars=12, form="", seed=3, modulation="none"), n=4)
+    assert all("modulation" not in t.meta for t in kept)
+    drawn = generate(model, tok, ComposeRequest(style="chorale", key="C", bars=12, form="", seed=3), n=12)
+    assert len({t.meta["modulation"][0] for t in drawn}) > 1  # by default, drawn as Bach's chorales go
+    without = chorale_model(tok, 0.0)  # a model whose decoding cannot modulate
+    with pytest.raises(ValueError, match="modulation 'vi': this model has no modulation for chorale"):
+        generate(without, tok, ComposeRequest(style="chorale", key="C", bars=12, form="", seed=3, modulation="vi"))
+
+
+def test_compose_and_its_cli_take_the_control(tmp_path):
+    import json
+
+    from tunesmith.api import compose
+    from tunesmith.cli import main
+
+    take = compose(style="chorale", key="D", bars=12, seed=2, modulation="V", form="none", check=False)
+    assert take.provenance["resolved"]["modulation"]["to"] == "V"
+    assert take.provenance["request"]["modulation"] == "V"
+    out = tmp_path / "c"
+    assert main(["compose", "--style", "chorale", "--key", "D", "--bars", "12", "--form", "none", "--seed", "2",
+                 "--modulation", "none", "--out", str(out), "--no-audio"]) == 0  # fmt: skip
+    meta = json.loads(out.with_suffix(".json").read_text())
+    assert meta["request"]["modulation"] == "none" and "modulation" not in meta["resolved"]

@@ -136,6 +136,7 @@ def compose_request(
     chords_from: str | None = None,
     tonal_feedback: float | None = None,
     rhythm_feedback: float | None = None,
+    modulation: str | None = None,
 ):
     """The validated `sampling.ComposeRequest` that `compose` (and `tunesmith compose`) sends.
 
@@ -175,6 +176,7 @@ def compose_request(
         chords_from=chords_from,
         tonal_feedback=tonal_feedback,
         rhythm_feedback=rhythm_feedback,
+        modulation=modulation,
     )
 
 
@@ -408,6 +410,7 @@ def compose(
     chords_from: str | None = None,
     tonal_feedback: float | None = None,
     rhythm_feedback: float | None = None,
+    modulation: str | None = None,
     n: int = 1,
     model: str | os.PathLike | Model = "default",
     allow_close: bool = False,
@@ -423,7 +426,8 @@ def compose(
     harmonizer's for the finished melody; None: by style); tonal_feedback: the weight of the
     style's tonal feedback, which keeps a melody near its key's profile, and rhythm_feedback
     that of the rhythm feedback, which keeps each voice's note lengths near the style's (None: 1,
-    0: off); temperature
+    0: off); modulation: a chorale's passage through a related key, "V", "IV", "vi", "ii"
+    (major), "III", "iv", "VII", "v" (minor), "none", or None (drawn as Bach's); temperature
     and top_p None: the model's tuned defaults for the style; the rest as `tunesmith compose
     --help` says. Returns a Take (n == 1) or a list of n Takes.
 
@@ -437,7 +441,7 @@ def compose(
         in_scale=in_scale, temperature=temperature, top_p=top_p, rhythm_temperature=rhythm_temperature,
         rest_penalty=rest_penalty,
         chords_optional=chords_optional, seed=seed, form=form, cadence=cadence, chords_from=chords_from,
-        tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback,
+        tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback, modulation=modulation,
     )  # fmt: skip
     from tunesmith.harmonizer import harmonize_takes
     from tunesmith.performance import accent, orchestrate

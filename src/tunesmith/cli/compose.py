@@ -51,6 +51,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "mostly the tonic) or as the model likes (default: tonic; most pieces of every style end there)",
     )
     parser.add_argument(
+        "--modulation",
+        default=None,
+        metavar="KEY",
+        help="a chorale's passage through a related key, in its second half: 'auto' (default: drawn as often as "
+        "Bach's chorales pass through each), 'none' (stay in the key), or the key: V, IV, vi, ii (major), "
+        "III, iv, VII, v (minor); 8 bars or more",
+    )
+    parser.add_argument(
         "--chords-from",
         choices=("model", "harmonizer"),
         default=None,
@@ -62,8 +70,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=None,
         help="weight of the style's tonal feedback, which draws a melody that has strayed from its key's "
-        "profile of scale degrees back home, and of a chorale's passage through a related key "
-        "(default 1; 0: the model's raw pitch choices, a chorale that stays in its key)",
+        "profile of scale degrees back home (default 1; 0: the model's raw pitch choices)",
     )
     parser.add_argument(
         "--rhythm-feedback",
@@ -104,6 +111,7 @@ def _controls(args: argparse.Namespace) -> dict:
         seed=args.seed,
         form=args.form,
         cadence=args.cadence,
+        modulation=args.modulation,
         chords_from=args.chords_from,
         tonal_feedback=args.tonal_feedback,
         rhythm_feedback=args.rhythm_feedback,

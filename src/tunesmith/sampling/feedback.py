@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tunesmith.sampling.request import MODULATION_KEYS, MODULATION_SHARES, ComposeRequest, mode_family
+from tunesmith.sampling.request import (
+    MODULATION_KEYS,
+    MODULATION_MIN_BARS,
+    MODULATION_SHARES,
+    ComposeRequest,
+    mode_family,
+)
 
 if TYPE_CHECKING:
     from tunesmith.sampling.automaton import _Tables
@@ -26,9 +32,7 @@ FEEDBACK_EPS = 0.02
 FEEDBACK_CLIP = 2.0
 # A modulation's passage: about a sixth of the piece (a 12-bar chorale: 2 bars), at most 4 bars,
 # in its second half (from a third in), clear of cadences, of repeated bars and of the last two bars.
-# A piece of fewer than MODULATION_MIN_BARS bars has no room to set out its key, leave and come home.
 MODULATION_MAX_BARS = 4
-MODULATION_MIN_BARS = 8
 
 
 def _steer(target: np.ndarray, shares: np.ndarray, gain: float) -> np.ndarray:
@@ -109,19 +113,28 @@ def set_rhythm_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -
 def set_modulation(tables: _Tables, request: ComposeRequest, tuned: dict) -> None:
     """Let each take pass through a related key when the style has `MODULATION_SHARES` and its
     decoding a "modulation_gain" and a per-voice "degree_profile" for both mode families: the
-    take draws a key and a passage of bars (`Constrainer.draw_ending`), and while it writes those
-    bars every voice's pitch logits move by gain * log(the new key's profile / the home key's),
-    clipped, so that the model's home-key habits become the new key's (in C, toward G: F-sharp
-    up, F down) without a pitch being forbidden. The passage lies clear of the cadences and of
-    bars repeated from elsewhere; afterwards the music is free to come home, as the closing
-    cadence makes it. Scaled by the request's `tonal_feedback` weight (0: off)."""
+    take draws a key (or takes the request's `modulation`) and a passage of bars
+    (`Constrainer.draw_ending`), and while it writes those bars every voice's pitch logits move by
+    gain * log(the new key's profile / the home key's), clipped, so that the model's home-key
+    habits become the new key's (in C, toward G: F-sharp up, F down) without a pitch being
+    forbidden. The passage lies clear of the cadences and of bars repeated from elsewhere;
+    afterwards the music is free to come home, as the closing cadence makes it. A request's
+    `modulation` "none" keeps the key; one named where the model cannot modulate is refused."""
+    asked = request.modulation
+    if asked == "none":
+        return
     shares = MODULATION_SHARES.get(request.style, {}).get(mode_family(request.mode))
     profiles = tuned.get("degree_profile") or {}
-    weight = 1.0 if request.tonal_feedback is None else float(request.tonal_feedback)
-    gain = float(tuned.get("modulation_gain", 0.0)) * weight
+    gain = float(tuned.get("modulation_gain", 0.0))
     home = profiles.get(mode_family(request.mode))
     n = tables.n_bars
-    if not shares or gain <= 0 or n < MODULATION_MIN_BARS or not isinstance(home, dict) or not all(v in home for v in tables.voices):
+    able = bool(shares) and gain > 0 and isinstance(home, dict) and all(v in home for v in tables.voices)
+    if asked is not None:
+        if not able:
+            raise ValueError(f"modulation {asked!r}: this model has no modulation for {request.style} "
+                             "(decoding.json: a per-voice degree_profile and a modulation_gain)")  # fmt: skip
+        shares = {asked: 1.0}
+    if not able or n < MODULATION_MIN_BARS:
         return
     sources = {b for b in tables.copy_from if b is not None}
     eligible = [max(1, n // 3) <= b <= n - 3 and tables.bar_cadence[b] is None and tables.copy_from[b] is None
@@ -131,6 +144,9 @@ def set_modulation(tables: _Tables, request: ComposeRequest, tuned: dict) -> Non
         if starts:
             break
     else:
+        if asked is not None:
+            raise ValueError(f"modulation {asked!r}: no bars for it in this form (every bar between the first "
+                             "third and the last two is a cadence or a repeat)")  # fmt: skip
         return
     options, bias = [], {}
     for name, share in shares.items():

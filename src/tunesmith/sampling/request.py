@@ -85,6 +85,8 @@ MODULATION_SHARES = {
         "minor": {"III": 0.140, "iv": 0.108, "VII": 0.053, "v": 0.049},
     }
 }
+# A piece of fewer bars has no room to set out its key, leave and come home.
+MODULATION_MIN_BARS = 8
 # each such key: (semitones over the home tonic, its mode family)
 MODULATION_KEYS = {
     "IV": (5, "major"), "V": (7, "major"), "vi": (9, "minor"), "ii": (2, "minor"),
@@ -288,9 +290,8 @@ class ComposeRequest:
     # back to the style's profile. Without it each take settles on a tonal centre of its own:
     # the takes' time per degree strays from the training tunes' profile half as far again as
     # the tunes themselves do, and music21 hears the requested key in 60 % of folk takes against
-    # 84 % of the tunes (shippable training split, 80 major tunes' headers). It also weighs a
-    # chorale's passage through a related key (`set_modulation`). None: 1.0 where the model has
-    # a profile; 0: off (a chorale then stays in its key).
+    # 84 % of the tunes (shippable training split, 80 major tunes' headers). None: 1.0 where the
+    # model has a profile; 0: off.
     tonal_feedback: float | None = None
     # Weight of the style's rhythm feedback (`set_rhythm_feedback`; per-voice profile of note
     # lengths and gain in `decoding.json`): each voice's next note length is drawn back toward
@@ -299,6 +300,11 @@ class ComposeRequest:
     # model itself predicts on Bach's own chorales: each eighth it writes makes the next likelier).
     # None: 1.0 where the model has a profile; 0: off.
     rhythm_feedback: float | None = None
+    # A passage through a related key (`set_modulation`): None draws one as the style's pieces
+    # do (chorales: `MODULATION_SHARES`; lead sheets keep their key); "none" keeps the key; a key
+    # named as `MODULATION_KEYS` names them ("V", "IV", "vi", "ii", "III", "iv", "VII", "v") is
+    # the one the passage goes to (its place is still drawn). Chorales of 8 bars or more.
+    modulation: str | None = None
 
     def __post_init__(self) -> None:
         if self.style not in STYLES:
@@ -372,6 +378,21 @@ class ComposeRequest:
             w = getattr(self, name)
             if w is not None and not (isinstance(w, int | float) and not isinstance(w, bool) and 0.0 <= float(w) <= 4.0):
                 raise ValueError(f"{name} must be in [0, 4], got {w!r}")
+        if self.modulation is not None:
+            self.modulation = str(self.modulation).strip()
+            if self.modulation.lower() in ("none", "auto"):
+                self.modulation = self.modulation.lower()
+            if self.modulation == "auto":
+                self.modulation = None
+            elif self.modulation != "none":
+                if self.modulation not in MODULATION_KEYS:
+                    raise ValueError(f"unknown modulation {self.modulation!r}; one of none, auto, {', '.join(MODULATION_KEYS)}")
+                if self.style not in MODULATION_SHARES:
+                    raise ValueError(f"modulation {self.modulation!r}: only chorales pass through a related key; "
+                                     f"a {self.style} take keeps its key")  # fmt: skip
+                if self.bars < MODULATION_MIN_BARS:
+                    raise ValueError(f"modulation {self.modulation!r} needs {MODULATION_MIN_BARS} bars or more "
+                                     f"(to set out the key, leave and come home); got {self.bars}")  # fmt: skip
         if self.cadence is not None and self.cadence not in CADENCES:
             raise ValueError(f"unknown cadence {self.cadence!r}; one of {', '.join(CADENCES)}")
         if self.form is not None:
