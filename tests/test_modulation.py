@@ -236,3 +236,16 @@ def test_compose_and_its_cli_take_the_control(tmp_path):
                  "--modulation", "none", "--out", str(out), "--no-audio"]) == 0  # fmt: skip
     meta = json.loads(out.with_suffix(".json").read_text())
     assert meta["request"]["modulation"] == "none" and "modulation" not in meta["resolved"]
+
+
+@pytest.mark.parametrize(("name", "bass", "triad"), [("V", 7, {7, 11, 2}), ("vi", 9, {9, 0, 4}), ("IV", 5, {5, 9, 0})])
+def test_the_passage_closes_with_a_cadence_in_its_key(tok, name, bass, triad):
+    """In the passage's last beat the bass sounds only the new tonic and every voice only tones
+    of its triad, as Bach's phrases close in the key they have reached (C major here)."""
+    model = chorale_model(tok, 2.0)
+    request = ComposeRequest(style="chorale", key="C", bars=12, form="", seed=6, modulation=name)
+    for take in generate(model, tok, request, n=4):
+        end = 4.0 * take.meta["modulation"][2]
+        last_beat = [{n.pitch % 12 for n in tr.notes if n.onset < end and n.onset + n.duration > end - 1.0}
+                     for tr in take.piece.tracks]  # fmt: skip
+        assert last_beat[-1] == {bass} and all(pcs <= triad for pcs in last_beat), (take.meta["modulation"], last_beat)

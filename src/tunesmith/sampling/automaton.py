@@ -189,6 +189,7 @@ class _Tables:
                 np.array([tok.qual_id(q) for q in ("", "7")]),
             ),
         }
+        self.tok, self.key_names = tok, names  # for a cadence in another key (`set_modulation`)
         self.bar_cadence: list[str | None] = [None] * self.n_bars
         sections = form_sections(request.resolved_form(), self.n_bars) if form else []
         ends = list(itertools.accumulate(size for _, _, size in sections))  # each section's end bar + 1
@@ -577,8 +578,15 @@ class Constrainer:
         return zone
 
     def _cadence(self) -> str | None:
-        """"closed" / "open" when the current bar ends a section under a cadence, else None."""
-        return self.t.bar_cadence[self.bar] if 0 <= self.bar < len(self.t.bar_cadence) else None
+        """The current bar's cadence (`_cadence_at`)."""
+        return self._cadence_at(self.bar)
+
+    def _cadence_at(self, bar: int) -> str | None:
+        """"closed" / "open" when `bar` ends a section under a cadence, "to V" (etc.) when it ends
+        a drawn modulation's passage (a cadence in that key), else None."""
+        if self.modulation is not None and bar == self.modulation[2] - 1:
+            return "to " + self.modulation[0]
+        return self.t.bar_cadence[bar] if 0 <= bar < len(self.t.bar_cadence) else None
 
     def _final_bar(self) -> bool:
         return self._cadence() is not None
@@ -652,11 +660,12 @@ class Constrainer:
             if nxt is not None and self.bar_starts[t.copy_from[nxt]][self.v] == 0:
                 # a later bar repeats one that began clean: no note ties into it, so the copy holds
                 remaining = max(min(remaining, (nxt - self.bar) * t.L - self.note_pos), int(t.dur_ticks[0]))
-            cad = next((b for b in t.cadence_bars if b >= self.bar), None)
+            bars = t.cadence_bars if self.modulation is None else sorted({*t.cadence_bars, self.modulation[2] - 1})
+            cad = next((b for b in bars if b >= self.bar), None)
             if cad is not None:
                 # no note crosses a cadence bar's end; the one that reaches it is the cadence's note
                 to_end = (cad + 1 - self.bar) * t.L - self.note_pos
-                closes = self.pitch % 12 in self._closing_pcs(t.bar_cadence[cad])
+                closes = self.pitch % 12 in self._closing_pcs(self._cadence_at(cad))
                 # a note that does not close ends by the bar's last beat, so the closing note starts on
                 # a beat and lasts at least one (not squeezed in at the very end); before a lead
                 # sheet's drawn approach, by where its last note is struck
