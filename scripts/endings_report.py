@@ -9,8 +9,9 @@ for takes and real pieces alike: the share of pieces whose last melody note last
 quarter, the most common last-note lengths (quarter notes), the share whose last two notes
 (and last three) have the same pitch (an ending struck again instead of held), and how the last
 note is approached: the interval from the note before it, as a share of pieces per class
-(`APPROACH_CLASSES`: repeat 0, step 1-2, third 3-4, leap 5+ semitones), and the share whose last
-note is a tone of the chord symbol under it. `--final-chords` adds, pooled over the styles, the
+(`APPROACH_CLASSES`: repeat 0, step 1-2, third 3-4, leap 5+ semitones), the share whose last
+note is a tone of the chord symbol under it, and, per mode family, how a last note on the tonic
+is reached (from the 2nd above, from the leading tone, otherwise). `--final-chords` adds, pooled over the styles, the
 degree of the last chord under a melody that closes on the fifth or off the tonic triad
 (`sampling.FINAL_CHORD_SHARES`), among the pieces whose last note is a tone of it.
 """
@@ -94,7 +95,28 @@ def endings(pieces) -> dict:
         "last_approach": {name: round(float(np.mean([approach_class(ln[-1].pitch - ln[-2].pitch) == name
                                                        for ln in lines])), 3) for name in APPROACH_CLASSES},
         "last_note_a_chord_tone": _chord_tone_share(pieces),
+        "tonic_approach": tonic_approach(pieces),
     }
+
+
+def tonic_approach(pieces) -> dict:
+    """Per mode family, how the melody reaches a last note on the tonic: from the 2nd above
+    ("above", a whole step down), from the leading tone ("below", a half step up) or otherwise
+    ("other"), as shares of the pieces that end on the tonic (`sampling.FINAL_SOPRANO_APPROACH_SHARES`
+    for chorales)."""
+    from tunesmith.sampling import mode_family
+    from tunesmith.score import pitch_class_of
+
+    counts: dict[str, Counter] = {}
+    for p in pieces:
+        line = melody_line(p)
+        if p.key is None or len(line) < 2 or (line[-1].pitch - pitch_class_of(p.key.tonic)) % 12:
+            continue
+        step = line[-1].pitch - line[-2].pitch
+        kind = {-2: "above", 1: "below"}.get(step, "other")
+        counts.setdefault(mode_family((p.key.mode or "major").lower()), Counter())[kind] += 1
+    return {fam: {"n": sum(c.values()), **{k: round(c[k] / sum(c.values()), 3) for k in ("above", "below", "other")}}
+            for fam, c in sorted(counts.items())}  # fmt: skip
 
 
 def _chord_tone_share(pieces) -> float | None:

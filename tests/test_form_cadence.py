@@ -526,3 +526,22 @@ def test_a_minor_chorale_keeps_its_leading_tone_into_the_final_chord(model, tok)
             assert all(7 not in pcs for pcs in beat), (take.meta, beat)
             checked += 1
     assert checked >= 8
+
+
+@pytest.mark.parametrize(("key", "mode"), [("F", "major"), ("D", "minor")])
+def test_a_chorale_soprano_reaches_its_final_tonic_from_the_2nd_or_the_leading_tone(model, tok, key, mode):
+    """Each take whose soprano closes on the tonic draws how it gets there, as Bach's do: mostly
+    down from the 2nd above, else up from the leading tone (an untrained model wanders)."""
+    takes = generate(model, tok, ComposeRequest(style="chorale", key=key, mode=mode, bars=4, seed=7), n=24)
+    tonic = {"F": 5, "D": 2}[key]
+    seen = set()
+    for take in takes:
+        line = sorted(take.piece.tracks[0].notes, key=lambda n: n.onset)
+        if take.meta["closing_degree"] != "root":
+            assert "soprano_approach" not in take.meta
+            continue
+        drawn = take.meta["soprano_approach"]
+        seen.add(drawn)
+        assert line[-1].pitch % 12 == tonic
+        assert line[-1].pitch - line[-2].pitch == {"above": -2, "below": 1}[drawn], (drawn, line[-2:])
+    assert seen == {"above", "below"}

@@ -504,8 +504,8 @@ def _ending_record(meta: dict) -> dict:
     when nothing was drawn."""
     from tunesmith.tokenizer import TICKS_PER_BEAT
 
-    ending = {k: meta[k] for k in ("closing_degree", "final_chord", "melody_approach", "final_third", "bass_approach")
-              if meta.get(k)}
+    ending = {k: meta[k] for k in ("closing_degree", "final_chord", "melody_approach", "soprano_approach",
+                                   "final_third", "bass_approach") if meta.get(k)}  # fmt: skip
     if meta.get("final_ticks"):
         ending["last_note_quarters"] = meta["final_ticks"] / TICKS_PER_BEAT
     return {"ending": ending} if ending else {}

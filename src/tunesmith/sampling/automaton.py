@@ -25,9 +25,11 @@ from tunesmith.sampling.request import (
     FINAL_DEGREE_SHARES,
     FINAL_LENGTH_SHARES,
     FINAL_MELODY_APPROACH_SHARES,
+    FINAL_SOPRANO_APPROACH_SHARES,
     FINAL_THIRD_SHARES,
     MELODY_APPROACH_INTERVALS,
     MINOR_THIRD_MODES,
+    SOPRANO_APPROACH_STEPS,
     WHOLE_RETURN_LAYOUTS,
     ComposeRequest,
     degree_chord,
@@ -291,6 +293,13 @@ class _Tables:
         if melody_approaches and self.final_lengths and not self.voice_leading and len(self.voices) == 1:
             total = sum(melody_approaches.values())
             self.melody_approaches = [(k, w / total) for k, w in melody_approaches.items()]
+        # how a chorale's soprano reaches a last note on the tonic, drawn per take
+        # (`FINAL_SOPRANO_APPROACH_SHARES`): "above" (from the 2nd) or "below" (from the leading tone)
+        self.soprano_approaches: list[tuple[str, float]] | None = None
+        soprano = (FINAL_SOPRANO_APPROACH_SHARES.get(request.style) or {}).get("minor" if minor else "major")
+        if soprano and self.voice_leading and self.final_endings and self.bar_cadence[-1] == "closed":
+            total = sum(soprano.values())
+            self.soprano_approaches = [(k, w / total) for k, w in soprano.items()]
         num, den = (int(x) for x in request.meter.split("/"))
         beat = 4 * 12 // den * (3 if den == 8 and num % 3 == 0 and num > 3 else 1)  # dotted quarter in 6/8
         self.last_beat = min(beat, self.L)
@@ -330,6 +339,7 @@ class Constrainer:
         self.bass_approach: str | None = None  # the bass note before the final chord ("dominant", "tonic", ...)
         self.melody_approach: str | None = None  # a lead sheet's interval into its last note ("step", ...)
         self.final_chord: str | None = None  # the degree of the chord a lead sheet closes over, if not the tonic
+        self.soprano_approach: str | None = None  # a chorale soprano's way to a final tonic ("above", "below")
         self.modulation: tuple[str, int, int] | None = None  # (key name, first bar, bar after): a passage in that key
         self.melody_last: int | None = None  # the pitch of the melody's latest note (prompt included)
         self.degree_time = np.zeros((len(tables.voices), 12))  # each voice's time (ticks) per scale degree so far
@@ -422,6 +432,10 @@ class Constrainer:
             k = int(rng.spawn(1)[0].choice(len(chords), p=[o[-1] for o in chords]))
             self.final_chord = chords[k][0]
             self.final_pcs = self.final_pcs & chords[k][3]  # the melody closes on a tone of it
+        approaches = self.t.soprano_approaches
+        if approaches and self.final_degree == "root":  # also from a child generator
+            k = int(rng.spawn(1)[0].choice(len(approaches), p=[w for _, w in approaches]))
+            self.soprano_approach = approaches[k][0]
         if self.t.modulations:  # a passage in a related key (`set_modulation`), also from a child generator
             child = rng.spawn(1)[0]
             k = int(child.choice(len(self.t.modulations), p=[w for _, w in self.t.modulations]))
@@ -434,6 +448,7 @@ class Constrainer:
                "closing_degree": self.final_degree, "final_ticks": self.final_ticks,
                "final_third": self.final_third, "bass_approach": self.bass_approach,
                "melody_approach": self.melody_approach, "final_chord": self.final_chord,
+               "soprano_approach": self.soprano_approach,
                "modulation": list(self.modulation) if self.modulation else None}  # fmt: skip
         return {k: v for k, v in out.items() if v is not None}
 
@@ -448,6 +463,7 @@ class Constrainer:
         self.bass_approach = drawn.get("bass_approach")
         self.melody_approach = drawn.get("melody_approach")
         self.final_chord = drawn.get("final_chord")
+        self.soprano_approach = drawn.get("soprano_approach")
         mod = drawn.get("modulation")
         self.modulation = (str(mod[0]), int(mod[1]), int(mod[2])) if mod else None
 
@@ -501,7 +517,12 @@ class Constrainer:
                 fin = self._approach_ok(vals)
             elif at == approach and self.v == 0:  # the melody's last note: the drawn interval from the one before
                 prev = self.melody_last
-                fin = None if prev is None else self._approach_fits(np.abs(vals - prev))
+                if prev is None:
+                    fin = None
+                elif self.soprano_approach is not None:
+                    fin = vals - prev == SOPRANO_APPROACH_STEPS[self.soprano_approach]
+                else:
+                    fin = self._approach_fits(np.abs(vals - prev))
             if fin is not None:
                 both = fin if mask is None else (mask & fin)
                 mask = both if both.any() else (fin if fin.any() else mask)  # as at a cadence, the approach wins
@@ -581,6 +602,8 @@ class Constrainer:
         pcs = self.final_pcs if self.final_pcs is not None else t.kinds["closed"][0][0]
         vals = t.pitch_values[0]
         closing = vals[np.isin(vals % 12, list(pcs))]
+        if self.soprano_approach is not None:  # the drawn way to the tonic: from the 2nd above or the leading tone
+            return (closing[None, :] - pitches[:, None] == SOPRANO_APPROACH_STEPS[self.soprano_approach]).any(axis=1)
         return self._approach_fits(np.abs(pitches[:, None] - closing[None, :])).any(axis=1)
 
     def _closing_zone(self, bar: int | None = None) -> int:
