@@ -11,6 +11,7 @@ import itertools
 
 import numpy as np
 
+from tunesmith.sampling.endings import set_ending_tables
 from tunesmith.sampling.feedback import (
     REGISTER_MIN_TICKS,
     REGISTER_SCALE,
@@ -20,19 +21,11 @@ from tunesmith.sampling.feedback import (
 )
 from tunesmith.sampling.request import (
     BASS_APPROACH_DEGREES,
-    FINAL_BASS_APPROACH_SHARES,
-    FINAL_CHORD_SHARES,
-    FINAL_DEGREE_SHARES,
-    FINAL_LENGTH_SHARES,
-    FINAL_MELODY_APPROACH_SHARES,
-    FINAL_SOPRANO_APPROACH_SHARES,
-    FINAL_THIRD_SHARES,
     MELODY_APPROACH_INTERVALS,
     MINOR_THIRD_MODES,
     SOPRANO_APPROACH_STEPS,
     WHOLE_RETURN_LAYOUTS,
     ComposeRequest,
-    degree_chord,
     form_sections,
     tonic_triad,
 )
@@ -221,85 +214,8 @@ class _Tables:
         self.register_lift = 0.0  # semitones the contrasting sections' mean pitch sits over the first's
         self.register_gain = 0.0  # logits per octave at full error (0: off)
         self.pitch_real = np.arange(PITCH_MIN, PITCH_MAX + 1) + shift  # the real pitch of each of `pitch_ids`
-        # the closing degree of the melody (a chorale's soprano), drawn per take (`FINAL_DEGREE_SHARES`)
-        self.final_endings: list[tuple[frozenset, float]] | None = None
-        self.final_names: list[str] = []  # the degrees' names, in the order of final_endings
-        shares = FINAL_DEGREE_SHARES.get(request.style)
-        if shares and self.bar_cadence and self.bar_cadence[-1] == "closed":
-            root, third, fifth = tonic_triad(tonic_pc, request.mode)
-            # "other": the tunes that end off the tonic triad end on a scale degree that can rest
-            # (shippable folk: the 2nd 5.8 %, 6th 4.0 %, 4th 3.8 %, flat 7th 1.7 %; the leading tone
-            # 1.2 %, chromatic notes 0.2 %), not on the leading tone or outside the scale, where the
-            # model's free choice had ended takes on a C# over a D-major chord
-            other = set(scale_pitch_classes(tonic_pc, request.mode)) - {root, third, fifth, (tonic_pc - 1) % 12}
-            pcs = {"root": {root}, "third": {third}, "fifth": {fifth}, "other": other or set(range(12))}
-            if request.chords and request.layout == "lead":
-                # over chords the musician gave, the melody closes on a tone of the last bar's chord
-                # (the loop F C Dm Bb ends over B-flat: an "other" ending on G would clash with it):
-                # each degree keeps the pitch classes that chord holds, one that holds none is not drawn
-                from tunesmith.harmony import chord_pitch_classes
-
-                held = chord_pitch_classes(request.chords[(self.n_bars - 1) % len(request.chords)])
-                fits = {d: pcs[d] & held for d in shares if pcs[d] & held and shares[d] > 0}
-                if fits:
-                    pcs, shares = fits, {d: w for d, w in shares.items() if d in fits}
-            total = sum(shares.values())
-            self.final_endings = [(frozenset(pcs[d]), w / total) for d, w in shares.items()]
-            self.final_names = list(shares)
-        # the chord a lead sheet closes over when its melody closes on the fifth or off the triad,
-        # drawn per take with the degree (`FINAL_CHORD_SHARES`): per degree name, [(chord, root
-        # token ids, quality token ids, the triad's pitch classes, weight)], only chords that hold a
-        # tone of the degree (and, in scale, lie in it); not over chords the musician gave
-        self.final_chords: dict[str, list[tuple[str, np.ndarray, np.ndarray, frozenset, float]]] = {}
-        if self.final_endings and request.layout == "lead" and not request.chords:
-            in_key = scale_pitch_classes(tonic_pc, request.mode)
-            for (closing, _), degree in zip(self.final_endings, self.final_names):
-                options = []
-                for chord, weight in FINAL_CHORD_SHARES.get(degree, {}).items():
-                    root, triad, quals = degree_chord(tonic_pc, request.mode, chord)
-                    if not triad & closing or (request.in_scale and not triad <= in_key):
-                        continue
-                    options.append((chord, np.array([tok.root_id(names[root], shift)]),
-                                    np.array([tok.qual_id(q) for q in quals]), triad, weight))  # fmt: skip
-                total = sum(o[-1] for o in options)
-                if options:
-                    self.final_chords[degree] = [(*o[:-1], o[-1] / total) for o in options]
-        # the least length of the last note under the closing cadence, drawn per take (`FINAL_LENGTH_SHARES`)
-        self.final_lengths: list[tuple[int, float]] | None = None
-        lengths = FINAL_LENGTH_SHARES.get(request.style)
-        if lengths and self.bar_cadence and self.bar_cadence[-1] == "closed":
-            total = sum(lengths.values())
-            self.final_lengths = [(round(q * TICKS_PER_BEAT), w / total) for q, w in lengths.items()]
-        # the third of a four-part final chord, drawn per take (`FINAL_THIRD_SHARES`): "major",
-        # "minor" or "none", supplied by the inner voices where the soprano does not sing it
-        self.final_thirds: list[tuple[str, float]] | None = None
-        thirds = (FINAL_THIRD_SHARES.get(request.style) or {}).get("minor" if minor else "major")
-        if thirds and len(self.voices) > 2 and self.bar_cadence and self.bar_cadence[-1] == "closed":
-            if request.in_scale and minor:  # a Picardy third is outside the scale asked for
-                thirds = {k: w for k, w in thirds.items() if k != "major"}
-            total = sum(thirds.values())
-            self.final_thirds = [(k, w / total) for k, w in thirds.items()]
-        # the bass note the four-part final chord is approached from, drawn per take
-        # (`FINAL_BASS_APPROACH_SHARES`): "dominant" (an authentic cadence), "tonic", ...
-        self.final_approaches: list[tuple[str, float]] | None = None
-        approaches = FINAL_BASS_APPROACH_SHARES.get(request.style)
-        if approaches and self.voice_leading and self.bar_cadence and self.bar_cadence[-1] == "closed":
-            total = sum(approaches.values())
-            self.final_approaches = [(k, w / total) for k, w in approaches.items()]
-        # how a lead sheet's melody reaches its last note, drawn per take (`FINAL_MELODY_APPROACH_SHARES`):
-        # "repeat", "step", "third" or "leap"; with one drawn the last note lasts exactly its drawn length
-        self.melody_approaches: list[tuple[str, float]] | None = None
-        melody_approaches = FINAL_MELODY_APPROACH_SHARES.get(request.style)
-        if melody_approaches and self.final_lengths and not self.voice_leading and len(self.voices) == 1:
-            total = sum(melody_approaches.values())
-            self.melody_approaches = [(k, w / total) for k, w in melody_approaches.items()]
-        # how a chorale's soprano reaches a last note on the tonic, drawn per take
-        # (`FINAL_SOPRANO_APPROACH_SHARES`): "above" (from the 2nd) or "below" (from the leading tone)
-        self.soprano_approaches: list[tuple[str, float]] | None = None
-        soprano = (FINAL_SOPRANO_APPROACH_SHARES.get(request.style) or {}).get("minor" if minor else "major")
-        if soprano and self.voice_leading and self.final_endings and self.bar_cadence[-1] == "closed":
-            total = sum(soprano.values())
-            self.soprano_approaches = [(k, w / total) for k, w in soprano.items()]
+        # what a take draws for its close: closing degree and chord, last length, third, approaches
+        set_ending_tables(self, request)
         num, den = (int(x) for x in request.meter.split("/"))
         beat = 4 * 12 // den * (3 if den == 8 and num % 3 == 0 and num > 3 else 1)  # dotted quarter in 6/8
         self.last_beat = min(beat, self.L)

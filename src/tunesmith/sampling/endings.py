@@ -1,0 +1,112 @@
+"""What a take draws for its close, set in the automaton's tables from the style's measured
+shares (`sampling.request`): the melody's closing degree and, off the tonic triad, the chord under
+it; the last note's least length; a four-part final chord's third and its bass approach; how a lead
+sheet's melody and a chorale's soprano reach the last note. `Constrainer.draw_ending` draws from
+these per take; the automaton's masks then hold the draw."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from tunesmith.sampling.request import (
+    FINAL_BASS_APPROACH_SHARES,
+    FINAL_CHORD_SHARES,
+    FINAL_DEGREE_SHARES,
+    FINAL_LENGTH_SHARES,
+    FINAL_MELODY_APPROACH_SHARES,
+    FINAL_SOPRANO_APPROACH_SHARES,
+    FINAL_THIRD_SHARES,
+    ComposeRequest,
+    degree_chord,
+    tonic_triad,
+)
+from tunesmith.tokenizer import TICKS_PER_BEAT, scale_pitch_classes
+
+if TYPE_CHECKING:
+    from tunesmith.sampling.automaton import _Tables
+
+
+def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
+    """Fill `tables`' ending options (each None or empty where the style or the request has none:
+    no closing cadence, a lead sheet's options in four parts and the reverse)."""
+    # the closing degree of the melody (a chorale's soprano), drawn per take (`FINAL_DEGREE_SHARES`)
+    tables.final_endings = None
+    tables.final_names = []  # the degrees' names, in the order of final_endings
+    shares = FINAL_DEGREE_SHARES.get(request.style)
+    if shares and tables.bar_cadence and tables.bar_cadence[-1] == "closed":
+        root, third, fifth = tonic_triad(tables.tonic_pc, request.mode)
+        # "other": the tunes that end off the tonic triad end on a scale degree that can rest
+        # (shippable folk: the 2nd 5.8 %, 6th 4.0 %, 4th 3.8 %, flat 7th 1.7 %; the leading tone
+        # 1.2 %, chromatic notes 0.2 %), not on the leading tone or outside the scale, where the
+        # model's free choice had ended takes on a C# over a D-major chord
+        other = set(scale_pitch_classes(tables.tonic_pc, request.mode)) - {root, third, fifth, (tables.tonic_pc - 1) % 12}
+        pcs = {"root": {root}, "third": {third}, "fifth": {fifth}, "other": other or set(range(12))}
+        if request.chords and request.layout == "lead":
+            # over chords the musician gave, the melody closes on a tone of the last bar's chord
+            # (the loop F C Dm Bb ends over B-flat: an "other" ending on G would clash with it):
+            # each degree keeps the pitch classes that chord holds, one that holds none is not drawn
+            from tunesmith.harmony import chord_pitch_classes
+
+            held = chord_pitch_classes(request.chords[(tables.n_bars - 1) % len(request.chords)])
+            fits = {d: pcs[d] & held for d in shares if pcs[d] & held and shares[d] > 0}
+            if fits:
+                pcs, shares = fits, {d: w for d, w in shares.items() if d in fits}
+        total = sum(shares.values())
+        tables.final_endings = [(frozenset(pcs[d]), w / total) for d, w in shares.items()]
+        tables.final_names = list(shares)
+    # the chord a lead sheet closes over when its melody closes on the fifth or off the triad,
+    # drawn per take with the degree (`FINAL_CHORD_SHARES`): per degree name, [(chord, root
+    # token ids, quality token ids, the triad's pitch classes, weight)], only chords that hold a
+    # tone of the degree (and, in scale, lie in it); not over chords the musician gave
+    tables.final_chords = {}
+    if tables.final_endings and request.layout == "lead" and not request.chords:
+        in_key = scale_pitch_classes(tables.tonic_pc, request.mode)
+        for (closing, _), degree in zip(tables.final_endings, tables.final_names):
+            options = []
+            for chord, weight in FINAL_CHORD_SHARES.get(degree, {}).items():
+                root, triad, quals = degree_chord(tables.tonic_pc, request.mode, chord)
+                if not triad & closing or (request.in_scale and not triad <= in_key):
+                    continue
+                options.append((chord, np.array([tables.tok.root_id(tables.key_names[root], tables.shift)]),
+                                np.array([tables.tok.qual_id(q) for q in quals]), triad, weight))  # fmt: skip
+            total = sum(o[-1] for o in options)
+            if options:
+                tables.final_chords[degree] = [(*o[:-1], o[-1] / total) for o in options]
+    # the least length of the last note under the closing cadence, drawn per take (`FINAL_LENGTH_SHARES`)
+    tables.final_lengths = None
+    lengths = FINAL_LENGTH_SHARES.get(request.style)
+    if lengths and tables.bar_cadence and tables.bar_cadence[-1] == "closed":
+        total = sum(lengths.values())
+        tables.final_lengths = [(round(q * TICKS_PER_BEAT), w / total) for q, w in lengths.items()]
+    # the third of a four-part final chord, drawn per take (`FINAL_THIRD_SHARES`): "major",
+    # "minor" or "none", supplied by the inner voices where the soprano does not sing it
+    tables.final_thirds = None
+    thirds = (FINAL_THIRD_SHARES.get(request.style) or {}).get("minor" if tables.minor else "major")
+    if thirds and len(tables.voices) > 2 and tables.bar_cadence and tables.bar_cadence[-1] == "closed":
+        if request.in_scale and tables.minor:  # a Picardy third is outside the scale asked for
+            thirds = {k: w for k, w in thirds.items() if k != "major"}
+        total = sum(thirds.values())
+        tables.final_thirds = [(k, w / total) for k, w in thirds.items()]
+    # the bass note the four-part final chord is approached from, drawn per take
+    # (`FINAL_BASS_APPROACH_SHARES`): "dominant" (an authentic cadence), "tonic", ...
+    tables.final_approaches = None
+    approaches = FINAL_BASS_APPROACH_SHARES.get(request.style)
+    if approaches and tables.voice_leading and tables.bar_cadence and tables.bar_cadence[-1] == "closed":
+        total = sum(approaches.values())
+        tables.final_approaches = [(k, w / total) for k, w in approaches.items()]
+    # how a lead sheet's melody reaches its last note, drawn per take (`FINAL_MELODY_APPROACH_SHARES`):
+    # "repeat", "step", "third" or "leap"; with one drawn the last note lasts exactly its drawn length
+    tables.melody_approaches = None
+    melody_approaches = FINAL_MELODY_APPROACH_SHARES.get(request.style)
+    if melody_approaches and tables.final_lengths and not tables.voice_leading and len(tables.voices) == 1:
+        total = sum(melody_approaches.values())
+        tables.melody_approaches = [(k, w / total) for k, w in melody_approaches.items()]
+    # how a chorale's soprano reaches a last note on the tonic, drawn per take
+    # (`FINAL_SOPRANO_APPROACH_SHARES`): "above" (from the 2nd) or "below" (from the leading tone)
+    tables.soprano_approaches = None
+    soprano = (FINAL_SOPRANO_APPROACH_SHARES.get(request.style) or {}).get("minor" if tables.minor else "major")
+    if soprano and tables.voice_leading and tables.final_endings and tables.bar_cadence[-1] == "closed":
+        total = sum(soprano.values())
+        tables.soprano_approaches = [(k, w / total) for k, w in soprano.items()]
