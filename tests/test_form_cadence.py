@@ -545,3 +545,23 @@ def test_a_chorale_soprano_reaches_its_final_tonic_from_the_2nd_or_the_leading_t
         assert line[-1].pitch % 12 == tonic
         assert line[-1].pitch - line[-2].pitch == {"above": -2, "below": 1}[drawn], (drawn, line[-2:])
     assert seen == {"above", "below"}
+
+
+@pytest.mark.parametrize(("key", "mode"), [("C", "major"), ("E", "minor")])
+def test_a_dominant_before_the_final_chord_has_its_third(model, tok, key, mode):
+    """Where the bass approaches the final chord from the dominant, an upper voice sounds the
+    leading tone in that beat (the tenor supplies it when soprano and alto do not), as in 96 % of
+    Bach's chorales; an untrained model leaves the V chord empty at random."""
+    leading = {"C": 11, "E": 3}[key]
+    takes = generate(model, tok, ComposeRequest(style="chorale", key=key, mode=mode, bars=4, seed=8), n=24)
+    with_third = []
+    for take in takes:
+        if take.meta["bass_approach"] != "dominant":
+            continue
+        strike = max(take.piece.tracks[0].notes, key=lambda n: n.onset).onset
+        upper = {n.pitch % 12 for tr in take.piece.tracks[:3] for n in tr.notes
+                 if n.onset < strike and n.onset + n.duration > strike - 1.0}  # fmt: skip
+        with_third.append(leading in upper)
+    # where voice leading leaves the tenor no leading tone (a crossing, a parallel) the rule yields;
+    # without it this model's V had its third in 8 of 20 (C) and 3 of 17 (E minor) such takes
+    assert len(with_third) >= 8 and sum(with_third) >= 0.85 * len(with_third), with_third
