@@ -11,7 +11,12 @@ import itertools
 
 import numpy as np
 
-from tunesmith.sampling.endings import set_ending_tables
+from tunesmith.sampling.endings import (
+    bars_natural_seventh,
+    before_final_chord,
+    set_ending_tables,
+    tenor_owes_third,
+)
 from tunesmith.sampling.feedback import (
     REGISTER_MIN_TICKS,
     REGISTER_SCALE,
@@ -442,11 +447,11 @@ class Constrainer:
             if fin is not None:
                 both = fin if mask is None else (mask & fin)
                 mask = both if both.any() else (fin if fin.any() else mask)  # as at a cadence, the approach wins
-        if self._leading_tone_rule() and self._before_final_chord(at):
+        if bars_natural_seventh(self) and before_final_chord(self, at):
             raised = t.pitch_values[self.v] % 12 != (t.tonic_pc + 10) % 12  # not the natural 7th
             both = raised if mask is None else (mask & raised)
             mask = both if both.any() else mask
-        if self._dominant_needs_third() and self._before_final_chord(at):
+        if tenor_owes_third(self) and before_final_chord(self, at):
             third = t.pitch_values[self.v] % 12 == (t.tonic_pc + 11) % 12  # V's third: the leading tone
             both = third if mask is None else (mask & third)
             mask = both if both.any() else mask
@@ -458,34 +463,6 @@ class Constrainer:
             # wins: one parallel at the close reads better than a scramble of tiny notes to the end
             mask = both if both.any() else (fin if fin.any() else mask)
         return ps if mask is None else ps[mask]
-
-    def _leading_tone_rule(self) -> bool:
-        """A minor chorale's final cadence keeps its leading tone: in the beat before the final
-        chord no voice sounds the natural 7th where the bass approaches from the dominant, and
-        the soprano never (Bach's minor chorales, all splits: 0 of 123 with the bass on the
-        dominant there, 119 with the raised 7th; no soprano reaches its final tonic from the
-        natural 7th. The takes did both, in 43 % of minor takes: `runs/s12/leading_tone.py`)."""
-        t = self.t
-        return (t.voice_leading and t.minor and self.final_ticks is not None
-                and (self.v == 0 or self.bass_approach == "dominant"))  # fmt: skip
-
-    def _dominant_needs_third(self) -> bool:
-        """Whether the tenor must supply V's third (the leading tone) in the beat before the final
-        chord: the bass approaches from the dominant and neither soprano nor alto sounds it there.
-        Bach's V before the final chord has its third in an upper voice 96 % of the time (major
-        155 of 161, minor 119 of 123); the takes' 54 % (`runs/s12/v_third.py`)."""
-        t = self.t
-        if not (t.voice_leading and self.vl is not None and self.final_ticks is not None
-                and self.bass_approach == "dominant" and self.v == len(t.voices) - 2):  # fmt: skip
-            return False
-        strike = t.n_bars * t.L - self.final_ticks
-        lo, leading = strike - self._approach_span(), (t.tonic_pc + 11) % 12
-        return not any(s < strike and e > lo and p % 12 == leading for u in range(self.v) for s, e, p in self.vl.notes[u])
-
-    def _before_final_chord(self, at: int) -> bool:
-        """Whether tick `at` (from the piece's start) lies in the beat before the final chord."""
-        strike = self.t.n_bars * self.t.L - self.final_ticks
-        return strike - self._approach_span() <= at < strike
 
     def _exact_ending(self) -> bool:
         """The melody's last note lasts exactly its drawn length (four parts, or a lead sheet with
@@ -619,7 +596,7 @@ class Constrainer:
                     last = min(last, self.final_strike + 1)
                 rests = t.pos[self.cursor + 1 : last][np.arange(self.cursor + 1, last) % t.strike_grid == 0]
             approach = self._approach_tick()
-            if approach is None and self._dominant_needs_third():  # the tenor sounds V's third: no rest
+            if approach is None and tenor_owes_third(self):  # the tenor sounds V's third: no rest
                 approach = t.n_bars * L - self.final_ticks
             if approach is not None:  # no rest where the final chord's approach sounds
                 span = self._approach_span()
@@ -653,8 +630,8 @@ class Constrainer:
             approach = self._approach_tick()
             at = self.bar * t.L + self.note_pos
             span = self._approach_span()
-            natural = self._leading_tone_rule() and self.pitch % 12 == (t.tonic_pc + 10) % 12
-            not_third = self._dominant_needs_third() and self.pitch % 12 != (t.tonic_pc + 11) % 12
+            natural = bars_natural_seventh(self) and self.pitch % 12 == (t.tonic_pc + 10) % 12
+            not_third = tenor_owes_third(self) and self.pitch % 12 != (t.tonic_pc + 11) % 12
             if natural or not_third:
                 strike = t.n_bars * t.L - self.final_ticks
                 if at < strike - span:  # it ends before the beat that leads to the final chord
