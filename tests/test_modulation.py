@@ -249,3 +249,26 @@ def test_the_passage_closes_with_a_cadence_in_its_key(tok, name, bass, triad):
         last_beat = [{n.pitch % 12 for n in tr.notes if n.onset < end and n.onset + n.duration > end - 1.0}
                      for tr in take.piece.tracks]  # fmt: skip
         assert last_beat[-1] == {bass} and all(pcs <= triad for pcs in last_beat), (take.meta["modulation"], last_beat)
+
+
+def test_a_modulated_take_replays_under_its_own_masks(tok):
+    """The policy-gradient solver rebuilds a take's automaton from its request and meta
+    (`replay_masks`): a drawn passage's cadence must be found there, and every token of the take
+    must be allowed where it was drawn."""
+    from tunesmith.solvers.policy_gradient import replay_masks
+
+    request = ComposeRequest(style="chorale", key="G", mode="minor", bars=12, form="", seed=9, modulation="III")
+    for take in generate(chorale_model(tok, 2.0), tok, request, n=3):
+        masks = replay_masks(tok, request, take.tokens, 768, take.meta)
+        assert take.meta["modulation"][0] == "III"
+        for tok_id, mask in zip(take.tokens, masks):
+            assert mask is None or tok_id in mask[0]
+
+
+def test_the_tuner_samples_on_policy_without_the_tilt():
+    """The tuner scores its takes without decoding-time biases, so it asks for none: no tonal or
+    rhythm feedback, and no modulation."""
+    from tunesmith.solvers.policy_gradient import TuneConfig
+
+    req = TuneConfig(styles=["chorale"], bars=12).request(0, "G", "minor", seed=1)
+    assert (req.tonal_feedback, req.rhythm_feedback, req.modulation) == (0.0, 0.0, "none")

@@ -28,6 +28,7 @@ from tunesmith.sampling.request import (
     BASS_APPROACH_DEGREES,
     MELODY_APPROACH_INTERVALS,
     MINOR_THIRD_MODES,
+    MODULATION_KEYS,
     SOPRANO_APPROACH_STEPS,
     WHOLE_RETURN_LAYOUTS,
     ComposeRequest,
@@ -190,7 +191,18 @@ class _Tables:
                 np.array([tok.qual_id(q) for q in ("", "7")]),
             ),
         }
-        self.tok, self.key_names = tok, names  # for a cadence in another key (`set_modulation`)
+        self.tok, self.key_names = tok, names
+        # a drawn modulation's passage closes in its key (`set_modulation`, `Constrainer._cadence_at`),
+        # as a chorale's phrase does at a fermata: the bass on the new tonic, the others on its
+        # triad. Every related key's cadence is here, so that a replayed take finds its own.
+        for name, (step, family) in MODULATION_KEYS.items():
+            new_pc = (tonic_pc + step) % 12
+            quals = ("m", "m7") if family == "minor" else ("", "maj7")
+            self.kinds["to " + name] = (
+                [frozenset({new_pc}) if v == "B" else frozenset(tonic_triad(new_pc, family)) for v in self.voices],
+                np.array([tok.root_id(names[new_pc], shift)]),
+                np.array([tok.qual_id(q) for q in quals]),
+            )
         self.bar_cadence: list[str | None] = [None] * self.n_bars
         sections = form_sections(request.resolved_form(), self.n_bars) if form else []
         ends = list(itertools.accumulate(size for _, _, size in sections))  # each section's end bar + 1

@@ -16,7 +16,6 @@ from tunesmith.sampling.request import (
     MODULATION_SHARES,
     ComposeRequest,
     mode_family,
-    tonic_triad,
 )
 
 if TYPE_CHECKING:
@@ -163,16 +162,6 @@ def set_modulation(tables: _Tables, request: ComposeRequest, tuned: dict) -> Non
             rows.append(_steer(new, old, gain)[tables.pitch_degrees])
         options.append((name, share))
         bias[name] = np.array(rows)
-        # the passage's last bar closes in its key, as a chorale's phrase does at a fermata: the
-        # bass on the new tonic, the other voices on its triad (`Constrainer._cadence`)
-        new_pc = (tables.tonic_pc + shift) % 12
-        triad = frozenset(tonic_triad(new_pc, family))
-        quals = ("m", "m7") if family == "minor" else ("", "maj7")
-        tables.kinds["to " + name] = (
-            [frozenset({new_pc}) if v == "B" else triad for v in tables.voices],
-            np.array([tables.tok.root_id(tables.key_names[new_pc], tables.shift)]),
-            np.array([tables.tok.qual_id(q) for q in quals]),
-        )
     total = sum(w for _, w in options)
     if not options or total <= 0:
         return
