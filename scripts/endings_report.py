@@ -105,7 +105,10 @@ def tonic_approach(pieces) -> dict:
     ("other"), as shares of the pieces that end on the tonic (`sampling.FINAL_SOPRANO_APPROACH_SHARES`
     for chorales)."""
     from tunesmith.sampling import mode_family
+    from tunesmith.sampling.request import SOPRANO_APPROACH_STEPS
     from tunesmith.score import pitch_class_of
+
+    kinds = {step: name for name, step in SOPRANO_APPROACH_STEPS.items()}  # -2: "above", 1: "below"
 
     counts: dict[str, Counter] = {}
     for p in pieces:
@@ -113,7 +116,7 @@ def tonic_approach(pieces) -> dict:
         if p.key is None or len(line) < 2 or (line[-1].pitch - pitch_class_of(p.key.tonic)) % 12:
             continue
         step = line[-1].pitch - line[-2].pitch
-        kind = {-2: "above", 1: "below"}.get(step, "other")
+        kind = kinds.get(step, "other")
         counts.setdefault(mode_family((p.key.mode or "major").lower()), Counter())[kind] += 1
     return {fam: {"n": sum(c.values()), **{k: round(c[k] / sum(c.values()), 3) for k in ("above", "below", "other")}}
             for fam, c in sorted(counts.items())}  # fmt: skip

@@ -23,12 +23,12 @@ from tunesmith.sampling.feedback import (
     RHYTHM_MIN_NOTES,
     TONAL_MIN_TICKS,
     _steer,
+    add_modulation_cadences,
 )
 from tunesmith.sampling.request import (
     BASS_APPROACH_DEGREES,
     MELODY_APPROACH_INTERVALS,
     MINOR_THIRD_MODES,
-    MODULATION_KEYS,
     SOPRANO_APPROACH_STEPS,
     WHOLE_RETURN_LAYOUTS,
     ComposeRequest,
@@ -171,6 +171,7 @@ class _Tables:
         tonic_pc = pitch_class_of(request.key)
         minor = request.mode in MINOR_THIRD_MODES
         self.minor = minor
+        self.leading_pc, self.subtonic_pc = (tonic_pc + 11) % 12, (tonic_pc + 10) % 12  # raised / natural 7th
         triad = set(tonic_triad(tonic_pc, request.mode))
         dom_pc = (tonic_pc + 7) % 12
         dom_triad = {dom_pc, (dom_pc + 4) % 12, (dom_pc + 7) % 12}
@@ -192,17 +193,7 @@ class _Tables:
             ),
         }
         self.tok, self.key_names = tok, names
-        # a drawn modulation's passage closes in its key (`set_modulation`, `Constrainer._cadence_at`),
-        # as a chorale's phrase does at a fermata: the bass on the new tonic, the others on its
-        # triad. Every related key's cadence is here, so that a replayed take finds its own.
-        for name, (step, family) in MODULATION_KEYS.items():
-            new_pc = (tonic_pc + step) % 12
-            quals = ("m", "m7") if family == "minor" else ("", "maj7")
-            self.kinds["to " + name] = (
-                [frozenset({new_pc}) if v == "B" else frozenset(tonic_triad(new_pc, family)) for v in self.voices],
-                np.array([tok.root_id(names[new_pc], shift)]),
-                np.array([tok.qual_id(q) for q in quals]),
-            )
+        add_modulation_cadences(self, request)  # a drawn passage's cadence in its key
         self.bar_cadence: list[str | None] = [None] * self.n_bars
         sections = form_sections(request.resolved_form(), self.n_bars) if form else []
         ends = list(itertools.accumulate(size for _, _, size in sections))  # each section's end bar + 1
@@ -274,6 +265,7 @@ class Constrainer:
         self.final_chord: str | None = None  # the degree of the chord a lead sheet closes over, if not the tonic
         self.soprano_approach: str | None = None  # a chorale soprano's way to a final tonic ("above", "below")
         self.modulation: tuple[str, int, int] | None = None  # (key name, first bar, bar after): a passage in that key
+        self.cadence_bars = tables.cadence_bars  # the tables' cadence bars and a drawn passage's last bar
         self.melody_last: int | None = None  # the pitch of the melody's latest note (prompt included)
         self.degree_time = np.zeros((len(tables.voices), 12))  # each voice's time (ticks) per scale degree so far
         # the melody's (time, pitch x time) in the first section's bars and in the contrasting ones
@@ -373,7 +365,7 @@ class Constrainer:
             child = rng.spawn(1)[0]
             k = int(child.choice(len(self.t.modulations), p=[w for _, w in self.t.modulations]))
             start = int(self.t.modulation_starts[int(child.integers(len(self.t.modulation_starts)))])
-            self.modulation = (self.t.modulations[k][0], start, start + self.t.modulation_span)
+            self._set_modulation((self.t.modulations[k][0], start, start + self.t.modulation_span))
 
     def drawn_ending(self) -> dict:
         """What `draw_ending` drew, as a take's meta records it (replaying the automaton needs it)."""
@@ -398,7 +390,12 @@ class Constrainer:
         self.final_chord = drawn.get("final_chord")
         self.soprano_approach = drawn.get("soprano_approach")
         mod = drawn.get("modulation")
-        self.modulation = (str(mod[0]), int(mod[1]), int(mod[2])) if mod else None
+        self._set_modulation((str(mod[0]), int(mod[1]), int(mod[2])) if mod else None)
+
+    def _set_modulation(self, modulation: tuple[str, int, int] | None) -> None:
+        """The passage this take modulates in (None: none); its last bar is a cadence bar."""
+        self.modulation = modulation
+        self.cadence_bars = self.t.cadence_bars if modulation is None else sorted({*self.t.cadence_bars, modulation[2] - 1})
 
     def _final_chord_ids(self) -> tuple[np.ndarray, np.ndarray] | None:
         """(root ids, quality ids) of the drawn closing chord in the last bar, else None (the
@@ -450,21 +447,16 @@ class Constrainer:
                 fin = self._approach_ok(vals)
             elif at == approach and self.v == 0:  # the melody's last note: the drawn interval from the one before
                 prev = self.melody_last
-                if prev is None:
-                    fin = None
-                elif self.soprano_approach is not None:
-                    fin = vals - prev == SOPRANO_APPROACH_STEPS[self.soprano_approach]
-                else:
-                    fin = self._approach_fits(np.abs(vals - prev))
+                fin = None if prev is None else self._approach_fits(vals - prev)
             if fin is not None:
                 both = fin if mask is None else (mask & fin)
                 mask = both if both.any() else (fin if fin.any() else mask)  # as at a cadence, the approach wins
-        if bars_natural_seventh(self) and before_final_chord(self, at):
-            raised = t.pitch_values[self.v] % 12 != (t.tonic_pc + 10) % 12  # not the natural 7th
+        if before_final_chord(self, at) and bars_natural_seventh(self):
+            raised = t.pitch_values[self.v] % 12 != t.subtonic_pc  # not the natural 7th
             both = raised if mask is None else (mask & raised)
             mask = both if both.any() else mask
-        if tenor_owes_third(self) and before_final_chord(self, at):
-            third = t.pitch_values[self.v] % 12 == (t.tonic_pc + 11) % 12  # V's third: the leading tone
+        if before_final_chord(self, at) and tenor_owes_third(self):
+            third = t.pitch_values[self.v] % 12 == t.leading_pc  # V's third: the leading tone
             both = third if mask is None else (mask & third)
             mask = both if both.any() else mask
         kind = self._cadence()
@@ -481,10 +473,14 @@ class Constrainer:
         a drawn approach), not at least that long."""
         return self.final_ticks is not None and (self.t.voice_leading or self.melody_approach is not None)
 
-    def _approach_fits(self, gaps: np.ndarray) -> np.ndarray:
-        """Which intervals (semitones, >= 0) the melody may reach its last note by: the drawn
-        class (`MELODY_APPROACH_INTERVALS`); a chorale's soprano, a step."""
+    def _approach_fits(self, intervals: np.ndarray) -> np.ndarray:
+        """Which intervals (the last note minus the one before, semitones) the melody may reach
+        its last note by: a chorale soprano's drawn way to the tonic (`SOPRANO_APPROACH_STEPS`),
+        else the drawn class's size (`MELODY_APPROACH_INTERVALS`; a chorale's soprano, a step)."""
+        if self.soprano_approach is not None:
+            return intervals == SOPRANO_APPROACH_STEPS[self.soprano_approach]
         lo, hi = MELODY_APPROACH_INTERVALS[self.melody_approach or "step"]
+        gaps = np.abs(intervals)
         return (gaps >= lo) & (gaps <= hi)
 
     def _approach_tick(self) -> int | None:
@@ -493,7 +489,7 @@ class Constrainer:
         is ruled (the melody; the bass with a drawn approach), else None."""
         t = self.t
         if not t.voice_leading:
-            return t.n_bars * t.L - self.final_ticks if self._exact_ending() and self.v == 0 else None
+            return self.final_chord_tick() if self._exact_ending() and self.v == 0 else None
         if self.final_ticks is None or self.vl is None:
             return None
         if self.v == len(t.voices) - 1:
@@ -503,7 +499,12 @@ class Constrainer:
                 return (t.n_bars - 1) * t.L + self.final_strike
         elif self.v != 0:
             return None
-        return t.n_bars * t.L - self.final_ticks
+        return self.final_chord_tick()
+
+    def final_chord_tick(self) -> int:
+        """The tick (from the piece's start) where the last note (four parts: the final chord) is
+        struck under a drawn last length."""
+        return self.t.n_bars * self.t.L - self.final_ticks
 
     def _approach_span(self) -> int:
         """Ticks before the last note (four parts: the final chord) where every note that sounds
@@ -524,9 +525,7 @@ class Constrainer:
         pcs = self.final_pcs if self.final_pcs is not None else t.kinds["closed"][0][0]
         vals = t.pitch_values[0]
         closing = vals[np.isin(vals % 12, list(pcs))]
-        if self.soprano_approach is not None:  # the drawn way to the tonic: from the 2nd above or the leading tone
-            return (closing[None, :] - pitches[:, None] == SOPRANO_APPROACH_STEPS[self.soprano_approach]).any(axis=1)
-        return self._approach_fits(np.abs(pitches[:, None] - closing[None, :])).any(axis=1)
+        return self._approach_fits(closing[None, :] - pitches[:, None]).any(axis=1)
 
     def _closing_zone(self, bar: int | None = None) -> int:
         """Ticks at the end of cadence bar `bar` (default: the current one) where every note that
@@ -608,8 +607,9 @@ class Constrainer:
                     last = min(last, self.final_strike + 1)
                 rests = t.pos[self.cursor + 1 : last][np.arange(self.cursor + 1, last) % t.strike_grid == 0]
             approach = self._approach_tick()
-            if approach is None and tenor_owes_third(self):  # the tenor sounds V's third: no rest
-                approach = t.n_bars * L - self.final_ticks
+            in_reach = self.final_ticks is not None and (self.bar + 1) * L > self.final_chord_tick() - self._approach_span()
+            if approach is None and in_reach and tenor_owes_third(self):  # the tenor sounds V's third: no rest
+                approach = self.final_chord_tick()
             if approach is not None:  # no rest where the final chord's approach sounds
                 span = self._approach_span()
                 rests = rests[rests - t.pos[0] <= approach - span - self.bar * L]  # t.pos[k]: position k
@@ -627,8 +627,7 @@ class Constrainer:
             if nxt is not None and self.bar_starts[t.copy_from[nxt]][self.v] == 0:
                 # a later bar repeats one that began clean: no note ties into it, so the copy holds
                 remaining = max(min(remaining, (nxt - self.bar) * t.L - self.note_pos), int(t.dur_ticks[0]))
-            bars = t.cadence_bars if self.modulation is None else sorted({*t.cadence_bars, self.modulation[2] - 1})
-            cad = next((b for b in bars if b >= self.bar), None)
+            cad = next((b for b in self.cadence_bars if b >= self.bar), None)
             if cad is not None:
                 # no note crosses a cadence bar's end; the one that reaches it is the cadence's note
                 to_end = (cad + 1 - self.bar) * t.L - self.note_pos
@@ -642,12 +641,12 @@ class Constrainer:
             approach = self._approach_tick()
             at = self.bar * t.L + self.note_pos
             span = self._approach_span()
-            natural = bars_natural_seventh(self) and self.pitch % 12 == (t.tonic_pc + 10) % 12
-            not_third = tenor_owes_third(self) and self.pitch % 12 != (t.tonic_pc + 11) % 12
-            if natural or not_third:
-                strike = t.n_bars * t.L - self.final_ticks
-                if at < strike - span:  # it ends before the beat that leads to the final chord
-                    remaining = max(min(remaining, strike - span - at), int(t.dur_ticks[0]))
+            lo = self.final_chord_tick() - span if self.final_ticks is not None else None
+            if lo is not None and at < lo < at + remaining and (
+                (self.pitch % 12 == t.subtonic_pc and bars_natural_seventh(self))
+                or (self.pitch % 12 != t.leading_pc and tenor_owes_third(self))
+            ):  # a natural 7th, or a tenor that owes V's third, ends before the beat leading to the final chord
+                remaining = max(min(remaining, lo - at), int(t.dur_ticks[0]))
             if approach is not None and at < approach - span and not self._approach_ok(np.array([self.pitch]))[0]:
                 # a note before the approach's span ends by it, unless it can be the approach itself
                 remaining = max(min(remaining, approach - span - at), int(t.dur_ticks[0]))

@@ -119,8 +119,11 @@ def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
 
 
 def before_final_chord(auto: Constrainer, at: int) -> bool:
-    """Whether tick `at` (from the piece's start) lies in the beat before the final chord."""
-    strike = auto.t.n_bars * auto.t.L - auto.final_ticks
+    """Whether tick `at` (from the piece's start) lies in the beat before the final chord (False
+    without a drawn last length)."""
+    if auto.final_ticks is None:
+        return False
+    strike = auto.final_chord_tick()
     return strike - auto._approach_span() <= at < strike
 
 
@@ -145,6 +148,6 @@ def tenor_owes_third(auto: Constrainer) -> bool:
     if not (t.voice_leading and auto.vl is not None and auto.final_ticks is not None
             and auto.bass_approach == "dominant" and auto.v == len(t.voices) - 2):  # fmt: skip
         return False
-    strike = t.n_bars * t.L - auto.final_ticks
-    lo, leading = strike - auto._approach_span(), (t.tonic_pc + 11) % 12
-    return not any(s < strike and e > lo and p % 12 == leading for u in range(auto.v) for s, e, p in auto.vl.notes[u])
+    strike = auto.final_chord_tick()
+    lo = strike - auto._approach_span()
+    return not any(s < strike and e > lo and p % 12 == t.leading_pc for u in range(auto.v) for s, e, p in auto.vl.notes[u])

@@ -16,6 +16,7 @@ from tunesmith.sampling.request import (
     MODULATION_SHARES,
     ComposeRequest,
     mode_family,
+    tonic_triad,
 )
 
 if TYPE_CHECKING:
@@ -169,3 +170,20 @@ def set_modulation(tables: _Tables, request: ComposeRequest, tuned: dict) -> Non
     tables.modulation_bias = bias
     tables.modulation_starts = starts
     tables.modulation_span = span
+
+
+def add_modulation_cadences(tables: _Tables, request: ComposeRequest) -> None:
+    """A drawn modulation's passage closes in its key (`Constrainer._cadence_at`), as a chorale's
+    phrase does at a fermata: the bass on the new tonic, the other voices on its triad. Every
+    related key's cadence kind ("to V", ...) goes into `tables.kinds` for a style that modulates,
+    whether or not a take draws it, so that a replayed take finds its own."""
+    if request.style not in MODULATION_SHARES:
+        return
+    for name, (step, family) in MODULATION_KEYS.items():
+        new_pc = (tables.tonic_pc + step) % 12
+        quals = ("m", "m7") if family == "minor" else ("", "maj7")
+        tables.kinds["to " + name] = (
+            [frozenset({new_pc}) if v == "B" else frozenset(tonic_triad(new_pc, family)) for v in tables.voices],
+            np.array([tables.tok.root_id(tables.key_names[new_pc], tables.shift)]),
+            np.array([tables.tok.qual_id(q) for q in quals]),
+        )
