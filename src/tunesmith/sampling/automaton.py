@@ -14,6 +14,7 @@ import numpy as np
 from tunesmith.sampling.endings import (
     bars_natural_seventh,
     before_final_chord,
+    doubles_leading_tone,
     set_ending_tables,
     tenor_owes_third,
 )
@@ -455,6 +456,10 @@ class Constrainer:
             raised = t.pitch_values[self.v] % 12 != t.subtonic_pc  # not the natural 7th
             both = raised if mask is None else (mask & raised)
             mask = both if both.any() else mask
+        if before_final_chord(self, at) and doubles_leading_tone(self, at):
+            single = t.pitch_values[self.v] % 12 != t.leading_pc  # an upper voice has the leading tone
+            both = single if mask is None else (mask & single)
+            mask = both if both.any() else mask
         if before_final_chord(self, at) and tenor_owes_third(self):
             third = t.pitch_values[self.v] % 12 == t.leading_pc  # V's third: the leading tone
             both = third if mask is None else (mask & third)
@@ -645,7 +650,8 @@ class Constrainer:
             if lo is not None and at < lo < at + remaining and (
                 (self.pitch % 12 == t.subtonic_pc and bars_natural_seventh(self))
                 or (self.pitch % 12 != t.leading_pc and tenor_owes_third(self))
-            ):  # a natural 7th, or a tenor that owes V's third, ends before the beat leading to the final chord
+                or (self.pitch % 12 == t.leading_pc and doubles_leading_tone(self, lo))
+            ):  # a natural 7th, a tenor that owes V's third, or a second leading tone ends before the beat leading to the final chord
                 remaining = max(min(remaining, lo - at), int(t.dur_ticks[0]))
             if approach is not None and at < approach - span and not self._approach_ok(np.array([self.pitch]))[0]:
                 # a note before the approach's span ends by it, unless it can be the approach itself

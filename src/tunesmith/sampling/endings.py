@@ -151,3 +151,17 @@ def tenor_owes_third(auto: Constrainer) -> bool:
     strike = auto.final_chord_tick()
     lo = strike - auto._approach_span()
     return not any(s < strike and e > lo and p % 12 == t.leading_pc for u in range(auto.v) for s, e, p in auto.vl.notes[u])
+
+
+def doubles_leading_tone(auto: Constrainer, at: int) -> bool:
+    """Whether the current voice may not sound the leading tone from tick `at` on in the beat
+    before the final chord: a voice above it already sounds the leading tone there (the voices of
+    a bar are written soprano first). Bach doubles it in the last chord before the final one in 3
+    of 388 chorales (major 2 of 218, minor 1 of 170); the takes did in 11 % of major and 4 % of
+    minor takes (`runs/s13/cadence_rules.py`)."""
+    t = auto.t
+    if not (t.voice_leading and auto.vl is not None and auto.final_ticks is not None and auto.v > 0):
+        return False
+    strike = auto.final_chord_tick()
+    lo = max(at, strike - auto._approach_span())
+    return any(s < strike and e > lo and p % 12 == t.leading_pc for u in range(auto.v) for s, e, p in auto.vl.notes[u])
