@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import getpass
 import hashlib
+import io
 import itertools
 import json
 import os
@@ -92,6 +93,85 @@ def take_id(record: dict, piece: Piece) -> str:
     return hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:20]
 
 
+CSV_COLUMNS = ("preferred", "other", "rater")  # rater optional
+_EXPECTED = "preferred,other (and optionally rater, in any order)"
+# held-out pairs below which a fitted model's accuracy says little, and the accuracy below which it is
+# hardly better than chance (0.5)
+FEW_HELDOUT_PAIRS = 20
+NEAR_CHANCE_ACCURACY = 0.6
+
+
+def fit_warnings(report: dict) -> list[str]:
+    """What a preference fit's report should make its user doubt (one line each)."""
+    out = []
+    n, acc = report.get("heldout_pairs"), report.get("heldout_accuracy")
+    if n is not None and n < FEW_HELDOUT_PAIRS:
+        out.append(f"only {n} held-out pairs: the held-out accuracy says little (at least {FEW_HELDOUT_PAIRS} "
+                   f"need about {FEW_HELDOUT_PAIRS * 5} pairs); judge more takes")  # fmt: skip
+    if acc is not None and acc < NEAR_CHANCE_ACCURACY:
+        out.append(f"held-out accuracy {acc:.2f} is near chance (0.5): the model has not learnt the raters' taste; "
+                   "a reward from it is mostly noise")  # fmt: skip
+    return out
+
+
+def read_pairs_csv(path: str | Path) -> list[tuple[int, Path, Path, str | None]]:
+    """(row number, preferred take, other take, rater or None) of a preferences CSV; ValueError
+    (one line naming the file and the row) when it is not one (`iter_pairs_csv`)."""
+    return list(iter_pairs_csv(path))
+
+
+def iter_pairs_csv(path: str | Path):
+    """The rows of `read_pairs_csv` one by one: the header is checked before the first, each row
+    when it is reached (so a caller checking more of each row reports the first bad row first).
+
+    The first row is the header: the column names preferred, other and optionally rater, in
+    any order (case and spaces ignored). UTF-8, with or without a byte-order mark (Excel's
+    "CSV UTF-8"), any line ends; a file of ';'- or tab-separated columns is read too. Relative
+    take paths are relative to the CSV's folder. Blank rows are skipped."""
+    path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"{path}: a folder, not a CSV file")
+    if not path.is_file():
+        raise FileNotFoundError(f"no CSV at {path}")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError(f'{path}: not UTF-8 text; save it as "CSV UTF-8"') from None
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if not first:
+        raise ValueError(f"{path}: empty; expected a header row {_EXPECTED}, then one row per pair")
+    delimiter = "," if "," in first or not ({";", "\t"} & set(first)) else (";" if ";" in first else "\t")
+    records = [(i, [c.strip() for c in row])
+               for i, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1)]  # fmt: skip
+    records = [(i, row) for i, row in records if any(row)]
+    (hline, header), body = records[0], records[1:]
+    names = [c.lower() for c in header]
+    if not set(names) & set(CSV_COLUMNS) and any(
+        c.lower().endswith((".json", ".mid", ".musicxml")) or "/" in c or "\\" in c for c in header
+    ):
+        raise ValueError(f"{path}: row {hline} is not a header; the first row must name the columns: {_EXPECTED}")
+    for k, name in enumerate(names, 1):
+        if not name:
+            raise ValueError(f"{path}: the header's column {k} has no name; the columns are {_EXPECTED}")
+        if name not in CSV_COLUMNS:
+            raise ValueError(f"{path}: unknown column {header[k - 1]!r} in the header; the columns are {_EXPECTED}")
+        if names.count(name) > 1:
+            raise ValueError(f"{path}: column {name!r} given twice in the header")
+    for need in CSV_COLUMNS[:2]:
+        if need not in names:
+            raise ValueError(f"{path}: the header has no {need!r} column; the columns are {_EXPECTED}")
+    col = {name: k for k, name in enumerate(names)}
+    for i, row in body:
+        if len(row) > len(names) and any(row[len(names) :]):
+            raise ValueError(f"{path}: row {i}: {len(row)} cells, but the header names {len(names)} columns")
+        cell = {name: (row[k] if k < len(row) else "") for name, k in col.items()}
+        for need in CSV_COLUMNS[:2]:
+            if not cell[need]:
+                raise ValueError(f"{path}: row {i}: empty {need!r} cell")
+        a, b = (Path(cell[n]) if Path(cell[n]).is_absolute() else path.parent / cell[n] for n in CSV_COLUMNS[:2])
+        yield i, a, b, cell.get("rater") or None
+
+
 class RatingsStore:
     def __init__(self, path: str | Path | None = None):
         if path is None:
@@ -114,15 +194,20 @@ class RatingsStore:
         self.close()
 
     # ---- takes
-    def add_take(self, path: str | Path) -> str:
+    @staticmethod
+    def _take_row(path: str | Path) -> tuple[str, tuple]:
+        """(take id, the row of `takes` for it) of the take at `path` (read, not stored)."""
         record, piece = read_take(path)
         tid = take_id(record, piece)
+        return tid, (tid, str(Path(path).resolve()), (record.get("model") or {}).get("sha256"), record.get("seed"),
+                     json.dumps(record.get("request"), default=str), json.dumps(piece.to_dict(), default=str), _now())  # fmt: skip
+
+    def add_take(self, path: str | Path) -> str:
+        tid, row = self._take_row(path)
         with self.db:
             self.db.execute(
-                "INSERT OR IGNORE INTO takes (id, path, model, seed, request, piece, added) VALUES (?,?,?,?,?,?,?)",
-                (tid, str(Path(path).resolve()), (record.get("model") or {}).get("sha256"), record.get("seed"),
-                 json.dumps(record.get("request"), default=str), json.dumps(piece.to_dict(), default=str), _now()),
-            )  # fmt: skip
+                "INSERT OR IGNORE INTO takes (id, path, model, seed, request, piece, added) VALUES (?,?,?,?,?,?,?)", row
+            )
         return tid
 
     def piece(self, tid: str) -> Piece:
@@ -199,41 +284,86 @@ class RatingsStore:
 
     # ---- CSV
     def import_csv(self, path: str | Path, rater: str | None = None) -> int:
-        """Rows `preferred,other[,rater]` (paths to take JSON files, relative to the CSV's folder
-        when not absolute); a header row is optional. Returns the number of pairs added."""
+        """`import_csv_report`'s number of pairs added."""
+        return self.import_csv_report(path, rater)["imported"]
+
+    def import_csv_report(self, path: str | Path, rater: str | None = None) -> dict:
+        """Pairs from a CSV whose header names the columns preferred, other and optionally rater
+        (any order; `read_pairs_csv`); the takes are paths to take JSON files, relative to the
+        CSV's folder when not absolute. All or nothing: every row is checked (its two takes read)
+        before any is stored, and the pairs are stored in one transaction. A pair this store
+        already holds for the same rater (or given twice in the file) is skipped, so importing
+        a file twice adds nothing. {"imported", "skipped_duplicates", "rows"}."""
         path = Path(path)
-        if not path.is_file():
-            raise FileNotFoundError(f"no CSV at {path}")
-        n = 0
-        with open(path, newline="", encoding="utf-8") as f:
-            rows = list(csv.reader(f))
-        for i, row in enumerate(rows, 1):
-            row = [c.strip() for c in row]
-            if not row or not any(row) or (i == 1 and row[:2] == ["preferred", "other"]):
-                continue
-            if len(row) < 2:
-                raise ValueError(f"{path}:{i}: need columns preferred,other[,rater], got {len(row)} column(s)")
-            a, b = (Path(c) if Path(c).is_absolute() else path.parent / c for c in row[:2])
-            who = (row[2] if len(row) > 2 and row[2] else None) or rater
-            try:
-                self.prefer(a, b, who)
-            except (ValueError, FileNotFoundError) as exc:
-                raise ValueError(f"{path}:{i}: {exc}") from None
-            n += 1
-        return n
+        rows = []
+        fallback = rater or default_rater()
+        takes: dict[str, tuple] = {}
+        by_path: dict[Path, str] = {}
+        pairs: list[tuple[str, str, str]] = []
+        for line, a, b, who in iter_pairs_csv(path):
+            rows.append(line)
+            ids = []
+            for p in (a, b):
+                if p not in by_path:
+                    try:
+                        tid, row = self._take_row(p)
+                    except (ValueError, FileNotFoundError) as exc:
+                        raise ValueError(f"{path}: row {line}: {exc}") from None
+                    by_path[p] = tid
+                    takes.setdefault(tid, row)
+                ids.append(by_path[p])
+            if ids[0] == ids[1]:
+                raise ValueError(f"{path}: row {line}: {a.name} and {b.name} are the same take; "
+                                 "a preference needs two different takes")  # fmt: skip
+            pairs.append((who or fallback, ids[0], ids[1]))
+        added = skipped = 0
+        with self.db:  # one transaction: every pair or none
+            self.db.executemany(
+                "INSERT OR IGNORE INTO takes (id, path, model, seed, request, piece, added) VALUES (?,?,?,?,?,?,?)",
+                list(takes.values()),
+            )
+            held = set(self.db.execute("SELECT rater, preferred, other FROM pairs"))
+            for pair in pairs:
+                if pair in held:
+                    skipped += 1
+                    continue
+                self.db.execute(
+                    "INSERT INTO pairs (rater, preferred, other, created) VALUES (?,?,?,?)", (*pair, _now())
+                )
+                held.add(pair)
+                added += 1
+        return {"imported": added, "skipped_duplicates": skipped, "rows": len(rows)}
 
     def export_csv(self, path: str | Path | None, rater: str | None = None, *, stars: bool = False) -> int:
-        """Write `preferred,other,rater` rows (take JSON paths); with `stars`, pairs made from stars
-        too. `path` None or '-' writes to stdout. Returns the number of rows."""
+        """Write `preferred,other,rater` rows (take JSON paths, relative to the CSV's folder as
+        `import_csv` reads them; to stdout: relative to the current folder); with `stars`, pairs
+        made from stars too. `path` None or '-' writes to stdout. Written atomically. Returns the
+        number of rows."""
+        import io
         import sys
 
+        from tunesmith.paths import atomic_write_text
+
+        to_stdout = path in (None, "-")
+        if not to_stdout:
+            target = Path(path)
+            if target.is_dir():
+                raise ValueError(f"{target}: a folder; give the CSV file to write")
+            if not target.parent.is_dir():
+                raise FileNotFoundError(f"{target}: no folder {target.parent} to write it in")
+        where = (Path.cwd() if to_stdout else target.parent).resolve()
+
+        def shown(tid: str) -> str:
+            p = self.take_path(tid)
+            return Path(os.path.relpath(p, where)).as_posix() if os.path.isabs(p) else p
+
         rows = self.pairs(rater, stars=stars)
-        table = [["preferred", "other", "rater"]] + [[self.take_path(a), self.take_path(b), r] for r, a, b in rows]
-        if path in (None, "-"):
-            csv.writer(sys.stdout).writerows(table)
+        buf = io.StringIO()
+        csv.writer(buf).writerows([["preferred", "other", "rater"]] + [[shown(a), shown(b), r] for r, a, b in rows])
+        if to_stdout:
+            sys.stdout.write(buf.getvalue())
         else:
-            with open(path, "w", newline="", encoding="utf-8") as f:
-                csv.writer(f).writerows(table)
+            atomic_write_text(target, buf.getvalue())
         return len(rows)
 
     def fit(self, rater: str | None = None, *, seed: int = 0, out: str | Path | None = None, ensemble: int = 5):
@@ -250,7 +380,11 @@ class RatingsStore:
             return cache[t]
 
         model, report = fit_pairs([(piece(a), piece(b)) for _, a, b in triples], seed=seed, ensemble=ensemble)
-        report.update({"rater": rater or "all", "raters": self.raters(), "agreement": self.agreement()})
+        report.update({"rater": rater or "all", "raters": [rater] if rater else self.raters(),
+                       "agreement": self.agreement()})  # fmt: skip
+        warnings = fit_warnings(report)
+        if warnings:
+            report["warnings"] = warnings
         model.report = report
         target = Path(out) if out else default_path()
         model.save(target)

@@ -21,17 +21,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from tunesmith.cli.tune import real_pieces, report, tune_config
     from tunesmith.rewards import resolve
+    from tunesmith.solvers.model_folder import check_out_folder
+    from tunesmith.solvers.policy_gradient import tune
 
     config = tune_config(args)
     if args.disc_steps < 1:
         raise ValueError(f"--disc-steps must be at least 1, got {args.disc_steps}")
+    check_out_folder(args.out, resume=args.resume, force=args.force)
     from tunesmith.rewards.discriminator import Discriminator
-    from tunesmith.solvers.policy_gradient import tune
 
     train, valid = real_pieces(args, config)
     disc = Discriminator(train, valid, bars=config.bars, steps=args.disc_steps, seed=config.seed, reward=args.d_reward)
     reward = resolve(["discriminator", *args.reward], discriminator=disc)
     progress = not (args.quiet or args.json)
-    result = tune(args.base, reward, args.out, config, pieces=(train, valid), resume=args.resume, progress=progress,
-                  method="adversarial (tunesmith adversarial)")  # fmt: skip
+    result = tune(args.base, reward, args.out, config, pieces=(train, valid), resume=args.resume, force=args.force,
+                  progress=progress, method="adversarial (tunesmith adversarial)")  # fmt: skip
     return report(args, result, "adversarial")

@@ -13,7 +13,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "file",
         nargs="?",
-        help="import: CSV with columns preferred,other[,rater]; export: CSV to write (default stdout)",
+        help="import: CSV whose header row names the columns preferred, other and optionally rater (any order; "
+        "take paths relative to the CSV's folder); export: CSV to write (default stdout)",
     )
     parser.add_argument("--rater", help="import: rater for rows without one; export/fit: only this rater")
     parser.add_argument("--stars", action="store_true", help="export: also the pairs made from star ratings")
@@ -27,6 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ensemble", type=int, default=5,
                         help="fit: K bootstrap models whose mean less one standard deviation is the reward "
                         "(a take they disagree about is not paid for it; default 5); 0: one model")  # fmt: skip
+    parser.add_argument("--force", action="store_true", help="dpo: replace the model --out already holds")
     parser.add_argument("--json", action="store_true")
 
 
@@ -39,8 +41,9 @@ def run(args: argparse.Namespace) -> int:
         if args.action == "import":
             if not args.file:
                 raise ValueError("preferences import needs a CSV file")
-            n = store.import_csv(args.file, args.rater)
-            result = {"imported_pairs": n, "store": store.counts()}
+            got = store.import_csv_report(args.file, args.rater)
+            result = {"imported_pairs": got["imported"], "skipped_duplicates": got["skipped_duplicates"],
+                      "store": store.counts()}  # fmt: skip
         elif args.action == "export":
             n = store.export_csv(args.file, args.rater, stars=args.stars)
             if args.file in (None, "-"):
@@ -52,14 +55,23 @@ def run(args: argparse.Namespace) -> int:
             result = _dpo(store, args)
         else:
             _, result = store.fit(args.rater, seed=args.seed, out=args.out, ensemble=args.ensemble)
+    if args.action == "fit":
+        import sys
+
+        for w in result.get("warnings", []):
+            print(f"tunesmith preferences: warning: {w}", file=sys.stderr)
     if args.json:
         print(json.dumps(result, indent=1, default=str))
     elif args.action == "fit":
         acc = result.get("heldout_accuracy")
         agree = result["agreement"]["agreement"]
         print(f"fitted on {result['pairs']} pairs ({', '.join(result['raters']) or 'no raters'}); held-out pairwise "
-              f"accuracy {acc:.3f} on {result.get('heldout_pairs')} pairs; rater agreement "
+              f"accuracy {'n/a' if acc is None else f'{acc:.3f}'} on {result.get('heldout_pairs')} pairs; rater agreement "
               f"{'n/a' if agree is None else f'{agree:.3f}'}; saved {result['saved']}")  # fmt: skip
+    elif args.action == "import":
+        skipped = f", {result['skipped_duplicates']} already stored skipped" if result["skipped_duplicates"] else ""
+        print(f"imported {result['imported_pairs']} pairs{skipped} from {args.file}; the store holds "
+              f"{result['store']['pairs']} pairs, {result['store']['ratings']} star ratings")  # fmt: skip
     else:
         print(json.dumps(result, default=str))
     return 0
@@ -71,19 +83,46 @@ def _dpo(store, args: argparse.Namespace) -> dict:
         raise ValueError("preferences dpo needs --out, the folder for the tuned model")
     if args.epochs < 1 or not args.beta > 0 or not args.lr > 0:
         raise ValueError("preferences dpo: --epochs must be >= 1, --beta and --lr positive")
+    from pathlib import Path
+
+    from tunesmith.solvers.model_folder import check_out_folder
+
+    check_out_folder(args.out, force=args.force, what="dpo")  # before any heavy work
     from tunesmith import pretrained
-    from tunesmith.model import save_model
+    from tunesmith.paths import shown_path
     from tunesmith.solvers.dpo import dpo_offline, pairs_from_store
+    from tunesmith.solvers.model_folder import base_folder, clear_run, write_model_folder
     from tunesmith.solvers.policy_gradient import frozen_copy, inherited_info
 
     model, tokenizer, info = pretrained.load(args.base, torch=True)
+    bdir = base_folder(info)
+    if bdir is not None and Path(args.out).resolve() == bdir.resolve():
+        raise ValueError(f"{args.out}: is the base model's folder; write the tuned model to another --out")
     pairs = pairs_from_store(store, tokenizer, model.config.block_size, args.rater)
     if not pairs:
         raise ValueError("preferences dpo: the store holds no usable pairs (tunesmith prefer / rate / preferences import)")
     history = dpo_offline(model, frozen_copy(model), pairs, beta=args.beta, lr=args.lr, epochs=args.epochs, seed=args.seed)
-    tuning = {"method": "offline DPO on the ratings store (tunesmith preferences dpo)", "base": args.base,
+    base_id = shown_path(args.base)  # no machine path in the model's files
+    tuning = {"method": "offline DPO on the ratings store (tunesmith preferences dpo)", "base": base_id,
               "base_sha256": info.get("sha256"), "pairs": len(pairs), "raters": store.raters() if not args.rater
               else [args.rater], "beta": args.beta, "epochs": args.epochs, "lr": args.lr,
               "last_margin": history[-1].margin, "last_accuracy": history[-1].accuracy}  # fmt: skip
-    save_model(args.out, model, tokenizer, inherited_info(info) | {"tuning": tuning})
+    card = [
+        "# Fine-tuned tunesmith model (DPO)",
+        "",
+        f"Tuned from `{base_id}` (sha256 {str(info.get('sha256'))[:12]}) by {tuning['method']}: direct preference "
+        "optimisation on people's pairwise judgements, log-ratios to the frozen base.",
+        "",
+        f"- pairs: {len(pairs)}; raters: {', '.join(tuning['raters']) or 'none'}",
+        f"- beta {args.beta}, epochs {args.epochs}, lr {args.lr}",
+        f"- last epoch: margin {tuning['last_margin']:.4f}, accuracy {tuning['last_accuracy']:.3f}",
+        "",
+        "The hard controls (meter, bars, key, range, chords, in-scale) are masks applied while sampling, "
+        "so they hold for this model exactly as for its base. Training data: the base model's (below).",
+        "",
+    ]  # fmt: skip
+    if args.force:
+        clear_run(args.out)  # the folder never mixes two runs
+    write_model_folder(args.out, model, tokenizer, inherited_info(info) | {"tuning": tuning}, base_info=info,
+                       base_id=base_id, card=card)  # fmt: skip
     return {"out": args.out, **tuning}

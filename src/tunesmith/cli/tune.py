@@ -30,7 +30,10 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
         "--synthetic", type=int, default=0, help="use N synthetic pieces as the real music (smoke tests)"
     )
     parser.add_argument("--snapshot-every", type=int, help="keep a copy of the model every N rounds in OUT/round-NNNN")
-    parser.add_argument("--resume", action="store_true", help="continue from the folder's checkpoint")
+    parser.add_argument("--resume", action="store_true", help="continue from the folder's checkpoint (same config, "
+                        "base and rewards)")  # fmt: skip
+    parser.add_argument("--force", action="store_true", help="replace the model or run OUT already holds (its "
+                        "checkpoint and round-NNNN snapshots are removed first)")  # fmt: skip
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
@@ -106,13 +109,15 @@ def report(args: argparse.Namespace, result: dict, verb: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from tunesmith.rewards import resolve
+    from tunesmith.solvers.model_folder import check_out_folder
+    from tunesmith.solvers.policy_gradient import tune
 
     config = tune_config(args)  # every check before any heavy work
+    check_out_folder(args.out, resume=args.resume, force=args.force)
     reward = resolve(args.reward, preference_model=args.preference_model)
-    from tunesmith.solvers.policy_gradient import tune
 
     pieces = real_pieces(args, config)
     progress = not (args.quiet or args.json)
-    result = tune(args.base, reward, args.out, config, pieces=pieces, resume=args.resume, progress=progress,
-                  method="reinforcement learning (tunesmith tune)")  # fmt: skip
+    result = tune(args.base, reward, args.out, config, pieces=pieces, resume=args.resume, force=args.force,
+                  progress=progress, method="reinforcement learning (tunesmith tune)")  # fmt: skip
     return report(args, result, "tune")

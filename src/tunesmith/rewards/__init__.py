@@ -78,6 +78,12 @@ class Weighted:
     def stateful(self) -> dict[str, Any]:
         return {n: fn for n, (fn, _) in self.parts.items() if hasattr(fn, "observe") or hasattr(fn, "state_dict")}
 
+    def signature(self) -> dict[str, dict]:
+        """What makes this reward this reward: each part's weight and, for a file (criteria, a
+        preference model), its content hash. A resumed tune must have the same."""
+        return {n: {"weight": float(w), **({"sha256": fn.sha256} if getattr(fn, "sha256", None) else {})}
+                for n, (fn, w) in self.parts.items()}  # fmt: skip
+
     def describe(self) -> dict:
         return {
             n: {
@@ -109,7 +115,40 @@ def parse_spec(spec: str) -> tuple[str, float]:
         raise ValueError(f"--reward {spec!r}: give a reward name or file")
     if not math.isfinite(weight):
         raise ValueError(f"--reward {spec!r}: the weight must be a finite number")
+    if weight <= 0:
+        raise ValueError(
+            f"--reward {spec!r}: the weight must be positive, got {weight:g} (leave the reward out instead)"
+        )
     return name, weight
+
+
+def signature(reward: Reward) -> dict[str, dict]:
+    """`Weighted.signature` of any reward (a bare function: its name, weight 1)."""
+    if hasattr(reward, "signature"):
+        return reward.signature()
+    name = getattr(reward, "__name__", type(reward).__name__)
+    return {name: {"weight": 1.0, **({"sha256": reward.sha256} if getattr(reward, "sha256", None) else {})}}
+
+
+def signature_changes(saved: dict[str, dict], now: dict[str, dict]) -> list[str]:
+    """How reward signature `now` differs from `saved`, one phrase per difference ([]: none)."""
+    out = []
+    gone, new = [n for n in saved if n not in now], [n for n in now if n not in saved]
+    if gone:
+        out.append(f"{', '.join(gone)} dropped")
+    if new:
+        out.append(f"{', '.join(new)} added")
+    for n in saved:
+        if n in now:
+            a, b = saved[n], now[n]
+            if a.get("weight") != b.get("weight"):
+                out.append(f"{n} weight {a.get('weight'):g} -> {b.get('weight'):g}")
+            if a.get("sha256") != b.get("sha256"):
+                out.append(f"{n} has changed since (sha256 {str(a.get('sha256'))[:12]} -> {str(b.get('sha256'))[:12]})")
+    return out
+
+
+SPECIAL = ("preferences", "rule-targets", "novelty", "discriminator")  # named rewards outside the registry
 
 
 def resolve(specs: list[str], *, preference_model: str | Path | None = None, discriminator=None) -> Weighted:
@@ -120,7 +159,19 @@ def resolve(specs: list[str], *, preference_model: str | Path | None = None, dis
         name, weight = parse_spec(spec)
         if name in parts:
             raise ValueError(f"--reward {name!r} given twice")
-        if name in reg:
+        is_file = name not in reg and name not in SPECIAL and (name.endswith(".toml") or Path(name).is_file())
+        if is_file:
+            # a criteria file is known by its name (and, in the tuned model, its sha256): where it
+            # lay on this machine goes into no tuned model
+            key = Path(name).name
+            if key in parts:
+                raise ValueError(
+                    f"--reward {spec!r}: a reward named {key!r} is given already (rename one of the files)"
+                )
+            from tunesmith.rewards.criteria import load_criteria
+
+            parts[key] = (load_criteria(name), weight)
+        elif name in reg:
             parts[name] = (reg[name], weight)
         elif name == "preferences":
             from tunesmith.rewards.preference import PreferenceModel, WinProbability, default_path
@@ -141,10 +192,6 @@ def resolve(specs: list[str], *, preference_model: str | Path | None = None, dis
             if discriminator is None:
                 raise ValueError("the discriminator reward needs real pieces: use `tunesmith adversarial`")
             parts[name] = (discriminator, weight)
-        elif name.endswith(".toml") or Path(name).is_file():
-            from tunesmith.rewards.criteria import load_criteria
-
-            parts[name] = (load_criteria(name), weight)
         else:
             known = ", ".join(sorted([*reg, "preferences", "novelty", "rule-targets", "FILE.toml"]))
             raise ValueError(f"unknown reward {name!r}; one of {known}")

@@ -202,6 +202,7 @@ class Criteria:
     def __init__(self, criteria: list[Criterion], source: str = ""):
         self.criteria = criteria
         self.source = source
+        self.sha256: str | None = None  # of the file's bytes (`load_criteria`)
         self.__name__ = f"criteria({Path(source).name})" if source else "criteria"
 
     def values(self, piece: Piece) -> dict[str, float]:
@@ -214,6 +215,7 @@ class Criteria:
     def describe(self) -> dict:
         return {
             "criteria": self.source,
+            **({"sha256": self.sha256} if self.sha256 else {}),
             "items": [{k: v for k, v in c.__dict__.items() if v is not None} for c in self.criteria],
         }
 
@@ -271,11 +273,21 @@ def parse_criteria(raw: dict, source: str = "criteria") -> Criteria:
 
 def load_criteria(path: str | Path) -> Criteria:
     """Criteria from a TOML file (see the module docstring)."""
+    import hashlib
+
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
+        raw = tomllib.loads(data.decode("utf-8"))
     except FileNotFoundError:
         raise FileNotFoundError(f"criteria file not found: {path}") from None
+    except IsADirectoryError:
+        raise ValueError(f"{path}: a folder, not a criteria file") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not a criteria file (not UTF-8 text)") from None
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{path}: not valid TOML: {exc}") from None
-    return parse_criteria(raw, str(path))
+    crit = parse_criteria(raw, str(path))  # errors name the path as given
+    # what a tuned model records: the file's name and content hash, never where it lay on this machine
+    crit.source, crit.sha256 = path.name, hashlib.sha256(data).hexdigest()
+    return crit

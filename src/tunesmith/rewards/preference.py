@@ -120,6 +120,7 @@ class PreferenceModel:
         self.report = report or {}
         # the mean score of the rated pieces it was fitted on (`WinProbability`'s reference)
         self.offset: float | None = self.report.get("mean_score")
+        self.sha256: str | None = None  # of the file it was loaded from
         self.__name__ = "preferences"
 
     def vector(self, piece: Piece) -> np.ndarray:
@@ -159,9 +160,12 @@ class PreferenceModel:
         path = Path(path)
         if not path.is_file():
             raise FileNotFoundError(f"no preference model at {path}; fit one with `tunesmith preferences fit`")
+        import hashlib
+
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
+            raw = path.read_bytes()
+            data = json.loads(raw.decode("utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ValueError(f"{path}: not a preference model ({exc})") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError(f"{path}: not a tunesmith preference model")
@@ -181,6 +185,7 @@ class PreferenceModel:
                 raise ValueError(f"{path}: an ensemble member does not have the model's {k} features")
             model.members.append(member)
         model.penalty = float(data.get("penalty", ENSEMBLE_PENALTY))
+        model.sha256 = hashlib.sha256(raw).hexdigest()  # a tune's resume checks it is the same model
         return model
 
 
@@ -209,6 +214,7 @@ class WinProbability:
         self.model = model
         self.scale = float(scale)  # > 1: a softer curve, saturating further from the reference
         self.offset = offset
+        self.sha256 = getattr(model, "sha256", None)
         self.__name__ = "preference_win_probability"
 
     def __call__(self, piece: Piece) -> float:

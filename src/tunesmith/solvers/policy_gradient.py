@@ -37,6 +37,11 @@ Checkpoints: after every round, `checkpoint.safetensors` (policy, optimizer, sta
 history; written atomically) and the tuned model (`model.safetensors`, a normal tunesmith model
 whose JSON carries `tuning`: base, config, rewards, history). Every random choice of round k
 comes from (seed, k), so a run resumed after a kill continues exactly as if it had never stopped.
+A resume must bring the same config, base and rewards (names, weights, the criteria or preference
+file's content: the checkpoint keeps their signature); a new run never writes over a folder that
+holds one (`check_out_folder`; `force` clears the old run first, snapshots included). Every model
+folder written (the tuned model, round-NNNN snapshots, a DPO model) is a normal one
+(`write_model_folder`: decoding defaults, the base's similarity index, a model card).
 """
 
 from __future__ import annotations
@@ -55,13 +60,19 @@ import torch
 from torch.nn import functional as F
 
 from tunesmith.config import check_field_types
-from tunesmith.model import GPT, load_model, model_tensors, save_model, write_safetensors
-from tunesmith.paths import atomic_write_text
+from tunesmith.model import GPT, load_model, model_tensors, write_safetensors
+from tunesmith.paths import atomic_write_text, shown_path
 from tunesmith.score import STYLES, Piece
+from tunesmith.solvers.model_folder import (
+    CHECKPOINT_FILE,
+    TUNE_LOG,
+    base_folder,
+    check_out_folder,
+    clear_run,
+    write_model_folder,
+)
 
-CHECKPOINT_FILE = "checkpoint.safetensors"
 CHECKPOINT_FORMAT = "tunesmith-pg-checkpoint"
-TUNE_LOG = "tune_log.json"
 
 
 class TuningInterrupted(Exception):
@@ -492,19 +503,23 @@ def tune(
     interrupt_at: int | None = None,
     log: Callable[[str], None] | None = None,
     method: str = "policy-gradient",
+    force: bool = False,
 ) -> dict[str, Any]:
     """Fine-tune `base` (a model folder, "default", or (GPT, tokenizer, info)) toward `reward`
     and write the tuned model to `out_dir`. `pieces=(train, valid)`: real music for held-out NLL,
     maximum-likelihood steps and stateful rewards (default: the corpus' pieces of the styles).
+    `out_dir` must not hold a model or a run already (FileExistsError), unless `resume` (continue
+    its checkpoint: the same config, base and rewards) or `force` (remove the old run first).
     Returns a summary (rounds, last reward, KL, NLL, seconds per round, takes per second)."""
     from tqdm import tqdm
 
     from tunesmith import pretrained
+    from tunesmith.rewards import signature, signature_changes
     from tunesmith.solvers.train import collate, evaluate
 
     config = config or TuneConfig()
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    check_out_folder(out, resume=resume, force=force)
     say = log or (lambda msg: tqdm.write(msg) if progress else None)
     if config.threads:
         torch.set_num_threads(config.threads)
@@ -513,7 +528,14 @@ def tune(
         base_record = {"id": base_info.get("name") or "given", "sha256": base_info.get("sha256")}
     else:
         policy, tokenizer, base_info = pretrained.load(str(base), torch=True)
-        base_record = {"id": str(base), "sha256": base_info.get("sha256")}
+        base_record = {"id": shown_path(base), "sha256": base_info.get("sha256")}  # no machine path
+    bdir = base_folder(base_info)
+    if bdir is not None and out.resolve() == bdir.resolve():
+        raise ValueError(f"{out}: is the base model's folder; write the tuned model to another --out")
+    if force:
+        clear_run(out)
+    out.mkdir(parents=True, exist_ok=True)
+    reward_signature = signature(reward)
     policy.eval()  # no dropout: the numpy sampler and the torch log-probs must see one model
     reference = frozen_copy(policy)
     train_pieces, valid_pieces = (
@@ -544,9 +566,16 @@ def tune(
         tensors, info = load_checkpoint(out)
         saved = TuneConfig.from_dict(info["tune_config"])
         if saved != config:
-            raise ValueError(f"{out}: the checkpoint was made with another tune config; resume with the same one")
+            was, now = saved.to_dict(), config.to_dict()
+            diff = "; ".join(f"{k} {was[k]!r} in the checkpoint, {now[k]!r} now" for k in now if was.get(k) != now[k])
+            raise ValueError(f"{out}: the checkpoint was made with another tune config ({diff}); resume with the same one")
         if info.get("base", {}).get("sha256") != base_record.get("sha256"):
             raise ValueError(f"{out}: the checkpoint tunes another base model")
+        if "reward_signature" in info:  # (checkpoints written before it was recorded: not checked)
+            changes = signature_changes(info["reward_signature"], reward_signature)
+            if changes:
+                raise ValueError(f"{out}: the checkpoint was made with other rewards ({'; '.join(changes)}); "
+                                 f"resume with the same --reward set: {_reward_list(info['reward_signature'])}")  # fmt: skip
         policy.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")}, strict=False)
         _load_optimizer(opt, tensors, info["param_groups"])
         for name, obj in stateful.items():
@@ -573,22 +602,18 @@ def tune(
                 "config": config.to_dict(), "reward": describe_reward(), "rounds_done": round_,
                 "last": history[-1] if history else None}  # fmt: skip
 
+    def save_model_folder(folder: Path) -> None:
+        record = tuning_record()
+        write_model_folder(folder, policy, tokenizer, inherited_info(base_info) | {"tuning": record},
+                           base_info=base_info, base_id=base_record["id"], card=_tune_card(record))  # fmt: skip
+
     def save_all() -> None:
         if endings is not None:
             endings.publish(policy.decoding)
-        save_model(out, policy, tokenizer, inherited_info(base_info) | {"tuning": tuning_record()})
-        if getattr(policy, "decoding", None):
-            # the base's sampling defaults per style (temperatures, chords, tonal and rhythm
-            # feedback) go with the tuned weights, so that `compose --model OUT` composes as the
-            # base does, with the tuned weights
-            from tunesmith.inference import DECODING_FILE
-
-            decoding = {"inherited_from": base_record["id"], **policy.decoding}
-            atomic_write_text(out / DECODING_FILE, json.dumps(decoding, indent=1) + "\n")
+        save_model_folder(out)
         save_checkpoint(out, policy, opt, stateful, {"round": round_, "history": history, "tune_config": config.to_dict(),
-                                                       "base": base_record})  # fmt: skip
+                                                       "base": base_record, "reward_signature": reward_signature})  # fmt: skip
         atomic_write_text(out / TUNE_LOG, json.dumps({"tuning": tuning_record(), "history": history}, indent=1) + "\n")
-        _write_card(out, base_info, tuning_record())
 
     bar = tqdm(total=config.rounds, initial=round_, disable=not progress, desc=method, unit="round")
     nll = history[-1].get("heldout_nll") if history else None
@@ -639,8 +664,9 @@ def tune(
             history.append(entry)
             save_all()
             if config.snapshot_every and round_ % config.snapshot_every == 0:
-                # a normal model folder per snapshot: realism can be measured round by round afterwards
-                save_model(out / f"round-{round_:04d}", policy, tokenizer, inherited_info(base_info) | {"tuning": tuning_record()})
+                # a normal model folder per snapshot (decoding, copy guard, card): realism can be
+                # measured, and takes composed, round by round afterwards
+                save_model_folder(out / f"round-{round_:04d}")
             post = {"reward": f"{stats.reward:.3f}", "kl": f"{stats.kl:.3f}"}
             if nll is not None:
                 post["nll"] = f"{nll:.3f}"
@@ -671,14 +697,14 @@ def tune(
     }
 
 
-def _write_card(out: Path, base_info: dict, tuning: dict) -> None:
-    """MODEL_CARD.md: the base model's card (when the base folder has one) and how it was tuned."""
-    base_card = ""
-    path = base_info.get("path")
-    if path and (Path(path) / "MODEL_CARD.md").is_file():
-        base_card = (Path(path) / "MODEL_CARD.md").read_text(encoding="utf-8")
+def _reward_list(sig: dict[str, dict]) -> str:
+    """`--reward` specs of a reward signature: "rules:1, good.toml:0.5"."""
+    return ", ".join(f"{n}:{v.get('weight', 1.0):g}" for n, v in sig.items())
+
+
+def _tune_card(tuning: dict) -> list[str]:
     last = tuning.get("last") or {}
-    lines = [
+    return [
         "# Fine-tuned tunesmith model",
         "",
         f"Tuned from `{tuning['base']['id']}` (sha256 {str(tuning['base'].get('sha256'))[:12]}) by {tuning['method']}: "
@@ -693,8 +719,6 @@ def _write_card(out: Path, base_info: dict, tuning: dict) -> None:
         "so they hold for this model exactly as for its base. Training data: the base model's (below).",
         "",
     ]
-    text = "\n".join(lines) + ("\n---\n\n# The base model\n\n" + base_card if base_card else "")
-    atomic_write_text(out / "MODEL_CARD.md", text)
 
 
 __all__ = [
