@@ -3,6 +3,7 @@ tests (skipped when ../shared/data is absent)."""
 
 from __future__ import annotations
 
+import json
 import random
 import sys
 import time
@@ -152,6 +153,35 @@ def test_jsb_unison_steps_keep_four_voices(tmp_path):
     (piece,) = read_jsb_json(p)
     assert notes(piece, "tenor")[0] == (60, 0.0, 2.0)  # the tenor keeps C4 when alto/tenor share it
     assert notes(piece, "alto")[:2] == [(64, 0.0, 1.0), (60, 1.0, 1.0)]
+
+
+def _quarter_chorale(rhythm: list[int]) -> list[list[int]]:
+    """Quarter-grid steps: each soprano note lasts `rhythm[i]` beats over a held C-major triad
+    (a new chord under each note)."""
+    steps, pitches = [], [72, 74, 76, 77, 79, 77, 76, 74, 72]
+    for i, beats in enumerate(rhythm):
+        chord = [pitches[i % len(pitches)], 64 + i % 2, 55 + i % 3, 48 - i % 2]
+        steps += [chord] * beats
+    return steps
+
+
+@pytest.mark.parametrize(
+    ("rhythm", "pickup", "bars"),
+    [
+        # an upbeat, then half notes on beats 1 and 3 (fermatas at phrase ends) under quarters
+        ([1, 1, 1, 2, 1, 1, 2, 2, 1, 1, 2], 1.0, [0.0, 1.0, 5.0, 9.0, 13.0]),
+        # the same music from a downbeat
+        ([2, 1, 1, 2, 1, 1, 2, 2, 1, 1, 3], 0.0, [0.0, 4.0, 8.0, 12.0, 16.0]),
+    ],
+)
+def test_jsb_chorale_pickup_from_its_notes(tmp_path, rhythm, pickup, bars):
+    """JSB steps carry no bar lines: a chorale whose long notes fall a beat after the grid's
+    strong beats starts with a one-beat pickup, and its bars are laid from there."""
+    p = tmp_path / "jsb-chorales-quarter.json"
+    p.write_text(json.dumps({"train": [_quarter_chorale(rhythm)], "valid": [], "test": []}))
+    (piece,) = read_jsb_json(p)
+    assert piece.meta["pickup_beats"] == pickup
+    assert piece.bars() == bars
 
 
 # ------------------------------------------------------------------------------ POP909

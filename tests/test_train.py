@@ -144,6 +144,25 @@ def test_interrupted_then_resumed_equals_uninterrupted(tmp_path, config, pieces)
         assert _same(_weights(tmp_path / "full", name), _weights(tmp_path / "cut", name)), name
 
 
+def test_fine_tuning_starts_from_a_models_weights(tmp_path, config, pieces):
+    """`init_from` starts a run from a trained model's weights: its first validation loss is the
+    trained model's level, not a random one's, and the provenance names the model it came from."""
+    cfg = replace(config, max_steps=24, eval_every=6)
+    base = train(cfg, tmp_path / "base", pieces=pieces, progress=False)
+    fresh = train(replace(cfg, max_steps=6), tmp_path / "fresh", pieces=pieces, progress=False)
+    tuned = train(replace(cfg, max_steps=6, init_from=str(tmp_path / "base")), tmp_path / "tuned", pieces=pieces, progress=False)
+    first = tuned["history"][0]["val_loss"]
+    assert first < fresh["history"][0]["val_loss"] - 0.3
+    assert first < base["best_val_loss"] + 0.1  # it goes on from where the base model stood
+    _, _, info = load_model(tmp_path / "tuned")
+    start = info["provenance"]["initialised_from"]
+    assert start["model"] == "base" and len(start["sha256"]) == 64
+    assert str(tmp_path) not in json.dumps(info["provenance"])  # no machine path in the provenance
+    with pytest.raises(ValueError, match="its shape differs from the config's model"):
+        train(replace(cfg, n_embd=cfg.n_embd * 2, init_from=str(tmp_path / "base")), tmp_path / "bad", pieces=pieces,
+              progress=False)  # fmt: skip
+
+
 def test_resume_without_checkpoint_is_an_error(tmp_path, config, pieces):
     with pytest.raises(FileNotFoundError, match="resume"):
         train(config, tmp_path, pieces=pieces, progress=False, resume=True)

@@ -92,6 +92,9 @@ class TrainConfig:
     max_minutes: float = 0.0  # wall-clock limit (0: none); the run stops cleanly with a checkpoint
     seed: int = 1337
     threads: int = 0  # torch threads (0: torch's default)
+    # a model folder whose weights start the run ("default": the shipped model; "": random), to
+    # fine-tune it on a corrected or larger corpus; its shape must be this config's
+    init_from: str = ""
 
     def __post_init__(self) -> None:
         need = check_field_types(self, "config")

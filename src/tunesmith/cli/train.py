@@ -25,6 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--corpus", default=None, help="corpus cache folder (default: the config's, else the default cache)"
     )
     parser.add_argument("--seed", type=int, default=None, help="override the config's seed")
+    parser.add_argument("--init", default=None, metavar="MODEL",
+                        help="start from this model's weights (a folder, or 'default'): fine-tuning")
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: the config's)")
     parser.add_argument("--synthetic", type=int, default=None, help="train on N synthetic pieces (smoke test)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -43,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         threads=args.threads,
         synthetic=args.synthetic,
+        init_from=args.init,
     )
     progress = not (args.quiet or getattr(args, "json", False))
     result = train(config, args.out, resume=args.resume, max_minutes=args.max_minutes, progress=progress)

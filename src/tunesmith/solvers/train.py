@@ -441,6 +441,23 @@ def _step(
     return loss.item() if train_loss is None else train_loss
 
 
+def _init_weights(model: GPT, source: str) -> dict[str, Any]:
+    """Load the weights of model folder `source` ("default": the shipped model) into `model`
+    (fine-tuning); returns what the provenance records: the folder's name and the weights' sha256."""
+    import hashlib
+
+    from tunesmith.pretrained import DEFAULT_MODEL_DIR
+
+    path = Path(DEFAULT_MODEL_DIR) if source == "default" else Path(source)
+    start, _, _ = load_model(path)
+    if start.config.to_dict() != model.config.to_dict():
+        raise ValueError(f"{source}: its shape differs from the config's model; fine-tune with the same shape")
+    model.load_state_dict(start.state_dict())
+    file = path / "model.safetensors" if path.is_dir() else path
+    sha = hashlib.sha256(file.read_bytes()).hexdigest()
+    return {"model": "default" if source == "default" else path.name, "sha256": sha}
+
+
 def train(
     config: TrainConfig,
     out_dir: str | Path,
@@ -511,6 +528,9 @@ def _train(config, out_dir, dist, pieces, resume, max_minutes, progress, interru
 
     torch.manual_seed(config.seed)
     model = GPT(config.model_config(tokenizer.vocab_size))
+    if config.init_from and not resume:
+        prov["initialised_from"] = _init_weights(model, config.init_from)
+        say(f"starting from the weights of {prov['initialised_from']['model']}")
     step, best, bad, history = 0, math.inf, 0, []
     trained_seconds = 0.0  # time in training steps only (not validation), kept across --resume
     checkpoint_info: dict[str, Any] = {}
