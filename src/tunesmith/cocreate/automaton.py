@@ -159,22 +159,28 @@ class _CoConstrainer(Constrainer):
         return other
 
     def close_on_given_soprano(self) -> None:
-        """Under a closing cadence whose soprano is given to the end (harmonize; inpaint keeping
-        the melody): the final chord is struck with the soprano's last note, not at a drawn
-        length; the bass approaches it from the root of the chord the harmonizer planned in the
-        beat before, and the final chord's third is the plan's. Bach's basses sat on the dominant
+        """Where the soprano is given to the piece's end (harmonize; inpaint keeping the melody):
+        the final chord is struck with the soprano's last note, not at a drawn length, with a
+        closing cadence or without. Under a closing cadence the bass approaches it from the root
+        of the chord the harmonizer planned in the beat before, and the final chord's third is
+        the plan's. Bach's basses sat on the dominant
         before the final chord in 58 of the 58 test chorales whose plan had V there; the takes,
         whose lower voices closed at a drawn length of their own, in 31, and reached the final
         chord a beat early or late (`runs/s13/cadence_rules.py`, `plan_end.py`)."""
         t = self.t
-        if self.final_ticks is None or self.vl is None or not self.vl.notes[0]:
+        if self.vl is None or not self.vl.notes[0]:
             return
         strike, _, pitch = max(self.vl.notes[0])
         pos = strike - (t.n_bars - 1) * t.L
         if not 0 <= pos < t.L:  # the soprano's last note is struck before the last bar: no drawn close
             self.final_ticks = self.final_strike = self.bass_approach = self.final_third = None
             return
+        closed = self.final_ticks is not None
+        # a soprano that ends off the tonic chord (a half close, or a key the estimate missed) ends
+        # a piece too: the voices strike its last chord with it and hold it, with no tonic rules
         self.final_ticks, self.final_strike = t.L - pos, pos
+        if not closed:
+            return
         self.final_pcs = frozenset({pitch % 12})
         root, third, fifth = tonic_triad(t.tonic_pc, "minor" if t.minor else "major")
         self.final_degree = {root: "root", third: "third", fifth: "fifth"}.get(pitch % 12, "other")

@@ -160,7 +160,7 @@ def _generate_region(
     for a in autos:
         a.degree_time, a.dur_counts = heard[0].copy(), heard[1].copy()
         a.draw_ending(rng)  # the closing degree and last length of a closing continuation (else nothing)
-        if (nb - 1, 0) in scripts:  # the soprano (melody) is given to the end: the close follows it
+        if c1 == grid.n and (nb - 1, 0) in scripts:  # the soprano (melody) is given to the end: the close follows it
             a.close_on_given_soprano()
     t_start = time.perf_counter()
     if job.lookahead > 1 and job.chords == "free" and any(i == 0 for _, i in scripts):

@@ -558,6 +558,11 @@ class Constrainer:
         return self.t.bar_cadence[bar] if 0 <= bar < len(self.t.bar_cadence) else None
 
     def _final_bar(self) -> bool:
+        """Whether the current bar must sound to its end: a cadence bar, or (four parts) the last
+        bar once the final chord's strike is known (a given soprano's last note ends a piece that
+        has no tonic close too)."""
+        if self.final_strike is not None and self.t.voice_leading and self.bar == self.t.n_bars - 1 and self.v > 0:
+            return True
         return self._cadence() is not None
 
     # the structural token that closes the current voice section
