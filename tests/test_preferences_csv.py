@@ -9,29 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
-import torch
 
 from tunesmith.ratings import RatingsStore
-
-
-@pytest.fixture(scope="module")
-def takes(tmp_path_factory) -> list[Path]:
-    """Six take bundles (JSON + MIDI + MusicXML) from a tiny untrained model."""
-    import tunesmith as ts
-    from tunesmith.model import GPT, ModelConfig, save_model
-    from tunesmith.tokenizer import Tokenizer
-
-    tok = Tokenizer()
-    torch.manual_seed(0)
-    folder = tmp_path_factory.mktemp("m")
-    save_model(
-        folder, GPT(ModelConfig(vocab_size=tok.vocab_size, block_size=256, n_layer=1, n_head=2, n_embd=16)).eval(), tok
-    )
-    out = tmp_path_factory.mktemp("takes") / "takes"
-    out.mkdir()
-    got = ts.compose(style="folk", bars=2, n=6, seed=3, model=str(folder), check=False)
-    ts.write_takes(got, out / "t", audio=False, svg=False)
-    return [out / f"t-{i}.json" for i in range(1, 7)]
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
