@@ -47,6 +47,16 @@ DECISIONS = """\
 """
 
 
+def recipe(prov: dict) -> str:
+    """The card's recipe line: one training run, or a fine-tune of the model it started from."""
+    start = prov.get("initialised_from")
+    if not start:
+        return "- recipe: `tunesmith train --config configs/default.toml` (the full config is in model.json)"
+    return (f"- recipe: fine-tuned from model `{start['model']}` (sha256 `{start['sha256'][:12]}`), itself trained by "
+            "`tunesmith train --config configs/default.toml`: `tunesmith train --config configs/finetune.toml --init "
+            "runs/default` (the full config is in model.json)")
+
+
 def model_card(info: dict, weights: Path, assessment: str = "") -> str:
     prov = info.get("provenance", {})
     mc, tc = info["model_config"], info.get("train_config", {})
@@ -62,10 +72,11 @@ def model_card(info: dict, weights: Path, assessment: str = "") -> str:
         f"- shape: {mc['n_layer']} layers x {mc['n_embd']} wide, {mc['n_head']} heads, "
         f"context {mc['block_size']} tokens, vocabulary {mc['vocab_size']}"
         f", {n_params:,} parameters",
-        f"- trained: {info.get('step', '?')} steps of batch {tc.get('batch_size', '?')}, "
+        f"- trained: {info.get('step', '?')} steps{' of fine-tuning' if prov.get('initialised_from') else ''} "
+        f"of batch {tc.get('batch_size', '?')}, "
         f"fill-in-the-middle rate {tc.get('fim_rate', '?')}, transposition +-{tc.get('transpose', '?')}, "
         f"seed {tc.get('seed', '?')}; best validation loss {round(info.get('val_loss') or float('nan'), 4)} nats/token",
-        "- recipe: `tunesmith train --config configs/default.toml` (the full config is in model.json)",
+        recipe(prov),
         f"- corpus: built {prov.get('manifest_created', '?')}; shippable licenses only: {prov.get('shippable_only')}",
         "",
         "## Training data",
