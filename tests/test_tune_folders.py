@@ -166,6 +166,10 @@ def test_tuned_model_and_snapshots_are_normal_model_folders(base, pieces, tmp_pa
     assert "rounds: 1 of 2" in (out / "round-0001" / "MODEL_CARD.md").read_text()
     take = ts.compose(style="folk", bars=4, seed=1, model=str(out / "round-0001"))
     assert take.provenance["rights"]["checked"] is True
+    # a take of a tuned model says what the model was tuned from, and how
+    tuned_from = take.provenance["model"]["tuned_from"]
+    assert tuned_from["method"] == "policy-gradient" and tuned_from["sha256"] and tuned_from["reward"]
+    assert "tuned_from" not in ts.compose(style="folk", bars=4, seed=1, model=str(base)).provenance["model"]
 
 
 def test_preferences_dpo_writes_a_normal_model_folder_and_never_overwrites(base, tmp_path, monkeypatch, capsys):

@@ -195,8 +195,14 @@ class Model:
         from tunesmith.paths import shown_path
 
         source = self.info.get("source")
-        return {"id": self.name, "path": None if source in (None, "default") else shown_path(source),
-                "sha256": self.info.get("sha256")}  # fmt: skip
+        out = {"id": self.name, "path": None if source in (None, "default") else shown_path(source),
+               "sha256": self.info.get("sha256")}  # fmt: skip
+        tuning = self.info.get("tuning")
+        if isinstance(tuning, dict):  # a tuned model: what it was tuned from, and how
+            base = tuning.get("base") or {}
+            out["tuned_from"] = {"id": base.get("id"), "sha256": base.get("sha256"), "method": tuning.get("method"),
+                                 "reward": tuning.get("reward")}  # fmt: skip
+        return out
 
     def training_record(self) -> dict:
         return self.info.get("provenance") or self.info.get("training_data") or {}
