@@ -515,6 +515,7 @@ def _tables(tok: Tokenizer, job: _Job, bars: int, block: int, close: bool = Fals
         lo, hi = job.ranges.get(v, (PITCH_MIN, PITCH_MAX))
         ps = [p for p in range(lo, hi + 1) if scale is None or p % 12 in scale]
         tables.pitches[i] = np.array([tok.pitch_id(p, tables.shift) for p in ps], dtype=np.int64)
+        tables.pitch_values[i] = np.array(ps)  # the four-part rules' masks index these beside the ids
     # chord roots and slash basses spelled the way the key spells them (as in training data)
     names = [n for n in names_for_key(request.key, request.mode) if scale is None or pitch_class_of(n) in scale]
     tables.roots = np.array([tok.root_id(x, tables.shift) for x in names], dtype=np.int64)
