@@ -163,10 +163,10 @@ class _CoConstrainer(Constrainer):
         the final chord is struck with the soprano's last note, not at a drawn length, with a
         closing cadence or without. Under a closing cadence the bass approaches it from the root
         of the chord the harmonizer planned in the beat before, and the final chord's third is
-        the plan's. Bach's basses sat on the dominant
-        before the final chord in 58 of the 58 test chorales whose plan had V there; the takes,
-        whose lower voices closed at a drawn length of their own, in 31, and reached the final
-        chord a beat early or late (`runs/s13/cadence_rules.py`, `plan_end.py`)."""
+        the plan's. Bach's basses sat on the dominant before the final chord in 58 of the 58 test
+        chorales whose plan had V there; the takes, whose lower voices closed at a drawn length of
+        their own, in 31, and reached the final chord a beat early or late
+        (`runs/s13/cadence_rules.py`, `plan_end.py`)."""
         t = self.t
         if self.vl is None or not self.vl.notes[0]:
             return
