@@ -147,3 +147,7 @@ def test_cli_tune_dpo_and_preferences_dpo(base, tmp_path, monkeypatch, capsys):
     assert out["pairs"] == 1 and out["raters"] == ["ann"]
     assert main(["compose", "--style", "folk", "--bars", "4", "--model", str(tmp_path / "d"), "--out",
                  str(tmp_path / "c"), "--seed", "1", "--json"]) == 0  # fmt: skip
+    from tunesmith.paths import shown_path
+
+    tuned_from = json.loads((tmp_path / "c.json").read_text())["model"]["tuned_from"]
+    assert tuned_from["id"] == shown_path(base) and tuned_from["method"].startswith("offline DPO")

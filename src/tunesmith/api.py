@@ -199,7 +199,8 @@ class Model:
                "sha256": self.info.get("sha256")}  # fmt: skip
         tuning = self.info.get("tuning")
         if isinstance(tuning, dict):  # a tuned model: what it was tuned from, and how
-            base = tuning.get("base") or {}
+            base = tuning.get("base")  # {id, sha256} (tune) or the id, with base_sha256 beside it (DPO)
+            base = base if isinstance(base, dict) else {"id": base, "sha256": tuning.get("base_sha256")}
             out["tuned_from"] = {"id": base.get("id"), "sha256": base.get("sha256"), "method": tuning.get("method"),
                                  "reward": tuning.get("reward")}  # fmt: skip
         return out
