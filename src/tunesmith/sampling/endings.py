@@ -149,8 +149,13 @@ def tenor_owes_third(auto: Constrainer) -> bool:
             and auto.bass_approach == "dominant" and auto.v == len(t.voices) - 2):  # fmt: skip
         return False
     strike = auto.final_chord_tick()
-    lo = strike - auto._approach_span()
-    return not any(s < strike and e > lo and p % 12 == t.leading_pc for u in range(auto.v) for s, e, p in auto.vl.notes[u])
+    return not _above_sounds_leading_tone(auto, strike - auto._approach_span(), strike)
+
+
+def _above_sounds_leading_tone(auto: Constrainer, lo: int, hi: int) -> bool:
+    """Whether a voice above the current one sounds the leading tone somewhere in ticks [lo, hi)."""
+    lead = auto.t.leading_pc
+    return any(s < hi and e > lo and p % 12 == lead for u in range(auto.v) for s, e, p in auto.vl.notes[u])
 
 
 def doubles_leading_tone(auto: Constrainer, at: int) -> bool:
@@ -163,5 +168,4 @@ def doubles_leading_tone(auto: Constrainer, at: int) -> bool:
     if not (t.voice_leading and auto.vl is not None and auto.final_ticks is not None and auto.v > 0):
         return False
     strike = auto.final_chord_tick()
-    lo = max(at, strike - auto._approach_span())
-    return any(s < strike and e > lo and p % 12 == t.leading_pc for u in range(auto.v) for s, e, p in auto.vl.notes[u])
+    return _above_sounds_leading_tone(auto, max(at, strike - auto._approach_span()), strike)

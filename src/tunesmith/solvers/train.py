@@ -444,9 +444,7 @@ def _step(
 def _init_weights(model: GPT, source: str) -> dict[str, Any]:
     """Load the weights of model folder `source` ("default": the shipped model) into `model`
     (fine-tuning); returns what the provenance records: the folder's name and the weights' sha256."""
-    import hashlib
-
-    from tunesmith.pretrained import DEFAULT_MODEL_DIR
+    from tunesmith.pretrained import DEFAULT_MODEL_DIR, file_sha256
 
     path = Path(DEFAULT_MODEL_DIR) if source == "default" else Path(source)
     start, _, _ = load_model(path)
@@ -454,8 +452,7 @@ def _init_weights(model: GPT, source: str) -> dict[str, Any]:
         raise ValueError(f"{source}: its shape differs from the config's model; fine-tune with the same shape")
     model.load_state_dict(start.state_dict())
     file = path / "model.safetensors" if path.is_dir() else path
-    sha = hashlib.sha256(file.read_bytes()).hexdigest()
-    return {"model": "default" if source == "default" else path.name, "sha256": sha}
+    return {"model": "default" if source == "default" else path.name, "sha256": file_sha256(file)}
 
 
 def train(
