@@ -134,6 +134,25 @@ def test_reference_never_changes(base, pieces, tmp_path, monkeypatch):
     tuned = read_safetensors(tmp_path / "model.safetensors")[0]
     assert any(not torch.equal(tuned[k], made["policy_before"][k]) for k in tuned)  # the policy did move
     assert result["history"][0]["kl"] == 0.0  # round 1 samples from the reference itself
+    # the reported KL is the exact one: never negative, and positive once the policy has moved
+    assert all(h["kl"] >= 0.0 for h in result["history"]) and result["history"][-1]["kl"] > 0.0
+    assert all("kl_sampled" in h for h in result["history"])
+
+
+def test_exact_kl_is_the_kl_over_the_allowed_tokens():
+    inf = float("inf")
+    # two positions of one take over 3 tokens; the second position allows only tokens 0 and 1
+    p = torch.tensor([[[0.5, 0.25, 0.25], [0.9, 0.1, 0.0]]])
+    q = torch.tensor([[[0.25, 0.25, 0.5], [0.5, 0.5, 0.0]]])
+    lp = torch.where(p > 0, p.log(), torch.tensor(-inf))
+    lq = torch.where(q > 0, q.log(), torch.tensor(-inf))
+    want = sum(float(a * np.log(a / b)) for a, b in [(0.5, 0.25), (0.25, 0.5), (0.9, 0.5), (0.1, 0.5)])
+    got = pg.exact_kl(lp, lq, torch.tensor([[True, True]]))
+    np.testing.assert_allclose(got.numpy(), [want], rtol=1e-6)
+    assert float(pg.exact_kl(lp, lq, torch.tensor([[True, False]]))) < want  # forced positions do not count
+    assert float(pg.exact_kl(lp, lp, torch.tensor([[True, True]]))) == 0.0
+    # the sampled estimate on a draw the reference favours is negative; the exact KL never is
+    assert float(lp[0, 0, 2] - lq[0, 0, 2]) < 0 < float(got)
 
 
 def test_reward_raises_its_statistic(tonic_run):

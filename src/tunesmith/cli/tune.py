@@ -18,7 +18,8 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--prompts", type=int, help="compose requests per round (default 4)")
     parser.add_argument("--takes", type=int, help="takes per request (default 4; the baseline is leave-one-out)")
     parser.add_argument("--lr", type=float, help="learning rate (default 2e-5)")
-    parser.add_argument("--kl", type=float, dest="kl_coef", help="KL penalty coefficient (default 0.05)")
+    parser.add_argument("--kl", type=float, dest="kl_coef", help="KL penalty coefficient (default 0.05); the KL shown is "
+                        "KL(tuned || base) per take in nats, summed over its free tokens")
     parser.add_argument("--ml-coef", type=float, help="weight of maximum-likelihood steps mixed in (default 0)")
     parser.add_argument("--cadence", choices=["free", "tonic"], help="the takes' cadence control (default: by style)")
     parser.add_argument("--meter", help="the takes' meter (default: the style's); several, comma-separated "

@@ -18,7 +18,11 @@ Each round:
 3. Score. r(x) = reward(piece) for each take.
 4. KL. The trainer owns a frozen copy of the starting model (TRL's convention). Per token, on the
    sampled (free) tokens: kl_t = log pi(a_t) - log ref(a_t) (both masked alike); per take
-   KL = sum_t kl_t, and the return is R = r - kl_coef * KL.
+   KL = sum_t kl_t, and the return is R = r - kl_coef * KL. That sampled estimate is unbiased
+   but noisy: its mean over one round's takes can be negative. What the progress bar and the
+   history report as `kl` is the exact KL instead: at each free position, the sum over every
+   token the grammar allows of pi(a) (log pi(a) - log ref(a)), summed over the take (never
+   negative; 0 exactly when the policy is the reference); `kl_sampled` keeps the estimate.
 5. Update: REINFORCE with a leave-one-out baseline (RLOO, Ahmadian et al. 2024): a take's
    advantage is its return minus the mean return of the other takes of the same request.
    Credit is per sequence: the rewards are judgements of the whole piece (a cadence, a motif,
@@ -236,11 +240,14 @@ def replay_masks(tokenizer, request, tokens: Sequence[int], block_size: int, end
     return out
 
 
-def token_logprobs(model: GPT, takes: Sequence, requests: Sequence, temperature: float = 1.0, tokenizer=None):
+def token_logprobs(
+    model: GPT, takes: Sequence, requests: Sequence, temperature: float = 1.0, tokenizer=None, full: bool = False
+):
     """(log-probs (B, T), free mask (B, T)) of each take's tokens under `model`'s masked
     distribution, position t being the token t+1 of the take (so T = longest take - 1).
     Gradients flow unless called under no_grad. Forced tokens are masked out (no credit).
-    `tokenizer`: the model's own (default: this tunesmith's current one)."""
+    `tokenizer`: the model's own (default: this tunesmith's current one). `full`: also return the
+    whole masked log-distribution (B, T, V), -inf on the tokens the grammar forbids."""
     if tokenizer is None:
         from tunesmith.tokenizer import Tokenizer
 
@@ -271,8 +278,21 @@ def token_logprobs(model: GPT, takes: Sequence, requests: Sequence, temperature:
     logits, _ = model(x, targets=torch.where(free, y, torch.full_like(y, -1)))  # (B, T, V)
     z = (logits + bias) / temperature
     z = torch.where(free.unsqueeze(-1), z, torch.zeros_like(z))  # forced/pad rows: finite, unused
-    logp = F.log_softmax(z, dim=-1).gather(-1, y.unsqueeze(-1)).squeeze(-1)  # (B, T)
-    return torch.where(free, logp, torch.zeros_like(logp)), free
+    log_dist = F.log_softmax(z, dim=-1)  # (B, T, V)
+    logp = log_dist.gather(-1, y.unsqueeze(-1)).squeeze(-1)  # (B, T)
+    logp = torch.where(free, logp, torch.zeros_like(logp))
+    return (logp, free, log_dist) if full else (logp, free)
+
+
+def exact_kl(log_dist: torch.Tensor, ref_log_dist: torch.Tensor, free: torch.Tensor) -> torch.Tensor:
+    """Per take, sum over its free positions of KL(policy || reference) over the tokens the
+    grammar allows there: sum_a p(a) (log p(a) - log ref(a)). (B,). Never negative, unlike the
+    sampled estimate log p(a_t) - log ref(a_t) that the penalty uses (whose mean over a few takes
+    can fall below 0 by chance); this is what the progress bar and the history report as KL."""
+    allowed = torch.isfinite(log_dist) & torch.isfinite(ref_log_dist)
+    diff = torch.where(allowed, log_dist - ref_log_dist, torch.zeros_like(log_dist))
+    per_pos = (log_dist.exp() * diff).sum(-1).clamp_min(0.0)  # (B, T); clamp: rounding only
+    return (per_pos * free).sum(-1)
 
 
 def replay_masks_cached(model, take, request, tokenizer):
@@ -353,6 +373,18 @@ class EndingPolicy:
             ref.append(torch.log_softmax(self.reference[req.style], 0)[k])
         return torch.stack(lp), torch.stack(ref)
 
+    def exact_kl(self, rollout: Rollout) -> torch.Tensor:
+        """KL(policy || reference) of the closing-degree choice, per take (0 for one that drew none)."""
+        out = []
+        for take, req in zip(rollout.takes, rollout.requests):
+            if take.meta.get("closing_degree") is None or req.style not in self.logits:
+                out.append(torch.zeros((), dtype=torch.float64))
+                continue
+            lp = torch.log_softmax(self.logits[req.style].detach(), 0)
+            ref = torch.log_softmax(self.reference[req.style], 0)
+            out.append((lp.exp() * (lp - ref)).sum())
+        return torch.stack(out)
+
     def step(self, lp: torch.Tensor, adv: torch.Tensor) -> None:
         """One SGD step on -mean(advantage * log-prob of the drawn degree)."""
         live = list(self.logits.values())
@@ -384,6 +416,7 @@ class StepStats:
     loss: float
     ml_loss: float | None
     free_tokens: int
+    kl_sampled: float | None = None  # the penalty's estimate on the sampled tokens (may be < 0)
 
 
 def policy_gradient_step(
@@ -400,15 +433,19 @@ def policy_gradient_step(
     docstring), plus `ml_coef` x the cross-entropy of `ml_batch` if given; the drawn closing
     degrees (`endings`) count as one more choice of each take, in the KL and in the update."""
     tok = rollout.tokenizer
-    logp, free = token_logprobs(policy, rollout.takes, rollout.requests, config.temperature, tok)
+    logp, free, log_dist = token_logprobs(policy, rollout.takes, rollout.requests, config.temperature, tok, full=True)
     with torch.no_grad():
-        ref_logp, _ = token_logprobs(reference, rollout.takes, rollout.requests, config.temperature, tok)
+        ref_logp, _, ref_log_dist = token_logprobs(
+            reference, rollout.takes, rollout.requests, config.temperature, tok, full=True
+        )
+        kl_reported = exact_kl(log_dist.detach(), ref_log_dist, free)  # (B,)
     kl_tok = (logp.detach() - ref_logp) * free  # (B, T): KL estimate on the sampled tokens
     kl = kl_tok.sum(-1)  # (B,)
     end_lp = None
     if endings is not None:
         end_lp, end_ref = endings.logprobs(rollout)
         kl = kl + (end_lp.detach() - end_ref).to(kl.dtype)
+        kl_reported = kl_reported + endings.exact_kl(rollout).to(kl_reported.dtype)
     returns = rewards - config.kl_coef * kl
     adv = rloo_advantages(returns, rollout.groups)
     if end_lp is not None:
@@ -425,7 +462,8 @@ def policy_gradient_step(
     if config.grad_clip:
         torch.nn.utils.clip_grad_norm_(policy.parameters(), config.grad_clip)
     opt.step()
-    return StepStats(float(rewards.mean()), float(kl.mean()), float(loss.detach()), ml_loss, n_free)
+    return StepStats(float(rewards.mean()), float(kl_reported.mean()), float(loss.detach()), ml_loss, n_free,
+                     float(kl.mean()))  # fmt: skip
 
 
 # ------------------------------------------------------------------ checkpoints
@@ -655,6 +693,7 @@ def tune(
                 policy.eval()
             seconds = time.perf_counter() - t0
             entry = {"round": round_, "reward": round(stats.reward, 5), "kl": round(stats.kl, 5),
+                     "kl_sampled": None if stats.kl_sampled is None else round(stats.kl_sampled, 5),
                      "loss": round(stats.loss, 5), "ml_loss": stats.ml_loss, "heldout_nll": nll,
                      "free_tokens": stats.free_tokens, "takes": len(rollout.takes),
                      "sample_seconds": round(rollout.seconds, 3), "round_seconds": round(seconds, 3),
