@@ -25,6 +25,7 @@ MODEL_OPTIONS = {
     "no-tonal-feedback": {"tonal_feedback": 0.0},
     "no-rhythm-feedback": {"rhythm_feedback": 0.0},
     "no-modulation": {"modulation": "none"},  # a chorale that stays in its key
+    "no-pickup": {"pickup": 0.0},  # every take starts on the downbeat (as before the pickups were drawn)
 }
 # --task continue: keyword arguments of cocreate.continue_piece
 CONTINUE_OPTIONS = {
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         help="NAME=PATH[:OPTION...] (PATH 'default': the shipped model; ':legacy' composes without the form "
         "and cadence controls, the tonal feedback and with the composer's own chords, as the "
         "first-generation composer did; ':chords-harmonizer' / ':chords-model' choose where lead-sheet chords "
-        "come from, else the style's default; ':no-tonal-feedback' / ':no-rhythm-feedback' turn the tonal / rhythm feedback off, ':no-modulation' keeps a chorale in its key, ':rhythm-feedback=W' / ':tonal-feedback=W' weigh it)",
+        "come from, else the style's default; ':no-tonal-feedback' / ':no-rhythm-feedback' turn the tonal / rhythm feedback off, ':no-modulation' keeps a chorale in its key, ':no-pickup' starts every take on the downbeat, ':rhythm-feedback=W' / ':tonal-feedback=W' weigh it)",
     )
     ap.add_argument("--per-style", type=int, default=120)
     ap.add_argument("--styles", default=",".join(STYLES))

@@ -77,6 +77,10 @@ def check_written_take(request: ComposeRequest, files: dict) -> list[str]:
     parts = list(score.parts)
     first = parts[0]
     measures = list(first.getElementsByClass(music21.stream.Measure))
+    if measures and measures[0].number == 0:  # a pickup (anacrusis) is no bar a musician counts
+        if measures[0].getElementsByClass(music21.harmony.ChordSymbol) and request.chords:
+            problems.append("a chord symbol in the pickup, before the given chords' first bar")
+        measures = measures[1:]
     if len(measures) != request.bars:
         problems.append(f"{len(measures)} bars written, {request.bars} asked")
     meters = {ts.ratioString for ts in score.recurse().getElementsByClass(music21.meter.TimeSignature)}

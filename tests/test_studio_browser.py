@@ -72,6 +72,7 @@ def test_studio_in_chromium(tmp_path, shots):
             page.select_option("#style", "folk")
             page.fill("#bars", "8")
             page.fill("#seed", "7")
+            page.select_option("#pickup", "0")  # 8 whole bars from the downbeat (the regeneration below selects 5-8)
             page.click("#compose")
             page.wait_for_function("document.body.dataset.take && document.querySelectorAll('#score rect.bar-hl').length === 8",
                                    timeout=90_000)  # fmt: skip

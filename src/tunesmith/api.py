@@ -137,6 +137,7 @@ def compose_request(
     tonal_feedback: float | None = None,
     rhythm_feedback: float | None = None,
     modulation: str | None = None,
+    pickup: float | None = None,
 ):
     """The validated `sampling.ComposeRequest` that `compose` (and `tunesmith compose`) sends.
 
@@ -177,6 +178,7 @@ def compose_request(
         tonal_feedback=tonal_feedback,
         rhythm_feedback=rhythm_feedback,
         modulation=modulation,
+        pickup=pickup,
     )
 
 
@@ -290,7 +292,10 @@ class Take:
     def __repr__(self) -> str:
         p = self.piece
         key = f"{p.key.tonic} {p.key.mode}" if p.key else "?"
-        return f"<tunesmith.Take {p.style or '?'} in {key}, {p.time_signature}, {p.n_bars} bars, seed {self.seed}>"
+        from tunesmith.metrics.constraints import pickup_bars
+
+        bars = f"a pickup and {p.n_bars - 1} bars" if pickup_bars(p) else f"{p.n_bars} bars"
+        return f"<tunesmith.Take {p.style or '?'} in {key}, {p.time_signature}, {bars}, seed {self.seed}>"
 
     # ---- files
     def write(
@@ -418,6 +423,7 @@ def compose(
     tonal_feedback: float | None = None,
     rhythm_feedback: float | None = None,
     modulation: str | None = None,
+    pickup: float | None = None,
     n: int = 1,
     model: str | os.PathLike | Model = "default",
     allow_close: bool = False,
@@ -435,7 +441,9 @@ def compose(
     that of the rhythm feedback, which keeps each voice's note lengths near the style's (None: 1,
     0: off); modulation: a chorale's passage through a related key, "V", "IV", "vi", "ii"
     (major), "III", "iv", "VII", "v" (minor), "none", or None (drawn as Bach's); temperature
-    and top_p None: the model's tuned defaults for the style; the rest as `tunesmith compose
+    and top_p None: the model's tuned defaults for the style; pickup: quarter-note beats before
+    the first bar line (0: none; None: drawn as the style's tunes in the meter start, most folk
+    tunes and chorales on an upbeat); the rest as `tunesmith compose
     --help` says. Returns a Take (n == 1) or a list of n Takes.
 
     check: every take is checked against the model's training set (`tunesmith.rights`); a copy
@@ -448,7 +456,7 @@ def compose(
         in_scale=in_scale, temperature=temperature, top_p=top_p, rhythm_temperature=rhythm_temperature,
         rest_penalty=rest_penalty,
         chords_optional=chords_optional, seed=seed, form=form, cadence=cadence, chords_from=chords_from,
-        tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback, modulation=modulation,
+        tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback, modulation=modulation, pickup=pickup,
     )  # fmt: skip
     from tunesmith.harmonizer import harmonize_takes
     from tunesmith.performance import accent, orchestrate
@@ -472,7 +480,7 @@ def compose(
             "request": request.to_dict() | {"seed": seed0} | beats,
             # what the defaults resolved to: the model's decoding for the style, the form, the ending
             "resolved": {k: t.meta[k] for k in ("temperature", "rhythm_temperature", "top_p", "form", "cadence",
-                                                "chords_from", "chords_temperature") if k in t.meta}  # fmt: skip
+                                                "chords_from", "chords_temperature", "pickup") if k in t.meta}  # fmt: skip
             | _ending_record(t.meta)
             | _modulation_record(t.meta),
             "model": m.record(),
@@ -525,7 +533,9 @@ def _modulation_record(meta: dict) -> dict:
     if not mod:
         return {}
     name, first, after = mod
-    return {"modulation": {"to": name, "bars": [int(first) + 1, int(after)]}}
+    # the automaton counts bars from 0; a musician from 1, or from 0 for a pickup bar
+    one = 0 if meta.get("pickup") else 1
+    return {"modulation": {"to": name, "bars": [int(first) + one, int(after) - 1 + one]}}
 
 
 def _source_piece(source: Take | Piece | str | os.PathLike, tune: int) -> tuple[Piece, dict | None]:

@@ -575,6 +575,8 @@ def to_music21(piece: Piece) -> Any:
     def ts_at(t: Fraction) -> TimeSignature:
         return ts_at_time(signatures, t)
 
+    anacrusis = len(bounds) > 2 and bounds[1] - bounds[0] < Fraction(ts_at(bounds[0]).bar_length).limit_denominator(96)
+
     spelled = _speller(piece)
     melody_index = 0
     for ti, track in enumerate(tracks):
@@ -601,7 +603,10 @@ def to_music21(piece: Piece) -> Any:
         voices = _split_voices(events) or [[]]
         for bi in range(len(bounds) - 1):
             b0, b1 = bounds[bi], bounds[bi + 1]
-            m = m21stream.Measure(number=bi + (0 if bi == 0 and len(bounds) > 2 and (bounds[1] - bounds[0]) < Fraction(ts_at(b0).bar_length).limit_denominator(96) else 1))
+            # a pickup is measure 0, implicit (not counted), and the first whole bar is measure 1
+            m = m21stream.Measure(number=bi + (0 if anacrusis else 1))
+            if bi == 0 and anacrusis:
+                m.showNumber = m21stream.enums.ShowNumber.NEVER  # MusicXML implicit="yes"
             if bi == 0:
                 m.insert(0, part_clef)
                 for k in piece.keys[:1]:
@@ -867,12 +872,29 @@ def _pickup_from_short_first_bar(piece: Piece) -> None:
     in its own short meter (1/8, then 6/8 from the first downbeat). It becomes a pickup of the
     piece's meter (`meta["pickup"]`), not a meter change, so the bar lines fall where they were."""
     ts = sorted(piece.time_signatures, key=lambda x: x.onset)
-    if "pickup" in piece.meta or len(ts) < 2 or ts[0].onset > _EPS:
+    if len(ts) < 2 or ts[0].onset > _EPS:
         return
     first, second = ts[0], ts[1]
     if abs(second.onset - first.bar_length) < _EPS and first.bar_length < second.bar_length - _EPS:
+        given = piece.meta.get("pickup")
+        if given is not None and abs(given - second.onset) > _EPS:
+            return  # a "pickup:" marker that says otherwise: the meters stay as written
         piece.meta["pickup"] = second.onset
         piece.time_signatures = [TimeSignature(0.0, second.numerator, second.denominator), *ts[2:]]
+
+
+def _pickup_meter(piece: Piece) -> tuple[int, int] | None:
+    """(numerator, denominator) of a pickup bar's own meter (an eighth: 1/8; a beat of 4/4: 1/4),
+    None without a pickup or when no meter of a power-of-two note value spells its length."""
+    bars = piece.bar_onsets
+    if len(bars) < 2 or bars[1] - bars[0] >= piece.time_signature.bar_length - _EPS:
+        return None
+    length = bars[1] - bars[0]
+    for den in sorted({piece.time_signature.denominator, 4, 8, 16, 32}):
+        num = length * den / 4
+        if den >= piece.time_signature.denominator and abs(num - round(num)) < _EPS and round(num) >= 1:
+            return round(num), den
+    return None
 
 
 def to_symusic(piece: Piece, *, chord_program: int | None = None) -> Any:
@@ -913,7 +935,16 @@ def to_symusic(piece: Piece, *, chord_program: int | None = None) -> Any:
                 score.markers.append(symusic.TextMeta(tick(stop), "chord:N.C."))
         if len(ct.notes):
             score.tracks.append(ct)
-    for ts in piece.time_signatures or [TimeSignature(0.0, 4, 4)]:
+    signatures = piece.time_signatures or [TimeSignature(0.0, 4, 4)]
+    pickup_meter = _pickup_meter(piece)
+    if pickup_meter is not None:
+        # a pickup as notation programs export it: a first bar in its own short meter (1/8), the
+        # piece's meter from the first downbeat, so a DAW's bar lines fall where the score's do
+        first = sorted(signatures, key=lambda x: x.onset)[0]
+        score.time_signatures.append(symusic.TimeSignature(0, *pickup_meter))
+        signatures = [TimeSignature(max(ts.onset, piece.bar_onsets[1]), ts.numerator, ts.denominator) if ts is first
+                      else ts for ts in signatures]  # fmt: skip
+    for ts in signatures:
         score.time_signatures.append(symusic.TimeSignature(tick(ts.onset), ts.numerator, ts.denominator))
     for tp in piece.tempos or [Tempo(0.0, 120.0)]:
         score.tempos.append(symusic.Tempo(tick(tp.onset), float(tp.qpm)))

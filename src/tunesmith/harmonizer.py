@@ -573,8 +573,14 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
         bars = piece.bars()
         keep_from = bars[-1] if request.resolved_cadence() == "tonic" and bars else None
         rng = np.random.default_rng([int(t.seed or 0), int(t.meta.get("take", 0)), 7]) if temperature else None
-        reharmonize(piece, net, every_bar=request.chord_every_bar, keep_from=keep_from, copy_plan=plan, roots=roots,
+        take_plan = plan
+        if t.meta.get("pickup"):  # the pickup is bar 0 of piece.bars(): the plan's bars move one on
+            take_plan = [None] + [None if b is None else b + 1 for b in plan]
+        reharmonize(piece, net, every_bar=request.chord_every_bar, keep_from=keep_from, copy_plan=take_plan, roots=roots,
                     rng=rng, temperature=temperature)  # fmt: skip
+        if t.meta.get("pickup") and len(bars) > 1:
+            # a lead sheet names no chord over the pickup: the first symbol stands on bar 1
+            piece.chords = [c for c in piece.chords if c.onset >= bars[1] - 1e-6]
         t.meta["chords_from"] = "harmonizer"
         if temperature:
             t.meta["chords_temperature"] = temperature

@@ -179,7 +179,35 @@ def _rhythm_profile(value, where: str) -> dict[str, list[float]]:
     return _share_rows(value, where, "rhythm_profile", {"M", "S", "A", "T", "B"}, len(DUR_TICKS))
 
 
-_TABLES = {"degree_profile": _degree_profile, "rhythm_profile": _rhythm_profile}
+def _pickups(value, where: str) -> dict[str, dict[str, float]]:
+    """Per meter, {pickup length in quarter-note beats ("0": none): share} a take draws from."""
+    from tunesmith.tokenizer import METERS, TICKS_PER_BEAT, meter_ticks
+
+    if not isinstance(value, dict) or not value:
+        raise ValueError(f"{where}: pickups must map meters to {{beats: share}}")
+    out = {}
+    for meter, row in value.items():
+        if meter not in METERS or not isinstance(row, dict) or not row:
+            raise ValueError(f"{where}: pickups: {meter!r} must be a meter ({', '.join(METERS)}) with {{beats: share}}")
+        bar = meter_ticks(meter) / TICKS_PER_BEAT
+        clean = {}
+        for beats, share in row.items():
+            try:
+                b = float(beats)
+            except ValueError:
+                b = -1.0
+            ok_share = isinstance(share, int | float) and not isinstance(share, bool) and math.isfinite(share) and share >= 0
+            if not (0 <= b < bar and abs(b * TICKS_PER_BEAT - round(b * TICKS_PER_BEAT)) < 1e-6) or not ok_share:
+                raise ValueError(f"{where}: pickups {meter}: {beats!r}: {share!r} must be beats in [0, {bar:g}) "
+                                 "on the tick grid with a share >= 0")  # fmt: skip
+            clean[str(beats)] = float(share)
+        if sum(clean.values()) <= 0:
+            raise ValueError(f"{where}: pickups {meter}: the shares sum to 0")
+        out[meter] = clean
+    return out
+
+
+_TABLES = {"degree_profile": _degree_profile, "rhythm_profile": _rhythm_profile, "pickups": _pickups}
 
 
 def update_decoding_file(folder: Path, entries: dict[str, dict], note_key: str, note: str) -> Path:

@@ -47,8 +47,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--cadence",
         choices=("tonic", "free"),
         default=None,
-        help="end on the tonic chord (bass on the tonic; the melody's last degree drawn as the style's tunes end: "
-        "mostly the tonic) or as the model likes (default: tonic; most pieces of every style end there)",
+        help="tonic: close as the style's pieces close: a chorale on the tonic chord; a lead sheet's melody on a "
+        "degree drawn as the style's tunes end (mostly the tonic) over the chord they put under it (mostly the "
+        "tonic chord, sometimes V or IV under a closing fifth or other degree); free: as the model likes "
+        "(default: tonic)",
     )
     parser.add_argument(
         "--modulation",
@@ -57,6 +59,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a chorale's passage through a related key, in its second half: 'auto' (default: drawn as often as "
         "Bach's chorales pass through each), 'none' (stay in the key), or the key: V, IV, vi, ii (major), "
         "III, iv, VII, v (minor); 8 bars or more",
+    )
+    parser.add_argument(
+        "--pickup",
+        type=_beats,
+        default=None,
+        metavar="BEATS",
+        help="quarter-note beats before the first bar line (1: one beat in 4/4; 0.5 or 1/2: an eighth in 6/8; 0: "
+        "none); the take is the pickup and --bars whole bars, a lead sheet's last bar short by the pickup "
+        "(default: drawn per take as often as the style's training pieces in the meter have one: chorales 70 %% a "
+        "beat; folk 6/8 41 %% an eighth, 4/4 31 %% a beat, 3/4 79 %% a beat; pop and jazz never)",
     )
     parser.add_argument(
         "--chords-from",
@@ -93,6 +105,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _beats(text: str) -> float:
+    """A length in quarter-note beats: "1", "0.5" or "1/2"."""
+    from fractions import Fraction
+
+    try:
+        return float(Fraction(text.strip()))
+    except (ValueError, ZeroDivisionError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of beats (e.g. 1, 0.5, 1/2)") from None
+
+
 def _controls(args: argparse.Namespace) -> dict:
     return dict(
         key=args.key,
@@ -112,6 +134,7 @@ def _controls(args: argparse.Namespace) -> dict:
         form=args.form,
         cadence=args.cadence,
         modulation=args.modulation,
+        pickup=args.pickup,
         chords_from=args.chords_from,
         tonal_feedback=args.tonal_feedback,
         rhythm_feedback=args.rhythm_feedback,

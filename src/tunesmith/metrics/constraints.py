@@ -11,7 +11,8 @@ Field meanings:
 - key: tonic name ("D", "Bb", "F#"), optionally with a mode ("A minor", "Am"); mode: one of
   score.MODES (default major).
 - meter: "3/4"; every time signature of the piece must equal it.
-- bars: number of bars, `len(piece.bars())` (a pickup counts as a bar).
+- bars: number of whole bars, `len(piece.bars())` less a pickup (a first bar shorter than the
+  meter's bar, `pickup_bars`), as a musician counts them: a pickup and 16 bars are 16 bars.
 - tempo: quarter notes per minute; every tempo mark must be within `tempo_tolerance` (0.5 qpm:
   MIDI stores microseconds per quarter, so a round trip is not exact).
 - range: (low, high) inclusive MIDI pitches for the melody (`Piece.melody()`).
@@ -94,12 +95,20 @@ def check_in_scale(piece: Piece, request: Any, *, all_tracks: bool = False) -> l
     ]
 
 
+def pickup_bars(piece: Piece) -> int:
+    """1 when the piece starts with a pickup (its first bar shorter than the meter's bar), else 0."""
+    bars = piece.bars()
+    return int(len(bars) >= 2 and bars[1] - bars[0] < piece.time_signature.bar_length - EPS)
+
+
 def check_bars(piece: Piece, request: Any) -> list[str]:
-    """len(piece.bars()) must equal request.bars."""
+    """The piece's bars less a pickup must equal request.bars."""
     bars = get_field(request, "bars")
-    if bars is None or piece.n_bars == int(bars):
+    whole = piece.n_bars - pickup_bars(piece)
+    if bars is None or whole == int(bars):
         return []
-    return [f"{piece.n_bars} bars, requested {int(bars)}"]
+    pickup = " after a pickup" if pickup_bars(piece) else ""
+    return [f"{whole} bars{pickup}, requested {int(bars)}"]
 
 
 def _meter_text(meter: Any) -> str:
@@ -141,11 +150,12 @@ def requested_chords(request: Any) -> list[str] | None:
 
 
 def check_chords(piece: Piece, request: Any) -> list[str]:
-    """Bar i carries exactly one chord symbol, at its bar line, with figure chords[i % len]."""
+    """Bar i carries exactly one chord symbol, at its bar line, with figure chords[i % len];
+    bar 0 is the first whole bar (a pickup before it carries none)."""
     chords = requested_chords(request)
     if not chords:
         return []
-    bars = piece.bars()
+    bars = piece.bars()[pickup_bars(piece) :]
     end = piece.duration()
     out = []
     for i, start in enumerate(bars):

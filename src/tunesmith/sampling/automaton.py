@@ -118,6 +118,11 @@ class _Tables:
 
         self.n_bars = request.bars
         self.L = meter_ticks(request.meter)
+        # a pickup (`add_pickup_bar`): where the music starts in bar 0, which then is the pickup
+        # bar and not one of the request's bars (`bar_offset` 1: bar b is the request's bar b - 1)
+        self.pickup = 0
+        self.bar_offset = 0
+        self.last_L = self.L  # the last bar's length: shorter by a lead sheet's pickup (`add_pickup_bar`)
         self.voices = request.voices
         self.voice_tok = [tok.voice_id(v) for v in self.voices]
         self.bar_tok, self.eos_tok = tok.bar_id, tok.eos_id
@@ -346,7 +351,12 @@ class Constrainer:
             # struck on the grid and held to the end, the last note lasts a whole number of grid
             # steps: a chorale's three beats in a full 4/4 bar become the bar (struck on beat 1, not 2)
             grid = self.t.strike_grid
-            self.final_ticks = min(self.t.L, -(-lengths[k][0] // grid) * grid)
+            self.final_ticks = min(self.t.last_L, -(-lengths[k][0] // grid) * grid)
+            if self.t.last_L < self.t.L:
+                # a last bar short by the pickup: the last note is struck on a beat of the meter
+                # (short by a quarter-beat pickup, a drawn half note would start a quarter-beat off it)
+                beat = self.t.last_beat
+                self.final_ticks = self.t.last_L - (self.t.last_L - self.final_ticks) // beat * beat
         melody_approaches = self.t.melody_approaches
         if melody_approaches and self.final_ticks is not None:
             # from a child generator: the sampling stream stays as it was, so a take differs from
@@ -424,7 +434,7 @@ class Constrainer:
         voice above sings it. A soprano that closes on a third keeps the chord's third its own."""
         t = self.t
         root, fifth = t.tonic_pc, (t.tonic_pc + 7) % 12
-        above = {p % 12 for p in (self.vl.pitch_at(u, t.n_bars * t.L - 1) for u in range(self.v)) if p is not None}
+        above = {p % 12 for p in (self.vl.pitch_at(u, self.end_tick() - 1) for u in range(self.v)) if p is not None}
         thirds = {(root + 3) % 12, (root + 4) % 12}
         sung = above & thirds
         third = next(iter(sung)) if sung else {"major": (root + 4) % 12, "minor": (root + 3) % 12}.get(self.final_third)
@@ -465,7 +475,8 @@ class Constrainer:
             both = third if mask is None else (mask & third)
             mask = both if both.any() else mask
         kind = self._cadence()
-        if kind is not None and t.L - pos <= self._closing_zone():  # the last beat belongs to the cadence's note
+        end = self._phrase_end(self.bar)
+        if kind is not None and end - self._closing_zone() <= pos < end:  # the last beat belongs to the cadence's note
             fin = np.isin(t.pitch_values[self.v] % 12, list(self._closing_pcs(kind)))
             both = fin if mask is None else (mask & fin)
             # where voice leading forbids every cadence note (a parallel octave into it), the cadence
@@ -509,7 +520,16 @@ class Constrainer:
     def final_chord_tick(self) -> int:
         """The tick (from the piece's start) where the last note (four parts: the final chord) is
         struck under a drawn last length."""
-        return self.t.n_bars * self.t.L - self.final_ticks
+        return self.end_tick() - self.final_ticks
+
+    def end_tick(self) -> int:
+        """The tick (from the piece's start) where the piece ends: the last bar's end."""
+        return (self.t.n_bars - 1) * self.t.L + self.t.last_L
+
+    def bar_len(self, bar: int | None = None) -> int:
+        """Ticks of bar `bar` (default: the current one): the meter's, the last one's maybe less."""
+        t = self.t
+        return t.last_L if (self.bar if bar is None else bar) == t.n_bars - 1 else t.L
 
     def _approach_span(self) -> int:
         """Ticks before the last note (four parts: the final chord) where every note that sounds
@@ -540,11 +560,19 @@ class Constrainer:
         zone = t.last_beat
         if self.final_ticks is not None and (self.bar if bar is None else bar) == t.n_bars - 1:
             if self.melody_approach is not None:  # the last note alone: the drawn approach sounds before it
-                return min(self.final_ticks, t.L)
-            zone = max(zone, min(self.final_ticks, t.L))
+                return min(self.final_ticks, t.last_L)
+            zone = max(zone, min(self.final_ticks, t.last_L))
             if self.v > 0 and self.final_strike is not None:  # the lower voices close with the soprano
-                zone = max(zone, t.L - self.final_strike)
+                zone = max(zone, t.last_L - self.final_strike)
         return zone
+
+    def _phrase_end(self, bar: int) -> int:
+        """Where in cadence bar `bar` its phrase ends (ticks into the bar): the bar line, or, in
+        a piece with a pickup, where the next phrase's pickup starts (Bach's fermatas on beat 3
+        before a one-beat pickup, a jig's strain ending on its fifth eighth); the last bar ends
+        at its bar line."""
+        t = self.t
+        return t.last_L if bar == t.n_bars - 1 else t.pickup if t.pickup else t.L
 
     def _cadence(self) -> str | None:
         """The current bar's cadence (`_cadence_at`)."""
@@ -581,7 +609,7 @@ class Constrainer:
     def early_end(self) -> tuple[int, float] | None:
         """(token, logit penalty) for closing the current voice's bar before it is full, if that
         is what the next token could do (`ComposeRequest.rest_penalty`)."""
-        if self.state != _VOICE or not self.t.rest_penalty or self.cursor >= self.t.L:
+        if self.state != _VOICE or not self.t.rest_penalty or self.cursor >= self.bar_len():
             return None
         return self._end_token(), self.t.rest_penalty
 
@@ -601,11 +629,13 @@ class Constrainer:
         t = self.t
         s = self.state
         if s == _VOICE:
-            L = t.L
+            L = self.bar_len()  # a short last bar ends early
             end = self._end_token()
             must_sound = self.v == 0 and self.bar == t.n_bars - 1 and self.cursor == 0
             if self.cursor >= L:
                 return t.single[end]
+            if self.bar == 0 and self.cursor < t.pickup:  # every voice enters on the pickup
+                return t.pos[t.pickup : t.pickup + 1]
             if self._tight():
                 return self._pitches(self.cursor) if must_sound else t.single[end]
             rests = t.pos[self.cursor + 1 : L]
@@ -617,19 +647,21 @@ class Constrainer:
                     last = min(last, self.final_strike + 1)
                 rests = t.pos[self.cursor + 1 : last][np.arange(self.cursor + 1, last) % t.strike_grid == 0]
             approach = self._approach_tick()
-            in_reach = self.final_ticks is not None and (self.bar + 1) * L > self.final_chord_tick() - self._approach_span()
+            in_reach = self.final_ticks is not None and self.bar * t.L + L > self.final_chord_tick() - self._approach_span()
             if approach is None and in_reach and tenor_owes_third(self):  # the tenor sounds V's third: no rest
                 approach = self.final_chord_tick()
             if approach is not None:  # no rest where the final chord's approach sounds
                 span = self._approach_span()
-                rests = rests[rests - t.pos[0] <= approach - span - self.bar * L]  # t.pos[k]: position k
-                must_sound = must_sound or self.bar * L + self.cursor >= approach - span
+                rests = rests[rests - t.pos[0] <= approach - span - self.bar * t.L]  # t.pos[k]: position k
+                must_sound = must_sound or self.bar * t.L + self.cursor >= approach - span
             parts = [rests, self._pitches(self.cursor)]
             if not must_sound and not self._final_bar():  # under a cadence the last bar sounds to its end
                 parts.append(t.single[end])
             return np.concatenate(parts)
         if s == _PITCH:
-            remaining = (t.n_bars - self.bar) * t.L - self.note_pos
+            remaining = self.end_tick() - self.bar * t.L - self.note_pos
+            if self.bar == 0 and t.pickup:  # a pickup note is not tied over into the first bar
+                remaining = min(remaining, t.L - self.note_pos)
             if self.vl is not None:  # end before a neighbouring voice crosses this note
                 until = self.vl.max_duration(self.v, self.bar * t.L + self.note_pos, self.pitch)
                 remaining = remaining if until is None else max(min(remaining, until), int(t.dur_ticks[0]))
@@ -637,10 +669,12 @@ class Constrainer:
             if nxt is not None and self.bar_starts[t.copy_from[nxt]][self.v] == 0:
                 # a later bar repeats one that began clean: no note ties into it, so the copy holds
                 remaining = max(min(remaining, (nxt - self.bar) * t.L - self.note_pos), int(t.dur_ticks[0]))
-            cad = next((b for b in self.cadence_bars if b >= self.bar), None)
+            here = self.bar * t.L + self.note_pos
+            cad = next((b for b in self.cadence_bars if b * t.L + self._phrase_end(b) > here), None)
             if cad is not None:
-                # no note crosses a cadence bar's end; the one that reaches it is the cadence's note
-                to_end = (cad + 1 - self.bar) * t.L - self.note_pos
+                # no note crosses a cadence bar's end (with a pickup, its phrase's end); the one that
+                # reaches it is the cadence's note
+                to_end = cad * t.L + self._phrase_end(cad) - here
                 closes = self.pitch % 12 in self._closing_pcs(self._cadence_at(cad))
                 # a note that does not close ends by the bar's last beat, so the closing note starts on
                 # a beat and lasts at least one (not squeezed in at the very end); before a lead
@@ -667,13 +701,13 @@ class Constrainer:
             exact = self._exact_ending()
             if self.final_ticks is not None and (self.bar >= t.n_bars - 2 or (exact and reaches)):
                 in_last = start + t.dur_ticks[: len(durs)]  # where each duration would end
-                gap = t.L - in_last
+                gap = t.last_L - in_last
                 if exact:
                     # the last note is struck where its drawn length puts it and lasts just that long (a
                     # lead sheet's approach is drawn into it); four parts: the final chord is struck
                     # with the soprano's last note, as Bach's final notes do (the shares are theirs); a
                     # note before it ends by then (not tied over), the note struck then holds to the end
-                    strike = self.final_strike if self.v > 0 and self.final_strike is not None else t.L - self.final_ticks
+                    strike = self.final_strike if self.v > 0 and self.final_strike is not None else t.last_L - self.final_ticks
                     ok = (in_last <= strike) if start < strike else (gap == 0)
                     if self.v > 0:  # the lower voices move in whole beats there (a free inner voice ran in sixteenths)
                         ok &= (in_last <= 0) | (in_last % t.last_beat == 0)
@@ -682,7 +716,7 @@ class Constrainer:
                     # note of the drawn length, and that last note is struck on an eighth-note
                     # boundary (a held ending struck on a triplet sixteenth, or after a note tied in
                     # from the bar before, read as a tuplet tied over the bar's beats)
-                    least = min(self.final_ticks, t.L - max(0, start))
+                    least = min(self.final_ticks, t.last_L - max(0, start))
                     ok = (in_last <= 0) | (gap == 0) | ((gap >= least) & (in_last % t.strike_grid == 0))
                 held = self.bar == t.n_bars - 1 and self.final_ticks >= TICKS_PER_BEAT and self.melody_approach is None
                 if held and self.v == 0 and self.pitch % 12 in self._closing_pcs("closed"):
@@ -699,7 +733,9 @@ class Constrainer:
             return t.single[t.bar_tok]
         fc = t.forced_chords
         if fc is not None:
-            ids = fc[self.bar % len(fc)]
+            if self.bar < t.bar_offset:  # the pickup bar: the first given chord starts on bar 1
+                return t.single[t.voice_tok[0]]
+            ids = fc[(self.bar - t.bar_offset) % len(fc)]
             if s in (_CHORDS, _ROOT, _QUAL, _BASS) and self.chord_i < len(ids):
                 return np.array([ids[self.chord_i]])
             return t.single[t.voice_tok[0]]
@@ -714,6 +750,10 @@ class Constrainer:
         if self._tight():
             return first
         lo = max(self.chord_pos, 0) + 1
+        if self.bar == 0 and t.pickup:  # the pickup bar: a chord only where the music is, none required
+            lo = max(lo, t.pickup)
+            if s == _CHORDS:
+                return np.concatenate([t.pos[lo : self.bar_len()], first])
         if s == _CHORDS:
             kind = self._cadence()
             roots = final[0] if final else t.kinds[kind][1] if kind else t.roots
@@ -722,14 +762,14 @@ class Constrainer:
             closing = kind == "closed" and self.bar == t.n_bars - 1 and t.voices[0] == "M"
             if (t.chord_every_bar or closing) and self.chord_pos < 0:
                 return roots  # the downbeat chord
-            return np.concatenate([t.pos[lo : t.L], roots, first])
+            return np.concatenate([t.pos[lo : self.bar_len()], roots, first])
         if s == _QUAL:
             # under a cadence the bass is the chord's root (a tonic or dominant chord in root
             # position), so no slash bass
             basses = t.basses[self.root_pc] if self._cadence() is None else t.basses[self.root_pc][:0]
-            return np.concatenate([basses, t.pos[lo : t.L], first])
+            return np.concatenate([basses, t.pos[lo : self.bar_len()], first])
         if s == _BASS:
-            return np.concatenate([t.pos[lo : t.L], first])
+            return np.concatenate([t.pos[lo : self.bar_len()], first])
         return t.single[t.eos_tok]
 
     def advance(self, tok: int) -> None:
@@ -754,7 +794,7 @@ class Constrainer:
                 elif self.bar in t.contrast_bars:
                     self.contrast_time += t.val[tok]
                     self.contrast_sum += self.pitch * t.val[tok]
-                if t.voice_leading and self.bar == t.n_bars - 1 and self.cursor >= t.L:
+                if t.voice_leading and self.bar == t.n_bars - 1 and self.cursor >= t.last_L:
                     self.final_strike = self.note_pos  # the soprano's last note: the others strike with it
             self.degree_time[self.v, (self.pitch - t.tonic_pc) % 12] += t.val[tok]
             self.dur_counts[self.v, tok - t.dur_base] += 1
@@ -814,7 +854,7 @@ class Constrainer:
 def compose_tables(tokenizer: Tokenizer, request: ComposeRequest, max_len: int) -> _Tables:
     """The automaton tables `generate` samples a request under (the fine-tuning solver replays
     them to recompute each token's masked distribution)."""
-    return _Tables(
+    tables = _Tables(
         tokenizer,
         request,
         max_len,
@@ -822,3 +862,29 @@ def compose_tables(tokenizer: Tokenizer, request: ComposeRequest, max_len: int) 
         chord_every_bar=request.chord_every_bar,
         form=True,
     )
+    if request.pickup_position():
+        add_pickup_bar(tables, request.pickup_position())
+    return tables
+
+
+def add_pickup_bar(tables: _Tables, position: int) -> None:
+    """Put a pickup bar before the request's bars: bar 0, whose music starts at `position`
+    (ticks), as the tokenizer writes a piece with an anacrusis (`Pickup Pos_k`). Every table
+    indexed by bar moves one bar on; the pickup bar has no cadence and repeats nothing. A lead
+    sheet's last bar is short by the pickup, so the piece is whole bars (the shippable training
+    folk tunes with a pickup: 530 of 672 end so, 124 on a whole last bar); four parts keep a
+    whole last bar (the training chorales with a pickup: 146 of 161 end so as read;
+    runs/s14/pickup_last_bar.py)."""
+    t = tables
+    if not 0 < position < t.L:
+        raise ValueError(f"a pickup starts inside its bar (0 < {position} < {t.L} ticks)")
+    t.pickup, t.bar_offset = position, 1
+    t.n_bars += 1
+    if not t.voice_leading:
+        t.last_L = position
+    t.copy_from = [None] + [None if c is None else c + 1 for c in t.copy_from]
+    t.next_copy = [None] + [None if c is None else c + 1 for c in t.next_copy]
+    t.bar_cadence = [None, *t.bar_cadence]
+    t.cadence_bars = [b + 1 for b in t.cadence_bars]
+    t.first_bars = frozenset(b + 1 for b in t.first_bars)
+    t.contrast_bars = frozenset(b + 1 for b in t.contrast_bars)

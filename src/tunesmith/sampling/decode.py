@@ -61,9 +61,25 @@ def _sample(logits: np.ndarray, allowed: np.ndarray, temperature, top_p: float, 
 
 
 def prompt_ids(tokenizer: Tokenizer, request: ComposeRequest) -> list[int]:
+    """The header a take is composed after; a pickup bar counts as a bar, as the tokenizer
+    counts a piece's bars."""
+    pickup = request.pickup_position()
+    bars = request.bars + (1 if pickup else 0)
     return tokenizer.header_ids(
-        request.style, request.key, request.mode, request.meter, request.tempo, request.bars, request.layout
+        request.style, request.key, request.mode, request.meter, request.tempo, bars, request.layout, pickup
     )
+
+
+def pickup_draws(request: ComposeRequest, tuned: dict) -> list[tuple[float, float]] | None:
+    """[(pickup in beats, probability)] a take draws its pickup from when the request leaves it
+    open (None) and the model's decoding has shares for the style in this meter, else None."""
+    if request.pickup is not None:
+        return None
+    shares = (tuned.get("pickups") or {}).get(request.meter)
+    if not shares:
+        return None
+    total = sum(shares.values())
+    return [(float(k), w / total) for k, w in sorted(shares.items(), key=lambda kv: float(kv[0]))]
 
 
 @functools.cache
@@ -184,7 +200,9 @@ def generate(
     model_len = model.config.block_size
     prompt = prompt_ids(tokenizer, request)
     tables = compose_tables(tokenizer, request, model_len)
-    if len(prompt) + request.bars * tables.per_bar + 8 > model_len:
+    upbeats = pickup_draws(request, tuned)
+    bars = request.bars + (1 if request.pickup or upbeats else 0)  # a pickup bar is one more
+    if len(prompt) + bars * tables.per_bar + 8 > model_len:
         raise ValueError(f"{request.bars} bars do not fit in the model's {model_len}-token block; ask for fewer bars")
     decoder = _decoder_for(model)
     rng = np.random.default_rng(seed)
@@ -196,12 +214,13 @@ def generate(
         set_modulation(t, request, tuned)
         return t
 
-    by_form = {request.resolved_form(): tuned_tables(tables)}
+    by_form = {(request.resolved_form(), request.pickup or 0.0): tuned_tables(tables)}
 
-    def tables_for(form: str) -> _Tables:
-        if form not in by_form:
-            by_form[form] = tuned_tables(compose_tables(tokenizer, dataclasses.replace(request, form=form), model_len))
-        return by_form[form]
+    def tables_for(form: str, pickup: float) -> _Tables:
+        if (form, pickup) not in by_form:
+            asked = dataclasses.replace(request, form=form, pickup=pickup)
+            by_form[form, pickup] = tuned_tables(compose_tables(tokenizer, asked, model_len))
+        return by_form[form, pickup]
 
     draws = request.form_draws()
     takes: list[Take] = []
@@ -211,13 +230,27 @@ def generate(
         if draws:  # a form per take (`ComposeRequest.form_draws`)
             picks = rng.choice(len(draws), size=b, p=[w for _, w in draws])
             forms = [draws[int(k)][0] for k in picks]
+        pickups = [request.pickup or 0.0] * b
+        if upbeats:  # a pickup per take, from a child generator (the sampling stream stays as it was)
+            picks = rng.spawn(1)[0].choice(len(upbeats), size=b, p=[w for _, w in upbeats])
+            pickups = [upbeats[int(k)][0] for k in picks]
         t0 = time.perf_counter()
-        with single_thread_blas():
-            rows = _generate_batch(decoder, [tables_for(f) for f in forms], prompt, temps, top_p, rng, model_len)
+        rows: list = [None] * b
+        for pickup in sorted(set(pickups)):  # takes with one pickup share one header: a batch each
+            rows_here = [i for i in range(b) if pickups[i] == pickup]
+            head = prompt_ids(tokenizer, dataclasses.replace(request, pickup=pickup))
+            with single_thread_blas():
+                out = _generate_batch(decoder, [tables_for(forms[i], pickup) for i in rows_here], head, temps, top_p,
+                                      rng, model_len)  # fmt: skip
+            for i, row in zip(rows_here, out):
+                rows[i] = row
         seconds = (time.perf_counter() - t0) / b
         for i, (ids, lps, forced, ending) in enumerate(rows):
-            piece = _finish_piece(tokenizer, ids, request, seed, start + i)
+            asked = dataclasses.replace(request, pickup=pickups[i]) if upbeats else request
+            piece = _finish_piece(tokenizer, ids, asked, seed, start + i)
             meta = {"take": start + i, "temperature": temperature, "rhythm_temperature": rhythm_temperature, "top_p": top_p}
+            if upbeats or request.pickup is not None:
+                meta["pickup"] = pickups[i]  # beats before the first bar line (replaying the automaton needs it)
             meta.update(ending)  # the drawn ending (closing degree, last length, ...): replaying the automaton needs it
             meta["form"], meta["cadence"] = forms[i], request.resolved_cadence()
             takes.append(Take(piece, ids, np.array(lps, np.float32), np.array(forced, bool), seed, seconds, meta))
@@ -301,15 +334,23 @@ def _finish_piece(tokenizer: Tokenizer, ids: list[int], request: ComposeRequest,
     num, den = (int(x) for x in request.meter.split("/"))
     piece.time_signatures = [TimeSignature(0.0, num, den)]
     piece.tempos = [Tempo(0.0, request.tempo)]
+    if request.pickup and request.layout == "lead":
+        # the last bar is short by the pickup (`add_pickup_bar`): the piece is whole bars, and
+        # its files end there, not on a bar padded with a rest
+        piece.end = request.bars * meter_ticks(request.meter) / 12
+        for c in piece.chords:  # the decoder counted whole bars: the last chord ends with the piece
+            if c.duration is not None and c.onset + c.duration > piece.end:
+                c.duration = max(piece.end - c.onset, 1 / 12)
     if request.chords:
-        # write each given figure exactly as the musician spelled it
+        # write each given figure exactly as the musician spelled it (after a pickup, from bar 1)
         by_onset = {round(c.onset * 12): c for c in piece.chords}
         bar_len = meter_ticks(request.meter)
+        first = round((request.pickup or 0.0) * 12)
         chords = []
         for i in range(request.bars):
-            c = by_onset.get(i * bar_len)
+            c = by_onset.get(first + i * bar_len)
             figure = request.chords[i % len(request.chords)]
-            chords.append(ChordSymbol(i * bar_len / 12, figure, c.duration if c else bar_len / 12))
+            chords.append(ChordSymbol((first + i * bar_len) / 12, figure, c.duration if c else bar_len / 12))
         piece.chords = chords
     piece.meta = {"request": request.to_dict(), "seed": seed, "take": index}
     return piece

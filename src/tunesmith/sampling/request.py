@@ -12,7 +12,16 @@ import numpy as np
 
 from tunesmith.score import MODES, STYLES, Piece
 from tunesmith.score import SATB_RANGES as SCORE_SATB_RANGES
-from tunesmith.tokenizer import LAYOUTS, METERS, PITCH_MAX, PITCH_MIN, spell_name, split_figure
+from tunesmith.tokenizer import (
+    LAYOUTS,
+    METERS,
+    PITCH_MAX,
+    PITCH_MIN,
+    TICKS_PER_BEAT,
+    meter_ticks,
+    spell_name,
+    split_figure,
+)
 
 MAX_REQUEST_BARS = 64
 MIN_TEMPO, MAX_TEMPO = 20.0, 400.0
@@ -314,6 +323,12 @@ class ComposeRequest:
     # named as `MODULATION_KEYS` names them ("V", "IV", "vi", "ii", "III", "iv", "VII", "v") is
     # the one the passage goes to (its place is still drawn). Chorales of 8 bars or more.
     modulation: str | None = None
+    # A pickup (anacrusis): quarter-note beats of music before the first bar line (1: one beat in
+    # 4/4, 0.5: an eighth in 6/8; 0: none), less than a bar. The piece is then the pickup and
+    # `bars` whole bars. None: drawn per take as the style's training pieces in the meter have
+    # them (`decoding.json` "pickups", fitted by scripts/fit_pickups.py: most folk tunes and
+    # Bach's chorales start on an upbeat), else none.
+    pickup: float | None = None
 
     def __post_init__(self) -> None:
         if self.style not in STYLES:
@@ -402,6 +417,19 @@ class ComposeRequest:
                 if self.bars < MODULATION_MIN_BARS:
                     raise ValueError(f"modulation {self.modulation!r} needs {MODULATION_MIN_BARS} bars or more "
                                      f"(to set out the key, leave and come home); got {self.bars}")  # fmt: skip
+        if self.pickup is not None:
+            if isinstance(self.pickup, bool) or not isinstance(self.pickup, int | float) or not math.isfinite(self.pickup):
+                raise ValueError(f"pickup must be a number of beats, got {self.pickup!r}")
+            self.pickup = float(self.pickup) + 0.0  # -0.0 is 0
+            bar_beats = meter_ticks(self.meter) / TICKS_PER_BEAT
+            ticks = self.pickup * TICKS_PER_BEAT
+            if not 0 <= self.pickup < bar_beats:
+                raise ValueError(f"pickup {self.pickup:g} beats: a pickup is at least 0 and shorter than a bar "
+                                 f"of {self.meter} ({bar_beats:g} quarter-note beats)")  # fmt: skip
+            if abs(ticks - round(ticks)) > 1e-6:
+                raise ValueError(f"pickup {self.pickup:g} beats: not a length a note can have here; use multiples "
+                                 f"of 1/{TICKS_PER_BEAT} of a quarter note (0.25 a sixteenth, 0.5 an eighth, "
+                                 "1/3 a triplet eighth)")  # fmt: skip
         if self.cadence is not None and self.cadence not in CADENCES:
             raise ValueError(f"unknown cadence {self.cadence!r}; one of {', '.join(CADENCES)}")
         if self.form is not None:
@@ -434,6 +462,13 @@ class ComposeRequest:
         for k, w in sorted(fits.items()):
             draws.append((f"A{k}A{k}B{self.bars - 2 * k}", spec["share"] * w / total))
         return draws
+
+    def pickup_position(self) -> int:
+        """Where the music starts in the first (pickup) bar, in ticks from its virtual bar line,
+        as the tokenizer's `Pickup Pos_k` says it; 0: no pickup (or not yet drawn)."""
+        if not self.pickup:
+            return 0
+        return meter_ticks(self.meter) - round(self.pickup * TICKS_PER_BEAT)
 
     def resolved_cadence(self) -> str:
         return self.cadence if self.cadence is not None else DEFAULT_CADENCES.get(self.style, "free")

@@ -55,7 +55,7 @@ import json
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -227,6 +227,8 @@ def replay_masks(tokenizer, request, tokens: Sequence[int], block_size: int, end
     least length, a four-part final chord's third and bass approach)."""
     from tunesmith.sampling import Constrainer, compose_tables, prompt_ids
 
+    if request.pickup is None and (ending or {}).get("pickup"):  # the pickup the take drew
+        request = replace(request, pickup=float(ending["pickup"]))
     tables = compose_tables(tokenizer, request, block_size)
     n_prompt = len(prompt_ids(tokenizer, request))
     auto = Constrainer(tables, n_prompt)
