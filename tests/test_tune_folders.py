@@ -96,6 +96,26 @@ def test_resume_refuses_another_reward_set_and_names_what_changed(base, pieces, 
     assert list(json.loads((out / "model.json").read_text())["tuning"]["reward"]) == ["rules"]
 
 
+def test_resuming_a_checkpoint_without_a_reward_record_says_so(base, pieces, tmp_path, capsys):
+    """A checkpoint written before its rewards were recorded resumes, with a warning that the
+    rewards cannot be checked (naming the ones given now)."""
+    from tunesmith.model import read_safetensors, write_safetensors
+
+    out = tmp_path / "old"
+    with pytest.raises(TuningInterrupted):
+        tune(base, combine({"rules": (rules.rules, 1.0)}), out, small(), pieces=pieces, progress=False, interrupt_at=1)
+    file = out / "checkpoint.safetensors"
+    tensors, meta = read_safetensors(file)
+    info = json.loads(meta["tunesmith"])
+    del info["reward_signature"]  # as checkpoints of session 12 and before
+    write_safetensors(file, tensors, info)
+    capsys.readouterr()
+    done = tune(base, combine({"rules": (rules.rules, 1.0)}), out, small(), pieces=pieces, progress=False, resume=True)
+    assert done["rounds"] == 3
+    assert "predates the record of its rewards, so they cannot be checked; resuming with the rewards given now: " \
+           "rules:1" in capsys.readouterr().err
+
+
 def test_resume_refuses_an_edited_criteria_file(base, tmp_path, capsys):
     from tunesmith.cli import main
 

@@ -611,7 +611,13 @@ def tune(
             raise ValueError(f"{out}: the checkpoint was made with another tune config ({diff}); resume with the same one")
         if info.get("base", {}).get("sha256") != base_record.get("sha256"):
             raise ValueError(f"{out}: the checkpoint tunes another base model")
-        if "reward_signature" in info:  # (checkpoints written before it was recorded: not checked)
+        if "reward_signature" not in info:
+            import sys
+
+            print(f"tunesmith: warning: {out}: the checkpoint predates the record of its rewards, so they cannot "
+                  f"be checked; resuming with the rewards given now: {_reward_list(reward_signature)}",
+                  file=sys.stderr)  # fmt: skip
+        else:
             changes = signature_changes(info["reward_signature"], reward_signature)
             if changes:
                 raise ValueError(f"{out}: the checkpoint was made with other rewards ({'; '.join(changes)}); "
