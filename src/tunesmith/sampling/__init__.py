@@ -12,6 +12,9 @@ grammar automaton (`Constrainer`), so it holds in every take whatever the weight
   previous note's end);
 - exactly `bars` bars: `Bar` is forced after the last voice until the count is reached, then
   `<eos>`; no note lasts past the end of the last bar; the first voice sounds in the last bar;
+  with a pickup (`ComposeRequest.pickup`, given or drawn per take from the model's shares) a
+  pickup bar comes first, every voice entering where it starts, and a lead sheet's last bar is
+  short by it (`add_pickup_bar`);
 - chords: with a chord list, bar i gets exactly chords[i % len(chords)] at its downbeat (the
   figure as given is written back);
 - pitch range per voice (a chorale's range is split into four overlapping voice ranges), and
