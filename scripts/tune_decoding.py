@@ -146,10 +146,12 @@ def _finish(out: dict, args) -> None:
     if args.json:
         atomic_write_text(args.json, json.dumps(out, indent=1) + "\n")
     if args.write:
-        atomic_write_text(
-            Path(args.model) / "decoding.json",
-            json.dumps({"chosen_on": "validation split, scripts/tune_decoding.py", **out["chosen"]}, indent=1) + "\n",
-        )
+        # merged into the file: the style's other entries (profiles, gains, pickups) and the other
+        # styles stay as they are (before, --write replaced the whole file with the chosen values)
+        from tunesmith.inference import update_decoding_file
+
+        update_decoding_file(Path(args.model), out["chosen"], "sampling_chosen_on",
+                             "validation split, scripts/tune_decoding.py " + " ".join(sys.argv[1:]))  # fmt: skip
 
 
 if __name__ == "__main__":
