@@ -37,7 +37,10 @@ The package, one idea a module (each imports only the ones above it):
 - `feedback`: what the style's tuned decoding sets in a take's tables: the tonal, register and
   rhythm feedback (`set_tonal_feedback`, `set_register_feedback`, `set_rhythm_feedback`) and the
   shares the closing degree is drawn from (`set_closing_shares`);
-- `automaton`: the token states and categories, `_Tables`, `Constrainer`, `compose_tables`;
+- `tables`: the token categories, `_Tables` (what a take's automaton reads that depends only on
+  the tokenizer and the request: ranges, forced chords, the form's repeats and cadences, the
+  ending's shares, a pickup bar: `add_pickup_bar`) and `compose_tables`;
+- `automaton`: the token states and `Constrainer`;
 - `decode`: the prompt, the decoding parameters (`sampling_params`, `token_temperatures`), one
   draw among the allowed tokens (`_sample`), the numpy decoder on one BLAS thread, the decoding
   loop shared with co-create (`decode_rows`) and `generate`;
@@ -55,14 +58,6 @@ in `sampling.feedback` (`sampling.automaton` reads them), and
 from __future__ import annotations
 
 from tunesmith.sampling.automaton import _BASS as _BASS
-from tunesmith.sampling.automaton import _C_BAR as _C_BAR
-from tunesmith.sampling.automaton import _C_BASS as _C_BASS
-from tunesmith.sampling.automaton import _C_DUR as _C_DUR
-from tunesmith.sampling.automaton import _C_PITCH as _C_PITCH
-from tunesmith.sampling.automaton import _C_POS as _C_POS
-from tunesmith.sampling.automaton import _C_QUAL as _C_QUAL
-from tunesmith.sampling.automaton import _C_ROOT as _C_ROOT
-from tunesmith.sampling.automaton import _C_VOICE as _C_VOICE
 from tunesmith.sampling.automaton import _CHORDS as _CHORDS
 from tunesmith.sampling.automaton import _CPOS as _CPOS
 from tunesmith.sampling.automaton import _NPOS as _NPOS
@@ -70,8 +65,7 @@ from tunesmith.sampling.automaton import _PITCH as _PITCH
 from tunesmith.sampling.automaton import _QUAL as _QUAL
 from tunesmith.sampling.automaton import _ROOT as _ROOT
 from tunesmith.sampling.automaton import _VOICE as _VOICE
-from tunesmith.sampling.automaton import Constrainer, compose_tables
-from tunesmith.sampling.automaton import _Tables as _Tables
+from tunesmith.sampling.automaton import Constrainer
 from tunesmith.sampling.decode import _decoder_for as _decoder_for
 from tunesmith.sampling.decode import _sample as _sample
 from tunesmith.sampling.decode import (
@@ -112,6 +106,16 @@ from tunesmith.sampling.request import (
     mode_family,
     parse_form,
 )
+from tunesmith.sampling.tables import _C_BAR as _C_BAR
+from tunesmith.sampling.tables import _C_BASS as _C_BASS
+from tunesmith.sampling.tables import _C_DUR as _C_DUR
+from tunesmith.sampling.tables import _C_PITCH as _C_PITCH
+from tunesmith.sampling.tables import _C_POS as _C_POS
+from tunesmith.sampling.tables import _C_QUAL as _C_QUAL
+from tunesmith.sampling.tables import _C_ROOT as _C_ROOT
+from tunesmith.sampling.tables import _C_VOICE as _C_VOICE
+from tunesmith.sampling.tables import _Tables as _Tables
+from tunesmith.sampling.tables import compose_tables
 
 __all__ = [
     "BARFORM",

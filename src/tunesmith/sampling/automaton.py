@@ -1,13 +1,10 @@
-"""The grammar automaton of one take: the token states and categories, `_Tables` (everything that
-depends only on the tokenizer and the request: pitch ranges, forced chords, the form's repeats,
-the cadences and the drawn ending), `Constrainer` (`allowed()` -> token ids, `advance(id)`),
-and `compose_tables` (the tables `generate` samples a request under). What the style's tuned
-decoding sets in the tables (the tonal, register and rhythm feedback, the closing shares) is in
-`sampling.feedback`."""
+"""The grammar automaton of one take: the token states and `Constrainer` (`allowed()` -> token
+ids, `advance(id)`), which walks the tables of `sampling.tables` (`_Tables`: everything that
+depends only on the tokenizer and the request; `compose_tables`, re-exported here). What the
+style's tuned decoding sets in the tables (the tonal, register and rhythm feedback, the closing
+shares) is in `sampling.feedback`."""
 
 from __future__ import annotations
-
-import itertools
 
 import numpy as np
 
@@ -15,7 +12,6 @@ from tunesmith.sampling.endings import (
     bars_natural_seventh,
     before_final_chord,
     doubles_leading_tone,
-    set_ending_tables,
     tenor_owes_third,
 )
 from tunesmith.sampling.feedback import (
@@ -24,221 +20,38 @@ from tunesmith.sampling.feedback import (
     RHYTHM_MIN_NOTES,
     TONAL_MIN_TICKS,
     _steer,
-    add_modulation_cadences,
 )
 from tunesmith.sampling.request import (
     BASS_APPROACH_DEGREES,
     MELODY_APPROACH_INTERVALS,
-    MINOR_THIRD_MODES,
     SOPRANO_APPROACH_STEPS,
-    WHOLE_RETURN_LAYOUTS,
-    ComposeRequest,
-    form_sections,
-    tonic_triad,
 )
-from tunesmith.score import pitch_class_of
+from tunesmith.sampling.tables import (
+    _C_BAR,
+    _C_BASS,
+    _C_DUR,
+    _C_EOS,
+    _C_PITCH,
+    _C_POS,
+    _C_QUAL,
+    _C_ROOT,
+    _C_VOICE,
+    _EIGHTH,
+    _Tables,
+    add_pickup_bar,
+    compose_tables,
+)
 from tunesmith.tokenizer import (
     DUR_TICKS,
-    MAX_BAR_TICKS,
-    NOTE_NAMES,
-    PITCH_MAX,
-    PITCH_MIN,
     TICKS_PER_BEAT,
-    Tokenizer,
-    meter_ticks,
-    names_for_key,
-    scale_pitch_classes,
-    spell_degree,
 )
 from tunesmith.voice_leading import VoiceLeading
+
+__all__ = ["Constrainer", "_Tables", "add_pickup_bar", "compose_tables"]
 
 # ------------------------------------------------------------------------- the automaton
 # states
 _START, _CHORDS, _ROOT, _QUAL, _BASS, _CPOS, _VOICE, _NPOS, _PITCH, _DONE = range(10)
-# a held last note is struck on this grid (an eighth note), not on a tuplet
-_EIGHTH = TICKS_PER_BEAT // 2
-# token categories
-_C_OTHER, _C_BAR, _C_EOS, _C_POS, _C_ROOT, _C_QUAL, _C_BASS, _C_VOICE, _C_PITCH, _C_DUR = range(10)
-
-
-class _Tables:
-    """Everything the automaton needs that depends only on the tokenizer and the request."""
-
-    def __init__(
-        self,
-        tok: Tokenizer,
-        request: ComposeRequest,
-        max_len: int,
-        voice_leading: bool = False,
-        chord_every_bar: bool = False,
-        form: bool = False,
-        close: bool = False,
-    ):
-        V = tok.vocab_size
-        # version-2 tokens are written in C: pitch token p means MIDI p + shift in this key, and
-        # the automaton works in real pitches (ranges, voice leading) through `val`
-        self.shift = shift = tok.shift_for(request.key)
-        self.relative = tok.relative
-        self.tonic = request.key
-        cat = [_C_OTHER] * V
-        val = [0] * V
-        cat[tok.bar_id] = _C_BAR
-        cat[tok.eos_id] = _C_EOS
-        for k in range(MAX_BAR_TICKS):
-            cat[tok.pos_base + k], val[tok.pos_base + k] = _C_POS, k
-        for j in range(len(NOTE_NAMES)):
-            cat[tok.root_base + j], val[tok.root_base + j] = _C_ROOT, j
-            cat[tok.bass_base + j], val[tok.bass_base + j] = _C_BASS, j
-        for j in range(len(tok.vocab) - tok.qual_base):
-            if tok.vocab[tok.qual_base + j].startswith("Qual_"):
-                cat[tok.qual_base + j] = _C_QUAL
-        for j in range(len(tok.voice_order)):
-            cat[tok.voice_base + j], val[tok.voice_base + j] = _C_VOICE, j
-        for p in range(PITCH_MIN, PITCH_MAX + 1):
-            cat[tok.pitch_id(p)], val[tok.pitch_id(p)] = _C_PITCH, p + shift
-        for j, d in enumerate(DUR_TICKS):
-            cat[tok.dur_base + j], val[tok.dur_base + j] = _C_DUR, d
-        self.cat, self.val = cat, val
-        # tonal feedback (`set_tonal_feedback`; off unless the style's decoding has a profile)
-        self.tonic_pc = pitch_class_of(request.key)
-        self.pitch_ids = np.array([tok.pitch_id(p) for p in range(PITCH_MIN, PITCH_MAX + 1)])
-        self.pitch_degrees = np.array([(p + shift - self.tonic_pc) % 12 for p in range(PITCH_MIN, PITCH_MAX + 1)])
-        self.tonal_target: np.ndarray | None = None  # (steered voices, 12): the first len() voices
-        self.tonal_gain = 0.0
-        # a passage in a related key (`set_modulation`; off unless the style's decoding has a gain)
-        self.modulations: list[tuple[str, float]] = []  # (key name, e.g. "V", share)
-        self.modulation_bias: dict[str, np.ndarray] = {}  # key name -> (voices, len(pitch_ids)) logit offsets
-        self.modulation_starts: list[int] = []  # bars the passage may start at
-        self.modulation_span = 0  # its bars
-        # rhythm feedback (`set_rhythm_feedback`): per voice, the share of each note length
-        self.dur_ids = np.arange(tok.dur_base, tok.dur_base + len(DUR_TICKS))
-        self.dur_base = tok.dur_base
-        self.rhythm_target: np.ndarray | None = None  # (voices, len(DUR_TICKS))
-        self.rhythm_gain = 0.0
-
-        self.n_bars = request.bars
-        self.L = meter_ticks(request.meter)
-        # a pickup (`add_pickup_bar`): where the music starts in bar 0, which then is the pickup
-        # bar and not one of the request's bars (`bar_offset` 1: bar b is the request's bar b - 1)
-        self.pickup = 0
-        self.bar_offset = 0
-        self.last_L = self.L  # the last bar's length: shorter by a lead sheet's pickup (`add_pickup_bar`)
-        self.voices = request.voices
-        self.voice_tok = [tok.voice_id(v) for v in self.voices]
-        self.bar_tok, self.eos_tok = tok.bar_id, tok.eos_id
-        self.pos = np.arange(tok.pos_base, tok.pos_base + MAX_BAR_TICKS)
-        scale = scale_pitch_classes(pitch_class_of(request.key), request.mode) if request.in_scale else None
-        self.pitches, self.pitch_values = [], []
-        for v in self.voices:
-            lo, hi = request.voice_ranges()[v]
-            ps = [p for p in range(lo, hi + 1) if scale is None or p % 12 in scale]
-            self.pitches.append(np.array([tok.pitch_id(p, shift) for p in ps]))
-            self.pitch_values.append(np.array(ps))
-        # four-part rules (no crossing, no parallel 5ths/8ves) for multi-voice layouts
-        self.voice_leading = voice_leading and len(self.voices) > 1
-        # the grid a held last note is struck on: an eighth in a lead sheet; in four parts half a
-        # bar of an even meter (beat 1 or 3 of 4/4), else the bar, and the lower voices strike
-        # theirs with the soprano's (Bach's final chords, 60 valid chorales: the soprano's last note
-        # on beat 1 or 3 in 88 %, all four voices struck together in 78 %; the takes had 82 % and
-        # 60 %, with last notes struck on off-beats: runs/s9/chorale_final_strike.py)
-        beats = self.L // TICKS_PER_BEAT
-        half_bar = self.L // 2 if self.L % TICKS_PER_BEAT == 0 and beats % 2 == 0 else self.L
-        self.strike_grid = half_bar if self.voice_leading else _EIGHTH
-        names_ok = [n for n in NOTE_NAMES if scale is None or pitch_class_of(n) in scale]
-        if tok.relative:  # one token per degree: offer each pitch class once, as the key spells it
-            names_ok = [n for n in names_for_key(request.key, request.mode) if scale is None or pitch_class_of(n) in scale]
-        self.roots = np.array(sorted({tok.root_id(n, shift) for n in names_ok}))
-        # a slash bass on the root itself is no slash chord (harmony drops it): never offer it
-        self.basses = [
-            np.array(sorted({tok.bass_id(n, shift) for n in names_ok if pitch_class_of(n) != pc})) for pc in range(12)
-        ]
-        self.root_pc = {tok.root_id(n, shift): pitch_class_of(n) for n in NOTE_NAMES}
-        self.quals = np.array([i for i in range(tok.qual_base, tok.bass_base)])
-        self.dur_ticks = np.array(DUR_TICKS)
-        self.durs = np.arange(tok.dur_base, tok.dur_base + len(DUR_TICKS))
-        self.forced_chords = [tok.chord_ids(c, shift) for c in request.chords] if request.chords else None
-        chord_len = max((len(c) for c in self.forced_chords), default=0) if self.forced_chords else 0
-        self.per_bar = 1 + chord_len + len(self.voices)  # fewest tokens a bar can take
-        self.max_len = max_len
-        self.rest_penalty = float(request.rest_penalty)
-        self.chord_every_bar = chord_every_bar and request.layout == "lead"
-        self.single = {t: np.array([t]) for t in (*self.voice_tok, self.bar_tok, self.eos_tok)}
-        # form and cadence (compose; co-create keeps the musician's own form, and a continuation may close)
-        self.copy_from: list[int | None] = request.copy_plan() if form else [None] * self.n_bars
-        # per bar, the next later bar that repeats an earlier one (its source is written by then)
-        self.next_copy: list[int | None] = []
-        for b in range(self.n_bars):
-            later = [k for k in range(b + 1, self.n_bars) if self.copy_from[k] is not None and self.copy_from[k] <= b]
-            self.next_copy.append(later[0] if later else None)
-        # Cadences: the bar that ends a section (and the last bar) closes on a chord and a note of
-        # it. "closed": the tonic (a tonic chord, the bass on the tonic, the other voices on tones of
-        # the tonic triad); "open": a half cadence on the dominant, where the music goes on to a repeat of
-        # the same section (a first ending) or returns from a contrasting one (a bridge).
-        tonic_pc = pitch_class_of(request.key)
-        minor = request.mode in MINOR_THIRD_MODES
-        self.minor = minor
-        self.leading_pc, self.subtonic_pc = (tonic_pc + 11) % 12, (tonic_pc + 10) % 12  # raised / natural 7th
-        triad = set(tonic_triad(tonic_pc, request.mode))
-        dom_pc = (tonic_pc + 7) % 12
-        dom_triad = {dom_pc, (dom_pc + 4) % 12, (dom_pc + 7) % 12}
-        names = names_for_key(request.key, request.mode)
-        tonic_quals = ("m", "m6", "m7", "m69", "madd9", "m9") if minor else ("", "6", "maj7", "69", "add9", "maj9")
-        self.kinds = {
-            "closed": (
-                # the bass on the tonic, and a chorale's soprano too (a perfect cadence, as Bach ends);
-                # the inner voices on a tone of the tonic triad; a lead sheet's melody too, except
-                # on the last bar, where each take draws its closing degree (`final_endings`)
-                [frozenset({tonic_pc}) if v in ("B", "S") else frozenset(triad) for v in self.voices],
-                np.array([tok.root_id(request.key, shift)]),
-                np.array([tok.qual_id(q) for q in tonic_quals]),
-            ),
-            "open": (
-                [frozenset({dom_pc}) if v == "B" else frozenset(dom_triad) for v in self.voices],
-                np.array([tok.root_id(names[dom_pc], shift)]),
-                np.array([tok.qual_id(q) for q in ("", "7")]),
-            ),
-        }
-        self.tok, self.key_names = tok, names
-        add_modulation_cadences(self, request)  # a drawn passage's cadence in its key
-        self.bar_cadence: list[str | None] = [None] * self.n_bars
-        sections = form_sections(request.resolved_form(), self.n_bars) if form else []
-        ends = list(itertools.accumulate(size for _, _, size in sections))  # each section's end bar + 1
-        for k, (letter, _, _) in enumerate(sections[:-1]):
-            nxt = sections[k + 1][0]
-            opens = nxt == letter or (letter != sections[0][0] and nxt == sections[0][0])
-            self.bar_cadence[ends[k] - 1] = "open" if opens else "closed"
-        if (form or close) and self.bar_cadence and request.resolved_cadence() == "tonic":
-            # `close` without `form`: co-create's continuation, whose last bar ends the piece
-            self.bar_cadence[-1] = "closed"
-        if request.layout in WHOLE_RETURN_LAYOUTS:
-            # a section sung again whole (a chorale's Stollen) closes as its return does
-            for k in range(len(sections) - 2, -1, -1):
-                if sections[k + 1][0] == sections[k][0]:
-                    self.bar_cadence[ends[k] - 1] = self.bar_cadence[ends[k + 1] - 1]
-        self.cadence_bars = [b for b, c in enumerate(self.bar_cadence) if c is not None]
-        # the bars of the first section's letter (A) and of the others (a B strain, a bridge): the
-        # register feedback (`set_register_feedback`) lifts a contrasting section over the first
-        self.first_bars: frozenset[int] = frozenset()
-        self.contrast_bars: frozenset[int] = frozenset()
-        if sections and request.layout == "lead":
-            starts = [0, *ends[:-1]]
-            letter0 = sections[0][0]
-            self.first_bars = frozenset(b for (x, _, _), a, e in zip(sections, starts, ends) if x == letter0 for b in range(a, e))
-            self.contrast_bars = frozenset(range(self.n_bars)) - self.first_bars
-        self.register_lift = 0.0  # semitones the contrasting sections' mean pitch sits over the first's
-        self.register_gain = 0.0  # logits per octave at full error (0: off)
-        self.pitch_real = np.arange(PITCH_MIN, PITCH_MAX + 1) + shift  # the real pitch of each of `pitch_ids`
-        # what a take draws for its close: closing degree and chord, last length, third, approaches
-        set_ending_tables(self, request)
-        num, den = (int(x) for x in request.meter.split("/"))
-        beat = 4 * 12 // den * (3 if den == 8 and num % 3 == 0 and num > 3 else 1)  # dotted quarter in 6/8
-        self.last_beat = min(beat, self.L)
-
-    def note_name(self, token_name: str) -> str:
-        """The real note name of a Root/Bass token's name (version 2 writes degrees in C)."""
-        if not self.relative:
-            return token_name
-        return spell_degree(self.tonic, pitch_class_of(token_name))
 
 
 class Constrainer:
@@ -849,42 +662,3 @@ class Constrainer:
     @property
     def done(self) -> bool:
         return self.state == _DONE
-
-
-def compose_tables(tokenizer: Tokenizer, request: ComposeRequest, max_len: int) -> _Tables:
-    """The automaton tables `generate` samples a request under (the fine-tuning solver replays
-    them to recompute each token's masked distribution)."""
-    tables = _Tables(
-        tokenizer,
-        request,
-        max_len,
-        voice_leading=request.layout == "satb",
-        chord_every_bar=request.chord_every_bar,
-        form=True,
-    )
-    if request.pickup_position():
-        add_pickup_bar(tables, request.pickup_position())
-    return tables
-
-
-def add_pickup_bar(tables: _Tables, position: int) -> None:
-    """Put a pickup bar before the request's bars: bar 0, whose music starts at `position`
-    (ticks), as the tokenizer writes a piece with an anacrusis (`Pickup Pos_k`). Every table
-    indexed by bar moves one bar on; the pickup bar has no cadence and repeats nothing. A lead
-    sheet's last bar is short by the pickup, so the piece is whole bars (the shippable training
-    folk tunes with a pickup: 530 of 672 end so, 124 on a whole last bar); four parts keep a
-    whole last bar (the training chorales with a pickup: 146 of 161 end so as read;
-    runs/s14/pickup_last_bar.py)."""
-    t = tables
-    if not 0 < position < t.L:
-        raise ValueError(f"a pickup starts inside its bar (0 < {position} < {t.L} ticks)")
-    t.pickup, t.bar_offset = position, 1
-    t.n_bars += 1
-    if not t.voice_leading:
-        t.last_L = position
-    t.copy_from = [None] + [None if c is None else c + 1 for c in t.copy_from]
-    t.next_copy = [None] + [None if c is None else c + 1 for c in t.next_copy]
-    t.bar_cadence = [None, *t.bar_cadence]
-    t.cadence_bars = [b + 1 for b in t.cadence_bars]
-    t.first_bars = frozenset(b + 1 for b in t.first_bars)
-    t.contrast_bars = frozenset(b + 1 for b in t.contrast_bars)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from tunesmith.sampling.automaton import Constrainer, _Tables, compose_tables
+from tunesmith.sampling.automaton import Constrainer
 from tunesmith.sampling.feedback import (
     set_closing_shares,
     set_modulation,
@@ -24,6 +24,7 @@ from tunesmith.sampling.feedback import (
     set_tonal_feedback,
 )
 from tunesmith.sampling.request import ComposeRequest, Take
+from tunesmith.sampling.tables import _Tables, compose_tables
 from tunesmith.score import ChordSymbol, KeySignature, Piece, Tempo, TimeSignature
 from tunesmith.tokenizer import DUR_TICKS, Tokenizer, meter_ticks
 

@@ -26,7 +26,8 @@ from tunesmith.sampling.request import (
 from tunesmith.tokenizer import TICKS_PER_BEAT, scale_pitch_classes
 
 if TYPE_CHECKING:
-    from tunesmith.sampling.automaton import Constrainer, _Tables
+    from tunesmith.sampling.automaton import Constrainer
+    from tunesmith.sampling.tables import _Tables
 
 
 def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:

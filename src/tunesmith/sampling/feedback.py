@@ -20,7 +20,7 @@ from tunesmith.sampling.request import (
 )
 
 if TYPE_CHECKING:
-    from tunesmith.sampling.automaton import _Tables
+    from tunesmith.sampling.tables import _Tables
 
 # Tonal, register and rhythm feedback: no steering before two beats of melody (TONAL_MIN_TICKS) or four
 # notes of a voice (RHYTHM_MIN_NOTES); shares are smoothed by FEEDBACK_EPS so that a degree or

@@ -8,9 +8,9 @@ import time
 
 import numpy as np
 
-from tunesmith.sampling.automaton import _Tables
 from tunesmith.sampling.decode import _decoder_for, _generate_batch, single_thread_blas
 from tunesmith.sampling.request import MAX_TEMPO, MIN_MELODY_SPAN, MIN_TEMPO, ComposeRequest, Take
+from tunesmith.sampling.tables import _Tables
 from tunesmith.score import MODES, STYLES, Piece
 from tunesmith.tokenizer import PITCH_MAX, PITCH_MIN, Tokenizer
 
