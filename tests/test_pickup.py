@@ -179,3 +179,24 @@ def test_no_chord_symbol_on_the_pickup_and_no_pickup_note_tied_over(shipped):
         for track in t.piece.tracks:
             first = min(track.notes, key=lambda n: n.onset)
             assert first.onset + first.duration <= 1.0 + 1e-9, track.name
+
+
+def test_continuing_a_take_that_began_with_a_pickup_starts_in_its_short_last_bar(shipped, tmp_path):
+    """A lead sheet that began with a pickup ends on a bar short by it. Its continuation keeps every
+    given note and begins where the given music ends, inside that bar (the next phrase's pickup),
+    not after a rest up to the bar line; the bar lines after it stay the meter's."""
+    import tunesmith as ts
+
+    model, tok, _ = shipped
+    req = ComposeRequest(style="folk", meter="6/8", key="D", bars=8, pickup=0.5, seed=7)
+    (take,) = generate(model, tok, req)
+    piece = take.piece
+    assert piece.duration() == pytest.approx(24.0)  # the last bar is short by the pickup
+    cont = ts.continue_(piece, bars=4, seed=5)
+    out = cont.piece
+    given = sorted((n.onset, n.duration, n.pitch) for n in piece.tracks[0].notes)
+    notes = sorted((n.onset, n.duration, n.pitch) for n in out.tracks[0].notes)
+    assert notes[: len(given)] == given  # the given notes, note for note
+    new = notes[len(given) :]
+    assert new[0][0] == pytest.approx(24.0)  # the new music starts where the given ended: bar 8's last eighth
+    assert out.bars()[9:11] == pytest.approx([24.5, 27.5])  # the bar lines after it: 6/8 from the pickup on

@@ -85,6 +85,9 @@ class _Job:
     forced_bars: frozenset[int] = frozenset()
     # the style's tuned decoding (`decoding.json`): tonal and rhythm feedback, closing degrees
     tuned: dict = field(default_factory=dict)
+    # the region's first bar is the given music's last, short one (a take that began with a
+    # pickup): its notes and chords are forced and the model writes the rest of the bar
+    open_first: bool = False
 
     @property
     def voices(self) -> tuple[str, ...]:
@@ -96,8 +99,9 @@ class _CoConstrainer(Constrainer):
     """`sampling.Constrainer` plus the given music.
 
     - `scripts[(bar, voice index)]`: the note tokens of a kept voice in a region bar, forced one
-      by one (then the token that closes the voice); `chord_scripts[bar]`: forced chord tokens
-      ([] = no chord symbol in that bar);
+      by one (then the token that closes the voice; for the keys in `open_scripts` the rest of
+      the bar is written instead: a continuation that begins inside a short last bar);
+      `chord_scripts[bar]`: forced chord tokens ([] = no chord symbol in that bar);
     - cursors start where the music before the region leaves them (`cursors`, physical) while
       the decoder's own cursors (`dcursors`; 0 after <middle>) may differ: then a free voice's
       next note must say its position explicitly, so model and decoder agree on every onset;
@@ -125,6 +129,7 @@ class _CoConstrainer(Constrainer):
         bar_end: list[int],
         guard: VoiceLeading | None,
         info: _TokInfo,
+        open_scripts: frozenset[tuple[int, int]] = frozenset(),
     ):
         super().__init__(tables, length)
         if guard is not None and tables.voice_leading:
@@ -136,6 +141,7 @@ class _CoConstrainer(Constrainer):
         self.dcur = list(dcursors)
         self.scripts = scripts
         self.chord_scripts = chord_scripts
+        self.open_scripts = open_scripts
         self.forced_after = forced_after
         self.rhythm = rhythm
         self.first_pos = first_pos
@@ -214,8 +220,8 @@ class _CoConstrainer(Constrainer):
             return cs[self.k] if self.k < len(cs) else self.t.voice_tok[0]
         if s in _VOICE_STATES:
             sc = self.scripts.get((self.bar, self.v))
-            if sc is None:
-                return None
+            if sc is None or (self.k >= len(sc) and (self.bar, self.v) in self.open_scripts):
+                return None  # no script, or an open one whose given notes are done: written freely
             return sc[self.k] if self.k < len(sc) else self._end_token()
         return None
 
@@ -313,7 +319,8 @@ class _CoConstrainer(Constrainer):
         info = self.info
         c = self.t.cat[tok]
         s = self.state
-        scripted = s in _VOICE_STATES and (self.bar, self.v) in self.scripts
+        script = self.scripts.get((self.bar, self.v)) if s in _VOICE_STATES else None
+        scripted = script is not None and (self.k < len(script) or (self.bar, self.v) not in self.open_scripts)
         chord_free = s in _CHORD_STATES and self.bar not in self.chord_scripts
         if c == _C_PITCH:
             self.pitch = self.t.val[tok]

@@ -99,13 +99,14 @@ def _generate_region(
     for r, sec in enumerate(sections):
         f = 0
         whole = c0 + r in job.forced_bars  # a bar restated note for note (a reprise)
+        opened = job.open_first and r == 0 and c0 == job.region[0]  # given so far, then written
         for i, v in enumerate(voices):
-            if v in job.forced_voices or whole:
+            if v in job.forced_voices or whole or opened:
                 scripts[(r, i)] = list(sec["voices"].get(v, []))
                 f += len(scripts[(r, i)])
         if any(tok.vocab[t].startswith("Meter_") for t in sec["chords"]):
             raise ValueError(f"{_where(W)}: the meter changes inside the bars to write")
-        if whole or job.chords == "forced":
+        if opened or whole or job.chords == "forced":
             chord_scripts[r] = list(sec["chords"])
             f += len(chord_scripts[r])
         elif job.chords == "none":
@@ -153,6 +154,7 @@ def _generate_region(
             bar_end=bar_end,
             guard=copy.deepcopy(guard),
             info=info,
+            open_scripts=frozenset((0, i) for i in range(len(voices))) if job.open_first and c0 == job.region[0] else frozenset(),
         )
         for _ in range(rows)
     ]

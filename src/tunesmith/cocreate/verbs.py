@@ -156,6 +156,11 @@ def continue_piece(
     layout, vtracks = _voice_tracks(piece)
     grid = _grid(piece, meter).extended(bars)
     n_given = grid.n - bars
+    # a given last bar shorter than the meter's (a take that began with a pickup ends short by
+    # it): the new music begins where the given music ends, inside that bar, as the next phrase's
+    # pickup, not after a rest up to the bar line
+    given_end = piece.duration()
+    open_first = n_given >= 1 and given_end < grid.end_of(n_given - 1) - _EPS
     if reprise is None:
         reprise = default_reprise(style, bars, grid, n_given)
     first = _check_reprise(reprise, bars, grid, n_given)
@@ -176,7 +181,8 @@ def continue_piece(
         W=W,
         grid=grid,
         layout=layout,
-        region=(n_given, grid.n),
+        region=(n_given - 1 if open_first else n_given, grid.n),
+        open_first=open_first,
         forced_voices=frozenset(),
         # a lead sheet without chord symbols is continued without them (the closing bar would
         # otherwise name a lone tonic chord)
@@ -192,7 +198,7 @@ def continue_piece(
         forced_bars=frozenset(range(n_given, n_given + reprise)),
     )
     results, seed, decoding = _run(model, tokenizer, job, n, seed, batch_size)
-    boundary = grid.starts[n_given]
+    boundary = given_end if open_first else grid.starts[n_given]
     takes = []
     for i, res in enumerate(results):
         out = copy.deepcopy(piece)
