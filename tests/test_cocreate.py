@@ -156,7 +156,8 @@ def test_continue_reproduces_the_given_music_then_new_bars(model, tok, meter, pi
             check_monophonic(new, held_until=given_end)
             bar_len = piece.time_signature.bar_length
             assert out.n_bars == piece.n_bars + 4
-            assert out.duration() == pytest.approx(given_end + 4 * bar_len)
+            # a lead sheet that began with a pickup ends on a bar short by it (whole bars in all)
+            assert out.duration() == pytest.approx(given_end + 4 * bar_len - pickup)
             assert all(n.onset + n.duration <= out.duration() + 1e-9 for n in new)
             assert [(c.onset, c.figure) for c in out.chords[: len(piece.chords)]] == [
                 (c.onset, c.figure) for c in piece.chords

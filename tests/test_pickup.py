@@ -200,3 +200,4 @@ def test_continuing_a_take_that_began_with_a_pickup_starts_in_its_short_last_bar
     new = notes[len(given) :]
     assert new[0][0] == pytest.approx(24.0)  # the new music starts where the given ended: bar 8's last eighth
     assert out.bars()[9:11] == pytest.approx([24.5, 27.5])  # the bar lines after it: 6/8 from the pickup on
+    assert out.duration() == pytest.approx(36.0)  # and it ends short by the pickup: 12 whole bars

@@ -88,6 +88,9 @@ class _Job:
     # the region's first bar is the given music's last, short one (a take that began with a
     # pickup): its notes and chords are forced and the model writes the rest of the bar
     open_first: bool = False
+    # the last bar written ends the piece short by its pickup (a lead sheet that began with one),
+    # so the whole is whole bars, as `compose` writes it
+    short_end: bool = False
 
     @property
     def voices(self) -> tuple[str, ...]:

@@ -44,7 +44,7 @@ from tunesmith.sampling import (
 )
 from tunesmith.sampling.request import tonic_triad
 from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, Track, pitch_class_of
-from tunesmith.tokenizer import LAYOUTS, PITCH_MAX, PITCH_MIN, VOICE_NAMES, VOICE_ROLES, Tokenizer
+from tunesmith.tokenizer import LAYOUTS, PITCH_MAX, PITCH_MIN, TICKS_PER_BEAT, VOICE_NAMES, VOICE_ROLES, Tokenizer
 
 # Textbook SATB ranges (the ones `metrics.harmony_rules` counts violations against): free chorale
 # voices are kept inside them unless the caller gives a pitch range.
@@ -183,6 +183,7 @@ def continue_piece(
         layout=layout,
         region=(n_given - 1 if open_first else n_given, grid.n),
         open_first=open_first,
+        short_end=bool(grid.pickup) and layout == "lead" and request.resolved_cadence() == "tonic",
         forced_voices=frozenset(),
         # a lead sheet without chord symbols is continued without them (the closing bar would
         # otherwise name a lone tonic chord)
@@ -214,6 +215,8 @@ def continue_piece(
         out.chords = [*out.chords, *again_chords, *sorted(res.chords, key=lambda c: c.onset)]
         out.bar_onsets = [*piece.bars(), *grid.starts[n_given:]]
         out.end = grid.end_of(grid.n - 1)
+        if job.short_end:
+            out.end -= (grid.L - grid.pickup) / TICKS_PER_BEAT
         for orig, new in zip(piece.tracks, out.tracks):
             _assert_kept(orig.notes, [x for x in new.notes if x.onset < boundary - _EPS], f"track {orig.name!r}")
             if any(x.onset < boundary - _EPS for x in new.notes[len(orig.notes) :]):
