@@ -201,3 +201,35 @@ def test_continuing_a_take_that_began_with_a_pickup_starts_in_its_short_last_bar
     assert new[0][0] == pytest.approx(24.0)  # the new music starts where the given ended: bar 8's last eighth
     assert out.bars()[9:11] == pytest.approx([24.5, 27.5])  # the bar lines after it: 6/8 from the pickup on
     assert out.duration() == pytest.approx(36.0)  # and it ends short by the pickup: 12 whole bars
+
+
+def test_co_create_on_music_with_a_pickup_and_a_short_last_bar(shipped, tmp_path):
+    """Inpaint of the short last bar writes no further than the piece's end; inpaint of the pickup
+    has every voice enter where the pickup starts; harmonize keeps a melody's short last bar (no
+    rest padding it out) and names no chord over its pickup."""
+    import tunesmith as ts
+
+    model, tok, _ = shipped
+    jig = generate(model, tok, ComposeRequest(style="folk", meter="6/8", key="D", bars=4, pickup=0.5, seed=1))[0].piece
+    assert jig.duration() == pytest.approx(12.0)
+    for take in ts.inpaint(jig, bars="4", seed=1, n=4):
+        notes = take.piece.tracks[0].notes
+        assert max(n.onset + n.duration for n in notes) == pytest.approx(12.0)
+        assert take.piece.duration() == pytest.approx(12.0)
+    for take in ts.inpaint(jig, bars="0", seed=1, n=6):
+        assert min(n.onset for n in take.piece.tracks[0].notes) == pytest.approx(0.0)  # no rest before the pickup
+    chorale = generate(model, tok, ComposeRequest(style="chorale", key="G", bars=4, pickup=1.0, seed=5))[0].piece
+    for take in ts.inpaint(chorale, bars="0", seed=1, n=3):
+        for track in take.piece.tracks:
+            assert min(n.onset for n in track.notes) == pytest.approx(0.0), track.name
+
+    abc = tmp_path / "mel.abc"
+    abc.write_text("X:1\nT:Test\nM:6/8\nL:1/8\nK:D\nA|dfa afd|gfe dcB|AFA dFA|GFE E2A|\ndfa afd|gfe dcB|AFD EFG|FDD D2|]\n")
+    melody = ts.read(abc)
+    assert melody.duration() == pytest.approx(24.0) and melody.bars()[1] == pytest.approx(0.5)
+    (satb,) = [ts.harmonize(melody, style="chorale", seed=1)]
+    for track in satb.piece.tracks:
+        assert max(n.onset + n.duration for n in track.notes) == pytest.approx(24.0), track.name
+    assert satb.piece.duration() == pytest.approx(24.0)
+    for take in ts.harmonize(melody, style="folk", seed=2, n=3):
+        assert min(c.onset for c in take.piece.chords) == pytest.approx(0.5)  # the first chord on bar 1

@@ -181,13 +181,13 @@ class _CoConstrainer(Constrainer):
             return
         strike, _, pitch = max(self.vl.notes[0])
         pos = strike - (t.n_bars - 1) * t.L
-        if not 0 <= pos < t.L:  # the soprano's last note is struck before the last bar: no drawn close
+        if not 0 <= pos < t.last_L:  # the soprano's last note is struck before the last bar: no drawn close
             self.final_ticks = self.final_strike = self.bass_approach = self.final_third = None
             return
         closed = self.final_ticks is not None
         # a soprano that ends off the tonic chord (a half close, or a key the estimate missed) ends
         # a piece too: the voices strike its last chord with it and hold it, with no tonic rules
-        self.final_ticks, self.final_strike = t.L - pos, pos
+        self.final_ticks, self.final_strike = t.last_L - pos, pos
         if not closed:
             return
         self.final_pcs = frozenset({pitch % 12})
@@ -299,6 +299,13 @@ class _CoConstrainer(Constrainer):
                 return np.array([end_tok])
             cat = self.info.cat[base]
             base = base[(cat != _C_POS) | (self.info.val[base] < end)]
+        if self.bar == 0 and self.first_pos and cur == self.first_pos:
+            # a pickup written anew: every voice enters where the pickup starts, not after a rest
+            if self.dcur[self.v] != cur:
+                return np.array([self.info.pos_base + cur])
+            pitches = base[self.info.cat[base] == _C_PITCH]
+            if len(pitches):
+                base = pitches
         if self.dcur[self.v] != cur:
             # the decoder would start an unpositioned note elsewhere: say the position
             base = base[self.info.cat[base] != _C_PITCH]

@@ -84,8 +84,11 @@ def _harmonize_from_chords(
             return table.predict(work, rng=random.Random(seed * 1_000_003 + i) if i else None)
 
     takes = []
+    bars = piece.bars()
+    first_full = bars[1] if len(bars) > 1 and bars[1] - bars[0] < piece.time_signature.bar_length - 1e-6 else 0.0
     for i in range(n):
-        kept = _in_chord_rhythm(predict(i), chord_rhythm, downbeats, downbeats)
+        # as a lead sheet is written: no chord symbol over a pickup, the first one on bar 1
+        kept = [c for c in _in_chord_rhythm(predict(i), chord_rhythm, downbeats, downbeats) if c.onset >= first_full - 1e-6]
         tracks = [Track(melody.name, "melody", melody.program, False, [copy.copy(x) for x in melody.notes])]
         out = _harmonized_piece(piece, i, style, tracks, kept, [KeySignature(0.0, tonic, mode)], piece.duration())
         _assert_kept(melody.notes, out.tracks[0].notes, "the melody")

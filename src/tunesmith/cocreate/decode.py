@@ -115,8 +115,6 @@ def _generate_region(
     forced_after = [sum(per_bar_forced[r:]) for r in range(nb + 1)]
     tables, info = _tables(tok, job, nb, block, close=job.close and c1 == grid.n)
     short_end = job.short_end and c1 == grid.n
-    if short_end:  # the last bar is short by the piece's pickup, as a composed lead sheet's is
-        tables.last_L = grid.pickup
     if len(prompt) + forced_after[0] + nb * tables.per_bar + 8 > block:
         raise ValueError(f"the piece is too long for the model's {block}-token block")
 
@@ -142,8 +140,10 @@ def _generate_region(
         g = c0 + r
         ticks = round((grid.end_of(g) - grid.starts[g]) * TICKS_PER_BEAT) + (grid.pickup if g == 0 else 0)
         bar_end.append(min(grid.L, max(1, ticks)))
-    if short_end:
+    if short_end:  # the last bar is short by the piece's pickup, as a composed lead sheet's is
         bar_end[-1] = min(bar_end[-1], grid.pickup)
+    if c1 == grid.n and (nb > 1 or c0 > 0):
+        tables.last_L = bar_end[-1]  # the piece's last bar, written here, ends where it is short
 
     autos = [
         _CoConstrainer(

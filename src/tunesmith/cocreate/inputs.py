@@ -190,6 +190,7 @@ class _Grid:
     pickup: int  # ticks of bar 0 before the music starts (0: no pickup)
     L: int  # ticks per bar
     meter: str
+    end: float | None = None  # where the last bar ends when it is short (a tune that began with a pickup)
 
     @property
     def n(self) -> int:
@@ -203,6 +204,10 @@ class _Grid:
     def end_of(self, i: int) -> float:
         if i + 1 < len(self.starts):
             return self.starts[i + 1]
+        return self.end if self.end is not None else self.full_end_of(i)
+
+    def full_end_of(self, i: int) -> float:
+        """Where bar i would end at the meter's length (a short last bar's full length)."""
         return self.starts[i] + (self.L - (self.pickup if i == 0 else 0)) / TICKS_PER_BEAT
 
     def number(self, i: int) -> int:
@@ -213,7 +218,7 @@ class _Grid:
         return number if self.pickup else number - 1
 
     def extended(self, bars: int) -> _Grid:
-        end = self.end_of(self.n - 1)
+        end = self.full_end_of(self.n - 1)  # a short last bar is filled: new bars start on the meter
         step = self.L / TICKS_PER_BEAT
         return _Grid([*self.starts, *(end + i * step for i in range(bars))], self.pickup, self.L, self.meter)
 
@@ -228,6 +233,10 @@ def _grid(piece: Piece, meter: str) -> _Grid:
     if len(ticks) >= 2 and 0 < ticks[1] - ticks[0] < L:
         pickup = L - (ticks[1] - ticks[0])
     grid = _Grid(starts, pickup, L, meter)
+    if starts:
+        last_end = piece.duration()
+        if starts[-1] + _EPS < last_end < grid.full_end_of(grid.n - 1) - _EPS:
+            grid.end = last_end  # the last bar is short (ends short by a pickup, as tunes are written)
     if starts:  # a file whose bar lines stop short of its music (a bar longer than the meter)
         last = max((n.onset for t in piece.tracks for n in t.notes), default=0.0)
         if last > grid.end_of(grid.n - 1) - _EPS:
