@@ -3,13 +3,17 @@
     python scripts/bench_check.py                                   # 16 and 64 candidates
     git show HEAD:src/tunesmith/rights/index.py > /tmp/index_before.py
     python scripts/bench_check.py --baseline /tmp/index_before.py   # the same pieces, before / after
+    git show HEAD:src/tunesmith/rights/alignment.py > /tmp/alignment_before.py
+    python scripts/bench_check.py --baseline /tmp/index_before.py --baseline-alignment /tmp/alignment_before.py
 
 The pieces are those scripts/evaluate_copy_guard.py times: held-out valid- and test-split pieces
 (licenses that may ship, works the index lacks, a melody of 8 notes or more) of 30-34 bars, the
 first `--pieces` of them. Each is checked once to warm the caches (the background model and the
 works' weights, as in a session that has checked a few pieces), then `--repeats` times each; with
 `--baseline` (a former `tunesmith/rights/index.py`) the two are timed in turn on each piece, so a
-loaded machine slows both alike, and their results are compared (work, score, passage). Also
+loaded machine slows both alike, and their results are compared (work, score, passage);
+`--baseline-alignment` (a former `tunesmith/rights/alignment.py`) gives the baseline that
+alignment too (index.py imports `align`, so without it both share the current one). Also
 reported: the first check after a fresh load (cold caches), once per setting.
 """
 
@@ -25,12 +29,21 @@ from pathlib import Path
 import numpy as np
 
 
-def load_baseline(path: str):
-    """A former index.py as its own module (its SimilarityIndex reads its own constants)."""
-    spec = importlib.util.spec_from_file_location("tunesmith_index_baseline", path)
+def load_module(name: str, path: str):
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
+    return module
+
+
+def load_baseline(path: str, alignment: str | None = None):
+    """A former index.py as its own module (its SimilarityIndex reads its own constants), with a
+    former alignment.py's `align` where given (index.py looks it up at each call)."""
+    module = load_module("tunesmith_index_baseline", path)
+    if alignment:
+        former = load_module("tunesmith_alignment_baseline", alignment)
+        module.align, module.AlignScoring = former.align, former.AlignScoring
     return module
 
 
@@ -61,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index", default=None, help="index stem (default: the shipped model's)")
     parser.add_argument("--candidates", type=int, nargs="+", default=[16, 64], help="works aligned per check")
     parser.add_argument("--baseline", default=None, help="a former tunesmith/rights/index.py to time beside")
+    parser.add_argument("--baseline-alignment", default=None, help="a former tunesmith/rights/alignment.py for it")
     parser.add_argument("--pieces", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--json", default=None, help="also write the report here")
@@ -69,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     stem = Path(args.index) if args.index else default_index_path("model")
     systems = {"current": index_module}
     if args.baseline:
-        systems = {"baseline": load_baseline(args.baseline), **systems}
+        systems = {"baseline": load_baseline(args.baseline, args.baseline_alignment), **systems}
     indexes = {name: mod.SimilarityIndex.load(stem) for name, mod in systems.items()}
     pieces = timed_pieces(indexes["current"], args.pieces)
     bars32 = np.array([p.n_bars == 32 for p in pieces])
@@ -96,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, ts in times.items():
                 ts = np.array(ts)
                 row[f"{name}_median_ms"] = round(1000 * float(np.median(ts)), 2)
+                row[f"{name}_p90_ms"] = round(1000 * float(np.quantile(ts, 0.90)), 2)
                 row[f"{name}_p95_ms"] = round(1000 * float(np.quantile(ts, 0.95)), 2)
                 row[f"{name}_median_ms_32_bars"] = round(1000 * float(np.median(ts[np.tile(bars32, args.repeats)])), 2)
             if args.baseline:

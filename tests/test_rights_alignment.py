@@ -286,3 +286,34 @@ def test_batched_work_weights_and_intervals_equal_one_by_one(index, works):
     bg = index._background()
     for got, s in zip(bg.bits_many(seqs), seqs):
         assert np.array_equal(got, bg.bits(s))
+
+
+def test_alignment_without_a_gap_cost_equals_the_reference(index, queries, monkeypatch):
+    """Gaps free (every offset of the running maximum 0) and near intervals penalised."""
+    monkeypatch.setattr(IX, "GAP", 0.0)
+    monkeypatch.setattr(IX, "NEAR", -0.5)
+    aligned = 0
+    for n, q in enumerate(queries[::3]):
+        found = index.candidates(q, 64)
+        if not found:
+            continue
+        docs, windows = [d for d, _, _ in found], [wnd for _, _, wnd in found]
+        weights = index.info_weights(q)
+        given = np.zeros(len(q), bool)
+        given[::7] = True
+        targets, target_w = [index.doc_intervals(d) for d in docs], [index.doc_weights(d) for d in docs]
+        got = IX._align(q, weights, given, targets, windows, 3, target_w)
+        assert got == reference_align(q, weights, given, targets, windows, 3, target_w), n
+        aligned += sum(s > 0 for s, *_ in got)
+    assert aligned >= 300
+
+
+def test_alignment_needs_scores_that_decay():
+    """Beyond a window cells must only decay: a mismatch costs, a gap never pays."""
+    q = F.intervals_of(np.array([60, 62, 64, 65, 67, 65, 64]))
+    for near, join, mismatch, gap in ((0.0, 0.6, 0.0, 8.0), (0.0, 0.6, 1.0, 8.0), (0.0, 0.6, -8.0, -1.0)):
+        with pytest.raises(ValueError):
+            ALIGNMENT.align(
+                q, np.ones(len(q)), np.zeros(len(q), bool), [q], [(0, len(q), 0, len(q))], 1,
+                scoring=AlignScoring(near, join, mismatch, gap),
+            )  # fmt: skip

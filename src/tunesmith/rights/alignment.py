@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_NO_MATCH = 99  # a separator interval that matches nothing
+_NO_MATCH = 99  # a separator interval that matches nothing (the tests' reference pads with it)
+_PAD = 10_000  # `align` pads the query with -_PAD and the targets with +_PAD (int16; |interval| < 5000)
+_CHUNK = 8  # rows whose substitution scores are laid out at once
 
 
 @dataclass(frozen=True)
@@ -43,104 +45,135 @@ def align(
     `target_w`: each target's interval weights; two intervals read as one (a note inserted or
     deleted) then weigh the lesser of the query's and the target's weight: the information of the
     figure both share (a query interval made rare by the note inserted into it is no rarer in the
-    work it matches).
+    work it matches). `scoring`: gap >= 0 > mismatch (beyond a window, cells must decay).
 
     The dynamic programme runs row by row (one query interval), every target at once, each in its
-    own lane: H[i, j, lane]. Lanes are ordered by query window, longest first, so that row i only
-    computes the lanes whose window has an interval i (a prefix), and only as many columns as the
-    longest of their target windows: the rows and columns beyond a window match nothing and only
-    decay, so a lane's scores, best cell and passage are those of its own window. The two joins
-    (two intervals read as one) are sparse: their cells are found by an equi-join on interval
-    values and added per row. Every cell is computed with the same floating-point operations as
-    a full rectangle per target (`tests/test_rights_alignment.py` pins this against that reference)."""
+    own lane. Lanes are ordered by query window, longest first, so that row i only computes the
+    lanes whose window has an interval i (a prefix), and only as many columns as the longest of
+    their target windows: the rows and columns beyond a window match nothing and only decay, so a
+    lane's scores, best cell and passage are those of its own window. A row is a handful of numpy
+    calls on flat arrays: its lanes lie one after another, each behind a column 0 that is computed
+    too (a substitution score of -inf keeps it 0), so that the cell above-left of a lane's first
+    cell is that 0. The cells scored otherwise than a mismatch (an exact match, an interval one
+    semitone off) and the two joins (two intervals read as one) are sparse: they are found by an
+    equi-join on interval values (`_cells`); the joins are added per row, the substitution scores
+    written per chunk of rows over a mismatch background. The gaps along a row are a running
+    maximum, taken on the values' bit patterns as integers (the same order for the non-negative
+    floats it sees, and faster). Every cell of a window is computed with the same floating-point
+    operations as a full rectangle per target (`tests/test_rights_alignment.py` pins this
+    against that reference)."""
+    if not scoring.gap >= 0 > scoring.mismatch:
+        raise ValueError(f"a gap and a mismatch cost: need gap >= 0 > mismatch, not {scoring}")
     K = len(targets)
     if K == 0:
         return []
-    qlen = np.array([max(0, b - a) for a, b, _, _ in windows], dtype=np.int64)
-    tlen = np.array([max(0, d - c) for _, _, c, d in windows], dtype=np.int64)
+    win = np.asarray(windows, dtype=np.int64).reshape(K, 4)
+    qlen = np.maximum(win[:, 1] - win[:, 0], 0) * (len(q) > 0)
+    tlen = np.maximum(win[:, 3] - win[:, 2], 0)
     lanes = np.argsort(-qlen, kind="stable")  # lane l holds target lanes[l]
     lane_of = np.empty(K, dtype=np.int64)
     lane_of[lanes] = np.arange(K)
     qlen_l, tlen_l = qlen[lanes], tlen[lanes]
     mq, lt = max(1, int(qlen.max())), max(1, int(tlen.max()))
-    # the query side (mq, K) and the target side (lt, K), padded with intervals that match nothing
+    # active lanes per row (a prefix), and their columns: the longest target window among them
+    n_act = np.searchsorted(-qlen_l, -np.arange(1, mq + 1), side="right")  # lanes with qlen >= i
+    L_act = np.where(n_act > 0, np.maximum.accumulate(tlen_l)[np.maximum(n_act - 1, 0)], 0)
+    m = int(np.count_nonzero(L_act))  # the rows computed (L_act never grows)
+    if m == 0:
+        return [(0.0, (0, 0), (0, 0), 0)] * K
+    # the query side (mq, K), padded with intervals that match nothing
     rows = np.arange(mq)[:, None]
     in_q = rows < qlen_l[None, :]
-    Q = np.full((mq, K), -_NO_MATCH, dtype=np.int64)
-    W = np.zeros((mq, K))
-    G = np.zeros((mq, K), dtype=bool)
-    if len(q):
-        src = np.minimum(np.array([windows[c][0] for c in lanes.tolist()])[None, :] + rows, len(q) - 1)
-        Q = np.where(in_q, np.asarray(q, dtype=np.int64)[src], -_NO_MATCH)
-        W = np.where(in_q, np.asarray(w, dtype=np.float64)[src], 0.0)
-        G = in_q & np.asarray(given_iv, dtype=bool)[src]
-    T = np.full((lt, K), _NO_MATCH, dtype=np.int64)
-    WT = np.full((lt, K), np.inf)
-    for lane, c in enumerate(lanes.tolist()):
-        _, _, ta, tb = windows[c]
-        T[: tb - ta, lane] = targets[c][ta:tb]
-        if target_w is not None:
-            WT[: tb - ta, lane] = target_w[c][ta:tb]
-    WT2 = np.full((lt, K), np.inf)  # the lesser weight of each target interval and the one before
-    WT2[1:] = np.minimum(WT[1:], WT[:-1])
-    Qpair = np.full((mq, K), -10 * _NO_MATCH, dtype=np.int64)
-    Qpair[1:] = Q[1:] + Q[:-1]
-    Tpair = np.full((lt, K), 10 * _NO_MATCH, dtype=np.int64)
-    Tpair[1:] = T[1:] + T[:-1]
-    Wm = np.where(G, 0.0, W)  # an exact match scores the query interval's weight, a given one 0
+    src = np.minimum(win[lanes, 0][None, :] + rows, len(q) - 1)
+    Q = np.where(in_q, np.asarray(q)[src], -_PAD).astype(np.int16)
+    W = np.where(in_q, np.asarray(w, dtype=np.float64)[src], 0.0)
+    Wm = np.where(in_q & np.asarray(given_iv, dtype=bool)[src], 0.0, W)  # an exact match: the weight, given: 0
     NW = scoring.near * W
+    Qpair = np.full((mq, K), -2 * _PAD, dtype=np.int16)
+    Qpair[1:] = Q[1:] + Q[:-1]
     # an interval one semitone off with the same direction: the query interval's two neighbours
-    Q16, T16 = Q.astype(np.int16), T.astype(np.int16)
-    up = np.where(np.sign(Q16 + 1) == np.sign(Q16), Q16 + 1, -32000).astype(np.int16)
-    down = np.where(np.sign(Q16 - 1) == np.sign(Q16), Q16 - 1, -32000).astype(np.int16)
-    # active lanes per row, and their columns
-    n_act = np.searchsorted(-qlen_l, -np.arange(1, mq + 1), side="right")  # lanes with qlen >= i
-    cols = np.maximum.accumulate(tlen_l)  # the longest target window among lanes 0..l
-    # joins: cells where two query intervals make one target interval (Qpair[i] == T[j], from
-    # H[i - 1, j]) or one query interval two target intervals (Q[i] == Tpair[j], from H[i, j - 1])
-    qi_in, qk_in = np.nonzero(in_q)
-    tj_in, tk_in = np.nonzero(np.arange(lt)[:, None] < tlen_l[None, :])
-    i1, j1, k1 = _equal_cells(Qpair, qi_in >= 1, qi_in, qk_in, T, np.ones(len(tj_in), bool), tj_in, tk_in)
-    i2, j2, k2 = _equal_cells(Q, np.ones(len(qi_in), bool), qi_in, qk_in, Tpair, tj_in >= 1, tj_in, tk_in)
-    j_row = np.concatenate((i1, i2))
-    join = scoring.join
-    j_add = np.concatenate((join * np.minimum(W[i1, k1], WT[j1, k1]), join * np.minimum(W[i2, k2], WT2[j2, k2])))
-    j_src = np.concatenate(((i1 - 1) * (lt + 1) + j1, i2 * (lt + 1) + j2 - 1)) * K + np.concatenate((k1, k2))
-    j_dst = np.concatenate((j1, j2)) * n_act[j_row] + np.concatenate((k1, k2))  # in that row's `best`
-    o = np.argsort(j_row.astype(np.int16) if mq < 1 << 15 else j_row, kind="stable")  # int16: a radix sort
-    j_row, j_add, j_src, j_dst = j_row[o], j_add[o], j_src[o], j_dst[o]
-    j_at = np.searchsorted(j_row, np.arange(mq + 1))
-    H = np.zeros((mq + 1, lt + 1, K))
-    H_flat = H.reshape(-1)
-    offset = scoring.gap * np.arange(1, lt + 1, dtype=np.float64)[:, None]
-    chunk = 8  # rows whose substitution scores are made at once
-    for r0 in range(0, mq, chunk):
-        r1 = min(mq, r0 + chunk)
-        n = int(n_act[r0])
-        if n == 0:
-            break
-        L = int(cols[n - 1])
-        Tc = T16[None, :L, :n]
-        match = Q16[r0:r1, None, :n] == Tc
-        near = (Tc == up[r0:r1, None, :n]) | (Tc == down[r0:r1, None, :n])
-        S = np.where(match, Wm[r0:r1, None, :n], np.where(near, NW[r0:r1, None, :n], scoring.mismatch))
-        for i in range(r0 + 1, r1 + 1):
-            n_i = int(n_act[i - 1])
-            L_i = int(cols[n_i - 1])
-            if L_i == 0:
-                continue
-            prev = H[i - 1, : L_i + 1, :n_i]
-            best = prev[:-1] + S[i - 1 - r0, :L_i, :n_i]
-            np.maximum(best, prev[1:] - scoring.gap, out=best)
-            a, b = j_at[i - 1], j_at[i]
-            if b > a:
-                v = H_flat[j_src[a:b]]
+    up = np.where(np.sign(Q + 1) == np.sign(Q), Q + 1, -32000).astype(np.int16)
+    down = np.where(np.sign(Q - 1) == np.sign(Q), Q - 1, -32000).astype(np.int16)
+    # the target side (K, lt): every window's intervals in one gather
+    in_t = np.arange(lt)[None, :] < tlen_l[:, None]
+    at = np.flatnonzero(in_t)
+    wl = win.tolist()
+    parts = [(c, wl[c][2], wl[c][3]) for c in lanes.tolist() if wl[c][3] > wl[c][2]]
+    T = np.full((K, lt), _PAD, dtype=np.int16)
+    T.ravel()[at] = np.concatenate([targets[c][a:b] for c, a, b in parts])
+    WT = np.full((K, lt), np.inf)
+    if target_w is not None:
+        WT.ravel()[at] = np.concatenate([target_w[c][a:b] for c, a, b in parts])
+    WT2 = np.full((K, lt), np.inf)  # the lesser weight of each target interval and the one before
+    WT2[:, 1:] = np.minimum(WT[:, 1:], WT[:, :-1])
+    Tpair = np.full((K, lt), 2 * _PAD, dtype=np.int16)
+    Tpair[:, 1:] = T[:, 1:] + T[:, :-1]
+    # H, stored flat: row 0, then chunks of _CHUNK rows; a row of chunk c holds one 0, then each
+    # of the chunk's first row's n lanes' w = L + 1 columns (later rows of the chunk compute a
+    # prefix of those lanes, every row all w columns)
+    first = np.arange(0, m, _CHUNK)
+    n_c, w_c = n_act[first], L_act[first] + 1
+    rows_c = np.minimum(_CHUNK, m - first)
+    stride = 1 + n_c * w_c
+    base_c = stride[0] + np.concatenate(([0], np.cumsum(rows_c * stride)[:-1]))
+    c_of = np.arange(m) // _CHUNK  # the chunk of query interval i (H row i + 1)
+    base = np.concatenate(([0], base_c[c_of] + (np.arange(m) - first[c_of]) * stride[c_of]))  # per H row
+    w_h = np.concatenate((w_c[:1], w_c[c_of]))  # columns per H row
+    j_at, j_add, j_src, j_dst, s_at, s_pos, s_val = _cells(
+        Q[:m], Qpair[:m], up[:m], down[:m], in_q[:m], W[:m], Wm[:m], NW[:m], T, Tpair, in_t, WT, WT2,
+        base, w_h, (np.arange(m) - first[c_of]) * (n_c * w_c)[c_of], first, scoring.join,
+    )  # fmt: skip
+    store = np.zeros(int(base_c[-1] + rows_c[-1] * stride[-1]))
+    offset = scoring.gap * np.arange(lt + 1, dtype=np.float64)  # column j: gap * j
+    background = np.full(lt + 1, scoring.mismatch)
+    background[0] = -np.inf
+    gap = scoring.gap
+    n_list, j_at_list, s_at_list = n_act.tolist(), j_at.tolist(), s_at.tolist()
+    size = K * (lt + 1)
+    S_buf, ZERO = np.empty(_CHUNK * size), np.zeros(size)
+    BEST, TMP, OFF = np.empty(size), np.empty(size), np.empty(size)
+    lane_max = np.zeros(K)
+    prev, w_prev = store[: stride[0]], int(w_c[0])
+    for c, r0 in enumerate(first.tolist()):
+        rows, n, w1 = int(rows_c[c]), int(n_c[c]), int(w_c[c])
+        # the chunk's substitution scores: a mismatch, but for the cells found
+        S = S_buf[: rows * n * w1]
+        S.reshape(rows * n, w1)[:] = background[:w1]
+        a, b = s_at_list[c], s_at_list[c + 1]
+        S[s_pos[a:b]] = s_val[a:b]
+        S = S.reshape(rows, n * w1)
+        if w_prev != w1:  # the row before, in this chunk's columns
+            conv = np.zeros(1 + n * w1)
+            conv[1:].reshape(n, w1)[:] = prev[1:].reshape(-1, w_prev)[:n, :w1]
+            prev = conv
+        OFF[: n * w1].reshape(n, w1)[:] = offset[:w1]
+        hc = store[int(base_c[c]) : int(base_c[c]) + rows * int(stride[c])].reshape(rows, -1)
+        views = {}
+        for r in range(rows):
+            i = r0 + r  # query interval i: H row i + 1
+            n_i = n_list[i]
+            N = n_i * w1
+            v_i = views.get(n_i)
+            if v_i is None:
+                v_i = views[n_i] = (BEST[:N], TMP[:N], ZERO[:N], OFF[:N], BEST[:N].view(np.int64).reshape(n_i, w1))
+            best, tmp, zero, off, best_bits = v_i
+            np.add(prev[:N], S[r, :N], out=best)  # from the cell above-left
+            np.subtract(prev[1 : N + 1], gap, out=tmp)  # from the cell above
+            np.maximum(best, tmp, out=best)
+            a, b = j_at_list[i], j_at_list[i + 1]
+            if b > a:  # the joins
+                v = store[j_src[a:b]]
                 v += j_add[a:b]
-                np.maximum.at(best.reshape(-1), j_dst[a:b], v)
-            np.maximum(best, 0.0, out=best)
-            best += offset[:L_i]
-            np.subtract(np.maximum.accumulate(best, axis=0), offset[:L_i], out=H[i, 1 : L_i + 1, :n_i])  # gaps
-    scores = H.reshape(-1, K).max(axis=0)[lane_of]
+                np.maximum.at(BEST, j_dst[a:b], v)
+            np.maximum(best, zero, out=best)
+            best += off
+            np.maximum.accumulate(best_bits, axis=1, out=best_bits)  # gaps along the row: >= 0, as bits
+            prev = hc[r]
+            np.subtract(best, off, out=prev[1 : N + 1])
+        w_prev = w1
+        # the lanes' best so far: lanes a row did not compute hold 0
+        np.maximum(lane_max[:n], hc[:, 1:].max(axis=0).reshape(n, w1).max(axis=1), out=lane_max[:n])
+    scores = lane_max[lane_of]
     ranked = set(np.argsort(-scores, kind="stable")[:top].tolist())
     results = []
     for c, (qa, _, ta, _) in enumerate(windows):
@@ -149,38 +182,86 @@ def align(
             results.append((score if score > 0 else 0.0, (0, 0), (0, 0), 0))
             continue
         lane = int(lane_of[c])
-        Hc = H[:, :, lane]
-        near = (T16[None, :, lane] == up[:, lane, None]) | (T16[None, :, lane] == down[:, lane, None])
-        S = np.where(
-            Q[:, lane, None] == T[None, :, lane], Wm[:, lane, None], np.where(near, NW[:, lane, None], scoring.mismatch)
-        )
-        i, j = divmod(int(np.argmax(Hc.ravel() == scores[c])), lt + 1)  # the first best cell
+        ql, tl = int(qlen_l[lane]), int(tlen_l[lane])
+        h = np.arange(1, ql + 1)
+        Hc = np.zeros((ql + 1, tl + 1))  # its window's cells
+        Hc[1:] = store[(base[h] + 1 + lane * w_h[h])[:, None] + np.arange(tl + 1)]
+        i, j = divmod(int(np.argmax(Hc.ravel() == scores[c])), tl + 1)  # the first best cell
+        # the path stays above and left of (i, j): its substitution scores
+        qi, tj = Q[:i, lane, None], T[lane, None, :j]
+        near = (tj == up[:i, lane, None]) | (tj == down[:i, lane, None])
+        S = np.where(qi == tj, Wm[:i, lane, None], np.where(near, NW[:i, lane, None], scoring.mismatch))
         (i0, j0), matched = _traceback(
-            Hc, S, Q[:, lane], T[:, lane], Qpair[:, lane], Tpair[:, lane], W[:, lane], WT[:, lane], WT2[:, lane], i, j,
-            scoring,
+            Hc, S, Q[:, lane], T[lane], Qpair[:, lane], Tpair[lane], W[:, lane], WT[lane], WT2[lane], i, j, scoring
         )
         # H rows i0+1..i cover query intervals i0..i-1, i.e. notes i0..i (columns likewise)
         results.append((score, (qa + i0, qa + i), (ta + j0, ta + j), matched))
     return results
 
 
-def _equal_cells(qv, qsel, qi, qk, tv, tsel, tj, tk) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(row, column, lane) of every cell whose query value `qv[i, lane]` equals the target value
-    `tv[j, lane]`, over the query cells (qi, qk)[qsel] and the target cells (tj, tk)[tsel]: an
-    equi-join by sorting, instead of comparing every cell."""
-    qi, qk, tj, tk = qi[qsel], qk[qsel], tj[tsel], tk[tsel]
-    lo_v = min(int(qv.min()), int(tv.min()))
-    span = max(int(qv.max()), int(tv.max())) - lo_v + 1
-    qkey = qk * span + (qv[qi, qk] - lo_v)
-    tkey = tk * span + (tv[tj, tk] - lo_v)
-    order = np.argsort(qkey, kind="stable")
-    sorted_keys = qkey[order]
-    lo = np.searchsorted(sorted_keys, tkey, "left")
-    cnt = np.searchsorted(sorted_keys, tkey, "right") - lo
-    ends = np.cumsum(cnt)
-    t_of = np.repeat(np.arange(len(tkey)), cnt)
-    q_of = order[np.arange(int(ends[-1]) if len(ends) else 0) - np.repeat(ends - cnt, cnt) + np.repeat(lo, cnt)]
-    return qi[q_of], tj[t_of], qk[q_of]
+def _cells(Q, Qpair, up, down, in_q, W, Wm, NW, T, Tpair, in_t, WT, WT2, base, w_h, s_row, first, join: float):
+    """The sparse cells, by an equi-join on (lane, interval value): the targets' cells (kind 0:
+    one target interval, kind 1: a pair) are counting-sorted by key, then each query cell (in row
+    order) takes the run of target cells with its key, so that the cells come out in row order.
+
+    Joins, per row (`j_at`: where each query interval's cells start): the value added, the source
+    in H's flat index (`base`, `w_h`: H's rows), the destination in that row's `best`; a pair of
+    query intervals against one target interval reads H[i - 1, j], one query interval against a
+    pair H[i, j - 1]. Substitution scores, per chunk (`s_at`; `s_row`: each row's place in its
+    chunk; `first`: the chunks' first rows): the place and the score of every exact match (the
+    weight `Wm`) and every interval one semitone off in the same direction (`NW`)."""
+    m, K = Q.shape
+    lt = T.shape[1]
+    t_ok = np.stack((in_t, in_t))
+    t_ok[1, :, 0] = False
+    pt = np.flatnonzero(t_ok)  # (kind, lane, column)
+    tv = np.stack((T, Tpair)).ravel()[pt].astype(np.int64)
+    # query cells (row, kind, lane): joins (a pair against one, one against a pair), and
+    # substitutions (the interval, and its neighbours above and below, against one)
+    j_ok = np.stack((in_q, in_q), axis=1)
+    j_ok[0, 0] = False
+    pj = np.flatnonzero(j_ok)
+    jv = np.stack((Qpair, Q), axis=1).ravel()[pj].astype(np.int64)
+    s_ok = np.stack((in_q, in_q & (up != -32000), in_q & (down != -32000)), axis=1)
+    ps = np.flatnonzero(s_ok)
+    sv = np.stack((Q, up, down), axis=1).ravel()[ps].astype(np.int64)
+    values = [x for x in (tv, jv, sv) if len(x)]
+    lo = min(int(x.min()) for x in values)
+    span = max(int(x.max()) for x in values) - lo + 1
+    tkey = (pt // lt) * span + (tv - lo)
+    order = np.argsort(tkey.astype(np.int16) if 2 * K * span < 1 << 15 else tkey, kind="stable")  # int16: radix
+    count = np.bincount(tkey, minlength=2 * K * span)
+    start = np.cumsum(count) - count
+    t_sorted = pt[order]
+    j_sorted = t_sorted % lt  # target interval
+    wt_sorted = np.stack((WT, WT2)).ravel()[t_sorted]
+
+    def probe(p, t_kind, values):
+        """Per query cell its number of target cells, where its cells start, and each cell's
+        target cell (its place in key order)"""
+        key = (t_kind * K + p % K) * span + (values - lo)
+        cnt = count[key]
+        ends = np.cumsum(cnt)
+        pos = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(start[key] - ends + cnt, cnt)
+        return cnt, np.concatenate(([0], ends)), pos
+
+    # joins
+    i_q, kind, k = pj // (2 * K), (pj // K) % 2, pj % K
+    cnt, ends, pos = probe(pj, kind, jv)
+    j = j_sorted[pos]
+    j_add = join * np.minimum(np.repeat(W.ravel()[i_q * K + k], cnt), wt_sorted[pos])
+    h = i_q - 1 + kind  # the source's H row
+    j_src = np.repeat(base[h] + 1 + k * w_h[h] - kind, cnt) + j
+    j_dst = np.repeat(k * w_h[i_q + 1] + 1, cnt) + j  # H column j + 1
+    j_at = ends[np.searchsorted(i_q, np.arange(m + 1))]
+    # substitutions
+    i_q, kind, k = ps // (3 * K), (ps // K) % 3, ps % K
+    cnt, ends, pos = probe(ps, 0, sv)
+    s_pos = np.repeat(s_row[i_q] + k * w_h[i_q + 1] + 1, cnt) + j_sorted[pos]
+    at_q = i_q * K + k
+    s_val = np.repeat(np.where(kind == 0, Wm.ravel()[at_q], NW.ravel()[at_q]), cnt)
+    s_at = ends[np.searchsorted(i_q, np.append(first, m))]
+    return j_at, j_add, j_src, j_dst, s_at, s_pos, s_val
 
 
 def _traceback(H, S, q, T, qpair, Tpair, w, wt, wt2, i: int, j: int, scoring: AlignScoring) -> tuple[tuple[int, int], int]:
