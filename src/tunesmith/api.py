@@ -292,9 +292,7 @@ class Take:
     def __repr__(self) -> str:
         p = self.piece
         key = f"{p.key.tonic} {p.key.mode}" if p.key else "?"
-        from tunesmith.metrics.constraints import pickup_bars
-
-        bars = f"a pickup and {p.n_bars - 1} bars" if pickup_bars(p) else f"{p.n_bars} bars"
+        bars = f"a pickup and {p.n_bars - 1} bars" if p.pickup_beats() else f"{p.n_bars} bars"
         return f"<tunesmith.Take {p.style or '?'} in {key}, {p.time_signature}, {bars}, seed {self.seed}>"
 
     # ---- files

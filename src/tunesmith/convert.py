@@ -886,10 +886,9 @@ def _pickup_from_short_first_bar(piece: Piece) -> None:
 def _pickup_meter(piece: Piece) -> tuple[int, int] | None:
     """(numerator, denominator) of a pickup bar's own meter (an eighth: 1/8; a beat of 4/4: 1/4),
     None without a pickup or when no meter of a power-of-two note value spells its length."""
-    bars = piece.bar_onsets
-    if len(bars) < 2 or bars[1] - bars[0] >= piece.time_signature.bar_length - _EPS:
+    length = piece.pickup_beats() if piece.bar_onsets else 0.0
+    if not length:
         return None
-    length = bars[1] - bars[0]
     for den in sorted({piece.time_signature.denominator, 4, 8, 16, 32}):
         num = length * den / 4
         if den >= piece.time_signature.denominator and abs(num - round(num)) < _EPS and round(num) >= 1:
@@ -955,11 +954,9 @@ def to_symusic(piece: Piece, *, chord_program: int | None = None) -> Any:
         score.key_signatures.append(symusic.KeySignature(tick(k.onset), sharps_of(k), 1 if k.mode == "minor" else 0))
         if need_markers:
             score.markers.append(symusic.TextMeta(tick(k.onset), f"key:{k.tonic}:{k.mode}"))
-    bars = piece.bar_onsets
-    if len(bars) >= 2:
-        first_len = bars[1] - bars[0]
-        if first_len < piece.time_signature.bar_length - _EPS:
-            score.markers.append(symusic.TextMeta(0, f"pickup:{first_len:g}"))
+    first_len = piece.pickup_beats() if piece.bar_onsets else 0.0
+    if first_len:
+        score.markers.append(symusic.TextMeta(0, f"pickup:{first_len:g}"))
     if piece.title:
         score.markers.append(symusic.TextMeta(0, f"title:{piece.title}"))
     if piece.style:

@@ -205,6 +205,14 @@ class Piece:
     def n_bars(self) -> int:
         return len(self.bars())
 
+    def pickup_beats(self) -> float:
+        """Length in beats of a pickup (anacrusis): a first bar shorter than the meter's bar;
+        0.0 when the piece starts on a full bar."""
+        bars = self.bars()
+        if len(bars) >= 2 and bars[1] - bars[0] < self.time_signature.bar_length - BAR_TOLERANCE:
+            return bars[1] - bars[0]
+        return 0.0
+
     def track(self, role: str) -> Track | None:
         """The first track playing `role`, or None."""
         return next((t for t in self.tracks if t.role == role), None)

@@ -84,8 +84,7 @@ def _harmonize_from_chords(
             return table.predict(work, rng=random.Random(seed * 1_000_003 + i) if i else None)
 
     takes = []
-    bars = piece.bars()
-    first_full = bars[1] if len(bars) > 1 and bars[1] - bars[0] < piece.time_signature.bar_length - 1e-6 else 0.0
+    first_full = piece.bars()[1] if piece.pickup_beats() else 0.0
     for i in range(n):
         # as a lead sheet is written: no chord symbol over a pickup, the first one on bar 1
         kept = [c for c in _in_chord_rhythm(predict(i), chord_rhythm, downbeats, downbeats) if c.onset >= first_full - 1e-6]

@@ -96,19 +96,18 @@ def check_in_scale(piece: Piece, request: Any, *, all_tracks: bool = False) -> l
 
 
 def pickup_bars(piece: Piece) -> int:
-    """1 when the piece starts with a pickup (its first bar shorter than the meter's bar), else 0."""
-    bars = piece.bars()
-    return int(len(bars) >= 2 and bars[1] - bars[0] < piece.time_signature.bar_length - EPS)
+    """1 when the piece starts with a pickup (`Piece.pickup_beats`), else 0: the bars not counted."""
+    return int(piece.pickup_beats() > 0)
 
 
 def check_bars(piece: Piece, request: Any) -> list[str]:
     """The piece's bars less a pickup must equal request.bars."""
     bars = get_field(request, "bars")
-    whole = piece.n_bars - pickup_bars(piece)
+    pickup = pickup_bars(piece)
+    whole = piece.n_bars - pickup
     if bars is None or whole == int(bars):
         return []
-    pickup = " after a pickup" if pickup_bars(piece) else ""
-    return [f"{whole} bars{pickup}, requested {int(bars)}"]
+    return [f"{whole} bars{' after a pickup' if pickup else ''}, requested {int(bars)}"]
 
 
 def _meter_text(meter: Any) -> str:

@@ -134,10 +134,9 @@ def _model(model: Any) -> dict[str, Any]:
 
 
 def _piece_summary(piece: Piece) -> dict[str, Any]:
-    from tunesmith.metrics.constraints import pickup_bars
-
     key = piece.key
     beats = piece.duration()
+    pickup = piece.pickup_beats()
     return {
         "piece_id": piece.piece_id,
         "work_id": piece.work_id,
@@ -147,8 +146,8 @@ def _piece_summary(piece: Piece) -> dict[str, Any]:
         "time_signature": str(piece.time_signature),
         "tempo_qpm": piece.tempo,
         # the bars a musician counts: a pickup (a short first bar) is bar 0, not one of them
-        "n_bars": piece.n_bars - pickup_bars(piece),
-        "pickup_beats": round(piece.bars()[1] - piece.bars()[0], 6) if pickup_bars(piece) else 0.0,
+        "n_bars": piece.n_bars - (1 if pickup else 0),
+        "pickup_beats": round(pickup, 6),
         "n_notes": piece.n_notes,
         "n_chords": len(piece.chords),
         "duration_beats": beats,

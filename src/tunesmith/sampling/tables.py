@@ -143,11 +143,7 @@ class _Tables:
         self.single = {t: np.array([t]) for t in (*self.voice_tok, self.bar_tok, self.eos_tok)}
         # form and cadence (compose; co-create keeps the musician's own form, and a continuation may close)
         self.copy_from: list[int | None] = request.copy_plan() if form else [None] * self.n_bars
-        # per bar, the next later bar that repeats an earlier one (its source is written by then)
-        self.next_copy: list[int | None] = []
-        for b in range(self.n_bars):
-            later = [k for k in range(b + 1, self.n_bars) if self.copy_from[k] is not None and self.copy_from[k] <= b]
-            self.next_copy.append(later[0] if later else None)
+        self.next_copy = _next_copies(self.copy_from)
         # Cadences: the bar that ends a section (and the last bar) closes on a chord and a note of
         # it. "closed": the tonic (a tonic chord, the bass on the tonic, the other voices on tones of
         # the tonic triad); "open": a half cadence on the dominant, where the music goes on to a repeat of
@@ -219,6 +215,15 @@ class _Tables:
         return spell_degree(self.tonic, pitch_class_of(token_name))
 
 
+def _next_copies(copy_from: list[int | None]) -> list[int | None]:
+    """Per bar, the next later bar that repeats an earlier one (its source is written by then)."""
+    out: list[int | None] = []
+    for b in range(len(copy_from)):
+        later = [k for k in range(b + 1, len(copy_from)) if copy_from[k] is not None and copy_from[k] <= b]
+        out.append(later[0] if later else None)
+    return out
+
+
 def compose_tables(tokenizer: Tokenizer, request: ComposeRequest, max_len: int) -> _Tables:
     """The automaton tables `generate` samples a request under (the fine-tuning solver replays
     them to recompute each token's masked distribution)."""
@@ -251,7 +256,7 @@ def add_pickup_bar(tables: _Tables, position: int) -> None:
     if not t.voice_leading:
         t.last_L = position
     t.copy_from = [None] + [None if c is None else c + 1 for c in t.copy_from]
-    t.next_copy = [None] + [None if c is None else c + 1 for c in t.next_copy]
+    t.next_copy = _next_copies(t.copy_from)
     t.bar_cadence = [None, *t.bar_cadence]
     t.cadence_bars = [b + 1 for b in t.cadence_bars]
     t.first_bars = frozenset(b + 1 for b in t.first_bars)

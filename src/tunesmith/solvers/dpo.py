@@ -73,16 +73,11 @@ def best_and_worst(rewards: Sequence[float], groups: Sequence[int]) -> list[tupl
 def dpo_step(policy, reference, opt, rollout, rewards: torch.Tensor, config) -> tuple[DPOStats, float]:
     """One DPO update on the round's best-vs-worst pairs; returns (stats, mean KL of the round's
     takes to the reference: `policy_gradient.exact_kl`). No pair (every request tied): no update."""
-    from tunesmith.solvers.policy_gradient import exact_kl, token_logprobs
+    from tunesmith.solvers.policy_gradient import policy_and_reference
 
-    tok = rollout.tokenizer
     pairs = best_and_worst([float(r) for r in rewards], rollout.groups)
-    logp, free, log_dist = token_logprobs(policy, rollout.takes, rollout.requests, config.temperature, tok, full=True)
-    with torch.no_grad():
-        ref_logp, _, ref_log_dist = token_logprobs(
-            reference, rollout.takes, rollout.requests, config.temperature, tok, full=True
-        )
-        kl = float(exact_kl(log_dist.detach(), ref_log_dist, free).mean())
+    logp, _, ref_logp, exact = policy_and_reference(policy, reference, rollout, config.temperature)
+    kl = float(exact.mean())
     if not pairs:
         return DPOStats(0.0, 0.0, 0.0, 0), kl
     seq, ref_seq = logp.sum(-1), ref_logp.sum(-1)  # (B,)

@@ -286,6 +286,17 @@ def token_logprobs(
     return (logp, free, log_dist) if full else (logp, free)
 
 
+def policy_and_reference(policy: GPT, reference: GPT, rollout: Rollout, temperature: float):
+    """(policy log-probs (B, T) with gradients, free mask, reference log-probs, exact KL per take
+    (B,)) of a round's takes: what the policy-gradient and the DPO updates both start from."""
+    tok = rollout.tokenizer
+    logp, free, log_dist = token_logprobs(policy, rollout.takes, rollout.requests, temperature, tok, full=True)
+    with torch.no_grad():
+        ref_logp, _, ref_log_dist = token_logprobs(reference, rollout.takes, rollout.requests, temperature, tok, full=True)
+        kl = exact_kl(log_dist.detach(), ref_log_dist, free)
+    return logp, free, ref_logp, kl
+
+
 def exact_kl(log_dist: torch.Tensor, ref_log_dist: torch.Tensor, free: torch.Tensor) -> torch.Tensor:
     """Per take, sum over its free positions of KL(policy || reference) over the tokens the
     grammar allows there: sum_a p(a) (log p(a) - log ref(a)). (B,). Never negative, unlike the
@@ -434,13 +445,7 @@ def policy_gradient_step(
     """One update: REINFORCE with a leave-one-out baseline on R = r - kl_coef * KL (see the module
     docstring), plus `ml_coef` x the cross-entropy of `ml_batch` if given; the drawn closing
     degrees (`endings`) count as one more choice of each take, in the KL and in the update."""
-    tok = rollout.tokenizer
-    logp, free, log_dist = token_logprobs(policy, rollout.takes, rollout.requests, config.temperature, tok, full=True)
-    with torch.no_grad():
-        ref_logp, _, ref_log_dist = token_logprobs(
-            reference, rollout.takes, rollout.requests, config.temperature, tok, full=True
-        )
-        kl_reported = exact_kl(log_dist.detach(), ref_log_dist, free)  # (B,)
+    logp, free, ref_logp, kl_reported = policy_and_reference(policy, reference, rollout, config.temperature)
     kl_tok = (logp.detach() - ref_logp) * free  # (B, T): KL estimate on the sampled tokens
     kl = kl_tok.sum(-1)  # (B,)
     end_lp = None
