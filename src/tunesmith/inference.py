@@ -278,7 +278,7 @@ class NumpyDecoder:
                 sd.get(p + "attn.c_proj.bias", zeros),
                 wf,  # (C, 4C)
                 bf,
-                sd[p + "mlp.c_proj.weight"].T,  # (4C, C)
+                0.5 * sd[p + "mlp.c_proj.weight"].T,  # (4C, C), with GELU's 0.5 folded in
                 sd.get(p + "mlp.c_proj.bias", zeros),
             )
             self.layers.append(tuple(np.ascontiguousarray(a, dtype=np.float32) for a in layer))
@@ -291,6 +291,11 @@ class NumpyDecoder:
         if getattr(cfg, "metric", False):
             self.metric = tuple(sd[k].astype(np.float32) for k in ("wmb.weight", "wml.weight", "wmp.weight"))
         self.inv_c = np.float32(1.0 / C)
+        self.eps = np.float32(1e-5)
+        # GELU (tanh form) 0.5 h (1 + tanh(a h + b h^3)) as h (1 + tanh(h (a + b h^2))), the 0.5
+        # folded into the next matmul: seven in-place ufunc calls instead of nine allocating ones
+        self.gelu_a = np.float32(0.7978845608)
+        self.gelu_b = np.float32(0.7978845608 * 0.044715)
         self.K = self.V = None
         self.length = 0
         self._trackers: list = []
@@ -343,10 +348,21 @@ class NumpyDecoder:
         return x
 
     def _norm(self, x: np.ndarray) -> np.ndarray:
-        """LayerNorm without gain and shift (those are folded into the next matmul). x: (N, C)."""
-        xc = x - np.add.reduce(x, axis=-1, keepdims=True) * self.inv_c
-        var = np.add.reduce(xc * xc, axis=-1, keepdims=True) * self.inv_c
-        xc *= 1.0 / np.sqrt(var + 1e-5)
+        """LayerNorm without gain and shift (those are folded into the next matmul). x: (N, C).
+
+        Why two paths: at batch 1 (most steps) numpy's per-call overhead, not arithmetic, is the
+        cost, and one row's variance is one dot product and a Python float."""
+        xc = np.add.reduce(x, axis=-1, keepdims=True)
+        xc *= self.inv_c
+        xc = x - xc
+        if xc.shape[0] == 1:
+            var = float(np.dot(xc[0], xc[0])) * float(self.inv_c)
+            xc *= np.float32(1.0 / math.sqrt(var + 1e-5))
+            return xc
+        var = np.einsum("ij,ij->i", xc, xc)[:, None]  # (N, 1)
+        var *= self.inv_c
+        var += self.eps
+        xc /= np.sqrt(var, out=var)
         return xc
 
     def step(self, ids: np.ndarray) -> np.ndarray:
@@ -374,28 +390,45 @@ class NumpyDecoder:
         if T > 1:
             mask = np.triu(np.full((T, stop), -np.inf, np.float32), k=s + 1)  # (T, S): query i sees keys <= s + i
         for layer, (wa, ba, wp, bp, wf, bf, wo, bo) in enumerate(self.layers):
-            qkv = self._norm(x) @ wa + ba  # (B*T, 3C), queries already scaled
+            qkv = self._norm(x) @ wa  # (B*T, 3C), queries already scaled
+            qkv += ba
             qkv = qkv.reshape(B, T, 3, nh, hd).transpose(2, 0, 3, 1, 4)  # (3, B, nh, T, hd)
-            self.K[layer, :, :, s:stop] = qkv[1]
-            self.V[layer, :, :, s:stop] = qkv[2]
-            att = qkv[0] @ self.K[layer, :, :, :stop].swapaxes(-1, -2)  # (B, nh, T, S)
+            K, V = self.K[layer], self.V[layer]  # (B, nh, max_len, hd)
+            K[:, :, s:stop] = qkv[1]
+            V[:, :, s:stop] = qkv[2]
+            att = qkv[0] @ K[:, :, :stop].swapaxes(-1, -2)  # (B, nh, T, S)
             if mask is not None:
                 att += mask
             att -= att.max(-1, keepdims=True)
             np.exp(att, out=att)
-            att *= 1.0 / np.add.reduce(att, axis=-1, keepdims=True)
-            y = att @ self.V[layer, :, :, :stop]  # (B, nh, T, hd)
+            y = att @ V[:, :, :stop]  # (B, nh, T, hd), not yet normalised: ...
+            y /= np.add.reduce(att, axis=-1, keepdims=True)  # ... softmax's sum divides hd values, not S
             y = y.transpose(0, 2, 1, 3).reshape(B * T, C)  # (B*T, C)
-            x = x + (y @ wp + bp)  # (B*T, C)
-            h = self._norm(x) @ wf + bf  # (B*T, 4C)
-            h = 0.5 * h * (1.0 + np.tanh(0.7978845608 * (h + 0.044715 * h * h * h)))  # GELU (tanh)
-            x = x + (h @ wo + bo)  # (B*T, C)
+            z = y @ wp  # (B*T, C)
+            z += bp
+            x = x + z
+            h = self._norm(x) @ wf  # (B*T, 4C)
+            h += bf
+            g = h * h
+            g *= self.gelu_b
+            g += self.gelu_a
+            g *= h
+            np.tanh(g, out=g)
+            g += 1.0
+            g *= h  # 2 GELU(h)
+            z = g @ wo  # (B*T, C); wo holds GELU's 0.5
+            z += bo
+            x += z
         self.length = stop
         if last_only:
             x = self._norm(x.reshape(B, T, C)[:, -1])  # (B, C)
-            return x @ self.head + self.head_bias  # (B, V)
+            z = x @ self.head  # (B, V)
+            z += self.head_bias
+            return z
         x = self._norm(x)  # (B*T, C)
-        return (x @ self.head + self.head_bias).reshape(B, T, -1)  # (B, T, V)
+        z = x @ self.head
+        z += self.head_bias
+        return z.reshape(B, T, -1)  # (B, T, V)
 
 
 # ---------------------------------------------------------------------------- files

@@ -40,6 +40,7 @@ from tunesmith.sampling.tables import (
     _Tables,
     add_pickup_bar,
     compose_tables,
+    in_pitch_classes,
 )
 from tunesmith.tokenizer import (
     DUR_TICKS,
@@ -290,7 +291,7 @@ class Constrainer:
         kind = self._cadence()
         end = self._phrase_end(self.bar)
         if kind is not None and end - self._closing_zone() <= pos < end:  # the last beat belongs to the cadence's note
-            fin = np.isin(t.pitch_values[self.v] % 12, list(self._closing_pcs(kind)))
+            fin = in_pitch_classes(t.pitch_values[self.v], self._closing_pcs(kind))
             both = fin if mask is None else (mask & fin)
             # where voice leading forbids every cadence note (a parallel octave into it), the cadence
             # wins: one parallel at the close reads better than a scramble of tiny notes to the end
@@ -359,10 +360,10 @@ class Constrainer:
         if t.voice_leading and self.v == len(t.voices) - 1:
             if self.bass_approach in BASS_APPROACH_DEGREES:
                 return pitches % 12 == (t.tonic_pc + BASS_APPROACH_DEGREES[self.bass_approach]) % 12
-            return ~np.isin(pitches % 12, [(t.tonic_pc + d) % 12 for d in BASS_APPROACH_DEGREES.values()])
+            return ~in_pitch_classes(pitches, [t.tonic_pc + d for d in BASS_APPROACH_DEGREES.values()])
         pcs = self.final_pcs if self.final_pcs is not None else t.kinds["closed"][0][0]
         vals = t.pitch_values[0]
-        closing = vals[np.isin(vals % 12, list(pcs))]
+        closing = vals[in_pitch_classes(vals, pcs)]
         return self._approach_fits(closing[None, :] - pitches[:, None]).any(axis=1)
 
     def _closing_zone(self, bar: int | None = None) -> int:
