@@ -297,24 +297,36 @@ class NumpyDecoder:
         self.gelu_a = np.float32(0.7978845608)
         self.gelu_b = np.float32(0.7978845608 * 0.044715)
         self.K = self.V = None
+        self.pads: np.ndarray | None = None  # (B,) left pads per row (`reset`)
         self.length = 0
         self._trackers: list = []
         self._history: list[list[int]] = []
 
-    def reset(self, batch_size: int, max_len: int | None = None) -> None:
+    def reset(self, batch_size: int, max_len: int | None = None, pads: list[int] | None = None) -> None:
+        """Empty the cache for `batch_size` rows of up to `max_len` positions each. `pads`: per
+        row, how many slots its prompt is left-padded by (prompts of different lengths share one
+        batch: a row's positions start after its pads, and no other slot ever attends to them)."""
         cfg = self.config
         max_len = max_len or cfg.block_size
         if max_len > cfg.block_size:
             raise ValueError(f"cache length {max_len} exceeds the model's block size {cfg.block_size}")
-        shape = (cfg.n_layer, batch_size, cfg.n_head, max_len, cfg.n_embd // cfg.n_head)
+        self.pads = None
+        slots = max_len
+        if pads is not None and any(pads):
+            if len(pads) != batch_size or min(pads) < 0:
+                raise ValueError(f"pads must be {batch_size} counts >= 0, got {pads!r}")
+            self.pads = np.asarray(pads, dtype=np.int64)  # (B,)
+            slots = max_len + int(self.pads.max())
+        shape = (cfg.n_layer, batch_size, cfg.n_head, slots, cfg.n_embd // cfg.n_head)
         self.K = np.zeros(shape, np.float32)
         self.V = np.zeros(shape, np.float32)
         self.length = 0
         self._trackers, self._history = [], [[] for _ in range(batch_size)]
 
     def _metric_rows(self, ids: np.ndarray, start: int) -> np.ndarray:
-        """(B, T, 3) metrical features of `ids` fed after `start` cached positions. Each row keeps
-        its token history; a caller that rewinds `length` (co-create's proposals) is replayed."""
+        """(B, T, 3) metrical features of `ids` fed after `start` cached slots. Each row keeps
+        its token history (its pads left out); a caller that rewinds `length` (co-create's
+        proposals) is replayed."""
         from tunesmith.token_meter import MeterTracker
         from tunesmith.tokenizer import Tokenizer
 
@@ -323,29 +335,51 @@ class NumpyDecoder:
             tok = Tokenizer()
             self._trackers = [MeterTracker(tok) for _ in range(B)]
             self._history = [[] for _ in range(B)]
-        out = np.empty((B, T, 3), dtype=np.int64)
+        out = np.zeros((B, T, 3), dtype=np.int64)
         for r in range(B):
             tr, hist = self._trackers[r], self._history[r]
-            if len(hist) != start:  # rewound (or fed elsewhere): replay the kept history
-                del hist[start:]
+            pad = 0 if self.pads is None else int(self.pads[r])
+            row_start = max(0, start - pad)
+            if len(hist) != row_start:  # rewound (or fed elsewhere): replay the kept history
+                del hist[row_start:]
                 tr.reset()
                 for t in hist:
                     tr.push(t)
-            for j in range(T):
+            for j in range(max(0, pad - start), T):  # a pad's features are never read
                 t = int(ids[r, j])
                 out[r, j] = tr.push(t)
                 hist.append(t)
         return out
 
     def embed(self, ids: np.ndarray, start: int) -> np.ndarray:
-        """(B, T, C) input embeddings of `ids` at positions start.. (token + position [+ metre])."""
+        """(B, T, C) input embeddings of `ids` at slots start.. (token + position [+ metre])."""
         stop = start + ids.shape[1]
-        x = self.wte[ids] + self.wpe[start:stop]
+        if self.pads is None:
+            x = self.wte[ids] + self.wpe[start:stop]
+        else:  # a row's position is its slot less its pads; a finished row that runs on is clipped
+            pos = np.arange(start, stop)[None, :] - self.pads[:, None]  # (B, T)
+            x = self.wte[ids] + self.wpe[np.clip(pos, 0, len(self.wpe) - 1)]
         if self.metric is not None:
             f = self._metric_rows(ids, start)
             wmb, wml, wmp = self.metric
             x = x + wmb[f[..., 0]] + wml[f[..., 1]] + wmp[f[..., 2]]
         return x
+
+    def _mask(self, T: int) -> np.ndarray | None:
+        """Additive attention mask for T queries at slots length.. over keys 0..length+T-1:
+        (T, S) causal, or (B, 1, T, S) with each row's pads hidden from its real slots (a pad
+        still sees itself and the pads before it, so no row of the softmax is empty)."""
+        s = self.length
+        stop = s + T
+        if self.pads is None:
+            if T == 1:
+                return None
+            return np.triu(np.full((T, stop), -np.inf, np.float32), k=s + 1)  # query i sees keys <= s + i
+        q = np.arange(s, stop)[:, None]  # (T, 1) query slots
+        k = np.arange(stop)[None, :]  # (1, S) key slots
+        pad = self.pads[:, None, None]  # (B, 1, 1)
+        hidden = (k > q)[None] | ((k < pad) & (q >= pad))  # (B, T, S)
+        return np.where(hidden, np.float32(-np.inf), np.float32(0.0))[:, None]  # (B, 1, T, S)
 
     def _norm(self, x: np.ndarray) -> np.ndarray:
         """LayerNorm without gain and shift (those are folded into the next matmul). x: (N, C).
@@ -386,9 +420,7 @@ class NumpyDecoder:
         if stop > cache_len:
             raise ValueError(f"sequence of {stop} tokens exceeds the cache ({cache_len})")
         x = self.embed(ids, s).reshape(B * T, C)  # (B*T, C): 2-D matmuls are one BLAS call
-        mask = None
-        if T > 1:
-            mask = np.triu(np.full((T, stop), -np.inf, np.float32), k=s + 1)  # (T, S): query i sees keys <= s + i
+        mask = self._mask(T)
         for layer, (wa, ba, wp, bp, wf, bf, wo, bo) in enumerate(self.layers):
             qkv = self._norm(x) @ wa  # (B*T, 3C), queries already scaled
             qkv += ba

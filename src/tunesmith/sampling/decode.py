@@ -236,15 +236,10 @@ def generate(
             picks = rng.spawn(1)[0].choice(len(upbeats), size=b, p=[w for _, w in upbeats])
             pickups = [upbeats[int(k)][0] for k in picks]
         t0 = time.perf_counter()
-        rows: list = [None] * b
-        for pickup in sorted(set(pickups)):  # takes with one pickup share one header: a batch each
-            rows_here = [i for i in range(b) if pickups[i] == pickup]
-            head = prompt_ids(tokenizer, dataclasses.replace(request, pickup=pickup))
-            with single_thread_blas():
-                out = _generate_batch(decoder, [tables_for(forms[i], pickup) for i in rows_here], head, temps, top_p,
-                                      rng, model_len)  # fmt: skip
-            for i, row in zip(rows_here, out):
-                rows[i] = row
+        heads = {p: prompt_ids(tokenizer, dataclasses.replace(request, pickup=p)) for p in set(pickups)}
+        with single_thread_blas():  # takes with and without a pickup (headers of two lengths): one batch
+            rows = _generate_batch(decoder, [tables_for(forms[i], pickups[i]) for i in range(b)],
+                                   [heads[p] for p in pickups], temps, top_p, rng, model_len)  # fmt: skip
         seconds = (time.perf_counter() - t0) / b
         for i, (ids, lps, forced, ending) in enumerate(rows):
             asked = dataclasses.replace(request, pickup=pickups[i]) if upbeats else request
@@ -258,17 +253,30 @@ def generate(
     return takes
 
 
-def _generate_batch(decoder, row_tables: list[_Tables], prompt: list[int], temperature, top_p, rng, max_len):
-    """Rows (one per tables) of (ids, log-probs, forced flags, the ending drawn: `Constrainer.drawn_ending`)."""
-    autos = [Constrainer(tables, len(prompt)) for tables in row_tables]
+def _generate_batch(decoder, row_tables: list[_Tables], prompt, temperature, top_p, rng, max_len):
+    """Rows (one per tables) of (ids, log-probs, forced flags, the ending drawn: `Constrainer.drawn_ending`).
+    `prompt`: one list of ids for every row, or one per row (`decode_rows`)."""
+    prompts = _row_prompts(prompt, len(row_tables))
+    autos = [Constrainer(tables, len(p)) for tables, p in zip(row_tables, prompts)]
     for a in autos:
         a.draw_ending(rng)
     seqs, lps, forced = decode_rows(decoder, prompt, autos, temperature, top_p, rng, max_len)
     return [(q, lp, f, a.drawn_ending()) for q, lp, f, a in zip(seqs, lps, forced, autos)]
 
 
-def decode_rows(decoder, prompt: list[int], autos: list[Constrainer], temperature, top_p, rng, max_len):
-    """Sample one row per automaton after a shared `prompt` (the loop of compose and co-create).
+def _row_prompts(prompt, b: int) -> list[list[int]]:
+    """One prompt per row: `prompt` is a list of ids shared by all, or a list of such lists."""
+    if prompt and isinstance(prompt[0], (list, tuple)):
+        if len(prompt) != b:
+            raise ValueError(f"{len(prompt)} prompts for {b} rows")
+        return [list(p) for p in prompt]
+    return [list(prompt) for _ in range(b)]
+
+
+def decode_rows(decoder, prompt, autos: list[Constrainer], temperature, top_p, rng, max_len):
+    """Sample one row per automaton after `prompt` (the loop of compose and co-create): one list
+    of ids shared by every row, or one list per row (takes with and without a pickup differ in
+    their header): shorter ones are left-padded in one batch (`NumpyDecoder.reset`'s pads).
 
     Returns (token ids, log-probs, forced flags) per row, prompt included. Every token is drawn
     among `auto.allowed()`; a bar closed early pays `auto.early_end()`'s logit penalty, and a
@@ -276,11 +284,18 @@ def decode_rows(decoder, prompt: list[int], autos: list[Constrainer], temperatur
     rhythm feedback, `set_tonal_feedback`, `set_rhythm_feedback`)."""
     b = len(autos)
     eos = autos[0].t.eos_tok
-    decoder.reset(b, max_len)
-    seqs = [list(prompt) for _ in range(b)]
-    lps = [[0.0] * len(prompt) for _ in range(b)]
-    forced = [[True] * len(prompt) for _ in range(b)]
-    feed = np.array([prompt] * b)  # (b, T)
+    prompts = _row_prompts(prompt, b)
+    longest = max(len(p) for p in prompts)
+    pads = [longest - len(p) for p in prompts]
+    if any(pads):
+        decoder.reset(b, max_len, pads)
+    else:  # the common case, and the protocol of decoders that take no pads
+        decoder.reset(b, max_len)
+    seqs = [list(p) for p in prompts]
+    lps = [[0.0] * len(p) for p in prompts]
+    forced = [[True] * len(p) for p in prompts]
+    feed = np.array([[p[0]] * pad + p for p, pad in zip(prompts, pads)])  # (b, T); a pad repeats the row's first id
+    max_len += max(pads)  # the cache's slots: a row's positions stay within max_len by its automaton
     while True:
         logits = decoder.step(feed)  # (b, V)
         nxt = []
