@@ -57,6 +57,15 @@ def test_ends_on_tonic_and_key_heard():
     assert mm.key_heard(p, "F#", "major") == 0.0
 
 
+def test_ends_on_estimated_tonic_ignores_the_written_key():
+    scale = [60, 62, 64, 65, 67, 69, 71, 72, 67, 64, 62, 60]
+    mislabelled = _piece(scale, key=("G", "major"))  # a C major tune keyed a fifth off
+    assert mm.ends_on_tonic(mislabelled) == 0.0
+    assert mm.ends_on_estimated_tonic(mislabelled) == 1.0  # estimated C major: it ends on C
+    assert mm.ends_on_estimated_tonic(_piece(scale[:-1])) == 0.0  # ends on D
+    assert math.isnan(mm.ends_on_estimated_tonic(_piece([])))
+
+
 def test_chord_tone_share_is_duration_weighted():
     # C E D C under a C chord (bar 1): C, E, C are chord tones, D is not; 3 of 4 beats
     p = _piece([60, 64, 62, 60], chords=[(0.0, "C")])

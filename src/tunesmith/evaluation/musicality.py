@@ -36,6 +36,7 @@ MEASURES = {
     "key_heard": mm.key_heard,
     "home_key_share": mm.home_key_share,
     "ends_on_tonic": mm.ends_on_tonic,
+    "ends_on_estimated_tonic": mm.ends_on_estimated_tonic,
     "chord_tone_share": mm.chord_tone_share,
 }
 

@@ -31,6 +31,7 @@ from tunesmith.score import Piece, pitch_class_of
 
 __all__ = [
     "chord_tone_share",
+    "ends_on_estimated_tonic",
     "ends_on_tonic",
     "home_key_share",
     "key_heard",
@@ -159,6 +160,21 @@ def ends_on_tonic(piece: Piece, tonic: str | None = None) -> float:
     if not notes or tonic is None:
         return _NAN
     return float(notes[-1].pitch % 12 == pitch_class_of(tonic))
+
+
+def ends_on_estimated_tonic(piece: Piece) -> float:
+    """1.0 if the melody's last note is the tonic of the key estimated from all the piece's notes
+    (Krumhansl-Schmuckler, `harmony.estimate_key`), else 0.0; NaN without notes.
+
+    Why beside `ends_on_tonic`: a source with no key of its own (the JSB chorales) is keyed by
+    that same estimate when the corpus is built, so its `ends_on_tonic` is measured against an
+    estimate (a fifth off when a chorale dwells on its dominant), while a take's is measured
+    against the key it was asked for. Estimating both the same way compares them on equal terms."""
+    from tunesmith.harmony import estimate_key
+
+    if not melody_line(piece):
+        return _NAN
+    return ends_on_tonic(piece, estimate_key(piece).tonic)
 
 
 def chord_tone_share(piece: Piece) -> float:
