@@ -45,12 +45,15 @@ QUALITY_CLASSES = {"": 0, "maj": 0, "m": 1, "min": 1, "7": 2, "dim": 3, "aug": 4
 
 @dataclass
 class Melody:
-    """A melody as the index sees it: pitches with repeats merged and the bar of each (0-based)."""
+    """A melody as the index sees it: pitches with repeats merged and the bar of each (0-based),
+    and the number the score gives its first bar (`first_bar`: 0 for a pickup, else 1), so that
+    bar index i is the score's bar `i + first_bar`."""
 
     pitches: np.ndarray  # int16, MIDI numbers
     bars: np.ndarray  # int16, index into Piece.bars() of each note's onset
     onsets: np.ndarray  # float64 beats (for callers that map back to the piece)
     input_mask: np.ndarray  # bool: note belongs to given (musician's) material
+    first_bar: int = 1  # the score's number of Piece.bars()[0]: 0 for a pickup (Piece.pickup_beats)
 
     @property
     def intervals(self) -> np.ndarray:
@@ -72,7 +75,7 @@ def melody_of(piece: Piece, given: set[tuple[int, float]] | None = None) -> Melo
     notes = track.notes if track is not None else []
     if not notes:
         empty = np.zeros(0, dtype=np.int16)
-        return Melody(empty, empty.copy(), np.zeros(0), np.zeros(0, dtype=bool))
+        return Melody(empty, empty.copy(), np.zeros(0), np.zeros(0, dtype=bool), first_bar_of(piece))
     onsets = np.array([n.onset for n in notes], dtype=float)
     pitches = np.array([n.pitch for n in notes], dtype=np.int16)
     order = np.lexsort((-pitches, onsets))  # by onset, highest pitch first
@@ -89,7 +92,13 @@ def melody_of(piece: Piece, given: set[tuple[int, float]] | None = None) -> Melo
     onsets, pitches, given_mask = onsets[keep], pitches[keep], given_mask[keep]
     bar_onsets = np.asarray(piece.bars(), dtype=float)
     bars = np.clip(np.searchsorted(bar_onsets, onsets + 1e-6, side="right") - 1, 0, None).astype(np.int16)
-    return Melody(pitches, bars, onsets, given_mask)
+    return Melody(pitches, bars, onsets, given_mask, first_bar_of(piece))
+
+
+def first_bar_of(piece: Piece) -> int:
+    """The number the score gives the piece's first bar (`Piece.bars()[0]`): 0 when it is a pickup
+    (`Piece.pickup_beats()`; MusicXML writes it as measure 0, implicit), else 1."""
+    return 0 if piece.pickup_beats() > 0 else 1
 
 
 def given_notes(piece: Piece) -> set[tuple[int, float]]:

@@ -10,7 +10,9 @@ of each note (uint16), offsets, the chord tokens, and the inverted index (`post_
 its occurrence count and document frequency, and per occurrence its work and position), so that
 loading reads arrays instead of rebuilding them (~0.05 s instead of ~0.8 s for the shipped model's
 training set; an .npz without `post_*` is still read, its lists rebuilt). The .json holds one
-record per work (work id, title, source, license, style) and the build and calibration details.
+record per work (work id, title, source, license, style, and `first_bar`, the number its score
+gives its first bar: 0 for a pickup, else 1, so that matches report bars as the score numbers
+them) and the build and calibration details.
 
 Search, in two steps:
 
@@ -97,7 +99,9 @@ class Match:
     score: float
     query_notes: tuple[int, int] = (0, 0)  # first, last note (merged melody) of the passage
     work_notes: tuple[int, int] = (0, 0)
-    query_bars: tuple[int, int] = (0, 0)  # 1-based bars of each piece
+    # the bars of each side, numbered as its score numbers them: a pickup is bar 0, the first
+    # whole bar bar 1 (a work indexed without its numbering, by an older build: from 1)
+    query_bars: tuple[int, int] = (0, 0)
     work_bars: tuple[int, int] = (0, 0)
     matched_notes: int = 0  # exact interval matches inside the passage
     retrieval: float = 0.0
@@ -148,7 +152,8 @@ class SimilarityIndex:
             bar_parts.append(np.clip(mel.bars, 0, 65535).astype(np.uint16))
             chord_parts.append(F.chord_tokens(p))
             docs.append({"work_id": p.work_id, "piece_id": p.piece_id, "title": p.title, "source": p.source,
-                         "license": p.license, "style": p.style, "split": p.split})  # fmt: skip
+                         "license": p.license, "style": p.style, "split": p.split,
+                         "first_bar": mel.first_bar})  # fmt: skip
         if not docs:
             raise ValueError("similarity index: no piece has a melody to index")
         offsets = np.concatenate(([0], np.cumsum([len(x) for x in pitch_parts]))).astype(np.int64)
@@ -199,7 +204,7 @@ class SimilarityIndex:
                                 chords=self.chords, chord_offsets=self.chord_offsets.astype(np.int32), **post)  # fmt: skip
         columns = {
             k: [d.get(k) for d in self.docs]
-            for k in ("work_id", "piece_id", "title", "source", "license", "style", "split")
+            for k in ("work_id", "piece_id", "title", "source", "license", "style", "split", "first_bar")
         }
         record = {**self.info, "format": FORMAT, "version": FORMAT_VERSION, "n_works": len(self.docs),
                   "n_notes": int(len(self.pitches)), "works": columns}  # fmt: skip
@@ -228,6 +233,8 @@ class SimilarityIndex:
             cols = record.pop("works")
             n = len(cols["work_id"])
             docs = [{k: cols[k][i] for k in cols} for i in range(n)]
+            if any(d.get("first_bar") not in (None, 0, 1) for d in docs):
+                raise TypeError("a work's first_bar is neither 0 nor 1")
             bars = np.cumsum(arrays["bar_steps"].astype(np.int32)).astype(np.uint16)
         except (KeyError, TypeError, AttributeError, IndexError) as exc:
             raise ValueError(f"{js.name}: unreadable similarity index ({type(exc).__name__}: {exc})") from None
@@ -545,11 +552,13 @@ class SimilarityIndex:
             if len(qgrams):
                 harmony = float(np.isin(qgrams, self.doc_chord_grams(d)).mean())
             a = int(self.offsets[d])
+            first = self.docs[d].get("first_bar")
+            first = 1 if first is None else int(first)  # an index built without the numbering: from 1
             out.append(Match(
                 doc=d, work=self.docs[d], score=float(score) * (1.0 + HARMONY_WEIGHT * harmony),
                 query_notes=qi, work_notes=tj,
-                query_bars=(int(mel.bars[qi[0]]) + 1, int(mel.bars[qi[1]]) + 1),
-                work_bars=(int(self.bars[a + tj[0]]) + 1, int(self.bars[a + tj[1]]) + 1),
+                query_bars=(int(mel.bars[qi[0]]) + mel.first_bar, int(mel.bars[qi[1]]) + mel.first_bar),
+                work_bars=(int(self.bars[a + tj[0]]) + first, int(self.bars[a + tj[1]]) + first),
                 matched_notes=matched, retrieval=float(retrieval[c]), harmony=harmony,
             ))  # fmt: skip
         out.sort(key=lambda m: -m.score)

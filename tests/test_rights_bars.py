@@ -1,0 +1,114 @@
+"""The bars `check` reports are numbered as the score numbers them: a pickup (anacrusis) is bar 0
+and the first whole bar is bar 1 (`Piece.pickup_beats()`; MusicXML writes the pickup as measure
+0, implicit), on the query's side and on the indexed work's, which the index records when built."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from tunesmith.rights import features as F
+from tunesmith.rights.check import check_piece
+from tunesmith.rights.index import SimilarityIndex
+from tunesmith.score import Note, Piece, TimeSignature, Track
+
+# a distinctive tune (leaps a random walk rarely makes), no pitch repeated: 26 notes
+SOURCE = [62, 69, 66, 74, 73, 71, 64, 67, 76, 74, 69, 61, 64, 72, 71, 67, 59, 62, 70, 69, 65, 60, 64, 71, 69, 66]
+
+
+def eighths(pitches, *, work_id: str, pickup: bool) -> Piece:
+    """A 4/4 piece of eighth notes; with `pickup`, its first two notes are a one-beat pickup."""
+    notes = [Note(int(p), 0.5 * i, 0.5) for i, p in enumerate(pitches)]
+    end = 0.5 * len(pitches)
+    bar_onsets = [0.0, *np.arange(1.0, end - 1e-6, 4.0).tolist()] if pickup else []
+    return Piece(piece_id=work_id, work_id=work_id, title=work_id, style="folk", source="test", license="CC0-1.0",
+                 tracks=[Track("melody", "melody", notes=notes)], time_signatures=[TimeSignature(0.0, 4, 4)],
+                 bar_onsets=bar_onsets)  # fmt: skip
+
+
+def walk(rng, n: int, start: int) -> list[int]:
+    """A random walk with no pitch repeated (repeats would merge into one note)."""
+    steps = rng.choice([-2, -1, 1, 2, -3, 3, -4, 4], size=n - 1)
+    return list(np.clip(start + np.concatenate(([0], np.cumsum(steps))), 40, 95))
+
+
+@pytest.fixture(scope="module")
+def index() -> SimilarityIndex:
+    """Random walks (the statistics of rarity), `with-pickup`: SOURCE as a one-beat pickup and
+    three whole bars (score bars 0-3), `no-pickup`: SOURCE[2:] as three whole bars (bars 1-3)."""
+    rng = np.random.default_rng(11)
+    pieces = [eighths(walk(rng, 64, 60), work_id=f"walk-{i}", pickup=bool(i % 2)) for i in range(30)]
+    pieces.append(eighths(SOURCE, work_id="with-pickup", pickup=True))
+    pieces.append(eighths(SOURCE[2:], work_id="no-pickup", pickup=False))
+    return SimilarityIndex.build(pieces, info={"name": "bars", "calibration": {"close": 8.0, "copy": 14.0}})
+
+
+def query(pickup: bool) -> Piece:
+    """Two bars of other music, SOURCE (a fourth up) from the third bar, two more bars; with
+    `pickup`, two more notes before them as a one-beat pickup: SOURCE lies in score bars 3-6 both
+    ways (notes 16-41 after the pickup, eight to a bar)."""
+    before = [40, 43, 41, 45, 42, 46, 44, 47] * 2  # far below the copy: no interval joins them by chance
+    after = [93, 90, 94, 91, 95, 92, 89, 93] * 2
+    body = before + [p + 5 for p in SOURCE] + after
+    return eighths(([38, 36] if pickup else []) + body, work_id="query", pickup=pickup)
+
+
+def test_pickup_is_bar_0_on_both_sides(index):
+    for pickup in (True, False):
+        q = query(pickup)
+        assert q.pickup_beats() == (1.0 if pickup else 0.0)
+        assert F.melody_of(q).first_bar == (0 if pickup else 1)
+        found = {m.work["work_id"]: m for m in check_piece(q, index).matches}
+        assert found["with-pickup"].query_bars == (3, 6)  # the score's bars, whether or not it has a pickup
+        assert found["with-pickup"].work_bars == (0, 3)  # the work's pickup is its bar 0
+        assert found["with-pickup"].query_notes[1] - found["with-pickup"].query_notes[0] == len(SOURCE) - 1
+        assert found["no-pickup"].query_bars == (3, 6)
+        assert found["no-pickup"].work_bars == (1, 3)  # no pickup: the first bar is bar 1
+        nearest = {m["work_id"]: m for m in check_piece(q, index).nearest()}
+        assert nearest["with-pickup"]["bars"] == [3, 6] and nearest["with-pickup"]["work_bars"] == [0, 3]
+
+
+def test_the_numbering_is_the_one_musicxml_writes(index):
+    """The measure MusicXML puts the copy's first and last notes in is the bar `check` names."""
+    from tunesmith.convert import to_music21
+
+    q = query(pickup=True)
+    m = next(m for m in check_piece(q, index).matches if m.work["work_id"] == "with-pickup")
+    mel = F.melody_of(q)
+    first, last = mel.onsets[m.query_notes[0]], mel.onsets[m.query_notes[1]]
+    part = to_music21(q).parts[0]
+    measure_at = {}
+    for measure in part.getElementsByClass("Measure"):
+        for n in measure.notes:
+            measure_at[round(float(measure.offset + n.offset), 4)] = int(measure.number)
+    assert (measure_at[round(first, 4)], measure_at[round(last, 4)]) == m.query_bars == (3, 6)
+    assert measure_at[0.0] == 0  # the pickup
+
+
+def test_the_index_records_the_numbering_and_an_older_index_counts_from_1(index, tmp_path):
+    npz, js = index.save(tmp_path / "bars")
+    record = json.loads(js.read_text(encoding="utf-8"))
+    first_bar = dict(zip(record["works"]["work_id"], record["works"]["first_bar"]))
+    assert first_bar["with-pickup"] == 0 and first_bar["no-pickup"] == 1
+    loaded = SimilarityIndex.load(tmp_path / "bars")
+    m = next(m for m in check_piece(query(True), loaded).matches if m.work["work_id"] == "with-pickup")
+    assert (m.query_bars, m.work_bars) == ((3, 6), (0, 3))
+    # an index built before the numbering was recorded: its works' bars count from 1, as before
+    del record["works"]["first_bar"]
+    js.write_text(json.dumps(record), encoding="utf-8")
+    older = SimilarityIndex.load(tmp_path / "bars")
+    m = next(m for m in check_piece(query(True), older).matches if m.work["work_id"] == "with-pickup")
+    assert (m.query_bars, m.work_bars) == ((3, 6), (1, 4))
+    record["works"]["first_bar"] = ["one"] * len(record["works"]["work_id"])  # a damaged record
+    js.write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(ValueError, match="unreadable similarity index"):
+        SimilarityIndex.load(tmp_path / "bars")
+
+
+def test_the_shipped_index_records_each_works_numbering():
+    from tunesmith.rights.check import resolve_index
+
+    idx = resolve_index("model")
+    assert {d.get("first_bar") for d in idx.docs} == {0, 1}  # rebuilt with the numbering; some works have a pickup
