@@ -262,11 +262,17 @@ def test_a_chorales_final_chord_has_its_drawn_third_and_bass_approach(model, tok
     assert set(drawn) == ({"major", "minor", "none"} if mode == "minor" else {"major", "none"})
     for take, third in zip(takes, drawn):
         finals = {max(tr.notes, key=lambda n: n.onset + n.duration).pitch % 12 for tr in take.piece.tracks}
-        heard = {name for name, pc in thirds.items() if pc in finals}
+        if take.meta.get("half_close"):  # a minor chorale closing on V: the dominant's third, never minor
+            assert third in ("major", "none"), take.meta
+            fifth = (pitch_class_of(key) + 7) % 12
+            heard = {name for name, step in (("major", 4), ("minor", 3)) if (fifth + step) % 12 in finals}
+        else:
+            heard = {name for name, pc in thirds.items() if pc in finals}
         assert heard == ({third} if third != "none" else set()) or take.meta["closing_degree"] == "third", (third, finals)
     # the bass approaches the final chord from the degree it drew (the dominant: V-I), or from none
-    # of the named ones ("other")
+    # of the named ones ("other"); a half close draws none
     named = {"dominant": 7, "tonic": 0, "subdominant": 5}
+    takes = [t for t in takes if not t.meta.get("half_close")]
     drawn_approaches = [t.meta["bass_approach"] for t in takes]
     assert "dominant" in drawn_approaches and len(set(drawn_approaches)) >= 2
     checked = 0
@@ -522,7 +528,7 @@ def test_a_minor_chorale_keeps_its_leading_tone_into_the_final_chord(model, tok)
         beat = [{n.pitch % 12 for n in tr.notes if n.onset < strike and n.onset + n.duration > strike - 1.0}
                 for tr in take.piece.tracks]  # fmt: skip
         assert 7 not in beat[0], (take.meta, beat)  # G natural, the soprano
-        if take.meta["bass_approach"] == "dominant":
+        if take.meta.get("bass_approach") == "dominant":  # a half close draws no approach
             assert all(7 not in pcs for pcs in beat), (take.meta, beat)
             checked += 1
     assert checked >= 8
@@ -556,7 +562,7 @@ def test_a_dominant_before_the_final_chord_has_its_third(model, tok, key, mode):
     takes = generate(model, tok, ComposeRequest(style="chorale", key=key, mode=mode, bars=4, seed=8), n=24)
     with_third = []
     for take in takes:
-        if take.meta["bass_approach"] != "dominant":
+        if take.meta.get("bass_approach") != "dominant":  # a half close draws no approach
             continue
         strike = max(take.piece.tracks[0].notes, key=lambda n: n.onset).onset
         upper = {n.pitch % 12 for tr in take.piece.tracks[:3] for n in tr.notes
@@ -584,3 +590,32 @@ def test_no_two_voices_sound_the_leading_tone_before_the_final_chord(model, tok,
         doubled = [(a, b) for a in spans for b in spans if a[2] < b[2] and a[0] < b[1] and b[0] < a[1]]
         assert not doubled, (take.meta, doubled)
     assert sounding >= 8
+
+
+def test_a_minor_chorale_may_close_on_its_dominant(model, tok, monkeypatch):
+    """A minor chorale take draws a half close as often as Bach's minor chorales end on V (11 of
+    104, mostly Phrygian): the bass and the soprano on the dominant over its triad, whose third
+    (the leading tone) is never doubled; replayed from its meta (the tuner's masks) every token
+    is allowed. Major chorales and co-create never draw it."""
+    import tunesmith.sampling.endings as endings
+    from tunesmith.solvers.policy_gradient import replay_masks
+
+    monkeypatch.setitem(endings.FINAL_HALF_CLOSE_SHARES, "chorale", {"minor": 1.0})  # every take, to check each
+    request = ComposeRequest(style="chorale", key="E", mode="minor", bars=4, seed=5, pickup=0.0)
+    takes = generate(model, tok, request, n=32)
+    dominant, leading = 11, 3  # B, D-sharp
+    for take in takes:
+        assert take.meta["half_close"] and take.meta["closing_degree"] == "fifth", take.meta
+        assert "bass_approach" not in take.meta and "soprano_approach" not in take.meta
+        last = [max(tr.notes, key=lambda n: n.onset + n.duration).pitch % 12 for tr in take.piece.tracks]
+        assert last[0] == dominant and last[-1] == dominant, last
+        assert set(last) <= {dominant, leading, 6} and last.count(leading) <= 1, last
+        assert (leading in last) == (take.meta["final_third"] == "major"), (last, take.meta)
+        masks = replay_masks(tok, request, take.tokens, model.config.block_size, take.meta)
+        assert all(m is None or t in m[0] for t, m in zip(take.tokens, masks))
+    assert {t.meta["final_third"] for t in takes} <= {"major", "none"}
+    major = generate(model, tok, ComposeRequest(style="chorale", key="E", bars=4, seed=5), n=6)
+    assert not any(t.meta.get("half_close") for t in major)
+    from tunesmith.cocreate.automaton import _CoConstrainer
+
+    assert _CoConstrainer.may_half_close is False

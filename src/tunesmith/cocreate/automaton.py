@@ -117,6 +117,8 @@ class _CoConstrainer(Constrainer):
     [bar, pos, root, quality, bass] in region bars and ticks.
     """
 
+    may_half_close = False  # a given or continued chorale closes as `cadence` says, on its tonic
+
     def __init__(
         self,
         tables: _Tables,

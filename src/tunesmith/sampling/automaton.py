@@ -23,6 +23,7 @@ from tunesmith.sampling.feedback import (
 )
 from tunesmith.sampling.request import (
     BASS_APPROACH_DEGREES,
+    FINAL_HALF_CLOSE_THIRD_SHARES,
     MELODY_APPROACH_INTERVALS,
     SOPRANO_APPROACH_STEPS,
 )
@@ -58,6 +59,8 @@ _START, _CHORDS, _ROOT, _QUAL, _BASS, _CPOS, _VOICE, _NPOS, _PITCH, _DONE = rang
 class Constrainer:
     """The grammar + constraint automaton of one take: `allowed()` -> token ids, `advance(id)`."""
 
+    may_half_close = True  # whether `draw_ending` may draw a minor chorale's close on V (co-create: never)
+
     def __init__(self, tables: _Tables, length: int):
         self.t = tables
         self.state = _START
@@ -84,6 +87,7 @@ class Constrainer:
         self.melody_approach: str | None = None  # a lead sheet's interval into its last note ("step", ...)
         self.final_chord: str | None = None  # the degree of the chord a lead sheet closes over, if not the tonic
         self.soprano_approach: str | None = None  # a chorale soprano's way to a final tonic ("above", "below")
+        self.half_close = False  # a minor chorale that closes on V, the soprano on its fifth (`FINAL_HALF_CLOSE_SHARES`)
         self.modulation: tuple[str, int, int] | None = None  # (key name, first bar, bar after): a passage in that key
         self.cadence_bars = tables.cadence_bars  # the tables' cadence bars and a drawn passage's last bar
         self.melody_last: int | None = None  # the pitch of the melody's latest note (prompt included)
@@ -191,6 +195,21 @@ class Constrainer:
             k = int(child.choice(len(self.t.modulations), p=[w for _, w in self.t.modulations]))
             start = int(self.t.modulation_starts[int(child.integers(len(self.t.modulation_starts)))])
             self._set_modulation((self.t.modulations[k][0], start, start + self.t.modulation_span))
+        share = getattr(self.t, "half_close_share", 0.0)
+        if share and self.may_half_close:  # a minor chorale's close on V, also from a child generator
+            child = rng.spawn(1)[0]
+            if child.random() < share:
+                self._set_half_close()
+                self.bass_approach = self.soprano_approach = None  # Bach's come from several degrees
+                thirds = list(FINAL_HALF_CLOSE_THIRD_SHARES.items())
+                self.final_third = thirds[int(child.choice(len(thirds), p=[w for _, w in thirds]))][0]
+
+    def _set_half_close(self) -> None:
+        """Close on V (the last bar's cadence "open"), the soprano on the dominant; the last
+        length stays as drawn, the final third is the dominant's (`_inner_closing_pcs`)."""
+        self.half_close = True
+        self.final_pcs = frozenset({(self.t.tonic_pc + 7) % 12})
+        self.final_degree = "fifth"
 
     def drawn_ending(self) -> dict:
         """What `draw_ending` drew, as a take's meta records it (replaying the automaton needs it)."""
@@ -199,6 +218,7 @@ class Constrainer:
                "final_third": self.final_third, "bass_approach": self.bass_approach,
                "melody_approach": self.melody_approach, "final_chord": self.final_chord,
                "soprano_approach": self.soprano_approach,
+               "half_close": True if self.half_close else None,
                "modulation": list(self.modulation) if self.modulation else None}  # fmt: skip
         return {k: v for k, v in out.items() if v is not None}
 
@@ -214,6 +234,8 @@ class Constrainer:
         self.melody_approach = drawn.get("melody_approach")
         self.final_chord = drawn.get("final_chord")
         self.soprano_approach = drawn.get("soprano_approach")
+        if drawn.get("half_close"):
+            self._set_half_close()
         mod = drawn.get("modulation")
         self._set_modulation((str(mod[0]), int(mod[1]), int(mod[2])) if mod else None)
 
@@ -235,6 +257,11 @@ class Constrainer:
     def _closing_pcs(self, kind: str) -> frozenset:
         """Pitch classes that close the current voice's bar under cadence `kind`."""
         t = self.t
+        if self.half_close and kind == "open" and self.bar == t.n_bars - 1:
+            if self.v == 0:
+                return self.final_pcs
+            if self.final_third is not None and self.v < len(t.voices) - 1 and self.vl is not None:
+                return self._inner_closing_pcs()
         if kind == "closed" and self.bar == t.n_bars - 1:
             if self.final_pcs is not None and self.v == 0:
                 return self.final_pcs
@@ -247,12 +274,13 @@ class Constrainer:
         root and fifth, and the third unless "none"; the last inner voice takes the third if no
         voice above sings it. A soprano that closes on a third keeps the chord's third its own."""
         t = self.t
-        root, fifth = t.tonic_pc, (t.tonic_pc + 7) % 12
+        root = (t.tonic_pc + 7) % 12 if self.half_close else t.tonic_pc  # a half close: V's
+        fifth = (root + 7) % 12
         above = {p % 12 for p in (self.vl.pitch_at(u, self.end_tick() - 1) for u in range(self.v)) if p is not None}
         thirds = {(root + 3) % 12, (root + 4) % 12}
         sung = above & thirds
         third = next(iter(sung)) if sung else {"major": (root + 4) % 12, "minor": (root + 3) % 12}.get(self.final_third)
-        if third is None:
+        if third is None or (self.half_close and sung):  # V's third is the leading tone: never doubled
             return frozenset({root, fifth})
         if self.v == len(t.voices) - 2 and third not in above:
             return frozenset({third})
@@ -397,6 +425,8 @@ class Constrainer:
         a drawn modulation's passage (a cadence in that key), else None."""
         if self.modulation is not None and bar == self.modulation[2] - 1:
             return "to " + self.modulation[0]
+        if self.half_close and bar == self.t.n_bars - 1:
+            return "open"
         return self.t.bar_cadence[bar] if 0 <= bar < len(self.t.bar_cadence) else None
 
     def _final_bar(self) -> bool:
@@ -533,7 +563,7 @@ class Constrainer:
                     least = min(self.final_ticks, t.last_L - max(0, start))
                     ok = (in_last <= 0) | (gap == 0) | ((gap >= least) & (in_last % t.strike_grid == 0))
                 held = self.bar == t.n_bars - 1 and self.final_ticks >= TICKS_PER_BEAT and self.melody_approach is None
-                if held and self.v == 0 and self.pitch % 12 in self._closing_pcs("closed"):
+                if held and self.v == 0 and self.pitch % 12 in self._closing_pcs("open" if self.half_close else "closed"):
                     # a melody's closing note that reaches the closing zone of a held ending is held
                     # to the end, not struck again (takes ended on a repeated note: chorales 30 % of
                     # the time against Bach's 2 %; a lead sheet draws whether its last note repeats)

@@ -15,6 +15,7 @@ from tunesmith.sampling.request import (
     FINAL_BASS_APPROACH_SHARES,
     FINAL_CHORD_SHARES,
     FINAL_DEGREE_SHARES,
+    FINAL_HALF_CLOSE_SHARES,
     FINAL_LENGTH_SHARES,
     FINAL_MELODY_APPROACH_SHARES,
     FINAL_SOPRANO_APPROACH_SHARES,
@@ -105,6 +106,11 @@ def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
     if melody_approaches and tables.final_lengths and not tables.voice_leading and len(tables.voices) == 1:
         total = sum(melody_approaches.values())
         tables.melody_approaches = [(k, w / total) for k, w in melody_approaches.items()]
+    # a minor chorale's close on V instead of I (`FINAL_HALF_CLOSE_SHARES`): the share of takes
+    # that draw it; the soprano then closes on the fifth over the dominant's major triad
+    tables.half_close_share = 0.0
+    if tables.voice_leading and tables.minor and tables.final_endings and tables.bar_cadence[-1] == "closed":
+        tables.half_close_share = float((FINAL_HALF_CLOSE_SHARES.get(request.style) or {}).get("minor", 0.0))
     # how a chorale's soprano reaches a last note on the tonic, drawn per take
     # (`FINAL_SOPRANO_APPROACH_SHARES`): "above" (from the 2nd) or "below" (from the leading tone)
     tables.soprano_approaches = None
