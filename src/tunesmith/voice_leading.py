@@ -139,3 +139,16 @@ class VoiceLeading:
                     limit = s
                     break
         return None if limit is None else limit - p
+
+
+def augmented_seconds(prev: int, cands: np.ndarray, tonic_pc: int) -> np.ndarray:
+    """Which candidate pitches would follow `prev` in a minor key by an augmented second: the
+    flat 6th and the raised 7th a step of 3 semitones apart, either way. Bach's minor chorales
+    have 4 in 22,858 melodic intervals (all in the alto); the takes had 25 in 7,558, in the
+    inner voices and the bass (`python runs/s15/aug2.py 60`), so the automaton avoids them."""
+    cands = np.asarray(cands)
+    flat6, raised7 = (tonic_pc + 8) % 12, (tonic_pc + 11) % 12
+    up = (prev % 12 == flat6) & (cands - prev == 3)
+    down = (prev % 12 == raised7) & (prev - cands == 3)
+    return up | down
+

@@ -47,7 +47,7 @@ from tunesmith.tokenizer import (
     DUR_TICKS,
     TICKS_PER_BEAT,
 )
-from tunesmith.voice_leading import VoiceLeading
+from tunesmith.voice_leading import VoiceLeading, augmented_seconds
 
 __all__ = ["Constrainer", "_Tables", "add_pickup_bar", "compose_tables"]
 
@@ -316,6 +316,12 @@ class Constrainer:
             third = t.pitch_values[self.v] % 12 == t.leading_pc  # V's third: the leading tone
             both = third if mask is None else (mask & third)
             mask = both if both.any() else mask
+        if t.voice_leading and t.minor and self.vl is not None:
+            prev = self.vl.pitch_at(self.v, at - 1)  # the voice's note just before (None after a rest)
+            if prev is not None:
+                smooth = ~augmented_seconds(prev, t.pitch_values[self.v], t.tonic_pc)
+                both = smooth if mask is None else (mask & smooth)
+                mask = both if both.any() else mask
         kind = self._cadence()
         end = self._phrase_end(self.bar)
         if kind is not None and end - self._closing_zone() <= pos < end:  # the last beat belongs to the cadence's note
