@@ -37,7 +37,7 @@ from tunesmith.score import Piece
 VERDICTS = ("clear", "close", "copy")
 DEFAULT_CALIBRATION: dict[str, Any] = {
     "close": 21.0,
-    "copy": 27.5,
+    "copy": 25.0,
     "method": "the shipped model index's calibration (scripts/evaluate_copy_guard.py, seed 0), used by indexes "
     "without their own",
 }
