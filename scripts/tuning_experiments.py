@@ -196,7 +196,7 @@ def cmd_rules(a) -> dict:
     meter = corpus_meters(train, slots=20) if a.meter == "corpus" else a.meter
     cfg = TuneConfig(styles=styles, bars=a.bars, rounds=a.rounds, prompts_per_round=a.prompts, takes_per_prompt=4,
                      lr=a.lr, kl_coef=a.kl, ml_coef=a.ml, eval_every=5, eval_examples=16, seed=1,
-                     top_p=a.top_p, meter=meter)  # fmt: skip
+                     top_p=a.top_p, meter=meter, kl_estimator=a.kl_estimator)  # fmt: skip
     reward = rules.rules
     if a.target_skip and not a.targets:
         raise SystemExit("--target-skip: only with --targets")
@@ -364,7 +364,7 @@ def cmd_rater(a) -> dict:
     report["rater_noise_ceiling"] = float(np.mean([max(q, 1 - q) for q in p_pref]))
     t_fit = time.time()
     cfg = TuneConfig(styles=[a.style], bars=a.bars, rounds=a.rounds, prompts_per_round=a.prompts, takes_per_prompt=4,
-                     lr=a.lr, kl_coef=a.kl, eval_every=5, eval_examples=16, seed=a.tune_seed, method=a.method)  # fmt: skip
+                     lr=a.lr, kl_coef=a.kl, eval_every=5, eval_examples=16, seed=a.tune_seed, method=a.method, kl_estimator=a.kl_estimator)  # fmt: skip
     reward = pref
     if a.bounded:
         from tunesmith.rewards.preference import WinProbability
@@ -427,7 +427,7 @@ def cmd_criteria(a) -> dict:
     for path in a.files:
         crit = load_criteria(path)
         cfg = TuneConfig(styles=[a.style], bars=a.bars, rounds=a.rounds, prompts_per_round=a.prompts,
-                         takes_per_prompt=4, lr=a.lr, kl_coef=a.kl, eval_every=10, eval_examples=16, seed=3)  # fmt: skip
+                         takes_per_prompt=4, lr=a.lr, kl_coef=a.kl, eval_every=10, eval_examples=16, seed=3, kl_estimator=a.kl_estimator)  # fmt: skip
         folder = Path(a.out) / Path(path).stem
         t1 = time.time()
         tune(a.base, crit, folder, cfg, pieces=(train, valid), progress=True)
@@ -488,6 +488,7 @@ def main(argv=None) -> int:
         p.add_argument("--prompts", type=int, default=4)
         p.add_argument("--lr", type=float, default=1e-4)
         p.add_argument("--kl", type=float, default=0.02)
+        p.add_argument("--kl-estimator", choices=["sampled", "exact"], default="sampled")
     for p in (*(sub.choices[n] for n in ("rules", "rater")), crit):
         p.add_argument("--real", choices=sorted(REAL_SOURCES), default="shippable",
                        help="real music for NLL, realism and the discriminator: shippable sources (default) or all")

@@ -65,6 +65,8 @@ def test_config_is_checked_at_construction():
         TuneConfig(styles=["polka"])
     with pytest.raises(ValueError, match="kl_coef"):
         TuneConfig(kl_coef=-1.0)
+    with pytest.raises(ValueError, match='kl_estimator .*must be "sampled" or "exact"'):
+        TuneConfig(kl_estimator="k3")
     with pytest.raises(ValueError, match="unknown key"):
         TuneConfig.from_dict({"rounds": 2, "learning_rate": 1})
     assert TuneConfig.from_dict(small().to_dict()) == small()
@@ -113,7 +115,8 @@ def test_rloo_baseline_is_leave_one_out():
     np.testing.assert_allclose(adv.numpy(), [1.0, -0.5, -0.5, -2.0, 2.0])
 
 
-def test_reference_never_changes(base, pieces, tmp_path, monkeypatch):
+@pytest.mark.parametrize("estimator", ["sampled", "exact"])
+def test_reference_never_changes(base, pieces, tmp_path, monkeypatch, estimator):
     made = {}
     real_copy = pg.frozen_copy
 
@@ -125,7 +128,8 @@ def test_reference_never_changes(base, pieces, tmp_path, monkeypatch):
         return ref
 
     monkeypatch.setattr(pg, "frozen_copy", spy)
-    result = tune(base, rules.ends_on_tonic, tmp_path, small(rounds=3, kl_coef=0.1), pieces=pieces, progress=False)
+    result = tune(base, rules.ends_on_tonic, tmp_path, small(rounds=3, kl_coef=0.1, kl_estimator=estimator),
+                  pieces=pieces, progress=False)  # fmt: skip
     after = made["ref"].state_dict()
     assert after.keys() == made["before"].keys()
     for k, v in made["before"].items():
@@ -153,6 +157,38 @@ def test_exact_kl_is_the_kl_over_the_allowed_tokens():
     assert float(pg.exact_kl(lp, lp, torch.tensor([[True, True]]))) == 0.0
     # the sampled estimate on a draw the reference favours is negative; the exact KL never is
     assert float(lp[0, 0, 2] - lq[0, 0, 2]) < 0 < float(got)
+
+
+def test_the_exact_kl_leash_pulls_a_moved_policy_back(base):
+    """With nothing to gain (reward 0) the penalty alone should move a policy that has drifted
+    from the reference back toward it. Over 8 rounds (each sampled afresh from the policy, as
+    `tune` does) the exact estimator (the KL over every allowed token, plus its own gradient) more
+    than halves the exact KL on held-aside takes; the sampled estimate, noisy on 8 takes a round,
+    moves it far less (on this machine 3.20 -> 2.93, against 3.20 -> 1.08)."""
+    from tunesmith import pretrained
+
+    finals = {}
+    for estimator in ("sampled", "exact"):
+        model, tok, _ = pretrained.load(str(base))
+        config = small(prompts_per_round=2, takes_per_prompt=4, kl_coef=1.0, lr=3e-3, kl_estimator=estimator)
+        reference = pg.frozen_copy(model)
+        torch.manual_seed(0)
+        with torch.no_grad():
+            for p in model.parameters():
+                p.add_(0.05 * torch.randn_like(p))  # the policy drifted
+        held = pg.sample_round(model, tok, config, 99)
+        opt = torch.optim.Adam(model.parameters(), lr=config.lr)
+
+        def kl(model=model, reference=reference, held=held) -> float:
+            with torch.no_grad():
+                return float(pg.policy_and_reference(model, reference, held, 1.0)[3].mean())
+
+        start = kl()
+        for round_ in range(1, 9):
+            rollout = pg.sample_round(model, tok, config, round_)
+            pg.policy_gradient_step(model, reference, opt, rollout, torch.zeros(len(rollout.takes)), config)
+        finals[estimator] = kl()
+    assert start > 0.01 and finals["exact"] < 0.5 * start and finals["exact"] < finals["sampled"], (start, finals)
 
 
 def test_reward_raises_its_statistic(tonic_run):

@@ -20,6 +20,8 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lr", type=float, help="learning rate (default 2e-5)")
     parser.add_argument("--kl", type=float, dest="kl_coef", help="KL penalty coefficient (default 0.05); the KL shown is "
                         "KL(tuned || base) per take in nats, summed over its free tokens")
+    parser.add_argument("--kl-estimator", choices=["sampled", "exact"], help="the KL the penalty uses: on the sampled "
+                        "tokens (default) or exact over every allowed token (lower variance)")
     parser.add_argument("--ml-coef", type=float, help="weight of maximum-likelihood steps mixed in (default 0)")
     parser.add_argument("--cadence", choices=["free", "tonic"], help="the takes' cadence control (default: by style)")
     parser.add_argument("--meter", help="the takes' meter (default: the style's); several, comma-separated "
@@ -75,7 +77,7 @@ def tune_config(args: argparse.Namespace):
         for k, v in raw.items():
             d.update(v if isinstance(v, dict) else {k: v})
     flags = {"rounds": args.rounds, "bars": args.bars, "prompts_per_round": args.prompts,
-             "takes_per_prompt": args.takes, "lr": args.lr, "kl_coef": args.kl_coef, "ml_coef": args.ml_coef,
+             "takes_per_prompt": args.takes, "lr": args.lr, "kl_coef": args.kl_coef, "kl_estimator": args.kl_estimator, "ml_coef": args.ml_coef,
              "cadence": args.cadence, "meter": args.meter, "seed": args.seed, "ending_lr": args.ending_lr,
              "snapshot_every": args.snapshot_every, "method": getattr(args, "method", None), "dpo_beta": getattr(args, "dpo_beta", None)}  # fmt: skip
     if args.styles:

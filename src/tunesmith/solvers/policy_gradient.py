@@ -109,6 +109,10 @@ class TuneConfig:
     weight_decay: float = 0.0
     grad_clip: float = 1.0
     kl_coef: float = 0.05  # beta: return = reward - beta * sum_t KL_t
+    # which KL the penalty uses: "sampled" (log pi(a_t) - log ref(a_t) on the sampled tokens, as
+    # before) or "exact" (the KL over every allowed token at each visited position, never
+    # negative, lower variance; its own gradient is added to the loss as well)
+    kl_estimator: str = "sampled"
     ml_coef: float = 0.0  # weight of a maximum-likelihood loss on corpus windows (0: none)
     ml_batch: int = 8
     eval_every: int = 5  # rounds between held-out NLL evaluations (0: never)
@@ -142,6 +146,7 @@ class TuneConfig:
         need(0.0 < self.top_p <= 1.0, "top_p", "must be in (0, 1]")
         need(0.0 < self.lr <= 1.0, "lr", "must be in (0, 1]")
         need(self.method in ("reinforce", "dpo"), "method", 'must be "reinforce" or "dpo"')
+        need(self.kl_estimator in ("sampled", "exact"), "kl_estimator", 'must be "sampled" or "exact"')
         need(self.dpo_beta > 0.0, "dpo_beta", "must be positive")
         for name in ("weight_decay", "grad_clip", "kl_coef", "ml_coef", "rest_penalty", "ending_lr"):
             need(getattr(self, name) >= 0.0, name, "must be >= 0")
@@ -286,14 +291,15 @@ def token_logprobs(
     return (logp, free, log_dist) if full else (logp, free)
 
 
-def policy_and_reference(policy: GPT, reference: GPT, rollout: Rollout, temperature: float):
+def policy_and_reference(policy: GPT, reference: GPT, rollout: Rollout, temperature: float, kl_grad: bool = False):
     """(policy log-probs (B, T) with gradients, free mask, reference log-probs, exact KL per take
-    (B,)) of a round's takes: what the policy-gradient and the DPO updates both start from."""
+    (B,)) of a round's takes: what the policy-gradient and the DPO updates both start from. The
+    exact KL carries gradients to the policy with `kl_grad` (the "exact" KL estimator)."""
     tok = rollout.tokenizer
     logp, free, log_dist = token_logprobs(policy, rollout.takes, rollout.requests, temperature, tok, full=True)
     with torch.no_grad():
         ref_logp, _, ref_log_dist = token_logprobs(reference, rollout.takes, rollout.requests, temperature, tok, full=True)
-        kl = exact_kl(log_dist.detach(), ref_log_dist, free)
+    kl = exact_kl(log_dist if kl_grad else log_dist.detach(), ref_log_dist, free)
     return logp, free, ref_logp, kl
 
 
@@ -445,20 +451,24 @@ def policy_gradient_step(
     """One update: REINFORCE with a leave-one-out baseline on R = r - kl_coef * KL (see the module
     docstring), plus `ml_coef` x the cross-entropy of `ml_batch` if given; the drawn closing
     degrees (`endings`) count as one more choice of each take, in the KL and in the update."""
-    logp, free, ref_logp, kl_reported = policy_and_reference(policy, reference, rollout, config.temperature)
-    kl_tok = (logp.detach() - ref_logp) * free  # (B, T): KL estimate on the sampled tokens
-    kl = kl_tok.sum(-1)  # (B,)
+    exact = config.kl_estimator == "exact"
+    logp, free, ref_logp, kl_live = policy_and_reference(policy, reference, rollout, config.temperature, kl_grad=exact)
+    kl_reported = kl_live.detach()
+    kl_sampled = ((logp.detach() - ref_logp) * free).sum(-1)  # (B,): the estimate on the sampled tokens
     end_lp = None
     if endings is not None:
         end_lp, end_ref = endings.logprobs(rollout)
-        kl = kl + (end_lp.detach() - end_ref).to(kl.dtype)
+        kl_sampled = kl_sampled + (end_lp.detach() - end_ref).to(kl_sampled.dtype)
         kl_reported = kl_reported + endings.exact_kl(rollout).to(kl_reported.dtype)
+    kl = kl_reported if exact else kl_sampled  # the penalty (`TuneConfig.kl_estimator`)
     returns = rewards - config.kl_coef * kl
     adv = rloo_advantages(returns, rollout.groups)
     if end_lp is not None:
         endings.step(end_lp, adv)
     n_free = int(free.sum())
     loss = -(adv.unsqueeze(-1) * logp).sum() / max(1, n_free)
+    if exact:  # the exact KL of the states visited also pulls the policy back directly (its own gradient)
+        loss = loss + config.kl_coef * kl_live.sum() / max(1, n_free)
     ml_loss = None
     if ml_batch is not None and config.ml_coef > 0:
         _, ml = policy(ml_batch[0], targets=ml_batch[1])
@@ -470,7 +480,7 @@ def policy_gradient_step(
         torch.nn.utils.clip_grad_norm_(policy.parameters(), config.grad_clip)
     opt.step()
     return StepStats(float(rewards.mean()), float(kl_reported.mean()), float(loss.detach()), ml_loss, n_free,
-                     float(kl.mean()))  # fmt: skip
+                     float(kl_sampled.mean()))  # fmt: skip
 
 
 # ------------------------------------------------------------------ checkpoints
