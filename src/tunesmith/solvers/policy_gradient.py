@@ -379,10 +379,10 @@ class EndingPolicy:
 
     def logprobs(self, rollout: Rollout) -> tuple[torch.Tensor, torch.Tensor]:
         """(log-prob under the policy, under the reference) of each take's drawn closing degree
-        (0, 0 for a take that drew none)."""
+        (0, 0 for a take that drew none, or whose half close overrode it)."""
         lp, ref = [], []
         for take, req in zip(rollout.takes, rollout.requests):
-            degree = take.meta.get("closing_degree")
+            degree = None if take.meta.get("half_close") else take.meta.get("closing_degree")  # a half close overrode it
             if degree is None or req.style not in self.logits:
                 lp.append(torch.zeros((), dtype=torch.float64))
                 ref.append(torch.zeros((), dtype=torch.float64))
@@ -396,7 +396,7 @@ class EndingPolicy:
         """KL(policy || reference) of the closing-degree choice, per take (0 for one that drew none)."""
         out = []
         for take, req in zip(rollout.takes, rollout.requests):
-            if take.meta.get("closing_degree") is None or req.style not in self.logits:
+            if take.meta.get("closing_degree") is None or take.meta.get("half_close") or req.style not in self.logits:
                 out.append(torch.zeros((), dtype=torch.float64))
                 continue
             lp = torch.log_softmax(self.logits[req.style].detach(), 0)
