@@ -88,3 +88,38 @@ def test_a_natural_chord_root_carries_no_alter(tmp_path):
     assert text.count("<root-alter>-1</root-alter>") == 1  # the B-flat
     figures = [cs.figure for cs in music21.converter.parse(text, format="musicxml").recurse().getElementsByClass("ChordSymbol")]
     assert figures[:2] == ["A", "C"] and figures[2].startswith("B-")
+
+
+def _note_values(path) -> list[list[tuple[str, int, str | None]]]:
+    """Per measure of the first part: (type, dots, tie) of each note."""
+    score = music21.converter.parse(str(path))
+    return [[(n.duration.type, n.duration.dots, n.tie.type if n.tie else None) for n in m.notes]
+            for m in score.parts[0].getElementsByClass("Measure")]  # fmt: skip
+
+
+def test_compound_meter_long_notes_show_the_beats(tmp_path):
+    """In 6/8 a note of five eighths is a dotted quarter tied to a quarter (or a quarter tied to a
+    dotted quarter from the second eighth), as copyists write it, not a half tied to an eighth;
+    a jig's last bar, short by its eighth-note pickup, ends that way. A dotted half stays one note.
+    Reading the file back gives the same notes."""
+    import tunesmith as ts
+
+    notes = [Note(69, 0.0, 0.5, 80),  # the pickup
+             Note(74, 0.5, 2.5, 80), Note(76, 3.0, 0.5, 80),  # bar 1: five eighths from the downbeat, an eighth
+             Note(74, 3.5, 0.5, 80), Note(76, 4.0, 2.5, 80),  # bar 2: an eighth, five eighths from the second
+             Note(78, 6.5, 3.0, 80),  # bar 3: a dotted half
+             Note(74, 9.5, 2.5, 80)]  # the last bar, short by the pickup
+    piece = Piece(piece_id="j", work_id="j", style="folk", source="test", path="", license="public-domain",
+                  tracks=[Track("Melody", "melody", 0, False, notes)], time_signatures=[TimeSignature(0.0, 6, 8)],
+                  tempos=[Tempo(0.0, 165.0)], keys=[KeySignature(0.0, "D", "major")], end=12.0,
+                  bar_onsets=[0.0, 0.5, 3.5, 6.5, 9.5])  # fmt: skip
+    path = write_musicxml(piece, tmp_path / "jig.musicxml")
+    assert _note_values(path) == [
+        [("eighth", 0, None)],
+        [("quarter", 1, "start"), ("quarter", 0, "stop"), ("eighth", 0, None)],
+        [("eighth", 0, None), ("quarter", 0, "start"), ("quarter", 1, "stop")],
+        [("half", 1, None)],
+        [("quarter", 1, "start"), ("quarter", 0, "stop")],
+    ]
+    back = ts.read(path)
+    assert [(n.pitch, n.onset, n.duration) for n in back.tracks[0].notes] == [(n.pitch, n.onset, n.duration) for n in notes]

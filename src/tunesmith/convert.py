@@ -642,13 +642,17 @@ def to_music21(piece: Piece) -> Any:
                     leads_to = (following[2][0] if following is not None and len(pitches) == 1 and len(following[2]) == 1
                                 and abs(following[0] - stop) < _EPS else None)  # fmt: skip
                     named = [_m21_pitch(spelled(p, float(seg_on), leads_to), p) for p in pitches]
-                    el = note.Note(named[0]) if len(named) == 1 else m21chord.Chord(named)
-                    el.duration.quarterLength = seg_off - seg_on
-                    el.volume.velocity = vel
-                    starts, stops_ = seg_on > onset, seg_off < stop
-                    if starts or stops_:
-                        el.tie = tie.Tie("continue" if starts and stops_ else "stop" if starts else "start")
-                    container.insert(seg_on - b0, el)
+                    full_bar = Fraction(ts_at(b0).bar_length).limit_denominator(96)
+                    # a pickup bar is the end of a whole bar: its beats are counted from where that bar began
+                    grid_start = b1 - full_bar if bi == 0 and anacrusis else b0
+                    for part_on, part_off in _beat_segments(seg_on, seg_off, grid_start, ts_at(b0)):
+                        el = note.Note(named[0]) if len(named) == 1 else m21chord.Chord(named)
+                        el.duration.quarterLength = part_off - part_on
+                        el.volume.velocity = vel
+                        starts, stops_ = part_on > onset, part_off < stop
+                        if starts or stops_:
+                            el.tie = tie.Tie("continue" if starts and stops_ else "stop" if starts else "start")
+                        container.insert(part_on - b0, el)
                     cursor = seg_off
                 if len(voices) > 1:
                     if cursor < b1:
@@ -678,6 +682,41 @@ def to_music21(piece: Piece) -> Any:
         part.makeAccidentals(inPlace=True, cautionaryPitchClass=False, overrideStatus=True)
         score.insert(0, part)
     return score
+
+
+def _single_value(length: Fraction, max_dots: int = 2) -> bool:
+    """Whether a note of `length` quarters is one written value: a power of two, dotted at most
+    `max_dots` times."""
+    for dots in range(max_dots + 1):
+        base = length / (2 - Fraction(1, 2**dots))
+        if base > 0 and base.numerator & (base.numerator - 1) == 0 and base.denominator & (base.denominator - 1) == 0:
+            return True
+    return False
+
+
+def _beat_segments(on: Fraction, off: Fraction, grid_start: Fraction, ts: TimeSignature) -> list[tuple[Fraction, Fraction]]:
+    """The tied pieces a note from `on` to `off` (within one bar) is written as. In a compound
+    meter (6/8, 9/8, 12/8) a length that is no single written value is cut where it crosses a
+    dotted-quarter beat, so that the beats show: five eighths from the downbeat are a dotted
+    quarter tied to a quarter, not music21's half tied to an eighth; whole beats that make one
+    value stay one (nine eighths in 12/8: a dotted half tied to a dotted quarter). Elsewhere:
+    the note whole (music21 splits it as notation programs do)."""
+    if not ts.is_compound or _single_value(off - on, max_dots=1):  # a double dot would hide the beats
+        return [(on, off)]
+    beat = Fraction(ts.beat_length).limit_denominator(96)
+    cuts = []
+    k = (on - grid_start) // beat + 1
+    while grid_start + k * beat < off:
+        cuts.append(grid_start + k * beat)
+        k += 1
+    pieces = list(zip([on, *cuts], [*cuts, off]))
+    merged = [pieces[0]]
+    for a, b in pieces[1:]:  # whole beats that make one value join it (two beats: a dotted half)
+        if _single_value(b - merged[-1][0], max_dots=1):
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def _metronome_mark(qpm: float, ts: TimeSignature, tempo: Any, note: Any) -> Any:
