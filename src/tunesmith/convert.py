@@ -626,6 +626,9 @@ def to_music21(piece: Piece) -> Any:
                     t = _frac(tp.onset)
                     if b0 <= t < b1 or (bi == 0 and t < b0):
                         m.insert(max(t - b0, Fraction(0)), _metronome_mark(tp.qpm, ts_at(t), tempo, note))
+            bar_ts = ts_at(b0)
+            # a pickup bar is the end of a whole bar: its beats are counted from where that bar began
+            grid_start = b1 - Fraction(bar_ts.bar_length).limit_denominator(96) if bi == 0 and anacrusis else b0
             containers = []
             for vi, voice_events in enumerate(voices):
                 container = m21stream.Voice(id=str(vi + 1)) if len(voices) > 1 else m
@@ -642,10 +645,7 @@ def to_music21(piece: Piece) -> Any:
                     leads_to = (following[2][0] if following is not None and len(pitches) == 1 and len(following[2]) == 1
                                 and abs(following[0] - stop) < _EPS else None)  # fmt: skip
                     named = [_m21_pitch(spelled(p, float(seg_on), leads_to), p) for p in pitches]
-                    full_bar = Fraction(ts_at(b0).bar_length).limit_denominator(96)
-                    # a pickup bar is the end of a whole bar: its beats are counted from where that bar began
-                    grid_start = b1 - full_bar if bi == 0 and anacrusis else b0
-                    for part_on, part_off in _beat_segments(seg_on, seg_off, grid_start, ts_at(b0)):
+                    for part_on, part_off in _beat_segments(seg_on, seg_off, grid_start, bar_ts):
                         el = note.Note(named[0]) if len(named) == 1 else m21chord.Chord(named)
                         el.duration.quarterLength = part_off - part_on
                         el.volume.velocity = vel
@@ -684,10 +684,10 @@ def to_music21(piece: Piece) -> Any:
     return score
 
 
-def _single_value(length: Fraction, max_dots: int = 2) -> bool:
-    """Whether a note of `length` quarters is one written value: a power of two, dotted at most
-    `max_dots` times."""
-    for dots in range(max_dots + 1):
+def _single_value(length: Fraction) -> bool:
+    """Whether a note of `length` quarters is one written value in a compound meter: a power of
+    two, plain or dotted (a double dot would hide the beats)."""
+    for dots in range(2):
         base = length / (2 - Fraction(1, 2**dots))
         if base > 0 and base.numerator & (base.numerator - 1) == 0 and base.denominator & (base.denominator - 1) == 0:
             return True
@@ -701,7 +701,7 @@ def _beat_segments(on: Fraction, off: Fraction, grid_start: Fraction, ts: TimeSi
     quarter tied to a quarter, not music21's half tied to an eighth; whole beats that make one
     value stay one (nine eighths in 12/8: a dotted half tied to a dotted quarter). Elsewhere:
     the note whole (music21 splits it as notation programs do)."""
-    if not ts.is_compound or _single_value(off - on, max_dots=1):  # a double dot would hide the beats
+    if not ts.is_compound or _single_value(off - on):
         return [(on, off)]
     beat = Fraction(ts.beat_length).limit_denominator(96)
     cuts = []
@@ -712,7 +712,7 @@ def _beat_segments(on: Fraction, off: Fraction, grid_start: Fraction, ts: TimeSi
     pieces = list(zip([on, *cuts], [*cuts, off]))
     merged = [pieces[0]]
     for a, b in pieces[1:]:  # whole beats that make one value join it (two beats: a dotted half)
-        if _single_value(b - merged[-1][0], max_dots=1):
+        if _single_value(b - merged[-1][0]):
             merged[-1] = (merged[-1][0], b)
         else:
             merged.append((a, b))

@@ -298,6 +298,7 @@ class NumpyDecoder:
         self.gelu_b = np.float32(0.7978845608 * 0.044715)
         self.K = self.V = None
         self.pads: np.ndarray | None = None  # (B,) left pads per row (`reset`)
+        self._pad_mask: np.ndarray | None = None  # their additive mask once the prompt is in
         self.length = 0
         self._trackers: list = []
         self._history: list[list[int]] = []
@@ -317,6 +318,9 @@ class NumpyDecoder:
                 raise ValueError(f"pads must be {batch_size} counts >= 0, got {pads!r}")
             self.pads = np.asarray(pads, dtype=np.int64)  # (B,)
             slots = max_len + int(self.pads.max())
+            # every step after the prompt: each row's pads hidden, nothing else (B, 1, 1, slots)
+            hidden = np.arange(slots)[None, :] < self.pads[:, None]
+            self._pad_mask = np.where(hidden, np.float32(-np.inf), np.float32(0.0))[:, None, None, :]
         shape = (cfg.n_layer, batch_size, cfg.n_head, slots, cfg.n_embd // cfg.n_head)
         self.K = np.zeros(shape, np.float32)
         self.V = np.zeros(shape, np.float32)
@@ -375,6 +379,8 @@ class NumpyDecoder:
             if T == 1:
                 return None
             return np.triu(np.full((T, stop), -np.inf, np.float32), k=s + 1)  # query i sees keys <= s + i
+        if T == 1 and s >= int(self.pads.max()):  # decoding after the prompt: the pads only
+            return self._pad_mask[..., :stop]
         q = np.arange(s, stop)[:, None]  # (T, 1) query slots
         k = np.arange(stop)[None, :]  # (1, S) key slots
         pad = self.pads[:, None, None]  # (B, 1, 1)

@@ -172,9 +172,7 @@ def ends_on_estimated_tonic(piece: Piece) -> float:
     against the key it was asked for. Estimating both the same way compares them on equal terms."""
     from tunesmith.harmony import estimate_key
 
-    if not melody_line(piece):
-        return _NAN
-    return ends_on_tonic(piece, estimate_key(piece).tonic)
+    return ends_on_tonic(piece, estimate_key(piece).tonic)  # NaN without notes (estimate: C)
 
 
 def chord_tone_share(piece: Piece) -> float:

@@ -260,7 +260,7 @@ def _generate_batch(decoder, row_tables: list[_Tables], prompt, temperature, top
     autos = [Constrainer(tables, len(p)) for tables, p in zip(row_tables, prompts)]
     for a in autos:
         a.draw_ending(rng)
-    seqs, lps, forced = decode_rows(decoder, prompt, autos, temperature, top_p, rng, max_len)
+    seqs, lps, forced = decode_rows(decoder, prompts, autos, temperature, top_p, rng, max_len)
     return [(q, lp, f, a.drawn_ending()) for q, lp, f, a in zip(seqs, lps, forced, autos)]
 
 

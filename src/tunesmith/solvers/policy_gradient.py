@@ -345,6 +345,11 @@ def rloo_advantages(returns: torch.Tensor, groups: Sequence[int]) -> torch.Tenso
     return adv
 
 
+def _drawn_degree(take) -> str | None:
+    """The closing degree a take drew and kept (None: none drawn, or a half close overrode it)."""
+    return None if take.meta.get("half_close") else take.meta.get("closing_degree")
+
+
 class EndingPolicy:
     """Per style, logits over the closing degrees a take draws (root / third / fifth / other),
     starting from the base model's shares; the frozen reference keeps those. Checkpointed with the
@@ -382,7 +387,7 @@ class EndingPolicy:
         (0, 0 for a take that drew none, or whose half close overrode it)."""
         lp, ref = [], []
         for take, req in zip(rollout.takes, rollout.requests):
-            degree = None if take.meta.get("half_close") else take.meta.get("closing_degree")  # a half close overrode it
+            degree = _drawn_degree(take)
             if degree is None or req.style not in self.logits:
                 lp.append(torch.zeros((), dtype=torch.float64))
                 ref.append(torch.zeros((), dtype=torch.float64))
@@ -396,7 +401,7 @@ class EndingPolicy:
         """KL(policy || reference) of the closing-degree choice, per take (0 for one that drew none)."""
         out = []
         for take, req in zip(rollout.takes, rollout.requests):
-            if take.meta.get("closing_degree") is None or take.meta.get("half_close") or req.style not in self.logits:
+            if _drawn_degree(take) is None or req.style not in self.logits:
                 out.append(torch.zeros((), dtype=torch.float64))
                 continue
             lp = torch.log_softmax(self.logits[req.style].detach(), 0)
