@@ -46,6 +46,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tunesmith.rights.features import first_bar_of
 from tunesmith.rights.index import shares_passage
 
 
@@ -128,8 +129,11 @@ def plant(src, host, rng, *, bars: int | None = None, changes: tuple[str, ...] =
     notes += [Note(n.pitch, n.onset + span, n.duration) for n in hline if n.onset >= at - 1e-6]
     piece = Piece(piece_id="plant", work_id="plant", style=host.style, tracks=[Track("melody", "melody", notes=notes)],
                   time_signatures=list(host.time_signatures)[:1], keys=list(host.keys)[:1])  # fmt: skip
-    return piece, {"source": src.work_id, "bars": L, "from_bar": b + 1, "ornament": kind, "edit": edit,
-                   "host": host.work_id, "at_bar": len(hbars) // 2 + 1}  # fmt: skip
+    # bar numbers as `check` gives them (a pickup is bar 0): the source's, and the plant's own
+    # (it is barred from its first note, so a host's pickup does not carry over)
+    at_bar = first_bar_of(piece) + int(np.searchsorted(piece.bars(), at + 1e-6)) - 1
+    return piece, {"source": src.work_id, "bars": L, "from_bar": first_bar_of(src) + b, "ornament": kind,
+                   "edit": edit, "host": host.work_id, "at_bar": at_bar}  # fmt: skip
 
 
 def norm_title(t: str | None) -> str:

@@ -112,3 +112,37 @@ def test_the_shipped_index_records_each_works_numbering():
 
     idx = resolve_index("model")
     assert {d.get("first_bar") for d in idx.docs} == {0, 1}  # rebuilt with the numbering; some works have a pickup
+
+
+def test_the_evaluation_names_plant_bars_as_check_does():
+    """`evaluate_copy_guard.plant` reports where an excerpt came from (`from_bar`, the source's
+    score numbering: a pickup is bar 0) and where it went (`at_bar`, the plant's own numbering:
+    it is barred from its first note, whatever the host's pickup), so its report reads like
+    `check`'s output: the notes of bars `from_bar`.. of the source, transposed, start in bar
+    `at_bar` of the plant."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "evaluate_copy_guard.py"
+    spec = importlib.util.spec_from_file_location("evaluate_copy_guard", path)
+    ecg = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ecg)
+    seen = set()
+    for host_pickup in (False, True):
+        host = eighths(walk(np.random.default_rng(3), 64, 60), work_id="host", pickup=host_pickup)
+        for pickup in (True, False):
+            src = eighths(SOURCE, work_id="src", pickup=pickup)
+            first = 0 if pickup else 1
+            for seed in range(12):
+                piece, info = ecg.plant(src, host, np.random.default_rng(seed), bars=2, changes=("transpose",))
+                seen.add((pickup, info["from_bar"]))
+                edges = [*src.bars(), src.duration() + 1e-6]
+                lo, hi = edges[info["from_bar"] - first], edges[info["from_bar"] - first + 2]
+                steps = np.diff([n.pitch for n in src.melody().notes if lo - 1e-6 <= n.onset < hi - 1e-6]).tolist()
+                notes = piece.melody().notes
+                pitches = [n.pitch for n in notes]
+                starts = [j for j in range(len(notes) - len(steps)) if np.diff(pitches[j : j + len(steps) + 1]).tolist() == steps]
+                bars = [*piece.bars(), piece.duration()]
+                assert any(bars[info["at_bar"] - 1] - 1e-6 <= notes[j].onset < bars[info["at_bar"]] - 1e-6 for j in starts), (
+                    host_pickup, pickup, seed, info)  # fmt: skip
+    assert (True, 0) in seen and (False, 0) not in seen  # a pickup is bar 0; without one, bars start at 1

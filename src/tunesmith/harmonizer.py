@@ -114,6 +114,32 @@ def piece_key(piece: Piece) -> KeySignature:
     return piece.key or harmony.estimate_key(piece)
 
 
+def _only(logp: np.ndarray, key: KeySignature, roots: set[int] | None, scale: set[int] | None) -> np.ndarray:
+    """`logp` (units, N_LABELS) with the labels ruled out made impossible: roots not in `roots`,
+    chords with a tone not in `scale` (None: no rule). Unchanged if nothing would be left."""
+    keep = np.ones(N_LABELS, dtype=bool)
+    if roots is not None:
+        rel = {(r - key.tonic_pc) % 12 for r in roots}
+        keep &= np.array([lab // len(QUALITY_NAMES) in rel for lab in range(N_LABELS)])
+    if scale is not None:
+        keep &= np.array([set(chord_tones(lab, key.tonic_pc)) <= set(scale) for lab in range(N_LABELS)])
+    if not keep.any() or keep.all():
+        return logp
+    return np.where(keep[None, :], logp, -1e9)
+
+
+def mode_scale(key: KeySignature) -> set[int] | None:
+    """The pitch classes of `key`'s scale when it is in a church mode (one models do not learn:
+    `sampling.MODEL_MODES`), else None."""
+    from tunesmith.sampling.request import MODEL_MODES
+    from tunesmith.tokenizer import MODES, scale_pitch_classes
+
+    mode = (key.mode or "major").lower()
+    if mode in MODEL_MODES or mode not in MODES:
+        return None
+    return set(scale_pitch_classes(key.tonic_pc, mode))
+
+
 UNITS = ("half", "beat")
 
 
@@ -384,23 +410,22 @@ class Harmonizer:
         """(onset in beats, pitch classes of the chord) for every unit: what four-part voices aim at."""
         key = key or piece_key(piece)
         units = units_for(piece, self.config.unit)
-        path = self.decode(self.log_probs(piece, units, key), rng=rng, temperature=temperature, style=piece.style)
+        logp = _only(self.log_probs(piece, units, key), key, None, mode_scale(key))
+        path = self.decode(logp, rng=rng, temperature=temperature, style=piece.style)
         return [(s, chord_tones(int(lab), key.tonic_pc)) for (s, _), lab in zip(units, path)]
 
     def predict(self, piece: Piece, *, key: KeySignature | None = None, rng: np.random.Generator | None = None,
                 temperature: float | None = None, unit: str = "half", merge: bool = True,
-                roots: set[int] | None = None) -> list[ChordSymbol]:  # fmt: skip
+                roots: set[int] | None = None, scale: set[int] | None = None) -> list[ChordSymbol]:  # fmt: skip
         """Chord symbols for `piece`'s melody: one per unit (merged where the chord does not change
         unless `merge` is False). `unit` "bar": one chord per bar (the label best over both halves
-        of an even-meter bar). `roots`: only chords on these pitch classes (an in-scale request)."""
+        of an even-meter bar). `roots`: only chords on these pitch classes (an in-scale request);
+        `scale`: only chords whose tones are all in it. A key in a church mode (not one of
+        `sampling.MODEL_MODES`) gets the mode's own chords unless `scale` is given: the
+        harmonizer learned major and minor keys, and gave a D dorian tune A7, a G mixolydian one D7."""
         key = key or piece_key(piece)
         units = units_for(piece, self.config.unit)
-        logp = self.log_probs(piece, units, key)
-        if roots is not None:
-            rel = {(r - key.tonic_pc) % 12 for r in roots}
-            keep = np.array([lab // len(QUALITY_NAMES) in rel for lab in range(N_LABELS)])
-            if keep.any():
-                logp = np.where(keep[None, :], logp, -1e9)
+        logp = _only(self.log_probs(piece, units, key), key, roots, mode_scale(key) if scale is None else scale)
         if unit == "bar" and self.config.unit == "half":
             merged_units, merged_logp = [], []
             downbeats = {round(b, 6) for b in piece.bars()}

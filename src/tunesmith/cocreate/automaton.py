@@ -38,7 +38,7 @@ from tunesmith.sampling import (
     set_rhythm_feedback,
     set_tonal_feedback,
 )
-from tunesmith.sampling.request import BASS_APPROACH_DEGREES, tonic_triad
+from tunesmith.sampling.request import BASS_APPROACH_DEGREES, MODEL_MODES, tonic_triad
 from tunesmith.score import Piece, pitch_class_of
 from tunesmith.tokenizer import (
     DUR_TICKS,
@@ -529,7 +529,8 @@ def _tables(tok: Tokenizer, job: _Job, bars: int, block: int, close: bool = Fals
     set_tonal_feedback(tables, request, job.tuned)
     set_rhythm_feedback(tables, request, job.tuned)
     set_closing_shares(tables, job.tuned)
-    scale = scale_pitch_classes(pitch_class_of(request.key), request.mode) if request.in_scale else None
+    modal = request.mode not in MODEL_MODES  # a church mode: held to its scale, as compose holds it
+    scale = scale_pitch_classes(pitch_class_of(request.key), request.mode) if request.in_scale or modal else None
     for i, v in enumerate(job.voices):
         lo, hi = job.ranges.get(v, (PITCH_MIN, PITCH_MAX))
         ps = [p for p in range(lo, hi + 1) if scale is None or p % 12 in scale]

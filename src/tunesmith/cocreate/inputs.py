@@ -345,7 +345,11 @@ def _work_piece(
     tonic: str,
     mode: str,
 ) -> Piece:
-    """What is known, on the final bar grid, in the tokenizer's canonical voices."""
+    """What is known, on the final bar grid, in the tokenizer's canonical voices. Its key is
+    what the model is told: a church mode's family (`sampling.header_mode`); the automaton holds
+    the music to the mode itself, and the result is written in it."""
+    from tunesmith.sampling.request import header_mode
+
     num, den = (int(x) for x in grid.meter.split("/"))
     tracks = [
         Track(VOICE_NAMES[v], VOICE_ROLES[v], notes=sorted(notes.get(v, []), key=lambda x: (x.onset, x.pitch)))
@@ -358,7 +362,7 @@ def _work_piece(
         style=style,
         tracks=tracks,
         chords=sorted(chords, key=lambda c: c.onset),
-        keys=[KeySignature(0.0, tonic, mode)],
+        keys=[KeySignature(0.0, tonic, header_mode(mode))],
         time_signatures=[TimeSignature(0.0, num, den)],
         tempos=[Tempo(0.0, min(MAX_TEMPO, max(MIN_TEMPO, src.tempo)))],
         bar_onsets=list(grid.starts),

@@ -592,7 +592,11 @@ class Constrainer:
         final = self._final_chord_ids()
         if s == _ROOT:
             kind = self._cadence()
-            return final[1] if final else t.kinds[kind][2] if kind else t.quals
+            if final:
+                return final[1]
+            if kind:
+                return t.kinds[kind][2]
+            return t.quals if t.quals_by_root is None else t.quals_by_root[self.root_pc]
         if s == _CPOS:
             kind = self._cadence()
             return final[0] if final else t.kinds[kind][1] if kind else t.roots

@@ -23,7 +23,7 @@ from tunesmith.sampling.feedback import (
     set_rhythm_feedback,
     set_tonal_feedback,
 )
-from tunesmith.sampling.request import ComposeRequest, Take
+from tunesmith.sampling.request import ComposeRequest, Take, header_mode
 from tunesmith.sampling.tables import _Tables, compose_tables
 from tunesmith.score import ChordSymbol, KeySignature, Piece, Tempo, TimeSignature
 from tunesmith.tokenizer import DUR_TICKS, Tokenizer, meter_ticks
@@ -67,7 +67,7 @@ def prompt_ids(tokenizer: Tokenizer, request: ComposeRequest) -> list[int]:
     pickup = request.pickup_position()
     bars = request.bars + (1 if pickup else 0)
     return tokenizer.header_ids(
-        request.style, request.key, request.mode, request.meter, request.tempo, bars, request.layout, pickup
+        request.style, request.key, header_mode(request.mode), request.meter, request.tempo, bars, request.layout, pickup
     )
 
 
@@ -281,7 +281,8 @@ def decode_rows(decoder, prompt, autos: list[Constrainer], temperature, top_p, r
     Returns (token ids, log-probs, forced flags) per row, prompt included. Every token is drawn
     among `auto.allowed()`; a bar closed early pays `auto.early_end()`'s logit penalty, and a
     melody's pitch gets `auto.tonal_bias()` and a note length `auto.rhythm_bias()` (the tonal and
-    rhythm feedback, `set_tonal_feedback`, `set_rhythm_feedback`)."""
+    rhythm feedback, `set_tonal_feedback`, `set_rhythm_feedback`); in a church mode a pitch of the
+    header family's degree counts as the mode's (`_Tables.mode_moves`)."""
     b = len(autos)
     eos = autos[0].t.eos_tok
     prompts = _row_prompts(prompt, b)
@@ -316,6 +317,10 @@ def decode_rows(decoder, prompt, autos: list[Constrainer], temperature, top_p, r
             if early is not None:
                 row_logits = row_logits.copy()
                 row_logits[early[0]] -= early[1]
+            moves = a.t.mode_moves
+            if moves is not None:  # a church mode: the header family's degree becomes the mode's
+                row_logits = row_logits.copy()
+                row_logits[moves[1]] = np.logaddexp(row_logits[moves[1]], row_logits[moves[0]])
             tok, lp = _sample(row_logits, allowed, temperature, top_p, rng)
             a.advance(tok)
             row = [tok]

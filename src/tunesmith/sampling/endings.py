@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from tunesmith.harmony import QUALITIES as CHORD_INTERVALS
 from tunesmith.sampling.request import (
     FINAL_BASS_APPROACH_SHARES,
     FINAL_CHORD_SHARES,
@@ -70,8 +71,10 @@ def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
             options = []
             for chord, weight in FINAL_CHORD_SHARES.get(degree, {}).items():
                 root, triad, quals = degree_chord(tables.tonic_pc, request.mode, chord)
-                if not triad & closing or (request.in_scale and not triad <= in_key):
+                if not triad & closing or ((request.in_scale or tables.modal) and not triad <= in_key):
                     continue
+                if tables.modal:  # a church mode's own chords only (lydian's V has no seventh in the mode)
+                    quals = tuple(q for q in quals if {(root + i) % 12 for i in CHORD_INTERVALS[q]} <= in_key)
                 options.append((chord, np.array([tables.tok.root_id(tables.key_names[root], tables.shift)]),
                                 np.array([tables.tok.qual_id(q) for q in quals]), triad, weight))  # fmt: skip
             total = sum(o[-1] for o in options)
@@ -88,7 +91,7 @@ def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
     tables.final_thirds = None
     thirds = (FINAL_THIRD_SHARES.get(request.style) or {}).get("minor" if tables.minor else "major")
     if thirds and len(tables.voices) > 2 and tables.bar_cadence and tables.bar_cadence[-1] == "closed":
-        if request.in_scale and tables.minor:  # a Picardy third is outside the scale asked for
+        if (request.in_scale or tables.modal) and tables.minor:  # a Picardy third is outside the scale asked for
             thirds = {k: w for k, w in thirds.items() if k != "major"}
         total = sum(thirds.values())
         tables.final_thirds = [(k, w / total) for k, w in thirds.items()]
@@ -109,13 +112,16 @@ def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
     # a minor chorale's close on V instead of I (`FINAL_HALF_CLOSE_SHARES`): the share of takes
     # that draw it; the soprano then closes on the fifth over the dominant's major triad
     tables.half_close_share = 0.0
-    if tables.voice_leading and tables.minor and tables.final_endings and tables.bar_cadence[-1] == "closed":
+    if tables.voice_leading and tables.minor and not tables.modal and tables.final_endings and tables.bar_cadence[-1] == "closed":
+        # (a church mode has no leading tone for its dominant chord)
         tables.half_close_share = float((FINAL_HALF_CLOSE_SHARES.get(request.style) or {}).get("minor", 0.0))
     # how a chorale's soprano reaches a last note on the tonic, drawn per take
     # (`FINAL_SOPRANO_APPROACH_SHARES`): "above" (from the 2nd) or "below" (from the leading tone)
     tables.soprano_approaches = None
     soprano = (FINAL_SOPRANO_APPROACH_SHARES.get(request.style) or {}).get("minor" if tables.minor else "major")
     if soprano and tables.voice_leading and tables.final_endings and tables.bar_cadence[-1] == "closed":
+        if tables.modal and tables.leading_pc not in tables.mode_scale:  # no leading tone to rise from
+            soprano = {k: w for k, w in soprano.items() if k != "below"}
         total = sum(soprano.values())
         tables.soprano_approaches = [(k, w / total) for k, w in soprano.items()]
 

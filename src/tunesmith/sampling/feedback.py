@@ -136,6 +136,14 @@ def set_modulation(tables: _Tables, request: ComposeRequest, tuned: dict) -> Non
             raise ValueError(f"modulation {asked!r}: this model has no modulation for {request.style} "
                              "(decoding.json: a per-voice degree_profile and a modulation_gain)")  # fmt: skip
         shares = {asked: 1.0}
+    if tables.modal:  # a church mode passes only through keys whose triad is in its scale
+        fits = {name for name, (step, family) in MODULATION_KEYS.items()
+                if set(tonic_triad((tables.tonic_pc + step) % 12, family)) <= tables.mode_scale}  # fmt: skip
+        if asked is not None and asked not in fits:
+            raise ValueError(f"modulation {asked!r}: its key's tonic triad is not in the scale of "
+                             f"{request.key} {request.mode}; choose one of {', '.join(sorted(fits)) or 'none'}")  # fmt: skip
+        shares = {name: w for name, w in (shares or {}).items() if name in fits}
+        able = able and bool(shares)
     if not able or n < MODULATION_MIN_BARS:
         return
     sources = {b for b in tables.copy_from if b is not None}

@@ -550,6 +550,25 @@ class Take:
 
 
 MINOR_THIRD_MODES = ("minor", "dorian", "phrygian", "aeolian", "locrian")
+# The modes a model learns from its header: the shippable training music names only major and
+# minor keys (Nottingham's ABC keys, keys estimated for the Irish MIDI files, Bach, the songs),
+# and the research sources name a church mode in under 1 % of their tunes. A take in another
+# mode is composed under its family's header (`header_mode`) and held to its own scale, melody
+# and chords (`_Tables.modal`): asked for D dorian, the model alone wrote D major under a
+# dorian key signature (F-sharps, C-sharps, A7).
+MODEL_MODES = ("major", "minor")
+# How a church mode differs from the family its header names: the family's degree (semitones
+# over the tonic) -> the mode's, a semitone away. The model's probability for the family's degree
+# goes to the mode's (`_Tables.mode_moves`): held to G mixolydian's scale alone, the model (told
+# G major) wrote no F at all, and the mode was not heard; its F-sharps written as F-naturals are.
+MODE_MOVES = {
+    "dorian": {8: 9, 11: 10},
+    "phrygian": {2: 1, 9: 8, 11: 10},
+    "aeolian": {9: 8, 11: 10},
+    "locrian": {2: 1, 7: 6, 9: 8, 11: 10},
+    "mixolydian": {11: 10},
+    "lydian": {5: 6},
+}
 
 
 def mode_family(mode: str) -> str:
@@ -557,6 +576,15 @@ def mode_family(mode: str) -> str:
     return "minor" if mode in MINOR_THIRD_MODES else "major"
 
 
+def header_mode(mode: str) -> str:
+    """The mode a model is told in a take's header: `mode` when models learn it (`MODEL_MODES`),
+    else its family ("minor" for dorian, phrygian, aeolian and locrian; "major" for lydian and
+    mixolydian)."""
+    return mode if mode in MODEL_MODES else mode_family(mode)
+
+
 def tonic_triad(tonic_pc: int, mode: str) -> tuple[int, int, int]:
-    """(root, third, fifth) pitch classes of the tonic triad (a minor third in the minor-third modes)."""
-    return tonic_pc, (tonic_pc + (3 if mode in MINOR_THIRD_MODES else 4)) % 12, (tonic_pc + 7) % 12
+    """(root, third, fifth) pitch classes of the tonic triad (a minor third in the minor-third
+    modes; locrian's fifth diminished, as its scale has it)."""
+    third = 3 if mode in MINOR_THIRD_MODES else 4
+    return tonic_pc, (tonic_pc + third) % 12, (tonic_pc + (6 if mode == "locrian" else 7)) % 12

@@ -9,10 +9,13 @@ import itertools
 
 import numpy as np
 
+from tunesmith.harmony import QUALITIES as CHORD_INTERVALS
 from tunesmith.sampling.endings import set_ending_tables
 from tunesmith.sampling.feedback import add_modulation_cadences
 from tunesmith.sampling.request import (
     MINOR_THIRD_MODES,
+    MODE_MOVES,
+    MODEL_MODES,
     WHOLE_RETURN_LAYOUTS,
     ComposeRequest,
     form_sections,
@@ -25,6 +28,7 @@ from tunesmith.tokenizer import (
     NOTE_NAMES,
     PITCH_MAX,
     PITCH_MIN,
+    QUALITIES,
     TICKS_PER_BEAT,
     Tokenizer,
     meter_ticks,
@@ -105,7 +109,10 @@ class _Tables:
         self.voice_tok = [tok.voice_id(v) for v in self.voices]
         self.bar_tok, self.eos_tok = tok.bar_id, tok.eos_id
         self.pos = np.arange(tok.pos_base, tok.pos_base + MAX_BAR_TICKS)
-        scale = scale_pitch_classes(pitch_class_of(request.key), request.mode) if request.in_scale else None
+        # a mode models do not learn (`MODEL_MODES`: a church mode) is held to its scale, as `in_scale` is
+        self.modal = request.mode not in MODEL_MODES
+        scale = scale_pitch_classes(pitch_class_of(request.key), request.mode) if request.in_scale or self.modal else None
+        self.mode_scale = scale_pitch_classes(pitch_class_of(request.key), request.mode)
         self.pitches, self.pitch_values = [], []
         for v in self.voices:
             lo, hi = request.voice_ranges()[v]
@@ -132,6 +139,14 @@ class _Tables:
         ]
         self.root_pc = {tok.root_id(n, shift): pitch_class_of(n) for n in NOTE_NAMES}
         self.quals = np.array([i for i in range(tok.qual_base, tok.bass_base)])
+        # in a church mode, per root pitch class the qualities whose tones are all in the mode's
+        # scale: its own diatonic chords (D dorian: Dm, Em, F, G, Am, C; no A7)
+        self.quals_by_root: dict[int, np.ndarray] | None = None
+        if self.modal:
+            self.quals_by_root = {
+                pc: np.array([tok.qual_id(q) for q in QUALITIES if {(pc + i) % 12 for i in CHORD_INTERVALS[q]} <= scale])
+                for pc in scale
+            }  # fmt: skip
         self.dur_ticks = np.array(DUR_TICKS)
         self.durs = np.arange(tok.dur_base, tok.dur_base + len(DUR_TICKS))
         self.forced_chords = [tok.chord_ids(c, shift) for c in request.chords] if request.chords else None
@@ -172,6 +187,19 @@ class _Tables:
                 np.array([tok.qual_id(q) for q in ("", "7")]),
             ),
         }
+        if self.modal:  # a church mode's cadences on its own chords: D dorian's half close on Am, not A
+            third = 4 if (dom_pc + 4) % 12 in scale else 3
+            dom_triad = {dom_pc, (dom_pc + third) % 12, (dom_pc + 7) % 12}
+            pcs = [frozenset({dom_pc}) if v == "B" else frozenset(dom_triad) for v in self.voices]
+            self.kinds["open"] = (pcs, self.kinds["open"][1], np.array([tok.qual_id(q) for q in ("", "7", "m", "m7")]))
+            for kind, root in (("closed", tonic_pc), ("open", dom_pc)):
+                pcs, roots, quals = self.kinds[kind]
+                fitting = self.quals_by_root.get(root, np.array([], dtype=np.int64))
+                keep = np.array([q for q in quals if q in set(fitting)], dtype=np.int64)
+                if not len(keep) and kind == "closed":  # locrian's tonic chord is diminished
+                    keep = fitting
+                if len(keep):  # (locrian's fifth is not in its scale: its half close stays as it was)
+                    self.kinds[kind] = (pcs, roots, keep)
         self.tok, self.key_names = tok, names
         add_modulation_cadences(self, request)  # a drawn passage's cadence in its key
         self.bar_cadence: list[str | None] = [None] * self.n_bars
@@ -202,6 +230,14 @@ class _Tables:
         self.register_lift = 0.0  # semitones the contrasting sections' mean pitch sits over the first's
         self.register_gain = 0.0  # logits per octave at full error (0: off)
         self.pitch_real = np.arange(PITCH_MIN, PITCH_MAX + 1) + shift  # the real pitch of each of `pitch_ids`
+        # a church mode: (from, to) pitch token ids whose probability moves from the header family's
+        # degree to the mode's (`MODE_MOVES`), applied to every pitch a take draws
+        self.mode_moves: tuple[np.ndarray, np.ndarray] | None = None
+        if self.modal and request.mode in MODE_MOVES:
+            offset = (self.pitch_real - tonic_pc) % 12
+            moves = [(i, i + dst - src) for src, dst in MODE_MOVES[request.mode].items()
+                     for i in np.flatnonzero(offset == src) if 0 <= i + dst - src < len(self.pitch_real)]  # fmt: skip
+            self.mode_moves = (self.pitch_ids[[a for a, _ in moves]], self.pitch_ids[[b for _, b in moves]])
         # what a take draws for its close: closing degree and chord, last length, third, approaches
         set_ending_tables(self, request)
         num, den = (int(x) for x in request.meter.split("/"))

@@ -66,6 +66,7 @@ from torch.nn import functional as F
 from tunesmith.config import check_field_types
 from tunesmith.model import GPT, load_model, model_tensors, write_safetensors
 from tunesmith.paths import atomic_write_text, shown_path
+from tunesmith.sampling.request import MODEL_MODES
 from tunesmith.score import STYLES, Piece
 from tunesmith.solvers.model_folder import (
     CHECKPOINT_FILE,
@@ -147,6 +148,9 @@ class TuneConfig:
         need(0.0 < self.lr <= 1.0, "lr", "must be in (0, 1]")
         need(self.method in ("reinforce", "dpo"), "method", 'must be "reinforce" or "dpo"')
         need(self.kl_estimator in ("sampled", "exact"), "kl_estimator", 'must be "sampled" or "exact"')
+        # a church mode is composed by moving the header family's degrees to the mode's at decoding
+        # time (`sampling.MODE_MOVES`), which the policy's log-probabilities do not replay
+        need(all(m in MODEL_MODES for m in self.modes), "modes", f"each one of {', '.join(MODEL_MODES)} (the modes models learn)")
         need(self.dpo_beta > 0.0, "dpo_beta", "must be positive")
         for name in ("weight_decay", "grad_clip", "kl_coef", "ml_coef", "rest_penalty", "ending_lr"):
             need(getattr(self, name) >= 0.0, name, "must be >= 0")

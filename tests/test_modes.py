@@ -1,0 +1,101 @@
+"""Church modes (dorian, phrygian, lydian, mixolydian, aeolian, locrian): the shipped model learned
+only major and minor keys (`sampling.MODEL_MODES`), and asked for D dorian it wrote D major under
+a dorian key signature (F-sharps, C-sharps, A7). A take in a mode is now composed under its
+family's header, held to the mode's scale (melody, chords, cadences) and given the mode's own
+degrees (`sampling.MODE_MOVES`); every way chords are chosen keeps to the mode's own chords."""
+
+from __future__ import annotations
+
+import pytest
+
+from tunesmith import api, harmony
+from tunesmith.score import pitch_class_of
+from tunesmith.tokenizer import scale_pitch_classes
+
+
+def pitch_classes(piece) -> list[int]:
+    return [n.pitch % 12 for t in piece.tracks for n in t.notes]
+
+
+def outside(piece, key: str, mode: str) -> tuple[list[int], list[str]]:
+    """(notes, chord symbols) of `piece` with a pitch class outside the mode's scale."""
+    scale = scale_pitch_classes(pitch_class_of(key), mode)
+    notes = [pc for pc in pitch_classes(piece) if pc not in scale]
+    chords = [c.figure for c in piece.chords if not harmony.chord_pitch_classes(c.figure) <= scale]
+    return notes, chords
+
+
+@pytest.mark.parametrize(
+    ("style", "key", "mode"),
+    [("folk", "D", "dorian"), ("folk", "G", "mixolydian"), ("pop", "F", "lydian"), ("jazz", "E", "phrygian"),
+     ("chorale", "A", "aeolian"), ("chorale", "D", "dorian"), ("folk", "B", "locrian")],
+)  # fmt: skip
+def test_a_take_in_a_church_mode_keeps_to_its_scale(style, key, mode):
+    takes = api.compose(style, key=key, mode=mode, bars=8, seed=4, n=3, check=False)
+    for take in takes:
+        assert outside(take.piece, key, mode) == ([], [])
+        assert take.piece.key.mode == mode  # written in the mode asked for (its key signature)
+        assert take.provenance["request"]["mode"] == mode
+        # notes no shorter than a sixteenth-note triplet: the mode's rules leave every voice a way on
+        assert min(n.duration for t in take.piece.tracks for n in t.notes) >= 1 / 6 - 1e-6
+
+
+def test_the_model_is_told_the_family_and_the_mode_is_heard():
+    from tunesmith.pretrained import load
+    from tunesmith.sampling import ComposeRequest, prompt_ids
+
+    model, tok, _ = load("default")
+    header = prompt_ids(tok, ComposeRequest(style="folk", key="G", mode="mixolydian", bars=8))
+    assert tok.mode_id("major") in header and tok.mode_id("mixolydian") not in header
+    # G mixolydian's flat seventh (F natural) sounds: told G major and held to the scale alone,
+    # the model wrote no F at all; its F-sharps now become F-naturals
+    takes = api.compose("folk", key="G", mode="mixolydian", bars=8, seed=1, n=6, check=False)
+    pcs = [pc for t in takes for pc in pitch_classes(t.piece)]
+    assert pcs.count(5) / len(pcs) >= 0.02 and 6 not in pcs
+    lydian = api.compose("folk", key="F", mode="lydian", bars=8, seed=1, n=6, check=False)
+    pcs = [pc for t in lydian for pc in pitch_classes(t.piece)]
+    assert pcs.count(11) / len(pcs) >= 0.02 and 10 not in pcs  # B natural, the raised fourth
+
+
+def test_major_and_minor_are_as_they_were():
+    """Only a church mode is mapped: a major or minor take keeps the model's own header and no
+    scale rule (here a D major folk take still has its F-sharps and may leave the scale)."""
+    take = api.compose("folk", key="D", mode="major", bars=8, seed=4, check=False)
+    assert 6 in pitch_classes(take.piece)
+
+
+def test_a_modulation_outside_the_mode_is_refused_with_one_clear_line():
+    with pytest.raises(ValueError, match=r"modulation 'iv': its key's tonic triad is not in the scale of D dorian"):
+        api.compose("chorale", key="D", mode="dorian", bars=12, seed=1, modulation="iv", form="none", check=False)
+    take = api.compose("chorale", key="D", mode="dorian", bars=12, seed=1, modulation="III", form="none", check=False)
+    assert take.provenance["resolved"]["modulation"]["to"] == "III"
+    assert outside(take.piece, "D", "dorian") == ([], [])
+
+
+def test_the_harmonizer_gives_a_modal_tune_the_modes_own_chords():
+    """A D dorian tune without chords (a melody of its scale, its B naturals too) harmonized as a
+    lead sheet: the chords are D dorian's (before: G minor over a bar with a B natural)."""
+    from tunesmith.harmonizer import load_harmonizer, reharmonize
+    from tunesmith.score import KeySignature, Note, Piece, TimeSignature, Track
+
+    line = [69, 67, 65, 64, 62, 64, 65, 67, 69, 71, 72, 71, 69, 67, 64, 62, 64, 60, 62, 62, 62, 62, 62, 62]
+    notes = [Note(p, i * 1.0, 1.0) for i, p in enumerate(line)]
+    piece = Piece(piece_id="d", work_id="d", style="folk", tracks=[Track("melody", "melody", notes=notes)],
+                  keys=[KeySignature(0.0, "D", "dorian")], time_signatures=[TimeSignature(0.0, 4, 4)])  # fmt: skip
+    reharmonize(piece, load_harmonizer())
+    assert piece.chords and outside(piece, "D", "dorian")[1] == []
+
+
+def test_co_create_keeps_a_modal_piece_in_its_mode(tmp_path):
+    take = api.compose("folk", key="D", mode="dorian", bars=8, seed=4, check=False)
+    more = api.continue_(take, bars=4, seed=3)
+    assert outside(more.piece, "D", "dorian") == ([], [])
+    chorale = api.harmonize(take, style="chorale", seed=3)
+    assert outside(chorale.piece, "D", "dorian")[0] == []
+
+
+def test_tuning_refuses_a_church_mode():
+    from tunesmith.solvers.policy_gradient import TuneConfig
+
+    with pytest.raises(ValueError, match=r"modes = \['dorian'\]: each one of major, minor"):
+        TuneConfig(modes=["dorian"])
