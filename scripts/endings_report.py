@@ -13,7 +13,8 @@ note is approached: the interval from the note before it, as a share of pieces p
 note is a tone of the chord symbol under it, and, per mode family, how a last note on the tonic
 is reached (from the 2nd above, from the leading tone, otherwise). `--final-chords` adds, pooled over the styles, the
 degree of the last chord under a melody that closes on the fifth or off the tonic triad
-(`sampling.FINAL_CHORD_SHARES`), among the pieces whose last note is a tone of it.
+(`sampling.FINAL_CHORD_SHARES`), among the pieces whose last note is a tone of it. Every run
+also gives the share of pieces whose first chord is on the tonic (`sampling.OPENING_TONIC_SHARES`).
 """
 
 from __future__ import annotations
@@ -96,7 +97,31 @@ def endings(pieces) -> dict:
                                                        for ln in lines])), 3) for name in APPROACH_CLASSES},
         "last_note_a_chord_tone": _chord_tone_share(pieces),
         "tonic_approach": tonic_approach(pieces),
+        "first_chord_on_the_tonic": opening_tonic_share(pieces),
     }
+
+
+def opening_tonic_share(pieces) -> dict | None:
+    """Among the pieces with a key and chord symbols: how many, and the share whose first chord at
+    or after the first full bar (a pickup's chord does not count) has its root on the tonic
+    (`sampling.OPENING_TONIC_SHARES`)."""
+    from tunesmith.harmony import parse_chord
+    from tunesmith.score import pitch_class_of
+
+    hits = []
+    for p in pieces:
+        if p.key is None or not p.chords:
+            continue
+        bars = p.bars()
+        start = bars[1] if p.pickup_beats() > 0 and len(bars) > 1 else 0.0
+        chords = sorted((c for c in p.chords if c.onset >= start - 1e-6), key=lambda c: c.onset)
+        try:
+            root = parse_chord(chords[0].figure)[0] if chords else None
+        except ValueError:
+            continue
+        if root is not None:
+            hits.append((root - pitch_class_of(p.key.tonic)) % 12 == 0)
+    return {"n": len(hits), "share": round(float(np.mean(hits)), 3)} if hits else None
 
 
 def tonic_approach(pieces) -> dict:

@@ -639,3 +639,36 @@ def test_minor_chorale_voices_avoid_augmented_seconds(model, tok):
                 steps += 1
                 found += bool(augmented_seconds(a.pitch, np.array([b.pitch]), 0)[0])
     assert steps > 500 and found <= 2, (found, steps)
+
+
+def test_a_lead_sheet_opens_on_its_tonic_as_often_as_drawn(model, tok, monkeypatch):
+    """A composed lead sheet draws whether its first chord after any pickup is the tonic
+    (`OPENING_TONIC_SHARES`, the tunes' own shares) or another chord: drawn "tonic", the first
+    chord is the key's tonic chord (root and a tonic quality); "other", never the tonic root. The
+    draw is recorded in the take's meta and replays under the tuner's masks. Given chords and
+    four-part music draw nothing."""
+    import tunesmith.sampling.tables as tables
+    from tunesmith.harmony import parse_chord
+    from tunesmith.solvers.policy_gradient import replay_masks
+
+    def first_chord(take):
+        piece = tok.decode(take.tokens)
+        bars = piece.bars()
+        start = bars[1] if take.meta.get("pickup") else 0.0
+        return min((c for c in piece.chords if c.onset >= start - 1e-6), key=lambda c: c.onset).figure
+
+    for share, drawn in ((1.0, "tonic"), (0.0, "other")):
+        monkeypatch.setitem(tables.OPENING_TONIC_SHARES, "folk", share)
+        for key, mode, pickup in (("G", "major", None), ("E", "minor", 1.0)):
+            request = ComposeRequest(style="folk", key=key, mode=mode, meter="4/4", bars=4, seed=3, pickup=pickup)
+            for take in generate(model, tok, request, n=8):
+                assert take.meta["opening_chord"] == drawn
+                root, quality, _ = parse_chord(first_chord(take))
+                assert (root == pitch_class_of(key)) == (drawn == "tonic"), first_chord(take)
+                if drawn == "tonic":
+                    assert quality in (("m", "m6", "m7", "m69", "madd9", "m9") if mode == "minor" else ("", "6", "maj7", "69", "add9", "maj9"))
+                masks = replay_masks(tok, request, take.tokens, model.config.block_size, take.meta)
+                assert all(m is None or t in m[0] for t, m in zip(take.tokens, masks))
+    given = generate(model, tok, ComposeRequest(style="folk", key="G", bars=4, seed=3, chords=["C", "G"]), n=2)
+    chorale = generate(model, tok, ComposeRequest(style="chorale", key="G", bars=4, seed=3), n=2)
+    assert not any("opening_chord" in t.meta for t in given + chorale)

@@ -99,3 +99,38 @@ def test_tuning_refuses_a_church_mode():
 
     with pytest.raises(ValueError, match=r"modes = \['dorian'\]: each one of major, minor"):
         TuneConfig(modes=["dorian"])
+
+
+# ------------------------------------------------------------------------------ the header's tempo
+def test_the_model_is_told_the_nearest_tempo_its_style_was_learned_at():
+    from tunesmith.sampling.decode import header_tempo
+
+    folk = {"header_tempos": [120, 144, 160, 176]}
+    assert header_tempo(165.0, folk) == 160 and header_tempo(140.0, folk) == 144 and header_tempo(60.0, folk) == 120
+    assert header_tempo(72.0, {"header_tempos": [120]}) == 120
+    assert header_tempo(72.0, {}) == 72.0  # a model that does not say: the tempo asked for
+
+
+def test_a_jazz_take_at_its_default_tempo_is_not_written_in_triplets():
+    """Told 144 (jazz's default 140), the model wrote as the 72 Irish hornpipes it saw at that
+    tempo, in swung triplets (a third to three quarters of the notes); the jazz tunes it learned
+    from, all at 120, have 2 %. The take keeps the tempo asked for and records what the model was told."""
+    from tunesmith.pretrained import load
+
+    _, tok, _ = load("default")
+    takes = api.compose("jazz", key="F", bars=8, tempo=140, seed=1, n=6, check=False)
+    lengths = [round(n.duration * 12) for t in takes for n in t.piece.tracks[0].notes]
+    assert (lengths.count(4) + lengths.count(8)) / len(lengths) < 0.1
+    for t in takes:
+        assert t.piece.tempo == 140 and t.provenance["resolved"]["header_tempo"] == 120
+        assert tok.ids["Tempo_120"] in t.raw.tokens[:12]
+    more = api.continue_(takes[0], bars=4, seed=2)
+    assert tok.ids["Tempo_120"] in more.raw.tokens[:12] and more.piece.tempo == 140
+
+
+def test_a_bad_header_tempo_list_is_refused(tmp_path):
+    from tunesmith.inference import read_decoding
+
+    (tmp_path / "decoding.json").write_text('{"jazz": {"header_tempos": [121]}}')
+    with pytest.raises(ValueError, match=r"jazz: header_tempos must be a list of tempo buckets"):
+        read_decoding(tmp_path)

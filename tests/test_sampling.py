@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import random
 
 import numpy as np
@@ -10,6 +11,7 @@ import torch
 
 from tunesmith.model import GPT, ModelConfig
 from tunesmith.sampling import SATB_RANGES, ComposeRequest, generate, infill
+from tunesmith.sampling.request import header_mode
 from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, Tempo, TimeSignature, Track, pitch_class_of
 from tunesmith.tokenizer import METERS, Tokenizer, meter_ticks, scale_pitch_classes, split_figure
 
@@ -92,8 +94,12 @@ def check_take(take, request: ComposeRequest, tok: Tokenizer) -> None:
         for c in piece.chords:
             split_figure(c.figure)
             assert 0 <= c.onset < n * L
-    # the stream is grammatical: it re-encodes to itself
-    assert tok.encode(piece) == take.tokens
+    # the stream is grammatical: it re-encodes to itself, the header as the model was told it (a
+    # church mode's family, `header_mode`; the nearest tempo the style was learned at, `header_tempo`)
+    told = copy.copy(piece)
+    told.keys = [KeySignature(0.0, piece.key.tonic, header_mode(piece.key.mode))]
+    told.tempos = [Tempo(0.0, take.meta.get("header_tempo", request.tempo))]
+    assert tok.encode(told) == take.tokens
     assert len(take.logprobs) == len(take.tokens) == len(take.forced)
     assert np.all(take.logprobs <= 1e-6) and np.all(np.isfinite(take.logprobs))
     assert np.all(take.logprobs[take.forced] == 0.0)
@@ -182,9 +188,13 @@ def test_seed_makes_takes_reproducible(model, tok):
     assert [t.tokens for t in a] != [t.tokens for t in c]
 
 
-def test_tiny_top_p_is_greedy(model, tok):
+def test_tiny_top_p_is_greedy(model, tok, monkeypatch):
     # top_p -> 0 keeps only the most likely allowed token: the seed no longer matters (with no
-    # cadence, so that no closing degree or last-note length is drawn by the seed either)
+    # cadence, so that no closing degree or last-note length is drawn by the seed either, and no
+    # opening chord drawn)
+    import tunesmith.sampling.tables as tables
+
+    monkeypatch.setattr(tables, "OPENING_TONIC_SHARES", {})
     request = ComposeRequest(style="pop", bars=4, top_p=1e-9, cadence="free")
     a = generate(model, tok, request, seed=1)[0]
     b = generate(model, tok, request, seed=2)[0]

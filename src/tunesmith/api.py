@@ -478,7 +478,8 @@ def compose(
             "request": request.to_dict() | {"seed": seed0} | beats,
             # what the defaults resolved to: the model's decoding for the style, the form, the ending
             "resolved": {k: t.meta[k] for k in ("temperature", "rhythm_temperature", "top_p", "form", "cadence",
-                                                "chords_from", "chords_temperature", "pickup") if k in t.meta}  # fmt: skip
+                                                "chords_from", "chords_temperature", "pickup", "header_tempo",
+                                                "opening_chord") if k in t.meta}  # fmt: skip
             | _ending_record(t.meta)
             | _modulation_record(t.meta),
             "model": m.record(),

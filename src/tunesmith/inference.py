@@ -138,6 +138,16 @@ def read_decoding(folder: Path) -> dict:
                 if not (isinstance(gain, int | float) and not isinstance(gain, bool) and 0 <= gain <= 4):
                     raise ValueError(f"{file}: {style}: {key} must be in [0, 4]")
                 out[style][key] = float(gain)
+        tempos = d.get("header_tempos")
+        if tempos is not None:
+            from tunesmith.tokenizer import TEMPO_BUCKETS
+
+            ok = isinstance(tempos, list) and 0 < len(tempos) <= len(TEMPO_BUCKETS) and all(
+                isinstance(b, int) and not isinstance(b, bool) and b in TEMPO_BUCKETS for b in tempos
+            )
+            if not ok:
+                raise ValueError(f"{file}: {style}: header_tempos must be a list of tempo buckets ({TEMPO_BUCKETS})")
+            out[style]["header_tempos"] = sorted(set(tempos))
         lift = d.get("register_lift")
         if lift is not None:
             if not (isinstance(lift, int | float) and not isinstance(lift, bool) and -12 <= lift <= 12):

@@ -344,10 +344,12 @@ def _work_piece(
     style: str,
     tonic: str,
     mode: str,
+    told_tempo: float | None = None,
 ) -> Piece:
-    """What is known, on the final bar grid, in the tokenizer's canonical voices. Its key is
-    what the model is told: a church mode's family (`sampling.header_mode`); the automaton holds
-    the music to the mode itself, and the result is written in it."""
+    """What is known, on the final bar grid, in the tokenizer's canonical voices. Its key and
+    tempo are what the model is told: a church mode's family (`sampling.header_mode`; the
+    automaton holds the music to the mode itself) and `told_tempo` (`sampling.header_tempo`,
+    else the piece's). The result is written in the piece's own key and tempo."""
     from tunesmith.sampling.request import header_mode
 
     num, den = (int(x) for x in grid.meter.split("/"))
@@ -364,7 +366,7 @@ def _work_piece(
         chords=sorted(chords, key=lambda c: c.onset),
         keys=[KeySignature(0.0, tonic, header_mode(mode))],
         time_signatures=[TimeSignature(0.0, num, den)],
-        tempos=[Tempo(0.0, min(MAX_TEMPO, max(MIN_TEMPO, src.tempo)))],
+        tempos=[Tempo(0.0, min(MAX_TEMPO, max(MIN_TEMPO, src.tempo if told_tempo is None else told_tempo)))],
         bar_onsets=list(grid.starts),
         end=grid.end_of(grid.n - 1),
     )

@@ -42,6 +42,7 @@ from tunesmith.sampling import (
     Take,
     style_decoding,
 )
+from tunesmith.sampling.decode import header_tempo
 from tunesmith.sampling.request import tonic_triad
 from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, Track, pitch_class_of
 from tunesmith.tokenizer import LAYOUTS, PITCH_MAX, PITCH_MIN, TICKS_PER_BEAT, VOICE_NAMES, VOICE_ROLES, Tokenizer
@@ -173,7 +174,7 @@ def continue_piece(
         request = _request(style, tonic, mode, meter, piece, layout, pitch_range, in_scale, temperature, top_p, seed,
                            **controls)  # fmt: skip
     W = _work_piece(piece, grid, layout, {v: [*t.notes, *again.get(v, [])] for v, t in vtracks.items()},
-                    [*piece.chords, *again_chords], style, tonic, mode)  # fmt: skip
+                    [*piece.chords, *again_chords], style, tonic, mode, _told_tempo(model, style, piece))  # fmt: skip
     ids = tokenizer.encode(W, end_bar=n_given)
     given_bars = max(1, n_given)
     per_bar = (len(ids) - _first_bar(tokenizer, ids)) / given_bars
@@ -357,7 +358,8 @@ def harmonize(
     else:
         request = _request(style, tonic, mode, meter, piece, layout, pitch_range, in_scale, temperature, top_p, seed,
                            rhythm_feedback=rhythm_feedback)  # fmt: skip
-    W = _work_piece(piece, grid, layout, {first: list(melody.notes)}, [], style, tonic, mode)
+    W = _work_piece(piece, grid, layout, {first: list(melody.notes)}, [], style, tonic, mode,
+                    _told_tempo(model, style, piece))  # fmt: skip
     ids = tokenizer.encode(W)
     secs = _bar_sections(tokenizer, ids, _first_bar(tokenizer, ids))
     melody_per_bar = sum(len(s["voices"].get(first, [])) for s in secs) / max(1, len(secs))
@@ -502,7 +504,7 @@ def inpaint(
     else:
         request = _request(style, tonic, mode, meter, piece, layout, pitch_range, in_scale, temperature, top_p, seed,
                            **controls)  # fmt: skip
-    W = _work_piece(piece, grid, layout, known, chords, style, tonic, mode)
+    W = _work_piece(piece, grid, layout, known, chords, style, tonic, mode, _told_tempo(model, style, piece))
     # expected tokens per bar of what is regenerated: the piece's own density
     full = _work_piece(piece, grid, layout, {v: list(t.notes) for v, t in vtracks.items()}, list(piece.chords),
                        style, tonic, mode)  # fmt: skip
@@ -567,3 +569,9 @@ def inpaint(
         }
         takes.append(_finish_take(out, res, seed, i, meta))
     return takes
+
+
+def _told_tempo(model, style: str, piece: Piece) -> float:
+    """The tempo the model is told for `piece` (`sampling.header_tempo`: the nearest its style
+    was learned at); the result keeps the piece's own."""
+    return header_tempo(min(MAX_TEMPO, max(MIN_TEMPO, piece.tempo)), style_decoding(model, style))

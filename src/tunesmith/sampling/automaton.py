@@ -88,6 +88,9 @@ class Constrainer:
         self.final_chord: str | None = None  # the degree of the chord a lead sheet closes over, if not the tonic
         self.soprano_approach: str | None = None  # a chorale soprano's way to a final tonic ("above", "below")
         self.half_close = False  # a minor chorale that closes on V, the soprano on its fifth (`FINAL_HALF_CLOSE_SHARES`)
+        self.opening: str | None = None  # a lead sheet's first chord drawn: "tonic" or "other" (`OPENING_TONIC_SHARES`)
+        self.opening_now = False  # that chord is being written (its root is in; its quality comes next)
+        self.opened = False  # the first chord after any pickup has been written
         self.modulation: tuple[str, int, int] | None = None  # (key name, first bar, bar after): a passage in that key
         self.cadence_bars = tables.cadence_bars  # the tables' cadence bars and a drawn passage's last bar
         self.melody_last: int | None = None  # the pitch of the melody's latest note (prompt included)
@@ -195,6 +198,9 @@ class Constrainer:
             k = int(child.choice(len(self.t.modulations), p=[w for _, w in self.t.modulations]))
             start = int(self.t.modulation_starts[int(child.integers(len(self.t.modulation_starts)))])
             self._set_modulation((self.t.modulations[k][0], start, start + self.t.modulation_span))
+        opening = getattr(self.t, "opening_share", None)
+        if opening is not None:  # a lead sheet's first chord, also from a child generator
+            self.opening = "tonic" if rng.spawn(1)[0].random() < opening else "other"
         share = getattr(self.t, "half_close_share", 0.0)
         if share and self.may_half_close:  # a minor chorale's close on V, also from a child generator
             child = rng.spawn(1)[0]
@@ -218,7 +224,7 @@ class Constrainer:
                "final_third": self.final_third, "bass_approach": self.bass_approach,
                "melody_approach": self.melody_approach, "final_chord": self.final_chord,
                "soprano_approach": self.soprano_approach,
-               "half_close": True if self.half_close else None,
+               "half_close": True if self.half_close else None, "opening_chord": self.opening,
                "modulation": list(self.modulation) if self.modulation else None}  # fmt: skip
         return {k: v for k, v in out.items() if v is not None}
 
@@ -236,6 +242,7 @@ class Constrainer:
         self.soprano_approach = drawn.get("soprano_approach")
         if drawn.get("half_close"):
             self._set_half_close()
+        self.opening = drawn.get("opening_chord")
         mod = drawn.get("modulation")
         self._set_modulation((str(mod[0]), int(mod[1]), int(mod[2])) if mod else None)
 
@@ -243,6 +250,14 @@ class Constrainer:
         """The passage this take modulates in (None: none); its last bar is a cadence bar."""
         self.modulation = modulation
         self.cadence_bars = self.t.cadence_bars if modulation is None else sorted({*self.t.cadence_bars, modulation[2] - 1})
+
+    def _opening_roots(self, roots: np.ndarray) -> np.ndarray:
+        """`roots` for the first chord after any pickup as the take drew it: the tonic's, or any
+        other; `roots` elsewhere."""
+        if self.opening is None or self.opened or self.bar < self.t.bar_offset:
+            return roots
+        tonic = self.t.kinds["closed"][1]
+        return tonic if self.opening == "tonic" else np.setdiff1d(roots, tonic)
 
     def _final_chord_ids(self) -> tuple[np.ndarray, np.ndarray] | None:
         """(root ids, quality ids) of the drawn closing chord in the last bar, else None (the
@@ -594,12 +609,12 @@ class Constrainer:
             kind = self._cadence()
             if final:
                 return final[1]
-            if kind:
-                return t.kinds[kind][2]
+            if kind or (self.opening_now and self.opening == "tonic"):  # a tonic chord's qualities
+                return t.kinds[kind or "closed"][2]
             return t.quals if t.quals_by_root is None else t.quals_by_root[self.root_pc]
         if s == _CPOS:
             kind = self._cadence()
-            return final[0] if final else t.kinds[kind][1] if kind else t.roots
+            return final[0] if final else t.kinds[kind][1] if kind else self._opening_roots(t.roots)
         first = t.single[t.voice_tok[0]]
         if self._tight():
             return first
@@ -610,7 +625,7 @@ class Constrainer:
                 return np.concatenate([t.pos[lo : self.bar_len()], first])
         if s == _CHORDS:
             kind = self._cadence()
-            roots = final[0] if final else t.kinds[kind][1] if kind else t.roots
+            roots = final[0] if final else t.kinds[kind][1] if kind else self._opening_roots(t.roots)
             # a lead sheet's closing bar names its tonic chord on the downbeat (else a chord from
             # the bar before could sound through the end: a piece "closed" on IV)
             closing = kind == "closed" and self.bar == t.n_bars - 1 and t.voices[0] == "M"
@@ -631,6 +646,8 @@ class Constrainer:
         c = t.cat[tok]
         self.length += 1
         s = self.state
+        if c != _C_ROOT:
+            self.opening_now = False
         if c != _C_BAR and self.bar_toks:
             self.bar_toks[-1].append(tok)
         if c == _C_PITCH:
@@ -688,6 +705,8 @@ class Constrainer:
         elif c == _C_ROOT:
             if s == _CHORDS:
                 self.chord_pos = 0
+            self.opening_now = self.opening is not None and not self.opened and self.bar >= t.bar_offset
+            self.opened = self.opened or self.opening_now
             self.root_pc = t.root_pc[tok]
             self.chord_i = 1
             self.state = _ROOT

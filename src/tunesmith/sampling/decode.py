@@ -9,6 +9,7 @@ import contextlib
 import ctypes
 import dataclasses
 import functools
+import math
 import os
 import time
 from collections.abc import Iterator
@@ -61,14 +62,28 @@ def _sample(logits: np.ndarray, allowed: np.ndarray, temperature, top_p: float, 
     return int(allowed[j]), float(np.log(p[j]))
 
 
-def prompt_ids(tokenizer: Tokenizer, request: ComposeRequest) -> list[int]:
+def prompt_ids(tokenizer: Tokenizer, request: ComposeRequest, tempo: float | None = None) -> list[int]:
     """The header a take is composed after; a pickup bar counts as a bar, as the tokenizer
-    counts a piece's bars."""
+    counts a piece's bars. `tempo`: the one the model is told (`header_tempo`; default the
+    request's). Every header of a request has the same length, whatever its tempo and mode."""
     pickup = request.pickup_position()
     bars = request.bars + (1 if pickup else 0)
+    told = request.tempo if tempo is None else tempo
     return tokenizer.header_ids(
-        request.style, request.key, header_mode(request.mode), request.meter, request.tempo, bars, request.layout, pickup
+        request.style, request.key, header_mode(request.mode), request.meter, told, bars, request.layout, pickup
     )
+
+
+def header_tempo(tempo: float, tuned: dict) -> float:
+    """The tempo a model is told in a take's header: of the tempos its style was learned at
+    (`tuned["header_tempos"]`, decoding.json: `scripts/fit_header_tempos.py`), the nearest to
+    `tempo` on a log scale; `tempo` itself for a model that does not say. Why: in the training
+    data a tempo token marks the source more than the speed (jazz told 144, which only 72 Irish
+    hornpipes written in swung triplets had, was composed in triplets); the take keeps its tempo."""
+    seen = tuned.get("header_tempos")
+    if not seen:
+        return float(tempo)
+    return float(min(seen, key=lambda b: (abs(math.log(b / float(tempo))), b)))
 
 
 def pickup_draws(request: ComposeRequest, tuned: dict) -> list[tuple[float, float]] | None:
@@ -199,7 +214,8 @@ def generate(
     if seed is None:
         seed = int.from_bytes(os.urandom(4), "little")
     model_len = model.config.block_size
-    prompt = prompt_ids(tokenizer, request)
+    told = header_tempo(request.tempo, tuned)
+    prompt = prompt_ids(tokenizer, request, told)
     tables = compose_tables(tokenizer, request, model_len)
     upbeats = pickup_draws(request, tuned)
     bars = request.bars + (1 if request.pickup or upbeats else 0)  # a pickup bar is one more
@@ -236,7 +252,7 @@ def generate(
             picks = rng.spawn(1)[0].choice(len(upbeats), size=b, p=[w for _, w in upbeats])
             pickups = [upbeats[int(k)][0] for k in picks]
         t0 = time.perf_counter()
-        heads = {p: prompt_ids(tokenizer, dataclasses.replace(request, pickup=p)) for p in set(pickups)}
+        heads = {p: prompt_ids(tokenizer, dataclasses.replace(request, pickup=p), told) for p in set(pickups)}
         with single_thread_blas():  # takes with and without a pickup (headers of two lengths): one batch
             rows = _generate_batch(decoder, [tables_for(forms[i], pickups[i]) for i in range(b)],
                                    [heads[p] for p in pickups], temps, top_p, rng, model_len)  # fmt: skip
@@ -245,6 +261,8 @@ def generate(
             asked = dataclasses.replace(request, pickup=pickups[i]) if upbeats else request
             piece = _finish_piece(tokenizer, ids, asked, seed, start + i)
             meta = {"take": start + i, "temperature": temperature, "rhythm_temperature": rhythm_temperature, "top_p": top_p}
+            if told != request.tempo:
+                meta["header_tempo"] = told  # the tempo the model was told (`header_tempo`)
             if upbeats or request.pickup is not None:
                 meta["pickup"] = pickups[i]  # beats before the first bar line (replaying the automaton needs it)
             meta.update(ending)  # the drawn ending (closing degree, last length, ...): replaying the automaton needs it

@@ -3,15 +3,16 @@ same constraints as `generate`, and splices the new bars into a copy of the piec
 
 from __future__ import annotations
 
+import copy
 import os
 import time
 
 import numpy as np
 
-from tunesmith.sampling.decode import _decoder_for, _generate_batch, single_thread_blas
+from tunesmith.sampling.decode import _decoder_for, _generate_batch, header_tempo, single_thread_blas, style_decoding
 from tunesmith.sampling.request import MAX_TEMPO, MIN_MELODY_SPAN, MIN_TEMPO, ComposeRequest, Take
 from tunesmith.sampling.tables import _Tables
-from tunesmith.score import MODES, STYLES, Piece
+from tunesmith.score import MODES, STYLES, Piece, Tempo
 from tunesmith.tokenizer import PITCH_MAX, PITCH_MIN, Tokenizer
 
 
@@ -71,7 +72,9 @@ def infill(
         seed=seed,
         layout=layout,
     )
-    ids = tokenizer.encode(piece, fim=(start_bar, end_bar))
+    told = copy.copy(piece)  # the model is told the nearest tempo its style was learned at (`header_tempo`)
+    told.tempos = [Tempo(0.0, header_tempo(request.tempo, style_decoding(model, request.style)))]
+    ids = tokenizer.encode(told, fim=(start_bar, end_bar))
     prompt = ids[: ids.index(tokenizer.middle_id) + 1]
     model_len = model.config.block_size
     tables = _Tables(tokenizer, request, model_len)

@@ -16,6 +16,7 @@ from tunesmith.sampling.request import (
     MINOR_THIRD_MODES,
     MODE_MOVES,
     MODEL_MODES,
+    OPENING_TONIC_SHARES,
     WHOLE_RETURN_LAYOUTS,
     ComposeRequest,
     form_sections,
@@ -139,6 +140,7 @@ class _Tables:
         ]
         self.root_pc = {tok.root_id(n, shift): pitch_class_of(n) for n in NOTE_NAMES}
         self.quals = np.array([i for i in range(tok.qual_base, tok.bass_base)])
+        self.opening_share: float | None = None  # a composed lead sheet's first chord on the tonic (`compose_tables`)
         # in a church mode, per root pitch class the qualities whose tones are all in the mode's
         # scale: its own diatonic chords (D dorian: Dm, Em, F, G, Am, C; no A7)
         self.quals_by_root: dict[int, np.ndarray] | None = None
@@ -280,6 +282,8 @@ def compose_tables(tokenizer: Tokenizer, request: ComposeRequest, max_len: int) 
         chord_every_bar=request.chord_every_bar,
         form=True,
     )
+    if request.layout == "lead" and not request.chords:  # its first chord: the tonic, as a share of takes
+        tables.opening_share = OPENING_TONIC_SHARES.get(request.style)
     if request.pickup_position():
         add_pickup_bar(tables, request.pickup_position())
     return tables
