@@ -484,24 +484,36 @@ def test_a_contrasting_section_is_tilted_toward_its_lift_over_the_first(tok):
 
 
 def test_the_register_feedback_lifts_a_b_strain(model, tok, monkeypatch):
-    """End to end on a random model: with the feedback on, the B strain's mean pitch rises over
-    the A strain's, as it does not without it."""
-    from tunesmith.sampling import decode
+    """In a B strain whose melody sits under the A strain's mean plus the lift, every pitch's logit
+    rises with its height (and falls once the B strain sits over it); nothing in the A strain, off,
+    or before a section has a bar of melody. End to end, the takes' tokens change with it on.
 
-    def lift(pieces):
-        out = []
-        for p in pieces:
-            notes = p.melody().notes
-            a = [n.pitch for n in notes if n.onset < 16.0]
-            b = [n.pitch for n in notes if n.onset >= 16.0]
-            out.append(np.mean(b) - np.mean(a))
-        return float(np.mean(out))
+    (An untrained model is too erratic to show the lift itself: its 2-bar B strains jump between
+    the range's ends, and the mean lift over 8-24 takes ran from -0.5 to +7.6 semitones by seed.
+    The lift on the shipped model is measured, not tested: +2.7 against real folk's +3.0.)"""
+    from tunesmith.sampling import Constrainer, compose_tables, decode, prompt_ids, set_register_feedback
 
     req = ComposeRequest(style="folk", key="D", meter="4/4", bars=8, seed=4, form="AABB", cadence="free")
-    off = lift([t.piece for t in generate(model, tok, req, n=8)])
+    tables = compose_tables(tok, req, 768)
+    set_register_feedback(tables, req, {"register_lift": 5.0, "register_gain": 3.0})
+    auto = Constrainer(tables, len(prompt_ids(tok, req)))
+    b_bar, a_bar = min(tables.contrast_bars), min(tables.first_bars)
+    auto.first_sum, auto.first_time = 70.0 * 96, 96.0  # the A strain: mean pitch 70 over two bars
+    auto.bar = b_bar
+    assert auto.register_bias() is not None
+    slope = lambda bias: float(np.polyfit(tables.pitch_real, bias, 1)[0])  # noqa: E731
+    auto.contrast_sum, auto.contrast_time = 68.0 * 48, 48.0  # B at 68, under 70 + 5: tilt up
+    assert slope(auto.register_bias()) > 0
+    auto.contrast_sum = 80.0 * 48  # B at 80, over 75: tilt down
+    assert slope(auto.register_bias()) < 0
+    auto.bar = a_bar
+    assert auto.register_bias() is None
+    auto.bar, auto.first_time = b_bar, 12.0  # too little of the A strain yet
+    assert auto.register_bias() is None
+    off = [t.tokens for t in generate(model, tok, req, n=4)]
     monkeypatch.setattr(decode, "style_decoding", lambda m, s: {"register_lift": 5.0, "register_gain": 3.0})
-    on = lift([t.piece for t in generate(model, tok, req, n=8)])
-    assert on > off + 2.0, (off, on)
+    on = [t.tokens for t in generate(model, tok, req, n=4)]
+    assert on != off
 
 
 def test_over_given_chords_the_melody_closes_on_a_tone_of_the_last_one(model, tok):

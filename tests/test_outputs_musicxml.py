@@ -41,6 +41,8 @@ def _accidentals(path) -> list[str | None]:
     score = music21.converter.parse(str(path))
     out = []
     for n in score.parts[0].recurse().notes:
+        if isinstance(n, music21.harmony.ChordSymbol):
+            continue
         acc = n.pitch.accidental
         out.append(acc.name if acc is not None and acc.displayStatus else None)
     return out
@@ -123,3 +125,19 @@ def test_compound_meter_long_notes_show_the_beats(tmp_path):
     ]
     back = ts.read(path)
     assert [(n.pitch, n.onset, n.duration) for n in back.tracks[0].notes] == [(n.pitch, n.onset, n.duration) for n in notes]
+
+
+def test_chord_symbols_do_not_change_the_melodys_accidentals(tmp_path):
+    """In C minor a G7 symbol over bar 1 holds a B natural the melody does not sing; the melody's
+    B-flat in bar 2 needs no flat (music21 counted the symbol's pitches and wrote a cautionary
+    one). A B natural the melody sings still gets its natural, and a B-flat after it in the next
+    bar its courtesy flat."""
+    from tunesmith.score import ChordSymbol
+
+    piece = _satb()
+    piece.keys = [KeySignature(0.0, "C", "minor")]
+    piece.chords = [ChordSymbol(0.0, "G7"), ChordSymbol(4.0, "Cm")]
+    for pitches, want in (([67, 74, 77, 74, 79, 70, 68, 67], [None] * 8),  # G D F D | G B-flat A-flat G
+                          ([67, 71, 74, 77, 79, 70, 68, 67], [None, "natural", None, None, None, "flat", None, None])):
+        piece.tracks = [Track("Melody", "melody", 0, False, [Note(p, float(i), 1.0, 80) for i, p in enumerate(pitches)])]
+        assert _accidentals(write_musicxml(piece, tmp_path / "c.musicxml")) == want

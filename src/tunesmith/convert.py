@@ -581,6 +581,7 @@ def to_music21(piece: Piece) -> Any:
     melody_index = 0
     for ti, track in enumerate(tracks):
         part = m21stream.Part()
+        symbols: list = []  # (measure, offset, chord symbol): inserted after the accidentals are made
         part.id = f"P{ti + 1}"
         part.partName = _named_for_role(track, ti, len(tracks))
         try:
@@ -668,7 +669,7 @@ def to_music21(piece: Piece) -> Any:
                     if b0 <= t < b1:
                         cs = _m21_chord_symbol(c.figure, m21harmony)
                         if cs is not None:
-                            m.insert(t - b0, cs)
+                            symbols.append((m, t - b0, cs))
             bar_len = Fraction(ts_at(b0).bar_length).limit_denominator(96)
             if bi == 0 and b1 - b0 < bar_len:
                 m.paddingLeft = bar_len - (b1 - b0)
@@ -678,8 +679,12 @@ def to_music21(piece: Piece) -> Any:
                 m.rightBarline = bar.Barline("final")
             part.append(m)
         # accidentals as a copyist writes them: none for notes the key signature covers,
-        # naturals only where they cancel it or an earlier accidental in the bar
+        # naturals only where they cancel it or an earlier accidental in the bar. The chord
+        # symbols go in afterwards: music21 counts their pitches too, and a G7 over one bar of
+        # C minor put a cautionary flat on the next bar's B-flat.
         part.makeAccidentals(inPlace=True, cautionaryPitchClass=False, overrideStatus=True)
+        for m, offset, cs in symbols:
+            m.insert(offset, cs)
         score.insert(0, part)
     return score
 
