@@ -47,7 +47,7 @@ from tunesmith.tokenizer import (
     DUR_TICKS,
     TICKS_PER_BEAT,
 )
-from tunesmith.voice_leading import VoiceLeading, augmented_seconds
+from tunesmith.voice_leading import VoiceLeading, augmented_seconds, cross_relations
 
 __all__ = ["Constrainer", "_Tables", "add_pickup_bar", "compose_tables"]
 
@@ -330,6 +330,12 @@ class Constrainer:
         if before_final_chord(self, at) and tenor_owes_third(self):
             third = t.pitch_values[self.v] % 12 == t.leading_pc  # V's third: the leading tone
             both = third if mask is None else (mask & third)
+            mask = both if both.any() else mask
+        if t.voice_leading and self.vl is not None and self.v > 0:
+            # no chromatic clash with a voice already written that sounds at this onset
+            sounding = {p % 12 for p in (self.vl.pitch_at(u, at) for u in range(self.v)) if p is not None}
+            clear = ~cross_relations(sounding, t.pitch_values[self.v], t.diatonic)
+            both = clear if mask is None else (mask & clear)
             mask = both if both.any() else mask
         if t.voice_leading and t.minor and self.vl is not None:
             prev = self.vl.pitch_at(self.v, at - 1)  # the voice's note just before (None after a rest)

@@ -20,6 +20,7 @@ from tunesmith.sampling.request import (
     WHOLE_RETURN_LAYOUTS,
     ComposeRequest,
     form_sections,
+    seven_note_scale,
     tonic_triad,
 )
 from tunesmith.score import pitch_class_of
@@ -114,6 +115,9 @@ class _Tables:
         self.modal = request.mode not in MODEL_MODES
         scale = scale_pitch_classes(pitch_class_of(request.key), request.mode) if request.in_scale or self.modal else None
         self.mode_scale = scale_pitch_classes(pitch_class_of(request.key), request.mode)
+        # the key's seven-note scale (minor: natural minor): a note outside it against its neighbour
+        # a semitone away in another voice is a cross relation (`voice_leading.cross_relations`)
+        self.diatonic = frozenset((pitch_class_of(request.key) + x) % 12 for x in seven_note_scale(request.mode))
         self.pitches, self.pitch_values = [], []
         for v in self.voices:
             lo, hi = request.voice_ranges()[v]
