@@ -38,7 +38,7 @@ from tunesmith.sampling import (
     set_rhythm_feedback,
     set_tonal_feedback,
 )
-from tunesmith.sampling.request import BASS_APPROACH_DEGREES, MODEL_MODES, tonic_triad
+from tunesmith.sampling.request import BASS_APPROACH_DEGREES, tonic_triad
 from tunesmith.score import Piece, pitch_class_of
 from tunesmith.tokenizer import (
     DUR_TICKS,
@@ -51,7 +51,6 @@ from tunesmith.tokenizer import (
     meter_ticks,
     names_for_key,
     quality_suffix,
-    scale_pitch_classes,
 )
 from tunesmith.voice_leading import VoiceLeading
 
@@ -529,8 +528,7 @@ def _tables(tok: Tokenizer, job: _Job, bars: int, block: int, close: bool = Fals
     set_tonal_feedback(tables, request, job.tuned)
     set_rhythm_feedback(tables, request, job.tuned)
     set_closing_shares(tables, job.tuned)
-    modal = request.mode not in MODEL_MODES  # a church mode: held to its scale, as compose holds it
-    scale = scale_pitch_classes(pitch_class_of(request.key), request.mode) if request.in_scale or modal else None
+    scale = tables.mode_scale if request.in_scale or tables.modal else None  # a church mode: held to its scale too
     for i, v in enumerate(job.voices):
         lo, hi = job.ranges.get(v, (PITCH_MIN, PITCH_MAX))
         ps = [p for p in range(lo, hi + 1) if scale is None or p % 12 in scale]

@@ -198,7 +198,7 @@ class Constrainer:
             k = int(child.choice(len(self.t.modulations), p=[w for _, w in self.t.modulations]))
             start = int(self.t.modulation_starts[int(child.integers(len(self.t.modulation_starts)))])
             self._set_modulation((self.t.modulations[k][0], start, start + self.t.modulation_span))
-        opening = getattr(self.t, "opening_share", None)
+        opening = self.t.opening_share
         if opening is not None:  # a lead sheet's first chord, also from a child generator
             self.opening = "tonic" if rng.spawn(1)[0].random() < opening else "other"
         share = getattr(self.t, "half_close_share", 0.0)

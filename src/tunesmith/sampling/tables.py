@@ -113,8 +113,8 @@ class _Tables:
         self.pos = np.arange(tok.pos_base, tok.pos_base + MAX_BAR_TICKS)
         # a mode models do not learn (`MODEL_MODES`: a church mode) is held to its scale, as `in_scale` is
         self.modal = request.mode not in MODEL_MODES
-        scale = scale_pitch_classes(pitch_class_of(request.key), request.mode) if request.in_scale or self.modal else None
         self.mode_scale = scale_pitch_classes(pitch_class_of(request.key), request.mode)
+        scale = self.mode_scale if request.in_scale or self.modal else None
         # the key's seven-note scale (minor: natural minor): a note outside it against its neighbour
         # a semitone away in another voice is a cross relation (`voice_leading.cross_relations`)
         self.diatonic = frozenset((pitch_class_of(request.key) + x) % 12 for x in seven_note_scale(request.mode))
@@ -201,7 +201,7 @@ class _Tables:
             for kind, root in (("closed", tonic_pc), ("open", dom_pc)):
                 pcs, roots, quals = self.kinds[kind]
                 fitting = self.quals_by_root.get(root, np.array([], dtype=np.int64))
-                keep = np.array([q for q in quals if q in set(fitting)], dtype=np.int64)
+                keep = quals[np.isin(quals, fitting)]
                 if not len(keep) and kind == "closed":  # locrian's tonic chord is diminished
                     keep = fitting
                 if len(keep):  # (locrian's fifth is not in its scale: its half close stays as it was)
