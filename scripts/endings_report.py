@@ -82,6 +82,21 @@ def final_chord_shares(pieces) -> dict:
     return out
 
 
+# `sampling.FINAL_LENGTH_SHARES`: each last note's length rounded down to one of these (quarter
+# notes), with a tolerance for files that end notes a tick early (abc2midi: the irish/ tunes'
+# quarter notes last 0.998 of a beat, and rounded down they counted as eighths)
+FINAL_LENGTHS = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0)
+LENGTH_TOLERANCE = 0.02
+
+
+def final_length_shares(lines) -> dict:
+    """Shares of the melodies' last-note lengths, each rounded down to `FINAL_LENGTHS` (within
+    `LENGTH_TOLERANCE`; shorter than an eighth counts as an eighth)."""
+    counts = Counter(max([g for g in FINAL_LENGTHS if g <= ln[-1].duration + LENGTH_TOLERANCE], default=FINAL_LENGTHS[0])
+                     for ln in lines)  # fmt: skip
+    return {str(k): round(counts[k] / len(lines), 3) for k in FINAL_LENGTHS} if lines else {}
+
+
 def endings(pieces) -> dict:
     lines = [melody_line(p) for p in pieces]
     lines = [ln for ln in lines if len(ln) >= 3]
@@ -91,6 +106,7 @@ def endings(pieces) -> dict:
         "n": len(lines),
         "last_note_at_most_a_quarter": round(float(np.mean([d <= 1.0 for d in last])), 3),
         "last_note_lengths": {str(k): round(v / len(last), 3) for k, v in common},
+        "final_length_shares": final_length_shares(lines),
         "last_two_same_pitch": round(float(np.mean([ln[-1].pitch == ln[-2].pitch for ln in lines])), 3),
         "last_three_same_pitch": round(float(np.mean([len({n.pitch for n in ln[-3:]}) == 1 for ln in lines])), 3),
         "last_approach": {name: round(float(np.mean([approach_class(ln[-1].pitch - ln[-2].pitch) == name
@@ -98,6 +114,7 @@ def endings(pieces) -> dict:
         "last_note_a_chord_tone": _chord_tone_share(pieces),
         "tonic_approach": tonic_approach(pieces),
         "first_chord_on_the_tonic": opening_tonic_share(pieces),
+        "final_chord_thirds": final_chord_thirds(pieces),
     }
 
 
@@ -144,6 +161,30 @@ def tonic_approach(pieces) -> dict:
         kind = kinds.get(step, "other")
         counts.setdefault(mode_family((p.key.mode or "major").lower()), Counter())[kind] += 1
     return {fam: {"n": sum(c.values()), **{k: round(c[k] / sum(c.values()), 3) for k in ("above", "below", "other")}}
+            for fam, c in sorted(counts.items())}  # fmt: skip
+
+
+def final_chord_thirds(pieces) -> dict:
+    """Four-part pieces whose last chord stands on the tonic (every voice's last note; the bass on
+    the key's tonic): per mode family, how many, and the shares whose final chord has a major
+    third above the bass, a minor third, or none (a bare fifth or octave) (`sampling.FINAL_THIRD_SHARES`).
+    Measured on the sounding end, not at the strike: a voice that reaches the third late counts."""
+    from tunesmith.sampling import mode_family
+    from tunesmith.score import pitch_class_of
+
+    counts: dict[str, Counter] = {}
+    for p in pieces:
+        voices = [tr.notes for tr in p.tracks[:4] if tr.notes]
+        if p.key is None or len(voices) < 4:
+            continue
+        tonic = pitch_class_of(p.key.tonic)
+        last = [notes[-1].pitch for notes in voices]
+        if last[-1] % 12 != tonic:  # closes on another chord (a half close; a key the annotation missed)
+            continue
+        above = {(x - tonic) % 12 for x in last}
+        third = "major" if 4 in above else "minor" if 3 in above else "none"
+        counts.setdefault(mode_family((p.key.mode or "major").lower()), Counter())[third] += 1
+    return {fam: {"n": sum(c.values()), **{k: round(c[k] / sum(c.values()), 3) for k in ("major", "minor", "none")}}
             for fam, c in sorted(counts.items())}  # fmt: skip
 
 

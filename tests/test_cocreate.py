@@ -266,6 +266,48 @@ def test_harmonize_chorale_strikes_the_final_chord_with_the_given_soprano(model,
     assert not closed or "dominant" in approaches  # the harmonizer plans D major under the A before the final G
 
 
+def jig_with_pickup(bars: int = 4) -> Piece:
+    """A 6/8 melody in G with an eighth-note pickup, its last bar short by the pickup: a dotted
+    quarter and a quarter (the tune's last note on beat 2)."""
+    figure = ((67, 0.5), (69, 0.5), (67, 0.5), (71, 1.5))
+    notes, t = [Note(62, 0.0, 0.5)], 0.5
+    for _ in range(bars - 1):
+        for p, d in figure:
+            notes.append(Note(p, t, d))
+            t += d
+    for p, d in ((71, 1.5), (67, 1.0)):
+        notes.append(Note(p, t, d))
+        t += d
+    return Piece(
+        piece_id="jig", work_id="jig", style="folk", path="jig.musicxml",
+        tracks=[Track("Melody", "melody", 0, notes=notes)],
+        keys=[KeySignature(0.0, "G", "major")], time_signatures=[TimeSignature(0.0, 6, 8)],
+        tempos=[Tempo(0.0, 100.0)], bar_onsets=[0.0] + [0.5 + 3.0 * i for i in range(bars)], end=t,
+    )  # fmt: skip
+
+
+def test_harmonize_chorale_in_six_eight_moves_in_its_beats_and_holds_the_final_chord(model, tok):
+    """Under a 6/8 tune the lower voices keep to its dotted-quarter beats (a note struck inside a
+    beat ends by the next; Bach's chorales, all in simple time, taught the model quarter notes
+    across the bar's middle) and, where the last bar is short by the pickup, strike the final
+    chord with the tune's last note (a quarter on beat 2) and hold it to the end (they struck it
+    again in eighths: whole beats of 6/8 do not reach the end of five eighths)."""
+    piece = jig_with_pickup(4)
+    strike, end = piece.tracks[0].notes[-1].onset, piece.end
+    for seed in SEEDS:
+        (take,) = cocreate.harmonize(model, tok, piece, style="chorale", seed=seed)
+        assert values(take.piece.tracks[0].notes) == values(piece.tracks[0].notes)
+        for track in take.piece.tracks[1:]:
+            for n in track.notes:
+                into = (n.onset - 0.5) % 1.5  # bars (and beats) start 0.5 after the pickup
+                if into > 1e-9:
+                    assert n.onset + n.duration <= n.onset - into + 1.5 + 1e-9, (seed, track.role, n)
+                else:
+                    assert n.duration <= 1.5 + 1e-9 or n.onset + n.duration >= end - 1e-9 or (n.duration / 1.5) % 1 < 1e-9, (seed, track.role, n)
+            last = track.notes[-1]
+            assert abs(last.onset - strike) < 1e-9 and abs(last.onset + last.duration - end) < 1e-9, (seed, track.role, last)
+
+
 def test_harmonize_chorale_without_voice_leading_mask_still_keeps_ranges(model, tok):
     piece = melody_only(chorale(4))
     (take,) = cocreate.harmonize(model, tok, piece, style="chorale", seed=9, voice_leading=False)

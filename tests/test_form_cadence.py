@@ -259,7 +259,9 @@ def test_a_chorales_final_chord_has_its_drawn_third_and_bass_approach(model, tok
     supply it when the soprano does not (an untrained model left alone closes on bare fifths)."""
     takes = generate(model, tok, ComposeRequest(style="chorale", key=key, mode=mode, bars=4, seed=2), n=16)
     drawn = [t.meta["final_third"] for t in takes]
-    assert set(drawn) == ({"major", "minor", "none"} if mode == "minor" else {"major", "none"})
+    # Bach's minor chorales close on a major or a minor chord, never bare; major ones all but one in
+    # 101 with the third (`FINAL_THIRD_SHARES`)
+    assert set(drawn) == ({"major", "minor"} if mode == "minor" else {"major"})
     for take, third in zip(takes, drawn):
         finals = {max(tr.notes, key=lambda n: n.onset + n.duration).pitch % 12 for tr in take.piece.tracks}
         if take.meta.get("half_close"):  # a minor chorale closing on V: the dominant's third, never minor
@@ -379,9 +381,10 @@ def test_a_chorale_ends_on_a_chord_struck_together_on_a_strong_beat(meter):
 @pytest.mark.parametrize("approach", ["repeat", "step", "third", "leap"])
 def test_a_lead_sheet_reaches_its_last_note_by_its_drawn_approach(model, tok, monkeypatch, meter, approach):
     """A lead sheet under a closing cadence draws how its melody reaches the last note (the
-    training tunes' shares) and strikes that note where its drawn length puts it: the interval
-    into it is of the drawn class and it lasts exactly that length (before: reached by a leap of
-    a fourth or more in 26 % of folk takes against 4 % of tunes; its length only a least one)."""
+    training tunes' shares) and strikes that note where its drawn length, in whole beats, puts it:
+    the interval into it is of the drawn class and it lasts exactly that length (before: reached
+    by a leap of a fourth or more in 26 % of folk takes against 4 % of tunes; its length only a
+    least one)."""
     import tunesmith.sampling as sampling
     from tunesmith.sampling.request import MELODY_APPROACH_INTERVALS
 
@@ -400,7 +403,9 @@ def test_a_lead_sheet_reaches_its_last_note_by_its_drawn_approach(model, tok, mo
         if abs(last.onset + last.duration - bar_line) > 1e-6:
             continue  # the random model filled its block and the bar closed early
         whole += 1
-        assert last.pitch % 12 == 2 and abs(last.duration - 1.0) < 1e-6, last
+        # struck on a beat: a drawn quarter is a dotted quarter in 6/8 (a quarter would start on the
+        # bar's third eighth)
+        assert last.pitch % 12 == 2 and abs(last.duration - {"6/8": 1.5, "4/4": 1.0}[meter]) < 1e-6, last
         assert lo <= abs(last.pitch - before.pitch) <= hi, (before, last)
     assert whole >= 8, whole
 
@@ -571,7 +576,8 @@ def test_a_dominant_before_the_final_chord_has_its_third(model, tok, key, mode):
     leading tone in that beat (the tenor supplies it when soprano and alto do not), as in 96 % of
     Bach's chorales; an untrained model leaves the V chord empty at random."""
     leading = {"C": 11, "E": 3}[key]
-    takes = generate(model, tok, ComposeRequest(style="chorale", key=key, mode=mode, bars=4, seed=8), n=24)
+    takes = [take for seed in (8, 9, 10)
+             for take in generate(model, tok, ComposeRequest(style="chorale", key=key, mode=mode, bars=4, seed=seed), n=24)]  # fmt: skip
     with_third = []
     for take in takes:
         if take.meta.get("bass_approach") != "dominant":  # a half close draws no approach
@@ -581,8 +587,9 @@ def test_a_dominant_before_the_final_chord_has_its_third(model, tok, key, mode):
                  if n.onset < strike and n.onset + n.duration > strike - 1.0}  # fmt: skip
         with_third.append(leading in upper)
     # where voice leading leaves the tenor no leading tone (a crossing, a parallel) the rule yields;
-    # without it this model's V had its third in 8 of 20 (C) and 3 of 17 (E minor) such takes
-    assert len(with_third) >= 8 and sum(with_third) >= 0.8 * len(with_third), with_third
+    # without it this model's V had its third in 8 of 20 (C) and 3 of 17 (E minor) such takes; with
+    # it 40 of 50 and 48 of 48 over seeds 8-10 (one seed alone ranged 0.67-1.0 in C)
+    assert len(with_third) >= 24 and sum(with_third) >= 0.7 * len(with_third), with_third
 
 
 @pytest.mark.parametrize(("key", "mode"), [("G", "major"), ("C", "minor")])
@@ -667,15 +674,66 @@ def test_chorale_voices_avoid_cross_relations(model, tok):
     assert cross_relations({5}, np.array([66]), g_minor).tolist() == [True]  # F-sharp against F
     assert cross_relations({2}, np.array([63, 61]), g_minor).tolist() == [False, True]  # E-flat: diatonic; C-sharp
     takes = generate(model, tok, ComposeRequest(style="chorale", key="G", mode="minor", bars=8, seed=6), n=12)
-    onsets = clashes = 0
+    struck = list(_notes_under_voices_above(takes))
+    clashes = sum(bool(cross_relations(above, np.array([n.pitch]), g_minor)[0]) for n, above in struck)
+    assert len(struck) > 500 and clashes <= 0.01 * len(struck), (clashes, len(struck))
+
+
+def _notes_under_voices_above(takes):
+    """(note, pitch classes the voices above it sound where it starts) for every note of the takes'
+    four voices (the voices are written from the top down)."""
     for take in takes:
         tracks = take.piece.tracks[:4]
         for v, tr in enumerate(tracks):
             for n in tr.notes:
-                above = {m.pitch % 12 for u in tracks[:v] for m in u.notes if m.onset <= n.onset < m.onset + m.duration}
-                onsets += 1
-                clashes += bool(cross_relations(above, np.array([n.pitch]), g_minor)[0])
-    assert onsets > 500 and clashes <= 0.01 * onsets, (clashes, onsets)
+                yield n, {m.pitch % 12 for u in tracks[:v] for m in u.notes if m.onset <= n.onset < m.onset + m.duration}
+
+
+def test_chorale_voices_avoid_doubling_the_leading_tone(model, tok):
+    """No voice starts the leading tone while a voice written before it sounds it: Bach's valid
+    chorales do 1.7 times per 100 beats (against the home key), the takes did 4.7. The rule yields
+    where nothing else is left, so a rare one may remain; a church mode's seventh is no leading tone."""
+    from tunesmith.voice_leading import doubled_leading_tone
+
+    assert doubled_leading_tone({6, 9}, np.array([66, 78, 67]), 6).tolist() == [True, True, False]
+    assert not doubled_leading_tone({9}, np.array([66, 78]), 6).any()  # nobody sounds F-sharp yet
+    onsets = doubles = 0
+    for key, mode in (("G", "minor"), ("D", "major")):
+        lt = (pitch_class_of(key) + 11) % 12
+        takes = generate(model, tok, ComposeRequest(style="chorale", key=key, mode=mode, bars=8, seed=4), n=8)
+        for n, above in _notes_under_voices_above(takes):
+            onsets += 1
+            doubles += bool(doubled_leading_tone(above, np.array([n.pitch]), lt)[0])
+    assert onsets > 500 and doubles <= 0.003 * onsets, (doubles, onsets)  # without the rule: 10 in 740
+
+
+def test_a_chorale_in_compound_time_keeps_to_its_dotted_quarter_beats(model, tok):
+    """Four parts in 6/8 and 12/8 (Bach's chorales are all in simple time): a note struck on a
+    dotted-quarter beat lasts at most the beat or whole beats, one struck inside a beat ends by
+    the next, so no quarter crosses the middle of a 6/8 bar and no three quarters make a hemiola.
+    The rhythm feedback reads Bach's quarters as dotted quarters."""
+    from tunesmith.sampling.feedback import compound_profile
+    from tunesmith.tokenizer import DUR_TICKS
+    from tunesmith.voice_leading import compound_fits
+
+    assert compound_fits(0, np.array([6, 12, 18, 24, 36]), 18).tolist() == [True, True, True, False, True]
+    assert compound_fits(12, np.array([3, 6, 12]), 18).tolist() == [True, True, False]
+    shares = np.zeros(len(DUR_TICKS))
+    shares[[DUR_TICKS.index(6), DUR_TICKS.index(12), DUR_TICKS.index(24)]] = (0.5, 0.3, 0.2)
+    read = compound_profile(shares)
+    assert read[DUR_TICKS.index(6)] == 0.5 and read[DUR_TICKS.index(18)] == 0.3 and read[DUR_TICKS.index(36)] == 0.2
+    assert read[DUR_TICKS.index(12)] == 0 and abs(read.sum() - 1.0) < 1e-12
+    for meter in ("6/8", "12/8"):
+        for take in generate(model, tok, ComposeRequest(style="chorale", key="F", meter=meter, bars=4, seed=2), n=4):
+            piece = take.piece
+            starts = piece.bars()
+            for tr in piece.tracks[:4]:
+                for n in tr.notes:
+                    into = (n.onset - max(a for a in starts if a <= n.onset + 1e-9)) % 1.5
+                    if into < 1e-9:
+                        assert n.duration <= 1.5 + 1e-9 or abs(n.duration / 1.5 - round(n.duration / 1.5)) < 1e-9, (meter, tr.role, n)
+                    else:
+                        assert n.onset + n.duration <= n.onset - into + 1.5 + 1e-9, (meter, tr.role, n)
 
 
 def test_a_lead_sheet_opens_on_its_tonic_as_often_as_drawn(model, tok, monkeypatch):

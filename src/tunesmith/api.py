@@ -610,6 +610,17 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
     from tunesmith.performance import accent, orchestrate
 
     piece, source_record = _source_piece(source, tune)
+    pickup = kw.pop("pickup", None)
+    if pickup is not None:  # the musician says where the bars start (a MIDI file has no bar lines)
+        from tunesmith.inputs.pickup import with_pickup
+
+        piece = with_pickup(piece, pickup)
+    elif source_record and str(source_record.get("name", "")).lower().endswith((".mid", ".midi", ".smf")):
+        from tunesmith.inputs.pickup import pickup_hint
+
+        hint = pickup_hint(piece)  # nothing is moved: the take's JSON says it, the CLI prints it
+        if hint is not None:
+            source_record["pickup_hint"] = hint
     style = style_of(kw.pop("style", None))
     tonic, mode = _key(kw.pop("key", None), kw.pop("mode", None))
     pitch_range = _range(kw.pop("pitch_range", None))
@@ -657,7 +668,7 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
         "temperature": common["temperature"], "top_p": common["top_p"], "n": n, "seed": seed,
         "voice_leading": common["voice_leading"], "lookahead": kw.get("lookahead"),
         "tonal_feedback": kw.get("tonal_feedback"), "rhythm_feedback": kw.get("rhythm_feedback"),
-        "cadence": kw.get("cadence"), "reprise": kw.get("reprise"),
+        "cadence": kw.get("cadence"), "reprise": kw.get("reprise"), "pickup": pickup,
         # harmonize writes its own chords: how many chord symbols of the input it replaced
         "input_chords_replaced": (len(piece.chords) if verb == "harmonize" and raw[0].meta.get("style") != "chorale"
                                   else None),
@@ -703,18 +714,19 @@ def continue_(source: Take | Piece | str | os.PathLike, bars: int = 8, *, style:
               temperature: float | None = None, top_p: float | None = None, pitch_range: Any = None,
               in_scale: bool = False, voice_leading: bool = True, tonal_feedback: float | None = None,
               rhythm_feedback: float | None = None, cadence: str | None = None, reprise: int | None = None,
-              model: Any = "default") -> Take | list[Take]:  # fmt: skip
+              pickup: float | None = None, model: Any = "default") -> Take | list[Take]:  # fmt: skip
     """The given music (a Take, a Piece or a file) exactly as it is, then `bars` new bars in its
     key, meter and style (style: given, else the piece's own, else folk). A `key` that
     contradicts the piece's written key is refused. Sampled as `compose` samples the style
     (temperature and top-p None: its tuned ones; its tonal and rhythm feedback); the new bars end
     the piece under `cadence` ("tonic" | "free"; None: the style's default, as in `compose`);
     `reprise` bars of the given opening come back note for note first (A A'; None: the style's
-    default, half the new bars for pop, else none)."""
+    default, half the new bars for pop, else none). `pickup`: the first bar is a pickup of that
+    many quarter notes (0: none), for a file that does not say where its bars start (MIDI)."""
     return _cocreate("continue", source, bars=bars, style=style, key=key, mode=mode, tune=tune, n=n, seed=seed,
                      temperature=temperature, top_p=top_p, pitch_range=pitch_range, in_scale=in_scale,
                      voice_leading=voice_leading, tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback,
-                     cadence=cadence, reprise=reprise, model=model)[0]  # fmt: skip
+                     cadence=cadence, reprise=reprise, pickup=pickup, model=model)[0]  # fmt: skip
 
 
 def harmonize(melody: Take | Piece | str | os.PathLike, *, style: str | None = None, key: str | None = None,
@@ -722,15 +734,17 @@ def harmonize(melody: Take | Piece | str | os.PathLike, *, style: str | None = N
               chord_rhythm: str | None = "auto", chords_from: str = "harmonizer", lookahead: int = 8,
               temperature: float | None = None, top_p: float | None = None, pitch_range: Any = None,
               in_scale: bool = False, voice_leading: bool = True, rhythm_feedback: float | None = None,
-              model: Any = "default") -> Take | list[Take]:  # fmt: skip
+              pickup: float | None = None, model: Any = "default") -> Take | list[Take]:  # fmt: skip
     """Chord symbols (folk, pop, jazz) or alto, tenor and bass (chorale) under the melody; the
     melody's notes are kept exactly. `chords_from`: "harmonizer" (the shipped network that hears
     the whole melody; for chorales it plans the chord of every beat and the voices aim at it),
-    "table" (lead sheets: the count table) or "model" (the composer alone)."""
+    "table" (lead sheets: the count table) or "model" (the composer alone). `pickup`: the first
+    bar is a pickup of that many quarter notes (0: none), as in `continue_`."""
     return _cocreate("harmonize", melody, style=style, key=key, mode=mode, tune=tune, n=n, seed=seed,
                      chord_rhythm=chord_rhythm, chords_from=chords_from, lookahead=lookahead,
                      temperature=temperature, top_p=top_p, pitch_range=pitch_range, in_scale=in_scale,
-                     voice_leading=voice_leading, rhythm_feedback=rhythm_feedback, model=model)[0]  # fmt: skip
+                     voice_leading=voice_leading, rhythm_feedback=rhythm_feedback, pickup=pickup,
+                     model=model)[0]  # fmt: skip
 
 
 def inpaint(piece: Take | Piece | str | os.PathLike, bars: Any = "5-8", *, keep: Any = None,
@@ -739,12 +753,13 @@ def inpaint(piece: Take | Piece | str | os.PathLike, bars: Any = "5-8", *, keep:
             temperature: float | None = None, top_p: float | None = None, pitch_range: Any = None,
             in_scale: bool = False, voice_leading: bool = True, chords_from: str = "harmonizer",
             tonal_feedback: float | None = None, rhythm_feedback: float | None = None,
-            model: Any = "default") -> Take | list[Take]:  # fmt: skip
+            pickup: float | None = None, model: Any = "default") -> Take | list[Take]:  # fmt: skip
     """Regenerate `bars` ("5-8", (5, 8); 1-based, a pickup is bar 0), everything outside them kept
     note for note; `keep="melody"` keeps the melody inside them too (new chords only: from the
-    harmonizer, which hears the whole melody, unless `chords_from="model"`)."""
+    harmonizer, which hears the whole melody, unless `chords_from="model"`). `pickup`: as in
+    `continue_`."""
     return _cocreate("inpaint", piece, bars=bars, keep=keep, style=style, key=key, mode=mode, tune=tune, n=n,
                      seed=seed, chord_rhythm=chord_rhythm, lookahead=lookahead, temperature=temperature,
                      top_p=top_p, pitch_range=pitch_range, in_scale=in_scale, voice_leading=voice_leading,
                      chords_from=chords_from, tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback,
-                     model=model)[0]  # fmt: skip
+                     pickup=pickup, model=model)[0]  # fmt: skip

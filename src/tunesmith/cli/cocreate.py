@@ -31,6 +31,9 @@ VERB_HELP = {
 def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", help="the musician's file: MIDI, MusicXML, ABC, kern, ...")
     parser.add_argument("--tune", type=int, default=1, help="which tune of a file with several (1-based)")
+    parser.add_argument("--pickup", type=float, metavar="BEATS",
+                        help="the first bar is a pickup of BEATS quarter notes (0: none); for a file that does not "
+                        "say where its bars start, such as a MIDI file whose first note is a pickup")  # fmt: skip
     if verb == "continue":
         parser.add_argument("--bars", type=int, default=8, help="number of new bars (default 8)")
         parser.add_argument(
@@ -160,6 +163,7 @@ def run(verb: str, args: argparse.Namespace) -> int:
         top_p=args.top_p,
         voice_leading=not args.no_voice_leading,
         rhythm_feedback=args.rhythm_feedback,
+        pickup=args.pickup,
     )
     if verb in ("continue", "inpaint"):
         options["tonal_feedback"] = args.tonal_feedback
@@ -183,6 +187,11 @@ def run(verb: str, args: argparse.Namespace) -> int:
         "model": first["model"],
         "seconds": {k: round(v, 3) for k, v in seconds.items()},
     }
+    hint = (first["input_file"] or {}).get("pickup_hint")
+    if hint is not None:
+        print(f"tunesmith {verb}: note: {first['input_file']['path']}: its notes sit off the bar lines the file "
+              f"implies, as after a pickup (the notes suggest {hint:g} beats); if the tune starts with one, run "
+              f"again with --pickup BEATS as the score has it", file=sys.stderr)  # fmt: skip
     done = f"seed {seed}; {seconds['generate']:.2f} s to {verb} ({len(takes)} take(s))"
     replaced = first["request"].get("input_chords_replaced")
     if replaced:

@@ -47,7 +47,13 @@ from tunesmith.tokenizer import (
     DUR_TICKS,
     TICKS_PER_BEAT,
 )
-from tunesmith.voice_leading import VoiceLeading, augmented_seconds, cross_relations
+from tunesmith.voice_leading import (
+    VoiceLeading,
+    augmented_seconds,
+    compound_fits,
+    cross_relations,
+    doubled_leading_tone,
+)
 
 __all__ = ["Constrainer", "_Tables", "add_pickup_bar", "compose_tables"]
 
@@ -327,14 +333,18 @@ class Constrainer:
             single = t.pitch_values[self.v] % 12 != t.leading_pc  # an upper voice has the leading tone
             both = single if mask is None else (mask & single)
             mask = both if both.any() else mask
-        if before_final_chord(self, at) and tenor_owes_third(self):
+        owes_third = before_final_chord(self, at) and tenor_owes_third(self)
+        if owes_third:
             third = t.pitch_values[self.v] % 12 == t.leading_pc  # V's third: the leading tone
             both = third if mask is None else (mask & third)
             mask = both if both.any() else mask
         if t.voice_leading and self.vl is not None and self.v > 0:
-            # no chromatic clash with a voice already written that sounds at this onset
+            # no chromatic clash with a voice already written that sounds at this onset, no second leading tone
             sounding = {p % 12 for p in (self.vl.pitch_at(u, at) for u in range(self.v)) if p is not None}
             clear = ~cross_relations(sounding, t.pitch_values[self.v], t.diatonic)
+            if not (t.modal or owes_third):  # a church mode's seventh is no leading tone (dorian,
+                # mixolydian: a whole step); the cadence's own rules place V's third
+                clear &= ~doubled_leading_tone(sounding, t.pitch_values[self.v], t.leading_pc)
             both = clear if mask is None else (mask & clear)
             mask = both if both.any() else mask
         if t.voice_leading and t.minor and self.vl is not None:
@@ -581,7 +591,9 @@ class Constrainer:
                     strike = self.final_strike if self.v > 0 and self.final_strike is not None else t.last_L - self.final_ticks
                     ok = (in_last <= strike) if start < strike else (gap == 0)
                     if self.v > 0:  # the lower voices move in whole beats there (a free inner voice ran in sixteenths)
-                        ok &= (in_last <= 0) | (in_last % t.last_beat == 0)
+                        # or hold to the end (a last bar short by a pickup ends off the beat: 6/8's
+                        # five eighths, the last note a quarter on beat 2)
+                        ok &= (in_last <= 0) | (in_last % t.last_beat == 0) | (gap == 0)
                 else:
                     # every note that ends in the last bar leaves either nothing or room for a last
                     # note of the drawn length, and that last note is struck on an eighth-note
@@ -597,6 +609,10 @@ class Constrainer:
                     ok &= (gap == 0) | (gap > self._closing_zone())
                 if ok.any():
                     durs = durs[ok]
+            if t.compound_beat is not None:
+                fits = compound_fits(self.note_pos, t.dur_ticks[durs - t.durs[0]], t.compound_beat)
+                if fits.any():
+                    durs = durs[fits]
             return durs
         if s == _NPOS:
             return self._pitches(self.note_pos)

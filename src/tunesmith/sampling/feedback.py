@@ -18,6 +18,7 @@ from tunesmith.sampling.request import (
     mode_family,
     tonic_triad,
 )
+from tunesmith.tokenizer import DUR_TICKS, TICKS_PER_BEAT
 
 if TYPE_CHECKING:
     from tunesmith.sampling.tables import _Tables
@@ -108,7 +109,25 @@ def set_rhythm_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -
     if gain <= 0 or not all(v in profile for v in tables.voices):
         return
     tables.rhythm_target = np.array([profile[v] for v in tables.voices], dtype=np.float64)
+    if tables.compound_beat is not None:
+        tables.rhythm_target = compound_profile(tables.rhythm_target)
     tables.rhythm_gain = gain
+
+
+def compound_profile(shares: np.ndarray) -> np.ndarray:
+    """A simple meter's shares of note lengths (the last axis over `DUR_TICKS`) read in compound
+    time: a length of whole quarter-note beats becomes as many dotted-quarter beats (a quarter a
+    dotted quarter, a half a dotted half) and shorter lengths stay (the eighth moves inside the
+    beat in both). Bach's chorales are all in 4/4 or 3/4; in 6/8 their profile of quarters would
+    draw the lower voices into quarter notes against the dotted-quarter beat."""
+    ticks = np.array(DUR_TICKS)
+    out = np.array(shares, dtype=np.float64)
+    for i, d in enumerate(DUR_TICKS):
+        if d % TICKS_PER_BEAT == 0 and d * 3 // 2 in DUR_TICKS:
+            j = int(np.flatnonzero(ticks == d * 3 // 2)[0])
+            out[..., j] += shares[..., i]
+            out[..., i] -= shares[..., i]
+    return out
 
 
 def set_modulation(tables: _Tables, request: ComposeRequest, tuned: dict) -> None:
