@@ -97,6 +97,22 @@ def final_length_shares(lines) -> dict:
     return {str(k): round(counts[k] / len(lines), 3) for k in FINAL_LENGTHS} if lines else {}
 
 
+def last_note_on_a_beat(pieces) -> float | None:
+    """Share of the pieces in one meter whose last melody note is struck on a beat of it (the dotted
+    quarter of 6/8; within `LENGTH_TOLERANCE` of it, for files a tick late)."""
+    hits = []
+    for p in pieces:
+        line = melody_line(p)
+        if not line or len(p.time_signatures) > 1:
+            continue
+        last = line[-1]
+        start = max((b for b in p.bars() if b <= last.onset + 1e-6), default=0.0)
+        beat = p.time_signature.beat_length
+        into = (last.onset - start) / beat
+        hits.append(abs(into - round(into)) * beat < LENGTH_TOLERANCE)
+    return round(float(np.mean(hits)), 3) if hits else None
+
+
 def endings(pieces) -> dict:
     lines = [melody_line(p) for p in pieces]
     lines = [ln for ln in lines if len(ln) >= 3]
@@ -107,6 +123,7 @@ def endings(pieces) -> dict:
         "last_note_at_most_a_quarter": round(float(np.mean([d <= 1.0 for d in last])), 3),
         "last_note_lengths": {str(k): round(v / len(last), 3) for k, v in common},
         "final_length_shares": final_length_shares(lines),
+        "last_note_on_a_beat": last_note_on_a_beat(pieces),
         "last_two_same_pitch": round(float(np.mean([ln[-1].pitch == ln[-2].pitch for ln in lines])), 3),
         "last_three_same_pitch": round(float(np.mean([len({n.pitch for n in ln[-3:]}) == 1 for ln in lines])), 3),
         "last_approach": {name: round(float(np.mean([approach_class(ln[-1].pitch - ln[-2].pitch) == name

@@ -707,6 +707,26 @@ def test_chorale_voices_avoid_doubling_the_leading_tone(model, tok):
     assert onsets > 500 and doubles <= 0.003 * onsets, (doubles, onsets)  # without the rule: 10 in 740
 
 
+def test_chorale_upper_voices_keep_within_an_octave_of_the_voice_above(model, tok):
+    """The alto starts no note more than an octave under the soprano, the tenor none more than an
+    octave under the alto (Bach's valid chorales: 0.5 and 1.6 times per 100 beats; the takes 0.9
+    and 4.4); the bass may lie further off. Soft: where nothing else is left, the rule yields."""
+    from tunesmith.voice_leading import too_far_below
+
+    assert too_far_below(72, np.array([59, 60, 61])).tolist() == [True, False, False]
+    assert not too_far_below(None, np.array([40])).any()
+    takes = generate(model, tok, ComposeRequest(style="chorale", key="A", mode="major", bars=8, seed=5), n=12)
+    struck = wide = 0
+    for take in takes:
+        tracks = take.piece.tracks[:4]
+        for v in (1, 2):
+            for n in tracks[v].notes:
+                above = [m.pitch for m in tracks[v - 1].notes if m.onset <= n.onset < m.onset + m.duration]
+                struck += 1
+                wide += bool(above) and above[0] - n.pitch > 12
+    assert struck > 200 and wide <= 0.02 * struck, (wide, struck)  # without the rule: 20 in 165
+
+
 def test_a_chorale_in_compound_time_keeps_to_its_dotted_quarter_beats(model, tok):
     """Four parts in 6/8 and 12/8 (Bach's chorales are all in simple time): a note struck on a
     dotted-quarter beat lasts at most the beat or whole beats, one struck inside a beat ends by

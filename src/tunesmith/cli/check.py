@@ -49,4 +49,6 @@ def run(args: argparse.Namespace) -> int:
               f"bars {m['bars'][0]}-{m['bars'][1]} here ~ bars {m['work_bars'][0]}-{m['work_bars'][1]} there")  # fmt: skip
     if not out["nearest"]:
         print("  no indexed work shares a melodic figure with it")
+    elif piece.pickup_beats() > 0:
+        print("  (bars as the score numbers them: the pickup is bar 0)")
     return 1 if failed else 0

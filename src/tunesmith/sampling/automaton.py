@@ -53,6 +53,7 @@ from tunesmith.voice_leading import (
     compound_fits,
     cross_relations,
     doubled_leading_tone,
+    too_far_below,
 )
 
 __all__ = ["Constrainer", "_Tables", "add_pickup_bar", "compose_tables"]
@@ -339,12 +340,15 @@ class Constrainer:
             both = third if mask is None else (mask & third)
             mask = both if both.any() else mask
         if t.voice_leading and self.vl is not None and self.v > 0:
-            # no chromatic clash with a voice already written that sounds at this onset, no second leading tone
+            # no chromatic clash with a voice already written that sounds at this onset, no second
+            # leading tone, no gap of more than an octave under the voice above
             sounding = {p % 12 for p in (self.vl.pitch_at(u, at) for u in range(self.v)) if p is not None}
             clear = ~cross_relations(sounding, t.pitch_values[self.v], t.diatonic)
             if not (t.modal or owes_third):  # a church mode's seventh is no leading tone (dorian,
                 # mixolydian: a whole step); the cadence's own rules place V's third
                 clear &= ~doubled_leading_tone(sounding, t.pitch_values[self.v], t.leading_pc)
+            if self.v < len(t.voices) - 1:  # the upper voices within an octave of the voice above
+                clear &= ~too_far_below(self.vl.pitch_at(self.v - 1, at), t.pitch_values[self.v])
             both = clear if mask is None else (mask & clear)
             mask = both if both.any() else mask
         if t.voice_leading and t.minor and self.vl is not None:
