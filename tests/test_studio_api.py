@@ -50,7 +50,7 @@ def ok(r, status=200):
 
 
 def compose(c, **kw):
-    body = {"style": "folk", "bars": 8, "seed": 3} | kw
+    body = {"style": "folk", "bars": 8, "seed": 3, "pickup": 0} | kw  # whole bars from the downbeat (the flows count bars)
     return ok(c.post("/api/pieces", json=body, headers=AUTH), 201)
 
 

@@ -193,6 +193,10 @@ def run(verb: str, args: argparse.Namespace) -> int:
               f"implies, as after a pickup (the notes suggest {hint:g} beats); if the tune starts with one, run "
               f"again with --pickup BEATS as the score has it", file=sys.stderr)  # fmt: skip
     done = f"seed {seed}; {seconds['generate']:.2f} s to {verb} ({len(takes)} take(s))"
+    made = first.get("cocreate") or {}
+    if made.get("chords_from") == "harmonizer" and made.get("layout") == "lead" and len(takes) == 1:
+        # the first take's chords are the harmonizer's most likely reading, whatever the seed
+        done += "; chords: the harmonizer's most likely (--n 3 for alternatives)"
     replaced = first["request"].get("input_chords_replaced")
     if replaced:
         done += f"; the input's {replaced} chord symbol(s) were replaced by new ones"
