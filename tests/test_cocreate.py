@@ -308,6 +308,29 @@ def test_harmonize_chorale_in_six_eight_moves_in_its_beats_and_holds_the_final_c
             assert abs(last.onset - strike) < 1e-9 and abs(last.onset + last.duration - end) < 1e-9, (seed, track.role, last)
 
 
+def test_harmonize_chorale_ending_off_the_tonic_triad_gives_its_final_chord_a_third(model, tok):
+    """A given soprano that ends off the tonic triad (here on A in G major) closes on the chord the
+    harmonizer planned there, with no tonic cadence; the tenor supplies that chord's third where
+    the voices above leave it out (such endings closed on bare fifths in 3 of 6 seeds)."""
+    from tunesmith.harmonizer import load_harmonizer
+
+    piece = melody_only(chorale(8))
+    sop = piece.tracks[0].notes
+    sop[-1].pitch = 69
+    for n, pitch in zip(sop[-3:-1], (71, 72)):
+        n.pitch = pitch
+    thirds = 0
+    for seed in range(6):
+        (take,) = cocreate.harmonize(model, tok, piece, style="chorale", seed=seed)
+        assert not take.meta["closed"]
+        strike = sop[-1].onset
+        plan = load_harmonizer(kind="chorale").plan(take.piece, key=take.piece.keys[0])
+        tones = max((p for p in plan if p[0] <= strike + 1e-9), key=lambda p: p[0])[1]
+        finals = {tr.notes[-1].pitch % 12 for tr in take.piece.tracks}
+        thirds += any((x - tones[0]) % 12 in (3, 4) and x in finals for x in tones[1:])
+    assert thirds >= 5, thirds
+
+
 def test_harmonize_chorale_without_voice_leading_mask_still_keeps_ranges(model, tok):
     piece = melody_only(chorale(4))
     (take,) = cocreate.harmonize(model, tok, piece, style="chorale", seed=9, voice_leading=False)

@@ -365,6 +365,19 @@ class Constrainer:
             # where voice leading forbids every cadence note (a parallel octave into it), the cadence
             # wins: one parallel at the close reads better than a scramble of tiny notes to the end
             mask = both if both.any() else (fin if fin.any() else mask)
+        elif self.v == len(t.voices) - 2 and self.final_strike is not None and at == self.final_chord_tick():
+            # the tenor at a final chord with no closing cadence (a given soprano that ends off the
+            # tonic triad): the planned chord's third where the voices above leave it out (the
+            # takes closed such pieces on bare fifths in 3 of 6 seeds)
+            plan = self.vl.chord_tones if self.vl is not None else None
+            planned = max((k for k in plan if k <= at), default=None) if plan else None  # the chord sounding there
+            tones = plan[planned] if planned is not None else None
+            third = next((int(x) for x in (tones if tones is not None else ())[1:] if (int(x) - int(tones[0])) % 12 in (3, 4)), None)
+            above = {p % 12 for p in (self.vl.pitch_at(u, at) for u in range(self.v)) if p is not None}
+            if third is not None and third not in above:
+                fin = t.pitch_values[self.v] % 12 == third
+                both = fin if mask is None else (mask & fin)
+                mask = both if both.any() else mask
         return ps if mask is None else ps[mask]
 
     def _exact_ending(self) -> bool:
