@@ -365,7 +365,8 @@ class Constrainer:
             # where voice leading forbids every cadence note (a parallel octave into it), the cadence
             # wins: one parallel at the close reads better than a scramble of tiny notes to the end
             mask = both if both.any() else (fin if fin.any() else mask)
-        elif self.v == len(t.voices) - 2 and self.final_strike is not None and at == self.final_chord_tick():
+        elif (self.v == len(t.voices) - 2 and self.final_strike is not None and self.final_ticks is not None
+              and at == self.final_chord_tick()):  # fmt: skip
             # the tenor at a final chord with no closing cadence (a given soprano that ends off the
             # tonic triad): the planned chord's third where the voices above leave it out (the
             # takes closed such pieces on bare fifths in 3 of 6 seeds)
