@@ -114,15 +114,25 @@ class VoiceLeading:
                 return mask
         return np.ones(len(cands), bool)
 
+    def plan_ticks(self) -> list[int]:
+        """The ticks of the chord plan, sorted (computed once; the plan is read-only)."""
+        if self._plan_ticks is None:
+            self._plan_ticks = sorted(self.chord_tones)
+        return self._plan_ticks
+
+    def planned_before(self, tick: int) -> int | None:
+        """The tick of the last chord planned at or before `tick` (the one sounding there), or None."""
+        ticks = self.plan_ticks()
+        i = bisect.bisect_right(ticks, tick) - 1
+        return ticks[i] if i >= 0 else None
+
     def max_duration(self, v: int, p: int, pitch: int) -> int | None:
         """Longest duration (ticks) before a known onset of a voice above goes below this note,
         or of a voice below goes above it, and (with a chord plan) before a planned chord that
         does not hold the note's pitch class."""
         limit = None
         if self.chord_tones:
-            if self._plan_ticks is None:
-                self._plan_ticks = sorted(self.chord_tones)
-            ticks = self._plan_ticks
+            ticks = self.plan_ticks()
             for i in range(bisect.bisect_right(ticks, p), len(ticks)):
                 if pitch % 12 not in self.chord_tones[ticks[i]]:
                     limit = ticks[i]
@@ -151,7 +161,6 @@ def augmented_seconds(prev: int, cands: np.ndarray, tonic_pc: int) -> np.ndarray
     up = (prev % 12 == flat6) & (cands - prev == 3)
     down = (prev % 12 == raised7) & (prev - cands == 3)
     return up | down
-
 
 
 def cross_relations(sounding: set[int] | frozenset[int], cands: np.ndarray, scale: frozenset[int]) -> np.ndarray:

@@ -196,11 +196,11 @@ class _CoConstrainer(Constrainer):
         self.final_degree = {root: "root", third: "third", fifth: "fifth"}.get(pitch % 12, "other")
         self.soprano_approach = self.melody_approach = None
         plan = self.vl.chord_tones
-        before = max((k for k in plan if k < strike), default=None)
+        before = self.vl.planned_before(strike - 1) if plan else None
         if before is not None and before >= strike - t.L:  # the plan's chord before the final one
             degree = (int(plan[before][0]) - t.tonic_pc) % 12
             self.bass_approach = next((k for k, d in BASS_APPROACH_DEGREES.items() if d == degree), "other")
-        final = max((k for k in plan if k <= strike), default=None)
+        final = self.vl.planned_before(strike) if plan else None
         if final is not None and self.final_third in ("major", "minor"):
             pcs = {int(x) for x in plan[final]}
             self.final_third = "major" if (t.tonic_pc + 4) % 12 in pcs else "minor" if (t.tonic_pc + 3) % 12 in pcs else self.final_third

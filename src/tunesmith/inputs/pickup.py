@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import copy
 
-from ..score import BAR_TOLERANCE, Piece
+from ..score import BAR_TOLERANCE, Piece, TimeSignature
 
 # the hint speaks only where the best shift's score beats the bars as read by this margin (a share
 # of the melody's time) and the bars as read put the melody's last note off a strong position
@@ -72,10 +72,19 @@ def _on(x: float, unit: float) -> bool:
     return abs(x / unit - round(x / unit)) * unit < GRID_TOLERANCE
 
 
-def _weight(pos: float, bar: float, beat: float) -> float:
-    """Metrical weight of a position `pos` quarter notes into a bar (the levels of the metrical
-    grid it lies on): 4 on the downbeat, 3 on the middle of a bar of two or four beats (beat 3 of
-    4/4), 2 on the other beats, 1 on half beats (an eighth inside 6/8's dotted quarter), else 0."""
+def _half_beat(ts: TimeSignature) -> float:
+    """The grid under the beat, in quarter notes: the eighth (a third of 6/8's dotted quarter, half
+    of 4/4's quarter)."""
+    return ts.beat_length / (3 if ts.is_compound else 2)
+
+
+def _weight(pos: float, ts: TimeSignature) -> float:
+    """Metrical weight of a position `pos` quarter notes into a bar of meter `ts` (the levels of
+    the metrical grid it lies on): 4 on the downbeat, 3 on the middle of a bar of two or four
+    beats (beat 3 of 4/4), 2 on the other beats, 1 on half beats (an eighth inside 6/8's dotted
+    quarter), else 0. `performance.metrical_weight` ranks the same levels for velocities, but
+    without the half beats and on an exact grid, so MIDI files a tick late would read off-beat."""
+    bar, beat = ts.bar_length, ts.beat_length
     pos %= bar
     if _on(pos, bar):
         return 4.0
@@ -83,7 +92,7 @@ def _weight(pos: float, bar: float, beat: float) -> float:
         return 3.0
     if _on(pos, beat):
         return 2.0
-    return 1.0 if _on(pos, beat / (3 if abs(beat - 1.5) < 1e-6 else 2)) else 0.0
+    return 1.0 if _on(pos, _half_beat(ts)) else 0.0
 
 
 def metric_fit(piece: Piece, shift: float) -> float:
@@ -93,9 +102,8 @@ def metric_fit(piece: Piece, shift: float) -> float:
     if melody is None or not melody.notes:
         return 0.0
     ts = piece.time_signature
-    bar, beat = ts.bar_length, ts.beat_length
     total = sum(n.duration for n in melody.notes)
-    return sum(n.duration * _weight((n.onset - shift) % bar, bar, beat) for n in melody.notes) / max(total, 1e-9)
+    return sum(n.duration * _weight(n.onset - shift, ts) for n in melody.notes) / max(total, 1e-9)
 
 
 def pickup_hint(piece: Piece) -> float | None:
@@ -107,9 +115,8 @@ def pickup_hint(piece: Piece) -> float | None:
     if piece.bar_onsets or len(piece.time_signatures) > 1 or melody is None or len(melody.notes) < 8:
         return None
     ts = piece.time_signature
-    bar, beat = ts.bar_length, ts.beat_length
-    step = beat / (3 if ts.is_compound else 2)  # eighths (sixteenth steps found no more pickups)
-    shifts = [k * step for k in range(1, round(bar / step))]
+    step = _half_beat(ts)  # eighths (sixteenth steps found no more pickups)
+    shifts = [k * step for k in range(1, round(ts.bar_length / step))]
     as_read = metric_fit(piece, 0.0)
     best = max(shifts, key=lambda s: metric_fit(piece, s), default=None)
     if best is None or metric_fit(piece, best) < as_read + HINT_MARGIN:
@@ -117,6 +124,6 @@ def pickup_hint(piece: Piece) -> float | None:
     last = melody.notes[-1]
     # a tune closes on a strong beat: trust the bars as read where they put its last note on one,
     # and speak only where the shift does
-    if _weight(last.onset, bar, beat) >= 2.0 or _weight(last.onset - best, bar, beat) < 2.0:
+    if _weight(last.onset, ts) >= 2.0 or _weight(last.onset - best, ts) < 2.0:
         return None
     return round(best, 6)  # bar lines at `best` + whole bars: the notes before the first are the pickup

@@ -339,10 +339,11 @@ class Constrainer:
             third = t.pitch_values[self.v] % 12 == t.leading_pc  # V's third: the leading tone
             both = third if mask is None else (mask & third)
             mask = both if both.any() else mask
+        # the pitch classes the voices already written sound at this onset (voices go top down)
+        sounding = {p % 12 for p in (self.vl.pitch_at(u, at) for u in range(self.v)) if p is not None} if self.vl is not None and self.v else set()
         if t.voice_leading and self.vl is not None and self.v > 0:
             # no chromatic clash with a voice already written that sounds at this onset, no second
             # leading tone, no gap of more than an octave under the voice above
-            sounding = {p % 12 for p in (self.vl.pitch_at(u, at) for u in range(self.v)) if p is not None}
             clear = ~cross_relations(sounding, t.pitch_values[self.v], t.diatonic)
             if not (t.modal or owes_third):  # a church mode's seventh is no leading tone (dorian,
                 # mixolydian: a whole step); the cadence's own rules place V's third
@@ -370,12 +371,10 @@ class Constrainer:
             # the tenor at a final chord with no closing cadence (a given soprano that ends off the
             # tonic triad): the planned chord's third where the voices above leave it out (the
             # takes closed such pieces on bare fifths in 3 of 6 seeds)
-            plan = self.vl.chord_tones if self.vl is not None else None
-            planned = max((k for k in plan if k <= at), default=None) if plan else None  # the chord sounding there
-            tones = plan[planned] if planned is not None else None
-            third = next((int(x) for x in (tones if tones is not None else ())[1:] if (int(x) - int(tones[0])) % 12 in (3, 4)), None)
-            above = {p % 12 for p in (self.vl.pitch_at(u, at) for u in range(self.v)) if p is not None}
-            if third is not None and third not in above:
+            planned = self.vl.planned_before(at) if self.vl is not None and self.vl.chord_tones else None
+            tones = [int(x) for x in self.vl.chord_tones[planned]] if planned is not None else []
+            third = next((x for x in tones[1:] if (x - tones[0]) % 12 in (3, 4)), None)
+            if third is not None and third not in sounding:
                 fin = t.pitch_values[self.v] % 12 == third
                 both = fin if mask is None else (mask & fin)
                 mask = both if both.any() else mask
