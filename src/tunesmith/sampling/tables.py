@@ -23,7 +23,7 @@ from tunesmith.sampling.request import (
     seven_note_scale,
     tonic_triad,
 )
-from tunesmith.score import pitch_class_of
+from tunesmith.score import TimeSignature, pitch_class_of
 from tunesmith.tokenizer import (
     DUR_TICKS,
     MAX_BAR_TICKS,
@@ -133,8 +133,8 @@ class _Tables:
         # theirs with the soprano's (Bach's final chords, 60 valid chorales: the soprano's last note
         # on beat 1 or 3 in 88 %, all four voices struck together in 78 %; the takes had 82 % and
         # 60 %, with last notes struck on off-beats: runs/s9/chorale_final_strike.py)
-        num, den = (int(x) for x in request.meter.split("/"))
-        beat = 4 * 12 // den * (3 if den == 8 and num % 3 == 0 and num > 3 else 1)  # dotted quarter in 6/8
+        meter = TimeSignature(0.0, *(int(x) for x in request.meter.split("/")))
+        beat = round(meter.beat_length * TICKS_PER_BEAT)  # the dotted quarter in 6/8
         beats = self.L // TICKS_PER_BEAT
         half_bar = self.L // 2 if self.L % TICKS_PER_BEAT == 0 and beats % 2 == 0 else self.L
         self.strike_grid = half_bar if self.voice_leading else min(beat, self.L)
