@@ -19,11 +19,13 @@ from tunesmith.score import STYLES
 # ":option" suffixes of --model and the request fields they set
 MODEL_OPTIONS = {
     # the first-generation composer: no form, no cadence, its own chords, no tonal feedback
-    "legacy": {"form": "", "cadence": "free", "chords_from": "model", "tonal_feedback": 0.0, "rhythm_feedback": 0.0},
+    "legacy": {"form": "", "cadence": "free", "chords_from": "model", "tonal_feedback": 0.0, "rhythm_feedback": 0.0,
+               "interval_feedback": 0.0},
     "chords-harmonizer": {"chords_from": "harmonizer"},
     "chords-model": {"chords_from": "model"},
     "no-tonal-feedback": {"tonal_feedback": 0.0},
     "no-rhythm-feedback": {"rhythm_feedback": 0.0},
+    "no-interval-offsets": {"interval_feedback": 0.0},
     "no-modulation": {"modulation": "none"},  # a chorale that stays in its key
     "no-pickup": {"pickup": 0.0},  # every take starts on the downbeat (as before the pickups were drawn)
 }
@@ -50,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         help="NAME=PATH[:OPTION...] (PATH 'default': the shipped model; ':legacy' composes without the form "
         "and cadence controls, the tonal feedback and with the composer's own chords, as the "
         "first-generation composer did; ':chords-harmonizer' / ':chords-model' choose where lead-sheet chords "
-        "come from, else the style's default; ':no-tonal-feedback' / ':no-rhythm-feedback' turn the tonal / rhythm feedback off, ':no-modulation' keeps a chorale in its key, ':no-pickup' starts every take on the downbeat, ':rhythm-feedback=W' / ':tonal-feedback=W' weigh it)",
+        "come from, else the style's default; ':no-tonal-feedback' / ':no-rhythm-feedback' / ':no-interval-offsets' turn the tonal / rhythm feedback / interval offsets off, ':no-modulation' keeps a chorale in its key, ':no-pickup' starts every take on the downbeat, ':rhythm-feedback=W' / ':tonal-feedback=W' weigh it)",
     )
     ap.add_argument("--per-style", type=int, default=120)
     ap.add_argument("--styles", default=",".join(STYLES))

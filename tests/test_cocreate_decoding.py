@@ -138,6 +138,30 @@ def test_feedback_counts_are_the_music_outside_the_region():
     assert cocreate._feedback_counts(W, job, off, 4.0, 8.0)[0].sum() == 0  # nothing to steer: nothing counted
 
 
+def test_a_continuation_measures_its_first_interval_from_the_given_melody(tok, monkeypatch):
+    """Interval offsets that forbid all but repeated notes: the region's automaton starts from
+    the given melody's last note (F#), so the continuation's first note repeats it."""
+    from tunesmith.cocreate.decode import _melody_before
+
+    notes = [Note(62, 0.0, 1.0), Note(66, 1.0, 0.5), Note(69, 4.0, 2.0)]
+    W = SimpleNamespace(tracks=[SimpleNamespace(notes=notes)])
+    on, off = SimpleNamespace(interval_offsets=np.zeros(14)), SimpleNamespace(interval_offsets=None)
+    assert _melody_before(W, on, 4.0) == 66 and _melody_before(W, on, 8.0) == 69
+    assert _melody_before(W, on, 0.0) is None and _melody_before(W, off, 8.0) is None
+    repeats = [4.0] + [-4.0] * 13
+    model = tuned_model(tok, {"folk": {"temperature": 1.0, "top_p": 1.0, "interval_offsets": repeats}})
+    given = tune_in_d(4)
+
+    def first_pitches() -> list[int]:
+        takes = cocreate.continue_piece(model, tok, given, 2, n=4, seed=3, cadence="free")
+        return [min((n for n in t.piece.melody().notes if n.onset >= given.end - 1e-9), key=lambda n: n.onset).pitch
+                for t in takes]  # fmt: skip
+
+    assert first_pitches() == [66] * 4
+    monkeypatch.setattr("tunesmith.cocreate.decode._melody_before", lambda *a: None)  # as before: measured from nothing
+    assert first_pitches() != [66] * 4
+
+
 def test_co_create_controls_are_checked_before_any_work():
     piece = tune_in_d(4)
     with pytest.raises(ValueError, match=r"tonal_feedback must be in \[0, 4\]"):

@@ -38,3 +38,38 @@ def test_fit_pickups_reads_the_header_as_the_tokenizer_writes_it():
     with_pickup = tok.header_ids("folk", "D", "major", "6/8", 120.0, 9, "lead", 30) + [tok.bar_id]
     without = tok.header_ids("folk", "D", "major", "6/8", 120.0, 8, "lead") + [tok.bar_id]
     assert fit.header_pickup(tok, with_pickup) == 30 and fit.header_pickup(tok, without) == 0
+
+
+def test_fit_interval_feedback_pools_the_tunes_and_keeps_the_nearest_round():
+    import numpy as np
+    import torch
+
+    from tunesmith.model import GPT, ModelConfig
+    from tunesmith.score import KeySignature, Note, Piece, Tempo, TimeSignature, Track
+    from tunesmith.tokenizer import Tokenizer
+
+    fit = load_script("scripts/fit_interval_feedback.py")
+
+    def tune(i: int) -> Piece:  # steps up and down a D-major scale, one leap of a fifth
+        pitches = [62, 64, 66, 67, 69, 67, 66, 64, 62, 69, 67, 66][i % 3 :] + [62]
+        notes = [Note(p, float(k), 1.0) for k, p in enumerate(pitches)]
+        return Piece(piece_id=f"t{i}", work_id=f"t{i}", style="folk", tracks=[Track("M", "melody", notes=notes)],
+                     keys=[KeySignature(0.0, "D", "major")], time_signatures=[TimeSignature(0.0, 4, 4)],
+                     tempos=[Tempo(0.0, 120.0)], bar_onsets=[0.0, 4.0, 8.0], end=float(len(notes)))  # fmt: skip
+
+    tunes = [tune(i) for i in range(9)]
+    shares = fit.pooled_shares(tunes[:1])  # 12 intervals: ten steps, a fifth, a major third
+    assert shares[2] + shares[1] == 10 / 12 and shares[7] == 1 / 12 and shares[4] == 1 / 12 and shares.sum() == 1
+    tok = Tokenizer()
+    torch.manual_seed(0)
+    model = GPT(ModelConfig(vocab_size=tok.vocab_size, block_size=256, n_layer=1, n_head=2, n_embd=16)).eval()
+    model.decoding = {"folk": {"temperature": 1.0, "top_p": 1.0}}
+    out = fit.fit_style(model, tok, "folk", tunes, rounds=2, damping=0.8, n=4, seed=1)
+    assert out["profile"] == [round(float(v), 4) for v in fit.pooled_shares(tunes)]
+    rounds = out["rounds"]
+    assert [r["round"] for r in rounds] == [0, 1, 2] and not any(rounds[0]["offsets"])
+    # an untrained model leaps anywhere: the offsets favour the tunes' steps
+    assert rounds[1]["offsets"][2] > 0 > rounds[1]["offsets"][13]
+    assert out["chosen_round"] == min(rounds, key=lambda r: r["distance"])["round"]
+    assert "interval_offsets" not in model.decoding["folk"]  # the fit leaves the model as it found it
+    assert np.isfinite([v for r in rounds for v in r["offsets"]]).all()

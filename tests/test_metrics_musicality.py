@@ -285,6 +285,79 @@ def test_rhythm_feedback_draws_each_voice_toward_the_profile(tmp_path):
         ComposeRequest(style="chorale", rhythm_feedback=5.0)
 
 
+def test_interval_histogram_buckets_sizes_and_the_tail():
+    p = _piece([60, 62, 64, 72, 71, 71, 50])  # intervals 2, 2, 8, 1, 0, 21
+    h = mm.interval_histogram(p)
+    assert len(h) == 14 and sum(h) == pytest.approx(1.0)
+    assert h[2] == pytest.approx(2 / 6) and h[8] == pytest.approx(1 / 6) and h[0] == pytest.approx(1 / 6)
+    assert h[13] == pytest.approx(1 / 6)  # 21 semitones: the 13+ bucket
+    assert all(math.isnan(v) for v in mm.interval_histogram(_piece([60])))
+
+
+def test_interval_offsets_are_checked_and_move_each_pitch_by_its_interval(tmp_path):
+    import numpy as np
+
+    from tunesmith.inference import read_decoding
+    from tunesmith.sampling import _VOICE, ComposeRequest, Constrainer, compose_tables, set_interval_feedback
+    from tunesmith.tokenizer import Tokenizer
+
+    offsets = [0.0, 0.5, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, -1.0, -1.0, -1.0, -1.0, -1.0, -2.0]
+    folk = {"temperature": 0.9, "interval_offsets": offsets}
+    (tmp_path / "decoding.json").write_text(json.dumps({"folk": folk}))
+    assert read_decoding(tmp_path)["folk"]["interval_offsets"] == offsets
+    for bad in (offsets[:-1], [*offsets[:-1], 9.0], [*offsets[:-1], "x"]):
+        (tmp_path / "decoding.json").write_text(json.dumps({"folk": {**folk, "interval_offsets": bad}}))
+        with pytest.raises(ValueError, match=r"folk: interval_offsets must be 14 numbers in \[-4, 4\]"):
+            read_decoding(tmp_path)
+
+    tok = Tokenizer()
+    req = ComposeRequest(style="folk", key="C", bars=4)
+    tables = compose_tables(tok, req, 512)
+    set_interval_feedback(tables, req, folk)
+    auto = Constrainer(tables, 0)
+    auto.state, auto.v = _VOICE, 0
+    assert auto.interval_bias() is None  # no note before the first
+    auto.melody_last = 67
+    got = auto.interval_bias()
+    real = tables.pitch_real
+    for pitch, want in ((67, 0.0), (69, 0.5), (66, 0.5), (75, -1.0), (59, -1.0), (80, -2.0), (40, -2.0)):
+        assert got[int(np.flatnonzero(real == pitch)[0])] == pytest.approx(want)
+    # the melody's pitch logits get them (with the register feedback, off here) through tonal_bias
+    assert np.array_equal(auto.tonal_bias(), got)
+    off = ComposeRequest(style="folk", key="C", bars=4, interval_feedback=0.0)
+    off_tables = compose_tables(tok, off, 512)
+    set_interval_feedback(off_tables, off, folk)
+    assert off_tables.interval_offsets is None
+    chorale = ComposeRequest(style="chorale", bars=4)  # a lead sheet's melody only
+    ch_tables = compose_tables(tok, chorale, 512)
+    set_interval_feedback(ch_tables, chorale, folk)
+    assert ch_tables.interval_offsets is None
+    with pytest.raises(ValueError, match=r"interval_feedback must be in \[0, 4\]"):
+        ComposeRequest(style="folk", interval_feedback=-0.5)
+
+
+def test_interval_offsets_move_takes_toward_steps():
+    import numpy as np
+    import torch
+
+    from tunesmith.model import GPT, ModelConfig
+    from tunesmith.sampling import ComposeRequest, generate
+    from tunesmith.tokenizer import Tokenizer
+
+    tok = Tokenizer()
+    torch.manual_seed(3)
+    model = GPT(ModelConfig(vocab_size=tok.vocab_size, block_size=256, n_layer=1, n_head=2, n_embd=16)).eval()
+    # an untrained model's melody leaps anywhere in its range; offsets that favour steps
+    steps = [0.0, 2.0, 2.0] + [-2.0] * 11
+    model.decoding = {"folk": {"temperature": 1.0, "top_p": 1.0, "interval_offsets": steps}}
+
+    def stepwise(weight):
+        req = ComposeRequest(style="folk", key="D", bars=6, seed=4, interval_feedback=weight, form="", cadence="free")
+        return float(np.mean([mm.stepwise_share(t.piece) for t in generate(model, tok, req, n=4)]))
+
+    assert stepwise(1.0) > stepwise(0.0) + 0.2
+
+
 def test_update_decoding_file_merges_and_checks(tmp_path):
     from tunesmith.inference import read_decoding, update_decoding_file
 

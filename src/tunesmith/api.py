@@ -136,6 +136,7 @@ def compose_request(
     chords_from: str | None = None,
     tonal_feedback: float | None = None,
     rhythm_feedback: float | None = None,
+    interval_feedback: float | None = None,
     modulation: str | None = None,
     pickup: float | None = None,
 ):
@@ -177,6 +178,7 @@ def compose_request(
         chords_from=chords_from,
         tonal_feedback=tonal_feedback,
         rhythm_feedback=rhythm_feedback,
+        interval_feedback=interval_feedback,
         modulation=modulation,
         pickup=pickup,
     )
@@ -420,6 +422,7 @@ def compose(
     chords_from: str | None = None,
     tonal_feedback: float | None = None,
     rhythm_feedback: float | None = None,
+    interval_feedback: float | None = None,
     modulation: str | None = None,
     pickup: float | None = None,
     n: int = 1,
@@ -436,8 +439,9 @@ def compose(
     "model" | "harmonizer" (lead sheets without given chords: the composer's own chords or the
     harmonizer's for the finished melody; None: by style); tonal_feedback: the weight of the
     style's tonal feedback, which keeps a melody near its key's profile, and rhythm_feedback
-    that of the rhythm feedback, which keeps each voice's note lengths near the style's (None: 1,
-    0: off); modulation: a chorale's passage through a related key, "V", "IV", "vi", "ii"
+    that of the rhythm feedback, which keeps each voice's note lengths near the style's, and
+    interval_feedback that of the style's interval offsets, which keep a lead sheet's melody
+    moving by steps and leaps as the style's tunes do (None: 1, 0: off); modulation: a chorale's passage through a related key, "V", "IV", "vi", "ii"
     (major), "III", "iv", "VII", "v" (minor), "none", or None (drawn as Bach's); temperature
     and top_p None: the model's tuned defaults for the style; pickup: quarter-note beats before
     the first bar line (0: none; None: drawn as the style's tunes in the meter start, most folk
@@ -454,7 +458,8 @@ def compose(
         in_scale=in_scale, temperature=temperature, top_p=top_p, rhythm_temperature=rhythm_temperature,
         rest_penalty=rest_penalty,
         chords_optional=chords_optional, seed=seed, form=form, cadence=cadence, chords_from=chords_from,
-        tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback, modulation=modulation, pickup=pickup,
+        tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback, interval_feedback=interval_feedback,
+        modulation=modulation, pickup=pickup,
     )  # fmt: skip
     from tunesmith.harmonizer import harmonize_takes
     from tunesmith.performance import accent, orchestrate

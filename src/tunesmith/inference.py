@@ -217,7 +217,20 @@ def _pickups(value, where: str) -> dict[str, dict[str, float]]:
     return out
 
 
-_TABLES = {"degree_profile": _degree_profile, "rhythm_profile": _rhythm_profile, "pickups": _pickups}
+def _interval_offsets(value, where: str) -> list[float]:
+    """One logit offset in [-4, 4] per melodic interval size (`sampling.feedback.INTERVAL_BUCKETS`)."""
+    from tunesmith.sampling.feedback import INTERVAL_BUCKETS
+
+    ok = isinstance(value, list) and len(value) == INTERVAL_BUCKETS and all(
+        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and -4 <= v <= 4 for v in value
+    )
+    if not ok:
+        raise ValueError(f"{where}: interval_offsets must be {INTERVAL_BUCKETS} numbers in [-4, 4]")
+    return [float(v) for v in value]
+
+
+_TABLES = {"degree_profile": _degree_profile, "rhythm_profile": _rhythm_profile, "pickups": _pickups,
+           "interval_offsets": _interval_offsets}  # fmt: skip
 
 
 def update_decoding_file(folder: Path, entries: dict[str, dict], note_key: str, note: str) -> Path:

@@ -93,6 +93,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "notes back toward the style's note lengths (default 1 where the model has one; 0: off)",
     )
     parser.add_argument(
+        "--interval-feedback",
+        type=float,
+        default=None,
+        help="weight of the style's interval offsets, which keep a lead sheet's melody moving by repeats, "
+        "steps and leaps as often as the style's tunes do (default 1 where the model has them; 0: off)",
+    )
+    parser.add_argument(
         "--rhythm-temperature",
         type=float,
         default=None,
@@ -139,6 +146,7 @@ def _controls(args: argparse.Namespace) -> dict:
         chords_from=args.chords_from,
         tonal_feedback=args.tonal_feedback,
         rhythm_feedback=args.rhythm_feedback,
+        interval_feedback=args.interval_feedback,
     )
 
 

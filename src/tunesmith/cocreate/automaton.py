@@ -35,6 +35,7 @@ from tunesmith.sampling import (
     Constrainer,
     _Tables,
     set_closing_shares,
+    set_interval_feedback,
     set_rhythm_feedback,
     set_tonal_feedback,
 )
@@ -524,9 +525,10 @@ def _tables(tok: Tokenizer, job: _Job, bars: int, block: int, close: bool = Fals
     request = dataclasses.replace(job.request, bars=bars, chords=None)
     # four voices under the guard: the automaton's four-part close (strike, approaches) applies
     tables = _Tables(tok, request, block, close=close, voice_leading=job.guard and job.layout == "satb")
-    # the style's tonal and rhythm feedback and closing degrees, as compose has them
+    # the style's tonal and rhythm feedback, interval offsets and closing degrees, as compose has them
     set_tonal_feedback(tables, request, job.tuned)
     set_rhythm_feedback(tables, request, job.tuned)
+    set_interval_feedback(tables, request, job.tuned)
     set_closing_shares(tables, job.tuned)
     scale = tables.mode_scale if request.in_scale or tables.modal else None  # a church mode: held to its scale too
     for i, v in enumerate(job.voices):

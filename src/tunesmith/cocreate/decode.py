@@ -64,6 +64,16 @@ def _feedback_counts(W: Piece, job: _Job, tables: _Tables, t0: float, t1: float)
     return degree_time, dur_counts
 
 
+def _melody_before(W: Piece, tables: _Tables, t0: float) -> int | None:
+    """The pitch of the melody's last note struck before a region, for the interval offsets
+    (`set_interval_feedback`: the region's first note is measured from it, as a composed take's
+    is from the note before); None when the offsets are off or nothing comes before."""
+    if tables.interval_offsets is None or not W.tracks:
+        return None
+    notes = [nt for nt in W.tracks[0].notes if nt.onset < t0 - _EPS]
+    return max(notes, key=lambda nt: (nt.onset, nt.pitch)).pitch if notes else None
+
+
 def _generate_region(
     model,
     tok: Tokenizer,
@@ -164,8 +174,10 @@ def _generate_region(
         for _ in range(rows)
     ]
     heard = _feedback_counts(W, job, tables, t0, t1)
+    before = _melody_before(W, tables, t0)
     for a in autos:
         a.degree_time, a.dur_counts = heard[0].copy(), heard[1].copy()
+        a.melody_last = before
         a.draw_ending(rng)  # the closing degree and last length of a closing continuation (else nothing)
         if c1 == grid.n and (nb - 1, 0) in scripts:  # the soprano (melody) is given to the end: the close follows it
             a.close_on_given_soprano()

@@ -1,5 +1,6 @@
-"""What the two feedback fits share (scripts/fit_tonal_feedback.py, scripts/fit_rhythm_feedback.py):
-their gain grid and sample size checked before any work, and the model they fit loaded."""
+"""What the feedback fits share (scripts/fit_tonal_feedback.py, scripts/fit_rhythm_feedback.py,
+scripts/fit_interval_feedback.py): their gain grid and sample size checked before any work, and the
+model they fit loaded."""
 
 from __future__ import annotations
 
@@ -18,9 +19,14 @@ def fit_setup(ap: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[li
     if not gains or any(not 0 <= g <= 4 for g in gains) or not 4 <= args.n <= 2000:
         ap.error("--gains must be in [0, 4] and --n in 4..2000")
 
+    return (gains, *fit_model(args.model))
+
+
+def fit_model(name: str) -> tuple[Path, Any, Any]:
+    """(model folder, numpy model, tokenizer) of `--model` ("default": the shipped model)."""
     from tunesmith.inference import load_numpy_model
     from tunesmith.pretrained import DEFAULT_MODEL_DIR
 
-    folder = Path(DEFAULT_MODEL_DIR if args.model == "default" else args.model)
+    folder = Path(DEFAULT_MODEL_DIR if name == "default" else name)
     model, tok, _info = load_numpy_model(folder)
-    return gains, folder, model, tok
+    return folder, model, tok

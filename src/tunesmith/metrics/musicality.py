@@ -134,6 +134,20 @@ def key_heard(piece: Piece, tonic: str | None = None, mode: str | None = None) -
     return float(est.tonic.pitchClass == pitch_class_of(tonic) and est.mode == want_mode)
 
 
+def interval_histogram(piece: Piece, buckets: int = 14) -> list[float]:
+    """Shares of the melody's absolute intervals between consecutive notes, in semitones: index
+    i for i semitones, the last bucket for everything from `buckets - 1` up (unisons included;
+    the interval profile of a style, e.g. Huron 2006 ch. 5 on the predominance of small
+    intervals). All NaN with fewer than two notes."""
+    iv = _intervals(piece)
+    if not iv:
+        return [_NAN] * buckets
+    h = [0.0] * buckets
+    for i in iv:
+        h[min(i, buckets - 1)] += 1.0
+    return [v / len(iv) for v in h]
+
+
 def degree_histogram(piece: Piece, tonic: str | None = None) -> list[float]:
     """The melody's time on each scale degree: 12 shares summing to 1, index 0 the tonic (pitch
     class minus the tonic's, mod 12), weighted by note duration (the key profile of Krumhansl &

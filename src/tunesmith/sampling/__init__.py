@@ -79,6 +79,7 @@ from tunesmith.sampling.decode import (
 )
 from tunesmith.sampling.feedback import (
     set_closing_shares,
+    set_interval_feedback,
     set_modulation,
     set_register_feedback,
     set_rhythm_feedback,
@@ -147,6 +148,7 @@ __all__ = [
     "set_closing_shares",
     "set_modulation",
     "set_register_feedback",
+    "set_interval_feedback",
     "set_rhythm_feedback",
     "set_tonal_feedback",
     "single_thread_blas",

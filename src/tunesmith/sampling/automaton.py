@@ -15,6 +15,7 @@ from tunesmith.sampling.endings import (
     tenor_owes_third,
 )
 from tunesmith.sampling.feedback import (
+    INTERVAL_BUCKETS,
     REGISTER_MIN_TICKS,
     REGISTER_SCALE,
     RHYTHM_MIN_NOTES,
@@ -115,7 +116,12 @@ class Constrainer:
         t = self.t
         if self.state not in (_VOICE, _NPOS):
             return None
-        out = self.register_bias() if self.v == 0 else None
+        out = None
+        if self.v == 0:
+            out = self.register_bias()
+            step = self.interval_bias()
+            if step is not None:
+                out = step if out is None else out + step
         if self.modulation is not None and self.modulation[1] <= self.bar < self.modulation[2]:
             shift = t.modulation_bias[self.modulation[0]][self.v]
             out = shift if out is None else out + shift
@@ -143,6 +149,14 @@ class Constrainer:
             current = self.first_sum / self.first_time
         error = float(np.clip((target - current) / REGISTER_SCALE, -1.0, 1.0))
         return t.register_gain * error * (t.pitch_real - current) / 12.0
+
+    def interval_bias(self) -> np.ndarray | None:
+        """Logit offsets for `t.pitch_ids`: each pitch gets the style's offset for the interval it
+        makes from the melody's latest note (`set_interval_feedback`). None when off or first."""
+        t = self.t
+        if t.interval_offsets is None or self.melody_last is None:
+            return None
+        return t.interval_offsets[np.minimum(np.abs(t.pitch_real - self.melody_last), INTERVAL_BUCKETS - 1)]
 
     def rhythm_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.dur_ids` that steer the current voice's share of each note length

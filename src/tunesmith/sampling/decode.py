@@ -19,6 +19,7 @@ import numpy as np
 from tunesmith.sampling.automaton import Constrainer
 from tunesmith.sampling.feedback import (
     set_closing_shares,
+    set_interval_feedback,
     set_modulation,
     set_register_feedback,
     set_rhythm_feedback,
@@ -227,6 +228,7 @@ def generate(
         set_tonal_feedback(t, request, tuned)
         set_register_feedback(t, request, tuned)
         set_rhythm_feedback(t, request, tuned)
+        set_interval_feedback(t, request, tuned)
         set_closing_shares(t, tuned)
         set_modulation(t, request, tuned)
         return t

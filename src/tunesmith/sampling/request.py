@@ -345,6 +345,11 @@ class ComposeRequest:
     # model itself predicts on Bach's own chorales: each eighth it writes makes the next likelier).
     # None: 1.0 where the model has a profile; 0: off.
     rhythm_feedback: float | None = None
+    # Weight of the style's interval offsets (`set_interval_feedback`; one logit offset per
+    # melodic interval size in `decoding.json`, fitted by scripts/fit_interval_feedback.py): a
+    # lead sheet's melody moves by repeats, steps and leaps as often as the style's tunes do.
+    # None: 1.0 where the model has offsets; 0: off.
+    interval_feedback: float | None = None
     # A passage through a related key (`set_modulation`): None draws one as the style's pieces
     # do (chorales: `MODULATION_SHARES`; lead sheets keep their key); "none" keeps the key; a key
     # named as `MODULATION_KEYS` names them ("V", "IV", "vi", "ii", "III", "iv", "VII", "v") is
@@ -425,7 +430,7 @@ class ComposeRequest:
         self.chord_every_bar = bool(self.chord_every_bar)
         if self.chords_from is not None and self.chords_from not in ("model", "harmonizer"):
             raise ValueError(f"chords_from must be 'model' or 'harmonizer', got {self.chords_from!r}")
-        for name in ("tonal_feedback", "rhythm_feedback"):
+        for name in ("tonal_feedback", "rhythm_feedback", "interval_feedback"):
             w = getattr(self, name)
             if w is not None and not (isinstance(w, int | float) and not isinstance(w, bool) and 0.0 <= float(w) <= 4.0):
                 raise ValueError(f"{name} must be in [0, 4], got {w!r}")

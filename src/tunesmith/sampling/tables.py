@@ -99,6 +99,8 @@ class _Tables:
         self.dur_base = tok.dur_base
         self.rhythm_target: np.ndarray | None = None  # (voices, len(DUR_TICKS))
         self.rhythm_gain = 0.0
+        # interval offsets (`set_interval_feedback`): a logit offset per melodic interval size
+        self.interval_offsets: np.ndarray | None = None  # (INTERVAL_BUCKETS,)
 
         self.n_bars = request.bars
         self.L = meter_ticks(request.meter)

@@ -177,10 +177,11 @@ class TuneConfig:
         if self.cadence:
             req = dataclasses.replace(req, cadence=self.cadence)
         # on-policy: the takes come from the policy's own distribution (`token_logprobs` scores
-        # them without the decoding-time tonal and rhythm feedback or a chorale's modulation tilt)
+        # them without the decoding-time tonal and rhythm feedback, interval offsets or a chorale's
+        # modulation tilt)
         # and every take under the one form the request resolves to (no form drawn per take:
         # `replay_masks` rebuilds the automaton from the request)
-        return dataclasses.replace(req, tonal_feedback=0.0, rhythm_feedback=0.0, modulation="none",
+        return dataclasses.replace(req, tonal_feedback=0.0, rhythm_feedback=0.0, interval_feedback=0.0, modulation="none",
                                    form=req.resolved_form())  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
