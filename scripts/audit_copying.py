@@ -10,7 +10,8 @@ them and without the versions of training tunes (`evaluate_copy_guard.is_version
 checked against the model's similarity index (its training set); a piece "shares a >= N-bar
 passage" when its best alignment spans at least N bars on both sides and at least `--exact`
 (default 80 %) of the intervals in the passage match exactly. Also reported: the share of each
-flagged as "copy" / "close" by the index's calibration.
+flagged as "copy" / "close" by the index's calibration, the human figures by style, and each take
+flagged "copy" (style, seed, take, nearest work) for a person to look at.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tunesmith.paths import atomic_write_text
 from tunesmith.rights.index import shares_passage
 
 STYLES = ("folk", "jazz", "chorale", "pop")
@@ -66,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     indexed = {d["work_id"] for d in index.docs}
     t0 = time.perf_counter()
     takes: dict[str, list] = {s: [] for s in STYLES}
+    copies = []  # the takes the guard would resample: what they copy, for a person to look at
     per_style = args.takes // len(STYLES)
     for style in STYLES:
         seed = 0
@@ -73,14 +76,21 @@ def main(argv: list[str] | None = None) -> int:
             n = min(10, per_style - len(takes[style]))
             out = api.compose(style, bars=args.bars, seed=seed, n=n, check=False)
             out = out if isinstance(out, list) else [out]
-            takes[style] += [check_piece(t.piece, index) for t in out]
+            for i, t in enumerate(out):
+                r = check_piece(t.piece, index)
+                takes[style].append(r)
+                if r.verdict == "copy":
+                    copies.append({"style": style, "seed": seed, "take": i + 1, "score": round(r.score, 2),
+                                   "nearest": r.nearest()[0] if r.matches else None})  # fmt: skip
             seed += 1
     take_s = time.perf_counter() - t0
     corpus = load_corpus(None)
     human = [p for p in corpus.filter(split="test", shippable=True) if p.work_id not in indexed]
     human = [p for p in human if p.melody() is not None and len(p.melody().notes) >= 8]
     human_r = [check_piece(p, index) for p in human]
-    not_versions = [r for p, r in zip(human, human_r) if not ecg.is_version(p, r)]
+    versions = [ecg.is_version(p, r) for p, r in zip(human, human_r)]
+    not_versions = [r for r, v in zip(human_r, versions) if not v]
+    human_styles = sorted({p.style for p in human})
     all_takes = [r for s in STYLES for r in takes[s]]
     report = {
         "definition": f"best alignment spans >= {args.min_bars} bars on both sides with >= {args.exact:.0%} of its "
@@ -89,13 +99,18 @@ def main(argv: list[str] | None = None) -> int:
         "calibration": {k: index.info.get("calibration", {}).get(k) for k in ("close", "copy")},
         "takes": summary(all_takes, args.min_bars, args.exact)
         | {"bars": args.bars, "by_style": {s: summary(takes[s], args.min_bars, args.exact) for s in STYLES}},
-        "human_test_split": summary(human_r, args.min_bars, args.exact),
-        "human_test_split_without_versions": summary(not_versions, args.min_bars, args.exact),
+        "takes_flagged_copy": copies,
+        "human_test_split": summary(human_r, args.min_bars, args.exact)
+        | {"by_style": {s: summary([r for p, r in zip(human, human_r) if p.style == s], args.min_bars, args.exact)
+                        for s in human_styles}},
+        "human_test_split_without_versions": summary(not_versions, args.min_bars, args.exact)
+        | {"by_style": {s: summary([r for p, r, v in zip(human, human_r, versions) if p.style == s and not v],
+                                   args.min_bars, args.exact) for s in human_styles}},
         "seconds": round(take_s, 1),
     }
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    atomic_write_text(out, json.dumps(report, indent=1) + "\n")
     print(json.dumps(report, indent=1))
     return 0
 
