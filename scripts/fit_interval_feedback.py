@@ -120,8 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.rounds <= 10 or not 0 < args.damping <= 1 or not 4 <= args.n <= 2000:
         ap.error("--rounds must be in 1..10, --damping in (0, 1] and --n in 4..2000")
     styles = [s for s in args.styles.split(",") if s]
-    if not styles or set(styles) - {"folk", "pop", "jazz"}:
-        ap.error("--styles: lead-sheet styles among folk, pop, jazz")
+    if not styles or set(styles) - {"folk", "pop", "jazz", "chorale"}:
+        ap.error("--styles: among folk, pop, jazz (the melody) and chorale (the soprano)")
     folder, model, tok = fit_model(args.model)
     from tunesmith.corpus import load_corpus
 

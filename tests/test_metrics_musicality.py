@@ -328,10 +328,15 @@ def test_interval_offsets_are_checked_and_move_each_pitch_by_its_interval(tmp_pa
     off_tables = compose_tables(tok, off, 512)
     set_interval_feedback(off_tables, off, folk)
     assert off_tables.interval_offsets is None
-    chorale = ComposeRequest(style="chorale", bars=4)  # a lead sheet's melody only
+    chorale = ComposeRequest(style="chorale", key="C", bars=4)  # the soprano only
     ch_tables = compose_tables(tok, chorale, 512)
     set_interval_feedback(ch_tables, chorale, folk)
-    assert ch_tables.interval_offsets is None
+    ch = Constrainer(ch_tables, 0)
+    ch.state, ch.melody_last = _VOICE, 67
+    ch.v = 0
+    assert ch.interval_bias() is not None and ch.tonal_bias() is not None
+    ch.v = 1  # the alto: no offsets (and no other feedback here)
+    assert ch.tonal_bias() is None
     with pytest.raises(ValueError, match=r"interval_feedback must be in \[0, 4\]"):
         ComposeRequest(style="folk", interval_feedback=-0.5)
 

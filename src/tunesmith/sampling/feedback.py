@@ -89,8 +89,8 @@ def set_register_feedback(tables: _Tables, request: ComposeRequest, tuned: dict)
 
 
 def set_interval_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -> None:
-    """Turn on the interval offsets of a lead sheet's melody when the style's decoding has
-    "interval_offsets" (one logit offset per absolute interval size, `INTERVAL_BUCKETS`, fitted by
+    """Turn on the interval offsets of a lead sheet's melody (a chorale's soprano) when the
+    style's decoding has "interval_offsets" (one logit offset per absolute interval size, `INTERVAL_BUCKETS`, fitted by
     scripts/fit_interval_feedback.py so that takes composed under the training tunes' headers
     move by repeats, steps and leaps as often as the tunes do): before each melody pitch, every
     pitch's logit moves by the offset of the interval it would make from the note before. Why a
@@ -102,7 +102,7 @@ def set_interval_feedback(tables: _Tables, request: ComposeRequest, tuned: dict)
     Scaled by the request's `interval_feedback` weight (0: off)."""
     offsets = tuned.get("interval_offsets")
     weight = 1.0 if request.interval_feedback is None else float(request.interval_feedback)
-    if weight <= 0 or request.layout != "lead" or not offsets or len(offsets) != INTERVAL_BUCKETS:
+    if weight <= 0 or request.layout not in ("lead", "satb") or not offsets or len(offsets) != INTERVAL_BUCKETS:
         return
     tables.interval_offsets = weight * np.asarray(offsets, dtype=np.float64)
 
