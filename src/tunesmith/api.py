@@ -440,8 +440,8 @@ def compose(
     harmonizer's for the finished melody; None: by style); tonal_feedback: the weight of the
     style's tonal feedback, which keeps a melody near its key's profile, and rhythm_feedback
     that of the rhythm feedback, which keeps each voice's note lengths near the style's, and
-    interval_feedback that of the style's interval offsets, which keep a lead sheet's melody
-    moving by steps and leaps as the style's tunes do (None: 1, 0: off); modulation: a chorale's passage through a related key, "V", "IV", "vi", "ii"
+    interval_feedback that of the style's interval offsets, which keep a lead sheet's melody (a
+    chorale's soprano) moving by steps and leaps as the style's pieces do (None: 1, 0: off); modulation: a chorale's passage through a related key, "V", "IV", "vi", "ii"
     (major), "III", "iv", "VII", "v" (minor), "none", or None (drawn as Bach's); temperature
     and top_p None: the model's tuned defaults for the style; pickup: quarter-note beats before
     the first bar line (0: none; None: drawn as the style's tunes in the meter start, most folk

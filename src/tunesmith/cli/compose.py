@@ -96,8 +96,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--interval-feedback",
         type=float,
         default=None,
-        help="weight of the style's interval offsets, which keep a lead sheet's melody moving by repeats, "
-        "steps and leaps as often as the style's tunes do (default 1 where the model has them; 0: off)",
+        help="weight of the style's interval offsets, which keep a lead sheet's melody (a chorale's soprano) "
+        "moving by repeats, steps and leaps as often as the style's pieces do (default 1 where the model has them; "
+        "0: off)",
     )
     parser.add_argument(
         "--rhythm-temperature",

@@ -347,7 +347,8 @@ class ComposeRequest:
     rhythm_feedback: float | None = None
     # Weight of the style's interval offsets (`set_interval_feedback`; one logit offset per
     # melodic interval size in `decoding.json`, fitted by scripts/fit_interval_feedback.py): a
-    # lead sheet's melody moves by repeats, steps and leaps as often as the style's tunes do.
+    # lead sheet's melody (a chorale's soprano) moves by repeats, steps and leaps as often as the
+    # style's pieces do.
     # None: 1.0 where the model has offsets; 0: off.
     interval_feedback: float | None = None
     # A passage through a related key (`set_modulation`): None draws one as the style's pieces
