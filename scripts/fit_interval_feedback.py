@@ -38,7 +38,7 @@ import time
 
 import numpy as np
 
-from tunesmith.evaluation.feedback_fit import fit_model
+from tunesmith.evaluation.feedback_fit import fit_model, fit_pieces
 from tunesmith.evaluation.musicality import MusicalityConfig, compose_like
 from tunesmith.inference import update_decoding_file
 from tunesmith.metrics.musicality import leap_share, mean_abs_interval, melody_line
@@ -47,10 +47,6 @@ from tunesmith.sampling.feedback import INTERVAL_BUCKETS
 
 EPS = 0.002  # smoothing of a share: a size at 0.1 % of intervals moves its offset little
 CLIP = 3.0  # no interval's logit moves by more than this
-
-
-def usable(pieces) -> list:
-    return [p for p in pieces if p.key is not None and p.melody() is not None and len(p.melody().notes) >= 8]
 
 
 def pooled_shares(pieces) -> np.ndarray:
@@ -130,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     report: dict = {"command": command, "styles": {}}
     t0 = time.time()
     for style in styles:
-        pieces = usable(corpus.filter(split="train", style=style, shippable=True))
+        pieces = fit_pieces(corpus.filter(split="train", style=style, shippable=True))
         report["styles"][style] = fit_style(model, tok, style, pieces, args.rounds, args.damping, args.n, args.seed)
     report["seconds"] = round(time.time() - t0, 1)
     print(json.dumps({s: r.get("chosen_round", r.get("note")) for s, r in report["styles"].items()}))

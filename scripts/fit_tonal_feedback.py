@@ -35,7 +35,7 @@ import time
 
 import numpy as np
 
-from tunesmith.evaluation.feedback_fit import fit_setup
+from tunesmith.evaluation.feedback_fit import fit_pieces, fit_setup
 from tunesmith.evaluation.musicality import MusicalityConfig, compose_like
 from tunesmith.inference import update_decoding_file
 from tunesmith.metrics.musicality import degree_histogram, key_heard
@@ -47,10 +47,6 @@ MIN_PIECES = 8  # a mode family needs this many tunes for a profile
 
 def _family(piece) -> str:
     return mode_family((piece.key.mode or "major").lower())
-
-
-def usable(pieces) -> list:
-    return [p for p in pieces if p.key is not None and p.melody() is not None and len(p.melody().notes) >= 8]
 
 
 def profiles(pieces) -> dict[str, np.ndarray]:
@@ -130,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     report: dict = {"command": command, "styles": {}}
     t0 = time.time()
     for style in [s for s in args.styles.split(",") if s]:
-        pieces = usable(corpus.filter(split="train", style=style, shippable=True))
+        pieces = fit_pieces(corpus.filter(split="train", style=style, shippable=True))
         report["styles"][style] = fit_style(model, tok, style, pieces, gains, args.n, args.seed, args.key_heard)
     report["seconds"] = round(time.time() - t0, 1)
     print(json.dumps({s: r.get("chosen_gain", r.get("note")) for s, r in report["styles"].items()}))

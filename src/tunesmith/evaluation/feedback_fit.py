@@ -30,3 +30,8 @@ def fit_model(name: str) -> tuple[Path, Any, Any]:
     folder = Path(DEFAULT_MODEL_DIR if name == "default" else name)
     model, tok, _info = load_numpy_model(folder)
     return folder, model, tok
+
+
+def fit_pieces(pieces) -> list:
+    """The pieces a feedback is fitted on: those with a key and a melody of at least 8 notes."""
+    return [p for p in pieces if p.key is not None and p.melody() is not None and len(p.melody().notes) >= 8]

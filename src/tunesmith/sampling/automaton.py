@@ -110,9 +110,10 @@ class Constrainer:
     def tonal_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.pitch_ids` that steer the current voice's time per scale degree
         back toward the style's profile for it (`set_tonal_feedback`: a lead sheet's melody, each
-        of a chorale's voices) and a contrasting section's melody register over the first
-        section's (`register_bias`), and in a drawn modulation's bars toward its key
-        (`set_modulation`), or None (off, not before a pitch, or too little music yet)."""
+        of a chorale's voices), a contrasting section's melody register over the first section's
+        (`register_bias`), the melody's (soprano's) intervals toward the style's
+        (`interval_bias`), and in a drawn modulation's bars toward its key (`set_modulation`),
+        or None (off, not before a pitch, or too little music yet)."""
         t = self.t
         if self.state not in (_VOICE, _NPOS):
             return None
@@ -353,8 +354,7 @@ class Constrainer:
             third = t.pitch_values[self.v] % 12 == t.leading_pc  # V's third: the leading tone
             both = third if mask is None else (mask & third)
             mask = both if both.any() else mask
-        # the pitch classes the voices already written sound at this onset (voices go top down)
-        sounding = {p % 12 for p in (self.vl.pitch_at(u, at) for u in range(self.v)) if p is not None} if self.vl is not None and self.v else set()
+        sounding = self._sounding_above(at)
         if t.voice_leading and self.vl is not None and self.v > 0:
             # no chromatic clash with a voice already written that sounds at this onset, no second
             # leading tone, no gap of more than an octave under the voice above
@@ -393,6 +393,13 @@ class Constrainer:
                 both = fin if mask is None else (mask & fin)
                 mask = both if both.any() else mask
         return ps if mask is None else ps[mask]
+
+    def _sounding_above(self, at: int) -> set[int]:
+        """The pitch classes the voices already written (those above: voices go top down) sound
+        at tick `at`; empty without voice leading or for the top voice."""
+        if self.vl is None or self.v == 0:
+            return set()
+        return {p % 12 for p in (self.vl.pitch_at(u, at) for u in range(self.v)) if p is not None}
 
     def _exact_ending(self) -> bool:
         """The melody's last note lasts exactly its drawn length (four parts, or a lead sheet with
