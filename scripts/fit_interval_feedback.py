@@ -2,7 +2,7 @@
 decoding.json.
 
     python scripts/fit_interval_feedback.py [--model default] [--styles folk] [--rounds 3]
-        [--damping 0.8] [--n 150] [--json runs/interval_offsets.json] [--write]
+        [--damping 0.8] [--n 150] [--returns] [--json runs/interval_offsets.json] [--write]
 
 What it corrects: the composer's melodies leap more than the tunes it learnt from. Folk takes
 under the validation tunes' headers: mean interval 2.82 semitones against the tunes' 2.38, 4.4 %
@@ -21,6 +21,13 @@ piece is used):
    by EPS so that a size neither uses much moves little; clipped to +-CLIP) and composes again;
 4. the round whose takes' pooled shares are nearest the profile (total variation) is chosen;
    round 0 (no offsets) may win.
+With `--returns` two more offsets are fitted in the same rounds: "return" for the pitch a melody
+has just left (x-y, then x) and "rock" added after x-y-x for y (x-y-x-y). Their targets are the
+tunes' return rate (of three-note windows x-y-z with x != y, the share with z == x) and rock rate
+(of windows x-y-x-w, the share with w == y); each round adds damping * log(tunes' rate / takes')
+to each, and the distance adds the two rates' absolute gaps to the total variation. Why: the
+chorale sopranos rocked x-y-x-y in 18.2 % of four-note windows against Bach's 4.4 %, folk in
+4.9 % against 2.6 % (valid split), which offsets by interval size do not see.
 The classifier and every held-out measure stay out of the fit; they judge it afterwards
 (scripts/evaluate_musicality.py on the validation split).
 
@@ -59,46 +66,88 @@ def pooled_shares(pieces) -> np.ndarray:
     return counts / max(1.0, counts.sum())
 
 
-def describe(pieces, profile: np.ndarray) -> dict:
+def return_rates(pieces) -> np.ndarray:
+    """[P(return), P(rock)]: of the melody's three-note windows x-y-z with x != y, the share with
+    z == x (a return); of its four-note windows x-y-x-w with x != y, the share with w == y (a rock)."""
+    moved = back = rocked = rocks = 0
+    for p in pieces:
+        m = [n.pitch for n in melody_line(p)]
+        for a, b, c in zip(m, m[1:], m[2:]):
+            moved += a != b
+            back += a != b and c == a
+        for a, b, c, d in zip(m, m[1:], m[2:], m[3:]):
+            if a == c and a != b:
+                rocked += 1
+                rocks += d == b
+    return np.array([back / max(1, moved), rocks / max(1, rocked)])
+
+
+def describe(pieces, profile: np.ndarray, returns: np.ndarray | None = None) -> dict:
+    """The pieces' interval measures; with `returns` (the tunes' `return_rates`) their return and
+    rock rates too, and the distance counts how far those are from the tunes'."""
     shares = pooled_shares(pieces)
-    return {
+    distance = 0.5 * float(np.abs(shares - profile).sum())
+    out = {
         "mean_abs_interval": round(float(np.nanmean([mean_abs_interval(p) for p in pieces])), 4),
         "leap_share": round(float(np.nanmean([leap_share(p) for p in pieces])), 4),
-        "distance": round(0.5 * float(np.abs(shares - profile).sum()), 4),
         "shares": [round(float(v), 4) for v in shares],
     }
+    if returns is not None:
+        rates = return_rates(pieces)
+        out["return_rate"], out["rock_rate"] = (round(float(v), 4) for v in rates)
+        distance += float(np.abs(rates - returns).sum())
+    out["distance"] = round(distance, 4)
+    return out
 
 
-def fit_style(model, tok, style: str, pieces: list, rounds: int, damping: float, n: int, seed: int) -> dict:
+def fit_style(
+    model, tok, style: str, pieces: list, rounds: int, damping: float, n: int, seed: int, returns: bool = False
+) -> dict:
+    """The rounds of one style's fit (module docstring); with `returns` the return and rock
+    offsets are fitted beside the interval offsets, each round adding damping * log(the tunes'
+    rate / the takes') to each."""
     if len(pieces) < 8:
         return {"note": f"fewer than 8 shippable {style} tunes with a melody and key"}
     profile = pooled_shares(pieces)
+    target = return_rates(pieces) if returns else None
     heads = list(pieces)
     random.Random(seed).shuffle(heads)
     heads = heads[:n]
     decoding = model.decoding.setdefault(style, {})
     offsets = np.zeros(INTERVAL_BUCKETS)
+    back = np.zeros(2)  # the return and rock offsets
     rows = []
     for r in range(rounds + 1):
         t0 = time.time()
         decoding["interval_offsets"] = offsets.tolist()
+        if returns:
+            decoding["return_offsets"] = {"return": float(back[0]), "rock": float(back[1])}
         takes = compose_like(model, tok, heads, style, MusicalityConfig(per_style=max(4, len(heads)), seed=seed))
-        row = {"round": r, "offsets": [round(float(v), 4) for v in offsets], **describe(takes, profile)}
+        row = {"round": r, "offsets": [round(float(v), 4) for v in offsets], **describe(takes, profile, target)}
+        if returns:
+            row["return_offsets"] = {"return": round(float(back[0]), 4), "rock": round(float(back[1]), 4)}
         rows.append(row)
         print(f"[interval-offsets] {style} round {r}: distance {row['distance']:.4f}, mean interval "
-              f"{row['mean_abs_interval']:.3f}, leaps {row['leap_share']:.4f}  {time.time() - t0:.0f}s", flush=True)  # fmt: skip
+              f"{row['mean_abs_interval']:.3f}, leaps {row['leap_share']:.4f}"
+              + (f", returns {row['return_rate']:.3f}, rocks {row['rock_rate']:.3f}" if returns else "")
+              + f"  {time.time() - t0:.0f}s", flush=True)  # fmt: skip
         shares = np.array(row["shares"])
         offsets = np.clip(offsets + damping * np.log((profile + EPS) / (shares + EPS)), -CLIP, CLIP)
+        if returns:
+            rates = np.array([row["return_rate"], row["rock_rate"]])
+            back = np.clip(back + damping * np.log((target + EPS) / (rates + EPS)), -CLIP, CLIP)
     decoding.pop("interval_offsets", None)
+    decoding.pop("return_offsets", None)
     chosen = min(rows, key=lambda row: row["distance"])
     return {
         "tunes": len(pieces),
         "headers": len(heads),
-        "tunes_measures": describe(pieces, profile),
+        "tunes_measures": describe(pieces, profile, target),
         "profile": [round(float(v), 4) for v in profile],
         "rounds": rows,
         "chosen_round": chosen["round"],
         "chosen_offsets": chosen["offsets"] if chosen["round"] > 0 else None,
+        "chosen_return_offsets": chosen.get("return_offsets") if chosen["round"] > 0 else None,
     }
 
 
@@ -111,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=150, help="tunes whose headers the takes are composed under, per style")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", default=None, help="write the fit's report here")
+    ap.add_argument("--returns", action="store_true",
+                    help="fit the return and rock offsets (x-y-x, x-y-x-y) beside the interval offsets")
     ap.add_argument("--write", action="store_true", help="store the chosen offsets in the model's decoding.json")
     args = ap.parse_args(argv)
     if not 1 <= args.rounds <= 10 or not 0 < args.damping <= 1 or not 4 <= args.n <= 2000:
@@ -127,14 +178,20 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.time()
     for style in styles:
         pieces = fit_pieces(corpus.filter(split="train", style=style, shippable=True))
-        report["styles"][style] = fit_style(model, tok, style, pieces, args.rounds, args.damping, args.n, args.seed)
+        report["styles"][style] = fit_style(
+            model, tok, style, pieces, args.rounds, args.damping, args.n, args.seed, returns=args.returns
+        )
     report["seconds"] = round(time.time() - t0, 1)
     print(json.dumps({s: r.get("chosen_round", r.get("note")) for s, r in report["styles"].items()}))
     if args.json:
         atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
     if args.write:
-        entries = {style: {"interval_offsets": res["chosen_offsets"]}
-                   for style, res in report["styles"].items() if res.get("chosen_offsets")}  # fmt: skip
+        entries = {}
+        for style, res in report["styles"].items():
+            if res.get("chosen_offsets"):
+                entries[style] = {"interval_offsets": res["chosen_offsets"]}
+                if res.get("chosen_return_offsets"):
+                    entries[style]["return_offsets"] = res["chosen_return_offsets"]
         if entries:
             update_decoding_file(folder, entries, "interval_offsets_fitted_on", "shippable training split; " + command)
             print(f"wrote interval_offsets for {', '.join(entries)} into the model's decoding.json")

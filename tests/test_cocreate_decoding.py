@@ -143,11 +143,13 @@ def test_a_continuation_measures_its_first_interval_from_the_given_melody(tok, m
     the given melody's last note (F#), so the continuation's first note repeats it."""
     from tunesmith.cocreate.decode import _melody_before
 
-    notes = [Note(62, 0.0, 1.0), Note(66, 1.0, 0.5), Note(69, 4.0, 2.0)]
+    notes = [Note(62, 0.0, 1.0), Note(66, 1.0, 0.5), Note(57, 1.5, 0.5), Note(61, 1.5, 0.5), Note(69, 4.0, 2.0),
+             Note(64, 6.0, 1.0)]  # fmt: skip
     W = SimpleNamespace(tracks=[SimpleNamespace(notes=notes)])
     on, off = SimpleNamespace(interval_offsets=np.zeros(14)), SimpleNamespace(interval_offsets=None)
-    assert _melody_before(W, on, 4.0) == 66 and _melody_before(W, on, 8.0) == 69
-    assert _melody_before(W, on, 0.0) is None and _melody_before(W, off, 8.0) is None
+    assert _melody_before(W, on, 4.0) == [62, 66, 61]  # of the two notes at beat 1.5, the top one
+    assert _melody_before(W, on, 8.0) == [61, 69, 64] and _melody_before(W, on, 1.0) == [62]
+    assert _melody_before(W, on, 0.0) == [] and _melody_before(W, off, 8.0) == []
     repeats = [4.0] + [-4.0] * 13
     model = tuned_model(tok, {"folk": {"temperature": 1.0, "top_p": 1.0, "interval_offsets": repeats}})
     given = tune_in_d(4)
@@ -157,9 +159,10 @@ def test_a_continuation_measures_its_first_interval_from_the_given_melody(tok, m
         return [min((n for n in t.piece.melody().notes if n.onset >= given.end - 1e-9), key=lambda n: n.onset).pitch
                 for t in takes]  # fmt: skip
 
-    assert first_pitches() == [66] * 4
-    monkeypatch.setattr("tunesmith.cocreate.decode._melody_before", lambda *a: None)  # as before: measured from nothing
-    assert first_pitches() != [66] * 4
+    given_last = max(given.melody().notes, key=lambda n: n.onset).pitch
+    assert first_pitches() == [given_last] * 4
+    monkeypatch.setattr("tunesmith.cocreate.decode._melody_before", lambda *a: [])  # as before: measured from nothing
+    assert first_pitches() != [given_last] * 4
 
 
 def test_co_create_controls_are_checked_before_any_work():

@@ -8,6 +8,9 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 sys.path.insert(0, str(Path(__file__).parent))
 
 from script_loader import load_script  # noqa: E402
@@ -73,3 +76,39 @@ def test_fit_interval_feedback_pools_the_tunes_and_keeps_the_nearest_round():
     assert out["chosen_round"] == min(rounds, key=lambda r: r["distance"])["round"]
     assert "interval_offsets" not in model.decoding["folk"]  # the fit leaves the model as it found it
     assert np.isfinite([v for r in rounds for v in r["offsets"]]).all()
+
+
+def test_fit_interval_feedback_counts_returns_and_rocks_and_fits_their_offsets():
+    import torch
+
+    from tunesmith.model import GPT, ModelConfig
+    from tunesmith.score import KeySignature, Note, Piece, Tempo, TimeSignature, Track
+    from tunesmith.tokenizer import Tokenizer
+
+    fit = load_script("scripts/fit_interval_feedback.py")
+
+    def tune(pitches: list[int], i: int = 0) -> Piece:
+        notes = [Note(p, float(k), 1.0) for k, p in enumerate(pitches)]
+        return Piece(piece_id=f"t{i}", work_id=f"t{i}", style="folk", tracks=[Track("M", "melody", notes=notes)],
+                     keys=[KeySignature(0.0, "D", "major")], time_signatures=[TimeSignature(0.0, 4, 4)],
+                     tempos=[Tempo(0.0, 120.0)], bar_onsets=[0.0, 4.0, 8.0], end=float(len(notes)))  # fmt: skip
+
+    # D-E-D-E-F#-F#-E: windows x-y-z with x != y: DED (back) EDE (back) DEF# EF#F#; F#F#E has x == y
+    # four-note x-y-x-w: D-E-D-E (rock), E-D-E-F# (no rock)
+    rates = fit.return_rates([tune([62, 64, 62, 64, 66, 66, 64])])
+    assert list(rates) == [2 / 4, 1 / 2]
+    assert list(fit.return_rates([tune([62, 62, 62])])) == [0.0, 0.0]  # nothing moved: no rate, not a division by 0
+
+    tunes = [tune([62, 64, 66, 67, 69, 67, 66, 64, 62, 64, 66, 64, 62], i) for i in range(9)]
+    tok = Tokenizer()
+    torch.manual_seed(0)
+    model = GPT(ModelConfig(vocab_size=tok.vocab_size, block_size=256, n_layer=1, n_head=2, n_embd=16)).eval()
+    model.decoding = {"folk": {"temperature": 1.0, "top_p": 1.0}}
+    out = fit.fit_style(model, tok, "folk", tunes, rounds=1, damping=0.8, n=4, seed=1, returns=True)
+    first, second = out["rounds"]
+    assert first["return_offsets"] == {"return": 0.0, "rock": 0.0} and "return_rate" in first
+    target = fit.return_rates(tunes)
+    # each offset moved by damping * log(target / the takes' rate), smoothed
+    want = 0.8 * np.log((target[0] + fit.EPS) / (first["return_rate"] + fit.EPS))
+    assert second["return_offsets"]["return"] == pytest.approx(float(np.clip(want, -fit.CLIP, fit.CLIP)), abs=1e-3)
+    assert "return_offsets" not in model.decoding["folk"]

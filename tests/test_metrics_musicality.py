@@ -38,6 +38,13 @@ def test_intervals_leaps_and_steps():
     assert math.isnan(mm.mean_abs_interval(_piece([60])))
 
 
+def test_rocking_counts_x_y_x_y_windows():
+    # windows: 60 62 60 62 (rocks), 62 60 62 64, 60 62 64 64, 62 64 64 64 (a repeated note is no rock)
+    assert mm.rocking_share(_piece([60, 62, 60, 62, 64, 64, 64])) == pytest.approx(1 / 4)
+    assert mm.rocking_share(_piece([62, 62, 62, 62])) == 0.0
+    assert math.isnan(mm.rocking_share(_piece([60, 62, 60])))
+
+
 def test_repeated_bars():
     a = [60, 62, 64, 65]
     b = [67, 65, 64, 62]
@@ -317,7 +324,7 @@ def test_interval_offsets_are_checked_and_move_each_pitch_by_its_interval(tmp_pa
     auto = Constrainer(tables, 0)
     auto.state, auto.v = _VOICE, 0
     assert auto.interval_bias() is None  # no note before the first
-    auto.melody_last = 67
+    auto.melody_recent = [67]
     got = auto.interval_bias()
     real = tables.pitch_real
     for pitch, want in ((67, 0.0), (69, 0.5), (66, 0.5), (75, -1.0), (59, -1.0), (80, -2.0), (40, -2.0)):
@@ -332,13 +339,50 @@ def test_interval_offsets_are_checked_and_move_each_pitch_by_its_interval(tmp_pa
     ch_tables = compose_tables(tok, chorale, 512)
     set_interval_feedback(ch_tables, chorale, folk)
     ch = Constrainer(ch_tables, 0)
-    ch.state, ch.melody_last = _VOICE, 67
+    ch.state, ch.melody_recent = _VOICE, [67]
     ch.v = 0
     assert ch.interval_bias() is not None and ch.tonal_bias() is not None
     ch.v = 1  # the alto: no offsets (and no other feedback here)
     assert ch.tonal_bias() is None
     with pytest.raises(ValueError, match=r"interval_feedback must be in \[0, 4\]"):
         ComposeRequest(style="folk", interval_feedback=-0.5)
+
+
+def test_return_offsets_weigh_the_note_before_last_and_a_rock_more(tmp_path):
+    """After x-y the pitch x gets the return offset; after x-y-x the pitch y gets the rock offset
+    besides; after a repeated note nothing returns. Checked in decoding.json, scaled by the
+    request's interval_feedback weight."""
+    import numpy as np
+
+    from tunesmith.inference import read_decoding
+    from tunesmith.sampling import _VOICE, ComposeRequest, Constrainer, compose_tables, set_interval_feedback
+    from tunesmith.tokenizer import Tokenizer
+
+    folk = {"interval_offsets": [0.0] * 14, "return_offsets": {"return": -0.5, "rock": -1.0}}
+    (tmp_path / "decoding.json").write_text(json.dumps({"folk": folk}))
+    assert read_decoding(tmp_path)["folk"]["return_offsets"] == {"return": -0.5, "rock": -1.0}
+    for bad in ({"return": 5.0}, {"back": 1.0}, {}, [0.5, 1.0]):
+        (tmp_path / "decoding.json").write_text(json.dumps({"folk": {**folk, "return_offsets": bad}}))
+        with pytest.raises(ValueError, match=r"folk: return_offsets must map return and rock to numbers in \[-4, 4\]"):
+            read_decoding(tmp_path)
+
+    tok = Tokenizer()
+
+    def bias(recent, weight=None):
+        req = ComposeRequest(style="folk", key="C", bars=4, interval_feedback=weight)
+        tables = compose_tables(tok, req, 512)
+        set_interval_feedback(tables, req, folk)
+        auto = Constrainer(tables, 0)
+        auto.state, auto.v, auto.melody_recent = _VOICE, 0, recent
+        got = auto.interval_bias()
+        return {p: float(got[int(np.flatnonzero(tables.pitch_real == p)[0])]) for p in (60, 62, 64, 67)}
+
+    assert bias([67]) == {60: 0.0, 62: 0.0, 64: 0.0, 67: 0.0}  # one note: nothing to return to
+    assert bias([60, 62]) == {60: -0.5, 62: 0.0, 64: 0.0, 67: 0.0}  # x-y: a return to x
+    assert bias([62, 60, 62]) == {60: -1.5, 62: 0.0, 64: 0.0, 67: 0.0}  # x-y-x: y would rock
+    assert bias([64, 60, 62]) == {60: -0.5, 62: 0.0, 64: 0.0, 67: 0.0}  # z-y-x: a plain return
+    assert bias([62, 62]) == {60: 0.0, 62: 0.0, 64: 0.0, 67: 0.0}  # a repeated note returns nowhere
+    assert bias([62, 60, 62], weight=2.0)[60] == -3.0
 
 
 def test_interval_offsets_move_takes_toward_steps():

@@ -229,8 +229,19 @@ def _interval_offsets(value, where: str) -> list[float]:
     return [float(v) for v in value]
 
 
+def _return_offsets(value, where: str) -> dict[str, float]:
+    """{"return": r, "rock": k}, each optional, in [-4, 4] (`sampling.set_interval_feedback`)."""
+    ok = isinstance(value, dict) and value and not set(value) - {"return", "rock"} and all(
+        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and -4 <= v <= 4
+        for v in value.values()
+    )
+    if not ok:
+        raise ValueError(f"{where}: return_offsets must map return and rock to numbers in [-4, 4]")
+    return {k: float(v) for k, v in value.items()}
+
+
 _TABLES = {"degree_profile": _degree_profile, "rhythm_profile": _rhythm_profile, "pickups": _pickups,
-           "interval_offsets": _interval_offsets}  # fmt: skip
+           "interval_offsets": _interval_offsets, "return_offsets": _return_offsets}  # fmt: skip
 
 
 def update_decoding_file(folder: Path, entries: dict[str, dict], note_key: str, note: str) -> Path:

@@ -64,14 +64,18 @@ def _feedback_counts(W: Piece, job: _Job, tables: _Tables, t0: float, t1: float)
     return degree_time, dur_counts
 
 
-def _melody_before(W: Piece, tables: _Tables, t0: float) -> int | None:
-    """The pitch of the melody's last note struck before a region, for the interval offsets
-    (`set_interval_feedback`: the region's first note is measured from it, as a composed take's
-    is from the note before); None when the offsets are off or nothing comes before."""
+def _melody_before(W: Piece, tables: _Tables, t0: float) -> list[int]:
+    """The pitches of the melody's last three notes struck before a region, oldest first, for the
+    interval and return offsets (`set_interval_feedback`: the region's first notes are measured
+    from them, as a composed take's are from the notes before); [] when the offsets are off or
+    nothing comes before. Of a chord in the melody's part, its top note."""
     if tables.interval_offsets is None or not W.tracks:
-        return None
-    notes = [nt for nt in W.tracks[0].notes if nt.onset < t0 - _EPS]
-    return max(notes, key=lambda nt: (nt.onset, nt.pitch)).pitch if notes else None
+        return []
+    top: dict[float, int] = {}
+    for nt in W.tracks[0].notes:
+        if nt.onset < t0 - _EPS:
+            top[nt.onset] = max(top.get(nt.onset, nt.pitch), nt.pitch)
+    return [top[t] for t in sorted(top)[-3:]]
 
 
 def _generate_region(
@@ -177,7 +181,7 @@ def _generate_region(
     before = _melody_before(W, tables, t0)
     for a in autos:
         a.degree_time, a.dur_counts = heard[0].copy(), heard[1].copy()
-        a.melody_last = before
+        a.melody_recent = list(before)
         a.draw_ending(rng)  # the closing degree and last length of a closing continuation (else nothing)
         if c1 == grid.n and (nb - 1, 0) in scripts:  # the soprano (melody) is given to the end: the close follows it
             a.close_on_given_soprano()

@@ -32,6 +32,7 @@ MEASURES = {
     "mean_abs_interval": mm.mean_abs_interval,
     "leap_share": mm.leap_share,
     "stepwise_share": mm.stepwise_share,
+    "rocking_share": mm.rocking_share,
     "repeated_bar_share": mm.repeated_bar_share,
     "key_heard": mm.key_heard,
     "home_key_share": mm.home_key_share,

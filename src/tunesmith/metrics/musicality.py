@@ -39,6 +39,7 @@ __all__ = [
     "leap_share",
     "mean_abs_interval",
     "repeated_bar_share",
+    "rocking_share",
     "stepwise_share",
 ]
 
@@ -66,6 +67,19 @@ def stepwise_share(piece: Piece) -> float:
     """Share of melodic intervals that are steps (1 or 2 semitones; repeated notes are not steps)."""
     iv = _intervals(piece)
     return sum(1 for i in iv if 1 <= i <= 2) / len(iv) if iv else _NAN
+
+
+def rocking_share(piece: Piece) -> float:
+    """Share of the melody's four-note windows that rock between two pitches, x-y-x-y (x != y): a
+    neighbour-note figure sung twice over, which a trill aside, real melodies rarely do (a measure
+    defined here: Bach's chorale sopranos 4.4 % of windows, the tunesmith chorale sopranos of
+    session 18 18.2 %; the Yang-Lerch features of `metrics.c2st` see only pairs of notes, so no
+    classifier there sees it). NaN under four notes."""
+    m = [n.pitch for n in melody_line(piece)]
+    windows = list(zip(m, m[1:], m[2:], m[3:]))
+    if not windows:
+        return _NAN
+    return sum(1 for a, b, c, d in windows if a == c and b == d and a != b) / len(windows)
 
 
 def _bar_patterns(piece: Piece) -> list[tuple]:

@@ -101,7 +101,7 @@ class Constrainer:
         self.opened = False  # the first chord after any pickup has been written
         self.modulation: tuple[str, int, int] | None = None  # (key name, first bar, bar after): a passage in that key
         self.cadence_bars = tables.cadence_bars  # the tables' cadence bars and a drawn passage's last bar
-        self.melody_last: int | None = None  # the pitch of the melody's latest note (prompt included)
+        self.melody_recent: list[int] = []  # the pitches of the melody's last three notes, oldest first (prompt included)
         self.degree_time = np.zeros((len(tables.voices), 12))  # each voice's time (ticks) per scale degree so far
         # the melody's (time, pitch x time) in the first section's bars and in the contrasting ones
         self.first_time = self.first_sum = self.contrast_time = self.contrast_sum = 0.0
@@ -151,13 +151,27 @@ class Constrainer:
         error = float(np.clip((target - current) / REGISTER_SCALE, -1.0, 1.0))
         return t.register_gain * error * (t.pitch_real - current) / 12.0
 
+    @property
+    def melody_last(self) -> int | None:
+        """The pitch of the melody's latest note (None before its first)."""
+        return self.melody_recent[-1] if self.melody_recent else None
+
     def interval_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.pitch_ids`: each pitch gets the style's offset for the interval it
-        makes from the melody's latest note (`set_interval_feedback`). None when off or first."""
+        makes from the melody's latest note (`set_interval_feedback`); after two different
+        pitches x-y, the pitch x (a return) gets the return offset too, and after x-y-x the pitch
+        y (a rock) the rock offset besides. None when off or first."""
         t = self.t
-        if t.interval_offsets is None or self.melody_last is None:
+        recent = self.melody_recent
+        if t.interval_offsets is None or not recent:
             return None
-        return t.interval_offsets[np.minimum(np.abs(t.pitch_real - self.melody_last), INTERVAL_BUCKETS - 1)]
+        out = t.interval_offsets[np.minimum(np.abs(t.pitch_real - recent[-1]), INTERVAL_BUCKETS - 1)]
+        if t.return_offsets is not None and len(recent) >= 2 and recent[-2] != recent[-1]:
+            extra = t.return_offsets[0]
+            if len(recent) >= 3 and recent[-3] == recent[-1]:
+                extra += t.return_offsets[1]
+            out = out + extra * (t.pitch_real == recent[-2])
+        return out
 
     def rhythm_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.dur_ids` that steer the current voice's share of each note length
@@ -718,7 +732,7 @@ class Constrainer:
         elif c == _C_DUR:
             self.cursor = self.note_pos + t.val[tok]
             if self.v == 0:
-                self.melody_last = self.pitch
+                self.melody_recent = [*self.melody_recent[-2:], self.pitch]
                 if self.bar in t.first_bars:
                     self.first_time += t.val[tok]
                     self.first_sum += self.pitch * t.val[tok]

@@ -99,12 +99,19 @@ def set_interval_feedback(tables: _Tables, request: ComposeRequest, tuned: dict)
     thirds 12.6 % against 9.5 %, steps 44.6 % against 49.7 %; valid split, 120 takes), and a
     feedback proportional to the error leaves most of a steady lean in place (tried: gains 0.5 to
     2 reshaped each take's mix of steps but left the mean interval at 2.77 against 2.82).
-    Scaled by the request's `interval_feedback` weight (0: off)."""
+    With "return_offsets" ({"return": r, "rock": k}) a melody that has just moved x-y also gets r
+    on the pitch x (a return), and after x-y-x another k on y (a rock, x-y-x-y): the chorale
+    model's sopranos rocked x-y-x-y in 18.2 % of four-note windows against Bach's 4.4 %, folk's
+    melodies in 4.9 % against the tunes' 2.6 % (valid split, 120 takes), which an offset per
+    interval size cannot see. Scaled by the request's `interval_feedback` weight (0: off)."""
     offsets = tuned.get("interval_offsets")
     weight = 1.0 if request.interval_feedback is None else float(request.interval_feedback)
     if weight <= 0 or request.layout not in ("lead", "satb") or not offsets or len(offsets) != INTERVAL_BUCKETS:
         return
     tables.interval_offsets = weight * np.asarray(offsets, dtype=np.float64)
+    back = tuned.get("return_offsets")
+    if back:
+        tables.return_offsets = weight * np.array([back.get("return", 0.0), back.get("rock", 0.0)], dtype=np.float64)
 
 
 def set_closing_shares(tables: _Tables, tuned: dict) -> None:

@@ -101,6 +101,7 @@ class _Tables:
         self.rhythm_gain = 0.0
         # interval offsets (`set_interval_feedback`): a logit offset per melodic interval size
         self.interval_offsets: np.ndarray | None = None  # (INTERVAL_BUCKETS,)
+        self.return_offsets: np.ndarray | None = None  # (2,): a return to the note before last; a rock besides
 
         self.n_bars = request.bars
         self.L = meter_ticks(request.meter)
