@@ -27,7 +27,8 @@ tunes' return rate (of three-note windows x-y-z with x != y, the share with z ==
 (of windows x-y-x-w, the share with w == y); each round adds damping * log(tunes' rate / takes')
 to each, and the distance adds the two rates' absolute gaps to the total variation. Why: the
 chorale sopranos rocked x-y-x-y in 18.2 % of four-note windows against Bach's 4.4 %, folk in
-4.9 % against 2.6 % (valid split), which offsets by interval size do not see.
+4.9 % against 2.6 % (valid split), which offsets by interval size do not see. For chorales the
+alto, tenor and bass get their own return and rock offsets the same way ("lower_return_offsets").
 The classifier and every held-out measure stay out of the fit; they judge it afterwards
 (scripts/evaluate_musicality.py on the validation split).
 
@@ -66,12 +67,26 @@ def pooled_shares(pieces) -> np.ndarray:
     return counts / max(1.0, counts.sum())
 
 
-def return_rates(pieces) -> np.ndarray:
-    """[P(return), P(rock)]: of the melody's three-note windows x-y-z with x != y, the share with
-    z == x (a return); of its four-note windows x-y-x-w with x != y, the share with w == y (a rock)."""
+def _voice_pitches(piece, voice: int | None) -> list[int]:
+    """The melody's pitches (voice None), or those of track `voice` (a chorale's alto, tenor,
+    bass: 1, 2, 3), the top one at each onset."""
+    if voice is None:
+        return [n.pitch for n in melody_line(piece)]
+    if voice >= len(piece.tracks):
+        return []
+    top: dict[float, int] = {}
+    for n in piece.tracks[voice].notes:
+        top[n.onset] = max(top.get(n.onset, n.pitch), n.pitch)
+    return [top[t] for t in sorted(top)]
+
+
+def return_rates(pieces, voice: int | None = None) -> np.ndarray:
+    """[P(return), P(rock)]: of the melody's (the track `voice`'s) three-note windows x-y-z with
+    x != y, the share with z == x (a return); of its four-note windows x-y-x-w with x != y, the
+    share with w == y (a rock)."""
     moved = back = rocked = rocks = 0
     for p in pieces:
-        m = [n.pitch for n in melody_line(p)]
+        m = _voice_pitches(p, voice)
         for a, b, c in zip(m, m[1:], m[2:]):
             moved += a != b
             back += a != b and c == a
@@ -82,9 +97,10 @@ def return_rates(pieces) -> np.ndarray:
     return np.array([back / max(1, moved), rocks / max(1, rocked)])
 
 
-def describe(pieces, profile: np.ndarray, returns: np.ndarray | None = None) -> dict:
+def describe(pieces, profile: np.ndarray, returns: np.ndarray | None = None, lower: np.ndarray | None = None) -> dict:
     """The pieces' interval measures; with `returns` (the tunes' `return_rates`) their return and
-    rock rates too, and the distance counts how far those are from the tunes'."""
+    rock rates too, with `lower` (a chorale's alto, tenor and bass rates, (3, 2)) those voices'
+    too, and the distance counts how far those are from the tunes'."""
     shares = pooled_shares(pieces)
     distance = 0.5 * float(np.abs(shares - profile).sum())
     out = {
@@ -96,6 +112,10 @@ def describe(pieces, profile: np.ndarray, returns: np.ndarray | None = None) -> 
         rates = return_rates(pieces)
         out["return_rate"], out["rock_rate"] = (round(float(v), 4) for v in rates)
         distance += float(np.abs(rates - returns).sum())
+    if lower is not None:
+        rates = np.array([return_rates(pieces, v) for v in (1, 2, 3)])
+        out["lower_rates"] = [[round(float(v), 4) for v in row] for row in rates]
+        distance += float(np.abs(rates - lower).sum())
     out["distance"] = round(distance, 4)
     return out
 
@@ -110,6 +130,8 @@ def fit_style(
         return {"note": f"fewer than 8 shippable {style} tunes with a melody and key"}
     profile = pooled_shares(pieces)
     target = return_rates(pieces) if returns else None
+    lower_target = np.array([return_rates(pieces, v) for v in (1, 2, 3)]) if returns and style == "chorale" else None
+    lower = np.zeros((3, 2))  # the alto's, tenor's and bass's return and rock offsets
     heads = list(pieces)
     random.Random(seed).shuffle(heads)
     heads = heads[:n]
@@ -122,10 +144,15 @@ def fit_style(
         decoding["interval_offsets"] = offsets.tolist()
         if returns:
             decoding["return_offsets"] = {"return": float(back[0]), "rock": float(back[1])}
+        if lower_target is not None:
+            decoding["lower_return_offsets"] = [{"return": float(a), "rock": float(b)} for a, b in lower]
         takes = compose_like(model, tok, heads, style, MusicalityConfig(per_style=max(4, len(heads)), seed=seed))
-        row = {"round": r, "offsets": [round(float(v), 4) for v in offsets], **describe(takes, profile, target)}
+        row = {"round": r, "offsets": [round(float(v), 4) for v in offsets],
+               **describe(takes, profile, target, lower_target)}  # fmt: skip
         if returns:
             row["return_offsets"] = {"return": round(float(back[0]), 4), "rock": round(float(back[1]), 4)}
+        if lower_target is not None:
+            row["lower_return_offsets"] = [{"return": round(float(a), 4), "rock": round(float(b), 4)} for a, b in lower]
         rows.append(row)
         print(f"[interval-offsets] {style} round {r}: distance {row['distance']:.4f}, mean interval "
               f"{row['mean_abs_interval']:.3f}, leaps {row['leap_share']:.4f}"
@@ -136,18 +163,22 @@ def fit_style(
         if returns:
             rates = np.array([row["return_rate"], row["rock_rate"]])
             back = np.clip(back + damping * np.log((target + EPS) / (rates + EPS)), -CLIP, CLIP)
-    decoding.pop("interval_offsets", None)
-    decoding.pop("return_offsets", None)
+        if lower_target is not None:
+            rates = np.array(row["lower_rates"])
+            lower = np.clip(lower + damping * np.log((lower_target + EPS) / (rates + EPS)), -CLIP, CLIP)
+    for key in ("interval_offsets", "return_offsets", "lower_return_offsets"):
+        decoding.pop(key, None)
     chosen = min(rows, key=lambda row: row["distance"])
     return {
         "tunes": len(pieces),
         "headers": len(heads),
-        "tunes_measures": describe(pieces, profile, target),
+        "tunes_measures": describe(pieces, profile, target, lower_target),
         "profile": [round(float(v), 4) for v in profile],
         "rounds": rows,
         "chosen_round": chosen["round"],
         "chosen_offsets": chosen["offsets"] if chosen["round"] > 0 else None,
         "chosen_return_offsets": chosen.get("return_offsets") if chosen["round"] > 0 else None,
+        "chosen_lower_return_offsets": chosen.get("lower_return_offsets") if chosen["round"] > 0 else None,
     }
 
 
@@ -190,8 +221,9 @@ def main(argv: list[str] | None = None) -> int:
         for style, res in report["styles"].items():
             if res.get("chosen_offsets"):
                 entries[style] = {"interval_offsets": res["chosen_offsets"]}
-                if res.get("chosen_return_offsets"):
-                    entries[style]["return_offsets"] = res["chosen_return_offsets"]
+                for key in ("return_offsets", "lower_return_offsets"):
+                    if res.get(f"chosen_{key}"):
+                        entries[style][key] = res[f"chosen_{key}"]
         if entries:
             update_decoding_file(folder, entries, "interval_offsets_fitted_on", "shippable training split; " + command)
             print(f"wrote interval_offsets for {', '.join(entries)} into the model's decoding.json")

@@ -98,6 +98,9 @@ def test_fit_interval_feedback_counts_returns_and_rocks_and_fits_their_offsets()
     rates = fit.return_rates([tune([62, 64, 62, 64, 66, 66, 64])])
     assert list(rates) == [2 / 4, 1 / 2]
     assert list(fit.return_rates([tune([62, 62, 62])])) == [0.0, 0.0]  # nothing moved: no rate, not a division by 0
+    two = tune([62, 64, 66, 67])
+    two.tracks.append(Track("A", "alto", notes=[Note(p, float(k), 1.0) for k, p in enumerate([55, 57, 55, 57])]))
+    assert list(fit.return_rates([two], 1)) == [1.0, 1.0] and list(fit.return_rates([two], 3)) == [0.0, 0.0]
 
     tunes = [tune([62, 64, 66, 67, 69, 67, 66, 64, 62, 64, 66, 64, 62], i) for i in range(9)]
     tok = Tokenizer()

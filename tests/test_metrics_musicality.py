@@ -384,6 +384,34 @@ def test_return_offsets_weigh_the_note_before_last_and_a_rock_more(tmp_path):
     assert bias([62, 62]) == {60: 0.0, 62: 0.0, 64: 0.0, 67: 0.0}  # a repeated note returns nowhere
     assert bias([62, 60, 62], weight=2.0)[60] == -3.0
 
+    # a chorale's lower voices: each its own table, applied on its own notes, the soprano's on the soprano
+    lower = [{"return": -0.25}, {"return": -0.5, "rock": -1.0}, {"rock": -2.0}]
+    chorale = {**folk, "lower_return_offsets": lower}
+    (tmp_path / "decoding.json").write_text(json.dumps({"chorale": chorale}))
+    assert read_decoding(tmp_path)["chorale"]["lower_return_offsets"] == lower
+    (tmp_path / "decoding.json").write_text(json.dumps({"chorale": {**chorale, "lower_return_offsets": lower[:2]}}))
+    with pytest.raises(ValueError, match=r"chorale: lower_return_offsets must be three tables \(alto, tenor, bass\)"):
+        read_decoding(tmp_path)
+    req = ComposeRequest(style="chorale", key="C", bars=4)
+    tables = compose_tables(tok, req, 512)
+    set_interval_feedback(tables, req, chorale)
+    auto = Constrainer(tables, 0)
+    auto.state = _VOICE
+    auto.voice_recent = [[60, 62], [55, 57, 55], [48, 50, 48], [43, 45, 43]]
+    at = {p: int(np.flatnonzero(tables.pitch_real == p)[0]) for p in (45, 50, 57, 60)}
+    auto.v = 1  # alto: x-y-x, y would rock: return -0.25, no rock offset
+    assert auto.tonal_bias()[at[57]] == pytest.approx(-0.25)
+    auto.v = 2  # tenor: -0.5 - 1.0
+    assert auto.tonal_bias()[at[50]] == pytest.approx(-1.5)
+    auto.v = 3  # bass: rock only
+    assert auto.tonal_bias()[at[45]] == pytest.approx(-2.0)
+    auto.v = 0  # the soprano: its own return offset on C
+    assert auto.tonal_bias()[at[60]] == pytest.approx(-0.5)
+    lead = ComposeRequest(style="folk", key="C", bars=4)  # a lead sheet has no lower voices' tables
+    lead_tables = compose_tables(tok, lead, 512)
+    set_interval_feedback(lead_tables, lead, chorale)
+    assert lead_tables.lower_return_offsets is None
+
 
 def test_interval_offsets_move_takes_toward_steps():
     import numpy as np

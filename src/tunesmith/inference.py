@@ -240,8 +240,16 @@ def _return_offsets(value, where: str) -> dict[str, float]:
     return {k: float(v) for k, v in value.items()}
 
 
+def _lower_return_offsets(value, where: str) -> list[dict[str, float]]:
+    """A chorale's alto, tenor and bass: three `_return_offsets` tables."""
+    if not (isinstance(value, list) and len(value) == 3):
+        raise ValueError(f"{where}: lower_return_offsets must be three tables (alto, tenor, bass)")
+    return [_return_offsets(v, f"{where}: lower_return_offsets") for v in value]
+
+
 _TABLES = {"degree_profile": _degree_profile, "rhythm_profile": _rhythm_profile, "pickups": _pickups,
-           "interval_offsets": _interval_offsets, "return_offsets": _return_offsets}  # fmt: skip
+           "interval_offsets": _interval_offsets, "return_offsets": _return_offsets,
+           "lower_return_offsets": _lower_return_offsets}  # fmt: skip
 
 
 def update_decoding_file(folder: Path, entries: dict[str, dict], note_key: str, note: str) -> Path:

@@ -101,7 +101,8 @@ class Constrainer:
         self.opened = False  # the first chord after any pickup has been written
         self.modulation: tuple[str, int, int] | None = None  # (key name, first bar, bar after): a passage in that key
         self.cadence_bars = tables.cadence_bars  # the tables' cadence bars and a drawn passage's last bar
-        self.melody_recent: list[int] = []  # the pitches of the melody's last three notes, oldest first (prompt included)
+        # each voice's last three pitches, oldest first (prompt included); voice 0 is the melody
+        self.voice_recent: list[list[int]] = [[] for _ in tables.voices]
         self.degree_time = np.zeros((len(tables.voices), 12))  # each voice's time (ticks) per scale degree so far
         # the melody's (time, pitch x time) in the first section's bars and in the contrasting ones
         self.first_time = self.first_sum = self.contrast_time = self.contrast_sum = 0.0
@@ -123,6 +124,8 @@ class Constrainer:
             step = self.interval_bias()
             if step is not None:
                 out = step if out is None else out + step
+        elif t.lower_return_offsets is not None and self.v <= len(t.lower_return_offsets):
+            out = self._return_bias(self.voice_recent[self.v], t.lower_return_offsets[self.v - 1])
         if self.modulation is not None and self.modulation[1] <= self.bar < self.modulation[2]:
             shift = t.modulation_bias[self.modulation[0]][self.v]
             out = shift if out is None else out + shift
@@ -152,9 +155,26 @@ class Constrainer:
         return t.register_gain * error * (t.pitch_real - current) / 12.0
 
     @property
+    def melody_recent(self) -> list[int]:
+        """The pitches of the melody's last three notes, oldest first."""
+        return self.voice_recent[0]
+
+    @melody_recent.setter
+    def melody_recent(self, pitches: list[int]) -> None:
+        self.voice_recent[0] = list(pitches)[-3:]
+
+    @property
     def melody_last(self) -> int | None:
         """The pitch of the melody's latest note (None before its first)."""
         return self.melody_recent[-1] if self.melody_recent else None
+
+    def _return_bias(self, recent: list[int], offsets: np.ndarray | None) -> np.ndarray | None:
+        """After a voice moved x-y: `offsets[0]` on the pitch x (a return), plus `offsets[1]` when
+        the voice went x-y-x before (y again would rock). None when off or nothing to return to."""
+        if offsets is None or len(recent) < 2 or recent[-2] == recent[-1]:
+            return None
+        extra = offsets[0] + (offsets[1] if len(recent) >= 3 and recent[-3] == recent[-1] else 0.0)
+        return extra * (self.t.pitch_real == recent[-2])
 
     def interval_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.pitch_ids`: each pitch gets the style's offset for the interval it
@@ -166,12 +186,8 @@ class Constrainer:
         if t.interval_offsets is None or not recent:
             return None
         out = t.interval_offsets[np.minimum(np.abs(t.pitch_real - recent[-1]), INTERVAL_BUCKETS - 1)]
-        if t.return_offsets is not None and len(recent) >= 2 and recent[-2] != recent[-1]:
-            extra = t.return_offsets[0]
-            if len(recent) >= 3 and recent[-3] == recent[-1]:
-                extra += t.return_offsets[1]
-            out = out + extra * (t.pitch_real == recent[-2])
-        return out
+        back = self._return_bias(recent, t.return_offsets)
+        return out if back is None else out + back
 
     def rhythm_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.dur_ids` that steer the current voice's share of each note length
@@ -731,8 +747,8 @@ class Constrainer:
             self.state = _PITCH
         elif c == _C_DUR:
             self.cursor = self.note_pos + t.val[tok]
+            self.voice_recent[self.v] = [*self.voice_recent[self.v][-2:], self.pitch]
             if self.v == 0:
-                self.melody_recent = [*self.melody_recent[-2:], self.pitch]
                 if self.bar in t.first_bars:
                     self.first_time += t.val[tok]
                     self.first_sum += self.pitch * t.val[tok]

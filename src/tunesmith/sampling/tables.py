@@ -102,6 +102,7 @@ class _Tables:
         # interval offsets (`set_interval_feedback`): a logit offset per melodic interval size
         self.interval_offsets: np.ndarray | None = None  # (INTERVAL_BUCKETS,)
         self.return_offsets: np.ndarray | None = None  # (2,): a return to the note before last; a rock besides
+        self.lower_return_offsets: np.ndarray | None = None  # (3, 2): the same for a chorale's alto, tenor, bass
 
         self.n_bars = request.bars
         self.L = meter_ticks(request.meter)
