@@ -165,6 +165,34 @@ def test_a_continuation_measures_its_first_interval_from_the_given_melody(tok, m
     assert first_pitches() != [given_last] * 4
 
 
+def test_a_chorale_continuation_measures_its_lower_voices_from_the_given_ones(tok, monkeypatch):
+    """Bass return and rock offsets that all but force a rock: the given bass ends G2-A2-G2, so
+    the continuation's bass opens on A2, measured from the given notes."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_cocreate import chorale
+
+    given = chorale(4)
+    bass = given.track("bass").notes
+    bass[-2].pitch = 45  # bar 4: G2 A2 G2, x-y-x
+    assert [n.pitch for n in bass[-3:]] == [43, 45, 43]
+    x = 45
+    lower = [{"return": 0.0}, {"return": 0.0}, {"return": 4.0, "rock": 4.0}]
+    model = tuned_model(tok, {"chorale": {"temperature": 1.0, "top_p": 1.0, "interval_offsets": [0.0] * 14,
+                                          "lower_return_offsets": lower}})  # fmt: skip
+
+    def first_bass() -> list[int]:
+        takes = cocreate.continue_piece(model, tok, given, 2, n=4, seed=3, cadence="free")
+        return [min((n for n in t.piece.track("bass").notes if n.onset >= given.end - 1e-9), key=lambda n: n.onset).pitch
+                for t in takes]  # fmt: skip
+
+    assert first_bass() == [x] * 4
+    monkeypatch.setattr("tunesmith.cocreate.decode._last_pitches", lambda *a: [])  # measured from nothing
+    assert first_bass() != [x] * 4
+
+
 def test_co_create_controls_are_checked_before_any_work():
     piece = tune_in_d(4)
     with pytest.raises(ValueError, match=r"tonal_feedback must be in \[0, 4\]"):

@@ -71,8 +71,13 @@ def _melody_before(W: Piece, tables: _Tables, t0: float) -> list[int]:
     nothing comes before. Of a chord in the melody's part, its top note."""
     if tables.interval_offsets is None or not W.tracks:
         return []
+    return _last_pitches(W.tracks[0].notes, t0)
+
+
+def _last_pitches(notes, t0: float) -> list[int]:
+    """The pitches of the last three notes struck before t0, oldest first (of a chord, its top)."""
     top: dict[float, int] = {}
-    for nt in W.tracks[0].notes:
+    for nt in notes:
         if nt.onset < t0 - _EPS:
             top[nt.onset] = max(top.get(nt.onset, nt.pitch), nt.pitch)
     return [top[t] for t in sorted(top)[-3:]]
@@ -182,6 +187,9 @@ def _generate_region(
     for a in autos:
         a.degree_time, a.dur_counts = heard[0].copy(), heard[1].copy()
         a.melody_recent = list(before)
+        if tables.lower_return_offsets is not None:  # a chorale's lower voices go on from theirs
+            for vi in range(1, min(len(W.tracks), len(a.voice_recent))):
+                a.voice_recent[vi] = _last_pitches(W.tracks[vi].notes, t0)
         a.draw_ending(rng)  # the closing degree and last length of a closing continuation (else nothing)
         if c1 == grid.n and (nb - 1, 0) in scripts:  # the soprano (melody) is given to the end: the close follows it
             a.close_on_given_soprano()
