@@ -49,6 +49,7 @@ import numpy as np
 from tunesmith.evaluation.feedback_fit import fit_model, fit_pieces
 from tunesmith.evaluation.musicality import MusicalityConfig, compose_like
 from tunesmith.inference import update_decoding_file
+from tunesmith.metrics._common import monophonic
 from tunesmith.metrics.musicality import leap_share, mean_abs_interval, melody_line
 from tunesmith.paths import atomic_write_text
 from tunesmith.sampling.feedback import INTERVAL_BUCKETS
@@ -74,10 +75,7 @@ def _voice_pitches(piece, voice: int | None) -> list[int]:
         return [n.pitch for n in melody_line(piece)]
     if voice >= len(piece.tracks):
         return []
-    top: dict[float, int] = {}
-    for n in piece.tracks[voice].notes:
-        top[n.onset] = max(top.get(n.onset, n.pitch), n.pitch)
-    return [top[t] for t in sorted(top)]
+    return [n.pitch for n in monophonic(piece.tracks[voice].notes)]
 
 
 def return_rates(pieces, voice: int | None = None) -> np.ndarray:

@@ -75,12 +75,11 @@ def _melody_before(W: Piece, tables: _Tables, t0: float) -> list[int]:
 
 
 def _last_pitches(notes, t0: float) -> list[int]:
-    """The pitches of the last three notes struck before t0, oldest first (of a chord, its top)."""
-    top: dict[float, int] = {}
-    for nt in notes:
-        if nt.onset < t0 - _EPS:
-            top[nt.onset] = max(top.get(nt.onset, nt.pitch), nt.pitch)
-    return [top[t] for t in sorted(top)[-3:]]
+    """The pitches of the last three notes struck before t0, oldest first (of a chord, its top:
+    `metrics._common.monophonic`, as the measures read a melody)."""
+    from tunesmith.metrics._common import monophonic
+
+    return [nt.pitch for nt in monophonic(nt for nt in notes if nt.onset < t0 - _EPS)[-3:]]
 
 
 def _generate_region(

@@ -174,6 +174,8 @@ class Constrainer:
         if offsets is None or len(recent) < 2 or recent[-2] == recent[-1]:
             return None
         extra = offsets[0] + (offsets[1] if len(recent) >= 3 and recent[-3] == recent[-1] else 0.0)
+        if extra == 0.0:  # a voice without offsets (the shipped alto and tenor): no array, no logits copy
+            return None
         return extra * (self.t.pitch_real == recent[-2])
 
     def interval_bias(self) -> np.ndarray | None:
