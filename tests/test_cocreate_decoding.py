@@ -322,3 +322,36 @@ def test_a_tune_without_chord_symbols_is_continued_without_them(tok):
             assert take.piece.chords == [] and take.meta["cadence"] == "tonic"
             last = max(take.piece.melody().notes, key=lambda n: n.onset)
             assert last.onset + last.duration == pytest.approx(take.piece.end)  # still a held close
+
+
+def test_a_lookahead_proposal_leaves_its_source_as_it_was(tok, monkeypatch):
+    """Harmonize with the composer's own chords draws several proposals per chord from clones of
+    the automaton; one proposal's notes (its forced run of the given melody) must not reach the
+    automaton it was cloned from: its bars, its voices' last pitches, its feedback counts, its
+    voice-leading record."""
+    from tunesmith.cocreate.automaton import _CoConstrainer
+
+    model = tuned_model(tok, {})
+    original = _CoConstrainer.clone
+    checked = []
+
+    def state(a) -> str:
+        vl = None if a.vl is None else repr(a.vl.__dict__)
+        return repr((a.bar_toks, a.bar_starts, a.voice_recent, a.melody_notes, a.degree_time.tolist(),
+                     a.dur_counts.tolist(), vl))  # fmt: skip
+
+    def clone_and_run(self):
+        before = state(self)
+        other = original(self)
+        for _ in range(40):  # a proposal runs on through chord, melody and bar tokens
+            if other.done:
+                break
+            other.advance(int(other.allowed()[0]))
+        checked.append(state(self) == before)
+        return original(self)
+
+    monkeypatch.setattr(_CoConstrainer, "clone", clone_and_run)
+    melody = tune_in_d(4)
+    melody.chords = []
+    cocreate.harmonize(model, tok, melody, style="folk", n=1, seed=2, chords_from="model", lookahead=2)
+    assert checked and all(checked)

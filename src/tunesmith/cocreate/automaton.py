@@ -159,14 +159,23 @@ class _CoConstrainer(Constrainer):
         self.new_chords: list[list] = []
 
     def clone(self) -> _CoConstrainer:
+        # every piece of state `advance` changes in place is copied: a proposal's forced run must
+        # not leak into the automaton it was cloned from or into the other proposals
         other = copy.copy(self)
         other.cursors = list(self.cursors)
         other.dcur = list(self.dcur)
         other.notes = list(self.notes)
         other.new_chords = [list(c) for c in self.new_chords]
+        other.bar_toks = [list(b) for b in self.bar_toks]
+        other.bar_starts = list(self.bar_starts)
+        other.voice_recent = [list(v) for v in self.voice_recent]
+        other.degree_time = self.degree_time.copy()
+        other.dur_counts = self.dur_counts.copy()
         other.guard = copy.deepcopy(self.guard)
         if self.vl is self.guard:
             other.vl = other.guard
+        elif self.vl is not None:
+            other.vl = copy.deepcopy(self.vl)
         return other
 
     def close_on_given_soprano(self) -> None:
