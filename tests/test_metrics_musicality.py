@@ -38,6 +38,13 @@ def test_intervals_leaps_and_steps():
     assert math.isnan(mm.mean_abs_interval(_piece([60])))
 
 
+def test_opening_leaps_count_only_the_first_intervals():
+    # intervals 2, 12, 2, 2 | 9, 9: one octave among the first four; the later sixths do not count
+    assert mm.opening_leap_share(_piece([60, 62, 74, 72, 70, 61, 70])) == pytest.approx(1 / 4)
+    assert mm.opening_leap_share(_piece([60, 69])) == 1.0  # one interval, a sixth
+    assert math.isnan(mm.opening_leap_share(_piece([60])))
+
+
 def test_rocking_counts_x_y_x_y_windows():
     # windows: 60 62 60 62 (rocks), 62 60 62 64, 60 62 64 64, 62 64 64 64 (a repeated note is no rock)
     assert mm.rocking_share(_piece([60, 62, 60, 62, 64, 64, 64])) == pytest.approx(1 / 4)

@@ -31,6 +31,7 @@ from tunesmith.score import STYLES, Piece
 MEASURES = {
     "mean_abs_interval": mm.mean_abs_interval,
     "leap_share": mm.leap_share,
+    "opening_leap_share": mm.opening_leap_share,
     "stepwise_share": mm.stepwise_share,
     "rocking_share": mm.rocking_share,
     "repeated_bar_share": mm.repeated_bar_share,

@@ -63,6 +63,15 @@ def leap_share(piece: Piece, larger_than: int = 7) -> float:
     return sum(1 for i in iv if i > larger_than) / len(iv) if iv else _NAN
 
 
+def opening_leap_share(piece: Piece, intervals: int = 4, larger_than: int = 7) -> float:
+    """Share of the melody's first `intervals` intervals (a pickup's included) larger than a
+    perfect fifth: how a melody sets out (a measure defined here: held-out folk tunes 2.1 %, the
+    folk takes of session 19 5.4 %, 11.7 % of their second intervals, mostly a pickup leaping
+    into the first bar). NaN under two notes."""
+    iv = _intervals(piece)[:intervals]
+    return sum(1 for i in iv if i > larger_than) / len(iv) if iv else _NAN
+
+
 def stepwise_share(piece: Piece) -> float:
     """Share of melodic intervals that are steps (1 or 2 semitones; repeated notes are not steps)."""
     iv = _intervals(piece)
