@@ -2,7 +2,7 @@
 decoding.json.
 
     python scripts/fit_interval_feedback.py [--model default] [--styles folk] [--rounds 3]
-        [--damping 0.8] [--n 150] [--returns] [--opening] [--json runs/interval_offsets.json] [--write]
+        [--damping 0.8] [--n 150] [--returns] [--json runs/interval_offsets.json] [--write]
 
 What it corrects: the composer's melodies leap more than the tunes it learnt from. Folk takes
 under the validation tunes' headers: mean interval 2.82 semitones against the tunes' 2.38, 4.4 %
@@ -29,14 +29,6 @@ to each, and the distance adds the two rates' absolute gaps to the total variati
 chorale sopranos rocked x-y-x-y in 18.2 % of four-note windows against Bach's 4.4 %, folk in
 4.9 % against 2.6 % (valid split), which offsets by interval size do not see. For chorales the
 alto, tenor and bass get their own return and rock offsets the same way ("lower_return_offsets").
-With `--opening` a third table is fitted in the same rounds, "opening_offsets", added to the
-interval offsets for the melody's first `OPENING_INTERVALS` intervals only. Its target is the
-tunes' intervals pooled over their first `OPENING_INTERVALS`; each round adds damping *
-log(those shares / the takes' first intervals' shares), smoothed by EPS_OPENING (a few hundred
-intervals: a size seen once moves little); the distance adds that total variation. Why: folk
-takes leapt more than a fifth in 11.7 % of their second intervals against the tunes' 1.7 %
-(valid split, 120 takes), mostly from a pickup into the first bar, while the intervals later in
-the piece matched the tunes'.
 The classifier and every held-out measure stay out of the fit; they judge it afterwards
 (scripts/evaluate_musicality.py on the validation split).
 
@@ -60,21 +52,10 @@ from tunesmith.inference import update_decoding_file
 from tunesmith.metrics._common import monophonic
 from tunesmith.metrics.musicality import leap_share, mean_abs_interval, melody_line
 from tunesmith.paths import atomic_write_text
-from tunesmith.sampling.feedback import INTERVAL_BUCKETS, OPENING_INTERVALS
+from tunesmith.sampling.feedback import INTERVAL_BUCKETS
 
 EPS = 0.002  # smoothing of a share: a size at 0.1 % of intervals moves its offset little
 CLIP = 3.0  # no interval's logit moves by more than this
-EPS_OPENING = 0.01  # the openings' shares are of a few hundred intervals: smoothed more
-
-
-def opening_shares(pieces) -> np.ndarray:
-    """The pieces' first `OPENING_INTERVALS` melodic intervals pooled, as `pooled_shares`."""
-    counts = np.zeros(INTERVAL_BUCKETS)
-    for p in pieces:
-        notes = melody_line(p)[: OPENING_INTERVALS + 1]
-        for a, b in zip(notes, notes[1:]):
-            counts[min(abs(b.pitch - a.pitch), INTERVAL_BUCKETS - 1)] += 1
-    return counts / max(1.0, counts.sum())
 
 
 def pooled_shares(pieces) -> np.ndarray:
@@ -114,17 +95,10 @@ def return_rates(pieces, voice: int | None = None) -> np.ndarray:
     return np.array([back / max(1, moved), rocks / max(1, rocked)])
 
 
-def describe(
-    pieces,
-    profile: np.ndarray,
-    returns: np.ndarray | None = None,
-    lower: np.ndarray | None = None,
-    opening: np.ndarray | None = None,
-) -> dict:
+def describe(pieces, profile: np.ndarray, returns: np.ndarray | None = None, lower: np.ndarray | None = None) -> dict:
     """The pieces' interval measures; with `returns` (the tunes' `return_rates`) their return and
-    rock rates too, with `lower` (a chorale's alto, tenor and bass rates, (3, 2)) those voices',
-    with `opening` (the tunes' `opening_shares`) their openings' shares, and the distance counts
-    how far each is from the tunes'."""
+    rock rates too, with `lower` (a chorale's alto, tenor and bass rates, (3, 2)) those voices'
+    too, and the distance counts how far those are from the tunes'."""
     shares = pooled_shares(pieces)
     distance = 0.5 * float(np.abs(shares - profile).sum())
     out = {
@@ -140,38 +114,22 @@ def describe(
         rates = np.array([return_rates(pieces, v) for v in (1, 2, 3)])
         out["lower_rates"] = [[round(float(v), 4) for v in row] for row in rates]
         distance += float(np.abs(rates - lower).sum())
-    if opening is not None:
-        shares = opening_shares(pieces)
-        out["opening_shares"] = [round(float(v), 4) for v in shares]
-        out["opening_leaps"] = round(float(shares[8:].sum()), 4)  # larger than a fifth
-        distance += 0.5 * float(np.abs(shares - opening).sum())
     out["distance"] = round(distance, 4)
     return out
 
 
 def fit_style(
-    model,
-    tok,
-    style: str,
-    pieces: list,
-    rounds: int,
-    damping: float,
-    n: int,
-    seed: int,
-    returns: bool = False,
-    opening: bool = False,
+    model, tok, style: str, pieces: list, rounds: int, damping: float, n: int, seed: int, returns: bool = False
 ) -> dict:
     """The rounds of one style's fit (module docstring); with `returns` the return and rock
     offsets are fitted beside the interval offsets, each round adding damping * log(the tunes'
-    rate / the takes') to each; with `opening` the opening offsets too."""
+    rate / the takes') to each."""
     if len(pieces) < 8:
         return {"note": f"fewer than 8 shippable {style} tunes with a melody and key"}
     profile = pooled_shares(pieces)
     target = return_rates(pieces) if returns else None
     lower_target = np.array([return_rates(pieces, v) for v in (1, 2, 3)]) if returns and style == "chorale" else None
     lower = np.zeros((3, 2))  # the alto's, tenor's and bass's return and rock offsets
-    open_target = opening_shares(pieces) if opening else None
-    first = np.zeros(INTERVAL_BUCKETS)  # the opening offsets
     heads = list(pieces)
     random.Random(seed).shuffle(heads)
     heads = heads[:n]
@@ -186,13 +144,9 @@ def fit_style(
             decoding["return_offsets"] = {"return": float(back[0]), "rock": float(back[1])}
         if lower_target is not None:
             decoding["lower_return_offsets"] = [{"return": float(a), "rock": float(b)} for a, b in lower]
-        if opening:
-            decoding["opening_offsets"] = first.tolist()
         takes = compose_like(model, tok, heads, style, MusicalityConfig(per_style=max(4, len(heads)), seed=seed))
         row = {"round": r, "offsets": [round(float(v), 4) for v in offsets],
-               **describe(takes, profile, target, lower_target, open_target)}  # fmt: skip
-        if opening:
-            row["opening_offsets"] = [round(float(v), 4) for v in first]
+               **describe(takes, profile, target, lower_target)}  # fmt: skip
         if returns:
             row["return_offsets"] = {"return": round(float(back[0]), 4), "rock": round(float(back[1]), 4)}
         if lower_target is not None:
@@ -201,7 +155,6 @@ def fit_style(
         print(f"[interval-offsets] {style} round {r}: distance {row['distance']:.4f}, mean interval "
               f"{row['mean_abs_interval']:.3f}, leaps {row['leap_share']:.4f}"
               + (f", returns {row['return_rate']:.3f}, rocks {row['rock_rate']:.3f}" if returns else "")
-              + (f", opening leaps {row['opening_leaps']:.3f}" if opening else "")
               + f"  {time.time() - t0:.0f}s", flush=True)  # fmt: skip
         shares = np.array(row["shares"])
         offsets = np.clip(offsets + damping * np.log((profile + EPS) / (shares + EPS)), -CLIP, CLIP)
@@ -211,23 +164,19 @@ def fit_style(
         if lower_target is not None:
             rates = np.array(row["lower_rates"])
             lower = np.clip(lower + damping * np.log((lower_target + EPS) / (rates + EPS)), -CLIP, CLIP)
-        if opening:
-            gap = np.log((open_target + EPS_OPENING) / (np.array(row["opening_shares"]) + EPS_OPENING))
-            first = np.clip(first + damping * gap, -CLIP, CLIP)
-    for key in ("interval_offsets", "return_offsets", "lower_return_offsets", "opening_offsets"):
+    for key in ("interval_offsets", "return_offsets", "lower_return_offsets"):
         decoding.pop(key, None)
     chosen = min(rows, key=lambda row: row["distance"])
     return {
         "tunes": len(pieces),
         "headers": len(heads),
-        "tunes_measures": describe(pieces, profile, target, lower_target, open_target),
+        "tunes_measures": describe(pieces, profile, target, lower_target),
         "profile": [round(float(v), 4) for v in profile],
         "rounds": rows,
         "chosen_round": chosen["round"],
         "chosen_offsets": chosen["offsets"] if chosen["round"] > 0 else None,
         "chosen_return_offsets": chosen.get("return_offsets") if chosen["round"] > 0 else None,
         "chosen_lower_return_offsets": chosen.get("lower_return_offsets") if chosen["round"] > 0 else None,
-        "chosen_opening_offsets": chosen.get("opening_offsets") if chosen["round"] > 0 else None,
     }
 
 
@@ -242,8 +191,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", default=None, help="write the fit's report here")
     ap.add_argument("--returns", action="store_true",
                     help="fit the return and rock offsets (x-y-x, x-y-x-y) beside the interval offsets")
-    ap.add_argument("--opening", action="store_true",
-                    help=f"fit the opening offsets (the melody's first {OPENING_INTERVALS} intervals) beside the others")
     ap.add_argument("--write", action="store_true", help="store the chosen offsets in the model's decoding.json")
     args = ap.parse_args(argv)
     if not 1 <= args.rounds <= 10 or not 0 < args.damping <= 1 or not 4 <= args.n <= 2000:
@@ -261,8 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     for style in styles:
         pieces = fit_pieces(corpus.filter(split="train", style=style, shippable=True))
         report["styles"][style] = fit_style(
-            model, tok, style, pieces, args.rounds, args.damping, args.n, args.seed, returns=args.returns,
-            opening=args.opening,
+            model, tok, style, pieces, args.rounds, args.damping, args.n, args.seed, returns=args.returns
         )
     report["seconds"] = round(time.time() - t0, 1)
     print(json.dumps({s: r.get("chosen_round", r.get("note")) for s, r in report["styles"].items()}))
@@ -273,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         for style, res in report["styles"].items():
             if res.get("chosen_offsets"):
                 entries[style] = {"interval_offsets": res["chosen_offsets"]}
-                for key in ("return_offsets", "lower_return_offsets", "opening_offsets"):
+                for key in ("return_offsets", "lower_return_offsets"):
                     if res.get(f"chosen_{key}"):
                         entries[style][key] = res[f"chosen_{key}"]
         if entries:

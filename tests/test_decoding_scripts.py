@@ -115,13 +115,3 @@ def test_fit_interval_feedback_counts_returns_and_rocks_and_fits_their_offsets()
     want = 0.8 * np.log((target[0] + fit.EPS) / (first["return_rate"] + fit.EPS))
     assert second["return_offsets"]["return"] == pytest.approx(float(np.clip(want, -fit.CLIP, fit.CLIP)), abs=1e-3)
     assert "return_offsets" not in model.decoding["folk"]
-
-    # the opening offsets: the tunes' first intervals against the takes', in the same rounds
-    shares = fit.opening_shares([tune([62, 64, 66, 74, 69, 67])])  # D-E-F#-D'-A: 2, 2, 8, 5 (the rest is past it)
-    assert shares[2] == 0.5 and shares[8] == 0.25 and shares[5] == 0.25 and shares.sum() == pytest.approx(1.0)
-    out = fit.fit_style(model, tok, "folk", tunes, rounds=1, damping=0.8, n=4, seed=1, opening=True)
-    first, second = out["rounds"]
-    assert first["opening_offsets"] == [0.0] * 14 and "opening_leaps" in first
-    gap = np.log((fit.opening_shares(tunes) + fit.EPS_OPENING) / (np.array(first["opening_shares"]) + fit.EPS_OPENING))
-    assert second["opening_offsets"] == pytest.approx(list(np.clip(0.8 * gap, -fit.CLIP, fit.CLIP)), abs=1e-3)
-    assert "opening_offsets" not in model.decoding["folk"]

@@ -420,55 +420,6 @@ def test_return_offsets_weigh_the_note_before_last_and_a_rock_more(tmp_path):
     assert lead_tables.lower_return_offsets is None
 
 
-def test_opening_offsets_weigh_only_the_melodys_first_intervals(tmp_path):
-    """The opening offsets are added to the interval offsets for the melody's first
-    OPENING_INTERVALS intervals and not after; a melody seeded with a musician's notes before a
-    co-created region is past its opening. Checked in decoding.json, scaled by the weight."""
-    import numpy as np
-
-    from tunesmith.inference import read_decoding
-    from tunesmith.sampling import _VOICE, ComposeRequest, Constrainer, compose_tables, set_interval_feedback
-    from tunesmith.sampling.feedback import OPENING_INTERVALS
-    from tunesmith.tokenizer import Tokenizer
-
-    opening = [0.0] * 8 + [-2.0] * 6  # leaps larger than a fifth
-    folk = {"interval_offsets": [0.0, 0.0, 0.5] + [0.0] * 11, "opening_offsets": opening}
-    (tmp_path / "decoding.json").write_text(json.dumps({"folk": folk}))
-    assert read_decoding(tmp_path)["folk"]["opening_offsets"] == opening
-    for bad in (opening[:-1], [*opening[:-1], -5.0]):
-        (tmp_path / "decoding.json").write_text(json.dumps({"folk": {**folk, "opening_offsets": bad}}))
-        with pytest.raises(ValueError, match=r"folk: opening_offsets must be 14 numbers in \[-4, 4\]"):
-            read_decoding(tmp_path)
-
-    tok = Tokenizer()
-
-    def setup(weight=None):
-        req = ComposeRequest(style="folk", key="C", bars=4, interval_feedback=weight)
-        tables = compose_tables(tok, req, 512)
-        set_interval_feedback(tables, req, folk)
-        auto = Constrainer(tables, 0)
-        auto.state, auto.v = _VOICE, 0
-        at = {p: int(np.flatnonzero(tables.pitch_real == p)[0]) for p in (62, 69, 72)}
-        return auto, at
-
-    auto, at = setup()
-    auto.voice_recent[0] = [60]  # as the automaton has it after its first melody note
-    auto.melody_notes = 1
-    got = auto.interval_bias()
-    assert (got[at[62]], got[at[69]], got[at[72]]) == (0.5, -2.0, -2.0)  # a step: its own; a sixth, an octave: the opening's too
-    auto.melody_notes = OPENING_INTERVALS  # the last opening interval comes next
-    assert auto.interval_bias()[at[69]] == -2.0
-    auto.melody_notes = OPENING_INTERVALS + 1  # past the opening: the interval offsets alone
-    got = auto.interval_bias()
-    assert (got[at[62]], got[at[69]]) == (0.5, 0.0)
-    seeded, at = setup()
-    seeded.melody_recent = [64, 62, 60]  # co-create: the musician's notes before the region
-    assert seeded.interval_bias()[at[69]] == 0.0
-    doubled, at = setup(weight=2.0)
-    doubled.voice_recent[0], doubled.melody_notes = [60], 1
-    assert doubled.interval_bias()[at[69]] == -4.0
-
-
 def test_interval_offsets_move_takes_toward_steps():
     import numpy as np
     import torch
@@ -489,18 +440,6 @@ def test_interval_offsets_move_takes_toward_steps():
         return float(np.mean([mm.stepwise_share(t.piece) for t in generate(model, tok, req, n=4)]))
 
     assert stepwise(1.0) > stepwise(0.0) + 0.2
-
-    # opening offsets that only let the first intervals repeat: the takes' first notes are one
-    # pitch, and past the opening the melody moves again (the automaton counts its notes)
-    from tunesmith.sampling.feedback import OPENING_INTERVALS
-
-    model.decoding = {"folk": {"temperature": 1.0, "top_p": 1.0, "interval_offsets": [0.0] * 14,
-                               "opening_offsets": [0.0] + [-4.0] * 13}}  # fmt: skip
-    req = ComposeRequest(style="folk", key="D", bars=16, seed=4, interval_feedback=4.0, form="", cadence="free", pickup=0.0)
-    for take in generate(model, tok, req, n=4):
-        pitches = [n.pitch for n in mm.melody_line(take.piece)]
-        assert len(set(pitches[: OPENING_INTERVALS + 1])) == 1
-        assert len(pitches) > OPENING_INTERVALS + 1 and len(set(pitches[OPENING_INTERVALS:])) > 1
 
 
 def test_update_decoding_file_merges_and_checks(tmp_path):

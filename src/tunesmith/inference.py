@@ -217,7 +217,7 @@ def _pickups(value, where: str) -> dict[str, dict[str, float]]:
     return out
 
 
-def _interval_offsets(value, where: str, name: str = "interval_offsets") -> list[float]:
+def _interval_offsets(value, where: str) -> list[float]:
     """One logit offset in [-4, 4] per melodic interval size (`sampling.feedback.INTERVAL_BUCKETS`)."""
     from tunesmith.sampling.feedback import INTERVAL_BUCKETS
 
@@ -225,7 +225,7 @@ def _interval_offsets(value, where: str, name: str = "interval_offsets") -> list
         isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and -4 <= v <= 4 for v in value
     )
     if not ok:
-        raise ValueError(f"{where}: {name} must be {INTERVAL_BUCKETS} numbers in [-4, 4]")
+        raise ValueError(f"{where}: interval_offsets must be {INTERVAL_BUCKETS} numbers in [-4, 4]")
     return [float(v) for v in value]
 
 
@@ -249,8 +249,7 @@ def _lower_return_offsets(value, where: str) -> list[dict[str, float]]:
 
 _TABLES = {"degree_profile": _degree_profile, "rhythm_profile": _rhythm_profile, "pickups": _pickups,
            "interval_offsets": _interval_offsets, "return_offsets": _return_offsets,
-           "lower_return_offsets": _lower_return_offsets,
-           "opening_offsets": lambda value, where: _interval_offsets(value, where, "opening_offsets")}  # fmt: skip
+           "lower_return_offsets": _lower_return_offsets}  # fmt: skip
 
 
 def update_decoding_file(folder: Path, entries: dict[str, dict], note_key: str, note: str) -> Path:

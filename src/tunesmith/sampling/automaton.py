@@ -16,7 +16,6 @@ from tunesmith.sampling.endings import (
 )
 from tunesmith.sampling.feedback import (
     INTERVAL_BUCKETS,
-    OPENING_INTERVALS,
     REGISTER_MIN_TICKS,
     REGISTER_SCALE,
     RHYTHM_MIN_NOTES,
@@ -104,7 +103,6 @@ class Constrainer:
         self.cadence_bars = tables.cadence_bars  # the tables' cadence bars and a drawn passage's last bar
         # each voice's last three pitches, oldest first (prompt included); voice 0 is the melody
         self.voice_recent: list[list[int]] = [[] for _ in tables.voices]
-        self.melody_notes = 0  # the melody's notes so far (a musician's before a co-created region count all)
         self.degree_time = np.zeros((len(tables.voices), 12))  # each voice's time (ticks) per scale degree so far
         # the melody's (time, pitch x time) in the first section's bars and in the contrasting ones
         self.first_time = self.first_sum = self.contrast_time = self.contrast_sum = 0.0
@@ -163,11 +161,7 @@ class Constrainer:
 
     @melody_recent.setter
     def melody_recent(self, pitches: list[int]) -> None:
-        """Seed the melody's last pitches (co-create: the musician's notes before the region);
-        a melody that has notes before is past its opening."""
         self.voice_recent[0] = list(pitches)[-3:]
-        if pitches:
-            self.melody_notes = max(self.melody_notes, OPENING_INTERVALS + 1)
 
     @property
     def melody_last(self) -> int | None:
@@ -188,16 +182,12 @@ class Constrainer:
         """Logit offsets for `t.pitch_ids`: each pitch gets the style's offset for the interval it
         makes from the melody's latest note (`set_interval_feedback`); after two different
         pitches x-y, the pitch x (a return) gets the return offset too, and after x-y-x the pitch
-        y (a rock) the rock offset besides; the melody's first `OPENING_INTERVALS` intervals get
-        the opening offsets too. None when off or first."""
+        y (a rock) the rock offset besides. None when off or first."""
         t = self.t
         recent = self.melody_recent
         if t.interval_offsets is None or not recent:
             return None
-        size = np.minimum(np.abs(t.pitch_real - recent[-1]), INTERVAL_BUCKETS - 1)
-        out = t.interval_offsets[size]
-        if t.opening_offsets is not None and self.melody_notes <= OPENING_INTERVALS:
-            out = out + t.opening_offsets[size]
+        out = t.interval_offsets[np.minimum(np.abs(t.pitch_real - recent[-1]), INTERVAL_BUCKETS - 1)]
         back = self._return_bias(recent, t.return_offsets)
         return out if back is None else out + back
 
@@ -761,7 +751,6 @@ class Constrainer:
             self.cursor = self.note_pos + t.val[tok]
             self.voice_recent[self.v] = [*self.voice_recent[self.v][-2:], self.pitch]
             if self.v == 0:
-                self.melody_notes += 1
                 if self.bar in t.first_bars:
                     self.first_time += t.val[tok]
                     self.first_sum += self.pitch * t.val[tok]

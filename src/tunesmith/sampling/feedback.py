@@ -33,11 +33,6 @@ RHYTHM_MIN_NOTES = 4
 # Interval offsets: the melody's absolute intervals 0..12 semitones and 13+, as
 # `metrics.musicality.interval_histogram` counts them.
 INTERVAL_BUCKETS = 14
-# The opening offsets cover the melody's first four intervals (its first five notes, a pickup's
-# included): folk takes leapt more than a fifth in 11.7 % of their second intervals against the
-# tunes' 1.7 % (valid split, 120 takes), mostly from a pickup into the first bar, where the
-# model has heard too little of the tune to know its register.
-OPENING_INTERVALS = 4
 FEEDBACK_EPS = 0.02
 FEEDBACK_CLIP = 2.0
 # A modulation's passage: about a sixth of the piece (a 12-bar chorale: 2 bars), at most 4 bars,
@@ -110,9 +105,7 @@ def set_interval_feedback(tables: _Tables, request: ComposeRequest, tuned: dict)
     melodies in 4.9 % against the tunes' 2.6 % (valid split, 120 takes), which an offset per
     interval size cannot see. A chorale's "lower_return_offsets" (one such table for each of the
     alto, tenor and bass) do the same for its lower voices (their rocking: 9.2 / 7.5 / 3.4 % of
-    windows against Bach's 8.0 / 5.2 / 1.2 %). With "opening_offsets" (one more offset per
-    interval size) the melody's first `OPENING_INTERVALS` intervals get those too: the model
-    leaps most where it has heard least of the tune. Scaled by the request's `interval_feedback`
+    windows against Bach's 8.0 / 5.2 / 1.2 %). Scaled by the request's `interval_feedback`
     weight (0: off)."""
     offsets = tuned.get("interval_offsets")
     weight = 1.0 if request.interval_feedback is None else float(request.interval_feedback)
@@ -122,9 +115,6 @@ def set_interval_feedback(tables: _Tables, request: ComposeRequest, tuned: dict)
     back = tuned.get("return_offsets")
     if back:
         tables.return_offsets = weight * np.array([back.get("return", 0.0), back.get("rock", 0.0)], dtype=np.float64)
-    opening = tuned.get("opening_offsets")
-    if opening and len(opening) == INTERVAL_BUCKETS:
-        tables.opening_offsets = weight * np.asarray(opening, dtype=np.float64)
     lower = tuned.get("lower_return_offsets")
     if lower and request.layout == "satb":
         tables.lower_return_offsets = weight * np.array(

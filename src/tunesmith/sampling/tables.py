@@ -103,8 +103,6 @@ class _Tables:
         self.interval_offsets: np.ndarray | None = None  # (INTERVAL_BUCKETS,)
         self.return_offsets: np.ndarray | None = None  # (2,): a return to the note before last; a rock besides
         self.lower_return_offsets: np.ndarray | None = None  # (3, 2): the same for a chorale's alto, tenor, bass
-        # (INTERVAL_BUCKETS,): added to interval_offsets for the melody's first OPENING_INTERVALS intervals
-        self.opening_offsets: np.ndarray | None = None
 
         self.n_bars = request.bars
         self.L = meter_ticks(request.meter)
