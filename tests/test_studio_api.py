@@ -152,6 +152,20 @@ def test_upload_continue_harmonize(studio):
     assert mid.status_code == 200 and mid.content[:4] == b"MThd"
     again = ok(c.post("/api/pieces/upload", files={"file": ("again.mid", mid.content, "audio/midi")}, headers=AUTH), 201)
     assert again["current"]["summary"]["n_notes"] == kept["current"]["summary"]["n_notes"]
+    # a file with no style of its own: continue and inpaint are written in the style the musician
+    # chooses (else folk), as harmonize is
+    plain = ok(c.post("/api/pieces/upload", files={"file": ("plain.abc", ABC.encode(), "text/plain")}, headers=AUTH), 201)
+    assert not plain["current"]["summary"]["style"]
+    as_pop = ok(c.post(f"/api/pieces/{plain['id']}/continue", json={"bars": 1, "n": 1, "seed": 1, "style": "pop"},
+                       headers=AUTH), 201)  # fmt: skip
+    assert as_pop["takes"][0]["summary"]["style"] == "pop"
+    as_jazz = ok(c.post(f"/api/pieces/{plain['id']}/inpaint", json={"bars": "2", "n": 1, "seed": 1, "style": "jazz"},
+                        headers=AUTH), 201)  # fmt: skip
+    assert as_jazz["takes"][0]["summary"]["style"] == "jazz"
+    as_default = ok(c.post(f"/api/pieces/{plain['id']}/continue", json={"bars": 1, "n": 1, "seed": 1}, headers=AUTH), 201)
+    assert as_default["takes"][0]["summary"]["style"] == "folk"
+    bad = c.post(f"/api/pieces/{plain['id']}/continue", json={"bars": 1, "style": "polka"}, headers=AUTH)
+    assert bad.status_code == 422
 
 
 def test_rate_prefer_export_guard_and_openapi(studio):

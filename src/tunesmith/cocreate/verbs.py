@@ -44,7 +44,7 @@ from tunesmith.sampling import (
 )
 from tunesmith.sampling.decode import header_tempo
 from tunesmith.sampling.request import tonic_triad
-from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, Track, pitch_class_of
+from tunesmith.score import STYLES, ChordSymbol, KeySignature, Note, Piece, Track, pitch_class_of
 from tunesmith.tokenizer import LAYOUTS, PITCH_MAX, PITCH_MIN, TICKS_PER_BEAT, VOICE_NAMES, VOICE_ROLES, Tokenizer
 
 # Textbook SATB ranges (the ones `metrics.harmony_rules` counts violations against): free chorale
@@ -540,6 +540,8 @@ def inpaint(
     for i, res in enumerate(results):
         out = copy.deepcopy(piece)
         out.meta = _copy_meta(piece)
+        if out.style not in STYLES:  # a file with no style of its own takes the one its bars were written in
+            out.style = style
         track_of = _output_tracks(out, piece, vtracks, layout)
         for v, track in track_of.items():
             if v in kept_voices:

@@ -204,6 +204,7 @@ class Recompose(ComposeControls):
 
 
 class Inpaint(Sampling):
+    style: Style | None = Field(None, description="the style the bars are written in (None: the piece's own, else folk)")
     bars: str = Field(..., max_length=16, pattern=r"^\s*\d{1,4}\s*(-\s*\d{1,4}\s*)?$", description="'5-8' (1-based; a pickup is bar 0)")
     keep: list[Part] = Field(default_factory=list, description="parts locked inside the bars (voices the musician keeps)")
     n: int = Field(3, ge=1, le=8, description="alternatives to audition")
@@ -211,6 +212,7 @@ class Inpaint(Sampling):
 
 
 class Continue(Sampling):
+    style: Style | None = Field(None, description="the style the new bars are written in (None: the piece's own, else folk)")
     bars: int = Field(4, ge=1, le=64)
     n: int = Field(3, ge=1, le=8)
     take: str | None = None

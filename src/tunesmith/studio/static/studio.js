@@ -196,7 +196,7 @@ async function showPiece(piece) {
   state.take = take;
   document.body.dataset.take = take.id;
   const s = take.summary;
-  $("take-info").textContent = `${s.style || "no style"} · ${s.key || "?"} · ${s.meter} · ${s.n_bars} bars · ${s.n_notes} notes · take ${take.id}`;
+  $("take-info").textContent = `${s.style || "no style (written as folk unless you choose)"} · ${s.key || "?"} · ${s.meter} · ${s.n_bars} bars · ${s.n_notes} notes · take ${take.id}`;
   for (const k of ["mid", "musicxml", "wav", "json"]) $("export-" + k).href = take.links["export_" + k];
   buildLocks(take);
   renderHistory(piece);
@@ -347,8 +347,9 @@ async function regenerate(action) {
     body = { bars: parseInt($("continue-bars").value, 10) || 4, n };
   } else {
     body = { n };
-    if ($("harm-style").value) body.style = $("harm-style").value;
   }
+  // the style the new music is written in: chosen, else the piece's own (a file without one: folk)
+  if ($("harm-style").value) body.style = $("harm-style").value;
   Object.assign(body, sliderValues(action));
   const label = { inpaint: `Regenerating bars ${body.bars}`, continue: "Continuing", harmonize: "Harmonizing" }[action];
   await busy(label, async () => {
