@@ -124,6 +124,8 @@ def test_estimate_key_empty_is_c_major():
         ("Am E7", ("A", "minor")),  # V7 of a minor key: the chord tones decide the mode
         ("Am Dm E7 Am", ("A", "minor")),
         ("F C Dm Bb", ("F", "major")),
+        ("Cm7 F7 Bbmaj7 Gm7", ("Bb", "major")),  # ii-V-I-vi: the V7-I names the key, not the last chord
+        ("Dm7 G7 Cmaj7 Am7", ("C", "major")),
     ],
 )
 def test_key_from_a_chord_progression(chords, key):

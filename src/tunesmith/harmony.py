@@ -472,7 +472,14 @@ def estimate_key_from_chords(figures: list[str]) -> KeySignature:
     Krumhansl-Schmuckler over the chord tones (roots counted twice), plus a small bonus for the
     key whose tonic chord ends (or, less, starts) the progression: a ii-V-I names its I, and a
     progression ending on a dominant seventh names the key a fourth above it (iii-VI-ii-V).
-    ValueError when no figure parses."""
+    A dominant seventh that resolves a fourth up (V7-I, wherever it stands) adds to the key of
+    the chord it resolves to, in proportion to the progression's resolutions: without it
+    "Cm7 F7 Bbmaj7 Gm7" (ii-V-I-vi in B-flat) read as G minor, from its last chord. Tonic right
+    (keyed pieces' whole progressions, training split: the jazz progressions,
+    Nottingham, POP909 and Billboard keys): folk 0.885 -> 0.892, pop 0.782 -> 0.784, jazz
+    0.618 -> 0.626; from the first 8 chords folk 0.852 -> 0.885, pop 0.599 -> 0.613, jazz 0.497
+    -> 0.503 (validation split: within 3 points either way, folk from 8 chords +3). ValueError
+    when no figure parses."""
     hist = np.zeros(12)
     parsed = []
     for figure in figures:
@@ -503,6 +510,12 @@ def estimate_key_from_chords(figures: list[str]) -> KeySignature:
         scores[[tonic, tonic + 12]] += 0.5  # major or minor: the chord tones decide
     if not first[1].startswith(("7", "9", "11", "13")):
         scores[tonic_index(*first)] += 0.1
+    resolved = np.zeros(24)  # V7 -> I: the key of the chord a dominant seventh resolves to
+    for (a, qa), (b, qb) in zip(parsed, parsed[1:]):
+        if qa.startswith(("7", "9", "11", "13")) and (b - a) % 12 == 5 and not qb.startswith(("7", "9", "11", "13")):
+            resolved[tonic_index(b, qb)] += 1.0
+    if resolved.sum():
+        scores += 0.3 * resolved / resolved.sum()
     best = int(np.argmax(scores))
     tonic_pc, mode = best % 12, ("major" if best < 12 else "minor")
     names = MAJOR_TONIC_NAMES if mode == "major" else MINOR_TONIC_NAMES
