@@ -92,6 +92,11 @@ def test_a_continuation_ends_the_piece_on_the_tonic_unless_free(tok, seed):
         assert last.duration >= least - 1e-9 or last.onset + last.duration == pytest.approx(out.end)
     free = cocreate.continue_piece(model, tok, given, 4, n=3, seed=seed, cadence="free")
     assert all("closing_degree" not in t.meta and t.meta["cadence"] == "free" for t in free)
+    for take in cocreate.continue_piece(model, tok, given, 4, n=3, seed=seed, cadence="home"):  # always the tonic
+        out = take.piece
+        assert take.meta["closing_degree"] == "root" and "final_chord" not in take.meta
+        assert max(out.melody().notes, key=lambda n: n.onset).pitch % 12 == 2
+        assert parse_chord(max(out.chords, key=lambda c: c.onset).figure)[0] == 2
 
 
 def test_tonal_feedback_hears_the_given_music(tok, monkeypatch):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
 
+from tunesmith.harmony import parse_chord
 from tunesmith.inference import NumpyDecoder
 from tunesmith.model import GPT, ModelConfig
 from tunesmith.sampling import ComposeRequest, form_sections, generate, parse_form
@@ -115,6 +118,32 @@ def test_the_closing_melody_degree_follows_the_styles_shares(model, tok, monkeyp
     assert ends == {2, 9}  # D and A, both drawn
     free = ComposeRequest(style="folk", key="D", bars=4, seed=3, cadence="free")
     assert sampling.compose_tables(tok, free, 256).final_endings is None  # no cadence, no drawn ending
+
+
+@pytest.mark.parametrize("style,key,mode", [("folk", "D", "major"), ("jazz", "Bb", "major"), ("chorale", "G", "minor")])
+def test_a_home_cadence_always_ends_on_the_tonic_over_the_tonic_chord(model, tok, style, key, mode, monkeypatch):
+    """"tonic" draws the close as the style's pieces close (sometimes another degree, a minor
+    chorale sometimes on its dominant); "home" always closes on the tonic, over the tonic chord."""
+    import tunesmith.sampling as sampling
+    import tunesmith.sampling.request as request_module
+
+    monkeypatch.setitem(sampling.FINAL_DEGREE_SHARES, style, {"root": 0.1, "third": 0.1, "fifth": 0.4, "other": 0.4})
+    monkeypatch.setitem(request_module.FINAL_HALF_CLOSE_SHARES, "chorale", {"minor": 0.9})
+    tonic = pitch_class_of(key)
+    home = ComposeRequest(style=style, key=key, mode=mode, meter="4/4", bars=4, seed=2, cadence="home")
+    assert home.closes() and ComposeRequest(style=style, cadence="tonic").closes()
+    assert not ComposeRequest(style=style, cadence="free").closes()
+    tables = sampling.compose_tables(tok, home, 512)
+    assert tables.final_names == ["root"] and tables.half_close_share == 0.0
+    for take in generate(model, tok, home, n=8):
+        piece = take.piece
+        assert piece.melody().notes[-1].pitch % 12 == tonic
+        if style == "chorale":
+            assert piece.tracks[-1].notes[-1].pitch % 12 == tonic  # the bass: a tonic chord, not V
+        else:
+            assert parse_chord(piece.chords[-1].figure)[0] == tonic
+    drawn = {t.piece.melody().notes[-1].pitch % 12 for t in generate(model, tok, replace(home, cadence="tonic"), n=8)}
+    assert drawn != {tonic}  # the style's draw, on the same seed, does close elsewhere
 
 
 def test_chorale_cadence_ends_on_the_tonic_chord_over_the_tonic(model, tok):

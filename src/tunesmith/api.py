@@ -435,7 +435,7 @@ def compose(
     key: "D", "Bb", "g minor", "F#m" (default: from `chords`, else the style's); meter "6/8";
     tempo in the meter's beats per minute (module docstring); chords: one symbol per bar,
     cycling ("Dm7 G7 Cmaj7" or a list); pitch_range "C4:G5" or (60, 79); form "AABB" (None:
-    the style's usual form, "" none); cadence "tonic" | "free" (None: by style); chords_from
+    the style's usual form, "" none); cadence "tonic" (as the style's pieces end, mostly on the tonic) | "home" (always the tonic, over the tonic chord) | "free" (None: by style); chords_from
     "model" | "harmonizer" (lead sheets without given chords: the composer's own chords or the
     harmonizer's for the finished melody; None: by style); tonal_feedback: the weight of the
     style's tonal feedback, which keeps a melody near its key's profile, and rhythm_feedback
@@ -724,7 +724,7 @@ def continue_(source: Take | Piece | str | os.PathLike, bars: int = 8, *, style:
     key, meter and style (style: given, else the piece's own, else folk). A `key` that
     contradicts the piece's written key is refused. Sampled as `compose` samples the style
     (temperature and top-p None: its tuned ones; its tonal and rhythm feedback); the new bars end
-    the piece under `cadence` ("tonic" | "free"; None: the style's default, as in `compose`);
+    the piece under `cadence` ("tonic" | "home" | "free"; None: the style's default, as in `compose`);
     `reprise` bars of the given opening come back note for note first (A A'; None: the style's
     default, half the new bars for pop, else none). `pickup`: the first bar is a pickup of that
     many quarter notes (0: none), for a file that does not say where its bars start (MIDI)."""

@@ -596,7 +596,7 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
             t.meta["chords_from"] = "model"
             continue
         bars = piece.bars()
-        keep_from = bars[-1] if request.resolved_cadence() == "tonic" and bars else None
+        keep_from = bars[-1] if request.closes() and bars else None
         rng = np.random.default_rng([int(t.seed or 0), int(t.meta.get("take", 0)), 7]) if temperature else None
         take_plan = plan
         if t.meta.get("pickup"):  # the pickup is bar 0 of piece.bars(): the plan's bars move one on

@@ -102,10 +102,11 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
     if verb == "continue":
         parser.add_argument(
             "--cadence",
-            choices=("tonic", "free"),
+            choices=("tonic", "home", "free"),
             default=None,
-            help="the new bars end the piece on the tonic, as compose ends a take (default), or wherever the model "
-            "leaves them (free: to continue again later)",
+            help="tonic: the new bars end the piece as compose ends a take, as the style's pieces end (mostly on the "
+            "tonic; sometimes on another degree over the chord the style puts under it) (default); home: always on "
+            "the tonic over the tonic chord; free: wherever the model leaves them (to continue again later)",
         )
         parser.add_argument(
             "--reprise",

@@ -45,13 +45,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--cadence",
-        choices=("tonic", "free"),
+        choices=("tonic", "home", "free"),
         default=None,
         help="tonic: close as the style's pieces close, each take drawing its ending as often as they do: a "
         "chorale on the tonic chord (a minor one sometimes on its dominant, as 11 of Bach's 104 do); a lead "
         "sheet's melody on a degree drawn as the style's tunes end (the tonic in about 3 of 4) over the chord they "
-        "put under it (mostly the tonic chord; V, IV or vi under a closing fifth or other degree, about 1 in 5 "
-        "folk and jazz takes); free: as the model likes (default: tonic)",
+        "put under it (mostly the tonic chord; V, IV, vi, ii or bVII under a closing fifth or other degree, about 1 in 5 "
+        "folk and jazz takes); home: always the tonic, the melody's last note over the tonic chord (a chorale never on "
+        "its dominant); free: as the model likes (default: tonic)",
     )
     parser.add_argument(
         "--modulation",

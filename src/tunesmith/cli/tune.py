@@ -23,7 +23,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kl-estimator", choices=["sampled", "exact"], help="the KL the penalty uses: on the sampled "
                         "tokens (default) or exact over every allowed token (lower variance)")
     parser.add_argument("--ml-coef", type=float, help="weight of maximum-likelihood steps mixed in (default 0)")
-    parser.add_argument("--cadence", choices=["free", "tonic"], help="the takes' cadence control (default: by style)")
+    parser.add_argument("--cadence", choices=["free", "tonic", "home"], help="the takes' cadence control (default: by style)")
     parser.add_argument("--meter", help="the takes' meter (default: the style's); several, comma-separated "
                         "('4/4,4/4,6/8'): one drawn per request, a meter given twice drawn twice as often")
     parser.add_argument("--ending-lr", type=float, help="learning rate of the closing degree drawn under a tonic "

@@ -184,7 +184,7 @@ def continue_piece(
         layout=layout,
         region=(n_given - 1 if open_first else n_given, grid.n),
         open_first=open_first,
-        short_end=bool(grid.pickup) and layout == "lead" and request.resolved_cadence() == "tonic",
+        short_end=bool(grid.pickup) and layout == "lead" and request.closes(),
         forced_voices=frozenset(),
         # a lead sheet without chord symbols is continued without them (the closing bar would
         # otherwise name a lone tonic chord)
@@ -195,7 +195,7 @@ def continue_piece(
         ranges=_ranges(layout, request, pitch_range),
         fim=False,
         free_per_bar=max(1.3 * per_bar, 6.0),
-        close=request.resolved_cadence() == "tonic",
+        close=request.closes(),
         tuned=style_decoding(model, style),
         forced_bars=frozenset(range(n_given, n_given + reprise)),
     )
@@ -381,7 +381,7 @@ def harmonize(
         chord_plan=_chorale_plan(W, tonic, mode, harmonizer) if layout == "satb" and chords_from == "harmonizer" else (),
         tuned=style_decoding(model, style),
         # a chorale's voices close on the tonic chord, held, where the melody ends on one of its tones
-        close=layout == "satb" and request.resolved_cadence() == "tonic" and _ends_in_tonic_triad(melody.notes, tonic, mode),
+        close=layout == "satb" and request.closes() and _ends_in_tonic_triad(melody.notes, tonic, mode),
     )
     results, seed, decoding = _run(model, tokenizer, job, n, seed, batch_size)
     takes = []
@@ -532,7 +532,7 @@ def inpaint(
         tuned=style_decoding(model, style),
         # bars that end the piece end it as a continuation does (a kept melody must allow it)
         close=g1 == grid.n
-        and request.resolved_cadence() == "tonic"
+        and request.closes()
         and not (kept_voices & {"M", "S"} and not _ends_in_tonic_triad(melody.notes, tonic, mode)),
     )
     results, seed, decoding = _run(model, tokenizer, job, n, seed, batch_size)

@@ -39,6 +39,8 @@ def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
     tables.final_endings = None
     tables.final_names = []  # the degrees' names, in the order of final_endings
     shares = FINAL_DEGREE_SHARES.get(request.style)
+    if shares and request.resolved_cadence() == "home":
+        shares = {"root": 1.0}  # always the tonic
     if shares and tables.bar_cadence and tables.bar_cadence[-1] == "closed":
         root, third, fifth = tonic_triad(tables.tonic_pc, request.mode)
         # "other": the tunes that end off the tonic triad end on a scale degree that can rest
@@ -115,6 +117,8 @@ def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
     if tables.voice_leading and tables.minor and not tables.modal and tables.final_endings and tables.bar_cadence[-1] == "closed":
         # (a church mode has no leading tone for its dominant chord)
         tables.half_close_share = float((FINAL_HALF_CLOSE_SHARES.get(request.style) or {}).get("minor", 0.0))
+        if request.resolved_cadence() == "home":  # always the tonic chord
+            tables.half_close_share = 0.0
     # how a chorale's soprano reaches a last note on the tonic, drawn per take
     # (`FINAL_SOPRANO_APPROACH_SHARES`): "above" (from the 2nd) or "below" (from the leading tone)
     tables.soprano_approaches = None

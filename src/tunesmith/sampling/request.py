@@ -32,7 +32,9 @@ SATB_RANGES = {name[0].upper(): bounds for name, bounds in SCORE_SATB_RANGES.ite
 DEFAULT_RANGES = {"chorale": (40, 81), "folk": (55, 86), "pop": (53, 84), "jazz": (53, 86)}
 
 
-CADENCES = ("tonic", "free")
+# "tonic": close as the style's pieces close (mostly on the tonic, each take drawing its ending as
+# often as they do); "home": always the tonic, over the tonic chord; "free": as the model likes
+CADENCES = ("tonic", "home", "free")
 # The form each style's pieces usually have (lead sheets): dance tunes repeat two strains, songs
 # and standards return to their first section. Applied when the bars divide into sections of 4+.
 DEFAULT_FORMS = {"folk": "AABB", "pop": "AABA", "jazz": "AABA"}
@@ -321,8 +323,9 @@ class ComposeRequest:
     # or none, `BARFORM`); "" or "none": through-composed.
     form: str | None = None
     # How the piece ends: "tonic" (a tonic chord with the bass on the tonic; a lead sheet's melody
-    # ends on a degree drawn from the style's `FINAL_DEGREE_SHARES`, mostly the tonic) or "free"
-    # (the model's choice). None: by style (`DEFAULT_CADENCES`).
+    # ends on a degree drawn from the style's `FINAL_DEGREE_SHARES`, mostly the tonic), "home"
+    # (always the tonic: the melody's last note over the tonic chord, a chorale never on its
+    # dominant) or "free" (the model's choice). None: by style (`DEFAULT_CADENCES`).
     cadence: str | None = None
     # Where a lead sheet's chord symbols come from: "model" (the composer's own, written before
     # each bar's melody) or "harmonizer" (after the takes are written, `tunesmith.harmonizer`
@@ -505,6 +508,10 @@ class ComposeRequest:
 
     def resolved_cadence(self) -> str:
         return self.cadence if self.cadence is not None else DEFAULT_CADENCES.get(self.style, "free")
+
+    def closes(self) -> bool:
+        """Whether the take ends under a closing cadence ("tonic" or "home")."""
+        return self.resolved_cadence() in ("tonic", "home")
 
     def copy_plan(self) -> list[int | None]:
         """Per bar, the earlier bar it repeats under the form (None: newly composed)."""

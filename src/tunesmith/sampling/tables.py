@@ -223,7 +223,7 @@ class _Tables:
             nxt = sections[k + 1][0]
             opens = nxt == letter or (letter != sections[0][0] and nxt == sections[0][0])
             self.bar_cadence[ends[k] - 1] = "open" if opens else "closed"
-        if (form or close) and self.bar_cadence and request.resolved_cadence() == "tonic":
+        if (form or close) and self.bar_cadence and request.closes():
             # `close` without `form`: co-create's continuation, whose last bar ends the piece
             self.bar_cadence[-1] = "closed"
         if request.layout in WHOLE_RETURN_LAYOUTS:

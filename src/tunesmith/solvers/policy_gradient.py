@@ -142,7 +142,7 @@ class TuneConfig:
             need(getattr(self, name) >= 0, name, "must be >= 0")
         need(self.takes_per_prompt >= 2, "takes_per_prompt", "must be at least 2 (the baseline is leave-one-out)")
         need(all(s in STYLES for s in self.styles), "styles", f"each one of {', '.join(STYLES)}")
-        need(self.cadence in ("", "free", "tonic"), "cadence", 'must be "", "free" or "tonic"')
+        need(self.cadence in ("", "free", "tonic", "home"), "cadence", 'must be "", "free", "tonic" or "home"')
         need(0.0 < self.temperature <= 10.0, "temperature", "must be in (0, 10]")
         need(0.0 < self.top_p <= 1.0, "top_p", "must be in (0, 1]")
         need(0.0 < self.lr <= 1.0, "lr", "must be in (0, 1]")

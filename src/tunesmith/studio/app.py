@@ -185,7 +185,7 @@ class ComposeControls(Sampling):
     tempo: float | None = Field(None, gt=0, le=400, description="beats of the meter per minute")
     chords: str | None = Field(None, max_length=2000, description="one chord symbol per bar, cycling: 'Dm7 G7 Cmaj7'")
     form: str | None = Field(None, max_length=32, description="'AABB', 'AABA', '' (through-composed); None: the style's")
-    cadence: Literal["tonic", "free"] | None = None
+    cadence: Literal["tonic", "home", "free"] | None = None
     pickup: float | None = Field(None, ge=0.0, lt=16.0, description="quarter-note beats before the first bar line "
                                  "(0: none; None: drawn as the style's tunes start)")  # fmt: skip
     rest_penalty: float = Field(2.0, ge=0.0, le=8.0, description="'sparse <-> busy'")
@@ -216,7 +216,7 @@ class Continue(Sampling):
     bars: int = Field(4, ge=1, le=64)
     n: int = Field(3, ge=1, le=8)
     take: str | None = None
-    cadence: Literal["tonic", "free"] | None = Field(None, description="end the piece on the tonic (None: the style's default) or anywhere")
+    cadence: Literal["tonic", "home", "free"] | None = Field(None, description="end as the style's pieces end, mostly on the tonic (tonic), always on the tonic (home) or anywhere (free); None: the style's default")
     reprise: int | None = Field(None, ge=0, le=63, description="begin by restating the piece's first N full bars (A A'; None: the style's default)")
 
 
