@@ -76,6 +76,36 @@ def test_a_chromatic_neighbour_is_spelled_by_where_it_goes(tmp_path):
     assert names == ["D", "E", "C#", "D", "D", "C", "E-", "D"]
 
 
+def test_a_musicians_own_spelling_survives_reading_and_writing(tmp_path):
+    """A blues in F: the blue third written A-flat rising to A, where the speller alone would
+    write G#-A (a chromatic note read by where it goes), a C-flat and an F##. Read from MusicXML,
+    written again (as co-create writes the musician's notes), the names are the musician's;
+    a note without a name of its own, or whose name no longer fits its pitch, is spelled."""
+    from tunesmith.inputs.musicxml import read_musicxml
+
+    s = music21.stream.Score()
+    part = music21.stream.Part()
+    part.append(music21.key.Key("F"))
+    for name in ("F4", "A-4", "A4", "C5", "C-5", "F##4", "G#4", "A4"):
+        part.append(music21.note.Note(name, quarterLength=1.0))
+    s.append(part)
+    src = tmp_path / "blues.musicxml"
+    s.write("musicxml", fp=str(src))
+    (piece,) = read_musicxml(src)
+    assert [n.spelling for n in piece.tracks[0].notes] == ["F", "Ab", "A", "C", "Cb", "F##", "G#", "A"]
+    out = music21.converter.parse(str(write_musicxml(piece, tmp_path / "again.musicxml")))
+    assert [n.nameWithOctave for n in out.parts[0].recurse().notes] == ["F4", "A-4", "A4", "C5", "C-5", "F##4", "G#4", "A4"]
+    # the same pitches with no names of their own (MIDI): the speller's choice
+    for n in piece.tracks[0].notes:
+        n.spelling = None
+    spelled = music21.converter.parse(str(write_musicxml(piece, tmp_path / "spelled.musicxml")))
+    assert [n.nameWithOctave for n in spelled.parts[0].recurse().notes][1] == "G#4"
+    piece.tracks[0].notes[1].spelling = "Bb"  # a name that does not fit its pitch is not used
+    wrong = music21.converter.parse(str(write_musicxml(piece, tmp_path / "wrong.musicxml")))
+    assert [n.nameWithOctave for n in wrong.parts[0].recurse().notes][1] == "G#4"
+    assert Note(68, 0.0, 1.0, spelling="Ab") == Note(68, 0.0, 1.0, spelling="G#")  # not part of a note's identity
+
+
 def test_a_natural_chord_root_carries_no_alter(tmp_path):
     """A C chord after an A chord in one bar: music21 spelled its root with <root-alter>0</root-alter>
     (the A chord's C# counted as if sung), which verovio draws as "C♮"; sharps and flats stay."""

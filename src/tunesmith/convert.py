@@ -84,6 +84,14 @@ def _named_for_role(track: Track, index: int, n_tracks: int) -> str:
     return f"{track.name} [{track.role}]"
 
 
+def _written_name(p: Any) -> str | None:
+    """A music21 pitch's name as written ("A-" -> "Ab", "G#"), None for a microtone or none."""
+    acc = p.accidental
+    if acc is not None and acc.name not in ("sharp", "flat", "natural", "double-sharp", "double-flat"):
+        return None
+    return p.step + {"sharp": "#", "flat": "b", "double-sharp": "##", "double-flat": "bb"}.get(acc.name if acc else "", "")
+
+
 def _speller(piece: Piece):
     """(MIDI pitch, onset) -> music21 name spelled as a copyist would (`harmony.spell_pitch`): by
     the key sounding at the onset (its scale, raised 6th/7th in minor: F# in g minor, never Gb),
@@ -110,6 +118,19 @@ def _speller(piece: Piece):
 
 
 _SHARP_SPELLING = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+
+
+def _as_written(spelling: str | None, pitch: int) -> str | None:
+    """The source's own name for the note, with its octave ("Ab" at MIDI 68: "A-4"); None when
+    there is none or it does not name the pitch (a note transposed since it was read)."""
+    if not spelling:
+        return None
+    from .harmony import named_pitch
+
+    try:
+        return named_pitch(spelling, pitch)
+    except ValueError:
+        return None
 def _m21_pitch(name: str, midi: int) -> Any:
     """A music21 Pitch of a spelled name with octave ("F#4", "B-3") sounding MIDI `midi`.
     music21 reads the octave -1 of the lowest MIDI notes ("C#-1", MIDI 1) as an accidental "#-",
@@ -411,7 +432,7 @@ def from_music21(stream: Any, **kw: Any) -> Piece:
                     prev.duration += ql
                     n_obj = prev
                 else:
-                    n_obj = Note(midi, onset, ql, velocity)
+                    n_obj = Note(midi, onset, ql, velocity, spelling=_written_name(p))
                     notes.append(n_obj)
                 if kind in ("start", "continue"):
                     pending[midi] = n_obj
@@ -596,10 +617,13 @@ def to_music21(piece: Piece) -> Any:
         part_clef = _clef_for(track, clef)
         groups: dict[tuple[Fraction, Fraction], list[int]] = {}
         velocities: dict[tuple[Fraction, Fraction], int] = {}
+        written: dict[tuple[Fraction, int], str] = {}  # (onset, pitch) -> the source's own spelling
         for n in track.notes:
             k = (_frac(n.onset), max(_frac(n.duration), Fraction(1, 24)))
             groups.setdefault(k, []).append(n.pitch)
             velocities[k] = n.velocity
+            if n.spelling:
+                written[(k[0], n.pitch)] = n.spelling
         events = sorted((k[0], k[1], sorted(set(p)), velocities[k]) for k, p in groups.items())
         voices = _split_voices(events) or [[]]
         for bi in range(len(bounds) - 1):
@@ -645,7 +669,8 @@ def to_music21(piece: Piece) -> Any:
                     following = voice_events[ei + 1] if ei + 1 < len(voice_events) else None
                     leads_to = (following[2][0] if following is not None and len(pitches) == 1 and len(following[2]) == 1
                                 and abs(following[0] - stop) < _EPS else None)  # fmt: skip
-                    named = [_m21_pitch(spelled(p, float(seg_on), leads_to), p) for p in pitches]
+                    named = [_m21_pitch(_as_written(written.get((onset, p)), p) or spelled(p, float(seg_on), leads_to), p)
+                             for p in pitches]  # fmt: skip
                     for part_on, part_off in _beat_segments(seg_on, seg_off, grid_start, bar_ts):
                         el = note.Note(named[0]) if len(named) == 1 else m21chord.Chord(named)
                         el.duration.quarterLength = part_off - part_on

@@ -622,7 +622,17 @@ def spell_pitch_class(pc: int, key: KeySignature | None, chord: str | None = Non
 def spell_pitch(pitch: int, key: KeySignature | None, chord: str | None = None, leads_to: int | None = None) -> str:
     """music21 name with octave of MIDI `pitch` (spelled by `spell_pitch_class`; `leads_to`: the
     next melody note's MIDI pitch): 'F#4', 'B-3', 'B#3'."""
-    name = spell_pitch_class(pitch, key, chord, None if leads_to is None else leads_to % 12)
+    return named_pitch(spell_pitch_class(pitch, key, chord, None if leads_to is None else leads_to % 12), pitch)
+
+
+def named_pitch(name: str, pitch: int) -> str:
+    """music21 name with octave of MIDI `pitch` written as `name` ("Ab", "G#", "B#"): 'A-4',
+    'B#3' (a B# sounds in the octave above its letter's). ValueError when `name` is not a name
+    of `pitch`'s pitch class."""
+    if not name or name[0].upper() not in _NATURAL_PC or set(name[1:]) - {"#", "b"}:
+        raise ValueError(f"not a note name: {name!r}")
     alter = name[1:].count("#") - name[1:].count("b")
+    if (_NATURAL_PC[name[0].upper()] + alter) % 12 != pitch % 12:
+        raise ValueError(f"{name!r} does not name MIDI pitch {pitch}")
     octave = (pitch - alter) // 12 - 1
-    return name[0] + name[1:].replace("b", "-") + str(octave)
+    return name[0].upper() + name[1:].replace("b", "-") + str(octave)

@@ -54,6 +54,10 @@ class Note:
     onset: float  # beats from the start of the piece
     duration: float  # beats, > 0
     velocity: int = 80
+    # the name the source wrote ("Ab", "G#", "Cb"; letter and accidentals, no octave): a musician's
+    # own spelling, kept when the note is written to MusicXML; None (MIDI, generated notes):
+    # spelled from the key and the chord when written. Not part of a note's identity.
+    spelling: str | None = field(default=None, compare=False)
 
 
 @dataclass
