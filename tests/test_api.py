@@ -198,3 +198,10 @@ def test_a_takes_json_says_how_its_ending_was_drawn(tmp_path):
     assert last.duration == pytest.approx(ending["last_note_quarters"])
     free = ts.compose(style="folk", key="D", bars=4, seed=3, cadence="free", check=False)
     assert "ending" not in free.provenance["resolved"]
+    # the composer's drawn first chord is recorded where its chords are the take's, not where
+    # the harmonizer replaced them (a pop take said "other" over a first bar on the tonic)
+    own = ts.compose(style="pop", key="Ab", bars=8, seed=11, chords_from="model", check=False)
+    assert own.provenance["resolved"]["opening_chord"] in ("tonic", "other")
+    replaced = ts.compose(style="pop", key="Ab", bars=8, seed=11, chords_from="harmonizer", check=False)
+    assert replaced.provenance["resolved"]["chords_from"] == "harmonizer"
+    assert "opening_chord" not in replaced.provenance["resolved"]

@@ -479,12 +479,15 @@ def compose(
         piece.meta.setdefault("composer", "tunesmith")
         accent(piece)
         orchestrate(piece)  # the style's instruments (MIDI and WAV)
+        # the composer's drawn first chord steered its own chords, which the harmonizer replaced:
+        # it says nothing of the take's first chord then
+        replaced = ("opening_chord",) if t.meta.get("chords_from") == "harmonizer" else ()
         prov = {
             "request": request.to_dict() | {"seed": seed0} | beats,
             # what the defaults resolved to: the model's decoding for the style, the form, the ending
             "resolved": {k: t.meta[k] for k in ("temperature", "rhythm_temperature", "top_p", "form", "cadence",
                                                 "chords_from", "chords_temperature", "pickup", "header_tempo",
-                                                "opening_chord") if k in t.meta}  # fmt: skip
+                                                "opening_chord") if k in t.meta and k not in replaced}  # fmt: skip
             | _ending_record(t.meta)
             | _modulation_record(t.meta),
             "model": m.record(),
