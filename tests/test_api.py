@@ -59,12 +59,29 @@ def test_the_same_request_from_python_and_the_cli(tmp_path, capsys):
 
 
 def test_key_comes_from_the_chords():
-    request = ts.api.compose_request("jazz", chords="Dm7 G7 Cmaj7 Cmaj7", bars=8)
+    from tunesmith.api import compose_request
+
+    request = compose_request("jazz", chords="Dm7 G7 Cmaj7 Cmaj7", bars=8)
     assert (request.key, request.mode) == ("C", "major")
-    assert ts.api.compose_request("jazz", chords="Dm7 G7 Cmaj7", key="F").key == "F"  # an explicit key wins
+    assert compose_request("jazz", chords="Dm7 G7 Cmaj7", key="F").key == "F"  # an explicit key wins
     take = ts.compose(style="jazz", chords="Dm7 G7 Cmaj7 Cmaj7", bars=8, seed=3)
     xml = take.musicxml()
     assert "<fifths>0</fifths>" in xml and (take.piece.key.tonic, take.piece.key.mode) == ("C", "major")
+    assert "notes" not in take.provenance
+
+
+def test_a_key_the_chords_contradict_is_said_not_refused(tmp_path, capsys):
+    """--key Ab with chords of C major: the take is composed (the melody in A-flat, the chords as
+    given), and its JSON and the command line say the chords fit C major."""
+    take = ts.compose(style="pop", key="Ab", chords="C Am F G", bars=4, seed=1, check=False)
+    (note,) = take.provenance["notes"]
+    assert note.startswith("the chords C Am F G fit C major") and "better than Ab major (50%)" in note
+    assert [c.figure for c in take.piece.chords][:4] == ["C", "Am", "F", "G"]
+    out = tmp_path / "kc"
+    assert main(["compose", "--style", "pop", "--key", "Ab", "--chords", "C Am F G", "--bars", "4", "--seed", "1",
+                 "--out", str(out), *FAST]) == 0  # fmt: skip
+    assert "note: the chords C Am F G fit C major" in capsys.readouterr().err
+    assert json.loads(out.with_suffix(".json").read_text())["notes"] == [note]
 
 
 def test_compound_meter_tempo_is_in_dotted_quarters():

@@ -146,3 +146,17 @@ def test_a_chromatic_note_is_spelled_by_where_it_goes():
     assert spell_pitch_class(8, KeySignature(0.0, "C", "major"), leads_to=7) == "Ab"
     assert spell_pitch_class(4, f_major, leads_to=5) == "E"  # a scale tone keeps its name
     assert spell_pitch(61, f_major, leads_to=62) == "C#4" and spell_pitch(61, f_major, leads_to=60) == "D-4"
+
+
+def test_chords_that_contradict_the_key_asked_for_are_named():
+    from tunesmith.harmony import key_against_chords
+
+    line = key_against_chords(["C", "Am", "F", "G"], "Ab", "major")
+    assert line is not None and line.startswith("the chords C Am F G fit C major (100% of their tones in its scale) better than Ab major (50%)")
+    assert key_against_chords(["C", "Am", "F", "G"], "C", "major") is None
+    assert key_against_chords(["Cm7", "F7", "Bbmaj7", "Gm7"], "Bb", "major") is None
+    assert key_against_chords(["Am", "Dm", "E7", "Am"], "C", "major") is None  # the relative minor's chords: a near key
+    # Giant Steps in B: chromatic, but no other key holds its chords much better
+    steps = "B D7 G Bb7 Eb Am7 D7 G Bb7 Eb F#7 B Fm7 Bb7 Eb Am7 D7 G C#m7 F#7 B Fm7 Bb7 Eb C#m7 F#7".split()
+    assert key_against_chords(steps, "B", "major") is None
+    assert key_against_chords(["N.C."], "C", "major") is None

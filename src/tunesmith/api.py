@@ -465,6 +465,13 @@ def compose(
     from tunesmith.performance import accent, orchestrate
     from tunesmith.sampling import generate
 
+    notes = []  # what a musician should know about the request, in every take's JSON
+    if request.chords and key is not None:
+        from tunesmith.harmony import key_against_chords
+
+        clash = key_against_chords(list(request.chords), request.key, request.mode)
+        if clash:
+            notes.append(clash)
     t0 = time.perf_counter()
     m = load_model(model)
     load_seconds = time.perf_counter() - t0
@@ -497,6 +504,8 @@ def compose(
             "training_data": m.training_record(),
             "timings": {"load_model": round(load_seconds, 4), "generate": round(t.seconds, 4)},
         }
+        if notes:
+            prov["notes"] = list(notes)
         takes.append(Take(piece, seed0, prov, t))
     if check:  # the copy guard (tunesmith.rights.guard)
         from tunesmith.rights.guard import guard_takes, model_index

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
 from tunesmith.cli._common import add_generation_controls, check_out, write_and_report
@@ -183,4 +184,8 @@ def run(args: argparse.Namespace) -> int:
     }
     key = f"{request.key} {request.mode}"
     done = f"seed {seed}; {key}; {first['timings']['generate']:.2f} s per take to compose"
+    for note in first.get("notes", []):
+        print(f"note: {note}", file=sys.stderr)
+    if first.get("notes"):
+        summary["notes"] = first["notes"]
     return write_and_report(args, takes, summary, t0, done)
