@@ -157,6 +157,6 @@ def test_chords_that_contradict_the_key_asked_for_are_named():
     assert key_against_chords(["Cm7", "F7", "Bbmaj7", "Gm7"], "Bb", "major") is None
     assert key_against_chords(["Am", "Dm", "E7", "Am"], "C", "major") is None  # the relative minor's chords: a near key
     # Giant Steps in B: chromatic, but no other key holds its chords much better
-    steps = "B D7 G Bb7 Eb Am7 D7 G Bb7 Eb F#7 B Fm7 Bb7 Eb Am7 D7 G C#m7 F#7 B Fm7 Bb7 Eb C#m7 F#7".split()
+    steps = ["B", "D7", "G", "Bb7", "Eb", "Am7", "D7", "G", "Bb7", "Eb", "F#7", "B", "Fm7", "Bb7", "Eb", "Am7", "D7", "G", "C#m7", "F#7", "B", "Fm7", "Bb7", "Eb", "C#m7", "F#7"]
     assert key_against_chords(steps, "B", "major") is None
     assert key_against_chords(["N.C."], "C", "major") is None
