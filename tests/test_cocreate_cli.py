@@ -119,6 +119,37 @@ def test_continue_keeps_the_prefix_in_midi_and_musicxml(model_dir, inputs, tmp_p
     assert record["files"]["mid"] == "cont.mid"
 
 
+def test_continue_reads_the_chords_a_midi_lead_sheet_plays_on_its_own_track(model_dir, tmp_path, capsys):
+    """A songwriter's MIDI: a melody track and a piano track of block chords, no chord symbols.
+    The chords are read from the piano (the file's own bars named as played), the new bars get
+    chords too, and the take's JSON and the command line say where the chords came from."""
+    import copy
+
+    from tunesmith.harmony import chord_pitches
+    from tunesmith.score import Note, Track
+
+    sheet = lead_sheet(8)
+    played = [Note(p, c.onset, c.duration or 4.0) for c in sheet.chords for p in chord_pitches(c.figure, base=48)]
+    song = copy.deepcopy(sheet)
+    song.chords = []
+    song.tracks = [song.melody(), Track("Piano", "accompaniment", 0, False, played)]
+    src = tmp_path / "song.mid"
+    write_midi(song, src)
+    assert chords(src) == []
+    stem = tmp_path / "cont"
+    assert run("continue", src, "--bars", 4, "--style", "pop", "--model", model_dir, "--seed", 1, "--out", stem,
+               *FAST) == 0  # fmt: skip
+    assert "chord symbol(s) read from the input's Piano track(s)" in capsys.readouterr().out
+    record = json.loads(stem.with_suffix(".json").read_text())
+    read = record["request"]["input_chords_read_from"]
+    assert read["tracks"] == ["Piano"] and read["chords"] >= 1
+    out = chords(stem.with_suffix(".musicxml"))
+    # D G A7 D Bm Em7 A7 D, a bar each: read back as played
+    assert [c for c in out if c[0] < 32.0] == [(round(c.onset, 3), c.figure) for c in sheet.chords]
+    assert any(c[0] >= 32.0 for c in out), "the new bars have chords"
+    assert notes(stem.with_suffix(".mid"), "accompaniment") == sorted((round(n.onset, 3), n.pitch, round(n.duration, 3)) for n in played)
+
+
 def test_continue_jig_with_pickup(model_dir, inputs, tmp_path):
     src = inputs["jig.mid"]
     stem = tmp_path / "jig"

@@ -160,3 +160,25 @@ def test_chords_that_contradict_the_key_asked_for_are_named():
     steps = ["B", "D7", "G", "Bb7", "Eb", "Am7", "D7", "G", "Bb7", "Eb", "F#7", "B", "Fm7", "Bb7", "Eb", "Am7", "D7", "G", "C#m7", "F#7", "B", "Fm7", "Bb7", "Eb", "C#m7", "F#7"]
     assert key_against_chords(steps, "B", "major") is None
     assert key_against_chords(["N.C."], "C", "major") is None
+
+
+def test_chords_are_read_from_an_accompaniments_notes():
+    """Block chords of a piano part, two to a 4/4 bar: each half bar's chord, written where it
+    changes, its root spelled in the key (Db in A-flat, not C#); a seventh only where it sounds;
+    a bar of silence keeps the chord before."""
+    from tunesmith.harmony import chords_from_notes
+    from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, TimeSignature, Track
+
+    def block(pitches, onset, dur=2.0):
+        return [Note(p, onset, dur) for p in pitches]
+
+    notes = (block([44, 48, 51], 0.0) + block([44, 48, 51], 2.0)  # Ab Ab: one symbol
+             + block([41, 44, 48], 4.0) + block([37, 41, 44], 6.0)  # Fm, Db (a C# by its pitch class)
+             + block([39, 43, 46, 49], 8.0, 4.0)  # Eb7 for the whole bar
+             + block([44, 48, 51], 16.0, 4.0))  # bar 4 silent: Eb7 holds; Ab in bar 5  # fmt: skip
+    piece = Piece(piece_id="p", work_id="p", tracks=[Track("Piano", "accompaniment", notes=notes)],
+                  keys=[KeySignature(0.0, "Ab", "major")], time_signatures=[TimeSignature(0.0, 4, 4)], end=20.0)  # fmt: skip
+    got = chords_from_notes(notes, piece)
+    assert [(c.onset, c.figure) for c in got] == [(0.0, "Ab"), (4.0, "Fm"), (6.0, "Db"), (8.0, "Eb7"), (16.0, "Ab")]
+    assert all(isinstance(c, ChordSymbol) for c in got)
+    assert chords_from_notes([], piece) == []

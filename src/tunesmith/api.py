@@ -638,6 +638,9 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
         hint = pickup_hint(piece)  # nothing is moved: the take's JSON says it, the CLI prints it
         if hint is not None:
             source_record["pickup_hint"] = hint
+    chords_read = None
+    if verb in ("continue", "inpaint"):  # chords played on a track of their own become chord symbols
+        piece, chords_read = cocreate.chords_from_tracks(piece)
     style = style_of(kw.pop("style", None))
     tonic, mode = _key(kw.pop("key", None), kw.pop("mode", None))
     pitch_range = _range(kw.pop("pitch_range", None))
@@ -689,6 +692,8 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
         # harmonize writes its own chords: how many chord symbols of the input it replaced
         "input_chords_replaced": (len(piece.chords) if verb == "harmonize" and raw[0].meta.get("style") != "chorale"
                                   else None),
+        # a lead sheet without chord symbols whose chords sound on other tracks: where they were read
+        "input_chords_read_from": chords_read,
         # what those unset resolved to (the style's tuned decoding)
         "resolved": {k: raw[0].meta[k] for k in ("temperature", "rhythm_temperature", "top_p", "cadence", "reprise")
                      if k in raw[0].meta},

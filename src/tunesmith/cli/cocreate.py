@@ -198,6 +198,9 @@ def run(verb: str, args: argparse.Namespace) -> int:
     if made.get("chords_from") == "harmonizer" and made.get("layout") == "lead" and len(takes) == 1:
         # the first take's chords are the harmonizer's most likely reading, whatever the seed
         done += "; chords: the harmonizer's most likely (--n 3 for alternatives)"
+    read = first["request"].get("input_chords_read_from")
+    if read:
+        done += f"; {read['chords']} chord symbol(s) read from the input's {', '.join(read['tracks'])} track(s)"
     replaced = first["request"].get("input_chords_replaced")
     if replaced:
         done += f"; the input's {replaced} chord symbol(s) were replaced by new ones"

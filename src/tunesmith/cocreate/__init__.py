@@ -68,13 +68,21 @@ from tunesmith.cocreate.decode import KeptNotesError as KeptNotesError
 from tunesmith.cocreate.decode import _assert_kept as _assert_kept
 from tunesmith.cocreate.decode import _feedback_counts as _feedback_counts
 from tunesmith.cocreate.decode import _step_all as _step_all
-from tunesmith.cocreate.inputs import CHORD_RHYTHMS, KEEPABLE, check_input, load_piece, parse_bar_range
+from tunesmith.cocreate.inputs import (
+    CHORD_RHYTHMS,
+    KEEPABLE,
+    check_input,
+    chords_from_tracks,
+    load_piece,
+    parse_bar_range,
+)
 from tunesmith.cocreate.inputs import _voice_tracks as _voice_tracks
 from tunesmith.cocreate.verbs import TEXTBOOK_RANGES, continue_piece, harmonize, inpaint
 
 __all__ = [
     "CHORD_RHYTHMS",
     "check_input",
+    "chords_from_tracks",
     "KEEPABLE",
     "TEXTBOOK_RANGES",
     "continue_piece",

@@ -296,6 +296,31 @@ def _voice_tracks(piece: Piece) -> tuple[str, dict[str, Track]]:
     return "lead", ({"M": melody} if melody is not None else {})
 
 
+def chords_from_tracks(piece: Piece) -> tuple[Piece, dict | None]:
+    """A lead sheet with no chord symbols whose chords are played on other tracks (a MIDI file's
+    piano or guitar part): (a copy of the piece with chord symbols read from those tracks'
+    notes, {"tracks": their names, "chords": how many}), by `harmony.chords_from_notes`;
+    else (the piece, None). The tracks themselves are kept as they are. Why: a songwriter's MIDI
+    lead sheet carries its chords as notes, and co-create went on with no chords at all."""
+    import copy
+
+    if piece.chords:
+        return piece, None
+    layout, voices = _voice_tracks(piece)
+    melody = voices.get("M")
+    others = [t for t in piece.tracks if t is not melody and not t.is_drum and t.notes]
+    if layout != "lead" or melody is None or not others:
+        return piece, None
+    from tunesmith.harmony import chords_from_notes
+
+    chords = chords_from_notes([n for t in others for n in t.notes], piece)
+    if not chords:
+        return piece, None
+    out = copy.copy(piece)
+    out.chords = chords
+    return out, {"tracks": [t.name for t in others], "chords": len(chords)}
+
+
 def _parse_keep(keep: Any, layout: str) -> tuple[frozenset[str], bool]:
     """(kept voice letters, chords kept) from keep=None | "melody" | "soprano,bass" | [roles]."""
     if keep is None:
