@@ -148,6 +148,13 @@ def test_continue_reads_the_chords_a_midi_lead_sheet_plays_on_its_own_track(mode
     assert [c for c in out if c[0] < 32.0] == [(round(c.onset, 3), c.figure) for c in sheet.chords]
     assert any(c[0] >= 32.0 for c in out), "the new bars have chords"
     assert notes(stem.with_suffix(".mid"), "accompaniment") == sorted((round(n.onset, 3), n.pitch, round(n.duration, 3)) for n in played)
+    # the file says which notes were the musician's: `check` leaves them out
+    from tunesmith.rights.check import musicians_notes
+    from tunesmith.rights.provenance import read_provenance
+
+    for out_file in (stem.with_suffix(".mid"), stem.with_suffix(".musicxml")):
+        given, said = musicians_notes(read_file(out_file)[0], read_provenance(out_file)["fields"]["request"])
+        assert {(n.pitch, round(n.onset, 4)) for n in song.melody().notes} <= given and "(from song.mid)" in said
 
 
 def test_continue_jig_with_pickup(model_dir, inputs, tmp_path):

@@ -247,6 +247,39 @@ def test_check_cli_json_against_a_folder(corpus, tmp_path):
     assert {"score", "bars", "work_bars", "license", "source"} <= set(out["nearest"][0])
 
 
+def test_check_leaves_the_musicians_own_notes_out(corpus, tmp_path):
+    """A continuation, an inpainting and a harmonization say in their files which notes were the
+    musician's; `check` leaves those out, and `--given FILE` does so for any file."""
+    from tunesmith.cli import main
+    from tunesmith.outputs.midi import write_midi
+    from tunesmith.rights.check import musicians_notes
+
+    piece = tune([60 + i % 7 for i in range(32)], [1.0] * 32)  # 8 bars of quarters
+    onsets = lambda given: sorted({o for _, o in given})  # noqa: E731
+    given, said = musicians_notes(piece, {"command": "continue", "bars": 4, "input": "mine.mid"})
+    assert onsets(given) == [float(i) for i in range(16)] and said == "bars up to 4, the music it continued (from mine.mid)"
+    given, said = musicians_notes(piece, {"command": "continue", "bars": 4, "resolved": {"reprise": {"bars": 2}}})
+    assert onsets(given) == [float(i) for i in range(24)] and said.endswith("and its reprise")
+    given, said = musicians_notes(piece, {"command": "inpaint", "bars": "3-4", "keep": None})
+    assert onsets(given) == [float(i) for i in range(8)] + [float(i) for i in range(16, 32)]
+    assert len(musicians_notes(piece, {"command": "inpaint", "bars": "3-4", "keep": ["melody"]})[0]) == 32
+    assert len(musicians_notes(piece, {"command": "harmonize"})[0]) == 32
+    assert musicians_notes(piece, {"command": "compose"}) == (None, None)
+    assert musicians_notes(piece, None) == (None, None)
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    write_midi(corpus[-2], folder / "source-tune.mid")
+    for p in corpus[:4]:
+        write_midi(p, folder / f"{p.work_id}.mid")
+    write_midi(corpus[-2], tmp_path / "my-song.mid")  # the musician's own song, also in the folder
+    with redirect_stdout(io.StringIO()) as buf:
+        assert main(["check", str(tmp_path / "my-song.mid"), "--against", str(folder), "--fail-on", "close"]) == 1
+        assert main(["check", str(tmp_path / "my-song.mid"), "--against", str(folder), "--fail-on", "close",
+                     "--given", str(tmp_path / "my-song.mid")]) == 0  # fmt: skip
+    assert "(your own music is not counted: the notes of my-song.mid)" in buf.getvalue()
+
+
 def test_a_folder_of_one_work_still_catches_a_copy_of_it(corpus, tmp_path):
     """A folder of one work has no statistics of rarity of its own (every figure of it is in every
     work): the shipped model index lends them, is never named, and its thresholds apply."""

@@ -15,17 +15,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", default="default", help="with --against model: the model whose index to use")
     parser.add_argument("--tune", type=int, default=1, help="which tune of a file with several (1-based)")
     parser.add_argument("--top", type=int, default=3, help="how many nearest works to list (default 3)")
+    parser.add_argument("--given", default=None,
+                        help="a file of your own music that this piece builds on: its notes are not counted (a file "
+                        "tunesmith co-created says itself which of its notes were yours)")  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print one JSON object (errors too)")
     parser.add_argument("--fail-on", choices=("close", "copy"), type=str.lower, default=None,
                         help="exit with status 1 when the verdict is this or worse (for scripts; the result is printed as usual)")  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
+    import contextlib
     import json
     from pathlib import Path
 
     from tunesmith.api import read
-    from tunesmith.rights.check import VERDICTS, check_piece, resolve_index
+    from tunesmith.rights.check import VERDICTS, check_piece, musicians_notes, resolve_index
+    from tunesmith.rights.provenance import PROVENANCE_KINDS, read_provenance
 
     if not 1 <= args.top <= 20:
         raise ValueError(f"--top must be 1..20, got {args.top}")
@@ -33,11 +38,19 @@ def run(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file to check")
     piece = read(path, tune=args.tune)
+    given, own = None, None
+    if args.given is not None:
+        from tunesmith.rights.features import given_notes
+
+        given, own = given_notes(read(args.given)), f"the notes of {Path(args.given).name}"
+    elif path.suffix.lower() in PROVENANCE_KINDS:
+        with contextlib.suppress(ValueError, OSError):
+            given, own = musicians_notes(piece, read_provenance(path)["fields"].get("request"))
     t0 = time.perf_counter()
     index = resolve_index(args.against, model=args.model)
     load_s = time.perf_counter() - t0
-    result = check_piece(piece, index, top=args.top)
-    out = {"file": path.name, **result.to_dict(), "load_seconds": round(load_s, 3)}
+    result = check_piece(piece, index, top=args.top, given=given)
+    out = {"file": path.name, **result.to_dict(), "load_seconds": round(load_s, 3), "not_counted": own}
     failed = args.fail_on is not None and VERDICTS.index(result.verdict) >= VERDICTS.index(args.fail_on)
     if args.json:
         print(json.dumps(out, indent=1))
@@ -47,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
     for i, m in enumerate(out["nearest"], 1):
         print(f"  {i}. {m['title'] or m['work_id']} [{m['source']}, {m['license']}] score {m['score']:.1f} ({m['verdict']}): "
               f"bars {m['bars'][0]}-{m['bars'][1]} here ~ bars {m['work_bars'][0]}-{m['work_bars'][1]} there")  # fmt: skip
+    if own:
+        print(f"  (your own music is not counted: {own})")
     if not out["nearest"]:
         print("  no indexed work shares a melodic figure with it")
     elif piece.pickup_beats() > 0:

@@ -109,6 +109,51 @@ def check_piece(
     return CheckResult(verdict_of(score, cal), score, matches, cal, index_summary(index), time.perf_counter() - t0)
 
 
+def musicians_notes(piece: Piece, request: dict | None) -> tuple[set[tuple[int, float]] | None, str | None]:
+    """(the (pitch, onset) pairs of the musician's own notes, a line saying which) for a piece
+    tunesmith co-created, from the request its file records (`read_provenance`'s fields): a
+    continuation's given bars and the reprise that restates them, an inpainting's bars outside
+    its region and the parts kept inside it, a harmonization's melody. (None, None) for anything
+    else. Why: `check` of a continuation matched the musician's own opening against a training
+    tune, where the copy guard, which knows the input, never counts it."""
+    if not isinstance(request, dict) or request.get("command") not in ("continue", "inpaint", "harmonize"):
+        return None, None
+    from tunesmith.cocreate.inputs import parse_bar_range
+
+    bars = piece.bars()
+    named = f" (from {request['input']})" if request.get("input") else ""
+    notes = [(t, n) for t in piece.tracks for n in t.notes]
+    pickup = piece.pickup_beats() > 0
+    try:
+        if request["command"] == "continue":
+            new = int(request.get("bars") or 0)
+            reprise = ((request.get("resolved") or {}).get("reprise") or {}).get("bars") or 0
+            first_new = len(bars) - new
+            if not 0 < first_new <= len(bars):
+                return None, None
+            cut = bars[first_new + reprise] if first_new + reprise < len(bars) else piece.end
+            given = {(n.pitch, round(n.onset, 4)) for _, n in notes if n.onset < cut - 1e-6}
+            last = first_new + reprise - (1 if pickup else 0)  # the last given bar, as the musician numbers it
+            return given, f"bars up to {last}, the music it continued{named}{' and its reprise' if reprise else ''}"
+        if request["command"] == "inpaint":
+            lo, hi = parse_bar_range(request.get("bars"))
+            i0, i1 = (lo, hi) if pickup else (lo - 1, hi - 1)
+            t0 = bars[i0]
+            t1 = bars[i1 + 1] if i1 + 1 < len(bars) else piece.end
+            keep = request.get("keep") or []
+            keep = [keep] if isinstance(keep, str) else list(keep)
+            kept = {k.strip() for k in ",".join(keep).split(",") if k.strip()}
+            given = {(n.pitch, round(n.onset, 4)) for t, n in notes
+                     if not t0 - 1e-6 <= n.onset < t1 - 1e-6 or t.role in kept}  # fmt: skip
+            return given, f"everything outside bars {lo}-{hi}, the music it inpainted{named}"
+        melody = piece.melody()
+        if melody is None:
+            return None, None
+        return {(n.pitch, round(n.onset, 4)) for n in melody.notes}, f"the melody it harmonized{named}"
+    except (ValueError, IndexError, TypeError):
+        return None, None
+
+
 # ------------------------------------------------------------------------------ which index
 def model_dir(model: str | os.PathLike | None = "default") -> Path:
     from tunesmith import pretrained
