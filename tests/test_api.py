@@ -222,3 +222,4 @@ def test_a_takes_json_says_how_its_ending_was_drawn(tmp_path):
     replaced = ts.compose(style="pop", key="Ab", bars=8, seed=11, chords_from="harmonizer", check=False)
     assert replaced.provenance["resolved"]["chords_from"] == "harmonizer"
     assert "opening_chord" not in replaced.provenance["resolved"]
+    assert replaced.provenance["resolved"]["chords_prior_correction"] == 0.5  # pop's drawn chords (decoding.json)

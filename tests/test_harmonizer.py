@@ -105,6 +105,39 @@ def test_best_path_without_prior_is_the_argmax_and_sampling_is_seeded(trained):
     assert np.array_equal(a, b) and a.shape == (len(units),)
 
 
+def test_the_prior_correction_divides_by_the_labels_share_and_moves_off_the_tonic(trained, tmp_path):
+    """`prior_correction` beta: the path of logp - beta * log(label share), the share being the
+    stationary distribution of the style's chord-to-chord prior; on the shipped harmonizer it
+    moves pop chords off the tonic. decoding.json's value is checked."""
+    import json
+
+    from tunesmith.inference import read_decoding
+
+    net = trained[0]
+    prior = net.label_prior("pop")
+    assert prior.shape == (H.N_LABELS,) and prior.sum() == pytest.approx(1.0) and (prior > 0).all()
+    piece = tune(1, "Db", seed=5)
+    logp = net.log_probs(piece, H.units_for(piece, "half"), piece.key)
+    corrected = net.decode(logp, transition_weight=0.0, style="pop", prior_correction=0.7)
+    assert np.array_equal(corrected, (logp - 0.7 * np.log(prior + 1e-9)).argmax(1))
+    shipped = H.load_harmonizer()
+    on_tonic = len(H.QUALITY_NAMES)  # labels below this stand on the tonic (labels are relative to the key)
+    assert shipped.label_prior("pop").argmax() < on_tonic
+    pieces = [tune(pc, name, seed=pc) for pc, name in ((0, "C"), (7, "G"), (5, "F"), (2, "D"), (10, "Bb"), (9, "A"))]
+
+    def tonic_units(beta: float) -> int:
+        count = 0
+        for p in pieces:
+            lp = shipped.log_probs(p, H.units_for(p, "half"), p.key)
+            count += int((shipped.decode(lp, style="pop", prior_correction=beta) < on_tonic).sum())
+        return count
+
+    assert tonic_units(1.0) < tonic_units(0.0)
+    (tmp_path / "decoding.json").write_text(json.dumps({"pop": {"chords_prior_correction": 3}}))
+    with pytest.raises(ValueError, match=r"pop: chords_prior_correction must be in \[0, 2\]"):
+        read_decoding(tmp_path)
+
+
 def test_the_numpy_forward_is_the_torch_network(trained):
     net, _, valid, torch_net = trained
     x = valid[0].x

@@ -493,8 +493,9 @@ def compose(
             "request": request.to_dict() | {"seed": seed0} | beats,
             # what the defaults resolved to: the model's decoding for the style, the form, the ending
             "resolved": {k: t.meta[k] for k in ("temperature", "rhythm_temperature", "top_p", "form", "cadence",
-                                                "chords_from", "chords_temperature", "pickup", "header_tempo",
-                                                "opening_chord") if k in t.meta and k not in replaced}  # fmt: skip
+                                                "chords_from", "chords_temperature", "chords_prior_correction",
+                                                "pickup", "header_tempo", "opening_chord")
+                         if k in t.meta and k not in replaced}  # fmt: skip
             | _ending_record(t.meta)
             | _modulation_record(t.meta),
             "model": m.record(),

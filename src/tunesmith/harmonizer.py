@@ -366,10 +366,29 @@ class Harmonizer:
             probs += e / e.sum(axis=1, keepdims=True)
         return np.log(probs / len(self.nets) + 1e-30)
 
+    def label_prior(self, style: str = "other") -> np.ndarray:
+        """(L,) how often each label stands in `style`'s progressions: the stationary distribution
+        of its chord-to-chord prior (the training units' label shares, smoothed)."""
+        slot = STYLE_SLOTS.index(style) if style in STYLE_SLOTS else len(STYLE_SLOTS) - 1
+        trans = np.exp(self.log_transition[slot])
+        trans /= trans.sum(axis=1, keepdims=True)
+        pi = np.full(len(trans), 1.0 / len(trans))
+        for _ in range(200):
+            pi = pi @ trans
+        return pi / pi.sum()
+
     def decode(self, logp: np.ndarray, rng: np.random.Generator | None = None, temperature: float | None = None,
-               transition_weight: float | None = None, style: str = "other") -> np.ndarray:  # fmt: skip
+               transition_weight: float | None = None, style: str = "other",
+               prior_correction: float = 0.0) -> np.ndarray:  # fmt: skip
         """The label path: Viterbi (rng None) or one path drawn by forward filtering, backward
-        sampling, with `style`'s chord-to-chord prior."""
+        sampling, with `style`'s chord-to-chord prior. `prior_correction` beta divides each
+        unit's label probabilities by the label's share in the style (`label_prior`) to the power
+        beta: the network's posterior leans to the commonest chord, the tonic, more than the
+        music does (drawn for 40 validation POP909 melodies: the tonic under 0.56 of beats, 0.31
+        in the songs; for the shippable pop tunes 0.43 against 0.33). Per style in decoding.json
+        ("chords_prior_correction"), for composed takes' drawn chords only."""
+        if prior_correction:
+            logp = logp - prior_correction * np.log(self.label_prior(style) + 1e-9)
         if transition_weight is None:
             transition_weight = self.config.transition_weight if rng is None else self.config.sample_transition_weight
         w = transition_weight
@@ -416,7 +435,8 @@ class Harmonizer:
 
     def predict(self, piece: Piece, *, key: KeySignature | None = None, rng: np.random.Generator | None = None,
                 temperature: float | None = None, unit: str = "half", merge: bool = True,
-                roots: set[int] | None = None, scale: set[int] | None = None) -> list[ChordSymbol]:  # fmt: skip
+                roots: set[int] | None = None, scale: set[int] | None = None,
+                prior_correction: float = 0.0) -> list[ChordSymbol]:  # fmt: skip
         """Chord symbols for `piece`'s melody: one per unit (merged where the chord does not change
         unless `merge` is False). `unit` "bar": one chord per bar (the label best over both halves
         of an even-meter bar). `roots`: only chords on these pitch classes (an in-scale request);
@@ -437,7 +457,7 @@ class Harmonizer:
                     merged_units.append((s, e))
                     merged_logp.append(row.copy())
             units, logp = merged_units, np.array(merged_logp).reshape(len(merged_units), -1)
-        path = self.decode(logp, rng=rng, temperature=temperature, style=piece.style)
+        path = self.decode(logp, rng=rng, temperature=temperature, style=piece.style, prior_correction=prior_correction)
         out: list[ChordSymbol] = []
         for (s, _), lab in zip(units, path):
             fig = figure_of(int(lab), key)
@@ -520,19 +540,22 @@ class Harmonizer:
 
 def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool = True, keep_from: float | None = None,
                 copy_plan: list[int | None] | None = None, roots: set[int] | None = None,
-                rng: np.random.Generator | None = None, temperature: float | None = None) -> Piece:  # fmt: skip
+                rng: np.random.Generator | None = None, temperature: float | None = None,
+                prior_correction: float = 0.0) -> Piece:  # fmt: skip
     """Replace `piece`'s chord symbols (in place) by the harmonizer's best progression for its
     melody (or, with `rng`, one drawn at `temperature`); returns the piece.
 
     `every_bar`: a chord symbol at every bar line (repeated where it does not change);
     `keep_from`: the chords from this beat on stay as they are (a requested cadence);
     `copy_plan`: per bar, the earlier bar it repeats (a form's returning section): that bar
-    gets the same chords as the one it repeats; `roots`: only chords on these pitch classes."""
+    gets the same chords as the one it repeats; `roots`: only chords on these pitch classes;
+    `prior_correction`: see `Harmonizer.decode`."""
     net = net or load_harmonizer()
     key = piece_key(piece)
     starts = list(piece.bars())
     downbeats = {round(b, 6) for b in starts}
-    new = net.predict(piece, key=key, merge=False, roots=roots, rng=rng, temperature=temperature)
+    new = net.predict(piece, key=key, merge=False, roots=roots, rng=rng, temperature=temperature,
+                      prior_correction=prior_correction)
     if copy_plan:
         by_bar: dict[int, list[ChordSymbol]] = {}
         for c in new:
@@ -580,6 +603,8 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
     the single best one. The takes' token ids still hold the composer's own chords (tuning
     learns from what the composer wrote); `take.meta["chords_from"]` says which."""
     source, temperature = chords_from_of(request, model)
+    tuned = (getattr(model, "decoding", None) or {}).get(getattr(request, "style", ""), {})
+    correction = float(tuned.get("chords_prior_correction", 0.0))
     if source != "harmonizer" or request.chords or request.layout != "lead":
         for t in takes:
             t.meta["chords_from"] = "model"
@@ -602,13 +627,15 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
         if t.meta.get("pickup"):  # the pickup is bar 0 of piece.bars(): the plan's bars move one on
             take_plan = [None] + [None if b is None else b + 1 for b in plan]
         reharmonize(piece, net, every_bar=request.chord_every_bar, keep_from=keep_from, copy_plan=take_plan, roots=roots,
-                    rng=rng, temperature=temperature)  # fmt: skip
+                    rng=rng, temperature=temperature, prior_correction=correction)  # fmt: skip
         if t.meta.get("pickup") and len(bars) > 1:
             # a lead sheet names no chord over the pickup: the first symbol stands on bar 1
             piece.chords = [c for c in piece.chords if c.onset >= bars[1] - 1e-6]
         t.meta["chords_from"] = "harmonizer"
         if temperature:
             t.meta["chords_temperature"] = temperature
+        if correction:
+            t.meta["chords_prior_correction"] = correction
     return "harmonizer"
 
 

@@ -120,6 +120,11 @@ def read_decoding(folder: Path) -> dict:
             if not (isinstance(ct, int | float) and 0 < ct <= 10):
                 raise ValueError(f"{file}: {style}: chords_temperature must be in (0, 10]")
             out[style]["chords_temperature"] = float(ct)
+        cp = d.get("chords_prior_correction")
+        if cp is not None:
+            if not (isinstance(cp, int | float) and not isinstance(cp, bool) and 0 <= cp <= 2):
+                raise ValueError(f"{file}: {style}: chords_prior_correction must be in [0, 2]")
+            out[style]["chords_prior_correction"] = float(cp)
         for key, check in _TABLES.items():
             if d.get(key) is not None:
                 out[style][key] = check(d[key], f"{file}: {style}")
