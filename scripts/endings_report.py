@@ -9,7 +9,7 @@ for takes and real pieces alike: the share of pieces whose last melody note last
 quarter, the most common last-note lengths (quarter notes), the share whose last two notes
 (and last three) have the same pitch (an ending struck again instead of held), and how the last
 note is approached: the interval from the note before it, as a share of pieces per class
-(`APPROACH_CLASSES`: repeat 0, step 1-2, third 3-4, leap 5+ semitones), the share whose last
+(`APPROACH_CLASSES`: repeat 0, step 1-2, third 3-4, leap 5-7, wide 8+ semitones), the share whose last
 note is a tone of the chord symbol under it, and, per mode family, how a last note on the tonic
 is reached (from the 2nd above, from the leading tone, otherwise). `--final-chords` adds, pooled over the styles, the
 degree of the last chord under a melody that closes on the fifth or off the tonic triad
@@ -32,7 +32,8 @@ from tunesmith.paths import atomic_write_text
 from tunesmith.score import STYLES
 
 # interval classes (semitones, either direction) from the last note but one to the last note
-APPROACH_CLASSES = {"repeat": (0, 0), "step": (1, 2), "third": (3, 4), "leap": (5, 127)}
+# as `sampling.MELODY_APPROACH_INTERVALS`, whose "wide" stops at an octave (a wider one is counted here)
+APPROACH_CLASSES = {"repeat": (0, 0), "step": (1, 2), "third": (3, 4), "leap": (5, 7), "wide": (8, 127)}
 
 
 def approach_class(interval: int) -> str:

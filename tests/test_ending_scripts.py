@@ -24,8 +24,8 @@ def report():
 
 
 def test_the_approach_into_the_last_note_is_classed_by_its_interval(report):
-    assert [report.approach_class(i) for i in (0, -1, 2, -3, 4, 5, -12)] == [
-        "repeat", "step", "step", "third", "third", "leap", "leap"]  # fmt: skip
+    assert [report.approach_class(i) for i in (0, -1, 2, -3, 4, 5, -7, 8, -12, 19)] == [
+        "repeat", "step", "step", "third", "third", "leap", "leap", "wide", "wide", "wide"]  # fmt: skip
 
 
 @pytest.mark.parametrize(("last", "chord", "want"), [

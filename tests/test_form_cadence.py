@@ -407,7 +407,7 @@ def test_a_chorale_ends_on_a_chord_struck_together_on_a_strong_beat(meter):
 
 
 @pytest.mark.parametrize("meter", ["6/8", "4/4"])
-@pytest.mark.parametrize("approach", ["repeat", "step", "third", "leap"])
+@pytest.mark.parametrize("approach", ["repeat", "step", "third", "leap", "wide"])
 def test_a_lead_sheet_reaches_its_last_note_by_its_drawn_approach(model, tok, monkeypatch, meter, approach):
     """A lead sheet under a closing cadence draws how its melody reaches the last note (the
     training tunes' shares) and strikes that note where its drawn length, in whole beats, puts it:
@@ -447,7 +447,7 @@ def test_a_lead_sheet_replays_its_drawn_approach(tok):
     auto = Constrainer(tables, 0)
     auto.draw_ending(np.random.default_rng(0))
     drawn = auto.drawn_ending()
-    assert drawn["melody_approach"] in ("repeat", "step", "third", "leap")
+    assert drawn["melody_approach"] in ("repeat", "step", "third", "leap", "wide")
     again = Constrainer(tables, 0)
     again.replay_ending(drawn)
     assert again.drawn_ending() == drawn

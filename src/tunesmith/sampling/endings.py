@@ -105,7 +105,7 @@ def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
         total = sum(approaches.values())
         tables.final_approaches = [(k, w / total) for k, w in approaches.items()]
     # how a lead sheet's melody reaches its last note, drawn per take (`FINAL_MELODY_APPROACH_SHARES`):
-    # "repeat", "step", "third" or "leap"; with one drawn the last note lasts exactly its drawn length
+    # "repeat", "step", "third", "leap" (a fourth or fifth) or "wide" (a sixth to an octave); with one drawn the last note lasts exactly its drawn length
     tables.melody_approaches = None
     melody_approaches = FINAL_MELODY_APPROACH_SHARES.get(request.style)
     if melody_approaches and tables.final_lengths and not tables.voice_leading and len(tables.voices) == 1:
