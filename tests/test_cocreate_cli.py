@@ -139,7 +139,10 @@ def test_continue_reads_the_chords_a_midi_lead_sheet_plays_on_its_own_track(mode
     stem = tmp_path / "cont"
     assert run("continue", src, "--bars", 4, "--style", "pop", "--model", model_dir, "--seed", 1, "--out", stem,
                *FAST) == 0  # fmt: skip
-    assert "chord symbol(s) read from the input's Piano track(s)" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "chord symbol(s) read from the input's Piano track(s)" in said
+    # pop restates half the new bars by default (A A'): the line says so, and how not to
+    assert "the first 2 new bar(s) restate bars 1-2 (A A'; --reprise 0: all new)" in said
     record = json.loads(stem.with_suffix(".json").read_text())
     read = record["request"]["input_chords_read_from"]
     assert read["tracks"] == ["Piano"] and read["chords"] >= 1
