@@ -138,6 +138,26 @@ def test_the_prior_correction_divides_by_the_labels_share_and_moves_off_the_toni
         read_decoding(tmp_path)
 
 
+def test_no_minor_chord_goes_under_a_melody_on_its_major_third():
+    """A half bar whose melody sits on A natural gets no F minor chord (Fm, Fm7) and keeps F; a
+    unit that only passes over the A (under WRONG_THIRD_SHARE of its time) keeps them, and loses
+    the minor chord whose major third it dwells on (D-flat minor under F)."""
+    key = KeySignature(0.0, "Bb", "major")
+    notes = [Note(69, 0.0, 2.0), Note(65, 2.0, 1.75), Note(69, 3.75, 0.25)]  # A held; then F with a touch of A
+    piece = Piece(piece_id="a", work_id="a", tracks=[Track("M", "melody", notes=notes)], keys=[key],
+                  time_signatures=[TimeSignature(0.0, 4, 4)], end=4.0)  # fmt: skip
+    units = [(0.0, 2.0), (2.0, 4.0)]
+    fm, fm7, f = (H.label_of(x, key.tonic_pc) for x in ("Fm", "Fm7", "F"))
+    logp = np.zeros((2, H.N_LABELS))
+    logp[:, fm] = 5.0  # the network would say Fm
+    out = H._no_wrong_thirds(logp, piece, units, key)
+    assert out[0, fm] < -1e8 and out[0, fm7] < -1e8 and out[0, f] == 0.0
+    assert out[1, fm] == 5.0 and out[1, fm7] == 0.0  # a sixteenth of A in two beats: under the share
+    dbm = H.label_of("C#m", key.tonic_pc)  # but the F it holds is D-flat minor's major third
+    assert out[1, dbm] < -1e8
+    assert out[0].argmax() != fm
+
+
 def test_the_numpy_forward_is_the_torch_network(trained):
     net, _, valid, torch_net = trained
     x = valid[0].x

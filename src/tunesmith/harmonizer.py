@@ -128,6 +128,45 @@ def _only(logp: np.ndarray, key: KeySignature, roots: set[int] | None, scale: se
     return np.where(keep[None, :], logp, -1e9)
 
 
+# a minor chord (m, m7, m7b5, dim) is not put under a unit whose melody dwells on the chord's
+# major third (A natural over F minor) for this share of the unit's melody time or more
+WRONG_THIRD_SHARE = 0.2
+_MINOR_QUALITIES = frozenset(i for i, q in enumerate(QUALITY_NAMES) if q in ("m", "m7", "m7b5", "dim"))
+
+
+def _no_wrong_thirds(logp: np.ndarray, piece: Piece, units: list[tuple[float, float]], key: KeySignature) -> np.ndarray:
+    """`logp` (units, N_LABELS) with the minor chords whose major third the unit's melody sings
+    (`WRONG_THIRD_SHARE` of its time or more) made impossible, unit by unit (a unit where that
+    would leave nothing is left as it was). Why: the harmonized takes put their melody on the
+    major third of a minor chord 4.6 times as often as the songs (pop, 1.43 % of the melody's
+    time over minor chords against POP909's 0.31 %, 100 validation headers), A natural over Fm
+    for a melody that leans on the leading tone."""
+    melody = piece.melody()
+    if melody is None or not melody.notes:
+        return logp
+    out = logp.copy()
+    notes = sorted(melody.notes, key=lambda n: n.onset)
+    for u, (s, e) in enumerate(units):
+        time = np.zeros(12)
+        for n in notes:
+            if n.onset >= e:
+                break
+            overlap = min(e, n.onset + n.duration) - max(s, n.onset)
+            if overlap > 0:
+                time[n.pitch % 12] += overlap
+        total = time.sum()
+        if total <= 0:
+            continue
+        row = out[u].copy()
+        for lab in range(N_LABELS):
+            root = (key.tonic_pc + lab // len(QUALITY_NAMES)) % 12
+            if lab % len(QUALITY_NAMES) in _MINOR_QUALITIES and time[(root + 4) % 12] >= WRONG_THIRD_SHARE * total:
+                row[lab] = -1e9
+        if (row > -1e8).any():
+            out[u] = row
+    return out
+
+
 def mode_scale(key: KeySignature) -> set[int] | None:
     """The pitch classes of `key`'s scale when it is in a church mode (one models do not learn:
     `sampling.MODEL_MODES`), else None."""
@@ -446,6 +485,7 @@ class Harmonizer:
         key = key or piece_key(piece)
         units = units_for(piece, self.config.unit)
         logp = _only(self.log_probs(piece, units, key), key, roots, mode_scale(key) if scale is None else scale)
+        logp = _no_wrong_thirds(logp, piece, units, key)
         if unit == "bar" and self.config.unit == "half":
             merged_units, merged_logp = [], []
             downbeats = {round(b, 6) for b in piece.bars()}
