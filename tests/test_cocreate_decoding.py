@@ -342,7 +342,7 @@ def test_a_lookahead_proposal_leaves_its_source_as_it_was(tok, monkeypatch):
 
     def state(a) -> str:
         vl = None if a.vl is None else repr(a.vl.__dict__)
-        return repr((a.bar_toks, a.bar_starts, a.voice_recent, a.degree_time.tolist(),
+        return repr((a.bar_toks, a.bar_starts, a.bar_chords, a.voice_recent, a.degree_time.tolist(),
                      a.dur_counts.tolist(), vl))  # fmt: skip
 
     def clone_and_run(self):

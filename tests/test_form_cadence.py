@@ -146,6 +146,20 @@ def test_a_home_cadence_always_ends_on_the_tonic_over_the_tonic_chord(model, tok
     assert drawn != {tonic}  # the style's draw, on the same seed, does close elsewhere
 
 
+def test_a_lead_sheet_melody_never_sings_a_minor_chords_major_third(model, tok):
+    """Over Fm the melody has no A natural, over Dm7b5 no F#, over Bb (major) anything goes: the
+    model's melodies had sung the major third of a minor chord 2.3 times as often as real jazz
+    (3.5 % of the time over minor chords against 1.5 %; A natural over Fm in B-flat)."""
+    req = ComposeRequest(style="folk", key="Bb", meter="4/4", bars=6, seed=4, cadence="free", form="",
+                         chords=["Fm", "Dm7b5", "Bb"])  # fmt: skip
+    seen = {0: set(), 1: set(), 2: set()}
+    for take in generate(model, tok, req, n=8):
+        for n in take.piece.melody().notes:
+            seen[int(n.onset // 4) % 3].add(n.pitch % 12)
+    assert 9 not in seen[0] and 6 not in seen[1]
+    assert len(seen[2]) >= 5  # the untrained model sings all sorts over B-flat
+
+
 def test_chorale_cadence_ends_on_the_tonic_chord_over_the_tonic(model, tok):
     req = ComposeRequest(style="chorale", key="F", mode="major", meter="4/4", bars=4, seed=1)
     sopranos = []

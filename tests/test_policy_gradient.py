@@ -49,13 +49,20 @@ def ends_on_tonic_rate(folder: Path, n_prompts: int = 8) -> float:
 
 @pytest.fixture(scope="module")
 def tonic_run(base, pieces, tmp_path_factory):
-    out = tmp_path_factory.mktemp("tonic")
     before = ends_on_tonic_rate(base)
     # 16 takes a round and a light KL leash: with 8 takes and none, the tiny policy's reward rose
-    # to 0.6 and collapsed in the last rounds on one machine's arithmetic (0.125 -> 0.016), not another's
-    result = tune(base, rules.ends_on_tonic, out, small(rounds=40, prompts_per_round=4, kl_coef=0.02), pieces=pieces,
-                  progress=False)  # fmt: skip
-    return out, before, ends_on_tonic_rate(out), result
+    # to 0.6 and collapsed in the last rounds on one machine's arithmetic (0.125 -> 0.016), not
+    # another's. One run of a tiny untrained policy is a coin toss on its sampling stream (a change
+    # to the melody's masks turned seed 1's rise into a fall, 0.08 -> 0.05, while seeds 2 and 3 rose
+    # to 0.95 and 0.83), so three seeds run and the median is judged.
+    outs, afters, results = [], [], []
+    for seed in (1, 2, 3):
+        out = tmp_path_factory.mktemp(f"tonic{seed}")
+        results.append(tune(base, rules.ends_on_tonic, out, small(rounds=40, prompts_per_round=4, kl_coef=0.02, seed=seed),
+                            pieces=pieces, progress=False))  # fmt: skip
+        outs.append(out)
+        afters.append(ends_on_tonic_rate(out))
+    return outs[0], before, afters, results[0]
 
 
 def test_config_is_checked_at_construction():
@@ -192,8 +199,8 @@ def test_the_exact_kl_leash_pulls_a_moved_policy_back(base):
 
 
 def test_reward_raises_its_statistic(tonic_run):
-    out, before, after, result = tonic_run
-    assert after >= before + 0.2, (before, after)
+    out, before, afters, result = tonic_run
+    assert sorted(afters)[1] >= before + 0.2, (before, afters)  # the median of three seeds
     assert result["rounds"] == 40 and result["takes_per_second"] > 0
 
 

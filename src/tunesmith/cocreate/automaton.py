@@ -168,6 +168,7 @@ class _CoConstrainer(Constrainer):
         other.new_chords = [list(c) for c in self.new_chords]
         other.bar_toks = [list(b) for b in self.bar_toks]
         other.bar_starts = list(self.bar_starts)
+        other.bar_chords = list(self.bar_chords)
         other.voice_recent = [list(v) for v in self.voice_recent]
         other.degree_time = self.degree_time.copy()
         other.dur_counts = self.dur_counts.copy()

@@ -103,6 +103,10 @@ class Constrainer:
         self.cadence_bars = tables.cadence_bars  # the tables' cadence bars and a drawn passage's last bar
         # each voice's last three pitches, oldest first (prompt included); voice 0 is the melody
         self.voice_recent: list[list[int]] = [[] for _ in tables.voices]
+        # the chords of the bar being written: (tick in the bar, root pitch class, minor), and the
+        # last chord of the bars before (root, minor), which sounds until the bar's first chord
+        self.bar_chords: list[tuple[int, int, bool]] = []
+        self.chord_before: tuple[int, bool] | None = None
         self.degree_time = np.zeros((len(tables.voices), 12))  # each voice's time (ticks) per scale degree so far
         # the melody's (time, pitch x time) in the first section's bars and in the contrasting ones
         self.first_time = self.first_sum = self.contrast_time = self.contrast_sum = 0.0
@@ -373,6 +377,12 @@ class Constrainer:
             if fin is not None:
                 both = fin if mask is None else (mask & fin)
                 mask = both if both.any() else (fin if fin.any() else mask)  # as at a cadence, the approach wins
+        if self.v == 0 and not t.voice_leading:  # a lead sheet's melody never sings a minor chord's major third
+            chord = next((c[1:] for c in reversed(self.bar_chords) if c[0] <= pos), self.chord_before)
+            if chord is not None and chord[1]:
+                clear = t.pitch_values[self.v] % 12 != (chord[0] + 4) % 12
+                both = clear if mask is None else (mask & clear)
+                mask = both if both.any() else mask
         if before_final_chord(self, at) and bars_natural_seventh(self):
             raised = t.pitch_values[self.v] % 12 != t.subtonic_pc  # not the natural 7th
             both = raised if mask is None else (mask & raised)
@@ -784,6 +794,9 @@ class Constrainer:
             if self.bar >= 0:
                 self.cursors = [max(0, x - t.L) for x in self.cursors]
             self.bar += 1
+            if self.bar_chords:
+                self.chord_before = self.bar_chords[-1][1:]
+            self.bar_chords = []
             self.v = 0
             self.chord_pos = -1
             self.chord_i = 0
@@ -800,9 +813,12 @@ class Constrainer:
             self.opening_now = self.opening is not None and not self.opened and self.bar >= t.bar_offset
             self.opened = self.opened or self.opening_now
             self.root_pc = t.root_pc[tok]
+            self.bar_chords.append((max(0, self.chord_pos), self.root_pc, False))
             self.chord_i = 1
             self.state = _ROOT
         elif c == _C_QUAL:
+            if self.bar_chords and tok in t.minor_quals:
+                self.bar_chords[-1] = (*self.bar_chords[-1][:2], True)
             self.chord_i = 2
             self.state = _QUAL
         elif c == _C_BASS:

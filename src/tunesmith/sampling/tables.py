@@ -152,6 +152,11 @@ class _Tables:
         ]
         self.root_pc = {tok.root_id(n, shift): pitch_class_of(n) for n in NOTE_NAMES}
         self.quals = np.array([i for i in range(tok.qual_base, tok.bass_base)])
+        # the quality tokens of minor chords (a minor third, no major third: m, m7, m7b5, dim, ...):
+        # a lead sheet's melody does not sing their major third (`Constrainer._pitches`)
+        self.minor_quals = frozenset(
+            tok.qual_id(q) for q in QUALITIES if 3 in {i % 12 for i in CHORD_INTERVALS[q]} and 4 not in {i % 12 for i in CHORD_INTERVALS[q]}
+        )
         self.opening_share: float | None = None  # a composed lead sheet's first chord on the tonic (`compose_tables`)
         # in a church mode, per root pitch class the qualities whose tones are all in the mode's
         # scale: its own diatonic chords (D dorian: Dm, Em, F, G, Am, C; no A7)
