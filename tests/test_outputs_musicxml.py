@@ -106,6 +106,33 @@ def test_a_musicians_own_spelling_survives_reading_and_writing(tmp_path):
     assert Note(68, 0.0, 1.0, spelling="Ab") == Note(68, 0.0, 1.0, spelling="G#")  # not part of a note's identity
 
 
+def test_every_chord_quality_reads_back_as_written_and_sounds_so_elsewhere(tmp_path):
+    """Each quality tunesmith knows is written so that tunesmith reads back the same figure and
+    a reader that ignores the kind's text (music21 here) gets the same pitch classes: kinds
+    MusicXML lacks (7b9, 7sus4, add9, 13 without its 11th ...) carry <degree> elements. 7alt has
+    no standard spelling (a dominant seventh with its text) and the power chord no third."""
+    from tunesmith.harmony import QUALITIES, chord_pitch_classes
+    from tunesmith.inputs.musicxml import read_musicxml
+    from tunesmith.score import ChordSymbol
+
+    qualities = [q for q in QUALITIES if q not in ("7alt", "5")]
+    chords = [ChordSymbol(4.0 * i, "Eb" + q) for i, q in enumerate(qualities)]
+    piece = _satb()
+    piece.keys = [KeySignature(0.0, "Eb", "major")]
+    piece.tracks = [Track("Melody", "melody", 0, False, [Note(63, 4.0 * i, 4.0) for i in range(len(qualities))])]
+    piece.chords, piece.end = chords, 4.0 * len(qualities)
+    path = write_musicxml(piece, tmp_path / "q.musicxml")
+    xml = path.read_text()
+    # the kind's text names the chord; its degrees are for players, not printed again ("C7b9(b9)")
+    assert '<degree print-object="no">' in xml and "<degree>" not in xml
+    (back,) = read_musicxml(path)
+    assert [c.figure for c in sorted(back.chords, key=lambda c: c.onset)] == [c.figure for c in chords]
+    heard = [c for c in music21.converter.parse(str(path)).recurse().getElementsByClass(music21.harmony.ChordSymbol)]
+    assert len(heard) == len(chords)
+    for written, read in zip(chords, heard):
+        assert {p.pitchClass for p in read.pitches} == set(chord_pitch_classes(written.figure)), written.figure
+
+
 def test_a_natural_chord_root_carries_no_alter(tmp_path):
     """A C chord after an A chord in one bar: music21 spelled its root with <root-alter>0</root-alter>
     (the A chord's C# counted as if sung), which verovio draws as "C♮"; sharps and flats stay."""

@@ -321,6 +321,37 @@ QUALITY_TO_M21_KIND = {
     "maj7#5": "augmented-major-seventh",
     "69": "major-sixth",
 }
+# Qualities MusicXML has no <kind> for: a kind and the <degree> elements (type, degree, alter)
+# that make its tones, so that a reader that ignores the kind's text (music21, a DAW) hears the
+# chord written (C7b9 had been written as a plain dominant seventh with the text "7b9"). A 13th
+# chord leaves out its 11th, as players voice it and `harmony.QUALITIES` spells it (MusicXML's
+# 13th kinds hold it). "7alt" has no standard spelling and stays a dominant seventh with its text.
+QUALITY_TO_M21_DEGREES: dict[str, tuple[str, tuple[tuple[str, int, int], ...]]] = {
+    "69": ("major-sixth", (("add", 9, 0),)),
+    "m69": ("minor-sixth", (("add", 9, 0),)),
+    "13": ("dominant-13th", (("subtract", 11, 0),)),
+    "maj13": ("major-13th", (("subtract", 11, 0),)),
+    "m13": ("minor-13th", (("subtract", 11, 0),)),
+    "7sus4": ("suspended-fourth", (("add", 7, -1),)),
+    "7sus2": ("suspended-second", (("add", 7, -1),)),
+    "add9": ("major", (("add", 9, 0),)),
+    "madd9": ("minor", (("add", 9, 0),)),
+    "7b9": ("dominant-seventh", (("add", 9, -1),)),
+    "7#9": ("dominant-seventh", (("add", 9, 1),)),
+    "7#11": ("dominant-seventh", (("add", 11, 1),)),
+    "maj7#11": ("major-seventh", (("add", 11, 1),)),
+    "7b13": ("dominant-seventh", (("add", 13, -1),)),
+    "9sus4": ("suspended-fourth", (("add", 7, -1), ("add", 9, 0))),
+    "7b9#5": ("augmented-seventh", (("add", 9, -1),)),
+    "7#9#5": ("augmented-seventh", (("add", 9, 1),)),
+    "7b9b5": ("seventh-flat-five", (("add", 9, -1),)),
+    "9#11": ("dominant-ninth", (("add", 11, 1),)),
+    "13#11": ("dominant-13th", (("alter", 11, 1),)),
+    "13b9": ("dominant-13th", (("alter", 9, -1), ("subtract", 11, 0))),
+    "7b9b13": ("dominant-seventh", (("add", 9, -1), ("add", 13, -1))),
+    "m7#5": ("minor-seventh", (("alter", 5, 1),)),
+    "dim(maj7)": ("diminished", (("add", 7, 0),)),
+}
 
 
 def _m21_name(name: str) -> str:
@@ -830,8 +861,11 @@ def _m21_chord_symbol(figure: str, m21harmony: Any) -> Any:
     canon = normalize_figure(figure)
     root_name = canon[: 2 if len(canon) > 1 and canon[1] in "#b" else 1]
     bass_name = canon.split("/")[1] if "/" in canon[1:] else None
-    kind = QUALITY_TO_M21_KIND.get(quality, "dominant-seventh" if "7" in quality else "major")
+    kind, degrees = QUALITY_TO_M21_DEGREES.get(quality, (None, ()))
+    kind = kind or QUALITY_TO_M21_KIND.get(quality, "dominant-seventh" if "7" in quality else "major")
     cs = m21harmony.ChordSymbol(root=_m21_name(root_name), bass=_m21_name(bass_name) if bass_name else None, kind=kind)
+    for kind_of_step, degree, alter in degrees:
+        cs.addChordStepModification(m21harmony.ChordStepModification(kind_of_step, degree, alter))
     cs.chordKindStr = quality
     cs.writeAsChord = False
     return cs

@@ -23,6 +23,10 @@ from ..score import Piece
 # an A chord in the same bar gets <root-alter>0</root-alter>, which verovio and some readers show
 # as "C♮"; an alter of 0 says nothing, so it is dropped
 _NATURAL_CHORD_ALTER = re.compile(rb"\s*<(?:root|bass)-alter>0</(?:root|bass)-alter>")
+# a chord's <degree> elements say which tones it has for readers that play it (C7b9: a flat 9th
+# added); its <kind text="7b9"> already shows them, so they are not printed again ("C7b9(b9)")
+_DEGREE = b"<degree>"
+_UNPRINTED_DEGREE = b'<degree print-object="no">'
 
 
 def musicxml_bytes(piece: Piece) -> bytes:
@@ -40,7 +44,8 @@ def musicxml_bytes(piece: Piece) -> bytes:
                 score = to_music21(attempt if attempt is not None else _on_grid(piece, 12))
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    return _NATURAL_CHORD_ALTER.sub(b"", GeneralObjectExporter(score).parse())
+                    xml = _NATURAL_CHORD_ALTER.sub(b"", GeneralObjectExporter(score).parse())
+                    return xml.replace(_DEGREE, _UNPRINTED_DEGREE)
             except (ValueError, MemoryError, RecursionError):
                 raise
             except Exception as exc:  # noqa: BLE001 - music21's export exceptions

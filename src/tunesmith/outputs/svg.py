@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -50,6 +51,9 @@ def _toolkit(page_width: int, page_height: int):
     return tk
 
 
+_UNPRINTED_DEGREES = re.compile(r'\s*<degree print-object="no">.*?</degree>', re.S)
+
+
 def render_svg_pages(
     musicxml_path: str | os.PathLike[str], *, page_width: int = PAGE_WIDTH, page_height: int = PAGE_HEIGHT
 ) -> list[str]:
@@ -59,8 +63,11 @@ def render_svg_pages(
         raise FileNotFoundError(f"{path}: no such MusicXML file")
     tk = _toolkit(page_width, page_height)
     # loadData, not loadFile: verovio guesses the input format from the content either way,
-    # and reading it here gives a Python error (with the path) for unreadable files.
-    if not tk.loadData(path.read_text(encoding="utf-8")) or tk.getPageCount() < 1:
+    # and reading it here gives a Python error (with the path) for unreadable files. A chord's
+    # unprinted <degree>s are left out: verovio prints them after the kind's text regardless
+    # ("C7b9(b9)", "Bb13(no11)"), where the text already says them.
+    text = _UNPRINTED_DEGREES.sub("", path.read_text(encoding="utf-8"))
+    if not tk.loadData(text) or tk.getPageCount() < 1:
         log = (tk.getLog() or "").strip()
         raise ValueError(f"{path}: verovio could not engrave this file" + (f": {log}" if log else ""))
     return [smufl_text_to_paths(tk.renderToSVG(page)) for page in range(1, tk.getPageCount() + 1)]
