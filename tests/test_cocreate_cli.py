@@ -160,6 +160,33 @@ def test_continue_reads_the_chords_a_midi_lead_sheet_plays_on_its_own_track(mode
         assert {(n.pitch, round(n.onset, 4)) for n in song.melody().notes} <= given and "(from song.mid)" in said
 
 
+def test_continue_over_chords_the_musician_gives_or_the_given_ones_again(model_dir, inputs, tmp_path, capsys):
+    """--chords: the new bars' symbols, one per bar and cycling, the last bar the tonic's under a
+    closing cadence; 'again': the given bars' chords once more (a blues's next chorus). A
+    symbol that does not parse is one line, before the model loads."""
+    src = inputs["lead.mid"]  # 16 bars in D: D G A7 D Bm Em7 A7 D, twice
+    given = chords(src)
+    stem = tmp_path / "over"
+    assert run("continue", src, "--bars", 4, "--style", "folk", "--model", model_dir, "--seed", 1, "--chords", "G C",
+               "--reprise", 0, "--out", stem, *FAST) == 0  # fmt: skip
+    new = [c for c in chords(stem.with_suffix(".musicxml")) if c[0] >= 64.0]
+    assert new == [(64.0, "G"), (68.0, "C"), (72.0, "G"), (76.0, "D")]  # the last bar: the tonic's, as a piece ends
+    free = tmp_path / "free"
+    assert run("continue", src, "--bars", 4, "--style", "folk", "--model", model_dir, "--seed", 1, "--chords", "G C",
+               "--reprise", 0, "--cadence", "free", "--out", free, *FAST) == 0  # fmt: skip
+    assert [c for c in chords(free.with_suffix(".musicxml")) if c[0] >= 64.0][-1] == (76.0, "C")
+    again = tmp_path / "again"
+    assert run("continue", src, "--bars", 16, "--style", "folk", "--model", model_dir, "--seed", 2, "--chords", "again",
+               "--reprise", 0, "--out", again, *FAST) == 0  # fmt: skip
+    assert [(t + 64.0, f) for t, f in given] == [c for c in chords(again.with_suffix(".musicxml")) if c[0] >= 64.0]
+    record = json.loads(again.with_suffix(".json").read_text())
+    assert record["request"]["chords"] == "again"
+    capsys.readouterr()
+    assert run("continue", src, "--bars", 4, "--chords", "G Xq7", "--out", tmp_path / "bad", *FAST) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "chords: 'Xq7' is not a chord symbol" in err[0]
+
+
 def test_continue_jig_with_pickup(model_dir, inputs, tmp_path):
     src = inputs["jig.mid"]
     stem = tmp_path / "jig"

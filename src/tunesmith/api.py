@@ -658,6 +658,18 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
     cocreate.check_input(verb, piece, bars=kw.get("bars"), keep=kw.get("keep"), style=style, key=tonic, mode=mode,
                          n=n, chord_rhythm=rhythm, reprise=kw.get("reprise"),
                          **{k: kw.get(k) for k in ("temperature", "top_p", "tonal_feedback", "rhythm_feedback", "cadence")})  # fmt: skip
+    given_chords = kw.get("chords")
+    if given_chords is not None and not (isinstance(given_chords, str) and given_chords.strip().lower() == "again"):
+        from tunesmith.harmony import parse_chord
+
+        figures = given_chords.split() if isinstance(given_chords, str) else [str(c) for c in given_chords]
+        if not figures:
+            raise ValueError("chords: give one chord symbol per new bar (they cycle), or 'again'")
+        for figure in figures:
+            try:
+                parse_chord(figure)
+            except ValueError:
+                raise ValueError(f"chords: {figure!r} is not a chord symbol") from None
     if before_model is not None:
         before_model()
     t0 = time.perf_counter()
@@ -671,7 +683,8 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
     t1 = time.perf_counter()
     if verb == "continue":
         raw = cocreate.continue_piece(m.model, m.tokenizer, piece, kw["bars"], tonal_feedback=kw.get("tonal_feedback"),
-                                      cadence=kw.get("cadence"), reprise=kw.get("reprise"), **common)  # fmt: skip
+                                      cadence=kw.get("cadence"), reprise=kw.get("reprise"), chords=kw.get("chords"),
+                                      **common)  # fmt: skip
     elif verb == "harmonize":
         raw = cocreate.harmonize(m.model, m.tokenizer, piece, chord_rhythm=rhythm, lookahead=kw.get("lookahead", 8),
                                  chords_from=kw.get("chords_from", "harmonizer"), **common)  # fmt: skip
@@ -690,6 +703,7 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
         "voice_leading": common["voice_leading"], "lookahead": kw.get("lookahead"),
         "tonal_feedback": kw.get("tonal_feedback"), "rhythm_feedback": kw.get("rhythm_feedback"),
         "cadence": kw.get("cadence"), "reprise": kw.get("reprise"), "pickup": pickup,
+        "chords": kw.get("chords") if isinstance(kw.get("chords"), str | type(None)) else list(kw["chords"]),
         # harmonize writes its own chords: how many chord symbols of the input it replaced
         "input_chords_replaced": (len(piece.chords) if verb == "harmonize" and raw[0].meta.get("style") != "chorale"
                                   else None),
@@ -737,7 +751,8 @@ def continue_(source: Take | Piece | str | os.PathLike, bars: int = 8, *, style:
               temperature: float | None = None, top_p: float | None = None, pitch_range: Any = None,
               in_scale: bool = False, voice_leading: bool = True, tonal_feedback: float | None = None,
               rhythm_feedback: float | None = None, cadence: str | None = None, reprise: int | None = None,
-              pickup: float | None = None, model: Any = "default") -> Take | list[Take]:  # fmt: skip
+              pickup: float | None = None, chords: str | Sequence[str] | None = None,
+              model: Any = "default") -> Take | list[Take]:  # fmt: skip
     """The given music (a Take, a Piece or a file) exactly as it is, then `bars` new bars in its
     key, meter and style (style: given, else the piece's own, else folk). A `key` that
     contradicts the piece's written key is refused. Sampled as `compose` samples the style
@@ -745,11 +760,13 @@ def continue_(source: Take | Piece | str | os.PathLike, bars: int = 8, *, style:
     the piece under `cadence` ("tonic" | "home" | "free"; None: the style's default, as in `compose`);
     `reprise` bars of the given opening come back note for note first (A A'; None: the style's
     default, half the new bars for pop, else none). `pickup`: the first bar is a pickup of that
-    many quarter notes (0: none), for a file that does not say where its bars start (MIDI)."""
+    many quarter notes (0: none), for a file that does not say where its bars start (MIDI).
+    `chords`: the new bars' chord symbols, one per bar and cycling, or "again" (the given
+    music's own chords once more, bar by bar: a blues's next chorus); None: the model's."""
     return _cocreate("continue", source, bars=bars, style=style, key=key, mode=mode, tune=tune, n=n, seed=seed,
                      temperature=temperature, top_p=top_p, pitch_range=pitch_range, in_scale=in_scale,
                      voice_leading=voice_leading, tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback,
-                     cadence=cadence, reprise=reprise, pickup=pickup, model=model)[0]  # fmt: skip
+                     cadence=cadence, reprise=reprise, pickup=pickup, chords=chords, model=model)[0]  # fmt: skip
 
 
 def harmonize(melody: Take | Piece | str | os.PathLike, *, style: str | None = None, key: str | None = None,

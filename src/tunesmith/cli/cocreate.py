@@ -115,6 +115,13 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
             help="the new bars begin by restating the given music's first N full bars note for note, then go "
             "their own way (A A'); default: half the new bars for pop, else 0",
         )
+        parser.add_argument(
+            "--chords",
+            default=None,
+            help="the new bars' chord symbols, one per bar, cycling (\"F7 Bb7 F7 F7\"), or 'again': the given "
+            "music's own chords once more, bar by bar (a blues's next chorus); the melody is written over them "
+            "(default: the model writes the chords)",
+        )
     add_generation_controls(parser)
 
 
@@ -169,7 +176,7 @@ def run(verb: str, args: argparse.Namespace) -> int:
     if verb in ("continue", "inpaint"):
         options["tonal_feedback"] = args.tonal_feedback
     if verb == "continue":
-        options.update(bars=args.bars, cadence=args.cadence, reprise=args.reprise)
+        options.update(bars=args.bars, cadence=args.cadence, reprise=args.reprise, chords=args.chords)
     elif verb == "harmonize":
         options.update(chord_rhythm=args.chord_rhythm, lookahead=args.lookahead, chords_from=args.chords_from)
     else:

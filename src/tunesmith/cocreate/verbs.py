@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import os
+from collections.abc import Sequence
 from typing import Any
 
 from tunesmith.cocreate.automaton import _bar_sections, _first_bar, _Job
@@ -125,6 +126,7 @@ def continue_piece(
     rhythm_feedback: float | None = None,
     cadence: str | None = None,
     reprise: int | None = None,
+    chords: str | Sequence[str] | None = None,
 ) -> list[Take]:
     """The given music exactly as it is, then `bars` new bars in its key, meter and style.
 
@@ -145,6 +147,12 @@ def continue_piece(
     strain that comes back and ends another way (A A'), as tunes and songs return to their
     opening. At most the given full bars, and fewer than `bars`. None: the style's default
     (`DEFAULT_REPRISE`: pop songs restate their opening in the first half of the new bars).
+
+    `chords` (a lead sheet): the new bars' chord symbols, one per bar and cycling ("F7 Bb7 F7
+    F7 ..." or a list), or "again": the given music's own chords once more, bar by bar from its
+    first full bar (a blues's next chorus); the melody is written over them. Under a closing
+    cadence the last bar's chord is the tonic's (the given progression's own tonic chord, F7 in
+    an F blues, else the triad), as a last chorus ends. None: the model writes the chords.
     """
     piece = load_piece(piece)
     meter = _meter_of(piece)
@@ -167,14 +175,19 @@ def continue_piece(
     first = _check_reprise(reprise, bars, grid, n_given)
     again, again_chords = _reprised(piece, vtracks, grid, first, n_given, reprise)
     controls = dict(tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback, cadence=cadence)
+    if chords is not None and layout != "lead":
+        raise ValueError("chords: a chorale's four voices make its harmony; chords are for lead sheets")
     if layout == "lead":
         request = _request(style, tonic, mode, meter, piece, layout, _lead_range(melody.notes, pitch_range),
                            in_scale, temperature, top_p, seed, **controls)  # fmt: skip
     else:
         request = _request(style, tonic, mode, meter, piece, layout, pitch_range, in_scale, temperature, top_p, seed,
                            **controls)  # fmt: skip
+    new_chords = [] if chords is None else _new_bar_chords(piece, grid, n_given + reprise, chords, tonic, mode,
+                                                           request.closes())  # fmt: skip
     W = _work_piece(piece, grid, layout, {v: [*t.notes, *again.get(v, [])] for v, t in vtracks.items()},
-                    [*piece.chords, *again_chords], style, tonic, mode, _told_tempo(model, style, piece))  # fmt: skip
+                    [*piece.chords, *again_chords, *new_chords], style, tonic, mode,
+                    _told_tempo(model, style, piece))  # fmt: skip
     ids = tokenizer.encode(W, end_bar=n_given)
     given_bars = max(1, n_given)
     per_bar = (len(ids) - _first_bar(tokenizer, ids)) / given_bars
@@ -188,7 +201,7 @@ def continue_piece(
         forced_voices=frozenset(),
         # a lead sheet without chord symbols is continued without them (the closing bar would
         # otherwise name a lone tonic chord)
-        chords="free" if piece.chords or layout == "satb" else "none",
+        chords="forced" if new_chords else "free" if piece.chords or layout == "satb" else "none",
         rhythm=None,
         guard=voice_leading and layout == "satb",
         request=request,
@@ -213,7 +226,8 @@ def continue_piece(
             track_of[v].notes.extend(copy.copy(x) for x in notes)
         for v, notes in res.notes.items():
             track_of[v].notes.extend(notes)
-        out.chords = [*out.chords, *again_chords, *sorted(res.chords, key=lambda c: c.onset)]
+        written = new_chords if new_chords else sorted(res.chords, key=lambda c: c.onset)
+        out.chords = [*out.chords, *again_chords, *written]
         out.bar_onsets = [*piece.bars(), *grid.starts[n_given:]]
         out.end = grid.end_of(grid.n - 1)
         if job.short_end:
@@ -252,6 +266,55 @@ def default_reprise(style: str, bars: int, grid: Any, n_given: int) -> int:
     given full bars and leaving at least one bar to write."""
     share = DEFAULT_REPRISE.get(style, 0.0)
     return max(0, min(int(bars * share), n_given - grid.first_full, bars - 1))
+
+
+def _new_bar_chords(
+    piece: Piece, grid: Any, start: int, chords: str | Sequence[str], tonic: str, mode: str, closes: bool
+) -> list[ChordSymbol]:
+    """The chord symbols of bars [start, grid.n) from `chords` (continue_piece's docstring):
+    figures one per bar, cycling, or "again" (the given full bars' chords, bar by bar, cycling;
+    a chord sounding into a bar is named at its start). Under a closing cadence the last bar's
+    is the tonic's. ValueError for a figure that does not parse or "again" without chords."""
+    from tunesmith.harmony import parse_chord
+
+    n = grid.n - start
+    if isinstance(chords, str) and chords.strip().lower() == "again":
+        given = sorted(piece.chords, key=lambda c: c.onset)
+        src = list(range(grid.first_full, start if start <= grid.n else grid.n))
+        src = [b for b in src if b < len(piece.bars())] or [b for b in range(grid.n) if b < len(piece.bars())]
+        if not given or not src:
+            raise ValueError("chords again: the given music has no chord symbols to play again")
+        out = []
+        for k in range(n):
+            b = src[k % len(src)]
+            b0, b1 = grid.starts[b], grid.end_of(b)
+            shift = grid.starts[start + k] - b0
+            inside = [c for c in given if b0 - _EPS <= c.onset < b1 - _EPS]
+            sounding = [c for c in given if c.onset < b0 - _EPS]
+            if sounding and not (inside and inside[0].onset <= b0 + _EPS):
+                out.append(ChordSymbol(grid.starts[start + k], sounding[-1].figure))
+            out += [ChordSymbol(c.onset + shift, c.figure) for c in inside]
+    else:
+        figures = chords.split() if isinstance(chords, str) else [str(c) for c in chords]
+        if not figures:
+            raise ValueError("chords: give one chord symbol per new bar (they cycle), or 'again'")
+        for f in figures:
+            try:
+                parse_chord(f)
+            except ValueError:
+                raise ValueError(f"chords: {f!r} is not a chord symbol") from None
+        out = [ChordSymbol(grid.starts[start + k], figures[k % len(figures)]) for k in range(n)]
+    if closes and out and n > 0:
+        tonic_pc = pitch_class_of(tonic)
+        last_bar = grid.starts[grid.n - 1]
+        if parse_chord([c for c in out if c.onset < grid.end_of(grid.n - 1)][-1].figure)[0] != tonic_pc or any(
+            c.onset > last_bar + _EPS for c in out
+        ):
+            own = [c.figure for c in [*piece.chords, *out] if parse_chord(c.figure)[0] == tonic_pc and "/" not in c.figure]
+            minor = mode in ("minor", "aeolian", "dorian", "phrygian")
+            figure = own[0] if own else tonic + ("m" if minor else "")
+            out = [c for c in out if c.onset < last_bar - _EPS] + [ChordSymbol(last_bar, figure)]
+    return out
 
 
 def _reprised(piece: Piece, vtracks: dict[str, Track], grid: Any, first: int, n_given: int, reprise: int):
