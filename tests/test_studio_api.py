@@ -162,6 +162,9 @@ def test_upload_continue_harmonize(studio):
     as_jazz = ok(c.post(f"/api/pieces/{plain['id']}/inpaint", json={"bars": "2", "n": 1, "seed": 1, "style": "jazz"},
                         headers=AUTH), 201)  # fmt: skip
     assert as_jazz["takes"][0]["summary"]["style"] == "jazz"
+    over = ok(c.post(f"/api/pieces/{plain['id']}/continue", json={"bars": 2, "n": 1, "seed": 1, "chords": "G C",
+                                                                 "reprise": 0, "cadence": "free"}, headers=AUTH), 201)  # fmt: skip
+    assert [figure for _, figure in over["takes"][0]["chords"]][-2:] == ["G", "C"]
     as_default = ok(c.post(f"/api/pieces/{plain['id']}/continue", json={"bars": 1, "n": 1, "seed": 1}, headers=AUTH), 201)
     assert as_default["takes"][0]["summary"]["style"] == "folk"
     bad = c.post(f"/api/pieces/{plain['id']}/continue", json={"bars": 1, "style": "polka"}, headers=AUTH)

@@ -218,6 +218,8 @@ class Continue(Sampling):
     take: str | None = None
     cadence: Literal["tonic", "home", "free"] | None = Field(None, description="end as the style's pieces end, mostly on the tonic (tonic), always on the tonic (home) or anywhere (free); None: the style's default")
     reprise: int | None = Field(None, ge=0, le=63, description="begin by restating the piece's first N full bars (A A'; None: the style's default)")
+    chords: str | None = Field(None, max_length=2000, description="the new bars' chord symbols, one per bar, cycling, "
+                               "or 'again' (the piece's own chords once more); None: the model's")
 
 
 class Harmonize(Sampling):

@@ -345,6 +345,7 @@ async function regenerate(action) {
     body = { bars: `${a}-${Number.isNaN(b) ? a : b}`, keep, n };
   } else if (action === "continue") {
     body = { bars: parseInt($("continue-bars").value, 10) || 4, n };
+    if ($("continue-chords").value.trim()) body.chords = $("continue-chords").value.trim();
   } else {
     body = { n };
   }
