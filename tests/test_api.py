@@ -223,3 +223,29 @@ def test_a_takes_json_says_how_its_ending_was_drawn(tmp_path):
     assert replaced.provenance["resolved"]["chords_from"] == "harmonizer"
     assert "opening_chord" not in replaced.provenance["resolved"]
     assert replaced.provenance["resolved"]["chords_prior_correction"] == 0.5  # pop's drawn chords (decoding.json)
+
+
+def test_threads_sharing_a_model_get_the_takes_they_would_get_alone():
+    """The decoder keeps its cache on the model: two threads composing at once had one call fail
+    (shapes that do not broadcast) and the other return another seed's notes. Each call now
+    waits its turn on the model's lock."""
+    import threading
+
+    def notes(take):
+        return [(n.pitch, n.onset) for t in take.piece.tracks for n in t.notes]
+
+    alone = {s: notes(ts.compose(style="folk", bars=8, seed=s, check=False)) for s in (1, 2, 3)}
+    got, errors = {}, []
+
+    def work(seed):
+        try:
+            got[seed] = notes(ts.compose(style="folk", bars=8, seed=seed, check=False))
+        except Exception as exc:  # noqa: BLE001 - any failure is the test's finding
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=work, args=(s,)) for s in (1, 2, 3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and got == alone

@@ -32,6 +32,7 @@ import base64
 import copy
 import dataclasses
 import os
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -193,6 +194,9 @@ class Model:
     model: Any
     tokenizer: Any
     info: dict
+    # the decoder keeps its key/value cache on the model: one generation at a time per model, so
+    # that threads sharing it (a bot, a web app) wait rather than corrupt each other's takes
+    lock: Any = dataclasses.field(default_factory=threading.Lock, repr=False, compare=False)
 
     def record(self) -> dict:
         """What a take records about this model: a name, never a machine path, and its sha256."""
@@ -217,6 +221,7 @@ class Model:
 
 
 _MODELS: dict[tuple[str, float], Model] = {}
+_MODELS_LOCK = threading.Lock()
 
 
 def load_model(name: str | os.PathLike | Model | None = "default") -> Model:
@@ -231,11 +236,12 @@ def load_model(name: str | os.PathLike | Model | None = "default") -> Model:
     weights = path / "model.safetensors" if path.is_dir() else path
     stamp = weights.stat().st_mtime if weights.exists() else 0.0
     cache_key = (str(path.resolve()), stamp)
-    if cache_key not in _MODELS:
-        model, tokenizer, info = pretrained.load(text, torch=False)
-        label = info.get("name") or info.get("model_id") or ("default" if text == "default" else Path(text).name or text)
-        _MODELS[cache_key] = Model(label, model, tokenizer, {**info, "source": text})
-    return _MODELS[cache_key]
+    with _MODELS_LOCK:  # two threads asking at once load it once
+        if cache_key not in _MODELS:
+            model, tokenizer, info = pretrained.load(text, torch=False)
+            label = info.get("name") or info.get("model_id") or ("default" if text == "default" else Path(text).name or text)
+            _MODELS[cache_key] = Model(label, model, tokenizer, {**info, "source": text})
+        return _MODELS[cache_key]
 
 
 # ------------------------------------------------------------------------------ reading
@@ -475,7 +481,8 @@ def compose(
     t0 = time.perf_counter()
     m = load_model(model)
     load_seconds = time.perf_counter() - t0
-    raw = generate(m.model, m.tokenizer, request, n=n, seed=request.seed)
+    with m.lock:
+        raw = generate(m.model, m.tokenizer, request, n=n, seed=request.seed)
     harmonize_takes(raw, request, m.model)
     seed0 = raw[0].seed
     beats = {"tempo_bpm": tempo if tempo is not None else STYLE_DEFAULTS[request.style]["tempo"],
@@ -513,7 +520,8 @@ def compose(
 
         def redo(i: int, attempt: int) -> Take:
             s = (seed0 + 7919 * attempt + i) % (2**31 - 1)
-            again = generate(m.model, m.tokenizer, dataclasses.replace(request, seed=s), n=1, seed=s)
+            with m.lock:
+                again = generate(m.model, m.tokenizer, dataclasses.replace(request, seed=s), n=1, seed=s)
             harmonize_takes(again, request, m.model)
             t = again[0]
             t.piece.meta.setdefault("composer", "tunesmith")
@@ -681,17 +689,18 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
         mode=mode, voice_leading=kw.pop("voice_leading", True), rhythm_feedback=kw.get("rhythm_feedback"),
     )  # fmt: skip
     t1 = time.perf_counter()
-    if verb == "continue":
-        raw = cocreate.continue_piece(m.model, m.tokenizer, piece, kw["bars"], tonal_feedback=kw.get("tonal_feedback"),
-                                      cadence=kw.get("cadence"), reprise=kw.get("reprise"), chords=kw.get("chords"),
-                                      **common)  # fmt: skip
-    elif verb == "harmonize":
-        raw = cocreate.harmonize(m.model, m.tokenizer, piece, chord_rhythm=rhythm, lookahead=kw.get("lookahead", 8),
-                                 chords_from=kw.get("chords_from", "harmonizer"), **common)  # fmt: skip
-    else:
-        raw = cocreate.inpaint(m.model, m.tokenizer, piece, kw["bars"], keep=kw.get("keep"), chord_rhythm=rhythm,
-                               lookahead=kw.get("lookahead", 8), chords_from=kw.get("chords_from", "harmonizer"),
-                               tonal_feedback=kw.get("tonal_feedback"), **common)  # fmt: skip
+    with m.lock:  # one generation at a time on a model (its decoder cache)
+        if verb == "continue":
+            raw = cocreate.continue_piece(m.model, m.tokenizer, piece, kw["bars"], tonal_feedback=kw.get("tonal_feedback"),
+                                          cadence=kw.get("cadence"), reprise=kw.get("reprise"), chords=kw.get("chords"),
+                                          **common)  # fmt: skip
+        elif verb == "harmonize":
+            raw = cocreate.harmonize(m.model, m.tokenizer, piece, chord_rhythm=rhythm, lookahead=kw.get("lookahead", 8),
+                                     chords_from=kw.get("chords_from", "harmonizer"), **common)  # fmt: skip
+        else:
+            raw = cocreate.inpaint(m.model, m.tokenizer, piece, kw["bars"], keep=kw.get("keep"), chord_rhythm=rhythm,
+                                   lookahead=kw.get("lookahead", 8), chords_from=kw.get("chords_from", "harmonizer"),
+                                   tonal_feedback=kw.get("tonal_feedback"), **common)  # fmt: skip
     generate_seconds = time.perf_counter() - t1
     seed = raw[0].seed
     request = {
