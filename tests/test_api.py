@@ -249,3 +249,21 @@ def test_threads_sharing_a_model_get_the_takes_they_would_get_alone():
     for t in threads:
         t.join()
     assert errors == [] and got == alone
+
+
+@pytest.mark.parametrize(("kw", "message"), [
+    ({"key": 5}, r"key must be a name such as 'D', 'Bb' or 'g minor', got 5"),
+    ({"pitch_range": (60,)}, r"pitch_range must be 'C4:G5' or two MIDI numbers \(low, high\), got \(60,\)"),
+    ({"meter": "6/8", "tempo": 500}, r"tempo 500 out of bounds 13\.3\.\.266\.7 beats per minute in 6/8"),
+    ({"meter": "4/4", "tempo": 500}, r"tempo 500 out of bounds 20\.\.400 beats per minute in 4/4"),
+    ({"n": 65}, r"n 65 is over the limit of 64 takes"),
+    ({"cadence": "HOME", "n": 1}, None),  # choices take any case
+])  # fmt: skip
+def test_the_apis_controls_are_checked_with_one_line_naming_them(kw, message):
+    """What a developer passes is checked as the command line checks it, before any work, in the
+    units the developer used (a 6/8 tempo in dotted quarters, not the quarter notes it becomes)."""
+    if message is None:
+        assert ts.compose(style="folk", bars=2, seed=1, check=False, **kw).provenance["request"]["cadence"] == "home"
+        return
+    with pytest.raises(ValueError, match=message):
+        ts.compose(style="folk", bars=2, check=False, **kw)

@@ -82,6 +82,10 @@ def style_of(style: str | None, *, default: str | None = None) -> str | None:
 def _key(key: str | None, mode: str | None) -> tuple[str | None, str | None]:
     from tunesmith.cli._common import parse_key
 
+    if key is not None and not isinstance(key, str):
+        raise ValueError(f"key must be a name such as 'D', 'Bb' or 'g minor', got {key!r}")
+    if mode is not None and not isinstance(mode, str):
+        raise ValueError(f"mode must be a name such as 'major' or 'dorian', got {mode!r}")
     return parse_key(key, mode.lower() if isinstance(mode, str) else mode)
 
 
@@ -90,7 +94,10 @@ def _range(pitch_range: Any) -> tuple[int, int] | None:
 
     if pitch_range is None or isinstance(pitch_range, str):
         return parse_range(pitch_range)
-    low, high = (int(x) for x in pitch_range)
+    try:
+        low, high = (int(x) for x in pitch_range)
+    except (TypeError, ValueError):
+        raise ValueError(f"pitch_range must be 'C4:G5' or two MIDI numbers (low, high), got {pitch_range!r}") from None
     return parse_range(f"{low}:{high}")
 
 
@@ -145,7 +152,7 @@ def compose_request(
 
     Missing controls come from `STYLE_DEFAULTS`, except the key: with `chords` and no `key` it
     is read from the chords (`harmony.estimate_key_from_chords`: "Dm7 G7 Cmaj7" is C major)."""
-    from tunesmith.sampling import ComposeRequest
+    from tunesmith.sampling import MAX_TEMPO, MIN_TEMPO, ComposeRequest
 
     style = style_of(style)
     defaults = STYLE_DEFAULTS.get(style, {})
@@ -158,6 +165,11 @@ def compose_request(
         tonic, mode = inferred.tonic, mode or inferred.mode
     meter = meter or defaults.get("meter", "4/4")
     beats_per_minute = tempo if tempo is not None else defaults.get("tempo", 120.0)
+    qpm = qpm_of(beats_per_minute, meter)
+    if not MIN_TEMPO <= qpm <= MAX_TEMPO:  # said in the beats the musician counts, not in quarter notes
+        beat = qpm / float(beats_per_minute) if float(beats_per_minute) else 1.0
+        raise ValueError(f"tempo {float(beats_per_minute):g} out of bounds {round(MIN_TEMPO / beat, 1):g}.."
+                         f"{round(MAX_TEMPO / beat, 1):g} beats per minute in {meter}")  # fmt: skip
     return ComposeRequest(
         style=style,
         key=tonic or defaults.get("key", "C"),
@@ -175,7 +187,7 @@ def compose_request(
         chord_every_bar=not chords_optional,
         seed=seed,
         form=form,
-        cadence=cadence,
+        cadence=cadence.lower() if isinstance(cadence, str) else cadence,  # choices take any case
         chords_from=chords_from,
         tonal_feedback=tonal_feedback,
         rhythm_feedback=rhythm_feedback,
@@ -457,8 +469,9 @@ def compose(
     check: every take is checked against the model's training set (`tunesmith.rights`); a copy
     is resampled (at most 3 times) unless `allow_close`, then kept and labelled; the take's
     provenance["rights"] names the 3 nearest training works with their licenses."""
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be at least 1, got {n!r}")
+    from tunesmith.limits import check_takes
+
+    check_takes(n, "n")  # 1..MAX_TAKES, as the command line and co-create have it
     request = compose_request(
         style, key=key, mode=mode, meter=meter, bars=bars, tempo=tempo, chords=chords, pitch_range=pitch_range,
         in_scale=in_scale, temperature=temperature, top_p=top_p, rhythm_temperature=rhythm_temperature,
@@ -775,7 +788,8 @@ def continue_(source: Take | Piece | str | os.PathLike, bars: int = 8, *, style:
     return _cocreate("continue", source, bars=bars, style=style, key=key, mode=mode, tune=tune, n=n, seed=seed,
                      temperature=temperature, top_p=top_p, pitch_range=pitch_range, in_scale=in_scale,
                      voice_leading=voice_leading, tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback,
-                     cadence=cadence, reprise=reprise, pickup=pickup, chords=chords, model=model)[0]  # fmt: skip
+                     cadence=cadence.lower() if isinstance(cadence, str) else cadence, reprise=reprise, pickup=pickup,
+                     chords=chords, model=model)[0]  # fmt: skip
 
 
 def harmonize(melody: Take | Piece | str | os.PathLike, *, style: str | None = None, key: str | None = None,

@@ -103,6 +103,7 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
             "--cadence",
             choices=("tonic", "home", "free"),
+            type=str.lower,
             default=None,
             help="tonic: the new bars end the piece as compose ends a take, as the style's pieces end (mostly on the "
             "tonic; sometimes on another degree over the chord the style puts under it) (default); home: always on "

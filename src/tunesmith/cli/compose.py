@@ -47,6 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--cadence",
         choices=("tonic", "home", "free"),
+        type=str.lower,
         default=None,
         help="tonic: close as the style's pieces close, each take drawing its ending as often as they do: a "
         "chorale on the tonic chord (a minor one sometimes on its dominant, as 11 of Bach's 104 do); a lead "
