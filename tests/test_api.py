@@ -267,3 +267,18 @@ def test_the_apis_controls_are_checked_with_one_line_naming_them(kw, message):
         return
     with pytest.raises(ValueError, match=message):
         ts.compose(style="folk", bars=2, check=False, **kw)
+
+
+def test_an_inpainting_of_a_file_without_a_style_has_the_style_it_was_written_in(tmp_path):
+    """Keeping the melody (new chords only) too: the take had no style, though its request said folk."""
+    from tunesmith.outputs.musicxml import write_musicxml
+
+    notes = [Note(67 + (i % 3), float(i), 1.0) for i in range(12)]
+    piece = Piece(piece_id="w", work_id="w", title="w", style="", tracks=[Track("M", "melody", notes=notes)],
+                  keys=[KeySignature(0.0, "F", "major")], time_signatures=[TimeSignature(0.0, 3, 4)],
+                  tempos=[Tempo(0.0, 100.0)], end=12.0)  # fmt: skip
+    path = write_musicxml(piece, tmp_path / "waltz.musicxml")
+    assert not ts.read(path).style
+    for keep in (None, "melody"):
+        take = ts.inpaint(path, bars="2-3", keep=keep, seed=1)
+        assert take.piece.style == "folk" == take.provenance["request"]["style"], keep

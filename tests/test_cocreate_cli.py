@@ -151,6 +151,16 @@ def test_continue_reads_the_chords_a_midi_lead_sheet_plays_on_its_own_track(mode
     assert [c for c in out if c[0] < 32.0] == [(round(c.onset, 3), c.figure) for c in sheet.chords]
     assert any(c[0] >= 32.0 for c in out), "the new bars have chords"
     assert notes(stem.with_suffix(".mid"), "accompaniment") == sorted((round(n.onset, 3), n.pitch, round(n.duration, 3)) for n in played)
+    # inpaint keeps the piano track, so it keeps the chords read from it (new ones would sound
+    # against it); keeping the melody as well leaves nothing to write: one line says why
+    inp = tmp_path / "inp"
+    assert run("inpaint", src, "--bars", "2-3", "--style", "pop", "--model", model_dir, "--seed", 1, "--out", inp,
+               *FAST) == 0  # fmt: skip
+    assert chords(inp.with_suffix(".musicxml")) == [(round(c.onset, 3), c.figure) for c in sheet.chords]
+    capsys.readouterr()
+    assert run("inpaint", src, "--bars", "2-3", "--keep", "melody", "--model", model_dir, "--out", tmp_path / "k",
+               *FAST) == 2  # fmt: skip
+    assert "its chords are played on its Piano track, which inpaint keeps" in capsys.readouterr().err
     # the file says which notes were the musician's: `check` leaves them out
     from tunesmith.rights.check import musicians_notes
     from tunesmith.rights.provenance import read_provenance

@@ -663,6 +663,17 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
     chords_read = None
     if verb in ("continue", "inpaint"):  # chords played on a track of their own become chord symbols
         piece, chords_read = cocreate.chords_from_tracks(piece)
+        if chords_read and verb == "inpaint":
+            # the track that plays them is the musician's and is kept, so its chords are kept too (new
+            # ones would sound against it: a D7 symbol over a C-major piano chord)
+            keep = kw.get("keep")
+            keep = [k.strip() for k in (keep.split(",") if isinstance(keep, str) else list(keep or [])) if k.strip()]
+            if "melody" in keep:
+                where = piece.path or piece.piece_id or "the piece"
+                raise ValueError(f"{where}: its chords are played on its {', '.join(chords_read['tracks'])} track, which "
+                                 "inpaint keeps, so keeping the melody leaves nothing to write; harmonize writes new "
+                                 "chords for the whole melody")  # fmt: skip
+            kw["keep"] = [*keep, "chords"] if "chords" not in keep else keep
     style = style_of(kw.pop("style", None))
     tonic, mode = _key(kw.pop("key", None), kw.pop("mode", None))
     pitch_range = _range(kw.pop("pitch_range", None))

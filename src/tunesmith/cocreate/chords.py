@@ -15,7 +15,7 @@ import numpy as np
 from tunesmith.cocreate.decode import KeptNotesError, _assert_kept, _copy_meta, _note_key
 from tunesmith.cocreate.inputs import _Grid, _melody_track, _where
 from tunesmith.sampling import Take
-from tunesmith.score import ChordSymbol, KeySignature, Piece, Track
+from tunesmith.score import STYLES, ChordSymbol, KeySignature, Piece, Track
 
 CHORD_SOURCES = ("harmonizer", "table", "model")
 
@@ -135,6 +135,8 @@ def _rechord_region(
         kept = _in_chord_rhythm(new, rhythm, downbeats, {d for d in downbeats if inside(d)})
         out = copy.deepcopy(piece)
         out.meta = _copy_meta(piece)
+        if out.style not in STYLES:  # a file with no style of its own takes the one its chords were written in
+            out.style = style
         out.chords = sorted([c for c in out.chords if not inside(c.onset)] + kept, key=lambda c: c.onset)
         for orig, new_track in zip(piece.tracks, out.tracks):
             if [_note_key(x) for x in orig.notes] != [_note_key(x) for x in new_track.notes]:
