@@ -282,3 +282,11 @@ def test_an_inpainting_of_a_file_without_a_style_has_the_style_it_was_written_in
     for keep in (None, "melody"):
         take = ts.inpaint(path, bars="2-3", keep=keep, seed=1)
         assert take.piece.style == "folk" == take.provenance["request"]["style"], keep
+
+
+def test_composed_chords_in_a_flat_key_are_spelled_as_its_scale():
+    """G-flat major's IV is C-flat (it had been written B, with D# and F#, in a six-flat score)."""
+    for chords_from in ("model", "harmonizer"):
+        take = ts.compose(style="folk", key="Gb", bars=8, seed=1, chords_from=chords_from, check=False)
+        roots = {c.figure.rstrip("m7") for c in take.piece.chords}
+        assert not roots & {"B", "E", "F#", "C#", "G#", "D#"}, (chords_from, roots)

@@ -182,3 +182,15 @@ def test_chords_are_read_from_an_accompaniments_notes():
     assert [(c.onset, c.figure) for c in got] == [(0.0, "Ab"), (4.0, "Fm"), (6.0, "Db"), (8.0, "Eb7"), (16.0, "Ab")]
     assert all(isinstance(c, ChordSymbol) for c in got)
     assert chords_from_notes([], piece) == []
+
+
+def test_a_chord_on_a_scale_degree_is_spelled_as_the_scale_spells_it():
+    from tunesmith.harmony import spell_chord_in_key
+    from tunesmith.score import KeySignature
+
+    gb, cb = KeySignature(0.0, "Gb", "major"), KeySignature(0.0, "Cb", "major")
+    assert [spell_chord_in_key(f, gb) for f in ("B", "Db7", "B/D#", "Ebm7")] == ["Cb", "Db7", "Cb/Eb", "Ebm7"]
+    assert [spell_chord_in_key(f, cb) for f in ("B", "E", "Gb7")] == ["Cb", "Fb", "Gb7"]
+    c = KeySignature(0.0, "C", "major")
+    assert [spell_chord_in_key(f, c) for f in ("D7", "Bb", "F#m7b5", "N.C.")] == ["D7", "Bb", "F#m7b5", "N.C."]  # chromatic: as named
+    assert spell_chord_in_key("B", None) == "B"

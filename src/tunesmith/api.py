@@ -503,6 +503,10 @@ def compose(
     takes = []
     for i, t in enumerate(raw):
         piece = t.piece
+        if not request.chords:  # the composer's (or harmonizer's) chords named as the key spells its degrees
+            from tunesmith.harmony import spell_chord_in_key
+
+            piece.chords = [dataclasses.replace(c, figure=spell_chord_in_key(c.figure, piece.key)) for c in piece.chords]
         piece.meta.setdefault("composer", "tunesmith")
         accent(piece)
         orchestrate(piece)  # the style's instruments (MIDI and WAV)

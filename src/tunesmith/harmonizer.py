@@ -91,7 +91,8 @@ def label_of(figure: str, tonic_pc: int) -> int | None:
 def figure_of(label: int, key: KeySignature) -> str:
     """The chord figure of `label` in `key`, spelled as the key spells it."""
     rel, q = divmod(int(label), len(QUALITY_NAMES))
-    return _key_names(key.tonic, (key.mode or "major").lower())[(rel + key.tonic_pc) % 12] + QUALITY_NAMES[q]
+    figure = _key_names(key.tonic, (key.mode or "major").lower())[(rel + key.tonic_pc) % 12] + QUALITY_NAMES[q]
+    return harmony.spell_chord_in_key(figure, key)  # a scale degree as the scale spells it (Cb in G-flat)
 
 
 @functools.lru_cache(maxsize=64)

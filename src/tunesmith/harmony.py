@@ -647,6 +647,28 @@ def _letter_name(letter: str, pc: int) -> str | None:
     return letter + ("#" * diff if diff > 0 else "b" * -diff)
 
 
+def spell_chord_in_key(figure: str, key: KeySignature | None) -> str:
+    """`figure` with its root (and slash bass) spelled as `key`'s scale spells that degree
+    (Cb, not B, for IV in G-flat; E# for vii in F-sharp); a chromatic root, a figure that does
+    not parse and a key-less piece are left as they are. What is named is what sounds."""
+    if key is None:
+        return figure
+    m = _ROOT_RE.match(figure)
+    if not m:
+        return figure
+    try:
+        scale = _scale_names(key)
+        root_pc, _, bass_pc = parse_chord(figure)
+    except (ValueError, KeyError):
+        return figure
+    rest = m.group(3)
+    root = scale.get(root_pc, m.group(1).upper() + m.group(2).replace("-", "b").replace("♭", "b").replace("♯", "#"))
+    if "/" in rest and bass_pc is not None:
+        body, _, bass = rest.rpartition("/")
+        rest = body + "/" + scale.get(bass_pc, bass)
+    return root + rest
+
+
 def _scale_names(key: KeySignature) -> dict[int, str]:
     """{pitch class: name} of the 7 degrees of `key`'s scale (mode-aware), spelled from its tonic."""
     degree = _MODE_DEGREE.get(key.mode, 0)
