@@ -290,3 +290,13 @@ def test_composed_chords_in_a_flat_key_are_spelled_as_its_scale():
         take = ts.compose(style="folk", key="Gb", bars=8, seed=1, chords_from=chords_from, check=False)
         roots = {c.figure.rstrip("m7") for c in take.piece.chords}
         assert not roots & {"B", "E", "F#", "C#", "G#", "D#"}, (chords_from, roots)
+
+
+def test_a_compressed_musicxml_take_carries_its_provenance(tmp_path):
+    """take.write("x.mxl") packs the bundle's MusicXML, provenance included, and `provenance` reads
+    it (it had said ".mxl: not a kind of file tunesmith writes")."""
+    take = ts.compose(style="folk", bars=4, seed=1, check=False)
+    path = take.write(tmp_path / "one.mxl")["musicxml"]
+    found = ts.provenance(path)
+    assert found["made_by_tunesmith"] and found["ai_generated"] is True and found["fields"]["model"] == "default"
+    assert [n.pitch for n in ts.read(path).melody().notes] == [n.pitch for n in take.piece.melody().notes]

@@ -331,10 +331,11 @@ class Take:
 
         with tempfile.TemporaryDirectory(prefix=".tunesmith-", dir=p.parent if p.parent.is_dir() else None) as d:
             files = write_takes([self], Path(d) / "take", force=True, audio=kind == "wav", svg=kind == "svg")[0]
-            if p.suffix.lower() == ".mxl":
-                from tunesmith.outputs.musicxml import write_musicxml
+            if p.suffix.lower() == ".mxl":  # the bundle's MusicXML, its provenance in it, packed
+                from tunesmith.outputs.musicxml import mxl_bytes
+                from tunesmith.paths import atomic_write_bytes
 
-                write_musicxml(self.piece, p)
+                atomic_write_bytes(p, mxl_bytes(files["musicxml"].read_bytes(), p.with_suffix(".musicxml").name))
             else:
                 p.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(files[kind], p)

@@ -85,17 +85,21 @@ def write_musicxml(piece: Piece, path: str | os.PathLike) -> Path:
     path = Path(path)
     data = musicxml_bytes(piece)
     if path.suffix.lower() == ".mxl":
-        buf = io.BytesIO()
-        inner = path.with_suffix(".musicxml").name
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-            z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.recordare.musicxml")
-            z.writestr(
-                "META-INF/container.xml",
-                '<?xml version="1.0" encoding="UTF-8"?>\n<container><rootfiles>'
-                f'<rootfile full-path="{inner}" media-type="application/vnd.recordare.musicxml+xml"/>'
-                "</rootfiles></container>\n",
-            )
-            z.writestr(inner, data)
-        data = buf.getvalue()
+        data = mxl_bytes(data, path.with_suffix(".musicxml").name)
     atomic_write_bytes(path, data)
     return path
+
+
+def mxl_bytes(data: bytes, inner: str) -> bytes:
+    """MusicXML `data` packed as compressed MusicXML (.mxl), the score named `inner` inside."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.recordare.musicxml")
+        z.writestr(
+            "META-INF/container.xml",
+            '<?xml version="1.0" encoding="UTF-8"?>\n<container><rootfiles>'
+            f'<rootfile full-path="{inner}" media-type="application/vnd.recordare.musicxml+xml"/>'
+            "</rootfiles></container>\n",
+        )
+        z.writestr(inner, data)
+    return buf.getvalue()

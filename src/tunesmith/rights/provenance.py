@@ -169,7 +169,8 @@ def read_wav_info(wav: bytes) -> dict[str, str]:
 
 
 # ------------------------------------------------------------------------------ reading it back
-PROVENANCE_KINDS = {".mid": "midi", ".midi": "midi", ".musicxml": "musicxml", ".xml": "musicxml", ".wav": "wav"}
+PROVENANCE_KINDS = {".mid": "midi", ".midi": "midi", ".musicxml": "musicxml", ".xml": "musicxml", ".mxl": "musicxml",
+                    ".wav": "wav"}  # fmt: skip
 _MAX_META_CHARS = 1_000_000  # one provenance text event or field
 
 
@@ -232,9 +233,14 @@ def _midi_fields(path: Path) -> dict[str, Any]:
 
 
 def _musicxml_fields(path: Path) -> dict[str, Any]:
+    import io
+
     from defusedxml.ElementTree import parse
 
-    ident = parse(path).getroot().find("identification")
+    from tunesmith.inputs.musicxml import _xml_bytes
+
+    # a compressed .mxl is unpacked under the readers' archive limits first
+    ident = parse(io.BytesIO(_xml_bytes(path))).getroot().find("identification")
     fields: dict[str, Any] = {}
     for field in [] if ident is None else ident.iter("miscellaneous-field"):
         name = field.get("name") or ""
