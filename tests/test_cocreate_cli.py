@@ -161,6 +161,10 @@ def test_continue_reads_the_chords_a_midi_lead_sheet_plays_on_its_own_track(mode
     assert run("inpaint", src, "--bars", "2-3", "--keep", "melody", "--model", model_dir, "--out", tmp_path / "k",
                *FAST) == 2  # fmt: skip
     assert "its chords are played on its Piano track, which inpaint keeps" in capsys.readouterr().err
+    # harmonize writes new chords for the melody and keeps the piano part as it was (it had dropped it)
+    har = tmp_path / "har"
+    assert run("harmonize", src, "--style", "pop", "--model", model_dir, "--seed", 1, "--out", har, *FAST) == 0
+    assert notes(har.with_suffix(".mid"), "accompaniment") == sorted((round(n.onset, 3), n.pitch, round(n.duration, 3)) for n in played)
     # the file says which notes were the musician's: `check` leaves them out
     from tunesmith.rights.check import musicians_notes
     from tunesmith.rights.provenance import read_provenance

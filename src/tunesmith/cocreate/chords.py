@@ -35,9 +35,15 @@ def chord_table(path: str | None = None):
 
 
 def _harmonized_piece(
-    piece: Piece, i: int, style: str, tracks: list[Track], chords: list[ChordSymbol], keys: list, end: float
+    piece: Piece, i: int, style: str, tracks: list[Track], chords: list[ChordSymbol], keys: list, end: float,
+    melody: Track | None = None,
 ) -> Piece:
-    """Take `i` of a harmonization of `piece`: its meter, tempi and bars, the given parts."""
+    """Take `i` of a harmonization of `piece`: its meter, tempi and bars, the given parts. The
+    piece's other tracks (a piano, a drum part: the musician's notes) come after them as they
+    were, except parts the harmonization writes itself (a chorale's alto, tenor and bass)."""
+    written = {t.role for t in tracks}
+    others = [copy.deepcopy(t) for t in piece.tracks
+              if t is not melody and t.notes and not (t.role in ("alto", "tenor", "bass") and t.role in written)]  # fmt: skip
     return Piece(
         piece_id=f"{piece.piece_id}-harmonized-{i + 1}",
         work_id=piece.work_id,
@@ -46,7 +52,7 @@ def _harmonized_piece(
         source="tunesmith",
         path="",
         license=piece.license,
-        tracks=tracks,
+        tracks=[*tracks, *others],
         chords=chords,
         keys=keys,
         time_signatures=copy.deepcopy(piece.time_signatures),
@@ -89,7 +95,8 @@ def _harmonize_from_chords(
         # as a lead sheet is written: no chord symbol over a pickup, the first one on bar 1
         kept = [c for c in _in_chord_rhythm(predict(i), chord_rhythm, downbeats, downbeats) if c.onset >= first_full - 1e-6]
         tracks = [Track(melody.name, "melody", melody.program, False, [copy.copy(x) for x in melody.notes])]
-        out = _harmonized_piece(piece, i, style, tracks, kept, [KeySignature(0.0, tonic, mode)], piece.duration())
+        out = _harmonized_piece(piece, i, style, tracks, kept, [KeySignature(0.0, tonic, mode)], piece.duration(),
+                                melody=melody)  # fmt: skip
         _assert_kept(melody.notes, out.tracks[0].notes, "the melody")
         meta = {"operation": "harmonize", "style": style, "layout": "lead", **meta_source, "chord_rhythm": chord_rhythm}
         out.meta = {**out.meta, "cocreate": {**meta, "seed": seed, "take": i}}

@@ -477,6 +477,7 @@ def harmonize(
                 else copy.deepcopy(piece.keys)
             ),
             end=max(piece.duration(), grid.end_of(grid.n - 1)),
+            melody=melody,
         )
         _assert_kept(melody.notes, given.notes, "the melody")
         if [_note_key(x) for x in given.notes] != [_note_key(x) for x in melody.notes]:
