@@ -300,3 +300,10 @@ def test_a_compressed_musicxml_take_carries_its_provenance(tmp_path):
     found = ts.provenance(path)
     assert found["made_by_tunesmith"] and found["ai_generated"] is True and found["fields"]["model"] == "default"
     assert [n.pitch for n in ts.read(path).melody().notes] == [n.pitch for n in take.piece.melody().notes]
+
+
+def test_reading_a_takes_json_says_what_to_read_instead(tmp_path):
+    take = ts.compose(style="folk", bars=2, seed=1, check=False)
+    path = take.write(tmp_path / "t.json")["json"]
+    with pytest.raises(ValueError, match=r"t\.json: a take's JSON sidecar says how the take was made; read the take's \.mid"):
+        ts.read(path)

@@ -119,6 +119,8 @@ def read_jsb_json(
         data = json.loads(read_text(p))
     except json.JSONDecodeError as e:
         raise InputError(f"{p}: not valid JSON ({e.msg} at line {e.lineno})") from e
+    if isinstance(data, dict) and ("takes" in data or "provenance" in data or "tunesmith_version" in data):
+        raise InputError(f"{p}: a take's JSON sidecar says how the take was made; read the take's .mid or .musicxml")
     if not isinstance(data, dict) or not any(k in data for k in ("train", "valid", "test")):
         raise InputError(f"{p}: not a JSB chorales file (expected an object with train/valid/test lists)")
     if grid is None:
