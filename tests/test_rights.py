@@ -293,6 +293,10 @@ def test_a_folder_of_one_work_still_catches_a_copy_of_it(corpus, tmp_path):
     write_midi(corpus[-2], folder / "source-tune.mid")  # the distinctive tune
     index = index_of_folder(folder)
     assert len(index) == 1 and index.info["reference_works"] > 1000
+    from tunesmith.rights.check import index_summary
+
+    summary = index_summary(index)  # the thresholds are the model index's, not calibrated on this folder
+    assert summary["calibrated"] is False and "thresholds of the model index" in summary["thresholds_from"]
     exact = check_piece(corpus[-2], index)
     moved = check_piece(planted(np.random.default_rng(3), SOURCE[:24], shift=-3), index)
     other = check_piece(corpus[0], index)

@@ -312,7 +312,9 @@ class Take:
     def __repr__(self) -> str:
         p = self.piece
         key = f"{p.key.tonic} {p.key.mode}" if p.key else "?"
-        bars = f"a pickup and {p.n_bars - 1} bars" if p.pickup_beats() else f"{p.n_bars} bars"
+        whole = p.n_bars - 1 if p.pickup_beats() else p.n_bars
+        bars = f"{whole} bar{'' if whole == 1 else 's'}"
+        bars = f"a pickup and {bars}" if p.pickup_beats() else bars
         return f"<tunesmith.Take {p.style or '?'} in {key}, {p.time_signature}, {bars}, seed {self.seed}>"
 
     # ---- files

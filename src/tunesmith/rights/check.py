@@ -87,9 +87,15 @@ class CheckResult:
 
 
 def index_summary(index: SimilarityIndex) -> dict[str, Any]:
+    """Name, kind and size of the index; "calibrated": its thresholds were calibrated on its own
+    works (a small folder borrows the model index's, and says so in "thresholds_from")."""
     info = index.info
-    return {"name": info.get("name"), "against": info.get("against"), "works": len(index),
-            "calibrated": "copy" in (info.get("calibration") or {})}  # fmt: skip
+    cal = info.get("calibration") or {}
+    out = {"name": info.get("name"), "against": info.get("against"), "works": len(index),
+           "calibrated": "copy" in cal and not cal.get("note")}  # fmt: skip
+    if cal.get("note"):
+        out["thresholds_from"] = cal["note"]
+    return out
 
 
 def check_piece(
