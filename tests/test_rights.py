@@ -410,3 +410,29 @@ def test_usage_note_follows_the_model_and_its_training_licenses():
     assert "licensed research-only, which may not be shipped" in research
     unknown = usage_note([], None, model_id="m4")
     assert "not recorded" in unknown
+
+
+def test_a_whole_short_work_copied_is_a_copy_whatever_its_score(tmp_path):
+    """An 8-bar tune of 18 notes checked against a folder holding it scored 19.4, under the close
+    threshold: its few figures add up to less than a long passage's. A passage that holds the
+    whole of a work (90 % of its intervals exact, the work over 12 notes) is a copy; a motif of
+    a few notes is left to the score. No held-out piece of the test or validation split was
+    flagged by this rule alone (3,470 pieces)."""
+    from tunesmith.outputs.midi import write_midi
+    from tunesmith.rights.check import copies_a_whole_work, default_index_path, resolve_index
+
+    if not default_index_path("model").with_suffix(".npz").is_file():
+        pytest.skip("the shipped model's similarity index is not there")
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    # a 4-bar waltz strain played twice (a helper's ABC tune: G B d | c A F | G2 B | A3 :|)
+    strain, lengths = [67, 71, 74, 72, 69, 66, 67, 71, 69], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 1.0, 3.0]
+    short = tune(strain * 2, lengths * 2, work_id="short")
+    motif = tune([60, 62, 64, 65, 67, 65, 64, 62], [1.0] * 8, work_id="motif")
+    write_midi(short, folder / "short.mid")
+    write_midi(motif, folder / "motif.mid")
+    index = resolve_index(folder)
+    same = check_piece(short, index)
+    assert same.verdict == "copy" and copies_a_whole_work(index, same.matches[0])
+    assert same.score < float(same.calibration["copy"])  # the score alone would not say so
+    assert not any(copies_a_whole_work(index, m) for m in check_piece(motif, index).matches)
