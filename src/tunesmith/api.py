@@ -697,18 +697,9 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
     cocreate.check_input(verb, piece, bars=kw.get("bars"), keep=kw.get("keep"), style=style, key=tonic, mode=mode,
                          n=n, chord_rhythm=rhythm, reprise=kw.get("reprise"),
                          **{k: kw.get(k) for k in ("temperature", "top_p", "tonal_feedback", "rhythm_feedback", "cadence")})  # fmt: skip
-    given_chords = kw.get("chords")
-    if given_chords is not None and not (isinstance(given_chords, str) and given_chords.strip().lower() == "again"):
-        from tunesmith.harmony import parse_chord
+    from tunesmith.cocreate.verbs import continuation_chords
 
-        figures = given_chords.split() if isinstance(given_chords, str) else [str(c) for c in given_chords]
-        if not figures:
-            raise ValueError("chords: give one chord symbol per new bar (they cycle), or 'again'")
-        for figure in figures:
-            try:
-                parse_chord(figure)
-            except ValueError:
-                raise ValueError(f"chords: {figure!r} is not a chord symbol") from None
+    continuation_chords(kw.get("chords"))  # a bad symbol is one line before the model loads
     if before_model is not None:
         before_model()
     t0 = time.perf_counter()

@@ -268,6 +268,24 @@ def default_reprise(style: str, bars: int, grid: Any, n_given: int) -> int:
     return max(0, min(int(bars * share), n_given - grid.first_full, bars - 1))
 
 
+def continuation_chords(chords: str | Sequence[str] | None) -> list[str] | None:
+    """`continue_piece`'s `chords` as figures, each checked (None for "again" or none);
+    ValueError names a symbol that does not parse, or none given."""
+    from tunesmith.harmony import parse_chord
+
+    if chords is None or (isinstance(chords, str) and chords.strip().lower() == "again"):
+        return None
+    figures = chords.split() if isinstance(chords, str) else [str(c) for c in chords]
+    if not figures:
+        raise ValueError("chords: give one chord symbol per new bar (they cycle), or 'again'")
+    for figure in figures:
+        try:
+            parse_chord(figure)
+        except ValueError:
+            raise ValueError(f"chords: {figure!r} is not a chord symbol") from None
+    return figures
+
+
 def _new_bar_chords(
     piece: Piece, grid: Any, start: int, chords: str | Sequence[str], tonic: str, mode: str, closes: bool
 ) -> list[ChordSymbol]:
@@ -295,14 +313,7 @@ def _new_bar_chords(
                 out.append(ChordSymbol(grid.starts[start + k], sounding[-1].figure))
             out += [ChordSymbol(c.onset + shift, c.figure) for c in inside]
     else:
-        figures = chords.split() if isinstance(chords, str) else [str(c) for c in chords]
-        if not figures:
-            raise ValueError("chords: give one chord symbol per new bar (they cycle), or 'again'")
-        for f in figures:
-            try:
-                parse_chord(f)
-            except ValueError:
-                raise ValueError(f"chords: {f!r} is not a chord symbol") from None
+        figures = continuation_chords(chords) or []
         out = [ChordSymbol(grid.starts[start + k], figures[k % len(figures)]) for k in range(n)]
     if closes and out and n > 0:
         tonic_pc = pitch_class_of(tonic)
