@@ -150,7 +150,7 @@ def test_no_minor_chord_goes_under_a_melody_on_its_major_third():
     fm, fm7, f = (H.label_of(x, key.tonic_pc) for x in ("Fm", "Fm7", "F"))
     logp = np.zeros((2, H.N_LABELS))
     logp[:, fm] = 5.0  # the network would say Fm
-    out = H._no_wrong_thirds(logp, piece, units, key)
+    out = H._no_wrong_thirds(logp, H.unit_features(piece, units, key))
     assert out[0, fm] < -1e8 and out[0, fm7] < -1e8 and out[0, f] == 0.0
     assert out[1, fm] == 5.0 and out[1, fm7] == 0.0  # a sixteenth of A in two beats: under the share
     dbm = H.label_of("C#m", key.tonic_pc)  # but the F it holds is D-flat minor's major third

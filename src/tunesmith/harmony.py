@@ -71,6 +71,9 @@ QUALITIES: dict[str, tuple[int, ...]] = {
     "m7#5": (0, 3, 8, 10),
     "dim(maj7)": (0, 3, 6, 11),
 }
+# qualities with a minor third and no major third (m, m7, m7b5, dim, ...): the melody does not
+# sing their major third (`sampling` masks it, the harmonizer does not put them under it)
+MINOR_QUALITIES = frozenset(q for q, iv in QUALITIES.items() if 3 in {i % 12 for i in iv} and 4 not in {i % 12 for i in iv})
 
 # spelling variants (after the root) -> canonical quality; lookups are tried verbatim first,
 # then with parentheses and spaces removed.
@@ -530,7 +533,6 @@ def key_against_chords(figures: list[str], tonic: str, mode: str) -> str | None:
     progressions (folk, pop, jazz; 4,884 pieces): 2.2 % of them meet both, most with a key
     annotation a fifth or a relative away, so the composer says so and goes on (the melody
     follows the key; the chords stay) rather than refusing."""
-    from tunesmith.score import pitch_class_of
     from tunesmith.tokenizer import scale_pitch_classes
 
     chords = []
@@ -651,22 +653,18 @@ def spell_chord_in_key(figure: str, key: KeySignature | None) -> str:
     """`figure` with its root (and slash bass) spelled as `key`'s scale spells that degree
     (Cb, not B, for IV in G-flat; E# for vii in F-sharp); a chromatic root, a figure that does
     not parse and a key-less piece are left as they are. What is named is what sounds."""
-    if key is None:
-        return figure
-    m = _ROOT_RE.match(figure)
+    m = _ROOT_RE.match(figure) if key is not None else None
     if not m:
         return figure
     try:
         scale = _scale_names(key)
-        root_pc, _, bass_pc = parse_chord(figure)
+        root_pc, _, bass_pc, root_name, bass_name = _parse(figure)
     except (ValueError, KeyError):
         return figure
     rest = m.group(3)
-    root = scale.get(root_pc, m.group(1).upper() + m.group(2).replace("-", "b").replace("♭", "b").replace("♯", "#"))
     if "/" in rest and bass_pc is not None:
-        body, _, bass = rest.rpartition("/")
-        rest = body + "/" + scale.get(bass_pc, bass)
-    return root + rest
+        rest = rest.rpartition("/")[0] + "/" + scale.get(bass_pc, bass_name)
+    return scale.get(root_pc, root_name) + rest
 
 
 def _scale_names(key: KeySignature) -> dict[int, str]:

@@ -183,8 +183,8 @@ def continue_piece(
     else:
         request = _request(style, tonic, mode, meter, piece, layout, pitch_range, in_scale, temperature, top_p, seed,
                            **controls)  # fmt: skip
-    new_chords = [] if chords is None else _new_bar_chords(piece, grid, n_given + reprise, chords, tonic, mode,
-                                                           request.closes())  # fmt: skip
+    new_chords = [] if chords is None else _new_bar_chords(piece, grid, n_given, n_given + reprise, chords, tonic,
+                                                           mode, request.closes())  # fmt: skip
     W = _work_piece(piece, grid, layout, {v: [*t.notes, *again.get(v, [])] for v, t in vtracks.items()},
                     [*piece.chords, *again_chords, *new_chords], style, tonic, mode,
                     _told_tempo(model, style, piece))  # fmt: skip
@@ -287,33 +287,27 @@ def continuation_chords(chords: str | Sequence[str] | None) -> list[str] | None:
 
 
 def _new_bar_chords(
-    piece: Piece, grid: Any, start: int, chords: str | Sequence[str], tonic: str, mode: str, closes: bool
+    piece: Piece, grid: Any, n_given: int, start: int, chords: str | Sequence[str], tonic: str, mode: str, closes: bool
 ) -> list[ChordSymbol]:
     """The chord symbols of bars [start, grid.n) from `chords` (continue_piece's docstring):
-    figures one per bar, cycling, or "again" (the given full bars' chords, bar by bar, cycling;
-    a chord sounding into a bar is named at its start). Under a closing cadence the last bar's
+    figures one per bar, cycling, or "again" (the chords of the `n_given` given bars, from the
+    first full one, bar by bar, cycling; `_moved_chords`). Under a closing cadence the last bar's
     is the tonic's. ValueError for a figure that does not parse or "again" without chords."""
     from tunesmith.harmony import parse_chord
 
     n = grid.n - start
-    if isinstance(chords, str) and chords.strip().lower() == "again":
+    figures = continuation_chords(chords)
+    if figures is None:  # "again"
         given = sorted(piece.chords, key=lambda c: c.onset)
-        src = list(range(grid.first_full, start if start <= grid.n else grid.n))
-        src = [b for b in src if b < len(piece.bars())] or [b for b in range(grid.n) if b < len(piece.bars())]
+        src = list(range(grid.first_full, n_given)) or list(range(n_given))
         if not given or not src:
             raise ValueError("chords again: the given music has no chord symbols to play again")
         out = []
         for k in range(n):
             b = src[k % len(src)]
-            b0, b1 = grid.starts[b], grid.end_of(b)
-            shift = grid.starts[start + k] - b0
-            inside = [c for c in given if b0 - _EPS <= c.onset < b1 - _EPS]
-            sounding = [c for c in given if c.onset < b0 - _EPS]
-            if sounding and not (inside and inside[0].onset <= b0 + _EPS):
-                out.append(ChordSymbol(grid.starts[start + k], sounding[-1].figure))
-            out += [ChordSymbol(c.onset + shift, c.figure) for c in inside]
+            moved = _moved_chords(given, grid.starts[b], grid.end_of(b), grid.starts[start + k] - grid.starts[b])
+            out += [ChordSymbol(c.onset, c.figure) for c in moved]
     else:
-        figures = continuation_chords(chords) or []
         out = [ChordSymbol(grid.starts[start + k], figures[k % len(figures)]) for k in range(n)]
     if closes and out and n > 0:
         tonic_pc = pitch_class_of(tonic)
@@ -340,12 +334,17 @@ def _reprised(piece: Piece, vtracks: dict[str, Track], grid: Any, first: int, n_
             for x in t.notes if src0 - _EPS <= x.onset < src1 - _EPS]
         for v, t in vtracks.items()
     }  # fmt: skip
-    chords = sorted(piece.chords, key=lambda c: c.onset)
+    return notes, _moved_chords(sorted(piece.chords, key=lambda c: c.onset), src0, src1, shift)
+
+
+def _moved_chords(chords: list[ChordSymbol], src0: float, src1: float, shift: float) -> list[ChordSymbol]:
+    """The chords (sorted) of beats [src0, src1) moved by `shift`, the chord sounding at src0
+    named there when none starts on it (a restated passage begins under its own chord)."""
     moved = [ChordSymbol(c.onset + shift, c.figure, c.duration) for c in chords if src0 - _EPS <= c.onset < src1 - _EPS]
     sounding = [c for c in chords if c.onset < src0 - _EPS]
     if sounding and not (moved and moved[0].onset <= src0 + shift + _EPS):
         moved.insert(0, ChordSymbol(src0 + shift, sounding[-1].figure))
-    return notes, moved
+    return moved
 
 
 def _output_tracks(out: Piece, piece: Piece, vtracks: dict[str, Track], layout: str) -> dict[str, Track]:

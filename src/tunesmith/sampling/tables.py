@@ -9,6 +9,7 @@ import itertools
 
 import numpy as np
 
+from tunesmith.harmony import MINOR_QUALITIES
 from tunesmith.harmony import QUALITIES as CHORD_INTERVALS
 from tunesmith.sampling.endings import set_ending_tables
 from tunesmith.sampling.feedback import add_modulation_cadences
@@ -154,9 +155,7 @@ class _Tables:
         self.quals = np.array([i for i in range(tok.qual_base, tok.bass_base)])
         # the quality tokens of minor chords (a minor third, no major third: m, m7, m7b5, dim, ...):
         # a lead sheet's melody does not sing their major third (`Constrainer._pitches`)
-        self.minor_quals = frozenset(
-            tok.qual_id(q) for q in QUALITIES if 3 in {i % 12 for i in CHORD_INTERVALS[q]} and 4 not in {i % 12 for i in CHORD_INTERVALS[q]}
-        )
+        self.minor_quals = frozenset(tok.qual_id(q) for q in QUALITIES if q in MINOR_QUALITIES)
         self.opening_share: float | None = None  # a composed lead sheet's first chord on the tonic (`compose_tables`)
         # in a church mode, per root pitch class the qualities whose tones are all in the mode's
         # scale: its own diatonic chords (D dorian: Dm, Em, F, G, Am, C; no A7)

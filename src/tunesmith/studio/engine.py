@@ -56,7 +56,6 @@ class Engine:
             stale.unlink(missing_ok=True)
         self.model_name = model
         self._model = None
-        self._generate = threading.Lock()  # the decoder keeps its KV cache on the model: one generation at a time
         self._render_locks: dict[str, threading.Lock] = {}
         self._render_guard = threading.Lock()
         self._ratings = threading.Lock()
@@ -178,8 +177,7 @@ class Engine:
         """A new piece from the compose controls; returns its id."""
         from tunesmith.api import compose
 
-        with self._generate:
-            take = compose(**controls, n=1, model=self.model)
+        take = compose(**controls, n=1, model=self.model)  # the API generates one take at a time per model
         style = take.piece.style or controls.get("style") or "folk"
         key = take.piece.key
         title = title or (f"{style} in {key.tonic} {key.mode}" if key else style)
@@ -232,17 +230,17 @@ class Engine:
             raise ValueError(f"n must be 1..{MAX_ALTERNATIVES} alternatives, got {n}")
         params = {k: v for k, v in params.items() if v is not None}  # None: the API's own default
         piece = self.piece_of(base)
-        with self._generate:
-            if action == "inpaint":
-                takes = api.inpaint(copy.deepcopy(piece), n=n, model=self.model, **params)
-            elif action == "continue":
-                takes = api.continue_(copy.deepcopy(piece), n=n, model=self.model, **params)
-            elif action == "harmonize":
-                takes = api.harmonize(copy.deepcopy(piece), n=n, model=self.model, **params)
-            elif action == "compose":
-                takes = api.compose(n=n, model=self.model, **params)
-            else:
-                raise ValueError(f"unknown action {action!r}")
+        # the API generates one take at a time per model (its decoder cache): no lock of our own
+        if action == "inpaint":
+            takes = api.inpaint(copy.deepcopy(piece), n=n, model=self.model, **params)
+        elif action == "continue":
+            takes = api.continue_(copy.deepcopy(piece), n=n, model=self.model, **params)
+        elif action == "harmonize":
+            takes = api.harmonize(copy.deepcopy(piece), n=n, model=self.model, **params)
+        elif action == "compose":
+            takes = api.compose(n=n, model=self.model, **params)
+        else:
+            raise ValueError(f"unknown action {action!r}")
         takes = takes if isinstance(takes, list) else [takes]
         request = {"action": action, "n": n, **params}
         label = _label(action, params)
