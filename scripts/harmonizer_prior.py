@@ -20,19 +20,10 @@ import sys
 import numpy as np
 
 from tunesmith import harmonizer as H
+from tunesmith.baselines.harmony_baseline import chord_at
 from tunesmith.harmony import parse_chord
 from tunesmith.metrics.musicality import chord_tone_share
 from tunesmith.score import pitch_class_of
-
-
-def _at(chords, t: float):
-    out = None
-    for c in chords:
-        if c.onset <= t + 1e-6:
-            out = c
-        else:
-            break
-    return out
 
 
 def measure(pieces, reals) -> dict[str, float]:
@@ -43,7 +34,7 @@ def measure(pieces, reals) -> dict[str, float]:
         ann, got = sorted(r.chords, key=lambda c: c.onset), sorted(p.chords, key=lambda c: c.onset)
         on = beats = 0
         for b in np.arange(0, r.end, 1.0):
-            a, g = _at(ann, b), _at(got, b)
+            a, g = chord_at(ann, b), chord_at(got, b)
             if a is None or g is None:
                 continue
             try:
