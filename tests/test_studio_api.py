@@ -152,6 +152,15 @@ def test_upload_continue_harmonize(studio):
     assert mid.status_code == 200 and mid.content[:4] == b"MThd"
     again = ok(c.post("/api/pieces/upload", files={"file": ("again.mid", mid.content, "audio/midi")}, headers=AUTH), 201)
     assert again["current"]["summary"]["n_notes"] == kept["current"]["summary"]["n_notes"]
+    import mido
+
+    plain_midi = mido.MidiFile()  # no track name: the piece is named after the musician's file
+    plain_midi.tracks.append(mido.MidiTrack([mido.Message("note_on", note=60, velocity=80, time=0),
+                                             mido.Message("note_off", note=60, velocity=0, time=480)]))  # fmt: skip
+    buf = io.BytesIO()
+    plain_midi.save(file=buf)
+    named = ok(c.post("/api/pieces/upload", files={"file": ("my song.mid", buf.getvalue(), "audio/midi")}, headers=AUTH), 201)
+    assert named["title"] == "my song"
     # a file with no style of its own: continue and inpaint are written in the style the musician
     # chooses (else folk), as harmonize is
     plain = ok(c.post("/api/pieces/upload", files={"file": ("plain.abc", ABC.encode(), "text/plain")}, headers=AUTH), 201)
@@ -169,6 +178,54 @@ def test_upload_continue_harmonize(studio):
     assert as_default["takes"][0]["summary"]["style"] == "folk"
     bad = c.post(f"/api/pieces/{plain['id']}/continue", json={"bars": 1, "style": "polka"}, headers=AUTH)
     assert bad.status_code == 422
+
+
+def test_an_upload_exports_as_the_musicians_own_and_a_continuation_as_co_created(studio, tmp_path):
+    """The musician's upload, exported unchanged, is not called AI-generated in any file; a
+    continuation of it is AI-generated in part (IPTC compositeWithTrainedAlgorithmicMedia) and
+    says which bars are the musician's."""
+    from tunesmith.rights.provenance import read_provenance
+
+    c = studio
+    up = ok(c.post("/api/pieces/upload", files={"file": ("mine.abc", ABC.encode(), "text/plain")},
+                   data={"style": "folk"}, headers=AUTH), 201)  # fmt: skip
+    cont = ok(c.post(f"/api/pieces/{up['id']}/continue", json={"bars": 2, "n": 1, "seed": 1, "reprise": 0},
+                     headers=AUTH), 201)  # fmt: skip
+    for tid, name, ai in ((up["current"]["id"], "own", False), (cont["takes"][0]["id"], "cont", True)):
+        for kind in ("mid", "musicxml", "wav"):
+            r = c.get(f"/api/takes/{tid}/export/{kind}", headers=AUTH)
+            assert r.status_code == 200, r.text
+            path = tmp_path / f"{name}.{kind}"
+            path.write_bytes(r.content)
+            got = read_provenance(path)
+            assert got["ai_generated"] is ai, (name, kind, got)
+        text = (tmp_path / f"{name}.mid").read_bytes()
+        if ai:
+            assert b"compositeWithTrainedAlgorithmicMedia" in text and b"Co-created with tunesmith" in text
+            assert b"bars up to 4, the music it continued" in text
+        else:
+            assert b"AI-generated" not in text and b"trainedAlgorithmicMedia" not in text
+            assert b"The musician's own music" in text
+    assert b"AI-generated" not in (tmp_path / "own.wav").read_bytes()
+    # the copy guard says the upload is the musician's own, not that it was found clear
+    guard = ok(c.get(f"/api/takes/{up['current']['id']}/copy-guard", headers=AUTH))
+    if guard["available"]:
+        assert guard["generated_notes"] == 0 and guard["musicians_notes"] == up["current"]["summary"]["n_notes"]
+
+
+def test_a_take_carries_the_remarks_the_cli_prints(studio):
+    """The chords given against the key, and chords a harmonization replaced, are said beside the
+    take (the CLI prints them as notes)."""
+    c = studio
+    piece = compose(c, style="pop", key="Ab", chords="C Am F G", bars=4)
+    assert any("fit C major" in r and "Ab major" in r for r in piece["current"]["remarks"])
+    up = ok(c.post("/api/pieces/upload", files={"file": ("chords.abc", ABC.replace("GABc", '"G"GABc').encode(),
+                                                         "text/plain")}, headers=AUTH), 201)  # fmt: skip
+    harm = ok(c.post(f"/api/pieces/{up['id']}/harmonize", json={"n": 1, "seed": 2, "style": "jazz"}, headers=AUTH), 201)
+    assert "the input's 2 chord symbol(s) were replaced by new ones" in harm["takes"][0]["remarks"]
+    assert compose(c)["current"]["remarks"] == []
+
+
 
 
 def test_rate_prefer_export_guard_and_openapi(studio):

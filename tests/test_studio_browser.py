@@ -154,6 +154,28 @@ def test_studio_in_chromium(tmp_path, shots):
             wait_idle(page)
             assert page.inner_text("#piece-title") == "Uploaded air"
             shots(page, "upload")
+            # the copy guard does not call the musician's own upload "clear": it was not checked
+            page.wait_for_function("!document.querySelector('#guard').textContent.includes('checking')", timeout=60_000)
+            guard = page.inner_text("#guard")
+            assert "your own music" in guard or "not available" in guard, guard
+
+            # ---- a chorale: each bar's highlight stays inside its own system (four staves)
+            page.select_option("#style", "chorale")
+            page.fill("#bars", "16")
+            page.click("#compose")
+            page.wait_for_function("document.body.dataset.piece && document.querySelectorAll('#score rect.bar-hl').length >= 16",
+                                   timeout=90_000)  # fmt: skip
+            wait_idle(page)
+            spans = page.evaluate("""[...document.querySelectorAll('#score rect.bar-hl')].map((r) => {
+                const y = parseFloat(r.getAttribute('y')); return [y, y + parseFloat(r.getAttribute('height'))]; })""")
+            # two bars' boxes are of one system (nearly the same span) or of two (apart)
+            for a1, b1 in spans:
+                for a2, b2 in spans:
+                    shared = min(b1, b2) - max(a1, a2)
+                    assert shared <= 0 or shared >= 0.8 * min(b1 - a1, b2 - a2), (a1, b1, a2, b2)
+            assert max(b for _, b in spans) - min(a for a, _ in spans) > 1.5 * max(b - a for a, b in spans)  # 2+ systems
+            shots(page, "chorale")
+            page.select_option("#style", "folk")
 
             # ---- kill the server, start it again, find everything
             server.kill()
@@ -171,7 +193,7 @@ def test_studio_in_chromium(tmp_path, shots):
             page.wait_for_function(f"document.body.dataset.take === '{alt_ids[1]}' && "
                                    "document.querySelectorAll('#score rect.bar-hl').length === 8", timeout=60_000)  # fmt: skip
             wait_idle(page)
-            assert page.locator("#piece-list option").count() == 2
+            assert page.locator("#piece-list option").count() == 3  # the folk piece, the upload, the chorale
             shots(page, "after-restart")
             assert [p for p in problems if "foreign" in p or "page error" in p] == []
             assert problems == [], problems

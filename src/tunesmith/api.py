@@ -317,6 +317,11 @@ class Take:
         bars = f"a pickup and {bars}" if p.pickup_beats() else bars
         return f"<tunesmith.Take {p.style or '?'} in {key}, {p.time_signature}, {bars}, seed {self.seed}>"
 
+    @property
+    def remarks(self) -> list[str]:
+        """What the musician should know about this take, one line each (`take_remarks`)."""
+        return take_remarks(self.provenance)
+
     # ---- files
     def write(
         self, path: str | os.PathLike, *, force: bool = False, audio: bool = True, svg: bool = True
@@ -389,6 +394,25 @@ class Take:
         except Exception as exc:  # noqa: BLE001
             parts.append(f"<p>(no audio: {_html(str(exc))})</p>")
         return "\n".join(parts)
+
+
+def take_remarks(provenance: dict) -> list[str]:
+    """What the musician should know about a take, one line each, from its provenance: the chords
+    given against the key ("the chords C Am F G fit C major ... better than Ab major"), chord
+    symbols read from the input's tracks or replaced by new ones, and a continuation's opening
+    restated (a reprise). The CLI prints them; the studio shows them beside the take."""
+    out = [str(note) for note in provenance.get("notes") or []]
+    request = provenance.get("request") or {}
+    read = request.get("input_chords_read_from")
+    if read:
+        out.append(f"{read['chords']} chord symbol(s) read from the input's {', '.join(read['tracks'])} track(s)")
+    if request.get("input_chords_replaced"):
+        out.append(f"the input's {request['input_chords_replaced']} chord symbol(s) were replaced by new ones")
+    again = (request.get("resolved") or {}).get("reprise") or {}
+    if again.get("bars"):
+        start = again["from_bar"]
+        out.append(f"the first {again['bars']} new bar(s) restate bars {start}-{start + again['bars'] - 1} (A A')")
+    return out
 
 
 def _html(text: str) -> str:

@@ -206,17 +206,11 @@ def run(verb: str, args: argparse.Namespace) -> int:
     if made.get("chords_from") == "harmonizer" and made.get("layout") == "lead" and len(takes) == 1:
         # the first take's chords are the harmonizer's most likely reading, whatever the seed
         done += "; chords: the harmonizer's most likely (--n 3 for alternatives)"
-    again = (first["request"].get("resolved") or {}).get("reprise") or {}
-    if again.get("bars"):  # the style's default may restate the opening: say so, and how not to
-        start = again["from_bar"]
-        done += (f"; the first {again['bars']} new bar(s) restate bars {start}-{start + again['bars'] - 1} "
-                 "(A A'; --reprise 0: all new)")
-    read = first["request"].get("input_chords_read_from")
-    if read:
-        done += f"; {read['chords']} chord symbol(s) read from the input's {', '.join(read['tracks'])} track(s)"
-    replaced = first["request"].get("input_chords_replaced")
-    if replaced:
-        done += f"; the input's {replaced} chord symbol(s) were replaced by new ones"
+    from tunesmith.api import take_remarks
+
+    for remark in take_remarks(first):
+        # the style's default may restate the opening: say so, and how not to
+        done += "; " + remark.replace("(A A')", "(A A'; --reprise 0: all new)")
     return write_and_report(args, takes, summary, t0, done)
 
 

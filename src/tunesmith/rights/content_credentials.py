@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from tunesmith.paths import atomic_write_bytes, home
-from tunesmith.rights.provenance import DIGITAL_SOURCE_TYPE
 
 ASSERTION = "org.tunesmith.provenance"
 FOLDER = "content_credentials"
@@ -116,6 +115,9 @@ def _new_identity() -> tuple[bytes, bytes]:
     return chain, key_pem
 
 
+UNKNOWN_SOURCE_TYPE = "http://c2pa.org/digitalsourcetype/empty"
+
+
 def manifest_of(record: Mapping[str, Any]) -> dict[str, Any]:
     """The C2PA manifest definition for a take's STEM.json record (no machine paths in it)."""
     from tunesmith.outputs.bundle import chords_source, take_number
@@ -125,8 +127,13 @@ def manifest_of(record: Mapping[str, Any]) -> dict[str, Any]:
     piece = record.get("piece") or {}
     version = str(record.get("tunesmith_version") or "")
     rights = record.get("rights") or {}
+    from tunesmith.rights.provenance import MUSICIANS_OWN, disclosure, made_how
+
+    told = disclosure(record)
+    how = made_how(record)
     provenance = {
-        "ai_generated": True,
+        "ai_generated": told["ai_generated"],
+        "musicians_part": record.get("musicians_part"),
         "model": {"id": model.get("id"), "sha256": model.get("sha256")},
         "seed": record.get("seed"),
         "take": take_number(record),
@@ -137,20 +144,26 @@ def manifest_of(record: Mapping[str, Any]) -> dict[str, Any]:
         "training_sources": record.get("training_sources"),
         "chords_from": chords_source(record),
         "copy_check": {"verdict": rights.get("verdict"), "score": rights.get("score")} if rights else None,
-        "usage": rights.get("usage") or usage_note(record.get("training_licenses"), rights.get("verdict"),
-                                                   model_id=model.get("id")),
-    }
-    description = f"composed by tunesmith model {model.get('id') or 'unknown'}, seed {record.get('seed')}"
+        "usage": rights.get("usage") or (MUSICIANS_OWN + ": its rights are the musician's." if how == "musician" else
+                                         usage_note(record.get("training_licenses"), rights.get("verdict"),
+                                                    model_id=model.get("id"))),
+    }  # fmt: skip
+    description = {
+        "generated": f"composed by tunesmith model {model.get('id') or 'unknown'}, seed {record.get('seed')}",
+        "co-created": f"co-created with tunesmith model {model.get('id') or 'unknown'}, seed {record.get('seed')}"
+                      + (f"; the musician's: {record['musicians_part']}" if record.get("musicians_part") else ""),
+        "musician": "the musician's own music, written out by tunesmith; no notes generated",
+    }[how]  # fmt: skip
+    action = {"action": "c2pa.created", "softwareAgent": {"name": "tunesmith", "version": version},
+              "parameters": {"description": description}}  # fmt: skip
+    # C2PA's c2pa.created must name a source type; for the musician's own file tunesmith does not
+    # know how it was made, and says so with C2PA's own "empty" type rather than guess one
+    action["digitalSourceType"] = told["digital_source_type"] or UNKNOWN_SOURCE_TYPE
     return {
         "claim_generator_info": [{"name": "tunesmith", "version": version}],
         "title": str(piece.get("title") or "tunesmith take"),
         "assertions": [
-            {"label": "c2pa.actions", "data": {"actions": [{
-                "action": "c2pa.created",
-                "digitalSourceType": DIGITAL_SOURCE_TYPE,
-                "softwareAgent": {"name": "tunesmith", "version": version},
-                "parameters": {"description": description},
-            }]}},
+            {"label": "c2pa.actions", "data": {"actions": [action]}},
             {"label": ASSERTION, "data": json.loads(json.dumps(provenance, default=str))},
         ],
     }  # fmt: skip

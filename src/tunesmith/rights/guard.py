@@ -32,7 +32,9 @@ def model_index(model: Any = None) -> SimilarityIndex | None:
 
 
 def rights_record(result: CheckResult, *, resampled: int, allow_close: bool, training_licenses: Sequence[str],
-                  input_excluded: bool, model_id: str | None = "default") -> dict[str, Any]:  # fmt: skip
+                  input_excluded: bool, model_id: str | None = "default",
+                  provenance: dict[str, Any] | None = None) -> dict[str, Any]:  # fmt: skip
+    """The take's "rights" record; `provenance` (the take's) says how it was made (`disclosure`)."""
     rec = result.to_dict()
     rec.update(
         checked=True,
@@ -41,7 +43,7 @@ def rights_record(result: CheckResult, *, resampled: int, allow_close: bool, tra
         kept_as_copy=result.verdict == "copy",
         input_excluded=input_excluded,
         usage=usage_note(training_licenses, result.verdict, model_id=model_id),
-        **disclosure(),
+        **disclosure(provenance),
     )
     return rec
 
@@ -67,7 +69,8 @@ def guard_takes(
         model_id = (take.provenance.get("model") or {}).get("id")
         if index is None:
             take.provenance["rights"] = {"checked": False, "why": "no similarity index beside the model",
-                                         "usage": usage_note(licenses, None, model_id=model_id), **disclosure()}  # fmt: skip
+                                         "usage": usage_note(licenses, None, model_id=model_id),
+                                         **disclosure(take.provenance)}  # fmt: skip
             out.append(take)
             continue
         t0 = time.perf_counter()
@@ -81,7 +84,7 @@ def guard_takes(
                 best, result = candidate, r
         best.provenance["rights"] = rights_record(result, resampled=attempt, allow_close=allow_close,
                                                   training_licenses=licenses, input_excluded=bool(given),
-                                                  model_id=model_id)  # fmt: skip
+                                                  model_id=model_id, provenance=best.provenance)  # fmt: skip
         timings = best.provenance.setdefault("timings", {})
         timings["check"] = round(time.perf_counter() - t0, 4)
         out.append(best)

@@ -38,8 +38,44 @@ WEIGHTS_LICENSE = (
 )
 
 
-def disclosure() -> dict[str, Any]:
-    """The machine-readable AI disclosure every output carries."""
+# A take co-created from a musician's music: part theirs, part the model's (IPTC: "a composite
+# of elements, at least one of which is trainedAlgorithmicMedia").
+COMPOSITE_SOURCE_TYPE = "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia"
+CO_CREATED = "AI-generated in part, co-created with a musician"
+# A musician's own file written out again (the studio's export of an upload): no note generated.
+# (Worded without the phrase "AI-generated", which readers take as the disclosure.)
+MUSICIANS_OWN = "The musician's own music: tunesmith generated none of these notes"
+CO_CREATE_COMMANDS = ("continue", "inpaint", "harmonize")
+
+
+def made_how(record: Mapping[str, Any] | None) -> str:
+    """"generated" (a model composed it), "co-created" (a model wrote into a musician's music:
+    continue, inpaint, harmonize) or "musician" (the musician's own file written out again, no
+    model and no seed: an upload the studio exports unchanged, whose request says "upload").
+    Anything not recorded otherwise counts as generated: a file is never said to be free of AI
+    notes unless it is known to be."""
+    record = record or {}
+    request = record.get("request")
+    command = request.get("command") if isinstance(request, Mapping) else None
+    model = record.get("model")
+    no_model = not (model.get("id") or model.get("sha256")) if isinstance(model, Mapping) else not model
+    if command == "upload" and no_model and record.get("seed") is None:
+        return "musician"
+    if command in CO_CREATE_COMMANDS:
+        return "co-created"
+    return "generated"
+
+
+def disclosure(record: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The machine-readable AI disclosure an output carries, by how it was made (`made_how`):
+    a take says AI-generated (`trainedAlgorithmicMedia`); a co-created one says so in part
+    (`compositeWithTrainedAlgorithmicMedia`); a musician's own music says it is theirs and
+    claims no digital source type. Without a record: a take's."""
+    how = made_how(record) if record is not None else "generated"
+    if how == "musician":
+        return {"ai_generated": False, "label": MUSICIANS_OWN, "digital_source_type": None}
+    if how == "co-created":
+        return {"ai_generated": True, "label": CO_CREATED, "digital_source_type": COMPOSITE_SOURCE_TYPE}
     return {"ai_generated": True, "label": AI_GENERATED, "digital_source_type": DIGITAL_SOURCE_TYPE}
 
 
@@ -88,7 +124,13 @@ def wav_info_fields(record: Mapping[str, Any], extra: str = "") -> dict[str, str
 
     model = record.get("model") or {}
     piece = record.get("piece") or {}
-    parts = [AI_GENERATED, f"IPTC digital source type {DIGITAL_SOURCE_TYPE}", f"model {model.get('id') or 'unknown'}"]
+    told = disclosure(record)
+    parts = [told["label"]]
+    if told["digital_source_type"]:
+        parts.append(f"IPTC digital source type {told['digital_source_type']}")
+    if record.get("musicians_part"):
+        parts.append(f"the musician's {record['musicians_part']}")
+    parts.append(f"model {model.get('id') or 'unknown'}")
     if model.get("sha256"):
         parts.append(f"model sha256 {model['sha256']}")
     parts.append(f"seed {record.get('seed')}")
@@ -105,7 +147,8 @@ def wav_info_fields(record: Mapping[str, Any], extra: str = "") -> dict[str, str
         comment += "; request " + json.dumps(record["request"], separators=(",", ":"), ensure_ascii=True, default=str)
     fields = {
         "INAM": str(piece.get("title") or "tunesmith take"),
-        "IART": "tunesmith (AI)",
+        "IART": {"generated": "tunesmith (AI)", "co-created": "a musician with tunesmith (AI)"}.get(
+            made_how(record), "a musician"),
         "ISFT": f"tunesmith {record.get('tunesmith_version')}",
         "ICMT": comment,
         "ICRD": str(record.get("created_at") or ""),
@@ -275,6 +318,8 @@ def _info_comment_fields(comment: str) -> dict[str, Any]:
     """The facts `wav_info_fields` wrote into ICMT, as the fields MIDI and MusicXML give."""
     head, _, request = comment.partition("; request ")
     fields: dict[str, Any] = {"ai_generated": True} if AI_GENERATED in head else {}
+    if MUSICIANS_OWN in head:
+        fields["ai_generated"] = False
     for part in head.split("; "):
         if part.startswith("take ") and " of " in part:
             k, _, n = part[len("take ") :].partition(" of ")

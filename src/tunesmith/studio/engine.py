@@ -18,6 +18,7 @@ import re
 import threading
 from pathlib import Path
 
+from tunesmith.api import take_remarks
 from tunesmith.score import Piece
 from tunesmith.studio.store import Conflict, NotFound, Store, new_id
 
@@ -116,6 +117,8 @@ class Engine:
             "created": row["created"],
             "request": json.loads(row["request"] or "null"),
             "model": prov.get("model"),
+            # what the CLI would say about it: chords against the key, chords replaced, a reprise
+            "remarks": take_remarks(prov),
             "summary": summary(piece),
             "bars": timeline(piece),
             "judgements": self.store.judgements_of(tid),
@@ -203,6 +206,8 @@ class Engine:
             tmp.unlink(missing_ok=True)
         if not piece.tracks or not any(t.notes for t in piece.tracks):
             raise ValueError(f"{name}: no notes in the file")
+        if piece.title == tmp.stem:  # a reader's fallback title is the file's name: the musician's, not ours
+            piece.title = Path(name).stem
         piece.path = f"upload:{name}"
         if style:
             piece.style = style
@@ -387,8 +392,13 @@ class Engine:
                 given = given_notes(Piece.from_dict(json.loads(r["music"])))
                 break
             cur = r["parent"]
-        result = check_piece(Piece.from_dict(json.loads(row["music"])), self._index, given=given or None).to_dict()
+        piece = Piece.from_dict(json.loads(row["music"]))
+        result = check_piece(piece, self._index, given=given or None).to_dict()
         result["available"] = True
+        # say how much was the musician's: "clear" of their own upload only means it was not checked
+        mine = sum(1 for t in piece.tracks for n in t.notes if (int(n.pitch), round(float(n.onset), 4)) in given)
+        result["musicians_notes"] = mine
+        result["generated_notes"] = sum(len(t.notes) for t in piece.tracks) - mine
         self.store.set_guard(tid, result)
         return result
 

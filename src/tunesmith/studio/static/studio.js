@@ -109,16 +109,23 @@ async function loadScore(container, take) {
     const bar = take.bars[i];
     if (!bar) return;
     m.dataset.bar = bar.number;
-    let box, top, bottom;
+    let box, top, bottom, one;
     try {
       box = m.getBBox();
-      // the same height for every bar of a system: from the staves, not from the notes' ledger lines
-      const staves = [...m.querySelectorAll("g.staff > path")].map((g) => g.getBBox()); // the five lines
-      top = staves.length ? Math.min(...staves.map((b) => b.y)) : box.y;
-      bottom = staves.length ? Math.max(...staves.map((b) => b.y + b.height)) : box.y + box.height;
+      // the same height for every bar of a system: from the staves, not from the notes' ledger
+      // lines; each staff's five lines give its top and bottom
+      const staves = [...m.querySelectorAll("g.staff")].map((st) => {
+        const lines = [...st.querySelectorAll(":scope > path")].map((p) => p.getBBox());
+        return lines.length ? [Math.min(...lines.map((b) => b.y)), Math.max(...lines.map((b) => b.y + b.height))] : null;
+      }).filter(Boolean);
+      top = staves.length ? Math.min(...staves.map((s) => s[0])) : box.y;
+      bottom = staves.length ? Math.max(...staves.map((s) => s[1])) : box.y + box.height;
+      one = staves.length ? Math.min(...staves.map((s) => s[1] - s[0])) : bottom - top; // one staff's height
     } catch (e) { return; }
-    const span = Math.max(bottom - top, 1);
-    const geometry = { x: box.x, y: top - 0.9 * span, width: box.width, height: span * 2.3 };
+    // room above the top staff and below the bottom one of one staff's height (not the system's:
+    // a four-staff chorale's box then reached into the systems above and below)
+    one = Math.max(one, 1);
+    const geometry = { x: box.x, y: top - 0.9 * one, width: box.width, height: bottom - top + 1.3 * one };
     const rect = document.createElementNS(SVGNS, "rect");
     for (const [k, val] of Object.entries(geometry)) rect.setAttribute(k, val);
     rect.setAttribute("class", "bar-hl");
@@ -212,6 +219,7 @@ async function showPiece(piece) {
   const open = piece.open_alternatives;
   renderAlternatives(open.length ? open[open.length - 1] : null);
   loadGuard(take);
+  $("take-remarks").textContent = (take.remarks || []).join(" · ");
 }
 
 function buildLocks(take) {
@@ -281,8 +289,16 @@ async function loadGuard(take) {
     if (state.take.id !== take.id) return;
     if (!r.available) { g.textContent = "copy guard: not available"; g.title = r.reason || ""; return; }
     const near = (r.nearest || [])[0];
+    if (r.musicians_notes && !r.generated_notes) {
+      // the guard never counts a musician's own notes: nothing here was checked
+      g.className = "guard own";
+      g.textContent = "copy guard: your own music, not checked (a musician's notes never count; `tunesmith check FILE` compares a file with the corpus)";
+      g.title = "";
+      return;
+    }
     g.className = "guard " + r.verdict;
-    g.textContent = `copy guard: ${r.verdict}` + (near ? ` · nearest: ${near.title || near.work_id} (${near.license}, bars ${near.bars ? near.bars.join("-") : "?"})` : "");
+    g.textContent = `copy guard: ${r.verdict}` + (r.musicians_notes ? ` (your ${r.musicians_notes} notes not counted)` : "")
+      + (near ? ` · nearest: ${near.title || near.work_id} (${near.license}, bars ${near.bars ? near.bars.join("-") : "?"})` : "");
     g.title = (r.nearest || []).map((m) => `${m.title} [${m.source}, ${m.license}] score ${m.score}`).join("\n");
   } catch (e) {
     g.textContent = "copy guard: " + e.message;
@@ -308,9 +324,11 @@ function renderAlternatives(alts) {
     card.className = "alt";
     card.dataset.take = t.id;
     card.innerHTML = `<header><strong>${letter}</strong><span class="muted">${t.summary.n_notes} notes · ${t.summary.n_chords} chords · seed ${t.seed}</span></header>
+      <p class="remarks muted"></p>
       <div class="score-view"></div>
       <div class="bar"><button class="alt-play">&#9654; Play ${letter}</button><button class="alt-keep">Keep ${letter}</button><span class="stars"></span></div>
       <audio preload="none" controls></audio>`;
+    card.querySelector(".remarks").textContent = (t.remarks || []).join(" · ");  // text, never HTML
     const score = card.querySelector(".score-view");
     const audio = card.querySelector("audio");
     card.querySelector(".alt-play").addEventListener("click", () => play(audio, t, score));
