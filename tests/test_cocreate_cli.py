@@ -185,6 +185,13 @@ def test_continue_over_chords_the_musician_gives_or_the_given_ones_again(model_d
                "--reprise", 0, "--out", stem, *FAST) == 0  # fmt: skip
     new = [c for c in chords(stem.with_suffix(".musicxml")) if c[0] >= 64.0]
     assert new == [(64.0, "G"), (68.0, "C"), (72.0, "G"), (76.0, "D")]  # the last bar: the tonic's, as a piece ends
+    # pop restates its opening by default; over new chords it does not (the opening's melody was
+    # not written for them): the chords start at the first new bar
+    pop = tmp_path / "pop"
+    assert run("continue", src, "--bars", 4, "--style", "pop", "--model", model_dir, "--seed", 1, "--chords", "G C",
+               "--out", pop, *FAST) == 0  # fmt: skip
+    assert [c for c in chords(pop.with_suffix(".musicxml")) if c[0] >= 64.0] == new
+    assert not (json.loads(pop.with_suffix(".json").read_text())["request"]["resolved"].get("reprise") or {}).get("bars")
     free = tmp_path / "free"
     assert run("continue", src, "--bars", 4, "--style", "folk", "--model", model_dir, "--seed", 1, "--chords", "G C",
                "--reprise", 0, "--cadence", "free", "--out", free, *FAST) == 0  # fmt: skip

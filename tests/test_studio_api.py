@@ -213,6 +213,17 @@ def test_an_upload_exports_as_the_musicians_own_and_a_continuation_as_co_created
         assert guard["generated_notes"] == 0 and guard["musicians_notes"] == up["current"]["summary"]["n_notes"]
 
 
+def test_an_edit_error_names_bars_not_the_studios_own_ids(studio):
+    c = studio
+    piece = compose(c)
+    up = ok(c.post("/api/pieces/upload", files={"file": ("mine.abc", ABC.encode(), "text/plain")}, headers=AUTH), 201)
+    for pid in (piece["id"], up["id"]):
+        r = c.post(f"/api/pieces/{pid}/inpaint", json={"bars": "3-34", "n": 1}, headers=AUTH)
+        assert r.status_code in (400, 422), r.text
+        message = r.json()["error"]
+        assert message.startswith("bar ") and "is outside the piece" in message, message
+
+
 def test_a_take_carries_the_remarks_the_cli_prints(studio):
     """The chords given against the key, and chords a harmonization replaced, are said beside the
     take (the CLI prints them as notes)."""

@@ -89,6 +89,13 @@ def test_studio_in_chromium(tmp_path, shots):
             page.click("#stop")
 
             # ---- select bars 5-8 on the score and regenerate them
+            # typed bars: "3" in the first box, then "4" in the second, is bars 3-4 (not 3-34)
+            page.click("#bar-from")
+            page.keyboard.type("3")
+            page.click("#bar-to")
+            page.keyboard.type("4")
+            page.keyboard.press("Tab")
+            assert page.get_attribute("#score", "data-selection") == "3-4"
             page.click("#score rect.bar-hl[data-bar='5']", force=True)
             page.click("#score rect.bar-hl[data-bar='8']", modifiers=["Shift"], force=True)
             assert page.get_attribute("#score", "data-selection") == "5-8"

@@ -146,7 +146,8 @@ def continue_piece(
     for note (melody and chords, or every chorale voice), and the model writes the rest: a
     strain that comes back and ends another way (A A'), as tunes and songs return to their
     opening. At most the given full bars, and fewer than `bars`. None: the style's default
-    (`DEFAULT_REPRISE`: pop songs restate their opening in the first half of the new bars).
+    (`DEFAULT_REPRISE`: pop songs restate their opening in the first half of the new bars), or
+    none when new `chords` are given (the melody is then written over them from the first new bar).
 
     `chords` (a lead sheet): the new bars' chord symbols, one per bar and cycling ("F7 Bb7 F7
     F7 ..." or a list), or "again": the given music's own chords once more, bar by bar from its
@@ -171,7 +172,10 @@ def continue_piece(
     given_end = piece.duration()
     open_first = n_given >= 1 and given_end < grid.end_of(n_given - 1) - _EPS
     if reprise is None:
-        reprise = default_reprise(style, bars, grid, n_given)
+        # new chords given: the new bars are written over them from the first (restating the
+        # opening's melody there would sound it over chords it was not written for)
+        new_harmony = chords is not None and continuation_chords(chords) is not None
+        reprise = 0 if new_harmony else default_reprise(style, bars, grid, n_given)
     first = _check_reprise(reprise, bars, grid, n_given)
     again, again_chords = _reprised(piece, vtracks, grid, first, n_given, reprise)
     controls = dict(tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback, cadence=cadence)

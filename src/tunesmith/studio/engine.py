@@ -224,8 +224,6 @@ class Engine:
         """N takes for one edit of the piece's current take (or `base`), offered side by side until
         one is kept: action "inpaint" (params: bars, keep, ...), "continue" (bars), "harmonize",
         "compose" (a fresh piece from controls, in this piece's history)."""
-        from tunesmith import api
-
         self.store.piece_row(pid)
         base = base or self.store.current_take(pid)
         if self.store.take_row(base)["piece"] != pid and base not in [h["take"] for h in self.store.history(pid)]:
@@ -235,6 +233,18 @@ class Engine:
             raise ValueError(f"n must be 1..{MAX_ALTERNATIVES} alternatives, got {n}")
         params = {k: v for k, v in params.items() if v is not None}  # None: the API's own default
         piece = self.piece_of(base)
+        try:
+            return self._alternatives(pid, base, piece, action, params, n)
+        except ValueError as exc:  # the studio's own names for the piece ("take-3-0: ...") mean nothing to a musician
+            message = str(exc)
+            for name in (piece.path, piece.piece_id):
+                if name and message.startswith(f"{name}: "):
+                    message = message[len(name) + 2 :]
+            raise ValueError(message) from None
+
+    def _alternatives(self, pid: str, base: str, piece: Piece, action: str, params: dict, n: int) -> dict:
+        from tunesmith import api
+
         # the API generates one take at a time per model (its decoder cache): no lock of our own
         if action == "inpaint":
             takes = api.inpaint(copy.deepcopy(piece), n=n, model=self.model, **params)

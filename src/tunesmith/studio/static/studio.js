@@ -139,11 +139,13 @@ function highlight(container, cls, isOn) {
   container.querySelectorAll("rect.bar-hl").forEach((r) => r.classList.toggle(cls, isOn(parseInt(r.dataset.bar, 10))));
 }
 
-function showSelection() {
+function showSelection(fillInputs = true) {
   const s = state.sel;
   highlight($("score"), "selected", (b) => s && b >= s[0] && b <= s[1]);
-  $("bar-from").value = s ? s[0] : "";
-  $("bar-to").value = s ? s[1] : "";
+  if (fillInputs) { // not while the musician types in them ("3" then "4" had become 3-34)
+    $("bar-from").value = s ? s[0] : "";
+    $("bar-to").value = s ? s[1] : "";
+  }
   $("score").dataset.selection = s ? `${s[0]}-${s[1]}` : "";
 }
 
@@ -433,12 +435,15 @@ function wire() {
     if (target) selectBar(parseInt(target.dataset.bar, 10), e.shiftKey);
     updateButtons();
   });
-  for (const id of ["bar-from", "bar-to"]) $(id).addEventListener("change", () => {
-    const a = parseInt($("bar-from").value, 10), b = parseInt($("bar-to").value, 10);
-    state.sel = Number.isNaN(a) ? null : [a, Number.isNaN(b) ? a : Math.max(a, b)];
-    showSelection();
-    updateButtons();
-  });
+  for (const id of ["bar-from", "bar-to"]) {
+    $(id).addEventListener("change", () => {
+      const a = parseInt($("bar-from").value, 10), b = parseInt($("bar-to").value, 10);
+      state.sel = Number.isNaN(a) ? null : [a, Number.isNaN(b) ? a : Math.max(a, b)];
+      showSelection(false);
+      updateButtons();
+    });
+    $(id).addEventListener("focus", (e) => e.target.select()); // typing replaces what a click filled in
+  }
   $("regen").addEventListener("click", () => regenerate("inpaint"));
   $("continue").addEventListener("click", () => regenerate("continue"));
   $("harmonize").addEventListener("click", () => regenerate("harmonize"));
