@@ -83,6 +83,7 @@ def test_compose_inpaint_keep_undo_redo_fork(studio):
 
     alts = ok(c.post(f"/api/pieces/{pid}/inpaint", json={"bars": "5-8", "n": 3, "seed": 11}, headers=AUTH), 201)
     assert alts["status"] == "open" and len(alts["takes"]) == 3
+    assert [t["take_number"] for t in alts["takes"]] == [1, 2, 3] and len({t["seed"] for t in alts["takes"]}) == 1
     lo, hi = beats_of(original, 5, 8)
     kept_outside = outside(original, lo, hi)
     for t in alts["takes"]:  # the rest untouched, note for note
@@ -106,6 +107,7 @@ def test_compose_inpaint_keep_undo_redo_fork(studio):
     fork = ok(c.post(f"/api/pieces/{pid}/fork", json={"take": original["id"]}, headers=AUTH), 201)
     assert fork["id"] != pid and fork["forked_from"] == pid and fork["current"]["id"] == original["id"]
     assert [h["take"] for h in fork["history"]] == [original["id"]]
+    assert fork["takes"] == 1  # its history's take, stored under the piece it came from
 
     # a new edit after an undo drops the redo entry from the stack, never the take itself
     ok(c.post(f"/api/pieces/{pid}/undo", headers=AUTH))

@@ -19,6 +19,7 @@ import threading
 from pathlib import Path
 
 from tunesmith.api import take_remarks
+from tunesmith.outputs.bundle import take_number
 from tunesmith.score import Piece
 from tunesmith.studio.store import Conflict, NotFound, Store, new_id
 
@@ -114,6 +115,8 @@ class Engine:
             "action": row["action"],
             "alternatives": row["alternatives"],
             "seed": row["seed"],
+            # which of the takes drawn together from that seed (the CLI's --seed S --n N makes it again)
+            "take_number": take_number(prov),
             "created": row["created"],
             "request": json.loads(row["request"] or "null"),
             "model": prov.get("model"),
@@ -152,7 +155,8 @@ class Engine:
             "can_undo": row["cursor"] > 0,
             "can_redo": row["cursor"] < len(hist) - 1,
             "open_alternatives": alts,
-            "takes": len(self.store.takes_of(pid)),
+            # a fork's history holds takes of the piece it came from: they count as this piece's too
+            "takes": len({r["id"] for r in self.store.takes_of(pid)} | {h["take"] for h in hist}),
         }
 
     def pieces_json(self) -> list[dict]:

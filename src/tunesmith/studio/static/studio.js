@@ -325,7 +325,7 @@ function renderAlternatives(alts) {
     const card = document.createElement("div");
     card.className = "alt";
     card.dataset.take = t.id;
-    card.innerHTML = `<header><strong>${letter}</strong><span class="muted">${t.summary.n_notes} notes · ${t.summary.n_chords} chords · seed ${t.seed}</span></header>
+    card.innerHTML = `<header><strong>${letter}</strong><span class="muted">${t.summary.n_notes} notes · ${t.summary.n_chords} chords · seed ${t.seed}${t.take_number ? `, take ${t.take_number} of ${alts.takes.length}` : ""}</span></header>
       <p class="remarks muted"></p>
       <div class="score-view"></div>
       <div class="bar"><button class="alt-play">&#9654; Play ${letter}</button><button class="alt-keep">Keep ${letter}</button><span class="stars"></span></div>
@@ -352,6 +352,7 @@ function renderAlternatives(alts) {
     });
   });
   if (alts.takes.length > 1) $("ab-b").selectedIndex = 1;
+  $("ab").hidden = alts.takes.length < 2; // a preference needs two alternatives
 }
 
 async function regenerate(action) {
