@@ -84,6 +84,20 @@ def test_a_key_the_chords_contradict_is_said_not_refused(tmp_path, capsys):
     assert json.loads(out.with_suffix(".json").read_text())["notes"] == [note]
 
 
+def test_chords_that_cycle_to_an_open_last_bar_are_kept_and_said():
+    """Given chords are a control: "Gm7 C7 Fmaj7 D7" over 8 bars ends on D7 as asked, and the
+    take's notes say the piece ends away from F and how to close there; a list that ends home,
+    a free cadence or a list as long as the piece says nothing."""
+    take = ts.compose(style="jazz", key="F", meter="3/4", bars=8, chords="Gm7 C7 Fmaj7 D7", seed=1, check=False)
+    assert take.piece.chords[-1].figure == "D7"
+    (note,) = take.provenance["notes"]
+    assert note == ("the 4 chords cycle so that bar 8, the last, is D7: the piece ends away from F; give 8 chords "
+                    "ending on an F chord to close there")  # fmt: skip
+    for kw in (dict(chords="Gm7 C7 Fmaj7 F7"), dict(chords="Gm7 C7 Fmaj7 D7", cadence="free"),
+               dict(chords="Gm7 C7 Fmaj7 D7 Gm7 C7 F D7")):  # fmt: skip
+        assert "notes" not in ts.compose(style="jazz", key="F", meter="3/4", bars=8, seed=1, check=False, **kw).provenance
+
+
 def test_compound_meter_tempo_is_in_dotted_quarters():
     take = ts.compose(style="folk", meter="6/8", tempo=110, bars=2, seed=1)
     assert take.piece.tempo == pytest.approx(165.0)  # the MIDI's quarter notes per minute

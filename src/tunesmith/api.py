@@ -396,6 +396,22 @@ class Take:
         return "\n".join(parts)
 
 
+def _cycle_ends_open(request: Any) -> str | None:
+    """A line when given chords cycle so that the last bar is off the tonic under a closing
+    cadence ("Gm7 C7 Fmaj7 D7" over 8 bars in F ends on D7, a turnaround with nothing after it).
+    The chords are a control and are kept as given; the line says how to close instead."""
+    from tunesmith.score import pitch_class_of
+    from tunesmith.tokenizer import split_figure
+
+    chords, bars = list(request.chords), request.bars
+    last = chords[(bars - 1) % len(chords)]
+    if len(chords) >= bars or not request.closes() or pitch_class_of(split_figure(last)[0]) == pitch_class_of(request.key):
+        return None
+    article = "an" if request.key[0].upper() in "AEF" else "a"  # "an F chord", "a G chord"
+    return (f"the {len(chords)} chords cycle so that bar {bars}, the last, is {last}: the piece ends away from "
+            f"{request.key}; give {bars} chords ending on {article} {request.key} chord to close there")
+
+
 def take_remarks(provenance: dict) -> list[str]:
     """What the musician should know about a take, one line each, from its provenance: the chords
     given against the key ("the chords C Am F G fit C major ... better than Ab major"), chord
@@ -518,6 +534,10 @@ def compose(
         clash = key_against_chords(list(request.chords), request.key, request.mode)
         if clash:
             notes.append(clash)
+    if request.chords:
+        open_end = _cycle_ends_open(request)
+        if open_end:
+            notes.append(open_end)
     t0 = time.perf_counter()
     m = load_model(model)
     load_seconds = time.perf_counter() - t0
