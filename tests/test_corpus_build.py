@@ -274,3 +274,15 @@ def test_cli_build_of_a_registered_folder(tmp_path, home, capsys):
     assert prov["relabelled"] == {"theirs": {"from": "research-only", "to": "CC0-1.0"}}
     # an override that keeps it unshippable needs no flag
     assert main(["corpus", "build", "--sources", "theirs", "--override", "theirs:license=non-commercial", "--json"]) == 0
+
+
+def test_shared_data_is_found_beside_the_checkout_from_any_folder(tmp_path, monkeypatch):
+    """../shared/data beside the checkout is found whatever the working folder (it had looked one
+    folder too high, and only the working folder's parent worked)."""
+    checkout = Path(paths.__file__).resolve().parents[2]
+    beside = checkout.parent / "shared" / "data"
+    if not beside.is_dir():
+        pytest.skip(f"no shared data beside the checkout ({beside})")
+    monkeypatch.delenv("TUNESMITH_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert paths.shared_data().resolve() == beside.resolve()

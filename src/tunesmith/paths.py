@@ -39,7 +39,8 @@ def shared_data() -> Path:
     """The shared corpora folder: $TUNESMITH_DATA, else ../shared/data next to the checkout or cwd."""
     if os.environ.get("TUNESMITH_DATA"):
         return Path(os.environ["TUNESMITH_DATA"])
-    for base in (Path.cwd(), Path(__file__).resolve().parents[3]):
+    checkout = Path(__file__).resolve().parents[2]  # src/tunesmith/paths.py -> the checkout
+    for base in (Path.cwd(), checkout):
         candidate = base.parent / "shared" / "data"
         if candidate.is_dir():
             return candidate
