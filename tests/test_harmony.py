@@ -194,3 +194,27 @@ def test_a_chord_on_a_scale_degree_is_spelled_as_the_scale_spells_it():
     c = KeySignature(0.0, "C", "major")
     assert [spell_chord_in_key(f, c) for f in ("D7", "Bb", "F#m7b5", "N.C.")] == ["D7", "Bb", "F#m7b5", "N.C."]  # chromatic: as named
     assert spell_chord_in_key("B", None) == "B"
+
+
+def _tune(pitches, chords, key="C"):
+    from tunesmith.score import ChordSymbol, TimeSignature
+
+    notes = [Note(p, float(i), 1.0) for i, p in enumerate(pitches)]
+    return Piece(piece_id="t", work_id="t", tracks=[Track("M", "melody", notes=notes)],
+                 keys=[KeySignature(0.0, key, "major")], time_signatures=[TimeSignature(0.0, 4, 4)],
+                 chords=[ChordSymbol(float(4 * i), f) for i, f in enumerate(chords)], end=float(len(notes)))  # fmt: skip
+
+
+def test_settle_relative_mode_hears_a_minor_tune_written_as_its_relative_major():
+    """A source that writes every key as major (OpenEWLD, Essen): Yesterdays, one flat, is d
+    minor by its last chord, last note and notes; a tune that closes on its tonic stays major."""
+    from tunesmith.harmony import settle_relative_mode
+
+    yesterdays = _tune([69, 70, 69, 67, 65, 64, 62, 61, 62, 65, 69, 62], ["Dm", "E7", "A7", "Dm"], key="F")
+    assert settle_relative_mode(yesterdays) is True
+    assert (yesterdays.key.tonic, yesterdays.key.mode) == ("D", "minor") and yesterdays.meta["key_mode_estimated"]
+    major = _tune([60, 62, 64, 65, 67, 69, 71, 72, 67, 64, 62, 60], ["C", "Am", "G7", "C"])
+    assert settle_relative_mode(major) is False and (major.key.tonic, major.key.mode) == ("C", "major")
+    chords_only = _tune([], ["Am", "Dm", "E7", "Am"])  # no notes: the chords decide
+    chords_only.tracks = []
+    assert settle_relative_mode(chords_only) is True and chords_only.key.tonic == "A"

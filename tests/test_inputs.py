@@ -372,6 +372,21 @@ def test_kern_without_kern_spine(tmp_path):
         read_file(p)
 
 
+def test_a_progression_that_starts_and_ends_on_one_chord_is_in_its_key(tmp_path):
+    """DBKeySig is a tonic read as major ("C" where the file gives none): Summertime said C
+    major. A progression that starts and ends on one root is in that root's key, minor when its
+    last chord is; one that does not keeps DBKeySig."""
+    p = tmp_path / "Summertime.txt"
+    p.write_text("Title = Summertime\nDBKeySig = C\nTimeSig = 4 4\n Dm | A7 | Dm | Gm7 C7 |\n F | Em7b5 A7 | Dm6 |\n")
+    (piece,) = read_progressions(p)
+    assert (piece.key.tonic, piece.key.mode) == ("D", "minor") and piece.meta["key_from_chords"]
+    p.write_text("Title = Up\nDBKeySig = Eb\nTimeSig = 4 4\n Ebmaj7 | Cm7 | Fm7 Bb7 | Eb6 |\n")
+    assert (read_progressions(p)[0].key.tonic, read_progressions(p)[0].key.mode) == ("Eb", "major")
+    p.write_text("Title = Turn\nDBKeySig = F\nTimeSig = 4 4\n Gm7 | C7 | Fmaj7 | D7 |\n")
+    (turn,) = read_progressions(p)
+    assert (turn.key.tonic, turn.key.mode) == ("F", "major") and "key_from_chords" not in turn.meta
+
+
 def test_progressions_without_bars(tmp_path):
     p = tmp_path / "p.txt"
     p.write_text("Title = Nothing\n")

@@ -468,6 +468,49 @@ def major_or_minor(piece: Piece, sharps: int, onset: float = 0.0) -> KeySignatur
     return major
 
 
+def settle_relative_mode(piece: Piece) -> bool:
+    """For a piece whose source writes every key as major (OpenEWLD's MusicXML says <mode>major
+    </mode> for 491 of its 502 scores, Yesterdays and Summertime among them; Essen's ABC gives a
+    signature and no mode): each major key becomes its relative minor where the music says so.
+    Votes, minor positive: the last chord on the relative minor's root and minor (+2) or on the
+    tonic and not minor (-2); the first chord likewise (+1 / -1); the melody's last note on the
+    relative minor's tonic (+2) or the tonic (-2); the pitch-class histogram's correlation
+    (`major_or_minor`, +1 / -1). Ties stay major. Returns whether a key changed; the piece's
+    meta says the mode was estimated."""
+    changed = False
+    melody = piece.melody()
+    last_pc = None
+    if melody is not None and melody.notes:
+        last_pc = max(melody.notes, key=lambda n: (n.onset, -n.pitch)).pitch % 12
+    chords = sorted(piece.chords, key=lambda c: c.onset)
+
+    def vote(figure: str, tonic: int, rel: int, weight: int) -> int:
+        try:
+            root, quality, _ = parse_chord(figure)
+        except ValueError:
+            return 0
+        minor = quality in MINOR_QUALITIES
+        return weight if root == rel and minor else -weight if root == tonic and not minor else 0
+
+    for i, k in enumerate(piece.keys):
+        if (k.mode or "major").lower() != "major":
+            continue
+        tonic = k.tonic_pc
+        rel = (tonic + 9) % 12
+        score = 0
+        if chords:
+            score += vote(chords[-1].figure, tonic, rel, 2) + vote(chords[0].figure, tonic, rel, 1)
+        if last_pc is not None:
+            score += 2 if last_pc == rel else -2 if last_pc == tonic else 0
+        if piece.n_notes:
+            score += 1 if major_or_minor(piece, sharps_of(k), k.onset).mode == "minor" else -1
+        if score > 0:
+            piece.keys[i] = key_from_sharps(sharps_of(k), "minor", k.onset)
+            changed = True
+    piece.meta["key_mode_estimated"] = True
+    return changed
+
+
 # ------------------------------------------------------------------------------ key from chords
 def estimate_key_from_chords(figures: list[str]) -> KeySignature:
     """The key a musician reads from a chord progression ("Dm7 G7 Cmaj7 Cmaj7" -> C major).

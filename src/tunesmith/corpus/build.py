@@ -246,7 +246,7 @@ def code_stamp() -> str:
     files = sorted(
         [*pkg.glob("inputs/**/*.py"), *pkg.glob("harmony*.py"), *pkg.glob("harmony/**/*.py"), pkg / "score.py", pkg / "convert.py",
          pkg / "corpus" / "records.py", pkg / "corpus" / "fingerprint.py", pkg / "corpus" / "worker.py",
-         pkg / "corpus" / "rights.py"]
+         pkg / "corpus" / "rights.py", pkg / "corpus" / "sources.py"]
     )
     h = hashlib.sha256()
     for f in files:
@@ -274,6 +274,7 @@ def _task(item: Item, spec: SourceSpec) -> dict[str, Any]:
         "size": item.size,
         "mtime_ns": item.mtime_ns,
         "standard_split": spec.standard_split,
+        "modes_assumed": spec.modes_assumed,
         "root": str(spec.root()),
     }
 

@@ -92,6 +92,10 @@ class SourceSpec:
     standard_split: bool = False  # the reader sets piece.split from the data set's own split
     description: str = ""
     relabelled_from: str | None = None  # the source's own license when an override changed it
+    # the source writes every key as major (OpenEWLD's <mode>major</mode>, Essen's ABC K: without
+    # a mode): each is settled as major or its relative minor from the music
+    # (`harmony.settle_relative_mode`)
+    modes_assumed: bool = False
 
     def root(self) -> Path:
         if self.kind == "shared":
@@ -230,17 +234,18 @@ def read_music21_item(path: str, *, source: str = "", style: str = "", license: 
     return read_music21_source(collection, path, source=source, style=style, license=license)
 
 
-def _m21(name: str, collection: str, style: str, description: str) -> SourceSpec:
+def _m21(name: str, collection: str, style: str, description: str, *, modes_assumed: bool = False) -> SourceSpec:
     return SourceSpec(
-        name, style, "non-commercial", "music21", collection, reader="music21", priority=40, description=description
-    )
+        name, style, "non-commercial", "music21", collection, reader="music21", priority=40, description=description,
+        modes_assumed=modes_assumed,
+    )  # fmt: skip
 
 
 BUILTIN_SOURCES: dict[str, SourceSpec] = {
     spec.name: spec
     for spec in (
         _m21("bach-chorales", "bach", "chorale", "music21: J.S. Bach chorales (BWV / Riemenschneider numbers)"),
-        _m21("essen", "essenFolksong", "folk", "music21: Essen folk song collection (ABC)"),
+        _m21("essen", "essenFolksong", "folk", "music21: Essen folk song collection (ABC)", modes_assumed=True),
         _m21("oneills1850", "oneills1850", "folk", "music21: O'Neill's Music of Ireland, 1850 tunes (ABC)"),
         _m21("ryansMammoth", "ryansMammoth", "folk", "music21: Ryan's Mammoth Collection (ABC)"),
         _m21("airdsAirs", "airdsAirs", "folk", "music21: Aird's Airs (ABC)"),
@@ -266,7 +271,7 @@ BUILTIN_SOURCES: dict[str, SourceSpec] = {
         ),
         SourceSpec(
             "openewld", "jazz", "research-only", "shared", "jazz/openewld",
-            patterns=("dataset/*.mxl",), priority=60,
+            patterns=("dataset/*.mxl",), priority=60, modes_assumed=True,
             description="OpenEWLD lead sheets (MusicXML); scores only 'intended' public domain",
         ),
         SourceSpec(

@@ -85,6 +85,10 @@ def parse_item(task: dict[str, Any]) -> dict[str, Any]:
             piece.piece_id = piece_id
             piece.source, piece.style, piece.license, piece.path = task["source"], task["style"], task["license"], path
             refine_rights(task["source"], task["license"], piece, path, Path(task["root"]) if task.get("root") else None)
+            if task.get("modes_assumed") and piece.keys:
+                from tunesmith.harmony import settle_relative_mode
+
+                settle_relative_mode(piece)
             raw_work_id = (
                 (bach_work_id(piece.meta) if piece.style == "chorale" else None)
                 # a reader that names works across files (billboard: artist + title) says so

@@ -13,7 +13,9 @@ convention). "NC" is no chord; a cell with no chord continues the previous chord
 Impro-Visor spellings are normalised: M7 -> maj7, o7 -> dim7, h7 -> m7b5, 7+ -> 7#5, + -> aug;
 qualities we do not know are simplified by dropping trailing alterations (7b9#11 -> 7b9) or
 counted in `meta["unparsed_chords"]`. The key (DBKeySig, a tonic) is read as major
-(`meta["key_mode_assumed"] = True`; "U" = unknown -> estimated from the chords).
+(`meta["key_mode_assumed"] = True`; "U" = unknown -> estimated from the chords), unless the
+progression starts and ends on chords of one root: then that root, minor if the last chord is
+(`meta["key_from_chords"]`).
 """
 
 from __future__ import annotations
@@ -118,4 +120,26 @@ def read_progressions(path: str | os.PathLike, *, source: str = "", style: str =
         piece.meta["unparsed_chords"] = unparsed
     if not piece.chords:
         raise InputError(f"{p}: no readable chord in this progression file")
+    home = _home_chord_key(piece.chords)
+    if home is not None and piece.meta.get("key_mode_assumed"):
+        # DBKeySig is a tonic read as major, and "C" stands for no key given (857 of 2,614 files):
+        # Summertime (Dm | A7 | Dm ... Dm) said C. A tune that starts and ends on one chord is in its key.
+        piece.keys = [home]
+        piece.meta["key_from_chords"] = True
     return [_finish(piece)]
+
+
+def _home_chord_key(chords: list[ChordSymbol]) -> KeySignature | None:
+    """The key of a progression that starts and ends on chords of one root: that root, minor when
+    the last chord is minor; None otherwise."""
+    from ..harmony import MINOR_QUALITIES, parse_chord
+    from ..tokenizer import split_figure
+
+    try:
+        first, (root, quality, _) = parse_chord(chords[0].figure)[0], parse_chord(chords[-1].figure)
+        name = split_figure(chords[-1].figure)[0]  # the root as the file spells it
+    except ValueError:
+        return None
+    if first != root:
+        return None
+    return KeySignature(0.0, name, "minor" if quality in MINOR_QUALITIES else "major")
