@@ -134,6 +134,25 @@ def test_distinctive_progressions_and_suggestions():
     assert report["trends"] is None  # no years
 
 
+def test_a_progression_differing_only_by_sevenths_is_not_suggested():
+    """Folk plays I IV V7 I, pop I IV V I: the same progression, one with a seventh. Neither style
+    lacks it, so it is no suggestion (jazz had been said to lack vi ii V I, which it plays as vi7
+    ii7 V7 I); pop's progressions through ii, which folk lacks in any spelling, still are."""
+    rng = np.random.default_rng(5)
+    pieces = []
+    for i in range(40):
+        pieces.append(_chord_piece(i, 0, ["C", "F", "G7", "C", "F", "G7", "C"], style="folk", source="f",
+                                   melody=list(rng.integers(60, 72, 16))))  # fmt: skip
+        pieces.append(_chord_piece(100 + i, 0, ["C", "F", "G", "C", "F", "G", "C", "Dm", "G", "C", "Am", "Dm", "G", "C", "Am"],
+                                   style="pop", source="p", melody=list(rng.integers(60, 72, 16))))  # fmt: skip
+    sugg = analyze(extract_features(pieces), by="style", n_boot=50)["suggestions"]
+    skeletons = {(s["from_style"], " ".join(t.rstrip("7") for t in s["progression"].split())) for s in sugg}
+    assert not any(a == "folk" for a, _ in skeletons), skeletons  # every folk progression is pop's, sevenths aside
+    assert any(s["from_style"] == "pop" and "ii" in s["progression"].split() for s in sugg), sugg
+    for s in sugg:
+        assert s["command"].split("--bars ")[1].split()[0] == str(len(s["progression"].split()))
+
+
 def test_html_is_one_self_contained_file(trend_table):
     html = render_html(analyze(trend_table, by="decade", n_boot=50))
     assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")

@@ -11,7 +11,7 @@ import numpy as np
 
 from tunesmith.analysis import stats
 from tunesmith.analysis.extract import FeatureTable
-from tunesmith.analysis.features import COVERAGE_FEATURES, FEATURES, realize_token
+from tunesmith.analysis.features import COVERAGE_FEATURES, FEATURES, realize_token, token_skeleton
 
 SCHEMA = "tunesmith-analysis/1"
 GROUPINGS = ("style", "decade", "source", "genre")
@@ -136,12 +136,24 @@ def _suggestions(table: FeatureTable, *, length: int = 4, min_share: float = 0.0
         d, _ = stats.ngram_document_frequency(table.ng_piece, table.ng_id, table.ng_count, len(table.ngrams), m)
         docs[s] = d
         share[s] = d / m.sum()
+    # the same progression with or without sevenths (I ii V7 I / I ii V I): a style "lacks" one
+    # only if it lacks every such spelling; without this, jazz "lacked" vi ii V I (0.1 %) while
+    # 10.6 % of its pieces play vi7 ii7 V7 I
+    skeletons = [" ".join(token_skeleton(t) for t in g.split()) for g in table.ngrams]
+    skel_ids = {k: i for i, k in enumerate(dict.fromkeys(skeletons))}
+    skel_of = np.array([skel_ids[k] for k in skeletons], dtype=np.int64)
+    skel_share = {}
+    for s in usable:
+        m = has_chords & (styles == s)
+        sel = m[table.ng_piece]
+        pairs = np.unique(table.ng_piece[sel].astype(np.int64) * len(skel_ids) + skel_of[table.ng_id[sel]])
+        skel_share[s] = (np.bincount(pairs % len(skel_ids), minlength=len(skel_ids)) / m.sum())[skel_of]
     out = []
     for a in usable:
         for b in usable:
             if a == b:
                 continue
-            sa, sb = share[a], share[b]
+            sa, sb = share[a], skel_share[b]
             cand = np.flatnonzero((lengths == length) & (sa >= min_share) & (sb <= sa / 20))
             # distinct chords only: a progression that returns to its start is a loop, still fine
             score = sa[cand] * np.log((sa[cand] + 1e-3) / (sb[cand] + 1e-3))
@@ -164,12 +176,15 @@ def _suggestions(table: FeatureTable, *, length: int = 4, min_share: float = 0.0
                 out.append({
                     "from_style": a, "to_style": b, "progression": table.ngrams[i],
                     "share_in_from": float(sa[i]), "pieces_in_from": int(docs[a][i]),
-                    "share_in_to": float(sb[i]), "pieces_in_to": int(docs[b][i]),
+                    # in `to`, any spelling of it with or without sevenths
+                    "share_in_to": float(sb[i]), "pieces_in_to": int(round(sb[i] * (has_chords & (styles == b)).sum())),
                     "key": key, "chords": chords,
-                    "command": f'tunesmith compose --style {b} --key {key_arg} --chords "{chords}" --bars {2 * len(figures)}'
+                    # one bar per chord: the progression as heard, not a cycle stopped where the bars run out
+                    "command": f'tunesmith compose --style {b} --key {key_arg} --chords "{chords}" --bars {len(figures)}'
                                f" --seed 1 --out out/suggest-{a}-in-{b}-{picked + 1}",
                     "why": (f"{table.ngrams[i]} occurs in {100 * sa[i]:.0f}% of {a} pieces with chords"
-                            f" but {'no' if docs[b][i] == 0 else f'only {100 * sb[i]:.1f}% of'} {b} pieces"),
+                            f" but {'no' if sb[i] == 0 else f'only {100 * sb[i]:.1f}% of'} {b} pieces"
+                            " (with or without sevenths)"),
                     "score": float(sa[i] * math.log((sa[i] + 1e-3) / (sb[i] + 1e-3))),
                 })
                 picked += 1

@@ -146,6 +146,16 @@ def function_token(offset: int, quality: str) -> str:
     return numeral + _SUFFIX.get(cls, "")
 
 
+def token_skeleton(token: str) -> str:
+    """A function token without its seventh: 'V7' -> 'V', 'ii7' -> 'ii', 'Imaj7' -> 'I'; the
+    diminished and half-diminished sevenths ('vii°7', 'viiø7') and all else as they are."""
+    if token.endswith("maj7"):
+        return token[:-4]
+    if token.endswith("7") and not token.endswith(("°7", "ø7")):
+        return token[:-1]
+    return token
+
+
 _TOKEN_QUALITY = {("", False): "", ("", True): "m", ("7", False): "7", ("7", True): "m7", ("maj7", False): "maj7",
                   ("sus", False): "sus4", ("5", False): "5", ("+", False): "aug", ("°", True): "dim",
                   ("°7", True): "dim7", ("ø7", True): "m7b5"}
