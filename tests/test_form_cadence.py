@@ -146,18 +146,24 @@ def test_a_home_cadence_always_ends_on_the_tonic_over_the_tonic_chord(model, tok
     assert drawn != {tonic}  # the style's draw, on the same seed, does close elsewhere
 
 
-def test_a_lead_sheet_melody_never_sings_a_minor_chords_major_third(model, tok):
-    """Over Fm the melody has no A natural, over Dm7b5 no F#, over Bb (major) anything goes: the
-    model's melodies had sung the major third of a minor chord 2.3 times as often as real jazz
-    (3.5 % of the time over minor chords against 1.5 %; A natural over Fm in B-flat)."""
+def test_a_lead_sheet_melody_never_starts_a_minor_chords_major_third_on_a_beat(model, tok):
+    """Over Fm the melody has no A natural on a beat, over Dm7b5 no F#, over Bb (major) anything
+    goes: the model's melodies had sung the major third of a minor chord 2.3 times as often as
+    real jazz (3.5 % of the time over minor chords against 1.5 %; A natural over Fm in B-flat).
+    Off the beat it may pass through (real jazz does)."""
     req = ComposeRequest(style="folk", key="Bb", meter="4/4", bars=6, seed=4, cadence="free", form="",
                          chords=["Fm", "Dm7b5", "Bb"])  # fmt: skip
-    seen = {0: set(), 1: set(), 2: set()}
+    on_beat = {0: set(), 1: set()}
+    over_bb = set()
     for take in generate(model, tok, req, n=8):
         for n in take.piece.melody().notes:
-            seen[int(n.onset // 4) % 3].add(n.pitch % 12)
-    assert 9 not in seen[0] and 6 not in seen[1]
-    assert len(seen[2]) >= 5  # the untrained model sings all sorts over B-flat
+            bar = int(n.onset // 4) % 3
+            if bar < 2 and abs(n.onset - round(n.onset)) < 1e-6:
+                on_beat[bar].add(n.pitch % 12)
+            elif bar == 2:
+                over_bb.add(n.pitch % 12)
+    assert 9 not in on_beat[0] and 6 not in on_beat[1]
+    assert len(over_bb) >= 5  # the untrained model sings all sorts over B-flat
 
 
 def test_chorale_cadence_ends_on_the_tonic_chord_over_the_tonic(model, tok):

@@ -259,6 +259,7 @@ class _Tables:
         # what a take draws for its close: closing degree and chord, last length, third, approaches
         set_ending_tables(self, request)
         self.last_beat = min(beat, self.L)
+        self.beat_ticks = beat  # the meter's beat (a dotted quarter in 6/8)
         # four parts in a compound meter (6/8, 9/8, 12/8): the dotted-quarter beat the lower voices'
         # notes keep to (`compound_fits`); Bach's chorales are all in simple meters, so the model
         # alone chops a 6/8 bar into quarter notes across its beats
