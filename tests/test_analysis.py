@@ -188,6 +188,10 @@ def test_cli_json_html_and_feature_cache(tmp_path, capsys):
     assert main(["analyze", "--cache", str(cache), "--styles", "folk", "--json"]) == 2
     err = json.loads(capsys.readouterr().out)
     assert "folk" in err["error"] and err["exit_status"] == 2
+    # a folder for --html is one line, before any work (it had failed after it with IsADirectoryError)
+    assert main(["analyze", "--cache", str(cache), "--html", str(tmp_path), "--no-progress"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"--html {tmp_path}: is a folder; give a file name" in err[0], err
 
 
 def test_metadata_csv_goes_into_the_corpus(tmp_path):
@@ -227,3 +231,33 @@ def test_metadata_csv_goes_into_the_corpus(tmp_path):
     assert sorted(table.labels["genre"]) == ["march", "reel"]
     registry.remove("mine")
     assert registry.metadata("mine") == {}
+
+
+def test_a_one_chord_song_has_chords():
+    """The Humpty Dance is Eb throughout: it has chords (one), its shares are that chord's, and
+    the chord-to-chord rates are undefined, not zero."""
+    from tunesmith.analysis import FEATURE_NAMES
+
+    record, notes = piece_to_record(_chord_piece(0, 1990, ["Eb"]))
+    x, tokens = piece_features(record, notes)
+    f = dict(zip(FEATURE_NAMES, x))
+    assert tokens == ["bIII"] and f["has_chords"] == 1.0 and f["n_chords"] == 1.0 and f["major_share"] == 1.0
+    assert np.isnan(f["authentic_cadence_rate"]) and f["ends_on_tonic"] == 0.0
+
+
+def test_trends_keep_to_one_source_and_small_groups_are_marked():
+    """Dated pieces of two sources are not pooled (a change of source is not a change of music):
+    the larger source's trends, the other named as left out. A group under 20 pieces is marked
+    few, and a share that is 0 in all 8 of its pieces gets the exact interval, not [0, 0]."""
+    pieces = _trend_corpus(2)
+    pieces += [_chord_piece(5000 + i, 1900 + i, ["C", "G7", "C"], source="old") for i in range(30)]
+    report = analyze(extract_features(pieces), by="source", n_boot=50)
+    t = report["trends"]
+    assert t["source"] == "synth" and t["sources_left_out"] == {"old": 30} and t["year_range"][0] >= 1960
+    assert all(c["nearest_found"] is None or isinstance(c["nearest_found"], int) for c in t["change_points"]["comparison"])
+    zeros = np.zeros(8)
+    mean, lo, hi, n = st.bootstrap_mean_ci(zeros, n_boot=50)
+    assert (mean, lo, n) == (0.0, 0.0, 8) and hi == pytest.approx(0.369, abs=0.001)
+    undated = [_chord_piece(6000 + i, 0, ["C", "G7", "C"], source="old") for i in range(30)]
+    small = analyze(extract_features(pieces[:8] + undated), by="source", n_boot=50)["groups"]
+    assert small["synth"]["few"] is True and small["old"]["few"] is False

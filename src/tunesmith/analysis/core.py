@@ -60,6 +60,14 @@ def _trends(table: FeatureTable, year_range: tuple[int, int] | None, alpha: floa
     mask = years_all > 0
     if year_range:
         mask &= (years_all >= year_range[0]) & (years_all <= year_range[1])
+    # one source's dated pieces: OpenEWLD's standards (1855-1942) pooled with Billboard's songs
+    # (1958-1991) had put a "change point" at 1959, where one source ends and the other begins
+    sources = np.asarray(table.labels["source"])
+    dated = Counter(sources[mask].tolist())
+    main_source = max(dated, key=lambda k: (dated[k], k)) if dated else None
+    left_out = {k: v for k, v in sorted(dated.items()) if k != main_source}
+    if left_out:
+        mask &= sources == main_source
     n_entries = int(mask.sum())
     mask = _dedupe_works(table, mask)
     if mask.sum() < 20 or len(set(years_all[mask].tolist())) < 6:
@@ -101,9 +109,14 @@ def _trends(table: FeatureTable, year_range: tuple[int, int] | None, alpha: floa
             verdict = f"{ref}: matched by a change point at {near}"
         else:
             verdict = f"{ref}: NOT matched (nearest change point found: {found[0] if found else 'none'})"
-        comparison.append({"reference_year": ref, "nearest": near, "verdict": verdict})
+        comparison.append({"reference_year": ref, "nearest": near, "nearest_found": found[0] if found else None,
+                           "verdict": verdict})  # fmt: skip
     return {
         "pieces": int(mask.sum()),
+        "source": main_source,
+        # dated pieces of other sources, not pooled: a change of source is not a change of music
+        # (`--sources` chooses which)
+        "sources_left_out": left_out,
         "entries_before_dedupe": n_entries,
         "year_range": [int(years.min()), int(years.max())],
         "unit": "one piece per work_id (the first of its entries); per-piece values, then per-year means",

@@ -385,7 +385,7 @@ def _harmony_features(out: np.ndarray, record: dict[str, Any]) -> list[str]:
         changes.append((onset, root, quality, bass, cls))
     n = len(changes)
     out[_COL["n_chords"]] = float(n)
-    if n < 2:
+    if n < 1:  # a one-chord song (The Humpty Dance, Eb throughout) has chords: its shares are that chord's
         out[_COL["has_chords"]] = 0.0
         return []
     out[_COL["has_chords"]] = 1.0
@@ -424,12 +424,14 @@ def _harmony_features(out: np.ndarray, record: dict[str, Any]) -> list[str]:
     tonic = offs == 0
     sub = offs == 5
     minorish_ii = np.array([c in ("minor", "min7", "dim") for c in classes]) & (offs == 2)
+    out[_COL["ends_on_tonic"]] = float(tonic[-1])
+    if n < 2:  # no chord-to-chord motion: the cadence rates are undefined (NaN)
+        return tokens
     auth = dominant[:-1] & tonic[1:]
     out[_COL["authentic_cadence_rate"]] = float(auth.sum() / (n - 1))
     out[_COL["plagal_cadence_rate"]] = float((sub[:-1] & tonic[1:]).sum() / (n - 1))
     if n >= 3:
         out[_COL["ii_V_I_rate"]] = float((minorish_ii[:-2] & dominant[1:-1] & tonic[2:]).sum() / (n - 2))
-    out[_COL["ends_on_tonic"]] = float(tonic[-1])
     out[_COL["ends_authentic"]] = float(auth[-1])
     return tokens
 

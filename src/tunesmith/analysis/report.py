@@ -40,7 +40,7 @@ statistics in {{ r.seconds.statistics }} s.</p>
 {% if fig_heat %}<h3>Feature means by group (z-scores across groups)</h3><img alt="feature means" src="data:image/png;base64,{{ fig_heat }}">{% endif %}
 
 <h3>Feature means with 95% bootstrap confidence intervals</h3>
-<table><tr><th>feature</th>{% for g in r.groups %}<th>{{ g }}</th>{% endfor %}</tr>
+<table><tr><th>feature</th>{% for g, v in r.groups.items() %}<th>{{ g }}{% if v.few %} <span title="fewer than 20 pieces: uncertain">(few: {{ v.n }})</span>{% endif %}</th>{% endfor %}</tr>
 {% for f in r.features %}<tr><td title="{{ f.description }}">{{ f.name }}</td>
 {% for g, v in r.groups.items() %}{% set s = v.features[f.name] %}<td>{{ num(s.mean) }}{% if s.ci[0] is not none %} [{{ num(s.ci[0]) }}, {{ num(s.ci[1]) }}]{% endif %}</td>{% endfor %}</tr>
 {% endfor %}</table>
@@ -66,8 +66,9 @@ diminished); consecutive repeats of a chord count once. "pieces": how many piece
 </tr>{% endfor %}</table>{% endif %}{% endfor %}
 
 {% if r.trends %}{% set t = r.trends %}<h2>Trends over years {{ t.year_range[0] }}-{{ t.year_range[1] }}</h2>
-<p>{{ t.pieces }} pieces with a year ({{ t.entries_before_dedupe }} entries before keeping one per work).
-Unit: {{ t.unit }}.</p>
+<p>{{ t.pieces }} pieces of {{ t.source }} with a year ({{ t.entries_before_dedupe }} entries before keeping one per work).
+Unit: {{ t.unit }}.{% if t.sources_left_out %} Dated pieces of other sources ({% for k, v in t.sources_left_out.items() %}{{ k }}: {{ v }}{% if not loop.last %}, {% endif %}{% endfor %})
+are not pooled with them: a change of source is not a change of music (<code>--sources</code> chooses).{% endif %}</p>
 {% if fig_trend %}<img alt="chord shares per year" src="data:image/png;base64,{{ fig_trend }}">{% endif %}
 <h3>Chord-quality shares: logistic trend</h3>
 <table><tr><th>share</th><th>odds ratio per decade</th><th>95% CI</th><th>p</th></tr>

@@ -40,7 +40,18 @@ def bootstrap_mean_ci(values: np.ndarray, *, n_boot: int = DEFAULT_BOOTSTRAP, se
         return (mean, mean - _Z95 * se, mean + _Z95 * se, n)
     alpha = (1 - level) / 2
     lo, hi = np.quantile(means, [alpha, 1 - alpha])
+    if hi - lo <= 0 and v.min() >= 0.0 and v.max() <= 1.0:
+        # every value the same share (0 of 8 songs in minor): resampling cannot vary it, yet 8
+        # songs say little; the exact (Clopper-Pearson) interval of mean * n successes in n
+        from scipy.stats import beta
+
+        k = mean * n
+        lo = 0.0 if k <= 0 else float(beta.ppf(alpha, k, n - k + 1))
+        hi = 1.0 if k >= n else float(beta.ppf(1 - alpha, k + 1, n - k))
     return (mean, float(lo), float(hi), n)
+
+
+FEW_PIECES = 20  # a group with fewer pieces is marked uncertain in every report
 
 
 def group_means(X: np.ndarray, groups: np.ndarray, names: tuple[str, ...], *, n_boot: int = DEFAULT_BOOTSTRAP,
@@ -53,7 +64,8 @@ def group_means(X: np.ndarray, groups: np.ndarray, names: tuple[str, ...], *, n_
         for j, name in enumerate(names):
             mean, lo, hi, n = bootstrap_mean_ci(X[mask, j], n_boot=n_boot, seed=seed + j)
             feats[name] = {"mean": _finite(mean), "ci": [_finite(lo), _finite(hi)], "n": n}
-        out[str(g)] = {"n": int(mask.sum()), "features": feats}
+        # a group this small is reported, and marked: its means and intervals say little
+        out[str(g)] = {"n": int(mask.sum()), "few": bool(mask.sum() < FEW_PIECES), "features": feats}
     return out
 
 

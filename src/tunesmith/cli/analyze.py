@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+from tunesmith.paths import atomic_write_text
+
 HELP = "analyse the corpus by style, decade, source or genre: features, trends, change points, suggestions"
 
 
@@ -58,14 +60,18 @@ def _summary(report: dict) -> str:
         dist = report["distinctive"].get(g, [])[:3]
         prog = report["progressions"].get(g, {}).get("4", [])[:3]
         what = ", ".join(f"{d['feature']} (d={d['cohens_d']:+.2f})" for d in dist)
-        lines.append(f"  {g}: {v['n']:,} pieces" + (f"; most distinctive: {what}" if what else ""))
+        few = " (few: uncertain)" if v.get("few") else ""
+        lines.append(f"  {g}: {v['n']:,} piece{'' if v['n'] == 1 else 's'}{few}" + (f"; most distinctive: {what}" if what else ""))
         if prog:
             lines.append("      frequent progressions: " + "; ".join(f"{p['progression']} ({100 * p['share']:.0f}%)" for p in prog))
     t = report.get("trends")
     if t:
         sig = [x for x in t["tests"] if x["significant"]]
-        lines.append(f"trends {t['year_range'][0]}-{t['year_range'][1]} over {t['pieces']} works:"
+        lines.append(f"trends {t['year_range'][0]}-{t['year_range'][1]} over {t['pieces']} works of {t['source']}:"
                      f" {len(sig)} of {len(t['tests'])} features change significantly (FDR {t['alpha']})")
+        if t.get("sources_left_out"):
+            other = ", ".join(f"{k} ({v})" for k, v in t["sources_left_out"].items())
+            lines.append(f"  (dated pieces of {other} not pooled with them: one source at a time, --sources to choose)")
         for x in t["tests"]:
             if x["feature"] in ("dom7_share", "min7_share", "major_share"):
                 lines.append(f"  {x['feature']}: {x['slope_per_decade']:+.4f} per decade"
@@ -91,20 +97,20 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError("--bootstrap: at least 10 resamples")
     if not 0 < args.alpha < 1:
         raise ValueError("--alpha: between 0 and 1")
+    for flag, out in (("--html", args.html_path), ("--json", None if args.json == "-" else args.json)):
+        if out and Path(out).is_dir():  # said before the work, not after it
+            raise ValueError(f"--{flag.lstrip('-')} {out}: is a folder; give a file name, e.g. {Path(out) / 'report'}"
+                             f"{'.html' if flag == '--html' else '.json'}")
     table = corpus_features(args.cache, progress=not args.no_progress and sys.stderr.isatty(),
                             use_cache=not args.no_cache)
     report = analyze(table, by=args.by, styles=_list(args.styles), sources=_list(args.sources),
                      years=_years(args.years), alpha=args.alpha, n_boot=args.bootstrap, top=args.top)
     if args.html_path:
-        path = Path(args.html_path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render_html(report), encoding="utf-8")
+        atomic_write_text(Path(args.html_path), render_html(report))  # no half file if interrupted
     report["seconds"]["total"] = round(time.perf_counter() - started, 3)
     text = json.dumps(report, indent=1, ensure_ascii=False, allow_nan=False)
     if args.json and args.json != "-":
-        path = Path(args.json)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text + "\n", encoding="utf-8")
+        atomic_write_text(Path(args.json), text + "\n")
     if args.json == "-":
         print(text)
     else:
