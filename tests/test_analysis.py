@@ -261,3 +261,8 @@ def test_trends_keep_to_one_source_and_small_groups_are_marked():
     undated = [_chord_piece(6000 + i, 0, ["C", "G7", "C"], source="old") for i in range(30)]
     small = analyze(extract_features(pieces[:8] + undated), by="source", n_boot=50)["groups"]
     assert small["synth"]["few"] is True and small["old"]["few"] is False
+    # by decade: decades against decades, the undated pieces left out and counted
+    decades = analyze(extract_features(pieces[:16] + undated), by="decade", n_boot=50)
+    assert set(decades["groups"]) == {"1960s"} and decades["filters"]["undated_left_out"] == 30
+    with pytest.raises(ValueError, match="--by decade: none of these pieces has a year"):
+        analyze(extract_features(undated), by="decade", n_boot=50)

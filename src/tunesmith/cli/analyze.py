@@ -56,6 +56,8 @@ def _summary(report: dict) -> str:
     lines = [f"analysed {report['corpus']['pieces']:,} pieces by {report['filters']['by']}"
              f" ({'features from cache' if report['corpus']['features_from_cache'] else 'features extracted'},"
              f" {report['seconds']['features']} s + {report['seconds']['statistics']} s)"]
+    if report["filters"].get("undated_left_out"):
+        lines.append(f"  ({report['filters']['undated_left_out']:,} pieces without a year left out: decades against decades)")
     for g, v in report["groups"].items():
         dist = report["distinctive"].get(g, [])[:3]
         prog = report["progressions"].get(g, {}).get("4", [])[:3]
