@@ -69,6 +69,15 @@ class VoiceLeading:
             return b
         return a if b is None else max(a, b)
 
+    def uncrossed(self, v: int, p: int, cands: np.ndarray) -> np.ndarray:
+        """Which candidate pitches for voice v at tick p lie between the known voices above and
+        below (no crossing; unisons allowed)."""
+        n = len(self.notes)
+        above = [x for x in (self.pitch_at(u, p) for u in range(v)) if x is not None]
+        below = [x for x in (self.pitch_at(u, p) for u in range(v + 1, n)) if x is not None]
+        ok = cands <= min(above) if above else np.ones(len(cands), bool)
+        return ok & (cands >= max(below)) if below else ok
+
     def pitch_ok(self, v: int, p: int, cands: np.ndarray) -> np.ndarray:
         """Which candidate pitches for a note of voice v starting at tick p keep the rules.
 
