@@ -391,3 +391,38 @@ def test_inpaint_keeping_the_melody_takes_the_harmonizers_chords_inside_the_rang
     assert all(best[round(c.onset, 6)] == c.figure for c in takes[0].piece.chords if 8.0 <= c.onset < 20.0)
     with pytest.raises(ValueError, match="chords_from must be 'harmonizer' or 'model'"):
         cocreate.inpaint(Boom(), Tokenizer(), piece, "3-5", keep="melody", chords_from="table")
+
+
+def test_consecutive_fifths_and_octaves_are_refused_by_contrary_motion_too():
+    """Soprano C5 -> G5 over a bass F3: a bass that was a fifth below (F) may not move to C by
+    contrary motion (C3, a twelfth) any more than by similar (C4); nor an octave to an octave."""
+    guard = VoiceLeading(4)
+    guard.add(0, 0, 4, 72)  # soprano C5, then G5
+    guard.add(0, 4, 8, 79)
+    guard.add(3, 0, 4, 65)  # bass F4 ... under C5: a fifth (C over F)
+    cands = np.arange(40, 72)
+    ok = guard.pitch_ok(3, 4, cands)
+    fifths_to_g = {int(c) for c in cands if (79 - c) % 12 == 7}  # C: a fifth under G
+    assert not fifths_to_g & set(cands[ok].tolist()), sorted(set(cands[ok].tolist()) & fifths_to_g)
+    octaves = VoiceLeading(4)
+    octaves.add(0, 0, 4, 72)  # soprano C5 -> D5, bass C3 -> D3 (similar) or D2 (contrary)
+    octaves.add(0, 4, 8, 74)
+    octaves.add(3, 0, 4, 48)
+    low = np.arange(30, 72)
+    allowed = set(low[octaves.pitch_ok(3, 4, low)].tolist())
+    assert 50 not in allowed and 62 not in allowed and 38 not in allowed and 43 in allowed
+
+
+def test_a_chorales_lower_voices_leap_no_seventh():
+    """Alto, tenor and bass of composed and harmonized chorales leap no seventh and no more than
+    an octave where another note fits (harmonizations had 5.5 such leaps per 100 beats, Bach's
+    chorales 0.1); the inner voices no tritone either."""
+    import tunesmith as ts
+
+    leaps = []
+    for seed in (1, 2, 3):
+        take = ts.compose(style="chorale", key="C", bars=8, seed=seed, check=False)
+        for track in take.piece.tracks[1:]:
+            notes = sorted(track.notes, key=lambda n: n.onset)
+            leaps += [abs(b.pitch - a.pitch) for a, b in zip(notes, notes[1:]) if b.onset - (a.onset + a.duration) < 1e-6]
+    assert leaps and not [x for x in leaps if x in (10, 11) or x > 12]

@@ -434,6 +434,19 @@ class Constrainer:
                 smooth = ~augmented_seconds(prev, t.pitch_values[self.v], t.tonic_pc)
                 both = smooth if mask is None else (mask & smooth)
                 mask = both if both.any() else mask
+        if t.voice_leading and self.vl is not None and self.v > 0 and self.copy_src is None:
+            # (a bar the form repeats is sung as it was: a repeat sign's leap back is no leap)
+            prev = self.vl.pitch_at(self.v, at - 1)
+            if prev is not None:
+                # the lower voices leap no seventh and no more than an octave, the inner ones no
+                # tritone either (the bass's falling diminished fifth is Bach's): harmonizations
+                # leapt a seventh 5.5 times per 100 beats, Bach's chorales 0.1
+                leap = np.abs(t.pitch_values[self.v] - prev)
+                singable = ~np.isin(leap, (10, 11)) & (leap <= 12)
+                if self.v < len(t.voices) - 1:
+                    singable &= leap != 6
+                both = singable if mask is None else (mask & singable)
+                mask = both if both.any() else mask
         kind = self._cadence()
         end = self._phrase_end(self.bar)
         if kind is not None and end - self._closing_zone() <= pos < end:  # the last beat belongs to the cadence's note
