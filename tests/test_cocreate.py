@@ -7,6 +7,7 @@ tiny random-init model and several seeds.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 
 import pytest
 import torch
@@ -396,6 +397,22 @@ def test_inpaint_keeps_everything_outside_the_range(model, tok, pickup):
         first, last = mine[0][0], mine[-1][0] if mine else (0, 0)
         theirs = [x for x in rel(dec.melody().notes, dec.bar_onsets, w0) if first <= x[0] <= last]
         assert mine == theirs
+
+
+def test_inpaint_keeps_the_part_after_it_of_a_note_tied_out_of_the_range(model, tok):
+    """A note tied from bar 8 into bar 9, bars 5-8 regenerated: bar 9 still begins with that
+    pitch for the rest of its length (it had begun with a rest: the helper's chorale soprano)."""
+    piece = lead_sheet(12)
+    melody = piece.tracks[0]
+    t1 = 8 * 4.0  # the end of bar 8
+    last = max((n for n in melody.notes if n.onset < t1), key=lambda n: n.onset)
+    held = dataclasses.replace(last, duration=t1 - last.onset + 2.0)  # two beats into bar 9
+    melody.notes = [n for n in melody.notes if not (last.onset <= n.onset < t1 + 2.0)] + [held]
+    melody.notes.sort(key=lambda n: n.onset)
+    for take in cocreate.inpaint(model, tok, piece, (5, 8), n=2, seed=1):
+        first = min((n for n in take.piece.melody().notes if n.onset >= t1 - 1e-9), key=lambda n: n.onset)
+        assert (first.onset, first.pitch, first.duration) == (t1, held.pitch, 2.0)
+        assert all(n.onset + n.duration <= t1 + 1e-9 for n in take.piece.melody().notes if n.onset < t1 - 1e-9)
 
 
 def test_inpaint_keep_melody_regenerates_only_chords(model, tok):

@@ -5,6 +5,7 @@ and copies the given piece into takes that hold the musician's notes."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -569,11 +570,20 @@ def inpaint(
     def inside(x: float) -> bool:
         return t0 - _EPS <= x < t1 - _EPS
 
+    def outside_part(notes: list[Note]) -> list[Note]:
+        """The notes outside the region, with the part after it of a note held out of it: a note
+        tied from the region's last bar into the next is struck again there, as written, so
+        the bar after the region stays the musician's (it had begun with a rest)."""
+        out = [x for x in notes if not inside(x.onset)]
+        out += [dataclasses.replace(x, onset=t1, duration=x.onset + x.duration - t1)
+                for x in notes if inside(x.onset) and x.onset + x.duration > t1 + _EPS]  # fmt: skip
+        return sorted(out, key=lambda x: (x.onset, x.pitch))
+
     if layout == "lead" and "M" in kept_voices and not keep_chords and chords_from == "harmonizer":
         return _rechord_region(piece, grid, (g0, g1), inside, style, tonic, mode, n, seed, rhythm, harmonizer)
     known: dict[str, list[Note]] = {}
     for v, track in vtracks.items():
-        known[v] = list(track.notes) if v in kept_voices else [x for x in track.notes if not inside(x.onset)]
+        known[v] = list(track.notes) if v in kept_voices else outside_part(track.notes)
     chords = list(piece.chords) if keep_chords else [c for c in piece.chords if not inside(c.onset)]
     controls = dict(tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback)
     if layout == "lead":
@@ -624,7 +634,7 @@ def inpaint(
         for v, track in track_of.items():
             if v in kept_voices:
                 continue
-            track.notes = [x for x in track.notes if not inside(x.onset)]
+            track.notes = outside_part(track.notes)
             track.notes.extend(res.notes.get(v, []))
             track.notes.sort(key=lambda x: (x.onset, x.pitch))
         if not keep_chords:
