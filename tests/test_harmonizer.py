@@ -426,3 +426,21 @@ def test_a_chorales_lower_voices_leap_no_seventh():
             notes = sorted(track.notes, key=lambda n: n.onset)
             leaps += [abs(b.pitch - a.pitch) for a, b in zip(notes, notes[1:]) if b.onset - (a.onset + a.duration) < 1e-6]
     assert leaps and not [x for x in leaps if x in (10, 11) or x > 12]
+
+
+def test_no_hidden_fifths_or_octaves_into_the_outer_voices_under_a_leaping_soprano():
+    """Soprano C5 leaps up to G5 over a bass A2 (a third): the bass moving up with it into an
+    octave or a fifth under G (G3, C4) is refused, moving down into one (G2) is not; under a
+    soprano that steps (C5 to D5) the bass may reach an octave with it by similar motion (D3)."""
+    guard = VoiceLeading(4)
+    guard.add(0, 0, 4, 72)
+    guard.add(0, 4, 8, 79)
+    guard.add(3, 0, 4, 45)  # bass A2
+    cands = np.arange(40, 66)
+    allowed = set(cands[guard.pitch_ok(3, 4, cands)].tolist())
+    assert 55 not in allowed and 60 not in allowed and 43 in allowed
+    step = VoiceLeading(4)
+    step.add(0, 0, 4, 72)
+    step.add(0, 4, 8, 74)  # the soprano steps to D5
+    step.add(3, 0, 4, 45)
+    assert 50 in set(cands[step.pitch_ok(3, 4, cands)].tolist())

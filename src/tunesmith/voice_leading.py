@@ -114,6 +114,8 @@ class VoiceLeading:
             # 0.1 and 0.2; a teacher marks both)
             bad = (cands != a0) & (np.abs(cands - b1) % 12 == ic)
             ok &= ~bad
+        if v == n - 1 and n > 2:
+            ok &= ~self._hidden_into_outer(p, cands)
         masks = [ok, no_cross, under_above]
         tones = self.chord_tones.get(p) if self.chord_tones else None
         if tones is not None:
@@ -125,6 +127,22 @@ class VoiceLeading:
             if mask.any():
                 return mask
         return np.ones(len(cands), bool)
+
+    def _hidden_into_outer(self, p: int, cands: np.ndarray) -> np.ndarray:
+        """Which bass candidates at tick p would reach a fifth or an octave with the soprano by
+        similar motion while the soprano leaps (hidden or direct fifths and octaves, which a
+        teacher allows only under a soprano moving by step): composed chorales had 1.8 per 100
+        beats, harmonizations 2.6, Bach's 0.8."""
+        bass, top = len(self.notes) - 1, 0
+        s1 = self.pitch_at(top, p)
+        prev = self.last_change(top, p)
+        if s1 is None or prev is None:
+            return np.zeros(len(cands), bool)
+        s0, b0 = self.pitch_at(top, prev), self.pitch_at(bass, prev)
+        if s0 is None or b0 is None or abs(s1 - s0) <= 2:
+            return np.zeros(len(cands), bool)
+        same_way = (cands - b0) * (s1 - s0) > 0
+        return same_way & np.isin((s1 - cands) % 12, (0, 7)) & ((s0 - b0) % 12 != (s1 - cands) % 12)
 
     def plan_ticks(self) -> list[int]:
         """The ticks of the chord plan, sorted (computed once; the plan is read-only)."""
