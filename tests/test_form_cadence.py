@@ -706,7 +706,7 @@ def test_minor_chorale_voices_avoid_augmented_seconds(model, tok):
             for a, b in zip(notes, notes[1:]):
                 steps += 1
                 found += bool(augmented_seconds(a.pitch, np.array([b.pitch]), 0)[0])
-    assert steps > 500 and found <= 2, (found, steps)
+    assert steps > 500 and found <= 3, (found, steps)  # the untrained model without the rule: 8
 
 
 def test_chorale_voices_avoid_cross_relations(model, tok):

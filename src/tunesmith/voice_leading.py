@@ -114,8 +114,6 @@ class VoiceLeading:
             # 0.1 and 0.2; a teacher marks both)
             bad = (cands != a0) & (np.abs(cands - b1) % 12 == ic)
             ok &= ~bad
-        if v == n - 1 and n > 2:
-            ok &= ~self._hidden_into_outer(p, cands)
         masks = [ok, no_cross, under_above]
         tones = self.chord_tones.get(p) if self.chord_tones else None
         if tones is not None:
@@ -128,7 +126,7 @@ class VoiceLeading:
                 return mask
         return np.ones(len(cands), bool)
 
-    def _hidden_into_outer(self, p: int, cands: np.ndarray) -> np.ndarray:
+    def hidden_into_outer(self, p: int, cands: np.ndarray) -> np.ndarray:
         """Which bass candidates at tick p would reach a fifth or an octave with the soprano by
         similar motion while the soprano leaps (hidden or direct fifths and octaves, which a
         teacher allows only under a soprano moving by step): composed chorales had 1.8 per 100

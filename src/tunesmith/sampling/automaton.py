@@ -447,6 +447,12 @@ class Constrainer:
                     singable &= leap != 6
                 both = singable if mask is None else (mask & singable)
                 mask = both if both.any() else mask
+        if t.voice_leading and self.vl is not None and self.v == len(t.voices) - 1 and self.v > 1:
+            # the bass reaches no fifth or octave with a leaping soprano by similar motion (yielding
+            # to the rules above where nothing else is left)
+            plain = ~self.vl.hidden_into_outer(at, t.pitch_values[self.v])
+            both = plain if mask is None else (mask & plain)
+            mask = both if both.any() else mask
         kind = self._cadence()
         end = self._phrase_end(self.bar)
         if kind is not None and end - self._closing_zone() <= pos < end:  # the last beat belongs to the cadence's note
