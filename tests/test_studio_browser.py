@@ -119,6 +119,24 @@ def test_studio_in_chromium(tmp_path, shots):
             page.click("#ab-a-better")
             page.wait_for_function("document.querySelector('#status').textContent.includes('preferred')")
 
+            # ---- a second set (harmonize) beside the first: both reachable; discarding one shows the other
+            page.click("#harmonize")
+            page.wait_for_function("document.querySelector('#alt-title').textContent.includes('harmonize')",
+                                   timeout=90_000)  # fmt: skip
+            wait_idle(page)
+            assert page.locator("#alt-sets-label").is_visible() and page.locator("#alt-sets option").count() == 2
+            first_set = page.locator("#alt-sets option").nth(0).get_attribute("value")
+            page.select_option("#alt-sets", first_set)
+            page.wait_for_function("document.querySelector('#alt-title').textContent.includes('regenerate')")
+            assert [cards.nth(i).get_attribute("data-take") for i in range(3)] == alt_ids
+            page.select_option("#alt-sets", page.locator("#alt-sets option").nth(1).get_attribute("value"))
+            page.wait_for_function("document.querySelector('#alt-title').textContent.includes('harmonize')")
+            page.click("#discard")
+            page.wait_for_function("document.querySelector('#alt-title').textContent.includes('regenerate')",
+                                   timeout=30_000)  # fmt: skip
+            wait_idle(page)
+            assert page.locator("#alt-sets-label").is_hidden()
+
             # ---- keep B: only bars 5-8 changed, in the stored notes
             cards.nth(1).locator(".alt-keep").click()
             page.wait_for_function(f"document.body.dataset.take === '{alt_ids[1]}'", timeout=60_000)

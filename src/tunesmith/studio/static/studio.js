@@ -315,9 +315,21 @@ function renderAlternatives(alts) {
   grid.innerHTML = "";
   $("ab-a").innerHTML = "";
   $("ab-b").innerHTML = "";
-  if (!alts) { sec.hidden = true; return; }
+  if (!alts) {
+    // another set still open (a discarded one leaves the others): show the latest of them
+    const rest = state.piece ? state.piece.open_alternatives : [];
+    if (rest.length) { renderAlternatives(rest[rest.length - 1]); return; }
+    sec.hidden = true;
+    return;
+  }
   sec.hidden = false;
   $("alt-title").textContent = `Alternatives: ${alts.action} (${alts.takes.length})`;
+  // every open set stays reachable (an inpainting's set, then a harmonization's)
+  const sets = state.piece ? state.piece.open_alternatives : [];
+  $("alt-sets-label").hidden = sets.length < 2;
+  $("alt-sets").innerHTML = "";
+  sets.forEach((a, i) => option($("alt-sets"), a.id, `${i + 1}. ${a.action} (${a.takes.length})`));
+  $("alt-sets").value = alts.id;
   alts.takes.forEach((t, i) => {
     const letter = String.fromCharCode(65 + i);
     option($("ab-a"), t.id, letter);
@@ -458,6 +470,10 @@ function wire() {
   });
   $("ab-a-better").addEventListener("click", () => prefer(true));
   $("ab-b-better").addEventListener("click", () => prefer(false));
+  $("alt-sets").addEventListener("change", (e) => {
+    const picked = state.piece.open_alternatives.find((a) => a.id === e.target.value);
+    if (picked) { stopAll(); renderAlternatives(picked); }
+  });
   $("discard").addEventListener("click", () => busy("Discarding", async () => {
     await api("POST", `/api/alternatives/${state.alts.id}/discard`);
     state.piece.open_alternatives = state.piece.open_alternatives.filter((a) => a.id !== state.alts.id);
