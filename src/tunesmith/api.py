@@ -38,6 +38,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from tunesmith.remarks import cycle_ends_open, take_remarks
 from tunesmith.score import STYLES, Piece, meter_of
 
 __all__ = [
@@ -396,41 +397,6 @@ class Take:
         return "\n".join(parts)
 
 
-def _cycle_ends_open(request: Any) -> str | None:
-    """A line when given chords cycle so that the last bar is off the tonic under a closing
-    cadence ("Gm7 C7 Fmaj7 D7" over 8 bars in F ends on D7, a turnaround with nothing after it).
-    The chords are a control and are kept as given; the line says how to close instead."""
-    from tunesmith.score import pitch_class_of
-    from tunesmith.tokenizer import split_figure
-
-    chords, bars = list(request.chords), request.bars
-    last = chords[(bars - 1) % len(chords)]
-    if len(chords) >= bars or not request.closes() or pitch_class_of(split_figure(last)[0]) == pitch_class_of(request.key):
-        return None
-    article = "an" if request.key[0].upper() in "AEF" else "a"  # "an F chord", "a G chord"
-    return (f"the {len(chords)} chords cycle so that bar {bars}, the last, is {last}: the piece ends away from "
-            f"{request.key}; give {bars} chords ending on {article} {request.key} chord to close there")
-
-
-def take_remarks(provenance: dict) -> list[str]:
-    """What the musician should know about a take, one line each, from its provenance: the chords
-    given against the key ("the chords C Am F G fit C major ... better than Ab major"), chord
-    symbols read from the input's tracks or replaced by new ones, and a continuation's opening
-    restated (a reprise). The CLI prints them; the studio shows them beside the take."""
-    out = [str(note) for note in provenance.get("notes") or []]
-    request = provenance.get("request") or {}
-    read = request.get("input_chords_read_from")
-    if read:
-        out.append(f"{read['chords']} chord symbol(s) read from the input's {', '.join(read['tracks'])} track(s)")
-    if request.get("input_chords_replaced"):
-        out.append(f"the input's {request['input_chords_replaced']} chord symbol(s) were replaced by new ones")
-    again = (request.get("resolved") or {}).get("reprise") or {}
-    if again.get("bars"):
-        start = again["from_bar"]
-        out.append(f"the first {again['bars']} new bar(s) restate bars {start}-{start + again['bars'] - 1} (A A')")
-    return out
-
-
 def _html(text: str) -> str:
     import html
 
@@ -535,7 +501,7 @@ def compose(
         if clash:
             notes.append(clash)
     if request.chords:
-        open_end = _cycle_ends_open(request)
+        open_end = cycle_ends_open(request)
         if open_end:
             notes.append(open_end)
     t0 = time.perf_counter()

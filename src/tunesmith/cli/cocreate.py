@@ -206,7 +206,7 @@ def run(verb: str, args: argparse.Namespace) -> int:
     if made.get("chords_from") == "harmonizer" and made.get("layout") == "lead" and len(takes) == 1:
         # the first take's chords are the harmonizer's most likely reading, whatever the seed
         done += "; chords: the harmonizer's most likely (--n 3 for alternatives)"
-    from tunesmith.api import take_remarks
+    from tunesmith.remarks import take_remarks
 
     for remark in take_remarks(first):
         # the style's default may restate the opening: say so, and how not to

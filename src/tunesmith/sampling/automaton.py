@@ -460,7 +460,7 @@ class Constrainer:
             both = fin if mask is None else (mask & fin)
             # where voice leading forbids every cadence note (a parallel octave into it), the cadence
             # wins: one parallel at the close reads better than a scramble of tiny notes to the end.
-            # Not a crossing: a bass held to C3 and up (--pitch-range C3:A5) had closed a phrase on
+            # Not a crossing: a bass held to C3 and up (--range C3:A5) had closed a phrase on
             # B-flat 3 over the tenor's F3 (8 of 40 g-minor chorales crossed; 0 of 40 in the default
             # range); where every cadence note would cross, the voices keep their order.
             if not both.any() and fin.any() and self.vl is not None:

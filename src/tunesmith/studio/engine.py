@@ -18,8 +18,8 @@ import re
 import threading
 from pathlib import Path
 
-from tunesmith.api import take_remarks
 from tunesmith.outputs.bundle import take_number
+from tunesmith.remarks import take_remarks
 from tunesmith.score import Piece
 from tunesmith.studio.store import Conflict, NotFound, Store, new_id
 
