@@ -69,14 +69,18 @@ class VoiceLeading:
             return b
         return a if b is None else max(a, b)
 
+    def _under_above_and_uncrossed(self, v: int, p: int, cands: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(at most the lowest known voice above, and at least the highest known voice below too)
+        for candidate pitches of voice v at tick p."""
+        above = [x for x in (self.pitch_at(u, p) for u in range(v)) if x is not None]
+        below = [x for x in (self.pitch_at(u, p) for u in range(v + 1, len(self.notes))) if x is not None]
+        under_above = cands <= min(above) if above else np.ones(len(cands), bool)
+        return under_above, (under_above & (cands >= max(below)) if below else under_above.copy())
+
     def uncrossed(self, v: int, p: int, cands: np.ndarray) -> np.ndarray:
         """Which candidate pitches for voice v at tick p lie between the known voices above and
         below (no crossing; unisons allowed)."""
-        n = len(self.notes)
-        above = [x for x in (self.pitch_at(u, p) for u in range(v)) if x is not None]
-        below = [x for x in (self.pitch_at(u, p) for u in range(v + 1, n)) if x is not None]
-        ok = cands <= min(above) if above else np.ones(len(cands), bool)
-        return ok & (cands >= max(below)) if below else ok
+        return self._under_above_and_uncrossed(v, p, cands)[1]
 
     def pitch_ok(self, v: int, p: int, cands: np.ndarray) -> np.ndarray:
         """Which candidate pitches for a note of voice v starting at tick p keep the rules.
@@ -87,10 +91,7 @@ class VoiceLeading:
         moves at p. Where a chord is planned at p (`chord_tones`), its tones first. Falls back to
         the rules without the plan, to "no crossing of the voices above", then to anything."""
         n = len(self.notes)
-        above = [x for x in (self.pitch_at(u, p) for u in range(v)) if x is not None]
-        below = [x for x in (self.pitch_at(u, p) for u in range(v + 1, n)) if x is not None]
-        under_above = cands <= min(above) if above else np.ones(len(cands), bool)
-        ok = under_above & (cands >= max(below) if below else True)
+        under_above, ok = self._under_above_and_uncrossed(v, p, cands)
         no_cross = ok.copy()
         mine = self.last_change(v, p)
         for u in range(n):

@@ -376,9 +376,8 @@ class Constrainer:
                 fin = None if prev is None else self._approach_fits(vals - prev)
             if fin is not None:
                 both = fin if mask is None else (mask & fin)
-                if not both.any() and fin.any() and self.vl is not None:  # by a note that keeps the voices' order if one can
-                    kept = fin & self.vl.uncrossed(self.v, at, t.pitch_values[self.v])
-                    fin = kept if kept.any() else fin
+                if not both.any():  # by a note that keeps the voices' order if one can
+                    fin = self._in_order(fin, at, may_cross=True)
                 mask = both if both.any() else (fin if fin.any() else mask)  # as at a cadence, the approach wins
         # A lead sheet's melody never starts a minor chord's major third on a beat. Off the beat it
         # may pass through it, as real jazz does (1.0 % of its melody time over minor chords, test
@@ -463,11 +462,10 @@ class Constrainer:
             # Not a crossing: a bass held to C3 and up (--range C3:A5) had closed a phrase on
             # B-flat 3 over the tenor's F3 (8 of 40 g-minor chorales crossed; 0 of 40 in the default
             # range); where every cadence note would cross, the voices keep their order.
-            if not both.any() and fin.any() and self.vl is not None:
-                kept = fin & self.vl.uncrossed(self.v, at, t.pitch_values[self.v])
+            if not both.any():
                 # a cadence note that keeps the voices' order, else (inside the piece) none: the
                 # final chord alone must close whatever it takes
-                fin = kept if kept.any() or self.bar < t.n_bars - 1 else fin
+                fin = self._in_order(fin, at, may_cross=self.bar == t.n_bars - 1)
             mask = both if both.any() else (fin if fin.any() else mask)
         elif (self.v == len(t.voices) - 2 and self.final_strike is not None and self.final_ticks is not None
               and at == self.final_chord_tick()):  # fmt: skip
@@ -482,6 +480,14 @@ class Constrainer:
                 both = fin if mask is None else (mask & fin)
                 mask = both if both.any() else mask
         return ps if mask is None else ps[mask]
+
+    def _in_order(self, fin: np.ndarray, at: int, *, may_cross: bool) -> np.ndarray:
+        """The notes of `fin` (a cadence's or an approach's) that keep the voices' order at tick
+        `at`; where none does, `fin` itself if the rule `may_cross`, else nothing."""
+        if self.vl is None or not fin.any():
+            return fin
+        kept = fin & self.vl.uncrossed(self.v, at, self.t.pitch_values[self.v])
+        return kept if kept.any() or not may_cross else fin
 
     def _sounding_above(self, at: int) -> set[int]:
         """The pitch classes the voices already written (those above: voices go top down) sound

@@ -410,9 +410,9 @@ class Engine:
         result = check_piece(piece, self._index, given=given or None).to_dict()
         result["available"] = True
         # say how much was the musician's: "clear" of their own upload only means it was not checked
-        mine = sum(1 for t in piece.tracks for n in t.notes if (int(n.pitch), round(float(n.onset), 4)) in given)
-        result["musicians_notes"] = mine
-        result["generated_notes"] = sum(len(t.notes) for t in piece.tracks) - mine
+        notes = given_notes(piece)
+        result["musicians_notes"] = len(notes & given)
+        result["generated_notes"] = len(notes - given)
         self.store.set_guard(tid, result)
         return result
 
