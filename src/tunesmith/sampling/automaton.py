@@ -2,7 +2,8 @@
 ids, `advance(id)`), which walks the tables of `sampling.tables` (`_Tables`: everything that
 depends only on the tokenizer and the request; `compose_tables`, re-exported here). What the
 style's tuned decoding sets in the tables (the tonal, register and rhythm feedback, the closing
-shares) is in `sampling.feedback`."""
+shares) is in `sampling.feedback`; the four-part rules on a voice's pitches are in
+`sampling.part_writing`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import numpy as np
 
 from tunesmith.sampling.endings import (
     bars_natural_seventh,
-    before_final_chord,
     doubles_leading_tone,
     tenor_owes_third,
 )
@@ -22,6 +22,7 @@ from tunesmith.sampling.feedback import (
     TONAL_MIN_TICKS,
     _steer,
 )
+from tunesmith.sampling.part_writing import final_tenor_third, narrow, part_writing
 from tunesmith.sampling.request import (
     BASS_APPROACH_DEGREES,
     FINAL_HALF_CLOSE_THIRD_SHARES,
@@ -50,11 +51,7 @@ from tunesmith.tokenizer import (
 )
 from tunesmith.voice_leading import (
     VoiceLeading,
-    augmented_seconds,
     compound_fits,
-    cross_relations,
-    doubled_leading_tone,
-    too_far_below,
 )
 
 __all__ = ["Constrainer", "_Tables", "add_pickup_bar", "compose_tables"]
@@ -387,71 +384,8 @@ class Constrainer:
         if self.v == 0 and not t.voice_leading and pos % t.beat_ticks == 0:
             chord = next((c[1:] for c in reversed(self.bar_chords) if c[0] <= pos), self.chord_before)
             if chord is not None and chord[1]:
-                clear = t.pitch_values[self.v] % 12 != (chord[0] + 4) % 12
-                both = clear if mask is None else (mask & clear)
-                mask = both if both.any() else mask
-        if (t.voice_leading and 0 < self.v < len(t.voices) - 1 and self.final_ticks is not None
-                and at >= self.final_chord_tick()):  # fmt: skip
-            # an inner voice in the final chord stays above the lowest root the bass can still
-            # reach in its range: with the bass held to C3 and up, a tenor on D3 left the bass's G
-            # only G3, above it (a crossing in the last chord)
-            root = (t.tonic_pc + 7) % 12 if self.half_close else t.tonic_pc
-            bass = t.pitch_values[len(t.voices) - 1]
-            lowest = next((int(p) for p in sorted(bass) if p % 12 == root), None)
-            if lowest is not None:
-                room = t.pitch_values[self.v] >= lowest
-                both = room if mask is None else (mask & room)
-                mask = both if both.any() else mask
-        if before_final_chord(self, at) and bars_natural_seventh(self):
-            raised = t.pitch_values[self.v] % 12 != t.subtonic_pc  # not the natural 7th
-            both = raised if mask is None else (mask & raised)
-            mask = both if both.any() else mask
-        if before_final_chord(self, at) and doubles_leading_tone(self, at):
-            single = t.pitch_values[self.v] % 12 != t.leading_pc  # an upper voice has the leading tone
-            both = single if mask is None else (mask & single)
-            mask = both if both.any() else mask
-        owes_third = before_final_chord(self, at) and tenor_owes_third(self)
-        if owes_third:
-            third = t.pitch_values[self.v] % 12 == t.leading_pc  # V's third: the leading tone
-            both = third if mask is None else (mask & third)
-            mask = both if both.any() else mask
-        sounding = self._sounding_above(at)
-        if t.voice_leading and self.vl is not None and self.v > 0:
-            # no chromatic clash with a voice already written that sounds at this onset, no second
-            # leading tone, no gap of more than an octave under the voice above
-            clear = ~cross_relations(sounding, t.pitch_values[self.v], t.diatonic)
-            if not (t.modal or owes_third):  # a church mode's seventh is no leading tone (dorian,
-                # mixolydian: a whole step); the cadence's own rules place V's third
-                clear &= ~doubled_leading_tone(sounding, t.pitch_values[self.v], t.leading_pc)
-            if self.v < len(t.voices) - 1:  # the upper voices within an octave of the voice above
-                clear &= ~too_far_below(self.vl.pitch_at(self.v - 1, at), t.pitch_values[self.v])
-            both = clear if mask is None else (mask & clear)
-            mask = both if both.any() else mask
-        if t.voice_leading and t.minor and self.vl is not None:
-            prev = self.vl.pitch_at(self.v, at - 1)  # the voice's note just before (None after a rest)
-            if prev is not None:
-                smooth = ~augmented_seconds(prev, t.pitch_values[self.v], t.tonic_pc)
-                both = smooth if mask is None else (mask & smooth)
-                mask = both if both.any() else mask
-        if t.voice_leading and self.vl is not None and self.v > 0 and self.copy_src is None:
-            # (a bar the form repeats is sung as it was: a repeat sign's leap back is no leap)
-            prev = self.vl.pitch_at(self.v, at - 1)
-            if prev is not None:
-                # the lower voices leap no seventh and no more than an octave, the inner ones no
-                # tritone either (the bass's falling diminished fifth is Bach's): harmonizations
-                # leapt a seventh 5.5 times per 100 beats, Bach's chorales 0.1
-                leap = np.abs(t.pitch_values[self.v] - prev)
-                singable = ~np.isin(leap, (10, 11)) & (leap <= 12)
-                if self.v < len(t.voices) - 1:
-                    singable &= leap != 6
-                both = singable if mask is None else (mask & singable)
-                mask = both if both.any() else mask
-        if t.voice_leading and self.vl is not None and self.v == len(t.voices) - 1 and self.v > 1:
-            # the bass reaches no fifth or octave with a leaping soprano by similar motion (yielding
-            # to the rules above where nothing else is left)
-            plain = ~self.vl.hidden_into_outer(at, t.pitch_values[self.v])
-            both = plain if mask is None else (mask & plain)
-            mask = both if both.any() else mask
+                mask = narrow(mask, t.pitch_values[self.v] % 12 != (chord[0] + 4) % 12)
+        mask = part_writing(self, at, mask)
         kind = self._cadence()
         end = self._phrase_end(self.bar)
         if kind is not None and end - self._closing_zone() <= pos < end:  # the last beat belongs to the cadence's note
@@ -467,18 +401,8 @@ class Constrainer:
                 # final chord alone must close whatever it takes
                 fin = self._in_order(fin, at, may_cross=self.bar == t.n_bars - 1)
             mask = both if both.any() else (fin if fin.any() else mask)
-        elif (self.v == len(t.voices) - 2 and self.final_strike is not None and self.final_ticks is not None
-              and at == self.final_chord_tick()):  # fmt: skip
-            # the tenor at a final chord with no closing cadence (a given soprano that ends off the
-            # tonic triad): the planned chord's third where the voices above leave it out (the
-            # takes closed such pieces on bare fifths in 3 of 6 seeds)
-            planned = self.vl.planned_before(at) if self.vl is not None and self.vl.chord_tones else None
-            tones = [int(x) for x in self.vl.chord_tones[planned]] if planned is not None else []
-            third = next((x for x in tones[1:] if (x - tones[0]) % 12 in (3, 4)), None)
-            if third is not None and third not in sounding:
-                fin = t.pitch_values[self.v] % 12 == third
-                both = fin if mask is None else (mask & fin)
-                mask = both if both.any() else mask
+        else:
+            mask = final_tenor_third(self, at, mask)
         return ps if mask is None else ps[mask]
 
     def _in_order(self, fin: np.ndarray, at: int, *, may_cross: bool) -> np.ndarray:
