@@ -241,6 +241,23 @@ def test_a_take_carries_the_remarks_the_cli_prints(studio):
 
 
 
+def test_the_studios_own_title_follows_style_and_key_a_given_one_stays(studio):
+    """A piece the studio named "folk in D major" and harmonized as a chorale is "chorale in D
+    major" once the harmonization is kept, and "folk in D major" again after undo; a title the
+    musician gave stays through both."""
+    c = studio
+    for given in (None, "My tune"):
+        piece = compose(c, key="D", **({"title": given} if given else {}))
+        assert piece["title"] == (given or "folk in D major")
+        harm = ok(c.post(f"/api/pieces/{piece['id']}/harmonize", json={"n": 1, "seed": 2, "style": "chorale"},
+                         headers=AUTH), 201)  # fmt: skip
+        kept = ok(c.post(f"/api/alternatives/{harm['id']}/keep", json={"take": harm["takes"][0]["id"]}, headers=AUTH))
+        assert kept["title"] == (given or "chorale in D major")
+        undone = ok(c.post(f"/api/pieces/{piece['id']}/undo", headers=AUTH))
+        assert undone["title"] == (given or "folk in D major")
+        assert ok(c.post(f"/api/pieces/{piece['id']}/redo", headers=AUTH))["title"] == (given or "chorale in D major")
+
+
 def test_rate_prefer_export_guard_and_openapi(studio):
     from tunesmith.ratings import RatingsStore
 

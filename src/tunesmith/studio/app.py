@@ -430,13 +430,11 @@ def create_app(engine: Engine, *, token: str | None = None, allowed_hosts: list[
 
     @api.post("/api/pieces/{piece_id}/undo", tags=["history"], summary="Step back in the history (409: nothing to undo)")
     def undo(piece_id: str) -> dict:
-        engine.store.move(_check(PIECE_ID, piece_id, "piece"), -1)
-        return engine.piece_json(piece_id)
+        return engine.move(_check(PIECE_ID, piece_id, "piece"), -1)
 
     @api.post("/api/pieces/{piece_id}/redo", tags=["history"], summary="Step forward again (409: nothing to redo)")
     def redo(piece_id: str) -> dict:
-        engine.store.move(_check(PIECE_ID, piece_id, "piece"), +1)
-        return engine.piece_json(piece_id)
+        return engine.move(_check(PIECE_ID, piece_id, "piece"), +1)
 
     @api.post("/api/pieces/{piece_id}/fork", tags=["history"], status_code=201,
               summary="A new piece with this one's history up to the current take (or `take`)")  # fmt: skip

@@ -185,9 +185,7 @@ class Engine:
         from tunesmith.api import compose
 
         take = compose(**controls, n=1, model=self.model)  # the API generates one take at a time per model
-        style = take.piece.style or controls.get("style") or "folk"
-        key = take.piece.key
-        title = title or (f"{style} in {key.tonic} {key.mode}" if key else style)
+        title = title or named_for(take.piece, controls.get("style") or "folk")
         return self.store.create_piece(title, self._record(take, "compose", None), "compose")
 
     def upload(self, data: bytes, suffix: str, name: str, style: str | None = None, title: str | None = None) -> str:
@@ -270,8 +268,27 @@ class Engine:
         a = self.store.alternatives_row(aid)
         ids = self.store.alternative_takes(aid)
         label = a["action"] + (f" (alternative {ids.index(tid) + 1} of {len(ids)})" if tid in ids and len(ids) > 1 else "")
+        before = self.store.current_take(a["piece"])
         self.store.keep_alternative(aid, tid, label)
+        self._title_follows(a["piece"], before)
         return self.piece_json(a["piece"])
+
+    def move(self, pid: str, step: int) -> dict:
+        """Undo (step -1) or redo (+1); the piece's JSON after it."""
+        before = self.store.current_take(pid)
+        self.store.move(pid, step)
+        self._title_follows(pid, before)
+        return self.piece_json(pid)
+
+    def _title_follows(self, pid: str, before: str) -> None:
+        """A title the studio gave ("folk in D major") follows the current take's style and key: a
+        folk tune harmonized as a chorale became "chorale in D major", and undoing it names it
+        "folk in D major" again. A title the musician gave, or a file's, is left alone."""
+        old = named_for(self.piece_of(before))
+        if self.store.piece_row(pid)["title"] == old:
+            new = named_for(self.piece_of(self.store.current_take(pid)))
+            if new != old:
+                self.store.rename_piece(pid, new)
 
     # ------------------------------------------------------------------ files
     def _take_dir(self, tid: str) -> Path:
@@ -435,6 +452,13 @@ def _label(action: str, params: dict) -> str:
     if action == "harmonize":
         return f"harmonize ({params.get('style') or 'its style'})"
     return f"compose {params.get('style', '')}".strip()
+
+
+def named_for(piece: Piece, style: str = "") -> str:
+    """The title the studio gives a piece it composed: its style and key ("folk in D major")."""
+    style = piece.style or style or "piece"
+    key = piece.key
+    return f"{style} in {key.tonic} {key.mode}" if key else style
 
 
 def summary(piece: Piece) -> dict:
