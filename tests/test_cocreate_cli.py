@@ -119,6 +119,22 @@ def test_continue_keeps_the_prefix_in_midi_and_musicxml(model_dir, inputs, tmp_p
     assert record["files"]["mid"] == "cont.mid"
 
 
+def test_the_input_is_recorded_by_its_name_without_the_folders_above_it(model_dir, inputs, tmp_path, monkeypatch, capsys):
+    """Run from a folder far above the input (a musician in /), the take's files name the input as
+    "lead.mid", not "tmp/.../lead.mid": a path relative to the working folder still names the
+    machine's folders."""
+    monkeypatch.chdir(Path(inputs["lead.mid"]).anchor)
+    stem = tmp_path / "cont"
+    assert run("continue", inputs["lead.mid"], "--bars", 4, "--style", "folk", "--model", model_dir, "--seed", 1,
+               "--out", stem, "--no-audio", "--no-svg") == 0  # fmt: skip
+    record = json.loads(stem.with_suffix(".json").read_text())
+    assert record["request"]["input"] == record["input_file"]["path"] == "lead.mid"
+    folders = [part for part in Path(inputs["lead.mid"]).parent.parts if part != "/"]
+    for out in (stem.with_suffix(".mid"), stem.with_suffix(".musicxml"), stem.with_suffix(".json")):
+        data = out.read_bytes()
+        assert not any(part.encode() in data for part in folders if len(part) > 3), out
+
+
 def test_continue_reads_the_chords_a_midi_lead_sheet_plays_on_its_own_track(model_dir, tmp_path, capsys):
     """A songwriter's MIDI: a melody track and a piano track of block chords, no chord symbols.
     The chords are read from the piano (the file's own bars named as played), the new bars get

@@ -166,6 +166,8 @@ def test_reports_name_folders_without_machine_paths(tmp_path, monkeypatch):
     assert shown_path(tmp_path / "runs" / "m") == "runs/m"  # under the current directory: relative
     assert shown_path("runs/m") == "runs/m"
     assert shown_path("/elsewhere/models/mine") == "mine"  # elsewhere: the folder's name only
+    monkeypatch.chdir(tmp_path.anchor)  # run from /: not "tmp/.../runs/m"
+    assert shown_path(tmp_path / "runs" / "m") == "m"
     assert shown_path(None) == ""
 
 

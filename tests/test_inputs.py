@@ -4,7 +4,9 @@ tests (skipped when ../shared/data is absent)."""
 from __future__ import annotations
 
 import json
+import os
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -356,6 +358,36 @@ def test_missing_file_and_url(tmp_path):
         read_file("https://example.com/tune.abc")
     with pytest.raises(InputError, match=r"is a directory"):
         read_file(tmp_path)
+
+
+def test_a_url_is_called_a_url_by_every_entry_that_takes_a_path(capsys):
+    """`check`, `provenance` and a model folder had said "no such file" (and the co-create verbs
+    "http:/x/a.mid", the URL mangled by Path)."""
+    import tunesmith as ts
+    from tunesmith.cli import main
+
+    url = "https://example.com/a.mid"
+    refused = rf"{re.escape(url)}: URLs are not read; give a local file"
+    for call in (lambda: ts.provenance(url), lambda: ts.load_model(url), lambda: ts.harmonize(url)):
+        with pytest.raises(ValueError, match=refused):
+            call()
+    assert main(["check", url]) == 2
+    assert re.search(refused, capsys.readouterr().err)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
+def test_a_pipe_and_a_symlink_loop_are_refused_before_reading(tmp_path):
+    """A named pipe would block the reader for ever (continue, harmonize, inpaint hung on one); a
+    symbolic link that loops had leaked "RuntimeError: Symlink loop from '/abs/path'"."""
+    fifo = tmp_path / "fifo.mid"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match=r"fifo\.mid: not a regular file \(a pipe, device or socket\)"):
+        read_file(fifo)
+    loop = tmp_path / "loop_a.mid"
+    loop.symlink_to(tmp_path / "loop_b.mid")
+    (tmp_path / "loop_b.mid").symlink_to(loop)
+    with pytest.raises(InputError, match=r"loop_a\.mid: a symbolic link that loops back on itself"):
+        read_file(loop)
 
 
 def test_abc_without_tunes(tmp_path):

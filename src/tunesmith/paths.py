@@ -16,21 +16,25 @@ def home() -> Path:
 def shown_path(path: str | os.PathLike | None) -> str:
     """How a report names a model or data folder without giving away the machine's layout:
     "default" for the model shipped in the package, a path relative to the current directory
-    when the folder lies under it, else the folder's own name."""
+    when the folder lies under it (not when that directory is the file system's root), else the
+    folder's own name."""
     if not path:
         return ""
     p = Path(path)
     try:
         resolved = p.resolve()
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic link that loops (Python < 3.13)
         return p.name
     package_model = Path(__file__).resolve().parent / "models" / "default"
     if resolved == package_model or (resolved.parent == package_model and resolved.suffix):
         return "default"
     if not p.is_absolute():
         return str(p)
+    cwd = Path.cwd().resolve()
+    if cwd == Path(cwd.anchor):  # run from /, a "relative" path is the absolute one less its first slash
+        return p.name
     try:
-        return str(resolved.relative_to(Path.cwd().resolve()))
+        return str(resolved.relative_to(cwd))
     except ValueError:
         return p.name
 

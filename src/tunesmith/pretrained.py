@@ -19,7 +19,9 @@ def resolve_model(name_or_path: str | Path | None) -> Path:
         if not (path / "model.safetensors").is_file():
             raise FileNotFoundError(f"the default model is missing from the package ({path}); reinstall tunesmith")
         return path
-    path = Path(name_or_path)
+    from tunesmith.inputs import refuse_url
+
+    path = Path(refuse_url(name_or_path))  # a model is a local folder, never a URL
     if not path.exists():
         raise FileNotFoundError(f"no model at {path}")
     return path

@@ -26,16 +26,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import contextlib
     import json
+    import os
     from pathlib import Path
 
     from tunesmith.api import read
+    from tunesmith.inputs import refuse_url
     from tunesmith.rights.check import VERDICTS, check_piece, musicians_notes, resolve_index
     from tunesmith.rights.provenance import PROVENANCE_KINDS, read_provenance
 
     if not 1 <= args.top <= 20:
         raise ValueError(f"--top must be 1..20, got {args.top}")
-    path = Path(args.file)
-    if not path.is_file():
+    path = Path(refuse_url(args.file))
+    if not os.path.lexists(path):
         raise FileNotFoundError(f"{path}: no such file to check")
     piece = read(path, tune=args.tune)
     given, own = None, None

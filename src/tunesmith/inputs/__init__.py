@@ -7,7 +7,9 @@ Readers never open URLs: a path is a local file (a string that looks like a URL 
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,19 +20,34 @@ class InputError(ValueError):
     """A file that cannot be read as music; the message is one line: '<path>: <problem>'."""
 
 
-def check_local_file(path: str | os.PathLike, *, min_bytes: int = 1, max_bytes: str = "MAX_FILE_BYTES") -> Path:
-    """The path as a Path, after refusing URLs, missing, unreadable, directory and empty files,
-    and files over the size limit `max_bytes` (a name in `tunesmith.limits`), before reading."""
+def refuse_url(path: str | os.PathLike) -> str:
+    """The path as text; InputError for a URL (tunesmith reads local files only), checked on the
+    text as given: `Path` would turn "http://x/a.mid" into "http:/x/a.mid"."""
     text = os.fspath(path)
     if "://" in text or text.lower().startswith(("http:", "https:", "ftp:", "file:", "data:")):
         raise InputError(f"{text}: URLs are not read; give a local file")
+    return text
+
+
+def check_local_file(path: str | os.PathLike, *, min_bytes: int = 1, max_bytes: str = "MAX_FILE_BYTES") -> Path:
+    """The path as a Path, after refusing URLs, missing, unreadable, directory and empty files,
+    and files over the size limit `max_bytes` (a name in `tunesmith.limits`), before reading."""
+    text = refuse_url(path)
     p = Path(text)
-    if not p.exists():
-        raise InputError(f"{p}: no such file")
-    if p.is_dir():
-        raise InputError(f"{p}: is a directory, not a file")
     try:
-        size = p.stat().st_size
+        st = os.stat(p)  # follows symbolic links
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such file") from None
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise InputError(f"{p}: a symbolic link that loops back on itself") from None
+        raise InputError(f"{p}: cannot be read ({e.strerror or e})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(f"{p}: is a directory, not a file")
+    if not stat.S_ISREG(st.st_mode):  # a pipe or a device would block the read or never end
+        raise InputError(f"{p}: not a regular file (a pipe, device or socket)")
+    size = st.st_size
+    try:
         with open(p, "rb"):
             pass
     except OSError as e:

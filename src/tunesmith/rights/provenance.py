@@ -225,19 +225,21 @@ def read_provenance(path: str | os.PathLike) -> dict[str, Any]:
     (model, model_sha256, seed, request, licenses, ...). `content_credentials` (WAV) holds the C2PA
     manifest's validation state, the problems found ("signingCredential.untrusted" alone: intact,
     locally signed), the signer and its provenance assertion. Size limits are checked first."""
-    from tunesmith.limits import LimitError, check_file_size
+    from tunesmith.inputs import check_local_file, refuse_url
+    from tunesmith.limits import LimitError
 
-    shown = os.fspath(path)
+    shown = refuse_url(path)
     path = Path(path)
     if path.is_dir():
         raise ValueError(f"{shown}: is a folder, not a file")
     kind = PROVENANCE_KINDS.get(path.suffix.lower())
     if kind is None:
         raise ValueError(f"{shown}: not a kind of file tunesmith writes (one of {', '.join(sorted(PROVENANCE_KINDS))})")
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise FileNotFoundError(f"{shown}: no such file")
+    # a pipe (which would block the read), a link that loops, a file over the size limit
+    check_local_file(path, min_bytes=0, max_bytes="MAX_WAV_BYTES" if kind == "wav" else "MAX_FILE_BYTES")
     size = path.stat().st_size
-    check_file_size(shown, size, "MAX_WAV_BYTES" if kind == "wav" else "MAX_FILE_BYTES")
     if size == 0:
         raise ValueError(f"{shown}: empty file")
     out: dict[str, Any] = {"file": shown, "kind": kind, "content_credentials": None}
@@ -263,15 +265,37 @@ def read_provenance(path: str | os.PathLike) -> dict[str, Any]:
 
 
 def _midi_fields(path: Path) -> dict[str, Any]:
-    import mido
-
+    """The provenance text event of a MIDI file, found in its bytes: a meta event FF 01, its
+    variable-length size, then text starting with `PROVENANCE_TEXT_PREFIX`. Parsing every event
+    first (mido) took 53 s and 2.9 GB on a 31 MB file of notes; this reads the file once."""
     from tunesmith.outputs.bundle import PROVENANCE_TEXT_PREFIX
 
-    for track in mido.MidiFile(path).tracks:
-        for msg in track:
-            if msg.type == "text" and msg.text.startswith(PROVENANCE_TEXT_PREFIX) and len(msg.text) < _MAX_META_CHARS:
-                value = json.loads(msg.text[len(PROVENANCE_TEXT_PREFIX) :])
-                return value if isinstance(value, dict) else {}
+    data = path.read_bytes()
+    if not data.startswith(b"MThd"):
+        raise ValueError("not a MIDI file (no MThd header)")
+    pos = 0
+    while pos < len(data):  # the chunks (MThd, MTrk, ...) by their sizes: a cut file ends inside one
+        size = int.from_bytes(data[pos + 4 : pos + 8], "big")
+        pos += 8 + size
+        if pos > len(data):
+            raise EOFError
+    prefix = PROVENANCE_TEXT_PREFIX.encode()
+    at = data.find(prefix)
+    while at >= 0:
+        for n in range(1, 5):  # the size before the text: 1 to 4 bytes, the last one under 0x80
+            start = at - n
+            if start < 2 or data[start - 2 : start] != b"\xff\x01":
+                continue
+            size = 0
+            for i, byte in enumerate(data[start:at]):
+                if (byte < 0x80) != (i == n - 1):  # every byte but the last has its high bit set
+                    break
+                size = (size << 7) | (byte & 0x7F)
+            else:
+                if size <= min(len(data) - at, _MAX_META_CHARS):
+                    value = json.loads(data[at : at + size][len(prefix) :].decode("utf-8"))
+                    return value if isinstance(value, dict) else {}
+        at = data.find(prefix, at + 1)
     return {}
 
 
