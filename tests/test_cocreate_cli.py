@@ -5,6 +5,7 @@ untrained model saved to disk."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -117,6 +118,19 @@ def test_continue_keeps_the_prefix_in_midi_and_musicxml(model_dir, inputs, tmp_p
     assert record["input_file"]["name"] == "lead.mid" and len(record["input_file"]["sha256"]) == 64
     assert record["model"]["id"] == "tiny-random" and record["seed"] == 1 == summary["seed"]
     assert record["files"]["mid"] == "cont.mid"
+
+
+def test_a_file_name_that_is_not_utf8_is_read_and_its_take_written(model_dir, inputs, tmp_path):
+    """A file name holding bytes that are not UTF-8 (a surrogate in Python) had failed the MIDI
+    writer after the take was made: TypeError from symusic's TextMeta. Its title and the take's
+    record carry U+FFFD instead."""
+    odd = tmp_path / os.fsdecode(b"caf\xe9.mid")  # latin-1 bytes in the name
+    odd.write_bytes(Path(inputs["lead.mid"]).read_bytes())
+    stem = tmp_path / "harm"
+    assert run("harmonize", odd, "--style", "folk", "--model", model_dir, "--seed", 1, "--out", stem, *FAST) == 0
+    record = json.loads(stem.with_suffix(".json").read_text())
+    assert record["input_file"]["name"] == "caf\ufffd.mid"
+    assert read_file(stem.with_suffix(".mid"))[0].n_bars > 0
 
 
 def test_the_input_is_recorded_by_its_name_without_the_folders_above_it(model_dir, inputs, tmp_path, monkeypatch, capsys):

@@ -146,16 +146,18 @@ def test_bad_files_in_a_user_folder_are_each_reported(tmp_path, home):
         (folder / name).write_bytes(data)
     (folder / "dangling.mid").symlink_to(folder / "gone.mid")
     os.mkfifo(folder / "pipe.mid")  # opening it would block forever
+    (folder / os.fsdecode(b"bad\xff.mid")).write_bytes(good_midi)  # a name that is not UTF-8 had stopped the build
     spec = SourceSpec("mixed", "folk", "MIT", "folder", str(folder), priority=70)
     result = build_corpus([spec], workers=2, max_file_bytes=20_000, progress=False)
     problems = {Path(p).name: m for p, m in result.problems}
-    assert set(problems) == set(bad) | {"dangling.mid", "pipe.mid"}, problems
+    assert set(problems) == set(bad) | {"dangling.mid", "pipe.mid", "bad\ufffd.mid"}, problems
+    assert problems["bad\ufffd.mid"] == "skipped: its name is not UTF-8 text; rename the file"
     assert "not a regular file" in problems["pipe.mid"] and "cannot read" in problems["dangling.mid"]
     assert "too large" in problems["too_big.abc"] and "empty" in problems["empty.abc"]
     assert "not a music file" in problems["notes.txt"]
     assert sorted(Path(p.path).name for p in result.corpus) == ["good.abc", "good.mid"]
     report = (home / "corpus" / "problems.txt").read_text().splitlines()
-    assert len(report) == len(bad) + 2 and all(line.startswith(str(folder)) for line in report)
+    assert len(report) == len(bad) + 3 and all(line.startswith(str(folder)) for line in report)
 
 
 def test_a_hundred_corrupt_files_among_good_ones_are_each_reported(tmp_path, home):

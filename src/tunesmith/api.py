@@ -600,13 +600,13 @@ def _source_piece(source: Take | Piece | str | os.PathLike, tune: int) -> tuple[
         return copy.deepcopy(source.piece), {"take_of": source.provenance.get("request")}
     if isinstance(source, Piece):
         return source, None
-    from tunesmith.inputs import refuse_url
+    from tunesmith.inputs import name_text, refuse_url
     from tunesmith.outputs.bundle import path_sha256
 
     p = Path(refuse_url(source))
     # the file's name only: a path, even relative to the working folder, names the machine's
     # folders (run from /, "tmp/trial22/mine/mytune.mid" went into every file of the take)
-    record = {"path": p.name, "name": p.name, "tune": tune, "sha256": path_sha256(p) if p.is_file() else None}
+    record = {"path": name_text(p.name), "name": name_text(p.name), "tune": tune, "sha256": path_sha256(p) if p.is_file() else None}
     return style_from_sidecar(load_piece(p, tune=tune), p), record
 
 

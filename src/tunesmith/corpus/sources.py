@@ -132,6 +132,13 @@ class SourceSpec:
                     yield self._item(Path(entry.path), entry.name, size, mtime)
             return
         for path, rel in _walk(root):
+            try:
+                rel.encode("utf-8")
+            except UnicodeEncodeError:  # bytes the file system holds that are not text: the cache's
+                # JSON and SQLite cannot record the name (the whole build had stopped on one)
+                shown = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                yield (shown, "skipped: its name is not UTF-8 text; rename the file")
+                continue
             if self.patterns:
                 wanted = self._wanted(rel)
             else:

@@ -71,8 +71,16 @@ def read_text(path: Path) -> str:
         return data.decode("latin-1")
 
 
+def name_text(name: str) -> str:
+    """A file name as text that every writer takes: bytes of the name that are not UTF-8 (held by
+    Python as lone surrogates) become U+FFFD. A title with a surrogate in it had failed the MIDI
+    writer (symusic) with a TypeError after the take was made."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def piece_stem(path: Path, source: str = "") -> str:
-    return f"{source}:{path.stem}" if source else path.stem
+    stem = name_text(path.stem)
+    return f"{source}:{stem}" if source else stem
 
 
 def sniff(path: Path) -> str | None:

@@ -25,7 +25,7 @@ from fractions import Fraction
 from ..convert import _finish
 from ..harmony import key_from_sharps, normalize_figure
 from ..score import ChordSymbol, KeySignature, Note, Piece, Tempo, TimeSignature, Track
-from . import InputError, check_local_file, piece_stem, read_text
+from . import InputError, check_local_file, name_text, piece_stem, read_text
 
 _NOTE_RE = re.compile(r"(\d+)(%\d+)?(\.*)")
 _PITCH_RE = re.compile(r"([A-Ga-g])\1*")
@@ -314,7 +314,7 @@ def read_kern(path: str | os.PathLike, *, source: str = "", style: str = "", lic
     except (ValueError, IndexError, ZeroDivisionError) as e:
         raise InputError(f"{p}: malformed **kern ({e})") from e
     if not piece.title:
-        piece.title = p.stem.replace("_", " ")
+        piece.title = name_text(p.stem).replace("_", " ")
     if not piece.tracks:
         raise InputError(f"{p}: **kern file has no notes")
     return [piece]
@@ -346,7 +346,7 @@ def _read_with_music21(p, text: str, **fields: object) -> Piece:
     stem = str(fields.pop("stem"))
     piece = from_music21(s, piece_id=stem, work_id=stem, path=str(p), meta={"file": p.name}, **fields)  # type: ignore[arg-type]
     if not piece.title:
-        piece.title = p.stem
+        piece.title = name_text(p.stem)
     if not piece.tracks:
         raise InputError(f"{p}: **kern file has no notes")
     return piece

@@ -15,7 +15,7 @@ import os
 from ..convert import from_symusic
 from ..limits import check_midi_score, check_piece
 from ..score import Piece
-from . import InputError, check_local_file, piece_stem
+from . import InputError, check_local_file, name_text, piece_stem
 
 
 def load_symusic(path: str | os.PathLike):
@@ -56,7 +56,7 @@ def read_midi(path: str | os.PathLike, *, source: str = "", style: str = "", lic
         raise InputError(f"{p}: MIDI file cannot be converted ({type(e).__name__}: {e})") from e
     check_piece(piece, str(p))
     if not piece.title:
-        piece.title = p.stem
+        piece.title = name_text(p.stem)
     if not piece.tracks and not piece.chords:
         raise InputError(f"{p}: MIDI file has no notes")
     pitched = [t for t in piece.tracks if not t.is_drum]

@@ -24,7 +24,7 @@ import zlib
 from ..convert import from_music21
 from ..limits import check_musicxml_tree, check_mxl_archive, check_piece
 from ..score import Piece
-from . import InputError, check_local_file, piece_stem
+from . import InputError, check_local_file, name_text, piece_stem
 
 
 def _xml_bytes(p) -> bytes:
@@ -208,7 +208,7 @@ def read_musicxml(path: str | os.PathLike, *, source: str = "", style: str = "",
         s, piece_id=stem, work_id=stem, path=str(p), source=source, style=style, license=license, meta={"file": p.name}
     )
     if not piece.title or piece.title.lower() in ("", "title", "untitled", "music21"):
-        piece.title = p.stem
+        piece.title = name_text(p.stem)
     piece.meta["repeats_expanded"] = expanded
     piece.meta["sections"] = sections
     if not piece.tracks and not piece.chords:
