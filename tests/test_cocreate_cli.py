@@ -120,6 +120,26 @@ def test_continue_keeps_the_prefix_in_midi_and_musicxml(model_dir, inputs, tmp_p
     assert record["files"]["mid"] == "cont.mid"
 
 
+def test_a_co_created_take_says_what_is_the_musicians_in_its_usage_and_provenance(model_dir, inputs, tmp_path,
+                                                                                  capsys):  # fmt: skip
+    """A continuation's usage text had been a generated take's ("you may use ... sell this music")
+    beside the label "AI-generated in part", and `tunesmith provenance` called its files plainly
+    "AI-generated"."""
+    from tunesmith.cli import main
+
+    stem = tmp_path / "cont"
+    assert run("continue", inputs["lead.mid"], "--bars", 4, "--style", "folk", "--model", model_dir, "--seed", 1,
+               "--out", stem, "--no-svg") == 0  # fmt: skip
+    usage = json.loads(stem.with_suffix(".json").read_text())["rights"]["usage"]
+    assert usage.startswith("AI-generated in part, co-created with a musician (compositeWithTrainedAlgorithmicMedia)")
+    assert "the musician's own notes remain the musician's" in usage and "in its takes" not in usage
+    capsys.readouterr()
+    assert main(["provenance", str(stem.with_suffix(".mid")), str(stem.with_suffix(".wav"))]) == 0
+    lines = [x for x in capsys.readouterr().out.splitlines() if not x.startswith(" ")]
+    assert len(lines) == 2 and all(": AI-generated in part, co-created with a musician (the musician's: bars up to"
+                                   in x for x in lines), lines  # fmt: skip
+
+
 def test_a_file_name_that_is_not_utf8_is_read_and_its_take_written(model_dir, inputs, tmp_path):
     """A file name holding bytes that are not UTF-8 (a surrogate in Python) had failed the MIDI
     writer after the take was made: TypeError from symusic's TextMeta. Its title and the take's

@@ -37,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_record(record: dict) -> None:
+    from tunesmith.rights.provenance import AI_GENERATED, CO_CREATE_COMMANDS, CO_CREATED, COMPOSITE_SOURCE_TYPE_NAME
+
     fields = record["fields"]
     if not record["made_by_tunesmith"]:
         print(f"{record['file']}: no tunesmith provenance in it")
@@ -46,7 +48,18 @@ def print_record(record: dict) -> None:
     seed = fields.get("seed", signed.get("seed"))
     licenses = fields.get("licenses") or signed.get("training_licenses")
     take, takes = fields.get("take", signed.get("take")), fields.get("takes", signed.get("takes"))
-    line = f"{record['file']}: " + ("AI-generated" if record["ai_generated"] else "provenance")
+    # a co-created file: its source type says so (MIDI, MusicXML), else its request's command (WAV INFO)
+    source_type = fields.get("digital_source_type") or ""
+    request = fields.get("request")
+    command = request.get("command") if isinstance(request, dict) else None
+    part = fields.get("musicians_part") or signed.get("musicians_part")
+    if not record["ai_generated"]:
+        said = "provenance"
+    elif source_type.endswith(COMPOSITE_SOURCE_TYPE_NAME) or command in CO_CREATE_COMMANDS:
+        said = CO_CREATED + (f" (the musician's: {part})" if part else "")
+    else:
+        said = AI_GENERATED
+    line = f"{record['file']}: {said}"
     line += f", model {model}" if model else ""
     line += f", seed {seed}" if seed is not None else ""
     line += f" (take {take} of {takes}: --seed {seed} --n {takes})" if take and takes and takes > 1 else ""

@@ -146,7 +146,7 @@ def manifest_of(record: Mapping[str, Any]) -> dict[str, Any]:
         "copy_check": {"verdict": rights.get("verdict"), "score": rights.get("score")} if rights else None,
         "usage": rights.get("usage") or (MUSICIANS_OWN + ": its rights are the musician's." if how == "musician" else
                                          usage_note(record.get("training_licenses"), rights.get("verdict"),
-                                                    model_id=model.get("id"))),
+                                                    model_id=model.get("id"), how=how)),
     }  # fmt: skip
     description = {
         "generated": f"composed by tunesmith model {model.get('id') or 'unknown'}, seed {record.get('seed')}",

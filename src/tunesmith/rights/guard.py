@@ -17,7 +17,7 @@ from typing import Any
 
 from tunesmith.rights.check import CheckResult, check_piece, resolve_index
 from tunesmith.rights.index import SimilarityIndex
-from tunesmith.rights.provenance import disclosure, usage_note
+from tunesmith.rights.provenance import disclosure, made_how, usage_note
 
 MAX_RESAMPLES = 3
 
@@ -42,7 +42,7 @@ def rights_record(result: CheckResult, *, resampled: int, allow_close: bool, tra
         allow_close=allow_close,
         kept_as_copy=result.verdict == "copy",
         input_excluded=input_excluded,
-        usage=usage_note(training_licenses, result.verdict, model_id=model_id),
+        usage=usage_note(training_licenses, result.verdict, model_id=model_id, how=made_how(provenance)),
         **disclosure(provenance),
     )
     return rec
@@ -69,7 +69,8 @@ def guard_takes(
         model_id = (take.provenance.get("model") or {}).get("id")
         if index is None:
             take.provenance["rights"] = {"checked": False, "why": "no similarity index beside the model",
-                                         "usage": usage_note(licenses, None, model_id=model_id),
+                                         "usage": usage_note(licenses, None, model_id=model_id,
+                                                             how=made_how(take.provenance)),
                                          **disclosure(take.provenance)}  # fmt: skip
             out.append(take)
             continue

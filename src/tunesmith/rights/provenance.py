@@ -41,6 +41,7 @@ WEIGHTS_LICENSE = (
 # A take co-created from a musician's music: part theirs, part the model's (IPTC: "a composite
 # of elements, at least one of which is trainedAlgorithmicMedia").
 COMPOSITE_SOURCE_TYPE = "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia"
+COMPOSITE_SOURCE_TYPE_NAME = "compositeWithTrainedAlgorithmicMedia"
 CO_CREATED = "AI-generated in part, co-created with a musician"
 # A musician's own file written out again (the studio's export of an upload): no note generated.
 # (Worded without the phrase "AI-generated", which readers take as the disclosure.)
@@ -79,15 +80,28 @@ def disclosure(record: Mapping[str, Any] | None = None) -> dict[str, Any]:
     return {"ai_generated": True, "label": AI_GENERATED, "digital_source_type": DIGITAL_SOURCE_TYPE}
 
 
-def usage_note(training_licenses: Iterable[str] | None, verdict: str | None, *, model_id: str | None = "default") -> str:
+def usage_note(training_licenses: Iterable[str] | None, verdict: str | None, *, model_id: str | None = "default",
+               how: str = "generated") -> str:  # fmt: skip
     """What the user of a take may do with it, in one paragraph: it depends on the licenses of the
     music the model learned from (a model trained on research-only or non-commercial music makes
-    takes for study, not for sale) and, for the weights' license, on which model it is."""
+    takes for study, not for sale), for the weights' license on which model it is, and on how the
+    take was made (`made_how`): in a co-created take the musician's own notes stay theirs, and
+    only the notes the model wrote are tunesmith's to give."""
     from tunesmith.licenses import may_ship
 
     lic = sorted(set(training_licenses or ()))
     barred = [name for name in lic if not may_ship(name)]
-    if barred:
+    if how == "co-created":
+        said = f"{CO_CREATED} ({COMPOSITE_SOURCE_TYPE_NAME}): the musician's own notes remain the musician's."
+        if barred:
+            said += (f" The model that wrote the other notes learned from music licensed {', '.join(barred)}, which "
+                     "may not be shipped or sold in derived works: use its notes for study and research only unless "
+                     "you hold those rights.")  # fmt: skip
+        else:
+            said += (" tunesmith claims no copyright in the notes its model wrote: you may use, change, publish and "
+                     "sell them with your music.")  # fmt: skip
+        note = said + " Say that it is partly AI-generated where that matters."
+    elif barred:
         note = (
             f"{AI_GENERATED} ({DIGITAL_SOURCE_TYPE_NAME}). The model that made this take learned from music licensed "
             f"{', '.join(barred)}, which may not be shipped or sold in derived works: use the take for study and "
