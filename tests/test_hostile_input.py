@@ -332,6 +332,23 @@ def test_output_stem_checks(tmp_path):
     assert limits.check_output_stem(tmp_path / "take") == tmp_path / "take"
 
 
+def test_a_folder_in_the_way_of_a_take_is_refused_before_the_work(tmp_path, capsys):
+    """With --force, a folder named like one of the take's files (t1.svg/) had failed the commit
+    half way: t1.mid and t1.musicxml replaced, no t1.json. And --out afile/t, afile a file, said
+    "[Errno 17] File exists: 'afile'"."""
+    from tunesmith.cli import main
+
+    (tmp_path / "t1.svg").mkdir()
+    assert main(["compose", "--style", "folk", "--bars", "2", "--out", str(tmp_path / "t1"), "--force",
+                 "--no-audio", "--seed", "1"]) == 2  # fmt: skip
+    assert capsys.readouterr().err.strip().endswith("t1.svg: is a folder; a take's file cannot replace it")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t1.svg"]
+    (tmp_path / "afile").write_text("not a folder")
+    assert main(["compose", "--style", "folk", "--bars", "2", "--out", str(tmp_path / "afile" / "t"),
+                 "--no-audio"]) == 2  # fmt: skip
+    assert capsys.readouterr().err.strip().endswith("afile: is a file, not a folder to write the takes in")
+
+
 def test_empty_key_is_one_line():
     from tunesmith.cli._common import parse_key
 

@@ -292,11 +292,17 @@ def bundle_paths(stem: str | os.PathLike, n: int) -> list[Path]:
 
 
 def check_overwrite(paths: Sequence[Path], force: bool, hint: str = "force=True") -> None:
-    """FileExistsError naming the first existing path unless `force`."""
-    if force:
-        return
+    """FileExistsError naming the first existing path unless `force`; a folder where a file is to
+    go is refused even with `force` (checked before the work: the files of a take are replaced one
+    by one, and one that could not be had left the others without their JSON)."""
+    for folder in {p.parent for p in paths}:  # --out afile/t, afile a file: not "[Errno 17] File exists"
+        above = next((q for q in (folder, *folder.parents) if q.exists()), None)
+        if above is not None and not above.is_dir():
+            raise NotADirectoryError(f"{above}: is a file, not a folder to write the takes in")
     for p in paths:
-        if p.exists():
+        if p.is_dir():
+            raise IsADirectoryError(f"{p}: is a folder; a take's file cannot replace it")
+        if not force and p.exists():
             raise FileExistsError(f"{p}: exists; pass {hint} to overwrite it")
 
 

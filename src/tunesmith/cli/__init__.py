@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
             status = int(args._run(args) or 0)
             sys.stdout.flush()  # a closed pipe shows here, not as a traceback at exit
             return status
-        except (CliError, ValueError, FileNotFoundError, FileExistsError) as exc:
+        except (CliError, ValueError, FileNotFoundError, FileExistsError, IsADirectoryError, NotADirectoryError) as exc:
             if wants_json:
                 _print_json_error(f"tunesmith {args.verb}", str(exc))
             else:

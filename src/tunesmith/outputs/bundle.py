@@ -361,6 +361,9 @@ def write_take(
     record = take_record(piece, provenance)
     timings = record["timings"]
     kinds = ["mid", "musicxml"] + (["wav"] if render_audio else []) + (["svg"] if render_svg else [])
+    for kind in (*kinds, "json"):  # every file replaceable, before any is written or replaced
+        if _path(stem, kind).is_dir():
+            raise IsADirectoryError(f"{_path(stem, kind)}: is a folder; a take's file cannot replace it")
     stem.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{stem.name}.partial-", dir=stem.parent))
     try:
