@@ -19,13 +19,19 @@ ROOT = Path(__file__).resolve().parents[1]
 FAST = ["--no-audio", "--no-svg"]
 
 
-def test_readme_python_block_runs(tmp_path):
+def test_readme_python_block_runs(tmp_path, monkeypatch, capsys):
+    """Run as a reader copies it (it defines its own OUT), and what it prints is what its comment
+    says it prints."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text.split("## The Python API", 1)[1]
     code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
-    exec(compile(code, "README.md (Python API)", "exec"), {"OUT": tmp_path})  # noqa: S102
-    assert (tmp_path / "jig.mid").is_file() and (tmp_path / "jig-copy.musicxml").is_file()
-    assert not (tmp_path / "jig.wav").exists()
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md (Python API)", "exec"), {})  # noqa: S102
+    out = tmp_path / "out"
+    assert (out / "jig.mid").is_file() and (out / "jig-copy.musicxml").is_file()
+    assert not (out / "jig.wav").exists()
+    said = re.search(r"print\(jig\) +# (.*)", code).group(1).strip()
+    assert capsys.readouterr().out.strip() == said
 
 
 def test_notebook_session(tmp_path):

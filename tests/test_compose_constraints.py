@@ -98,6 +98,10 @@ def check_written_take(request: ComposeRequest, files: dict) -> list[str]:
     for part in voiced:
         for n in part.recurse().notes:
             if isinstance(n, music21.harmony.ChordSymbol):
+                # the chord symbols too (the composer's own: given chords are the musician's)
+                if request.in_scale and not request.chords:
+                    problems += [f"chord {n.figure}: {p.name} not in {request.key} {request.mode}"
+                                 for p in n.pitches if p.pitchClass not in scale]  # fmt: skip
                 continue
             for p in n.pitches:
                 n_notes += 1

@@ -347,6 +347,88 @@ def test_a_folder_in_the_way_of_a_take_is_refused_before_the_work(tmp_path, caps
     assert main(["compose", "--style", "folk", "--bars", "2", "--out", str(tmp_path / "afile" / "t"),
                  "--no-audio"]) == 2  # fmt: skip
     assert capsys.readouterr().err.strip().endswith("afile: is a file, not a folder to write the takes in")
+    # a format tunesmith does not write: not song3.abc.mid and the rest, silently
+    assert main(["compose", "--style", "folk", "--bars", "2", "--out", str(tmp_path / "song3.abc")]) == 2
+    assert "song3.abc: tunesmith writes .mid, .musicxml, .wav, .svg and .json, not .abc" in capsys.readouterr().err
+    assert not list(tmp_path.glob("song3*"))
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "argv", "said"),
+    [
+        ("plain.abc", b"just some text\nwith no header\n", ["harmonize", "{f}", "--out", "{out}"],
+         "plain.abc: no ABC tune in it (no X: or K: line)"),
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000, ["rate", "{f}", "--stars", "4"],
+         "deep.json: not a take JSON (nested too deeply)"),
+        ("huge.csv", b"preferred,other\n" + b"a" * 200_000 + b".json,b.json\n", ["preferences", "import", "{f}"],
+         "huge.csv: not a preferences CSV (field larger than field limit (131072))"),
+        ("junk.toml", b"\x84\x00\xff junk", ["train", "--config", "{f}", "--out", "{out}"],
+         "junk.toml: not a TOML config (not UTF-8 text)"),
+        (None, None, ["compose", "--style", "folk", "--tempo", "nan", "--out", "{out}"],
+         "tempo nan out of bounds 13.3..266.7 beats per minute in 6/8"),
+    ],
+)
+def test_a_bad_argument_or_file_is_one_line_in_words(tmp_path, monkeypatch, capsys, name, data, argv, said):
+    """Each had leaked an internal message: music21's token objects, RecursionError, csv.Error
+    with no file named, a UnicodeDecodeError, bounds printed as nan..nan."""
+    from tunesmith.cli import main
+
+    monkeypatch.setenv("TUNESMITH_HOME", str(tmp_path / "home"))
+    f = tmp_path / (name or "none")
+    if data is not None:
+        f.write_bytes(data)
+    assert main([a.format(f=f, out=tmp_path / "out") for a in argv]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.endswith(said) and len(err.splitlines()) == 1, err
+
+
+def test_a_take_too_long_for_its_wav_is_refused_before_the_model(tmp_path, monkeypatch, capsys):
+    """A slow MIDI file (1,600 seconds) had been harmonized, then refused by the WAV writer in a
+    line naming neither file nor --no-audio; with --no-audio the take is written."""
+    from tunesmith.cli import main
+    from tunesmith.outputs.midi import write_midi
+    from tunesmith.score import Note, Piece, Tempo, TimeSignature, Track
+
+    monkeypatch.setenv("TUNESMITH_LIMIT_MAX_RENDER_SECONDS", "60")
+    notes = [Note(60 + (i % 5) * 2, float(i), 1.0, 80) for i in range(16)]  # 16 beats at 12 qpm: 80 s
+    piece = Piece("slow", "slow", tracks=[Track("melody", "melody", notes=notes)], tempos=[Tempo(0.0, 12.0)],
+                  time_signatures=[TimeSignature(0.0, 4, 4)])  # fmt: skip
+    write_midi(piece, tmp_path / "slow.mid")
+    out = tmp_path / "h"
+    assert main(["harmonize", str(tmp_path / "slow.mid"), "--style", "folk", "--out", str(out), "--no-svg"]) == 2
+    assert capsys.readouterr().err.strip().endswith(
+        "slow.mid: 80 seconds of music, over the 60 seconds a take's WAV may last; --no-audio writes the take without it")
+    assert not list(tmp_path.glob("h*"))
+    assert main(["harmonize", str(tmp_path / "slow.mid"), "--style", "folk", "--out", str(out), "--no-svg",
+                 "--no-audio"]) == 0  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        ({"n_layer": 100}, r"config: model config n_layer=100 is over the limit of 64"),
+        ({"n_layer": 48, "n_embd": 4096, "n_head": 64}, r"parameter count the config implies, 9,670,094,848 is over"),
+        ({"block_size": 100_000_000}, r"block_size=100,000,000 is over the limit of 16,384"),
+    ],
+)
+def test_a_training_config_keeps_to_the_limits_a_model_is_loaded_under(kw, message):
+    """A config of n_layer 100 had trained a model that compose refused to load; n_layer 10^6 had
+    tried to allocate its weights and died at 3.3 GB."""
+    from tunesmith.config import TrainConfig
+
+    with pytest.raises(LimitError, match=message):
+        TrainConfig(**kw)
+
+
+def test_choices_take_any_case():
+    """--chord-rhythm Bar and --chords-from Table had been refused, though --style Folk is not."""
+    from tunesmith.cli import build_parser
+
+    args = build_parser().parse_args(["harmonize", "x.mid", "--chord-rhythm", "Bar", "--chords-from", "Table",
+                                      "--out", "o"])  # fmt: skip
+    assert (args.chord_rhythm, args.chords_from) == ("bar", "table")
+    assert build_parser().parse_args(["compose", "--style", "folk", "--chords-from", "Harmonizer", "--out",
+                                      "o"]).chords_from == "harmonizer"  # fmt: skip
 
 
 def test_empty_key_is_one_line():

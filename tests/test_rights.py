@@ -245,6 +245,20 @@ def test_check_cli_json_against_a_folder(corpus, tmp_path):
     assert out["verdict"] in ("clear", "close", "copy")
     assert out["nearest"][0]["work_id"] == "source-tune.mid"
     assert {"score", "bars", "work_bars", "license", "source"} <= set(out["nearest"][0])
+    assert out["not_read"] == []
+    # a take's bundle (song.mid beside song.musicxml) is one work, not two that match each other;
+    # a file that cannot be read is named with why
+    from tunesmith.outputs.musicxml import write_musicxml
+
+    write_musicxml(corpus[-2], folder / f"{corpus[-2].work_id}.musicxml")
+    (folder / "junk.mid").write_bytes(b"junk")
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        assert main(["check", str(query), "--against", str(folder), "--json"]) == 0
+    again = json.loads(buf.getvalue())
+    assert [m["work_id"] for m in again["nearest"]].count(f"{corpus[-2].work_id}.musicxml") <= 1
+    assert not any(m["work_id"] == f"{corpus[-2].work_id}.mid" for m in again["nearest"])
+    assert len(again["not_read"]) == 1 and again["not_read"][0].startswith("junk.mid: not a MIDI file")
 
 
 def test_check_leaves_the_musicians_own_notes_out(corpus, tmp_path):

@@ -168,7 +168,10 @@ def compose_request(
     beats_per_minute = tempo if tempo is not None else defaults.get("tempo", 120.0)
     qpm = qpm_of(beats_per_minute, meter)
     if not MIN_TEMPO <= qpm <= MAX_TEMPO:  # said in the beats the musician counts, not in quarter notes
-        beat = qpm / float(beats_per_minute) if float(beats_per_minute) else 1.0
+        try:
+            beat = meter_of(meter).beat_length
+        except (ValueError, ZeroDivisionError):
+            beat = 1.0  # (the bounds in quarter notes; the request names the bad meter)
         raise ValueError(f"tempo {float(beats_per_minute):g} out of bounds {round(MIN_TEMPO / beat, 1):g}.."
                          f"{round(MAX_TEMPO / beat, 1):g} beats per minute in {meter}")  # fmt: skip
     return ComposeRequest(
@@ -281,6 +284,10 @@ def out_stem(path: str | os.PathLike) -> Path:
     p = Path(os.fspath(path))
     if p.suffix.lower() in FILE_KINDS:
         return p.with_suffix("")
+    if p.suffix.lower() in (".abc", ".krn", ".kern", ".kar", ".ly", ".pdf", ".mp3", ".flac", ".ogg"):
+        # a format tunesmith reads or a user expects, but does not write: not song3.abc.mid, silently
+        raise ValueError(f"--out {p}: tunesmith writes .mid, .musicxml, .wav, .svg and .json, not {p.suffix}; "
+                         f"give a stem ({p.with_suffix('').name}) or one of those")  # fmt: skip
     return p
 
 
@@ -667,8 +674,9 @@ def _note_keys(piece: Piece) -> list[set]:
 
 def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any = "default",
               before_model: Any = None, **kw: Any):  # fmt: skip
-    """`before_model()`: called once the input has passed its checks, before the model loads (the
-    CLI refuses an existing output there, so that a bad input is reported first)."""
+    """`before_model(piece)`: called with the musician's piece once it has passed its checks,
+    before the model loads (the CLI refuses an existing output there, and a take too long for its
+    WAV, so that a bad input is reported first and nothing is made in vain)."""
     from tunesmith import cocreate
     from tunesmith.performance import accent, orchestrate
 
@@ -718,7 +726,7 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
 
     continuation_chords(kw.get("chords"))  # a bad symbol is one line before the model loads
     if before_model is not None:
-        before_model()
+        before_model(piece)
     t0 = time.perf_counter()
     m = load_model(model)
     load_seconds = time.perf_counter() - t0

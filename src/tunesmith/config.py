@@ -115,6 +115,14 @@ class TrainConfig:
         need(self.max_minutes >= 0.0, "max_minutes", "must be >= 0")
         need(self.train_split in SPLITS and self.valid_split in SPLITS, "train_split", f"splits are {SPLITS}")
         need(isinstance(self.styles, list) and all(s in STYLES for s in self.styles), "styles", f"each one of {STYLES}")
+        # the limits every model must keep to be loaded (compose refuses a bigger one): checked here,
+        # before the corpus is read or a weight allocated (n_layer 10^6 had tried to allocate 392 MB a
+        # layer and died at 3.3 GB; n_layer 100 trained a model no verb would load)
+        from tunesmith.limits import check_train_config
+        from tunesmith.tokenizer import Tokenizer
+
+        check_train_config("config", {"n_layer": self.n_layer, "n_head": self.n_head, "n_embd": self.n_embd,
+                                      "block_size": self.block_size, "vocab_size": Tokenizer().vocab_size})  # fmt: skip
 
     # ------------------------------------------------------------------ conversions
     def to_dict(self) -> dict[str, Any]:
@@ -169,6 +177,8 @@ def load_config(path: str | Path, **overrides: Any) -> TrainConfig:
         raise FileNotFoundError(f"config file not found: {path}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not a TOML config (not UTF-8 text)") from None
     flat: dict[str, Any] = {}
     for key, value in raw.items():
         items = value.items() if isinstance(value, dict) else [(key, value)]

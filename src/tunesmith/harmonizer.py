@@ -572,8 +572,8 @@ class Harmonizer:
 
 def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool = True, keep_from: float | None = None,
                 copy_plan: list[int | None] | None = None, roots: set[int] | None = None,
-                rng: np.random.Generator | None = None, temperature: float | None = None,
-                prior_correction: float = 0.0) -> Piece:  # fmt: skip
+                scale: set[int] | None = None, rng: np.random.Generator | None = None,
+                temperature: float | None = None, prior_correction: float = 0.0) -> Piece:  # fmt: skip
     """Replace `piece`'s chord symbols (in place) by the harmonizer's best progression for its
     melody (or, with `rng`, one drawn at `temperature`); returns the piece.
 
@@ -581,12 +581,12 @@ def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool 
     `keep_from`: the chords from this beat on stay as they are (a requested cadence);
     `copy_plan`: per bar, the earlier bar it repeats (a form's returning section): that bar
     gets the same chords as the one it repeats; `roots`: only chords on these pitch classes;
-    `prior_correction`: see `Harmonizer.decode`."""
+    `scale`: only chords whose tones are all in it; `prior_correction`: see `Harmonizer.decode`."""
     net = net or load_harmonizer()
     key = piece_key(piece)
     starts = list(piece.bars())
     downbeats = {round(b, 6) for b in starts}
-    new = net.predict(piece, key=key, merge=False, roots=roots, rng=rng, temperature=temperature,
+    new = net.predict(piece, key=key, merge=False, roots=roots, scale=scale, rng=rng, temperature=temperature,
                       prior_correction=prior_correction)
     if copy_plan:
         by_bar: dict[int, list[ChordSymbol]] = {}
@@ -630,7 +630,7 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
     Never where the musician gave the chords (a control), never for four-part music. The
     composer's chords of the last bar stay when the request ends on a tonic cadence; a
     returning section gets the chords of the section it repeats; an in-scale request gets
-    chords on scale degrees only. Where the style's default says so (`chords_temperature` in
+    chords whose tones are all in the scale. Where the style's default says so (`chords_temperature` in
     decoding.json) each take's progression is drawn, seeded by the take's seed and index, not
     the single best one. The takes' token ids still hold the composer's own chords (tuning
     learns from what the composer wrote); `take.meta["chords_from"]` says which."""
@@ -659,7 +659,7 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
         if t.meta.get("pickup"):  # the pickup is bar 0 of piece.bars(): the plan's bars move one on
             take_plan = [None] + [None if b is None else b + 1 for b in plan]
         reharmonize(piece, net, every_bar=request.chord_every_bar, keep_from=keep_from, copy_plan=take_plan, roots=roots,
-                    rng=rng, temperature=temperature, prior_correction=correction)  # fmt: skip
+                    scale=roots, rng=rng, temperature=temperature, prior_correction=correction)  # fmt: skip
         if t.meta.get("pickup") and len(bars) > 1:
             # a lead sheet names no chord over the pickup: the first symbol stands on bar 1
             piece.chords = [c for c in piece.chords if c.onset >= bars[1] - 1e-6]

@@ -405,7 +405,7 @@ def check_render_midi(midi_bytes: bytes, where: str = "MIDI") -> float:
         seconds = float(mid.length)
     if not seconds <= limit("MAX_RENDER_SECONDS"):
         raise LimitError(f"{where}: {seconds:,.0f} seconds of audio to render, over the limit of "
-                         f"{_fmt(limit('MAX_RENDER_SECONDS'))} seconds")
+                         f"{_fmt(limit('MAX_RENDER_SECONDS'))} seconds; write it without audio (--no-audio)")
     return seconds
 
 
@@ -484,6 +484,26 @@ def _config_bounds(file: Path, cfg: dict) -> None:
             raise LimitError(f"{file}: model config {key}={value:,} is over the limit of {_fmt(limit(name))}")
 
 
+def check_model_size(where: str, cfg: dict) -> None:
+    """The parameter count and the decoder cache a model config implies, against their limits:
+    the same for a model read from a file and one a training config would build (a config of
+    n_layer 100 had trained a model that compose then refused to load)."""
+    C = int(cfg.get("n_embd", 256))
+    L = int(cfg.get("n_layer", 4))
+    V = int(cfg["vocab_size"])
+    block = int(cfg.get("block_size", 1024))
+    params = V * C + block * C + L * 12 * C * C
+    check_at_most(where, "parameter count the config implies,", params, "MAX_MODEL_PARAMS")
+    check_at_most(where, "decoder cache bytes per sequence the config implies,", 8 * L * block * C, "MAX_KV_CACHE_BYTES")
+
+
+def check_train_config(where: str, cfg: dict) -> None:
+    """A training config's model shape within the limits any model must keep to be loaded:
+    checked when the config is made, before data or weights (`config.TrainConfig`)."""
+    _config_bounds(Path(where), cfg)
+    check_model_size(where, cfg)
+
+
 def expected_shapes(cfg: dict) -> dict[str, tuple[int, ...]]:
     """Every weight a tunesmith GPT with config `cfg` (a dict) has, by state-dict name."""
     C = int(cfg.get("n_embd", 256))
@@ -535,13 +555,9 @@ def check_model_file(file: str | os.PathLike) -> None:
         raise LimitError(f"{file}: model config bias must be true or false")
     _check_config_and_tokenizer(file, info)
     _check_json_beside(file.parent / "decoding.json")
-    C = int(cfg.get("n_embd", 256))
-    L = int(cfg.get("n_layer", 4))
-    V = int(cfg["vocab_size"])
+    check_model_size(str(file), cfg)
+    C, L, V = int(cfg.get("n_embd", 256)), int(cfg.get("n_layer", 4)), int(cfg["vocab_size"])
     block = int(cfg.get("block_size", 1024))
-    params = V * C + block * C + L * 12 * C * C
-    check_at_most(str(file), "parameter count the config implies,", params, "MAX_MODEL_PARAMS")
-    check_at_most(str(file), "decoder cache bytes per sequence the config implies,", 8 * L * block * C, "MAX_KV_CACHE_BYTES")
     tensors = {k: v for k, v in header.items() if k != "__metadata__"}
     # a training checkpoint holds "model.*" and "optim.*" tensors: the model's are checked
     model_keys = [k for k in tensors if k.startswith("model.")]

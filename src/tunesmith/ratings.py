@@ -60,10 +60,15 @@ def read_take(path: str | Path) -> tuple[dict, Piece]:
     sidecar = p if p.suffix.lower() == ".json" else p.with_suffix(".json")
     if not sidecar.is_file():
         raise FileNotFoundError(f"{sidecar}: no take JSON (rate the STEM.json a take was written with)")
+    from tunesmith.limits import check_file_size
+
+    check_file_size(sidecar, sidecar.stat().st_size)
     try:
         record = json.loads(sidecar.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ValueError(f"{sidecar}: not a take JSON ({exc})") from None
+    except RecursionError:  # arrays nested thousands deep
+        raise ValueError(f"{sidecar}: not a take JSON (nested too deeply)") from None
     if not isinstance(record, dict) or not str(record.get("format", "")).startswith("tunesmith-take"):
         raise ValueError(f"{sidecar}: not a tunesmith take JSON (no tunesmith-take format)")
     from tunesmith.api import read
@@ -141,8 +146,11 @@ def iter_pairs_csv(path: str | Path):
     if not first:
         raise ValueError(f"{path}: empty; expected a header row {_EXPECTED}, then one row per pair")
     delimiter = "," if "," in first or not ({";", "\t"} & set(first)) else (";" if ";" in first else "\t")
-    records = [(i, [c.strip() for c in row])
-               for i, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1)]  # fmt: skip
+    try:
+        records = [(i, [c.strip() for c in row])
+                   for i, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1)]  # fmt: skip
+    except csv.Error as exc:  # "field larger than field limit (131072)": no take path is that long
+        raise ValueError(f"{path}: not a preferences CSV ({exc})") from None
     records = [(i, row) for i, row in records if any(row)]
     (hline, header), body = records[0], records[1:]
     names = [c.lower() for c in header]

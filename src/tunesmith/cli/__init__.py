@@ -48,6 +48,15 @@ class _Parser(argparse.ArgumentParser):
 
     json_errors = False
 
+    def add_argument(self, *args, **kwargs):  # type: ignore[override]
+        # choices of lower-case words take any case (--chord-rhythm Bar, --chords-from Table), as
+        # --style and --cadence always did; the verb name (a positional) is left alone
+        choices = kwargs.get("choices")
+        if (choices and "type" not in kwargs and args and str(args[0]).startswith("-")
+                and all(isinstance(c, str) and c == c.lower() for c in choices)):  # fmt: skip
+            kwargs["type"] = str.lower
+        return super().add_argument(*args, **kwargs)
+
     def error(self, message: str):  # type: ignore[override]
         if _Parser.json_errors:
             _print_json_error(self.prog, message)

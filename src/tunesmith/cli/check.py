@@ -53,6 +53,9 @@ def run(args: argparse.Namespace) -> int:
     load_s = time.perf_counter() - t0
     result = check_piece(piece, index, top=args.top, given=given)
     out = {"file": path.name, **result.to_dict(), "load_seconds": round(load_s, 3), "not_counted": own}
+    skipped = index.info.get("skipped") or []
+    if args.against not in (None, "model", "corpus"):
+        out["not_read"] = skipped  # files of the folder that could not be read, each with why
     failed = args.fail_on is not None and VERDICTS.index(result.verdict) >= VERDICTS.index(args.fail_on)
     if args.json:
         print(json.dumps(out, indent=1))
@@ -64,6 +67,9 @@ def run(args: argparse.Namespace) -> int:
               f"bars {m['bars'][0]}-{m['bars'][1]} here ~ bars {m['work_bars'][0]}-{m['work_bars'][1]} there")  # fmt: skip
     if own:
         print(f"  (your own music is not counted: {own})")
+    if skipped:
+        shown = "; ".join(skipped[:3]) + (f"; and {len(skipped) - 3} more (--json lists them)" if len(skipped) > 3 else "")
+        print(f"  not read from the folder: {len(skipped)} file(s): {shown}")
     if not out["nearest"]:
         print("  no indexed work shares a melodic figure with it")
     elif piece.pickup_beats() > 0:

@@ -126,6 +126,20 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
     add_generation_controls(parser)
 
 
+def _check_audio_length(name: str, piece) -> None:
+    """A take at least as long as the musician's music would be refused by the WAV writer after
+    the work, in a line naming neither file (1,600 seconds of a slow MIDI file): say so first."""
+    from pathlib import Path
+
+    from tunesmith.limits import limit
+
+    tempo = min((t.qpm for t in piece.tempos if t.qpm > 0), default=120.0)
+    seconds = piece.duration() * 60.0 / tempo
+    if seconds > limit("MAX_RENDER_SECONDS"):
+        raise ValueError(f"{Path(name).name}: {seconds:,.0f} seconds of music, over the {limit('MAX_RENDER_SECONDS'):,.0f} "
+                         "seconds a take's WAV may last; --no-audio writes the take without it")  # fmt: skip
+
+
 def _add_rhythm(parser: argparse.ArgumentParser, default: str | None) -> None:
     parser.add_argument(
         "--chord-rhythm",
@@ -184,7 +198,12 @@ def run(verb: str, args: argparse.Namespace) -> int:
         options.update(bars=args.bars, keep=args.keep, chord_rhythm=args.chord_rhythm, lookahead=args.lookahead,
                        chords_from=args.chords_from)  # fmt: skip
     # the output is checked once the input has passed its own checks: a bad input is the error reported
-    takes, seconds = api._cocreate(verb, args.input, before_model=lambda: check_overwrite_of(args), **options)
+    def before_model(piece) -> None:
+        check_overwrite_of(args)
+        if not args.no_audio:
+            _check_audio_length(args.input, piece)
+
+    takes, seconds = api._cocreate(verb, args.input, before_model=before_model, **options)
     takes = takes if isinstance(takes, list) else [takes]
     first = takes[0].provenance
     seed = takes[0].seed

@@ -449,6 +449,8 @@ def read_abc(
     errors raised (co-create reads one tune of a book without parsing the others)."""
     p = check_local_file(path)
     text = read_text(p)
+    if not re.search(r"^[XK]:", text, re.M):  # plain text named .abc: music21 would fail on its letters
+        raise InputError(f"{p}: no ABC tune in it (no X: or K: line)")
     header, tunes = split_tunes(text)
     head = _header_fields(header)
     stem = piece_stem(p, source)
@@ -489,8 +491,7 @@ def read_abc(
         except MemoryError:
             raise  # not this tune's fault alone; a corpus worker is retired (corpus.pool)
         except Exception as e:  # noqa: BLE001 - music21 raises many types on bad ABC
-            msg = str(e) if isinstance(e, LimitError) else (
-                f"{where}: {type(e).__name__}: {_first_line(e)}")
+            msg = str(e) if isinstance(e, LimitError) else f"{where}: {_abc_problem(e)}"
             if on_error == "raise":
                 if only is not None and isinstance(e, LimitError):
                     raise  # its message is one line naming the file (and the tune)
@@ -512,6 +513,16 @@ def read_abc(
     if problems:
         pieces[0].meta["skipped_tunes"] = problems
     return pieces
+
+
+def _abc_problem(exc: BaseException) -> str:
+    """What music21 found wrong with a tune, in words: its own exceptions quote its token objects
+    ("token: <music21.abcFormat.ABCNote 'j'>, tNext: ..."), which mean nothing to a musician."""
+    line = re.sub(r"\.?\s*tPrev:.*$", "", _first_line(exc, 1000))
+    line = re.sub(r"\s*<music21\.[^>]*>", "", line).strip(" .,:")
+    if type(exc).__name__.startswith("ABC"):
+        return f"not readable as ABC ({line[:200] or 'music21 could not parse it'})"
+    return f"{type(exc).__name__}: {line[:200]}"
 
 
 def _first_line(exc: BaseException, limit: int = 200) -> str:

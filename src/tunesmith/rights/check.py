@@ -227,11 +227,21 @@ def index_of_folder(folder: str | os.PathLike) -> SimilarityIndex:
     root = Path(os.fspath(folder))
     if not root.is_dir():
         raise FileNotFoundError(f"{root}: no such folder to check against")
-    pieces = []
-    for path in sorted(p for p in root.rglob("*") if p.suffix.lower() in MUSIC_SUFFIXES and p.is_file()):
+    pieces, skipped = [], []
+    files = sorted(p for p in root.rglob("*") if p.suffix.lower() in MUSIC_SUFFIXES and p.is_file())
+    # one work per bundle: a take written as song.mid and song.musicxml had counted twice (its two
+    # files each other's nearest work); its score (MusicXML) is read, else its MIDI
+    rank = {s: i for i, s in enumerate((".musicxml", ".mxl", ".xml", ".mid", ".midi", ".kar", ".abc", ".krn"))}
+    chosen: dict[Path, Path] = {}
+    for path in files:
+        stem = path.with_suffix("")
+        if stem not in chosen or rank.get(path.suffix.lower(), 99) < rank.get(chosen[stem].suffix.lower(), 99):
+            chosen[stem] = path
+    for path in sorted(chosen.values()):
         try:
             piece = read(path)
-        except (ValueError, OSError):
+        except (ValueError, OSError) as exc:
+            skipped.append(f"{path.relative_to(root).as_posix()}: {str(exc).split(': ', 1)[-1][:120]}")
             continue
         rel = path.relative_to(root).as_posix()
         piece.work_id, piece.title = rel, piece.title or path.stem
@@ -239,7 +249,7 @@ def index_of_folder(folder: str | os.PathLike) -> SimilarityIndex:
         pieces.append(piece)
     if not pieces:
         raise ValueError(f"{root}: no readable music file (MIDI, ABC, MusicXML, kern) with a melody to check against")
-    own = SimilarityIndex.build(pieces, info={"name": root.name, "against": "folder"})
+    own = SimilarityIndex.build(pieces, info={"name": root.name, "against": "folder", "skipped": skipped})
     if len(own) >= OWN_STATISTICS_WORKS:
         return own
     # A few works say nothing about which figures are common: the shipped model's training set

@@ -157,10 +157,11 @@ class _Tables:
         # a lead sheet's melody does not sing their major third (`Constrainer._pitches`)
         self.minor_quals = frozenset(tok.qual_id(q) for q in QUALITIES if q in MINOR_QUALITIES)
         self.opening_share: float | None = None  # a composed lead sheet's first chord on the tonic (`compose_tables`)
-        # in a church mode, per root pitch class the qualities whose tones are all in the mode's
-        # scale: its own diatonic chords (D dorian: Dm, Em, F, G, Am, C; no A7)
+        # in a church mode or an in-scale request, per root pitch class the qualities whose tones
+        # are all in the scale: its own diatonic chords (D dorian: Dm, Em, F, G, Am, C; no A7; C
+        # major in scale: no Adim, D7 or C7, which had sounded E-flat, F-sharp, B-flat)
         self.quals_by_root: dict[int, np.ndarray] | None = None
-        if self.modal:
+        if scale is not None:
             self.quals_by_root = {
                 pc: np.array([tok.qual_id(q) for q in QUALITIES if {(pc + i) % 12 for i in CHORD_INTERVALS[q]} <= scale])
                 for pc in scale
