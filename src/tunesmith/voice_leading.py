@@ -192,6 +192,33 @@ def augmented_seconds(prev: int, cands: np.ndarray, tonic_pc: int) -> np.ndarray
     return up | down
 
 
+# semitones of the major or perfect interval spanning 0..6 letter steps (unison .. seventh)
+_MAJOR_OR_PERFECT = np.array([0, 2, 4, 5, 7, 9, 11])
+
+
+def augmented_leaps(prev: int, cands: np.ndarray, tonic_pc: int, minor: bool) -> np.ndarray:
+    """Which candidate pitches would leap from `prev` (by more than a third) by an augmented
+    interval as the key spells it: an augmented fourth (F up to B in C major), fifth (C up to
+    G-sharp in a minor) or sixth. Both notes are spelled by their scale degree (minor: the 6th
+    and 7th raised or not on one degree); a note outside the scale is not judged. A diminished
+    fifth (B up to F, F down to B: the bass's falling fifth in Bach) is not augmented. Bach's
+    chorales leap an augmented interval 0.36 times per 100 beats (a teacher's checker, 14
+    chorales); harmonizations of 39 valid JSB sopranos did 1.8 times, mostly the bass's
+    augmented fourths (26 of 41)."""
+    steps = (0, 2, 3, 5, 7, 8, 10) if minor else (0, 2, 4, 5, 7, 9, 11)
+    degree = np.full(12, -1)
+    for d, step in enumerate(steps):
+        degree[(tonic_pc + step) % 12] = d
+    if minor:  # the raised 6th and 7th
+        degree[(tonic_pc + 9) % 12], degree[(tonic_pc + 11) % 12] = 5, 6
+    cands = np.asarray(cands)
+    lo, hi = np.minimum(cands, prev), np.maximum(cands, prev)
+    d_lo, d_hi = degree[lo % 12], degree[hi % 12]
+    letters = (d_hi - d_lo) % 7
+    wider = (hi - lo) % 12 == (_MAJOR_OR_PERFECT[letters] + 1) % 12  # a semitone wider than major or perfect
+    return (d_lo >= 0) & (d_hi >= 0) & wider & (hi - lo > 4)
+
+
 def cross_relations(sounding: set[int] | frozenset[int], cands: np.ndarray, scale: frozenset[int]) -> np.ndarray:
     """Which candidate pitches would sound a semitone from a pitch class another voice sounds,
     where one of the two is outside the key's seven-note `scale`: a chromatic note against its

@@ -20,6 +20,7 @@ from tunesmith.sampling.endings import (
     tenor_owes_third,
 )
 from tunesmith.voice_leading import (
+    augmented_leaps,
     augmented_seconds,
     cross_relations,
     doubled_leading_tone,
@@ -90,6 +91,8 @@ def part_writing(auto: Constrainer, at: int, mask: np.ndarray | None) -> np.ndar
         if v < len(t.voices) - 1:
             singable &= leap != 6
         mask = narrow(mask, singable)
+    if auto.copy_src is None and prev is not None:
+        mask = narrow(mask, ~augmented_leaps(prev, vals, t.tonic_pc, t.minor))
     if v == len(t.voices) - 1 and v > 1:
         # the bass reaches no fifth or octave with a leaping soprano by similar motion (yielding
         # to the rules above where nothing else is left)
