@@ -311,8 +311,9 @@ def test_harmonize_chorale_in_six_eight_moves_in_its_beats_and_holds_the_final_c
 
 def test_harmonize_chorale_ending_off_the_tonic_triad_gives_its_final_chord_a_third(model, tok):
     """A given soprano that ends off the tonic triad (here on A in G major) closes on the chord the
-    harmonizer planned there, with no tonic cadence; the tenor supplies that chord's third where
-    the voices above leave it out (such endings closed on bare fifths in 3 of 6 seeds)."""
+    harmonizer planned there, with no tonic cadence; an inner voice (the alto where it can, else the
+    tenor) supplies that chord's third where the voices above leave it out (such endings closed on
+    bare fifths in 3 of 6 seeds)."""
     from tunesmith.harmonizer import load_harmonizer
 
     piece = melody_only(chorale(8))

@@ -390,6 +390,17 @@ def test_a_pipe_and_a_symlink_loop_are_refused_before_reading(tmp_path):
         read_file(loop)
 
 
+def test_abc_without_a_default_note_length_takes_the_standards(tmp_path):
+    """No L: line: an eighth, a sixteenth under a meter below 3/4 (ABC 2.1, 3.3); music21 had
+    refused such a tune ("no active default note length")."""
+    plain = tmp_path / "plain.abc"
+    plain.write_text("X:1\nT:no L\nK:C\nCDEF|GABc|\n")
+    assert [n.duration for n in read_file(plain)[0].tracks[0].notes] == [0.5] * 8
+    short = tmp_path / "short.abc"
+    short.write_text("X:1\nT:no L in 2/4\nM:2/4\nK:G\nGA Bc|d2 B2|\n")
+    assert [n.duration for n in read_file(short)[0].tracks[0].notes] == [0.25, 0.25, 0.25, 0.25, 0.5, 0.5]
+
+
 def test_abc_without_tunes(tmp_path):
     p = tmp_path / "none.abc"
     p.write_text("% only a comment\nX:1\nT:nothing\nK:C\n")

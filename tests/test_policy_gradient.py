@@ -261,6 +261,35 @@ def test_resume_after_interruption_is_identical(base, pieces, tmp_path):
         tune(base, reward(), tmp_path / "b", small(rounds=5), pieces=pieces, progress=False, resume=True)
 
 
+def test_ctrl_c_inside_a_round_keeps_the_last_finished_one_and_resume_redoes_it(base, pieces, tmp_path, monkeypatch):
+    """Ctrl-C while round 3 samples: the files hold round 2 (they had been relabelled round 3
+    with round 2's weights, and --resume went on at round 4); resumed, the run equals the one that
+    never stopped. A temporary file a killed writer left is removed."""
+    cfg = small(rounds=4, kl_coef=0.05, lr=3e-3)
+    straight = tune(base, rules.rules, tmp_path / "a", cfg, pieces=pieces, progress=False)
+    real = pg.sample_round
+
+    def interrupted(policy, tokenizer, config, round_):
+        if round_ == 3:
+            raise KeyboardInterrupt
+        return real(policy, tokenizer, config, round_)
+
+    monkeypatch.setattr(pg, "sample_round", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        tune(base, rules.rules, tmp_path / "b", cfg, pieces=pieces, progress=False)
+    log = json.loads((tmp_path / "b" / "tune_log.json").read_text())
+    assert log["tuning"]["rounds_done"] == 2 and [h["round"] for h in log["history"]] == [1, 2]
+    stale = tmp_path / "b" / ".checkpoint.safetensors.tmp-999999999"  # no such process
+    stale.write_bytes(b"half")
+    monkeypatch.setattr(pg, "sample_round", real)
+    resumed = tune(base, rules.rules, tmp_path / "b", cfg, pieces=pieces, progress=False, resume=True)
+    assert [h["round"] for h in resumed["history"]] == [1, 2, 3, 4] and not stale.exists()
+    wa = read_safetensors(tmp_path / "a" / "model.safetensors")[0]
+    wb = read_safetensors(tmp_path / "b" / "model.safetensors")[0]
+    assert all(torch.equal(wa[k], wb[k]) for k in wa)
+    assert straight["history"][-1]["reward"] == resumed["history"][-1]["reward"]
+
+
 def test_cli_tune_and_adversarial(base, tmp_path, capsys):
     from tunesmith.cli import main
 

@@ -119,6 +119,9 @@ def test_reward_specs(tmp_path):
         resolve(["rulez"])
     with pytest.raises(ValueError, match="given twice"):
         resolve(["rules", "rules:2"])
+    # a weight that is not a number is said to be one, not an unknown reward "crit.toml:abc"
+    with pytest.raises(ValueError, match=r"c\.toml:abc': the weight after ':' must be a number, got 'abc'"):
+        resolve([f"{crit}:abc"])
 
 
 # ------------------------------------------------------------------ discriminator

@@ -424,6 +424,29 @@ def test_usage_note_follows_the_model_and_its_training_licenses():
     assert "licensed research-only, which may not be shipped" in research
     unknown = usage_note([], None, model_id="m4")
     assert "not recorded" in unknown
+    # a close or copied take says what to check and under which license, not "sell this music" alone
+    close = usage_note(["CC-BY-4.0"], "close", model_id="default", nearest_license="CC-BY-4.0")
+    assert "(see rights.nearest; its license: CC-BY-4.0): before publishing, compare the bars" in close
+    assert "CC-BY: credit its source" in close
+    copy = usage_note(["CC-BY-4.0"], "copy", model_id="default", nearest_license="GPL-3.0")
+    assert "publish and sell this music" not in copy and "do not publish or sell it unless that work's license" in copy
+
+
+def test_the_command_line_names_a_take_the_guard_found_close(capsys, tmp_path):
+    """compose said nothing of a "close" take among 64: the user had to open every JSON."""
+    from types import SimpleNamespace
+
+    from tunesmith import api
+    from tunesmith.cli._common import write_and_report
+
+    take = api.compose("folk", bars=2, seed=1, check=False)
+    take.provenance["rights"] = {"verdict": "close", "score": 21.5, "nearest": [
+        {"title": "Johnny Cope", "source": "irish", "license": "CC-BY-4.0"}]}  # fmt: skip
+    args = SimpleNamespace(out=str(tmp_path / "t"), no_audio=True, no_svg=True, json=True)
+    write_and_report(args, [take], {}, 0.0, "done")
+    captured = capsys.readouterr()
+    assert "note: the take is close to 'Johnny Cope' (irish, CC-BY-4.0; score 21.5)" in captured.err
+    assert json.loads(captured.out)["copy_guard"] == ["close"]
 
 
 def test_a_whole_short_work_copied_is_a_copy_whatever_its_score(tmp_path):

@@ -67,5 +67,27 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             tmp.unlink()
 
 
+def remove_stale_temps(folder: Path) -> list[str]:
+    """Remove the temporary files (".NAME.tmp-PID") that a writer killed before its `os.replace`
+    left in `folder`, those of processes no longer running; returns their names. A run resumed
+    after a kill had left a 20 MB ".checkpoint.safetensors.tmp-15011" there for good."""
+    gone = []
+    for tmp in Path(folder).glob(".*.tmp-*"):
+        pid = tmp.name.rsplit(".tmp-", 1)[-1]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+            continue  # its writer is still running
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue  # another user's process: running
+        if tmp.is_file():
+            tmp.unlink(missing_ok=True)
+            gone.append(tmp.name)
+    return gone
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))

@@ -149,8 +149,17 @@ def write_and_report(args, takes: list, summary: dict, started: float, done: str
     if relabelled:
         print(f"note: this model learned from sources whose license was changed by --override: {', '.join(sorted(relabelled))}",
               file=sys.stderr)  # fmt: skip
+    for i, take in enumerate(takes, 1):  # a take the copy guard found near a training work, said here
+        rights = take.provenance.get("rights") or {}
+        if rights.get("verdict") in ("close", "copy") and rights.get("nearest"):
+            work = rights["nearest"][0]
+            which = f"take {i}" if len(takes) > 1 else "the take"
+            print(f"note: {which} is {'a copy of' if rights['verdict'] == 'copy' else 'close to'} "
+                  f"{work.get('title') or work.get('work_id')!r} ({work.get('source')}, {work.get('license')}; score "
+                  f"{rights.get('score', 0):.1f}): see rights.usage in its JSON before publishing", file=sys.stderr)  # fmt: skip
     summary = {
         "takes": [{k: str(v) for k, v in files.items()} for files in results],
+        "copy_guard": [(t.provenance.get("rights") or {}).get("verdict") for t in takes],
         **summary,
         "total_seconds": round(time.perf_counter() - started, 3),
     }

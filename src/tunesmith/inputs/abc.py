@@ -472,6 +472,14 @@ def read_abc(
             body = body.rstrip("\n") + "\n"
             kpos = body.find("\n", body.find("\n") + 1)
             body = body[:kpos + 1] + "K:C\n" + body[kpos + 1:]
+        if not re.search(r"^L:", body, re.M):
+            # ABC's default note length (standard 2.1, 3.3): 1/16 under a meter below 3/4, else
+            # 1/8; music21 refuses a tune without L: ("no active default note length")
+            meter = re.search(r"^M:\s*(\d+)\s*/\s*(\d+)", body, re.M)
+            short = meter is not None and int(meter.group(2)) > 0 and int(meter.group(1)) / int(meter.group(2)) < 0.75
+            kpos = body.find("\nK:")
+            at = kpos + 1 if kpos >= 0 else body.find("\n") + 1
+            body = body[:at] + ("L:1/16\n" if short else "L:1/8\n") + body[at:]
         body = _fix_body(body)
         fields = {
             "piece_id": f"{stem}#{index}",

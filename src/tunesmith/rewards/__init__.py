@@ -110,7 +110,9 @@ def parse_spec(spec: str) -> tuple[str, float]:
             weight = float(tail)
             name = head
         except ValueError:
-            pass
+            known = head in registry() or head in SPECIAL or head.endswith(".toml")
+            if known and not Path(spec).is_file():  # crit.toml:abc, not a file named so
+                raise ValueError(f"--reward {spec!r}: the weight after ':' must be a number, got {tail!r}") from None
     if not name:
         raise ValueError(f"--reward {spec!r}: give a reward name or file")
     if not math.isfinite(weight):

@@ -42,7 +42,8 @@ def rights_record(result: CheckResult, *, resampled: int, allow_close: bool, tra
         allow_close=allow_close,
         kept_as_copy=result.verdict == "copy",
         input_excluded=input_excluded,
-        usage=usage_note(training_licenses, result.verdict, model_id=model_id, how=made_how(provenance)),
+        usage=usage_note(training_licenses, result.verdict, model_id=model_id, how=made_how(provenance),
+                         nearest_license=(rec.get("nearest") or [{}])[0].get("license")),
         **disclosure(provenance),
     )
     return rec

@@ -81,7 +81,7 @@ def disclosure(record: Mapping[str, Any] | None = None) -> dict[str, Any]:
 
 
 def usage_note(training_licenses: Iterable[str] | None, verdict: str | None, *, model_id: str | None = "default",
-               how: str = "generated") -> str:  # fmt: skip
+               how: str = "generated", nearest_license: str | None = None) -> str:  # fmt: skip
     """What the user of a take may do with it, in one paragraph: it depends on the licenses of the
     music the model learned from (a model trained on research-only or non-commercial music makes
     takes for study, not for sale), for the weights' license on which model it is, and on how the
@@ -119,11 +119,16 @@ def usage_note(training_licenses: Iterable[str] | None, verdict: str | None, *, 
                  else "the weights' own license follows from that data's (see the model's card).")  # fmt: skip
     elif model_id != "default":
         note += " The licenses of the data this model learned from are not recorded: check them before publishing."
+    near = f"; its license: {nearest_license}" if nearest_license else ""
     if verdict == "copy":
-        note += " This take was found to copy a training work (see rights.nearest): do not publish it without "
-        note += "checking that work's rights."
+        note = note.replace("you may use, change, publish and sell this music", "you may use and change this music")
+        note += (f" But this take was found to copy a training work (see rights.nearest{near}): do not publish or "
+                 "sell it unless that work's license lets you (public domain, CC0: yes; CC-BY: with credit to its "
+                 "source; GPL: under the GPL's terms) or you hold its rights.")  # fmt: skip
     elif verdict == "close":
-        note += " This take resembles a training work closely (see rights.nearest): check before publishing."
+        note += (f" But this take resembles a training work closely (see rights.nearest{near}): before publishing, "
+                 "compare the bars named there and, if you keep them, follow that work's license (CC-BY: credit "
+                 "its source; GPL: its terms).")  # fmt: skip
     return note
 
 

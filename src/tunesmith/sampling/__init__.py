@@ -43,7 +43,7 @@ The package, one idea a module (each imports only the ones above it):
 - `endings`: the close a take draws (`set_ending_tables`) and the rules for the chord before a
   four-part final chord;
 - `part_writing`: the four-part rules a chorale's voices keep, as soft masks over the current
-  voice's pitches (`part_writing`, `final_tenor_third`, `narrow`);
+  voice's pitches (`part_writing`, `final_chord_third`, `narrow`);
 - `automaton`: the token states and `Constrainer`;
 - `decode`: the prompt, the decoding parameters (`sampling_params`, `token_temperatures`), one
   draw among the allowed tokens (`_sample`), the numpy decoder on one BLAS thread, the decoding

@@ -22,7 +22,7 @@ from tunesmith.sampling.feedback import (
     TONAL_MIN_TICKS,
     _steer,
 )
-from tunesmith.sampling.part_writing import final_tenor_third, narrow, part_writing
+from tunesmith.sampling.part_writing import final_chord_third, narrow, part_writing
 from tunesmith.sampling.request import (
     BASS_APPROACH_DEGREES,
     FINAL_HALF_CLOSE_THIRD_SHARES,
@@ -368,6 +368,10 @@ class Constrainer:
             vals, fin = t.pitch_values[self.v], None
             if approach - self._approach_span() <= at < approach:  # just before the last note: its approach
                 fin = self._approach_ok(vals)
+                if self.v == 0 and t.voice_leading and doubles_leading_tone(self, at):
+                    # a lower voice holds the leading tone over from the bar before: the soprano
+                    # does not double it (its drawn approach from below gives way)
+                    fin &= vals % 12 != t.leading_pc
             elif at == approach and self.v == 0:  # the melody's last note: the drawn interval from the one before
                 prev = self.melody_last
                 fin = None if prev is None else self._approach_fits(vals - prev)
@@ -402,7 +406,7 @@ class Constrainer:
                 fin = self._in_order(fin, at, may_cross=self.bar == t.n_bars - 1)
             mask = both if both.any() else (fin if fin.any() else mask)
         else:
-            mask = final_tenor_third(self, at, mask)
+            mask = final_chord_third(self, at, mask)
         return ps if mask is None else ps[mask]
 
     def _in_order(self, fin: np.ndarray, at: int, *, may_cross: bool) -> np.ndarray:

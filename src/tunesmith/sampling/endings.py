@@ -175,14 +175,23 @@ def _above_sounds_leading_tone(auto: Constrainer, lo: int, hi: int) -> bool:
     return any(s < hi and e > lo and p % 12 == lead for u in range(auto.v) for s, e, p in auto.vl.notes[u])
 
 
+def _others_sound_leading_tone(auto: Constrainer, lo: int, hi: int) -> bool:
+    """Whether a voice other than the current one has a note written that sounds the leading
+    tone somewhere in ticks [lo, hi)."""
+    lead = auto.t.leading_pc
+    return any(s < hi and e > lo and p % 12 == lead
+               for u in range(len(auto.vl.notes)) if u != auto.v for s, e, p in auto.vl.notes[u])  # fmt: skip
+
+
 def doubles_leading_tone(auto: Constrainer, at: int) -> bool:
     """Whether the current voice may not sound the leading tone from tick `at` on in the beat
-    before the final chord: a voice above it already sounds the leading tone there (the voices of
-    a bar are written soprano first). Bach doubles it in the last chord before the final one in 3
+    before the final chord: another voice already sounds the leading tone there (a voice above,
+    written before it in the bar, or one below holding a note over from the bar before: a tenor's
+    leading tone tied into the last bar had been doubled by the soprano). Bach doubles it in the last chord before the final one in 3
     of 388 chorales (major 2 of 218, minor 1 of 170); the takes did in 11 % of major and 4 % of
     minor takes (`runs/s13/cadence_rules.py`)."""
     t = auto.t
-    if not (t.voice_leading and auto.vl is not None and auto.final_ticks is not None and auto.v > 0):
+    if not (t.voice_leading and auto.vl is not None and auto.final_ticks is not None):
         return False
     strike = auto.final_chord_tick()
-    return _above_sounds_leading_tone(auto, max(at, strike - auto._approach_span()), strike)
+    return _others_sound_leading_tone(auto, max(at, strike - auto._approach_span()), strike)

@@ -100,12 +100,14 @@ def part_writing(auto: Constrainer, at: int, mask: np.ndarray | None) -> np.ndar
     return mask
 
 
-def final_tenor_third(auto: Constrainer, at: int, mask: np.ndarray | None) -> np.ndarray | None:
-    """`mask` narrowed, for the tenor at a final chord with no closing cadence (a given soprano
-    that ends off the tonic triad), to the planned chord's third where the voices above leave it
-    out (the takes closed such pieces on bare fifths in 3 of 6 seeds)."""
+def final_chord_third(auto: Constrainer, at: int, mask: np.ndarray | None) -> np.ndarray | None:
+    """`mask` narrowed, for an inner voice at a final chord with no closing cadence (a given
+    soprano that ends off the tonic triad), to the planned chord's third where the voices above
+    leave it out: the alto where it can, else the tenor (the takes closed such pieces on bare
+    fifths in 3 of 6 seeds; with the tenor alone, where its note before left the third a seventh
+    or a tritone away, in 3 of 6 again)."""
     t, vl = auto.t, auto.vl
-    if not (auto.v == len(t.voices) - 2 and auto.final_strike is not None and auto.final_ticks is not None
+    if not (0 < auto.v < len(t.voices) - 1 and auto.final_strike is not None and auto.final_ticks is not None
             and at == auto.final_chord_tick()):  # fmt: skip
         return mask
     planned = vl.planned_before(at) if vl is not None and vl.chord_tones else None

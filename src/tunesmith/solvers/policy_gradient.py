@@ -585,6 +585,10 @@ def tune(
     config = config or TuneConfig()
     out = Path(out_dir)
     check_out_folder(out, resume=resume, force=force)
+    if out.is_dir():
+        from tunesmith.paths import remove_stale_temps
+
+        remove_stale_temps(out)  # half files of a run killed while it wrote
     say = log or (lambda msg: tqdm.write(msg) if progress else None)
     if config.threads:
         torch.set_num_threads(config.threads)
@@ -750,8 +754,12 @@ def tune(
             if interrupt_at is not None and round_ >= interrupt_at and round_ < config.rounds:
                 raise TuningInterrupted(f"interrupted after round {round_}")
     except KeyboardInterrupt:
-        save_all()
-        say(f"interrupted: checkpoint at round {round_} written; continue with --resume")
+        # Not saved now: the interrupted round may have stopped inside its update, and the files
+        # hold the last round that finished (saving here had labelled round N the weights of N-1,
+        # and --resume went on at N+1, skipping a round)
+        done = history[-1]["round"] if history else 0
+        kept = f"the files hold round {done}" if done else "nothing was saved yet"
+        say(f"interrupted in round {round_}: {kept}; continue with --resume")
         raise
     finally:
         bar.close()
