@@ -4,6 +4,7 @@ offline DPO on stored pairs raises the chosen takes' margin."""
 
 from __future__ import annotations
 
+import copy
 import math
 from pathlib import Path
 
@@ -123,6 +124,15 @@ def test_offline_dpo_on_stored_pairs_raises_the_chosen_margin(base, tmp_path, mo
     history = dpo.dpo_offline(model, reference, pairs, beta=0.1, lr=1e-2, epochs=10, batch=5)
     assert history[0].margin == pytest.approx(0.0, abs=1e-5)  # the policy starts as the reference
     assert history[-1].margin > 0.5 and history[-1].accuracy == 1.0
+    # measured after training (a batch's own stats are taken before its step: one epoch of one
+    # batch had reported margin 0 and accuracy 0 of weights that had moved)
+    fresh = copy.deepcopy(reference)  # the base again, trainable
+    for param in fresh.parameters():
+        param.requires_grad_(True)
+    dpo.dpo_offline(fresh, reference, pairs, beta=0.1, lr=1e-2, epochs=1, batch=5)
+    after = dpo.dpo_margins(fresh, reference, pairs, beta=0.1)
+    assert after.pairs == 5 and after.margin > 0 and after.accuracy > 0
+    assert dpo.dpo_margins(reference, reference, pairs).margin == pytest.approx(0.0, abs=1e-5)
     store.close()
 
 

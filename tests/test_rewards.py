@@ -262,6 +262,17 @@ def test_rating_cli_verbs(tmp_path, takes, monkeypatch, capsys):
     assert report["raters"] == ["ann", "bob", "cy"]
     assert main(["preferences", "export", str(tmp_path / "out.csv")]) == 0
     assert len((tmp_path / "out.csv").read_text().splitlines()) == 17
+    assert capsys.readouterr().out.strip() == f"exported 16 pairs to {tmp_path / 'out.csv'}"  # words, not JSON
+    # not overwritten without --force; stats in words; one rater's fit beside the default, not over it
+    assert main(["preferences", "export", str(tmp_path / "out.csv")]) == 2
+    assert "out.csv: exists; pass --force" in capsys.readouterr().err
+    assert main(["preferences", "stats"]) == 0
+    assert capsys.readouterr().out.startswith("the store holds 16 pairs and 1 star ratings; raters: ann, bob, cy")
+    default = Path(report["saved"]).read_bytes()
+    assert main(["preferences", "fit", "--rater", "bob"]) == 0
+    said = capsys.readouterr().out
+    assert "the ensemble the reward uses:" in said and "rater agreement n/a" in said
+    assert said.strip().endswith("preference_model-bob.json") and Path(report["saved"]).read_bytes() == default
     assert main(["rate", str(tmp_path / "missing.json"), "--stars", "3"]) == 2
     assert "no take JSON" in capsys.readouterr().err
     # the fitted model is a reward `tune --reward preferences` can use
@@ -334,6 +345,11 @@ def test_a_quadratic_preference_model_finds_a_tastes_optimum(tmp_path):
     reward = resolve(["preferences"], preference_model=tmp_path / "prefs.json")
     values = [reward(p) for p in pool[:50]]
     assert all(0 < v < 1 for v in values) and 0.3 < float(np.mean(values)) < 0.7
+    # and a tuned model's record says which preference model paid it (the file's hash)
+    import hashlib
+
+    described = reward.describe()["preferences"]
+    assert described["sha256"] == hashlib.sha256((tmp_path / "prefs.json").read_bytes()).hexdigest()
     with pytest.raises(ValueError, match="linear, quadratic or auto"):
         fit_pairs(pairs, form="cubic")
 

@@ -50,6 +50,13 @@ def default_rater() -> str:
     return os.environ.get("TUNESMITH_RATER") or getpass.getuser() or "anonymous"
 
 
+def _safe_name(text: str) -> str:
+    """A rater's name as a file name part: letters, digits, '-' and '_' kept, the rest '_'."""
+    import re
+
+    return re.sub(r"[^A-Za-z0-9_-]", "_", text)[:64] or "rater"
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -388,13 +395,17 @@ class RatingsStore:
             return cache[t]
 
         model, report = fit_pairs([(piece(a), piece(b)) for _, a, b in triples], seed=seed, ensemble=ensemble)
+        # the raters' agreement says something of a fit on several raters' pairs, not of one rater's
         report.update({"rater": rater or "all", "raters": [rater] if rater else self.raters(),
-                       "agreement": self.agreement()})  # fmt: skip
+                       "agreement": self.agreement() if not rater else {"shared_pairs": 0, "agreement": None}})  # fmt: skip
         warnings = fit_warnings(report)
         if warnings:
             report["warnings"] = warnings
         model.report = report
-        target = Path(out) if out else default_path()
+        # one rater's model beside the default (all raters'), not over it: `tune --reward preferences`
+        # reads the default unless pointed at another
+        target = Path(out) if out else (default_path().with_name(f"preference_model-{_safe_name(rater)}.json")
+                                        if rater else default_path())  # fmt: skip
         model.save(target)
         report["saved"] = str(target)
         return model, report

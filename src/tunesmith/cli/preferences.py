@@ -28,7 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ensemble", type=int, default=5,
                         help="fit: K bootstrap models whose mean less one standard deviation is the reward "
                         "(a take they disagree about is not paid for it; default 5); 0: one model")  # fmt: skip
-    parser.add_argument("--force", action="store_true", help="dpo: replace the model --out already holds")
+    parser.add_argument("--force", action="store_true", help="export: overwrite the CSV; dpo: replace the model --out "
+                        "already holds")  # fmt: skip
     parser.add_argument("--json", action="store_true")
 
 
@@ -45,6 +46,10 @@ def run(args: argparse.Namespace) -> int:
             result = {"imported_pairs": got["imported"], "skipped_duplicates": got["skipped_duplicates"],
                       "store": store.counts()}  # fmt: skip
         elif args.action == "export":
+            from pathlib import Path
+
+            if args.file not in (None, "-") and Path(args.file).exists() and not args.force:
+                raise FileExistsError(f"{args.file}: exists; pass --force to overwrite it")
             n = store.export_csv(args.file, args.rater, stars=args.stars)
             if args.file in (None, "-"):
                 return 0
@@ -64,10 +69,25 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(result, indent=1, default=str))
     elif args.action == "fit":
         acc = result.get("heldout_accuracy")
+        ens = result.get("heldout_accuracy_ensemble")
         agree = result["agreement"]["agreement"]
+        # the ensemble's figure is the one of the reward `tune --reward preferences` uses
+        said = f"{'n/a' if acc is None else f'{acc:.3f}'}" + (
+            f" (one model; the ensemble the reward uses: {ens:.3f})" if ens is not None else "")
         print(f"fitted on {result['pairs']} pairs ({', '.join(result['raters']) or 'no raters'}); held-out pairwise "
-              f"accuracy {'n/a' if acc is None else f'{acc:.3f}'} on {result.get('heldout_pairs')} pairs; rater agreement "
+              f"accuracy {said} on {result.get('heldout_pairs')} pairs; rater agreement "
               f"{'n/a' if agree is None else f'{agree:.3f}'}; saved {result['saved']}")  # fmt: skip
+    elif args.action == "stats":
+        store, agree = result["store"], result["agreement"]
+        print(f"the store holds {store['pairs']} pairs and {store['ratings']} star ratings"
+              + (f"; raters: {', '.join(store['raters'])}" if store.get("raters") else "")
+              + (f"; agreement {agree['agreement']:.3f} on {agree.get('shared_pairs')} shared pairs"
+                 if agree.get("agreement") is not None else "; agreement n/a (no pair judged by two raters)"))  # fmt: skip
+    elif args.action == "export":
+        print(f"exported {result['exported_pairs']} pairs to {result['file']}")
+    elif args.action == "dpo":
+        print(f"tuned model written to {args.out}: {result['pairs']} pairs, after tuning mean margin "
+              f"{result['margin_after']:.4g}, ranked right {result['accuracy_after']:.3f}")  # fmt: skip
     elif args.action == "import":
         skipped = f", {result['skipped_duplicates']} already stored skipped" if result["skipped_duplicates"] else ""
         print(f"imported {result['imported_pairs']} pairs{skipped} from {args.file}; the store holds "
@@ -90,7 +110,7 @@ def _dpo(store, args: argparse.Namespace) -> dict:
     check_out_folder(args.out, force=args.force, what="dpo")  # before any heavy work
     from tunesmith import pretrained
     from tunesmith.paths import shown_path
-    from tunesmith.solvers.dpo import dpo_offline, pairs_from_store
+    from tunesmith.solvers.dpo import dpo_margins, dpo_offline, pairs_from_store
     from tunesmith.solvers.model_folder import base_folder, clear_run, write_model_folder
     from tunesmith.solvers.policy_gradient import frozen_copy, inherited_info
 
@@ -101,12 +121,14 @@ def _dpo(store, args: argparse.Namespace) -> dict:
     pairs = pairs_from_store(store, tokenizer, model.config.block_size, args.rater)
     if not pairs:
         raise ValueError("preferences dpo: the store holds no usable pairs (tunesmith prefer / rate / preferences import)")
-    history = dpo_offline(model, frozen_copy(model), pairs, beta=args.beta, lr=args.lr, epochs=args.epochs, seed=args.seed)
+    reference = frozen_copy(model)
+    dpo_offline(model, reference, pairs, beta=args.beta, lr=args.lr, epochs=args.epochs, seed=args.seed)
+    after = dpo_margins(model, reference, pairs, beta=args.beta)  # the pairs as the tuned weights rank them
     base_id = shown_path(args.base)  # no machine path in the model's files
     tuning = {"method": "offline DPO on the ratings store (tunesmith preferences dpo)", "base": base_id,
               "base_sha256": info.get("sha256"), "pairs": len(pairs), "raters": store.raters() if not args.rater
               else [args.rater], "beta": args.beta, "epochs": args.epochs, "lr": args.lr,
-              "last_margin": history[-1].margin, "last_accuracy": history[-1].accuracy}  # fmt: skip
+              "margin_after": after.margin, "accuracy_after": after.accuracy}  # fmt: skip
     card = [
         "# Fine-tuned tunesmith model (DPO)",
         "",
@@ -115,7 +137,7 @@ def _dpo(store, args: argparse.Namespace) -> dict:
         "",
         f"- pairs: {len(pairs)}; raters: {', '.join(tuning['raters']) or 'none'}",
         f"- beta {args.beta}, epochs {args.epochs}, lr {args.lr}",
-        f"- last epoch: margin {tuning['last_margin']:.4f}, accuracy {tuning['last_accuracy']:.3f}",
+        f"- after tuning, on its pairs: mean margin {tuning['margin_after']:.4g}, ranked right {tuning['accuracy_after']:.3f}",
         "",
         "The hard controls (meter, bars, key, range, chords, in-scale) are masks applied while sampling, "
         "so they hold for this model exactly as for its base. Training data: the base model's (below).",

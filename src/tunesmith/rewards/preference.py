@@ -137,7 +137,8 @@ class PreferenceModel:
         return float(self.score_vectors(self.vector(piece)[None])[0])
 
     def describe(self) -> dict:
-        return {"function": "preferences (Bradley-Terry)", "report": self.report}
+        # the file's hash: a tuned model says which preference model paid it (a resume checks it too)
+        return {"function": "preferences (Bradley-Terry)", "sha256": self.sha256, "report": self.report}
 
 
     def save(self, path: str | Path) -> Path:
@@ -221,8 +222,8 @@ class WinProbability:
         return float(1.0 / (1.0 + np.exp(-(self.model(piece) - self.offset) / self.scale)))
 
     def describe(self) -> dict:
-        return {"function": "preference win probability over the reference takes", "offset": self.offset,
-                "scale": self.scale, "report": self.model.report}  # fmt: skip
+        return {"function": "preference win probability over the reference takes", "sha256": self.sha256,
+                "offset": self.offset, "scale": self.scale, "report": self.model.report}  # fmt: skip
 
 
 ENSEMBLE_PENALTY = 1.0  # standard deviations of the members' scores taken off their mean
