@@ -190,6 +190,11 @@ def test_tuned_model_and_snapshots_are_normal_model_folders(base, pieces, tmp_pa
     tuned_from = take.provenance["model"]["tuned_from"]
     assert tuned_from["method"] == "policy-gradient" and tuned_from["sha256"] and tuned_from["reward"]
     assert "tuned_from" not in ts.compose(style="folk", bars=4, seed=1, model=str(base)).provenance["model"]
+    # and so do its files, each read back alone (the take's JSON had been the only record)
+    files = take.write(tmp_path / "t", svg=False)
+    for kind in ("mid", "musicxml", "wav"):
+        told = ts.provenance(files[kind])["fields"]["tuned_from"]
+        assert told["id"] == tuned_from["id"], (kind, told)
 
 
 def test_preferences_dpo_writes_a_normal_model_folder_and_never_overwrites(base, tmp_path, monkeypatch, capsys):

@@ -61,6 +61,8 @@ def print_record(record: dict) -> None:
         said = AI_GENERATED
     line = f"{record['file']}: {said}"
     line += f", model {model}" if model else ""
+    tuned = fields.get("tuned_from")
+    line += f" (tuned from {tuned['id']})" if isinstance(tuned, dict) and tuned.get("id") else ""
     line += f", seed {seed}" if seed is not None else ""
     line += f" (take {take} of {takes}: --seed {seed} --n {takes})" if take and takes and takes > 1 else ""
     if licenses:

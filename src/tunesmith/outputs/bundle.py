@@ -209,6 +209,9 @@ def provenance_line(record: Mapping[str, Any]) -> str:
     parts.append(f"model {model.get('id') or 'unknown'}")
     if model.get("sha256"):
         parts.append(f"sha256 {str(model['sha256'])[:12]}")
+    tuned = model.get("tuned_from") or {}
+    if tuned.get("id"):  # a tuned model: which base, so that a file alone says the model was tuned
+        parts.append(f"tuned from {tuned['id']}")
     parts.append(f"seed {record.get('seed')}")
     licenses = record.get("training_licenses") or ["unknown"]
     parts.append("training data: " + ", ".join(licenses))
@@ -241,6 +244,9 @@ def _provenance_json(record: Mapping[str, Any]) -> dict[str, Any]:
         "created_at": record.get("created_at"),
         "model": model.get("id"),
         "model_sha256": model.get("sha256"),
+        # a tuned model's base and method ({id, sha256, method}): the take's JSON is not the only record
+        "tuned_from": {k: (model.get("tuned_from") or {}).get(k) for k in ("id", "sha256", "method")}
+        if model.get("tuned_from") else None,
         "seed": record.get("seed"),
         # take k of n: the seed, the request and n (--n) make the n takes again, of which this is the k-th
         "take": take_number(record),

@@ -152,6 +152,9 @@ def wav_info_fields(record: Mapping[str, Any], extra: str = "") -> dict[str, str
     parts.append(f"model {model.get('id') or 'unknown'}")
     if model.get("sha256"):
         parts.append(f"model sha256 {model['sha256']}")
+    tuned = model.get("tuned_from") or {}
+    if tuned.get("id"):
+        parts.append(f"tuned from {tuned['id']}")
     parts.append(f"seed {record.get('seed')}")
     batch = record.get("batch") or record.get("takes")
     if take_number(record) and batch:
@@ -350,6 +353,7 @@ def _int_or_text(text: str) -> Any:
 
 _COMMENT_FACTS = (  # (prefix in the ICMT comment, field, parse)
     ("model sha256 ", "model_sha256", str),
+    ("tuned from ", "tuned_from", lambda v: {"id": v}),
     ("model ", "model", str),
     ("seed ", "seed", _int_or_text),
     ("training data ", "licenses", lambda v: v.split(", ")),
@@ -381,6 +385,7 @@ def _info_comment_fields(comment: str) -> dict[str, Any]:
 # MusicXML fields are text: the same types as the MIDI's JSON
 _XML_PARSE = {
     "request": _json_or_text,
+    "tuned_from": _json_or_text,
     "seed": _int_or_text,
     "take": _int_or_text,
     "takes": _int_or_text,
