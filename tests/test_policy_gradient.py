@@ -290,6 +290,22 @@ def test_ctrl_c_inside_a_round_keeps_the_last_finished_one_and_resume_redoes_it(
     assert straight["history"][-1]["reward"] == resumed["history"][-1]["reward"]
 
 
+def test_the_log_shows_each_reward_part_and_criterion_round_by_round(base, pieces, tmp_path):
+    """The tuning log had only the total reward: which criterion moved could not be seen."""
+    from tunesmith.rewards import resolve
+
+    crit = tmp_path / "steps.toml"
+    crit.write_text("[stepwise_share]\nat_least = 0.6\n[pitch_range]\nat_most = 12\n")
+    result = tune(base, resolve(["rules:0.5", str(crit)]), tmp_path / "t", small(rounds=2), pieces=pieces,
+                  progress=False)  # fmt: skip
+    for entry in result["history"]:
+        assert set(entry["reward_parts"]) == {"rules", "steps.toml"}
+        assert set(entry["criteria_metrics"]["steps.toml"]) == {"stepwise_share", "pitch_range"}
+        assert 0.0 <= entry["criteria_metrics"]["steps.toml"]["stepwise_share"] <= 1.0
+        total = 0.5 * entry["reward_parts"]["rules"] + entry["reward_parts"]["steps.toml"]
+        assert total == pytest.approx(entry["reward"], abs=1e-3)
+
+
 def test_cli_tune_and_adversarial(base, tmp_path, capsys):
     from tunesmith.cli import main
 

@@ -255,19 +255,22 @@ def test_rating_cli_verbs(tmp_path, takes, monkeypatch, capsys):
     assert main(["preferences", "import", str(csv_path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["imported_pairs"] == 15
     assert main(["prefer", str(takes[4]), str(takes[5]), "--rater", "cy"]) == 0
-    capsys.readouterr()
+    assert "note:" not in capsys.readouterr().err
+    # bob said the opposite in the CSV: kept, and said (it had been stored silently)
+    assert main(["prefer", str(takes[5]), str(takes[4]), "--rater", "bob"]) == 0
+    assert "note: bob preferred " in capsys.readouterr().err
     assert main(["preferences", "fit", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["pairs"] >= 16 and "heldout_accuracy" in report and Path(report["saved"]).is_file()
+    assert report["pairs"] >= 17 and "heldout_accuracy" in report and Path(report["saved"]).is_file()
     assert report["raters"] == ["ann", "bob", "cy"]
     assert main(["preferences", "export", str(tmp_path / "out.csv")]) == 0
-    assert len((tmp_path / "out.csv").read_text().splitlines()) == 17
-    assert capsys.readouterr().out.strip() == f"exported 16 pairs to {tmp_path / 'out.csv'}"  # words, not JSON
+    assert len((tmp_path / "out.csv").read_text().splitlines()) == 18
+    assert capsys.readouterr().out.strip() == f"exported 17 pairs to {tmp_path / 'out.csv'}"  # words, not JSON
     # not overwritten without --force; stats in words; one rater's fit beside the default, not over it
     assert main(["preferences", "export", str(tmp_path / "out.csv")]) == 2
     assert "out.csv: exists; pass --force" in capsys.readouterr().err
     assert main(["preferences", "stats"]) == 0
-    assert capsys.readouterr().out.startswith("the store holds 16 pairs and 1 star ratings; raters: ann, bob, cy")
+    assert capsys.readouterr().out.startswith("the store holds 17 pairs and 1 star ratings; raters: ann, bob, cy")
     default = Path(report["saved"]).read_bytes()
     assert main(["preferences", "fit", "--rater", "bob"]) == 0
     said = capsys.readouterr().out

@@ -258,6 +258,13 @@ class RatingsStore:
                             (rater or default_rater(), a, b, _now()))  # fmt: skip
         return a, b
 
+    def times_preferred(self, preferred: str, other: str, rater: str | None = None) -> int:
+        """How often `rater` (default: the default rater) has preferred take id `preferred` to
+        `other` (explicit pairs): a judgement the other way round shows as a count above 0."""
+        row = self.db.execute("SELECT COUNT(*) FROM pairs WHERE rater = ? AND preferred = ? AND other = ?",
+                              (rater or default_rater(), preferred, other)).fetchone()  # fmt: skip
+        return int(row[0])
+
     def raters(self) -> list[str]:
         rows = self.db.execute("SELECT rater FROM ratings UNION SELECT rater FROM pairs ORDER BY 1").fetchall()
         return [r[0] for r in rows]

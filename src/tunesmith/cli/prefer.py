@@ -21,9 +21,15 @@ def run(args: argparse.Namespace) -> int:
 
     with RatingsStore() as store:
         a, b = store.prefer(args.preferred, args.other, args.rater)
+        before = store.times_preferred(b, a, args.rater)  # this rater's judgements the other way round
     rater = args.rater or default_rater()
     if args.json:
-        print(json.dumps({"preferred": a, "other": b, "rater": rater}))
+        print(json.dumps({"preferred": a, "other": b, "rater": rater, "contradicts": before}))
     else:
         print(f"{args.preferred} preferred to {args.other} (rater {rater})")
+    if before:  # kept: a taste may change, and the fit weighs every judgement
+        import sys
+
+        print(f"note: {rater} preferred {args.other} to {args.preferred} {before} time(s) before; both are kept "
+              "and the fit counts each", file=sys.stderr)  # fmt: skip
     return 0

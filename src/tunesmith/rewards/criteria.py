@@ -204,12 +204,14 @@ class Criteria:
         self.source = source
         self.sha256: str | None = None  # of the file's bytes (`load_criteria`)
         self.__name__ = f"criteria({Path(source).name})" if source else "criteria"
+        self.last: dict[str, float] = {}
 
     def values(self, piece: Piece) -> dict[str, float]:
         return {c.metric: float(METRICS[c.metric].fn(piece)) for c in self.criteria}
 
     def __call__(self, piece: Piece) -> float:
         vals = self.values(piece)
+        self.last = vals  # the metrics of the piece scored last (the tuner logs their round means)
         return sum(c.weight * c.score(vals[c.metric]) for c in self.criteria)
 
     def describe(self) -> dict:

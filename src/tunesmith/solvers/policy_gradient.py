@@ -511,6 +511,32 @@ def _state_tensors(prefix: str, state: dict[str, Any]) -> tuple[dict[str, torch.
     return tensors, plain
 
 
+def _scored(reward: Callable, pieces: Sequence[Piece]) -> tuple[list[float], dict[str, Any]]:
+    """Each piece's reward, and the round's mean of each part of a combined reward ("reward_parts")
+    and of each metric of a criteria file ("criteria_metrics"): the log shows which moved, not the
+    total alone."""
+    values, sums, metrics, counts = [], {}, {}, {}
+    for p in pieces:
+        values.append(float(reward(p)))
+        for name, v in (getattr(reward, "last", None) or {}).items():
+            sums[name] = sums.get(name, 0.0) + v
+            fn = reward.parts[name][0] if hasattr(reward, "parts") else None
+            for metric, m in (getattr(fn, "last", None) or {}).items():
+                if isinstance(m, float) and math.isfinite(m):
+                    key = (name, metric)
+                    metrics[key] = metrics.get(key, 0.0) + m
+                    counts[key] = counts.get(key, 0) + 1
+    out: dict[str, Any] = {}
+    if sums:
+        out["reward_parts"] = {n: round(v / len(pieces), 5) for n, v in sums.items()}
+    if metrics:
+        grouped: dict[str, dict[str, float]] = {}
+        for (name, metric), v in metrics.items():
+            grouped.setdefault(name, {})[metric] = round(v / counts[(name, metric)], 5)
+        out["criteria_metrics"] = grouped
+    return values, out
+
+
 def save_checkpoint(out: Path, policy: GPT, opt, stateful: dict[str, Any], info: dict[str, Any]) -> None:
     from tunesmith.solvers.train import _optimizer_tensors
 
@@ -705,7 +731,7 @@ def tune(
             for name, obj in stateful.items():
                 if hasattr(obj, "observe"):
                     observed[name] = obj.observe(pieces_now, round_)
-            values = [float(reward(p)) for p in pieces_now]
+            values, parts = _scored(reward, pieces_now)
             r = torch.tensor([0.0 if math.isnan(v) else v for v in values])
             ml = None
             if config.ml_coef > 0 and train_data is not None and len(train_data):
@@ -734,7 +760,7 @@ def tune(
                      "loss": round(stats.loss, 5), "ml_loss": stats.ml_loss, "heldout_nll": nll,
                      "free_tokens": stats.free_tokens, "takes": len(rollout.takes),
                      "sample_seconds": round(rollout.seconds, 3), "round_seconds": round(seconds, 3),
-                     **dpo_entry}  # fmt: skip
+                     **parts, **dpo_entry}  # fmt: skip
             for name, obs in observed.items():
                 entry[name if name not in entry else f"{name}_state"] = obs  # a bare stateful reward is "reward"
             history.append(entry)
