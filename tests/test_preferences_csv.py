@@ -23,11 +23,11 @@ def test_an_import_with_a_bad_row_stores_nothing(takes, tmp_path):
     csv = write(takes[0].parent / "bad.csv",
                 "preferred,other,rater\nt-1.json,t-2.json,ann\nmissing.json,t-2.json,ann\nt-3.json,t-4.json,ann\n")  # fmt: skip
     with RatingsStore(tmp_path / "r.db") as store:
-        with pytest.raises(ValueError, match=r"bad.csv: row 3: .*missing.json: no take JSON"):
+        with pytest.raises(ValueError, match=r"bad.csv: 1 bad row\(s\), nothing imported: row 3: .*missing.json: no take JSON"):
             store.import_csv(csv)
         assert store.counts() == {"takes": 0, "ratings": 0, "pairs": 0, "raters": []}
         same = write(takes[0].parent / "same.csv", "preferred,other\nt-1.json,t-2.json\nt-3.json,t-3.json\n")
-        with pytest.raises(ValueError, match=r"same.csv: row 3: t-3.json and t-3.json are the same take"):
+        with pytest.raises(ValueError, match=r"same.csv: 1 bad row\(s\), nothing imported: row 3: t-3.json and t-3.json are the same take"):
             store.import_csv(same)
         assert store.counts()["pairs"] == 0
 
@@ -54,7 +54,7 @@ def test_cli_import_reports_skipped_pairs(takes, tmp_path, monkeypatch, capsys):
     assert "imported 0 pairs, 1 already stored skipped" in capsys.readouterr().out
     bad = write(takes[0].parent / "cli-bad.csv", "preferred,other\nt-3.json,t-4.json\n,t-1.json\n")
     assert main(["preferences", "import", str(bad)]) == 2
-    assert "cli-bad.csv: row 3: empty 'preferred' cell" in capsys.readouterr().err
+    assert "cli-bad.csv: 1 bad row(s), nothing imported: row 3: empty 'preferred' cell" in capsys.readouterr().err
     with RatingsStore() as store:
         assert store.counts()["pairs"] == 1
 
@@ -72,19 +72,26 @@ def test_the_header_is_read_by_name_in_any_order_with_a_bom_and_crlf(takes, tmp_
         semi = write(folder / "semi.csv", "preferred;other\nt-5.json;t-6.json\n")
         assert store.import_csv(semi, rater="bob") == 1
         assert store.pairs(stars=False)[-1] == ("bob", ids[4], ids[5])
+        # a spreadsheet's own column (a comment) is read past, not refused
+        noted = write(folder / "noted.csv", "preferred,other,comment\nt-6.json,t-5.json,the second one drags\n")
+        assert store.import_csv(noted, rater="cy") == 1
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ("prefered,other,rater\nt-1.json,t-2.json,ann\n",
-         r"h.csv: unknown column 'prefered' in the header; the columns are preferred,other \(and optionally rater"),
+         r"h.csv: unknown column 'prefered' in the header \(did you mean 'preferred'\?\); the columns are preferred,other"),
         ("t-1.json,t-2.json\n", r"h.csv: row 1 is not a header; the first row must name the columns: preferred,other"),
         ("preferred,rater\nt-1.json,ann\n", r"h.csv: the header has no 'other' column"),
         ("preferred,other,other\nt-1.json,t-2.json,t-3.json\n", r"h.csv: column 'other' given twice in the header"),
-        ("preferred,other,rater\n,t-2.json,ann\n", r"h.csv: row 2: empty 'preferred' cell"),
-        ("preferred,other,rater\nt-1.json\n", r"h.csv: row 2: empty 'other' cell"),
-        ("preferred,other,rater\nt-1.json,t-2.json,ann,extra\n", r"h.csv: row 2: 4 cells, but the header names 3"),
+        ("preferred,other,rater\n,t-2.json,ann\n", r"h.csv: 1 bad row\(s\), nothing imported: row 2: empty 'preferred' cell"),
+        ("preferred,other,rater\nt-1.json\n", r"h.csv: 1 bad row\(s\), nothing imported: row 2: empty 'other' cell"),
+        ("preferred,other,rater\nt-1.json,t-2.json,ann,extra\n", r"h.csv: 1 bad row\(s\), nothing imported: row 2: 4 cells, but the header names 3"),
+        # every bad row at once (one a run had taken three edits)
+        ("preferred,other\n,t-2.json\nt-1.json,t-2.json\nt-3.json,t-3.json\nmissing.json,t-1.json\n",
+         r"h.csv: 3 bad row\(s\), nothing imported: row 2: empty 'preferred' cell; row 4: t-3.json and t-3.json are the "
+         r"same take.*; row 5: .*missing.json: no take JSON \(name the STEM.json"),
         ("", r"h.csv: empty; expected a header row preferred,other"),
     ],
 )  # fmt: skip

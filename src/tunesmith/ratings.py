@@ -129,7 +129,12 @@ def fit_warnings(report: dict) -> list[str]:
 def read_pairs_csv(path: str | Path) -> list[tuple[int, Path, Path, str | None]]:
     """(row number, preferred take, other take, rater or None) of a preferences CSV; ValueError
     (one line naming the file and the row) when it is not one (`iter_pairs_csv`)."""
-    return list(iter_pairs_csv(path))
+    out = []
+    for line, a, b, who, problem in iter_pairs_csv(path):
+        if problem:
+            raise ValueError(f"{path}: row {line}: {problem}")
+        out.append((line, a, b, who))
+    return out
 
 
 def iter_pairs_csv(path: str | Path):
@@ -165,26 +170,33 @@ def iter_pairs_csv(path: str | Path):
         c.lower().endswith((".json", ".mid", ".musicxml")) or "/" in c or "\\" in c for c in header
     ):
         raise ValueError(f"{path}: row {hline} is not a header; the first row must name the columns: {_EXPECTED}")
+    import difflib
+
     for k, name in enumerate(names, 1):
         if not name:
             raise ValueError(f"{path}: the header's column {k} has no name; the columns are {_EXPECTED}")
-        if name not in CSV_COLUMNS:
-            raise ValueError(f"{path}: unknown column {header[k - 1]!r} in the header; the columns are {_EXPECTED}")
-        if names.count(name) > 1:
+        near = difflib.get_close_matches(name, CSV_COLUMNS, n=1, cutoff=0.75) if name not in CSV_COLUMNS else []
+        if near:  # "prefered", "rator": a misspelt column would be read past, its cells lost
+            raise ValueError(f"{path}: unknown column {header[k - 1]!r} in the header (did you mean {near[0]!r}?); "
+                             f"the columns are {_EXPECTED}")  # fmt: skip
+        if names.count(name) > 1 and name in CSV_COLUMNS:
             raise ValueError(f"{path}: column {name!r} given twice in the header")
     for need in CSV_COLUMNS[:2]:
         if need not in names:
             raise ValueError(f"{path}: the header has no {need!r} column; the columns are {_EXPECTED}")
-    col = {name: k for k, name in enumerate(names)}
+    # other columns (a spreadsheet's "comment") are read past, not refused
+    col = {name: k for k, name in enumerate(names) if name in CSV_COLUMNS}
     for i, row in body:
         if len(row) > len(names) and any(row[len(names) :]):
-            raise ValueError(f"{path}: row {i}: {len(row)} cells, but the header names {len(names)} columns")
+            yield i, None, None, None, f"{len(row)} cells, but the header names {len(names)} columns"
+            continue
         cell = {name: (row[k] if k < len(row) else "") for name, k in col.items()}
-        for need in CSV_COLUMNS[:2]:
-            if not cell[need]:
-                raise ValueError(f"{path}: row {i}: empty {need!r} cell")
+        empty = next((need for need in CSV_COLUMNS[:2] if not cell[need]), None)
+        if empty:
+            yield i, None, None, None, f"empty {empty!r} cell"
+            continue
         a, b = (Path(cell[n]) if Path(cell[n]).is_absolute() else path.parent / cell[n] for n in CSV_COLUMNS[:2])
-        yield i, a, b, cell.get("rater") or None
+        yield i, a, b, cell.get("rater") or None, None
 
 
 class RatingsStore:
@@ -322,22 +334,33 @@ class RatingsStore:
         takes: dict[str, tuple] = {}
         by_path: dict[Path, str] = {}
         pairs: list[tuple[str, str, str]] = []
-        for line, a, b, who in iter_pairs_csv(path):
+        bad: list[str] = []  # every bad row is said at once (one at a time had taken three edits)
+        for line, a, b, who, problem in iter_pairs_csv(path):
             rows.append(line)
+            if problem:
+                bad.append(f"row {line}: {problem}")
+                continue
             ids = []
             for p in (a, b):
                 if p not in by_path:
                     try:
                         tid, row = self._take_row(p)
                     except (ValueError, FileNotFoundError) as exc:
-                        raise ValueError(f"{path}: row {line}: {exc}") from None
+                        by_path[p] = None
+                        bad.append(f"row {line}: {str(exc).replace('rate the STEM.json', 'name the STEM.json')}")
+                        continue
                     by_path[p] = tid
                     takes.setdefault(tid, row)
                 ids.append(by_path[p])
+            if len(ids) < 2 or None in ids:
+                continue
             if ids[0] == ids[1]:
-                raise ValueError(f"{path}: row {line}: {a.name} and {b.name} are the same take; "
-                                 "a preference needs two different takes")  # fmt: skip
+                bad.append(f"row {line}: {a.name} and {b.name} are the same take; a preference needs two different takes")
+                continue
             pairs.append((who or fallback, ids[0], ids[1]))
+        if bad:
+            more = f"; and {len(bad) - 5} more" if len(bad) > 5 else ""
+            raise ValueError(f"{path}: {len(bad)} bad row(s), nothing imported: {'; '.join(bad[:5])}{more}")
         added = skipped = 0
         with self.db:  # one transaction: every pair or none
             self.db.executemany(
