@@ -327,3 +327,29 @@ def test_reading_a_takes_json_says_what_to_read_instead(tmp_path):
     path = take.write(tmp_path / "t.json")["json"]
     with pytest.raises(ValueError, match=r"t\.json: a take's JSON sidecar says how the take was made; read the take's \.mid"):
         ts.read(path)
+
+
+def test_an_input_copied_from_a_training_work_is_said_not_counted(tmp_path):
+    """The first bars of a Nottingham reel continued: the take is not called a copy (the input is
+    the musician's, whatever it is), but the take says whose tune the input is (it had said only
+    "your own music is not counted")."""
+    from tunesmith.paths import shared_data
+
+    book = shared_data() / "nottingham" / "ABC_cleaned" / "reelsm-q.abc"
+    if not book.is_file():
+        pytest.skip(f"shared data not found at {book}")
+    text = book.read_text(encoding="latin-1")
+    start = text.index("X:", text.rindex("\n", 0, text.index("T:The Maid Behind The Bar")) - 20)
+    tune = text[start:].split("\n\n", 1)[0]
+    (tmp_path / "maid.abc").write_text(tune, encoding="utf-8")
+    take = ts.continue_(str(tmp_path / "maid.abc"), bars=4, style="folk", seed=1)
+    assert take.provenance["rights"]["verdict"] != "copy"
+    said = [r for r in take.remarks if r.startswith("your input is")]
+    assert said and "'The Maid Behind The Bar' (nottingham, GPL-3.0" in said[0]
+    assert take.provenance["rights"]["input_resembles"]["title"] == "The Maid Behind The Bar"
+    # a melody of the musician's own: nothing said
+    notes = [Note(60 + (i * 5) % 12, float(i), 1.0) for i in range(16)]
+    own = Piece("mine", "mine", style="folk", tracks=[Track("melody", "melody", notes=notes)],
+                keys=[KeySignature(0.0, "C", "major")], time_signatures=[TimeSignature(0.0, 4, 4)],
+                tempos=[Tempo(0.0, 100.0)])  # fmt: skip
+    assert not [r for r in ts.continue_(own, bars=4, seed=1).remarks if r.startswith("your input is")]

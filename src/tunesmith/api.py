@@ -798,8 +798,37 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
     from tunesmith.rights.guard import guard_takes, model_index
 
     # the copy guard labels co-created takes; the musician's own notes never count as copying
-    takes = guard_takes(takes, model_index(m), given=given_notes(piece), allow_close=True)
+    index = model_index(m)
+    takes = guard_takes(takes, index, given=given_notes(piece), allow_close=True)
+    _note_input_resembles(takes, piece, index)
     return _one_or_list(takes, n), {"load_model": load_seconds, "generate": generate_seconds}
+
+
+def _note_input_resembles(takes: list[Take], piece: Piece, index: Any) -> None:
+    """When the musician's own input is close to a training work (its opening copied from a
+    Nottingham tune), say so beside the takes: it is never counted as copying, being the input, but
+    a user who did not write it should know whose it is (it had been labelled the musician's own,
+    and nothing more). One check of the input (milliseconds)."""
+    if index is None:
+        return
+    from tunesmith.rights.check import check_piece
+
+    try:
+        found = check_piece(piece, index, top=1)
+    except (ValueError, KeyError):
+        return
+    if found.verdict not in ("close", "copy") or not found.matches:
+        return
+    work = found.nearest()[0]
+    note = (f"your input is {'a copy of' if found.verdict == 'copy' else 'close to'} {work.get('title') or work.get('work_id')!r} "
+            f"({work.get('source')}, {work.get('license')}; score {found.score:.1f}), a work the model learned from: it "
+            "is not counted as copying, being your input, but if it is not your own, that work's license holds for "
+            "those bars")  # fmt: skip
+    for take in takes:
+        take.provenance.setdefault("notes", []).append(note)
+        rights = take.provenance.get("rights")
+        if isinstance(rights, dict):
+            rights["input_resembles"] = {k: work.get(k) for k in ("title", "source", "license", "score", "verdict")}
 
 
 def continue_(source: Take | Piece | str | os.PathLike, bars: int = 8, *, style: str | None = None,
