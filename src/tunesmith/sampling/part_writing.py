@@ -41,8 +41,9 @@ def part_writing(auto: Constrainer, at: int, mask: np.ndarray | None) -> np.ndar
     """`mask` narrowed by the four-part rules for the current voice's note starting at tick `at`
     (from the piece's start): room over the bass in the final chord, the chord before the final
     one (`sampling.endings`), no chromatic clash, no doubled leading tone, no wide spacing, no
-    augmented second, singable leaps in the lower voices, no hidden fifths or octaves into the
-    outer voices. A lead sheet's melody (no voice leading) is returned unchanged."""
+    augmented second, singable leaps in the lower voices, no augmented fourth, fifth or sixth in any
+    voice, no hidden fifths or octaves into the outer voices. A lead sheet's melody (no voice
+    leading) is returned unchanged."""
     t, v = auto.t, auto.v
     if not t.voice_leading:
         return mask
@@ -60,7 +61,7 @@ def part_writing(auto: Constrainer, at: int, mask: np.ndarray | None) -> np.ndar
     if before_final and bars_natural_seventh(auto):
         mask = narrow(mask, vals % 12 != t.subtonic_pc)  # not the natural 7th
     if before_final and doubles_leading_tone(auto, at):
-        mask = narrow(mask, vals % 12 != t.leading_pc)  # an upper voice has the leading tone
+        mask = narrow(mask, vals % 12 != t.leading_pc)  # another voice has the leading tone
     owes_third = before_final and tenor_owes_third(auto)
     if owes_third:
         mask = narrow(mask, vals % 12 == t.leading_pc)  # V's third: the leading tone
