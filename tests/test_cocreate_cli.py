@@ -140,6 +140,45 @@ def test_a_co_created_take_says_what_is_the_musicians_in_its_usage_and_provenanc
                                    in x for x in lines), lines  # fmt: skip
 
 
+def test_chords_from_the_shipped_harmonizer_bring_its_training_data_into_the_take(tmp_path_factory, inputs, tmp_path):
+    """A model of the user's own (CC0 data here) whose takes' chords come from the shipped
+    harmonizer: the take names the harmonizer's data too (GPL-3.0 Nottingham tunes); it had listed
+    the model's alone."""
+    tok = Tokenizer()
+    torch.manual_seed(3)
+    model = GPT(ModelConfig(vocab_size=tok.vocab_size, block_size=512, n_layer=2, n_head=2, n_embd=32)).eval()
+    folder = tmp_path_factory.mktemp("cc0model")
+    save_model(folder, model, tok, {"name": "mine", "provenance": {"licenses": {"CC0-1.0": 30}, "sources": {"mine": 30}}})
+    stem = tmp_path / "h"
+    assert run("harmonize", inputs["tune.musicxml"], "--style", "folk", "--model", folder, "--seed", 1, "--out", stem,
+               *FAST) == 0  # fmt: skip
+    record = json.loads(stem.with_suffix(".json").read_text())
+    assert record["chords_training_data"]["harmonizer"] == "harmonizer-lead"
+    assert {"CC0-1.0", "GPL-3.0"} <= set(record["training_licenses"]) and "nottingham" in record["training_sources"]
+    assert "GPL-3.0" in record["rights"]["usage"]
+    # the composer's own chords: the model's data alone
+    assert run("harmonize", inputs["tune.musicxml"], "--style", "folk", "--model", folder, "--seed", 1,
+               "--chords-from", "model", "--out", tmp_path / "m", *FAST) == 0  # fmt: skip
+    own = json.loads((tmp_path / "m.json").read_text())
+    assert own["training_licenses"] == ["CC0-1.0"] and "chords_training_data" not in own
+
+
+def test_composing_a_style_the_model_never_learned_is_said(tmp_path_factory):
+    """A folk-only model had written a chorale and said nothing."""
+    from tunesmith import api
+
+    tok = Tokenizer()
+    torch.manual_seed(3)
+    model = GPT(ModelConfig(vocab_size=tok.vocab_size, block_size=512, n_layer=2, n_head=2, n_embd=32)).eval()
+    folder = tmp_path_factory.mktemp("folkonly")
+    save_model(folder, model, tok, {"name": "folky", "provenance": {"style_counts": {"folk": 35}}})
+    chorale = api.compose("chorale", bars=2, seed=1, model=str(folder), check=False)
+    assert "this model learned from no chorale pieces (its training pieces: folk 35): expect little of the style" \
+        in chorale.remarks
+    assert not any("learned from no" in r for r in api.compose("folk", bars=2, seed=1, model=str(folder),
+                                                                check=False).remarks)  # fmt: skip
+
+
 def test_a_file_name_that_is_not_utf8_is_read_and_its_take_written(model_dir, inputs, tmp_path):
     """A file name holding bytes that are not UTF-8 (a surrogate in Python) had failed the MIDI
     writer after the take was made: TypeError from symusic's TextMeta. Its title and the take's

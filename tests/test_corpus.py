@@ -265,6 +265,7 @@ def test_cli_add_list_remove_stats(tmp_path, monkeypatch, capsys):
     folder.mkdir()
     assert main(["corpus", "add", str(folder), "--style", "folk", "--license", "MIT", "--name", "mine"]) == 0
     assert (tmp_path / "home" / "tunesmith.db").is_file()
+    assert "holds no music file yet" in capsys.readouterr().err  # an empty folder: registered, and said
     assert main(["corpus", "list"]) == 0
     out = capsys.readouterr().out
     assert "mine" in out and "jsb" in out and "nottingham" in out

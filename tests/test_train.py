@@ -94,6 +94,40 @@ def test_overrides(config):
 
 
 # ------------------------------------------------------------------ training
+def test_a_folder_holding_a_model_is_not_trained_over_without_force(tmp_path, config, pieces):
+    """A new run into a folder that holds a model had replaced it silently (its takes then named a
+    sha256 that no longer existed): refused unless --resume or --force; --force starts clean."""
+    cfg = replace(config, max_steps=4, eval_every=2)
+    train(cfg, tmp_path / "m", pieces=pieces, progress=False)
+    before = (tmp_path / "m" / "model.safetensors").read_bytes()
+    with pytest.raises(FileExistsError, match=r"m: already holds a model or a run \(model.safetensors, checkpoint"):
+        train(replace(cfg, seed=2), tmp_path / "m", pieces=pieces, progress=False)
+    assert (tmp_path / "m" / "model.safetensors").read_bytes() == before
+    again = train(replace(cfg, seed=2), tmp_path / "m", pieces=pieces, progress=False, force=True)
+    assert again["steps"] == 4 and (tmp_path / "m" / "model.safetensors").read_bytes() != before
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(FileExistsError, match=r"file: a file, not a folder"):
+        train(cfg, tmp_path / "file", pieces=pieces, progress=False)
+
+
+def test_a_corpus_named_on_the_command_line_wins_over_a_synthetic_config(tmp_path, capsys):
+    """`train --config test --corpus DIR` had trained on the test config's synthetic pieces without
+    a word, the model's record naming DIR all the same."""
+    from tunesmith.cli import main
+    from tunesmith.corpus.store import save_corpus
+
+    mine = synthetic_pieces(30, seed=5)
+    for p in mine:
+        p.source, p.license = "mine", "CC0-1.0"
+    save_corpus(mine, tmp_path / "cache")
+    out = tmp_path / "m"
+    assert main(["train", "--config", "test", "--corpus", str(tmp_path / "cache"), "--out", str(out),
+                 "--max-steps", "2", "--json"]) == 0  # fmt: skip
+    assert "the config trains on 60 synthetic pieces; --corpus" in capsys.readouterr().err
+    prov = json.loads((out / "model.json").read_text())["provenance"]
+    assert prov["corpus"] != "synthetic" and set(prov["licenses"]) == {"CC0-1.0"}
+
+
 def test_tiny_training_learns_and_writes_a_model(tmp_path, config, pieces):
     cfg = replace(config, max_steps=24, eval_every=6)
     result = train(cfg, tmp_path, pieces=pieces, progress=False)

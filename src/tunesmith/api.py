@@ -520,6 +520,9 @@ def compose(
     t0 = time.perf_counter()
     m = load_model(model)
     load_seconds = time.perf_counter() - t0
+    unseen = style_unseen(m, request.style)
+    if unseen:
+        notes.append(unseen)
     with m.lock:
         raw = generate(m.model, m.tokenizer, request, n=n, seed=request.seed)
     harmonize_takes(raw, request, m.model)
@@ -580,6 +583,17 @@ def compose(
 
 
 # ------------------------------------------------------------------------------ co-create
+def style_unseen(model: Model, style: str) -> str | None:
+    """A line when the model's training pieces, as its own record counts them, hold none of
+    `style`: it composes there by its grammar alone (a folk-only model wrote a chorale and said
+    nothing). None when the style was seen or the model does not record its styles."""
+    counts = (model.training_record() or {}).get("style_counts")
+    if not isinstance(counts, dict) or not counts or counts.get(style, 0) > 0:
+        return None
+    seen = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    return f"this model learned from no {style} pieces (its training pieces: {seen}): expect little of the style"
+
+
 def _ending_record(meta: dict) -> dict:
     """{"ending": ...}: what a take drew for its close under a tonic cadence (the melody's closing
     degree and, off the tonic triad, the degree of the chord under it; the last note's length in

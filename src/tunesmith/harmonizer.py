@@ -677,6 +677,25 @@ def _draw(logits: np.ndarray, rng: np.random.Generator) -> int:
     return int(rng.choice(len(p), p=p))
 
 
+@functools.lru_cache(maxsize=2)
+def harmonizer_provenance(kind: str = "lead") -> dict[str, Any] | None:
+    """What the shipped harmonizer of `kind` learned from, read from its JSON (no weights):
+    {"harmonizer", "licenses": {license: pieces}, "sources": {source: pieces}}; the sources of its
+    chord-to-chord prior count too. None where the file is missing or unreadable."""
+    from tunesmith.pretrained import DEFAULT_MODEL_DIR
+
+    path = DEFAULT_MODEL_DIR / (FILE if kind == "lead" else CHORALE_FILE)
+    try:
+        info = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    prov = info.get("provenance") or {}
+    sources = dict(prov.get("sources") or {})
+    for name, n in (prov.get("transition_prior_sources") or {}).items():
+        sources.setdefault(name, n)
+    return {"harmonizer": info.get("name"), "licenses": dict(prov.get("licenses") or {}), "sources": sources}
+
+
 @functools.lru_cache(maxsize=4)
 def load_harmonizer(path: str | None = None, kind: str = "lead") -> Harmonizer:
     """The harmonizer shipped beside the default model (or the one at `path`: a folder or a

@@ -98,6 +98,20 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _music_extensions() -> tuple[str, ...]:
+    from tunesmith.corpus.sources import MUSIC_EXTENSIONS
+
+    return MUSIC_EXTENSIONS
+
+
+def _has_music(folder: str) -> bool:
+    """Whether `folder` holds a file the corpus build reads (stops at the first)."""
+    import os
+
+    exts = _music_extensions()
+    return any(name.lower().endswith(exts) for _, _, files in os.walk(folder) for name in files)
+
+
 def _add(args: argparse.Namespace) -> int:
     from tunesmith.corpus.registry import FolderRegistry
 
@@ -117,6 +131,9 @@ def _add(args: argparse.Namespace) -> int:
         print(json.dumps({"registered": asdict(entry)}, indent=1, default=str))
         return 0
     print(f"registered {entry.name}: {entry.path} (style {entry.style}, license {entry.license})")
+    if not _has_music(entry.path):  # registered all the same: the files may come later
+        print(f"tunesmith corpus: note: {entry.path} holds no music file yet "
+              f"({', '.join(_music_extensions())}); the build will read nothing from it", file=sys.stderr)  # fmt: skip
     if metadata:
         print(f"metadata for {len(metadata)} file(s) from {args.metadata}")
     print("run `tunesmith corpus build` to read it")

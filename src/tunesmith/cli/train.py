@@ -16,6 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--out", required=True, help="output folder for the model and checkpoints")
     parser.add_argument("--resume", action="store_true", help="continue from the folder's last checkpoint")
+    parser.add_argument("--force", action="store_true", help="replace the model --out already holds (else refused)")
     parser.add_argument("--max-minutes", type=float, default=None, help="stop cleanly after this many minutes")
     parser.add_argument("--max-steps", type=int, default=None, help="override the config's max_steps")
     parser.add_argument(
@@ -47,8 +48,17 @@ def run(args: argparse.Namespace) -> int:
         synthetic=args.synthetic,
         init_from=args.init,
     )
+    if args.corpus and config.synthetic and args.synthetic is None:
+        # `--config test` trains on synthetic pieces: a corpus named on the command line wins, said
+        # (it had been ignored without a word, the model's record naming the corpus all the same)
+        print(f"tunesmith train: note: the config trains on {config.synthetic} synthetic pieces; --corpus "
+              f"{args.corpus} given, so on that corpus instead", file=sys.stderr)  # fmt: skip
+        from dataclasses import replace
+
+        config = replace(config, synthetic=0)
     progress = not (args.quiet or getattr(args, "json", False))
-    result = train(config, args.out, resume=args.resume, max_minutes=args.max_minutes, progress=progress)
+    result = train(config, args.out, resume=args.resume, max_minutes=args.max_minutes, progress=progress,
+                   force=args.force)
     if result.get("world_size", 1) > 1:  # under torchrun: every rank returns the same summary; rank 0 says it
         import os
 
@@ -74,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return run(args)
-    except (ValueError, FileNotFoundError) as exc:
+    except (ValueError, FileNotFoundError, FileExistsError) as exc:
         print(f"tunesmith train: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -184,6 +184,13 @@ def take_record(piece: Piece, provenance: Mapping[str, Any]) -> dict[str, Any]:
     }
     for k, v in provenance.items():
         record.setdefault(k, v)
+    helper = _chord_model_training(record, piece)
+    if helper:
+        # the chords came from a network trained on its own data (the shipped harmonizer: GPL-3.0
+        # Nottingham tunes), which a model trained on other data had left out of the take's licenses
+        record["chords_training_data"] = helper
+        record["training_licenses"] = sorted(set(record["training_licenses"]) | set(helper.get("licenses") or {}))
+        record["training_sources"] = sorted(set(record["training_sources"]) | set(helper.get("sources") or {}))
     from tunesmith.rights.provenance import made_how
 
     if made_how(record) == "co-created" and "musicians_part" not in record:
@@ -192,6 +199,19 @@ def take_record(piece: Piece, provenance: Mapping[str, Any]) -> dict[str, Any]:
         # which notes are the musician's, said in the files (the copy check leaves them out too)
         record["musicians_part"] = musicians_notes(piece, record.get("request"))[1]
     return record
+
+
+def _chord_model_training(record: Mapping[str, Any], piece: Piece) -> dict[str, Any] | None:
+    """The training data of the shipped harmonizer that chose the take's chords, if one did (a
+    lead sheet's chords "from the harmonizer"; a chorale's plan): {"harmonizer", "licenses",
+    "sources"}. The chord table is counted from the same tunes as the lead harmonizer."""
+    source = chords_source(record)
+    if source not in ("harmonizer", "table"):
+        return None
+    from tunesmith.harmonizer import harmonizer_provenance
+
+    kind = "chorale" if piece.style == "chorale" or len(piece.tracks) >= 4 else "lead"
+    return harmonizer_provenance(kind)
 
 
 def provenance_line(record: Mapping[str, Any]) -> str:

@@ -94,7 +94,17 @@ def guard_takes(
 
 
 def training_licenses(provenance: dict) -> list[str]:
-    """The license ids of the data the take's model learned from (sorted; [] when not recorded)."""
+    """The license ids of the data the take's model learned from, and the shipped harmonizer's
+    where it chose the take's chords (sorted; [] when not recorded)."""
     training = provenance.get("training_data") or {}
     lic = training.get("licenses") if isinstance(training, dict) else None
-    return sorted(lic) if isinstance(lic, dict | list) else []
+    out = set(lic) if isinstance(lic, dict | list) else set()
+    from tunesmith.outputs.bundle import chords_source
+
+    if out and chords_source(provenance) in ("harmonizer", "table"):
+        from tunesmith.harmonizer import harmonizer_provenance
+
+        request = provenance.get("request") or {}
+        four = (request.get("style") or (provenance.get("cocreate") or {}).get("style")) == "chorale"
+        out |= set((harmonizer_provenance("chorale" if four else "lead") or {}).get("licenses") or {})
+    return sorted(out)

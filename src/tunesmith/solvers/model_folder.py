@@ -22,7 +22,7 @@ TUNE_LOG = "tune_log.json"
 SIDE_FILES = ("similarity_index.npz", "similarity_index.json")
 # what a tune or a DPO run writes into its folder (--force clears these before a new run)
 RUN_FILES = ("model.safetensors", "model.json", "decoding.json", "MODEL_CARD.md", CHECKPOINT_FILE, TUNE_LOG,
-             *SIDE_FILES)  # fmt: skip
+             "train_log.json", *SIDE_FILES)  # fmt: skip
 SNAPSHOT_NAME = re.compile(r"round-\d{4,}")
 
 
@@ -40,7 +40,7 @@ def existing_run(out: str | Path) -> list[str]:
     out = Path(out)
     if not out.is_dir():
         return []
-    held = [name for name in ("model.safetensors", CHECKPOINT_FILE, TUNE_LOG) if (out / name).is_file()]
+    held = [name for name in ("model.safetensors", CHECKPOINT_FILE, TUNE_LOG, "train_log.json") if (out / name).is_file()]
     snaps = sorted(p.name for p in out.iterdir() if p.is_dir() and SNAPSHOT_NAME.fullmatch(p.name))
     return held + ([f"{snaps[0]}..{snaps[-1]}" if len(snaps) > 1 else snaps[0]] if snaps else [])
 
@@ -55,7 +55,8 @@ def check_out_folder(out: str | Path, *, resume: bool = False, force: bool = Fal
         raise ValueError("--resume continues the folder's run and --force replaces it: give one of them")
     held = [] if resume or force else existing_run(out)
     if held:
-        hint = "continue it with --resume or replace it with --force" if what == "tune" else "replace it with --force"
+        hint = ("continue it with --resume or replace it with --force" if what in ("tune", "train")
+                else "replace it with --force")  # fmt: skip
         raise FileExistsError(f"{out}: already holds a model or a run ({', '.join(held)}); {hint}")
 
 

@@ -465,8 +465,10 @@ def train(
     progress: bool = True,
     interrupt_at: int | None = None,
     log: Callable[[str], None] | None = None,
+    force: bool = False,
 ) -> dict[str, Any]:
     """Train (or resume) and return a summary: steps, best validation loss, why it stopped.
+    A folder that holds a model already is refused (FileExistsError) unless `resume` or `force`.
 
     `pieces=(train, valid)` uses those pieces instead of loading the corpus. `interrupt_at=k`
     raises TrainingInterrupted after step k (testing resume). Ctrl-C writes a checkpoint first.
@@ -482,7 +484,7 @@ def train(
 
     dist = _init_distributed()
     try:
-        return _train(config, out_dir, dist, pieces, resume, max_minutes, progress, interrupt_at, log, tqdm)
+        return _train(config, out_dir, dist, pieces, resume, max_minutes, progress, interrupt_at, log, tqdm, force)
     finally:
         if dist.owns_group:
             import torch.distributed as tdist
@@ -490,9 +492,18 @@ def train(
             tdist.destroy_process_group()
 
 
-def _train(config, out_dir, dist, pieces, resume, max_minutes, progress, interrupt_at, log, tqdm) -> dict[str, Any]:
+def _train(config, out_dir, dist, pieces, resume, max_minutes, progress, interrupt_at, log, tqdm, force) -> dict[str, Any]:
     out = Path(out_dir)
+    from tunesmith.solvers.model_folder import check_out_folder
+
+    # a folder holding a model is continued (resume) or replaced (force), never silently overwritten:
+    # a new run had replaced a 600-step model whose takes named its sha256
+    check_out_folder(out, resume=resume, force=force, what="train")
     if dist.main:
+        if force:
+            from tunesmith.solvers.model_folder import clear_run
+
+            clear_run(out)  # the folder never mixes two runs
         out.mkdir(parents=True, exist_ok=True)
     progress = progress and dist.main
     say = log or (lambda msg: tqdm.write(msg) if progress else None)
