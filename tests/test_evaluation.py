@@ -343,3 +343,21 @@ def test_random_init_system_has_the_default_toml_size():
     system = load_system("random")
     assert system.model.config.n_embd == 192 and system.takes_controls
     assert random_tunesmith().n_params == system.n_params
+
+
+def test_a_corpus_without_test_pieces_is_said_before_the_empty_table(monkeypatch, capsys):
+    """A 40-piece corpus split into train and valid only: the table had shown dashes, the reason
+    only in the JSON (test_pieces_per_style 0)."""
+    from tunesmith.cli import main
+    from tunesmith.evaluation import suite
+
+    empty = suite.EvalData(test={"folk": []}, train=[], source={"kind": "corpus"})
+    monkeypatch.setattr(suite, "load_eval_data", lambda corpus, styles: empty)
+
+    def stop(*args, **kwargs):
+        raise ValueError("stopped after the note")
+
+    monkeypatch.setattr(suite, "run_evaluation", stop)
+    assert main(["evaluate", "--model", "default", "--styles", "folk", "--samples", "2"]) == 2
+    err = capsys.readouterr().err
+    assert "note: the corpus's test split holds no folk pieces: those rows stay empty" in err

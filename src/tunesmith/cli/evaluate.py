@@ -83,6 +83,11 @@ def run(args: argparse.Namespace) -> int:
         except FileNotFoundError as exc:
             raise FileNotFoundError(f"{exc} (or pass --synthetic for a smoke run)") from None
     print(f"loaded systems and data in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    empty = [s for s in styles if not data.test.get(s)]
+    if empty:  # the table would show dashes with the reason only in the JSON
+        print(f"tunesmith evaluate: note: the corpus's test split holds no {', '.join(empty)} pieces: those rows "
+              "stay empty (a small corpus may split into train and valid only; evaluate on a larger one)",
+              file=sys.stderr)  # fmt: skip
     result = run_evaluation(model, data, config, compare=compare)
     json_path = args.json if args.json not in (None, "-") else None
     if json_path:
