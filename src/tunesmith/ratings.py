@@ -50,13 +50,6 @@ def default_rater() -> str:
     return os.environ.get("TUNESMITH_RATER") or getpass.getuser() or "anonymous"
 
 
-def _safe_name(text: str) -> str:
-    """A rater's name as a file name part: letters, digits, '-' and '_' kept, the rest '_'."""
-    import re
-
-    return re.sub(r"[^A-Za-z0-9_-]", "_", text)[:64] or "rater"
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -66,7 +59,7 @@ def read_take(path: str | Path) -> tuple[dict, Piece]:
     p = Path(path)
     sidecar = p if p.suffix.lower() == ".json" else p.with_suffix(".json")
     if not sidecar.is_file():
-        raise FileNotFoundError(f"{sidecar}: no take JSON (rate the STEM.json a take was written with)")
+        raise FileNotFoundError(f"{sidecar}: no take JSON (name the STEM.json a take was written with)")
     from tunesmith.limits import check_file_size
 
     check_file_size(sidecar, sidecar.stat().st_size)
@@ -347,7 +340,7 @@ class RatingsStore:
                         tid, row = self._take_row(p)
                     except (ValueError, FileNotFoundError) as exc:
                         by_path[p] = None
-                        bad.append(f"row {line}: {str(exc).replace('rate the STEM.json', 'name the STEM.json')}")
+                        bad.append(f"row {line}: {exc}")
                         continue
                     by_path[p] = tid
                     takes.setdefault(tid, row)
@@ -414,6 +407,7 @@ class RatingsStore:
     def fit(self, rater: str | None = None, *, seed: int = 0, out: str | Path | None = None, ensemble: int = 5):
         """Fit the Bradley-Terry reward model on the stored pairs (`ensemble`: bootstrap members
         for a conservative score, `fit_pairs`); save it; (model, report)."""
+        from tunesmith.corpus.registry import slug
         from tunesmith.rewards.preference import default_path, fit_pairs
 
         triples = self.pairs(rater)
@@ -434,7 +428,7 @@ class RatingsStore:
         model.report = report
         # one rater's model beside the default (all raters'), not over it: `tune --reward preferences`
         # reads the default unless pointed at another
-        target = Path(out) if out else (default_path().with_name(f"preference_model-{_safe_name(rater)}.json")
+        target = Path(out) if out else (default_path().with_name(f"preference_model-{slug(rater)}.json")
                                         if rater else default_path())  # fmt: skip
         model.save(target)
         report["saved"] = str(target)

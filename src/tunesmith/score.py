@@ -251,7 +251,8 @@ class Piece:
                 if not 0 <= n.pitch <= 127:
                     raise ValueError(f"{where}: track {track.name!r} has pitch {n.pitch} outside 0..127")
                 if not (math.isfinite(n.onset) and n.onset >= 0 and n.duration > 0):
-                    raise ValueError(f"{where}: track {track.name!r} has a note at {n.onset} lasting {n.duration}")
+                    raise ValueError(f"{where}: a note at {n.onset:g} beats lasting {n.duration:g} in part "
+                                     f"{track.name or track.role!r}: a negative or zero duration")  # fmt: skip
         for ts in self.time_signatures:
             if ts.numerator <= 0 or ts.denominator not in (1, 2, 4, 8, 16, 32):
                 raise ValueError(f"{where}: invalid time signature {ts}")

@@ -126,7 +126,7 @@ def unshippable_training_licenses(takes: list) -> list[str]:
     from tunesmith.licenses import may_ship
     from tunesmith.rights.guard import training_licenses
 
-    return sorted({name for take in takes for name in training_licenses(take.provenance) if not may_ship(name)})
+    return sorted({name for take in takes for name in training_licenses(take.provenance, take.piece) if not may_ship(name)})
 
 
 def write_and_report(args, takes: list, summary: dict, started: float, done: str) -> int:

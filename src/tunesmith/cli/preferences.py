@@ -46,10 +46,12 @@ def run(args: argparse.Namespace) -> int:
             result = {"imported_pairs": got["imported"], "skipped_duplicates": got["skipped_duplicates"],
                       "store": store.counts()}  # fmt: skip
         elif args.action == "export":
-            from pathlib import Path
+            if args.file not in (None, "-"):
+                from pathlib import Path
 
-            if args.file not in (None, "-") and Path(args.file).exists() and not args.force:
-                raise FileExistsError(f"{args.file}: exists; pass --force to overwrite it")
+                from tunesmith.api import check_overwrite
+
+                check_overwrite([Path(args.file)], args.force, hint="--force")
             n = store.export_csv(args.file, args.rater, stars=args.stars)
             if args.file in (None, "-"):
                 return 0

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_record(record: dict) -> None:
-    from tunesmith.rights.provenance import AI_GENERATED, CO_CREATE_COMMANDS, CO_CREATED, COMPOSITE_SOURCE_TYPE_NAME
+    from tunesmith.rights.provenance import AI_GENERATED, CO_CREATED, made_how
 
     fields = record["fields"]
     if not record["made_by_tunesmith"]:
@@ -48,14 +48,11 @@ def print_record(record: dict) -> None:
     seed = fields.get("seed", signed.get("seed"))
     licenses = fields.get("licenses") or signed.get("training_licenses")
     take, takes = fields.get("take", signed.get("take")), fields.get("takes", signed.get("takes"))
-    # a co-created file: its source type says so (MIDI, MusicXML), else its request's command (WAV INFO)
-    source_type = fields.get("digital_source_type") or ""
-    request = fields.get("request")
-    command = request.get("command") if isinstance(request, dict) else None
+    # a co-created file, as every file kind records it: its request's command (`made_how`)
     part = fields.get("musicians_part") or signed.get("musicians_part")
     if not record["ai_generated"]:
         said = "provenance"
-    elif source_type.endswith(COMPOSITE_SOURCE_TYPE_NAME) or command in CO_CREATE_COMMANDS:
+    elif made_how({"request": fields.get("request"), "model": model, "seed": seed}) == "co-created":
         said = CO_CREATED + (f" (the musician's: {part})" if part else "")
     else:
         said = AI_GENERATED

@@ -136,8 +136,9 @@ class SourceSpec:
                 rel.encode("utf-8")
             except UnicodeEncodeError:  # bytes the file system holds that are not text: the cache's
                 # JSON and SQLite cannot record the name (the whole build had stopped on one)
-                shown = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-                yield (shown, "skipped: its name is not UTF-8 text; rename the file")
+                from tunesmith.inputs import name_text
+
+                yield (name_text(str(path)), "skipped: its name is not UTF-8 text; rename the file")
                 continue
             if self.patterns:
                 wanted = self._wanted(rel)

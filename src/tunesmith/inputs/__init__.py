@@ -191,7 +191,12 @@ def read_file(path: str | os.PathLike, **kw: object) -> list[Piece]:
 
         for piece in pieces:
             clip_names(piece)  # a megabyte part name or title is cut, not carried into every output
-            _check_notes(p, piece)
+            try:  # what every writer will ask of the piece, asked on reading: a negative MusicXML
+                # <duration> had been read as a note at -1 beats, then failed the take's writers
+                # after the work, naming the take's internal id
+                piece.validate()
+            except ValueError as e:
+                raise InputError(f"{p}: {str(e).split(': ', 1)[-1]}") from None
         return pieces
     except ValueError as e:
         text = str(e)
@@ -205,17 +210,6 @@ def read_file(path: str | os.PathLike, **kw: object) -> list[Piece]:
     except Exception as e:  # noqa: BLE001 - RecursionError, library TypeErrors...: one line naming the file
         detail = str(e).splitlines()[0] if str(e) else ""
         raise InputError(f"{p}: cannot be read as {kind} ({type(e).__name__}{': ' + detail[:200] if detail else ''})") from e
-
-
-def _check_notes(path: Path, piece: Piece) -> None:
-    """InputError for a note that starts before the piece or lasts no time (a MusicXML
-    `<duration>` below zero had been read as a note at -1 beats, then failed the take's writers
-    after the work, naming the take's internal id)."""
-    for track in piece.tracks:
-        for n in track.notes:
-            if not (n.onset >= 0 and n.duration > 0):  # also NaN
-                raise InputError(f"{path}: a note at {n.onset:g} beats lasting {n.duration:g} in part "
-                                 f"{track.name or track.role!r}: a negative or zero duration in the file?")  # fmt: skip
 
 
 def list_inputs(folder: str | os.PathLike) -> list[Path]:

@@ -184,7 +184,7 @@ def take_record(piece: Piece, provenance: Mapping[str, Any]) -> dict[str, Any]:
     }
     for k, v in provenance.items():
         record.setdefault(k, v)
-    helper = _chord_model_training(record, piece)
+    helper = chords_training_data(record, is_four_part(piece)) if record["training_licenses"] else None
     if helper:
         # the chords came from a network trained on its own data (the shipped harmonizer: GPL-3.0
         # Nottingham tunes), which a model trained on other data had left out of the take's licenses
@@ -201,17 +201,21 @@ def take_record(piece: Piece, provenance: Mapping[str, Any]) -> dict[str, Any]:
     return record
 
 
-def _chord_model_training(record: Mapping[str, Any], piece: Piece) -> dict[str, Any] | None:
-    """The training data of the shipped harmonizer that chose the take's chords, if one did (a
-    lead sheet's chords "from the harmonizer"; a chorale's plan): {"harmonizer", "licenses",
-    "sources"}. The chord table is counted from the same tunes as the lead harmonizer."""
-    source = chords_source(record)
-    if source not in ("harmonizer", "table"):
+def is_four_part(piece: Piece) -> bool:
+    """Whether a take is four-part music (a chorale), whose chords the chorale harmonizer plans."""
+    return piece.style == "chorale" or len(piece.tracks) >= 4
+
+
+def chords_training_data(record: Mapping[str, Any], four_part: bool) -> dict[str, Any] | None:
+    """The training data of the shipped harmonizer that chose a take's chords, if one did (a
+    lead sheet's chords "from the harmonizer"; a chorale's plan), from the take's record or
+    provenance: {"harmonizer", "licenses", "sources"}. The chord table is counted from the same
+    tunes as the lead harmonizer. The one place the take's files and its usage text ask."""
+    if chords_source(record) not in ("harmonizer", "table"):
         return None
     from tunesmith.harmonizer import harmonizer_provenance
 
-    kind = "chorale" if piece.style == "chorale" or len(piece.tracks) >= 4 else "lead"
-    return harmonizer_provenance(kind)
+    return harmonizer_provenance("chorale" if four_part else "lead")
 
 
 def provenance_line(record: Mapping[str, Any]) -> str:

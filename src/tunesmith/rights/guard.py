@@ -66,7 +66,7 @@ def guard_takes(
         raise ValueError(f"max_resamples must be 0 or more, got {max_resamples}")
     out = []
     for i, take in enumerate(takes):
-        licenses = training_licenses(take.provenance)
+        licenses = training_licenses(take.provenance, take.piece)
         model_id = (take.provenance.get("model") or {}).get("id")
         if index is None:
             take.provenance["rights"] = {"checked": False, "why": "no similarity index beside the model",
@@ -93,18 +93,14 @@ def guard_takes(
     return out
 
 
-def training_licenses(provenance: dict) -> list[str]:
-    """The license ids of the data the take's model learned from, and the shipped harmonizer's
-    where it chose the take's chords (sorted; [] when not recorded)."""
+def training_licenses(provenance: dict, piece: Any = None) -> list[str]:
+    """The license ids of the data the take's model learned from and, given the take's `piece`,
+    the shipped harmonizer's where it chose the take's chords (sorted; [] when not recorded)."""
     training = provenance.get("training_data") or {}
     lic = training.get("licenses") if isinstance(training, dict) else None
     out = set(lic) if isinstance(lic, dict | list) else set()
-    from tunesmith.outputs.bundle import chords_source
+    if out and piece is not None:
+        from tunesmith.outputs.bundle import chords_training_data, is_four_part
 
-    if out and chords_source(provenance) in ("harmonizer", "table"):
-        from tunesmith.harmonizer import harmonizer_provenance
-
-        request = provenance.get("request") or {}
-        four = (request.get("style") or (provenance.get("cocreate") or {}).get("style")) == "chorale"
-        out |= set((harmonizer_provenance("chorale" if four else "lead") or {}).get("licenses") or {})
+        out |= set((chords_training_data(provenance, is_four_part(piece)) or {}).get("licenses") or {})
     return sorted(out)
