@@ -74,6 +74,8 @@ def test_shipped_configs_load():
         ("[data]\nshippable_only = 'yes'\n", "true or false"),
         ("[run]\nmax_steps = 10\n[model]\nmax_steps = 3\n", "twice"),
         ("this is = = not toml", "TOML"),
+        ("[optimizer]\nlr = 1e-3\n", r"unknown table \[optimizer\] \(did you mean \[optim\]\?\)"),
+        ("[training]\nmax_steps = 3\n", r"unknown table \[training\]; the tables are \[model\]"),
     ],
 )
 def test_bad_configs_are_clear_errors(tmp_path, text, message):

@@ -13,11 +13,13 @@ field of `TrainConfig`)::
     [run]
     max_steps = 4000
 
-Unknown keys, wrong types and out-of-range values are errors that name the key.
+Unknown keys, unknown tables (`[optimizer]` for `[optim]`), wrong types and out-of-range values
+are errors that name the key or table.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
 import tomllib
 from collections.abc import Callable
@@ -28,6 +30,7 @@ from typing import Any
 from tunesmith.score import STYLES
 
 SPLITS = ("train", "valid", "test")
+CONFIG_TABLES = ("model", "optim", "data", "run")  # the tables a config file may group its keys in
 
 
 def check_field_types(obj: Any, label: str) -> Callable[[bool, str, str], None]:
@@ -181,6 +184,13 @@ def load_config(path: str | Path, **overrides: Any) -> TrainConfig:
         raise ValueError(f"{path}: not a TOML config (not UTF-8 text)") from None
     flat: dict[str, Any] = {}
     for key, value in raw.items():
+        if isinstance(value, dict) and key not in CONFIG_TABLES:
+            # a misspelt table would otherwise be read past with its keys flattened (or, for a
+            # sub-table, refused only as an odd "unknown key"): say which tables there are
+            near = difflib.get_close_matches(key, CONFIG_TABLES, n=1)
+            hint = f" (did you mean [{near[0]}]?)" if near else ""
+            raise ValueError(f"{path}: unknown table [{key}]{hint}; the tables are "
+                             + ", ".join(f"[{t}]" for t in CONFIG_TABLES))
         items = value.items() if isinstance(value, dict) else [(key, value)]
         for k, v in items:
             if k in flat:

@@ -82,9 +82,8 @@ def extract_features(corpus, *, progress: bool = False) -> FeatureTable:
     """Features of every piece of `corpus` (a `tunesmith.corpus.Corpus` or a list of Pieces)."""
     import time
 
-    from tqdm import tqdm
-
     from tunesmith.corpus.store import Corpus
+    from tunesmith.progress import progress_bar
 
     t0 = time.perf_counter()
     if not isinstance(corpus, Corpus):
@@ -98,7 +97,7 @@ def extract_features(corpus, *, progress: bool = False) -> FeatureTable:
     rows: list[int] = []
     ids: list[int] = []
     counts: list[int] = []
-    bar = tqdm(total=n, unit="piece", desc="analyze: features", disable=not progress, file=sys.stderr,
+    bar = progress_bar(total=n, unit="piece", desc="analyze: features", disable=not progress, file=sys.stderr,
                dynamic_ncols=True, mininterval=0.5)
     for i, record in enumerate(records):
         tokens = fill_features(X[i], record)

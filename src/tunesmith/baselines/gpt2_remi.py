@@ -455,9 +455,9 @@ def train_baseline(
             }
         )
 
-    from tqdm.auto import tqdm
+    from tunesmith.progress import progress_bar
 
-    bar = tqdm(total=int(math.ceil(budget)), unit="s", desc="gpt2 baseline", disable=not progress)
+    bar = progress_bar(total=int(math.ceil(budget)), unit="s", desc="gpt2 baseline", disable=not progress)
     model.train()
     step, train_seconds, next_eval = 0, 0.0, eval_every
     high = len(data) - seq_len + 1

@@ -429,9 +429,9 @@ def build_corpus(
     to_parse.sort(key=_cost, reverse=True)
     replaced = 0
     if to_parse:
-        from tqdm import tqdm
+        from tunesmith.progress import progress_bar
 
-        bar = tqdm(total=len(to_parse), unit="file", desc="corpus build", disable=not progress, file=sys.stderr,
+        bar = progress_bar(total=len(to_parse), unit="file", desc="corpus build", disable=not progress, file=sys.stderr,
                    dynamic_ncols=True)
         preload = sorted({reader_ref(t["reader"])[0] for t in to_parse})
         if any(t["reader"] in READERS for t in to_parse):

@@ -279,9 +279,9 @@ def tunesmith_nll(
     model.eval()
     bar = None
     if progress:
-        from tqdm import tqdm
+        from tunesmith.progress import progress_bar
 
-        bar = tqdm(total=len(windows), desc="likelihood", unit="window", leave=False)
+        bar = progress_bar(total=len(windows), desc="likelihood", unit="window", leave=False)
     with torch.inference_mode():
         for b in range(0, len(order), batch_size):
             group = [windows[j] for j in order[b : b + batch_size]]

@@ -141,9 +141,9 @@ def synthetic_eval_data(n: int = 160, seed: int = 0) -> EvalData:
 def _progress(iterable: Iterable[Any], enabled: bool, **kw: Any) -> Iterable[Any]:
     if not enabled:
         return iterable
-    from tqdm import tqdm
+    from tunesmith.progress import progress_bar
 
-    return tqdm(iterable, leave=False, **kw)
+    return progress_bar(iterable, leave=False, **kw)
 
 
 def _with_key(piece: Piece) -> Piece:

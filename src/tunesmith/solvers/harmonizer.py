@@ -209,9 +209,9 @@ def train_harmonizer(
     t0 = time.perf_counter()
     bar = None
     if progress:
-        from tqdm import tqdm
+        from tunesmith.progress import progress_bar
 
-        bar = tqdm(total=config.epochs, desc="harmonizer", unit="epoch")
+        bar = progress_bar(total=config.epochs, desc="harmonizer", unit="epoch")
     for epoch in range(config.epochs):
         net.train()
         order = rng.permutation(len(windows))

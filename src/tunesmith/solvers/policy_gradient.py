@@ -602,9 +602,9 @@ def tune(
     `out_dir` must not hold a model or a run already (FileExistsError), unless `resume` (continue
     its checkpoint: the same config, base and rewards) or `force` (remove the old run first).
     Returns a summary (rounds, last reward, KL, NLL, seconds per round, takes per second)."""
-    from tqdm import tqdm
-
     from tunesmith import pretrained
+    from tunesmith.progress import progress_bar
+    from tunesmith.progress import say as say_beside_bar
     from tunesmith.rewards import signature, signature_changes
     from tunesmith.solvers.train import collate, evaluate
 
@@ -615,7 +615,7 @@ def tune(
         from tunesmith.paths import remove_stale_temps
 
         remove_stale_temps(out)  # half files of a run killed while it wrote
-    say = log or (lambda msg: tqdm.write(msg) if progress else None)
+    say = log or (lambda msg: say_beside_bar(msg) if progress else None)
     if config.threads:
         torch.set_num_threads(config.threads)
     if isinstance(base, tuple):
@@ -716,7 +716,7 @@ def tune(
                                                        "base": base_record, "reward_signature": reward_signature})  # fmt: skip
         atomic_write_text(out / TUNE_LOG, json.dumps({"tuning": tuning_record(), "history": history}, indent=1) + "\n")
 
-    bar = tqdm(total=config.rounds, initial=round_, disable=not progress, desc=method, unit="round")
+    bar = progress_bar(total=config.rounds, initial=round_, disable=not progress, desc=method, unit="round")
     nll = history[-1].get("heldout_nll") if history else None
     try:
         while round_ < config.rounds:

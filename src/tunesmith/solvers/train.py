@@ -480,11 +480,9 @@ def train(
     summed, the time budget is the slowest rank's, and only rank 0 writes files. A checkpoint
     resumes under any number of processes.
     """
-    from tqdm import tqdm
-
     dist = _init_distributed()
     try:
-        return _train(config, out_dir, dist, pieces, resume, max_minutes, progress, interrupt_at, log, tqdm, force)
+        return _train(config, out_dir, dist, pieces, resume, max_minutes, progress, interrupt_at, log, force)
     finally:
         if dist.owns_group:
             import torch.distributed as tdist
@@ -492,7 +490,7 @@ def train(
             tdist.destroy_process_group()
 
 
-def _train(config, out_dir, dist, pieces, resume, max_minutes, progress, interrupt_at, log, tqdm, force) -> dict[str, Any]:
+def _train(config, out_dir, dist, pieces, resume, max_minutes, progress, interrupt_at, log, force) -> dict[str, Any]:
     out = Path(out_dir)
     from tunesmith.solvers.model_folder import check_out_folder
 
@@ -506,7 +504,10 @@ def _train(config, out_dir, dist, pieces, resume, max_minutes, progress, interru
             clear_run(out)  # the folder never mixes two runs
         out.mkdir(parents=True, exist_ok=True)
     progress = progress and dist.main
-    say = log or (lambda msg: tqdm.write(msg) if progress else None)
+    from tunesmith.progress import progress_bar
+    from tunesmith.progress import say as say_beside_bar
+
+    say = log or (lambda msg: say_beside_bar(msg) if progress else None)
     if not dist.main:
         say = lambda msg: None  # noqa: E731
     if config.threads:
@@ -605,7 +606,7 @@ def _train(config, out_dir, dist, pieces, resume, max_minutes, progress, interru
 
     reason = "max_steps"
     net.train()
-    bar = tqdm(total=config.max_steps, initial=step, disable=not progress, desc="train", unit="step")
+    bar = progress_bar(total=config.max_steps, initial=step, disable=not progress, desc="train", unit="step")
     try:
         while step < config.max_steps:
             step += 1
