@@ -18,12 +18,11 @@ import shutil
 import sys
 from pathlib import Path
 
-from safetensors.numpy import load_file
-
 from tunesmith.licenses import may_ship
 from tunesmith.model import load_model
 from tunesmith.paths import atomic_write_text
-from tunesmith.pretrained import DEFAULT_MODEL_DIR, file_sha256
+from tunesmith.pretrained import DEFAULT_MODEL_DIR
+from tunesmith.solvers.model_card import model_card
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -47,51 +46,22 @@ DECISIONS = """\
 """
 
 
-def recipe(prov: dict) -> str:
-    """The card's recipe line: one training run, or a fine-tune of the model it started from."""
-    start = prov.get("initialised_from")
-    if not start:
-        return "- recipe: `tunesmith train --config configs/default.toml` (the full config is in model.json)"
-    return (f"- recipe: fine-tuned from model `{start['model']}` (sha256 `{start['sha256'][:12]}`), itself trained by "
-            "`tunesmith train --config configs/default.toml`: `tunesmith train --config configs/finetune.toml --init "
-            "runs/default` (the full config is in model.json)")
+INTRO = ("A decoder-only transformer (src/tunesmith/model.py) over tunesmith's lead-sheet/voice tokens "
+         "(src/tunesmith/tokenizer.py), composing folk, chorale, jazz and pop with hard constraints applied "
+         "during sampling.")
 
 
-def model_card(info: dict, weights: Path, assessment: str = "") -> str:
-    prov = info.get("provenance", {})
-    mc, tc = info["model_config"], info.get("train_config", {})
-    n_params = sum(t.size for t in load_file(str(weights)).values())
-    lines = [
-        "# tunesmith default model",
-        "",
-        "A decoder-only transformer (src/tunesmith/model.py) over tunesmith's lead-sheet/voice "
-        "tokens (src/tunesmith/tokenizer.py), composing folk, chorale, jazz and pop with hard "
-        "constraints applied during sampling.",
-        "",
-        f"- weights: `model.safetensors`, sha256 `{file_sha256(weights)}`",
-        f"- shape: {mc['n_layer']} layers x {mc['n_embd']} wide, {mc['n_head']} heads, "
-        f"context {mc['block_size']} tokens, vocabulary {mc['vocab_size']}"
-        f", {n_params:,} parameters",
-        f"- trained: {info.get('step', '?')} steps{' of fine-tuning' if prov.get('initialised_from') else ''} "
-        f"of batch {tc.get('batch_size', '?')}, "
-        f"fill-in-the-middle rate {tc.get('fim_rate', '?')}, transposition +-{tc.get('transpose', '?')}, "
-        f"seed {tc.get('seed', '?')}; best validation loss {round(info.get('val_loss') or float('nan'), 4)} nats/token",
-        recipe(prov),
-        f"- corpus: built {prov.get('manifest_created', '?')}; shippable licenses only: {prov.get('shippable_only')}",
-        "",
-        "## Training data",
-        "",
-        "| source | license | train pieces | valid pieces |",
-        "|---|---|---|---|",
-    ]
-    for name, src in sorted(prov.get("sources", {}).items()):
-        licenses = ", ".join(f"{k} ({v})" for k, v in src.get("licenses", {}).items())
-        lines.append(f"| {name} | {licenses} | {src.get('train', 0)} | {src.get('valid', 0)} |")
-    styles = ", ".join(f"{k} {v}" for k, v in prov.get("style_counts", {}).items())
-    lines += ["", f"Training pieces by style: {styles}.", "", DECISIONS]
-    if assessment:
-        lines += ["", assessment.strip()]
-    return "\n".join(lines) + "\n"
+def default_model_card(info: dict, weights: Path, assessment: str = "") -> str:
+    """The default model's card: the card every trained model gets (tunesmith.solvers.model_card),
+    titled as the package's model, with the decisions about the data it leaves out."""
+    start = info.get("provenance", {}).get("initialised_from")
+    intro = INTRO
+    if start:  # the package's fine-tunes start from a run of configs/default.toml on the same corpus
+        intro += (f" It was fine-tuned from a model (sha256 `{start['sha256'][:12]}`) trained by `tunesmith train "
+                  "--config configs/default.toml` on the same shippable data.")
+    config = "configs/finetune.toml" if start else "configs/default.toml"
+    return model_card(info, weights, title="tunesmith default model", intro=intro, config_name=config,
+                      extra=DECISIONS + ("\n" + assessment if assessment.strip() else ""))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         tmp.replace(args.dest / src.name)
     atomic_write_text(
         args.dest / "MODEL_CARD.md",
-        model_card(
+        default_model_card(
             json.loads(meta.read_text()),
             args.dest / weights.name,
             args.assessment.read_text() if args.assessment else "",

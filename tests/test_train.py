@@ -138,7 +138,7 @@ def test_tiny_training_learns_and_writes_a_model(tmp_path, config, pieces):
     assert history[-1]["val_loss"] < history[0]["val_loss"] - 0.3
     assert result["best_val_loss"] == pytest.approx(min(h["val_loss"] for h in history), abs=1e-4)
     files = sorted(p.name for p in tmp_path.iterdir())
-    assert files == ["checkpoint.safetensors", "model.json", "model.safetensors", "train_log.json"]
+    assert files == ["MODEL_CARD.md", "checkpoint.safetensors", "model.json", "model.safetensors", "train_log.json"]
     model, tokenizer, info = load_model(tmp_path)
     prov = info["provenance"]
     assert prov["pieces"]["train"] == len(pieces[0]) and prov["pieces"]["valid"] == len(pieces[1])
@@ -259,3 +259,28 @@ def test_learning_rate_anneals_by_time_budget_as_well_as_steps(config):
     assert lr_at(11, cfg, time_fraction=0.5) == pytest.approx(5.5e-4, rel=1e-3)  # half the budget spent
     assert lr_at(11, cfg, time_fraction=1.0) == pytest.approx(1e-4)
     assert lr_at(1000, cfg, time_fraction=0.1) == pytest.approx(1e-4)  # steps ran out first
+
+
+def test_a_trained_model_gets_its_own_card(tmp_path):
+    """`train` writes MODEL_CARD.md for the user's model: its own title, data, licenses and what
+    they mean for sharing, never the package's default-model card."""
+    out = tmp_path / "my-irish-model"
+    train(load_config(TEST_TOML, max_steps=2, eval_every=1), out, progress=False)
+    card = (out / "MODEL_CARD.md").read_text()
+    assert card.startswith("# tunesmith model: my-irish-model\n")
+    assert "default model" not in card and "music21" not in card  # nothing of the package's card
+    info = json.loads((out / "model.json").read_text())
+    from tunesmith.pretrained import file_sha256
+
+    assert file_sha256(out / "model.safetensors") in card
+    assert f"{info['step']} steps of batch" in card and "| synthetic |" in card
+    assert "## Sharing the weights and the takes" in card
+
+
+def test_a_card_says_research_only_data_keeps_the_model_private(tmp_path):
+    from tunesmith.solvers.model_card import sharing_lines
+
+    barred = "\n".join(sharing_lines({"provenance": {"licenses": {"public-domain": 3, "research-only": 1}}}))
+    assert "licensed research-only" in barred and "study and research" in barred
+    unknown = "\n".join(sharing_lines({"provenance": {}}))
+    assert "not recorded" in unknown

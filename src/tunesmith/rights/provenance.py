@@ -116,8 +116,8 @@ def usage_note(training_licenses: Iterable[str] | None, verdict: str | None, *, 
     if lic:
         note += f" The model learned from data licensed {', '.join(lic)}; "
         note += (f"the weights' own license: {WEIGHTS_LICENSE}" if model_id == "default"
-                 else "the weights' own license follows from that data's (the model folder's model.json "
-                 "lists it).")  # fmt: skip
+                 else "the weights' own license follows from that data's (the model folder's MODEL_CARD.md "
+                 "says what that means; its model.json lists the data).")  # fmt: skip
     elif model_id != "default":
         note += " The licenses of the data this model learned from are not recorded: check them before publishing."
     near = f"; its license: {nearest_license}" if nearest_license else ""

@@ -26,7 +26,9 @@ Files in the output folder (safetensors + JSON only, never pickle; all written a
   piece counts);
 - checkpoint.safetensors: the latest weights and AdamW state, with the step, the early-stopping
   state and the history in its metadata; `resume=True` continues from it;
-- train_log.json: losses per evaluation.
+- train_log.json: losses per evaluation;
+- MODEL_CARD.md (when the run ends): what the model is, how it was trained, its data and
+  licenses, and what they mean for sharing it (tunesmith.solvers.model_card).
 """
 
 from __future__ import annotations
@@ -668,6 +670,10 @@ def _train(config, out_dir, dist, pieces, resume, max_minutes, progress, interru
     # no evaluation improved (e.g. NaN): keep the last weights
     if dist.main and not (out / "model.safetensors").is_file():
         save_model(out, model, tokenizer, {**base_info, "step": step, "val_loss": None})
+    if dist.main:  # the card of the weights now in the folder (a resumed run rewrites it)
+        from tunesmith.solvers.model_card import write_trained_card
+
+        write_trained_card(out, json.loads((out / "model.json").read_text(encoding="utf-8")))
     if dist.active:
         import torch.distributed as tdist
 
