@@ -353,3 +353,16 @@ def test_an_input_copied_from_a_training_work_is_said_not_counted(tmp_path):
                 keys=[KeySignature(0.0, "C", "major")], time_signatures=[TimeSignature(0.0, 4, 4)],
                 tempos=[Tempo(0.0, 100.0)])  # fmt: skip
     assert not [r for r in ts.continue_(own, bars=4, seed=1).remarks if r.startswith("your input is")]
+
+
+def test_cocreate_says_an_inputs_repeats_are_written_out(tmp_path):
+    """A jig with repeat signs is read as played and written out without them: the take says so,
+    and that --bars counts the bars as played (a musician asked for bar 5 and got the second pass)."""
+    tune = tmp_path / "jig.abc"
+    tune.write_text("X:1\nT:Jig\nM:6/8\nL:1/8\nK:D\nA|:d2 f a2 f|g2 e c2 A|d2 f a2 f|d3 d2 :|\n")
+    take = ts.inpaint(tune, bars="2-2", seed=1)
+    assert take.piece.n_bars == 9  # the pickup and 8 bars as played
+    assert any("repeats are written out" in r and "(A A, 8 bars)" in r for r in take.remarks)
+    plain = tmp_path / "plain.abc"
+    plain.write_text("X:1\nT:Air\nM:6/8\nL:1/8\nK:D\nd2 f a2 f|g2 e c2 A|d2 f a2 f|d3 d3|]\n")
+    assert not any("repeats" in r for r in ts.inpaint(plain, bars="2-2", seed=1).remarks)

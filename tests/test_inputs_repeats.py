@@ -76,6 +76,21 @@ def test_abc_pickup_with_repeats_and_chords():
     assert p.meta["sections"] == [[0, 2, "A"], [2, 3, "A"]]
 
 
+def test_abc_pickup_before_the_repeat_is_played_again_when_the_last_bar_wants_it():
+    """`A|: ... |d3 d2 :|` (a jig): players take the pickup again at the end of the short last
+    bar. Read once, the second pass had begun a bar short, mid-piece (bar 8: 2.5 beats of 6/8)."""
+    head = "X:1\nT:t\nM:6/8\nL:1/8\nK:D\n"
+    p = abc("A|:d2 f a2 f|g2 e c2 A|d2 f a2 f|d3 d2 :|", head)
+    lengths = [b - a for a, b in zip(p.bar_onsets, [*p.bar_onsets[1:], p.end])]
+    assert lengths == [0.5, 3.0, 3.0, 3.0, 3.0, 3.0, 3.0, 3.0, 2.5]  # the pickup, whole bars, the short end
+    # the pickup A at 0 and again at 12 (bar 2 ends on an A too, at 6 and 18)
+    assert [n.onset for n in p.tracks[0].notes if n.pitch == 69] == [0.0, 6.0, 12.0, 18.0]
+    assert p.meta["sections"] == [[0, 5, "A"], [5, 9, "A"]] and p.meta["pickup"] == 0.5
+    # with a last bar already whole, the pickup is still played once (the test above)
+    p = abc("A|:d2 f a2 f|d3 d3 :|", head)
+    assert [n.onset for n in p.tracks[0].notes if n.pitch == 69] == [0.0]
+
+
 def test_abc_unmatched_repeats_never_crash_or_lose_notes(monkeypatch):
     # :| without |: repeats from the start, then from the end of the previous repeat
     p = abc("C D | E F :| G A | B c :| d e :|")

@@ -28,7 +28,6 @@ dotted quarter = 110 (165 quarters a minute in the MIDI file), and the score pri
 
 from __future__ import annotations
 
-import base64
 import copy
 import dataclasses
 import os
@@ -38,8 +37,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tunesmith.remarks import cycle_ends_open, take_remarks
+from tunesmith.remarks import cycle_ends_open
 from tunesmith.score import STYLES, Piece, meter_of
+from tunesmith.take import Take, out_stem, write_takes
 
 __all__ = [
     "STYLE_DEFAULTS",
@@ -63,12 +63,6 @@ STYLE_DEFAULTS: dict[str, dict[str, Any]] = {
     "pop": {"meter": "4/4", "tempo": 96.0, "key": "C"},
     "jazz": {"meter": "4/4", "tempo": 140.0, "key": "F"},
 }
-BUNDLE_KINDS = ("mid", "musicxml", "wav", "svg", "json")
-# extensions `out_stem` strips and `Take.write` writes as a single file
-FILE_KINDS = {".mid": "mid", ".midi": "mid", ".musicxml": "musicxml", ".xml": "musicxml", ".mxl": "musicxml",
-              ".wav": "wav", ".svg": "svg", ".json": "json"}  # fmt: skip
-
-
 # ------------------------------------------------------------------------------ controls
 def style_of(style: str | None, *, default: str | None = None) -> str | None:
     """'Folk' -> 'folk'; ValueError for an unknown style; None -> `default`."""
@@ -276,163 +270,6 @@ def provenance(path: str | os.PathLike) -> dict[str, Any]:
     from tunesmith.rights.provenance import read_provenance
 
     return read_provenance(path)
-
-
-# ------------------------------------------------------------------------------ takes
-def out_stem(path: str | os.PathLike) -> Path:
-    """The bundle stem of an output path: 'song.mid' and 'song.musicxml' -> 'song'; 'song' as is."""
-    p = Path(os.fspath(path))
-    if p.suffix.lower() in FILE_KINDS:
-        return p.with_suffix("")
-    if p.suffix.lower() in (".abc", ".krn", ".kern", ".kar", ".ly", ".pdf", ".mp3", ".flac", ".ogg"):
-        # a format tunesmith reads or a user expects, but does not write: not song3.abc.mid, silently
-        raise ValueError(f"--out {p}: tunesmith writes .mid, .musicxml, .wav, .svg and .json, not {p.suffix}; "
-                         f"give a stem ({p.with_suffix('').name}) or one of those")  # fmt: skip
-    return p
-
-
-def bundle_paths(stem: str | os.PathLike, n: int) -> list[Path]:
-    """Every file a bundle of `n` takes at `stem` may write."""
-    stem = out_stem(stem)
-    stems = [stem] if n == 1 else [stem.with_name(f"{stem.name}-{i}") for i in range(1, n + 1)]
-    return [s.with_name(f"{s.name}.{kind}") for s in stems for kind in BUNDLE_KINDS]
-
-
-def check_overwrite(paths: Sequence[Path], force: bool, hint: str = "force=True") -> None:
-    """FileExistsError naming the first existing path unless `force`; a folder where a file is to
-    go is refused even with `force` (checked before the work: the files of a take are replaced one
-    by one, and one that could not be had left the others without their JSON)."""
-    for folder in {p.parent for p in paths}:  # --out afile/t, afile a file: not "[Errno 17] File exists"
-        above = next((q for q in (folder, *folder.parents) if q.exists()), None)
-        if above is not None and not above.is_dir():
-            raise NotADirectoryError(f"{above}: is a file, not a folder to write the takes in")
-    for p in paths:
-        if p.is_dir():
-            raise IsADirectoryError(f"{p}: is a folder; a take's file cannot replace it")
-        if not force and p.exists():
-            raise FileExistsError(f"{p}: exists; pass {hint} to overwrite it")
-
-
-class Take:
-    """One piece tunesmith made, with how it was made. `write` saves it; in a notebook it shows
-    as its score (SVG) and an audio player."""
-
-    def __init__(self, piece: Piece, seed: int | None, provenance: dict, raw: Any = None) -> None:
-        self.piece = piece
-        self.seed = seed
-        self.provenance = provenance
-        self.raw = raw  # the sampler's take: tokens, per-token log-probabilities
-
-    def __repr__(self) -> str:
-        p = self.piece
-        key = f"{p.key.tonic} {p.key.mode}" if p.key else "?"
-        whole = p.n_bars - 1 if p.pickup_beats() else p.n_bars
-        bars = f"{whole} bar{'' if whole == 1 else 's'}"
-        bars = f"a pickup and {bars}" if p.pickup_beats() else bars
-        return f"<tunesmith.Take {p.style or '?'} in {key}, {p.time_signature}, {bars}, seed {self.seed}>"
-
-    @property
-    def remarks(self) -> list[str]:
-        """What the musician should know about this take, one line each (`take_remarks`)."""
-        return take_remarks(self.provenance)
-
-    # ---- files
-    def write(
-        self, path: str | os.PathLike, *, force: bool = False, audio: bool = True, svg: bool = True
-    ) -> dict[str, Path]:
-        """Write the take. A path ending in .mid, .musicxml (.xml, .mxl), .wav, .svg or .json writes
-        that one file; any other path is a stem for the whole bundle (STEM.mid .musicxml .wav .svg
-        .json). An existing file is kept (FileExistsError) unless `force`. Returns {kind: path}."""
-        p = Path(os.fspath(path))
-        kind = FILE_KINDS.get(p.suffix.lower())
-        if kind is None:
-            return write_takes([self], p, force=force, audio=audio, svg=svg)[0]
-        check_overwrite([p], force)
-        import tempfile
-
-        with tempfile.TemporaryDirectory(prefix=".tunesmith-", dir=p.parent if p.parent.is_dir() else None) as d:
-            files = write_takes([self], Path(d) / "take", force=True, audio=kind == "wav", svg=kind == "svg")[0]
-            if p.suffix.lower() == ".mxl":  # the bundle's MusicXML, its provenance in it, packed
-                from tunesmith.outputs.musicxml import mxl_bytes
-                from tunesmith.paths import atomic_write_bytes
-
-                atomic_write_bytes(p, mxl_bytes(files["musicxml"].read_bytes(), p.with_suffix(".musicxml").name))
-            else:
-                p.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(files[kind], p)
-        return {kind: p}
-
-    def midi_bytes(self) -> bytes:
-        from tunesmith.outputs.midi import midi_bytes
-
-        return midi_bytes(self.piece)
-
-    def musicxml(self) -> str:
-        from tunesmith.outputs.musicxml import musicxml_bytes
-
-        data = musicxml_bytes(self.piece)
-        return data.decode("utf-8") if isinstance(data, bytes) else data
-
-    def svg(self) -> str:
-        """The engraved score as one SVG document (verovio)."""
-        import tempfile
-
-        from tunesmith.outputs.svg import render_svg_pages, stack_pages
-
-        with tempfile.TemporaryDirectory() as d:
-            xml = Path(d) / "take.musicxml"
-            xml.write_text(self.musicxml(), encoding="utf-8")
-            return stack_pages(render_svg_pages(xml))
-
-    def wav_bytes(self) -> bytes:
-        """The take as a WAV file (bytes), played as the bundle's .wav is."""
-        from tunesmith.outputs.bundle import performance_wav
-
-        return performance_wav(self.piece)
-
-    def play(self):
-        """An IPython audio player of the take (needs IPython)."""
-        from IPython.display import Audio
-
-        return Audio(self.wav_bytes())
-
-    def _repr_html_(self) -> str:
-        parts = [f"<p>{_html(repr(self))}</p>"]
-        try:
-            parts.append(f'<div style="max-width:100%">{self.svg()}</div>')
-        except Exception as exc:  # noqa: BLE001 - a notebook shows what it can
-            parts.append(f"<p>(no score: {_html(str(exc))})</p>")
-        try:
-            data = base64.b64encode(self.wav_bytes()).decode("ascii")
-            parts.append(f'<audio controls src="data:audio/wav;base64,{data}"></audio>')
-        except Exception as exc:  # noqa: BLE001
-            parts.append(f"<p>(no audio: {_html(str(exc))})</p>")
-        return "\n".join(parts)
-
-
-def _html(text: str) -> str:
-    import html
-
-    return html.escape(text)
-
-
-def write_takes(
-    takes: Sequence[Take], out: str | os.PathLike, *, force: bool = False, audio: bool = True, svg: bool = True
-) -> list[dict[str, Path]]:
-    """Write takes as bundles at STEM (one take) or STEM-1 ... STEM-n; `out` may end in a known
-    extension ('song.mid' -> stem 'song'). Existing files are kept (FileExistsError) unless `force`."""
-    from tunesmith.outputs.bundle import write_takes as write_bundles
-
-    stem = out_stem(out)
-    check_overwrite(bundle_paths(stem, len(takes)), force)
-    return write_bundles(
-        [t.piece for t in takes],
-        stem,
-        n=len(takes),
-        provenance=[t.provenance for t in takes],
-        render_audio=audio,
-        render_svg=svg,
-    )
 
 
 def _one_or_list(takes: list[Take], n: int) -> Take | list[Take]:
@@ -815,7 +652,22 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
     index = model_index(m)
     takes = guard_takes(takes, index, given=given_notes(piece), allow_close=True)
     _note_input_resembles(takes, piece, index)
+    _note_repeats_written_out(takes, piece)
     return _one_or_list(takes, n), {"load_model": load_seconds, "generate": generate_seconds}
+
+
+def _note_repeats_written_out(takes: list[Take], piece: Piece) -> None:
+    """An input with repeat signs is read as played (`inputs.abc`, `inputs.musicxml`), and the
+    take is written out so, without its repeat barlines: say it, and that bar numbers (inpaint's
+    --bars) count bars as played (a musician had asked for bar 5 and got the second time through)."""
+    labels = [s[2] for s in piece.meta.get("sections") or [] if len(s) > 2]
+    if not piece.meta.get("repeats_expanded") or len(labels) == len(set(labels)):
+        return
+    whole = piece.n_bars - (1 if piece.pickup_beats() else 0)
+    note = (f"the input's repeats are written out: it is read as played ({' '.join(labels)}, {whole} bars), and bar "
+            "numbers count the bars as played")  # fmt: skip
+    for take in takes:
+        take.provenance.setdefault("notes", []).append(note)
 
 
 def _note_input_resembles(takes: list[Take], piece: Piece, index: Any) -> None:

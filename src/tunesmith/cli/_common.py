@@ -116,7 +116,7 @@ def check_out(args, overwrite: bool = True) -> None:
 
 def check_overwrite_of(args) -> None:
     """FileExistsError if takes are already at --out and --force is not given."""
-    from tunesmith.api import bundle_paths, check_overwrite
+    from tunesmith.take import bundle_paths, check_overwrite
 
     check_overwrite(bundle_paths(args.out, args.n), getattr(args, "force", False), hint="--force")
 

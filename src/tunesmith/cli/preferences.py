@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
             if args.file not in (None, "-"):
                 from pathlib import Path
 
-                from tunesmith.api import check_overwrite
+                from tunesmith.take import check_overwrite
 
                 check_overwrite([Path(args.file)], args.force, hint="--force")
             n = store.export_csv(args.file, args.rater, stars=args.stars)

@@ -244,7 +244,7 @@ def code_stamp() -> str:
 
     pkg = Path(tunesmith.__file__).parent
     files = sorted(
-        [*pkg.glob("inputs/**/*.py"), *pkg.glob("harmony*.py"), *pkg.glob("harmony/**/*.py"), pkg / "score.py", pkg / "convert.py",
+        [*pkg.glob("inputs/**/*.py"), *pkg.glob("harmony*.py"), *pkg.glob("harmony/**/*.py"), pkg / "score.py", *pkg.glob("convert/*.py"),
          pkg / "corpus" / "records.py", pkg / "corpus" / "fingerprint.py", pkg / "corpus" / "worker.py",
          pkg / "corpus" / "rights.py", pkg / "corpus" / "sources.py"]
     )

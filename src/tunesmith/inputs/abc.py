@@ -158,14 +158,22 @@ def _bar_kinds(tokens: list) -> tuple[list[str], list[frozenset[int]]]:
     return kinds, nums
 
 
-def _expand_repeats(tokens: list) -> list | None:
+def _expand_repeats(tokens: list, *, replay_pickup: bool = False) -> list | None:
     """Tokens in playing order with _Mark section boundaries (see the module docstring);
-    None when the repeat structure cannot be expanded safely (read the tune as written)."""
+    None when the repeat structure cannot be expanded safely (read the tune as written).
+    `replay_pickup`: a pickup written before the first `|:` is played again before each return
+    to it (as players do when the repeat's last bar is short by the pickup: `A|: ... |d3 d2 :|`)."""
     from music21 import abcFormat as af
 
     kinds, nums = _bar_kinds(tokens)
     n = len(tokens)
     first = next((i for i, tk in enumerate(tokens) if not isinstance(tk, af.ABCMetadata)), n)
+    bar0 = next((i for i in range(first, n) if isinstance(tokens[i], af.ABCBar)), None)
+    pickup: list = []
+    if replay_pickup and bar0 is not None and kinds[bar0] == "start":
+        pickup = [tk for tk in tokens[first:bar0] if not isinstance(tk, af.ABCMetadata)]
+        if not any(isinstance(tk, af.ABCNote) for tk in pickup):
+            pickup = []
 
     def next_ending(j: int) -> int | None:
         """Index of an ending marker right after position j (plain bars between), else None."""
@@ -214,6 +222,8 @@ def _expand_repeats(tokens: list) -> list | None:
             later = next_ending(i + 1)
             if pas == 1 or (in_ending and later is not None and max(nums[later]) > pas):
                 pas, in_ending = pas + 1, False
+                if pickup and bar0 is not None and start == bar0 + 1:
+                    out.extend([*pickup, tokens[bar0]])  # the pickup again, completing the short last bar
                 out.append(_Mark(start))
                 i = start
                 continue
@@ -403,6 +413,22 @@ def _walk(tokens: list, piece: Piece, track: Track, *, first_voice: bool) -> flo
     return float(t)
 
 
+def _odd_bars(tokens: list) -> int:
+    """Bars between the first and the last whose length is not their meter's (the tokens walked
+    into a scratch piece)."""
+    scratch = Piece(piece_id="scratch", work_id="scratch")
+    end = _walk(tokens, scratch, Track(name="melody", role="melody"), first_voice=True)
+    bars = [*scratch.bar_onsets, end]
+    if not scratch.time_signatures:
+        return 0
+    signatures = sorted(scratch.time_signatures, key=lambda x: x.onset)
+
+    def bar_length(at: float) -> float:
+        return [ts for ts in signatures if ts.onset <= at + 1e-9 or ts is signatures[0]][-1].bar_length
+
+    return sum(abs(bars[i + 1] - bars[i] - bar_length(bars[i])) > 1e-6 for i in range(1, len(bars) - 2))
+
+
 def parse_abc_tune(text: str, **fields: object) -> Piece:
     """One tune's ABC text -> Piece. `fields` set Piece fields (piece_id, work_id, path, ...)."""
     from music21 import abcFormat as af
@@ -420,6 +446,12 @@ def parse_abc_tune(text: str, **fields: object) -> Piece:
     expanded = [_expand_repeats(tokens) for tokens in streams]
     repeats_expanded = all(x is not None for x in expanded)
     if repeats_expanded:
+        replayed = [_expand_repeats(tokens, replay_pickup=True) for tokens in streams]
+        if (all(x is not None for x in replayed) and len(replayed[0]) != len(expanded[0])  # type: ignore[arg-type]
+                and _odd_bars(replayed[0]) < _odd_bars(expanded[0])):  # fmt: skip
+            # `A|: ... |d3 d2 :|`: played through, the short last bar took the pickup again;
+            # without it the second pass began a bar short, mid-piece
+            expanded = replayed
         streams = expanded  # type: ignore[assignment]
     end = 0.0
     for i, tokens in enumerate(streams):

@@ -1,0 +1,142 @@
+"""What the music21 and symusic converters share: track roles, chord durations, the end every
+reader shares (`finish`), constants."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..harmony import (
+    estimate_key,
+    key_from_sharps,
+    sharps_of,
+)
+from ..score import ChordSymbol, KeySignature, Note, Piece, Track
+
+CHORD_TRACK_NAME = "tunesmith chord symbols"
+CHORD_WORDS_MARK = "\u2063tunesmith-chord:"  # words of a <direction> that stands for a <harmony>
+TPQ = 480
+_EPS = 1e-6
+
+# ------------------------------------------------------------------------------ roles
+_ROLE_PATTERNS = (
+    ("soprano", re.compile(r"\b(soprano|sopran|sop|s\.?)\b|^s$", re.I)),
+    ("alto", re.compile(r"\b(alto|alt|a\.?)\b|^a$", re.I)),
+    ("tenor", re.compile(r"\b(tenor|ten|t\.?)\b|^t$", re.I)),
+    ("bass", re.compile(r"\b(bass|basso|b\.?)\b|^b$", re.I)),
+    ("melody", re.compile(r"melod|vocal|voice|lead|singer|solo|^mel$|flute|fiddle|violin", re.I)),
+    ("chords", re.compile(r"chord|harmony|comp\b", re.I)),
+    ("accompaniment", re.compile(r"piano|accomp|bridge|guitar|keys|pad|organ|string", re.I)),
+)
+_ROLE_SUFFIX = re.compile(r"\s*\[(\w+)\]\s*$")
+
+
+def guess_role(name: str, index: int = 0, n_tracks: int = 1, *, is_drum: bool = False) -> str:
+    """Role of a track from its name ('Soprano' -> soprano, 'MELODY' -> melody, 'PIANO' ->
+    accompaniment; an explicit suffix '[role]' wins); else the first track is the melody."""
+    from ..score import TRACK_ROLES
+
+    if is_drum:
+        return "other"
+    if n_tracks == 1:
+        named = guess_role(name, 0, 2)
+        return named if named in ("soprano", "alto", "tenor", "bass", "melody") else "melody"
+    m = _ROLE_SUFFIX.search(name or "")
+    if m and m.group(1).lower() in TRACK_ROLES:
+        return m.group(1).lower()
+    for role, pattern in _ROLE_PATTERNS:
+        if pattern.search(name or ""):
+            # single letters only count for SATB scores
+            if role in ("soprano", "alto", "tenor", "bass") and len((name or "").strip(" .")) == 1 and n_tracks != 4:
+                continue
+            return role
+    return "melody" if index == 0 else "accompaniment"
+
+
+def _strip_role_suffix(name: str) -> str:
+    return _ROLE_SUFFIX.sub("", name or "")
+
+
+def _named_for_role(track: Track, index: int, n_tracks: int) -> str:
+    if guess_role(track.name, index, n_tracks, is_drum=track.is_drum) == track.role:
+        return track.name
+    return f"{track.name} [{track.role}]"
+
+
+
+def chord_durations(chords: list[ChordSymbol], end: float, stops: list[float] | None = None) -> list[ChordSymbol]:
+    """Sorted chords, each lasting until the next chord (or a no-chord stop, or `end`) unless set."""
+    chords = sorted(chords, key=lambda c: c.onset)
+    stops = sorted(stops or [])
+    for i, c in enumerate(chords):
+        if c.duration is not None and c.duration > 0:
+            continue
+        nxt = chords[i + 1].onset if i + 1 < len(chords) else max(end, c.onset)
+        nxt = min([nxt, *[s for s in stops if s > c.onset + _EPS]])
+        c.duration = max(nxt - c.onset, 0.0) or None
+    return chords
+
+
+def _finish(piece: Piece, *, estimate: bool = True) -> Piece:
+    """Shared end of every reader: sort, drop duplicate meta events, estimate a missing key."""
+    for t in piece.tracks:
+        t.notes.sort(key=lambda n: (n.onset, -n.pitch))
+        _clip_same_pitch_overlaps(t)
+    # a tonic no key signature can spell (Cb minor: 10 flats) becomes its enharmonic (B minor)
+    piece.keys = [k if key_from_sharps(sharps_of(k), k.mode).tonic_pc == k.tonic_pc and abs(_raw_sharps(k)) <= 7
+                  else key_from_sharps(sharps_of(k), k.mode, k.onset) for k in piece.keys]
+    piece.time_signatures = _dedupe(sorted(piece.time_signatures, key=lambda x: x.onset), ("numerator", "denominator"))
+    piece.keys = _dedupe(sorted(piece.keys, key=lambda x: x.onset), ("tonic", "mode"))
+    piece.tempos = _dedupe(sorted(piece.tempos, key=lambda x: x.onset), ("qpm",))
+    if not piece.keys and estimate and (piece.n_notes or piece.chords):
+        piece.keys = [estimate_key(piece)]
+        piece.meta["key_estimated"] = True
+    return piece
+
+
+def _raw_sharps(k: KeySignature) -> int:
+    """Sharps the tonic's spelling implies (Cb minor -> -10), unbounded."""
+    from ..harmony import _MAJOR_STEPS, _MODE_DEGREE
+
+    letter_fifths = {"F": -1, "C": 0, "G": 1, "D": 2, "A": 3, "E": 4, "B": 5}
+    degree = _MODE_DEGREE.get(k.mode, 0)
+    major_letter = "CDEFGAB"[("CDEFGAB".index(k.tonic[0].upper()) - degree) % 7]
+    major_pc = (k.tonic_pc - _MAJOR_STEPS[degree]) % 12
+    from ..score import pitch_class_of
+
+    major_acc = (major_pc - pitch_class_of(major_letter) + 6) % 12 - 6
+    return letter_fifths[major_letter] + 7 * major_acc
+
+
+def _clip_same_pitch_overlaps(track: Track) -> None:
+    """A note still sounding when the same pitch starts again ends there (MIDI cannot hold both)."""
+    last: dict[int, Note] = {}
+    for n in track.notes:
+        prev = last.get(n.pitch)
+        if prev is not None and prev.onset < n.onset < prev.onset + prev.duration - _EPS:
+            prev.duration = n.onset - prev.onset
+        last[n.pitch] = n
+
+
+def _dedupe(items: list, fields: tuple[str, ...]) -> list:
+    out: list = []
+    for x in items:
+        if out and all(getattr(out[-1], f) == getattr(x, f) for f in fields):
+            continue
+        if out and abs(out[-1].onset - x.onset) < _EPS:
+            out[-1] = x  # two events at one time: the later one wins
+            continue
+        out.append(x)
+    return out
+
+
+def _piece_kwargs(kw: dict[str, Any]) -> dict[str, Any]:
+    allowed = {"piece_id", "work_id", "title", "style", "source", "path", "license", "split", "meta"}
+    unknown = set(kw) - allowed
+    if unknown:
+        raise TypeError(f"unexpected keyword arguments: {sorted(unknown)}")
+    out = dict(kw)
+    out.setdefault("piece_id", "piece")
+    out.setdefault("work_id", out["piece_id"])
+    out["meta"] = dict(out.get("meta") or {})
+    return out
