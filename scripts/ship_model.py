@@ -56,9 +56,10 @@ def default_model_card(info: dict, weights: Path, assessment: str = "") -> str:
     titled as the package's model, with the decisions about the data it leaves out."""
     start = info.get("provenance", {}).get("initialised_from")
     intro = INTRO
-    if start:  # the package's fine-tunes start from a run of configs/default.toml on the same corpus
-        intro += (f" It was fine-tuned from a model (sha256 `{start['sha256'][:12]}`) trained by `tunesmith train "
-                  "--config configs/default.toml` on the same shippable data.")
+    if start:  # the package's fine-tunes: a run of configs/default.toml, then stages of configs/finetune.toml
+        intro += (f" It was fine-tuned from an earlier stage (sha256 `{start['sha256'][:12]}`) on the same shippable "
+                  "data; the first stage was trained by `tunesmith train --config configs/default.toml` (the stages "
+                  "and what each changed are below).")
     config = "configs/finetune.toml" if start else "configs/default.toml"
     return model_card(info, weights, title="tunesmith default model", intro=intro, config_name=config,
                       extra=DECISIONS + ("\n" + assessment if assessment.strip() else ""))

@@ -329,7 +329,7 @@ def test_reading_a_takes_json_says_what_to_read_instead(tmp_path):
         ts.read(path)
 
 
-def test_an_input_copied_from_a_training_work_is_said_not_counted(tmp_path):
+def test_an_input_copied_from_a_training_work_is_said_not_counted(tmp_path, capsys):
     """The first bars of a Nottingham reel continued: the take is not called a copy (the input is
     the musician's, whatever it is), but the take says whose tune the input is (it had said only
     "your own music is not counted")."""
@@ -353,6 +353,14 @@ def test_an_input_copied_from_a_training_work_is_said_not_counted(tmp_path):
                 keys=[KeySignature(0.0, "C", "major")], time_signatures=[TimeSignature(0.0, 4, 4)],
                 tempos=[Tempo(0.0, 100.0)])  # fmt: skip
     assert not [r for r in ts.continue_(own, bars=4, seed=1).remarks if r.startswith("your input is")]
+    # `check` of the written take: the continued tune is not counted, being marked the musician's
+    # in the file, and check says whose it is (it had read "clear" and nothing more: an auditor)
+    take.write(tmp_path / "cont.mid")
+    capsys.readouterr()
+    assert main(["check", str(tmp_path / "cont.mid"), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["verdict"] != "copy" and out["not_counted"].startswith("bars up to")
+    assert out["not_counted_resembles"]["title"] == "The Maid Behind The Bar"
 
 
 def test_cocreate_says_an_inputs_repeats_are_written_out(tmp_path):
@@ -366,3 +374,25 @@ def test_cocreate_says_an_inputs_repeats_are_written_out(tmp_path):
     plain = tmp_path / "plain.abc"
     plain.write_text("X:1\nT:Air\nM:6/8\nL:1/8\nK:D\nd2 f a2 f|g2 e c2 A|d2 f a2 f|d3 d3|]\n")
     assert not any("repeats" in r for r in ts.inpaint(plain, bars="2-2", seed=1).remarks)
+
+
+def test_inpaint_says_when_the_new_chords_are_the_old_ones(tmp_path):
+    """Re-harmonizing bars of a melody the harmonizer chorded gave its own chords back, silently."""
+    notes = [Note(p, float(i), 1.0) for i, p in enumerate([62, 66, 69, 66, 67, 71, 74, 71, 69, 66, 64, 62, 61, 64, 69, 62])]
+    melody = Piece("air", "air", style="folk", tracks=[Track("melody", "melody", notes=notes)],
+                   keys=[KeySignature(0.0, "D", "major")], time_signatures=[TimeSignature(0.0, 4, 4)],
+                   tempos=[Tempo(0.0, 100.0)], end=16.0)  # fmt: skip
+    chorded = ts.harmonize(melody, style="folk", seed=1)
+    again = ts.inpaint(chorded, bars="2-3", keep="melody", seed=1)
+    inside = [(c.onset, c.figure) for c in again.piece.chords if 4.0 <= c.onset < 12.0]
+    before = [(c.onset, c.figure) for c in chorded.piece.chords if 4.0 <= c.onset < 12.0]
+    assert (inside == before) == any("came out as they were" in r for r in again.remarks)
+    assert inside == before  # the harmonizer's most likely chords, as it wrote them the first time
+
+
+def test_a_txt_melody_is_told_that_txt_is_read_as_chords(tmp_path):
+    """A .txt file given as a melody had been told only "no bars ('|'-separated chords)"."""
+    chords = tmp_path / "notes.txt"
+    chords.write_text("some words, no bars\n")
+    with pytest.raises(ValueError, match=r"notes\.txt: read as a chord progression .* a melody is read from MusicXML"):
+        ts.harmonize(chords, style="folk")

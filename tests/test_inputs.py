@@ -433,7 +433,7 @@ def test_a_progression_that_starts_and_ends_on_one_chord_is_in_its_key(tmp_path)
 def test_progressions_without_bars(tmp_path):
     p = tmp_path / "p.txt"
     p.write_text("Title = Nothing\n")
-    with pytest.raises(InputError, match=r"p\.txt: no bars"):
+    with pytest.raises(InputError, match=r"p\.txt: read as a chord progression .* holds no such bars"):
         read_file(p)
 
 

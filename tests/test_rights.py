@@ -428,6 +428,8 @@ def test_usage_note_follows_the_model_and_its_training_licenses():
     close = usage_note(["CC-BY-4.0"], "close", model_id="default", nearest_license="CC-BY-4.0")
     assert "(see rights.nearest; its license: CC-BY-4.0): before publishing, compare the bars" in close
     assert "CC-BY: credit its source" in close
+    # and does not open by granting what it then takes back (an auditor's finding)
+    assert "publish and sell this music" not in close and "publish or sell it once you have done the check" in close
     copy = usage_note(["CC-BY-4.0"], "copy", model_id="default", nearest_license="GPL-3.0")
     assert "publish and sell this music" not in copy and "do not publish or sell it unless that work's license" in copy
 

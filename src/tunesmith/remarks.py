@@ -35,6 +35,15 @@ def take_remarks(provenance: dict) -> list[str]:
         out.append(f"{read['chords']} chord symbol(s) read from the input's {', '.join(read['tracks'])} track(s)")
     if request.get("input_chords_replaced"):
         out.append(f"the input's {request['input_chords_replaced']} chord symbol(s) were replaced by new ones")
+    closing = (provenance.get("cocreate") or {}).get("closing_key")
+    if closing:
+        out.append(f"the melody moves to {closing['to']} (its last bars, from bar {closing['from_bar']}) and ends there: "
+                   f"the voices close in {closing['to']}, not {closing['from']} (--key to choose)")
+    cocreated = provenance.get("cocreate") or {}
+    if cocreated.get("chords_unchanged"):
+        first, last = cocreated.get("bars") or ("?", "?")
+        out.append(f"the chords of bars {first}-{last} came out as they were (the harmonizer's most likely): "
+                   "--n 3 draws alternatives")
     again = (request.get("resolved") or {}).get("reprise") or {}
     if again.get("bars"):
         start = again["from_bar"]

@@ -71,7 +71,7 @@ def add_generation_controls(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--key", help="key tonic, optionally with mode: D, Bb, 'g minor', F#m")
     parser.add_argument("--mode", help="major, minor, dorian, mixolydian, ...")
     parser.add_argument("--range", dest="pitch_range", help="pitch range LOW:HIGH, e.g. C4:G5 or C3:A5")
-    parser.add_argument("--in-scale", action="store_true", help="no note outside the key's scale")
+    parser.add_argument("--in-scale", action="store_true", help="no note or chord outside the key's scale (a minor key's scale holds its raised 6th and 7th, as melodic and harmonic minor: E minor allows C# and D#)")
     parser.add_argument(
         "--temperature", type=float, default=None, help="sampling temperature (default: the model's for the style, else 1.0)"
     )

@@ -53,6 +53,15 @@ def run(args: argparse.Namespace) -> int:
     load_s = time.perf_counter() - t0
     result = check_piece(piece, index, top=args.top, given=given)
     out = {"file": path.name, **result.to_dict(), "load_seconds": round(load_s, 3), "not_counted": own}
+    if given:
+        # the part not counted is the musician's by the file's own record (or --given): say when it
+        # is itself close to a training work (a Nottingham tune continued read "clear", with nothing
+        # said of the 32 bars of it the take began with)
+        whole = check_piece(piece, index, top=1)
+        if VERDICTS.index(whole.verdict) > VERDICTS.index(result.verdict) and whole.matches:
+            work = whole.nearest()[0]
+            out["not_counted_resembles"] = {**{k: work.get(k) for k in ("title", "work_id", "source", "license")},
+                                            "score": round(whole.score, 1), "verdict": whole.verdict}  # fmt: skip
     skipped = index.info.get("skipped") or []
     if args.against not in (None, "model", "corpus"):
         out["not_read"] = skipped  # files of the folder that could not be read, each with why
@@ -67,6 +76,11 @@ def run(args: argparse.Namespace) -> int:
               f"bars {m['bars'][0]}-{m['bars'][1]} here ~ bars {m['work_bars'][0]}-{m['work_bars'][1]} there")  # fmt: skip
     if own:
         print(f"  (your own music is not counted: {own})")
+    near = out.get("not_counted_resembles")
+    if near:
+        print(f"  but that part is {'a copy of' if near['verdict'] == 'copy' else 'close to'} "
+              f"{near['title'] or near['work_id']} [{near['source']}, {near['license']}] (score {near['score']:.1f}): "
+              "if it is not your own, that work's license holds for those bars")  # fmt: skip
     if skipped:
         shown = "; ".join(skipped[:3]) + (f"; and {len(skipped) - 3} more (--json lists them)" if len(skipped) > 3 else "")
         print(f"  not read from the folder: {len(skipped)} file(s): {shown}")

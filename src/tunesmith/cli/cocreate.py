@@ -121,7 +121,7 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
             default=None,
             help="the new bars' chord symbols, one per bar, cycling (\"F7 Bb7 F7 F7\"), or 'again': the given "
             "music's own chords once more, bar by bar (a blues's next chorus); the melody is written over them "
-            "(default: the model writes the chords)",
+            "(default: the model writes the chords, as the given music has them: none where it has none)",
         )
     add_generation_controls(parser)
 
@@ -146,7 +146,8 @@ def _add_rhythm(parser: argparse.ArgumentParser, default: str | None) -> None:
         default=default,
         choices=("auto", "bar", "half", "free"),
         help="chord symbols: auto = one on every downbeat and more where the model likes, bar = one per bar, "
-        "half = one per half bar, free = as the model likes"
+        "half = one at every half bar, the same chord named again where it stays (in 3/4 and other meters of "
+        "an odd number of beats, one per bar), free = as the model likes"
         + (" (default: auto when the melody is kept, else free)" if default is None else f" (default: {default})"),
     )
 

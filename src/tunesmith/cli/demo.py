@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import shlex
 
-HELP = "run the main job: compose a folk jig, a jazz lead sheet and a chorale with the default model"
+HELP = "run the main job: compose a folk jig, a jazz lead sheet, a chorale and a pop song with the default model"
 
 DEMO_REQUESTS = (
     ("jig", ["--style", "folk", "--key", "D", "--mode", "major", "--meter", "6/8", "--bars", "16", "--tempo", "110"]),

@@ -19,6 +19,52 @@ from tunesmith.score import STYLES, ChordSymbol, KeySignature, Piece, Track
 
 CHORD_SOURCES = ("harmonizer", "table", "model")
 
+# A jazz lead sheet's seventh chord on each degree of the key (semitones above the tonic), for a
+# triad of the quality it already has: the harmonizer and the table learned from folk and pop
+# tunes and write triads, which a jazz player reads as the wrong idiom ("F | Gm C7 | F").
+_JAZZ_SEVENTHS = {
+    "major": {(0, ""): "maj7", (2, "m"): "m7", (4, "m"): "m7", (5, ""): "maj7", (7, ""): "7", (9, "m"): "m7",
+              (11, "dim"): "m7b5"},
+    "minor": {(0, "m"): "m7", (2, "dim"): "m7b5", (3, ""): "maj7", (5, "m"): "m7", (7, ""): "7", (8, ""): "maj7",
+              (10, ""): "7"},
+}  # fmt: skip
+_TRIAD_DEFAULT_SEVENTH = {"": "7", "m": "m7", "dim": "m7b5"}  # off the key: a major triad as a secondary dominant
+
+
+def jazz_sevenths(figure: str, tonic_pc: int, mode: str, melody_pcs: set[int]) -> str:
+    """`figure` as a jazz lead sheet writes it: a triad becomes its degree's seventh chord in the
+    key (I maj7, ii m7, V 7, vi m7, vii m7b5; in minor i m7, ii m7b5, III maj7, iv m7, V 7, VI
+    maj7, VII 7), a triad off the key its quality's (a major triad: a secondary dominant, 7).
+    Where the melody over the chord holds the note a semitone above the added seventh (the root
+    over a maj7: C over Cmaj7's B), a major chord takes the sixth instead and the others stay
+    triads. Chords that are not plain triads, or have a bass note, stay as written."""
+    from tunesmith.harmony import QUALITIES, parse_chord
+
+    root, quality, bass = parse_chord(figure)
+    if bass is not None or quality not in _TRIAD_DEFAULT_SEVENTH:
+        return figure
+    family = "minor" if mode in ("minor", "aeolian", "dorian", "phrygian") else "major"
+    want = _JAZZ_SEVENTHS[family].get(((root - tonic_pc) % 12, quality), _TRIAD_DEFAULT_SEVENTH[quality])
+    seventh = (root + QUALITIES[want][3]) % 12
+    if (seventh + 1) % 12 in melody_pcs:  # a minor ninth against the melody
+        if want != "maj7":
+            return figure
+        want = "6"
+    name = figure[:2] if figure[1:2] in ("#", "b") else figure[:1]
+    return name + want
+
+
+def _in_jazz_sevenths(chords: list[ChordSymbol], melody: Track, tonic: str, mode: str, end: float) -> list[ChordSymbol]:
+    """Each chord through `jazz_sevenths`, hearing the melody notes that sound under it."""
+    from tunesmith.score import pitch_class_of
+
+    out = []
+    for i, c in enumerate(chords):
+        stop = chords[i + 1].onset if i + 1 < len(chords) else end
+        pcs = {n.pitch % 12 for n in melody.notes if n.onset < stop - 1e-6 and n.onset + n.duration > c.onset + 1e-6}
+        out.append(ChordSymbol(c.onset, jazz_sevenths(c.figure, pitch_class_of(tonic), mode, pcs), c.duration))
+    return out
+
 
 @functools.lru_cache(maxsize=2)
 def chord_table(path: str | None = None):
@@ -94,6 +140,8 @@ def _harmonize_from_chords(
     for i in range(n):
         # as a lead sheet is written: no chord symbol over a pickup, the first one on bar 1
         kept = [c for c in _in_chord_rhythm(predict(i), chord_rhythm, downbeats, downbeats) if c.onset >= first_full - 1e-6]
+        if style == "jazz":
+            kept = _in_jazz_sevenths(kept, melody, tonic, mode, piece.duration())
         tracks = [Track(melody.name, "melody", melody.program, False, [copy.copy(x) for x in melody.notes])]
         out = _harmonized_piece(piece, i, style, tracks, kept, [KeySignature(0.0, tonic, mode)], piece.duration(),
                                 melody=melody)  # fmt: skip
@@ -140,6 +188,8 @@ def _rechord_region(
         rng = np.random.default_rng(seed * 1_000_003 + i) if i else None
         new = [c for c in net.predict(work, key=work.keys[0], rng=rng, unit=unit, merge=False) if inside(c.onset)]
         kept = _in_chord_rhythm(new, rhythm, downbeats, {d for d in downbeats if inside(d)})
+        if style == "jazz":
+            kept = _in_jazz_sevenths(kept, work.tracks[0], tonic, mode, piece.duration())
         out = copy.deepcopy(piece)
         out.meta = _copy_meta(piece)
         if out.style not in STYLES:  # a file with no style of its own takes the one its chords were written in
@@ -151,6 +201,11 @@ def _rechord_region(
         g0, g1 = region
         meta = {"operation": "inpaint", "bars": [grid.number(g0), grid.number(g1 - 1)], "keep": ["melody"],
                 "style": style, "chords_from": "harmonizer", "harmonizer": net.info.get("name", "harmonizer")}  # fmt: skip
+        old = [(round(c.onset, 6), c.figure) for c in piece.chords if inside(c.onset)]
+        if old and old == [(round(c.onset, 6), c.figure) for c in kept]:
+            # the harmonizer's most likely chords are often the ones there already (it wrote them):
+            # a musician got the same chords back without a word
+            meta["chords_unchanged"] = True
         out.meta = {**out.meta, "cocreate": {**meta, "seed": seed, "take": i}}
         takes.append(Take(out, [], np.zeros(0, np.float32), np.zeros(0, bool), seed, time.perf_counter() - t_start,
                           {"take": i, **meta}))  # fmt: skip

@@ -10,6 +10,8 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from tunesmith.cocreate.automaton import _bar_sections, _first_bar, _Job
 from tunesmith.cocreate.chords import (
     CHORD_SOURCES,
@@ -79,8 +81,10 @@ def _request(
     seed: int | None,
     **controls: Any,
 ) -> ComposeRequest:
-    """The request co-create samples under; `controls`: tonal_feedback, rhythm_feedback, cadence."""
+    """The request co-create samples under; `controls`: tonal_feedback, rhythm_feedback, cadence.
+    The new notes keep to the sixteenth grid where the musician's music has no tuplets."""
     return ComposeRequest(
+        rhythm_grid=3 if _on_sixteenths(piece) else 0,
         style=style,
         key=tonic,
         mode=mode,
@@ -95,6 +99,12 @@ def _request(
         layout=layout,
         **controls,
     )
+
+
+def _on_sixteenths(piece: Piece) -> bool:
+    """Whether every note of `piece` starts and ends on the sixteenth-note grid (no tuplets)."""
+    notes = [n for t in piece.tracks for n in t.notes]
+    return bool(notes) and all(abs(x * 4 - round(x * 4)) < 1e-6 for n in notes for x in (n.onset, n.onset + n.duration))
 
 
 def _ranges(layout: str, request: ComposeRequest, user_range: tuple[int, int] | None) -> dict[str, tuple[int, int]]:
@@ -266,6 +276,43 @@ def _ends_in_tonic_triad(notes: list[Note], tonic: str, mode: str) -> bool:
     return last.pitch % 12 in tonic_triad(pitch_class_of(tonic), mode)
 
 
+def closing_key(piece: Piece, notes: list[Note], tonic: str, mode: str) -> KeySignature | None:
+    """The key a melody closes in when it is not the home key (`tonic`, `mode`): a melody that
+    moves to the dominant and ends on its tonic (F-sharps through bars 9-16 of a C-major tune,
+    ending on G) closes in G. Heard over its last bars (at most 4, at most half the piece) by
+    Krumhansl-Schmuckler, and only believed when the melody ends on that key's tonic, the key is
+    a near one (dominant, subdominant, relative) and a note there lies outside the home scale (the
+    F-sharp): a C-major tune that merely ends on G over I is no modulation. None: home it is."""
+    from tunesmith.harmony import MAJOR_TONIC_NAMES, MINOR_TONIC_NAMES, estimate_key_from_histogram
+    from tunesmith.tokenizer import scale_pitch_classes
+
+    if mode not in ("major", "minor") or not notes:
+        return None
+    starts = piece.bars()
+    k = min(4, len(starts) // 2)
+    if k < 2:
+        return None
+    since = starts[-k]
+    tail = [x for x in notes if x.onset >= since - _EPS]
+    hist = np.zeros(12)
+    for x in tail:
+        hist[x.pitch % 12] += x.duration
+    pc, new_mode, _ = estimate_key_from_histogram(hist)
+    home = pitch_class_of(tonic)
+    last = max(notes, key=lambda x: (x.onset, x.pitch))
+    if (pc, new_mode) == (home, mode) or last.pitch % 12 != pc:
+        return None
+    relative = (home + 9) % 12 if mode == "major" else (home + 3) % 12
+    near = {((home + 7) % 12, mode), ((home + 5) % 12, mode), (relative, "minor" if mode == "major" else "major")}
+    if (pc, new_mode) not in near:
+        return None
+    foreign = scale_pitch_classes(pc, new_mode) - scale_pitch_classes(home, mode)
+    if not any(x.pitch % 12 in foreign for x in tail):
+        return None
+    names = MAJOR_TONIC_NAMES if new_mode == "major" else MINOR_TONIC_NAMES
+    return KeySignature(since, names[pc], new_mode)
+
+
 def default_reprise(style: str, bars: int, grid: Any, n_given: int) -> int:
     """The style's default reprise for `bars` new bars: `DEFAULT_REPRISE` of them, within the
     given full bars and leaving at least one bar to write."""
@@ -421,8 +468,17 @@ def harmonize(
     _check_n(n)
     chord_rhythm = _rhythm(chord_rhythm)
     style = _style_of(style, piece)
-    tonic, mode = _key_of(piece, key, mode)
+    asked = key is not None or mode is not None  # the musician named a key: it is kept as given
+    home = _key_of(piece, key, mode)
+    tonic, mode = home
     layout = "satb" if style == "chorale" else "lead"
+    closes_in = None
+    if layout == "satb" and not asked:
+        # a melody that modulates and ends in the new key closes there: harmonized in the home key,
+        # the voices had closed on IV of the new key (a C chord under the G the melody ends on)
+        closes_in = closing_key(piece, melody.notes, tonic, mode)
+        if closes_in is not None:
+            tonic, mode = closes_in.tonic, closes_in.mode
     if chords_from not in CHORD_SOURCES:
         raise ValueError(f"chords_from must be one of {', '.join(CHORD_SOURCES)}, got {chords_from!r}")
     if layout == "lead" and chords_from != "model":
@@ -441,7 +497,11 @@ def harmonize(
     ids = tokenizer.encode(W)
     secs = _bar_sections(tokenizer, ids, _first_bar(tokenizer, ids))
     melody_per_bar = sum(len(s["voices"].get(first, [])) for s in secs) / max(1, len(secs))
-    free = 8.0 if layout == "lead" else 3 * (1.5 * melody_per_bar + 2)
+    # three free voices cost about what Bach's do per bar of soprano (JSB valid: 2 soprano tokens,
+    # 15 for the lower voices; 6, 26), and the takes move more than his: a chunk planned at that
+    # rate ran out of room near its end and left bars empty in alto, tenor and bass (2 of 39
+    # harmonized chorales), so with room to spare
+    free = 8.0 if layout == "lead" else 1.4 * 3 * (1.5 * melody_per_bar + 2)
     job = _Job(
         W=W,
         grid=grid,
@@ -487,8 +547,8 @@ def harmonize(
             tracks,
             sorted(res.chords, key=lambda c: c.onset) if layout == "lead" else [],
             keys=(
-                [KeySignature(0.0, tonic, mode)]
-                if key is not None or mode is not None or not piece.keys
+                [KeySignature(0.0, *home)]  # the key asked for, else the one heard (not where it closes)
+                if asked or not piece.keys
                 else copy.deepcopy(piece.keys)
             ),
             end=max(piece.duration(), grid.end_of(grid.n - 1)),
@@ -499,6 +559,9 @@ def harmonize(
             raise KeptNotesError("co-create changed the melody")
         meta = {"operation": "harmonize", "style": style, "layout": layout, "chord_rhythm": chord_rhythm, **decoding,
                 "closed": job.close, **res.ending}  # fmt: skip
+        if closes_in is not None:
+            meta["closing_key"] = {"from": f"{home[0]} {home[1]}", "to": f"{closes_in.tonic} {closes_in.mode}",
+                                   "from_bar": int(sum(1 for b in piece.bars() if b <= closes_in.onset + _EPS))}
         takes.append(_finish_take(out, res, seed, i, meta))
     return takes
 

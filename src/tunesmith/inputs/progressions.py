@@ -52,7 +52,8 @@ def read_progressions(path: str | os.PathLike, *, source: str = "", style: str =
         if m:
             fields[m.group(1).strip()] = m.group(2)
     if not cells:
-        raise InputError(f"{p}: no bars ('|'-separated chords) in this progression file")
+        raise InputError(f"{p}: read as a chord progression (chords in bars separated by '|'), but it holds no such "
+                         "bars; a melody is read from MusicXML, MIDI or ABC")
     num, den = 4, 4
     ts_text = fields.get("TimeSig", "")
     m = re.match(r"(\d+)\s*[ /]\s*(\d+)", ts_text)

@@ -127,6 +127,10 @@ def usage_note(training_licenses: Iterable[str] | None, verdict: str | None, *, 
                  "sell it unless that work's license lets you (public domain, CC0: yes; CC-BY: with credit to its "
                  "source; GPL: under the GPL's terms) or you hold its rights.")  # fmt: skip
     elif verdict == "close":
+        # the usage opened with "you may ... publish and sell this music" and took it back after
+        note = note.replace("you may use, change, publish and sell this music",
+                            "you may use and change this music, and publish or sell it once you have done the check "
+                            "below")  # fmt: skip
         note += (f" But this take resembles a training work closely (see rights.nearest{near}): before publishing, "
                  "compare the bars named there and, if you keep them, follow that work's license (CC-BY: credit "
                  "its source; GPL: its terms).")  # fmt: skip

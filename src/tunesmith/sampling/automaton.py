@@ -7,6 +7,8 @@ shares) is in `sampling.feedback`; the four-part rules on a voice's pitches are 
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 
 from tunesmith.sampling.endings import (
@@ -370,8 +372,13 @@ class Constrainer:
                 fin = self._approach_ok(vals)
                 if self.v == 0 and t.voice_leading and doubles_leading_tone(self, at):
                     # a lower voice holds the leading tone over from the bar before: the soprano
-                    # does not double it (its drawn approach from below gives way)
+                    # does not double it; its drawn approach from below gives way to the other one
+                    # Bach's sopranos take, down from the 2nd (it had fallen to any note: E-flat
+                    # against a held C-sharp into D)
                     fin &= vals % 12 != t.leading_pc
+                    if not fin.any() and self.soprano_approach == "below":
+                        self.soprano_approach = "above"  # the take's meta then says which way it went
+                        fin = self._approach_ok(vals) & (vals % 12 != t.leading_pc)
             elif at == approach and self.v == 0:  # the melody's last note: the drawn interval from the one before
                 prev = self.melody_last
                 fin = None if prev is None else self._approach_fits(vals - prev)
@@ -588,6 +595,21 @@ class Constrainer:
                 if self.v > 0 and self.final_strike is not None:  # nor one past the soprano's last note
                     last = min(last, self.final_strike + 1)
                 rests = t.pos[self.cursor + 1 : last][np.arange(self.cursor + 1, last) % t.strike_grid == 0]
+            if t.voice_leading and self.v > 0 and self.vl is not None:
+                # a lower voice rests only where the soprano does, and not past its next note: Bach's
+                # never rest while it sings (JSB valid: 0 of 9,384 sixteenths), the harmonizations'
+                # alto and tenor had rested for beats mid-phrase (0.9 % of the sixteenths)
+                at = self.bar * t.L + self.cursor
+                if self.vl.pitch_at(0, at) is not None:
+                    rests, must_sound = rests[:0], True
+                else:
+                    k = bisect.bisect_right(self.vl.starts[0], at)
+                    if k < len(self.vl.starts[0]):
+                        back = self.vl.starts[0][k] - self.bar * t.L  # the soprano's next note, in this bar's ticks
+                        rests = rests[rests - t.pos[0] <= back]
+                        must_sound = must_sound or back < L
+            if t.rhythm_grid:  # a rest ends on the piece's grid (no tuplet where the music has none)
+                rests = rests[(rests - t.pos[0]) % t.rhythm_grid == 0]
             approach = self._approach_tick()
             in_reach = self.final_ticks is not None and self.bar * t.L + L > self.final_chord_tick() - self._approach_span()
             if approach is None and in_reach and tenor_owes_third(self):  # the tenor sounds V's third: no rest
@@ -670,6 +692,10 @@ class Constrainer:
                     ok &= (gap == 0) | (gap > self._closing_zone())
                 if ok.any():
                     durs = durs[ok]
+            if t.rhythm_grid:  # a note ends on the piece's grid (no tuplet where the music has none)
+                on_grid = (self.note_pos + t.dur_ticks[durs - t.durs[0]]) % t.rhythm_grid == 0
+                if on_grid.any():
+                    durs = durs[on_grid]
             if t.compound_beat is not None:
                 fits = compound_fits(self.note_pos, t.dur_ticks[durs - t.durs[0]], t.compound_beat)
                 if fits.any():

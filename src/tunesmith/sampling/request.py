@@ -318,6 +318,10 @@ class ComposeRequest:
     # was made by looking at that metric, so it is no longer independent evidence. 0 samples
     # from the model's own distribution.
     rest_penalty: float = 2.0
+    # Every note and rest starts and ends on this grid (ticks; 3 = a sixteenth), 0: any. Co-create
+    # sets it to the sixteenth grid when the musician's music has no tuplets: an inpainted bar of a
+    # waltz in quarters and halves had come back in triplets and a sextuplet sixteenth.
+    rhythm_grid: int = 0
     # A lead sheet gets a chord symbol on every bar's downbeat (more may follow in the bar).
     # False lets the model leave bars without chords: the Irish tunes it learned from have none,
     # and without this the default model wrote melody-only folk takes.
@@ -434,6 +438,11 @@ class ComposeRequest:
             raise ValueError(f"rhythm_temperature must be in (0, 10], got {self.rhythm_temperature!r}")
         if self.top_p is not None and not (isinstance(self.top_p, int | float) and 0.0 < float(self.top_p) <= 1.0):
             raise ValueError(f"top_p must be in (0, 1], got {self.top_p!r}")
+        if isinstance(self.rhythm_grid, bool) or not isinstance(self.rhythm_grid, int) or not (
+            self.rhythm_grid == 0 or (self.rhythm_grid > 0 and TICKS_PER_BEAT % self.rhythm_grid == 0)
+        ):
+            raise ValueError(f"rhythm_grid must be 0 or a whole division of the beat's {TICKS_PER_BEAT} ticks, "
+                             f"got {self.rhythm_grid!r}")  # fmt: skip
         if not (isinstance(self.rest_penalty, int | float) and 0.0 <= float(self.rest_penalty) <= 20.0):
             raise ValueError(f"rest_penalty must be in [0, 20], got {self.rest_penalty!r}")
         if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0):

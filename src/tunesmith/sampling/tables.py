@@ -173,6 +173,7 @@ class _Tables:
         self.per_bar = 1 + chord_len + len(self.voices)  # fewest tokens a bar can take
         self.max_len = max_len
         self.rest_penalty = float(request.rest_penalty)
+        self.rhythm_grid = int(getattr(request, "rhythm_grid", 0) or 0)
         self.chord_every_bar = chord_every_bar and request.layout == "lead"
         self.single = {t: np.array([t]) for t in (*self.voice_tok, self.bar_tok, self.eos_tok)}
         # form and cadence (compose; co-create keeps the musician's own form, and a continuation may close)

@@ -1,0 +1,52 @@
+"""The four-part rules of `sampling.part_writing`, each on a hand-set chord (the voices a rule
+sees are a `VoiceLeading`; the automaton around it is a stand-in with the fields a rule reads)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from tunesmith.sampling.part_writing import leaves_a_seventh_unresolved, parallels_with_the_closing_bass
+from tunesmith.voice_leading import VoiceLeading
+
+C_MAJOR = SimpleNamespace(tonic_pc=0, modal=False, leading_pc=11, voices=("S", "A", "T", "B"), voice_leading=True,
+                          beat_ticks=12)  # fmt: skip
+CANDIDATES = np.arange(48, 80)
+
+
+def _auto(vl: VoiceLeading, v: int, **kw) -> SimpleNamespace:
+    return SimpleNamespace(t=C_MAJOR, vl=vl, v=v, **kw)
+
+
+def test_the_seventh_of_a_dominant_seventh_falls_by_step_or_holds():
+    vl = VoiceLeading(4)
+    for v, pitch in enumerate((71, 65, 62, 55)):  # G7: B4 F4 D4 G3 (the alto sings the seventh, F)
+        vl.add(v, 0, 12, pitch)
+    bad = leaves_a_seventh_unresolved(_auto(vl, 1), 12, CANDIDATES)
+    allowed = set(CANDIDATES[~bad].tolist())
+    assert allowed == {65, 64, 63}  # held, or down a second (E, or E-flat in minor)
+    # the same F over a chord without the leading tone (Dm7's F) is free
+    vl = VoiceLeading(4)
+    for v, pitch in enumerate((72, 65, 62, 50)):
+        vl.add(v, 0, 12, pitch)
+    assert not leaves_a_seventh_unresolved(_auto(vl, 1), 12, CANDIDATES).any()
+
+
+def test_no_parallels_with_the_bass_into_the_final_chord():
+    """V-I with the bass drawn G-C: an alto a fifth over G (D) does not move to a fifth over C
+    (G); the bass's note before its approach does not make octaves with a tenor moving to G."""
+    vl = VoiceLeading(4)
+    vl.add(1, 36, 48, 62)  # the alto's D4 in the beat before the final chord
+    auto = _auto(vl, 1, final_ticks=48, half_close=False, bass_approach="dominant",
+                 final_chord_tick=lambda: 48, _approach_span=lambda: 12)  # fmt: skip
+    bad = parallels_with_the_closing_bass(auto, 48, CANDIDATES)
+    assert set(CANDIDATES[bad].tolist()) == {55, 67, 79}  # G3, G4, G5: fifths over C
+    vl = VoiceLeading(4)
+    vl.add(2, 24, 36, 53)  # tenor F3, then G3 with the bass's approach
+    vl.add(2, 36, 48, 55)
+    auto = _auto(vl, 3, final_ticks=48, half_close=False, bass_approach="dominant",
+                 final_chord_tick=lambda: 48, _approach_span=lambda: 12)  # fmt: skip
+    bad = parallels_with_the_closing_bass(auto, 24, CANDIDATES)
+    assert {53, 65} <= set(CANDIDATES[bad].tolist())  # F under the tenor's F: octaves into G-G
+    assert 50 not in set(CANDIDATES[bad].tolist())  # D3 under F3 (a third) is fine
