@@ -692,3 +692,22 @@ def test_harmonize_in_jazz_writes_no_plain_triads(tok):
     assert take.piece.chords and all(parse_chord(c.figure)[1] not in ("", "m") for c in take.piece.chords)
     folk = api.harmonize(piece, style="folk", seed=1)
     assert any(parse_chord(c.figure)[1] in ("", "m") for c in folk.piece.chords)  # folk keeps its triads
+
+
+def test_an_inpainted_passage_joins_the_kept_music_without_an_awkward_leap(model, tok):
+    """The last new note (struck in the region's last beat) reaches the kept note after it by at
+    most a sixth and by no tritone or seventh: an inpainted waltz bar had ended on G5 before a
+    kept F-sharp 4 (a major seventh)."""
+    piece = lead_sheet(8, (4, 4))
+    t1 = 6 * 4.0  # bars 3-6 inpainted: the kept music starts at bar 7
+    checked = 0
+    for seed in range(12):
+        (take,) = cocreate.inpaint(model, tok, piece, (3, 6), seed=seed)
+        notes = sorted(take.piece.melody().notes, key=lambda n: n.onset)
+        nxt = next(n for n in notes if abs(n.onset - t1) < 1e-9)
+        last = [n for n in notes if n.onset < t1 - 1e-9][-1]
+        if last.onset >= t1 - 1.0 - 1e-9:
+            gap = abs(last.pitch - nxt.pitch)
+            assert gap <= 9 and gap != 6, (seed, last, nxt)
+            checked += 1
+    assert checked >= 4

@@ -157,6 +157,10 @@ class _CoConstrainer(Constrainer):
         self.pitch = 0
         self.notes: list[tuple[int, int, int, int, int]] = []
         self.new_chords: list[list] = []
+        # the first kept note after the region, per voice index, and the region's end (ticks from
+        # its start): the last new note of a voice does not leap awkwardly into it
+        self.seam_next: dict[int, int] = {}
+        self.seam_tick = 0
 
     def clone(self) -> _CoConstrainer:
         # every piece of state `advance` changes in place is copied: a proposal's forced run must
@@ -257,8 +261,10 @@ class _CoConstrainer(Constrainer):
             return self._chord_rules(base)
         if s == _VOICE:
             return self._voice_rules(base)
-        if s == _NPOS and self.guard is not None and self.vl is not self.guard:
-            return self._guard_pitches(base, self.bar * self.t.L + self.note_pos)
+        if s == _NPOS:
+            if self.guard is not None and self.vl is not self.guard:
+                base = self._guard_pitches(base, self.bar * self.t.L + self.note_pos)
+            return self._seam_pitches(base, self.bar * self.t.L + self.note_pos)
         if s == _PITCH and self.guard is not None and self.vl is not self.guard:
             limit = self.guard.max_duration(self.v, self.bar * self.t.L + self.note_pos, self.pitch)
             if limit is not None:
@@ -324,8 +330,22 @@ class _CoConstrainer(Constrainer):
             base = np.concatenate([np.array([self.info.pos_base + cur]), base])
             return base
         if self.guard is not None and self.vl is not self.guard:
-            return self._guard_pitches(base, self.bar * L + cur)
-        return base
+            base = self._guard_pitches(base, self.bar * L + cur)
+        return self._seam_pitches(base, self.bar * L + cur)
+
+    def _seam_pitches(self, base: np.ndarray, onset: int) -> np.ndarray:
+        """In the region's last beat, pitches that join the kept note after it by at most a sixth
+        and by no tritone or seventh (an inpainted bar had ended on G5 before a kept F-sharp 4, a
+        major seventh; another a tritone below a kept G5), where any such pitch is allowed."""
+        nxt = self.seam_next.get(self.v)
+        if nxt is None or not (self.seam_tick - self.t.beat_ticks <= onset < self.seam_tick):
+            return base
+        is_pitch = self.info.cat[base] == _C_PITCH
+        if not is_pitch.any():
+            return base
+        gap = np.abs(self.info.val[base] - nxt)
+        joins = ~is_pitch | ((gap <= 9) & (gap != 6))
+        return base[joins] if (joins & is_pitch).any() else base
 
     def _guard_pitches(self, base: np.ndarray, onset: int) -> np.ndarray:
         is_pitch = self.info.cat[base] == _C_PITCH

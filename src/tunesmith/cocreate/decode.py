@@ -8,6 +8,7 @@ import copy
 import math
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -183,7 +184,9 @@ def _generate_region(
     ]
     heard = _feedback_counts(W, job, tables, t0, t1)
     before = _melody_before(W, tables, t0)
+    seam = _notes_after(W, voices, t1) if c1 < grid.n else {}
     for a in autos:
+        a.seam_next, a.seam_tick = seam, (nb - 1) * grid.L + bar_end[-1]
         a.degree_time, a.dur_counts = heard[0].copy(), heard[1].copy()
         a.melody_recent = list(before)
         if tables.lower_return_offsets is not None:  # a chorale's lower voices go on from theirs
@@ -347,6 +350,17 @@ def _add_to_work(W: Piece, job: _Job, res: _Result) -> None:
     for v, notes in res.notes.items():
         W.tracks[job.voices.index(v)].notes.extend(notes)
     W.chords = sorted([*W.chords, *res.chords], key=lambda c: c.onset)
+
+
+def _notes_after(W: Piece, voices: Sequence[str], t1: float) -> dict[int, int]:
+    """{voice index: the pitch of its note struck right at `t1`}, the first kept note after a
+    region (a voice that rests or holds there has none)."""
+    out = {}
+    for i in range(len(voices)):
+        struck = [n.pitch for n in W.tracks[i].notes if abs(n.onset - t1) < _EPS] if i < len(W.tracks) else []
+        if struck:
+            out[i] = max(struck)
+    return out
 
 
 def _run(model, tok: Tokenizer, job: _Job, n: int, seed: int | None, batch_size: int):
