@@ -315,6 +315,17 @@ def is_chord_figure(figure: str) -> bool:
     return True
 
 
+def first_figure(candidates: list[str]) -> str | None:
+    """The first of `candidates` that parses, in canonical spelling (`normalize_figure`); None
+    when none does (the readers try a chord's spellings from the most to the least specific)."""
+    for figure in candidates:
+        try:
+            return normalize_figure(figure)
+        except ValueError:
+            continue
+    return None
+
+
 def normalize_figure(figure: str, *, keep_bass: bool = True) -> str:
     """Canonical spelling of `figure` ("Bb-7" -> "Bbm7", "C/E", "Gmaj" -> "G"); ValueError if unparseable."""
     _, quality, bass_pc, root_name, bass_name = _parse(figure)

@@ -9,6 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..harmony import (
+    first_figure,
     key_from_sharps,
     major_or_minor,
     normalize_figure,
@@ -257,12 +258,7 @@ def figure_of_m21(cs: Any) -> str | None:
     if quality is not None:
         candidates.append(root_name + quality + bass_txt)
     candidates.append(cs.figure or "")
-    for figure in candidates:
-        try:
-            return normalize_figure(figure)
-        except ValueError:
-            continue
-    return None
+    return first_figure(candidates)
 
 
 def from_music21(stream: Any, **kw: Any) -> Piece:

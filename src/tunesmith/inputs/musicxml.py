@@ -62,7 +62,7 @@ def _alter_text(el) -> str:
 def harmony_figure(h) -> str | None:
     """Canonical figure of a MusicXML <harmony> element ("N.C." for kind none; None if unreadable)."""
     from ..convert import M21_KIND_TO_QUALITY
-    from ..harmony import normalize_figure
+    from ..harmony import first_figure
 
     kind_el = h.find("kind")
     kind = (kind_el.text or "").strip() if kind_el is not None else ""
@@ -90,12 +90,7 @@ def harmony_figure(h) -> str | None:
         candidates += [root + text + bass, root + text + degrees + bass]
     if quality is not None:
         candidates += [root + quality + degrees + bass, root + quality + bass]
-    for figure in candidates:
-        try:
-            return normalize_figure(figure)
-        except ValueError:
-            continue
-    return None
+    return first_figure(candidates)
 
 
 def _harmonies_to_words(root) -> None:
