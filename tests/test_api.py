@@ -102,6 +102,31 @@ def test_chords_that_cycle_to_an_open_last_bar_are_kept_and_said():
     for kw in (dict(chords="Gm7 C7 Fmaj7 F7"), dict(chords="Gm7 C7 Fmaj7 D7", cadence="free"),
                dict(chords="Gm7 C7 Fmaj7 D7 Gm7 C7 F D7")):  # fmt: skip
         assert "notes" not in ts.compose(style="jazz", key="F", meter="3/4", bars=8, seed=1, check=False, **kw).provenance
+    # --cadence home says it cannot be met over a last chord off the tonic (it had said nothing of it)
+    home = ts.compose(style="pop", key="C", bars=8, chords="C G Am F", cadence="home", seed=44, check=False)
+    assert home.provenance["notes"][0].endswith("; --cadence home closes on the tonic only over a tonic chord")
+    full = ts.compose(style="pop", key="C", bars=4, chords="C G Am F", cadence="home", seed=44, check=False)
+    assert full.provenance["notes"] == ["the last bar's chord is F: the piece ends away from C; --cadence home "
+                                        "closes on the tonic only over a tonic chord"]  # fmt: skip
+
+
+def test_in_scale_with_a_chord_outside_the_scale_is_refused():
+    """The chord was kept and the melody, held to the scale, clashed with it (G natural over E7)."""
+    from tunesmith.api import compose_request
+
+    with pytest.raises(ValueError, match=r"--in-scale: the chord E7 holds G#, outside the scale of C major; "
+                                         r"leave out --in-scale or that chord"):  # fmt: skip
+        compose_request("pop", key="C", chords="C E7 Am F", in_scale=True, bars=8)
+    assert compose_request("pop", key="A", mode="minor", chords="Am E7", in_scale=True, bars=4).chords == ["Am", "E7"]
+
+
+def test_an_eighth_note_meter_defaults_to_a_tempo_in_eighths():
+    """7/8 counts eighths: the style's 110 had given "eighth = 110", 55 quarters a minute."""
+    from tunesmith.api import compose_request
+
+    assert compose_request("folk", meter="7/8", bars=4).tempo == pytest.approx(110.0)  # eighth = 220
+    assert compose_request("folk", meter="7/8", bars=4, tempo=300).tempo == pytest.approx(150.0)  # as given
+    assert compose_request("folk", meter="4/4", bars=4).tempo == pytest.approx(110.0)
 
 
 def test_compound_meter_tempo_is_in_dotted_quarters():

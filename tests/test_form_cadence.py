@@ -757,13 +757,13 @@ def test_chorale_voices_avoid_cross_relations(model, tok):
     g_minor = frozenset({7, 9, 10, 0, 2, 3, 5})
     assert cross_relations({5}, np.array([66]), g_minor).tolist() == [True]  # F-sharp against F
     assert cross_relations({2}, np.array([63, 61]), g_minor).tolist() == [False, True]  # E-flat: diatonic; C-sharp
-    # three seeds pooled (one seed's 12 takes left 4-7 clashes in 520-680 notes, near the bound):
-    # with the rule 19 in 1,938 notes, without it 276 in 1,897
+    # three seeds pooled (one seed's 12 takes had left 4-7 clashes in 520-680 notes, near the
+    # bound): with the rule 2 in 1,285 notes (on the sixteenth grid), without it 184 in 1,289
     takes = [t for seed in (6, 7, 8)
              for t in generate(model, tok, ComposeRequest(style="chorale", key="G", mode="minor", bars=8, seed=seed), n=12)]  # fmt: skip
     struck = list(_notes_under_voices_above(takes))
     clashes = sum(bool(cross_relations(above, np.array([n.pitch]), g_minor)[0]) for n, above in struck)
-    assert len(struck) > 1500 and clashes <= 0.015 * len(struck), (clashes, len(struck))
+    assert len(struck) > 1000 and clashes <= 0.015 * len(struck), (clashes, len(struck))
 
 
 def _notes_under_voices_above(takes):
@@ -892,3 +892,45 @@ def test_a_chorale_in_a_narrow_range_closes_its_phrases_without_crossing_voices(
             for n in (n for n in lower.notes if n.onset < before_end):
                 over = [m for m in upper.notes if m.onset < n.onset + n.duration and n.onset < m.onset + m.duration]
                 assert all(m.pitch >= n.pitch for m in over), (seed, lower.role, n)
+
+
+def test_chorale_voices_keep_to_the_sixteenth_grid(model, tok):
+    """Bach's chorales have no tuplet, and a take's bass had run twelve 32nd-note triplets through
+    the last beat of a cadence bar (each non-closing note cut to the least length in turn): every
+    voice's notes start and end on the sixteenth grid."""
+    takes = [t for seed in (1, 2) for t in generate(model, tok, ComposeRequest(style="chorale", key="G", mode="minor",
+                                                                              bars=8, seed=seed), n=12)]  # fmt: skip
+    off = [(tr.role, n.onset, n.duration) for take in takes for tr in take.piece.tracks for n in tr.notes
+           if any(abs(x * 4 - round(x * 4)) > 1e-6 for x in (n.onset, n.onset + n.duration))]  # fmt: skip
+    assert not off, off[:5]
+
+
+def test_over_given_chords_that_leave_the_key_the_last_note_is_a_tone_of_the_last_chord(model, tok):
+    """--key Ab with the chords C Am F G: no degree of A-flat major is in the G chord, and the
+    melody had ended on A-flat over G (a flat ninth). It ends on a tone of the last chord."""
+    takes = generate(model, tok, ComposeRequest(style="jazz", key="Ab", chords=["C", "Am", "F", "G"], bars=8, seed=52),
+                     n=8)  # fmt: skip
+    for take in takes:
+        last = max(take.piece.tracks[0].notes, key=lambda n: n.onset)
+        assert last.pitch % 12 in (7, 11, 2), (take.meta.get("closing_degree"), last)
+
+
+def test_a_lead_sheet_melody_strikes_no_chromatic_clash_with_its_chord_on_the_beat(model, tok):
+    """Minor-key pop sang the raised 7th on the beat over F and the raised 6th over C in A minor
+    (G-sharp against A, F-sharp against G): on a beat the melody starts no note outside the key's
+    natural scale a semitone from a tone of the chord's triad (the shipped model's pop: 26 such
+    notes on 686 beats before, 3 on 691 after). Jazz keeps its tensions."""
+    takes = generate(model, tok, ComposeRequest(style="pop", key="A", mode="minor", chords=["Am", "F", "C", "G"],
+                                                bars=8, seed=6), n=64)  # fmt: skip
+    triads = {"Am": {9, 0, 4}, "F": {5, 9, 0}, "C": {0, 4, 7}, "G": {7, 11, 2}}
+    natural = {9, 11, 0, 2, 4, 5, 7}
+    clashes = beats = 0
+    for take in takes:
+        for n in take.piece.tracks[0].notes:
+            if abs(n.onset - round(n.onset)) > 1e-9:
+                continue
+            chord = [c for c in take.piece.chords if c.onset <= n.onset + 1e-9][-1].figure
+            triad, pc = triads[chord], n.pitch % 12
+            beats += 1
+            clashes += pc not in natural and pc not in triad and any((pc - x) % 12 in (1, 11) for x in triad)
+    assert beats > 80 and clashes <= 0.01 * beats, (clashes, beats)

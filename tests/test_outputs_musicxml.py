@@ -198,3 +198,41 @@ def test_chord_symbols_do_not_change_the_melodys_accidentals(tmp_path):
                           ([67, 71, 74, 77, 79, 70, 68, 67], [None, "natural", None, None, None, "flat", None, None])):
         piece.tracks = [Track("Melody", "melody", 0, False, [Note(p, float(i), 1.0, 80) for i, p in enumerate(pitches)])]
         assert _accidentals(write_musicxml(piece, tmp_path / "c.musicxml")) == want
+
+
+def test_a_chorales_chromatic_tone_is_spelled_from_the_chord_the_parts_sound(tmp_path):
+    """No chord symbols in a chorale: the tenor's D-sharp in a B-major chord (V of vi in D) is
+    spelled from that chord, and a C-sharp diminished seventh's seventh is a B-flat. The tonic's
+    major scale had written the D-sharp as E-flat beside the alto's A-sharp (a songwriter's find)."""
+    piece = _satb()
+    piece.keys = [KeySignature(0.0, "D", "major")]
+    chords = [(74, 66, 59, 47), (73, 70, 64, 55), (71, 66, 63, 47), (71, 66, 62, 50)]  # D/B, C#dim7, B, Bm
+    piece.tracks = [Track(t.name, t.role, 52, False, [Note(ch[v], float(i), 1.0, 80) for i, ch in enumerate(chords)])
+                    for v, t in enumerate(piece.tracks)]  # fmt: skip
+    piece.end = 4.0
+    score = music21.converter.parse(str(write_musicxml(piece, tmp_path / "c.musicxml")))
+    names = [[n.pitch.name for n in part.recurse().notes] for part in score.parts]
+    assert names[2][2] == "D#"  # the tenor in B major
+    assert names[1][1] == "B-"  # the alto's seventh of C#dim7 (C# E G B-flat)
+
+
+def test_the_same_piece_is_written_as_the_same_bytes():
+    """music21 named each instrument by a random id: the same take differed in bytes run to run."""
+    from tunesmith.outputs.musicxml import musicxml_bytes
+
+    first, second = musicxml_bytes(_satb()), musicxml_bytes(_satb())
+    assert first == second and b'<score-instrument id="I1">' in first
+
+
+def test_compound_meter_a_note_off_the_beat_is_cut_where_it_crosses_one(tmp_path):
+    """A dotted eighth from the third eighth of a 6/8 bar hid the bar's middle (a songwriter's
+    find): it is an eighth tied to a sixteenth; a dotted quarter from the second eighth is a
+    quarter tied to an eighth."""
+    notes = [Note(67, 0.0, 1.0, 80), Note(69, 1.0, 0.75, 80), Note(71, 1.75, 1.25, 80),  # bar 1
+             Note(72, 3.0, 0.5, 80), Note(74, 3.5, 1.5, 80), Note(72, 5.0, 1.0, 80)]  # bar 2  # fmt: skip
+    piece = Piece(piece_id="b", work_id="b", style="pop", source="test", path="", license="public-domain",
+                  tracks=[Track("Melody", "melody", 0, False, notes)], time_signatures=[TimeSignature(0.0, 6, 8)],
+                  tempos=[Tempo(0.0, 90.0)], keys=[KeySignature(0.0, "G", "major")], end=6.0)  # fmt: skip
+    values = _note_values(write_musicxml(piece, tmp_path / "b.musicxml"))
+    assert values[0][1:3] == [("eighth", 0, "start"), ("16th", 0, "stop")]
+    assert values[1][1:3] == [("quarter", 0, "start"), ("eighth", 0, "stop")]

@@ -232,6 +232,7 @@ def test_block_budget_still_completes_every_bar(tok):
         ({"temperature": 0}, "temperature"),
         ({"top_p": 1.5}, "top_p"),
         ({"layout": "sextet"}, "layout"),
+        ({"rhythm_grid": 5}, "rhythm_grid"),
     ],
 )
 def test_request_contradictions_are_clear_errors(kwargs, message):

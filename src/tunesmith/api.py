@@ -117,6 +117,14 @@ def qpm_of(tempo: float, meter: str) -> float:
     return round(tempo * beat, 6)
 
 
+def _counts_eighths(meter: str) -> bool:
+    """Whether `meter`'s beat is an eighth (5/8, 7/8: an eighth-note meter that is not compound)."""
+    try:
+        return meter_of(meter).beat_length == 0.5
+    except (ValueError, ZeroDivisionError):
+        return False
+
+
 def compose_request(
     style: str = "folk",
     *,
@@ -160,6 +168,10 @@ def compose_request(
         tonic, mode = inferred.tonic, mode or inferred.mode
     meter = meter or defaults.get("meter", "4/4")
     beats_per_minute = tempo if tempo is not None else defaults.get("tempo", 120.0)
+    if tempo is None and _counts_eighths(meter):
+        # 5/8 and 7/8 are counted in eighths: the style's tempo in beats would be a dirge (folk at
+        # 110 eighths, 55 quarters a minute); its quarter notes become two eighths each
+        beats_per_minute *= 2
     qpm = qpm_of(beats_per_minute, meter)
     if not MIN_TEMPO <= qpm <= MAX_TEMPO:  # said in the beats the musician counts, not in quarter notes
         try:
@@ -168,7 +180,7 @@ def compose_request(
             beat = 1.0  # (the bounds in quarter notes; the request names the bad meter)
         raise ValueError(f"tempo {float(beats_per_minute):g} out of bounds {round(MIN_TEMPO / beat, 1):g}.."
                          f"{round(MAX_TEMPO / beat, 1):g} beats per minute in {meter}")  # fmt: skip
-    return ComposeRequest(
+    request = ComposeRequest(
         style=style,
         key=tonic or defaults.get("key", "C"),
         mode=mode or "major",
@@ -193,6 +205,27 @@ def compose_request(
         modulation=modulation,
         pickup=pickup,
     )
+    if request.in_scale and request.chords:
+        _check_chords_in_scale(request)
+    return request
+
+
+def _check_chords_in_scale(request: Any) -> None:
+    """--in-scale with a given chord outside the scale: the chord was kept (the musician's) and the
+    melody, held to the scale, clashed with it (G natural over E7 in C). Refused before any work.
+    (Programs that build a `ComposeRequest` themselves keep the older reading: chords as given.)"""
+    from tunesmith.harmony import PITCH_CLASS_NAMES, _chord_names, chord_pitch_classes
+    from tunesmith.score import pitch_class_of
+    from tunesmith.tokenizer import scale_pitch_classes
+
+    scale = scale_pitch_classes(pitch_class_of(request.key), request.mode)
+    for figure in request.chords:
+        outside = sorted(chord_pitch_classes(figure) - scale)
+        if outside:
+            names = _chord_names(figure)
+            held = ", ".join(names.get(pc, PITCH_CLASS_NAMES[pc]) for pc in outside)
+            raise ValueError(f"--in-scale: the chord {figure} holds {held}, outside the scale of {request.key} "
+                             f"{request.mode}; leave out --in-scale or that chord")
 
 
 # ------------------------------------------------------------------------------ models

@@ -16,11 +16,16 @@ def cycle_ends_open(request: Any) -> str | None:
 
     chords, bars = list(request.chords), request.bars
     last = chords[(bars - 1) % len(chords)]
-    if len(chords) >= bars or not request.closes() or pitch_class_of(split_figure(last)[0]) == pitch_class_of(request.key):
+    home = getattr(request, "cadence", None) == "home"
+    if not request.closes() or pitch_class_of(split_figure(last)[0]) == pitch_class_of(request.key):
         return None
     article = "an" if request.key[0].upper() in "AEF" else "a"  # "an F chord", "a G chord"
+    # --cadence home asks for the tonic over the tonic chord, which chords ending elsewhere cannot give
+    unmet = "; --cadence home closes on the tonic only over a tonic chord" if home else ""
+    if len(chords) >= bars:  # the musician's own last chord: said only where it contradicts --cadence home
+        return (f"the last bar's chord is {last}: the piece ends away from {request.key}{unmet}") if home else None
     return (f"the {len(chords)} chords cycle so that bar {bars}, the last, is {last}: the piece ends away from "
-            f"{request.key}; give {bars} chords ending on {article} {request.key} chord to close there")
+            f"{request.key}; give {bars} chords ending on {article} {request.key} chord to close there{unmet}")
 
 
 def take_remarks(provenance: dict) -> list[str]:

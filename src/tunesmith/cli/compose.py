@@ -19,8 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--tempo",
         type=float,
         default=None,
-        help="beats per minute of the meter's beat: a quarter in 4/4, a dotted quarter in 6/8, 9/8, 12/8, "
-        "a half in 2/2 (default: by style)",
+        help="beats per minute of the meter's beat: a quarter in 4/4, 3/4 and 5/4, a dotted quarter in 6/8, 9/8, "
+        "12/8, a half in 2/2, an eighth in 5/8 and 7/8 (default: by style; in 5/8 and 7/8 twice the style's, "
+        "in eighths)",
     )
     parser.add_argument(
         "--chords", help="one chord symbol per bar, cycling: 'Dm7 G7 Cmaj7 Cmaj7' (without --key, the key is read from them)"
@@ -60,7 +61,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--modulation",
         default=None,
         metavar="KEY",
-        help="a chorale's passage through a related key, in its second half: 'auto' (default: drawn as often as "
+        help="a chorale's passage through a related key, after its first third: 'auto' (default: drawn as often as "
         "Bach's chorales pass through each), 'none' (stay in the key), or the key: V, IV, vi, ii (major), "
         "III, iv, VII, v (minor); 8 bars or more",
     )

@@ -4,6 +4,7 @@ with pitch spelling, clefs, beat-aware rests and chord symbols."""
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 from fractions import Fraction
 from typing import Any
@@ -46,6 +47,7 @@ def _speller(piece: Piece):
 
     keys = sorted(piece.keys, key=lambda k: k.onset)
     chords = chord_durations([ChordSymbol(c.onset, c.figure, c.duration) for c in piece.chords], piece.duration())
+    heard = _sounding_chords(piece) if len([t for t in piece.tracks if t.notes]) > 1 else None
 
     def spelled(pitch: int, onset: float = 0.0, leads_to: int | None = None) -> str:
         key = next((k for k in reversed(keys) if k.onset <= onset + _EPS), keys[0] if keys else None)
@@ -53,6 +55,8 @@ def _speller(piece: Piece):
             (c.figure for c in reversed(chords) if c.onset <= onset + _EPS < c.onset + (c.duration or 0.0) + 2 * _EPS),
             None,
         )
+        if chord is None and heard is not None:  # no symbol: the chord the parts sound there
+            chord = heard(onset, key)
         try:
             return spell_pitch(pitch, key, chord, leads_to)
         except (ValueError, KeyError, IndexError):
@@ -62,6 +66,40 @@ def _speller(piece: Piece):
 
 
 _SHARP_SPELLING = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+# the chords a sonority is read as, simplest first, for spelling a chromatic tone in it
+_HEARD_QUALITIES = ("", "m", "7", "dim", "m7", "m7b5", "dim7", "maj7", "aug", "add9", "madd9", "9", "m9")
+
+
+def _sounding_chords(piece: Piece):
+    """(onset, key) -> the figure of the chord the parts sound at `onset` (all of them a triad or
+    seventh chord over one root, the root and its third among them), or None. A chorale has no
+    chord symbols: a chromatic tone is spelled from the chord it belongs to (D-sharp in B major
+    under D major, where the tonic's major scale had written E-flat)."""
+    from ..harmony import QUALITIES, spell_pitch_class
+
+    buckets: dict[int, list[Note]] = {}
+    for track in piece.tracks:
+        for n in track.notes:
+            for b in range(int(math.floor(n.onset)), int(math.floor(n.onset + n.duration - _EPS)) + 1):
+                buckets.setdefault(b, []).append(n)
+
+    def heard(onset: float, key: KeySignature | None) -> str | None:
+        pcs = {n.pitch % 12 for n in buckets.get(int(math.floor(onset + _EPS)), [])
+               if n.onset <= onset + _EPS < n.onset + n.duration}  # fmt: skip
+        if len(pcs) < 3:
+            return None
+        for quality in _HEARD_QUALITIES:
+            for root in sorted(pcs):
+                tones = {(root + i) % 12 for i in QUALITIES[quality]}
+                third = (root + QUALITIES[quality][1]) % 12
+                if pcs <= tones and third in pcs:
+                    try:
+                        return spell_pitch_class(root, key) + quality
+                    except (ValueError, KeyError, IndexError):
+                        return None
+        return None
+
+    return heard
 
 
 def _as_written(spelling: str | None, pitch: int) -> str | None:
@@ -622,11 +660,19 @@ def _beat_segments(on: Fraction, off: Fraction, grid_start: Fraction, ts: TimeSi
     meter (6/8, 9/8, 12/8) a length that is no single written value is cut where it crosses a
     dotted-quarter beat, so that the beats show: five eighths from the downbeat are a dotted
     quarter tied to a quarter, not music21's half tied to an eighth; whole beats that make one
-    value stay one (nine eighths in 12/8: a dotted half tied to a dotted quarter). Elsewhere:
+    value stay one (nine eighths in 12/8: a dotted half tied to a dotted quarter); a note that
+    starts off the beat and crosses one is cut at it (a dotted eighth from the third eighth: an
+    eighth tied to a sixteenth). Elsewhere:
     the note whole (music21 splits it as notation programs do)."""
-    if not ts.is_compound or _single_value(off - on):
+    if not ts.is_compound:
         return [(on, off)]
     beat = Fraction(ts.beat_length).limit_denominator(96)
+    on_beat = (on - grid_start) % beat == 0
+    crosses = (on - grid_start) // beat != (off - grid_start - Fraction(1, 96)) // beat
+    if _single_value(off - on) and (on_beat or not crosses):
+        # a single value that starts off the beat and crosses one is cut there too: a dotted
+        # eighth from the third eighth of 6/8 had hidden the bar's middle
+        return [(on, off)]
     cuts = []
     k = (on - grid_start) // beat + 1
     while grid_start + k * beat < off:
@@ -635,7 +681,7 @@ def _beat_segments(on: Fraction, off: Fraction, grid_start: Fraction, ts: TimeSi
     pieces = list(zip([on, *cuts], [*cuts, off]))
     merged = [pieces[0]]
     for a, b in pieces[1:]:  # whole beats that make one value join it (two beats: a dotted half)
-        if _single_value(b - merged[-1][0]):
+        if (merged[-1][0] - grid_start) % beat == 0 and _single_value(b - merged[-1][0]):
             merged[-1] = (merged[-1][0], b)
         else:
             merged.append((a, b))

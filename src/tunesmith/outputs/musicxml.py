@@ -29,6 +29,17 @@ _DEGREE = b"<degree>"
 _UNPRINTED_DEGREE = b'<degree print-object="no">'
 
 
+# music21 names each instrument by a random id ("Ic0702f2d5..."): the same take written twice
+# differed in bytes, so a diff or a hash of a take could not tell it from another
+_RANDOM_ID = re.compile(rb"\bI[0-9a-f]{32}\b")
+
+
+def _stable_ids(xml: bytes) -> bytes:
+    """`xml` with music21's random instrument ids replaced by I1, I2, ... in order of appearance."""
+    names: dict[bytes, bytes] = {}
+    return _RANDOM_ID.sub(lambda m: names.setdefault(m.group(0), b"I%d" % (len(names) + 1)), xml)
+
+
 def musicxml_bytes(piece: Piece) -> bytes:
     """The piece as MusicXML. A piece whose timing notation cannot write (notes a 2048th long,
     from a MIDI file of odd resolution) is written again on a grid of 32nd-note triplets; if
@@ -45,7 +56,7 @@ def musicxml_bytes(piece: Piece) -> bytes:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     xml = _NATURAL_CHORD_ALTER.sub(b"", GeneralObjectExporter(score).parse())
-                    return xml.replace(_DEGREE, _UNPRINTED_DEGREE)
+                    return _stable_ids(xml.replace(_DEGREE, _UNPRINTED_DEGREE))
             except (ValueError, MemoryError, RecursionError):
                 raise
             except Exception as exc:  # noqa: BLE001 - music21's export exceptions

@@ -59,6 +59,8 @@ def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
             fits = {d: pcs[d] & held for d in shares if pcs[d] & held and shares[d] > 0}
             if fits:
                 pcs, shares = fits, {d: w for d, w in shares.items() if d in fits}
+            else:  # no degree of the key is in the last chord (C Am F G under --key Ab): one of its tones
+                pcs, shares = {"other": set(held)}, {"other": 1.0}
         total = sum(shares.values())
         tables.final_endings = [(frozenset(pcs[d]), w / total) for d, w in shares.items()]
         tables.final_names = list(shares)

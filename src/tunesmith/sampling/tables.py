@@ -173,7 +173,9 @@ class _Tables:
         self.per_bar = 1 + chord_len + len(self.voices)  # fewest tokens a bar can take
         self.max_len = max_len
         self.rest_penalty = float(request.rest_penalty)
-        self.rhythm_grid = int(getattr(request, "rhythm_grid", 0) or 0)
+        # a chorale keeps to the sixteenth grid as Bach's do (the JSB chorales have no tuplet): a
+        # composed bass had run twelve 32nd-note triplets in one beat
+        self.rhythm_grid = int(getattr(request, "rhythm_grid", 0) or 0) or (3 if request.style == "chorale" else 0)
         self.chord_every_bar = chord_every_bar and request.layout == "lead"
         self.single = {t: np.array([t]) for t in (*self.voice_tok, self.bar_tok, self.eos_tok)}
         # form and cadence (compose; co-create keeps the musician's own form, and a continuation may close)
@@ -187,6 +189,13 @@ class _Tables:
         minor = request.mode in MINOR_THIRD_MODES
         self.minor = minor
         self.leading_pc, self.subtonic_pc = (tonic_pc + 11) % 12, (tonic_pc + 10) % 12  # raised / natural 7th
+        # jazz melodies take chromatic tensions on the beat (a flat 9th over a dominant): the rule
+        # against a chromatic note a semitone from the chord is the other lead styles' only
+        self.chromatic_on_beat = request.style == "jazz"
+        # the key's seven notes (minor: natural minor, without the raised 6th and 7th)
+        natural = (0, 2, 3, 5, 7, 8, 10) if self.minor else (0, 2, 4, 5, 7, 9, 11)
+        self.natural_scale = np.array(sorted((tonic_pc + i) % 12 for i in natural)) if not self.modal else \
+            np.array(sorted(self.mode_scale))
         triad = set(tonic_triad(tonic_pc, request.mode))
         dom_pc = (tonic_pc + 7) % 12
         dom_triad = {dom_pc, (dom_pc + 4) % 12, (dom_pc + 7) % 12}
