@@ -421,3 +421,22 @@ def test_a_txt_melody_is_told_that_txt_is_read_as_chords(tmp_path):
     chords.write_text("some words, no bars\n")
     with pytest.raises(ValueError, match=r"notes\.txt: read as a chord progression .* a melody is read from MusicXML"):
         ts.harmonize(chords, style="folk")
+
+
+def test_co_creating_a_take_tunesmith_made_is_not_the_musicians_work(tmp_path):
+    """harmonize(compose(...)): the melody is tunesmith's, so the take is AI-generated whole, its
+    files do not credit a musician, and the copy guard checks every note; the same from the
+    written file, whose own metadata says how it was made."""
+    from tunesmith.rights.provenance import made_how
+
+    composed = ts.compose(style="folk", bars=4, seed=2, check=False)
+    for source in (composed, composed.write(tmp_path / "c")["mid"]):
+        take = ts.harmonize(source, style="chorale", seed=1)
+        assert take.provenance["input_made_how"] == "generated" and made_how(take.provenance) == "generated"
+        assert not take.provenance["rights"].get("input_excluded")
+    mine = Piece("m", "m", style="folk", tracks=[Track("melody", "melody", notes=[Note(60 + i % 5, float(i), 1.0)
+                                                                                  for i in range(8)])],
+                 keys=[KeySignature(0.0, "C", "major")], time_signatures=[TimeSignature(0.0, 4, 4)],
+                 tempos=[Tempo(0.0, 90.0)])  # fmt: skip
+    own = ts.harmonize(mine, style="chorale", seed=1)
+    assert "input_made_how" not in own.provenance and made_how(own.provenance) == "co-created"

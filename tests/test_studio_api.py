@@ -215,6 +215,24 @@ def test_an_upload_exports_as_the_musicians_own_and_a_continuation_as_co_created
         assert guard["generated_notes"] == 0 and guard["musicians_notes"] == up["current"]["summary"]["n_notes"]
 
 
+def test_a_composed_take_harmonized_is_no_musicians_work(studio, tmp_path):
+    """A melody the studio composed, then harmonized, had been credited to "the musician" in every
+    exported file (a studio trial): co-creating a take tunesmith made is AI-generated whole."""
+    from tunesmith.rights.provenance import read_provenance
+
+    c = studio
+    piece = compose(c)
+    alts = ok(c.post(f"/api/pieces/{piece['id']}/harmonize", json={"style": "chorale", "n": 1, "seed": 1},
+                     headers=AUTH), 201)  # fmt: skip
+    tid = alts["takes"][0]["id"]
+    r = c.get(f"/api/takes/{tid}/export/mid", headers=AUTH)
+    assert r.status_code == 200, r.text
+    (tmp_path / "h.mid").write_bytes(r.content)
+    fields = read_provenance(tmp_path / "h.mid")["fields"]
+    assert fields["input_made_how"] == "generated" and not fields.get("musicians_part")
+    assert b"compositeWithTrainedAlgorithmicMedia" not in r.content and b"Co-created" not in r.content
+
+
 def test_an_edit_error_names_bars_not_the_studios_own_ids(studio):
     c = studio
     piece = compose(c)

@@ -492,9 +492,11 @@ def _modulation_record(meta: dict) -> dict:
 
 def _source_piece(source: Take | Piece | str | os.PathLike, tune: int) -> tuple[Piece, dict | None]:
     from tunesmith.cocreate import load_piece
+    from tunesmith.rights.provenance import made_how
 
     if isinstance(source, Take):
-        return copy.deepcopy(source.piece), {"take_of": source.provenance.get("request")}
+        return copy.deepcopy(source.piece), {"take_of": source.provenance.get("request"),
+                                             "made_how": made_how(source.provenance)}  # fmt: skip
     if isinstance(source, Piece):
         return source, None
     from tunesmith.inputs import name_text, refuse_url
@@ -504,7 +506,23 @@ def _source_piece(source: Take | Piece | str | os.PathLike, tune: int) -> tuple[
     # the file's name only: a path, even relative to the working folder, names the machine's
     # folders (run from /, "tmp/trial22/mine/mytune.mid" went into every file of the take)
     record = {"path": name_text(p.name), "name": name_text(p.name), "tune": tune, "sha256": path_sha256(p) if p.is_file() else None}
-    return style_from_sidecar(load_piece(p, tune=tune), p), record
+    piece = style_from_sidecar(load_piece(p, tune=tune), p)
+    record["made_how"] = _file_made_how(p)
+    return piece, record
+
+
+def _file_made_how(path: Path) -> str:
+    """How an input file was made, by its own metadata: a tunesmith take says "generated" or
+    "co-created" (its notes are not the musician's), any other file is the musician's."""
+    from tunesmith.rights.provenance import PROVENANCE_KINDS, made_how, read_provenance
+
+    if path.suffix.lower() not in PROVENANCE_KINDS:
+        return "musician"
+    try:
+        fields = read_provenance(path).get("fields") or {}
+    except (ValueError, OSError):
+        return "musician"
+    return made_how(fields) if fields else "musician"
 
 
 def style_from_sidecar(piece: Piece, path: str | os.PathLike | None) -> Piece:
@@ -654,6 +672,7 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
                      if k in raw[0].meta},
     }  # fmt: skip
     given = _note_keys(piece)
+    input_how = (source_record or {}).get("made_how") or "musician"
     takes = []
     for i, t in enumerate(raw):
         out = t.piece
@@ -673,6 +692,8 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
             "take_index": i,
             "batch": n,
             "input_file": source_record,
+            # an input tunesmith made (a take co-created again): not the musician's notes
+            **({"input_made_how": input_how} if input_how != "musician" else {}),
             "cocreate": {k: v for k, v in t.meta.items() if k != "take"},
             "training_data": m.training_record(),
             "timings": {"load_model": round(load_seconds, 4), "generate": round(t.seconds, 4)},
@@ -683,8 +704,10 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
 
     # the copy guard labels co-created takes; the musician's own notes never count as copying
     index = model_index(m)
-    takes = guard_takes(takes, index, given=given_notes(piece), allow_close=True)
-    _note_input_resembles(takes, piece, index)
+    # the musician's own notes never count as copying; an input tunesmith made is checked whole
+    takes = guard_takes(takes, index, given=given_notes(piece) if input_how == "musician" else None, allow_close=True)
+    if input_how == "musician":
+        _note_input_resembles(takes, piece, index)
     _note_repeats_written_out(takes, piece)
     return _one_or_list(takes, n), {"load_model": load_seconds, "generate": generate_seconds}
 

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from tunesmith.api import read
     from tunesmith.inputs import refuse_url
     from tunesmith.rights.check import VERDICTS, check_piece, musicians_notes, resolve_index
-    from tunesmith.rights.provenance import PROVENANCE_KINDS, read_provenance
+    from tunesmith.rights.provenance import PROVENANCE_KINDS, made_how, read_provenance
 
     if not 1 <= args.top <= 20:
         raise ValueError(f"--top must be 1..20, got {args.top}")
@@ -47,7 +47,9 @@ def run(args: argparse.Namespace) -> int:
         given, own = given_notes(read(args.given)), f"the notes of {Path(args.given).name}"
     elif path.suffix.lower() in PROVENANCE_KINDS:
         with contextlib.suppress(ValueError, OSError):
-            given, own = musicians_notes(piece, read_provenance(path)["fields"].get("request"))
+            fields = read_provenance(path)["fields"]
+            if made_how(fields) == "co-created":  # a co-created take whose input tunesmith made is checked whole
+                given, own = musicians_notes(piece, fields.get("request"))
     t0 = time.perf_counter()
     index = resolve_index(args.against, model=args.model)
     load_s = time.perf_counter() - t0

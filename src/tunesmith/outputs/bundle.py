@@ -198,6 +198,9 @@ def take_record(piece: Piece, provenance: Mapping[str, Any]) -> dict[str, Any]:
 
         # which notes are the musician's, said in the files (the copy check leaves them out too)
         record["musicians_part"] = musicians_notes(piece, record.get("request"))[1]
+        if record.get("input_made_how") == "co-created" and record["musicians_part"]:
+            # the input was a co-created take: part of what it holds was generated
+            record["musicians_part"] += " (itself co-created with tunesmith: part of it was generated)"
     return record
 
 
@@ -283,6 +286,8 @@ def _provenance_json(record: Mapping[str, Any]) -> dict[str, Any]:
         "ai_generated": told["ai_generated"],
         "digital_source_type": told["digital_source_type"],
         "musicians_part": record.get("musicians_part"),  # a co-created take: which notes are the musician's
+        # a co-create verb applied to a take tunesmith made: read back, the file is not the musician's
+        "input_made_how": record.get("input_made_how"),
     }
 
 

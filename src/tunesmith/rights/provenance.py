@@ -63,7 +63,9 @@ def made_how(record: Mapping[str, Any] | None) -> str:
     if command == "upload" and no_model and record.get("seed") is None:
         return "musician"
     if command in CO_CREATE_COMMANDS:
-        return "co-created"
+        # co-creating a take tunesmith composed is no musician's work: a studio melody composed,
+        # then harmonized, had been credited to "the musician" in every file
+        return "generated" if record.get("input_made_how") == "generated" else "co-created"
     return "generated"
 
 

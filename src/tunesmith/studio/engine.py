@@ -10,13 +10,13 @@ made here (`t-` + 16 hex digits); no name a client sent is ever part of a path.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import os
 import re
 import threading
 from pathlib import Path
+from typing import Any
 
 from tunesmith.outputs.bundle import take_number
 from tunesmith.remarks import take_remarks
@@ -234,26 +234,27 @@ class Engine:
         if not 1 <= n <= MAX_ALTERNATIVES:
             raise ValueError(f"n must be 1..{MAX_ALTERNATIVES} alternatives, got {n}")
         params = {k: v for k, v in params.items() if v is not None}  # None: the API's own default
-        piece = self.piece_of(base)
+        piece = self._take_obj(base)  # with its provenance: a take tunesmith made is not the musician's input
         try:
             return self._alternatives(pid, base, piece, action, params, n)
         except ValueError as exc:  # the studio's own names for the piece ("take-3-0: ...") mean nothing to a musician
             message = str(exc)
-            for name in (piece.path, piece.piece_id):
+            for name in (piece.piece.path, piece.piece.piece_id):
                 if name and message.startswith(f"{name}: "):
                     message = message[len(name) + 2 :]
             raise ValueError(message) from None
 
-    def _alternatives(self, pid: str, base: str, piece: Piece, action: str, params: dict, n: int) -> dict:
+    def _alternatives(self, pid: str, base: str, piece: Any, action: str, params: dict, n: int) -> dict:
+        """`piece`: the base take (`tunesmith.api.Take`: its notes and its provenance)."""
         from tunesmith import api
 
         # the API generates one take at a time per model (its decoder cache): no lock of our own
         if action == "inpaint":
-            takes = api.inpaint(copy.deepcopy(piece), n=n, model=self.model, **params)
+            takes = api.inpaint(piece, n=n, model=self.model, **params)
         elif action == "continue":
-            takes = api.continue_(copy.deepcopy(piece), n=n, model=self.model, **params)
+            takes = api.continue_(piece, n=n, model=self.model, **params)
         elif action == "harmonize":
-            takes = api.harmonize(copy.deepcopy(piece), n=n, model=self.model, **params)
+            takes = api.harmonize(piece, n=n, model=self.model, **params)
         elif action == "compose":
             takes = api.compose(n=n, model=self.model, **params)
         else:
