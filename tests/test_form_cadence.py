@@ -48,6 +48,10 @@ def test_parse_form():
 def test_a_form_must_divide_the_bars():
     with pytest.raises(ValueError, match=r"form AABB has 4 sections: bars \(10\) must be a multiple of 4"):
         ComposeRequest(style="folk", bars=10, form="AABB")
+    # 8 bars is a multiple of 8: the message says the least it needs (it had read as a contradiction)
+    with pytest.raises(ValueError, match=r"bars \(8\) must be a multiple of 8 with at least 2 bars a section "
+                                         r"\(at least 16 bars\)"):  # fmt: skip
+        ComposeRequest(style="folk", bars=8, form="ZZZZQQQQ")
     with pytest.raises(ValueError, match="unknown cadence 'plagal'"):
         ComposeRequest(style="folk", cadence="plagal")
 

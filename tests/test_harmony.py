@@ -218,3 +218,10 @@ def test_settle_relative_mode_hears_a_minor_tune_written_as_its_relative_major()
     chords_only = _tune([], ["Am", "Dm", "E7", "Am"])  # no notes: the chords decide
     chords_only.tracks = []
     assert settle_relative_mode(chords_only) is True and chords_only.key.tonic == "A"
+
+
+def test_chords_that_name_no_key_are_said_in_words():
+    from tunesmith.harmony import estimate_key_from_chords
+
+    with pytest.raises(ValueError, match=r"none of the chords 'xyz qq blorp' is a chord symbol tunesmith reads"):
+        estimate_key_from_chords(["xyz", "qq", "blorp"])

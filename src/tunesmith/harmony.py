@@ -550,7 +550,9 @@ def estimate_key_from_chords(figures: list[str]) -> KeySignature:
             hist[pc] += 1.0
         hist[root] += 1.0
     if not parsed:
-        raise ValueError(f"no chord symbol in {figures!r} names a key")
+        shown = " ".join(str(f) for f in figures) if not isinstance(figures, str) else figures
+        raise ValueError(f"none of the chords {shown!r} is a chord symbol tunesmith reads (such as C, Am, G7, "
+                         "Bbmaj7, F#m7b5)")
     h = hist - hist.mean()
     norm = np.linalg.norm(h)
     scores = _PROFILES @ (h / norm) if norm > 0 else np.zeros(24)

@@ -279,6 +279,7 @@ def form_sections(form: str, bars: int) -> list[tuple[str, bool, int]]:
         if bars % n or bars // n < 2:
             raise ValueError(
                 f"form {form} has {n} sections: bars ({bars}) must be a multiple of {n} with at least 2 bars a section"
+                + (f" (at least {2 * n} bars)" if bars < 2 * n else "")
             )
         return [(letter, primed, bars // n) for letter, primed, _ in parts]
     total = sum(n for _, _, n in parts)

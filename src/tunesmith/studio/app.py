@@ -118,7 +118,8 @@ class Guard:
             except ValueError:
                 return await _send_json(send, 400, "bad Content-Length")
             if declared > cap:
-                return await _send_json(send, 413, f"request body of {declared} bytes is over the limit of {cap} bytes")
+                return await _send_json(send, 413, f"the request ({declared / 1e6:.1f} MB) is over the limit of "
+                                                   f"{cap / 1e6:.1f} MB")
         seen = 0
 
         async def counted_receive():
@@ -127,7 +128,7 @@ class Guard:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > cap:
-                    raise BodyTooLarge(413, f"request body is over the limit of {cap} bytes")
+                    raise BodyTooLarge(413, f"the request is over the limit of {cap / 1e6:.1f} MB")
             return message
 
         html = path in ("/", "/index.html")

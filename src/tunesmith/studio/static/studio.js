@@ -29,6 +29,7 @@ function status(text, error) {
 }
 
 async function busy(label, fn) {
+  if (document.body.dataset.busy) return; // a keyboard shortcut pressed again while one runs
   document.querySelectorAll("button").forEach((b) => (b.disabled = true));
   status(label + "…");
   document.body.dataset.busy = "1";
@@ -172,7 +173,8 @@ function play(audio, take, container) {
   audio.onplaying = () => { cancelAnimationFrame(state.raf); state.raf = requestAnimationFrame(tick); };
   audio.onended = audio.onpause = () => { highlight(container, "playing", () => false); };
   audio.onerror = () => status("the audio could not be played", true);
-  return audio.play().catch((e) => status("playback: " + e.message, true));
+  // a play() cut short by a pause (Play pressed again, Stop) is no error to show
+  return audio.play().catch((e) => { if (e.name !== "AbortError") status("playback: " + e.message, true); });
 }
 
 function stopAll() {
@@ -390,7 +392,8 @@ async function regenerate(action) {
     const alts = await api("POST", `/api/pieces/${p.id}/${action}`, body);
     state.piece.open_alternatives.push(alts);
     renderAlternatives(alts);
-    status(`${alts.takes.length} alternative${alts.takes.length > 1 ? "s" : ""}: play them, then keep one`);
+    status(alts.takes.length > 1 ? `${alts.takes.length} alternatives: play them, then keep one`
+                                 : "1 alternative: play it, then keep it or discard it");
   });
 }
 
@@ -431,6 +434,8 @@ function wire() {
   });
   $("undo").addEventListener("click", () => step("undo"));
   $("redo").addEventListener("click", () => step("redo"));
+  // an error shown for a value the musician has since changed is stale: clear it on any edit
+  document.addEventListener("input", () => { if ($("status").className === "error") status(""); });
   document.addEventListener("keydown", (e) => {
     if (!(e.ctrlKey || e.metaKey) || !state.piece || e.target.tagName === "INPUT") return;
     if (e.key === "z" && state.piece.can_undo) { e.preventDefault(); step("undo"); }
