@@ -13,6 +13,7 @@ import sqlite3
 import statistics
 import time
 import wave
+from pathlib import Path
 
 import pytest
 
@@ -552,3 +553,13 @@ def test_cli_refuses_bad_arguments(capsys):
     assert main(["studio", "--token", "short"]) == 2
     assert "at least 16" in capsys.readouterr().err
     assert main(["studio", "--port", "70000"]) == 2
+
+
+def test_a_take_summary_says_its_pickup(studio):
+    """The page said "9 bars" for 8 bars and a pickup: the summary gives the pickup, which the page
+    shows as "8 bars and a pickup"."""
+    with_pickup = compose(studio, pickup=0.5, meter="6/8")["current"]["summary"]
+    assert with_pickup["pickup_beats"] == 0.5 and with_pickup["n_bars"] == 9
+    assert compose(studio)["current"]["summary"]["pickup_beats"] == 0.0
+    script = (Path(__file__).resolve().parents[1] / "src" / "tunesmith" / "studio" / "static" / "studio.js").read_text()
+    assert "bars and a pickup" in script

@@ -466,6 +466,7 @@ def summary(piece: Piece) -> dict:
     key = piece.key
     return {"title": piece.title, "style": piece.style, "key": f"{key.tonic} {key.mode}" if key else None,
             "meter": str(piece.time_signature), "tempo_qpm": round(piece.tempo, 3), "n_bars": piece.n_bars,
+            "pickup_beats": round(piece.pickup_beats(), 6),  # n_bars counts a pickup as bar 0
             "n_notes": piece.n_notes, "n_chords": len(piece.chords),
             "tracks": [{"name": t.name, "role": t.role, "n_notes": len(t.notes)} for t in piece.tracks]}  # fmt: skip
 

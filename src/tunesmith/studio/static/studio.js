@@ -207,7 +207,9 @@ async function showPiece(piece) {
   state.take = take;
   document.body.dataset.take = take.id;
   const s = take.summary;
-  $("take-info").textContent = `${s.style || "no style (written as folk unless you choose)"} · ${s.key || "?"} · ${s.meter} · ${s.n_bars} bars · ${s.n_notes} notes · take ${take.id}`;
+  // bars as the musician counts them: 8 bars and a pickup, not "9 bars"
+  const bars = s.pickup_beats > 0 ? `${s.n_bars - 1} bars and a pickup` : `${s.n_bars} bars`;
+  $("take-info").textContent = `${s.style || "no style (written as folk unless you choose)"} · ${s.key || "?"} · ${s.meter} · ${bars} · ${s.n_notes} notes · take ${take.id}`;
   for (const k of ["mid", "musicxml", "wav", "json"]) $("export-" + k).href = take.links["export_" + k];
   buildLocks(take);
   renderHistory(piece);
