@@ -68,6 +68,15 @@ def test_studio_in_chromium(tmp_path, shots):
             page.wait_for_selector("body[data-ready='1']")
             assert "token=" not in page.url  # the token leaves the address bar
 
+            # ---- a slider moved, then back to the model's own value (there had been no way back)
+            slider = page.locator("#sliders input[data-control='temperature']")
+            label = page.locator("#sliders .slider:has(input[data-control='temperature']) .value")
+            assert label.inner_text() == "temperature: model's"
+            slider.fill("1.3")
+            assert label.inner_text() == "temperature 1.3"
+            slider.dblclick()
+            assert label.inner_text() == "temperature: model's"
+
             # ---- compose
             page.select_option("#style", "folk")
             page.fill("#bars", "8")

@@ -71,6 +71,11 @@ function buildControls(info) {
     input.dataset.touched = s.default === null ? "" : "1";
     const show = () => (div.querySelector(".value").textContent = input.dataset.touched ? `${s.control} ${input.value}` : `${s.control}: model's`);
     input.addEventListener("input", () => { input.dataset.touched = "1"; show(); });
+    // once moved a slider had no way back to the model's own value: a double-click returns to it
+    const reset = () => { input.value = start; input.dataset.touched = s.default === null ? "" : "1"; show(); };
+    input.addEventListener("dblclick", reset);
+    div.querySelector(".value").addEventListener("dblclick", reset);
+    input.title += " (double-click: back to the model's)";
     show();
     box.appendChild(div);
   }
