@@ -256,6 +256,10 @@ def test_a_take_carries_the_remarks_the_cli_prints(studio):
     harm = ok(c.post(f"/api/pieces/{up['id']}/harmonize", json={"n": 1, "seed": 2, "style": "jazz"}, headers=AUTH), 201)
     assert "the input's 2 chord symbol(s) were replaced by new ones" in harm["takes"][0]["remarks"]
     assert compose(c)["current"]["remarks"] == []
+    # an upload with repeat signs says at once that it is read as played (it had waited for an edit)
+    jig = "X:1\nT:Jig\nM:6/8\nL:1/8\nK:D\nA|:d2 f a2 f|g2 e c2 A|d2 f a2 f|d3 d2 :|\n"
+    up = ok(c.post("/api/pieces/upload", files={"file": ("jig.abc", jig.encode(), "text/plain")}, headers=AUTH), 201)
+    assert any("repeats are written out" in r for r in up["current"]["remarks"])
 
 
 
@@ -275,6 +279,10 @@ def test_the_studios_own_title_follows_style_and_key_a_given_one_stays(studio):
         undone = ok(c.post(f"/api/pieces/{piece['id']}/undo", headers=AUTH))
         assert undone["title"] == (given or "folk in D major")
         assert ok(c.post(f"/api/pieces/{piece['id']}/redo", headers=AUTH))["title"] == (given or "chorale in D major")
+        # and the score printed from the kept take bears it (it had stayed "tunesmith folk take 1")
+        xml = c.get(f"/api/takes/{harm['takes'][0]['id']}/export/musicxml", headers=AUTH).text
+        if given is None:
+            assert "chorale in D major" in xml and "tunesmith folk take 1" not in xml
 
 
 def test_rate_prefer_export_guard_and_openapi(studio):

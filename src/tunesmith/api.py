@@ -708,11 +708,11 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
     takes = guard_takes(takes, index, given=given_notes(piece) if input_how == "musician" else None, allow_close=True)
     if input_how == "musician":
         _note_input_resembles(takes, piece, index)
-    _note_repeats_written_out(takes, piece)
+    note_repeats_written_out(takes, piece)
     return _one_or_list(takes, n), {"load_model": load_seconds, "generate": generate_seconds}
 
 
-def _note_repeats_written_out(takes: list[Take], piece: Piece) -> None:
+def note_repeats_written_out(takes: list[Take], piece: Piece) -> None:
     """An input with repeat signs is read as played (`inputs.abc`, `inputs.musicxml`), and the
     take is written out so, without its repeat barlines: say it, and that bar numbers (inpaint's
     --bars) count bars as played (a musician had asked for bar 5 and got the second time through)."""

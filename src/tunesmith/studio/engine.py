@@ -26,6 +26,7 @@ from tunesmith.studio.store import Conflict, NotFound, Store, new_id
 TAKE_ID = re.compile(r"^t-[0-9a-f]{16}$")
 PIECE_ID = re.compile(r"^p-[0-9a-f]{16}$")
 ALT_ID = re.compile(r"^a-[0-9a-f]{16}$")
+AUTO_TAKE_TITLE = re.compile(r"^tunesmith \w+ take \d+$")  # a title compose gave, not the musician
 UPLOAD_SUFFIXES = {".mid": ".mid", ".midi": ".mid", ".musicxml": ".musicxml", ".xml": ".musicxml", ".mxl": ".mxl",
                    ".abc": ".abc", ".krn": ".krn"}  # fmt: skip
 EXPORTS = {"mid": "audio/midi", "musicxml": "application/vnd.recordare.musicxml+xml", "wav": "audio/wav",
@@ -217,6 +218,9 @@ class Engine:
         record = {"name": name, "sha256": sha, "size": len(data), "format": ext.lstrip(".")}
         take = Take(piece, None, {"request": {"command": "upload", **record}, "model": None, "seed": None,
                                   "input_file": record, "training_data": None})  # fmt: skip
+        from tunesmith.api import note_repeats_written_out
+
+        note_repeats_written_out([take], piece)  # said at the upload, not only on its first edit
         uid = self.store.add_upload(sha, ext, name, data)
         take.provenance["request"]["upload"] = uid
         return self.store.create_piece(title or piece.title or Path(name).stem or "upload",
@@ -321,6 +325,10 @@ class Engine:
                 take = self._take_obj(tid)
                 prov = dict(take.provenance)
                 prov["studio_take"] = tid
+                if AUTO_TAKE_TITLE.match(take.piece.title or ""):
+                    # the score is titled as the studio shows its piece ("chorale in D major"), not
+                    # "tunesmith folk take 1" after the folk tune was harmonized as a chorale
+                    take.piece.title = self.store.piece_row(self.store.take_row(tid)["piece"])["title"]
                 write_take(take.piece, d / "take", provenance=prov, render_audio=False, render_svg=False)
         return paths
 

@@ -195,7 +195,9 @@ async function refreshList(selectId) {
   const sel = $("piece-list");
   sel.innerHTML = "";
   if (!list.length) option(sel, "", "(no pieces yet)");
-  for (const p of list) option(sel, p.id, `${p.title} · ${p.history} step${p.history === 1 ? "" : "s"}`);
+  // two pieces of one title told apart by when they were begun (and a short id)
+  const when = (t) => { const d = new Date(t); return Number.isNaN(d.getTime()) ? "" : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" }); };
+  for (const p of list) option(sel, p.id, `${p.title} · ${when(p.created)} · ${p.id.slice(-4)} · ${p.history} step${p.history === 1 ? "" : "s"}`);
   if (selectId) sel.value = selectId;
   return list;
 }
@@ -378,7 +380,9 @@ function renderAlternatives(alts) {
 
 async function regenerate(action) {
   const p = state.piece;
-  const n = Math.max(1, Math.min(8, parseInt($("alt-n").value, 10) || 3));
+  const asked = parseInt($("alt-n").value, 10) || 3;
+  const n = Math.max(1, Math.min(8, asked));
+  if (n !== asked) { $("alt-n").value = String(n); } // the field shows what is made (1..8), not 100
   let body;
   if (action === "inpaint") {
     const a = parseInt($("bar-from").value, 10), b = parseInt($("bar-to").value, 10);
@@ -454,7 +458,7 @@ function wire() {
     await showPiece(piece);
   }));
   $("play").addEventListener("click", () => play($("player"), state.take, $("score")));
-  $("stop").addEventListener("click", () => { stopAll(); $("player").currentTime = 0; });
+  $("stop").addEventListener("click", () => { stopAll(); $("player").currentTime = 0; $("clock").textContent = fmt(0); });
   $("score").addEventListener("click", (e) => {
     const target = e.target.closest("[data-bar]");
     if (target) selectBar(parseInt(target.dataset.bar, 10), e.shiftKey);
