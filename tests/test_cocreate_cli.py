@@ -497,3 +497,20 @@ def test_no_absolute_machine_path_in_any_output(model_dir, inputs, tmp_path):
         data = f.read_bytes()
         for where in (src.parent, model_dir.resolve()):
             assert str(where).encode() not in data, f"{f.name} names {where}"
+
+
+def test_the_notes_a_take_prints_are_in_its_json_too(tmp_path, capsys):
+    """With --json a co-created take's notes (the key it closes in, the repeats written out) were
+    printed nowhere, and the STEM.json lacked the derived ones: both carry them now."""
+    import json
+
+    from tunesmith.cli import main
+
+    tune = tmp_path / "jig.abc"
+    tune.write_text("X:1\nT:Jig\nM:6/8\nL:1/8\nK:D\nA|:d2 f a2 f|g2 e c2 A|d2 f a2 f|d3 d2 :|\n")
+    assert main(["harmonize", str(tune), "--style", "folk", "--seed", "1", "--out", str(tmp_path / "h"), "--no-audio",
+                 "--no-svg", "--json"]) == 0  # fmt: skip
+    out = json.loads(capsys.readouterr().out)
+    assert any("repeats are written out" in r for r in out["remarks"][0])
+    record = json.loads((tmp_path / "h.json").read_text())
+    assert any("repeats are written out" in r for r in record["remarks"])

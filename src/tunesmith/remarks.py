@@ -47,8 +47,8 @@ def take_remarks(provenance: dict) -> list[str]:
     cocreated = provenance.get("cocreate") or {}
     if cocreated.get("chords_unchanged"):
         first, last = cocreated.get("bars") or ("?", "?")
-        out.append(f"the chords of bars {first}-{last} came out as they were (the harmonizer's most likely): "
-                   "--n 3 draws alternatives")
+        hint = ": --n 3 draws alternatives" if (provenance.get("batch") or 1) == 1 else ""
+        out.append(f"the chords of bars {first}-{last} came out as they were (the harmonizer's most likely){hint}")
     again = (request.get("resolved") or {}).get("reprise") or {}
     if again.get("bars"):
         start = again["from_bar"]

@@ -160,6 +160,8 @@ def write_and_report(args, takes: list, summary: dict, started: float, done: str
     summary = {
         "takes": [{k: str(v) for k, v in files.items()} for files in results],
         "copy_guard": [(t.provenance.get("rights") or {}).get("verdict") for t in takes],
+        # what the musician should know of each take (the notes the CLI prints without --json)
+        "remarks": [t.remarks for t in takes],
         **summary,
         "total_seconds": round(time.perf_counter() - started, 3),
     }

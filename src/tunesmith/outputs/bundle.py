@@ -184,6 +184,11 @@ def take_record(piece: Piece, provenance: Mapping[str, Any]) -> dict[str, Any]:
     }
     for k, v in provenance.items():
         record.setdefault(k, v)
+    from tunesmith.remarks import take_remarks
+
+    remarks = take_remarks(provenance)
+    if remarks:  # the lines the CLI prints, kept in the take's JSON too (a modulation said only on screen)
+        record["remarks"] = remarks
     helper = chords_training_data(record, is_four_part(piece)) if record["training_licenses"] else None
     if helper:
         # the chords came from a network trained on its own data (the shipped harmonizer: GPL-3.0
