@@ -11,7 +11,7 @@ from tunesmith.sampling.part_writing import leaves_a_seventh_unresolved, paralle
 from tunesmith.voice_leading import VoiceLeading
 
 C_MAJOR = SimpleNamespace(tonic_pc=0, modal=False, leading_pc=11, voices=("S", "A", "T", "B"), voice_leading=True,
-                          beat_ticks=12)  # fmt: skip
+                          beat_ticks=12, L=48)  # fmt: skip
 CANDIDATES = np.arange(48, 80)
 
 
@@ -50,3 +50,19 @@ def test_no_parallels_with_the_bass_into_the_final_chord():
     bad = parallels_with_the_closing_bass(auto, 24, CANDIDATES)
     assert {53, 65} <= set(CANDIDATES[bad].tolist())  # F under the tenor's F: octaves into G-G
     assert 50 not in set(CANDIDATES[bad].tolist())  # D3 under F3 (a third) is fine
+
+
+def test_an_upper_voice_on_the_approach_keeps_off_octaves_with_the_planned_bass():
+    """Harmonize: the bass before the approach is written after the tenor, but it mostly sits on
+    the planned root; a tenor an octave over that root (E3 over a planned E) does not move to the
+    octave over the approach (A3 over A2): tenor E3-A3 over bass E2-A2 at a d-minor close."""
+    d_minor = SimpleNamespace(tonic_pc=2, modal=False, leading_pc=1, voices=("S", "A", "T", "B"), voice_leading=True,
+                              beat_ticks=12, L=48)  # fmt: skip
+    vl = VoiceLeading(4)
+    vl.add(2, 24, 36, 52)  # the tenor's E3 in the beat before the approach
+    vl.chord_tones = {24: np.array([4, 7, 10]), 36: np.array([9, 1, 4])}  # planned: E dim (root E), then A major
+    auto = SimpleNamespace(t=d_minor, vl=vl, v=2, final_ticks=48, half_close=False, bass_approach="dominant",
+                           final_chord_tick=lambda: 48, _approach_span=lambda: 12)  # fmt: skip
+    bad = parallels_with_the_closing_bass(auto, 36, CANDIDATES)
+    assert set(CANDIDATES[bad].tolist()) == {57, 69}  # A3 and A4: octaves over A
+    assert not bad[CANDIDATES.tolist().index(52)]  # holding E3 is fine

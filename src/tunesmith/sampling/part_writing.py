@@ -163,7 +163,10 @@ def parallels_with_the_closing_bass(auto: Constrainer, at: int, vals: np.ndarray
             return none
         return (vals != prev) & ((vals - root_pc) % 12 == (prev - approach_pc) % 12)
     start = strike - auto._approach_span()
-    if v == bass and start - t.beat_ticks <= at < start:  # the bass's note before its approach
+    # the bass's note before its approach: any note of the bar before, as a note struck early may
+    # be held up to it (every bass note there ends by the approach), and octaves E2-A2 under a
+    # tenor E3-A3 had come from a half note struck on beat 2
+    if v == bass and start - t.L <= at < start:
         bad = none.copy()
         for u in range(bass):
             a0, a1 = vl.pitch_at(u, start - 1), vl.pitch_at(u, start)
@@ -171,6 +174,19 @@ def parallels_with_the_closing_bass(auto: Constrainer, at: int, vals: np.ndarray
                 continue
             bad |= (vals % 12 != approach_pc) & ((a0 - vals) % 12 == (a1 - approach_pc) % 12)
         return bad
+    if v < bass and start <= at < strike and vl.chord_tones:
+        # an upper voice's note on the approach, under a chord plan (harmonize): the bass before it
+        # is not written yet, but it mostly sits on the planned root (root position), so a voice an
+        # octave or a fifth over that root does not move to the same over the approach (tenor
+        # E3-A3 over the bass's planned E2-A2 into a d-minor close)
+        prev = vl.pitch_at(v, start - 1)
+        before = vl.planned_before(start - 1)
+        if prev is None or before is None:
+            return none
+        interval = (prev - int(vl.chord_tones[before][0])) % 12
+        if interval not in (0, 7):
+            return none
+        return (vals != prev) & ((vals - approach_pc) % 12 == interval)
     return none
 
 
