@@ -39,6 +39,7 @@ def jazz_sevenths(figure: str, tonic_pc: int, mode: str, melody_pcs: set[int]) -
     over a maj7: C over Cmaj7's B), a major chord takes the sixth instead and the others stay
     triads. Chords that are not plain triads, or have a bass note, stay as written."""
     from tunesmith.harmony import QUALITIES, parse_chord
+    from tunesmith.tokenizer import split_figure
 
     root, quality, bass = parse_chord(figure)
     if bass is not None or quality not in _TRIAD_DEFAULT_SEVENTH:
@@ -50,8 +51,7 @@ def jazz_sevenths(figure: str, tonic_pc: int, mode: str, melody_pcs: set[int]) -
         if want != "maj7":
             return figure
         want = "6"
-    name = figure[:2] if figure[1:2] in ("#", "b") else figure[:1]
-    return name + want
+    return split_figure(figure)[0] + want
 
 
 def _in_jazz_sevenths(chords: list[ChordSymbol], melody: Track, tonic: str, mode: str, end: float) -> list[ChordSymbol]:

@@ -48,6 +48,11 @@ def _speller(piece: Piece):
     keys = sorted(piece.keys, key=lambda k: k.onset)
     chords = chord_durations([ChordSymbol(c.onset, c.figure, c.duration) for c in piece.chords], piece.duration())
     heard = _sounding_chords(piece) if len([t for t in piece.tracks if t.notes]) > 1 else None
+    from ..tokenizer import scale_pitch_classes
+
+    def in_scale(key: KeySignature | None) -> frozenset[int]:
+        """The pitch classes `spell_pitch_class` spells from the key alone (no chord needed)."""
+        return scale_pitch_classes(key.tonic_pc, key.mode) if key else scale_pitch_classes(0, "major")
 
     def spelled(pitch: int, onset: float = 0.0, leads_to: int | None = None) -> str:
         key = next((k for k in reversed(keys) if k.onset <= onset + _EPS), keys[0] if keys else None)
@@ -55,8 +60,8 @@ def _speller(piece: Piece):
             (c.figure for c in reversed(chords) if c.onset <= onset + _EPS < c.onset + (c.duration or 0.0) + 2 * _EPS),
             None,
         )
-        if chord is None and heard is not None:  # no symbol: the chord the parts sound there
-            chord = heard(onset, key)
+        if chord is None and heard is not None and pitch % 12 not in in_scale(key):
+            chord = heard(onset, key)  # no symbol: the chord the parts sound spells a chromatic tone
         try:
             return spell_pitch(pitch, key, chord, leads_to)
         except (ValueError, KeyError, IndexError):
@@ -77,14 +82,26 @@ def _sounding_chords(piece: Piece):
     under D major, where the tonic's major scale had written E-flat)."""
     from ..harmony import QUALITIES, spell_pitch_class
 
-    buckets: dict[int, list[Note]] = {}
-    for track in piece.tracks:
-        for n in track.notes:
-            for b in range(int(math.floor(n.onset)), int(math.floor(n.onset + n.duration - _EPS)) + 1):
-                buckets.setdefault(b, []).append(n)
+    buckets: dict[int, list[Note]] = {}  # beat -> the notes sounding in it, built on the first chromatic tone
+
+    def sounding(beat: int) -> list[Note]:
+        if not buckets:
+            for track in piece.tracks:
+                for n in track.notes:
+                    for b in range(int(math.floor(n.onset)), int(math.floor(n.onset + n.duration - _EPS)) + 1):
+                        buckets.setdefault(b, []).append(n)
+        return buckets.get(beat, [])
+
+    cache: dict[tuple[float, str], str | None] = {}  # the four parts of one onset hear one chord
 
     def heard(onset: float, key: KeySignature | None) -> str | None:
-        pcs = {n.pitch % 12 for n in buckets.get(int(math.floor(onset + _EPS)), [])
+        where = (round(onset, 6), f"{key.tonic} {key.mode}" if key else "")
+        if where not in cache:
+            cache[where] = _heard(onset, key)
+        return cache[where]
+
+    def _heard(onset: float, key: KeySignature | None) -> str | None:
+        pcs = {n.pitch % 12 for n in sounding(int(math.floor(onset + _EPS)))
                if n.onset <= onset + _EPS < n.onset + n.duration}  # fmt: skip
         if len(pcs) < 3:
             return None

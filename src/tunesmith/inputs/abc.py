@@ -246,18 +246,20 @@ def _section_label(i: int) -> str:
     return chr(ord("A") + i) if i < 26 else f"S{i}"
 
 
+def _bar_length_at(signatures: list, at: Fraction | float) -> Fraction:
+    """The bar length (quarters) of the meter sounding at `at`; `signatures` sorted by onset."""
+    ts = signatures[0]
+    for x in signatures:
+        if x.onset <= float(at) + 1e-9:
+            ts = x
+    return Fraction(ts.bar_length).limit_denominator(96)
+
+
 def _merge_short_bars(bars: list[Fraction], end: Fraction, piece: Piece) -> list[Fraction]:
     """Join a short bar and the short bar after it when together they make one full bar."""
     if not piece.time_signatures or len(bars) < 3:
         return bars
     tss = sorted(piece.time_signatures, key=lambda x: x.onset)
-
-    def bar_len(at: Fraction) -> Fraction:
-        ts = tss[0]
-        for x in tss:
-            if x.onset <= float(at) + 1e-9:
-                ts = x
-        return Fraction(ts.bar_length).limit_denominator(96)
 
     out = [bars[0], bars[1]]
     k = 1
@@ -265,7 +267,7 @@ def _merge_short_bars(bars: list[Fraction], end: Fraction, piece: Piece) -> list
         b = bars[k]
         nxt = bars[k + 1] if k + 1 < len(bars) else end
         after = bars[k + 2] if k + 2 < len(bars) else end
-        full = bar_len(b)
+        full = _bar_length_at(tss, b)
         if k + 1 < len(bars) and nxt - b < full and after - nxt < full and after - b == full:
             if out[-1] != b:
                 out.append(b)
@@ -422,11 +424,8 @@ def _odd_bars(tokens: list) -> int:
     if not scratch.time_signatures:
         return 0
     signatures = sorted(scratch.time_signatures, key=lambda x: x.onset)
-
-    def bar_length(at: float) -> float:
-        return [ts for ts in signatures if ts.onset <= at + 1e-9 or ts is signatures[0]][-1].bar_length
-
-    return sum(abs(bars[i + 1] - bars[i] - bar_length(bars[i])) > 1e-6 for i in range(1, len(bars) - 2))
+    return sum(abs(bars[i + 1] - bars[i] - float(_bar_length_at(signatures, bars[i]))) > 1e-6
+               for i in range(1, len(bars) - 2))  # fmt: skip
 
 
 def parse_abc_tune(text: str, **fields: object) -> Piece:

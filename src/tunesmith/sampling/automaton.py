@@ -373,7 +373,7 @@ class Constrainer:
         """Whether the current voice would reach pitch class `pc` in the final chord in parallel
         fifths or octaves: with the bass's drawn approach and root, or with a voice above (a
         closing note wins over the voice-leading rules, so such a tone is not required of it)."""
-        from tunesmith.sampling.part_writing import _final_bass_pcs
+        from tunesmith.sampling.part_writing import final_bass_pcs
 
         if self.final_ticks is None:
             return False
@@ -381,7 +381,7 @@ class Constrainer:
         prev = self.vl.pitch_at(self.v, strike - 1)
         if prev is None or prev % 12 == pc:
             return False
-        pcs = _final_bass_pcs(self)
+        pcs = final_bass_pcs(self)
         if pcs is not None and (prev - pcs[0]) % 12 in (0, 7) and (pc - pcs[1]) % 12 == (prev - pcs[0]) % 12:
             return True
         for u in range(self.v):  # soprano B4-A4 over a tenor B3-A3

@@ -127,7 +127,7 @@ def leaves_a_seventh_unresolved(auto: Constrainer, at: int, vals: np.ndarray) ->
     return ~((step == 0) | (step == -1) | (step == -2))
 
 
-def _final_bass_pcs(auto: Constrainer) -> tuple[int, int] | None:
+def final_bass_pcs(auto: Constrainer) -> tuple[int, int] | None:
     """(pitch class of the bass's drawn approach, of the final chord's root) when the bass moves
     between them into the final chord; None when nothing is drawn or the bass holds."""
     from tunesmith.sampling.request import BASS_APPROACH_DEGREES
@@ -150,7 +150,7 @@ def parallels_with_the_closing_bass(auto: Constrainer, at: int, vals: np.ndarray
       moves to the same over the approach (bass G2-A2 under tenor G3-A3: parallel octaves).
     A teacher found them at the close of 6 of 20 harmonized chorales."""
     none = np.zeros(len(vals), bool)
-    pcs = _final_bass_pcs(auto)
+    pcs = final_bass_pcs(auto)
     vl, t, v = auto.vl, auto.t, auto.v
     if pcs is None or vl is None or not t.voice_leading:
         return none
