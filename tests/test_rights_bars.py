@@ -146,3 +146,24 @@ def test_the_evaluation_names_plant_bars_as_check_does():
                 assert any(bars[info["at_bar"] - 1] - 1e-6 <= notes[j].onset < bars[info["at_bar"]] - 1e-6 for j in starts), (
                     host_pickup, pickup, seed, info)  # fmt: skip
     assert (True, 0) in seen and (False, 0) not in seen  # a pickup is bar 0; without one, bars start at 1
+
+
+def test_a_long_copy_reports_its_whole_passage():
+    """The alignment sees at most `WINDOW` intervals a side; the passage it reports goes on along
+    the copy, over a changed note, to the copy's first and last bar (a whole tune checked against
+    its own corpus had reported bars 28-48 of 0-48)."""
+    from tunesmith.rights.index import WINDOW
+
+    rng = np.random.default_rng(5)
+    long_tune = walk(rng, 3 * WINDOW, 64)  # 36 bars of eighths
+    pieces = [eighths(walk(rng, 64, 60), work_id=f"walk-{i}", pickup=False) for i in range(30)]
+    pieces.append(eighths(long_tune, work_id="long", pickup=False))
+    idx = SimilarityIndex.build(pieces, info={"name": "long", "calibration": {"close": 8.0, "copy": 14.0}})
+    copied = [p + 2 for p in long_tune]
+    copied[100] += 1 if copied[100] + 1 not in (copied[99], copied[101]) else -1  # one note changed
+    before = [40, 43, 41, 45, 42, 46, 44, 47] * 2  # bars 1-2 other music
+    q = eighths(before + copied, work_id="query", pickup=False)
+    m = check_piece(q, idx).matches[0]
+    assert m.work["work_id"] == "long"
+    assert m.query_bars == (3, 38) and m.work_bars == (1, 36)
+    assert m.matched_notes >= m.work_notes[1] - m.work_notes[0] - 2  # all but the changed note's two intervals

@@ -84,7 +84,8 @@ NEAR = 0.0
 JOIN = 0.6
 MISMATCH = -8.0
 GAP = 8.0
-WINDOW = 96  # intervals of each side aligned at most
+WINDOW = 96  # intervals of each side aligned at most (the reported passage goes on: `_extend_passage`)
+EXTEND_RESUME = 4  # intervals that must match again past a changed note for a passage to go on
 BAND = 4  # diagonals either side of the best one (inserted / deleted notes shift it)
 MIN_WEIGHT, MAX_WEIGHT = 0.3, 2.5
 MIN_INFO, MAX_INFO = 0.05, 6.0
@@ -552,6 +553,10 @@ class SimilarityIndex:
             d = int(cands[c])
             if score <= 0 or qi == (0, 0):
                 continue
+            # the passage as far as it goes: the alignment saw at most `WINDOW` intervals a side,
+            # so a whole tune copied reported a third of its bars (the score is the window's)
+            qi, tj, more = _extend_passage(q, targets[c], given_iv, qi, tj)
+            matched += more
             harmony = 0.0
             if len(qgrams):
                 harmony = float(np.isin(qgrams, self.doc_chord_grams(d)).mean())
@@ -686,6 +691,42 @@ def _sorted_unique(a: np.ndarray) -> np.ndarray:
     keep = np.ones(len(a), dtype=bool)
     keep[1:] = a[1:] != a[:-1]
     return a[keep]
+
+
+def _extend_passage(
+    q: np.ndarray, t: np.ndarray, given_iv: np.ndarray, qi: tuple[int, int], tj: tuple[int, int]
+) -> tuple[tuple[int, int], tuple[int, int], int]:
+    """An aligned passage ((first, last) note of the query, of the work) carried on along its
+    diagonal, each way, while the intervals go on matching: exactly, or after one or two
+    mismatched intervals (a note changed) when the `EXTEND_RESUME` intervals past them match
+    again. Never into intervals that join two of the musician's own notes. Returns the passage and
+    the exact matches added."""
+    added = 0
+
+    def same(i: int, j: int) -> bool:
+        return 0 <= i < len(q) and 0 <= j < len(t) and not given_iv[i] and q[i] == t[j]
+
+    def walk(i: int, j: int, step: int) -> tuple[int, int]:
+        """From interval (i, j) on, the last interval pair of the run (i - step, j - step: none)."""
+        nonlocal added
+        while True:
+            if same(i, j):
+                added += 1
+                i, j = i + step, j + step
+                continue
+            for skip in (1, 2):  # a changed note: one or two intervals off, then the run again
+                ahead = [(i + step * (skip + k), j + step * (skip + k)) for k in range(EXTEND_RESUME)]
+                if all(same(a, b) for a, b in ahead):
+                    added += EXTEND_RESUME
+                    i, j = ahead[-1][0] + step, ahead[-1][1] + step
+                    break
+            else:
+                return i - step, j - step
+
+    # intervals qi[1] (notes qi[1], qi[1] + 1) onward; interval qi[0] - 1 backward
+    end_i, end_j = walk(qi[1], tj[1], 1)
+    start_i, start_j = walk(qi[0] - 1, tj[0] - 1, -1)
+    return (start_i, end_i + 1), (start_j, end_j + 1), added
 
 
 def _align(*args, **kwargs) -> list[tuple[float, tuple[int, int], tuple[int, int], int]]:
