@@ -6,10 +6,18 @@ from tunesmith.corpus.rights import refine_rights
 from tunesmith.score import Piece
 
 
-def _openewld(tmp_path, rows):
+def _openewld(tmp_path, rows, authors=None):
+    """A database of `rows` (path, date, genres); `authors`: {row index: [(name, death date)]}."""
     root = tmp_path / "openewld"
     root.mkdir()
     con = sqlite3.connect(root / "OpenEWLD.db")
+    if authors is not None:  # the authors tables, as OpenEWLD's
+        con.execute("CREATE TABLE authors (common_name STRING PRIMARY KEY, birth DATE, death DATE, nationality STRING)")
+        con.execute("CREATE TABLE work_author (id INTEGER, author STRING, PRIMARY KEY(id, author))")
+        for i, names in authors.items():
+            for name, death in names:
+                con.execute("INSERT OR IGNORE INTO authors VALUES (?, NULL, ?, NULL)", (name, death))
+                con.execute("INSERT INTO work_author VALUES (?, ?)", (i, name))
     con.execute("CREATE TABLE works (id INTEGER PRIMARY KEY, title STRING, first_performance_date DATE, "
                 "language STRING, path_lyrics STRING, path_leadsheet STRING)")
     con.execute("CREATE TABLE work_genres (id INTEGER, genre STRING, occurrences INTEGER)")
@@ -50,3 +58,31 @@ def test_a_user_override_is_never_loosened(tmp_path):
     piece.license = "non-commercial"
     refine_rights("openewld", "non-commercial", piece, path, root)
     assert piece.license == "non-commercial"
+
+
+def test_an_undated_work_whose_authors_all_died_by_1930_is_public_domain(tmp_path):
+    """Oh! Susanna (Foster, d. 1864) has no date in OpenEWLD and had been called research-only;
+    a work with one living-into-1931 author, with an author of unknown death, or credited to
+    "[Traditional]" (the database's credit for Vavilov's 1970 "Ave Maria") stays research-only."""
+    root = _openewld(tmp_path, [
+        ("dataset/A/susanna.mxl", None, ["Folk, World, & Country"]),
+        ("dataset/B/two.mxl", None, []),
+        ("dataset/C/trad.mxl", None, []),
+        ("dataset/D/unknown.mxl", None, []),
+        ("dataset/E/none.mxl", None, []),
+    ], authors={
+        0: [("Stephen Foster", "1864-01-13")],
+        1: [("Stephen Foster", "1864-01-13"), ("George M. Cohan", "1942-11-05")],
+        2: [("[Traditional]", None)],
+        3: [("Someone", None)],
+    })
+    got = {}
+    for rel in ("A/susanna", "B/two", "C/trad", "D/unknown", "E/none"):
+        piece, path = _piece(root, f"dataset/{rel}.mxl")
+        refine_rights("openewld", "research-only", piece, path, root)
+        got[rel] = piece
+    assert got["A/susanna"].license == "public-domain"
+    assert "Stephen Foster 1864" in got["A/susanna"].meta["rights_basis"]
+    assert got["A/susanna"].meta["composers"] == ["Stephen Foster"]
+    assert [got[k].license for k in ("B/two", "C/trad", "D/unknown", "E/none")] == ["research-only"] * 4
+    assert "rights_basis" not in got["B/two"].meta

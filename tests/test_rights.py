@@ -14,7 +14,7 @@ import pytest
 
 from tunesmith.licenses import get_license, may_ship
 from tunesmith.rights import features as F
-from tunesmith.rights.check import check_piece, resolve_index, verdict_of
+from tunesmith.rights.check import check_piece, resolve_index, verdict_of, work_usage
 from tunesmith.rights.guard import guard_takes
 from tunesmith.rights.index import SimilarityIndex
 from tunesmith.rights.provenance import DIGITAL_SOURCE_TYPE, read_wav_info, wav_with_info
@@ -87,6 +87,26 @@ def test_planted_copy_is_found_and_named(index):
     # the matching bars: the excerpt sits after 16 eighths (2 bars of 4/4) of new music
     assert best["bars"][0] in (2, 3) and best["bars"][1] >= 4
     assert best["work_bars"][0] == 1
+
+
+def test_a_close_or_copied_work_says_what_its_license_allows(corpus, tmp_path):
+    """Each work named close or a copy carries `usage` from its license, and why it is public domain
+    where its source's metadata decided it (saved in the index and read back); a clear one none."""
+    rng = np.random.default_rng(1)
+    dated = tune(SOURCE + random_walk(rng, 30, SOURCE[-1]), work_id="old-song", title="Old Song")
+    dated.meta.update(composers=["Stephen Foster"], rights_basis="undated; its authors died by 1930")
+    pieces = [p for p in corpus if p.work_id != "source-tune"] + [dated]
+    SimilarityIndex.build(pieces, info={"name": "t", "calibration": CALIBRATION}).save(tmp_path / "idx")
+    idx = SimilarityIndex.load(tmp_path / "idx")
+    result = check_piece(planted(rng, SOURCE[2:18], shift=-3, insert_at=6), idx)
+    best = result.to_dict()["nearest"][0]
+    assert result.verdict == "copy" and best["work_id"] == "old-song" and best["composers"] == ["Stephen Foster"]
+    assert best["usage"].startswith("public domain: free to use") and "died by 1930" in best["usage"]
+    assert result.to_dict()["usage"].startswith("Some bars copy an indexed work")
+    assert all("usage" not in m for m in result.to_dict()["nearest"] if m["verdict"] == "clear")
+    assert "composers" not in idx.docs[0]  # only where the source says
+    assert work_usage("GPL-3.0").startswith("this transcription is under GPL-3.0")
+    assert work_usage("CC-BY-NC-SA-4.0").startswith("CC-BY-NC-SA-4.0: non-commercial use only")
 
 
 def test_transposition_and_rerhythm_do_not_change_the_melody_or_the_score(index):

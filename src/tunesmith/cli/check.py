@@ -73,9 +73,15 @@ def run(args: argparse.Namespace) -> int:
         return 1 if failed else 0
     print(f"{path.name}: {result.verdict} (score {result.score:.1f}; close >= {out['thresholds']['close']}, "
           f"copy >= {out['thresholds']['copy']}) against {index.info.get('name') or args.against}, {len(index)} works")  # fmt: skip
+    if out["index"].get("thresholds_from"):  # a passage scores by how rare its figures are among the indexed works
+        print(f"  (thresholds: {out['index']['thresholds_from']}; a figure weighs by how rare it is among the works "
+              "indexed, so the same piece may score otherwise against another index)")  # fmt: skip
     for i, m in enumerate(out["nearest"], 1):
-        print(f"  {i}. {m['title'] or m['work_id']} [{m['source']}, {m['license']}] score {m['score']:.1f} ({m['verdict']}): "
+        by = f" by {', '.join(m['composers'])}" if m.get("composers") else ""
+        print(f"  {i}. {m['title'] or m['work_id']}{by} [{m['source']}, {m['license']}] score {m['score']:.1f} ({m['verdict']}): "
               f"bars {m['bars'][0]}-{m['bars'][1]} here ~ bars {m['work_bars'][0]}-{m['work_bars'][1]} there")  # fmt: skip
+        if m.get("usage"):
+            print(f"     {m['usage']}")
     if own:
         print(f"  (your own music is not counted: {own})")
     near = out.get("not_counted_resembles")

@@ -4,7 +4,12 @@ OpenEWLD ships a SQLite database with each work's first-performance date and its
 The set as a whole is research-only (its scores are only "intended" to be public domain),
 but a work first performed before 1931 is in the public domain in the United States as of
 2026 (works published in 1930 entered it on 1 January 2026), so those lead sheets may train
-a model that ships. The genres also say which lead sheets are popular songs rather than jazz.
+a model that ships. A work with no date whose named authors all died in 1930 or before was
+written before 1931 too, by authors dead for more than 70 years (Stephen Foster's "Oh!
+Susanna", 1848, has no date in the database and had been called research-only): public domain
+as well. A work credited to "[Traditional]" is not: the database credits Vavilov's "Ave Maria"
+(1970) to Caccini and tradition. The genres also say which lead sheets are popular songs rather
+than jazz.
 """
 
 from __future__ import annotations
@@ -17,28 +22,50 @@ from typing import Any
 from tunesmith.score import Piece
 
 US_PUBLIC_DOMAIN_BEFORE = 1931  # first publication year strictly before this: public domain in the US (2026)
+AUTHORS_DIED_BY = 1930  # an undated work whose authors all died by then: written before 1931
 POP_GENRES = {"Pop", "Rock", "Stage & Screen", "Funk / Soul", "Folk, World, & Country"}
 
 
 @functools.lru_cache(maxsize=4)
 def _openewld_table(db_path: str) -> dict[str, dict[str, Any]]:
-    """{path_leadsheet: {"year": int|None, "genres": [..]}} read once per process (read-only)."""
+    """{path_leadsheet: {"year": int|None, "genres": [..], "authors": [(name, death year|None), ..]}}
+    read once per process (read-only)."""
     con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         works = {
-            wid: {"path": path, "year": int(date[:4]) if date and date[:4].isdigit() else None, "genres": []}
+            wid: {"path": path, "year": _year(date), "genres": [], "authors": []}
             for wid, path, date in con.execute("SELECT id, path_leadsheet, first_performance_date FROM works")
         }
         for wid, genre, _ in con.execute("SELECT id, genre, occurrences FROM work_genres ORDER BY occurrences DESC"):
             if wid in works:
                 works[wid]["genres"].append(genre)
+        tables = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if {"work_author", "authors"} <= tables:
+            rows = con.execute("SELECT wa.id, wa.author, a.death FROM work_author wa "
+                               "LEFT JOIN authors a ON a.common_name = wa.author ORDER BY wa.id, wa.author")  # fmt: skip
+            for wid, name, death in rows:
+                if wid in works:
+                    works[wid]["authors"].append((str(name), _year(death)))
     finally:
         con.close()
     return {w["path"]: w for w in works.values()}
 
 
+def _year(date: Any) -> int | None:
+    """The year of a database date ("1848-00-00", "1864-01-13"), or None."""
+    text = str(date or "")[:4]
+    return int(text) if text.isdigit() and int(text) > 0 else None
+
+
+def authors_died_by(authors: list[tuple[str, int | None]], year: int = AUTHORS_DIED_BY) -> bool:
+    """Whether a work has named authors and every one of them died in `year` or before (an author
+    without a death year, or credited as "[Traditional]", keeps the work out)."""
+    return bool(authors) and all(not name.startswith("[") and died is not None and died <= year for name, died in authors)
+
+
 def refine_openewld(piece: Piece, path: str, root: Path) -> None:
-    """Set license (public domain if first performed before 1931), style (pop or jazz) and meta."""
+    """Set license (public domain if first performed before 1931, or undated by authors who all
+    died by 1930), style (pop or jazz) and meta (the year, genres, authors)."""
     db = root / "OpenEWLD.db"
     if not db.is_file():
         return
@@ -49,12 +76,18 @@ def refine_openewld(piece: Piece, path: str, root: Path) -> None:
     work = _openewld_table(str(db)).get(rel)
     if work is None:
         return
-    year, genres = work["year"], work["genres"]
+    year, genres, authors = work["year"], work["genres"], work.get("authors", [])
     piece.meta["first_performance_year"] = year
     piece.meta["genres"] = genres
+    if authors:
+        piece.meta["composers"] = [name for name, _ in authors]
     if year is not None and year < US_PUBLIC_DOMAIN_BEFORE:
         piece.license = "public-domain"
         piece.meta["rights_basis"] = f"first performed {year}: public domain in the US"
+    elif year is None and authors_died_by(authors):
+        died = ", ".join(f"{name} {d}" for name, d in authors)
+        piece.meta["rights_basis"] = f"undated; its authors died by {AUTHORS_DIED_BY} ({died}): public domain"
+        piece.license = "public-domain"
     if genres and "Jazz" not in genres and genres[0] in POP_GENRES:
         piece.style = "pop"
 

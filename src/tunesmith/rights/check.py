@@ -77,6 +77,46 @@ def verdict_of(score: float, calibration: dict[str, Any]) -> str:
     return "clear"
 
 
+# What a verdict means for the checked piece, and what a matched work's license allows with the
+# bars that match it: a songwriter asked what she may do, and a copy of a public-domain song read
+# the same as a copy of a copyrighted one.
+CHECK_USAGE = {
+    "clear": "No indexed work is near enough to matter (as far as this index can tell: it knows only the works "
+    "it holds).",
+    "close": "Some bars resemble an indexed work: compare the bars named in nearest; if you keep them, follow "
+    "that work's usage.",
+    "copy": "Some bars copy an indexed work: unless they are your own, do what that work's usage allows with "
+    "them, or change them.",
+}
+_LICENSE_USAGE = {
+    "public-domain": "public domain: free to use, change, publish and sell",
+    "CC0-1.0": "CC0: free to use, change, publish and sell",
+    "GPL-3.0": "this transcription is under GPL-3.0: publishing those bars as they stand means the GPL's terms "
+    "(the tune itself may be older and free: find another source for it)",
+    "non-commercial": "non-commercial use only: do not sell or publish those bars commercially without permission",
+    "research-only": "research use only (a copyrighted or unclear work): do not publish those bars without the "
+    "rights holder's permission",
+    "unknown": "no license known: treat as research use only",
+}
+
+
+def work_usage(license_id: str | None, rights_basis: str | None = None) -> str:
+    """What a matched work's license allows with the bars that match it, in one line (and why it
+    is public domain, where the source's metadata decided it)."""
+    lic = str(license_id or "unknown")
+    if lic in _LICENSE_USAGE:
+        said = _LICENSE_USAGE[lic]
+    elif lic.startswith("CC-BY-NC"):
+        said = f"{lic}: non-commercial use only, with credit to its source"
+    elif lic.startswith("CC-BY-SA"):
+        said = f"{lic}: use with credit to its source, and share what you make of it under the same license"
+    elif lic.startswith("CC-BY"):
+        said = f"{lic}: use with credit to its source"
+    else:
+        said = f"{lic}: see that license's terms"
+    return f"{said} ({rights_basis})" if rights_basis else said
+
+
 @dataclass
 class CheckResult:
     verdict: str
@@ -87,13 +127,22 @@ class CheckResult:
     seconds: float = 0.0
 
     def nearest(self) -> list[dict[str, Any]]:
-        """The nearest works, best first, each with its own verdict."""
-        return [m.to_dict() | {"verdict": verdict_of(m.score, self.calibration)} for m in self.matches]
+        """The nearest works, best first, each with its own verdict and, where it is close or a
+        copy, what its license allows with the bars that match it (`work_usage`)."""
+        out = []
+        for m in self.matches:
+            verdict = verdict_of(m.score, self.calibration)
+            row = m.to_dict() | {"verdict": verdict}
+            if verdict != "clear":
+                row["usage"] = work_usage(m.work.get("license"), m.work.get("rights_basis"))
+            out.append(row)
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         cal = self.calibration
         return {
             "verdict": self.verdict,
+            "usage": CHECK_USAGE[self.verdict],
             "score": round(float(self.score), 3),
             "thresholds": {"close": cal["close"], "copy": cal["copy"]},
             "nearest": self.nearest(),

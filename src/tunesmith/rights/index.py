@@ -12,7 +12,7 @@ loading reads arrays instead of rebuilding them (~0.05 s instead of ~0.8 s for t
 training set; an .npz without `post_*` is still read, its lists rebuilt). The .json holds one
 record per work (work id, title, source, license, style, and `first_bar`, the number its score
 gives its first bar: 0 for a pickup, else 1, so that matches report bars as the score numbers
-them) and the build and calibration details.
+them; `composers` and `rights_basis` where the source says) and the build and calibration details.
 
 Search, in two steps:
 
@@ -74,6 +74,7 @@ MIN_MAX_DF = 50
 # same way: 64 at copy 27.5: 0.405 / 0.463; 16 at copy 25.0: 0.448 / 0.505), as one more held-out
 # valid tune scores high; 64 does better at 5-10 % false alarms and on the test split
 CANDIDATES = 16
+CORE_COLUMNS = ("work_id", "piece_id", "title", "source", "license", "style", "split", "first_bar")  # every work's
 DOC_BITS = 21  # up to 2 million works
 POS_BITS = 16  # grams after the 65536th interval of a work are not indexed
 BAND_WIDTH = 8  # diagonals per candidate band
@@ -125,7 +126,7 @@ class Match:
             "work_bars": list(self.work_bars),
             "matched_notes": int(self.matched_notes),
             "harmony": round(float(self.harmony), 3),
-        }
+        } | {k: w[k] for k in ("composers", "rights_basis") if w.get(k)}
 
 
 @dataclass
@@ -157,8 +158,8 @@ class SimilarityIndex:
             bar_parts.append(np.clip(mel.bars, 0, 65535).astype(np.uint16))
             chord_parts.append(F.chord_tokens(p))
             docs.append({"work_id": p.work_id, "piece_id": p.piece_id, "title": p.title, "source": p.source,
-                         "license": p.license, "style": p.style, "split": p.split,
-                         "first_bar": mel.first_bar})  # fmt: skip
+                         "license": p.license, "style": p.style, "split": p.split, "first_bar": mel.first_bar}
+                        | {k: p.meta[k] for k in ("composers", "rights_basis") if p.meta.get(k)})  # fmt: skip
         if not docs:
             raise ValueError("similarity index: no piece has a melody to index")
         offsets = np.concatenate(([0], np.cumsum([len(x) for x in pitch_parts]))).astype(np.int64)
@@ -209,8 +210,11 @@ class SimilarityIndex:
                                 chords=self.chords, chord_offsets=self.chord_offsets.astype(np.int32), **post)  # fmt: skip
         columns = {
             k: [d.get(k) for d in self.docs]
-            for k in ("work_id", "piece_id", "title", "source", "license", "style", "split", "first_bar")
+            for k in CORE_COLUMNS
         }
+        for k in ("composers", "rights_basis"):  # where a source knows them (OpenEWLD)
+            if any(d.get(k) for d in self.docs):
+                columns[k] = [d.get(k) for d in self.docs]
         record = {**self.info, "format": FORMAT, "version": FORMAT_VERSION, "n_works": len(self.docs),
                   "n_notes": int(len(self.pitches)), "works": columns}  # fmt: skip
         js.write_text(json.dumps(record, separators=(",", ":"), ensure_ascii=False) + "\n", encoding="utf-8")
@@ -237,7 +241,7 @@ class SimilarityIndex:
         try:
             cols = record.pop("works")
             n = len(cols["work_id"])
-            docs = [{k: cols[k][i] for k in cols} for i in range(n)]
+            docs = [{k: cols[k][i] for k in cols if k in CORE_COLUMNS or cols[k][i]} for i in range(n)]
             if any(d.get("first_bar") not in (None, 0, 1) for d in docs):
                 raise TypeError("a work's first_bar is neither 0 nor 1")
             bars = np.cumsum(arrays["bar_steps"].astype(np.int32)).astype(np.uint16)

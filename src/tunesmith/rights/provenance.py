@@ -34,7 +34,8 @@ DIGITAL_SOURCE_TYPE_NAME = "trainedAlgorithmicMedia"
 WEIGHTS_LICENSE = (
     "The default model's weights are distributed under GPL-3.0 with CC-BY-4.0 attribution (they derive from "
     "GPL-3.0 Nottingham tunes and CC-BY-4.0 Irish tunes, and public-domain chorales and songs); the tunesmith "
-    "code is MIT."
+    "code is MIT. That license covers copying, changing and passing on the weights; tunesmith does not read it as "
+    "reaching the music they make, so a take carries no GPL or CC-BY terms of its own."
 )
 
 
