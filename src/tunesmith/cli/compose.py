@@ -54,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "chorale on the tonic chord (a minor one sometimes on its dominant, as 11 of Bach's 104 do); a lead "
         "sheet's melody on a degree drawn as the style's tunes end (the tonic in about 3 of 4) over the chord they "
         "put under it (mostly the tonic chord; V, IV, vi, ii or bVII under a closing fifth or other degree, about 1 in 5 "
-        "folk and jazz takes); home: always the tonic, the melody's last note over the tonic chord (a chorale never on "
+        "jazz takes; a folk tune always over the tonic chord, on a tone of it); home: always the tonic, the melody's last note over the tonic chord (a chorale never on "
         "its dominant); free: as the model likes (default: tonic)",
     )
     parser.add_argument(

@@ -13,6 +13,7 @@ import numpy as np
 
 from tunesmith.harmony import QUALITIES as CHORD_INTERVALS
 from tunesmith.sampling.request import (
+    CLOSE_OVER_TONIC_STYLES,
     FINAL_BASS_APPROACH_SHARES,
     FINAL_CHORD_SHARES,
     FINAL_DEGREE_SHARES,
@@ -41,6 +42,10 @@ def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
     shares = FINAL_DEGREE_SHARES.get(request.style)
     if shares and request.resolved_cadence() == "home":
         shares = {"root": 1.0}  # always the tonic
+    elif shares and request.style in CLOSE_OVER_TONIC_STYLES and request.layout == "lead":
+        shares = {d: w for d, w in shares.items() if d != "other"}  # a tone of the tonic chord, over it
+        if not sum(shares.values()):
+            shares = {"root": 1.0}
     if shares and tables.bar_cadence and tables.bar_cadence[-1] == "closed":
         root, third, fifth = tonic_triad(tables.tonic_pc, request.mode)
         # "other": the tunes that end off the tonic triad end on a scale degree that can rest
@@ -74,6 +79,8 @@ def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
         for (closing, _), degree in zip(tables.final_endings, tables.final_names):
             options = []
             for chord, weight in FINAL_CHORD_SHARES.get(degree, {}).items():
+                if request.style in CLOSE_OVER_TONIC_STYLES and chord != "I":
+                    continue
                 root, triad, quals = degree_chord(tables.tonic_pc, request.mode, chord)
                 if not triad & closing or ((request.in_scale or tables.modal) and not triad <= in_key):
                     continue
