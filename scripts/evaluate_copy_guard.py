@@ -59,10 +59,12 @@ def _line(piece):
 CHANGES = ("transpose", "rerhythm", "ornament", "edit")
 
 
-def plant(src, host, rng, *, bars: int | None = None, changes: tuple[str, ...] = CHANGES):
+def plant(src, host, rng, *, bars: int | None = None, changes: tuple[str, ...] = CHANGES, changed_notes: int = 0):
     """A new Piece: `host` with a transformed excerpt of `src` set in at a bar line; returns
     (piece, details) or None when the source has too few notes there. `changes`: which of
-    CHANGES to apply (all by default; the transposition to the host's register always)."""
+    CHANGES to apply (all by default; the transposition to the host's register always).
+    `changed_notes`: that many notes more changed by 2-4 semitones, as a player's version has
+    them (from a child generator: with 0 the plants are the same as without)."""
     from tunesmith.score import Note, Piece, Track
 
     line = _line(src)
@@ -112,6 +114,10 @@ def plant(src, host, rng, *, bars: int | None = None, changes: tuple[str, ...] =
     else:
         pitches.insert(j, int(pitches[j - 1] + rng.integers(-5, 6)))
         durs.insert(j, 0.5)
+    if changed_notes and len(pitches) > 2:
+        child = rng.spawn(1)[0]
+        for k in child.choice(np.arange(1, len(pitches) - 1), size=min(changed_notes, len(pitches) - 2), replace=False):
+            pitches[int(k)] += int(child.choice([-4, -3, -2, 2, 3, 4]))
     # into the host at a bar line near its middle
     hline = _line(host)
     hbars = host.bars()
@@ -324,12 +330,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="override a tunesmith.rights.index constant for a comparison, e.g. WEIGHTING=idf "
                         "SEGMENT=0 (the former scorer); the calibration is not written")  # fmt: skip
+    parser.add_argument("--changed-notes", type=int, default=0,
+                        help="each plant also has this many notes changed by 2-4 semitones (a player's version of "
+                        "the tune); the calibration is not written")  # fmt: skip
     args = parser.parse_args(argv)
     overrides = {}
     for kv in args.set:
         name, _, value = kv.partition("=")
         current = getattr(index_module, name)
-        overrides[name] = value if isinstance(current, str) else type(current)(value)
+        if value == "None":  # e.g. CHANGED=None: a changed note read as two mismatches, as before
+            overrides[name] = None
+        else:
+            overrides[name] = value if isinstance(current, str) else type(current if current is not None else 0.0)(value)
         setattr(index_module, name, overrides[name])
 
     stem = Path(args.index) if args.index else default_index_path("model")
@@ -377,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         src = sources[int(si)]
         host = hosts[int(rng.integers(len(hosts)))]
         changes = (CHANGES[len(plants) % len(CHANGES)],) if args.one_change else CHANGES
-        made = plant(src, host, rng, changes=changes)
+        made = plant(src, host, rng, changes=changes, changed_notes=args.changed_notes)
         if made is None:
             continue
         piece, info = made
@@ -557,8 +569,8 @@ def main(argv: list[str] | None = None) -> int:
     for rate, row in recall_at_test_fa.items():
         print(f"{args.fa_split} false alarms <= {float(rate):.1%}: " + json.dumps(row))
     print(length_table(recall_at_test_fa, groups, args.fa_split))
-    if args.write_calibration and (args.one_change or overrides):
-        raise SystemExit("--write-calibration needs the plants with every change (no --one-change) and no --set")
+    if args.write_calibration and (args.one_change or overrides or args.changed_notes):
+        raise SystemExit("--write-calibration needs the plants with every change (no --one-change), no --set and no --changed-notes")
     if args.write_calibration:
         js = stem.with_suffix(".json")
         record = json.loads(js.read_text(encoding="utf-8"))

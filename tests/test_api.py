@@ -440,3 +440,20 @@ def test_co_creating_a_take_tunesmith_made_is_not_the_musicians_work(tmp_path):
                  tempos=[Tempo(0.0, 90.0)])  # fmt: skip
     own = ts.harmonize(mine, style="chorale", seed=1)
     assert "input_made_how" not in own.provenance and made_how(own.provenance) == "co-created"
+
+
+def test_co_creating_a_co_created_take_leaves_the_musicians_part_out_of_the_guard(tmp_path):
+    """A musician's melody, harmonized, then given new chords (inpaint --keep melody): the melody is
+    still the musician's, and the copy guard leaves it out (a fiddler's Kesh had been checked whole
+    and called close to a training tune); from the Take and from its written file."""
+    pitches = [67, 71, 74, 71, 72, 69, 66, 69, 67, 71, 74, 79, 78, 74, 72, 69] * 2
+    mine = Piece("m", "m", style="folk", tracks=[Track("melody", "melody", notes=[Note(p, 0.5 * i, 0.5)
+                                                                                  for i, p in enumerate(pitches)])],
+                 keys=[KeySignature(0.0, "G", "major")], time_signatures=[TimeSignature(0.0, 4, 4)],
+                 tempos=[Tempo(0.0, 110.0)])  # fmt: skip
+    harmonized = ts.harmonize(mine, style="folk", seed=1)
+    assert harmonized.provenance["rights"]["input_excluded"]
+    for source in (harmonized, harmonized.write(tmp_path / "h")["musicxml"]):
+        again = ts.inpaint(source, bars="3-4", keep="melody", seed=2)
+        assert again.provenance["input_made_how"] == "co-created"
+        assert again.provenance["rights"]["input_excluded"]

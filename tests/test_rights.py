@@ -495,3 +495,25 @@ def test_a_whole_short_work_copied_is_a_copy_whatever_its_score(tmp_path):
     assert same.verdict == "copy" and copies_a_whole_work(index, same.matches[0])
     assert same.score < float(same.calibration["copy"])  # the score alone would not say so
     assert not any(copies_a_whole_work(index, m) for m in check_piece(motif, index).matches)
+
+
+def test_a_version_with_changed_notes_is_still_a_copy_when_changes_are_read(index, corpus, monkeypatch):
+    """A player's version of a tune differs by a note here and there, changed by more than a
+    semitone (the Kesh from memory, `A3 ABd` for `A3 ABc`, read "clear" against the corpus that
+    holds it): with `CHANGED` set (off in the shipped scorer, see its comment), a changed note whose
+    neighbours agree carries the run on instead of breaking it."""
+    import tunesmith.rights.index as IX
+
+    monkeypatch.setattr(IX, "CHANGED", -4.0)
+
+    source = next(p for p in corpus if p.work_id == "source-tune")
+    pitches = [n.pitch for n in source.melody().notes]
+    for i in (9, 21, 33, 45):  # four notes changed, a third away
+        pitches[i] += 3 if pitches[i] + 3 not in (pitches[i - 1], pitches[i + 1]) else -3
+    version = tune([p - 2 for p in pitches], work_id="version")
+    result = check_piece(version, index)
+    assert result.verdict == "copy" and result.matches[0].work["work_id"] == "source-tune"
+    assert result.matches[0].query_notes == (0, len(F.melody_of(version)) - 1)  # the whole tune, end to end
+    monkeypatch.setattr(IX, "CHANGED", None)  # each changed note two mismatches, as before
+    before = check_piece(version, index)
+    assert before.score < result.score / 2

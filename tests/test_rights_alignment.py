@@ -93,7 +93,8 @@ def reference_align(q, w, given_iv, targets, windows, top, target_w=None):
     """`_align` as it was: one full (query window x target window) rectangle per target, padded to
     the largest, every cell scored with every rule."""
     JOIN, GAP, NEAR, MISMATCH, NO = IX.JOIN, IX.GAP, IX.NEAR, IX.MISMATCH, ALIGNMENT._NO_MATCH
-    scoring = AlignScoring(NEAR, JOIN, MISMATCH, GAP)
+    CHANGED = IX.CHANGED
+    scoring = AlignScoring(NEAR, JOIN, MISMATCH, GAP, CHANGED)
     K = len(targets)
     mq = max(1, max(b - a for a, b, _, _ in windows))
     lt = max(1, max(d - c for _, _, c, d in windows))
@@ -130,6 +131,9 @@ def reference_align(q, w, given_iv, targets, windows, top, target_w=None):
         if i >= 2:
             np.maximum(best, np.where(Qpair[:, i - 1, None] == T, H[:, i - 2, :-1] + wi, neg), out=best)
         np.maximum(best[:, 1:], np.where(Q[:, i - 1, None] == Tpair[:, 1:], prev[:, :-2] + wi2, neg), out=best[:, 1:])
+        if i >= 2 and CHANGED is not None:  # a changed note: a pair against a pair with the same sum
+            np.maximum(best[:, 1:], np.where(Qpair[:, i - 1, None] == Tpair[:, 1:], H[:, i - 2, :-2] + CHANGED, neg),
+                       out=best[:, 1:])  # fmt: skip
         np.maximum(best, 0.0, out=best)
         H[:, i, 1:] = np.maximum.accumulate(best + offset, axis=1) - offset
     flat = H.reshape(K, -1)
@@ -161,12 +165,15 @@ def walk(rng, n: int, start: int = 67) -> list[int]:
 
 
 def ornament(rng, pitches: list[int]) -> list[int]:
-    """A note inserted, deleted or changed by a semitone, transposed: what the joins and the
-    near matches score."""
+    """A note inserted, deleted, changed by a semitone or by more, transposed: what the joins, the
+    near matches and the changed notes score."""
     out = [p + int(rng.integers(-5, 7)) for p in pitches]
     for _ in range(int(rng.integers(1, 4))):
         i = int(rng.integers(1, len(out) - 1))
-        kind = rng.integers(3)
+        kind = rng.integers(4)
+        if kind == 3:
+            out[i] += int(rng.choice([-4, -3, 3, 4]))
+            continue
         if kind == 0:
             out.insert(i, out[i - 1] + int(rng.choice([-2, -1, 1, 2])))
         elif kind == 1:
@@ -207,9 +214,9 @@ def queries(works) -> list[np.ndarray]:
 
 SETTINGS = [
     {},
-    {"WEIGHTING": "idf", "SEGMENT": 0, "GAP": 4.0, "MISMATCH": -4.0, "SHARED_WEIGHT": 0},  # the reference scorer
+    {"WEIGHTING": "idf", "SEGMENT": 0, "GAP": 4.0, "MISMATCH": -4.0, "SHARED_WEIGHT": 0, "CHANGED": None},  # the reference scorer
     {"NEAR": 0.5, "BAND_WIDTH": 6, "WINDOW": 40},
-    {"SEGMENT": 8, "JOIN": 0.9},
+    {"SEGMENT": 8, "JOIN": 0.9, "CHANGED": -2.5},
 ]
 
 

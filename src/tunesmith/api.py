@@ -497,6 +497,7 @@ def _source_piece(source: Take | Piece | str | os.PathLike, tune: int) -> tuple[
     if isinstance(source, Take):
         return copy.deepcopy(source.piece), {"take_of": source.provenance.get("request"),
                                              "made_how": made_how(source.provenance)}  # fmt: skip
+    # (a file's own request, where it is a take, is read again by `_input_musicians_notes`)
     if isinstance(source, Piece):
         return source, None
     from tunesmith.inputs import name_text, refuse_url
@@ -509,6 +510,24 @@ def _source_piece(source: Take | Piece | str | os.PathLike, tune: int) -> tuple[
     piece = style_from_sidecar(load_piece(p, tune=tune), p)
     record["made_how"] = _file_made_how(p)
     return piece, record
+
+
+def _input_musicians_notes(source: Any, piece: Piece, source_record: dict | None) -> set | None:
+    """The (pitch, onset) pairs of the musician's own notes in an input that tunesmith co-created
+    (its melody, where it was harmonized; its given bars, where it was continued), by the request
+    it records; None where it records none. A fiddler's melody, harmonized and then given new
+    chords (inpaint --keep melody), had been checked whole and called close to a training tune."""
+    from tunesmith.rights.check import musicians_notes
+    from tunesmith.rights.provenance import read_provenance
+
+    if isinstance(source, Take):
+        request = source.provenance.get("request")
+    else:
+        try:
+            request = (read_provenance(Path(source)).get("fields") or {}).get("request")
+        except (ValueError, OSError, TypeError):
+            return None
+    return musicians_notes(piece, request)[0]
 
 
 def _file_made_how(path: Path) -> str:
@@ -705,7 +724,13 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
     # the copy guard labels co-created takes; the musician's own notes never count as copying
     index = model_index(m)
     # the musician's own notes never count as copying; an input tunesmith made is checked whole
-    takes = guard_takes(takes, index, given=given_notes(piece) if input_how == "musician" else None, allow_close=True)
+    if input_how == "musician":
+        guard_given = given_notes(piece)
+    elif input_how == "co-created":  # the musician's part of what tunesmith co-created with them
+        guard_given = _input_musicians_notes(source, piece, source_record)
+    else:
+        guard_given = None
+    takes = guard_takes(takes, index, given=guard_given, allow_close=True)
     if input_how == "musician":
         _note_input_resembles(takes, piece, index)
     note_repeats_written_out(takes, piece)

@@ -20,12 +20,15 @@ _CHUNK = 8  # rows whose substitution scores are laid out at once
 class AlignScoring:
     """What the alignment adds per cell: an interval one semitone off scores `near` times its
     weight, two intervals read as one `join` times the lesser weight, a mismatch `mismatch`, a
-    gap -`gap` per interval."""
+    gap -`gap` per interval, and a note changed (two intervals against two with the same sum: the
+    notes either side of it agree) `changed`, a fixed score (<= 0: a cost that the matches after it
+    must make up)."""
 
     near: float
     join: float
     mismatch: float
     gap: float
+    changed: float | None = None  # None: a changed note is two mismatches
 
 
 def align(
@@ -121,7 +124,7 @@ def align(
     w_h = np.concatenate((w_c[:1], w_c[c_of]))  # columns per H row
     j_at, j_add, j_src, j_dst, s_at, s_pos, s_val = _cells(
         Q[:m], Qpair[:m], up[:m], down[:m], in_q[:m], W[:m], Wm[:m], NW[:m], T, Tpair, in_t, WT, WT2,
-        base, w_h, (np.arange(m) - first[c_of]) * (n_c * w_c)[c_of], first, scoring.join,
+        base, w_h, (np.arange(m) - first[c_of]) * (n_c * w_c)[c_of], first, scoring.join, scoring.changed,
     )  # fmt: skip
     store = np.zeros(int(base_c[-1] + rows_c[-1] * stride[-1]))
     offset = scoring.gap * np.arange(lt + 1, dtype=np.float64)  # column j: gap * j
@@ -199,7 +202,8 @@ def align(
     return results
 
 
-def _cells(Q, Qpair, up, down, in_q, W, Wm, NW, T, Tpair, in_t, WT, WT2, base, w_h, s_row, first, join: float):
+def _cells(Q, Qpair, up, down, in_q, W, Wm, NW, T, Tpair, in_t, WT, WT2, base, w_h, s_row, first, join: float,
+           changed: float):  # fmt: skip
     """The sparse cells, by an equi-join on (lane, interval value): the targets' cells (kind 0:
     one target interval, kind 1: a pair) are counting-sorted by key, then each query cell (in row
     order) takes the run of target cells with its key, so that the cells come out in row order.
@@ -207,7 +211,7 @@ def _cells(Q, Qpair, up, down, in_q, W, Wm, NW, T, Tpair, in_t, WT, WT2, base, w
     Joins, per row (`j_at`: where each query interval's cells start): the value added, the source
     in H's flat index (`base`, `w_h`: H's rows), the destination in that row's `best`; a pair of
     query intervals against one target interval reads H[i - 1, j], one query interval against a
-    pair H[i, j - 1]. Substitution scores, per chunk (`s_at`; `s_row`: each row's place in its
+    pair H[i, j - 1], a pair against a pair (a changed note) H[i - 1, j - 1]. Substitution scores, per chunk (`s_at`; `s_row`: each row's place in its
     chunk; `first`: the chunks' first rows): the place and the score of every exact match (the
     weight `Wm`) and every interval one semitone off in the same direction (`NW`)."""
     m, K = Q.shape
@@ -218,10 +222,13 @@ def _cells(Q, Qpair, up, down, in_q, W, Wm, NW, T, Tpair, in_t, WT, WT2, base, w
     tv = np.stack((T, Tpair)).ravel()[pt].astype(np.int64)
     # query cells (row, kind, lane): joins (a pair against one, one against a pair), and
     # substitutions (the interval, and its neighbours above and below, against one)
-    j_ok = np.stack((in_q, in_q), axis=1)
-    j_ok[0, 0] = False
+    # (kind 0: a query pair against one target interval, 1: one against a pair, 2: a pair against a pair)
+    j_ok = np.stack((in_q, in_q, in_q), axis=1)
+    j_ok[0, 0] = j_ok[0, 2] = False
+    if changed is None:
+        j_ok[:, 2] = False
     pj = np.flatnonzero(j_ok)
-    jv = np.stack((Qpair, Q), axis=1).ravel()[pj].astype(np.int64)
+    jv = np.stack((Qpair, Q, Qpair), axis=1).ravel()[pj].astype(np.int64)
     s_ok = np.stack((in_q, in_q & (up != -32000), in_q & (down != -32000)), axis=1)
     ps = np.flatnonzero(s_ok)
     sv = np.stack((Q, up, down), axis=1).ravel()[ps].astype(np.int64)
@@ -246,12 +253,13 @@ def _cells(Q, Qpair, up, down, in_q, W, Wm, NW, T, Tpair, in_t, WT, WT2, base, w
         return cnt, np.concatenate(([0], ends)), pos
 
     # joins
-    i_q, kind, k = pj // (2 * K), (pj // K) % 2, pj % K
-    cnt, ends, pos = probe(pj, kind, jv)
+    i_q, kind, k = pj // (3 * K), (pj // K) % 3, pj % K
+    cnt, ends, pos = probe(pj, np.minimum(kind, 1), jv)  # kind 2 probes the target pairs
     j = j_sorted[pos]
-    j_add = join * np.minimum(np.repeat(W.ravel()[i_q * K + k], cnt), wt_sorted[pos])
-    h = i_q - 1 + kind  # the source's H row
-    j_src = np.repeat(base[h] + 1 + k * w_h[h] - kind, cnt) + j
+    kinds = np.repeat(kind, cnt)
+    j_add = np.where(kinds == 2, changed or 0.0, join * np.minimum(np.repeat(W.ravel()[i_q * K + k], cnt), wt_sorted[pos]))
+    h = i_q - 1 + (kind == 1)  # the source's H row
+    j_src = np.repeat(base[h] + 1 + k * w_h[h] - np.minimum(kind, 1), cnt) + j
     j_dst = np.repeat(k * w_h[i_q + 1] + 1, cnt) + j  # H column j + 1
     j_at = ends[np.searchsorted(i_q, np.arange(m + 1))]
     # substitutions
@@ -281,6 +289,11 @@ def _traceback(H, S, q, T, qpair, Tpair, w, wt, wt2, i: int, j: int, scoring: Al
             j >= 2 and q[i - 1] == Tpair[j - 1] and abs(v - (H[i - 1, j - 2] + join * min(w[i - 1], wt2[j - 1]))) < tol
         ):
             i, j = i - 1, j - 2
+        elif (
+            scoring.changed is not None and i >= 2 and j >= 2 and qpair[i - 1] == Tpair[j - 1]
+            and abs(v - (H[i - 2, j - 2] + scoring.changed)) < tol
+        ):  # fmt: skip
+            i, j = i - 2, j - 2
         elif abs(v - (H[i - 1, j] - gap)) < tol:
             i -= 1
         else:

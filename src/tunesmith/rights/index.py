@@ -37,7 +37,8 @@ Search, in two steps:
    run); two intervals read as one (a note inserted or deleted, an ornament) score 0.6 of the
    lesser of the query's and the work's weight there (`SHARED_WEIGHT`: the figure both share; a
    query interval made rare by the note inserted into it is no rarer in the work), a
-   mismatch -8 and a gap -8 (idiomatic likeness over many bars breaks up into short runs; a
+   mismatch -8 and a gap -8 (a note changed by more than a semitone is two mismatches: reading it
+   as one change, `CHANGED`, was measured and left off) (idiomatic likeness over many bars breaks up into short runs; a
    copied run with an ornament or an edit keeps most of its score: -4 had let long loose
    likenesses between unrelated tunes outscore short copies). Values tuned on planted copies
    against held-out music (scripts/evaluate_copy_guard.py, valid split). The
@@ -85,6 +86,13 @@ NEAR = 0.0
 JOIN = 0.6
 MISMATCH = -8.0
 GAP = 8.0
+# A note changed (two intervals against two with the same sum: `alignment.AlignScoring.changed`), or
+# None: two mismatches (-16). Off: -4 found a fiddler's Kesh from memory (two notes of its own;
+# clear 19.3 -> copy 43.1), but at <= 2 % test false alarms it named the right source for fewer
+# plants (evaluate_copy_guard.py, 200 plants, seed 0: 0.44 -> 0.415; -8: 0.415), with two changed
+# notes in every plant no more (--changed-notes 2: 0.29 both), and the 26 held-out versions of a
+# training tune by title scored the same: held-out tunes close to training ones rose with it.
+CHANGED: float | None = None
 WINDOW = 96  # intervals of each side aligned at most (the reported passage goes on: `_extend_passage`)
 EXTEND_RESUME = 4  # intervals that must match again past a changed note for a passage to go on
 BAND = 4  # diagonals either side of the best one (inserted / deleted notes shift it)
@@ -736,7 +744,7 @@ def _extend_passage(
 def _align(*args, **kwargs) -> list[tuple[float, tuple[int, int], tuple[int, int], int]]:
     """`alignment.align` (the same arguments) under this module's scoring constants, read at each
     call (an evaluation's `--set` and the tests change them)."""
-    return align(*args, scoring=AlignScoring(NEAR, JOIN, MISMATCH, GAP), **kwargs)
+    return align(*args, scoring=AlignScoring(NEAR, JOIN, MISMATCH, GAP, CHANGED), **kwargs)
 
 
 @functools.lru_cache(maxsize=4)
