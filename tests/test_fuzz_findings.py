@@ -13,6 +13,7 @@ import mido
 import pytest
 
 from tunesmith import limits
+from tunesmith.inputs import read_file
 from tunesmith.score import KeySignature, Note, Piece, Tempo, TimeSignature, Track
 
 pytestmark = pytest.mark.filterwarnings("ignore:skipped ABC tune")
@@ -69,6 +70,26 @@ def test_megabyte_part_name_is_cut_on_reading(tmp_path):
     piece = read_file(path)[0]
     assert len(piece.tracks[0].name) <= limits.limit("MAX_NAME_CHARS")
     mido.MidiFile(file=io.BytesIO(midi_bytes(piece)))  # mido refuses meta events over 1 MB
+
+
+@pytest.mark.parametrize("kind", ["mid", "abc"])
+def test_control_characters_in_a_title_or_part_name_are_dropped_on_reading(tmp_path, kind):
+    """A MIDI track named "Tune\\x01\\x0bname", an ABC title with a vertical tab: read as text without
+    them, so that the take's MusicXML is XML (it had failed after the take was made, and broken
+    every render of a studio upload)."""
+    from tunesmith import api
+
+    if kind == "mid":
+        path = _midi(tmp_path / "ctl.mid", [(67, 0, 480), (69, 480, 480), (71, 960, 960)], name="Tune\x01\x0bname")
+    else:
+        path = tmp_path / "ctl.abc"
+        path.write_text("X:1\nT:Tune\x0bwith\tVT\nM:4/4\nL:1/8\nK:G\nGABc d2B2|c2A2 G4|]\n")
+    piece = read_file(path)[0]
+    texts = [piece.title, *(t.name for t in piece.tracks)]
+    assert not any(ord(ch) < 32 for text in texts for ch in text), texts
+    take = api.harmonize(path, style="folk", seed=1)
+    take.write(tmp_path / "out", audio=False, svg=False)
+    assert (tmp_path / "out.musicxml").read_bytes().startswith(b"<?xml")
 
 
 # ---------------------------------------------------------------------------- co-create reading

@@ -499,7 +499,13 @@ def _source_piece(source: Take | Piece | str | os.PathLike, tune: int) -> tuple[
                                              "made_how": made_how(source.provenance)}  # fmt: skip
     # (a file's own request, where it is a take, is read again by `_input_musicians_notes`)
     if isinstance(source, Piece):
-        return source, None
+        from tunesmith.limits import clip_names
+
+        piece = copy.copy(source)  # its text as a file's is read (no control characters), the caller's left as it was
+        piece.tracks = [copy.copy(t) for t in source.tracks]
+        piece.meta = dict(source.meta)
+        clip_names(piece)
+        return piece, None
     from tunesmith.inputs import name_text, refuse_url
     from tunesmith.outputs.bundle import path_sha256
 

@@ -372,21 +372,38 @@ def check_piece(piece, where: str | None = None, *, max_bars: str = "MAX_PIECE_B
     check_at_most(where, "number of bars", len(piece.bars()), max_bars)
 
 
+# control characters (C0 but tab, line feed and carriage return, which become spaces; DEL; C1) and
+# the non-characters XML 1.0 may not hold: a MIDI track named "Tune\x01" had passed the reader and
+# then failed the MusicXML writer after the take was made, and broke every render of a studio upload
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_SPACES = re.compile("[\t\n\r]")
+
+
+def clean_text(text):
+    """`text` with control characters dropped and tabs and line breaks as spaces (anything but a
+    str is returned as it is)."""
+    if not isinstance(text, str):
+        return text
+    return _CONTROL.sub("", _SPACES.sub(" ", text))
+
+
 def clip_names(piece) -> None:
-    """Cut the text a file gave a piece (title, track names, string metadata) to MAX_NAME_CHARS,
-    in place: a part named with megabytes of text would otherwise make the MIDI writer emit meta
-    events that MIDI readers (mido: 1 MB) refuse, and fill every output with it."""
+    """Cut the text a file gave a piece (title, track names, string metadata) to MAX_NAME_CHARS and
+    drop its control characters (`clean_text`), in place: a part named with megabytes of text would
+    otherwise make the MIDI writer emit meta events that MIDI readers (mido: 1 MB) refuse, and fill
+    every output with it; a control character is not XML."""
     cap = int(limit("MAX_NAME_CHARS"))
 
     def cut(text):
+        text = clean_text(text)
         return text[:cap] if isinstance(text, str) and len(text) > cap else text
 
     piece.title = cut(piece.title)
     for track in piece.tracks:
         track.name = cut(track.name)
     for key, value in list(piece.meta.items()):
-        if isinstance(value, str) and len(value) > cap:
-            piece.meta[key] = value[:cap]
+        if isinstance(value, str):
+            piece.meta[key] = cut(value)
 
 
 def check_render_midi(midi_bytes: bytes, where: str = "MIDI") -> float:
