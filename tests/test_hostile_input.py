@@ -208,6 +208,17 @@ def test_midi_too_many_notes(tmp_path, monkeypatch):
         read_file(path)
 
 
+def test_a_wav_of_endless_empty_chunks_is_refused_not_read(tmp_path):
+    """provenance on a WAV of millions of empty RIFF chunks (a sparse file, kilobytes on disk) had
+    run for minutes, most of it in the C2PA SDK, which is asked only where a C2PA chunk is."""
+    from tunesmith.rights.provenance import read_provenance
+
+    path = tmp_path / "chunks.wav"
+    path.write_bytes(b"RIFF\0\0\0\0WAVE" + b"junk\0\0\0\0" * 5000)
+    with pytest.raises(ValueError, match=r"chunks\.wav: cannot read its metadata \(more than 1000 RIFF chunks"):
+        read_provenance(path)
+
+
 def test_wav_rendering_bounded_by_length_before_the_synth(monkeypatch):
     from tunesmith.outputs import audio
 

@@ -403,30 +403,39 @@ _XML_PARSE = {
 }
 
 
+# RIFF chunks read at most: tunesmith's WAVs have four (fmt, data, LIST, C2PA); a file of millions of
+# empty chunks had kept `provenance` busy for minutes (most of it in the C2PA SDK)
+_MAX_WAV_CHUNKS = 1000
+
+
 def _wav_fields(path: Path) -> tuple[dict[str, Any], dict[str, Any] | None]:
     from tunesmith.rights import content_credentials
 
     info: dict[str, str] = {}
+    has_c2pa = False
     with open(path, "rb") as f:  # the chunk headers only: the audio is skipped, never read
         head = f.read(12)
         if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
             raise ValueError("not a RIFF/WAVE file")
-        while True:
+        for _ in range(_MAX_WAV_CHUNKS + 1):
             header = f.read(8)
             if len(header) < 8:
                 break
             cid, size = header[:4], struct.unpack("<I", header[4:])[0]
+            has_c2pa |= cid == b"C2PA"
             if cid == b"LIST" and size < _MAX_META_CHARS:
                 body = f.read(size + (size & 1))
                 info |= read_wav_info(b"RIFF\0\0\0\0WAVE" + header + body)
             else:
                 f.seek(size + (size & 1), os.SEEK_CUR)
+        else:
+            raise ValueError(f"more than {_MAX_WAV_CHUNKS} RIFF chunks (a WAV has a handful)")
     fields = _info_comment_fields(info.get("ICMT", "")) if info else {}
     if info:
         fields |= {k: v for k, v in (("software", info.get("ISFT")), ("title", info.get("INAM")),
                                      ("created_at", info.get("ICRD"))) if v}  # fmt: skip
     credentials = None
-    if content_credentials.available():
+    if has_c2pa and content_credentials.available():  # no C2PA chunk, nothing for the SDK to read
         with open(path, "rb") as f:
             found = content_credentials.read_content_credentials(f)
         if found is not None:
