@@ -7,6 +7,7 @@ import json
 import wave
 import xml.etree.ElementTree as ET
 from contextlib import redirect_stdout
+from pathlib import Path
 
 import mido
 import numpy as np
@@ -243,6 +244,24 @@ def test_guard_without_index_labels_unchecked():
     take = FakeTake(tune(SOURCE, work_id="t"))
     out = guard_takes([take], None)
     assert out[0].provenance["rights"]["checked"] is False
+
+
+def test_a_damaged_index_beside_a_model_is_refused_before_the_work(tmp_path):
+    """A model folder whose similarity index is unreadable: compose and co-create refuse it in one
+    line naming the index, before any take is made (it had silently turned the copy guard off, the
+    takes saying "no similarity index beside the model"); without --check nothing is asked of it."""
+    import shutil
+
+    import tunesmith as ts
+
+    folder = tmp_path / "model"
+    shutil.copytree(Path(ts.__file__).parent / "models" / "default", folder)
+    (folder / "similarity_index.json").write_text("{not json")
+    with pytest.raises(ValueError, match=r"copy-guard index is damaged: similarity_index\.npz: unreadable"):
+        ts.compose(style="folk", bars=2, seed=1, model=folder)
+    with pytest.raises(ValueError, match=r"copy-guard index is damaged"):
+        ts.harmonize(tune(SOURCE[:12], work_id="m"), style="folk", seed=1, model=folder)
+    assert ts.compose(style="folk", bars=2, seed=1, model=folder, check=False).piece.n_notes > 0
 
 
 # ------------------------------------------------------------------------------ CLI

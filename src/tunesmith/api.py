@@ -390,6 +390,10 @@ def compose(
     t0 = time.perf_counter()
     m = load_model(model)
     load_seconds = time.perf_counter() - t0
+    if check:  # before the work: a damaged index is refused, not found after the takes are made
+        from tunesmith.rights.guard import model_index
+
+        index = model_index(m)
     unseen = style_unseen(m, request.style)
     if unseen:
         notes.append(unseen)
@@ -432,7 +436,7 @@ def compose(
             prov["notes"] = list(notes)
         takes.append(Take(piece, seed0, prov, t))
     if check:  # the copy guard (tunesmith.rights.guard)
-        from tunesmith.rights.guard import guard_takes, model_index
+        from tunesmith.rights.guard import guard_takes
 
         def redo(i: int, attempt: int) -> Take:
             s = (seed0 + 7919 * attempt + i) % (2**31 - 1)
@@ -448,7 +452,7 @@ def compose(
             prov["request"]["seed"], prov["timings"]["generate"] = s, round(t.seconds, 4)
             return Take(t.piece, s, prov, t)
 
-        takes = guard_takes(takes, model_index(m), resample=redo, allow_close=allow_close)
+        takes = guard_takes(takes, index, resample=redo, allow_close=allow_close)
     return _one_or_list(takes, n)
 
 
@@ -657,6 +661,9 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
     t0 = time.perf_counter()
     m = load_model(model)
     load_seconds = time.perf_counter() - t0
+    from tunesmith.rights.guard import model_index
+
+    index = model_index(m)  # before the work: a damaged index is refused, not found after the takes are made
     common = dict(
         style=style, n=n, seed=kw.pop("seed", None), temperature=kw.pop("temperature", None),
         top_p=kw.pop("top_p", None), pitch_range=pitch_range, in_scale=kw.pop("in_scale", False), key=tonic,
@@ -725,10 +732,9 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
         }
         takes.append(Take(out, seed, prov, t))
     from tunesmith.rights.features import given_notes
-    from tunesmith.rights.guard import guard_takes, model_index
+    from tunesmith.rights.guard import guard_takes
 
     # the copy guard labels co-created takes; the musician's own notes never count as copying
-    index = model_index(m)
     # the musician's own notes never count as copying; an input tunesmith made is checked whole
     if input_how == "musician":
         guard_given = given_notes(piece)

@@ -23,12 +23,17 @@ MAX_RESAMPLES = 3
 
 
 def model_index(model: Any = None) -> SimilarityIndex | None:
-    """The similarity index beside `model` (a `tunesmith.api.Model`, a name or folder), or None."""
+    """The similarity index beside `model` (a `tunesmith.api.Model`, a name or folder), or None
+    where it has none (its takes are labelled unchecked). An index that is there but unreadable
+    is a ValueError naming it: a damaged index had silently turned the copy guard off, the takes
+    saying "no similarity index beside the model"."""
     source = getattr(model, "info", {}).get("source") if model is not None and hasattr(model, "info") else model
     try:
         return resolve_index("model", model=source)
-    except (FileNotFoundError, ValueError):
+    except FileNotFoundError:
         return None
+    except ValueError as e:
+        raise ValueError(f"the model's copy-guard index is damaged: {e} (rebuild or remove it)") from None
 
 
 def rights_record(result: CheckResult, *, resampled: int, allow_close: bool, training_licenses: Sequence[str],
