@@ -71,6 +71,9 @@ def read_take(path: str | Path) -> tuple[dict, Piece]:
         raise ValueError(f"{sidecar}: not a take JSON (nested too deeply)") from None
     if not isinstance(record, dict) or not str(record.get("format", "")).startswith("tunesmith-take"):
         raise ValueError(f"{sidecar}: not a tunesmith take JSON (no tunesmith-take format)")
+    problem = _record_problem(record)
+    if problem:  # before anything is stored: a seed of NaN or a model given as text had gone in
+        raise ValueError(f"{sidecar}: not a tunesmith take JSON ({problem})")
     from tunesmith.api import read
 
     for ext in (".mid", ".musicxml"):
@@ -84,6 +87,28 @@ def read_take(path: str | Path) -> tuple[dict, Piece]:
     if summary.get("style") and not piece.style:
         piece.style = summary["style"]
     return record, piece
+
+
+def _record_problem(record: dict) -> str | None:
+    """What is wrong with the fields of a take JSON that a rating reads and stores, or None."""
+    import math
+
+    for name in ("model", "request", "piece"):
+        if record.get(name) is not None and not isinstance(record[name], dict):
+            return f"{name} should be an object, not {type(record[name]).__name__}"
+    model = record.get("model") or {}
+    if model.get("sha256") is not None and not (isinstance(model["sha256"], str) and len(model["sha256"]) <= 128):
+        return "model.sha256 should be a short text"
+    for name in ("seed", "take_index"):
+        value = record.get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value != int(value):
+            return f"{name} should be a whole number, not {value!r}"[:200]
+    style = (record.get("piece") or {}).get("style")
+    if style is not None and not (isinstance(style, str) and len(style) <= 64):
+        return "piece.style should be a style name"
+    return None
 
 
 def take_id(record: dict, piece: Piece) -> str:
