@@ -13,7 +13,7 @@ import mido
 import pytest
 
 from tunesmith import limits
-from tunesmith.inputs import read_file
+from tunesmith.inputs import InputError, read_file
 from tunesmith.score import KeySignature, Note, Piece, Tempo, TimeSignature, Track
 
 pytestmark = pytest.mark.filterwarnings("ignore:skipped ABC tune")
@@ -90,6 +90,25 @@ def test_control_characters_in_a_title_or_part_name_are_dropped_on_reading(tmp_p
     take = api.harmonize(path, style="folk", seed=1)
     take.write(tmp_path / "out", audio=False, svg=False)
     assert (tmp_path / "out.musicxml").read_bytes().startswith(b"<?xml")
+
+
+@pytest.mark.parametrize("kind", ["abc", "musicxml"])
+def test_a_note_outside_midis_range_is_refused_by_co_create(tmp_path, kind):
+    """A note 40 octaves up (ABC) or in octave 99 (MusicXML) had been dropped, a rest left in its
+    place, and the harmonization written: co-create never changes the musician's notes."""
+    from tunesmith.cocreate import load_piece
+
+    if kind == "abc":
+        path = tmp_path / "high.abc"
+        path.write_text("X:1\nT:High\nM:4/4\nL:1/4\nK:C\nc" + "'" * 40 + " d e f|g4|]\n")
+    else:
+        from tunesmith.outputs.musicxml import musicxml_bytes
+
+        data = musicxml_bytes(_piece([Note(60 + i, float(i), 1.0) for i in range(4)]))
+        path = tmp_path / "high.musicxml"
+        path.write_bytes(data.replace(b"<octave>4</octave>", b"<octave>99</octave>", 1))
+    with pytest.raises(InputError, match=rf"high\.{kind}: 1 note\(s\) lie outside MIDI's pitch range"):
+        load_piece(path)
 
 
 # ---------------------------------------------------------------------------- co-create reading

@@ -51,6 +51,10 @@ def load_piece(source: Piece | str | os.PathLike, *, tune: int = 1) -> Piece:
     if not 1 <= tune <= len(pieces):
         raise ValueError(f"{source}: the file holds {len(pieces)} tune(s); tune {tune} does not exist")
     piece = pieces[tune - 1]
+    dropped = piece.meta.pop("notes_out_of_range", 0)
+    if dropped:  # the musician's notes are never changed: one left out would be
+        raise InputError(f"{source}: {dropped} note(s) lie outside MIDI's pitch range (C-1 to G9); move them "
+                         "into it")  # fmt: skip
     if not piece.path:
         piece.path = os.fspath(source)
     with limits.tighter(MAX_PIECE_NOTES=limits.limit("MAX_COCREATE_NOTES")):

@@ -372,7 +372,8 @@ def from_music21(stream: Any, **kw: Any) -> Piece:
                 members = [(n.pitch, n.tie or el.tie) for n in getattr(el, "notes", [])]
             for p, tie_obj in members:
                 midi = int(round(p.ps))
-                if not 0 <= midi <= 127:
+                if not 0 <= midi <= 127:  # left out, and counted: co-create refuses such a file (`meta`)
+                    piece.meta["notes_out_of_range"] = piece.meta.get("notes_out_of_range", 0) + 1
                     continue
                 kind = tie_obj.type if tie_obj is not None else None
                 prev = pending.get(midi)

@@ -384,7 +384,8 @@ def _walk(tokens: list, piece: Piece, track: Track, *, first_voice: bool) -> flo
         new_tied: dict[int, Note] = {}
         for name in names:
             midi = _midi_of(name)
-            if not 0 <= midi <= 127:
+            if not 0 <= midi <= 127:  # left out, and counted: co-create refuses such a file (`meta`)
+                piece.meta["notes_out_of_range"] = piece.meta.get("notes_out_of_range", 0) + 1
                 continue
             prev = tied.get(midi)
             if prev is not None and tok.tie in ("stop", "continue") and abs(prev.onset + prev.duration - float(t)) < 1e-6:
