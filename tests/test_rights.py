@@ -513,6 +513,8 @@ def test_a_whole_short_work_copied_is_a_copy_whatever_its_score(tmp_path):
     same = check_piece(short, index)
     assert same.verdict == "copy" and copies_a_whole_work(index, same.matches[0])
     assert same.score < float(same.calibration["copy"])  # the score alone would not say so
+    row = same.nearest()[0]  # and its row says so too (it had read "clear" under a verdict of "copy")
+    assert row["verdict"] == "copy" and row["whole_work"] is True
     assert not any(copies_a_whole_work(index, m) for m in check_piece(motif, index).matches)
 
 

@@ -78,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
               "indexed, so the same piece may score otherwise against another index)")  # fmt: skip
     for i, m in enumerate(out["nearest"], 1):
         by = f" by {', '.join(m['composers'])}" if m.get("composers") else ""
-        print(f"  {i}. {m['title'] or m['work_id']}{by} [{m['source']}, {m['license']}] score {m['score']:.1f} ({m['verdict']}): "
+        verdict = "copy: the whole work, note for note" if m.get("whole_work") else m["verdict"]
+        print(f"  {i}. {m['title'] or m['work_id']}{by} [{m['source']}, {m['license']}] score {m['score']:.1f} ({verdict}): "
               f"bars {m['bars'][0]}-{m['bars'][1]} here ~ bars {m['work_bars'][0]}-{m['work_bars'][1]} there")  # fmt: skip
         if m.get("usage"):
             print(f"     {m['usage']}")

@@ -125,14 +125,18 @@ class CheckResult:
     calibration: dict[str, Any]
     index: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    # per match: it reproduces its whole work (`copies_a_whole_work`), a copy whatever its score (a
+    # verdict of "copy" had come with every row saying "clear")
+    whole_works: list[bool] = field(default_factory=list)
 
     def nearest(self) -> list[dict[str, Any]]:
         """The nearest works, best first, each with its own verdict and, where it is close or a
         copy, what its license allows with the bars that match it (`work_usage`)."""
         out = []
-        for m in self.matches:
-            verdict = verdict_of(m.score, self.calibration)
-            row = m.to_dict() | {"verdict": verdict}
+        for i, m in enumerate(self.matches):
+            whole = i < len(self.whole_works) and self.whole_works[i]
+            verdict = "copy" if whole else verdict_of(m.score, self.calibration)
+            row = m.to_dict() | {"verdict": verdict} | ({"whole_work": True} if whole else {})
             if verdict != "clear":
                 row["usage"] = work_usage(m.work.get("license"), m.work.get("rights_basis"))
             out.append(row)
@@ -178,9 +182,10 @@ def check_piece(
     score = matches[0].score if matches else 0.0
     cal = calibration_of(index)
     verdict = verdict_of(score, cal)
-    if verdict != "copy" and any(copies_a_whole_work(index, m) for m in matches):
+    whole = [copies_a_whole_work(index, m) for m in matches]
+    if verdict != "copy" and any(whole):
         verdict = "copy"
-    return CheckResult(verdict, score, matches, cal, index_summary(index), time.perf_counter() - t0)
+    return CheckResult(verdict, score, matches, cal, index_summary(index), time.perf_counter() - t0, whole)
 
 
 def musicians_notes(piece: Piece, request: dict | None) -> tuple[set[tuple[int, float]] | None, str | None]:
