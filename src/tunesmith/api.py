@@ -172,6 +172,14 @@ def compose_request(
         # 5/8 and 7/8 are counted in eighths: the style's tempo in beats would be a dirge (folk at
         # 110 eighths, 55 quarters a minute); its quarter notes become two eighths each
         beats_per_minute *= 2
+    from tunesmith.tokenizer import METERS
+
+    if isinstance(meter, tuple | list) and len(meter) == 2:
+        meter = f"{meter[0]}/{meter[1]}"
+    meter = str(meter).replace(" ", "")
+    if meter not in METERS:  # before the tempo, which is counted in its beats ("tempo 110 out of bounds
+        # 5120..102400 beats per minute in 4/1024" had answered --meter 4/1024)
+        raise ValueError(f"meter {meter} out of bounds; supported: {', '.join(METERS)}")
     qpm = qpm_of(beats_per_minute, meter)
     if not MIN_TEMPO <= qpm <= MAX_TEMPO:  # said in the beats the musician counts, not in quarter notes
         try:
