@@ -341,6 +341,18 @@ def test_output_stem_checks(tmp_path):
     with pytest.raises(LimitError, match=r"is a directory"):
         limits.check_output_stem(str(tmp_path) + "/")
     assert limits.check_output_stem(tmp_path / "take") == tmp_path / "take"
+    with pytest.raises(LimitError, match=r"the stem's name is too long for its files' names \(at most 242 bytes\)"):
+        limits.check_output_stem(tmp_path / ("L" * 250))
+
+
+def test_a_long_stem_within_the_limit_writes_its_take(tmp_path):
+    """A 240-character stem: STEM.musicxml is a legal name, and the take's staging folder (named
+    after the stem) had passed 255 and failed the write after the work."""
+    from tunesmith import api
+
+    stem = limits.check_output_stem(tmp_path / ("L" * 240))
+    written = api.compose(style="folk", bars=2, seed=1, check=False).write(stem, audio=False, svg=False)
+    assert written["musicxml"].name == "L" * 240 + ".musicxml" and written["musicxml"].is_file()
 
 
 def test_a_folder_in_the_way_of_a_take_is_refused_before_the_work(tmp_path, capsys):

@@ -450,6 +450,10 @@ def check_output_stem(out: str | os.PathLike) -> Path:
     p = Path(text)
     if text.endswith(("/", os.sep)) or p.is_dir():
         raise LimitError(f"--out {text}: is a directory; give a file stem inside it, such as {p / 'take'}")
+    longest = len(p.name.encode("utf-8", "surrogateescape")) + len("-100.musicxml")  # a take of --n 100
+    if longest > 255:  # the file system's limit on a name: refused before the work, not at its end
+        raise LimitError(f"--out {text[:60]}...: the stem's name is too long for its files' names (at most "
+                         f"{255 - len('-100.musicxml')} bytes)")  # fmt: skip
     resolved = p.resolve()
     if resolved.parent == Path(resolved.anchor) or str(resolved) in _SYSTEM_DIRS:
         raise LimitError(f"--out {text}: would write {resolved}.mid ... in the filesystem root; give a stem inside a folder")

@@ -405,7 +405,9 @@ def write_take(
         if _path(stem, kind).is_dir():
             raise IsADirectoryError(f"{_path(stem, kind)}: is a folder; a take's file cannot replace it")
     stem.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{stem.name}.partial-", dir=stem.parent))
+    # the staging folder's name stays short: a 240-character stem is a legal name for STEM.musicxml,
+    # but ".STEM.partial-XXXXXXXX" had passed the file system's 255 and failed the take
+    staging = Path(tempfile.mkdtemp(prefix=f".{stem.name[:64]}.partial-", dir=stem.parent))
     try:
         staged = {kind: staging / f"take.{kind}" for kind in (*kinds, "json")}
         t_all = time.perf_counter()
