@@ -345,6 +345,19 @@ def test_output_stem_checks(tmp_path):
         limits.check_output_stem(tmp_path / ("L" * 250))
 
 
+def test_a_file_name_with_a_newline_and_escape_codes_is_one_printable_error_line(tmp_path, capsys):
+    """A name holding a newline and a terminal's colour code: the error is one line, the codes shown
+    as escapes, and the reader's reason is not cut at the name's newline."""
+    from tunesmith.cli import main
+
+    path = tmp_path / "evil\nFAKE: all good\x1b[31mred.mid"
+    path.write_bytes(b"MThd\x00\x00\x00\x06\x00\x00\x00\x01\x01\xe0MTrk\x00\x00\x00\xa3\x00\xff")
+    assert main(["harmonize", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "\x1b" not in err
+    assert "evil\\x0aFAKE: all good\\x1b[31mred.mid: " in err and err.rstrip().endswith(")")
+
+
 def test_a_long_stem_within_the_limit_writes_its_take(tmp_path):
     """A 240-character stem: STEM.musicxml is a legal name, and the take's staging folder (named
     after the stem) had passed 255 and failed the write after the work."""

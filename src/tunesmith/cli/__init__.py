@@ -64,6 +64,14 @@ class _Parser(argparse.ArgumentParser):
         super().error(message)
 
 
+def one_line(text: object) -> str:
+    """`text` as one printable line: control characters (a newline, a terminal's escape codes, held
+    in a file's name) shown as escapes, so that an error cannot forge lines or colour a terminal."""
+    import re
+
+    return re.sub("[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", str(text))
+
+
 def _print_json_error(where: str, message: str, status: int = EXIT_USAGE) -> None:
     import json
 
@@ -104,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             if wants_json:
                 _print_json_error(f"tunesmith {args.verb}", str(exc))
             else:
-                print(f"tunesmith {args.verb}: error: {exc}", file=sys.stderr)
+                print(f"tunesmith {args.verb}: error: {one_line(exc)}", file=sys.stderr)
             return EXIT_USAGE
         except KeyboardInterrupt:
             print(f"tunesmith {args.verb}: interrupted", file=sys.stderr)
@@ -117,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
             if wants_json:
                 _print_json_error(f"tunesmith {args.verb}", message)
             else:
-                print(f"tunesmith {args.verb}: error: {message}", file=sys.stderr)
+                print(f"tunesmith {args.verb}: error: {one_line(message)}", file=sys.stderr)
             return EXIT_USAGE
     except BrokenPipeError:
         # `tunesmith corpus list --json | head`: the reader left; say nothing more

@@ -243,5 +243,7 @@ def main(verb: str, argv: list[str] | None = None) -> int:
     try:
         return run(verb, args)
     except (ValueError, FileNotFoundError, FileExistsError) as exc:
-        print(f"tunesmith {verb}: error: {exc}", file=sys.stderr)
+        from tunesmith.cli import one_line
+
+        print(f"tunesmith {verb}: error: {one_line(exc)}", file=sys.stderr)
         return 2

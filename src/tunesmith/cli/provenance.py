@@ -27,7 +27,9 @@ def run(args: argparse.Namespace) -> int:
             if args.json:
                 print(json.dumps({"file": path, "error": str(e), "exit_status": 2}))
             else:
-                print(f"tunesmith provenance: error: {e}", file=sys.stderr)
+                from tunesmith.cli import one_line
+
+                print(f"tunesmith provenance: error: {one_line(e)}", file=sys.stderr)
             continue
         if args.json:
             print(json.dumps(record, default=str))

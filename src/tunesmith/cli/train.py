@@ -85,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(args)
     except (ValueError, FileNotFoundError, FileExistsError) as exc:
-        print(f"tunesmith train: error: {exc}", file=sys.stderr)
+        from tunesmith.cli import one_line
+
+        print(f"tunesmith train: error: {one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("tunesmith train: interrupted", file=sys.stderr)

@@ -200,7 +200,7 @@ def read_file(path: str | os.PathLike, **kw: object) -> list[Piece]:
         return pieces
     except ValueError as e:
         text = str(e)
-        if p.name in text and "\n" not in text.strip():
+        if p.name in text and "\n" not in text.replace(p.name, "").strip():  # (a newline in the name is the name's)
             raise  # InputError / LimitError: one line that names the file
         # a library's ValueError ("negative seek value" from zipfile, ...): one line naming the file
         detail = (text.splitlines() or [""])[0]
