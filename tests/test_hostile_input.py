@@ -579,3 +579,35 @@ def test_cocreate_cli_reports_a_bad_input_before_an_existing_output(tmp_path, ca
     good = _write(tmp_path, "tune.abc", ABC)
     code, err = _cli(["harmonize", str(good), "--out", str(out), "--no-audio", "--no-svg"], capsys)
     assert code == 2 and "--force" in err
+
+
+def test_a_system_folder_or_a_url_is_no_folder_of_music(tmp_path, monkeypatch):
+    """corpus add / had been accepted, and check --against / walked the machine for minutes; a URL
+    had been "no such folder"; a folder walk stops at MAX_FOLDER_ENTRIES."""
+    from tunesmith.corpus.registry import FolderRegistry
+    from tunesmith.rights.check import index_of_folder
+
+    for folder in ("/", "/etc", "/proc/self"):
+        with pytest.raises(LimitError, match=r"a system folder, not a folder of music"):
+            limits.check_music_folder(folder)
+    with pytest.raises(LimitError, match=r"/etc: is /etc, a system folder"):
+        index_of_folder("/etc")
+    registry = FolderRegistry(tmp_path / "registry.sqlite")
+    with pytest.raises(ValueError, match=r"/: is /, a system folder"):
+        registry.add("/", style="folk", license="CC0-1.0")
+    with pytest.raises(ValueError, match=r"http://example.org/tunes: URLs are not read"):
+        registry.add("http://example.org/tunes", style="folk", license="CC0-1.0")
+    for i in range(12):
+        (tmp_path / f"t{i}.mid").write_bytes(b"")
+    monkeypatch.setenv("TUNESMITH_LIMIT_MAX_FOLDER_ENTRIES", "10")
+    with pytest.raises(LimitError, match=r"more than 10 files and folders under it"):
+        limits.walk_files(tmp_path, (".mid",))
+
+
+def test_a_metadata_csv_with_an_endless_field_is_one_line(tmp_path):
+    from tunesmith.corpus.metadata import read_metadata_csv
+
+    path = tmp_path / "deep.csv"
+    path.write_text("file,year\n" + "a" * 200_000 + ",1900\n")
+    with pytest.raises(ValueError, match=r"deep\.csv: not a metadata CSV \(field larger than field limit"):
+        read_metadata_csv(path, tmp_path)

@@ -45,6 +45,7 @@ DEFAULTS: dict[str, float] = {
     "MAX_XML_DEPTH": 64,  # element nesting of a MusicXML file (real scores: about 10)
     "MAX_ABC_TUNE_BYTES": 2 * MiB,  # one tune of an ABC file
     "MAX_FILE_SECONDS": 300,  # corpus build: the most one file may take (its timeout grows with size up to this)
+    "MAX_FOLDER_ENTRIES": 500_000,  # files and folders walked under a folder given to check --against or corpus add
     # ---- musical extent a file may declare
     "MAX_METER_NUMERATOR": 64,  # beats in a bar (M:64/8 is the most a real tune uses)
     "MAX_METER_DENOMINATOR": 64,  # and a power of two
@@ -340,6 +341,30 @@ def check_midi_score(where: str, score) -> None:
     longest = max((int(n.duration) for t in score.tracks for n in t.notes), default=0) / tpq
     if longest > limit("MAX_NOTE_BEATS"):
         raise LimitError(f"{where}: a note of {longest:g} beats is over the limit of {_fmt(limit('MAX_NOTE_BEATS'))} beats")
+
+
+def check_music_folder(folder: str | os.PathLike, what: str = "") -> Path:
+    """A folder of the user's music: not the file system's root or a system folder (`corpus add /`
+    had been accepted, and `check --against /` walked the whole machine for minutes)."""
+    root = Path(os.fspath(folder)).expanduser()
+    resolved = root.resolve()
+    if resolved.parent == resolved or str(resolved) in _SYSTEM_DIRS or str(resolved).startswith(("/proc/", "/sys/", "/dev/")):
+        raise LimitError(f"{folder}: is {resolved}, a system folder, not a folder of music; give the folder that holds "
+                         f"the music files {what}")  # fmt: skip
+    return root
+
+
+def walk_files(root: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    """The files under `root` (recursively, sorted) whose suffix is one of `suffixes`; LimitError
+    once more than MAX_FOLDER_ENTRIES files and folders have been walked."""
+    cap = int(limit("MAX_FOLDER_ENTRIES"))
+    found, seen = [], 0
+    for dirpath, dirnames, filenames in os.walk(root):
+        seen += len(dirnames) + len(filenames)
+        if seen > cap:
+            raise LimitError(f"{root}: more than {cap:,} files and folders under it; give a smaller folder")
+        found += [Path(dirpath) / f for f in filenames if Path(f).suffix.lower() in suffixes]
+    return sorted(p for p in found if p.is_file())
 
 
 # ============================================================================ pieces

@@ -29,7 +29,11 @@ def read_metadata_csv(csv_path: str | Path, folder: str | Path) -> dict[str, dic
     except UnicodeDecodeError:
         raise ValueError(f"{csv_path}: not UTF-8 text") from None
     reader = csv.DictReader(text.splitlines())
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as exc:
+        raise ValueError(f"{csv_path}: not a metadata CSV ({exc})") from None
+    header = [h.strip().lower() for h in (fieldnames or [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ValueError(f"{csv_path}: the header must name {', '.join(REQUIRED)} (missing {', '.join(missing)})")
@@ -38,6 +42,13 @@ def read_metadata_csv(csv_path: str | Path, folder: str | Path) -> dict[str, dic
         raise ValueError(f"{csv_path}: unknown column(s) {', '.join(unknown)}; known: {', '.join(REQUIRED + OPTIONAL)}")
     out: dict[str, dict[str, str]] = {}
     absent: list[str] = []
+    try:
+        return _read_rows(reader, csv_path, folder, out, absent)
+    except csv.Error as exc:  # a field over csv's limit, a NUL: one line naming the file
+        raise ValueError(f"{csv_path}: not a metadata CSV ({exc})") from None
+
+
+def _read_rows(reader, csv_path: Path, folder: Path, out: dict, absent: list) -> dict[str, dict[str, str]]:
     for line, row in enumerate(reader, start=2):
         if line > MAX_ROWS:
             raise ValueError(f"{csv_path}: more than {MAX_ROWS:,} rows")

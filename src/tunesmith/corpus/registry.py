@@ -82,12 +82,16 @@ class FolderRegistry:
         """Register `folder`; `metadata` ({relative file: {"year": ..., ...}}, see
         `tunesmith.corpus.metadata`) goes into every build's pieces of those files."""
         from tunesmith.corpus.sources import BUILTIN_SOURCES
+        from tunesmith.inputs import refuse_url
 
-        path = Path(folder).expanduser()
+        path = Path(refuse_url(folder)).expanduser()
         if not path.exists():
             raise FileNotFoundError(f"{folder}: no such folder")
         if not path.is_dir():
             raise ValueError(f"{folder}: not a folder")
+        from tunesmith.limits import check_music_folder
+
+        check_music_folder(path, "to add")
         style = check_style(style)
         license = check_license(license)
         name = name if name is not None else slug(path.resolve().name)

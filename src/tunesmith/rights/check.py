@@ -276,13 +276,15 @@ def build_index(against: str = "model", *, corpus: str | os.PathLike | None = No
 
 def index_of_folder(folder: str | os.PathLike) -> SimilarityIndex:
     """An index of the music files in `folder` (recursively; the first tune of each file)."""
+    from tunesmith import limits
     from tunesmith.api import read
 
     root = Path(os.fspath(folder))
     if not root.is_dir():
         raise FileNotFoundError(f"{root}: no such folder to check against")
+    limits.check_music_folder(root, "to check against")
     pieces, skipped = [], []
-    files = sorted(p for p in root.rglob("*") if p.suffix.lower() in MUSIC_SUFFIXES and p.is_file())
+    files = limits.walk_files(root, MUSIC_SUFFIXES)
     # one work per bundle: a take written as song.mid and song.musicxml had counted twice (its two
     # files each other's nearest work); its score (MusicXML) is read, else its MIDI
     rank = {s: i for i, s in enumerate((".musicxml", ".mxl", ".xml", ".mid", ".midi", ".kar", ".abc", ".krn"))}
