@@ -93,6 +93,8 @@ def test_the_header_is_read_by_name_in_any_order_with_a_bom_and_crlf(takes, tmp_
          r"h.csv: 3 bad row\(s\), nothing imported: row 2: empty 'preferred' cell; row 4: t-3.json and t-3.json are the "
          r"same take.*; row 5: .*missing.json: no take JSON \(name the STEM.json"),
         ("", r"h.csv: empty; expected a header row preferred,other"),
+        ("preferred,other\nhttp://127.0.0.1/a.json,t-2.json\n",
+         r"h.csv: 1 bad row\(s\), nothing imported: row 2: http://127.0.0.1/a.json: URLs are not read"),
     ],
 )  # fmt: skip
 def test_a_bad_header_or_cell_is_one_line_naming_it(takes, tmp_path, text, message):
@@ -173,3 +175,13 @@ def test_fit_warns_when_the_accuracy_is_near_chance():
     assert fit_warnings({"heldout_pairs": 40, "heldout_accuracy": 0.9}) == []
     (w,) = fit_warnings({"heldout_pairs": 40, "heldout_accuracy": 0.55})
     assert w.startswith("held-out accuracy 0.55 is near chance (0.5)")
+
+
+def test_export_never_writes_a_cell_a_spreadsheet_would_run(takes, tmp_path):
+    """A rater named '=HYPERLINK(...)' is exported with a leading apostrophe (CSV injection)."""
+    with RatingsStore(tmp_path / "a.db") as store:
+        store.prefer(takes[0], takes[1], rater='=HYPERLINK("http://evil")')
+        out = tmp_path / "prefs.csv"
+        store.export_csv(out)
+    row = out.read_text().splitlines()[1]
+    assert row.endswith('\'=HYPERLINK(""http://evil"")"') and ",=" not in row

@@ -213,8 +213,21 @@ def iter_pairs_csv(path: str | Path):
         if empty:
             yield i, None, None, None, f"empty {empty!r} cell"
             continue
+        url = next((cell[n] for n in CSV_COLUMNS[:2] if "://" in cell[n] or cell[n].lower().startswith(("http:", "https:", "file:"))), None)
+        if url:  # (Path would have made "http://x/a.json" "http:/x/a.json")
+            yield i, None, None, None, f"{url[:80]}: URLs are not read; give a take's local JSON file"
+            continue
         a, b = (Path(cell[n]) if Path(cell[n]).is_absolute() else path.parent / cell[n] for n in CSV_COLUMNS[:2])
         yield i, a, b, cell.get("rater") or None, None
+
+
+def _cell(text: str | None) -> str | None:
+    """A CSV cell a spreadsheet will not run as a formula: text opening with =, +, -, @ (or a tab or
+    carriage return) gets a leading apostrophe (OWASP's CSV injection advice; a rater named
+    '=HYPERLINK("http://...")' had been exported as it was)."""
+    if isinstance(text, str) and text.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + text
+    return text
 
 
 class RatingsStore:
@@ -422,7 +435,8 @@ class RatingsStore:
 
         rows = self.pairs(rater, stars=stars)
         buf = io.StringIO()
-        csv.writer(buf).writerows([["preferred", "other", "rater"]] + [[shown(a), shown(b), r] for r, a, b in rows])
+        csv.writer(buf).writerows([["preferred", "other", "rater"]]
+                                  + [[_cell(shown(a)), _cell(shown(b)), _cell(r)] for r, a, b in rows])  # fmt: skip
         if to_stdout:
             sys.stdout.write(buf.getvalue())
         else:
