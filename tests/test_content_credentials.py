@@ -143,6 +143,11 @@ def test_provenance_cli_says_when_a_wav_was_changed(home, tmp_path, capsys):
     assert "CHANGED since signing (assertion.dataHash.mismatch)" in out[3]
     assert main(["provenance", "--json", str(changed)]) == 0
     assert json.loads(capsys.readouterr().out)["content_credentials"]["intact"] is False
+    # a MIDI's fields are unsigned text, and said to be (a forged one had read as trusted)
+    assert main(["provenance", str(files["mid"])]) == 0
+    assert "unsigned: these fields are text in the file, which anyone can write" in capsys.readouterr().out
+    assert main(["provenance", "--json", str(files["mid"]), str(files["wav"])]) == 0
+    assert [json.loads(line)["signed"] for line in capsys.readouterr().out.splitlines()] == [False, True]
 
 
 def test_a_bad_file_among_several_is_reported_in_its_turn(home, tmp_path, capsys):

@@ -74,3 +74,6 @@ def print_record(record: dict) -> None:
         print(f"  C2PA Content Credentials: {state}; signed by {cc['signer']} (a local identity, not a trusted certificate)")
     elif record["kind"] == "wav":
         print("  no C2PA Content Credentials")
+    if cc is None:  # a forged MIDI had read as a trusted "made by tunesmith"
+        print("  (unsigned: these fields are text in the file, which anyone can write; a WAV's C2PA credentials "
+              "are signed)")  # fmt: skip

@@ -251,7 +251,7 @@ def read_provenance(path: str | os.PathLike) -> dict[str, Any]:
     """What a file says about how it was made, from its own metadata (`tunesmith provenance FILE`).
 
     {"file": name, "kind": "midi"|"musicxml"|"wav", "made_by_tunesmith": bool, "ai_generated": bool|None,
-     "fields": {...}, "content_credentials": {...}|None}. `fields` holds the embedded provenance
+     "fields": {...}, "content_credentials": {...}|None, "signed": bool}. `fields` holds the embedded provenance
     (model, model_sha256, seed, request, licenses, ...). `content_credentials` (WAV) holds the C2PA
     manifest's validation state, the problems found ("signingCredential.untrusted" alone: intact,
     locally signed), the signer and its provenance assertion. Size limits are checked first."""
@@ -291,6 +291,9 @@ def read_provenance(path: str | os.PathLike) -> dict[str, Any]:
     out["made_by_tunesmith"] = bool(fields) or out["content_credentials"] is not None
     ai = fields.get("ai_generated")  # a bool from every reader (MusicXML's text is parsed)
     out["ai_generated"] = ai if isinstance(ai, bool) else None
+    # only C2PA credentials are signed; the fields are text anyone can write (a forged MIDI had
+    # read as made by tunesmith, and not AI-generated)
+    out["signed"] = out["content_credentials"] is not None
     return out
 
 
