@@ -457,3 +457,27 @@ def test_co_creating_a_co_created_take_leaves_the_musicians_part_out_of_the_guar
         again = ts.inpaint(source, bars="3-4", keep="melody", seed=2)
         assert again.provenance["input_made_how"] == "co-created"
         assert again.provenance["rights"]["input_excluded"]
+
+
+def test_check_rate_and_prefer_are_public_api(tmp_path):
+    """A first-day user had to shell out to the CLI for them: ts.check gives the CLI's verdict for a
+    Take, a Piece or a file; ts.rate and ts.prefer store a written Take (or its JSON) and refuse an
+    unwritten one in words."""
+    from tunesmith.ratings import RatingsStore
+
+    take = ts.compose(style="folk", bars=8, seed=3)
+    other = ts.compose(style="folk", bars=8, seed=4)
+    files = take.write(tmp_path / "a", audio=False, svg=False)
+    other.write(tmp_path / "b", audio=False, svg=False)
+    by_take, by_file = ts.check(take), ts.check(files["mid"])
+    assert by_take.verdict in ("clear", "close", "copy") and by_take.to_dict()["usage"]
+    assert by_take.score == pytest.approx(by_file.score, abs=1e-6)
+    assert ts.check(take.piece).score == pytest.approx(by_take.score)
+    db = tmp_path / "r.db"
+    tid = ts.rate(take, 4, rater="ann", store=db)
+    assert ts.prefer(files["json"], other, rater="ann", store=db) == (tid, ts.rate(other, 2, rater="ann", store=db))
+    with RatingsStore(db) as store:
+        assert store.counts()["pairs"] == 1
+    with pytest.raises(ValueError, match=r"write the take first"):
+        ts.rate(ts.compose(style="folk", bars=2, seed=5), 3, store=db)
+    assert {"check", "rate", "prefer"} <= set(ts.__all__)

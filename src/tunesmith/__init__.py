@@ -4,16 +4,22 @@ from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, Tempo, TimeS
 
 __version__ = "0.1.0"
 
-# The public API (tunesmith.api), imported on first use so `import tunesmith` stays light.
-_API = ("Model", "Take", "compose", "continue_", "harmonize", "inpaint", "load_model", "provenance", "read", "write_takes")
+# The public API, imported on first use so `import tunesmith` stays light: {name: module}.
+_API = {
+    **dict.fromkeys(("Model", "Take", "compose", "continue_", "harmonize", "inpaint", "load_model", "provenance", "read",
+                     "write_takes"), "tunesmith.api"),
+    "check": "tunesmith.rights.check",  # the copy check: verdict, nearest works, usage
+    "rate": "tunesmith.ratings",  # stars and preferences into the ratings store
+    "prefer": "tunesmith.ratings",
+}  # fmt: skip
 __all__ = ["ChordSymbol", "KeySignature", "Note", "Piece", "Tempo", "TimeSignature", "Track", "__version__", *_API]
 
 
 def __getattr__(name: str):
     if name in _API:
-        from tunesmith import api
+        import importlib
 
-        return getattr(api, name)
+        return getattr(importlib.import_module(_API[name]), name)
     raise AttributeError(f"module 'tunesmith' has no attribute {name!r}")
 
 

@@ -28,6 +28,7 @@ import sqlite3
 from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from tunesmith.score import Piece
 
@@ -472,3 +473,30 @@ class RatingsStore:
         model.save(target)
         report["saved"] = str(target)
         return model, report
+
+
+# ------------------------------------------------------------------------------ the public API
+def _take_json(take: Any) -> Path:
+    """A take's STEM.json: a path given, or the bundle a `Take` was last written as."""
+    from tunesmith.take import Take
+
+    if isinstance(take, Take):
+        if "json" not in take.files:
+            raise ValueError("a rating keeps the take's files: write the take first (take.write('out/stem'))")
+        return Path(take.files["json"])
+    return Path(os.fspath(take))
+
+
+def rate(take: Any, stars: int, *, rater: str | None = None, store: str | os.PathLike | None = None) -> str:
+    """`tunesmith rate`: give a take (its STEM.json, or a `Take` written with `Take.write`) 1-5
+    stars in the ratings store (`store`, default TUNESMITH_HOME/ratings.db); returns the take's id."""
+    with RatingsStore(store) as db:
+        return db.rate(_take_json(take), stars, rater)
+
+
+def prefer(preferred: Any, other: Any, *, rater: str | None = None,
+           store: str | os.PathLike | None = None) -> tuple[str, str]:  # fmt: skip
+    """`tunesmith prefer`: record that `preferred` was preferred to `other` (each a STEM.json or a
+    written `Take`); returns their take ids."""
+    with RatingsStore(store) as db:
+        return db.prefer(_take_json(preferred), _take_json(other), rater)

@@ -67,6 +67,7 @@ class Take:
         self.seed = seed
         self.provenance = provenance
         self.raw = raw  # the sampler's take: tokens, per-token log-probabilities
+        self.files: dict[str, Path] = {}  # the bundle last written by `write` ({kind: path})
 
     def __repr__(self) -> str:
         p = self.piece
@@ -91,7 +92,8 @@ class Take:
         p = Path(os.fspath(path))
         kind = FILE_KINDS.get(p.suffix.lower())
         if kind is None:
-            return write_takes([self], p, force=force, audio=audio, svg=svg)[0]
+            self.files = write_takes([self], p, force=force, audio=audio, svg=svg)[0]  # (`tunesmith.rate` reads its JSON)
+            return self.files
         check_overwrite([p], force)
         import tempfile
 

@@ -346,3 +346,44 @@ def resolve_index(against: str | os.PathLike | None = "model", *, model: Any = N
             index.save(stem)
         return load_index(stem.with_suffix(".npz"))
     return index_of_folder(against)
+
+
+# ------------------------------------------------------------------------------ the public API
+def check(
+    source: Any,
+    *,
+    against: str | os.PathLike = "model",
+    model: Any = None,
+    top: int = 3,
+    given: Any = None,
+) -> CheckResult:
+    """`tunesmith check` from Python: how near `source` (a file path, a `Piece` or a `Take`) lies to
+    the works of `against` ("model": the model's training set, "corpus", or a folder of music
+    files), its verdict (clear / close / copy) and nearest works (`CheckResult.to_dict()`: each with
+    its bars, license and usage). The musician's own notes never count: `given` (a file, a Piece or
+    a set of (pitch, onset) pairs), else, for a take tunesmith co-created, the part its request
+    names the musician's (a continuation's given bars, a harmonized melody)."""
+    from tunesmith.api import read
+    from tunesmith.rights.features import given_notes
+    from tunesmith.rights.provenance import PROVENANCE_KINDS, made_how, read_provenance
+    from tunesmith.score import Piece as _Piece
+    from tunesmith.take import Take
+
+    record = None
+    if isinstance(source, Take):
+        piece, record = source.piece, source.provenance
+    elif isinstance(source, _Piece):
+        piece = source
+    else:
+        path = Path(os.fspath(source))
+        piece = read(path)
+        if path.suffix.lower() in PROVENANCE_KINDS:
+            try:
+                record = read_provenance(path)["fields"]
+            except (ValueError, OSError):
+                record = None
+    if given is not None and not isinstance(given, set):
+        given = given_notes(given if isinstance(given, _Piece) else read(given))
+    elif given is None and record and made_how(record) == "co-created":
+        given = musicians_notes(piece, record.get("request"))[0]
+    return check_piece(piece, resolve_index(against, model=model), top=top, given=given)
