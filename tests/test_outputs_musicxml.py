@@ -106,6 +106,20 @@ def test_a_musicians_own_spelling_survives_reading_and_writing(tmp_path):
     assert Note(68, 0.0, 1.0, spelling="Ab") == Note(68, 0.0, 1.0, spelling="G#")  # not part of a note's identity
 
 
+def test_an_abc_tunes_own_spelling_survives_reading_and_writing(tmp_path):
+    """An ABC tune in B-flat with ^G, _A, =B and ^^F: the names as written (the key signature's
+    flats applied), kept when co-create writes the musician's notes (a jazz melody's G# had come
+    back as A-flat)."""
+    from tunesmith.inputs import read_file
+
+    src = tmp_path / "mine.abc"
+    src.write_text("X:1\nT:Mine\nM:4/4\nL:1/4\nK:Bb\n^G A _A =B|^^F G B E|]\n")
+    (piece,) = read_file(src)
+    assert [n.spelling for n in piece.tracks[0].notes] == ["G#", "A", "Ab", "B", "F##", "G", "Bb", "Eb"]
+    out = music21.converter.parse(str(write_musicxml(piece, tmp_path / "again.musicxml")))
+    assert [n.name for n in out.parts[0].recurse().notes][:5] == ["G#", "A", "A-", "B", "F##"]
+
+
 def test_every_chord_quality_reads_back_as_written_and_sounds_so_elsewhere(tmp_path):
     """Each quality tunesmith knows is written so that tunesmith reads back the same figure and
     a reader that ignores the kind's text (music21 here) gets the same pitch classes: kinds

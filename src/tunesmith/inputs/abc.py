@@ -70,6 +70,18 @@ def _header_fields(header: str) -> str:
     return "\n".join(keep)
 
 
+def _spelling_of(name: str) -> str | None:
+    """The written name of a music21 pitch name ("G#4" -> "G#", "B-3" -> "Bb", "E--4" -> "Ebb"), None
+    for a quarter tone (kept as the note's `spelling`: an ABC tune's ^G had come back as A-flat)."""
+    i = 1
+    while i < len(name) and name[i] in "#-~`n":
+        i += 1
+    acc = name[1:i].replace("n", "")
+    if acc not in ("", "#", "##", "-", "--"):
+        return None
+    return name[0].upper() + acc.replace("-", "b")
+
+
 def _midi_of(name: str) -> int:
     """MIDI number of a music21 pitch name such as 'C#5', 'B-3', 'E--4'."""
     i = 1
@@ -392,7 +404,7 @@ def _walk(tokens: list, piece: Piece, track: Track, *, first_voice: bool) -> flo
                 prev.duration += float(ql)
                 n = prev
             else:
-                n = Note(midi, float(t), float(ql))
+                n = Note(midi, float(t), float(ql), spelling=_spelling_of(name))
                 track.notes.append(n)
             if tok.tie in ("start", "continue"):
                 new_tied[midi] = n
