@@ -221,8 +221,11 @@ def test_block_budget_still_completes_every_bar(tok):
         ({"meter": "11/16"}, "meter"),
         ({"meter": "4/4", "bars": 0}, "bars"),
         ({"bars": 1000}, "bars"),
-        ({"style": "chorale", "pitch_range": (60, 76)}, "too narrow for a chorale"),
-        ({"pitch_range": (60, 62)}, "too narrow"),
+        ({"style": "chorale", "pitch_range": (60, 76)}, r"pitch range C4:E5 too narrow for a chorale's 4 voices: the B "
+                                                         r"voice \(normally E2:C4\)"),
+        ({"pitch_range": (55, 59)}, r"pitch range G3:B3 too narrow: a melody needs"),  # as --range writes it
+        ({"form": "reel", "bars": 32}, r"form 'reel': a form is section letters .*; a reel's usual form is AABB"),
+        ({"form": "verse", "bars": 32}, r"form 'verse': a form is section letters"),
         ({"pitch_range": (72, 60)}, "lowest first"),
         ({"chords": ["C", "Xyz7"]}, "unparsable chord"),
         ({"chords": ["N.C."]}, "unparsable chord"),
@@ -277,3 +280,16 @@ def test_infill_rewrites_only_the_span(model, tok):
         assert tok.middle_id in take.tokens and take.tokens[-1] == tok.eos_id
     with pytest.raises(ValueError, match="inside"):
         infill(model, tok, piece, 3, 12)
+
+
+def test_abc_mode_names_are_keys():
+    """--key Ador, Amix, Emin as ABC's K: field writes them (a fiddler's had been refused), and
+    lower-case section letters are still a form."""
+    from tunesmith.cli._common import parse_key
+
+    assert parse_key("Ador", None) == ("A", "dorian") and parse_key("Amix", None) == ("A", "mixolydian")
+    assert parse_key("Emin", None) == ("E", "minor") and parse_key("Bbmaj", None) == ("Bb", "major")
+    assert parse_key("F#m", None) == ("F#", "minor") and parse_key("G", None) == ("G", None)
+    with pytest.raises(ValueError, match=r"--key 'Ador' contradicts --mode major"):
+        parse_key("Ador", "major")
+    assert ComposeRequest(style="folk", bars=16, form="aabb").form == "AABB"

@@ -39,8 +39,14 @@ def parse_range(text: str | None) -> tuple[int, int] | None:
     return low, high
 
 
+_ABC_MODES = {"maj": "major", "min": "minor", "ion": "ionian", "dor": "dorian", "phr": "phrygian", "lyd": "lydian",
+              "mix": "mixolydian", "aeo": "aeolian", "loc": "locrian"}  # fmt: skip
+
+
 def parse_key(key: str | None, mode: str | None) -> tuple[str | None, str | None]:
-    """'D' -> ('D', mode); 'g minor' -> ('G', 'minor'); 'F#m' -> ('F#', 'minor')."""
+    """'D' -> ('D', mode); 'g minor' -> ('G', 'minor'); 'F#m' -> ('F#', 'minor'); ABC's modes as
+    its K: field writes them: 'Ador' -> ('A', 'dorian'), 'Gmix', 'Emin', 'Dmaj', 'Bphr', 'Flyd', 'Bloc'
+    (a fiddler's --key Ador had been "unknown key tonic")."""
     if key is None:
         return None, mode
     words = key.split()
@@ -53,7 +59,13 @@ def parse_key(key: str | None, mode: str | None) -> tuple[str | None, str | None
         mode = words[1].lower()
     elif len(words) > 2:
         raise ValueError(f"key {key!r}: use a tonic and an optional mode, e.g. 'g minor'")
-    if len(tonic) > 1 and tonic.endswith("m") and tonic[:-1] and tonic[-2] in "ABCDEFGabcdefg#b":
+    abc = re.fullmatch(r"([A-Ga-g][#b]?)(maj|min|ion|dor|phr|lyd|mix|aeo|loc)[a-z]*", tonic, re.IGNORECASE)
+    if abc and len(words) == 1:
+        named = _ABC_MODES[abc.group(2).lower()]
+        if mode is not None and mode.lower() != named:
+            raise ValueError(f"--key {key!r} contradicts --mode {mode}")
+        tonic, mode = abc.group(1), named
+    elif len(tonic) > 1 and tonic.endswith("m") and tonic[:-1] and tonic[-2] in "ABCDEFGabcdefg#b":
         tonic, mode = tonic[:-1], mode or "minor"
     return tonic[0].upper() + tonic[1:], mode
 

@@ -234,6 +234,17 @@ FINAL_LENGTH_SHARES = {
 }
 
 
+# the usual form of the dance types a musician may name in --form (refused with the form to write)
+DANCE_FORMS = {"reel": "AABB", "jig": "AABB", "hornpipe": "AABB", "polka": "AABB", "slide": "AABB", "slipjig": "AABB",
+               "march": "AABB", "waltz": "AABB", "strathspey": "AABB", "song": "AABA", "ballad": "AABA"}  # fmt: skip
+
+
+def _named(pitch: int) -> str:
+    """A MIDI pitch as --range writes it (55 -> "G3"): a fiddler had been told "55..59"."""
+    names = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+    return f"{names[pitch % 12]}{pitch // 12 - 1}"
+
+
 def _form_parts(form: str) -> list[tuple[str, bool, int | None]]:
     """[(letter, primed, bars or None)]: "AA'BB" (equal sections) or "A4A4B6" (each section's bars
     given); ValueError if not a form."""
@@ -494,7 +505,14 @@ class ComposeRequest:
         if self.cadence is not None and self.cadence not in CADENCES:
             raise ValueError(f"unknown cadence {self.cadence!r}; one of {', '.join(CADENCES)}")
         if self.form is not None:
-            self.form = str(self.form).replace(" ", "").upper()
+            word = str(self.form).replace(" ", "")
+            if word.lower() != "none" and (word.replace("-", "").lower() in DANCE_FORMS or (
+                    word.isalpha() and word.islower() and any(ch > "h" for ch in word))):
+                # a word, not letters: "--form reel" had composed sections R, E, E, L
+                usual = DANCE_FORMS.get(word.replace("-", "").lower())
+                raise ValueError(f"form {word!r}: a form is section letters (AABB, AABA, A4A4B8), not a name"
+                                 + (f"; a {word}'s usual form is {usual}" if usual else ""))  # fmt: skip
+            self.form = word.upper()
             if self.form == "NONE":
                 self.form = ""
             form_sections(self.form, self.bars)  # raises when the sections do not fit the bars
@@ -566,7 +584,8 @@ class ComposeRequest:
         if self.layout == "lead":
             if hi - lo < MIN_MELODY_SPAN:
                 raise ValueError(
-                    f"pitch range {lo}..{hi} too narrow: a melody needs at least {MIN_MELODY_SPAN} semitones"
+                    f"pitch range {_named(lo)}:{_named(hi)} too narrow: a melody needs at least {MIN_MELODY_SPAN} "
+                    "semitones"
                 )
             return {"M": (lo, hi)}
         out = {}
@@ -574,8 +593,8 @@ class ComposeRequest:
             a, b = max(lo, vlo), min(hi, vhi)
             if b - a < MIN_VOICE_SPAN:
                 raise ValueError(
-                    f"pitch range {lo}..{hi} too narrow for a chorale's 4 voices: the {v} voice "
-                    f"(normally {vlo}..{vhi}) would get {max(0, b - a)} semitones, needs {MIN_VOICE_SPAN}"
+                    f"pitch range {_named(lo)}:{_named(hi)} too narrow for a chorale's 4 voices: the {v} voice "
+                    f"(normally {_named(vlo)}:{_named(vhi)}) would get {max(0, b - a)} semitones, needs {MIN_VOICE_SPAN}"
                 )
             out[v] = (a, b)
         return out
