@@ -151,7 +151,9 @@ def write_and_report(args, takes: list, summary: dict, started: float, done: str
 
     from tunesmith.api import write_takes
 
+    t_write = time.perf_counter()
     results = write_takes(takes, args.out, force=True, audio=not args.no_audio, svg=not args.no_svg)  # checked
+    write_seconds = time.perf_counter() - t_write
     barred = unshippable_training_licenses(takes)
     if barred:  # stderr, so that --json's stdout stays one object
         print(f"note: this model learned from music licensed {', '.join(barred)}: its takes are for study and "
@@ -175,6 +177,7 @@ def write_and_report(args, takes: list, summary: dict, started: float, done: str
         # what the musician should know of each take (the notes the CLI prints without --json)
         "remarks": [t.remarks for t in takes],
         **summary,
+        "write_seconds": round(write_seconds, 3),
         "total_seconds": round(time.perf_counter() - started, 3),
     }
     if args.json:
@@ -183,5 +186,7 @@ def write_and_report(args, takes: list, summary: dict, started: float, done: str
     else:
         for files in results:
             print("wrote " + ", ".join(str(path) for path in files.values()))
-        print(done)
+        # the files' time said too: "0.23 s per take to compose" had read as the whole of a 6 s run
+        parts = [kind for kind, on in (("audio", not args.no_audio), ("score", not args.no_svg)) if on]
+        print(f"{done}; {write_seconds:.1f} s to write the files{' (' + ' and '.join(parts) + ' rendered)' if parts else ''}")
     return 0
