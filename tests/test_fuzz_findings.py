@@ -111,6 +111,20 @@ def test_a_note_outside_midis_range_is_refused_by_co_create(tmp_path, kind):
         load_piece(path)
 
 
+def test_a_utf16_musicxml_reads_as_its_utf8_twin(tmp_path):
+    """Saved as UTF-16 with a byte-order mark (its declaration saying so): read, where co-create had
+    refused it as "does not start with '<'"."""
+    from tunesmith.outputs.musicxml import musicxml_bytes
+
+    data = musicxml_bytes(_piece([Note(60 + i, float(i), 1.0) for i in range(8)]))
+    text = data.decode("utf-8").replace('encoding="utf-8"', 'encoding="UTF-16"', 1)
+    assert 'encoding="UTF-16"' in text
+    (tmp_path / "u16.musicxml").write_bytes(text.encode("utf-16"))
+    (tmp_path / "u8.musicxml").write_bytes(data)
+    a, b = (read_file(tmp_path / name)[0] for name in ("u16.musicxml", "u8.musicxml"))
+    assert [n.pitch for n in a.melody().notes] == [n.pitch for n in b.melody().notes] == list(range(60, 68))
+
+
 # ---------------------------------------------------------------------------- co-create reading
 def test_abc_book_reads_only_the_asked_tune(tmp_path):
     from tunesmith.cocreate import load_piece

@@ -58,7 +58,7 @@ def read_midi(path: str | os.PathLike, *, source: str = "", style: str = "", lic
     if not piece.title:
         piece.title = name_text(p.stem)
     if not piece.tracks and not piece.chords:
-        raise InputError(f"{p}: MIDI file has no notes")
+        raise InputError(f"{p}: MIDI file has no notes (no note-on that a note-off or a zero-velocity note-on ends)")
     pitched = [t for t in piece.tracks if not t.is_drum]
     if len(pitched) == 1 and pitched[0].role not in ("melody", "soprano"):
         pitched[0].role = "melody"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import warnings
 import zipfile
 import zlib
@@ -119,6 +120,19 @@ def _harmonies_to_words(root) -> None:
         parent.insert(i, d)
 
 
+def _utf8(p, data: bytes) -> bytes:
+    """A UTF-16 MusicXML file (with its byte-order mark, as some notation programs save it) as
+    UTF-8, its declaration saying so: co-create had refused one as "does not start with '<'"."""
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data
+    try:
+        text = data.decode("utf-16")
+    except UnicodeDecodeError as e:
+        raise InputError(f"{p}: not UTF-16 text after its UTF-16 byte-order mark ({e.reason})") from None
+    text = re.sub(r"""^(\s*<\?xml[^>]*?encoding=)["'][^"']*["']""", r'\1"UTF-8"', text.lstrip("\ufeff"), count=1)
+    return text.encode("utf-8")
+
+
 def _check_xml(p, data: bytes):
     import defusedxml.ElementTree as DET
 
@@ -183,7 +197,7 @@ def read_musicxml(path: str | os.PathLike, *, source: str = "", style: str = "",
     from music21 import converter
 
     p = check_local_file(path)
-    data = _xml_bytes(p)
+    data = _utf8(p, _xml_bytes(p))
     root = _check_xml(p, data)
     check_musicxml_tree(str(p), root)  # depth, <fifths>, <beats>, <divisions>, sizes: before music21
     if root.find(".//harmony") is not None:

@@ -175,7 +175,11 @@ class _Tables:
         self.rest_penalty = float(request.rest_penalty)
         # a chorale keeps to the sixteenth grid as Bach's do (the JSB chorales have no tuplet): a
         # composed bass had run twelve 32nd-note triplets in one beat
-        self.rhythm_grid = int(getattr(request, "rhythm_grid", 0) or 0) or (3 if request.style == "chorale" else 0)
+        # a folk tune in a compound meter on the sixteenth grid too: a fiddler's jig had a tuplet of a
+        # 1/24 and a 1/12 of a beat, tied across the bar's middle (a triplet in 6/8 is no idiom)
+        compound = request.meter.endswith("/8") and int(request.meter.split("/")[0]) % 3 == 0
+        default_grid = 3 if request.style == "chorale" or (request.style == "folk" and compound) else 0
+        self.rhythm_grid = int(getattr(request, "rhythm_grid", 0) or 0) or default_grid
         self.chord_every_bar = chord_every_bar and request.layout == "lead"
         self.single = {t: np.array([t]) for t in (*self.voice_tok, self.bar_tok, self.eos_tok)}
         # form and cadence (compose; co-create keeps the musician's own form, and a continuation may close)
