@@ -120,6 +120,18 @@ def test_decoding_file_is_read_and_checked(tmp_path):
     (tmp_path / "decoding.json").write_text(json.dumps({"folk": {**folk, "register_gain": -1}}))
     with pytest.raises(ValueError, match=r"folk: register_gain must be in \[0, 4\]"):
         read_decoding(tmp_path)
+    from tunesmith.tokenizer import DUR_TICKS
+
+    eighths = [1.0 if d == 6 else 0.0 for d in DUR_TICKS]
+    dances = {"reel": {"meter": "4/4", "rhythm_profile": eighths, "pieces": 3}}
+    (tmp_path / "decoding.json").write_text(json.dumps({"folk": {"dances": dances, "dance_rhythm_feedback": 2}}))
+    assert read_decoding(tmp_path)["folk"]["dances"]["reel"]["rhythm_profile"] == eighths
+    for bad, said in (({"polka": dances["reel"]}, r"folk: dances must map dance names"),
+                      ({"reel": {**dances["reel"], "meter": "4/5"}}, r"dances 'reel' needs a meter"),
+                      ({"reel": {**dances["reel"], "rhythm_profile": [0.5, 0.5]}}, r"rhythm_profile 'M' must be")):
+        (tmp_path / "decoding.json").write_text(json.dumps({"folk": {"dances": bad}}))
+        with pytest.raises(ValueError, match=said):
+            read_decoding(tmp_path)
 
 
 def test_generate_uses_the_models_style_defaults_unless_asked():

@@ -150,6 +150,7 @@ def compose_request(
     interval_feedback: float | None = None,
     modulation: str | None = None,
     pickup: float | None = None,
+    dance: str | None = None,
 ):
     """The validated `sampling.ComposeRequest` that `compose` (and `tunesmith compose`) sends.
 
@@ -166,6 +167,10 @@ def compose_request(
 
         inferred = estimate_key_from_chords(figures)
         tonic, mode = inferred.tonic, mode or inferred.mode
+    if dance is not None and meter is None:  # a dance's own meter (a jig's 6/8)
+        from tunesmith.sampling.request import DANCE_METERS
+
+        meter = DANCE_METERS.get(str(dance).strip().lower().replace(" ", "-").replace("_", "-"), (None,))[0]
     meter = meter or defaults.get("meter", "4/4")
     beats_per_minute = tempo if tempo is not None else defaults.get("tempo", 120.0)
     if tempo is None and _counts_eighths(meter):
@@ -212,6 +217,7 @@ def compose_request(
         interval_feedback=interval_feedback,
         modulation=modulation,
         pickup=pickup,
+        dance=dance,
     )
     if request.in_scale and request.chords:
         _check_chords_in_scale(request)
@@ -343,6 +349,7 @@ def compose(
     interval_feedback: float | None = None,
     modulation: str | None = None,
     pickup: float | None = None,
+    dance: str | None = None,
     n: int = 1,
     model: str | os.PathLike | Model = "default",
     allow_close: bool = False,
@@ -363,7 +370,8 @@ def compose(
     (major), "III", "iv", "VII", "v" (minor), "none", or None (drawn as Bach's); temperature
     and top_p None: the model's tuned defaults for the style; pickup: quarter-note beats before
     the first bar line (0: none; None: drawn as the style's tunes in the meter start, most folk
-    tunes and chorales on an upbeat); the rest as `tunesmith compose
+    tunes and chorales on an upbeat); dance: a folk dance ("reel", "jig", "hornpipe", "slip-jig",
+    "waltz"), its meter and its tunes' note lengths; the rest as `tunesmith compose
     --help` says. Returns a Take (n == 1) or a list of n Takes.
 
     check: every take is checked against the model's training set (`tunesmith.rights`); a copy
@@ -378,7 +386,7 @@ def compose(
         rest_penalty=rest_penalty,
         chords_optional=chords_optional, seed=seed, form=form, cadence=cadence, chords_from=chords_from,
         tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback, interval_feedback=interval_feedback,
-        modulation=modulation, pickup=pickup,
+        modulation=modulation, pickup=pickup, dance=dance,
     )  # fmt: skip
     from tunesmith.harmonizer import harmonize_takes
     from tunesmith.performance import accent, orchestrate

@@ -137,7 +137,10 @@ def read_decoding(folder: Path) -> dict:
             if not ok:
                 raise ValueError(f"{file}: {style}: closing_degrees must map root, third, fifth, other to shares >= 0")
             out[style]["closing_degrees"] = {k: float(v) for k, v in closing.items()}
-        for key in ("tonal_feedback", "rhythm_feedback", "register_gain", "modulation_gain"):
+        dances = d.get("dances")
+        if dances is not None:
+            out[style]["dances"] = _dances(dances, f"{file}: {style}")
+        for key in ("tonal_feedback", "rhythm_feedback", "register_gain", "modulation_gain", "dance_rhythm_feedback"):
             gain = d.get(key)
             if gain is not None:
                 if not (isinstance(gain, int | float) and not isinstance(gain, bool) and 0 <= gain <= 4):
@@ -192,6 +195,27 @@ def _rhythm_profile(value, where: str) -> dict[str, list[float]]:
     from tunesmith.tokenizer import DUR_TICKS
 
     return _share_rows(value, where, "rhythm_profile", {"M", "S", "A", "T", "B"}, len(DUR_TICKS))
+
+
+def _dances(value, where: str) -> dict[str, dict]:
+    """{dance: {"meter": a meter, "rhythm_profile": the melody's share of each note length of
+    DUR_TICKS, "pieces": how many tunes it was measured on}} (`--dance`)."""
+    from tunesmith.sampling.request import DANCES
+    from tunesmith.tokenizer import DUR_TICKS, METERS
+
+    if not isinstance(value, dict) or not value or set(value) - set(DANCES):
+        raise ValueError(f"{where}: dances must map dance names ({', '.join(DANCES)}) to their meter and rhythm")
+    out = {}
+    for dance, entry in value.items():
+        if not isinstance(entry, dict) or entry.get("meter") not in METERS:
+            raise ValueError(f"{where}: dances {dance!r} needs a meter of {', '.join(METERS)}")
+        rows = _share_rows({"M": entry.get("rhythm_profile")}, where, f"dances {dance!r} rhythm_profile", {"M"},
+                           len(DUR_TICKS))  # fmt: skip
+        pieces = entry.get("pieces", 0)
+        if not (isinstance(pieces, int) and not isinstance(pieces, bool) and pieces >= 0):
+            raise ValueError(f"{where}: dances {dance!r} pieces must be a count")
+        out[dance] = {"meter": entry["meter"], "rhythm_profile": rows["M"], "pieces": pieces}
+    return out
 
 
 def _pickups(value, where: str) -> dict[str, dict[str, float]]:

@@ -46,6 +46,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "of 4+; chorales draw bar form per take as often as Bach's have it)",
     )
     parser.add_argument(
+        "--dance",
+        type=str.lower,
+        default=None,
+        help="a folk dance: reel, jig, hornpipe, slip-jig or waltz: its meter (a jig's 6/8) and its tunes' note "
+        "lengths (a reel runs in eighths), measured on the Nottingham tunes of that dance (folk only)",
+    )
+    parser.add_argument(
         "--cadence",
         choices=("tonic", "home", "free"),
         type=str.lower,
@@ -145,6 +152,7 @@ def _controls(args: argparse.Namespace) -> dict:
         chords_optional=args.chords_optional,
         seed=args.seed,
         form=args.form,
+        dance=args.dance,
         cadence=args.cadence,
         modulation=args.modulation,
         pickup=args.pickup,

@@ -143,6 +143,14 @@ def set_rhythm_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -
     profile = tuned.get("rhythm_profile") or {}
     weight = 1.0 if request.rhythm_feedback is None else float(request.rhythm_feedback)
     gain = float(tuned.get("rhythm_feedback", 0.0)) * weight
+    dance = (tuned.get("dances") or {}).get(getattr(request, "dance", None) or "")
+    if dance and tables.voices == ("M",):
+        # a dance's own note lengths, measured in its own meter (a jig's in 6/8: no compound reading)
+        tables.rhythm_target = np.array([dance["rhythm_profile"]], dtype=np.float64)
+        tables.rhythm_gain = float(tuned.get("dance_rhythm_feedback", 0.0)) * weight
+        if tables.rhythm_gain <= 0:
+            tables.rhythm_target = None
+        return
     if gain <= 0 or not all(v in profile for v in tables.voices):
         return
     tables.rhythm_target = np.array([profile[v] for v in tables.voices], dtype=np.float64)

@@ -234,6 +234,11 @@ FINAL_LENGTH_SHARES = {
 }
 
 
+# The dance types `--dance` composes (folk): each sets its meter and steers the melody's note lengths
+# toward the dance's own (`decoding.json` "dances", from the Nottingham tunes of that dance:
+# scripts/fit_dance_profiles.py). A fiddler's "reel" in 4/4 had come out a march or an air.
+DANCE_METERS = {"reel": ("4/4", "2/2"), "jig": ("6/8",), "hornpipe": ("4/4",), "slip-jig": ("9/8",), "waltz": ("3/4",)}
+DANCES = tuple(DANCE_METERS)  # the first meter of each: its default
 # the usual form of the dance types a musician may name in --form (refused with the form to write)
 DANCE_FORMS = {"reel": "AABB", "jig": "AABB", "hornpipe": "AABB", "polka": "AABB", "slide": "AABB", "slipjig": "AABB",
                "march": "AABB", "waltz": "AABB", "strathspey": "AABB", "song": "AABA", "ballad": "AABA"}  # fmt: skip
@@ -341,6 +346,8 @@ class ComposeRequest:
     # sets it to the sixteenth grid when the musician's music has no tuplets: an inpainted bar of a
     # waltz in quarters and halves had come back in triplets and a sextuplet sixteenth.
     rhythm_grid: int = 0
+    # A folk dance (`DANCES`): its meter and its tunes' note lengths (None: the style's as a whole).
+    dance: str | None = None
     # A lead sheet gets a chord symbol on every bar's downbeat (more may follow in the bar).
     # False lets the model leave bars without chords: the Irish tunes it learned from have none,
     # and without this the default model wrote melody-only folk takes.
@@ -504,6 +511,14 @@ class ComposeRequest:
                                  "1/3 a triplet eighth)")  # fmt: skip
         if self.cadence is not None and self.cadence not in CADENCES:
             raise ValueError(f"unknown cadence {self.cadence!r}; one of {', '.join(CADENCES)}")
+        if self.dance is not None:
+            self.dance = str(self.dance).strip().lower().replace(" ", "-").replace("_", "-")
+            if self.dance not in DANCES:
+                raise ValueError(f"unknown dance {self.dance!r}; one of {', '.join(DANCES)}")
+            if self.style != "folk":
+                raise ValueError(f"--dance {self.dance} is a folk dance; compose it with --style folk")
+            if self.meter not in DANCE_METERS[self.dance]:
+                raise ValueError(f"a {self.dance} is in {' or '.join(DANCE_METERS[self.dance])}, not {self.meter}")
         if self.form is not None:
             word = str(self.form).replace(" ", "")
             if word.lower() != "none" and (word.replace("-", "").lower() in DANCE_FORMS or (
