@@ -257,7 +257,7 @@ def test_a_damaged_index_beside_a_model_is_refused_before_the_work(tmp_path):
     folder = tmp_path / "model"
     shutil.copytree(Path(ts.__file__).parent / "models" / "default", folder)
     (folder / "similarity_index.json").write_text("{not json")
-    with pytest.raises(ValueError, match=r"copy-guard index is damaged: similarity_index\.npz: unreadable"):
+    with pytest.raises(ValueError, match=r"model: its copy-guard index is damaged: similarity_index\.npz: unreadable"):
         ts.compose(style="folk", bars=2, seed=1, model=folder)
     with pytest.raises(ValueError, match=r"copy-guard index is damaged"):
         ts.harmonize(tune(SOURCE[:12], work_id="m"), style="folk", seed=1, model=folder)

@@ -33,7 +33,13 @@ def model_index(model: Any = None) -> SimilarityIndex | None:
     except FileNotFoundError:
         return None
     except ValueError as e:
-        raise ValueError(f"the model's copy-guard index is damaged: {e} (rebuild or remove it)") from None
+        from tunesmith.rights.check import model_dir
+
+        try:
+            where = str(model_dir(source))
+        except (FileNotFoundError, ValueError):
+            where = "the model"
+        raise ValueError(f"{where}: its copy-guard index is damaged: {e} (rebuild or remove it)") from None
 
 
 def rights_record(result: CheckResult, *, resampled: int, allow_close: bool, training_licenses: Sequence[str],
