@@ -212,7 +212,11 @@ def test_failing_stage_leaves_no_half_take(tmp_path, soundfont, monkeypatch, sta
         raise RuntimeError(f"{stage} exploded")
 
     if stage == "musicxml":
-        monkeypatch.setattr(sys.modules["tunesmith.outputs.musicxml"], "write_musicxml", boom)
+
+        def boom_xml(*args, **kwargs):
+            raise RuntimeError("musicxml exploded")
+
+        monkeypatch.setattr(sys.modules["tunesmith.outputs.musicxml"], "musicxml_and_repeats", boom_xml)
     elif stage == "wav":
 
         def boom_wav(*args, **kwargs):

@@ -114,10 +114,12 @@ class Take:
 
         return midi_bytes(self.piece)
 
-    def musicxml(self) -> str:
+    def musicxml(self, repeats: bool = True) -> str:
+        """The score as MusicXML, a composed take's repeated strains between repeat barlines as
+        `write` writes them (`repeats` False, or a co-created take: written out as played)."""
         from tunesmith.outputs.musicxml import musicxml_bytes
 
-        data = musicxml_bytes(self.piece)
+        data = musicxml_bytes(self.piece, repeats and "cocreate" not in self.piece.meta)
         return data.decode("utf-8") if isinstance(data, bytes) else data
 
     def svg(self) -> str:

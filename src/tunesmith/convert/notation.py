@@ -27,6 +27,7 @@ from .common import (
     chord_durations,
     guess_role,
 )
+from .repeats import find_repeats
 
 
 def _written_name(p: Any) -> str | None:
@@ -491,13 +492,16 @@ def _split_voices(events: list[tuple[Fraction, Fraction, list[int], int]]) -> li
     return voices
 
 
-def to_music21(piece: Piece) -> Any:
+def to_music21(piece: Piece, repeats: bool = False) -> Any:
     """music21 Score: one Part per pitched track (melody/soprano first) in measures that follow
     `piece.bars()` (a pickup becomes an anacrusis), notes crossing barlines split and tied,
     overlapping notes in separate voices, chord symbols attached to the melody part, key,
     meter and tempo in the first measure (and where they change). Drum tracks are left out.
-    Onsets/durations that are not simple fractions are rounded to 1/24 beat."""
-    from music21 import bar, clef, instrument, metadata, meter, note, tempo, tie
+    Onsets/durations that are not simple fractions are rounded to 1/24 beat.
+    `repeats`: spans sounded twice are written once between repeat barlines, with first and
+    second endings (`convert.repeats.find_repeats`; the spans found are in the score's
+    `tunesmithRepeats`)."""
+    from music21 import bar, clef, instrument, metadata, meter, note, spanner, tempo, tie
     from music21 import chord as m21chord
     from music21 import harmony as m21harmony
     from music21 import key as m21key
@@ -546,6 +550,13 @@ def to_music21(piece: Piece) -> Any:
         return ts_at_time(signatures, t)
 
     anacrusis = len(bounds) > 2 and bounds[1] - bounds[0] < Fraction(ts_at(bounds[0]).bar_length).limit_denominator(96)
+    spans = find_repeats(piece, tracks, bounds) if repeats else []
+    dropped = {i for s in spans for i in s.dropped}
+    # no forward repeat at the very start; after a pickup there is one (else a reader replays the pickup)
+    opens = {s.start for s in spans if s.start > 0}
+    closes = {s.start + s.bars - 1 for s in spans}
+    ending_of = {i: k for s in spans for k, r in ((1, s.first_ending), (2, s.second_ending)) for i in r}
+    score.tunesmithRepeats = spans
 
     spelled = _speller(piece)
     melody_index = 0
@@ -575,10 +586,24 @@ def to_music21(piece: Piece) -> Any:
                 written[(k[0], n.pitch)] = n.spelling
         events = sorted((k[0], k[1], sorted(set(p)), velocities[k]) for k, p in groups.items())
         voices = _split_voices(events) or [[]]
+        endings: dict[tuple[int, int], list] = {}  # (span, 1 or 2) -> the ending's measures
+        number = 0 if anacrusis else 1
         for bi in range(len(bounds) - 1):
+            if bi in dropped:
+                continue
             b0, b1 = bounds[bi], bounds[bi + 1]
             # a pickup is measure 0, implicit (not counted), and the first whole bar is measure 1
-            m = m21stream.Measure(number=bi + (0 if anacrusis else 1))
+            m = m21stream.Measure(number=number)
+            number += 1
+            if bi in opens:
+                m.leftBarline = bar.Repeat(direction="start")
+            if bi in closes:
+                m.rightBarline = bar.Repeat(direction="end")
+            elif ending_of.get(bi) == 2 and bi + 1 not in ending_of:
+                m.rightBarline = bar.Barline("light-light")  # the repeated strain is over
+            if bi in ending_of:
+                span = next(s.start for s in spans if bi in s.first_ending or bi in s.second_ending)
+                endings.setdefault((span, ending_of[bi]), []).append(m)
             if bi == 0 and anacrusis:
                 m.showNumber = m21stream.enums.ShowNumber.NEVER  # MusicXML implicit="yes"
             if bi == 0:
@@ -652,6 +677,8 @@ def to_music21(piece: Piece) -> Any:
             if bi == len(bounds) - 2:
                 m.rightBarline = bar.Barline("final")
             part.append(m)
+        for (_, k), ms in sorted(endings.items(), key=lambda kv: kv[0]):
+            part.insert(0, spanner.RepeatBracket(ms, number=k))
         # accidentals as a copyist writes them: none for notes the key signature covers,
         # naturals only where they cancel it or an earlier accidental in the bar. The chord
         # symbols go in afterwards: music21 counts their pitches too, and a G7 over one bar of

@@ -32,6 +32,13 @@ The provenance is also embedded in the media files themselves:
   Credentials over the whole file (`tunesmith.rights.content_credentials`; STEM.json says
   `rendering.wav.content_credentials`, null where the C2PA bindings do not load).
 
+Notation: the MusicXML (and the SVG engraved from it) of a composed take writes a strain sounded
+twice once, between repeat barlines, with first and second endings where the second time ends
+another way (`convert.repeats`; `rendering.musicxml.repeats` in STEM.json gives the bars, as
+played). The MIDI and WAV hold the music as played. A co-created take (`piece.meta["cocreate"]`)
+stays written out as played, as its input was read, so that bar numbers (inpaint's --bars)
+name the same bars in every file.
+
 Atomicity: every stage writes into a hidden staging folder next to the stem; only when all of them
 have succeeded are the files moved into place (each with os.replace, the JSON last, so a STEM.json
 always describes complete media beside it). If a stage raises, the staging folder is removed and any
@@ -391,10 +398,12 @@ def write_take(
     render_svg: bool = True,
     soundfont: str | os.PathLike[str] | None = None,
     sample_rate: int = 48000,  # the synth's own rate: no resampling (and no scipy import, ~0.8 s)
+    repeat_signs: bool = True,
 ) -> dict[str, Path]:
-    """Write one take of `piece` at `stem` (see the module docstring); returns {kind: path} for what was written."""
+    """Write one take of `piece` at `stem` (see the module docstring); returns {kind: path} for what
+    was written. `repeat_signs` False: the score written out as played, a composed take's too."""
     from tunesmith.outputs.midi import write_midi
-    from tunesmith.outputs.musicxml import write_musicxml
+    from tunesmith.outputs.musicxml import musicxml_and_repeats
 
     stem = Path(stem)
     piece.validate()
@@ -418,7 +427,13 @@ def write_take(
         timings["midi"] = round(time.perf_counter() - t0, 4)
 
         t0 = time.perf_counter()
-        write_musicxml(piece, staged["musicxml"])
+        folded = repeat_signs and "cocreate" not in piece.meta
+        data, spans = musicxml_and_repeats(piece, folded)
+        atomic_write_bytes(staged["musicxml"], data)
+        if spans:
+            from tunesmith.convert.repeats import played_bars
+
+            record["rendering"]["musicxml"] = {"repeats": played_bars(spans, piece.pickup_beats() > 0)}
         embed_musicxml_provenance(staged["musicxml"], record)
         timings["musicxml"] = round(time.perf_counter() - t0, 4)
 

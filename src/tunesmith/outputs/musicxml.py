@@ -40,10 +40,16 @@ def _stable_ids(xml: bytes) -> bytes:
     return _RANDOM_ID.sub(lambda m: names.setdefault(m.group(0), b"I%d" % (len(names) + 1)), xml)
 
 
-def musicxml_bytes(piece: Piece) -> bytes:
+def musicxml_bytes(piece: Piece, repeats: bool = False) -> bytes:
     """The piece as MusicXML. A piece whose timing notation cannot write (notes a 2048th long,
     from a MIDI file of odd resolution) is written again on a grid of 32nd-note triplets; if
-    that fails too, ValueError names the piece."""
+    that fails too, ValueError names the piece. `repeats`: spans sounded twice are written once
+    with repeat barlines and endings (`convert.repeats`)."""
+    return musicxml_and_repeats(piece, repeats)[0]
+
+
+def musicxml_and_repeats(piece: Piece, repeats: bool = False) -> tuple[bytes, list]:
+    """`musicxml_bytes` and the repeat spans written (`convert.repeats.RepeatSpan`, [] when none)."""
     from music21 import defaults
     from music21.musicxml.m21ToXml import GeneralObjectExporter
 
@@ -52,11 +58,11 @@ def musicxml_bytes(piece: Piece) -> bytes:
     try:
         for attempt in (piece, None):
             try:
-                score = to_music21(attempt if attempt is not None else _on_grid(piece, 12))
+                score = to_music21(attempt if attempt is not None else _on_grid(piece, 12), repeats=repeats)
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     xml = _NATURAL_CHORD_ALTER.sub(b"", GeneralObjectExporter(score).parse())
-                    return _stable_ids(xml.replace(_DEGREE, _UNPRINTED_DEGREE))
+                    return _stable_ids(xml.replace(_DEGREE, _UNPRINTED_DEGREE)), list(score.tunesmithRepeats)
             except (ValueError, MemoryError, RecursionError):
                 raise
             except Exception as exc:  # noqa: BLE001 - music21's export exceptions
@@ -91,10 +97,11 @@ def _on_grid(piece: Piece, grid: int) -> Piece:
     return out
 
 
-def write_musicxml(piece: Piece, path: str | os.PathLike) -> Path:
-    """Write `piece` as MusicXML (`.musicxml`/`.xml`) or compressed MusicXML (`.mxl`)."""
+def write_musicxml(piece: Piece, path: str | os.PathLike, repeats: bool = False) -> Path:
+    """Write `piece` as MusicXML (`.musicxml`/`.xml`) or compressed MusicXML (`.mxl`); `repeats`
+    as in `musicxml_bytes`."""
     path = Path(path)
-    data = musicxml_bytes(piece)
+    data = musicxml_bytes(piece, repeats)
     if path.suffix.lower() == ".mxl":
         data = mxl_bytes(data, path.with_suffix(".musicxml").name)
     atomic_write_bytes(path, data)

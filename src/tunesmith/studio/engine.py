@@ -329,7 +329,8 @@ class Engine:
                     # the score is titled as the studio shows its piece ("chorale in D major"), not
                     # "tunesmith folk take 1" after the folk tune was harmonized as a chorale
                     take.piece.title = self.store.piece_row(self.store.take_row(tid)["piece"])["title"]
-                write_take(take.piece, d / "take", provenance=prov, render_audio=False, render_svg=False)
+                write_take(take.piece, d / "take", provenance=prov, render_audio=False, render_svg=False,
+                           repeat_signs=False)
         return paths
 
     def render(self, tid: str, kind: str) -> Path:
