@@ -74,6 +74,8 @@ def expected_sharps(tonic: str, mode: str) -> int:
 def check_written_take(request: ComposeRequest, files: dict) -> list[str]:
     problems: list[str] = []
     score = music21.converter.parse(str(files["musicxml"]), format="musicxml")
+    if any(isinstance(b, music21.bar.Repeat) for b in score.parts[0].recurse().getElementsByClass(music21.bar.Barline)):
+        score = score.expandRepeats()  # the bars as played: a strain between repeat signs sounds twice
     parts = list(score.parts)
     first = parts[0]
     measures = list(first.getElementsByClass(music21.stream.Measure))
