@@ -40,6 +40,7 @@ CONTINUE_OPTIONS = {
     "no-cadence": {"cadence": "free"},
     "reprise-half": {"reprise": "half"},
     "no-reprise": {"reprise": 0},
+    "no-contrast": {"contrast": False},  # the new bars not lifted as a contrasting strain
 }
 
 
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", default=None, help="write the report here")
     ap.add_argument("--task", default="compose", choices=("compose", "continue"),
                     help="continue: each real piece's first half given to `tunesmith continue`, which writes the "
-                    "rest (model options then: legacy, no-tonal-feedback, no-rhythm-feedback, no-cadence, reprise-half, no-reprise)")  # fmt: skip
+                    "rest (model options then: legacy, no-tonal-feedback, no-rhythm-feedback, no-cadence, reprise-half, no-reprise, no-contrast)")  # fmt: skip
     args = ap.parse_args(argv)
     known = CONTINUE_OPTIONS if args.task == "continue" else MODEL_OPTIONS
 

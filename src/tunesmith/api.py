@@ -690,6 +690,7 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
         if verb == "continue":
             raw = cocreate.continue_piece(m.model, m.tokenizer, piece, kw["bars"], tonal_feedback=kw.get("tonal_feedback"),
                                           cadence=kw.get("cadence"), reprise=kw.get("reprise"), chords=kw.get("chords"),
+                                          contrast=kw.get("contrast"),
                                           **common)  # fmt: skip
         elif verb == "harmonize":
             raw = cocreate.harmonize(m.model, m.tokenizer, piece, chord_rhythm=rhythm, lookahead=kw.get("lookahead", 8),
@@ -708,7 +709,7 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
         "temperature": common["temperature"], "top_p": common["top_p"], "n": n, "seed": seed,
         "voice_leading": common["voice_leading"], "lookahead": kw.get("lookahead"),
         "tonal_feedback": kw.get("tonal_feedback"), "rhythm_feedback": kw.get("rhythm_feedback"),
-        "cadence": kw.get("cadence"), "reprise": kw.get("reprise"), "pickup": pickup,
+        "cadence": kw.get("cadence"), "reprise": kw.get("reprise"), "contrast": kw.get("contrast"), "pickup": pickup,
         "chords": kw.get("chords") if isinstance(kw.get("chords"), str | type(None)) else list(kw["chords"]),
         # harmonize writes its own chords: how many chord symbols of the input it replaced
         "input_chords_replaced": (len(piece.chords) if verb == "harmonize" and raw[0].meta.get("style") != "chorale"
@@ -716,7 +717,8 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
         # a lead sheet without chord symbols whose chords sound on other tracks: where they were read
         "input_chords_read_from": chords_read,
         # what those unset resolved to (the style's tuned decoding)
-        "resolved": {k: raw[0].meta[k] for k in ("temperature", "rhythm_temperature", "top_p", "cadence", "reprise")
+        "resolved": {k: raw[0].meta[k] for k in ("temperature", "rhythm_temperature", "top_p", "cadence", "reprise",
+                                                         "contrast")
                      if k in raw[0].meta},
     }  # fmt: skip
     given = _note_keys(piece)
@@ -812,7 +814,7 @@ def continue_(source: Take | Piece | str | os.PathLike, bars: int = 8, *, style:
               in_scale: bool = False, voice_leading: bool = True, tonal_feedback: float | None = None,
               rhythm_feedback: float | None = None, cadence: str | None = None, reprise: int | None = None,
               pickup: float | None = None, chords: str | Sequence[str] | None = None,
-              model: Any = "default") -> Take | list[Take]:  # fmt: skip
+              contrast: bool | None = None, model: Any = "default") -> Take | list[Take]:  # fmt: skip
     """The given music (a Take, a Piece or a file) exactly as it is, then `bars` new bars in its
     key, meter and style (style: given, else the piece's own, else folk). A `key` that
     contradicts the piece's written key is refused. Sampled as `compose` samples the style
@@ -822,12 +824,15 @@ def continue_(source: Take | Piece | str | os.PathLike, bars: int = 8, *, style:
     default, half the new bars for pop, else none). `pickup`: the first bar is a pickup of that
     many quarter notes (0: none), for a file that does not say where its bars start (MIDI).
     `chords`: the new bars' chord symbols, one per bar and cycling, or "again" (the given
-    music's own chords once more, bar by bar: a blues's next chorus); None: the model's."""
+    music's own chords once more, bar by bar: a blues's next chorus); None: the model's.
+    `contrast`: the new bars are a contrasting strain (a B after A A), their melody lifted over
+    the given one's register; None: so for folk after at least 8 given bars, when the new bars
+    are at most as many and nothing is restated (`cocreate.continue_piece`)."""
     return _cocreate("continue", source, bars=bars, style=style, key=key, mode=mode, tune=tune, n=n, seed=seed,
                      temperature=temperature, top_p=top_p, pitch_range=pitch_range, in_scale=in_scale,
                      voice_leading=voice_leading, tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback,
                      cadence=cadence.lower() if isinstance(cadence, str) else cadence, reprise=reprise, pickup=pickup,
-                     chords=chords, model=model)[0]  # fmt: skip
+                     chords=chords, contrast=contrast, model=model)[0]  # fmt: skip
 
 
 def harmonize(melody: Take | Piece | str | os.PathLike, *, style: str | None = None, key: str | None = None,

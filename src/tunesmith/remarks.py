@@ -53,4 +53,7 @@ def take_remarks(provenance: dict) -> list[str]:
     if again.get("bars"):
         start = again["from_bar"]
         out.append(f"the first {again['bars']} new bar(s) restate bars {start}-{start + again['bars'] - 1} (A A')")
+    if (request.get("resolved") or {}).get("contrast") and request.get("contrast") is None:
+        out.append("the new bars are a contrasting strain (a B after the given music), their melody lifted over its "
+                   "register as the style's tunes lift theirs")  # fmt: skip
     return out

@@ -117,6 +117,15 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
             "their own way (A A'); default: half the new bars for pop, else 0",
         )
         parser.add_argument(
+            "--contrast",
+            choices=("on", "off"),
+            type=str.lower,
+            default=None,
+            help="on: the new bars are a contrasting strain (a B after the given A A), their melody lifted over the "
+            "given melody's register; off: they go on in its register; default: on for folk after at least 8 given "
+            "bars when the new bars are at most as many and nothing is restated",
+        )
+        parser.add_argument(
             "--chords",
             default=None,
             help="the new bars' chord symbols, one per bar, cycling (\"F7 Bb7 F7 F7\"), or 'again': the given "
@@ -192,7 +201,8 @@ def run(verb: str, args: argparse.Namespace) -> int:
     if verb in ("continue", "inpaint"):
         options["tonal_feedback"] = args.tonal_feedback
     if verb == "continue":
-        options.update(bars=args.bars, cadence=args.cadence, reprise=args.reprise, chords=args.chords)
+        options.update(bars=args.bars, cadence=args.cadence, reprise=args.reprise, chords=args.chords,
+                       contrast=None if args.contrast is None else args.contrast == "on")
     elif verb == "harmonize":
         options.update(chord_rhythm=args.chord_rhythm, lookahead=args.lookahead, chords_from=args.chords_from)
     else:
@@ -230,7 +240,8 @@ def run(verb: str, args: argparse.Namespace) -> int:
 
     for remark in take_remarks(first):
         # the style's default may restate the opening: say so, and how not to
-        done += "; " + remark.replace("(A A')", "(A A'; --reprise 0: all new)")
+        done += "; " + remark.replace("(A A')", "(A A'; --reprise 0: all new)").replace(
+            "lift theirs", "lift theirs (--contrast off: the same register)")
     return write_and_report(args, takes, summary, t0, done)
 
 

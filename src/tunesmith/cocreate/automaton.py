@@ -36,6 +36,7 @@ from tunesmith.sampling import (
     _Tables,
     set_closing_shares,
     set_interval_feedback,
+    set_register_feedback,
     set_rhythm_feedback,
     set_tonal_feedback,
 )
@@ -91,6 +92,9 @@ class _Job:
     # the last bar written ends the piece short by its pickup (a lead sheet that began with one),
     # so the whole is whole bars, as `compose` writes it
     short_end: bool = False
+    # the new bars are a contrasting strain (a B after A A): the style's register feedback lifts
+    # their melody over the given music's, as compose lifts a B strain over its A
+    contrast: bool = False
 
     @property
     def voices(self) -> tuple[str, ...]:
@@ -560,6 +564,9 @@ def _tables(tok: Tokenizer, job: _Job, bars: int, block: int, close: bool = Fals
     set_rhythm_feedback(tables, request, job.tuned)
     set_interval_feedback(tables, request, job.tuned)
     set_closing_shares(tables, job.tuned)
+    if job.contrast and job.layout == "lead":
+        tables.contrast_bars = frozenset(range(bars))
+        set_register_feedback(tables, request, job.tuned)
     scale = tables.mode_scale if request.in_scale or tables.modal else None  # a church mode: held to its scale too
     for i, v in enumerate(job.voices):
         lo, hi = job.ranges.get(v, (PITCH_MIN, PITCH_MAX))

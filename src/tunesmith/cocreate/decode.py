@@ -65,6 +65,23 @@ def _feedback_counts(W: Piece, job: _Job, tables: _Tables, t0: float, t1: float)
     return degree_time, dur_counts
 
 
+def _register_heard(W: Piece, job: _Job, t0: float) -> tuple[float, float, float, float]:
+    """(time, pitch x time) of the melody in the given music and in the new bars before `t0`
+    (a continuation written in chunks), in ticks: where the register feedback of a contrasting
+    strain starts from (`Constrainer.register_bias`)."""
+    boundary = job.grid.starts[job.region[0]]
+    first = [0.0, 0.0]
+    new = [0.0, 0.0]
+    for x in W.tracks[0].notes:
+        if x.onset >= t0 - _EPS:
+            continue
+        into = first if x.onset < boundary - _EPS else new
+        ticks = x.duration * TICKS_PER_BEAT
+        into[0] += ticks
+        into[1] += x.pitch * ticks
+    return first[0], first[1], new[0], new[1]
+
+
 def _melody_before(W: Piece, tables: _Tables, t0: float) -> list[int]:
     """The pitches of the melody's last three notes struck before a region, oldest first, for the
     interval and return offsets (`set_interval_feedback`: the region's first notes are measured
@@ -184,11 +201,14 @@ def _generate_region(
     ]
     heard = _feedback_counts(W, job, tables, t0, t1)
     before = _melody_before(W, tables, t0)
+    register = _register_heard(W, job, t0) if tables.register_gain > 0 else None
     seam = _notes_after(W, voices, t1) if c1 < grid.n else {}
     for a in autos:
         a.seam_next, a.seam_tick = seam, (nb - 1) * grid.L + bar_end[-1]
         a.degree_time, a.dur_counts = heard[0].copy(), heard[1].copy()
         a.melody_recent = list(before)
+        if register is not None:  # the given strain's register, and the new strain's so far
+            a.first_time, a.first_sum, a.contrast_time, a.contrast_sum = register
         if tables.lower_return_offsets is not None:  # a chorale's lower voices go on from theirs
             for vi in range(1, min(len(W.tracks), len(a.voice_recent))):
                 a.voice_recent[vi] = _last_pitches(W.tracks[vi].notes, t0)

@@ -138,6 +138,7 @@ def continue_piece(
     cadence: str | None = None,
     reprise: int | None = None,
     chords: str | Sequence[str] | None = None,
+    contrast: bool | None = None,
 ) -> list[Take]:
     """The given music exactly as it is, then `bars` new bars in its key, meter and style.
 
@@ -165,6 +166,13 @@ def continue_piece(
     first full bar (a blues's next chorus); the melody is written over them. Under a closing
     cadence the last bar's chord is the tonic's (the given progression's own tonic chord, F7 in
     an F blues, else the triad), as a last chorus ends. None: the model writes the chords.
+
+    `contrast` (a lead sheet): the new bars are a contrasting strain, a B after the given A A,
+    their melody lifted over the given melody's register by the style's register feedback
+    (`decoding.json` "register_lift", as compose lifts a B strain). None: the style's default,
+    on where the style has register feedback (folk), the given music holds at least
+    `CONTRAST_MIN_GIVEN_BARS` full bars, the new bars are at most as many, and nothing is
+    restated (no reprise, no new chords).
     """
     piece = load_piece(piece)
     meter = _meter_of(piece)
@@ -188,6 +196,17 @@ def continue_piece(
         new_harmony = chords is not None and continuation_chords(chords) is not None
         reprise = 0 if new_harmony else default_reprise(style, bars, grid, n_given)
     first = _check_reprise(reprise, bars, grid, n_given)
+    tuned = style_decoding(model, style)
+    lifts = float(tuned.get("register_gain", 0.0)) > 0
+    if contrast and not (lifts and layout == "lead"):
+        if layout != "lead":
+            raise ValueError("contrast: a contrasting strain is a lead sheet's (a chorale's four voices are not lifted)")
+        raise ValueError(f"contrast: the model has no register feedback for {style} to lift a contrasting strain "
+                         "with (decoding.json register_lift and register_gain; folk has them)")  # fmt: skip
+    if contrast is None:
+        full_given = n_given - grid.first_full
+        contrast = (layout == "lead" and lifts and reprise == 0
+                    and chords is None and full_given >= CONTRAST_MIN_GIVEN_BARS and bars <= full_given)  # fmt: skip
     again, again_chords = _reprised(piece, vtracks, grid, first, n_given, reprise)
     controls = dict(tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback, cadence=cadence)
     if chords is not None and layout != "lead":
@@ -224,8 +243,9 @@ def continue_piece(
         fim=False,
         free_per_bar=max(1.3 * per_bar, 6.0),
         close=request.closes(),
-        tuned=style_decoding(model, style),
+        tuned=tuned,
         forced_bars=frozenset(range(n_given, n_given + reprise)),
+        contrast=bool(contrast) and layout == "lead",
     )
     results, seed, decoding = _run(model, tokenizer, job, n, seed, batch_size)
     boundary = given_end if open_first else grid.starts[n_given]
@@ -254,6 +274,7 @@ def continue_piece(
         meta = {"operation": "continue", "bars": bars, "given_bars": n_given, "style": style, **decoding,
                 "cadence": request.resolved_cadence(), **res.ending}  # fmt: skip
         meta["reprise"] = {"bars": reprise, "from_bar": grid.number(first) if reprise else None}
+        meta["contrast"] = job.contrast
         takes.append(_finish_take(out, res, seed, i, meta))
     return takes
 
@@ -266,6 +287,10 @@ def continue_piece(
 # 0.631. Folk, chorales and jazz already recur as often as their real music or more with a reprise
 # (folk 0.33 -> 0.62 against 0.47) and their classifier did not move: none by default.
 DEFAULT_REPRISE = {"pop": 0.5}
+# A continuation is a contrasting strain by default (`continue_piece`'s `contrast`) only after at
+# least a whole strain: eight full bars given (a tune's A A is 16, its A 8); after a phrase or two
+# the new bars answer them in the same register.
+CONTRAST_MIN_GIVEN_BARS = 8
 
 
 def _ends_in_tonic_triad(notes: list[Note], tonic: str, mode: str) -> bool:

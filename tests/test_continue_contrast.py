@@ -1,0 +1,68 @@
+"""A folk continuation after a whole strain is a contrasting strain: its melody lifted over the
+given music's register, as compose lifts a B strain over its A (`continue_piece(contrast=...)`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tunesmith import api
+from tunesmith.remarks import take_remarks
+from tunesmith.score import KeySignature, Note, Piece, Tempo, TimeSignature, Track
+
+# an A strain of four bars in D major, played four times (16 bars: a tune's A A)
+STRAIN = [[62, 66, 69, 66], [67, 64, 61, 64], [62, 66, 69, 71], [69, 67, 64, 62]]
+
+
+def _given(times: int = 4) -> Piece:
+    notes = []
+    for rep in range(times):
+        for b, figure in enumerate(STRAIN):
+            t = (rep * len(STRAIN) + b) * 4.0
+            notes += [Note(p, t + i, 1.0, 80) for i, p in enumerate(figure)]
+    end = times * len(STRAIN) * 4.0
+    return Piece(piece_id="a", work_id="a", style="folk", tracks=[Track("Melody", "melody", 40, False, notes)],
+                 time_signatures=[TimeSignature(0.0, 4, 4)], tempos=[Tempo(0.0, 120.0)],
+                 keys=[KeySignature(0.0, "D", "major")], end=end)  # fmt: skip
+
+
+def _lift(take, given_end: float) -> float:
+    notes = take.piece.tracks[0].notes
+
+    def mean(xs):
+        return sum(x.pitch * x.duration for x in xs) / sum(x.duration for x in xs)
+
+    return mean([x for x in notes if x.onset >= given_end]) - mean([x for x in notes if x.onset < given_end])
+
+
+def test_a_contrasting_strain_sits_higher_than_the_same_bars_without():
+    """Over six takes each, the new strain's melody lies higher over the given A A with contrast
+    than without (measured on 60 validation AABB tunes given their A A: lift 1.8 -> 3.1
+    semitones, the tunes' own B strains 2.9-3.4)."""
+    on = api.continue_(_given(), bars=16, style="folk", n=6, seed=3, contrast=True)
+    off = api.continue_(_given(), bars=16, style="folk", n=6, seed=3, contrast=False)
+    mean_on = sum(_lift(t, 64.0) for t in on) / len(on)
+    mean_off = sum(_lift(t, 64.0) for t in off) / len(off)
+    assert mean_on > mean_off + 0.5, (mean_on, mean_off)
+    assert on[0].provenance["request"]["resolved"]["contrast"] is True
+    assert off[0].provenance["request"]["resolved"]["contrast"] is False
+
+
+@pytest.mark.parametrize(
+    "times, kw, expected",
+    [(4, {}, True), (1, {}, False), (4, {"bars": 24}, False), (4, {"reprise": 2}, False),
+     (4, {"style": "jazz"}, False)],  # fmt: skip
+    ids=["after-A-A", "after-one-phrase", "longer-than-given", "reprise", "jazz"],
+)
+def test_the_default_contrast_follows_the_given_music(times, kw, expected):
+    """On by default for folk after at least eight given bars, when the new bars are at most as
+    many and nothing is restated; said in the take's remarks."""
+    args = {"bars": 8, "style": "folk", "seed": 1, **kw}
+    take = api.continue_(_given(times), **args)
+    assert take.provenance["request"]["resolved"]["contrast"] is expected
+    said = any("contrasting strain" in line for line in take_remarks(take.provenance))
+    assert said is expected
+
+
+def test_contrast_asked_of_a_style_without_register_feedback_is_refused():
+    with pytest.raises(ValueError, match="contrast: the model has no register feedback for jazz"):
+        api.continue_(_given(), bars=8, style="jazz", seed=1, contrast=True)
