@@ -281,3 +281,59 @@ def test_write_takes_single_and_per_take_provenance(tmp_path, soundfont):
         bundle.write_takes([lead_sheet()] * 3, tmp_path / "three", provenance=seeds)
     with pytest.raises(ValueError, match="pass n"):
         bundle.write_takes(iter([lead_sheet()]), tmp_path / "it", provenance=PROVENANCE)
+
+
+def test_a_killed_writers_staging_folder_is_removed_by_the_next_write(tmp_path):
+    """SIGKILL runs no `finally`: its hidden staging folder stayed forever. The next write of the
+    stem removes one whose process is gone and that is over a minute old, and no other."""
+    import subprocess
+    import time
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a process id that no longer runs
+    old = time.time() - 3600
+    dead = tmp_path / f".tune.partial-{gone.pid}-abc"
+    alive = tmp_path / f".tune.partial-{os.getpid()}-def"  # this process: still writing
+    fresh = tmp_path / f".tune.partial-{gone.pid}-ghi"  # just made: perhaps another machine's
+    other = tmp_path / f".other.partial-{gone.pid}-jkl"  # another stem's
+    for d in (dead, alive, fresh, other):
+        d.mkdir()
+        (d / "take.mid").write_bytes(b"half")
+    for d in (dead, alive, other):
+        os.utime(d, (old, old))
+    bundle.write_take(lead_sheet(), tmp_path / "tune", provenance=PROVENANCE, render_audio=False, render_svg=False)
+    assert not dead.exists()
+    assert alive.exists() and fresh.exists() and other.exists()
+
+
+def test_an_interrupt_keeps_the_whole_takes_and_says_which(tmp_path, monkeypatch, capsys):
+    """Ctrl-C (or SIGTERM) while the third take is written: takes 1 and 2 are whole and kept, the
+    third leaves nothing, and the CLI names what it kept."""
+    import signal
+
+    from tunesmith import cli
+
+    real = bundle.write_take
+    calls = []
+
+    def third_is_interrupted(piece, stem, **kw):
+        calls.append(stem)
+        if len(calls) == 3:
+            os.kill(os.getpid(), signal.SIGTERM)  # as `timeout` or `kill` sends it
+            import time
+
+            time.sleep(5)  # the handler raises here
+        return real(piece, stem, **kw)
+
+    monkeypatch.setattr(bundle, "write_take", third_is_interrupted)
+    before = signal.getsignal(signal.SIGTERM)
+    out = tmp_path / "song"
+    status = cli.main(["compose", "--style", "folk", "--bars", "4", "--n", "3", "--seed", "1", "--no-audio",
+                       "--no-svg", "--out", str(out)])  # fmt: skip
+    assert status == 130
+    err = capsys.readouterr().err
+    assert "interrupted; 2 whole take(s) written before it are kept:" in err
+    assert str(tmp_path / "song-1.*") in err and str(tmp_path / "song-2.*") in err
+    assert (tmp_path / "song-2.json").is_file() and not (tmp_path / "song-3.json").exists()
+    assert not [p for p in tmp_path.iterdir() if ".partial-" in p.name]
+    assert signal.getsignal(signal.SIGTERM) == before  # the CLI's handler is its own

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
+import threading
+from pathlib import Path
 
 VERBS: dict[str, str] = {
     "corpus": "tunesmith.cli.corpus",
@@ -97,7 +100,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminated(signum, frame) -> None:
+    raise KeyboardInterrupt  # SIGTERM (kill, `timeout`) stops as Ctrl-C does: no staging folder left, kept takes named
+
+
 def main(argv: list[str] | None = None) -> int:
+    if threading.current_thread() is not threading.main_thread():
+        return _main(argv)
+    before = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        return _main(argv)
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def _main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     _Parser.json_errors = "--json" in argv
     try:
@@ -114,8 +131,11 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print(f"tunesmith {args.verb}: error: {one_line(exc)}", file=sys.stderr)
             return EXIT_USAGE
-        except KeyboardInterrupt:
-            print(f"tunesmith {args.verb}: interrupted", file=sys.stderr)
+        except KeyboardInterrupt as exc:
+            kept = [files.get("json") for files in getattr(exc, "kept_takes", None) or []]
+            said = f"; {len(kept)} whole take(s) written before it are kept: " + ", ".join(
+                one_line(str(Path(p).with_suffix(".*"))) for p in kept if p) if kept else ""  # fmt: skip
+            print(f"tunesmith {args.verb}: interrupted{said}", file=sys.stderr)
             return EXIT_INTERRUPTED
         except BrokenPipeError:
             raise  # handled below: quiet

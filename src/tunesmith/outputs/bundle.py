@@ -416,7 +416,8 @@ def write_take(
     stem.parent.mkdir(parents=True, exist_ok=True)
     # the staging folder's name stays short: a 240-character stem is a legal name for STEM.musicxml,
     # but ".STEM.partial-XXXXXXXX" had passed the file system's 255 and failed the take
-    staging = Path(tempfile.mkdtemp(prefix=f".{stem.name[:64]}.partial-", dir=stem.parent))
+    _remove_stale_staging(stem)
+    staging = Path(tempfile.mkdtemp(prefix=f".{stem.name[:64]}.partial-{os.getpid()}-", dir=stem.parent))
     try:
         staged = {kind: staging / f"take.{kind}" for kind in (*kinds, "json")}
         t_all = time.perf_counter()
@@ -476,6 +477,33 @@ def write_take(
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def _remove_stale_staging(stem: Path) -> None:
+    """Remove the staging folders an earlier write of `stem` left when its process was killed
+    outright (SIGKILL, a power cut: no `finally` ran): those named by a process id no longer
+    running on this machine and untouched for `STALE_STAGING_SECONDS` (a folder on a shared
+    disk written from another machine is left to its own writer)."""
+    pattern = re.compile(re.escape(f".{stem.name[:64]}.partial-") + r"(\d+)-")
+    try:
+        siblings = list(os.scandir(stem.parent))
+    except OSError:
+        return
+    now = time.time()
+    for entry in siblings:
+        m = pattern.match(entry.name)
+        if not m or not entry.is_dir(follow_symlinks=False):
+            continue
+        try:
+            if now - entry.stat(follow_symlinks=False).st_mtime < STALE_STAGING_SECONDS:
+                continue
+            os.kill(int(m.group(1)), 0)
+            continue  # its writer is still running
+        except ProcessLookupError:
+            shutil.rmtree(entry.path, ignore_errors=True)
+        except (OSError, ValueError, OverflowError):
+            continue  # another user's process (PermissionError), or no such number: leave it
+
+
+STALE_STAGING_SECONDS = 60.0
 CONTENT_CREDENTIALS = "C2PA, signed by this installation's local identity (intact-and-unchanged is checkable; the signer is not a trusted certificate)"
 TARGET_LUFS = -16.0  # integrated loudness of every WAV (ITU-R BS.1770, pyloudnorm)
 TRUE_PEAK_DBFS = -1.0
@@ -565,6 +593,18 @@ def write_takes(
         raise ValueError(f"write_takes: {len(provenance)} provenance records for {n} takes")
     lazy = not isinstance(pieces, Sequence)
     results: list[dict[str, Path]] = []
+    try:
+        _write_each(pieces, stem, n, provenance, per_take, lazy, results, render_audio=render_audio,
+                    render_svg=render_svg, soundfont=soundfont, sample_rate=sample_rate)  # fmt: skip
+    except KeyboardInterrupt as exc:
+        # the takes already written are whole and kept: the CLI names them (`kept_takes`)
+        exc.kept_takes = list(results)  # type: ignore[attr-defined]
+        raise
+    return results
+
+
+def _write_each(pieces, stem: Path, n: int, provenance, per_take: bool, lazy: bool, results: list, **options) -> None:
+    """`write_takes`' loop: each take written whole (`write_take`) and appended to `results`."""
     iterator = iter(pieces)
     for i in range(1, n + 1):
         t0 = time.perf_counter()
@@ -581,15 +621,4 @@ def write_takes(
             timings["generate"] = round(waited, 4)
         prov["timings"] = timings
         take_stem = stem if n == 1 else stem.with_name(f"{stem.name}-{i}")
-        results.append(
-            write_take(
-                piece,
-                take_stem,
-                provenance=prov,
-                render_audio=render_audio,
-                render_svg=render_svg,
-                soundfont=soundfont,
-                sample_rate=sample_rate,
-            )
-        )
-    return results
+        results.append(write_take(piece, take_stem, provenance=prov, **options))
