@@ -118,6 +118,17 @@ def test_continue_keeps_the_prefix_in_midi_and_musicxml(model_dir, inputs, tmp_p
     assert record["input_file"]["name"] == "lead.mid" and len(record["input_file"]["sha256"]) == 64
     assert record["model"]["id"] == "tiny-random" and record["seed"] == 1 == summary["seed"]
     assert record["files"]["mid"] == "cont.mid"
+    # compose's summary has the same keys: a program reads every verb's --json alike
+    from tunesmith.cli import main as tunesmith_main
+
+    assert tunesmith_main(["compose", "--style", "folk", "--bars", "4", "--model", str(model_dir), "--seed", "1",
+                           "--out", str(tmp_path / "comp"), "--json", *FAST]) == 0  # fmt: skip
+    composed = json.loads(capsys.readouterr().out)
+    assert composed["command"] == "compose" and summary["command"] == "continue"
+    shared = {"command", "seed", "request", "model", "seconds", "takes", "copy_guard", "remarks", "write_seconds",
+              "total_seconds"}  # fmt: skip
+    assert shared <= set(composed) and shared <= set(summary)
+    assert set(composed["seconds"]) == set(summary["seconds"]) == {"load_model", "generate", "generate_per_take"}
 
 
 def test_a_co_created_take_says_what_is_the_musicians_in_its_usage_and_provenance(model_dir, inputs, tmp_path,

@@ -224,7 +224,8 @@ def run(verb: str, args: argparse.Namespace) -> int:
         "request": first["request"],
         "input_file": first["input_file"],
         "model": first["model"],
-        "seconds": {k: round(v, 3) for k, v in seconds.items()},
+        "seconds": {**{k: round(v, 3) for k, v in seconds.items()},
+                    "generate_per_take": round(seconds["generate"] / max(1, len(takes)), 3)},  # as compose's
     }
     hint = (first["input_file"] or {}).get("pickup_hint")
     if hint is not None:

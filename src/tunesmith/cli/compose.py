@@ -183,12 +183,15 @@ def run(args: argparse.Namespace) -> int:
     takes = takes if isinstance(takes, list) else [takes]
     first = takes[0].provenance
     seed = takes[0].seed
+    # the same keys as the co-create verbs' summaries (`cli.cocreate`): a program reads them alike
     summary = {
+        "command": "compose",
         "seed": seed,
         "request": first["request"],
         "model": first["model"],
         "seconds": {
             "load_model": round(first["timings"]["load_model"], 3),
+            "generate": round(sum(t.provenance["timings"]["generate"] for t in takes), 3),
             "generate_per_take": round(first["timings"]["generate"], 3),
         },
     }
