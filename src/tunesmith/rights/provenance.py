@@ -168,6 +168,10 @@ def wav_info_fields(record: Mapping[str, Any], extra: str = "") -> dict[str, str
     if take_number(record) and batch:
         parts.append(f"take {take_number(record)} of {batch}")
     parts.append(f"training data {', '.join(record.get('training_licenses') or ['unknown'])}")
+    if record.get("training_sources"):
+        parts.append(f"training sources {', '.join(record['training_sources'])}")
+    if record.get("input_made_how"):
+        parts.append(f"input made {record['input_made_how']}")
     if chords_source(record):
         parts.append(f"chords from {chords_source(record)}")
     if extra:
@@ -287,8 +291,14 @@ def read_provenance(path: str | os.PathLike) -> dict[str, Any]:
     except Exception as e:  # noqa: BLE001 - any parser's failure on a damaged file is one line
         reason = str(e).strip() or type(e).__name__
         raise ValueError(f"{shown}: cannot read its metadata ({reason[:200]})") from None
-    out["fields"] = fields
     out["made_by_tunesmith"] = bool(fields) or out["content_credentials"] is not None
+    if out["made_by_tunesmith"]:
+        # the same names from every kind of file (`FIELD_NAMES`, None where a file does not say):
+        # a WAV had said "software" where the MIDI says "tunesmith", and left out the sources
+        # (an empty list or text is None too: the MusicXML writes no field for it where the MIDI writes [])
+        fields = ({name: fields.get(name) if fields.get(name) not in ([], "") else None for name in FIELD_NAMES}
+                  | {k: v for k, v in fields.items() if k not in FIELD_NAMES})  # fmt: skip
+    out["fields"] = fields
     ai = fields.get("ai_generated")  # a bool from every reader (MusicXML's text is parsed)
     out["ai_generated"] = ai if isinstance(ai, bool) else None
     # only C2PA credentials are signed; the fields are text anyone can write (a forged MIDI had
@@ -332,6 +342,14 @@ def _midi_fields(path: Path) -> dict[str, Any]:
     return {}
 
 
+# what `tunesmith provenance` reads from every kind of file tunesmith writes (the MIDI's JSON, the
+# MusicXML's fields, the WAV's INFO), in `outputs.bundle._provenance_json`'s order; a kind may add
+# its own (the MusicXML's and the WAV's "title"-like text, the one-line summary)
+FIELD_NAMES = ("tunesmith", "created_at", "model", "model_sha256", "tuned_from", "seed", "take", "takes", "request",
+               "chords_from", "licenses", "sources", "ai_generated", "digital_source_type", "musicians_part",
+               "input_made_how")  # fmt: skip
+
+
 def _musicxml_fields(path: Path) -> dict[str, Any]:
     import io
 
@@ -348,6 +366,9 @@ def _musicxml_fields(path: Path) -> dict[str, Any]:
             continue
         key, text = name[len("tunesmith-") :].replace("-", "_"), (field.text or "").strip()
         fields[key] = _XML_PARSE.get(key, str)(text)
+    software = "" if ident is None else (ident.findtext("encoding/software") or "")
+    if fields and software.startswith("tunesmith "):  # the version, as the MIDI's "tunesmith" field
+        fields.setdefault("tunesmith", software[len("tunesmith ") :])
     return fields
 
 
@@ -363,11 +384,15 @@ def _int_or_text(text: str) -> Any:
 
 
 _COMMENT_FACTS = (  # (prefix in the ICMT comment, field, parse)
+    ("IPTC digital source type ", "digital_source_type", str),
+    ("the musician's ", "musicians_part", str),
     ("model sha256 ", "model_sha256", str),
     ("tuned from ", "tuned_from", lambda v: {"id": v}),
     ("model ", "model", str),
     ("seed ", "seed", _int_or_text),
     ("training data ", "licenses", lambda v: v.split(", ")),
+    ("training sources ", "sources", lambda v: v.split(", ")),
+    ("input made ", "input_made_how", str),
     ("chords from ", "chords_from", str),
 )
 
@@ -437,6 +462,8 @@ def _wav_fields(path: Path) -> tuple[dict[str, Any], dict[str, Any] | None]:
     if info:
         fields |= {k: v for k, v in (("software", info.get("ISFT")), ("title", info.get("INAM")),
                                      ("created_at", info.get("ICRD"))) if v}  # fmt: skip
+        if fields and str(info.get("ISFT") or "").startswith("tunesmith "):  # the version, as the MIDI's
+            fields["tunesmith"] = info["ISFT"][len("tunesmith ") :]
     credentials = None
     if has_c2pa and content_credentials.available():  # no C2PA chunk, nothing for the SDK to read
         with open(path, "rb") as f:
