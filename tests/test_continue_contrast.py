@@ -66,3 +66,12 @@ def test_the_default_contrast_follows_the_given_music(times, kw, expected):
 def test_contrast_asked_of_a_style_without_register_feedback_is_refused():
     with pytest.raises(ValueError, match="contrast: the model has no register feedback for jazz"):
         api.continue_(_given(), bars=8, style="jazz", seed=1, contrast=True)
+
+
+def test_a_contrasting_strain_does_not_open_as_the_given_music():
+    """The model copies the given opening in context (the given A A opens D F# here in every
+    bar 1 and 5): a contrasting strain's first bar does not begin with those two pitches."""
+    takes = api.continue_(_given(), bars=16, style="folk", n=8, seed=2, contrast=True)
+    openings = [[x.pitch for x in sorted(t.piece.tracks[0].notes, key=lambda x: x.onset) if 64.0 <= x.onset < 68.0][:2]
+                for t in takes]  # fmt: skip
+    assert sum(o == STRAIN[0][:2] for o in openings) <= 1, openings

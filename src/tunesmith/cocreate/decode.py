@@ -27,6 +27,7 @@ from tunesmith.cocreate.automaton import (
 )
 from tunesmith.cocreate.inputs import _EPS, _where
 from tunesmith.sampling import Take, _decoder_for, _sample, _Tables, decode_rows, sampling_params, single_thread_blas
+from tunesmith.sampling.feedback import OPENING_NOTES
 from tunesmith.score import ChordSymbol, Note, Piece
 from tunesmith.tokenizer import DUR_TICKS, TICKS_PER_BEAT, Tokenizer, join_figure
 
@@ -202,6 +203,15 @@ def _generate_region(
     heard = _feedback_counts(W, job, tables, t0, t1)
     before = _melody_before(W, tables, t0)
     register = _register_heard(W, job, t0) if tables.register_gain > 0 else None
+    opening: list[int] = []
+    if job.contrast and job.layout == "lead" and c0 == job.region[0]:
+        # the first new bar (after the given last bar, when that is short and written on) is a
+        # contrasting section's first: it does not repeat the given opening's first pitches
+        tables.contrast_openings = frozenset({1 if job.open_first else 0})
+        first = grid.first_full
+        start, stop = grid.starts[first], grid.end_of(first)
+        opening = [x.pitch for x in sorted(W.tracks[0].notes, key=lambda x: x.onset)
+                   if start - _EPS <= x.onset < stop - _EPS][:OPENING_NOTES]  # fmt: skip
     seam = _notes_after(W, voices, t1) if c1 < grid.n else {}
     for a in autos:
         a.seam_next, a.seam_tick = seam, (nb - 1) * grid.L + bar_end[-1]
@@ -209,6 +219,8 @@ def _generate_region(
         a.melody_recent = list(before)
         if register is not None:  # the given strain's register, and the new strain's so far
             a.first_time, a.first_sum, a.contrast_time, a.contrast_sum = register
+        if opening:  # the new strain does not open as the given music did
+            a.opening_melody = list(opening)
         if tables.lower_return_offsets is not None:  # a chorale's lower voices go on from theirs
             for vi in range(1, min(len(W.tracks), len(a.voice_recent))):
                 a.voice_recent[vi] = _last_pitches(W.tracks[vi].notes, t0)

@@ -18,6 +18,8 @@ from tunesmith.sampling.endings import (
 )
 from tunesmith.sampling.feedback import (
     INTERVAL_BUCKETS,
+    OPENING_NOTES,
+    OPENING_REPEAT_PENALTY,
     REGISTER_MIN_TICKS,
     REGISTER_SCALE,
     RHYTHM_MIN_NOTES,
@@ -109,6 +111,8 @@ class Constrainer:
         self.degree_time = np.zeros((len(tables.voices), 12))  # each voice's time (ticks) per scale degree so far
         # the melody's (time, pitch x time) in the first section's bars and in the contrasting ones
         self.first_time = self.first_sum = self.contrast_time = self.contrast_sum = 0.0
+        self.bar_melody: list[int] = []  # the melody's pitches in the bar being written
+        self.opening_melody: list[int] = []  # the first pitches of the opening bar (`t.opening_bar`)
         self.dur_counts = np.zeros((len(tables.voices), len(DUR_TICKS)))  # notes of each length per voice
 
     def tonal_bias(self) -> np.ndarray | None:
@@ -124,6 +128,9 @@ class Constrainer:
         out = None
         if self.v == 0:
             out = self.register_bias()
+            fresh = self.opening_bias()
+            if fresh is not None:
+                out = fresh if out is None else out + fresh
             step = self.interval_bias()
             if step is not None:
                 out = step if out is None else out + step
@@ -156,6 +163,17 @@ class Constrainer:
             current = self.first_sum / self.first_time
         error = float(np.clip((target - current) / REGISTER_SCALE, -1.0, 1.0))
         return t.register_gain * error * (t.pitch_real - current) / 12.0
+
+    def opening_bias(self) -> np.ndarray | None:
+        """At the first bar of a contrasting section (`t.contrast_openings`), once its first
+        pitches repeat the opening's (`opening_melody`) all but one of `OPENING_NOTES`: the
+        opening's next pitch loses `OPENING_REPEAT_PENALTY` logits. None elsewhere."""
+        t = self.t
+        k = len(self.bar_melody)
+        if (self.bar not in t.contrast_openings or k != OPENING_NOTES - 1 or len(self.opening_melody) < OPENING_NOTES
+                or self.bar_melody != self.opening_melody[:k]):  # fmt: skip
+            return None
+        return np.where(t.pitch_real == self.opening_melody[k], -OPENING_REPEAT_PENALTY, 0.0)
 
     @property
     def melody_recent(self) -> list[int]:
@@ -816,6 +834,9 @@ class Constrainer:
             self.cursor = self.note_pos + t.val[tok]
             self.voice_recent[self.v] = [*self.voice_recent[self.v][-2:], self.pitch]
             if self.v == 0:
+                self.bar_melody.append(self.pitch)
+                if self.bar == t.opening_bar and len(self.opening_melody) < OPENING_NOTES:
+                    self.opening_melody.append(self.pitch)
                 if self.bar in t.first_bars:
                     self.first_time += t.val[tok]
                     self.first_sum += self.pitch * t.val[tok]
@@ -849,6 +870,7 @@ class Constrainer:
             if self.bar >= 0:
                 self.cursors = [max(0, x - t.L) for x in self.cursors]
             self.bar += 1
+            self.bar_melody = []
             if self.bar_chords:
                 self.chord_before = self.bar_chords[-1][1:]
             self.bar_chords = []

@@ -255,11 +255,21 @@ class _Tables:
         # register feedback (`set_register_feedback`) lifts a contrasting section over the first
         self.first_bars: frozenset[int] = frozenset()
         self.contrast_bars: frozenset[int] = frozenset()
+        self.opening_bar: int | None = None  # the bar whose first pitches a contrasting section does not repeat
+        self.contrast_openings: frozenset[int] = frozenset()
         if sections and request.layout == "lead":
             starts = [0, *ends[:-1]]
             letter0 = sections[0][0]
             self.first_bars = frozenset(b for (x, _, _), a, e in zip(sections, starts, ends) if x == letter0 for b in range(a, e))
             self.contrast_bars = frozenset(range(self.n_bars)) - self.first_bars
+            # the first section's first bar (the opening) and the first bar of each contrasting
+            # letter's first section (a B strain's, a bridge's), which does not open as it does
+            self.opening_bar = 0
+            seen = {letter0}
+            for (x, _, _), a in zip(sections, starts):
+                if x not in seen and self.copy_from[a] is None:
+                    self.contrast_openings |= {a}
+                seen.add(x)
         self.register_lift = 0.0  # semitones the contrasting sections' mean pitch sits over the first's
         self.register_gain = 0.0  # logits per octave at full error (0: off)
         self.pitch_real = np.arange(PITCH_MIN, PITCH_MAX + 1) + shift  # the real pitch of each of `pitch_ids`
@@ -344,3 +354,6 @@ def add_pickup_bar(tables: _Tables, position: int) -> None:
     t.cadence_bars = [b + 1 for b in t.cadence_bars]
     t.first_bars = frozenset(b + 1 for b in t.first_bars)
     t.contrast_bars = frozenset(b + 1 for b in t.contrast_bars)
+    t.contrast_openings = frozenset(b + 1 for b in t.contrast_openings)
+    if t.opening_bar is not None:
+        t.opening_bar += 1
