@@ -355,6 +355,12 @@ def test_sliders_recompose_and_fork(studio):
     fresh = ok(c.post(f"/api/pieces/{piece['id']}/compose", json={"style": "pop", "bars": 4, "n": 2, "seed": 8}, headers=AUTH), 201)
     assert len(fresh["takes"]) == 2 and fresh["takes"][0]["summary"]["style"] == "pop"
     assert ok(c.post(f"/api/pieces/{piece['id']}/fork", headers=AUTH), 201)["title"].endswith("(fork)")
+    # a folk dance, as `compose --dance` writes it: the dance's meter; a meter it is not in is one line
+    reel = compose(c, bars=4, seed=4, dance="reel")
+    assert reel["current"]["request"]["dance"] == "reel" and reel["current"]["request"]["meter"] in ("4/4", "2/2")
+    r = c.post("/api/pieces", json={"style": "folk", "dance": "jig", "meter": "4/4"}, headers=AUTH)
+    assert r.status_code == 400 and "jig is in 6/8" in r.json()["error"]
+    assert c.post("/api/pieces", json={"style": "folk", "dance": "tango"}, headers=AUTH).status_code == 422
 
 
 def test_voice_locks_keep_the_locked_voices(studio):

@@ -187,6 +187,8 @@ class ComposeControls(Sampling):
     chords: str | None = Field(None, max_length=2000, description="one chord symbol per bar, cycling: 'Dm7 G7 Cmaj7'")
     form: str | None = Field(None, max_length=32, description="'AABB', 'AABA', '' (through-composed); None: the style's")
     cadence: Literal["tonic", "home", "free"] | None = None
+    dance: Literal["reel", "jig", "hornpipe", "slip-jig", "waltz"] | None = Field(
+        None, description="a folk dance: its meter and its tunes' note lengths (folk only; None: none)")
     pickup: float | None = Field(None, ge=0.0, lt=16.0, description="quarter-note beats before the first bar line "
                                  "(0: none; None: drawn as the style's tunes start)")  # fmt: skip
     rest_penalty: float = Field(2.0, ge=0.0, le=8.0, description="'sparse <-> busy'")

@@ -95,7 +95,7 @@ function composeControls() {
   const f = $("compose-form");
   const v = (name) => f.elements[name].value.trim();
   const out = { style: v("style"), bars: parseInt(v("bars"), 10) || 8, in_scale: f.elements.in_scale.checked };
-  for (const k of ["key", "mode", "meter", "chords", "pitch_range", "cadence"]) if (v(k)) out[k] = v(k);
+  for (const k of ["key", "mode", "meter", "chords", "pitch_range", "cadence", "dance"]) if (v(k)) out[k] = v(k);
   if (v("form")) out.form = v("form");
   if (v("pickup")) out.pickup = parseFloat(v("pickup"));
   if (v("tempo")) out.tempo = parseFloat(v("tempo"));
