@@ -250,3 +250,15 @@ def test_compound_meter_a_note_off_the_beat_is_cut_where_it_crosses_one(tmp_path
     values = _note_values(write_musicxml(piece, tmp_path / "b.musicxml"))
     assert values[0][1:3] == [("eighth", 0, "start"), ("16th", 0, "stop")]
     assert values[1][1:3] == [("quarter", 0, "start"), ("eighth", 0, "stop")]
+
+
+def test_a_transposing_instrument_is_written_at_concert_pitch(tmp_path):
+    """A jazz melody on tenor sax (program 66): the notes are at sounding pitch, so the part
+    carries no <transpose> (MuseScore had played them a major ninth low)."""
+    piece = _satb()
+    piece.tracks = [Track("Melody", "melody", 66, False, [Note(65, 0.0, 1.0, 80), Note(70, 1.0, 3.0, 80)])]
+    piece.end = 4.0
+    path = write_musicxml(piece, tmp_path / "sax.musicxml")
+    assert b"<transpose>" not in path.read_bytes()
+    score = music21.converter.parse(str(path)).toSoundingPitch()
+    assert [n.pitch.midi for n in score.parts[0].recurse().notes] == [65, 70]

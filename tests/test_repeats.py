@@ -153,3 +153,53 @@ def test_a_written_take_says_its_repeats_and_keeps_midi_as_played(tmp_path):
     files = write_take(piece, tmp_path / "co", provenance={"seed": 1}, render_audio=False, render_svg=False)
     assert b"<repeat" not in files["musicxml"].read_bytes()
     assert "musicxml" not in json.loads(files["json"].read_text())["rendering"]
+
+
+def _tied_into_the_endings() -> Piece:
+    """A strain whose third bar's last note is held into both endings (a pop hook's held note)."""
+    held = [(62, 0.0, 1.0), (64, 1.0, 1.0), (66, 2.0, 1.0), (67, 3.0, 2.0)]  # the last into the next bar
+    first = [(69, 1.0, 1.0), (71, 2.0, 1.0), (72, 3.0, 1.0)]
+    second = [(66, 1.0, 1.0), (64, 2.0, 1.0), (62, 3.0, 1.0)]
+    return _lead([A[0], A[1], held, first, A[0], A[1], held, second, *B], [*CH_A, *CH_A, *CH_B])
+
+
+def _four_bar_strain_two_endings() -> Piece:
+    return _lead([A[0], A[1], A[2], A[3], A[0], A[1], B[2], A2_END, *B], [*CH_A, "D", "G", "Em", "D", *CH_B])
+
+
+def _silence() -> Piece:
+    piece = _lead([[] for _ in range(8)], ["D"] * 8)
+    piece.chords = []
+    return piece
+
+
+@pytest.mark.parametrize(
+    "make, spans",
+    [(_tied_into_the_endings, [(0, 4, 1)]), (_four_bar_strain_two_endings, [(0, 4, 2)]), (_silence, [])],
+    ids=["tie-into-the-endings", "two-endings-of-four", "silence"],
+)
+def test_endings_that_begin_with_a_held_note_or_take_two_bars(tmp_path, make, spans):
+    piece = make()
+    data, found = musicxml_and_repeats(piece, repeats=True)
+    assert [(s.start, s.bars, s.endings) for s in found] == spans
+    if piece.n_notes:  # (a score of rests is no input tunesmith reads)
+        path = tmp_path / "r.musicxml"
+        path.write_bytes(data)
+        assert _played(read_musicxml(path)[0]) == _played(piece)
+
+
+def test_endings_read_1_and_2_and_the_last_stays_open():
+    text = musicxml_and_repeats(_aabb(), repeats=True)[0].decode()
+    assert '<ending number="1" type="start">1.</ending>' in text and '<ending number="2" type="start">2.</ending>' in text
+    assert '<ending number="2" type="discontinue"' in text and '<ending number="2" type="stop"' not in text
+
+
+def test_a_folded_tune_with_a_pickup_reads_back_as_its_strains(tmp_path):
+    """The pickup belongs to the first strain: A A B B, not A B B C C."""
+    piece = _lead([*A, *A[:3], A2_END, *B, *B[:3], B2_END], [*CH_A, *CH_A[:3], "D", *CH_B, *CH_B[:3], "D"],
+                  pickup=([(57, 0.0, 1.0)], 1.0))  # fmt: skip
+    path = tmp_path / "p.musicxml"
+    path.write_bytes(musicxml_and_repeats(piece, repeats=True)[0])
+    back = read_musicxml(path)[0]
+    assert [s[2] for s in back.meta["sections"]] == ["A", "A", "B", "B"]
+    assert _played(back) == _played(piece)

@@ -147,3 +147,18 @@ def test_a_b_strain_does_not_open_as_the_a_strain_does():
         first = 1 if take.piece.pickup_beats() else 0
         same += opening(take.piece, first) == opening(take.piece, first + 8)
     assert same <= 2, f"{same} of 20 B strains open as their A strain"
+
+
+def test_a_second_a_strain_comes_home_before_the_b_strain():
+    """AABB: the composer closes the second A on the tonic, and the harmonizer, writing the chords
+    after it, keeps the composer's chords there (it had put Em A7 under a D-F# close: 8 of 40
+    takes went into their B strain unresolved)."""
+    import tunesmith as ts
+    from tunesmith.harmony import parse_chord
+
+    for take in ts.compose("folk", key="D", bars=32, n=20, seed=31):
+        piece = take.piece
+        bars = [*piece.bars(), piece.duration()]
+        end_of_a = (1 if piece.pickup_beats() else 0) + 15
+        last = [c for c in piece.chords if c.onset < bars[end_of_a + 1] - 1e-6][-1]
+        assert parse_chord(last.figure)[0] == 2, (take.seed, last.figure)

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -571,7 +572,7 @@ class Harmonizer:
 
 
 def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool = True, keep_from: float | None = None,
-                copy_plan: list[int | None] | None = None, roots: set[int] | None = None,
+                keep_bars: set[int] | None = None, copy_plan: list[int | None] | None = None, roots: set[int] | None = None,
                 scale: set[int] | None = None, rng: np.random.Generator | None = None,
                 temperature: float | None = None, prior_correction: float = 0.0) -> Piece:  # fmt: skip
     """Replace `piece`'s chord symbols (in place) by the harmonizer's best progression for its
@@ -579,6 +580,8 @@ def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool 
 
     `every_bar`: a chord symbol at every bar line (repeated where it does not change);
     `keep_from`: the chords from this beat on stay as they are (a requested cadence);
+    `keep_bars`: the chords in these bars (indices into `piece.bars()`) stay as they are (a
+    form's section cadences, which the composer wrote to close or half-close there);
     `copy_plan`: per bar, the earlier bar it repeats (a form's returning section): that bar
     gets the same chords as the one it repeats; `roots`: only chords on these pitch classes;
     `scale`: only chords whose tones are all in it; `prior_correction`: see `Harmonizer.decode`."""
@@ -601,6 +604,15 @@ def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool 
             else:
                 copied += by_bar.get(i, [])
         new = copied
+    if keep_bars:
+        ends = [*starts[1:], math.inf]
+        spans = [(starts[i], ends[i]) for i in sorted(keep_bars) if 0 <= i < len(starts)]
+
+        def kept(t: float) -> bool:
+            return any(a - 1e-6 <= t < b - 1e-6 for a, b in spans)
+
+        new = sorted([c for c in new if not kept(c.onset)] + [c for c in piece.chords if kept(c.onset)],
+                     key=lambda c: c.onset)  # fmt: skip
     if keep_from is not None:
         new = [c for c in new if c.onset < keep_from - 1e-6]
         new += [c for c in sorted(piece.chords, key=lambda c: c.onset) if c.onset >= keep_from - 1e-6]
@@ -641,12 +653,18 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
         for t in takes:
             t.meta["chords_from"] = "model"
         return "model"
+    from tunesmith.sampling.request import form_sections, section_cadences
     from tunesmith.score import pitch_class_of
     from tunesmith.tokenizer import scale_pitch_classes
 
     net = load_harmonizer()
     roots = set(scale_pitch_classes(pitch_class_of(request.key), request.mode)) if request.in_scale else None
     plan = request.copy_plan()
+    # the form's section ends (a second A coming home before the B strain, a first A's half close):
+    # the composer wrote the melody to close there over its own chords, which stay (the harmonizer
+    # had put Em A7 under a second A's D F# close, and the tune went into its B strain unresolved)
+    cadence_bars = {i for i, c in enumerate(section_cadences(form_sections(request.resolved_form(), request.bars),
+                                                             request.bars)) if c}  # fmt: skip
     for t in takes:
         piece = t.piece
         if not piece.chords:
@@ -655,11 +673,13 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
         bars = piece.bars()
         keep_from = bars[-1] if request.closes() and bars else None
         rng = np.random.default_rng([int(t.seed or 0), int(t.meta.get("take", 0)), 7]) if temperature else None
-        take_plan = plan
+        take_plan, take_cadences = plan, cadence_bars
         if t.meta.get("pickup"):  # the pickup is bar 0 of piece.bars(): the plan's bars move one on
             take_plan = [None] + [None if b is None else b + 1 for b in plan]
-        reharmonize(piece, net, every_bar=request.chord_every_bar, keep_from=keep_from, copy_plan=take_plan, roots=roots,
-                    scale=roots, rng=rng, temperature=temperature, prior_correction=correction)  # fmt: skip
+            take_cadences = {b + 1 for b in cadence_bars}
+        reharmonize(piece, net, every_bar=request.chord_every_bar, keep_from=keep_from, keep_bars=take_cadences,
+                    copy_plan=take_plan, roots=roots, scale=roots, rng=rng, temperature=temperature,
+                    prior_correction=correction)  # fmt: skip
         if t.meta.get("pickup") and len(bars) > 1:
             # a lead sheet names no chord over the pickup: the first symbol stands on bar 1
             piece.chords = [c for c in piece.chords if c.onset >= bars[1] - 1e-6]

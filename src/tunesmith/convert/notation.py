@@ -571,6 +571,9 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
             inst = instrument.Instrument()
             inst.midiProgram = track.program
         inst.partName = part.partName
+        # the notes are at sounding pitch: a transposing instrument's written transposition (a tenor
+        # sax's major ninth) would make MuseScore play them a ninth low; the score is in concert pitch
+        inst.transposition = None
         inst.partId = part.id
         part.partAbbreviation = inst.instrumentAbbreviation = _abbreviation(part.partName)
         part.insert(0, inst)

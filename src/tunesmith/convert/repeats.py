@@ -21,8 +21,11 @@ from typing import Any
 # a span shorter than this is not written as a repeat: a repeated bar or two is a figure, and
 # repeat signs around it would make the score harder to read, not easier
 MIN_SPAN_BARS = 4
-# at most this share of the span's bars are endings: the common part is most of the span
+# at most this share of the span's bars are endings (the common part is most of the span), or
+# MIN_ENDING_BARS in a short strain: a 4-bar strain after a pickup changes its last two bars (the
+# cadence, and the lead-in the pickup's beat spills into the bar before)
 MAX_ENDING_SHARE = 0.25
+MIN_ENDING_BARS = 2
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,9 @@ def _crossed(tracks: list, line: Fraction) -> bool:
 
 def find_repeats(piece: Any, tracks: list, bounds: list[Fraction]) -> list[RepeatSpan]:
     """The repeats `piece` can be written with (see the module docstring), left to right: at
-    each measure the longest span of at least `MIN_SPAN_BARS` measures sounded again at once,
-    the fewest endings first. `tracks` are the parts written, `bounds` the measures' boundaries
+    each measure where a strain may start (the first whole bar, right after a repeated strain,
+    or a multiple of the span's length on) the longest span of at least `MIN_SPAN_BARS`
+    measures sounded again at once, the fewest endings first. `tracks` are the parts written, `bounds` the measures' boundaries
     (a pickup's measure first). None where the key, meter or tempo changes after the start."""
     changes = [*piece.keys[1:], *piece.time_signatures[1:], *piece.tempos[1:]]
     if any(_frac(e.onset) > 0 for e in changes):
@@ -101,19 +105,25 @@ def find_repeats(piece: Any, tracks: list, bounds: list[Fraction]) -> list[Repea
     n = len(bars)
     anacrusis = n > 1 and bars[0][0] < bars[1][0]
     spans: list[RepeatSpan] = []
-    i = 1 if anacrusis else 0
+    first = i = 1 if anacrusis else 0
     while i + 2 * MIN_SPAN_BARS <= n:
         found = None
         for size in range((n - i) // 2, MIN_SPAN_BARS - 1, -1):
+            if not (i == first or (spans and i == spans[-1].start + 2 * spans[-1].bars) or (i - first) % size == 0):
+                continue  # a strain starts the tune, follows a repeated one, or starts a phrase of its length
             same = 0
             while same < size and bars[i + same] == bars[i + size + same]:
                 same += 1
             endings = size - same
-            if endings > MAX_ENDING_SHARE * size:
+            if endings > max(MIN_ENDING_BARS, MAX_ENDING_SHARE * size) or endings * 2 > size:
                 continue
+            if not any(part for bar in bars[i : i + size] for part in bar[1]):
+                continue  # bars of rests sounded twice are no strain
             span = RepeatSpan(i, size, endings)
-            lines = {bounds[i], bounds[span.first_ending.start], bounds[i + size], bounds[span.second_ending.start]}
-            if any(_crossed(tracks, line) for line in lines):
+            # a note held over the repeat's first bar line or its jump back cannot be written; one
+            # held into the endings can: tied into the first, and into the second from the last
+            # common bar (both endings begin with its end, their contents being compared)
+            if _crossed(tracks, bounds[i]) or _crossed(tracks, bounds[i + size]):
                 continue
             found = span
             break

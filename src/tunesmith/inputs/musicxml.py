@@ -184,12 +184,28 @@ def _expand_repeats(s):
         if order[q] <= order[q - 1] or order[q] in targets
         or (order[q] > order[q - 1] and (order[q - 1] in sources or order[q - 1] in ending_ends))
     ]
+    first = order[0]
+    if len(starts) > 1 and starts[1] == 1 and _is_pickup(measures[order[0]]):
+        # a pickup before the first repeat sign belongs to the first strain (as the ABC reader
+        # has it), which is named by its first whole bar: an AABB tune had read as A B B C C, its
+        # pickup a section of its own
+        starts.pop(1)
+        first = order[1]
     labels: dict[int, str] = {}
     sections = []
     for a, b in zip(starts, [*starts[1:], len(order)]):
-        labels.setdefault(order[a], chr(ord("A") + len(labels)) if len(labels) < 26 else f"S{len(labels)}")
-        sections.append([a, b, labels[order[a]]])
+        key = first if a == 0 else order[a]
+        labels.setdefault(key, chr(ord("A") + len(labels)) if len(labels) < 26 else f"S{len(labels)}")
+        sections.append([a, b, labels[key]])
     return e, True, sections
+
+
+def _is_pickup(measure) -> bool:
+    """Whether a music21 measure is shorter than its meter's bar (an anacrusis)."""
+    try:
+        return float(measure.duration.quarterLength) < float(measure.barDuration.quarterLength) - 1e-6
+    except Exception:  # noqa: BLE001 - a measure without a meter
+        return False
 
 
 def read_musicxml(path: str | os.PathLike, *, source: str = "", style: str = "", license: str = "unknown") -> list[Piece]:

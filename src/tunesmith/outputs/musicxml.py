@@ -34,6 +34,12 @@ _UNPRINTED_DEGREE = b'<degree print-object="no">'
 _RANDOM_ID = re.compile(rb"\bI[0-9a-f]{32}\b")
 
 
+# music21 writes an ending's bracket without its text, which MuseScore and verovio show as a bare
+# "1" and "2"; tune books print "1." and "2.", and leave the second ending's bracket open at its end
+_ENDING_OPEN = re.compile(rb'<ending number="(\d+)" type="start"\s*/>')
+_ENDING_LAST_STOP = re.compile(rb'<ending number="2" type="stop"\s*/>')
+
+
 def _stable_ids(xml: bytes) -> bytes:
     """`xml` with music21's random instrument ids replaced by I1, I2, ... in order of appearance."""
     names: dict[bytes, bytes] = {}
@@ -62,6 +68,8 @@ def musicxml_and_repeats(piece: Piece, repeats: bool = False) -> tuple[bytes, li
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     xml = _NATURAL_CHORD_ALTER.sub(b"", GeneralObjectExporter(score).parse())
+                    xml = _ENDING_OPEN.sub(rb'<ending number="\1" type="start">\1.</ending>', xml)
+                    xml = _ENDING_LAST_STOP.sub(rb'<ending number="2" type="discontinue" />', xml)
                     return _stable_ids(xml.replace(_DEGREE, _UNPRINTED_DEGREE)), list(score.tunesmithRepeats)
             except (ValueError, MemoryError, RecursionError):
                 raise

@@ -311,6 +311,22 @@ def form_sections(form: str, bars: int) -> list[tuple[str, bool, int]]:
     return [(letter, primed, int(n)) for letter, primed, n in parts]
 
 
+def section_cadences(sections: list[tuple[str, bool, int]], n_bars: int) -> list[str | None]:
+    """Per bar, the cadence a section of `sections` (`form_sections`) ends with at its last bar,
+    None elsewhere and at the last bar of all: "open" (a half close) where the next section is
+    the same one again or, after a contrasting one, the first one returning; "closed" (on the
+    tonic) where a new section follows (A A | B: the second A comes home before the B strain)."""
+    out: list[str | None] = [None] * n_bars
+    end = 0
+    for k, (letter, _, size) in enumerate(sections[:-1]):
+        end += size
+        nxt = sections[k + 1][0]
+        opens = nxt == letter or (letter != sections[0][0] and nxt == sections[0][0])
+        if end - 1 < n_bars:
+            out[end - 1] = "open" if opens else "closed"
+    return out
+
+
 @dataclass
 class ComposeRequest:
     """What to compose. Validated at construction: ValueError names the contradiction."""

@@ -21,6 +21,7 @@ from tunesmith.sampling.request import (
     WHOLE_RETURN_LAYOUTS,
     ComposeRequest,
     form_sections,
+    section_cadences,
     seven_note_scale,
     tonic_triad,
 )
@@ -235,13 +236,9 @@ class _Tables:
                     self.kinds[kind] = (pcs, roots, keep)
         self.tok, self.key_names = tok, names
         add_modulation_cadences(self, request)  # a drawn passage's cadence in its key
-        self.bar_cadence: list[str | None] = [None] * self.n_bars
         sections = form_sections(request.resolved_form(), self.n_bars) if form else []
         ends = list(itertools.accumulate(size for _, _, size in sections))  # each section's end bar + 1
-        for k, (letter, _, _) in enumerate(sections[:-1]):
-            nxt = sections[k + 1][0]
-            opens = nxt == letter or (letter != sections[0][0] and nxt == sections[0][0])
-            self.bar_cadence[ends[k] - 1] = "open" if opens else "closed"
+        self.bar_cadence: list[str | None] = section_cadences(sections, self.n_bars)
         if (form or close) and self.bar_cadence and request.closes():
             # `close` without `form`: co-create's continuation, whose last bar ends the piece
             self.bar_cadence[-1] = "closed"
