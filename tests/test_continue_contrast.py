@@ -75,3 +75,13 @@ def test_a_contrasting_strain_does_not_open_as_the_given_music():
     openings = [[x.pitch for x in sorted(t.piece.tracks[0].notes, key=lambda x: x.onset) if 64.0 <= x.onset < 68.0][:2]
                 for t in takes]  # fmt: skip
     assert sum(o == STRAIN[0][:2] for o in openings) <= 1, openings
+
+
+def test_a_take_the_copy_guard_drew_again_says_its_seed_changed():
+    """`--seed 7` had printed "seed 7926" and nothing more: the take was drawn again by the copy
+    guard, and the musician thought the seed ignored."""
+    one = take_remarks({"seed": 7926, "resampled_from": [7, 0], "takes": 1})
+    assert one == ["seed 7's take copied a training work (the copy guard), so it was drawn again: this one is seed 7926 "
+                   "(--allow-close keeps the first, labelled)"]  # fmt: skip
+    assert take_remarks({"seed": 10, "resampled_from": [3, 1], "takes": 3})[0].startswith("take 2 of seed 3 copied")
+    assert not [r for r in take_remarks({"seed": 7}) if "drawn again" in r]

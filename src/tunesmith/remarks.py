@@ -53,6 +53,12 @@ def take_remarks(provenance: dict) -> list[str]:
     if again.get("bars"):
         start = again["from_bar"]
         out.append(f"the first {again['bars']} new bar(s) restate bars {start}-{start + again['bars'] - 1} (A A')")
+    drawn_again = provenance.get("resampled_from")
+    if drawn_again:
+        first_seed, index = drawn_again
+        which = f"take {index + 1} of seed {first_seed}" if (provenance.get("takes") or 1) > 1 else f"seed {first_seed}'s take"
+        out.append(f"{which} copied a training work (the copy guard), so it was drawn again: this one is seed "
+                   f"{provenance.get('seed')} (--allow-close keeps the first, labelled)")  # fmt: skip
     if (request.get("resolved") or {}).get("contrast") and request.get("contrast") is None:
         out.append("the new bars are a contrasting strain (a B after the given music), their melody lifted over its "
                    "register as the style's tunes lift theirs")  # fmt: skip
