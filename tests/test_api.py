@@ -350,6 +350,7 @@ def test_a_compressed_musicxml_take_carries_its_provenance(tmp_path):
 def test_reading_a_takes_json_says_what_to_read_instead(tmp_path):
     take = ts.compose(style="folk", bars=2, seed=1, check=False)
     path = take.write(tmp_path / "t.json")["json"]
+    assert json.loads(path.read_text())["files"] == {"json": "t.json"}  # not the staging bundle's take.mid ...
     with pytest.raises(ValueError, match=r"t\.json: a take's JSON sidecar says how the take was made; read the take's \.mid"):
         ts.read(path)
 

@@ -162,6 +162,8 @@ def test_write_svg_engraves_notes_and_chord_symbols(tmp_path):
     assert harm[:4] == ["C", "Am7", "Dm7", "G7"]
     assert "Test Tune" in "".join(root.itertext())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.musicxml", "t.svg"]
+    again = svg.write_svg(xml, tmp_path / "again.svg")
+    assert again.read_bytes() == out.read_bytes()  # the same score engraves to the same bytes (ids included)
 
 
 def test_write_svg_stacks_pages_into_one_file(tmp_path):

@@ -153,6 +153,9 @@ def test_a_written_take_says_its_repeats_and_keeps_midi_as_played(tmp_path):
     files = write_take(piece, tmp_path / "co", provenance={"seed": 1}, render_audio=False, render_svg=False)
     assert b"<repeat" not in files["musicxml"].read_bytes()
     assert "musicxml" not in json.loads(files["json"].read_text())["rendering"]
+    # a composed take with no strain sounded twice says so too
+    files = write_take(_through_composed(), tmp_path / "tc", provenance={"seed": 1}, render_audio=False, render_svg=False)
+    assert json.loads(files["json"].read_text())["rendering"]["musicxml"] == {"repeats": []}
 
 
 def _tied_into_the_endings() -> Piece:
@@ -203,3 +206,19 @@ def test_a_folded_tune_with_a_pickup_reads_back_as_its_strains(tmp_path):
     back = read_musicxml(path)[0]
     assert [s[2] for s in back.meta["sections"]] == ["A", "A", "B", "B"]
     assert _played(back) == _played(piece)
+
+
+def test_check_of_a_score_with_repeats_says_its_bars_are_as_played(tmp_path, capsys):
+    import tunesmith as ts
+    from tunesmith.cli import main
+
+    take = ts.compose("folk", bars=32, seed=5, pickup=0.5)
+    files = take.write(tmp_path / "reel", audio=False, svg=False)
+    assert b'<repeat direction="backward"' in files["musicxml"].read_bytes()
+    assert main(["check", str(files["musicxml"])]) == 0
+    out = capsys.readouterr().out
+    assert "(bars as played, its repeats written out: A A B B; the pickup is bar 0)" in out
+    # and compose says which bars its score writes under repeat signs
+    assert main(["compose", "--style", "folk", "--bars", "32", "--seed", "5", "--pickup", "0.5", "--no-audio",
+                 "--no-svg", "--out", str(tmp_path / "cli")]) == 0  # fmt: skip
+    assert "  score: bars 1-8 (1. and 2. endings)" in capsys.readouterr().out

@@ -104,6 +104,15 @@ class Take:
                 from tunesmith.paths import atomic_write_bytes
 
                 atomic_write_bytes(p, mxl_bytes(files["musicxml"].read_bytes(), p.with_suffix(".musicxml").name))
+            elif kind == "json":  # the record alone: it names itself, not the staging bundle's files
+                import json
+
+                from tunesmith.paths import atomic_write_text
+
+                record = json.loads(files["json"].read_text(encoding="utf-8"))
+                record["files"] = {"json": p.name}
+                p.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write_text(p, json.dumps(record, indent=2, default=str) + "\n")
             else:
                 p.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(files[kind], p)

@@ -141,6 +141,18 @@ def unshippable_training_licenses(takes: list) -> list[str]:
     return sorted({name for take in takes for name in training_licenses(take.provenance, take.piece) if not may_ship(name)})
 
 
+def _repeats_written(json_path) -> str:
+    """"bars 1-8 (1. and 2. endings), 17-24" from a take's JSON (`rendering.musicxml.repeats`), or ""."""
+    import json
+
+    try:
+        spans = json.loads(json_path.read_text(encoding="utf-8"))["rendering"]["musicxml"]["repeats"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return ""
+    parts = [f"bars {s['bars'][0]}-{s['bars'][1]}{' (1. and 2. endings)' if s.get('endings') else ''}" for s in spans]
+    return ", ".join(parts)
+
+
 def write_and_report(args, takes: list, summary: dict, started: float, done: str) -> int:
     """Write the takes (`tunesmith.api.Take`s) as bundles (`args.out`, `--force`, `--no-audio`,
     `--no-svg`), then print the summary as JSON (`--json`) or the written files and `done`.
@@ -186,6 +198,9 @@ def write_and_report(args, takes: list, summary: dict, started: float, done: str
     else:
         for files in results:
             print("wrote " + ", ".join(str(path) for path in files.values()))
+            folded = _repeats_written(files.get("json"))
+            if folded:
+                print(f"  score: {folded} under repeat signs (bars as played; the MIDI and audio play them out)")
         # the files' time said too: "0.23 s per take to compose" had read as the whole of a 6 s run
         parts = [kind for kind, on in (("audio", not args.no_audio), ("score", not args.no_svg)) if on]
         print(f"{done}; {write_seconds:.1f} s to write the files{' (' + ' and '.join(parts) + ' rendered)' if parts else ''}")

@@ -95,6 +95,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"  not read from the folder: {len(skipped)} file(s): {shown}")
     if not out["nearest"]:
         print("  no indexed work shares a melodic figure with it")
-    elif piece.pickup_beats() > 0:
-        print("  (bars as the score numbers them: the pickup is bar 0)")
+    else:
+        labels = [sec[2] for sec in piece.meta.get("sections") or [] if len(sec) > 2]
+        if piece.meta.get("repeats_expanded") and len(labels) != len(set(labels)):
+            # a score with repeat signs is read as played: its bar numbers are not the score's
+            print(f"  (bars as played, its repeats written out: {' '.join(labels)}"
+                  f"{'; the pickup is bar 0' if piece.pickup_beats() > 0 else ''})")  # fmt: skip
+        elif piece.pickup_beats() > 0:
+            print("  (bars as the score numbers them: the pickup is bar 0)")
     return 1 if failed else 0

@@ -47,7 +47,8 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
         )
         _add_rhythm(parser, "auto")
     else:
-        parser.add_argument("--bars", required=True, help="bars to regenerate, FIRST-LAST as the score numbers them (from 1; a pickup is bar 0), e.g. 5-8")
+        parser.add_argument("--bars", required=True, help="bars to regenerate, FIRST-LAST as the score numbers them (from 1; a pickup is bar 0), e.g. 5-8; "
+                            "in a score with repeat signs, bars as played (its repeats written out)")
         parser.add_argument(
             "--keep",
             help="parts kept inside the bars too: melody (new chords only), chords, soprano, alto, tenor, "

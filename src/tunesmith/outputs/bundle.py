@@ -431,7 +431,7 @@ def write_take(
         folded = repeat_signs and "cocreate" not in piece.meta
         data, spans = musicxml_and_repeats(piece, folded)
         atomic_write_bytes(staged["musicxml"], data)
-        if spans:
+        if folded:  # the bars under repeat signs, as played ([] when no strain is sounded twice)
             from tunesmith.convert.repeats import played_bars
 
             record["rendering"]["musicxml"] = {"repeats": played_bars(spans, piece.pickup_beats() > 0)}

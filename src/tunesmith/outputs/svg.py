@@ -46,6 +46,9 @@ def _toolkit(page_width: int, page_height: int):
             # no web font: the SMuFL glyphs verovio sets in text (chord-symbol accidentals, the
             # tempo mark's note) become paths (`smufl_text_to_paths`), so any viewer shows them
             "smuflTextFont": "none",
+            # element ids from the content, not drawn at random: the same score engraves to the
+            # same bytes (a take's SVG had differed from `Take.svg()` in every id)
+            "xmlIdChecksum": True,
         }
     )
     return tk
