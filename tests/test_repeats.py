@@ -222,3 +222,27 @@ def test_check_of_a_score_with_repeats_says_its_bars_are_as_played(tmp_path, cap
     assert main(["compose", "--style", "folk", "--bars", "32", "--seed", "5", "--pickup", "0.5", "--no-audio",
                  "--no-svg", "--out", str(tmp_path / "cli")]) == 0  # fmt: skip
     assert "  score: bars 1-8 (1. and 2. endings)" in capsys.readouterr().out
+
+
+def test_sections_begin_after_a_double_bar():
+    """A piece's sections (`meta["sections"]`, bars as played) are marked as lead sheets mark
+    them: a double bar before each, where no repeat sign stands."""
+    piece = _through_composed()
+    piece.meta["sections"] = [[0, 4, "A"], [4, 8, "B"]]
+    text = musicxml_and_repeats(piece, repeats=False)[0].decode()
+    measures = re.findall(r'<measure implicit="(?:yes|no)" number="(\d+)">(.*?)</measure>', text, re.S)
+    assert [int(n) for n, body in measures if "light-light" in body] == [4]
+    assert "light-light" not in musicxml_and_repeats(_through_composed(), repeats=False)[0].decode()
+
+
+def test_a_composed_take_records_its_sections_and_a_contrasting_strain_its_own():
+    import tunesmith as ts
+
+    take = ts.compose("pop", bars=16, seed=3, pickup=0)
+    assert take.piece.meta["sections"] == [[0, 4, "A"], [4, 8, "A"], [8, 12, "B"], [12, 16, "A"]]
+    picked = ts.compose("folk", bars=16, seed=3, pickup=0.5)
+    assert picked.piece.meta["sections"] == [[0, 5, "A"], [5, 9, "A"], [9, 13, "B"], [13, 17, "B"]]
+    given = _lead([*A, *A], [*CH_A, *CH_A])
+    given.meta["sections"] = [[0, 4, "A"], [4, 8, "A"]]
+    more = ts.continue_(given, bars=8, style="folk", seed=1, contrast=True)
+    assert more.piece.meta["sections"] == [[0, 4, "A"], [4, 8, "A"], [8, 16, "B"]]

@@ -427,6 +427,7 @@ def compose(
 
             piece.chords = [dataclasses.replace(c, figure=spell_chord_in_key(c.figure, piece.key)) for c in piece.chords]
         piece.meta.setdefault("composer", "tunesmith")
+        piece.meta["sections"] = form_sections_played(request, bool(t.meta.get("pickup")))
         accent(piece)
         orchestrate(piece)  # the style's instruments (MIDI and WAV)
         # the composer's drawn first chord steered its own chords, which the harmonizer replaced:
@@ -461,6 +462,7 @@ def compose(
             harmonize_takes(again, request, m.model)
             t = again[0]
             t.piece.meta.setdefault("composer", "tunesmith")
+            t.piece.meta["sections"] = form_sections_played(request, bool(t.meta.get("pickup")))
             accent(t.piece)
             orchestrate(t.piece)
             prov = copy.deepcopy(takes[i].provenance) | {"seed": s, "take_index": 0, "batch": 1,
@@ -470,6 +472,20 @@ def compose(
 
         takes = guard_takes(takes, index, resample=redo, allow_close=allow_close)
     return _one_or_list(takes, n)
+
+
+def form_sections_played(request: Any, pickup: bool) -> list[list]:
+    """The take's sections as its form planned them, as the readers record a tune's
+    (`meta["sections"]`: [first bar, bar after, letter], a pickup bar 0 and part of the first):
+    the score marks where each begins. [] for a through-composed take."""
+    from tunesmith.sampling.request import form_sections
+
+    out, at = [], 0
+    for letter, primed, size in form_sections(request.resolved_form(), request.bars):
+        start, end = at + (1 if pickup and at else 0), at + size + (1 if pickup else 0)
+        out.append([start, end, letter + ("'" if primed else "")])
+        at += size
+    return out
 
 
 # ------------------------------------------------------------------------------ co-create

@@ -275,6 +275,11 @@ def continue_piece(
                 "cadence": request.resolved_cadence(), **res.ending}  # fmt: skip
         meta["reprise"] = {"bars": reprise, "from_bar": grid.number(first) if reprise else None}
         meta["contrast"] = job.contrast
+        if job.contrast:  # the new strain is a section of its own: the score marks where it begins
+            given = [list(sec) for sec in out.meta.get("sections") or [] if len(sec) > 2 and sec[0] < n_given]
+            letters = {str(sec[2]).rstrip("'") for sec in given}
+            new_letter = next((c for c in "BCDEFGHIJ" if c not in letters), "B")
+            out.meta["sections"] = [*given, [n_given, grid.n, new_letter]]
         takes.append(_finish_take(out, res, seed, i, meta))
     return takes
 

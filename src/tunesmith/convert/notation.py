@@ -557,6 +557,10 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
     closes = {s.start + s.bars - 1 for s in spans}
     ending_of = {i: k for s in spans for k, r in ((1, s.first_ending), (2, s.second_ending)) for i in r}
     score.tunesmithRepeats = spans
+    # where the piece's sections begin (`meta["sections"]`: [first bar, bar after, letter], bars as
+    # played, a pickup bar 0): a double bar before each, as lead sheets and tune books mark them
+    section_starts = {int(sec[0]) for sec in piece.meta.get("sections") or []
+                      if isinstance(sec, list | tuple) and len(sec) >= 2 and 0 < int(sec[0]) < len(bounds) - 1}  # fmt: skip
 
     spelled = _speller(piece)
     melody_index = 0
@@ -604,6 +608,8 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
                 m.rightBarline = bar.Repeat(direction="end")
             elif ending_of.get(bi) == 2 and bi + 1 not in ending_of:
                 m.rightBarline = bar.Barline("light-light")  # the repeated strain is over
+            elif bi + 1 in section_starts and bi + 1 not in opens:
+                m.rightBarline = bar.Barline("light-light")  # a section ends: a strain, a bridge
             if bi in ending_of:
                 span = next(s.start for s in spans if bi in s.first_ending or bi in s.second_ending)
                 endings.setdefault((span, ending_of[bi]), []).append(m)
