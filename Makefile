@@ -23,13 +23,20 @@ test: $(STAMP) chromium
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/pytest -q
 
-# The studio's browser tests drive Debian's chromium (Playwright never downloads a browser).
-# Installed when missing and we are root; without it those tests are skipped with the reason.
+# The studio's browser tests drive Debian's chromium (Playwright never downloads a browser), and
+# the SVG test renders a score with librsvg's rsvg-convert (as image viewers and Inkscape do).
+# Installed when missing and we are root; without them those tests are skipped with the reason.
 chromium:
 	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		echo "installing chromium (Debian) for the studio's browser tests"; \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 \
 			|| echo "chromium could not be installed; the browser tests will be skipped"; \
+	fi
+	@if ! command -v rsvg-convert >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing librsvg2-bin (Debian) for the SVG rendering test"; \
+		{ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq librsvg2-bin || \
+		  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq librsvg2-bin; }; } >/dev/null 2>&1 \
+			|| echo "librsvg2-bin could not be installed; the SVG rendering test will be skipped"; \
 	fi
 
 bench: $(STAMP)
