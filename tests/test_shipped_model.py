@@ -162,3 +162,18 @@ def test_a_second_a_strain_comes_home_before_the_b_strain():
         end_of_a = (1 if piece.pickup_beats() else 0) + 15
         last = [c for c in piece.chords if c.onset < bars[end_of_a + 1] - 1e-6][-1]
         assert parse_chord(last.figure)[0] == 2, (take.seed, last.figure)
+
+
+def test_a_returning_b_strain_is_its_first_note_for_note_after_a_tie():
+    """The first B's first bar began under a note tied over from the A strain, its return's did
+    not, so the copy broke (the helper's 5/4 AABB: the second B differed in three of four bars)."""
+    import tunesmith as ts
+
+    piece = ts.compose(style="folk", meter="5/4", bars=16, form="AABB", pickup=1, seed=16).piece
+    bars = [*piece.bars(), piece.duration()]
+
+    def bar(k: int) -> list:
+        return [(x.pitch, round(x.onset - bars[k], 3), x.duration) for x in piece.tracks[0].notes
+                if bars[k] - 1e-6 <= x.onset < bars[k + 1] - 1e-6]  # fmt: skip
+
+    assert [bar(k) == bar(k + 4) for k in (9, 10, 11)] == [True, True, True]

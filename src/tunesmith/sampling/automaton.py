@@ -112,6 +112,11 @@ class Constrainer:
         # the melody's (time, pitch x time) in the first section's bars and in the contrasting ones
         self.first_time = self.first_sum = self.contrast_time = self.contrast_sum = 0.0
         self.bar_melody: list[int] = []  # the melody's pitches in the bar being written
+        # the bars a returning section's run of copies begins by repeating (a B strain's first bar,
+        # which its return copies): no note ties into them, so that the copy begins as they did
+        plan = tables.copy_from
+        self.run_sources = sorted({src for k, src in enumerate(plan)
+                                   if src is not None and (k == 0 or plan[k - 1] != src - 1)})  # fmt: skip
         self.opening_melody: list[int] = []  # the first pitches of the opening bar (`t.opening_bar`)
         self.dur_counts = np.zeros((len(tables.voices), len(DUR_TICKS)))  # notes of each length per voice
 
@@ -696,6 +701,12 @@ class Constrainer:
             if nxt is not None and self.bar_starts[t.copy_from[nxt]][self.v] == 0:
                 # a later bar repeats one that began clean: no note ties into it, so the copy holds
                 remaining = max(min(remaining, (nxt - self.bar) * t.L - self.note_pos), int(t.dur_ticks[0]))
+            src = next((b for b in self.run_sources if b > self.bar), None)
+            if src is not None:
+                # nor into a bar a later run of copies begins by repeating: a note tied into the
+                # first B's first bar, and none into its return's, had broken the return (a 5/4
+                # AABB's second B differed in three of its four bars)
+                remaining = max(min(remaining, (src - self.bar) * t.L - self.note_pos), int(t.dur_ticks[0]))
             here = self.bar * t.L + self.note_pos
             cad = next((b for b in self.cadence_bars if b * t.L + self._phrase_end(b) > here), None)
             if cad is not None:
