@@ -85,3 +85,18 @@ def test_a_take_the_copy_guard_drew_again_says_its_seed_changed():
                    "(--allow-close keeps the first, labelled)"]  # fmt: skip
     assert take_remarks({"seed": 10, "resampled_from": [3, 1], "takes": 3})[0].startswith("take 2 of seed 3 copied")
     assert not [r for r in take_remarks({"seed": 7}) if "drawn again" in r]
+
+
+def test_chords_again_says_when_the_close_replaced_the_last_bars_chords():
+    """`--chords again` promised the given chords bar by bar; under the closing cadence the last
+    bar becomes the tonic chord, which a jazz player read as a silent change."""
+    from tunesmith.score import ChordSymbol
+
+    given = _given(1)
+    given.chords = [ChordSymbol(0.0, "Em7"), ChordSymbol(4.0, "A7"), ChordSymbol(8.0, "D"), ChordSymbol(12.0, "A7")]
+    take = api.continue_(given, bars=4, style="folk", seed=1, chords="again")
+    assert take.provenance["cocreate"]["closing_chord"] == {"bar": 8, "was": ["A7"], "now": "D"}
+    assert any("the last bar's chords A7 became D (bar 8)" in line for line in take.remarks)
+    free = api.continue_(given, bars=4, style="folk", seed=1, chords="again", cadence="free")
+    assert "closing_chord" not in free.provenance["cocreate"]
+    assert [c.figure for c in free.piece.chords if c.onset >= 28.0] == ["A7"]

@@ -53,6 +53,10 @@ def take_remarks(provenance: dict) -> list[str]:
     if again.get("bars"):
         start = again["from_bar"]
         out.append(f"the first {again['bars']} new bar(s) restate bars {start}-{start + again['bars'] - 1} (A A')")
+    closing = cocreated.get("closing_chord")
+    if closing and closing.get("was"):
+        out.append(f"the last bar's chords {' '.join(closing['was'])} became {closing['now']} (bar {closing['bar']}), "
+                   "closing the piece on the tonic (--cadence free plays the given chords to the end)")  # fmt: skip
     drawn_again = provenance.get("resampled_from")
     if drawn_again:
         first_seed, index = drawn_again

@@ -217,8 +217,9 @@ def continue_piece(
     else:
         request = _request(style, tonic, mode, meter, piece, layout, pitch_range, in_scale, temperature, top_p, seed,
                            **controls)  # fmt: skip
+    replaced: list[str] = []  # the given chords the close replaced in the last bar, then the tonic chord
     new_chords = [] if chords is None else _new_bar_chords(piece, grid, n_given, n_given + reprise, chords, tonic,
-                                                           mode, request.closes())  # fmt: skip
+                                                           mode, request.closes(), replaced)  # fmt: skip
     W = _work_piece(piece, grid, layout, {v: [*t.notes, *again.get(v, [])] for v, t in vtracks.items()},
                     [*piece.chords, *again_chords, *new_chords], style, tonic, mode,
                     _told_tempo(model, style, piece))  # fmt: skip
@@ -275,6 +276,8 @@ def continue_piece(
                 "cadence": request.resolved_cadence(), **res.ending}  # fmt: skip
         meta["reprise"] = {"bars": reprise, "from_bar": grid.number(first) if reprise else None}
         meta["contrast"] = job.contrast
+        if replaced:
+            meta["closing_chord"] = {"bar": grid.number(grid.n - 1), "was": replaced[:-1], "now": replaced[-1]}
         if job.contrast:  # the new strain is a section of its own: the score marks where it begins
             given = [list(sec) for sec in out.meta.get("sections") or [] if len(sec) > 2 and sec[0] < n_given]
             letters = {str(sec[2]).rstrip("'") for sec in given}
@@ -369,12 +372,14 @@ def continuation_chords(chords: str | Sequence[str] | None) -> list[str] | None:
 
 
 def _new_bar_chords(
-    piece: Piece, grid: Any, n_given: int, start: int, chords: str | Sequence[str], tonic: str, mode: str, closes: bool
+    piece: Piece, grid: Any, n_given: int, start: int, chords: str | Sequence[str], tonic: str, mode: str, closes: bool,
+    replaced: list[str] | None = None,
 ) -> list[ChordSymbol]:
     """The chord symbols of bars [start, grid.n) from `chords` (continue_piece's docstring):
     figures one per bar, cycling, or "again" (the chords of the `n_given` given bars, from the
     first full one, bar by bar, cycling; `_moved_chords`). Under a closing cadence the last bar's
-    is the tonic's. ValueError for a figure that does not parse or "again" without chords."""
+    is the tonic's (the figures it replaces are appended to `replaced`). ValueError for a figure
+    that does not parse or "again" without chords."""
     from tunesmith.harmony import parse_chord
 
     n = grid.n - start
@@ -400,6 +405,10 @@ def _new_bar_chords(
             own = [c.figure for c in [*piece.chords, *out] if parse_chord(c.figure)[0] == tonic_pc and "/" not in c.figure]
             minor = mode in ("minor", "aeolian", "dorian", "phrygian")
             figure = own[0] if own else tonic + ("m" if minor else "")
+            if replaced is not None:
+                sounding = [c for c in out if c.onset < last_bar + _EPS][-1:]  # the chord the bar began under
+                replaced += [c.figure for c in [*sounding, *(c for c in out if c.onset > last_bar + _EPS)]]
+                replaced.append(figure)
             out = [c for c in out if c.onset < last_bar - _EPS] + [ChordSymbol(last_bar, figure)]
     return out
 
