@@ -177,3 +177,25 @@ def test_a_returning_b_strain_is_its_first_note_for_note_after_a_tie():
                 if bars[k] - 1e-6 <= x.onset < bars[k + 1] - 1e-6]  # fmt: skip
 
     assert [bar(k) == bar(k + 4) for k in (9, 10, 11)] == [True, True, True]
+
+
+def test_a_jazz_melody_keeps_off_the_note_against_a_secondary_dominants_altered_third():
+    """Over a rhythm-changes bridge in B-flat (D7 G7 C7 F7) no note starting on a beat is a scale
+    note a semitone from the chord's tone outside the key (G or F against D7's F-sharp, B-flat
+    against G7's B): a jazz player had counted 27 such beats and none on the altered thirds."""
+    import tunesmith as ts
+    from tunesmith.harmony import parse_chord
+
+    scale = {10, 0, 2, 3, 5, 7, 9}
+    against = 0
+    for take in ts.compose("jazz", key="Bb", chords="D7 D7 G7 G7 C7 C7 F7 F7", bars=8, n=4, seed=41, check=False):
+        piece = take.piece
+        for note in piece.tracks[0].notes:
+            if abs(note.onset - round(note.onset)) > 1e-6:
+                continue  # off the beat: a passing note may touch it
+            chord = [c for c in piece.chords if c.onset <= note.onset + 1e-6][-1]
+            root = parse_chord(chord.figure)[0]
+            third = (root + 4) % 12
+            pc = note.pitch % 12
+            against += third not in scale and pc in scale and (pc - third) % 12 in (1, 11) and pc not in (root, (root + 7) % 12)
+    assert against == 0

@@ -197,6 +197,7 @@ class _Tables:
         # jazz melodies take chromatic tensions on the beat (a flat 9th over a dominant): the rule
         # against a chromatic note a semitone from the chord is the other lead styles' only
         self.chromatic_on_beat = request.style == "jazz"
+        self.style = request.style
         # the key's seven notes (minor: natural minor, without the raised 6th and 7th)
         natural = (0, 2, 3, 5, 7, 8, 10) if self.minor else (0, 2, 4, 5, 7, 9, 11)
         self.natural_scale = np.array(sorted((tonic_pc + i) % 12 for i in natural)) if not self.modal else \
