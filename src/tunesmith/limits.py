@@ -55,6 +55,7 @@ DEFAULTS: dict[str, float] = {
     "MAX_PIECE_SECONDS": 4 * 3600,  # a piece's end, in seconds at its tempo
     "MAX_PIECE_NOTES": 200_000,  # notes in one piece
     "MAX_PIECE_BARS": 10_000,  # bars in one piece
+    "MAX_REPEAT_TIMES": 32,  # how many times a MusicXML repeat says its bars are played (times="...")
     "MIN_TEMPO_QPM": 1,  # a tempo mark, in quarter notes a minute (ABC Q:, MusicXML, MIDI)
     "MAX_TEMPO_QPM": 2_000,  # (faster rounds to 0 microseconds a beat in MIDI)
     "MAX_TRACKS": 256,  # tracks / parts / voices of one piece
@@ -273,6 +274,33 @@ def xml_depth(root) -> int:
     return deepest
 
 
+def _played_size(where: str, measures: list) -> tuple[int, int]:
+    """(measures, notes) of one MusicXML part as played: each backward repeat plays the measures
+    since the last forward repeat (or the last backward one, or the start) `times` times in all
+    (2 unless it says). An upper bound for nested repeats; a `times` that is no number or over
+    MAX_REPEAT_TIMES is refused (times="1000000" had kept music21 expanding for minutes, GBs)."""
+    bars = notes = 0
+    start_bars = start_notes = 0  # the played counts where the current repeat began
+    for m in measures:
+        if any(r.get("direction") == "forward" for r in m.iter("repeat")):
+            start_bars, start_notes = bars, notes
+        bars += 1
+        notes += sum(1 for _ in m.iter("note"))
+        for r in m.iter("repeat"):
+            if r.get("direction") != "backward":
+                continue
+            text = (r.get("times") or "2").strip()
+            if not text.isdigit():
+                raise LimitError(f"{where}: a repeat is to be played times={text[:20]!r}, not a whole number")
+            times = int(text) if len(text) <= 30 else 10**30  # (the limit is far under either)
+            check_at_most(where, "times a repeat is played", times, "MAX_REPEAT_TIMES")
+            span_bars, span_notes = bars - start_bars, notes - start_notes
+            bars += span_bars * max(0, times - 1)
+            notes += span_notes * max(0, times - 1)
+            start_bars, start_notes = bars, notes
+    return bars, notes
+
+
 def check_musicxml_tree(where: str, root) -> None:
     """A parsed MusicXML tree before music21 reads it: nesting depth, key signatures
     (<fifths>), time signatures (<beats>/<beat-type>), <divisions>, <duration>s, measures,
@@ -295,6 +323,10 @@ def check_musicxml_tree(where: str, root) -> None:
     check_at_most(where, "number of parts", parts, "MAX_TRACKS")
     measures = max((len(p.findall("measure")) for p in root.findall("part")), default=0)
     check_at_most(where, "number of measures", measures, "MAX_PIECE_BARS")
+    for part in root.findall("part"):  # the measures and notes as played, repeats expanded, before music21 expands them
+        played_bars, played_notes = _played_size(where, part.findall("measure"))
+        check_at_most(where, "number of measures as played (its repeats expanded)", played_bars, "MAX_PIECE_BARS")
+        check_at_most(where, "number of notes as played (its repeats expanded)", played_notes, "MAX_PIECE_NOTES")
     for el in root.iter("fifths"):
         check_key_fifths(where, el.text)
     for time in root.iter("time"):

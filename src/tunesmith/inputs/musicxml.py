@@ -152,7 +152,7 @@ def _check_xml(p, data: bytes):
 
 def _expand_repeats(s):
     """(score as played, expanded?, sections). Never raises: the written score on failure."""
-    from music21 import spanner
+    from music21 import repeat, spanner
 
     measures: list = []
     try:
@@ -169,8 +169,13 @@ def _expand_repeats(s):
             getattr(b, "direction", None) in ("start", "end")
             for m in measures for b in (m.leftBarline, m.rightBarline) if b is not None
         )
-        if not has_repeats:
+        # D.C. / D.S. (al Fine, al Coda): music21 expands them as it expands repeat barlines (a
+        # score with "D.C. al Fine" and no repeat sign had been read straight through)
+        jumps = bool(s.parts) and s.parts[0].recurse().getElementsByClass(repeat.RepeatExpressionCommand).first() is not None
+        if not has_repeats and not jumps:
             return s, True, [[0, len(measures), "A"]] if measures else []
+        for part in s.parts:
+            _close_open_repeats(part)
         e = s.expandRepeats()
         order = [getattr(m, "tunesmithIndex", -1) for m in e.parts[0].getElementsByClass("Measure")]
         if not order or -1 in order or set(order) != set(range(len(measures))):
@@ -198,6 +203,27 @@ def _expand_repeats(s):
         labels.setdefault(key, chr(ord("A") + len(labels)) if len(labels) < 26 else f"S{len(labels)}")
         sections.append([a, b, labels[key]])
     return e, True, sections
+
+
+def _close_open_repeats(part) -> None:
+    """A backward repeat with no forward repeat since the backward repeat before it goes back to
+    just after that one, as players (and the ABC reader) take it: `A :| B :| C` plays A A B B C,
+    where music21 went back to the start each time (A A B A A B C): a forward repeat is written
+    in. Left alone where the part has endings (their own rules decide where a repeat returns) or
+    any forward repeat (nested repeats)."""
+    from music21 import bar, spanner
+
+    if part.spannerBundle.getByClass(spanner.RepeatBracket):
+        return
+    measures = list(part.getElementsByClass("Measure"))
+    if any(getattr(m.leftBarline, "direction", None) == "start" for m in measures):
+        return  # forward repeats written: nested or paired as the score has them, music21 follows them
+    after_end = None  # the measure after the last backward repeat
+    for i, m in enumerate(measures):
+        if getattr(m.rightBarline, "direction", None) == "end":
+            if after_end is not None:
+                measures[after_end].leftBarline = bar.Repeat(direction="start")
+            after_end = i + 1 if i + 1 < len(measures) else None
 
 
 def _is_pickup(measure) -> bool:

@@ -1,0 +1,59 @@
+"""MusicXML repeats a hostile or unusual score writes: bounded before music21 expands them, and
+played in the order players take (D.C. al Fine, two backward repeats without a forward one)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tunesmith.inputs.musicxml import read_musicxml
+from tunesmith.limits import LimitError
+
+STEPS = "CDEFGAB"
+
+
+def _score(tmp_path, measures: list[str], name: str = "s.musicxml"):
+    """A one-part score: measure i holds one whole note whose step says i (C3, D3, ...), plus the
+    XML given for it (barlines, directions)."""
+    body = []
+    for i, extra in enumerate(measures):
+        attrs = ("<attributes><divisions>1</divisions><key><fifths>0</fifths></key><time><beats>4</beats>"
+                 "<beat-type>4</beat-type></time></attributes>") if i == 0 else ""  # fmt: skip
+        note = f"<note><pitch><step>{STEPS[i % 7]}</step><octave>{3 + i // 7}</octave></pitch><duration>4</duration><type>whole</type></note>"
+        body.append(f'<measure number="{i + 1}">{attrs}{note}{extra}</measure>')
+    xml = ('<?xml version="1.0" encoding="UTF-8"?><score-partwise version="3.1"><part-list><score-part id="P1">'
+           '<part-name>P</part-name></score-part></part-list><part id="P1">' + "".join(body) + "</part></score-partwise>")  # fmt: skip
+    path = tmp_path / name
+    path.write_text(xml)
+    return path
+
+
+def _played(path) -> list[int]:
+    """The measures in the order the reader plays them (the index each note's pitch stands for)."""
+    index = {48 + 12 * octave + semitones: 7 * octave + i for octave in range(3)
+             for i, semitones in enumerate((0, 2, 4, 5, 7, 9, 11))}  # fmt: skip
+    piece = read_musicxml(path)[0]
+    return [index[n.pitch] for n in sorted(piece.tracks[0].notes, key=lambda n: n.onset)]
+
+
+BACK = '<barline location="right"><repeat direction="backward"{}/></barline>'
+
+
+def test_a_repeat_played_a_million_times_is_refused_before_it_is_expanded(tmp_path):
+    """times="1000000" had kept music21 expanding for minutes and GBs of memory."""
+    path = _score(tmp_path, ["", BACK.format(' times="1000000"'), ""])
+    with pytest.raises(LimitError, match=r"s\.musicxml: times a repeat is played 1,000,000 is over the limit of 32"):
+        read_musicxml(path)
+    with pytest.raises(LimitError, match="not a whole number"):
+        read_musicxml(_score(tmp_path, ["", BACK.format(' times="lots"')], "t.musicxml"))
+    assert _played(_score(tmp_path, ["", BACK.format(' times="3"'), ""], "u.musicxml")) == [0, 1, 0, 1, 0, 1, 2]
+
+
+def test_da_capo_al_fine_is_played(tmp_path):
+    fine = '<direction><direction-type><words>Fine</words></direction-type><sound fine="yes"/></direction>'
+    dc = '<direction><direction-type><words>D.C. al Fine</words></direction-type><sound dacapo="yes"/></direction>'
+    assert _played(_score(tmp_path, ["", "", fine, "", dc])) == [0, 1, 2, 3, 4, 0, 1, 2]
+
+
+def test_two_backward_repeats_without_a_forward_one_repeat_each_strain(tmp_path):
+    """A B :| C D :| E plays A B A B C D C D E (music21 alone had gone back to the start)."""
+    assert _played(_score(tmp_path, ["", BACK.format(""), "", BACK.format(""), ""])) == [0, 1, 0, 1, 2, 3, 2, 3, 4]
