@@ -3,6 +3,8 @@ played in the order players take (D.C. al Fine, two backward repeats without a f
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tunesmith.inputs.musicxml import read_musicxml
@@ -57,3 +59,15 @@ def test_da_capo_al_fine_is_played(tmp_path):
 def test_two_backward_repeats_without_a_forward_one_repeat_each_strain(tmp_path):
     """A B :| C D :| E plays A B A B C D C D E (music21 alone had gone back to the start)."""
     assert _played(_score(tmp_path, ["", BACK.format(""), "", BACK.format(""), ""])) == [0, 1, 0, 1, 2, 3, 2, 3, 4]
+
+
+@pytest.mark.parametrize("ending", ["[3", "|3", "[1,2", "[1-3"])
+def test_an_abc_ending_the_reader_cannot_play_is_refused_in_one_line(tmp_path, ending):
+    """music21 read `[3 d4 | e4 |]` as one chord token: the third pass's bars were gone, the tune
+    read with exit 0 (11 bars as 6)."""
+    import tunesmith as ts
+
+    path = tmp_path / "three.abc"
+    path.write_text(f'X:1\nT:Three passes\nM:4/4\nL:1/4\nK:G\n|: "G"G4 | "D"A4 |[1 "C"B4 :|[2 "G"c4 :|{ending} "D"d4 | "C"e4 |]\n')
+    with pytest.raises(ValueError, match=rf"three\.abc: an ending '{re.escape(ending)}' \(a third pass, or a list of passes\) is not read"):
+        ts.read(path)

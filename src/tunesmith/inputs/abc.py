@@ -538,6 +538,7 @@ def read_abc(
         where = str(p) if only is not None and len(tunes) == 1 else f"{p}#{index} (X:{ref})"
         try:
             check_abc_tune(where, body)  # meter, note lengths: before music21
+            _check_endings(where, body)
             piece = parse_abc_tune(body, **fields)
             check_piece(piece, where)
         except MemoryError:
@@ -565,6 +566,25 @@ def read_abc(
     if problems:
         pieces[0].meta["skipped_tunes"] = problems
     return pieces
+
+
+# An ending music21's ABC reader cannot read: numbered 3 or more (`[3`, `|3`, `:|3`), or a list or
+# range of passes (`[1,2`, `[1-3`). It read `[3 G4 |]` as one chord token, up to the next `]`, and
+# the third pass's notes were gone without a word (a tune of 11 bars read as 6).
+_UNREADABLE_ENDING = re.compile(r"(?:\[|\|)\s*(?:[3-9]|\d+\s*[,-]\s*\d+)")
+
+
+def _check_endings(where: str, body: str) -> None:
+    """LimitError (one line, naming the tune) for an ending `_UNREADABLE_ENDING` matches in the
+    tune's music (header lines, comments and quoted text left out)."""
+    for line in body.splitlines():
+        if re.match(r"^[A-Za-z]:", line) or line.lstrip().startswith("%"):
+            continue
+        music = re.sub(r'"[^"]*"|![^!]*!|%.*$', "", line)
+        found = _UNREADABLE_ENDING.search(music)
+        if found:
+            raise LimitError(f"{where}: an ending {found.group(0).strip()!r} (a third pass, or a list of passes) "
+                             "is not read by tunesmith's ABC reader: write those passes out, or use MusicXML")  # fmt: skip
 
 
 def _abc_problem(exc: BaseException) -> str:
