@@ -71,3 +71,27 @@ def test_an_abc_ending_the_reader_cannot_play_is_refused_in_one_line(tmp_path, e
     path.write_text(f'X:1\nT:Three passes\nM:4/4\nL:1/4\nK:G\n|: "G"G4 | "D"A4 |[1 "C"B4 :|[2 "G"c4 :|{ending} "D"d4 | "C"e4 |]\n')
     with pytest.raises(ValueError, match=rf"three\.abc: an ending '{re.escape(ending)}' \(a third pass, or a list of passes\) is not read"):
         ts.read(path)
+
+
+def test_repeats_in_one_part_only_are_not_followed_and_said(tmp_path):
+    """A melody repeating over a chord part that does not had played out of step with it: the
+    score is read as written, its parts in step, and the reason kept for the verbs to say."""
+    def part(pid: str, step: str, back: bool) -> str:
+        measures = []
+        for i in range(3):
+            attrs = ("<attributes><divisions>1</divisions><time><beats>4</beats><beat-type>4</beat-type></time>"
+                     "</attributes>") if i == 0 else ""  # fmt: skip
+            bar = BACK.format("") if back and i == 1 else ""
+            measures.append(f'<measure number="{i + 1}">{attrs}<note><pitch><step>{step}</step><octave>{4 - (pid == "P2")}'
+                            f"</octave></pitch><duration>4</duration><type>whole</type></note>{bar}</measure>")  # fmt: skip
+        return f'<part id="{pid}">' + "".join(measures) + "</part>"
+
+    xml = ('<?xml version="1.0" encoding="UTF-8"?><score-partwise version="3.1"><part-list>'
+           '<score-part id="P1"><part-name>Melody</part-name></score-part><score-part id="P2"><part-name>Bass</part-name>'
+           "</score-part></part-list>" + part("P1", "E", True) + part("P2", "C", False) + "</score-partwise>")  # fmt: skip
+    path = tmp_path / "two.musicxml"
+    path.write_text(xml)
+    piece = read_musicxml(path)[0]
+    assert piece.meta["repeats_expanded"] is False
+    assert piece.meta["repeats_not_followed"] == "part 2's repeat signs differ from part 1's"
+    assert [len(t.notes) for t in piece.tracks] == [3, 3]

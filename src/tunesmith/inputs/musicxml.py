@@ -150,8 +150,25 @@ def _check_xml(p, data: bytes):
     return root
 
 
+def _repeat_signs(part) -> list[tuple[int, str | None, str | None]]:
+    """A part's repeat barlines: (measure index, left direction, right direction) where any."""
+    out = []
+    for i, m in enumerate(part.getElementsByClass("Measure")):
+        left, right = getattr(m.leftBarline, "direction", None), getattr(m.rightBarline, "direction", None)
+        if left or right:
+            out.append((i, left, right))
+    return out
+
+
 def _expand_repeats(s):
-    """(score as played, expanded?, sections). Never raises: the written score on failure."""
+    """(score as played, expanded?, sections, why not). Never raises: the written score on failure,
+    with the reason (`why not`: None when expanded or there was nothing to expand)."""
+    result = _expand_repeats_or_not(s)
+    return result if len(result) == 4 else (*result, None)
+
+
+def _expand_repeats_or_not(s):
+    """`_expand_repeats` (a 3-tuple, or a 4-tuple with the reason the repeats were not followed)."""
     from music21 import repeat, spanner
 
     measures: list = []
@@ -172,6 +189,12 @@ def _expand_repeats(s):
         # D.C. / D.S. (al Fine, al Coda): music21 expands them as it expands repeat barlines (a
         # score with "D.C. al Fine" and no repeat sign had been read straight through)
         jumps = bool(s.parts) and s.parts[0].recurse().getElementsByClass(repeat.RepeatExpressionCommand).first() is not None
+        signs = [_repeat_signs(part) for part in s.parts]
+        if any(x != signs[0] for x in signs[1:]):
+            # one part repeating and another not would put them out of step (a melody played
+            # twice over its chords once): read as written, and said
+            which = next(i for i, x in enumerate(signs) if x != signs[0])
+            return s, False, [[0, len(measures), "A"]], f"part {which + 1}'s repeat signs differ from part 1's"
         if not has_repeats and not jumps:
             return s, True, [[0, len(measures), "A"]] if measures else []
         for part in s.parts:
@@ -179,9 +202,10 @@ def _expand_repeats(s):
         e = s.expandRepeats()
         order = [getattr(m, "tunesmithIndex", -1) for m in e.parts[0].getElementsByClass("Measure")]
         if not order or -1 in order or set(order) != set(range(len(measures))):
-            return s, False, [[0, len(measures), "A"]]
-    except Exception:  # noqa: BLE001 - music21 raises ExpanderException and others on odd repeats
-        return s, False, [[0, len(measures), "A"]] if measures else []
+            return s, False, [[0, len(measures), "A"]], "they leave measures unplayed or out of order"
+    except Exception as exc:  # noqa: BLE001 - music21 raises ExpanderException and others on odd repeats
+        detail = (str(exc).splitlines() or [""])[0][:120]
+        return s, False, [[0, len(measures), "A"]] if measures else [], f"music21 cannot follow them: {detail or type(exc).__name__}"
     sources = {order[q - 1] for q in range(1, len(order)) if order[q] <= order[q - 1]}
     targets = {order[q] for q in range(1, len(order)) if order[q] <= order[q - 1]}
     starts = [0] + [
@@ -253,7 +277,7 @@ def read_musicxml(path: str | os.PathLike, *, source: str = "", style: str = "",
             s = converter.parseData(data.decode("utf-8", "replace").lstrip("\ufeff"), format="musicxml")
     except Exception as e:  # noqa: BLE001
         raise InputError(f"{p}: music21 could not read the MusicXML ({type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''})") from e
-    s, expanded, sections = _expand_repeats(s)
+    s, expanded, sections, why_not = _expand_repeats(s)
     stem = piece_stem(p, source)
     piece = from_music21(
         s, piece_id=stem, work_id=stem, path=str(p), source=source, style=style, license=license, meta={"file": p.name}
@@ -262,6 +286,8 @@ def read_musicxml(path: str | os.PathLike, *, source: str = "", style: str = "",
         piece.title = name_text(p.stem)
     piece.meta["repeats_expanded"] = expanded
     piece.meta["sections"] = sections
+    if why_not:  # the repeat signs were there but not followed: read as written, and the verbs say so
+        piece.meta["repeats_not_followed"] = why_not
     if not piece.tracks and not piece.chords:
         raise InputError(f"{p}: MusicXML score has no notes")
     check_piece(piece, str(p))
