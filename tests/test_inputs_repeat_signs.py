@@ -47,6 +47,10 @@ def test_a_repeat_played_a_million_times_is_refused_before_it_is_expanded(tmp_pa
         read_musicxml(path)
     with pytest.raises(LimitError, match="not a whole number"):
         read_musicxml(_score(tmp_path, ["", BACK.format(' times="lots"')], "t.musicxml"))
+    with pytest.raises(LimitError, match="not a whole number"):  # times="-3" had played twice
+        read_musicxml(_score(tmp_path, ["", BACK.format(' times="-3"')], "v.musicxml"))
+    with pytest.raises(LimitError, match="played at least once"):  # times="0" had dropped the repeat
+        read_musicxml(_score(tmp_path, ["", BACK.format(' times="0"')], "w.musicxml"))
     assert _played(_score(tmp_path, ["", BACK.format(' times="3"'), ""], "u.musicxml")) == [0, 1, 0, 1, 0, 1, 2]
 
 

@@ -293,6 +293,8 @@ def _played_size(where: str, measures: list) -> tuple[int, int]:
             if not text.isdigit():
                 raise LimitError(f"{where}: a repeat is to be played times={text[:20]!r}, not a whole number")
             times = int(text) if len(text) <= 30 else 10**30  # (the limit is far under either)
+            if times < 1:  # music21 would drop the repeat without a word
+                raise LimitError(f"{where}: a repeat is to be played times={text!r}: a repeat is played at least once")
             check_at_most(where, "times a repeat is played", times, "MAX_REPEAT_TIMES")
             span_bars, span_notes = bars - start_bars, notes - start_notes
             bars += span_bars * max(0, times - 1)
