@@ -99,3 +99,19 @@ def test_repeats_in_one_part_only_are_not_followed_and_said(tmp_path):
     assert piece.meta["repeats_expanded"] is False
     assert piece.meta["repeats_not_followed"] == "part 2's repeat signs differ from part 1's"
     assert [len(t.notes) for t in piece.tracks] == [3, 3]
+
+
+def test_an_abc_repeat_that_changes_meter_or_key_begins_its_second_pass_as_its_first(tmp_path):
+    """`|: C4 | [M:3/4] D3 :| E3 |]`: the second C4 had been read in 3/4 (bars 4, 3, 4, 3, 3 beats
+    long under signatures that said 4/4 then 3/4 for good); a key change likewise."""
+    import tunesmith as ts
+
+    meter = tmp_path / "meter.abc"
+    meter.write_text("X:1\nT:t\nM:4/4\nL:1/4\nK:C\n|: C4 | [M:3/4] D3 :| E3 |]\n")
+    piece = ts.read(meter)
+    assert [(t.onset, t.numerator) for t in piece.time_signatures] == [(0.0, 4), (4.0, 3), (7.0, 4), (11.0, 3)]
+    key = tmp_path / "key.abc"
+    key.write_text("X:1\nT:t\nM:4/4\nL:1/4\nK:C\n|: F4 | [K:D] F4 :| G4 |]\n")
+    piece = ts.read(key)
+    assert [(k.onset, k.tonic) for k in piece.keys] == [(0.0, "C"), (4.0, "D"), (8.0, "C"), (12.0, "D")]
+    assert [n.pitch for n in piece.tracks[0].notes] == [65, 66, 65, 66, 67]

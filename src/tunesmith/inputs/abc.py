@@ -236,6 +236,7 @@ def _expand_repeats(tokens: list, *, replay_pickup: bool = False) -> list | None
                 pas, in_ending = pas + 1, False
                 if pickup and bar0 is not None and start == bar0 + 1:
                     out.extend([*pickup, tokens[bar0]])  # the pickup again, completing the short last bar
+                out.extend(_state_again(tokens, start, i))
                 out.append(_Mark(start))
                 i = start
                 continue
@@ -252,6 +253,37 @@ def _expand_repeats(tokens: list, *, replay_pickup: bool = False) -> list | None
     if any(id(tk) not in played for tk in tokens if isinstance(tk, af.ABCNote) and not tk.inGrace):
         return None  # never lose a note: read as written instead
     return out
+
+
+def _state_again(tokens: list, start: int, end: int) -> list:
+    """The meter, key and unit length in force at `start`, when the passage [start, end) changes
+    any of them: played again, its second pass begins as its first did (`|: C4 | [M:3/4] D3 :|`
+    had read its second C4 in 3/4). [] when the passage changes none."""
+    from music21 import abcFormat as af
+
+    def field(tk) -> str | None:
+        tag = getattr(tk, "tag", None) if isinstance(tk, af.ABCMetadata) else None
+        return tag if tag in ("M", "K", "L") else None
+
+    def state(upto: int) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for tk in tokens[:upto]:
+            tag = field(tk)
+            if tag is not None:
+                out[tag] = tk
+        return out
+
+    # the state the passage's first note is played in (fields written at its head are replayed
+    # with it: `K:D` opening a B strain is read again on its second pass)
+    first = start
+    while first < end and isinstance(tokens[first], af.ABCMetadata):
+        first += 1
+    before, after = state(first), state(end)
+
+    def text(tk) -> str:
+        return str(getattr(tk, "data", "")).strip()
+
+    return [tk for tag, tk in before.items() if tag in after and text(after[tag]) != text(tk)]
 
 
 def _section_label(i: int) -> str:
