@@ -246,3 +246,13 @@ def test_a_composed_take_records_its_sections_and_a_contrasting_strain_its_own()
     given.meta["sections"] = [[0, 4, "A"], [4, 8, "A"]]
     more = ts.continue_(given, bars=8, style="folk", seed=1, contrast=True)
     assert more.piece.meta["sections"] == [[0, 4, "A"], [4, 8, "A"], [8, 16, "B"]]
+
+
+def test_a_bar_range_outside_a_score_with_repeats_is_said_as_played(tmp_path):
+    import tunesmith as ts
+
+    take = ts.compose("folk", bars=32, seed=5, pickup=0.5)
+    path = take.write(tmp_path / "reel.musicxml")["musicxml"]
+    with pytest.raises(ValueError, match=r"bar 34 of 34-35 is outside the piece, which has bars 0-32 as played "
+                                         r"\(its repeats written out: A A B B\)"):  # fmt: skip
+        ts.inpaint(path, bars=(34, 35))
