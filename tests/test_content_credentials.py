@@ -127,9 +127,9 @@ def test_provenance_reads_back_from_each_kind_of_file(home, tmp_path):
     wav = ts.provenance(files["wav"])
     assert wav["content_credentials"]["intact"] and wav["content_credentials"]["provenance"]["seed"] == 11
     # the same names and values from all three (a WAV had said "software" and left out the sources)
-    from tunesmith.rights.provenance import FIELD_NAMES
+    from tunesmith.rights.provenance import field_names
 
-    shared = [{k: ts.provenance(files[kind])["fields"][k] for k in FIELD_NAMES} for kind in ("mid", "musicxml", "wav")]
+    shared = [{k: ts.provenance(files[kind])["fields"][k] for k in field_names()} for kind in ("mid", "musicxml", "wav")]
     assert shared[0] == shared[1] == shared[2]
     assert shared[0]["tunesmith"] and shared[0]["take"] == 2 and shared[0]["takes"] == 3
 

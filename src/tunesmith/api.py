@@ -787,14 +787,16 @@ def note_repeats_written_out(takes: list[Take], piece: Piece) -> None:
     """An input with repeat signs is read as played (`inputs.abc`, `inputs.musicxml`), and the
     take is written out so, without its repeat barlines: say it, and that bar numbers (inpaint's
     --bars) count bars as played (a musician had asked for bar 5 and got the second time through)."""
-    labels = [s[2] for s in piece.meta.get("sections") or [] if len(s) > 2]
+    from tunesmith.inputs import played_repeat_labels
+
     why_not = piece.meta.get("repeats_not_followed")
     if why_not:  # repeat signs there, not followed: the musician should know the bars are as written
         for take in takes:
             take.provenance.setdefault("notes", []).append(
                 f"the input's repeat signs were not followed ({why_not}); it is read as written, once through")
         return
-    if not piece.meta.get("repeats_expanded") or len(labels) == len(set(labels)):
+    labels = played_repeat_labels(piece)
+    if not labels:
         return
     whole = piece.n_bars - (1 if piece.pickup_beats() else 0)
     note = (f"the input's repeats are written out: it is read as played ({' '.join(labels)}, {whole} bars), and bar "

@@ -571,7 +571,7 @@ class Harmonizer:
         return cls(config, nets, trans, start, info)
 
 
-def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool = True, keep_from: float | None = None,
+def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool = True,
                 keep_bars: set[int] | None = None, copy_plan: list[int | None] | None = None, roots: set[int] | None = None,
                 scale: set[int] | None = None, rng: np.random.Generator | None = None,
                 temperature: float | None = None, prior_correction: float = 0.0) -> Piece:  # fmt: skip
@@ -579,9 +579,9 @@ def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool 
     melody (or, with `rng`, one drawn at `temperature`); returns the piece.
 
     `every_bar`: a chord symbol at every bar line (repeated where it does not change);
-    `keep_from`: the chords from this beat on stay as they are (a requested cadence);
-    `keep_bars`: the chords in these bars (indices into `piece.bars()`) stay as they are (a
-    form's section cadences, which the composer wrote to close or half-close there);
+    `keep_bars`: the chords in these bars (indices into `piece.bars()`; the last one reaches to the
+    end) stay as they are (a requested closing cadence, a form's section cadences, which the
+    composer wrote to close or half-close there);
     `copy_plan`: per bar, the earlier bar it repeats (a form's returning section): that bar
     gets the same chords as the one it repeats; `roots`: only chords on these pitch classes;
     `scale`: only chords whose tones are all in it; `prior_correction`: see `Harmonizer.decode`."""
@@ -613,9 +613,6 @@ def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool 
 
         new = sorted([c for c in new if not kept(c.onset)] + [c for c in piece.chords if kept(c.onset)],
                      key=lambda c: c.onset)  # fmt: skip
-    if keep_from is not None:
-        new = [c for c in new if c.onset < keep_from - 1e-6]
-        new += [c for c in sorted(piece.chords, key=lambda c: c.onset) if c.onset >= keep_from - 1e-6]
     chords: list[ChordSymbol] = []
     for c in new:
         on_bar = round(c.onset, 6) in downbeats
@@ -671,13 +668,14 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
             t.meta["chords_from"] = "model"
             continue
         bars = piece.bars()
-        keep_from = bars[-1] if request.closes() and bars else None
         rng = np.random.default_rng([int(t.seed or 0), int(t.meta.get("take", 0)), 7]) if temperature else None
         take_plan, take_cadences = plan, cadence_bars
         if t.meta.get("pickup"):  # the pickup is bar 0 of piece.bars(): the plan's bars move one on
             take_plan = [None] + [None if b is None else b + 1 for b in plan]
             take_cadences = {b + 1 for b in cadence_bars}
-        reharmonize(piece, net, every_bar=request.chord_every_bar, keep_from=keep_from, keep_bars=take_cadences,
+        if request.closes() and bars:  # the composer's close stays: its last bar's chords
+            take_cadences = {*take_cadences, len(bars) - 1}
+        reharmonize(piece, net, every_bar=request.chord_every_bar, keep_bars=take_cadences,
                     copy_plan=take_plan, roots=roots, scale=roots, rng=rng, temperature=temperature,
                     prior_correction=correction)  # fmt: skip
         if t.meta.get("pickup") and len(bars) > 1:

@@ -126,9 +126,9 @@ class Take:
     def musicxml(self, repeats: bool = True) -> str:
         """The score as MusicXML, a composed take's repeated strains between repeat barlines as
         `write` writes them (`repeats` False, or a co-created take: written out as played)."""
-        from tunesmith.outputs.musicxml import musicxml_bytes
+        from tunesmith.outputs.musicxml import folds_repeats, musicxml_bytes
 
-        data = musicxml_bytes(self.piece, repeats and "cocreate" not in self.piece.meta)
+        data = musicxml_bytes(self.piece, repeats and folds_repeats(self.piece))
         return data.decode("utf-8") if isinstance(data, bytes) else data
 
     def svg(self) -> str:

@@ -98,8 +98,10 @@ def run(args: argparse.Namespace) -> int:
     if not out["nearest"]:
         print("  no indexed work shares a melodic figure with it")
     else:
-        labels = [sec[2] for sec in piece.meta.get("sections") or [] if len(sec) > 2]
-        if piece.meta.get("repeats_expanded") and len(labels) != len(set(labels)):
+        from tunesmith.inputs import played_repeat_labels
+
+        labels = played_repeat_labels(piece)
+        if labels:
             # a score with repeat signs is read as played: its bar numbers are not the score's
             print(f"  (bars as played, its repeats written out: {' '.join(labels)}"
                   f"{'; the pickup is bar 0' if piece.pickup_beats() > 0 else ''})")  # fmt: skip

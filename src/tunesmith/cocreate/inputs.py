@@ -282,10 +282,11 @@ def _region_of(piece: Piece, grid: _Grid, bars: Any) -> tuple[int, int]:
     lo, hi = grid.number(0), grid.number(grid.n - 1)
     if a < lo or b > hi:
         first_outside = a if a < lo else max(a, hi + 1)  # name the bar that is missing, not the range
-        labels = [sec[2] for sec in piece.meta.get("sections") or [] if len(sec) > 2]
-        played = piece.meta.get("repeats_expanded") and len(labels) != len(set(labels))
+        from tunesmith.inputs import played_repeat_labels
+
+        labels = played_repeat_labels(piece)
         # a score with repeat signs is read as played: its bar numbers are not the score's measures
-        said = f"{lo}-{hi} as played (its repeats written out: {' '.join(labels)})" if played else f"{lo}-{hi}"
+        said = f"{lo}-{hi} as played (its repeats written out: {' '.join(labels)})" if labels else f"{lo}-{hi}"
         raise ValueError(f"{_where(piece)}: bar {first_outside} of {a}-{b} is outside the piece, which has bars {said}")
     return grid.index(a), grid.index(b) + 1
 

@@ -212,10 +212,18 @@ def read_file(path: str | os.PathLike, **kw: object) -> list[Piece]:
         raise InputError(f"{p}: cannot be read as {kind} ({type(e).__name__}{': ' + detail[:200] if detail else ''})") from e
 
 
+def played_repeat_labels(piece: Piece) -> list[str]:
+    """The section letters of a piece read with its repeat signs followed (`meta["sections"]`,
+    as the ABC and MusicXML readers record them) when a section comes back, e.g. A A B B: its bar
+    numbers count bars as played, not the score's measures. [] otherwise."""
+    labels = [str(sec[2]) for sec in piece.meta.get("sections") or [] if len(sec) > 2]
+    return labels if piece.meta.get("repeats_expanded") and len(labels) != len(set(labels)) else []
+
+
 def list_inputs(folder: str | os.PathLike) -> list[Path]:
     """Every readable file under `folder` (sorted), by extension."""
     root = Path(folder)
     return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in READERS)
 
 
-__all__ = ["READERS", "InputError", "check_local_file", "read_file", "sniff", "list_inputs"]
+__all__ = ["READERS", "InputError", "check_local_file", "read_file", "sniff", "list_inputs", "played_repeat_labels"]

@@ -163,12 +163,6 @@ def _repeat_signs(part) -> list[tuple[int, str | None, str | None]]:
 def _expand_repeats(s):
     """(score as played, expanded?, sections, why not). Never raises: the written score on failure,
     with the reason (`why not`: None when expanded or there was nothing to expand)."""
-    result = _expand_repeats_or_not(s)
-    return result if len(result) == 4 else (*result, None)
-
-
-def _expand_repeats_or_not(s):
-    """`_expand_repeats` (a 3-tuple, or a 4-tuple with the reason the repeats were not followed)."""
     from music21 import repeat, spanner
 
     measures: list = []
@@ -196,7 +190,7 @@ def _expand_repeats_or_not(s):
             which = next(i for i, x in enumerate(signs) if x != signs[0])
             return s, False, [[0, len(measures), "A"]], f"part {which + 1}'s repeat signs differ from part 1's"
         if not has_repeats and not jumps:
-            return s, True, [[0, len(measures), "A"]] if measures else []
+            return s, True, [[0, len(measures), "A"]] if measures else [], None
         for part in s.parts:
             _close_open_repeats(part)
         e = s.expandRepeats()
@@ -226,7 +220,7 @@ def _expand_repeats_or_not(s):
         key = first if a == 0 else order[a]
         labels.setdefault(key, chr(ord("A") + len(labels)) if len(labels) < 26 else f"S{len(labels)}")
         sections.append([a, b, labels[key]])
-    return e, True, sections
+    return e, True, sections, None
 
 
 def _close_open_repeats(part) -> None:

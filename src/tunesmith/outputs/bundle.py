@@ -403,7 +403,7 @@ def write_take(
     """Write one take of `piece` at `stem` (see the module docstring); returns {kind: path} for what
     was written. `repeat_signs` False: the score written out as played, a composed take's too."""
     from tunesmith.outputs.midi import write_midi
-    from tunesmith.outputs.musicxml import musicxml_and_repeats
+    from tunesmith.outputs.musicxml import folds_repeats, musicxml_and_repeats
 
     stem = Path(stem)
     piece.validate()
@@ -428,7 +428,7 @@ def write_take(
         timings["midi"] = round(time.perf_counter() - t0, 4)
 
         t0 = time.perf_counter()
-        folded = repeat_signs and "cocreate" not in piece.meta
+        folded = repeat_signs and folds_repeats(piece)
         data, spans = musicxml_and_repeats(piece, folded)
         atomic_write_bytes(staged["musicxml"], data)
         if folded:  # the bars under repeat signs, as played ([] when no strain is sounded twice)

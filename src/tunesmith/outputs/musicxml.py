@@ -46,6 +46,13 @@ def _stable_ids(xml: bytes) -> bytes:
     return _RANDOM_ID.sub(lambda m: names.setdefault(m.group(0), b"I%d" % (len(names) + 1)), xml)
 
 
+def folds_repeats(piece: Piece) -> bool:
+    """Whether a take's score is written with repeat signs: a composed take's is; a co-created
+    take's stays written out as played, as its input was read, so that bar numbers (inpaint's
+    --bars) name the same bars in every file."""
+    return "cocreate" not in piece.meta
+
+
 def musicxml_bytes(piece: Piece, repeats: bool = False) -> bytes:
     """The piece as MusicXML. A piece whose timing notation cannot write (notes a 2048th long,
     from a MIDI file of odd resolution) is written again on a grid of 32nd-note triplets; if

@@ -293,11 +293,12 @@ def read_provenance(path: str | os.PathLike) -> dict[str, Any]:
         raise ValueError(f"{shown}: cannot read its metadata ({reason[:200]})") from None
     out["made_by_tunesmith"] = bool(fields) or out["content_credentials"] is not None
     if out["made_by_tunesmith"]:
-        # the same names from every kind of file (`FIELD_NAMES`, None where a file does not say):
+        # the same names from every kind of file (`field_names`, None where a file does not say):
         # a WAV had said "software" where the MIDI says "tunesmith", and left out the sources
         # (an empty list or text is None too: the MusicXML writes no field for it where the MIDI writes [])
-        fields = ({name: fields.get(name) if fields.get(name) not in ([], "") else None for name in FIELD_NAMES}
-                  | {k: v for k, v in fields.items() if k not in FIELD_NAMES})  # fmt: skip
+        names = field_names()
+        fields = ({name: fields.get(name) if fields.get(name) not in ([], "") else None for name in names}
+                  | {k: v for k, v in fields.items() if k not in names})  # fmt: skip
     out["fields"] = fields
     ai = fields.get("ai_generated")  # a bool from every reader (MusicXML's text is parsed)
     out["ai_generated"] = ai if isinstance(ai, bool) else None
@@ -342,12 +343,14 @@ def _midi_fields(path: Path) -> dict[str, Any]:
     return {}
 
 
-# what `tunesmith provenance` reads from every kind of file tunesmith writes (the MIDI's JSON, the
-# MusicXML's fields, the WAV's INFO), in `outputs.bundle._provenance_json`'s order; a kind may add
-# its own (the MusicXML's and the WAV's "title"-like text, the one-line summary)
-FIELD_NAMES = ("tunesmith", "created_at", "model", "model_sha256", "tuned_from", "seed", "take", "takes", "request",
-               "chords_from", "licenses", "sources", "ai_generated", "digital_source_type", "musicians_part",
-               "input_made_how")  # fmt: skip
+def field_names() -> tuple[str, ...]:
+    """What `tunesmith provenance` reads from every kind of file tunesmith writes (the MIDI's JSON,
+    the MusicXML's fields, the WAV's INFO): the keys the writer embeds
+    (`outputs.bundle._provenance_json`), in its order. A kind may add its own (the WAV's title, the
+    MusicXML's one-line summary)."""
+    from tunesmith.outputs.bundle import _provenance_json
+
+    return tuple(_provenance_json({}))
 
 
 def _musicxml_fields(path: Path) -> dict[str, Any]:

@@ -69,6 +69,16 @@ __all__ = ["Constrainer", "_Tables", "add_pickup_bar", "compose_tables"]
 # (real 0.654). Not folk: its valid classifier went 0.537 -> 0.583 (real vs real 0.533), its
 # melody being written over the composer's chords that the harmonizer then replaces.
 KEEP_CHROMATIC_CHORD_TONES = frozenset({"jazz", "pop"})
+
+
+def _semitone_from(pcs: np.ndarray, tones) -> np.ndarray:
+    """Which pitch classes `pcs` lie a semitone above or below one of `tones`."""
+    near = np.zeros(len(pcs), bool)
+    for tone in tones:
+        near |= ((pcs - tone) % 12 == 1) | ((pcs - tone) % 12 == 11)
+    return near
+
+
 # states
 _START, _CHORDS, _ROOT, _QUAL, _BASS, _CPOS, _VOICE, _NPOS, _PITCH, _DONE = range(10)
 
@@ -120,11 +130,6 @@ class Constrainer:
         # the melody's (time, pitch x time) in the first section's bars and in the contrasting ones
         self.first_time = self.first_sum = self.contrast_time = self.contrast_sum = 0.0
         self.bar_melody: list[int] = []  # the melody's pitches in the bar being written
-        # the bars a returning section's run of copies begins by repeating (a B strain's first bar,
-        # which its return copies): no note ties into them, so that the copy begins as they did
-        plan = tables.copy_from
-        self.run_sources = sorted({src for k, src in enumerate(plan)
-                                   if src is not None and (k == 0 or plan[k - 1] != src - 1)})  # fmt: skip
         self.opening_melody: list[int] = []  # the first pitches of the opening bar (`t.opening_bar`)
         self.dur_counts = np.zeros((len(tables.voices), len(DUR_TICKS)))  # notes of each length per voice
 
@@ -467,11 +472,8 @@ class Constrainer:
                 # there the rule cost 7.5 points of key heard (test, seed 0: 0.627 -> 0.552) and
                 # realism (classifier 0.754 -> 0.776)
                 pcs = t.pitch_values[self.v] % 12
-                triad = ((chord[0] + i) % 12 for i in (0, 3 if chord[1] else 4, 7))
-                near = np.zeros(len(pcs), bool)
-                for tone in triad:
-                    near |= ((pcs - tone) % 12 == 1) | ((pcs - tone) % 12 == 11)
-                mask = narrow(mask, ~(near & ~np.isin(pcs, t.natural_scale)))
+                triad = [(chord[0] + i) % 12 for i in (0, 3 if chord[1] else 4, 7)]
+                mask = narrow(mask, ~(_semitone_from(pcs, triad) & ~np.isin(pcs, t.natural_scale)))
             if chord is not None and t.style in KEEP_CHROMATIC_CHORD_TONES:
                 # the other way round, in every style: over a chord whose triad leaves the key (a
                 # secondary dominant: D7's F-sharp in B-flat), no scale note a semitone from that
@@ -481,10 +483,7 @@ class Constrainer:
                 triad = [(chord[0] + i) % 12 for i in (0, 3 if chord[1] else 4, 7)]
                 outside = [tone for tone in triad if tone not in t.natural_scale]
                 if outside:
-                    near = np.zeros(len(pcs), bool)
-                    for tone in outside:
-                        near |= ((pcs - tone) % 12 == 1) | ((pcs - tone) % 12 == 11)
-                    mask = narrow(mask, ~(near & ~np.isin(pcs, triad)))
+                    mask = narrow(mask, ~(_semitone_from(pcs, outside) & ~np.isin(pcs, triad)))
         mask = part_writing(self, at, mask)
         kind = self._cadence()
         end = self._phrase_end(self.bar)
@@ -722,7 +721,7 @@ class Constrainer:
             if nxt is not None and self.bar_starts[t.copy_from[nxt]][self.v] == 0:
                 # a later bar repeats one that began clean: no note ties into it, so the copy holds
                 remaining = max(min(remaining, (nxt - self.bar) * t.L - self.note_pos), int(t.dur_ticks[0]))
-            src = next((b for b in self.run_sources if b > self.bar), None)
+            src = next((b for b in t.run_sources if b > self.bar), None)
             if src is not None:
                 # nor into a bar a later run of copies begins by repeating: a note tied into the
                 # first B's first bar, and none into its return's, had broken the return (a 5/4

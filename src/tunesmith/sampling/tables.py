@@ -186,6 +186,7 @@ class _Tables:
         # form and cadence (compose; co-create keeps the musician's own form, and a continuation may close)
         self.copy_from: list[int | None] = request.copy_plan() if form else [None] * self.n_bars
         self.next_copy = _next_copies(self.copy_from)
+        self.run_sources = _run_sources(self.copy_from)
         # Cadences: the bar that ends a section (and the last bar) closes on a chord and a note of
         # it. "closed": the tonic (a tonic chord, the bass on the tonic, the other voices on tones of
         # the tonic triad); "open": a half cadence on the dominant, where the music goes on to a repeat of
@@ -304,6 +305,14 @@ def in_pitch_classes(pitches: np.ndarray, pcs) -> np.ndarray:
     return lookup[pitches % 12]
 
 
+def _run_sources(copy_from: list[int | None]) -> list[int]:
+    """The bars a returning section's run of copies begins by repeating (a B strain's first bar,
+    which its return copies), in order: no note ties into them, so that the copy begins as they
+    did (`Constrainer.allowed`)."""
+    return sorted({src for k, src in enumerate(copy_from)
+                   if src is not None and (k == 0 or copy_from[k - 1] != src - 1)})  # fmt: skip
+
+
 def _next_copies(copy_from: list[int | None]) -> list[int | None]:
     """Per bar, the next later bar that repeats an earlier one (its source is written by then)."""
     out: list[int | None] = []
@@ -348,6 +357,7 @@ def add_pickup_bar(tables: _Tables, position: int) -> None:
         t.last_L = position
     t.copy_from = [None] + [None if c is None else c + 1 for c in t.copy_from]
     t.next_copy = _next_copies(t.copy_from)
+    t.run_sources = _run_sources(t.copy_from)
     t.bar_cadence = [None, *t.bar_cadence]
     t.cadence_bars = [b + 1 for b in t.cadence_bars]
     t.first_bars = frozenset(b + 1 for b in t.first_bars)
