@@ -91,6 +91,103 @@ def swing(piece: Piece, ratio: float = SWING_RATIO) -> Piece:
     return out
 
 
+
+# ============================================================================ reading a performance
+# A MIDI file rendered from notation by a player program can carry its performance in the times:
+# the Irish set's files start every note one tick late (1/480 beat) and play hornpipes swung, the
+# long eighth of each pair written as two thirds of the beat. A model that learns from them should
+# learn the tune as written, so the corpus reads them back onto the grid and straight.
+GRID_PER_BEAT = 48  # sixteenths, triplets and their halves all lie on it
+SNAP_TOLERANCE = 0.15  # of a grid step: 3 ticks at 480 per beat
+SWUNG_MIN_PAIRS = 8  # a piece with fewer swung off-beats is not judged swung
+SWUNG_DOMINANCE = 4  # ... nor one with fewer than 4 swung off-beats for each straight one
+
+
+def snap_to_grid(piece: Piece, per_beat: int = GRID_PER_BEAT, tolerance: float = SNAP_TOLERANCE) -> Piece:
+    """A copy whose note onsets and ends within `tolerance` of a grid step (1/`per_beat` beat) lie on it;
+    a note that would vanish keeps its times."""
+    out = copy.deepcopy(piece)
+
+    def snapped(t: float) -> float:
+        k = round(t * per_beat)
+        return k / per_beat if abs(t * per_beat - k) <= tolerance else t
+
+    for track in out.tracks:
+        for n in track.notes:
+            start, stop = snapped(n.onset), snapped(n.onset + n.duration)
+            if stop > start + _EPS:
+                n.onset, n.duration = start, stop - start
+    return out
+
+
+def _simple_meter_at(piece: Piece, t: float) -> bool:
+    ts = _meter_at(piece, t)
+    return ts.denominator in (2, 4) and not ts.is_compound
+
+
+def swung_off_beats(piece: Piece, ratio: float = SWING_RATIO, tolerance: float = 0.02) -> tuple[int, int]:
+    """(onsets at `ratio` of a quarter beat, onsets at half the beat) in the piece's simple meters."""
+    swung = straight = 0
+    for track in piece.tracks:
+        for n in track.notes:
+            if not _simple_meter_at(piece, n.onset):
+                continue
+            frac = n.onset - int(n.onset + _EPS)
+            swung += abs(frac - ratio) < tolerance
+            straight += abs(frac - 0.5) < tolerance
+    return swung, straight
+
+
+def is_swung(piece: Piece, ratio: float = SWING_RATIO) -> bool:
+    """True when the piece's off-beat eighths are written swung: at least `SWUNG_MIN_PAIRS` onsets
+    at `ratio` of the beat and `SWUNG_DOMINANCE` times as many as at half the beat."""
+    swung, straight = swung_off_beats(piece, ratio)
+    return swung >= SWUNG_MIN_PAIRS and swung >= SWUNG_DOMINANCE * straight
+
+
+def unswing(piece: Piece, ratio: float = SWING_RATIO) -> Piece:
+    """The inverse of `swing`: a copy whose quarter beats in x/4 and x/2 meters are straightened, the
+    time `ratio` into a beat moving to its half and the rest of the beat stretched or squeezed
+    around it (a sixteenth after a swung eighth stays a sixteenth). A beat with a note starting a
+    third of the way in is a written triplet and stays as it is. The map is monotonic and fixes
+    every beat, so no note crosses another or a bar line."""
+    out = copy.deepcopy(piece)
+    if ratio <= 0.5 or ratio >= 1:
+        return out
+    triplet_beats = {
+        int(n.onset + _EPS)
+        for track in piece.tracks for n in track.notes
+        if abs(n.onset - int(n.onset + _EPS) - 1 / 3) < 0.02
+    }
+
+    def moved(t: float) -> float:
+        beat = int(t + _EPS)
+        frac = t - beat
+        if frac < _EPS or beat in triplet_beats or not _simple_meter_at(piece, t):
+            return t
+        if frac <= ratio:
+            return beat + frac * 0.5 / ratio
+        return beat + 0.5 + (frac - ratio) * 0.5 / (1 - ratio)
+
+    for track in out.tracks:
+        for n in track.notes:
+            start, stop = moved(n.onset), moved(n.onset + n.duration)
+            if stop > start + _EPS:
+                n.onset, n.duration = start, stop - start
+    return out
+
+
+
+def as_written(piece: Piece) -> Piece:
+    """A performed piece read as notation: snapped to the grid and, where its eighths are swung,
+    straightened (`meta["unswung"] = True` then)."""
+    out = snap_to_grid(piece)
+    if is_swung(out):
+        out = unswing(out)
+        out.meta["unswung"] = True
+    return out
+
+
 # ============================================================================ instruments and comping
 # General MIDI programs (0-based) a take plays on, by style: (melody, chord track). Only a track
 # whose program is the default 0 (unspecified: ABC, MusicXML and the model's output) gets the

@@ -275,12 +275,14 @@ def _task(item: Item, spec: SourceSpec) -> dict[str, Any]:
         "mtime_ns": item.mtime_ns,
         "standard_split": spec.standard_split,
         "modes_assumed": spec.modes_assumed,
+        "performed": spec.performed,
         "root": str(spec.root()),
     }
 
 
 def _stamp(task: dict[str, Any]) -> dict[str, Any]:
-    return {k: task[k] for k in ("size", "mtime_ns", "reader", "style", "license")}
+    # what the reader is told changes the records too: a file read as performed or as written
+    return {k: task[k] for k in ("size", "mtime_ns", "reader", "style", "license", "modes_assumed", "performed")}
 
 
 def _cost(task: dict[str, Any]) -> float:

@@ -96,6 +96,9 @@ class SourceSpec:
     # a mode): each is settled as major or its relative minor from the music
     # (`harmony.settle_relative_mode`)
     modes_assumed: bool = False
+    # the files are a player's rendering of notation (the Irish MIDI: every note a tick late,
+    # hornpipes swung): read back onto the grid and straight (`performance.snap_to_grid`, `unswing`)
+    performed: bool = False
 
     def root(self) -> Path:
         if self.kind == "shared":
@@ -264,7 +267,7 @@ BUILTIN_SOURCES: dict[str, SourceSpec] = {
         ),
         SourceSpec(
             "irish", "folk", "CC-BY-4.0", "shared", "irish",
-            patterns=("MIDI/*.mid", "MIDI/*.midi"), priority=80,
+            patterns=("MIDI/*.mid", "MIDI/*.midi"), priority=80, performed=True,
             description="Irish dance tunes, monophonic MIDI (Unlicense / CC BY 4.0)",
         ),
         SourceSpec(

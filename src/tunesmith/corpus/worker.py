@@ -17,6 +17,7 @@ from tunesmith.corpus.records import piece_to_record
 from tunesmith.corpus.rights import refine_rights
 from tunesmith.corpus.sources import reader_ref
 from tunesmith.limits import check_piece
+from tunesmith.performance import as_written
 
 
 def _strip_path(message: str, path: str) -> str:
@@ -85,6 +86,8 @@ def parse_item(task: dict[str, Any]) -> dict[str, Any]:
             piece.piece_id = piece_id
             piece.source, piece.style, piece.license, piece.path = task["source"], task["style"], task["license"], path
             refine_rights(task["source"], task["license"], piece, path, Path(task["root"]) if task.get("root") else None)
+            if task.get("performed"):
+                piece = as_written(piece)
             if task.get("modes_assumed") and piece.keys:
                 from tunesmith.harmony import settle_relative_mode
 

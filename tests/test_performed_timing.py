@@ -1,0 +1,118 @@
+"""Reading a performance as notation: notes a tick late snap to the grid, swung hornpipes come back
+straight, written triplets stay triplets; and the corpus applies it to a source marked `performed`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import mido
+import pytest
+
+from tunesmith.corpus import build_corpus
+from tunesmith.corpus.sources import SourceSpec
+from tunesmith.performance import as_written, is_swung, snap_to_grid, swing, unswing
+from tunesmith.score import Note, Piece, TimeSignature, Track
+
+
+def _piece(notes: list[tuple[int, float, float]], meter: tuple[int, int] = (4, 4)) -> Piece:
+    return Piece(piece_id="p", work_id="p", time_signatures=[TimeSignature(0.0, *meter)],
+                 tracks=[Track("m", "melody", notes=[Note(p, o, d) for p, o, d in notes])])
+
+
+def _times(piece: Piece) -> list[tuple[int, float, float]]:
+    return [(n.pitch, round(n.onset, 6), round(n.duration, 6)) for n in piece.tracks[0].notes]
+
+
+# a hornpipe's bar, written: eighths, a quarter, a written triplet on beat 4
+HORNPIPE_BAR = [(67, 0.0, 0.5), (69, 0.5, 0.5), (71, 1.0, 0.5), (72, 1.5, 0.5), (74, 2.0, 1.0),
+                (72, 3.0, 1 / 3), (71, 3 + 1 / 3, 1 / 3), (69, 3 + 2 / 3, 1 / 3)]
+STRAIGHT_FIXTURES = {
+    "eighths and a triplet": HORNPIPE_BAR * 1,
+    "two bars to a half note": [(p, o + 4 * b, d) for b in range(2) for p, o, d in HORNPIPE_BAR[:5]]
+    + [(76, 7.0, 0.5), (74, 7.5, 0.5), (72, 8.0, 2.0)],
+    "a note held over the swung eighth": [(67, 0.0, 1.5), (69, 1.5, 0.5), (71, 2.0, 2.0)],
+}
+
+
+@pytest.mark.parametrize("name", sorted(STRAIGHT_FIXTURES))
+def test_unswing_undoes_swing(name):
+    # `swing` moves only the off-beat eighth, so the round trip is over eighths, quarters and triplets
+    written = _piece(STRAIGHT_FIXTURES[name])
+    swung = swing(written)
+    assert _times(swung) != _times(written)
+    assert _times(unswing(swung)) == _times(written)
+
+
+def test_a_written_triplet_beat_is_not_straightened():
+    # the triplet's third note starts two thirds into beat 4, where a swung eighth would
+    piece = _piece(HORNPIPE_BAR)
+    assert _times(unswing(piece))[5:] == _times(piece)[5:]
+
+
+def test_a_sixteenth_after_a_swung_eighth_stays_a_sixteenth():
+    # swung: a long eighth (2/3), then two notes sharing the short third
+    piece = _piece([(67, 0.0, 2 / 3), (69, 2 / 3, 1 / 6), (71, 5 / 6, 1 / 6), (72, 1.0, 1.0)])
+    assert _times(unswing(piece)) == [(67, 0.0, 0.5), (69, 0.5, 0.25), (71, 0.75, 0.25), (72, 1.0, 1.0)]
+
+
+def test_compound_meters_are_never_swung_or_straightened():
+    jig = _piece([(67, i * 0.5, 0.5) for i in range(12)], meter=(6, 8))
+    assert _times(unswing(jig)) == _times(jig)
+    assert not is_swung(jig)
+
+
+def test_a_straight_reel_is_not_judged_swung_and_a_swung_one_is():
+    reel = _piece([(60 + i % 7, i * 0.5, 0.5) for i in range(64)])
+    assert not is_swung(reel)
+    assert is_swung(swing(reel))
+
+
+def test_notes_a_tick_late_snap_to_the_grid_and_other_times_stay():
+    tick = 1 / 480
+    piece = _piece([(67, tick, 0.5 - tick), (69, 0.5 + tick, 0.5 - tick), (71, 1.1, 0.4)])
+    assert _times(snap_to_grid(piece)) == [(67, 0.0, 0.5), (69, 0.5, 0.5), (71, 1.1, 0.4)]
+
+
+def _performed_midi(path: Path, swung: bool, step: int) -> None:
+    """A hornpipe as the Irish set's player wrote it: every note a tick late and a tick short, the
+    eighths swung 2:1 when `swung`."""
+    tpq = 480
+    mid = mido.MidiFile(ticks_per_beat=tpq)
+    track = mido.MidiTrack()
+    mid.tracks.append(track)
+    track.append(mido.MetaMessage("time_signature", numerator=4, denominator=4, time=0))
+    long, short = (320, 160) if swung else (240, 240)
+    now = 0
+    for i in range(32):
+        length = long if i % 2 == 0 else short
+        track.append(mido.Message("note_on", note=62 + (i * step) % 12, velocity=90, time=1))
+        track.append(mido.Message("note_off", note=62 + (i * step) % 12, velocity=0, time=length - 1))
+        now += length
+    mid.save(path)
+
+
+def test_the_corpus_reads_a_performed_source_as_written(tmp_path, monkeypatch):
+    monkeypatch.setenv("TUNESMITH_HOME", str(tmp_path / "home"))
+    folder = tmp_path / "tunes"
+    folder.mkdir()
+    _performed_midi(folder / "swung.mid", swung=True, step=3)
+    _performed_midi(folder / "straight.mid", swung=False, step=5)  # other notes: not a duplicate once straight
+    spec = SourceSpec("played", "folk", "CC-BY-4.0", "folder", str(folder), patterns=("*.mid",), performed=True)
+    corpus = build_corpus([spec], workers=1, progress=False).corpus
+    by_title = {p.meta.get("file", p.title): p for p in corpus}
+    assert len(by_title) == 2
+    for piece in by_title.values():
+        notes = piece.tracks[0].notes
+        assert [round(n.onset, 6) for n in notes] == [i * 0.5 for i in range(32)]
+        assert all(round(n.duration, 6) == 0.5 for n in notes)
+    # the same files from a source not marked performed keep their times
+    plain = SourceSpec("plain", "folk", "CC-BY-4.0", "folder", str(folder), patterns=("*.mid",))
+    kept = build_corpus([plain], workers=1, progress=False).corpus
+    onsets = [n.onset for p in kept for n in p.tracks[0].notes]
+    assert any(abs(t % 1 - 2 / 3) < 0.01 for t in onsets) and all(t % 0.5 > 0 for t in onsets)
+
+
+def test_as_written_marks_what_it_straightened():
+    swung = swing(_piece([(60 + i % 5, i * 0.5, 0.5) for i in range(32)]))
+    assert as_written(swung).meta.get("unswung") is True
+    assert "unswung" not in as_written(_piece(HORNPIPE_BAR)).meta
