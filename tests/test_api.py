@@ -372,6 +372,8 @@ def test_an_input_copied_from_a_training_work_is_said_not_counted(tmp_path, caps
     assert take.provenance["rights"]["verdict"] != "copy"
     said = [r for r in take.remarks if r.startswith("your input is")]
     assert said and "'The Maid Behind The Bar' (nottingham, GPL-3.0" in said[0]
+    # the GPL is the transcription's, not the tune's: said so (it had read "that work's license holds")
+    assert "the tune itself may be older and free" in said[0] and "license holds" not in said[0]
     assert take.provenance["rights"]["input_resembles"]["title"] == "The Maid Behind The Bar"
     # a melody of the musician's own: nothing said
     notes = [Note(60 + (i * 5) % 12, float(i), 1.0) for i in range(16)]
@@ -387,6 +389,8 @@ def test_an_input_copied_from_a_training_work_is_said_not_counted(tmp_path, caps
     out = json.loads(capsys.readouterr().out)
     assert out["verdict"] != "copy" and out["not_counted"].startswith("bars up to")
     assert out["not_counted_resembles"]["title"] == "The Maid Behind The Bar"
+    assert main(["check", str(tmp_path / "cont.mid")]) == 0
+    assert "the tune itself may be older and free" in capsys.readouterr().out
 
 
 def test_cocreate_says_an_inputs_repeats_are_written_out(tmp_path):

@@ -132,6 +132,27 @@ def test_a_dance_runs_in_its_own_note_lengths():
     assert str(compose(style="folk", dance="waltz", bars=4, seed=1, check=False).piece.time_signature) == "3/4"
 
 
+def test_a_dance_has_its_own_speed_and_a_hornpipe_is_heard_swung(tmp_path):
+    """A reel had come out at the style's 110 quarters a minute, half a session's speed: a dance's
+    default tempo is its Irish MIDI files' median (reel 180, jig 160 quarters: 106.7 dotted
+    quarters). A hornpipe is written straight and heard swung, as jazz is."""
+    import json
+
+    from tunesmith.api import compose
+
+    reel = compose(style="folk", dance="reel", bars=4, seed=1, check=False)
+    assert reel.piece.tempo == 180.0
+    assert compose(style="folk", dance="jig", bars=4, seed=1, check=False).piece.tempo == pytest.approx(160.0)
+    assert compose(style="folk", dance="reel", tempo=100, bars=4, seed=1, check=False).piece.tempo == 100.0
+    assert compose(style="folk", dance="reel", meter="2/2", bars=4, seed=1, check=False).piece.tempo == 180.0
+    assert compose(style="folk", dance="waltz", bars=4, seed=1, check=False).piece.tempo == 110.0  # no source's
+    hornpipe = compose(style="folk", dance="hornpipe", bars=4, seed=1, check=False)
+    hornpipe.write(tmp_path / "hp", svg=False)
+    reel.write(tmp_path / "reel", svg=False)
+    assert json.loads((tmp_path / "hp.json").read_text())["rendering"]["wav"]["swing"] == pytest.approx(2 / 3)
+    assert json.loads((tmp_path / "reel.json").read_text())["rendering"]["wav"]["swing"] is None
+
+
 def test_a_b_strain_does_not_open_as_the_a_strain_does():
     """Of 2,089 AABB folk tunes 3.4 % open their B strain with the first two pitches of their A
     strain; the shipped model's 16-bar takes did in 50 % (it copies the opening in context)."""

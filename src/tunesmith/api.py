@@ -28,6 +28,7 @@ dotted quarter = 110 (165 quarters a minute in the MIDI file), and the score pri
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import os
@@ -167,12 +168,18 @@ def compose_request(
 
         inferred = estimate_key_from_chords(figures)
         tonic, mode = inferred.tonic, mode or inferred.mode
-    if dance is not None and meter is None:  # a dance's own meter (a jig's 6/8)
-        from tunesmith.sampling.request import DANCE_METERS
+    dance_qpm = None
+    if dance is not None:  # a dance's own meter (a jig's 6/8) and speed (a reel's)
+        from tunesmith.sampling.request import DANCE_METERS, DANCE_TEMPOS_QPM
 
-        meter = DANCE_METERS.get(str(dance).strip().lower().replace(" ", "-").replace("_", "-"), (None,))[0]
+        name = str(dance).strip().lower().replace(" ", "-").replace("_", "-")
+        meter = meter or DANCE_METERS.get(name, (None,))[0]
+        dance_qpm = DANCE_TEMPOS_QPM.get(name)
     meter = meter or defaults.get("meter", "4/4")
     beats_per_minute = tempo if tempo is not None else defaults.get("tempo", 120.0)
+    if tempo is None and dance_qpm is not None and isinstance(meter, str):
+        with contextlib.suppress(ValueError, ZeroDivisionError):  # the request names a bad meter below
+            beats_per_minute = dance_qpm / meter_of(meter.replace(" ", "")).beat_length
     if tempo is None and _counts_eighths(meter):
         # 5/8 and 7/8 are counted in eighths: the style's tempo in beats would be a dirge (folk at
         # 110 eighths, 55 quarters a minute); its quarter notes become two eighths each
@@ -417,8 +424,10 @@ def compose(
         raw = generate(m.model, m.tokenizer, request, n=n, seed=request.seed)
     harmonize_takes(raw, request, m.model)
     seed0 = raw[0].seed
-    beats = {"tempo_bpm": tempo if tempo is not None else STYLE_DEFAULTS[request.style]["tempo"],
-             "beat_quarters": meter_of(request.meter).beat_length}  # fmt: skip
+    beat_quarters = meter_of(request.meter).beat_length
+    # the tempo as the request settled it (a dance's own, 5/8 counted in eighths), in the meter's beats
+    beats = {"tempo_bpm": tempo if tempo is not None else round(request.tempo / beat_quarters, 1),
+             "beat_quarters": beat_quarters}
     takes = []
     for i, t in enumerate(raw):
         piece = t.piece
@@ -820,11 +829,15 @@ def _note_input_resembles(takes: list[Take], piece: Piece, index: Any) -> None:
         return
     if found.verdict not in ("close", "copy") or not found.matches:
         return
+    from tunesmith.rights.check import work_usage
+
     work = found.nearest()[0]
+    # the license is the indexed transcription's: a traditional tune's GPL transcription does not make
+    # the tune GPL (a fiddler's Irish Washerwoman from memory had been told "GPL-3.0 holds")
     note = (f"your input is {'a copy of' if found.verdict == 'copy' else 'close to'} {work.get('title') or work.get('work_id')!r} "
             f"({work.get('source')}, {work.get('license')}; score {found.score:.1f}), a work the model learned from: it "
-            "is not counted as copying, being your input, but if it is not your own, that work's license holds for "
-            "those bars")  # fmt: skip
+            "is not counted as copying, being your input; if it is not your own, for those bars: "
+            f"{work_usage(work.get('license'), work.get('rights_basis'))}")  # fmt: skip
     for take in takes:
         take.provenance.setdefault("notes", []).append(note)
         rights = take.provenance.get("rights")

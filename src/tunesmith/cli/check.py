@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     from tunesmith.api import read
     from tunesmith.inputs import refuse_url
-    from tunesmith.rights.check import VERDICTS, check_piece, musicians_notes, resolve_index
+    from tunesmith.rights.check import VERDICTS, check_piece, musicians_notes, resolve_index, work_usage
     from tunesmith.rights.provenance import PROVENANCE_KINDS, made_how, read_provenance
 
     if not 1 <= args.top <= 20:
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         whole = check_piece(piece, index, top=1)
         if VERDICTS.index(whole.verdict) > VERDICTS.index(result.verdict) and whole.matches:
             work = whole.nearest()[0]
-            out["not_counted_resembles"] = {**{k: work.get(k) for k in ("title", "work_id", "source", "license")},
+            out["not_counted_resembles"] = {**{k: work.get(k) for k in ("title", "work_id", "source", "license", "rights_basis")},
                                             "score": round(whole.score, 1), "verdict": whole.verdict}  # fmt: skip
     skipped = index.info.get("skipped") or []
     if args.against not in (None, "model", "corpus"):
@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     if near:
         print(f"  but that part is {'a copy of' if near['verdict'] == 'copy' else 'close to'} "
               f"{near['title'] or near['work_id']} [{near['source']}, {near['license']}] (score {near['score']:.1f}): "
-              "if it is not your own, that work's license holds for those bars")  # fmt: skip
+              f"if it is not your own, for those bars: {work_usage(near['license'], near.get('rights_basis'))}")  # fmt: skip
     if skipped:
         shown = "; ".join(skipped[:3]) + (f"; and {len(skipped) - 3} more (--json lists them)" if len(skipped) > 3 else "")
         print(f"  not read from the folder: {len(skipped)} file(s): {shown}")

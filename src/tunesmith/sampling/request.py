@@ -239,6 +239,14 @@ FINAL_LENGTH_SHARES = {
 # scripts/fit_dance_profiles.py). A fiddler's "reel" in 4/4 had come out a march or an air.
 DANCE_METERS = {"reel": ("4/4", "2/2"), "jig": ("6/8",), "hornpipe": ("4/4",), "slip-jig": ("9/8",), "waltz": ("3/4",)}
 DANCES = tuple(DANCE_METERS)  # the first meter of each: its default
+# A dance's default tempo, in quarter notes per minute (the take's tempo where none is asked): the
+# median of the Irish MIDI files named for that dance (CC-BY-4.0; `python scripts/dance_tempos.py`:
+# 636 reels at 180, 74 hornpipes at 150, 64 jigs at 160, i.e. 107 dotted quarters). A fiddler's
+# reel had come out at the style's 110, half a session's speed. The waltz keeps the style's tempo:
+# no source names a waltz's speed. Only the written and heard tempo: the model composes at the
+# tempo it learned its style at (`sampling.header_tempo`).
+DANCE_TEMPOS_QPM = {"reel": 180.0, "hornpipe": 150.0, "jig": 160.0, "slip-jig": 160.0}
+SWUNG_DANCES = ("hornpipe",)  # played swung (the WAV), written straight as the Irish files now read
 # the usual form of the dance types a musician may name in --form (refused with the form to write)
 DANCE_FORMS = {"reel": "AABB", "jig": "AABB", "hornpipe": "AABB", "polka": "AABB", "slide": "AABB", "slipjig": "AABB",
                "march": "AABB", "waltz": "AABB", "strathspey": "AABB", "song": "AABA", "ballad": "AABA"}  # fmt: skip
