@@ -241,7 +241,8 @@ DANCE_METERS = {"reel": ("4/4", "2/2"), "jig": ("6/8",), "hornpipe": ("4/4",), "
 DANCES = tuple(DANCE_METERS)  # the first meter of each: its default
 # A dance's default tempo, in quarter notes per minute (the take's tempo where none is asked): the
 # median of the Irish MIDI files named for that dance (CC-BY-4.0; `python scripts/dance_tempos.py`:
-# 636 reels at 180, 74 hornpipes at 150, 64 jigs at 160, i.e. 107 dotted quarters). A fiddler's
+# 636 reels at 180, 74 hornpipes at 150, 61 jigs in 6/8 or 12/8 at 160, i.e. 107 dotted quarters, and
+# the 3 jigs in 9/8 at 160 too). A fiddler's
 # reel had come out at the style's 110, half a session's speed. The waltz keeps the style's tempo:
 # no source names a waltz's speed. Only the written and heard tempo: the model composes at the
 # tempo it learned its style at (`sampling.header_tempo`).
