@@ -455,7 +455,7 @@ def main(argv: list[str] | None = None) -> int:
         "--no-ablation", dest="ablation", action="store_false", help="skip the runs without mask / lookahead"
     )
     parser.add_argument("--skip", nargs="*", default=[], choices=("chorales", "nottingham", "pop909", "latency"))
-    parser.add_argument("--out", default="eval_cocreate.json")
+    parser.add_argument("--out", default="runs/eval_cocreate.json")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
 
@@ -485,8 +485,11 @@ def main(argv: list[str] | None = None) -> int:
     if "latency" not in args.skip:
         result["latency"] = eval_latency(model, tok, args, info["path"])
     result["seconds_total"] = round(time.perf_counter() - t_all, 1)
-    Path(args.out).write_text(
-        json.dumps(result, indent=1, default=lambda o: o.tolist() if isinstance(o, np.ndarray) else str(o)) + "\n"
+    from tunesmith.paths import atomic_write_text
+
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)  # runs/ (ignored by git) by default
+    atomic_write_text(
+        args.out, json.dumps(result, indent=1, default=lambda o: o.tolist() if isinstance(o, np.ndarray) else str(o)) + "\n"
     )
     print_table(result)
     print(f"\nwrote {args.out} ({result['seconds_total']} s)")
