@@ -304,7 +304,7 @@ def default_model_takes(n: int, bars: int = 16) -> list:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from tunesmith.corpus import load_corpus
+    from tunesmith.corpus import load_corpus, pieces_digest
     from tunesmith.rights import index as index_module
     from tunesmith.rights.check import check_piece, default_index_path
     from tunesmith.rights.index import SimilarityIndex
@@ -509,6 +509,8 @@ def main(argv: list[str] | None = None) -> int:
             "load_seconds": round(load_s, 3),
             "overrides": overrides,
         },
+        # the held-out pieces and plant sources measured with, pinned (a rebuilt corpus may hold other ones)
+        "data": {"valid": pieces_digest(valid), "test": pieces_digest(test), "plant_sources": pieces_digest(sources)},
         "calibration": calibration,
         "held_out": {"valid": len(valid), "test": len(test)},
         "held_out_versions_excluded": {k: {"n": len(versions[k]), **reasons[k]} for k in versions},
@@ -560,7 +562,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-    keys = ("index", "calibration", "held_out", "held_out_versions_excluded", "held_out_scores", "takes", "speed")
+    keys = ("index", "data", "calibration", "held_out", "held_out_versions_excluded", "held_out_scores", "takes", "speed")
     print(json.dumps({k: report[k] for k in keys}, indent=1))
     print(json.dumps(report["plants"]["by_bars_at_copy_threshold"]))
     if by_change:

@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     known = CONTINUE_OPTIONS if args.task == "continue" else MODEL_OPTIONS
 
-    from tunesmith.corpus import load_corpus
+    from tunesmith.corpus import load_corpus, pieces_digest
     from tunesmith.inference import load_numpy_model
     from tunesmith.pretrained import DEFAULT_MODEL_DIR
 
@@ -103,7 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     report["seconds"] = round(time.time() - t0, 1)
     report["split"] = args.split
     report["models"] = {spec.partition("=")[0]: spec.partition("=")[2] for spec in args.model}
+    # the held-out pieces measured against, pinned: a rebuilt corpus may hold other ones
+    report["data"] = {s: {"pieces": len(test[s]), "digest": pieces_digest(test[s])} for s in styles}
     print(format_table(report))
+    print("data: " + "; ".join(f"{s} {args.split} {d['pieces']} pieces, digest {d['digest']}"
+                               for s, d in report["data"].items()))  # fmt: skip
     if args.json:
         atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
     return 0

@@ -13,7 +13,7 @@ from tunesmith.corpus.registry import FolderRegistry, RegisteredFolder
 from tunesmith.corpus.sources import BUILTIN_SOURCES, SourceSpec
 from tunesmith.corpus.splits import SplitLeakError, assign_splits, check_splits, split_of
 from tunesmith.corpus.stats import corpus_stats, format_stats
-from tunesmith.corpus.store import Corpus, default_cache_dir, load_corpus, save_corpus
+from tunesmith.corpus.store import Corpus, default_cache_dir, load_corpus, pieces_digest, save_corpus
 
 __all__ = [
     "BUILTIN_SOURCES",
@@ -32,6 +32,7 @@ __all__ = [
     "default_cache_dir",
     "format_stats",
     "load_corpus",
+    "pieces_digest",
     "resolve_sources",
     "save_corpus",
     "split_of",

@@ -228,6 +228,21 @@ class Corpus(Sequence[Piece]):
 
 
 # ------------------------------------------------------------------ save / load
+def pieces_digest(pieces: Iterable[Piece]) -> str:
+    """A short hash of what a set of pieces holds (ids, notes, chords), in order: an evaluation
+    records it beside its figures, so a figure can be pinned to the data it was measured on (a
+    corpus rebuilt by newer readers changes a split's pieces, and with them a sampled figure)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for p in pieces:
+        h.update(p.piece_id.encode())
+        for t in p.tracks:
+            h.update(b"|" + ",".join(f"{n.pitch}:{n.onset:.4f}:{n.duration:.4f}" for n in t.notes).encode())
+        h.update(b"#" + ",".join(f"{c.onset:.4f}:{c.figure}" for c in p.chords).encode())
+    return h.hexdigest()[:12]
+
+
 def save_corpus(
     corpus: Corpus | Iterable[Piece],
     directory: str | Path | None = None,
