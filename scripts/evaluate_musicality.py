@@ -12,7 +12,7 @@ import json
 import sys
 import time
 
-from tunesmith.evaluation.musicality import MusicalityConfig, format_table, musicality_report
+from tunesmith.evaluation.musicality import MusicalityConfig, format_table, musicality_report, pooled_report
 from tunesmith.paths import atomic_write_text
 from tunesmith.score import STYLES
 
@@ -59,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--styles", default=",".join(STYLES))
     ap.add_argument("--split", default="test", choices=("test", "valid"))
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--seeds", default=None,
+                    help="comma-separated seeds: one run each, and the table of their means ± standard deviations "
+                    "(a figure of one seed moves by several points)")  # fmt: skip
     ap.add_argument("--temperature", type=float, default=None)
     ap.add_argument("--top-p", type=float, default=None)
     ap.add_argument("--json", default=None, help="write the report here")
@@ -96,10 +99,18 @@ def main(argv: list[str] | None = None) -> int:
     styles = [s for s in args.styles.split(",") if s]
     corpus = load_corpus(None)
     test = {s: list(corpus.filter(split=args.split, style=s)) for s in styles}
-    config = MusicalityConfig(per_style=args.per_style, seed=args.seed, temperature=args.temperature, top_p=args.top_p,
-                              task=args.task)  # fmt: skip
+    seeds = [int(x) for x in args.seeds.split(",") if x.strip()] if args.seeds else [args.seed]
     t0 = time.time()
-    report = musicality_report(systems, test, config, styles)
+    reports = []
+    for seed in seeds:
+        config = MusicalityConfig(per_style=args.per_style, seed=seed, temperature=args.temperature, top_p=args.top_p,
+                                  task=args.task)  # fmt: skip
+        reports.append(musicality_report(systems, test, config, styles))
+        if len(seeds) > 1:
+            print(f"[musicality] seed {seed}:" + format_table(reports[-1]), flush=True)
+    report = reports[0] if len(reports) == 1 else pooled_report(reports)
+    if len(reports) > 1:
+        report["per_seed"] = reports
     report["seconds"] = round(time.time() - t0, 1)
     report["split"] = args.split
     report["models"] = {spec.partition("=")[0]: spec.partition("=")[2] for spec in args.model}

@@ -190,3 +190,25 @@ def test_real_pieces_are_measured_as_a_take_of_their_style_is_written():
     assert as_a_take_has(alone, "pop") is alone
     got = real_pieces({"pop": [song("k", ("melody", "accompaniment"), key=False)]}, "pop", 5, 0)
     assert len(got) == 1 and got[0].key is not None and [t.role for t in got[0].tracks] == ["melody"]
+
+
+def test_seeds_pool_into_means_and_spreads():
+    """`evaluate_musicality.py --seeds`: one figure per seed moves by points (jazz key heard 0.537 /
+    0.791 at seeds 0 / 1), so several seeds are reported as mean ± standard deviation."""
+    from tunesmith.evaluation.musicality import MEASURES, format_table, pooled_report
+
+    def report(seed: int, c2st: float, key: float) -> dict:
+        measures = dict.fromkeys(MEASURES, 0.5)
+        return {"config": {"seed": seed, "per_style": 4},
+                "styles": {"jazz": {"n_real": 4, "real": {**measures, "key_heard": 0.7}, "real_vs_real_c2st": 0.5,
+                                    "new": {**measures, "key_heard": key, "c2st": c2st, "n_takes": 4}},
+                           "pop": {"note": "only 2 held-out pop pieces with a melody"}}}  # fmt: skip
+
+    pooled = pooled_report([report(0, 0.7, 0.5), report(1, 0.8, 0.8)])
+    row = pooled["styles"]["jazz"]
+    assert row["new"]["c2st"] == pytest.approx(0.75) and row["sd"]["new"]["c2st"] == pytest.approx(0.05)
+    assert row["new"]["key_heard"] == pytest.approx(0.65) and row["sd"]["new"]["key_heard"] == pytest.approx(0.15)
+    assert row["real"]["key_heard"] == pytest.approx(0.7) and row["sd"]["real"]["key_heard"] == 0
+    assert pooled["config"]["seeds"] == [0, 1] and pooled["styles"]["pop"]["note"].startswith("only 2")
+    table = format_table(pooled)
+    assert "mean ± sd over seeds 0, 1" in table and "| key_heard | 0.650 ± 0.150 | 0.700 ± 0.000 |" in table

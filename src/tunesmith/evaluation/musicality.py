@@ -260,22 +260,60 @@ def musicality_report(
     return report
 
 
+def pooled_report(reports: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Several seeds' reports as one: every figure the mean over the seeds, and `row["sd"]` the
+    standard deviation beside it (same keys). One seed's figure moves a lot: the jazz takes' key
+    heard on the 67 test songs read 0.537 at seed 0 and 0.791 at seed 1."""
+    first = reports[0]
+    out: dict[str, Any] = {"config": {**first["config"], "seed": None, "seeds": [r["config"]["seed"] for r in reports]},
+                           "styles": {}}  # fmt: skip
+    for style, row in first["styles"].items():
+        rows = [r["styles"][style] for r in reports]
+        if "note" in row:
+            out["styles"][style] = row
+            continue
+
+        def stat(get, fn, rows=rows):
+            return float(fn([get(r) for r in rows]))
+
+        pooled: dict[str, Any] = {"n_real": row["n_real"]}
+        sd: dict[str, Any] = {}
+        pooled["real_vs_real_c2st"] = stat(lambda r: r["real_vs_real_c2st"], np.mean)
+        sd["real_vs_real_c2st"] = stat(lambda r: r["real_vs_real_c2st"], np.std)
+        for name in [k for k in row if k not in ("n_real", "real_vs_real_c2st")]:
+            keys = [k for k, v in row[name].items() if isinstance(v, int | float) and not isinstance(v, bool)]
+            pooled[name] = {k: stat(lambda r, k=k, name=name: r[name][k], np.mean) for k in keys}
+            sd[name] = {k: stat(lambda r, k=k, name=name: r[name][k], np.std) for k in keys}
+        pooled["sd"] = sd
+        out["styles"][style] = pooled
+    return out
+
+
 def format_table(report: dict[str, Any]) -> str:
-    """A markdown table: one row per style and measure, a column per system and real."""
+    """A markdown table: one row per style and measure, a column per system and real (a pooled
+    report's cells: mean ± standard deviation over its seeds)."""
     lines = []
+    seeds = report.get("config", {}).get("seeds")
     for style, row in report["styles"].items():
         if "note" in row:
             lines.append(f"{style}: {row['note']}")
             continue
-        systems = [k for k in row if k not in ("n_real", "real", "real_vs_real_c2st")]
-        lines.append(f"\n{style} ({row['n_real']} real pieces)\n")
+        sd = row.get("sd")
+
+        def cell(value: float, spread: float | None) -> str:
+            return f"{value:.3f}" if spread is None else f"{value:.3f} ± {spread:.3f}"
+
+        systems = [k for k in row if k not in ("n_real", "real", "real_vs_real_c2st", "sd")]
+        over = f", mean ± sd over seeds {', '.join(map(str, seeds))}" if seeds else ""
+        lines.append(f"\n{style} ({row['n_real']} real pieces{over})\n")
         lines.append("| measure | " + " | ".join(systems) + " | real |")
         lines.append("|---|" + "---|" * (len(systems) + 1))
         lines.append(
             "| C2ST accuracy (0.5 = cannot tell) | "
-            + " | ".join(f"{row[s]['c2st']:.3f}" for s in systems)
-            + f" | {row['real_vs_real_c2st']:.3f} (real vs real) |"
+            + " | ".join(cell(row[s]["c2st"], sd[s]["c2st"] if sd else None) for s in systems)
+            + f" | {cell(row['real_vs_real_c2st'], sd['real_vs_real_c2st'] if sd else None)} (real vs real) |"
         )
         for m in MEASURES:
-            lines.append(f"| {m} | " + " | ".join(f"{row[s][m]:.3f}" for s in systems) + f" | {row['real'][m]:.3f} |")
+            lines.append(f"| {m} | " + " | ".join(cell(row[s][m], sd[s][m] if sd else None) for s in systems)
+                         + f" | {cell(row['real'][m], sd['real'][m] if sd else None)} |")  # fmt: skip
     return "\n".join(lines)
