@@ -7,7 +7,11 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from tunesmith.sampling.part_writing import leaves_a_seventh_unresolved, parallels_with_the_closing_bass
+from tunesmith.sampling.part_writing import (
+    leaves_a_seventh_unresolved,
+    parallels_into_a_phrase_cadence,
+    parallels_with_the_closing_bass,
+)
 from tunesmith.voice_leading import VoiceLeading
 
 C_MAJOR = SimpleNamespace(tonic_pc=0, modal=False, leading_pc=11, voices=("S", "A", "T", "B"), voice_leading=True,
@@ -66,3 +70,28 @@ def test_an_upper_voice_on_the_approach_keeps_off_octaves_with_the_planned_bass(
     bad = parallels_with_the_closing_bass(auto, 36, CANDIDATES)
     assert set(CANDIDATES[bad].tolist()) == {57, 69}  # A3 and A4: octaves over A
     assert not bad[CANDIDATES.tolist().index(52)]  # holding E3 is fine
+
+
+def test_no_parallels_with_an_upper_voice_into_a_phrase_cadence():
+    """A half cadence on G in C major (bar 1's last beat, the bass's closing note set to G): the
+    alto moves F-sharp 4 - D4 there, so the bass's note before it is not B (a fifth under F-sharp:
+    B-G under F-sharp-D, parallel fifths, as a composed chorale had: seed 506) nor any B; the
+    bass's D (a third under the F-sharp) is fine. No cadence in the bar: nothing is refused."""
+    vl = VoiceLeading(4)
+    vl.add(1, 24, 36, 66)  # alto F-sharp 4 on beat 3, then D4 on the cadence's beat
+    vl.add(1, 36, 48, 62)
+    cadence = dict(bar=0, _cadence=lambda: "open", _phrase_end=lambda bar: 48, _closing_zone=lambda: 12,
+                   _closing_pcs=lambda kind: frozenset({7}))  # fmt: skip
+    bad = parallels_into_a_phrase_cadence(_auto(vl, 3, **cadence), 30, CANDIDATES)
+    assert set(CANDIDATES[bad].tolist()) == {59, 71}  # B3, B4: fifths under F-sharp into G under D
+    assert not bad[CANDIDATES.tolist().index(62)]
+    assert not parallels_into_a_phrase_cadence(_auto(vl, 3, **{**cadence, "_cadence": lambda: None}), 30, CANDIDATES).any()
+    assert not parallels_into_a_phrase_cadence(_auto(vl, 2, **cadence), 30, CANDIDATES).any()  # the bass's rule
+
+
+def test_a_composed_chorale_keeps_out_of_parallels_into_its_cadences():
+    import tunesmith as ts
+    from tunesmith.metrics.harmony_rules import count_parallel_fifths, count_parallel_octaves
+
+    take = ts.compose(style="chorale", key="C", bars=8, seed=506)
+    assert count_parallel_fifths(take.piece) + count_parallel_octaves(take.piece) == 0
