@@ -80,7 +80,7 @@ def test_no_parallels_with_an_upper_voice_into_a_phrase_cadence():
     vl = VoiceLeading(4)
     vl.add(1, 24, 36, 66)  # alto F-sharp 4 on beat 3, then D4 on the cadence's beat
     vl.add(1, 36, 48, 62)
-    cadence = dict(bar=0, _cadence=lambda: "open", _phrase_end=lambda bar: 48, _closing_zone=lambda: 12,
+    cadence = dict(bar=0, copy_src=None, _cadence=lambda: "open", _phrase_end=lambda bar: 48, _closing_zone=lambda: 12,
                    _closing_pcs=lambda kind: frozenset({7}))  # fmt: skip
     bad = parallels_into_a_phrase_cadence(_auto(vl, 3, **cadence), 30, CANDIDATES)
     assert set(CANDIDATES[bad].tolist()) == {59, 71}  # B3, B4: fifths under F-sharp into G under D

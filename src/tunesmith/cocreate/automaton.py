@@ -122,6 +122,7 @@ class _CoConstrainer(Constrainer):
     """
 
     may_half_close = False  # a given or continued chorale closes as `cadence` says, on its tonic
+    unison_task = "cocreate"
 
     def __init__(
         self,

@@ -87,6 +87,7 @@ class Constrainer:
     """The grammar + constraint automaton of one take: `allowed()` -> token ids, `advance(id)`."""
 
     may_half_close = True  # whether `draw_ending` may draw a minor chorale's close on V (co-create: never)
+    unison_task = "compose"  # which of `feedback.UNISON_PENALTIES` the lower voices take
 
     def __init__(self, tables: _Tables, length: int):
         self.t = tables
@@ -152,8 +153,12 @@ class Constrainer:
             step = self.interval_bias()
             if step is not None:
                 out = step if out is None else out + step
-        elif t.lower_return_offsets is not None and self.v <= len(t.lower_return_offsets):
-            out = self._return_bias(self.voice_recent[self.v], t.lower_return_offsets[self.v - 1])
+        else:
+            if t.lower_return_offsets is not None and self.v <= len(t.lower_return_offsets):
+                out = self._return_bias(self.voice_recent[self.v], t.lower_return_offsets[self.v - 1])
+            apart = self.unison_bias()
+            if apart is not None:
+                out = apart if out is None else out + apart
         if self.modulation is not None and self.modulation[1] <= self.bar < self.modulation[2]:
             shift = t.modulation_bias[self.modulation[0]][self.v]
             out = shift if out is None else out + shift
@@ -181,6 +186,24 @@ class Constrainer:
             current = self.first_sum / self.first_time
         error = float(np.clip((target - current) / REGISTER_SCALE, -1.0, 1.0))
         return t.register_gain * error * (t.pitch_real - current) / 12.0
+
+    def unison_bias(self) -> np.ndarray | None:
+        """A lower voice's pitch in unison with the voice just above it, sounding where the note
+        starts, loses the voice's `feedback.UNISON_PENALTIES` logits (for `unison_task`, times
+        `t.unison_weight`). None for the top voice, without voice leading, when off, or when the
+        voice above is silent there."""
+        from tunesmith.sampling import feedback
+
+        vl = self.vl
+        penalties = feedback.UNISON_PENALTIES[self.unison_task]
+        penalty = self.t.unison_weight * (penalties[self.v - 1] if 0 < self.v <= len(penalties) else 0.0)
+        if vl is None or penalty <= 0:
+            return None
+        pos = self.cursor if self.state == _VOICE else self.note_pos
+        above = vl.pitch_at(self.v - 1, self.bar * self.t.L + pos)
+        if above is None:
+            return None
+        return np.where(self.t.pitch_real == above, -penalty, 0.0)
 
     def opening_bias(self) -> np.ndarray | None:
         """At the first bar of a contrasting section (`t.contrast_openings`), once its first

@@ -40,6 +40,18 @@ REGISTER_SCALE = 2.0  # semitones of error at which the register feedback pulls 
 # so in 2 of 4 seeds). Measured at 8: 1.7 % and 0 % of 60 takes.
 OPENING_REPEAT_PENALTY = 8.0
 OPENING_NOTES = 2  # how many of the opening's first pitches a contrasting section does not repeat
+# Four parts: a lower voice's pitch in unison with the voice just above it, at the note's onset,
+# loses so many logits, per lower voice (alto, tenor, bass; 0: off) and task (co-create: a harmonized
+# soprano; compose). Harmonized chorales had sung
+# alto and tenor in unison at 7.2 of 100 onsets where Bach's do at 2.6, soprano and alto at 4.5
+# against 3.2, tenor and bass at 5.3 against 4.0 (40 valid sopranos): a musician read "the alto
+# and tenor hug A3 and D3 throughout". Fitted on those 40 (`python scripts/fit_unisons.py`): 3.16 /
+# 2.64 / 4.05 against Bach's 3.17 / 2.59 / 4.03; on the 77 test sopranos (`--split test --n 77`)
+# 3.31 / 2.32 / 4.42 (was 4.69 / 6.85 / 5.42), Bach's 2.83 / 1.80 / 3.90.
+# Composed chorales (all four voices free) had sung alto and tenor in unison at 5.1 of 100 onsets,
+# soprano-alto 2.9 and tenor-bass 3.3 (40 chorales of 8 bars in 8 keys): only the alto and tenor
+# too often; with the tenor's 1 logit 2.7 / 2.7 / 3.5 (`fit_unisons.py --task compose`).
+UNISON_PENALTIES = {"cocreate": (0.5, 2.0, 1.0), "compose": (0.0, 1.0, 0.0)}
 RHYTHM_MIN_NOTES = 4
 # Interval offsets: the melody's absolute intervals 0..12 semitones and 13+, as
 # `metrics.musicality.interval_histogram` counts them.
@@ -117,9 +129,12 @@ def set_interval_feedback(tables: _Tables, request: ComposeRequest, tuned: dict)
     interval size cannot see. A chorale's "lower_return_offsets" (one such table for each of the
     alto, tenor and bass) do the same for its lower voices (their rocking: 9.2 / 7.5 / 3.4 % of
     windows against Bach's 8.0 / 5.2 / 1.2 %). Scaled by the request's `interval_feedback`
-    weight (0: off)."""
+    weight (0: off), as the chorale voices' unison penalties are."""
     offsets = tuned.get("interval_offsets")
     weight = 1.0 if request.interval_feedback is None else float(request.interval_feedback)
+    # the four voices' unison penalties (`UNISON_PENALTIES`) ride on the same weight, as the lower
+    # voices' return offsets do (the tuner samples without either: its replay scores masks alone)
+    tables.unison_weight = max(0.0, weight) if request.layout == "satb" else 0.0
     if weight <= 0 or request.layout not in ("lead", "satb") or not offsets or len(offsets) != INTERVAL_BUCKETS:
         return
     tables.interval_offsets = weight * np.asarray(offsets, dtype=np.float64)

@@ -222,7 +222,7 @@ def parallels_into_a_phrase_cadence(auto: Constrainer, at: int, vals: np.ndarray
     none = np.zeros(len(vals), bool)
     t, vl, v = auto.t, auto.vl, auto.v
     bass = len(t.voices) - 1
-    if vl is None or v != bass or v == 0:
+    if vl is None or v != bass or v == 0 or auto.copy_src is not None:  # a repeated bar is sung as it was
         return none
     kind = auto._cadence()
     if kind is None:
