@@ -147,6 +147,10 @@ def test_a_dance_has_its_own_speed_and_a_hornpipe_is_heard_swung(tmp_path):
     assert compose(style="folk", dance="reel", meter="2/2", bars=4, seed=1, check=False).piece.tempo == 180.0
     assert compose(style="folk", dance="waltz", bars=4, seed=1, check=False).piece.tempo == 110.0  # no source's
     hornpipe = compose(style="folk", dance="hornpipe", bars=4, seed=1, check=False)
+    # a take says what it is and how to make it again (all had been "tunesmith folk take 1")
+    assert hornpipe.piece.title == "Hornpipe in D major (tunesmith, seed 1)"
+    assert [t.piece.title for t in compose(style="chorale", key="G", mode="minor", bars=4, seed=3, n=2, check=False)] == [
+        "Chorale in G minor (tunesmith, seed 3)", "Chorale in G minor (tunesmith, seed 3, take 2)"]
     hornpipe.write(tmp_path / "hp", svg=False)
     reel.write(tmp_path / "reel", svg=False)
     assert json.loads((tmp_path / "hp.json").read_text())["rendering"]["wav"]["swing"] == pytest.approx(2 / 3)

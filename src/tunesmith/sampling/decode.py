@@ -368,8 +368,20 @@ def decode_rows(decoder, prompt, autos: list[Constrainer], temperature, top_p, r
     return seqs, lps, forced
 
 
+STYLE_TITLES = {"folk": "Folk tune", "pop": "Pop song", "jazz": "Jazz tune", "chorale": "Chorale"}
+
+
+def take_title(request: ComposeRequest, seed: int, index: int) -> str:
+    """A composed take's title: what it is, its key and how to make it again ("Hornpipe in A major
+    (tunesmith, seed 13)"; ", take 2" for the second of a batch). A musician had a folder of takes
+    all titled "tunesmith folk take 1"."""
+    name = request.dance.replace("-", " ").capitalize() if request.dance else STYLE_TITLES.get(request.style, "Tune")
+    which = f", take {index + 1}" if index else ""
+    return f"{name} in {request.key} {request.mode} (tunesmith, seed {seed}{which})"
+
+
 def _finish_piece(tokenizer: Tokenizer, ids: list[int], request: ComposeRequest, seed: int, index: int) -> Piece:
-    piece = tokenizer.decode(ids, piece_id=f"take-{seed}-{index}", title=f"tunesmith {request.style} take {index + 1}")
+    piece = tokenizer.decode(ids, piece_id=f"take-{seed}-{index}", title=take_title(request, seed, index))
     piece.style = request.style
     piece.keys = [KeySignature(0.0, request.key, request.mode)]
     num, den = (int(x) for x in request.meter.split("/"))

@@ -26,7 +26,8 @@ from tunesmith.studio.store import Conflict, NotFound, Store, new_id
 TAKE_ID = re.compile(r"^t-[0-9a-f]{16}$")
 PIECE_ID = re.compile(r"^p-[0-9a-f]{16}$")
 ALT_ID = re.compile(r"^a-[0-9a-f]{16}$")
-AUTO_TAKE_TITLE = re.compile(r"^tunesmith \w+ take \d+$")  # a title compose gave, not the musician
+# a title compose gave (`sampling.decode.take_title`, or the former "tunesmith folk take 1"), not the musician's
+AUTO_TAKE_TITLE = re.compile(r"^(tunesmith \w+ take \d+|.+ \(tunesmith, seed -?\d+(, take \d+)?\))$")
 UPLOAD_SUFFIXES = {".mid": ".mid", ".midi": ".mid", ".musicxml": ".musicxml", ".xml": ".musicxml", ".mxl": ".mxl",
                    ".abc": ".abc", ".krn": ".krn"}  # fmt: skip
 EXPORTS = {"mid": "audio/midi", "musicxml": "application/vnd.recordare.musicxml+xml", "wav": "audio/wav",
