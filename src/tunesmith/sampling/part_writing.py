@@ -62,6 +62,7 @@ def part_writing(auto: Constrainer, at: int, mask: np.ndarray | None) -> np.ndar
     # alto had no final-chord note left but the parallel fifth
     mask = narrow(mask, ~parallels_with_the_closing_bass(auto, at, vals))
     mask = narrow(mask, ~parallels_into_a_phrase_cadence(auto, at, vals))
+    mask = narrow(mask, ~parallels_into_a_half_close(auto, at, vals))
     before_final = before_final_chord(auto, at)
     if before_final and bars_natural_seventh(auto):
         mask = narrow(mask, vals % 12 != t.subtonic_pc)  # not the natural 7th
@@ -242,5 +243,33 @@ def parallels_into_a_phrase_cadence(auto: Constrainer, at: int, vals: np.ndarray
                 continue
             into |= (vals % 12 != q) & ((a0 - vals) % 12 == (a1 - q) % 12)
         bad &= into
+    return bad
+
+
+def parallels_into_a_half_close(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray:
+    """Which candidate pitches for the bass's notes before the final chord of a minor chorale that
+    closes on V would move in parallel octaves or fifths with the soprano into it. Both closing
+    notes are set (the bass's dominant, the soprano's drawn degree) and the soprano's note before
+    is written first, so the bass keeps out: soprano A4-B4 over bass A2-B2 in E minor (iv-V in
+    octaves) had closed 2 of 40 composed chorales; Bach's half cadence takes the bass down (C-B)."""
+    none = np.zeros(len(vals), bool)
+    t, vl, v = auto.t, auto.vl, auto.v
+    bass = len(t.voices) - 1
+    if vl is None or v != bass or v == 0 or not auto.half_close or auto.final_ticks is None or not auto.final_pcs:
+        return none
+    strike = auto.final_chord_tick()
+    if not strike - t.L <= at < strike:
+        return none
+    root = (t.tonic_pc + 7) % 12
+    before = vl.pitch_at(0, strike - 1)
+    if before is None:
+        return none
+    bad = np.ones(len(vals), bool)
+    for q in auto.final_pcs:  # bad only where every closing degree drawn for the soprano makes a parallel
+        interval = (q - root) % 12
+        if before % 12 == q or interval not in (0, 7):
+            bad &= none
+            continue
+        bad &= (vals % 12 != root) & ((before - vals) % 12 == interval)
     return bad
 
