@@ -60,6 +60,18 @@ def test_abc_two_tunes_chords_pickup(fixtures):
     assert [n for n in notes(reel) if n[1] == 8.0] == [(69, 8.0, 1.0), (64, 8.0, 1.0), (61, 8.0, 1.0)]  # [CEA] with C#
 
 
+@pytest.mark.parametrize("fermata", ["H", "!fermata!"])
+def test_abc_notes_under_a_fermata_are_read(tmp_path, fermata):
+    """ABC's fermata shorthand 'H' before a note: music21 dropped the note with it (a teacher's Old
+    Hundredth lost its four fermata notes, leaving 3-beat bars in 4/4, without a word). Read as
+    '!fermata!' is; 'H' inside a chord symbol or text stays as written."""
+    path = tmp_path / "old100.abc"
+    path.write_text(f'X:1\nT:Old Hundredth\nM:4/4\nL:1/4\nK:G\nG | G F E D | G A {fermata}B "Hm"B | B B A G |]\n')
+    piece = read_abc(path)[0]
+    assert [p for p, _, _ in notes(piece)] == [67, 67, 66, 64, 62, 67, 69, 71, 71, 71, 71, 69, 67]
+    assert piece.bars()[:4] == [0.0, 1.0, 5.0, 9.0]
+
+
 def test_abc_bad_tune_is_skipped_with_warning(tmp_path):
     p = tmp_path / "mixed.abc"
     p.write_text("X:1\nT:ok\nM:4/4\nL:1/4\nK:C\nCDEF|\n\nX:2\nT:empty\nK:C\n\n")

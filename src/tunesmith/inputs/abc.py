@@ -99,11 +99,26 @@ _DOUBLE_REPEAT = re.compile(r"(?<=[^|:\s])::(?=[^|:]|$)")
 _INLINE_FIELD = re.compile(r"\[([KLMQP]):([^\]]*)\]")
 
 
+# ABC's shorthand for a fermata, 'H' before a note: music21 drops the note with it (a teacher's Old
+# Hundredth lost its four fermata notes, leaving 3-beat bars in 4/4, without a word); written out
+# as '!fermata!' the note is read. Only outside quoted text and !...! / +...+ decorations.
+_H_FERMATA = re.compile(r"(?<![=^_])H(?=[~.]*[=^_]*[A-Ga-gz\[(])")
+_QUOTED_OR_DECORATION = re.compile(r'("[^"]*"|![^!]*!|\+[^+]*\+)')
+
+
+def _fermatas_written_out(line: str) -> str:
+    parts = _QUOTED_OR_DECORATION.split(line)
+    return "".join(part if i % 2 else _H_FERMATA.sub("!fermata!", part) for i, part in enumerate(parts))
+
+
 def _fix_body(text: str) -> str:
     """Work around music21 tokenizer slips: 'G::' (note + double repeat) is read as a 'G:'
-    field, dropping the note (write ':|:'); inline fields '[K:D]' are read as chords."""
+    field, dropping the note (write ':|:'); inline fields '[K:D]' are read as chords; a note
+    after 'H' (a fermata) is dropped (written '!fermata!')."""
     out = []
     for line in text.split("\n"):
+        if not re.match(r"^[A-Za-z]:", line) and "H" in line:
+            line = _fermatas_written_out(line)
         if not re.match(r"^[A-Za-z]:", line) and "::" in line:
             line = _DOUBLE_REPEAT.sub(":|:", line)
         if not re.match(r"^[A-Za-z]:", line) and "[" in line:
