@@ -20,8 +20,11 @@ class VoiceLeading:
     `metrics.harmony_rules` counts them). A mask that would leave nothing falls back to fewer
     rules, so decoding never dead-ends."""
 
-    def __init__(self, n_voices: int):
+    def __init__(self, n_voices: int, beat_ticks: int = 0):
         self.notes: list[list[tuple[int, int, int]]] = [[] for _ in range(n_voices)]  # sorted by start
+        # the meter's beat (ticks; 0: unknown): a note struck on a beat also keeps out of parallels
+        # with the sonority a beat before, under any passing notes between (`pitch_ok`)
+        self.beat_ticks = beat_ticks
         self.starts: list[list[int]] = [[] for _ in range(n_voices)]
         self.ends: list[list[int]] = [[] for _ in range(n_voices)]  # sorted
         self.longest = [0] * n_voices
@@ -39,6 +42,7 @@ class VoiceLeading:
         other.longest = list(self.longest)
         other.chord_tones = self.chord_tones
         other._plan_ticks = self._plan_ticks
+        other.beat_ticks = self.beat_ticks
         return other
 
     def add(self, v: int, start: int, end: int, pitch: int) -> None:
@@ -115,6 +119,7 @@ class VoiceLeading:
             # 0.1 and 0.2; a teacher marks both)
             bad = (cands != a0) & (np.abs(cands - b1) % 12 == ic)
             ok &= ~bad
+        ok &= ~self._parallel_with_the_beat_before(v, p, cands)
         masks = [ok, no_cross, under_above]
         tones = self.chord_tones.get(p) if self.chord_tones else None
         if tones is not None:
@@ -126,6 +131,31 @@ class VoiceLeading:
             if mask.any():
                 return mask
         return np.ones(len(cands), bool)
+
+    def _parallel_with_the_beat_before(self, v: int, p: int, cands: np.ndarray) -> np.ndarray:
+        """Which candidates for voice v struck on a beat at tick p would stand a fifth or an octave
+        from another voice, both having moved the same way since the beat before, where they stood
+        the same (consecutive fifths from beat to beat with passing notes between, which a teacher
+        marks: harmonized chorales had 12.2 per 100 beats, Bach's 4.0). Off the beat: none."""
+        beat = self.beat_ticks
+        none = np.zeros(len(cands), bool)
+        if not beat or p % beat or p < beat:
+            return none
+        a0 = self.pitch_at(v, p - beat)
+        if a0 is None:
+            return none
+        bad = none
+        for u in range(len(self.notes)):
+            if u == v:
+                continue
+            b0, b1 = self.pitch_at(u, p - beat), self.pitch_at(u, p)
+            if b0 is None or b1 is None or b0 == b1:
+                continue
+            ic = abs(a0 - b0) % 12
+            if ic not in (0, 7):
+                continue
+            bad = bad | ((cands - a0) * (b1 - b0) > 0) & (np.abs(cands - b1) % 12 == ic)
+        return bad
 
     def hidden_into_outer(self, p: int, cands: np.ndarray) -> np.ndarray:
         """Which bass candidates at tick p would reach a fifth or an octave with the soprano by

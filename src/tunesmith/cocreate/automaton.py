@@ -41,7 +41,7 @@ from tunesmith.sampling import (
     set_tonal_feedback,
 )
 from tunesmith.sampling.request import BASS_APPROACH_DEGREES, tonic_triad
-from tunesmith.score import Piece, pitch_class_of
+from tunesmith.score import Piece, meter_of, pitch_class_of
 from tunesmith.tokenizer import (
     DUR_TICKS,
     LAYOUTS,
@@ -587,7 +587,8 @@ def _tables(tok: Tokenizer, job: _Job, bars: int, block: int, close: bool = Fals
 
 
 def _known_for_guard(job: _Job, W: Piece, t0: float, t1: float, pick0: int) -> VoiceLeading:
-    guard = VoiceLeading(len(job.voices))
+    # its ticks count from the region's first bar line, so the meter's beats fall on multiples
+    guard = VoiceLeading(len(job.voices), beat_ticks=round(meter_of(job.grid.meter).beat_length * TICKS_PER_BEAT))
     span = job.grid.L / TICKS_PER_BEAT
     for i, track in enumerate(W.tracks):
         for nt in track.notes:
