@@ -4,6 +4,7 @@
     python scripts/musician_checks.py reel-openings [--n 40]
     python scripts/musician_checks.py chorale-cadences [--n 40]
     python scripts/musician_checks.py chorale-parallels [--n 40]
+    python scripts/musician_checks.py beat-parallels [--n 40]
     python scripts/musician_checks.py leaps [--n 60]
     python scripts/musician_checks.py classifier-features [--style folk] [--seeds 0,1,2]
 
@@ -18,6 +19,10 @@ a habit of the composer:
   Bach's validation chorales ("no V-I at the end");
 - chorale-parallels: parallel fifths and octaves in composed chorales, with the voices, bar and
   beat of each ("alto and bass in fifths");
+- beat-parallels: fifths and octaves from beat to beat (the sounding pitches on each beat, both
+  voices moving the same way, passing notes between ignored), per 100 beats: Bach's validation
+  chorales, harmonizations of the first `--n` of their sopranos (seed i) and `--n` composed chorales
+  ("parallel octaves hidden behind passing eighths");
 - leaps: folk melodies' intervals over an octave and sevenths, takes of every dance against real
   tunes ("a tenth no fiddler would write");
 - classifier-features: the classifier two-sample test's features that weigh most when one
@@ -131,6 +136,25 @@ def parallels_where(piece) -> list[dict]:
     return found
 
 
+def beat_parallels(pieces) -> dict:
+    """Fifths and octaves from one beat's sounding pitches to the next's, similar motion."""
+    from tunesmith.metrics.harmony_rules import VOICES, _voices
+
+    found = beats = 0
+    for piece in pieces:
+        voices, t, before = _voices(piece), 0.0, None
+        while t < piece.duration() - 1e-6:
+            now = [voices[r].pitch_at(t) for r in VOICES]
+            if before and None not in now and None not in before:
+                beats += 1
+                for a in range(4):
+                    for b in range(a + 1, 4):
+                        moved = (now[a] - before[a]) * (now[b] - before[b]) > 0
+                        found += moved and abs(now[a] - now[b]) % 12 == abs(before[a] - before[b]) % 12 in (0, 7)
+            before, t = now, t + 1.0
+    return {"beats": beats, "parallels": found, "per_100_beats": round(100 * found / max(beats, 1), 2)}
+
+
 def leap_shares(pieces) -> dict:
     n = over = sevenths = 0
     for p in pieces:
@@ -158,8 +182,8 @@ def feature_names() -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("check", choices=("clashes", "reel-openings", "chorale-cadences", "chorale-parallels", "leaps",
-                                      "classifier-features"))  # fmt: skip
+    ap.add_argument("check", choices=("clashes", "reel-openings", "chorale-cadences", "chorale-parallels", "beat-parallels",
+                                      "leaps", "classifier-features"))  # fmt: skip
     ap.add_argument("--style", default="folk")
     ap.add_argument("--n", type=int, default=40, help="takes")
     ap.add_argument("--seeds", default="0,1,2", help="classifier-features: the musicality seeds pooled")
@@ -197,6 +221,19 @@ def main(argv: list[str] | None = None) -> int:
             found = {500 + s: parallels_where(p) for s, p in enumerate(takes)}
             out["parallels"] = {str(seed): f for seed, f in found.items() if f}
             out["total"] = sum(len(f) for f in found.values())
+    elif args.check == "beat-parallels":
+        import copy
+
+        bach = list(corpus.filter(split=args.split, style="chorale", source="jsb"))
+        out["bach"] = beat_parallels(bach)
+        harmonized = []
+        for i, chorale in enumerate(bach[: args.n]):
+            soprano = copy.deepcopy(chorale)
+            soprano.tracks = soprano.tracks[:1]
+            harmonized.append(ts.harmonize(soprano, style="chorale", seed=i).piece)
+        out["harmonized"] = beat_parallels(harmonized)
+        out["composed"] = beat_parallels([ts.compose(style="chorale", key=KEYS[s % 8][0], mode=KEYS[s % 8][1], bars=8,
+                                                     seed=500 + s, check=False).piece for s in range(args.n)])  # fmt: skip
     elif args.check == "leaps":
         out["real_valid"] = leap_shares(corpus.filter(split="valid", style="folk", shippable=True))
         out["real_training"] = leap_shares(corpus.filter(split="train", style="folk", shippable=True))
