@@ -5,6 +5,7 @@
     python scripts/musician_checks.py chorale-cadences [--n 40]
     python scripts/musician_checks.py chorale-parallels [--n 40]
     python scripts/musician_checks.py beat-parallels [--n 40]
+    python scripts/musician_checks.py beat-sonorities [--n 40]
     python scripts/musician_checks.py leaps [--n 60]
     python scripts/musician_checks.py classifier-features [--style folk] [--seeds 0,1,2]
 
@@ -23,6 +24,10 @@ a habit of the composer:
   voices moving the same way, passing notes between ignored), per 100 beats: Bach's validation
   chorales, harmonizations of the first `--n` of their sopranos (seed i) and `--n` composed chorales
   ("parallel octaves hidden behind passing eighths");
+- beat-sonorities: the share of beats whose four sounding pitch classes are no triad or seventh
+  chord (major, minor, diminished, augmented; dominant, major, minor, half-diminished and
+  diminished sevenths), Bach's / harmonized / composed as for beat-parallels ("8-14 dissonant
+  beats a take");
 - leaps: folk melodies' intervals over an octave and sevenths, takes of every dance against real
   tunes ("a tenth no fiddler would write");
 - classifier-features: the classifier two-sample test's features that weigh most when one
@@ -155,6 +160,30 @@ def beat_parallels(pieces) -> dict:
     return {"beats": beats, "parallels": found, "per_100_beats": round(100 * found / max(beats, 1), 2)}
 
 
+def _chord_sets() -> list[frozenset[int]]:
+    shapes = ((0, 4, 7), (0, 3, 7), (0, 3, 6), (0, 4, 8), (0, 4, 7, 10), (0, 4, 7, 11), (0, 3, 7, 10), (0, 3, 6, 10),
+              (0, 3, 6, 9))  # fmt: skip
+    return [frozenset((root + i) % 12 for i in shape) for root in range(12) for shape in shapes]
+
+
+def beat_sonorities(pieces) -> dict:
+    """Beats whose sounding pitch classes (all four voices) fit no triad or seventh chord."""
+    from tunesmith.metrics.harmony_rules import VOICES, _voices
+
+    chords = _chord_sets()
+    beats = odd = 0
+    for piece in pieces:
+        voices, t = _voices(piece), 0.0
+        while t < piece.duration() - 1e-6:
+            now = [voices[r].pitch_at(t) for r in VOICES]
+            if None not in now:
+                beats += 1
+                pcs = {p % 12 for p in now}
+                odd += not any(pcs <= c for c in chords)
+            t += 1.0
+    return {"beats": beats, "no_chord": odd, "share": round(odd / max(beats, 1), 4)}
+
+
 def leap_shares(pieces) -> dict:
     n = over = sevenths = 0
     for p in pieces:
@@ -183,7 +212,7 @@ def feature_names() -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("check", choices=("clashes", "reel-openings", "chorale-cadences", "chorale-parallels", "beat-parallels",
-                                      "leaps", "classifier-features"))  # fmt: skip
+                                      "beat-sonorities", "leaps", "classifier-features"))  # fmt: skip
     ap.add_argument("--style", default="folk")
     ap.add_argument("--n", type=int, default=40, help="takes")
     ap.add_argument("--seeds", default="0,1,2", help="classifier-features: the musicality seeds pooled")
@@ -221,19 +250,20 @@ def main(argv: list[str] | None = None) -> int:
             found = {500 + s: parallels_where(p) for s, p in enumerate(takes)}
             out["parallels"] = {str(seed): f for seed, f in found.items() if f}
             out["total"] = sum(len(f) for f in found.values())
-    elif args.check == "beat-parallels":
+    elif args.check in ("beat-parallels", "beat-sonorities"):
         import copy
 
+        count = beat_parallels if args.check == "beat-parallels" else beat_sonorities
         bach = list(corpus.filter(split=args.split, style="chorale", source="jsb"))
-        out["bach"] = beat_parallels(bach)
+        out["bach"] = count(bach)
         harmonized = []
         for i, chorale in enumerate(bach[: args.n]):
             soprano = copy.deepcopy(chorale)
             soprano.tracks = soprano.tracks[:1]
             harmonized.append(ts.harmonize(soprano, style="chorale", seed=i).piece)
-        out["harmonized"] = beat_parallels(harmonized)
-        out["composed"] = beat_parallels([ts.compose(style="chorale", key=KEYS[s % 8][0], mode=KEYS[s % 8][1], bars=8,
-                                                     seed=500 + s, check=False).piece for s in range(args.n)])  # fmt: skip
+        out["harmonized"] = count(harmonized)
+        out["composed"] = count([ts.compose(style="chorale", key=KEYS[s % 8][0], mode=KEYS[s % 8][1], bars=8,
+                                            seed=500 + s, check=False).piece for s in range(args.n)])  # fmt: skip
     elif args.check == "leaps":
         out["real_valid"] = leap_shares(corpus.filter(split="valid", style="folk", shippable=True))
         out["real_training"] = leap_shares(corpus.filter(split="train", style="folk", shippable=True))
