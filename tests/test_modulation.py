@@ -178,7 +178,9 @@ def test_tonal_feedback_steers_each_chorale_voice_by_its_own_profile(tok):
     """A per-voice profile (here: all time on the tonic triad) pulls every voice toward it, each
     by its own time so far, not the soprano's alone."""
     triad = [0.4, 0, 0, 0, 0.3, 0, 0, 0.3, 0, 0, 0, 0]
-    request = ComposeRequest(style="chorale", key="C", mode="major", bars=8, form="", seed=4)
+    # the interval feedback off: it carries the voices' unison and chord-on-the-beat penalties too,
+    # which move the lower voices' pitch classes on their own
+    request = ComposeRequest(style="chorale", key="C", mode="major", bars=8, form="", seed=4, interval_feedback=0.0)
 
     def triad_share(gain: float) -> list[float]:
         model = chorale_model(tok, 0.0)

@@ -83,6 +83,12 @@ def _semitone_from(pcs: np.ndarray, tones) -> np.ndarray:
 _START, _CHORDS, _ROOT, _QUAL, _BASS, _CPOS, _VOICE, _NPOS, _PITCH, _DONE = range(10)
 
 
+# every triad and seventh chord as a set of pitch classes (`chord_bias`)
+_CHORD_SETS = [frozenset((root + i) % 12 for i in shape) for root in range(12)
+               for shape in ((0, 4, 7), (0, 3, 7), (0, 3, 6), (0, 4, 8), (0, 4, 7, 10), (0, 4, 7, 11), (0, 3, 7, 10),
+                             (0, 3, 6, 10), (0, 3, 6, 9))]  # fmt: skip
+
+
 class Constrainer:
     """The grammar + constraint automaton of one take: `allowed()` -> token ids, `advance(id)`."""
 
@@ -162,6 +168,9 @@ class Constrainer:
             apart = self.unison_bias()
             if apart is not None:
                 out = apart if out is None else out + apart
+            chordal = self.chord_bias()
+            if chordal is not None:
+                out = chordal if out is None else out + chordal
         if self.modulation is not None and self.modulation[1] <= self.bar < self.modulation[2]:
             shift = t.modulation_bias[self.modulation[0]][self.v]
             out = shift if out is None else out + shift
@@ -207,6 +216,26 @@ class Constrainer:
         if above is None:
             return None
         return np.where(self.t.pitch_real == above, -penalty, 0.0)
+
+    def chord_bias(self) -> np.ndarray | None:
+        """Composed chorales: on a beat, a tenor or bass pitch that leaves the voices sounding there
+        no triad or seventh chord loses `feedback.CHORDLESS_BEAT_PENALTY` logits (times
+        `t.unison_weight`). None elsewhere."""
+        from tunesmith.sampling import feedback
+
+        t, vl = self.t, self.vl
+        penalty = feedback.CHORDLESS_BEAT_PENALTY * t.unison_weight
+        if vl is None or self.v < 2 or penalty <= 0 or self.unison_task != "compose":
+            return None
+        pos = self.cursor if self.state == _VOICE else self.note_pos
+        if pos % t.beat_ticks:
+            return None
+        at = self.bar * t.L + pos
+        above = {p % 12 for p in (vl.pitch_at(u, at) for u in range(self.v)) if p is not None}
+        if len(above) < 2:
+            return None
+        fits = np.array([any((above | {pc}) <= c for c in _CHORD_SETS) for pc in range(12)])
+        return np.where(fits[t.pitch_real % 12], 0.0, -penalty)
 
     def opening_bias(self) -> np.ndarray | None:
         """At the first bar of a contrasting section (`t.contrast_openings`), once its first

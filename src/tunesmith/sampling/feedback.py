@@ -52,6 +52,12 @@ OPENING_NOTES = 2  # how many of the opening's first pitches a contrasting secti
 # soprano-alto 2.9 and tenor-bass 3.3 (40 chorales of 8 bars in 8 keys): only the alto and tenor
 # too often; with the tenor's 1 logit 2.7 / 2.7 / 3.5 (`fit_unisons.py --task compose`).
 UNISON_PENALTIES = {"cocreate": (0.5, 2.0, 2.0), "compose": (0.0, 1.0, 0.0)}
+# Composed chorales: on a beat, the tenor's or bass's pitch that leaves the sounding voices no triad
+# or seventh chord loses so many logits (0: off). Composed chorales had 12.5 % of their beats so,
+# Bach's valid chorales 8.6 % (`musician_checks.py beat-sonorities --n 40`; a teacher counted 8-14
+# dissonant beats a take); at 1: 8.0 % (2: 5.7 %). Harmonizations follow their chord plan (0.04 %).
+# Rides on the interval-feedback weight, as the unison penalties do.
+CHORDLESS_BEAT_PENALTY = 1.0
 RHYTHM_MIN_NOTES = 4
 # Interval offsets: the melody's absolute intervals 0..12 semitones and 13+, as
 # `metrics.musicality.interval_histogram` counts them.
