@@ -587,6 +587,20 @@ def test_harmonize_chorale_lower_voices_never_rest_while_the_soprano_sings(model
             t += 0.25
 
 
+def _teachers_d_minor_melody() -> Piece:
+    """A teacher's d-minor chorale melody (26 notes, 4/4, ending on a whole-note D)."""
+    melody = [(74, 1), (72, 1), (70, 1), (69, 1), (67, 1), (69, 1), (65, 2), (69, 1), (71, 1), (73, 1), (74, 1),
+              (76, 1), (73, 1), (74, 2), (77, 1), (76, 1), (74, 1), (72, 1), (70, 1), (69, 1), (67, 2), (65, 1),
+              (67, 1), (64, 1), (73, 1), (74, 4)]  # fmt: skip
+    notes, t = [], 0.0
+    for pitch, length in melody:
+        notes.append(Note(pitch, t, float(length)))
+        t += length
+    return Piece(piece_id="dm", work_id="dm", tracks=[Track("Melody", "melody", 0, notes=notes)],
+                 keys=[KeySignature(0.0, "D", "minor")], time_signatures=[TimeSignature(0.0, 4, 4)],
+                 tempos=[Tempo(0.0, 72.0)], end=t)  # fmt: skip
+
+
 def test_harmonize_chorale_no_parallels_with_the_bass_into_the_close():
     """The bass's last two notes are drawn (approach, root) and the cadence wins over its rules,
     so the upper voices keep out of parallel fifths and octaves with it into the final chord, and
@@ -595,16 +609,8 @@ def test_harmonize_chorale_no_parallels_with_the_bass_into_the_close():
     1 after."""
     from tunesmith import api
 
-    melody = [(74, 1), (72, 1), (70, 1), (69, 1), (67, 1), (69, 1), (65, 2), (69, 1), (71, 1), (73, 1), (74, 1),
-              (76, 1), (73, 1), (74, 2), (77, 1), (76, 1), (74, 1), (72, 1), (70, 1), (69, 1), (67, 2), (65, 1),
-              (67, 1), (64, 1), (73, 1), (74, 4)]  # fmt: skip
-    notes, t = [], 0.0
-    for pitch, length in melody:
-        notes.append(Note(pitch, t, float(length)))
-        t += length
-    piece = Piece(piece_id="dm", work_id="dm", tracks=[Track("Melody", "melody", 0, notes=notes)],
-                  keys=[KeySignature(0.0, "D", "minor")], time_signatures=[TimeSignature(0.0, 4, 4)],
-                  tempos=[Tempo(0.0, 72.0)], end=t)  # fmt: skip
+    piece = _teachers_d_minor_melody()
+    t = piece.end
     found = []
     for seed in range(24):
         voices = api.harmonize(piece, style="chorale", seed=seed).piece.tracks
@@ -721,16 +727,7 @@ def test_harmonized_alto_and_tenor_do_not_hug(monkeypatch):
     from tunesmith import api
     from tunesmith.sampling import feedback
 
-    melody = [(74, 1), (72, 1), (70, 1), (69, 1), (67, 1), (69, 1), (65, 2), (69, 1), (71, 1), (73, 1), (74, 1),
-              (76, 1), (73, 1), (74, 2), (77, 1), (76, 1), (74, 1), (72, 1), (70, 1), (69, 1), (67, 2), (65, 1),
-              (67, 1), (64, 1), (73, 1), (74, 4)]  # fmt: skip
-    notes, t = [], 0.0
-    for pitch, length in melody:
-        notes.append(Note(pitch, t, float(length)))
-        t += length
-    piece = Piece(piece_id="dm", work_id="dm", tracks=[Track("Melody", "melody", 0, notes=notes)],
-                  keys=[KeySignature(0.0, "D", "minor")], time_signatures=[TimeSignature(0.0, 4, 4)],
-                  tempos=[Tempo(0.0, 72.0)], end=t)  # fmt: skip
+    piece = _teachers_d_minor_melody()
 
     def alto_tenor_unisons() -> int:
         count = 0

@@ -66,6 +66,17 @@ def accent(piece: Piece, keep: Callable[[int, Note], bool] | None = None) -> Pie
     return piece
 
 
+def _retimed(piece: Piece, moved: Callable[[float], float]) -> Piece:
+    """`piece` (in place; returned) with every note's onset and end moved by `moved`; a note that
+    would vanish keeps its times."""
+    for track in piece.tracks:
+        for n in track.notes:
+            start, stop = moved(n.onset), moved(n.onset + n.duration)
+            if stop > start + _EPS:
+                n.onset, n.duration = start, stop - start
+    return piece
+
+
 def swing(piece: Piece, ratio: float = SWING_RATIO) -> Piece:
     """A copy with swung eighths: in x/4 and 2/2 meters, a note starting half a beat after a quarter
     beat moves to `ratio` of the beat, and a note ending there ends there too. Other meters
@@ -83,13 +94,7 @@ def swing(piece: Piece, ratio: float = SWING_RATIO) -> Piece:
             return int(t + _EPS) + ratio
         return t
 
-    for track in out.tracks:
-        for n in track.notes:
-            start, stop = moved(n.onset), moved(n.onset + n.duration)
-            if stop > start + _EPS:
-                n.onset, n.duration = start, stop - start
-    return out
-
+    return _retimed(out, moved)
 
 
 # ============================================================================ reading a performance
@@ -112,12 +117,7 @@ def snap_to_grid(piece: Piece, per_beat: int = GRID_PER_BEAT, tolerance: float =
         k = round(t * per_beat)
         return k / per_beat if abs(t * per_beat - k) <= tolerance else t
 
-    for track in out.tracks:
-        for n in track.notes:
-            start, stop = snapped(n.onset), snapped(n.onset + n.duration)
-            if stop > start + _EPS:
-                n.onset, n.duration = start, stop - start
-    return out
+    return _retimed(out, snapped)
 
 
 def _simple_meter_at(piece: Piece, t: float) -> bool:
@@ -169,12 +169,7 @@ def unswing(piece: Piece, ratio: float = SWING_RATIO) -> Piece:
             return beat + frac * 0.5 / ratio
         return beat + 0.5 + (frac - ratio) * 0.5 / (1 - ratio)
 
-    for track in out.tracks:
-        for n in track.notes:
-            start, stop = moved(n.onset), moved(n.onset + n.duration)
-            if stop > start + _EPS:
-                n.onset, n.duration = start, stop - start
-    return out
+    return _retimed(out, moved)
 
 
 
