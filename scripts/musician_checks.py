@@ -161,9 +161,10 @@ def beat_parallels(pieces) -> dict:
 
 
 def _chord_sets() -> list[frozenset[int]]:
-    shapes = ((0, 4, 7), (0, 3, 7), (0, 3, 6), (0, 4, 8), (0, 4, 7, 10), (0, 4, 7, 11), (0, 3, 7, 10), (0, 3, 6, 10),
-              (0, 3, 6, 9))  # fmt: skip
-    return [frozenset((root + i) % 12 for i in shape) for root in range(12) for shape in shapes]
+    from tunesmith.harmony import QUALITIES
+
+    qualities = ("", "m", "dim", "aug", "7", "maj7", "m7", "m7b5", "dim7")
+    return [frozenset((root + i) % 12 for i in QUALITIES[q]) for root in range(12) for q in qualities]
 
 
 def beat_sonorities(pieces) -> dict:

@@ -28,7 +28,6 @@ dotted quarter = 110 (165 quarters a minute in the MIDI file), and the score pri
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import dataclasses
 import os
@@ -176,14 +175,6 @@ def compose_request(
         meter = meter or DANCE_METERS.get(name, (None,))[0]
         dance_qpm = DANCE_TEMPOS_QPM.get(name)
     meter = meter or defaults.get("meter", "4/4")
-    beats_per_minute = tempo if tempo is not None else defaults.get("tempo", 120.0)
-    if tempo is None and dance_qpm is not None and isinstance(meter, str):
-        with contextlib.suppress(ValueError, ZeroDivisionError):  # the request names a bad meter below
-            beats_per_minute = dance_qpm / meter_of(meter.replace(" ", "")).beat_length
-    if tempo is None and _counts_eighths(meter):
-        # 5/8 and 7/8 are counted in eighths: the style's tempo in beats would be a dirge (folk at
-        # 110 eighths, 55 quarters a minute); its quarter notes become two eighths each
-        beats_per_minute *= 2
     from tunesmith.tokenizer import METERS
 
     if isinstance(meter, tuple | list) and len(meter) == 2:
@@ -192,6 +183,16 @@ def compose_request(
     if meter not in METERS:  # before the tempo, which is counted in its beats ("tempo 110 out of bounds
         # 5120..102400 beats per minute in 4/1024" had answered --meter 4/1024)
         raise ValueError(f"meter {meter} out of bounds; supported: {', '.join(METERS)}")
+    if tempo is not None:
+        beats_per_minute = tempo
+    elif dance_qpm is not None:
+        beats_per_minute = dance_qpm / meter_of(meter).beat_length
+    else:
+        beats_per_minute = defaults.get("tempo", 120.0)
+        if _counts_eighths(meter):
+            # 5/8 and 7/8 are counted in eighths: the style's tempo in beats would be a dirge (folk at
+            # 110 eighths, 55 quarters a minute); its quarter notes become two eighths each
+            beats_per_minute *= 2
     qpm = qpm_of(beats_per_minute, meter)
     if not MIN_TEMPO <= qpm <= MAX_TEMPO:  # said in the beats the musician counts, not in quarter notes
         try:

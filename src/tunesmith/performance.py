@@ -172,7 +172,6 @@ def unswing(piece: Piece, ratio: float = SWING_RATIO) -> Piece:
     return _retimed(out, moved)
 
 
-
 def as_written(piece: Piece) -> Piece:
     """A performed piece read as notation: snapped to the grid and, where its eighths are swung,
     straightened (`meta["unswung"] = True` then)."""

@@ -8,9 +8,11 @@ shares) is in `sampling.feedback`; the four-part rules on a voice's pitches are 
 from __future__ import annotations
 
 import bisect
+import functools
 
 import numpy as np
 
+from tunesmith.sampling import feedback
 from tunesmith.sampling.endings import (
     bars_natural_seventh,
     doubles_leading_tone,
@@ -83,10 +85,23 @@ def _semitone_from(pcs: np.ndarray, tones) -> np.ndarray:
 _START, _CHORDS, _ROOT, _QUAL, _BASS, _CPOS, _VOICE, _NPOS, _PITCH, _DONE = range(10)
 
 
-# every triad and seventh chord as a set of pitch classes (`chord_bias`)
-_CHORD_SETS = [frozenset((root + i) % 12 for i in shape) for root in range(12)
-               for shape in ((0, 4, 7), (0, 3, 7), (0, 3, 6), (0, 4, 8), (0, 4, 7, 10), (0, 4, 7, 11), (0, 3, 7, 10),
-                             (0, 3, 6, 10), (0, 3, 6, 9))]  # fmt: skip
+# the chords a composed chorale's beat should sound (`chord_bias`): triads and seventh chords
+_BEAT_CHORD_QUALITIES = ("", "m", "dim", "aug", "7", "maj7", "m7", "m7b5", "dim7")
+
+
+@functools.lru_cache(maxsize=4096)
+def _completes_a_chord(above: frozenset[int]) -> np.ndarray:
+    """(12,) bool: which pitch classes, added to `above`, leave a triad or seventh chord's tones."""
+    from tunesmith.harmony import QUALITIES
+
+    chords = [{(root + i) % 12 for i in QUALITIES[q]} for q in _BEAT_CHORD_QUALITIES for root in range(12)]
+    return np.array([any(above | {pc} <= c for c in chords) for pc in range(12)])
+
+
+def _plus(*offsets: np.ndarray | None) -> np.ndarray | None:
+    """The sum of the logit offsets that are given (None when none is)."""
+    given = [o for o in offsets if o is not None]
+    return sum(given[1:], given[0]) if given else None
 
 
 class Constrainer:
@@ -155,25 +170,14 @@ class Constrainer:
             return None
         out = None
         if self.v == 0:
-            out = self.register_bias()
-            fresh = self.opening_bias()
-            if fresh is not None:
-                out = fresh if out is None else out + fresh
-            step = self.interval_bias()
-            if step is not None:
-                out = step if out is None else out + step
+            out = _plus(self.register_bias(), self.opening_bias(), self.interval_bias())
         else:
+            back = None
             if t.lower_return_offsets is not None and self.v <= len(t.lower_return_offsets):
-                out = self._return_bias(self.voice_recent[self.v], t.lower_return_offsets[self.v - 1])
-            apart = self.unison_bias()
-            if apart is not None:
-                out = apart if out is None else out + apart
-            chordal = self.chord_bias()
-            if chordal is not None:
-                out = chordal if out is None else out + chordal
+                back = self._return_bias(self.voice_recent[self.v], t.lower_return_offsets[self.v - 1])
+            out = _plus(back, self.unison_bias(), self.chord_bias())
         if self.modulation is not None and self.modulation[1] <= self.bar < self.modulation[2]:
-            shift = t.modulation_bias[self.modulation[0]][self.v]
-            out = shift if out is None else out + shift
+            out = _plus(out, t.modulation_bias[self.modulation[0]][self.v])
         if t.tonal_target is None or self.v >= len(t.tonal_target):
             return out
         time = self.degree_time[self.v]
@@ -199,20 +203,22 @@ class Constrainer:
         error = float(np.clip((target - current) / REGISTER_SCALE, -1.0, 1.0))
         return t.register_gain * error * (t.pitch_real - current) / 12.0
 
+    def _pitch_tick(self) -> int:
+        """The tick (from the piece's start) where the pitch about to be chosen starts: the cursor,
+        or after a position token the note's position."""
+        return self.bar * self.t.L + (self.cursor if self.state == _VOICE else self.note_pos)
+
     def unison_bias(self) -> np.ndarray | None:
         """A lower voice's pitch in unison with the voice just above it, sounding where the note
         starts, loses the voice's `feedback.UNISON_PENALTIES` logits (for `unison_task`, times
-        `t.unison_weight`). None for the top voice, without voice leading, when off, or when the
+        `t.lower_voice_weight`). None for the top voice, without voice leading, when off, or when the
         voice above is silent there."""
-        from tunesmith.sampling import feedback
-
         vl = self.vl
         penalties = feedback.UNISON_PENALTIES[self.unison_task]
-        penalty = self.t.unison_weight * (penalties[self.v - 1] if 0 < self.v <= len(penalties) else 0.0)
+        penalty = self.t.lower_voice_weight * (penalties[self.v - 1] if 0 < self.v <= len(penalties) else 0.0)
         if vl is None or penalty <= 0:
             return None
-        pos = self.cursor if self.state == _VOICE else self.note_pos
-        above = vl.pitch_at(self.v - 1, self.bar * self.t.L + pos)
+        above = vl.pitch_at(self.v - 1, self._pitch_tick())
         if above is None:
             return None
         return np.where(self.t.pitch_real == above, -penalty, 0.0)
@@ -220,22 +226,18 @@ class Constrainer:
     def chord_bias(self) -> np.ndarray | None:
         """Composed chorales: on a beat, a tenor or bass pitch that leaves the voices sounding there
         no triad or seventh chord loses `feedback.CHORDLESS_BEAT_PENALTY` logits (times
-        `t.unison_weight`). None elsewhere."""
-        from tunesmith.sampling import feedback
-
+        `t.lower_voice_weight`). None elsewhere."""
         t, vl = self.t, self.vl
-        penalty = feedback.CHORDLESS_BEAT_PENALTY * t.unison_weight
+        penalty = feedback.CHORDLESS_BEAT_PENALTY * t.lower_voice_weight
         if vl is None or self.v < 2 or penalty <= 0 or self.unison_task != "compose":
             return None
-        pos = self.cursor if self.state == _VOICE else self.note_pos
-        if pos % t.beat_ticks:
+        at = self._pitch_tick()
+        if at % t.beat_ticks:
             return None
-        at = self.bar * t.L + pos
-        above = {p % 12 for p in (vl.pitch_at(u, at) for u in range(self.v)) if p is not None}
+        above = frozenset(p % 12 for p in (vl.pitch_at(u, at) for u in range(self.v)) if p is not None)
         if len(above) < 2:
             return None
-        fits = np.array([any((above | {pc}) <= c for c in _CHORD_SETS) for pc in range(12)])
-        return np.where(fits[t.pitch_real % 12], 0.0, -penalty)
+        return np.where(_completes_a_chord(above)[t.pitch_real % 12], 0.0, -penalty)
 
     def opening_bias(self) -> np.ndarray | None:
         """At the first bar of a contrasting section (`t.contrast_openings`), once its first

@@ -140,7 +140,7 @@ def set_interval_feedback(tables: _Tables, request: ComposeRequest, tuned: dict)
     weight = 1.0 if request.interval_feedback is None else float(request.interval_feedback)
     # the four voices' unison penalties (`UNISON_PENALTIES`) ride on the same weight, as the lower
     # voices' return offsets do (the tuner samples without either: its replay scores masks alone)
-    tables.unison_weight = max(0.0, weight) if request.layout == "satb" else 0.0
+    tables.lower_voice_weight = max(0.0, weight) if request.layout == "satb" else 0.0
     if weight <= 0 or request.layout not in ("lead", "satb") or not offsets or len(offsets) != INTERVAL_BUCKETS:
         return
     tables.interval_offsets = weight * np.asarray(offsets, dtype=np.float64)

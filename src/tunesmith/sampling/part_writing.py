@@ -264,12 +264,11 @@ def parallels_into_a_half_close(auto: Constrainer, at: int, vals: np.ndarray) ->
     before = vl.pitch_at(0, strike - 1)
     if before is None:
         return none
-    bad = np.ones(len(vals), bool)
+    bad = vals % 12 != root
     for q in auto.final_pcs:  # bad only where every closing degree drawn for the soprano makes a parallel
         interval = (q - root) % 12
         if before % 12 == q or interval not in (0, 7):
-            bad &= none
-            continue
-        bad &= (vals % 12 != root) & ((before - vals) % 12 == interval)
+            return none
+        bad &= (before - vals) % 12 == interval
     return bad
 

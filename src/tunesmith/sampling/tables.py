@@ -105,7 +105,8 @@ class _Tables:
         self.interval_offsets: np.ndarray | None = None  # (INTERVAL_BUCKETS,)
         self.return_offsets: np.ndarray | None = None  # (2,): a return to the note before last; a rock besides
         self.lower_return_offsets: np.ndarray | None = None  # (3, 2): the same for a chorale's alto, tenor, bass
-        self.unison_weight = 0.0  # scales `feedback.UNISON_PENALTIES` (`set_interval_feedback`; 0: off)
+        # scales the lower voices' unison and chordless-beat penalties (`set_interval_feedback`; 0: off)
+        self.lower_voice_weight = 0.0
 
         self.n_bars = request.bars
         self.L = meter_ticks(request.meter)
