@@ -10,6 +10,13 @@ src/tunesmith/models/default/similarity_index.npz + .json; rerun it after a new 
 lands (then `scripts/evaluate_copy_guard.py --write-calibration` to recalibrate). `--against
 corpus` indexes every split and writes the cache beside the corpus ($TUNESMITH_HOME/similarity).
 Keeps the calibration already written in the JSON unless `--drop-calibration`.
+
+    python scripts/build_similarity_index.py --relabel             # the works' rights as the corpus says now
+
+`--relabel` keeps the index's works and fingerprints (those a model learned from, whatever their
+license says today) and rewrites each work's license, rights basis and composers from the corpus
+as built now: after a rights rule changed (Nottingham's compositions in copyright, session 27),
+`check` and every take's attribution say what the work's license is now.
 """
 
 from __future__ import annotations
@@ -29,8 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", default=None, help="corpus cache folder (default: $TUNESMITH_HOME/corpus)")
     parser.add_argument("--out", default=None, help="output stem (default: beside the model, or the corpus cache)")
     parser.add_argument("--drop-calibration", action="store_true")
+    parser.add_argument("--relabel", action="store_true", help="keep the works; update their rights from the corpus")
     args = parser.parse_args(argv)
     out = Path(args.out) if args.out else default_index_path(args.against)
+    if args.relabel:
+        return relabel(out, args.corpus)
     calibration = None
     old = out.with_suffix(".json")
     if old.is_file() and not args.drop_calibration:
@@ -42,6 +52,38 @@ def main(argv: list[str] | None = None) -> int:
     npz, js = index.save(out)
     print(f"indexed {len(index)} works ({len(index.pitches)} notes) in {time.perf_counter() - t0:.1f} s")
     print(f"wrote {npz} ({npz.stat().st_size / 1e6:.2f} MB) and {js} ({js.stat().st_size / 1e6:.2f} MB)")
+    return 0
+
+
+def relabel(stem: Path, corpus_dir: str | None) -> int:
+    """Rewrite the license, rights basis and composers of every work of the index at `stem` from
+    the corpus as built now; print what changed."""
+    from collections import Counter
+
+    from tunesmith.corpus import load_corpus
+    from tunesmith.rights.index import SimilarityIndex
+
+    index = SimilarityIndex.load(stem)
+    corpus = load_corpus(corpus_dir, include_dropped=True)
+    sources = {d["source"] for d in index.docs}
+    now = {p.piece_id: p for p in corpus if p.source in sources}
+    changed: Counter = Counter()
+    for doc in index.docs:
+        piece = now.get(doc["piece_id"])
+        if piece is None:
+            continue
+        if doc.get("license") != piece.license:
+            changed[f"{doc['source']}: {doc.get('license')} -> {piece.license}"] += 1
+        doc["license"] = piece.license
+        for key in ("composers", "rights_basis"):
+            if piece.meta.get(key):
+                doc[key] = piece.meta[key]
+            else:
+                doc.pop(key, None)
+    index.save(stem)
+    for what, n in sorted(changed.items()):
+        print(f"{n} works {what}")
+    print(f"relabelled {len(index.docs)} works of {stem}.json from the corpus ({sum(changed.values())} licenses changed)")
     return 0
 
 

@@ -6,6 +6,7 @@
     python scripts/musician_checks.py chorale-parallels [--n 40]
     python scripts/musician_checks.py beat-parallels [--n 40]
     python scripts/musician_checks.py beat-sonorities [--n 40]
+    python scripts/musician_checks.py fermatas [--n 40]
     python scripts/musician_checks.py leaps [--n 60]
     python scripts/musician_checks.py classifier-features [--style folk] [--seeds 0,1,2]
 
@@ -28,6 +29,13 @@ a habit of the composer:
   chord (major, minor, diminished, augmented; dominant, major, minor, half-diminished and
   diminished sevenths), Bach's / harmonized / composed as for beat-parallels ("8-14 dissonant
   beats a take");
+- fermatas: at each fermata inside a chorale (its last note left out), whether the four voices
+  sound a major or minor triad, whether its root is in the bass, and whether the lower voices
+  hold under the soprano's fermata note (none strikes a new note before it ends): Bach's chorales
+  of the music21 corpus (research-only, read with their fermatas; the works of the JSB split
+  `--split`) against harmonizations of the first `--n` of their sopranos, fermatas kept, and
+  `--n` composed 8-bar chorales, marked at their phrase ends ("the voices run on through the
+  fermata");
 - leaps: folk melodies' intervals over an octave and sevenths, takes of every dance against real
   tunes ("a tenth no fiddler would write");
 - classifier-features: the classifier two-sample test's features that weigh most when one
@@ -185,6 +193,30 @@ def beat_sonorities(pieces) -> dict:
     return {"beats": beats, "no_chord": odd, "share": round(odd / max(beats, 1), 4)}
 
 
+def fermata_cadences(pieces) -> dict:
+    """At each fermata before the last note: a major or minor triad, in root position, held under."""
+    from tunesmith.harmony import QUALITIES
+    from tunesmith.metrics.harmony_rules import VOICES, _voices
+
+    triads = {frozenset((root + i) % 12 for i in QUALITIES[q]): root for root in range(12) for q in ("", "m")}
+    n = triad = root_position = held = 0
+    for piece in pieces:
+        voices, soprano = _voices(piece), sorted(piece.track("soprano").notes, key=lambda x: x.onset)
+        lower = [x.onset for role in VOICES[1:] for x in piece.track(role).notes]
+        for f in piece.fermatas:
+            note = next((x for x in soprano if x.onset <= f + 1e-6 < x.onset + x.duration), None)
+            now = [voices[r].pitch_at(f) for r in VOICES]
+            if note is None or note is soprano[-1] or None in now:
+                continue
+            n += 1
+            root = triads.get(frozenset(p % 12 for p in now))
+            triad += root is not None
+            root_position += root is not None and now[3] % 12 == root
+            held += not any(note.onset + 1e-6 < on < note.onset + note.duration - 1e-6 for on in lower)
+    return {"fermatas": n, "triad": round(triad / max(n, 1), 3), "root_position_triad": round(root_position / max(n, 1), 3),
+            "lower_voices_hold": round(held / max(n, 1), 3)}  # fmt: skip
+
+
 def leap_shares(pieces) -> dict:
     n = over = sevenths = 0
     for p in pieces:
@@ -213,7 +245,7 @@ def feature_names() -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("check", choices=("clashes", "reel-openings", "chorale-cadences", "chorale-parallels", "beat-parallels",
-                                      "beat-sonorities", "leaps", "classifier-features"))  # fmt: skip
+                                      "beat-sonorities", "fermatas", "leaps", "classifier-features"))  # fmt: skip
     ap.add_argument("--style", default="folk")
     ap.add_argument("--n", type=int, default=40, help="takes")
     ap.add_argument("--seeds", default="0,1,2", help="classifier-features: the musicality seeds pooled")
@@ -265,6 +297,25 @@ def main(argv: list[str] | None = None) -> int:
         out["harmonized"] = count(harmonized)
         out["composed"] = count([ts.compose(style="chorale", key=KEYS[s % 8][0], mode=KEYS[s % 8][1], bars=8,
                                             seed=500 + s, check=False).piece for s in range(args.n)])  # fmt: skip
+    elif args.check == "fermatas":
+        import copy
+
+        # the music21 corpus's chorales are dropped from the corpus as the JSB's duplicates (which
+        # have no fermatas): read with the dropped records, on the JSB work's split
+        everything = load_corpus(None, include_dropped=True)
+        jsb_split = {p.work_id: p.split for p in everything.filter(source="jsb")}
+        bach = [p for p in everything.filter(source="bach-chorales") if p.fermatas and jsb_split.get(p.work_id) == args.split
+                and sorted(t.role for t in p.tracks) == ["alto", "bass", "soprano", "tenor"]]  # fmt: skip
+        out["bach"] = fermata_cadences(bach)
+        harmonized = []
+        for i, chorale in enumerate(bach[: args.n]):
+            soprano = copy.deepcopy(chorale)
+            soprano.tracks = soprano.tracks[:1]
+            harmonized.append(ts.harmonize(soprano, style="chorale", seed=i).piece)
+        out["bach_first_n"] = fermata_cadences(bach[: args.n])
+        out["harmonized"] = fermata_cadences(harmonized)
+        out["composed"] = fermata_cadences([ts.compose(style="chorale", key=KEYS[s % 8][0], mode=KEYS[s % 8][1], bars=8,
+                                                       seed=500 + s, check=False).piece for s in range(args.n)])  # fmt: skip
     elif args.check == "leaps":
         out["real_valid"] = leap_shares(corpus.filter(split="valid", style="folk", shippable=True))
         out["real_training"] = leap_shares(corpus.filter(split="train", style="folk", shippable=True))

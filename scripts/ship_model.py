@@ -42,7 +42,10 @@ DECISIONS = """\
   the US as of 2026) are used, labelled `public-domain`; the rest are excluded.
 - **Nottingham (GPL-3.0)**: the weights are derived from GPL-licensed data; shipping them with
   the GPL notice and source is tunesmith's reading of the license. Users redistributing the
-  package should keep that notice.
+  package should keep that notice. The GPL covers the transcriptions, not a composition still
+  in copyright: tunes whose source field dates them or names a twentieth-century composer, show
+  or band (Lloyd Webber's "Close Every Door", Bob McQuillen's and Chris Dewhurst's tunes of the
+  1970s-80s, ...; `tunesmith.corpus.rights.refine_nottingham`) are research-only and left out.
 """
 
 

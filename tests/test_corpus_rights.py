@@ -86,3 +86,28 @@ def test_an_undated_work_whose_authors_all_died_by_1930_is_public_domain(tmp_pat
     assert got["A/susanna"].meta["composers"] == ["Stephen Foster"]
     assert [got[k].license for k in ("B/two", "C/trad", "D/unknown", "E/none")] == ["research-only"] * 4
     assert "rights_basis" not in got["B/two"].meta
+
+
+def _nottingham_tune(source: str, title: str = "A Tune") -> Piece:
+    piece = Piece(piece_id="nottingham:x.abc#1", work_id="w", title=title, source="nottingham", license="GPL-3.0")
+    if source:
+        piece.meta["abc_source"] = source
+    refine_rights("nottingham", "GPL-3.0", piece, "x.abc", None)
+    return piece
+
+
+def test_a_nottingham_tune_its_source_field_dates_or_credits_to_a_modern_composer_is_research_only():
+    """The transcriptions' GPL does not license a composition in copyright: a rights analyst found
+    Lloyd Webber's "Close Every Door" (S:Joseph) in the shipped model's training tunes."""
+    for source in ("Joseph", "Bob McQuillen March 1977, via PR", "Chris Dewhurst (1983), via PR", "13.2.91, via Phil Rowe",
+                   "David Bradley (Feb 89), via PR", "Wolfstone Arr Hamish, via EF"):  # fmt: skip
+        piece = _nottingham_tune(source)
+        assert piece.license == "research-only", source
+        assert "may be in copyright" in piece.meta["rights_basis"]
+    assert _nottingham_tune("", title="Great is Thy Faithfulness").license == "research-only"
+
+
+def test_a_traditional_nottingham_tune_stays_gpl():
+    for source in ("", "Trad, arr Phil Rowe", "Kevin Briggs, via EF", "Playford", "O'Neill, via EF", "Josephine's Fancy"):
+        piece = _nottingham_tune(source)
+        assert piece.license == "GPL-3.0" and "rights_basis" not in piece.meta, source

@@ -42,6 +42,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -456,11 +457,20 @@ class Harmonizer:
         return path
 
     def plan(self, piece: Piece, *, key: KeySignature | None = None, rng: np.random.Generator | None = None,
-             temperature: float | None = None) -> list[tuple[float, tuple[int, ...]]]:  # fmt: skip
-        """(onset in beats, pitch classes of the chord) for every unit: what four-part voices aim at."""
+             temperature: float | None = None, triads_at: Sequence[float] = ()) -> list[tuple[float, tuple[int, ...]]]:  # fmt: skip
+        """(onset in beats, pitch classes of the chord) for every unit: what four-part voices aim
+        at. The units where a time of `triads_at` falls (a chorale's fermatas) take a major or minor
+        triad: Bach's phrases end on one at 0.90 of the fermatas before the last (the music21
+        corpus's valid chorales), the plans had put one there at 0.55 (`scripts/musician_checks.py
+        fermatas`)."""
         key = key or piece_key(piece)
         units = units_for(piece, self.config.unit)
         logp = _only(self.log_probs(piece, units, key), key, None, mode_scale(key))
+        if len(triads_at):
+            triad = np.array([QUALITY_NAMES[lab % len(QUALITY_NAMES)] in ("", "m") for lab in range(N_LABELS)])
+            for u, (start, end) in enumerate(units):
+                if any(start - 1e-6 <= f < end - 1e-6 for f in triads_at) and (logp[u, triad] > -1e8).any():
+                    logp[u, ~triad] = -1e9
         path = self.decode(logp, rng=rng, temperature=temperature, style=piece.style)
         return [(s, chord_tones(int(lab), key.tonic_pc)) for (s, _), lab in zip(units, path)]
 

@@ -158,6 +158,9 @@ class Piece:
     end: float = 0.0  # beats; 0: derived from the last note or chord
     split: str = ""  # "train" | "valid" | "test" once the corpus assigns it
     meta: dict[str, Any] = field(default_factory=dict)
+    # beats where a fermata is written (a chorale's phrase ends): every part's note sounding there
+    # carries it. Read from MusicXML and ABC, written to MusicXML and held in the audio.
+    fermatas: list[float] = field(default_factory=list)
 
     # ----------------------------------------------------------------- derived views
     @property

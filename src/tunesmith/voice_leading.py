@@ -32,6 +32,8 @@ class VoiceLeading:
         # a free voice that starts on such a tick is kept to them where the rules allow
         self.chord_tones: dict[int, np.ndarray] = {}  # first entry: the chord's root
         self._plan_ticks: list[int] | None = None
+        # ticks where a phrase's cadence chord is struck (a fermata): its chord complete, on its root
+        self.cadence_ticks: frozenset[int] = frozenset()
 
     def __deepcopy__(self, memo: dict) -> VoiceLeading:
         # the notes are copied; the chord plan is read-only and shared by every copy
@@ -42,6 +44,7 @@ class VoiceLeading:
         other.longest = list(self.longest)
         other.chord_tones = self.chord_tones
         other._plan_ticks = self._plan_ticks
+        other.cadence_ticks = self.cadence_ticks
         other.beat_ticks = self.beat_ticks
         return other
 
@@ -127,6 +130,14 @@ class VoiceLeading:
             masks = [ok & in_chord, ok, no_cross & in_chord, no_cross, under_above]
             if v == n - 1:  # the bass: on the root where it can (root position, as Bach mostly writes)
                 masks.insert(0, ok & (np.asarray(cands) % 12 == tones[0]))
+            elif p in self.cadence_ticks:
+                # an upper voice of a cadence chord takes a tone the voices above have not (the bass
+                # will take the root): harmonized chords at fermatas had lacked their third or fifth
+                # at 0.27 of them, Bach's at 0.09 (`scripts/musician_checks.py fermatas`)
+                above = {x % 12 for x in (self.pitch_at(u, p) for u in range(v)) if x is not None}
+                missing = [pc for pc in tones[1:] if pc not in above]
+                if missing:
+                    masks.insert(0, ok & np.isin(np.asarray(cands) % 12, missing))
         for mask in masks:
             if mask.any():
                 return mask

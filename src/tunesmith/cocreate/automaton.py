@@ -586,18 +586,19 @@ def _tables(tok: Tokenizer, job: _Job, bars: int, block: int, close: bool = Fals
     return tables, _tok_info(tok, tables, job.grid.meter)
 
 
-def _known_for_guard(job: _Job, W: Piece, t0: float, t1: float, pick0: int) -> VoiceLeading:
+def _known_for_guard(job: _Job, W: Piece, c0: int, t1: float) -> VoiceLeading:
     # its ticks count from the region's first bar line, so the meter's beats fall on multiples
     guard = VoiceLeading(len(job.voices), beat_ticks=round(meter_of(job.grid.meter).beat_length * TICKS_PER_BEAT))
-    span = job.grid.L / TICKS_PER_BEAT
+    grid = job.grid
+    t0 = grid.starts[c0]
+    span = grid.L / TICKS_PER_BEAT
     for i, track in enumerate(W.tracks):
         for nt in track.notes:
             if nt.onset + nt.duration < t0 - span or nt.onset > t1 + span:
                 continue
-            s = round((nt.onset - t0) * TICKS_PER_BEAT) + pick0
-            e = s + max(1, round(nt.duration * TICKS_PER_BEAT))
-            guard.add(i, s, e, nt.pitch)
+            s = grid.tick(c0, nt.onset)
+            guard.add(i, s, max(s + 1, grid.tick(c0, nt.onset + nt.duration, end=True)), nt.pitch)
     for onset, pcs in job.chord_plan:
         if t0 - 1e-9 <= onset < t1 + span:
-            guard.chord_tones[round((onset - t0) * TICKS_PER_BEAT) + pick0] = np.array(pcs, np.int64)
+            guard.chord_tones[grid.tick(c0, onset)] = np.array(pcs, np.int64)
     return guard

@@ -106,6 +106,7 @@ def _harmonized_piece(
         bar_onsets=list(piece.bars()),
         end=end,
         meta={"harmonized_from": _where(piece)},
+        fermatas=list(piece.fermatas),
     )
 
 
@@ -166,7 +167,22 @@ def _chorale_plan(W: Piece, tonic: str, mode: str, harmonizer: Any = None) -> tu
     soprano.tracks = [t for t in W.tracks if t.notes][:1]
     soprano.keys = [KeySignature(0.0, tonic, mode)]
     soprano.style = "chorale"
-    return tuple(net.plan(soprano, key=soprano.keys[0]))
+    return _held_under_fermatas(net.plan(soprano, key=soprano.keys[0], triads_at=W.fermatas), soprano)
+
+
+def _held_under_fermatas(plan: list[tuple[float, tuple[int, ...]]], soprano: Piece) -> tuple:
+    """`plan` with the chord struck under each fermata's soprano note held to that note's end, as
+    Bach's harmony stands still there: the beat-wise plan had moved on under held fermata notes,
+    and the lower voices with it."""
+    notes = soprano.tracks[0].notes if soprano.tracks else []
+    spans = [(x.onset, x.onset + x.duration) for f in soprano.fermatas for x in notes
+             if x.onset - 1e-6 <= f < x.onset + x.duration - 1e-6]  # fmt: skip
+    out = list(plan)
+    for start, end in spans:
+        struck = next((chord for onset, chord in reversed(out) if onset <= start + 1e-6), None)
+        if struck is not None:
+            out = [(onset, struck if start + 1e-6 < onset < end - 1e-6 else chord) for onset, chord in out]
+    return tuple(out)
 
 
 def _rechord_region(

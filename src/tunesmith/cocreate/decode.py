@@ -25,7 +25,7 @@ from tunesmith.cocreate.automaton import (
     _plan_window,
     _tables,
 )
-from tunesmith.cocreate.inputs import _EPS, _where
+from tunesmith.cocreate.inputs import _EPS, _Grid, _where
 from tunesmith.sampling import Take, _decoder_for, _sample, _Tables, decode_rows, sampling_params, single_thread_blas
 from tunesmith.sampling.feedback import OPENING_NOTES
 from tunesmith.score import ChordSymbol, Note, Piece
@@ -91,6 +91,18 @@ def _melody_before(W: Piece, tables: _Tables, t0: float) -> list[int]:
     if tables.interval_offsets is None or not W.tracks:
         return []
     return _last_pitches(W.tracks[0].notes, t0)
+
+
+def _fermata_holds(W: Piece, grid: _Grid, c0: int, t1: float) -> list[tuple[int, int]]:
+    """(start, end) region ticks of the soprano's notes under the piece's fermatas, from bar c0
+    to t1: the free lower voices strike with each and hold it (`Constrainer.fermata_holds`)."""
+    spans = []
+    for f in W.fermatas:
+        note = next((x for x in W.tracks[0].notes if x.onset - _EPS <= f < x.onset + x.duration - _EPS), None)
+        if note is not None and grid.starts[c0] - _EPS <= note.onset < t1 - _EPS:
+            start = grid.tick(c0, note.onset)
+            spans.append((start, max(start + 1, grid.tick(c0, note.onset + note.duration, end=True))))
+    return spans
 
 
 def _last_pitches(notes, t0: float) -> list[int]:
@@ -171,7 +183,7 @@ def _generate_region(
         dcur = [0] * len(voices)
     else:
         dcur = _decoder_cursors(tok, ids, _first_bar(tok, ids), p, voices, grid.L)
-    guard = _known_for_guard(job, W, t0, t1, pick0) if job.guard else None
+    guard = _known_for_guard(job, W, c0, t1) if job.guard else None
     bar_end = []
     for r in range(nb):
         g = c0 + r
@@ -213,7 +225,11 @@ def _generate_region(
         opening = [x.pitch for x in sorted(W.tracks[0].notes, key=lambda x: x.onset)
                    if start - _EPS <= x.onset < stop - _EPS][:OPENING_NOTES]  # fmt: skip
     seam = _notes_after(W, voices, t1) if c1 < grid.n else {}
+    holds = _fermata_holds(W, grid, c0, t1) if job.layout == "satb" else []
     for a in autos:
+        a.holds = holds
+        if a.guard is not None:
+            a.guard.cadence_ticks = frozenset(start for start, _ in holds)
         a.seam_next, a.seam_tick = seam, (nb - 1) * grid.L + bar_end[-1]
         a.degree_time, a.dur_counts = heard[0].copy(), heard[1].copy()
         a.melody_recent = list(before)

@@ -4,6 +4,7 @@ known, on the final grid, in the tokenizer's canonical voices)."""
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -210,6 +211,15 @@ class _Grid:
             return self.starts[i + 1]
         return self.end if self.end is not None else self.full_end_of(i)
 
+    def tick(self, c0: int, beats: float, *, end: bool = False) -> int:
+        """A time (beats) as ticks from bar c0's line, counted as the decoding automaton counts
+        them: every bar `L` ticks, a short bar's music from its line, bar 0's after its pickup.
+        `end`: the time ends a note (on a bar line: the end of the bar before). A linear count
+        from bar c0 had put every note after a short bar mid-piece (a chorale's repeat, 3 + 1
+        beats) out of place, for the voice-leading rules and the fermatas."""
+        g = max(bisect.bisect_right(self.starts, beats - _EPS if end else beats + _EPS) - 1, 0)
+        return (g - c0) * self.L + round((beats - self.starts[g]) * TICKS_PER_BEAT) + (self.pickup if g == 0 else 0)
+
     def full_end_of(self, i: int) -> float:
         """Where bar i would end at the meter's length (a short last bar's full length)."""
         return self.starts[i] + (self.L - (self.pickup if i == 0 else 0)) / TICKS_PER_BEAT
@@ -403,4 +413,5 @@ def _work_piece(
         tempos=[Tempo(0.0, min(MAX_TEMPO, max(MIN_TEMPO, src.tempo if told_tempo is None else told_tempo)))],
         bar_onsets=list(grid.starts),
         end=grid.end_of(grid.n - 1),
+        fermatas=list(src.fermatas),  # on the musician's notes, which keep their times
     )

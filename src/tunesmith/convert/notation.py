@@ -320,7 +320,8 @@ def figure_of_m21(cs: Any) -> str | None:
 def from_music21(stream: Any, **kw: Any) -> Piece:
     """Piece from a music21 Score / Part / Stream. Keyword arguments set Piece fields
     (piece_id, work_id, title, style, source, path, license, meta). Ties are merged into
-    held notes, grace notes dropped, repeats NOT expanded (the score as written)."""
+    held notes, grace notes dropped, repeats NOT expanded (the score as written); fermatas are
+    the first part's that has any."""
     from music21 import expressions, meter, note, tempo
     from music21 import harmony as m21harmony
     from music21 import key as m21key
@@ -389,6 +390,9 @@ def from_music21(stream: Any, **kw: Any) -> Piece:
                 else:
                     pending.pop(midi, None)
         end = max(end, float(flat.highestTime))
+        if not piece.fermatas:  # the first part's marks (the melody's): a lower voice moving under a held one marks more
+            piece.fermatas = sorted({float(e.offset) for e in flat.notes
+                                     if any(isinstance(x, expressions.Fermata) for x in e.expressions)})  # fmt: skip
         role = guess_role(name, index, n_parts)
         if notes:
             piece.tracks.append(Track(name=_strip_role_suffix(name) or role, role=role, program=program, notes=notes))
@@ -496,12 +500,13 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
     """music21 Score: one Part per pitched track (melody/soprano first) in measures that follow
     `piece.bars()` (a pickup becomes an anacrusis), notes crossing barlines split and tied,
     overlapping notes in separate voices, chord symbols attached to the melody part, key,
-    meter and tempo in the first measure (and where they change). Drum tracks are left out.
+    meter and tempo in the first measure (and where they change), a fermata over each part's note
+    that sounds at one of `piece.fermatas`. Drum tracks are left out.
     Onsets/durations that are not simple fractions are rounded to 1/24 beat.
     `repeats`: spans sounded twice are written once between repeat barlines, with first and
     second endings (`convert.repeats.find_repeats`; the spans found are in the score's
     `tunesmithRepeats`)."""
-    from music21 import bar, clef, instrument, metadata, meter, note, spanner, tempo, tie
+    from music21 import bar, clef, expressions, instrument, metadata, meter, note, spanner, tempo, tie
     from music21 import chord as m21chord
     from music21 import harmony as m21harmony
     from music21 import key as m21key
@@ -563,6 +568,7 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
                       if isinstance(sec, list | tuple) and len(sec) >= 2 and 0 < int(sec[0]) < len(bounds) - 1}  # fmt: skip
 
     spelled = _speller(piece)
+    fermatas = [_frac(f) for f in piece.fermatas]
     melody_index = 0
     for ti, track in enumerate(tracks):
         part = m21stream.Part()
@@ -661,6 +667,10 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
                         starts, stops_ = part_on > onset, part_off < stop
                         if starts or stops_:
                             el.tie = tie.Tie("continue" if starts and stops_ else "stop" if starts else "start")
+                        if any(part_on <= f < part_off for f in fermatas):
+                            mark = expressions.Fermata()
+                            mark.type = "upright"  # over the note, as hymnals print it (music21's default hangs below)
+                            el.expressions.append(mark)
                         container.insert(part_on - b0, el)
                     cursor = seg_off
                 if len(voices) > 1:

@@ -79,6 +79,8 @@ def piece_to_record(piece: Piece) -> tuple[dict[str, Any], np.ndarray]:
         if not math.isfinite(value):
             raise ValueError(f"{where}: non-finite time {value}")
     record["meta"] = clean_meta(piece.meta)
+    if piece.fermatas:  # (most pieces have none: no empty list in every record)
+        record["fermatas"] = [float(f) for f in piece.fermatas]
     record["_"] = {"n_notes": n_total, "n_bars": piece.n_bars}
     return record, notes
 
@@ -114,6 +116,7 @@ def record_to_piece(record: dict[str, Any], notes: np.ndarray) -> Piece:
         end=record["end"],
         split=record["split"],
         meta=dict(record["meta"]),
+        fermatas=list(record.get("fermatas", ())),
     )
 
 

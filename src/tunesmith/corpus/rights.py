@@ -15,6 +15,7 @@ than jazz.
 from __future__ import annotations
 
 import functools
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -92,7 +93,42 @@ def refine_openewld(piece: Piece, path: str, root: Path) -> None:
         piece.style = "pop"
 
 
+# The Nottingham database is GPL-3.0 as a set of transcriptions, and most of its tunes are
+# traditional; but the transcriptions' license does not license a composition still in copyright.
+# Its `S:` (source) field dates some tunes to when they were written (Bob McQuillen's of 1973-78,
+# Chris Dewhurst's of 1978-89, ...), or names a twentieth-century composer, show, film or band;
+# a few titles are such works whatever the field says. A rights analyst found Lloyd Webber's
+# "Close Every Door" (S:Joseph) among the shipped model's training tunes. These tunes are
+# research-only: the composition may be in copyright. The names err on the side of leaving a tune
+# out (a band's recording of a traditional tune is left out too).
+_DATED_SOURCE = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}\.\d{1,2}\.\d{2}\b|\b(?:Jan|Feb|March|April|June|July|Aug|Sept|Oct|Nov|Dec)\w* '?\d{2}\b")
+NOTTINGHAM_MODERN_SOURCES = (
+    "Joseph", "Mark Knopfler", "Sharon Shannon", "Phil Cunningham", "Wolfstone", "Alistair Anderson", "John Kirkpatrick",
+    "Jimmy Shand", "T. Shand", "Ralph Page", "Pat Shuldam-Shaw", "Nan Fleming", "Tom Anderson", "Tommy Anderson",
+    "T Anderson", "Andrew Rankine", "Dennis Salter", "Bob McQuillen", "Chris Dewhurst", "John Goodacre", "Mike Richardson",
+    "Bryon Bonnett", "Ken Hillyer", "Gordon Tyrall", "Taize",
+)  # fmt: skip
+NOTTINGHAM_MODERN_TITLES = ("Close Every Door", "Great is Thy Faithfulness", "CAL 1", "CAL 2")
+
+
+def refine_nottingham(piece: Piece) -> None:
+    """Research-only where the tune's source field or title says the composition may be in
+    copyright (`NOTTINGHAM_MODERN_SOURCES`, a date in the field, `NOTTINGHAM_MODERN_TITLES`)."""
+    source = str(piece.meta.get("abc_source") or "")
+    named = next((name for name in NOTTINGHAM_MODERN_SOURCES if re.search(rf"\b{re.escape(name)}\b", source)), None)
+    dated = _DATED_SOURCE.search(source)
+    if named is None and dated is None and piece.title not in NOTTINGHAM_MODERN_TITLES:
+        return
+    why = (f"its source field names {named!r}" if named else f"its source field dates it ({dated.group(0)})" if dated
+           else f"{piece.title!r} is a twentieth-century composition")  # fmt: skip
+    piece.license = "research-only"
+    piece.meta["rights_basis"] = (f"{why}: the composition may be in copyright, which the transcription's GPL-3.0 "
+                                  "does not license")  # fmt: skip
+
+
 def refine_rights(source: str, default_license: str, piece: Piece, path: str, root: Path | None) -> None:
     """Apply what a source's own metadata says about one piece; only when the user kept the default license."""
     if source == "openewld" and default_license == "research-only" and root is not None:
         refine_openewld(piece, path, root)
+    if source == "nottingham" and default_license == "GPL-3.0":
+        refine_nottingham(piece)

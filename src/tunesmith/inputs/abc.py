@@ -99,26 +99,34 @@ _DOUBLE_REPEAT = re.compile(r"(?<=[^|:\s])::(?=[^|:]|$)")
 _INLINE_FIELD = re.compile(r"\[([KLMQP]):([^\]]*)\]")
 
 
-# ABC's shorthand for a fermata, 'H' before a note: music21 drops the note with it (a teacher's Old
-# Hundredth lost its four fermata notes, leaving 3-beat bars in 4/4, without a word); written out
-# as '!fermata!' the note is read. Only outside quoted text and !...! / +...+ decorations.
+# ABC's fermata, 'H' or '!fermata!' before a note: music21's reader drops the note after 'H' (a
+# teacher's Old Hundredth lost its four fermata notes, leaving 3-beat bars in 4/4, without a word)
+# and skips '!fermata!'. Both are written as 'M', which music21 reads as a tenuto on the next note
+# or chord (`_walk` reads it back as the fermata); an 'M' of the source itself (ABC's lower mordent,
+# which tunesmith does not play) is dropped first. Only outside quoted text and !...! / +...+
+# decorations.
 _H_FERMATA = re.compile(r"(?<![=^_])H(?=[~.]*[=^_]*[A-Ga-gz\[(])")
+_M_DECORATION = re.compile(r"(?<![=^_])M(?=[~.]*[=^_]*[A-Ga-gz\[(])")
 _QUOTED_OR_DECORATION = re.compile(r'("[^"]*"|![^!]*!|\+[^+]*\+)')
+_FERMATA_DECORATIONS = ("!fermata!", "+fermata+")
+_FERMATA_MARK = "M"  # music21's ABC tenuto
 
 
-def _fermatas_written_out(line: str) -> str:
+def _fermatas_marked(line: str) -> str:
     parts = _QUOTED_OR_DECORATION.split(line)
-    return "".join(part if i % 2 else _H_FERMATA.sub("!fermata!", part) for i, part in enumerate(parts))
+    return "".join((_FERMATA_MARK if part in _FERMATA_DECORATIONS else part) if i % 2
+                   else _H_FERMATA.sub(_FERMATA_MARK, _M_DECORATION.sub("", part))
+                   for i, part in enumerate(parts))  # fmt: skip
 
 
 def _fix_body(text: str) -> str:
     """Work around music21 tokenizer slips: 'G::' (note + double repeat) is read as a 'G:'
-    field, dropping the note (write ':|:'); inline fields '[K:D]' are read as chords; a note
-    after 'H' (a fermata) is dropped (written '!fermata!')."""
+    field, dropping the note (write ':|:'); inline fields '[K:D]' are read as chords; fermatas
+    are marked so that music21 keeps them (`_fermatas_marked`)."""
     out = []
     for line in text.split("\n"):
-        if not re.match(r"^[A-Za-z]:", line) and "H" in line:
-            line = _fermatas_written_out(line)
+        if not re.match(r"^[A-Za-z]:", line) and ("H" in line or "M" in line or "fermata" in line):
+            line = _fermatas_marked(line)
         if not re.match(r"^[A-Za-z]:", line) and "::" in line:
             line = _DOUBLE_REPEAT.sub(":|:", line)
         if not re.match(r"^[A-Za-z]:", line) and "[" in line:
@@ -436,6 +444,8 @@ def _walk(tokens: list, piece: Piece, track: Track, *, first_voice: bool) -> flo
             t += ql
             tied.clear()
             continue
+        if first_voice and "tenuto" in tok.articulations:  # a fermata (`_fermatas_marked`) over a note
+            piece.fermatas.append(float(t))
         if isinstance(tok, af.ABCChord):
             names = [s.pitchName for s in tok.subTokens if isinstance(s, af.ABCNote) and s.pitchName]
         else:

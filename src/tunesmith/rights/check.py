@@ -114,6 +114,11 @@ def work_usage(license_id: str | None, rights_basis: str | None = None) -> str:
         said = f"{lic}: use with credit to its source"
     else:
         said = f"{lic}: see that license's terms"
+    if lic == "public-domain" and rights_basis and "in the US" in rights_basis:
+        # a date-based US term: a rights analyst read "free to use" of a 1929 Rodgers song that is
+        # still protected where copyright runs 70 years from its authors' deaths
+        said = ("public domain in the US: free to use, change, publish and sell there; elsewhere it depends on "
+                "when its authors died")  # fmt: skip
     return f"{said} ({rights_basis})" if rights_basis else said
 
 

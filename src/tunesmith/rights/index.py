@@ -54,6 +54,7 @@ melodic score by at most 1 + `HARMONY_WEIGHT`; with no melodic match there is no
 from __future__ import annotations
 
 import functools
+import io
 import json
 import os
 from dataclasses import dataclass, field
@@ -62,6 +63,7 @@ from typing import Any
 
 import numpy as np
 
+from tunesmith.paths import atomic_write_bytes, atomic_write_text
 from tunesmith.rights import features as F
 from tunesmith.rights.alignment import AlignScoring, align
 from tunesmith.score import Piece
@@ -213,9 +215,10 @@ class SimilarityIndex:
             "post_vocab": self._vocab, "post_count": self._count.astype(np.int32), "post_df": self._df.astype(np.int32),
             "post_docs": self._post_docs.astype(doc_dtype), "post_pos": self._post_pos.astype(np.uint16),
         }  # fmt: skip
-        with open(npz, "wb") as fh:
-            np.savez_compressed(fh, pitches=self.pitches, bar_steps=bar_steps, offsets=self.offsets.astype(np.int32),
-                                chords=self.chords, chord_offsets=self.chord_offsets.astype(np.int32), **post)  # fmt: skip
+        buffer = io.BytesIO()  # written whole, then moved into place: no half index on disk
+        np.savez_compressed(buffer, pitches=self.pitches, bar_steps=bar_steps, offsets=self.offsets.astype(np.int32),
+                            chords=self.chords, chord_offsets=self.chord_offsets.astype(np.int32), **post)  # fmt: skip
+        atomic_write_bytes(npz, buffer.getvalue())
         columns = {
             k: [d.get(k) for d in self.docs]
             for k in CORE_COLUMNS
@@ -225,7 +228,7 @@ class SimilarityIndex:
                 columns[k] = [d.get(k) for d in self.docs]
         record = {**self.info, "format": FORMAT, "version": FORMAT_VERSION, "n_works": len(self.docs),
                   "n_notes": int(len(self.pitches)), "works": columns}  # fmt: skip
-        js.write_text(json.dumps(record, separators=(",", ":"), ensure_ascii=False) + "\n", encoding="utf-8")
+        atomic_write_text(js, json.dumps(record, separators=(",", ":"), ensure_ascii=False) + "\n")
         return npz, js
 
     @classmethod

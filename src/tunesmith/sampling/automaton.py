@@ -104,6 +104,14 @@ def _plus(*offsets: np.ndarray | None) -> np.ndarray | None:
     return sum(given[1:], given[0]) if given else None
 
 
+def phrase_end(t: _Tables, bar: int) -> int:
+    """Where in cadence bar `bar` its phrase ends (ticks into the bar): the bar line, or, in a
+    piece with a pickup, where the next phrase's pickup starts (Bach's fermatas on beat 3 before
+    a one-beat pickup, a jig's strain ending on its fifth eighth); the last bar ends at its bar
+    line."""
+    return t.last_L if bar == t.n_bars - 1 else t.pickup if t.pickup else t.L
+
+
 class Constrainer:
     """The grammar + constraint automaton of one take: `allowed()` -> token ids, `advance(id)`."""
 
@@ -145,6 +153,8 @@ class Constrainer:
         self.opened = False  # the first chord after any pickup has been written
         self.modulation: tuple[str, int, int] | None = None  # (key name, first bar, bar after): a passage in that key
         self.cadence_bars = tables.cadence_bars  # the tables' cadence bars and a drawn passage's last bar
+        # (start, end) ticks of soprano notes under a fermata that co-create was given (`fermata_holds`)
+        self.holds: list[tuple[int, int]] = []
         # each voice's last three pitches, oldest first (prompt included); voice 0 is the melody
         self.voice_recent: list[list[int]] = [[] for _ in tables.voices]
         # the chords of the bar being written: (tick in the bar, root pitch class, minor), and the
@@ -419,9 +429,11 @@ class Constrainer:
                 return roots, quals
         return None
 
-    def _closing_pcs(self, kind: str) -> frozenset:
-        """Pitch classes that close the current voice's bar under cadence `kind`."""
+    def _closing_pcs(self, kind: str, bar: int | None = None) -> frozenset:
+        """Pitch classes that close the current voice's bar (or cadence bar `bar`'s phrase) under
+        cadence `kind`."""
         t = self.t
+        bar = self.bar if bar is None else bar
         if self.half_close and kind == "open" and self.bar == t.n_bars - 1:
             if self.v == 0:
                 return self.final_pcs
@@ -432,7 +444,18 @@ class Constrainer:
                 return self.final_pcs
             if self.final_third is not None and 0 < self.v < len(t.voices) - 1 and self.vl is not None:
                 return self._inner_closing_pcs()
-        return t.kinds[kind][0][self.v]
+        pcs = t.kinds[kind][0][self.v]
+        if t.voice_leading and self.vl is not None and self.v == len(t.voices) - 2 and bar < t.n_bars - 1:
+            # inside the piece the tenor completes the cadence chord: its third if no voice above
+            # sings it (the bass takes the root). Composed chorales' phrase-end chords had been
+            # whole triads at 0.58 of the fermatas, Bach's at 0.91 (`musician_checks.py fermatas`)
+            root = next(iter(t.kinds[kind][0][-1]))
+            at = bar * t.L + self._phrase_end(bar) - 1
+            above = {p % 12 for p in (self.vl.pitch_at(u, at) for u in range(self.v)) if p is not None}
+            thirds = [pc for pc in pcs if (pc - root) % 12 in (3, 4)]
+            if thirds and thirds[0] not in above:
+                return frozenset(thirds)
+        return pcs
 
     def _inner_closing_pcs(self) -> frozenset:
         """An inner voice's closing pitch classes in a four-part final chord of the drawn third:
@@ -544,7 +567,10 @@ class Constrainer:
         mask = part_writing(self, at, mask)
         kind = self._cadence()
         end = self._phrase_end(self.bar)
-        if kind is not None and end - self._closing_zone() <= pos < end:  # the last beat belongs to the cadence's note
+        # the last beat belongs to the cadence's note; in four parts, from where the soprano's
+        # fermata note is struck (`fermata_holds`)
+        zone = max(self._closing_zone(), self._held_to(self.bar))
+        if kind is not None and end - zone <= pos < end:
             fin = in_pitch_classes(t.pitch_values[self.v], self._closing_pcs(kind))
             both = fin if mask is None else (mask & fin)
             # where voice leading forbids every cadence note (a parallel octave into it), the cadence
@@ -659,12 +685,33 @@ class Constrainer:
         return zone
 
     def _phrase_end(self, bar: int) -> int:
-        """Where in cadence bar `bar` its phrase ends (ticks into the bar): the bar line, or, in
-        a piece with a pickup, where the next phrase's pickup starts (Bach's fermatas on beat 3
-        before a one-beat pickup, a jig's strain ending on its fifth eighth); the last bar ends
-        at its bar line."""
+        return phrase_end(self.t, bar)
+
+    def fermata_holds(self) -> list[tuple[int, int]]:
+        """(start, end) ticks of the soprano notes that the lower voices strike with and hold
+        through, as Bach's voices do under a fermata: co-create's given fermatas (`holds`) and,
+        in four parts, the note each phrase ends on before the last, once the soprano has
+        written it (the last bar has its own close). Harmonizations had run on in eighths under
+        the fermatas (`scripts/musician_checks.py fermatas`)."""
         t = self.t
-        return t.last_L if bar == t.n_bars - 1 else t.pickup if t.pickup else t.L
+        spans = list(self.holds)
+        if t.voice_leading and self.vl is not None:
+            for cad in self.cadence_bars:
+                if cad > self.bar + 1 or cad >= t.n_bars - 1:  # (a note tied into the cadence bar: known a bar early)
+                    continue
+                end = cad * t.L + self._phrase_end(cad)
+                i = bisect.bisect_right(self.vl.starts[0], end - 1) - 1
+                if i >= 0 and self.vl.notes[0][i][1] >= end:
+                    spans.append((self.vl.notes[0][i][0], end))
+        return spans
+
+    def _held_to(self, bar: int) -> int:
+        """Ticks before cadence bar `bar`'s phrase end where the lower voices strike the soprano's
+        fermata note with it (`fermata_holds`); 0 for the soprano, or where none is."""
+        if self.v == 0:
+            return 0
+        end = bar * self.t.L + self._phrase_end(bar)
+        return next((e - s for s, e in self.fermata_holds() if e == end), 0)
 
     def _cadence(self) -> str | None:
         """The current bar's cadence (`_cadence_at`)."""
@@ -790,11 +837,12 @@ class Constrainer:
                 # no note crosses a cadence bar's end (with a pickup, its phrase's end); the one that
                 # reaches it is the cadence's note
                 to_end = cad * t.L + self._phrase_end(cad) - here
-                closes = self.pitch % 12 in self._closing_pcs(self._cadence_at(cad))
+                closes = self.pitch % 12 in self._closing_pcs(self._cadence_at(cad), cad)
                 # a note that does not close ends by the bar's last beat, so the closing note starts on
                 # a beat and lasts at least one (not squeezed in at the very end); before a lead
                 # sheet's drawn approach, by where its last note is struck
                 zone = self._closing_zone(cad) if self.melody_approach is not None else t.last_beat
+                zone = max(zone, self._held_to(cad))  # (four parts: the soprano's fermata note's length)
                 # (inside the zone a note that cannot close holds to the end: cut to the least length
                 # each time, a bass that found no closing note in range ran twelve 32nd-note
                 # triplets through its last beat)
@@ -813,7 +861,16 @@ class Constrainer:
             if approach is not None and at < approach - span and not self._approach_ok(np.array([self.pitch]))[0]:
                 # a note before the approach's span ends by it, unless it can be the approach itself
                 remaining = max(min(remaining, approach - span - at), int(t.dur_ticks[0]))
+            holds = self.fermata_holds() if self.v > 0 else []
+            for s0, _ in holds:
+                if at < s0 < at + remaining:  # a lower voice strikes with the soprano's fermata note
+                    remaining = max(min(remaining, s0 - at), int(t.dur_ticks[0]))
             durs = t.durs[: int(np.searchsorted(t.dur_ticks, remaining, side="right"))]
+            held = next((e0 for s0, e0 in holds if s0 == at), None)
+            if held is not None:  # and holds it to its end
+                fits = at + t.dur_ticks[durs - t.durs[0]] == held
+                if fits.any():
+                    durs = durs[fits]
             start = (self.bar - (t.n_bars - 1)) * t.L + self.note_pos  # ticks into the last bar (< 0: before it)
             reaches = len(durs) and start + t.dur_ticks[len(durs) - 1] > 0  # (four parts: from any bar)
             exact = self._exact_ending()

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from tunesmith.sampling.automaton import Constrainer
+from tunesmith.sampling.automaton import Constrainer, phrase_end
 from tunesmith.sampling.feedback import (
     set_closing_shares,
     set_interval_feedback,
@@ -28,7 +28,7 @@ from tunesmith.sampling.feedback import (
 from tunesmith.sampling.request import ComposeRequest, Take, header_mode
 from tunesmith.sampling.tables import _Tables, compose_tables
 from tunesmith.score import ChordSymbol, KeySignature, Piece, Tempo, TimeSignature
-from tunesmith.tokenizer import DUR_TICKS, Tokenizer, meter_ticks
+from tunesmith.tokenizer import DUR_TICKS, TICKS_PER_BEAT, Tokenizer, meter_ticks
 
 
 # ------------------------------------------------------------------------- sampling
@@ -269,6 +269,8 @@ def generate(
                 meta["pickup"] = pickups[i]  # beats before the first bar line (replaying the automaton needs it)
             meta.update(ending)  # the drawn ending (closing degree, last length, ...): replaying the automaton needs it
             meta["form"], meta["cadence"] = forms[i], request.resolved_cadence()
+            if request.layout == "satb":
+                piece.fermatas = phrase_fermatas(piece, tables_for(forms[i], pickups[i]), ending.get("modulation"))
             takes.append(Take(piece, ids, np.array(lps, np.float32), np.array(forced, bool), seed, seconds, meta))
     return takes
 
@@ -369,6 +371,25 @@ def decode_rows(decoder, prompt, autos: list[Constrainer], temperature, top_p, r
 
 
 STYLE_TITLES = {"folk": "Folk tune", "pop": "Pop song", "jazz": "Jazz tune", "chorale": "Chorale"}
+
+
+def phrase_fermatas(piece: Piece, tables: _Tables, modulation: list | None = None) -> list[float]:
+    """A composed chorale's fermatas, where a hymnal prints them: over the soprano's note at the
+    end of each phrase (each cadence bar's, and a drawn `modulation`'s last bar's) and over its
+    last note. The lower voices strike with the first ones and hold them
+    (`Constrainer.fermata_holds`)."""
+    t = tables
+    soprano = sorted(piece.tracks[0].notes, key=lambda x: x.onset) if piece.tracks else []
+    if not soprano:
+        return []
+    bars = {*t.cadence_bars, *([int(modulation[2]) - 1] if modulation else [])}
+    out = {soprano[-1].onset}
+    for bar in bars:
+        end = (bar * t.L + phrase_end(t, bar) - t.pickup) / TICKS_PER_BEAT  # beats: the piece starts where bar 0's music does
+        note = next((x for x in soprano if x.onset < end - 1e-6 < x.onset + x.duration), None)
+        if note is not None:
+            out.add(note.onset)
+    return sorted(out)
 
 
 def take_title(request: ComposeRequest, seed: int, index: int) -> str:
