@@ -142,12 +142,15 @@ def test_provenance_cli_says_when_a_wav_was_changed(home, tmp_path, capsys):
     data[data.index(b"data") + 64] ^= 0x01
     changed = tmp_path / "changed.wav"
     changed.write_bytes(bytes(data))
-    assert main(["provenance", str(files["wav"]), str(changed)]) == 0
+    assert main(["provenance", str(files["wav"]), str(changed)]) == 1  # a changed file: exit 1 (a rights analyst's script saw 0)
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith(f"{files['wav']}: AI-generated, model default, seed 11 (take 2 of 3: --seed 11 --n 3)")
     assert "intact" in out[1]
     assert "CHANGED since signing (assertion.dataHash.mismatch)" in out[3]
-    assert main(["provenance", "--json", str(changed)]) == 0
+    assert main(["provenance", "--json", str(changed)]) == 1
+    assert main(["provenance", str(files["wav"])]) == 0
+    capsys.readouterr()
+    assert main(["provenance", "--json", str(changed)]) == 1
     assert json.loads(capsys.readouterr().out)["content_credentials"]["intact"] is False
     # a MIDI's fields are unsigned text, and said to be (a forged one had read as trusted)
     assert main(["provenance", str(files["mid"])]) == 0

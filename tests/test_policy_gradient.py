@@ -290,6 +290,29 @@ def test_ctrl_c_inside_a_round_keeps_the_last_finished_one_and_resume_redoes_it(
     assert straight["history"][-1]["reward"] == resumed["history"][-1]["reward"]
 
 
+def test_a_run_killed_while_it_writes_its_first_round_resumes(base, pieces, tmp_path, monkeypatch):
+    """Killed after round 1's model and before its checkpoint, a run could be neither resumed
+    ('no checkpoint') nor started again ('already holds a model'). The checkpoint is written first."""
+    cfg = small(rounds=2, kl_coef=0.05, lr=3e-3)
+    straight = tune(base, rules.rules, tmp_path / "a", cfg, pieces=pieces, progress=False)
+    real = pg.write_model_folder
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt  # the process dies as it writes round 1's model folder
+
+    monkeypatch.setattr(pg, "write_model_folder", killed)
+    with pytest.raises(KeyboardInterrupt):
+        tune(base, rules.rules, tmp_path / "b", cfg, pieces=pieces, progress=False)
+    assert (tmp_path / "b" / "checkpoint.safetensors").is_file() and not (tmp_path / "b" / "model.safetensors").exists()
+    monkeypatch.setattr(pg, "write_model_folder", real)
+    resumed = tune(base, rules.rules, tmp_path / "b", cfg, pieces=pieces, progress=False, resume=True)
+    assert [h["round"] for h in resumed["history"]] == [1, 2]
+    wa = read_safetensors(tmp_path / "a" / "model.safetensors")[0]
+    wb = read_safetensors(tmp_path / "b" / "model.safetensors")[0]
+    assert all(torch.equal(wa[k], wb[k]) for k in wa)
+    assert straight["history"][-1]["reward"] == resumed["history"][-1]["reward"]
+
+
 def test_the_log_shows_each_reward_part_and_criterion_round_by_round(base, pieces, tmp_path):
     """The tuning log had only the total reward: which criterion moved could not be seen."""
     from tunesmith.rewards import resolve

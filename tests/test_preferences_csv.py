@@ -149,6 +149,22 @@ def test_cli_export_to_a_missing_folder_is_one_clear_line(tmp_path, monkeypatch,
     assert "x.csv: no folder" in err and "Errno" not in err
 
 
+def test_cli_export_takes_its_file_after_a_flag_too(takes, tmp_path, monkeypatch, capsys):
+    """`preferences export --stars out.csv` had printed the usage and 'unrecognized arguments'."""
+    from tunesmith.cli import main
+
+    monkeypatch.setenv("TUNESMITH_HOME", str(tmp_path / "home"))
+    with RatingsStore() as store:
+        store.prefer(takes[0], takes[1])
+    assert main(["preferences", "export", "--stars", str(tmp_path / "a.csv")]) == 0
+    assert main(["preferences", "export", str(tmp_path / "b.csv"), "--stars"]) == 0
+    assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
+    with pytest.raises(SystemExit):
+        main(["preferences", "export", "--stars", str(tmp_path / "c.csv"), "extra.csv"])
+    err = capsys.readouterr().err
+    assert "unrecognized arguments:" in err and "extra.csv" in err
+
+
 # ------------------------------------------------------------------ fit
 def test_fit_reports_its_own_rater_and_warns_on_few_heldout_pairs(takes, tmp_path, monkeypatch, capsys):
     from tunesmith.cli import main

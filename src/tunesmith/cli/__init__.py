@@ -119,7 +119,14 @@ def _main(argv: list[str] | None = None) -> int:
     _Parser.json_errors = "--json" in argv
     try:
         parser = build_parser()
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        late = getattr(args, "_late_positional", None)
+        if extra and late and len(extra) == 1 and not extra[0].startswith("-") and getattr(args, late) is None:
+            # an optional positional given after a flag (`preferences export --stars out.csv`): argparse
+            # had matched it as absent with the action before it, and refused the file name
+            setattr(args, late, extra[0])
+        elif extra:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
         wants_json = bool(getattr(args, "json", False))
         try:
             status = int(args._run(args) or 0)

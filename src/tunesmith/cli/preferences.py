@@ -31,6 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="export: overwrite the CSV; dpo: replace the model --out "
                         "already holds")  # fmt: skip
     parser.add_argument("--json", action="store_true")
+    parser.set_defaults(_late_positional="file")  # `export --stars out.csv` as well as `export out.csv --stars`
 
 
 def run(args: argparse.Namespace) -> int:

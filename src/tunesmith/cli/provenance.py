@@ -8,7 +8,8 @@ HELP = "show the provenance a tunesmith file carries in itself (MIDI, MusicXML, 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", help=".mid, .musicxml or .wav files")
+    parser.add_argument("files", nargs="+", help=".mid, .musicxml or .wav files (exit 1 if a file's C2PA credentials "
+                        "say it changed since signing, 2 if a file cannot be read)")
     parser.add_argument("--json", action="store_true", help="print one JSON object per file, one per line (errors too)")
 
 
@@ -35,6 +36,9 @@ def run(args: argparse.Namespace) -> int:
             print(json.dumps(record, default=str))
         else:
             print_record(record)
+        cc = record.get("content_credentials")
+        if cc is not None and not cc["intact"]:
+            status = max(status, 1)  # a file changed since it was signed: a script checking files must see it
     return status
 
 

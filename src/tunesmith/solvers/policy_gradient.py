@@ -598,7 +598,7 @@ def tune(
 ) -> dict[str, Any]:
     """Fine-tune `base` (a model folder, "default", or (GPT, tokenizer, info)) toward `reward`
     and write the tuned model to `out_dir`. `pieces=(train, valid)`: real music for held-out NLL,
-    maximum-likelihood steps and stateful rewards (default: the corpus' pieces of the styles).
+    maximum-likelihood steps and stateful rewards (default: the corpus' shippable pieces of the styles).
     `out_dir` must not hold a model or a run already (FileExistsError), unless `resume` (continue
     its checkpoint: the same config, base and rewards) or `force` (remove the old run first).
     Returns a summary (rounds, last reward, KL, NLL, seconds per round, takes per second)."""
@@ -633,8 +633,11 @@ def tune(
     reward_signature = signature(reward)
     policy.eval()  # no dropout: the numpy sampler and the torch log-probs must see one model
     reference = frozen_copy(policy)
+    # the corpus' shippable pieces by default, as the CLI has them: a tuned model says it learned from
+    # its base's data only (`inherited_info`), and from Python the default had been every license,
+    # research-only songs included, for the held-out NLL and the maximum-likelihood steps
     train_pieces, valid_pieces = (
-        (list(pieces[0]), list(pieces[1])) if pieces is not None else corpus_pieces(config.styles)
+        (list(pieces[0]), list(pieces[1])) if pieces is not None else corpus_pieces(config.styles, shippable_only=True)
     )
     bs = policy.config.block_size
     train_data = _windows(train_pieces, tokenizer, bs) if train_pieces else None
@@ -711,9 +714,11 @@ def tune(
     def save_all() -> None:
         if endings is not None:
             endings.publish(policy.decoding)
-        save_model_folder(out)
+        # the checkpoint first: a run killed between the two files can be resumed (killed after the
+        # model and before its first checkpoint, a run could be neither resumed nor started again)
         save_checkpoint(out, policy, opt, stateful, {"round": round_, "history": history, "tune_config": config.to_dict(),
                                                        "base": base_record, "reward_signature": reward_signature})  # fmt: skip
+        save_model_folder(out)
         atomic_write_text(out / TUNE_LOG, json.dumps({"tuning": tuning_record(), "history": history}, indent=1) + "\n")
 
     bar = progress_bar(total=config.rounds, initial=round_, disable=not progress, desc=method, unit="round")

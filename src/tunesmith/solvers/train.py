@@ -342,7 +342,8 @@ def read_checkpoint(
     Shared by the maximum-likelihood and the policy-gradient solvers."""
     file = out / name
     if not file.is_file():
-        raise FileNotFoundError(f"nothing to resume: no {name} in {out}")
+        model = " (its model was written, its checkpoint not yet: start again with --force)" if (out / "model.safetensors").is_file() else ""
+        raise FileNotFoundError(f"nothing to resume: no {name} in {out}{model}")
     tensors, meta = read_safetensors(file)
     try:
         info = json.loads(meta.get("tunesmith", "null"))
