@@ -35,7 +35,8 @@ a habit of the composer:
   of the music21 corpus (research-only, read with their fermatas; the works of the JSB split
   `--split`) against harmonizations of the first `--n` of their sopranos, fermatas kept, and
   `--n` composed 8-bar chorales, marked at their phrase ends ("the voices run on through the
-  fermata");
+  fermata"); and Bach's phrases: the beats between fermatas and the chord (root's degree,
+  quality) each fermata before the last closes on, per mode;
 - leaps: folk melodies' intervals over an octave and sevenths, takes of every dance against real
   tunes ("a tenth no fiddler would write");
 - classifier-features: the classifier two-sample test's features that weigh most when one
@@ -217,6 +218,32 @@ def fermata_cadences(pieces) -> dict:
             "lower_voices_hold": round(held / max(n, 1), 3)}  # fmt: skip
 
 
+def phrase_shapes(pieces) -> dict:
+    """Beats between one fermata and the next (pieces in 4/4), and the chord each fermata before
+    the last closes on, as its root's degree and quality in the piece's key, per mode."""
+    from tunesmith.harmony import QUALITIES
+    from tunesmith.metrics.harmony_rules import VOICES, _voices
+    from tunesmith.score import pitch_class_of
+
+    triads = {frozenset((root + i) % 12 for i in QUALITIES[q]): (root, q) for root in range(12) for q in ("", "m")}
+    gaps: Counter = Counter()
+    chords: dict[str, Counter] = {"major": Counter(), "minor": Counter()}
+    for piece in pieces:
+        if piece.time_signature.numerator != 4 or piece.key is None:
+            continue
+        marks = sorted(piece.fermatas)
+        gaps.update(b - a for a, b in zip(marks, marks[1:]))
+        voices, tonic = _voices(piece), pitch_class_of(piece.key.tonic)
+        for f in marks[:-1]:
+            now = [voices[r].pitch_at(f) for r in VOICES]
+            if None not in now:
+                chord = triads.get(frozenset(p % 12 for p in now))
+                name = f"{(chord[0] - tonic) % 12}{chord[1]}" if chord else "other"
+                chords["minor" if piece.key.mode == "minor" else "major"][name] += 1
+    return {"gaps_in_beats": dict(gaps.most_common(6)),
+            **{mode: {k: round(v / max(sum(c.values()), 1), 3) for k, v in c.most_common(6)} for mode, c in chords.items()}}  # fmt: skip
+
+
 def leap_shares(pieces) -> dict:
     n = over = sevenths = 0
     for p in pieces:
@@ -249,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--style", default="folk")
     ap.add_argument("--n", type=int, default=40, help="takes")
     ap.add_argument("--seeds", default="0,1,2", help="classifier-features: the musicality seeds pooled")
-    ap.add_argument("--split", default="valid", choices=("valid", "test"))
+    ap.add_argument("--split", default="valid", choices=("train", "valid", "test"))
     ap.add_argument("--json", action="store_true", help="print the result as JSON")
     args = ap.parse_args(argv)
 
@@ -307,6 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         bach = [p for p in everything.filter(source="bach-chorales") if p.fermatas and jsb_split.get(p.work_id) == args.split
                 and sorted(t.role for t in p.tracks) == ["alto", "bass", "soprano", "tenor"]]  # fmt: skip
         out["bach"] = fermata_cadences(bach)
+        out["bach_phrases"] = phrase_shapes(bach)
         harmonized = []
         for i, chorale in enumerate(bach[: args.n]):
             soprano = copy.deepcopy(chorale)

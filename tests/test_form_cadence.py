@@ -729,15 +729,28 @@ def test_minor_chorale_voices_avoid_augmented_seconds(model, tok):
     assert augmented_seconds(68, np.array([71, 70, 65, 72]), 0).tolist() == [True, False, False, False]  # A-flat up to B in c
     assert augmented_seconds(71, np.array([68, 74]), 0).tolist() == [True, False]  # B down to A-flat
     assert not augmented_seconds(69, np.array([72]), 9).any()  # in a minor: F to G-sharp is it, A to C is not
-    takes = generate(model, tok, ComposeRequest(style="chorale", key="C", mode="minor", bars=8, seed=6), n=16)
-    steps = found = 0
-    for take in takes:
-        for tr in take.piece.tracks:
-            notes = sorted(tr.notes, key=lambda n: n.onset)
-            for a, b in zip(notes, notes[1:]):
-                steps += 1
-                found += bool(augmented_seconds(a.pitch, np.array([b.pitch]), 0)[0])
-    assert steps > 500 and found <= 3, (found, steps)  # the untrained model without the rule: 8
+    def count() -> tuple[int, int]:
+        takes = generate(model, tok, ComposeRequest(style="chorale", key="C", mode="minor", bars=8, seed=6), n=16)
+        steps = found = 0
+        for take in takes:
+            for tr in take.piece.tracks:
+                notes = sorted(tr.notes, key=lambda n: n.onset)
+                for a, b in zip(notes, notes[1:]):
+                    steps += 1
+                    found += bool(augmented_seconds(a.pitch, np.array([b.pitch]), 0)[0])
+        return found, steps
+
+    found, steps = count()
+    from tunesmith.sampling import automaton, part_writing
+
+    with pytest.MonkeyPatch.context() as mp:  # the same untrained model without the rule
+        never = lambda prev, vals, tonic_pc: np.zeros(len(vals), bool)  # noqa: E731
+        mp.setattr(part_writing, "augmented_seconds", never)
+        mp.setattr(automaton, "augmented_seconds", never)
+        without, _ = count()
+    # (a phrase cadence every two bars leaves the rule fewer ways out; the shipped model: 2 in
+    # 3,729 intervals of 30 minor chorales)
+    assert steps > 500 and found <= 5 and 2 * found <= without, (found, without, steps)
 
 
 @pytest.mark.parametrize(("key", "mode"), [("C", "major"), ("A", "minor")])

@@ -57,7 +57,9 @@ from tunesmith.tokenizer import (
 )
 from tunesmith.voice_leading import (
     VoiceLeading,
+    augmented_seconds,
     compound_fits,
+    doubled_leading_tone,
 )
 
 __all__ = ["Constrainer", "_Tables", "add_pickup_bar", "compose_tables"]
@@ -110,6 +112,17 @@ def phrase_end(t: _Tables, bar: int) -> int:
     a one-beat pickup, a jig's strain ending on its fifth eighth); the last bar ends at its bar
     line."""
     return t.last_L if bar == t.n_bars - 1 else t.pickup if t.pickup else t.L
+
+
+def take_cadence_bars(t: _Tables, modulation: tuple | list | None) -> list[int]:
+    """The bars a take cadences in: the tables' and a drawn passage's last bar (`modulation`:
+    key, first bar, bar after). A chorale's phrase cadence inside the passage, or a bar from it,
+    gives way to the passage's own (three fermatas in three bars had closed a passage in D
+    between cadences in G)."""
+    if modulation is None:
+        return t.cadence_bars
+    first, end = int(modulation[1]), int(modulation[2]) - 1
+    return sorted({*(b for b in t.cadence_bars if b not in t.phrase_bars or not first - 1 <= b <= end + 1), end})
 
 
 class Constrainer:
@@ -409,7 +422,7 @@ class Constrainer:
     def _set_modulation(self, modulation: tuple[str, int, int] | None) -> None:
         """The passage this take modulates in (None: none); its last bar is a cadence bar."""
         self.modulation = modulation
-        self.cadence_bars = self.t.cadence_bars if modulation is None else sorted({*self.t.cadence_bars, modulation[2] - 1})
+        self.cadence_bars = take_cadence_bars(self.t, modulation)
 
     def _opening_roots(self, roots: np.ndarray) -> np.ndarray:
         """`roots` for the first chord after any pickup as the take drew it: the tonic's, or any
@@ -449,12 +462,16 @@ class Constrainer:
             # inside the piece the tenor completes the cadence chord: its third if no voice above
             # sings it (the bass takes the root). Composed chorales' phrase-end chords had been
             # whole triads at 0.58 of the fermatas, Bach's at 0.91 (`musician_checks.py fermatas`)
+            # (the voices above where the phrase ends and where this note starts: a leading tone
+            # sung above is not doubled)
             root = next(iter(t.kinds[kind][0][-1]))
-            at = bar * t.L + self._phrase_end(bar) - 1
-            above = {p % 12 for p in (self.vl.pitch_at(u, at) for u in range(self.v)) if p is not None}
+            ticks = (bar * t.L + self._phrase_end(bar) - 1, self.bar * t.L + self.note_pos)
+            above = {p % 12 for at in ticks for p in (self.vl.pitch_at(u, at) for u in range(self.v)) if p is not None}
             thirds = [pc for pc in pcs if (pc - root) % 12 in (3, 4)]
             if thirds and thirds[0] not in above:
                 return frozenset(thirds)
+            if thirds and thirds[0] == t.leading_pc and len(pcs) > 1:
+                return pcs - {t.leading_pc}
         return pcs
 
     def _inner_closing_pcs(self) -> frozenset:
@@ -572,6 +589,11 @@ class Constrainer:
         zone = max(self._closing_zone(), self._held_to(self.bar))
         if kind is not None and end - zone <= pos < end:
             fin = in_pitch_classes(t.pitch_values[self.v], self._closing_pcs(kind))
+            prev = self.vl.pitch_at(self.v, at - 1) if t.minor and self.vl is not None else None
+            if prev is not None:  # where one is left, no cadence note a step of an augmented second away
+                fin = narrow(fin, ~augmented_seconds(prev, t.pitch_values[self.v], t.tonic_pc))
+            if self.v > 0 and self.vl is not None and not t.modal:  # nor a second leading tone (V's third)
+                fin = narrow(fin, ~doubled_leading_tone(self._sounding_above(at), t.pitch_values[self.v], t.leading_pc))
             both = fin if mask is None else (mask & fin)
             # where voice leading forbids every cadence note (a parallel octave into it), the cadence
             # wins: one parallel at the close reads better than a scramble of tiny notes to the end.
@@ -724,6 +746,8 @@ class Constrainer:
             return "to " + self.modulation[0]
         if self.half_close and bar == self.t.n_bars - 1:
             return "open"
+        if bar not in self.cadence_bars:  # (a phrase cadence that gave way to a passage's)
+            return None
         return self.t.bar_cadence[bar] if 0 <= bar < len(self.t.bar_cadence) else None
 
     def _final_bar(self) -> bool:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from tunesmith.sampling.automaton import Constrainer, phrase_end
+from tunesmith.sampling.automaton import Constrainer, phrase_end, take_cadence_bars
 from tunesmith.sampling.feedback import (
     set_closing_shares,
     set_interval_feedback,
@@ -382,9 +382,8 @@ def phrase_fermatas(piece: Piece, tables: _Tables, modulation: list | None = Non
     soprano = sorted(piece.tracks[0].notes, key=lambda x: x.onset) if piece.tracks else []
     if not soprano:
         return []
-    bars = {*t.cadence_bars, *([int(modulation[2]) - 1] if modulation else [])}
     out = {soprano[-1].onset}
-    for bar in bars:
+    for bar in take_cadence_bars(t, modulation):
         end = (bar * t.L + phrase_end(t, bar) - t.pickup) / TICKS_PER_BEAT  # beats: the piece starts where bar 0's music does
         note = next((x for x in soprano if x.onset < end - 1e-6 < x.onset + x.duration), None)
         if note is not None:

@@ -243,8 +243,9 @@ def set_modulation(tables: _Tables, request: ComposeRequest, tuned: dict) -> Non
     if not able or n < MODULATION_MIN_BARS:
         return
     sources = {b for b in tables.copy_from if b is not None}
-    eligible = [max(1, n // 3) <= b <= n - 3 and tables.bar_cadence[b] is None and tables.copy_from[b] is None
-                and b not in sources for b in range(n)]  # fmt: skip
+    # (a chorale's phrase cadence is no obstacle: a passage's own cadence takes its place)
+    eligible = [max(1, n // 3) <= b <= n - 3 and (tables.bar_cadence[b] is None or b in tables.phrase_bars)
+                and tables.copy_from[b] is None and b not in sources for b in range(n)]  # fmt: skip
     for span in range(min(MODULATION_MAX_BARS, max(1, round(n / 6))), 0, -1):
         starts = [b for b in range(n - span + 1) if all(eligible[b : b + span])]
         if starts:

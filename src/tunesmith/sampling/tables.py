@@ -21,6 +21,7 @@ from tunesmith.sampling.request import (
     WHOLE_RETURN_LAYOUTS,
     ComposeRequest,
     form_sections,
+    phrase_cadences,
     section_cadences,
     seven_note_scale,
     tonic_triad,
@@ -251,6 +252,13 @@ class _Tables:
             for k in range(len(sections) - 2, -1, -1):
                 if sections[k + 1][0] == sections[k][0]:
                     self.bar_cadence[ends[k] - 1] = self.bar_cadence[ends[k + 1] - 1]
+        # a composed chorale's phrases, each to its fermata (a drawn modulation's passage may take
+        # their bars: `set_modulation`, `Constrainer.take_cadence_bars`)
+        self.phrase_bars: frozenset[int] = frozenset()
+        if form and request.layout == "satb":
+            sectioned = self.bar_cadence
+            self.bar_cadence = phrase_cadences(self.bar_cadence, sections, self.L / TICKS_PER_BEAT)
+            self.phrase_bars = frozenset(b for b, c in enumerate(self.bar_cadence) if c is not None and sectioned[b] is None)
         self.cadence_bars = [b for b, c in enumerate(self.bar_cadence) if c is not None]
         # the bars of the first section's letter (A) and of the others (a B strain, a bridge): the
         # register feedback (`set_register_feedback`) lifts a contrasting section over the first
@@ -362,6 +370,7 @@ def add_pickup_bar(tables: _Tables, position: int) -> None:
     t.run_sources = _run_sources(t.copy_from)
     t.bar_cadence = [None, *t.bar_cadence]
     t.cadence_bars = [b + 1 for b in t.cadence_bars]
+    t.phrase_bars = frozenset(b + 1 for b in t.phrase_bars)
     t.first_bars = frozenset(b + 1 for b in t.first_bars)
     t.contrast_bars = frozenset(b + 1 for b in t.contrast_bars)
     t.contrast_openings = frozenset(b + 1 for b in t.contrast_openings)
