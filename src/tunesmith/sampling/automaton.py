@@ -458,6 +458,11 @@ class Constrainer:
             if self.final_third is not None and 0 < self.v < len(t.voices) - 1 and self.vl is not None:
                 return self._inner_closing_pcs()
         pcs = t.kinds[kind][0][self.v]
+        if self.v == 0 and bar in t.phrase_bars and kind in ("open", "closed"):  # (not a passage's own)
+            # a phrase's soprano closes on a tone of the tonic's triad or the dominant's, and the
+            # voices below make the cadence it implies (`_cadence_at`): held to the tonic or to V's
+            # triad by turns, the composed sopranos had leapt to reach it
+            return t.kinds["closed"][0][1] | t.kinds["open"][0][1]
         if t.voice_leading and self.vl is not None and self.v == len(t.voices) - 2 and bar < t.n_bars - 1:
             # inside the piece the tenor completes the cadence chord: its third if no voice above
             # sings it (the bass takes the root). Composed chorales' phrase-end chords had been
@@ -589,12 +594,15 @@ class Constrainer:
         zone = max(self._closing_zone(), self._held_to(self.bar))
         if kind is not None and end - zone <= pos < end:
             fin = in_pitch_classes(t.pitch_values[self.v], self._closing_pcs(kind))
+            # where one is left, no cadence note a step of an augmented second away, nor a second
+            # leading tone (V's third); the voice-leading rules (`mask`) come first
+            smooth = np.ones(len(fin), bool)
             prev = self.vl.pitch_at(self.v, at - 1) if t.minor and self.vl is not None else None
-            if prev is not None:  # where one is left, no cadence note a step of an augmented second away
-                fin = narrow(fin, ~augmented_seconds(prev, t.pitch_values[self.v], t.tonic_pc))
-            if self.v > 0 and self.vl is not None and not t.modal:  # nor a second leading tone (V's third)
-                fin = narrow(fin, ~doubled_leading_tone(self._sounding_above(at), t.pitch_values[self.v], t.leading_pc))
-            both = fin if mask is None else (mask & fin)
+            if prev is not None:
+                smooth &= ~augmented_seconds(prev, t.pitch_values[self.v], t.tonic_pc)
+            if self.v > 0 and self.vl is not None and not t.modal:
+                smooth &= ~doubled_leading_tone(self._sounding_above(at), t.pitch_values[self.v], t.leading_pc)
+            both = narrow(fin if mask is None else (mask & fin), smooth)
             # where voice leading forbids every cadence note (a parallel octave into it), the cadence
             # wins: one parallel at the close reads better than a scramble of tiny notes to the end.
             # Not a crossing: a bass held to C3 and up (--range C3:A5) had closed a phrase on
@@ -603,7 +611,7 @@ class Constrainer:
             if not both.any():
                 # a cadence note that keeps the voices' order, else (inside the piece) none: the
                 # final chord alone must close whatever it takes
-                fin = self._in_order(fin, at, may_cross=self.bar == t.n_bars - 1)
+                fin = narrow(self._in_order(fin, at, may_cross=self.bar == t.n_bars - 1), smooth)
             mask = both if both.any() else (fin if fin.any() else mask)
         else:
             mask = final_chord_third(self, at, mask)
@@ -748,7 +756,18 @@ class Constrainer:
             return "open"
         if bar not in self.cadence_bars:  # (a phrase cadence that gave way to a passage's)
             return None
-        return self.t.bar_cadence[bar] if 0 <= bar < len(self.t.bar_cadence) else None
+        kind = self.t.bar_cadence[bar] if 0 <= bar < len(self.t.bar_cadence) else None
+        if bar in self.t.phrase_bars and self.v > 0 and self.vl is not None:
+            # a phrase's cadence is the one its soprano's last note implies: I under a tone of the
+            # tonic's triad only, V under one of the dominant's only, else as planned
+            sung = self.vl.pitch_at(0, bar * self.t.L + self._phrase_end(bar) - 1)
+            if sung is not None:
+                tonic, dominant = self.t.kinds["closed"][0][1], self.t.kinds["open"][0][1]
+                if sung % 12 in tonic and sung % 12 not in dominant:
+                    return "closed"
+                if sung % 12 in dominant and sung % 12 not in tonic:
+                    return "open"
+        return kind
 
     def _final_bar(self) -> bool:
         """Whether the current bar must sound to its end: a cadence bar, or (four parts) the last
