@@ -30,8 +30,9 @@ a habit of the composer:
   diminished sevenths), Bach's / harmonized / composed as for beat-parallels ("8-14 dissonant
   beats a take");
 - fermatas: at each fermata inside a chorale (its last note left out), whether the four voices
-  sound a major or minor triad, whether its root is in the bass, and whether the lower voices
-  hold under the soprano's fermata note (none strikes a new note before it ends): Bach's chorales
+  sound a major or minor triad, whether its root is in the bass, whether the lower voices hold
+  under the soprano's fermata note (none strikes a new note before it ends) and whether the bass
+  moves into the chord by a fourth or a fifth (a cadence's bass): Bach's chorales
   of the music21 corpus (research-only, read with their fermatas; the works of the JSB split
   `--split`) against harmonizations of the first `--n` of their sopranos, fermatas kept, and
   `--n` composed 8-bar chorales, marked at their phrase ends ("the voices run on through the
@@ -195,12 +196,13 @@ def beat_sonorities(pieces) -> dict:
 
 
 def fermata_cadences(pieces) -> dict:
-    """At each fermata before the last note: a major or minor triad, in root position, held under."""
+    """At each fermata before the last note: a major or minor triad, in root position, held under,
+    and the bass moving into it by a fourth or a fifth (V-I, I-V, ii-V, IV-I: a cadence's bass)."""
     from tunesmith.harmony import QUALITIES
     from tunesmith.metrics.harmony_rules import VOICES, _voices
 
     triads = {frozenset((root + i) % 12 for i in QUALITIES[q]): root for root in range(12) for q in ("", "m")}
-    n = triad = root_position = held = 0
+    n = triad = root_position = held = fourth_or_fifth = 0
     for piece in pieces:
         voices, soprano = _voices(piece), sorted(piece.track("soprano").notes, key=lambda x: x.onset)
         lower = [x.onset for role in VOICES[1:] for x in piece.track(role).notes]
@@ -214,8 +216,11 @@ def fermata_cadences(pieces) -> dict:
             triad += root is not None
             root_position += root is not None and now[3] % 12 == root
             held += not any(note.onset + 1e-6 < on < note.onset + note.duration - 1e-6 for on in lower)
+            before = voices["bass"].pitch_at(note.onset - 1e-3)  # the bass into the fermata chord
+            fourth_or_fifth += before is not None and (now[3] - before) % 12 in (5, 7)
     return {"fermatas": n, "triad": round(triad / max(n, 1), 3), "root_position_triad": round(root_position / max(n, 1), 3),
-            "lower_voices_hold": round(held / max(n, 1), 3)}  # fmt: skip
+            "lower_voices_hold": round(held / max(n, 1), 3),
+            "bass_in_by_fourth_or_fifth": round(fourth_or_fifth / max(n, 1), 3)}  # fmt: skip
 
 
 def phrase_shapes(pieces) -> dict:

@@ -14,6 +14,7 @@ from tunesmith.sampling.part_writing import (
     parallels_into_a_half_close,
     parallels_into_a_phrase_cadence,
     parallels_with_the_closing_bass,
+    phrase_cadence_approach,
 )
 from tunesmith.voice_leading import VoiceLeading
 
@@ -83,13 +84,35 @@ def test_no_parallels_with_an_upper_voice_into_a_phrase_cadence():
     vl = VoiceLeading(4)
     vl.add(1, 24, 36, 66)  # alto F-sharp 4 on beat 3, then D4 on the cadence's beat
     vl.add(1, 36, 48, 62)
-    cadence = dict(bar=0, copy_src=None, _cadence=lambda: "open", _phrase_end=lambda bar: 48, _closing_zone=lambda: 12,
+    cadence = dict(bar=0, copy_src=None, _cadence=lambda: "open", _phrase_end=lambda bar: 48, _cadence_zone=lambda bar: 12,
                    _closing_pcs=lambda kind: frozenset({7}))  # fmt: skip
     bad = parallels_into_a_phrase_cadence(_auto(vl, 3, **cadence), 30, CANDIDATES)
     assert set(CANDIDATES[bad].tolist()) == {59, 71}  # B3, B4: fifths under F-sharp into G under D
     assert not bad[CANDIDATES.tolist().index(62)]
     assert not parallels_into_a_phrase_cadence(_auto(vl, 3, **{**cadence, "_cadence": lambda: None}), 30, CANDIDATES).any()
     assert not parallels_into_a_phrase_cadence(_auto(vl, 2, **cadence), 30, CANDIDATES).any()  # the bass's rule
+
+
+def test_a_phrase_cadence_is_approached_from_its_dominant_or_to_it():
+    """The bass's note in the beat before a composed chorale phrase's cadence: V (G) before a close
+    on I, I, IV or ii (C, F, D) before a half close on V; nothing asked elsewhere, of the upper
+    voices, or outside a phrase's bar (a teacher: fermata chords approached from the same chord)."""
+    t = SimpleNamespace(**vars(C_MAJOR), phrase_bars=frozenset({0}))
+    vl = VoiceLeading(4)
+
+    def auto(v=3, kind="closed", **kw):
+        return SimpleNamespace(t=kw.pop("t", t), vl=vl, v=v, bar=0, copy_src=None, _cadence=lambda: kind,
+                               _phrase_end=lambda bar: 48, _cadence_zone=lambda bar: 12, **kw)  # fmt: skip
+
+    allowed = CANDIDATES[phrase_cadence_approach(auto(), 24, CANDIDATES)] % 12
+    assert set(allowed.tolist()) == {7}
+    allowed = CANDIDATES[phrase_cadence_approach(auto(kind="open"), 30, CANDIDATES)] % 12
+    assert set(allowed.tolist()) == {0, 5, 2}
+    assert phrase_cadence_approach(auto(), 12, CANDIDATES) is None  # two beats before: free
+    assert phrase_cadence_approach(auto(), 36, CANDIDATES) is None  # the cadence's own note
+    assert phrase_cadence_approach(auto(v=2), 24, CANDIDATES) is None
+    assert phrase_cadence_approach(auto(kind="to V"), 24, CANDIDATES) is None  # a passage's cadence
+    assert phrase_cadence_approach(auto(t=SimpleNamespace(**vars(C_MAJOR), phrase_bars=frozenset())), 24, CANDIDATES) is None
 
 
 def test_a_composed_chorale_keeps_out_of_parallels_into_its_cadences():

@@ -591,7 +591,7 @@ class Constrainer:
         end = self._phrase_end(self.bar)
         # the last beat belongs to the cadence's note; in four parts, from where the soprano's
         # fermata note is struck (`fermata_holds`)
-        zone = max(self._closing_zone(), self._held_to(self.bar))
+        zone = self._cadence_zone(self.bar)
         if kind is not None and end - zone <= pos < end:
             fin = in_pitch_classes(t.pitch_values[self.v], self._closing_pcs(kind))
             # where one is left, no cadence note a step of an augmented second away, nor a second
@@ -734,6 +734,11 @@ class Constrainer:
                 if i >= 0 and self.vl.notes[0][i][1] >= end:
                     spans.append((self.vl.notes[0][i][0], end))
         return spans
+
+    def _cadence_zone(self, bar: int) -> int:
+        """Ticks before cadence bar `bar`'s phrase end that belong to the cadence's notes: the last
+        beat (`_closing_zone`), in four parts from where the soprano's fermata note is struck."""
+        return max(self._closing_zone(bar), self._held_to(bar))
 
     def _held_to(self, bar: int) -> int:
         """Ticks before cadence bar `bar`'s phrase end where the lower voices strike the soprano's

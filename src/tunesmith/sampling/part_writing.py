@@ -63,6 +63,9 @@ def part_writing(auto: Constrainer, at: int, mask: np.ndarray | None) -> np.ndar
     mask = narrow(mask, ~parallels_with_the_closing_bass(auto, at, vals))
     mask = narrow(mask, ~parallels_into_a_phrase_cadence(auto, at, vals))
     mask = narrow(mask, ~parallels_into_a_half_close(auto, at, vals))
+    approach = phrase_cadence_approach(auto, at, vals)
+    if approach is not None:  # after the parallels rules: they win
+        mask = narrow(mask, approach)
     before_final = before_final_chord(auto, at)
     if before_final and bars_natural_seventh(auto):
         mask = narrow(mask, vals % 12 != t.subtonic_pc)  # not the natural 7th
@@ -228,7 +231,7 @@ def parallels_into_a_phrase_cadence(auto: Constrainer, at: int, vals: np.ndarray
     kind = auto._cadence()
     if kind is None:
         return none
-    zone = auto.bar * t.L + auto._phrase_end(auto.bar) - auto._closing_zone()
+    zone = auto.bar * t.L + auto._phrase_end(auto.bar) - auto._cadence_zone(auto.bar)
     if not zone - t.L <= at < zone:
         return none
     targets = sorted(auto._closing_pcs(kind))
@@ -244,6 +247,29 @@ def parallels_into_a_phrase_cadence(auto: Constrainer, at: int, vals: np.ndarray
             into |= (vals % 12 != q) & ((a0 - vals) % 12 == (a1 - q) % 12)
         bad &= into
     return bad
+
+
+# the bass's degree (semitones over the tonic) just before a chorale phrase's cadence: V before a
+# close on I (an authentic cadence); I, IV or ii before a half close on V
+PHRASE_APPROACH_DEGREES = {"closed": (7,), "open": (0, 5, 2)}
+
+
+def phrase_cadence_approach(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray | None:
+    """Which candidate pitches the bass's note struck in the beat before a composed chorale
+    phrase's cadence may take (`PHRASE_APPROACH_DEGREES`); None where no such note is due. A
+    teacher found the fermata chords approached from the same chord or over a pedal bass: the
+    bass moved into them by a fourth or a fifth at 0.28 of the fermatas, Bach's at 0.68
+    (`scripts/musician_checks.py fermatas`)."""
+    t, v = auto.t, auto.v
+    if v != len(t.voices) - 1 or v == 0 or auto.bar not in t.phrase_bars or auto.copy_src is not None:
+        return None
+    kind = auto._cadence()
+    if kind not in PHRASE_APPROACH_DEGREES:
+        return None
+    zone = auto.bar * t.L + auto._phrase_end(auto.bar) - auto._cadence_zone(auto.bar)
+    if not zone - t.beat_ticks <= at < zone:
+        return None
+    return np.isin(vals % 12, [(t.tonic_pc + d) % 12 for d in PHRASE_APPROACH_DEGREES[kind]])
 
 
 def parallels_into_a_half_close(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray:
