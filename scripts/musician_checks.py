@@ -274,6 +274,28 @@ def feature_names() -> list[str]:
             + [f"length {a}" for a in lengths] + [f"length {a}>{b}" for a in lengths for b in lengths])  # fmt: skip
 
 
+def harmonized_sopranos(chorales) -> list:
+    """Each chorale's soprano harmonized anew (seed i for the i-th), its fermatas kept."""
+    import copy
+
+    import tunesmith as ts
+
+    out = []
+    for i, chorale in enumerate(chorales):
+        soprano = copy.deepcopy(chorale)
+        soprano.tracks = soprano.tracks[:1]
+        out.append(ts.harmonize(soprano, style="chorale", seed=i).piece)
+    return out
+
+
+def composed_chorales(n: int) -> list:
+    """`n` composed 8-bar chorales in the keys of `KEYS` by turns, seeds 500, 501, ..."""
+    import tunesmith as ts
+
+    return [ts.compose(style="chorale", key=KEYS[s % 8][0], mode=KEYS[s % 8][1], bars=8, seed=500 + s, check=False).piece
+            for s in range(n)]  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("check", choices=("clashes", "reel-openings", "chorale-cadences", "chorale-parallels", "beat-parallels",
@@ -306,8 +328,7 @@ def main(argv: list[str] | None = None) -> int:
                             seed=700 + s, check=False).piece for s in range(args.n)]  # fmt: skip
         out["reel_takes"] = opening_summary([opening_notes(p) for p in takes])
     elif args.check in ("chorale-cadences", "chorale-parallels"):
-        takes = [ts.compose(style="chorale", key=KEYS[s % 8][0], mode=KEYS[s % 8][1], bars=8, seed=500 + s,
-                            check=False).piece for s in range(args.n)]  # fmt: skip
+        takes = composed_chorales(args.n)
         if args.check == "chorale-cadences":
             out["bach"] = cadence_summary([last_bass_move(p) for p in corpus.filter(split=args.split, style="chorale", source="jsb")])
             out["composed"] = cadence_summary([last_bass_move(p) for p in takes])
@@ -316,21 +337,13 @@ def main(argv: list[str] | None = None) -> int:
             out["parallels"] = {str(seed): f for seed, f in found.items() if f}
             out["total"] = sum(len(f) for f in found.values())
     elif args.check in ("beat-parallels", "beat-sonorities"):
-        import copy
 
         count = beat_parallels if args.check == "beat-parallels" else beat_sonorities
         bach = list(corpus.filter(split=args.split, style="chorale", source="jsb"))
         out["bach"] = count(bach)
-        harmonized = []
-        for i, chorale in enumerate(bach[: args.n]):
-            soprano = copy.deepcopy(chorale)
-            soprano.tracks = soprano.tracks[:1]
-            harmonized.append(ts.harmonize(soprano, style="chorale", seed=i).piece)
-        out["harmonized"] = count(harmonized)
-        out["composed"] = count([ts.compose(style="chorale", key=KEYS[s % 8][0], mode=KEYS[s % 8][1], bars=8,
-                                            seed=500 + s, check=False).piece for s in range(args.n)])  # fmt: skip
+        out["harmonized"] = count(harmonized_sopranos(bach[: args.n]))
+        out["composed"] = count(composed_chorales(args.n))
     elif args.check == "fermatas":
-        import copy
 
         # the music21 corpus's chorales are dropped from the corpus as the JSB's duplicates (which
         # have no fermatas): read with the dropped records, on the JSB work's split
@@ -340,15 +353,9 @@ def main(argv: list[str] | None = None) -> int:
                 and sorted(t.role for t in p.tracks) == ["alto", "bass", "soprano", "tenor"]]  # fmt: skip
         out["bach"] = fermata_cadences(bach)
         out["bach_phrases"] = phrase_shapes(bach)
-        harmonized = []
-        for i, chorale in enumerate(bach[: args.n]):
-            soprano = copy.deepcopy(chorale)
-            soprano.tracks = soprano.tracks[:1]
-            harmonized.append(ts.harmonize(soprano, style="chorale", seed=i).piece)
         out["bach_first_n"] = fermata_cadences(bach[: args.n])
-        out["harmonized"] = fermata_cadences(harmonized)
-        out["composed"] = fermata_cadences([ts.compose(style="chorale", key=KEYS[s % 8][0], mode=KEYS[s % 8][1], bars=8,
-                                                       seed=500 + s, check=False).piece for s in range(args.n)])  # fmt: skip
+        out["harmonized"] = fermata_cadences(harmonized_sopranos(bach[: args.n]))
+        out["composed"] = fermata_cadences(composed_chorales(args.n))
     elif args.check == "leaps":
         out["real_valid"] = leap_shares(corpus.filter(split="valid", style="folk", shippable=True))
         out["real_training"] = leap_shares(corpus.filter(split="train", style="folk", shippable=True))

@@ -9,6 +9,24 @@ import torch
 
 
 @pytest.fixture(scope="module")
+def tok():
+    """The tokenizer (a module may define its own)."""
+    from tunesmith.tokenizer import Tokenizer
+
+    return Tokenizer()
+
+
+@pytest.fixture(scope="module")
+def model(tok):
+    """An untrained 2-layer model: the grammar and the rules hold whatever it samples (a module
+    may define its own)."""
+    from tunesmith.model import GPT, ModelConfig
+
+    torch.manual_seed(1)
+    return GPT(ModelConfig(vocab_size=tok.vocab_size, block_size=512, n_layer=2, n_head=2, n_embd=32)).eval()
+
+
+@pytest.fixture(scope="module")
 def one_torch_thread():
     """Two torch threads on a busy two-core machine are many times slower than one."""
     old = torch.get_num_threads()

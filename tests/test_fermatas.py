@@ -4,16 +4,13 @@ what the voices do under them (strike with the soprano's fermata note and hold i
 from __future__ import annotations
 
 import pytest
-import torch
 
 from tunesmith import cocreate
 from tunesmith.cocreate.inputs import _Grid
 from tunesmith.corpus.records import piece_to_record, record_to_piece
 from tunesmith.inputs import read_file
-from tunesmith.model import GPT, ModelConfig
 from tunesmith.outputs.musicxml import write_musicxml
 from tunesmith.score import KeySignature, Note, Piece, Tempo, TimeSignature, Track
-from tunesmith.tokenizer import Tokenizer
 
 HYMN = """X:1
 T:Fermatas
@@ -22,17 +19,6 @@ L:1/4
 K:G
 G | G F E D | !fermata!G3 G | A B c B | HA3 A | B c d B | +fermata+A3 B | A G F A | G3 |]
 """
-
-
-@pytest.fixture(scope="module")
-def tok() -> Tokenizer:
-    return Tokenizer()
-
-
-@pytest.fixture(scope="module")
-def model(tok) -> GPT:
-    torch.manual_seed(1)
-    return GPT(ModelConfig(vocab_size=tok.vocab_size, block_size=512, n_layer=2, n_head=2, n_embd=32)).eval()
 
 
 def _read(path) -> Piece:
