@@ -18,6 +18,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--given", default=None,
                         help="a file of your own music that this piece builds on: its notes are not counted (a file "
                         "tunesmith co-created says itself which of its notes were yours)")  # fmt: skip
+    parser.add_argument("--count-all", action="store_true",
+                        help="count every note, also those a co-created file's own record says were the musician's "
+                        "(that record is unsigned text: for a file whose record you do not trust)")  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print one JSON object (errors too)")
     parser.add_argument("--fail-on", choices=("close", "copy"), type=str.lower, default=None,
                         help="exit with status 1 when the verdict is this or worse (for scripts; the result is printed as usual)")  # fmt: skip
@@ -45,11 +48,13 @@ def run(args: argparse.Namespace) -> int:
         from tunesmith.rights.features import given_notes
 
         given, own = given_notes(read(args.given)), f"the notes of {Path(args.given).name}"
-    elif path.suffix.lower() in PROVENANCE_KINDS:
+    elif path.suffix.lower() in PROVENANCE_KINDS and not args.count_all:
         with contextlib.suppress(ValueError, OSError):
             fields = read_provenance(path)["fields"]
             if made_how(fields) == "co-created":  # a co-created take whose input tunesmith made is checked whole
                 given, own = musicians_notes(piece, fields.get("request"))
+                if own:  # a rights analyst's script had passed a co-created copy of a corpus tune, unawares
+                    own += " (by the file's own record, which is unsigned: --count-all counts them)"
     t0 = time.perf_counter()
     index = resolve_index(args.against, model=args.model)
     load_s = time.perf_counter() - t0
