@@ -148,6 +148,8 @@ def test_cli_tune_dpo_and_preferences_dpo(base, tmp_path, monkeypatch, capsys):
     assert main(["tune", "--reward", "rules", "--method", "dpo", "--beta", "0.2", "--out", str(tmp_path / "t"), *args]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["rounds"] == 2 and "dpo_pairs" in out["last"]
+    tuning = json.loads((tmp_path / "t" / "model.json").read_text())["tuning"]
+    assert tuning["method"].startswith("online DPO") and "reinforcement" not in tuning["method"]  # (a student read RL)
     monkeypatch.setenv("TUNESMITH_HOME", str(tmp_path / "home"))
     assert main(["preferences", "dpo", "--base", str(base), "--out", str(tmp_path / "d")]) == 2
     assert "no usable pairs" in capsys.readouterr().err

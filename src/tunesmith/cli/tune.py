@@ -121,6 +121,10 @@ def run(args: argparse.Namespace) -> int:
 
     pieces = real_pieces(args, config)
     progress = not (args.quiet or args.json)
+    # what the card and the progress bar call it: online DPO is preference optimisation on the
+    # model's own takes, not policy-gradient reinforcement learning (a student read it as RL)
+    method = ("online DPO on its own takes (tunesmith tune --method dpo)" if config.method == "dpo"
+              else "reinforcement learning (tunesmith tune)")  # fmt: skip
     result = tune(args.base, reward, args.out, config, pieces=pieces, resume=args.resume, force=args.force,
-                  progress=progress, method="reinforcement learning (tunesmith tune)")  # fmt: skip
+                  progress=progress, method=method)  # fmt: skip
     return report(args, result, "tune")
