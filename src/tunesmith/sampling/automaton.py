@@ -465,10 +465,9 @@ class Constrainer:
             return t.kinds["closed"][0][1] | t.kinds["open"][0][1]
         if t.voice_leading and self.vl is not None and self.v == len(t.voices) - 2 and bar < t.n_bars - 1:
             # inside the piece the tenor completes the cadence chord: its third if no voice above
-            # sings it (the bass takes the root). Composed chorales' phrase-end chords had been
-            # whole triads at 0.58 of the fermatas, Bach's at 0.91 (`musician_checks.py fermatas`)
-            # (the voices above where the phrase ends and where this note starts: a leading tone
-            # sung above is not doubled)
+            # sings it where the phrase ends or where this note starts (the bass takes the root),
+            # and never a second leading tone. Composed chorales' phrase-end chords had been whole
+            # triads at 0.58 of the fermatas, Bach's at 0.91 (`musician_checks.py fermatas`)
             root = next(iter(t.kinds[kind][0][-1]))
             ticks = (bar * t.L + self._phrase_end(bar) - 1, self.bar * t.L + self.note_pos)
             above = {p % 12 for at in ticks for p in (self.vl.pitch_at(u, at) for u in range(self.v)) if p is not None}
