@@ -201,3 +201,22 @@ def test_export_never_writes_a_cell_a_spreadsheet_would_run(takes, tmp_path):
         store.export_csv(out)
     row = out.read_text().splitlines()[1]
     assert row.endswith('\'=HYPERLINK(""http://evil"")"') and ",=" not in row
+
+
+def test_tune_says_what_the_preference_models_fit_warned_of(capsys):
+    """A student tuned on a model fitted on 10 pairs: the warning was only in the card's JSON."""
+    from tunesmith.cli.tune import preference_warnings
+    from tunesmith.rewards import Weighted
+
+    class Fitted:  # a preference reward as `rewards.resolve` makes it: the model and its fit report
+        def __init__(self, report):
+            self.model = type("Model", (), {"report": report})()
+
+        def __call__(self, piece):
+            return 0.0
+
+    preference_warnings(Weighted({"preferences": (Fitted({"heldout_pairs": 40, "heldout_accuracy": 0.8}), 1.0)}))
+    assert capsys.readouterr().err == ""
+    preference_warnings(Weighted({"preferences": (Fitted({"heldout_pairs": 2, "heldout_accuracy": 0.5}), 1.0)}))
+    err = capsys.readouterr().err
+    assert "warning: the preference model: only 2 held-out pairs" in err and "near chance" in err

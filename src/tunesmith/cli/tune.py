@@ -110,6 +110,19 @@ def report(args: argparse.Namespace, result: dict, verb: str) -> int:
     return 0
 
 
+def preference_warnings(reward) -> None:
+    """Say on stderr what the preference model's fit warned of (few held-out pairs, an accuracy
+    near chance): a student tuned on a model fitted on 10 pairs and saw it only in the card."""
+    import sys
+
+    from tunesmith.ratings import fit_warnings
+
+    for name, (fn, _) in getattr(reward, "parts", {}).items():
+        model = getattr(fn, "model", fn)
+        for warning in fit_warnings(getattr(model, "report", None) or {}) if name == "preferences" else []:
+            print(f"tunesmith tune: warning: the preference model: {warning}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     from tunesmith.rewards import resolve
     from tunesmith.solvers.model_folder import check_out_folder
@@ -118,6 +131,7 @@ def run(args: argparse.Namespace) -> int:
     config = tune_config(args)  # every check before any heavy work
     check_out_folder(args.out, resume=args.resume, force=args.force)
     reward = resolve(args.reward, preference_model=args.preference_model)
+    preference_warnings(reward)
 
     pieces = real_pieces(args, config)
     progress = not (args.quiet or args.json)
