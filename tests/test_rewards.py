@@ -77,6 +77,10 @@ def test_voice_leading_rule_for_chorales():
             r"\[stepwise_share\]: target = 1.5 is impossible; stepwise_share lies in 0..1",
         ),
         ("[note_density]\nweight = 2\n", r"contradictory or missing goal \(nothing\)"),
+        (
+            "[stepwise_share]\nat_least = 0.7\n[leap_share]\nat_least = 0.5\n",
+            r"contradictory targets: stepwise_share 0.7 \+ leap_share 0.5 > 1",
+        ),
         ("[note_density]\ntarget = 2\nweight = 0\n", r"weight must be positive"),
         ("[note_density]\ntarget = 2\ngoal = 3\n", r"unknown key\(s\) goal"),
         ('[syncopation]\ndirection = "sideways"\n', r"direction must be \"up\" or \"down\""),

@@ -228,6 +228,12 @@ def _number(where: str, key: str, value) -> float:
     return float(value)
 
 
+# metrics that are shares of kinds of the same melodic intervals that exclude each other (a step is
+# 1-2 semitones, a leap more than 7): what is asked of them at least cannot sum past 1 (a student's
+# stepwise_share at_least 0.7 with leap_share at_least 0.5 had been accepted)
+DISJOINT_SHARES = (("stepwise_share", "leap_share"),)
+
+
 def parse_criteria(raw: dict, source: str = "criteria") -> Criteria:
     """Criteria from a parsed TOML document; ValueError (one line, naming source and metric)."""
     if not raw:
@@ -270,6 +276,13 @@ def parse_criteria(raw: dict, source: str = "criteria") -> Criteria:
             raise ValueError(f"{where}: scale must be positive, got {nums['scale']:g}")
         out.append(Criterion(name, nums.get("weight", 1.0), nums.get("target"), direction,
                              nums.get("at_least"), nums.get("at_most"), nums.get("scale")))  # fmt: skip
+    least = {c.metric: c.target if c.target is not None else c.at_least for c in out}
+    for group in DISJOINT_SHARES:
+        floors = [(name, least[name]) for name in group if least.get(name) is not None]
+        if len(floors) > 1 and sum(v for _, v in floors) > 1 + 1e-9:
+            asked = " + ".join(f"{name} {v:g}" for name, v in floors)
+            raise ValueError(f"{source}: contradictory targets: {asked} > 1 (shares of kinds of the same melodic "
+                             "intervals that exclude each other)")  # fmt: skip
     return Criteria(out, source)
 
 
