@@ -153,20 +153,10 @@ def parallels_where(piece) -> list[dict]:
 
 def beat_parallels(pieces) -> dict:
     """Fifths and octaves from one beat's sounding pitches to the next's, similar motion."""
-    from tunesmith.metrics.harmony_rules import VOICES, _voices
+    from tunesmith.metrics.harmony_rules import beat_to_beat_parallels
 
-    found = beats = 0
-    for piece in pieces:
-        voices, t, before = _voices(piece), 0.0, None
-        while t < piece.duration() - 1e-6:
-            now = [voices[r].pitch_at(t) for r in VOICES]
-            if before and None not in now and None not in before:
-                beats += 1
-                for a in range(4):
-                    for b in range(a + 1, 4):
-                        moved = (now[a] - before[a]) * (now[b] - before[b]) > 0
-                        found += moved and abs(now[a] - now[b]) % 12 == abs(before[a] - before[b]) % 12 in (0, 7)
-            before, t = now, t + 1.0
+    counts = [beat_to_beat_parallels(piece) for piece in pieces]
+    found, beats = sum(c[0] for c in counts), sum(c[1] for c in counts)
     return {"beats": beats, "parallels": found, "per_100_beats": round(100 * found / max(beats, 1), 2)}
 
 

@@ -166,7 +166,7 @@ def test_no_fifths_from_beat_to_beat_under_passing_notes():
 def test_harmonized_chorales_keep_out_of_fifths_from_beat_to_beat():
     import tunesmith as ts
     from tunesmith.corpus import load_corpus
-    from tunesmith.metrics.harmony_rules import VOICES, _voices
+    from tunesmith.metrics.harmony_rules import beat_to_beat_parallels
 
     try:
         chorales = list(load_corpus(None).filter(split="valid", source="jsb"))[:6]
@@ -178,18 +178,8 @@ def test_harmonized_chorales_keep_out_of_fifths_from_beat_to_beat():
     for i, chorale in enumerate(chorales):
         soprano = copy.deepcopy(chorale)
         soprano.tracks = soprano.tracks[:1]
-        voices = _voices(ts.harmonize(soprano, style="chorale", seed=i).piece)
-        before, t = None, 0.0
-        while t < soprano.duration() - 1e-6:
-            now = [voices[r].pitch_at(t) for r in VOICES]
-            if before and None not in now and None not in before:
-                beats += 1
-                for a in range(4):
-                    for b in range(a + 1, 4):
-                        moved = (now[a] - before[a]) * (now[b] - before[b]) > 0
-                        same = abs(now[a] - now[b]) % 12 == abs(before[a] - before[b]) % 12 in (0, 7)
-                        found += moved and same
-            before, t = now, t + 1.0
+        counted = beat_to_beat_parallels(ts.harmonize(soprano, style="chorale", seed=i).piece, end=soprano.duration())
+        found, beats = found + counted[0], beats + counted[1]
     assert beats > 100 and found <= 0.01 * beats, (found, beats)  # 12.2 per 100 beats before
 
 
