@@ -46,6 +46,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tunesmith.paths import atomic_write_text
 from tunesmith.rights.features import first_bar_of
 from tunesmith.rights.index import shares_passage
 
@@ -330,10 +331,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="override a tunesmith.rights.index constant for a comparison, e.g. WEIGHTING=idf "
                         "SEGMENT=0 (the former scorer); the calibration is not written")  # fmt: skip
+    parser.add_argument("--changes", default="all",
+                        help="comma-separated changes every plant gets (of transpose, rerhythm, ornament, edit), or "
+                        "'none': verbatim excerpts, only moved to the host's register (a quotation as it stands); "
+                        "the calibration is not written unless 'all'")  # fmt: skip
     parser.add_argument("--changed-notes", type=int, default=0,
                         help="each plant also has this many notes changed by 2-4 semitones (a player's version of "
                         "the tune); the calibration is not written")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.changes == "all":
+        plant_changes = CHANGES
+    elif args.changes == "none":
+        plant_changes = ()
+    else:
+        plant_changes = tuple(c.strip() for c in args.changes.split(","))
+        unknown = sorted(set(plant_changes) - set(CHANGES))
+        if unknown:
+            parser.error(f"--changes: unknown {', '.join(unknown)} (choose from {', '.join(CHANGES)}, or none)")
+    if args.write_calibration and (args.one_change or args.set or args.changed_notes or args.changes != "all"):
+        parser.error("--write-calibration needs the plants with every change (no --one-change, --changes or "
+                     "--changed-notes) and no --set")  # checked before the run, not after it  # fmt: skip
     overrides = {}
     for kv in args.set:
         name, _, value = kv.partition("=")
@@ -388,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
             break
         src = sources[int(si)]
         host = hosts[int(rng.integers(len(hosts)))]
-        changes = (CHANGES[len(plants) % len(CHANGES)],) if args.one_change else CHANGES
+        changes = (CHANGES[len(plants) % len(CHANGES)],) if args.one_change else plant_changes
         made = plant(src, host, rng, changes=changes, changed_notes=args.changed_notes)
         if made is None:
             continue
@@ -537,6 +554,7 @@ def main(argv: list[str] | None = None) -> int:
             "median_score": float(np.median(ps)),
             "by_bars_at_copy_threshold": by_len,
             "one_change_at_a_time": args.one_change,
+            "changes": "one at a time" if args.one_change else list(plant_changes),
             "by_change_at_copy_threshold": by_change,
             "right_source_named_first": float(np.mean(right)),
         },
@@ -571,13 +589,11 @@ def main(argv: list[str] | None = None) -> int:
     for rate, row in recall_at_test_fa.items():
         print(f"{args.fa_split} false alarms <= {float(rate):.1%}: " + json.dumps(row))
     print(length_table(recall_at_test_fa, groups, args.fa_split))
-    if args.write_calibration and (args.one_change or overrides or args.changed_notes):
-        raise SystemExit("--write-calibration needs the plants with every change (no --one-change), no --set and no --changed-notes")
     if args.write_calibration:
         js = stem.with_suffix(".json")
         record = json.loads(js.read_text(encoding="utf-8"))
         record["calibration"] = calibration
-        js.write_text(json.dumps(record, separators=(",", ":"), ensure_ascii=False) + "\n", encoding="utf-8")
+        atomic_write_text(js, json.dumps(record, separators=(",", ":"), ensure_ascii=False) + "\n")
         print(f"wrote the calibration into {js}", file=sys.stderr)
     return 0
 

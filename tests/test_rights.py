@@ -15,6 +15,7 @@ import pytest
 
 from tunesmith.licenses import get_license, may_ship
 from tunesmith.rights import features as F
+from tunesmith.rights import index as IX
 from tunesmith.rights.check import check_piece, resolve_index, verdict_of, work_usage
 from tunesmith.rights.guard import guard_takes
 from tunesmith.rights.index import SimilarityIndex
@@ -110,14 +111,21 @@ def test_a_close_or_copied_work_says_what_its_license_allows(corpus, tmp_path):
     assert work_usage("CC-BY-NC-SA-4.0").startswith("CC-BY-NC-SA-4.0: non-commercial use only")
 
 
-def test_transposition_and_rerhythm_do_not_change_the_melody_or_the_score(index):
+def test_transposition_and_rerhythm_do_not_change_the_melody_or_its_pitch_score(index, monkeypatch):
     a = tune(SOURCE[:16], work_id="a")
     b = tune([p + 7 for p in SOURCE[:16]], [1.0, 0.25, 0.25, 1.5] * 4, work_id="b")
-    split = tune(SOURCE[:3] + [SOURCE[3]] + SOURCE[3:16], work_id="c")  # a note split into two repeated notes
+    # a note split into two repeated notes (half a beat each): the merged note spans the beat
+    split = tune(SOURCE[:3] + [SOURCE[3]] + SOURCE[3:16], [1.0] * 3 + [0.5, 0.5] + [1.0] * 12, work_id="c")
     assert np.array_equal(F.melody_of(a).intervals, F.melody_of(b).intervals)
     assert np.array_equal(F.melody_of(a).intervals, F.melody_of(split).intervals)
-    scores = [check_piece(p, index).score for p in (a, b, split)]
-    assert scores[0] == pytest.approx(scores[1]) == pytest.approx(scores[2])
+    pitches_only = [check_piece(p, index).score for p in (a, b, split)]
+    monkeypatch.setattr(IX, "RHYTHM_GAIN", 1.0)  # the rhythm's pass (off in the shipped scorer)
+    with_rhythm = [check_piece(p, index).score for p in (a, b, split)]
+    assert pitches_only[0] == pytest.approx(pitches_only[1]) == pytest.approx(pitches_only[2])
+    # kept as it stands (a, and the split note) the rhythm adds its information (little here: every
+    # work of this corpus is in crotchets); re-rhythmed (b), the pitches alone score, as before
+    assert with_rhythm[0] == pytest.approx(with_rhythm[2]) and with_rhythm[0] > pitches_only[0] + 1.0
+    assert with_rhythm[1] == pytest.approx(pitches_only[1])
     assert check_piece(a, index).matches[0].work["work_id"] == "source-tune"
 
 
@@ -152,7 +160,7 @@ def test_index_saves_and_loads_without_pickle(index, tmp_path):
     npz, js = index.save(tmp_path / "idx")
     assert npz.name == "idx.npz" and js.name == "idx.json"
     with np.load(npz, allow_pickle=False) as data:
-        assert set(data.files) == {"pitches", "bar_steps", "offsets", "chords", "chord_offsets",
+        assert set(data.files) == {"pitches", "bar_steps", "offsets", "chords", "chord_offsets", "spans",
                                    "post_vocab", "post_count", "post_df", "post_docs", "post_pos"}  # fmt: skip
     again = SimilarityIndex.load(tmp_path / "idx.npz")
     assert again.docs == index.docs and again.info["calibration"] == CALIBRATION
@@ -170,6 +178,25 @@ def test_index_without_stored_postings_still_loads(index, tmp_path):
     np.savez_compressed(npz, **arrays)  # an index written before the inverted lists were stored
     again = SimilarityIndex.load(npz)
     assert np.array_equal(again._vocab, index._vocab) and np.array_equal(again._post_docs, index._post_docs)
+
+
+def test_index_without_rhythm_is_searched_by_its_pitches(index, tmp_path, monkeypatch):
+    """An index written before the rhythm was kept loads, and scores as the pitches alone do."""
+    npz, _ = index.save(tmp_path / "idx")
+    with np.load(npz, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files if k != "spans"}
+    np.savez_compressed(npz, **arrays)
+    older = SimilarityIndex.load(npz)
+    assert older.spans is None
+    q = tune(SOURCE[:16], work_id="q")
+    monkeypatch.setattr(IX, "RHYTHM_GAIN", 1.0)  # asked for, and there is none to read
+    assert check_piece(q, older).score < check_piece(q, index).score
+    monkeypatch.setattr(IX, "RHYTHM_GAIN", 0.0)
+    assert check_piece(q, older).score == pytest.approx(check_piece(q, index).score)
+    arrays["spans"] = index.spans[:-1]  # one short: not this index's notes
+    np.savez_compressed(npz, **arrays)
+    with pytest.raises(ValueError, match="idx.npz: unreadable similarity index \\(its spans do not match its notes\\)"):
+        SimilarityIndex.load(npz)
 
 
 def test_index_errors():

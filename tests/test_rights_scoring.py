@@ -184,3 +184,38 @@ def test_notes_inserted_into_common_figures_do_not_make_them_rare(index, corpus,
     monkeypatch.setattr(IX, "SHARED_WEIGHT", 0)
     s_query_only = check_piece(tune(ornamented, work_id="q4"), index).score
     assert s_shared < 0.6 * s_query_only and s_shared < 0.7 * s_rare
+
+
+def test_rhythm_classes_are_ratios_of_note_spans():
+    spans = np.array([1.0, 1.0, 2.0, 0.5, 1.5, 0.5, 8.0])
+    assert F.rhythm_classes(spans).tolist() == [0, 2, -4, 3, -3, 4]  # 1, 2, 1/4, 3, 1/3, 16 (clipped)
+    # a ratio: the same in 3/4 written as 6/8 (every span halved) or at another tempo
+    assert np.array_equal(F.rhythm_classes(spans / 2), F.rhythm_classes(spans))
+    iv = np.array([2, -2, 2, -12, 24])
+    r = np.array([0, 0, 1, -4, 4])
+    joint = F.joint_symbols(iv, r)
+    assert len(set(joint.tolist())) == 5 and np.array_equal(np.sign(joint), np.sign(iv))
+    # each interval size has its own run of symbols, with a gap either side: a rhythm one class off is
+    # the symbol next to it, never another interval's
+    every = {(i, c): int(F.joint_symbols(np.array([i]), np.array([c]))[0]) for i in range(1, 25) for c in range(-4, 5)}
+    for (i, c), v in every.items():
+        assert every.get((i, c + 1), v + 1) == v + 1 and (v + 1 not in every.values() or (i, c + 1) in every)
+
+
+def test_rare_rhythms_weigh_more_than_common_ones(index):
+    rhythm_of_crotchets = np.zeros(20, dtype=np.int64)  # every work of the corpus: crotchets
+    dotted = np.array([1, -1] * 10)
+    assert index.rhythm_info(dotted)[1:].min() > 4 * index.rhythm_info(rhythm_of_crotchets)[1:].max()
+
+
+def test_a_copy_that_keeps_its_rhythm_scores_more_than_one_re_rhythmed(index, monkeypatch):
+    """The rhythm is a second witness: a passage kept as it stands (pitches and note lengths)
+    scores more than the same pitches re-rhythmed, which score what the pitches alone do."""
+    as_written = tune(RARE)
+    re_rhythmed = tune(RARE, [1.5, 0.5] * 8)
+    alone = check_piece(as_written, index).score  # the shipped scorer: pitches alone
+    monkeypatch.setattr(IX, "RHYTHM_GAIN", 1.0)
+    score = {name: check_piece(p, index).score for name, p in (("as", as_written), ("re", re_rhythmed))}
+    assert score["as"] > score["re"] == pytest.approx(alone)
+    found = check_piece(as_written, index).matches[0]  # the rhythm's pass found the passage, end to end
+    assert found.work["work_id"] == "source-tune" and found.query_notes == (0, len(RARE) - 1)

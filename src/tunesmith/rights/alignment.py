@@ -25,7 +25,7 @@ class AlignScoring:
     must make up)."""
 
     near: float
-    join: float
+    join: float | None  # None: no joins (an alignment of symbols whose sums mean nothing)
     mismatch: float
     gap: float
     changed: float | None = None  # None: a changed note is two mismatches
@@ -202,8 +202,8 @@ def align(
     return results
 
 
-def _cells(Q, Qpair, up, down, in_q, W, Wm, NW, T, Tpair, in_t, WT, WT2, base, w_h, s_row, first, join: float,
-           changed: float):  # fmt: skip
+def _cells(Q, Qpair, up, down, in_q, W, Wm, NW, T, Tpair, in_t, WT, WT2, base, w_h, s_row, first, join: float | None,
+           changed: float | None):  # fmt: skip
     """The sparse cells, by an equi-join on (lane, interval value): the targets' cells (kind 0:
     one target interval, kind 1: a pair) are counting-sorted by key, then each query cell (in row
     order) takes the run of target cells with its key, so that the cells come out in row order.
@@ -227,6 +227,8 @@ def _cells(Q, Qpair, up, down, in_q, W, Wm, NW, T, Tpair, in_t, WT, WT2, base, w
     j_ok[0, 0] = j_ok[0, 2] = False
     if changed is None:
         j_ok[:, 2] = False
+    if join is None:
+        j_ok[:] = False
     pj = np.flatnonzero(j_ok)
     jv = np.stack((Qpair, Q, Qpair), axis=1).ravel()[pj].astype(np.int64)
     s_ok = np.stack((in_q, in_q & (up != -32000), in_q & (down != -32000)), axis=1)
@@ -257,7 +259,7 @@ def _cells(Q, Qpair, up, down, in_q, W, Wm, NW, T, Tpair, in_t, WT, WT2, base, w
     cnt, ends, pos = probe(pj, np.minimum(kind, 1), jv)  # kind 2 probes the target pairs
     j = j_sorted[pos]
     kinds = np.repeat(kind, cnt)
-    j_add = np.where(kinds == 2, changed or 0.0, join * np.minimum(np.repeat(W.ravel()[i_q * K + k], cnt), wt_sorted[pos]))
+    j_add = np.where(kinds == 2, changed or 0.0, (join or 0.0) * np.minimum(np.repeat(W.ravel()[i_q * K + k], cnt), wt_sorted[pos]))
     h = i_q - 1 + (kind == 1)  # the source's H row
     j_src = np.repeat(base[h] + 1 + k * w_h[h] - np.minimum(kind, 1), cnt) + j
     j_dst = np.repeat(k * w_h[i_q + 1] + 1, cnt) + j  # H column j + 1
@@ -283,11 +285,15 @@ def _traceback(H, S, q, T, qpair, Tpair, w, wt, wt2, i: int, j: int, scoring: Al
         if abs(v - (H[i - 1, j - 1] + S[i - 1, j - 1])) < tol:
             matched += int(q[i - 1] == T[j - 1])
             i, j = i - 1, j - 1
-        elif i >= 2 and qpair[i - 1] == T[j - 1] and abs(v - (H[i - 2, j - 1] + join * min(w[i - 1], wt[j - 1]))) < tol:
+        elif (
+            join is not None and i >= 2 and qpair[i - 1] == T[j - 1]
+            and abs(v - (H[i - 2, j - 1] + join * min(w[i - 1], wt[j - 1]))) < tol
+        ):  # fmt: skip
             i, j = i - 2, j - 1
         elif (
-            j >= 2 and q[i - 1] == Tpair[j - 1] and abs(v - (H[i - 1, j - 2] + join * min(w[i - 1], wt2[j - 1]))) < tol
-        ):
+            join is not None and j >= 2 and q[i - 1] == Tpair[j - 1]
+            and abs(v - (H[i - 1, j - 2] + join * min(w[i - 1], wt2[j - 1]))) < tol
+        ):  # fmt: skip
             i, j = i - 1, j - 2
         elif (
             scoring.changed is not None and i >= 2 and j >= 2 and qpair[i - 1] == Tpair[j - 1]

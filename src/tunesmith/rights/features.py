@@ -40,6 +40,8 @@ _BITS = 6  # bits per interval symbol (0..48)
 KIND_COARSE = np.int64(1) << 25  # exact grams use 24 bits, coarse 18
 KIND_CHORD = np.int64(1) << 26
 _COARSE_EDGES = np.array([-7, -5, -3, 0, 3, 5, 8])  # np.digitize classes: <=-8,-7..-5,-4..-3,-2..-1,1..2,3..4,5..7,>=8
+RHYTHM_CLASSES = 8  # rhythm ratio classes either side of "the same length" (`rhythm_classes`): -4 .. 4
+MIN_SPAN = 1 / 48  # beats: the shortest note span the rhythm reads (a grace note's)
 QUALITY_CLASSES = {"": 0, "maj": 0, "m": 1, "min": 1, "7": 2, "dim": 3, "aug": 4}
 
 
@@ -54,6 +56,7 @@ class Melody:
     onsets: np.ndarray  # float64 beats (for callers that map back to the piece)
     input_mask: np.ndarray  # bool: note belongs to given (musician's) material
     first_bar: int = 1  # the score's number of Piece.bars()[0]: 0 for a pickup (Piece.pickup_beats)
+    spans: np.ndarray | None = None  # float64 beats from each note's onset to the next's (the last: to its end)
 
     @property
     def intervals(self) -> np.ndarray:
@@ -78,6 +81,7 @@ def melody_of(piece: Piece, given: set[tuple[int, float]] | None = None) -> Melo
         return Melody(empty, empty.copy(), np.zeros(0), np.zeros(0, dtype=bool), first_bar_of(piece))
     onsets = np.array([n.onset for n in notes], dtype=float)
     pitches = np.array([n.pitch for n in notes], dtype=np.int16)
+    end = max(n.onset + n.duration for n in notes)
     order = np.lexsort((-pitches, onsets))  # by onset, highest pitch first
     onsets, pitches = onsets[order], pitches[order]
     first = np.ones(len(onsets), dtype=bool)
@@ -92,7 +96,29 @@ def melody_of(piece: Piece, given: set[tuple[int, float]] | None = None) -> Melo
     onsets, pitches, given_mask = onsets[keep], pitches[keep], given_mask[keep]
     bar_onsets = np.asarray(piece.bars(), dtype=float)
     bars = np.clip(np.searchsorted(bar_onsets, onsets + 1e-6, side="right") - 1, 0, None).astype(np.int16)
-    return Melody(pitches, bars, onsets, given_mask, first_bar_of(piece))
+    spans = np.diff(np.append(onsets, max(end, onsets[-1] + MIN_SPAN)))
+    return Melody(pitches, bars, onsets, given_mask, first_bar_of(piece), spans)
+
+
+def rhythm_classes(spans: np.ndarray) -> np.ndarray:
+    """The rhythm of each interval (int64, one fewer than `spans`): how much longer the note it
+    leads to lasts than the note it leaves (onset to onset, repeats merged), as the ratio's
+    log2 in half steps, rounded and clipped to -RHYTHM_CLASSES//2 .. +RHYTHM_CLASSES//2 (0: the
+    same length, 2: twice as long, 1: a dotted note after its short one). A ratio, not a length:
+    the same under a changed tempo or a meter written in other note values (3/4 as 6/8)."""
+    s = np.maximum(np.asarray(spans, dtype=np.float64), MIN_SPAN)
+    half = RHYTHM_CLASSES // 2
+    return np.clip(np.rint(2.0 * np.log2(s[1:] / s[:-1])), -half, half).astype(np.int64)
+
+
+def joint_symbols(intervals: np.ndarray, rhythm: np.ndarray) -> np.ndarray:
+    """One symbol per interval for its size and its rhythm together (`rhythm_classes`): equal
+    only where both are (a passage copied as it stands, not re-rhythmed). The sign is the
+    interval's (intervals are never 0: repeats are merged); a rhythm one class off is the symbol
+    next to it, and the symbols of two interval sizes never touch (a gap either side)."""
+    iv = np.clip(np.asarray(intervals, dtype=np.int64), -MAX_INTERVAL, MAX_INTERVAL)
+    half = RHYTHM_CLASSES // 2
+    return np.sign(iv) * (np.abs(iv) * (RHYTHM_CLASSES + 3) + (np.asarray(rhythm, dtype=np.int64) + half + 1))
 
 
 def first_bar_of(piece: Piece) -> int:

@@ -6,7 +6,8 @@
     matches = index.search(piece, top=3)           # [Match(doc, score, query_bars, work_bars, ...)]
 
 Storage (never pickled): the .npz holds the merged melody pitches of every work (uint8), the bar
-of each note (uint16), offsets, the chord tokens, and the inverted index (`post_*`: every gram,
+of each note (uint16), each note's span (uint16, 1/24 beats: the rhythm, read by a second pass that
+is off, see `RHYTHM_GAIN`), offsets, the chord tokens, and the inverted index (`post_*`: every gram,
 its occurrence count and document frequency, and per occurrence its work and position), so that
 loading reads arrays instead of rebuilding them (~0.05 s instead of ~0.8 s for the shipped model's
 training set; an .npz without `post_*` is still read, its lists rebuilt). The .json holds one
@@ -95,6 +96,19 @@ GAP = 8.0
 # notes in every plant no more (--changed-notes 2: 0.29 both), and the 26 held-out versions of a
 # training tune by title scored the same: held-out tunes close to training ones rose with it.
 CHANGED: float | None = None
+# Rhythm (`search`'s second pass, off: 0): an exact interval that also keeps its rhythm
+# (`features.rhythm_classes`) adds RHYTHM_GAIN times the rhythm's information (`rhythm_info`), and
+# that pass's score counts RHYTHM_SCALE times. Measured (session 28; evaluate_copy_guard.py --plants
+# 200 --seed 0 --takes 0 --fa-split valid, at <= 2 % valid false alarms, right source named):
+# verbatim plants (--changes none) 0.56 without; 0.68 at gain 1, scale 1; 0.675 at 1, 0.6; 0.685 at
+# 2, 0.45. Plants with every change (re-rhythmed among them) 0.515 without; 0.22 / 0.45 / 0.375
+# there. Held-out tunes of a style share rhythms with the training tunes as well as figures (folk
+# tunes share whole phrases), so the rhythm raised the false alarms nearly as much as the copies, and
+# the threshold with them: a verbatim 4-bar borrowing is found more often (0.68 -> 0.81 at gain 1,
+# scale 1) at the cost of every disguised copy. The index keeps the note spans for it.
+RHYTHM_GAIN = 0.0
+RHYTHM_SCALE = 1.0
+SPAN_TICKS = 24  # the index stores note spans in 1/24 beats (triplets and sixteenths exactly)
 WINDOW = 96  # intervals of each side aligned at most (the reported passage goes on: `_extend_passage`)
 EXTEND_RESUME = 4  # intervals that must match again past a changed note for a passage to go on
 BAND = 4  # diagonals either side of the best one (inserted / deleted notes shift it)
@@ -149,6 +163,9 @@ class SimilarityIndex:
     docs: list[dict[str, Any]]
     info: dict[str, Any] = field(default_factory=dict)
     postings: dict[str, np.ndarray] | None = field(default=None, repr=False)  # stored inverted lists (load)
+    # uint16: each note's span (onset to the next note's) in 1/SPAN_TICKS beats; None: an index built
+    # before rhythm was kept, searched by its pitches alone
+    spans: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         stored, self.postings = self.postings, None
@@ -159,12 +176,13 @@ class SimilarityIndex:
     def build(cls, pieces: Any, *, info: dict[str, Any] | None = None, min_notes: int = F.GRAM + 2) -> SimilarityIndex:
         """Index the melodies of `pieces` (an iterable of Piece); works with fewer than
         `min_notes` merged melody notes (chords-only sources) are left out."""
-        pitch_parts, bar_parts, chord_parts, docs = [], [], [], []
+        pitch_parts, bar_parts, span_parts, chord_parts, docs = [], [], [], [], []
         for p in pieces:
             mel = F.melody_of(p)
             if len(mel) < min_notes:
                 continue
             pitch_parts.append(mel.pitches.astype(np.uint8))
+            span_parts.append(np.clip(np.rint(mel.spans * SPAN_TICKS), 1, 65535).astype(np.uint16))
             bar_parts.append(np.clip(mel.bars, 0, 65535).astype(np.uint16))
             chord_parts.append(F.chord_tokens(p))
             docs.append({"work_id": p.work_id, "piece_id": p.piece_id, "title": p.title, "source": p.source,
@@ -182,6 +200,7 @@ class SimilarityIndex:
             chord_offsets=chord_offsets,
             docs=docs,
             info={"format": FORMAT, "version": FORMAT_VERSION, **(info or {})},
+            spans=np.concatenate(span_parts),
         )
 
     @classmethod
@@ -200,7 +219,9 @@ class SimilarityIndex:
             chord_offsets=np.concatenate((own.chord_offsets, reference.chord_offsets[1:] + own.chord_offsets[-1])),
             docs=docs,
             info=info,
-        )
+            spans=np.concatenate((own.spans, reference.spans)) if own.spans is not None and reference.spans is not None
+            else None,
+        )  # fmt: skip
 
     def save(self, path: str | os.PathLike) -> tuple[Path, Path]:
         """Write PATH.npz (arrays) and PATH.json (works, build info, calibration); returns both."""
@@ -216,8 +237,9 @@ class SimilarityIndex:
             "post_docs": self._post_docs.astype(doc_dtype), "post_pos": self._post_pos.astype(np.uint16),
         }  # fmt: skip
         buffer = io.BytesIO()  # written whole, then moved into place: no half index on disk
+        rhythm = {"spans": self.spans} if self.spans is not None else {}
         np.savez_compressed(buffer, pitches=self.pitches, bar_steps=bar_steps, offsets=self.offsets.astype(np.int32),
-                            chords=self.chords, chord_offsets=self.chord_offsets.astype(np.int32), **post)  # fmt: skip
+                            chords=self.chords, chord_offsets=self.chord_offsets.astype(np.int32), **rhythm, **post)  # fmt: skip
         atomic_write_bytes(npz, buffer.getvalue())
         columns = {
             k: [d.get(k) for d in self.docs]
@@ -258,13 +280,16 @@ class SimilarityIndex:
             bars = np.cumsum(arrays["bar_steps"].astype(np.int32)).astype(np.uint16)
         except (KeyError, TypeError, AttributeError, IndexError) as exc:
             raise ValueError(f"{js.name}: unreadable similarity index ({type(exc).__name__}: {exc})") from None
+        spans = arrays.get("spans")
+        if spans is not None and (spans.shape != arrays["pitches"].shape or spans.dtype != np.uint16):
+            raise ValueError(f"{npz.name}: unreadable similarity index (its spans do not match its notes)")
         post = {k[5:]: v for k, v in arrays.items() if k.startswith("post_")}
         if set(post) != {"vocab", "count", "df", "docs", "pos"}:
             post = None  # an index saved without its inverted lists: rebuilt from the pitches
         return cls(
             pitches=arrays["pitches"], bars=bars, offsets=arrays["offsets"].astype(np.int64),
             chords=arrays["chords"], chord_offsets=arrays["chord_offsets"].astype(np.int64), docs=docs, info=record,
-            postings=post,
+            postings=post, spans=spans,
         )  # fmt: skip
 
     # ------------------------------------------------------------------ inverted index
@@ -323,6 +348,8 @@ class SimilarityIndex:
         self._bg: _Background | None = None
         self._weight_cache: dict[int, np.ndarray] = {}
         self._intervals: np.ndarray | None = None
+        self._joint: np.ndarray | None = None
+        self._rhythm_bits: tuple[np.ndarray, np.ndarray, float] | None = None
         # works that lend their statistics only (`with_reference`): never candidates
         self._reference_docs = np.array([i for i, d in enumerate(self.docs) if d.get("reference")], dtype=np.int64)
 
@@ -516,6 +543,41 @@ class SimilarityIndex:
         a, b = int(self.offsets[doc]), int(self.offsets[doc + 1])
         return self._intervals[a : max(a, b - 1)]
 
+    def doc_joint(self, doc: int) -> np.ndarray:
+        """A work's intervals with their rhythm (`features.joint_symbols`; a read-only view)."""
+        if self._joint is None:  # every work's at once, as `doc_intervals`
+            spans = self.spans.astype(np.float64) / SPAN_TICKS
+            self._joint = F.joint_symbols(F.intervals_of(self.pitches), F.rhythm_classes(spans))
+            self._joint.flags.writeable = False
+        a, b = int(self.offsets[doc]), int(self.offsets[doc + 1])
+        return self._joint[a : max(a, b - 1)]
+
+    def rhythm_info(self, rhythm: np.ndarray) -> np.ndarray:
+        """Information of each rhythm class (`features.rhythm_classes`) given the one before it,
+        under a bigram model of the indexed works' rhythms (add-0.5 smoothing; the first of a
+        query under the unigram), over the corpus median, clipped to 0 .. `MAX_INFO`: straight
+        eighths in a reel say little, a dotted figure or a held note among quick ones more."""
+        if self._rhythm_bits is None:
+            k = F.RHYTHM_CLASSES + 1
+            half = F.RHYTHM_CLASSES // 2
+            spans = self.spans.astype(np.float64) / SPAN_TICKS
+            r = F.rhythm_classes(spans) + half
+            doc_of_iv = np.repeat(np.arange(len(self.docs)), np.diff(self.offsets))[:-1]
+            same = doc_of_iv[1:] == doc_of_iv[:-1]  # a bigram within one work (the last note's span is its own)
+            pair = np.bincount(r[:-1][same] * k + r[1:][same], minlength=k * k).reshape(k, k) + 0.5
+            uni = np.bincount(r, minlength=k) + 0.5
+            cond = -np.log2(pair / pair.sum(axis=1, keepdims=True))
+            first = -np.log2(uni / uni.sum())
+            occurrences = cond[r[:-1][same], r[1:][same]]
+            ref = float(np.median(occurrences)) if len(occurrences) else 1.0
+            self._rhythm_bits = (cond, first, max(ref, 0.25))
+        cond, first, ref = self._rhythm_bits
+        r = np.asarray(rhythm, dtype=np.int64) + F.RHYTHM_CLASSES // 2
+        if len(r) == 0:
+            return np.zeros(0)
+        bits = np.concatenate(([first[r[0]]], cond[r[:-1], r[1:]]))
+        return np.clip(bits / ref, 0.0, MAX_INFO)
+
     def doc_chord_grams(self, doc: int) -> np.ndarray:
         if doc not in self._chord_cache:
             a, b = self.chord_offsets[doc], self.chord_offsets[doc + 1]
@@ -562,6 +624,15 @@ class SimilarityIndex:
         targets = [self.doc_intervals(int(d)) for d in cands]
         target_w = self.docs_weights(cands) if info and SHARED_WEIGHT else None
         found = _align(q, weights, given_iv, targets, windows, top, target_w)
+        if RHYTHM_GAIN and self.spans is not None and mel.spans is not None:
+            # a second pass with each interval's rhythm: a passage copied as it stands (pitches
+            # and rhythm) scores its pitches' information and its rhythm's; the better pass counts
+            rhythm = F.rhythm_classes(mel.spans)
+            joint_w = np.where(given_iv, 0.0, weights + RHYTHM_GAIN * self.rhythm_info(rhythm))
+            as_written = align(F.joint_symbols(q, rhythm), joint_w, given_iv, [self.doc_joint(int(d)) for d in cands],
+                               windows, len(cands), scoring=AlignScoring(NEAR, None, MISMATCH, GAP, None))  # fmt: skip
+            as_written = [(RHYTHM_SCALE * w[0], *w[1:]) for w in as_written]
+            found = [w if w[0] > f[0] else f for f, w in zip(found, as_written)]
         qgrams = F.chord_grams(chord_toks) if len(chord_toks) >= F.CHORD_GRAM else np.zeros(0, np.int64)
         out: list[Match] = []
         for c, (score, qi, tj, matched) in enumerate(found):
