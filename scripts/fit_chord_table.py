@@ -31,7 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR / "chord_table.json")
     args = ap.parse_args(argv)
     corpus = load_corpus(args.corpus)
-    pieces = [p for p in corpus.filter(split="train", shippable=True) if p.chords and p.style != "chorale"]
+    # lead sheets only: a melody under chord symbols (Billboard's progressions have no melody, and
+    # their chords would be counted as the chords of silence)
+    pieces = [p for p in corpus.filter(split="train", shippable=True)
+              if p.chords and p.style != "chorale" and p.melody() is not None and p.melody().notes]  # fmt: skip
     table = LeadSheetBaseline(args.unit).fit(pieces)
     data = table.to_dict()
     data["provenance"] = {
