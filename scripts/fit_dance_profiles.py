@@ -18,6 +18,7 @@ import json
 import re
 import sys
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 
@@ -51,6 +52,7 @@ def dance_pieces(corpus, dance: str, split: str) -> list:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="default", help="the model folder whose decoding.json --write updates")
     ap.add_argument("--gains", default="0,0.5,1,2,3")
     ap.add_argument("--takes", type=int, default=20, help="takes per dance and gain")
     ap.add_argument("--seed", type=int, default=0)
@@ -77,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         valid[dance] = length_shares(dance_pieces(corpus, dance, "valid"))[0]
         print(f"{dance}: {len(train)} training tunes ({notes} notes; meters {dict(meters.most_common(3))}), "
               f"{len(dance_pieces(corpus, dance, 'valid'))} validation tunes", flush=True)  # fmt: skip
-    model = load_model("default")
+    folder = Path(DEFAULT_MODEL_DIR if args.model == "default" else args.model)
+    model = load_model(str(folder))
     model.model.decoding.setdefault("folk", {})["dances"] = dances
     gains = [float(g) for g in args.gains.split(",")]
     report = {"dances": dances, "gains": {}}
@@ -96,8 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
     if args.write:
-        command = f"python scripts/fit_dance_profiles.py --gains {args.gains} --takes {args.takes} --seed {args.seed} --write"
-        update_decoding_file(DEFAULT_MODEL_DIR, {"folk": {"dances": dances, "dance_rhythm_feedback": best}},
+        command = f"python scripts/fit_dance_profiles.py --model {args.model} --gains {args.gains} --takes {args.takes} --seed {args.seed} --write"
+        update_decoding_file(folder, {"folk": {"dances": dances, "dance_rhythm_feedback": best}},
                              "dances_fitted_on", "Nottingham training tunes by dance; gain on the validation tunes; "
                              + command)  # fmt: skip
         print("wrote dances and dance_rhythm_feedback into the model's decoding.json")

@@ -1,0 +1,133 @@
+#!/usr/bin/env python
+"""Refit everything a new model needs beside its weights before it ships, in order.
+
+    python scripts/refit_decoding.py runs/candidate            # every step, into runs/candidate/
+    python scripts/refit_decoding.py runs/candidate --from tonal --dry-run
+
+A model folder (model.safetensors + model.json) composes with the sampling defaults of the
+decoding.json beside it, and with the harmonizer and chord table beside it. The defaults are
+corrections fitted to one model's leanings (how far its melodies leap, rock, stray from the key,
+run in eighths), so weights trained again need them fitted again: the package's, fitted to the
+weights before, made the retrained model's chorales easier to tell from Bach's (session 28). Each
+step runs one of the fit scripts with `--model FOLDER --write`, in the order the package's were
+fitted in; their reports go to FOLDER/fits/. Every step reads the shippable training split only.
+
+Steps (`--from NAME` starts at one; `--only NAME[,NAME]` runs those):
+  harmonizer    scripts/fit_harmonizer.py --out FOLDER (the lead-sheet and chorale networks)
+  chord-table   scripts/fit_chord_table.py --out FOLDER/chord_table.json
+  tempos        scripts/fit_header_tempos.py          pickups  scripts/fit_pickups.py
+  rhythm        scripts/fit_rhythm_feedback.py (chorale)
+  modulation    scripts/fit_modulation.py (chorale)
+  iv-chorale    scripts/fit_interval_feedback.py --styles chorale --rounds 4 --returns, then the
+                alto's and tenor's return offsets set to 0 (the bass's kept: with all three the
+                validation classifier rose, session 19)
+  tonal         scripts/fit_tonal_feedback.py (folk, pop, jazz)
+  iv-folk       scripts/fit_interval_feedback.py --styles folk --rounds 4 --returns
+  iv-pop        scripts/fit_interval_feedback.py --styles pop --rounds 3 (pop's return offsets
+                were not kept: its shippable tunes rock more than its held-out songs)
+  register      scripts/fit_register_lift.py (folk, AABB, 32 bars)
+  dances        scripts/fit_dance_profiles.py
+Jazz keeps no interval offsets (fitted to its 58 shippable tunes' half steps, they made it easier
+to tell, session 18). Temperatures and top-p stay as decoding.json has them; check them with
+`scripts/tune_decoding.py`. About 50 minutes on one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+SCRIPTS = Path(__file__).resolve().parent
+
+
+def steps(folder: Path, reports: Path) -> list[tuple[str, list[list[str]]]]:
+    """(name, the commands it runs) in order; a command is a script and its arguments."""
+    m = ["--model", str(folder)]
+
+    def fit(script: str, *args: str, report: str) -> list[str]:
+        return [script, *m, *args, "--json", str(reports / report), "--write"]
+
+    return [
+        ("harmonizer", [["fit_harmonizer.py", "--out", str(folder), "--json", str(reports / "harmonizer.json"), "--json-only"]]),
+        ("chord-table", [["fit_chord_table.py", "--out", str(folder / "chord_table.json")]]),
+        ("tempos", [fit("fit_header_tempos.py", "--min-pieces", "10", "--max-off-grid", "0.5", report="header_tempos.json")]),
+        ("pickups", [fit("fit_pickups.py", "--min-share", "0.05", "--min-pieces", "30", report="pickups.json")]),
+        ("rhythm", [fit("fit_rhythm_feedback.py", report="rhythm_feedback.json")]),
+        ("modulation", [fit("fit_modulation.py", "--gains", "0,1,2,3", "--n", "120", report="modulation.json")]),
+        ("iv-chorale", [fit("fit_interval_feedback.py", "--styles", "chorale", "--rounds", "4", "--returns",
+                            report="iv_chorale.json")]),
+        ("tonal", [fit("fit_tonal_feedback.py", "--key-heard", report="tonal_feedback.json")]),
+        ("iv-folk", [fit("fit_interval_feedback.py", "--styles", "folk", "--rounds", "4", "--returns", report="iv_folk.json")]),
+        ("iv-pop", [fit("fit_interval_feedback.py", "--styles", "pop", "--rounds", "3", report="iv_pop.json")]),
+        ("register", [fit("fit_register_lift.py", "--style", "folk", "--bars", "32", "--form", "AABB",
+                          "--gains", "0,1,1.5,2,3", "--n", "120", report="register_lift.json")]),
+        ("dances", [fit("fit_dance_profiles.py", "--gains", "0,0.5,1,1.5,2,3", "--takes", "60", "--seed", "0",
+                        report="dances.json")]),
+    ]  # fmt: skip
+
+
+def bass_returns_only(folder: Path) -> None:
+    """The chorale's alto and tenor return offsets back to 0, the bass's kept (see the docstring)."""
+    from tunesmith.inference import update_decoding_file
+
+    decoding = json.loads((folder / "decoding.json").read_text(encoding="utf-8"))
+    lower = decoding.get("chorale", {}).get("lower_return_offsets")
+    if not lower or len(lower) != 3:
+        return
+    kept = [{"return": 0.0, "rock": 0.0}, {"return": 0.0, "rock": 0.0}, lower[2]]
+    update_decoding_file(folder, {"chorale": {"lower_return_offsets": kept}}, "lower_return_offsets_fitted_on",
+                         "chorale bass only (alto and tenor 0: with all three the validation classifier rose, session 19); "
+                         "python scripts/fit_interval_feedback.py --styles chorale --rounds 4 --returns")  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("folder", type=Path, help="the model folder (model.safetensors + model.json); decoding.json is updated")
+    ap.add_argument("--from", dest="start", default=None, help="start at this step")
+    ap.add_argument("--only", default=None, help="comma-separated steps to run")
+    ap.add_argument("--dry-run", action="store_true", help="print the commands")
+    args = ap.parse_args(argv)
+    folder = args.folder
+    if not (folder / "model.safetensors").is_file() or not (folder / "model.json").is_file():
+        ap.error(f"{folder}: not a model folder (needs model.safetensors and model.json)")
+    if not (folder / "decoding.json").is_file():
+        ap.error(f"{folder}: no decoding.json to refit (copy the package's: src/tunesmith/models/default/decoding.json)")
+    reports = folder / "fits"
+    plan = steps(folder, reports)
+    names = [n for n, _ in plan]
+    wanted = set(names)
+    if args.only:
+        wanted = {s.strip() for s in args.only.split(",")}
+    elif args.start:
+        if args.start not in names:
+            ap.error(f"--from: no step {args.start!r} (steps: {', '.join(names)})")
+        wanted = set(names[names.index(args.start) :])
+    unknown = sorted(wanted - set(names))
+    if unknown:
+        ap.error(f"--only: no step {', '.join(map(repr, unknown))} (steps: {', '.join(names)})")
+    reports.mkdir(parents=True, exist_ok=True)
+    for i, (name, commands) in enumerate(plan, 1):
+        if name not in wanted:
+            continue
+        for command in commands:
+            line = [sys.executable, str(SCRIPTS / command[0]), *command[1:]]
+            print(f"[refit {i}/{len(plan)}] {name}: python scripts/{' '.join(command)}", flush=True)
+            if args.dry_run:
+                continue
+            t0 = time.time()
+            done = subprocess.run(line, check=False)
+            if done.returncode != 0:
+                print(f"[refit] {name} failed (exit {done.returncode}); rerun with --from {name}", file=sys.stderr)
+                return done.returncode
+            print(f"[refit] {name} done in {time.time() - t0:.0f} s", flush=True)
+        if name == "iv-chorale" and not args.dry_run:
+            bass_returns_only(folder)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
