@@ -153,15 +153,23 @@ def parallels_with_the_closing_bass(auto: Constrainer, at: int, vals: np.ndarray
       the same over the root (alto E4-A4 over A2-D3 in d minor: V-i in parallel fifths);
     - the bass's note before its approach: not a fifth or an octave under an upper voice that
       moves to the same over the approach (bass G2-A2 under tenor G3-A3: parallel octaves).
-    A teacher found them at the close of 6 of 20 harmonized chorales."""
+    A teacher found them at the close of 6 of 20 harmonized chorales. On a half close the bass's
+    note before the dominant is the one it wrote, and the upper voices' final notes keep out."""
     none = np.zeros(len(vals), bool)
     pcs = final_bass_pcs(auto)
     vl, t, v = auto.vl, auto.t, auto.v
+    bass = len(t.voices) - 1
+    if (pcs is None and vl is not None and auto.half_close and auto.final_ticks is not None and v < bass
+            and at >= auto.final_chord_tick()):  # fmt: skip
+        # a half close: the bass's last note is the dominant, and its note before is written by
+        # the time an upper voice writes the final chord (the bar before is done): alto F4-E4 over
+        # bass F3-E3 into V of a minor (seed 511)
+        dominant, before = (t.tonic_pc + 7) % 12, vl.pitch_at(bass, auto.final_chord_tick() - 1)
+        pcs = (before % 12, dominant) if before is not None and before % 12 != dominant else None
     if pcs is None or vl is None or not t.voice_leading:
         return none
     approach_pc, root_pc = pcs
     strike = auto.final_chord_tick()
-    bass = len(t.voices) - 1
     if v < bass and at >= strike:  # an upper voice's note in the final chord
         prev = vl.pitch_at(v, at - 1)
         if prev is None or (prev - approach_pc) % 12 not in (0, 7):
