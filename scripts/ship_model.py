@@ -3,7 +3,9 @@
 
     python scripts/ship_model.py runs/default
 
-Copies `model.safetensors` and `model.json` into src/tunesmith/models/default/ (atomically)
+Copies `model.safetensors` and `model.json` into src/tunesmith/models/default/ (atomically), with
+the sampling defaults, harmonizers and chord table the run folder has beside them
+(`scripts/refit_decoding.py`), each checked to be fitted on data that may ship,
 and writes MODEL_CARD.md from the model's own provenance: what it learned from, under which
 licenses, and what was left out and why. Refuses a model whose training data includes any
 license that may not ship (licenses.may_ship), or a model over the size limit, so research-only
@@ -25,6 +27,9 @@ from tunesmith.pretrained import DEFAULT_MODEL_DIR
 from tunesmith.solvers.model_card import model_card
 
 MAX_BYTES = 20 * 1024 * 1024
+# per-style sampling defaults, the harmonizers and the chord table (scripts/refit_decoding.py)
+BESIDE = ("decoding.json", "harmonizer.json", "harmonizer.safetensors", "harmonizer_chorale.json",
+          "harmonizer_chorale.safetensors", "chord_table.json")  # fmt: skip
 
 DECISIONS = """\
 ## What it was not trained on, and why
@@ -88,9 +93,17 @@ def main(argv: list[str] | None = None) -> int:
     if weights.stat().st_size > MAX_BYTES:
         print(f"{weights}: {weights.stat().st_size / 1e6:.1f} MB is over the 20 MB package limit", file=sys.stderr)
         return 2
+    # what scripts/refit_decoding.py fits beside the weights: shipped with them when the run has them
+    beside = [args.run / name for name in BESIDE if (args.run / name).is_file()]
+    for record in (f for f in beside if f.suffix == ".json" and f.name != "decoding.json"):
+        licenses = json.loads(record.read_text(encoding="utf-8")).get("provenance", {}).get("licenses", {})
+        bad = sorted(lic for lic in licenses if not may_ship(lic))
+        if not licenses or bad:
+            print(f"{record}: fitted on data that may not ship ({', '.join(bad) or 'no licenses recorded'}); refusing",
+                  file=sys.stderr)  # fmt: skip
+            return 2
     args.dest.mkdir(parents=True, exist_ok=True)
-    decoding = args.run / "decoding.json"  # per-style sampling defaults (scripts/tune_decoding.py)
-    for src in (weights, meta, *([decoding] if decoding.is_file() else [])):
+    for src in (weights, meta, *beside):
         tmp = args.dest / (src.name + ".tmp")
         shutil.copyfile(src, tmp)
         tmp.replace(args.dest / src.name)

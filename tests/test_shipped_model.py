@@ -86,6 +86,34 @@ def test_ship_script_refuses_research_only_training_data(tmp_path, capsys):
     assert sorted(p.name for p in dest.iterdir()) == ["MODEL_CARD.md", "model.json", "model.safetensors"]
 
 
+def test_ship_script_ships_what_was_fitted_beside_the_weights_only_from_shippable_data(tmp_path, capsys):
+    """The sampling defaults, harmonizers and chord table a run folder has beside its weights
+    (scripts/refit_decoding.py) ship with them, each only if fitted on data that may ship."""
+    import json
+
+    from tunesmith.model import GPT, ModelConfig, save_model
+    from tunesmith.tokenizer import Tokenizer
+
+    tokenizer = Tokenizer()
+    model = GPT(ModelConfig(vocab_size=tokenizer.vocab_size, n_layer=1, n_head=1, n_embd=8, block_size=32))
+    prov = {"licenses": {"public-domain": 3}, "all_licenses_may_ship": True, "sources": {}}
+    run = tmp_path / "run"
+    save_model(run, model, tokenizer, {"provenance": prov, "train_config": {}})
+    (run / "decoding.json").write_text(json.dumps({"folk": {"temperature": 0.9}}))
+    table = {"format": "tunesmith-chord-table", "provenance": {"licenses": {"GPL-3.0": 2, "research-only": 1}}}
+    (run / "chord_table.json").write_text(json.dumps(table))
+    ship = _ship_script()
+    dest = tmp_path / "pkg"
+    assert ship.main([str(run), "--dest", str(dest)]) == 2
+    assert "chord_table.json: fitted on data that may not ship (research-only)" in capsys.readouterr().err
+    assert not dest.exists()
+    table["provenance"]["licenses"] = {"GPL-3.0": 2}
+    (run / "chord_table.json").write_text(json.dumps(table))
+    assert ship.main([str(run), "--dest", str(dest)]) == 0
+    assert sorted(p.name for p in dest.iterdir()) == [
+        "MODEL_CARD.md", "chord_table.json", "decoding.json", "model.json", "model.safetensors"]  # fmt: skip
+
+
 def test_shipped_files_name_no_machine_paths():
     """The package's model files record where their data came from by name, never by a path on
     the machine that trained them (`/root/...`, `/home/...`)."""
