@@ -76,6 +76,40 @@ def test_an_upper_voice_on_the_approach_keeps_off_octaves_with_the_planned_bass(
     assert not bad[CANDIDATES.tolist().index(52)]  # holding E3 is fine
 
 
+def test_an_upper_voice_at_a_fermata_leaves_the_bass_its_root():
+    """A harmonized fermata on C (planned C major, after G major), soprano E5 and alto G4 above:
+    the tenor on D4 over the bass's G2 (a fifth) takes no G over the cadence's C, a fifth again,
+    while C or E is there to take; the bass, written last, had found its root refused by such
+    parallels at a third of the fermatas, and stood on the chord's third or fifth. Without the
+    fermata, G stays allowed."""
+    vl = VoiceLeading(4)
+    vl.add(0, 12, 36, 76)  # soprano E5, held into the fermata
+    vl.add(1, 12, 36, 67)  # alto G4
+    vl.add(2, 12, 24, 62)  # the tenor's D4 in the beat before
+    vl.add(3, 12, 24, 43)  # the bass's G2
+    vl.chord_tones = {12: np.array([7, 11, 2]), 24: np.array([0, 4, 7])}
+    cands = np.arange(48, 70)
+    vl.cadence_ticks = frozenset({24})
+    assert set(cands[vl.pitch_ok(2, 24, cands)].tolist()) == {48, 52, 60, 64}  # C and E, no G3 or G4
+    vl.cadence_ticks = frozenset()
+    assert {55, 67} <= set(cands[vl.pitch_ok(2, 24, cands)].tolist())
+
+
+def test_parallels_are_heard_across_a_short_bars_gap():
+    """A chorale's fermata bar of 3 beats (then a 1-beat bar: 3 + 1) leaves the grid's bar silent
+    after its music: tenor F-sharp 3 over bass F-sharp 2 at the fermata (ticks 216-228), both silent
+    to the next bar (240), where the tenor moves to B3. The bass's B2 there is octaves with it, as
+    much as if no gap lay between (the check had read the silence and let 20 of 33 parallels of
+    harmonized fermata chorales through); D3 is fine."""
+    vl = VoiceLeading(4)
+    vl.add(2, 216, 228, 54)
+    vl.add(3, 216, 228, 42)
+    vl.add(2, 240, 252, 59)
+    cands = np.arange(40, 60)
+    allowed = set(cands[vl.pitch_ok(3, 240, cands)].tolist())
+    assert 47 not in allowed and 59 not in allowed and 50 in allowed
+
+
 def test_no_parallels_with_an_upper_voice_into_a_phrase_cadence():
     """A half cadence on G in C major (bar 1's last beat, the bass's closing note set to G): the
     alto moves F-sharp 4 - D4 there, so the bass's note before it is not B (a fifth under F-sharp:
