@@ -109,6 +109,9 @@ def test_a_close_or_copied_work_says_what_its_license_allows(corpus, tmp_path):
     assert "composers" not in idx.docs[0]  # only where the source says
     assert work_usage("GPL-3.0").startswith("this transcription is under GPL-3.0")
     assert work_usage("CC-BY-NC-SA-4.0").startswith("CC-BY-NC-SA-4.0: non-commercial use only")
+    # the music21 corpus's encodings of traditional tunes: the license is the encoding's, not the tune's
+    assert work_usage("non-commercial").startswith("this encoding is for non-commercial use only")
+    assert "the tune itself may be older and free" in work_usage("non-commercial")
 
 
 def test_transposition_and_rerhythm_do_not_change_the_melody_or_its_pitch_score(index, monkeypatch):

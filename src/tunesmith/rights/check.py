@@ -93,7 +93,11 @@ _LICENSE_USAGE = {
     "CC0-1.0": "CC0: free to use, change, publish and sell",
     "GPL-3.0": "this transcription is under GPL-3.0: publishing those bars as they stand means the GPL's terms "
     "(the tune itself may be older and free: find another source for it)",
-    "non-commercial": "non-commercial use only: do not sell or publish those bars commercially without permission",
+    # the music21 corpus's encodings (Essen, O'Neill's 1850, Ryan's): the license is the encoding's; a
+    # musician who typed a traditional tune from memory had read it as the tune's own
+    "non-commercial": "this encoding is for non-commercial use only: do not sell or publish those bars "
+    "commercially as it has them, without permission (the tune itself may be older and free: find another "
+    "source for it)",
     "research-only": "research use only (a copyrighted or unclear work): do not publish those bars without the "
     "rights holder's permission",
     "unknown": "no license known: treat as research use only",
