@@ -162,15 +162,17 @@ def test_a_dance_runs_in_its_own_note_lengths():
 
 def test_a_dance_has_its_own_speed_and_a_hornpipe_is_heard_swung(tmp_path):
     """A reel had come out at the style's 110 quarters a minute, half a session's speed: a dance's
-    default tempo is its Irish MIDI files' median (reel 180, jig 160 quarters: 106.7 dotted
-    quarters). A hornpipe is written straight and heard swung, as jazz is."""
+    default tempo is its Irish MIDI files' median (reel 180; jig 160 quarters, marked as a metronome
+    would: dotted quarter 107). A hornpipe is written straight and heard swung, as jazz is."""
     import json
 
     from tunesmith.api import compose
 
     reel = compose(style="folk", dance="reel", bars=4, seed=1, check=False)
     assert reel.piece.tempo == 180.0
-    assert compose(style="folk", dance="jig", bars=4, seed=1, check=False).piece.tempo == pytest.approx(160.0)
+    jig = compose(style="folk", dance="jig", bars=4, seed=1, check=False)
+    assert jig.piece.tempo == pytest.approx(160.5)  # dotted quarter = 107, a metronome's number, not 106.67
+    assert jig.provenance["request"]["tempo_bpm"] == pytest.approx(107.0)
     assert compose(style="folk", dance="reel", tempo=100, bars=4, seed=1, check=False).piece.tempo == 100.0
     assert compose(style="folk", dance="reel", meter="2/2", bars=4, seed=1, check=False).piece.tempo == 180.0
     assert compose(style="folk", dance="waltz", bars=4, seed=1, check=False).piece.tempo == 110.0  # no source's

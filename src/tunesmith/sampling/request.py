@@ -247,7 +247,9 @@ DANCES = tuple(DANCE_METERS)  # the first meter of each: its default
 # reel had come out at the style's 110, half a session's speed. The waltz keeps the style's tempo:
 # no source names a waltz's speed. Only the written and heard tempo: the model composes at the
 # tempo it learned its style at (`sampling.header_tempo`).
-DANCE_TEMPOS_QPM = {"reel": 180.0, "hornpipe": 150.0, "jig": 160.0, "slip-jig": 160.0}
+# The jigs' in quarters as a metronome marks their dotted quarter: 107 (160.5), where 160 had been
+# printed "dotted quarter = 106.67" over a musician's jig.
+DANCE_TEMPOS_QPM = {"reel": 180.0, "hornpipe": 150.0, "jig": 160.5, "slip-jig": 160.5}
 SWUNG_DANCES = ("hornpipe",)  # played swung (the WAV), written straight as the Irish files now read
 # the usual form of the dance types a musician may name in --form (refused with the form to write)
 DANCE_FORMS = {"reel": "AABB", "jig": "AABB", "hornpipe": "AABB", "polka": "AABB", "slide": "AABB", "slipjig": "AABB",
