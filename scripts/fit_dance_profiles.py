@@ -18,7 +18,6 @@ import json
 import re
 import sys
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 
@@ -63,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     from tunesmith.api import compose, load_model
     from tunesmith.corpus import load_corpus
     from tunesmith.inference import update_decoding_file
-    from tunesmith.pretrained import DEFAULT_MODEL_DIR
+    from tunesmith.pretrained import resolve_model
     from tunesmith.progress import progress_bar
     from tunesmith.sampling.request import DANCE_METERS
 
@@ -79,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         valid[dance] = length_shares(dance_pieces(corpus, dance, "valid"))[0]
         print(f"{dance}: {len(train)} training tunes ({notes} notes; meters {dict(meters.most_common(3))}), "
               f"{len(dance_pieces(corpus, dance, 'valid'))} validation tunes", flush=True)  # fmt: skip
-    folder = Path(DEFAULT_MODEL_DIR if args.model == "default" else args.model)
+    folder = resolve_model(args.model)
     model = load_model(str(folder))
     model.model.decoding.setdefault("folk", {})["dances"] = dances
     gains = [float(g) for g in args.gains.split(",")]

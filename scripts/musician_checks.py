@@ -146,7 +146,7 @@ def parallels_where(piece) -> list[dict]:
                             k = bisect.bisect_right(bars, t + 1e-6) - 1
                             found.append({"voices": VOICES[i][0].upper() + VOICES[j][0].upper(),
                                           "kind": "octave" if interval == 0 else "fifth", "bar": k + 1 if bars[0] == 0 and piece.pickup_beats() == 0 else k,
-                                          "beat": round(t - bars[k] + 1, 2)})  # fmt: skip
+                                          "beat": round(t - bars[k] + 1, 2), "onset": round(t, 3)})  # fmt: skip
                 before = now
     return found
 

@@ -67,6 +67,12 @@ class VoiceLeading:
             i -= 1
         return best
 
+    def pitch_or_last(self, v: int, t: int) -> int | None:
+        """The pitch voice v sounds at tick t, else that of its note ending at t (a voice silent
+        after a short bar's music, up to the next bar line, is still heard on its last note)."""
+        pitch = self.pitch_at(v, t)
+        return self.pitch_at(v, t - 1) if pitch is None else pitch
+
     def last_change(self, v: int, t: int) -> int | None:
         i = bisect.bisect_left(self.starts[v], t) - 1
         j = bisect.bisect_left(self.ends[v], t) - 1
@@ -115,10 +121,7 @@ class VoiceLeading:
             # before the next bar line, as a phrase's fermata bar in a chorale of 3 + 1 beats), the
             # note that just ended: the parallel is heard across the gap (harmonized fermata
             # chorales had 20 of their 33 parallels in the chord after a fermata, unchecked)
-            a0 = self.pitch_at(v, prev)
-            a0 = self.pitch_at(v, prev - 1) if a0 is None else a0
-            b0 = self.pitch_at(u, prev)
-            b0 = self.pitch_at(u, prev - 1) if b0 is None else b0
+            a0, b0 = self.pitch_or_last(v, prev), self.pitch_or_last(u, prev)
             if a0 is None or b0 is None or b1 == b0:
                 continue
             ic = abs(a0 - b0) % 12
