@@ -86,10 +86,11 @@ def test_resume_refuses_another_reward_set_and_names_what_changed(base, pieces, 
              small(), pieces=pieces, progress=False, resume=True)  # fmt: skip
     with pytest.raises(ValueError, match=r"other rewards \(rules weight 1 -> 0.5\)"):
         tune(base, combine({"rules": (rules.rules, 0.5)}), out, small(), pieces=pieces, progress=False, resume=True)
-    # the existing config check names the field that differs
-    with pytest.raises(ValueError, match=r"another tune config \(rounds 3 in the checkpoint, 5 now\)"):
-        tune(base, combine({"rules": (rules.rules, 1.0)}), out, small(rounds=5), pieces=pieces, progress=False,
-             resume=True)  # fmt: skip
+    # the existing config check names the field that differs (rounds may grow: that extends the run)
+    with pytest.raises(ValueError, match=r"another tune config \(lr 0.01 in the checkpoint, 0.02 now\); resume with "
+                       r"the same one \(only rounds, eval_every, eval_examples, snapshot_every, threads may change\)"):
+        tune(base, combine({"rules": (rules.rules, 1.0)}), out, small(lr=2e-2, rounds=5), pieces=pieces,
+             progress=False, resume=True)  # fmt: skip
     assert (out / "checkpoint.safetensors").read_bytes() == before  # a refused resume writes nothing
     done = tune(base, combine({"rules": (rules.rules, 1.0)}), out, small(), pieces=pieces, progress=False, resume=True)
     assert done["rounds"] == 3
@@ -139,6 +140,45 @@ def test_cli_resume_with_another_reward_is_one_clear_line(base, tmp_path, capsys
                  *cli_args(base)]) == 2  # fmt: skip
     err = json.loads(capsys.readouterr().out)["error"]
     assert "checkpoint was made with other rewards (novelty added)" in err and "rules:1" in err
+
+
+def test_a_finished_run_extended_equals_the_longer_run(base, pieces, tmp_path):
+    """Resuming a finished run with more rounds goes on from its last round, and gives the very
+    weights and history of a run that was asked for the longer count from the start."""
+    from tunesmith.model import read_safetensors
+
+    longer = tune(base, rules.rules, tmp_path / "long", small(rounds=4), pieces=pieces, progress=False)
+    tune(base, rules.rules, tmp_path / "ext", small(rounds=2), pieces=pieces, progress=False)
+    with pytest.raises(ValueError, match=r"ext: the run has done 2 rounds; to extend it, --rounds must be at least "
+                       r"that \(the checkpoint's config says 2\)"):  # fmt: skip
+        tune(base, rules.rules, tmp_path / "ext", small(rounds=1), pieces=pieces, progress=False, resume=True)
+    extended = tune(base, rules.rules, tmp_path / "ext", small(rounds=4), pieces=pieces, progress=False, resume=True)
+    wa = read_safetensors(tmp_path / "long" / "model.safetensors")[0]
+    wb = read_safetensors(tmp_path / "ext" / "model.safetensors")[0]
+    assert wa.keys() == wb.keys() and all(wa[k].equal(wb[k]) for k in wa)
+    def strip(h):
+        return [{k: v for k, v in e.items() if not k.endswith("seconds")} for e in h]
+    assert extended["rounds"] == 4 and strip(extended["history"]) == strip(longer["history"])
+    tuning = json.loads((tmp_path / "ext" / "model.json").read_text())["tuning"]
+    assert tuning["rounds_done"] == 4 and tuning["config"]["rounds"] == 4
+
+
+def test_tunesmith_tune_takes_reward_specs_and_a_config_dict(base, pieces, tmp_path):
+    """The public `tunesmith.tune` takes what the CLI takes: reward specs (one or several, with
+    weights) and the config's fields as a dict; a wrong field is refused by name."""
+    import tunesmith as ts
+
+    out = tmp_path / "py"
+    done = ts.tune(base, ["rules", "novelty:0.5"], out, {**small().to_dict(), "rounds": 1}, pieces=pieces,
+                   progress=False)  # fmt: skip
+    assert done["rounds"] == 1
+    reward = json.loads((out / "model.json").read_text())["tuning"]["reward"]
+    assert list(reward) == ["rules", "novelty"]
+    assert_normal_model_folder(out, base)
+    with pytest.raises(ValueError, match="tune config: unknown key\\(s\\) round;"):
+        ts.tune(base, "rules", tmp_path / "bad", {"round": 1}, pieces=pieces, progress=False)
+    with pytest.raises(ValueError, match="unknown reward 'rule'"):
+        ts.tune(base, "rule", tmp_path / "bad", {"rounds": 1}, pieces=pieces, progress=False)
 
 
 # ------------------------------------------------------------------ no silent overwrite

@@ -11,6 +11,7 @@ _API = {
     "check": "tunesmith.rights.check",  # the copy check: verdict, nearest works, usage
     "rate": "tunesmith.ratings",  # stars and preferences into the ratings store
     "prefer": "tunesmith.ratings",
+    "tune": "tunesmith.solvers.policy_gradient",  # fine-tune by reward (`tunesmith tune`)
 }  # fmt: skip
 __all__ = ["ChordSymbol", "KeySignature", "Note", "Piece", "Tempo", "TimeSignature", "Track", "__version__", *_API]
 

@@ -34,7 +34,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--snapshot-every", type=int, help="keep a copy of the model every N rounds in OUT/round-NNNN")
     parser.add_argument("--resume", action="store_true", help="continue from the folder's checkpoint (same config, "
-                        "base and rewards)")  # fmt: skip
+                        "base and rewards); with a larger --rounds, extend a finished run")  # fmt: skip
     parser.add_argument("--force", action="store_true", help="replace the model or run OUT already holds (its "
                         "checkpoint and round-NNNN snapshots are removed first)")  # fmt: skip
     parser.add_argument("--quiet", action="store_true", help="no progress bar")

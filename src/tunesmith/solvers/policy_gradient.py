@@ -196,6 +196,26 @@ class TuneConfig:
         return cls(**d)
 
 
+# What a resume may change: how long the run goes on (a finished run is extended by resuming it
+# with more rounds: each round draws from (seed, round), so 40 rounds then 20 more are the
+# 60-round run) and how it reports; nothing that shapes an update.
+EXTENDABLE_FIELDS = ("rounds", "eval_every", "eval_examples", "snapshot_every", "threads")
+
+
+def check_resumed_config(out: Path, saved: TuneConfig, config: TuneConfig, rounds_done: int) -> None:
+    """Refuse a resume whose config differs from the checkpoint's in a field that shapes the
+    updates (ValueError naming each), or that asks for fewer rounds than are done."""
+    was, now = saved.to_dict(), config.to_dict()
+    diff = "; ".join(f"{k} {was[k]!r} in the checkpoint, {now[k]!r} now" for k in now
+                     if was.get(k) != now[k] and k not in EXTENDABLE_FIELDS)  # fmt: skip
+    if diff:
+        raise ValueError(f"{out}: the checkpoint was made with another tune config ({diff}); resume with the same "
+                         f"one (only {', '.join(EXTENDABLE_FIELDS)} may change)")  # fmt: skip
+    if config.rounds < rounds_done:
+        raise ValueError(f"{out}: the run has done {rounds_done} rounds; to extend it, --rounds must be at least that "
+                         f"(the checkpoint's config says {saved.rounds})")  # fmt: skip
+
+
 # ------------------------------------------------------------------ sampling with log-probs
 @dataclass
 class Rollout:
@@ -584,9 +604,9 @@ def corpus_pieces(styles: Sequence[str], shippable_only: bool = False) -> tuple[
 # ------------------------------------------------------------------ the loop
 def tune(
     base: str | Path | tuple,
-    reward: Callable[[Piece], float],
+    reward: Callable[[Piece], float] | str | Sequence[str],
     out_dir: str | Path,
-    config: TuneConfig | None = None,
+    config: TuneConfig | dict[str, Any] | None = None,
     *,
     pieces: tuple[Sequence[Piece], Sequence[Piece]] | None = None,
     resume: bool = False,
@@ -597,7 +617,9 @@ def tune(
     force: bool = False,
 ) -> dict[str, Any]:
     """Fine-tune `base` (a model folder, "default", or (GPT, tokenizer, info)) toward `reward`
-    and write the tuned model to `out_dir`. `pieces=(train, valid)`: real music for held-out NLL,
+    and write the tuned model to `out_dir` (`tunesmith.tune`; the CLI's `tune`). `reward`: a function
+    of a Piece, or what `--reward` takes, one spec or several ("rules", "criteria.toml:0.5",
+    "preferences"); `config`: a TuneConfig or a dict of its fields. `pieces=(train, valid)`: real music for held-out NLL,
     maximum-likelihood steps and stateful rewards (default: the corpus' shippable pieces of the styles).
     `out_dir` must not hold a model or a run already (FileExistsError), unless `resume` (continue
     its checkpoint: the same config, base and rewards) or `force` (remove the old run first).
@@ -608,7 +630,13 @@ def tune(
     from tunesmith.rewards import signature, signature_changes
     from tunesmith.solvers.train import collate, evaluate
 
+    if isinstance(config, dict):
+        config = TuneConfig.from_dict(config)
     config = config or TuneConfig()
+    if isinstance(reward, str) or (isinstance(reward, Sequence) and not callable(reward)):
+        from tunesmith.rewards import resolve
+
+        reward = resolve([reward] if isinstance(reward, str) else list(reward))
     out = Path(out_dir)
     check_out_folder(out, resume=resume, force=force)
     if out.is_dir():
@@ -662,11 +690,7 @@ def tune(
         from tunesmith.solvers.train import _load_optimizer
 
         tensors, info = load_checkpoint(out)
-        saved = TuneConfig.from_dict(info["tune_config"])
-        if saved != config:
-            was, now = saved.to_dict(), config.to_dict()
-            diff = "; ".join(f"{k} {was[k]!r} in the checkpoint, {now[k]!r} now" for k in now if was.get(k) != now[k])
-            raise ValueError(f"{out}: the checkpoint was made with another tune config ({diff}); resume with the same one")
+        check_resumed_config(out, TuneConfig.from_dict(info["tune_config"]), config, info["round"])
         if info.get("base", {}).get("sha256") != base_record.get("sha256"):
             raise ValueError(f"{out}: the checkpoint tunes another base model")
         if "reward_signature" not in info:
