@@ -601,6 +601,40 @@ def test_the_register_feedback_lifts_a_b_strain(model, tok, monkeypatch):
     assert on != off
 
 
+def test_the_voice_register_feedback_draws_each_chorale_voice_to_its_register(model, tok, monkeypatch):
+    """Four voices: a voice whose mean so far lies under its target tilts up (and over it, down);
+    a voice not yet heard is judged by the others' lean (the key moves all four together);
+    nothing before any voice has a bar, off without the decoding's registers, or in a lead sheet.
+    End to end, the takes' tokens change with it on."""
+    from tunesmith.sampling import Constrainer, compose_tables, decode, prompt_ids, set_voice_register_feedback
+
+    req = ComposeRequest(style="chorale", key="Eb", bars=4, seed=2)
+    tuned = {"voice_registers": [70.0, 65.0, 59.0, 51.0], "voice_register_gain": 2.0}
+    tables = compose_tables(tok, req, 768)
+    set_voice_register_feedback(tables, req, tuned)
+    auto = Constrainer(tables, len(prompt_ids(tok, req)))
+    slope = lambda bias: float(np.polyfit(tables.pitch_real, bias, 1)[0])  # noqa: E731
+    assert auto.voice_register_bias() is None  # nothing sung yet
+    auto.v, auto.voice_time[0], auto.voice_pitch_time[0] = 0, 48.0, 66.0 * 48  # the soprano at 66, under 70
+    assert slope(auto.voice_register_bias()) > 0
+    auto.voice_pitch_time[0] = 74.0 * 48  # over 70: tilt down
+    assert slope(auto.voice_register_bias()) < 0
+    auto.voice_pitch_time[0] = 66.0 * 48
+    auto.v = 2  # the tenor, not yet heard: the soprano's lean (4 under) says it too sits low
+    assert slope(auto.voice_register_bias()) > 0
+    lead = ComposeRequest(style="folk", key="D", bars=4, seed=2)
+    lead_tables = compose_tables(tok, lead, 768)
+    set_voice_register_feedback(lead_tables, lead, {**tuned, "voice_registers": [70.0]})
+    assert lead_tables.voice_register_gain == 0.0
+    off_tables = compose_tables(tok, req, 768)
+    set_voice_register_feedback(off_tables, req, {"voice_register_gain": 2.0})
+    assert off_tables.voice_register_target is None
+    off = [t.tokens for t in generate(model, tok, req, n=3)]
+    monkeypatch.setattr(decode, "style_decoding", lambda m, s: tuned)
+    on = [t.tokens for t in generate(model, tok, req, n=3)]
+    assert on != off
+
+
 def test_over_given_chords_the_melody_closes_on_a_tone_of_the_last_one(model, tok):
     """The loop F C Dm Bb ends over B-flat: the melody's last note is a tone of it (F, B-flat or
     D), whichever closing degree a take draws; a degree that chord holds nothing of is not drawn."""

@@ -120,6 +120,16 @@ def test_decoding_file_is_read_and_checked(tmp_path):
     (tmp_path / "decoding.json").write_text(json.dumps({"folk": {**folk, "register_gain": -1}}))
     with pytest.raises(ValueError, match=r"folk: register_gain must be in \[0, 4\]"):
         read_decoding(tmp_path)
+    chorale = {"voice_registers": [70.4, 65.06, 59.48, 50.63], "voice_register_gain": 2.0}
+    (tmp_path / "decoding.json").write_text(json.dumps({"chorale": chorale}))
+    assert read_decoding(tmp_path) == {"chorale": chorale}
+    for bad in ([70.4, 65.0, 59.5, 200], [], "70 65 59 51", [70.4, True]):
+        (tmp_path / "decoding.json").write_text(json.dumps({"chorale": {**chorale, "voice_registers": bad}}))
+        with pytest.raises(ValueError, match=r"chorale: voice_registers must be one mean MIDI pitch \(21-108\) per voice"):
+            read_decoding(tmp_path)
+    (tmp_path / "decoding.json").write_text(json.dumps({"chorale": {**chorale, "voice_register_gain": 5}}))
+    with pytest.raises(ValueError, match=r"chorale: voice_register_gain must be in \[0, 4\]"):
+        read_decoding(tmp_path)
     from tunesmith.tokenizer import DUR_TICKS
 
     eighths = [1.0 if d == 6 else 0.0 for d in DUR_TICKS]

@@ -140,7 +140,8 @@ def read_decoding(folder: Path) -> dict:
         dances = d.get("dances")
         if dances is not None:
             out[style]["dances"] = _dances(dances, f"{file}: {style}")
-        for key in ("tonal_feedback", "rhythm_feedback", "register_gain", "modulation_gain", "dance_rhythm_feedback"):
+        for key in ("tonal_feedback", "rhythm_feedback", "register_gain", "modulation_gain", "dance_rhythm_feedback",
+                    "voice_register_gain"):
             gain = d.get(key)
             if gain is not None:
                 if not (isinstance(gain, int | float) and not isinstance(gain, bool) and 0 <= gain <= 4):
@@ -156,6 +157,13 @@ def read_decoding(folder: Path) -> dict:
             if not ok:
                 raise ValueError(f"{file}: {style}: header_tempos must be a list of tempo buckets ({TEMPO_BUCKETS})")
             out[style]["header_tempos"] = sorted(set(tempos))
+        registers = d.get("voice_registers")
+        if registers is not None:
+            ok = isinstance(registers, list) and 0 < len(registers) <= 5 and all(
+                isinstance(x, int | float) and not isinstance(x, bool) and 21 <= x <= 108 for x in registers)
+            if not ok:
+                raise ValueError(f"{file}: {style}: voice_registers must be one mean MIDI pitch (21-108) per voice")
+            out[style]["voice_registers"] = [float(x) for x in registers]
         lift = d.get("register_lift")
         if lift is not None:
             if not (isinstance(lift, int | float) and not isinstance(lift, bool) and -12 <= lift <= 12):

@@ -39,6 +39,7 @@ from tunesmith.sampling import (
     set_register_feedback,
     set_rhythm_feedback,
     set_tonal_feedback,
+    set_voice_register_feedback,
 )
 from tunesmith.sampling.request import BASS_APPROACH_DEGREES, tonic_triad
 from tunesmith.score import Piece, meter_of, pitch_class_of
@@ -564,6 +565,8 @@ def _tables(tok: Tokenizer, job: _Job, bars: int, block: int, close: bool = Fals
     set_tonal_feedback(tables, request, job.tuned)
     set_rhythm_feedback(tables, request, job.tuned)
     set_interval_feedback(tables, request, job.tuned)
+    if not job.forced_voices:  # a harmonized melody sits where the musician wrote it: the voices under it follow it
+        set_voice_register_feedback(tables, request, job.tuned)
     set_closing_shares(tables, job.tuned)
     if job.contrast and job.layout == "lead":
         tables.contrast_bars = frozenset(range(bars))

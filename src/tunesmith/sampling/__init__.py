@@ -88,6 +88,7 @@ from tunesmith.sampling.feedback import (
     set_register_feedback,
     set_rhythm_feedback,
     set_tonal_feedback,
+    set_voice_register_feedback,
 )
 from tunesmith.sampling.infilling import infill
 from tunesmith.sampling.request import (
@@ -155,6 +156,7 @@ __all__ = [
     "set_interval_feedback",
     "set_rhythm_feedback",
     "set_tonal_feedback",
+    "set_voice_register_feedback",
     "single_thread_blas",
     "style_decoding",
     "token_temperatures",

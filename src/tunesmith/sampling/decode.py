@@ -24,6 +24,7 @@ from tunesmith.sampling.feedback import (
     set_register_feedback,
     set_rhythm_feedback,
     set_tonal_feedback,
+    set_voice_register_feedback,
 )
 from tunesmith.sampling.request import ComposeRequest, Take, header_mode
 from tunesmith.sampling.tables import _Tables, compose_tables
@@ -227,6 +228,7 @@ def generate(
     def tuned_tables(t: _Tables) -> _Tables:
         set_tonal_feedback(t, request, tuned)
         set_register_feedback(t, request, tuned)
+        set_voice_register_feedback(t, request, tuned)
         set_rhythm_feedback(t, request, tuned)
         set_interval_feedback(t, request, tuned)
         set_closing_shares(t, tuned)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 TONAL_MIN_TICKS = 2 * 12
 REGISTER_MIN_TICKS = 4 * 12  # four beats of melody in a section before its mean is trusted
 REGISTER_SCALE = 2.0  # semitones of error at which the register feedback pulls with its full gain
+VOICE_REGISTER_STEP = 2.0  # semitones: a move this large or larger gets a voice's register tilt in full
 # A contrasting section (a B strain, a bridge) does not open as the first section does: of 2,089
 # AABB folk tunes (shippable training split) 3.4 % open their B strain with the first two pitches
 # of their A strain's first bar (1.6 % with its first three), where the shipped model's takes did
@@ -115,6 +116,24 @@ def set_register_feedback(tables: _Tables, request: ComposeRequest, tuned: dict)
         return
     tables.register_lift = float(tuned.get("register_lift", 0.0))
     tables.register_gain = gain
+
+
+def set_voice_register_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -> None:
+    """Turn on the four voices' register feedback when the style's decoding has "voice_registers"
+    (each voice's mean pitch, MIDI, over the training chorales) and "voice_register_gain" (fitted by
+    scripts/fit_voice_registers.py): while a voice is written, its pitches tilt toward where that
+    voice sits in the style. Why: Bach's voices sit where they sit whatever the key (soprano means
+    69.9 - 72.1 over the 14 commonest keys; SD over chorales 1.9 semitones), while the model writes
+    relative to the key (`Tokenizer` version 2) and its takes followed the key's tonic down: sopranos
+    at 66.0 in E-flat, 66.3 in G minor, 69.4 in G, against Bach's 70.3, 69.9, 70.2. Scaled by the
+    request's `interval_feedback` weight, as the voices' other offsets are (0: off)."""
+    gain = float(tuned.get("voice_register_gain", 0.0))
+    targets = tuned.get("voice_registers")
+    weight = 1.0 if request.interval_feedback is None else max(0.0, float(request.interval_feedback))
+    if gain <= 0 or weight <= 0 or request.layout != "satb" or not targets or len(targets) != len(tables.voices):
+        return
+    tables.voice_register_target = np.asarray(targets, dtype=np.float64)
+    tables.voice_register_gain = gain * weight
 
 
 def set_interval_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -> None:

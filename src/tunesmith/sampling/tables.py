@@ -281,6 +281,10 @@ class _Tables:
                 seen.add(x)
         self.register_lift = 0.0  # semitones the contrasting sections' mean pitch sits over the first's
         self.register_gain = 0.0  # logits per octave at full error (0: off)
+        # four voices' register feedback (`set_voice_register_feedback`): each voice's mean pitch
+        # (MIDI, absolute) in the style's training pieces, and its gain (0: off)
+        self.voice_register_target: np.ndarray | None = None
+        self.voice_register_gain = 0.0
         self.pitch_real = np.arange(PITCH_MIN, PITCH_MAX + 1) + shift  # the real pitch of each of `pitch_ids`
         # a church mode: (from, to) pitch token ids whose probability moves from the header family's
         # degree to the mode's (`MODE_MOVES`), applied to every pitch a take draws
