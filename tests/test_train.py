@@ -284,3 +284,29 @@ def test_a_card_says_research_only_data_keeps_the_model_private(tmp_path):
     assert "licensed research-only" in barred and "study and research" in barred
     unknown = "\n".join(sharing_lines({"provenance": {}}))
     assert "not recorded" in unknown
+
+
+def test_fixed_register_styles_are_never_transposed():
+    """A style in `fixed_register_styles` (chorales: four voices at one height whatever the key)
+    keeps its pieces in their own key in every example; the other styles' transpositions, and
+    every random draw, stay as they were without it. A style that does not exist is refused."""
+    import numpy as np
+
+    from tunesmith.config import TrainConfig
+    from tunesmith.solvers.train import TokenData, synthetic_pieces
+    from tunesmith.tokenizer import Tokenizer
+
+    pieces = synthetic_pieces(24, seed=3)
+    tok = Tokenizer()
+    plain = TokenData(pieces, tok, 512)
+    fixed = TokenData(pieces, tok, 512, fixed_register_styles=["chorale"])
+    a = [plain.random_spec(np.random.default_rng(7 + i), 0.3, 5) for i in range(200)]
+    b = [fixed.random_spec(np.random.default_rng(7 + i), 0.3, 5) for i in range(200)]
+    chorale = [plain.items[x[0]].piece.style == "chorale" for x in a]
+    assert any(chorale) and not all(chorale)
+    assert any(x[2] for x, c in zip(a, chorale) if c)  # without it chorales were transposed
+    assert all(y[2] == 0 for y, c in zip(b, chorale) if c)
+    assert [y for y, c in zip(b, chorale) if not c] == [x for x, c in zip(a, chorale) if not c]
+    assert [(y[0], y[1], y[3]) for y in b] == [(x[0], x[1], x[3]) for x in a]
+    with pytest.raises(ValueError, match="fixed_register_styles"):
+        TrainConfig(fixed_register_styles=["chorales"])

@@ -86,6 +86,10 @@ class TrainConfig:
     valid_split: str = "valid"
     fim_rate: float = 0.3  # fraction of examples in fill-in-the-middle order
     transpose: int = 5  # random transposition by -transpose..+transpose semitones (0: off)
+    # styles never transposed: four voices with fixed ranges sit at one height whatever the key (Bach's
+    # sopranos average 69.9-72.1 in each of his 14 commonest keys), and a G-major chorale moved down
+    # to E-flat taught the model to sing E-flat chorales four semitones low (session 29)
+    fixed_register_styles: list[str] = field(default_factory=list)
     synthetic: int = 0  # > 0: train on that many synthetic pieces instead of a corpus (smoke tests)
     # run
     max_steps: int = 2000
@@ -118,6 +122,7 @@ class TrainConfig:
         need(self.max_minutes >= 0.0, "max_minutes", "must be >= 0")
         need(self.train_split in SPLITS and self.valid_split in SPLITS, "train_split", f"splits are {SPLITS}")
         need(isinstance(self.styles, list) and all(s in STYLES for s in self.styles), "styles", f"each one of {STYLES}")
+        need(all(s in STYLES for s in self.fixed_register_styles), "fixed_register_styles", f"each one of {STYLES}")
         # the limits every model must keep to be loaded (compose refuses a bigger one): checked here,
         # before the corpus is read or a weight allocated (n_layer 10^6 had tried to allocate 392 MB a
         # layer and died at 3.3 GB; n_layer 100 trained a model no verb would load)

@@ -76,9 +76,11 @@ class _Item:
 class TokenData:
     """Pieces ready for windowing: each piece is analysed once; examples are encoded on demand."""
 
-    def __init__(self, pieces: Sequence[Piece], tokenizer: Tokenizer, block_size: int):
+    def __init__(self, pieces: Sequence[Piece], tokenizer: Tokenizer, block_size: int,
+                 fixed_register_styles: Sequence[str] = ()):  # fmt: skip
         self.tok = tokenizer
         self.block_size = block_size
+        self.fixed_register_styles = frozenset(fixed_register_styles)  # their pieces are never transposed
         self.items: list[_Item] = []
         self.skipped: Counter[str] = Counter()
         for piece in pieces:
@@ -143,6 +145,8 @@ class TokenData:
         if rng.random() < 0.5:
             start = 0
         semitones = int(rng.integers(-transpose, transpose + 1)) if transpose else 0
+        if self.items[index].piece.style in self.fixed_register_styles:
+            semitones = 0  # drawn all the same: the other examples' draws stay as they were
         fim = (float(rng.random()), float(rng.random())) if rng.random() < fim_rate else None
         return index, start, semitones, fim
 
@@ -523,7 +527,7 @@ def _train(config, out_dir, dist, pieces, resume, max_minutes, progress, interru
         prov = provenance(train_pieces, valid_pieces, config, {"corpus": "given pieces"})
     else:
         train_pieces, valid_pieces, prov = load_pieces(config)
-    train_data = TokenData(train_pieces, tokenizer, config.block_size)
+    train_data = TokenData(train_pieces, tokenizer, config.block_size, config.fixed_register_styles)
     valid_data = TokenData(valid_pieces, tokenizer, config.block_size)
     del train_pieces, valid_pieces  # the TokenData keep the pieces they use
     if not len(train_data):

@@ -1,0 +1,11 @@
+#!/bin/bash
+# #13 on the shipped (session 28) weights: session 19/22's recipe, without and with the realism reward.
+cd /work/main
+for W in 0 0.25 0.5; do
+  extra=""; [ "$W" != 0 ] && extra="--realism $W --realism-reward log_ratio"
+  nice .venv/bin/python scripts/tuning_experiments.py rules --base default --styles folk --n 1000 --bars 8 \
+    --rounds 150 --lr 1e-4 --kl 0.02 --targets --target-kp 1 --target-max 8 \
+    --target-skip notes_excessively_repeated --top-p 0.95 --headers real --meter corpus \
+    --kl-estimator exact $extra --json runs/s29/rl_w$W.json --out runs/s29/rl_w$W > runs/s29/rl_w$W.log 2>&1
+  echo "W=$W rc $?" >> runs/s29/rl_runs.done
+done
