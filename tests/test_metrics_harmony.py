@@ -88,3 +88,23 @@ def test_triad_quality_from_intervals():
     assert hr.triad_quality((0, 7)) == "5"
     assert hr.parse_chord_figure("C7#5") == (0, "aug")
     assert hr.parse_chord_figure("Cmaj7#11") == (0, "maj")
+
+
+def test_unresolved_dominant_sevenths_count_secondary_dominants_not_augmented_sixths():
+    from tunesmith.score import KeySignature
+
+    # V7 - I in C: the alto's F falls to E (resolved); then A7 - Dm with the alto's G rising to A
+    p = satb([71, 72, 73, 74], [65, 64, 67, 69], [62, 60, 64, 65], [55, 48, 57, 50])
+    p.keys = [KeySignature(0.0, "C", "major")]
+    assert hr.unresolved_dominant_sevenths(p) == (1, 2)
+    # the same G7 with the seventh held is resolved; a rest after it leaves nothing to judge
+    held = satb([71, 72], [65, 65], [62, 60], [55, 48])
+    held.keys = p.keys
+    assert hr.unresolved_dominant_sevenths(held) == (0, 1)
+    rest = satb([71, 72], [65, None], [62, 60], [55, 48])
+    rest.keys = p.keys
+    assert hr.unresolved_dominant_sevenths(rest) == (0, 0)
+    # an augmented sixth in C (A-flat C F-sharp, the F-sharp rising to G) is not a dominant seventh
+    aug = satb([72, 71], [66, 67], [60, 62], [56, 55])
+    aug.keys = p.keys
+    assert hr.unresolved_dominant_sevenths(aug) == (0, 0)

@@ -41,6 +41,42 @@ def test_the_seventh_of_a_dominant_seventh_falls_by_step_or_holds():
     assert not leaves_a_seventh_unresolved(_auto(vl, 1), 12, CANDIDATES).any()
 
 
+def test_a_secondary_dominants_seventh_falls_too_but_not_an_augmented_sixth():
+    """A7 in C (V7 of ii): its seventh G falls to F or holds, as V7's does; A-flat C F-sharp in
+    C (an augmented sixth, the same pitch classes as A-flat 7) leaves the F-sharp free to rise."""
+    vl = VoiceLeading(4)
+    for v, pitch in enumerate((73, 67, 64, 57)):  # A7: C#5 G4 E4 A3 (the alto sings the seventh, G)
+        vl.add(v, 0, 12, pitch)
+    bad = leaves_a_seventh_unresolved(_auto(vl, 1), 12, CANDIDATES)
+    assert set(CANDIDATES[~bad].tolist()) == {67, 66, 65}
+    vl = VoiceLeading(4)
+    for v, pitch in enumerate((72, 66, 60, 56)):  # It+6: C5 F#4 C4 Ab3
+        vl.add(v, 0, 12, pitch)
+    assert not leaves_a_seventh_unresolved(_auto(vl, 1), 12, CANDIDATES).any()
+
+
+def test_a_bass_on_a_seventh_falls_to_the_planned_chords_third():
+    """V4/2 then a planned C chord: the bass's F goes down to E (I6), not by a leap to the root
+    the plan otherwise puts first; with no seventh before, the root comes first as before."""
+    vl = VoiceLeading(4)
+    for v, pitch in enumerate((74, 67, 59, 53)):  # G7 over F: D5 G4 B3 F3
+        vl.add(v, 0, 12, pitch)
+    for v, pitch in enumerate((72, 67, 60)):  # C: C5 G4 C4 above
+        vl.add(v, 12, 24, pitch)
+    vl.chord_tones[12] = np.array([0, 4, 7])
+    bass = np.arange(40, 60)
+    assert vl.sings_a_seventh(3, 12)
+    assert set(bass[vl.pitch_ok(3, 12, bass)].tolist()) == {52}  # E3
+    vl2 = VoiceLeading(4)
+    for v, pitch in enumerate((74, 67, 59, 55)):  # G7 over G
+        vl2.add(v, 0, 12, pitch)
+    for v, pitch in enumerate((72, 67, 60)):
+        vl2.add(v, 12, 24, pitch)
+    vl2.chord_tones[12] = np.array([0, 4, 7])
+    assert not vl2.sings_a_seventh(3, 12)
+    assert set(bass[vl2.pitch_ok(3, 12, bass)].tolist()) <= {48, 60 - 12}  # the root, C
+
+
 def test_no_parallels_with_the_bass_into_the_final_chord():
     """V-I with the bass drawn G-C: an alto a fifth over G (D) does not move to a fifth over C
     (G); the bass's note before its approach does not make octaves with a tenor moving to G."""

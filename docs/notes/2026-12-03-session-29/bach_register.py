@@ -1,7 +1,10 @@
 """Bach's chorales (corpus, chorale style, train split): mean pitch per voice, by key family."""
-import numpy as np
 from collections import defaultdict
+
+import numpy as np
+
 from tunesmith.corpus import load_corpus
+
 pieces = [p for p in load_corpus() if p.style == "chorale"]
 by = defaultdict(list)
 for p in pieces:

@@ -1,13 +1,18 @@
 """Voice register feedback, capped: the tilt saturates beyond CAP semitones from the voice's last pitch."""
-import sys, numpy as np
+import sys
+
+import numpy as np
+
 sys.path.insert(0, "/work/main/scripts")
 from fit_voice_registers import voice_profile
-from tunesmith.evaluation.musicality import MusicalityConfig, compose_like
+
 from tunesmith.corpus import load_corpus
+from tunesmith.evaluation.musicality import MusicalityConfig, compose_like
 from tunesmith.inference import load_numpy_model
 from tunesmith.pretrained import DEFAULT_MODEL_DIR
 from tunesmith.sampling import automaton as A
 from tunesmith.sampling.feedback import REGISTER_MIN_TICKS, REGISTER_SCALE
+
 
 def capped(self, cap):
     t = self.t

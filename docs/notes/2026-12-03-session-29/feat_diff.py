@@ -1,10 +1,12 @@
 """Which C2ST feature groups move: base vs vreg takes against real valid chorales (seed 0)."""
 import numpy as np
+
 from tunesmith.corpus import load_corpus
 from tunesmith.evaluation.musicality import MusicalityConfig, compose_like, real_pieces
 from tunesmith.inference import load_numpy_model
-from tunesmith.pretrained import DEFAULT_MODEL_DIR
 from tunesmith.metrics.c2st import feature_vector
+from tunesmith.pretrained import DEFAULT_MODEL_DIR
+
 cfg = MusicalityConfig(per_style=77, seed=0)
 valid = {"chorale": [p for p in load_corpus(None).filter(split="valid", style="chorale")]}
 reals = real_pieces(valid, "chorale", 77, 0)

@@ -1,13 +1,16 @@
 """Variants of the voice register feedback, on 60 training chorale headers (as fit_voice_registers)."""
-import sys, json, numpy as np
+import sys
+
+import numpy as np
+
 sys.path.insert(0, "/work/main/scripts")
 from fit_voice_registers import voice_profile
-from tunesmith.evaluation.musicality import MusicalityConfig, compose_like
+
 from tunesmith.corpus import load_corpus
+from tunesmith.evaluation.musicality import MusicalityConfig, compose_like
 from tunesmith.inference import load_numpy_model
 from tunesmith.pretrained import DEFAULT_MODEL_DIR
 from tunesmith.sampling import automaton as A
-from tunesmith.metrics.c2st import c2st
 
 FIRST = np.array([68.8, 63.7, 59.6, 51.5]); FSD = np.array([3.6, 3.4, 3.5, 5.4])
 orig = A.Constrainer.voice_register_bias

@@ -1,6 +1,8 @@
 import numpy as np
+
 import tunesmith as ts
 from tunesmith.corpus import load_corpus
+
 rows = []
 for key in ["Eb", "G", "Bb", "C"]:
     for seed in range(6):

@@ -1,6 +1,9 @@
-import sys, numpy as np
+
+import numpy as np
+
 import tunesmith as ts
 from tunesmith.inputs.jsb import *  # noqa
+
 for key in ["Eb", "g minor", "C", "A", "F# minor", "Bb"]:
     vs = []
     for seed in range(6):

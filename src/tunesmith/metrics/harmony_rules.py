@@ -35,6 +35,7 @@ import bisect
 from collections.abc import Sequence
 
 from tunesmith.score import SATB_RANGES, ChordSymbol, Note, Piece, pitch_class_of
+from tunesmith.voice_leading import is_dominant_seventh
 
 VOICES = ("soprano", "alto", "tenor", "bass")
 # Common textbook SATB ranges (inclusive MIDI): S C4-G5, A G3-D5, T C3-G4, B E2-C4.
@@ -136,6 +137,35 @@ def beat_to_beat_parallels(piece: Piece, end: float | None = None) -> tuple[int,
                     found += moved and abs(now[a] - now[b]) % 12 == abs(before[a] - before[b]) % 12 in (0, 7)
         before, t = now, t + 1.0
     return found, beats
+
+
+def unresolved_dominant_sevenths(piece: Piece) -> tuple[int, int]:
+    """(unresolved, sevenths): of the notes that are the seventh of a dominant-seventh sonority
+    and move on without a rest, how many neither hold nor fall by a step. A note is such a seventh
+    when, just before it ends, the voices sounding with it hold the chord's root (two semitones
+    above the note's pitch class) and the root's major third: V7 of the key or of any degree (a
+    secondary dominant, A7 in G). The
+    augmented sixth on the key's lowered 6th (A-flat C F-sharp in C), the same pitch classes, rises
+    and is not counted. The textbook rule (Aldwell, Schachter & Cadwallader, ch. 14): the seventh
+    resolves down by step. Defined here; `sampling.part_writing.leaves_a_seventh_unresolved` keeps
+    composed and harmonized chorales to it."""
+    voices = _voices(piece)
+    key = piece.key
+    german = None if key is None else (key.tonic_pc + 8) % 12
+    unresolved = sevenths = 0
+    for role in VOICES:
+        notes = voices[role].notes
+        for n, m in zip(notes, notes[1:]):
+            end = n.onset + n.duration
+            if abs(m.onset - end) > 1e-6:
+                continue  # a rest (or an overlap) between them: no resolution to judge
+            if (n.pitch + 2) % 12 == german:
+                continue
+            sounding = {p % 12 for r in VOICES for p in (voices[r].pitch_at(end - 1e-3),) if p is not None}
+            if is_dominant_seventh(n.pitch, sounding):
+                sevenths += 1
+                unresolved += (m.pitch - n.pitch) not in (0, -1, -2)
+    return unresolved, sevenths
 
 
 def count_voice_crossings(piece: Piece) -> int:
