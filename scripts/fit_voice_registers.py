@@ -36,6 +36,7 @@ import time
 
 import numpy as np
 
+from tunesmith.evaluation.feedback_fit import fit_setup
 from tunesmith.evaluation.musicality import MusicalityConfig, compose_like
 from tunesmith.inference import update_decoding_file
 from tunesmith.paths import atomic_write_text
@@ -69,13 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", default=None)
     ap.add_argument("--write", action="store_true", help="store the targets and the chosen gain in decoding.json")
     args = ap.parse_args(argv)
+    gains, folder, model, tok = fit_setup(ap, args)  # a bad grid or size stops here, before any work
 
     from tunesmith.corpus import load_corpus
-    from tunesmith.inference import load_numpy_model
-    from tunesmith.pretrained import DEFAULT_MODEL_DIR
 
-    folder = DEFAULT_MODEL_DIR if args.model == "default" else args.model
-    model, tok, _ = load_numpy_model(folder)
     pieces = [p for p in load_corpus(None).filter(split="train", style=args.style, shippable=True)
               if p.key is not None and voice_profile(p, args.voices) is not None]  # fmt: skip
     if len(pieces) < 8:
@@ -93,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {"style": args.style, "voices": args.voices, "pieces": len(pieces), "targets": np.round(targets, 3).tolist(),
               "headers_real": np.round(real_mean, 3).tolist(), "gains": {}}  # fmt: skip
     t0 = time.time()
-    for gain in [float(g) for g in args.gains.split(",")]:
+    for gain in gains:
         decoding["voice_registers"], decoding["voice_register_gain"] = targets.tolist(), gain
         config = MusicalityConfig(per_style=max(4, len(heads)), seed=args.seed, max_bars=args.bars)
         takes = compose_like(model, tok, heads, args.style, config)

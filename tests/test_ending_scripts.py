@@ -61,3 +61,17 @@ def test_the_b_strain_lift_is_its_mean_pitch_over_the_a_strains():
     # AABA: the bridge (bars 17-24) against the three A sections
     assert fit.section_lift(piece, 32, "AABA") == pytest.approx(65.0 - (61.0 * 16 + 65.0 * 8) / 24)
     assert fit.section_lift(lead_sheet(pitches[:20], durations=[4.0] * 20), 32, "AABB") is None  # too short
+
+
+def test_a_chorales_voice_profile_is_mean_pitch_interval_and_range_per_voice():
+    fit = load_script("scripts/fit_voice_registers.py")
+    voices = [[72, 74, 72, 76], [67, 67, 65, 67], [60, 64, 62, 60], [48, 55, 50, 48]]
+    tracks = [Track(r, r, notes=[Note(p, float(i), 2.0 if i == 0 else 1.0) for i, p in enumerate(ps)])
+              for r, ps in zip(("soprano", "alto", "tenor", "bass"), voices)]  # fmt: skip
+    piece = Piece("c", "c", style="chorale", tracks=tracks)
+    profile = fit.voice_profile(piece, 4)
+    # the soprano's first note lasts two beats: (72 * 2 + 74 + 72 + 76) / 5
+    assert profile[0] == pytest.approx(73.2)
+    assert profile[4:8] == pytest.approx([(2 + 2 + 4) / 3, (0 + 2 + 2) / 3, (4 + 2 + 2) / 3, (7 + 5 + 2) / 3])
+    assert profile[8:] == [4.0, 2.0, 4.0, 7.0]
+    assert fit.voice_profile(piece, 3) is None  # another number of voices
