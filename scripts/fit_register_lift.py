@@ -34,11 +34,11 @@ import time
 
 import numpy as np
 
+from tunesmith.evaluation.feedback_fit import chosen_gain
 from tunesmith.evaluation.musicality import MusicalityConfig, compose_like
 from tunesmith.inference import update_decoding_file
 from tunesmith.metrics._common import melody_line
 from tunesmith.metrics.musicality import leap_share, mean_abs_interval
-from tunesmith.paths import atomic_write_text
 from tunesmith.sampling import form_sections
 
 
@@ -120,12 +120,8 @@ def main(argv: list[str] | None = None) -> int:
                "distance": round(distance, 4)}  # fmt: skip
         report["gains"][str(gain)] = row
         print(f"gain {gain}: {json.dumps(row)}", flush=True)
-    best = min(report["gains"], key=lambda g: report["gains"][g]["distance"])
-    report["chosen_gain"] = float(best)
-    report["minutes"] = round((time.time() - t0) / 60, 1)
+    best = chosen_gain(report, t0, args.json)
     print(f"chosen gain {best} (takes lift {report['gains'][best]['lift']}, tunes {real_lift:.2f})")
-    if args.json:
-        atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
     if args.write:
         note = (f"register_lift / register_gain: scripts/fit_register_lift.py --style {args.style} --bars {args.bars} "
                 f"--form {args.form} --gains {args.gains} --n {args.n} (shippable training split)")  # fmt: skip

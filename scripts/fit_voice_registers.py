@@ -36,10 +36,9 @@ import time
 
 import numpy as np
 
-from tunesmith.evaluation.feedback_fit import fit_setup
+from tunesmith.evaluation.feedback_fit import chosen_gain, fit_setup
 from tunesmith.evaluation.musicality import MusicalityConfig, compose_like
 from tunesmith.inference import update_decoding_file
-from tunesmith.paths import atomic_write_text
 
 
 def voice_profile(piece, voices: int) -> list[float] | None:
@@ -103,12 +102,8 @@ def main(argv: list[str] | None = None) -> int:
                "ranges": np.round(mine[2 * args.voices :], 2).tolist(), "distance": round(distance, 3)}  # fmt: skip
         report["gains"][str(gain)] = row
         print(f"gain {gain}: {json.dumps(row)}", flush=True)
-    best = min(report["gains"], key=lambda g: report["gains"][g]["distance"])
-    report["chosen_gain"] = float(best)
-    report["minutes"] = round((time.time() - t0) / 60, 1)
+    best = chosen_gain(report, t0, args.json)
     print(f"chosen gain {best}")
-    if args.json:
-        atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
     if args.write:
         note = (f"voice_registers / voice_register_gain: scripts/fit_voice_registers.py --style {args.style} "
                 f"--gains {args.gains} --n {args.n} --bars {args.bars} (shippable training split)")  # fmt: skip

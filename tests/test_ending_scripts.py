@@ -75,3 +75,15 @@ def test_a_chorales_voice_profile_is_mean_pitch_interval_and_range_per_voice():
     assert profile[4:8] == pytest.approx([(2 + 2 + 4) / 3, (0 + 2 + 2) / 3, (4 + 2 + 2) / 3, (7 + 5 + 2) / 3])
     assert profile[8:] == [4.0, 2.0, 4.0, 7.0]
     assert fit.voice_profile(piece, 3) is None  # another number of voices
+
+
+def test_the_chosen_gain_is_the_nearest_and_the_report_says_so(tmp_path):
+    import json
+
+    from tunesmith.evaluation.feedback_fit import chosen_gain
+
+    report = {"gains": {"0.0": {"distance": 3.0}, "1.0": {"distance": 0.5}, "2.0": {"distance": 0.9}}}
+    assert chosen_gain(report, 0.0, str(tmp_path / "r.json")) == "1.0"
+    written = json.loads((tmp_path / "r.json").read_text())
+    assert written["chosen_gain"] == 1.0 and written["minutes"] > 0
+    assert chosen_gain({"gains": {"4.0": {"distance": 0.0}}}, 0.0, None) == "4.0"

@@ -32,6 +32,23 @@ def fit_model(name: str) -> tuple[Path, Any, Any]:
     return folder, model, tok
 
 
+def chosen_gain(report: dict[str, Any], started: float, json_path: str | None) -> str:
+    """The key of `report["gains"]` whose row has the least "distance", recorded in the report as
+    "chosen_gain" with the minutes since `started` (time.time()); the report is written to
+    `json_path` (atomically) when one is given."""
+    import json
+    import time
+
+    from tunesmith.paths import atomic_write_text
+
+    best = min(report["gains"], key=lambda g: report["gains"][g]["distance"])
+    report["chosen_gain"] = float(best)
+    report["minutes"] = round((time.time() - started) / 60, 1)
+    if json_path:
+        atomic_write_text(json_path, json.dumps(report, indent=1) + "\n")
+    return best
+
+
 def fit_pieces(pieces) -> list:
     """The pieces a feedback is fitted on: those with a key and a melody of at least 8 notes."""
     return [p for p in pieces if p.key is not None and p.melody() is not None and len(p.melody().notes) >= 8]
