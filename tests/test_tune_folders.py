@@ -181,6 +181,21 @@ def test_tunesmith_tune_takes_reward_specs_and_a_config_dict(base, pieces, tmp_p
         ts.tune(base, "rule", tmp_path / "bad", {"rounds": 1}, pieces=pieces, progress=False)
 
 
+def test_cli_resume_takes_the_checkpoints_settings_so_rounds_alone_extend_a_run(base, tmp_path, capsys):
+    """`tune --resume --rounds N` extends a run without its other flags typed again (they come
+    from the checkpoint); a flag given again that disagrees is still refused by name."""
+    from tunesmith.cli import main
+
+    out = str(tmp_path / "ext")
+    assert main(["tune", "--reward", "rules", "--out", out, "--rounds", "1", *cli_args(base)]) == 0
+    capsys.readouterr()
+    bare = ["tune", "--reward", "rules", "--out", out, "--base", str(base), "--synthetic", "30", "--quiet", "--json"]
+    assert main([*bare, "--rounds", "2", "--resume"]) == 0
+    assert json.loads(capsys.readouterr().out)["rounds"] == 2
+    assert main([*bare, "--rounds", "3", "--bars", "8", "--resume"]) == 2
+    assert "(bars 4 in the checkpoint, 8 now)" in json.loads(capsys.readouterr().out)["error"]
+
+
 # ------------------------------------------------------------------ no silent overwrite
 def test_a_new_tune_into_a_finished_folder_is_refused_unless_forced(base, pieces, tmp_path):
     out = tmp_path / "run"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 HELP = "fine-tune a model by reward (policy gradient with a KL penalty to the base); controls still hold"
 
@@ -33,8 +34,9 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
         "--synthetic", type=int, default=0, help="use N synthetic pieces as the real music (smoke tests)"
     )
     parser.add_argument("--snapshot-every", type=int, help="keep a copy of the model every N rounds in OUT/round-NNNN")
-    parser.add_argument("--resume", action="store_true", help="continue from the folder's checkpoint (same config, "
-                        "base and rewards); with a larger --rounds, extend a finished run")  # fmt: skip
+    parser.add_argument("--resume", action="store_true", help="continue from the folder's checkpoint, with its "
+                        "settings (flags given again must agree) and the same base and rewards; with a larger "
+                        "--rounds, extend a finished run")  # fmt: skip
     parser.add_argument("--force", action="store_true", help="replace the model or run OUT already holds (its "
                         "checkpoint and round-NNNN snapshots are removed first)")  # fmt: skip
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -60,12 +62,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def tune_config(args: argparse.Namespace):
-    """The TuneConfig of the command line: --config's file, then the flags."""
+    """The TuneConfig of the command line: with --resume the checkpoint's own settings first (so
+    that `--resume --rounds 300` extends a run without its other flags typed again), then
+    --config's file, then the flags."""
     import tomllib
 
     from tunesmith.solvers.policy_gradient import TuneConfig
 
     d: dict = {}
+    if getattr(args, "resume", False):
+        from tunesmith.solvers.policy_gradient import CHECKPOINT_FILE, load_checkpoint
+
+        if (Path(args.out) / CHECKPOINT_FILE).is_file():
+            d.update(load_checkpoint(Path(args.out))[1].get("tune_config") or {})
     if args.config:
         try:
             with open(args.config, "rb") as f:
