@@ -615,7 +615,7 @@ def test_the_voice_register_feedback_draws_each_chorale_voice_to_its_register(mo
     auto = Constrainer(tables, len(prompt_ids(tok, req)))
     slope = lambda bias: float(np.polyfit(tables.pitch_real, bias, 1)[0])  # noqa: E731
     assert auto.voice_register_bias() is None  # nothing sung yet
-    auto.v, auto.voice_time[0], auto.voice_pitch_time[0] = 0, 48.0, 66.0 * 48  # the soprano at 66, under 70
+    auto.v, auto.degree_time[0, 0], auto.voice_pitch_time[0] = 0, 48.0, 66.0 * 48  # the soprano at 66, under 70
     assert slope(auto.voice_register_bias()) > 0
     auto.voice_pitch_time[0] = 74.0 * 48  # over 70: tilt down
     assert slope(auto.voice_register_bias()) < 0

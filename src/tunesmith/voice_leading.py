@@ -164,14 +164,15 @@ class VoiceLeading:
                 return mask
         return np.ones(len(cands), bool)
 
-    def sings_a_seventh(self, v: int, p: int) -> bool:
+    def sings_a_seventh(self, v: int, p: int, tonic_pc: int | None = None) -> bool:
         """Whether voice v's note sounding just before tick p is the seventh of a dominant seventh
-        that the voices sound with it there (`is_dominant_seventh`)."""
+        that the voices sound with it there (`is_dominant_seventh`; `tonic_pc`: the key's, which
+        leaves out its augmented sixth)."""
         prev = self.pitch_at(v, p - 1)
         if prev is None:
             return False
         sounding = {x % 12 for x in (self.pitch_at(u, p - 1) for u in range(len(self.notes))) if x is not None}
-        return is_dominant_seventh(prev, sounding)
+        return is_dominant_seventh(prev, sounding, tonic_pc)
 
     def _parallel_with_the_bass_root(self, v: int, p: int, cands: np.ndarray, root_pc: int) -> np.ndarray:
         """Which candidates for upper voice v at tick p would move in parallel fifths or octaves
@@ -268,13 +269,15 @@ class VoiceLeading:
         return None if limit is None else limit - p
 
 
-def is_dominant_seventh(pitch: int, sounding: set[int] | frozenset[int]) -> bool:
+def is_dominant_seventh(pitch: int, sounding: set[int] | frozenset[int], tonic_pc: int | None = None) -> bool:
     """Whether `pitch` is the seventh of a dominant-seventh sonority among the pitch classes
     `sounding`: they hold its root (two semitones above it) and the root's major third. V7 of the
     key or of any degree (A7 in G: G over A and C-sharp). An augmented sixth has the same pitch
-    classes (A-flat C F-sharp in C) and rises: callers that know the key leave out its root, the
-    lowered 6th."""
+    classes (A-flat C F-sharp in C) and rises: with the key's `tonic_pc` given, a root on its
+    lowered 6th is not one."""
     root = (pitch + 2) % 12
+    if tonic_pc is not None and root == (tonic_pc + 8) % 12:
+        return False
     return root in sounding and (root + 4) % 12 in sounding
 
 

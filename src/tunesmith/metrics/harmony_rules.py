@@ -150,8 +150,7 @@ def unresolved_dominant_sevenths(piece: Piece) -> tuple[int, int]:
     resolves down by step. Defined here; `sampling.part_writing.leaves_a_seventh_unresolved` keeps
     composed and harmonized chorales to it."""
     voices = _voices(piece)
-    key = piece.key
-    german = None if key is None else (key.tonic_pc + 8) % 12
+    tonic_pc = None if piece.key is None else piece.key.tonic_pc
     unresolved = sevenths = 0
     for role in VOICES:
         notes = voices[role].notes
@@ -159,10 +158,8 @@ def unresolved_dominant_sevenths(piece: Piece) -> tuple[int, int]:
             end = n.onset + n.duration
             if abs(m.onset - end) > 1e-6:
                 continue  # a rest (or an overlap) between them: no resolution to judge
-            if (n.pitch + 2) % 12 == german:
-                continue
             sounding = {p % 12 for r in VOICES for p in (voices[r].pitch_at(end - 1e-3),) if p is not None}
-            if is_dominant_seventh(n.pitch, sounding):
+            if is_dominant_seventh(n.pitch, sounding, tonic_pc):
                 sevenths += 1
                 unresolved += (m.pitch - n.pitch) not in (0, -1, -2)
     return unresolved, sevenths

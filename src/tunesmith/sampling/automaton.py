@@ -178,8 +178,7 @@ class Constrainer:
         self.degree_time = np.zeros((len(tables.voices), 12))  # each voice's time (ticks) per scale degree so far
         # the melody's (time, pitch x time) in the first section's bars and in the contrasting ones
         self.first_time = self.first_sum = self.contrast_time = self.contrast_sum = 0.0
-        # each voice's time (ticks) and pitch x time so far (the four voices' register feedback)
-        self.voice_time = np.zeros(len(tables.voices))
+        # each voice's pitch x time so far (the four voices' register feedback; its time is degree_time's row)
         self.voice_pitch_time = np.zeros(len(tables.voices))
         self.bar_melody: list[int] = []  # the melody's pitches in the bar being written
         self.opening_melody: list[int] = []  # the first pitches of the opening bar (`t.opening_bar`)
@@ -244,11 +243,12 @@ class Constrainer:
         target = t.voice_register_target
         if t.voice_register_gain <= 0 or target is None or self.v >= len(target):
             return None
-        heard = self.voice_time >= REGISTER_MIN_TICKS
+        time = self.degree_time.sum(axis=1)  # each voice's time so far
+        heard = time >= REGISTER_MIN_TICKS
         if heard[self.v]:
-            current = self.voice_pitch_time[self.v] / self.voice_time[self.v]
+            current = self.voice_pitch_time[self.v] / time[self.v]
         elif heard.any():
-            lean = self.voice_pitch_time[heard] / self.voice_time[heard] - target[heard]
+            lean = self.voice_pitch_time[heard] / time[heard] - target[heard]
             current = target[self.v] + float(lean.mean())
         else:
             return None
@@ -1068,7 +1068,6 @@ class Constrainer:
                 if t.voice_leading and self.bar == t.n_bars - 1 and self.cursor >= t.last_L:
                     self.final_strike = self.note_pos  # the soprano's last note: the others strike with it
             self.degree_time[self.v, (self.pitch - t.tonic_pc) % 12] += t.val[tok]
-            self.voice_time[self.v] += t.val[tok]
             self.voice_pitch_time[self.v] += self.pitch * t.val[tok]
             self.dur_counts[self.v, tok - t.dur_base] += 1
             if self.vl is not None:

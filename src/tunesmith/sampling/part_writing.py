@@ -126,7 +126,7 @@ def leaves_a_seventh_unresolved(auto: Constrainer, at: int, vals: np.ndarray) ->
     if vl is None or t.modal:
         return none
     prev = vl.pitch_at(v, at - 1)
-    if prev is None or (prev + 2) % 12 == (t.tonic_pc + 8) % 12 or not vl.sings_a_seventh(v, at):
+    if prev is None or not vl.sings_a_seventh(v, at, t.tonic_pc):
         return none
     step = vals - prev
     return ~((step == 0) | (step == -1) | (step == -2))
