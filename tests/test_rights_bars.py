@@ -5,6 +5,7 @@ and the first whole bar is bar 1 (`Piece.pickup_beats()`; MusicXML writes the pi
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -167,3 +168,64 @@ def test_a_long_copy_reports_its_whole_passage():
     assert m.work["work_id"] == "long"
     assert m.query_bars == (3, 38) and m.work_bars == (1, 36)
     assert m.matched_notes >= m.work_notes[1] - m.work_notes[0] - 2  # all but the changed note's two intervals
+
+
+def quoted_twice_index_and_query():
+    """A work of eight bars of eighths, and a query that quotes its second half (bars 3-6, moved up
+    a minor third) and then its first half (bars 9-12), with other music around them."""
+    rng = np.random.default_rng(21)
+    tune = walk(rng, 64, 64)
+    pieces = [eighths(walk(rng, 64, 60), work_id=f"walk-{i}", pickup=False) for i in range(30)]
+    pieces.append(eighths(tune, work_id="tune", pickup=False))
+    idx = SimilarityIndex.build(pieces, info={"name": "twice", "calibration": {"close": 8.0, "copy": 14.0}})
+    before = [40, 43, 41, 45, 42, 46, 44, 47] * 2
+    middle = [93, 90, 94, 91, 95, 92, 89, 93] * 2
+    q = eighths(before + [p + 3 for p in tune[32:]] + middle + tune[:32] + before, work_id="query", pickup=False)
+    return idx, q
+
+
+def test_a_work_quoted_twice_reports_both_passages():
+    """`check` reports every passage of a close or copied work, not only its best: a take that
+    quotes a work's B strain and later its A strain had shown one of them."""
+    idx, q = quoted_twice_index_and_query()
+    m = check_piece(q, idx).matches[0]
+    assert m.work["work_id"] == "tune"
+    spans = {(m.query_bars, m.work_bars)} | {(p.query_bars, p.work_bars) for p in m.more_passages}
+    assert spans == {((3, 6), (5, 8)), ((9, 12), (1, 4))}
+    assert all(p.score >= 8.0 for p in m.more_passages)
+    row = check_piece(q, idx).to_dict()["nearest"][0]
+    assert [[p["bars"], p["work_bars"]] for p in row["more_passages"]] == [[list(p.query_bars), list(p.work_bars)]
+                                                                          for p in m.more_passages]  # fmt: skip
+    assert all("more_passages" not in r for r in check_piece(q, idx).to_dict()["nearest"][1:])  # the walks are clear
+
+
+def test_the_musicians_own_quote_neither_counts_nor_hides_a_copy_of_the_same_work():
+    """The musician's notes never count: when the second quote is theirs, only the first is
+    reported. And it is still reported: the musician's quote had drawn the work's retrieval window
+    to itself, where nothing scores, and the take's own copy of the same work read clear."""
+    idx, q = quoted_twice_index_and_query()
+    notes = q.melody().notes
+    given = {(n.pitch, n.onset) for n in notes[64:96]}  # bars 9-12: the first half, quoted by the musician
+    m = check_piece(q, idx, given=given).matches[0]
+    assert (m.query_bars, m.work_bars) == ((3, 6), (5, 8))
+    assert m.more_passages == []
+
+
+def test_check_cli_prints_each_passage(tmp_path, monkeypatch):
+    """The text `check` prints names the further passage beside the best one, with its own score."""
+    import io
+    from contextlib import redirect_stdout
+
+    import tunesmith.rights.check as check_module
+    from tunesmith.cli import main
+    from tunesmith.outputs.midi import write_midi
+
+    idx, q = quoted_twice_index_and_query()
+    monkeypatch.setattr(check_module, "resolve_index", lambda against, model=None: idx)
+    write_midi(q, tmp_path / "take.mid")
+    with redirect_stdout(io.StringIO()) as buf:
+        main(["check", str(tmp_path / "take.mid")])
+    lines = buf.getvalue().splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("  1. tune"))
+    assert "bars 9-12 here ~ bars 1-4 there" in lines[first]
+    assert re.fullmatch(r"     and bars 3-6 here ~ bars 5-8 there \(score \d+\.\d, (close|copy)\)", lines[first + 1])

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
 
     from tunesmith.api import read
     from tunesmith.inputs import refuse_url
-    from tunesmith.rights.check import VERDICTS, check_piece, musicians_notes, resolve_index, work_usage
+    from tunesmith.rights.check import VERDICTS, check_piece, musicians_notes, resolve_index, verdict_of, work_usage
     from tunesmith.rights.provenance import PROVENANCE_KINDS, made_how, read_provenance
 
     if not 1 <= args.top <= 20:
@@ -86,6 +86,9 @@ def run(args: argparse.Namespace) -> int:
         verdict = "copy: the whole work, note for note" if m.get("whole_work") else m["verdict"]
         print(f"  {i}. {m['title'] or m['work_id']}{by} [{m['source']}, {m['license']}] score {m['score']:.1f} ({verdict}): "
               f"bars {m['bars'][0]}-{m['bars'][1]} here ~ bars {m['work_bars'][0]}-{m['work_bars'][1]} there")  # fmt: skip
+        for more in m.get("more_passages", ()):
+            print(f"     and bars {more['bars'][0]}-{more['bars'][1]} here ~ bars {more['work_bars'][0]}-{more['work_bars'][1]} "
+                  f"there (score {more['score']:.1f}, {verdict_of(more['score'], result.calibration)})")  # fmt: skip
         if m.get("usage"):
             print(f"     {m['usage']}")
     if own:

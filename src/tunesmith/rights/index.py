@@ -110,6 +110,7 @@ RHYTHM_GAIN = 0.0
 RHYTHM_SCALE = 1.0
 SPAN_TICKS = 24  # the index stores note spans in 1/24 beats (triplets and sixteenths exactly)
 WINDOW = 96  # intervals of each side aligned at most (the reported passage goes on: `_extend_passage`)
+MORE_PASSAGES = 3  # further passages `check` reports per work that is close or a copy (`further_passages`)
 EXTEND_RESUME = 4  # intervals that must match again past a changed note for a passage to go on
 BAND = 4  # diagonals either side of the best one (inserted / deleted notes shift it)
 MIN_WEIGHT, MAX_WEIGHT = 0.3, 2.5
@@ -118,6 +119,22 @@ DISCOUNT = 0.75  # absolute discounting of the background model's counts
 WEIGHTING = "info"  # "info": background-model information; "idf": the former gram IDF weights
 SHARED_WEIGHT = 1  # two intervals read as one weigh the lesser of the query's and the work's weight
 LEAVE_ONE_OUT = 1  # the background model counts a query figure's occurrences less one
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One more passage of a query that matches a work already matched (`further_passages`)."""
+
+    score: float
+    query_notes: tuple[int, int]
+    work_notes: tuple[int, int]
+    query_bars: tuple[int, int]
+    work_bars: tuple[int, int]
+    matched_notes: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"score": round(float(self.score), 3), "bars": list(self.query_bars), "work_bars": list(self.work_bars),
+                "matched_notes": int(self.matched_notes)}  # fmt: skip
 
 
 @dataclass
@@ -136,9 +153,11 @@ class Match:
     matched_notes: int = 0  # exact interval matches inside the passage
     retrieval: float = 0.0
     harmony: float = 0.0  # share of the query's chord trigrams the work has
+    more_passages: list[Passage] = field(default_factory=list)  # `check`'s further passages of the work
 
     def to_dict(self) -> dict[str, Any]:
         w = self.work
+        more = {"more_passages": [p.to_dict() for p in self.more_passages]} if self.more_passages else {}
         return {
             "work_id": w.get("work_id"),
             "title": w.get("title"),
@@ -150,7 +169,7 @@ class Match:
             "work_bars": list(self.work_bars),
             "matched_notes": int(self.matched_notes),
             "harmony": round(float(self.harmony), 3),
-        } | {k: w[k] for k in ("composers", "rights_basis") if w.get(k)}
+        } | {k: w[k] for k in ("composers", "rights_basis") if w.get(k)} | more
 
 
 @dataclass
@@ -432,13 +451,25 @@ class SimilarityIndex:
         return pos, qs, w.astype(np.float64)
 
     def candidates(
-        self, intervals: np.ndarray, k: int = CANDIDATES, exclude: np.ndarray | None = None
+        self,
+        intervals: np.ndarray,
+        k: int = CANDIDATES,
+        exclude: np.ndarray | None = None,
+        given_iv: np.ndarray | None = None,
     ) -> list[tuple[int, float, tuple[int, int, int, int]]]:
         """The `k` works whose best diagonal band (query position vs work position, `BAND_WIDTH`
         wide: a shared passage, inserted or deleted notes shift it a little) collects the most
         IDF of shared grams: [(work, band score, (query from, to, work from, to))], best first.
-        The windows cover that band's hits (at most `WINDOW` intervals each side)."""
+        The windows cover that band's hits (at most `WINDOW` intervals each side). `given_iv`: the
+        intervals that join two of the musician's notes; no gram that touches one counts (the
+        musician's quote of a work had drawn its window there, where the alignment scores
+        nothing, and a copy of the same work elsewhere in the take went unseen)."""
         vpos, qs, w = self.query_grams(intervals)
+        if given_iv is not None and given_iv.any() and len(qs):
+            span = max(F.GRAM + 1, F.COARSE_GRAM)  # the most intervals a gram covers (skip: GRAM + 1)
+            before = np.concatenate(([0], np.cumsum(given_iv)))
+            free = before[np.minimum(qs + span, len(given_iv))] == before[qs]
+            vpos, qs, w = vpos[free], qs[free], w[free]
         if len(vpos) == 0:
             return []
         counts = self._count[vpos]
@@ -611,16 +642,14 @@ class SimilarityIndex:
         if exclude_work_ids:
             named = np.array([i for i, d in enumerate(self.docs) if d["work_id"] in exclude_work_ids], dtype=np.int64)
             exclude = named if exclude is None else np.concatenate((exclude, named))
-        found_c = self.candidates(q, candidates or CANDIDATES, exclude)
+        weights, given_iv = self._query_weights(mel)
+        found_c = self.candidates(q, candidates or CANDIDATES, exclude, given_iv)
         if not found_c:
             return []
         cands = [d for d, _, _ in found_c]
         retrieval = [r for _, r, _ in found_c]
         windows = [wnd for _, _, wnd in found_c]
         info = WEIGHTING == "info"
-        weights = self.info_weights(q) if info else self.gram_weights(q)
-        given_iv = mel.input_mask[1:] & mel.input_mask[:-1] if len(mel.input_mask) else np.zeros(len(q), bool)
-        weights = np.where(given_iv, 0.0, weights)
         targets = [self.doc_intervals(int(d)) for d in cands]
         target_w = self.docs_weights(cands) if info and SHARED_WEIGHT else None
         found = _align(q, weights, given_iv, targets, windows, top, target_w)
@@ -647,8 +676,7 @@ class SimilarityIndex:
             if len(qgrams):
                 harmony = float(np.isin(qgrams, self.doc_chord_grams(d)).mean())
             a = int(self.offsets[d])
-            first = self.docs[d].get("first_bar")
-            first = 1 if first is None else int(first)  # an index built without the numbering: from 1
+            first = self.work_first_bar(d)
             out.append(Match(
                 doc=d, work=self.docs[d], score=float(score) * (1.0 + HARMONY_WEIGHT * harmony),
                 query_notes=qi, work_notes=tj,
@@ -658,6 +686,63 @@ class SimilarityIndex:
             ))  # fmt: skip
         out.sort(key=lambda m: -m.score)
         return out[:top]
+
+    def _query_weights(self, mel: F.Melody) -> tuple[np.ndarray, np.ndarray]:
+        """Each query interval's weight, and which intervals join two of the musician's notes
+        (weight 0: they never count)."""
+        q = mel.intervals
+        weights = self.info_weights(q) if WEIGHTING == "info" else self.gram_weights(q)
+        given_iv = mel.input_mask[1:] & mel.input_mask[:-1] if len(mel.input_mask) else np.zeros(len(q), bool)
+        return np.where(given_iv, 0.0, weights), given_iv
+
+    def further_passages(
+        self,
+        query: Piece | F.Melody,
+        match: Match,
+        *,
+        min_score: float,
+        given: set[tuple[int, float]] | None = None,
+        limit: int = MORE_PASSAGES,
+    ) -> list[Passage]:
+        """The passages of `query` other than `match`'s that match the same work and score at least
+        `min_score` each (on `match`'s scale: its harmony counts the same), best first, at most
+        `limit`. A tune that quotes a work twice, its A strain here and its B strain there, had
+        reported one of the two. Each is the best local alignment of the whole query against the
+        whole work once the query's passages already found are taken out (as the musician's notes
+        are); a passage of the work may match twice (a quoted strain played twice)."""
+        mel = F.melody_of(query, given) if isinstance(query, Piece) else query
+        q = mel.intervals
+        if len(q) < 2 or limit <= 0:
+            return []
+        weights, given_iv = self._query_weights(mel)
+        taken = given_iv.copy()
+        taken[match.query_notes[0] : match.query_notes[1]] = True  # intervals of the passage's notes
+        target = self.doc_intervals(match.doc)
+        target_w = self.docs_weights([match.doc]) if WEIGHTING == "info" and SHARED_WEIGHT else None
+        scale = 1.0 + HARMONY_WEIGHT * match.harmony
+        a = int(self.offsets[match.doc])
+        first = self.work_first_bar(match.doc)
+        out: list[Passage] = []
+        while len(out) < limit:
+            w = np.where(taken, 0.0, weights)
+            found = _align(q, w, taken, [target], [(0, len(q), 0, len(target))], 1, target_w)
+            score, qi, tj, matched = found[0]
+            if score * scale < min_score or qi == (0, 0):
+                break
+            qi, tj, more = _extend_passage(q, target, taken, qi, tj)
+            taken[qi[0] : qi[1]] = True
+            out.append(Passage(
+                score=float(score) * scale, query_notes=qi, work_notes=tj, matched_notes=matched + more,
+                query_bars=(int(mel.bars[qi[0]]) + mel.first_bar, int(mel.bars[qi[1]]) + mel.first_bar),
+                work_bars=(int(self.bars[a + tj[0]]) + first, int(self.bars[a + tj[1]]) + first),
+            ))  # fmt: skip
+        return out
+
+    def work_first_bar(self, doc: int) -> int:
+        """The number a work's score gives its first bar: 0 after a pickup, else 1 (an index built
+        without the numbering: 1)."""
+        first = self.docs[doc].get("first_bar")
+        return 1 if first is None else int(first)
 
 
 class _Background:
