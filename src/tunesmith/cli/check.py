@@ -19,8 +19,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a file of your own music that this piece builds on: its notes are not counted (a file "
                         "tunesmith co-created says itself which of its notes were yours)")  # fmt: skip
     parser.add_argument("--count-all", action="store_true",
-                        help="count every note, also those a co-created file's own record says were the musician's "
-                        "(that record is unsigned text: for a file whose record you do not trust)")  # fmt: skip
+                        help="count every note, also those a co-created file's own record says were the musician's")
+    parser.add_argument("--trust-record", action="store_true",
+                        help="leave out the notes a co-created file's record says were the musician's even where "
+                        "this installation did not sign that record (made elsewhere, or by an older tunesmith)")  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print one JSON object (errors too)")
     parser.add_argument("--fail-on", choices=("close", "copy"), type=str.lower, default=None,
                         help="exit with status 1 when the verdict is this or worse (for scripts; the result is printed as usual)")  # fmt: skip
@@ -34,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
 
     from tunesmith.api import read
     from tunesmith.inputs import refuse_url
-    from tunesmith.rights.check import VERDICTS, check_piece, musicians_notes, resolve_index, verdict_of, work_usage
+    from tunesmith.rights.check import VERDICTS, check_piece, resolve_index, verdict_of, work_usage
+    from tunesmith.rights.claims import trusted_musicians_notes
     from tunesmith.rights.provenance import PROVENANCE_KINDS, made_how, read_provenance
 
     if not 1 <= args.top <= 20:
@@ -43,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     if not os.path.lexists(path):
         raise FileNotFoundError(f"{path}: no such file to check")
     piece = read(path, tune=args.tune)
-    given, own = None, None
+    given, own, counted, record_status = None, None, None, None
     if args.given is not None:
         from tunesmith.rights.features import given_notes
 
@@ -52,14 +55,19 @@ def run(args: argparse.Namespace) -> int:
         with contextlib.suppress(ValueError, OSError):
             fields = read_provenance(path)["fields"]
             if made_how(fields) == "co-created":  # a co-created take whose input tunesmith made is checked whole
-                given, own = musicians_notes(piece, fields.get("request"))
-                if own:  # a rights analyst's script had passed a co-created copy of a corpus tune, unawares
-                    own += " (by the file's own record, which is unsigned: --count-all counts them)"
+                # taken on the file's word only where this installation signed it: a rights
+                # analyst's script had passed a co-created copy of a corpus tune, its record typed in
+                given, said, record_status = trusted_musicians_notes(piece, fields, trust_record=args.trust_record)
+                own, counted = (said, None) if given else (None, said)
     t0 = time.perf_counter()
     index = resolve_index(args.against, model=args.model)
     load_s = time.perf_counter() - t0
     result = check_piece(piece, index, top=args.top, given=given)
     out = {"file": path.name, **result.to_dict(), "load_seconds": round(load_s, 3), "not_counted": own}
+    if record_status:  # what the file's record of the musician's notes is worth ("signed here", "unsigned", ...)
+        out["musicians_record"] = record_status
+    if counted:
+        out["counted"] = counted
     if given:
         # the part not counted is the musician's by the file's own record (or --given): say when it
         # is itself close to a training work (a Nottingham tune continued read "clear", with nothing
@@ -93,6 +101,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"     {m['usage']}")
     if own:
         print(f"  (your own music is not counted: {own})")
+    if counted:
+        print(f"  ({counted})")
     near = out.get("not_counted_resembles")
     if near:
         print(f"  but that part is {'a copy of' if near['verdict'] == 'copy' else 'close to'} "

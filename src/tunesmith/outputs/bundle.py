@@ -213,6 +213,11 @@ def take_record(piece: Piece, provenance: Mapping[str, Any]) -> dict[str, Any]:
         if record.get("input_made_how") == "co-created" and record["musicians_part"]:
             # the input was a co-created take: part of what it holds was generated
             record["musicians_part"] += " (itself co-created with tunesmith: part of it was generated)"
+        if record["musicians_part"] and "musicians_claim" not in record:
+            from tunesmith.rights.claims import claim_of
+
+            # signed, so that `check` can tell this record from one typed into a file by hand
+            record["musicians_claim"] = claim_of(piece, record.get("request"))
     return record
 
 
@@ -298,6 +303,7 @@ def _provenance_json(record: Mapping[str, Any]) -> dict[str, Any]:
         "ai_generated": told["ai_generated"],
         "digital_source_type": told["digital_source_type"],
         "musicians_part": record.get("musicians_part"),  # a co-created take: which notes are the musician's
+        "musicians_claim": record.get("musicians_claim"),  # that part, signed here (rights.claims)
         # a co-create verb applied to a take tunesmith made: read back, the file is not the musician's
         "input_made_how": record.get("input_made_how"),
     }

@@ -368,13 +368,15 @@ def check(
     model: Any = None,
     top: int = 3,
     given: Any = None,
+    trust_record: bool = False,
 ) -> CheckResult:
     """`tunesmith check` from Python: how near `source` (a file path, a `Piece` or a `Take`) lies to
     the works of `against` ("model": the model's training set, "corpus", or a folder of music
     files), its verdict (clear / close / copy) and nearest works (`CheckResult.to_dict()`: each with
     its bars, license and usage). The musician's own notes never count: `given` (a file, a Piece or
     a set of (pitch, onset) pairs), else, for a take tunesmith co-created, the part its request
-    names the musician's (a continuation's given bars, a harmonized melody)."""
+    names the musician's (a continuation's given bars, a harmonized melody): a Take's own, a
+    file's where this installation signed that record (`rights.claims`) or with `trust_record`."""
     from tunesmith.api import read
     from tunesmith.rights.features import given_notes
     from tunesmith.rights.provenance import PROVENANCE_KINDS, made_how, read_provenance
@@ -397,5 +399,10 @@ def check(
     if given is not None and not isinstance(given, set):
         given = given_notes(given if isinstance(given, _Piece) else read(given))
     elif given is None and record and made_how(record) == "co-created":
-        given = musicians_notes(piece, record.get("request"))[0]
+        if isinstance(source, Take):  # made in this process: its record is the one it was made with
+            given = musicians_notes(piece, record.get("request"))[0]
+        else:
+            from tunesmith.rights.claims import trusted_musicians_notes
+
+            given = trusted_musicians_notes(piece, record, trust_record=trust_record)[0]
     return check_piece(piece, resolve_index(against, model=model), top=top, given=given)

@@ -425,6 +425,7 @@ def _info_comment_fields(comment: str) -> dict[str, Any]:
 _XML_PARSE = {
     "request": _json_or_text,
     "tuned_from": _json_or_text,
+    "musicians_claim": _json_or_text,
     "seed": _int_or_text,
     "take": _int_or_text,
     "takes": _int_or_text,

@@ -1,0 +1,141 @@
+"""A co-created take's record of which notes were the musician's, signed by the installation that
+made it, so that `check` can tell its own record from text anyone could have typed.
+
+A take that tunesmith continued, inpainted or harmonized says in its files which of its notes were
+the musician's (the request: the bars given, the bars kept, the melody), and `check` leaves those
+notes out: the musician's own input is never counted as copying. But that record is text in the
+file's metadata. A rights analyst's script passed a corpus tune as "clear" after writing a
+"continue" request into the file by hand (session 27). So the record now carries a signature:
+
+- `claim_of(piece, request)` signs, with this installation's key (the ECDSA P-256 identity the
+  WAV's Content Credentials are signed with, `content_credentials.signing_identity`), a digest of
+  the request and of the musician's notes themselves, as (pitch, onset in 1/48 beats), so that a
+  record moved onto other notes, or notes changed under it, no longer verifies;
+- `verify_claim(piece, record)` says whether a file's record is signed here and still matches
+  its notes.
+
+What it cannot do: a take made on another installation is signed with that installation's key,
+which this one has no reason to trust (tunesmith has no online identity to vouch for either), so
+it reads as "not signed here", as an unsigned or edited record does. `check` then counts every
+note and says why; `--given FILE` leaves the musician's own notes out on any machine.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from tunesmith.score import Piece
+
+ALGORITHM = "ES256"  # ECDSA P-256 with SHA-256, as the Content Credentials
+ONSET_GRID = 48  # onsets compared in 1/48 beats: what a MIDI or MusicXML file gives back exactly
+FIELD = "musicians_claim"  # the record's (and the files' provenance) field
+
+# what `verify_claim` says
+SIGNED, UNSIGNED, OTHER_SIGNER, CHANGED = "signed here", "unsigned", "signed elsewhere", "changed"
+
+
+def claim_digest(request: Mapping[str, Any], given: set[tuple[int, float]]) -> bytes:
+    """SHA-256 of the request and the musician's notes, canonical JSON (sorted keys; notes as
+    sorted (pitch, onset in 1/`ONSET_GRID` beats))."""
+    notes = sorted({(int(p), round(float(o) * ONSET_GRID)) for p, o in given})
+    text = json.dumps({"request": request, "notes": notes}, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+def _signer_id(chain_pem: bytes) -> str:
+    """The signing certificate's SHA-256 fingerprint, shortened: which installation signed."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    cert = x509.load_pem_x509_certificates(chain_pem)[0]
+    return cert.fingerprint(hashes.SHA256()).hex()[:32]
+
+
+def claim_of(piece: Piece, request: Mapping[str, Any] | None, folder: Any = None) -> dict[str, Any] | None:
+    """The signed claim for a co-created take (None where its request names no notes of the
+    musician's): {"alg", "signer", "signature"} over `claim_digest`. `folder`: the signing
+    identity's folder (default: this installation's, made on first use)."""
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from tunesmith.rights.check import musicians_notes
+    from tunesmith.rights.content_credentials import signing_identity
+
+    given = musicians_notes(piece, dict(request) if request else None)[0]
+    if not given:
+        return None
+    chain, key_pem = signing_identity(folder)
+    key = serialization.load_pem_private_key(key_pem, password=None)
+    if not isinstance(key, ec.EllipticCurvePrivateKey):  # a user's own signer.key of another kind
+        return None
+    signature = key.sign(claim_digest(request, given), ec.ECDSA(hashes.SHA256()))
+    return {"alg": ALGORITHM, "signer": _signer_id(chain), "signature": base64.b64encode(signature).decode("ascii")}
+
+
+def verify_claim(piece: Piece, record: Mapping[str, Any] | None, folder: Any = None) -> tuple[str, set | None]:
+    """(SIGNED / UNSIGNED / OTHER_SIGNER / CHANGED, the musician's notes by the record or None)
+    for a file's provenance fields: SIGNED only where this installation signed that very request
+    over these very notes. Never makes an identity (a machine that signed nothing trusts nothing)."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from tunesmith.paths import home
+    from tunesmith.rights.check import musicians_notes
+    from tunesmith.rights.content_credentials import CHAIN_FILE, FOLDER
+
+    request = (record or {}).get("request")
+    given = musicians_notes(piece, request)[0]
+    claim = (record or {}).get(FIELD)
+    if not isinstance(claim, Mapping) or claim.get("alg") != ALGORITHM or not isinstance(claim.get("signature"), str):
+        return UNSIGNED, given
+    chain_path = (home() / FOLDER if folder is None else Path(folder)) / CHAIN_FILE
+    if not chain_path.is_file():
+        return OTHER_SIGNER, given
+    chain = chain_path.read_bytes()
+    if claim.get("signer") != _signer_id(chain):
+        return OTHER_SIGNER, given
+    from cryptography import x509
+
+    public = x509.load_pem_x509_certificates(chain)[0].public_key()
+    if not given or not isinstance(public, ec.EllipticCurvePublicKey):
+        return CHANGED, given
+    try:
+        public.verify(base64.b64decode(claim["signature"], validate=True), claim_digest(request, given),
+                      ec.ECDSA(hashes.SHA256()))  # fmt: skip
+    except (InvalidSignature, ValueError):
+        return CHANGED, given
+    return SIGNED, given
+
+
+_SAID = {
+    UNSIGNED: "not signed",
+    OTHER_SIGNER: "signed by another installation of tunesmith (or none this machine knows)",
+    CHANGED: "signed here, but its notes or request have changed since",
+}
+
+
+def trusted_musicians_notes(
+    piece: Piece, fields: Mapping[str, Any] | None, *, trust_record: bool = False
+) -> tuple[set | None, str | None, str | None]:
+    """For `check` of a co-created file: (the musician's notes to leave out, or None; what to say
+    of them; the record's `verify_claim` status, None where it names no notes). Left out only
+    where this installation signed the record over these notes, or with `trust_record`."""
+    from tunesmith.rights.check import musicians_notes
+
+    request = (fields or {}).get("request")
+    part = musicians_notes(piece, request)[1]
+    if not part:
+        return None, None, None
+    status, given = verify_claim(piece, fields)
+    if status == SIGNED:
+        return given, f"{part} (by the file's own record, signed by this installation)", status
+    if trust_record:
+        return given, f"{part} (by the file's own record, {_SAID[status]}: taken on trust, --trust-record)", status
+    return None, (f"the file says {part} are the musician's, but that record is {_SAID[status]}: every note is "
+                  "counted (--given FILE leaves your own music out; --trust-record takes the file's word)"), status  # fmt: skip
