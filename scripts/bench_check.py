@@ -44,6 +44,8 @@ def load_baseline(path: str, alignment: str | None = None):
     if alignment:
         former = load_module("tunesmith_alignment_baseline", alignment)
         module.align, module.AlignScoring = former.align, former.AlignScoring
+    if not hasattr(module.SimilarityIndex, "further_passages"):  # before a9c54ad: one passage per work
+        module.SimilarityIndex.further_passages = lambda self, *args, **kwargs: []
     return module
 
 
