@@ -131,6 +131,44 @@ def test_an_upper_voice_at_a_fermata_leaves_the_bass_its_root():
     assert {55, 67} <= set(cands[vl.pitch_ok(2, 24, cands)].tolist())
 
 
+def test_the_bass_moves_into_a_fermata_from_where_its_root_is_free():
+    """A harmonized fermata on C (planned C major at tick 24, after G major): the tenor, written
+    before the bass, moves G3 - C4 into it. The bass's G2 before it would leave the root C a
+    parallel octave (G-G, C-C), and the bass would then stand on E or G at the fermata; so on the
+    beat before, with G major planned, the bass takes B or D rather than its root. Without the
+    fermata, the root G comes first as ever."""
+    vl = VoiceLeading(4)
+    vl.add(0, 12, 36, 76)  # soprano E5, held into the fermata
+    vl.add(1, 12, 36, 67)  # alto G4
+    vl.add(2, 12, 24, 55)  # tenor G3, then C4 at the fermata
+    vl.add(2, 24, 36, 60)
+    vl.chord_tones = {12: np.array([7, 11, 2]), 24: np.array([0, 4, 7])}
+    vl.beat_ticks = 12
+    cands = np.arange(40, 55)
+    vl.cadence_ticks = frozenset({24})
+    chosen = {int(c) % 12 for c in cands[vl.pitch_ok(3, 12, cands)]}
+    assert chosen and 7 not in chosen and chosen <= {11, 2}
+    vl.cadence_ticks = frozenset()
+    assert {int(c) % 12 for c in cands[vl.pitch_ok(3, 12, cands)]} == {7}
+
+
+def test_the_bass_moves_into_a_fermata_by_a_fourth_or_fifth_where_its_chord_has_one():
+    """Into a fermata on C, with E minor planned on the beat before, the bass takes that chord's G
+    (a fifth over the C it moves to: a cadence's bass) before its root E (Bach's harmonized
+    fermatas are approached so at 0.73, ours were at 0.52). Without the fermata, the root E."""
+    vl = VoiceLeading(4)
+    vl.add(0, 12, 36, 76)  # soprano E5, held into the fermata
+    vl.add(1, 12, 36, 67)  # alto G4, held
+    vl.add(2, 12, 36, 64)  # tenor E4, held: no upper voice moves into the fermata
+    vl.chord_tones = {12: np.array([4, 7, 11]), 24: np.array([0, 4, 7])}
+    vl.beat_ticks = 12
+    cands = np.arange(40, 55)
+    vl.cadence_ticks = frozenset({24})
+    assert {int(c) % 12 for c in cands[vl.pitch_ok(3, 12, cands)]} == {7}
+    vl.cadence_ticks = frozenset()
+    assert {int(c) % 12 for c in cands[vl.pitch_ok(3, 12, cands)]} == {4}
+
+
 def test_parallels_are_heard_across_a_short_bars_gap():
     """A chorale's fermata bar of 3 beats (then a 1-beat bar: 3 + 1) leaves the grid's bar silent
     after its music: tenor F-sharp 3 over bass F-sharp 2 at the fermata (ticks 216-228), both silent

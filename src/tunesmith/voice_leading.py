@@ -159,10 +159,46 @@ class VoiceLeading:
                 # then stood on the third or fifth (root position 0.68, Bach's 0.90)
                 clear = ~self._parallel_with_the_bass_root(v, p, np.asarray(cands), tones[0])
                 masks = [m for first in masks[: 2 if missing else 1] for m in (first & clear, first)] + masks
+        if v == n - 1:
+            # the bass's note into a cadence chord: none that leaves that chord's root a parallel
+            # with an upper voice already written there, and a fourth or a fifth from that root
+            # where the chord planned here has one (harmonized fermata chords stood on their third
+            # or fifth at 0.27 of them, Bach's at 0.10: 107 of 388 cadence basses had the root
+            # refused; with this 0.16, and the bass came in by a 4th or 5th at 0.67, before 0.52,
+            # Bach's 0.73: `docs/notes/2026-12-03-session-30/fermata_root2.py`)
+            spoils, by_fourth_or_fifth = self._spoils_the_cadence_root(p, np.asarray(cands))
+            if spoils.any() or by_fourth_or_fifth.any():
+                chordal = 2 if tones is not None else 1  # the tiers on the planned chord (else: `ok`)
+                kept = [m & ~spoils for m in masks[:chordal]]
+                masks = [m & by_fourth_or_fifth for m in kept] + kept + masks
         for mask in masks:
             if mask.any():
                 return mask
         return np.ones(len(cands), bool)
+
+    def _spoils_the_cadence_root(self, p: int, cands: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(which candidates for the bass at tick p, the note it moves into a cadence chord from (a
+        cadence tick within a beat after p), would then stand a fifth or an octave from an upper
+        voice that moves into that chord to the same interval over its root; which lie a fourth or
+        a fifth from that root, a cadence's bass)."""
+        none = np.zeros(len(cands), bool)
+        if not self.cadence_ticks or not self.chord_tones:
+            return none, none
+        reach = self.beat_ticks or 12
+        q = min((c for c in self.cadence_ticks if p < c <= p + reach), default=None)
+        tones = self.chord_tones.get(q) if q is not None else None
+        if tones is None:
+            return none, none
+        root = int(tones[0])
+        bad = none.copy()
+        for u in range(len(self.notes) - 1):
+            a0, a1 = self.pitch_at(u, q - 1), self.pitch_at(u, q)
+            if a0 is None or a1 is None or a0 == a1:
+                continue
+            ic = (a1 - root) % 12
+            if ic in (0, 7):
+                bad |= (cands % 12 != root) & ((a0 - cands) % 12 == ic)
+        return bad, np.isin((root - cands) % 12, (5, 7))
 
     def sings_a_seventh(self, v: int, p: int, tonic_pc: int | None = None) -> bool:
         """Whether voice v's note sounding just before tick p is the seventh of a dominant seventh
