@@ -169,6 +169,26 @@ def test_the_bass_moves_into_a_fermata_by_a_fourth_or_fifth_where_its_chord_has_
     assert {int(c) % 12 for c in cands[vl.pitch_ok(3, 12, cands)]} == {4}
 
 
+def test_a_fermata_chord_whose_root_is_refused_stands_on_its_third_not_a_six_four():
+    """The tenor moves F3 - C4 into a fermata on C over the bass's F2: the bass's C is octaves
+    with it. Then the bass takes E (C major's third: a C6), not G (a six-four, which Bach never
+    puts under a fermata and 11 of 229 harmonized fermata chords had). Without the fermata, E or
+    G alike."""
+    vl = VoiceLeading(4)
+    vl.add(0, 12, 36, 76)  # soprano E5
+    vl.add(1, 12, 36, 67)  # alto G4
+    vl.add(2, 12, 24, 53)  # tenor F3, then C4
+    vl.add(2, 24, 36, 60)
+    vl.add(3, 12, 24, 41)  # bass F2
+    vl.chord_tones = {12: np.array([5, 9, 0]), 24: np.array([0, 4, 7])}
+    vl.beat_ticks = 12
+    cands = np.arange(40, 56)
+    vl.cadence_ticks = frozenset({24})
+    assert {int(c) % 12 for c in cands[vl.pitch_ok(3, 24, cands)]} == {4}
+    vl.cadence_ticks = frozenset()
+    assert {int(c) % 12 for c in cands[vl.pitch_ok(3, 24, cands)]} == {4, 7}
+
+
 def test_parallels_are_heard_across_a_short_bars_gap():
     """A chorale's fermata bar of 3 beats (then a 1-beat bar: 3 + 1) leaves the grid's bar silent
     after its music: tenor F-sharp 3 over bass F-sharp 2 at the fermata (ticks 216-228), both silent

@@ -140,6 +140,11 @@ class VoiceLeading:
             masks = [ok & in_chord, ok, no_cross & in_chord, no_cross, under_above]
             if v == n - 1:  # the bass: on the root where it can (root position, as Bach mostly writes)
                 masks.insert(0, ok & (np.asarray(cands) % 12 == tones[0]))
+                if p in self.cadence_ticks:
+                    # ... and at a fermata where it cannot, on the third, never first the fifth: 11
+                    # of 229 harmonized fermata chords stood as six-fours (Bach: none)
+                    third = [int(pc) for pc in tones[1:] if (int(pc) - int(tones[0])) % 12 in (3, 4)]
+                    masks.insert(1, ok & np.isin(np.asarray(cands) % 12, third))
                 if self.sings_a_seventh(v, p):
                     # ... but a seventh in the bass (V4/2) falls to the chord's third (I6) first: the
                     # planned root had taken harmonized basses off it by a leap, 28 of the 56
