@@ -131,42 +131,46 @@ def test_an_upper_voice_at_a_fermata_leaves_the_bass_its_root():
     assert {55, 67} <= set(cands[vl.pitch_ok(2, 24, cands)].tolist())
 
 
+def fermata_on_c(before: list[int], tenor: list[tuple[int, int, int]], bass: list[tuple[int, int, int]] = ()) -> VoiceLeading:
+    """Four voices around a harmonized fermata on C major at tick 24 (the chord `before` planned
+    at tick 12): soprano E5 and alto G4 held through, the tenor's and the bass's notes as given
+    (start, end, pitch), a beat of 12 ticks."""
+    vl = VoiceLeading(4)
+    vl.add(0, 12, 36, 76)
+    vl.add(1, 12, 36, 67)
+    for v, notes in ((2, tenor), (3, bass)):
+        for start, end, pitch in notes:
+            vl.add(v, start, end, pitch)
+    vl.chord_tones = {12: np.array(before), 24: np.array([0, 4, 7])}
+    vl.beat_ticks = 12
+    return vl
+
+
+def bass_choices(vl: VoiceLeading, p: int, cands: np.ndarray, fermata: bool) -> set[int]:
+    """The pitch classes the rules leave the bass at tick p, with the fermata at 24 or without."""
+    vl.cadence_ticks = frozenset({24}) if fermata else frozenset()
+    return {int(c) % 12 for c in cands[vl.pitch_ok(3, p, cands)]}
+
+
 def test_the_bass_moves_into_a_fermata_from_where_its_root_is_free():
     """A harmonized fermata on C (planned C major at tick 24, after G major): the tenor, written
     before the bass, moves G3 - C4 into it. The bass's G2 before it would leave the root C a
     parallel octave (G-G, C-C), and the bass would then stand on E or G at the fermata; so on the
     beat before, with G major planned, the bass takes B or D rather than its root. Without the
     fermata, the root G comes first as ever."""
-    vl = VoiceLeading(4)
-    vl.add(0, 12, 36, 76)  # soprano E5, held into the fermata
-    vl.add(1, 12, 36, 67)  # alto G4
-    vl.add(2, 12, 24, 55)  # tenor G3, then C4 at the fermata
-    vl.add(2, 24, 36, 60)
-    vl.chord_tones = {12: np.array([7, 11, 2]), 24: np.array([0, 4, 7])}
-    vl.beat_ticks = 12
-    cands = np.arange(40, 55)
-    vl.cadence_ticks = frozenset({24})
-    chosen = {int(c) % 12 for c in cands[vl.pitch_ok(3, 12, cands)]}
+    vl = fermata_on_c([7, 11, 2], tenor=[(12, 24, 55), (24, 36, 60)])
+    chosen = bass_choices(vl, 12, np.arange(40, 55), fermata=True)
     assert chosen and 7 not in chosen and chosen <= {11, 2}
-    vl.cadence_ticks = frozenset()
-    assert {int(c) % 12 for c in cands[vl.pitch_ok(3, 12, cands)]} == {7}
+    assert bass_choices(vl, 12, np.arange(40, 55), fermata=False) == {7}
 
 
 def test_the_bass_moves_into_a_fermata_by_a_fourth_or_fifth_where_its_chord_has_one():
     """Into a fermata on C, with E minor planned on the beat before, the bass takes that chord's G
     (a fifth over the C it moves to: a cadence's bass) before its root E (Bach's harmonized
     fermatas are approached so at 0.73, ours were at 0.52). Without the fermata, the root E."""
-    vl = VoiceLeading(4)
-    vl.add(0, 12, 36, 76)  # soprano E5, held into the fermata
-    vl.add(1, 12, 36, 67)  # alto G4, held
-    vl.add(2, 12, 36, 64)  # tenor E4, held: no upper voice moves into the fermata
-    vl.chord_tones = {12: np.array([4, 7, 11]), 24: np.array([0, 4, 7])}
-    vl.beat_ticks = 12
-    cands = np.arange(40, 55)
-    vl.cadence_ticks = frozenset({24})
-    assert {int(c) % 12 for c in cands[vl.pitch_ok(3, 12, cands)]} == {7}
-    vl.cadence_ticks = frozenset()
-    assert {int(c) % 12 for c in cands[vl.pitch_ok(3, 12, cands)]} == {4}
+    vl = fermata_on_c([4, 7, 11], tenor=[(12, 36, 64)])  # the tenor holds E4: no upper voice moves
+    assert bass_choices(vl, 12, np.arange(40, 55), fermata=True) == {7}
+    assert bass_choices(vl, 12, np.arange(40, 55), fermata=False) == {4}
 
 
 def test_a_fermata_chord_whose_root_is_refused_stands_on_its_third_not_a_six_four():
@@ -174,19 +178,9 @@ def test_a_fermata_chord_whose_root_is_refused_stands_on_its_third_not_a_six_fou
     with it. Then the bass takes E (C major's third: a C6), not G (a six-four, which Bach never
     puts under a fermata and 11 of 229 harmonized fermata chords had). Without the fermata, E or
     G alike."""
-    vl = VoiceLeading(4)
-    vl.add(0, 12, 36, 76)  # soprano E5
-    vl.add(1, 12, 36, 67)  # alto G4
-    vl.add(2, 12, 24, 53)  # tenor F3, then C4
-    vl.add(2, 24, 36, 60)
-    vl.add(3, 12, 24, 41)  # bass F2
-    vl.chord_tones = {12: np.array([5, 9, 0]), 24: np.array([0, 4, 7])}
-    vl.beat_ticks = 12
-    cands = np.arange(40, 56)
-    vl.cadence_ticks = frozenset({24})
-    assert {int(c) % 12 for c in cands[vl.pitch_ok(3, 24, cands)]} == {4}
-    vl.cadence_ticks = frozenset()
-    assert {int(c) % 12 for c in cands[vl.pitch_ok(3, 24, cands)]} == {4, 7}
+    vl = fermata_on_c([5, 9, 0], tenor=[(12, 24, 53), (24, 36, 60)], bass=[(12, 24, 41)])
+    assert bass_choices(vl, 24, np.arange(40, 56), fermata=True) == {4}
+    assert bass_choices(vl, 24, np.arange(40, 56), fermata=False) == {4, 7}
 
 
 def test_parallels_are_heard_across_a_short_bars_gap():
