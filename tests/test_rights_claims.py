@@ -120,3 +120,14 @@ def test_check_counts_the_notes_of_a_record_not_signed_here(continued, tmp_path,
 
     assert result(typed) == result(typed, given=set())
     assert result(signed) == result(typed, trust_record=True)
+
+
+def test_a_damaged_certificate_here_vouches_for_nothing(continued, home):
+    """A damaged signing certificate in this installation's folder: the claim reads as not
+    signed here (counted), and `check` still answers."""
+    from tunesmith.rights.content_credentials import CHAIN_FILE, FOLDER
+
+    (home / FOLDER / CHAIN_FILE).write_text("not a certificate")
+    path = continued["mid"]
+    assert verify_claim(ts.read(path), fields_of(path))[0] == OTHER_SIGNER
+    assert ts.check(path).verdict in ("clear", "close", "copy")

@@ -97,12 +97,15 @@ def verify_claim(piece: Piece, record: Mapping[str, Any] | None, folder: Any = N
     chain_path = (home() / FOLDER if folder is None else Path(folder)) / CHAIN_FILE
     if not chain_path.is_file():
         return OTHER_SIGNER, given
-    chain = chain_path.read_bytes()
-    if claim.get("signer") != _signer_id(chain):
-        return OTHER_SIGNER, given
     from cryptography import x509
 
-    public = x509.load_pem_x509_certificates(chain)[0].public_key()
+    try:  # this installation's certificate; a damaged one vouches for nothing
+        chain = chain_path.read_bytes()
+        signer, public = _signer_id(chain), x509.load_pem_x509_certificates(chain)[0].public_key()
+    except (OSError, ValueError):
+        return OTHER_SIGNER, given
+    if claim.get("signer") != signer:
+        return OTHER_SIGNER, given
     if not given or not isinstance(public, ec.EllipticCurvePublicKey):
         return CHANGED, given
     try:
