@@ -171,8 +171,9 @@ class VoiceLeading:
             # or fifth at 0.27 of them, Bach's at 0.10: 107 of 388 cadence basses had the root
             # refused; with this 0.16, and the bass came in by a 4th or 5th at 0.67, before 0.52,
             # Bach's 0.73: `docs/notes/2026-12-03-session-30/fermata_root2.py`)
-            spoils, by_fourth_or_fifth = self._spoils_the_cadence_root(p, np.asarray(cands))
-            if spoils.any() or by_fourth_or_fifth.any():
+            into = self._into_the_cadence_root(p, np.asarray(cands))
+            if into is not None:
+                spoils, by_fourth_or_fifth = into
                 chordal = 2 if tones is not None else 1  # the tiers on the planned chord (else: `ok`)
                 kept = [m & ~spoils for m in masks[:chordal]]
                 masks = [m & by_fourth_or_fifth for m in kept] + kept + masks
@@ -181,21 +182,21 @@ class VoiceLeading:
                 return mask
         return np.ones(len(cands), bool)
 
-    def _spoils_the_cadence_root(self, p: int, cands: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(which candidates for the bass at tick p, the note it moves into a cadence chord from (a
-        cadence tick within a beat after p), would then stand a fifth or an octave from an upper
-        voice that moves into that chord to the same interval over its root; which lie a fourth or
-        a fifth from that root, a cadence's bass)."""
-        none = np.zeros(len(cands), bool)
+    def _into_the_cadence_root(self, p: int, cands: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """For the bass at tick p, the note it moves into a cadence chord from (a planned cadence
+        chord struck within a beat after p): (which candidates would then stand a fifth or an
+        octave from an upper voice that moves into that chord to the same interval over its root;
+        which lie a fourth or a fifth from that root, a cadence's bass). None where no such chord
+        follows."""
         if not self.cadence_ticks or not self.chord_tones:
-            return none, none
+            return None
         reach = self.beat_ticks or 12
         q = min((c for c in self.cadence_ticks if p < c <= p + reach), default=None)
         tones = self.chord_tones.get(q) if q is not None else None
         if tones is None:
-            return none, none
+            return None
         root = int(tones[0])
-        bad = none.copy()
+        bad = np.zeros(len(cands), bool)
         for u in range(len(self.notes) - 1):
             a0, a1 = self.pitch_at(u, q - 1), self.pitch_at(u, q)
             if a0 is None or a1 is None or a0 == a1:

@@ -209,7 +209,7 @@ def take_record(piece: Piece, provenance: Mapping[str, Any]) -> dict[str, Any]:
         from tunesmith.rights.check import musicians_notes
 
         # which notes are the musician's, said in the files (the copy check leaves them out too)
-        record["musicians_part"] = musicians_notes(piece, record.get("request"))[1]
+        given, record["musicians_part"] = musicians_notes(piece, record.get("request"))
         if record.get("input_made_how") == "co-created" and record["musicians_part"]:
             # the input was a co-created take: part of what it holds was generated
             record["musicians_part"] += " (itself co-created with tunesmith: part of it was generated)"
@@ -217,7 +217,7 @@ def take_record(piece: Piece, provenance: Mapping[str, Any]) -> dict[str, Any]:
             from tunesmith.rights.claims import claim_of
 
             # signed, so that `check` can tell this record from one typed into a file by hand
-            record["musicians_claim"] = claim_of(piece, record.get("request"))
+            record["musicians_claim"] = claim_of(record.get("request"), given)
     return record
 
 

@@ -194,9 +194,9 @@ def check_piece(
     whole = [copies_a_whole_work(index, m) for m in matches]
     if verdict != "copy" and any(whole):
         verdict = "copy"
-    for m, w in zip(matches, whole):
-        if not w and m.score >= cal["close"]:  # the work's other passages that are close too
-            m.more_passages = index.further_passages(piece, m, min_score=cal["close"], given=given)
+    close = [m for m, w in zip(matches, whole) if not w and m.score >= cal["close"]]
+    for m, more in zip(close, index.further_passages(piece, close, min_score=cal["close"], given=given)):
+        m.more_passages = more  # the work's other passages that are close too
     return CheckResult(verdict, score, matches, cal, index_summary(index), time.perf_counter() - t0, whole)
 
 

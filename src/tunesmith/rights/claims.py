@@ -7,7 +7,7 @@ notes out: the musician's own input is never counted as copying. But that record
 file's metadata. A rights analyst's script passed a corpus tune as "clear" after writing a
 "continue" request into the file by hand (session 27). So the record now carries a signature:
 
-- `claim_of(piece, request)` signs, with this installation's key (the ECDSA P-256 identity the
+- `claim_of(request, given)` signs, with this installation's key (the ECDSA P-256 identity the
   WAV's Content Credentials are signed with, `content_credentials.signing_identity`), a digest of
   the request and of the musician's notes themselves, as (pitch, onset in 1/48 beats), so that a
   record moved onto other notes, or notes changed under it, no longer verifies;
@@ -56,17 +56,16 @@ def _signer_id(chain_pem: bytes) -> str:
     return cert.fingerprint(hashes.SHA256()).hex()[:32]
 
 
-def claim_of(piece: Piece, request: Mapping[str, Any] | None, folder: Any = None) -> dict[str, Any] | None:
-    """The signed claim for a co-created take (None where its request names no notes of the
-    musician's): {"alg", "signer", "signature"} over `claim_digest`. `folder`: the signing
-    identity's folder (default: this installation's, made on first use)."""
+def claim_of(request: Mapping[str, Any] | None, given: set[tuple[int, float]] | None, folder: Any = None) -> dict[str, Any] | None:
+    """The signed claim that `given`, the (pitch, onset) pairs `musicians_notes` reads from a
+    co-created take's `request`, are the musician's (None where there are none): {"alg",
+    "signer", "signature"} over `claim_digest`. `folder`: the signing identity's folder (default:
+    this installation's, made on first use)."""
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    from tunesmith.rights.check import musicians_notes
     from tunesmith.rights.content_credentials import signing_identity
 
-    given = musicians_notes(piece, dict(request) if request else None)[0]
     if not given:
         return None
     chain, key_pem = signing_identity(folder)
@@ -81,39 +80,44 @@ def verify_claim(piece: Piece, record: Mapping[str, Any] | None, folder: Any = N
     """(SIGNED / UNSIGNED / OTHER_SIGNER / CHANGED, the musician's notes by the record or None)
     for a file's provenance fields: SIGNED only where this installation signed that very request
     over these very notes. Never makes an identity (a machine that signed nothing trusts nothing)."""
+    from tunesmith.rights.check import musicians_notes
+
+    given = musicians_notes(piece, (record or {}).get("request"))[0]
+    return claim_status(record, given, folder), given
+
+
+def claim_status(record: Mapping[str, Any] | None, given: set[tuple[int, float]] | None, folder: Any = None) -> str:
+    """`verify_claim`'s status for a record whose musician's notes, read from the file's own
+    notes by its request, are `given`."""
+    from cryptography import x509
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec
 
     from tunesmith.paths import home
-    from tunesmith.rights.check import musicians_notes
     from tunesmith.rights.content_credentials import CHAIN_FILE, FOLDER
 
-    request = (record or {}).get("request")
-    given = musicians_notes(piece, request)[0]
     claim = (record or {}).get(FIELD)
     if not isinstance(claim, Mapping) or claim.get("alg") != ALGORITHM or not isinstance(claim.get("signature"), str):
-        return UNSIGNED, given
+        return UNSIGNED
     chain_path = (home() / FOLDER if folder is None else Path(folder)) / CHAIN_FILE
     if not chain_path.is_file():
-        return OTHER_SIGNER, given
-    from cryptography import x509
-
+        return OTHER_SIGNER
     try:  # this installation's certificate; a damaged one vouches for nothing
         chain = chain_path.read_bytes()
         signer, public = _signer_id(chain), x509.load_pem_x509_certificates(chain)[0].public_key()
     except (OSError, ValueError):
-        return OTHER_SIGNER, given
+        return OTHER_SIGNER
     if claim.get("signer") != signer:
-        return OTHER_SIGNER, given
+        return OTHER_SIGNER
     if not given or not isinstance(public, ec.EllipticCurvePublicKey):
-        return CHANGED, given
+        return CHANGED
     try:
-        public.verify(base64.b64decode(claim["signature"], validate=True), claim_digest(request, given),
+        public.verify(base64.b64decode(claim["signature"], validate=True), claim_digest(record.get("request"), given),
                       ec.ECDSA(hashes.SHA256()))  # fmt: skip
     except (InvalidSignature, ValueError):
-        return CHANGED, given
-    return SIGNED, given
+        return CHANGED
+    return SIGNED
 
 
 _SAID = {
@@ -131,11 +135,10 @@ def trusted_musicians_notes(
     where this installation signed the record over these notes, or with `trust_record`."""
     from tunesmith.rights.check import musicians_notes
 
-    request = (fields or {}).get("request")
-    part = musicians_notes(piece, request)[1]
+    given, part = musicians_notes(piece, (fields or {}).get("request"))
     if not part:
         return None, None, None
-    status, given = verify_claim(piece, fields)
+    status = claim_status(fields, given)
     if status == SIGNED:
         return given, f"{part} (by the file's own record, signed by this installation)", status
     if trust_record:

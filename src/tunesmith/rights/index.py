@@ -698,23 +698,30 @@ class SimilarityIndex:
     def further_passages(
         self,
         query: Piece | F.Melody,
-        match: Match,
+        matches: list[Match],
         *,
         min_score: float,
         given: set[tuple[int, float]] | None = None,
         limit: int = MORE_PASSAGES,
-    ) -> list[Passage]:
-        """The passages of `query` other than `match`'s that match the same work and score at least
-        `min_score` each (on `match`'s scale: its harmony counts the same), best first, at most
-        `limit`. A tune that quotes a work twice, its A strain here and its B strain there, had
-        reported one of the two. Each is the best local alignment of the whole query against the
-        whole work once the query's passages already found are taken out (as the musician's notes
-        are); a passage of the work may match twice (a quoted strain played twice)."""
+    ) -> list[list[Passage]]:
+        """For each of `matches`, the passages of `query` other than its own that match the same
+        work and score at least `min_score` each (on the match's scale: its harmony counts the
+        same), best first, at most `limit`. A tune that quotes a work twice, its A strain here and
+        its B strain there, had reported one of the two. Each is the best local alignment of the
+        whole query against the whole work once the query's passages already found are taken out
+        (as the musician's notes are); a passage of the work may match twice (a quoted strain
+        played twice). The query's melody and weights are read once for all the matches."""
         mel = F.melody_of(query, given) if isinstance(query, Piece) else query
         q = mel.intervals
-        if len(q) < 2 or limit <= 0:
-            return []
+        if len(q) < 2 or limit <= 0 or not matches:
+            return [[] for _ in matches]
         weights, given_iv = self._query_weights(mel)
+        return [self._more_passages(mel, weights, given_iv, m, min_score, limit) for m in matches]
+
+    def _more_passages(
+        self, mel: F.Melody, weights: np.ndarray, given_iv: np.ndarray, match: Match, min_score: float, limit: int
+    ) -> list[Passage]:
+        q = mel.intervals
         taken = given_iv.copy()
         taken[match.query_notes[0] : match.query_notes[1]] = True  # intervals of the passage's notes
         target = self.doc_intervals(match.doc)
