@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from tunesmith.sampling.part_writing import (
+    leaves_a_chromatic_note_by_leap,
     leaves_a_seventh_unresolved,
     parallels_into_a_half_close,
     parallels_into_a_phrase_cadence,
@@ -18,8 +19,8 @@ from tunesmith.sampling.part_writing import (
 )
 from tunesmith.voice_leading import VoiceLeading
 
-C_MAJOR = SimpleNamespace(tonic_pc=0, modal=False, leading_pc=11, voices=("S", "A", "T", "B"), voice_leading=True,
-                          beat_ticks=12, L=48)  # fmt: skip
+C_MAJOR = SimpleNamespace(tonic_pc=0, modal=False, minor=False, leading_pc=11, voices=("S", "A", "T", "B"),
+                          voice_leading=True, beat_ticks=12, L=48, natural_scale=np.array([0, 2, 4, 5, 7, 9, 11]))  # fmt: skip
 CANDIDATES = np.arange(48, 80)
 
 
@@ -53,6 +54,47 @@ def test_a_secondary_dominants_seventh_falls_too_but_not_an_augmented_sixth():
     for v, pitch in enumerate((72, 66, 60, 56)):  # It+6: C5 F#4 C4 Ab3
         vl.add(v, 0, 12, pitch)
     assert not leaves_a_seventh_unresolved(_auto(vl, 1), 12, CANDIDATES).any()
+
+
+def test_a_note_outside_the_key_is_left_by_step():
+    """C major: the bass's B-flat (a passing note, or V7 of IV's seventh) goes on by a semitone or
+    a tone, or holds; its D (in the key) is free. In A minor the raised 6th and 7th (F-sharp,
+    G-sharp) are the key's own, the B-flat is not."""
+    vl = VoiceLeading(4)
+    vl.add(3, 0, 12, 46)  # B-flat 2
+    bad = leaves_a_chromatic_note_by_leap(_auto(vl, 3), 12, CANDIDATES - 12)
+    assert set((CANDIDATES - 12)[~bad].tolist()) == {44, 45, 46, 47, 48}
+    vl = VoiceLeading(4)
+    vl.add(3, 0, 12, 50)  # D3
+    assert not leaves_a_chromatic_note_by_leap(_auto(vl, 3), 12, CANDIDATES - 12).any()
+    a_minor = SimpleNamespace(**{**vars(C_MAJOR), "tonic_pc": 9, "minor": True, "leading_pc": 8,
+                                 "natural_scale": np.array([9, 11, 0, 2, 4, 5, 7])})  # fmt: skip
+    for pitch, free in ((54, True), (56, True), (58, False)):  # F#3, G#3, B-flat 3
+        vl = VoiceLeading(4)
+        vl.add(2, 0, 12, pitch)
+        bad = leaves_a_chromatic_note_by_leap(SimpleNamespace(t=a_minor, vl=vl, v=2), 12, CANDIDATES)
+        assert (not bad.any()) == free, pitch
+
+
+def test_composed_chorales_end_their_phrases_on_a_strong_beat():
+    """A composed chorale's fermatas inside the piece stand where Bach's do: on beat 1 or 3 of a
+    4/4 bar (beat 1 of a 3/4 bar), a beat long at least; composed ones had stood on beat 4 (0.29)
+    and off the beat (0.12), an eighth long, where the model's closing note happened to fall."""
+    import tunesmith as ts
+
+    seen = 0
+    for meter, seeds in (("4/4", range(600, 606)), ("3/4", range(610, 613))):
+        for seed in seeds:
+            piece = ts.compose(style="chorale", key="G", meter=meter, bars=8, seed=seed, check=False).piece
+            soprano = sorted(piece.tracks[0].notes, key=lambda x: x.onset)
+            bars = piece.bars()
+            for f in piece.fermatas[:-1]:
+                note = next(n for n in soprano if abs(n.onset - f) < 1e-6)
+                in_bar = note.onset - max(b for b in bars if b <= note.onset + 1e-6)
+                assert in_bar in ((0.0, 2.0) if meter == "4/4" else (0.0,)), (meter, seed, in_bar)
+                assert note.duration >= 1.0, (meter, seed, note.duration)
+                seen += 1
+    assert seen >= 12
 
 
 def test_a_bass_on_a_seventh_falls_to_the_planned_chords_third():
@@ -335,5 +377,7 @@ def test_composed_chorales_sound_a_chord_on_most_beats(monkeypatch):
     without = chordless_beats()
     # 16 x 32 = 512 beats. Before the phrase cadences (session 27) 0.8 x without held; with a
     # cadence every two bars the forced closes leave the penalty less room: 47 against 58 then,
-    # 9.2 % of the beats (Bach's 8.6 %)
-    assert with_bias < without and with_bias <= 0.10 * 512, (with_bias, without)
+    # 9.2 % of the beats (Bach's 8.6 %). Session 31's fermata and chromatic-note rules: 52 against
+    # 80; over 160 takes the share was 0.114 before them and 0.112 after
+    # (`musician_checks.beat_sonorities`), so the bound is the 160 takes' share, not 16's luck
+    assert with_bias < 0.8 * without and with_bias <= 0.115 * 512, (with_bias, without)

@@ -115,6 +115,18 @@ def phrase_end(t: _Tables, bar: int) -> int:
     return t.last_L if bar == t.n_bars - 1 else t.pickup if t.pickup else t.L
 
 
+def fermata_starts(t: _Tables, bar: int) -> list[int]:
+    """Ticks into cadence bar `bar` where a four-part soprano's phrase may end on its fermata
+    note: the bar's first beat and, in a bar of an even number of beats, its middle, before the
+    phrase's end. Bach's phrase-end notes in 4/4 stand on beat 3 (0.68) or 1 (0.28), on beat 4 at
+    0.04 and never off the beat; in 3/4 on beat 1 (99 of 115). Composed chorales had theirs on
+    beat 4 at 0.29 and off the beat at 0.12, an eighth long at 0.11
+    (`docs/notes/2026-12-03-session-31/fermata_places.py`)."""
+    beats = round(t.L / t.beat_ticks)
+    starts = [0, t.L // 2] if beats > 1 and beats % 2 == 0 else [0]
+    return [s for s in starts if s < phrase_end(t, bar)]
+
+
 def take_cadence_bars(t: _Tables, modulation: tuple | list | None) -> list[int]:
     """The bars a take cadences in: the tables' and a drawn passage's last bar (`modulation`:
     key, first bar, bar after). A chorale's phrase cadence inside the passage, or a bar from it,
@@ -767,7 +779,16 @@ class Constrainer:
     def _cadence_zone(self, bar: int) -> int:
         """Ticks before cadence bar `bar`'s phrase end that belong to the cadence's notes: the last
         beat (`_closing_zone`), in four parts from where the soprano's fermata note is struck."""
-        return max(self._closing_zone(bar), self._held_to(bar))
+        return max(self._closing_zone(bar), self._held_to(bar), self._fermata_zone(bar))
+
+    def _fermata_zone(self, bar: int) -> int:
+        """A four-part soprano's phrase inside the piece: ticks before cadence bar `bar`'s phrase
+        end from its last fermata start (`fermata_starts`) on, where the note struck is the
+        phrase's last and holds to its end; 0 for the other voices, the last bar and lead sheets."""
+        if self.v != 0 or not self.t.voice_leading or bar >= self.t.n_bars - 1:
+            return 0
+        starts = fermata_starts(self.t, bar)
+        return self._phrase_end(bar) - starts[-1] if starts else 0
 
     def _held_to(self, bar: int) -> int:
         """Ticks before cadence bar `bar`'s phrase end where the lower voices strike the soprano's
@@ -919,7 +940,8 @@ class Constrainer:
                 # a beat and lasts at least one (not squeezed in at the very end); before a lead
                 # sheet's drawn approach, by where its last note is struck
                 zone = self._closing_zone(cad) if self.melody_approach is not None else t.last_beat
-                zone = max(zone, self._held_to(cad))  # (four parts: the soprano's fermata note's length)
+                # (four parts: the soprano's fermata note's length, and for the soprano from its last start)
+                zone = max(zone, self._held_to(cad), self._fermata_zone(cad))
                 # (inside the zone a note that cannot close holds to the end: cut to the least length
                 # each time, a bass that found no closing note in range ran twelve 32nd-note
                 # triplets through its last beat)
@@ -943,6 +965,15 @@ class Constrainer:
                 if at < s0 < at + remaining:  # a lower voice strikes with the soprano's fermata note
                     remaining = max(min(remaining, s0 - at), int(t.dur_ticks[0]))
             durs = t.durs[: int(np.searchsorted(t.dur_ticks, remaining, side="right"))]
+            if cad is not None and self._fermata_zone(cad):
+                # the soprano's phrase ends on a note struck at a fermata start: a note before the
+                # last start ends by it, or holds to the phrase's end from a start (a closing note had
+                # reached the end from any tick: fermatas on eighths and on beat 4)
+                pos, starts = here - cad * t.L, fermata_starts(t, cad)
+                ends = pos + t.dur_ticks[durs - t.durs[0]]
+                ok = (ends <= starts[-1]) | ((ends == self._phrase_end(cad)) & (pos in starts))
+                if ok.any():
+                    durs = durs[ok]
             held = next((e0 for s0, e0 in holds if s0 == at), None)
             if held is not None:  # and holds it to its end
                 fits = at + t.dur_ticks[durs - t.durs[0]] == held
