@@ -9,6 +9,9 @@ _API = {
     **dict.fromkeys(("Model", "Take", "compose", "continue_", "harmonize", "inpaint", "load_model", "provenance", "read",
                      "write_takes"), "tunesmith.api"),
     "check": "tunesmith.rights.check",  # the copy check: verdict, nearest works, usage
+    # whose signed records of the musician's notes `check` believes: this installation's, and
+    # the collaborators' it was handed (`tunesmith identity`)
+    **dict.fromkeys(("export_identity", "trust_signer", "untrust_signer", "trusted_signers"), "tunesmith.rights.signers"),
     "rate": "tunesmith.ratings",  # stars and preferences into the ratings store
     "prefer": "tunesmith.ratings",
     "tune": "tunesmith.solvers.policy_gradient",  # fine-tune by reward (`tunesmith tune`)

@@ -24,6 +24,7 @@ VERBS: dict[str, str] = {
     "evaluate": "tunesmith.cli.evaluate",
     "check": "tunesmith.cli.check",
     "provenance": "tunesmith.cli.provenance",
+    "identity": "tunesmith.cli.identity",
     "analyze": "tunesmith.cli.analyze",
     "bench": "tunesmith.cli.bench",
     "demo": "tunesmith.cli.demo",

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         with contextlib.suppress(ValueError, OSError):
             fields = read_provenance(path)["fields"]
             if made_how(fields) == "co-created":  # a co-created take whose input tunesmith made is checked whole
-                # taken on the file's word only where this installation signed it: a rights
+                # taken on the file's word only where this installation, or one it trusts, signed it: a rights
                 # analyst's script had passed a co-created copy of a corpus tune, its record typed in
                 given, said, record_status = trusted_musicians_notes(piece, fields, trust_record=args.trust_record)
                 own, counted = (said, None) if given else (None, said)

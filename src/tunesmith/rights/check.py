@@ -376,7 +376,8 @@ def check(
     its bars, license and usage). The musician's own notes never count: `given` (a file, a Piece or
     a set of (pitch, onset) pairs), else, for a take tunesmith co-created, the part its request
     names the musician's (a continuation's given bars, a harmonized melody): a Take's own, a
-    file's where this installation signed that record (`rights.claims`) or with `trust_record`."""
+    file's where this installation, or one it trusts (`rights.signers`), signed that record
+    (`rights.claims`), or with `trust_record`."""
     from tunesmith.api import read
     from tunesmith.rights.features import given_notes
     from tunesmith.rights.provenance import PROVENANCE_KINDS, made_how, read_provenance

@@ -14,10 +14,11 @@ file's metadata. A rights analyst's script passed a corpus tune as "clear" after
 - `verify_claim(piece, record)` says whether a file's record is signed here and still matches
   its notes.
 
-What it cannot do: a take made on another installation is signed with that installation's key,
-which this one has no reason to trust (tunesmith has no online identity to vouch for either), so
-it reads as "not signed here", as an unsigned or edited record does. `check` then counts every
-note and says why; `--given FILE` leaves the musician's own notes out on any machine.
+A take made on another installation is signed with that installation's key. tunesmith has no
+online identity to vouch for it, so it is believed only where this installation was handed that
+key's certificate and trusts it (`rights.signers`, `tunesmith identity --trust`); otherwise it
+reads as "signed elsewhere", and `check` counts every note and says why. `--given FILE` leaves
+the musician's own notes out on any machine.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ import base64
 import hashlib
 import json
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
+from tunesmith.rights.signers import fingerprint, public_key_of
 from tunesmith.score import Piece
 
 ALGORITHM = "ES256"  # ECDSA P-256 with SHA-256, as the Content Credentials
@@ -37,6 +38,7 @@ FIELD = "musicians_claim"  # the record's (and the files' provenance) field
 
 # what `verify_claim` says
 SIGNED, UNSIGNED, OTHER_SIGNER, CHANGED = "signed here", "unsigned", "signed elsewhere", "changed"
+TRUSTED = "signed by a trusted installation"  # a collaborator's, whose certificate this one trusts
 
 
 def claim_digest(request: Mapping[str, Any], given: set[tuple[int, float]]) -> bytes:
@@ -45,15 +47,6 @@ def claim_digest(request: Mapping[str, Any], given: set[tuple[int, float]]) -> b
     notes = sorted({(int(p), round(float(o) * ONSET_GRID)) for p, o in given})
     text = json.dumps({"request": request, "notes": notes}, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).digest()
-
-
-def _signer_id(chain_pem: bytes) -> str:
-    """The signing certificate's SHA-256 fingerprint, shortened: which installation signed."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes
-
-    cert = x509.load_pem_x509_certificates(chain_pem)[0]
-    return cert.fingerprint(hashes.SHA256()).hex()[:32]
 
 
 def claim_of(request: Mapping[str, Any] | None, given: set[tuple[int, float]] | None, folder: Any = None) -> dict[str, Any] | None:
@@ -73,13 +66,15 @@ def claim_of(request: Mapping[str, Any] | None, given: set[tuple[int, float]] | 
     if not isinstance(key, ec.EllipticCurvePrivateKey):  # a user's own signer.key of another kind
         return None
     signature = key.sign(claim_digest(request, given), ec.ECDSA(hashes.SHA256()))
-    return {"alg": ALGORITHM, "signer": _signer_id(chain), "signature": base64.b64encode(signature).decode("ascii")}
+    return {"alg": ALGORITHM, "signer": fingerprint(chain), "signature": base64.b64encode(signature).decode("ascii")}
 
 
 def verify_claim(piece: Piece, record: Mapping[str, Any] | None, folder: Any = None) -> tuple[str, set | None]:
-    """(SIGNED / UNSIGNED / OTHER_SIGNER / CHANGED, the musician's notes by the record or None)
-    for a file's provenance fields: SIGNED only where this installation signed that very request
-    over these very notes. Never makes an identity (a machine that signed nothing trusts nothing)."""
+    """(SIGNED / TRUSTED / UNSIGNED / OTHER_SIGNER / CHANGED, the musician's notes by the record or
+    None) for a file's provenance fields: SIGNED only where this installation signed that very
+    request over these very notes, TRUSTED where an installation it trusts did
+    (`rights.signers`). Never makes an identity (a machine that signed nothing trusts only those it
+    was handed)."""
     from tunesmith.rights.check import musicians_notes
 
     given = musicians_notes(piece, (record or {}).get("request"))[0]
@@ -94,22 +89,24 @@ def claim_status(record: Mapping[str, Any] | None, given: set[tuple[int, float]]
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    from tunesmith.paths import home
-    from tunesmith.rights.content_credentials import CHAIN_FILE, FOLDER
+    from tunesmith.rights.content_credentials import CHAIN_FILE
+    from tunesmith.rights.signers import credentials_folder
 
     claim = (record or {}).get(FIELD)
     if not isinstance(claim, Mapping) or claim.get("alg") != ALGORITHM or not isinstance(claim.get("signature"), str):
         return UNSIGNED
-    chain_path = (home() / FOLDER if folder is None else Path(folder)) / CHAIN_FILE
-    if not chain_path.is_file():
-        return OTHER_SIGNER
-    try:  # this installation's certificate; a damaged one vouches for nothing
-        chain = chain_path.read_bytes()
-        signer, public = _signer_id(chain), x509.load_pem_x509_certificates(chain)[0].public_key()
+    public, status = None, OTHER_SIGNER
+    try:  # this installation's certificate; a missing or damaged one vouches for nothing
+        chain = (credentials_folder(folder) / CHAIN_FILE).read_bytes()
+        if claim.get("signer") == fingerprint(chain):
+            public, status = x509.load_pem_x509_certificates(chain)[0].public_key(), SIGNED
     except (OSError, ValueError):
-        return OTHER_SIGNER
-    if claim.get("signer") != signer:
-        return OTHER_SIGNER
+        pass
+    if public is None:
+        trusted = public_key_of(claim.get("signer"), folder)
+        if trusted is None:
+            return OTHER_SIGNER
+        public, status = trusted[0], TRUSTED
     if not given or not isinstance(public, ec.EllipticCurvePublicKey):
         return CHANGED
     try:
@@ -117,12 +114,12 @@ def claim_status(record: Mapping[str, Any] | None, given: set[tuple[int, float]]
                       ec.ECDSA(hashes.SHA256()))  # fmt: skip
     except (InvalidSignature, ValueError):
         return CHANGED
-    return SIGNED
+    return status
 
 
 _SAID = {
     UNSIGNED: "not signed",
-    OTHER_SIGNER: "signed by another installation of tunesmith (or none this machine knows)",
+    OTHER_SIGNER: "signed by an installation of tunesmith this one does not trust (`tunesmith identity --trust`)",
     CHANGED: "signed here, but its notes or request have changed since",
 }
 
@@ -132,7 +129,8 @@ def trusted_musicians_notes(
 ) -> tuple[set | None, str | None, str | None]:
     """For `check` of a co-created file: (the musician's notes to leave out, or None; what to say
     of them; the record's `verify_claim` status, None where it names no notes). Left out only
-    where this installation signed the record over these notes, or with `trust_record`."""
+    where this installation, or one it trusts, signed the record over these notes, or with
+    `trust_record`."""
     from tunesmith.rights.check import musicians_notes
 
     given, part = musicians_notes(piece, (fields or {}).get("request"))
@@ -141,6 +139,9 @@ def trusted_musicians_notes(
     status = claim_status(fields, given)
     if status == SIGNED:
         return given, f"{part} (by the file's own record, signed by this installation)", status
+    if status == TRUSTED:
+        name = public_key_of((fields or {}).get(FIELD, {}).get("signer"))[1]
+        return given, f"{part} (by the file's own record, signed by {name}'s installation, which this one trusts)", status
     if trust_record:
         return given, f"{part} (by the file's own record, {_SAID[status]}: taken on trust, --trust-record)", status
     return None, (f"the file says {part} are the musician's, but that record is {_SAID[status]}: every note is "
