@@ -192,6 +192,25 @@ def test_real_pieces_are_measured_as_a_take_of_their_style_is_written():
     assert len(got) == 1 and got[0].key is not None and [t.role for t in got[0].tracks] == ["melody"]
 
 
+def test_the_classifier_compares_a_take_with_as_many_real_bars_as_it_has():
+    """A 40-bar song against 32-bar takes is cut to its first 32 bars for the classifier (its
+    features count notes: whole POP909 songs had 281 notes to the takes' 100); a 16-bar tune is
+    left whole."""
+    from tunesmith.evaluation.musicality import length_matched
+
+    def tune(pid: str, bars: int) -> Piece:
+        notes = [Note(60 + i % 7, float(i), 1.0) for i in range(4 * bars)]
+        return Piece(pid, pid, style="pop", tracks=[Track("melody", "melody", notes=notes)],
+                     keys=[KeySignature(0.0, "C", "major")], time_signatures=[TimeSignature(0.0, 4, 4)],
+                     tempos=[Tempo(0.0, 100)])  # fmt: skip
+
+    long, short = tune("long", 40), tune("short", 16)
+    cut, kept = length_matched([long, short], "pop", 32)
+    assert len(cut.bars()) == 32 and len(cut.melody().notes) == 128 and cut.duration() == 128.0
+    assert len(long.melody().notes) == 160  # the original is untouched
+    assert kept is short
+
+
 def test_seeds_pool_into_means_and_spreads():
     """`evaluate_musicality.py --seeds`: one figure per seed moves by points (jazz key heard 0.537 /
     0.791 at seeds 0 / 1), so several seeds are reported as mean ± standard deviation."""
