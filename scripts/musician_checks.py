@@ -353,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         out["takes"] = leap_shares([ts.compose(style="folk", dance=dances[s % 6], bars=32, seed=1200 + s, check=False).piece
                                     for s in range(args.n)])  # fmt: skip
     else:
-        from tunesmith.evaluation.musicality import MusicalityConfig, compose_like, real_pieces
+        from tunesmith.evaluation.musicality import MusicalityConfig, compose_like, length_matched, real_pieces
         from tunesmith.inference import load_numpy_model
         from tunesmith.metrics.c2st import _standardize, cross_validated_accuracy, feature_vector, fit_logistic
         from tunesmith.pretrained import DEFAULT_MODEL_DIR
@@ -363,8 +363,10 @@ def main(argv: list[str] | None = None) -> int:
         real, takes = [], []
         for seed in [int(x) for x in args.seeds.split(",")]:
             reals = real_pieces(held, args.style, 120, seed)
-            real += [feature_vector(p) for p in reals]
-            takes += [feature_vector(p) for p in compose_like(model, tok, reals, args.style, MusicalityConfig(seed=seed))]
+            config = MusicalityConfig(seed=seed)
+            # each real piece's first bars, as many as its take has (as the musicality classifier compares them)
+            real += [feature_vector(p) for p in length_matched(reals, args.style, config.max_bars)]
+            takes += [feature_vector(p) for p in compose_like(model, tok, reals, args.style, config)]
         x = np.array(real + takes)
         y = np.array([0] * len(real) + [1] * len(takes))
         out["cross_validated_accuracy"] = round(cross_validated_accuracy(x, y, seed=0)[0], 3)

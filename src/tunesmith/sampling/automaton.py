@@ -520,6 +520,26 @@ class Constrainer:
                 return pcs - {t.leading_pc}
         return pcs
 
+    def _missing_fifth(self, kind: str) -> frozenset | None:
+        """The tenor at a phrase's cadence inside the piece, where a voice above sings the chord's
+        third and none its fifth: the fifth's pitch class, which it takes where the voice leading
+        allows (the bass takes the root), else None. With the third alone required of it, the
+        tenor had doubled the root or the third, and 0.28 of the composed fermata chords lacked
+        their fifth (G-B-G-G), Bach's 0.10 (`docs/notes/2026-12-03-session-31/fermata_chords.py`)."""
+        t = self.t
+        if not (t.voice_leading and self.vl is not None and self.v == len(t.voices) - 2 and self.bar < t.n_bars - 1):
+            return None
+        root = next(iter(t.kinds[kind][0][-1]), None) if kind in t.kinds else None
+        if root is None:
+            return None
+        end = self.bar * t.L + self._phrase_end(self.bar) - 1
+        above = {p % 12 for u in range(self.v) for p in [self.vl.pitch_at(u, end)] if p is not None}
+        pcs = self._closing_pcs(kind)
+        fifths = frozenset(pc for pc in pcs if (pc - root) % 12 == 7 and pc not in above)
+        if fifths and any((pc - root) % 12 in (3, 4) for pc in above):
+            return fifths
+        return None
+
     def _inner_closing_pcs(self) -> frozenset:
         """An inner voice's closing pitch classes in a four-part final chord of the drawn third:
         root and fifth, and the third unless "none"; the last inner voice takes the third if no
@@ -644,6 +664,9 @@ class Constrainer:
             if self.v > 0 and self.vl is not None and not t.modal:
                 smooth &= ~doubled_leading_tone(self._sounding_above(at), t.pitch_values[self.v], t.leading_pc)
             both = narrow(fin if mask is None else (mask & fin), smooth)
+            fifth = self._missing_fifth(kind)
+            if fifth is not None:  # where the voice leading allows it (`narrow`)
+                both = narrow(both, in_pitch_classes(t.pitch_values[self.v], fifth))
             # where voice leading forbids every cadence note (a parallel octave into it), the cadence
             # wins: one parallel at the close reads better than a scramble of tiny notes to the end.
             # Not a crossing: a bass held to C3 and up (--range C3:A5) had closed a phrase on
