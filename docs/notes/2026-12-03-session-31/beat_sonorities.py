@@ -1,0 +1,5 @@
+import sys
+sys.path.insert(0, "scripts")
+import musician_checks as mc
+ps = mc.composed_chorales(int(sys.argv[1]))
+print(mc.beat_sonorities(ps))
