@@ -164,6 +164,14 @@ def read_decoding(folder: Path) -> dict:
             if not ok:
                 raise ValueError(f"{file}: {style}: voice_registers must be one mean MIDI pitch (21-108) per voice")
             out[style]["voice_registers"] = [float(x) for x in registers]
+        lifts = d.get("header_key_lifts")
+        if lifts is not None:
+            ok = isinstance(lifts, dict) and len(lifts) <= 24 and all(
+                isinstance(k, str) and len(k.split()) == 2 and k.split()[1] in ("major", "minor")
+                and isinstance(v, int) and not isinstance(v, bool) and -6 <= v <= 6 for k, v in lifts.items())  # fmt: skip
+            if not ok:
+                raise ValueError(f"{file}: {style}: header_key_lifts must map 'Tonic major|minor' to semitones in [-6, 6]")
+            out[style]["header_key_lifts"] = {k: int(v) for k, v in lifts.items()}
         lift = d.get("register_lift")
         if lift is not None:
             if not (isinstance(lift, int | float) and not isinstance(lift, bool) and -12 <= lift <= 12):

@@ -676,6 +676,12 @@ class Constrainer:
                 # a cadence note that keeps the voices' order, else (inside the piece) none: the
                 # final chord alone must close whatever it takes
                 fin = narrow(self._in_order(fin, at, may_cross=self.bar == t.n_bars - 1), smooth)
+                if not fin.any() and kind in t.kinds and self.v > 0:
+                    # nor one that keeps the voices' order (the tenor's third above the alto): another
+                    # tone of the cadence chord that does, before any note the voice leading allows
+                    # (a tenor had sung C-sharp in a cadence on G)
+                    wide = in_pitch_classes(t.pitch_values[self.v], t.kinds[kind][0][self.v])
+                    fin = narrow(self._in_order(wide, at, may_cross=self.bar == t.n_bars - 1), smooth)
             mask = both if both.any() else (fin if fin.any() else mask)
         else:
             mask = final_chord_third(self, at, mask)

@@ -64,16 +64,38 @@ def _sample(logits: np.ndarray, allowed: np.ndarray, temperature, top_p: float, 
     return int(allowed[j]), float(np.log(p[j]))
 
 
-def prompt_ids(tokenizer: Tokenizer, request: ComposeRequest, tempo: float | None = None) -> list[int]:
+def prompt_ids(tokenizer: Tokenizer, request: ComposeRequest, tempo: float | None = None, key: str | None = None) -> list[int]:
     """The header a take is composed after; a pickup bar counts as a bar, as the tokenizer
     counts a piece's bars. `tempo`: the one the model is told (`header_tempo`; default the
-    request's). Every header of a request has the same length, whatever its tempo and mode."""
+    request's); `key`: the tonic it is told (`header_key`; default the request's). Every header
+    of a request has the same length, whatever its tempo, key and mode."""
     pickup = request.pickup_position()
     bars = request.bars + (1 if pickup else 0)
     told = request.tempo if tempo is None else tempo
     return tokenizer.header_ids(
-        request.style, request.key, header_mode(request.mode), request.meter, told, bars, request.layout, pickup
+        request.style, key or request.key, header_mode(request.mode), request.meter, told, bars, request.layout, pickup
     )
+
+
+def header_key(tokenizer: Tokenizer, request: ComposeRequest, tuned: dict) -> tuple[str, int] | None:
+    """(the tonic a four-part take is told in its header, the semitones the take sounds above
+    it), or None to tell it its own key: `tuned["header_key_lifts"]` (decoding.json, fitted by
+    `scripts/fit_header_keys.py`) maps a key to how far below it the model is told to write.
+
+    Why: the model writes pitches relative to the key, and learned chorales transposed at random
+    by up to five semitones, so its register depends on the key it is told: its sopranos sat at
+    66.4 (D major) to 70.0 (G major), Bach's at 70-72 in every key. A chorale in D is written as the
+    model writes one in C, and sounds a tone up: the same music, where a choir sings it. Lead
+    sheets, co-created takes (the musician's notes fix the register), given chords and church
+    modes are told their own key."""
+    from tunesmith.tokenizer import pitch_class_of, spell_tonic
+
+    lifts = tuned.get("header_key_lifts")
+    if not lifts or not tokenizer.relative or request.layout != "satb" or request.chords or request.mode not in ("major", "minor"):
+        return None
+    pc = pitch_class_of(request.key)
+    lift = lifts.get(f"{spell_tonic(pc, request.mode)} {request.mode}", 0)
+    return (spell_tonic((pc - lift) % 12, request.mode), lift) if lift else None
 
 
 def header_tempo(tempo: float, tuned: dict) -> float:
@@ -217,8 +239,10 @@ def generate(
         seed = int.from_bytes(os.urandom(4), "little")
     model_len = model.config.block_size
     told = header_tempo(request.tempo, tuned)
-    prompt = prompt_ids(tokenizer, request, told)
-    tables = compose_tables(tokenizer, request, model_len)
+    told_key = header_key(tokenizer, request, tuned)  # (key, semitones the take sounds above it) or None
+    key = told_key[0] if told_key else None
+    prompt = prompt_ids(tokenizer, request, told, key)
+    tables = compose_tables(tokenizer, request, model_len, told_key)
     upbeats = pickup_draws(request, tuned)
     bars = request.bars + (1 if request.pickup or upbeats else 0)  # a pickup bar is one more
     if len(prompt) + bars * tables.per_bar + 8 > model_len:
@@ -240,7 +264,7 @@ def generate(
     def tables_for(form: str, pickup: float) -> _Tables:
         if (form, pickup) not in by_form:
             asked = dataclasses.replace(request, form=form, pickup=pickup)
-            by_form[form, pickup] = tuned_tables(compose_tables(tokenizer, asked, model_len))
+            by_form[form, pickup] = tuned_tables(compose_tables(tokenizer, asked, model_len, told_key))
         return by_form[form, pickup]
 
     draws = request.form_draws()
@@ -256,17 +280,19 @@ def generate(
             picks = rng.spawn(1)[0].choice(len(upbeats), size=b, p=[w for _, w in upbeats])
             pickups = [upbeats[int(k)][0] for k in picks]
         t0 = time.perf_counter()
-        heads = {p: prompt_ids(tokenizer, dataclasses.replace(request, pickup=p), told) for p in set(pickups)}
+        heads = {p: prompt_ids(tokenizer, dataclasses.replace(request, pickup=p), told, key) for p in set(pickups)}
         with single_thread_blas():  # takes with and without a pickup (headers of two lengths): one batch
             rows = _generate_batch(decoder, [tables_for(forms[i], pickups[i]) for i in range(b)],
                                    [heads[p] for p in pickups], temps, top_p, rng, model_len)  # fmt: skip
         seconds = (time.perf_counter() - t0) / b
         for i, (ids, lps, forced, ending) in enumerate(rows):
             asked = dataclasses.replace(request, pickup=pickups[i]) if upbeats else request
-            piece = _finish_piece(tokenizer, ids, asked, seed, start + i)
+            piece = _finish_piece(tokenizer, ids, asked, seed, start + i, told_key[1] if told_key else 0)
             meta = {"take": start + i, "temperature": temperature, "rhythm_temperature": rhythm_temperature, "top_p": top_p}
             if told != request.tempo:
                 meta["header_tempo"] = told  # the tempo the model was told (`header_tempo`)
+            if told_key:  # the key the model was told and how far above it the take sounds (`header_key`)
+                meta["header_key"] = list(told_key)
             if upbeats or request.pickup is not None:
                 meta["pickup"] = pickups[i]  # beats before the first bar line (replaying the automaton needs it)
             meta.update(ending)  # the drawn ending (closing degree, last length, ...): replaying the automaton needs it
@@ -402,8 +428,11 @@ def take_title(request: ComposeRequest, seed: int, index: int) -> str:
     return f"{name} in {request.key} {request.mode} (tunesmith, seed {seed}{which})"
 
 
-def _finish_piece(tokenizer: Tokenizer, ids: list[int], request: ComposeRequest, seed: int, index: int) -> Piece:
+def _finish_piece(tokenizer: Tokenizer, ids: list[int], request: ComposeRequest, seed: int, index: int, lift: int = 0) -> Piece:
     piece = tokenizer.decode(ids, piece_id=f"take-{seed}-{index}", title=take_title(request, seed, index))
+    for track in piece.tracks:  # written in the key the header told (`header_key`): sounding `lift` above it
+        for note in track.notes:
+            note.pitch += lift
     piece.style = request.style
     piece.keys = [KeySignature(0.0, request.key, request.mode)]
     num, den = (int(x) for x in request.meter.split("/"))

@@ -60,11 +60,14 @@ class _Tables:
         chord_every_bar: bool = False,
         form: bool = False,
         close: bool = False,
+        told: tuple[str, int] | None = None,
     ):
         V = tok.vocab_size
         # version-2 tokens are written in C: pitch token p means MIDI p + shift in this key, and
-        # the automaton works in real pitches (ranges, voice leading) through `val`
-        self.shift = shift = tok.shift_for(request.key)
+        # the automaton works in real pitches (ranges, voice leading) through `val`. A take told
+        # another key in its header (`told`: that key, and the semitones the take sounds above it,
+        # `decode.header_key`) is written as the model writes in that key, moved up to sound here
+        self.shift = shift = tok.shift_for(request.key) if told is None else tok.shift_for(told[0]) + told[1]
         self.relative = tok.relative
         self.tonic = request.key
         cat = [_C_OTHER] * V
@@ -336,9 +339,10 @@ def _next_copies(copy_from: list[int | None]) -> list[int | None]:
     return out
 
 
-def compose_tables(tokenizer: Tokenizer, request: ComposeRequest, max_len: int) -> _Tables:
+def compose_tables(tokenizer: Tokenizer, request: ComposeRequest, max_len: int, told: tuple[str, int] | None = None) -> _Tables:
     """The automaton tables `generate` samples a request under (the fine-tuning solver replays
-    them to recompute each token's masked distribution)."""
+    them to recompute each token's masked distribution). `told`: the key the header tells the
+    model and the semitones the take sounds above it (`decode.header_key`), else the request's."""
     tables = _Tables(
         tokenizer,
         request,
@@ -346,6 +350,7 @@ def compose_tables(tokenizer: Tokenizer, request: ComposeRequest, max_len: int) 
         voice_leading=request.layout == "satb",
         chord_every_bar=request.chord_every_bar,
         form=True,
+        told=told,
     )
     if request.layout == "lead" and not request.chords:  # its first chord: the tonic, as a share of takes
         tables.opening_share = OPENING_TONIC_SHARES.get(request.style)

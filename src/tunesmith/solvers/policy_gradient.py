@@ -259,8 +259,10 @@ def replay_masks(tokenizer, request, tokens: Sequence[int], block_size: int, end
 
     if request.pickup is None and (ending or {}).get("pickup"):  # the pickup the take drew
         request = replace(request, pickup=float(ending["pickup"]))
-    tables = compose_tables(tokenizer, request, block_size)
-    n_prompt = len(prompt_ids(tokenizer, request))
+    told = (ending or {}).get("header_key")  # the key its header told (`sampling.decode.header_key`)
+    told = (str(told[0]), int(told[1])) if told else None
+    tables = compose_tables(tokenizer, request, block_size, told)
+    n_prompt = len(prompt_ids(tokenizer, request, key=told[0] if told else None))
     auto = Constrainer(tables, n_prompt)
     auto.replay_ending(ending or {})
     out: list = [None] * n_prompt
