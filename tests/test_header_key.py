@@ -60,3 +60,19 @@ def test_a_bad_lift_table_is_refused_in_one_line(tmp_path, lifts):
     (tmp_path / "decoding.json").write_text(json.dumps({"chorale": {"header_key_lifts": lifts}}))
     with pytest.raises(ValueError, match=r"chorale: header_key_lifts must map 'Tonic major\|minor' to semitones in \[-6, 6\]"):
         read_decoding(tmp_path)
+
+
+def test_a_takes_files_say_which_key_its_header_told(tiny_model_folder, tmp_path):
+    """A take's record (its JSON sidecar's "resolved") says the key the model was told and how far
+    above it the take sounds; the files themselves carry the request, seed and model hash, from
+    which the model's decoding.json gives the same."""
+    import tunesmith as ts
+    from tunesmith.inference import update_decoding_file
+
+    update_decoding_file(tiny_model_folder, LIFTS, "header_key_lifts_fitted_on", "a test")
+    take = ts.compose(style="chorale", key="D", bars=4, seed=1, model=str(tiny_model_folder), check=False)
+    assert take.provenance["resolved"]["header_key"] == {"told": "C", "sounds_above": 2}
+    sidecar = json.loads(take.write(tmp_path / "t.json")["json"].read_text())
+    assert sidecar["resolved"]["header_key"] == {"told": "C", "sounds_above": 2}
+    plain = ts.compose(style="chorale", key="A", bars=4, seed=1, model=str(tiny_model_folder), check=False)
+    assert "header_key" not in plain.provenance["resolved"]

@@ -451,7 +451,8 @@ def compose(
                                                 "pickup", "header_tempo", "opening_chord")
                          if k in t.meta and k not in replaced}  # fmt: skip
             | _ending_record(t.meta)
-            | _modulation_record(t.meta),
+            | _modulation_record(t.meta)
+            | _header_key_record(t.meta),
             "model": m.record(),
             "seed": seed0,
             "take_index": i,
@@ -534,6 +535,14 @@ def _modulation_record(meta: dict) -> dict:
     # the automaton counts bars from 0; a musician from 1, or from 0 for a pickup bar
     one = 0 if meta.get("pickup") else 1
     return {"modulation": {"to": name, "bars": [int(first) + one, int(after) - 1 + one]}}
+
+
+def _header_key_record(meta: dict) -> dict:
+    """{"header_key": {"told": "C", "sounds_above": 3}}: the key a chorale's header told the model
+    and how far above it the take sounds (`sampling.decode.header_key`), or {} when it was told its
+    own key."""
+    told = meta.get("header_key")
+    return {"header_key": {"told": told[0], "sounds_above": int(told[1])}} if told else {}
 
 
 def _source_piece(source: Take | Piece | str | os.PathLike, tune: int) -> tuple[Piece, dict | None]:
