@@ -27,6 +27,8 @@ Steps (`--from NAME` starts at one; `--only NAME[,NAME]` runs those):
                 were not kept: its shippable tunes rock more than its held-out songs)
   register      scripts/fit_register_lift.py (folk, AABB, 32 bars)
   dances        scripts/fit_dance_profiles.py
+  header-keys   scripts/fit_header_keys.py (chorale: the key each key's header tells, for the register;
+                last, as it measures takes with every other default in place)
 Jazz keeps no interval offsets (fitted to its 58 shippable tunes' half steps, they made it easier
 to tell, session 18). Temperatures and top-p stay as decoding.json has them; check them with
 `scripts/tune_decoding.py`. About 50 minutes on one core.
@@ -67,6 +69,7 @@ def steps(folder: Path, reports: Path) -> list[tuple[str, list[list[str]]]]:
                           "--gains", "0,1,1.5,2,3", "--n", "120", report="register_lift.json")]),
         ("dances", [fit("fit_dance_profiles.py", "--gains", "0,0.5,1,1.5,2,3", "--takes", "60", "--seed", "0",
                         report="dances.json")]),
+        ("header-keys", [fit("fit_header_keys.py", "--takes", "12", "--lifts", "0,1,2,3,4", report="header_keys.json")]),
     ]  # fmt: skip
 
 

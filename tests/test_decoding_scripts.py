@@ -115,3 +115,15 @@ def test_fit_interval_feedback_counts_returns_and_rocks_and_fits_their_offsets()
     want = 0.8 * np.log((target[0] + fit.EPS) / (first["return_rate"] + fit.EPS))
     assert second["return_offsets"]["return"] == pytest.approx(float(np.clip(want, -fit.CLIP, fit.CLIP)), abs=1e-3)
     assert "return_offsets" not in model.decoding["folk"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--lifts", "1,2"], "--lifts must include 0"), (["--lifts", "0,9"], "--lifts must include 0 and lie in"),
+     (["--lifts", "0,x"], "--lifts: whole semitones"), (["--takes", "1"], "--takes must be in 2..200")],
+)
+def test_fit_header_keys_refuses_a_bad_grid_before_any_work(capsys, args, message):
+    fit = load_script("scripts/fit_header_keys.py")
+    with pytest.raises(SystemExit):
+        fit.main(["--model", "no-such-folder", *args])
+    assert message in capsys.readouterr().err
