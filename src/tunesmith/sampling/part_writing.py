@@ -66,6 +66,9 @@ def part_writing(auto: Constrainer, at: int, mask: np.ndarray | None) -> np.ndar
     approach = phrase_cadence_approach(auto, at, vals)
     if approach is not None:  # after the parallels rules: they win
         mask = narrow(mask, approach)
+    reach = cadence_bass_in_reach(auto, at, vals)
+    if reach is not None:
+        mask = narrow(mask, reach)
     before_final = before_final_chord(auto, at)
     if before_final and bars_natural_seventh(auto):
         mask = narrow(mask, vals % 12 != t.subtonic_pc)  # not the natural 7th
@@ -300,6 +303,30 @@ def phrase_cadence_approach(auto: Constrainer, at: int, vals: np.ndarray) -> np.
     if not zone - t.beat_ticks <= at < zone:
         return None
     return np.isin(vals % 12, [(t.tonic_pc + d) % 12 for d in PHRASE_APPROACH_DEGREES[kind]])
+
+
+def cadence_bass_in_reach(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray | None:
+    """Which candidate pitches for the bass's note struck in the beat before a phrase's cadence
+    inside the piece leave a cadence note within a singable leap (an octave at most, no seventh)
+    that stays under the tenor's note there; None where no such note is due or none is known. The
+    cadence's note wins over the voice leading, so a bass that came to F3 with the tenor at the
+    cadence on G3 had only G2 left, a seventh down (5 of 6 such leaps in 160 composed chorales
+    were into a fermata, `docs/notes/2026-12-03-session-31/lower_leaps.py`)."""
+    t, v, vl = auto.t, auto.v, auto.vl
+    if vl is None or v != len(t.voices) - 1 or v == 0 or auto.bar >= t.n_bars - 1 or auto.copy_src is not None:
+        return None
+    kind = auto._cadence()
+    if kind is None:
+        return None
+    zone = auto.bar * t.L + auto._phrase_end(auto.bar) - auto._cadence_zone(auto.bar)
+    if not zone - t.beat_ticks <= at < zone:
+        return None
+    tenor = vl.pitch_at(v - 1, zone)
+    targets = [int(p) for p in t.pitch_values[v] if p % 12 in auto._closing_pcs(kind) and (tenor is None or p <= tenor)]
+    if not targets:
+        return None
+    leaps = np.abs(vals[:, None] - np.array(targets)[None, :])
+    return ((leaps <= 12) & ~np.isin(leaps, (10, 11))).any(axis=1)
 
 
 def parallels_into_a_half_close(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray:
