@@ -6,6 +6,8 @@ file by hand, moved onto other notes, or made elsewhere is counted, and `check` 
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import mido
 import pytest
@@ -15,7 +17,9 @@ from tunesmith.outputs.bundle import PROVENANCE_TEXT_PREFIX
 from tunesmith.outputs.musicxml import write_musicxml
 from tunesmith.rights.claims import CHANGED, FIELD, OTHER_SIGNER, SIGNED, UNSIGNED, claim_digest, verify_claim
 from tunesmith.rights.provenance import read_provenance
-from tunesmith.score import KeySignature, Note, Piece, Tempo, TimeSignature, Track
+
+sys.path.insert(0, str(Path(__file__).parent))
+from own_music import own_tune  # noqa: E402
 
 
 @pytest.fixture()
@@ -23,14 +27,6 @@ def home(tmp_path, monkeypatch):
     """A fresh installation: its own signing identity, made on first use."""
     monkeypatch.setenv("TUNESMITH_HOME", str(tmp_path / "home"))
     return tmp_path / "home"
-
-
-def own_tune() -> Piece:
-    """Four bars of the musician's own (no tunesmith provenance)."""
-    notes = [Note(60 + (i * 5) % 12, float(i), 1.0) for i in range(16)]
-    return Piece("mine", "mine", style="folk", tracks=[Track("melody", "melody", notes=notes)],
-                 keys=[KeySignature(0.0, "C", "major")], time_signatures=[TimeSignature(0.0, 4, 4)],
-                 tempos=[Tempo(0.0, 100.0)])  # fmt: skip
 
 
 @pytest.fixture()
@@ -114,6 +110,7 @@ def test_check_counts_the_notes_of_a_record_not_signed_here(continued, tmp_path,
     main(["check", str(typed), "--trust-record", "--json"])
     out = json.loads(capsys.readouterr().out)
     assert out["not_counted"].startswith("bars up to 4") and "taken on trust" in out["not_counted"]
+
     # the Python check reads the file the same way
     def result(*args, **kwargs):
         return {k: v for k, v in ts.check(*args, **kwargs).to_dict().items() if k != "seconds"}

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime
 import json
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -15,14 +17,9 @@ from tunesmith.outputs.musicxml import write_musicxml
 from tunesmith.rights.claims import CHANGED, OTHER_SIGNER, SIGNED, TRUSTED, verify_claim
 from tunesmith.rights.provenance import read_provenance
 from tunesmith.rights.signers import MAX_CERTIFICATE_BYTES, TRUST_FILE, export_identity, trust_signer, trusted_signers
-from tunesmith.score import KeySignature, Note, Piece, Tempo, TimeSignature, Track
 
-
-def own_tune() -> Piece:
-    notes = [Note(60 + (i * 5) % 12, float(i), 1.0) for i in range(16)]
-    return Piece("mine", "mine", style="folk", tracks=[Track("melody", "melody", notes=notes)],
-                 keys=[KeySignature(0.0, "C", "major")], time_signatures=[TimeSignature(0.0, 4, 4)],
-                 tempos=[Tempo(0.0, 100.0)])  # fmt: skip
+sys.path.insert(0, str(Path(__file__).parent))
+from own_music import own_tune  # noqa: E402
 
 
 @pytest.fixture()

@@ -246,6 +246,20 @@ def final_chord_third(auto: Constrainer, at: int, mask: np.ndarray | None) -> np
     return narrow(mask, t.pitch_values[auto.v] % 12 == third)
 
 
+def bass_before_a_cadence(auto: Constrainer, at: int, window: int) -> tuple[str, int] | None:
+    """(the cadence kind, the tick its closing zone starts) where the current voice is the bass
+    of a four-part take and tick `at` lies in the `window` ticks before that zone in a cadence
+    bar; None elsewhere (and in a bar the form repeats, which is sung as it was)."""
+    t, v = auto.t, auto.v
+    if auto.vl is None or v != len(t.voices) - 1 or v == 0 or auto.copy_src is not None:
+        return None
+    kind = auto._cadence()
+    if kind is None:
+        return None
+    zone = auto.bar * t.L + auto._phrase_end(auto.bar) - auto._cadence_zone(auto.bar)
+    return (kind, zone) if zone - window <= at < zone else None
+
+
 def parallels_into_a_phrase_cadence(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray:
     """Which candidate pitches for the bass's notes before a phrase's cadence would move in
     parallel fifths or octaves, into the cadence's bass note, with an upper voice that moves there.
@@ -257,16 +271,11 @@ def parallels_into_a_phrase_cadence(auto: Constrainer, at: int, vals: np.ndarray
     cadences' were the ones the voice leading could not refuse. Any bass note of the bar before
     the closing zone counts (a note struck early may be held up to it)."""
     none = np.zeros(len(vals), bool)
-    t, vl, v = auto.t, auto.vl, auto.v
-    bass = len(t.voices) - 1
-    if vl is None or v != bass or v == 0 or auto.copy_src is not None:  # a repeated bar is sung as it was
+    t, vl, bass = auto.t, auto.vl, auto.v
+    before = bass_before_a_cadence(auto, at, t.L)
+    if before is None:
         return none
-    kind = auto._cadence()
-    if kind is None:
-        return none
-    zone = auto.bar * t.L + auto._phrase_end(auto.bar) - auto._cadence_zone(auto.bar)
-    if not zone - t.L <= at < zone:
-        return none
+    kind, zone = before
     targets = sorted(auto._closing_pcs(kind))
     if not targets:
         return none
@@ -293,15 +302,11 @@ def phrase_cadence_approach(auto: Constrainer, at: int, vals: np.ndarray) -> np.
     teacher found the fermata chords approached from the same chord or over a pedal bass: the
     bass moved into them by a fourth or a fifth at 0.28 of the fermatas, Bach's at 0.68
     (`scripts/musician_checks.py fermatas`)."""
-    t, v = auto.t, auto.v
-    if v != len(t.voices) - 1 or v == 0 or auto.bar not in t.phrase_bars or auto.copy_src is not None:
+    t = auto.t
+    before = bass_before_a_cadence(auto, at, t.beat_ticks) if auto.bar in t.phrase_bars else None
+    if before is None or before[0] not in PHRASE_APPROACH_DEGREES:
         return None
-    kind = auto._cadence()
-    if kind not in PHRASE_APPROACH_DEGREES:
-        return None
-    zone = auto.bar * t.L + auto._phrase_end(auto.bar) - auto._cadence_zone(auto.bar)
-    if not zone - t.beat_ticks <= at < zone:
-        return None
+    kind = before[0]
     return np.isin(vals % 12, [(t.tonic_pc + d) % 12 for d in PHRASE_APPROACH_DEGREES[kind]])
 
 
@@ -312,16 +317,12 @@ def cadence_bass_in_reach(auto: Constrainer, at: int, vals: np.ndarray) -> np.nd
     cadence's note wins over the voice leading, so a bass that came to F3 with the tenor at the
     cadence on G3 had only G2 left, a seventh down (5 of 6 such leaps in 160 composed chorales
     were into a fermata, `docs/notes/2026-12-03-session-31/lower_leaps.py`)."""
-    t, v, vl = auto.t, auto.v, auto.vl
-    if vl is None or v != len(t.voices) - 1 or v == 0 or auto.bar >= t.n_bars - 1 or auto.copy_src is not None:
+    t, v = auto.t, auto.v
+    before = bass_before_a_cadence(auto, at, t.beat_ticks) if auto.bar < t.n_bars - 1 else None
+    if before is None:
         return None
-    kind = auto._cadence()
-    if kind is None:
-        return None
-    zone = auto.bar * t.L + auto._phrase_end(auto.bar) - auto._cadence_zone(auto.bar)
-    if not zone - t.beat_ticks <= at < zone:
-        return None
-    tenor = vl.pitch_at(v - 1, zone)
+    kind, zone = before
+    tenor = auto.vl.pitch_at(v - 1, zone)
     targets = [int(p) for p in t.pitch_values[v] if p % 12 in auto._closing_pcs(kind) and (tenor is None or p <= tenor)]
     if not targets:
         return None
