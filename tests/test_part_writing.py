@@ -20,7 +20,8 @@ from tunesmith.sampling.part_writing import (
 from tunesmith.voice_leading import VoiceLeading
 
 C_MAJOR = SimpleNamespace(tonic_pc=0, modal=False, minor=False, leading_pc=11, voices=("S", "A", "T", "B"),
-                          voice_leading=True, beat_ticks=12, L=48, natural_scale=np.array([0, 2, 4, 5, 7, 9, 11]))  # fmt: skip
+                          voice_leading=True, beat_ticks=12, L=48, natural_scale=np.array([0, 2, 4, 5, 7, 9, 11]),
+                          key_pcs=frozenset({0, 2, 4, 5, 7, 9, 11}))  # fmt: skip
 CANDIDATES = np.arange(48, 80)
 
 
@@ -68,7 +69,8 @@ def test_a_note_outside_the_key_is_left_by_step():
     vl.add(3, 0, 12, 50)  # D3
     assert not leaves_a_chromatic_note_by_leap(_auto(vl, 3), 12, CANDIDATES - 12).any()
     a_minor = SimpleNamespace(**{**vars(C_MAJOR), "tonic_pc": 9, "minor": True, "leading_pc": 8,
-                                 "natural_scale": np.array([9, 11, 0, 2, 4, 5, 7])})  # fmt: skip
+                                 "natural_scale": np.array([9, 11, 0, 2, 4, 5, 7]),
+                                 "key_pcs": frozenset({9, 11, 0, 2, 4, 5, 7, 6, 8})})  # fmt: skip
     for pitch, free in ((54, True), (56, True), (58, False)):  # F#3, G#3, B-flat 3
         vl = VoiceLeading(4)
         vl.add(2, 0, 12, pitch)

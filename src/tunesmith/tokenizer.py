@@ -870,4 +870,5 @@ def transpose_piece(piece: Piece, semitones: int) -> Piece:
         end=piece.end,
         split=piece.split,
         meta=dict(piece.meta),
+        fermatas=list(piece.fermatas),  # beats: a transposition leaves them where they are
     )

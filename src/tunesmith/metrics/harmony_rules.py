@@ -124,8 +124,15 @@ def beat_to_beat_parallels(piece: Piece, end: float | None = None) -> tuple[int,
     voices moving the same way, the notes between the beats ignored (consecutive fifths behind
     passing notes, which a teacher marks), over the beats where all four voices sound, up to `end`
     (default: the piece's end). Defined here; Bach's valid chorales: 4.0 per 100 beats."""
+    found, beats = beat_to_beat_parallel_places(piece, end)
+    return len(found), beats
+
+
+def beat_to_beat_parallel_places(piece: Piece, end: float | None = None) -> tuple[list[tuple[float, int, int]], int]:
+    """`beat_to_beat_parallels` with where each lands: ([(beat, upper voice, lower voice)], beats);
+    voices are indices into `VOICES`."""
     voices, t, before = _voices(piece), 0.0, None
-    found = beats = 0
+    found, beats = [], 0
     stop = piece.duration() if end is None else end
     while t < stop - 1e-6:
         now = [voices[r].pitch_at(t) for r in VOICES]
@@ -134,7 +141,8 @@ def beat_to_beat_parallels(piece: Piece, end: float | None = None) -> tuple[int,
             for a in range(4):
                 for b in range(a + 1, 4):
                     moved = (now[a] - before[a]) * (now[b] - before[b]) > 0
-                    found += moved and abs(now[a] - now[b]) % 12 == abs(before[a] - before[b]) % 12 in (0, 7)
+                    if moved and abs(now[a] - now[b]) % 12 == abs(before[a] - before[b]) % 12 in (0, 7):
+                        found.append((t, a, b))
         before, t = now, t + 1.0
     return found, beats
 

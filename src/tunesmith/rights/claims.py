@@ -84,6 +84,11 @@ def verify_claim(piece: Piece, record: Mapping[str, Any] | None, folder: Any = N
 def claim_status(record: Mapping[str, Any] | None, given: set[tuple[int, float]] | None, folder: Any = None) -> str:
     """`verify_claim`'s status for a record whose musician's notes, read from the file's own
     notes by its request, are `given`."""
+    return _claim_signer(record, given, folder)[0]
+
+
+def _claim_signer(record: Mapping[str, Any] | None, given: set[tuple[int, float]] | None, folder: Any = None) -> tuple[str, str | None]:
+    """(`claim_status`, the trusted signer's name where it is TRUSTED, else None)."""
     from cryptography import x509
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives import hashes
@@ -94,8 +99,8 @@ def claim_status(record: Mapping[str, Any] | None, given: set[tuple[int, float]]
 
     claim = (record or {}).get(FIELD)
     if not isinstance(claim, Mapping) or claim.get("alg") != ALGORITHM or not isinstance(claim.get("signature"), str):
-        return UNSIGNED
-    public, status = None, OTHER_SIGNER
+        return UNSIGNED, None
+    public, status, name = None, OTHER_SIGNER, None
     try:  # this installation's certificate; a missing or damaged one vouches for nothing
         chain = (credentials_folder(folder) / CHAIN_FILE).read_bytes()
         if claim.get("signer") == fingerprint(chain):
@@ -105,16 +110,16 @@ def claim_status(record: Mapping[str, Any] | None, given: set[tuple[int, float]]
     if public is None:
         trusted = public_key_of(claim.get("signer"), folder)
         if trusted is None:
-            return OTHER_SIGNER
-        public, status = trusted[0], TRUSTED
+            return OTHER_SIGNER, None
+        (public, name), status = trusted, TRUSTED
     if not given or not isinstance(public, ec.EllipticCurvePublicKey):
-        return CHANGED
+        return CHANGED, None
     try:
         public.verify(base64.b64decode(claim["signature"], validate=True), claim_digest(record.get("request"), given),
                       ec.ECDSA(hashes.SHA256()))  # fmt: skip
     except (InvalidSignature, ValueError):
-        return CHANGED
-    return status
+        return CHANGED, None
+    return status, name
 
 
 _SAID = {
@@ -136,11 +141,10 @@ def trusted_musicians_notes(
     given, part = musicians_notes(piece, (fields or {}).get("request"))
     if not part:
         return None, None, None
-    status = claim_status(fields, given)
+    status, name = _claim_signer(fields, given)
     if status == SIGNED:
         return given, f"{part} (by the file's own record, signed by this installation)", status
     if status == TRUSTED:
-        name = public_key_of((fields or {}).get(FIELD, {}).get("signer"))[1]
         return given, f"{part} (by the file's own record, signed by {name}'s installation, which this one trusts)", status
     if trust_record:
         return given, f"{part} (by the file's own record, {_SAID[status]}: taken on trust, --trust-record)", status

@@ -81,6 +81,7 @@ def read_certificate(path: str | os.PathLike) -> tuple[str, str]:
     cannot have signed a claim)."""
     from cryptography import x509
     from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import Encoding
 
     path = Path(path)
     if not path.is_file():
@@ -98,14 +99,8 @@ def read_certificate(path: str | os.PathLike) -> tuple[str, str]:
     key = certs[0].public_key()
     if not (isinstance(key, ec.EllipticCurvePublicKey) and isinstance(key.curve, ec.SECP256R1)):
         raise ValueError(f"{path.name}: its key is not ECDSA P-256, so it cannot have signed a tunesmith claim (ES256)")
-    text = b"".join(c.public_bytes(_pem()) for c in certs).decode("ascii")
+    text = b"".join(c.public_bytes(Encoding.PEM) for c in certs).decode("ascii")
     return fingerprint(data), text
-
-
-def _pem():
-    from cryptography.hazmat.primitives.serialization import Encoding
-
-    return Encoding.PEM
 
 
 def trusted_signers(folder: str | os.PathLike | None = None) -> dict[str, dict[str, Any]]:

@@ -29,7 +29,7 @@ from tunesmith.sampling.feedback import (
 from tunesmith.sampling.request import ComposeRequest, Take, header_mode
 from tunesmith.sampling.tables import _Tables, compose_tables
 from tunesmith.score import ChordSymbol, KeySignature, Piece, Tempo, TimeSignature
-from tunesmith.tokenizer import DUR_TICKS, TICKS_PER_BEAT, Tokenizer, meter_ticks
+from tunesmith.tokenizer import DUR_TICKS, TICKS_PER_BEAT, Tokenizer, meter_ticks, transpose_piece
 
 
 # ------------------------------------------------------------------------- sampling
@@ -430,9 +430,7 @@ def take_title(request: ComposeRequest, seed: int, index: int) -> str:
 
 def _finish_piece(tokenizer: Tokenizer, ids: list[int], request: ComposeRequest, seed: int, index: int, lift: int = 0) -> Piece:
     piece = tokenizer.decode(ids, piece_id=f"take-{seed}-{index}", title=take_title(request, seed, index))
-    for track in piece.tracks:  # written in the key the header told (`header_key`): sounding `lift` above it
-        for note in track.notes:
-            note.pitch += lift
+    piece = transpose_piece(piece, lift)  # written in the key the header told (`header_key`): sounding `lift` above it
     piece.style = request.style
     piece.keys = [KeySignature(0.0, request.key, request.mode)]
     num, den = (int(x) for x in request.meter.split("/"))

@@ -148,11 +148,7 @@ def leaves_a_chromatic_note_by_leap(auto: Constrainer, at: int, vals: np.ndarray
     prev = None if vl is None else vl.pitch_at(auto.v, at - 1)
     if prev is None:
         return none
-    t = auto.t
-    in_key = {int(pc) for pc in t.natural_scale}
-    if t.minor and not t.modal:
-        in_key |= {t.leading_pc, (t.tonic_pc + 9) % 12}
-    if prev % 12 in in_key:
+    if prev % 12 in auto.t.key_pcs:
         return none
     return np.abs(vals - prev) > 2
 

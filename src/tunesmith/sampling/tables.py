@@ -209,6 +209,10 @@ class _Tables:
         natural = (0, 2, 3, 5, 7, 8, 10) if self.minor else (0, 2, 4, 5, 7, 9, 11)
         self.natural_scale = np.array(sorted((tonic_pc + i) % 12 for i in natural)) if not self.modal else \
             np.array(sorted(self.mode_scale))
+        # the notes a chorale's voice may leave by a leap (`part_writing.leaves_a_chromatic_note_by_leap`):
+        # the scale's, and in minor the raised 6th and 7th too
+        self.key_pcs = frozenset(int(pc) for pc in self.natural_scale) | (
+            frozenset({(tonic_pc + 9) % 12, (tonic_pc + 11) % 12}) if self.minor and not self.modal else frozenset())
         triad = set(tonic_triad(tonic_pc, request.mode))
         dom_pc = (tonic_pc + 7) % 12
         dom_triad = {dom_pc, (dom_pc + 4) % 12, (dom_pc + 7) % 12}
