@@ -14,7 +14,11 @@ works' weights, as in a session that has checked a few pieces), then `--repeats`
 loaded machine slows both alike, and their results are compared (work, score, passage);
 `--baseline-alignment` (a former `tunesmith/rights/alignment.py`) gives the baseline that
 alignment too (index.py imports `align`, so without it both share the current one). Also
-reported: the first check after a fresh load (cold caches), once per setting.
+reported: the first check after a fresh load (cold caches), once per setting, and the slowest
+piece (its best of the repeats, so that one pause of the machine does not count as the check's).
+`--plants`: each piece carries a verbatim 4-bar excerpt of a training work of the index set in
+at its middle (scripts/evaluate_copy_guard.py's `plant`, seed 0; 34-38 bars), so that the checks
+time the close and copied pieces, whose further passages are searched too.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import importlib.util
 import json
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -64,6 +69,26 @@ def timed_pieces(index, n: int) -> list:
     return out[:n]
 
 
+def planted(hosts: list, index) -> list:
+    """`hosts`, each with a verbatim 4-bar excerpt of a shippable training work of `index` (folk or
+    pop, whichever the host is; any style else) at its middle; hosts no excerpt fits are left out."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from evaluate_copy_guard import plant
+
+    from tunesmith.corpus import load_corpus
+
+    indexed = {d["work_id"] for d in index.docs}
+    sources = [p for p in load_corpus(None).filter(split="train", shippable=True) if p.work_id in indexed]
+    rng = np.random.default_rng(0)
+    out = []
+    for host in hosts:
+        same = [p for p in sources if p.style == host.style] or sources
+        made = plant(same[int(rng.integers(len(same)))], host, rng, bars=4, changes=())
+        if made is not None:
+            out.append(made[0])
+    return out
+
+
 def result_key(result) -> list:
     return [(m.doc, m.score, m.query_notes, m.work_notes, m.matched_notes) for m in result.matches]
 
@@ -80,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pieces", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--json", default=None, help="also write the report here")
+    parser.add_argument("--plants", action="store_true", help="time pieces with a 4-bar copy of a training work in them")
     args = parser.parse_args(argv)
 
     stem = Path(args.index) if args.index else default_index_path("model")
@@ -89,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     indexes = {name: mod.SimilarityIndex.load(stem) for name, mod in systems.items()}
     pieces = timed_pieces(indexes["current"], args.pieces)
     bars32 = np.array([p.n_bars == 32 for p in pieces])
+    if args.plants:
+        pieces = planted(pieces, indexes["current"])
+        bars32 = np.array([32 <= p.n_bars <= 36 for p in pieces])  # a 32-bar host
     saved = {name: mod.CANDIDATES for name, mod in systems.items()}
     report = {"index": stem.name, "pieces": len(pieces), "pieces_32_bars": int(bars32.sum()), "settings": {}}
     try:
@@ -101,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
                 t0 = time.perf_counter()
                 check_piece(pieces[0], fresh)
                 row[f"{name}_first_check_ms"] = round(1000 * (time.perf_counter() - t0), 2)
-            results = {name: [result_key(check_piece(p, ix)) for p in pieces] for name, ix in indexes.items()}
+            checked = {name: [check_piece(p, ix) for p in pieces] for name, ix in indexes.items()}
+            results = {name: [result_key(r) for r in rs] for name, rs in checked.items()}
+            row["verdicts"] = dict(Counter(r.verdict for r in checked["current"]))
             times = {name: [] for name in systems}
             for _ in range(args.repeats):
                 for p in pieces:
@@ -115,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
                 row[f"{name}_p90_ms"] = round(1000 * float(np.quantile(ts, 0.90)), 2)
                 row[f"{name}_p95_ms"] = round(1000 * float(np.quantile(ts, 0.95)), 2)
                 row[f"{name}_median_ms_32_bars"] = round(1000 * float(np.median(ts[np.tile(bars32, args.repeats)])), 2)
+                row[f"{name}_slowest_piece_ms"] = round(1000 * float(ts.reshape(args.repeats, -1).min(axis=0).max()), 2)
             if args.baseline:
                 old, new = np.array(times["baseline"]), np.array(times["current"])
                 row["speedup_of_medians"] = round(float(np.median(old) / np.median(new)), 3)
