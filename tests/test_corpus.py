@@ -18,6 +18,7 @@ from tunesmith.corpus import (
     save_corpus,
     split_of,
 )
+from tunesmith.corpus.dedupe import title_key
 from tunesmith.corpus.records import piece_to_record, record_to_piece
 from tunesmith.corpus.splits import SPLITS
 from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, Tempo, TimeSignature, Track
@@ -282,3 +283,96 @@ def test_cli_add_list_remove_stats(tmp_path, monkeypatch, capsys):
     assert stats["pieces"] == 1 and stats["by_style"] == {"jazz": 1}
     assert main(["corpus", "stats"]) == 0
     assert "jazz" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ tune families
+def wandering_tune(seed: int, n: int = 48) -> list[tuple[int, float]]:
+    """A melody of `n` notes by steps and small leaps, its own figures (no two seeds share many)."""
+    rng = np.random.default_rng(seed)
+    pitch, out = 67, []
+    for _ in range(n):
+        pitch = int(np.clip(pitch + rng.choice([-4, -3, -2, -1, 1, 2, 3, 5]), 55, 84))
+        out.append((pitch, float(rng.choice([0.5, 1.0]))))
+    return out
+
+
+def work_ids_with_splits(*wanted: str) -> list[str]:
+    """Work ids whose own splits (`split_of`) are `wanted`, in order."""
+    found, i = [], 0
+    for want in wanted:
+        while split_of(f"ver-{i}") != want:
+            i += 1
+        found.append(f"ver-{i}")
+        i += 1
+    return found
+
+
+def a_version_of(tune: list[tuple[int, float]]) -> list[Note]:
+    """Another player's version: a fourth higher, every note twice as long, two notes changed."""
+    changed = [(p + (2 if i in (20, 31) else 0), d) for i, (p, d) in enumerate(tune)]
+    return melody(changed, transpose=5, scale=2.0)
+
+
+def test_a_held_out_version_of_a_training_tune_joins_it_in_training():
+    train_id, test_id, other_id = work_ids_with_splits("train", "test", "test")
+    tune = wandering_tune(1)
+    pieces = [folk(train_id, "nottingham", melody(tune)), folk(test_id, "irish", a_version_of(tune)),
+              folk(other_id, "irish", melody(wandering_tune(2)))]
+    for p in pieces:
+        p.work_id = p.piece_id
+    corpus = corpus_from_pieces(pieces)
+    got = {p.work_id: p.split for p in corpus}
+    assert len(corpus) == 3  # a version is kept, not dropped as a duplicate
+    assert got == {train_id: "train", test_id: "train", other_id: "test"}
+    families = dict(zip(corpus.column("work_id"), corpus.column("family")))
+    assert families[train_id] == families[test_id] == f"family:{min(train_id, test_id)}" and families[other_id] == ""
+
+
+def test_a_held_out_family_stays_held_out_in_its_validation_split():
+    test_id, valid_id = work_ids_with_splits("test", "valid")  # the test piece has the lesser id
+    tune = wandering_tune(3)
+    pieces = [folk(test_id, "nottingham", melody(tune)), folk(valid_id, "irish", a_version_of(tune))]
+    for p in pieces:
+        p.work_id = p.piece_id
+    assert {p.split for p in corpus_from_pieces(pieces)} == {"valid"}  # what decoding was tuned on stays out of test
+
+
+def test_a_short_song_is_not_joined_to_a_long_medley_by_a_few_figures():
+    train_id, test_id = work_ids_with_splits("train", "test")
+    song = wandering_tune(4, n=28)
+    medley = [*wandering_tune(5, n=150), *song[:22], *wandering_tune(6, n=150)]  # 12 of the song's 18 figures, of 302
+    pieces = [folk(train_id, "nottingham", melody(medley)), folk(test_id, "irish", melody(song, transpose=2))]
+    for p in pieces:
+        p.work_id = p.piece_id
+    got = {p.work_id: p.split for p in corpus_from_pieces(pieces)}
+    assert got == {train_id: "train", test_id: "test"}
+
+
+@pytest.mark.parametrize("titles, one_family", [
+    (("Fisher's Hornpipe", "FISHER'S -- HORNPIPE"), True),  # a third of their figures, and one title
+    (("Fisher's Hornpipe", "The Rights of Man"), False),  # a third of their figures only
+])
+def test_a_shared_title_is_a_second_witness_of_a_family(titles, one_family):
+    train_id, test_id = work_ids_with_splits("train", "test")
+    tune = wandering_tune(7, n=40)
+    other_ending = tune[:16] + wandering_tune(8, n=24)  # 10 of its 30 and 34 figures shared
+    pieces = [folk(train_id, "oneills1850", melody(tune)), folk(test_id, "ryansMammoth", melody(other_ending, transpose=3))]
+    for p, title in zip(pieces, titles):
+        p.work_id, p.title = p.piece_id, title
+    got = {p.work_id: p.split for p in corpus_from_pieces(pieces)}
+    assert got == {train_id: "train", test_id: "train" if one_family else "test"}
+
+
+def test_title_key_keeps_what_names_the_tune():
+    assert title_key("FISHER'S -- HORNPIPE") == title_key("Fisher's Hornpipe") == "fisher"
+    assert title_key("Der Reiter und sein Liebchen (53a), S. 167") == "der reiter und sein liebchen"
+    assert title_key("ZU KINDELSBERG, AUF DEM HOHEN SCHLOSS") == title_key("Zu Kindelsberg auf dem hohen Schloss")
+    assert title_key("The Reel") == ""
+
+
+def test_check_splits_names_a_family_in_two_splits():
+    records = [{"work_id": "a", "split": "train", "_": {"family": "family:a"}},
+               {"work_id": "b", "split": "test", "_": {"family": "family:a"}},
+               {"work_id": "c", "split": "test", "_": {}}]
+    with pytest.raises(SplitLeakError, match="family:a: test, train"):
+        check_splits(records)

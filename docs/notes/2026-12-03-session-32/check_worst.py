@@ -12,9 +12,10 @@ sys.argv = sys.argv[:1] + [a for a in sys.argv[1:]]
 N = int(sys.argv[1]) if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else 100
 K = int(sys.argv[sys.argv.index("--profile") + 1]) if "--profile" in sys.argv else 3
 import types  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 # two_quotes.py runs its measurement on import: take its setup and construction only
-src_text = open("docs/notes/2026-12-03-session-30/two_quotes.py").read()
+src_text = Path("docs/notes/2026-12-03-session-30/two_quotes.py").read_text()
 tq = types.ModuleType("two_quotes")
 sys.path.insert(0, "scripts")
 exec(src_text[: src_text.index("orig = I.SimilarityIndex.candidates")], tq.__dict__)

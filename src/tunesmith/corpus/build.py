@@ -91,6 +91,7 @@ class BuildResult:
     reused_files: int
     workers_replaced: int = 0
     settings: dict[str, Any] = field(default_factory=dict)
+    families: int = 0  # tune families of two or more works (each kept in one split)
 
     def to_dict(self) -> dict[str, Any]:
         from tunesmith.corpus.stats import corpus_stats
@@ -104,6 +105,7 @@ class BuildResult:
             "workers_replaced": self.workers_replaced,
             "duplicates_dropped": self.dropped,
             "duplicates_by_match": self.duplicates,
+            "tune_families": self.families,
             "sources": {k: asdict(v) for k, v in self.sources.items()},
             "problems": [f"{p}: {m}" for p, m in self.problems],
             "stats": corpus_stats(self.corpus),
@@ -123,6 +125,8 @@ class BuildResult:
         if self.dropped:
             how = ", ".join(f"{k} {v}" for k, v in sorted(self.duplicates.items()))
             lines.append(f"  duplicates: {self.dropped} piece(s) dropped ({how})")
+        if self.families:
+            lines.append(f"  tune families: {self.families} (versions of one tune, each family in one split)")
         lines.append("  source            files  pieces    kept  problems  reader s  reader cpu s")
         for rep in self.sources.values():
             lines.append(
@@ -230,6 +234,7 @@ def corpus_from_pieces(
         records.append(record)
         arrays.append(notes)
     dedupe_mod.dedupe(records, priorities)
+    dedupe_mod.link_families(records)
     assign_splits(records, seed=seed)
     corpus = Corpus(records, np.concatenate(arrays) if arrays else np.empty(0, dtype=NOTE_DTYPE))
     check_splits(corpus, require_split=True)
@@ -494,6 +499,7 @@ def build_corpus(
     notes_all = np.concatenate(arrays) if arrays else np.empty(0, dtype=NOTE_DTYPE)
     del arrays, results
     duplicates = dedupe_mod.dedupe(records, priorities)
+    families = dedupe_mod.link_families(records)
     assign_splits(records, seed=seed)
     corpus = Corpus(records, notes_all)
     check_splits(corpus, require_split=True)
@@ -532,4 +538,5 @@ def build_corpus(
         reused_files=reused,
         workers_replaced=replaced,
         settings=settings,
+        families=families,
     )

@@ -16,6 +16,7 @@ MIN_EXACT_NOTES = 12
 MIN_GRAMS = 6
 SOP_N = 5
 VERT_N = 4
+MELODY_N = 6  # melody interval n-grams for tune families (dedupe.link_families)
 _EXCLUDED_ROLES = ("chords",)
 
 
@@ -29,7 +30,31 @@ def fingerprints(record: dict[str, Any], notes: np.ndarray) -> dict[str, Any]:
         if len(sop) >= MIN_GRAMS:
             fp["sop"] = sop
             fp["vert"] = vert
+    else:
+        mel = melody_grams(record, notes)
+        if len(mel) >= MIN_GRAMS:
+            fp["mel"] = mel
     return fp
+
+
+def melody_grams(record: dict[str, Any], notes: np.ndarray) -> list[int]:
+    """The melody's interval MELODY_N-grams, repeated pitches merged (so a re-rhythmed or
+    re-barred version of a tune shares them): the melody as `Piece.melody` chooses it (the
+    "melody" track, else "soprano", else the first pitched one), its highest note per onset."""
+    tracks = record["tracks"]
+    pitched = [i for i, (_n, _role, _p, is_drum, _k) in enumerate(tracks) if not is_drum]
+    roles = [tracks[i][1] for i in pitched]
+    if not pitched:
+        return []
+    t = pitched[roles.index("melody")] if "melody" in roles else pitched[roles.index("soprano")] if "soprano" in roles else pitched[0]
+    sel = notes[notes["track"] == t]
+    if len(sel) == 0:
+        return []
+    order = np.lexsort((-sel["pitch"].astype(np.int32), sel["onset"]))  # by onset, highest first
+    onsets, pitches = np.round(sel["onset"][order], 6), sel["pitch"][order].astype(np.int16)
+    first = np.ones(len(onsets), dtype=bool)
+    first[1:] = onsets[1:] != onsets[:-1]
+    return _grams(np.diff(_merge(pitches[first])), MELODY_N)
 
 
 def _pitched_mask(record: dict[str, Any], notes: np.ndarray) -> np.ndarray:

@@ -3,6 +3,14 @@
 A work's split comes from a hash of (seed, work id), so it never depends on which other
 pieces are in the corpus or in which order they were read: adding a source moves nothing.
 Works that come with a standard split (JSB) keep it.
+
+A tune family (versions of one tune, `dedupe.link_families`) sits in one split: a member's
+standard split if one has it; else the most used of its members' own splits: train, then
+valid, then test. So nothing a model learned from leaves training when families are found, and
+nothing decoding was tuned on (valid) moves into test: a model trained before is still measured
+only on tunes it never saw in any version, and the held-out splits hold tunes with no version
+in training. Adding a source can move a held-out tune into train (when it brings a version of
+it), never out of it.
 """
 
 from __future__ import annotations
@@ -43,27 +51,45 @@ def assign_splits(
     records: list[dict[str, Any]], *, seed: int = DEFAULT_SEED, ratios: tuple[float, float, float] = DEFAULT_RATIOS
 ) -> None:
     """Set "split" on every kept record (in place): the work's standard split if one of its
-    pieces has one, else `split_of(work_id)`. Dropped duplicates get ""."""
+    pieces has one, else `split_of(work_id)`; a tune family's members (`r["_"]["family"]`) get
+    the family's split (module docstring). Dropped duplicates get ""."""
     standard: dict[str, str] = {}
     for r in records:
         raw = r["_"].get("raw_split", "")
         if raw and not r["_"].get("dropped"):
             standard.setdefault(r["work_id"], raw)
+    family_works: dict[str, set[str]] = defaultdict(set)
+    for r in records:
+        if r["_"].get("family") and not r["_"].get("dropped"):
+            family_works[r["_"]["family"]].add(r["work_id"])
+
+    def own(work: str) -> str:
+        return standard.get(work) or split_of(work, seed=seed, ratios=ratios)
+
+    family_split: dict[str, str] = {}
+    for family, works in family_works.items():
+        ordered = sorted(works)
+        given = [standard[w] for w in ordered if w in standard]
+        splits = [own(w) for w in ordered]
+        family_split[family] = given[0] if given else next(x for x in SPLITS if x in splits)  # train, valid, test
     for r in records:
         if r["_"].get("dropped"):
             r["split"] = ""
+        elif r["_"].get("family"):
+            r["split"] = family_split[r["_"]["family"]]
         else:
-            r["split"] = standard.get(r["work_id"]) or split_of(r["work_id"], seed=seed, ratios=ratios)
+            r["split"] = own(r["work_id"])
 
 
 def _work_and_split(item: Any) -> tuple[str, str]:
+    """(its tune family, else its work id; its split): a family is checked as one work."""
     if isinstance(item, dict):
-        return item["work_id"], item.get("split", "")
+        return item.get("_", {}).get("family") or item["work_id"], item.get("split", "")
     return item.work_id, item.split
 
 
 def check_splits(pieces: Iterable[Any], *, require_split: bool = False) -> dict[str, int]:
-    """Raise SplitLeakError naming every work with pieces in more than one split.
+    """Raise SplitLeakError naming every work (or tune family) with pieces in more than one split.
 
     `pieces`: Pieces, a Corpus, or record dicts. With `require_split`, a piece without a
     split is an error too. Returns the number of pieces per split."""
@@ -71,7 +97,10 @@ def check_splits(pieces: Iterable[Any], *, require_split: bool = False) -> dict[
     counts: dict[str, int] = defaultdict(int)
     missing = []
     if hasattr(pieces, "column"):  # a Corpus: its columns, no record is parsed
-        pairs: Iterable[tuple[str, str]] = zip(pieces.column("work_id"), pieces.column("split"))
+        families = pieces.column("family")
+        pairs: Iterable[tuple[str, str]] = zip(
+            (f or w for f, w in zip(families, pieces.column("work_id"))), pieces.column("split")
+        )
     else:
         pairs = (_work_and_split(item) for item in pieces)
     for work, split in pairs:

@@ -36,7 +36,7 @@ from tunesmith.licenses import may_ship
 from tunesmith.score import Piece
 
 FORMAT = "tunesmith-corpus"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the family column (tune families, session 32)
 
 
 def default_cache_dir() -> Path:
@@ -53,15 +53,16 @@ def _as_set(value: str | Iterable[str] | None) -> set[str] | None:
 
 # Per-piece values kept as columns (index.json): enough to filter, count and split without
 # parsing a single record.
-STR_COLUMNS = ("piece_id", "work_id", "title", "style", "source", "license", "split", "dropped")
+STR_COLUMNS = ("piece_id", "work_id", "title", "style", "source", "license", "split", "family", "dropped")
 INT_COLUMNS = ("n_notes", "n_bars", "n_chords", "n_duplicates", "note_start")
 
 
 def columns_of(records: Sequence[dict[str, Any]]) -> dict[str, list]:
     cols: dict[str, list] = {name: [] for name in (*STR_COLUMNS, *INT_COLUMNS)}
     for r in records:
-        for name in STR_COLUMNS[:-1]:
+        for name in STR_COLUMNS[:-2]:
             cols[name].append(r[name])
+        cols["family"].append(r["_"].get("family") or "")  # a tune family of several works, else ""
         cols["dropped"].append(r["_"].get("dropped") or "")
         cols["n_notes"].append(r["_"]["n_notes"])
         cols["n_bars"].append(r["_"]["n_bars"])
@@ -166,7 +167,8 @@ class Corpus(Sequence[Piece]):
 
     def column(self, name: str) -> list:
         """One value per piece of this view: a Piece field (piece_id, work_id, title, style,
-        source, license, split), "dropped", or a count (n_notes, n_bars, n_chords, n_duplicates)."""
+        source, license, split), "family" (its tune family, "" if none), "dropped", or a count
+        (n_notes, n_bars, n_chords, n_duplicates)."""
         col = self._cols[name]
         return [col[j] for j in self._index]
 
