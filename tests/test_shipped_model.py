@@ -160,6 +160,26 @@ def test_a_dance_runs_in_its_own_note_lengths():
     assert str(compose(style="folk", dance="waltz", bars=4, seed=1, check=False).piece.time_signature) == "3/4"
 
 
+@pytest.mark.parametrize("dance", ["reel", "jig"])
+def test_a_dance_is_two_8_bar_strains_each_played_twice_unless_asked(dance):
+    """A reel at the style's 16 bars had 4-bar strains, half a dance: by default a dance is 32
+    bars, A A B B of 8 bars each (the repeat's last bar an ending); bars asked for win."""
+    from tunesmith.api import compose
+
+    take = compose(style="folk", dance=dance, seed=2, pickup=0, check=False)
+    piece = take.piece
+    on = [*piece.bars(), piece.duration()]
+
+    def pitches(bar: int) -> list[int]:
+        return [n.pitch for n in piece.melody().notes if on[bar] - 1e-6 <= n.onset < on[bar + 1] - 1e-6]
+
+    assert len(piece.bars()) == 32 and take.provenance["request"]["bars"] == 32
+    assert all(pitches(b) == pitches(b + 8) for b in (*range(7), *range(16, 23)))  # A A, B B
+    assert pitches(0) != pitches(16)
+    assert len(compose(style="folk", dance=dance, bars=8, seed=2, pickup=0, check=False).piece.bars()) == 8
+    assert len(compose(style="folk", seed=2, pickup=0, check=False).piece.bars()) == 16
+
+
 def test_a_dance_has_its_own_speed_and_a_hornpipe_is_heard_swung(tmp_path):
     """A reel had come out at the style's 110 quarters a minute, half a session's speed: a dance's
     default tempo is its Irish MIDI files' median (reel 180; jig 160 quarters, marked as a metronome

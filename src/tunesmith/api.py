@@ -131,7 +131,7 @@ def compose_request(
     key: str | None = None,
     mode: str | None = None,
     meter: str | None = None,
-    bars: int = 16,
+    bars: int | None = None,
     tempo: float | None = None,
     chords: str | Sequence[str] | None = None,
     pitch_range: Any = None,
@@ -168,12 +168,14 @@ def compose_request(
         inferred = estimate_key_from_chords(figures)
         tonic, mode = inferred.tonic, mode or inferred.mode
     dance_qpm = None
-    if dance is not None:  # a dance's own meter (a jig's 6/8) and speed (a reel's)
-        from tunesmith.sampling.request import DANCE_METERS, DANCE_TEMPOS_QPM
+    if dance is not None:  # a dance's own meter (a jig's 6/8), speed (a reel's) and length (AABB of 8 bars)
+        from tunesmith.sampling.request import DANCE_BARS, DANCE_METERS, DANCE_TEMPOS_QPM
 
         name = str(dance).strip().lower().replace(" ", "-").replace("_", "-")
         meter = meter or DANCE_METERS.get(name, (None,))[0]
         dance_qpm = DANCE_TEMPOS_QPM.get(name)
+        bars = DANCE_BARS if bars is None else bars
+    bars = 16 if bars is None else bars
     meter = meter or defaults.get("meter", "4/4")
     from tunesmith.tokenizer import METERS
 
@@ -338,7 +340,7 @@ def compose(
     key: str | None = None,
     mode: str | None = None,
     meter: str | None = None,
-    bars: int = 16,
+    bars: int | None = None,
     tempo: float | None = None,
     chords: str | Sequence[str] | None = None,
     pitch_range: Any = None,
@@ -379,8 +381,8 @@ def compose(
     and top_p None: the model's tuned defaults for the style; pickup: quarter-note beats before
     the first bar line (0: none; None: drawn as the style's tunes in the meter start, most folk
     tunes and chorales on an upbeat); dance: a folk dance ("reel", "jig", "hornpipe", "slip-jig",
-    "waltz"), its meter and its tunes' note lengths; the rest as `tunesmith compose
-    --help` says. Returns a Take (n == 1) or a list of n Takes.
+    "waltz"), its meter and its tunes' note lengths; bars None: 16, a dance 32 (two 8-bar strains,
+    AABB); the rest as `tunesmith compose --help` says. Returns a Take (n == 1) or a list of n Takes.
 
     check: every take is checked against the model's training set (`tunesmith.rights`); a copy
     is resampled (at most 3 times) unless `allow_close`, then kept and labelled; the take's

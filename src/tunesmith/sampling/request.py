@@ -250,6 +250,10 @@ DANCES = tuple(DANCE_METERS)  # the first meter of each: its default
 # The jigs' in quarters as a metronome marks their dotted quarter: 107 (160.5), where 160 had been
 # printed "dotted quarter = 106.67" over a musician's jig.
 DANCE_TEMPOS_QPM = {"reel": 180.0, "hornpipe": 150.0, "jig": 160.5, "slip-jig": 160.5}
+# A dance's default length in bars (where none is asked): two 8-bar strains, each played twice
+# (AABB), as the dance tunes are written and played. At the style's 16 a reel had 4-bar strains,
+# half a dance (session 32).
+DANCE_BARS = 32
 SWUNG_DANCES = ("hornpipe",)  # played swung (the WAV), written straight as the Irish files now read
 # the usual form of the dance types a musician may name in --form (refused with the form to write)
 DANCE_FORMS = {"reel": "AABB", "jig": "AABB", "hornpipe": "AABB", "polka": "AABB", "slide": "AABB", "slipjig": "AABB",
