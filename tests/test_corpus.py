@@ -117,6 +117,14 @@ def test_empty_corpus_round_trip(tmp_path):
     assert len(load_corpus(tmp_path)) == 0
 
 
+def test_a_cache_of_an_older_format_is_refused_with_the_command_that_rebuilds_it(tmp_path):
+    version = save_corpus([folk("nottingham:t.abc#1", "nottingham", melody(TUNE), split="train")], tmp_path)
+    manifest = json.loads((version / "manifest.json").read_text())
+    (version / "manifest.json").write_text(json.dumps({**manifest, "format_version": 1}))  # before tune families
+    with pytest.raises(ValueError, match=r"format 1, not 2; rebuild it: tunesmith corpus build"):
+        load_corpus(tmp_path)
+
+
 def test_missing_cache_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="corpus build"):
         load_corpus(tmp_path / "nothing")

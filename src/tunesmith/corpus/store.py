@@ -337,7 +337,8 @@ def load_corpus(directory: str | Path | None = None, *, include_dropped: bool = 
     folder = resolve_cache(directory)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
-        raise ValueError(f"{folder}: not a tunesmith corpus cache of format {FORMAT_VERSION}; rebuild it")
+        raise ValueError(f"{folder}: a tunesmith corpus cache of format {manifest.get('format_version')!r}, not "
+                         f"{FORMAT_VERSION}; rebuild it: tunesmith corpus build")
     use_mmap = mmap and manifest.get("notes", 0) > 0  # numpy cannot map an empty array
     notes = np.load(folder / "notes.npy", allow_pickle=False, mmap_mode="r" if use_mmap else None)
     if notes.dtype != NOTE_DTYPE:
