@@ -12,6 +12,7 @@ import pytest
 from tunesmith.sampling.part_writing import (
     leaves_a_chromatic_note_by_leap,
     leaves_a_seventh_unresolved,
+    no_way_into_the_final_chord,
     parallels_into_a_half_close,
     parallels_into_a_phrase_cadence,
     parallels_with_the_closing_bass,
@@ -322,6 +323,25 @@ def test_composed_chorales_keep_out_of_parallels_into_their_cadences():
     assert found <= 2, found
 
 
+def test_an_inner_voice_keeps_a_way_into_the_final_chord():
+    """G major, the bass's close D-G drawn, the soprano on A4 before its drawn G: an alto on A4
+    (in unison with it) would have only G4 (unisons), D4 (fifths with the bass) or B3 (a seventh
+    down) for the final chord, and took D4 in 4 of 40 composed chorales; on G4 or F#4 it has a way.
+    Known soprano or drawn degree alike; off the last beat, and for the soprano, nothing."""
+    g_major = SimpleNamespace(tonic_pc=7, voices=("S", "A", "T", "B"), beat_ticks=12, pitch_values=[CANDIDATES] * 4)
+    vl = VoiceLeading(4)
+    vl.add(0, 36, 48, 69)  # soprano A4 on the last beat
+    fields = dict(final_ticks=12, half_close=False, final_pcs=frozenset({7}), final_chord_tick=lambda: 48,
+                  bass_approach="dominant")  # fmt: skip
+    alto = SimpleNamespace(t=g_major, vl=vl, v=1, **fields)
+    stuck = set(CANDIDATES[no_way_into_the_final_chord(alto, 36, CANDIDATES)].tolist())
+    assert 69 in stuck and 67 not in stuck and 66 not in stuck  # A4 stuck; G4 (holds), F#4 (to G4... or D4)
+    vl.add(0, 48, 96, 67)  # the soprano's G4 written: the same
+    assert set(CANDIDATES[no_way_into_the_final_chord(alto, 36, CANDIDATES)].tolist()) == stuck
+    assert not no_way_into_the_final_chord(alto, 24, CANDIDATES).any()  # a beat earlier
+    assert not no_way_into_the_final_chord(SimpleNamespace(t=g_major, vl=vl, v=0, **fields), 36, CANDIDATES).any()
+
+
 def test_no_octaves_with_the_soprano_into_a_half_close():
     """E minor closing on V (B): the soprano's A4 goes to its drawn B, so the bass's note before
     the final chord is no A (iv-V in octaves, as 2 of 40 composed chorales had closed); C and D
@@ -379,6 +399,20 @@ def test_harmonized_chorales_keep_out_of_fifths_from_beat_to_beat():
         counted = beat_to_beat_parallels(ts.harmonize(soprano, style="chorale", seed=i).piece, end=soprano.duration())
         found, beats = found + counted[0], beats + counted[1]
     assert beats > 100 and found <= 0.01 * beats, (found, beats)  # 12.2 per 100 beats before
+
+
+def test_composed_chorales_keep_out_of_fifths_from_beat_to_beat():
+    """The composer's voice leading knows the beat, as co-create's does: composed chorales had 5.8
+    fifths and octaves from beat to beat per 100 beats (passing notes between), Bach's 4.0."""
+    import tunesmith as ts
+    from tunesmith.metrics.harmony_rules import beat_to_beat_parallels
+
+    found = beats = 0
+    for seed in range(12):
+        take = ts.compose(style="chorale", key=("F", "G", "D")[seed % 3], bars=8, seed=500 + seed, check=False)
+        counted = beat_to_beat_parallels(take.piece)
+        found, beats = found + counted[0], beats + counted[1]
+    assert beats > 300 and found <= 0.02 * beats, (found, beats)
 
 
 def test_composed_chorales_sound_a_chord_on_most_beats(monkeypatch):

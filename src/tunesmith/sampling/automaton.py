@@ -157,10 +157,14 @@ class Constrainer:
         self.note_pos = 0
         self.root_pc = 0
         self.pitch = 0
-        # note to note only: composed chorales' beat-to-beat fifths and octaves were Bach's rate already
-        # (4.9 per 100 beats, Bach's 4.0), and the beat rule moved the closes into parallels the
-        # cadence rules cannot refuse (0 -> 3 into the final chord in 40 takes); co-create's guard has it
-        self.vl = VoiceLeading(len(tables.voices)) if tables.voice_leading else None
+        # note to note, and from beat to beat under passing notes (`VoiceLeading.beat_ticks`). The beat
+        # rule had been left to co-create's guard, because it moved the closes into parallels the
+        # cadence rules could not refuse (0 -> 3 into the final chord in 40 takes); an inner voice now
+        # keeps a way into the final chord (`part_writing.no_way_into_the_final_chord`). 160 takes
+        # (docs/notes/2026-12-03-session-32/beat_rule_on.py, beat_rule_eval.py): beat-to-beat fifths
+        # and octaves 5.82 -> 0.53 per 100 beats (Bach's 4.04), note to note 10 -> 6, whole triads
+        # at the fermatas 0.831 -> 0.803, validation classifier 0.695 +- 0.021 -> 0.667 +- 0.038
+        self.vl = VoiceLeading(len(tables.voices), beat_ticks=tables.beat_ticks) if tables.voice_leading else None
         self.bar_toks: list[list[int]] = []  # the tokens of each bar so far (for repeats)
         self.bar_starts: list[tuple[int, ...]] = []  # the voices' cursors as each bar began
         self.copy_src: int | None = None  # the bar this one repeats, while the copy holds

@@ -61,6 +61,7 @@ def part_writing(auto: Constrainer, at: int, mask: np.ndarray | None) -> np.ndar
     # before the other rules (a rule applied earlier wins): a tenor kept within an octave of the
     # alto had no final-chord note left but the parallel fifth
     mask = narrow(mask, ~parallels_with_the_closing_bass(auto, at, vals))
+    mask = narrow(mask, ~no_way_into_the_final_chord(auto, at, vals))
     mask = narrow(mask, ~parallels_into_a_phrase_cadence(auto, at, vals))
     mask = narrow(mask, ~parallels_into_a_half_close(auto, at, vals))
     approach = phrase_cadence_approach(auto, at, vals)
@@ -222,6 +223,48 @@ def parallels_with_the_closing_bass(auto: Constrainer, at: int, vals: np.ndarray
             return none
         return (vals != prev) & ((vals - approach_pc) % 12 == interval)
     return none
+
+
+def no_way_into_the_final_chord(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray:
+    """Which candidate pitches for an inner voice's note in the beat before the final chord leave
+    it no tone of that chord (root, either third, fifth) to move to: none under the voices above
+    there, within a singable leap (an octave at most, no seventh, no tritone), out of parallel
+    fifths, octaves and unisons with the voices above and with the bass's drawn close. An alto on A4
+    in unison with the soprano over a D3 bass, into G major with the soprano on G4, had G4 (unisons),
+    D4 (fifths with the bass) and B3 (a seventh down) to choose from, and took D4: the beat-to-beat
+    rule had found 4 such closes in 40 composed chorales (seeds 500-539)."""
+    none = np.zeros(len(vals), bool)
+    t, vl, v = auto.t, auto.vl, auto.v
+    bass = len(t.voices) - 1
+    if vl is None or not 0 < v < bass or auto.final_ticks is None:
+        return none
+    strike = auto.final_chord_tick()
+    if not strike - t.beat_ticks <= at < strike:
+        return none
+    above = []
+    for u in range(v):
+        a0, a1 = vl.pitch_at(u, at), vl.pitch_at(u, strike)
+        if a1 is None and u == 0 and a0 is not None and auto.final_pcs:
+            # the final chord's bar not written yet: the soprano's drawn last degree, the nearest
+            a1 = min((a0 + d for d in range(-6, 7) if (a0 + d) % 12 in auto.final_pcs), key=lambda p: (abs(p - a0), p))
+        above.append((a0, a1))
+    ceiling = min((a1 for _a0, a1 in above if a1 is not None), default=None)
+    root = (t.tonic_pc + 7) % 12 if auto.half_close else t.tonic_pc
+    ys = np.array([int(y) for y in t.pitch_values[v] if (y - root) % 12 in (0, 3, 4, 7) and (ceiling is None or y <= ceiling)])
+    if len(ys) == 0:
+        return none
+    x, y = np.asarray(vals)[:, None], ys[None, :]
+    leap = np.abs(y - x)
+    fine = (leap <= 12) & ~np.isin(leap, (6, 10, 11))
+    for a0, a1 in above:
+        if a0 is None or a1 is None or a0 == a1:
+            continue
+        fine &= ~((y != x) & (np.abs(x - a0) % 12 == np.abs(y - a1) % 12) & np.isin(np.abs(y - a1) % 12, (0, 7)))
+    pcs = final_bass_pcs(auto)
+    if pcs is not None:
+        approach_pc, root_pc = pcs
+        fine &= ~((y != x) & np.isin((x - approach_pc) % 12, (0, 7)) & ((y - root_pc) % 12 == (x - approach_pc) % 12))
+    return ~fine.any(axis=1)
 
 
 def final_chord_third(auto: Constrainer, at: int, mask: np.ndarray | None) -> np.ndarray | None:
