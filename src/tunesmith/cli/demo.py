@@ -8,7 +8,7 @@ import shlex
 HELP = "run the main job: compose a folk jig, a jazz lead sheet, a chorale and a pop song with the default model"
 
 DEMO_REQUESTS = (
-    ("jig", ["--style", "folk", "--key", "D", "--mode", "major", "--meter", "6/8", "--bars", "16", "--tempo", "110"]),
+    ("jig", ["--style", "folk", "--dance", "jig", "--key", "D", "--mode", "major"]),  # its meter, speed, length, rhythm
     ("ii-V", ["--style", "jazz", "--chords", "Dm7 G7 Cmaj7 Cmaj7", "--bars", "8", "--key", "C"]),
     ("chorale", ["--style", "chorale", "--key", "g minor", "--bars", "8", "--range", "C3:A5"]),
     ("pop", ["--style", "pop", "--key", "F", "--bars", "16", "--chords", "F C Dm Bb", "--in-scale"]),
