@@ -174,8 +174,8 @@ def compose_request(
         name = str(dance).strip().lower().replace(" ", "-").replace("_", "-")
         meter = meter or DANCE_METERS.get(name, (None,))[0]
         dance_qpm = DANCE_TEMPOS_QPM.get(name)
-        bars = DANCE_BARS if bars is None else bars
-    bars = 16 if bars is None else bars
+    if bars is None:
+        bars = DANCE_BARS if dance is not None else 16
     meter = meter or defaults.get("meter", "4/4")
     from tunesmith.tokenizer import METERS
 

@@ -53,14 +53,15 @@ def _as_set(value: str | Iterable[str] | None) -> set[str] | None:
 
 # Per-piece values kept as columns (index.json): enough to filter, count and split without
 # parsing a single record.
-STR_COLUMNS = ("piece_id", "work_id", "title", "style", "source", "license", "split", "family", "dropped")
+RECORD_COLUMNS = ("piece_id", "work_id", "title", "style", "source", "license", "split")  # a record's own fields
+STR_COLUMNS = (*RECORD_COLUMNS, "family", "dropped")
 INT_COLUMNS = ("n_notes", "n_bars", "n_chords", "n_duplicates", "note_start")
 
 
 def columns_of(records: Sequence[dict[str, Any]]) -> dict[str, list]:
     cols: dict[str, list] = {name: [] for name in (*STR_COLUMNS, *INT_COLUMNS)}
     for r in records:
-        for name in STR_COLUMNS[:-2]:
+        for name in RECORD_COLUMNS:
             cols[name].append(r[name])
         cols["family"].append(r["_"].get("family") or "")  # a tune family of several works, else ""
         cols["dropped"].append(r["_"].get("dropped") or "")

@@ -37,6 +37,13 @@ def narrow(mask: np.ndarray | None, keep: np.ndarray) -> np.ndarray | None:
     return both if both.any() else mask
 
 
+def singable(leap: np.ndarray, inner: bool) -> np.ndarray:
+    """Which leaps (semitones, absolute) a lower voice sings: an octave at most, no seventh, and for
+    an inner voice no tritone either (the bass's falling diminished fifth is Bach's)."""
+    ok = (leap <= 12) & ~np.isin(leap, (10, 11))
+    return ok & (leap != 6) if inner else ok
+
+
 def part_writing(auto: Constrainer, at: int, mask: np.ndarray | None) -> np.ndarray | None:
     """`mask` narrowed by the four-part rules for the current voice's note starting at tick `at`
     (from the piece's start): room over the bass in the final chord, the chord before the final
@@ -100,11 +107,7 @@ def part_writing(auto: Constrainer, at: int, mask: np.ndarray | None) -> np.ndar
         # the lower voices leap no seventh and no more than an octave, the inner ones no
         # tritone either (the bass's falling diminished fifth is Bach's): harmonizations
         # leapt a seventh 5.5 times per 100 beats, Bach's chorales 0.1
-        leap = np.abs(vals - prev)
-        singable = ~np.isin(leap, (10, 11)) & (leap <= 12)
-        if v < len(t.voices) - 1:
-            singable &= leap != 6
-        mask = narrow(mask, singable)
+        mask = narrow(mask, singable(np.abs(vals - prev), inner=v < len(t.voices) - 1))
     if auto.copy_src is None and prev is not None:
         mask = narrow(mask, ~augmented_leaps(prev, vals, t.tonic_pc, t.minor))
     if auto.copy_src is None:
@@ -254,8 +257,7 @@ def no_way_into_the_final_chord(auto: Constrainer, at: int, vals: np.ndarray) ->
     if len(ys) == 0:
         return none
     x, y = np.asarray(vals)[:, None], ys[None, :]
-    leap = np.abs(y - x)
-    fine = (leap <= 12) & ~np.isin(leap, (6, 10, 11))
+    fine = singable(np.abs(y - x), inner=True)
     for a0, a1 in above:
         if a0 is None or a1 is None or a0 == a1:
             continue
@@ -365,8 +367,7 @@ def cadence_bass_in_reach(auto: Constrainer, at: int, vals: np.ndarray) -> np.nd
     targets = [int(p) for p in t.pitch_values[v] if p % 12 in auto._closing_pcs(kind) and (tenor is None or p <= tenor)]
     if not targets:
         return None
-    leaps = np.abs(vals[:, None] - np.array(targets)[None, :])
-    return ((leaps <= 12) & ~np.isin(leaps, (10, 11))).any(axis=1)
+    return singable(np.abs(vals[:, None] - np.array(targets)[None, :]), inner=False).any(axis=1)
 
 
 def parallels_into_a_half_close(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray:
