@@ -577,3 +577,13 @@ def test_a_take_summary_says_its_pickup(studio):
     assert compose(studio)["current"]["summary"]["pickup_beats"] == 0.0
     script = (Path(__file__).resolve().parents[1] / "src" / "tunesmith" / "studio" / "static" / "studio.js").read_text()
     assert "bars and a pickup" in script
+
+
+def test_a_dance_composed_in_the_studio_is_as_long_as_the_dance(studio):
+    """The studio's Bars box was 8 whatever the dance, half a reel's A strain. Left empty it is the
+    style's length, as in the CLI: a dance is two 8-bar strains, each played twice; else 16."""
+    body = {"style": "folk", "seed": 3, "pickup": 0}
+    reel = ok(studio.post("/api/pieces", json=body | {"dance": "reel"}, headers=AUTH), 201)["current"]["summary"]
+    plain = ok(studio.post("/api/pieces", json=body, headers=AUTH), 201)["current"]["summary"]
+    asked = ok(studio.post("/api/pieces", json=body | {"dance": "reel", "bars": 8}, headers=AUTH), 201)["current"]["summary"]
+    assert (reel["n_bars"], plain["n_bars"], asked["n_bars"]) == (32, 16, 8)

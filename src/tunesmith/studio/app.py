@@ -182,7 +182,8 @@ class ComposeControls(Sampling):
     key: str | None = Field(None, max_length=16, description="'D', 'Bb', 'g minor' (default: from chords, else the style's)")
     mode: str | None = Field(None, max_length=12)
     meter: str | None = Field(None, max_length=8, description="'6/8'")
-    bars: int = Field(8, ge=1, le=64)
+    bars: int | None = Field(None, ge=1, le=64, description="None: the style's length (16 bars; a dance 32: "
+                             "two 8-bar strains, each played twice)")
     tempo: float | None = Field(None, gt=0, le=400, description="beats of the meter per minute")
     chords: str | None = Field(None, max_length=2000, description="one chord symbol per bar, cycling: 'Dm7 G7 Cmaj7'")
     form: str | None = Field(None, max_length=32, description="'AABB', 'AABA', '' (through-composed); None: the style's")

@@ -94,7 +94,9 @@ function sliderValues(action) {
 function composeControls() {
   const f = $("compose-form");
   const v = (name) => f.elements[name].value.trim();
-  const out = { style: v("style"), bars: parseInt(v("bars"), 10) || 8, in_scale: f.elements.in_scale.checked };
+  const out = { style: v("style"), in_scale: f.elements.in_scale.checked };
+  // empty: the style's length, which a dance doubles (two 8-bar strains, each played twice)
+  if (parseInt(v("bars"), 10) > 0) out.bars = parseInt(v("bars"), 10);
   for (const k of ["key", "mode", "meter", "chords", "pitch_range", "cadence", "dance"]) if (v(k)) out[k] = v(k);
   if (v("form")) out.form = v("form");
   if (v("pickup")) out.pickup = parseFloat(v("pickup"));
@@ -439,6 +441,8 @@ function wire() {
     });
   });
   $("piece-list").addEventListener("change", (e) => { state.sel = null; openPiece(e.target.value); });
+  // an empty Bars box is the style's length: 32 bars for a dance (AABB of 8), else 16
+  $("dance").addEventListener("change", () => { $("bars").placeholder = $("dance").value ? "32" : "16"; });
   const step = (dir) => busy(dir === "undo" ? "Undoing" : "Redoing", async () => {
     await showPiece(await api("POST", `/api/pieces/${state.piece.id}/${dir}`));
     await refreshList(state.piece.id);
