@@ -11,6 +11,7 @@ from collections import Counter
 
 sys.path.insert(0, "scripts")
 import musician_checks as mc  # noqa: E402
+
 from tunesmith.corpus import load_corpus  # noqa: E402
 
 MAJOR = {0, 2, 4, 5, 7, 9, 11}

@@ -18,8 +18,9 @@ import numpy as np
 
 sys.path.insert(0, "scripts")
 import tuning_experiments as te  # noqa: E402
+
 from tunesmith.metrics._common import melody_line  # noqa: E402
-from tunesmith.rewards.preference import features, fit_pairs  # noqa: E402
+from tunesmith.rewards.preference import fit_pairs  # noqa: E402
 
 
 def _line(p):

@@ -1,10 +1,12 @@
 """A learned preference reward: a Bradley-Terry model over pairs of pieces.
 
 P(a preferred to b) = sigmoid(s(a) - s(b)), with the score s(x) = w . z(x) (+ w2 . z(x)^2 in the
-quadratic form) over standardized piece features z (`features`: melodic intervals, contour,
-rhythm, tonality, chords, form; about 40 numbers). Fitted by L2-regularized logistic regression on
-feature differences (each pair is used both ways round, so no bias is learned); the linear or the
-quadratic form, whichever cross-validates better on the training pairs. Ratings in stars become
+quadratic form) over standardized piece features z (`features`: 54 summaries of melodic intervals,
+contour, rhythm, tonality, chords and form, and 58 shares of figures, successive pairs of interval
+classes and of length changes). Fitted by L2-regularized logistic regression on feature
+differences (each pair is used both ways round, so no bias is learned); the linear model of the
+summaries, their quadratic one, or the linear model with the figures, whichever cross-validates
+best on the training pairs. Ratings in stars become
 pairs: two takes rated by the same rater with different stars make one pair (more stars preferred).
 
 `fit_pairs(pairs)` returns (model, report) with held-out pairwise accuracy (a seeded 80/20 split
@@ -41,6 +43,20 @@ def _line(piece: Piece):
     from tunesmith.metrics._common import melody_line
 
     return melody_line(piece)
+
+
+FIGURE_PREFIXES = ("figure_", "lengths_")  # `features`' bigram shares (`fit_pairs` chooses whether to use them)
+INTERVAL_CLASSES = ("leap_down", "third_down", "step_down", "unison", "step_up", "third_up", "leap_up")
+LENGTH_CHANGES = ("shorter", "same", "longer")
+
+
+def _interval_class(semitones: int) -> str:
+    """A melodic interval's signed class: a step (1-2 semitones), a third (3-4), a leap (5+)."""
+    size = abs(semitones)
+    if size == 0:
+        return "unison"
+    kind = "step" if size <= 2 else "third" if size <= 4 else "leap"
+    return f"{kind}_{'up' if semitones > 0 else 'down'}"
 
 
 def features(piece: Piece) -> dict[str, float]:
@@ -81,6 +97,44 @@ def features(piece: Piece) -> dict[str, float]:
         for name, part in zip(("first", "middle", "last"), np.array_split(np.array(pitches, dtype=float), 3)):
             f[f"contour_{name}_third"] = (float(part.mean()) - whole) / 12.0
         f["first_to_last"] = (pitches[-1] - pitches[0]) / 12.0
+    # where the melody starts and ends within its own range, how far each half spans, its highest
+    # and lowest notes, and whether its peak is reached by step: a listener hears these (a tune
+    # that rises to a late climax, one that opens low); the shape features above average them away
+    for name in ("start_in_range", "end_in_range", "range_first_half", "range_second_half", "highest_pitch",
+                 "lowest_pitch", "peak_by_step"):  # fmt: skip
+        f[name] = 0.0
+    if len(pitches) >= 4:
+        lo, hi = min(pitches), max(pitches)
+        span = max(1, hi - lo)
+        f["start_in_range"], f["end_in_range"] = (pitches[0] - lo) / span, (pitches[-1] - lo) / span
+        half = len(pitches) // 2
+        f["range_first_half"] = (max(pitches[:half]) - min(pitches[:half])) / 12.0
+        f["range_second_half"] = (max(pitches[half:]) - min(pitches[half:])) / 12.0
+        f["highest_pitch"], f["lowest_pitch"] = hi / 12.0, lo / 12.0
+        top = pitches.index(hi)
+        f["peak_by_step"] = float(top > 0 and hi - pitches[top - 1] <= 2)
+    # rhythm's figures: dotted (a note three times the next), short (under half a beat) and long
+    # (two beats or more) notes, as shares of the notes
+    f["dotted_share"] = sum(abs(a - 3 * b) < 1e-6 for a, b in zip(durs, durs[1:])) / max(1, len(durs) - 1)
+    f["short_share"] = sum(d < beat / 2 - 1e-9 for d in durs) / max(1, len(durs))
+    f["long_share"] = sum(d >= 2 * beat - 1e-9 for d in durs) / max(1, len(durs))
+    # figures: each pair of successive intervals by signed class (down a leap ... up a leap), and
+    # each pair of successive length changes (shorter, same, longer), as shares. A taste for a
+    # kind of figure (runs of steps, broken chords, a leap filled in, neighbour notes, even
+    # motion) is a weight on a few of these, which no single summary above can express
+    # (n-gram features of melody: Pearce 2005, IDyOM; Conklin & Witten 1995)
+    ivc = [_interval_class(i) for i in iv]
+    for a in INTERVAL_CLASSES:
+        for b in INTERVAL_CLASSES:
+            f[f"figure_{a}_{b}"] = 0.0
+    for a, b in zip(ivc, ivc[1:]):
+        f[f"figure_{a}_{b}"] += 1 / max(1, len(ivc) - 1)
+    changes = ["shorter" if y < x - 1e-9 else "longer" if y > x + 1e-9 else "same" for x, y in zip(durs, durs[1:])]
+    for a in LENGTH_CHANGES:
+        for b in LENGTH_CHANGES:
+            f[f"lengths_{a}_{b}"] = 0.0
+    for a, b in zip(changes, changes[1:]):
+        f[f"lengths_{a}_{b}"] += 1 / max(1, len(changes) - 1)
     for name in ("note_density", "pitch_range", "syncopation", "rest_share"):
         f[name] = criteria.METRICS[name].fn(piece)
     f["pitch_range"] /= 12.0
@@ -291,10 +345,11 @@ def fit_pairs(
 ) -> tuple[PreferenceModel, dict]:
     """Fit on (preferred, other) pairs; report held-out pairwise accuracy, then refit on all.
 
-    form: "linear", "quadratic" or "auto"; l2: the penalty, or None to choose it from `L2_GRID`.
-    What is not fixed is chosen by 5-fold cross-validated accuracy on the training pairs (the
-    held-out pairs play no part in the choice; a tie keeps the simpler model: linear, the stronger
-    penalty). `ensemble`: K > 1 bootstrap members (same form and penalty, pairs resampled), whose
+    form: "linear" (every feature, the figures' bigrams too), "quadratic" (the summaries, without
+    the figures, and their squares) or "auto": one of those or the linear model of the summaries;
+    l2: the penalty, or None to choose it from `L2_GRID`. What is not fixed is chosen by 5-fold
+    cross-validated accuracy on the training pairs (the held-out pairs play no part in the choice;
+    a tie keeps the simpler model: linear, without the figures, the stronger penalty). `ensemble`: K > 1 bootstrap members (same form and penalty, pairs resampled), whose
     mean less `ENSEMBLE_PENALTY` standard deviations is the score (held-out accuracy reported for
     it too)."""
     if isinstance(ensemble, bool) or not isinstance(ensemble, int) or not (ensemble == 0 or 2 <= ensemble <= 64):
@@ -312,26 +367,41 @@ def fit_pairs(
             cache[id(p)] = np.array([f[n] for n in names])
         return cache[id(p)]
 
-    xa = np.stack([vec(a) for a, _ in pairs])
-    xb = np.stack([vec(b) for _, b in pairs])
+    xa_all = np.stack([vec(a) for a, _ in pairs])
+    xb_all = np.stack([vec(b) for _, b in pairs])
+    # the figures' 58 shares are a block of their own: a taste for figures needs them, one for
+    # summaries (range, register, smoothness) is fitted worse with them (400 pairs for 112 weights),
+    # so cross-validation chooses whether the model has them, as it chooses the form
+    summaries = np.array([not n.startswith(FIGURE_PREFIXES) for n in names])
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(pairs))
     n_test = max(1, int(round(heldout * len(pairs)))) if heldout > 0 else 0
     report: dict = {"pairs": len(pairs)}
     train = order[n_test:] if n_test else order
-    forms = ("linear", "quadratic") if form == "auto" else (form,)
+    # (form, with the figures): the quadratic form squares the summaries only
+    forms = [("linear", False), ("quadratic", False), ("linear", True)] if form == "auto" else [(form, form == "linear")]
     penalties = L2_GRID if l2 is None else (float(l2),)
     if len(forms) * len(penalties) > 1:
         folds = min(5, len(train))
-        cv = {(f, a): _cv_accuracy(xa[train], xb[train], f == "quadratic", a, folds, seed) for f in forms for a in penalties}
-        form, l2 = max(cv, key=lambda k: (cv[k], k[0] == "linear", k[1]))  # a tie keeps the simpler model
-        best = {f: max(v for (g, _), v in cv.items() if g == f) for f in forms}
-        report["cv_accuracy"] = {f: round(v, 4) for f, v in best.items()}
-        report["cv_grid"] = {f"{f}/l2={a:g}": round(v, 4) for (f, a), v in cv.items()}
+
+        def cv_of(f: str, figures: bool, a: float) -> float:
+            cols = slice(None) if figures else summaries
+            return _cv_accuracy(xa_all[train][:, cols], xb_all[train][:, cols], f == "quadratic", a, folds, seed)
+
+        cv = {(f, g, a): cv_of(f, g, a) for f, g in forms for a in penalties}
+        # a tie keeps the simpler model: linear, without the figures, the stronger penalty
+        form, figures, l2 = max(cv, key=lambda k: (cv[k], k[0] == "linear", not k[1], k[2]))
+        label = {(f, g): f + (" with figures" if g else "") for f, g in forms}
+        best = {label[f, g]: max(v for (h, i, _), v in cv.items() if (h, i) == (f, g)) for f, g in forms}
+        report["cv_accuracy"] = {k: round(v, 4) for k, v in best.items()}
+        report["cv_grid"] = {f"{label[f, g]}/l2={a:g}": round(v, 4) for (f, g, a), v in cv.items()}
     else:
-        l2 = penalties[0]
-    report["form"], report["l2"] = form, l2
+        (form, figures), l2 = forms[0], penalties[0]
+    report["form"], report["figures"], report["l2"] = form, figures, l2
     quadratic = form == "quadratic"
+    if not figures:
+        names = tuple(n for n, keep in zip(names, summaries) if keep)
+    xa, xb = (xa_all, xb_all) if figures else (xa_all[:, summaries], xb_all[:, summaries])
     def bootstrap(rows: np.ndarray) -> list:
         boot = np.random.default_rng(seed + 1)
         return [fit_vectors(xa[r], xb[r], l2, quadratic) for r in (boot.choice(rows, len(rows)) for _ in range(ensemble))]
