@@ -524,6 +524,26 @@ class Constrainer:
                 return pcs - {t.leading_pc}
         return pcs
 
+    def _unsung_by_the_soprano(self, kind: str) -> frozenset | None:
+        """The alto at a phrase's cadence inside a four-part piece: the cadence chord's third and
+        fifth that the soprano does not sing where the phrase ends, which it takes where the voice
+        leading allows (the tenor then completes the chord: `_closing_pcs`, `_missing_fifth`), else
+        None. Free among the chord's tones, the alto had doubled the soprano's root, and the tenor
+        could supply only one of the other two: of 69 incomplete chords at 350 composed inner
+        fermatas, 41 had soprano and alto on the root (`docs/notes/2026-12-03-session-33/fermata_gaps.py`)."""
+        t = self.t
+        if not (t.voice_leading and self.vl is not None and len(t.voices) == 4 and self.v == 1
+                and self.bar < t.n_bars - 1):  # fmt: skip
+            return None
+        root = next(iter(t.kinds[kind][0][-1]), None) if kind in t.kinds else None
+        if root is None:
+            return None
+        soprano = self.vl.pitch_at(0, self.bar * t.L + self._phrase_end(self.bar) - 1)
+        if soprano is None:
+            return None
+        rest = frozenset(pc for pc in self._closing_pcs(kind) if pc != root and pc != soprano % 12)
+        return rest or None
+
     def _missing_fifth(self, kind: str) -> frozenset | None:
         """The tenor at a phrase's cadence inside the piece, where a voice above sings the chord's
         third and none its fifth: the fifth's pitch class, which it takes where the voice leading
@@ -671,6 +691,9 @@ class Constrainer:
             fifth = self._missing_fifth(kind)
             if fifth is not None:  # where the voice leading allows it (`narrow`)
                 both = narrow(both, in_pitch_classes(t.pitch_values[self.v], fifth))
+            unsung = self._unsung_by_the_soprano(kind)
+            if unsung is not None:  # where the voice leading allows it (`narrow`)
+                both = narrow(both, in_pitch_classes(t.pitch_values[self.v], unsung))
             # where voice leading forbids every cadence note (a parallel octave into it), the cadence
             # wins: one parallel at the close reads better than a scramble of tiny notes to the end.
             # Not a crossing: a bass held to C3 and up (--range C3:A5) had closed a phrase on
