@@ -764,7 +764,9 @@ def test_minor_chorale_voices_avoid_augmented_seconds(model, tok):
     assert augmented_seconds(71, np.array([68, 74]), 0).tolist() == [True, False]  # B down to A-flat
     assert not augmented_seconds(69, np.array([72]), 9).any()  # in a minor: F to G-sharp is it, A to C is not
     def count() -> tuple[int, int]:
-        takes = generate(model, tok, ComposeRequest(style="chorale", key="C", mode="minor", bars=8, seed=6), n=16)
+        # two seeds' 16 takes each: one seed's count without the rule moves between 6 and 12
+        takes = [t for seed in (6, 7)
+                 for t in generate(model, tok, ComposeRequest(style="chorale", key="C", mode="minor", bars=8, seed=seed), n=16)]  # fmt: skip
         steps = found = 0
         for take in takes:
             for tr in take.piece.tracks:
@@ -784,7 +786,7 @@ def test_minor_chorale_voices_avoid_augmented_seconds(model, tok):
         without, _ = count()
     # (a phrase cadence every two bars leaves the rule fewer ways out; the shipped model: 2 in
     # 3,729 intervals of 30 minor chorales)
-    assert steps > 500 and found <= 5 and 2 * found <= without, (found, without, steps)
+    assert steps > 1000 and found <= 10 and 2 * found <= without, (found, without, steps)
 
 
 @pytest.mark.parametrize(("key", "mode"), [("C", "major"), ("A", "minor")])
