@@ -530,7 +530,7 @@ class Constrainer:
         leading allows (the tenor then completes the chord: `_closing_pcs`, `_missing_fifth`), else
         None. Free among the chord's tones, the alto had doubled the soprano's root, and the tenor
         could supply only one of the other two: of 69 incomplete chords at 350 composed inner
-        fermatas, 41 had soprano and alto on the root (`docs/notes/2026-12-03-session-33/fermata_gaps.py`)."""
+        fermatas, 42 had soprano and alto on the bass's pitch class (`docs/notes/2026-12-03-session-33/fermata_gaps.py`)."""
         t = self.t
         if not (t.voice_leading and self.vl is not None and len(t.voices) == 4 and self.v == 1
                 and self.bar < t.n_bars - 1):  # fmt: skip
