@@ -6,8 +6,8 @@ contour, rhythm, tonality, chords and form, and 58 shares of figures, successive
 classes and of length changes). Fitted by L2-regularized logistic regression on feature
 differences (each pair is used both ways round, so no bias is learned); the linear model of the
 summaries, their quadratic one, or the linear model with the figures, whichever cross-validates
-best on the training pairs. Ratings in stars become
-pairs: two takes rated by the same rater with different stars make one pair (more stars preferred).
+best on the training pairs. Ratings in stars become pairs: two takes rated by the same rater with
+different stars make one pair (more stars preferred).
 
 `fit_pairs(pairs)` returns (model, report) with held-out pairwise accuracy (a seeded 80/20 split
 of the pairs); `PreferenceModel.save/load` keep it as JSON; a `PreferenceModel` is a reward:
@@ -349,9 +349,9 @@ def fit_pairs(
     the figures, and their squares) or "auto": one of those or the linear model of the summaries;
     l2: the penalty, or None to choose it from `L2_GRID`. What is not fixed is chosen by 5-fold
     cross-validated accuracy on the training pairs (the held-out pairs play no part in the choice;
-    a tie keeps the simpler model: linear, without the figures, the stronger penalty). `ensemble`: K > 1 bootstrap members (same form and penalty, pairs resampled), whose
-    mean less `ENSEMBLE_PENALTY` standard deviations is the score (held-out accuracy reported for
-    it too)."""
+    a tie keeps the simpler model: linear, without the figures, the stronger penalty).
+    `ensemble`: K > 1 bootstrap members (same form and penalty, pairs resampled), whose mean less
+    `ENSEMBLE_PENALTY` standard deviations is the score (held-out accuracy reported for it too)."""
     if isinstance(ensemble, bool) or not isinstance(ensemble, int) or not (ensemble == 0 or 2 <= ensemble <= 64):
         raise ValueError(f"ensemble must be 0 (none) or 2..64 bootstrap members, got {ensemble!r}")
     if form not in ("linear", "quadratic", "auto"):
