@@ -524,24 +524,32 @@ class Constrainer:
                 return pcs - {t.leading_pc}
         return pcs
 
+    def _inner_cadence(self, kind: str, voice: int) -> tuple[int, set[int]] | None:
+        """(the cadence chord's root, the pitch classes the voices above sing where the phrase
+        ends) when the current voice is `voice` at a phrase's cadence inside a piece written with
+        voice leading, else None: what `_unsung_by_the_soprano` and `_missing_fifth` complete."""
+        t = self.t
+        if not (t.voice_leading and self.vl is not None and self.v == voice and self.bar < t.n_bars - 1):
+            return None
+        root = next(iter(t.kinds[kind][0][-1]), None) if kind in t.kinds else None
+        if root is None:
+            return None
+        end = self.bar * t.L + self._phrase_end(self.bar) - 1
+        return root, {p % 12 for u in range(self.v) for p in [self.vl.pitch_at(u, end)] if p is not None}
+
     def _unsung_by_the_soprano(self, kind: str) -> frozenset | None:
         """The alto at a phrase's cadence inside a four-part piece: the cadence chord's third and
         fifth that the soprano does not sing where the phrase ends, which it takes where the voice
         leading allows (the tenor then completes the chord: `_closing_pcs`, `_missing_fifth`), else
         None. Free among the chord's tones, the alto had doubled the soprano's root, and the tenor
         could supply only one of the other two: of 69 incomplete chords at 350 composed inner
-        fermatas, 42 had soprano and alto on the bass's pitch class (`docs/notes/2026-12-03-session-33/fermata_gaps.py`)."""
-        t = self.t
-        if not (t.voice_leading and self.vl is not None and len(t.voices) == 4 and self.v == 1
-                and self.bar < t.n_bars - 1):  # fmt: skip
+        fermatas, 42 had soprano and alto on the bass's pitch class
+        (`docs/notes/2026-12-03-session-33/fermata_gaps.py`)."""
+        cadence = self._inner_cadence(kind, 1) if len(self.t.voices) == 4 else None
+        if cadence is None or not cadence[1]:  # (a soprano silent there leaves nothing to avoid)
             return None
-        root = next(iter(t.kinds[kind][0][-1]), None) if kind in t.kinds else None
-        if root is None:
-            return None
-        soprano = self.vl.pitch_at(0, self.bar * t.L + self._phrase_end(self.bar) - 1)
-        if soprano is None:
-            return None
-        rest = frozenset(pc for pc in self._closing_pcs(kind) if pc != root and pc != soprano % 12)
+        root, soprano = cadence
+        rest = frozenset(pc for pc in self._closing_pcs(kind) if pc != root and pc not in soprano)
         return rest or None
 
     def _missing_fifth(self, kind: str) -> frozenset | None:
@@ -550,16 +558,11 @@ class Constrainer:
         allows (the bass takes the root), else None. With the third alone required of it, the
         tenor had doubled the root or the third, and 0.28 of the composed fermata chords lacked
         their fifth (G-B-G-G), Bach's 0.10 (`docs/notes/2026-12-03-session-31/fermata_chords.py`)."""
-        t = self.t
-        if not (t.voice_leading and self.vl is not None and self.v == len(t.voices) - 2 and self.bar < t.n_bars - 1):
+        cadence = self._inner_cadence(kind, len(self.t.voices) - 2)
+        if cadence is None:
             return None
-        root = next(iter(t.kinds[kind][0][-1]), None) if kind in t.kinds else None
-        if root is None:
-            return None
-        end = self.bar * t.L + self._phrase_end(self.bar) - 1
-        above = {p % 12 for u in range(self.v) for p in [self.vl.pitch_at(u, end)] if p is not None}
-        pcs = self._closing_pcs(kind)
-        fifths = frozenset(pc for pc in pcs if (pc - root) % 12 == 7 and pc not in above)
+        root, above = cadence
+        fifths = frozenset(pc for pc in self._closing_pcs(kind) if (pc - root) % 12 == 7 and pc not in above)
         if fifths and any((pc - root) % 12 in (3, 4) for pc in above):
             return fifths
         return None
