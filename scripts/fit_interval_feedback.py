@@ -21,6 +21,10 @@ piece is used):
    by EPS so that a size neither uses much moves little; clipped to +-CLIP) and composes again;
 4. the round whose takes' pooled shares are nearest the profile (total variation) is chosen;
    round 0 (no offsets) may win.
+With `--lower-moves` (chorales) the alto, tenor and bass get interval offsets of their own
+("lower_interval_offsets"), fitted the same way to Bach's moves in each voice with repeats left out
+(the JSB grids merge a repeated note into one held note; `feedback.BASS_REPEAT_PENALTIES` keeps
+the bass from repeating instead); the distance adds each voice's total variation.
 With `--returns` two more offsets are fitted in the same rounds: "return" for the pitch a melody
 has just left (x-y, then x) and "rock" added after x-y-x for y (x-y-x-y). Their targets are the
 tunes' return rate (of three-note windows x-y-z with x != y, the share with z == x) and rock rate
@@ -68,6 +72,19 @@ def pooled_shares(pieces) -> np.ndarray:
     return counts / max(1.0, counts.sum())
 
 
+def move_shares(pieces, voice: int) -> np.ndarray:
+    """Track `voice`'s moves pooled (a chorale's alto, tenor, bass: 1, 2, 3), as shares of 1..12
+    semitones and 13+ (bucket 0 stays 0): repeats are left out, because the JSB grids merge a
+    repeated note into one held note and so cannot show how often a voice repeats one."""
+    counts = np.zeros(INTERVAL_BUCKETS)
+    for p in pieces:
+        m = _voice_pitches(p, voice)
+        for a, b in zip(m, m[1:]):
+            if a != b:
+                counts[min(abs(b - a), INTERVAL_BUCKETS - 1)] += 1
+    return counts / max(1.0, counts.sum())
+
+
 def _voice_pitches(piece, voice: int | None) -> list[int]:
     """The melody's pitches (voice None), or those of track `voice` (a chorale's alto, tenor,
     bass: 1, 2, 3), the top one at each onset."""
@@ -95,10 +112,13 @@ def return_rates(pieces, voice: int | None = None) -> np.ndarray:
     return np.array([back / max(1, moved), rocks / max(1, rocked)])
 
 
-def describe(pieces, profile: np.ndarray, returns: np.ndarray | None = None, lower: np.ndarray | None = None) -> dict:
+def describe(pieces, profile: np.ndarray, returns: np.ndarray | None = None, lower: np.ndarray | None = None,
+             lower_moves: np.ndarray | None = None) -> dict:
     """The pieces' interval measures; with `returns` (the tunes' `return_rates`) their return and
     rock rates too, with `lower` (a chorale's alto, tenor and bass rates, (3, 2)) those voices'
-    too, and the distance counts how far those are from the tunes'."""
+    too, with `lower_moves` (those voices' `move_shares`, (3, INTERVAL_BUCKETS)) their moves'
+    shares too (each voice's total variation counts), and the distance counts how far those are
+    from the tunes'."""
     shares = pooled_shares(pieces)
     distance = 0.5 * float(np.abs(shares - profile).sum())
     out = {
@@ -114,22 +134,32 @@ def describe(pieces, profile: np.ndarray, returns: np.ndarray | None = None, low
         rates = np.array([return_rates(pieces, v) for v in (1, 2, 3)])
         out["lower_rates"] = [[round(float(v), 4) for v in row] for row in rates]
         distance += float(np.abs(rates - lower).sum())
+    if lower_moves is not None:
+        shares = np.array([move_shares(pieces, v) for v in (1, 2, 3)])
+        out["lower_moves"] = [[round(float(v), 4) for v in row] for row in shares]
+        out["lower_steps"] = [round(float(row[1] + row[2]), 4) for row in shares]
+        distance += 0.5 * float(np.abs(shares - lower_moves).sum())
     out["distance"] = round(distance, 4)
     return out
 
 
 def fit_style(
-    model, tok, style: str, pieces: list, rounds: int, damping: float, n: int, seed: int, returns: bool = False
+    model, tok, style: str, pieces: list, rounds: int, damping: float, n: int, seed: int, returns: bool = False,
+    lower_moves: bool = False, only_lower_moves: bool = False,
 ) -> dict:
     """The rounds of one style's fit (module docstring); with `returns` the return and rock
     offsets are fitted beside the interval offsets, each round adding damping * log(the tunes'
-    rate / the takes') to each."""
+    rate / the takes') to each; with `lower_moves` (chorales) the alto's, tenor's and bass's
+    interval offsets too, by their `move_shares` (their repeat offset stays 0); `only_lower_moves`:
+    those alone, the model's other offsets left as they are."""
     if len(pieces) < 8:
         return {"note": f"fewer than 8 shippable {style} tunes with a melody and key"}
     profile = pooled_shares(pieces)
     target = return_rates(pieces) if returns else None
     lower_target = np.array([return_rates(pieces, v) for v in (1, 2, 3)]) if returns and style == "chorale" else None
     lower = np.zeros((3, 2))  # the alto's, tenor's and bass's return and rock offsets
+    moves_target = np.array([move_shares(pieces, v) for v in (1, 2, 3)]) if lower_moves and style == "chorale" else None
+    moves = np.zeros((3, INTERVAL_BUCKETS))  # the alto's, tenor's and bass's interval offsets
     heads = list(pieces)
     random.Random(seed).shuffle(heads)
     heads = heads[:n]
@@ -137,46 +167,62 @@ def fit_style(
     offsets = np.zeros(INTERVAL_BUCKETS)
     back = np.zeros(2)  # the return and rock offsets
     rows = []
+    kept = {k: decoding[k] for k in ("interval_offsets", "return_offsets", "lower_return_offsets") if k in decoding}
+    if only_lower_moves:
+        offsets = np.asarray(decoding.get("interval_offsets", offsets), dtype=float)
     for r in range(rounds + 1):
         t0 = time.time()
         decoding["interval_offsets"] = offsets.tolist()
-        if returns:
+        if returns and not only_lower_moves:
             decoding["return_offsets"] = {"return": float(back[0]), "rock": float(back[1])}
-        if lower_target is not None:
+        if lower_target is not None and not only_lower_moves:
             decoding["lower_return_offsets"] = [{"return": float(a), "rock": float(b)} for a, b in lower]
+        if moves_target is not None:
+            decoding["lower_interval_offsets"] = moves.tolist()
         takes = compose_like(model, tok, heads, style, MusicalityConfig(per_style=max(4, len(heads)), seed=seed))
         row = {"round": r, "offsets": [round(float(v), 4) for v in offsets],
-               **describe(takes, profile, target, lower_target)}  # fmt: skip
+               **describe(takes, profile, target, lower_target, moves_target)}  # fmt: skip
         if returns:
             row["return_offsets"] = {"return": round(float(back[0]), 4), "rock": round(float(back[1]), 4)}
         if lower_target is not None:
             row["lower_return_offsets"] = [{"return": round(float(a), 4), "rock": round(float(b), 4)} for a, b in lower]
+        if moves_target is not None:
+            row["lower_interval_offsets"] = [[round(float(v), 4) for v in r_] for r_ in moves]
         rows.append(row)
         print(f"[interval-offsets] {style} round {r}: distance {row['distance']:.4f}, mean interval "
               f"{row['mean_abs_interval']:.3f}, leaps {row['leap_share']:.4f}"
               + (f", returns {row['return_rate']:.3f}, rocks {row['rock_rate']:.3f}" if returns else "")
+              + (f", lower steps {row['lower_steps']}" if moves_target is not None else "")
               + f"  {time.time() - t0:.0f}s", flush=True)  # fmt: skip
         shares = np.array(row["shares"])
+        if only_lower_moves:
+            shares = profile + 0 * shares  # the melody's offsets stay the model's
         offsets = np.clip(offsets + damping * np.log((profile + EPS) / (shares + EPS)), -CLIP, CLIP)
-        if returns:
+        if returns and not only_lower_moves:
             rates = np.array([row["return_rate"], row["rock_rate"]])
             back = np.clip(back + damping * np.log((target + EPS) / (rates + EPS)), -CLIP, CLIP)
-        if lower_target is not None:
+        if lower_target is not None and not only_lower_moves:
             rates = np.array(row["lower_rates"])
             lower = np.clip(lower + damping * np.log((lower_target + EPS) / (rates + EPS)), -CLIP, CLIP)
-    for key in ("interval_offsets", "return_offsets", "lower_return_offsets"):
+        if moves_target is not None:
+            shares = np.array(row["lower_moves"])
+            moves = np.clip(moves + damping * np.log((moves_target + EPS) / (shares + EPS)), -CLIP, CLIP)
+            moves[:, 0] = 0.0  # repeats: the grids cannot show them (`move_shares`)
+    for key in ("interval_offsets", "return_offsets", "lower_return_offsets", "lower_interval_offsets"):
         decoding.pop(key, None)
+    decoding.update(kept)
     chosen = min(rows, key=lambda row: row["distance"])
     return {
         "tunes": len(pieces),
         "headers": len(heads),
-        "tunes_measures": describe(pieces, profile, target, lower_target),
+        "tunes_measures": describe(pieces, profile, target, lower_target, moves_target),
         "profile": [round(float(v), 4) for v in profile],
         "rounds": rows,
         "chosen_round": chosen["round"],
         "chosen_offsets": chosen["offsets"] if chosen["round"] > 0 else None,
         "chosen_return_offsets": chosen.get("return_offsets") if chosen["round"] > 0 else None,
         "chosen_lower_return_offsets": chosen.get("lower_return_offsets") if chosen["round"] > 0 else None,
+        "chosen_lower_interval_offsets": chosen.get("lower_interval_offsets") if chosen["round"] > 0 else None,
     }
 
 
@@ -191,6 +237,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", default=None, help="write the fit's report here")
     ap.add_argument("--returns", action="store_true",
                     help="fit the return and rock offsets (x-y-x, x-y-x-y) beside the interval offsets")
+    ap.add_argument("--lower-moves", action="store_true",
+                    help="chorales: fit the alto's, tenor's and bass's interval offsets too (their moves, repeats left out)")
+    ap.add_argument("--only-lower-moves", action="store_true",
+                    help="with --lower-moves: fit those alone, the model's melody and return offsets as they are")
     ap.add_argument("--write", action="store_true", help="store the chosen offsets in the model's decoding.json")
     args = ap.parse_args(argv)
     if not 1 <= args.rounds <= 10 or not 0 < args.damping <= 1 or not 4 <= args.n <= 2000:
@@ -208,7 +258,8 @@ def main(argv: list[str] | None = None) -> int:
     for style in styles:
         pieces = fit_pieces(corpus.filter(split="train", style=style, shippable=True))
         report["styles"][style] = fit_style(
-            model, tok, style, pieces, args.rounds, args.damping, args.n, args.seed, returns=args.returns
+            model, tok, style, pieces, args.rounds, args.damping, args.n, args.seed, returns=args.returns,
+            lower_moves=args.lower_moves or args.only_lower_moves, only_lower_moves=args.only_lower_moves,
         )
     report["seconds"] = round(time.time() - t0, 1)
     print(json.dumps({s: r.get("chosen_round", r.get("note")) for s, r in report["styles"].items()}))
@@ -216,10 +267,19 @@ def main(argv: list[str] | None = None) -> int:
         atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
     if args.write:
         entries = {}
+        if args.only_lower_moves:  # the lower voices' offsets alone; the others' notes stay as they were
+            entries = {style: {"lower_interval_offsets": res["chosen_lower_interval_offsets"]}
+                       for style, res in report["styles"].items() if res.get("chosen_lower_interval_offsets")}  # fmt: skip
+            if entries:
+                update_decoding_file(folder, entries, "lower_interval_offsets_fitted_on", "shippable training split; " + command)
+                print(f"wrote lower_interval_offsets for {', '.join(entries)} into the model's decoding.json")
+            else:
+                print("no round came nearer Bach's moves than none; decoding.json left as it was")
+            return 0
         for style, res in report["styles"].items():
             if res.get("chosen_offsets"):
                 entries[style] = {"interval_offsets": res["chosen_offsets"]}
-                for key in ("return_offsets", "lower_return_offsets"):
+                for key in ("return_offsets", "lower_return_offsets", "lower_interval_offsets"):
                     if res.get(f"chosen_{key}"):
                         entries[style][key] = res[f"chosen_{key}"]
         if entries:

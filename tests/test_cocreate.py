@@ -725,6 +725,7 @@ def test_harmonized_alto_and_tenor_do_not_hug(monkeypatch):
     logits for a unison with the voice above (`feedback.UNISON_PENALTIES`). The same teacher's
     melody, 12 seeds, with and without them."""
     from tunesmith import api
+    from tunesmith.cocreate import automaton as co_automaton
     from tunesmith.sampling import feedback
 
     piece = _teachers_d_minor_melody()
@@ -739,7 +740,13 @@ def test_harmonized_alto_and_tenor_do_not_hug(monkeypatch):
         return count
 
     assert feedback.UNISON_PENALTIES["cocreate"][1] > 0
+    shipped = alto_tenor_unisons()
+    # the lower voices' interval offsets (session 34) curb the hugging too (without penalties 42 ->
+    # 26 of these onsets); the penalties' own effect is measured without them
+    plain = co_automaton.set_interval_feedback
+    monkeypatch.setattr(co_automaton, "set_interval_feedback", lambda tables, request, tuned: plain(
+        tables, request, {k: v for k, v in tuned.items() if k != "lower_interval_offsets"}))  # fmt: skip
     with_penalties = alto_tenor_unisons()
     monkeypatch.setitem(feedback.UNISON_PENALTIES, "cocreate", (0.0, 0.0, 0.0))
     without = alto_tenor_unisons()
-    assert with_penalties <= without / 2, (with_penalties, without)
+    assert with_penalties <= without / 2 and shipped <= with_penalties + 4, (shipped, with_penalties, without)

@@ -441,6 +441,31 @@ def test_return_offsets_weigh_the_note_before_last_and_a_rock_more(tmp_path):
     set_interval_feedback(lead_tables, lead, chorale)
     assert lead_tables.lower_return_offsets is None
 
+    # and their interval offsets: each voice's own table, by the move from its own last pitch
+    moves = [[0.0] * 14, [0.0, 0.0, -0.5] + [0.0] * 11, [0.0] * 5 + [-1.0] + [0.0] * 8]
+    chorale = {**chorale, "lower_interval_offsets": moves}
+    (tmp_path / "decoding.json").write_text(json.dumps({"chorale": chorale}))
+    assert read_decoding(tmp_path)["chorale"]["lower_interval_offsets"] == moves
+    for bad, message in ((moves[:2], r"chorale: lower_interval_offsets must be three tables \(alto, tenor, bass\)"),
+                         ([moves[0], moves[1], moves[2][:13]], r"chorale: lower_interval_offsets: interval_offsets must be 14 numbers")):  # fmt: skip
+        (tmp_path / "decoding.json").write_text(json.dumps({"chorale": {**chorale, "lower_interval_offsets": bad}}))
+        with pytest.raises(ValueError, match=message):
+            read_decoding(tmp_path)
+    tables = compose_tables(tok, req, 512)
+    set_interval_feedback(tables, req, chorale)
+    auto = Constrainer(tables, 0)
+    auto.state = _VOICE
+    auto.voice_recent = [[60, 62], [55, 57, 55], [48, 50, 48], [43, 45, 43]]
+    at = {p: int(np.flatnonzero(tables.pitch_real == p)[0]) for p in (45, 48, 50, 57)}
+    auto.v = 1  # the alto's table is 0: its return offset alone
+    assert auto.tonal_bias()[at[57]] == pytest.approx(-0.25)
+    auto.v = 2  # the tenor's rock on D3, and its tone up from C3
+    assert auto.tonal_bias()[at[50]] == pytest.approx(-2.0)
+    auto.v = 3  # the bass's fourth up from G2 (C3); its rock on A2 unchanged
+    assert (auto.tonal_bias()[at[48]], auto.tonal_bias()[at[45]]) == (pytest.approx(-1.0), pytest.approx(-2.0))
+    set_interval_feedback(lead_tables, lead, chorale)
+    assert lead_tables.lower_interval_offsets is None
+
 
 def test_interval_offsets_move_takes_toward_steps():
     import numpy as np

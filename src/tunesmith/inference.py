@@ -292,9 +292,16 @@ def _lower_return_offsets(value, where: str) -> list[dict[str, float]]:
     return [_return_offsets(v, f"{where}: lower_return_offsets") for v in value]
 
 
+def _lower_interval_offsets(value, where: str) -> list[list[float]]:
+    """A chorale's alto, tenor and bass: three `_interval_offsets` tables."""
+    if not (isinstance(value, list) and len(value) == 3):
+        raise ValueError(f"{where}: lower_interval_offsets must be three tables (alto, tenor, bass)")
+    return [_interval_offsets(v, f"{where}: lower_interval_offsets") for v in value]
+
+
 _TABLES = {"degree_profile": _degree_profile, "rhythm_profile": _rhythm_profile, "pickups": _pickups,
            "interval_offsets": _interval_offsets, "return_offsets": _return_offsets,
-           "lower_return_offsets": _lower_return_offsets}  # fmt: skip
+           "lower_return_offsets": _lower_return_offsets, "lower_interval_offsets": _lower_interval_offsets}  # fmt: skip
 
 
 def update_decoding_file(folder: Path, entries: dict[str, dict], note_key: str, note: str) -> Path:

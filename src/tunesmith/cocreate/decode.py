@@ -237,7 +237,7 @@ def _generate_region(
             a.first_time, a.first_sum, a.contrast_time, a.contrast_sum = register
         if opening:  # the new strain does not open as the given music did
             a.opening_melody = list(opening)
-        if tables.lower_return_offsets is not None:  # a chorale's lower voices go on from theirs
+        if len(a.voice_recent) > 1:  # a chorale's lower voices go on from theirs (returns, moves, repeats)
             for vi in range(1, min(len(W.tracks), len(a.voice_recent))):
                 a.voice_recent[vi] = _last_pitches(W.tracks[vi].notes, t0)
         a.draw_ending(rng)  # the closing degree and last length of a closing continuation (else nothing)

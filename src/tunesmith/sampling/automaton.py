@@ -214,10 +214,13 @@ class Constrainer:
         if self.v == 0:
             out = _plus(self.register_bias(), self.opening_bias(), self.interval_bias(), self.voice_register_bias())
         else:
-            back = None
+            back = moves = None
+            recent = self.voice_recent[self.v]
             if t.lower_return_offsets is not None and self.v <= len(t.lower_return_offsets):
-                back = self._return_bias(self.voice_recent[self.v], t.lower_return_offsets[self.v - 1])
-            out = _plus(back, self.unison_bias(), self.chord_bias(), self.voice_register_bias())
+                back = self._return_bias(recent, t.lower_return_offsets[self.v - 1])
+            if t.lower_interval_offsets is not None and self.v <= len(t.lower_interval_offsets) and recent:
+                moves = t.lower_interval_offsets[self.v - 1][np.minimum(np.abs(t.pitch_real - recent[-1]), INTERVAL_BUCKETS - 1)]
+            out = _plus(back, moves, self.unison_bias(), self.chord_bias(), self.repeat_bias(), self.voice_register_bias())
         if self.modulation is not None and self.modulation[1] <= self.bar < self.modulation[2]:
             out = _plus(out, t.modulation_bias[self.modulation[0]][self.v])
         if t.tonal_target is None or self.v >= len(t.tonal_target):
@@ -307,6 +310,20 @@ class Constrainer:
         if len(above) < 2:
             return None
         return np.where(_completes_a_chord(above)[t.pitch_real % 12], 0.0, -penalty)
+
+    def repeat_bias(self) -> np.ndarray | None:
+        """A chorale's bass, its next note struck where its last one ends: that pitch again loses
+        `feedback.BASS_REPEAT_PENALTIES[0]` logits, and a third strike in a row the second penalty
+        besides (times `t.lower_voice_weight`). None for the other voices, after a rest, without
+        voice leading, or when off."""
+        t, recent = self.t, self.voice_recent[self.v]
+        if self.vl is None or len(t.voices) != 4 or self.v != 3 or self.state != _VOICE or not recent:
+            return None
+        again, third = feedback.BASS_REPEAT_PENALTIES
+        penalty = t.lower_voice_weight * (again + (third if len(recent) >= 2 and recent[-2] == recent[-1] else 0.0))
+        if penalty <= 0:
+            return None
+        return np.where(t.pitch_real == recent[-1], -penalty, 0.0)
 
     def opening_bias(self) -> np.ndarray | None:
         """At the first bar of a contrasting section (`t.contrast_openings`), once its first

@@ -57,8 +57,19 @@ UNISON_PENALTIES = {"cocreate": (0.5, 2.0, 2.0), "compose": (0.0, 1.0, 0.0)}
 # or seventh chord loses so many logits (0: off). Composed chorales had 12.5 % of their beats so,
 # Bach's valid chorales 8.6 % (`musician_checks.py beat-sonorities --n 40`; a teacher counted 8-14
 # dissonant beats a take); at 1: 8.0 % (2: 5.7 %). Harmonizations follow their chord plan (0.04 %).
-# Rides on the interval-feedback weight, as the unison penalties do.
-CHORDLESS_BEAT_PENALTY = 1.0
+# Rides on the interval-feedback weight, as the unison penalties do. 2 since the lower voices' interval
+# offsets ("lower_interval_offsets", session 34): their steps put passing tones on beats, 10.2 % of
+# beats chordless -> 13.6 % at 1; at 2 10.4 % (`docs/notes/2026-12-04-session-34/bass_rule.py`).
+CHORDLESS_BEAT_PENALTY = 2.0
+# A chorale's bass striking its last pitch again loses the first (and on a third strike in a row,
+# the second as well) of these logits, riding on the same weight. The JSB grids merge a repeated
+# note into one held note, so the data cannot teach how often Bach repeats one; yet composed basses
+# repeated at 13.1 of 100 beats (runs of three or more 3.2), the model itself giving the repeat
+# about half its probability where it was taken (`docs/notes/2026-12-04-session-34/bass_repeat_why.py`),
+# and a musician saw the demo's bass strike A-flat eight times in eighths. Bach's basses as
+# music21's corpus encodes them (measured there only: `bach_repeats_music21.py`) repeat at 2.9 of
+# 100 beats, runs 0.12; the inner voices repeat more than the takes' and keep no penalty.
+BASS_REPEAT_PENALTIES = (1.5, 3.0)
 RHYTHM_MIN_NOTES = 4
 # Interval offsets: the melody's absolute intervals 0..12 semitones and 13+, as
 # `metrics.musicality.interval_histogram` counts them.
@@ -153,8 +164,12 @@ def set_interval_feedback(tables: _Tables, request: ComposeRequest, tuned: dict)
     melodies in 4.9 % against the tunes' 2.6 % (valid split, 120 takes), which an offset per
     interval size cannot see. A chorale's "lower_return_offsets" (one such table for each of the
     alto, tenor and bass) do the same for its lower voices (their rocking: 9.2 / 7.5 / 3.4 % of
-    windows against Bach's 8.0 / 5.2 / 1.2 %). Scaled by the request's `interval_feedback`
-    weight (0: off), as the chorale voices' unison penalties are."""
+    windows against Bach's 8.0 / 5.2 / 1.2 %), and its "lower_interval_offsets" (three tables of
+    interval offsets, alto, tenor, bass) move their pitches as "interval_offsets" moves the
+    soprano's: without them the composed basses moved by step in 43 % of their moves against
+    Bach's 66 %, by a fourth or fifth in 36 % against 21 % (the tenor's steps 62 % against 76 %;
+    `docs/notes/2026-12-04-session-34/bass_moves.py`). Scaled by the request's
+    `interval_feedback` weight (0: off), as the chorale voices' unison penalties are."""
     offsets = tuned.get("interval_offsets")
     weight = 1.0 if request.interval_feedback is None else float(request.interval_feedback)
     # the four voices' unison penalties (`UNISON_PENALTIES`) ride on the same weight, as the lower
@@ -171,6 +186,9 @@ def set_interval_feedback(tables: _Tables, request: ComposeRequest, tuned: dict)
         tables.lower_return_offsets = weight * np.array(
             [[d.get("return", 0.0), d.get("rock", 0.0)] for d in lower], dtype=np.float64
         )
+    lower = tuned.get("lower_interval_offsets")
+    if lower and request.layout == "satb":
+        tables.lower_interval_offsets = weight * np.asarray(lower, dtype=np.float64)
 
 
 def set_closing_shares(tables: _Tables, tuned: dict) -> None:

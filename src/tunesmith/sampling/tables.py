@@ -109,6 +109,7 @@ class _Tables:
         self.interval_offsets: np.ndarray | None = None  # (INTERVAL_BUCKETS,)
         self.return_offsets: np.ndarray | None = None  # (2,): a return to the note before last; a rock besides
         self.lower_return_offsets: np.ndarray | None = None  # (3, 2): the same for a chorale's alto, tenor, bass
+        self.lower_interval_offsets: np.ndarray | None = None  # (3, INTERVAL_BUCKETS): interval offsets for those three
         # scales the lower voices' unison and chordless-beat penalties (`set_interval_feedback`; 0: off)
         self.lower_voice_weight = 0.0
 
