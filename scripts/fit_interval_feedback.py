@@ -50,9 +50,8 @@ import time
 
 import numpy as np
 
-from tunesmith.evaluation.feedback_fit import fit_model, fit_pieces
+from tunesmith.evaluation.feedback_fit import fit_model, fit_pieces, write_fitted
 from tunesmith.evaluation.musicality import MusicalityConfig, compose_like
-from tunesmith.inference import update_decoding_file
 from tunesmith.metrics._common import monophonic
 from tunesmith.metrics.musicality import leap_share, mean_abs_interval, melody_line
 from tunesmith.paths import atomic_write_text
@@ -266,27 +265,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
     if args.write:
-        entries = {}
         if args.only_lower_moves:  # the lower voices' offsets alone; the others' notes stay as they were
             entries = {style: {"lower_interval_offsets": res["chosen_lower_interval_offsets"]}
                        for style, res in report["styles"].items() if res.get("chosen_lower_interval_offsets")}  # fmt: skip
-            if entries:
-                update_decoding_file(folder, entries, "lower_interval_offsets_fitted_on", "shippable training split; " + command)
-                print(f"wrote lower_interval_offsets for {', '.join(entries)} into the model's decoding.json")
-            else:
-                print("no round came nearer Bach's moves than none; decoding.json left as it was")
+            write_fitted(folder, entries, "lower_interval_offsets", "lower_interval_offsets_fitted_on", command)
             return 0
+        entries = {}
         for style, res in report["styles"].items():
             if res.get("chosen_offsets"):
                 entries[style] = {"interval_offsets": res["chosen_offsets"]}
                 for key in ("return_offsets", "lower_return_offsets", "lower_interval_offsets"):
                     if res.get(f"chosen_{key}"):
                         entries[style][key] = res[f"chosen_{key}"]
-        if entries:
-            update_decoding_file(folder, entries, "interval_offsets_fitted_on", "shippable training split; " + command)
-            print(f"wrote interval_offsets for {', '.join(entries)} into the model's decoding.json")
-        else:
-            print("no style's takes came nearer the tunes with offsets; decoding.json left as it was")
+        write_fitted(folder, entries, "interval_offsets", "interval_offsets_fitted_on", command)
     return 0
 
 

@@ -21,17 +21,20 @@ Steps (`--from NAME` starts at one; `--only NAME[,NAME]` runs those):
   iv-chorale    scripts/fit_interval_feedback.py --styles chorale --rounds 4 --returns, then the
                 alto's and tenor's return offsets set to 0 (the bass's kept: with all three the
                 validation classifier rose, session 19)
+  lower-moves   scripts/fit_interval_feedback.py --styles chorale --only-lower-moves --rounds 4 (the alto's,
+                tenor's and bass's interval offsets, on the return offsets just kept)
   tonal         scripts/fit_tonal_feedback.py (folk, pop, jazz)
   iv-folk       scripts/fit_interval_feedback.py --styles folk --rounds 4 --returns
   iv-pop        scripts/fit_interval_feedback.py --styles pop --rounds 3 (pop's return offsets
                 were not kept: its shippable tunes rock more than its held-out songs)
+  pitch         scripts/fit_pitch_offsets.py --styles folk --rounds 4 (a folk melody's offset per real pitch)
   register      scripts/fit_register_lift.py (folk, AABB, 32 bars)
   dances        scripts/fit_dance_profiles.py
   header-keys   scripts/fit_header_keys.py (chorale: the key each key's header tells, for the register;
                 last, as it measures takes with every other default in place)
 Jazz keeps no interval offsets (fitted to its 58 shippable tunes' half steps, they made it easier
 to tell, session 18). Temperatures and top-p stay as decoding.json has them; check them with
-`scripts/tune_decoding.py`. About 50 minutes on one core.
+`scripts/tune_decoding.py`. About 60 minutes on one core.
 """
 
 from __future__ import annotations
@@ -62,9 +65,12 @@ def steps(folder: Path, reports: Path) -> list[tuple[str, list[list[str]]]]:
         ("modulation", [fit("fit_modulation.py", "--gains", "0,1,2,3", "--n", "120", report="modulation.json")]),
         ("iv-chorale", [fit("fit_interval_feedback.py", "--styles", "chorale", "--rounds", "4", "--returns",
                             report="iv_chorale.json")]),
+        ("lower-moves", [fit("fit_interval_feedback.py", "--styles", "chorale", "--only-lower-moves", "--rounds", "4",
+                             report="lower_moves.json")]),
         ("tonal", [fit("fit_tonal_feedback.py", "--key-heard", report="tonal_feedback.json")]),
         ("iv-folk", [fit("fit_interval_feedback.py", "--styles", "folk", "--rounds", "4", "--returns", report="iv_folk.json")]),
         ("iv-pop", [fit("fit_interval_feedback.py", "--styles", "pop", "--rounds", "3", report="iv_pop.json")]),
+        ("pitch", [fit("fit_pitch_offsets.py", "--styles", "folk", "--rounds", "4", report="pitch_offsets.json")]),
         ("register", [fit("fit_register_lift.py", "--style", "folk", "--bars", "32", "--form", "AABB",
                           "--gains", "0,1,1.5,2,3", "--n", "120", report="register_lift.json")]),
         ("dances", [fit("fit_dance_profiles.py", "--gains", "0,0.5,1,1.5,2,3", "--takes", "60", "--seed", "0",
@@ -112,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(wanted - set(names))
     if unknown:
         ap.error(f"--only: no step {', '.join(map(repr, unknown))} (steps: {', '.join(names)})")
-    reports.mkdir(parents=True, exist_ok=True)
+    if not args.dry_run:  # a dry run leaves the folder as it is
+        reports.mkdir(parents=True, exist_ok=True)
     for i, (name, commands) in enumerate(plan, 1):
         if name not in wanted:
             continue

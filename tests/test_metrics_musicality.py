@@ -377,6 +377,47 @@ def test_interval_offsets_are_checked_and_move_each_pitch_by_its_interval(tmp_pa
         ComposeRequest(style="folk", interval_feedback=-0.5)
 
 
+def test_pitch_offsets_move_a_composed_melody_by_its_real_pitch_under_the_default_range(tmp_path):
+    """"pitch_offsets" ({"low", "values"}) in decoding.json give each real melody pitch its
+    offset (0 outside the table), scaled by interval_feedback; off under a range the user names,
+    for four voices and in co-create's tables (which never call `set_pitch_offsets`)."""
+    import numpy as np
+
+    from tunesmith.inference import read_decoding
+    from tunesmith.sampling import _VOICE, ComposeRequest, Constrainer, compose_tables, set_pitch_offsets
+    from tunesmith.tokenizer import Tokenizer
+
+    folk = {"pitch_offsets": {"low": 55, "values": [-2.0, -1.0] + [0.0] * 28 + [0.5, -3.0]}}
+    (tmp_path / "decoding.json").write_text(json.dumps({"folk": folk}))
+    assert read_decoding(tmp_path)["folk"]["pitch_offsets"] == folk["pitch_offsets"]
+    for bad in ({"low": 55, "values": [5.0]}, {"low": 120, "values": [0.0] * 9}, {"values": [0.0]}, [0.0, 1.0],
+                {"low": 55.5, "values": [0.0]}):  # fmt: skip
+        (tmp_path / "decoding.json").write_text(json.dumps({"folk": {"pitch_offsets": bad}}))
+        with pytest.raises(ValueError, match=r"folk: pitch_offsets must be \{\"low\": a MIDI pitch"):
+            read_decoding(tmp_path)
+
+    tok = Tokenizer()
+
+    def offsets(**request) -> dict | None:
+        req = ComposeRequest(style=request.pop("style", "folk"), key=request.pop("key", "G"), bars=4, **request)
+        tables = compose_tables(tok, req, 512)
+        set_pitch_offsets(tables, req, folk)
+        if tables.pitch_offsets is None:
+            return None
+        auto = Constrainer(tables, 0)
+        auto.state, auto.v = _VOICE, 0
+        got = auto.tonal_bias()
+        return {p: float(got[int(np.flatnonzero(tables.pitch_real == p)[0])]) for p in (54, 55, 56, 70, 85, 86, 87)}
+
+    assert offsets() == {54: 0.0, 55: -2.0, 56: -1.0, 70: 0.0, 85: 0.5, 86: -3.0, 87: 0.0}
+    assert offsets(key="Eb") == offsets()  # by real pitch, whatever the key
+    assert offsets(interval_feedback=0.5)[55] == -1.0
+    assert offsets(interval_feedback=0.0) is None
+    assert offsets(pitch_range=(55, 86)) is not None  # the default, spelt out
+    assert offsets(pitch_range=(48, 79)) is None  # the user's own register
+    assert offsets(style="chorale") is None
+
+
 def test_return_offsets_weigh_the_note_before_last_and_a_rock_more(tmp_path):
     """After x-y the pitch x gets the return offset; after x-y-x the pitch y gets the rock offset
     besides; after a repeated note nothing returns. Checked in decoding.json, scaled by the

@@ -299,9 +299,22 @@ def _lower_interval_offsets(value, where: str) -> list[list[float]]:
     return [_interval_offsets(v, f"{where}: lower_interval_offsets") for v in value]
 
 
+def _pitch_offsets(value, where: str) -> dict:
+    """{"low": a MIDI pitch, "values": one logit offset in [-4, 4] per pitch from it up} (`sampling.set_pitch_offsets`)."""
+    values = value.get("values") if isinstance(value, dict) else None
+    low = value.get("low") if isinstance(value, dict) else None
+    ok = (isinstance(low, int) and not isinstance(low, bool) and isinstance(values, list) and low >= 0
+          and len(values) > 0 and low + len(values) <= 128 and set(value) == {"low", "values"}
+          and all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and -4 <= v <= 4 for v in values))  # fmt: skip
+    if not ok:
+        raise ValueError(f"{where}: pitch_offsets must be {{\"low\": a MIDI pitch, \"values\": numbers in [-4, 4]}} within MIDI 0..127")
+    return {"low": low, "values": [float(v) for v in values]}
+
+
 _TABLES = {"degree_profile": _degree_profile, "rhythm_profile": _rhythm_profile, "pickups": _pickups,
            "interval_offsets": _interval_offsets, "return_offsets": _return_offsets,
-           "lower_return_offsets": _lower_return_offsets, "lower_interval_offsets": _lower_interval_offsets}  # fmt: skip
+           "lower_return_offsets": _lower_return_offsets, "lower_interval_offsets": _lower_interval_offsets,
+           "pitch_offsets": _pitch_offsets}  # fmt: skip
 
 
 def update_decoding_file(folder: Path, entries: dict[str, dict], note_key: str, note: str) -> Path:

@@ -52,3 +52,15 @@ def chosen_gain(report: dict[str, Any], started: float, json_path: str | None) -
 def fit_pieces(pieces) -> list:
     """The pieces a feedback is fitted on: those with a key and a melody of at least 8 notes."""
     return [p for p in pieces if p.key is not None and p.melody() is not None and len(p.melody().notes) >= 8]
+
+
+def write_fitted(folder: Path, entries: dict[str, dict], name: str, note_key: str, command: str) -> None:
+    """Store a fit's chosen `entries` ({style: {key: value}}) in the model's decoding.json
+    (atomically), with `note_key` recording the command, or say that no style changed."""
+    from tunesmith.inference import update_decoding_file
+
+    if entries:
+        update_decoding_file(folder, entries, note_key, "shippable training split; " + command)
+        print(f"wrote {name} for {', '.join(entries)} into the model's decoding.json")
+    else:
+        print(f"no style's takes came nearer the tunes with {name}; decoding.json left as it was")

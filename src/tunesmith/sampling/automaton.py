@@ -212,7 +212,8 @@ class Constrainer:
             return None
         out = None
         if self.v == 0:
-            out = _plus(self.register_bias(), self.opening_bias(), self.interval_bias(), self.voice_register_bias())
+            out = _plus(self.register_bias(), self.opening_bias(), self.interval_bias(), self.voice_register_bias(),
+                        t.pitch_offsets)
         else:
             back = moves = None
             recent = self.voice_recent[self.v]

@@ -21,6 +21,7 @@ from tunesmith.sampling.feedback import (
     set_closing_shares,
     set_interval_feedback,
     set_modulation,
+    set_pitch_offsets,
     set_register_feedback,
     set_rhythm_feedback,
     set_tonal_feedback,
@@ -255,6 +256,7 @@ def generate(
         set_voice_register_feedback(t, request, tuned)
         set_rhythm_feedback(t, request, tuned)
         set_interval_feedback(t, request, tuned)
+        set_pitch_offsets(t, request, tuned)
         set_closing_shares(t, tuned)
         set_modulation(t, request, tuned)
         return t

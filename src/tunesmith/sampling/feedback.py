@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tunesmith.sampling.request import (
+    DEFAULT_RANGES,
     MODULATION_KEYS,
     MODULATION_MIN_BARS,
     MODULATION_SHARES,
@@ -189,6 +190,28 @@ def set_interval_feedback(tables: _Tables, request: ComposeRequest, tuned: dict)
     lower = tuned.get("lower_interval_offsets")
     if lower and request.layout == "satb":
         tables.lower_interval_offsets = weight * np.asarray(lower, dtype=np.float64)
+
+
+def set_pitch_offsets(tables: _Tables, request: ComposeRequest, tuned: dict) -> None:
+    """A composed lead sheet's melody, under the style's default range: when the style's decoding
+    has "pitch_offsets" ({"low": MIDI pitch, "values": one logit offset per pitch from it up},
+    fitted by scripts/fit_pitch_offsets.py so that takes under the training tunes' headers sit on
+    each pitch as often as the tunes do), every melody pitch's logit moves by its offset (0 outside
+    the table). Why: folk takes matched the tunes' median lowest and highest notes but not their
+    tails: 9-12 % of takes in G, A and E reached G3, the default range's floor, against 0-3 % of the
+    held-out tunes, and their highest note's 90th percentile was D6, the ceiling, against B5; their
+    span 17.1 semitones against 14.0 (`docs/notes/2026-12-04-session-34/folk_low_by_key.py`,
+    `range_by_style.py`). Off when the request names its own range (its register is the user's),
+    in co-create (the given music's register leads) and with `interval_feedback` 0; scaled by it."""
+    table = tuned.get("pitch_offsets")
+    weight = 1.0 if request.interval_feedback is None else float(request.interval_feedback)
+    default = DEFAULT_RANGES.get(request.style)
+    if not table or weight <= 0 or request.layout != "lead" or default is None or tuple(request.pitch_range) != default:
+        return
+    values = np.asarray(table["values"], dtype=np.float64)
+    at = tables.pitch_real - int(table["low"])
+    inside = (at >= 0) & (at < len(values))
+    tables.pitch_offsets = weight * np.where(inside, values[np.clip(at, 0, len(values) - 1)], 0.0)
 
 
 def set_closing_shares(tables: _Tables, tuned: dict) -> None:

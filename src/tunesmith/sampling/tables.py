@@ -110,6 +110,7 @@ class _Tables:
         self.return_offsets: np.ndarray | None = None  # (2,): a return to the note before last; a rock besides
         self.lower_return_offsets: np.ndarray | None = None  # (3, 2): the same for a chorale's alto, tenor, bass
         self.lower_interval_offsets: np.ndarray | None = None  # (3, INTERVAL_BUCKETS): interval offsets for those three
+        self.pitch_offsets: np.ndarray | None = None  # (len(pitch_ids),): a melody's offset per real pitch (`set_pitch_offsets`)
         # scales the lower voices' unison and chordless-beat penalties (`set_interval_feedback`; 0: off)
         self.lower_voice_weight = 0.0
 
