@@ -150,7 +150,8 @@ def fit_style(
     offsets are fitted beside the interval offsets, each round adding damping * log(the tunes'
     rate / the takes') to each; with `lower_moves` (chorales) the alto's, tenor's and bass's
     interval offsets too, by their `move_shares` (their repeat offset stays 0); `only_lower_moves`:
-    those alone, the model's other offsets left as they are."""
+    those alone (with `returns`, and the lower voices' return offsets), the model's melody offsets
+    left as they are."""
     if len(pieces) < 8:
         return {"note": f"fewer than 8 shippable {style} tunes with a melody and key"}
     profile = pooled_shares(pieces)
@@ -174,7 +175,7 @@ def fit_style(
         decoding["interval_offsets"] = offsets.tolist()
         if returns and not only_lower_moves:
             decoding["return_offsets"] = {"return": float(back[0]), "rock": float(back[1])}
-        if lower_target is not None and not only_lower_moves:
+        if lower_target is not None:
             decoding["lower_return_offsets"] = [{"return": float(a), "rock": float(b)} for a, b in lower]
         if moves_target is not None:
             decoding["lower_interval_offsets"] = moves.tolist()
@@ -200,7 +201,7 @@ def fit_style(
         if returns and not only_lower_moves:
             rates = np.array([row["return_rate"], row["rock_rate"]])
             back = np.clip(back + damping * np.log((target + EPS) / (rates + EPS)), -CLIP, CLIP)
-        if lower_target is not None and not only_lower_moves:
+        if lower_target is not None:
             rates = np.array(row["lower_rates"])
             lower = np.clip(lower + damping * np.log((lower_target + EPS) / (rates + EPS)), -CLIP, CLIP)
         if moves_target is not None:
@@ -239,7 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lower-moves", action="store_true",
                     help="chorales: fit the alto's, tenor's and bass's interval offsets too (their moves, repeats left out)")
     ap.add_argument("--only-lower-moves", action="store_true",
-                    help="with --lower-moves: fit those alone, the model's melody and return offsets as they are")
+                    help="fit the lower voices' interval offsets alone (with --returns: and their return offsets), "
+                         "the model's melody offsets as they are")
     ap.add_argument("--write", action="store_true", help="store the chosen offsets in the model's decoding.json")
     args = ap.parse_args(argv)
     if not 1 <= args.rounds <= 10 or not 0 < args.damping <= 1 or not 4 <= args.n <= 2000:
@@ -266,9 +268,9 @@ def main(argv: list[str] | None = None) -> int:
         atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
     if args.write:
         if args.only_lower_moves:  # the lower voices' offsets alone; the others' notes stay as they were
-            entries = {style: {"lower_interval_offsets": res["chosen_lower_interval_offsets"]}
-                       for style, res in report["styles"].items() if res.get("chosen_lower_interval_offsets")}  # fmt: skip
-            write_fitted(folder, entries, "lower_interval_offsets", "lower_interval_offsets_fitted_on", command)
+            for key in ("lower_interval_offsets", "lower_return_offsets") if args.returns else ("lower_interval_offsets",):
+                entries = {style: {key: res[f"chosen_{key}"]} for style, res in report["styles"].items() if res.get(f"chosen_{key}")}
+                write_fitted(folder, entries, key, f"{key}_fitted_on", command)
             return 0
         entries = {}
         for style, res in report["styles"].items():
