@@ -1,5 +1,5 @@
-"""Fit a lead-sheet style's pitch offsets (one logit offset per real melody pitch in the style's
-default range) into decoding.json.
+"""Fit a style's pitch offsets (one logit offset per real melody pitch, a chorale's soprano's, in
+the style's default range) into decoding.json.
 
     python scripts/fit_pitch_offsets.py [--model default] [--styles folk] [--rounds 4]
         [--damping 0.8] [--n 150] [--json runs/pitch_offsets.json] [--write]
@@ -120,8 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.rounds <= 10 or not 0 < args.damping <= 1 or not 4 <= args.n <= 2000:
         ap.error("--rounds must be in 1..10, --damping in (0, 1] and --n in 4..2000")
     styles = [s for s in args.styles.split(",") if s]
-    if not styles or set(styles) - {"folk", "pop", "jazz"}:
-        ap.error("--styles: among folk, pop and jazz (a lead sheet's melody)")
+    if not styles or set(styles) - {"folk", "pop", "jazz", "chorale"}:
+        ap.error("--styles: among folk, pop, jazz (a lead sheet's melody) and chorale (the soprano)")
     folder, model, tok = fit_model(args.model)
     from tunesmith.corpus import load_corpus
 

@@ -29,7 +29,8 @@ Steps (`--from NAME` starts at one; `--only NAME[,NAME]` runs those):
   iv-folk       scripts/fit_interval_feedback.py --styles folk --rounds 4 --returns
   iv-pop        scripts/fit_interval_feedback.py --styles pop --rounds 3 (pop's return offsets
                 were not kept: its shippable tunes rock more than its held-out songs)
-  pitch         scripts/fit_pitch_offsets.py --styles folk --rounds 4 (a folk melody's offset per real pitch)
+  pitch         scripts/fit_pitch_offsets.py --styles folk,chorale --rounds 4 (a folk melody's and a chorale
+                soprano's offset per real pitch)
   register      scripts/fit_register_lift.py (folk, AABB, 32 bars)
   dances        scripts/fit_dance_profiles.py
   header-keys   scripts/fit_header_keys.py (chorale: the key each key's header tells, for the register;
@@ -72,7 +73,7 @@ def steps(folder: Path, reports: Path) -> list[tuple[str, list[list[str]]]]:
         ("tonal", [fit("fit_tonal_feedback.py", "--key-heard", report="tonal_feedback.json")]),
         ("iv-folk", [fit("fit_interval_feedback.py", "--styles", "folk", "--rounds", "4", "--returns", report="iv_folk.json")]),
         ("iv-pop", [fit("fit_interval_feedback.py", "--styles", "pop", "--rounds", "3", report="iv_pop.json")]),
-        ("pitch", [fit("fit_pitch_offsets.py", "--styles", "folk", "--rounds", "4", report="pitch_offsets.json")]),
+        ("pitch", [fit("fit_pitch_offsets.py", "--styles", "folk,chorale", "--rounds", "4", report="pitch_offsets.json")]),
         ("register", [fit("fit_register_lift.py", "--style", "folk", "--bars", "32", "--form", "AABB",
                           "--gains", "0,1,1.5,2,3", "--n", "120", report="register_lift.json")]),
         ("dances", [fit("fit_dance_profiles.py", "--gains", "0,0.5,1,1.5,2,3", "--takes", "60", "--seed", "0",

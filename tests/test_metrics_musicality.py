@@ -379,8 +379,9 @@ def test_interval_offsets_are_checked_and_move_each_pitch_by_its_interval(tmp_pa
 
 def test_pitch_offsets_move_a_composed_melody_by_its_real_pitch_under_the_default_range(tmp_path):
     """"pitch_offsets" ({"low", "values"}) in decoding.json give each real melody pitch its
-    offset (0 outside the table), scaled by interval_feedback; off under a range the user names,
-    for four voices and in co-create's tables (which never call `set_pitch_offsets`)."""
+    offset (0 outside the table), scaled by interval_feedback; a chorale's soprano alike, its other
+    voices never; off under a range the user names and in co-create's tables (which never call
+    `set_pitch_offsets`)."""
     import numpy as np
 
     from tunesmith.inference import read_decoding
@@ -415,7 +416,13 @@ def test_pitch_offsets_move_a_composed_melody_by_its_real_pitch_under_the_defaul
     assert offsets(interval_feedback=0.0) is None
     assert offsets(pitch_range=(55, 86)) is not None  # the default, spelt out
     assert offsets(pitch_range=(48, 79)) is None  # the user's own register
-    assert offsets(style="chorale") is None
+    assert offsets(style="chorale") == offsets()  # a chorale's soprano: the same, by real pitch
+    req = ComposeRequest(style="chorale", key="G", bars=4)
+    tables = compose_tables(tok, req, 512)
+    set_pitch_offsets(tables, req, folk)
+    auto = Constrainer(tables, 0)
+    auto.state, auto.v = _VOICE, 1
+    assert auto.tonal_bias() is None  # ... and on its soprano only
 
 
 def test_return_offsets_weigh_the_note_before_last_and_a_rock_more(tmp_path):
