@@ -18,7 +18,7 @@ piece is used):
 2. round 0: takes under `--n` of those tunes' headers (`evaluation.musicality.compose_like`)
    with no offsets; their pooled shares;
 3. each further round adds damping * log(profile / the takes' shares) to the offsets (smoothed
-   by EPS so that a size neither uses much moves little; clipped to +-CLIP) and composes again;
+   by feedback_fit.EPS so that a size neither uses much moves little; clipped to +-CLIP) and composes again;
 4. the round whose takes' pooled shares are nearest the profile (total variation) is chosen;
    round 0 (no offsets) may win.
 With `--lower-moves` (chorales) the alto, tenor and bass get interval offsets of their own
@@ -50,15 +50,21 @@ import time
 
 import numpy as np
 
-from tunesmith.evaluation.feedback_fit import fit_model, fit_pieces, write_fitted
+from tunesmith.evaluation.feedback_fit import (  # CLIP, EPS: the step's constants, read where the fit is checked
+    CLIP,  # noqa: F401
+    EPS,  # noqa: F401
+    add_round_fit_arguments,
+    damped_step,
+    fit_model,
+    fit_pieces,
+    round_fit_styles,
+    write_fitted,
+)
 from tunesmith.evaluation.musicality import MusicalityConfig, compose_like
 from tunesmith.metrics._common import monophonic
 from tunesmith.metrics.musicality import leap_share, mean_abs_interval, melody_line
 from tunesmith.paths import atomic_write_text
 from tunesmith.sampling.feedback import INTERVAL_BUCKETS
-
-EPS = 0.002  # smoothing of a share: a size at 0.1 % of intervals moves its offset little
-CLIP = 3.0  # no interval's logit moves by more than this
 
 
 def pooled_shares(pieces) -> np.ndarray:
@@ -167,7 +173,8 @@ def fit_style(
     offsets = np.zeros(INTERVAL_BUCKETS)
     back = np.zeros(2)  # the return and rock offsets
     rows = []
-    kept = {k: decoding[k] for k in ("interval_offsets", "return_offsets", "lower_return_offsets") if k in decoding}
+    fitted = ("interval_offsets", "return_offsets", "lower_return_offsets", "lower_interval_offsets")
+    kept = {k: decoding[k] for k in fitted if k in decoding}  # the model's, back in place after the rounds
     if only_lower_moves:
         offsets = np.asarray(decoding.get("interval_offsets", offsets), dtype=float)
     for r in range(rounds + 1):
@@ -194,21 +201,19 @@ def fit_style(
               + (f", returns {row['return_rate']:.3f}, rocks {row['rock_rate']:.3f}" if returns else "")
               + (f", lower steps {row['lower_steps']}" if moves_target is not None else "")
               + f"  {time.time() - t0:.0f}s", flush=True)  # fmt: skip
-        shares = np.array(row["shares"])
-        if only_lower_moves:
-            shares = profile + 0 * shares  # the melody's offsets stay the model's
-        offsets = np.clip(offsets + damping * np.log((profile + EPS) / (shares + EPS)), -CLIP, CLIP)
+        if not only_lower_moves:  # else the melody's offsets stay the model's
+            offsets = damped_step(offsets, profile, np.array(row["shares"]), damping)
         if returns and not only_lower_moves:
             rates = np.array([row["return_rate"], row["rock_rate"]])
-            back = np.clip(back + damping * np.log((target + EPS) / (rates + EPS)), -CLIP, CLIP)
+            back = damped_step(back, target, rates, damping)
         if lower_target is not None:
             rates = np.array(row["lower_rates"])
-            lower = np.clip(lower + damping * np.log((lower_target + EPS) / (rates + EPS)), -CLIP, CLIP)
+            lower = damped_step(lower, lower_target, rates, damping)
         if moves_target is not None:
             shares = np.array(row["lower_moves"])
-            moves = np.clip(moves + damping * np.log((moves_target + EPS) / (shares + EPS)), -CLIP, CLIP)
+            moves = damped_step(moves, moves_target, shares, damping)
             moves[:, 0] = 0.0  # repeats: the grids cannot show them (`move_shares`)
-    for key in ("interval_offsets", "return_offsets", "lower_return_offsets", "lower_interval_offsets"):
+    for key in fitted:
         decoding.pop(key, None)
     decoding.update(kept)
     chosen = min(rows, key=lambda row: row["distance"])
@@ -228,13 +233,7 @@ def fit_style(
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", default="default")
-    ap.add_argument("--styles", default="folk")
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--damping", type=float, default=0.8)
-    ap.add_argument("--n", type=int, default=150, help="tunes whose headers the takes are composed under, per style")
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--json", default=None, help="write the fit's report here")
+    add_round_fit_arguments(ap, rounds=3)
     ap.add_argument("--returns", action="store_true",
                     help="fit the return and rock offsets (x-y-x, x-y-x-y) beside the interval offsets")
     ap.add_argument("--lower-moves", action="store_true",
@@ -242,13 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only-lower-moves", action="store_true",
                     help="fit the lower voices' interval offsets alone (with --returns: and their return offsets), "
                          "the model's melody offsets as they are")
-    ap.add_argument("--write", action="store_true", help="store the chosen offsets in the model's decoding.json")
     args = ap.parse_args(argv)
-    if not 1 <= args.rounds <= 10 or not 0 < args.damping <= 1 or not 4 <= args.n <= 2000:
-        ap.error("--rounds must be in 1..10, --damping in (0, 1] and --n in 4..2000")
-    styles = [s for s in args.styles.split(",") if s]
-    if not styles or set(styles) - {"folk", "pop", "jazz", "chorale"}:
-        ap.error("--styles: among folk, pop, jazz (the melody) and chorale (the soprano)")
+    styles = round_fit_styles(ap, args, "folk, pop, jazz (the melody) and chorale (the soprano)")
     folder, model, tok = fit_model(args.model)
     from tunesmith.corpus import load_corpus
 

@@ -17,7 +17,7 @@ How it is fitted, on the *shippable training split* only (no held-out piece is u
 2. round 0: takes under `--n` of those tunes' headers (`evaluation.musicality.compose_like`) with
    the model's decoding as it is and no pitch offsets; their pooled shares;
 3. each further round adds damping * log(profile / the takes' shares) to the offsets (smoothed by
-   EPS, clipped to +-CLIP) and composes again;
+   feedback_fit.EPS, clipped to +-CLIP) and composes again;
 4. the round whose takes' shares are nearest the profile (total variation) is chosen; round 0
    (no offsets) may win.
 Each round also reports the takes' spans and lowest and highest notes (percentiles), which the
@@ -37,14 +37,18 @@ import time
 
 import numpy as np
 
-from tunesmith.evaluation.feedback_fit import fit_model, fit_pieces, write_fitted
+from tunesmith.evaluation.feedback_fit import (
+    add_round_fit_arguments,
+    damped_step,
+    fit_model,
+    fit_pieces,
+    round_fit_styles,
+    write_fitted,
+)
 from tunesmith.evaluation.musicality import MusicalityConfig, compose_like, length_matched
 from tunesmith.metrics.musicality import melody_line
 from tunesmith.paths import atomic_write_text
 from tunesmith.sampling.request import DEFAULT_RANGES
-
-EPS = 0.002  # smoothing of a share: a pitch sung at 0.1 % of notes moves its offset little
-CLIP = 3.0  # no pitch's logit moves by more than this
 
 
 def pitch_shares(pieces, low: int, high: int) -> np.ndarray:
@@ -89,7 +93,7 @@ def fit_style(model, tok, style: str, pieces: list, rounds: int, damping: float,
         rows.append(row)
         print(f"[pitch-offsets] {style} round {r}: distance {row['distance']:.4f}, span {row['span']}, "
               f"lowest {row['lowest']}, highest {row['highest']}  {time.time() - t0:.0f}s", flush=True)  # fmt: skip
-        offsets = np.clip(offsets + damping * np.log((profile + EPS) / (shares + EPS)), -CLIP, CLIP)
+        offsets = damped_step(offsets, profile, shares, damping)
     decoding.pop("pitch_offsets", None)
     if kept is not None:
         decoding["pitch_offsets"] = kept
@@ -108,20 +112,9 @@ def fit_style(model, tok, style: str, pieces: list, rounds: int, damping: float,
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", default="default")
-    ap.add_argument("--styles", default="folk")
-    ap.add_argument("--rounds", type=int, default=4)
-    ap.add_argument("--damping", type=float, default=0.8)
-    ap.add_argument("--n", type=int, default=150, help="tunes whose headers the takes are composed under, per style")
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--json", default=None, help="write the fit's report here")
-    ap.add_argument("--write", action="store_true", help="store the chosen offsets in the model's decoding.json")
+    add_round_fit_arguments(ap, rounds=4)
     args = ap.parse_args(argv)
-    if not 1 <= args.rounds <= 10 or not 0 < args.damping <= 1 or not 4 <= args.n <= 2000:
-        ap.error("--rounds must be in 1..10, --damping in (0, 1] and --n in 4..2000")
-    styles = [s for s in args.styles.split(",") if s]
-    if not styles or set(styles) - {"folk", "pop", "jazz", "chorale"}:
-        ap.error("--styles: among folk, pop, jazz (a lead sheet's melody) and chorale (the soprano)")
+    styles = round_fit_styles(ap, args, "folk, pop, jazz (a lead sheet's melody) and chorale (the soprano)")
     folder, model, tok = fit_model(args.model)
     from tunesmith.corpus import load_corpus
 

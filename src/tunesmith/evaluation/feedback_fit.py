@@ -1,12 +1,18 @@
 """What the feedback fits share (scripts/fit_tonal_feedback.py, scripts/fit_rhythm_feedback.py,
-scripts/fit_interval_feedback.py): their gain grid and sample size checked before any work, and the
-model they fit loaded."""
+scripts/fit_interval_feedback.py, scripts/fit_pitch_offsets.py): their gain grid and sample size
+checked before any work, the model they fit loaded, the rounds of the offset fits (their arguments
+and their damped step) and the writing of what was chosen."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+
+EPS = 0.002  # an offset fit's smoothing of a share: a size or pitch at 0.1 % moves its offset little
+CLIP = 3.0  # no offset moves a logit by more than this
 
 
 def fit_setup(ap: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[list[float], Path, Any, Any]:
@@ -64,3 +70,34 @@ def write_fitted(folder: Path, entries: dict[str, dict], name: str, note_key: st
         print(f"wrote {name} for {', '.join(entries)} into the model's decoding.json")
     else:
         print(f"no style's takes came nearer the tunes with {name}; decoding.json left as it was")
+
+
+def add_round_fit_arguments(ap: argparse.ArgumentParser, rounds: int) -> None:
+    """The arguments every round-by-round offset fit takes (`--model`, `--styles`, `--rounds`,
+    `--damping`, `--n`, `--seed`, `--json`, `--write`); checked by `round_fit_styles`."""
+    ap.add_argument("--model", default="default")
+    ap.add_argument("--styles", default="folk")
+    ap.add_argument("--rounds", type=int, default=rounds)
+    ap.add_argument("--damping", type=float, default=0.8)
+    ap.add_argument("--n", type=int, default=150, help="tunes whose headers the takes are composed under, per style")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--json", default=None, help="write the fit's report here")
+    ap.add_argument("--write", action="store_true", help="store the chosen offsets in the model's decoding.json")
+
+
+def round_fit_styles(ap: argparse.ArgumentParser, args: argparse.Namespace, styles_help: str) -> list[str]:
+    """`--styles` as a list, once `--rounds`, `--damping`, `--n` and the styles are checked; a bad
+    value stops the script with one line (`ap.error`; `styles_help` says which styles it fits)."""
+    if not 1 <= args.rounds <= 10 or not 0 < args.damping <= 1 or not 4 <= args.n <= 2000:
+        ap.error("--rounds must be in 1..10, --damping in (0, 1] and --n in 4..2000")
+    styles = [s for s in args.styles.split(",") if s]
+    if not styles or set(styles) - {"folk", "pop", "jazz", "chorale"}:
+        ap.error(f"--styles: among {styles_help}")
+    return styles
+
+
+def damped_step(offsets: np.ndarray, target: np.ndarray, got: np.ndarray, damping: float) -> np.ndarray:
+    """One round of an offset fit: `offsets` + damping * log(target / got), the shares or rates
+    smoothed by EPS, clipped to +-CLIP."""
+    return np.clip(offsets + damping * np.log((target + EPS) / (got + EPS)), -CLIP, CLIP)
+
