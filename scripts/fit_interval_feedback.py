@@ -43,7 +43,6 @@ it only the report is printed and written (`--json`).
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import time
@@ -55,15 +54,13 @@ from tunesmith.evaluation.feedback_fit import (  # CLIP, EPS: the step's constan
     EPS,  # noqa: F401
     add_round_fit_arguments,
     damped_step,
-    fit_model,
-    fit_pieces,
     round_fit_styles,
+    run_round_fit,
     write_fitted,
 )
 from tunesmith.evaluation.musicality import MusicalityConfig, compose_like
 from tunesmith.metrics._common import monophonic
 from tunesmith.metrics.musicality import leap_share, mean_abs_interval, melody_line
-from tunesmith.paths import atomic_write_text
 from tunesmith.sampling.feedback import INTERVAL_BUCKETS
 
 
@@ -243,23 +240,13 @@ def main(argv: list[str] | None = None) -> int:
                          "the model's melody offsets as they are")
     args = ap.parse_args(argv)
     styles = round_fit_styles(ap, args, "folk, pop, jazz (the melody) and chorale (the soprano)")
-    folder, model, tok = fit_model(args.model)
-    from tunesmith.corpus import load_corpus
-
-    corpus = load_corpus(None)
-    command = " ".join(["python scripts/fit_interval_feedback.py", *(sys.argv[1:] if argv is None else argv)])
-    report: dict = {"command": command, "styles": {}}
-    t0 = time.time()
-    for style in styles:
-        pieces = fit_pieces(corpus.filter(split="train", style=style, shippable=True))
-        report["styles"][style] = fit_style(
+    folder, report, command = run_round_fit(
+        "fit_interval_feedback.py", args, argv, styles,
+        lambda model, tok, style, pieces: fit_style(
             model, tok, style, pieces, args.rounds, args.damping, args.n, args.seed, returns=args.returns,
             lower_moves=args.lower_moves or args.only_lower_moves, only_lower_moves=args.only_lower_moves,
-        )
-    report["seconds"] = round(time.time() - t0, 1)
-    print(json.dumps({s: r.get("chosen_round", r.get("note")) for s, r in report["styles"].items()}))
-    if args.json:
-        atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
+        ),
+    )
     if args.write:
         if args.only_lower_moves:  # the lower voices' offsets alone; the others' notes stay as they were
             for key in ("lower_interval_offsets", "lower_return_offsets") if args.returns else ("lower_interval_offsets",):

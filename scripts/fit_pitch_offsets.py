@@ -30,7 +30,6 @@ fit does not use. The classifier and the held-out measures judge it afterwards.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import time
@@ -40,14 +39,12 @@ import numpy as np
 from tunesmith.evaluation.feedback_fit import (
     add_round_fit_arguments,
     damped_step,
-    fit_model,
-    fit_pieces,
     round_fit_styles,
+    run_round_fit,
     write_fitted,
 )
 from tunesmith.evaluation.musicality import MusicalityConfig, compose_like, length_matched
 from tunesmith.metrics.musicality import melody_line
-from tunesmith.paths import atomic_write_text
 from tunesmith.sampling.request import DEFAULT_RANGES
 
 
@@ -115,20 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     add_round_fit_arguments(ap, rounds=4)
     args = ap.parse_args(argv)
     styles = round_fit_styles(ap, args, "folk, pop, jazz (a lead sheet's melody) and chorale (the soprano)")
-    folder, model, tok = fit_model(args.model)
-    from tunesmith.corpus import load_corpus
-
-    corpus = load_corpus(None)
-    command = " ".join(["python scripts/fit_pitch_offsets.py", *(sys.argv[1:] if argv is None else argv)])
-    report: dict = {"command": command, "styles": {}}
-    t0 = time.time()
-    for style in styles:
-        pieces = fit_pieces(corpus.filter(split="train", style=style, shippable=True))
-        report["styles"][style] = fit_style(model, tok, style, pieces, args.rounds, args.damping, args.n, args.seed)
-    report["seconds"] = round(time.time() - t0, 1)
-    print(json.dumps({s: r.get("chosen_round", r.get("note")) for s, r in report["styles"].items()}))
-    if args.json:
-        atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
+    folder, report, command = run_round_fit(
+        "fit_pitch_offsets.py", args, argv, styles,
+        lambda model, tok, style, pieces: fit_style(model, tok, style, pieces, args.rounds, args.damping, args.n, args.seed),
+    )
     if args.write:
         entries = {style: {"pitch_offsets": {"low": res["low"], "values": res["chosen_offsets"]}}
                    for style, res in report["styles"].items() if res.get("chosen_offsets")}  # fmt: skip

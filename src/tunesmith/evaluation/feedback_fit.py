@@ -101,3 +101,30 @@ def damped_step(offsets: np.ndarray, target: np.ndarray, got: np.ndarray, dampin
     smoothed by EPS, clipped to +-CLIP."""
     return np.clip(offsets + damping * np.log((target + EPS) / (got + EPS)), -CLIP, CLIP)
 
+
+def run_round_fit(script: str, args: argparse.Namespace, argv: list[str] | None, styles: list[str],
+                  fit_one: Any) -> tuple[Path, dict, str]:  # fmt: skip
+    """Load `--model` and the corpus, fit each style on its shippable training pieces
+    (`fit_one(model, tokenizer, style, pieces)` -> that style's report), print each style's chosen
+    round and write the report to `--json` (atomically). Returns (model folder, report, the
+    command line that `write_fitted` records)."""
+    import json
+    import sys
+    import time
+
+    from tunesmith.corpus import load_corpus
+    from tunesmith.paths import atomic_write_text
+
+    folder, model, tok = fit_model(args.model)
+    corpus = load_corpus(None)
+    command = " ".join([f"python scripts/{script}", *(sys.argv[1:] if argv is None else argv)])
+    report: dict = {"command": command, "styles": {}}
+    t0 = time.time()
+    for style in styles:
+        report["styles"][style] = fit_one(model, tok, style, fit_pieces(corpus.filter(split="train", style=style, shippable=True)))
+    report["seconds"] = round(time.time() - t0, 1)
+    print(json.dumps({s: r.get("chosen_round", r.get("note")) for s, r in report["styles"].items()}))
+    if args.json:
+        atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
+    return folder, report, command
+
