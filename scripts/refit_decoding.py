@@ -33,6 +33,9 @@ Steps (`--from NAME` starts at one; `--only NAME[,NAME]` runs those):
                 soprano's offset per real pitch)
   register      scripts/fit_register_lift.py (folk, AABB, 32 bars)
   dances        scripts/fit_dance_profiles.py
+  length-moves  scripts/fit_length_moves.py --dances reel,hornpipe,waltz (each dance's note-length moves, on
+                the profiles just fitted; the jig's takes already moved as its tunes do, and its fitted moves
+                took the held-out jigs' further away, session 35)
   header-keys   scripts/fit_header_keys.py (chorale: the key each key's header tells, for the register;
                 last, as it measures takes with every other default in place)
 Jazz keeps no interval offsets (fitted to its 58 shippable tunes' half steps, they made it easier
@@ -78,6 +81,8 @@ def steps(folder: Path, reports: Path) -> list[tuple[str, list[list[str]]]]:
                           "--gains", "0,1,1.5,2,3", "--n", "120", report="register_lift.json")]),
         ("dances", [fit("fit_dance_profiles.py", "--gains", "0,0.5,1,1.5,2,3", "--takes", "60", "--seed", "0",
                         report="dances.json")]),
+        ("length-moves", [fit("fit_length_moves.py", "--dances", "reel,hornpipe,waltz", "--rounds", "6", "--n", "200",
+                              report="length_moves.json")]),
         ("header-keys", [fit("fit_header_keys.py", "--takes", "12", "--lifts", "0,1,2,3,4", report="header_keys.json")]),
     ]  # fmt: skip
 

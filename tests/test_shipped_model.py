@@ -274,3 +274,29 @@ def test_a_jazz_melody_keeps_off_the_note_against_a_secondary_dominants_altered_
             pc = note.pitch % 12
             against += third not in scale and pc in scale and (pc - third) % 12 in (1, 11) and pc not in (root, (root + 7) % 12)
     assert against == 0
+
+
+def test_a_reels_quarters_come_in_pairs_not_one_by_one(monkeypatch):
+    """A composed reel had the tunes' share of quarters but set them one by one between eighths
+    (quarter-eighth-quarter or eighth-quarter-eighth 13.7 per 100 beats, the held-out reels 8.2):
+    the reel's note-length moves ("length_moves", scripts/fit_length_moves.py) keep its eighths
+    in runs (5.3; docs/notes/2026-12-04-session-35/dance_moves_eval.py)."""
+    from tunesmith.api import compose, load_model
+    from tunesmith.metrics.musicality import melody_line
+    from tunesmith.sampling.feedback import length_class
+
+    eighth, quarter = length_class(6), length_class(12)
+
+    def alternations(takes) -> float:
+        count = beats = 0.0
+        for take in takes:
+            line = melody_line(take.piece)
+            c = [length_class(n.duration * 12) for n in line]
+            count += sum((a, b, d) in ((quarter, eighth, quarter), (eighth, quarter, eighth)) for a, b, d in zip(c, c[1:], c[2:]))
+            beats += line[-1].onset - line[0].onset
+        return 100 * count / beats
+
+    with_moves = alternations(compose(style="folk", dance="reel", bars=16, seed=300, n=24, check=False))
+    monkeypatch.delitem(load_model("default").model.decoding["folk"]["dances"]["reel"], "length_moves")
+    without = alternations(compose(style="folk", dance="reel", bars=16, seed=300, n=24, check=False))
+    assert with_moves <= 9.0 and without >= with_moves + 4.0

@@ -215,7 +215,7 @@ def _rhythm_profile(value, where: str) -> dict[str, list[float]]:
 
 def _dances(value, where: str) -> dict[str, dict]:
     """{dance: {"meter": a meter, "rhythm_profile": the melody's share of each note length of
-    DUR_TICKS, "pieces": how many tunes it was measured on}} (`--dance`)."""
+    DUR_TICKS, "pieces": how many tunes it was measured on, optionally "length_moves"}} (`--dance`)."""
     from tunesmith.sampling.request import DANCES
     from tunesmith.tokenizer import DUR_TICKS, METERS
 
@@ -231,7 +231,24 @@ def _dances(value, where: str) -> dict[str, dict]:
         if not (isinstance(pieces, int) and not isinstance(pieces, bool) and pieces >= 0):
             raise ValueError(f"{where}: dances {dance!r} pieces must be a count")
         out[dance] = {"meter": entry["meter"], "rhythm_profile": rows["M"], "pieces": pieces}
+        if entry.get("length_moves") is not None:
+            out[dance]["length_moves"] = _length_moves(entry["length_moves"], f"{where}: dances {dance!r}")
     return out
+
+
+def _length_moves(value, where: str) -> list[list[float]]:
+    """Per class of the note before, a logit offset in [-4, 4] for each class of the next note's
+    length (`sampling.feedback.LENGTH_CLASSES` by LENGTH_CLASSES)."""
+    from tunesmith.sampling.feedback import LENGTH_CLASSES
+
+    ok = isinstance(value, list) and len(value) == LENGTH_CLASSES and all(
+        isinstance(row, list) and len(row) == LENGTH_CLASSES and all(
+            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and -4 <= v <= 4 for v in row)
+        for row in value
+    )  # fmt: skip
+    if not ok:
+        raise ValueError(f"{where}: length_moves must be {LENGTH_CLASSES} rows of {LENGTH_CLASSES} numbers in [-4, 4]")
+    return [[float(v) for v in row] for row in value]
 
 
 def _pickups(value, where: str) -> dict[str, dict[str, float]]:
@@ -311,10 +328,19 @@ def _pitch_offsets(value, where: str) -> dict:
     return {"low": low, "values": [float(v) for v in values]}
 
 
+def _length_moves_by_meter(value, where: str) -> dict[str, list[list[float]]]:
+    """A lead sheet's melody's note-length moves per meter: {meter: `_length_moves` table}."""
+    from tunesmith.tokenizer import METERS
+
+    if not isinstance(value, dict) or not value or set(value) - set(METERS):
+        raise ValueError(f"{where}: length_moves must map meters ({', '.join(METERS)}) to tables")
+    return {meter: _length_moves(table, f"{where}: length_moves {meter!r}") for meter, table in value.items()}
+
+
 _TABLES = {"degree_profile": _degree_profile, "rhythm_profile": _rhythm_profile, "pickups": _pickups,
            "interval_offsets": _interval_offsets, "return_offsets": _return_offsets,
            "lower_return_offsets": _lower_return_offsets, "lower_interval_offsets": _lower_interval_offsets,
-           "pitch_offsets": _pitch_offsets}  # fmt: skip
+           "pitch_offsets": _pitch_offsets, "length_moves": _length_moves_by_meter}  # fmt: skip
 
 
 def update_decoding_file(folder: Path, entries: dict[str, dict], note_key: str, note: str) -> Path:

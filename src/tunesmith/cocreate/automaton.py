@@ -182,6 +182,7 @@ class _CoConstrainer(Constrainer):
         other.voice_recent = [list(v) for v in self.voice_recent]
         other.degree_time = self.degree_time.copy()
         other.dur_counts = self.dur_counts.copy()
+        other.last_length_class = list(self.last_length_class)
         other.guard = copy.deepcopy(self.guard)
         if self.vl is self.guard:
             other.vl = other.guard

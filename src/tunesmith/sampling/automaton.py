@@ -19,6 +19,7 @@ from tunesmith.sampling.endings import (
     tenor_owes_third,
 )
 from tunesmith.sampling.feedback import (
+    DUR_CLASSES,
     INTERVAL_BUCKETS,
     OPENING_NOTES,
     OPENING_REPEAT_PENALTY,
@@ -199,6 +200,7 @@ class Constrainer:
         self.bar_melody: list[int] = []  # the melody's pitches in the bar being written
         self.opening_melody: list[int] = []  # the first pitches of the opening bar (`t.opening_bar`)
         self.dur_counts = np.zeros((len(tables.voices), len(DUR_TICKS)))  # notes of each length per voice
+        self.last_length_class = [-1] * len(tables.voices)  # per voice, the class of its latest note's length (-1: none)
 
     def tonal_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.pitch_ids` that steer the current voice's time per scale degree
@@ -376,16 +378,22 @@ class Constrainer:
 
     def rhythm_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.dur_ids` that steer the current voice's share of each note length
-        back toward the style's (`set_rhythm_feedback`), or None (off, not before a length, or
-        fewer than RHYTHM_MIN_NOTES notes in the voice yet)."""
+        back toward the style's (`set_rhythm_feedback`; none before RHYTHM_MIN_NOTES notes in the
+        voice), plus a dance's offsets for each length after the class of the voice's note before
+        (`t.length_moves`), or None (both off, or not before a length)."""
         t = self.t
-        if t.rhythm_target is None or self.state != _PITCH:
+        if self.state != _PITCH:
             return None
-        counts = self.dur_counts[self.v]
-        total = counts.sum()
-        if total < RHYTHM_MIN_NOTES:
-            return None
-        return _steer(t.rhythm_target[self.v], counts / total, t.rhythm_gain)
+        out = None
+        if t.rhythm_target is not None:
+            counts = self.dur_counts[self.v]
+            total = counts.sum()
+            if total >= RHYTHM_MIN_NOTES:
+                out = _steer(t.rhythm_target[self.v], counts / total, t.rhythm_gain)
+        before = self.last_length_class[self.v]
+        if t.length_moves is not None and before >= 0:
+            out = t.length_moves[before] if out is None else out + t.length_moves[before]
+        return out
 
     def draw_ending(self, rng) -> None:
         """Draw this take's closing melody degree from the style's shares (`FINAL_DEGREE_SHARES`),
@@ -1178,6 +1186,7 @@ class Constrainer:
             self.degree_time[self.v, (self.pitch - t.tonic_pc) % 12] += t.val[tok]
             self.voice_pitch_time[self.v] += self.pitch * t.val[tok]
             self.dur_counts[self.v, tok - t.dur_base] += 1
+            self.last_length_class[self.v] = int(DUR_CLASSES[tok - t.dur_base])
             if self.vl is not None:
                 start = self.bar * t.L + self.note_pos
                 self.vl.add(self.v, start, start + t.val[tok], self.pitch)

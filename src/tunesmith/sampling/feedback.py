@@ -72,6 +72,25 @@ CHORDLESS_BEAT_PENALTY = 2.0
 # 100 beats, runs 0.12; the inner voices repeat more than the takes' and keep no penalty.
 BASS_REPEAT_PENALTIES = (1.5, 3.0)
 RHYTHM_MIN_NOTES = 4
+# A dance's note-length moves: the melody's note lengths in classes (upper bounds in ticks of
+# TICKS_PER_BEAT = 12: a sixteenth or shorter, a triplet eighth, an eighth, a dotted (or swung long)
+# eighth, a quarter, a dotted quarter, a half, longer), and per class of the note before, a logit
+# offset for each class of the next (a dance's "length_moves", fitted by scripts/fit_length_moves.py).
+# Why the note before: a reel's takes had the tunes' share of quarters (0.139 against 0.133) but set
+# them one by one between eighths (quarter-eighth-quarter 16.2 per 100 beats, the held-out reels
+# 8.2), where a fiddler's quarters come in pairs and its eighths in longer runs; a hornpipe's swung
+# long-short pairs were never written (docs/notes/2026-12-04-session-35/reel_lengths.py).
+LENGTH_CLASS_TICKS = (3, 5, 7, 10, 14, 20, 30)
+LENGTH_CLASSES = len(LENGTH_CLASS_TICKS) + 1
+LENGTH_CLASS_NAMES = ("16th", "triplet", "8th", "dotted 8th", "quarter", "dotted quarter", "half", "longer")
+
+
+def length_class(ticks: float) -> int:
+    """The class (0..LENGTH_CLASSES - 1) of a note length in ticks (`LENGTH_CLASS_TICKS`)."""
+    return int(np.searchsorted(LENGTH_CLASS_TICKS, round(ticks), side="left"))
+
+
+DUR_CLASSES = np.array([length_class(d) for d in DUR_TICKS])  # the class of each length of DUR_TICKS
 # Interval offsets: the melody's absolute intervals 0..12 semitones and 13+, as
 # `metrics.musicality.interval_histogram` counts them.
 INTERVAL_BUCKETS = 14
@@ -244,7 +263,13 @@ def set_rhythm_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -
         tables.rhythm_gain = float(tuned.get("dance_rhythm_feedback", 0.0)) * weight
         if tables.rhythm_gain <= 0:
             tables.rhythm_target = None
+        moves = dance.get("length_moves")
+        if moves is not None and weight > 0:  # (classes of the note before, classes of the next) -> per DUR_TICKS
+            tables.length_moves = weight * np.asarray(moves, dtype=np.float64)[:, DUR_CLASSES]
         return
+    moves = (tuned.get("length_moves") or {}).get(request.meter)
+    if moves is not None and weight > 0 and tables.voices == ("M",):  # a lead sheet's melody, in its meter
+        tables.length_moves = weight * np.asarray(moves, dtype=np.float64)[:, DUR_CLASSES]
     if gain <= 0 or not all(v in profile for v in tables.voices):
         return
     tables.rhythm_target = np.array([profile[v] for v in tables.voices], dtype=np.float64)

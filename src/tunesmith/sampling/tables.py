@@ -105,6 +105,7 @@ class _Tables:
         self.dur_base = tok.dur_base
         self.rhythm_target: np.ndarray | None = None  # (voices, len(DUR_TICKS))
         self.rhythm_gain = 0.0
+        self.length_moves: np.ndarray | None = None  # (LENGTH_CLASSES, len(DUR_TICKS)): offsets after each class of length
         # interval offsets (`set_interval_feedback`): a logit offset per melodic interval size
         self.interval_offsets: np.ndarray | None = None  # (INTERVAL_BUCKETS,)
         self.return_offsets: np.ndarray | None = None  # (2,): a return to the note before last; a rock besides

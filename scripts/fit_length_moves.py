@@ -1,0 +1,228 @@
+"""Fit each folk dance's note-length moves (a logit offset per class of the next note's length,
+after each class of the note before) into decoding.json.
+
+    python scripts/fit_length_moves.py [--model default] [--dances reel,hornpipe,waltz] [--styles folk]
+        [--rounds 4] [--damping 0.8] [--n 150] [--seed 7] [--json runs/length_moves.json] [--write]
+
+What it corrects: a composed reel had the tunes' share of quarters (0.139 against 0.133 of its
+notes) but set them one by one between eighths: quarter-eighth-quarter 16.2 per 100 beats against
+8.2 in the held-out reels, quarter after quarter 0.019 of its moves against 0.050. A fiddler's
+quarters come in pairs at a phrase's end, its eighths in longer runs; the classifier's strongest
+tell of a reel take was this alternation (session 32: d +0.85). A hornpipe's takes never wrote the
+swung long-short pairs its tunes are played in (docs/notes/2026-12-04-session-35/reel_lengths.py).
+The unigram rhythm feedback (`fit_dance_profiles.py`) already holds each length's share; what the
+model gets wrong is which length follows which.
+
+How it is fitted, per dance, on the *shippable training split* only (the dance's tunes as
+`fit_dance_profiles.dance_pieces` finds them; no held-out tune is used):
+1. the profile: the melody's moves between length classes (`sampling.feedback.LENGTH_CLASS_TICKS`)
+   pooled over the tunes, as P(next class | class before);
+2. round 0: 16-bar takes of the dance under `--n` of those tunes' keys and modes, with the
+   decoding as it is and no length moves;
+3. each further round adds damping * log(profile / the takes' P(next | before)) to that row's
+   offsets (`feedback_fit.damped_step`: smoothed, clipped to +-CLIP), for the classes before
+   that the tunes play at least MIN_ROW_MOVES times; and composes again;
+4. the round whose takes' moves lie nearest the tunes' (total variation of the joint shares of
+   (before, next)) is chosen; round 0 (no moves) may win.
+A dance with fewer than MIN_TUNES training tunes is left without moves. The classifier and the
+held-out reels judge it afterwards.
+
+`--write` stores "length_moves" in each fitted dance's entry of the folk decoding's "dances"
+(atomically); without it only the report is printed and written (`--json`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+
+import numpy as np
+
+from tunesmith.evaluation.feedback_fit import damped_step, write_fitted
+
+MIN_TUNES = 30  # a dance measured on fewer training tunes keeps no moves (the slip jig's 7)
+MIN_ROW_MOVES = 50  # a class before that the tunes play fewer times keeps offsets of 0
+BARS = 16
+
+
+def length_moves(pieces) -> np.ndarray:
+    """Counts of the melody's moves between note-length classes: (before, next), LENGTH_CLASSES square."""
+    from tunesmith.metrics.musicality import melody_line
+    from tunesmith.sampling.feedback import LENGTH_CLASSES, length_class
+    from tunesmith.tokenizer import TICKS_PER_BEAT
+
+    counts = np.zeros((LENGTH_CLASSES, LENGTH_CLASSES))
+    for p in pieces:
+        classes = [length_class(n.duration * TICKS_PER_BEAT) for n in melody_line(p)]
+        for a, b in zip(classes, classes[1:]):
+            counts[a, b] += 1
+    return counts
+
+
+def conditional(counts: np.ndarray) -> np.ndarray:
+    """Each row of `counts` as shares (a row with no moves stays 0)."""
+    return counts / np.maximum(1.0, counts.sum(axis=1, keepdims=True))
+
+
+def distance(a: np.ndarray, b: np.ndarray) -> float:
+    """Total variation between two tables of move counts, as joint shares."""
+    return 0.5 * float(np.abs(a / max(1.0, a.sum()) - b / max(1.0, b.sum())).sum())
+
+
+def fit_rounds(label: str, tunes: list, compose_takes, rounds: int, damping: float) -> dict:
+    """The rounds of one fit (module docstring): `compose_takes(offsets)` -> the takes composed
+    with those moves (None: none)."""
+    from tunesmith.sampling.feedback import LENGTH_CLASSES
+
+    if len(tunes) < MIN_TUNES:
+        return {"note": f"{len(tunes)} shippable training tunes, fewer than {MIN_TUNES}: no moves"}
+    profile = length_moves(tunes)
+    target = conditional(profile)
+    fitted_rows = profile.sum(axis=1) >= MIN_ROW_MOVES
+    offsets = np.zeros((LENGTH_CLASSES, LENGTH_CLASSES))
+    rows = []
+    for r in range(rounds + 1):
+        t0 = time.time()
+        got = length_moves(compose_takes(offsets if r else None))
+        row = {"round": r, "offsets": np.round(offsets, 4).tolist(), "distance": round(distance(got, profile), 4)}
+        rows.append(row)
+        print(f"[length-moves] {label} round {r}: distance {row['distance']:.4f}  {time.time() - t0:.0f}s", flush=True)
+        offsets = np.where(fitted_rows[:, None], damped_step(offsets, target, conditional(got), damping), 0.0)
+    chosen = min(rows, key=lambda row: row["distance"])
+    return {
+        "tunes": len(tunes),
+        "profile": profile.astype(int).tolist(),
+        "rows_fitted": fitted_rows.tolist(),
+        "rounds": rows,
+        "chosen_round": chosen["round"],
+        "chosen_offsets": chosen["offsets"] if chosen["round"] > 0 else None,
+    }
+
+
+def heads_of(tunes: list, n: int, seed: int) -> list:
+    """Up to `n` of the tunes (with a key), shuffled by `seed`: the headers the takes are composed under."""
+    heads = [p for p in tunes if p.key is not None]
+    random.Random(seed).shuffle(heads)
+    return heads[:n]
+
+
+def fit_dance(model, dance: str, tunes: list, rounds: int, damping: float, n: int, seed: int) -> dict:
+    """A dance's fit: 16-bar takes of the dance in its training tunes' keys and modes."""
+    from tunesmith.api import compose
+
+    heads = heads_of(tunes, n, seed)
+    entry = model.model.decoding["folk"]["dances"][dance]
+    kept = entry.pop("length_moves", None)
+
+    def takes(offsets):
+        entry.pop("length_moves", None)
+        if offsets is not None:
+            entry["length_moves"] = offsets.tolist()
+        return [compose(style="folk", dance=dance, key=p.key.tonic, mode=p.key.mode, bars=BARS, seed=seed * 100_003 + i,
+                        model=model, check=False).piece for i, p in enumerate(heads)]  # fmt: skip
+
+    try:
+        return {**fit_rounds(dance, tunes, takes, rounds, damping), "headers": len(heads)}
+    finally:
+        entry.pop("length_moves", None)
+        if kept is not None:
+            entry["length_moves"] = kept
+
+
+def fit_meter(model, style: str, meter: str, tunes: list, rounds: int, damping: float, n: int, seed: int) -> dict:
+    """A style's fit in one meter: takes under its training tunes' headers (no dance)."""
+    from tunesmith.evaluation.musicality import MusicalityConfig, compose_like
+
+    heads = heads_of(tunes, n, seed)
+    decoding = model.model.decoding[style]
+    kept = decoding.pop("length_moves", None)
+
+    def takes(offsets):
+        decoding.pop("length_moves", None)
+        if offsets is not None:
+            decoding["length_moves"] = {meter: offsets.tolist()}
+        return compose_like(model.model, model.tokenizer, heads, style, MusicalityConfig(per_style=max(4, len(heads)), seed=seed))
+
+    try:
+        return {**fit_rounds(f"{style} {meter}", tunes, takes, rounds, damping), "headers": len(heads)}
+    finally:
+        decoding.pop("length_moves", None)
+        if kept is not None:
+            decoding["length_moves"] = kept
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="default")
+    ap.add_argument("--dances", default="reel,hornpipe,waltz", help="dances to fit (\"\": none)")
+    ap.add_argument("--styles", default="", help="styles whose lead-sheet melodies to fit, per meter (\"\": none)")
+    ap.add_argument("--rounds", type=int, default=4)
+    ap.add_argument("--damping", type=float, default=0.8)
+    ap.add_argument("--n", type=int, default=150, help="training tunes whose headers the takes are composed under, per fit")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--json", default=None, help="write the fit's report here")
+    ap.add_argument("--write", action="store_true", help="store the chosen moves in the model's decoding.json")
+    args = ap.parse_args(argv)
+    from tunesmith.sampling.request import DANCES
+
+    dances = [d for d in args.dances.split(",") if d]
+    styles = [s for s in args.styles.split(",") if s]
+    if set(dances) - set(DANCES) or set(styles) - {"folk", "pop", "jazz"} or not dances + styles:
+        ap.error(f"--dances among {', '.join(DANCES)} and --styles among folk, pop, jazz; at least one of them")
+    if not 1 <= args.rounds <= 10 or not 0 < args.damping <= 1 or not 4 <= args.n <= 2000:
+        ap.error("--rounds must be in 1..10, --damping in (0, 1] and --n in 4..2000")
+
+    from fit_dance_profiles import dance_pieces
+
+    from tunesmith.api import load_model
+    from tunesmith.corpus import load_corpus
+    from tunesmith.evaluation.feedback_fit import fit_pieces
+    from tunesmith.paths import atomic_write_text
+    from tunesmith.pretrained import resolve_model
+
+    folder = resolve_model(args.model)
+    model = load_model(str(folder))
+    if not set(dances) <= set((model.model.decoding.get("folk") or {}).get("dances") or {}):
+        ap.error(f"{folder}: its folk decoding has no profile for every dance asked (scripts/fit_dance_profiles.py first)")
+    corpus = load_corpus(None)
+    command = " ".join(["python scripts/fit_length_moves.py", *(sys.argv[1:] if argv is None else argv)])
+    report: dict = {"command": command, "dances": {}, "styles": {}}
+    t0 = time.time()
+    for dance in dances:
+        tunes = [p for p in dance_pieces(corpus, dance, "train") if p.melody() is not None]
+        report["dances"][dance] = fit_dance(model, dance, tunes, args.rounds, args.damping, args.n, args.seed)
+    for style in styles:
+        by_meter: dict[str, list] = {}
+        for p in fit_pieces(corpus.filter(split="train", style=style, shippable=True)):
+            by_meter.setdefault(f"{p.time_signature.numerator}/{p.time_signature.denominator}", []).append(p)
+        report["styles"][style] = {
+            meter: fit_meter(model, style, meter, tunes, args.rounds, args.damping, args.n, args.seed)
+            for meter, tunes in sorted(by_meter.items(), key=lambda kv: -len(kv[1])) if len(tunes) >= MIN_TUNES
+        }  # fmt: skip
+    report["seconds"] = round(time.time() - t0, 1)
+    print(json.dumps({"dances": {d: r.get("chosen_round", r.get("note")) for d, r in report["dances"].items()},
+                      "styles": {s: {m: r.get("chosen_round") for m, r in rs.items()} for s, rs in report["styles"].items()}}))  # fmt: skip
+    if args.json:
+        atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
+    if args.write:
+        entries: dict[str, dict] = {}
+        chosen = {d: r["chosen_offsets"] for d, r in report["dances"].items() if r.get("chosen_offsets")}
+        if chosen:
+            table = json.loads(json.dumps(model.model.decoding["folk"]["dances"]))
+            for d, moves in chosen.items():
+                table[d]["length_moves"] = moves
+            entries["folk"] = {"dances": table}
+        for style, fits in report["styles"].items():
+            meters = {m: r["chosen_offsets"] for m, r in fits.items() if r.get("chosen_offsets")}
+            if meters:
+                entries.setdefault(style, {})["length_moves"] = meters
+        write_fitted(folder, entries, "length_moves", "length_moves_fitted_on", command)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""A dance's note-length moves: the offset for each class of the next note's length after the class
+of the note before (`sampling.feedback.LENGTH_CLASS_TICKS`, a dance's "length_moves" in
+decoding.json, fitted by scripts/fit_length_moves.py)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from script_loader import load_script
+from tunesmith.sampling.feedback import LENGTH_CLASSES, length_class
+from tunesmith.tokenizer import DUR_TICKS
+
+EIGHTH, QUARTER = length_class(6), length_class(12)
+
+
+def _reel_moves(takes) -> np.ndarray:
+    return load_script("scripts/fit_length_moves.py").length_moves([t.piece for t in takes])
+
+
+def test_length_classes_name_the_lengths_a_fiddler_plays():
+    names = {t: length_class(t) for t in (3, 4, 6, 8, 9, 12, 18, 24, 48)}
+    assert names == {3: 0, 4: 1, 6: 2, 8: 3, 9: 3, 12: 4, 18: 5, 24: 6, 48: 7}  # a swung long eighth is a dotted one
+    assert LENGTH_CLASSES == 8
+
+
+def test_decoding_reads_a_dances_length_moves_and_refuses_a_bad_table(tmp_path):
+    from tunesmith.inference import read_decoding
+
+    profile = [1.0 if d == 6 else 0.0 for d in DUR_TICKS]
+    moves = [[0.0] * LENGTH_CLASSES for _ in range(LENGTH_CLASSES)]
+    moves[QUARTER][QUARTER] = 1.5
+    folk = {"temperature": 1.0, "top_p": 1.0, "dance_rhythm_feedback": 1.0,
+            "dances": {"reel": {"meter": "4/4", "rhythm_profile": profile, "pieces": 3, "length_moves": moves}}}  # fmt: skip
+    (tmp_path / "decoding.json").write_text(json.dumps({"folk": folk}))
+    assert read_decoding(tmp_path)["folk"]["dances"]["reel"]["length_moves"][QUARTER][QUARTER] == 1.5
+    for bad in (moves[:-1], [[*row[:-1], 9.0] for row in moves], [[*row[:-1], True] for row in moves]):
+        folk["dances"]["reel"]["length_moves"] = bad
+        (tmp_path / "decoding.json").write_text(json.dumps({"folk": folk}))
+        with pytest.raises(ValueError, match=r"dances 'reel': length_moves must be 8 rows of 8 numbers in \[-4, 4\]"):
+            read_decoding(tmp_path)
+
+
+def test_a_length_gets_the_offset_for_its_class_after_the_note_before():
+    from tunesmith.sampling import _PITCH, ComposeRequest, Constrainer, compose_tables, set_rhythm_feedback
+    from tunesmith.tokenizer import Tokenizer
+
+    moves = np.zeros((LENGTH_CLASSES, LENGTH_CLASSES))
+    moves[QUARTER, QUARTER] = 2.0  # a quarter after a quarter
+    moves[EIGHTH, QUARTER] = -1.0
+    decoding = {"dance_rhythm_feedback": 0.0,
+                "dances": {"reel": {"meter": "4/4", "rhythm_profile": [0.0] * len(DUR_TICKS), "length_moves": moves.tolist()}}}  # fmt: skip
+    tok = Tokenizer()
+    for weight, scale in ((None, 1.0), (0.5, 0.5), (0.0, 0.0)):
+        req = ComposeRequest(style="folk", dance="reel", bars=4, rhythm_feedback=weight)
+        tables = compose_tables(tok, req, 512)
+        set_rhythm_feedback(tables, req, decoding)
+        auto = Constrainer(tables, 0)
+        auto.state, auto.v = _PITCH, 0
+        if scale == 0.0:  # the request's rhythm feedback off: no moves either
+            assert tables.length_moves is None and auto.rhythm_bias() is None
+            continue
+        assert auto.rhythm_bias() is None  # the first note: nothing before it
+        auto.last_length_class[0] = QUARTER
+        off = auto.rhythm_bias()
+        assert off[DUR_TICKS.index(12)] == pytest.approx(2.0 * scale) and off[DUR_TICKS.index(13)] == pytest.approx(2.0 * scale)
+        assert off[DUR_TICKS.index(6)] == 0.0
+        auto.last_length_class[0] = EIGHTH
+        assert auto.rhythm_bias()[DUR_TICKS.index(12)] == pytest.approx(-1.0 * scale)
+
+
+def test_a_composed_reels_quarters_follow_its_length_moves(monkeypatch):
+    """Decoding end to end: the automaton records each note's class as it is written, so a
+    table that forbids a quarter after a quarter leaves (nearly) none, where the model alone
+    writes them."""
+    from tunesmith.api import compose, load_model
+
+    model = load_model("default")
+    entry = model.model.decoding["folk"]["dances"]["reel"]
+    moves = np.zeros((LENGTH_CLASSES, LENGTH_CLASSES))
+    monkeypatch.setitem(entry, "length_moves", moves.tolist())
+    plain = _reel_moves(compose(style="folk", dance="reel", bars=8, seed=40, n=12, model=model, check=False))
+    moves[QUARTER, QUARTER] = -4.0
+    monkeypatch.setitem(entry, "length_moves", moves.tolist())
+    apart = _reel_moves(compose(style="folk", dance="reel", bars=8, seed=40, n=12, model=model, check=False))
+    assert plain[QUARTER, QUARTER] >= 8
+    assert apart[QUARTER, QUARTER] <= plain[QUARTER, QUARTER] / 4
+    # and with the request's rhythm feedback off the table does nothing
+    off = _reel_moves(compose(style="folk", dance="reel", bars=8, seed=40, n=12, model=model, rhythm_feedback=0.0, check=False))
+    assert off[QUARTER, QUARTER] >= 8
+
+
+def test_the_fit_counts_moves_between_classes():
+    from tunesmith.score import Note, Piece, TimeSignature, Track
+
+    fit = load_script("scripts/fit_length_moves.py")
+    lengths = [0.5, 0.5, 1.0, 1.0, 0.5, 2.0]
+    onsets = np.concatenate(([0.0], np.cumsum(lengths)[:-1]))
+    notes = [Note(60 + i, float(o), d) for i, (o, d) in enumerate(zip(onsets, lengths))]
+    piece = Piece(piece_id="t", work_id="t", title="t", style="folk", source="s", license="CC0-1.0", split="train",
+                  tracks=[Track("melody", "melody", notes=notes)], time_signatures=[TimeSignature(0.0, 4, 4)])  # fmt: skip
+    counts = fit.length_moves([piece])
+    half = length_class(24)
+    assert counts[EIGHTH, EIGHTH] == 1 and counts[EIGHTH, QUARTER] == 1 and counts[QUARTER, QUARTER] == 1
+    assert counts[QUARTER, EIGHTH] == 1 and counts[EIGHTH, half] == 1 and counts.sum() == 5
+    assert fit.conditional(counts)[EIGHTH].sum() == pytest.approx(1.0)
+    assert fit.distance(counts, counts) == 0.0
+
+
+def test_a_styles_moves_apply_to_a_lead_sheet_in_their_meter_only(tmp_path):
+    from tunesmith.inference import read_decoding
+    from tunesmith.sampling import ComposeRequest, compose_tables, set_rhythm_feedback
+    from tunesmith.tokenizer import Tokenizer
+
+    moves = [[0.0] * LENGTH_CLASSES for _ in range(LENGTH_CLASSES)]
+    moves[EIGHTH][QUARTER] = -1.0
+    folk = {"temperature": 1.0, "top_p": 1.0, "length_moves": {"6/8": moves}}
+    (tmp_path / "decoding.json").write_text(json.dumps({"folk": folk}))
+    assert read_decoding(tmp_path)["folk"]["length_moves"]["6/8"][EIGHTH][QUARTER] == -1.0
+    for bad, message in (({"5/3": moves}, "length_moves must map meters"), ({"6/8": moves[:2]}, r"length_moves '6/8': length_moves must be 8 rows")):
+        (tmp_path / "decoding.json").write_text(json.dumps({"folk": {**folk, "length_moves": bad}}))
+        with pytest.raises(ValueError, match=message):
+            read_decoding(tmp_path)
+    tok = Tokenizer()
+
+    def tables_for(**asked):
+        req = ComposeRequest(bars=4, **asked)
+        tables = compose_tables(tok, req, 512)
+        set_rhythm_feedback(tables, req, folk)
+        return tables
+
+    assert tables_for(style="folk", meter="6/8").length_moves[EIGHTH, DUR_TICKS.index(12)] == -1.0
+    assert tables_for(style="folk", meter="4/4").length_moves is None  # no table for its meter
+    assert tables_for(style="folk", meter="6/8", rhythm_feedback=0.0).length_moves is None
+    assert tables_for(style="chorale", meter="6/8").length_moves is None  # four voices: not a lead sheet's melody
