@@ -109,29 +109,34 @@ def test_the_fit_counts_moves_between_classes():
     assert fit.distance(counts, counts) == 0.0
 
 
-def test_a_styles_moves_apply_to_a_lead_sheet_in_their_meter_only(tmp_path):
-    from tunesmith.inference import read_decoding
-    from tunesmith.sampling import ComposeRequest, compose_tables, set_rhythm_feedback
-    from tunesmith.tokenizer import Tokenizer
 
-    moves = [[0.0] * LENGTH_CLASSES for _ in range(LENGTH_CLASSES)]
-    moves[EIGHTH][QUARTER] = -1.0
-    folk = {"temperature": 1.0, "top_p": 1.0, "length_moves": {"6/8": moves}}
-    (tmp_path / "decoding.json").write_text(json.dumps({"folk": folk}))
-    assert read_decoding(tmp_path)["folk"]["length_moves"]["6/8"][EIGHTH][QUARTER] == -1.0
-    for bad, message in (({"5/3": moves}, "length_moves must map meters"), ({"6/8": moves[:2]}, r"length_moves '6/8': length_moves must be 8 rows")):
-        (tmp_path / "decoding.json").write_text(json.dumps({"folk": {**folk, "length_moves": bad}}))
-        with pytest.raises(ValueError, match=message):
-            read_decoding(tmp_path)
-    tok = Tokenizer()
+def _line(lengths: list[float]):
+    from tunesmith.score import Note, Piece, TimeSignature, Track
 
-    def tables_for(**asked):
-        req = ComposeRequest(bars=4, **asked)
-        tables = compose_tables(tok, req, 512)
-        set_rhythm_feedback(tables, req, folk)
-        return tables
+    onsets = np.concatenate(([0.0], np.cumsum(lengths)[:-1]))
+    notes = [Note(60 + i % 7, float(o), d) for i, (o, d) in enumerate(zip(onsets, lengths))]
+    return Piece(piece_id="t", work_id="t", title="t", style="folk", source="s", license="CC0-1.0", split="train",
+                 tracks=[Track("melody", "melody", notes=notes)], time_signatures=[TimeSignature(0.0, 4, 4)])  # fmt: skip
 
-    assert tables_for(style="folk", meter="6/8").length_moves[EIGHTH, DUR_TICKS.index(12)] == -1.0
-    assert tables_for(style="folk", meter="4/4").length_moves is None  # no table for its meter
-    assert tables_for(style="folk", meter="6/8", rhythm_feedback=0.0).length_moves is None
-    assert tables_for(style="chorale", meter="6/8").length_moves is None  # four voices: not a lead sheet's melody
+
+def test_the_fit_chooses_the_round_whose_takes_move_as_the_tunes_do(capsys):
+    fit = load_script("scripts/fit_length_moves.py")
+    tunes = [_line(([0.5] * 6 + [1.0, 1.0]) * 3) for _ in range(fit.MIN_TUNES)]  # eighths in runs, quarters in pairs
+    alternating = _line([0.5, 1.0] * 4)
+    asked = []
+
+    def takes(offsets):  # a stand-in composer: alternating until any moves are given
+        asked.append(offsets)
+        return [alternating] * 10 if offsets is None else tunes
+
+    report = fit.fit_rounds("reel", tunes, takes, rounds=2, damping=0.8)
+    assert asked[0] is None and report["chosen_round"] == 1 and report["rounds"][1]["distance"] == 0.0
+    moves = np.array(report["chosen_offsets"])
+    assert moves[QUARTER, QUARTER] > 0 > moves[QUARTER, EIGHTH]  # a quarter after a quarter, not an eighth
+    assert not moves[length_class(24)].any()  # a class the tunes play too seldom keeps 0
+    assert "[length-moves] reel round 2" in capsys.readouterr().out
+    assert fit.fit_rounds("reel", tunes[:3], takes, rounds=2, damping=0.8) == {
+        "note": f"3 shippable training tunes, fewer than {fit.MIN_TUNES}: no moves"}
+    with pytest.raises(SystemExit):
+        fit.main(["--dances", "polka"])
+    assert "--dances: among reel, jig" in capsys.readouterr().err

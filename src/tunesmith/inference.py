@@ -328,19 +328,10 @@ def _pitch_offsets(value, where: str) -> dict:
     return {"low": low, "values": [float(v) for v in values]}
 
 
-def _length_moves_by_meter(value, where: str) -> dict[str, list[list[float]]]:
-    """A lead sheet's melody's note-length moves per meter: {meter: `_length_moves` table}."""
-    from tunesmith.tokenizer import METERS
-
-    if not isinstance(value, dict) or not value or set(value) - set(METERS):
-        raise ValueError(f"{where}: length_moves must map meters ({', '.join(METERS)}) to tables")
-    return {meter: _length_moves(table, f"{where}: length_moves {meter!r}") for meter, table in value.items()}
-
-
 _TABLES = {"degree_profile": _degree_profile, "rhythm_profile": _rhythm_profile, "pickups": _pickups,
            "interval_offsets": _interval_offsets, "return_offsets": _return_offsets,
            "lower_return_offsets": _lower_return_offsets, "lower_interval_offsets": _lower_interval_offsets,
-           "pitch_offsets": _pitch_offsets, "length_moves": _length_moves_by_meter}  # fmt: skip
+           "pitch_offsets": _pitch_offsets}  # fmt: skip
 
 
 def update_decoding_file(folder: Path, entries: dict[str, dict], note_key: str, note: str) -> Path:

@@ -267,9 +267,6 @@ def set_rhythm_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -
         if moves is not None and weight > 0:  # (classes of the note before, classes of the next) -> per DUR_TICKS
             tables.length_moves = weight * np.asarray(moves, dtype=np.float64)[:, DUR_CLASSES]
         return
-    moves = (tuned.get("length_moves") or {}).get(request.meter)
-    if moves is not None and weight > 0 and tables.voices == ("M",):  # a lead sheet's melody, in its meter
-        tables.length_moves = weight * np.asarray(moves, dtype=np.float64)[:, DUR_CLASSES]
     if gain <= 0 or not all(v in profile for v in tables.voices):
         return
     tables.rhythm_target = np.array([profile[v] for v in tables.voices], dtype=np.float64)
