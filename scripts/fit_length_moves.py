@@ -8,8 +8,9 @@ What it corrects: a composed reel had the tunes' share of quarters (0.139 agains
 notes) but set them one by one between eighths: quarter-eighth-quarter 16.2 per 100 beats against
 8.2 in the held-out reels, quarter after quarter 0.019 of its moves against 0.050. A fiddler's
 quarters come in pairs at a phrase's end, its eighths in longer runs; the classifier's strongest
-tell of a reel take was this alternation (session 32: d +0.85). A hornpipe's takes never wrote the
-swung long-short pairs its tunes are played in (docs/notes/2026-12-04-session-35/reel_lengths.py).
+tell of a reel take was this alternation (session 32: d +0.85). A hornpipe's takes alternated twice
+as often as its tunes (10.1 against 4.8 per 100 beats; docs/notes/2026-12-04-session-35/reel_lengths.py,
+dance_moves_eval.py).
 The unigram rhythm feedback (`fit_dance_profiles.py`) already holds each length's share; what the
 model gets wrong is which length follows which.
 

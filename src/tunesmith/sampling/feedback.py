@@ -78,8 +78,9 @@ RHYTHM_MIN_NOTES = 4
 # offset for each class of the next (a dance's "length_moves", fitted by scripts/fit_length_moves.py).
 # Why the note before: a reel's takes had the tunes' share of quarters (0.139 against 0.133) but set
 # them one by one between eighths (quarter-eighth-quarter 16.2 per 100 beats, the held-out reels
-# 8.2), where a fiddler's quarters come in pairs and its eighths in longer runs; a hornpipe's swung
-# long-short pairs were never written (docs/notes/2026-12-04-session-35/reel_lengths.py).
+# 8.2), where a fiddler's quarters come in pairs and its eighths in longer runs; a hornpipe's did so
+# twice as often as its tunes (10.1 against 4.8; docs/notes/2026-12-04-session-35/reel_lengths.py,
+# dance_moves_eval.py).
 LENGTH_CLASS_TICKS = (3, 5, 7, 10, 14, 20, 30)
 LENGTH_CLASSES = len(LENGTH_CLASS_TICKS) + 1
 LENGTH_CLASS_NAMES = ("16th", "triplet", "8th", "dotted 8th", "quarter", "dotted quarter", "half", "longer")
