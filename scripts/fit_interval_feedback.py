@@ -43,7 +43,6 @@ it only the report is printed and written (`--json`).
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 import time
 
@@ -54,6 +53,7 @@ from tunesmith.evaluation.feedback_fit import (  # CLIP, EPS: the step's constan
     EPS,  # noqa: F401
     add_round_fit_arguments,
     damped_step,
+    header_sample,
     round_fit_styles,
     run_round_fit,
     write_fitted,
@@ -163,9 +163,7 @@ def fit_style(
     lower = np.zeros((3, 2))  # the alto's, tenor's and bass's return and rock offsets
     moves_target = np.array([move_shares(pieces, v) for v in (1, 2, 3)]) if lower_moves and style == "chorale" else None
     moves = np.zeros((3, INTERVAL_BUCKETS))  # the alto's, tenor's and bass's interval offsets
-    heads = list(pieces)
-    random.Random(seed).shuffle(heads)
-    heads = heads[:n]
+    heads = header_sample(pieces, n, seed)
     decoding = model.decoding.setdefault(style, {})
     offsets = np.zeros(INTERVAL_BUCKETS)
     back = np.zeros(2)  # the return and rock offsets

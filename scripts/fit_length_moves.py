@@ -41,14 +41,20 @@ up); pop 0.803 -> 0.789 and jazz 0.718 -> 0.740, within their spread.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
-import random
 import sys
 import time
 
 import numpy as np
 
-from tunesmith.evaluation.feedback_fit import damped_step, write_fitted
+from tunesmith.evaluation.feedback_fit import (
+    add_round_fit_arguments,
+    check_round_fit,
+    damped_step,
+    header_sample,
+    write_fitted,
+)
 
 MIN_TUNES = 30  # a dance measured on fewer training tunes keeps no moves (the slip jig's 7)
 MIN_ROW_MOVES = 50  # a class before that the tunes play fewer times keeps offsets of 0
@@ -109,18 +115,11 @@ def fit_rounds(label: str, tunes: list, compose_takes, rounds: int, damping: flo
     }
 
 
-def heads_of(tunes: list, n: int, seed: int) -> list:
-    """Up to `n` of the tunes (with a key), shuffled by `seed`: the headers the takes are composed under."""
-    heads = [p for p in tunes if p.key is not None]
-    random.Random(seed).shuffle(heads)
-    return heads[:n]
-
-
 def fit_dance(model, dance: str, tunes: list, rounds: int, damping: float, n: int, seed: int) -> dict:
     """A dance's fit: 16-bar takes of the dance in its training tunes' keys and modes."""
     from tunesmith.api import compose
 
-    heads = heads_of(tunes, n, seed)
+    heads = header_sample([p for p in tunes if p.key is not None], n, seed)
     entry = model.model.decoding["folk"]["dances"][dance]
     kept = entry.pop("length_moves", None)
 
@@ -141,22 +140,15 @@ def fit_dance(model, dance: str, tunes: list, rounds: int, damping: float, n: in
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", default="default")
+    add_round_fit_arguments(ap, rounds=4, styles=False)
     ap.add_argument("--dances", default="reel,hornpipe,waltz")
-    ap.add_argument("--rounds", type=int, default=4)
-    ap.add_argument("--damping", type=float, default=0.8)
-    ap.add_argument("--n", type=int, default=150, help="training tunes whose headers the takes are composed under, per fit")
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--json", default=None, help="write the fit's report here")
-    ap.add_argument("--write", action="store_true", help="store the chosen moves in the model's decoding.json")
     args = ap.parse_args(argv)
     from tunesmith.sampling.request import DANCES
 
     dances = [d for d in args.dances.split(",") if d]
     if not dances or set(dances) - set(DANCES):
         ap.error(f"--dances: among {', '.join(DANCES)}")
-    if not 1 <= args.rounds <= 10 or not 0 < args.damping <= 1 or not 4 <= args.n <= 2000:
-        ap.error("--rounds must be in 1..10, --damping in (0, 1] and --n in 4..2000")
+    check_round_fit(ap, args)
 
     from fit_dance_profiles import dance_pieces
 
@@ -184,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         entries: dict[str, dict] = {}
         chosen = {d: r["chosen_offsets"] for d, r in report["dances"].items() if r.get("chosen_offsets")}
         if chosen:
-            table = json.loads(json.dumps(model.model.decoding["folk"]["dances"]))
+            table = copy.deepcopy(model.model.decoding["folk"]["dances"])
             for d, moves in chosen.items():
                 table[d]["length_moves"] = moves
             entries["folk"] = {"dances": table}

@@ -28,13 +28,12 @@ from __future__ import annotations
 import argparse
 import collections
 import json
-import random
 import sys
 import time
 
 import numpy as np
 
-from tunesmith.evaluation.feedback_fit import fit_setup
+from tunesmith.evaluation.feedback_fit import fit_setup, header_sample
 from tunesmith.evaluation.musicality import MusicalityConfig, compose_like
 from tunesmith.inference import update_decoding_file
 from tunesmith.metrics.musicality import home_key_share, key_heard, local_keys
@@ -103,9 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         report["profile"][fam] = {v: [round(float(x), 4) for x in mean[i]] for i, v in enumerate(VOICES)}
         print(f"[modulation] {fam}: {len(group)} chorales, 2-bar windows {report['local_keys'][fam]}", flush=True)
     report["home_key_share"] = round(float(np.nanmean([home_key_share(p) for p in pieces])), 4)
-    heads = list(pieces)
-    random.Random(args.seed).shuffle(heads)
-    heads = heads[: args.n]
+    heads = header_sample(pieces, args.n, args.seed)
     report["key_heard"] = round(float(np.nanmean([key_heard(p) for p in heads])), 4)
     decoding = model.decoding.setdefault("chorale", {})
     decoding["degree_profile"] = report["profile"]

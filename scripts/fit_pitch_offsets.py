@@ -30,7 +30,6 @@ fit does not use. The classifier and the held-out measures judge it afterwards.
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 import time
 
@@ -39,6 +38,7 @@ import numpy as np
 from tunesmith.evaluation.feedback_fit import (
     add_round_fit_arguments,
     damped_step,
+    header_sample,
     round_fit_styles,
     run_round_fit,
     write_fitted,
@@ -73,9 +73,7 @@ def fit_style(model, tok, style: str, pieces: list, rounds: int, damping: float,
         return {"note": f"fewer than 8 shippable {style} tunes with a melody and key"}
     low, high = DEFAULT_RANGES[style]
     profile = pitch_shares(pieces, low, high)
-    heads = list(pieces)
-    random.Random(seed).shuffle(heads)
-    heads = heads[:n]
+    heads = header_sample(pieces, n, seed)
     decoding = model.decoding.setdefault(style, {})
     kept = decoding.pop("pitch_offsets", None)
     offsets = np.zeros(high - low + 1)

@@ -470,12 +470,16 @@ def test_return_offsets_weigh_the_note_before_last_and_a_rock_more(tmp_path):
     with pytest.raises(ValueError, match=r"chorale: lower_return_offsets must be three tables \(alto, tenor, bass\)"):
         read_decoding(tmp_path)
     req = ComposeRequest(style="chorale", key="C", bars=4)
-    tables = compose_tables(tok, req, 512)
-    set_interval_feedback(tables, req, chorale)
-    auto = Constrainer(tables, 0)
-    auto.state = _VOICE
-    auto.voice_recent = [[60, 62], [55, 57, 55], [48, 50, 48], [43, 45, 43]]
-    at = {p: int(np.flatnonzero(tables.pitch_real == p)[0]) for p in (45, 50, 57, 60)}
+
+    def four_voices(decoding):  # each voice after x-y-x (the soprano after C-D), about to choose a pitch
+        tables = compose_tables(tok, req, 512)
+        set_interval_feedback(tables, req, decoding)
+        auto = Constrainer(tables, 0)
+        auto.state = _VOICE
+        auto.voice_recent = [[60, 62], [55, 57, 55], [48, 50, 48], [43, 45, 43]]
+        return auto, {p: int(np.flatnonzero(tables.pitch_real == p)[0]) for p in (45, 48, 50, 57, 60)}
+
+    auto, at = four_voices(chorale)
     auto.v = 1  # alto: x-y-x, y would rock: return -0.25, no rock offset
     assert auto.tonal_bias()[at[57]] == pytest.approx(-0.25)
     auto.v = 2  # tenor: -0.5 - 1.0
@@ -499,12 +503,7 @@ def test_return_offsets_weigh_the_note_before_last_and_a_rock_more(tmp_path):
         (tmp_path / "decoding.json").write_text(json.dumps({"chorale": {**chorale, "lower_interval_offsets": bad}}))
         with pytest.raises(ValueError, match=message):
             read_decoding(tmp_path)
-    tables = compose_tables(tok, req, 512)
-    set_interval_feedback(tables, req, chorale)
-    auto = Constrainer(tables, 0)
-    auto.state = _VOICE
-    auto.voice_recent = [[60, 62], [55, 57, 55], [48, 50, 48], [43, 45, 43]]
-    at = {p: int(np.flatnonzero(tables.pitch_real == p)[0]) for p in (45, 48, 50, 57)}
+    auto, at = four_voices(chorale)
     auto.v = 1  # the alto's table is 0: its return offset alone
     assert auto.tonal_bias()[at[57]] == pytest.approx(-0.25)
     auto.v = 2  # the tenor's rock on D3, and its tone up from C3

@@ -72,11 +72,23 @@ def write_fitted(folder: Path, entries: dict[str, dict], name: str, note_key: st
         print(f"no style's takes came nearer the tunes with {name}; decoding.json left as it was")
 
 
-def add_round_fit_arguments(ap: argparse.ArgumentParser, rounds: int) -> None:
-    """The arguments every round-by-round offset fit takes (`--model`, `--styles`, `--rounds`,
-    `--damping`, `--n`, `--seed`, `--json`, `--write`); checked by `round_fit_styles`."""
+def header_sample(pieces, n: int, seed: int) -> list:
+    """Up to `n` of `pieces` in an order shuffled by `seed`: the tunes whose headers a fit composes
+    its takes under."""
+    import random
+
+    heads = list(pieces)
+    random.Random(seed).shuffle(heads)
+    return heads[:n]
+
+
+def add_round_fit_arguments(ap: argparse.ArgumentParser, rounds: int, styles: bool = True) -> None:
+    """The arguments every round-by-round offset fit takes (`--model`, `--styles` unless `styles`
+    is False, `--rounds`, `--damping`, `--n`, `--seed`, `--json`, `--write`); checked by
+    `check_round_fit` (and `round_fit_styles`)."""
     ap.add_argument("--model", default="default")
-    ap.add_argument("--styles", default="folk")
+    if styles:
+        ap.add_argument("--styles", default="folk")
     ap.add_argument("--rounds", type=int, default=rounds)
     ap.add_argument("--damping", type=float, default=0.8)
     ap.add_argument("--n", type=int, default=150, help="tunes whose headers the takes are composed under, per style")
@@ -85,11 +97,16 @@ def add_round_fit_arguments(ap: argparse.ArgumentParser, rounds: int) -> None:
     ap.add_argument("--write", action="store_true", help="store the chosen offsets in the model's decoding.json")
 
 
+def check_round_fit(ap: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """`--rounds`, `--damping` and `--n` checked; a bad value stops the script with one line."""
+    if not 1 <= args.rounds <= 10 or not 0 < args.damping <= 1 or not 4 <= args.n <= 2000:
+        ap.error("--rounds must be in 1..10, --damping in (0, 1] and --n in 4..2000")
+
+
 def round_fit_styles(ap: argparse.ArgumentParser, args: argparse.Namespace, styles_help: str) -> list[str]:
     """`--styles` as a list, once `--rounds`, `--damping`, `--n` and the styles are checked; a bad
     value stops the script with one line (`ap.error`; `styles_help` says which styles it fits)."""
-    if not 1 <= args.rounds <= 10 or not 0 < args.damping <= 1 or not 4 <= args.n <= 2000:
-        ap.error("--rounds must be in 1..10, --damping in (0, 1] and --n in 4..2000")
+    check_round_fit(ap, args)
     styles = [s for s in args.styles.split(",") if s]
     if not styles or set(styles) - {"folk", "pop", "jazz", "chorale"}:
         ap.error(f"--styles: among {styles_help}")

@@ -222,7 +222,7 @@ class Constrainer:
             if t.lower_return_offsets is not None and self.v <= len(t.lower_return_offsets):
                 back = self._return_bias(recent, t.lower_return_offsets[self.v - 1])
             if t.lower_interval_offsets is not None and self.v <= len(t.lower_interval_offsets) and recent:
-                moves = t.lower_interval_offsets[self.v - 1][np.minimum(np.abs(t.pitch_real - recent[-1]), INTERVAL_BUCKETS - 1)]
+                moves = t.lower_interval_offsets[self.v - 1][self._move_sizes(recent[-1])]
             out = _plus(back, moves, self.unison_bias(), self.chord_bias(), self.repeat_bias(), self.voice_register_bias())
         if self.modulation is not None and self.modulation[1] <= self.bar < self.modulation[2]:
             out = _plus(out, t.modulation_bias[self.modulation[0]][self.v])
@@ -363,6 +363,11 @@ class Constrainer:
             return None
         return extra * (self.t.pitch_real == recent[-2])
 
+    def _move_sizes(self, last: int) -> np.ndarray:
+        """For each of `t.pitch_ids`, the interval-offset bucket of a move to it from the pitch
+        `last`: its size in semitones, 13 and more in the last bucket."""
+        return np.minimum(np.abs(self.t.pitch_real - last), INTERVAL_BUCKETS - 1)
+
     def interval_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.pitch_ids`: each pitch gets the style's offset for the interval it
         makes from the melody's latest note (`set_interval_feedback`); after two different
@@ -372,7 +377,7 @@ class Constrainer:
         recent = self.melody_recent
         if t.interval_offsets is None or not recent:
             return None
-        out = t.interval_offsets[np.minimum(np.abs(t.pitch_real - recent[-1]), INTERVAL_BUCKETS - 1)]
+        out = t.interval_offsets[self._move_sizes(recent[-1])]
         back = self._return_bias(recent, t.return_offsets)
         return out if back is None else out + back
 
