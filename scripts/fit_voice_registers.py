@@ -1,7 +1,8 @@
-"""Fit the four voices' register feedback of chorales and write it into decoding.json.
+"""Fit the voices' register feedback (a chorale's four, a lead sheet's melody) into decoding.json.
 
     python scripts/fit_voice_registers.py [--model default] [--style chorale] [--gains 0,1,2,3]
         [--n 60] [--json runs/voice_registers.json] [--write]
+    python scripts/fit_voice_registers.py --style jazz --voices 1 ...   # a lead sheet's melody
 
 What it corrects: Bach's voices sit where they sit whatever the key (over the training chorales,
 the soprano's mean pitch lies at 69.9 - 72.1 in each of the 14 commonest keys, with an SD of 1.9
@@ -17,7 +18,10 @@ How it is fitted, on the shippable training split only (no held-out piece is use
    bars: a seeded sample; `evaluation.musicality.compose_like`): per voice, the mean pitch, the
    mean absolute interval and the range (highest minus lowest pitch). The chosen gain is the one
    whose takes come nearest the same pieces on the twelve together (the sum of squared
-   differences, each in units of the pieces' own SD over pieces): the register alone would be
+   differences, each in units of the pieces' own SD over pieces), plus each voice's spread: the
+   SD over takes of the voice's mean pitch against the pieces' SD, in units of the latter (a
+   lead sheet's takes matched the tunes' mean register while each sat further from it, session
+   36). The register alone would be
    bought with leaps, or with a climb from a low start (on the shipped model, session 29: gain
    1.33 put the sopranos' mean at 69.9 against Bach's 70.6, from 67.6, but their range grew from
    13.3 to 15.4 semitones against Bach's 11.9, and the classifier told them from Bach's more
@@ -37,7 +41,7 @@ import time
 import numpy as np
 
 from tunesmith.evaluation.feedback_fit import chosen_gain, fit_setup
-from tunesmith.evaluation.musicality import MusicalityConfig, compose_like
+from tunesmith.evaluation.musicality import MusicalityConfig, compose_like, length_matched
 from tunesmith.inference import update_decoding_file
 
 
@@ -83,9 +87,12 @@ def main(argv: list[str] | None = None) -> int:
           f"(SD over pieces {np.round(real_all[:, : args.voices].std(axis=0), 2).tolist()})", flush=True)  # fmt: skip
     order = np.random.default_rng(args.seed).permutation(len(pieces))
     heads = [pieces[i] for i in order[: args.n]]
-    real = np.array([voice_profile(p, args.voices) for p in heads])
+    # the pieces as long as the takes composed under their headers (a 32-bar tune's range against a
+    # 16-bar take's would ask the takes for more range than their bars hold)
+    real = np.array([voice_profile(p, args.voices) for p in length_matched(heads, args.style, args.bars)])
     real_mean, real_sd = real.mean(axis=0), np.maximum(real.std(axis=0), 1e-9)
-    print(f"their headers' pieces ({len(heads)}): {np.round(real_mean, 2).tolist()}", flush=True)
+    print(f"their headers' pieces ({len(heads)}): {np.round(real_mean, 2).tolist()}; SD of the voice means "
+          f"{np.round(real_sd[: args.voices], 2).tolist()}", flush=True)  # fmt: skip
     decoding = model.decoding.setdefault(args.style, {})
     report = {"style": args.style, "voices": args.voices, "pieces": len(pieces), "targets": np.round(targets, 3).tolist(),
               "headers_real": np.round(real_mean, 3).tolist(), "gains": {}}  # fmt: skip
@@ -96,8 +103,11 @@ def main(argv: list[str] | None = None) -> int:
         takes = compose_like(model, tok, heads, args.style, config)
         rows = np.array([r for r in (voice_profile(p, args.voices) for p in takes) if r is not None])
         mine = rows.mean(axis=0)
-        distance = float((((mine - real_mean) / real_sd) ** 2).sum())
+        # how far each voice's mean pitch strays from take to take, against the pieces' own spread
+        spread = rows[:, : args.voices].std(axis=0)
+        distance = float((((mine - real_mean) / real_sd) ** 2).sum() + (((spread - real_sd[: args.voices]) / real_sd[: args.voices]) ** 2).sum())
         row = {"takes": len(rows), "voice_means": np.round(mine[: args.voices], 2).tolist(),
+               "voice_mean_sd": np.round(spread, 2).tolist(),
                "mean_abs_intervals": np.round(mine[args.voices : 2 * args.voices], 3).tolist(),
                "ranges": np.round(mine[2 * args.voices :], 2).tolist(), "distance": round(distance, 3)}  # fmt: skip
         report["gains"][str(gain)] = row

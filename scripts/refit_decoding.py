@@ -27,6 +27,8 @@ Steps (`--from NAME` starts at one; `--only NAME[,NAME]` runs those):
                 were not kept: its shippable tunes rock more than its held-out songs)
   pitch         scripts/fit_pitch_offsets.py --styles folk,chorale --rounds 4 (a folk melody's and a chorale
                 soprano's offset per real pitch)
+  registers     scripts/fit_voice_registers.py --style jazz|pop --voices 1 (a lead sheet's melody drawn toward
+                the style's register: each take had kept a register of its own, session 36)
   lower-moves   scripts/fit_interval_feedback.py --styles chorale --only-lower-moves --returns --rounds 4 (the
                 alto's, tenor's and bass's interval offsets and their return offsets, fitted together: with
                 the moves alone the stepping voices rocked more than Bach's, session 34; fitted together they
@@ -76,6 +78,8 @@ def steps(folder: Path, reports: Path) -> list[tuple[str, list[list[str]]]]:
         ("iv-folk", [fit("fit_interval_feedback.py", "--styles", "folk", "--rounds", "4", "--returns", report="iv_folk.json")]),
         ("iv-pop", [fit("fit_interval_feedback.py", "--styles", "pop", "--rounds", "3", report="iv_pop.json")]),
         ("pitch", [fit("fit_pitch_offsets.py", "--styles", "folk,chorale", "--rounds", "4", report="pitch_offsets.json")]),
+        ("registers", [fit("fit_voice_registers.py", "--style", style, "--voices", "1", "--gains", "0,0.5,1,1.5,2",
+                           "--n", "75", report=f"voice_registers_{style}.json") for style in ("jazz", "pop")]),
         ("lower-moves", [fit("fit_interval_feedback.py", "--styles", "chorale", "--only-lower-moves", "--returns",
                              "--rounds", "4", report="lower_moves.json")]),
         ("register", [fit("fit_register_lift.py", "--style", "folk", "--bars", "32", "--form", "AABB",

@@ -604,8 +604,8 @@ def test_the_register_feedback_lifts_a_b_strain(model, tok, monkeypatch):
 def test_the_voice_register_feedback_draws_each_chorale_voice_to_its_register(model, tok, monkeypatch):
     """Four voices: a voice whose mean so far lies under its target tilts up (and over it, down);
     a voice not yet heard is judged by the others' lean (the key moves all four together);
-    nothing before any voice has a bar, off without the decoding's registers, or in a lead sheet.
-    End to end, the takes' tokens change with it on."""
+    nothing before any voice has a bar, off without the decoding's registers. A lead sheet's melody
+    has one register, and none under a range the user gave. End to end, the takes' tokens change with it on."""
     from tunesmith.sampling import Constrainer, compose_tables, decode, prompt_ids, set_voice_register_feedback
 
     req = ComposeRequest(style="chorale", key="Eb", bars=4, seed=2)
@@ -622,10 +622,18 @@ def test_the_voice_register_feedback_draws_each_chorale_voice_to_its_register(mo
     auto.voice_pitch_time[0] = 66.0 * 48
     auto.v = 2  # the tenor, not yet heard: the soprano's lean (4 under) says it too sits low
     assert slope(auto.voice_register_bias()) > 0
-    lead = ComposeRequest(style="folk", key="D", bars=4, seed=2)
+    lead = ComposeRequest(style="folk", key="D", bars=4, seed=2)  # a lead sheet's melody: one register
     lead_tables = compose_tables(tok, lead, 768)
     set_voice_register_feedback(lead_tables, lead, {**tuned, "voice_registers": [70.0]})
-    assert lead_tables.voice_register_gain == 0.0
+    assert lead_tables.voice_register_gain == 2.0 and lead_tables.voice_register_target.tolist() == [70.0]
+    lead_auto = Constrainer(lead_tables, len(prompt_ids(tok, lead)))
+    lead_auto.v, lead_auto.degree_time[0, 0], lead_auto.voice_pitch_time[0] = 0, 48.0, 64.0 * 48  # low: tilt up
+    assert slope(lead_auto.voice_register_bias()) > 0
+    for other in (lead, replace(lead, pitch_range=(60, 84))):  # four registers for one melody; the user's range
+        other_tables = compose_tables(tok, other, 768)
+        registers = [70.0] if other is not lead else tuned["voice_registers"]
+        set_voice_register_feedback(other_tables, other, {**tuned, "voice_registers": registers})
+        assert other_tables.voice_register_gain == 0.0
     off_tables = compose_tables(tok, req, 768)
     set_voice_register_feedback(off_tables, req, {"voice_register_gain": 2.0})
     assert off_tables.voice_register_target is None

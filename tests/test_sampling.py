@@ -203,6 +203,20 @@ def test_tiny_top_p_is_greedy(model, tok, monkeypatch):
     assert np.all(a.logprobs == 0.0)
 
 
+@pytest.mark.parametrize("key, pitch_range", [("D", (21, 28)), ("E", (24, 35)), ("Ab", (96, 108)), ("Bb", (98, 108))])
+def test_a_range_at_the_pianos_ends_holds_in_every_key(model, tok, key, pitch_range):
+    """Version-2 tokens write every key in C, within A0..C8: a range reaching past what a key's
+    tokens sound (A0 in D, C8 in A-flat) is held to the pitches they reach, not written an octave
+    off (--range A0:D1 in D had sounded A1), and one they barely reach is refused in one line."""
+    request = ComposeRequest(style="folk", key=key, bars=4, pitch_range=pitch_range, seed=3)
+    for take in generate(model, tok, request, n=2):
+        check_take(take, request, tok)  # every note inside the range
+    edge = (pitch_range[0], pitch_range[0] + 5) if pitch_range[0] < 60 else (pitch_range[1] - 5, pitch_range[1])
+    narrow = ComposeRequest(style="folk", key=key, bars=4, pitch_range=edge)  # a fourth, part of it out of reach
+    with pytest.raises(ValueError, match=rf"pitch range [^ ]+: in {key} the model writes [^ ]+ to [^ ]+; give a range"):
+        generate(model, tok, narrow)
+
+
 def test_block_budget_still_completes_every_bar(tok):
     torch.manual_seed(0)
     tiny = GPT(ModelConfig(vocab_size=tok.vocab_size, block_size=160, n_layer=1, n_head=1, n_embd=16)).eval()

@@ -300,3 +300,44 @@ def test_a_reels_quarters_come_in_pairs_not_one_by_one(monkeypatch):
     monkeypatch.delitem(load_model("default").model.decoding["folk"]["dances"]["reel"], "length_moves")
     without = alternations(compose(style="folk", dance="reel", bars=16, seed=300, n=24, check=False))
     assert with_moves <= 9.0 and without >= with_moves + 4.0
+
+
+def test_a_jazz_melody_keeps_to_its_styles_register_whatever_it_starts_on(monkeypatch):
+    """Each take had kept the register it happened to start in (a B-flat tune around B-flat 3):
+    the SD over takes of a take's mean pitch was 4.0 semitones for jazz against the tunes' 1.8.
+    The melody's register feedback ("voice_registers", scripts/fit_voice_registers.py --voices 1)
+    draws it back (2.3 at the fitted gain; docs/notes/2026-12-04-session-36/registers.py)."""
+    import numpy as np
+
+    from tunesmith.api import compose, load_model
+
+    def spread(takes) -> float:
+        return float(np.std([np.mean([n.pitch for n in t.piece.melody().notes]) for t in takes]))
+
+    def takes() -> list:
+        return [t for key in ("Bb", "E", "A", "F") for t in compose(style="jazz", key=key, bars=16, seed=500, n=12, check=False)]
+
+    drawn = spread(takes())
+    monkeypatch.delitem(load_model("default").model.decoding["jazz"], "voice_register_gain")
+    free = spread(takes())
+    assert drawn <= 2.4 and free >= drawn + 0.5, (drawn, free)
+
+
+def test_a_chorale_over_given_chords_sounds_them_on_every_beat():
+    """`--chords` is a hard control: in four parts every note struck on a beat is a tone of that
+    bar's chord (suspensions held over a beat and passing notes between beats stay). The symbols
+    had been written above voices singing their own harmony: 6 of 14 notes of a bar marked C."""
+    import tunesmith as ts
+    from tunesmith.harmony import chord_pitch_classes
+
+    for key, mode, chords in (("C", "major", "C F G C"), ("G", "minor", "Gm Cm D7 Gm"), ("A", "major", "A D E7 A F#m Bm E A")):
+        for take in ts.compose("chorale", key=key, mode=mode, chords=chords, bars=len(chords.split()), n=3, seed=5, check=False):
+            piece, struck = take.piece, 0
+            for track in piece.tracks:
+                for note in track.notes:
+                    if note.onset + 1e-6 < piece.chords[0].onset or abs(note.onset - round(note.onset)) > 1e-6:
+                        continue  # before the first chord (a pickup), or off the beat
+                    figure = [c for c in piece.chords if c.onset <= note.onset + 1e-6][-1].figure
+                    assert note.pitch % 12 in chord_pitch_classes(figure), (key, chords, figure, note)
+                    struck += 1
+            assert struck >= 4 * len(chords.split())

@@ -706,6 +706,7 @@ class Constrainer:
                 if outside:
                     mask = narrow(mask, ~(_semitone_from(pcs, outside) & ~np.isin(pcs, triad)))
         mask = part_writing(self, at, mask)
+        led = mask  # the voice leading's choice, before a cadence's
         kind = self._cadence()
         end = self._phrase_end(self.bar)
         # the last beat belongs to the cadence's note; in four parts, from where the soprano's
@@ -746,7 +747,26 @@ class Constrainer:
             mask = both if both.any() else (fin if fin.any() else mask)
         else:
             mask = final_chord_third(self, at, mask)
+        mask = self._given_chord(pos, mask, led)
         return ps if mask is None else ps[mask]
+
+    def _given_chord(self, pos: int, mask: np.ndarray | None, led: np.ndarray | None) -> np.ndarray | None:
+        """Four voices over chords the musician gave (`--chords`): a note struck on a beat is a tone
+        of the bar's chord, before a cadence's or the final chord's plan (the chords are a hard
+        control; where they and the plan disagree, C F G G closing on G, the chords win), within
+        the voice leading's choice (`led`) where that leaves one, else in the voices' order where
+        one keeps it. Off the beat the voices
+        pass as they like. Why: the symbols were written above the score while the voices sang
+        their own harmony (a bar marked C sounded D B D G; 6 of 14 notes were tones of the chord)."""
+        t = self.t
+        if t.given_chord_pcs is None or not t.voice_leading or pos % t.beat_ticks or self.bar < t.bar_offset:
+            return mask
+        keep = in_pitch_classes(t.pitch_values[self.v], t.given_chord_pcs[(self.bar - t.bar_offset) % len(t.given_chord_pcs)])
+        for allowed in (mask, led):  # where the voice leading leaves no tone of the chord, the chord wins
+            both = keep if allowed is None else allowed & keep
+            if both.any():
+                return both
+        return narrow(self._in_order(keep, self.bar * t.L + pos, may_cross=False), keep)
 
     def _in_order(self, fin: np.ndarray, at: int, *, may_cross: bool) -> np.ndarray:
         """The notes of `fin` (a cadence's or an approach's) that keep the voices' order at tick

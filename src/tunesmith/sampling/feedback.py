@@ -158,11 +158,23 @@ def set_voice_register_feedback(tables: _Tables, request: ComposeRequest, tuned:
     69.9 - 72.1 over the 14 commonest keys; SD over chorales 1.9 semitones), while the model writes
     relative to the key (`Tokenizer` version 2) and its takes followed the key's tonic down: sopranos
     at 66.0 in E-flat, 66.3 in G minor, 69.4 in G, against Bach's 70.3, 69.9, 70.2. Scaled by the
-    request's `interval_feedback` weight, as the voices' other offsets are (0: off)."""
+    request's `interval_feedback` weight, as the voices' other offsets are (0: off).
+
+    A lead sheet's melody (one register, "voice_registers": [mean]) has it only under the style's
+    default range, as `set_pitch_offsets`: under a range the user gave, the register is the user's.
+    Why: each take settled on a register of its own and kept it, a jazz take in B-flat at B-flat 3
+    to D4 all through; the takes' mean pitch varied from take to take twice as much as the tunes'
+    (shippable training headers: SD over pieces 4.2 semitones for jazz, 3.6 for pop, against the
+    tunes' 1.7 and 1.9; `docs/notes/2026-12-04-session-36/registers.py`)."""
     gain = float(tuned.get("voice_register_gain", 0.0))
     targets = tuned.get("voice_registers")
     weight = 1.0 if request.interval_feedback is None else max(0.0, float(request.interval_feedback))
-    if gain <= 0 or weight <= 0 or request.layout != "satb" or not targets or len(targets) != len(tables.voices):
+    if gain <= 0 or weight <= 0 or not targets or len(targets) != len(tables.voices):
+        return
+    if request.layout == "lead":
+        if tuple(request.pitch_range) != DEFAULT_RANGES.get(request.style):
+            return
+    elif request.layout != "satb":
         return
     tables.voice_register_target = np.asarray(targets, dtype=np.float64)
     tables.voice_register_gain = gain * weight

@@ -260,7 +260,7 @@ DANCE_FORMS = {"reel": "AABB", "jig": "AABB", "hornpipe": "AABB", "polka": "AABB
                "march": "AABB", "waltz": "AABB", "strathspey": "AABB", "song": "AABA", "ballad": "AABA"}  # fmt: skip
 
 
-def _named(pitch: int) -> str:
+def range_pitch_name(pitch: int) -> str:
     """A MIDI pitch as --range writes it (55 -> "G3"): a fiddler had been told "55..59"."""
     names = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
     return f"{names[pitch % 12]}{pitch // 12 - 1}"
@@ -655,7 +655,7 @@ class ComposeRequest:
         if self.layout == "lead":
             if hi - lo < MIN_MELODY_SPAN:
                 raise ValueError(
-                    f"pitch range {_named(lo)}:{_named(hi)} too narrow: a melody needs at least {MIN_MELODY_SPAN} "
+                    f"pitch range {range_pitch_name(lo)}:{range_pitch_name(hi)} too narrow: a melody needs at least {MIN_MELODY_SPAN} "
                     "semitones"
                 )
             return {"M": (lo, hi)}
@@ -664,8 +664,8 @@ class ComposeRequest:
             a, b = max(lo, vlo), min(hi, vhi)
             if b - a < MIN_VOICE_SPAN:
                 raise ValueError(
-                    f"pitch range {_named(lo)}:{_named(hi)} too narrow for a chorale's 4 voices: the {v} voice "
-                    f"(normally {_named(vlo)}:{_named(vhi)}) would get {max(0, b - a)} semitones, needs {MIN_VOICE_SPAN}"
+                    f"pitch range {range_pitch_name(lo)}:{range_pitch_name(hi)} too narrow for a chorale's 4 voices: the {v} voice "
+                    f"(normally {range_pitch_name(vlo)}:{range_pitch_name(vhi)}) would get {max(0, b - a)} semitones, needs {MIN_VOICE_SPAN}"
                 )
             out[v] = (a, b)
         return out

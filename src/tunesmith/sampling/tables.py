@@ -9,11 +9,12 @@ import itertools
 
 import numpy as np
 
-from tunesmith.harmony import MINOR_QUALITIES
+from tunesmith.harmony import MINOR_QUALITIES, chord_pitch_classes
 from tunesmith.harmony import QUALITIES as CHORD_INTERVALS
 from tunesmith.sampling.endings import set_ending_tables
 from tunesmith.sampling.feedback import add_modulation_cadences
 from tunesmith.sampling.request import (
+    MIN_MELODY_SPAN,
     MINOR_THIRD_MODES,
     MODE_MOVES,
     MODEL_MODES,
@@ -22,6 +23,7 @@ from tunesmith.sampling.request import (
     ComposeRequest,
     form_sections,
     phrase_cadences,
+    range_pitch_name,
     section_cadences,
     seven_note_scale,
     tonic_triad,
@@ -134,9 +136,16 @@ class _Tables:
         # a semitone away in another voice is a cross relation (`voice_leading.cross_relations`)
         self.diatonic = frozenset((pitch_class_of(request.key) + x) % 12 for x in seven_note_scale(request.mode))
         self.pitches, self.pitch_values = [], []
+        # the sounding pitches the model's tokens reach in this key (version 2 writes every key in
+        # C, in PITCH_MIN..PITCH_MAX): one beyond them would be written an octave off (--range
+        # A0:D1 in D had sounded A1)
+        lowest, highest = (PITCH_MIN + shift, PITCH_MAX + shift) if tok.relative else (PITCH_MIN, PITCH_MAX)
         for v in self.voices:
             lo, hi = request.voice_ranges()[v]
-            ps = [p for p in range(lo, hi + 1) if scale is None or p % 12 in scale]
+            if max(lo, lowest) > min(hi, highest) - (MIN_MELODY_SPAN if len(self.voices) == 1 else 0):
+                raise ValueError(f"pitch range {range_pitch_name(lo)}:{range_pitch_name(hi)}: in {request.key} the model writes "
+                                 f"{range_pitch_name(lowest)} to {range_pitch_name(highest)}; give a range that lies within it")  # fmt: skip
+            ps = [p for p in range(max(lo, lowest), min(hi, highest) + 1) if scale is None or p % 12 in scale]
             self.pitches.append(np.array([tok.pitch_id(p, shift) for p in ps]))
             self.pitch_values.append(np.array(ps))
         # four-part rules (no crossing, no parallel 5ths/8ves) for multi-voice layouts
@@ -179,6 +188,8 @@ class _Tables:
         self.dur_ticks = np.array(DUR_TICKS)
         self.durs = np.arange(tok.dur_base, tok.dur_base + len(DUR_TICKS))
         self.forced_chords = [tok.chord_ids(c, shift) for c in request.chords] if request.chords else None
+        # the pitch classes each given chord sounds (a chorale's voices take them on the beat)
+        self.given_chord_pcs = [chord_pitch_classes(c) for c in request.chords] if request.chords else None
         chord_len = max((len(c) for c in self.forced_chords), default=0) if self.forced_chords else 0
         self.per_bar = 1 + chord_len + len(self.voices)  # fewest tokens a bar can take
         self.max_len = max_len
