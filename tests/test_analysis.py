@@ -182,6 +182,11 @@ def test_cli_json_html_and_feature_cache(tmp_path, capsys):
     assert status == 0
     text = capsys.readouterr().out
     assert "features from cache" in text
+    # the chord qualities are listed whether or not they changed, each said to be one or the
+    # other, and the change points' reference years are named (a reader took q=0.36 as significant)
+    listed = [line for line in text.splitlines() if line.strip().startswith(("dom7_share", "min7_share", "major_share"))]
+    assert listed and all(line.endswith(("(significant)", "(not significant)")) for line in listed)
+    assert "the years of Mauch et al. 2015" in text
     assert json.loads(out_json.read_text())["corpus"]["features_from_cache"] is True
     assert out_html.read_text().startswith("<!DOCTYPE html>")
     # a refused request is one JSON error object

@@ -54,6 +54,33 @@ def test_notebook_session(tmp_path):
         ts.compose(style="polka")
 
 
+def test_play_outside_a_notebook_says_what_to_do(monkeypatch):
+    """Without IPython `take.play()` had raised ModuleNotFoundError: No module named 'IPython'."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_ipython(name, *args, **kwargs):
+        if name.startswith("IPython"):
+            raise ModuleNotFoundError("No module named 'IPython'")
+        return real_import(name, *args, **kwargs)
+
+    take = ts.compose(style="folk", bars=2, seed=1, check=False)
+    monkeypatch.setattr(builtins, "__import__", no_ipython)
+    with pytest.raises(RuntimeError, match=r"take\.play\(\) needs IPython .*take\.write\('out/take'\)"):
+        take.play()
+
+
+def test_a_takes_musicxml_without_its_json_is_continued_in_its_own_style(tmp_path):
+    """A jazz take's MusicXML copied alone (no JSON beside it) had been continued as folk; the
+    request the file records in its <identification> says jazz."""
+    take = ts.compose(style="jazz", key="F", bars=4, seed=2, check=False)
+    take.write(tmp_path / "alone.musicxml")
+    assert not (tmp_path / "alone.json").exists()
+    more = ts.continue_(tmp_path / "alone.musicxml", bars=2, seed=1)
+    assert more.provenance["request"]["style"] == "jazz"
+
+
 def test_the_same_request_from_python_and_the_cli(tmp_path, capsys):
     assert main(["compose", "--style", "jazz", "--chords", "Dm7 G7", "--bars", "4", "--seed", "5", "--out",
                  str(tmp_path / "x"), "--json", *FAST]) == 0  # fmt: skip

@@ -250,3 +250,15 @@ def test_provenance_refuses_bad_files_in_one_line(home, tmp_path, monkeypatch):
         ts.provenance(tmp_path / "big.wav")
     with pytest.raises(FileNotFoundError, match=r"gone\.mid: no such file"):
         ts.provenance(tmp_path / "gone.mid")
+
+
+def test_provenance_says_a_musicians_own_file_is_theirs(capsys):
+    """A studio upload written out again (no note generated) had been summed up as
+    "studio-export.mid: provenance": the line says whose music it is and what it came from."""
+    from tunesmith.cli.provenance import print_record
+
+    fields = {"tunesmith": "0.1.0", "request": {"command": "upload", "name": "tune.abc", "format": "abc"}}
+    print_record({"file": "studio-export.mid", "kind": "midi", "content_credentials": None, "made_by_tunesmith": True,
+                  "fields": fields, "ai_generated": False, "signed": False})  # fmt: skip
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == "studio-export.mid: The musician's own music: tunesmith generated none of these notes (upload of tune.abc)"

@@ -169,6 +169,18 @@ def test_reports_name_folders_without_machine_paths(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path.anchor)  # run from /: not "tmp/.../runs/m"
     assert shown_path(tmp_path / "runs" / "m") == "m"
     assert shown_path(None) == ""
+    # the evaluated corpus cache (in the JSON and the HTML): its folder's name, not where it lies
+    import tunesmith.corpus as corpus_module
+    from tunesmith.evaluation import load_eval_data
+
+    class Cache:
+        path, manifest = str(tmp_path / "home" / "corpus" / "v123"), {"created": "today"}
+
+        def filter(self, **kwargs):
+            return []
+
+    monkeypatch.setattr(corpus_module, "load_corpus", lambda folder=None: Cache())
+    assert load_eval_data(styles=("folk",)).source["path"] == "v123"
 
 
 def test_real_pieces_are_measured_as_a_take_of_their_style_is_written():

@@ -163,6 +163,27 @@ def test_a_natural_chord_root_carries_no_alter(tmp_path):
     assert figures[:2] == ["A", "C"] and figures[2].startswith("B-")
 
 
+def test_a_double_flat_or_sharp_chord_root_is_written_as_spelled(tmp_path):
+    """In C-flat major the chord on the sixth degree's flat is B-double-flat 7, in B-sharp major
+    the third's F-double-sharp 7: the MusicXML had written B-flat 7 and F-sharp 7 (one accidental
+    kept), while the MIDI's markers said them right. Read back, the figures are the same."""
+    from tunesmith.inputs.musicxml import read_musicxml
+    from tunesmith.score import ChordSymbol
+
+    piece = _satb()
+    piece.tracks = [Track("Melody", "melody", 0, False, [Note(p, float(b), 1.0, 80) for b, p in enumerate((71, 69, 68, 66))])]
+    piece.keys = [KeySignature(0.0, "Cb", "major")]
+    piece.chords = [ChordSymbol(0.0, "Cbmaj7"), ChordSymbol(1.0, "Bbb7"), ChordSymbol(2.0, "F##7/A##"), ChordSymbol(3.0, "Fb")]
+    path = write_musicxml(piece, tmp_path / "accidentals.musicxml")
+    text = path.read_text()
+    assert "<root-step>B</root-step>\n          <root-alter>-2</root-alter>" in text.replace("\r", "")
+    assert "<root-alter>2</root-alter>" in text and "<bass-alter>2</bass-alter>" in text
+    figures = [cs.figure for cs in music21.converter.parse(text, format="musicxml").recurse().getElementsByClass("ChordSymbol")]
+    assert figures[1] == "B--7" and figures[2].startswith("F##7")
+    (back,) = read_musicxml(path)
+    assert [c.figure for c in sorted(back.chords, key=lambda c: c.onset)] == ["Cbmaj7", "Bbb7", "F##7/A##", "Fb"]
+
+
 def _note_values(path) -> list[list[tuple[str, int, str | None]]]:
     """Per measure of the first part: (type, dots, tie) of each note."""
     score = music21.converter.parse(str(path))

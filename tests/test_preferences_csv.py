@@ -91,7 +91,10 @@ def test_the_header_is_read_by_name_in_any_order_with_a_bom_and_crlf(takes, tmp_
         # every bad row at once (one a run had taken three edits)
         ("preferred,other\n,t-2.json\nt-1.json,t-2.json\nt-3.json,t-3.json\nmissing.json,t-1.json\n",
          r"h.csv: 3 bad row\(s\), nothing imported: row 2: empty 'preferred' cell; row 4: t-3.json and t-3.json are the "
-         r"same take.*; row 5: .*missing.json: no take JSON \(name the STEM.json"),
+         r"same take.*; row 5: .*missing.json: no take JSON; name the STEM.json"),
+        # a row whose two takes are both missing is one bad row, its two problems both said
+        ("preferred,other\nnope1.json,nope2.json\n",
+         r"h.csv: 1 bad row\(s\), nothing imported: row 2: .*nope1.json: no take JSON.*; row 2: .*nope2.json: no take JSON"),
         ("", r"h.csv: empty; expected a header row preferred,other"),
         ("preferred,other\nhttp://127.0.0.1/a.json,t-2.json\n",
          r"h.csv: 1 bad row\(s\), nothing imported: row 2: http://127.0.0.1/a.json: URLs are not read"),

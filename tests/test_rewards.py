@@ -282,6 +282,9 @@ def test_rating_cli_verbs(tmp_path, takes, monkeypatch, capsys):
     assert said.strip().endswith("preference_model-bob.json") and Path(report["saved"]).read_bytes() == default
     assert main(["rate", str(tmp_path / "missing.json"), "--stars", "3"]) == 2
     assert "no take JSON" in capsys.readouterr().err
+    (tmp_path / "tune.abc").write_text("X:1\nK:D\nDEF|\n")  # the musician's own file: named as given
+    assert main(["rate", str(tmp_path / "tune.abc"), "--stars", "3"]) == 2
+    assert f"{tmp_path / 'tune.abc'}: no take JSON (looked for tune.json beside it)" in capsys.readouterr().err
     # the fitted model is a reward `tune --reward preferences` can use
     w = resolve(["preferences"])
     from tunesmith.ratings import read_take

@@ -300,6 +300,26 @@ def test_a_damaged_index_beside_a_model_is_refused_before_the_work(tmp_path):
     assert ts.compose(style="folk", bars=2, seed=1, model=folder, check=False).piece.n_notes > 0
 
 
+def test_check_against_a_folder_that_is_no_model_says_so(tmp_path):
+    """`check --model DIR` of a folder without a model had said "similarity_index.npz: the model
+    has no similarity index beside it", naming no folder; a model without an index is named too."""
+    import shutil
+
+    import tunesmith as ts
+    from tunesmith.rights.check import resolve_index
+
+    (tmp_path / "music").mkdir()
+    with pytest.raises(FileNotFoundError, match=r"^no tunesmith model at .*music \(expected model\.safetensors\)$"):
+        resolve_index("model", model=tmp_path / "music")
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    for name in ("model.safetensors", "model.json"):
+        shutil.copy(Path(ts.__file__).parent / "models" / "default" / name, folder / name)
+    with pytest.raises(FileNotFoundError, match=r"mine: the model has no similarity index \(similarity_index\.npz\) "
+                       r"beside it; check --against corpus"):  # fmt: skip
+        resolve_index("model", model=folder)
+
+
 # ------------------------------------------------------------------------------ CLI
 def test_check_cli_json_against_a_folder(corpus, tmp_path):
     from tunesmith.cli import main

@@ -324,20 +324,30 @@ def test_a_jazz_melody_keeps_to_its_styles_register_whatever_it_starts_on(monkey
 
 
 def test_a_chorale_over_given_chords_sounds_them_on_every_beat():
-    """`--chords` is a hard control: in four parts every note struck on a beat is a tone of that
-    bar's chord (suspensions held over a beat and passing notes between beats stay). The symbols
-    had been written above voices singing their own harmony: 6 of 14 notes of a bar marked C."""
+    """`--chords` is a hard control: in four parts every note sounding on a beat, struck there or
+    held into it, is a tone of that bar's chord (passing notes move between beats), and the bass
+    stands on a chord's fifth (a 6/4) on few downbeats (where the voices above leave it the root
+    or the third). The symbols had been written above voices
+    singing their own harmony: 6 of 14 notes of a bar marked C; then C held through F/A."""
     import tunesmith as ts
-    from tunesmith.harmony import chord_pitch_classes
+    from tunesmith.harmony import chord_pitch_classes, parse_chord
 
+    fifths = downbeats = 0
     for key, mode, chords in (("C", "major", "C F G C"), ("G", "minor", "Gm Cm D7 Gm"), ("A", "major", "A D E7 A F#m Bm E A")):
-        for take in ts.compose("chorale", key=key, mode=mode, chords=chords, bars=len(chords.split()), n=3, seed=5, check=False):
-            piece, struck = take.piece, 0
-            for track in piece.tracks:
-                for note in track.notes:
-                    if note.onset + 1e-6 < piece.chords[0].onset or abs(note.onset - round(note.onset)) > 1e-6:
-                        continue  # before the first chord (a pickup), or off the beat
-                    figure = [c for c in piece.chords if c.onset <= note.onset + 1e-6][-1].figure
-                    assert note.pitch % 12 in chord_pitch_classes(figure), (key, chords, figure, note)
-                    struck += 1
-            assert struck >= 4 * len(chords.split())
+        for take in ts.compose("chorale", key=key, mode=mode, chords=chords, bars=len(chords.split()), n=8, seed=5, check=False):
+            piece = take.piece
+            beat, sounded = piece.chords[0].onset, 0  # from the first chord on (a pickup has none)
+            while beat < piece.duration() - 1e-6:
+                chord = [c for c in piece.chords if c.onset <= beat + 1e-6][-1]
+                for track in piece.tracks:
+                    for note in track.notes:
+                        if note.onset - 1e-6 <= beat < note.onset + note.duration - 1e-6:
+                            assert note.pitch % 12 in chord_pitch_classes(chord.figure), (key, chords, beat, note)
+                            sounded += 1
+                            if track is piece.tracks[-1] and abs(beat - chord.onset) < 1e-6:
+                                root, quality, _ = parse_chord(chord.figure)
+                                fifths += (note.pitch - root) % 12 == 7
+                                downbeats += 1
+                beat += 1.0
+            assert sounded >= 4 * 4 * len(chords.split()) - 8  # four voices on (nearly) every beat
+    assert fifths <= 0.17 * downbeats, (fifths, downbeats)  # 17 of 128; 31 with the bass free among the chord's tones

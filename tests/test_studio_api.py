@@ -295,7 +295,7 @@ def test_rate_prefer_export_guard_and_openapi(studio):
     a, b = (t["id"] for t in alts["takes"])
 
     rated = ok(c.post(f"/api/takes/{tid}/rating", json={"stars": 4, "rater": "ann"}, headers=AUTH), 201)
-    assert rated["ratings_take_id"]
+    assert rated["ratings_take_id"] and rated["ratings_store"] == "TUNESMITH_HOME/ratings.db"  # no machine path
     ok(c.post(f"/api/takes/{tid}/rating", json={"stars": 5, "rater": "ann"}, headers=AUTH), 201)
     ok(c.post("/api/preferences", json={"preferred": a, "other": b, "rater": "ann"}, headers=AUTH), 201)
     assert c.post("/api/preferences", json={"preferred": a, "other": a}, headers=AUTH).status_code == 400

@@ -609,7 +609,9 @@ def _file_made_how(path: Path) -> str:
 
 def style_from_sidecar(piece: Piece, path: str | os.PathLike | None) -> Piece:
     """A piece read from one of tunesmith's takes gets the take's style back from STEM.json
-    beside it when the file itself does not say (MusicXML, ABC; MIDI carries a "style:" marker)."""
+    beside it when the file itself does not say (MusicXML, ABC; MIDI carries a "style:" marker),
+    else from the request the file records in itself (a MusicXML's <identification>): a jazz
+    take's MusicXML copied without its JSON had been continued as folk."""
     if piece.style or not path:
         return piece
     import json
@@ -619,7 +621,15 @@ def style_from_sidecar(piece: Piece, path: str | os.PathLike | None) -> Piece:
         record = json.loads(sidecar.read_text(encoding="utf-8"))
         style = (record.get("piece") or {}).get("style") or (record.get("request") or {}).get("style")
     except (OSError, ValueError, AttributeError):
-        return piece
+        from tunesmith.rights.provenance import PROVENANCE_KINDS, read_provenance
+
+        style = None
+        if Path(os.fspath(path)).suffix.lower() in PROVENANCE_KINDS:
+            try:
+                request = (read_provenance(path).get("fields") or {}).get("request")
+                style = request.get("style") if isinstance(request, dict) else None
+            except (ValueError, OSError):
+                style = None
     if isinstance(style, str) and style.lower() in STYLES:
         piece.style = style.lower()
     return piece

@@ -307,6 +307,13 @@ def parse_chord(figure: str) -> tuple[int, str, int | None]:
     return root_pc, quality, bass_pc
 
 
+def chord_spelling(figure: str) -> tuple[str, str | None]:
+    """(root, bass or None) as the figure spells them, double accidentals kept ("Bbb7" -> ("Bbb",
+    None), "F##7/A##" -> ("F##", "A##")); ValueError if it does not parse."""
+    _, _, bass_pc, root_name, bass_name = _parse(figure)
+    return root_name, (bass_name if bass_pc is not None else None)
+
+
 def is_chord_figure(figure: str) -> bool:
     try:
         _parse(figure)

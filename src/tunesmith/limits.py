@@ -508,7 +508,8 @@ def check_output_stem(out: str | os.PathLike) -> Path:
         raise LimitError("--out is empty; give an output stem such as out/take")
     p = Path(text)
     if text.endswith(("/", os.sep)) or p.is_dir():
-        raise LimitError(f"--out {text}: is a directory; give a file stem inside it, such as {p / 'take'}")
+        what = "is a directory" if p.is_dir() else "names a directory (it ends in a slash)"
+        raise LimitError(f"--out {text}: {what}; give a file stem inside it, such as {p / 'take'}")
     longest = len(p.name.encode("utf-8", "surrogateescape")) + len("-100.musicxml")  # a take of --n 100
     if longest > 255:  # the file system's limit on a name: refused before the work, not at its end
         raise LimitError(f"--out {text[:60]}...: the stem's name is too long for its files' names (at most "

@@ -60,7 +60,9 @@ def read_take(path: str | Path) -> tuple[dict, Piece]:
     p = Path(path)
     sidecar = p if p.suffix.lower() == ".json" else p.with_suffix(".json")
     if not sidecar.is_file():
-        raise FileNotFoundError(f"{sidecar}: no take JSON (name the STEM.json a take was written with)")
+        # the file asked for named first: "in/tune.json" alone had read as a file never given
+        beside = f" (looked for {sidecar.name} beside it)" if sidecar != p else ""
+        raise FileNotFoundError(f"{p}: no take JSON{beside}; name the STEM.json a take was written with")
     from tunesmith.limits import check_file_size
 
     check_file_size(sidecar, sidecar.stat().st_size)
@@ -392,7 +394,8 @@ class RatingsStore:
             pairs.append((who or fallback, ids[0], ids[1]))
         if bad:
             more = f"; and {len(bad) - 5} more" if len(bad) > 5 else ""
-            raise ValueError(f"{path}: {len(bad)} bad row(s), nothing imported: {'; '.join(bad[:5])}{more}")
+            rows_bad = len({problem.split(":", 1)[0] for problem in bad})  # a row with two missing takes is one row
+            raise ValueError(f"{path}: {rows_bad} bad row(s), nothing imported: {'; '.join(bad[:5])}{more}")
         added = skipped = 0
         with self.db:  # one transaction: every pair or none
             self.db.executemany(

@@ -149,9 +149,13 @@ class Take:
         return performance_wav(self.piece)
 
     def play(self):
-        """An IPython audio player of the take (needs IPython)."""
-        from IPython.display import Audio
-
+        """An IPython audio player of the take, in a notebook; outside one (no IPython) a
+        RuntimeError that says what to do instead."""
+        try:
+            from IPython.display import Audio
+        except ImportError:
+            raise RuntimeError("take.play() needs IPython (a Jupyter notebook); elsewhere write the take "
+                               "(take.write('out/take')) and open its .wav, or take.wav_bytes()") from None  # fmt: skip
         return Audio(self.wav_bytes())
 
     def _repr_html_(self) -> str:

@@ -48,7 +48,8 @@ EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 2, 130, 141
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but usage errors come as one JSON object on stdout when --json was asked for."""
+    """argparse, but a usage error is one line on stderr (naming --help), or one JSON object on
+    stdout when --json was asked for."""
 
     json_errors = False
 
@@ -65,7 +66,8 @@ class _Parser(argparse.ArgumentParser):
         if _Parser.json_errors:
             _print_json_error(self.prog, message)
             raise SystemExit(EXIT_USAGE)
-        super().error(message)
+        # one line, as every other bad input gets (argparse printed its whole usage block first)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
 
 
 def one_line(text: object) -> str:

@@ -74,13 +74,17 @@ def _summary(report: dict) -> str:
         if t.get("sources_left_out"):
             other = ", ".join(f"{k} ({v})" for k, v in t["sources_left_out"].items())
             lines.append(f"  (dated pieces of {other} not pooled with them: one source at a time, --sources to choose)")
+        lines.append("  the chord qualities, significant or not:")
         for x in t["tests"]:
             if x["feature"] in ("dom7_share", "min7_share", "major_share"):
-                lines.append(f"  {x['feature']}: {x['slope_per_decade']:+.4f} per decade"
-                             f" [{x['ci'][0]:+.4f}, {x['ci'][1]:+.4f}], q={x['q']:.2g}")
+                said = "significant" if x["significant"] else "not significant"
+                lines.append(f"    {x['feature']}: {x['slope_per_decade']:+.4f} per decade"
+                             f" [{x['ci'][0]:+.4f}, {x['ci'][1]:+.4f}], q={x['q']:.2g} ({said})")
         cp = t["change_points"]
+        ref = cp["reference"]
         lines.append(f"  change points: {', '.join(map(str, cp['joint_penalized'])) or 'none'}"
-                     f" (best {len(cp['reference']['years'])}: {', '.join(map(str, cp['joint_fixed'])) or 'none'})")
+                     f" (best {len(ref['years'])}: {', '.join(map(str, cp['joint_fixed'])) or 'none'});"
+                     f" against {', '.join(map(str, ref['years']))}, the years of {ref['source']}:")
         for c in cp["comparison"]:
             lines.append(f"    {c['verdict']}")
     if report["suggestions"]:

@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_record(record: dict) -> None:
-    from tunesmith.rights.provenance import AI_GENERATED, CO_CREATED, made_how
+    from tunesmith.rights.provenance import AI_GENERATED, CO_CREATED, MUSICIANS_OWN, made_how
 
     fields = record["fields"]
     if not record["made_by_tunesmith"]:
@@ -56,8 +56,10 @@ def print_record(record: dict) -> None:
     take, takes = fields.get("take", signed.get("take")), fields.get("takes", signed.get("takes"))
     # a co-created file, as every file kind records it: its request's command (`made_how`)
     part = fields.get("musicians_part") or signed.get("musicians_part")
-    if not record["ai_generated"]:
-        said = "provenance"
+    if not record["ai_generated"]:  # written out from the musician's own file (a studio upload's export)
+        request = fields.get("request") if isinstance(fields.get("request"), dict) else {}
+        source = f" ({request['command']} of {request['name']})" if request.get("command") and request.get("name") else ""
+        said = MUSICIANS_OWN + source
     elif made_how({"request": fields.get("request"), "model": model, "seed": seed}) == "co-created":
         said = CO_CREATED + (f" (the musician's: {part})" if part else "")
     else:

@@ -12,7 +12,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config",
         default="small",
-        help="TOML training config: a file, or one shipped with tunesmith: small, default, test (default: %(default)s)",
+        help="TOML training config: a file, or one shipped with tunesmith: small, default, finetune, test (default: %(default)s)",
     )
     parser.add_argument("--out", required=True, help="output folder for the model and checkpoints")
     parser.add_argument("--resume", action="store_true", help="continue from the folder's last checkpoint")

@@ -824,15 +824,14 @@ def _m21_key(k: KeySignature, m21key: Any) -> Any:
 
 
 def _m21_chord_symbol(figure: str, m21harmony: Any) -> Any:
-    from ..harmony import parse_chord
+    from ..harmony import chord_spelling, parse_chord
 
     try:
         root_pc, quality, bass_pc = parse_chord(figure)
     except ValueError:
         return None
-    canon = normalize_figure(figure)
-    root_name = canon[: 2 if len(canon) > 1 and canon[1] in "#b" else 1]
-    bass_name = canon.split("/")[1] if "/" in canon[1:] else None
+    # the root and bass as spelled, a double flat or sharp kept (Bbb7 had been written B-flat 7)
+    root_name, bass_name = chord_spelling(figure)
     kind, degrees = QUALITY_TO_M21_DEGREES.get(quality, (None, ()))
     kind = kind or QUALITY_TO_M21_KIND.get(quality, "dominant-seventh" if "7" in quality else "major")
     cs = m21harmony.ChordSymbol(root=_m21_name(root_name), bass=_m21_name(bass_name) if bass_name else None, kind=kind)

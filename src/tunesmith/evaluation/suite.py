@@ -56,6 +56,7 @@ from typing import Any
 
 import numpy as np
 
+from tunesmith.paths import shown_path
 from tunesmith.score import STYLES, Piece
 
 FORMAT = "tunesmith-evaluation"
@@ -116,7 +117,7 @@ def load_eval_data(corpus_dir: str | Path | None = None, styles: Iterable[str] =
         train=train,
         source={
             "kind": "corpus",
-            "path": str(getattr(corpus, "path", "") or corpus_dir or ""),
+            "path": shown_path(getattr(corpus, "path", "") or corpus_dir or ""),  # no machine path in the report
             "created": corpus.manifest.get("created", ""),
             "test_split": "test",
             "memorization_index": "train split, all styles",
@@ -382,8 +383,8 @@ def fairness_notes(model: Any, compare: Any | None, data_source: dict[str, Any] 
         trained_on = str(((getattr(system, "info", None) or {}).get("training") or {}).get("corpus") or "")
         if system is not None and evaluated and trained_on and Path(trained_on).name != Path(evaluated).name:
             notes.append(
-                f"Data: the {name} system was trained from corpus cache {trained_on}, this evaluation reads "
-                f"{evaluated} (rebuilt since). Splits are by work with a fixed seed, so its test split should "
+                f"Data: the {name} system was trained from corpus cache {shown_path(trained_on)}, this evaluation "
+                f"reads {shown_path(evaluated)} (rebuilt since). Splits are by work with a fixed seed, so its test split should "
                 "still be unseen, but the likelihood and memorization figures rely on that: check before citing."
             )
         if system is not None and not getattr(system, "takes_controls", True):

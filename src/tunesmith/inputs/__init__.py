@@ -24,6 +24,8 @@ def refuse_url(path: str | os.PathLike) -> str:
     """The path as text; InputError for a URL (tunesmith reads local files only), checked on the
     text as given: `Path` would turn "http://x/a.mid" into "http:/x/a.mid"."""
     text = os.fspath(path)
+    if not text.strip():  # Path("") is ".", the working folder: it had been "a directory, not a file"
+        raise InputError("an empty path: give a file or folder")
     if "://" in text or text.lower().startswith(("http:", "https:", "ftp:", "file:", "data:")):
         raise InputError(f"{text}: URLs are not read; give a local file")
     return text

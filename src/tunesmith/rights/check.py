@@ -340,9 +340,12 @@ def resolve_index(against: str | os.PathLike | None = "model", *, model: Any = N
     if against == "model":
         stem = model_dir(model) / INDEX_NAME if model not in (None, "default") else default_index_path("model")
         if not stem.with_suffix(".npz").is_file():
+            folder = stem.parent
+            if not (folder / "model.safetensors").is_file():  # as compose says it of the same folder
+                raise FileNotFoundError(f"no tunesmith model at {folder} (expected model.safetensors)")
             raise FileNotFoundError(
-                f"{stem.name}.npz: the model has no similarity index beside it; "
-                "build one with scripts/build_similarity_index.py"
+                f"{folder}: the model has no similarity index ({stem.name}.npz) beside it; check --against corpus "
+                "or a folder of music, or build one with scripts/build_similarity_index.py"
             )
         return load_index(stem.with_suffix(".npz"))
     if against == "corpus":

@@ -750,18 +750,48 @@ class Constrainer:
         mask = self._given_chord(pos, mask, led)
         return ps if mask is None else ps[mask]
 
+    def _given_chord_hold(self, at: int) -> int | None:
+        """Four voices over given chords: how many ticks the note just pitched (struck at tick `at`)
+        may sound so that it is a tone of the chord on every beat it sounds through: a passing
+        note (not in the bar's chord) ends by the next beat, a chord tone may be held over a bar line
+        only into bars whose chords hold it. None where no chord was given. Why: the bass had held
+        C from a C chord through a bar marked F/A, and struck C off the beat in a bar of G/B."""
+        t = self.t
+        if t.given_chord_pcs is None or not t.voice_leading or self.bar < t.bar_offset:
+            return None
+        pc, n = self.pitch % 12, len(t.given_chord_pcs)
+        if pc not in t.given_chord_pcs[(self.bar - t.bar_offset) % n]:
+            return (self.note_pos // t.beat_ticks + 1) * t.beat_ticks - self.note_pos
+        # into the next bars while their chords hold it; the bass only where it is their bass (a
+        # bass held from C into F had stood on F's fifth, a 6/4)
+        into = t.given_chord_bass if self.v == len(t.voices) - 1 else t.given_chord_pcs
+        bar = self.bar + 1
+        while bar < t.n_bars and pc in into[(bar - t.bar_offset) % n]:
+            bar += 1
+        return bar * t.L - at
+
     def _given_chord(self, pos: int, mask: np.ndarray | None, led: np.ndarray | None) -> np.ndarray | None:
         """Four voices over chords the musician gave (`--chords`): a note struck on a beat is a tone
         of the bar's chord, before a cadence's or the final chord's plan (the chords are a hard
         control; where they and the plan disagree, C F G G closing on G, the chords win), within
         the voice leading's choice (`led`) where that leaves one, else in the voices' order where
-        one keeps it. Off the beat the voices
-        pass as they like. Why: the symbols were written above the score while the voices sang
-        their own harmony (a bar marked C sounded D B D G; 6 of 14 notes were tones of the chord)."""
+        one keeps it. Off the beat the voices pass as they like. On the downbeat the bass takes the
+        chord's bass (a slash chord's, else its root or third) where the voice leading allows. Why: the symbols were written above the
+        score while the voices sang their own harmony (a bar marked C sounded D B D G; 6 of 14 notes
+        were tones of the chord), and, once they sang it, a fifth of the downbeats stood on a 6/4."""
         t = self.t
         if t.given_chord_pcs is None or not t.voice_leading or pos % t.beat_ticks or self.bar < t.bar_offset:
             return mask
-        keep = in_pitch_classes(t.pitch_values[self.v], t.given_chord_pcs[(self.bar - t.bar_offset) % len(t.given_chord_pcs)])
+        which = (self.bar - t.bar_offset) % len(t.given_chord_pcs)
+        keep = in_pitch_classes(t.pitch_values[self.v], t.given_chord_pcs[which])
+        if not keep.any():  # no tone of the chord in the voice's range (or scale, --in-scale): as it was
+            return mask
+        if pos == 0 and self.v == len(t.voices) - 1:  # the bass on the downbeat: the chord's bass where it can
+            bass = keep & in_pitch_classes(t.pitch_values[self.v], t.given_chord_bass[which])
+            for allowed in (mask, led):
+                both = bass if allowed is None else allowed & bass
+                if both.any():
+                    return both
         for allowed in (mask, led):  # where the voice leading leaves no tone of the chord, the chord wins
             both = keep if allowed is None else allowed & keep
             if both.any():
@@ -1070,6 +1100,9 @@ class Constrainer:
             if approach is not None and at < approach - span and not self._approach_ok(np.array([self.pitch]))[0]:
                 # a note before the approach's span ends by it, unless it can be the approach itself
                 remaining = max(min(remaining, approach - span - at), int(t.dur_ticks[0]))
+            given = self._given_chord_hold(at)
+            if given is not None:  # over given chords, held no further than its pitch fits them
+                remaining = max(min(remaining, given), int(t.dur_ticks[0]))
             holds = self.fermata_holds() if self.v > 0 else []
             for s0, _ in holds:
                 if at < s0 < at + remaining:  # a lower voice strikes with the soprano's fermata note

@@ -9,7 +9,7 @@ import itertools
 
 import numpy as np
 
-from tunesmith.harmony import MINOR_QUALITIES, chord_pitch_classes
+from tunesmith.harmony import MINOR_QUALITIES, chord_pitch_classes, parse_chord
 from tunesmith.harmony import QUALITIES as CHORD_INTERVALS
 from tunesmith.sampling.endings import set_ending_tables
 from tunesmith.sampling.feedback import add_modulation_cadences
@@ -48,6 +48,15 @@ from tunesmith.tokenizer import (
 _EIGHTH = TICKS_PER_BEAT // 2
 # token categories
 _C_OTHER, _C_BAR, _C_EOS, _C_POS, _C_ROOT, _C_QUAL, _C_BASS, _C_VOICE, _C_PITCH, _C_DUR = range(10)
+
+
+def _downbeat_bass(figure: str) -> frozenset[int]:
+    """The pitch classes a chorale's bass takes under a given chord on its downbeat: a slash chord's
+    named bass, else the chord's root or third (a sus chord: its root)."""
+    root, quality, bass = parse_chord(figure)
+    if bass is not None:
+        return frozenset({bass % 12})
+    return frozenset({root % 12} | {(root + i) % 12 for i in CHORD_INTERVALS[quality] if i in (3, 4)})
 
 
 class _Tables:
@@ -190,6 +199,9 @@ class _Tables:
         self.forced_chords = [tok.chord_ids(c, shift) for c in request.chords] if request.chords else None
         # the pitch classes each given chord sounds (a chorale's voices take them on the beat)
         self.given_chord_pcs = [chord_pitch_classes(c) for c in request.chords] if request.chords else None
+        # ... and the bass a chorale puts under each on its downbeat: a slash chord's bass, else its
+        # root or third (not its fifth: a 6/4 chord, which a third of the downbeats had been)
+        self.given_chord_bass = [_downbeat_bass(c) for c in request.chords] if request.chords else None
         chord_len = max((len(c) for c in self.forced_chords), default=0) if self.forced_chords else 0
         self.per_bar = 1 + chord_len + len(self.voices)  # fewest tokens a bar can take
         self.max_len = max_len

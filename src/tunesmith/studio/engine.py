@@ -33,6 +33,8 @@ UPLOAD_SUFFIXES = {".mid": ".mid", ".midi": ".mid", ".musicxml": ".musicxml", ".
 EXPORTS = {"mid": "audio/midi", "musicxml": "application/vnd.recordare.musicxml+xml", "wav": "audio/wav",
            "json": "application/json", "svg": "image/svg+xml"}  # fmt: skip
 MAX_ALTERNATIVES = 8  # per request: each one is a full generation
+# where the judgements also go, as the rate / prefer verbs name it (not the machine path of TUNESMITH_HOME)
+RATINGS_STORE_NAME = "TUNESMITH_HOME/ratings.db"
 
 # The sliders the page shows, each mapped to a real control of the composer (value passed as is).
 SLIDERS = [
@@ -379,7 +381,7 @@ class Engine:
             files = self.base_files(tid)
             with self._ratings, RatingsStore(self.home / "ratings.db") as rs:
                 out["ratings_take_id"] = rs.rate(files["json"], stars, rater=rater)
-            out["ratings_store"] = str(self.home / "ratings.db")
+            out["ratings_store"] = RATINGS_STORE_NAME
         self.store.add_judgement("stars", rater, tid, stars=stars)
         return out
 
@@ -395,7 +397,7 @@ class Engine:
             a, b = self.base_files(preferred), self.base_files(other)
             with self._ratings, RatingsStore(self.home / "ratings.db") as rs:
                 out["ratings_take_ids"] = list(rs.prefer(a["json"], b["json"], rater=rater))
-            out["ratings_store"] = str(self.home / "ratings.db")
+            out["ratings_store"] = RATINGS_STORE_NAME
         self.store.add_judgement("prefer", rater, preferred, other=other)
         return out
 
