@@ -11,7 +11,7 @@ DEMO_REQUESTS = (
     ("jig", ["--style", "folk", "--dance", "jig", "--key", "D", "--mode", "major"]),  # its meter, speed, length, rhythm
     ("ii-V", ["--style", "jazz", "--chords", "Dm7 G7 Cmaj7 Cmaj7", "--bars", "8", "--key", "C"]),
     ("chorale", ["--style", "chorale", "--key", "g minor", "--bars", "8", "--range", "C3:A5"]),
-    ("pop", ["--style", "pop", "--key", "F", "--bars", "16", "--chords", "F C Dm Bb", "--in-scale"]),
+    ("pop", ["--style", "pop", "--key", "F", "--bars", "16", "--chords", "F C Dm Bb F C Bb F", "--in-scale"]),  # home on F
 )
 
 
