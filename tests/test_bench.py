@@ -114,3 +114,27 @@ def test_corpus_build_report_without_json_is_an_error_not_a_crash():
     module = _run_module()
     text = module.format_corpus({"error": "corpus_build.py wrote no JSON report", "output_tail": ["boom"]}, 1)
     assert "no JSON report" in text and "boom" in text
+
+
+def test_the_copy_guards_cost_per_take_is_measured_with_and_without_it():
+    """The issue's target: the guard adds at most 10 % to a composed take. The bench composes the
+    same seeds with it and without, in turn, and reports the medians and their ratio (a random-init
+    model, which has no index, says why it is not measured)."""
+    from tunesmith.evaluation.bench import measure_guard_cost
+
+    guard = measure_guard_cost("default", runs=2, warmup=1, bars=8)
+    assert guard["runs"] == 2 and guard["with_guard"]["median"] > 0 and guard["without_guard"]["median"] > 0
+    assert guard["added_share"] == pytest.approx(guard["with_guard"]["median"] / guard["without_guard"]["median"] - 1)
+    text = format_bench({**_minimal_report(), "copy_guard": guard})
+    assert "compose take, with / without guard" in text and "target <= 10 %" in text
+    assert "copy guard: not measured (why)" in format_bench({**_minimal_report(), "copy_guard": {"skipped": "why"}})
+
+
+def _minimal_report() -> dict:
+    lat = {"median": 1.0, "tokens_median": 10.0, "seconds_per_token": 0.1}
+    return {"tunesmith": {"what": "m", "n_params": 1}, "baseline": {"what": "b", "n_params": 1, "shape": "1 x 1", "params_ratio": 1.0},
+            "task": {"bars": 8, "style": "pop", "runs": 2, "warmup": 1},
+            "host": {"torch_threads_decoding": 1, "torch_threads_training": 1},
+            "latency_batch1_seconds": {"tunesmith": lat, "baseline": lat}, "latency_ratio": 1.0, "throughput": {},
+            "training": {"tunesmith": {"batch": 1, "seq": 1, "tokens_per_second": 1.0}, "baseline": {"tokens_per_second": 1.0},
+                         "ratio": 1.0}}  # fmt: skip

@@ -243,6 +243,12 @@ def run_bench(
             train_config, batch=train_batch, seq=seq, steps=train_steps, world=ddp_world, threads=ddp_threads, seed=seed
         )
 
+    if model_config is None and model:
+        say(f"copy guard: {runs} takes with it and without, after {warmup} warm-up")
+        guard = measure_guard_cost(model, runs=runs, warmup=warmup, bars=bars, seed=seed)
+    else:
+        guard = {"skipped": "a random-init model has no similarity index"}
+
     return {
         "format": "tunesmith-bench",
         "version": 1,
@@ -270,6 +276,7 @@ def run_bench(
         and latency["baseline"]["remi_tokens_of_tunesmith_takes_median"] + 1 > max_positions,
         "throughput": throughput,
         "training": training,
+        "copy_guard": guard,
         "host": {
             "python": platform.python_version(),
             "machine": platform.machine(),
@@ -279,6 +286,37 @@ def run_bench(
             "device": "cpu",
         },
     }
+
+
+def measure_guard_cost(model: str | None = "default", *, runs: int = 10, warmup: int = 1, bars: int = 32,
+                       seed: int = 0) -> dict[str, Any]:  # fmt: skip
+    """What the copy guard adds to a composed take (issue: at most 10 %): `tunesmith.compose` of
+    the bench's lead sheet with the guard (check=True: the take checked against the model's
+    similarity index, resampled if it copies) and without, the same seeds in turn (each first
+    every other run) so that a loaded machine slows both alike; medians after `warmup` and their
+    ratio. {"skipped": why}
+    when the model has no similarity index."""
+    from tunesmith import api
+
+    request = {**LEAD_SHEET, "bars": bars}
+    spec = model or "default"
+    try:
+        api.compose(**request, seed=seed, model=spec, check=True)
+    except (FileNotFoundError, ValueError) as exc:
+        return {"skipped": str(exc)}
+    with_guard, without = [], []
+    for i in range(warmup + runs):
+        times = {}
+        for check in ((False, True) if i % 2 else (True, False)):  # each goes first every other run
+            t0 = time.perf_counter()
+            api.compose(**request, seed=seed + i, model=spec, check=check)
+            times[check] = time.perf_counter() - t0
+        if i >= warmup:
+            without.append(times[False])
+            with_guard.append(times[True])
+    out = {"without_guard": _quantiles(without), "with_guard": _quantiles(with_guard), "runs": runs}
+    out["added_share"] = out["with_guard"]["median"] / out["without_guard"]["median"] - 1.0
+    return out
 
 
 def format_bench(r: dict[str, Any]) -> str:
@@ -317,6 +355,13 @@ def format_bench(r: dict[str, Any]) -> str:
             f"{label:<34}{d['processes']['tokens_per_second']:>14.0f}{d['one_process']['tokens_per_second']:>14.0f}"
             f"{d['ratio']:>8.2f}x  (torchrun, {d['processes']['threads_per_process']} thread per process)"
         )
+    guard = r.get("copy_guard")
+    if guard and "skipped" in guard:
+        lines.append(f"copy guard: not measured ({guard['skipped']})")
+    elif guard:
+        lines.append(f"{'compose take, with / without guard':<34}{guard['with_guard']['median']:>14.3f}"
+                     f"{guard['without_guard']['median']:>14.3f}{1 + guard['added_share']:>8.2f}x"
+                     f"  (the guard adds {100 * guard['added_share']:.1f} %; target <= 10 %)")  # fmt: skip
     if r.get("baseline_capped_at_context"):
         lines.append(
             f"note: the REMI form of the same music needs {lat['baseline']['remi_tokens_of_tunesmith_takes_median']:.0f} "
