@@ -223,7 +223,8 @@ class Constrainer:
                 back = self._return_bias(recent, t.lower_return_offsets[self.v - 1])
             if t.lower_interval_offsets is not None and self.v <= len(t.lower_interval_offsets) and recent:
                 moves = t.lower_interval_offsets[self.v - 1][self._move_sizes(recent[-1])]
-            out = _plus(back, moves, self.unison_bias(), self.chord_bias(), self.repeat_bias(), self.voice_register_bias())
+            out = _plus(back, moves, self.unison_bias(), self.chord_bias(), self.repeat_bias(), self.voice_register_bias(),
+                        self.suspension_bias())
         if self.modulation is not None and self.modulation[1] <= self.bar < self.modulation[2]:
             out = _plus(out, t.modulation_bias[self.modulation[0]][self.v])
         if t.tonal_target is None or self.v >= len(t.tonal_target):
@@ -313,6 +314,33 @@ class Constrainer:
         if len(above) < 2:
             return None
         return np.where(_completes_a_chord(above)[t.pitch_real % 12], 0.0, -penalty)
+
+    def suspension_bias(self) -> np.ndarray | None:
+        """A composed chorale's bass struck on a beat: where an upper voice holds a note into that
+        beat, the pitches a fourth under it get `feedback.SUSPENSION_BIASES` (an inner voice that
+        steps down next: the first; the soprano: the second), times `t.lower_voice_weight`. None
+        elsewhere."""
+        t, vl = self.t, self.vl
+        inner, top = feedback.SUSPENSION_BIASES
+        if vl is None or self.v != len(t.voices) - 1 or len(t.voices) != 4 or self.unison_task != "compose":
+            return None
+        at = self._pitch_tick()
+        if at % t.beat_ticks or not (inner or top) or t.lower_voice_weight <= 0:
+            return None
+        out = None
+        for u in range(self.v):
+            notes, i = vl.notes[u], bisect.bisect_right(vl.starts[u], at) - 1
+            if i < 0 or not notes[i][0] < at < notes[i][1]:
+                continue  # not held into the beat
+            held = notes[i][2]
+            if u == 0:
+                weight = top
+            else:  # an inner voice's suspension resolves by a step down (its next note is written)
+                after = notes[i + 1][2] if i + 1 < len(notes) else None
+                weight = inner if after is not None and 1 <= held - after <= 2 else 0.0
+            if weight:
+                out = _plus(out, np.where((held - t.pitch_real) % 12 == 5, weight * t.lower_voice_weight, 0.0))
+        return out
 
     def repeat_bias(self) -> np.ndarray | None:
         """A chorale's bass, its next note struck where its last one ends: that pitch again loses

@@ -71,6 +71,17 @@ CHORDLESS_BEAT_PENALTY = 2.0
 # music21's corpus encodes them (measured there only: `bach_repeats_music21.py`) repeat at 2.9 of
 # 100 beats, runs 0.12; the inner voices repeat more than the takes' and keep no penalty.
 BASS_REPEAT_PENALTIES = (1.5, 3.0)
+# A composed chorale's bass, struck on a beat under an upper voice's note held into that beat: a
+# pitch a fourth under the held note (a 4-3 suspension's dissonance) gets the first of these
+# logits when that voice is the alto or tenor and steps down after it (a prepared suspension the
+# bass completes), and the second when the voice is the soprano. Why: the takes' 4-3s lay in the
+# wrong voices (per 100 beats, soprano / alto / tenor 0.61 / 0.61 / 0.15 against Bach's 0.16 /
+# 0.96 / 0.76, JSB training; `docs/notes/2026-12-04-session-36/final_suspensions.py`). At (4, -2):
+# 0.15 / 0.92 / 0.34 (Bach's validation chorales 0.11 / 1.02 / 0.30); beats without a chord 0.109
+# -> 0.106 (Bach 0.086), parallels 2 -> 3 in 80 takes, validation classifier 0.636 +- 0.028 ->
+# 0.643 +- 0.024. (1, -1) and (2, -2) moved the soprano's but not the inner voices' (0.50 / 0.19,
+# 0.65 / 0.27): an inner voice seldom holds a note into a beat and then steps down.
+SUSPENSION_BIASES = (4.0, -2.0)
 RHYTHM_MIN_NOTES = 4
 # A dance's note-length moves: the melody's note lengths in classes (upper bounds in ticks of
 # TICKS_PER_BEAT = 12: a sixteenth or shorter, a triplet eighth, an eighth, a dotted (or swung long)
