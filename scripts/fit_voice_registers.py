@@ -18,11 +18,11 @@ How it is fitted, on the shippable training split only (no held-out piece is use
    bars: a seeded sample; `evaluation.musicality.compose_like`): per voice, the mean pitch, the
    mean absolute interval and the range (highest minus lowest pitch). The chosen gain is the one
    whose takes come nearest the same pieces on the twelve together (the sum of squared
-   differences, each in units of the pieces' own SD over pieces), plus each voice's spread: the
-   SD over takes of the voice's mean pitch against the pieces' SD, in units of the latter (a
-   lead sheet's takes matched the tunes' mean register while each sat further from it, session
-   36). The register alone would be
-   bought with leaps, or with a climb from a low start (on the shipped model, session 29: gain
+   differences, each in units of the pieces' own SD over pieces; the pieces cut to the takes'
+   bars), plus each voice's spread: the SD over takes of the voice's mean pitch against the
+   pieces' SD, in units of the latter (a lead sheet's takes matched the tunes' mean register
+   while each sat further from it, session 36). The register alone would be bought with leaps,
+   or with a climb from a low start (on the shipped model, session 29: gain
    1.33 put the sopranos' mean at 69.9 against Bach's 70.6, from 67.6, but their range grew from
    13.3 to 15.4 semitones against Bach's 11.9, and the classifier told them from Bach's more
    easily, 0.617 -> 0.740 on the validation split).

@@ -108,6 +108,15 @@ def _plus(*offsets: np.ndarray | None) -> np.ndarray | None:
     return sum(given[1:], given[0]) if given else None
 
 
+def _first_within(keep: np.ndarray, *allowed: np.ndarray | None) -> np.ndarray | None:
+    """`keep` within the first of the `allowed` masks (None: every pitch) that leaves a pitch, else None."""
+    for mask in allowed:
+        both = keep if mask is None else mask & keep
+        if both.any():
+            return both
+    return None
+
+
 def phrase_end(t: _Tables, bar: int) -> int:
     """Where in cadence bar `bar` its phrase ends (ticks into the bar): the bar line, or, in a
     piece with a pickup, where the next phrase's pickup starts (Bach's fermatas on beat 3 before
@@ -804,9 +813,10 @@ class Constrainer:
         control; where they and the plan disagree, C F G G closing on G, the chords win), within
         the voice leading's choice (`led`) where that leaves one, else in the voices' order where
         one keeps it. Off the beat the voices pass as they like. On the downbeat the bass takes the
-        chord's bass (a slash chord's, else its root or third) where the voice leading allows. Why: the symbols were written above the
-        score while the voices sang their own harmony (a bar marked C sounded D B D G; 6 of 14 notes
-        were tones of the chord), and, once they sang it, a fifth of the downbeats stood on a 6/4."""
+        chord's bass (a slash chord's, else its root or third) where the voice leading allows.
+        Why: the symbols were written above the score while the voices sang their own harmony (a
+        bar marked C sounded D B D G; 6 of 14 notes were tones of the chord), and, once they sang
+        it, a fifth of the downbeats stood on a 6/4."""
         t = self.t
         if t.given_chord_pcs is None or not t.voice_leading or pos % t.beat_ticks or self.bar < t.bar_offset:
             return mask
@@ -815,16 +825,11 @@ class Constrainer:
         if not keep.any():  # no tone of the chord in the voice's range (or scale, --in-scale): as it was
             return mask
         if pos == 0 and self.v == len(t.voices) - 1:  # the bass on the downbeat: the chord's bass where it can
-            bass = keep & in_pitch_classes(t.pitch_values[self.v], t.given_chord_bass[which])
-            for allowed in (mask, led):
-                both = bass if allowed is None else allowed & bass
-                if both.any():
-                    return both
-        for allowed in (mask, led):  # where the voice leading leaves no tone of the chord, the chord wins
-            both = keep if allowed is None else allowed & keep
-            if both.any():
-                return both
-        return narrow(self._in_order(keep, self.bar * t.L + pos, may_cross=False), keep)
+            bass = _first_within(keep & in_pitch_classes(t.pitch_values[self.v], t.given_chord_bass[which]), mask, led)
+            if bass is not None:
+                return bass
+        found = _first_within(keep, mask, led)  # where the voice leading leaves no tone of the chord, the chord wins
+        return found if found is not None else narrow(self._in_order(keep, self.bar * t.L + pos, may_cross=False), keep)
 
     def _in_order(self, fin: np.ndarray, at: int, *, may_cross: bool) -> np.ndarray:
         """The notes of `fin` (a cadence's or an approach's) that keep the voices' order at tick
