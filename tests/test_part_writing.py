@@ -558,3 +558,29 @@ def test_a_composed_chorales_4_3_suspensions_lie_in_the_inner_voices(monkeypatch
     # these takes: soprano 4 and inner 24 with it, 6 and 11 without
     assert drawn["soprano"] <= free["soprano"] and drawn["inner"] >= free["inner"] + 6, (drawn, free)
     assert drawn["inner"] >= 3 * max(1, drawn["soprano"]), drawn
+
+
+def test_a_composed_chorales_bass_seldom_knots_a_chromatic_note(monkeypatch):
+    """A bass moving x-y by a semitone, one of them outside the key, went back to x (G G-sharp G)
+    at 1.80 per 100 beats against Bach's 1.11 (`feedback.BASS_KNOT_PENALTY`; JSB training,
+    `docs/notes/2026-12-04-session-36/voice_knots.py`). 24 chorales with and without it."""
+    import tunesmith as ts
+    from tunesmith.sampling import feedback
+
+    def knots() -> int:
+        count = 0
+        for seed in range(24):
+            key, mode = (("A", None), ("G", "minor"), ("D", None), ("E", "minor"))[seed % 4]
+            piece = ts.compose(style="chorale", key=key, mode=mode, bars=8, seed=800 + seed, check=False).piece
+            scale = {(piece.key.tonic_pc + i) % 12 for i in ((0, 2, 3, 5, 7, 8, 9, 10, 11) if mode else (0, 2, 4, 5, 7, 9, 11))}
+            bass = sorted(piece.track("bass").notes, key=lambda n: n.onset)
+            for a, b, c in zip(bass, bass[1:], bass[2:]):
+                if a.pitch == c.pitch and abs(a.pitch - b.pitch) == 1 and not {a.pitch % 12, b.pitch % 12} <= scale:
+                    count += 1
+        return count
+
+    assert feedback.BASS_KNOT_PENALTY > 0
+    drawn = knots()
+    monkeypatch.setattr(feedback, "BASS_KNOT_PENALTY", 0.0)
+    free = knots()
+    assert drawn <= free - 4, (drawn, free)  # these takes: 6 with it, 14 without

@@ -233,7 +233,7 @@ class Constrainer:
             if t.lower_interval_offsets is not None and self.v <= len(t.lower_interval_offsets) and recent:
                 moves = t.lower_interval_offsets[self.v - 1][self._move_sizes(recent[-1])]
             out = _plus(back, moves, self.unison_bias(), self.chord_bias(), self.repeat_bias(), self.voice_register_bias(),
-                        self.suspension_bias())
+                        self.suspension_bias(), self.knot_bias())
         if self.modulation is not None and self.modulation[1] <= self.bar < self.modulation[2]:
             out = _plus(out, t.modulation_bias[self.modulation[0]][self.v])
         if t.tonal_target is None or self.v >= len(t.tonal_target):
@@ -350,6 +350,19 @@ class Constrainer:
             if weight:
                 out = _plus(out, np.where((held - t.pitch_real) % 12 == 5, weight * t.lower_voice_weight, 0.0))
         return out
+
+    def knot_bias(self) -> np.ndarray | None:
+        """A composed chorale's bass after x-y by a semitone, one of them outside the key
+        (`t.key_pcs`): x again loses `feedback.BASS_KNOT_PENALTY` logits (times
+        `t.lower_voice_weight`). None elsewhere."""
+        t, recent = self.t, self.voice_recent[self.v]
+        penalty = feedback.BASS_KNOT_PENALTY * t.lower_voice_weight
+        if penalty <= 0 or self.vl is None or len(t.voices) != 4 or self.v != 3 or len(recent) < 2:
+            return None
+        x, y = recent[-2], recent[-1]
+        if abs(x - y) != 1 or (x % 12 in t.key_pcs and y % 12 in t.key_pcs):
+            return None
+        return np.where(t.pitch_real == x, -penalty, 0.0)
 
     def repeat_bias(self) -> np.ndarray | None:
         """A chorale's bass, its next note struck where its last one ends: that pitch again loses

@@ -82,6 +82,13 @@ BASS_REPEAT_PENALTIES = (1.5, 3.0)
 # 0.643 +- 0.024. (1, -1) and (2, -2) moved the soprano's but not the inner voices' (0.50 / 0.19,
 # 0.65 / 0.27): an inner voice seldom holds a note into a beat and then steps down.
 SUSPENSION_BIASES = (4.0, -2.0)
+# A composed chorale's bass that has just moved x-y by a semitone, one of the two outside the key
+# (its scale; in minor with the raised 6th and 7th): going back to x (a chromatic knot, G G-sharp
+# G) loses so many logits, riding on the interval-feedback weight. The takes' basses knotted so at
+# 1.80 per 100 beats, Bach's at 1.11 (JSB training; `docs/notes/2026-12-04-session-36/voice_knots.py`);
+# at 1.5: 1.30, at 3: 1.15, with beats without a chord 0.106 -> 0.107, parallels in 80 takes 3 -> 3
+# and the validation classifier 0.643 +- 0.024 -> 0.647 +- 0.034.
+BASS_KNOT_PENALTY = 3.0
 RHYTHM_MIN_NOTES = 4
 # A dance's note-length moves: the melody's note lengths in classes (upper bounds in ticks of
 # TICKS_PER_BEAT = 12: a sixteenth or shorter, a triplet eighth, an eighth, a dotted (or swung long)
