@@ -148,7 +148,8 @@ class _Tables:
         # the sounding pitches the model's tokens reach in this key (version 2 writes every key in
         # C, in PITCH_MIN..PITCH_MAX): one beyond them would be written an octave off (--range
         # A0:D1 in D had sounded A1)
-        lowest, highest = (PITCH_MIN + shift, PITCH_MAX + shift) if tok.relative else (PITCH_MIN, PITCH_MAX)
+        lowest, highest = (max(PITCH_MIN, PITCH_MIN + shift), min(PITCH_MAX, PITCH_MAX + shift)) if tok.relative else \
+            (PITCH_MIN, PITCH_MAX)  # (and within the piano's A0..C8, as --range is)
         for v in self.voices:
             lo, hi = request.voice_ranges()[v]
             if max(lo, lowest) > min(hi, highest) - (MIN_MELODY_SPAN if len(self.voices) == 1 else 0):
