@@ -18,6 +18,24 @@ from ..score import Piece
 from . import InputError, check_local_file, name_text, piece_stem
 
 
+def _chunk_problem(data: bytes) -> str | None:
+    """Why a MIDI file's chunks do not add up (a file cut short, a chunk claiming more bytes than
+    follow), in words a musician can act on, or None. Asked only after the reader failed: its own
+    message ("MiniMidi: Invalid chunk length 127 (remaining bytes after header: 38): iostream
+    error") names its internals, not the file's problem."""
+    at, k = 0, 0
+    while at < len(data):
+        if len(data) - at < 8:
+            return f"truncated MIDI file: {len(data) - at} stray bytes after chunk {k} (a download or copy cut short?)"
+        tag, size = data[at : at + 4], int.from_bytes(data[at + 4 : at + 8], "big")
+        name = tag.decode("latin-1") if tag.isascii() and tag.isalpha() else repr(tag)
+        if at + 8 + size > len(data):
+            return (f"truncated MIDI file: chunk {k + 1} ({name}) says {size} bytes but {len(data) - at - 8} follow "
+                    "(a download or copy cut short?)")  # fmt: skip
+        at, k = at + 8 + size, k + 1
+    return None
+
+
 def load_symusic(path: str | os.PathLike):
     """symusic Score of a MIDI file; InputError for a file that is not MIDI or is corrupt."""
     import symusic
@@ -30,7 +48,9 @@ def load_symusic(path: str | os.PathLike):
         # from bytes, not from_file: symusic picks the format from the extension (.abc -> abc2midi)
         score = symusic.Score.from_midi(data)
     except Exception as e:  # noqa: BLE001 - symusic raises RuntimeError/ValueError/IndexError
-        raise InputError(f"{p}: corrupt MIDI file ({str(e).splitlines()[0][:200] if str(e) else type(e).__name__})") from e
+        why = _chunk_problem(data)  # said in the file's own terms where its chunks show it
+        said = why or f"corrupt MIDI file ({str(e).splitlines()[0][:200] if str(e) else type(e).__name__})"
+        raise InputError(f"{p}: {said}") from e
     check_midi_score(str(p), score)  # division, tracks, notes, length: before any conversion
     return score
 
