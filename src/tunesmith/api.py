@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import os
 import threading
 import time
@@ -581,29 +582,48 @@ def _input_musicians_notes(source: Any, piece: Piece, source_record: dict | None
     it records; None where it records none. A fiddler's melody, harmonized and then given new
     chords (inpaint --keep melody), had been checked whole and called close to a training tune."""
     from tunesmith.rights.check import musicians_notes
-    from tunesmith.rights.provenance import read_provenance
 
     if isinstance(source, Take):
         request = source.provenance.get("request")
-    else:
-        try:
-            request = (read_provenance(Path(source)).get("fields") or {}).get("request")
-        except (ValueError, OSError, TypeError):
-            return None
+    elif isinstance(source, (str, os.PathLike)):
+        request = _file_fields(source).get("request")
+    else:  # a Piece records no request
+        return None
     return musicians_notes(piece, request)[0]
+
+
+def _file_fields(path: str | os.PathLike) -> dict:
+    """The provenance fields a file records in itself (`read_provenance`), {} where it records none,
+    is not a kind that can (`PROVENANCE_KINDS`) or cannot be read. One read per file version:
+    co-create asks three times of one input (its style, how it was made, the musician's notes)."""
+    from tunesmith.rights.provenance import PROVENANCE_KINDS
+
+    p = Path(os.fspath(path))
+    if p.suffix.lower() not in PROVENANCE_KINDS:
+        return {}
+    try:
+        st = p.stat()
+    except OSError:
+        return {}
+    return _file_fields_of(str(p.resolve()), st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _file_fields_of(path: str, mtime_ns: int, size: int) -> dict:
+    from tunesmith.rights.provenance import read_provenance
+
+    try:
+        return read_provenance(path).get("fields") or {}
+    except (ValueError, OSError):
+        return {}
 
 
 def _file_made_how(path: Path) -> str:
     """How an input file was made, by its own metadata: a tunesmith take says "generated" or
     "co-created" (its notes are not the musician's), any other file is the musician's."""
-    from tunesmith.rights.provenance import PROVENANCE_KINDS, made_how, read_provenance
+    from tunesmith.rights.provenance import made_how
 
-    if path.suffix.lower() not in PROVENANCE_KINDS:
-        return "musician"
-    try:
-        fields = read_provenance(path).get("fields") or {}
-    except (ValueError, OSError):
-        return "musician"
+    fields = _file_fields(path)
     return made_how(fields) if fields else "musician"
 
 
@@ -621,15 +641,8 @@ def style_from_sidecar(piece: Piece, path: str | os.PathLike | None) -> Piece:
         record = json.loads(sidecar.read_text(encoding="utf-8"))
         style = (record.get("piece") or {}).get("style") or (record.get("request") or {}).get("style")
     except (OSError, ValueError, AttributeError):
-        from tunesmith.rights.provenance import PROVENANCE_KINDS, read_provenance
-
-        style = None
-        if Path(os.fspath(path)).suffix.lower() in PROVENANCE_KINDS:
-            try:
-                request = (read_provenance(path).get("fields") or {}).get("request")
-                style = request.get("style") if isinstance(request, dict) else None
-            except (ValueError, OSError):
-                style = None
+        request = _file_fields(path).get("request")
+        style = request.get("style") if isinstance(request, dict) else None
     if isinstance(style, str) and style.lower() in STYLES:
         piece.style = style.lower()
     return piece

@@ -14,7 +14,7 @@ from tunesmith.corpus import load_corpus
 from tunesmith.evaluation.feedback_fit import fit_pieces
 from tunesmith.evaluation.musicality import MusicalityConfig, compose_like, length_matched
 from tunesmith.metrics._common import pitch_class_of
-from tunesmith.metrics.musicality import ends_on_tonic, key_heard
+from tunesmith.metrics.musicality import ends_on_tonic, key_heard, music21_key
 from tunesmith.score import Piece
 
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 60
@@ -28,18 +28,8 @@ def melody_only(p: Piece) -> Piece:
 
 
 def heard(p: Piece):
-    from music21 import note as m21note
-    from music21 import stream
-    s = stream.Stream()
-    for tr in p.tracks:
-        if tr.is_drum:
-            continue
-        for x in tr.notes:
-            m = m21note.Note(x.pitch)
-            m.quarterLength = max(0.25, min(8.0, x.duration))
-            s.insert(x.onset, m)
-    k = s.analyze("key")
-    return (pitch_class_of(k.tonic.name) - pitch_class_of(p.key.tonic)) % 12, k.mode
+    tonic_pc, mode = music21_key(p)
+    return (tonic_pc - pitch_class_of(p.key.tonic)) % 12, mode
 
 
 def report(name, pieces):

@@ -124,18 +124,13 @@ def repeated_bar_share(piece: Piece) -> float:
     return sum(1 for p in pats if counts[p] > 1) / len(pats)
 
 
-def key_heard(piece: Piece, tonic: str | None = None, mode: str | None = None) -> float:
-    """1.0 if music21's key estimate of the piece (all pitched notes) has the given tonic and
-    mode (default: the piece's own key signature), else 0.0; NaN without notes or key. Only
-    major/minor are distinguished (other modes count as the major/minor with the same third)."""
+def music21_key(piece: Piece) -> tuple[int, str] | None:
+    """(tonic pitch class, "major" | "minor") of music21's key estimate of the piece (all pitched
+    notes, each 0.25 to 8 quarter lengths; Krumhansl-Schmuckler as music21 weighs it), or None
+    without notes or where music21 cannot tell."""
     from music21 import note as m21note
     from music21 import stream
 
-    key = piece.key
-    tonic = tonic or (key.tonic if key else None)
-    mode = (mode or (key.mode if key else None) or "major").lower()
-    if tonic is None:
-        return _NAN
     s = stream.Stream()
     any_note = False
     for tr in piece.tracks:
@@ -147,14 +142,29 @@ def key_heard(piece: Piece, tonic: str | None = None, mode: str | None = None) -
             s.insert(n.onset, m)
             any_note = True
     if not any_note:
-        return _NAN
+        return None
     try:
         est = s.analyze("key")
     except Exception:  # music21 raises assorted errors on degenerate input
+        return None
+    return est.tonic.pitchClass, est.mode
+
+
+def key_heard(piece: Piece, tonic: str | None = None, mode: str | None = None) -> float:
+    """1.0 if music21's key estimate of the piece (all pitched notes, `music21_key`) has the given
+    tonic and mode (default: the piece's own key signature), else 0.0; NaN without notes or key.
+    Only major/minor are distinguished (other modes count as the major/minor with the same third)."""
+    key = piece.key
+    tonic = tonic or (key.tonic if key else None)
+    mode = (mode or (key.mode if key else None) or "major").lower()
+    if tonic is None:
+        return _NAN
+    est = music21_key(piece)
+    if est is None:
         return _NAN
     minor_like = mode in ("minor", "aeolian", "dorian", "phrygian", "locrian")
     want_mode = "minor" if minor_like else "major"
-    return float(est.tonic.pitchClass == pitch_class_of(tonic) and est.mode == want_mode)
+    return float(est[0] == pitch_class_of(tonic) and est[1] == want_mode)
 
 
 def interval_histogram(piece: Piece, buckets: int = 14) -> list[float]:

@@ -806,19 +806,27 @@ class Constrainer:
         note (not in the bar's chord) ends by the next beat, a chord tone may be held over a bar line
         only into bars whose chords hold it. None where no chord was given. Why: the bass had held
         C from a C chord through a bar marked F/A, and struck C off the beat in a bar of G/B."""
-        t = self.t
-        if t.given_chord_pcs is None or not t.voice_leading or self.bar < t.bar_offset:
+        t, which = self.t, self._given_chord_index(self.bar)
+        if which is None:
             return None
-        pc, n = self.pitch % 12, len(t.given_chord_pcs)
-        if pc not in t.given_chord_pcs[(self.bar - t.bar_offset) % n]:
+        pc = self.pitch % 12
+        if pc not in t.given_chord_pcs[which]:
             return (self.note_pos // t.beat_ticks + 1) * t.beat_ticks - self.note_pos
         # into the next bars while their chords hold it; the bass only where it is their bass (a
         # bass held from C into F had stood on F's fifth, a 6/4)
         into = t.given_chord_bass if self.v == len(t.voices) - 1 else t.given_chord_pcs
         bar = self.bar + 1
-        while bar < t.n_bars and pc in into[(bar - t.bar_offset) % n]:
+        while bar < t.n_bars and pc in into[self._given_chord_index(bar)]:
             bar += 1
         return bar * t.L - at
+
+    def _given_chord_index(self, bar: int) -> int | None:
+        """Which of the musician's chords bar `bar` has, in four parts (they cycle from the first
+        whole bar); None without given chords, without voice leading, or in a pickup bar."""
+        t = self.t
+        if t.given_chord_pcs is None or not t.voice_leading or bar < t.bar_offset:
+            return None
+        return (bar - t.bar_offset) % len(t.given_chord_pcs)
 
     def _given_chord(self, pos: int, mask: np.ndarray | None, led: np.ndarray | None) -> np.ndarray | None:
         """Four voices over chords the musician gave (`--chords`): a note struck on a beat is a tone
@@ -830,10 +838,9 @@ class Constrainer:
         Why: the symbols were written above the score while the voices sang their own harmony (a
         bar marked C sounded D B D G; 6 of 14 notes were tones of the chord), and, once they sang
         it, a fifth of the downbeats stood on a 6/4."""
-        t = self.t
-        if t.given_chord_pcs is None or not t.voice_leading or pos % t.beat_ticks or self.bar < t.bar_offset:
+        t, which = self.t, self._given_chord_index(self.bar)
+        if which is None or pos % t.beat_ticks:
             return mask
-        which = (self.bar - t.bar_offset) % len(t.given_chord_pcs)
         keep = in_pitch_classes(t.pitch_values[self.v], t.given_chord_pcs[which])
         if not keep.any():  # no tone of the chord in the voice's range (or scale, --in-scale): as it was
             return mask

@@ -168,6 +168,13 @@ def set_register_feedback(tables: _Tables, request: ComposeRequest, tuned: dict)
     tables.register_gain = gain
 
 
+def _under_default_range(request: ComposeRequest) -> bool:
+    """Whether the request keeps its style's default range: a register correction fitted to the
+    style applies there, and a range the user gave is the user's register."""
+    default = DEFAULT_RANGES.get(request.style)
+    return default is not None and tuple(request.pitch_range) == default
+
+
 def set_voice_register_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -> None:
     """Turn on the four voices' register feedback when the style's decoding has "voice_registers"
     (each voice's mean pitch, MIDI, over the training chorales) and "voice_register_gain" (fitted by
@@ -189,10 +196,7 @@ def set_voice_register_feedback(tables: _Tables, request: ComposeRequest, tuned:
     weight = 1.0 if request.interval_feedback is None else max(0.0, float(request.interval_feedback))
     if gain <= 0 or weight <= 0 or not targets or len(targets) != len(tables.voices):
         return
-    if request.layout == "lead":
-        if tuple(request.pitch_range) != DEFAULT_RANGES.get(request.style):
-            return
-    elif request.layout != "satb":
+    if request.layout != "satb" and not (request.layout == "lead" and _under_default_range(request)):
         return
     tables.voice_register_target = np.asarray(targets, dtype=np.float64)
     tables.voice_register_gain = gain * weight
@@ -257,8 +261,7 @@ def set_pitch_offsets(tables: _Tables, request: ComposeRequest, tuned: dict) -> 
     `interval_feedback` 0; scaled by it."""
     table = tuned.get("pitch_offsets")
     weight = 1.0 if request.interval_feedback is None else float(request.interval_feedback)
-    default = DEFAULT_RANGES.get(request.style)
-    if not table or weight <= 0 or request.layout not in ("lead", "satb") or default is None or tuple(request.pitch_range) != default:
+    if not table or weight <= 0 or request.layout not in ("lead", "satb") or not _under_default_range(request):
         return
     values = np.asarray(table["values"], dtype=np.float64)
     at = tables.pitch_real - int(table["low"])
