@@ -351,3 +351,24 @@ def test_a_chorale_over_given_chords_sounds_them_on_every_beat():
                 beat += 1.0
             assert sounded >= 4 * 4 * len(chords.split()) - 8  # four voices on (nearly) every beat
     assert fifths <= 0.17 * downbeats, (fifths, downbeats)  # 17 of 128; 31 with the bass free among the chord's tones
+
+
+def test_a_chorale_puts_a_slash_chords_named_bass_under_it():
+    """`--chords "C G/B ..."` names the bass: in four parts the bass sounds it on the chord's
+    downbeat (the voices above leave it to the bass there). The soprano had held B over G/B
+    (the bass could not double the leading tone): the named bass sounded on 62 of 140 downbeats."""
+    import tunesmith as ts
+    from tunesmith.harmony import parse_chord
+
+    named = slashes = 0
+    for key, mode, chords in (("C", "major", "C G/B Am F/A G C/E F G"), ("A", "minor", "Am E/G# Am Dm/F E Am")):
+        for take in ts.compose("chorale", key=key, mode=mode, chords=chords, bars=len(chords.split()), n=5, seed=1, check=False):
+            piece = take.piece
+            for chord in piece.chords:
+                bass = parse_chord(chord.figure)[2]
+                if bass is None:
+                    continue
+                at = [next((n for n in t.notes if n.onset - 1e-6 <= chord.onset < n.onset + n.duration - 1e-6), None) for t in piece.tracks]
+                slashes += 1
+                named += at[-1] is not None and at[-1].pitch % 12 == bass % 12
+    assert slashes == 25 and named == slashes, (named, slashes)

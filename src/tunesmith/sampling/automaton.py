@@ -814,7 +814,7 @@ class Constrainer:
             return (self.note_pos // t.beat_ticks + 1) * t.beat_ticks - self.note_pos
         # into the next bars while their chords hold it; the bass only where it is their bass (a
         # bass held from C into F had stood on F's fifth, a 6/4)
-        into = t.given_chord_bass if self.v == len(t.voices) - 1 else t.given_chord_pcs
+        into = t.given_chord_bass if self.v == len(t.voices) - 1 else t.given_chord_upper
         bar = self.bar + 1
         while bar < t.n_bars and pc in into[self._given_chord_index(bar)]:
             bar += 1
@@ -841,11 +841,22 @@ class Constrainer:
         t, which = self.t, self._given_chord_index(self.bar)
         if which is None or pos % t.beat_ticks:
             return mask
-        keep = in_pitch_classes(t.pitch_values[self.v], t.given_chord_pcs[which])
+        vals, is_bass = t.pitch_values[self.v], self.v == len(t.voices) - 1
+        keep = in_pitch_classes(vals, t.given_chord_pcs[which])
         if not keep.any():  # no tone of the chord in the voice's range (or scale, --in-scale): as it was
             return mask
-        if pos == 0 and self.v == len(t.voices) - 1:  # the bass on the downbeat: the chord's bass where it can
-            bass = _first_within(keep & in_pitch_classes(t.pitch_values[self.v], t.given_chord_bass[which]), mask, led)
+        if pos == 0 and not is_bass:  # a slash chord's named bass is the bass's (`given_chord_upper`)
+            keep = narrow(keep, in_pitch_classes(vals, t.given_chord_upper[which]))
+        if pos == 0 and is_bass:  # the bass on the downbeat: the chord's bass where it can
+            named = keep & in_pitch_classes(vals, t.given_chord_bass[which])
+            bass = _first_within(named, mask, led)
+            if bass is None and t.given_slash[which] and named.any():
+                # a slash chord names its bass: like the chord's tones, it wins over the voice
+                # leading, in the voices' order and within an octave of the note before where it can
+                bass = narrow(self._in_order(named, self.bar * t.L, may_cross=False), named)
+                prev = self.vl.pitch_at(self.v, self.bar * t.L - 1) if self.vl is not None else None
+                if prev is not None:
+                    bass = narrow(bass, np.abs(vals - prev) <= 12)
             if bass is not None:
                 return bass
         found = _first_within(keep, mask, led)  # where the voice leading leaves no tone of the chord, the chord wins
