@@ -584,3 +584,29 @@ def test_a_composed_chorales_bass_seldom_knots_a_chromatic_note(monkeypatch):
     monkeypatch.setattr(feedback, "BASS_KNOT_PENALTY", 0.0)
     free = knots()
     assert drawn <= free - 4, (drawn, free)  # these takes: 6 with it, 14 without
+
+
+def test_a_composed_chorales_inner_voices_seldom_rock_in_eighths(monkeypatch):
+    """An alto or tenor that sang x-y-x in eighths went on to y (E-flat F E-flat F) at 0.87 and
+    1.17 per 100 beats against Bach's 0.43 / 0.43 (`feedback.QUICK_ROCK_PENALTIES`; JSB validation,
+    `docs/notes/2026-12-04-session-37/rocking.py`). 24 chorales with and without it."""
+    import tunesmith as ts
+    from tunesmith.sampling import feedback
+
+    def quick_rocks() -> int:
+        count = 0
+        for seed in range(24):
+            key, mode = (("A", None), ("G", "minor"), ("D", None), ("E", "minor"))[seed % 4]
+            piece = ts.compose(style="chorale", key=key, mode=mode, bars=8, seed=800 + seed, check=False).piece
+            for role in ("alto", "tenor"):
+                ns = sorted(piece.track(role).notes, key=lambda n: n.onset)
+                for a, b, c, d in zip(ns, ns[1:], ns[2:], ns[3:]):
+                    quick = max(a.duration, b.duration, c.duration) <= 0.5 + 1e-9
+                    count += quick and a.pitch == c.pitch != b.pitch == d.pitch
+        return count
+
+    assert min(feedback.QUICK_ROCK_PENALTIES[:2]) > 0
+    drawn = quick_rocks()
+    monkeypatch.setattr(feedback, "QUICK_ROCK_PENALTIES", (0.0, 0.0, 0.0))
+    free = quick_rocks()
+    assert drawn <= free - 4, (drawn, free)

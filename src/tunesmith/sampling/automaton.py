@@ -210,6 +210,7 @@ class Constrainer:
         self.opening_melody: list[int] = []  # the first pitches of the opening bar (`t.opening_bar`)
         self.dur_counts = np.zeros((len(tables.voices), len(DUR_TICKS)))  # notes of each length per voice
         self.last_length_class = [-1] * len(tables.voices)  # per voice, the class of its latest note's length (-1: none)
+        self.quick_run = [0] * len(tables.voices)  # per voice, how many of its latest notes in a row last half a beat or less
 
     def tonal_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.pitch_ids` that steer the current voice's time per scale degree
@@ -233,7 +234,7 @@ class Constrainer:
             if t.lower_interval_offsets is not None and self.v <= len(t.lower_interval_offsets) and recent:
                 moves = t.lower_interval_offsets[self.v - 1][self._move_sizes(recent[-1])]
             out = _plus(back, moves, self.unison_bias(), self.chord_bias(), self.repeat_bias(), self.voice_register_bias(),
-                        self.suspension_bias(), self.knot_bias())
+                        self.suspension_bias(), self.knot_bias(), self.quick_rock_bias())
         if self.modulation is not None and self.modulation[1] <= self.bar < self.modulation[2]:
             out = _plus(out, t.modulation_bias[self.modulation[0]][self.v])
         if t.tonal_target is None or self.v >= len(t.tonal_target):
@@ -363,6 +364,19 @@ class Constrainer:
         if abs(x - y) != 1 or (x % 12 in t.key_pcs and y % 12 in t.key_pcs):
             return None
         return np.where(t.pitch_real == x, -penalty, 0.0)
+
+    def quick_rock_bias(self) -> np.ndarray | None:
+        """A composed chorale's lower voice that has just sung x-y-x in notes of half a beat or less:
+        y again (a quick rock, E-flat F E-flat F in eighths) loses the voice's
+        `feedback.QUICK_ROCK_PENALTIES` logits (times `t.lower_voice_weight`). None elsewhere."""
+        t, recent = self.t, self.voice_recent[self.v]
+        penalties = feedback.QUICK_ROCK_PENALTIES
+        if self.vl is None or len(t.voices) != 4 or not 0 < self.v <= len(penalties) or self.unison_task != "compose":
+            return None
+        penalty = penalties[self.v - 1] * t.lower_voice_weight
+        if penalty <= 0 or self.quick_run[self.v] < 3 or len(recent) < 3 or recent[-3] != recent[-1] or recent[-2] == recent[-1]:
+            return None
+        return np.where(t.pitch_real == recent[-2], -penalty, 0.0)
 
     def repeat_bias(self) -> np.ndarray | None:
         """A chorale's bass, its next note struck where its last one ends: that pitch again loses
@@ -1309,6 +1323,7 @@ class Constrainer:
             self.voice_pitch_time[self.v] += self.pitch * t.val[tok]
             self.dur_counts[self.v, tok - t.dur_base] += 1
             self.last_length_class[self.v] = int(DUR_CLASSES[tok - t.dur_base])
+            self.quick_run[self.v] = self.quick_run[self.v] + 1 if 2 * t.val[tok] <= t.beat_ticks else 0
             if self.vl is not None:
                 start = self.bar * t.L + self.note_pos
                 self.vl.add(self.v, start, start + t.val[tok], self.pitch)

@@ -89,6 +89,14 @@ SUSPENSION_BIASES = (4.0, -2.0)
 # at 1.5: 1.30, at 3: 1.15, with beats without a chord 0.106 -> 0.107, parallels in 80 takes 3 -> 3
 # and the validation classifier 0.643 +- 0.024 -> 0.647 +- 0.034.
 BASS_KNOT_PENALTY = 3.0
+# A composed chorale's alto, tenor and bass that have just sung x-y-x in eighths or shorter: y again
+# (a quick rock: E-flat F E-flat F in eighths) loses so many logits, riding on the interval-feedback
+# weight. Per 100 beats the takes' inner voices rocked so at 0.87 (alto) and 1.17 (tenor), Bach's at
+# 0.43 / 0.43 (JSB validation) and 0.34 / 0.27 (training); at 1.5: 0.28 / 0.46, their rocks at any
+# length 5.91 / 4.92 -> 5.33 / 4.26 (Bach 6.17 / 4.17), beat-to-beat parallels in 80 takes 14 -> 16,
+# beats without a chord unchanged, validation classifier 0.647 +- 0.034 -> 0.647 +- 0.006
+# (`docs/notes/2026-12-04-session-37/rocking.py`). The bass's quick rocks are Bach's already (0.46 / 0.46).
+QUICK_ROCK_PENALTIES = (1.5, 1.5, 0.0)
 RHYTHM_MIN_NOTES = 4
 # A dance's note-length moves: the melody's note lengths in classes (upper bounds in ticks of
 # TICKS_PER_BEAT = 12: a sixteenth or shorter, a triplet eighth, an eighth, a dotted (or swung long)
