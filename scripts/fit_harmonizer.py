@@ -63,6 +63,7 @@ def fit(kind: str, corpus, args) -> tuple[Harmonizer, dict]:
         "sources": dict(Counter(p.source for p in used)),
         "licenses": dict(Counter(p.license for p in used)),
         "transition_prior_sources": dict(Counter(p.source for p in train_p if p.chords or unit == "beat")),
+        "transition_prior_licenses": {p.source: p.license for p in train_p if p.chords or unit == "beat"},
     }
     h = Harmonizer(nets[0].config, [net.numpy_params() for net in nets], trans, start)
     best = [min(r["history"], key=lambda row: row.get("valid_loss", 1e9)) for r in reports]

@@ -165,6 +165,10 @@ def test_chords_from_the_shipped_harmonizer_bring_its_training_data_into_the_tak
                *FAST) == 0  # fmt: skip
     record = json.loads(stem.with_suffix(".json").read_text())
     assert record["chords_training_data"]["harmonizer"] == "harmonizer-lead"
+    # every source it names has its license beside it: billboard's CC0 songs (the chord prior's) had none
+    data = record["chords_training_data"]
+    assert sum(data["licenses"].values()) == sum(data["sources"].values()), data
+    assert "billboard" not in data["sources"] or "CC0-1.0" in data["licenses"], data
     assert {"CC0-1.0", "GPL-3.0"} <= set(record["training_licenses"]) and "nottingham" in record["training_sources"]
     assert "GPL-3.0" in record["rights"]["usage"]
     # the composer's own chords: the model's data alone

@@ -166,6 +166,7 @@ def test_cli_export_takes_its_file_after_a_flag_too(takes, tmp_path, monkeypatch
         main(["preferences", "export", "--stars", str(tmp_path / "c.csv"), "extra.csv"])
     err = capsys.readouterr().err
     assert "unrecognized arguments:" in err and "extra.csv" in err
+    assert err.startswith("tunesmith preferences: error:") and "(see tunesmith preferences --help)" in err  # the verb's
 
 
 # ------------------------------------------------------------------ fit

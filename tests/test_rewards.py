@@ -7,7 +7,6 @@ import csv
 import json
 import math
 import random
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -265,7 +264,9 @@ def test_rating_cli_verbs(tmp_path, takes, monkeypatch, capsys):
     assert "note: bob preferred " in capsys.readouterr().err
     assert main(["preferences", "fit", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["pairs"] >= 17 and "heldout_accuracy" in report and Path(report["saved"]).is_file()
+    assert report["pairs"] >= 17 and "heldout_accuracy" in report
+    saved = tmp_path / "home" / "preference_model.json"  # named as its variable names it, not the machine's path
+    assert report["saved"] == "$TUNESMITH_HOME/preference_model.json" and saved.is_file()
     assert report["raters"] == ["ann", "bob", "cy"]
     assert main(["preferences", "export", str(tmp_path / "out.csv")]) == 0
     assert len((tmp_path / "out.csv").read_text().splitlines()) == 18
@@ -275,13 +276,23 @@ def test_rating_cli_verbs(tmp_path, takes, monkeypatch, capsys):
     assert "out.csv: exists; pass --force" in capsys.readouterr().err
     assert main(["preferences", "stats"]) == 0
     assert capsys.readouterr().out.startswith("the store holds 17 pairs and 1 star ratings; raters: ann, bob, cy")
-    default = Path(report["saved"]).read_bytes()
+    default = saved.read_bytes()
     assert main(["preferences", "fit", "--rater", "bob"]) == 0
     said = capsys.readouterr().out
     assert "the ensemble the reward uses:" in said and "rater agreement n/a" in said
-    assert said.strip().endswith("preference_model-bob.json") and Path(report["saved"]).read_bytes() == default
+    assert said.strip().endswith("saved $TUNESMITH_HOME/preference_model-bob.json") and saved.read_bytes() == default
+    # a folder for --out is refused before the fit (it had ended in "[Errno 21] Is a directory"), and a
+    # file given to fit is not passed over as if it had been read
+    assert main(["preferences", "fit", "--out", str(tmp_path)]) == 2
+    assert f"{tmp_path}: a folder; give the JSON file to write the preference model to" in capsys.readouterr().err
+    assert main(["preferences", "fit", str(csv_path)]) == 2
+    assert "preferences fit takes no file: it reads the pairs in the ratings store" in capsys.readouterr().err
     assert main(["rate", str(tmp_path / "missing.json"), "--stars", "3"]) == 2
     assert "no take JSON" in capsys.readouterr().err
+    assert main(["rate", str(tmp_path), "--stars", "3"]) == 2  # a folder is called one
+    assert f"{tmp_path}: a folder; name the STEM.json of a take in it" in capsys.readouterr().err
+    assert main(["prefer", str(takes[0]), "https://example.org/b.json"]) == 2  # as typed, not "https:/example.org"
+    assert "https://example.org/b.json: URLs are not read; give a local file" in capsys.readouterr().err
     (tmp_path / "tune.abc").write_text("X:1\nK:D\nDEF|\n")  # the musician's own file: named as given
     assert main(["rate", str(tmp_path / "tune.abc"), "--stars", "3"]) == 2
     assert f"{tmp_path / 'tune.abc'}: no take JSON (looked for tune.json beside it)" in capsys.readouterr().err
@@ -461,3 +472,16 @@ def test_a_preference_ensemble_scores_its_mean_less_its_spread(tmp_path):
     assert again(pool[0]) == pytest.approx(model(pool[0])) and len(again.members) == 5
     with pytest.raises(ValueError, match="ensemble must be 0"):
         fit_pairs(pairs, ensemble=1)
+
+
+def test_the_tuners_closing_line_rounds_its_figures(capsys):
+    """`tunesmith tune` closed with "held-out NLL 0.6575383533741012"."""
+    import argparse
+
+    from tunesmith.cli.tune import report
+
+    result = {"rounds": 2, "last": {"reward": 0.123456789, "kl": 0.0012345, "heldout_nll": 0.6575383533741012},
+              "minutes_per_round": 0.1, "out": "runs/mine"}  # fmt: skip
+    assert report(argparse.Namespace(json=False), result, "tune") == 0
+    line = capsys.readouterr().out
+    assert "last reward 0.1235, KL 0.0012, held-out NLL 0.6575;" in line and "0.65753" not in line

@@ -436,6 +436,50 @@ def test_check_cli_errors_as_json(tmp_path):
     assert json.loads(buf.getvalue())["error"].endswith("missing.mid: no such file to check")
 
 
+def test_check_cli_against_names(corpus, tmp_path, monkeypatch, capsys):
+    """--against: a file is not called missing, "." names its works by the folder's own name (it had
+    printed "[, unknown]"), Corpus is the corpus whatever its case, a missing cache names no machine
+    path, and a clear verdict says it knows only the works it holds."""
+    from tunesmith.cli import main
+    from tunesmith.outputs.midi import write_midi
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    for p in corpus[:3]:
+        write_midi(p, folder / f"{p.work_id}.mid")
+    write_midi(corpus[0], tmp_path / "song.mid")
+    assert main(["check", str(tmp_path / "song.mid"), "--against", str(tmp_path / "song.mid")]) == 2
+    err = capsys.readouterr().err
+    assert "song.mid: a file, not a folder; --against takes model, corpus or a folder of music" in err
+    for against, said in (("https://example.org/tunes", "https://example.org/tunes: URLs are not read"),
+                          ("", "an empty path: give a file or folder")):  # not "https:/example.org", nor "."
+        assert main(["check", str(tmp_path / "song.mid"), "--against", against]) == 2
+        assert said in capsys.readouterr().err
+    assert main(["check", str(tmp_path / "song.mid"), "--against", str(folder), "--model", "runs/mine"]) == 2
+    assert "--model names the model whose training set to check against: use it with --against model" in (
+        capsys.readouterr().err)  # fmt: skip
+    monkeypatch.chdir(folder)
+    assert main(["check", str(tmp_path / "song.mid"), "--against", ".", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["index"]["name"] == "mine" and {m["source"] for m in out["nearest"]} == {"mine"}
+    monkeypatch.setenv("TUNESMITH_HOME", str(tmp_path / "home"))  # no corpus cache there
+    assert main(["check", str(tmp_path / "song.mid"), "--against", "Corpus"]) == 2
+    err = capsys.readouterr().err
+    assert "$TUNESMITH_HOME/corpus: no corpus cache here" in err and str(tmp_path) not in err
+    write_midi(tune([60, 67, 59, 69, 57, 71, 55, 72, 50, 74, 48, 76] * 2, work_id="leaps"), tmp_path / "leaps.mid")
+    assert main(["check", str(tmp_path / "leaps.mid"), "--against", str(folder)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("leaps.mid: clear") and "it knows only the works it holds" in lines[1]
+    # of an ABC book one tune is checked, and said to be (the book had read as checked whole)
+    book = tmp_path / "book.abc"
+    book.write_text("X:1\nT:First\nM:4/4\nL:1/8\nK:D\ndefg abag|fedc BAGF|\n\n"
+                    "X:2\nT:Second\nM:4/4\nL:1/8\nK:G\nGABc dedB|cBAG FGAB|\n")  # fmt: skip
+    assert main(["check", str(book), "--tune", "2", "--against", str(folder)]) == 0
+    assert "  (tune 2 of the 2 in the file, Second; --tune N checks another)" in capsys.readouterr().out.splitlines()
+    assert main(["check", str(book), "--against", str(folder), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["tune"] == {"number": 1, "of": 2, "title": "First"}
+
+
 # ------------------------------------------------------------------------------ provenance in the files
 def test_provenance_fields_read_back_from_midi_musicxml_and_wav(tmp_path):
     from tunesmith.outputs import bundle

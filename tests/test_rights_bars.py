@@ -229,3 +229,56 @@ def test_check_cli_prints_each_passage(tmp_path, monkeypatch):
     first = next(i for i, line in enumerate(lines) if line.startswith("  1. tune"))
     assert "bars 9-12 here ~ bars 1-4 there" in lines[first]
     assert re.fullmatch(r"     and bars 3-6 here ~ bars 5-8 there \(score \d+\.\d, (close|copy)\)", lines[first + 1])
+
+
+@pytest.mark.parametrize("whole", [True, False])
+def test_a_further_passage_that_copies_the_whole_work_becomes_the_works_own(whole):
+    """The search aligns a window of the query, a further passage the whole of it: where the
+    further one copies the whole work and scores higher (a tune copied whole, its window on its
+    repeated strain's diagonal), it is the work's passage, the piece's score and the whole work; the
+    window's passage inside it is not listed again. A further passage that is not the whole work
+    stays a further one (any better one first had raised held-out tunes' scores, and so the
+    false-alarm thresholds)."""
+    from tunesmith.rights.index import Match, Passage
+
+    matched = 39 if whole else 20
+
+    class Stub:  # one work of 40 notes, matched in a window (bars 4-6) and, further, whole (bars 1-10)
+        info = {"name": "stub", "calibration": {"close": 8.0, "copy": 14.0}}
+        offsets = np.array([0, 40])
+
+        def __len__(self):
+            return 1
+
+        def search(self, piece, **kwargs):
+            return [Match(doc=0, work={"work_id": "w", "license": "GPL-3.0"}, score=9.0, query_notes=(12, 24),
+                          work_notes=(0, 12), query_bars=(4, 6), work_bars=(1, 3), matched_notes=12)]  # fmt: skip
+
+        def further_passages(self, piece, matches, **kwargs):
+            return [[Passage(30.0, (0, matched), (0, matched), (1, 10), (1, 10), matched)]]
+
+    result = check_piece(eighths(SOURCE, work_id="q", pickup=False), Stub())
+    if not whole:
+        assert result.verdict == "close" and result.score == 9.0
+        assert result.to_dict()["nearest"][0]["more_passages"][0]["score"] == 30.0
+        return
+    assert result.verdict == "copy" and result.score == 30.0
+    row = result.to_dict()["nearest"][0]
+    assert (row["bars"], row["work_bars"], row["score"]) == ([1, 10], [1, 10], 30.0)
+    assert row.get("whole_work") is True and "more_passages" not in row
+
+
+def test_a_whole_tune_checked_as_it_stands_reads_as_the_whole_work():
+    """Nottingham's Abbotts Bromley Horn Dance, checked as its ABC has it (A A B B C, 40 bars), had
+    read "score 66.5: bars 4-16 here ~ bars 0-12 there", the whole tune only a further passage."""
+    from tunesmith.api import read
+    from tunesmith.paths import shared_data
+    from tunesmith.rights.check import default_index_path, resolve_index
+
+    book = shared_data() / "nottingham" / "ABC_cleaned" / "morris.abc"
+    if not book.is_file() or not default_index_path("model").with_suffix(".npz").is_file():
+        pytest.skip("shared data or the shipped model's similarity index not found")
+    result = check_piece(read(book), resolve_index("model"), top=1)
+    row = result.to_dict()["nearest"][0]
+    assert row["title"] == "Abbotts Bromley Horn Dance" and row.get("whole_work") is True
+    assert (row["bars"], row["work_bars"]) == ([0, 40], [0, 40]) and row["score"] == round(result.score, 3) > 100

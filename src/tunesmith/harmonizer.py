@@ -717,11 +717,20 @@ def harmonizer_provenance(kind: str = "lead") -> dict[str, Any] | None:
         info = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    from tunesmith.corpus.sources import BUILTIN_SOURCES
+
     prov = info.get("provenance") or {}
-    sources = dict(prov.get("sources") or {})
+    sources, licenses = dict(prov.get("sources") or {}), dict(prov.get("licenses") or {})
+    prior_licenses = prov.get("transition_prior_licenses") or {}
     for name, n in (prov.get("transition_prior_sources") or {}).items():
-        sources.setdefault(name, n)
-    return {"harmonizer": info.get("name"), "licenses": dict(prov.get("licenses") or {}), "sources": sources}
+        if name in sources:
+            continue  # the same pieces, counted with the network's
+        sources[name] = n
+        # and their license: billboard's CC0 songs had been named as a source with no license beside them
+        spec = BUILTIN_SOURCES.get(name)
+        lic = prior_licenses.get(name) or (spec.license if spec is not None else "unknown")
+        licenses[lic] = licenses.get(lic, 0) + n
+    return {"harmonizer": info.get("name"), "licenses": licenses, "sources": sources}
 
 
 @functools.lru_cache(maxsize=4)

@@ -57,7 +57,11 @@ def _now() -> str:
 
 def read_take(path: str | Path) -> tuple[dict, Piece]:
     """(sidecar record, piece) of a take given by its STEM.json (or any file of its bundle)."""
-    p = Path(path)
+    from tunesmith.inputs import refuse_url
+
+    p = Path(refuse_url(path))  # as given: Path had made "http://x/a.json" "http:/x/a.json", and "" the folder "."
+    if p.is_dir():  # it had read "out: no take JSON (looked for out.json beside it)"
+        raise ValueError(f"{p}: a folder; name the STEM.json of a take in it")
     sidecar = p if p.suffix.lower() == ".json" else p.with_suffix(".json")
     if not sidecar.is_file():
         # the file asked for named first: "in/tune.json" alone had read as a file never given
@@ -453,6 +457,8 @@ class RatingsStore:
         from tunesmith.corpus.registry import slug
         from tunesmith.rewards.preference import default_path, fit_pairs
 
+        if out is not None and Path(out).is_dir():  # before the fit: it had ended in "[Errno 21] Is a directory"
+            raise ValueError(f"{out}: a folder; give the JSON file to write the preference model to")
         triples = self.pairs(rater)
         cache: dict[str, Piece] = {}
 
@@ -474,7 +480,8 @@ class RatingsStore:
         target = Path(out) if out else (default_path().with_name(f"preference_model-{slug(rater)}.json")
                                         if rater else default_path())  # fmt: skip
         model.save(target)
-        report["saved"] = str(target)
+        # named as given, the default as its variable names it: the home folder's path is this machine's
+        report["saved"] = str(out) if out else f"$TUNESMITH_HOME/{target.name}"
         return model, report
 
 

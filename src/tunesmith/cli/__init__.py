@@ -100,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
         verb_parser = sub.add_parser(verb, help=module.HELP, description=module.HELP)
         module.add_arguments(verb_parser)
         verb_parser.set_defaults(_run=module.run)
+    parser.verb_parsers = sub.choices  # type: ignore[attr-defined]  # a stray argument is the verb's to name
     return parser
 
 
@@ -128,8 +129,8 @@ def _main(argv: list[str] | None = None) -> int:
             # an optional positional given after a flag (`preferences export --stars out.csv`): argparse
             # had matched it as absent with the action before it, and refused the file name
             setattr(args, late, extra[0])
-        elif extra:
-            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        elif extra:  # "tunesmith compose: error: ... (see tunesmith compose --help)", not the bare program's
+            parser.verb_parsers.get(args.verb, parser).error(f"unrecognized arguments: {' '.join(extra)}")
         wants_json = bool(getattr(args, "json", False))
         try:
             status = int(args._run(args) or 0)

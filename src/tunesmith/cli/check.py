@@ -42,6 +42,12 @@ def run(args: argparse.Namespace) -> int:
 
     if not 1 <= args.top <= 20:
         raise ValueError(f"--top must be 1..20, got {args.top}")
+    if args.against.lower() in ("model", "corpus") and not os.path.isdir(args.against):
+        # any case, as choices take it: `--against Corpus` had been looked for as a folder
+        args.against = args.against.lower()
+    if args.model != "default" and args.against != "model":  # it had been passed over without a word
+        raise ValueError(f"--model names the model whose training set to check against: use it with --against model, "
+                         f"not --against {args.against}")  # fmt: skip
     path = Path(refuse_url(args.file))
     if not os.path.lexists(path):
         raise FileNotFoundError(f"{path}: no such file to check")
@@ -64,6 +70,13 @@ def run(args: argparse.Namespace) -> int:
     load_s = time.perf_counter() - t0
     result = check_piece(piece, index, top=args.top, given=given)
     out = {"file": path.name, **result.to_dict(), "load_seconds": round(load_s, 3), "not_counted": own}
+    if "abc_ref" in piece.meta:  # one tune of an ABC book is checked: `check morris.abc` had read as the whole book
+        from tunesmith.inputs import read_text
+        from tunesmith.inputs.abc import split_tunes
+
+        tunes = len(split_tunes(read_text(path))[1])
+        if tunes > 1:
+            out["tune"] = {"number": args.tune, "of": tunes, "title": piece.title}
     if record_status:  # what the file's record of the musician's notes is worth ("signed here", "unsigned", ...)
         out["musicians_record"] = record_status
     if counted:
@@ -86,6 +99,11 @@ def run(args: argparse.Namespace) -> int:
         return 1 if failed else 0
     print(f"{path.name}: {result.verdict} (score {result.score:.1f}; close >= {out['thresholds']['close']}, "
           f"copy >= {out['thresholds']['copy']}) against {index.info.get('name') or args.against}, {len(index)} works")  # fmt: skip
+    if out.get("tune"):
+        print(f"  (tune {args.tune} of the {out['tune']['of']} in the file, {piece.title or 'untitled'}; "
+              "--tune N checks another)")  # fmt: skip
+    if result.verdict == "clear":  # a famous tune the index does not hold reads clear too: said, as --json says it
+        print(f"  {out['usage']}")
     if out["index"].get("thresholds_from"):  # a passage scores by how rare its figures are among the indexed works
         print(f"  (thresholds: {out['index']['thresholds_from']}; a figure weighs by how rare it is among the works "
               "indexed, so the same piece may score otherwise against another index)")  # fmt: skip

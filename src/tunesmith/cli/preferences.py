@@ -39,6 +39,9 @@ def run(args: argparse.Namespace) -> int:
 
     from tunesmith.ratings import RatingsStore
 
+    if args.file and args.action in ("fit", "stats", "dpo"):  # `fit prefs.csv` had fitted the store, the CSV unread
+        raise ValueError(f"preferences {args.action} takes no file: it reads the pairs in the ratings store; "
+                         f"add {args.file}'s with `tunesmith preferences import {args.file}`")  # fmt: skip
     with RatingsStore() as store:
         if args.action == "import":
             if not args.file:

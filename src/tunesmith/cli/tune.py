@@ -114,8 +114,13 @@ def report(args: argparse.Namespace, result: dict, verb: str) -> int:
         print(json.dumps({k: v for k, v in result.items() if k != "history"}, indent=1, default=str))
         return 0
     last = result["last"] or {}
-    print(f"tunesmith {verb}: {result['rounds']} rounds; last reward {last.get('reward')}, KL {last.get('kl')}, "
-          f"held-out NLL {last.get('heldout_nll')}; {result['minutes_per_round']} min/round; model in {result['out']}")  # fmt: skip
+
+    def shown(name: str) -> str:  # four places, as the progress bar shows them (it had printed 0.6575383533741012)
+        value = last.get(name)
+        return f"{value:.4f}" if isinstance(value, float) else str(value)
+
+    print(f"tunesmith {verb}: {result['rounds']} rounds; last reward {shown('reward')}, KL {shown('kl')}, "
+          f"held-out NLL {shown('heldout_nll')}; {result['minutes_per_round']} min/round; model in {result['out']}")  # fmt: skip
     return 0
 
 

@@ -317,12 +317,14 @@ def save_corpus(
 
 def resolve_cache(directory: str | Path | None = None) -> Path:
     """The version folder a cache folder points to (or the folder itself if it is one)."""
+    # the default folder named by its variable in messages: the home folder's path is this machine's
+    shown = str(directory) if directory else "$TUNESMITH_HOME/corpus"
     directory = Path(directory) if directory else default_cache_dir()
     if (directory / "manifest.json").is_file():
         return directory
     current = directory / "CURRENT"
     if not current.is_file():
-        raise FileNotFoundError(f"{directory}: no corpus cache here; run `tunesmith corpus build`")
+        raise FileNotFoundError(f"{shown}: no corpus cache here; run `tunesmith corpus build`")
     version = directory / current.read_text(encoding="utf-8").strip()
     if not (version / "manifest.json").is_file():
         raise FileNotFoundError(f"{version}: corpus cache is incomplete; run `tunesmith corpus build --force`")

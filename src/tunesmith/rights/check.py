@@ -65,8 +65,12 @@ WHOLE_WORK_MIN_NOTES = 12
 def copies_a_whole_work(index: SimilarityIndex, match: Match) -> bool:
     """Whether `match`'s passage reproduces the whole of its work (`WHOLE_WORK_SHARE` of its
     intervals exactly; the work longer than `WHOLE_WORK_MIN_NOTES` notes)."""
-    n = int(index.offsets[match.doc + 1] - index.offsets[match.doc])
-    return n > WHOLE_WORK_MIN_NOTES and match.matched_notes >= WHOLE_WORK_SHARE * (n - 1)
+    return _covers_whole_work(index, match.doc, match.matched_notes)
+
+
+def _covers_whole_work(index: SimilarityIndex, doc: int, matched_notes: int) -> bool:
+    n = int(index.offsets[doc + 1] - index.offsets[doc])
+    return n > WHOLE_WORK_MIN_NOTES and matched_notes >= WHOLE_WORK_SHARE * (n - 1)
 
 
 def verdict_of(score: float, calibration: dict[str, Any]) -> str:
@@ -188,16 +192,42 @@ def check_piece(
     of the musician's own notes, which never count (`features.given_notes(input_piece)`)."""
     t0 = time.perf_counter()
     matches = index.search(piece, top=top, given=given, exclude_work_ids=exclude_work_ids)
-    score = matches[0].score if matches else 0.0
     cal = calibration_of(index)
+    close = [m for m in matches if not copies_a_whole_work(index, m) and m.score >= cal["close"]]
+    for m, more in zip(close, index.further_passages(piece, close, min_score=cal["close"], given=given)):
+        m.more_passages = more  # the work's other passages that are close too
+        _whole_work_first(index, m)
+    matches.sort(key=lambda m: -m.score)
+    score = matches[0].score if matches else 0.0
     verdict = verdict_of(score, cal)
     whole = [copies_a_whole_work(index, m) for m in matches]
     if verdict != "copy" and any(whole):
         verdict = "copy"
-    close = [m for m, w in zip(matches, whole) if not w and m.score >= cal["close"]]
-    for m, more in zip(close, index.further_passages(piece, close, min_score=cal["close"], given=given)):
-        m.more_passages = more  # the work's other passages that are close too
     return CheckResult(verdict, score, matches, cal, index_summary(index), time.perf_counter() - t0, whole)
+
+
+def _whole_work_first(index: SimilarityIndex, match: Match) -> None:
+    """Where one of `match`'s further passages copies the whole work and outscores its own, make
+    that passage its own (score, bars), the others its further ones. The search aligns a window of
+    the query around the work's best band of figures, and a further passage aligns the whole query:
+    Nottingham's Abbotts Bromley Horn Dance, checked as it stands (A A B B C), had its window on the
+    repeated strain's diagonal and read "score 66.5: bars 4-16 here ~ bars 0-12 there", its further
+    passage "bars 0-40 here ~ bars 0-40 there (score 203.3)" and no "the whole work". Only a whole
+    work: any better passage first had lifted held-out tunes' scores, so the 2 % false-alarm
+    threshold, and the guard's recall there fell 0.480 -> 0.465 (`evaluate_copy_guard.py --plants 200`)."""
+    best = max(match.more_passages, key=lambda p: p.score, default=None)
+    if best is None or best.score <= match.score or not _covers_whole_work(index, match.doc, best.matched_notes):
+        return
+    from tunesmith.rights.index import Passage
+
+    own = Passage(match.score, match.query_notes, match.work_notes, match.query_bars, match.work_bars,
+                  match.matched_notes)  # fmt: skip
+    inside = best.query_notes[0] <= own.query_notes[0] and own.query_notes[1] <= best.query_notes[1]
+    rest = [p for p in match.more_passages if p is not best] + ([] if inside else [own])
+    match.score, match.matched_notes = best.score, best.matched_notes
+    match.query_notes, match.work_notes = best.query_notes, best.work_notes
+    match.query_bars, match.work_bars = best.query_bars, best.work_bars
+    match.more_passages = sorted(rest, key=lambda p: -p.score)
 
 
 def musicians_notes(piece: Piece, request: dict | None) -> tuple[set[tuple[int, float]] | None, str | None]:
@@ -290,12 +320,16 @@ def index_of_folder(folder: str | os.PathLike) -> SimilarityIndex:
     """An index of the music files in `folder` (recursively; the first tune of each file)."""
     from tunesmith import limits
     from tunesmith.api import read
+    from tunesmith.inputs import refuse_url
 
-    root = Path(os.fspath(folder))
+    root = Path(refuse_url(folder))  # not a URL as a mangled path, nor "" as the working folder
+    if root.is_file():  # `--against song.mid` had read "no such folder", of a file that is there
+        raise NotADirectoryError(f"{root}: a file, not a folder; --against takes model, corpus or a folder of music")
     if not root.is_dir():
-        raise FileNotFoundError(f"{root}: no such folder to check against")
+        raise FileNotFoundError(f"{root}: no such folder to check against (--against takes model, corpus or a folder)")
     limits.check_music_folder(root, "to check against")
     pieces, skipped = [], []
+    name = root.name or root.resolve().name  # `--against .` had named its works' source "" ("[, unknown]")
     files = limits.walk_files(root, MUSIC_SUFFIXES)
     # one work per bundle: a take written as song.mid and song.musicxml had counted twice (its two
     # files each other's nearest work); its score (MusicXML) is read, else its MIDI
@@ -313,11 +347,11 @@ def index_of_folder(folder: str | os.PathLike) -> SimilarityIndex:
             continue
         rel = path.relative_to(root).as_posix()
         piece.work_id, piece.title = rel, piece.title or path.stem
-        piece.source, piece.license = root.name, piece.license or "unknown"
+        piece.source, piece.license = name, piece.license or "unknown"
         pieces.append(piece)
     if not pieces:
         raise ValueError(f"{root}: no readable music file (MIDI, ABC, MusicXML, kern) with a melody to check against")
-    own = SimilarityIndex.build(pieces, info={"name": root.name, "against": "folder", "skipped": skipped})
+    own = SimilarityIndex.build(pieces, info={"name": name, "against": "folder", "skipped": skipped})
     if len(own) >= OWN_STATISTICS_WORKS:
         return own
     # A few works say nothing about which figures are common: the shipped model's training set
