@@ -1,5 +1,6 @@
 """A voice rocking between two pitches: four notes in a row x-y-x-y (E-flat F E-flat F), per 100
-beats, by voice, those whose first three notes are eighths or shorter ("quick"), and rocks of
+beats, by voice, those whose first three notes are eighths or shorter ("quick"; "quick step": by a
+step), and rocks of
 five notes (x-y-x-y-x, "x5"). Bach's (JSB
 SPLIT) against composed 8-bar chorales (musician_checks.composed_chorales). Session 37.
     [QR=A,T,B] python docs/notes/2026-12-04-session-37/rocking.py [N] [SPLIT]
@@ -29,6 +30,7 @@ def measure(pieces) -> dict:
                     c[role] += 1
                     if max(n.duration for n in (a, b, x)) <= beat / 2 + 1e-9:
                         c[role + " quick"] += 1
+                        c[role + " quick step"] += abs(a.pitch - b.pitch) <= 2  # E-flat F E-flat F, not G g G g
             for a, b, x, y, z in zip(ns, ns[1:], ns[2:], ns[3:], ns[4:]):
                 if a.pitch == x.pitch == z.pitch and b.pitch == y.pitch != a.pitch:
                     c[role + " x5"] += 1  # x-y-x-y-x
