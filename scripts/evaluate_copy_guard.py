@@ -315,7 +315,7 @@ RELATIVE_BARS, RELATIVE_EXACT = 8, 0.8
 # (MAX_DF_SHARE / MIN_MAX_DF are read when the index is loaded: a `--set` of them is not undone)
 REFERENCE_SCORER = {"WEIGHTING": "idf", "SEGMENT": 0, "GAP": 4.0, "MISMATCH": -4.0, "SHARED_WEIGHT": 0,
                     "CANDIDATES": 16, "BAND_WIDTH": 8, "WINDOW": 96, "NEAR": 0.0, "JOIN": 0.6,
-                    "HARMONY_WEIGHT": 0.15, "MIN_WEIGHT": 0.3, "MAX_WEIGHT": 2.5}  # fmt: skip
+                    "HARMONY_WEIGHT": 0.15, "MIN_WEIGHT": 0.3, "MAX_WEIGHT": 2.5, "ORNAMENT": False}  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -490,6 +490,8 @@ def main(argv: list[str] | None = None) -> int:
         current = getattr(index_module, name)
         if value == "None":  # e.g. CHANGED=None: a changed note read as two mismatches, as before
             overrides[name] = None
+        elif isinstance(current, bool):  # ORNAMENT=False (bool("False") is True)
+            overrides[name] = value.lower() in ("1", "true", "yes", "on")
         else:
             overrides[name] = value if isinstance(current, str) else type(current if current is not None else 0.0)(value)
         setattr(index_module, name, overrides[name])

@@ -93,8 +93,8 @@ def reference_align(q, w, given_iv, targets, windows, top, target_w=None):
     """`_align` as it was: one full (query window x target window) rectangle per target, padded to
     the largest, every cell scored with every rule."""
     JOIN, GAP, NEAR, MISMATCH, NO = IX.JOIN, IX.GAP, IX.NEAR, IX.MISMATCH, ALIGNMENT._NO_MATCH
-    CHANGED = IX.CHANGED
-    scoring = AlignScoring(NEAR, JOIN, MISMATCH, GAP, CHANGED)
+    CHANGED, ORNAMENT = IX.CHANGED, IX.ORNAMENT
+    scoring = AlignScoring(NEAR, JOIN, MISMATCH, GAP, CHANGED, ORNAMENT)
     K = len(targets)
     mq = max(1, max(b - a for a, b, _, _ in windows))
     lt = max(1, max(d - c for _, _, c, d in windows))
@@ -120,6 +120,13 @@ def reference_align(q, w, given_iv, targets, windows, top, target_w=None):
     Qpair[:, 1:] = Q[:, 1:] + Q[:, :-1]
     Tpair = np.full((K, lt), 10 * NO, dtype=np.int64)
     Tpair[:, 1:] = T[:, 1:] + T[:, :-1]
+    # a neighbour figure (x, -x, |x| 1-2) just before an interval, on either side
+    QNB = np.zeros((K, mq), dtype=bool)
+    QNB[:, 2:] = (Q[:, :-2] + Q[:, 1:-1] == 0) & (np.abs(Q[:, 1:-1]) >= 1) & (np.abs(Q[:, 1:-1]) <= 2)
+    TNB = np.zeros((K, lt), dtype=bool)
+    TNB[:, 2:] = (T[:, :-2] + T[:, 1:-1] == 0) & (np.abs(T[:, 1:-1]) >= 1) & (np.abs(T[:, 1:-1]) <= 2)
+    if not ORNAMENT:
+        QNB[:], TNB[:] = False, False
     H = np.zeros((K, mq + 1, lt + 1))
     offset = GAP * np.arange(1, lt + 1, dtype=np.float64)
     neg = -1e9
@@ -131,6 +138,11 @@ def reference_align(q, w, given_iv, targets, windows, top, target_w=None):
         if i >= 2:
             np.maximum(best, np.where(Qpair[:, i - 1, None] == T, H[:, i - 2, :-1] + wi, neg), out=best)
         np.maximum(best[:, 1:], np.where(Q[:, i - 1, None] == Tpair[:, 1:], prev[:, :-2] + wi2, neg), out=best[:, 1:])
+        if i >= 3:  # the query's neighbour figure read as nothing, then its interval against one
+            np.maximum(best, np.where(QNB[:, i - 1, None] & (Q[:, i - 1, None] == T), H[:, i - 3, :-1] + wi, neg), out=best)
+        # one query interval against the work's neighbour figure and the interval after it
+        np.maximum(best[:, 2:], np.where(TNB[:, 2:] & (Q[:, i - 1, None] == T[:, 2:]), prev[:, :-3] + wi[:, 2:], neg),
+                   out=best[:, 2:])  # fmt: skip
         if i >= 2 and CHANGED is not None:  # a changed note: a pair against a pair with the same sum
             np.maximum(best[:, 1:], np.where(Qpair[:, i - 1, None] == Tpair[:, 1:], H[:, i - 2, :-2] + CHANGED, neg),
                        out=best[:, 1:])  # fmt: skip
@@ -147,7 +159,8 @@ def reference_align(q, w, given_iv, targets, windows, top, target_w=None):
             results.append((score if score > 0 else 0.0, (0, 0), (0, 0), 0))
             continue
         i, j = divmod(int(arg[c]), lt + 1)
-        (i0, j0), matched = _traceback(H[c], S[c], Q[c], T[c], Qpair[c], Tpair[c], W[c], WT[c], WT2[c], i, j, scoring)
+        (i0, j0), matched = _traceback(H[c], S[c], Q[c], T[c], Qpair[c], Tpair[c], W[c], WT[c], WT2[c], i, j, scoring,
+                                       QNB[c] if ORNAMENT else None, TNB[c] if ORNAMENT else None)  # fmt: skip
         results.append((score, (qa + i0, qa + i), (ta + j0, ta + j), matched))
     return results
 
@@ -217,10 +230,11 @@ SETTINGS = [
     {"WEIGHTING": "idf", "SEGMENT": 0, "GAP": 4.0, "MISMATCH": -4.0, "SHARED_WEIGHT": 0, "CHANGED": None},  # the reference scorer
     {"NEAR": 0.5, "BAND_WIDTH": 6, "WINDOW": 40},
     {"SEGMENT": 8, "JOIN": 0.9, "CHANGED": -2.5},
+    {"ORNAMENT": True, "CHANGED": -2.5},  # neighbour figures read as nothing, on either side
 ]
 
 
-@pytest.mark.parametrize("setting", SETTINGS, ids=["shipped", "reference-scorer", "near-narrow", "segments"])
+@pytest.mark.parametrize("setting", SETTINGS, ids=["shipped", "reference-scorer", "near-narrow", "segments", "ornament"])
 def test_candidates_and_alignment_equal_the_reference(index, queries, setting, monkeypatch):
     for name, value in setting.items():
         monkeypatch.setattr(IX, name, value)
@@ -257,6 +271,28 @@ def test_search_ties_between_copies_of_one_work_keep_the_lowest_work_first(index
     matches = index.search(q, top=3)
     assert [m.doc for m in matches] == [7, 150, 151]
     assert matches[0].score == matches[1].score == matches[2].score > 0
+
+
+def test_a_neighbour_figure_on_either_side_reads_as_nothing_with_the_ornament_move(monkeypatch):
+    """A mordent in the query (p -> p p+2 p) or a neighbour note left out of it (the work's p q p
+    read p) had cost two gaps and split the passage; with `ORNAMENT` the figure is passed at the
+    join rate, and the alignment runs on through it."""
+    rng = np.random.default_rng(1)
+    works = [[int(p) for p in np.clip(67 + np.cumsum(rng.choice([-2, -1, 1, 2, -3, 3, 4, -4, 5, -5], 60)), 50, 90)]
+             for _ in range(60)]  # fmt: skip
+    src = works[5][10:40]
+    k = next(k for k in range(2, len(src) - 2) if src[k - 1] == src[k + 1] and 1 <= abs(src[k] - src[k - 1]) <= 2)
+    variants = {"mordent": src[:13] + [src[12] + 2, src[12]] + src[13:], "neighbour left out": src[:k] + src[k + 2:]}
+    index = SimilarityIndex.build([tune(p, work_id=f"w{i}") for i, p in enumerate(works)], info={"name": "ornaments"})
+    whole = index.search(tune(src, work_id="q"), top=1)[0].score
+    for name, pitches in variants.items():
+        scores = {}
+        for on in (False, True):
+            monkeypatch.setattr(IX, "ORNAMENT", on)
+            best = index.search(tune(pitches, work_id="q"), top=1)[0]
+            assert best.work["work_id"] == "w5", name
+            scores[on] = best.score
+        assert scores[False] < 0.8 * whole < scores[True] <= whole + 1e-9, (name, scores, whole)
 
 
 def test_alignment_of_odd_windows_equals_the_reference():

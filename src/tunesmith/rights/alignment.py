@@ -29,6 +29,20 @@ class AlignScoring:
     mismatch: float
     gap: float
     changed: float | None = None  # None: a changed note is two mismatches
+    # a neighbour figure (two intervals x, -x with |x| a step: p q p, a mordent's or a neighbour
+    # note's) on one side read as nothing on the other, joined to the interval after it at the
+    # join rate (with joins only); False: two gaps
+    ornament: bool = False
+
+
+def neighbour_before(iv: np.ndarray) -> np.ndarray:
+    """Per interval, whether the two intervals before it are a neighbour figure (x, -x, |x| 1-2)."""
+    iv = np.asarray(iv, dtype=np.int64)
+    out = np.zeros(iv.shape, dtype=bool)
+    if iv.shape[-1] >= 3:
+        a, b = iv[..., :-2], iv[..., 1:-1]
+        out[..., 2:] = (a + b == 0) & (np.abs(b) >= 1) & (np.abs(b) <= 2)
+    return out
 
 
 def align(
@@ -94,6 +108,7 @@ def align(
     NW = scoring.near * W
     Qpair = np.full((mq, K), -2 * _PAD, dtype=np.int16)
     Qpair[1:] = Q[1:] + Q[:-1]
+    Qnb = neighbour_before(Q.T).T & in_q if scoring.ornament and scoring.join is not None else None
     # an interval one semitone off with the same direction: the query interval's two neighbours
     up = np.where(np.sign(Q + 1) == np.sign(Q), Q + 1, -32000).astype(np.int16)
     down = np.where(np.sign(Q - 1) == np.sign(Q), Q - 1, -32000).astype(np.int16)
@@ -111,6 +126,7 @@ def align(
     WT2[:, 1:] = np.minimum(WT[:, 1:], WT[:, :-1])
     Tpair = np.full((K, lt), 2 * _PAD, dtype=np.int16)
     Tpair[:, 1:] = T[:, 1:] + T[:, :-1]
+    Tnb = neighbour_before(T) & in_t if scoring.ornament and scoring.join is not None else None
     # H, stored flat: row 0, then chunks of _CHUNK rows; a row of chunk c holds one 0, then each
     # of the chunk's first row's n lanes' w = L + 1 columns (later rows of the chunk compute a
     # prefix of those lanes, every row all w columns)
@@ -125,6 +141,7 @@ def align(
     j_at, j_add, j_src, j_dst, s_at, s_pos, s_val = _cells(
         Q[:m], Qpair[:m], up[:m], down[:m], in_q[:m], W[:m], Wm[:m], NW[:m], T, Tpair, in_t, WT, WT2,
         base, w_h, (np.arange(m) - first[c_of]) * (n_c * w_c)[c_of], first, scoring.join, scoring.changed,
+        None if Qnb is None else Qnb[:m], Tnb,
     )  # fmt: skip
     store = np.zeros(int(base_c[-1] + rows_c[-1] * stride[-1]))
     offset = scoring.gap * np.arange(lt + 1, dtype=np.float64)  # column j: gap * j
@@ -195,7 +212,8 @@ def align(
         near = (tj == up[:i, lane, None]) | (tj == down[:i, lane, None])
         S = np.where(qi == tj, Wm[:i, lane, None], np.where(near, NW[:i, lane, None], scoring.mismatch))
         (i0, j0), matched = _traceback(
-            Hc, S, Q[:, lane], T[lane], Qpair[:, lane], Tpair[lane], W[:, lane], WT[lane], WT2[lane], i, j, scoring
+            Hc, S, Q[:, lane], T[lane], Qpair[:, lane], Tpair[lane], W[:, lane], WT[lane], WT2[lane], i, j, scoring,
+            None if Qnb is None else Qnb[:, lane], None if Tnb is None else Tnb[lane],
         )
         # H rows i0+1..i cover query intervals i0..i-1, i.e. notes i0..i (columns likewise)
         results.append((score, (qa + i0, qa + i), (ta + j0, ta + j), matched))
@@ -203,7 +221,7 @@ def align(
 
 
 def _cells(Q, Qpair, up, down, in_q, W, Wm, NW, T, Tpair, in_t, WT, WT2, base, w_h, s_row, first, join: float | None,
-           changed: float | None):  # fmt: skip
+           changed: float | None, Qnb=None, Tnb=None):  # fmt: skip
     """The sparse cells, by an equi-join on (lane, interval value): the targets' cells (kind 0:
     one target interval, kind 1: a pair) are counting-sorted by key, then each query cell (in row
     order) takes the run of target cells with its key, so that the cells come out in row order.
@@ -216,21 +234,30 @@ def _cells(Q, Qpair, up, down, in_q, W, Wm, NW, T, Tpair, in_t, WT, WT2, base, w
     weight `Wm`) and every interval one semitone off in the same direction (`NW`)."""
     m, K = Q.shape
     lt = T.shape[1]
-    t_ok = np.stack((in_t, in_t))
+    # target cells (kind 0: one interval, 1: a pair, 2: an interval after a neighbour figure)
+    t_ok = np.stack((in_t, in_t, in_t if Tnb is None else Tnb))
     t_ok[1, :, 0] = False
+    if Tnb is None:
+        t_ok[2] = False
     pt = np.flatnonzero(t_ok)  # (kind, lane, column)
-    tv = np.stack((T, Tpair)).ravel()[pt].astype(np.int64)
+    tv = np.stack((T, Tpair, T)).ravel()[pt].astype(np.int64)
     # query cells (row, kind, lane): joins (a pair against one, one against a pair), and
     # substitutions (the interval, and its neighbours above and below, against one)
-    # (kind 0: a query pair against one target interval, 1: one against a pair, 2: a pair against a pair)
-    j_ok = np.stack((in_q, in_q, in_q), axis=1)
+    # (kind 0: a query pair against one target interval, 1: one against a pair, 2: a pair against a
+    # pair, 3: a query interval after a neighbour figure against one, 4: one against a target
+    # interval after a neighbour figure)
+    j_ok = np.stack((in_q, in_q, in_q, in_q if Qnb is None else Qnb, in_q), axis=1)
     j_ok[0, 0] = j_ok[0, 2] = False
     if changed is None:
         j_ok[:, 2] = False
+    if Qnb is None:
+        j_ok[:, 3] = False
+    if Tnb is None:
+        j_ok[:, 4] = False
     if join is None:
         j_ok[:] = False
     pj = np.flatnonzero(j_ok)
-    jv = np.stack((Qpair, Q, Qpair), axis=1).ravel()[pj].astype(np.int64)
+    jv = np.stack((Qpair, Q, Qpair, Q, Q), axis=1).ravel()[pj].astype(np.int64)
     s_ok = np.stack((in_q, in_q & (up != -32000), in_q & (down != -32000)), axis=1)
     ps = np.flatnonzero(s_ok)
     sv = np.stack((Q, up, down), axis=1).ravel()[ps].astype(np.int64)
@@ -238,12 +265,12 @@ def _cells(Q, Qpair, up, down, in_q, W, Wm, NW, T, Tpair, in_t, WT, WT2, base, w
     lo = min(int(x.min()) for x in values)
     span = max(int(x.max()) for x in values) - lo + 1
     tkey = (pt // lt) * span + (tv - lo)
-    order = np.argsort(tkey.astype(np.int16) if 2 * K * span < 1 << 15 else tkey, kind="stable")  # int16: radix
-    count = np.bincount(tkey, minlength=2 * K * span)
+    order = np.argsort(tkey.astype(np.int16) if 3 * K * span < 1 << 15 else tkey, kind="stable")  # int16: radix
+    count = np.bincount(tkey, minlength=3 * K * span)
     start = np.cumsum(count) - count
     t_sorted = pt[order]
     j_sorted = t_sorted % lt  # target interval
-    wt_sorted = np.stack((WT, WT2)).ravel()[t_sorted]
+    wt_sorted = np.stack((WT, WT2, WT)).ravel()[t_sorted]
 
     def probe(p, t_kind, values):
         """Per query cell its number of target cells, where its cells start, and each cell's
@@ -255,13 +282,14 @@ def _cells(Q, Qpair, up, down, in_q, W, Wm, NW, T, Tpair, in_t, WT, WT2, base, w
         return cnt, np.concatenate(([0], ends)), pos
 
     # joins
-    i_q, kind, k = pj // (3 * K), (pj // K) % 3, pj % K
-    cnt, ends, pos = probe(pj, np.minimum(kind, 1), jv)  # kind 2 probes the target pairs
+    i_q, kind, k = pj // (5 * K), (pj // K) % 5, pj % K
+    t_kind = np.array([0, 1, 1, 0, 2])[kind]  # kind 2 probes the target pairs, 4 the intervals after a figure
+    cnt, ends, pos = probe(pj, t_kind, jv)
     j = j_sorted[pos]
     kinds = np.repeat(kind, cnt)
     j_add = np.where(kinds == 2, changed or 0.0, (join or 0.0) * np.minimum(np.repeat(W.ravel()[i_q * K + k], cnt), wt_sorted[pos]))
-    h = i_q - 1 + (kind == 1)  # the source's H row
-    j_src = np.repeat(base[h] + 1 + k * w_h[h] - np.minimum(kind, 1), cnt) + j
+    h = i_q + np.array([-1, 0, -1, -2, 0])[kind]  # the source's H row
+    j_src = np.repeat(base[h] + 1 + k * w_h[h] - np.array([0, 1, 1, 0, 2])[kind], cnt) + j
     j_dst = np.repeat(k * w_h[i_q + 1] + 1, cnt) + j  # H column j + 1
     j_at = ends[np.searchsorted(i_q, np.arange(m + 1))]
     # substitutions
@@ -274,9 +302,11 @@ def _cells(Q, Qpair, up, down, in_q, W, Wm, NW, T, Tpair, in_t, WT, WT2, base, w
     return j_at, j_add, j_src, j_dst, s_at, s_pos, s_val
 
 
-def _traceback(H, S, q, T, qpair, Tpair, w, wt, wt2, i: int, j: int, scoring: AlignScoring) -> tuple[tuple[int, int], int]:
+def _traceback(H, S, q, T, qpair, Tpair, w, wt, wt2, i: int, j: int, scoring: AlignScoring, qnb=None,
+               tnb=None) -> tuple[tuple[int, int], int]:  # fmt: skip
     """From the best cell (i, j) of one lane back to where its local alignment starts: ((first
-    query interval, first target interval), exact interval matches on the way)."""
+    query interval, first target interval), exact interval matches on the way). `qnb`, `tnb`:
+    per interval, a neighbour figure just before it (`neighbour_before`), with `scoring.ornament`."""
     tol = 1e-6
     join, gap = scoring.join, scoring.gap
     matched = 0
@@ -300,6 +330,16 @@ def _traceback(H, S, q, T, qpair, Tpair, w, wt, wt2, i: int, j: int, scoring: Al
             and abs(v - (H[i - 2, j - 2] + scoring.changed)) < tol
         ):  # fmt: skip
             i, j = i - 2, j - 2
+        elif (
+            qnb is not None and i >= 3 and qnb[i - 1] and q[i - 1] == T[j - 1]
+            and abs(v - (H[i - 3, j - 1] + join * min(w[i - 1], wt[j - 1]))) < tol
+        ):  # fmt: skip
+            i, j = i - 3, j - 1  # the query's neighbour figure read as nothing
+        elif (
+            tnb is not None and j >= 3 and tnb[j - 1] and q[i - 1] == T[j - 1]
+            and abs(v - (H[i - 1, j - 3] + join * min(w[i - 1], wt[j - 1]))) < tol
+        ):  # fmt: skip
+            i, j = i - 1, j - 3  # the work's
         elif abs(v - (H[i - 1, j] - gap)) < tol:
             i -= 1
         else:

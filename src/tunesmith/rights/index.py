@@ -96,6 +96,18 @@ GAP = 8.0
 # notes in every plant no more (--changed-notes 2: 0.29 both), and the 26 held-out versions of a
 # training tune by title scored the same: held-out tunes close to training ones rose with it.
 CHANGED: float | None = None
+# A neighbour figure (p q p, q a step from p: a mordent, a neighbour note) on one side read as
+# nothing on the other, joined to the interval after it at the JOIN rate (`AlignScoring.ornament`),
+# or False: two gaps (-16), which split a copied passage in two wherever a mordent stands in it
+# (planted copies with a mordent were found at 0.32 at 2 % test false alarms, with a grace or a
+# passing note at 0.56-0.58). Off: on (evaluate_copy_guard.py --plants 200 --set ORNAMENT=True,
+# seeds 0 / 1) recall at 2 % test false alarms rose 0.480 -> 0.540 / 0.405 -> 0.460, at 1 % fell
+# 0.460 -> 0.360 / 0.400 -> 0.340, and the valid-calibrated copy threshold rose 25.0 -> 31.0, with
+# recall there 0.515 -> 0.470 (verbatim plants 0.56 -> 0.44): held-out Irish tunes played with
+# other ornaments than a training version of the same tune (Lark in the Morning ~ Greig's Pipes,
+# Miss Gunning's Delight ~ The Contradiction, Lannigan's Ball ~ The Calendar Jig, 40-54 notes
+# aligned) then score 37-47, and the fixed version rule counts them as false alarms.
+ORNAMENT = False
 # Rhythm (`search`'s second pass, off: 0): an exact interval that also keeps its rhythm
 # (`features.rhythm_classes`) adds RHYTHM_GAIN times the rhythm's information (`rhythm_info`), and
 # that pass's score counts RHYTHM_SCALE times. Measured (session 28; evaluate_copy_guard.py --plants
@@ -910,7 +922,7 @@ def _extend_passage(
 def _align(*args, **kwargs) -> list[tuple[float, tuple[int, int], tuple[int, int], int]]:
     """`alignment.align` (the same arguments) under this module's scoring constants, read at each
     call (an evaluation's `--set` and the tests change them)."""
-    return align(*args, scoring=AlignScoring(NEAR, JOIN, MISMATCH, GAP, CHANGED), **kwargs)
+    return align(*args, scoring=AlignScoring(NEAR, JOIN, MISMATCH, GAP, CHANGED, ORNAMENT), **kwargs)
 
 
 @functools.lru_cache(maxsize=4)
