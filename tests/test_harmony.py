@@ -225,3 +225,17 @@ def test_chords_that_name_no_key_are_said_in_words():
 
     with pytest.raises(ValueError, match=r"none of the chords 'xyz qq blorp' is a chord symbol tunesmith reads"):
         estimate_key_from_chords(["xyz", "qq", "blorp"])
+
+
+@pytest.mark.parametrize("pc,quality,key,root", [
+    (10, "m7b5", ("A", "major"), "A#"),  # Dichterliebe bar 11: A# C# E G#, read as "Bbm7b5" in A major
+    (10, "", ("C", "major"), "Bb"), (8, "7", ("C", "major"), "Ab"), (6, "dim7", ("C", "major"), "F#"),
+    (4, "7", ("G", "minor"), "E"), (9, "", ("A", "major"), "A"),
+])  # fmt: skip
+def test_a_chord_root_outside_the_key_is_spelled_so_its_tones_read_in_the_key(pc, quality, key, root):
+    """Of a chromatic root's two names, the one whose chord spells more of its tones as the key's
+    scale does (A# C# E G#, not Bb Db Fb Ab); a root in the scale keeps the scale's name."""
+    from tunesmith.harmony import spell_chord_root
+    from tunesmith.score import KeySignature
+
+    assert spell_chord_root(pc, quality, KeySignature(0.0, *key)) == root

@@ -692,7 +692,7 @@ def chords_from_notes(notes: list[Note], piece: Piece) -> list[ChordSymbol]:
             continue
         label = _window_label(weights / weights.sum(), low)
         if label != last:
-            out.append(ChordSymbol(a, spell_pitch_class(label[0], key) + label[1]))
+            out.append(ChordSymbol(a, spell_chord_root(label[0], label[1], key) + label[1]))
             last = label
     return out
 
@@ -771,6 +771,25 @@ def _chord_names(figure: str) -> dict[int, str]:
     if bass_pc is not None and bass_name:
         out.setdefault(bass_pc, bass_name)
     return out
+
+
+def spell_chord_root(pc: int, quality: str, key: KeySignature | None) -> str:
+    """A chord's root as a copyist spells it in `key`: the key's scale name, else, of the root's
+    sharp and flat names, the one whose chord spells more of its tones as the key's scale does
+    (A-sharp m7b5 in A major: A# C# E G#, three of them the scale's; as B-flat m7b5 it spelled Db,
+    Fb and Ab, none), else `spell_pitch_class`'s name."""
+    pc %= 12
+    plain = spell_pitch_class(pc, key)
+    scale = _scale_names(key or KeySignature(0.0, "C", "major"))
+    if pc in scale:
+        return plain
+    best, best_fit = plain, -1
+    for name in dict.fromkeys([plain, *(n for n in (_letter_name(x, pc) for x in _LETTERS) if n and len(n) == 2)]):
+        tones = _chord_names(name + quality)
+        fit = sum(scale.get(t) == n for t, n in tones.items())
+        if fit > best_fit:  # the plain name first: kept on a tie
+            best, best_fit = name, fit
+    return best
 
 
 def spell_pitch_class(pc: int, key: KeySignature | None, chord: str | None = None, leads_to: int | None = None) -> str:

@@ -81,7 +81,7 @@ def _sounding_chords(piece: Piece):
     seventh chord over one root, the root and its third among them), or None. A chorale has no
     chord symbols: a chromatic tone is spelled from the chord it belongs to (D-sharp in B major
     under D major, where the tonic's major scale had written E-flat)."""
-    from ..harmony import QUALITIES, spell_pitch_class
+    from ..harmony import QUALITIES, spell_chord_root
 
     buckets: dict[int, list[Note]] = {}  # beat -> the notes sounding in it, built on the first chromatic tone
 
@@ -112,7 +112,7 @@ def _sounding_chords(piece: Piece):
                 third = (root + QUALITIES[quality][1]) % 12
                 if pcs <= tones and third in pcs:
                     try:
-                        return spell_pitch_class(root, key) + quality
+                        return spell_chord_root(root, quality, key) + quality
                     except (ValueError, KeyError, IndexError):
                         return None
         return None
