@@ -287,6 +287,43 @@ def jig_with_pickup(bars: int = 4) -> Piece:
     )  # fmt: skip
 
 
+def test_continue_a_madrigal_whose_top_voice_is_not_named_soprano_writes_it_on(model, tok):
+    """Monteverdi's Canto (read as the melody) over Alto, Tenor, Basso, and a fifth voice (Quinto):
+    the Canto is the soprano and is continued; a continuation had added a new Soprano part and left
+    the Canto silent."""
+    piece = chorale(4)
+    canto = piece.tracks[0]
+    canto.name, canto.role = "Canto", "melody"
+    piece.tracks.append(Track("Quinto", "accompaniment", 52, notes=[Note(n.pitch - 5, n.onset, n.duration) for n in canto.notes]))
+    (take,) = cocreate.continue_piece(model, tok, piece, 2, seed=0)
+    out = take.piece
+    assert [t.name for t in out.tracks] == ["Canto", "Alto", "Tenor", "Bass", "Quinto"]
+    for given, written in zip(piece.tracks, out.tracks):
+        assert values(written.notes[: len(given.notes)]) == values(given.notes)
+    assert any(n.onset >= piece.end - 1e-9 for n in out.tracks[0].notes)  # the Canto goes on
+    assert len(out.tracks[4].notes) == len(piece.tracks[4].notes)  # the fifth voice is kept, not written on
+
+
+def test_continue_after_a_short_last_bar_starts_where_the_accompaniment_ends(model, tok):
+    """A song whose voice stops before the piano's last chord, in a last bar short by the pickup
+    (Schumann's "Aus meinen Tränen spriessen"): the new melody starts where the given music ends,
+    the piano's chord, not where the voice stopped (every take had failed with "co-create wrote
+    a note inside the given music")."""
+    piece = jig_with_pickup(4)
+    melody = piece.tracks[0]
+    melody.notes.pop()  # the voice's last bar: its dotted quarter only, then silence
+    last_bar = piece.bar_onsets[-1]
+    piano = Track("Piano", "accompaniment", 0, notes=[Note(p, last_bar, piece.end - last_bar) for p in (43, 47, 50)])
+    piece.tracks.append(piano)
+    for seed in SEEDS:
+        (take,) = cocreate.continue_piece(model, tok, piece, 2, seed=seed)
+        out = take.piece
+        assert values(out.tracks[1].notes) == values(piano.notes)
+        new = out.tracks[0].notes[len(melody.notes) :]
+        assert values(out.tracks[0].notes[: len(melody.notes)]) == values(melody.notes)
+        assert new and min(n.onset for n in new) >= piece.end - 1e-9, (seed, new[:2])
+
+
 def test_harmonize_chorale_in_six_eight_moves_in_its_beats_and_holds_the_final_chord(model, tok):
     """Under a 6/8 tune the lower voices keep to its dotted-quarter beats (a note struck inside a
     beat ends by the next; Bach's chorales, all in simple time, taught the model quarter notes
@@ -369,6 +406,27 @@ def _check_inpaint(piece: Piece, take, first: int, last: int, kept_roles=()) -> 
         assert all(n.onset + n.duration <= t1 + 1e-9 for n in inside)
     keep_chords = [(c.onset, c.figure) for c in piece.chords if not t0 - 1e-9 <= c.onset < t1 - 1e-9]
     assert [(c.onset, c.figure) for c in out.chords if not t0 - 1e-9 <= c.onset < t1 - 1e-9] == keep_chords
+
+
+def test_inpaint_and_continue_write_in_the_key_in_force_there(model, tok):
+    """A piece that changes key (D major, then B-flat major from bar 5; Schubert's Lindenbaum turns
+    to E minor for bars 25-36): bars inpainted in the new key, and a continuation of a piece that
+    ends in it, are written in it (they had been written in the opening key: G-sharps against the
+    piano's G in the Lindenbaum)."""
+    piece = lead_sheet(8)
+    piece.keys.append(KeySignature(16.0, "Bb", "major"))
+    flats = scale_pitch_classes(pitch_class_of("Bb"), "major")
+    for seed in SEEDS:
+        (take,) = cocreate.inpaint(model, tok, piece, bars="5-6", seed=seed, in_scale=True)
+        new = [n for n in take.piece.melody().notes if 16.0 - 1e-9 <= n.onset < 24.0 - 1e-9]
+        assert new and all(n.pitch % 12 in flats for n in new), (seed, new)
+        assert take.piece.keys == piece.keys
+        (take,) = cocreate.continue_piece(model, tok, piece, 2, seed=seed, in_scale=True)
+        new = [n for n in take.piece.melody().notes if n.onset >= piece.end - 1e-9]
+        assert new and all(n.pitch % 12 in flats for n in new), (seed, new)
+    # over the change (bars 4-5: half in each) the first key wins the tie; bars 4-6 are mostly B-flat
+    assert cocreate.inputs._key_over(piece, 12.0, 20.0).tonic == "D"
+    assert cocreate.inputs._key_over(piece, 12.0, 24.0).tonic == "Bb"
 
 
 @pytest.mark.parametrize("pickup", [0.0, 0.5])
@@ -750,3 +808,15 @@ def test_harmonized_alto_and_tenor_do_not_hug(monkeypatch):
     monkeypatch.setitem(feedback.UNISON_PENALTIES, "cocreate", (0.0, 0.0, 0.0))
     without = alto_tenor_unisons()
     assert with_penalties <= without / 2 and shipped <= with_penalties + 4, (shipped, with_penalties, without)
+
+
+def test_chords_read_from_a_pianos_two_staves_name_the_piano_once():
+    """Schubert's Lindenbaum: the piano's two staves are two tracks named "Piano"; the command
+    line had said "chord symbol(s) read from the input's Piano, Piano track(s)"."""
+    sheet = lead_sheet(4)
+    sheet.chords = []
+    right = Track("Piano", "accompaniment", 0, notes=[Note(p, 4.0 * b, 4.0) for b in range(4) for p in (66, 69, 74)])
+    left = Track("Piano", "accompaniment", 0, notes=[Note(50, 4.0 * b, 4.0) for b in range(4)])
+    sheet.tracks += [right, left]
+    out, read = cocreate.chords_from_tracks(sheet)
+    assert read == {"tracks": ["Piano"], "chords": len(out.chords)} and out.chords

@@ -824,7 +824,34 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
     if input_how == "musician":
         _note_input_resembles(takes, piece, index)
     note_repeats_written_out(takes, piece)
+    note_sounding_pitch(takes, piece)
+    note_left_out(takes, piece)
     return _one_or_list(takes, n), {"load_model": load_seconds, "generate": generate_seconds}
+
+
+def note_left_out(takes: list[Take], piece: Piece) -> None:
+    """What the input has and a take cannot carry (`meta["left_out"]`: grace notes, lyrics; the
+    readers do not read them): said, since the musician's notes are otherwise kept as given, and a
+    song's words and a melody's ornaments had vanished from the take without a word."""
+    left_out = piece.meta.get("left_out") or {}
+    if not left_out:
+        return
+    said = ", ".join(f"{count} {what}" for what, count in left_out.items())
+    note = f"not in the take (tunesmith does not read them): the input's {said}"
+    for take in takes:
+        take.provenance.setdefault("notes", []).append(note)
+
+
+def note_sounding_pitch(takes: list[Take], piece: Piece) -> None:
+    """A transposing instrument's part is read at sounding pitch (`inputs.musicxml`), and the
+    take's score is written so: say it, since a clarinettist reading the take's part would
+    otherwise play it a tone low."""
+    parts = piece.meta.get("sounding_pitch")
+    if not parts:
+        return
+    note = f"read at sounding pitch, as the take's score is written (concert pitch): {', '.join(map(str, parts))}"
+    for take in takes:
+        take.provenance.setdefault("notes", []).append(note)
 
 
 def note_repeats_written_out(takes: list[Take], piece: Piece) -> None:

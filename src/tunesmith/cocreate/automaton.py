@@ -90,6 +90,10 @@ class _Job:
     # the region's first bar is the given music's last, short one (a take that began with a
     # pickup): its notes and chords are forced and the model writes the rest of the bar
     open_first: bool = False
+    # where the given music ends inside that bar (beats): the new notes start there, not where the
+    # voices written here end; a song whose voice stops before the piano's last chord had its
+    # continuation start under that chord, inside the given music
+    open_at: float = 0.0
     # the last bar written ends the piece short by its pickup (a lead sheet that began with one),
     # so the whole is whole bars, as `compose` writes it
     short_end: bool = False
@@ -108,7 +112,8 @@ class _CoConstrainer(Constrainer):
 
     - `scripts[(bar, voice index)]`: the note tokens of a kept voice in a region bar, forced one
       by one (then the token that closes the voice; for the keys in `open_scripts` the rest of
-      the bar is written instead: a continuation that begins inside a short last bar);
+      the bar is written instead, from tick `open_from` on: a continuation that begins inside a
+      short last bar, where the given music ends);
       `chord_scripts[bar]`: forced chord tokens ([] = no chord symbol in that bar);
     - cursors start where the music before the region leaves them (`cursors`, physical) while
       the decoder's own cursors (`dcursors`; 0 after <middle>) may differ: then a free voice's
@@ -141,6 +146,7 @@ class _CoConstrainer(Constrainer):
         guard: VoiceLeading | None,
         info: _TokInfo,
         open_scripts: frozenset[tuple[int, int]] = frozenset(),
+        open_from: int = 0,
     ):
         super().__init__(tables, length)
         if guard is not None and tables.voice_leading:
@@ -153,6 +159,7 @@ class _CoConstrainer(Constrainer):
         self.scripts = scripts
         self.chord_scripts = chord_scripts
         self.open_scripts = open_scripts
+        self.open_from = open_from
         self.forced_after = forced_after
         self.rhythm = rhythm
         self.first_pos = first_pos
@@ -405,6 +412,11 @@ class _CoConstrainer(Constrainer):
             self.new_chords[-1][3] = quality_suffix(info.names[tok])
         elif chord_free and c == _C_BASS and self.new_chords:
             self.new_chords[-1][4] = self.t.note_name(info.names[tok])
+        opened = self.open_from and self.state == _VOICE and (self.bar, self.v) in self.open_scripts
+        if opened and self.k >= len(self.scripts.get((self.bar, self.v)) or []):
+            # the voice's given notes are done: its new ones start where the whole given music
+            # ends (a piano's last chord after the voice's last note), never inside it
+            self.cursor = max(self.cursor, self.open_from)
 
 
 @dataclass

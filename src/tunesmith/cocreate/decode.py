@@ -194,6 +194,7 @@ def _generate_region(
     if c1 == grid.n and (nb > 1 or c0 > 0):
         tables.last_L = bar_end[-1]  # the piece's last bar, written here, ends where it is short
 
+    opens = job.open_first and c0 == job.region[0]  # the given last bar, short: written on from its end
     autos = [
         _CoConstrainer(
             tables,
@@ -208,7 +209,8 @@ def _generate_region(
             bar_end=bar_end,
             guard=copy.deepcopy(guard),
             info=info,
-            open_scripts=frozenset((0, i) for i in range(len(voices))) if job.open_first and c0 == job.region[0] else frozenset(),
+            open_scripts=frozenset((0, i) for i in range(len(voices))) if opens else frozenset(),
+            open_from=grid.tick(c0, job.open_at, end=True) if opens else 0,
         )
         for _ in range(rows)
     ]

@@ -101,13 +101,16 @@ def _style_of(style: str | None, piece: Piece) -> str:
     return style
 
 
-def _key_of(piece: Piece, key: str | None, mode: str | None) -> tuple[str, str]:
+def _key_of(
+    piece: Piece, key: str | None, mode: str | None, span: tuple[float, float] | None = None
+) -> tuple[str, str]:
     """(tonic spelled as a tokenizer note name, mode) from the arguments, else the piece's key
-    signature, else the key estimated from its notes."""
+    signature (in a piece that changes key, the one in force over most of `span`, in beats: the
+    bars inpainted, or the end a continuation goes on from), else the key estimated from its notes."""
     if key is None:
         from tunesmith import harmony
 
-        k = piece.key or harmony.estimate_key(piece)
+        k = (_key_over(piece, *span) if span is not None else None) or piece.key or harmony.estimate_key(piece)
         tonic, default_mode = k.tonic, k.mode
     else:
         tonic, default_mode = key, "major"
@@ -124,6 +127,27 @@ def _key_of(piece: Piece, key: str | None, mode: str | None) -> tuple[str, str]:
     except ValueError:
         raise ValueError(f"unknown key tonic {tonic!r}; a note name such as C, F#, Bb") from None
     return tonic, m
+
+
+def _key_over(piece: Piece, start: float, end: float) -> KeySignature | None:
+    """The piece's key signature in force over most of [start, end) (at `start` when the span is
+    empty); None when it has none. Schubert's Lindenbaum turns to E minor for bars 25-36: bars
+    inpainted there had been written in its opening E major, G-sharps against the piano's G."""
+    keys = sorted(piece.keys, key=lambda k: k.onset)
+    if not keys:
+        return None
+
+    def in_force(t: float) -> KeySignature:
+        return next((k for k in reversed(keys) if k.onset <= t + _EPS), keys[0])
+
+    if end <= start + _EPS:
+        return in_force(start)
+    cuts = sorted({start, end, *(k.onset for k in keys if start + _EPS < k.onset < end - _EPS)})
+    length: dict[int, float] = {}
+    for a, b in zip(cuts, cuts[1:]):
+        i = keys.index(in_force(a))
+        length[i] = length.get(i, 0.0) + (b - a)
+    return keys[max(length, key=lambda i: (length[i], -i))]
 
 
 def _rhythm(chord_rhythm: str | None) -> str | None:
@@ -310,6 +334,12 @@ def _voice_tracks(piece: Piece) -> tuple[str, dict[str, Track]]:
         if t.role in _SATB_ROLE and not t.is_drum:
             found.setdefault(_SATB_ROLE[t.role], t)
     if len(found) >= 2:
+        top = piece.track("melody")
+        if "S" not in found and top is not None and not top.is_drum:
+            # the top voice under another name (Monteverdi's Canto over Alto, Tenor, Basso, read as
+            # the melody) is the soprano: a continuation had added a new Soprano part beside it
+            # and left the Canto silent
+            found["S"] = top
         return "satb", found
     melody = piece.melody()
     return "lead", ({"M": melody} if melody is not None else {})
@@ -337,7 +367,8 @@ def chords_from_tracks(piece: Piece) -> tuple[Piece, dict | None]:
         return piece, None
     out = copy.copy(piece)
     out.chords = chords
-    return out, {"tracks": [t.name for t in others], "chords": len(chords)}
+    # a piano's two staves are two tracks of one name: named once ("Piano", not "Piano, Piano")
+    return out, {"tracks": list(dict.fromkeys(t.name for t in others)), "chords": len(chords)}
 
 
 def _parse_keep(keep: Any, layout: str) -> tuple[frozenset[str], bool]:

@@ -181,7 +181,8 @@ def continue_piece(
         raise ValueError(f"bars must be an integer in 1..{MAX_REQUEST_BARS}, got {bars!r}")
     _check_n(n)
     style = _style_of(style, piece)
-    tonic, mode = _key_of(piece, key, mode)
+    # a piece that changes key goes on in the key its last bar is in
+    tonic, mode = _key_of(piece, key, mode, span=(max([0.0, *piece.bars()]), piece.duration()))
     layout, vtracks = _voice_tracks(piece)
     grid = _grid(piece, meter).extended(bars)
     n_given = grid.n - bars
@@ -232,6 +233,7 @@ def continue_piece(
         layout=layout,
         region=(n_given - 1 if open_first else n_given, grid.n),
         open_first=open_first,
+        open_at=given_end,
         short_end=bool(grid.pickup) and layout == "lead" and request.closes(),
         forced_voices=frozenset(),
         # a lead sheet without chord symbols is continued without them (the closing bar would
@@ -658,7 +660,8 @@ def inpaint(
     grid = _grid(piece, meter)
     g0, g1 = _region_of(piece, grid, bars)
     style = _style_of(style, piece)
-    tonic, mode = _key_of(piece, key, mode)
+    # bars in a passage in another key (a minor middle section) are written in that key
+    tonic, mode = _key_of(piece, key, mode, span=(grid.starts[g0], grid.end_of(g1 - 1)))
     layout, vtracks = _voice_tracks(piece)
     kept_voices, keep_chords = _parse_keep(keep, layout)
     voices = LAYOUTS[layout]

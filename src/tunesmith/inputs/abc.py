@@ -26,7 +26,7 @@ Conventions:
   next part's or the repeat's pickup) is one bar.
 - A pickup (anacrusis) is kept: `bar_onsets` starts [0.0, <pickup length>, ...] and
   `meta["pickup"]` holds its length in beats.
-- Grace notes are dropped; chords `[CEG]` give simultaneous notes; tied notes are merged.
+- Grace notes are dropped (counted in `meta["left_out"]`); chords `[CEG]` give simultaneous notes; tied notes are merged.
 - Quoted strings that start with ^ _ < > @ are ABC annotations, not chords; "N.C." ends the
   current chord. Chord strings that do not parse are counted in `meta["unparsed_chords"]`.
 - Fields kept in meta: composer (C:), origin (O:), rhythm/genre (R:), book (B:), source (S:),
@@ -530,6 +530,9 @@ def parse_abc_tune(text: str, **fields: object) -> Piece:
             piece.tracks.append(track)
     piece.end = end
     piece.meta["repeats_expanded"] = repeats_expanded
+    grace = sum(1 for tk in handler.tokens if isinstance(tk, af.ABCNote) and tk.inGrace)
+    if grace:  # not read; counted as written, for co-create to say the take leaves them out
+        piece.meta["left_out"] = {"grace note(s)": grace}
     if not repeats_expanded:
         piece.meta["sections"] = [[0, len(piece.bar_onsets), "A"]]
     return _finish(piece)

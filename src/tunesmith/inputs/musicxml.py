@@ -3,7 +3,9 @@
 music21 parses XML with xml.etree (no external entities or DTD fetching) and never opens a
 URL for a local path; we hand it the bytes of a checked local file. `<harmony>` elements
 become ChordSymbols with canonical figures ("Dm7", "G7", "Cmaj7", "Bb7", "C/E"); the first
-part is the melody unless part names say otherwise.
+part is the melody unless part names say otherwise. A transposing instrument's part (a B-flat
+clarinet's `<transpose>`) is read at sounding pitch, `meta["sounding_pitch"]` naming it. Grace
+notes and lyrics are not read; `meta["left_out"]` counts them ({"grace note(s)": 6}).
 
 Repeats are expanded with music21's `expandRepeats()` (repeat barlines, volta endings): the
 piece holds the music as played, `meta["repeats_expanded"] = True`. Should music21 refuse or
@@ -244,6 +246,32 @@ def _close_open_repeats(part) -> None:
             after_end = i + 1 if i + 1 < len(measures) else None
 
 
+def _to_sounding_pitch(s) -> list[str]:
+    """Parts of a transposing instrument (a B-flat clarinet, an E-flat alto sax: `<transpose>`,
+    written a major second or a major sixth above the sound) put at sounding pitch, their key
+    signatures with them; returns "Bb Clarinet (written a major second higher)" for each. music21
+    reads such a part as written: Weber's clarinet was read in F major, a tone above the piano it
+    plays with, and the take named that key. A transposition by whole octaves (a guitar, a tenor
+    voice written an octave up) is left as written: key and harmony are the same, and the score
+    keeps the register the musician reads."""
+    said = []
+    for i, part in enumerate(getattr(s, "parts", [])):
+        if part.atSoundingPitch is not False:
+            continue
+        inst = part.getInstrument(returnDefault=False)
+        interval = getattr(inst, "transposition", None)
+        if interval is None or interval.semitones % 12 == 0:
+            continue
+        try:
+            part.toSoundingPitch(inPlace=True)
+        except Exception:  # noqa: BLE001 - music21 on an odd part: read as written, as before
+            continue
+        name = (getattr(part, "partName", None) or getattr(inst, "instrumentName", None) or f"part {i + 1}").strip()
+        direction = "higher" if interval.semitones < 0 else "lower"  # the written part lies opposite the sound
+        said.append(f"{name} (written a {interval.niceName.lower()} {direction})")
+    return said
+
+
 def _is_pickup(measure) -> bool:
     """Whether a music21 measure is shorter than its meter's bar (an anacrusis)."""
     try:
@@ -260,6 +288,9 @@ def read_musicxml(path: str | os.PathLike, *, source: str = "", style: str = "",
     data = _utf8(p, _xml_bytes(p))
     root = _check_xml(p, data)
     check_musicxml_tree(str(p), root)  # depth, <fifths>, <beats>, <divisions>, sizes: before music21
+    # what a Piece does not hold, counted so that co-create can say the take leaves it out
+    left_out = {"grace note(s)": sum(1 for n in root.iter("note") if n.find("grace") is not None),
+                "lyric syllable(s)": sum(1 for _ in root.iter("lyric"))}  # fmt: skip
     if root.find(".//harmony") is not None:
         from xml.etree.ElementTree import tostring
 
@@ -271,6 +302,7 @@ def read_musicxml(path: str | os.PathLike, *, source: str = "", style: str = "",
             s = converter.parseData(data.decode("utf-8", "replace").lstrip("\ufeff"), format="musicxml")
     except Exception as e:  # noqa: BLE001
         raise InputError(f"{p}: music21 could not read the MusicXML ({type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''})") from e
+    transposed = _to_sounding_pitch(s)
     s, expanded, sections, why_not = _expand_repeats(s)
     stem = piece_stem(p, source)
     piece = from_music21(
@@ -282,6 +314,11 @@ def read_musicxml(path: str | os.PathLike, *, source: str = "", style: str = "",
     piece.meta["sections"] = sections
     if why_not:  # the repeat signs were there but not followed: read as written, and the verbs say so
         piece.meta["repeats_not_followed"] = why_not
+    left_out = {k: v for k, v in left_out.items() if v}
+    if left_out:
+        piece.meta["left_out"] = left_out
+    if transposed:  # read (and a take written) at sounding pitch: the verbs say so
+        piece.meta["sounding_pitch"] = transposed
     if not piece.tracks and not piece.chords:
         raise InputError(f"{p}: MusicXML score has no notes")
     check_piece(piece, str(p))
