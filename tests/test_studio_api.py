@@ -587,3 +587,57 @@ def test_a_dance_composed_in_the_studio_is_as_long_as_the_dance(studio):
     plain = ok(studio.post("/api/pieces", json=body, headers=AUTH), 201)["current"]["summary"]
     asked = ok(studio.post("/api/pieces", json=body | {"dance": "reel", "bars": 8}, headers=AUTH), 201)["current"]["summary"]
     assert (reel["n_bars"], plain["n_bars"], asked["n_bars"]) == (32, 16, 8)
+
+
+def test_an_upload_over_the_limit_is_said_as_the_files_limit(studio):
+    """A 5 MB file was refused as "the request (5.0 MB) is over the limit of 4.3 MB": the limit the
+    request has with its multipart overhead, not the 4.2 MB a file the musician is allowed."""
+    c = studio
+    limit = c.engine.info()["limits"]["upload_bytes"]
+    r = c.post("/api/pieces/upload", files={"file": ("huge.mid", b"0" * 5_000_000, "audio/midi")}, headers=AUTH)
+    assert r.status_code == 413, r.text
+    sent = int(r.request.headers["content-length"])
+    assert r.json()["error"] == f"the upload ({sent / 1e6:.1f} MB) is over the limit of {limit / 1e6:.1f} MB a file"
+    assert r.json()["error"] == "the upload (5.0 MB) is over the limit of 4.2 MB a file"
+    # any other body keeps its own limit and words
+    r = c.post("/api/pieces", content=b'{"chords": "' + b"C " * 200_000 + b'"}',
+               headers={**AUTH, "Content-Type": "application/json"})  # fmt: skip
+    assert r.status_code == 413 and r.json()["error"] == "the request (0.4 MB) is over the limit of 0.3 MB"
+
+
+def test_the_composers_messages_name_the_pages_controls_not_cli_flags(studio):
+    """The page has no --dance or --key: "--dance jig is a folk dance; compose it with --style folk"
+    is said with the controls' names."""
+    from tunesmith.studio.app import controls_named
+
+    assert controls_named("--dance jig is a folk dance; compose it with --style folk") == \
+        "dance jig is a folk dance; compose it with style folk"  # fmt: skip
+    assert controls_named("--key 'c minor' contradicts --mode major") == "key 'c minor' contradicts mode major"
+    assert controls_named("--in-scale: the chord C7 holds Bb") == "'only notes of the scale': the chord C7 holds Bb"
+    assert controls_named("bars 3--5 and a-b --x") == "bars 3--5 and a-b x"  # a flag, not a dash inside words
+    c = studio
+    for body in ({"style": "chorale", "dance": "jig", "bars": 4}, {"style": "folk", "key": "c minor", "mode": "major"},
+                 {"style": "folk", "key": ""}):  # fmt: skip
+        r = c.post("/api/pieces", json=body, headers=AUTH)
+        assert r.status_code == 400 and "--" not in r.json()["error"], r.text
+    r = c.post("/api/pieces", json={"style": "chorale", "dance": "jig", "bars": 4}, headers=AUTH)
+    assert r.json()["error"].startswith("dance jig is a folk dance"), r.text
+
+
+def test_a_set_kept_or_discarded_in_another_tab_is_said_plainly(studio):
+    """Two tabs on one piece: the second keep of a set was "alternatives a-0123... are kept; make new
+    ones", naming the studio's id; now it says what happened."""
+    c = studio
+    piece = compose(c, bars=4, seed=2)
+    alts = ok(c.post(f"/api/pieces/{piece['id']}/inpaint", json={"bars": "2", "n": 2, "seed": 1}, headers=AUTH), 201)
+    first, second = (t["id"] for t in alts["takes"])
+    ok(c.post(f"/api/alternatives/{alts['id']}/keep", json={"take": first}, headers=AUTH))
+    r = c.post(f"/api/alternatives/{alts['id']}/keep", json={"take": second}, headers=AUTH)
+    assert r.status_code == 409
+    assert r.json()["error"] == "that set of alternatives was kept already (in another tab?); make new ones"
+    other = ok(c.post(f"/api/pieces/{piece['id']}/harmonize", json={"n": 1, "seed": 1}, headers=AUTH), 201)
+    ok(c.post(f"/api/alternatives/{other['id']}/discard", headers=AUTH))
+    r = c.post(f"/api/alternatives/{other['id']}/discard", headers=AUTH)
+    assert r.status_code == 409
+    assert r.json()["error"] == "that set of alternatives was discarded already (in another tab?)"
+    assert ok(c.get(f"/api/pieces/{piece['id']}", headers=AUTH))["current"]["id"] == first  # the first keep stands

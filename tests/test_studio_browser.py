@@ -234,3 +234,168 @@ def test_studio_in_chromium(tmp_path, shots):
             browser.close()
     finally:
         server.kill()
+
+
+# ---------------------------------------------------------------------- what a musician's trial found
+# One server and one browser for these: each test opens its own page and its own piece.
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    server = LiveStudio(tmp_path_factory.mktemp("trial") / "home", TOKEN).start()
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM)
+        server.browser = browser
+        try:
+            yield server
+        finally:
+            browser.close()
+            server.kill()
+
+
+def open_page(live, *, hash_: str = ""):
+    context = live.browser.new_context(viewport={"width": 1400, "height": 950}, bypass_csp=True)
+    page = context.new_page()
+    page.requests = []  # the API calls the page made
+    page.on("request", lambda r: page.requests.append((r.method, r.url.split("?")[0].replace(live.base, ""))))
+    page.goto(live.url + hash_)
+    page.wait_for_selector("body[data-ready='1']")
+    return page
+
+
+def upload(page, abc: str = ABC, name: str = "air.abc") -> str:
+    before = page.get_attribute("body", "data-piece")
+    page.set_input_files("#upload-file", files=[{"name": name, "mimeType": "text/plain", "buffer": abc.encode()}])
+    page.click("#upload")
+    page.wait_for_function(f"document.body.dataset.piece && document.body.dataset.piece !== '{before}'", timeout=60_000)
+    wait_idle(page)
+    return page.get_attribute("body", "data-piece")
+
+
+def alternatives(page, button: str, n: int = 2) -> None:
+    page.fill("#alt-n", str(n))
+    page.click(button)
+    page.wait_for_function(f"document.querySelectorAll('#alt-grid .alt').length === {n}", timeout=90_000)
+    wait_idle(page)
+
+
+def test_continue_by_zero_bars_is_refused_not_made_four(live):
+    """"0" in the continue box had made 4 bars (`parseInt(...) || 4`) with no word said."""
+    page = open_page(live)
+    pid = upload(page)
+    for typed in ("0", "-2", "2.5", "65"):
+        page.fill("#continue-bars", typed)
+        page.click("#continue")
+        assert page.inner_text("#status") == "continue by 1 to 64 bars"
+        assert page.get_attribute("#status", "class") == "error"
+    assert ("POST", f"/api/pieces/{pid}/continue") not in page.requests
+    assert page.locator("#alternatives").is_hidden()
+    page.context.close()
+
+
+def test_a_reload_reopens_the_piece_being_worked_on(live):
+    """A reload (say mid-harmonization) opened the newest piece, not the one the musician was on."""
+    page = open_page(live)
+    older = upload(page, name="older.abc")
+    upload(page, ABC.replace("Uploaded air", "Newer air"), name="newer.abc")
+    page.select_option("#piece-list", older)
+    page.wait_for_function(f"document.body.dataset.piece === '{older}'")
+    wait_idle(page)
+    assert page.url.endswith(f"/#{older}") and "token=" not in page.url
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.get_attribute("body", "data-piece") == older
+    assert page.inner_text("#piece-title") == "Uploaded air"
+    page.context.close()
+
+
+def test_a_set_kept_in_another_tab_refreshes_this_one(live):
+    """Two tabs on one piece: keeping in the second a set the first had kept showed "alternatives
+    a-... are kept" and left the stale piece on screen."""
+    first = open_page(live)
+    pid = upload(first)
+    alternatives(first, "#continue")
+    second = open_page(live, hash_=f"#{pid}")
+    assert second.get_attribute("body", "data-piece") == pid
+    assert second.locator("#alt-grid .alt").count() == 2
+    first.locator("#alt-grid .alt").nth(0).locator(".alt-keep").click()
+    first.wait_for_function("document.querySelectorAll('#history li').length === 2")
+    wait_idle(first)
+    kept = first.get_attribute("body", "data-take")
+    second.locator("#alt-grid .alt").nth(1).locator(".alt-keep").click()
+    second.wait_for_function(f"document.body.dataset.take === '{kept}'", timeout=30_000)
+    wait_idle(second)
+    assert second.inner_text("#status") == ("that set of alternatives was kept already (in another tab?); make new ones"
+                                            " · showing the piece as it is now")  # fmt: skip
+    assert second.locator("#history li").count() == 2 and second.locator("#alternatives").is_hidden()
+    first.context.close()
+    second.context.close()
+
+
+def test_every_alternative_shows_its_copy_guard_verdict(live):
+    """The cards of alternatives said nothing of the copy guard: a take was checked only once kept."""
+    page = open_page(live)
+    upload(page)
+    alternatives(page, "#continue")
+    page.wait_for_function("[...document.querySelectorAll('#alt-grid .alt .guard')].every((g) => "
+                           "!g.textContent.includes('…'))", timeout=60_000)  # fmt: skip
+    with live.client() as http:
+        for card in page.locator("#alt-grid .alt").all():
+            verdict = http.get(f"/api/takes/{card.get_attribute('data-take')}/copy-guard").json()
+            text = card.locator(".guard").inner_text()
+            if verdict["available"]:
+                assert text.startswith(f"copy guard: {verdict['verdict']}"), text
+                assert verdict["musicians_notes"] == 10 and "(your 10 notes not counted)" in text  # the upload's
+            else:
+                assert text == "copy guard: not available"
+    page.context.close()
+
+
+def test_a_set_made_from_an_earlier_take_says_so(live):
+    """A set still open after a later keep (or an undo) replaces the current take with an edit of an
+    older one when kept; its title said nothing of it."""
+    page = open_page(live)
+    upload(page)
+    alternatives(page, "#continue")
+    assert page.inner_text("#alt-title") == "Alternatives: continue 4 bars (2)"
+    alternatives(page, "#harmonize", n=1)
+    page.locator("#alt-grid .alt").nth(0).locator(".alt-keep").click()
+    page.wait_for_function("document.querySelectorAll('#history li').length === 2")
+    wait_idle(page)
+    assert page.inner_text("#alt-title") == ("Alternatives: continue 4 bars (2) · made from step 0 (upload), not the "
+                                             "take shown above: keeping one replaces it")  # fmt: skip
+    page.click("#undo")
+    page.wait_for_function("document.querySelector('#history li.current').textContent === 'upload'")
+    wait_idle(page)
+    assert page.inner_text("#alt-title") == "Alternatives: continue 4 bars (2)"
+    page.context.close()
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_sent(live):
+    page = open_page(live)
+    with live.client() as http:
+        limit = http.get("/api/info").json()["limits"]["upload_bytes"]
+    big = {"name": "big.mid", "mimeType": "audio/midi", "buffer": b"M" * (limit + 1)}
+    page.set_input_files("#upload-file", files=[big])
+    page.click("#upload")
+    said = f"big.mid is {(limit + 1) / 1e6:.1f} MB: the studio reads files up to {limit / 1e6:.1f} MB"
+    assert page.inner_text("#status") == said == "big.mid is 4.2 MB: the studio reads files up to 4.2 MB"
+    assert ("POST", "/api/pieces/upload") not in page.requests
+    page.context.close()
+
+
+def test_the_header_label_is_readable_and_one_bar_is_one_bar(live):
+    """The header's "Piece" label was grey #44505c on its dark bar (contrast 1.7:1); a one-note
+    upload was "1 bars · 1 notes"."""
+    page = open_page(live)
+    upload(page, "X:1\nT:Tiny\nM:4/4\nL:1/4\nK:C\nC|]\n", name="tiny.abc")
+
+    def luminance(css: str) -> float:
+        rgb = [int(x) / 255 for x in css[css.index("(") + 1 : css.index(")")].split(",")[:3]]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    fg = page.eval_on_selector("header label", "(l) => getComputedStyle(l).color")
+    bg = page.eval_on_selector("header", "(h) => getComputedStyle(h).backgroundColor")
+    hi, lo = sorted((luminance(fg), luminance(bg)), reverse=True)
+    assert (hi + 0.05) / (lo + 0.05) >= 4.5, (fg, bg)
+    assert " · 1 bar · 1 note · " in page.inner_text("#take-info")
+    page.context.close()

@@ -110,7 +110,11 @@ class Guard:
         if not hmac.compare_digest(token.encode("utf-8", "replace"), self.token):
             return await _send_json(send, 401, "wrong token")
         path = scope.get("path", "")
-        cap = self.max_upload + MULTIPART_OVERHEAD if path.endswith("/upload") else MAX_JSON_BODY
+        upload = path.endswith("/upload")
+        cap = self.max_upload + MULTIPART_OVERHEAD if upload else MAX_JSON_BODY
+        # an upload's limit as the musician knows it: the file's, not the request's with its multipart overhead
+        over = (f"over the limit of {self.max_upload / 1e6:.1f} MB a file" if upload
+                else f"over the limit of {cap / 1e6:.1f} MB")  # fmt: skip
         length = headers.get("content-length")
         if length is not None:
             try:
@@ -118,8 +122,8 @@ class Guard:
             except ValueError:
                 return await _send_json(send, 400, "bad Content-Length")
             if declared > cap:
-                return await _send_json(send, 413, f"the request ({declared / 1e6:.1f} MB) is over the limit of "
-                                                   f"{cap / 1e6:.1f} MB")
+                what = "the upload" if upload else "the request"
+                return await _send_json(send, 413, f"{what} ({declared / 1e6:.1f} MB) is {over}")
         seen = 0
 
         async def counted_receive():
@@ -128,7 +132,7 @@ class Guard:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > cap:
-                    raise BodyTooLarge(413, f"the request is over the limit of {cap / 1e6:.1f} MB")
+                    raise BodyTooLarge(413, f"the {'upload' if upload else 'request'} is {over}")
             return message
 
         html = path in ("/", "/index.html")
@@ -270,6 +274,15 @@ def _clean_title(text: str | None) -> str | None:
     return text[:120] or None
 
 
+# the CLI's flags in the composer's messages ("--dance jig is a folk dance; compose it with --style
+# folk"), named as the page names those controls
+CONTROL_WORDS = {"in-scale": "'only notes of the scale'", "pitch-range": "range"}
+
+
+def controls_named(message: str) -> str:
+    return re.sub(r"(?<![\w-])--([a-z][a-z-]*)", lambda m: CONTROL_WORDS.get(m.group(1), m.group(1)), message)
+
+
 def upload_name(raw: str | None) -> tuple[str, str]:
     """(display name, suffix) of an upload's file name; ValueError for a name that is a path."""
     if not raw or not raw.strip():
@@ -336,7 +349,7 @@ def create_app(engine: Engine, *, token: str | None = None, allowed_hosts: list[
 
     @api.exception_handler(ValueError)
     async def _value(request: Request, exc: ValueError):
-        return err(400, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        return err(400, controls_named(str(exc).splitlines()[0]) if str(exc) else type(exc).__name__)
 
     @api.exception_handler(FileNotFoundError)
     async def _fnf(request: Request, exc: FileNotFoundError):

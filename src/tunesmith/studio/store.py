@@ -255,7 +255,7 @@ class Store:
         with self.lock:
             alt = self.alternatives_row(aid)
             if alt["status"] != "open":
-                raise Conflict(f"alternatives {aid} are {alt['status']}; make new ones")
+                raise Conflict(f"that set of alternatives was {alt['status']} already (in another tab?); make new ones")
             if tid not in self.alternative_takes(aid):
                 raise NotFound(f"take {tid} is not one of alternatives {aid}")
             with self._tx() as db:  # one transaction: the set is closed and the take kept together
@@ -266,7 +266,7 @@ class Store:
         with self.lock:
             alt = self.alternatives_row(aid)
             if alt["status"] != "open":
-                raise Conflict(f"alternatives {aid} are {alt['status']}")
+                raise Conflict(f"that set of alternatives was {alt['status']} already (in another tab?)")
             with self._tx() as db:
                 db.execute("UPDATE alternatives SET status = 'discarded' WHERE id = ?", (aid,))
                 self._event(alt["piece"], "discard", {"alternatives": aid})

@@ -2,7 +2,7 @@
 "use strict";
 
 const TOKEN = document.querySelector('meta[name="tunesmith-token"]').content;
-if (location.search.includes("token=")) history.replaceState(null, "", location.pathname); // keep it out of the address bar
+if (location.search.includes("token=")) history.replaceState(null, "", location.pathname + location.hash); // keep it out of the address bar
 
 const $ = (id) => document.getElementById(id);
 const state = { info: null, piece: null, take: null, alts: null, sel: null, raf: 0 };
@@ -17,7 +17,11 @@ async function api(method, path, body) {
   const text = await r.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch (e) { data = text; }
-  if (!r.ok) throw new Error((data && data.error) || r.status + " " + r.statusText);
+  if (!r.ok) {
+    const err = new Error((data && data.error) || r.status + " " + r.statusText);
+    err.status = r.status;
+    throw err;
+  }
   return data;
 }
 
@@ -38,7 +42,14 @@ async function busy(label, fn) {
     if ($("status").textContent === label + "…") status(""); // keep what fn said
     return out;
   } catch (e) {
-    status(e.message, true);
+    // a 409: the piece changed in another tab or window (a set kept there, an undo): show it as it is now
+    if (e.status === 409 && state.piece) {
+      try {
+        await showPiece(await api("GET", `/api/pieces/${state.piece.id}`));
+        await refreshList(state.piece.id);
+      } catch (_) { /* the message below says what went wrong */ }
+      status(e.message + " · showing the piece as it is now", true);
+    } else status(e.message, true);
   } finally {
     document.querySelectorAll("button").forEach((b) => (b.disabled = false));
     delete document.body.dataset.busy;
@@ -189,6 +200,8 @@ function stopAll() {
   document.querySelectorAll("audio").forEach((a) => { if (!a.paused) a.pause(); });
 }
 
+const counted = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`; // "1 bar", "1 note", not "1 bars"
+const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
 const fmt = (t) => `${Math.floor(t / 60)}:${String(Math.floor(t % 60)).padStart(2, "0")}`;
 
 // ------------------------------------------------------------------ pieces
@@ -209,6 +222,7 @@ async function showPiece(piece) {
   $("empty").hidden = true;
   $("piece").hidden = false;
   $("piece-list").value = piece.id;
+  if (location.hash !== "#" + piece.id) history.replaceState(null, "", location.pathname + "#" + piece.id); // a reload reopens it
   $("piece-title").textContent = piece.title;
   document.body.dataset.piece = piece.id;
   const take = piece.current;
@@ -217,8 +231,8 @@ async function showPiece(piece) {
   document.body.dataset.take = take.id;
   const s = take.summary;
   // bars as the musician counts them: 8 bars and a pickup, not "9 bars"
-  const bars = s.pickup_beats > 0 ? `${s.n_bars - 1} bars and a pickup` : `${s.n_bars} bars`;
-  $("take-info").textContent = `${s.style || "no style (written as folk unless you choose)"} · ${s.key || "?"} · ${s.meter} · ${bars} · ${s.n_notes} notes · take ${take.id}`;
+  const bars = s.pickup_beats > 0 ? `${counted(s.n_bars - 1, "bar")} and a pickup` : counted(s.n_bars, "bar");
+  $("take-info").textContent = `${s.style || "no style (written as folk unless you choose)"} · ${s.key || "?"} · ${s.meter} · ${bars} · ${counted(s.n_notes, "note")} · take ${take.id}`;
   for (const k of ["mid", "musicxml", "wav", "json"]) $("export-" + k).href = take.links["export_" + k];
   buildLocks(take);
   renderHistory(piece);
@@ -295,13 +309,12 @@ function renderStars(box, take) {
   }
 }
 
-async function loadGuard(take) {
-  const g = $("guard");
+async function loadGuard(take, g = $("guard")) {
   g.className = "guard";
   g.textContent = "copy guard: checking…";
   try {
     const r = await api("GET", `/api/takes/${take.id}/copy-guard`);
-    if (state.take.id !== take.id) return;
+    if (g === $("guard") && state.take.id !== take.id) return;
     if (!r.available) { g.textContent = "copy guard: not available"; g.title = r.reason || ""; return; }
     const near = (r.nearest || [])[0];
     if (r.musicians_notes && !r.generated_notes) {
@@ -312,7 +325,7 @@ async function loadGuard(take) {
       return;
     }
     g.className = "guard " + r.verdict;
-    g.textContent = `copy guard: ${r.verdict}` + (r.musicians_notes ? ` (your ${r.musicians_notes} notes not counted)` : "")
+    g.textContent = `copy guard: ${r.verdict}` + (r.musicians_notes ? ` (your ${counted(r.musicians_notes, "note")} not counted)` : "")
       + (near ? ` · nearest: ${near.title || near.work_id} (${near.license}, bars ${near.bars ? near.bars.join("-") : "?"})` : "");
     g.title = (r.nearest || []).map((m) => `${m.title} [${m.source}, ${m.license}] score ${m.score}`).join("\n");
   } catch (e) {
@@ -336,7 +349,13 @@ function renderAlternatives(alts) {
     return;
   }
   sec.hidden = false;
-  $("alt-title").textContent = `Alternatives: ${alts.action} (${alts.takes.length})`;
+  // a set made from an earlier take (before a later keep or an undo) replaces the current take when kept: say so
+  const from = state.piece ? state.piece.history.find((h) => h.take === alts.base) : null;
+  const stale = state.take && alts.base !== state.take.id;
+  $("alt-title").textContent = `Alternatives: ${alts.action} (${alts.takes.length})` + (stale
+    ? ` · made from ${from ? `step ${from.seq} (${from.action})` : "an earlier take"}, not the take shown above: keeping one replaces it`
+    : "");
+  $("alt-title").classList.toggle("stale", Boolean(stale));
   // every open set stays reachable (an inpainting's set, then a harmonization's)
   const sets = state.piece ? state.piece.open_alternatives : [];
   $("alt-sets-label").hidden = sets.length < 2;
@@ -350,11 +369,12 @@ function renderAlternatives(alts) {
     const card = document.createElement("div");
     card.className = "alt";
     card.dataset.take = t.id;
-    card.innerHTML = `<header><strong>${letter}</strong><span class="muted">${t.summary.n_notes} notes · ${t.summary.n_chords} chords · seed ${t.seed}${t.take_number ? `, take ${t.take_number} of ${alts.takes.length}` : ""}</span></header>
+    card.innerHTML = `<header><strong>${letter}</strong><span class="muted">${counted(t.summary.n_notes, "note")} · ${counted(t.summary.n_chords, "chord")} · seed ${t.seed}${t.take_number ? `, take ${t.take_number} of ${alts.takes.length}` : ""}</span></header>
       <p class="remarks muted"></p>
       <div class="score-view"></div>
       <div class="bar"><button class="alt-play">&#9654; Play ${letter}</button><button class="alt-keep">Keep ${letter}</button><span class="stars"></span></div>
-      <audio preload="none" controls></audio>`;
+      <audio preload="none" controls></audio>
+      <span class="guard">copy guard: …</span>`;
     card.querySelector(".remarks").textContent = (t.remarks || []).join(" · ");  // text, never HTML
     const score = card.querySelector(".score-view");
     const audio = card.querySelector("audio");
@@ -367,6 +387,7 @@ function renderAlternatives(alts) {
       status(`kept ${letter}`);
     }));
     renderStars(card.querySelector(".stars"), t);
+    loadGuard(t, card.querySelector(".guard")); // every alternative is checked before it is kept
     grid.appendChild(card);
     loadScore(score, t).then(() => {
       const req = alts.request || {};
@@ -392,7 +413,9 @@ async function regenerate(action) {
     const keep = [...$("locks").querySelectorAll("input:checked")].map((i) => i.value);
     body = { bars: `${a}-${Number.isNaN(b) ? a : b}`, keep, n };
   } else if (action === "continue") {
-    body = { bars: parseInt($("continue-bars").value, 10) || 4, n };
+    const bars = Number($("continue-bars").value);
+    if (!Number.isInteger(bars) || bars < 1 || bars > 64) { status("continue by 1 to 64 bars", true); return; }
+    body = { bars, n };
     if ($("continue-chords").value.trim()) body.chords = $("continue-chords").value.trim();
   } else {
     body = { n };
@@ -430,6 +453,8 @@ function wire() {
     e.preventDefault();
     const file = $("upload-file").files[0];
     if (!file) { status("choose a MIDI, MusicXML or ABC file first", true); return; }
+    const limit = state.info.limits.upload_bytes;
+    if (file.size > limit) { status(`${file.name} is ${mb(file.size)}: the studio reads files up to ${mb(limit)}`, true); return; }
     const fd = new FormData();
     fd.append("file", file, file.name);
     if ($("upload-style").value) fd.append("style", $("upload-style").value);
@@ -507,7 +532,8 @@ async function main() {
     state.info = await api("GET", "/api/info");
     buildControls(state.info);
     const list = await refreshList();
-    if (list.length) await showPiece(await api("GET", `/api/pieces/${list[0].id}`));
+    const named = list.find((p) => "#" + p.id === location.hash);
+    if (list.length) await showPiece(await api("GET", `/api/pieces/${(named || list[0]).id}`));
     document.body.dataset.ready = "1";
   } catch (e) {
     status(e.message, true);
