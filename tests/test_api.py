@@ -399,6 +399,7 @@ def test_an_input_copied_from_a_training_work_is_said_not_counted(tmp_path, caps
     assert take.provenance["rights"]["verdict"] != "copy"
     said = [r for r in take.remarks if r.startswith("your input is")]
     assert said and "'The Maid Behind The Bar' (nottingham, GPL-3.0" in said[0]
+    assert re.search(r"; bars \d+(-\d+)? of your input ~ bars \d+(-\d+)? there; ", said[0]), said[0]  # which bars
     # the GPL is the transcription's, not the tune's: said so (it had read "that work's license holds")
     assert "the tune itself may be older and free" in said[0] and "license holds" not in said[0]
     assert take.provenance["rights"]["input_resembles"]["title"] == "The Maid Behind The Bar"

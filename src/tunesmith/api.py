@@ -876,6 +876,11 @@ def note_repeats_written_out(takes: list[Take], piece: Piece) -> None:
         take.provenance.setdefault("notes", []).append(note)
 
 
+def _span(bars: list[int]) -> str:
+    """"18" for [18, 18], "3-6" for [3, 6]."""
+    return str(bars[0]) if bars[0] == bars[1] else f"{bars[0]}-{bars[1]}"
+
+
 def _note_input_resembles(takes: list[Take], piece: Piece, index: Any) -> None:
     """When the musician's own input is close to a training work (its opening copied from a
     Nottingham tune), say so beside the takes: it is never counted as copying, being the input, but
@@ -894,11 +899,15 @@ def _note_input_resembles(takes: list[Take], piece: Piece, index: Any) -> None:
     from tunesmith.rights.check import work_usage
 
     work = found.nearest()[0]
+    # which bars: a one-bar likeness of a rare figure reads "close" too, and the musician judges it by
+    # the bars (Weber's clarinet part had been told it was close to J.B. Milne, no bars named)
+    here, there = work.get("bars") or [None, None], work.get("work_bars") or [None, None]
+    bars = f"bars {_span(here)} of your input ~ bars {_span(there)} there; " if None not in (*here, *there) else ""
     # the license is the indexed transcription's: a traditional tune's GPL transcription does not make
     # the tune GPL (a fiddler's Irish Washerwoman from memory had been told "GPL-3.0 holds")
     note = (f"your input is {'a copy of' if found.verdict == 'copy' else 'close to'} {work.get('title') or work.get('work_id')!r} "
-            f"({work.get('source')}, {work.get('license')}; score {found.score:.1f}), a work the model learned from: it "
-            "is not counted as copying, being your input; if it is not your own, for those bars: "
+            f"({work.get('source')}, {work.get('license')}; score {found.score:.1f}; {bars}a work the model learned from): "
+            "it is not counted as copying, being your input; if it is not your own, for those bars: "
             f"{work_usage(work.get('license'), work.get('rights_basis'))}")  # fmt: skip
     for take in takes:
         take.provenance.setdefault("notes", []).append(note)
