@@ -53,3 +53,24 @@ def test_svg_renders_with_librsvg(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert png.stat().st_size > 5000
+
+
+def test_a_pickups_tempo_mark_is_engraved_with_the_first_bar_not_over_its_chord(tmp_path):
+    """A folk take with a pickup: verovio had set the pickup's "♩. = 110" across the bar line into
+    the first bar's chord symbol (it keeps floating marks apart only within one bar). The mark is
+    engraved with the first full bar, so the two are stacked; the MusicXML file keeps it in the
+    pickup."""
+    import tunesmith as ts
+    from tunesmith.outputs.svg import render_svg_pages
+
+    take = ts.compose(style="folk", key="G", bars=8, seed=5, pitch_range="D4:B5", check=False)
+    xml = tmp_path / "t.musicxml"
+    xml.write_text(take.musicxml(), encoding="utf-8")
+    text = xml.read_text(encoding="utf-8")
+    first, second = text.split("<measure ")[1:3]
+    assert 'implicit="yes"' in first and "<metronome" in first and "<harmony" in second  # a pickup, a chord in bar 1
+    svg = render_svg_pages(xml)[0]
+    measures = svg.split('class="measure"')[1:]
+    with_tempo = next(i for i, m in enumerate(measures) if 'class="tempo"' in m)
+    with_chord = next(i for i, m in enumerate(measures) if 'class="harm"' in m)
+    assert with_tempo == with_chord == 1, (with_tempo, with_chord)

@@ -55,6 +55,21 @@ def _toolkit(page_width: int, page_height: int):
 
 
 _UNPRINTED_DEGREES = re.compile(r'\s*<degree print-object="no">.*?</degree>', re.S)
+# a pickup bar's tempo mark (its <direction> with a <metronome>), and the first full bar's opening tag
+_PICKUP_TEMPO = re.compile(
+    r'(<measure[^>]*implicit="yes"[^>]*>(?:(?!</measure>).)*?)'
+    r'(\s*<direction[^>]*>\s*<direction-type>\s*<metronome(?:(?!</measure>).)*?</direction>)'
+    r'((?:(?!</measure>).)*?</measure>(?:\s*<!--.*?-->)*\s*<measure[^>]*>)',
+    re.S,
+)
+
+
+def _tempo_over_first_bar(text: str) -> str:
+    """The MusicXML as verovio is given it: a tempo mark in a pickup bar moved to the start of the
+    first full bar. Verovio keeps floating marks apart only within one bar: the pickup's "♩. = 110"
+    ran over the bar line into the first bar's chord symbol (a folk take in G with a pickup). In
+    the first bar it stacks the two. The MusicXML file itself keeps the mark where it is."""
+    return _PICKUP_TEMPO.sub(lambda m: m.group(1) + m.group(3) + m.group(2), text, count=1)
 
 
 def render_svg_pages(
@@ -69,7 +84,7 @@ def render_svg_pages(
     # and reading it here gives a Python error (with the path) for unreadable files. A chord's
     # unprinted <degree>s are left out: verovio prints them after the kind's text regardless
     # ("C7b9(b9)", "Bb13(no11)"), where the text already says them.
-    text = _UNPRINTED_DEGREES.sub("", path.read_text(encoding="utf-8"))
+    text = _tempo_over_first_bar(_UNPRINTED_DEGREES.sub("", path.read_text(encoding="utf-8")))
     if not tk.loadData(text) or tk.getPageCount() < 1:
         log = (tk.getLog() or "").strip()
         raise ValueError(f"{path}: verovio could not engrave this file" + (f": {log}" if log else ""))
