@@ -399,3 +399,17 @@ def test_the_header_label_is_readable_and_one_bar_is_one_bar(live):
     assert (hi + 0.05) / (lo + 0.05) >= 4.5, (fg, bg)
     assert " · 1 bar · 1 note · " in page.inner_text("#take-info")
     page.context.close()
+
+
+def test_an_untouched_slider_stands_at_the_styles_own_value(live):
+    """The top-p slider had started at one fallback (0.95) for every style, so a first drag began
+    away from the model's own value (folk's 1.0); it follows the style chosen until it is moved."""
+    page = open_page(live)
+    info = page.evaluate("fetch('/api/info', {headers: {Authorization: 'token ' + TOKEN}}).then((r) => r.json())")
+    own = {style: values.get("top_p") for style, values in info["decoding_defaults"].items() if isinstance(values, dict)}
+    slider = "#sliders input[data-control='top_p']"
+    for style in ("folk", "chorale", "pop", "jazz"):
+        page.select_option("#style", style)
+        if own.get(style) is not None:
+            assert float(page.input_value(slider)) == pytest.approx(own[style], abs=0.005), style
+    page.context.close()

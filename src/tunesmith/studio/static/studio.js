@@ -72,7 +72,11 @@ function buildControls(info) {
   const box = $("sliders");
   for (const s of info.sliders) {
     const [left, right] = s.label.split("\u2194").map((x) => x.trim());
-    const start = s.default ?? s.fallback;
+    // an untouched slider stands at the style's own value (decoding.json: folk's top_p 1.0), not at
+    // one fallback for every style (it had started at 0.95, so a first drag began off the model's)
+    const own = () => (info.decoding_defaults?.[$("style").value] || {})[s.control];
+    const startOf = () => s.default ?? own() ?? s.fallback;
+    const start = startOf();
     const div = document.createElement("div");
     div.className = "slider";
     div.innerHTML = `<div class="ends"><span>${left}</span><span class="value"></span><span>${right}</span></div>
@@ -83,9 +87,10 @@ function buildControls(info) {
     const show = () => (div.querySelector(".value").textContent = input.dataset.touched ? `${s.control} ${input.value}` : `${s.control}: model's`);
     input.addEventListener("input", () => { input.dataset.touched = "1"; show(); });
     // once moved a slider had no way back to the model's own value: a double-click returns to it
-    const reset = () => { input.value = start; input.dataset.touched = s.default === null ? "" : "1"; show(); };
+    const reset = () => { input.value = startOf(); input.dataset.touched = s.default === null ? "" : "1"; show(); };
     input.addEventListener("dblclick", reset);
     div.querySelector(".value").addEventListener("dblclick", reset);
+    $("style").addEventListener("change", () => { if (!input.dataset.touched) input.value = startOf(); });
     input.title += " (double-click: back to the model's)";
     show();
     box.appendChild(div);
