@@ -413,3 +413,15 @@ def test_an_untouched_slider_stands_at_the_styles_own_value(live):
         if own.get(style) is not None:
             assert float(page.input_value(slider)) == pytest.approx(own[style], abs=0.005), style
     page.context.close()
+
+
+def test_a_fork_names_the_piece_it_came_from_by_its_title(live):
+    """The history had said "forked from p-a8b717839f3f83ed", an id the musician never sees."""
+    page = open_page(live)
+    pid = upload(page, ABC.replace("Uploaded air", "Forked air"), name="forked.abc")
+    page.click("#fork")
+    page.wait_for_function(f"document.body.dataset.piece && document.body.dataset.piece !== '{pid}'", timeout=60_000)
+    wait_idle(page)
+    note = page.inner_text("#history-note")
+    assert f"forked from “Forked air” ({pid[-4:]})" in note and pid not in note, note
+    page.context.close()

@@ -281,8 +281,11 @@ function renderHistory(piece) {
     else if (h.seq > piece.cursor) li.className = "undone";
     ol.appendChild(li);
   }
+  // the piece it was forked from by its title as the piece list shows it (it had read "p-a8b717839f3f83ed")
+  const source = piece.forked_from && [...$("piece-list").options].find((o) => o.value === piece.forked_from);
+  const from = source ? `“${source.textContent.split(" · ")[0]}” (${piece.forked_from.slice(-4)})` : piece.forked_from;
   $("history-note").textContent = `${piece.takes} take${piece.takes === 1 ? "" : "s"} stored for this piece` +
-    (piece.forked_from ? ` · forked from ${piece.forked_from}` : "");
+    (piece.forked_from ? ` · forked from ${from}` : "");
 }
 
 function updateButtons() {
