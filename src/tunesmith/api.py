@@ -829,6 +829,12 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
     return _one_or_list(takes, n), {"load_model": load_seconds, "generate": generate_seconds}
 
 
+def _tell(takes: list[Take], note: str) -> None:
+    """`note` said beside each take (its record's "notes", which the CLI prints and the files carry)."""
+    for take in takes:
+        take.provenance.setdefault("notes", []).append(note)
+
+
 def note_left_out(takes: list[Take], piece: Piece) -> None:
     """What the input has and a take cannot carry (`meta["left_out"]`: grace notes, lyrics; the
     readers do not read them): said, since the musician's notes are otherwise kept as given, and a
@@ -837,9 +843,7 @@ def note_left_out(takes: list[Take], piece: Piece) -> None:
     if not left_out:
         return
     said = ", ".join(f"{count} {what}" for what, count in left_out.items())
-    note = f"not in the take (tunesmith does not read them): the input's {said}"
-    for take in takes:
-        take.provenance.setdefault("notes", []).append(note)
+    _tell(takes, f"not in the take (tunesmith does not read them): the input's {said}")
 
 
 def note_sounding_pitch(takes: list[Take], piece: Piece) -> None:
@@ -849,9 +853,7 @@ def note_sounding_pitch(takes: list[Take], piece: Piece) -> None:
     parts = piece.meta.get("sounding_pitch")
     if not parts:
         return
-    note = f"read at sounding pitch, as the take's score is written (concert pitch): {', '.join(map(str, parts))}"
-    for take in takes:
-        take.provenance.setdefault("notes", []).append(note)
+    _tell(takes, f"read at sounding pitch, as the take's score is written (concert pitch): {', '.join(map(str, parts))}")
 
 
 def note_repeats_written_out(takes: list[Take], piece: Piece) -> None:
@@ -862,18 +864,14 @@ def note_repeats_written_out(takes: list[Take], piece: Piece) -> None:
 
     why_not = piece.meta.get("repeats_not_followed")
     if why_not:  # repeat signs there, not followed: the musician should know the bars are as written
-        for take in takes:
-            take.provenance.setdefault("notes", []).append(
-                f"the input's repeat signs were not followed ({why_not}); it is read as written, once through")
+        _tell(takes, f"the input's repeat signs were not followed ({why_not}); it is read as written, once through")
         return
     labels = played_repeat_labels(piece)
     if not labels:
         return
     whole = piece.n_bars - (1 if piece.pickup_beats() else 0)
-    note = (f"the input's repeats are written out: it is read as played ({' '.join(labels)}, {whole} bars), and bar "
-            "numbers count the bars as played")  # fmt: skip
-    for take in takes:
-        take.provenance.setdefault("notes", []).append(note)
+    _tell(takes, f"the input's repeats are written out: it is read as played ({' '.join(labels)}, {whole} bars), and "
+                 "bar numbers count the bars as played")  # fmt: skip
 
 
 def _span(bars: list[int]) -> str:
@@ -909,8 +907,8 @@ def _note_input_resembles(takes: list[Take], piece: Piece, index: Any) -> None:
             f"({work.get('source')}, {work.get('license')}; score {found.score:.1f}; {bars}a work the model learned from): "
             "it is not counted as copying, being your input; if it is not your own, for those bars: "
             f"{work_usage(work.get('license'), work.get('rights_basis'))}")  # fmt: skip
+    _tell(takes, note)
     for take in takes:
-        take.provenance.setdefault("notes", []).append(note)
         rights = take.provenance.get("rights")
         if isinstance(rights, dict):
             rights["input_resembles"] = {k: work.get(k) for k in ("title", "source", "license", "score", "verdict")}

@@ -234,30 +234,31 @@ def _cells(Q, Qpair, up, down, in_q, W, Wm, NW, T, Tpair, in_t, WT, WT2, base, w
     weight `Wm`) and every interval one semitone off in the same direction (`NW`)."""
     m, K = Q.shape
     lt = T.shape[1]
-    # target cells (kind 0: one interval, 1: a pair, 2: an interval after a neighbour figure)
-    t_ok = np.stack((in_t, in_t, in_t if Tnb is None else Tnb))
+    # target cells (kind 0: one interval, 1: a pair, 2 with the ornament move: an interval after a
+    # neighbour figure); without it the tables hold kinds 0 and 1 only, as before the move
+    t_kinds = 2 if Tnb is None else 3
+    t_ok = np.stack((in_t, in_t, Tnb)[:t_kinds])
     t_ok[1, :, 0] = False
-    if Tnb is None:
-        t_ok[2] = False
     pt = np.flatnonzero(t_ok)  # (kind, lane, column)
-    tv = np.stack((T, Tpair, T)).ravel()[pt].astype(np.int64)
+    tv = np.stack((T, Tpair, T)[:t_kinds]).ravel()[pt].astype(np.int64)
     # query cells (row, kind, lane): joins (a pair against one, one against a pair), and
     # substitutions (the interval, and its neighbours above and below, against one)
     # (kind 0: a query pair against one target interval, 1: one against a pair, 2: a pair against a
     # pair, 3: a query interval after a neighbour figure against one, 4: one against a target
     # interval after a neighbour figure)
-    j_ok = np.stack((in_q, in_q, in_q, in_q if Qnb is None else Qnb, in_q), axis=1)
+    q_kinds = 3 if Qnb is None and Tnb is None else 5
+    j_ok = np.stack((in_q, in_q, in_q, in_q if Qnb is None else Qnb, in_q)[:q_kinds], axis=1)
     j_ok[0, 0] = j_ok[0, 2] = False
     if changed is None:
         j_ok[:, 2] = False
-    if Qnb is None:
+    if q_kinds == 5 and Qnb is None:
         j_ok[:, 3] = False
-    if Tnb is None:
+    if q_kinds == 5 and Tnb is None:
         j_ok[:, 4] = False
     if join is None:
         j_ok[:] = False
     pj = np.flatnonzero(j_ok)
-    jv = np.stack((Qpair, Q, Qpair, Q, Q), axis=1).ravel()[pj].astype(np.int64)
+    jv = np.stack((Qpair, Q, Qpair, Q, Q)[:q_kinds], axis=1).ravel()[pj].astype(np.int64)
     s_ok = np.stack((in_q, in_q & (up != -32000), in_q & (down != -32000)), axis=1)
     ps = np.flatnonzero(s_ok)
     sv = np.stack((Q, up, down), axis=1).ravel()[ps].astype(np.int64)
@@ -265,12 +266,12 @@ def _cells(Q, Qpair, up, down, in_q, W, Wm, NW, T, Tpair, in_t, WT, WT2, base, w
     lo = min(int(x.min()) for x in values)
     span = max(int(x.max()) for x in values) - lo + 1
     tkey = (pt // lt) * span + (tv - lo)
-    order = np.argsort(tkey.astype(np.int16) if 3 * K * span < 1 << 15 else tkey, kind="stable")  # int16: radix
-    count = np.bincount(tkey, minlength=3 * K * span)
+    order = np.argsort(tkey.astype(np.int16) if t_kinds * K * span < 1 << 15 else tkey, kind="stable")  # int16: radix
+    count = np.bincount(tkey, minlength=t_kinds * K * span)
     start = np.cumsum(count) - count
     t_sorted = pt[order]
     j_sorted = t_sorted % lt  # target interval
-    wt_sorted = np.stack((WT, WT2, WT)).ravel()[t_sorted]
+    wt_sorted = np.stack((WT, WT2, WT)[:t_kinds]).ravel()[t_sorted]
 
     def probe(p, t_kind, values):
         """Per query cell its number of target cells, where its cells start, and each cell's
@@ -282,7 +283,7 @@ def _cells(Q, Qpair, up, down, in_q, W, Wm, NW, T, Tpair, in_t, WT, WT2, base, w
         return cnt, np.concatenate(([0], ends)), pos
 
     # joins
-    i_q, kind, k = pj // (5 * K), (pj // K) % 5, pj % K
+    i_q, kind, k = pj // (q_kinds * K), (pj // K) % q_kinds, pj % K
     t_kind = np.array([0, 1, 1, 0, 2])[kind]  # kind 2 probes the target pairs, 4 the intervals after a figure
     cnt, ends, pos = probe(pj, t_kind, jv)
     j = j_sorted[pos]
