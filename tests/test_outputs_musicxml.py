@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import music21
 
 from tunesmith.outputs.musicxml import write_musicxml
@@ -283,3 +285,52 @@ def test_a_transposing_instrument_is_written_at_concert_pitch(tmp_path):
     assert b"<transpose>" not in path.read_bytes()
     score = music21.converter.parse(str(path)).toSoundingPitch()
     assert [n.pitch.midi for n in score.parts[0].recurse().notes] == [65, 70]
+
+
+def _tuplets_per_measure(path) -> list[list[tuple[str, str, int]]]:
+    """Per measure of the first part: (offset, length, tuplet's actual notes or 0) of each note, and
+    the measure's length, as a reader counts them."""
+    score = music21.converter.parse(str(path))
+    return [[(str(n.offset), str(n.duration.quarterLength), n.duration.tuplets[0].numberNotesActual if n.duration.tuplets else 0)
+             for n in m.notes] + [("bar", str(m.duration.quarterLength), 0)]
+            for m in score.parts[0].getElementsByClass("Measure")]  # fmt: skip
+
+
+def test_tuplets_a_source_rounded_are_written_exact(tmp_path):
+    """C.P.E. Bach's H.186 (music21's corpus) stores a quintuplet sixteenth as 205/1024 of a beat
+    and a 13-note run's notes as 158/1024 or 157/1024. Rounded to 1/24 of a beat they came back as
+    garbled sixteenths and thirty-seconds, and the bar overfull; now they are a quintuplet and a
+    13-tuplet, and each bar holds four beats exactly. A quarter tied into the quintuplet's first
+    sixteenth is a quarter tied to it, not one 6/5-beat note."""
+    fifth = [205, 205, 204, 205, 205]  # 1024ths of a beat, as the source has them
+    thirteenth = [158, 157, 158, 157, 158, 157, 158, 157, 158, 157, 158, 157, 158]
+    notes, t = [Note(69, 0.0, 2.0, 80), Note(71, 2.0, 1.0 + fifth[0] / 1024, 80)], 3.0 + fifth[0] / 1024
+    for i, ticks in enumerate(fifth[1:]):
+        notes.append(Note(72 + i, t, ticks / 1024, 80))
+        t += ticks / 1024
+    t = 4.0
+    for i, ticks in enumerate(thirteenth):
+        notes.append(Note(60 + i, t, ticks / 1024, 80))
+        t += ticks / 1024
+    notes.append(Note(74, 6.0, 2.0, 80))
+    piece = Piece(piece_id="q", work_id="q", style="folk", source="test", path="", license="public-domain",
+                  tracks=[Track("Melody", "melody", 0, False, notes)], time_signatures=[TimeSignature(0.0, 4, 4)],
+                  tempos=[Tempo(0.0, 60.0)], keys=[KeySignature(0.0, "A", "major")], end=8.0)  # fmt: skip
+    bars = _tuplets_per_measure(write_musicxml(piece, tmp_path / "tuplets.musicxml"))
+    assert bars[0] == [("0.0", "2.0", 0), ("2.0", "1.0", 0), ("3.0", "1/5", 5), ("16/5", "1/5", 5),
+                       ("17/5", "1/5", 5), ("18/5", "1/5", 5), ("19/5", "1/5", 5), ("bar", "4.0", 0)]  # fmt: skip
+    assert bars[1] == [(str(Fraction(2 * i, 13)) if i % 13 else "0.0", "2/13", 13) for i in range(13)] + [
+        ("2.0", "2.0", 0), ("bar", "4.0", 0)]  # fmt: skip
+
+
+def test_quarter_and_half_note_triplets_stay_whole(tmp_path):
+    """A note that is one tuplet value (a quarter-note triplet, 2/3 of a beat, from the beat) is
+    not cut where it crosses into the tuplet, as a quarter tied into a quintuplet is."""
+    notes = [Note(67 + i, i * 2 / 3, 2 / 3, 80) for i in range(3)] + [Note(72, 2.0, 2.0, 80)]
+    notes += [Note(60 + i, 4.0 + i * 4 / 3, 4 / 3, 80) for i in range(3)]
+    piece = Piece(piece_id="t", work_id="t", style="pop", source="test", path="", license="public-domain",
+                  tracks=[Track("Melody", "melody", 0, False, notes)], time_signatures=[TimeSignature(0.0, 4, 4)],
+                  tempos=[Tempo(0.0, 90.0)], keys=[KeySignature(0.0, "C", "major")], end=8.0)  # fmt: skip
+    bars = _tuplets_per_measure(write_musicxml(piece, tmp_path / "triplets.musicxml"))
+    assert bars == [[("0.0", "2/3", 3), ("2/3", "2/3", 3), ("4/3", "2/3", 3), ("2.0", "2.0", 0), ("bar", "4.0", 0)],
+                    [("0.0", "4/3", 3), ("4/3", "4/3", 3), ("8/3", "4/3", 3), ("bar", "4.0", 0)]]  # fmt: skip

@@ -471,12 +471,20 @@ def _snap(t: float, onsets: list[float], tol: float = 1.0) -> float:
 
 
 def _frac(x: float, grid: int = 24) -> Fraction:
-    """Exact fraction of x when it is one notation can write (1/3, 3/4, 1/5: denominators that
-    divide 480, i.e. halves, triplets, quintuplets), else x rounded to 1/`grid` beat. A MIDI file
-    with an odd division (2065 ticks a beat) puts notes at 1/7 or 1/35 of a beat, which MusicXML
-    cannot express (music21 raises on export)."""
+    """x as the fraction of a beat notation writes:
+    - exact when it is one with a denominator dividing 480 (halves, triplets, quintuplets);
+    - else the nearest fraction with a denominator up to 16 within a thousandth of a beat: a
+      tuplet the source rounded. A MusicXML file at 1024 divisions a beat writes a quintuplet
+      sixteenth as 205/1024 and a 13-note run's notes as 158/1024 or 157/1024; rounded to the
+      1/24 grid, those came back as garbled sixteenths and thirty-seconds;
+    - else x rounded to 1/`grid` beat. A MIDI file with an odd division (2065 ticks a beat) can put
+      a note at 1/35 of a beat, which no written value expresses (music21 raises on export).
+    Exact values are tried first, so that a 1/96 value is never taken for a nearby 13-tuplet."""
     f = Fraction(x).limit_denominator(96)
     if abs(float(f) - x) < 1e-6 and 480 % f.denominator == 0:
+        return f
+    f = Fraction(x).limit_denominator(16)
+    if abs(float(f) - x) < 1e-3:
         return f
     return Fraction(round(x * grid), grid)
 
@@ -502,7 +510,7 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
     overlapping notes in separate voices, chord symbols attached to the melody part, key,
     meter and tempo in the first measure (and where they change), a fermata over each part's note
     that sounds at one of `piece.fermatas`. Drum tracks are left out.
-    Onsets/durations that are not simple fractions are rounded to 1/24 beat.
+    Onsets/durations are written as `_frac` reads them (a tuplet the source rounded, exact).
     `repeats`: spans sounded twice are written once between repeat barlines, with first and
     second endings (`convert.repeats.find_repeats`; the spans found are in the score's
     `tunesmithRepeats`)."""
@@ -709,6 +717,30 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
     return score
 
 
+def _tuplet_cut(on: Fraction, off: Fraction, grid_start: Fraction, unit: Fraction) -> list[tuple[Fraction, Fraction]]:
+    """`_beat_segments` in a simple meter: a note with one end on the plain grid and the other in
+    a tuplet, and no single tuplet value long (2^k/n, n odd: 2/3, 1/5, 2/13), cut on the
+    coarsest plain subdivision of `unit` that lies inside it (the last one before a tuplet it
+    runs into, the first after one it comes out of); any other note whole."""
+    rel_on, rel_off = on - grid_start, off - grid_start
+    starts_plain, ends_plain = _plain(rel_on), _plain(rel_off)
+    length = off - on
+    if starts_plain == ends_plain or length.numerator & (length.numerator - 1) == 0:
+        return [(on, off)]
+    step = unit
+    while step >= Fraction(1, 64):
+        cut = rel_off // step * step if starts_plain else (rel_on // step + 1) * step
+        if rel_on < cut < rel_off:
+            return [(on, grid_start + cut), (grid_start + cut, off)]
+        step /= 2
+    return [(on, off)]
+
+
+def _plain(t: Fraction) -> bool:
+    """Whether a time (from a bar's start) is on the binary grid: no tuplet needed to reach it."""
+    return t.denominator & (t.denominator - 1) == 0
+
+
 def _single_value(length: Fraction) -> bool:
     """Whether a note of `length` quarters is one written value in a compound meter: a power of
     two, plain or dotted (a double dot would hide the beats)."""
@@ -727,9 +759,13 @@ def _beat_segments(on: Fraction, off: Fraction, grid_start: Fraction, ts: TimeSi
     value stay one (nine eighths in 12/8: a dotted half tied to a dotted quarter); a note that
     starts off the beat and crosses one is cut at it (a dotted eighth from the third eighth: an
     eighth tied to a sixteenth). Elsewhere:
-    the note whole (music21 splits it as notation programs do)."""
+    the note whole (music21 splits it as notation programs do), except that a note from a plain
+    onset into a tuplet (a quarter tied into a quintuplet's first sixteenth), or out of one, is
+    cut where the tuplet begins or ends, unless it is one tuplet value itself (the first of
+    three quarter-note triplets). music21 had written a quarter tied into a quintuplet as one
+    "dotted quarter" of a quintuplet, 6/5 of a beat, a value no copyist writes."""
     if not ts.is_compound:
-        return [(on, off)]
+        return _tuplet_cut(on, off, grid_start, min(Fraction(ts.beat_length).limit_denominator(96), Fraction(1)))
     beat = Fraction(ts.beat_length).limit_denominator(96)
     on_beat = (on - grid_start) % beat == 0
     crosses = (on - grid_start) // beat != (off - grid_start - Fraction(1, 96)) // beat

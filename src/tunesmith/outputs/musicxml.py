@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 from ..convert import to_music21
+from ..convert.notation import _frac
 from ..paths import atomic_write_bytes
 from ..score import Piece
 
@@ -66,8 +67,9 @@ def musicxml_and_repeats(piece: Piece, repeats: bool = False) -> tuple[bytes, li
     from music21 import defaults
     from music21.musicxml.m21ToXml import GeneralObjectExporter
 
-    author = defaults.author
+    author, divisions = defaults.author, defaults.divisionsPerQuarter
     defaults.author = ""  # no <creator>Music21</creator> on a score without a composer
+    defaults.divisionsPerQuarter = _divisions_for(piece)
     try:
         for attempt in (piece, None):
             try:
@@ -87,7 +89,26 @@ def musicxml_and_repeats(piece: Piece, repeats: bool = False) -> tuple[bytes, li
                     raise ValueError(f"{where}: cannot be written as MusicXML ({type(exc).__name__}: {detail})") from exc
         raise AssertionError("unreachable")
     finally:
-        defaults.author = author
+        defaults.author, defaults.divisionsPerQuarter = author, divisions
+
+
+# music21 writes every duration in 10080ths of a quarter (2^5 * 3^2 * 5 * 7): an 11- or 13-note
+# tuplet's notes are rounded there, and a bar of them comes out overfull
+_DIVISIONS = 10080
+
+
+def _divisions_for(piece: Piece) -> int:
+    """Divisions of a quarter that write every onset and length of `piece` exactly, as
+    `convert.notation` writes them: 10080, times 11 and/or 13 when such tuplets occur."""
+    extra = 1
+    for track in piece.tracks:
+        for n in track.notes:
+            for x in (n.onset, n.duration):
+                d = _frac(x).denominator
+                for p in (11, 13):
+                    if d % p == 0 and extra % p:
+                        extra *= p
+    return _DIVISIONS * extra
 
 
 def _on_grid(piece: Piece, grid: int) -> Piece:
