@@ -12,11 +12,18 @@ corpus` indexes every split and writes the cache beside the corpus ($TUNESMITH_H
 Keeps the calibration already written in the JSON unless `--drop-calibration`.
 
     python scripts/build_similarity_index.py --relabel             # the works' rights as the corpus says now
+    python scripts/build_similarity_index.py --reread              # the same works, their melodies read again
 
 `--relabel` keeps the index's works and fingerprints (those a model learned from, whatever their
 license says today) and rewrites each work's license, rights basis and composers from the corpus
 as built now: after a rights rule changed (Nottingham's compositions in copyright, session 27),
 `check` and every take's attribution say what the work's license is now.
+
+`--reread` keeps the index's works (the same work ids, in the same order: those the model learned
+from) and their info and calibration, and reads each one's melody again from the corpus as built
+now, as `rights.features.melody_of` reads it now: after a change to that reading (session 38: a
+chord as played, its notes a few milliseconds apart, is one onset) the index reads its works as
+`check` reads a query. It prints how many works' melodies changed.
 """
 
 from __future__ import annotations
@@ -37,10 +44,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=None, help="output stem (default: beside the model, or the corpus cache)")
     parser.add_argument("--drop-calibration", action="store_true")
     parser.add_argument("--relabel", action="store_true", help="keep the works; update their rights from the corpus")
+    parser.add_argument("--reread", action="store_true",
+                        help="keep the works; read their melodies again from the corpus, as check reads a piece now")
     args = parser.parse_args(argv)
     out = Path(args.out) if args.out else default_index_path(args.against)
     if args.relabel:
         return relabel(out, args.corpus)
+    if args.reread:
+        return reread(out, args.corpus)
     calibration = None
     old = out.with_suffix(".json")
     if old.is_file() and not args.drop_calibration:
@@ -52,6 +63,34 @@ def main(argv: list[str] | None = None) -> int:
     npz, js = index.save(out)
     print(f"indexed {len(index)} works ({len(index.pitches)} notes) in {time.perf_counter() - t0:.1f} s")
     print(f"wrote {npz} ({npz.stat().st_size / 1e6:.2f} MB) and {js} ({js.stat().st_size / 1e6:.2f} MB)")
+    return 0
+
+
+def reread(stem: Path, corpus_dir: str | None) -> int:
+    """Index again the works of the index at `stem`, read from the corpus as built now (the same
+    works in the same order, the index's info and calibration kept); print how many melodies
+    changed. Refused when a work is no longer in the corpus."""
+    import numpy as np
+
+    from tunesmith.corpus import load_corpus
+    from tunesmith.rights.index import SimilarityIndex
+
+    old = SimilarityIndex.load(stem)
+    corpus = load_corpus(corpus_dir, include_dropped=True)
+    by_id = {p.piece_id: p for p in corpus}
+    missing = [d["piece_id"] for d in old.docs if d["piece_id"] not in by_id]
+    if missing:
+        raise SystemExit(f"{stem}: {len(missing)} of its works are not in the corpus now (e.g. {missing[0]}); "
+                         "rebuild it from the model's training set instead")  # fmt: skip
+    index = SimilarityIndex.build([by_id[d["piece_id"]] for d in old.docs], info=dict(old.info))
+    if [d["piece_id"] for d in index.docs] != [d["piece_id"] for d in old.docs]:
+        raise SystemExit(f"{stem}: a work read again has too few notes to index; nothing written")
+    changed = sum(not np.array_equal(old.doc_intervals(i), index.doc_intervals(i)) for i in range(len(old.docs)))
+    for new_doc, old_doc in zip(index.docs, old.docs):  # the works' records as the index had them
+        new_doc.clear()
+        new_doc.update(old_doc)
+    npz, js = index.save(stem)
+    print(f"read {len(index)} works again: {changed} melodies changed; wrote {npz} and {js}")
     return 0
 
 

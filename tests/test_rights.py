@@ -132,6 +132,69 @@ def test_transposition_and_rerhythm_do_not_change_the_melody_or_its_pitch_score(
     assert check_piece(a, index).matches[0].work["work_id"] == "source-tune"
 
 
+def _as_played_over_chords(melody: Piece, rng) -> list[Note]:
+    """`melody`'s notes over block chords (C3-B3) struck on every beat, every onset moved by up to
+    0.03 beats (a pianist's file, played in)."""
+    notes = list(melody.tracks[0].notes)
+    end = max(n.onset + n.duration for n in notes)
+    notes += [Note(48 + pc, float(b), 1.0) for b in range(int(end)) for pc in (2, 6, 9)]
+    return [Note(n.pitch, max(0.0, n.onset + float(rng.uniform(-0.03, 0.03))), n.duration) for n in notes]
+
+
+def test_a_melody_over_chords_as_played_reads_as_the_melody():
+    """The skyline with a chord as played (notes a few milliseconds apart, a rolled chord) as one
+    onset, and a chord struck under a held melody note left out: the melody's intervals, as read
+    from the melody alone. It had read every chord note played a little before the melody as a
+    melody note, and the top of a chord struck under a held note."""
+    rng = np.random.default_rng(0)
+    melody = tune(SOURCE[:16], [1.0, 0.5, 0.5, 2.0] * 4, work_id="m")
+    piano = Piece(piece_id="p", work_id="p", tracks=[Track("Piano", "melody", notes=_as_played_over_chords(melody, rng))],
+                  time_signatures=[TimeSignature(0.0, 4, 4)])  # fmt: skip
+    assert np.array_equal(F.melody_of(piano).intervals, F.melody_of(melody).intervals)
+    # a legato line (each note held a sixteenth into the next) keeps every note
+    legato = tune(SOURCE[:16], work_id="l")
+    for n in legato.tracks[0].notes:
+        n.duration += 0.1
+    assert np.array_equal(F.melody_of(legato).intervals, F.melody_of(melody).intervals)
+    # a rolled final chord (G B D G, a sixtieth of a beat apart) is its top note
+    rolled = tune([67, 69, 71, 72, 74, 67], work_id="r")
+    rolled.tracks[0].notes[-1:] = [Note(p, 3.0 + i * 0.02, 2.0) for i, p in enumerate((55, 59, 62, 67))]
+    assert list(F.melody_of(rolled).pitches) == [67, 69, 71, 72, 74, 67]
+
+
+def test_a_tune_in_a_track_not_named_the_melody_is_found(index, corpus, capsys, tmp_path):
+    """A MIDI file whose tracks are "Piano" (chords) and "Track 2" (the tune): neither is named the
+    melody, so each is compared and the nearer kept, with its track named. It had been compared in
+    the first track only and called clear."""
+    from tunesmith.cli import main
+    from tunesmith.outputs.midi import write_midi
+
+    rng = np.random.default_rng(2)
+    source = next(p for p in corpus if p.work_id == "source-tune")
+    chords = [Note(48 + pc, float(b), 1.0) for b in range(32) for pc in (2, 6, 9)]
+    song = Piece(piece_id="song", work_id="song", tracks=[Track("Piano", "accompaniment", notes=chords),
+                 Track("Track 2", "accompaniment", notes=list(source.tracks[0].notes))],
+                 time_signatures=[TimeSignature(0.0, 4, 4)])  # fmt: skip
+    result = check_piece(song, index)
+    assert result.verdict == "copy" and result.matches[0].work["work_id"] == "source-tune"
+    assert result.track == "Track 2" and result.to_dict()["track"] == "Track 2"
+    song.tracks[0].role = "melody"  # a track named the melody is the one compared: here, the chords
+    assert check_piece(song, index).verdict == "clear" and check_piece(song, index).track is None
+    # a piano part played in, the tune over its chords in one track
+    played = Piece(piece_id="pl", work_id="pl", tracks=[Track("Piano", "melody", notes=_as_played_over_chords(source, rng))],
+                   time_signatures=[TimeSignature(0.0, 4, 4)])  # fmt: skip
+    assert check_piece(played, index).matches[0].work["work_id"] == "source-tune"
+    assert check_piece(played, index).verdict == "copy"
+    folder = tmp_path / "works"
+    folder.mkdir()
+    write_midi(source, folder / "source.mid")
+    song.tracks[0].role = "accompaniment"
+    write_midi(song, tmp_path / "song.mid")
+    assert main(["check", str(tmp_path / "song.mid"), "--against", str(folder)]) == 0
+    assert "  (the melody read from the track 'Track 2': no track is named the melody, so each was compared)" in (
+        capsys.readouterr().out.splitlines())  # fmt: skip
+
+
 def test_a_deleted_note_still_matches(index):
     excerpt = SOURCE[:9] + SOURCE[10:20]
     r = check_piece(tune(excerpt, work_id="q"), index)

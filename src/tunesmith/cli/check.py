@@ -99,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
         return 1 if failed else 0
     print(f"{path.name}: {result.verdict} (score {result.score:.1f}; close >= {out['thresholds']['close']}, "
           f"copy >= {out['thresholds']['copy']}) against {index.info.get('name') or args.against}, {len(index)} works")  # fmt: skip
+    if result.track is not None:  # no track is named the melody: each was compared, this one came nearest
+        print(f"  (the melody read from the track {result.track!r}: no track is named the melody, so each was compared)")
     if out.get("tune"):
         print(f"  (tune {args.tune} of the {out['tune']['of']} in the file, {piece.title or 'untitled'}; "
               "--tune N checks another)")  # fmt: skip

@@ -71,6 +71,37 @@ def intervals_of(pitches: np.ndarray) -> np.ndarray:
     return np.clip(np.diff(np.asarray(pitches, dtype=np.int64)), -MAX_INTERVAL, MAX_INTERVAL)
 
 
+# notes starting within this many beats of a chord's first note start with it: a chord as played
+# (onsets apart by up to ~30 ms at 120 bpm, a rolled chord), not a run (a 32nd note is 0.125)
+CHORD_SPREAD = 0.07
+# a note struck under a higher note that still sounds this many beats on is the accompaniment (a
+# held melody note over chords): an overlap shorter than this is a legato line's
+HELD = 0.25
+
+
+def skyline(onsets: np.ndarray, pitches: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Indices of the melody's notes among notes sorted by onset, highest first: per chord (notes
+    starting within `CHORD_SPREAD` of its first note) the highest note, unless a higher note struck
+    before it still sounds `HELD` beats on (the melody holds, a chord is struck under it). A
+    melody alone is all its notes; a piano part's melody over its chords, played or quantized,
+    is its top line (the "skyline" of Uitdenbogerd & Zobel 1999, with held notes)."""
+    keep: list[int] = []
+    sounding: list[tuple[int, float]] = []  # (pitch, end) of the notes kept so far that may still sound
+    i, n = 0, len(onsets)
+    while i < n:
+        j = i + 1
+        while j < n and onsets[j] - onsets[i] <= CHORD_SPREAD:
+            j += 1
+        best = i + int(np.argmax(pitches[i:j]))
+        t = onsets[i]
+        sounding = [(p, e) for p, e in sounding if e > t + HELD]
+        if not any(p > pitches[best] for p, _ in sounding):
+            keep.append(best)
+            sounding.append((int(pitches[best]), float(ends[best])))
+        i = j
+    return np.asarray(keep, dtype=np.int64)
+
+
 def melody_of(piece: Piece, given: set[tuple[int, float]] | None = None) -> Melody:
     """The merged melody of `piece`. `given`: (pitch, onset) pairs of the musician's own notes;
     those notes are marked in `input_mask` (they never count as copying)."""
@@ -81,12 +112,12 @@ def melody_of(piece: Piece, given: set[tuple[int, float]] | None = None) -> Melo
         return Melody(empty, empty.copy(), np.zeros(0), np.zeros(0, dtype=bool), first_bar_of(piece))
     onsets = np.array([n.onset for n in notes], dtype=float)
     pitches = np.array([n.pitch for n in notes], dtype=np.int16)
-    end = max(n.onset + n.duration for n in notes)
+    ends = np.array([n.onset + n.duration for n in notes], dtype=float)
+    end = float(ends.max())
     order = np.lexsort((-pitches, onsets))  # by onset, highest pitch first
-    onsets, pitches = onsets[order], pitches[order]
-    first = np.ones(len(onsets), dtype=bool)
-    first[1:] = np.abs(np.diff(onsets)) > 1e-6  # skyline: the highest note at each onset
-    onsets, pitches = onsets[first], pitches[first]
+    onsets, pitches, ends = onsets[order], pitches[order], ends[order]
+    top = skyline(onsets, pitches, ends)
+    onsets, pitches = onsets[top], pitches[top]
     keep = np.ones(len(pitches), dtype=bool)
     keep[1:] = pitches[1:] != pitches[:-1]  # repeated notes merged into the first
     given_mask = np.zeros(len(pitches), dtype=bool)
