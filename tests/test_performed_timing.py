@@ -116,3 +116,41 @@ def test_as_written_marks_what_it_straightened():
     swung = swing(_piece([(60 + i % 5, i * 0.5, 0.5) for i in range(32)]))
     assert as_written(swung).meta.get("unswung") is True
     assert "unswung" not in as_written(_piece(HORNPIPE_BAR)).meta
+
+
+def test_a_melody_played_in_is_written_on_the_grid_it_was_played_to(tmp_path):
+    """A melody recorded against a click (eighths, sixteenths, a beat of triplets, onsets up to
+    0.04 beats early or late) is written with the values played (the beat of triplets a
+    triplet, the rest straight), as a notation program's MIDI import writes it: it had come out
+    in sextuplets and 64th rests. Its MIDI keeps the times as played. Written music (a take, a
+    quintuplet a source rounded) is not touched."""
+    import random
+
+    import music21
+
+    from tunesmith.outputs.musicxml import write_musicxml
+    from tunesmith.performance import is_played, notated
+
+    rng = random.Random(3)
+    written = []
+    for bar in range(4):
+        t = 4.0 * bar
+        for o, d in ((0, 0.5), (0.5, 0.5), (1, 0.25), (1.25, 0.25), (1.5, 0.5), (2, 1 / 3), (2 + 1 / 3, 1 / 3),
+                     (2 + 2 / 3, 1 / 3), (3, 1.0)):  # fmt: skip
+            written.append(Note(60 + len(written) % 7, t + o, d, 80))
+    played = [Note(n.pitch, max(0.0, n.onset + rng.uniform(-0.04, 0.04)), n.duration * rng.uniform(0.8, 1.0), 80)
+              for n in written]  # fmt: skip
+    piece = Piece(piece_id="p", work_id="p", tracks=[Track("Melody", "melody", 0, False, played)],
+                  time_signatures=[TimeSignature(0.0, 4, 4)])  # fmt: skip
+    assert is_played(piece)
+    back = notated(piece)
+    assert [round(n.onset, 6) for n in back.tracks[0].notes] == [round(n.onset, 6) for n in written]
+    assert back.meta["notated_from_played"] and piece.tracks[0].notes[0].onset == played[0].onset
+    score = music21.converter.parse(str(write_musicxml(piece, tmp_path / "played.musicxml")))
+    tuplets = [n.duration.tuplets[0].numberNotesActual if n.duration.tuplets else 0 for n in score.recurse().notes]
+    assert tuplets == [0, 0, 0, 0, 0, 3, 3, 3, 0] * 4
+    assert not score.recurse().getElementsByClass("Rest")
+    # written music is left as it is: the notes above, and a quintuplet as a source rounded it
+    assert not is_played(Piece(piece_id="w", work_id="w", tracks=[Track("M", "melody", 0, False, written)]))
+    fifths = [Note(60 + i, 4 * b + i * 205 / 1024, 205 / 1024, 80) for b in range(4) for i in range(5)]
+    assert not is_played(Piece(piece_id="q", work_id="q", tracks=[Track("M", "melody", 0, False, fifths)]))

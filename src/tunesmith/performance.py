@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import math
 from collections.abc import Callable
 
 from tunesmith.score import Note, Piece, TimeSignature
@@ -170,6 +171,94 @@ def unswing(piece: Piece, ratio: float = SWING_RATIO) -> Piece:
         return beat + 0.5 + (frac - ratio) * 0.5 / (1 - ratio)
 
     return _retimed(out, moved)
+
+
+# A melody played in (a musician's MIDI file recorded against a click, unquantized) has its onsets a
+# few hundredths of a beat off any written value, and its score came out in sextuplets, 64th rests
+# and ties. Its score is written quantized, as a notation program's MIDI import does it; its MIDI
+# keeps the times as played.
+PLAYED_MIN_NOTES = 8  # a piece is played in when at least this many of its onsets ...
+PLAYED_SHARE = 0.10  # ... and this share of them lie off every written value
+WRITTEN_TOLERANCE = 1e-3  # beats: an onset this near a fraction of a beat (denominator <= 16) is written
+# the grids a beat's onsets may be read on (fractions of the quarter, or of the eighth in x/8), each
+# with what it costs per onset (squared beats): a beat takes the grid whose squared distances to its
+# onsets plus that cost are least. The costs are about a played note's squared timing error (0.03
+# beats: 15 ms at 120 bpm), so that a finer grid is taken only where it fits the onsets better than
+# the timing's noise: with 1e-5 a beat of triplets played 0.04 beats late had read as 32nds
+EARLY = 0.1  # of a beat: a time this much before a beat belongs to it
+NOTATION_GRIDS = {1.0: 0.0, 1 / 2: 5e-4, 1 / 4: 1e-3, 1 / 3: 1e-3, 1 / 8: 3e-3, 1 / 6: 3e-3}
+
+
+def _written(t: float) -> bool:
+    """Whether a time is a written value: on the 1/48-beat grid or a tuplet fraction (1/5, 2/13)."""
+    from fractions import Fraction
+
+    if abs(t * GRID_PER_BEAT - round(t * GRID_PER_BEAT)) <= SNAP_TOLERANCE:
+        return True
+    return abs(float(Fraction(t).limit_denominator(16)) - t) < WRITTEN_TOLERANCE
+
+
+def is_played(piece: Piece) -> bool:
+    """Whether `piece`'s times are played, not written (`PLAYED_MIN_NOTES`, `PLAYED_SHARE`)."""
+    onsets = [n.onset for t in piece.tracks for n in t.notes]
+    off = sum(not _written(t) for t in onsets)
+    return off >= PLAYED_MIN_NOTES and off >= PLAYED_SHARE * len(onsets)
+
+
+def notated(piece: Piece) -> Piece:
+    """A copy of a played piece with its times as a score writes them: per beat (a quarter; an
+    eighth in x/8 meters), counted from the first full bar, the beat's onsets and ends on the grid
+    of `NOTATION_GRIDS` that fits its onsets best (least squared distance plus the grid's cost).
+    A note keeps at least one step of its beat's grid, and one that stops a sixteenth or less
+    before the next note's onset runs to it. A piece that is not played (`is_played`) comes back
+    unchanged (a copy)."""
+    out = copy.deepcopy(piece)
+    if not is_played(piece):
+        return out
+    bars = piece.bars()
+    unit = 0.5 if piece.time_signature.denominator == 8 else 1.0
+    origin = (bars[1] if len(bars) > 1 else 0.0) % unit
+
+    def cell(t: float) -> int:  # a time played a little early (up to EARLY of a beat) is the next beat's
+        return math.floor((t - origin) / unit + EARLY)
+
+    onsets: dict[int, list[float]] = {}
+    for track in piece.tracks:
+        for n in track.notes:
+            onsets.setdefault(cell(n.onset), []).append(n.onset)
+    # every beat is read again, its written values too: a played onset lies within a 1/48-beat step
+    # of a written value as often as not, so no single time tells a written beat from a played one
+    steps: dict[int, float] = {}  # per beat, its grid step
+    for c, ts in onsets.items():
+        start = origin + c * unit
+
+        def cost(g: float, start: float = start, ts: list[float] = ts) -> float:
+            step = g * unit
+            return sum((t - start - round((t - start) / step) * step) ** 2 for t in ts)
+
+        ranked = [(cost(g) + extra * len(ts), k, g) for k, (g, extra) in enumerate(NOTATION_GRIDS.items())]
+        steps[c] = min(ranked)[2] * unit
+
+    def on_grid(t: float, step: float) -> float:
+        start = origin + cell(t) * unit
+        return start + round((t - start) / step) * step
+
+    for track in out.tracks:
+        for n in track.notes:
+            step = steps[cell(n.onset)]
+            onset = on_grid(n.onset, step)
+            end_step = steps.get(cell(n.onset + n.duration)) or unit / 2  # a beat with no onset: its half
+            end = on_grid(n.onset + n.duration, end_step)
+            n.onset, n.duration = onset, max(end - onset, step)
+        # a gap of a sixteenth or less before the next note is how it was played (detached), not
+        # a rest the player counted: the note is written to the next onset, as notation imports do
+        starts = sorted({n.onset for n in track.notes})
+        for n in track.notes:
+            k = bisect.bisect_right(starts, n.onset + _EPS)
+            if k < len(starts) and 0 < starts[k] - (n.onset + n.duration) <= unit / 4 + _EPS:
+                n.duration = starts[k] - n.onset
+    out.meta["notated_from_played"] = True
+    return out
 
 
 def as_written(piece: Piece) -> Piece:

@@ -520,6 +520,9 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
     from music21 import key as m21key
     from music21 import stream as m21stream
 
+    from tunesmith.performance import notated
+
+    piece = notated(piece)  # a melody played in is written quantized (its MIDI keeps it as played)
     score = m21stream.Score()
     score.metadata = metadata.Metadata()
     score.metadata.title = piece.title or piece.piece_id
