@@ -14,6 +14,10 @@ Variants of each tune (its melody line as the index reads it, plus its chord sym
 Per variant: how many are called copy / close / clear, and how often the tune itself is named first.
 Then the same variants of held-out test pieces with chord symbols (not indexed: none is a copy,
 though some are other versions of training tunes), whose verdicts should not rise when arranged.
+Then planted copies (`scripts/evaluate_copy_guard.py`'s `plant`: 2-8 bars of a training tune,
+transposed, re-rhythmed, ornamented, a note inserted or deleted, inside a held-out test tune), as
+they are and arranged over I / IV / V block chords of the host's key on every beat (the chord
+holding the beat's melody note), played in: how many are called copy with the source named first.
 
     python docs/notes/2026-12-04-session-38/arranged_copies.py [N] [SEED]
 """
@@ -106,6 +110,41 @@ def main() -> None:
     for kind in VARIANTS:
         verdicts = Counter(check_piece(variant(p, kind, rng), index).verdict for p in held)
         print(f"held-out {kind:14s} copy {verdicts['copy']:3d}  close {verdicts['close']:3d}  clear {verdicts['clear']:3d}")
+    sys.path.insert(0, "scripts")
+    from evaluate_copy_guard import plant
+
+    plants, hosts = [], [p for p in corpus.filter(split="test", shippable=True) if p.work_id not in indexed
+                          and p.melody() is not None and len(p.melody().notes) >= 16 and p.keys]  # fmt: skip
+    for i in rng.permutation(len(works)):
+        made = plant(works[int(i)], hosts[int(rng.integers(len(hosts)))], rng)
+        if made is not None:
+            plants.append(made)
+        if len(plants) >= n:
+            break
+    for kind in ("as planted", "arranged, played"):
+        found = 0
+        for piece, info in plants:
+            query = piece if kind == "as planted" else _arranged(piece, rng)
+            result = check_piece(query, index)
+            found += result.verdict == "copy" and result.matches[0].work["work_id"] == info["source"]
+        print(f"plants {kind:18s} copy with the source named first: {found}/{len(plants)}")
+
+
+def _arranged(piece, rng):
+    """The plant's melody over block triads (C3-B3) of I, IV or V of its key on every beat: the
+    first of them holding the melody's pitch class at the beat (else I), played in."""
+    melody = list(piece.tracks[0].notes)
+    tonic = piece.keys[0].tonic_pc
+    triads = [[(tonic + d) % 12 for d in (0, 4, 7)], [(tonic + d) % 12 for d in (5, 9, 0)], [(tonic + d) % 12 for d in (7, 11, 2)]]
+    end = max(n.onset + n.duration for n in melody)
+    chords = []
+    for b in range(int(end)):
+        sounding = [n.pitch % 12 for n in melody if n.onset <= b < n.onset + n.duration]
+        triad = next((t for t in triads if sounding and sounding[0] in t), triads[0])
+        chords += [Note(48 + pc, float(b), 1.0, 60) for pc in triad]
+    out = copy.copy(piece)
+    out.tracks = [Track("Piano", "melody", 0, False, sorted(_played(melody + chords, rng), key=lambda n: (n.onset, -n.pitch)))]
+    return out
 
 
 if __name__ == "__main__":
