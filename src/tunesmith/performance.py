@@ -211,10 +211,10 @@ def notated(piece: Piece) -> Piece:
     of `NOTATION_GRIDS` that fits its onsets best (least squared distance plus the grid's cost).
     A note keeps at least one step of its beat's grid, and one that stops a sixteenth or less
     before the next note's onset runs to it. A piece that is not played (`is_played`) comes back
-    unchanged (a copy)."""
-    out = copy.deepcopy(piece)
+    unchanged (itself, not a copy: the score writer only reads it)."""
     if not is_played(piece):
-        return out
+        return piece
+    out = copy.deepcopy(piece)
     bars = piece.bars()
     unit = 0.5 if piece.time_signature.denominator == 8 else 1.0
     origin = (bars[1] if len(bars) > 1 else 0.0) % unit
