@@ -826,6 +826,7 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
     note_repeats_written_out(takes, piece)
     note_sounding_pitch(takes, piece)
     note_left_out(takes, piece)
+    note_daw_tracks(verb, takes, piece)
     return _one_or_list(takes, n), {"load_model": load_seconds, "generate": generate_seconds}
 
 
@@ -844,6 +845,40 @@ def note_left_out(takes: list[Take], piece: Piece) -> None:
         return
     said = ", ".join(f"{count} {what}" for what, count in left_out.items())
     _tell(takes, f"not in the take (tunesmith does not read them): the input's {said}")
+
+
+def note_daw_tracks(verb: str, takes: list[Take], piece: Piece) -> None:
+    """What a DAW's multitrack file should know of its tracks, said beside the takes: which track
+    was read as the melody where no name said it (`inputs.midi._melody_by_lines`), a key signature
+    read as a DAW's default (`cocreate.inputs._default_key_signature`), the tracks a
+    continuation leaves where the given music ends (a band's bass and drums had stopped at the new
+    bars without a word), drums that play in the MIDI but have no staff in the score, and a
+    continuation's return to tempo after a ritardando (`cocreate.verbs._a_tempo`)."""
+    from tunesmith import cocreate
+
+    ignored = piece.meta.get("key_signature_ignored")
+    if ignored:
+        _tell(takes, f"the file's key signature says {ignored['written']} (a DAW's default?), but {ignored['outside']:.0%} "
+                     f"of the melody lies outside that scale: read in {ignored['heard']} (--key C keeps C major)")  # fmt: skip
+    chosen = piece.meta.get("melody_by_lines")
+    if chosen:
+        _tell(takes, f"no track is named as the melody: it is read from {chosen['melody']!r}, the highest single "
+                     f"line ({chosen['chords']!r}, the first track, plays chords); name a track Melody or Lead to choose")  # fmt: skip
+    if verb == "continue":
+        _, voices = cocreate._voice_tracks(piece)
+        kept = [t.name for t in piece.tracks if t.notes and all(t is not v for v in voices.values())]
+        if kept:
+            _tell(takes, f"the {', '.join(dict.fromkeys(kept))} track(s) stop where the given music ends: continue "
+                         "writes the melody and chord symbols (the chord track plays them)")  # fmt: skip
+    drums = [t.name for t in piece.tracks if t.is_drum and t.notes]
+    if drums:
+        _tell(takes, f"the {', '.join(dict.fromkeys(drums))} track (MIDI channel 10) plays in the MIDI and audio but has "
+                     "no staff in the score")  # fmt: skip
+    a_tempo = (takes[0].provenance.get("cocreate") or {}).get("a_tempo") if takes else None
+    if a_tempo:
+        change = "a ritardando" if a_tempo["was"] < a_tempo["qpm"] else "an accelerando"
+        _tell(takes, f"the given music ends at {a_tempo['was']:g} bpm ({change}): the new bars go on a tempo at "
+                     f"{a_tempo['qpm']:g} bpm from bar {a_tempo['bar']}")  # fmt: skip
 
 
 def note_sounding_pitch(takes: list[Take], piece: Piece) -> None:

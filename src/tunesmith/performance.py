@@ -179,7 +179,8 @@ def unswing(piece: Piece, ratio: float = SWING_RATIO) -> Piece:
 # keeps the times as played.
 PLAYED_MIN_NOTES = 8  # a piece is played in when at least this many of its onsets ...
 PLAYED_SHARE = 0.10  # ... and this share of them lie off every written value
-WRITTEN_TOLERANCE = 1e-3  # beats: an onset this near a fraction of a beat (denominator <= 16) is written
+WRITTEN_TOLERANCE = 2.5e-3  # beats: a time this near a written value is written (a tick at 480 is 2.1e-3)
+WRITTEN_GRID = 24  # per beat: 32nds and 16th triplets
 # the grids a beat's onsets may be read on (fractions of the quarter, or of the eighth in x/8), each
 # with what it costs per onset (squared beats): a beat takes the grid whose squared distances to its
 # onsets plus that cost are least. The costs are about a played note's squared timing error (0.03
@@ -190,19 +191,24 @@ NOTATION_GRIDS = {1.0: 0.0, 1 / 2: 5e-4, 1 / 4: 1e-3, 1 / 3: 1e-3, 1 / 8: 3e-3, 
 
 
 def _written(t: float) -> bool:
-    """Whether a time is a written value: on the 1/48-beat grid or a tuplet fraction (1/5, 2/13)."""
+    """Whether a time is a written value: on the grid of 32nds and 16th triplets (1/24 beat: not
+    1/48, where a note released 10 ticks early at 480 lies) or a tuplet fraction (1/5, 2/13, 1/16),
+    within `WRITTEN_TOLERANCE` (a file a tick late at 480 ticks a beat is written)."""
     from fractions import Fraction
 
-    if abs(t * GRID_PER_BEAT - round(t * GRID_PER_BEAT)) <= SNAP_TOLERANCE:
+    if abs(t * WRITTEN_GRID - round(t * WRITTEN_GRID)) <= WRITTEN_TOLERANCE * WRITTEN_GRID:
         return True
     return abs(float(Fraction(t).limit_denominator(16)) - t) < WRITTEN_TOLERANCE
 
 
 def is_played(piece: Piece) -> bool:
-    """Whether `piece`'s times are played, not written (`PLAYED_MIN_NOTES`, `PLAYED_SHARE`)."""
-    onsets = [n.onset for t in piece.tracks for n in t.notes]
-    off = sum(not _written(t) for t in onsets)
-    return off >= PLAYED_MIN_NOTES and off >= PLAYED_SHARE * len(onsets)
+    """Whether `piece`'s times are played, not written (`PLAYED_MIN_NOTES`, `PLAYED_SHARE`): a
+    note is played where its onset or its end lies off every written value. The ends count too:
+    a DAW's "quantize starts" leaves every note released a few ticks early, and such a keys
+    part had come out in 96th-note tuplets and 64th rests."""
+    notes = [n for t in piece.tracks for n in t.notes]
+    off = sum(not (_written(n.onset) and _written(n.onset + n.duration)) for n in notes)
+    return off >= PLAYED_MIN_NOTES and off >= PLAYED_SHARE * len(notes)
 
 
 def notated(piece: Piece) -> Piece:
@@ -290,9 +296,13 @@ COMP_VELOCITIES = {"bass": 74, "chord": 60, "shell": 62, "arp": 56, "block": 60}
 
 def track_program(piece: Piece, track) -> int:
     """The GM program `track` plays on in `piece`'s MIDI and WAV: its own, or when that is the
-    default 0, the style's (`STYLE_PROGRAMS`: the melody of a lead sheet, every voice of a chorale)."""
+    default 0, the style's (`STYLE_PROGRAMS`: the melody of a lead sheet, every voice of a chorale).
+    A track read from a MIDI file (named in `meta["midi_program_tracks"]`) keeps its program, 0 too:
+    there 0 is the acoustic piano, and a musician's piano part, continued, had come back played on a
+    violin. The tracks tunesmith writes beside it (a harmonization's voices) get the style's."""
     program = int(track.program)
-    if program != 0 or track.is_drum or piece.style not in STYLE_PROGRAMS:
+    given = track.name in (piece.meta.get("midi_program_tracks") or ())
+    if program != 0 or track.is_drum or piece.style not in STYLE_PROGRAMS or given:
         return program
     melody, _ = STYLE_PROGRAMS[piece.style]
     if piece.style == "chorale":

@@ -105,7 +105,9 @@ def _harmonized_piece(
         tempos=copy.deepcopy(piece.tempos),
         bar_onsets=list(piece.bars()),
         end=end,
-        meta={"harmonized_from": _where(piece)},
+        # the MIDI file's own programs stay its tracks' (`performance.track_program`)
+        meta={"harmonized_from": _where(piece),
+              **{k: piece.meta[k] for k in ("midi_program_tracks",) if k in piece.meta}},  # fmt: skip
         fermatas=list(piece.fermatas),
     )
 

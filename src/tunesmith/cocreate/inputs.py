@@ -5,6 +5,7 @@ known, on the final grid, in the tokenizer's canonical voices)."""
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -58,9 +59,101 @@ def load_piece(source: Piece | str | os.PathLike, *, tune: int = 1) -> Piece:
                          "into it")  # fmt: skip
     if not piece.path:
         piece.path = os.fspath(source)
+    if sniff(path) == "midi":
+        _check_released(piece, path, source)
+        _default_key_signature(piece)
+    _end_at_last_bar_line(piece)
     with limits.tighter(MAX_PIECE_NOTES=limits.limit("MAX_COCREATE_NOTES")):
         limits.check_piece(piece, max_bars="MAX_COCREATE_BARS")  # co-create's cost grows with the bars
     return piece
+
+
+_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+# beats: notes that sound past the last bar line by at most this much, with nothing starting
+# there, are a release played late (a keyboard take's last chord let go after the bar line)
+RELEASE_SPILL = 0.5
+
+
+def _check_released(piece: Piece, path: Path, source: Any) -> None:
+    """InputError for a MIDI file with a note that is never released (`inputs.midi.unreleased_notes`):
+    the reader leaves it out, and the musician's notes are never changed, so it is said, as a
+    note out of range is."""
+    from tunesmith.inputs import InputError
+    from tunesmith.inputs.midi import unreleased_notes
+
+    stuck = unreleased_notes(path)
+    if not stuck:
+        return
+    beat, pitch = stuck[0]
+    bars = piece.bars() or [0.0]
+    while bars[-1] + piece.time_signature.bar_length <= beat + _EPS:  # the note left out may end the piece
+        bars.append(bars[-1] + piece.time_signature.bar_length)
+    bar = bisect.bisect_right(bars, beat + _EPS) - (1 if piece.pickup_beats() else 0)  # a pickup is bar 0
+    which = f"{_NAMES[pitch % 12]}{pitch // 12 - 1} in bar {bar}"
+    said = f"a note is never released ({which})" if len(stuck) == 1 else \
+        f"{len(stuck)} notes are never released (the first: {which})"  # fmt: skip
+    raise InputError(f"{source}: {said}: a note-on with no note-off, which cannot be read as a note; end it "
+                     "in the DAW and export again")  # fmt: skip
+
+
+# `_default_key_signature`: a MIDI file's lone C-major key signature is taken for a DAW's default
+# (GarageBand and Logic write their project's key, C major unless set) where at least this share of
+# the melody's time lies outside C major ...
+OFF_DEFAULT_KEY = 0.10
+# ... and the key its notes suggest (a minor key with its raised 6th and 7th) holds at least this share
+KEY_FITS = 0.95
+
+
+def _default_key_signature(piece: Piece) -> None:
+    """A D-minor melody (B-flats, C-sharps) under a MIDI file's C-major key signature had been
+    harmonized in C major (F, Bbm, C7 where the written D minor gave Dm, Gm, A7): the signature is
+    read as a default (`OFF_DEFAULT_KEY`, `KEY_FITS`), the key estimated from the notes instead
+    (`meta["key_estimated"]`, so --key C keeps C major) and `meta["key_signature_ignored"]` says so."""
+    from tunesmith.harmony import estimate_key
+    from tunesmith.tokenizer import scale_pitch_classes
+
+    melody = piece.melody()
+    if len(piece.keys) != 1 or piece.meta.get("key_estimated") or melody is None or len(melody.notes) < 8:
+        return
+    if (piece.keys[0].tonic, piece.keys[0].mode) != ("C", "major"):
+        return
+    total = sum(n.duration for n in melody.notes)
+
+    def share(scale: frozenset[int]) -> float:
+        return sum(n.duration for n in melody.notes if n.pitch % 12 in scale) / total
+
+    outside = 1.0 - share(scale_pitch_classes(0, "major"))
+    heard = estimate_key(piece)
+    if outside < OFF_DEFAULT_KEY or share(scale_pitch_classes(heard.tonic_pc, heard.mode)) < KEY_FITS:
+        return
+    piece.meta["key_signature_ignored"] = {"written": "C major", "heard": f"{heard.tonic} {heard.mode}",
+                                           "outside": round(outside, 3)}  # fmt: skip
+    piece.keys = [dataclasses.replace(heard, onset=piece.keys[0].onset)]
+    piece.meta["key_estimated"] = True
+
+
+def _end_at_last_bar_line(piece: Piece) -> None:
+    """A last bar in which nothing starts, only notes let go a little late after the bar line
+    (`RELEASE_SPILL`) in music played in (`performance.is_played`: its score is written quantized,
+    the release with it), is no bar: the piece ends at that bar line (`Piece.end`). A keyboard take of
+    8 bars whose last chord was released 0.09 beats late had read as 9 bars: continue wrote its
+    new music into the 9th after a rest, and harmonize added an empty bar. The notes are kept
+    as played."""
+    bars = piece.bars()
+    if len(bars) < 2:
+        return
+    last = bars[-1]
+    starts = [n.onset for t in piece.tracks for n in t.notes] + [c.onset for c in piece.chords]
+    spill = piece.duration() - last
+    if not starts or max(starts) >= last - _EPS or not 0 < spill <= RELEASE_SPILL + _EPS:
+        return
+    from tunesmith.performance import is_played
+
+    if not is_played(piece):  # a written note held past the bar line is as long as it is written
+        return
+    piece.end = last
+    if piece.bar_onsets:
+        piece.bar_onsets = [b for b in piece.bar_onsets if b < last - _EPS]
 
 
 def _where(piece: Piece) -> str:
@@ -84,6 +177,13 @@ def _meter_of(piece: Piece) -> str:
 
 def _melody_track(piece: Piece, verb: str) -> Track:
     track = piece.melody()
+    drums = [t for t in piece.tracks if t.is_drum and t.notes]
+    if track is None and drums:
+        # "empty melody" had been said of a melody recorded on channel 10, which reads as drums
+        names = ", ".join(dict.fromkeys(repr(t.name) for t in drums))
+        raise ValueError(f"{_where(piece)}: no melody: its only notes ({sum(len(t.notes) for t in drums)}, track {names}) "
+                         "are on MIDI channel 10, which General MIDI keeps for drums; if they are a melody, move them "
+                         "to another channel")  # fmt: skip
     if track is None or not track.notes:
         raise ValueError(f"{_where(piece)}: empty melody: no notes to {verb}")
     return track

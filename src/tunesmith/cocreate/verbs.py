@@ -48,7 +48,7 @@ from tunesmith.sampling import (
 )
 from tunesmith.sampling.decode import header_tempo
 from tunesmith.sampling.request import tonic_triad
-from tunesmith.score import STYLES, ChordSymbol, KeySignature, Note, Piece, Track, pitch_class_of
+from tunesmith.score import STYLES, ChordSymbol, KeySignature, Note, Piece, Tempo, Track, pitch_class_of
 from tunesmith.tokenizer import LAYOUTS, PITCH_MAX, PITCH_MIN, TICKS_PER_BEAT, VOICE_NAMES, VOICE_ROLES, Tokenizer
 
 # Textbook SATB ranges (the ones `metrics.harmony_rules` counts violations against): free chorale
@@ -221,7 +221,11 @@ def continue_piece(
     replaced: list[str] = []  # the given chords the close replaced in the last bar, then the tonic chord
     new_chords = [] if chords is None else _new_bar_chords(piece, grid, n_given, n_given + reprise, chords, tonic,
                                                            mode, request.closes(), replaced)  # fmt: skip
-    W = _work_piece(piece, grid, layout, {v: [*t.notes, *again.get(v, [])] for v, t in vtracks.items()},
+    # the prompt's notes stop at the first new bar line: a keyboard take's last chord released a
+    # little after it (`cocreate.inputs._end_at_last_bar_line`) had made every take start its new bars
+    # after a rest of a beat or two (the take itself keeps the notes as played)
+    seam = grid.starts[n_given] if not open_first else None
+    W = _work_piece(piece, grid, layout, {v: [*_stopped_at(t.notes, seam), *again.get(v, [])] for v, t in vtracks.items()},
                     [*piece.chords, *again_chords, *new_chords], style, tonic, mode,
                     _told_tempo(model, style, piece))  # fmt: skip
     ids = tokenizer.encode(W, end_bar=n_given)
@@ -252,6 +256,7 @@ def continue_piece(
     )
     results, seed, decoding = _run(model, tokenizer, job, n, seed, batch_size)
     boundary = given_end if open_first else grid.starts[n_given]
+    a_tempo = _a_tempo(piece, grid, n_given)
     takes = []
     for i, res in enumerate(results):
         out = copy.deepcopy(piece)
@@ -268,6 +273,8 @@ def continue_piece(
         out.chords = [*out.chords, *again_chords, *written]
         out.bar_onsets = [*piece.bars(), *grid.starts[n_given:]]
         out.end = grid.end_of(grid.n - 1)
+        if a_tempo is not None:
+            out.tempos = sorted([*out.tempos, Tempo(grid.starts[n_given], a_tempo[1])], key=lambda x: x.onset)
         if job.short_end:
             out.end -= (grid.L - grid.pickup) / TICKS_PER_BEAT
         for orig, new in zip(piece.tracks, out.tracks):
@@ -278,6 +285,8 @@ def continue_piece(
                 "cadence": request.resolved_cadence(), **res.ending}  # fmt: skip
         meta["reprise"] = {"bars": reprise, "from_bar": grid.number(first) if reprise else None}
         meta["contrast"] = job.contrast
+        if a_tempo is not None:
+            meta["a_tempo"] = {"bar": grid.number(n_given), "qpm": round(a_tempo[1], 2), "was": round(a_tempo[0], 2)}
         if replaced:
             meta["closing_chord"] = {"bar": grid.number(grid.n - 1), "was": replaced[:-1], "now": replaced[-1]}
         if job.contrast:  # the new strain is a section of its own: the score marks where it begins
@@ -287,6 +296,44 @@ def continue_piece(
             out.meta["sections"] = [*given, [n_given, grid.n, new_letter]]
         takes.append(_finish_take(out, res, seed, i, meta))
     return takes
+
+
+def _stopped_at(notes: list[Note], seam: float | None) -> list[Note]:
+    """`notes` with those sounding past `seam` (beats) stopped there (copies); None: as they are."""
+    if seam is None:
+        return list(notes)
+    return [dataclasses.replace(x, duration=seam - x.onset) if x.onset < seam - _EPS and x.onset + x.duration > seam + _EPS
+            else x for x in notes]  # fmt: skip
+
+
+# `_a_tempo`: the given music's last bars (at most this many) in which the tempo it goes on at is heard
+A_TEMPO_BARS = 4
+
+
+def _a_tempo(piece: Piece, grid: Any, n_given: int) -> tuple[float, float] | None:
+    """(the tempo the given music ends at, the tempo the new bars go on at) where they differ: a
+    ritardando (or accelerando) at the end of the given music, written as tempo events, is
+    followed by the tempo that held longest over its last `A_TEMPO_BARS` bars, as a player goes on
+    a tempo. A take continued after a rit to 52 bpm had played its 8 new bars at 52 (36 s where
+    the given 8 bars took 19). None where the last tempo is the one that held longest."""
+    tempos = sorted((t for t in piece.tempos if t.qpm > 0), key=lambda t: t.onset)
+    if len(tempos) < 2 or n_given < 1:
+        return None
+    end = grid.starts[n_given]
+    since = grid.starts[max(0, n_given - A_TEMPO_BARS)]
+    held: dict[float, float] = {}
+    for i, t in enumerate(tempos):
+        a = max(t.onset, since)
+        b = min(tempos[i + 1].onset if i + 1 < len(tempos) else end, end)
+        if b > a + _EPS:
+            held[t.qpm] = held.get(t.qpm, 0.0) + (b - a)
+    last = next((t.qpm for t in reversed(tempos) if t.onset < end - _EPS), tempos[0].qpm)
+    if not held:
+        return None
+    steady = max(held, key=lambda q: held[q])
+    if abs(steady - last) <= 0.01 * steady:
+        return None
+    return last, steady
 
 
 # The share of a continuation's new bars that restate the given opening when no reprise is asked

@@ -18,6 +18,26 @@ CHORD_WORDS_MARK = "\u2063tunesmith-chord:"  # words of a <direction> that stand
 TPQ = 480
 _EPS = 1e-6
 
+# ------------------------------------------------------------------------------ lines and chords
+# notes starting within this many beats of each other are struck together: a chord as played (a few
+# milliseconds apart, ~30 ms at 120 bpm, a rolled chord), not a run (a 32nd note is 0.125 beats)
+CHORD_SPREAD = 0.07
+# a track is a single line where at most this share of its notes are struck with another (a melody
+# with a double stop), chordal where at least CHORDAL_SHARE are (block chords: all)
+LINE_SHARE = 0.1
+CHORDAL_SHARE = 0.5
+
+
+def struck_together_share(notes: Any) -> float:
+    """Share of `notes` that start within `CHORD_SPREAD` of another of them (0 for none)."""
+    onsets = sorted(n.onset for n in notes)
+    if not onsets:
+        return 0.0
+    together = sum(1 for i, t in enumerate(onsets)
+                   if (i > 0 and t - onsets[i - 1] <= CHORD_SPREAD) or (i + 1 < len(onsets) and onsets[i + 1] - t <= CHORD_SPREAD))  # fmt: skip
+    return together / len(onsets)
+
+
 # ------------------------------------------------------------------------------ roles
 _ROLE_PATTERNS = (
     ("soprano", re.compile(r"\b(soprano|sopran|sop|s\.?)\b|^s$", re.I)),

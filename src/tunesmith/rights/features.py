@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tunesmith.convert.common import CHORD_SPREAD
 from tunesmith.score import Piece
 
 MAX_INTERVAL = 24  # semitones; larger leaps are clipped (an octave displacement stays visible)
@@ -71,9 +72,6 @@ def intervals_of(pitches: np.ndarray) -> np.ndarray:
     return np.clip(np.diff(np.asarray(pitches, dtype=np.int64)), -MAX_INTERVAL, MAX_INTERVAL)
 
 
-# notes starting within this many beats of a chord's first note start with it: a chord as played
-# (onsets apart by up to ~30 ms at 120 bpm, a rolled chord), not a run (a 32nd note is 0.125)
-CHORD_SPREAD = 0.07
 # a note struck under a higher note that still sounds this many beats on is the accompaniment (a
 # held melody note over chords): an overlap shorter than this is a legato line's
 HELD = 0.25
