@@ -36,7 +36,14 @@ def run(args: argparse.Namespace) -> int:
 
     from tunesmith.api import read
     from tunesmith.inputs import refuse_url
-    from tunesmith.rights.check import VERDICTS, check_piece, resolve_index, verdict_of, work_usage
+    from tunesmith.rights.check import (
+        VERDICTS,
+        check_piece,
+        refuse_without_melody,
+        resolve_index,
+        verdict_of,
+        work_usage,
+    )
     from tunesmith.rights.claims import trusted_musicians_notes
     from tunesmith.rights.provenance import PROVENANCE_KINDS, made_how, read_provenance
 
@@ -52,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     if not os.path.lexists(path):
         raise FileNotFoundError(f"{path}: no such file to check")
     piece = read(path, tune=args.tune)
+    refuse_without_melody(piece)
     given, own, counted, record_status = None, None, None, None
     if args.given is not None:
         from tunesmith.rights.features import given_notes
@@ -70,6 +78,11 @@ def run(args: argparse.Namespace) -> int:
     load_s = time.perf_counter() - t0
     result = check_piece(piece, index, top=args.top, given=given)
     out = {"file": path.name, **result.to_dict(), "load_seconds": round(load_s, 3), "not_counted": own}
+    # the track read as the melody where no name says which: the single line over the first track's
+    # chords, as the file was read (`inputs.midi._melody_by_lines`), or the nearest of several
+    chosen = (piece.meta.get("melody_by_lines") or {}).get("melody")
+    if result.track is None and chosen is not None:
+        out["track"] = chosen
     if "abc_ref" in piece.meta:  # one tune of an ABC book is checked: `check morris.abc` had read as the whole book
         from tunesmith.inputs import read_text
         from tunesmith.inputs.abc import split_tunes
@@ -99,8 +112,8 @@ def run(args: argparse.Namespace) -> int:
         return 1 if failed else 0
     print(f"{path.name}: {result.verdict} (score {result.score:.1f}; close >= {out['thresholds']['close']}, "
           f"copy >= {out['thresholds']['copy']}) against {index.info.get('name') or args.against}, {len(index)} works")  # fmt: skip
-    if result.track is not None:  # no track is named the melody: each was compared, this one came nearest
-        print(f"  (the melody read from the track {result.track!r}: no track is named the melody, so each was compared)")
+    if out.get("track") is not None:  # no track is named the melody: the one read as it is said
+        print(f"  (the melody read from the track {out['track']!r}: no track is named the melody)")
     if out.get("tune"):
         print(f"  (tune {args.tune} of the {out['tune']['of']} in the file, {piece.title or 'untitled'}; "
               "--tune N checks another)")  # fmt: skip

@@ -199,13 +199,26 @@ def check_piece(
     readings = lines_to_check(piece)
     if len(readings) != 1 or readings[0] is not piece:
         t0 = time.perf_counter()
-        results = [_check_one(p, index, top=top, given=given, exclude_work_ids=exclude_work_ids) for p in readings]
+        results = [_check_one(p, index, top, given, exclude_work_ids) for p in readings]
         best = max(range(len(results)), key=lambda i: (VERDICTS.index(results[i].verdict), results[i].score))
         result = results[best]
         result.track = readings[best].tracks[0].name or f"track {piece.tracks.index(readings[best].tracks[0]) + 1}"
         result.seconds = time.perf_counter() - t0
         return result
-    return _check_one(piece, index, top=top, given=given, exclude_work_ids=exclude_work_ids)
+    return _check_one(piece, index, top, given, exclude_work_ids)
+
+
+def refuse_without_melody(piece: Piece) -> None:
+    """ValueError naming the piece where it has no pitched note to compare: a file of drums, or a
+    melody recorded on MIDI channel 10 (General MIDI's drums), had read "clear (score 0.0)"."""
+    if any(t.notes and not t.is_drum for t in piece.tracks):
+        return
+    where = piece.path or piece.title or piece.piece_id or "the piece"
+    drums = sum(len(t.notes) for t in piece.tracks if t.is_drum)
+    if drums:
+        raise ValueError(f"{where}: nothing to check: its only notes ({drums}) are drums (MIDI channel 10); if they "
+                         "are a melody, move them to another channel")  # fmt: skip
+    raise ValueError(f"{where}: nothing to check: it has no notes, only chord symbols or silence")
 
 
 # tracks a piece without a named melody is checked in, at most (a band's MIDI file: the others are
@@ -213,20 +226,17 @@ def check_piece(
 MAX_TRACKS_CHECKED = 8
 
 
-# a track is a single line where at most this share of its onsets are chords (several notes struck
-# together), and a melody's where its mean pitch is at least this (E3: above a bass line)
-LINE_CHORD_SHARE = 0.2
+# a melody's line lies at least this high on average (E3: above a bass line)
 LINE_MIN_MEAN_PITCH = 52
 
 
 def _is_melodic_line(track: Any) -> bool:
-    """Whether `track` is one line in a melody's register (`LINE_CHORD_SHARE`, `LINE_MIN_MEAN_PITCH`)."""
-    from tunesmith.rights.features import CHORD_SPREAD
+    """Whether `track` is one line (`convert.common.LINE_SHARE`) in a melody's register
+    (`LINE_MIN_MEAN_PITCH`)."""
+    from tunesmith.convert.common import LINE_SHARE, struck_together_share
 
-    onsets = sorted(n.onset for n in track.notes)
-    chords = sum(1 for a, b in zip(onsets, onsets[1:]) if b - a <= CHORD_SPREAD)
     mean_pitch = sum(n.pitch for n in track.notes) / len(track.notes)
-    return chords <= LINE_CHORD_SHARE * len(onsets) and mean_pitch >= LINE_MIN_MEAN_PITCH
+    return struck_together_share(track.notes) <= LINE_SHARE and mean_pitch >= LINE_MIN_MEAN_PITCH
 
 
 def lines_to_check(piece: Piece) -> list[Piece]:
@@ -259,14 +269,7 @@ def lines_to_check(piece: Piece) -> list[Piece]:
     return out
 
 
-def _check_one(
-    piece: Piece,
-    index: SimilarityIndex,
-    *,
-    top: int = 3,
-    given: set[tuple[int, float]] | None = None,
-    exclude_work_ids: set[str] | None = None,
-) -> CheckResult:
+def _check_one(piece: Piece, index: SimilarityIndex, top: int, given: Any, exclude_work_ids: Any) -> CheckResult:
     t0 = time.perf_counter()
     matches = index.search(piece, top=top, given=given, exclude_work_ids=exclude_work_ids)
     cal = calibration_of(index)
@@ -511,6 +514,7 @@ def check(
                 record = read_provenance(path)["fields"]
             except (ValueError, OSError):
                 record = None
+    refuse_without_melody(piece)
     if given is not None and not isinstance(given, set):
         given = given_notes(given if isinstance(given, _Piece) else read(given))
     elif given is None and record and made_how(record) == "co-created":
