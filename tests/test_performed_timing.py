@@ -154,3 +154,24 @@ def test_a_melody_played_in_is_written_on_the_grid_it_was_played_to(tmp_path):
     assert not is_played(Piece(piece_id="w", work_id="w", tracks=[Track("M", "melody", 0, False, written)]))
     fifths = [Note(60 + i, 4 * b + i * 205 / 1024, 205 / 1024, 80) for b in range(4) for i in range(5)]
     assert not is_played(Piece(piece_id="q", work_id="q", tracks=[Track("M", "melody", 0, False, fifths)]))
+
+
+def test_notes_quantized_at_their_starts_only_are_written_to_their_ends(tmp_path):
+    """A DAW's "quantize starts" leaves each note released 10 ticks early (1/48 of a beat at 480):
+    the part is written with the values played, not 96th-note tuplets and 64th rests."""
+    import music21
+
+    from tunesmith.outputs.musicxml import write_musicxml
+    from tunesmith.performance import is_played
+
+    values = [0.5, 0.5, 1.0, 0.25, 0.25, 0.5, 1.0] * 4
+    notes, t = [], 0.0
+    for i, d in enumerate(values):
+        notes.append(Note(60 + i % 5, t, d - 10 / 480, 80))
+        t += d
+    piece = Piece(piece_id="k", work_id="k", tracks=[Track("Keys", "melody", 0, False, notes)],
+                  time_signatures=[TimeSignature(0.0, 4, 4)])  # fmt: skip
+    assert is_played(piece)
+    score = music21.converter.parse(str(write_musicxml(piece, tmp_path / "keys.musicxml")))
+    assert [float(n.duration.quarterLength) for n in score.recurse().notes] == values
+    assert not score.recurse().getElementsByClass("Rest")
