@@ -45,16 +45,18 @@ def is_dominant(q: str) -> bool:
 
 
 def measure(pieces) -> dict:
-    ii_v, sevenths = [], []
+    ii_v, sevenths, per_bar = [], [], []
     for p in pieces:
         ch = changes(p)
         if len(ch) < 4:
             continue
+        per_bar.append(len(ch) / max(1, p.n_bars))
         pairs = list(zip(ch, ch[1:]))
         ii_v.append(np.mean([is_minor(a[1]) and is_dominant(b[1]) and (b[0] - a[0]) % 12 == 5 for a, b in pairs]))
         sevenths.append(np.mean(["7" in q or "9" in q or "13" in q or "6" in q for _, q in ch]))
     return {"pieces": len(ii_v), "ii_V_share_of_changes": round(float(np.mean(ii_v)), 3),
-            "seventh_chord_share": round(float(np.mean(sevenths)), 3)}  # fmt: skip
+            "seventh_chord_share": round(float(np.mean(sevenths)), 3),
+            "chord_changes_per_bar": round(float(np.mean(per_bar)), 3)}  # fmt: skip
 
 
 def main() -> None:
