@@ -207,3 +207,32 @@ def test_a_piano_part_co_created_stays_a_piano(tmp_path):
     # a chorale setting is sung: its soprano, the given melody, with the voices tunesmith writes
     voices = ts.harmonize(path, style="chorale", seed=1)
     assert {t.role: t.program for t in voices.piece.tracks if t.notes} == dict.fromkeys(("soprano", "alto", "tenor", "bass"), 52)
+
+
+def _comp_onsets(path) -> list[int]:
+    from tunesmith.convert.common import CHORD_TRACK_NAME
+
+    comp = next(t for t in mido.MidiFile(path).tracks if any(m.type == "track_name" and m.name == CHORD_TRACK_NAME for m in t))
+    ticks, onsets = 0, []
+    for m in comp:
+        ticks += m.time
+        if m.type == "note_on" and m.velocity:
+            onsets.append(ticks)
+    return onsets
+
+
+def test_the_chord_track_comps_only_the_new_bars_over_the_musicians_own_keys(tmp_path):
+    """A lead over the musician's keys, continued: the chord symbols of the given bars were read from
+    the keys, and the comping chord track had played them again, doubling the keys. It now comps
+    the new bars only; a lead sheet without accompaniment is comped throughout."""
+    from tunesmith.outputs.midi import write_midi
+
+    band = _save(tmp_path / "band.mid", _track(_meta(), "tempo"), _track(_tune(0), "Lead"), _track(_chords(1), "Keys"))
+    take = ts.continue_(band, bars=4, style="folk", seed=1)
+    assert min(c.onset for c in take.piece.chords) == 0.0  # read from the keys
+    write_midi(take.piece, tmp_path / "band_take.mid")
+    assert min(_comp_onsets(tmp_path / "band_take.mid")) == 16 * TPQ
+    sheet = ts.compose("folk", bars=8, seed=2, check=False)  # a lead sheet: chord symbols, no accompaniment
+    write_midi(sheet.piece, tmp_path / "sheet.mid")
+    write_midi(ts.continue_(tmp_path / "sheet.mid", bars=4, seed=1).piece, tmp_path / "sheet_take.mid")
+    assert min(_comp_onsets(tmp_path / "sheet_take.mid")) < 4 * TPQ

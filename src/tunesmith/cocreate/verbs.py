@@ -275,6 +275,10 @@ def continue_piece(
         out.end = grid.end_of(grid.n - 1)
         if a_tempo is not None:
             out.tempos = sorted([*out.tempos, Tempo(grid.starts[n_given], a_tempo[1])], key=lambda x: x.onset)
+        if any(t.notes and not t.is_drum and all(t is not v for v in vtracks.values()) for t in piece.tracks):
+            # the given music has its own accompaniment (a keys part the chords were read from):
+            # the chord track comps the new bars only, not doubling it (`convert.midi.to_symusic`)
+            out.meta["comp_from"] = grid.starts[n_given]
         if job.short_end:
             out.end -= (grid.L - grid.pickup) / TICKS_PER_BEAT
         for orig, new in zip(piece.tracks, out.tracks):

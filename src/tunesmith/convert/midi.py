@@ -202,7 +202,8 @@ def to_symusic(piece: Piece, *, chord_program: int | None = None) -> Any:
     """symusic Score (tick time, 480 per quarter): one track per Track with its GM program
     (tunesmith's takes get their style's instruments when made, `performance.orchestrate`),
     plus a chord track comping the chord symbols in the style's pattern (`performance.comp_notes`;
-    program `chord_program`, default by style, `performance.STYLE_PROGRAMS`) and "chord:" markers."""
+    program `chord_program`, default by style, `performance.STYLE_PROGRAMS`; from `meta["comp_from"]`
+    where the piece says so) and "chord:" markers."""
     import symusic
 
     from ..performance import chord_program as default_chord_program
@@ -224,8 +225,12 @@ def to_symusic(piece: Piece, *, chord_program: int | None = None) -> Any:
         chords = chord_durations([ChordSymbol(c.onset, c.figure, c.duration) for c in piece.chords], piece.duration())
         # the chord track comps in the style's pattern (`performance.comp_notes`); the markers
         # carry the figures exactly, and the reader drops this track
+        # where the given music has its own accompaniment (`meta["comp_from"]`, a continuation), the
+        # chord track comps only from there: it had doubled the musician's keys over the given bars
+        comp_from = float(piece.meta.get("comp_from") or 0.0)
         for onset, dur, p, vel in comp_notes(piece, chords):
-            ct.notes.append(symusic.Note(tick(onset), max(1, tick(onset + dur) - tick(onset)), p, vel))
+            if onset >= comp_from - _EPS:
+                ct.notes.append(symusic.Note(tick(onset), max(1, tick(onset + dur) - tick(onset)), p, vel))
         for c in chords:
             score.markers.append(symusic.TextMeta(tick(c.onset), f"chord:{c.figure}"))
         for i, c in enumerate(chords):
