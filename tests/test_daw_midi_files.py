@@ -236,3 +236,15 @@ def test_the_chord_track_comps_only_the_new_bars_over_the_musicians_own_keys(tmp
     write_midi(sheet.piece, tmp_path / "sheet.mid")
     write_midi(ts.continue_(tmp_path / "sheet.mid", bars=4, seed=1).piece, tmp_path / "sheet_take.mid")
     assert min(_comp_onsets(tmp_path / "sheet_take.mid")) < 4 * TPQ
+
+
+def test_a_keyboard_takes_left_hand_is_said_to_stop(tmp_path):
+    """One piano track, the tune over left-hand chords, continued: the new bars are one line (over
+    chord symbols where there are any). That is said; it had been said only of a band's other
+    tracks."""
+    piano = _save(tmp_path / "piano.mid", _track(_meta(), "tempo"), _track([*_tune(0), *_chords(0)], "Piano"))
+    take = ts.continue_(piano, bars=4, style="folk", seed=1)
+    assert "the chords played in the Piano track stop where the given music ends: the new bars are one line" in take.remarks
+    take = ts.continue_(piano, bars=4, style="folk", seed=1, chords="C F G C")
+    assert ("the chords played in the Piano track stop where the given music ends: the new bars are one line over "
+            "chord symbols (the chord track plays them)") in take.remarks  # fmt: skip

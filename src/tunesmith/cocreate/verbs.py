@@ -37,6 +37,7 @@ from tunesmith.cocreate.inputs import (
     _work_piece,
     load_piece,
 )
+from tunesmith.convert.common import CHORDAL_SHARE, struck_together_share
 from tunesmith.sampling import (
     DEFAULT_RANGES,
     MAX_REQUEST_BARS,
@@ -275,9 +276,11 @@ def continue_piece(
         out.end = grid.end_of(grid.n - 1)
         if a_tempo is not None:
             out.tempos = sorted([*out.tempos, Tempo(grid.starts[n_given], a_tempo[1])], key=lambda x: x.onset)
-        if any(t.notes and not t.is_drum and all(t is not v for v in vtracks.values()) for t in piece.tracks):
-            # the given music has its own accompaniment (a keys part the chords were read from):
-            # the chord track comps the new bars only, not doubling it (`convert.midi.to_symusic`)
+        if any(t.notes and not t.is_drum and all(t is not v for v in vtracks.values()) for t in piece.tracks) or (
+                layout == "lead" and any(struck_together_share(t.notes) >= CHORDAL_SHARE for t in vtracks.values())):
+            # the given music has its own accompaniment (a keys part the chords were read from, a
+            # keyboard take's left hand): the chord track comps the new bars only, not doubling it
+            # (`convert.midi.to_symusic`)
             out.meta["comp_from"] = grid.starts[n_given]
         if job.short_end:
             out.end -= (grid.L - grid.pickup) / TICKS_PER_BEAT
