@@ -177,16 +177,16 @@ def unswing(piece: Piece, ratio: float = SWING_RATIO) -> Piece:
 # few hundredths of a beat off any written value, and its score came out in sextuplets, 64th rests
 # and ties. Its score is written quantized, as a notation program's MIDI import does it; its MIDI
 # keeps the times as played.
-PLAYED_MIN_NOTES = 8  # a piece is played in when at least this many of its onsets ...
-PLAYED_SHARE = 0.10  # ... and this share of them lie off every written value
+PLAYED_MIN_NOTES = 8  # a piece is played in when at least this many of its notes ...
+PLAYED_SHARE = 0.10  # ... and this share of them start or end off every written value
 WRITTEN_TOLERANCE = 2.5e-3  # beats: a time this near a written value is written (a tick at 480 is 2.1e-3)
 WRITTEN_GRID = 24  # per beat: 32nds and 16th triplets
+EARLY = 0.1  # of a beat: a time this much before a beat belongs to that beat
 # the grids a beat's onsets may be read on (fractions of the quarter, or of the eighth in x/8), each
 # with what it costs per onset (squared beats): a beat takes the grid whose squared distances to its
 # onsets plus that cost are least. The costs are about a played note's squared timing error (0.03
 # beats: 15 ms at 120 bpm), so that a finer grid is taken only where it fits the onsets better than
 # the timing's noise: with 1e-5 a beat of triplets played 0.04 beats late had read as 32nds
-EARLY = 0.1  # of a beat: a time this much before a beat belongs to it
 NOTATION_GRIDS = {1.0: 0.0, 1 / 2: 5e-4, 1 / 4: 1e-3, 1 / 3: 1e-3, 1 / 8: 3e-3, 1 / 6: 3e-3}
 
 

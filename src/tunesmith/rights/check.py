@@ -193,7 +193,7 @@ def check_piece(
     """The `top` nearest indexed works of `piece` and its verdict. `given`: (pitch, onset) pairs
     of the musician's own notes, which never count (`features.given_notes(input_piece)`).
     A piece none of whose tracks is named as its melody (a MIDI file's "Piano" and "Track 2") is
-    checked in each of its pitched tracks (`lines_to_check`), and the nearest reading is kept,
+    checked in each track that may hold its melody (`lines_to_check`), and the nearest reading is kept,
     with the track's name (`CheckResult.track`): a tune copied into the second track had been
     compared only in the first, the piano's, and called clear."""
     readings = lines_to_check(piece)
@@ -221,8 +221,8 @@ def refuse_without_melody(piece: Piece) -> None:
     raise ValueError(f"{where}: nothing to check: it has no notes, only chord symbols or silence")
 
 
-# tracks a piece without a named melody is checked in, at most (a band's MIDI file: the others are
-# left out, the longest lines first)
+# tracks a piece without a named melody is checked in, at most (a band's MIDI file: those with the
+# most notes are kept)
 MAX_TRACKS_CHECKED = 8
 
 
