@@ -248,3 +248,18 @@ def test_a_keyboard_takes_left_hand_is_said_to_stop(tmp_path):
     take = ts.continue_(piano, bars=4, style="folk", seed=1, chords="C F G C")
     assert ("the chords played in the Piano track stop where the given music ends: the new bars are one line over "
             "chord symbols (the chord track plays them)") in take.remarks  # fmt: skip
+
+
+def test_a_melody_doubled_in_octaves_keeps_the_new_bars_to_its_top_line(tmp_path):
+    """A lead doubled an octave above (two notes at every onset): the new bars' range is the top
+    line's, as the tokenizer reads the melody, widened by a minor third; it had spanned both
+    octaves, and the new bars wandered from E4 to D6."""
+    from tunesmith.cocreate.verbs import _lead_range
+
+    doubled = _save(tmp_path / "octaves.mid", _track(_meta(), "tempo"),
+                    _track([*_tune(0), *((t, m.copy(note=m.note + 12)) for t, m in _tune(0))], "Lead"))  # fmt: skip
+    melody = read_file(doubled)[0].melody()
+    assert _lead_range(melody.notes, None) == (min(TUNE) + 12 - 3, max(TUNE) + 12 + 3)
+    take = ts.continue_(doubled, bars=4, style="folk", seed=1)
+    new = [n.pitch for n in take.piece.tracks[0].notes if n.onset >= 16]
+    assert min(TUNE) + 12 - 3 <= min(new) and max(new) <= max(TUNE) + 12 + 3

@@ -37,7 +37,7 @@ from tunesmith.cocreate.inputs import (
     _work_piece,
     load_piece,
 )
-from tunesmith.convert.common import CHORDAL_SHARE, struck_together_share
+from tunesmith.convert.common import CHORDAL_SHARE, skyline, struck_together_share
 from tunesmith.sampling import (
     DEFAULT_RANGES,
     MAX_REQUEST_BARS,
@@ -59,10 +59,18 @@ TEXTBOOK_RANGES = {"S": (60, 79), "A": (55, 74), "T": (48, 67), "B": (40, 60)}
 
 # ============================================================================ the request
 def _lead_range(notes: list[Note], pitch_range: tuple[int, int] | None) -> tuple[int, int]:
+    """The new melody's range: the one asked for, else the given melody's top line (`skyline`: a
+    melody doubled an octave below, or over left-hand chords, is its upper line, as the tokenizer
+    reads it) widened by a minor third each way, at least an octave. The doubling had made the
+    new bars wander over two octaves."""
     if pitch_range is not None:
         return int(pitch_range[0]), int(pitch_range[1])
-    lo = max(PITCH_MIN, min(n.pitch for n in notes) - 3)
-    hi = min(PITCH_MAX, max(n.pitch for n in notes) + 3)
+    ordered = sorted(notes, key=lambda n: (n.onset, -n.pitch))
+    top = skyline(np.array([n.onset for n in ordered]), np.array([n.pitch for n in ordered]),
+                  np.array([n.onset + n.duration for n in ordered]))  # fmt: skip
+    line = [ordered[i] for i in top] or ordered
+    lo = max(PITCH_MIN, min(n.pitch for n in line) - 3)
+    hi = min(PITCH_MAX, max(n.pitch for n in line) + 3)
     while hi - lo < 12:
         lo, hi = max(PITCH_MIN, lo - 1), min(PITCH_MAX, hi + 1)
     return lo, hi

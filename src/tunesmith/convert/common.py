@@ -1,10 +1,13 @@
 """What the music21 and symusic converters share: track roles, chord durations, the end every
-reader shares (`finish`), constants."""
+reader shares (`finish`), constants, and how a track's notes make lines and chords (the melody of
+a piano part, `skyline`)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+import numpy as np
 
 from ..harmony import (
     estimate_key,
@@ -36,6 +39,36 @@ def struck_together_share(notes: Any) -> float:
     together = sum(1 for i, t in enumerate(onsets)
                    if (i > 0 and t - onsets[i - 1] <= CHORD_SPREAD) or (i + 1 < len(onsets) and onsets[i + 1] - t <= CHORD_SPREAD))  # fmt: skip
     return together / len(onsets)
+
+
+# a note struck under a higher note that still sounds this many beats on is the accompaniment (a
+# held melody note over chords): an overlap shorter than this is a legato line's
+HELD = 0.25
+
+
+def skyline(onsets: np.ndarray, pitches: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Indices of the melody's notes among notes sorted by onset, highest first: per chord (notes
+    starting within `CHORD_SPREAD` of its first note) the highest note, unless a higher note struck
+    before it still sounds `HELD` beats on (the melody holds, a chord is struck under it). A
+    melody alone is all its notes; a piano part's melody over its chords, played or quantized,
+    is its top line (the "skyline" of Uitdenbogerd & Zobel 1999, with held notes)."""
+    import numpy as np
+
+    keep: list[int] = []
+    sounding: list[tuple[int, float]] = []  # (pitch, end) of the notes kept so far that may still sound
+    i, n = 0, len(onsets)
+    while i < n:
+        j = i + 1
+        while j < n and onsets[j] - onsets[i] <= CHORD_SPREAD:
+            j += 1
+        best = i + int(np.argmax(pitches[i:j]))
+        t = onsets[i]
+        sounding = [(p, e) for p, e in sounding if e > t + HELD]
+        if not any(p > pitches[best] for p, _ in sounding):
+            keep.append(best)
+            sounding.append((int(pitches[best]), float(ends[best])))
+        i = j
+    return np.asarray(keep, dtype=np.int64)
 
 
 # ------------------------------------------------------------------------------ roles

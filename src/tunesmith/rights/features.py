@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tunesmith.convert.common import CHORD_SPREAD
+from tunesmith.convert.common import skyline
 from tunesmith.score import Piece
 
 MAX_INTERVAL = 24  # semitones; larger leaps are clipped (an octave displacement stays visible)
@@ -70,34 +70,6 @@ class Melody:
 def intervals_of(pitches: np.ndarray) -> np.ndarray:
     """Clipped intervals (int64) between consecutive pitches."""
     return np.clip(np.diff(np.asarray(pitches, dtype=np.int64)), -MAX_INTERVAL, MAX_INTERVAL)
-
-
-# a note struck under a higher note that still sounds this many beats on is the accompaniment (a
-# held melody note over chords): an overlap shorter than this is a legato line's
-HELD = 0.25
-
-
-def skyline(onsets: np.ndarray, pitches: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Indices of the melody's notes among notes sorted by onset, highest first: per chord (notes
-    starting within `CHORD_SPREAD` of its first note) the highest note, unless a higher note struck
-    before it still sounds `HELD` beats on (the melody holds, a chord is struck under it). A
-    melody alone is all its notes; a piano part's melody over its chords, played or quantized,
-    is its top line (the "skyline" of Uitdenbogerd & Zobel 1999, with held notes)."""
-    keep: list[int] = []
-    sounding: list[tuple[int, float]] = []  # (pitch, end) of the notes kept so far that may still sound
-    i, n = 0, len(onsets)
-    while i < n:
-        j = i + 1
-        while j < n and onsets[j] - onsets[i] <= CHORD_SPREAD:
-            j += 1
-        best = i + int(np.argmax(pitches[i:j]))
-        t = onsets[i]
-        sounding = [(p, e) for p, e in sounding if e > t + HELD]
-        if not any(p > pitches[best] for p, _ in sounding):
-            keep.append(best)
-            sounding.append((int(pitches[best]), float(ends[best])))
-        i = j
-    return np.asarray(keep, dtype=np.int64)
 
 
 def melody_of(piece: Piece, given: set[tuple[int, float]] | None = None) -> Melody:
