@@ -334,3 +334,21 @@ def test_quarter_and_half_note_triplets_stay_whole(tmp_path):
     bars = _tuplets_per_measure(write_musicxml(piece, tmp_path / "triplets.musicxml"))
     assert bars == [[("0.0", "2/3", 3), ("2/3", "2/3", 3), ("4/3", "2/3", 3), ("2.0", "2.0", 0), ("bar", "4.0", 0)],
                     [("0.0", "4/3", 3), ("4/3", "4/3", 3), ("8/3", "4/3", 3), ("bar", "4.0", 0)]]  # fmt: skip
+
+
+def test_a_midi_files_grace_notes_are_written_as_grace_notes(tmp_path):
+    """A DAW file's grace note, a 16th of a beat (30 ticks at 480) before the note it graces, and
+    one played a little short: written as grace notes, the quarter before running to the beat.
+    They had been written as 128th-note triplets and rests. A run of 64ths is no grace."""
+    notes = [Note(72, 0.0, 1.0 - 1 / 16, 80), Note(74, 1.0 - 1 / 16, 1 / 16, 80), Note(72, 1.0, 1.0, 80),
+             Note(71, 2.0, 1.0 - 1 / 16, 80), Note(76, 2.0 - 1 / 16 + 1.0, 28 / 480, 80), Note(74, 3.0, 1.0, 80)]  # fmt: skip
+    notes += [Note(60 + i, 4.0 + i / 16, 1 / 16, 80) for i in range(16)]  # a bar of 64ths
+    piece = Piece(piece_id="g", work_id="g", tracks=[Track("Melody", "melody", 0, False, notes)],
+                  time_signatures=[TimeSignature(0.0, 4, 4)])  # fmt: skip
+    score = music21.converter.parse(str(write_musicxml(piece, tmp_path / "grace.musicxml")))
+    bars = score.parts[0].getElementsByClass("Measure")
+    first = [(n.nameWithOctave, n.duration.isGrace, float(n.duration.quarterLength)) for n in bars[0].notes]
+    assert first == [("C5", False, 1.0), ("D5", True, 0.0), ("C5", False, 1.0), ("B4", False, 1.0), ("E5", True, 0.0),
+                     ("D5", False, 1.0)]  # fmt: skip
+    assert not bars[0].getElementsByClass("Rest")
+    assert [n.duration.isGrace for n in bars[1].notes] == [False] * 16

@@ -489,6 +489,34 @@ def _frac(x: float, grid: int = 24) -> Fraction:
     return Fraction(round(x * grid), grid)
 
 
+# a note this short (a 64th of a quarter, or less) that runs into a note at least GRACE_RATIO times
+# longer is a grace note: a DAW file's ornament, 30 ticks before the beat at 480 a beat
+GRACE_MAX = Fraction(1, 16)
+GRACE_RATIO = 4
+
+
+def _graces_apart(events: list) -> tuple[list, dict]:
+    """`events` (onset, length, pitches, velocity) without their grace notes, and {the onset of the
+    note each graces: its grace notes' pitches}: a note (or an octave-doubled one, a chord) of at
+    most `GRACE_MAX` that ends where (or up to half that before) a note `GRACE_RATIO` times its
+    length begins. The notes that end where a grace note begins run to the note it graces (its
+    time is theirs, as a player takes it). A MIDI file's grace notes had been written as 128th-note
+    triplets; a run of short notes has none."""
+    out: list = []
+    graces: dict = {}
+    for i, ev in enumerate(events):
+        nxt = events[i + 1] if i + 1 < len(events) else None
+        gap = nxt[0] - (ev[0] + ev[1]) if nxt is not None else None
+        if ev[1] <= GRACE_MAX and gap is not None and 0 <= gap <= GRACE_MAX / 2 and nxt[1] >= GRACE_RATIO * ev[1]:
+            graces.setdefault(nxt[0], []).append(list(ev[2]))
+            for k in range(len(out) - 1, max(-1, len(out) - 5), -1):  # the notes before take the grace's time
+                if out[k][0] + out[k][1] == ev[0]:
+                    out[k] = (out[k][0], nxt[0] - out[k][0], out[k][2], out[k][3])
+            continue
+        out.append(ev)
+    return out, graces
+
+
 def _split_voices(events: list[tuple[Fraction, Fraction, list[int], int]]) -> list[list[tuple[Fraction, Fraction, list[int], int]]]:
     voices: list[list] = []
     ends: list[Fraction] = []
@@ -609,6 +637,7 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
             if n.spelling:
                 written[(k[0], n.pitch)] = n.spelling
         events = sorted((k[0], k[1], sorted(set(p)), velocities[k]) for k, p in groups.items())
+        events, graces = _graces_apart(events)
         voices = _split_voices(events) or [[]]
         endings: dict[tuple[int, int], list] = {}  # (span, 1 or 2) -> the ending's measures
         number = 0 if anacrusis else 1
@@ -682,6 +711,11 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
                             mark = expressions.Fermata()
                             mark.type = "upright"  # over the note, as hymnals print it (music21's default hangs below)
                             el.expressions.append(mark)
+                        if part_on == onset and onset in graces:  # its grace notes, written before it
+                            for g in graces[onset]:
+                                grace_pitches = [_m21_pitch(spelled(x, float(onset), None), x) for x in g]
+                                grace = note.Note(grace_pitches[0]) if len(g) == 1 else m21chord.Chord(grace_pitches)
+                                container.insert(part_on - b0, grace.getGrace())
                         container.insert(part_on - b0, el)
                     cursor = seg_off
                 if len(voices) > 1:
