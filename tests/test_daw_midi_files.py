@@ -263,3 +263,4 @@ def test_a_melody_doubled_in_octaves_keeps_the_new_bars_to_its_top_line(tmp_path
     take = ts.continue_(doubled, bars=4, style="folk", seed=1)
     new = [n.pitch for n in take.piece.tracks[0].notes if n.onset >= 16]
     assert min(TUNE) + 12 - 3 <= min(new) and max(new) <= max(TUNE) + 12 + 3
+    assert not any("chords played" in r for r in take.remarks)  # octaves are no chords

@@ -865,14 +865,14 @@ def note_daw_tracks(verb: str, takes: list[Take], piece: Piece) -> None:
         _tell(takes, f"no track is named as the melody: it is read from {chosen['melody']!r}, the highest single "
                      f"line ({chosen['chords']!r}, the first track, plays chords); name a track Melody or Lead to choose")  # fmt: skip
     if verb == "continue":
-        from tunesmith.convert.common import CHORDAL_SHARE, struck_together_share
+        from tunesmith.convert.common import plays_chords
 
         layout, voices = cocreate._voice_tracks(piece)
         kept = [t.name for t in piece.tracks if t.notes and all(t is not v for v in voices.values())]
         if kept:
             _tell(takes, f"the {', '.join(dict.fromkeys(kept))} track(s) stop where the given music ends: continue "
                          "writes the melody and chord symbols (the chord track plays them)")  # fmt: skip
-        chordal = [t.name for t in voices.values() if layout == "lead" and struck_together_share(t.notes) >= CHORDAL_SHARE]
+        chordal = [t.name for t in voices.values() if layout == "lead" and plays_chords(t.notes)]
         if chordal and takes:  # a keyboard part's left hand, in the melody's own track
             symbols = any(c.onset >= piece.duration() - 1e-6 for c in takes[0].piece.chords)
             _tell(takes, f"the chords played in the {', '.join(chordal)} track stop where the given music ends: the new "

@@ -37,7 +37,7 @@ from tunesmith.cocreate.inputs import (
     _work_piece,
     load_piece,
 )
-from tunesmith.convert.common import CHORDAL_SHARE, skyline, struck_together_share
+from tunesmith.convert.common import plays_chords, skyline
 from tunesmith.sampling import (
     DEFAULT_RANGES,
     MAX_REQUEST_BARS,
@@ -285,7 +285,7 @@ def continue_piece(
         if a_tempo is not None:
             out.tempos = sorted([*out.tempos, Tempo(grid.starts[n_given], a_tempo[1])], key=lambda x: x.onset)
         if any(t.notes and not t.is_drum and all(t is not v for v in vtracks.values()) for t in piece.tracks) or (
-                layout == "lead" and any(struck_together_share(t.notes) >= CHORDAL_SHARE for t in vtracks.values())):
+                layout == "lead" and any(plays_chords(t.notes) for t in vtracks.values())):
             # the given music has its own accompaniment (a keys part the chords were read from, a
             # keyboard take's left hand): the chord track comps the new bars only, not doubling it
             # (`convert.midi.to_symusic`)

@@ -31,6 +31,28 @@ LINE_SHARE = 0.1
 CHORDAL_SHARE = 0.5
 
 
+def plays_chords(notes: Any) -> bool:
+    """Whether at least `CHORDAL_SHARE` of `notes` start within `CHORD_SPREAD` of another of them
+    of another pitch class: chords, not a line doubled in octaves (a lead's octave doubling had
+    been said to "play chords")."""
+    ordered = sorted(notes, key=lambda n: n.onset)
+    if not ordered:
+        return False
+    chordal = 0
+    for i, n in enumerate(ordered):
+        j = i - 1
+        near = []
+        while j >= 0 and n.onset - ordered[j].onset <= CHORD_SPREAD:
+            near.append(ordered[j])
+            j -= 1
+        j = i + 1
+        while j < len(ordered) and ordered[j].onset - n.onset <= CHORD_SPREAD:
+            near.append(ordered[j])
+            j += 1
+        chordal += any(m.pitch % 12 != n.pitch % 12 for m in near)
+    return chordal >= CHORDAL_SHARE * len(ordered)
+
+
 def struck_together_share(notes: Any) -> float:
     """Share of `notes` that start within `CHORD_SPREAD` of another of them (0 for none)."""
     onsets = sorted(n.onset for n in notes)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 
 from ..convert import from_symusic
-from ..convert.common import CHORDAL_SHARE, LINE_SHARE, guess_role, struck_together_share
+from ..convert.common import LINE_SHARE, guess_role, plays_chords, struck_together_share
 from ..limits import check_midi_score, check_piece
 from ..score import Piece, Track
 from . import InputError, check_local_file, name_text, piece_stem
@@ -155,14 +155,14 @@ def _name_channel_parts(piece: Piece) -> None:
 def _melody_by_lines(piece: Piece) -> None:
     """Where no track's name says which is the melody ("Inst 1", "Inst 2", as DAWs name them) and
     the first track, the melody by position, plays chords, the melody is the highest track that is
-    a single line (`CHORDAL_SHARE`, `LINE_SHARE`). A songwriter's chords recorded first had been
+    a single line (`convert.common.plays_chords`, `LINE_SHARE`). A songwriter's chords recorded first had been
     continued as the melody, and the melody read as chord symbols. The track's name is kept; its
     role changes (`meta["melody_by_lines"]` names the tracks, and co-create says so)."""
     pitched = [t for t in piece.tracks if not t.is_drum and t.notes]
     if len(pitched) < 2 or any(guess_role(t.name, 1, len(pitched)) in ("melody", "soprano") for t in pitched):
         return
     first = piece.melody()
-    if first is None or first.is_drum or struck_together_share(first.notes) < CHORDAL_SHARE:
+    if first is None or first.is_drum or not plays_chords(first.notes):
         return
 
     def mean_pitch(t: Track) -> float:
