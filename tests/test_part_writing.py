@@ -560,18 +560,27 @@ def test_a_composed_chorales_4_3_suspensions_lie_in_the_inner_voices(monkeypatch
     assert drawn["inner"] >= 3 * max(1, drawn["soprano"]), drawn
 
 
+def _chorales_in_four_keys(n: int = 24) -> list:
+    """(piece, mode) of `n` composed 8-bar chorales in A, G minor, D and E minor in turn (seeds 800 on),
+    as the sampler's biases stand when called."""
+    import tunesmith as ts
+
+    out = []
+    for seed in range(n):
+        key, mode = (("A", None), ("G", "minor"), ("D", None), ("E", "minor"))[seed % 4]
+        out.append((ts.compose(style="chorale", key=key, mode=mode, bars=8, seed=800 + seed, check=False).piece, mode))
+    return out
+
+
 def test_a_composed_chorales_bass_seldom_knots_a_chromatic_note(monkeypatch):
     """A bass moving x-y by a semitone, one of them outside the key, went back to x (G G-sharp G)
     at 1.80 per 100 beats against Bach's 1.11 (`feedback.BASS_KNOT_PENALTY`; JSB training,
     `docs/notes/2026-12-04-session-36/voice_knots.py`). 24 chorales with and without it."""
-    import tunesmith as ts
     from tunesmith.sampling import feedback
 
     def knots() -> int:
         count = 0
-        for seed in range(24):
-            key, mode = (("A", None), ("G", "minor"), ("D", None), ("E", "minor"))[seed % 4]
-            piece = ts.compose(style="chorale", key=key, mode=mode, bars=8, seed=800 + seed, check=False).piece
+        for piece, mode in _chorales_in_four_keys():
             scale = {(piece.key.tonic_pc + i) % 12 for i in ((0, 2, 3, 5, 7, 8, 9, 10, 11) if mode else (0, 2, 4, 5, 7, 9, 11))}
             bass = sorted(piece.track("bass").notes, key=lambda n: n.onset)
             for a, b, c in zip(bass, bass[1:], bass[2:]):
@@ -590,14 +599,11 @@ def test_a_composed_chorales_inner_voices_seldom_rock_in_eighths(monkeypatch):
     """An alto or tenor that sang x-y-x in eighths went on to y (E-flat F E-flat F) at 0.87 and
     1.17 per 100 beats against Bach's 0.43 / 0.43 (`feedback.QUICK_ROCK_PENALTIES`; JSB validation,
     `docs/notes/2026-12-04-session-37/rocking.py`). 24 chorales with and without it."""
-    import tunesmith as ts
     from tunesmith.sampling import feedback
 
     def quick_rocks() -> int:
         count = 0
-        for seed in range(24):
-            key, mode = (("A", None), ("G", "minor"), ("D", None), ("E", "minor"))[seed % 4]
-            piece = ts.compose(style="chorale", key=key, mode=mode, bars=8, seed=800 + seed, check=False).piece
+        for piece, _ in _chorales_in_four_keys():
             for role in ("alto", "tenor"):
                 ns = sorted(piece.track(role).notes, key=lambda n: n.onset)
                 for a, b, c, d in zip(ns, ns[1:], ns[2:], ns[3:]):

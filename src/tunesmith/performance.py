@@ -194,11 +194,11 @@ def _written(t: float) -> bool:
     """Whether a time is a written value: on the grid of 32nds and 16th triplets (1/24 beat: not
     1/48, where a note released 10 ticks early at 480 lies) or a tuplet fraction (1/5, 2/13, 1/16),
     within `WRITTEN_TOLERANCE` (a file a tick late at 480 ticks a beat is written)."""
-    from fractions import Fraction
+    from tunesmith.convert.common import tuplet_fraction
 
     if abs(t * WRITTEN_GRID - round(t * WRITTEN_GRID)) <= WRITTEN_TOLERANCE * WRITTEN_GRID:
         return True
-    return abs(float(Fraction(t).limit_denominator(16)) - t) < WRITTEN_TOLERANCE
+    return tuplet_fraction(t, WRITTEN_TOLERANCE) is not None
 
 
 def is_played(piece: Piece) -> bool:

@@ -5,6 +5,7 @@ a piano part, `skyline`)."""
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,13 @@ CHORD_SPREAD = 0.07
 # with a double stop), chordal where at least CHORDAL_SHARE are (block chords: all)
 LINE_SHARE = 0.1
 CHORDAL_SHARE = 0.5
+
+
+def tuplet_fraction(x: float, tolerance: float) -> Fraction | None:
+    """The fraction with a denominator up to 16 (a quintuplet's 1/5, a 13-note run's 2/13, a 64th's
+    1/16) within `tolerance` of `x`, else None: a written value a source stored rounded."""
+    f = Fraction(x).limit_denominator(16)
+    return f if abs(float(f) - x) < tolerance else None
 
 
 def plays_chords(notes: Any) -> bool:

@@ -26,6 +26,7 @@ from .common import (
     _strip_role_suffix,
     chord_durations,
     guess_role,
+    tuplet_fraction,
 )
 from .repeats import find_repeats
 
@@ -483,8 +484,8 @@ def _frac(x: float, grid: int = 24) -> Fraction:
     f = Fraction(x).limit_denominator(96)
     if abs(float(f) - x) < 1e-6 and 480 % f.denominator == 0:
         return f
-    f = Fraction(x).limit_denominator(16)
-    if abs(float(f) - x) < 1e-3:
+    f = tuplet_fraction(x, 1e-3)
+    if f is not None:
         return f
     return Fraction(round(x * grid), grid)
 
