@@ -60,6 +60,26 @@ KEYS = (("G", "minor"), ("D", None), ("F", None), ("A", "minor"), ("Bb", None), 
 FOLK_KEYS = (("D", None), ("G", None), ("A", None), ("E", "minor"), ("A", "dorian"), ("B", "minor"), ("C", None), ("F", None))
 
 
+MAJOR = {0, 2, 4, 5, 7, 9, 11}
+MINOR = {0, 2, 3, 5, 7, 8, 9, 10, 11}  # with the raised 6th and 7th
+
+
+def key_scale(piece) -> set[int]:
+    """The pitch classes of the piece's first key (minor: with its raised 6th and 7th)."""
+    key = piece.keys[0]
+    return {(key.tonic_pc + i) % 12 for i in (MINOR if key.mode == "minor" else MAJOR)}
+
+
+def satb_lines(piece) -> tuple[dict, int] | None:
+    """The four voices' notes by role (soprano, alto, tenor, bass), each in time order, and the
+    piece's length in beats (rounded); None for a piece without exactly those four voices."""
+    tracks = {t.role: sorted(t.notes, key=lambda n: n.onset) for t in piece.tracks}
+    if set(tracks) != {"soprano", "alto", "tenor", "bass"}:
+        return None
+    end = max(n.onset + n.duration for ns in tracks.values() for n in ns)
+    return tracks, int(end / piece.time_signature.beat_length + 0.5)
+
+
 def strong_beat_clashes(pieces) -> dict:
     """Strong-beat melody notes, the share off the chord, and the share a semitone from a chord tone."""
     from tunesmith.harmony import chord_pitch_classes

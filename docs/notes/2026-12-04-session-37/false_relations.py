@@ -13,9 +13,6 @@ import musician_checks as mc  # noqa: E402
 
 from tunesmith.corpus import load_corpus  # noqa: E402
 
-MAJOR = {0, 2, 4, 5, 7, 9, 11}
-MINOR = {0, 2, 3, 5, 7, 8, 9, 10, 11}
-
 
 def _clash(a: int, b: int, scale: set[int]) -> bool:
     return (a - b) % 12 in (1, 11) and ((a % 12 in scale) != (b % 12 in scale))
@@ -24,14 +21,12 @@ def _clash(a: int, b: int, scale: set[int]) -> bool:
 def measure(pieces) -> dict:
     c, beats = Counter(), 0
     for p in pieces:
-        key = p.keys[0]
-        scale = {(key.tonic_pc + i) % 12 for i in (MINOR if key.mode == "minor" else MAJOR)}
-        beat = p.time_signature.beat_length
-        voices = [sorted(t.notes, key=lambda n: n.onset) for t in p.tracks]
-        if len(voices) != 4:
+        scale = mc.key_scale(p)
+        lines = mc.satb_lines(p)
+        if lines is None:
             continue
-        end = max(n.onset + n.duration for ns in voices for n in ns)
-        beats += int(end / beat + 0.5)
+        voices, length = list(lines[0].values()), lines[1]
+        beats += length
 
         onsets = sorted({n.onset for ns in voices for n in ns})
         for t in onsets:

@@ -20,10 +20,11 @@ def measure(pieces) -> dict:
     c, beats = Counter(), 0
     for p in pieces:
         beat = p.time_signature.beat_length
-        tracks = {t.role: sorted(t.notes, key=lambda n: n.onset) for t in p.tracks}
-        if set(tracks) != {"soprano", "alto", "tenor", "bass"}:
+        lines = mc.satb_lines(p)
+        if lines is None:
             continue
-        beats += int(max(n.onset + n.duration for ns in tracks.values() for n in ns) / beat + 0.5)
+        tracks, length = lines
+        beats += length
         for role, ns in tracks.items():
             for a, b, x, y in zip(ns, ns[1:], ns[2:], ns[3:]):
                 if a.pitch == x.pitch and b.pitch == y.pitch and a.pitch != b.pitch:
