@@ -352,3 +352,68 @@ def test_a_midi_files_grace_notes_are_written_as_grace_notes(tmp_path):
                      ("D5", False, 1.0)]  # fmt: skip
     assert not bars[0].getElementsByClass("Rest")
     assert [n.duration.isGrace for n in bars[1].notes] == [False] * 16
+
+
+def _two_voices_sharing_a_pitch(tmp_path):
+    """Two bars of 6/8 on one staff: dotted quarters F5 A5 over eighths C5 F5 A4 (Verdi's inner
+    voice striking the held F again), written by music21 with its placeholder title and composer."""
+    score = music21.stream.Score()
+    part = music21.stream.Part()
+    for i in range(2):
+        m = music21.stream.Measure(number=i + 1)
+        if i == 0:
+            m.append(music21.meter.TimeSignature("6/8"))
+        upper, lower = music21.stream.Voice(id="1"), music21.stream.Voice(id="2")
+        for name in ("F5", "A5"):
+            upper.append(music21.note.Note(name, quarterLength=1.5))
+        for name in ("C5", "F5", "A4", "C5", "F5", "A4"):
+            lower.append(music21.note.Note(name, quarterLength=0.5))
+        m.insert(0, upper)
+        m.insert(0, lower)
+        part.append(m)
+    score.append(part)
+    src = tmp_path / "two_voices.musicxml"
+    score.write("musicxml", fp=str(src))
+    return src
+
+
+def test_two_voices_striking_one_pitch_keep_their_lengths_in_the_score(tmp_path):
+    """The held F sounds until the inner voice strikes it again (one key, one note: the MIDI and
+    every measure see an eighth), and the score writes it as the dotted quarter it was, voice 1
+    (the upper) over voice 2. It had come back as an eighth."""
+    from tunesmith.inputs.musicxml import read_musicxml
+
+    (piece,) = read_musicxml(_two_voices_sharing_a_pitch(tmp_path))
+    held = piece.tracks[0].notes[0]
+    assert (held.pitch, held.duration, held.held) == (77, 0.5, 1.5)
+    out = music21.converter.parse(str(write_musicxml(piece, tmp_path / "again.musicxml")))
+    voices = out.parts[0].getElementsByClass("Measure")[0].voices
+    assert [[(n.nameWithOctave, float(n.quarterLength)) for n in v.notes] for v in voices] == [
+        [("F5", 1.5), ("A5", 1.5)], [("C5", 0.5), ("F5", 0.5), ("A4", 0.5)] * 2]
+
+
+def test_a_bar_where_one_voice_sounds_is_written_as_one(tmp_path):
+    """Bars of one line after bars of two voices (a continuation's new bars): no voice of rests
+    above them, as there had been."""
+    from tunesmith.inputs.musicxml import read_musicxml
+
+    (piece,) = read_musicxml(_two_voices_sharing_a_pitch(tmp_path))
+    piece.tracks[0].notes += [Note(67 + i, 6.0 + 0.5 * i, 0.5) for i in range(6)]
+    piece.bar_onsets, piece.end = [], 9.0
+    out = music21.converter.parse(str(write_musicxml(piece, tmp_path / "again.musicxml")))
+    third = out.parts[0].getElementsByClass("Measure")[2]
+    assert not third.voices
+    assert len(third.notes) == 6 and not third.getElementsByClass("Rest")
+
+
+def test_music21s_placeholder_title_and_composer_are_not_read_as_the_musicians():
+    """A score music21 wrote without a title or composer says "Music21 Fragment" and "Music21";
+    a take of it had carried both. The file's name is its title."""
+    import tempfile
+    from pathlib import Path
+
+    from tunesmith.inputs.musicxml import read_musicxml
+
+    with tempfile.TemporaryDirectory() as d:
+        (piece,) = read_musicxml(_two_voices_sharing_a_pitch(Path(d)))
+    assert piece.title == "two_voices" and "composer" not in piece.meta

@@ -256,6 +256,7 @@ def notated(piece: Piece) -> Piece:
             end_step = steps.get(cell(n.onset + n.duration)) or unit / 2  # a beat with no onset: its half
             end = on_grid(n.onset + n.duration, end_step)
             n.onset, n.duration = onset, max(end - onset, step)
+            n.held = None  # a played part is one voice a track: its times are the ones just set
         # a gap of a sixteenth or less before the next note is how it was played (detached), not
         # a rest the player counted: the note is written to the next onset, as notation imports do
         starts = sorted({n.onset for n in track.notes})

@@ -58,6 +58,11 @@ class Note:
     # own spelling, kept when the note is written to MusicXML; None (MIDI, generated notes):
     # spelled from the key and the chord when written. Not part of a note's identity.
     spelling: str | None = field(default=None, compare=False)
+    # the length the source wrote when another voice on its staff strikes the same pitch while it
+    # still sounds (a held dotted quarter under a moving inner voice): `duration` ends there, since
+    # one key sounds one note (MIDI cannot hold both), and the score writes this length. None
+    # otherwise. Not part of a note's identity.
+    held: float | None = field(default=None, compare=False)
 
 
 @dataclass

@@ -192,11 +192,14 @@ def _raw_sharps(k: KeySignature) -> int:
 
 
 def _clip_same_pitch_overlaps(track: Track) -> None:
-    """A note still sounding when the same pitch starts again ends there (MIDI cannot hold both)."""
+    """A note still sounding when the same pitch starts again ends there (MIDI cannot hold both);
+    the length it was written with stays its `held` length, for the score (two voices on a staff
+    striking one pitch: Verdi's held dotted quarter had been written as an eighth)."""
     last: dict[int, Note] = {}
     for n in track.notes:
         prev = last.get(n.pitch)
         if prev is not None and prev.onset < n.onset < prev.onset + prev.duration - _EPS:
+            prev.held = prev.held or prev.duration
             prev.duration = n.onset - prev.onset
         last[n.pitch] = n
 

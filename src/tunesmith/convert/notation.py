@@ -72,6 +72,8 @@ def _speller(piece: Piece):
     return spelled
 
 
+# what music21 writes for a score's missing title and composer (`music21.defaults.title`, `.author`)
+MUSIC21_PLACEHOLDERS = {"title": "Music21 Fragment", "composer": "Music21"}
 _SHARP_SPELLING = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 # the chords a sonority is read as, simplest first, for spelling a chromatic tone in it
 _HEARD_QUALITIES = ("", "m", "7", "dim", "m7", "m7b5", "dim7", "maj7", "aug", "add9", "madd9", "9", "m9")
@@ -332,9 +334,12 @@ def from_music21(stream: Any, **kw: Any) -> Piece:
     piece = Piece(**{k: v for k, v in fields.items()})
     md = getattr(stream, "metadata", None)
     if md is not None:
+        # music21 writes "Music21 Fragment" and "Music21" into a score that has no title or composer
+        # (its `defaults`): a file written by it names neither, and a take of it had carried both
         if not piece.title:
-            piece.title = (md.title or md.movementName or "") if hasattr(md, "title") else ""
-        if getattr(md, "composer", None):
+            title = (md.title or md.movementName or "") if hasattr(md, "title") else ""
+            piece.title = "" if title == MUSIC21_PLACEHOLDERS["title"] else title
+        if getattr(md, "composer", None) and md.composer != MUSIC21_PLACEHOLDERS["composer"]:
             piece.meta.setdefault("composer", md.composer)
     parts = list(stream.parts) if isinstance(stream, m21stream.Score) else [stream]
     parts = [p for p in parts if p.recurse().notesAndRests.first() is not None or p.recurse().getElementsByClass(m21harmony.ChordSymbol).first() is not None]
@@ -519,6 +524,8 @@ def _graces_apart(events: list) -> tuple[list, dict]:
 
 
 def _split_voices(events: list[tuple[Fraction, Fraction, list[int], int]]) -> list[list[tuple[Fraction, Fraction, list[int], int]]]:
+    """Overlapping events in separate voices (each event to the first voice free at its onset),
+    the voices ordered from the highest sounding to the lowest."""
     voices: list[list] = []
     ends: list[Fraction] = []
     for ev in events:
@@ -530,7 +537,14 @@ def _split_voices(events: list[tuple[Fraction, Fraction, list[int], int]]) -> li
         else:
             voices.append([ev])
             ends.append(ev[0] + ev[1])
-    return voices
+    return sorted(voices, key=lambda v: -_mean_pitch(v))
+
+
+def _mean_pitch(voice: list[tuple[Fraction, Fraction, list[int], int]], start: Fraction | None = None,
+                stop: Fraction | None = None) -> float:
+    """The mean pitch of a voice's events (those sounding between `start` and `stop` when given)."""
+    heard = [e for e in voice if start is None or (e[0] < stop and e[0] + e[1] > start)] or voice
+    return sum(sum(e[2]) / len(e[2]) for e in heard) / len(heard)
 
 
 def to_music21(piece: Piece, repeats: bool = False) -> Any:
@@ -632,7 +646,8 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
         velocities: dict[tuple[Fraction, Fraction], int] = {}
         written: dict[tuple[Fraction, int], str] = {}  # (onset, pitch) -> the source's own spelling
         for n in track.notes:
-            k = (_frac(n.onset), max(_frac(n.duration), Fraction(1, 24)))
+            # a note another voice strikes again while it sounds is written as held (`Note.held`)
+            k = (_frac(n.onset), max(_frac(n.held or n.duration), Fraction(1, 24)))
             groups.setdefault(k, []).append(n.pitch)
             velocities[k] = n.velocity
             if n.spelling:
@@ -685,8 +700,13 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
             # a pickup bar is the end of a whole bar: its beats are counted from where that bar began
             grid_start = b1 - Fraction(bar_ts.bar_length).limit_denominator(96) if bi == 0 and anacrusis else b0
             containers = []
-            for vi, voice_events in enumerate(voices):
-                container = m21stream.Voice(id=str(vi + 1)) if len(voices) > 1 else m
+            # the voices that sound in this bar, highest first: a voice silent in a bar is not
+            # written there (a bar of rests above a continuation's one line), and a bar with one
+            # voice is written as one
+            in_bar = sorted((v for v in voices if any(e[0] < b1 and e[0] + e[1] > b0 for e in v)),
+                            key=lambda v: -_mean_pitch(v, b0, b1)) or voices[:1]  # fmt: skip
+            for vi, voice_events in enumerate(in_bar):
+                container = m21stream.Voice(id=str(vi + 1)) if len(in_bar) > 1 else m
                 cursor = b0
                 for ei, (onset, dur, pitches, vel) in enumerate(voice_events):
                     stop = onset + dur
@@ -719,7 +739,7 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
                                 container.insert(part_on - b0, grace.getGrace())
                         container.insert(part_on - b0, el)
                     cursor = seg_off
-                if len(voices) > 1:
+                if len(in_bar) > 1:
                     if cursor < b1:
                         _insert_rests(container, cursor, b1, b0, b1, ts_at(b0), note)
                     containers.append(container)
