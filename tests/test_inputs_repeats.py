@@ -104,7 +104,7 @@ def test_abc_unmatched_repeats_never_crash_or_lose_notes(monkeypatch):
     expanded = {body: abc(body) for body in odd}
     import tunesmith.inputs.abc as abc_mod
 
-    monkeypatch.setattr(abc_mod, "_expand_repeats", lambda tokens: None)  # the tune as written
+    monkeypatch.setattr(abc_mod, "expand_repeats", lambda tokens: None)  # the tune as written
     for body in odd:
         written = abc(body)
         assert written.meta["repeats_expanded"] is False
@@ -188,12 +188,12 @@ def test_nottingham_repeats_expanded():
     grew = total = 0
     for f in files[:4]:
         expanded = read_abc(f)
-        written_reader = abc_mod._expand_repeats
+        written_reader = abc_mod.expand_repeats
         try:
-            abc_mod._expand_repeats = lambda tokens: None
+            abc_mod.expand_repeats = lambda tokens: None
             written = {p.piece_id: p for p in read_abc(f)}
         finally:
-            abc_mod._expand_repeats = written_reader
+            abc_mod.expand_repeats = written_reader
         for p in expanded:
             w = written[p.piece_id]
             total += 1

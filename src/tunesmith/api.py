@@ -825,7 +825,9 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
         _note_input_resembles(takes, piece, index)
     note_repeats_written_out(takes, piece)
     note_sounding_pitch(takes, piece)
+    note_measures_aligned(takes, piece)
     note_left_out(takes, piece)
+    note_tune_of_book(takes, piece)
     note_daw_tracks(verb, takes, piece)
     return _one_or_list(takes, n), {"load_model": load_seconds, "generate": generate_seconds}
 
@@ -845,6 +847,16 @@ def note_left_out(takes: list[Take], piece: Piece) -> None:
         return
     said = ", ".join(f"{count} {what}" for what, count in left_out.items())
     _tell(takes, f"not in the take (tunesmith does not read them): the input's {said}")
+
+
+def note_tune_of_book(takes: list[Take], piece: Piece) -> None:
+    """Which tune of an ABC file of several the take worked on (`meta["tunes_in_file"]`): the first
+    had been taken without a word, as `check` says it."""
+    tunes = piece.meta.get("tunes_in_file") or 1
+    if tunes > 1:
+        number = int(piece.meta.get("tune_index", 0)) + 1
+        _tell(takes, f"the file holds {tunes} tunes: this is tune {number}, {piece.title or 'untitled'} (--tune N "
+                     "takes another)")  # fmt: skip
 
 
 def note_daw_tracks(verb: str, takes: list[Take], piece: Piece) -> None:
@@ -896,6 +908,17 @@ def note_sounding_pitch(takes: list[Take], piece: Piece) -> None:
     if not parts:
         return
     _tell(takes, f"read at sounding pitch, as the take's score is written (concert pitch): {', '.join(map(str, parts))}")
+
+
+def note_measures_aligned(takes: list[Take], piece: Piece) -> None:
+    """Parts whose measures differ in length are read laid out together, a short measure filled
+    with a rest (`inputs.musicxml._align_measures`): say where, since the take's score has a
+    measure longer than its meter there."""
+    said = piece.meta.get("measures_aligned")
+    if said:
+        more = f" and {len(said) - 3} more" if len(said) > 3 else ""
+        _tell(takes, f"the parts' measures differ in length: laid out together, the short ones filled with a rest: "
+                     f"{'; '.join(map(str, said[:3]))}{more}")  # fmt: skip
 
 
 def note_repeats_written_out(takes: list[Take], piece: Piece) -> None:

@@ -112,6 +112,12 @@ _ROLE_PATTERNS = (
     ("accompaniment", re.compile(r"piano|accomp|bridge|guitar|keys|pad|organ|string", re.I)),
 )
 _ROLE_SUFFIX = re.compile(r"\s*\[(\w+)\]\s*$")
+# an instrument's transposition ("Clarinet in B♭", "Horn in F", "Trumpet in A") is no voice:
+# "in B♭" had read as the bass and "in A" as the alto
+_TRANSPOSITION = re.compile(r"\bin\s+[A-G](?:\s*(?:♭|♯|b|#|-?flat|-?sharp))?(?![\w])", re.I)
+# a wind or brass instrument named by its register (alto saxophone, tenor trombone) plays a part
+# of a band, not a choir's voice: the voice names give it no role (a bass instrument stays "bass")
+_REGISTER_INSTRUMENT = re.compile(r"sax|flute|clarinet|recorder|trombone|horn|oboe|cornet|ukulele|viol|oph", re.I)
 
 
 def guess_role(name: str, index: int = 0, n_tracks: int = 1, *, is_drum: bool = False) -> str:
@@ -127,8 +133,11 @@ def guess_role(name: str, index: int = 0, n_tracks: int = 1, *, is_drum: bool = 
     m = _ROLE_SUFFIX.search(name or "")
     if m and m.group(1).lower() in TRACK_ROLES:
         return m.group(1).lower()
+    plain = _TRANSPOSITION.sub("", name or "")
     for role, pattern in _ROLE_PATTERNS:
-        if pattern.search(name or ""):
+        if role in ("soprano", "alto", "tenor") and _REGISTER_INSTRUMENT.search(plain):
+            continue
+        if pattern.search(plain):
             # single letters only count for SATB scores
             if role in ("soprano", "alto", "tenor", "bass") and len((name or "").strip(" .")) == 1 and n_tracks != 4:
                 continue

@@ -8,6 +8,12 @@ symbols) and build the Piece straight from the tokens, skipping the costly Strea
 path for tunes with and without chords.
 
 Conventions:
+- The tune is read in the order it is played (`abc_order`): a header `P:` play order (`P:AABB`,
+  `P:(AB)2C`) over parts marked `P:A`, `P:B` in the body; a D.C. or D.S. (al Fine, al Coda; as
+  decorations `!D.C.!`, `!segno!`, `S`, `O` or as text "D.C. al Fine"), the passage played again
+  without its repeats; layouts it cannot follow are refused in one line naming the tune.
+- Voices (`V:`, declared in the header or in the body, named by digits or letters) are tracks.
+- `x` and `Z4` rests take their time; `w:` lyrics are counted in `meta["left_out"]`.
 - Repeats are expanded: the piece holds the tune as played (`meta["repeats_expanded"] = True`),
   e.g. A A B B for `|: A :| |: B :|`. `|:` opens a repeat, `:|` goes back once to the last `|:`
   or, with none, to the end of the previous repeat or the start of the tune (as players do;
@@ -42,10 +48,12 @@ import warnings
 from fractions import Fraction
 
 from ..convert import _finish, chord_durations
+from ..convert.common import guess_role
 from ..harmony import NO_CHORD, key_from_sharps, normalize_figure
 from ..limits import LimitError, check_abc_tune, check_piece
 from ..score import ChordSymbol, Note, Piece, Tempo, TimeSignature, Track
 from . import InputError, check_local_file, piece_stem, read_text
+from .abc_order import NAV_MARK, Mark, NotRead, bar_kinds, expand_repeats, has_navigation, navigate, play_order
 
 _X_LINE = re.compile(r"^X:", re.M)
 _LETTER_PC = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
@@ -96,7 +104,7 @@ def _midi_of(name: str) -> int:
 _DOUBLE_REPEAT = re.compile(r"(?<=[^|:\s])::(?=[^|:]|$)")
 
 
-_INLINE_FIELD = re.compile(r"\[([KLMQP]):([^\]]*)\]")
+_INLINE_FIELD = re.compile(r"\[([KLMQPV]):([^\]]*)\]")
 
 
 # ABC's fermata, 'H' or '!fermata!' before a note: music21's reader drops the note after 'H' (a
@@ -134,6 +142,104 @@ def _fix_body(text: str) -> str:
             # on a line of their own they change key/meter/length for the notes that follow
             line = _INLINE_FIELD.sub(lambda m: f"\n{m.group(1)}:{m.group(2)}\n", line)
         out.append(line)
+    return _navigation_marked(_rests_written_out("\n".join(out)))
+
+
+# ABC's invisible rest `x` and multi-bar rest `Z4` (4 bars): music21's tokenizer drops both, with
+# the time they take (a song's four bars of introduction rest and an `x4` bar had vanished, its
+# melody starting in bar 1). Written as `z` rests: a bar of rest per bar of `Z`.
+_X_REST = re.compile(r"x")  # in a line of music, outside quotes and decorations: only ever a rest
+_MULTI_BAR_REST = re.compile(r"Z(\d*)")
+MAX_MULTI_BAR_REST = 512  # bars one `Z` may stand for (co-create's bar limit)
+
+
+def _music_parts(line: str) -> list[str]:
+    """A music line split into its text (even parts) and its quoted strings and decorations (odd parts)."""
+    return _QUOTED_OR_DECORATION.split(line)
+
+
+def _rests_written_out(text: str) -> str:
+    meter, unit = Fraction(1), Fraction(1, 8)
+    out = []
+    for line in text.split("\n"):
+        field = re.match(r"^([A-Za-z]):\s*(.*)", line)
+        if field:
+            tag, value = field.group(1), field.group(2).split("%")[0].strip()
+            frac = re.match(r"(\d+)\s*/\s*(\d+)", value)
+            if tag == "M":
+                meter = Fraction(int(frac.group(1)), int(frac.group(2))) if frac and int(frac.group(2)) else \
+                    Fraction(1, 1) if value in ("C", "C|") else meter  # fmt: skip
+            elif tag == "L" and frac and int(frac.group(1)) and int(frac.group(2)):
+                unit = Fraction(int(frac.group(1)), int(frac.group(2)))
+            out.append(line)
+            continue
+        if "x" not in line and "Z" not in line:
+            out.append(line)
+            continue
+        music, comment = (line.split("%", 1) + [""])[:2] if "%" in line else (line, None)
+        parts = _music_parts(music)
+        bar = meter / unit  # a bar's length in unit notes
+
+        def rest(m: re.Match, bar: Fraction = bar) -> str:
+            return _bars_of_rest(int(m.group(1) or 1), bar)
+
+        for i in range(0, len(parts), 2):
+            parts[i] = _MULTI_BAR_REST.sub(rest, _X_REST.sub("z", parts[i]))
+        out.append("".join(parts) + ("%" + comment if comment is not None else ""))
+    return "\n".join(out)
+
+
+def _bars_of_rest(count: int, units: Fraction) -> str:
+    if count > MAX_MULTI_BAR_REST:
+        raise NotRead(f"a multi-bar rest Z{count} is longer than {MAX_MULTI_BAR_REST} bars")
+    length = f"{units.numerator}" if units.denominator == 1 else f"{units.numerator}/{units.denominator}"
+    return "|".join([f"z{length}"] * max(count, 1))
+
+
+# Navigation (D.C., D.S., Fine, Coda, Segno), as decorations (`!D.C.!`, `!fine!`, `S`, `O`, ...) or
+# text annotations ("^D.C. al Fine"): music21's tokenizer drops them, and a da capo tune had been
+# read once through, without a word. Each is written as a zero-length rest carrying an "@nav ..."
+# annotation (kept in place by the tokenizer, skipped as a chord), which `navigate` follows.
+_NAV_DECORATIONS = {"D.C.": "dc", "dacapo": "dc", "D.C.alfine": "dc fine", "D.C.alcoda": "dc coda",
+                    "D.S.": "ds", "D.S.alfine": "ds fine", "D.S.alcoda": "ds coda", "fine": "fine",
+                    "segno": "segno", "coda": "coda", "dacoda": "tocoda"}  # fmt: skip
+_NAV_TEXT = [(re.compile(r"^(?:D\.?\s*C\.?|Da\s+Capo)(?:\s+al\s+(Fine|Coda))?\.?$", re.I), "dc"),
+             (re.compile(r"^(?:D\.?\s*S\.?|Dal\s+Segno)(?:\s+al\s+(Fine|Coda))?\.?$", re.I), "ds"),
+             (re.compile(r"^Fine\.?$", re.I), "fine"),
+             (re.compile(r"^(?:To|Da)\s+Coda\.?$", re.I), "tocoda"),
+             (re.compile(r"^Coda\.?$", re.I), "coda")]  # fmt: skip
+_NAV_SHORTHAND = re.compile(r"(?<![=^_A-Za-z])([SO])(?=[~.]*[=^_]*[A-Ga-gz\[(|])")
+
+
+def _nav_of(part: str) -> str | None:
+    """The navigation a quoted string or decoration stands for ("dc fine", "segno", ...), else None."""
+    if part[:1] in "!+" and part[-1:] == part[:1]:
+        return _NAV_DECORATIONS.get(part[1:-1].replace(" ", ""))
+    if part.startswith('"'):  # "^D.C. al Fine", or as a chord name: "Fine"
+        text = part[1:-1].strip().lstrip("".join(_ANNOTATION_PREFIX)).strip()
+        for pattern, kind in _NAV_TEXT:
+            m = pattern.match(text)
+            if m:
+                return f"{kind} {m.group(1).lower()}" if m.groups() and m.group(1) else kind
+    return None
+
+
+def _navigation_marked(text: str) -> str:
+    out = []
+    for line in text.split("\n"):
+        if re.match(r"^[A-Za-z]:", line) or line.lstrip().startswith("%"):
+            out.append(line)
+            continue
+        parts = _music_parts(line)
+        for i, part in enumerate(parts):
+            if i % 2:
+                nav = _nav_of(part)
+                if nav is not None:
+                    parts[i] = f'"{NAV_MARK}{nav}"z0'
+            elif "S" in part or "O" in part:  # ABC's shorthand decorations: S segno, O coda
+                parts[i] = _NAV_SHORTHAND.sub(lambda m: f'"{NAV_MARK}{"segno" if m.group(1) == "S" else "coda"}"z0',
+                                              part)  # fmt: skip
+        out.append("".join(parts))
     return "\n".join(out)
 
 
@@ -156,157 +262,6 @@ def _quiet_music21():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         yield
-
-
-class _Mark:
-    """A section boundary in an expanded token stream; `key` names the repeated span."""
-
-    __slots__ = ("key",)
-
-    def __init__(self, key: int) -> None:
-        self.key = key
-
-
-def _bar_kinds(tokens: list) -> tuple[list[str], list[frozenset[int]]]:
-    """Per token: "start" (|:), "end" (:|), "ending" ([1, |2 ...), "close" (||, |]), or ""."""
-    from music21 import abcFormat as af
-
-    kinds: list[str] = []
-    nums: list[frozenset[int]] = []
-    for tok in tokens:
-        kind, n = "", frozenset()
-        if isinstance(tok, af.ABCBar):
-            src = (tok.src or "").strip()
-            form = getattr(tok, "repeatForm", "") or ""
-            digits = re.findall(r"\d+", src)
-            if tok.barType == "repeat" and form == "end":
-                kind = "end"
-            elif (tok.barType == "repeat" and form == "start") or src == ":":  # ':|:' leaves ':'
-                kind = "start"
-            elif digits or form in ("first", "second"):
-                kind = "ending"
-                n = frozenset(int(d) for d in digits) or frozenset({1 if form == "first" else 2})
-            elif src in ("||", "|]", "[|"):
-                kind = "close"
-        kinds.append(kind)
-        nums.append(n)
-    return kinds, nums
-
-
-def _expand_repeats(tokens: list, *, replay_pickup: bool = False) -> list | None:
-    """Tokens in playing order with _Mark section boundaries (see the module docstring);
-    None when the repeat structure cannot be expanded safely (read the tune as written).
-    `replay_pickup`: a pickup written before the first `|:` is played again before each return
-    to it (as players do when the repeat's last bar is short by the pickup: `A|: ... |d3 d2 :|`)."""
-    from music21 import abcFormat as af
-
-    kinds, nums = _bar_kinds(tokens)
-    n = len(tokens)
-    first = next((i for i, tk in enumerate(tokens) if not isinstance(tk, af.ABCMetadata)), n)
-    bar0 = next((i for i in range(first, n) if isinstance(tokens[i], af.ABCBar)), None)
-    pickup: list = []
-    if replay_pickup and bar0 is not None and kinds[bar0] == "start":
-        pickup = [tk for tk in tokens[first:bar0] if not isinstance(tk, af.ABCMetadata)]
-        if not any(isinstance(tk, af.ABCNote) for tk in pickup):
-            pickup = []
-
-    def next_ending(j: int) -> int | None:
-        """Index of an ending marker right after position j (plain bars between), else None."""
-        while j < n and kinds[j] == "" and isinstance(tokens[j], af.ABCBar):
-            j += 1
-        return j if j < n and kinds[j] == "ending" else None
-
-    def skip_target(i: int, pas: int) -> tuple[int, bool] | None:
-        """Where pass `pas` goes from an ending it does not play: (index, finishes the repeat)."""
-        j = i + 1
-        while j < n:
-            if kinds[j] == "ending" and pas in nums[j]:
-                return j, False
-            if kinds[j] == "start":
-                return None
-            if kinds[j] == "end" and next_ending(j + 1) is None:
-                return j + 1, True
-            j += 1
-        return None
-
-    out: list = [_Mark(first)]
-    start, pas, in_ending = first, 1, False
-    budget = 16 * n + 64
-    i = 0
-    while i < n:
-        if len(out) > budget:
-            return None
-        tok, kind = tokens[i], kinds[i]
-        if kind == "start":
-            out.append(tok)
-            start, pas, in_ending = i + 1, 1, False
-            out.append(_Mark(start))
-        elif kind == "ending":
-            if pas > 1 and pas not in nums[i]:
-                target = skip_target(i, pas)
-                if target is not None:
-                    i, finished = target
-                    if finished:
-                        start, pas, in_ending = i, 1, False
-                        out.append(_Mark(start))
-                    continue
-            out.append(tok)
-            in_ending = True
-        elif kind == "end":
-            out.append(tok)
-            later = next_ending(i + 1)
-            if pas == 1 or (in_ending and later is not None and max(nums[later]) > pas):
-                pas, in_ending = pas + 1, False
-                if pickup and bar0 is not None and start == bar0 + 1:
-                    out.extend([*pickup, tokens[bar0]])  # the pickup again, completing the short last bar
-                out.extend(_state_again(tokens, start, i))
-                out.append(_Mark(start))
-                i = start
-                continue
-            start, pas, in_ending = i + 1, 1, False
-            out.append(_Mark(start))
-        elif kind == "close" and in_ending and pas > 1:
-            out.append(tok)
-            start, pas, in_ending = i + 1, 1, False
-            out.append(_Mark(start))
-        else:
-            out.append(tok)
-        i += 1
-    played = {id(tk) for tk in out}
-    if any(id(tk) not in played for tk in tokens if isinstance(tk, af.ABCNote) and not tk.inGrace):
-        return None  # never lose a note: read as written instead
-    return out
-
-
-def _state_again(tokens: list, start: int, end: int) -> list:
-    """The meter, key and unit length in force at `start`, when the passage [start, end) changes
-    any of them: played again, its second pass begins as its first did (`|: C4 | [M:3/4] D3 :|`
-    had read its second C4 in 3/4). [] when the passage changes none."""
-    from music21 import abcFormat as af
-
-    def field(tk) -> str | None:
-        tag = getattr(tk, "tag", None) if isinstance(tk, af.ABCMetadata) else None
-        return tag if tag in ("M", "K", "L") else None
-
-    def state(upto: int) -> dict[str, object]:
-        out: dict[str, object] = {}
-        for tk in tokens[:upto]:
-            tag = field(tk)
-            if tag is not None:
-                out[tag] = tk
-        return out
-
-    # the state the passage's first note is played in (fields written at its head are replayed
-    # with it: `K:D` opening a B strain is read again on its second pass)
-    first = start
-    while first < end and isinstance(tokens[first], af.ABCMetadata):
-        first += 1
-    before, after = state(first), state(end)
-
-    def text(tk) -> str:
-        return str(getattr(tk, "data", "")).strip()
-
-    return [tk for tag, tk in before.items() if tag in after and text(after[tag]) != text(tk)]
 
 
 def _section_label(i: int) -> str:
@@ -382,7 +337,7 @@ def _walk(tokens: list, piece: Piece, track: Track, *, first_voice: bool) -> flo
     seen_key = False
     marks: list[tuple[Fraction, int]] = []
     for tok in tokens:
-        if isinstance(tok, _Mark):
+        if isinstance(tok, Mark):
             marks.append((t, tok.key))
             continue
         if isinstance(tok, af.ABCMetadata):
@@ -498,6 +453,59 @@ def _odd_bars(tokens: list) -> int:
                for i in range(1, len(bars) - 2))  # fmt: skip
 
 
+def _is_voice(tok) -> bool:
+    from music21 import abcFormat as af
+
+    return isinstance(tok, af.ABCMetadata) and tok.isVoice()
+
+
+def _voice_streams(tokens: list) -> list[tuple[str, list]]:
+    """(name, token stream) per voice (`V:`): the name its fields give it (`name="Melody"`, else
+    ""), the tune's header, then that voice's music, the voices in the order they are first named. music21's `splitByVoice` splits only at voices named by a digit
+    and keeps each `V:` passage apart: the voices of a score declared in its header (`V:1 clef=...`
+    before `K:`) had read as empty voices and the music after as voices 3 and 4, with no bar lines;
+    voices written a line each in turn (V:1, V:2, V:1, ...) as a new voice each time; voices named
+    `V:S`, `V:T1` not split at all, one read after the other as one melody."""
+    from music21 import abcFormat as af
+
+    if not any(_is_voice(tk) for tk in tokens):
+        return [("", tokens)]
+    key_at = next((i for i, tk in enumerate(tokens) if isinstance(tk, af.ABCMetadata) and tk.isKey()), -1)
+    header = [tk for tk in tokens[: key_at + 1] if not _is_voice(tk)]
+    bodies: dict[str, list] = {}
+    names: dict[str, str] = {}  # the first name a voice's V: fields give it
+    for tk in tokens[: key_at + 1]:
+        if _is_voice(tk):
+            bodies.setdefault(_voice_id(tk), [])
+            names.setdefault(_voice_id(tk), _voice_name(tk))
+    current = next(iter(bodies), "")  # music before any V: in the body is the first voice's
+    for tk in tokens[key_at + 1 :]:
+        if _is_voice(tk):
+            current = _voice_id(tk)
+            if not names.get(current):
+                names[current] = _voice_name(tk)
+        bodies.setdefault(current, [])
+        if not _is_voice(tk):
+            bodies[current].append(tk)
+    streams = [(names.get(v, ""), header + body) for v, body in bodies.items()
+               if any(isinstance(tk, af.ABCNote) and not tk.isRest for tk in body)]  # fmt: skip
+    return streams or [("", tokens)]
+
+
+def _voice_id(tok) -> str:
+    words = str(tok.data or "").split()
+    return words[0] if words else ""
+
+
+_VOICE_NAME = re.compile(r"""\b(?:name|nm)\s*=\s*(?:"([^"]*)"|(\S+))""")
+
+
+def _voice_name(tok) -> str:
+    """The name a `V:` field gives its voice (`name="Melody"`, `nm=Bass`), else ""."""
+    m = _VOICE_NAME.search(str(tok.data or ""))
+    return (m.group(1) or m.group(2) or "").strip() if m else ""
+
+
 def parse_abc_tune(text: str, **fields: object) -> Piece:
     """One tune's ABC text -> Piece. `fields` set Piece fields (piece_id, work_id, path, ...)."""
     from music21 import abcFormat as af
@@ -506,16 +514,20 @@ def parse_abc_tune(text: str, **fields: object) -> Piece:
     with _quiet_music21():
         handler = af.ABCHandler()
         handler.process(text)
-        voices = handler.splitByVoice() if any(isinstance(tk, af.ABCMetadata) and tk.isVoice() for tk in handler.tokens) else []
-    if len(voices) > 1:
-        header, *bodies = voices
-        streams = [header.tokens + body.tokens for body in bodies]
-    else:
-        streams = [handler.tokens]
-    expanded = [_expand_repeats(tokens) for tokens in streams]
+    names, streams = zip(*_voice_streams(handler.tokens))
+    navigated = [navigate(tokens) for tokens in streams]
+    ordered = any(play_order(tokens) is not tokens for tokens in streams)
+    if len(streams) > 1 and (ordered or any(a is not b for a, b in zip(navigated, streams))):
+        raise NotRead("a D.C., D.S. or P: play order in a tune of several voices (V:) is not followed by "
+                       "tunesmith's ABC reader: write the passes out, or use MusicXML")  # fmt: skip
+    if ordered and navigated[0] is not streams[0]:
+        raise NotRead("a P: play order and a D.C. or D.S. in one tune are not followed together by "
+                       "tunesmith's ABC reader: write the passes out, or use MusicXML")  # fmt: skip
+    streams = [play_order(tokens) for tokens in navigated]
+    expanded = [expand_repeats(tokens) for tokens in streams]
     repeats_expanded = all(x is not None for x in expanded)
     if repeats_expanded:
-        replayed = [_expand_repeats(tokens, replay_pickup=True) for tokens in streams]
+        replayed = [expand_repeats(tokens, replay_pickup=True) for tokens in streams]
         if (all(x is not None for x in replayed) and len(replayed[0]) != len(expanded[0])  # type: ignore[arg-type]
                 and _odd_bars(replayed[0]) < _odd_bars(expanded[0])):  # fmt: skip
             # `A|: ... |d3 d2 :|`: played through, the short last bar took the pickup again;
@@ -524,17 +536,26 @@ def parse_abc_tune(text: str, **fields: object) -> Piece:
         streams = expanded  # type: ignore[assignment]
     end = 0.0
     for i, tokens in enumerate(streams):
-        track = Track(name="melody" if i == 0 else f"voice {i + 1}", role="melody" if i == 0 else "accompaniment")
+        named = names[i] if len(streams) > 1 else ""
+        track = Track(name=named or ("melody" if i == 0 else f"voice {i + 1}"),
+                      role=guess_role(named, i, len(streams)) if named else "melody" if i == 0 else "accompaniment")  # fmt: skip
         end = max(end, _walk(tokens, piece, track, first_voice=(i == 0)))
         if track.notes:
             piece.tracks.append(track)
     piece.end = end
     piece.meta["repeats_expanded"] = repeats_expanded
     grace = sum(1 for tk in handler.tokens if isinstance(tk, af.ABCNote) and tk.inGrace)
-    if grace:  # not read; counted as written, for co-create to say the take leaves them out
-        piece.meta["left_out"] = {"grace note(s)": grace}
+    # lyrics (w: lines) are not read either: a song's words had vanished from the take without a word
+    words = [w for line in re.findall(r"^w:(.*)$", text, re.M) for w in re.split(r"[\s~-]+", line.split("%")[0])
+             if w.strip("*_|")]  # fmt: skip
+    left_out = {"grace note(s)": grace, "lyric syllable(s)": len(words)}
+    if any(left_out.values()):  # not read; counted as written, for co-create to say the take leaves them out
+        piece.meta["left_out"] = {k: v for k, v in left_out.items() if v}
     if not repeats_expanded:
         piece.meta["sections"] = [[0, len(piece.bar_onsets), "A"]]
+        if any(any(bar_kinds(stream)[0]) for stream in streams) or has_navigation(handler.tokens):
+            # said beside the take (`api.note_repeats_written_out`), as the MusicXML reader says it
+            piece.meta["repeats_not_followed"] = "tunesmith's ABC reader could not expand its repeat structure"
     return _finish(piece)
 
 
@@ -584,7 +605,6 @@ def read_abc(
             kpos = body.find("\nK:")
             at = kpos + 1 if kpos >= 0 else body.find("\n") + 1
             body = body[:at] + ("L:1/16\n" if short else "L:1/8\n") + body[at:]
-        body = _fix_body(body)
         fields = {
             "piece_id": f"{stem}#{index}",
             "work_id": f"{stem}#{ref or index}",
@@ -592,11 +612,13 @@ def read_abc(
             "source": source,
             "style": style,
             "license": license,
-            "meta": {"abc_ref": ref, "tune_index": index, "file": p.name},
+            # co-create takes one tune of a book (`only`): the verbs say which, and how many there are
+            "meta": {"abc_ref": ref, "tune_index": index, "file": p.name, "tunes_in_file": len(tunes)},
         }
         # co-create reading the one tune of a file names the file alone
         where = str(p) if only is not None and len(tunes) == 1 else f"{p}#{index} (X:{ref})"
         try:
+            body = _fix_body(body)
             check_abc_tune(where, body)  # meter, note lengths: before music21
             _check_endings(where, body)
             piece = parse_abc_tune(body, **fields)
@@ -604,7 +626,8 @@ def read_abc(
         except MemoryError:
             raise  # not this tune's fault alone; a corpus worker is retired (corpus.pool)
         except Exception as e:  # noqa: BLE001 - music21 raises many types on bad ABC
-            msg = str(e) if isinstance(e, LimitError) else f"{where}: {_abc_problem(e)}"
+            msg = str(e) if isinstance(e, LimitError) else f"{where}: {e}" if isinstance(e, NotRead) else \
+                f"{where}: {_abc_problem(e)}"  # fmt: skip
             if on_error == "raise":
                 if only is not None and isinstance(e, LimitError):
                     raise  # its message is one line naming the file (and the tune)

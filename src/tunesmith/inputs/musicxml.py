@@ -5,7 +5,10 @@ URL for a local path; we hand it the bytes of a checked local file. `<harmony>` 
 become ChordSymbols with canonical figures ("Dm7", "G7", "Cmaj7", "Bb7", "C/E"); the first
 part is the melody unless part names say otherwise. A transposing instrument's part (a B-flat
 clarinet's `<transpose>`) is read at sounding pitch, `meta["sounding_pitch"]` naming it. Grace
-notes and lyrics are not read; `meta["left_out"]` counts them ({"grace note(s)": 6}).
+notes and lyrics are not read; `meta["left_out"]` counts them ({"grace note(s)": 6}). A drum
+set's `<unpitched>` notes become a drum track (General MIDI keys); a guitar's TAB staff beside
+its notation staff is left out (the same notes again). Measures of unequal lengths in the parts
+are laid out together, as notation programs show them (`meta["measures_aligned"]`).
 
 Repeats are expanded with music21's `expandRepeats()` (repeat barlines, volta endings): the
 piece holds the music as played, `meta["repeats_expanded"] = True`. Should music21 refuse or
@@ -80,16 +83,22 @@ def harmony_figure(h) -> str | None:
     if bass_step is not None and (bass_step.text or "").strip():
         bass = "/" + bass_step.text.strip() + _alter_text(h.find("bass/bass-alter"))
     degrees = ""
+    values = []
     for d in h.findall("degree"):
         value = (d.findtext("degree-value") or "").strip()
         dtype = (d.findtext("degree-type") or "add").strip()
         acc = _alter_text(d.find("degree-alter"))
         if value and dtype != "subtract":
             degrees += ("add" if dtype == "add" and not acc and value in ("2", "4", "9") else "") + acc + value
+            values.append(value)
     text = (kind_el.get("text") or "").strip() if kind_el is not None else ""
     quality = M21_KIND_TO_QUALITY.get(kind)
     candidates = []
-    if text:
+    if text and degrees and not all(v in text for v in values):
+        # the kind's text names the kind only ("7"), the <degree>s are shown after it, as Finale
+        # and MuseScore write a G7(b9) or a G7(#5): the text alone had read them as plain G7
+        candidates += [root + text + degrees + bass, root + text + bass]
+    elif text:  # the text spells the degrees itself ("7(b9)", "add9", "6/9")
         candidates += [root + text + bass, root + text + degrees + bass]
     if quality is not None:
         candidates += [root + quality + degrees + bass, root + quality + bass]
@@ -120,6 +129,135 @@ def _harmonies_to_words(root) -> None:
         if offset is not None:
             SubElement(d, "offset").text = offset.text
         parent.insert(i, d)
+
+
+_SHARP_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+
+
+def _unpitched_to_drum_keys(root) -> set[str]:
+    """Each percussion note (`<unpitched>`, a drum set's) given the pitch of its General MIDI drum
+    key, as the part list maps its `<instrument>` (`<midi-unpitched>`, 1-based), else its staff
+    position; returns the ids of the parts that hold them, to be read as drum tracks. music21's
+    Unpitched notes had failed the whole file ("'Unpitched' object has no attribute 'pitch'")."""
+    from xml.etree.ElementTree import Element, SubElement
+
+    keys: dict[str, int] = {}
+    for mi in root.iter("midi-instrument"):
+        text = (mi.findtext("midi-unpitched") or "").strip()
+        if text.isdigit() and 1 <= int(text) <= 128:
+            keys[mi.get("id", "")] = int(text) - 1
+    parts = set()
+    for part in root.iter("part"):
+        for note in part.iter("note"):
+            unpitched = note.find("unpitched")
+            if unpitched is None:
+                continue
+            inst = note.find("instrument")
+            key = keys.get(inst.get("id", "") if inst is not None else "")
+            if key is None:  # no drum key named: the note's staff position (a sound, if not the drum's)
+                step = (unpitched.findtext("display-step") or "").strip().upper()
+                octave = (unpitched.findtext("display-octave") or "").strip()
+                name = step if len(step) == 1 and step in "CDEFGAB" else "C"
+                octave = octave if octave.isdigit() else "4"
+            else:
+                name, octave = _SHARP_NAMES[key % 12], str(key // 12 - 1)
+            pitch = Element("pitch")
+            SubElement(pitch, "step").text = name[0]
+            if name.endswith("#"):
+                SubElement(pitch, "alter").text = "1"
+            SubElement(pitch, "octave").text = octave
+            i = list(note).index(unpitched)
+            note.remove(unpitched)
+            note.insert(i, pitch)
+            parts.add(part.get("id", ""))
+    return parts
+
+
+def _drop_tab_staves(s) -> None:
+    """A TAB staff that shadows its part's notation staff (a guitar with standard notation and
+    tablature, as MuseScore and Guitar Pro export it: the same notes twice, with string and fret)
+    left out: it had been read as a second, identical guitar track. A part written in TAB alone
+    is kept."""
+    from music21 import clef, stream
+
+    def is_tab(staff) -> bool:
+        return isinstance(staff.recurse().getElementsByClass(clef.Clef).first(), clef.TabClef)
+
+    staves = [p for p in s.parts if isinstance(p, stream.PartStaff)]
+    for staff in staves:
+        group = _xml_part_id(staff)
+        siblings = [q for q in staves if q is not staff and _xml_part_id(q) == group]
+        if group is not None and is_tab(staff) and any(not is_tab(q) for q in siblings):
+            s.remove(staff)
+
+
+def _align_measures(s) -> list[str]:
+    """Every part's measure j made as long as the longest one played there (a rest added at its
+    end), and a measure of rests alone as long as that: a notation program lays out a score's
+    measures together, where music21 lays each part's measures end to end. A part with one
+    short measure (a hand-edited export) had run a beat ahead of the others from there on, and a
+    part whose pickup measure holds a whole bar's rest had put the melody's pickup a bar early
+    against it. Returns "measure 2 (Cello 3 beats, Flute 4)" for each measure changed."""
+    from music21 import note, stream
+
+    parts = list(s.parts)
+    measures = [list(part.getElementsByClass(stream.Measure)) for part in parts]
+    if len(parts) < 2 or not all(measures):
+        return []
+    said, changed = [], set()
+    for j in range(min(len(ms) for ms in measures)):
+        lengths = [float(ms[j].duration.quarterLength) for ms in measures]
+        if max(lengths) - min(lengths) < 1e-6:
+            continue
+        played = [i for i, ms in enumerate(measures) if ms[j].recurse().notes.first() is not None]
+        target = max(lengths[i] for i in played) if played else lengths[0]
+        padded = False  # a played measure made longer: worth a word (a pickup's whole-bar rests are not)
+        for i, ms in enumerate(measures):
+            m, length = ms[j], lengths[i]
+            if abs(length - target) < 1e-6:
+                continue
+            if i not in played:  # rests alone: one rest the length of the measure as played
+                for r in list(m.recurse().notesAndRests):
+                    r.activeSite.remove(r)
+                m.insert(0, note.Rest(quarterLength=target))
+            else:
+                m.insert(length, note.Rest(quarterLength=target - length))
+                padded = True
+            changed.add(i)
+        if padded:
+            number = getattr(measures[0][j], "number", j + 1)
+            beats = ", ".join(f"{_part_name(part, i)} {lengths[i]:g} beats" for i, part in enumerate(parts))
+            said.append(f"measure {number} ({beats})")
+    for i in changed:
+        offset = float(measures[i][0].offset)
+        for m in measures[i]:
+            parts[i].setElementOffset(m, offset)
+            offset += float(m.duration.quarterLength)
+        parts[i].coreElementsChanged()
+    return said
+
+
+def _part_name(part, i: int) -> str:
+    return (getattr(part, "partName", None) or f"part {i + 1}").strip()
+
+
+def _xml_part_id(part) -> str | None:
+    """The MusicXML id (`<part id="P2">`) of a music21 part or staff: music21 names a one-staff
+    part by its part name, a staff of a piano's or a guitar's part "P1-Staff2"."""
+    inst = part.getInstrument(returnDefault=False)
+    return getattr(inst, "partId", None)
+
+
+def _add_drum_tracks(piece: Piece, parts: list) -> None:
+    """The percussion parts (their notes at General MIDI drum keys, `_unpitched_to_drum_keys`) as
+    drum tracks of `piece`: MIDI channel 10, role "other", never the melody."""
+    from music21 import stream
+
+    drummed = from_music21(stream.Score(parts))
+    for track in drummed.tracks:
+        track.is_drum, track.role, track.program = True, "other", 0
+        piece.tracks.append(track)
+    piece.end = max(piece.end, drummed.end)
 
 
 def _utf8(p, data: bytes) -> bytes:
@@ -291,7 +429,8 @@ def read_musicxml(path: str | os.PathLike, *, source: str = "", style: str = "",
     # what a Piece does not hold, counted so that co-create can say the take leaves it out
     left_out = {"grace note(s)": sum(1 for n in root.iter("note") if n.find("grace") is not None),
                 "lyric syllable(s)": sum(1 for _ in root.iter("lyric"))}  # fmt: skip
-    if root.find(".//harmony") is not None:
+    drum_parts = _unpitched_to_drum_keys(root) if root.find(".//unpitched") is not None else set()
+    if root.find(".//harmony") is not None or drum_parts:
         from xml.etree.ElementTree import tostring
 
         _harmonies_to_words(root)
@@ -302,12 +441,19 @@ def read_musicxml(path: str | os.PathLike, *, source: str = "", style: str = "",
             s = converter.parseData(data.decode("utf-8", "replace").lstrip("\ufeff"), format="musicxml")
     except Exception as e:  # noqa: BLE001
         raise InputError(f"{p}: music21 could not read the MusicXML ({type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''})") from e
+    _drop_tab_staves(s)
+    aligned = _align_measures(s)
     transposed = _to_sounding_pitch(s)
     s, expanded, sections, why_not = _expand_repeats(s)
     stem = piece_stem(p, source)
+    drums = [part for part in s.parts if _xml_part_id(part) in drum_parts]
+    for part in drums:  # read apart, as drum tracks: a drum set's notes are not a melody
+        s.remove(part)
     piece = from_music21(
         s, piece_id=stem, work_id=stem, path=str(p), source=source, style=style, license=license, meta={"file": p.name}
     )
+    if drums:
+        _add_drum_tracks(piece, drums)
     if not piece.title or piece.title.lower() in ("", "title", "untitled", "music21"):
         piece.title = name_text(p.stem)
     piece.meta["repeats_expanded"] = expanded
@@ -317,6 +463,8 @@ def read_musicxml(path: str | os.PathLike, *, source: str = "", style: str = "",
     left_out = {k: v for k, v in left_out.items() if v}
     if left_out:
         piece.meta["left_out"] = left_out
+    if aligned:  # measures of unequal lengths in the parts, laid out together
+        piece.meta["measures_aligned"] = aligned
     if transposed:  # read (and a take written) at sounding pitch: the verbs say so
         piece.meta["sounding_pitch"] = transposed
     if not piece.tracks and not piece.chords:

@@ -1,0 +1,166 @@
+"""ABC as people post it (thesession.org, abcnotation.com, the ABC 2.1 standard): features the
+reader had read wrongly without a word (session 39). Each fixture is a tiny tune written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from tunesmith.inputs import InputError
+from tunesmith.inputs.abc import read_abc
+
+NAMES = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"]
+
+
+def _read(tmp_path, text: str, name: str = "tune.abc"):
+    path = tmp_path / name
+    path.write_text(text)
+    return read_abc(path, on_error="raise")
+
+
+def _names(track) -> list[str]:
+    return [NAMES[n.pitch % 12] for n in track.notes]
+
+
+def _labels(piece) -> list[str]:
+    return [str(s[2]) for s in piece.meta["sections"]]
+
+
+# ------------------------------------------------------------------ P: play order
+def test_header_play_order_plays_the_parts_in_order(tmp_path):
+    (piece,) = _read(tmp_path, "X:1\nT:Parts\nM:4/4\nL:1/4\nP:AABB\nK:C\nP:A\nC D E F|\nP:B\nG A B c|]\n")
+    assert _names(piece.melody()) == list("CDEF" * 2 + "GABC" * 2)
+    assert piece.n_bars == 4
+    assert _labels(piece) == ["A", "A", "B", "B"]
+    assert piece.meta["repeats_expanded"] is True
+
+
+def test_play_order_with_groups_and_counts(tmp_path):
+    (piece,) = _read(tmp_path, "X:1\nT:P\nM:2/4\nL:1/4\nP:(AB)2.C\nK:C\nP:A\nC D|\nP:B\nE F|\nP:C\nG2|]\n")
+    assert _names(piece.melody()) == list("CDEFCDEFG")
+
+
+def test_play_order_over_written_repeats_is_not_doubled(tmp_path):
+    # the Nottingham tunes' P:AABB over |: A :| |: B :| describes the written repeats
+    (piece,) = _read(tmp_path, "X:1\nT:P\nM:2/4\nL:1/4\nP:AABB\nK:C\nP:A\n|:C D:|\nP:B\n|:E F:|\n")
+    assert _names(piece.melody()) == list("CDCDEFEF")
+
+
+def test_play_order_part_without_start_repeat_goes_back_to_its_own_start(tmp_path):
+    (piece,) = _read(tmp_path, "X:1\nT:P\nM:2/4\nL:1/4\nP:ABA\nK:C\nP:A\nC D:|\nP:B\nE F||\n")
+    assert _names(piece.melody()) == list("CDCDEFCDCD")
+
+
+def test_play_order_naming_a_missing_part_is_refused(tmp_path):
+    with pytest.raises(InputError, match=r"tune\.abc.*play order P:ABC names part C, which the tune does not have"):
+        _read(tmp_path, "X:1\nT:P\nM:2/4\nL:1/4\nP:ABC\nK:C\nP:A\nC D|\nP:B\nE F|]\n")
+
+
+# ------------------------------------------------------------------ D.C. / D.S. / Fine / Coda
+def test_da_capo_al_fine_decorations(tmp_path):
+    text = "X:1\nT:DC\nM:3/4\nL:1/4\nK:C\nC D E|F3 !fine!|G A B|c3 !D.C.!|]\n"
+    (piece,) = _read(tmp_path, text)
+    assert _names(piece.melody()) == list("CDEFGABCCDEF")
+    assert piece.n_bars == 6
+    assert _labels(piece) == ["A", "B", "A"]
+
+
+def test_da_capo_al_fine_as_text_annotations(tmp_path):
+    text = 'X:1\nT:DC\nM:3/4\nL:1/4\nK:C\nC D E|"^Fine"F3|G A B|"^D.C. al Fine"c3|]\n'
+    (piece,) = _read(tmp_path, text)
+    assert _names(piece.melody()) == list("CDEFGABCCDEF")
+    assert not piece.chords and "unparsed_chords" not in piece.meta  # the words are not chords
+
+
+def test_dal_segno_al_coda(tmp_path):
+    text = ("X:1\nT:DS\nM:2/4\nL:1/4\nK:C\nC D|!segno!E F|G A !coda!|B c !D.S.alcoda!|!coda!d e|]\n")
+    (piece,) = _read(tmp_path, text)
+    # played: C D | E F | G A | B c, back to the segno: E F | G A, then the coda: d e
+    assert _names(piece.melody()) == list("CDEFGABCEFGADE")
+
+
+def test_da_capo_repeats_not_taken_the_second_time(tmp_path):
+    text = "X:1\nT:DC\nM:2/4\nL:1/4\nK:C\n|:C D:|E F !fine!|G A !D.C.!|]\n"
+    (piece,) = _read(tmp_path, text)
+    assert _names(piece.melody()) == list("CDCDEFGACDEF")
+
+
+def test_dal_segno_without_a_segno_is_refused(tmp_path):
+    with pytest.raises(InputError, match=r"tune\.abc.*a D\.S\. with no segno"):
+        _read(tmp_path, "X:1\nT:DS\nM:2/4\nL:1/4\nK:C\nC D|E F !D.S.!|]\n")
+
+
+# ------------------------------------------------------------------ voices
+_SCORE = """X:1
+T:Two voices
+M:4/4
+L:1/4
+%%score (1 2)
+V:1 clef=treble name="Melody"
+V:2 clef=bass name="Bass"
+K:G
+"""
+
+
+def test_voices_declared_in_the_header(tmp_path):
+    (piece,) = _read(tmp_path, _SCORE + "V:1\nG A B c|d4|]\nV:2\nG,,2 D,2|G,,4|]\n")
+    assert [t.name for t in piece.tracks] == ["Melody", "Bass"]
+    assert _names(piece.melody()) == list("GABCD")
+    assert piece.bar_onsets == [0.0, 4.0]
+
+
+def test_inline_voice_fields(tmp_path):
+    (piece,) = _read(tmp_path, _SCORE + "[V:1] G A B c|d4|]\n[V:2] G,,2 D,2|G,,4|]\n")
+    assert len(piece.tracks) == 2 and _names(piece.melody()) == list("GABCD")
+    assert piece.end == 8.0
+
+
+def test_voices_in_turns_with_names_not_digits(tmp_path):
+    text = "X:1\nT:SATB\nM:2/4\nL:1/4\nK:C\nV:S\nC D|\nV:B\nC,2|\nV:S\nE F|\nV:B\nF,2|]\n"
+    (piece,) = _read(tmp_path, text)
+    assert [len(t.notes) for t in piece.tracks] == [4, 2]
+    assert _names(piece.melody()) == list("CDEF")
+    assert piece.end == 4.0
+
+
+# ------------------------------------------------------------------ rests
+def test_multi_bar_rest_takes_its_bars(tmp_path):
+    (piece,) = _read(tmp_path, "X:1\nT:Z\nM:3/4\nL:1/8\nK:C\nZ2|C2 D2 E2|]\n")
+    assert piece.melody().notes[0].onset == 6.0
+    assert piece.end == 9.0
+
+
+def test_invisible_rest_takes_its_time(tmp_path):
+    (piece,) = _read(tmp_path, "X:1\nT:x\nM:2/4\nL:1/4\nK:C\nC D|x2|E F|]\n")
+    assert [n.onset for n in piece.melody().notes] == [0.0, 1.0, 4.0, 5.0]
+
+
+def test_huge_multi_bar_rest_is_refused(tmp_path):
+    with pytest.raises(InputError, match=r"tune\.abc.*multi-bar rest Z100000 is longer than 512 bars"):
+        _read(tmp_path, "X:1\nT:Z\nM:4/4\nL:1/8\nK:C\nZ100000|C8|]\n")
+
+
+# ------------------------------------------------------------------ what is not read is said
+def test_lyrics_are_counted_as_left_out(tmp_path):
+    (piece,) = _read(tmp_path, "X:1\nT:Song\nM:4/4\nL:1/4\nK:F\nC F F G|A4|]\nw: Hush a-by my ba-by\n")
+    assert piece.meta["left_out"] == {"lyric syllable(s)": 6}  # Hush a by my ba by
+
+
+def test_cocreate_says_which_tune_of_a_book_it_took(tmp_path):
+    from types import SimpleNamespace
+
+    from tunesmith.api import note_tune_of_book
+
+    path = tmp_path / "book.abc"
+    path.write_text("X:1\nT:First\nM:2/4\nL:1/4\nK:C\nC D|]\n\nX:2\nT:Second\nM:2/4\nL:1/4\nK:C\nE F|]\n")
+    (piece,) = read_abc(path, only=1)
+    take = SimpleNamespace(provenance={})
+    note_tune_of_book([take], piece)  # type: ignore[list-item]
+    assert take.provenance["notes"] == ["the file holds 2 tunes: this is tune 2, Second (--tune N takes another)"]
+
+
+def test_voices_named_in_their_fields_are_tracks_of_those_names(tmp_path):
+    # `V:1 name="Melody"` / `V:2 nm=Bass`: the take's staves had been "melody" and "voice 2 [accompaniment]"
+    text = ('X:1\nT:Named\nM:4/4\nL:1/4\nK:G\nV:1 clef=treble name="Melody"\nV:2 clef=bass nm=Bass\n'
+            "[V:1] G A B c|d4|]\n[V:2] G,,2 D,2|G,,4|]\n")  # fmt: skip
+    (piece,) = _read(tmp_path, text)
+    assert [(t.name, t.role) for t in piece.tracks] == [("Melody", "melody"), ("Bass", "bass")]
