@@ -50,9 +50,11 @@ def test_play_order_part_without_start_repeat_goes_back_to_its_own_start(tmp_pat
     assert _names(piece.melody()) == list("CDCDEFCDCD")
 
 
-def test_play_order_naming_a_missing_part_is_refused(tmp_path):
-    with pytest.raises(InputError, match=r"tune\.abc.*play order P:ABC names part C, which the tune does not have"):
-        _read(tmp_path, "X:1\nT:P\nM:2/4\nL:1/4\nP:ABC\nK:C\nP:A\nC D|\nP:B\nE F|]\n")
+def test_play_order_naming_a_missing_part_is_read_as_written_and_said(tmp_path):
+    # the tune as written, once through, with why; refusing it had lost tune-book tunes read before
+    (piece,) = _read(tmp_path, "X:1\nT:P\nM:2/4\nL:1/4\nP:ABC\nK:C\nP:A\nC D|\nP:B\nE F|]\n")
+    assert _names(piece.melody()) == list("CDEF")
+    assert piece.meta["navigation_not_followed"] == "its play order P:ABC names part C, which the tune does not have"
 
 
 # ------------------------------------------------------------------ D.C. / D.S. / Fine / Coda
@@ -84,9 +86,31 @@ def test_da_capo_repeats_not_taken_the_second_time(tmp_path):
     assert _names(piece.melody()) == list("CDCDEFGACDEF")
 
 
-def test_dal_segno_without_a_segno_is_refused(tmp_path):
-    with pytest.raises(InputError, match=r"tune\.abc.*a D\.S\. with no segno"):
-        _read(tmp_path, "X:1\nT:DS\nM:2/4\nL:1/4\nK:C\nC D|E F !D.S.!|]\n")
+def test_dal_segno_without_a_segno_is_read_as_written_and_said(tmp_path):
+    (piece,) = _read(tmp_path, "X:1\nT:DS\nM:2/4\nL:1/4\nK:C\nC D|E F !D.S.!|]\n")
+    assert _names(piece.melody()) == list("CDEF")
+    assert piece.meta["navigation_not_followed"].startswith("a D.S. with no segno")
+
+
+def test_a_segno_written_as_text_and_the_sign_beside_the_ds(tmp_path):
+    # Ryan's Mammoth: `"Segno"` where the D.S. goes back to, and again beside the `"_D.S."` at the end
+    # of the strain (the sign printed there, not a place to go back to)
+    text = 'X:1\nT:Reel\nM:2/4\nL:1/4\nK:C\nC "Segno"|D E|F G|]A B|c "Segno" "_D.S."c|]\n'
+    (piece,) = _read(tmp_path, text)
+    assert "navigation_not_followed" not in piece.meta
+    assert _names(piece.melody()) == list("CDEFGABCC") + list("DEFGABCC")
+
+
+def test_cocreate_says_a_jump_it_did_not_follow(tmp_path):
+    from types import SimpleNamespace
+
+    from tunesmith.api import note_repeats_written_out
+
+    (piece,) = _read(tmp_path, "X:1\nT:DS\nM:2/4\nL:1/4\nK:C\nC D|E F !D.S.!|]\n")
+    take = SimpleNamespace(provenance={})
+    note_repeats_written_out([take], piece)  # type: ignore[list-item]
+    assert take.provenance["notes"][0].startswith("the input's jumps or play order were not followed (a D.S. with no "
+                                                  "segno")  # fmt: skip
 
 
 # ------------------------------------------------------------------ voices

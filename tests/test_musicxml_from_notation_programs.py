@@ -176,11 +176,13 @@ def test_cocreate_says_where_the_parts_measures_were_laid_out_together(tmp_path)
     ("name", "role"),
     [("Clarinet in B♭", "accompaniment"), ("Horn in F", "accompaniment"), ("Trumpet in A", "accompaniment"),
      ("Alto Saxophone", "accompaniment"), ("Tenor Trombone", "accompaniment"), ("Bass Clarinet", "bass"),
-     ("Bass Guitar", "bass"), ("Alto", "alto"), ("Tenor", "tenor"), ("Violin", "melody")],
+     ("Bass Guitar", "bass"), ("Alto", "alto"), ("Tenor", "tenor"), ("Violin", "melody"), ("Alto Flute", "melody"),
+     # a chorale's voices doubled by instruments stay voices; a possessive's "s" is no soprano
+     ("Soprano Oboe 1 Violin1", "soprano"), ("Tenor Viola", "tenor"), ("Byrne's Hornpipe", "accompaniment")],
 )  # fmt: skip
 def test_a_band_instruments_name_is_not_read_as_a_choir_voice(name, role):
     # a concert score's "Clarinet in B♭" had been read as the bass ("B"), an alto saxophone as the
-    # alto of a chorale
+    # alto of a chorale, and an Irish MIDI file's one track "Byrne's Hornpipe" as a soprano
     from tunesmith.convert.common import guess_role
 
     assert guess_role(name, 2, 6) == role

@@ -931,6 +931,9 @@ def note_repeats_written_out(takes: list[Take], piece: Piece) -> None:
     if why_not:  # repeat signs there, not followed: the musician should know the bars are as written
         _tell(takes, f"the input's repeat signs were not followed ({why_not}); it is read as written, once through")
         return
+    jump = piece.meta.get("navigation_not_followed")
+    if jump:  # a D.C., D.S. or P: play order the ABC reader could not follow (`inputs.abc`)
+        _tell(takes, f"the input's jumps or play order were not followed ({jump}): it is read as written")
     labels = played_repeat_labels(piece)
     if not labels:
         return

@@ -144,6 +144,8 @@ def run(args: argparse.Namespace) -> int:
     if skipped:
         shown = "; ".join(skipped[:3]) + (f"; and {len(skipped) - 3} more (--json lists them)" if len(skipped) > 3 else "")
         print(f"  not read from the folder: {len(skipped)} file(s): {shown}")
+    if piece.meta.get("navigation_not_followed"):
+        print(f"  (its jumps or play order were not followed: {piece.meta['navigation_not_followed']}; read as written)")
     if piece.meta.get("repeats_not_followed"):
         print(f"  (its repeat signs were not followed: {piece.meta['repeats_not_followed']}; read as written, once through)")
     if not out["nearest"]:

@@ -103,7 +103,7 @@ def skyline(onsets: np.ndarray, pitches: np.ndarray, ends: np.ndarray) -> np.nda
 
 # ------------------------------------------------------------------------------ roles
 _ROLE_PATTERNS = (
-    ("soprano", re.compile(r"\b(soprano|sopran|sop|s\.?)\b|^s$", re.I)),
+    ("soprano", re.compile(r"\b(soprano|sopran|sop)\b|(?<!')\bs\.?\b|^s$", re.I)),
     ("alto", re.compile(r"\b(alto|alt|a\.?)\b|^a$", re.I)),
     ("tenor", re.compile(r"\b(tenor|ten|t\.?)\b|^t$", re.I)),
     ("bass", re.compile(r"\b(bass|basso|b\.?)\b|^b$", re.I)),
@@ -115,9 +115,11 @@ _ROLE_SUFFIX = re.compile(r"\s*\[(\w+)\]\s*$")
 # an instrument's transposition ("Clarinet in B♭", "Horn in F", "Trumpet in A") is no voice:
 # "in B♭" had read as the bass and "in A" as the alto
 _TRANSPOSITION = re.compile(r"\bin\s+[A-G](?:\s*(?:♭|♯|b|#|-?flat|-?sharp))?(?![\w])", re.I)
-# a wind or brass instrument named by its register (alto saxophone, tenor trombone) plays a part
-# of a band, not a choir's voice: the voice names give it no role (a bass instrument stays "bass")
-_REGISTER_INSTRUMENT = re.compile(r"sax|flute|clarinet|recorder|trombone|horn|oboe|cornet|ukulele|viol|oph", re.I)
+# a wind or brass instrument named by its register (alto saxophone, tenor trombone, soprano
+# recorder) plays a part of a band, not a choir's voice: the voice word gives it no role (a bass
+# instrument stays "bass"; "Tenor Viola" in a chorale is the tenor, doubled)
+_REGISTER_INSTRUMENT = re.compile(r"\b(?:soprano|alto|tenor|baritone)\s+(sax\w*|flute|clarinet|recorder|trombone|horn|"
+                                  r"ukulele|cornet|bugle)\b", re.I)  # fmt: skip
 
 
 def guess_role(name: str, index: int = 0, n_tracks: int = 1, *, is_drum: bool = False) -> str:
@@ -133,10 +135,8 @@ def guess_role(name: str, index: int = 0, n_tracks: int = 1, *, is_drum: bool = 
     m = _ROLE_SUFFIX.search(name or "")
     if m and m.group(1).lower() in TRACK_ROLES:
         return m.group(1).lower()
-    plain = _TRANSPOSITION.sub("", name or "")
+    plain = _REGISTER_INSTRUMENT.sub(r"\1", _TRANSPOSITION.sub("", name or ""))
     for role, pattern in _ROLE_PATTERNS:
-        if role in ("soprano", "alto", "tenor") and _REGISTER_INSTRUMENT.search(plain):
-            continue
         if pattern.search(plain):
             # single letters only count for SATB scores
             if role in ("soprano", "alto", "tenor", "bass") and len((name or "").strip(" .")) == 1 and n_tracks != 4:

@@ -206,6 +206,7 @@ _NAV_DECORATIONS = {"D.C.": "dc", "dacapo": "dc", "D.C.alfine": "dc fine", "D.C.
 _NAV_TEXT = [(re.compile(r"^(?:D\.?\s*C\.?|Da\s+Capo)(?:\s+al\s+(Fine|Coda))?\.?$", re.I), "dc"),
              (re.compile(r"^(?:D\.?\s*S\.?|Dal\s+Segno)(?:\s+al\s+(Fine|Coda))?\.?$", re.I), "ds"),
              (re.compile(r"^Fine\.?$", re.I), "fine"),
+             (re.compile(r"^(?:Segno|S)\.?$", re.I), "segno"),  # "Segno", "^Segno" (Ryan's, O'Neill's)
              (re.compile(r"^(?:To|Da)\s+Coda\.?$", re.I), "tocoda"),
              (re.compile(r"^Coda\.?$", re.I), "coda")]  # fmt: skip
 _NAV_SHORTHAND = re.compile(r"(?<![=^_A-Za-z])([SO])(?=[~.]*[=^_]*[A-Ga-gz\[(|])")
@@ -506,6 +507,18 @@ def _voice_name(tok) -> str:
     return (m.group(1) or m.group(2) or "").strip() if m else ""
 
 
+def _in_playing_order(streams: list[list]) -> list[list]:
+    """Each voice's tokens through its D.C. or D.S. and the header's P: play order (`abc_order`);
+    `NotRead` where it cannot follow them."""
+    navigated = [navigate(tokens) for tokens in streams]
+    ordered = any(play_order(tokens) is not tokens for tokens in streams)
+    if len(streams) > 1 and (ordered or any(a is not b for a, b in zip(navigated, streams))):
+        raise NotRead("a D.C., D.S. or P: play order in a tune of several voices (V:)")
+    if ordered and navigated[0] is not streams[0]:
+        raise NotRead("a P: play order and a D.C. or D.S. in one tune")
+    return [play_order(tokens) for tokens in navigated]
+
+
 def parse_abc_tune(text: str, **fields: object) -> Piece:
     """One tune's ABC text -> Piece. `fields` set Piece fields (piece_id, work_id, path, ...)."""
     from music21 import abcFormat as af
@@ -515,15 +528,13 @@ def parse_abc_tune(text: str, **fields: object) -> Piece:
         handler = af.ABCHandler()
         handler.process(text)
     names, streams = zip(*_voice_streams(handler.tokens))
-    navigated = [navigate(tokens) for tokens in streams]
-    ordered = any(play_order(tokens) is not tokens for tokens in streams)
-    if len(streams) > 1 and (ordered or any(a is not b for a, b in zip(navigated, streams))):
-        raise NotRead("a D.C., D.S. or P: play order in a tune of several voices (V:) is not followed by "
-                       "tunesmith's ABC reader: write the passes out, or use MusicXML")  # fmt: skip
-    if ordered and navigated[0] is not streams[0]:
-        raise NotRead("a P: play order and a D.C. or D.S. in one tune are not followed together by "
-                       "tunesmith's ABC reader: write the passes out, or use MusicXML")  # fmt: skip
-    streams = [play_order(tokens) for tokens in navigated]
+    try:
+        streams = _in_playing_order(list(streams))
+    except NotRead as e:
+        # a jump or play order this reader cannot follow: the tune as written (its repeats still
+        # expanded), and said; a tune book's D.S. with its sign written some other way had failed
+        # the whole tune, where it had been read before
+        piece.meta["navigation_not_followed"] = str(e)
     expanded = [expand_repeats(tokens) for tokens in streams]
     repeats_expanded = all(x is not None for x in expanded)
     if repeats_expanded:

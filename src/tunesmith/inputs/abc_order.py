@@ -241,14 +241,16 @@ def navigate(tokens: list) -> list:
         return next((j for j in range(i, len(tokens)) if isinstance(tokens[j], af.ABCBar)), len(tokens) - 1)
 
     if len({bar_at_or_after(i) for i, _ in jumps}) > 1:
-        raise NotRead("it has more than one D.C./D.S. jump, which tunesmith's ABC reader does not follow: "
-                       "write the passes out, or use MusicXML")  # fmt: skip
+        raise NotRead("more than one D.C./D.S. jump")
     words = {w for _, kind in jumps for w in kind}
     if {"dc", "ds"} <= words:
         raise NotRead("a D.C. and a D.S. at the same place")
     jump = bar_at_or_after(jumps[0][0])
     if "ds" in words:
-        segnos = [i for i, kind in marks if kind == "segno" and i < jump]
+        # a segno in the D.S.'s own bar is the sign printed beside it (Ryan's Mammoth writes
+        # `"Segno" "_D.S."` at the end of a strain), not where it goes back to
+        own_bar = max((j for j in range(jumps[0][0]) if isinstance(tokens[j], af.ABCBar)), default=-1)
+        segnos = [i for i, kind in marks if kind == "segno" and i < own_bar]
         if not segnos:
             raise NotRead("a D.S. with no segno (S or !segno!) before it to go back to")
         target = segnos[-1]
