@@ -98,7 +98,19 @@ def test_a_segno_written_as_text_and_the_sign_beside_the_ds(tmp_path):
     text = 'X:1\nT:Reel\nM:2/4\nL:1/4\nK:C\nC "Segno"|D E|F G|]A B|c "Segno" "_D.S."c|]\n'
     (piece,) = _read(tmp_path, text)
     assert "navigation_not_followed" not in piece.meta
-    assert _names(piece.melody()) == list("CDEFGABCC") + list("DEFGABCC")
+    assert _names(piece.melody()) == list("CDEFGABCC") + list("DEFG")  # back to the sign, to the strain's end
+
+
+def test_a_da_capo_with_no_fine_ends_at_a_fermata_or_the_first_strain(tmp_path):
+    # O'Neill's: "H" over the A part's last note and "D.C." at the end: A B A, not A B A B
+    held = 'X:1\nT:Reel\nM:2/4\nL:1/4\nK:C\nC D|"H"E2||F G|"D.C."A2|]\n'
+    assert _names(_read(tmp_path, held)[0].melody()) == list("CDEFGA") + list("CDE")
+    # Ryan's: `"_D.C.":|` after the B part, no Fine: A A B B A (it had been A A B B A B)
+    strains = 'X:1\nT:Reel\nM:2/4\nL:1/4\nK:C\n|:C D|E2:||:F G|"_D.C."A2:|\n'
+    assert _names(_read(tmp_path, strains, "strains.abc")[0].melody()) == list("CDECDEFGAFGA") + list("CDE")
+    # endings: the strain's last ending is played again
+    endings = 'X:1\nT:Jig\nM:2/4\nL:1/4\nK:C\n|:C D|1E2:|2G2||F G|"D.C."A2|]\n'
+    assert _names(_read(tmp_path, endings, "endings.abc")[0].melody()) == list("CDECDGFGA") + list("CDG")
 
 
 def test_cocreate_says_a_jump_it_did_not_follow(tmp_path):

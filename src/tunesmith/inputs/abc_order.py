@@ -272,7 +272,7 @@ def navigate(tokens: list) -> list:
     elif al == "coda":
         stop = bar_at_or_after(to_coda[0])
     else:
-        stop = jump
+        stop = _end_of_first_strain(tokens, target, jump)
     coda = tokens[codas[0] :] if al == "coda" else []
     never = tokens[jump + 1 : codas[0] if al == "coda" else len(tokens)]
     if any(isinstance(tk, af.ABCNote) and not tk.isRest for tk in never):
@@ -285,6 +285,34 @@ def navigate(tokens: list) -> list:
         first.insert(target, Mark(keys[target]))
     again = [Mark(keys[target]), *_state_again(tokens, target, jump + 1), *_without_repeats(tokens[target : stop + 1])]
     return first + again + ([Mark(keys[codas[0]]), *coda] if coda else [])
+
+
+def _end_of_first_strain(tokens: list, start: int, jump: int) -> int:
+    """Where a D.C. or D.S. with no Fine and no coda stops: at the bar line after a fermata (older
+    tune books end there: O'Neill's "H" over the A part's last note), else at the end of the first
+    strain from where it goes back to (its `:|`, `||` or `|]`; after its second ending where it
+    has endings), else at the jump itself. Playing on to the jump had played a reel's B part twice
+    more (A A B B A B for A A B B A)."""
+    from music21 import abcFormat as af
+
+    kinds, _ = bar_kinds(tokens)
+
+    def held(tok) -> bool:  # a fermata (`abc._fermatas_marked`: music21's tenuto), or one written as "H"
+        return isinstance(tok, af.ABCNote) and ("tenuto" in tok.articulations
+                                                 or any(c.strip('"').strip() == "H" for c in tok.chordSymbols or ()))  # fmt: skip
+
+    for i in range(start, jump):
+        if held(tokens[i]):
+            return next((j for j in range(i, jump + 1) if isinstance(tokens[j], af.ABCBar)), jump)
+    first_note = next((i for i in range(start, jump) if isinstance(tokens[i], af.ABCNote) and not tokens[i].isRest), jump)
+    for i in range(first_note, jump):  # a bar line right at the sign (`"Segno"|]`) ends nothing
+        if kinds[i] in ("end", "close"):
+            ending = next((j for j in range(i + 1, min(i + 3, jump)) if kinds[j] == "ending"), None)
+            if ending is None:
+                return i
+            # the strain's last ending: on to the next boundary
+            return next((j for j in range(ending + 1, jump) if kinds[j] in ("end", "close", "start", "ending")), jump)
+    return jump
 
 
 _PLAY_ORDER_ITEM = re.compile(r"\s*(?:([A-Z])|(\()|(\)))\s*(\d*)")
