@@ -43,12 +43,42 @@ def test_a_b_flat_clarinet_is_read_at_sounding_pitch_in_the_pianos_key(tmp_path)
     assert [n.pitch for n in piece.tracks[1].notes] == [58, 65]  # the piano as written
     assert (piece.keys[0].tonic, piece.keys[0].mode) == ("Bb", "major")
     assert piece.meta["sounding_pitch"] == ["Clarinet in Bb (written a major second higher)"]
+    assert piece.meta["written_transpositions"] == {"Clarinet in Bb": "M-2"}
     takes = [SimpleNamespace(provenance={})]
     note_sounding_pitch(takes, piece)
     assert takes[0].provenance["notes"] == [
-        "read at sounding pitch, as the take's score is written (concert pitch): "
-        "Clarinet in Bb (written a major second higher)"
+        "read at sounding pitch (the MIDI and audio sound so), the take's score written for the instrument as "
+        "the input was: Clarinet in Bb (written a major second higher)"
     ]
+
+
+def test_a_transposing_instruments_part_is_written_back_as_the_player_reads_it(tmp_path):
+    """The clarinet's part comes back written a tone up, in its own key signature, with its chord
+    symbols moved with it and `<transpose>` saying so (it had come back in concert pitch, a tone
+    below what the clarinettist reads); the piano's stays as it was, and read again, the take
+    sounds as the input did. Harmonize keeps it so too."""
+    import music21
+
+    from tunesmith.api import harmonize
+    from tunesmith.outputs.musicxml import write_musicxml
+    from tunesmith.score import ChordSymbol
+
+    clarinet = _part("P1", 0, _note("D", 5) + _note("E", 5), B_FLAT)
+    piano = _part("P2", -2, _note("B", 3, -1) + _note("F", 4))
+    piece = read_musicxml(_score(tmp_path, [("Clarinet in Bb", clarinet), ("Piano", piano)]))[0]
+    piece.chords = [ChordSymbol(0.0, "Bb"), ChordSymbol(2.0, "F7")]
+    path = write_musicxml(piece, tmp_path / "again.musicxml")
+    score = music21.converter.parse(str(path))
+    cl, pno = score.parts
+    assert [n.nameWithOctave for n in cl.recurse().notes if not isinstance(n, music21.harmony.ChordSymbol)] == ["D5", "E5"]
+    assert cl.recurse().getElementsByClass("KeySignature").first().sharps == 0  # C major, the clarinet's
+    assert [cs.figure for cs in cl.recurse().getElementsByClass("ChordSymbol")] == ["C", "G7"]
+    assert [n.nameWithOctave for n in pno.recurse().notes] == ["B-3", "F4"]
+    assert b"<chromatic>-2</chromatic>" in path.read_bytes()
+    again = read_musicxml(path)[0]
+    assert [n.pitch for n in again.tracks[0].notes] == [72, 74]
+    take = harmonize(piece, seed=0)
+    assert take.piece.meta["written_transpositions"] == {"Clarinet in Bb": "M-2"}
 
 
 def test_an_octave_transposition_is_read_as_written(tmp_path):

@@ -902,10 +902,14 @@ def note_daw_tracks(verb: str, takes: list[Take], piece: Piece) -> None:
 
 def note_sounding_pitch(takes: list[Take], piece: Piece) -> None:
     """A transposing instrument's part is read at sounding pitch (`inputs.musicxml`), and the
-    take's score is written so: say it, since a clarinettist reading the take's part would
-    otherwise play it a tone low."""
+    take's score writes it transposed as the input did (else in concert pitch): say which, since a
+    clarinettist reading a concert-pitch part would play it a tone low."""
     parts = piece.meta.get("sounding_pitch")
     if not parts:
+        return
+    if piece.meta.get("written_transpositions"):  # `convert.notation.to_music21` writes them so
+        _tell(takes, f"read at sounding pitch (the MIDI and audio sound so), the take's score written for the "
+                     f"instrument as the input was: {', '.join(map(str, parts))}")  # fmt: skip
         return
     _tell(takes, f"read at sounding pitch, as the take's score is written (concert pitch): {', '.join(map(str, parts))}")
 

@@ -105,9 +105,10 @@ def _harmonized_piece(
         tempos=copy.deepcopy(piece.tempos),
         bar_onsets=list(piece.bars()),
         end=end,
-        # the MIDI file's own programs stay its tracks' (`performance.track_program`)
+        # the MIDI file's own programs stay its tracks' (`performance.track_program`), and a
+        # transposing instrument's part is written as the input wrote it (`convert.notation`)
         meta={"harmonized_from": _where(piece),
-              **{k: piece.meta[k] for k in ("midi_program_tracks",) if k in piece.meta}},  # fmt: skip
+              **{k: piece.meta[k] for k in ("midi_program_tracks", "written_transpositions") if k in piece.meta}},  # fmt: skip
         fermatas=list(piece.fermatas),
     )
 

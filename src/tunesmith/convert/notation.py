@@ -171,7 +171,9 @@ def _clef_for(track: Track, clef):
     if role == "bass":
         return clef.BassClef()
     pitches = sorted(n.pitch for n in track.notes)
-    if pitches and pitches[len(pitches) // 2] < 57:  # median below A3: the staff would drown in ledger lines
+    # the median below A3: the staff would drown in ledger lines (of an even count, the middle two's
+    # mean: a piano's C4 and C2 had gone to the treble clef)
+    if pitches and (pitches[(len(pitches) - 1) // 2] + pitches[len(pitches) // 2]) / 2 < 57:
         return clef.BassClef()
     return clef.TrebleClef()
 
@@ -560,6 +562,7 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
     from music21 import bar, clef, expressions, instrument, metadata, meter, note, spanner, tempo, tie
     from music21 import chord as m21chord
     from music21 import harmony as m21harmony
+    from music21 import interval as m21interval
     from music21 import key as m21key
     from music21 import stream as m21stream
 
@@ -622,6 +625,7 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
                       if isinstance(sec, list | tuple) and len(sec) >= 2 and 0 < int(sec[0]) < len(bounds) - 1}  # fmt: skip
 
     spelled = _speller(piece)
+    written_as = {str(k): str(v) for k, v in (piece.meta.get("written_transpositions") or {}).items()}
     fermatas = [_frac(f) for f in piece.fermatas]
     melody_index = 0
     for ti, track in enumerate(tracks):
@@ -636,8 +640,10 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
             inst.midiProgram = track.program
         inst.partName = part.partName
         # the notes are at sounding pitch: a transposing instrument's written transposition (a tenor
-        # sax's major ninth) would make MuseScore play them a ninth low; the score is in concert pitch
+        # sax's major ninth) would make MuseScore play them a ninth low; the score is in concert
+        # pitch, but for a part the input wrote transposed (`meta["written_transpositions"]`)
         inst.transposition = None
+        transposition = written_as.get(track.name)
         inst.partId = part.id
         part.partAbbreviation = inst.instrumentAbbreviation = _abbreviation(part.partName)
         part.insert(0, inst)
@@ -751,7 +757,8 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
                 for c in piece.chords:
                     t = _frac(c.onset)
                     if b0 <= t < b1:
-                        cs = _m21_chord_symbol(c.figure, m21harmony)
+                        figure = _written_figure(c.figure, transposition) if transposition else c.figure
+                        cs = _m21_chord_symbol(figure, m21harmony)
                         if cs is not None:
                             symbols.append((m, t - b0, cs))
             bar_len = Fraction(ts_at(b0).bar_length).limit_denominator(96)
@@ -768,6 +775,13 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
         # naturals only where they cancel it or an earlier accidental in the bar. The chord
         # symbols go in afterwards: music21 counts their pitches too, and a G7 over one bar of
         # C minor put a cautionary flat on the next bar's B-flat.
+        if transposition:
+            # written as the player reads it (a B-flat trumpet a tone above the sound), its key
+            # signature with it, and `<transpose>` says so: a notation program shows the part as
+            # the input's was and plays it at pitch (a trumpeter's take had come back in concert pitch)
+            inst.transposition = m21interval.Interval(transposition)
+            part.atSoundingPitch = True
+            part.toWrittenPitch(inPlace=True)
         part.makeAccidentals(inPlace=True, cautionaryPitchClass=False, overrideStatus=True)
         for m, offset, cs in symbols:
             m.insert(offset, cs)
@@ -915,6 +929,27 @@ def _m21_key(k: KeySignature, m21key: Any) -> Any:
         return m21key.Key(_m21_name(k.tonic), mode)
     except Exception:  # noqa: BLE001
         return m21key.KeySignature(sharps_of(k))
+
+
+def _written_figure(figure: str, transposition: str) -> str:
+    """A chord figure as a transposing instrument's part writes it: root and bass moved against
+    `transposition` (music21's name of the sound's interval from the written note: a B-flat
+    trumpet's "M-2" writes Bb7 as C7, F#m7b5/C as G#m7b5/D); the figure itself if it does not parse."""
+    from music21 import interval, pitch
+
+    from ..harmony import chord_spelling, parse_chord
+
+    try:
+        _, quality, _ = parse_chord(figure)
+        root, bass = chord_spelling(figure)
+    except ValueError:
+        return figure
+    up = interval.Interval(transposition).reverse()
+
+    def moved(name: str) -> str:
+        return pitch.Pitch(_m21_name(name)).transpose(up).name.replace("-", "b")
+
+    return moved(root) + quality + (f"/{moved(bass)}" if bass else "")
 
 
 def _m21_chord_symbol(figure: str, m21harmony: Any) -> Any:

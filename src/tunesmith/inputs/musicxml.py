@@ -26,6 +26,7 @@ import re
 import warnings
 import zipfile
 import zlib
+from typing import Any
 
 from ..convert import from_music21
 from ..limits import check_musicxml_tree, check_mxl_archive, check_piece
@@ -384,14 +385,15 @@ def _close_open_repeats(part) -> None:
             after_end = i + 1 if i + 1 < len(measures) else None
 
 
-def _to_sounding_pitch(s) -> list[str]:
+def _to_sounding_pitch(s) -> list[tuple[str, Any, str]]:
     """Parts of a transposing instrument (a B-flat clarinet, an E-flat alto sax: `<transpose>`,
     written a major second or a major sixth above the sound) put at sounding pitch, their key
     signatures with them; returns "Bb Clarinet (written a major second higher)" for each. music21
     reads such a part as written: Weber's clarinet was read in F major, a tone above the piano it
     plays with, and the take named that key. A transposition by whole octaves (a guitar, a tenor
     voice written an octave up) is left as written: key and harmony are the same, and the score
-    keeps the register the musician reads."""
+    keeps the register the musician reads. Returns (what to say, the part, its transposition's
+    music21 name: "M-2" for a B-flat instrument) per part."""
     said = []
     for i, part in enumerate(getattr(s, "parts", [])):
         if part.atSoundingPitch is not False:
@@ -406,8 +408,25 @@ def _to_sounding_pitch(s) -> list[str]:
             continue
         name = (getattr(part, "partName", None) or getattr(inst, "instrumentName", None) or f"part {i + 1}").strip()
         direction = "higher" if interval.semitones < 0 else "lower"  # the written part lies opposite the sound
-        said.append(f"{name} (written a {interval.niceName.lower()} {direction})")
+        said.append((f"{name} (written a {interval.niceName.lower()} {direction})", part, interval.directedName))
     return said
+
+
+def _written_transpositions(s, piece: Piece, transposed: list[tuple[str, Any, str]]) -> dict[str, str]:
+    """{track name: transposition} for the transposed parts, so that a take writes their parts as
+    the input did (`convert.notation.to_music21`). The tracks are the parts that hold notes, in
+    order (`from_music21`); nothing when that does not line up."""
+    from music21 import harmony as m21harmony
+
+    def has_notes(part) -> bool:
+        return any(not isinstance(n, m21harmony.Harmony) and not n.duration.isGrace for n in part.recurse().notes)
+
+    with_notes = [part for part in s.parts if has_notes(part)]
+    pitched = [t for t in piece.tracks if not t.is_drum]
+    if len(with_notes) != len(pitched):
+        return {}
+    by_part = {part.id: name for _, part, name in transposed}  # the id survives expandRepeats' copies
+    return {t.name: by_part[part.id] for part, t in zip(with_notes, pitched) if part.id in by_part}
 
 
 def _is_pickup(measure) -> bool:
@@ -465,8 +484,11 @@ def read_musicxml(path: str | os.PathLike, *, source: str = "", style: str = "",
         piece.meta["left_out"] = left_out
     if aligned:  # measures of unequal lengths in the parts, laid out together
         piece.meta["measures_aligned"] = aligned
-    if transposed:  # read (and a take written) at sounding pitch: the verbs say so
-        piece.meta["sounding_pitch"] = transposed
+    if transposed:  # read at sounding pitch, a take's part written as the input's was: the verbs say so
+        piece.meta["sounding_pitch"] = [said for said, _, _ in transposed]
+        written = _written_transpositions(s, piece, transposed)
+        if written:
+            piece.meta["written_transpositions"] = written
     if not piece.tracks and not piece.chords:
         raise InputError(f"{p}: MusicXML score has no notes")
     check_piece(piece, str(p))
