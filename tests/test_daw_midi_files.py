@@ -264,3 +264,20 @@ def test_a_melody_doubled_in_octaves_keeps_the_new_bars_to_its_top_line(tmp_path
     new = [n.pitch for n in take.piece.tracks[0].notes if n.onset >= 16]
     assert min(TUNE) + 12 - 3 <= min(new) and max(new) <= max(TUNE) + 12 + 3
     assert not any("chords played" in r for r in take.remarks)  # octaves are no chords
+
+
+def test_the_model_is_told_the_tempo_that_holds_longest(tmp_path):
+    """A slow first bar (60 bpm) before the song goes on at 132: the model had been told 60."""
+    from tunesmith.cocreate.verbs import held_tempo
+
+    meta = _meta(60) + [(4 * TPQ, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(132)))]
+    path = _save(tmp_path / "intro.mid", _track(meta), _track(_tune(), "Melody"))
+    piece = read_file(path)[0]
+    assert piece.tempo == pytest.approx(60.0) and held_tempo(piece) == pytest.approx(132.0, rel=1e-3)
+    take = ts.continue_(path, bars=2, seed=1)
+    # told the folk tempo nearest 132, not the one nearest 60
+    from tunesmith.sampling.decode import header_tempo, style_decoding
+
+    decoding = style_decoding(ts.load_model("default").model, "folk")
+    assert take.provenance["request"]["resolved"]["header_tempo"] == header_tempo(132.0, decoding) != header_tempo(60.0, decoding)
+    assert [round(t.qpm) for t in take.piece.tempos][:2] == [60, 132]  # the take keeps the piece's own

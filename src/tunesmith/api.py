@@ -778,7 +778,7 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
         "input_chords_read_from": chords_read,
         # what those unset resolved to (the style's tuned decoding)
         "resolved": {k: raw[0].meta[k] for k in ("temperature", "rhythm_temperature", "top_p", "cadence", "reprise",
-                                                         "contrast")
+                                                         "contrast", "header_tempo")
                      if k in raw[0].meta},
     }  # fmt: skip
     given = _note_keys(piece)

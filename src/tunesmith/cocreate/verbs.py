@@ -99,7 +99,7 @@ def _request(
         mode=mode,
         meter=meter,
         bars=1,
-        tempo=min(MAX_TEMPO, max(MIN_TEMPO, piece.tempo)),
+        tempo=min(MAX_TEMPO, max(MIN_TEMPO, held_tempo(piece))),
         pitch_range=pitch_range,
         in_scale=in_scale,
         temperature=temperature,
@@ -297,7 +297,7 @@ def continue_piece(
             if any(x.onset < boundary - _EPS for x in new.notes[len(orig.notes) :]):
                 raise KeptNotesError("co-create wrote a note inside the given music")
         meta = {"operation": "continue", "bars": bars, "given_bars": n_given, "style": style, **decoding,
-                "cadence": request.resolved_cadence(), **res.ending}  # fmt: skip
+                "cadence": request.resolved_cadence(), "header_tempo": W.tempo, **res.ending}  # fmt: skip
         meta["reprise"] = {"bars": reprise, "from_bar": grid.number(first) if reprise else None}
         meta["contrast"] = job.contrast
         if a_tempo is not None:
@@ -830,5 +830,20 @@ def inpaint(
 
 def _told_tempo(model, style: str, piece: Piece) -> float:
     """The tempo the model is told for `piece` (`sampling.header_tempo`: the nearest its style
-    was learned at); the result keeps the piece's own."""
-    return header_tempo(min(MAX_TEMPO, max(MIN_TEMPO, piece.tempo)), style_decoding(model, style))
+    was learned at, from `held_tempo`); the result keeps the piece's own."""
+    return header_tempo(min(MAX_TEMPO, max(MIN_TEMPO, held_tempo(piece))), style_decoding(model, style))
+
+
+def held_tempo(piece: Piece) -> float:
+    """The tempo that holds for the most beats of `piece` (its first where it has one, 120 where
+    none): the model had been told a file's first tempo, a slow introduction's 60 for a song
+    that goes on at 132."""
+    tempos = sorted((t for t in piece.tempos if t.qpm > 0), key=lambda t: t.onset)
+    if len(tempos) < 2:
+        return piece.tempo
+    end = max(piece.duration(), tempos[-1].onset)
+    held: dict[float, float] = {}
+    for i, t in enumerate(tempos):
+        stop = tempos[i + 1].onset if i + 1 < len(tempos) else end
+        held[t.qpm] = held.get(t.qpm, 0.0) + max(0.0, stop - max(t.onset, 0.0))
+    return max(held, key=lambda q: held[q])  # on a tie, the first heard (max keeps the first)
