@@ -281,3 +281,23 @@ def test_the_model_is_told_the_tempo_that_holds_longest(tmp_path):
     decoding = style_decoding(ts.load_model("default").model, "folk")
     assert take.provenance["request"]["resolved"]["header_tempo"] == header_tempo(132.0, decoding) != header_tempo(60.0, decoding)
     assert [round(t.qpm) for t in take.piece.tempos][:2] == [60, 132]  # the take keeps the piece's own
+
+
+def test_harmonize_over_the_musicians_own_accompaniment(tmp_path):
+    """A lead over a Keys part playing C Am F G: the harmonizer's chords had been written and comped
+    over it without a word. Now the take's MIDI has no chord track against the Keys, a note says how
+    often the symbols name the Keys' roots, and --chords-from accompaniment names the Keys' chords."""
+    import symusic
+
+    path = _save(tmp_path / "band.mid", _track(_meta()), _track(_tune(0), "Lead"), _track(_chords(1), "Keys"))
+    take = ts.harmonize(path, seed=1)
+    note = next(n for n in take.provenance["notes"] if n.startswith("your Keys track plays chords of its own"))
+    assert " beats, and the take's audio plays your Keys, not the symbols" in note
+    assert [t.name for t in symusic.Score.from_midi(take.midi_bytes()).tracks if t.notes] == ["Lead", "Keys"]
+    named = ts.harmonize(path, seed=1, chords_from="accompaniment")
+    assert [c.figure for c in named.piece.chords] == ["C", "Am", "F", "G"]
+    assert "the chord symbols name the chords your Keys track plays" in named.provenance["notes"]
+    alone = _save(tmp_path / "lead.mid", _track(_meta()), _track(_tune(0), "Lead"))
+    with pytest.raises(ValueError, match=r"lead\.mid: no track besides the melody plays chords to read them from"):
+        ts.harmonize(alone, chords_from="accompaniment")
+    assert not any(n.startswith("your") for n in ts.harmonize(alone, seed=1).provenance.get("notes", []))

@@ -828,6 +828,8 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
     note_measures_aligned(takes, piece)
     note_left_out(takes, piece)
     note_tune_of_book(takes, piece)
+    if verb == "harmonize":
+        note_accompaniment(takes, piece)
     note_daw_tracks(verb, takes, piece)
     return _one_or_list(takes, n), {"load_model": load_seconds, "generate": generate_seconds}
 
@@ -836,6 +838,47 @@ def _tell(takes: list[Take], note: str) -> None:
     """`note` said beside each take (its record's "notes", which the CLI prints and the files carry)."""
     for take in takes:
         take.provenance.setdefault("notes", []).append(note)
+
+
+def note_accompaniment(takes: list[Take], piece: Piece) -> None:
+    """Harmonize over a musician's accompaniment that plays chords of its own (`cocreate.
+    chords_from_tracks`): what the chord symbols are to it, per take. The harmonizer's chords had
+    been written over a piano part playing others, without a word; where they differ, the take's
+    audio plays the musician's part (no chord track, `meta["comp_from"]`)."""
+    from tunesmith import cocreate
+    from tunesmith.baselines.harmony_baseline import chord_at
+    from tunesmith.harmony import parse_chord
+
+    read, info = cocreate.chords_from_tracks(piece)
+    if info is None or not read.chords:
+        return
+    tracks = ", ".join(info["tracks"])
+    made = (takes[0].piece.meta.get("cocreate") or {}) if takes else {}
+    if made.get("layout") != "lead":
+        return
+    if made.get("chords_from") == "accompaniment":
+        _tell(takes, f"the chord symbols name the chords your {tracks} track plays")
+        return
+
+    def root(chords: list, t: float) -> int | None:
+        c = chord_at(chords, t)
+        try:
+            return parse_chord(c.figure)[0] if c is not None else None
+        except ValueError:
+            return None
+
+    beat = piece.time_signature.beat_length
+    bars = piece.bars()
+    start, end = (bars[1] if piece.pickup_beats() and len(bars) > 1 else bars[0]), piece.duration()
+    beats = [start + k * beat for k in range(int((end - start) / beat + 1e-6))]
+    for take in takes:
+        pairs = [(root(take.piece.chords, t), root(read.chords, t)) for t in beats]
+        pairs = [(a, b) for a, b in pairs if a is not None and b is not None]
+        same = sum(a == b for a, b in pairs)
+        take.provenance.setdefault("notes", []).append(
+            f"your {tracks} track plays chords of its own: the chord symbols name its root on {same} of {len(pairs)} "
+            f"beats, and the take's audio plays your {tracks}, not the symbols (--chords-from accompaniment names "
+            "its chords)")  # fmt: skip
 
 
 def note_left_out(takes: list[Take], piece: Piece) -> None:

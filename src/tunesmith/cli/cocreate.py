@@ -76,10 +76,11 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
     if verb == "harmonize":
         parser.add_argument(
             "--chords-from",
-            choices=("harmonizer", "table", "model"),
+            choices=("harmonizer", "table", "model", "accompaniment"),
             default="harmonizer",
             help="where the chords come from: the shipped harmonizer network, which hears the whole melody "
-            "(default; lead sheets and chorales), the count table (lead sheets) or the composer alone",
+            "(default; lead sheets and chorales), the count table (lead sheets), the composer alone, or the "
+            "file's own accompaniment (the chords its other tracks play, named)",
         )
     parser.add_argument(
         "--no-voice-leading",

@@ -14,10 +14,11 @@ import numpy as np
 
 from tunesmith.cocreate.decode import KeptNotesError, _assert_kept, _copy_meta, _note_key
 from tunesmith.cocreate.inputs import _Grid, _melody_track, _where
+from tunesmith.convert.common import plays_chords
 from tunesmith.sampling import Take
 from tunesmith.score import STYLES, ChordSymbol, KeySignature, Piece, Track
 
-CHORD_SOURCES = ("harmonizer", "table", "model")
+CHORD_SOURCES = ("harmonizer", "table", "model", "accompaniment")
 
 # A jazz lead sheet's seventh chord on each degree of the key (semitones above the tonic), for a
 # triad of the quality it already has: the harmonizer and the table learned from folk and pop
@@ -90,6 +91,14 @@ def _harmonized_piece(
     written = {t.role for t in tracks}
     others = [copy.deepcopy(t) for t in piece.tracks
               if t is not melody and t.notes and not (t.role in ("alto", "tenor", "bass") and t.role in written)]  # fmt: skip
+    meta = {"harmonized_from": _where(piece),
+            # the MIDI file's own programs stay its tracks' (`performance.track_program`), and a
+            # transposing instrument's part is written as the input wrote it (`convert.notation`)
+            **{k: piece.meta[k] for k in ("midi_program_tracks", "written_transpositions") if k in piece.meta}}
+    if any(plays_chords(t.notes) for t in others if not t.is_drum):
+        # the musician's own accompaniment plays its chords: no chord track comps the symbols over
+        # it in the MIDI and audio (a C-major piano had sounded against a D7 chord track)
+        meta["comp_from"] = end
     return Piece(
         piece_id=f"{piece.piece_id}-harmonized-{i + 1}",
         work_id=piece.work_id,
@@ -105,10 +114,7 @@ def _harmonized_piece(
         tempos=copy.deepcopy(piece.tempos),
         bar_onsets=list(piece.bars()),
         end=end,
-        # the MIDI file's own programs stay its tracks' (`performance.track_program`), and a
-        # transposing instrument's part is written as the input wrote it (`convert.notation`)
-        meta={"harmonized_from": _where(piece),
-              **{k: piece.meta[k] for k in ("midi_program_tracks", "written_transpositions") if k in piece.meta}},  # fmt: skip
+        meta=meta,
         fermatas=list(piece.fermatas),
     )
 
@@ -124,7 +130,19 @@ def _harmonize_from_chords(
     seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
     work = _melody_work(piece, melody, style, tonic, mode)
     downbeats = {round(b, 6) for b in piece.bars()}
-    if source == "harmonizer":
+    if source == "accompaniment":
+        from tunesmith.cocreate.inputs import chords_from_tracks
+
+        read, info = chords_from_tracks(piece)
+        if info is None:
+            where = piece.path or piece.piece_id or "the piece"
+            raise ValueError(f"{where}: no track besides the melody plays chords to read them from "
+                             "(chords_from='accompaniment'); harmonize it with the harmonizer instead")  # fmt: skip
+        meta_source = {"chords_from": "accompaniment", "accompaniment": info["tracks"]}
+
+        def predict(i: int) -> list[ChordSymbol]:  # the musician's own chords: the same for every take
+            return copy.deepcopy(read.chords)
+    elif source == "harmonizer":
         net = _harmonizer_of(harmonizer)
         meta_source = {"chords_from": "harmonizer", "harmonizer": net.info.get("name", "harmonizer")}
 

@@ -549,7 +549,10 @@ def harmonize(
     or its folder; it hears the whole melody and names a chord per half bar; take 1 is its most
     likely progression, further takes are drawn from it), from the count table (`"table"`: the
     most frequent chord over the unit's melody notes in the shippable training split; further
-    takes drawn in proportion to counts), or from the composer itself (`"model"`, below).
+    takes drawn in proportion to counts), from the composer itself (`"model"`, below), or from
+    the piece's own accompaniment (`"accompaniment"`: the chords its other tracks play, named as
+    chord symbols, `harmony.chords_from_notes`). Where the musician's accompaniment plays chords,
+    the take's MIDI and audio have no chord track comping over it.
     Measured on held-out Nottingham and POP909 melodies by scripts/eval_cocreate.py. Chorales
     with `"harmonizer"`: the chorale harmonizer plans a chord on every beat of the soprano (one
     plan for all takes) and the alto, tenor and bass aim at its tones where the voice-leading
@@ -584,6 +587,9 @@ def harmonize(
             tonic, mode = closes_in.tonic, closes_in.mode
     if chords_from not in CHORD_SOURCES:
         raise ValueError(f"chords_from must be one of {', '.join(CHORD_SOURCES)}, got {chords_from!r}")
+    if chords_from == "accompaniment" and layout != "lead":
+        raise ValueError("chords_from='accompaniment' names the chords a track plays as chord symbols: a lead "
+                         "sheet's, not a chorale's alto, tenor and bass")  # fmt: skip
     if layout == "lead" and chords_from != "model":
         return _harmonize_from_chords(piece, melody, style, tonic, mode, n, seed, chord_rhythm, chords_from, harmonizer)
     first = LAYOUTS[layout][0]
