@@ -200,3 +200,10 @@ def test_voices_named_in_their_fields_are_tracks_of_those_names(tmp_path):
             "[V:1] G A B c|d4|]\n[V:2] G,,2 D,2|G,,4|]\n")  # fmt: skip
     (piece,) = _read(tmp_path, text)
     assert [(t.name, t.role) for t in piece.tracks] == [("Melody", "melody"), ("Bass", "bass")]
+
+
+def test_the_highland_pipes_key_sharpens_f_and_c(tmp_path):
+    # K:HP: the pipe scale, F# and C# with G natural; its C sharps had been read as C naturals
+    (piece,) = _read(tmp_path, "X:1\nT:Pipes\nM:2/4\nL:1/8\nK:HP\nAc Bc|dB cA|e2 f2|g2 A2|]\n")
+    assert [n.pitch % 12 for n in piece.melody().notes][:4] == [9, 1, 11, 1]
+    assert [n.pitch % 12 for n in piece.melody().notes][-4:-1] == [4, 6, 7]

@@ -113,11 +113,23 @@ def test_a_drum_without_a_midi_key_is_read_at_its_staff_position(tmp_path):
     assert piece.tracks[1].is_drum
 
 
-def test_a_timewise_score_is_refused_in_one_line(tmp_path):
+def test_a_timewise_score_is_read_as_its_parts(tmp_path):
+    # MusicXML's other layout (measures holding parts) had been refused in music21's words
+    part_list = '<score-part id="P1"><part-name>Flute</part-name></score-part><score-part id="P2"><part-name>Cello</part-name></score-part>'
+    measures = "".join(
+        f'<measure number="{j + 1}"><part id="P1">{f"<attributes>{ATTRS}</attributes>" if j == 0 else ""}'
+        f'{"".join(_note(x, 5) for x in flute)}</part><part id="P2">{f"<attributes>{ATTRS}</attributes>" if j == 0 else ""}'
+        f'{"".join(_note(x, 3) for x in cello)}</part></measure>'
+        for j, (flute, cello) in enumerate([("CDEF", "CGCG"), ("GABC", "FGAB")]))  # fmt: skip
     path = tmp_path / "t.musicxml"
-    path.write_text('<?xml version="1.0"?><score-timewise version="4.0"><part-list/></score-timewise>')
-    with pytest.raises(InputError, match=r"t\.musicxml: .*score-timewise"):
-        read_file(path)
+    path.write_text(f'<?xml version="1.0"?><score-timewise version="4.0"><part-list>{part_list}</part-list>{measures}</score-timewise>')
+    piece = read_file(path)[0]
+    assert [(t.name, len(t.notes)) for t in piece.tracks] == [("Flute", 8), ("Cello", 8)]
+    assert [n.onset for n in piece.tracks[1].notes][4:] == [4.0, 5.0, 6.0, 7.0]
+    empty = tmp_path / "e.musicxml"
+    empty.write_text('<?xml version="1.0"?><score-timewise version="4.0"><part-list/></score-timewise>')
+    with pytest.raises(InputError, match=r"e\.musicxml: .*no notes"):
+        read_file(empty)
 
 
 def _two_parts(tmp_path, flute: list[str], cello: list[str], implicit_first: bool = False):

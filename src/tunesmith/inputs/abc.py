@@ -608,6 +608,9 @@ def read_abc(
             body = body.rstrip("\n") + "\n"
             kpos = body.find("\n", body.find("\n") + 1)
             body = body[:kpos + 1] + "K:C\n" + body[kpos + 1:]
+        # the Highland pipes' key (`K:HP`, `K:Hp`: ABC 2.1, 3.1.14): F and C sharp, G natural, as
+        # A mixolydian writes it; music21 read the pipes' C sharps as C naturals
+        body = re.sub(r"^K:\s*H[Pp]\b", "K:Amix", body, flags=re.M)
         if not re.search(r"^L:", body, re.M):
             # ABC's default note length (standard 2.1, 3.3): 1/16 under a meter below 3/4, else
             # 1/8; music21 refuses a tune without L: ("no active default note length")

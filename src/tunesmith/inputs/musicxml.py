@@ -285,10 +285,39 @@ def _check_xml(p, data: bytes):
     except DET.ParseError as e:
         raise InputError(f"{p}: malformed XML ({e})") from e
     except Exception as e:  # noqa: BLE001 - defusedxml's DTD/entity refusals
-        raise InputError(f"{p}: unsafe or invalid XML ({type(e).__name__}: {e})") from e
+        # said in a musician's words; the parser's own ("EntitiesForbidden(name='a', ...)") follow
+        why = {"EntitiesForbidden": "it declares XML entities (text that expands, or a file or address it "
+                                    "points to), which tunesmith does not expand or fetch",
+               "ExternalReferenceForbidden": "it refers to an outside file or address, which tunesmith does not fetch",
+               "DTDForbidden": "it carries a document type definition, which tunesmith does not read"}.get(
+                   type(e).__name__, "it is not plain MusicXML")  # fmt: skip
+        raise InputError(f"{p}: unsafe or invalid XML: {why} ({type(e).__name__})") from e
     if root.tag not in ("score-partwise", "score-timewise"):
         raise InputError(f"{p}: XML root is <{root.tag}>, not a MusicXML score")
     return root
+
+
+def _partwise(root):
+    """A `score-timewise` score (measures holding parts) as `score-partwise` (parts holding
+    measures), the one music21 reads: the same elements regrouped, as MusicXML's own XSLT does.
+    It had been refused in music21's words ("Cannot parse MusicXML files not in score-partwise")."""
+    from xml.etree.ElementTree import Element
+
+    out = Element("score-partwise", root.attrib)
+    parts: dict[str, Element] = {}
+    for child in root:
+        if child.tag != "measure":
+            out.append(child)  # work, identification, defaults, credits, part-list
+            continue
+        for part in child.findall("part"):
+            pid = part.get("id", "")
+            if pid not in parts:
+                parts[pid] = Element("part", {"id": pid})
+            measure = Element("measure", child.attrib)
+            measure.extend(list(part))
+            parts[pid].append(measure)
+    out.extend(parts.values())
+    return out
 
 
 def _repeat_signs(part) -> list[tuple[int, str | None, str | None]]:
@@ -448,8 +477,11 @@ def read_musicxml(path: str | os.PathLike, *, source: str = "", style: str = "",
     # what a Piece does not hold, counted so that co-create can say the take leaves it out
     left_out = {"grace note(s)": sum(1 for n in root.iter("note") if n.find("grace") is not None),
                 "lyric syllable(s)": sum(1 for _ in root.iter("lyric"))}  # fmt: skip
+    timewise = root.tag == "score-timewise"
+    if timewise:
+        root = _partwise(root)
     drum_parts = _unpitched_to_drum_keys(root) if root.find(".//unpitched") is not None else set()
-    if root.find(".//harmony") is not None or drum_parts:
+    if root.find(".//harmony") is not None or drum_parts or timewise:
         from xml.etree.ElementTree import tostring
 
         _harmonies_to_words(root)
