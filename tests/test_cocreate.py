@@ -746,6 +746,28 @@ def test_jazz_harmonizations_write_seventh_chords():
         "Dm7", "Em7b5", "A7", "Bbmaj7", "C7", "Gm7"]  # fmt: skip
 
 
+def test_a_resolving_dominant_held_a_bar_gets_its_ii_in_jazz():
+    """Jazz's ii-V-I: C7 held a bar before F becomes Gm7 C7 (before Fm, Gm7b5 C7), where the melody
+    over its first half suits the ii; a C7 that does not resolve, one already after its ii, and
+    one under a B (Gm7's major third) keep their bar."""
+    from tunesmith.cocreate.chords import with_ii_before_v
+
+    def chords(*figures: str) -> list[ChordSymbol]:
+        return [ChordSymbol(4.0 * i, f) for i, f in enumerate(figures)]
+
+    def figures(melody_pitches: list[int], *given: str, mode: str = "major") -> list[str]:
+        melody = Track("melody", "melody", notes=[Note(p, float(i), 1.0) for i, p in enumerate(melody_pitches)])
+        return [f"{c.onset:g}:{c.figure}" for c in with_ii_before_v(chords(*given), melody, "F", mode, 4.0 * len(given))]
+
+    g_c_f = [65, 69, 72, 69, 70, 72, 74, 72, 72, 69, 65, 69]  # F A C A over Fmaj7, Bb C D C over C7
+    assert figures(g_c_f, "Fmaj7", "C7", "Fmaj7") == ["0:Fmaj7", "4:Gm7", "6:C7", "8:Fmaj7"]
+    assert figures(g_c_f, "Fmaj7", "C7", "Fm7", mode="minor") == ["0:Fmaj7", "4:Gm7b5", "6:C7", "8:Fm7"]
+    assert figures(g_c_f, "Fmaj7", "C7", "Dm7") == ["0:Fmaj7", "4:C7", "8:Dm7"]  # no resolution
+    assert figures(g_c_f, "Gm7", "C7", "Fmaj7") == ["0:Gm7", "4:C7", "8:Fmaj7"]  # its ii is there
+    b_natural = [65, 69, 72, 69, 71, 72, 74, 72, 72, 69, 65, 69]
+    assert figures(b_natural, "Fmaj7", "C7", "Fmaj7") == ["0:Fmaj7", "4:C7", "8:Fmaj7"]
+
+
 def test_harmonize_in_jazz_writes_no_plain_triads(tok):
     from tunesmith import api
 
