@@ -31,6 +31,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+import math
 import os
 import threading
 import time
@@ -162,7 +163,16 @@ def compose_request(
     style = style_of(style)
     defaults = STYLE_DEFAULTS.get(style, {})
     tonic, mode = _key(key, mode)
+    _check_key_signature(tonic, mode)
     figures = _chords(chords)
+    # these steer only the composer's own chord symbols: with the musician's chords (or in a
+    # chorale, which writes none) they had been dropped without a word
+    if chords_from is not None and figures:
+        raise ValueError(f"--chords-from {chords_from}: the chords are yours (--chords); leave out one of them")
+    if chords_from is not None and style == "chorale":
+        raise ValueError("--chords-from is for lead sheets (folk, pop, jazz); a chorale's harmony is its four voices")
+    if chords_optional and figures:
+        raise ValueError("--chords-optional: every bar has one of your --chords; leave out one of them")
     if tonic is None and figures:
         from tunesmith.harmony import estimate_key_from_chords
 
@@ -186,6 +196,7 @@ def compose_request(
     if meter not in METERS:  # before the tempo, which is counted in its beats ("tempo 110 out of bounds
         # 5120..102400 beats per minute in 4/1024" had answered --meter 4/1024)
         raise ValueError(f"meter {meter} out of bounds; supported: {', '.join(METERS)}")
+    _check_pickup_grid(style, meter, pickup)
     if tempo is not None:
         beats_per_minute = tempo
     elif dance_qpm is not None:
@@ -233,6 +244,51 @@ def compose_request(
     if request.in_scale and request.chords:
         _check_chords_in_scale(request)
     return request
+
+
+# the sharps (+) or flats (-) of each letter's major key, and how far each mode's signature lies from
+# its tonic's major key's (D dorian: two flats fewer than D major)
+_LETTER_FIFTHS = {"F": -1, "C": 0, "G": 1, "D": 2, "A": 3, "E": 4, "B": 5}
+_MODE_FIFTHS = {"major": 0, "ionian": 0, "lydian": 1, "mixolydian": -1, "dorian": -2, "minor": -3, "aeolian": -3,
+                "phrygian": -4, "locrian": -5}  # fmt: skip
+
+
+def _check_key_signature(tonic: str | None, mode: str | None) -> None:
+    """A key no signature holds is refused, naming the key that sounds the same: --key A# had
+    written <fifths>10</fifths>, which MuseScore drew as seven sharps over notes and chord symbols
+    spelled with double sharps (C##m, F##m)."""
+    if tonic is None or tonic[0].upper() not in _LETTER_FIFTHS:
+        return
+    mode = mode or "major"
+    fifths = _LETTER_FIFTHS[tonic[0].upper()] + 7 * (tonic[1:].count("#") - tonic[1:].count("b"))
+    fifths += _MODE_FIFTHS.get(mode, 0)
+    if abs(fifths) > 7:
+        from tunesmith.score import pitch_class_of
+        from tunesmith.tokenizer import spell_tonic
+
+        same = spell_tonic(pitch_class_of(tonic), mode)
+        raise ValueError(f"key {tonic} {mode} needs {abs(fifths)} {'sharps' if fifths > 0 else 'flats'}, more than a "
+                         f"key signature holds; ask for {same} {mode}, which sounds the same")  # fmt: skip
+
+
+def _check_pickup_grid(style: str, meter: str, pickup: Any) -> None:
+    """A triplet pickup (--pickup 1/3) where the style writes no triplets: a folk tune in a compound
+    meter and a chorale move on the sixteenth grid (`sampling.tables`), and a jig's pickup of
+    triplet sixteenths had brought tuplets into its endings and a "12" over its last note."""
+    from fractions import Fraction
+
+    from tunesmith.tokenizer import TICKS_PER_BEAT
+
+    compound = meter.endswith("/8") and int(meter.split("/")[0]) % 3 == 0
+    if not (style == "chorale" or (style == "folk" and compound)):
+        return
+    if isinstance(pickup, bool) or not isinstance(pickup, int | float) or not math.isfinite(pickup):
+        return  # the request names a pickup that is not a number
+    ticks, sixteenth = pickup * TICKS_PER_BEAT, TICKS_PER_BEAT // 4
+    if abs(ticks - round(ticks)) < 1e-6 and round(ticks) % sixteenth:  # (off the tick grid: the request says so)
+        what = "chorale" if style == "chorale" else f"folk tune in {meter}"
+        raise ValueError(f"pickup {Fraction(pickup).limit_denominator(TICKS_PER_BEAT)} beats: a {what} moves in "
+                         "sixteenths, no triplets; use a multiple of 1/4 (1/2: an eighth, 1: a quarter)")  # fmt: skip
 
 
 def _check_chords_in_scale(request: Any) -> None:
@@ -430,10 +486,13 @@ def compose(
     seed0 = raw[0].seed
     beat_quarters = meter_of(request.meter).beat_length
     # the tempo as the request settled it (a dance's own, 5/8 counted in eighths), in the meter's beats
-    beats = {"tempo_bpm": tempo if tempo is not None else round(request.tempo / beat_quarters, 1),
+    # (a number: tempo="120" had been recorded as the string "120")
+    beats = {"tempo_bpm": float(tempo) if tempo is not None else round(request.tempo / beat_quarters, 1),
              "beat_quarters": beat_quarters}
-    takes = []
-    for i, t in enumerate(raw):
+
+    def finish(t: Any) -> None:
+        """What every take gets, the copy guard's draws again too (one had kept the harmonizer's
+        "B" for IV in G-flat): chords spelled by the key, sections, accents, instruments."""
         piece = t.piece
         if not request.chords:  # the composer's (or harmonizer's) chords named as the key spells its degrees
             from tunesmith.harmony import spell_chord_in_key
@@ -443,19 +502,27 @@ def compose(
         piece.meta["sections"] = form_sections_played(request, bool(t.meta.get("pickup")))
         accent(piece)
         orchestrate(piece)  # the style's instruments (MIDI and WAV)
+
+    def resolved(t: Any) -> dict:
+        """What the defaults resolved to for take `t`: the model's decoding for the style, the
+        form, the pickup, the ending (each take draws its own; a draw again too)."""
         # the composer's drawn first chord steered its own chords, which the harmonizer replaced:
         # it says nothing of the take's first chord then
         replaced = ("opening_chord",) if t.meta.get("chords_from") == "harmonizer" else ()
+        return ({k: t.meta[k] for k in ("temperature", "rhythm_temperature", "top_p", "form", "cadence",
+                                        "chords_from", "chords_temperature", "chords_prior_correction",
+                                        "pickup", "header_tempo", "opening_chord")
+                 if k in t.meta and k not in replaced}  # fmt: skip
+                | _ending_record(t.meta)
+                | _modulation_record(t.meta)
+                | _header_key_record(t.meta))
+
+    takes = []
+    for i, t in enumerate(raw):
+        finish(t)
         prov = {
             "request": request.to_dict() | {"seed": seed0} | beats,
-            # what the defaults resolved to: the model's decoding for the style, the form, the ending
-            "resolved": {k: t.meta[k] for k in ("temperature", "rhythm_temperature", "top_p", "form", "cadence",
-                                                "chords_from", "chords_temperature", "chords_prior_correction",
-                                                "pickup", "header_tempo", "opening_chord")
-                         if k in t.meta and k not in replaced}  # fmt: skip
-            | _ending_record(t.meta)
-            | _modulation_record(t.meta)
-            | _header_key_record(t.meta),
+            "resolved": resolved(t),
             "model": m.record(),
             "seed": seed0,
             "take_index": i,
@@ -465,7 +532,7 @@ def compose(
         }
         if notes:
             prov["notes"] = list(notes)
-        takes.append(Take(piece, seed0, prov, t))
+        takes.append(Take(t.piece, seed0, prov, t))
     if check:  # the copy guard (tunesmith.rights.guard)
         from tunesmith.rights.guard import guard_takes
 
@@ -475,12 +542,9 @@ def compose(
                 again = generate(m.model, m.tokenizer, dataclasses.replace(request, seed=s), n=1, seed=s)
             harmonize_takes(again, request, m.model)
             t = again[0]
-            t.piece.meta.setdefault("composer", "tunesmith")
-            t.piece.meta["sections"] = form_sections_played(request, bool(t.meta.get("pickup")))
-            accent(t.piece)
-            orchestrate(t.piece)
+            finish(t)
             prov = copy.deepcopy(takes[i].provenance) | {"seed": s, "take_index": 0, "batch": 1,
-                                                         "resampled_from": [seed0, i]}
+                                                         "resampled_from": [seed0, i], "resolved": resolved(t)}
             prov["request"]["seed"], prov["timings"]["generate"] = s, round(t.seconds, 4)
             return Take(t.piece, s, prov, t)
 
