@@ -659,6 +659,14 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
     if source != "harmonizer" or request.chords or request.layout != "lead":
         for t in takes:
             t.meta["chords_from"] = "model"
+            if tuned.get("ii_v") and not request.chords and request.layout == "lead" and t.piece.melody() is not None:
+                # a resolving dominant held a bar gets its ii where the melody suits it (decoding.json's
+                # "ii_v"; `cocreate.chords.with_ii_before_v`)
+                from tunesmith.cocreate.chords import with_ii_before_v
+
+                key = t.piece.key or KeySignature(0.0, request.key or "C", request.mode or "major")
+                t.piece.chords = with_ii_before_v(t.piece.chords, t.piece.melody(), key.tonic, key.mode,
+                                                  t.piece.duration(), t.piece.time_signature.beat_length)  # fmt: skip
         return "model"
     from tunesmith.sampling.request import form_sections, section_cadences
     from tunesmith.score import pitch_class_of

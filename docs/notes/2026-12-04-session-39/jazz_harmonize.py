@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import sys
 
-import numpy as np
-
 import tunesmith
 from tunesmith.baselines.harmony_baseline import chord_at
 from tunesmith.corpus import load_corpus
