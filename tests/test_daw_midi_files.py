@@ -301,3 +301,17 @@ def test_harmonize_over_the_musicians_own_accompaniment(tmp_path):
     with pytest.raises(ValueError, match=r"lead\.mid: no track besides the melody plays chords to read them from"):
         ts.harmonize(alone, chords_from="accompaniment")
     assert not any(n.startswith("your") for n in ts.harmonize(alone, seed=1).provenance.get("notes", []))
+
+
+def test_a_bass_line_is_no_accompaniment_that_plays_chords(tmp_path):
+    # a lead over a bass line alone: the chord track still plays the symbols, and nothing says otherwise
+    import symusic
+
+    bass = []
+    for bar, root in enumerate([36, 33, 29, 31]):
+        bass += [(bar * 4 * TPQ, mido.Message("note_on", channel=1, note=root, velocity=70)),
+                 ((bar + 1) * 4 * TPQ - 20, mido.Message("note_off", channel=1, note=root))]  # fmt: skip
+    path = _save(tmp_path / "bass.mid", _track(_meta()), _track(_tune(0), "Lead"), _track(bass, "Bass"))
+    take = ts.harmonize(path, seed=1)
+    assert not any(n.startswith("your Bass") for n in take.provenance.get("notes", []))
+    assert len([t for t in symusic.Score.from_midi(take.midi_bytes()).tracks if t.notes]) == 3  # with a chord track

@@ -911,6 +911,7 @@ def note_accompaniment(takes: list[Take], piece: Piece) -> None:
     audio plays the musician's part (no chord track, `meta["comp_from"]`)."""
     from tunesmith import cocreate
     from tunesmith.baselines.harmony_baseline import chord_at
+    from tunesmith.convert.common import plays_chords
     from tunesmith.harmony import parse_chord
 
     read, info = cocreate.chords_from_tracks(piece)
@@ -923,6 +924,9 @@ def note_accompaniment(takes: list[Take], piece: Piece) -> None:
     if made.get("chords_from") == "accompaniment":
         _tell(takes, f"the chord symbols name the chords your {tracks} track plays")
         return
+    melody = piece.melody()
+    if not any(plays_chords(t.notes) for t in piece.tracks if t is not melody and not t.is_drum):
+        return  # a bass line alone: the chord track still plays the symbols with it (`cocreate.chords`)
 
     def root(chords: list, t: float) -> int | None:
         c = chord_at(chords, t)
