@@ -253,6 +253,20 @@ def test_a_chorales_chromatic_tone_is_spelled_from_the_chord_the_parts_sound(tmp
     assert names[1][1] == "B-"  # the alto's seventh of C#dim7 (C# E G B-flat)
 
 
+def test_a_diminished_seventh_is_named_by_the_degree_it_leads_to(tmp_path):
+    """G minor's B-D-F-A-flat leads to C (iv): its B is a B-natural. Named from its lowest pitch
+    class it had been C-flat's chord, and the alto's B-natural a C-flat (a helper's find)."""
+    piece = _satb()
+    piece.keys = [KeySignature(0.0, "G", "minor")]
+    chords = [(79, 74, 70, 43), (77, 71, 62, 44), (75, 72, 67, 48), (74, 70, 67, 43)]  # Gm, B dim7, Cm, Gm
+    piece.tracks = [Track(t.name, t.role, 52, False, [Note(ch[v], float(i), 1.0, 80) for i, ch in enumerate(chords)])
+                    for v, t in enumerate(piece.tracks)]  # fmt: skip
+    piece.end = 4.0
+    score = music21.converter.parse(str(write_musicxml(piece, tmp_path / "g.musicxml")))
+    names = [[n.pitch.name for n in part.recurse().notes] for part in score.parts]
+    assert [names[v][1] for v in range(4)] == ["F", "B", "D", "A-"]
+
+
 def test_the_same_piece_is_written_as_the_same_bytes():
     """music21 named each instrument by a random id: the same take differed in bytes run to run."""
     from tunesmith.outputs.musicxml import musicxml_bytes

@@ -110,7 +110,7 @@ def _sounding_chords(piece: Piece):
         if len(pcs) < 3:
             return None
         for quality in _HEARD_QUALITIES:
-            for root in sorted(pcs):
+            for root in _roots_to_try(pcs, quality, key):
                 tones = {(root + i) % 12 for i in QUALITIES[quality]}
                 third = (root + QUALITIES[quality][1]) % 12
                 if pcs <= tones and third in pcs:
@@ -121,6 +121,24 @@ def _sounding_chords(piece: Piece):
         return None
 
     return heard
+
+
+# a diminished seventh is any of its four tones' chord: named as the leading-tone chord of the
+# degree it most often leads to (V, I, IV, ii, vi: semitones above the tonic)
+_DIM7_TARGETS = (7, 0, 5, 2, 9, 8)
+
+
+def _roots_to_try(pcs: set[int], quality: str, key: KeySignature | None) -> list[int]:
+    """The pitch classes to try as the root of a `quality` chord: in order, except for a
+    diminished seventh in a key, whose root is the tone a half step below the degree it leads to
+    (`_DIM7_TARGETS`). Its lowest pitch class had named it, and g minor's B-D-F-Ab (leading to
+    C) was written as C-flat's chord, the alto's B-natural a C-flat."""
+    ordered = sorted(pcs)
+    if quality != "dim7" or key is None:
+        return ordered
+    tonic = key.tonic_pc
+    rank = {t: i for i, t in enumerate(_DIM7_TARGETS)}
+    return sorted(ordered, key=lambda r: rank.get((r + 1 - tonic) % 12, len(rank)))
 
 
 def _as_written(spelling: str | None, pitch: int) -> str | None:
