@@ -116,3 +116,12 @@ def test_a_key_no_signature_holds_is_refused_naming_the_one_that_sounds_the_same
 def test_keys_of_up_to_seven_sharps_or_flats_are_kept(key, mode):
     request = compose_request("pop", key=key, mode=mode)
     assert request.key == key.split()[0]
+
+
+@pytest.mark.parametrize(("said", "key"), [("B flat", ("Bb", None)), ("E-flat", ("Eb", None)),
+                                           ("F sharp minor", ("F#", "minor")), ("b flat minor", ("Bb", "minor"))])  # fmt: skip
+def test_a_key_said_in_words_is_read(said, key):
+    # "--key 'B flat'" had answered "unknown mode 'flat'"
+    from tunesmith.cli._common import parse_key
+
+    assert parse_key(said, None) == key

@@ -49,6 +49,10 @@ def parse_key(key: str | None, mode: str | None) -> tuple[str | None, str | None
     (a fiddler's --key Ador had been "unknown key tonic")."""
     if key is None:
         return None, mode
+    # "B flat", "F sharp minor", "E-flat": the accidental as a word, as musicians say it ("B flat"
+    # had answered "unknown mode 'flat'")
+    key = re.sub(r"^\s*([A-Ga-g])[\s-]*(flat|sharp)\b", lambda m: m.group(1) + ("b" if m.group(2).lower() == "flat" else "#"),
+                 key, flags=re.IGNORECASE)  # fmt: skip
     words = key.split()
     if not words:
         raise ValueError("--key is empty; give a tonic such as D, Bb, 'g minor', F#m")
