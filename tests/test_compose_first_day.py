@@ -125,3 +125,14 @@ def test_a_key_said_in_words_is_read(said, key):
     from tunesmith.cli._common import parse_key
 
     assert parse_key(said, None) == key
+
+
+def test_a_range_that_holds_few_of_the_keys_notes_is_said():
+    # --range C4:F4 in D leaves C#, D and E: kept (the musician's control), and said
+    import tunesmith as ts
+
+    take = ts.compose("folk", key="D", pitch_range="C4:F4", bars=4, seed=1, check=False)
+    assert ("the range C4-F4 holds 3 notes of D major's scale (C#4 D4 E4): the melody moves among those alone "
+            "(--range wider for more)") in take.provenance["notes"]  # fmt: skip
+    assert {n.pitch for n in take.piece.melody().notes} <= {61, 62, 64}
+    assert "notes" not in ts.compose("folk", key="D", bars=4, seed=1, check=False).provenance

@@ -291,6 +291,31 @@ def _check_pickup_grid(style: str, meter: str, pickup: Any) -> None:
                          "sixteenths, no triplets; use a multiple of 1/4 (1/2: an eighth, 1: a quarter)")  # fmt: skip
 
 
+def _narrow_range_note(request: Any) -> str | None:
+    """A melody's range that holds fewer than five notes of the key's scale is kept (the musician's
+    control) but said: --range C4:F4 in D leaves C#, D and E, and the takes walk three notes."""
+    from tunesmith.score import pitch_class_of
+    from tunesmith.tokenizer import scale_pitch_classes
+
+    if request.layout != "lead" or request.key is None:
+        return None
+    lo, hi = request.pitch_range
+    scale = scale_pitch_classes(pitch_class_of(request.key), request.mode or "major")
+    held = sorted({p for p in range(lo, hi + 1) if p % 12 in scale})
+    if len(held) >= 5:
+        return None
+    from tunesmith.harmony import spell_pitch
+    from tunesmith.score import KeySignature
+
+    key = KeySignature(0.0, request.key, request.mode or "major")
+
+    def name(p: int) -> str:
+        return spell_pitch(p, key).replace("-", "b")
+
+    return (f"the range {name(lo)}-{name(hi)} holds {len(held)} notes of {request.key} {request.mode or 'major'}'s "
+            f"scale ({' '.join(map(name, held))}): the melody moves among those alone (--range wider for more)")  # fmt: skip
+
+
 def _check_chords_in_scale(request: Any) -> None:
     """--in-scale with a given chord outside the scale: the chord was kept (the musician's) and the
     melody, held to the scale, clashed with it (G natural over E7 in C). Refused before any work.
@@ -470,6 +495,9 @@ def compose(
         open_end = cycle_ends_open(request)
         if open_end:
             notes.append(open_end)
+    narrow = _narrow_range_note(request)
+    if narrow:
+        notes.append(narrow)
     t0 = time.perf_counter()
     m = load_model(model)
     load_seconds = time.perf_counter() - t0
