@@ -483,3 +483,21 @@ def test_jazz_takes_get_the_ii_of_a_resolving_dominant(tmp_path):
         chords_module.with_ii_before_v = orig
     assert [t.piece.melody().notes for t in on] == [t.piece.melody().notes for t in off]  # the melody as composed
     assert sum(map(ii_vs, on)) > sum(map(ii_vs, off))
+
+
+def test_jazz_takes_write_seventh_chords():
+    """decoding.json's "sevenths" (jazz, shipped on): a composed jazz take's triads take their
+    degree's seventh chord where the melody allows, as jazz harmonize writes them (the composer's
+    own had been mostly triads: Eb, Ab where a jazz player reads Ebmaj7, Abmaj7)."""
+
+    import tunesmith
+    from tunesmith.harmony import parse_chord
+    from tunesmith.inference import read_decoding
+    from tunesmith.pretrained import resolve_model
+
+    assert read_decoding(resolve_model("default"))["jazz"]["sevenths"] is True
+    chords = [c for s in range(4) for c in tunesmith.compose("jazz", key="Eb", bars=8, seed=s, check=False).piece.chords]
+    triads = [c.figure for c in chords if parse_chord(c.figure)[1] in ("", "m")]
+    assert chords and len(triads) <= 0.1 * len(chords), triads
+    folk = [c for c in tunesmith.compose("folk", key="D", bars=8, seed=0, check=False).piece.chords]
+    assert any(parse_chord(c.figure)[1] in ("", "m") for c in folk)  # folk keeps its triads

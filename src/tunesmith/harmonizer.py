@@ -659,12 +659,20 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
     if source != "harmonizer" or request.chords or request.layout != "lead":
         for t in takes:
             t.meta["chords_from"] = "model"
-            if tuned.get("ii_v") and not request.chords and request.layout == "lead" and t.piece.melody() is not None:
+            if request.chords or request.layout != "lead" or t.piece.melody() is None:
+                continue
+            key = t.piece.key or KeySignature(0.0, request.key or "C", request.mode or "major")
+            if tuned.get("sevenths"):
+                # each triad its degree's seventh chord where the melody allows (decoding.json's
+                # "sevenths"; `cocreate.chords.jazz_sevenths`, as jazz harmonize writes them)
+                from tunesmith.cocreate.chords import _in_jazz_sevenths
+
+                t.piece.chords = _in_jazz_sevenths(t.piece.chords, t.piece.melody(), key.tonic, key.mode, t.piece.duration())
+            if tuned.get("ii_v"):
                 # a resolving dominant held a bar gets its ii where the melody suits it (decoding.json's
                 # "ii_v"; `cocreate.chords.with_ii_before_v`)
                 from tunesmith.cocreate.chords import with_ii_before_v
 
-                key = t.piece.key or KeySignature(0.0, request.key or "C", request.mode or "major")
                 t.piece.chords = with_ii_before_v(t.piece.chords, t.piece.melody(), key.tonic, key.mode,
                                                   t.piece.duration(), t.piece.time_signature.beat_length)  # fmt: skip
         return "model"

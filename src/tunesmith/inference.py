@@ -120,11 +120,12 @@ def read_decoding(folder: Path) -> dict:
             if not (isinstance(ct, int | float) and 0 < ct <= 10):
                 raise ValueError(f"{file}: {style}: chords_temperature must be in (0, 10]")
             out[style]["chords_temperature"] = float(ct)
-        iv = d.get("ii_v")
-        if iv is not None:
-            if not isinstance(iv, bool):
-                raise ValueError(f"{file}: {style}: ii_v must be true or false")
-            out[style]["ii_v"] = iv
+        for flag in ("ii_v", "sevenths"):  # chord idioms applied to the composer's own chords
+            value = d.get(flag)
+            if value is not None:
+                if not isinstance(value, bool):
+                    raise ValueError(f"{file}: {style}: {flag} must be true or false")
+                out[style][flag] = value
         cp = d.get("chords_prior_correction")
         if cp is not None:
             if not (isinstance(cp, int | float) and not isinstance(cp, bool) and 0 <= cp <= 2):
