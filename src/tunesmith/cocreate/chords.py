@@ -45,14 +45,36 @@ def jazz_sevenths(figure: str, tonic_pc: int, mode: str, melody_pcs: set[int]) -
     root, quality, bass = parse_chord(figure)
     if bass is not None or quality not in _TRIAD_DEFAULT_SEVENTH:
         return figure
-    family = "minor" if mode in ("minor", "aeolian", "dorian", "phrygian") else "major"
-    want = _JAZZ_SEVENTHS[family].get(((root - tonic_pc) % 12, quality), _TRIAD_DEFAULT_SEVENTH[quality])
+    if mode not in ("major", "minor"):
+        want = _modal_seventh(root, quality, tonic_pc, mode)
+        if want is None:
+            return figure
+    else:
+        want = _JAZZ_SEVENTHS[mode].get(((root - tonic_pc) % 12, quality), _TRIAD_DEFAULT_SEVENTH[quality])
     seventh = (root + QUALITIES[want][3]) % 12
     if (seventh + 1) % 12 in melody_pcs:  # a minor ninth against the melody
         if want != "maj7":
             return figure
         want = "6"
     return split_figure(figure)[0] + want
+
+
+def _modal_seventh(root: int, quality: str, tonic_pc: int, mode: str) -> str | None:
+    """A triad's seventh chord in a church mode: the seventh its scale holds (E phrygian's G takes
+    F natural: G7, not the major key's Gmaj7, whose F-sharp is off the mode); None for a triad off
+    the scale or one whose seventh would make a minor-major chord."""
+    from tunesmith.tokenizer import scale_pitch_classes
+
+    scale = scale_pitch_classes(tonic_pc, mode)
+    triad = {"": (0, 4, 7), "m": (0, 3, 7), "dim": (0, 3, 6)}[quality]
+    if any((root + i) % 12 not in scale for i in triad):
+        return None
+    major_seventh, minor_seventh = (root + 11) % 12 in scale, (root + 10) % 12 in scale
+    if quality == "":
+        return "maj7" if major_seventh else "7" if minor_seventh else None
+    if quality == "m":
+        return "m7" if minor_seventh else None
+    return "m7b5" if minor_seventh else None
 
 
 def _in_jazz_sevenths(chords: list[ChordSymbol], melody: Track, tonic: str, mode: str, end: float) -> list[ChordSymbol]:
