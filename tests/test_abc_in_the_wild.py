@@ -116,7 +116,7 @@ def test_a_da_capo_with_no_fine_ends_at_a_fermata_or_the_first_strain(tmp_path):
 def test_cocreate_says_a_jump_it_did_not_follow(tmp_path):
     from types import SimpleNamespace
 
-    from tunesmith.api import note_repeats_written_out
+    from tunesmith.input_notes import note_repeats_written_out
 
     (piece,) = _read(tmp_path, "X:1\nT:DS\nM:2/4\nL:1/4\nK:C\nC D|E F !D.S.!|]\n")
     take = SimpleNamespace(provenance={})
@@ -184,7 +184,7 @@ def test_lyrics_are_counted_as_left_out(tmp_path):
 def test_cocreate_says_which_tune_of_a_book_it_took(tmp_path):
     from types import SimpleNamespace
 
-    from tunesmith.api import note_tune_of_book
+    from tunesmith.input_notes import note_tune_of_book
 
     path = tmp_path / "book.abc"
     path.write_text("X:1\nT:First\nM:2/4\nL:1/4\nK:C\nC D|]\n\nX:2\nT:Second\nM:2/4\nL:1/4\nK:C\nE F|]\n")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from tunesmith.api import note_left_out
+from tunesmith.input_notes import note_left_out
 from tunesmith.inputs.abc import parse_abc_tune
 from tunesmith.inputs.musicxml import read_musicxml
 

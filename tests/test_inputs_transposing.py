@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from tunesmith.api import note_sounding_pitch
+from tunesmith.input_notes import note_sounding_pitch
 from tunesmith.inputs.musicxml import read_musicxml
 
 

@@ -173,7 +173,7 @@ def test_cocreate_says_where_the_parts_measures_were_laid_out_together(tmp_path)
     # the take's score has a measure longer than its meter where a part's was short: said
     from types import SimpleNamespace
 
-    from tunesmith.api import note_measures_aligned
+    from tunesmith.input_notes import note_measures_aligned
 
     flute = ["".join(_note(s, 5) for s in "CDEF"), "".join(_note(s, 5) for s in "GABC")]
     cello = ["".join(_note(s, 3) for s in "CGC"), "".join(_note(s, 3) for s in "FGAB")]

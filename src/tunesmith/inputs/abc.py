@@ -565,7 +565,7 @@ def parse_abc_tune(text: str, **fields: object) -> Piece:
     if not repeats_expanded:
         piece.meta["sections"] = [[0, len(piece.bar_onsets), "A"]]
         if any(any(bar_kinds(stream)[0]) for stream in streams) or has_navigation(handler.tokens):
-            # said beside the take (`api.note_repeats_written_out`), as the MusicXML reader says it
+            # said beside the take (`input_notes.note_repeats_written_out`), as the MusicXML reader says it
             piece.meta["repeats_not_followed"] = "tunesmith's ABC reader could not expand its repeat structure"
     return _finish(piece)
 

@@ -129,7 +129,7 @@ def read_midi(path: str | os.PathLike, *, source: str = "", style: str = "", lic
     if len(pitched) == 1 and pitched[0].role not in ("melody", "soprano"):
         pitched[0].role = "melody"
     _melody_by_lines(piece)
-    # what the take cannot carry is said beside it (`api.note_left_out`): a DAW's keys track had
+    # what the take cannot carry is said beside it (`input_notes.note_left_out`): a DAW's keys track had
     # lost its sustain pedal, a synth lead its bends, without a word
     left_out = {"sustain pedal press(es)": sum(len(t.pedals) for t in score.tracks),
                 "pitch-bend event(s)": sum(1 for t in score.tracks for b in t.pitch_bends if b.value)}

@@ -221,7 +221,7 @@ class Engine:
         record = {"name": name, "sha256": sha, "size": len(data), "format": ext.lstrip(".")}
         take = Take(piece, None, {"request": {"command": "upload", **record}, "model": None, "seed": None,
                                   "input_file": record, "training_data": None})  # fmt: skip
-        from tunesmith.api import note_repeats_written_out
+        from tunesmith.input_notes import note_repeats_written_out
 
         note_repeats_written_out([take], piece)  # said at the upload, not only on its first edit
         uid = self.store.add_upload(sha, ext, name, data)
