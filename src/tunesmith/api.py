@@ -256,22 +256,17 @@ def compose_request(
     return request
 
 
-# the sharps (+) or flats (-) of each letter's major key, and how far each mode's signature lies from
-# its tonic's major key's (D dorian: two flats fewer than D major)
-_LETTER_FIFTHS = {"F": -1, "C": 0, "G": 1, "D": 2, "A": 3, "E": 4, "B": 5}
-_MODE_FIFTHS = {"major": 0, "ionian": 0, "lydian": 1, "mixolydian": -1, "dorian": -2, "minor": -3, "aeolian": -3,
-                "phrygian": -4, "locrian": -5}  # fmt: skip
-
-
 def _check_key_signature(tonic: str | None, mode: str | None) -> None:
     """A key no signature holds is refused, naming the key that sounds the same: --key A# had
     written <fifths>10</fifths>, which MuseScore drew as seven sharps over notes and chord symbols
     spelled with double sharps (C##m, F##m)."""
-    if tonic is None or tonic[0].upper() not in _LETTER_FIFTHS:
+    from tunesmith.convert.common import _raw_sharps
+    from tunesmith.score import KeySignature
+
+    if tonic is None or tonic[0].upper() not in "ABCDEFG":
         return
     mode = mode or "major"
-    fifths = _LETTER_FIFTHS[tonic[0].upper()] + 7 * (tonic[1:].count("#") - tonic[1:].count("b"))
-    fifths += _MODE_FIFTHS.get(mode, 0)
+    fifths = _raw_sharps(KeySignature(0.0, tonic, mode))  # the signature the tonic's spelling implies, unbounded
     if abs(fifths) > 7:
         from tunesmith.score import pitch_class_of
         from tunesmith.tokenizer import spell_tonic

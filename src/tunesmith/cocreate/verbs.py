@@ -335,13 +335,7 @@ def _a_tempo(piece: Piece, grid: Any, n_given: int) -> tuple[float, float] | Non
     if len(tempos) < 2 or n_given < 1:
         return None
     end = grid.starts[n_given]
-    since = grid.starts[max(0, n_given - A_TEMPO_BARS)]
-    held: dict[float, float] = {}
-    for i, t in enumerate(tempos):
-        a = max(t.onset, since)
-        b = min(tempos[i + 1].onset if i + 1 < len(tempos) else end, end)
-        if b > a + _EPS:
-            held[t.qpm] = held.get(t.qpm, 0.0) + (b - a)
+    held = _beats_at_each_tempo(tempos, grid.starts[max(0, n_given - A_TEMPO_BARS)], end)
     last = next((t.qpm for t in reversed(tempos) if t.onset < end - _EPS), tempos[0].qpm)
     if not held:
         return None
@@ -845,11 +839,19 @@ def held_tempo(piece: Piece) -> float:
     none): the model had been told a file's first tempo, a slow introduction's 60 for a song
     that goes on at 132."""
     tempos = sorted((t for t in piece.tempos if t.qpm > 0), key=lambda t: t.onset)
-    if len(tempos) < 2:
+    held = _beats_at_each_tempo(tempos, 0.0, piece.duration()) if len(tempos) > 1 else {}
+    if not held:
         return piece.tempo
-    end = max(piece.duration(), tempos[-1].onset)
+    return max(held, key=lambda q: held[q])  # on a tie, the first heard (max keeps the first)
+
+
+def _beats_at_each_tempo(tempos: list, since: float, end: float) -> dict[float, float]:
+    """{qpm: beats it holds between `since` and `end`} for tempo events sorted by onset, in the
+    order first heard."""
     held: dict[float, float] = {}
     for i, t in enumerate(tempos):
-        stop = tempos[i + 1].onset if i + 1 < len(tempos) else end
-        held[t.qpm] = held.get(t.qpm, 0.0) + max(0.0, stop - max(t.onset, 0.0))
-    return max(held, key=lambda q: held[q])  # on a tie, the first heard (max keeps the first)
+        a = max(t.onset, since)
+        b = min(tempos[i + 1].onset if i + 1 < len(tempos) else end, end)
+        if b > a + _EPS:
+            held[t.qpm] = held.get(t.qpm, 0.0) + (b - a)
+    return held

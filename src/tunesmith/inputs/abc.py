@@ -511,12 +511,14 @@ def _in_playing_order(streams: list[list]) -> list[list]:
     """Each voice's tokens through its D.C. or D.S. and the header's P: play order (`abc_order`);
     `NotRead` where it cannot follow them."""
     navigated = [navigate(tokens) for tokens in streams]
-    ordered = any(play_order(tokens) is not tokens for tokens in streams)
-    if len(streams) > 1 and (ordered or any(a is not b for a, b in zip(navigated, streams))):
+    ordered = [play_order(tokens) for tokens in streams]
+    jumped = any(a is not b for a, b in zip(navigated, streams))
+    reordered = any(a is not b for a, b in zip(ordered, streams))
+    if len(streams) > 1 and (jumped or reordered):
         raise NotRead("a D.C., D.S. or P: play order in a tune of several voices (V:)")
-    if ordered and navigated[0] is not streams[0]:
+    if jumped and reordered:
         raise NotRead("a P: play order and a D.C. or D.S. in one tune")
-    return [play_order(tokens) for tokens in navigated]
+    return ordered if reordered else navigated
 
 
 def parse_abc_tune(text: str, **fields: object) -> Piece:
