@@ -766,6 +766,10 @@ def test_a_resolving_dominant_held_a_bar_gets_its_ii_in_jazz():
     assert figures(g_c_f, "Gm7", "C7", "Fmaj7") == ["0:Gm7", "4:C7", "8:Fmaj7"]  # its ii is there
     b_natural = [65, 69, 72, 69, 71, 72, 74, 72, 72, 69, 65, 69]
     assert figures(b_natural, "Fmaj7", "C7", "Fmaj7") == ["0:Fmaj7", "4:C7", "8:Fmaj7"]
+    # a church mode keeps to its own chords: F phrygian has no G for C7's ii (a 16-bar jazz take in
+    # E phrygian had F#m7b5 B7); F aeolian has Gm7b5's notes
+    assert figures(g_c_f, "Fm7", "C7", "Fm7", mode="phrygian") == ["0:Fm7", "4:C7", "8:Fm7"]
+    assert figures(g_c_f, "Fm7", "C7", "Fm7", mode="aeolian") == ["0:Fm7", "4:Gm7b5", "6:C7", "8:Fm7"]
 
 
 def test_harmonize_in_jazz_writes_no_plain_triads(tok):

@@ -40,6 +40,18 @@ def test_a_take_in_a_church_mode_keeps_to_its_scale(style, key, mode):
         assert min(n.duration for t in take.piece.tracks for n in t.notes) >= 1 / 6 - 1e-6
 
 
+@pytest.mark.parametrize(("style", "key", "mode"), [("jazz", "E", "phrygian"), ("folk", "B", "locrian")])
+def test_a_half_close_in_a_mode_whose_fifth_degree_has_no_fifth_rests_on_iv(style, key, mode):
+    """Phrygian's and locrian's fifth degree has no perfect fifth in the mode (E phrygian's B D F):
+    16-bar takes, whose form has half closes, had left the mode there (Bm, B7, F#7). Their half
+    close now rests on iv, a chord of the mode."""
+    takes = api.compose(style, key=key, mode=mode, bars=16, seed=0, n=2, check=False)
+    iv = harmony.chord_pitch_classes({"E": "Am", "B": "Em"}[key])
+    for take in takes:
+        assert outside(take.piece, key, mode) == ([], [])
+    assert any(harmony.chord_pitch_classes(c.figure) >= iv for take in takes for c in take.piece.chords)
+
+
 def test_the_model_is_told_the_family_and_the_mode_is_heard():
     from tunesmith.pretrained import load
     from tunesmith.sampling import ComposeRequest, prompt_ids

@@ -110,9 +110,13 @@ def with_ii_before_v(chords: list[ChordSymbol], melody: Track, tonic: str, mode:
     harmonizer, which learned folk and song chords, wrote a ii-V for 0.05 of its changes on
     held-out jazz tunes, where the tunes have 0.11. Every dominant held a bar, resolving or not,
     had made it 0.18, and the chord roots agreed with the tunes' less often."""
-    from tunesmith.harmony import make_figure, parse_chord, spell_chord_in_key
+    from tunesmith.harmony import chord_pitch_classes, make_figure, parse_chord, spell_chord_in_key
+    from tunesmith.score import pitch_class_of
+    from tunesmith.tokenizer import scale_pitch_classes
 
     key = KeySignature(0.0, tonic, mode)
+    # a church mode keeps to its own chords: E phrygian's B7 has no ii in the mode (F#m7b5)
+    scale = None if mode in ("major", "minor") else scale_pitch_classes(pitch_class_of(tonic), mode)
     out: list[ChordSymbol] = []
     for i, c in enumerate(chords):
         stop = chords[i + 1].onset if i + 1 < len(chords) else end
@@ -138,6 +142,9 @@ def with_ii_before_v(chords: list[ChordSymbol], melody: Track, tonic: str, mode:
             continue
         minor_target = nxt[1].startswith("m") and not nxt[1].startswith("maj")
         figure = spell_chord_in_key(make_figure(ii, "m7b5" if minor_target else "m7"), key)
+        if scale is not None and not chord_pitch_classes(figure) <= scale:
+            out.append(c)
+            continue
         out.append(ChordSymbol(c.onset, figure, half if c.duration else None))
         out.append(ChordSymbol(c.onset + half, c.figure, (c.duration - half) if c.duration else None))
     return out

@@ -333,8 +333,10 @@ def parallels_into_a_phrase_cadence(auto: Constrainer, at: int, vals: np.ndarray
 
 
 # the bass's degree (semitones over the tonic) just before a chorale phrase's cadence: V before a
-# close on I (an authentic cadence); I, IV or ii before a half close on V
-PHRASE_APPROACH_DEGREES = {"closed": (7,), "open": (0, 5, 2)}
+# close on I (an authentic cadence); I, IV or ii before a half close on V; I or VII before the
+# half close on iv of a mode whose fifth degree has no perfect fifth (phrygian, locrian:
+# `_Tables.open_degree`)
+PHRASE_APPROACH_DEGREES = {"closed": (7,), "open": (0, 5, 2), "open on iv": (0, 10)}
 
 
 def phrase_cadence_approach(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray | None:
@@ -347,7 +349,7 @@ def phrase_cadence_approach(auto: Constrainer, at: int, vals: np.ndarray) -> np.
     before = bass_before_a_cadence(auto, at, t.beat_ticks) if auto.bar in t.phrase_bars else None
     if before is None or before[0] not in PHRASE_APPROACH_DEGREES:
         return None
-    kind = before[0]
+    kind = "open on iv" if before[0] == "open" and t.open_degree == 5 else before[0]
     return np.isin(vals % 12, [(t.tonic_pc + d) % 12 for d in PHRASE_APPROACH_DEGREES[kind]])
 
 

@@ -273,18 +273,27 @@ class _Tables:
                 np.array([tok.qual_id(q) for q in ("", "7")]),
             ),
         }
+        # semitones over the tonic of the chord a half close rests on (`PHRASE_APPROACH_DEGREES`)
+        self.open_degree = 7
         if self.modal:  # a church mode's cadences on its own chords: D dorian's half close on Am, not A
+            if (dom_pc + 7) % 12 not in scale:
+                # phrygian's and locrian's fifth degree has no perfect fifth in the mode (E phrygian's
+                # B D F): their half close rests on iv (Am), where a B or F# chord had left the mode in
+                # 16-bar takes (Bm, B7, F#7 in 21 of 136 jazz chords, session 40)
+                self.open_degree = 5
+                dom_pc = (tonic_pc + 5) % 12
             third = 4 if (dom_pc + 4) % 12 in scale else 3
             dom_triad = {dom_pc, (dom_pc + third) % 12, (dom_pc + 7) % 12}
             pcs = [frozenset({dom_pc}) if v == "B" else frozenset(dom_triad) for v in self.voices]
-            self.kinds["open"] = (pcs, self.kinds["open"][1], np.array([tok.qual_id(q) for q in ("", "7", "m", "m7")]))
+            roots = np.array([tok.root_id(names[dom_pc], shift)])
+            self.kinds["open"] = (pcs, roots, np.array([tok.qual_id(q) for q in ("", "7", "m", "m7")]))
             for kind, root in (("closed", tonic_pc), ("open", dom_pc)):
                 pcs, roots, quals = self.kinds[kind]
                 fitting = self.quals_by_root.get(root, np.array([], dtype=np.int64))
                 keep = quals[np.isin(quals, fitting)]
                 if not len(keep) and kind == "closed":  # locrian's tonic chord is diminished
                     keep = fitting
-                if len(keep):  # (locrian's fifth is not in its scale: its half close stays as it was)
+                if len(keep):
                     self.kinds[kind] = (pcs, roots, keep)
         self.tok, self.key_names = tok, names
         add_modulation_cadences(self, request)  # a drawn passage's cadence in its key
