@@ -126,6 +126,13 @@ def test_estimate_key_empty_is_c_major():
         ("F C Dm Bb", ("F", "major")),
         ("Cm7 F7 Bbmaj7 Gm7", ("Bb", "major")),  # ii-V-I-vi: the V7-I names the key, not the last chord
         ("Dm7 G7 Cmaj7 Am7", ("C", "major")),
+        # a short progression, cycled by compose, is a loop: its first chord is home (these had
+        # read in the relative major, A, C, G)
+        ("F#m D A E", ("F#", "minor")),
+        ("Am F C G", ("A", "minor")),
+        ("Em C G D", ("E", "minor")),
+        ("C G Am F", ("C", "major")),
+        ("G D Em C", ("G", "major")),
     ],
 )
 def test_key_from_a_chord_progression(chords, key):
