@@ -19,6 +19,7 @@ Scale is whatever the flags say; the JSON records it, with minutes spent.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import json
 import math
@@ -339,9 +340,19 @@ def _scale_for_ceiling(utilities: list[float], ceiling: float) -> float:
     return math.sqrt(lo * hi)
 
 
+def _rater_config(a):
+    from tunesmith.solvers.policy_gradient import TuneConfig
+
+    return TuneConfig(styles=[a.style], bars=a.bars, rounds=a.rounds, prompts_per_round=a.prompts, takes_per_prompt=4,
+                      lr=a.lr, kl_coef=a.kl, eval_every=5, eval_examples=16, seed=a.tune_seed, method=a.method,
+                      kl_estimator=a.kl_estimator)  # fmt: skip
+
+
 def cmd_rater(a) -> dict:
-    from tunesmith.rewards.preference import fit_pairs
-    from tunesmith.solvers.policy_gradient import TuneConfig, tune
+    from tunesmith.rewards import combine
+    from tunesmith.rewards.diversity import RoundNovelty
+    from tunesmith.rewards.preference import WinProbability, fit_pairs
+    from tunesmith.solvers.policy_gradient import tune
 
     t0 = time.time()
     rng = np.random.default_rng(0)
@@ -351,11 +362,38 @@ def cmd_rater(a) -> dict:
     pool = [t.piece for t in takes_of(model, tok, a.style, a.pool, a.bars, 3).takes]
     if a.ceiling:  # as decided as asked: the scale at which the rater's own Bayes ceiling on pool pairs is `ceiling`
         a.rater_scale = _scale_for_ceiling([utility(p) for p in pool], a.ceiling)
-    pairs = []
-    for _ in range(a.pairs):
-        i, j = rng.choice(len(pool), 2, replace=False)
-        x, y = pool[i], pool[j]
-        pairs.append((x, y) if rater_prefers(x, y, rng, a.rater_scale, utility) else (y, x))
+    def rate(n: int, left: list, right: list) -> list:
+        out = []
+        for _ in range(n):
+            x = left[rng.integers(len(left))]
+            y = right[rng.integers(len(right))]
+            while y is x:
+                y = right[rng.integers(len(right))]
+            out.append((x, y) if rater_prefers(x, y, rng, a.rater_scale, utility) else (y, x))
+        return out
+
+    # --rating-rounds 2 (iterated, as RLHF collects its comparisons): a share of the pairs is rated
+    # first, a first tuning is made, then the rest of the pairs are drawn from that tuned model's takes
+    # (half against the base's pool, half among themselves), where a reward fitted on the base's
+    # takes alone had been exploited; the final tuning starts again from the base (the same frozen
+    # reference), toward the reward refitted on every pair
+    first = a.pairs if a.rating_rounds == 1 else int(round(a.pairs * a.first_share))
+    pairs = rate(first, pool, pool)
+    stages = []
+    if a.rating_rounds == 2:
+        pref1, report1 = fit_pairs(pairs, seed=0, ensemble=a.ensemble)
+        stage_out = Path(a.out).with_name(Path(a.out).name + "_stage1")
+        reward1 = WinProbability(pref1, pool, a.bounded_scale) if a.bounded else pref1
+        if a.novelty > 0:
+            reward1 = combine({"preferences": (reward1, 1.0), "novelty": (RoundNovelty(), a.novelty)})
+        cfg1 = dataclasses.replace(_rater_config(a), rounds=a.first_rounds or a.rounds)
+        tune(a.base, reward1, stage_out, cfg1, pieces=(train, valid), progress=True, force=True)
+        stage_model, stage_tok, _ = load(stage_out)
+        pool1 = [t.piece for t in takes_of(stage_model, stage_tok, a.style, a.pool, a.bars, 5).takes]
+        rest = a.pairs - first
+        pairs += rate(rest // 2, pool1, pool) + rate(rest - rest // 2, pool1, pool1)
+        stages.append({"pairs": first, "reward_model": report1,
+                       "hidden_taste_mean_stage1_pool": float(np.mean([utility(p) for p in pool1]))})
     pref, report = fit_pairs(pairs, seed=0, ensemble=a.ensemble)
     # The most any reward model can reach with this rater: the rater chooses by a coin weighted by
     # sigmoid(taste difference), so even its own utility predicts a choice with probability
@@ -363,19 +401,12 @@ def cmd_rater(a) -> dict:
     p_pref = [1 / (1 + math.exp(-a.rater_scale * (utility(x) - utility(y)))) for x, y in pairs]
     report["rater_noise_ceiling"] = float(np.mean([max(q, 1 - q) for q in p_pref]))
     t_fit = time.time()
-    cfg = TuneConfig(styles=[a.style], bars=a.bars, rounds=a.rounds, prompts_per_round=a.prompts, takes_per_prompt=4,
-                     lr=a.lr, kl_coef=a.kl, eval_every=5, eval_examples=16, seed=a.tune_seed, method=a.method, kl_estimator=a.kl_estimator)  # fmt: skip
     reward = pref
     if a.bounded:
-        from tunesmith.rewards.preference import WinProbability
-
         reward = WinProbability(pref, pool, a.bounded_scale)
     if a.novelty > 0:
-        from tunesmith.rewards import combine
-        from tunesmith.rewards.diversity import RoundNovelty
-
         reward = combine({"preferences": (reward, 1.0), "novelty": (RoundNovelty(), a.novelty)})
-    res = tune(a.base, reward, a.out, cfg, pieces=(train, valid), progress=True)
+    res = tune(a.base, reward, a.out, _rater_config(a), pieces=(train, valid), progress=True)
     tuned, tok2, _ = load(a.out)
     base_takes = [t.piece for t in takes_of(model, tok, a.style, a.blind, a.bars, 11).takes]
     tuned_takes = [t.piece for t in takes_of(tuned, tok2, a.style, a.blind, a.bars, 11).takes]
@@ -386,6 +417,7 @@ def cmd_rater(a) -> dict:
         "scale": vars(a),
         "reward_model": report,
         "pairs": a.pairs,
+        "rating_stages": stages,
         "minutes_rating_and_fit": round((t_fit - t0) / 60, 2),
         "blind_pairs": n,
         "tuned_win_rate": round(k / n, 4),
@@ -558,6 +590,13 @@ def main(argv=None) -> int:
                                       help="reward the win probability over the rated pool, not the raw score")
     sub.choices["rater"].add_argument("--bounded-scale", type=float, default=1.0,
                                       help="softness of the win-probability curve (score difference divided by it)")
+    sub.choices["rater"].add_argument("--rating-rounds", type=int, choices=(1, 2), default=1,
+                                      help="2: rate --first-share of the pairs, tune, rate the rest on that tuned "
+                                      "model's takes, refit and tune again from the base")
+    sub.choices["rater"].add_argument("--first-share", type=float, default=0.6,
+                                      help="with --rating-rounds 2, the share of the pairs rated on the base's takes")
+    sub.choices["rater"].add_argument("--first-rounds", type=int, default=0,
+                                      help="with --rating-rounds 2, the first tuning's rounds (0: --rounds)")
     a = ap.parse_args(argv)
     commands = {"rules": cmd_rules, "rater": cmd_rater, "criteria": cmd_criteria, "realism": cmd_realism}
     result = commands[a.cmd](a)
