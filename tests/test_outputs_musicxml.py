@@ -265,6 +265,13 @@ def test_a_diminished_seventh_is_named_by_the_degree_it_leads_to(tmp_path):
     score = music21.converter.parse(str(write_musicxml(piece, tmp_path / "g.musicxml")))
     names = [[n.pitch.name for n in part.recurse().notes] for part in score.parts]
     assert [names[v][1] for v in range(4)] == ["F", "B", "D", "A-"]
+    # three of its tones, F-Ab-B (the demo's chorale, bar 5): not F diminished with a C-flat
+    chords = [(79, 74, 70, 43), (77, 71, 65, 44), (75, 72, 67, 48), (74, 70, 67, 43)]  # Gm, B dim7 without D, Cm, Gm
+    piece.tracks = [Track(t.name, t.role, 52, False, [Note(ch[v], float(i), 1.0, 80) for i, ch in enumerate(chords)])
+                    for v, t in enumerate(piece.tracks)]  # fmt: skip
+    score = music21.converter.parse(str(write_musicxml(piece, tmp_path / "g3.musicxml")))
+    names = [[n.pitch.name for n in part.recurse().notes] for part in score.parts]
+    assert [names[v][1] for v in range(4)] == ["F", "B", "F", "A-"]
 
 
 def test_the_same_piece_is_written_as_the_same_bytes():

@@ -76,7 +76,9 @@ def _speller(piece: Piece):
 MUSIC21_PLACEHOLDERS = {"title": "Music21 Fragment", "composer": "Music21"}
 _SHARP_SPELLING = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 # the chords a sonority is read as, simplest first, for spelling a chromatic tone in it
-_HEARD_QUALITIES = ("", "m", "7", "dim", "m7", "m7b5", "dim7", "maj7", "aug", "add9", "madd9", "9", "m9")
+# (a diminished seventh before the diminished triad: three tones of one, F-Ab-B in g minor, are the
+# B-D-F-Ab chord without its D, whose B Bach writes as B, not as F-diminished's C-flat)
+_HEARD_QUALITIES = ("", "m", "7", "dim7", "dim", "m7", "m7b5", "maj7", "aug", "add9", "madd9", "9", "m9")
 
 
 def _sounding_chords(piece: Piece):
@@ -113,7 +115,8 @@ def _sounding_chords(piece: Piece):
             for root in _roots_to_try(pcs, quality, key):
                 tones = {(root + i) % 12 for i in QUALITIES[quality]}
                 third = (root + QUALITIES[quality][1]) % 12
-                if pcs <= tones and third in pcs:
+                # (any three tones of a diminished seventh are it: its four are a minor third apart)
+                if pcs <= tones and (third in pcs or quality == "dim7"):
                     try:
                         return spell_chord_root(root, quality, key) + quality
                     except (ValueError, KeyError, IndexError):
@@ -136,6 +139,8 @@ def _roots_to_try(pcs: set[int], quality: str, key: KeySignature | None) -> list
     ordered = sorted(pcs)
     if quality != "dim7" or key is None:
         return ordered
+    # three tones of a diminished seventh: its missing tone may be the root (D-F-Ab leads to C from B)
+    ordered = sorted({(pc + 3 * k) % 12 for pc in pcs for k in range(4)})
     tonic = key.tonic_pc
     rank = {t: i for i, t in enumerate(_DIM7_TARGETS)}
     return sorted(ordered, key=lambda r: rank.get((r + 1 - tonic) % 12, len(rank)))
