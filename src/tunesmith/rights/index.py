@@ -5,15 +5,7 @@
     index = load_index("similarity_index.npz")     # cached per process
     matches = index.search(piece, top=3)           # [Match(doc, score, query_bars, work_bars, ...)]
 
-Storage (never pickled): the .npz holds the merged melody pitches of every work (uint8), the bar
-of each note (uint16), each note's span (uint16, 1/24 beats: the rhythm, read by a second pass that
-is off, see `RHYTHM_GAIN`), offsets, the chord tokens, and the inverted index (`post_*`: every gram,
-its occurrence count and document frequency, and per occurrence its work and position), so that
-loading reads arrays instead of rebuilding them (~0.05 s instead of ~0.8 s for the shipped model's
-training set; an .npz without `post_*` is still read, its lists rebuilt). The .json holds one
-record per work (work id, title, source, license, style, and `first_bar`, the number its score
-gives its first bar: 0 for a pickup, else 1, so that matches report bars as the score numbers
-them; `composers` and `rights_basis` where the source says) and the build and calibration details.
+Storage (never pickled): `index_file`, which says what the .npz and the .json hold.
 
 Search, in two steps:
 
@@ -55,8 +47,6 @@ melodic score by at most 1 + `HARMONY_WEIGHT`; with no melodic match there is no
 from __future__ import annotations
 
 import functools
-import io
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,13 +54,13 @@ from typing import Any
 
 import numpy as np
 
-from tunesmith.paths import atomic_write_bytes, atomic_write_text
 from tunesmith.rights import features as F
 from tunesmith.rights.alignment import AlignScoring, align
+from tunesmith.rights.background_model import _Background
+from tunesmith.rights.index_file import CORE_COLUMNS, FORMAT, FORMAT_VERSION, read_index, write_index  # noqa: F401
+from tunesmith.rights.matches import Match, Passage, shares_passage  # noqa: F401  (re-exported)
 from tunesmith.score import Piece
 
-FORMAT = "tunesmith-similarity-index"
-FORMAT_VERSION = 1
 MAX_DF_SHARE = 0.05  # grams in more works than this share are too common to look up
 MIN_MAX_DF = 50
 # works aligned per query. 64 fits the 20 ms check too, but at <= 2 % valid false alarms it names the
@@ -78,7 +68,6 @@ MIN_MAX_DF = 50
 # same way: 64 at copy 27.5: 0.405 / 0.463; 16 at copy 25.0: 0.448 / 0.505), as one more held-out
 # valid tune scores high; 64 does better at 5-10 % false alarms and on the test split
 CANDIDATES = 16
-CORE_COLUMNS = ("work_id", "piece_id", "title", "source", "license", "style", "split", "first_bar")  # every work's
 DOC_BITS = 21  # up to 2 million works
 POS_BITS = 16  # grams after the 65536th interval of a work are not indexed
 BAND_WIDTH = 8  # diagonals per candidate band
@@ -131,57 +120,6 @@ DISCOUNT = 0.75  # absolute discounting of the background model's counts
 WEIGHTING = "info"  # "info": background-model information; "idf": the former gram IDF weights
 SHARED_WEIGHT = 1  # two intervals read as one weigh the lesser of the query's and the work's weight
 LEAVE_ONE_OUT = 1  # the background model counts a query figure's occurrences less one
-
-
-@dataclass(frozen=True)
-class Passage:
-    """One more passage of a query that matches a work already matched (`further_passages`)."""
-
-    score: float
-    query_notes: tuple[int, int]
-    work_notes: tuple[int, int]
-    query_bars: tuple[int, int]
-    work_bars: tuple[int, int]
-    matched_notes: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"score": round(float(self.score), 3), "bars": list(self.query_bars), "work_bars": list(self.work_bars),
-                "matched_notes": int(self.matched_notes)}  # fmt: skip
-
-
-@dataclass
-class Match:
-    """One indexed work near a query: its record, score and the matching passage on both sides."""
-
-    doc: int
-    work: dict[str, Any]
-    score: float
-    query_notes: tuple[int, int] = (0, 0)  # first, last note (merged melody) of the passage
-    work_notes: tuple[int, int] = (0, 0)
-    # the bars of each side, numbered as its score numbers them: a pickup is bar 0, the first
-    # whole bar bar 1 (a work indexed without its numbering, by an older build: from 1)
-    query_bars: tuple[int, int] = (0, 0)
-    work_bars: tuple[int, int] = (0, 0)
-    matched_notes: int = 0  # exact interval matches inside the passage
-    retrieval: float = 0.0
-    harmony: float = 0.0  # share of the query's chord trigrams the work has
-    more_passages: list[Passage] = field(default_factory=list)  # `check`'s further passages of the work
-
-    def to_dict(self) -> dict[str, Any]:
-        w = self.work
-        more = {"more_passages": [p.to_dict() for p in self.more_passages]} if self.more_passages else {}
-        return {
-            "work_id": w.get("work_id"),
-            "title": w.get("title"),
-            "source": w.get("source"),
-            "license": w.get("license"),
-            "style": w.get("style"),
-            "score": round(float(self.score), 3),
-            "bars": list(self.query_bars),
-            "work_bars": list(self.work_bars),
-            "matched_notes": int(self.matched_notes),
-            "harmony": round(float(self.harmony), 3),
-        } | {k: w[k] for k in ("composers", "rights_basis") if w.get(k)} | more
 
 
 @dataclass
@@ -255,73 +193,14 @@ class SimilarityIndex:
         )  # fmt: skip
 
     def save(self, path: str | os.PathLike) -> tuple[Path, Path]:
-        """Write PATH.npz (arrays) and PATH.json (works, build info, calibration); returns both."""
-        stem = Path(os.fspath(path))
-        if stem.suffix in (".npz", ".json"):
-            stem = stem.with_suffix("")
-        stem.parent.mkdir(parents=True, exist_ok=True)
-        npz, js = stem.with_suffix(".npz"), stem.with_suffix(".json")
-        bar_steps = np.diff(self.bars.astype(np.int32), prepend=0).astype(np.int16)  # compresses well
-        doc_dtype = np.uint16 if len(self.docs) <= 1 << 16 else np.int32
-        post = {  # the inverted lists, so that loading does not rebuild them (stored, not pickled)
-            "post_vocab": self._vocab, "post_count": self._count.astype(np.int32), "post_df": self._df.astype(np.int32),
-            "post_docs": self._post_docs.astype(doc_dtype), "post_pos": self._post_pos.astype(np.uint16),
-        }  # fmt: skip
-        buffer = io.BytesIO()  # written whole, then moved into place: no half index on disk
-        rhythm = {"spans": self.spans} if self.spans is not None else {}
-        np.savez_compressed(buffer, pitches=self.pitches, bar_steps=bar_steps, offsets=self.offsets.astype(np.int32),
-                            chords=self.chords, chord_offsets=self.chord_offsets.astype(np.int32), **rhythm, **post)  # fmt: skip
-        atomic_write_bytes(npz, buffer.getvalue())
-        columns = {
-            k: [d.get(k) for d in self.docs]
-            for k in CORE_COLUMNS
-        }
-        for k in ("composers", "rights_basis"):  # where a source knows them (OpenEWLD)
-            if any(d.get(k) for d in self.docs):
-                columns[k] = [d.get(k) for d in self.docs]
-        record = {**self.info, "format": FORMAT, "version": FORMAT_VERSION, "n_works": len(self.docs),
-                  "n_notes": int(len(self.pitches)), "works": columns}  # fmt: skip
-        atomic_write_text(js, json.dumps(record, separators=(",", ":"), ensure_ascii=False) + "\n")
-        return npz, js
+        """Write PATH.npz (arrays) and PATH.json (works, build info, calibration); returns both
+        (`index_file.write_index`)."""
+        return write_index(self, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> SimilarityIndex:
-        stem = Path(os.fspath(path))
-        if stem.suffix in (".npz", ".json"):
-            stem = stem.with_suffix("")
-        npz, js = stem.with_suffix(".npz"), stem.with_suffix(".json")
-        if not npz.is_file() or not js.is_file():
-            raise FileNotFoundError(f"{npz.name}: no similarity index there (needs {npz.name} and {js.name})")
-        try:
-            record = json.loads(js.read_text(encoding="utf-8"))
-            if record.get("format") != FORMAT:
-                raise ValueError("not a tunesmith similarity index")
-            with np.load(npz, allow_pickle=False) as data:
-                arrays = {k: data[k] for k in data.files}
-        except MemoryError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - EOFError, BadZipFile, zlib.error ... of a damaged file
-            raise ValueError(f"{npz.name}: unreadable similarity index ({type(exc).__name__}: {exc})") from None
-        try:
-            cols = record.pop("works")
-            n = len(cols["work_id"])
-            docs = [{k: cols[k][i] for k in cols if k in CORE_COLUMNS or cols[k][i]} for i in range(n)]
-            if any(d.get("first_bar") not in (None, 0, 1) for d in docs):
-                raise TypeError("a work's first_bar is neither 0 nor 1")
-            bars = np.cumsum(arrays["bar_steps"].astype(np.int32)).astype(np.uint16)
-        except (KeyError, TypeError, AttributeError, IndexError) as exc:
-            raise ValueError(f"{js.name}: unreadable similarity index ({type(exc).__name__}: {exc})") from None
-        spans = arrays.get("spans")
-        if spans is not None and (spans.shape != arrays["pitches"].shape or spans.dtype != np.uint16):
-            raise ValueError(f"{npz.name}: unreadable similarity index (its spans do not match its notes)")
-        post = {k[5:]: v for k, v in arrays.items() if k.startswith("post_")}
-        if set(post) != {"vocab", "count", "df", "docs", "pos"}:
-            post = None  # an index saved without its inverted lists: rebuilt from the pitches
-        return cls(
-            pitches=arrays["pitches"], bars=bars, offsets=arrays["offsets"].astype(np.int64),
-            chords=arrays["chords"], chord_offsets=arrays["chord_offsets"].astype(np.int64), docs=docs, info=record,
-            postings=post, spans=spans,
-        )  # fmt: skip
+        """The index saved at PATH (`index_file.read_index`)."""
+        return read_index(cls, path)
 
     # ------------------------------------------------------------------ inverted index
     def _build_postings(self) -> dict[str, np.ndarray]:
@@ -762,125 +641,6 @@ class SimilarityIndex:
         without the numbering: 1)."""
         first = self.docs[doc].get("first_bar")
         return 1 if first is None else int(first)
-
-
-class _Background:
-    """An interval n-gram model of the indexed corpus: P(interval | the up to `ORDER` intervals
-    before it), interpolated absolute discounting (`DISCOUNT`) down to a unigram, read from the
-    exact 4-gram counts of the inverted index (no extra storage). With `LEAVE_ONE_OUT` every count
-    the query's own figure has is one less: the probability of the figure in the *other* works,
-    so that a copied passage's source is no evidence that it is common. `ref_bits`: the median
-    information of the corpus's own intervals (the same way, over every 4-gram occurrence)."""
-
-    ORDER = F.GRAM - 1  # context intervals
-
-    def __init__(self, tables: list[tuple[np.ndarray, ...]], unigram: np.ndarray) -> None:
-        self.tables = tables  # per context length k=1..ORDER: (gram keys, counts, ctx keys, ctx counts, ctx types)
-        self.unigram = unigram  # probabilities of the 2 * MAX_INTERVAL + 1 symbols
-        self.ref_bits = 1.0
-
-    @classmethod
-    def from_grams(cls, vocab: np.ndarray, count: np.ndarray) -> _Background:
-        exact = vocab < F.KIND_COARSE
-        h, c = vocab[exact], count[exact].astype(np.float64)
-        n_sym = 2 * F.MAX_INTERVAL + 1
-        bits = F._BITS
-        uni = np.bincount(h & ((1 << bits) - 1), weights=c, minlength=n_sym)[:n_sym] + 1.0
-        tables = []
-        for k in range(1, cls.ORDER + 1):
-            keys, inv = np.unique(h & ((1 << (bits * (k + 1))) - 1), return_inverse=True)  # the last k + 1 symbols
-            cnt = np.bincount(inv, weights=c)
-            ckeys, cinv = np.unique(keys >> bits, return_inverse=True)
-            tables.append((keys, cnt, ckeys, np.bincount(cinv, weights=cnt), np.bincount(cinv).astype(np.float64)))
-        bg = cls(tables, uni / uni.sum())
-        if len(h):  # the reference: the weighted median over every 4-gram occurrence of its last interval
-            codes = np.stack(
-                [(h >> (bits * (cls.ORDER - j))) & ((1 << bits) - 1) for j in range(cls.ORDER + 1)], axis=1
-            )
-            b = -np.log2(np.maximum(bg._prob(codes), 1e-12))
-            order = np.argsort(b, kind="stable")
-            cum = np.cumsum(c[order])
-            bg.ref_bits = max(float(b[order][np.searchsorted(cum, cum[-1] / 2)]), 0.25)
-        return bg
-
-    def _prob(self, windows: np.ndarray) -> np.ndarray:
-        """P(last symbol | the ones before it) of each row of `windows` (codes; -1: no symbol, at
-        the start of a sequence)."""
-        bits = F._BITS
-        last = windows[:, -1]
-        p = self.unigram[last]
-        for k in range(1, self.ORDER + 1):
-            keys, cnt, ckeys, ccnt, ctypes = self.tables[k - 1]
-            rows = windows[:, -(k + 1) :]
-            has = (rows >= 0).all(axis=1)
-            if not has.any() or not len(keys):
-                break
-            g = np.zeros(len(windows), dtype=np.int64)
-            for j in range(k + 1):
-                g = (g << bits) | np.maximum(rows[:, j], 0)
-            ctx = g >> bits
-            ci = np.minimum(np.searchsorted(ckeys, ctx), len(ckeys) - 1)
-            gi = np.minimum(np.searchsorted(keys, g), len(keys) - 1)
-            cfound, gfound = has & (ckeys[ci] == ctx), has & (keys[gi] == g)
-            c_hw = np.where(gfound, cnt[gi], 0.0)
-            c_h = np.where(cfound, ccnt[ci], 0.0)
-            t_h = np.where(cfound, ctypes[ci], 0.0)
-            if LEAVE_ONE_OUT:
-                t_h = t_h - (c_hw == 1)
-                c_hw, c_h = np.maximum(c_hw - 1, 0.0), np.where(gfound, c_h - 1, c_h)
-            ok = c_h > 0
-            c_h = np.maximum(c_h, 1.0)
-            pk = np.maximum(c_hw - DISCOUNT, 0.0) / c_h + DISCOUNT * np.maximum(t_h, 1.0) / c_h * p
-            p = np.where(ok, pk, p)
-        return p
-
-    def bits(self, intervals: np.ndarray) -> np.ndarray:
-        """-log2 P(interval | the up to `ORDER` intervals before it) of every interval."""
-        codes = np.asarray(intervals, dtype=np.int64) + F.MAX_INTERVAL
-        m = len(codes)
-        if m == 0:
-            return np.zeros(0)
-        padded = np.concatenate((np.full(self.ORDER, -1, dtype=np.int64), codes))
-        windows = np.stack([padded[j : j + m] for j in range(self.ORDER + 1)], axis=1)
-        return -np.log2(np.maximum(self._prob(windows), 1e-12))
-
-    def bits_many(self, sequences: list[np.ndarray]) -> list[np.ndarray]:
-        """`bits` of each sequence, all in one pass (each interval's context from its own sequence)."""
-        lens = np.array([len(s) for s in sequences], dtype=np.int64)
-        if not len(lens) or lens.sum() == 0:
-            return [np.zeros(0) for _ in sequences]
-        parts = []
-        for s in sequences:
-            parts += [np.full(self.ORDER, -1, dtype=np.int64), np.asarray(s, dtype=np.int64) + F.MAX_INTERVAL]
-        padded = np.concatenate(parts)
-        m = len(padded) - self.ORDER
-        windows = np.stack([padded[j : j + m] for j in range(self.ORDER + 1)], axis=1)
-        starts = np.cumsum(lens + self.ORDER) - lens - self.ORDER  # each sequence's first window
-        rows = np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens) + np.repeat(starts, lens)
-        bits = -np.log2(np.maximum(self._prob(windows[rows]), 1e-12))
-        return np.split(bits, np.cumsum(lens)[:-1])
-
-
-def shares_passage(match: Match | None, min_bars: int, exact: float = 0.8) -> bool:
-    """Whether a match is a shared passage: its aligned stretch spans at least `min_bars` bars on
-    both sides and at least `exact` of the query's notes in it match exactly (the audit's and
-    the guard evaluation's definition of "shares a passage with a training work")."""
-    if match is None:
-        return False
-    qa, qb = match.query_bars
-    ta, tb = match.work_bars
-    notes = match.query_notes[1] - match.query_notes[0]
-    return qb - qa + 1 >= min_bars and tb - ta + 1 >= min_bars and match.matched_notes >= exact * max(1, notes)
-
-
-def _sorted_unique(a: np.ndarray) -> np.ndarray:
-    """np.unique by sorting (numpy 2's hash-based unique is slower on int64 keys)."""
-    a = np.sort(a, kind="stable")
-    if len(a) == 0:
-        return a
-    keep = np.ones(len(a), dtype=bool)
-    keep[1:] = a[1:] != a[:-1]
-    return a[keep]
 
 
 def _extend_passage(

@@ -46,6 +46,10 @@ file's content: the checkpoint keeps their signature); a new run never writes ov
 holds one (`check_out_folder`; `force` clears the old run first, snapshots included). Every model
 folder written (the tuned model, round-NNNN snapshots, a DPO model) is a normal one
 (`write_model_folder`: decoding defaults, the base's similarity index, a model card).
+
+Here: the update (`policy_gradient_step`) and the loop (`tune`). Their parts live beside it and are
+re-exported: the config in `tune_config`, the round's takes and log-probabilities in `rollout`, the
+closing degrees in `ending_policy`, checkpoints and resume in `tune_checkpoint`.
 """
 
 from __future__ import annotations
@@ -55,20 +59,18 @@ import json
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
-from torch.nn import functional as F
 
-from tunesmith.config import check_field_types
-from tunesmith.model import GPT, load_model, model_tensors, write_safetensors
+from tunesmith.model import GPT, load_model
 from tunesmith.paths import atomic_write_text, shown_path
-from tunesmith.sampling.request import MODEL_MODES
-from tunesmith.score import STYLES, Piece
-from tunesmith.solvers.model_folder import (
+from tunesmith.score import Piece
+from tunesmith.solvers.ending_policy import EndingPolicy, _drawn_degree  # noqa: F401
+from tunesmith.solvers.model_folder import (  # noqa: F401  (CHECKPOINT_FILE: the CLI reads it here)
     CHECKPOINT_FILE,
     TUNE_LOG,
     base_folder,
@@ -76,278 +78,29 @@ from tunesmith.solvers.model_folder import (
     clear_run,
     write_model_folder,
 )
-
-CHECKPOINT_FORMAT = "tunesmith-pg-checkpoint"
+from tunesmith.solvers.rollout import (  # noqa: F401  (re-exported: tests, the CLI and dpo read them here)
+    Rollout,
+    exact_kl,
+    policy_and_reference,
+    replay_masks,
+    replay_masks_cached,
+    sample_round,
+    token_logprobs,
+)
+from tunesmith.solvers.tune_checkpoint import (  # noqa: F401
+    CHECKPOINT_FORMAT,
+    EXTENDABLE_FIELDS,
+    _state_tensors,
+    check_resumed_config,
+    inherited_info,
+    load_checkpoint,
+    save_checkpoint,
+)
+from tunesmith.solvers.tune_config import TuneConfig
 
 
 class TuningInterrupted(Exception):
     """Raised by the `interrupt_at` test hook (a stand-in for a kill after round k)."""
-
-
-# ------------------------------------------------------------------ config
-@dataclass
-class TuneConfig:
-    """How to fine-tune. Checked at construction (ValueError names the field); saved with the
-    tuned model and in every checkpoint."""
-
-    rounds: int = 40
-    prompts_per_round: int = 4  # compose requests per round
-    takes_per_prompt: int = 4  # takes of each request (the leave-one-out baseline needs >= 2)
-    styles: list[str] = field(default_factory=lambda: ["folk"])
-    keys: list[str] = field(default_factory=lambda: ["C", "G", "D", "F", "A", "Bb", "E", "Eb"])
-    modes: list[str] = field(default_factory=lambda: ["major"])
-    bars: int = 8
-    # "" = the style's default (compose's); several, comma-separated ("4/4,4/4,6/8"): each prompt
-    # draws one (a meter given twice is drawn twice as often), so that a tuned model learns in the
-    # meters its style is written in, not only the default one
-    meter: str = ""
-    cadence: str = ""  # "" = the style's default; "free" lets the model end as it likes
-    in_scale: bool = False
-    rest_penalty: float = 2.0
-    temperature: float = 1.0
-    top_p: float = 1.0  # < 1 makes the samples slightly off-policy (the gradient ignores top-p)
-    lr: float = 2e-5
-    weight_decay: float = 0.0
-    grad_clip: float = 1.0
-    kl_coef: float = 0.05  # beta: return = reward - beta * sum_t KL_t
-    # which KL the penalty uses: "sampled" (log pi(a_t) - log ref(a_t) on the sampled tokens, as
-    # before) or "exact" (the KL over every allowed token at each visited position, never
-    # negative, lower variance; its own gradient is added to the loss as well)
-    kl_estimator: str = "sampled"
-    ml_coef: float = 0.0  # weight of a maximum-likelihood loss on corpus windows (0: none)
-    ml_batch: int = 8
-    eval_every: int = 5  # rounds between held-out NLL evaluations (0: never)
-    eval_examples: int = 32
-    seed: int = 0
-    threads: int = 1  # torch threads (0: torch's default)
-    # "reinforce": the policy-gradient update above; "dpo": direct preference optimisation on each
-    # request's best-vs-worst takes by the reward (`solvers.dpo`), beta `dpo_beta`
-    method: str = "reinforce"
-    dpo_beta: float = 0.1
-    snapshot_every: int = 0  # rounds between copies of the tuned model in out/round-NNNN (0: none)
-    # The closing degree a take draws under a tonic cadence (`sampling.FINAL_DEGREE_SHARES`) is a
-    # choice of the policy too: its logits per style learn from the same advantages (plain SGD at
-    # `ending_lr`; 0: kept as the base's), under the same KL leash, and ship in the tuned model's
-    # decoding.json ("closing_degrees").
-    ending_lr: float = 0.5
-
-    def __post_init__(self) -> None:
-        need = check_field_types(self, "tune config")
-        for f in fields(self):
-            if f.type == "list[str]":
-                need(bool(getattr(self, f.name)), f.name, "must be a non-empty list of strings")
-        for name in ("rounds", "prompts_per_round", "ml_batch", "bars"):
-            need(getattr(self, name) > 0, name, "must be positive")
-        for name in ("eval_every", "eval_examples", "seed", "threads", "snapshot_every"):
-            need(getattr(self, name) >= 0, name, "must be >= 0")
-        need(self.takes_per_prompt >= 2, "takes_per_prompt", "must be at least 2 (the baseline is leave-one-out)")
-        need(all(s in STYLES for s in self.styles), "styles", f"each one of {', '.join(STYLES)}")
-        need(self.cadence in ("", "free", "tonic", "home"), "cadence", 'must be "", "free", "tonic" or "home"')
-        need(0.0 < self.temperature <= 10.0, "temperature", "must be in (0, 10]")
-        need(0.0 < self.top_p <= 1.0, "top_p", "must be in (0, 1]")
-        need(0.0 < self.lr <= 1.0, "lr", "must be in (0, 1]")
-        need(self.method in ("reinforce", "dpo"), "method", 'must be "reinforce" or "dpo"')
-        need(self.kl_estimator in ("sampled", "exact"), "kl_estimator", 'must be "sampled" or "exact"')
-        # a church mode is composed by moving the header family's degrees to the mode's at decoding
-        # time (`sampling.MODE_MOVES`), which the policy's log-probabilities do not replay
-        need(all(m in MODEL_MODES for m in self.modes), "modes", f"each one of {', '.join(MODEL_MODES)} (the modes models learn)")
-        need(self.dpo_beta > 0.0, "dpo_beta", "must be positive")
-        for name in ("weight_decay", "grad_clip", "kl_coef", "ml_coef", "rest_penalty", "ending_lr"):
-            need(getattr(self, name) >= 0.0, name, "must be >= 0")
-        for i in range(len(self.styles)):  # every request must be valid before any work
-            for meter in self.meter_choices():
-                self.request(i, self.keys[0], self.modes[0], meter=meter)
-
-    def meter_choices(self) -> list[str]:
-        """The meters a prompt draws from ([""]: the style's default)."""
-        return [m.strip() for m in self.meter.split(",")] if self.meter else [""]
-
-    def request(self, i: int, key: str, mode: str, seed: int | None = None, meter: str | None = None):
-        """The compose request of prompt i: compose's defaults plus the config's controls (`meter`:
-        one of `meter_choices()`; None: the first)."""
-        import dataclasses
-
-        from tunesmith.api import compose_request
-
-        style = self.styles[i % len(self.styles)]
-        meter = self.meter_choices()[0] if meter is None else meter
-        req = compose_request(style, key=key, mode=mode, meter=meter or None, bars=self.bars,
-                              in_scale=self.in_scale, temperature=self.temperature, top_p=self.top_p,
-                              rest_penalty=self.rest_penalty, seed=seed)  # fmt: skip
-        if self.cadence:
-            req = dataclasses.replace(req, cadence=self.cadence)
-        # on-policy: the takes come from the policy's own distribution (`token_logprobs` scores
-        # them without the decoding-time tonal and rhythm feedback, interval offsets or a chorale's
-        # modulation tilt)
-        # and every take under the one form the request resolves to (no form drawn per take:
-        # `replay_masks` rebuilds the automaton from the request)
-        return dataclasses.replace(req, tonal_feedback=0.0, rhythm_feedback=0.0, interval_feedback=0.0, modulation="none",
-                                   form=req.resolved_form())  # fmt: skip
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> TuneConfig:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(d) - known)
-        if unknown:
-            raise ValueError(f"tune config: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-        return cls(**d)
-
-
-# What a resume may change: how long the run goes on (a finished run is extended by resuming it
-# with more rounds: each round draws from (seed, round), so 40 rounds then 20 more are the
-# 60-round run) and how it reports; nothing that shapes an update.
-EXTENDABLE_FIELDS = ("rounds", "eval_every", "eval_examples", "snapshot_every", "threads")
-
-
-def check_resumed_config(out: Path, saved: TuneConfig, config: TuneConfig, rounds_done: int) -> None:
-    """Refuse a resume whose config differs from the checkpoint's in a field that shapes the
-    updates (ValueError naming each), or that asks for fewer rounds than are done."""
-    was, now = saved.to_dict(), config.to_dict()
-    diff = "; ".join(f"{k} {was[k]!r} in the checkpoint, {now[k]!r} now" for k in now
-                     if was.get(k) != now[k] and k not in EXTENDABLE_FIELDS)  # fmt: skip
-    if diff:
-        raise ValueError(f"{out}: the checkpoint was made with another tune config ({diff}); resume with the same "
-                         f"one (only {', '.join(EXTENDABLE_FIELDS)} may change)")  # fmt: skip
-    if config.rounds < rounds_done:
-        raise ValueError(f"{out}: the run has done {rounds_done} rounds; to extend it, --rounds must be at least that "
-                         f"(the checkpoint's config says {saved.rounds})")  # fmt: skip
-
-
-# ------------------------------------------------------------------ sampling with log-probs
-@dataclass
-class Rollout:
-    """The takes of one round, with what the update needs."""
-
-    takes: list  # sampling.Take
-    requests: list  # the ComposeRequest of each take
-    groups: list[int]  # prompt index of each take (the baseline's group)
-    seconds: float = 0.0
-    tokenizer: Any = None  # the model's tokenizer (the automaton is replayed with it)
-
-
-def sample_round(policy, tokenizer, config: TuneConfig, round_: int) -> Rollout:
-    """The round's takes, drawn by `sampling.generate` (every hard control masked in)."""
-    from tunesmith.sampling import generate, single_thread_blas  # noqa: F401
-
-    rng = np.random.default_rng([config.seed, round_, 1])
-    meters = config.meter_choices()
-    takes, requests, groups = [], [], []
-    t0 = time.perf_counter()
-    for i in range(config.prompts_per_round):
-        key = config.keys[int(rng.integers(len(config.keys)))]
-        mode = config.modes[int(rng.integers(len(config.modes)))]
-        seed = int(rng.integers(2**31))
-        # one meter: nothing drawn (the rounds of such a config stay as they were)
-        meter = meters[int(rng.integers(len(meters)))] if len(meters) > 1 else meters[0]
-        req = config.request(round_ * config.prompts_per_round + i, key, mode, seed, meter=meter)
-        got = generate(policy, tokenizer, req, n=config.takes_per_prompt, seed=seed, batch_size=config.takes_per_prompt)
-        takes += got
-        requests += [req] * len(got)
-        groups += [i] * len(got)
-    return Rollout(takes, requests, groups, time.perf_counter() - t0, tokenizer)
-
-
-def replay_masks(tokenizer, request, tokens: Sequence[int], block_size: int, ending: dict | None = None):
-    """Per position of `tokens`: (allowed ids, (early-end token, penalty) or None), None for the
-    prompt. Replays the very automaton `generate` sampled under, with the ending the take drew
-    (`ending`: its meta, which holds `Constrainer.drawn_ending`: closing degree, the last note's
-    least length, a four-part final chord's third and bass approach)."""
-    from tunesmith.sampling import Constrainer, compose_tables, prompt_ids
-
-    if request.pickup is None and (ending or {}).get("pickup"):  # the pickup the take drew
-        request = replace(request, pickup=float(ending["pickup"]))
-    told = (ending or {}).get("header_key")  # the key its header told (`sampling.decode.header_key`)
-    told = (str(told[0]), int(told[1])) if told else None
-    tables = compose_tables(tokenizer, request, block_size, told)
-    n_prompt = len(prompt_ids(tokenizer, request, key=told[0] if told else None))
-    auto = Constrainer(tables, n_prompt)
-    auto.replay_ending(ending or {})
-    out: list = [None] * n_prompt
-    for tok in tokens[n_prompt:]:
-        allowed = auto.allowed()
-        early = auto.early_end()
-        out.append((allowed, early))
-        auto.advance(int(tok))
-    return out
-
-
-def token_logprobs(
-    model: GPT, takes: Sequence, requests: Sequence, temperature: float = 1.0, tokenizer=None, full: bool = False
-):
-    """(log-probs (B, T), free mask (B, T)) of each take's tokens under `model`'s masked
-    distribution, position t being the token t+1 of the take (so T = longest take - 1).
-    Gradients flow unless called under no_grad. Forced tokens are masked out (no credit).
-    `tokenizer`: the model's own (default: this tunesmith's current one). `full`: also return the
-    whole masked log-distribution (B, T, V), -inf on the tokens the grammar forbids."""
-    if tokenizer is None:
-        from tunesmith.tokenizer import Tokenizer
-
-        tokenizer = Tokenizer()
-    V = model.config.vocab_size
-    B = len(takes)
-    T = max(len(t.tokens) for t in takes) - 1
-    x = torch.zeros((B, T), dtype=torch.long)
-    y = torch.zeros((B, T), dtype=torch.long)
-    bias = torch.full((B, T, V), -math.inf)
-    free = torch.zeros((B, T), dtype=torch.bool)
-    for b, (take, req) in enumerate(zip(takes, requests)):
-        ids = take.tokens
-        x[b, : len(ids) - 1] = torch.tensor(ids[:-1])
-        y[b, : len(ids) - 1] = torch.tensor(ids[1:])
-        masks = replay_masks_cached(model, take, req, tokenizer)
-        for pos, m in enumerate(masks):
-            if m is None or pos == 0:
-                continue
-            allowed, early = m
-            if len(allowed) <= 1:
-                continue  # forced: no choice, no credit
-            row = bias[b, pos - 1]
-            row[torch.as_tensor(allowed, dtype=torch.long)] = 0.0
-            if early is not None:
-                row[early[0]] -= early[1]
-            free[b, pos - 1] = True
-    logits, _ = model(x, targets=torch.where(free, y, torch.full_like(y, -1)))  # (B, T, V)
-    z = (logits + bias) / temperature
-    z = torch.where(free.unsqueeze(-1), z, torch.zeros_like(z))  # forced/pad rows: finite, unused
-    log_dist = F.log_softmax(z, dim=-1)  # (B, T, V)
-    logp = log_dist.gather(-1, y.unsqueeze(-1)).squeeze(-1)  # (B, T)
-    logp = torch.where(free, logp, torch.zeros_like(logp))
-    return (logp, free, log_dist) if full else (logp, free)
-
-
-def policy_and_reference(policy: GPT, reference: GPT, rollout: Rollout, temperature: float, kl_grad: bool = False):
-    """(policy log-probs (B, T) with gradients, free mask, reference log-probs, exact KL per take
-    (B,)) of a round's takes: what the policy-gradient and the DPO updates both start from. The
-    exact KL carries gradients to the policy with `kl_grad` (the "exact" KL estimator)."""
-    tok = rollout.tokenizer
-    logp, free, log_dist = token_logprobs(policy, rollout.takes, rollout.requests, temperature, tok, full=True)
-    with torch.no_grad():
-        ref_logp, _, ref_log_dist = token_logprobs(reference, rollout.takes, rollout.requests, temperature, tok, full=True)
-    kl = exact_kl(log_dist if kl_grad else log_dist.detach(), ref_log_dist, free)
-    return logp, free, ref_logp, kl
-
-
-def exact_kl(log_dist: torch.Tensor, ref_log_dist: torch.Tensor, free: torch.Tensor) -> torch.Tensor:
-    """Per take, sum over its free positions of KL(policy || reference) over the tokens the
-    grammar allows there: sum_a p(a) (log p(a) - log ref(a)). (B,). Never negative, unlike the
-    sampled estimate log p(a_t) - log ref(a_t) that the penalty uses (whose mean over a few takes
-    can fall below 0 by chance); this is what the progress bar and the history report as KL."""
-    allowed = torch.isfinite(log_dist) & torch.isfinite(ref_log_dist)
-    diff = torch.where(allowed, log_dist - ref_log_dist, torch.zeros_like(log_dist))
-    per_pos = (log_dist.exp() * diff).sum(-1).clamp_min(0.0)  # (B, T); clamp: rounding only
-    return (per_pos * free).sum(-1)
-
-
-def replay_masks_cached(model, take, request, tokenizer):
-    """`replay_masks` once per take (the policy and the reference share it)."""
-    cached = take.meta.get("_masks")
-    if cached is None:
-        cached = replay_masks(tokenizer, request, take.tokens, model.config.block_size, take.meta)
-        take.meta["_masks"] = cached
-    return cached
 
 
 # ------------------------------------------------------------------ the reference and the update
@@ -370,94 +123,6 @@ def rloo_advantages(returns: torch.Tensor, groups: Sequence[int]) -> torch.Tenso
         n = len(idx)
         adv[idx] = r - (r.sum() - r) / max(1, n - 1) if n > 1 else r - r
     return adv
-
-
-def _drawn_degree(take) -> str | None:
-    """The closing degree a take drew and kept (None: none drawn, or a half close overrode it)."""
-    return None if take.meta.get("half_close") else take.meta.get("closing_degree")
-
-
-class EndingPolicy:
-    """Per style, logits over the closing degrees a take draws (root / third / fifth / other),
-    starting from the base model's shares; the frozen reference keeps those. Checkpointed with the
-    stateful rewards (`state_dict`); written into the policy's decoding defaults before each round
-    so that `sampling.generate` draws from them."""
-
-    def __init__(self, styles: Sequence[str], decoding: dict, lr: float):
-        from tunesmith.sampling import FINAL_DEGREE_SHARES
-
-        self.lr = lr
-        self.names: dict[str, list[str]] = {}
-        self.reference: dict[str, torch.Tensor] = {}
-        self.logits: dict[str, torch.Tensor] = {}
-        for style in styles:
-            base = FINAL_DEGREE_SHARES.get(style)
-            if not base:
-                continue
-            given = (decoding.get(style) or {}).get("closing_degrees") or base
-            names = list(base)
-            p = torch.tensor([max(float(given.get(n, 0.0)), 1e-6) for n in names], dtype=torch.float64)
-            self.names[style] = names
-            self.reference[style] = torch.log(p / p.sum())
-            self.logits[style] = self.reference[style].clone().requires_grad_(True)
-
-    def shares(self, style: str) -> dict[str, float]:
-        q = torch.softmax(self.logits[style].detach(), 0)
-        return {n: round(float(v), 6) for n, v in zip(self.names[style], q)}
-
-    def publish(self, decoding: dict) -> None:
-        for style in self.logits:
-            decoding.setdefault(style, {})["closing_degrees"] = self.shares(style)
-
-    def logprobs(self, rollout: Rollout) -> tuple[torch.Tensor, torch.Tensor]:
-        """(log-prob under the policy, under the reference) of each take's drawn closing degree
-        (0, 0 for a take that drew none, or whose half close overrode it)."""
-        lp, ref = [], []
-        for take, req in zip(rollout.takes, rollout.requests):
-            degree = _drawn_degree(take)
-            if degree is None or req.style not in self.logits:
-                lp.append(torch.zeros((), dtype=torch.float64))
-                ref.append(torch.zeros((), dtype=torch.float64))
-                continue
-            k = self.names[req.style].index(degree)
-            lp.append(torch.log_softmax(self.logits[req.style], 0)[k])
-            ref.append(torch.log_softmax(self.reference[req.style], 0)[k])
-        return torch.stack(lp), torch.stack(ref)
-
-    def exact_kl(self, rollout: Rollout) -> torch.Tensor:
-        """KL(policy || reference) of the closing-degree choice, per take (0 for one that drew none)."""
-        out = []
-        for take, req in zip(rollout.takes, rollout.requests):
-            if _drawn_degree(take) is None or req.style not in self.logits:
-                out.append(torch.zeros((), dtype=torch.float64))
-                continue
-            lp = torch.log_softmax(self.logits[req.style].detach(), 0)
-            ref = torch.log_softmax(self.reference[req.style], 0)
-            out.append((lp.exp() * (lp - ref)).sum())
-        return torch.stack(out)
-
-    def step(self, lp: torch.Tensor, adv: torch.Tensor) -> None:
-        """One SGD step on -mean(advantage * log-prob of the drawn degree)."""
-        live = list(self.logits.values())
-        if not live or self.lr == 0 or not lp.requires_grad:
-            return
-        loss = -(adv.detach().to(lp.dtype) * lp).mean()
-        grads = torch.autograd.grad(loss, live, allow_unused=True)
-        with torch.no_grad():
-            for t, g in zip(live, grads):
-                if g is not None:
-                    t -= self.lr * g
-
-    def state_dict(self) -> dict:
-        return {style: t.detach().clone() for style, t in self.logits.items()}
-
-    def load_state_dict(self, state: dict) -> None:
-        for style in self.logits:
-            if style in state:
-                self.logits[style] = state[style].to(torch.float64).clone().requires_grad_(True)
-
-    def describe(self) -> dict:
-        return {"function": "closing degrees", "shares": {s: self.shares(s) for s in self.logits}}
 
 
 @dataclass
@@ -515,24 +180,7 @@ def policy_gradient_step(
                      float(kl_sampled.mean()))  # fmt: skip
 
 
-# ------------------------------------------------------------------ checkpoints
-def inherited_info(base_info: dict[str, Any]) -> dict[str, Any]:
-    """What a tuned model keeps of its base's record (training provenance, decoding, name): all
-    but what `save_model` writes afresh (format, shape, tokenizer) and what names the base's file."""
-    fresh = ("format", "version", "model_config", "tokenizer", "path", "sha256")
-    return {k: v for k, v in base_info.items() if k not in fresh}
-
-
-def _state_tensors(prefix: str, state: dict[str, Any]) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
-    tensors, plain = {}, {}
-    for k, v in state.items():
-        if torch.is_tensor(v):
-            tensors[f"{prefix}{k}"] = v
-        else:
-            plain[k] = v
-    return tensors, plain
-
-
+# ------------------------------------------------------------------ the round's rewards
 def _scored(reward: Callable, pieces: Sequence[Piece]) -> tuple[list[float], dict[str, Any]]:
     """Each piece's reward, and the round's mean of each part of a combined reward ("reward_parts")
     and of each metric of a criteria file ("criteria_metrics"): the log shows which moved, not the
@@ -558,27 +206,6 @@ def _scored(reward: Callable, pieces: Sequence[Piece]) -> tuple[list[float], dic
         out["criteria_metrics"] = grouped
     return values, out
 
-
-def save_checkpoint(out: Path, policy: GPT, opt, stateful: dict[str, Any], info: dict[str, Any]) -> None:
-    from tunesmith.solvers.train import _optimizer_tensors
-
-    tensors = {f"model.{k}": v for k, v in model_tensors(policy).items()}
-    opt_tensors, opt_info = _optimizer_tensors(opt)
-    tensors.update(opt_tensors)
-    reward_plain = {}
-    for name, obj in stateful.items():
-        if hasattr(obj, "state_dict"):
-            t, plain = _state_tensors(f"reward.{name}.", obj.state_dict())
-            tensors.update(t)
-            reward_plain[name] = plain
-    write_safetensors(out / CHECKPOINT_FILE, tensors,
-                      {**info, **opt_info, "reward_state": reward_plain, "format": CHECKPOINT_FORMAT})  # fmt: skip
-
-
-def load_checkpoint(out: Path) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
-    from tunesmith.solvers.train import read_checkpoint
-
-    return read_checkpoint(out, CHECKPOINT_FILE, CHECKPOINT_FORMAT, "tuning")
 
 # ------------------------------------------------------------------ data
 def _windows(pieces: Sequence[Piece], tokenizer, block_size: int):

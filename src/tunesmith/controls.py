@@ -1,0 +1,284 @@
+"""The controls a musician gives the API and the CLI (style, key, mode, meter, tempo, chords,
+range, pickup ...): read, checked and settled before any work, into the `sampling.ComposeRequest`
+that `compose` sends (`compose_request`). Each bad control is one `ValueError` naming it. Split
+from api.py (session 40), which re-exports the public names; co-create reads its style, key and
+range here too."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from tunesmith.score import STYLES, meter_of
+
+# What `compose` uses when a control is not given (the CLI's defaults are these too).
+STYLE_DEFAULTS: dict[str, dict[str, Any]] = {
+    "folk": {"meter": "6/8", "tempo": 110.0, "key": "D"},
+    "chorale": {"meter": "4/4", "tempo": 72.0, "key": "G"},
+    "pop": {"meter": "4/4", "tempo": 96.0, "key": "C"},
+    "jazz": {"meter": "4/4", "tempo": 140.0, "key": "F"},
+}
+
+
+def style_of(style: str | None, *, default: str | None = None) -> str | None:
+    """'Folk' -> 'folk'; ValueError for an unknown style; None -> `default`."""
+    if style is None:
+        return default
+    s = str(style).strip().lower()
+    if s not in STYLES:
+        raise ValueError(f"unknown style {style!r}; one of {', '.join(STYLES)}")
+    return s
+
+
+def _key(key: str | None, mode: str | None) -> tuple[str | None, str | None]:
+    from tunesmith.cli._common import parse_key
+
+    if key is not None and not isinstance(key, str):
+        raise ValueError(f"key must be a name such as 'D', 'Bb' or 'g minor', got {key!r}")
+    if mode is not None and not isinstance(mode, str):
+        raise ValueError(f"mode must be a name such as 'major' or 'dorian', got {mode!r}")
+    return parse_key(key, mode.lower() if isinstance(mode, str) else mode)
+
+
+def _range(pitch_range: Any) -> tuple[int, int] | None:
+    from tunesmith.cli._common import parse_range
+
+    if pitch_range is None or isinstance(pitch_range, str):
+        return parse_range(pitch_range)
+    try:
+        low, high = (int(x) for x in pitch_range)
+    except (TypeError, ValueError):
+        raise ValueError(f"pitch_range must be 'C4:G5' or two MIDI numbers (low, high), got {pitch_range!r}") from None
+    return parse_range(f"{low}:{high}")
+
+
+def _chords(chords: str | Sequence[str] | None) -> list[str] | None:
+    from tunesmith.cli._common import parse_chords
+
+    if chords is None or isinstance(chords, str):
+        return parse_chords(chords)
+    return [str(c) for c in chords] or None
+
+
+def qpm_of(tempo: float, meter: str) -> float:
+    """Quarter notes per minute of `tempo` beats per minute in `meter` (6/8: x1.5, 2/2: x2)."""
+    try:
+        tempo = float(tempo)
+    except (TypeError, ValueError):
+        raise ValueError(f"tempo must be a number, got {tempo!r}") from None
+    try:
+        beat = meter_of(meter).beat_length
+    except (ValueError, ZeroDivisionError):
+        return tempo  # the request names the bad meter
+    return round(tempo * beat, 6)
+
+
+def _counts_eighths(meter: str) -> bool:
+    """Whether `meter`'s beat is an eighth (5/8, 7/8: an eighth-note meter that is not compound)."""
+    try:
+        return meter_of(meter).beat_length == 0.5
+    except (ValueError, ZeroDivisionError):
+        return False
+
+
+def compose_request(
+    style: str = "folk",
+    *,
+    key: str | None = None,
+    mode: str | None = None,
+    meter: str | None = None,
+    bars: int | None = None,
+    tempo: float | None = None,
+    chords: str | Sequence[str] | None = None,
+    pitch_range: Any = None,
+    in_scale: bool = False,
+    temperature: float | None = None,
+    top_p: float | None = None,
+    rhythm_temperature: float | None = None,
+    rest_penalty: float = 2.0,
+    chords_optional: bool = False,
+    seed: int | None = None,
+    form: str | None = None,
+    cadence: str | None = None,
+    chords_from: str | None = None,
+    tonal_feedback: float | None = None,
+    rhythm_feedback: float | None = None,
+    interval_feedback: float | None = None,
+    modulation: str | None = None,
+    pickup: float | None = None,
+    dance: str | None = None,
+):
+    """The validated `sampling.ComposeRequest` that `compose` (and `tunesmith compose`) sends.
+
+    Missing controls come from `STYLE_DEFAULTS`, except the key: with `chords` and no `key` it
+    is read from the chords (`harmony.estimate_key_from_chords`: "Dm7 G7 Cmaj7" is C major)."""
+    from tunesmith.sampling import MAX_TEMPO, MIN_TEMPO, ComposeRequest
+
+    style = style_of(style)
+    defaults = STYLE_DEFAULTS.get(style, {})
+    tonic, mode = _key(key, mode)
+    _check_key_signature(tonic, mode)
+    figures = _chords(chords)
+    # these steer only the composer's own chord symbols: with the musician's chords (or in a
+    # chorale, which writes none) they had been dropped without a word
+    if chords_from is not None and figures:
+        raise ValueError(f"--chords-from {chords_from}: the chords are yours (--chords); leave out one of them")
+    if chords_from is not None and style == "chorale":
+        raise ValueError("--chords-from is for lead sheets (folk, pop, jazz); a chorale's harmony is its four voices")
+    if chords_optional and figures:
+        raise ValueError("--chords-optional: every bar has one of your --chords; leave out one of them")
+    if tonic is None and figures:
+        from tunesmith.harmony import estimate_key_from_chords
+
+        inferred = estimate_key_from_chords(figures)
+        tonic, mode = inferred.tonic, mode or inferred.mode
+    dance_qpm = None
+    if dance is not None:  # a dance's own meter (a jig's 6/8), speed (a reel's) and length (AABB of 8 bars)
+        from tunesmith.sampling.request import DANCE_BARS, DANCE_METERS, DANCE_TEMPOS_QPM
+
+        name = str(dance).strip().lower().replace(" ", "-").replace("_", "-")
+        meter = meter or DANCE_METERS.get(name, (None,))[0]
+        dance_qpm = DANCE_TEMPOS_QPM.get(name)
+    if bars is None:
+        bars = DANCE_BARS if dance is not None else 16
+    meter = meter or defaults.get("meter", "4/4")
+    from tunesmith.tokenizer import METERS
+
+    if isinstance(meter, tuple | list) and len(meter) == 2:
+        meter = f"{meter[0]}/{meter[1]}"
+    meter = str(meter).replace(" ", "")
+    if meter not in METERS:  # before the tempo, which is counted in its beats ("tempo 110 out of bounds
+        # 5120..102400 beats per minute in 4/1024" had answered --meter 4/1024)
+        raise ValueError(f"meter {meter} out of bounds; supported: {', '.join(METERS)}")
+    _check_pickup_grid(style, meter, pickup)
+    if tempo is not None:
+        beats_per_minute = tempo
+    elif dance_qpm is not None:
+        beats_per_minute = dance_qpm / meter_of(meter).beat_length
+    else:
+        beats_per_minute = defaults.get("tempo", 120.0)
+        if _counts_eighths(meter):
+            # 5/8 and 7/8 are counted in eighths: the style's tempo in beats would be a dirge (folk at
+            # 110 eighths, 55 quarters a minute); its quarter notes become two eighths each
+            beats_per_minute *= 2
+    qpm = qpm_of(beats_per_minute, meter)
+    if not MIN_TEMPO <= qpm <= MAX_TEMPO:  # said in the beats the musician counts, not in quarter notes
+        try:
+            beat = meter_of(meter).beat_length
+        except (ValueError, ZeroDivisionError):
+            beat = 1.0  # (the bounds in quarter notes; the request names the bad meter)
+        raise ValueError(f"tempo {float(beats_per_minute):g} out of bounds {round(MIN_TEMPO / beat, 1):g}.."
+                         f"{round(MAX_TEMPO / beat, 1):g} beats per minute in {meter}")  # fmt: skip
+    request = ComposeRequest(
+        style=style,
+        key=tonic or defaults.get("key", "C"),
+        mode=mode or "major",
+        meter=meter,
+        bars=bars,
+        tempo=qpm_of(beats_per_minute, meter),
+        pitch_range=_range(pitch_range),
+        chords=figures,
+        in_scale=in_scale,
+        temperature=temperature,
+        top_p=top_p,
+        rhythm_temperature=rhythm_temperature,
+        rest_penalty=rest_penalty,
+        chord_every_bar=not chords_optional,
+        seed=seed,
+        form=form,
+        cadence=cadence.lower() if isinstance(cadence, str) else cadence,  # choices take any case
+        chords_from=chords_from,
+        tonal_feedback=tonal_feedback,
+        rhythm_feedback=rhythm_feedback,
+        interval_feedback=interval_feedback,
+        modulation=modulation,
+        pickup=pickup,
+        dance=dance,
+    )
+    if request.in_scale and request.chords:
+        _check_chords_in_scale(request)
+    return request
+
+
+def _check_key_signature(tonic: str | None, mode: str | None) -> None:
+    """A key no signature holds is refused, naming the key that sounds the same: --key A# had
+    written <fifths>10</fifths>, which MuseScore drew as seven sharps over notes and chord symbols
+    spelled with double sharps (C##m, F##m)."""
+    from tunesmith.convert.common import _raw_sharps
+    from tunesmith.score import KeySignature
+
+    if tonic is None or tonic[0].upper() not in "ABCDEFG":
+        return
+    mode = mode or "major"
+    fifths = _raw_sharps(KeySignature(0.0, tonic, mode))  # the signature the tonic's spelling implies, unbounded
+    if abs(fifths) > 7:
+        from tunesmith.score import pitch_class_of
+        from tunesmith.tokenizer import spell_tonic
+
+        same = spell_tonic(pitch_class_of(tonic), mode)
+        raise ValueError(f"key {tonic} {mode} needs {abs(fifths)} {'sharps' if fifths > 0 else 'flats'}, more than a "
+                         f"key signature holds; ask for {same} {mode}, which sounds the same")  # fmt: skip
+
+
+def _check_pickup_grid(style: str, meter: str, pickup: Any) -> None:
+    """A triplet pickup (--pickup 1/3) where the style writes no triplets: a folk tune in a compound
+    meter and a chorale move on the sixteenth grid (`sampling.tables`), and a jig's pickup of
+    triplet sixteenths had brought tuplets into its endings and a "12" over its last note."""
+    from fractions import Fraction
+
+    from tunesmith.tokenizer import TICKS_PER_BEAT
+
+    compound = meter.endswith("/8") and int(meter.split("/")[0]) % 3 == 0
+    if not (style == "chorale" or (style == "folk" and compound)):
+        return
+    if isinstance(pickup, bool) or not isinstance(pickup, int | float) or not math.isfinite(pickup):
+        return  # the request names a pickup that is not a number
+    ticks, sixteenth = pickup * TICKS_PER_BEAT, TICKS_PER_BEAT // 4
+    if abs(ticks - round(ticks)) < 1e-6 and round(ticks) % sixteenth:  # (off the tick grid: the request says so)
+        what = "chorale" if style == "chorale" else f"folk tune in {meter}"
+        raise ValueError(f"pickup {Fraction(pickup).limit_denominator(TICKS_PER_BEAT)} beats: a {what} moves in "
+                         "sixteenths, no triplets; use a multiple of 1/4 (1/2: an eighth, 1: a quarter)")  # fmt: skip
+
+
+def _narrow_range_note(request: Any) -> str | None:
+    """A melody's range that holds fewer than five notes of the key's scale is kept (the musician's
+    control) but said: --range C4:F4 in D leaves C#, D and E, and the takes walk three notes."""
+    from tunesmith.score import pitch_class_of
+    from tunesmith.tokenizer import scale_pitch_classes
+
+    if request.layout != "lead" or request.key is None:
+        return None
+    lo, hi = request.pitch_range
+    scale = scale_pitch_classes(pitch_class_of(request.key), request.mode or "major")
+    held = sorted({p for p in range(lo, hi + 1) if p % 12 in scale})
+    if len(held) >= 5:
+        return None
+    from tunesmith.harmony import spell_pitch
+    from tunesmith.score import KeySignature
+
+    key = KeySignature(0.0, request.key, request.mode or "major")
+
+    def name(p: int) -> str:
+        return spell_pitch(p, key).replace("-", "b")
+
+    return (f"the range {name(lo)}-{name(hi)} holds {len(held)} notes of {request.key} {request.mode or 'major'}'s "
+            f"scale ({' '.join(map(name, held))}): the melody moves among those alone (--range wider for more)")  # fmt: skip
+
+
+def _check_chords_in_scale(request: Any) -> None:
+    """--in-scale with a given chord outside the scale: the chord was kept (the musician's) and the
+    melody, held to the scale, clashed with it (G natural over E7 in C). Refused before any work.
+    (Programs that build a `ComposeRequest` themselves keep the older reading: chords as given.)"""
+    from tunesmith.harmony import PITCH_CLASS_NAMES, _chord_names, chord_pitch_classes
+    from tunesmith.score import pitch_class_of
+    from tunesmith.tokenizer import scale_pitch_classes
+
+    scale = scale_pitch_classes(pitch_class_of(request.key), request.mode)
+    for figure in request.chords:
+        outside = sorted(chord_pitch_classes(figure) - scale)
+        if outside:
+            names = _chord_names(figure)
+            held = ", ".join(names.get(pc, PITCH_CLASS_NAMES[pc]) for pc in outside)
+            raise ValueError(f"--in-scale: the chord {figure} holds {held}, outside the scale of {request.key} "
+                             f"{request.mode}; leave out --in-scale or that chord")
