@@ -207,3 +207,21 @@ def test_the_highland_pipes_key_sharpens_f_and_c(tmp_path):
     (piece,) = _read(tmp_path, "X:1\nT:Pipes\nM:2/4\nL:1/8\nK:HP\nAc Bc|dB cA|e2 f2|g2 A2|]\n")
     assert [n.pitch % 12 for n in piece.melody().notes][:4] == [9, 1, 11, 1]
     assert [n.pitch % 12 for n in piece.melody().notes][-4:-1] == [4, 6, 7]
+
+
+# ------------------------------------------------------------------ accidentals through the bar
+def test_an_accidental_holds_to_the_end_of_its_bar(tmp_path):
+    # ABC 2.1 (4.2), abc2midi, abcjs: `^G>^FG` is G#, F#, G#, and the bar line cancels it. music21's
+    # tokenizer follows that rule only for a file that says `%abc-2.x`; without it Greensleeves'
+    # cadence `c>BA ^G>^FG | A` was read with a G natural before the final A (session 40)
+    (piece,) = _read(tmp_path, "X:1\nT:Greensleeves\nM:6/8\nL:1/8\nK:Am\nc>BA ^G>^FG | G6 |]\n")
+    assert _names(piece.melody()) == ["C", "B", "A", "Ab", "F#", "Ab", "G"]
+    # every octave of the letter (abc2midi's reading, the standard's default), and a natural too
+    (piece,) = _read(tmp_path, "X:1\nT:t\nM:4/4\nL:1/8\nK:F\n_B b =B B b2 B2 | B8 |]\n")
+    assert [n.pitch for n in piece.melody().notes] == [70, 82, 71, 71, 83, 71, 70]
+
+
+def test_a_file_in_abc_1_x_keeps_its_accidentals_to_the_note(tmp_path):
+    # a tune that says it is written to an older standard is read by that standard
+    (piece,) = _read(tmp_path, "%abc-1.6\nX:1\nT:t\nM:4/4\nL:1/4\nK:C\n^G G A2 |]\n")
+    assert _names(piece.melody()) == ["Ab", "G", "A"]

@@ -119,3 +119,20 @@ def test_composed_chorale_marks_its_phrase_ends_and_holds_under_them():
         soprano = piece.track("soprano").notes
         assert piece.fermatas and piece.fermatas[-1] == soprano[-1].onset
         assert all(_held_under(piece)), seed
+
+
+def test_a_hymn_whose_last_bar_ends_in_a_rest_closes_on_a_complete_chord(model, tok):
+    """A last fermata note followed by a rest to the bar line (notation programs pad a short last
+    bar so). The tenor had read the voices above at the bar's end, where the soprano rests and the
+    alto had gone on past the chord, so it doubled the alto's third: Adeste fideles closed G2 B3 B3
+    G4, and once G2 D3 D4 G4 (session 40)."""
+    piece = _chorale_melody()
+    last = piece.tracks[0].notes[-1]
+    last.duration = 2.0  # G4 for two beats under the fermata, then two beats' rest
+    piece.fermatas.append(last.onset)
+    for seed in (0, 1, 2, 3):
+        (take,) = cocreate.harmonize(model, tok, piece, style="chorale", seed=seed)
+        out = take.piece
+        chord = {x.pitch % 12 for role in ("soprano", "alto", "tenor", "bass") for x in out.track(role).notes
+                 if x.onset <= last.onset + 1e-6 < x.onset + x.duration}  # fmt: skip
+        assert chord == {7, 11, 2}, (seed, sorted(chord))

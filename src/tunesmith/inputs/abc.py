@@ -62,6 +62,10 @@ _META_TAGS = {"C": "composer", "O": "origin", "R": "rhythm", "B": "book", "S": "
               "Z": "transcription", "H": "history", "D": "discography", "A": "area", "G": "group"}
 
 
+# the version line an ABC file opens with (`%abc-2.1`, `%abc-1.6`), as music21 looks for it
+_ABC_VERSION = re.compile(r"%abc-(\d+)\.(\d+)(?:\.(\d+))?")
+
+
 def split_tunes(text: str) -> tuple[str, list[str]]:
     """(file header, tune texts): a tune starts at an `X:` line. A file without X: is one tune."""
     starts = [m.start() for m in _X_LINE.finditer(text)]
@@ -527,7 +531,11 @@ def parse_abc_tune(text: str, **fields: object) -> Piece:
 
     piece = Piece(**fields)  # type: ignore[arg-type]
     with _quiet_music21():
-        handler = af.ABCHandler()
+        # ABC 2.1 (4.2): an accidental holds for the notes of its letter to the end of the bar, as
+        # abc2midi and abcjs play it; music21 applies that only where the text says `%abc-2.x`
+        # and read `^G>^FG` as G#, F#, G natural. A tune that names an older version (`%abc-1.6`,
+        # found by music21 in its first lines) keeps that version's reading.
+        handler = af.ABCHandler(abcVersion=(2, 1, 0))
         handler.process(text)
     names, streams = zip(*_voice_streams(handler.tokens))
     try:
@@ -591,6 +599,7 @@ def read_abc(
         raise InputError(f"{p}: no ABC tune in it (no X: or K: line)")
     header, tunes = split_tunes(text)
     head = _header_fields(header)
+    version = _ABC_VERSION.search(header)
     stem = piece_stem(p, source)
     pieces: list[Piece] = []
     problems: list[str] = []
@@ -603,6 +612,8 @@ def read_abc(
             continue
         lines = tune.split("\n", 1)
         body = lines[0] + "\n" + (head + "\n" if head else "") + (lines[1] if len(lines) > 1 else "")
+        if version and not _ABC_VERSION.search(tune[:100]):
+            body = version.group(0) + "\n" + body  # the file's `%abc-1.6` (first line) for each tune
         xm = re.match(r"X:\s*(\S*)", tune)
         ref = xm.group(1) if xm else ""
         if not re.search(r"^K:", tune, re.M) and not re.search(r"^K:", head, re.M):

@@ -671,7 +671,12 @@ class Constrainer:
         t = self.t
         root = (t.tonic_pc + 7) % 12 if self.half_close else t.tonic_pc  # a half close: V's
         fifth = (root + 7) % 12
-        above = {p % 12 for p in (self.vl.pitch_at(u, self.end_tick() - 1) for u in range(self.v)) if p is not None}
+        # the voices above as the final chord strikes, not at the bar's end: a hymn whose last bar
+        # ends in a rest after the fermata (a full bar, padded as notation programs write it) had
+        # the soprano silent there and the alto on a note after the chord, so the tenor doubled
+        # the alto's third and the fifth went missing (Adeste fideles: G2 B3 B3 G4, session 40)
+        at = self.final_chord_tick() if self.final_ticks is not None else self.end_tick() - 1
+        above = {p % 12 for p in (self.vl.pitch_at(u, at) for u in range(self.v)) if p is not None}
         thirds = {(root + 3) % 12, (root + 4) % 12}
         sung = above & thirds
         third = next(iter(sung)) if sung else {"major": (root + 4) % 12, "minor": (root + 3) % 12}.get(self.final_third)
