@@ -271,3 +271,149 @@ def test_trends_keep_to_one_source_and_small_groups_are_marked():
     assert set(decades["groups"]) == {"1960s"} and decades["filters"]["undated_left_out"] == 30
     with pytest.raises(ValueError, match="--by decade: none of these pieces has a year"):
         analyze(extract_features(undated), by="decade", n_boot=50)
+
+
+def test_distinctive_puts_what_the_tests_support_first():
+    """A feature measured on 5 of a group's 40 pieces can show a larger d than a real effect and
+    still be noise (q = 0.56 here): it must not lead the list, nor be called distinctive in the
+    summary (the 1990s' Billboard "beats_per_chord d=+0.61" had q = 0.92)."""
+    from tunesmith.cli.analyze import _summary
+
+    rng = np.random.default_rng(1)
+    groups = np.array(["a"] * 40 + ["b"] * 200)
+    X = rng.normal(0, 1, (240, 12))
+    X[:40, 0] += 0.8
+    X[:40, 1] += 1.2
+    X[5:40, 1] = np.nan
+    names = tuple(f"f{j}" for j in range(12))
+    rows = st.distinctive_features(X, groups, names, top=12)["a"]
+    sig = [abs(r["cohens_d"]) for r in rows if r["significant"]]
+    noise = [abs(r["cohens_d"]) for r in rows if not r["significant"]]
+    assert sig and noise and max(noise) > min(sig)  # the case: noise with a larger d than an effect
+    flags = [r["significant"] for r in rows]
+    assert flags == sorted(flags, reverse=True), flags  # every significant row before every other
+    assert all(r["q"] < 0.05 for r in rows if r["significant"])
+    # the summary names only significant features, or says there are none
+    pieces = _trend_corpus(4)
+    report = analyze(extract_features(pieces), by="decade", years=(1968, 1971), n_boot=50)
+    assert not any(r["significant"] for rs in report["distinctive"].values() for r in rs)
+    text = _summary(report)
+    assert "most distinctive" not in text
+    assert "1960s: 16 pieces (few: uncertain); no feature differs significantly from the other pieces (q < 0.05)" in text
+
+
+def test_no_trends_is_said_with_its_reason(tmp_path, capsys):
+    """`--years 1975-1979` of Billboard (99 songs, 5 years) had printed nothing about trends."""
+    from tunesmith.cli import main
+    from tunesmith.corpus.build import corpus_from_pieces
+    from tunesmith.corpus.store import save_corpus
+
+    report = analyze(extract_features(_trend_corpus()), years=(1970, 1973), n_boot=50)
+    assert report["trends"] is None
+    assert report["trends_note"] == ("no trends over years: 32 dated works of synth over 4 years; a trend needs"
+                                     " at least 20 works over at least 6 years")
+    assert "32 dated works of synth over 4 years" in render_html(report, figures=False)
+    undated = analyze(extract_features([_chord_piece(i, 0, ["C", "G7", "C"]) for i in range(5)]), n_boot=50)
+    assert undated["trends"] is None and "none of these pieces has a year" in undated["trends_note"]
+    cache = tmp_path / "corpus"
+    save_corpus(corpus_from_pieces(_trend_corpus()), cache)
+    assert main(["analyze", "--cache", str(cache), "--years", "1970-1973", "--bootstrap", "50", "--no-progress"]) == 0
+    assert "no trends over years: 32 dated works" in capsys.readouterr().out
+
+
+def test_bad_top_and_a_genre_no_piece_has_are_refused(tmp_path, capsys, trend_table):
+    """`--top -3` sliced every table from its end (9,822 progressions listed); `--by genre` over
+    pieces without a genre reported one group "(none)" as if grouped by genre."""
+    from tunesmith.cli import main
+    from tunesmith.corpus.build import corpus_from_pieces
+    from tunesmith.corpus.store import save_corpus
+
+    with pytest.raises(ValueError, match=r"--top -3: at least 1 row per table"):
+        analyze(trend_table, top=-3, n_boot=50)
+    with pytest.raises(ValueError, match=r"--top 0: at least 1"):
+        analyze(trend_table, top=0, n_boot=50)
+    with pytest.raises(ValueError, match=r"--by genre: none of these pieces has a genre"):
+        analyze(trend_table, by="genre", n_boot=50)
+    assert len(analyze(trend_table, by="decade", top=1, n_boot=50)["progressions"]["1960s"]["4"]) == 1
+    cache = tmp_path / "corpus"
+    save_corpus(corpus_from_pieces(_trend_corpus()), cache)
+    assert main(["analyze", "--cache", str(cache), "--top", "-3", "--no-progress"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--top -3: at least 1 row per table" in err[0], err
+    assert not (cache / "analysis").exists()  # refused before the features were extracted
+
+
+def test_features_in_chunks_are_the_same_and_the_bar_moves_during_them(monkeypatch):
+    """The melody pass ran over the whole corpus before the bar's first step (19 s of silence in
+    22, then 0-100% in 3 s); in chunks the bar moves with it, and the numbers are the same."""
+    import tunesmith.progress
+    from tunesmith.analysis import extract
+
+    pieces = _trend_corpus(6)[:40]
+    rng = np.random.default_rng(6)
+    for p in pieces[::3]:
+        p.tracks = [Track("melody", "melody", notes=[Note(int(q), 0.5 * k, 0.5) for k, q in enumerate(rng.integers(55, 80, 24))])]
+    monkeypatch.setattr(extract, "CHUNK", 10**6)
+    whole = extract.extract_features(pieces)
+    events: list[str] = []
+    real_melody = extract.melody_features
+
+    def melody(records, *args):
+        events.append(f"melody {len(records)}")
+        return real_melody(records, *args)
+
+    class Bar:
+        def __init__(self, *args, **kw):
+            self.n = 0
+
+        def update(self, k):
+            events.append(f"bar {k}")
+
+        def close(self):
+            events.append("close")
+
+    monkeypatch.setattr(extract, "CHUNK", 16)
+    monkeypatch.setattr(extract, "melody_features", melody)
+    monkeypatch.setattr(tunesmith.progress, "progress_bar", Bar)
+    chunked = extract.extract_features(pieces, progress=True)
+    assert events == ["melody 16", "bar 16", "melody 16", "bar 16", "melody 8", "bar 8", "close"], events
+    assert np.array_equal(whole.X, chunked.X, equal_nan=True)
+    assert np.isfinite(chunked.X[0, list(chunked.feature_names).index("pitch_range")])
+    assert whole.labels == chunked.labels and whole.ngrams == chunked.ngrams
+    for k in ("ng_piece", "ng_id", "ng_count"):
+        assert np.array_equal(getattr(whole, k), getattr(chunked, k))
+
+
+def test_suggestion_says_the_counts_behind_its_shares():
+    """"no folk pieces" read as none of 14,682 folk tunes, where only the 1,029 with chord symbols
+    can hold a progression: the why names both counts."""
+    rng = np.random.default_rng(5)
+    pieces = []
+    for i in range(40):
+        pieces.append(_chord_piece(i, 0, ["C", "F", "G7", "C", "F", "G7", "C"], style="folk", source="f",
+                                   melody=list(rng.integers(60, 72, 16))))
+        pieces.append(_chord_piece(100 + i, 0, ["Dm7", "G7", "Cmaj7", "A7", "Dm7", "G7", "Cmaj7"], style="jazz",
+                                   source="j"))
+    for i in range(30):  # folk tunes without chord symbols: not in the denominator
+        pieces.append(_chord_piece(300 + i, 0, [], style="folk", source="f", melody=list(rng.integers(60, 72, 16))))
+    sugg = analyze(extract_features(pieces), by="style", n_boot=50)["suggestions"]
+    jazz_in_folk = [s for s in sugg if s["from_style"] == "jazz"]
+    assert jazz_in_folk
+    s = jazz_in_folk[0]
+    assert s["pieces_in_from"] == 40 and s["pieces_in_to"] == 0
+    assert "of jazz pieces with chords (40 of 40) but in none of the folk pieces with chords (0 of 40;" in s["why"]
+
+
+def test_groups_say_how_many_keys_were_estimated_not_written():
+    """Every JSB chorale's key is estimated from the notes (no key in the source), yet the report
+    listed "G major 13%" as the chorales' key like a written one: the share inferred is reported."""
+    pieces = [_chord_piece(i, 0, ["C", "G7", "C"], style="chorale" if i < 10 else "folk", source="s") for i in range(30)]
+    for p in pieces[:10]:
+        p.meta["key_estimated"] = True
+    pieces[10].meta["key_mode_estimated"] = True
+    report = analyze(extract_features(pieces), by="style", n_boot=50)
+    assert report["groups"]["chorale"]["keys_inferred_share"] == 1.0
+    assert report["groups"]["folk"]["keys_inferred_share"] == pytest.approx(1 / 20)
+    html = render_html(report, figures=False)
+    assert "100.0% of the keys estimated or assumed, not written" in html
+    assert "5.0% of the keys estimated or assumed, not written" in html

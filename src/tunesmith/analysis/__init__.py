@@ -18,19 +18,22 @@ are undefined (a mean over no pieces, a CI of one value) are null.
       "schema": "tunesmith-analysis/1",
       "corpus": {"pieces": int, "pieces_in_corpus": int, "feature_key": str, "features_from_cache": bool},
       "filters": {"by": "style|decade|source|genre", "styles": [str] | null, "sources": [str] | null,
-                  "years": [first, last] | null},
+                  "years": [first, last] | null, "undated_left_out": int, "alpha": float},
       "features": [{"name": str, "family": "melody|harmony|general", "description": str}],
       "groups": {GROUP: {"n": int,
                          "features": {FEATURE: {"mean": float|null, "ci": [low|null, high|null], "n": int}},
                          "top_keys": [{"value": "G major", "share": float}],
-                         "top_meters": [{"value": "4/4", "share": float}]}},
+                         "top_meters": [{"value": "4/4", "share": float}],
+                         "keys_inferred_share": float}},   # keys estimated or assumed, not written
       "distinctive": {GROUP: [{"feature": str, "cohens_d": float, "rank_biserial": float, "p": float,
                                "q": float, "mean_group": float, "mean_rest": float,
-                               "n_group": int, "n_rest": int, "group": str}]},   # top 10 by |d|
+                               "n_group": int, "n_rest": int, "group": str,
+                               "significant": bool}]},   # q < alpha; those first, each part by |d|; top 10
       "progressions": {GROUP: {"pieces_with_chords": int,
                                "4": [{"progression": "I V vi IV", "pieces": int, "share": float,
                                       "occurrences": int}],        # top 10 four-chord n-grams
                                "3": [...]}},                        # top 10 three-chord n-grams
+      "trends_note": null | str,                 # why there are no trends, when "trends" is null
       "trends": null | {                         # pieces with a year, one per work_id
           "pieces": int, "entries_before_dedupe": int, "year_range": [int, int], "unit": str,
           "alpha": float,

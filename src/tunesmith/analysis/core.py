@@ -54,8 +54,12 @@ def _categorical(table: FeatureTable, groups: np.ndarray, column: str, top: int 
     return out
 
 
+MIN_TREND_WORKS, MIN_TREND_YEARS = 20, 6
+
+
 def _trends(table: FeatureTable, year_range: tuple[int, int] | None, alpha: float, n_boot: int,
-            reference: tuple[int, ...]) -> dict[str, Any] | None:
+            reference: tuple[int, ...]) -> dict[str, Any] | str:
+    """The trends over years, or why there are none (a line for the report)."""
     years_all = np.asarray(table.labels["year"], dtype=np.int64)
     mask = years_all > 0
     if year_range:
@@ -70,8 +74,14 @@ def _trends(table: FeatureTable, year_range: tuple[int, int] | None, alpha: floa
         mask &= sources == main_source
     n_entries = int(mask.sum())
     mask = _dedupe_works(table, mask)
-    if mask.sum() < 20 or len(set(years_all[mask].tolist())) < 6:
-        return None
+    n_years = len(set(years_all[mask].tolist()))
+    if mask.sum() < MIN_TREND_WORKS or n_years < MIN_TREND_YEARS:
+        # said, not left out: `--years 1975-1979` had printed nothing at all about trends
+        if not mask.any():
+            return "no trends over years: none of these pieces has a year (Billboard songs and OpenEWLD standards do)"
+        return (f"no trends over years: {int(mask.sum())} dated work{'s' if mask.sum() != 1 else ''} of {main_source}"
+                f" over {n_years} year{'s' if n_years != 1 else ''}; a trend needs at least {MIN_TREND_WORKS} works"
+                f" over at least {MIN_TREND_YEARS} years")
     X, years = table.X[mask], years_all[mask]
     names = table.feature_names
     col = {n: i for i, n in enumerate(names)}
@@ -186,18 +196,23 @@ def _suggestions(table: FeatureTable, *, length: int = 4, min_share: float = 0.0
                     continue
                 key_arg = tonic_name if mode == "major" else f'"{tonic_name} {mode}"'
                 chords = " ".join(figures)
+                n_a, n_b = int((has_chords & (styles == a)).sum()), int((has_chords & (styles == b)).sum())
+                k_b = int(round(sb[i] * n_b))
                 out.append({
                     "from_style": a, "to_style": b, "progression": table.ngrams[i],
                     "share_in_from": float(sa[i]), "pieces_in_from": int(docs[a][i]),
                     # in `to`, any spelling of it with or without sevenths
-                    "share_in_to": float(sb[i]), "pieces_in_to": int(round(sb[i] * (has_chords & (styles == b)).sum())),
+                    "share_in_to": float(sb[i]), "pieces_in_to": k_b,
                     "key": key, "chords": chords,
                     # one bar per chord: the progression as heard, not a cycle stopped where the bars run out
                     "command": f'tunesmith compose --style {b} --key {key_arg} --chords "{chords}" --bars {len(figures)}'
                                f" --seed 1 --out out/suggest-{a}-in-{b}-{picked + 1}",
+                    # the counts behind the shares: "no folk pieces" had read as none of 14,682
+                    # folk tunes, where only the 1,029 with chord symbols can have a progression
                     "why": (f"{table.ngrams[i]} occurs in {100 * sa[i]:.0f}% of {a} pieces with chords"
-                            f" but {'no' if sb[i] == 0 else f'only {100 * sb[i]:.1f}% of'} {b} pieces"
-                            " (with or without sevenths)"),
+                            f" ({int(docs[a][i]):,} of {n_a:,}) but in"
+                            f" {'none' if k_b == 0 else f'only {100 * sb[i]:.1f}%'} of the {b} pieces with chords"
+                            f" ({k_b:,} of {n_b:,}; any spelling, with or without sevenths)"),
                     "score": float(sa[i] * math.log((sa[i] + 1e-3) / (sb[i] + 1e-3))),
                 })
                 picked += 1
@@ -229,6 +244,8 @@ def analyze(
 ) -> dict[str, Any]:
     """The analysis report (a JSON-able dict; see the schema in `tunesmith.analysis`)."""
     t0 = time.perf_counter()
+    if top < 1:  # a negative one sliced the tables from the end: `--top -3` listed 9,822 progressions
+        raise ValueError(f"--top {top}: at least 1 row per table")
     mask = np.ones(len(table), dtype=bool)
     if styles:
         known = set(table.labels["style"])
@@ -257,6 +274,10 @@ def analyze(
     sub = table.subset(mask) if not mask.all() else table
     if len(sub) == 0:
         raise ValueError("no pieces left to analyse (check --styles, --sources and --years)")
+    if by == "genre" and not any(sub.labels["genre"]):
+        # one group "(none)" of every piece had been reported as if grouped by genre
+        raise ValueError("--by genre: none of these pieces has a genre (OpenEWLD standards do, and folders"
+                         " added with a --metadata CSV that has a genre column)")
     groups = _group_labels(sub, by)
     names = sub.feature_names
     report: dict[str, Any] = {
@@ -264,16 +285,20 @@ def analyze(
         "corpus": {"pieces": len(sub), "pieces_in_corpus": len(table), "feature_key": table.key,
                    "features_from_cache": table.from_cache},
         "filters": {"by": by, "styles": styles or None, "sources": sources or None,
-                    "years": list(years) if years else None, "undated_left_out": undated},
+                    "years": list(years) if years else None, "undated_left_out": undated, "alpha": alpha},
         "features": [{"name": n, "family": FEATURES[n][0], "description": FEATURES[n][1]} for n in names],
         "groups": stats.group_means(sub.X, groups, names, n_boot=n_boot),
     }
     for column in ("key", "meter"):
         for g, values in _categorical(sub, groups, column).items():
             report["groups"][g][f"top_{column}s"] = values
+    # how many of those keys the sources wrote: the chorales' "G major 13%" is all estimated
+    inferred = np.asarray(sub.labels.get("key_inferred", [0] * len(sub)), dtype=np.float64)
+    for g in report["groups"]:
+        report["groups"][g]["keys_inferred_share"] = float(inferred[groups == g].mean())
     multiple = len(set(groups.tolist())) > 1
-    report["distinctive"] = (stats.distinctive_features(sub.X, groups, names, top=top, exclude=COVERAGE_FEATURES)
-                             if multiple else {})
+    report["distinctive"] = (stats.distinctive_features(sub.X, groups, names, top=top, exclude=COVERAGE_FEATURES,
+                                                        alpha=alpha) if multiple else {})
     progressions: dict[str, Any] = {}
     for g in sorted(set(groups.tolist())):
         m = groups == g
@@ -286,7 +311,9 @@ def analyze(
             "3": stats.top_progressions(sub.ngrams, docs, total, n_c, length=3, top=top),
         }
     report["progressions"] = progressions
-    report["trends"] = _trends(sub, years, alpha, max(200, n_boot), reference_years)
+    trends = _trends(sub, years, alpha, max(200, n_boot), reference_years)
+    report["trends"] = trends if isinstance(trends, dict) else None
+    report["trends_note"] = trends if isinstance(trends, str) else None
     report["suggestions"] = _suggestions(sub) if suggestions else []
     report["seconds"] = {"features": round(table.seconds, 3), "statistics": round(time.perf_counter() - t0, 3)}
     return report

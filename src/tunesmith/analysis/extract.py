@@ -8,7 +8,7 @@ with other groupings reads the cache and never opens the corpus.
 `FeatureTable` holds, for the n pieces of the corpus (dropped duplicates left out):
     X        float array n x len(FEATURE_NAMES), NaN where a feature is undefined
     labels   {column: list of n values}: piece_id, work_id, title, style, source, year (0: none),
-             genre, region, key, meter
+             genre, region, key, key_inferred (1: estimated or assumed, not written), meter
     ngrams   vocabulary of chord-function n-grams (n = 2, 3, 4; tokens joined by " ")
     ng_piece, ng_id, ng_count   the sparse piece x n-gram count matrix (int32 arrays)
 """
@@ -27,7 +27,11 @@ import numpy as np
 from tunesmith.analysis.features import FEATURE_NAMES, fill_features, melody_features, piece_labels
 
 NGRAM_LENGTHS = (2, 3, 4)
-LABEL_COLUMNS = ("piece_id", "work_id", "title", "style", "source", "year", "genre", "region", "key", "meter")
+# pieces per step of the melody pass: the bar moves while it works (one pass over all 20,139
+# pieces had kept the terminal silent for 19 s of 22, the bar then running 0-100% in 3 s)
+CHUNK = 1024
+LABEL_COLUMNS = ("piece_id", "work_id", "title", "style", "source", "year", "genre", "region", "key", "key_inferred",
+                 "meter")
 
 
 @dataclass
@@ -90,8 +94,8 @@ def extract_features(corpus, *, progress: bool = False) -> FeatureTable:
         corpus = Corpus.from_pieces(corpus)
     records = corpus.records
     n = len(records)
-    X = melody_features(records, corpus.notes_array, np.asarray(corpus.column("note_start")),
-                        np.asarray(corpus.column("n_notes")))
+    starts, n_notes = np.asarray(corpus.column("note_start")), np.asarray(corpus.column("n_notes"))
+    X = np.empty((n, len(FEATURE_NAMES)))
     labels: dict[str, list] = {c: [] for c in LABEL_COLUMNS}
     vocab: dict[str, int] = {}
     rows: list[int] = []
@@ -99,26 +103,12 @@ def extract_features(corpus, *, progress: bool = False) -> FeatureTable:
     counts: list[int] = []
     bar = progress_bar(total=n, unit="piece", desc="analyze: features", disable=not progress, file=sys.stderr,
                dynamic_ncols=True, mininterval=0.5)
-    for i, record in enumerate(records):
-        tokens = fill_features(X[i], record)
-        for col, value in piece_labels(record).items():
-            labels[col].append(value)
-        if tokens:
-            local: dict[str, int] = {}
-            for k in NGRAM_LENGTHS:
-                for s in range(len(tokens) - k + 1):
-                    gram = " ".join(tokens[s : s + k])
-                    local[gram] = local.get(gram, 0) + 1
-            for gram, c in local.items():
-                j = vocab.get(gram)
-                if j is None:
-                    j = vocab[gram] = len(vocab)
-                rows.append(i)
-                ids.append(j)
-                counts.append(c)
-        if i % 256 == 0:
-            bar.update(min(256, n - bar.n))
-    bar.update(n - bar.n)
+    for a in range(0, n, CHUNK):
+        b = min(n, a + CHUNK)  # every melody feature is one piece's own: chunks give the same numbers
+        X[a:b] = melody_features([records[i] for i in range(a, b)], corpus.notes_array, starts[a:b], n_notes[a:b])
+        for i in range(a, b):
+            _piece_rest(i, records[i], X, labels, vocab, rows, ids, counts)
+        bar.update(b - a)
     bar.close()
     return FeatureTable(
         X=X,
@@ -129,6 +119,27 @@ def extract_features(corpus, *, progress: bool = False) -> FeatureTable:
         ng_count=np.asarray(counts, dtype=np.int32),
         seconds=time.perf_counter() - t0,
     )
+
+
+def _piece_rest(i: int, record: dict, X: np.ndarray, labels: dict[str, list], vocab: dict[str, int],
+                rows: list[int], ids: list[int], counts: list[int]) -> None:
+    """Piece i's harmony and general features, labels and chord n-grams (after its melody features)."""
+    tokens = fill_features(X[i], record)
+    for col, value in piece_labels(record).items():
+        labels[col].append(value)
+    if tokens:
+        local: dict[str, int] = {}
+        for k in NGRAM_LENGTHS:
+            for s in range(len(tokens) - k + 1):
+                gram = " ".join(tokens[s : s + k])
+                local[gram] = local.get(gram, 0) + 1
+        for gram, c in local.items():
+            j = vocab.get(gram)
+            if j is None:
+                j = vocab[gram] = len(vocab)
+            rows.append(i)
+            ids.append(j)
+            counts.append(c)
 
 
 def feature_dir(cache_dir: str | Path | None = None) -> Path:

@@ -500,5 +500,9 @@ def piece_labels(record: dict[str, Any]) -> dict[str, Any]:
         "genre": piece_genre(meta),
         "region": str(meta.get("region") or ""),
         "key": f"{keys[0][1]} {keys[0][2]}" if keys else "",
+        # the key (or its mode) was not written in the source but estimated from the notes or
+        # assumed: every JSB chorale's key, Essen's modes, Billboard's major/minor
+        "key_inferred": int(not keys or any(meta.get(k) for k in ("key_estimated", "key_mode_estimated",
+                                                                     "key_mode_assumed"))),
         "meter": f"{ts[0][1]}/{ts[0][2]}" if ts else "4/4",
     }

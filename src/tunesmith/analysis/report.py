@@ -33,7 +33,8 @@ statistics in {{ r.seconds.statistics }} s.</p>
 <h2>Groups</h2>
 <table><tr><th>group</th><th>pieces</th><th>most common keys</th><th>meters</th></tr>
 {% for g, v in r.groups.items() %}<tr><td>{{ g }}</td><td>{{ v.n }}</td>
-<td class="l">{% for k in v.top_keys %}{{ k.value }} {{ pct(k.share) }}{% if not loop.last %}, {% endif %}{% endfor %}</td>
+<td class="l">{% for k in v.top_keys %}{{ k.value }} {{ pct(k.share) }}{% if not loop.last %}, {% endif %}{% endfor %}
+{%- if v.keys_inferred_share|default(0) > 0 %} ({{ pct(v.keys_inferred_share) }} of the keys estimated or assumed, not written){% endif %}</td>
 <td class="l">{% for k in v.top_meters %}{{ k.value }} {{ pct(k.share) }}{% if not loop.last %}, {% endif %}{% endfor %}</td></tr>
 {% endfor %}</table>
 
@@ -47,12 +48,13 @@ statistics in {{ r.seconds.statistics }} s.</p>
 
 {% if r.distinctive %}<h2>Distinctive features</h2>
 <p class="note">Each group against all other pieces: Cohen's d (pooled SD), rank-biserial correlation,
-Mann-Whitney p and Benjamini-Hochberg q over every group x feature test. Sorted by |d|.</p>
+Mann-Whitney p and Benjamini-Hochberg q over every group x feature test. In the figure, grey bars are not significant. In bold: q &lt; {{ r.filters.alpha|default(0.05) }},
+listed first; then the others (not significant). Each part sorted by |d|; "pieces": the group's pieces with the feature.</p>
 {% if fig_dist %}<img alt="effect sizes" src="data:image/png;base64,{{ fig_dist }}">{% endif %}
 {% for g, rows in r.distinctive.items() %}<h3>{{ g }}</h3>
-<table><tr><th>feature</th><th>d</th><th>rank-biserial</th><th>mean in group</th><th>mean in rest</th><th>q</th></tr>
-{% for x in rows %}<tr><td>{{ x.feature }}</td><td>{{ num(x.cohens_d) }}</td><td>{{ num(x.rank_biserial) }}</td>
-<td>{{ num(x.mean_group) }}</td><td>{{ num(x.mean_rest) }}</td><td>{{ sci(x.q) }}</td></tr>{% endfor %}</table>
+<table><tr><th>feature</th><th>d</th><th>rank-biserial</th><th>mean in group</th><th>mean in rest</th><th>q</th><th>pieces</th></tr>
+{% for x in rows %}<tr{% if x.significant|default(false) %} class="sig"{% endif %}><td>{{ x.feature }}</td><td>{{ num(x.cohens_d) }}</td><td>{{ num(x.rank_biserial) }}</td>
+<td>{{ num(x.mean_group) }}</td><td>{{ num(x.mean_rest) }}</td><td>{{ sci(x.q) }}</td><td>{{ x.n_group }}</td></tr>{% endfor %}</table>
 {% endfor %}{% endif %}
 
 <h2>Most frequent chord progressions (functions)</h2>
@@ -85,7 +87,7 @@ Per feature: {% for f, ys in t.change_points.per_feature.items() %}{{ f }} {{ ys
 <table><tr><th>feature</th><th>slope per decade</th><th>95% CI</th><th>p</th><th>q</th><th>pieces</th></tr>
 {% for x in t.tests %}<tr{% if x.significant %} class="sig"{% endif %}><td>{{ x.feature }}</td><td>{{ num(x.slope_per_decade) }}</td>
 <td>[{{ num(x.ci[0]) }}, {{ num(x.ci[1]) }}]</td><td>{{ sci(x.p) }}</td><td>{{ sci(x.q) }}</td><td>{{ x.n }}</td></tr>{% endfor %}</table>
-{% endif %}
+{% elif r.trends_note|default(none) %}<h2>Trends over years</h2><p>{{ r.trends_note }}.</p>{% endif %}
 
 <h2>Suggestions: progressions one style uses and another does not</h2>
 {% if r.suggestions %}<p class="note">Each line runs as it is and composes the progression in the other style.</p>
@@ -174,7 +176,10 @@ def _figures(r: dict[str, Any]) -> dict[str, str | None]:
         for ax, g in zip(axes[0], shown):
             rows = dist[g][::-1]
             d = [max(-5.0, min(5.0, x["cohens_d"])) for x in rows]
-            ax.barh([x["feature"] for x in rows], d, color=["tab:red" if v > 0 else "tab:blue" for v in d])
+            # grey where q >= alpha: a long bar the tests do not support must not read as a finding
+            ax.barh([x["feature"] for x in rows], d, color=[("tab:red" if v > 0 else "tab:blue")
+                                                            if x.get("significant", True) else "#c8c8c8"
+                                                            for v, x in zip(d, rows)])
             ax.set_title(g, fontsize=9)
             ax.tick_params(labelsize=7)
             ax.axvline(0, color="k", lw=0.5)
