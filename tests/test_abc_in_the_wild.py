@@ -225,3 +225,12 @@ def test_a_file_in_abc_1_x_keeps_its_accidentals_to_the_note(tmp_path):
     # a tune that says it is written to an older standard is read by that standard
     (piece,) = _read(tmp_path, "%abc-1.6\nX:1\nT:t\nM:4/4\nL:1/4\nK:C\n^G G A2 |]\n")
     assert _names(piece.melody()) == ["Ab", "G", "A"]
+
+
+# ------------------------------------------------------------------ dynamics in quotes
+def test_dynamics_in_quotes_are_not_chords(tmp_path):
+    # John Chambers' O'Neill transcriptions write dynamics as quoted strings ("f"A>F, "pp"F2): they
+    # had been read as F major chords (8 tunes); a capital "F" is still a chord
+    (piece,) = _read(tmp_path, 'X:1\nT:Slow and mournful\nM:4/4\nL:1/8\nK:D\n"f"A>F "F"A2 "pp"F2 D2 |]\n')
+    assert [c.figure for c in piece.chords] == ["F"]
+    assert piece.meta["left_out"]["dynamic marking(s)"] == 2

@@ -33,7 +33,8 @@ Conventions:
 - A pickup (anacrusis) is kept: `bar_onsets` starts [0.0, <pickup length>, ...] and
   `meta["pickup"]` holds its length in beats.
 - Grace notes are dropped (counted in `meta["left_out"]`); chords `[CEG]` give simultaneous notes; tied notes are merged.
-- Quoted strings that start with ^ _ < > @ are ABC annotations, not chords; "N.C." ends the
+- Quoted strings that start with ^ _ < > @ are ABC annotations, and "f", "pp", "mf" ... dynamics
+  (counted in `meta["left_out"]`), not chords; "N.C." ends the
   current chord. Chord strings that do not parse are counted in `meta["unparsed_chords"]`.
 - Fields kept in meta: composer (C:), origin (O:), rhythm/genre (R:), book (B:), source (S:),
   notes (N:), reference number (X:), Essen/O'Neill numbers where present.
@@ -58,6 +59,10 @@ from .abc_order import NAV_MARK, Mark, NotRead, bar_kinds, expand_repeats, has_n
 _X_LINE = re.compile(r"^X:", re.M)
 _LETTER_PC = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 _ANNOTATION_PREFIX = ("^", "_", "<", ">", "@")
+# dynamics written as quoted strings (John Chambers' O'Neill transcriptions: "f" A>F, "pp" F2):
+# a chord name starts with a capital letter, and "f" had been read as an F major chord in 8 tunes
+_DYNAMICS = frozenset({"ppp", "pp", "p", "mp", "mf", "f", "ff", "fff", "sf", "sfz", "fz", "rf", "rfz", "fp",
+                       "cresc", "cresc.", "dim", "dim.", "decresc", "decresc."})  # fmt: skip
 _META_TAGS = {"C": "composer", "O": "origin", "R": "rhythm", "B": "book", "S": "abc_source", "N": "notes",
               "Z": "transcription", "H": "history", "D": "discography", "A": "area", "G": "group"}
 
@@ -384,7 +389,7 @@ def _walk(tokens: list, piece: Piece, track: Track, *, first_voice: bool) -> flo
         if first_voice:
             for raw in tok.chordSymbols:
                 text = raw.strip().strip('"').strip()
-                if not text or text.startswith(_ANNOTATION_PREFIX):
+                if not text or text.startswith(_ANNOTATION_PREFIX) or text in _DYNAMICS:
                     continue
                 text = _abc_chord_text(text.strip("()"))
                 try:
@@ -569,7 +574,9 @@ def parse_abc_tune(text: str, **fields: object) -> Piece:
     # lyrics (w: lines) are not read either: a song's words had vanished from the take without a word
     words = [w for line in re.findall(r"^w:(.*)$", text, re.M) for w in re.split(r"[\s~-]+", line.split("%")[0])
              if w.strip("*_|")]  # fmt: skip
-    left_out = {"grace note(s)": grace, "lyric syllable(s)": len(words)}
+    dynamics = sum(1 for tk in handler.tokens if isinstance(tk, af.ABCNote)
+                   for c in tk.chordSymbols if c.strip().strip('"').strip() in _DYNAMICS)  # fmt: skip
+    left_out = {"grace note(s)": grace, "lyric syllable(s)": len(words), "dynamic marking(s)": dynamics}
     if any(left_out.values()):  # not read; counted as written, for co-create to say the take leaves them out
         piece.meta["left_out"] = {k: v for k, v in left_out.items() if v}
     if not repeats_expanded:
