@@ -99,6 +99,11 @@ def test_trends_count_works_not_chart_entries():
     report = analyze(extract_features([*pieces, again]), n_boot=50)
     assert report["trends"]["entries_before_dedupe"] == len(pieces) + 1
     assert report["trends"]["pieces"] == len(pieces)
+    # the work's earliest entry is the one kept, wherever it stands in the table
+    early = _chord_piece(10_001, 1950, ["G7", "C"] * 6)
+    early.work_id = pieces[1].work_id
+    report = analyze(extract_features([*pieces, early]), n_boot=50)
+    assert report["trends"]["year_range"][0] == 1950 and report["trends"]["pieces"] == len(pieces)
 
 
 def test_planted_change_point_found_near_its_year():

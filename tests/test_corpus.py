@@ -146,6 +146,21 @@ def test_exact_duplicates_across_folk_sets_keep_the_preferred_source():
     assert corpus_stats(corpus)["duplicates_dropped"] == 1
 
 
+def test_a_song_in_two_chart_slots_dates_from_its_first():
+    """The Contours' "Do You Love Me" charted in 1962 and again in 1988: one work, dated 1962."""
+    def slot(pid: str, date: str, n_chords: int) -> Piece:
+        chords = [ChordSymbol(4.0 * k, "C" if k % 2 else "G7", 4.0) for k in range(n_chords)]
+        return Piece(piece_id=pid, work_id="song:thecontours|doyouloveme", title="Do You Love Me", style="pop",
+                     source="billboard", path=f"/x/{pid}", license="CC0-1.0", chords=chords, end=4.0 * n_chords,
+                     time_signatures=[TimeSignature(0.0, 4, 4)],
+                     meta={"chart_date": date, "year": int(date[:4]), "stable_work_id": True})  # fmt: skip
+    # (the slot kept is the first by piece id: here the later one)
+    corpus = corpus_from_pieces([slot("billboard:2", "1962-09-01", 8), slot("billboard:1", "1988-07-16", 12)])
+    (kept,) = list(corpus)
+    assert kept.meta["chart_date"] == "1962-09-01" and kept.meta["year"] == 1962
+    assert kept.meta["chart_dates"] == ["1962-09-01", "1988-07-16"]
+
+
 def test_short_pieces_are_not_matched_by_content():
     a = folk("nottingham:a", "nottingham", melody(TUNE[:5]))
     b = folk("irish:b", "irish", melody(TUNE[:5]))

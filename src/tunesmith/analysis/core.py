@@ -32,15 +32,16 @@ def _group_labels(table: FeatureTable, by: str) -> np.ndarray:
     return np.array([v if v else "(none)" for v in table.labels[by]])
 
 
-def _dedupe_works(table: FeatureTable, mask: np.ndarray) -> np.ndarray:
-    """`mask` with only the first piece of each work_id kept (songs, not chart entries)."""
-    seen: set[str] = set()
-    out = mask.copy()
+def _dedupe_works(table: FeatureTable, mask: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """`mask` with one piece of each work_id kept (songs, not chart entries): its earliest dated
+    entry (a song that charted again decades later dates from its first run), the first of equals."""
+    first: dict[str, int] = {}
     for i in np.flatnonzero(mask):
         w = table.labels["work_id"][i]
-        if w in seen:
-            out[i] = False
-        seen.add(w)
+        if w not in first or years[i] < years[first[w]]:
+            first[w] = int(i)
+    out = np.zeros_like(mask)
+    out[list(first.values())] = True
     return out
 
 
@@ -73,7 +74,7 @@ def _trends(table: FeatureTable, year_range: tuple[int, int] | None, alpha: floa
     if left_out:
         mask &= sources == main_source
     n_entries = int(mask.sum())
-    mask = _dedupe_works(table, mask)
+    mask = _dedupe_works(table, mask, years_all)
     n_years = len(set(years_all[mask].tolist()))
     if mask.sum() < MIN_TREND_WORKS or n_years < MIN_TREND_YEARS:
         # said, not left out: `--years 1975-1979` had printed nothing at all about trends
@@ -129,7 +130,7 @@ def _trends(table: FeatureTable, year_range: tuple[int, int] | None, alpha: floa
         "sources_left_out": left_out,
         "entries_before_dedupe": n_entries,
         "year_range": [int(years.min()), int(years.max())],
-        "unit": "one piece per work_id (the first of its entries); per-piece values, then per-year means",
+        "unit": "one piece per work_id (its earliest entry); per-piece values, then per-year means",
         "tests": tests,
         "alpha": alpha,
         "series": series,

@@ -193,6 +193,15 @@ def dedupe(records: list[dict[str, Any]], priorities: dict[str, int] | None = No
             )
         keeper["work_id"] = work_id
         keeper["meta"]["duplicates"] = duplicates
+        # a song in several chart slots dates from its first: the kept slot of the Contours' "Do You
+        # Love Me" (1962, charting again in 1988) had dated it 1988 in the trends over years
+        dates = sorted(d for d in (records[i]["meta"].get("chart_date") for i in members) if d)
+        if len(dates) > 1:
+            keeper["meta"]["chart_dates"] = dates
+        if dates and keeper["meta"].get("chart_date") and dates[0] < keeper["meta"]["chart_date"]:
+            keeper["meta"]["chart_date"] = dates[0]
+            if dates[0][:4].isdigit():
+                keeper["meta"]["year"] = int(dates[0][:4])
     return dict(counts)
 
 
