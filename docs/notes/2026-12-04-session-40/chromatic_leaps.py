@@ -8,6 +8,7 @@ from collections import Counter
 
 sys.path.insert(0, "scripts")
 import musician_checks as mc  # noqa: E402
+
 from tunesmith.corpus import load_corpus  # noqa: E402
 from tunesmith.harmony import spell_pitch_class  # noqa: E402
 
