@@ -1,15 +1,18 @@
 """Trends and patterns across a corpus, by style and by era, that an artist can act on.
 
-    from tunesmith.analysis import corpus_features, analyze, render_html
+    from tunesmith.analysis import corpus_features, analyze, render_html, compare, render_compare_html
     table = corpus_features()                      # features of every piece (cached beside the corpus)
     report = analyze(table, by="style")            # a JSON-able dict (schema below)
     report = analyze(table, sources=["billboard"], years=(1958, 1991), by="decade")
     html = render_html(report)                     # one self-contained page
+    songs = compare(["mine.abc"], style="folk")    # songs against one style of the corpus (or its guess)
+    html = render_compare_html(songs)
 
 `tunesmith analyze` is the CLI over these. Modules: `features` (per-piece features and chord
 functions), `extract` (streaming + the feature cache), `stats` (bootstrap CIs, effect sizes,
 OLS / logistic trends with Benjamini-Hochberg FDR, ruptures change points, n-grams), `core`
-(`analyze`), `report` (the HTML).
+(`analyze`), `compare` (songs against a style: schema "tunesmith-compare/1" in its docstring),
+`report` (the HTML).
 
 JSON schema "tunesmith-analysis/1" (what `analyze` returns and `--json` writes). Numbers that
 are undefined (a mean over no pieces, a CI of one value) are null.
@@ -60,10 +63,11 @@ chord changes relative to the key (see `tunesmith.analysis.features`).
 
 from __future__ import annotations
 
+from tunesmith.analysis.compare import StyleGuesser, compare, song_features
 from tunesmith.analysis.core import GROUPINGS, MAUCH_2015_YEARS, SCHEMA, analyze
 from tunesmith.analysis.extract import FeatureTable, corpus_features, extract_features
 from tunesmith.analysis.features import FEATURE_NAMES, FEATURES, function_token, piece_features, realize_token
-from tunesmith.analysis.report import render_html
+from tunesmith.analysis.report import render_compare_html, render_html
 
 __all__ = [
     "FEATURES",
@@ -72,11 +76,15 @@ __all__ = [
     "MAUCH_2015_YEARS",
     "SCHEMA",
     "FeatureTable",
+    "StyleGuesser",
     "analyze",
+    "compare",
     "corpus_features",
     "extract_features",
     "function_token",
     "piece_features",
     "realize_token",
+    "render_compare_html",
     "render_html",
+    "song_features",
 ]

@@ -256,6 +256,8 @@ def analyze(
         mask &= np.isin(np.asarray(table.labels["style"]), styles)
     if sources:
         known = set(table.labels["source"])
+        # any case: the CLI lower-cases its lists, and ryansMammoth, airdsAirs are not
+        sources = [next((k for k in known if k.lower() == s.lower()), s) for s in sources]
         unknown = [s for s in sources if s not in known]
         if unknown:
             raise ValueError(f"--sources: no pieces from {', '.join(unknown)} (found: {', '.join(sorted(known))})")

@@ -8,10 +8,8 @@ import io
 import math
 from typing import Any
 
-_TEMPLATE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>tunesmith analysis</title>
-<style>
+# the page style both reports share (the analysis and a comparison of songs)
+_STYLE = """<style>
 body { font-family: sans-serif; max-width: 1150px; margin: 1em auto; color: #222; }
 table { border-collapse: collapse; margin: .5em 0 1.5em; font-size: 13px; }
 th, td { border: 1px solid #ccc; padding: 2px 6px; text-align: right; }
@@ -21,7 +19,12 @@ pre { white-space: pre-wrap; }
 .sig { font-weight: bold; }
 .note { color: #555; font-size: 13px; }
 img { max-width: 100%; }
-</style></head><body>
+</style>"""
+
+_TEMPLATE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>tunesmith analysis</title>
+""" + _STYLE + """</head><body>
 <h1>tunesmith analysis</h1>
 <p>{{ r.corpus.pieces }} pieces (of {{ r.corpus.pieces_in_corpus }} in the corpus), grouped by <b>{{ r.filters.by }}</b>
 {%- if r.filters.styles %}; styles {{ r.filters.styles|join(", ") }}{% endif %}
@@ -196,3 +199,67 @@ def render_html(report: dict[str, Any], *, figures: bool = True) -> str:
     template = env.from_string(_TEMPLATE)
     figs = _figures(report) if figures else {"fig_trend": None, "fig_heat": None, "fig_dist": None}
     return template.render(r=report, num=_num, sci=_sci, pct=_pct, **figs)
+
+
+_COMPARE_TEMPLATE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>tunesmith: songs against a style</title>
+""" + _STYLE + """</head><body>
+<h1>Your songs against the corpus</h1>
+<p>{{ r.songs|length }} song{{ "" if r.songs|length == 1 else "s" }} against the {{ r.corpus.pieces_in_corpus }} pieces of the corpus.
+Each feature is placed among the chosen style's pieces that have it: their median, middle half (25th-75th percentile),
+{{ r.range[0]|int }}th-{{ r.range[1]|int }}th percentiles, and your song's percentile; in bold, features outside that range.</p>
+{% for s in r.songs %}<h2>{{ s.title }} <span class="note">({{ s.name }})</span></h2>
+{% if s.refused %}<p>{{ s.refused }}</p>{% else %}
+<p>Style: <b>{{ s.style }}</b>{% if r.sources %} of {{ r.sources|join(", ") }}{% endif %} ({{ s.style_pieces }} pieces),
+{% if s.style_chosen == "guessed" %}guessed: {{ s.guess.method }}; votes {% for k, v in s.guess.votes.items() %}{{ k }} {{ pct(v) }}{% if not loop.last %}, {% endif %}{% endfor %};
+on held-out corpus pieces with {{ s.guess.view }}, {{ pct(s.guess.valid_precision) }} of the {{ s.guess.valid_guessed_as }} guessed {{ s.style }} were {{ s.style }}
+(accuracy over all {{ s.guess.valid_pieces }}: {{ pct(s.guess.valid_accuracy) }}).{% else %}given.{% endif %}</p>
+{% if s.suggestions %}<h3>Suggestions</h3><ul>{% for x in s.suggestions %}<li>{{ x.text }}.</li>{% endfor %}</ul>
+{% else %}<p>No feature lies outside the {{ r.range[0]|int }}-{{ r.range[1]|int }} % range of the style.</p>{% endif %}
+{% if figs[loop.index0] %}<img alt="percentiles" src="data:image/png;base64,{{ figs[loop.index0] }}">{% endif %}
+<table><tr><th>feature</th><th>yours</th><th>median</th><th>middle half</th><th>{{ r.range[0]|int }}-{{ r.range[1]|int }} %</th><th>percentile</th><th>style pieces with it</th><th>note</th></tr>
+{% for f in s.features %}<tr{% if f.flag %} class="sig"{% endif %}><td title="{{ f.description }}">{{ f.name }}</td><td>{{ num(f.value) }}</td>
+<td>{{ num(f.median) }}</td><td>{% if f.q1 is not none %}{{ num(f.q1) }}-{{ num(f.q3) }}{% else %}-{% endif %}</td>
+<td>{% if f.p_low is not none %}{{ num(f.p_low) }}-{{ num(f.p_high) }}{% else %}-{% endif %}</td>
+<td>{{ num(f.percentile) }}</td><td>{{ f.n }}</td><td class="l">{% if f.flag %}{{ f.flag }} the range{% endif %}{{ f.note or "" }}</td></tr>
+{% endfor %}</table>{% endif %}{% endfor %}
+<p class="note">The same as JSON: <code>tunesmith analyze --compare FILE ... --json</code> (schema "{{ r.schema }}",
+documented in docs/analysis.md and in <code>tunesmith.analysis.compare</code>).</p>
+</body></html>
+"""
+
+
+def _compare_figure(song: dict[str, Any], low: float, high: float) -> str | None:
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    from tunesmith.analysis.features import COVERAGE_FEATURES
+
+    rows = [f for f in song["features"] if f["percentile"] is not None and f["n"] > 0
+            and f["name"] not in COVERAGE_FEATURES]
+    if not rows:
+        return None
+    fig, ax = plt.subplots(figsize=(10, 0.18 * len(rows) + 1.2))
+    y = list(range(len(rows)))[::-1]
+    ax.axvspan(25, 75, color="#dddddd", label="middle half")
+    ax.axvspan(low, high, color="#f0f0f0", zorder=0, label=f"{low:g}-{high:g} %")
+    ax.scatter([f["percentile"] for f in rows], y, c=["tab:red" if f["flag"] else "tab:blue" for f in rows], s=14,
+               zorder=3)
+    ax.set_yticks(y, [f["name"] for f in rows], fontsize=7)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(f"your song's percentile among the {song['style']} pieces of the corpus")
+    ax.legend(fontsize=7, loc="lower right")
+    return _png(fig)
+
+
+def render_compare_html(report: dict[str, Any], *, figures: bool = True) -> str:
+    """A `compare` report (schema "tunesmith-compare/1") as one self-contained page."""
+    import jinja2
+
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    low, high = report["range"]
+    figs = [(_compare_figure(s, low, high) if figures and not s["refused"] else None) for s in report["songs"]]
+    return env.from_string(_COMPARE_TEMPLATE).render(r=report, num=_num, pct=_pct, figs=figs)

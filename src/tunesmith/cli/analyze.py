@@ -1,6 +1,8 @@
 """`tunesmith analyze`: features of the cached corpus summarised by style, decade, source or
 genre: distinctive features, frequent progressions, trends and change points over years, and
-`compose` lines for progressions one style uses and another does not (JSON + one HTML file)."""
+`compose` lines for progressions one style uses and another does not (JSON + one HTML file).
+`tunesmith analyze --compare SONG ... [--style S]`: each song's features against one style's
+pieces of the corpus, with what lies outside it and what to do about it."""
 
 from __future__ import annotations
 
@@ -10,9 +12,11 @@ import sys
 import time
 from pathlib import Path
 
+from tunesmith.cli import one_line
 from tunesmith.paths import atomic_write_text
 
-HELP = "analyse the corpus by style, decade, source or genre: features, trends, change points, suggestions"
+HELP = ("analyse the corpus by style, decade, source or genre: features, trends, change points, suggestions;"
+        " --compare SONG: your song against a style")
 
 
 def _list(values: list[str] | None) -> list[str] | None:
@@ -37,7 +41,8 @@ def _years(text: str | None) -> tuple[int, int] | None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--styles", nargs="+", metavar="STYLE", help="only these styles (space- or comma-separated)")
-    parser.add_argument("--sources", nargs="+", metavar="SOURCE", help="only these sources, e.g. billboard")
+    parser.add_argument("--sources", nargs="+", metavar="SOURCE",
+                        help="only these sources, e.g. billboard (with --compare: the style's pieces of these sources)")
     parser.add_argument("--years", help="only pieces dated FIRST-LAST (e.g. 1958-1991); trends use the dated pieces")
     parser.add_argument("--by", default="style", type=str.lower, choices=("style", "decade", "source", "genre"),
                         help="how to group the pieces (default style)")
@@ -50,6 +55,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--alpha", type=float, default=0.05, help="false-discovery rate for the trend tests (default 0.05)")
     parser.add_argument("--top", type=int, default=10, help="rows per table (default 10)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--compare", nargs="+", metavar="FILE",
+                        help="compare these songs (MIDI, MusicXML, ABC) with a style of the corpus, feature by feature")
+    parser.add_argument("--style", type=str.lower, metavar="STYLE",
+                        help="with --compare: the style to compare with (folk, chorale, pop, jazz); without it the"
+                             " style is guessed where held-out corpus pieces show the guess reliable")
 
 
 def _summary(report: dict) -> str:
@@ -107,10 +117,84 @@ def _summary(report: dict) -> str:
     return "\n".join(lines)
 
 
+def _compare_summary(report: dict) -> str:
+    from tunesmith.analysis.compare import where_is
+
+    low, high = report["range"]
+    lines = []
+    for s in report["songs"]:
+        head = f"{s['name']}" + (f' "{s["title"]}"' if s["title"] and s["title"] != Path(s["name"]).stem else "")
+        if s["refused"]:
+            lines.append(f"{head}: not compared: {s['refused'].removeprefix(s['name'] + ': ')}")
+            continue
+        g = s["guess"]
+        if s["style_chosen"] == "guessed":
+            votes = ", ".join(f"{k} {100 * v:.0f}%" for k, v in sorted(g["votes"].items(), key=lambda kv: -kv[1]) if v > 0)
+            how = (f"guessed from its {g['view']}: {g['neighbours']} nearest corpus pieces vote {votes}; of held-out"
+                   f" corpus pieces with {g['view']} guessed {s['style']}, {100 * g['valid_precision']:.0f}% of"
+                   f" {g['valid_guessed_as']:,} were")
+        else:
+            how = "given"
+        measured = [f for f in s["features"] if f["value"] is not None and f["n"] > 0 and not f["note"]]
+        of = f" of {', '.join(report['sources'])}" if report.get("sources") else ""
+        lines.append(f"{head}: against {s['style']}{of} ({s['style_pieces']:,} pieces; {how}):"
+                     f" {len(s['outside'])} of {len(measured)} features outside the {low:g}-{high:g} % range")
+        cols = {f["name"]: f for f in s["features"]}
+        n_h, n_m = cols["major_share"]["n"], cols["mean_abs_interval"]["n"]
+        if s["has_chords"] and n_h < 0.5 * s["style_pieces"]:  # 7 % of the folk tunes, none of the chorales
+            lines.append(f"  (its chords compared with the {n_h:,} {s['style']} pieces that have chord symbols)")
+        if s["has_melody"] and n_m < 0.5 * s["style_pieces"]:  # a fifth of the jazz pieces
+            lines.append(f"  (its melody compared with the {n_m:,} {s['style']} pieces that have a melody)")
+        if not s["has_melody"]:
+            lines.append("  (no melody line: melody features not compared)")
+        if not s["has_chords"]:
+            lines.append("  (no chord symbols: harmony features not compared)")
+        for x in s["suggestions"]:
+            lines.append(f"  - {x['text']}.")
+        said = {x["feature"] for x in s["suggestions"]}
+        rest = [n for n in s["outside"] if n not in said]
+        if rest:
+            lines.append("  also outside: " + ", ".join(f"{n} ({where_is(cols[n])})" for n in rest))
+        few = [f["name"] for f in s["features"] if f["note"] and f["note"].startswith("only ")]
+        if few:
+            lines.append(f"  not flagged, too few {s['style']} pieces with them: {', '.join(few)}")
+    return "\n".join(lines)
+
+
+def _run_compare(args: argparse.Namespace, started: float) -> int:
+    from tunesmith.analysis import compare, render_compare_html
+
+    for flag, value, default in (("--styles", args.styles, None), ("--years", args.years, None),
+                                 ("--by", args.by, "style")):
+        if value != default:
+            raise ValueError(f"{flag}: not used with --compare (which compares with one style: --style)")
+    report = compare(args.compare, style=args.style, cache_dir=args.cache, sources=_list(args.sources))
+    if args.html_path:
+        atomic_write_text(Path(args.html_path), render_compare_html(report))
+    report["seconds"]["total"] = round(time.perf_counter() - started, 3)
+    text = json.dumps(report, indent=1, ensure_ascii=False, allow_nan=False)
+    if args.json and args.json != "-":
+        atomic_write_text(Path(args.json), text + "\n")
+    if args.json == "-":
+        print(text)
+    else:
+        print(_compare_summary(report))
+        for what, p in (("HTML", args.html_path), ("JSON", args.json)):
+            if p:
+                print(f"{what} report: {p}")
+    refused = [s for s in report["songs"] if s["refused"]]
+    if refused and args.json != "-":  # (said above, song by song; here for a script reading stderr)
+        print(f"tunesmith analyze: error: {len(refused)} of {len(report['songs'])} songs not compared:"
+              f" {', '.join(one_line(s['name']) for s in refused)}", file=sys.stderr)
+    return 2 if refused else 0
+
+
 def run(args: argparse.Namespace) -> int:
     from tunesmith.analysis import analyze, corpus_features, render_html
 
     started = time.perf_counter()
+    if args.style and not args.compare:
+        raise ValueError(f"--style {args.style}: used with --compare SONG; to analyse only some styles: --styles")
     if args.bootstrap < 10:
         raise ValueError("--bootstrap: at least 10 resamples")
     if not 0 < args.alpha < 1:
@@ -121,6 +205,8 @@ def run(args: argparse.Namespace) -> int:
         if out and Path(out).is_dir():  # said before the work, not after it
             raise ValueError(f"--{flag.lstrip('-')} {out}: is a folder; give a file name, e.g. {Path(out) / 'report'}"
                              f"{'.html' if flag == '--html' else '.json'}")
+    if args.compare:
+        return _run_compare(args, started)
     table = corpus_features(args.cache, progress=not args.no_progress and sys.stderr.isatty(),
                             use_cache=not args.no_cache)
     report = analyze(table, by=args.by, styles=_list(args.styles), sources=_list(args.sources),
