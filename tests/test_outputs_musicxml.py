@@ -342,6 +342,26 @@ def test_tuplets_a_source_rounded_are_written_exact(tmp_path):
                        ("17/5", "1/5", 5), ("18/5", "1/5", 5), ("19/5", "1/5", 5), ("bar", "4.0", 0)]  # fmt: skip
     assert bars[1] == [(str(Fraction(2 * i, 13)) if i % 13 else "0.0", "2/13", 13) for i in range(13)] + [
         ("2.0", "2.0", 0), ("bar", "4.0", 0)]  # fmt: skip
+    # and tunesmith reads its own file back (its <divisions> 131,040 had been over the reader's limit)
+    from tunesmith.inputs.musicxml import read_musicxml
+
+    (back,) = read_musicxml(tmp_path / "tuplets.musicxml")
+    assert len(back.tracks[0].notes) == len(notes) and back.tracks[0].notes[6].onset == 4.0
+
+
+def test_a_played_pieces_divisions_are_its_scores(tmp_path):
+    """A played piece (a POP909 song, a keyboard take) is written as notated; its divisions come
+    from the notated times, not the played ones, whose odd fractions had asked for 1,441,440."""
+    import random
+
+    rng = random.Random(3)
+    # played a little off the eighths, some of them by 1/22 or 1/26 of a beat (an 11-, a 13-tuplet's place)
+    notes = [Note(60 + i % 12, i * 0.5 + rng.choice((-1 / 22, 1 / 26, rng.uniform(-0.03, 0.03))), 0.45, 80)
+             for i in range(1, 33)]  # fmt: skip
+    piece = Piece(piece_id="p", work_id="p", tracks=[Track("Piano", "melody", 0, False, notes)],
+                  time_signatures=[TimeSignature(0.0, 4, 4)], tempos=[Tempo(0.0, 90.0)])  # fmt: skip
+    text = write_musicxml(piece, tmp_path / "played.musicxml").read_text()
+    assert "<divisions>10080</divisions>" in text
 
 
 def test_quarter_and_half_note_triplets_stay_whole(tmp_path):

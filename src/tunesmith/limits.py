@@ -64,6 +64,9 @@ DEFAULTS: dict[str, float] = {
     "MAX_NAME_CHARS": 256,  # a title, part name or other text field kept from a file (longer: cut)
     "MIN_TICKS_PER_BEAT": 1,  # MIDI division (ticks per quarter note)
     "MAX_TICKS_PER_BEAT": 32_767,
+    # MusicXML <divisions> of a quarter: music21 writes 10,080, times 11 and 13 for such tuplets
+    # (tunesmith's own scores with 11- or 13-tuplets had been refused by its own reader)
+    "MAX_DIVISIONS": 10_080 * 11 * 13,
     # ---- rendering
     "MAX_RENDER_SECONDS": 20 * 60,  # WAV rendering: the MIDI's length played (48 kHz stereo)
     # ---- requests
@@ -347,11 +350,11 @@ def check_musicxml_tree(where: str, root) -> None:
             value = float((el.text or "").strip())
         except ValueError:
             raise LimitError(f"{where}: <divisions> {str(el.text)[:20]!r} is not a number") from None
-        if not 0 < value <= limit("MAX_TICKS_PER_BEAT"):
+        if not 0 < value <= limit("MAX_DIVISIONS"):
             raise LimitError(f"{where}: <divisions> {str(el.text).strip()[:20]} is out of range "
-                             f"(1..{_fmt(limit('MAX_TICKS_PER_BEAT'))})")
+                             f"(1..{_fmt(limit('MAX_DIVISIONS'))})")
     # a <duration> is in divisions; divisions >= 1, so its value bounds the beats from above
-    longest = limit("MAX_NOTE_BEATS") * limit("MAX_TICKS_PER_BEAT")
+    longest = limit("MAX_NOTE_BEATS") * limit("MAX_DIVISIONS")
     for el in root.iter("duration"):
         try:
             value = float((el.text or "").strip())

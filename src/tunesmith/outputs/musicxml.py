@@ -99,8 +99,13 @@ _DIVISIONS = 10080
 
 def _divisions_for(piece: Piece) -> int:
     """Divisions of a quarter that write every onset and length of `piece` exactly, as
-    `convert.notation` writes them: 10080, times 11 and/or 13 when such tuplets occur."""
+    `convert.notation` writes them (a played piece as notated: `performance.notated`): 10080,
+    times 11 and/or 13 when such tuplets occur. Counted on the played times, a POP909 song's
+    had asked for 1,441,440, though its score holds no such tuplet."""
+    from tunesmith.performance import notated
+
     extra = 1
+    piece = notated(piece)
     for track in piece.tracks:
         for n in track.notes:
             for x in (n.onset, n.duration):
