@@ -95,14 +95,17 @@ class VoiceLeading:
         below (no crossing; unisons allowed)."""
         return self._under_above_and_uncrossed(v, p, cands)[1]
 
-    def pitch_ok(self, v: int, p: int, cands: np.ndarray) -> np.ndarray:
+    def pitch_ok(self, v: int, p: int, cands: np.ndarray, avoid: np.ndarray | None = None) -> np.ndarray:
         """Which candidate pitches for a note of voice v starting at tick p keep the rules.
 
         No crossing: at most the lowest known voice above, at least the highest known voice
         below (all of them, not only the adjacent ones, so a voice written later always has
         room between its neighbours). No parallel fifths/octaves with any known voice that
         moves at p. Where a chord is planned at p (`chord_tones`), its tones first. Falls back to
-        the rules without the plan, to "no crossing of the voices above", then to anything."""
+        the rules without the plan, to "no crossing of the voices above", then to anything.
+        `avoid` (candidates a rule of the caller refuses: a doubled secondary leading tone) is kept
+        out first of every tier that keeps these rules: a bass held to the planned root (C-sharp
+        under the alto's C-sharp, the plan's vii of ii) takes another tone rather than double it."""
         n = len(self.notes)
         under_above, ok = self._under_above_and_uncrossed(v, p, cands)
         no_cross = ok.copy()
@@ -177,6 +180,8 @@ class VoiceLeading:
                 chordal = 2 if tones is not None else 1  # the tiers on the planned chord (else: `ok`)
                 kept = [m & ~spoils for m in masks[:chordal]]
                 masks = [m & by_fourth_or_fifth for m in kept] + kept + masks
+        if avoid is not None and avoid.any():
+            masks = [m & ~avoid for m in masks if not (m & ~ok).any()] + masks
         for mask in masks:
             if mask.any():
                 return mask
@@ -286,6 +291,53 @@ class VoiceLeading:
         i = bisect.bisect_right(ticks, tick) - 1
         return ticks[i] if i >= 0 else None
 
+    def struck_between(self, v: int, start: int, end: int) -> set[int]:
+        """The pitch classes of the known notes of the voices other than v struck after tick
+        `start` and before `end`: what arrives while a note of voice v struck at `start` is held."""
+        pcs = set()
+        for u in range(len(self.notes)):
+            if u == v:
+                continue
+            notes = self.notes[u]
+            for i in range(bisect.bisect_right(self.starts[u], start), len(notes)):
+                s, _, q = notes[i]
+                if s >= end:
+                    break
+                pcs.add(q % 12)
+        return pcs
+
+    def clash_ahead(self, v: int, p: int, pitch: int, scale: frozenset[int],
+                    doubled: frozenset[int] = frozenset()) -> int | None:  # fmt: skip
+        """Ticks from p to the first known note of another voice struck after p a semitone from
+        `pitch` where one of the two lies outside the key's seven-note `scale`
+        (`cross_relations`), or on its pitch class where that is one of `doubled` (a secondary
+        leading tone, `doubled_secondary_leading_tone`): a note of voice v struck at p ends by
+        then (None: no such note).
+        Where the voices are written top down, `cross_relations` sees what sounds where a note
+        starts, not what a voice above strikes while it is held: a harmonized tenor's F3 on beat
+        2 of Greensleeves held under the soprano's F-sharp 4 a sixteenth later. Bach's valid
+        chorales have 1.06 such clashes per 100 beats (the lower note struck first, the upper
+        arriving over it), harmonizations of their sopranos had 1.61, and 0.37 with this limit
+        and the look-ahead in `part_writing.around` (those struck with or under the other note:
+        Bach 1.46, harmonizations 0.35 before, 0.61 with them); composed chorales 1.61 and 0
+        (`docs/notes/2026-12-04-session-40/voice_leading/chromatic_clashes.py 76 40`). JSB test
+        sopranos (`scripts/eval_cocreate.py --chorales 40`): chord agreement 0.550 -> 0.557,
+        parallel fifths 0.04 -> 0.00 and octaves 0.00 -> 0.04 per 100 beats, with the rule below."""
+        first = None
+        one = np.array([pitch])
+        for u in range(len(self.notes)):
+            if u == v:
+                continue
+            notes = self.notes[u]
+            for i in range(bisect.bisect_right(self.starts[u], p), len(notes)):
+                s, _, q = notes[i]
+                if first is not None and s >= first:
+                    break
+                if cross_relations({q % 12}, one, scale)[0] or (q - pitch) % 12 == 0 and q % 12 in doubled:
+                    first = s
+                    break
+        return None if first is None else first - p
+
     def max_duration(self, v: int, p: int, pitch: int) -> int | None:
         """Longest duration (ticks) before a known onset of a voice above goes below this note,
         or of a voice below goes above it, and (with a chord plan) before a planned chord that
@@ -391,6 +443,33 @@ def doubled_leading_tone(sounding: set[int] | frozenset[int], cands: np.ndarray,
     if leading_pc not in sounding:
         return np.zeros(len(cands), dtype=bool)
     return np.asarray(cands) % 12 == leading_pc
+
+
+def secondary_leading_pcs(tonic_pc: int, minor: bool) -> frozenset[int]:
+    """The raised notes outside the key that lead up a semitone to a degree of the scale (the
+    third of a secondary dominant): in major the raised 1st, 2nd, 4th and 5th (C-sharp, D-sharp,
+    F-sharp, G-sharp in C: the leading tones of ii, iii, V and vi), in minor the raised 3rd and
+    4th (C-sharp, D-sharp in a minor: of iv and V; its raised 6th and 7th are the key's own). Not
+    the lowered 7th of a major key (B-flat in C, V7 of IV's seventh, which falls), nor a minor
+    key's lowered 2nd (the Neapolitan's B-flat in a minor)."""
+    return frozenset((tonic_pc + d) % 12 for d in ((4, 6) if minor else (1, 3, 6, 8)))
+
+
+def doubled_secondary_leading_tone(sounding: set[int] | frozenset[int], cands: np.ndarray, tonic_pc: int,
+                                   minor: bool) -> np.ndarray:  # fmt: skip
+    """Which candidate pitches would double a secondary leading tone (`secondary_leading_pcs`)
+    another voice already sounds: the alto's C-sharp 4 over the bass's C-sharp 3 in A major (V of
+    ii in F major; a harmonized Austria, bars 8-9). `doubled_leading_tone` knows only the home
+    key's. Bach's valid chorales sound such a note in two voices at once 0.26 times per 100 beats,
+    harmonizations of their sopranos did 0.89, and 0.07 with this rule (and the voice leading's
+    tiers kept clear of it, `VoiceLeading.pitch_ok`'s `avoid`); composed chorales 0.23 and 0. Every
+    note outside the key doubled (Bach's major-key lowered 7th the most of it, 50 of 67): Bach
+    1.46, harmonizations 2.43 before, 1.74 with it; a doubled one that goes up a semitone: Bach
+    0.20, harmonizations 0.61 and 0.11 (`docs/notes/2026-12-04-session-40/voice_leading/
+    chromatic_clashes.py 76 40`)."""
+    pcs = np.asarray(cands) % 12
+    doubled = [q for q in secondary_leading_pcs(tonic_pc, minor) if q in sounding]
+    return np.isin(pcs, doubled)
 
 
 def too_far_below(above: int | None, cands: np.ndarray) -> np.ndarray:

@@ -30,7 +30,7 @@ from tunesmith.sampling.feedback import (
     VOICE_REGISTER_STEP,
     _steer,
 )
-from tunesmith.sampling.part_writing import final_chord_third, narrow, part_writing
+from tunesmith.sampling.part_writing import doubles_a_secondary_leading_tone, final_chord_third, narrow, part_writing
 from tunesmith.sampling.request import (
     BASS_APPROACH_DEGREES,
     FINAL_HALF_CLOSE_THIRD_SHARES,
@@ -62,6 +62,8 @@ from tunesmith.voice_leading import (
     augmented_seconds,
     compound_fits,
     doubled_leading_tone,
+    doubled_secondary_leading_tone,
+    secondary_leading_pcs,
 )
 
 __all__ = ["Constrainer", "_Tables", "add_pickup_bar", "compose_tables"]
@@ -723,7 +725,8 @@ class Constrainer:
         ps = t.pitches[self.v]
         mask = None
         if self.vl is not None:
-            mask = self.vl.pitch_ok(self.v, self.bar * t.L + pos, t.pitch_values[self.v])
+            vals, at = t.pitch_values[self.v], self.bar * t.L + pos
+            mask = self.vl.pitch_ok(self.v, at, vals, doubles_a_secondary_leading_tone(self, at, vals))
         approach, at = self._approach_tick(), self.bar * t.L + pos
         if approach is not None:
             vals, fin = t.pitch_values[self.v], None
@@ -791,6 +794,7 @@ class Constrainer:
                 smooth &= ~augmented_seconds(prev, t.pitch_values[self.v], t.tonic_pc)
             if self.v > 0 and self.vl is not None and not t.modal:
                 smooth &= ~doubled_leading_tone(self._sounding_above(at), t.pitch_values[self.v], t.leading_pc)
+                smooth &= ~doubled_secondary_leading_tone(self._sounding_above(at), t.pitch_values[self.v], t.tonic_pc, t.minor)
             both = narrow(fin if mask is None else (mask & fin), smooth)
             fifth = self._missing_fifth(kind)
             if fifth is not None:  # where the voice leading allows it (`narrow`)
@@ -1142,6 +1146,12 @@ class Constrainer:
             if self.vl is not None:  # end before a neighbouring voice crosses this note
                 until = self.vl.max_duration(self.v, self.bar * t.L + self.note_pos, self.pitch)
                 remaining = remaining if until is None else max(min(remaining, until), int(t.dur_ticks[0]))
+                if t.voice_leading and self.v > 0:  # and before another voice strikes a semitone from it
+                    # where one of the two is outside the key (`VoiceLeading.clash_ahead`), or doubles
+                    # it where it is a secondary leading tone
+                    twice = frozenset() if t.modal else secondary_leading_pcs(t.tonic_pc, t.minor)  # nor the same
+                    clash = self.vl.clash_ahead(self.v, self.bar * t.L + self.note_pos, self.pitch, t.diatonic, twice)
+                    remaining = remaining if clash is None else max(min(remaining, clash), int(t.dur_ticks[0]))
             nxt = t.next_copy[self.bar] if self.bar < len(t.next_copy) else None
             if nxt is not None and self.bar_starts[t.copy_from[nxt]][self.v] == 0:
                 # a later bar repeats one that began clean: no note ties into it, so the copy holds

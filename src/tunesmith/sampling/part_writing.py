@@ -24,6 +24,7 @@ from tunesmith.voice_leading import (
     augmented_seconds,
     cross_relations,
     doubled_leading_tone,
+    doubled_secondary_leading_tone,
     too_far_below,
 )
 
@@ -47,7 +48,8 @@ def singable(leap: np.ndarray, inner: bool) -> np.ndarray:
 def part_writing(auto: Constrainer, at: int, mask: np.ndarray | None) -> np.ndarray | None:
     """`mask` narrowed by the four-part rules for the current voice's note starting at tick `at`
     (from the piece's start): room over the bass in the final chord, the chord before the final
-    one (`sampling.endings`), no chromatic clash, no doubled leading tone, no wide spacing, no
+    one (`sampling.endings`), no chromatic clash (with what sounds, or arrives within the beat), no
+    doubled leading tone (the home key's or a secondary dominant's), no wide spacing, no
     augmented second, singable leaps in the lower voices, no augmented fourth, fifth or sixth in any
     voice, no hidden fifths or octaves into the outer voices, a dominant seventh's seventh falling
     by step, a note outside the key left by step, no parallels with the bass's drawn close (`parallels_with_the_closing_bass`). A lead sheet's melody (no voice
@@ -92,10 +94,12 @@ def part_writing(auto: Constrainer, at: int, mask: np.ndarray | None) -> np.ndar
         # no chromatic clash with a voice already written that sounds at this onset, no second
         # leading tone, no gap of more than an octave under the voice above
         sounding = auto._sounding_above(at)
-        clear = ~cross_relations(sounding, vals, t.diatonic)
+        others = around(auto, at)
+        clear = ~cross_relations(sounding | others, vals, t.diatonic)
         if not (t.modal or owes_third):  # a church mode's seventh is no leading tone (dorian,
             # mixolydian: a whole step); the cadence's own rules place V's third
             clear &= ~doubled_leading_tone(sounding, vals, t.leading_pc)
+        clear &= ~doubles_a_secondary_leading_tone(auto, at, vals)
         if v < len(t.voices) - 1:  # the upper voices within an octave of the voice above
             clear &= ~too_far_below(vl.pitch_at(v - 1, at), vals)
         mask = narrow(mask, clear)
@@ -118,6 +122,29 @@ def part_writing(auto: Constrainer, at: int, mask: np.ndarray | None) -> np.ndar
         # to the rules above where nothing else is left)
         mask = narrow(mask, ~vl.hidden_into_outer(at, vals))
     return mask
+
+
+def around(auto: Constrainer, at: int) -> set[int]:
+    """The pitch classes the current voice's note struck at tick `at` would sound against besides
+    those of the voices above there: a voice below whose note is held over from the bar before (a
+    bass held from bar 6 under a tenor's D-sharp in bar 7), and the notes a voice already written
+    strikes later in the beat, while this one would still sound (`VoiceLeading.clash_ahead` ends
+    a longer note before such a one)."""
+    t, vl, v = auto.t, auto.vl, auto.v
+    held = {p % 12 for u in range(v + 1, len(t.voices)) if (p := vl.pitch_at(u, at)) is not None}
+    return held | vl.struck_between(v, at, (at // t.beat_ticks + 1) * t.beat_ticks)
+
+
+def doubles_a_secondary_leading_tone(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray:
+    """Which candidates for a lower voice's note struck at tick `at` would double a secondary
+    dominant's leading tone (`voice_leading.doubled_secondary_leading_tone`: C-sharp, V of ii, in F
+    major) that a voice above sounds, a voice below holds, or a voice strikes within the beat;
+    none in a church mode or in the top voice. `Constrainer._pitches` keeps them out of the voice
+    leading's own tiers first (`VoiceLeading.pitch_ok`: a bass held to the planned root)."""
+    t, vl, v = auto.t, auto.vl, auto.v
+    if vl is None or v == 0 or t.modal or not t.voice_leading:
+        return np.zeros(len(vals), bool)
+    return doubled_secondary_leading_tone(auto._sounding_above(at) | around(auto, at), vals, t.tonic_pc, t.minor)
 
 
 def leaves_a_seventh_unresolved(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray:
