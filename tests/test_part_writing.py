@@ -710,3 +710,9 @@ def test_the_bass_leaves_its_planned_root_rather_than_double_a_secondary_leading
     avoid = doubled_secondary_leading_tone({10, 1, 7}, bass, 5, minor=False)
     kept = bass[vl.pitch_ok(3, 0, bass, avoid)]
     assert set((kept % 12).tolist()) == {4, 7} and kept.max() <= 55  # E or G, under the tenor
+    # where the chord has no other tone for it, the bass doubles rather than leave the chord: a bass
+    # refused A major's C-sharp had taken F (F-A-C#-E under Austria's bar 8)
+    narrow_range = np.array([49, 50, 51])  # C-sharp 3, D3, E-flat 3: only the root is the chord's
+    kept = narrow_range[vl.pitch_ok(3, 0, narrow_range, doubled_secondary_leading_tone({10, 1, 7}, narrow_range, 5,
+                                                                                       minor=False))]  # fmt: skip
+    assert kept.tolist() == [49]

@@ -181,7 +181,12 @@ class VoiceLeading:
                 kept = [m & ~spoils for m in masks[:chordal]]
                 masks = [m & by_fourth_or_fifth for m in kept] + kept + masks
         if avoid is not None and avoid.any():
-            masks = [m & ~avoid for m in masks if not (m & ~ok).any()] + masks
+            # kept out of the planned chord's tiers only: a bass refused the doubled C-sharp of a
+            # planned A major had left the chord for F (F-A-C#-E under Austria's bar 8), worse
+            # than the doubling; with no plan, of every tier that keeps the rules
+            chordal = None if tones is None else np.isin(np.asarray(cands) % 12, tones)
+            masks = [m & ~avoid for m in masks
+                     if not (m & ~ok).any() and (chordal is None or not (m & ~chordal).any())] + masks  # fmt: skip
         for mask in masks:
             if mask.any():
                 return mask
