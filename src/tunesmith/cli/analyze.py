@@ -169,19 +169,7 @@ def _run_compare(args: argparse.Namespace, started: float) -> int:
         if value != default:
             raise ValueError(f"{flag}: not used with --compare (which compares with one style: --style)")
     report = compare(args.compare, style=args.style, cache_dir=args.cache, sources=_list(args.sources))
-    if args.html_path:
-        atomic_write_text(Path(args.html_path), render_compare_html(report))
-    report["seconds"]["total"] = round(time.perf_counter() - started, 3)
-    text = json.dumps(report, indent=1, ensure_ascii=False, allow_nan=False)
-    if args.json and args.json != "-":
-        atomic_write_text(Path(args.json), text + "\n")
-    if args.json == "-":
-        print(text)
-    else:
-        print(_compare_summary(report))
-        for what, p in (("HTML", args.html_path), ("JSON", args.json)):
-            if p:
-                print(f"{what} report: {p}")
+    _write_report(args, report, started, render_compare_html, _compare_summary)
     refused = [s for s in report["songs"] if s["refused"]]
     if refused and args.json != "-":  # (said above, song by song; here for a script reading stderr)
         print(f"tunesmith analyze: error: {len(refused)} of {len(report['songs'])} songs not compared:"
@@ -211,8 +199,15 @@ def run(args: argparse.Namespace) -> int:
                             use_cache=not args.no_cache)
     report = analyze(table, by=args.by, styles=_list(args.styles), sources=_list(args.sources),
                      years=_years(args.years), alpha=args.alpha, n_boot=args.bootstrap, top=args.top)
+    _write_report(args, report, started, render_html, _summary)
+    return 0
+
+
+def _write_report(args: argparse.Namespace, report: dict, started: float, html, summary) -> None:
+    """The HTML (`html(report)`) and JSON files asked for, each written whole (no half file if
+    interrupted), and the JSON or the summary (`summary(report)`) on stdout."""
     if args.html_path:
-        atomic_write_text(Path(args.html_path), render_html(report))  # no half file if interrupted
+        atomic_write_text(Path(args.html_path), html(report))
     report["seconds"]["total"] = round(time.perf_counter() - started, 3)
     text = json.dumps(report, indent=1, ensure_ascii=False, allow_nan=False)
     if args.json and args.json != "-":
@@ -220,8 +215,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json == "-":
         print(text)
     else:
-        print(_summary(report))
+        print(summary(report))
         for what, p in (("HTML", args.html_path), ("JSON", args.json)):
             if p:
                 print(f"{what} report: {p}")
-    return 0
