@@ -138,7 +138,8 @@ def test_tiny_training_learns_and_writes_a_model(tmp_path, config, pieces):
     assert history[-1]["val_loss"] < history[0]["val_loss"] - 0.3
     assert result["best_val_loss"] == pytest.approx(min(h["val_loss"] for h in history), abs=1e-4)
     files = sorted(p.name for p in tmp_path.iterdir())
-    assert files == ["MODEL_CARD.md", "checkpoint.safetensors", "model.json", "model.safetensors", "train_log.json"]
+    assert files == ["MODEL_CARD.md", "checkpoint.safetensors", "model.json", "model.safetensors",
+                     "similarity_index.json", "similarity_index.npz", "train_log.json"]  # fmt: skip
     model, tokenizer, info = load_model(tmp_path)
     prov = info["provenance"]
     assert prov["pieces"]["train"] == len(pieces[0]) and prov["pieces"]["valid"] == len(pieces[1])
@@ -197,6 +198,42 @@ def test_fine_tuning_starts_from_a_models_weights(tmp_path, config, pieces):
     with pytest.raises(ValueError, match="its shape differs from the config's model"):
         train(replace(cfg, n_embd=cfg.n_embd * 2, init_from=str(tmp_path / "base")), tmp_path / "bad", pieces=pieces,
               progress=False)  # fmt: skip
+
+
+def test_a_trained_model_carries_the_copy_guard_of_its_training_works(tmp_path, config, pieces):
+    """A trained folder had no similarity index: its takes went out "checked": false ("no
+    similarity index beside the model") though its card says every take names the works it
+    resembles, and `check --model FOLDER` refused it. Now the index of the pieces it trained on
+    lies beside the weights (those works alone, never the shipped model's), and a training piece
+    checked against it is a copy."""
+    from tunesmith.rights.check import check_piece, resolve_index
+    from tunesmith.rights.guard import model_index
+
+    cfg = replace(config, max_steps=2, eval_every=1)
+    train(cfg, tmp_path / "mine", pieces=pieces, progress=False)
+    index = resolve_index("model", model=tmp_path / "mine")
+    assert model_index(str(tmp_path / "mine")) is not None
+    assert sorted(d["work_id"] for d in index.docs) == sorted(p.work_id for p in pieces[0])
+    assert index.info["against"] == "model" and "calibration" in index.info
+    result = check_piece(pieces[0][0], index)
+    assert result.verdict == "copy" and result.nearest()[0]["work_id"] == pieces[0][0].work_id
+    # a fine-tune also learned its base's works, which it cannot index: none rather than half of one
+    train(replace(cfg, init_from=str(tmp_path / "mine")), tmp_path / "ft", pieces=pieces, progress=False)
+    with pytest.raises(FileNotFoundError, match="the model has no similarity index"):
+        resolve_index("model", model=tmp_path / "ft")
+
+
+def test_resuming_under_a_spent_time_budget_says_so(tmp_path, config, pieces):
+    """--max-minutes counts training time across --resume: a resume under a budget the run had
+    already spent took one step and stopped "by max_minutes" without a word of why."""
+    cfg = replace(config, max_steps=6, eval_every=3)
+    first = train(cfg, tmp_path, pieces=pieces, progress=False, max_minutes=1e-6)
+    assert first["stopped"] == "max_minutes" and first["steps"] == 1
+    with pytest.raises(ValueError, match=r"^--max-minutes 1e-06: the run in .* has trained 0\.0 minutes already "
+                                         r"\(the budget counts across --resume\); give a larger one to go on$"):
+        train(cfg, tmp_path, pieces=pieces, progress=False, resume=True, max_minutes=1e-6)
+    again = train(cfg, tmp_path, pieces=pieces, progress=False, resume=True, max_minutes=10)
+    assert again["steps"] == 6 and again["stopped"] == "max_steps"
 
 
 def test_resume_without_checkpoint_is_an_error(tmp_path, config, pieces):

@@ -193,5 +193,6 @@ def test_one_process_checkpoint_resumes_under_two_ranks(runs):
 def test_only_rank_zero_writes(runs):
     out, _, _ = runs
     files = sorted(p.name for p in (out / "ddp-full").iterdir())
-    assert files == ["MODEL_CARD.md", "checkpoint.safetensors", "model.json", "model.safetensors", "train_log.json"]
+    assert files == ["MODEL_CARD.md", "checkpoint.safetensors", "model.json", "model.safetensors",
+                     "similarity_index.json", "similarity_index.npz", "train_log.json"]  # fmt: skip
     assert not [p for p in out.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]

@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, help="output folder for the model and checkpoints")
     parser.add_argument("--resume", action="store_true", help="continue from the folder's last checkpoint")
     parser.add_argument("--force", action="store_true", help="replace the model --out already holds (else refused)")
-    parser.add_argument("--max-minutes", type=float, default=None, help="stop cleanly after this many minutes")
+    parser.add_argument("--max-minutes", type=float, default=None, help="stop cleanly after this many minutes of training, counted across --resume")
     parser.add_argument("--max-steps", type=int, default=None, help="override the config's max_steps")
     parser.add_argument(
         "--shippable-only", action="store_true", default=None, help="only data whose license lets the model ship"

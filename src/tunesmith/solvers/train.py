@@ -462,6 +462,43 @@ def _init_weights(model: GPT, source: str) -> dict[str, Any]:
     return {"model": "default" if source == "default" else path.name, "sha256": file_sha256(file)}
 
 
+INDEX_STEM = "similarity_index"  # tunesmith.rights.check.INDEX_NAME: what `compose --model` and `check` read
+
+
+def _write_training_index(out: Path, pieces: Sequence[Piece], prov: dict[str, Any], config: TrainConfig,
+                          say: Callable[[str], None]) -> None:  # fmt: skip
+    """The copy guard's similarity index of the pieces this run trains on, beside the model.
+    A fine-tune (`init_from`) also learned its base's works, which this run cannot index: it gets
+    none (its takes say so) rather than one that would call a copy of a base work clear."""
+    from tunesmith.rights.check import DEFAULT_CALIBRATION, default_index_path
+    from tunesmith.rights.index import SimilarityIndex, load_index
+
+    stem = out / INDEX_STEM
+    for suffix in (".npz", ".json"):  # never an index of another run's works beside these weights
+        stem.with_suffix(suffix).unlink(missing_ok=True)
+    if config.init_from:
+        say(f"note: no copy-guard index written (the model also learned {config.init_from}'s works); "
+            "build one with scripts/build_similarity_index.py")  # fmt: skip
+        return
+    info = {"name": f"{out.name}-training-set", "against": "model", "corpus_version": prov.get("corpus"),
+            "selection": "the train split's pieces this model was trained on (tunesmith train)"}  # fmt: skip
+    try:
+        index = SimilarityIndex.build(pieces, info=info)
+    except ValueError:  # no piece with a melody (chords only): nothing a take could copy note for note
+        return
+    # A few works say little about which figures are common: `check --against FOLDER` lends them
+    # the shipped model's training set's statistics (`SimilarityIndex.with_reference`), but a saved
+    # index loses which works only lend (index_file keeps no "reference" column), and its takes would
+    # then name works this model never learned; so the index holds this run's works alone, under the
+    # shipped index's thresholds
+    try:
+        reference_cal = load_index(default_index_path("model").with_suffix(".npz")).info.get("calibration")
+    except (FileNotFoundError, ValueError):
+        reference_cal = None
+    index.info["calibration"] = {**(reference_cal or DEFAULT_CALIBRATION), "note": "thresholds of the model index"}
+    index.save(stem)
+
+
 def train(
     config: TrainConfig,
     out_dir: str | Path,
@@ -538,6 +575,12 @@ def _train(config, out_dir, dist, pieces, resume, max_minutes, progress, interru
     prov["pieces"]["train_used"] = len(train_data)
     prov["pieces"]["valid_used"] = len(valid_data)
     prov["skipped"] = dict(train_data.skipped)
+    if dist.main and not (resume and (out / f"{INDEX_STEM}.npz").is_file()):
+        # written before the first step, so that every model.safetensors of this run (an interrupted
+        # one too) has its copy guard: a trained folder had none, and its takes went out labelled
+        # "no similarity index beside the model" (checked: false) while the card said every take
+        # says which works it resembles; `check --model FOLDER` refused the folder
+        _write_training_index(out, [it.piece for it in train_data.items], prov, config, say)
     valid_examples = valid_data.fixed_examples(max(1, config.eval_examples), config.seed, config.fim_rate)
     if valid_data is not train_data:
         del valid_data  # only its fixed windows are needed from here on
@@ -577,6 +620,12 @@ def _train(config, out_dir, dist, pieces, resume, max_minutes, progress, interru
         say(f"training in {dist.world} processes ({dist.device.type})")
     minutes = config.max_minutes if max_minutes is None else max_minutes
     budget_seconds = minutes * 60 if minutes else math.inf
+    if resume and trained_seconds >= budget_seconds:
+        # the budget counts the run's training time across --resume (the learning rate anneals over
+        # it): a resume under a budget already spent had taken one step and stopped "by max_minutes"
+        # seconds later, without saying why
+        raise ValueError(f"--max-minutes {minutes:g}: the run in {out} has trained {trained_seconds / 60:.1f} minutes "
+                         "already (the budget counts across --resume); give a larger one to go on")  # fmt: skip
     base_info = {
         "model_config": model.config.to_dict(),
         "tokenizer": tokenizer.to_dict(),
