@@ -107,6 +107,10 @@ def test_a_close_or_copied_work_says_what_its_license_allows(corpus, tmp_path):
     assert result.to_dict()["usage"].startswith("Some bars copy an indexed work")
     assert all("usage" not in m for m in result.to_dict()["nearest"] if m["verdict"] == "clear")
     assert "composers" not in idx.docs[0]  # only where the source says
+    # ... or the file does: an ABC C: line or a MusicXML composer names the work's author, to credit
+    own = tune(SOURCE, work_id="band-reel", title="Band Reel")
+    own.meta["composer"] = "The Hawthorn Band"
+    assert SimilarityIndex.build([own]).docs[0]["composers"] == ["The Hawthorn Band"]
     assert work_usage("GPL-3.0").startswith("this transcription is under GPL-3.0")
     assert work_usage("CC-BY-NC-SA-4.0").startswith("CC-BY-NC-SA-4.0: non-commercial use only")
     # the music21 corpus's encodings of traditional tunes: the license is the encoding's, not the tune's

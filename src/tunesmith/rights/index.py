@@ -154,9 +154,14 @@ class SimilarityIndex:
             span_parts.append(np.clip(np.rint(mel.spans * SPAN_TICKS), 1, 65535).astype(np.uint16))
             bar_parts.append(np.clip(mel.bars, 0, 65535).astype(np.uint16))
             chord_parts.append(F.chord_tokens(p))
+            # the work's authors, to credit: a source's list (OpenEWLD), else the file's own composer
+            # field (ABC C:, MusicXML <creator>): a band's CC-BY tunes had been checked against
+            # without their name (`check` showed "[tunes, unknown]")
+            composers = p.meta.get("composers") or ([str(p.meta["composer"])] if p.meta.get("composer") else None)
             docs.append({"work_id": p.work_id, "piece_id": p.piece_id, "title": p.title, "source": p.source,
                          "license": p.license, "style": p.style, "split": p.split, "first_bar": mel.first_bar}
-                        | {k: p.meta[k] for k in ("composers", "rights_basis") if p.meta.get(k)})  # fmt: skip
+                        | ({"composers": composers} if composers else {})
+                        | {k: p.meta[k] for k in ("rights_basis",) if p.meta.get(k)})  # fmt: skip
         if not docs:
             raise ValueError("similarity index: no piece has a melody to index")
         offsets = np.concatenate(([0], np.cumsum([len(x) for x in pitch_parts]))).astype(np.int64)
