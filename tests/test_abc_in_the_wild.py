@@ -234,3 +234,18 @@ def test_dynamics_in_quotes_are_not_chords(tmp_path):
     (piece,) = _read(tmp_path, 'X:1\nT:Slow and mournful\nM:4/4\nL:1/8\nK:D\n"f"A>F "F"A2 "pp"F2 D2 |]\n')
     assert [c.figure for c in piece.chords] == ["F"]
     assert piece.meta["left_out"]["dynamic marking(s)"] == 2
+
+
+# ------------------------------------------------------------------ no K: line
+def test_a_tune_without_a_key_line_has_no_written_key(tmp_path):
+    # ABC needs K:, and music21 reads a tune without one in C: a tune in G (its F sharps written
+    # as accidentals) had been harmonized in C major; its key is now estimated from the notes
+    text = ("X:1\nT:No key\nM:4/4\nL:1/8\nG2 B2 d2 B2 | c2 A2 ^F2 A2 | G2 B2 d2 g2 | ^f2 a2 g4 |\n"
+            "G2 B2 d2 B2 | c2 A2 ^F2 A2 | B2 A2 ^F2 D2 | G8 |]\n")  # fmt: skip
+    (piece,) = _read(tmp_path, text)
+    assert piece.keys == [] and piece.meta["key_not_written"] is True
+    assert _names(piece.melody())[:8] == ["G", "B", "D", "B", "C", "A", "F#", "A"]
+    from tunesmith import api
+
+    take = api.harmonize(piece, style="folk", seed=1)
+    assert (take.piece.keys[0].tonic, take.piece.keys[0].mode) == ("G", "major")

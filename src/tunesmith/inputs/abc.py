@@ -623,8 +623,10 @@ def read_abc(
             body = version.group(0) + "\n" + body  # the file's `%abc-1.6` (first line) for each tune
         xm = re.match(r"X:\s*(\S*)", tune)
         ref = xm.group(1) if xm else ""
-        if not re.search(r"^K:", tune, re.M) and not re.search(r"^K:", head, re.M):
-            # ABC needs K: to start the body; accept a tune without one as in C
+        no_key = not re.search(r"^K:", tune, re.M) and not re.search(r"^K:", head, re.M)
+        if no_key:
+            # ABC needs K: to start the body; music21 reads a tune without one as in C (no sharps or
+            # flats), and the piece then has no written key (below)
             body = body.rstrip("\n") + "\n"
             kpos = body.find("\n", body.find("\n") + 1)
             body = body[:kpos + 1] + "K:C\n" + body[kpos + 1:]
@@ -669,6 +671,11 @@ def read_abc(
             problems.append(msg)
             warnings.warn(f"skipped ABC tune {msg}", stacklevel=2)
             continue
+        if no_key:
+            # a K:C the file never wrote is no key: co-create and the corpus estimate it from the
+            # notes, as for a MIDI file (a tune in G without K: had been harmonized in C major)
+            piece.keys = []
+            piece.meta["key_not_written"] = True
         if not piece.tracks:
             msg = f"{where}: tune has no notes"
             if on_error == "raise":
