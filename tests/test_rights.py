@@ -736,3 +736,24 @@ def test_a_file_of_drums_or_chords_only_is_not_called_clear(tmp_path, capsys):
     chords_only = Piece(piece_id="c", work_id="c", chords=[ChordSymbol(0.0, "C"), ChordSymbol(4.0, "G")])
     with pytest.raises(ValueError, match="c: nothing to check: it has no notes, only chord symbols or silence"):
         check(chords_only)
+
+
+def test_a_registered_folder_names_its_works_by_its_name_and_license(corpus, tmp_path, monkeypatch):
+    """`check --against FOLDER` of a folder `corpus add` registered names its works' source and
+    license as registered: a band's CC-BY tunes had read "[tunes, unknown]"."""
+    from tunesmith.corpus.registry import FolderRegistry
+    from tunesmith.outputs.midi import write_midi
+    from tunesmith.rights.check import index_of_folder
+
+    monkeypatch.setenv("TUNESMITH_HOME", str(tmp_path / "home"))
+    folder = tmp_path / "tunes"
+    (folder / "reels").mkdir(parents=True)
+    for p in corpus[-6:-1]:
+        write_midi(p, folder / "reels" / f"{p.work_id}.mid")
+
+    def own(index) -> set[tuple[str, str]]:  # (a few works borrow the shipped set's statistics, unnamed)
+        return {(d["source"], d["license"]) for d in index.docs if ":" not in d["work_id"]}
+
+    assert own(index_of_folder(folder)) == {("tunes", "unknown")}
+    FolderRegistry().add(folder, style="folk", license="CC-BY-4.0", name="hawthorn")
+    assert own(index_of_folder(folder / "reels")) == {("hawthorn", "CC-BY-4.0")}  # a folder inside it too

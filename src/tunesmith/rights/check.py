@@ -396,6 +396,23 @@ def build_index(against: str = "model", *, corpus: str | os.PathLike | None = No
     return SimilarityIndex.build(pieces, info=info)
 
 
+def _registered_folder(root: Path):
+    """The folder as `tunesmith corpus add` registered it (name, license), where it or a folder
+    above it is registered in this installation's registry; None elsewhere (the registry is only
+    read, never created here)."""
+    from tunesmith.corpus.registry import FolderRegistry, default_db_path
+
+    if not default_db_path().is_file():
+        return None
+    try:
+        folders = FolderRegistry().list()
+    except Exception:  # noqa: BLE001 - an unreadable registry names nothing; the check goes on
+        return None
+    here = root.resolve()
+    inside = [f for f in folders if here == Path(f.path) or Path(f.path) in here.parents]
+    return max(inside, key=lambda f: len(f.path), default=None)
+
+
 def index_of_folder(folder: str | os.PathLike) -> SimilarityIndex:
     """An index of the music files in `folder` (recursively; the first tune of each file)."""
     from tunesmith import limits
@@ -410,6 +427,9 @@ def index_of_folder(folder: str | os.PathLike) -> SimilarityIndex:
     limits.check_music_folder(root, "to check against")
     pieces, skipped = [], []
     name = root.name or root.resolve().name  # `--against .` had named its works' source "" ("[, unknown]")
+    registered = _registered_folder(root)
+    if registered is not None:  # `corpus add`'s name and license: a band's tunes had read "[tunes, unknown]"
+        name = registered.name
     files = limits.walk_files(root, MUSIC_SUFFIXES)
     # one work per bundle: a take written as song.mid and song.musicxml had counted twice (its two
     # files each other's nearest work); its score (MusicXML) is read, else its MIDI
@@ -427,7 +447,10 @@ def index_of_folder(folder: str | os.PathLike) -> SimilarityIndex:
             continue
         rel = path.relative_to(root).as_posix()
         piece.work_id, piece.title = rel, piece.title or path.stem
-        piece.source, piece.license = name, piece.license or "unknown"
+        piece.source = name
+        if registered is not None and piece.license in (None, "", "unknown"):
+            piece.license = registered.license  # as `corpus add` was told; a file's own license stands
+        piece.license = piece.license or "unknown"
         pieces.append(piece)
     if not pieces:
         raise ValueError(f"{root}: no readable music file (MIDI, ABC, MusicXML, kern) with a melody to check against")
