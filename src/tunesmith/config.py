@@ -60,6 +60,16 @@ def check_field_types(obj: Any, label: str) -> Callable[[bool, str, str], None]:
     return need
 
 
+
+def known_fields(cls: type, d: dict[str, Any], what: str) -> dict[str, Any]:
+    """`d` when every key is a field of dataclass `cls`, else ValueError naming the unknown ones
+    (`what`: how the message names the config)."""
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(d) - known)
+    if unknown:
+        raise ValueError(f"{what}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    return d
+
 @dataclass
 class TrainConfig:
     # model (see tunesmith.model.ModelConfig)
@@ -138,11 +148,7 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(d) - known)
-        if unknown:
-            raise ValueError(f"config: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-        return cls(**d)
+        return cls(**known_fields(cls, d, "config"))
 
     def model_config(self, vocab_size: int):
         from tunesmith.model import ModelConfig

@@ -570,7 +570,10 @@ def estimate_key_from_chords(figures: list[str]) -> KeySignature:
         return root + (12 if minor else 0)
 
     last, first = parsed[-1], parsed[0]
-    if not last[1].startswith(("7", "9", "11", "13")):  # a dominant does not end on its tonic
+    def dominant(quality: str) -> bool:  # a dominant-function seventh (7, 9, 11, 13 and their alterations)
+        return quality.startswith(("7", "9", "11", "13"))
+
+    if not dominant(last[1]):  # a dominant does not end on its tonic
         scores[tonic_index(*last)] += 0.25
     else:  # it points at the chord a fourth above: a turnaround ending on D7 is in G
         tonic = (last[0] + 5) % 12
@@ -583,12 +586,12 @@ def estimate_key_from_chords(figures: list[str]) -> KeySignature:
     # valid split (docs/notes/2026-12-04-session-40/loop_keys.py), opening on a major / minor chord:
     # the first 4 chords 0.568 / 0.382 -> 0.811 / 0.455, the first 16 0.708 / 0.425 -> 0.837 /
     # 0.467, whole progressions 0.830 / 0.585 -> 0.852 / 0.577.
-    opens_a_ii_v = len(parsed) > 1 and parsed[1][1].startswith(("7", "9", "11", "13")) and (parsed[1][0] - first[0]) % 12 == 5
-    if not first[1].startswith(("7", "9", "11", "13")):
+    opens_a_ii_v = len(parsed) > 1 and dominant(parsed[1][1]) and (parsed[1][0] - first[0]) % 12 == 5
+    if not dominant(first[1]):
         scores[tonic_index(*first)] += 0.1 if opens_a_ii_v else (0.5 if len(parsed) <= 16 else 0.3)
     resolved = np.zeros(24)  # V7 -> I: the key of the chord a dominant seventh resolves to
     for (a, qa), (b, qb) in zip(parsed, parsed[1:]):
-        if qa.startswith(("7", "9", "11", "13")) and (b - a) % 12 == 5 and not qb.startswith(("7", "9", "11", "13")):
+        if dominant(qa) and (b - a) % 12 == 5 and not dominant(qb):
             resolved[tonic_index(b, qb)] += 1.0
     if resolved.sum():
         scores += 0.3 * resolved / resolved.sum()

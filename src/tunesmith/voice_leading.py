@@ -10,6 +10,7 @@ and durations.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 
 import numpy as np
 
@@ -328,20 +329,29 @@ class VoiceLeading:
         (`docs/notes/2026-12-04-session-40/voice_leading/chromatic_clashes.py 76 40`). JSB test
         sopranos (`scripts/eval_cocreate.py --chorales 40`): chord agreement 0.550 -> 0.557,
         parallel fifths 0.04 -> 0.00 and octaves 0.00 -> 0.04 per 100 beats, with the rule below."""
-        first = None
         one = np.array([pitch])
+
+        def clashes(_u: int, q: int) -> bool:
+            return bool(cross_relations({q % 12}, one, scale)[0]) or ((q - pitch) % 12 == 0 and q % 12 in doubled)
+
+        first = self._first_struck_after(v, p, clashes)
+        return None if first is None else first - p
+
+    def _first_struck_after(self, v: int, p: int, hit: Callable[[int, int], bool], limit: int | None = None) -> int | None:
+        """The earliest onset after tick p (before `limit`, where given) of a known note of a voice
+        other than v for which `hit(voice, pitch)` holds; `limit` where there is none."""
         for u in range(len(self.notes)):
             if u == v:
                 continue
             notes = self.notes[u]
             for i in range(bisect.bisect_right(self.starts[u], p), len(notes)):
                 s, _, q = notes[i]
-                if first is not None and s >= first:
+                if limit is not None and s >= limit:
                     break
-                if cross_relations({q % 12}, one, scale)[0] or (q - pitch) % 12 == 0 and q % 12 in doubled:
-                    first = s
+                if hit(u, q):
+                    limit = s
                     break
-        return None if first is None else first - p
+        return limit
 
     def max_duration(self, v: int, p: int, pitch: int) -> int | None:
         """Longest duration (ticks) before a known onset of a voice above goes below this note,
@@ -354,17 +364,7 @@ class VoiceLeading:
                 if pitch % 12 not in self.chord_tones[ticks[i]]:
                     limit = ticks[i]
                     break
-        for u in range(len(self.notes)):
-            if u == v:
-                continue
-            notes = self.notes[u]
-            for i in range(bisect.bisect_right(self.starts[u], p), len(notes)):
-                s, _, q = notes[i]
-                if limit is not None and s >= limit:
-                    break
-                if (q < pitch) if u < v else (q > pitch):
-                    limit = s
-                    break
+        limit = self._first_struck_after(v, p, lambda u, q: (q < pitch) if u < v else (q > pitch), limit)
         return None if limit is None else limit - p
 
 

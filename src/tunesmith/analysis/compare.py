@@ -58,6 +58,7 @@ import numpy as np
 
 from tunesmith.analysis.extract import FeatureTable
 from tunesmith.analysis.features import COVERAGE_FEATURES, FEATURE_NAMES, FEATURES
+from tunesmith.score import PITCH_CLASS_NAMES
 
 SCHEMA = "tunesmith-compare/1"
 DEFAULT_RANGE = (5.0, 95.0)
@@ -157,7 +158,6 @@ _SAY_BINARY: dict[str, tuple[str, str, str, str, str, str]] = {
     "is_compound": ("your song is in a compound meter (6/8, 9/8, 12/8)", "your song is not in a compound meter",
                     "are in a compound meter", "are not", "a compound meter (6/8)", "a simple meter"),
 }
-_NOTE_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 
 
 def _fmt(unit: str, x: float) -> str:
@@ -167,7 +167,7 @@ def _fmt(unit: str, x: float) -> str:
         return f"{x:.1f} semitone{'' if abs(x - 1) < 0.05 else 's'}"
     if unit == "pitch":
         m = int(round(x))
-        return f"{_NOTE_NAMES[m % 12]}{m // 12 - 1}"
+        return f"{PITCH_CLASS_NAMES[m % 12]}{m // 12 - 1}"
     if unit == "beats":
         return f"{x:.2g} beat{'' if abs(x - 1) < 0.005 else 's'}"
     if unit == "bits":

@@ -67,11 +67,16 @@ def musicxml_and_repeats(piece: Piece, repeats: bool = False) -> tuple[bytes, li
     from music21 import defaults
     from music21.musicxml.m21ToXml import GeneralObjectExporter
 
+    from tunesmith.performance import notated
+
+    # a played piece as its score writes it, once: its divisions and its notes come from the same
+    # notated times (`to_music21` leaves a piece already notated as it is)
+    written = notated(piece)
     author, divisions = defaults.author, defaults.divisionsPerQuarter
     defaults.author = ""  # no <creator>Music21</creator> on a score without a composer
-    defaults.divisionsPerQuarter = _divisions_for(piece)
+    defaults.divisionsPerQuarter = _divisions_for(written)
     try:
-        for attempt in (piece, None):
+        for attempt in (written, None):
             try:
                 score = to_music21(attempt if attempt is not None else _on_grid(piece, 12), repeats=repeats)
                 with warnings.catch_warnings():
@@ -98,14 +103,11 @@ _DIVISIONS = 10080
 
 
 def _divisions_for(piece: Piece) -> int:
-    """Divisions of a quarter that write every onset and length of `piece` exactly, as
-    `convert.notation` writes them (a played piece as notated: `performance.notated`): 10080,
-    times 11 and/or 13 when such tuplets occur. Counted on the played times, a POP909 song's
-    had asked for 1,441,440, though its score holds no such tuplet."""
-    from tunesmith.performance import notated
-
+    """Divisions of a quarter that write every onset and length of `piece` (as notated:
+    `performance.notated`) exactly, as `convert.notation` writes them: 10080, times 11 and/or 13
+    when such tuplets occur. Counted on a played piece's played times, a POP909 song's had asked
+    for 1,441,440, though its score holds no such tuplet."""
     extra = 1
-    piece = notated(piece)
     for track in piece.tracks:
         for n in track.notes:
             for x in (n.onset, n.duration):

@@ -115,8 +115,6 @@ class TuneConfig:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TuneConfig:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(d) - known)
-        if unknown:
-            raise ValueError(f"tune config: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-        return cls(**d)
+        from tunesmith.config import known_fields
+
+        return cls(**known_fields(cls, d, "tune config"))
