@@ -133,6 +133,12 @@ def test_estimate_key_empty_is_c_major():
         ("Em C G D", ("E", "minor")),
         ("C G Am F", ("C", "major")),
         ("G D Em C", ("G", "major")),
+        # a ii-V-I of plain triads, and a loop whose last dominant leads back to its opening ii (these
+        # had read in D minor)
+        ("Dm G C A7", ("C", "major")),
+        ("Dm7 G7 Cmaj7 A7", ("C", "major")),
+        ("Dm G Dm G", ("D", "minor")),  # no I: a minor loop
+        ("Am D Am D", ("A", "minor")),
     ],
 )
 def test_key_from_a_chord_progression(chords, key):

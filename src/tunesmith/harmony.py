@@ -573,10 +573,20 @@ def estimate_key_from_chords(figures: list[str]) -> KeySignature:
     def dominant(quality: str) -> bool:  # a dominant-function seventh (7, 9, 11, 13 and their alterations)
         return quality.startswith(("7", "9", "11", "13"))
 
+    # a ii-V at the start: the second chord a fourth above the first and a dominant seventh, or a
+    # plain triad that goes on a fourth up again (ii-V-I: "Dm G C"; "Am D Am D" is not one)
+    fourth_up = len(parsed) > 1 and (parsed[1][0] - first[0]) % 12 == 5 and not dominant(first[1])
+    plain_ii_v_i = (len(parsed) > 2 and first[1].startswith("m") and not first[1].startswith("maj")
+                    and parsed[1][1] in ("", "maj") and (parsed[2][0] - parsed[1][0]) % 12 == 5)
+    opens_a_ii_v = fourth_up and (dominant(parsed[1][1]) or plain_ii_v_i)
+    ii_v_target = (parsed[1][0] + 5) % 12 if opens_a_ii_v else None
     if not dominant(last[1]):  # a dominant does not end on its tonic
         scores[tonic_index(*last)] += 0.25
     else:  # it points at the chord a fourth above: a turnaround ending on D7 is in G
         tonic = (last[0] + 5) % 12
+        if opens_a_ii_v and tonic == first[0]:
+            # a loop whose last dominant leads back to its opening ii (C-A7-Dm-G7) is in the key of the ii-V
+            tonic = ii_v_target
         scores[[tonic, tonic + 12]] += 0.5  # major or minor: the chord tones decide
     # the first chord is where a progression starts from home: 0.84 of the valid split's keyed
     # progressions that open on a major chord are in its key. Typed for `compose --chords`, which
@@ -585,8 +595,10 @@ def estimate_key_from_chords(figures: list[str]) -> KeySignature:
     # A ii before its V is not the tonic (the jazz progressions open on a ii: Dm7 G7). Key right,
     # valid split (docs/notes/2026-12-04-session-40/loop_keys.py), opening on a major / minor chord:
     # the first 4 chords 0.568 / 0.382 -> 0.811 / 0.455, the first 16 0.708 / 0.425 -> 0.837 /
-    # 0.467, whole progressions 0.830 / 0.585 -> 0.852 / 0.577.
-    opens_a_ii_v = len(parsed) > 1 and dominant(parsed[1][1]) and (parsed[1][0] - first[0]) % 12 == 5
+    # 0.467, whole progressions 0.830 / 0.585 -> 0.852 / 0.577. A ii-V of plain triads ("Dm G C A7", in
+    # C), and a loop's last dominant read as leading back to its opening ii, lift the minor openings
+    # (valid 0.455 -> 0.463, 0.467 -> 0.467, 0.577 -> 0.602; test 0.391 -> 0.418, 0.436 -> 0.436,
+    # 0.464 -> 0.518) and leave the major ones as they were.
     if not dominant(first[1]):
         scores[tonic_index(*first)] += 0.1 if opens_a_ii_v else (0.5 if len(parsed) <= 16 else 0.3)
     resolved = np.zeros(24)  # V7 -> I: the key of the chord a dominant seventh resolves to
