@@ -237,6 +237,22 @@ def test_chord_symbols_do_not_change_the_melodys_accidentals(tmp_path):
         assert _accidentals(write_musicxml(piece, tmp_path / "c.musicxml")) == want
 
 
+def test_a_chord_symbols_sharp_puts_no_natural_on_a_melody_in_the_key(tmp_path):
+    """C major, A7 over bar 2, the melody's C tied into it and sung again: no natural sign. With no
+    accidental shown anywhere in the part, music21's exporter had made the accidentals again with
+    the A7's C-sharp counted, and written both Cs C-natural (a pop take of "Dm G C A7")."""
+    from tunesmith.score import ChordSymbol
+
+    piece = _satb()
+    piece.keys = [KeySignature(0.0, "C", "major")]
+    piece.chords = [ChordSymbol(0.0, "C"), ChordSymbol(4.0, "A7")]
+    notes = [Note(67, 0.0, 1.0, 80), Note(64, 1.0, 1.0, 80), Note(60, 2.0, 4.0, 80), Note(60, 6.0, 1.0, 80), Note(64, 7.0, 1.0, 80)]
+    piece.tracks = [Track("Melody", "melody", 0, False, notes)]
+    path = write_musicxml(piece, tmp_path / "a7.musicxml")
+    assert _accidentals(path) == [None] * 6
+    assert "<alter>" not in path.read_text()  # the natural that marks the accidentals made is not written
+
+
 def test_a_chorales_chromatic_tone_is_spelled_from_the_chord_the_parts_sound(tmp_path):
     """No chord symbols in a chorale: the tenor's D-sharp in a B-major chord (V of vi in D) is
     spelled from that chord, and a C-sharp diminished seventh's seventh is a B-flat. The tonic's

@@ -806,10 +806,30 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
             part.atSoundingPitch = True
             part.toWrittenPitch(inPlace=True)
         part.makeAccidentals(inPlace=True, cautionaryPitchClass=False, overrideStatus=True)
+        # and made once: music21's exporter makes them again, chord symbols counted, for a part none
+        # of whose pitches has an accidental whose display is decided (an A7 over a C major melody's
+        # tied C wrote it C-natural); a first natural pitch marked "not shown" says they are made
+        _mark_accidentals_made(part)
         for m, offset, cs in symbols:
             m.insert(offset, cs)
         score.insert(0, part)
     return score
+
+
+def _mark_accidentals_made(part: Any) -> None:
+    """Give the part one pitch whose accidental's display is decided, where none has one, so that
+    music21's exporter (`PartExporter.fixupNotationMeasured`: `haveAccidentalsBeenMade`) keeps the
+    accidentals `makeAccidentals` made: a natural, not shown, on a pitch without accidental."""
+    from music21 import pitch as m21pitch
+
+    pitches = part.recurse().notes.stream().pitches
+    if any(p.accidental is not None and p.accidental.displayStatus is not None for p in pitches):
+        return
+    for p in pitches:
+        if p.accidental is None:
+            p.accidental = m21pitch.Accidental("natural")
+            p.accidental.displayStatus = False
+            return
 
 
 def _tuplet_cut(on: Fraction, off: Fraction, grid_start: Fraction, unit: Fraction) -> list[tuple[Fraction, Fraction]]:

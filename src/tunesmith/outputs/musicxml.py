@@ -23,7 +23,9 @@ from ..score import Piece
 # music21's export counts a chord symbol's pitches when it spells accidentals, so a C chord after
 # an A chord in the same bar gets <root-alter>0</root-alter>, which verovio and some readers show
 # as "C♮"; an alter of 0 says nothing, so it is dropped
-_NATURAL_CHORD_ALTER = re.compile(rb"\s*<(?:root|bass)-alter>0</(?:root|bass)-alter>")
+# as a note's <alter>0</alter> does (`notation._mark_accidentals_made` gives one natural pitch an
+# accidental that is not shown; a natural sign is its <accidental>, not its alter)
+_NATURAL_CHORD_ALTER = re.compile(rb"\s*<((?:root-|bass-)?alter)>0</\1>")
 # a chord's <degree> elements say which tones it has for readers that play it (C7b9: a flat 9th
 # added); its <kind text="7b9"> already shows them, so they are not printed again ("C7b9(b9)")
 _DEGREE = b"<degree>"
