@@ -223,6 +223,32 @@ def test_a_trained_model_carries_the_copy_guard_of_its_training_works(tmp_path, 
         resolve_index("model", model=tmp_path / "ft")
 
 
+def test_a_model_that_learned_no_chords_writes_none(tmp_path, config, pieces):
+    """A band trained tunesmith on its tunes, which have no chord symbols: the model's chord tokens
+    were never trained, and its takes had D69, Daug, Ebm, Eb13b9 over a tune in D. Its record
+    now counts the training pieces with chords (0), and its takes are the melody alone, with a
+    note that says why and how to have chords; the harmonizer's, asked for, are written under
+    a melody composed without chords."""
+    import tunesmith
+
+    bare = [[replace(p, chords=[]) for p in split] for split in pieces]
+    cfg = replace(config, max_steps=2, eval_every=1)
+    train(cfg, tmp_path / "bare", pieces=bare, progress=False)
+    model = tunesmith.load_model(tmp_path / "bare")
+    assert model.training_record()["pieces_with_chords"] == 0
+    assert "None of them has chord symbols" in (tmp_path / "bare" / "MODEL_CARD.md").read_text()
+    take = tunesmith.compose("folk", key="D", bars=4, seed=1, model=model, check=False)
+    assert take.piece.chords == [] and take.provenance["resolved"]["chords_from"] == "none"
+    assert any("learned from pieces without chord symbols" in n for n in take.provenance["notes"])
+    harmonized = tunesmith.compose("folk", key="D", bars=4, seed=1, model=model, check=False, chords_from="harmonizer")
+    assert harmonized.piece.chords and harmonized.provenance["resolved"]["chords_from"] == "harmonizer"
+    mine = tunesmith.compose("folk", key="D", bars=4, seed=1, model=model, check=False, chords="D G A D")
+    assert [c.figure for c in mine.piece.chords][:4] == ["D", "G", "A", "D"]
+    # a model that learned chords writes them, as before
+    train(cfg, tmp_path / "chords", pieces=pieces, progress=False)
+    assert tunesmith.load_model(tmp_path / "chords").training_record()["pieces_with_chords"] > 0
+
+
 def test_resuming_under_a_spent_time_budget_says_so(tmp_path, config, pieces):
     """--max-minutes counts training time across --resume: a resume under a budget the run had
     already spent took one step and stopped "by max_minutes" without a word of why."""
@@ -296,6 +322,12 @@ def test_learning_rate_anneals_by_time_budget_as_well_as_steps(config):
     assert lr_at(11, cfg, time_fraction=0.5) == pytest.approx(5.5e-4, rel=1e-3)  # half the budget spent
     assert lr_at(11, cfg, time_fraction=1.0) == pytest.approx(1e-4)
     assert lr_at(1000, cfg, time_fraction=0.1) == pytest.approx(1e-4)  # steps ran out first
+    # a time budget ends a long warm-up by its first 5 %: 200 warm-up steps had outlasted a 103-step run
+    long = replace(cfg, warmup_steps=200)
+    assert lr_at(20, long, time_fraction=0.0) == pytest.approx(1e-4)  # no budget: the steps count
+    assert lr_at(20, long, time_fraction=0.025) == pytest.approx(5e-4)  # half of the budget's warm-up
+    assert lr_at(20, long, time_fraction=0.05) == pytest.approx(1e-3, rel=1e-2)  # warm at 5 %, then annealing
+    assert lr_at(100, long, time_fraction=1.0) == pytest.approx(1e-4)
 
 
 def test_a_trained_model_gets_its_own_card(tmp_path):

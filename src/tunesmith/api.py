@@ -129,8 +129,9 @@ def compose(
     tempo in the meter's beats per minute (module docstring); chords: one symbol per bar,
     cycling ("Dm7 G7 Cmaj7" or a list); pitch_range "C4:G5" or (60, 79); form "AABB" (None:
     the style's usual form, "" none); cadence "tonic" (as the style's pieces end, mostly on the tonic) | "home" (always the tonic, over the tonic chord) | "free" (None: by style); chords_from
-    "model" | "harmonizer" (lead sheets without given chords: the composer's own chords or the
-    harmonizer's for the finished melody; None: by style); tonal_feedback: the weight of the
+    "model" | "harmonizer" | "none" (lead sheets without given chords: the composer's own chords,
+    the harmonizer's for the finished melody, or none; None: by style, and "none" for a model whose
+    training pieces had no chords); tonal_feedback: the weight of the
     style's tonal feedback, which keeps a melody near its key's profile, and rhythm_feedback
     that of the rhythm feedback, which keeps each voice's note lengths near the style's, and
     interval_feedback that of the style's interval offsets, which keep a lead sheet's melody (a
@@ -184,8 +185,16 @@ def compose(
     unseen = style_unseen(m, request.style)
     if unseen:
         notes.append(unseen)
+    if request.layout == "lead" and not request.chords and request.chords_from is None and chords_unlearned(m):
+        request = dataclasses.replace(request, chords_from="none")
+        notes.append("this model learned from pieces without chord symbols: its takes have none "
+                     "(--chords gives yours; --chords-from harmonizer the shipped harmonizer's)")
+    written = request  # what the composer writes from: the melody alone where the model never learned chords
+    if request.chords_from == "harmonizer" and not request.chords and chords_unlearned(m):
+        written = dataclasses.replace(request, chords_from="none")
     with m.lock:
-        raw = generate(m.model, m.tokenizer, request, n=n, seed=request.seed)
+        raw = generate(m.model, m.tokenizer, written, n=n, seed=request.seed)
+    _mark_written_without_chords(raw, written)
     harmonize_takes(raw, request, m.model)
     seed0 = raw[0].seed
     beat_quarters = meter_of(request.meter).beat_length
@@ -243,7 +252,8 @@ def compose(
         def redo(i: int, attempt: int) -> Take:
             s = (seed0 + 7919 * attempt + i) % (2**31 - 1)
             with m.lock:
-                again = generate(m.model, m.tokenizer, dataclasses.replace(request, seed=s), n=1, seed=s)
+                again = generate(m.model, m.tokenizer, dataclasses.replace(written, seed=s), n=1, seed=s)
+            _mark_written_without_chords(again, written)
             harmonize_takes(again, request, m.model)
             t = again[0]
             finish(t)
@@ -268,6 +278,19 @@ def form_sections_played(request: Any, pickup: bool) -> list[list]:
         out.append([start, end, letter + ("'" if primed else "")])
         at += size
     return out
+
+
+def chords_unlearned(model: Model) -> bool:
+    """Whether the model's training pieces, as its own record counts them, had no chord symbols:
+    its chord tokens were never trained (a band's model of tunes without chords wrote D69, Daug,
+    Ebm, Eb13b9 over a tune in D). False when the record does not count them (models before it)."""
+    return (model.training_record() or {}).get("pieces_with_chords") == 0
+
+
+def _mark_written_without_chords(takes: list[Any], request: Any) -> None:
+    if getattr(request, "chords_from", None) == "none":
+        for t in takes:
+            t.meta["written_without_chords"] = True
 
 
 def style_unseen(model: Model, style: str) -> str | None:

@@ -644,7 +644,9 @@ def chords_from_of(request: Any, model: Any = None) -> tuple[str, float | None]:
 
 def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
     """Give composed lead-sheet takes the harmonizer's chords where the request (or the style's
-    default) asks for them; returns where the chords came from ("model" or "harmonizer").
+    default) asks for them; returns where the chords came from ("model", "harmonizer" or "none":
+    the melody alone). A take written without chords (`meta["written_without_chords"]`: a model
+    that never learned them) gets the harmonizer's too.
 
     Never where the musician gave the chords (a control), never for four-part music. The
     composer's chords of the last bar stay when the request ends on a tonic cadence; a
@@ -656,6 +658,10 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
     source, temperature = chords_from_of(request, model)
     tuned = (getattr(model, "decoding", None) or {}).get(getattr(request, "style", ""), {})
     correction = float(tuned.get("chords_prior_correction", 0.0))
+    if source == "none" and not request.chords and request.layout == "lead":  # the melody alone
+        for t in takes:
+            t.meta["chords_from"] = "none"
+        return "none"
     if source != "harmonizer" or request.chords or request.layout != "lead":
         for t in takes:
             t.meta["chords_from"] = "model"
@@ -690,7 +696,7 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
                                                              request.bars)) if c}  # fmt: skip
     for t in takes:
         piece = t.piece
-        if not piece.chords:
+        if not piece.chords and not t.meta.get("written_without_chords"):  # a take the composer left bare
             t.meta["chords_from"] = "model"
             continue
         bars = piece.bars()

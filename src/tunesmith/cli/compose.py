@@ -84,10 +84,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--chords-from",
-        choices=("model", "harmonizer"),
+        choices=("model", "harmonizer", "none"),
         default=None,
-        help="lead sheets without --chords: the composer's own chord symbols, or the harmonizer's for the "
-        "finished melody (default: the model's choice for the style)",
+        help="lead sheets without --chords: the composer's own chord symbols, the harmonizer's for the "
+        "finished melody, or none (default: the model's choice for the style; none for a model whose "
+        "training pieces had no chords)",
     )
     parser.add_argument(
         "--tonal-feedback",

@@ -1280,7 +1280,7 @@ class Constrainer:
             kind = self._cadence()
             return final[0] if final else t.kinds[kind][1] if kind else self._opening_roots(t.roots)
         first = t.single[t.voice_tok[0]]
-        if self._tight():
+        if self._tight() or (s == _CHORDS and t.no_chords):
             return first
         lo = max(self.chord_pos, 0) + 1
         if self.bar == 0 and t.pickup:  # the pickup bar: a chord only where the music is, none required

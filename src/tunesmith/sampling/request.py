@@ -215,6 +215,8 @@ def degree_chord(tonic_pc: int, mode: str, degree: str) -> tuple[int, frozenset,
 # chorales with a repeated Stollen the soprano's bars recur 0.49 of the time; takes that left the
 # last bar free, 0.39.
 WHOLE_RETURN_LAYOUTS = ("satb",)
+# where a lead sheet's chord symbols come from (`ComposeRequest.chords_from`)
+CHORD_SOURCES = ("model", "harmonizer", "none")
 
 
 # How long a piece's last melody note lasts (quarter notes, each tune's rounded down to these):
@@ -424,7 +426,9 @@ class ComposeRequest:
     # Where a lead sheet's chord symbols come from: "model" (the composer's own, written before
     # each bar's melody) or "harmonizer" (after the takes are written, `tunesmith.harmonizer`
     # hears each whole melody and names its chords; never when `chords` are given, and the last
-    # bar's chords stay under a tonic cadence). None: the style's default (`decoding.json`).
+    # bar's chords stay under a tonic cadence) or "none" (no chord symbols: the melody alone; the
+    # default of a model whose training pieces had none, which never learned them). None: the
+    # style's default (`decoding.json`).
     chords_from: str | None = None
     # Weight of the style's tonal feedback (`set_tonal_feedback`; profile and gain in
     # `decoding.json`, fitted by scripts/fit_tonal_feedback.py): while a lead sheet's melody is
@@ -531,8 +535,8 @@ class ComposeRequest:
             raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}")
         self.in_scale = bool(self.in_scale)
         self.chord_every_bar = bool(self.chord_every_bar)
-        if self.chords_from is not None and self.chords_from not in ("model", "harmonizer"):
-            raise ValueError(f"chords_from must be 'model' or 'harmonizer', got {self.chords_from!r}")
+        if self.chords_from is not None and self.chords_from not in CHORD_SOURCES:
+            raise ValueError(f"chords_from must be one of {', '.join(CHORD_SOURCES)}, got {self.chords_from!r}")
         for name in ("tonal_feedback", "rhythm_feedback", "interval_feedback"):
             w = getattr(self, name)
             if w is not None and not (isinstance(w, int | float) and not isinstance(w, bool) and 0.0 <= float(w) <= 4.0):

@@ -228,6 +228,8 @@ class _Tables:
         default_grid = 3 if request.style == "chorale" or (request.style == "folk" and compound) else 0
         self.rhythm_grid = int(getattr(request, "rhythm_grid", 0) or 0) or default_grid
         self.chord_every_bar = chord_every_bar and request.layout == "lead"
+        # no chord symbols at all: the melody alone (`chords_from="none"`)
+        self.no_chords = request.layout == "lead" and not request.chords and getattr(request, "chords_from", None) == "none"
         self.single = {t: np.array([t]) for t in (*self.voice_tok, self.bar_tok, self.eos_tok)}
         # form and cadence (compose; co-create keeps the musician's own form, and a continuation may close)
         self.copy_from: list[int | None] = request.copy_plan() if form else [None] * self.n_bars

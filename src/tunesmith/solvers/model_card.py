@@ -64,7 +64,14 @@ def data_lines(info: dict[str, Any]) -> list[str]:
         licenses = ", ".join(f"{k} ({v})" for k, v in src.get("licenses", {}).items())
         lines.append(f"| {name} | {licenses} | {src.get('train', 0)} | {src.get('valid', 0)} |")
     styles = ", ".join(f"{k} {v}" for k, v in prov.get("style_counts", {}).items())
-    return lines + ["", f"Training pieces by style: {styles or 'none recorded'}."]
+    lines += ["", f"Training pieces by style: {styles or 'none recorded'}."]
+    with_chords = prov.get("pieces_with_chords")
+    if with_chords == 0:
+        lines.append("None of them has chord symbols: the model never learned chords, and its lead sheets are the "
+                     "melody alone unless you give chords (`--chords`) or ask the harmonizer's (`--chords-from harmonizer`).")
+    elif with_chords is not None:
+        lines.append(f"Training pieces with chord symbols: {with_chords} of {prov.get('pieces', {}).get('train', '?')}.")
+    return lines
 
 
 def sharing_lines(info: dict[str, Any]) -> list[str]:
