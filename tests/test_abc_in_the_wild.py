@@ -236,6 +236,15 @@ def test_dynamics_in_quotes_are_not_chords(tmp_path):
     assert piece.meta["left_out"]["dynamic marking(s)"] == 2
 
 
+def test_a_lower_case_quoted_mark_is_not_a_chord(tmp_path):
+    # Ryan's Mammoth Collection writes string and fingering marks as quoted strings ("e"a in My
+    # Lady's Goon Has Gairs On't): "e" had been read as an E major chord. A chord symbol starts
+    # with a capital A-G (ABC 2.1, 4.18); a digit is still counted as an unparsed chord
+    (piece,) = _read(tmp_path, 'X:1\nT:Marks\nM:4/4\nL:1/8\nK:C\n"e"CDEF "G"GABc|"4"cBAG FEDC|]\n')
+    assert [c.figure for c in piece.chords] == ["G"]
+    assert piece.meta["unparsed_chords"] == 1
+
+
 # ------------------------------------------------------------------ no K: line
 def test_a_tune_without_a_key_line_has_no_written_key(tmp_path):
     # ABC needs K:, and music21 reads a tune without one in C: a tune in G (its F sharps written

@@ -33,8 +33,10 @@ Conventions:
 - A pickup (anacrusis) is kept: `bar_onsets` starts [0.0, <pickup length>, ...] and
   `meta["pickup"]` holds its length in beats.
 - Grace notes are dropped (counted in `meta["left_out"]`); chords `[CEG]` give simultaneous notes; tied notes are merged.
-- Quoted strings that start with ^ _ < > @ are ABC annotations, and "f", "pp", "mf" ... dynamics
-  (counted in `meta["left_out"]`), not chords; "N.C." ends the
+- Quoted strings that start with ^ _ < > @ are ABC annotations, "f", "pp", "mf" ... dynamics
+  (counted in `meta["left_out"]`), and a string that starts with a lower-case letter a fingering or
+  string mark (Ryan's Mammoth Collection's "e"), not chords: a chord symbol starts with a
+  capital A-G (ABC 2.1, 4.18); "N.C." ends the
   current chord. Chord strings that do not parse are counted in `meta["unparsed_chords"]`.
 - Fields kept in meta: composer (C:), origin (O:), rhythm/genre (R:), book (B:), source (S:),
   notes (N:), reference number (X:), Essen/O'Neill numbers where present.
@@ -389,7 +391,7 @@ def _walk(tokens: list, piece: Piece, track: Track, *, first_voice: bool) -> flo
         if first_voice:
             for raw in tok.chordSymbols:
                 text = raw.strip().strip('"').strip()
-                if not text or text.startswith(_ANNOTATION_PREFIX) or text in _DYNAMICS:
+                if not text or text.startswith(_ANNOTATION_PREFIX) or text in _DYNAMICS or text[0].islower():
                     continue
                 text = _abc_chord_text(text.strip("()"))
                 try:
