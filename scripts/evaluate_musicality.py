@@ -3,14 +3,20 @@ real pieces' own headers (see `tunesmith.evaluation.musicality`).
 
     python scripts/evaluate_musicality.py --model new=default --model old=runs/old-default \
         --per-style 120 --json runs/musicality.json
+
+`--real folk=DIR[,FILE...]`: that style's real pieces are read from those files instead of the
+split (music the project has never seen; issue #9 will measure takes against such music).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
+import warnings
+from pathlib import Path
 
 from tunesmith.evaluation.musicality import MusicalityConfig, format_table, musicality_report, pooled_report
 from tunesmith.paths import atomic_write_text
@@ -58,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-style", type=int, default=120)
     ap.add_argument("--styles", default=",".join(STYLES))
     ap.add_argument("--split", default="test", choices=("test", "valid"))
+    ap.add_argument("--real", action="append", default=[], metavar="STYLE=PATH[,PATH...]",
+                    help="that style's real pieces read from these files or folders (ABC, MIDI, MusicXML ...) "
+                    "instead of --split; unreadable tunes are skipped and counted, verbatim copies of a model's "
+                    "training pieces and repeats within the files left out")  # fmt: skip
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--seeds", default=None,
                     help="comma-separated seeds: one run each, and the table of their means ± standard deviations "
@@ -76,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     from tunesmith.pretrained import DEFAULT_MODEL_DIR
 
     systems = {}
+    trained_on = []  # each model's train_config: which corpus pieces it learned from
     for spec in args.model:
         name, _, path = spec.partition("=")
         path, *options = (path or name).split(":")
@@ -90,15 +101,24 @@ def main(argv: list[str] | None = None) -> int:
         unknown = sorted(set(options) - set(known))
         if unknown:
             ap.error(f"--model {spec}: unknown option(s) {', '.join(unknown)}; known: {', '.join(known)}")
-        model, tok, _info = load_numpy_model(DEFAULT_MODEL_DIR if path == "default" else path)
+        model, tok, info = load_numpy_model(DEFAULT_MODEL_DIR if path == "default" else path)
         overrides = {}
         for option in options:
             overrides.update(known[option])
         overrides.update(weights)
         systems[name] = (model, tok, overrides)
+        trained_on.append(info.get("train_config") or {})
     styles = [s for s in args.styles.split(",") if s]
     corpus = load_corpus(None)
     test = {s: list(corpus.filter(split=args.split, style=s)) for s in styles}
+    real_files = {}
+    for spec in args.real:
+        style, _, paths = spec.partition("=")
+        if style not in styles or not paths:
+            ap.error(f"--real {spec}: give STYLE=PATH[,PATH...] with a style of --styles")
+        training = [p for cfg in trained_on for p in training_pieces(corpus, style, cfg)]
+        test[style], real_files[style] = read_real(style, [x for x in paths.split(",") if x], training)
+        print(f"[musicality] {style}: {real_summary(real_files[style])}", flush=True)
     seeds = [int(x) for x in args.seeds.split(",") if x.strip()] if args.seeds else [args.seed]
     t0 = time.time()
     reports = []
@@ -112,16 +132,93 @@ def main(argv: list[str] | None = None) -> int:
     if len(reports) > 1:
         report["per_seed"] = reports
     report["seconds"] = round(time.time() - t0, 1)
-    report["split"] = args.split
+    report["split"] = None if set(real_files) == set(styles) else args.split  # (the styles without --real)
     report["models"] = {spec.partition("=")[0]: spec.partition("=")[2] for spec in args.model}
     # the held-out pieces measured against, pinned: a rebuilt corpus may hold other ones
     report["data"] = {s: {"pieces": len(test[s]), "digest": pieces_digest(test[s])} for s in styles}
+    for s, files in real_files.items():
+        report["data"][s].update(split=None, real=files)
     print(format_table(report))
-    print("data: " + "; ".join(f"{s} {args.split} {d['pieces']} pieces, digest {d['digest']}"
-                               for s, d in report["data"].items()))  # fmt: skip
+    print("data: " + "; ".join(f"{s} {'unseen files' if s in real_files else args.split} {d['pieces']} pieces, "
+                               f"digest {d['digest']}" for s, d in report["data"].items()))  # fmt: skip
     if args.json:
         atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
     return 0
+
+
+def training_pieces(corpus, style: str, train_config: dict) -> list:
+    """The corpus pieces of `style` a model with this train_config learned from (its train and
+    valid splits; only licenses that may ship when it says shippable_only); none for a model
+    that does not say how it was trained."""
+    if not train_config or train_config.get("styles") and style not in train_config["styles"]:
+        return []
+    splits = {train_config.get("train_split", "train"), train_config.get("valid_split", "valid")}
+    shippable = True if train_config.get("shippable_only") else None
+    return list(corpus.filter(split=splits, style=style, shippable=shippable))
+
+
+def shown_path(path: Path) -> str:
+    """A file's name for the report, not where it lies on this machine: "music21:corpus/..." in
+    music21's bundled corpus, else as `tunesmith.paths.shown_path` names it."""
+    from tunesmith.corpus.sources import music21_corpus_dir
+    from tunesmith.paths import shown_path as named
+
+    music21 = music21_corpus_dir().parent.resolve()
+    return f"music21:{path.resolve().relative_to(music21).as_posix()}" if path.resolve().is_relative_to(music21) \
+        else named(path)  # fmt: skip
+
+
+def read_real(style: str, paths: list[str], training: list) -> tuple[list, dict]:
+    """(pieces, record) of real music read from `paths` (files, or folders read whole) with the
+    project's readers (`tunesmith.inputs.read_file`). A file or tune that cannot be read is
+    skipped and counted; a piece whose notes are verbatim those of a `training` piece, or of a
+    piece read before it, is left out (`corpus.fingerprint.exact_hash`, as the corpus build
+    finds copies). Tunes whose title is a training tune's (`corpus.dedupe.title_key`) are kept,
+    counted: another version of a tune is still music the model has not seen."""
+    from tunesmith.corpus.dedupe import title_key
+    from tunesmith.corpus.fingerprint import exact_hash
+    from tunesmith.corpus.records import piece_to_record
+    from tunesmith.inputs import list_inputs, read_file
+
+    def notes_hash(piece) -> str | None:
+        return exact_hash(*piece_to_record(piece))
+
+    taught = {notes_hash(p) for p in training} - {None}
+    titles = {title_key(p.title or "") for p in training} - {""}
+    files = [f for x in paths for f in (list_inputs(x) if os.path.isdir(x) else [Path(x)])]
+    pieces, seen = [], set()
+    record = {"paths": [shown_path(Path(x)) for x in paths], "files": [], "unreadable_files": [],
+              "unreadable_tunes": 0, "training_copies": [], "repeats": 0, "same_title_as_training": 0}  # fmt: skip
+    for f in files:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the ABC reader warns per tune it skips: counted below
+            try:
+                got = read_file(f, style=style)
+            except ValueError:  # InputError, LimitError: one line naming the file
+                record["unreadable_files"].append(shown_path(f))
+                continue
+        record["files"].append(shown_path(f))
+        record["unreadable_tunes"] += sum(len(p.meta.get("skipped_tunes") or []) for p in got)
+        for p in got:
+            h = notes_hash(p)
+            if h is not None and h in taught:
+                record["training_copies"].append(f"{shown_path(f)}#{p.meta.get('tune_index', 0)} {p.title}")
+            elif h is not None and h in seen:
+                record["repeats"] += 1
+            else:
+                seen.add(h)
+                title = title_key(p.title or "")
+                record["same_title_as_training"] += len(title) >= 4 and title in titles
+                pieces.append(p)
+    record["pieces"] = len(pieces)
+    return pieces, record
+
+
+def real_summary(record: dict) -> str:
+    return (f"{record['pieces']} real pieces from {len(record['files'])} files; skipped: "
+            f"{len(record['unreadable_files'])} unreadable files, {record['unreadable_tunes']} unreadable tunes, "
+            f"{len(record['training_copies'])} verbatim copies of training pieces, {record['repeats']} repeats "
+            f"within the files; {record['same_title_as_training']} kept share a training tune's title")  # fmt: skip
 
 
 if __name__ == "__main__":
