@@ -75,8 +75,25 @@ __all__ = ["Constrainer", "_Tables", "add_pickup_bar", "compose_tables"]
 # jazz classifier 0.784 -> 0.724 (real vs real 0.409), chord tones 0.687 -> 0.705 (real 0.671),
 # key heard 0.612 -> 0.537 (real 0.716); pop classifier 0.793 either way, key heard 0.788 -> 0.760
 # (real 0.654). Not folk: its valid classifier went 0.537 -> 0.583 (real vs real 0.533), its
-# melody being written over the composer's chords that the harmonizer then replaces.
+# melody being written over the composer's chords that the harmonizer then replaces; but under the
+# musician's chords (`--chords`), which stay, folk keeps off them too (over a secondary dominant or
+# a borrowed chord its takes had sung that clash 0.28 of the time, Nottingham's tunes 0.06:
+# docs/notes/2026-12-04-session-41/chromatic_gains.py, chromatic_chord_real.py).
 KEEP_CHROMATIC_CHORD_TONES = frozenset({"jazz", "pop"})
+# Under the musician's chords (`compose --chords`), a lead sheet's melody fits them as its style's
+# tunes fit theirs. Composed over the shippable training tunes' own chords (one a bar, the first 16
+# bars, 40 tunes a style), the takes had sat on chord tones 0.617 / 0.646 / 0.642 of the time (pop /
+# jazz / folk) against the tunes' 0.817 / 0.755 / 0.787, with fewer steps (0.475 / 0.410 / 0.454
+# against 0.539 / 0.479 / 0.527) and wider intervals (2.48 / 2.68 / 2.79 semitones against 2.40 /
+# 2.41 / 2.70). Two levers, chosen there (docs/notes/2026-12-04-session-41/real_chords.py):
+# - per style, (on the beat, off it): the logit a melody pitch gains for being a tone of its bar's
+#   chord (`Constrainer.given_chord_bias`); more than 0.5 on the beat, or any off it, cost steps;
+GIVEN_CHORD_TONE_GAINS: dict[str, tuple[float, float]] = {"pop": (0.5, 0.0), "jazz": (0.5, 0.0)}
+# - per style, how much a melody note outside its bar's chord loses per doubling of its length beyond
+#   half a beat (`Constrainer.passing_length_bias`): a note outside the chord passes, a chord tone
+#   may be held. With both: pop 0.701 on chord tones, 0.493 steps, 2.39 semitones; jazz 0.703, 0.431,
+#   2.52; folk (length alone: the pitch gain cost it steps, 0.454 -> 0.431) 0.648, 0.477, 2.71.
+NONCHORD_LENGTH_GAINS: dict[str, float] = {"pop": 6.0, "jazz": 6.0, "folk": 4.0}
 
 
 def _semitone_from(pcs: np.ndarray, tones) -> np.ndarray:
@@ -227,7 +244,7 @@ class Constrainer:
         out = None
         if self.v == 0:
             out = _plus(self.register_bias(), self.opening_bias(), self.interval_bias(), self.voice_register_bias(),
-                        t.pitch_offsets)
+                        t.pitch_offsets, self.given_chord_bias())
         else:
             back = moves = None
             recent = self.voice_recent[self.v]
@@ -290,6 +307,21 @@ class Constrainer:
         error = float(np.clip((target[self.v] - current) / REGISTER_SCALE, -1.0, 1.0))
         last = self.voice_recent[self.v][-1] if self.voice_recent[self.v] else current
         return t.voice_register_gain * error * np.clip((t.pitch_real - last) / VOICE_REGISTER_STEP, -1.0, 1.0)
+
+    def given_chord_bias(self) -> np.ndarray | None:
+        """Logit offsets for `t.pitch_ids`: under the musician's chords, a lead sheet melody's pitch
+        gains the style's `GIVEN_CHORD_TONE_GAINS` (on the beat, off it) where it is a tone of its
+        bar's chord. None when off, without given chords or in a pickup bar."""
+        t = self.t
+        gains = GIVEN_CHORD_TONE_GAINS.get(t.style)
+        if not gains or t.voice_leading or t.given_chord_pcs is None or self.bar < t.bar_offset:
+            return None
+        pos = self.cursor if self.state == _VOICE else self.note_pos
+        gain = gains[0] if pos % t.beat_ticks == 0 else gains[1]
+        if gain == 0:
+            return None
+        tones = list(t.given_chord_pcs[(self.bar - t.bar_offset) % len(t.given_chord_pcs)])
+        return gain * np.isin(t.pitch_real % 12, tones)
 
     def _pitch_tick(self) -> int:
         """The tick (from the piece's start) where the pitch about to be chosen starts: the cursor,
@@ -464,7 +496,19 @@ class Constrainer:
         before = self.last_length_class[self.v]
         if t.length_moves is not None and before >= 0:
             out = t.length_moves[before] if out is None else out + t.length_moves[before]
-        return out
+        return _plus(out, self.passing_length_bias())
+
+    def passing_length_bias(self) -> np.ndarray | None:
+        """Logit offsets for `t.dur_ids`: under the musician's chords, a lead sheet melody note
+        outside its bar's chord loses the style's `NONCHORD_LENGTH_GAINS` per doubling of its length
+        beyond half a beat. None when off, for a chord tone, or without given chords."""
+        t = self.t
+        gain = NONCHORD_LENGTH_GAINS.get(t.style, 0.0)
+        if gain <= 0 or self.v != 0 or t.voice_leading or t.given_chord_pcs is None or self.bar < t.bar_offset:
+            return None
+        if self.pitch % 12 in t.given_chord_pcs[(self.bar - t.bar_offset) % len(t.given_chord_pcs)]:
+            return None
+        return -gain * np.clip(np.log2(t.dur_ticks / (t.beat_ticks / 2)), 0.0, None)
 
     def draw_ending(self, rng) -> None:
         """Draw this take's closing melody degree from the style's shares (`FINAL_DEGREE_SHARES`),
@@ -767,7 +811,7 @@ class Constrainer:
                 pcs = t.pitch_values[self.v] % 12
                 triad = [(chord[0] + i) % 12 for i in (0, 3 if chord[1] else 4, 7)]
                 mask = narrow(mask, ~(_semitone_from(pcs, triad) & ~np.isin(pcs, t.natural_scale)))
-            if chord is not None and t.style in KEEP_CHROMATIC_CHORD_TONES:
+            if chord is not None and (t.style in KEEP_CHROMATIC_CHORD_TONES or t.forced_chords is not None):
                 # the other way round, in every style: over a chord whose triad leaves the key (a
                 # secondary dominant: D7's F-sharp in B-flat), no scale note a semitone from that
                 # tone on the beat (G or F over D7, B-flat over G7, E-flat over C7): the jazz takes

@@ -1,0 +1,78 @@
+"""Under the musician's chords (`compose --chords`), a lead sheet's melody fits them: a pitch gains
+for being a tone of its bar's chord on the beat (`Constrainer.given_chord_bias`), and a note outside
+the chord is kept short (`Constrainer.passing_length_bias`); `automaton.GIVEN_CHORD_TONE_GAINS` and
+`NONCHORD_LENGTH_GAINS` per style."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tunesmith.tokenizer import DUR_TICKS, TICKS_PER_BEAT
+
+
+def _constrainer(style: str, chords: list[str] | None):
+    from tunesmith.sampling import ComposeRequest, Constrainer, compose_tables
+    from tunesmith.tokenizer import Tokenizer
+
+    request = ComposeRequest(style=style, key="C", meter="4/4", bars=4, chords=chords, pickup=0)
+    return Constrainer(compose_tables(Tokenizer(), request, 512), 0)
+
+
+@pytest.mark.parametrize("style", ["pop", "jazz"])
+def test_a_melody_pitch_on_the_beat_gains_for_a_tone_of_its_bars_chord(style):
+    from tunesmith.sampling import _NPOS
+    from tunesmith.sampling.automaton import GIVEN_CHORD_TONE_GAINS
+
+    on_beat, off_beat = GIVEN_CHORD_TONE_GAINS[style]
+    auto = _constrainer(style, ["C", "A7", "Dm", "G7"])
+    auto.state, auto.v, auto.bar, auto.note_pos = _NPOS, 0, 1, 0  # bar 2's downbeat: A7
+    bias = auto.given_chord_bias()
+    pcs = auto.t.pitch_real % 12
+    assert set(np.unique(bias[np.isin(pcs, [9, 1, 4, 7])])) == {on_beat}  # A C# E G
+    assert set(np.unique(bias[~np.isin(pcs, [9, 1, 4, 7])])) == {0.0}  # C, D, F ... not
+    auto.note_pos = TICKS_PER_BEAT // 2  # off the beat
+    assert auto.given_chord_bias() is None if off_beat == 0 else auto.given_chord_bias().max() == off_beat
+    assert _constrainer(style, None).given_chord_bias() is None  # the composer's own chords: its own choice
+
+
+@pytest.mark.parametrize("style", ["pop", "jazz", "folk"])
+def test_a_note_outside_its_bars_chord_is_kept_short(style):
+    from tunesmith.sampling import _PITCH
+    from tunesmith.sampling.automaton import NONCHORD_LENGTH_GAINS
+
+    gain = NONCHORD_LENGTH_GAINS[style]
+    auto = _constrainer(style, ["C", "F"])
+    auto.state, auto.v, auto.bar = _PITCH, 0, 1  # bar 2: F
+    auto.pitch = 64  # E: outside F A C
+    bias = auto.passing_length_bias()
+    half_beat, beat, two_beats = (DUR_TICKS.index(t) for t in (TICKS_PER_BEAT // 2, TICKS_PER_BEAT, 2 * TICKS_PER_BEAT))
+    assert bias[half_beat] == 0.0 and bias[DUR_TICKS.index(TICKS_PER_BEAT // 4)] == 0.0  # short notes pass freely
+    assert bias[beat] == pytest.approx(-gain) and bias[two_beats] == pytest.approx(-2 * gain)
+    auto.pitch = 65  # F: the chord's root may be held
+    assert auto.passing_length_bias() is None
+    assert _constrainer(style, None).passing_length_bias() is None
+
+
+def test_takes_over_given_chords_sit_on_them_more_with_the_levers(monkeypatch):
+    """End to end, over a loop with a secondary dominant: the melody's time on its bars' chord
+    tones, 8 takes, with the levers and without."""
+    import tunesmith
+    from tunesmith.harmony import chord_pitch_classes
+    from tunesmith.sampling import automaton
+
+    def on_chord_tones() -> float:
+        on = total = 0.0
+        for seed in range(8):
+            take = tunesmith.compose("pop", key="C", chords="C A7 Dm G7", bars=8, seed=seed, check=False)
+            for note in take.piece.melody().notes:
+                bar = int(note.onset // 4)
+                tones = chord_pitch_classes(["C", "A7", "Dm", "G7"][bar % 4])
+                total += note.duration
+                on += note.duration * (note.pitch % 12 in tones)
+        return on / total
+
+    with_levers = on_chord_tones()
+    monkeypatch.setattr(automaton, "GIVEN_CHORD_TONE_GAINS", {})
+    monkeypatch.setattr(automaton, "NONCHORD_LENGTH_GAINS", {})
+    assert with_levers > on_chord_tones() + 0.03
