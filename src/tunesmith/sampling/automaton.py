@@ -78,7 +78,7 @@ __all__ = ["Constrainer", "_Tables", "add_pickup_bar", "compose_tables"]
 # melody being written over the composer's chords that the harmonizer then replaces; but under the
 # musician's chords (`--chords`), which stay, folk keeps off them too (over a secondary dominant or
 # a borrowed chord its takes had sung that clash 0.28 of the time, Nottingham's tunes 0.06:
-# docs/notes/2026-12-04-session-41/chromatic_gains.py, chromatic_chord_real.py).
+# docs/notes/2026-12-04-session-41/chromatic_chord_clash.py 8 folk, chromatic_chord_real.py folk).
 KEEP_CHROMATIC_CHORD_TONES = frozenset({"jazz", "pop"})
 # Under the musician's chords (`compose --chords`), a lead sheet's melody fits them as its style's
 # tunes fit theirs. Composed over the shippable training tunes' own chords (one a bar, the first 16
