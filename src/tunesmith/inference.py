@@ -87,6 +87,8 @@ def read_decoding(folder: Path) -> dict:
         data = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"{file}: not a decoding file ({exc})") from None
+    if not isinstance(data, dict):  # `[1, 2, 3]` had been read as no defaults at all, without a word
+        raise ValueError(f"{file}: not a decoding file (a JSON object of styles, not {type(data).__name__})")
     out = {}
     for style in STYLES:
         d = data.get(style) if isinstance(data, dict) else None

@@ -182,6 +182,7 @@ _ABC_FIELD = re.compile(r"^([ML]):(.*)$|\[([ML]):([^\]]*)\]", re.M)
 _ABC_FRACTION = re.compile(r"^\s*(\d+)\s*/\s*(\d+)")
 # a note (with accidentals and octave marks) or rest, then its length: digits and slashes
 _ABC_NOTE_LENGTH = re.compile(r"(?:[_^=]*[A-Ga-g][,']*|[zx])(\d+)(?:/(\d*))?")
+_ABC_NOTE_LETTER = re.compile(r"[A-Ga-g]")
 
 
 def check_abc_tune(where: str, text: str) -> None:
@@ -218,6 +219,12 @@ def check_abc_tune(where: str, text: str) -> None:
     cap = limit("MAX_PIECE_BARS")
     if written > cap * 1.25 + 8:
         raise LimitError(f"{where}: {written:,} bar lines written, over the limit of {_fmt(cap)} bars")
+    # notes written (each letter of a note or a chord's pitch; an upper bound): a 1.5 MB tune of one
+    # line of notes had kept music21 busy for 30 s and 1.3 GB before the piece's note limit refused it
+    notes = len(_ABC_NOTE_LETTER.findall(body))
+    cap = limit("MAX_PIECE_NOTES")
+    if notes > cap * 1.25 + 8:
+        raise LimitError(f"{where}: {notes:,} notes written, over the limit of {_fmt(cap)} notes")
     for m in _ABC_NOTE_LENGTH.finditer(body):
         digits = m.group(1)
         if len(digits) > 7:
@@ -345,6 +352,24 @@ def check_musicxml_tree(where: str, root) -> None:
             except ValueError:
                 raise LimitError(f"{where}: time signature {b[:20]}/{t[:20]} is not a number") from None
             check_meter(where, total, t)
+    # an alteration in semitones (a note's, a key's, a chord symbol's root, bass or degree): a <root-alter>
+    # of 100000000 had been spelled as that many sharps (a minute and 660 MB before the take), an
+    # infinite one had failed as "OverflowError: cannot convert float infinity to integer"
+    for tag in ("alter", "key-alter", "root-alter", "bass-alter", "degree-alter"):
+        for el in root.iter(tag):
+            text = (el.text or "").strip()
+            try:
+                value = float(text)
+            except ValueError:
+                continue  # no number: read past, as before
+            if not (math.isfinite(value) and abs(value) <= 3):
+                raise LimitError(f"{where}: <{tag}> {text[:20]} is out of range (-3..3 semitones)")
+    # a tuplet of 0 notes in the time of 2 (<actual-notes>0) had failed as "ZeroDivisionError"
+    for tag in ("actual-notes", "normal-notes"):
+        for el in root.iter(tag):
+            text = (el.text or "").strip()
+            if text and not (text.isdigit() and int(text) > 0):
+                raise LimitError(f"{where}: <{tag}> {text[:20]} is not a positive whole number of notes")
     for el in root.iter("divisions"):
         try:
             value = float((el.text or "").strip())
@@ -436,8 +461,11 @@ def check_piece(piece, where: str | None = None, *, max_bars: str = "MAX_PIECE_B
 
 # control characters (C0 but tab, line feed and carriage return, which become spaces; DEL; C1) and
 # the non-characters XML 1.0 may not hold: a MIDI track named "Tune\x01" had passed the reader and
-# then failed the MusicXML writer after the take was made, and broke every render of a studio upload
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# then failed the MusicXML writer after the take was made, and broke every render of a studio upload;
+# and the bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): an ABC
+# title with a right-to-left override had gone into a co-created take's MusicXML, SVG and MIDI,
+# showing the text after it reversed
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile("[\t\n\r]")
 
 

@@ -35,8 +35,13 @@ def provenance(path: str | os.PathLike) -> dict[str, Any]:
 
 def _source_piece(source: Take | Piece | str | os.PathLike, tune: int) -> tuple[Piece, dict | None]:
     from tunesmith.cocreate import load_piece
+    from tunesmith.cocreate.inputs import check_given_piece
     from tunesmith.rights.provenance import made_how
 
+    if isinstance(source, (Take, Piece)):
+        # first, before anything reads its bars: the limits a file given here keeps (a Piece with a
+        # note of 1e9 beats had held continue_ for minutes and 19 GB while its bar lines were listed)
+        check_given_piece(source.piece if isinstance(source, Take) else source)
     if isinstance(source, Take):
         return copy.deepcopy(source.piece), {"take_of": source.provenance.get("request"),
                                              "made_how": made_how(source.provenance)}  # fmt: skip
@@ -120,12 +125,21 @@ def style_from_sidecar(piece: Piece, path: str | os.PathLike | None) -> Piece:
     if piece.style or not path:
         return piece
     import json
+    import stat
+
+    from tunesmith.limits import limit
 
     sidecar = Path(os.fspath(path)).with_suffix(".json")
     try:
+        # only a regular file within the file limit, and nesting refused as any unreadable JSON is: a
+        # pipe named tune.json beside tune.musicxml had hung `check`, a link to /dev/zero had filled
+        # the memory, and brackets nested 100,000 deep had failed co-create as "RecursionError"
+        st = os.stat(sidecar)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limit("MAX_FILE_BYTES"):
+            raise ValueError(f"{sidecar}: not a take's JSON")
         record = json.loads(sidecar.read_text(encoding="utf-8"))
         style = (record.get("piece") or {}).get("style") or (record.get("request") or {}).get("style")
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):
         request = _file_fields(path).get("request")
         style = request.get("style") if isinstance(request, dict) else None
     if isinstance(style, str) and style.lower() in STYLES:

@@ -51,11 +51,27 @@ def check_overwrite(paths: Sequence[Path], force: bool, hint: str = "force=True"
         above = next((q for q in (folder, *folder.parents) if q.exists()), None)
         if above is not None and not above.is_dir():
             raise NotADirectoryError(f"{above}: is a file, not a folder to write the takes in")
+        if above is not None:
+            _check_writable(above)
     for p in paths:
         if p.is_dir():
             raise IsADirectoryError(f"{p}: is a folder; a take's file cannot replace it")
         if not force and p.exists():
             raise FileExistsError(f"{p}: exists; pass {hint} to overwrite it")
+
+
+def _check_writable(folder: Path) -> None:
+    """PermissionError naming `folder` where a file cannot be made in it (a read-only file system, a
+    folder of another user's, /sys): asked by making one, before the work. `compose --n 32` into a
+    read-only folder had composed every take, then failed with "OSError: [Errno 30] Read-only file
+    system: 'ro/.take-1.partial-27739-zxfn80v4'", naming a file of its own."""
+    import tempfile
+
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as e:
+        raise PermissionError(f"{folder}: cannot write files there ({e.strerror or e})") from None
 
 
 class Take:

@@ -130,6 +130,16 @@ def check_out(args, overwrite: bool = True) -> None:
         check_overwrite_of(args)
 
 
+def check_signer(args, *, claims: bool = False) -> None:
+    """Before the work: this installation's signing identity is readable where the takes will be
+    signed when written (their WAV's C2PA credentials; `claims`: a co-created take's record of the
+    musician's notes), so that a damaged key is said first, not after every take was made."""
+    if claims or not getattr(args, "no_audio", False):
+        from tunesmith.rights.content_credentials import check_signing_identity
+
+        check_signing_identity()
+
+
 def check_overwrite_of(args) -> None:
     """FileExistsError if takes are already at --out and --force is not given."""
     from tunesmith.take import bundle_paths, check_overwrite

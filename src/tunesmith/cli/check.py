@@ -74,7 +74,13 @@ def run(args: argparse.Namespace) -> int:
                 given, said, record_status = trusted_musicians_notes(piece, fields, trust_record=args.trust_record)
                 own, counted = (said, None) if given else (None, said)
     t0 = time.perf_counter()
-    index = resolve_index(args.against, model=args.model)
+    try:
+        index = resolve_index(args.against, model=args.model)
+    except ValueError as exc:
+        if args.against != "model" or args.model in (None, "default"):
+            raise
+        # the folder named: "similarity_index.npz: unreadable similarity index" had not said which model's
+        raise ValueError(f"{args.model}: {exc}") from None
     load_s = time.perf_counter() - t0
     result = check_piece(piece, index, top=args.top, given=given)
     out = {"file": path.name, **result.to_dict(), "load_seconds": round(load_s, 3), "not_counted": own}

@@ -19,7 +19,7 @@ import argparse
 import sys
 import time
 
-from tunesmith.cli._common import add_generation_controls, check_out, check_overwrite_of, write_and_report
+from tunesmith.cli._common import add_generation_controls, check_out, check_overwrite_of, check_signer, write_and_report
 
 VERB_HELP = {
     "continue": "continue a piece: the given music exactly as it is, then new bars in its key, meter and style",
@@ -184,6 +184,7 @@ def run(verb: str, args: argparse.Namespace) -> int:
     if args.n < 1:
         raise ValueError(f"--n must be at least 1, got {args.n}")
     check_out(args, overwrite=False)
+    check_signer(args, claims=True)
     t0 = time.perf_counter()
     options = dict(
         tune=args.tune,

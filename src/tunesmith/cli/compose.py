@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from tunesmith.cli._common import add_generation_controls, check_out, write_and_report
+from tunesmith.cli._common import add_generation_controls, check_out, check_signer, write_and_report
 
 HELP = "compose new pieces (lead sheets or 4-voice chorales) that obey every control"
 
@@ -177,6 +177,7 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--n must be at least 1, got {args.n}")
     request = build_request(args)  # every check before any heavy work
     check_out(args)
+    check_signer(args)
     from tunesmith import api
 
     t0 = time.perf_counter()

@@ -76,13 +76,23 @@ def tune_config(args: argparse.Namespace):
         if (Path(args.out) / CHECKPOINT_FILE).is_file():
             d.update(load_checkpoint(Path(args.out))[1].get("tune_config") or {})
     if args.config:
+        from tunesmith.inputs import check_local_file
+
+        if not Path(args.config).exists():
+            raise FileNotFoundError(f"tune config not found: {args.config}")
+        # a pipe, a device, a folder or a file over the file limit is refused before it is read (a pipe
+        # had hung `tune`, a link to /dev/zero had filled the memory)
+        check_local_file(args.config, min_bytes=0)
         try:
             with open(args.config, "rb") as f:
                 raw = tomllib.load(f)
-        except FileNotFoundError:
-            raise FileNotFoundError(f"tune config not found: {args.config}") from None
         except tomllib.TOMLDecodeError as exc:
             raise ValueError(f"{args.config}: not valid TOML: {exc}") from None
+        except UnicodeDecodeError:
+            raise ValueError(f"{args.config}: not a TOML config (not UTF-8 text)") from None
+        except (RecursionError, ValueError) as exc:  # arrays nested 100,000 deep, a number of 100,000 digits
+            detail = (str(exc).splitlines() or [""])[0][:120]
+            raise ValueError(f"{args.config}: not valid TOML ({type(exc).__name__}: {detail})") from None
         for k, v in raw.items():
             d.update(v if isinstance(v, dict) else {k: v})
     flags = {"rounds": args.rounds, "bars": args.bars, "prompts_per_round": args.prompts,

@@ -210,7 +210,7 @@ def _generate_region(
             guard=copy.deepcopy(guard),
             info=info,
             open_scripts=frozenset((0, i) for i in range(len(voices))) if opens else frozenset(),
-            open_from=grid.tick(c0, job.open_at, end=True) if opens else 0,
+            open_from=grid.tick(c0, job.open_at, end=True, up=True) if opens else 0,
         )
         for _ in range(rows)
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ def load_piece(source: Piece | str | os.PathLike, *, tune: int = 1) -> Piece:
     """`source` itself if it is a Piece, else tune number `tune` (1-based) of the file.
     `tunesmith.inputs.InputError` (a ValueError) names the file when it cannot be read."""
     if isinstance(source, Piece):
+        check_given_piece(source)
         return source
     from tunesmith import limits
     from tunesmith.inputs import InputError, check_local_file, read_file
@@ -66,6 +68,20 @@ def load_piece(source: Piece | str | os.PathLike, *, tune: int = 1) -> Piece:
     with limits.tighter(MAX_PIECE_NOTES=limits.limit("MAX_COCREATE_NOTES")):
         limits.check_piece(piece, max_bars="MAX_COCREATE_BARS")  # co-create's cost grows with the bars
     return piece
+
+
+def check_given_piece(piece: Piece) -> None:
+    """A Piece given to the API (`continue_`, `harmonize`, `inpaint`, `check`) within the limits a
+    file given to them keeps (`tunesmith.limits`: co-create's bars and notes, the longest note,
+    its tempo and meter) and valid (pitches 0..127, finite onsets): a Piece with a note of 1e9
+    beats had held `continue_` for minutes and 19 GB, one of 300,000 notes had made a take of
+    18,752 bars in 87 s and 6.5 GB, a pitch of 500 had been continued, and a NaN onset had failed
+    as "cannot convert float NaN to integer". ValueError (LimitError) naming the piece."""
+    from tunesmith import limits
+
+    piece.validate()
+    with limits.tighter(MAX_PIECE_NOTES=limits.limit("MAX_COCREATE_NOTES")):
+        limits.check_piece(piece, max_bars="MAX_COCREATE_BARS")
 
 
 _NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
@@ -335,14 +351,18 @@ class _Grid:
             return self.starts[i + 1]
         return self.end if self.end is not None else self.full_end_of(i)
 
-    def tick(self, c0: int, beats: float, *, end: bool = False) -> int:
+    def tick(self, c0: int, beats: float, *, end: bool = False, up: bool = False) -> int:
         """A time (beats) as ticks from bar c0's line, counted as the decoding automaton counts
         them: every bar `L` ticks, a short bar's music from its line, bar 0's after its pickup.
         `end`: the time ends a note (on a bar line: the end of the bar before). A linear count
         from bar c0 had put every note after a short bar mid-piece (a chorale's repeat, 3 + 1
-        beats) out of place, for the voice-leading rules and the fermatas."""
+        beats) out of place, for the voice-leading rules and the fermatas. `up`: a time between
+        ticks rounds up, not to the nearest (where new music may begin after the given notes: given
+        music ending 4/9 of a beat in, inside a 9-tuplet, had begun the new notes at 5/12, inside it)."""
         g = max(bisect.bisect_right(self.starts, beats - _EPS if end else beats + _EPS) - 1, 0)
-        return (g - c0) * self.L + round((beats - self.starts[g]) * TICKS_PER_BEAT) + (self.pickup if g == 0 else 0)
+        ticks = (beats - self.starts[g]) * TICKS_PER_BEAT
+        ticks = math.ceil(ticks - _EPS * TICKS_PER_BEAT) if up else round(ticks)
+        return (g - c0) * self.L + ticks + (self.pickup if g == 0 else 0)
 
     def full_end_of(self, i: int) -> float:
         """Where bar i would end at the meter's length (a short last bar's full length)."""

@@ -24,6 +24,9 @@ def read_metadata_csv(csv_path: str | Path, folder: str | Path) -> dict[str, dic
     folder = Path(folder).expanduser().resolve()
     if not csv_path.is_file():
         raise FileNotFoundError(f"{csv_path}: no such metadata file")
+    from tunesmith.limits import check_file_size
+
+    check_file_size(csv_path, csv_path.stat().st_size)  # before reading it whole
     try:
         text = csv_path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -38,8 +41,9 @@ def read_metadata_csv(csv_path: str | Path, folder: str | Path) -> dict[str, dic
     if missing:
         raise ValueError(f"{csv_path}: the header must name {', '.join(REQUIRED)} (missing {', '.join(missing)})")
     unknown = [h for h in header if h not in REQUIRED + OPTIONAL]
-    if unknown:
-        raise ValueError(f"{csv_path}: unknown column(s) {', '.join(unknown)}; known: {', '.join(REQUIRED + OPTIONAL)}")
+    if unknown:  # the first few named: a header of 100,000 columns had made an error line of 789 kB
+        shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else "")
+        raise ValueError(f"{csv_path}: unknown column(s) {shown}; known: {', '.join(REQUIRED + OPTIONAL)}")
     out: dict[str, dict[str, str]] = {}
     absent: list[str] = []
     try:

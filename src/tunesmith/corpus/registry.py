@@ -73,8 +73,14 @@ class FolderRegistry:
 
     def _connect(self) -> sqlite3.Connection:
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.db_path, timeout=30)
-        conn.executescript(_SCHEMA)
+        conn = None
+        try:
+            conn = sqlite3.connect(self.db_path, timeout=30)
+            conn.executescript(_SCHEMA)
+        except sqlite3.Error as exc:  # had been "DatabaseError: file is not a database", naming no file
+            if conn is not None:
+                conn.close()
+            raise ValueError(f"{self.db_path}: cannot be opened as the corpus registry ({exc})") from None
         return conn
 
     def add(self, folder: str | Path, *, style: str, license: str, name: str | None = None,

@@ -306,6 +306,7 @@ def read_kern(path: str | os.PathLike, *, source: str = "", style: str = "", lic
     if "**kern" not in text:
         raise InputError(f"{p}: not a Humdrum **kern file (no **kern spine)")
     stem = piece_stem(p, source)
+    _check_extent(p, text)
     if _is_polyphonic_score(text):
         return [_read_with_music21(p, text, stem=stem, source=source, style=style, license=license)]
     try:
@@ -318,6 +319,34 @@ def read_kern(path: str | os.PathLike, *, source: str = "", style: str = "", lic
     if not piece.tracks:
         raise InputError(f"{p}: **kern file has no notes")
     return [piece]
+
+
+def _check_extent(p, text: str) -> None:
+    """The file's spines, meters, tempos, bar lines and notes against `tunesmith.limits`, before
+    it is parsed: music21's Humdrum parser had spent over 5 minutes on a score of two spines
+    marked *M99999/1, as on one of 30,000 bars, and 2 minutes on 5,000 spines, before the
+    piece's limits refused it; a *MM0 had failed it as "ZeroDivisionError"."""
+    from ..limits import LimitError, _fmt, check_at_most, check_meter, limit
+
+    where = str(p)
+    lines = text.splitlines()
+    check_at_most(where, "number of spines", max((ln.count("\t") + 1 for ln in lines), default=0), "MAX_TRACKS")
+    for m in re.finditer(r"(?:^|\t)\*M(\d+)/(\d+)", text, re.M):
+        check_meter(where, m.group(1), m.group(2))
+    for m in re.finditer(r"(?:^|\t)\*MM(\d+(?:\.\d*)?)", text, re.M):
+        qpm = float(m.group(1))
+        if not limit("MIN_TEMPO_QPM") <= qpm <= limit("MAX_TEMPO_QPM"):
+            raise LimitError(f"{where}: tempo *MM{m.group(1)[:20]} is out of range "
+                             f"({_fmt(limit('MIN_TEMPO_QPM'))}..{_fmt(limit('MAX_TEMPO_QPM'))} quarter notes a minute)")
+    data = [ln for ln in lines if ln and not ln.startswith(("*", "!", "="))]
+    bars = sum(1 for ln in lines if ln.startswith("="))
+    cap = limit("MAX_PIECE_BARS")
+    if bars > cap * 1.25 + 8:  # (a margin, as for an ABC tune's bar lines)
+        raise LimitError(f"{where}: {bars:,} bar lines written, over the limit of {_fmt(cap)} bars")
+    notes = sum(1 for ln in data for tok in re.split(r"[\t ]", ln) if "r" not in tok and _PITCH_RE.search(tok))
+    cap = limit("MAX_PIECE_NOTES")
+    if notes > cap * 1.25 + 8:
+        raise LimitError(f"{where}: {notes:,} notes written, over the limit of {_fmt(cap)} notes")
 
 
 def _is_polyphonic_score(text: str) -> bool:

@@ -121,6 +121,10 @@ def parse_spec(spec: str) -> tuple[str, float]:
         raise ValueError(
             f"--reward {spec!r}: the weight must be positive, got {weight:g} (leave the reward out instead)"
         )
+    from tunesmith.rewards.criteria import MAX_WEIGHT
+
+    if weight > MAX_WEIGHT:  # `rules:1e308` had failed the first round, after the setup: "the loss is not finite"
+        raise ValueError(f"--reward {spec!r}: the weight {weight:g} is over the limit of {MAX_WEIGHT:g}")
     return name, weight
 
 

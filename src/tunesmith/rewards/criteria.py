@@ -19,7 +19,8 @@ reward; default per metric, `METRICS`). Each criterion scores a piece as minus i
 what is asked, in `scale` units (a direction scores the value itself, up or down); the reward is
 the weighted sum. Refused with a one-line message naming the file and the metric: unknown metric
 names (the message lists the known ones), unknown keys, a target outside the metric's possible
-values, at_least above at_most, a target with a direction or bounds, a weight that is not positive.
+values, at_least above at_most, a target with a direction or bounds, a weight that is not positive or is
+over 1000, a scale under 0.001.
 """
 
 from __future__ import annotations
@@ -160,6 +161,9 @@ METRICS: dict[str, Metric] = {
 }
 
 _KEYS = {"target", "direction", "at_least", "at_most", "weight", "scale"}
+# bounds that keep a reward finite (a weight of 1e300 had made the loss infinite in the first round)
+MAX_WEIGHT = 1000.0
+MIN_SCALE = 0.001
 
 
 @dataclass(frozen=True)
@@ -274,6 +278,12 @@ def parse_criteria(raw: dict, source: str = "criteria") -> Criteria:
             raise ValueError(f"{where}: weight must be positive, got {nums['weight']:g}")
         if "scale" in nums and nums["scale"] <= 0:
             raise ValueError(f"{where}: scale must be positive, got {nums['scale']:g}")
+        # a weight of 1e300 (or a scale of 1e-308) had passed, and `tune` then failed after its setup
+        # with "the loss is not finite"
+        if nums.get("weight", 1.0) > MAX_WEIGHT:
+            raise ValueError(f"{where}: weight {nums['weight']:g} is over the limit of {MAX_WEIGHT:g}")
+        if nums.get("scale", 1.0) < MIN_SCALE:
+            raise ValueError(f"{where}: scale {nums['scale']:g} is under the limit of {MIN_SCALE:g}")
         out.append(Criterion(name, nums.get("weight", 1.0), nums.get("target"), direction,
                              nums.get("at_least"), nums.get("at_most"), nums.get("scale")))  # fmt: skip
     least = {c.metric: c.target if c.target is not None else c.at_least for c in out}
@@ -290,18 +300,26 @@ def load_criteria(path: str | Path) -> Criteria:
     """Criteria from a TOML file (see the module docstring)."""
     import hashlib
 
-    path = Path(path)
+    from tunesmith.inputs import check_local_file
+
+    given, path = path, Path(path)
+    if path.is_dir():
+        raise ValueError(f"{path}: a folder, not a criteria file")
+    if not path.exists():
+        raise FileNotFoundError(f"criteria file not found: {path}")
+    # a pipe, a device or a file over the file limit is refused before it is read: a pipe had hung
+    # `tune`, and a link to /dev/zero had filled the memory
+    check_local_file(given, min_bytes=0)
+    data = path.read_bytes()
     try:
-        data = path.read_bytes()
         raw = tomllib.loads(data.decode("utf-8"))
-    except FileNotFoundError:
-        raise FileNotFoundError(f"criteria file not found: {path}") from None
-    except IsADirectoryError:
-        raise ValueError(f"{path}: a folder, not a criteria file") from None
     except UnicodeDecodeError:
         raise ValueError(f"{path}: not a criteria file (not UTF-8 text)") from None
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{path}: not valid TOML: {exc}") from None
+    except (RecursionError, ValueError) as exc:  # arrays nested 100,000 deep, a number of 100,000 digits
+        detail = (str(exc).splitlines() or [""])[0][:120]
+        raise ValueError(f"{path}: not valid TOML ({type(exc).__name__}: {detail})") from None
     crit = parse_criteria(raw, str(path))  # errors name the path as given
     # what a tuned model records: the file's name and content hash, never where it lay on this machine
     crit.source, crit.sha256 = path.name, hashlib.sha256(data).hexdigest()

@@ -528,6 +528,9 @@ def check(
     if isinstance(source, Take):
         piece, record = source.piece, source.provenance
     elif isinstance(source, _Piece):
+        from tunesmith.cocreate.inputs import check_given_piece
+
+        check_given_piece(source)  # the limits a file given here keeps
         piece = source
     else:
         path = Path(os.fspath(source))

@@ -71,6 +71,31 @@ def signing_identity(folder: str | os.PathLike | None = None) -> tuple[bytes, by
     return chain, key
 
 
+def check_signing_identity(folder: str | os.PathLike | None = None) -> None:
+    """ValueError naming the file where this installation's signing identity is there but cannot
+    be read (nothing is made where there is none): asked before a take is made, since a take is
+    signed only when it is written. A damaged signer.key had let `compose` make its takes, then
+    fail with "_C2paSignature: Signature: invalid signing credentials (...)", and `continue` with
+    "Unable to load PEM file. See https://cryptography.io/...", neither naming the file."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    base = Path(folder) if folder is not None else home() / FOLDER
+    shown = base if folder is not None else Path("$TUNESMITH_HOME") / FOLDER
+    chain_path, key_path = base / CHAIN_FILE, base / KEY_FILE
+    if not (chain_path.is_file() and key_path.is_file()):
+        return
+    for name, path, load, what in (
+        (KEY_FILE, key_path, lambda data: serialization.load_pem_private_key(data, password=None), "a PEM private key"),
+        (CHAIN_FILE, chain_path, x509.load_pem_x509_certificates, "PEM certificates"),
+    ):
+        try:
+            load(path.read_bytes())
+        except (ValueError, TypeError, OSError):
+            raise ValueError(f"{shown / name}: this installation's signing identity is damaged (not {what}); "
+                             f"restore it, or remove {shown} to make a new one") from None
+
+
 def _new_identity() -> tuple[bytes, bytes]:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization

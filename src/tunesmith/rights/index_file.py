@@ -61,6 +61,40 @@ def write_index(index: Any, path: str | os.PathLike) -> tuple[Path, Path]:
     return npz, js
 
 
+def _check_sizes(npz: Path, js: Path) -> None:
+    """An index's files before they are read (a model folder's index is read by `compose --model`,
+    whose folder may come from anyone): the .json's size and the .npz's members unpacked, in all,
+    within MAX_MODEL_BYTES, and each array no larger than its member holds. A 4.5 MB .npz
+    unpacking to 3 GB of zeros had held compose for 34 s and 3.2 GB before its shape was refused,
+    and an array header declaring 10**12 floats had failed as "MemoryError: Unable to allocate
+    7.28 TiB", naming no file. ValueError saying which."""
+    import math
+    import zipfile
+
+    from tunesmith.limits import _fmt, limit
+
+    cap = limit("MAX_MODEL_BYTES")
+    if js.stat().st_size > cap:
+        raise ValueError(f"{js.name} is {js.stat().st_size:,} bytes, over the limit of {_fmt(cap)}")
+    with zipfile.ZipFile(npz) as z:
+        infos = z.infolist()
+        total = sum(info.file_size for info in infos)
+        if total > cap:
+            raise ValueError(f"its arrays unpack to {total:,} bytes, over the limit of {_fmt(cap)}")
+        for info in infos:
+            with z.open(info) as f:
+                version = np.lib.format.read_magic(f)
+                if version not in ((1, 0), (2, 0)):
+                    raise ValueError(f"{info.filename}: an array file of version {version}")
+                read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+                shape, _, dtype = read(f)
+            if dtype.hasobject:
+                raise ValueError(f"{info.filename} holds Python objects, which are never read")
+            declared = math.prod(shape) * dtype.itemsize
+            if declared > info.file_size:
+                raise ValueError(f"{info.filename} declares {declared:,} bytes of array but holds {info.file_size:,}")
+
+
 def read_index(cls: Any, path: str | os.PathLike) -> Any:
     """The index (a `cls`: `SimilarityIndex`) that `write_index` wrote at PATH (.npz, .json or the
     stem); FileNotFoundError where either file is missing, ValueError naming a damaged one."""
@@ -71,6 +105,7 @@ def read_index(cls: Any, path: str | os.PathLike) -> Any:
     if not npz.is_file() or not js.is_file():
         raise FileNotFoundError(f"{npz.name}: no similarity index there (needs {npz.name} and {js.name})")
     try:
+        _check_sizes(npz, js)
         record = json.loads(js.read_text(encoding="utf-8"))
         if record.get("format") != FORMAT:
             raise ValueError("not a tunesmith similarity index")
