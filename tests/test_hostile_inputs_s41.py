@@ -213,6 +213,25 @@ def test_a_tune_config_nested_deep_is_one_line_naming_it(tmp_path, monkeypatch, 
     assert "deep.toml: not valid TOML (RecursionError" in err and len(err.splitlines()) == 1, err
 
 
+def test_a_train_config_that_is_a_pipe_or_nested_deep_is_one_line_naming_it(tmp_path):
+    """`train --config` as `tune --config`: a pipe had hung it, and brackets nested 100,000 deep had
+    failed as "RecursionError" naming no file."""
+    import os
+
+    from tunesmith.config import load_config
+
+    deep = tmp_path / "deep.toml"
+    deep.write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    with pytest.raises(ValueError, match=r"deep\.toml: not valid TOML \(RecursionError"):
+        load_config(deep)
+    pipe = tmp_path / "pipe.toml"
+    os.mkfifo(pipe)
+    with pytest.raises(ValueError, match=r"pipe\.toml"):
+        load_config(pipe)
+    with pytest.raises(FileNotFoundError, match=r"config file not found: .*missing\.toml"):
+        load_config(tmp_path / "missing.toml")
+
+
 # ============================================================================ CSV files
 def test_a_preferences_csv_over_the_file_limit_is_not_read(tmp_path, monkeypatch):
     """A 300 MB file had been read whole: 3 minutes and 4.4 GB."""

@@ -184,15 +184,23 @@ def load_config(path: str | Path, **overrides: Any) -> TrainConfig:
     """A TrainConfig from a TOML file (tables are flattened), with `overrides` applied.
     `path` may name a config shipped in the package: "default", "small", "test" (see `config_path`)."""
     path = config_path(path)
+    if not Path(path).exists():
+        raise FileNotFoundError(f"config file not found: {path}")
+    from tunesmith.inputs import check_local_file
+
+    # a pipe, a device, a folder or a file over the file limit is refused before it is read (as
+    # `tune --config`: a pipe had hung `train`, a link to /dev/zero had filled the memory)
+    check_local_file(path, min_bytes=0)
     try:
         with open(path, "rb") as f:
             raw = tomllib.load(f)
-    except FileNotFoundError:
-        raise FileNotFoundError(f"config file not found: {path}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{path}: not valid TOML: {exc}") from None
     except UnicodeDecodeError:
         raise ValueError(f"{path}: not a TOML config (not UTF-8 text)") from None
+    except (RecursionError, ValueError) as exc:  # arrays nested 100,000 deep, a number of 100,000 digits
+        detail = (str(exc).splitlines() or [""])[0][:120]
+        raise ValueError(f"{path}: not valid TOML ({type(exc).__name__}: {detail})") from None
     flat: dict[str, Any] = {}
     for key, value in raw.items():
         if isinstance(value, dict) and key not in CONFIG_TABLES:
