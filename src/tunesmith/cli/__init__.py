@@ -136,7 +136,8 @@ def _main(argv: list[str] | None = None) -> int:
             status = int(args._run(args) or 0)
             sys.stdout.flush()  # a closed pipe shows here, not as a traceback at exit
             return status
-        except (CliError, ValueError, FileNotFoundError, FileExistsError, IsADirectoryError, NotADirectoryError) as exc:
+        except (CliError, ValueError, FileNotFoundError, FileExistsError, IsADirectoryError, NotADirectoryError,
+                PermissionError) as exc:  # (an --out that cannot be written: said before the work, in one line)
             if wants_json:
                 _print_json_error(f"tunesmith {args.verb}", str(exc))
             else:
