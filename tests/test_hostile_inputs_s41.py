@@ -232,6 +232,31 @@ def test_a_train_config_that_is_a_pipe_or_nested_deep_is_one_line_naming_it(tmp_
         load_config(tmp_path / "missing.toml")
 
 
+def test_an_abc_note_of_too_many_slashes_is_one_line(tmp_path):
+    from tunesmith.inputs import read_file
+
+    path = tmp_path / "slashes.abc"
+    path.write_text("X:1\nT:t\nM:4/4\nL:1/8\nK:C\n|D" + "/" * 10_000 + "|\n")
+    with pytest.raises(ValueError, match=r"slashes\.abc.*a note length of 10,000 slashes"):
+        read_file(path)
+    path.write_text("X:1\nT:t\nM:4/4\nL:1/8\nK:C\nD//E//F//G// A4 B4|c8|\n")  # sixteenths and thirty-seconds stay
+    assert read_file(path)[0].n_notes == 7
+
+
+def test_an_abc_key_field_that_names_no_key_is_no_key(tmp_path):
+    """K:Qx# lydianish (and German K:Es) had been read as C major without a word: the tune now has
+    no written key, as a tune without K:, and co-create estimates it from the notes."""
+    from tunesmith.inputs import read_file
+
+    path = tmp_path / "key.abc"
+    path.write_text("X:1\nT:t\nM:4/4\nL:1/8\nK:Qx# lydianish\nGABc dBGB|cAFA G4|]\n")
+    (piece,) = read_file(path)
+    assert piece.keys == [] and piece.meta["key_not_written"] and piece.meta["key_field_unread"] == "Qx# lydianish"
+    path.write_text("X:1\nT:t\nM:4/4\nL:1/8\nK:G clef=treble\nGABc dBGB|cAFA G4|]\n")
+    (piece,) = read_file(path)
+    assert (piece.keys[0].tonic, piece.keys[0].mode) == ("G", "major") and "key_field_unread" not in piece.meta
+
+
 # ============================================================================ CSV files
 def test_a_preferences_csv_over_the_file_limit_is_not_read(tmp_path, monkeypatch):
     """A 300 MB file had been read whole: 3 minutes and 4.4 GB."""

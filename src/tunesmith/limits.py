@@ -225,6 +225,12 @@ def check_abc_tune(where: str, text: str) -> None:
     cap = limit("MAX_PIECE_NOTES")
     if notes > cap * 1.25 + 8:
         raise LimitError(f"{where}: {notes:,} notes written, over the limit of {_fmt(cap)} notes")
+    # a length of slashes halves the unit note at each ("D///": a 64th of a unit of 1/8): ten
+    # thousand had failed music21 as "invalid literal for int() with base 10: ''"
+    slashes = max((len(s) for s in re.findall(r"/{2,}", body)), default=0)
+    if slashes > 6:
+        raise LimitError(f"{where}: a note length of {slashes:,} slashes (1/{2 ** min(slashes, 64):,} of the unit note) "
+                         "is under the shortest tunesmith reads (6: 1/64)")
     for m in _ABC_NOTE_LENGTH.finditer(body):
         digits = m.group(1)
         if len(digits) > 7:

@@ -65,6 +65,11 @@ _ANNOTATION_PREFIX = ("^", "_", "<", ">", "@")
 # a chord name starts with a capital letter, and "f" had been read as an F major chord in 8 tunes
 _DYNAMICS = frozenset({"ppp", "pp", "p", "mp", "mf", "f", "ff", "fff", "sf", "sfz", "fz", "rf", "rfz", "fp",
                        "cresc", "cresc.", "dim", "dim.", "decresc", "decresc."})  # fmt: skip
+# a K: field's key (ABC 2.1, 3.1.14): a tonic and a mode (any case, 3 letters or whole), HP / Hp
+# (Highland pipes), "none", or nothing before the clef and other options
+_KEY_FIELD = re.compile(r"\s*(?:[A-G][#b]?\s*(?:maj(?:or)?|m(?:in(?:or)?)?|ion(?:ian)?|mix(?:olydian)?|dor(?:ian)?|"
+                        r"phr(?:ygian)?|lyd(?:ian)?|loc(?:rian)?|aeo(?:lian)?|exp(?:licit)?)?|HP|Hp|none|(?=\w+=))?(?:\s|$|%|\]|\w+=)",
+                        re.I)
 _META_TAGS = {"C": "composer", "O": "origin", "R": "rhythm", "B": "book", "S": "abc_source", "N": "notes",
               "Z": "transcription", "H": "history", "D": "discography", "A": "area", "G": "group"}
 
@@ -626,6 +631,10 @@ def read_abc(
         xm = re.match(r"X:\s*(\S*)", tune)
         ref = xm.group(1) if xm else ""
         no_key = not re.search(r"^K:", tune, re.M) and not re.search(r"^K:", head, re.M)
+        key_field = re.search(r"^K:(.*)$", tune, re.M) or re.search(r"^K:(.*)$", head, re.M)
+        # a K: field that names no key ABC knows ("K:Qx# lydianish"; German "K:Es", "K:H" in 5 of
+        # 14,168 corpus tunes) is no key either: music21 had read them as C major without a word
+        unread_key = key_field.group(1).strip()[:40] if key_field and not _KEY_FIELD.match(key_field.group(1)) else None
         if no_key:
             # ABC needs K: to start the body; music21 reads a tune without one as in C (no sharps or
             # flats), and the piece then has no written key (below)
@@ -673,11 +682,13 @@ def read_abc(
             problems.append(msg)
             warnings.warn(f"skipped ABC tune {msg}", stacklevel=2)
             continue
-        if no_key:
+        if no_key or unread_key is not None:
             # a K:C the file never wrote is no key: co-create and the corpus estimate it from the
             # notes, as for a MIDI file (a tune in G without K: had been harmonized in C major)
             piece.keys = []
             piece.meta["key_not_written"] = True
+            if unread_key is not None:
+                piece.meta["key_field_unread"] = unread_key
         if not piece.tracks:
             msg = f"{where}: tune has no notes"
             if on_error == "raise":

@@ -10,6 +10,11 @@ from tunesmith.config import check_field_types
 from tunesmith.sampling.request import MODEL_MODES
 from tunesmith.score import STYLES
 
+# the most a tune config may ask (rounds of a run, requests and takes a round, examples a batch,
+# rounds between evaluations and snapshots, held-out examples)
+TUNE_MAXIMA = {"rounds": 100_000, "prompts_per_round": 1_024, "takes_per_prompt": 64, "ml_batch": 4_096,
+               "eval_examples": 100_000}
+
 
 @dataclass
 class TuneConfig:
@@ -64,6 +69,9 @@ class TuneConfig:
                 need(bool(getattr(self, f.name)), f.name, "must be a non-empty list of strings")
         for name in ("rounds", "prompts_per_round", "ml_batch", "bars"):
             need(getattr(self, name) > 0, name, "must be positive")
+        # bounded before any work: `tune(..., {"rounds": 10**12})` from the API had run until killed
+        for name, most in TUNE_MAXIMA.items():
+            need(getattr(self, name) <= most, name, f"must be at most {most:,}")
         for name in ("eval_every", "eval_examples", "seed", "threads", "snapshot_every"):
             need(getattr(self, name) >= 0, name, "must be >= 0")
         need(self.takes_per_prompt >= 2, "takes_per_prompt", "must be at least 2 (the baseline is leave-one-out)")
