@@ -26,14 +26,34 @@ def test_a_melody_pitch_on_the_beat_gains_for_a_tone_of_its_bars_chord(style):
 
     on_beat, off_beat = GIVEN_CHORD_TONE_GAINS[style]
     auto = _constrainer(style, ["C", "A7", "Dm", "G7"])
-    auto.state, auto.v, auto.bar, auto.note_pos = _NPOS, 0, 1, 0  # bar 2's downbeat: A7
+    auto.state, auto.v, auto.bar, auto.note_pos = _NPOS, 0, 2, 0  # bar 3's downbeat: Dm
     bias = auto.given_chord_bias()
     pcs = auto.t.pitch_real % 12
-    assert set(np.unique(bias[np.isin(pcs, [9, 1, 4, 7])])) == {on_beat}  # A C# E G
-    assert set(np.unique(bias[~np.isin(pcs, [9, 1, 4, 7])])) == {0.0}  # C, D, F ... not
+    assert set(np.unique(bias[np.isin(pcs, [2, 5, 9])])) == {on_beat}  # D F A
+    assert set(np.unique(bias[~np.isin(pcs, [2, 5, 9])])) == {0.0}  # C, E, G ... not
     auto.note_pos = TICKS_PER_BEAT // 2  # off the beat
-    assert auto.given_chord_bias() is None if off_beat == 0 else auto.given_chord_bias().max() == off_beat
+    off = auto.given_chord_bias()
+    assert off is None if off_beat == 0 else off.max() == off_beat
     assert _constrainer(style, None).given_chord_bias() is None  # the composer's own chords: its own choice
+
+
+@pytest.mark.parametrize("style", ["pop", "jazz", "folk"])
+def test_a_scale_tone_a_semitone_from_the_chords_outside_tone_loses(style):
+    """Under A7 in C, C and D (a semitone from C#) lose the style's penalty anywhere in the bar;
+    under Dm, which keeps to the scale, nothing does."""
+    from tunesmith.sampling import _NPOS
+    from tunesmith.sampling.automaton import CLASH_PENALTIES, GIVEN_CHORD_TONE_GAINS
+
+    auto = _constrainer(style, ["C", "A7", "Dm", "G7"])
+    auto.state, auto.v, auto.bar, auto.note_pos = _NPOS, 0, 1, TICKS_PER_BEAT // 2  # bar 2, off the beat: A7
+    bias, pcs = auto.given_chord_bias(), auto.t.pitch_real % 12
+    off_beat = GIVEN_CHORD_TONE_GAINS.get(style, (0.0, 0.0))[1]
+    assert set(np.unique(bias[np.isin(pcs, [0, 2])])) == {-CLASH_PENALTIES[style]}
+    assert set(np.unique(bias[np.isin(pcs, [5, 11])])) == {0.0} and set(np.unique(bias[pcs == 1])) == {off_beat}
+    auto.bar = 2  # Dm
+    assert auto.given_chord_bias() is None or auto.given_chord_bias().min() == 0.0
+    auto.bar = 0  # C: none outside the key either
+    assert auto.given_chord_bias() is None or auto.given_chord_bias().min() == 0.0
 
 
 @pytest.mark.parametrize("style", ["pop", "jazz", "folk"])
@@ -75,4 +95,5 @@ def test_takes_over_given_chords_sit_on_them_more_with_the_levers(monkeypatch):
     with_levers = on_chord_tones()
     monkeypatch.setattr(automaton, "GIVEN_CHORD_TONE_GAINS", {})
     monkeypatch.setattr(automaton, "NONCHORD_LENGTH_GAINS", {})
+    monkeypatch.setattr(automaton, "CLASH_PENALTIES", {})
     assert with_levers > on_chord_tones() + 0.03

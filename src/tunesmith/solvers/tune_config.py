@@ -11,7 +11,7 @@ from tunesmith.sampling.request import MODEL_MODES
 from tunesmith.score import STYLES
 
 # the most a tune config may ask (rounds of a run, requests and takes a round, examples a batch,
-# rounds between evaluations and snapshots, held-out examples)
+# held-out examples)
 TUNE_MAXIMA = {"rounds": 100_000, "prompts_per_round": 1_024, "takes_per_prompt": 64, "ml_batch": 4_096,
                "eval_examples": 100_000}
 
