@@ -3,14 +3,14 @@ the key (secondary dominants, borrowed chords), on their outside tone, on a scal
 from it (a clash), on their other tones, elsewhere; and on any chord's tones over all bars. The
 real melodies over the same chords beside them.
 
-    python docs/notes/2026-12-04-session-41/real_chords.py STYLE SPLIT N ON/OFF/LENGTH[/CLASH[/RUB]][,...] [--outside] [--shippable] [--tonal-feedback=W ...]
+    python docs/notes/2026-12-04-session-41/real_chords.py STYLE SPLIT N ON/OFF/LENGTH[/CLASH][,...] [--outside] [--shippable] [--tonal-feedback=W ...]
 
 For each major-key piece of the style's split (the first N; with --outside only those with a chord
 outside the key in their first 16 bars): the chord on each downbeat of its first 16 bars as
 `--chords` (one a bar), its key, meter and length; one take per piece and triple of gains
 (`automaton.GIVEN_CHORD_TONE_GAINS`: on the beat / off it; `automaton.NONCHORD_LENGTH_GAINS`;
-`automaton.CLASH_PENALTIES` and `automaton.ONBEAT_DISSONANCE_PENALTIES`, 0 when not given, as
-before they existed). The shipped settings: pop and jazz 0.5/0/6/2/1, folk 0/0/4/2. Also the melodies' mean absolute
+`automaton.CLASH_PENALTIES`, 0 when not given, as before it existed). The shipped settings: pop
+and jazz 0.5/0/6/2, folk 0/0/4/2. Also the melodies' mean absolute
 interval and stepwise share, real and composed."""
 
 from __future__ import annotations
@@ -122,7 +122,6 @@ def main():
         getattr(automaton, "GIVEN_CHORD_TONE_GAINS", {})[style] = gain[:2]
         getattr(automaton, "NONCHORD_LENGTH_GAINS", {})[style] = gain[2] if len(gain) > 2 else 0.0
         getattr(automaton, "CLASH_PENALTIES", {})[style] = gain[3] if len(gain) > 3 else 0.0
-        getattr(automaton, "ONBEAT_DISSONANCE_PENALTIES", {})[style] = gain[4] if len(gain) > 4 else 0.0
         got, got_on, got_moves = Counter(), [0.0, 0.0], []
         for i, (piece, figures, meter, bars, scale) in enumerate(jobs):
             try:

@@ -100,13 +100,6 @@ NONCHORD_LENGTH_GAINS: dict[str, float] = {"pop": 6.0, "jazz": 6.0, "folk": 4.0}
 #   levers above: time on that clash pop 0.109 -> 0.061 (tunes 0.027), jazz 0.091 -> 0.045 (0.058),
 #   folk 0.130 -> 0.049 (0.000), chord tones and steps as they were or closer.
 CLASH_PENALTIES: dict[str, float] = {"pop": 2.0, "jazz": 2.0, "folk": 2.0}
-# - per style, what a melody pitch on the beat loses for lying a semitone above a tone of its bar's
-#   chord without being one (F over E7 or C, C over B7): the takes struck such a note on 0.054 of
-#   their beats (pop and jazz), the tunes on 0.028 / 0.022 (docs/notes/2026-12-04-session-41/
-#   onbeat_dissonance.py). With 1: 0.033 / 0.026; chord tones 0.711 -> 0.725 / 0.717 -> 0.721, steps
-#   0.493 -> 0.471 / 0.426 -> 0.413 (tunes 0.539 / 0.479), intervals 2.37 -> 2.40 / 2.52 -> 2.53. Folk
-#   hardly moved (0.048 -> 0.039 at 3) and is left out.
-ONBEAT_DISSONANCE_PENALTIES: dict[str, float] = {"pop": 1.0, "jazz": 1.0}
 
 
 def _semitone_from(pcs: np.ndarray, tones) -> np.ndarray:
@@ -324,19 +317,15 @@ class Constrainer:
     def given_chord_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.pitch_ids`: under the musician's chords, a lead sheet melody's pitch
         gains the style's `GIVEN_CHORD_TONE_GAINS` (on the beat, off it) where it is a tone of its
-        bar's chord, loses its `CLASH_PENALTIES` where it is a scale tone a semitone from one of the
-        chord's tones outside the key, and on the beat its `ONBEAT_DISSONANCE_PENALTIES` where it lies
-        a semitone above a chord tone without being one. None when off, without given chords or in a
-        pickup bar."""
+        bar's chord, and loses its `CLASH_PENALTIES` where it is a scale tone a semitone from one of
+        the chord's tones outside the key. None when off, without given chords or in a pickup bar."""
         t = self.t
         if t.voice_leading or t.given_chord_pcs is None or self.bar < t.bar_offset:
             return None
         pos = self.cursor if self.state == _VOICE else self.note_pos
         gains = GIVEN_CHORD_TONE_GAINS.get(t.style, (0.0, 0.0))
-        on_beat = pos % t.beat_ticks == 0
-        gain = gains[0] if on_beat else gains[1]
+        gain = gains[0] if pos % t.beat_ticks == 0 else gains[1]
         penalty = CLASH_PENALTIES.get(t.style, 0.0)
-        above = ONBEAT_DISSONANCE_PENALTIES.get(t.style, 0.0) if on_beat else 0.0
         tones = list(t.given_chord_pcs[(self.bar - t.bar_offset) % len(t.given_chord_pcs)])
         pcs = t.pitch_real % 12
         in_chord = np.isin(pcs, tones)
@@ -347,9 +336,6 @@ class Constrainer:
         if penalty and outside:
             clash = -penalty * (_semitone_from(pcs, outside) & ~in_chord)
             out = clash if out is None else out + clash
-        if above:
-            rub = -above * (~in_chord & np.isin((pcs - 1) % 12, tones))
-            out = rub if out is None else out + rub
         return out
 
     def _pitch_tick(self) -> int:
