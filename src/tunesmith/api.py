@@ -185,13 +185,13 @@ def compose(
     unseen = style_unseen(m, request.style)
     if unseen:
         notes.append(unseen)
-    if request.layout == "lead" and not request.chords and request.chords_from is None and chords_unlearned(m):
-        request = dataclasses.replace(request, chords_from="none")
-        notes.append("this model learned from pieces without chord symbols: its takes have none "
-                     "(--chords gives yours; --chords-from harmonizer the shipped harmonizer's)")
     written = request  # what the composer writes from: the melody alone where the model never learned chords
-    if request.chords_from == "harmonizer" and not request.chords and chords_unlearned(m):
-        written = dataclasses.replace(request, chords_from="none")
+    if request.layout == "lead" and not request.chords and chords_unlearned(m):
+        if request.chords_from is None:
+            request = dataclasses.replace(request, chords_from="none")
+            notes.append("this model learned from pieces without chord symbols: its takes have none "
+                         "(--chords gives yours; --chords-from harmonizer the shipped harmonizer's)")
+        written = dataclasses.replace(request, chords_from="none") if request.chords_from == "harmonizer" else request
     with m.lock:
         raw = generate(m.model, m.tokenizer, written, n=n, seed=request.seed)
     _mark_written_without_chords(raw, written)

@@ -301,16 +301,19 @@ class VoiceLeading:
         """The pitch classes of the known notes of the voices other than v struck after tick
         `start` and before `end`: what arrives while a note of voice v struck at `start` is held."""
         pcs = set()
-        for u in range(len(self.notes)):
-            if u == v:
-                continue
-            notes = self.notes[u]
-            for i in range(bisect.bisect_right(self.starts[u], start), len(notes)):
-                s, _, q = notes[i]
+        for _u, later in self._struck_after(v, start):
+            for s, q in later:
                 if s >= end:
                     break
                 pcs.add(q % 12)
         return pcs
+
+    def _struck_after(self, v: int, p: int):
+        """Per voice u other than v: (u, its known notes struck after tick p as (onset, pitch), in order)."""
+        for u in range(len(self.notes)):
+            if u != v:
+                notes = self.notes[u]
+                yield u, ((notes[i][0], notes[i][2]) for i in range(bisect.bisect_right(self.starts[u], p), len(notes)))
 
     def clash_ahead(self, v: int, p: int, pitch: int, scale: frozenset[int],
                     doubled: frozenset[int] = frozenset()) -> int | None:  # fmt: skip
@@ -340,12 +343,8 @@ class VoiceLeading:
     def _first_struck_after(self, v: int, p: int, hit: Callable[[int, int], bool], limit: int | None = None) -> int | None:
         """The earliest onset after tick p (before `limit`, where given) of a known note of a voice
         other than v for which `hit(voice, pitch)` holds; `limit` where there is none."""
-        for u in range(len(self.notes)):
-            if u == v:
-                continue
-            notes = self.notes[u]
-            for i in range(bisect.bisect_right(self.starts[u], p), len(notes)):
-                s, _, q = notes[i]
+        for u, later in self._struck_after(v, p):
+            for s, q in later:
                 if limit is not None and s >= limit:
                     break
                 if hit(u, q):

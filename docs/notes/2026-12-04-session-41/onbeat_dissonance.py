@@ -41,8 +41,7 @@ def share(piece, end, beat):
 def main():
     style, split, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
     rc = load_real_chords()
-    sys.argv = ["real_chords.py", style, split, str(n), "0/0/0"] + (["--shippable"] if "--shippable" in sys.argv else [])
-    jobs = rc_jobs(rc, style, split, n, "--shippable" in sys.argv)
+    jobs = rc.tunes_and_chords(style, split, n, shippable="--shippable" in sys.argv)
     model = tunesmith.load_model("default")
     real = [0, 0]
     got = [0, 0]
@@ -59,36 +58,6 @@ def main():
         got[1] += t
     print(f"{style} {split}: {len(jobs)} tunes; on-beat notes a semitone above a chord tone: tunes "
           f"{real[0] / max(real[1], 1):.3f} of {real[1]}, takes {got[0] / max(got[1], 1):.3f} of {got[1]}")
-
-
-def rc_jobs(rc, style, split, n, shippable):
-    """real_chords.py's tunes: (piece, figures, meter, bars, scale)."""
-    from tunesmith.corpus.store import load_corpus
-    from tunesmith.licenses import may_ship
-    from tunesmith.tokenizer import METERS, scale_pitch_classes
-
-    jobs = []
-    for piece in load_corpus().filter(split=split, style=style):
-        if len(jobs) >= n:
-            break
-        if shippable and not may_ship(piece.license):
-            continue
-        melody = piece.melody()
-        if melody is None or not piece.keys or piece.keys[0].mode != "major" or len(piece.keys) > 1:
-            continue
-        ts = piece.time_signature
-        meter = f"{ts.numerator}/{ts.denominator}"
-        bars = min(16, len(piece.bars()))
-        figures = rc.downbeat_chords(piece, bars) if meter in METERS and bars >= 4 else None
-        if not figures:
-            continue
-        try:
-            for f in figures:
-                chord_pitch_classes(f)
-        except ValueError:
-            continue
-        jobs.append((piece, figures, meter, bars, set(scale_pitch_classes(piece.keys[0].tonic_pc, "major"))))
-    return jobs
 
 
 if __name__ == "__main__":

@@ -77,14 +77,11 @@ def moves(piece, end):
     return [abs(b.pitch - a.pitch) for a, b in zip(notes, notes[1:])]
 
 
-def main():
-    style, split, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    gains = [tuple(float(x) for x in g.split("/")) for g in sys.argv[4].split(",")]
-    need_outside = "--outside" in sys.argv
-    extra = {a.split("=")[0][2:].replace("-", "_"): float(a.split("=")[1]) for a in sys.argv[5:] if "=" in a}
-    model = tunesmith.load_model("default")
+def tunes_and_chords(style, split, n, *, shippable=False, need_outside=False):
+    """The first `n` major-key pieces of the style's split with a melody and readable chords (only
+    licences that may ship; only those with a chord outside the key in their first 16 bars), as
+    (piece, the chord on each downbeat of those bars, meter, bars, the key's scale)."""
     jobs = []
-    shippable = "--shippable" in sys.argv
     for piece in load_corpus().filter(split=split, style=style):
         if len(jobs) >= n:
             break
@@ -108,6 +105,16 @@ def main():
         except ValueError:
             continue
         jobs.append((piece, figures, meter, bars, scale))
+    return jobs
+
+
+def main():
+    style, split, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    gains = [tuple(float(x) for x in g.split("/")) for g in sys.argv[4].split(",")]
+    need_outside = "--outside" in sys.argv
+    extra = {a.split("=")[0][2:].replace("-", "_"): float(a.split("=")[1]) for a in sys.argv[5:] if "=" in a}
+    model = tunesmith.load_model("default")
+    jobs = tunes_and_chords(style, split, n, shippable="--shippable" in sys.argv, need_outside=need_outside)
     real, real_on, real_moves = Counter(), [0.0, 0.0], []
     for piece, _figures, _meter, bars, scale in jobs:
         end = piece.bars()[bars] if len(piece.bars()) > bars else piece.duration()

@@ -326,7 +326,7 @@ class Constrainer:
         gains = GIVEN_CHORD_TONE_GAINS.get(t.style, (0.0, 0.0))
         gain = gains[0] if pos % t.beat_ticks == 0 else gains[1]
         penalty = CLASH_PENALTIES.get(t.style, 0.0)
-        tones = list(t.given_chord_pcs[(self.bar - t.bar_offset) % len(t.given_chord_pcs)])
+        tones = list(self._bar_chord_pcs())
         pcs = t.pitch_real % 12
         in_chord = np.isin(pcs, tones)
         outside = [tone for tone in tones if tone not in t.natural_scale]
@@ -513,6 +513,12 @@ class Constrainer:
             out = t.length_moves[before] if out is None else out + t.length_moves[before]
         return _plus(out, self.passing_length_bias())
 
+    def _bar_chord_pcs(self):
+        """The pitch classes of the musician's chord for the current bar (given chords cycle from the
+        first whole bar)."""
+        t = self.t
+        return t.given_chord_pcs[(self.bar - t.bar_offset) % len(t.given_chord_pcs)]
+
     def passing_length_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.dur_ids`: under the musician's chords, a lead sheet melody note
         outside its bar's chord loses the style's `NONCHORD_LENGTH_GAINS` per doubling of its length
@@ -521,7 +527,7 @@ class Constrainer:
         gain = NONCHORD_LENGTH_GAINS.get(t.style, 0.0)
         if gain <= 0 or self.v != 0 or t.voice_leading or t.given_chord_pcs is None or self.bar < t.bar_offset:
             return None
-        if self.pitch % 12 in t.given_chord_pcs[(self.bar - t.bar_offset) % len(t.given_chord_pcs)]:
+        if self.pitch % 12 in self._bar_chord_pcs():
             return None
         return -gain * np.clip(np.log2(t.dur_ticks / (t.beat_ticks / 2)), 0.0, None)
 
