@@ -1,7 +1,8 @@
 """Under the musician's chords (`compose --chords`), a lead sheet's melody fits them: a pitch gains
 for being a tone of its bar's chord on the beat (`Constrainer.given_chord_bias`), and a note outside
-the chord is kept short (`Constrainer.passing_length_bias`); `automaton.GIVEN_CHORD_TONE_GAINS` and
-`NONCHORD_LENGTH_GAINS` per style."""
+the chord is kept short (`Constrainer.passing_length_bias`) and reached and left by step;
+`automaton.GIVEN_CHORD_TONE_GAINS`, `NONCHORD_LENGTH_GAINS`, `CLASH_PENALTIES` and
+`NONCHORD_LEAP_PENALTIES` per style."""
 
 from __future__ import annotations
 
@@ -74,6 +75,58 @@ def test_a_note_outside_its_bars_chord_is_kept_short(style):
     assert _constrainer(style, None).passing_length_bias() is None
 
 
+@pytest.mark.parametrize("style", ["pop", "jazz", "folk"])
+def test_a_note_outside_the_chord_is_reached_and_left_by_step(style):
+    """Under C after an E: a leap to a note outside C E G loses the style's first penalty (D, a
+    step, and G, a chord tone, do not); after an F outside the chord, every leap loses the second."""
+    from tunesmith.sampling import _NPOS
+    from tunesmith.sampling.automaton import NONCHORD_LEAP_PENALTIES
+
+    into, out_of = NONCHORD_LEAP_PENALTIES[style]
+    auto = _constrainer(style, ["C", "F"])
+    auto.state, auto.v, auto.bar, auto.note_pos = _NPOS, 0, 0, TICKS_PER_BEAT // 2  # bar 1, off the beat: C
+    auto.melody_recent = [64]  # E, a chord tone
+    bias = auto.given_chord_bias()
+    at = {p: float(bias[auto.t.pitch_real == p][0]) for p in (62, 65, 67, 69, 71, 72)}
+    assert at[62] == at[65] == at[67] == at[72] == 0.0  # D and F by step, G and C in the chord
+    assert at[69] == at[71] == -into  # A and B by leap, outside the chord
+    auto.melody_recent, auto.melody_outside_chord = [65], True  # F: outside C E G
+    bias = auto.given_chord_bias()
+    at = {p: float(bias[auto.t.pitch_real == p][0]) for p in (64, 67, 60, 69)}
+    assert at[64] == at[67] == 0.0 and at[60] == -out_of and at[69] == -(into + out_of)
+
+
+def test_takes_leap_into_and_away_from_notes_outside_the_chord_less_with_the_penalties(monkeypatch):
+    """End to end, folk over `G C D7 G`, 8 takes: of the melody notes outside the chord under them,
+    the shares reached by a leap and left by one, with the penalties, with the first alone (no
+    penalty for leaving: what a flag never set would give) and without."""
+    import tunesmith
+    from tunesmith.harmony import chord_pitch_classes
+    from tunesmith.sampling import automaton
+
+    loop = ["G", "C", "D7", "G"]
+
+    def leaps() -> tuple[float, float]:
+        into = away = outside = 0
+        for seed in range(8):
+            notes = tunesmith.compose("folk", key="G", meter="4/4", chords=" ".join(loop), bars=8, seed=seed,
+                                      check=False).piece.melody().notes
+            for before, note, after in zip(notes, notes[1:], notes[2:]):
+                if note.pitch % 12 not in chord_pitch_classes(loop[int(note.onset // 4) % 4]):
+                    outside += 1
+                    into += abs(note.pitch - before.pitch) > 2
+                    away += abs(after.pitch - note.pitch) > 2
+        return into / outside, away / outside
+
+    into, away = leaps()
+    monkeypatch.setattr(automaton, "NONCHORD_LEAP_PENALTIES", {"folk": (automaton.NONCHORD_LEAP_PENALTIES["folk"][0], 0.0)})
+    away_without_the_second = leaps()[1]
+    monkeypatch.setattr(automaton, "NONCHORD_LEAP_PENALTIES", {})
+    into_without, away_without = leaps()
+    assert into < into_without - 0.05 and away < away_without - 0.05
+    assert away < away_without_the_second - 0.02
+
+
 def test_takes_over_given_chords_sit_on_them_more_with_the_levers(monkeypatch):
     """End to end, over a loop with a secondary dominant: the melody's time on its bars' chord
     tones, 8 takes, with the levers and without."""
@@ -96,4 +149,5 @@ def test_takes_over_given_chords_sit_on_them_more_with_the_levers(monkeypatch):
     monkeypatch.setattr(automaton, "GIVEN_CHORD_TONE_GAINS", {})
     monkeypatch.setattr(automaton, "NONCHORD_LENGTH_GAINS", {})
     monkeypatch.setattr(automaton, "CLASH_PENALTIES", {})
+    monkeypatch.setattr(automaton, "NONCHORD_LEAP_PENALTIES", {})
     assert with_levers > on_chord_tones() + 0.03

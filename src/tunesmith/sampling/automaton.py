@@ -100,6 +100,15 @@ NONCHORD_LENGTH_GAINS: dict[str, float] = {"pop": 6.0, "jazz": 6.0, "folk": 4.0}
 #   levers above: time on that clash pop 0.109 -> 0.061 (tunes 0.027), jazz 0.091 -> 0.045 (0.058),
 #   folk 0.130 -> 0.049 (0.000), chord tones and steps as they were or closer.
 CLASH_PENALTIES: dict[str, float] = {"pop": 2.0, "jazz": 2.0, "folk": 2.0}
+# - per style, (into, out of): what a melody pitch loses for a leap (more than a whole tone) into a
+#   note outside its bar's chord, and for any leap away from such a note: a note outside the chord
+#   is a passing or neighbour note, reached and left by step. With the levers above, the takes had
+#   leapt into 0.32 / 0.30 / 0.33 of their notes outside the chord (folk / pop / jazz) and left 0.32 /
+#   0.29 / 0.33 by leap, against the tunes' 0.16 / 0.22 / 0.20 and 0.12 / 0.21 / 0.20 (shippable
+#   training tunes, docs/notes/2026-12-05-session-42/nonchord_motion.py). Folk (1, 1): 0.16 and 0.18,
+#   steps 0.475 -> 0.530 (tunes 0.528). Pop and jazz into only: their takes' mean interval was
+#   already under the tunes', and (1, 1) took it further (pop valid 2.36 -> 2.08, tunes 2.46).
+NONCHORD_LEAP_PENALTIES: dict[str, tuple[float, float]] = {"folk": (1.0, 1.0), "pop": (1.0, 0.0), "jazz": (1.0, 0.0)}
 
 
 def _semitone_from(pcs: np.ndarray, tones) -> np.ndarray:
@@ -222,6 +231,8 @@ class Constrainer:
         self.holds: list[tuple[int, int]] = []
         # each voice's last three pitches, oldest first (prompt included); voice 0 is the melody
         self.voice_recent: list[list[int]] = [[] for _ in tables.voices]
+        # under the musician's chords, whether the melody's latest note is outside its bar's chord
+        self.melody_outside_chord = False
         # the chords of the bar being written: (tick in the bar, root pitch class, minor), and the
         # last chord of the bars before (root, minor), which sounds until the bar's first chord
         self.bar_chords: list[tuple[int, int, bool]] = []
@@ -317,8 +328,10 @@ class Constrainer:
     def given_chord_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.pitch_ids`: under the musician's chords, a lead sheet melody's pitch
         gains the style's `GIVEN_CHORD_TONE_GAINS` (on the beat, off it) where it is a tone of its
-        bar's chord, and loses its `CLASH_PENALTIES` where it is a scale tone a semitone from one of
-        the chord's tones outside the key. None when off, without given chords or in a pickup bar."""
+        bar's chord, loses its `CLASH_PENALTIES` where it is a scale tone a semitone from one of
+        the chord's tones outside the key, and its `NONCHORD_LEAP_PENALTIES` for a leap into a note
+        outside the chord and for a leap away from one. None when off, without given chords or in
+        a pickup bar."""
         t = self.t
         if t.voice_leading or t.given_chord_pcs is None or self.bar < t.bar_offset:
             return None
@@ -326,6 +339,7 @@ class Constrainer:
         gains = GIVEN_CHORD_TONE_GAINS.get(t.style, (0.0, 0.0))
         gain = gains[0] if pos % t.beat_ticks == 0 else gains[1]
         penalty = CLASH_PENALTIES.get(t.style, 0.0)
+        leap_into, leap_out = NONCHORD_LEAP_PENALTIES.get(t.style, (0.0, 0.0))
         tones = list(self._bar_chord_pcs())
         pcs = t.pitch_real % 12
         in_chord = np.isin(pcs, tones)
@@ -334,8 +348,14 @@ class Constrainer:
         if gain:
             out = gain * in_chord
         if penalty and outside:
-            clash = -penalty * (_semitone_from(pcs, outside) & ~in_chord)
-            out = clash if out is None else out + clash
+            out = _plus(out, -penalty * (_semitone_from(pcs, outside) & ~in_chord))
+        last = self.melody_last
+        if last is not None and (leap_into or (leap_out and self.melody_outside_chord)):
+            leap = np.abs(t.pitch_real - last) > 2
+            if leap_into:
+                out = _plus(out, -leap_into * (leap & ~in_chord))
+            if leap_out and self.melody_outside_chord:
+                out = _plus(out, -leap_out * leap)
         return out
 
     def _pitch_tick(self) -> int:
@@ -1389,6 +1409,9 @@ class Constrainer:
             self.voice_recent[self.v] = [*self.voice_recent[self.v][-2:], self.pitch]
             if self.v == 0:
                 self.bar_melody.append(self.pitch)
+                self.melody_outside_chord = (
+                    t.given_chord_pcs is not None and not t.voice_leading and self.bar >= t.bar_offset
+                    and self.pitch % 12 not in self._bar_chord_pcs())  # fmt: skip
                 if self.bar == t.opening_bar and len(self.opening_melody) < OPENING_NOTES:
                     self.opening_melody.append(self.pitch)
                 if self.bar in t.first_bars:
