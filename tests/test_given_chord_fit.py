@@ -70,9 +70,30 @@ def test_a_note_outside_its_bars_chord_is_kept_short(style):
     half_beat, beat, two_beats = (DUR_TICKS.index(t) for t in (TICKS_PER_BEAT // 2, TICKS_PER_BEAT, 2 * TICKS_PER_BEAT))
     assert bias[half_beat] == 0.0 and bias[DUR_TICKS.index(TICKS_PER_BEAT // 4)] == 0.0  # short notes pass freely
     assert bias[beat] == pytest.approx(-gain) and bias[two_beats] == pytest.approx(-2 * gain)
-    auto.pitch = 65  # F: the chord's root may be held
-    assert auto.passing_length_bias() is None
+    auto.pitch = 65  # F: the chord's root may be held (within its bar: the next is C's)
+    bias = auto.passing_length_bias()
+    assert bias is None or bias[[beat, two_beats, DUR_TICKS.index(4 * TICKS_PER_BEAT)]].tolist() == [0.0] * 3
     assert _constrainer(style, None).passing_length_bias() is None
+
+
+@pytest.mark.parametrize("style", ["pop", "jazz"])
+def test_a_note_held_into_a_chord_it_is_not_a_tone_of_loses(style):
+    """Bar 1 under C, bar 2 under D7: an F on the last beat of bar 1 (in C's bar it is outside, as
+    in D7's) loses the style's penalty for a length that reaches into bar 2; an A (a tone of D7,
+    not of C) is held freely."""
+    from tunesmith.sampling import _PITCH
+    from tunesmith.sampling.automaton import HELD_INTO_PENALTIES, NONCHORD_LENGTH_GAINS
+
+    auto = _constrainer(style, ["C", "D7"])
+    auto.state, auto.v, auto.bar, auto.note_pos = _PITCH, 0, 0, 3 * TICKS_PER_BEAT
+    beat, two_beats = (DUR_TICKS.index(t) for t in (TICKS_PER_BEAT, 2 * TICKS_PER_BEAT))
+    auto.pitch = 65  # F
+    bias = auto.passing_length_bias()
+    assert bias[beat] == pytest.approx(-NONCHORD_LENGTH_GAINS[style])
+    assert bias[two_beats] == pytest.approx(-2 * NONCHORD_LENGTH_GAINS[style] - HELD_INTO_PENALTIES[style])
+    auto.pitch = 69  # A: outside C's bar, a tone of D7
+    bias = auto.passing_length_bias()
+    assert bias[two_beats] == pytest.approx(-2 * NONCHORD_LENGTH_GAINS[style])
 
 
 @pytest.mark.parametrize("style", ["pop", "jazz", "folk"])
