@@ -329,6 +329,28 @@ def test_the_log_shows_each_reward_part_and_criterion_round_by_round(base, piece
         assert total == pytest.approx(entry["reward"], abs=1e-3)
 
 
+def test_a_reward_that_scores_no_take_is_refused_and_one_that_scores_some_is_counted(base, pieces, tmp_path):
+    """A reward NaN for every take had been taken as 0 for each: the run tuned toward the reference
+    alone and said nothing. Refused at the run's first round, naming the part; NaN for some takes
+    is counted in the log; an infinite reward is refused."""
+    import math
+
+    from tunesmith.rewards import combine
+
+    with pytest.raises(ValueError, match=r"round 1: the reward 'reward' gave no number \(NaN\) for any of the 8 takes"):
+        tune(base, lambda p: math.nan, tmp_path / "a", small(rounds=1), pieces=pieces, progress=False)
+    assert not (tmp_path / "a").exists()  # nothing saved: no empty folder left behind
+    blind = combine({"tonic": (rules.ends_on_tonic, 1.0), "broken": (lambda p: math.nan, 1.0)})
+    with pytest.raises(ValueError, match=r"round 1: the reward 'broken' gave no number"):
+        tune(base, blind, tmp_path / "b", small(rounds=1), pieces=pieces, progress=False)
+    with pytest.raises(ValueError, match="the reward gave inf for a take"):
+        tune(base, lambda p: math.inf, tmp_path / "c", small(rounds=1), pieces=pieces, progress=False)
+    seen = iter(range(10**6))
+    some = combine({"tonic": (rules.ends_on_tonic, 1.0), "half": (lambda p: math.nan if next(seen) % 2 else 1.0, 1.0)})
+    result = tune(base, some, tmp_path / "d", small(rounds=1), pieces=pieces, progress=False)
+    assert result["history"][0]["reward_nan_takes"] == {"half": 4}
+
+
 def test_cli_tune_and_adversarial(base, tmp_path, capsys):
     from tunesmith.cli import main
 

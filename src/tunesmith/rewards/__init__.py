@@ -49,7 +49,8 @@ def registry() -> dict[str, Reward]:
 
 class Weighted:
     """Several rewards as one: the weighted sum of each one's value (NaN counts as 0).
-    `last` keeps the latest per-part values (the solver logs them)."""
+    `last` keeps the latest per-part values (the solver logs them), `last_nan` the parts that gave
+    NaN for the latest piece (the solver refuses a part that scores no take of its first round)."""
 
     def __init__(self, parts: dict[str, tuple[Reward, float]]):
         if not parts:
@@ -61,11 +62,15 @@ class Weighted:
                 raise ValueError(f"reward {name!r}: weight must be a finite number, got {w!r}")
         self.parts = parts
         self.last: dict[str, float] = {}
+        self.last_nan: set[str] = set()
 
     def values(self, piece: Piece) -> dict[str, float]:
         out = {}
+        self.last_nan = set()
         for name, (fn, _) in self.parts.items():
             v = float(fn(piece))
+            if math.isnan(v):
+                self.last_nan.add(name)
             out[name] = 0.0 if math.isnan(v) else v
         return out
 

@@ -184,10 +184,18 @@ def policy_gradient_step(
 def _scored(reward: Callable, pieces: Sequence[Piece]) -> tuple[list[float], dict[str, Any]]:
     """Each piece's reward, and the round's mean of each part of a combined reward ("reward_parts")
     and of each metric of a criteria file ("criteria_metrics"): the log shows which moved, not the
-    total alone."""
-    values, sums, metrics, counts = [], {}, {}, {}
+    total alone; and how many takes the reward or each part scored NaN ("reward_nan_takes", counted
+    as 0). An infinite reward is refused."""
+    values, sums, metrics, counts, nan = [], {}, {}, {}, {}
     for p in pieces:
-        values.append(float(reward(p)))
+        value = float(reward(p))
+        if math.isinf(value):
+            raise ValueError(f"the reward gave {value} for a take; a reward is a finite number, or NaN where it has none")
+        values.append(value)
+        for name in ["reward"] if math.isnan(value) else []:
+            nan[name] = nan.get(name, 0) + 1
+        for name in getattr(reward, "last_nan", None) or ():
+            nan[name] = nan.get(name, 0) + 1
         for name, v in (getattr(reward, "last", None) or {}).items():
             sums[name] = sums.get(name, 0.0) + v
             fn = reward.parts[name][0] if hasattr(reward, "parts") else None
@@ -204,6 +212,8 @@ def _scored(reward: Callable, pieces: Sequence[Piece]) -> tuple[list[float], dic
         for (name, metric), v in metrics.items():
             grouped.setdefault(name, {})[metric] = round(v / counts[(name, metric)], 5)
         out["criteria_metrics"] = grouped
+    if nan:
+        out["reward_nan_takes"] = nan  # how many takes each part (or the whole reward) could not score
     return values, out
 
 
@@ -252,7 +262,20 @@ def tune(
     maximum-likelihood steps and stateful rewards (default: the corpus' shippable pieces of the styles).
     `out_dir` must not hold a model or a run already (FileExistsError), unless `resume` (continue
     its checkpoint: the same config, base and rewards) or `force` (remove the old run first).
-    Returns a summary (rounds, last reward, KL, NLL, seconds per round, takes per second)."""
+    Returns a summary (rounds, last reward, KL, NLL, seconds per round, takes per second). A run
+    that fails before it saved anything leaves no folder it made."""
+    out = Path(out_dir)
+    made = not out.exists()
+    try:
+        return _tune(base, reward, out, config, pieces=pieces, resume=resume, progress=progress,
+                     interrupt_at=interrupt_at, log=log, method=method, force=force)  # fmt: skip
+    except BaseException:
+        if made and out.is_dir() and not any(out.iterdir()):
+            out.rmdir()  # an empty --out had been left, as if a run were there to resume
+        raise
+
+
+def _tune(base, reward, out: Path, config, *, pieces, resume, progress, interrupt_at, log, method, force) -> dict[str, Any]:
     from tunesmith import pretrained
     from tunesmith.progress import progress_bar
     from tunesmith.progress import say as say_beside_bar
@@ -266,7 +289,6 @@ def tune(
         from tunesmith.rewards import resolve
 
         reward = resolve([reward] if isinstance(reward, str) else list(reward))
-    out = Path(out_dir)
     check_out_folder(out, resume=resume, force=force)
     if out.is_dir():
         from tunesmith.paths import remove_stale_temps
@@ -375,6 +397,7 @@ def tune(
         atomic_write_text(out / TUNE_LOG, json.dumps({"tuning": tuning_record(), "history": history}, indent=1) + "\n")
 
     bar = progress_bar(total=config.rounds, initial=round_, disable=not progress, desc=method, unit="round")
+    first_round = round_ + 1  # this run's first round (after a resume, the one after the files' last)
     nll = history[-1].get("heldout_nll") if history else None
     try:
         while round_ < config.rounds:
@@ -390,6 +413,11 @@ def tune(
                 if hasattr(obj, "observe"):
                     observed[name] = obj.observe(pieces_now, round_)
             values, parts = _scored(reward, pieces_now)
+            blind = sorted(k for k, n in parts.get("reward_nan_takes", {}).items() if n == len(pieces_now))
+            if blind and round_ == first_round:
+                # a reward that scores nothing would tune toward the reference alone, silently
+                raise ValueError(f"round {round_}: the reward {', '.join(repr(b) for b in blind)} gave no number (NaN) "
+                                 f"for any of the {len(pieces_now)} takes; nothing was tuned")  # fmt: skip
             r = torch.tensor([0.0 if math.isnan(v) else v for v in values])
             ml = None
             if config.ml_coef > 0 and train_data is not None and len(train_data):
