@@ -14,6 +14,7 @@ import pytest
 
 from tunesmith import limits
 from tunesmith.inputs import InputError, read_file
+from tunesmith.limits import LimitError
 from tunesmith.score import KeySignature, Note, Piece, Tempo, TimeSignature, Track
 
 pytestmark = pytest.mark.filterwarnings("ignore:skipped ABC tune")
@@ -107,7 +108,9 @@ def test_a_note_outside_midis_range_is_refused_by_co_create(tmp_path, kind):
         data = musicxml_bytes(_piece([Note(60 + i, float(i), 1.0) for i in range(4)]))
         path = tmp_path / "high.musicxml"
         path.write_bytes(data.replace(b"<octave>4</octave>", b"<octave>99</octave>", 1))
-    with pytest.raises(InputError, match=rf"high\.{kind}: 1 note\(s\) lie outside MIDI's pitch range"):
+    # (MusicXML's octave 99 is refused as it is read, before music21: session 42)
+    said = r"1 note\(s\) lie outside MIDI's pitch range" if kind == "abc" else r"<octave> 99 is out of range \(0\.\.9\)"
+    with pytest.raises((InputError, LimitError), match=rf"high\.{kind}: {said}"):
         load_piece(path)
 
 

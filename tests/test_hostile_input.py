@@ -126,7 +126,7 @@ def test_multi_tune_abc_bad_tune_is_a_problem_line_in_the_build(tmp_path):
         ("<divisions>1</divisions>", "<divisions>0</divisions>", r"<divisions> 0 is out of range"),
         ("<duration>1</duration>", "<duration>1e300</duration>", r"<duration> 1e300 is out of range"),
         # read as a note at -1 beats: it failed the take's writers after the work, naming an internal id
-        ("<duration>1</duration>", "<duration>-1</duration>", r"a note at -1 beats lasting 1 in part .*: a negative or zero duration"),
+        ("<duration>1</duration>", "<duration>-1</duration>", r"a note's <duration> is -1; a note lasts a positive number"),
     ],
 )
 def test_musicxml_declared_extent_refused(tmp_path, old, new, message):

@@ -67,7 +67,7 @@ from tunesmith.reading import (  # noqa: F401  (the public names, re-exported)
     read,
     style_from_sidecar,
 )
-from tunesmith.remarks import cycle_ends_open
+from tunesmith.remarks import chords_left_over, cycle_ends_open
 from tunesmith.score import Piece, meter_of
 from tunesmith.take import Take, out_stem, write_takes
 
@@ -169,9 +169,7 @@ def compose(
         if clash:
             notes.append(clash)
     if request.chords:
-        open_end = cycle_ends_open(request)
-        if open_end:
-            notes.append(open_end)
+        notes += [line for line in (chords_left_over(request), cycle_ends_open(request)) if line]
     narrow = _narrow_range_note(request)
     if narrow:
         notes.append(narrow)

@@ -79,8 +79,10 @@ def read_decoding(folder: Path) -> dict:
     from tunesmith.score import STYLES
 
     file = Path(folder) / DECODING_FILE
-    if not file.is_file():
+    if not file.exists():
         return {}
+    if not file.is_file():  # a pipe or a device had been taken as no file: the model's defaults, unsaid
+        raise ValueError(f"{file}: not a regular file (a folder, pipe, device or socket); a decoding file is JSON")
     if file.stat().st_size > 100_000:
         raise ValueError(f"{file}: too large for a decoding file")
     try:

@@ -381,7 +381,8 @@ def check_musicxml_tree(where: str, root) -> None:
             value = float((el.text or "").strip())
         except ValueError:
             raise LimitError(f"{where}: <divisions> {str(el.text)[:20]!r} is not a number") from None
-        if not 0 < value <= limit("MAX_DIVISIONS"):
+        # (a tenth of a millionth had failed in music21 as "ZeroDivisionError: float division by zero")
+        if not 1 <= value <= limit("MAX_DIVISIONS"):
             raise LimitError(f"{where}: <divisions> {str(el.text).strip()[:20]} is out of range "
                              f"(1..{_fmt(limit('MAX_DIVISIONS'))})")
     # a <duration> is in divisions; divisions >= 1, so its value bounds the beats from above
@@ -393,6 +394,55 @@ def check_musicxml_tree(where: str, root) -> None:
             raise LimitError(f"{where}: <duration> {str(el.text)[:20]!r} is not a number") from None
         if not math.isfinite(value) or abs(value) > longest:
             raise LimitError(f"{where}: <duration> {str(el.text).strip()[:20]} is out of range")
+    _check_musicxml_values(where, root)
+
+
+# What music21 had refused in its own words ("ZeroDivisionError", "PitchException: Cannot make a
+# step out of 'H'", "cannot convert float NaN to integer") or read as no notes (<octave>99).
+TRANSPOSE_RANGES = {"chromatic": 24, "diatonic": 14, "octave-change": 4}
+
+
+def _number(where: str, tag: str, text: str | None) -> float:
+    try:
+        value = float((text or "").strip())
+    except ValueError:
+        raise LimitError(f"{where}: <{tag}> {str(text).strip()[:20]!r} is not a number") from None
+    if not math.isfinite(value):
+        raise LimitError(f"{where}: <{tag}> {str(text).strip()[:20]} is not a number")
+    return value
+
+
+def _check_musicxml_values(where: str, root) -> None:
+    """Each note's length, pitch name and octave, each tempo mark and each transposition."""
+    for note in root.iter("note"):
+        duration = note.find("duration")
+        if duration is not None and note.find("grace") is None and _number(where, "duration", duration.text) <= 0:
+            raise LimitError(f"{where}: a note's <duration> is {duration.text.strip()[:20]}; a note lasts a positive "
+                             "number of divisions (a grace note says <grace/>)")  # fmt: skip
+    for tag in ("backup", "forward"):
+        for el in root.iter(tag):
+            duration = el.find("duration")
+            if duration is not None and _number(where, "duration", duration.text) < 0:
+                raise LimitError(f"{where}: a <{tag}> of {duration.text.strip()[:20]} divisions; it moves by a length, "
+                                 "which is not negative")  # fmt: skip
+    for el in root.iter("step"):
+        if (el.text or "").strip() not in tuple("ABCDEFG"):
+            raise LimitError(f"{where}: <step> {str(el.text).strip()[:20]!r} is not a note name (A to G)")
+    for el in root.iter("octave"):
+        if not 0 <= _number(where, "octave", el.text) <= 9:
+            raise LimitError(f"{where}: <octave> {str(el.text).strip()[:20]} is out of range (0..9)")
+    for el in root.iter("sound"):
+        tempo = el.get("tempo")
+        if tempo is not None:
+            qpm = _number(where, "sound tempo", tempo)
+            if not 0 <= qpm <= limit("MAX_TEMPO_QPM"):  # 0 is no tempo (music21 reads past it)
+                raise LimitError(f"{where}: tempo of {qpm:g} quarter notes a minute is out of range "
+                                 f"({_fmt(limit('MIN_TEMPO_QPM'))}..{_fmt(limit('MAX_TEMPO_QPM'))})")
+    for transpose in root.iter("transpose"):
+        for tag, most in TRANSPOSE_RANGES.items():
+            el = transpose.find(tag)
+            if el is not None and abs(_number(where, tag, el.text)) > most:
+                raise LimitError(f"{where}: <transpose> <{tag}> {el.text.strip()[:20]} is out of range (-{most}..{most})")
 
 
 # ---------------------------------------------------------------------------- MIDI

@@ -1,10 +1,22 @@
 """What the musician should know about a take, in words: the lines the CLI prints as notes, a
 take's JSON keeps and the studio shows beside it (`take_remarks`), and the checks of a request
-that produce some of them (`cycle_ends_open`). Split from `tunesmith.api`, which calls them."""
+that produce some of them (`cycle_ends_open`, `chords_left_over`). Split from `tunesmith.api`, which calls them."""
 
 from __future__ import annotations
 
 from typing import Any
+
+
+def chords_left_over(request: Any) -> str | None:
+    """A line when more chords are given than the take has bars: those after the last bar are not
+    heard (they had been dropped without a word)."""
+    chords, bars = list(request.chords or []), request.bars
+    if len(chords) <= bars:
+        return None
+    rest = chords[bars:]
+    shown = " ".join(rest[:8]) + (" ..." if len(rest) > 8 else "")
+    return (f"{len(chords)} chords for {bars} bars: the last {len(rest)} ({shown}) are not used; ask for "
+            f"{len(chords)} bars to hear them all")
 
 
 def cycle_ends_open(request: Any) -> str | None:

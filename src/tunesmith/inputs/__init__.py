@@ -205,13 +205,26 @@ def read_file(path: str | os.PathLike, **kw: object) -> list[Piece]:
         if p.name in text and "\n" not in text.replace(p.name, "").strip():  # (a newline in the name is the name's)
             raise  # InputError / LimitError: one line that names the file
         # a library's ValueError ("negative seek value" from zipfile, ...): one line naming the file
-        detail = (text.splitlines() or [""])[0]
-        raise InputError(f"{p}: cannot be read as {kind} ({type(e).__name__}{': ' + detail[:200] if detail else ''})") from e
+        raise InputError(f"{p}: cannot be read as {kind} ({why_in_words(e)})") from e
     except (FileNotFoundError, MemoryError):
         raise  # MemoryError: a corpus worker is retired
     except Exception as e:  # noqa: BLE001 - RecursionError, library TypeErrors...: one line naming the file
-        detail = str(e).splitlines()[0] if str(e) else ""
-        raise InputError(f"{p}: cannot be read as {kind} ({type(e).__name__}{': ' + detail[:200] if detail else ''})") from e
+        raise InputError(f"{p}: cannot be read as {kind} ({why_in_words(e)})") from e
+
+
+def why_in_words(e: BaseException, *, named: bool = True) -> str:
+    """A reader's exception as the end of a one-line message: what Python says of a number too long
+    or infinite said in the file's terms, anything else as "TypeName: its first line" (`named`) or
+    its first line alone."""
+    text = str(e)
+    if isinstance(e, ValueError) and "integer string conversion" in text:
+        return "a number in it is thousands of digits long"  # Python: "Exceeds the limit (4300 digits) ..."
+    if isinstance(e, OverflowError | ValueError) and ("infinity" in text or "NaN" in text):
+        return "a number in it is infinite or not a number"  # "cannot convert float infinity to integer"
+    detail = (text.splitlines() or [""])[0]
+    if not named:
+        return detail[:200]
+    return f"{type(e).__name__}{': ' + detail[:200] if detail else ''}"
 
 
 def played_repeat_labels(piece: Piece) -> list[str]:
@@ -228,4 +241,5 @@ def list_inputs(folder: str | os.PathLike) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in READERS)
 
 
-__all__ = ["READERS", "InputError", "check_local_file", "read_file", "sniff", "list_inputs", "played_repeat_labels"]
+__all__ = ["READERS", "InputError", "check_local_file", "read_file", "sniff", "list_inputs", "played_repeat_labels",
+           "why_in_words"]

@@ -313,7 +313,9 @@ def read_kern(path: str | os.PathLike, *, source: str = "", style: str = "", lic
         piece = parse_kern(text, piece_id=stem, work_id=stem, path=str(p), source=source, style=style,
                            license=license, meta={"file": p.name})
     except (ValueError, IndexError, ZeroDivisionError) as e:
-        raise InputError(f"{p}: malformed **kern ({e})") from e
+        from . import why_in_words
+
+        raise InputError(f"{p}: malformed **kern ({why_in_words(e, named=False)})") from e
     if not piece.title:
         piece.title = name_text(p.stem).replace("_", " ")
     if not piece.tracks:

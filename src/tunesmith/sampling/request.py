@@ -506,6 +506,9 @@ class ComposeRequest:
         if self.chords is not None:
             if isinstance(self.chords, str):
                 self.chords = self.chords.replace("|", " ").split()
+            if len(self.chords) > MAX_REQUEST_BARS:  # before each is parsed: a megabyte of chords had taken 7 s
+                raise ValueError(f"{len(self.chords):,} chords, more than the {MAX_REQUEST_BARS} bars a take may "
+                                 "have: give one chord a bar")  # fmt: skip
             self.chords = [str(c) for c in self.chords]
             if not self.chords:
                 self.chords = None
