@@ -172,3 +172,50 @@ def test_takes_over_given_chords_sit_on_them_more_with_the_levers(monkeypatch):
     monkeypatch.setattr(automaton, "CLASH_PENALTIES", {})
     monkeypatch.setattr(automaton, "NONCHORD_LEAP_PENALTIES", {})
     assert with_levers > on_chord_tones() + 0.03
+
+
+@pytest.mark.parametrize("style", ["pop", "jazz", "folk"])
+def test_the_form_repeats_a_bar_only_where_its_melody_fits_the_new_bars_chord(style):
+    """Bar 1's melody, C E G over C, may come back over C or Am (E and C: two thirds of its time),
+    not over F# (none of it); without given chords the form repeats as planned."""
+    from tunesmith.sampling.automaton import COPY_FIT_SHARES
+
+    assert COPY_FIT_SHARES[style] > 0
+    for chords, fits in ((["C", "C"], True), (["C", "Am"], True), (["C", "F#"], False)):
+        auto = _constrainer(style, chords)
+        auto.melody_by_bar = [[(60, TICKS_PER_BEAT), (64, TICKS_PER_BEAT), (67, 2 * TICKS_PER_BEAT)], []]
+        auto.bar = 1
+        assert auto._copy_fits(0) is fits, chords
+    auto = _constrainer(style, None)
+    auto.melody_by_bar, auto.bar = [[(60, TICKS_PER_BEAT)], []], 1
+    assert auto._copy_fits(0)
+
+
+def test_a_take_over_chords_repeats_no_bar_under_a_chord_it_does_not_fit(monkeypatch):
+    """End to end, pop in AABA over a loop whose second A changes chords: every bar the form repeats
+    sits at least the style's share of its time on its own chord's tones; without the rule some do not."""
+    import tunesmith
+    from tunesmith.harmony import chord_pitch_classes
+    from tunesmith.sampling import automaton
+
+    loop = ["C", "Am", "F", "G", "C", "F#m", "B7", "Em", "C", "Am", "F", "G", "C", "Am", "G", "C"]
+
+    def worst_repeat(seed: int) -> float:
+        piece = tunesmith.compose("pop", key="C", chords=" ".join(loop), bars=16, form="AABA", seed=seed,
+                                  check=False).piece
+        bars, notes = piece.bars(), piece.melody().notes
+        def melody(b):
+            return [(n.pitch, n.onset - bars[b], n.duration) for n in notes if bars[b] <= n.onset < bars[b] + 4]
+        worst = 1.0
+        for b in range(4, 16):
+            for a in range(b):
+                if melody(a) and melody(a) == melody(b) and a % 4 == b % 4:
+                    tones = chord_pitch_classes(loop[b])
+                    share = sum(d for p, _, d in melody(b) if p % 12 in tones) / sum(d for *_, d in melody(b))
+                    worst = min(worst, share)
+        return worst
+
+    least = automaton.COPY_FIT_SHARES["pop"]
+    assert min(worst_repeat(s) for s in range(6)) >= least - 1e-9
+    monkeypatch.setattr(automaton, "COPY_FIT_SHARES", {})
+    assert min(worst_repeat(s) for s in range(6)) < least
