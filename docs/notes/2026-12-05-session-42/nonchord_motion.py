@@ -64,14 +64,19 @@ def summary(rows) -> str:
             f"mean interval {into.mean():.2f}; notes {len(r)}")
 
 
-def main():
-    style, split, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    args = sys.argv[4:]
+def apply_sets(style: str, args: list[str]) -> None:
+    """Each `--set TABLE=VALUE` of `args` into `automaton.TABLE[style]` (floats joined by / a tuple)."""
     for i, a in enumerate(args):
         if a == "--set":
             table, value = args[i + 1].split("=")
             parts = tuple(float(x) for x in value.split("/"))
             getattr(automaton, table)[style] = parts if len(parts) > 1 else parts[0]
+
+
+def main():
+    style, split, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    args = sys.argv[4:]
+    apply_sets(style, args)
     jobs = tunes_and_chords(style, split, n, shippable="--shippable" in args)
     model = tunesmith.load_model("default")
     real, takes = [], []

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import tunesmith
 from tunesmith.harmony import chord_pitch_classes
-from tunesmith.sampling import automaton
 from tunesmith.tokenizer import spell_name
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "2026-12-04-session-41"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from nonchord_motion import apply_sets  # noqa: E402
 from real_chords import tunes_and_chords  # noqa: E402
 
 
@@ -39,11 +40,7 @@ def held_over(piece, end):
 def main():
     style, split, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
     args = sys.argv[4:]
-    for i, a in enumerate(args):
-        if a == "--set":
-            table, value = args[i + 1].split("=")
-            parts = tuple(float(x) for x in value.split("/"))
-            getattr(automaton, table)[style] = parts if len(parts) > 1 else parts[0]
+    apply_sets(style, args)
     model = tunesmith.load_model("default")
     real, takes = [0, 0, 0], [0, 0, 0]
     for i, (piece, figures, meter, bars, _scale) in enumerate(tunes_and_chords(style, split, n, shippable="--shippable" in args)):

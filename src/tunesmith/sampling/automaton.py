@@ -111,11 +111,11 @@ CLASH_PENALTIES: dict[str, float] = {"pop": 2.0, "jazz": 2.0, "folk": 2.0}
 NONCHORD_LEAP_PENALTIES: dict[str, tuple[float, float]] = {"folk": (1.0, 1.0), "pop": (1.0, 0.0), "jazz": (1.0, 0.0)}
 # - per style, what a lead sheet melody note's length loses for holding it over the barline into a
 #   bar whose chord it is not a tone of (F held into D7). Over the shippable training tunes' chords
-#   the takes had held 0.36 / 0.50 of their notes held over a barline into such a chord (pop / jazz;
-#   3.9 / 4.3 per 100 bars), the tunes 0.15 / 0.25 (1.6 / 2.6 per 100 bars); with 2: 0.20 / 0.32
-#   (1.6 / 2.0), chord tones, steps and intervals as they were (tied_into.py in the same folder).
-#   Folk's tunes and takes hold almost nothing over a barline.
-HELD_INTO_PENALTIES: dict[str, float] = {"pop": 2.0, "jazz": 2.0}
+#   (with `COPY_FIT_SHARES` below) the takes had held 0.29 / 0.49 of their notes held over a barline
+#   into such a chord (pop / jazz; 2.8 / 3.3 per 100 bars), the tunes 0.15 / 0.25 (1.6 / 2.6 per 100
+#   bars); with 1: 0.13 / 0.32 (0.9 / 1.6); with 2, 0.09 / 0.20, and fewer notes held over at all
+#   (tied_into.py in the same folder). Folk's tunes and takes hold almost nothing over a barline.
+HELD_INTO_PENALTIES: dict[str, float] = {"pop": 1.0, "jazz": 1.0}
 # - per style, the least share of a bar's melody time on tones of a later bar's chord for the form to
 #   repeat that bar there (`Constrainer._copy_fits`): the form had repeated a bar's melody under
 #   whatever chord the musician gave the later bar (G A B A E F over F again over Dm; a held E over C
