@@ -190,6 +190,12 @@ class _CoConstrainer(Constrainer):
         other.degree_time = self.degree_time.copy()
         other.dur_counts = self.dur_counts.copy()
         other.last_length_class = list(self.last_length_class)
+        # (these had been shared: a proposal's forced melody was written into every other's bar)
+        other.bar_melody = list(self.bar_melody)
+        other.melody_by_bar = [list(b) for b in self.melody_by_bar]
+        other.opening_melody = list(self.opening_melody)
+        other.quick_run = list(self.quick_run)
+        other.voice_pitch_time = self.voice_pitch_time.copy()
         other.guard = copy.deepcopy(self.guard)
         if self.vl is self.guard:
             other.vl = other.guard
