@@ -407,6 +407,29 @@ def cmd_rater(a) -> dict:
     if a.novelty > 0:
         reward = combine({"preferences": (reward, 1.0), "novelty": (RoundNovelty(), a.novelty)})
     res = tune(a.base, reward, a.out, _rater_config(a), pieces=(train, valid), progress=True)
+    chosen = None
+    if a.final_seeds > 1:
+        # best of K final tunings (other tune seeds, the same reward and frozen reference), chosen by
+        # the learned reward alone (`pref`, without novelty) on fresh takes at a seed no blind pair
+        # uses (31): the hidden taste is never consulted
+        scorer = WinProbability(pref, pool, a.bounded_scale) if a.bounded else pref
+        def learned(folder) -> float:
+            m, t, _ = load(folder)
+            return float(np.mean([scorer(x.piece) for x in takes_of(m, t, a.style, 96, a.bars, 31).takes]))
+        runs = [(learned(a.out), a.out, res)]
+        for k in range(1, a.final_seeds):
+            folder = f"{a.out}_seed{k}"
+            cfg = dataclasses.replace(_rater_config(a), seed=a.tune_seed + 1000 * k)
+            r = tune(a.base, reward, folder, cfg, pieces=(train, valid), progress=True, force=True)
+            runs.append((learned(folder), folder, r))
+        best = max(runs, key=lambda x: x[0])
+        chosen = {"learned_reward": [round(x[0], 4) for x in runs], "folders": [x[1] for x in runs], "kept": best[1]}
+        if best[1] != a.out:  # the kept run becomes --out
+            import shutil
+
+            shutil.rmtree(a.out)
+            shutil.copytree(best[1], a.out)
+        res = best[2]
     tuned, tok2, _ = load(a.out)
     base_takes = [t.piece for t in takes_of(model, tok, a.style, a.blind, a.bars, 11).takes]
     tuned_takes = [t.piece for t in takes_of(tuned, tok2, a.style, a.blind, a.bars, 11).takes]
@@ -418,6 +441,7 @@ def cmd_rater(a) -> dict:
         "reward_model": report,
         "pairs": a.pairs,
         "rating_stages": stages,
+        "final_runs": chosen,
         "minutes_rating_and_fit": round((t_fit - t0) / 60, 2),
         "blind_pairs": n,
         "tuned_win_rate": round(k / n, 4),
@@ -582,6 +606,9 @@ def main(argv=None) -> int:
                                       help="the simulated rater's hidden taste (smooth: the one the recipe was "
                                       "developed with; lively, dark, arch: tastes it was not)")  # fmt: skip
     sub.choices["rater"].add_argument("--blind", type=int, default=200)
+    sub.choices["rater"].add_argument("--final-seeds", type=int, default=1,
+                                      help="tune the final model K times (other seeds) and keep the one the learned "
+                                           "reward scores highest on fresh takes")  # fmt: skip
     sub.choices["rater"].add_argument("--method", choices=["reinforce", "dpo"], default="reinforce")
     sub.choices["rater"].add_argument("--novelty", type=float, default=0.0,
                                       help="weight of the novelty reward beside the preference model (0: none)")
