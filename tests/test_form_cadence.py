@@ -989,6 +989,19 @@ def test_chorale_voices_keep_to_the_sixteenth_grid(model, tok):
     assert not off, off[:5]
 
 
+def test_a_jigs_note_that_starts_between_eighths_ends_on_one(model, tok):
+    """A lone sixteenth had put a jig's next notes a sixteenth off its eighths for two bars (a
+    quarter struck on the second sixteenth): a folk note in 6/8 that starts between two eighths ends
+    on an eighth (a pair of sixteenths, a dotted eighth and a sixteenth). The untrained model here
+    draws lengths at random, so it tries every kind."""
+    takes = [t for seed in (1, 2) for t in generate(model, tok, ComposeRequest(style="folk", key="D", meter="6/8",
+                                                                              bars=8, seed=seed), n=12)]  # fmt: skip
+    between = [n for take in takes for n in take.piece.melody().notes if abs(n.onset * 2 - round(n.onset * 2)) > 1e-6]
+    assert between  # sixteenths are still written
+    off = [(n.onset, n.duration) for n in between if abs((n.onset + n.duration) * 2 - round((n.onset + n.duration) * 2)) > 1e-6]
+    assert not off, off[:5]
+
+
 def test_over_given_chords_that_leave_the_key_the_last_note_is_a_tone_of_the_last_chord(model, tok):
     """--key Ab with the chords C Am F G: no degree of A-flat major is in the G chord, and the
     melody had ended on A-flat over G (a flat ninth). It ends on a tone of the last chord."""

@@ -1370,6 +1370,10 @@ class Constrainer:
                 on_grid = (self.note_pos + t.dur_ticks[durs - t.durs[0]]) % t.rhythm_grid == 0
                 if on_grid.any():
                     durs = durs[on_grid]
+            if t.eighth_return and self.note_pos % t.eighth_return:  # (`_Tables.eighth_return`)
+                back = (self.note_pos + t.dur_ticks[durs - t.durs[0]]) % t.eighth_return == 0
+                if back.any():
+                    durs = durs[back]
             if t.compound_beat is not None:
                 fits = compound_fits(self.note_pos, t.dur_ticks[durs - t.durs[0]], t.compound_beat)
                 if fits.any():

@@ -227,6 +227,12 @@ class _Tables:
         compound = request.meter.endswith("/8") and int(request.meter.split("/")[0]) % 3 == 0
         default_grid = 3 if request.style == "chorale" or (request.style == "folk" and compound) else 0
         self.rhythm_grid = int(getattr(request, "rhythm_grid", 0) or 0) or default_grid
+        # ... and a folk note in a compound meter that starts on a sixteenth between two eighths ends on
+        # an eighth: a lone sixteenth had put a jig's next notes a sixteenth off its eighths for two bars
+        # (G at a sixteenth's offset, then E, A, F# a quarter, each across an eighth). 6/8 Nottingham
+        # tunes: 107 notes start between eighths in 2,799 bars, 6 of them end between eighths too;
+        # takes 8 of 121 (docs/notes/2026-12-05-session-42/off_grid.py)
+        self.eighth_return = _EIGHTH if request.style == "folk" and compound else 0
         self.chord_every_bar = chord_every_bar and request.layout == "lead"
         # no chord symbols at all: the melody alone (`chords_from="none"`)
         self.no_chords = request.layout == "lead" and not request.chords and getattr(request, "chords_from", None) == "none"
