@@ -219,3 +219,25 @@ def test_a_take_over_chords_repeats_no_bar_under_a_chord_it_does_not_fit(monkeyp
     assert min(worst_repeat(s) for s in range(6)) >= least - 1e-9
     monkeypatch.setattr(automaton, "COPY_FIT_SHARES", {})
     assert min(worst_repeat(s) for s in range(6)) < least
+
+
+@pytest.mark.parametrize("style", ["pop", "jazz", "folk"])
+def test_a_minor_keys_raised_seventh_or_sixth_loses_under_a_chord_holding_the_natural_one(style):
+    """In A minor: G# under G (or Em7) and F# under F lose the style's clash penalty, anywhere in the
+    bar; G# under E7 and F# under D, whose own tones they are, do not."""
+    from tunesmith.sampling import _NPOS, ComposeRequest, Constrainer, compose_tables
+    from tunesmith.sampling.automaton import CLASH_PENALTIES
+    from tunesmith.tokenizer import Tokenizer
+
+    def bias_at(chord: str, pc: int, mode: str = "minor") -> float:
+        request = ComposeRequest(style=style, key="A", mode=mode, meter="4/4", bars=4, chords=[chord], pickup=0)
+        auto = Constrainer(compose_tables(Tokenizer(), request, 512), 0)
+        auto.state, auto.v, auto.bar, auto.note_pos = _NPOS, 0, 1, TICKS_PER_BEAT // 2
+        bias = auto.given_chord_bias()
+        return 0.0 if bias is None else float(bias[auto.t.pitch_real % 12 == pc][0])
+
+    penalty = CLASH_PENALTIES[style]
+    assert bias_at("G", 8) == bias_at("Em7", 8) == bias_at("F", 6) == -penalty  # G#, G#, F#
+    assert bias_at("E7", 8) >= 0 and bias_at("D", 6) >= 0 and bias_at("Am", 8) == 0.0
+    # in A major G# is the scale's own 7th: under G it loses once, for the G outside the key
+    assert bias_at("G", 8, "major") == -penalty

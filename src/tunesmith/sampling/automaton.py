@@ -365,6 +365,16 @@ class Constrainer:
             out = gain * in_chord
         if penalty and outside:
             out = _plus(out, -penalty * (_semitone_from(pcs, outside) & ~in_chord))
+        if penalty and t.minor and not t.modal:
+            # a minor key's raised 7th or 6th against a chord that holds the natural one (G# over G
+            # or Em7, C# over C in E minor): the same clash, the other way round. Minor training
+            # tunes' chords (all licences, raised_in_minor.py in docs/notes/2026-12-05-session-42):
+            # time on it folk 0.0027 -> 0.0004 (tunes 0), pop 0.0052 -> 0.0017 (0.0037), jazz
+            # 0.0098 -> 0.0030 (0.0029); the songwriter helper had heard it over "Am F C G"
+            raised = [up for up, natural in ((t.leading_pc, t.subtonic_pc), ((t.leading_pc - 2) % 12, (t.subtonic_pc - 2) % 12))
+                      if natural in tones and up not in tones]  # fmt: skip
+            if raised:
+                out = _plus(out, -penalty * np.isin(pcs, raised))
         last = self.melody_last
         if last is not None and (leap_into or (leap_out and self.melody_outside_chord)):
             leap = np.abs(t.pitch_real - last) > 2
