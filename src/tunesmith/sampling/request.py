@@ -369,6 +369,19 @@ def phrase_cadences(bar_cadence: list[str | None], sections: list[tuple[str, boo
     return out
 
 
+def chords_per_bar(text: str) -> list[str]:
+    """'Dm7 G7 Cmaj7' or 'Dm7 | G7 | Cmaj7' -> one figure per bar. A bar between bar lines that
+    holds more than one chord is refused: a bar takes one chord, and 'Bb G7 | Cm7 F7' had become
+    four bars without a word, the harmony moving half as fast as written."""
+    if "|" in text:
+        bars = [b.split() for b in text.split("|") if b.split()]
+        for i, figures in enumerate(bars, 1):
+            if len(figures) > 1:
+                raise ValueError(f"chords: bar {i} ({' '.join(figures)}) holds {len(figures)} chords; a bar takes one "
+                                 "chord: give each chord its own bar (and twice the bars), or one chord a bar")  # fmt: skip
+    return text.replace("|", " ").split()
+
+
 @dataclass
 class ComposeRequest:
     """What to compose. Validated at construction: ValueError names the contradiction."""
@@ -505,7 +518,7 @@ class ComposeRequest:
         self.voice_ranges()  # raises when too narrow
         if self.chords is not None:
             if isinstance(self.chords, str):
-                self.chords = self.chords.replace("|", " ").split()
+                self.chords = chords_per_bar(self.chords)
             if len(self.chords) > MAX_REQUEST_BARS:  # before each is parsed: a megabyte of chords had taken 7 s
                 raise ValueError(f"{len(self.chords):,} chords, more than the {MAX_REQUEST_BARS} bars a take may "
                                  "have: give one chord a bar")  # fmt: skip
