@@ -254,3 +254,17 @@ def test_a_bar_of_two_chords_between_bar_lines_is_refused_not_spread_over_two_ba
         parse_chords("Bb | Cm7 F7")
     assert parse_chords("| Bb | G7 | Cm7 | F7 |") == ["Bb", "G7", "Cm7", "F7"]
     assert ComposeRequest(style="jazz", chords="Bb G7 Cm7 F7", bars=4).chords == ["Bb", "G7", "Cm7", "F7"]
+
+
+@pytest.mark.parametrize("style", ["pop", "jazz", "folk"])
+def test_striking_the_note_before_again_loses_the_styles_penalty(style):
+    from tunesmith.sampling import _NPOS
+    from tunesmith.sampling.automaton import GIVEN_REPEAT_PENALTIES
+
+    auto = _constrainer(style, ["C", "F"])
+    auto.state, auto.v, auto.bar, auto.note_pos = _NPOS, 0, 0, TICKS_PER_BEAT // 2
+    auto.melody_recent = [64]  # E, a tone of C
+    bias = auto.given_chord_bias()
+    at = {p: 0.0 if bias is None else float(bias[auto.t.pitch_real == p][0]) for p in (64, 67)}
+    assert at[64] == -GIVEN_REPEAT_PENALTIES.get(style, 0.0) and at[67] == 0.0
+    assert _constrainer(style, None).given_chord_bias() is None
