@@ -192,9 +192,7 @@ def _scored(reward: Callable, pieces: Sequence[Piece]) -> tuple[list[float], dic
         if math.isinf(value):
             raise ValueError(f"the reward gave {value} for a take; a reward is a finite number, or NaN where it has none")
         values.append(value)
-        for name in ["reward"] if math.isnan(value) else []:
-            nan[name] = nan.get(name, 0) + 1
-        for name in getattr(reward, "last_nan", None) or ():
+        for name in (["reward"] if math.isnan(value) else []) + sorted(getattr(reward, "last_nan", None) or ()):
             nan[name] = nan.get(name, 0) + 1
         for name, v in (getattr(reward, "last", None) or {}).items():
             sums[name] = sums.get(name, 0.0) + v
