@@ -380,9 +380,14 @@ def cmd_rater(a) -> dict:
     first = a.pairs if a.rating_rounds == 1 else int(round(a.pairs * a.first_share))
     pairs = rate(first, pool, pool)
     stages = []
-    if a.rating_rounds == 2:
+    # --rating-rounds 3: the pairs after the first are split between two such stages, the second
+    # stage's drawn from a tuning toward the reward refitted on the first two stages' pairs
+    later = a.pairs - first
+    sizes = [later // (a.rating_rounds - 1) + (1 if k < later % (a.rating_rounds - 1) else 0)
+             for k in range(a.rating_rounds - 1)] if a.rating_rounds > 1 else []  # fmt: skip
+    for k, rest in enumerate(sizes, 1):
         pref1, report1 = fit_pairs(pairs, seed=0, ensemble=a.ensemble)
-        stage_out = Path(a.out).with_name(Path(a.out).name + "_stage1")
+        stage_out = Path(a.out).with_name(Path(a.out).name + ("_stage1" if k == 1 else f"_stage{k}"))
         reward1 = WinProbability(pref1, pool, a.bounded_scale) if a.bounded else pref1
         if a.novelty > 0:
             reward1 = combine({"preferences": (reward1, 1.0), "novelty": (RoundNovelty(), a.novelty)})
@@ -390,10 +395,9 @@ def cmd_rater(a) -> dict:
         tune(a.base, reward1, stage_out, cfg1, pieces=(train, valid), progress=True, force=True)
         stage_model, stage_tok, _ = load(stage_out)
         pool1 = [t.piece for t in takes_of(stage_model, stage_tok, a.style, a.pool, a.bars, 5).takes]
-        rest = a.pairs - first
         pairs += rate(rest // 2, pool1, pool) + rate(rest - rest // 2, pool1, pool1)
-        stages.append({"pairs": first, "reward_model": report1,
-                       "hidden_taste_mean_stage1_pool": float(np.mean([utility(p) for p in pool1]))})
+        stages.append({"pairs": len(pairs) - rest, "reward_model": report1,
+                       "hidden_taste_mean_stage_pool": float(np.mean([utility(p) for p in pool1]))})
     pref, report = fit_pairs(pairs, seed=0, ensemble=a.ensemble)
     # The most any reward model can reach with this rater: the rater chooses by a coin weighted by
     # sigmoid(taste difference), so even its own utility predicts a choice with probability
@@ -617,7 +621,7 @@ def main(argv=None) -> int:
                                       help="reward the win probability over the rated pool, not the raw score")
     sub.choices["rater"].add_argument("--bounded-scale", type=float, default=1.0,
                                       help="softness of the win-probability curve (score difference divided by it)")
-    sub.choices["rater"].add_argument("--rating-rounds", type=int, choices=(1, 2), default=1,
+    sub.choices["rater"].add_argument("--rating-rounds", type=int, choices=(1, 2, 3), default=1,
                                       help="2: rate --first-share of the pairs, tune, rate the rest on that tuned "
                                       "model's takes, refit and tune again from the base")
     sub.choices["rater"].add_argument("--first-share", type=float, default=0.6,
