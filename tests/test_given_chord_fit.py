@@ -268,3 +268,22 @@ def test_striking_the_note_before_again_loses_the_styles_penalty(style):
     at = {p: 0.0 if bias is None else float(bias[auto.t.pitch_real == p][0]) for p in (64, 67)}
     assert at[64] == -GIVEN_REPEAT_PENALTIES.get(style, 0.0) and at[67] == 0.0
     assert _constrainer(style, None).given_chord_bias() is None
+
+
+def test_a_folk_melody_keeps_a_triads_major_seventh_off_the_beat():
+    """Over G (in G major) F# loses the folk penalty on the beat, not off it; over Gmaj7, which holds
+    it, and over Em, whose root it is not a semitone under, it does not."""
+    from tunesmith.sampling import _NPOS, ComposeRequest, Constrainer, compose_tables
+    from tunesmith.sampling.automaton import TRIAD_SEVENTH_ON_BEAT_PENALTIES
+    from tunesmith.tokenizer import Tokenizer
+
+    def bias_at(chord: str, pc: int, pos: int) -> float:
+        request = ComposeRequest(style="folk", key="G", meter="4/4", bars=4, chords=[chord], pickup=0)
+        auto = Constrainer(compose_tables(Tokenizer(), request, 512), 0)
+        auto.state, auto.v, auto.bar, auto.note_pos = _NPOS, 0, 1, pos
+        bias = auto.given_chord_bias()
+        return 0.0 if bias is None else float(bias[auto.t.pitch_real % 12 == pc][0])
+
+    assert bias_at("G", 6, 0) == -TRIAD_SEVENTH_ON_BEAT_PENALTIES["folk"]
+    assert bias_at("G", 6, TICKS_PER_BEAT // 2) == 0.0 and bias_at("G", 6, TICKS_PER_BEAT) < 0  # off / on beat 2
+    assert bias_at("Gmaj7", 6, 0) == 0.0 and bias_at("Em", 6, 0) == 0.0 and bias_at("G", 4, 0) == 0.0
