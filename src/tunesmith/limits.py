@@ -413,36 +413,37 @@ def _number(where: str, tag: str, text: str | None) -> float:
 
 
 def _check_musicxml_values(where: str, root) -> None:
-    """Each note's length, pitch name and octave, each tempo mark and each transposition."""
-    for note in root.iter("note"):
-        duration = note.find("duration")
-        if duration is not None and note.find("grace") is None and _number(where, "duration", duration.text) <= 0:
-            raise LimitError(f"{where}: a note's <duration> is {duration.text.strip()[:20]}; a note lasts a positive "
-                             "number of divisions (a grace note says <grace/>)")  # fmt: skip
-    for tag in ("backup", "forward"):
-        for el in root.iter(tag):
+    """Each note's length, pitch name and octave, each tempo mark and each transposition, in one
+    walk of the tree."""
+    for el in root.iter():
+        tag = el.tag
+        if tag == "note":
+            duration = el.find("duration")
+            if duration is not None and el.find("grace") is None and _number(where, "duration", duration.text) <= 0:
+                raise LimitError(f"{where}: a note's <duration> is {duration.text.strip()[:20]}; a note lasts a positive "
+                                 "number of divisions (a grace note says <grace/>)")  # fmt: skip
+        elif tag in ("backup", "forward"):
             duration = el.find("duration")
             if duration is not None and _number(where, "duration", duration.text) < 0:
                 raise LimitError(f"{where}: a <{tag}> of {duration.text.strip()[:20]} divisions; it moves by a length, "
                                  "which is not negative")  # fmt: skip
-    for el in root.iter("step"):
-        if (el.text or "").strip() not in tuple("ABCDEFG"):
-            raise LimitError(f"{where}: <step> {str(el.text).strip()[:20]!r} is not a note name (A to G)")
-    for el in root.iter("octave"):
-        if not 0 <= _number(where, "octave", el.text) <= 9:
-            raise LimitError(f"{where}: <octave> {str(el.text).strip()[:20]} is out of range (0..9)")
-    for el in root.iter("sound"):
-        tempo = el.get("tempo")
-        if tempo is not None:
-            qpm = _number(where, "sound tempo", tempo)
+        elif tag == "step":
+            if (el.text or "").strip() not in tuple("ABCDEFG"):
+                raise LimitError(f"{where}: <step> {str(el.text).strip()[:20]!r} is not a note name (A to G)")
+        elif tag == "octave":
+            if not 0 <= _number(where, "octave", el.text) <= 9:
+                raise LimitError(f"{where}: <octave> {str(el.text).strip()[:20]} is out of range (0..9)")
+        elif tag == "sound" and el.get("tempo") is not None:
+            qpm = _number(where, "sound tempo", el.get("tempo"))
             if not 0 <= qpm <= limit("MAX_TEMPO_QPM"):  # 0 is no tempo (music21 reads past it)
                 raise LimitError(f"{where}: tempo of {qpm:g} quarter notes a minute is out of range "
                                  f"({_fmt(limit('MIN_TEMPO_QPM'))}..{_fmt(limit('MAX_TEMPO_QPM'))})")
-    for transpose in root.iter("transpose"):
-        for tag, most in TRANSPOSE_RANGES.items():
-            el = transpose.find(tag)
-            if el is not None and abs(_number(where, tag, el.text)) > most:
-                raise LimitError(f"{where}: <transpose> <{tag}> {el.text.strip()[:20]} is out of range (-{most}..{most})")
+        elif tag == "transpose":
+            for name, most in TRANSPOSE_RANGES.items():
+                part = el.find(name)
+                if part is not None and abs(_number(where, name, part.text)) > most:
+                    raise LimitError(f"{where}: <transpose> <{name}> {part.text.strip()[:20]} is out of range "
+                                     f"(-{most}..{most})")
 
 
 # ---------------------------------------------------------------------------- MIDI

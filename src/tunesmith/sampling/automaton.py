@@ -371,7 +371,8 @@ class Constrainer:
             return None
         pos = self.cursor if self.state == _VOICE else self.note_pos
         gains = GIVEN_CHORD_TONE_GAINS.get(t.style, (0.0, 0.0))
-        gain = gains[0] if pos % t.beat_ticks == 0 else gains[1]
+        on_beat = pos % t.beat_ticks == 0
+        gain = gains[0] if on_beat else gains[1]
         penalty = CLASH_PENALTIES.get(t.style, 0.0)
         leap_into, leap_out = NONCHORD_LEAP_PENALTIES.get(t.style, (0.0, 0.0))
         tones = list(self._bar_chord_pcs())
@@ -394,8 +395,8 @@ class Constrainer:
             if raised:
                 out = _plus(out, -penalty * np.isin(pcs, raised))
         seventh = TRIAD_SEVENTH_ON_BEAT_PENALTIES.get(t.style, 0.0)
-        if seventh and pos % t.beat_ticks == 0:
-            under = t.given_triad_sevenths[(self.bar - t.bar_offset) % len(t.given_triad_sevenths)]
+        if seventh and on_beat:
+            under = t.given_triad_sevenths[self._given_cycle(self.bar)]
             if under is not None:
                 out = _plus(out, -seventh * (pcs == under))
         last = self.melody_last
@@ -588,9 +589,11 @@ class Constrainer:
     def _bar_chord_pcs(self, bar: int | None = None):
         """The pitch classes of the musician's chord for the current bar, or for `bar` (given chords
         cycle from the first whole bar)."""
-        t = self.t
-        bar = self.bar if bar is None else bar
-        return t.given_chord_pcs[(bar - t.bar_offset) % len(t.given_chord_pcs)]
+        return self.t.given_chord_pcs[self._given_cycle(self.bar if bar is None else bar)]
+
+    def _given_cycle(self, bar: int) -> int:
+        """Which of the musician's chords bar `bar` (a whole bar) has: they cycle from the first whole bar."""
+        return (bar - self.t.bar_offset) % len(self.t.given_chord_pcs)
 
     def _copy_fits(self, src: int) -> bool:
         """Whether bar `src`'s melody may be repeated in this bar: always, but under the musician's
@@ -1004,7 +1007,7 @@ class Constrainer:
         t = self.t
         if t.given_chord_pcs is None or not t.voice_leading or bar < t.bar_offset:
             return None
-        return (bar - t.bar_offset) % len(t.given_chord_pcs)
+        return self._given_cycle(bar)
 
     def _given_chord(self, pos: int, mask: np.ndarray | None, led: np.ndarray | None) -> np.ndarray | None:
         """Four voices over chords the musician gave (`--chords`): a note struck on a beat is a tone

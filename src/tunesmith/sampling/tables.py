@@ -210,9 +210,9 @@ class _Tables:
         self.given_chord_pcs = [chord_pitch_classes(c) for c in request.chords] if request.chords else None
         # ... and, for a plain major or minor triad, the pitch class a semitone under its root (its
         # major seventh, which a triad does not hold; None for other chords)
-        self.given_triad_sevenths = [
-            (parse_chord(c)[0] - 1) % 12 if parse_chord(c)[1] in ("", "m") else None for c in request.chords
-        ] if request.chords else None  # fmt: skip
+        parsed = [parse_chord(c) for c in request.chords] if request.chords else None
+        self.given_triad_sevenths = [(root - 1) % 12 if quality in ("", "m") else None
+                                     for root, quality, _ in parsed] if parsed else None  # fmt: skip
         # ... and the bass a chorale puts under each on its downbeat: a slash chord's bass, else its
         # root or third (not its fifth: a 6/4 chord, which a third of the downbeats had been)
         self.given_chord_bass = [_downbeat_bass(c) for c in request.chords] if request.chords else None
