@@ -130,8 +130,9 @@ def compose_request(
         raise ValueError("--chords-optional: every bar has one of your --chords; leave out one of them")
     if tonic is None and figures:
         from tunesmith.harmony import estimate_key_from_chords
+        from tunesmith.sampling.request import bar_chord_figures
 
-        inferred = estimate_key_from_chords(figures)
+        inferred = estimate_key_from_chords([figure for entry in figures for figure in bar_chord_figures(entry)])
         tonic, mode = inferred.tonic, mode or inferred.mode
     dance_qpm = None
     if dance is not None:  # a dance's own meter (a jig's 6/8), speed (a reel's) and length (AABB of 8 bars)
@@ -275,7 +276,9 @@ def _check_chords_in_scale(request: Any) -> None:
     from tunesmith.tokenizer import scale_pitch_classes
 
     scale = scale_pitch_classes(pitch_class_of(request.key), request.mode)
-    for figure in request.chords:
+    from tunesmith.sampling.request import bar_chord_figures
+
+    for figure in (figure for entry in request.chords for figure in bar_chord_figures(entry)):
         outside = sorted(chord_pitch_classes(figure) - scale)
         if outside:
             names = _chord_names(figure)

@@ -14,8 +14,10 @@ def chords_left_over(request: Any) -> str | None:
     if len(chords) <= bars:
         return None
     rest = chords[bars:]
-    shown = " ".join(rest[:8]) + (" ..." if len(rest) > 8 else "")
-    return (f"{len(chords)} chords for {bars} bars: the last {len(rest)} ({shown}) are not used; ask for "
+    several = any(" " in entry for entry in chords)  # bars of two chords ('Dm7 G7 | C'): counted in bars
+    shown = (" | " if several else " ").join(rest[:8]) + (" ..." if len(rest) > 8 else "")
+    what, left = ("bars of chords", f"{len(rest)} bars") if several else ("chords", str(len(rest)))
+    return (f"{len(chords)} {what} for {bars} bars: the last {left} ({shown}) are not used; ask for "
             f"{len(chords)} bars to hear them all")
 
 
@@ -23,11 +25,12 @@ def cycle_ends_open(request: Any) -> str | None:
     """A line when given chords cycle so that the last bar is off the tonic under a closing
     cadence ("Gm7 C7 Fmaj7 D7" over 8 bars in F ends on D7, a turnaround with nothing after it).
     The chords are a control and are kept as given; the line says how to close instead."""
+    from tunesmith.sampling.request import bar_chord_figures
     from tunesmith.score import pitch_class_of
     from tunesmith.tokenizer import split_figure
 
     chords, bars = list(request.chords), request.bars
-    last = chords[(bars - 1) % len(chords)]
+    last = bar_chord_figures(chords[(bars - 1) % len(chords)])[-1]  # a bar of two closes on its second
     home = getattr(request, "cadence", None) == "home"
     if not request.closes() or pitch_class_of(split_figure(last)[0]) == pitch_class_of(request.key):
         return None
@@ -36,8 +39,9 @@ def cycle_ends_open(request: Any) -> str | None:
     unmet = "; --cadence home closes on the tonic only over a tonic chord" if home else ""
     if len(chords) >= bars:  # the musician's own last chord: said only where it contradicts --cadence home
         return (f"the last bar's chord is {last}: the piece ends away from {request.key}{unmet}") if home else None
-    return (f"the {len(chords)} chords cycle so that bar {bars}, the last, is {last}: the piece ends away from "
-            f"{request.key}; give {bars} chords ending on {article} {request.key} chord to close there{unmet}")
+    what = "bars of chords" if any(" " in entry for entry in chords) else "chords"  # bars of two: counted in bars
+    return (f"the {len(chords)} {what} cycle so that bar {bars}, the last, is {last}: the piece ends away from "
+            f"{request.key}; give {bars} {what} ending on {article} {request.key} chord to close there{unmet}")
 
 
 def take_remarks(provenance: dict) -> list[str]:

@@ -75,8 +75,8 @@ def parse_key(key: str | None, mode: str | None) -> tuple[str | None, str | None
 
 
 def parse_chords(text: str | None) -> list[str] | None:
-    """'Dm7 G7 Cmaj7' or 'Dm7 | G7 | Cmaj7' -> one figure per bar (`sampling.request.chords_per_bar`:
-    a bar between bar lines holding two chords is refused)."""
+    """'Dm7 G7 Cmaj7' -> one figure per bar; 'Dm7 G7 | Cmaj7' -> one entry per bar, a bar's chords
+    separated by spaces (`sampling.request.chords_per_bar`)."""
     from tunesmith.sampling.request import chords_per_bar
 
     if text is None:

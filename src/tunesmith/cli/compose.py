@@ -24,7 +24,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "in eighths)",
     )
     parser.add_argument(
-        "--chords", help="one chord symbol per bar, cycling: 'Dm7 G7 Cmaj7 Cmaj7' (without --key, the key is read from them)"
+        "--chords",
+        help="one chord symbol per bar, cycling: 'Dm7 G7 Cmaj7 Cmaj7'; between bar lines a bar may hold more, sharing "
+        "its beats: 'Dm7 G7 | Cmaj7' (beats 1 and 3 of 4/4), 'C / G7 / | F' (a slash holds a beat) (without --key, "
+        "the key is read from them)",
     )
     parser.add_argument(
         "--chords-optional",

@@ -412,21 +412,26 @@ def default_reprise(style: str, bars: int, grid: Any, n_given: int) -> int:
 
 
 def continuation_chords(chords: str | Sequence[str] | None) -> list[str] | None:
-    """`continue_piece`'s `chords` as figures, each checked (None for "again" or none);
-    ValueError names a symbol that does not parse, or none given."""
+    """`continue_piece`'s `chords` as bars of figures, each checked (None for "again" or none): one
+    figure a bar, or bars between bar lines holding one or more ('Dm7 G7 | C', as `compose --chords`
+    reads them: `sampling.request.chords_per_bar`); ValueError names a symbol that does not parse,
+    or none given."""
     from tunesmith.harmony import parse_chord
+    from tunesmith.sampling.request import bar_chord_figures, chords_per_bar
 
     if chords is None or (isinstance(chords, str) and chords.strip().lower() == "again"):
         return None
-    figures = chords.split() if isinstance(chords, str) else [str(c) for c in chords]
-    if not figures:
+    bars = chords_per_bar(chords) if isinstance(chords, str) else [" ".join(str(c).split()) for c in chords]
+    bars = [entry for entry in bars if entry]
+    if not bars:
         raise ValueError("chords: give one chord symbol per new bar (they cycle), or 'again'")
-    for figure in figures:
-        try:
-            parse_chord(figure)
-        except ValueError:
-            raise ValueError(f"chords: {figure!r} is not a chord symbol") from None
-    return figures
+    for entry in bars:
+        for figure in bar_chord_figures(entry):
+            try:
+                parse_chord(figure)
+            except ValueError:
+                raise ValueError(f"chords: {figure!r} is not a chord symbol") from None
+    return bars
 
 
 def _new_bar_chords(
@@ -434,15 +439,17 @@ def _new_bar_chords(
     replaced: list[str] | None = None,
 ) -> list[ChordSymbol]:
     """The chord symbols of bars [start, grid.n) from `chords` (continue_piece's docstring):
-    figures one per bar, cycling, or "again" (the chords of the `n_given` given bars, from the
-    first full one, bar by bar, cycling; `_moved_chords`). Under a closing cadence the last bar's
-    is the tonic's (the figures it replaces are appended to `replaced`). ValueError for a figure
-    that does not parse or "again" without chords."""
+    bars of figures, cycling (a bar of two shares it: `sampling.request.bar_chord_ticks`), or
+    "again" (the chords of the `n_given` given bars, from the first full one, bar by bar, cycling;
+    `_moved_chords`). Under a closing cadence the last bar's is the tonic's (the figures it
+    replaces are appended to `replaced`). ValueError for a figure that does not parse, a bar of
+    more chords than beats, or "again" without chords."""
     from tunesmith.harmony import parse_chord
+    from tunesmith.sampling.request import bar_chord_ticks
 
     n = grid.n - start
-    figures = continuation_chords(chords)
-    if figures is None:  # "again"
+    bars = continuation_chords(chords)
+    if bars is None:  # "again"
         given = sorted(piece.chords, key=lambda c: c.onset)
         src = list(range(grid.first_full, n_given)) or list(range(n_given))
         if not given or not src:
@@ -453,7 +460,9 @@ def _new_bar_chords(
             moved = _moved_chords(given, grid.starts[b], grid.end_of(b), grid.starts[start + k] - grid.starts[b])
             out += [ChordSymbol(c.onset, c.figure) for c in moved]
     else:
-        out = [ChordSymbol(grid.starts[start + k], figures[k % len(figures)]) for k in range(n)]
+        placed = [bar_chord_ticks(entry, grid.meter) for entry in bars]
+        out = [ChordSymbol(grid.starts[start + k] + tick / TICKS_PER_BEAT, figure)
+               for k in range(n) for tick, figure in placed[k % len(placed)]]  # fmt: skip
     if closes and out and n > 0:
         tonic_pc = pitch_class_of(tonic)
         last_bar = grid.starts[grid.n - 1]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 
 import numpy as np
 
@@ -228,7 +229,7 @@ class Constrainer:
         self.cursor = 0
         self.cursors = [0] * len(tables.voices)
         self.chord_pos = -1
-        self.chord_i = 0  # index into the forced chord's ids
+        self.chord_i = 0  # how many of the bar's forced chord ids are written (positions, roots, qualities, basses)
         self.note_pos = 0
         self.root_pc = 0
         self.pitch = 0
@@ -375,7 +376,8 @@ class Constrainer:
         gain = gains[0] if on_beat else gains[1]
         penalty = CLASH_PENALTIES.get(t.style, 0.0)
         leap_into, leap_out = NONCHORD_LEAP_PENALTIES.get(t.style, (0.0, 0.0))
-        tones = list(self._bar_chord_pcs())
+        slot = self._given_at(self.bar, pos)[1]
+        tones = list(t.given_chord_pcs[slot])
         pcs = t.pitch_real % 12
         in_chord = np.isin(pcs, tones)
         outside = [tone for tone in tones if tone not in t.natural_scale]
@@ -396,7 +398,7 @@ class Constrainer:
                 out = _plus(out, -penalty * np.isin(pcs, raised))
         seventh = TRIAD_SEVENTH_ON_BEAT_PENALTIES.get(t.style, 0.0)
         if seventh and on_beat:
-            under = t.given_triad_sevenths[self._given_cycle(self.bar)]
+            under = t.given_triad_sevenths[slot]
             if under is not None:
                 out = _plus(out, -seventh * (pcs == under))
         last = self.melody_last
@@ -586,14 +588,25 @@ class Constrainer:
             out = t.length_moves[before] if out is None else out + t.length_moves[before]
         return _plus(out, self.passing_length_bias())
 
-    def _bar_chord_pcs(self, bar: int | None = None):
-        """The pitch classes of the musician's chord for the current bar, or for `bar` (given chords
-        cycle from the first whole bar)."""
-        return self.t.given_chord_pcs[self._given_cycle(self.bar if bar is None else bar)]
+    def _given_at(self, bar: int, pos: int) -> tuple[int, int]:
+        """(tick in the bar where it starts, slot) of the musician's chord sounding at tick `pos` of
+        whole bar `bar`: the bars of chords cycle from the first whole bar, and a bar's later chords
+        start at their positions (`_Tables.given_bars`)."""
+        placed = self.t.given_bars[(bar - self.t.bar_offset) % len(self.t.given_bars)]
+        return next((tick, slot) for tick, slot in reversed(placed) if tick <= pos)
 
-    def _given_cycle(self, bar: int) -> int:
-        """Which of the musician's chords bar `bar` (a whole bar) has: they cycle from the first whole bar."""
-        return (bar - self.t.bar_offset) % len(self.t.given_chord_pcs)
+    def _chord_pcs_at(self, bar: int, pos: int):
+        """The pitch classes of the musician's chord sounding at tick `pos` of whole bar `bar`."""
+        return self.t.given_chord_pcs[self._given_at(bar, pos)[1]]
+
+    def _given_changes(self, bar: int, pos: int):
+        """(tick from the piece's start, slot) of each change of the musician's chords after tick
+        `pos` of bar `bar`, to the end of the piece: the bar's later chords, then each bar's."""
+        t = self.t
+        for b in range(bar, t.n_bars):
+            for tick, slot in t.given_bars[(b - t.bar_offset) % len(t.given_bars)]:
+                if b > bar or tick > pos:
+                    yield b * t.L + tick, slot
 
     def _copy_fits(self, src: int) -> bool:
         """Whether bar `src`'s melody may be repeated in this bar: always, but under the musician's
@@ -603,25 +616,33 @@ class Constrainer:
         if not least or t.voice_leading or t.given_chord_pcs is None or self.bar < t.bar_offset or src < t.bar_offset:
             return True
         notes = self.melody_by_bar[src] if src < len(self.melody_by_bar) else []
-        total = sum(ticks for _, ticks in notes)
-        tones = self._bar_chord_pcs()
-        return total == 0 or sum(ticks for pitch, ticks in notes if pitch % 12 in tones) >= least * total
+        total = sum(ticks for _, ticks, _ in notes)
+        # each note's time under the chord this bar has at the same place (a bar may hold two)
+        changes = [tick for tick, _ in t.given_bars[(self.bar - t.bar_offset) % len(t.given_bars)]] + [self.bar_len()]
+        fit = sum(max(0, min(at + ticks, end) - max(at, start))
+                  for pitch, ticks, at in notes for start, end in itertools.pairwise(changes)
+                  if pitch % 12 in self._chord_pcs_at(self.bar, start))  # fmt: skip
+        return total == 0 or fit >= least * total
 
     def passing_length_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.dur_ids`: under the musician's chords, a lead sheet melody note
-        outside its bar's chord loses the style's `NONCHORD_LENGTH_GAINS` per doubling of its length
-        beyond half a beat, and one outside the next bar's chord its `HELD_INTO_PENALTIES` for a
-        length that holds it into that bar. None when off, or without given chords."""
+        outside the chord it starts under loses the style's `NONCHORD_LENGTH_GAINS` per doubling of
+        its length beyond half a beat, and one outside the next chord its `HELD_INTO_PENALTIES` for
+        a length that holds it into that chord (later in the bar, or the next bar's first). None when off, or without given chords."""
         t = self.t
         gain = NONCHORD_LENGTH_GAINS.get(t.style, 0.0)
         held = HELD_INTO_PENALTIES.get(t.style, 0.0)
         if (gain <= 0 and held <= 0) or self.v != 0 or t.voice_leading or t.given_chord_pcs is None or self.bar < t.bar_offset:
             return None
         out = None
-        if gain > 0 and self.pitch % 12 not in self._bar_chord_pcs():
+        if gain > 0 and self.pitch % 12 not in self._chord_pcs_at(self.bar, self.note_pos):
             out = -gain * np.clip(np.log2(t.dur_ticks / (t.beat_ticks / 2)), 0.0, None)
-        if held > 0 and self.pitch % 12 not in self._bar_chord_pcs(self.bar + 1):
-            out = _plus(out, -held * (self.note_pos + t.dur_ticks > self.bar_len()))
+        if held > 0:  # into the next chord: later in the bar, or the next bar's first
+            change = next(self._given_changes(self.bar, self.note_pos), None)
+            if change is None:  # the last chord of the piece: the next bar's, as the chords cycle
+                change = ((self.bar + 1) * t.L, self._given_at(self.bar + 1, 0)[1])
+            if self.pitch % 12 not in t.given_chord_pcs[change[1]]:
+                out = _plus(out, -held * (self.bar * t.L + self.note_pos + t.dur_ticks > change[0]))
         return out
 
     def draw_ending(self, rng) -> None:
@@ -984,64 +1005,69 @@ class Constrainer:
     def _given_chord_hold(self, at: int) -> int | None:
         """Four voices over given chords: how many ticks the note just pitched (struck at tick `at`)
         may sound so that it is a tone of the chord on every beat it sounds through: a passing
-        note (not in the bar's chord) ends by the next beat, a chord tone may be held over a bar line
-        only into bars whose chords hold it. None where no chord was given. Why: the bass had held
-        C from a C chord through a bar marked F/A, and struck C off the beat in a bar of G/B."""
-        t, which = self.t, self._given_chord_index(self.bar)
-        if which is None:
+        note (not in the chord) ends by the next beat, a chord tone may be held into the next
+        chords (later in the bar, or over a bar line) only while they hold it. None where no chord
+        was given. Why: the bass had held C from a C chord through a bar marked F/A, and struck C
+        off the beat in a bar of G/B."""
+        t, given = self.t, self._given_in_four_parts(self.bar, self.note_pos)
+        if given is None:
             return None
         pc = self.pitch % 12
-        if pc not in t.given_chord_pcs[which]:
+        if pc not in t.given_chord_pcs[given[1]]:
             return (self.note_pos // t.beat_ticks + 1) * t.beat_ticks - self.note_pos
-        # into the next bars while their chords hold it; the bass only where it is their bass (a
-        # bass held from C into F had stood on F's fifth, a 6/4)
+        # into the next chords while they hold it; the bass only where it is their bass (a bass
+        # held from C into F had stood on F's fifth, a 6/4)
         into = t.given_chord_bass if self.v == len(t.voices) - 1 else t.given_chord_upper
-        bar = self.bar + 1
-        while bar < t.n_bars and pc in into[self._given_chord_index(bar)]:
-            bar += 1
-        return bar * t.L - at
+        for tick, slot in self._given_changes(self.bar, self.note_pos):
+            if pc not in into[slot]:
+                return tick - at
+        return t.n_bars * t.L - at
 
-    def _given_chord_index(self, bar: int) -> int | None:
-        """Which of the musician's chords bar `bar` has, in four parts (they cycle from the first
-        whole bar); None without given chords, without voice leading, or in a pickup bar."""
+    def _given_in_four_parts(self, bar: int, pos: int) -> tuple[int, int] | None:
+        """(tick in the bar where it starts, slot) of the musician's chord sounding at tick `pos` of
+        bar `bar`, in four parts (`_given_at`); None without given chords, without voice leading,
+        or in a pickup bar."""
         t = self.t
         if t.given_chord_pcs is None or not t.voice_leading or bar < t.bar_offset:
             return None
-        return self._given_cycle(bar)
+        return self._given_at(bar, pos)
 
     def _given_chord(self, pos: int, mask: np.ndarray | None, led: np.ndarray | None) -> np.ndarray | None:
         """Four voices over chords the musician gave (`--chords`): a note struck on a beat is a tone
         of the bar's chord, before a cadence's or the final chord's plan (the chords are a hard
         control; where they and the plan disagree, C F G G closing on G, the chords win), within
         the voice leading's choice (`led`) where that leaves one, else in the voices' order where
-        one keeps it. Off the beat the voices pass as they like. On the downbeat the bass takes the
-        chord's bass (a slash chord's, else its root or third) where the voice leading allows.
+        one keeps it. Off the beat the voices pass as they like. Where the chord starts (the
+        downbeat, or its place in a bar of two) the bass takes the chord's bass (a slash chord's,
+        else its root or third) where the voice leading allows.
         Why: the symbols were written above the score while the voices sang their own harmony (a
         bar marked C sounded D B D G; 6 of 14 notes were tones of the chord), and, once they sang
         it, a fifth of the downbeats stood on a 6/4."""
-        t, which = self.t, self._given_chord_index(self.bar)
-        if which is None or pos % t.beat_ticks:
+        t, given = self.t, self._given_in_four_parts(self.bar, pos)
+        if given is None or pos % t.beat_ticks:
             return mask
+        start, which = given
+        at = self.bar * t.L + pos
         vals, is_bass = t.pitch_values[self.v], self.v == len(t.voices) - 1
         keep = in_pitch_classes(vals, t.given_chord_pcs[which])
         if not keep.any():  # no tone of the chord in the voice's range (or scale, --in-scale): as it was
             return mask
-        if pos == 0 and not is_bass:  # a slash chord's named bass is the bass's (`given_chord_upper`)
+        if pos == start and not is_bass:  # a slash chord's named bass is the bass's (`given_chord_upper`)
             keep = narrow(keep, in_pitch_classes(vals, t.given_chord_upper[which]))
-        if pos == 0 and is_bass:  # the bass on the downbeat: the chord's bass where it can
+        if pos == start and is_bass:  # the bass where the chord starts: the chord's bass where it can
             named = keep & in_pitch_classes(vals, t.given_chord_bass[which])
             bass = _first_within(named, mask, led)
             if bass is None and t.given_slash[which] and named.any():
                 # a slash chord names its bass: like the chord's tones, it wins over the voice
                 # leading, in the voices' order and within an octave of the note before where it can
-                bass = narrow(self._in_order(named, self.bar * t.L, may_cross=False), named)
-                prev = self.vl.pitch_at(self.v, self.bar * t.L - 1) if self.vl is not None else None
+                bass = narrow(self._in_order(named, at, may_cross=False), named)
+                prev = self.vl.pitch_at(self.v, at - 1) if self.vl is not None else None
                 if prev is not None:
                     bass = narrow(bass, np.abs(vals - prev) <= 12)
             if bass is not None:
                 return bass
         found = _first_within(keep, mask, led)  # where the voice leading leaves no tone of the chord, the chord wins
-        return found if found is not None else narrow(self._in_order(keep, self.bar * t.L + pos, may_cross=False), keep)
+        return found if found is not None else narrow(self._in_order(keep, at, may_cross=False), keep)
 
     def _in_order(self, fin: np.ndarray, at: int, *, may_cross: bool) -> np.ndarray:
         """The notes of `fin` (a cadence's or an approach's) that keep the voices' order at tick
@@ -1427,7 +1453,7 @@ class Constrainer:
             if self.bar < t.bar_offset:  # the pickup bar: the first given chord starts on bar 1
                 return t.single[t.voice_tok[0]]
             ids = fc[(self.bar - t.bar_offset) % len(fc)]
-            if s in (_CHORDS, _ROOT, _QUAL, _BASS) and self.chord_i < len(ids):
+            if s in (_CHORDS, _CPOS, _ROOT, _QUAL, _BASS) and self.chord_i < len(ids):
                 return np.array([ids[self.chord_i]])
             return t.single[t.voice_tok[0]]
         final = self._final_chord_ids()
@@ -1487,10 +1513,10 @@ class Constrainer:
             if self.v == 0:
                 self.bar_melody.append(self.pitch)
                 if self.melody_by_bar:
-                    self.melody_by_bar[-1].append((self.pitch, t.val[tok]))
+                    self.melody_by_bar[-1].append((self.pitch, t.val[tok], self.note_pos))
                 self.melody_outside_chord = (
                     t.given_chord_pcs is not None and not t.voice_leading and self.bar >= t.bar_offset
-                    and self.pitch % 12 not in self._bar_chord_pcs())  # fmt: skip
+                    and self.pitch % 12 not in self._chord_pcs_at(self.bar, self.note_pos))  # fmt: skip
                 if self.bar == t.opening_bar and len(self.opening_melody) < OPENING_NOTES:
                     self.opening_melody.append(self.pitch)
                 if self.bar in t.first_bars:
@@ -1516,6 +1542,7 @@ class Constrainer:
                 self.state = _NPOS
             else:
                 self.chord_pos = t.val[tok]
+                self.chord_i += 1
                 self.state = _CPOS
         elif c == _C_VOICE:
             if s == _VOICE:
@@ -1551,15 +1578,15 @@ class Constrainer:
             self.opened = self.opened or self.opening_now
             self.root_pc = t.root_pc[tok]
             self.bar_chords.append((max(0, self.chord_pos), self.root_pc, False))
-            self.chord_i = 1
+            self.chord_i += 1
             self.state = _ROOT
         elif c == _C_QUAL:
             if self.bar_chords and tok in t.minor_quals:
                 self.bar_chords[-1] = (*self.bar_chords[-1][:2], True)
-            self.chord_i = 2
+            self.chord_i += 1
             self.state = _QUAL
         elif c == _C_BASS:
-            self.chord_i = 3
+            self.chord_i += 1
             self.state = _BASS
         elif c == _C_EOS:
             self.state = _DONE

@@ -27,7 +27,7 @@ from tunesmith.sampling.feedback import (
     set_tonal_feedback,
     set_voice_register_feedback,
 )
-from tunesmith.sampling.request import ComposeRequest, Take, header_mode
+from tunesmith.sampling.request import ComposeRequest, Take, bar_chord_ticks, header_mode
 from tunesmith.sampling.tables import _Tables, compose_tables
 from tunesmith.score import ChordSymbol, KeySignature, Piece, Tempo, TimeSignature
 from tunesmith.tokenizer import DUR_TICKS, TICKS_PER_BEAT, Tokenizer, meter_ticks, transpose_piece
@@ -452,9 +452,12 @@ def _finish_piece(tokenizer: Tokenizer, ids: list[int], request: ComposeRequest,
         first = round((request.pickup or 0.0) * 12)
         chords = []
         for i in range(request.bars):
-            c = by_onset.get(first + i * bar_len)
-            figure = request.chords[i % len(request.chords)]
-            chords.append(ChordSymbol((first + i * bar_len) / 12, figure, c.duration if c else bar_len / 12))
+            placed = bar_chord_ticks(request.chords[i % len(request.chords)], request.meter)  # a bar may hold two
+            for k, (tick, figure) in enumerate(placed):
+                at = first + i * bar_len + tick
+                c = by_onset.get(at)
+                until = placed[k + 1][0] if k + 1 < len(placed) else bar_len
+                chords.append(ChordSymbol(at / 12, figure, c.duration if c else (until - tick) / 12))
         piece.chords = chords
     piece.meta = {"request": request.to_dict(), "seed": seed, "take": index}
     return piece

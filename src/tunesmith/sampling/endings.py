@@ -59,8 +59,10 @@ def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
             # (the loop F C Dm Bb ends over B-flat: an "other" ending on G would clash with it):
             # each degree keeps the pitch classes that chord holds, one that holds none is not drawn
             from tunesmith.harmony import chord_pitch_classes
+            from tunesmith.sampling.request import bar_chord_figures
 
-            held = chord_pitch_classes(request.chords[(tables.n_bars - 1) % len(request.chords)])
+            # the last chord of the last bar (of two, "F C" closing on C, the second)
+            held = chord_pitch_classes(bar_chord_figures(request.chords[(tables.n_bars - 1) % len(request.chords)])[-1])
             fits = {d: pcs[d] & held for d in shares if pcs[d] & held and shares[d] > 0}
             if fits:
                 pcs, shares = fits, {d: w for d, w in shares.items() if d in fits}

@@ -4,13 +4,14 @@ same constraints as `generate`, and splices the new bars into a copy of the piec
 from __future__ import annotations
 
 import copy
+import itertools
 import os
 import time
 
 import numpy as np
 
 from tunesmith.sampling.decode import _decoder_for, _generate_batch, header_tempo, single_thread_blas, style_decoding
-from tunesmith.sampling.request import MAX_TEMPO, MIN_MELODY_SPAN, MIN_TEMPO, ComposeRequest, Take
+from tunesmith.sampling.request import MAX_TEMPO, MIN_MELODY_SPAN, MIN_TEMPO, ComposeRequest, Take, bar_chord_figures
 from tunesmith.sampling.tables import _Tables
 from tunesmith.score import MODES, STYLES, Piece, Tempo
 from tunesmith.tokenizer import PITCH_MAX, PITCH_MIN, Tokenizer
@@ -130,10 +131,12 @@ def _splice(original: Piece, decoded: Piece, a: int, b: int, voice_tracks: dict,
         target.notes = sorted(kept + new, key=lambda x: x.onset)
     if request.chords or any(d0 - 1e-9 <= c.onset < d1 - 1e-9 for c in decoded.chords):
         mid = [copy.copy(c) for c in decoded.chords if d0 - 1e-9 <= c.onset < d1 - 1e-9]
-        for i, c in enumerate(mid):
+        # the given figures as spelled, in the order they were forced (bar by bar, a bar's in turn)
+        given = itertools.cycle([f for entry in request.chords for f in bar_chord_figures(entry)]) if request.chords else None
+        for c in mid:
             c.onset += shift
-            if request.chords:
-                c.figure = request.chords[i % len(request.chords)]
+            if given is not None:
+                c.figure = next(given)
         out.chords = sorted(
             [c for c in out.chords if not (t0 - 1e-9 <= c.onset < t1 - 1e-9)] + mid, key=lambda c: c.onset
         )

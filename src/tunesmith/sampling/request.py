@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from tunesmith.score import MODES, STYLES, Piece
+from tunesmith.score import MODES, STYLES, Piece, meter_of
 from tunesmith.score import SATB_RANGES as SCORE_SATB_RANGES
 from tunesmith.tokenizer import (
     LAYOUTS,
@@ -370,16 +370,54 @@ def phrase_cadences(bar_cadence: list[str | None], sections: list[tuple[str, boo
 
 
 def chords_per_bar(text: str) -> list[str]:
-    """'Dm7 G7 Cmaj7' or 'Dm7 | G7 | Cmaj7' -> one figure per bar. A bar between bar lines that
-    holds more than one chord is refused: a bar takes one chord, and 'Bb G7 | Cm7 F7' had become
-    four bars without a word, the harmony moving half as fast as written."""
+    """'Dm7 G7 Cmaj7' -> one figure per bar; 'Dm7 G7 | Cmaj7' -> one entry per bar between bar
+    lines, a bar's chords separated by spaces ('Dm7 G7': two chords sharing the bar, as a lead
+    sheet writes them; `bar_chord_beats` places them). A beat slash ('C / G7 /') holds the chord
+    before it for a beat, as in a fake book, and needs bar lines around it."""
     if "|" in text:
-        bars = [b.split() for b in text.split("|") if b.split()]
-        for i, figures in enumerate(bars, 1):
-            if len(figures) > 1:
-                raise ValueError(f"chords: bar {i} ({' '.join(figures)}) holds {len(figures)} chords; a bar takes one "
-                                 "chord: give each chord its own bar (and twice the bars), or one chord a bar")  # fmt: skip
-    return text.replace("|", " ").split()
+        return [" ".join(b.split()) for b in text.split("|") if b.split()]
+    figures = text.split()
+    if "/" in figures:
+        raise ValueError("chords: a beat slash ('/') needs bar lines around its bar: 'C / G7 / | F'")
+    return figures
+
+
+def bar_chord_figures(entry: str) -> list[str]:
+    """The chord figures of one bar's entry of `ComposeRequest.chords` ('Dm7 G7' -> Dm7, G7), beat
+    slashes left out."""
+    return [word for word in entry.split() if word != "/"]
+
+
+def meter_beats(meter: str) -> tuple[int, int]:
+    """(beats in a bar, ticks in a beat) of `meter`: the beat its `--tempo` counts (the dotted
+    quarter of 6/8, the half note of 2/2, the eighth of 7/8)."""
+    beat = round(meter_of(meter).beat_length * TICKS_PER_BEAT)
+    return max(1, meter_ticks(meter) // beat), beat
+
+
+def bar_chord_beats(entry: str, meter: str) -> list[tuple[int, str]]:
+    """(beat, figure) of each chord of one bar's entry in `meter`, beats counted from 0. With beat
+    slashes each word takes a beat ('C / G7 /': C on beat 0, G7 on beat 2); without, the chords
+    share the bar as evenly as its beats allow, the earlier ones taking the longer share, as lead
+    sheets are read ('C G7' in 4/4: beats 0 and 2; in 3/4, 0 and 2; 'C F G7' in 4/4: 0, 2, 3).
+    ValueError for more chords than beats, or a bar that starts with a slash."""
+    words = entry.split()
+    beats, _ = meter_beats(meter)
+    if len(words) > beats:
+        what = "words" if "/" in words else "chords"
+        raise ValueError(f"chords: the bar '{entry}' holds {len(words)} {what}; a {meter} bar has {beats} "
+                         f"beat{'s' if beats > 1 else ''}, one chord a beat at most")  # fmt: skip
+    if "/" in words:
+        if words[0] == "/":
+            raise ValueError(f"chords: the bar '{entry}' starts with a beat slash; its first beat needs a chord")
+        return [(i, word) for i, word in enumerate(words) if word != "/"]
+    return [(-(-k * beats // len(words)), word) for k, word in enumerate(words)]
+
+
+def bar_chord_ticks(entry: str, meter: str) -> list[tuple[int, str]]:
+    """(tick in the bar, figure) of each chord of one bar's entry (`bar_chord_beats`)."""
+    _, beat = meter_beats(meter)
+    return [(k * beat, figure) for k, figure in bar_chord_beats(entry, meter)]
 
 
 @dataclass
@@ -522,14 +560,21 @@ class ComposeRequest:
             if len(self.chords) > MAX_REQUEST_BARS:  # before each is parsed: a megabyte of chords had taken 7 s
                 raise ValueError(f"{len(self.chords):,} chords, more than the {MAX_REQUEST_BARS} bars a take may "
                                  "have: give one chord a bar")  # fmt: skip
-            self.chords = [str(c) for c in self.chords]
+            # one entry a bar; a bar's chords separated by spaces ('Dm7 G7', `bar_chord_beats`)
+            self.chords = [" ".join(str(c).split()) for c in self.chords]
             if not self.chords:
                 self.chords = None
-            for i, figure in enumerate(self.chords or []):
-                try:
-                    split_figure(figure)
-                except ValueError:
-                    raise ValueError(f"unparsable chord {figure!r} (chord {i + 1} of the list)") from None
+            for i, entry in enumerate(self.chords or []):
+                if not entry:
+                    raise ValueError(f"chords: bar {i + 1} of the list is empty; give it a chord")
+                several = len(entry.split()) > 1
+                bar_chord_beats(entry, self.meter)  # more chords than beats is refused before they are parsed
+                for figure in bar_chord_figures(entry):
+                    try:
+                        split_figure(figure)
+                    except ValueError:
+                        where = f"in bar {i + 1}, '{entry}'" if several else f"chord {i + 1} of the list"
+                        raise ValueError(f"unparsable chord {figure!r} ({where})") from None
         if self.temperature is not None and not (
             isinstance(self.temperature, int | float) and 0.0 < float(self.temperature) <= 10.0
         ):

@@ -189,7 +189,8 @@ class ComposeControls(Sampling):
     bars: int | None = Field(None, ge=1, le=64, description="None: the style's length (16 bars; a dance 32: "
                              "two 8-bar strains, each played twice)")
     tempo: float | None = Field(None, gt=0, le=400, description="beats of the meter per minute")
-    chords: str | None = Field(None, max_length=2000, description="one chord symbol per bar, cycling: 'Dm7 G7 Cmaj7'")
+    chords: str | None = Field(None, max_length=2000, description="one chord symbol per bar, cycling: 'Dm7 G7 Cmaj7'; "
+                                  "a bar of two between bar lines: 'Dm7 G7 | Cmaj7'")
     form: str | None = Field(None, max_length=32, description="'AABB', 'AABA', '' (through-composed); None: the style's")
     cadence: Literal["tonic", "home", "free"] | None = None
     dance: Literal["reel", "jig", "hornpipe", "slip-jig", "waltz"] | None = Field(
@@ -226,7 +227,8 @@ class Continue(Sampling):
     take: str | None = None
     cadence: Literal["tonic", "home", "free"] | None = Field(None, description="end as the style's pieces end, mostly on the tonic (tonic), always on the tonic (home) or anywhere (free); None: the style's default")
     reprise: int | None = Field(None, ge=0, le=63, description="begin by restating the piece's first N full bars (A A'; None: the style's default)")
-    chords: str | None = Field(None, max_length=2000, description="the new bars' chord symbols, one per bar, cycling, "
+    chords: str | None = Field(None, max_length=2000, description="the new bars' chord symbols, one per bar, cycling "
+                               "('Dm7 G7 | C': a bar of two between bar lines), "
                                "or 'again' (the piece's own chords once more); None: the model's")
 
 
