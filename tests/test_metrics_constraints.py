@@ -87,3 +87,16 @@ def test_chords_one_per_bar_cycling():
     assert out[0].startswith("bar 1: 2 chord symbols")
     assert out[1] == "bar 2: chord A7 at beat 5, not on the bar line 4"
     assert len(cs.check_chords(make_piece(chords=[ChordSymbol(0, "D")]), REQUEST)) == 1
+
+
+def test_chords_a_bar_of_two_each_at_its_place():
+    """'D A7 | G' in 4/4: D on beat 1 and A7 on beat 3 of bars 1 and 3, G through bars 2 and 4."""
+    four_bars = make_piece(pitches=tuple([62] * 16))
+    four_bars.chords = [ChordSymbol(0, "D"), ChordSymbol(2, "A7"), ChordSymbol(4, "G"),
+                        ChordSymbol(8, "D"), ChordSymbol(10, "A7"), ChordSymbol(12, "G")]  # fmt: skip
+    assert cs.check_chords(four_bars, {"chords": "D A7 | G", "meter": "4/4"}) == []
+    assert cs.check_chords(four_bars, {"chords": ["D A7", "G"]}) == []  # the meter read from the piece
+    four_bars.chords[4] = ChordSymbol(9, "A7")  # bar 3's A7 on beat 2
+    assert cs.check_chords(four_bars, {"chords": "D A7 | G"}) == ["bar 3: chord A7 at beat 9, not at beat 10"]
+    four_bars.chords = [c for c in four_bars.chords if c.onset != 9]
+    assert cs.check_chords(four_bars, {"chords": "D A7 | G"}) == ["bar 3: 1 chord symbols (D), requested 2: D A7"]

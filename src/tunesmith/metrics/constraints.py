@@ -18,9 +18,11 @@ Field meanings:
 - range: (low, high) inclusive MIDI pitches for the melody (`Piece.melody()`).
 - in_scale: when true, every melody note's pitch class is in the key's diatonic scale; in minor
   the raised 6th and 7th degrees are allowed too.
-- chords: chord figures, one per bar, cycling over the piece: bar i must carry exactly one chord
-  symbol, at the bar line, whose figure equals chords[i % len(chords)] exactly (a string is split
-  on whitespace and '|').
+- chords: one entry per bar, cycling over the piece: bar i must carry exactly the chord symbols of
+  chords[i % len(chords)], each at its place and with its figure exactly: one chord at the bar
+  line, or a bar's several chords where `sampling.request.bar_chord_ticks` places them in the
+  meter ('Dm7 G7' in 4/4: beats 1 and 3). A string is read as `compose --chords` reads it
+  (`sampling.request.chords_per_bar`: one a bar, or bars between '|').
 - style: equals piece.style.
 """
 
@@ -140,36 +142,46 @@ def check_tempo(piece: Piece, request: Any, *, tempo_tolerance: float = 0.5) -> 
 
 
 def requested_chords(request: Any) -> list[str] | None:
+    """The request's chords, one entry a bar ('Dm7 G7' for a bar of two)."""
+    from tunesmith.sampling.request import chords_per_bar
+
     chords = get_field(request, "chords")
     if chords is None:
         return None
     if isinstance(chords, str):
-        return [c for c in chords.replace("|", " ").split() if c]
-    return [str(c) for c in chords]
+        return chords_per_bar(chords)
+    return [" ".join(str(c).split()) for c in chords]
 
 
 def check_chords(piece: Piece, request: Any) -> list[str]:
-    """Bar i carries exactly one chord symbol, at its bar line, with figure chords[i % len];
-    bar 0 is the first whole bar (a pickup before it carries none)."""
+    """Bar i carries exactly the chord symbols of chords[i % len], each where it was placed (one: at
+    the bar line); bar 0 is the first whole bar (a pickup before it carries none)."""
+    from tunesmith.sampling.request import bar_chord_ticks
+
     chords = requested_chords(request)
     if not chords:
         return []
+    ts = piece.time_signature
+    meter = get_field(request, "meter") or f"{ts.numerator}/{ts.denominator}"
     bars = piece.bars()[pickup_bars(piece) :]
     end = piece.duration()
     out = []
     for i, start in enumerate(bars):
         stop = bars[i + 1] if i + 1 < len(bars) else max(end, start + EPS)
-        in_bar = [c for c in piece.chords if start - EPS <= c.onset < stop - EPS]
-        expected = chords[i % len(chords)]
-        if len(in_bar) != 1:
+        in_bar = sorted((c for c in piece.chords if start - EPS <= c.onset < stop - EPS), key=lambda c: c.onset)
+        entry = chords[i % len(chords)]
+        expected = [(start + tick / 12, figure) for tick, figure in bar_chord_ticks(entry, meter)]
+        if len(in_bar) != len(expected):
             figures = " ".join(c.figure for c in in_bar) or "none"
-            out.append(f"bar {i + 1}: {len(in_bar)} chord symbols ({figures}), requested one: {expected}")
+            what = "one" if len(expected) == 1 else str(len(expected))
+            out.append(f"bar {i + 1}: {len(in_bar)} chord symbols ({figures}), requested {what}: {entry}")
             continue
-        c = in_bar[0]
-        if abs(c.onset - start) > EPS:
-            out.append(f"bar {i + 1}: chord {c.figure} at beat {c.onset:g}, not on the bar line {start:g}")
-        if c.figure.strip() != expected:
-            out.append(f"bar {i + 1}: chord {c.figure}, requested {expected}")
+        for c, (onset, figure) in zip(in_bar, expected):
+            if abs(c.onset - onset) > EPS:
+                place = f"on the bar line {onset:g}" if onset == start else f"at beat {onset:g}"
+                out.append(f"bar {i + 1}: chord {c.figure} at beat {c.onset:g}, not {place}")
+            if c.figure.strip() != figure:
+                out.append(f"bar {i + 1}: chord {c.figure}, requested {figure}")
     outside = [c for c in piece.chords if c.onset < bars[0] - EPS]
     out.extend(f"chord {c.figure} at beat {c.onset:g} before the first bar" for c in outside)
     return out
