@@ -197,3 +197,16 @@ def test_the_remarks_count_bars_of_chords_and_read_a_bars_last_chord():
     said = cycle_ends_open(ComposeRequest(style="jazz", key="C", chords="C | Dm7 G7", bars=4))
     assert said.startswith("the 2 bars of chords cycle so that bar 4, the last, is G7: the piece ends away from C; give 4 bars")
     assert cycle_ends_open(ComposeRequest(style="jazz", key="C", chords="G7 | Dm7 C", bars=4)) is None
+
+
+def test_a_bar_of_percent_repeats_the_bar_before():
+    """The repeat-bar sign of lead sheets: 'C | % | F G7 | %' is C, C, F G7, F G7."""
+    from tunesmith.sampling import ComposeRequest
+
+    assert ComposeRequest(style="pop", chords="C | % | F G7 | %", bars=4).chords == ["C", "C", "F G7", "F G7"]
+    assert ComposeRequest(style="pop", chords="C % F %", bars=4).chords == ["C", "C", "F", "F"]
+    assert ComposeRequest(style="pop", chords=["Am", "%"], bars=4).chords == ["Am", "Am"]
+    with pytest.raises(ValueError, match=r"^chords: the first bar is '%' \(repeat the bar before\), but no bar comes before it$"):
+        ComposeRequest(style="pop", chords="% | C", bars=4)
+    with pytest.raises(ValueError, match=r"^chords: the bar 'C %' mixes '%' \(repeat the bar before\) with chords"):
+        ComposeRequest(style="pop", chords="C % | F", bars=4)

@@ -56,9 +56,11 @@ def _range(pitch_range: Any) -> tuple[int, int] | None:
 def _chords(chords: str | Sequence[str] | None) -> list[str] | None:
     from tunesmith.cli._common import parse_chords
 
+    from tunesmith.sampling.request import repeat_bars
+
     if chords is None or isinstance(chords, str):
         return parse_chords(chords)
-    return [str(c) for c in chords] or None
+    return repeat_bars([" ".join(str(c).split()) for c in chords]) or None
 
 
 def qpm_of(tempo: float, meter: str) -> float:

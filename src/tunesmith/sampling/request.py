@@ -373,13 +373,30 @@ def chords_per_bar(text: str) -> list[str]:
     """'Dm7 G7 Cmaj7' -> one figure per bar; 'Dm7 G7 | Cmaj7' -> one entry per bar between bar
     lines, a bar's chords separated by spaces ('Dm7 G7': two chords sharing the bar, as a lead
     sheet writes them; `bar_chord_beats` places them). A beat slash ('C / G7 /') holds the chord
-    before it for a beat, as in a fake book, and needs bar lines around it."""
+    before it for a beat, as in a fake book, and needs bar lines around it; a bar of '%' repeats
+    the bar before ('C | % | F | %', `repeat_bars`)."""
     if "|" in text:
-        return [" ".join(b.split()) for b in text.split("|") if b.split()]
+        return repeat_bars([" ".join(b.split()) for b in text.split("|") if b.split()])
     figures = text.split()
     if "/" in figures:
         raise ValueError("chords: a beat slash ('/') needs bar lines around its bar: 'C / G7 / | F'")
-    return figures
+    return repeat_bars(figures)
+
+
+def repeat_bars(entries: list[str]) -> list[str]:
+    """`entries` with each bar of '%' (the repeat-bar sign of lead sheets) replaced by the bar
+    before it; ValueError where the first bar is one, or '%' shares a bar with chords."""
+    out: list[str] = []
+    for i, entry in enumerate(entries):
+        words = entry.split()
+        if "%" in words and words != ["%"]:
+            raise ValueError(f"chords: the bar '{entry}' mixes '%' (repeat the bar before) with chords; give '%' a bar of its own")
+        if words == ["%"]:
+            if not out:
+                raise ValueError("chords: the first bar is '%' (repeat the bar before), but no bar comes before it")
+            entry = out[-1]
+        out.append(entry)
+    return out
 
 
 def bar_chord_figures(entry: str) -> list[str]:
@@ -561,7 +578,7 @@ class ComposeRequest:
                 raise ValueError(f"{len(self.chords):,} chords, more than the {MAX_REQUEST_BARS} bars a take may "
                                  "have: give one chord a bar")  # fmt: skip
             # one entry a bar; a bar's chords separated by spaces ('Dm7 G7', `bar_chord_beats`)
-            self.chords = [" ".join(str(c).split()) for c in self.chords]
+            self.chords = repeat_bars([" ".join(str(c).split()) for c in self.chords])
             if not self.chords:
                 self.chords = None
             for i, entry in enumerate(self.chords or []):
