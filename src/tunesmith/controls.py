@@ -55,7 +55,6 @@ def _range(pitch_range: Any) -> tuple[int, int] | None:
 
 def _chords(chords: str | Sequence[str] | None) -> list[str] | None:
     from tunesmith.cli._common import parse_chords
-
     from tunesmith.sampling.request import repeat_bars
 
     if chords is None or isinstance(chords, str):

@@ -387,7 +387,7 @@ def repeat_bars(entries: list[str]) -> list[str]:
     """`entries` with each bar of '%' (the repeat-bar sign of lead sheets) replaced by the bar
     before it; ValueError where the first bar is one, or '%' shares a bar with chords."""
     out: list[str] = []
-    for i, entry in enumerate(entries):
+    for entry in entries:
         words = entry.split()
         if "%" in words and words != ["%"]:
             raise ValueError(f"chords: the bar '{entry}' mixes '%' (repeat the bar before) with chords; give '%' a bar of its own")
