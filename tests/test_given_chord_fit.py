@@ -20,10 +20,10 @@ def _constrainer(style: str, chords: list[str] | None):
     return Constrainer(compose_tables(Tokenizer(), request, 512), 0)
 
 
-@pytest.mark.parametrize("style", ["pop", "jazz"])
+@pytest.mark.parametrize("style", ["pop", "jazz", "folk"])
 def test_a_melody_pitch_on_the_beat_gains_for_a_tone_of_its_bars_chord(style):
     from tunesmith.sampling import _NPOS
-    from tunesmith.sampling.automaton import GIVEN_CHORD_TONE_GAINS
+    from tunesmith.sampling.automaton import GIVEN_CHORD_TONE_GAINS, TRIAD_SEVENTH_ON_BEAT_PENALTIES
 
     on_beat, off_beat = GIVEN_CHORD_TONE_GAINS[style]
     auto = _constrainer(style, ["C", "A7", "Dm", "G7"])
@@ -31,7 +31,8 @@ def test_a_melody_pitch_on_the_beat_gains_for_a_tone_of_its_bars_chord(style):
     bias = auto.given_chord_bias()
     pcs = auto.t.pitch_real % 12
     assert set(np.unique(bias[np.isin(pcs, [2, 5, 9])])) == {on_beat}  # D F A
-    assert set(np.unique(bias[~np.isin(pcs, [2, 5, 9])])) == {0.0}  # C, E, G ... not
+    assert set(np.unique(bias[~np.isin(pcs, [1, 2, 5, 9])])) == {0.0}  # C, E, G ... not
+    assert set(np.unique(bias[pcs == 1])) <= {0.0, -TRIAD_SEVENTH_ON_BEAT_PENALTIES.get(style, 0.0)}  # C#: Dm's major 7th
     auto.note_pos = TICKS_PER_BEAT // 2  # off the beat
     off = auto.given_chord_bias()
     assert off is None if off_beat == 0 else off.max() == off_beat
@@ -261,7 +262,7 @@ def test_a_folk_melody_keeps_a_triads_major_seventh_off_the_beat():
     """Over G (in G major) F# loses the folk penalty on the beat, not off it; over Gmaj7, which holds
     it, and over Em, whose root it is not a semitone under, it does not."""
     from tunesmith.sampling import _NPOS, ComposeRequest, Constrainer, compose_tables
-    from tunesmith.sampling.automaton import TRIAD_SEVENTH_ON_BEAT_PENALTIES
+    from tunesmith.sampling.automaton import GIVEN_CHORD_TONE_GAINS, TRIAD_SEVENTH_ON_BEAT_PENALTIES
     from tunesmith.tokenizer import Tokenizer
 
     def bias_at(chord: str, pc: int, pos: int) -> float:
@@ -273,4 +274,5 @@ def test_a_folk_melody_keeps_a_triads_major_seventh_off_the_beat():
 
     assert bias_at("G", 6, 0) == -TRIAD_SEVENTH_ON_BEAT_PENALTIES["folk"]
     assert bias_at("G", 6, TICKS_PER_BEAT // 2) == 0.0 and bias_at("G", 6, TICKS_PER_BEAT) < 0  # off / on beat 2
-    assert bias_at("Gmaj7", 6, 0) == 0.0 and bias_at("Em", 6, 0) == 0.0 and bias_at("G", 4, 0) == 0.0
+    # over Gmaj7 F# is a chord tone (it gains folk's on-beat gain); over Em and for E over G, nothing
+    assert bias_at("Gmaj7", 6, 0) == GIVEN_CHORD_TONE_GAINS["folk"][0] and bias_at("Em", 6, 0) == 0.0 and bias_at("G", 4, 0) == 0.0

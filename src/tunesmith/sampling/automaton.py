@@ -87,9 +87,17 @@ KEEP_CHROMATIC_CHORD_TONES = frozenset({"jazz", "pop"})
 # jazz / folk) against the tunes' 0.817 / 0.755 / 0.787, with fewer steps (0.475 / 0.410 / 0.454
 # against 0.539 / 0.479 / 0.527) and wider intervals (2.48 / 2.68 / 2.79 semitones against 2.40 /
 # 2.41 / 2.70). Two levers, chosen there (docs/notes/2026-12-04-session-41/real_chords.py):
-# - per style, (on the beat, off it): the logit a melody pitch gains for being a tone of its bar's
-#   chord (`Constrainer.given_chord_bias`); more than 0.5 on the beat, or any off it, cost steps;
-GIVEN_CHORD_TONE_GAINS: dict[str, tuple[float, float]] = {"pop": (0.5, 0.0), "jazz": (0.5, 0.0)}
+# - per style, (on the beat, off it): the logit a melody pitch gains for being a tone of the chord
+#   sounding where it starts (`Constrainer.given_chord_bias`); more than 0.5 on the beat, or any off
+#   it, cost steps. Folk had none (it cost steps then, before `NONCHORD_LEAP_PENALTIES`); over its
+#   tunes' chords as written (a bar of two where they have two, docs/notes/2026-12-05-session-43/
+#   bar_chords.py), its notes struck on a beat sat on a chord tone 0.805 of the time against the
+#   tunes' 0.870 (valid, 81 tunes). With 1.0: 0.880, all its time on chord tones 0.718 -> 0.762
+#   (tunes 0.795), mean interval 2.50 -> 2.62 (2.53), steps 0.542 -> 0.491 (0.550), the classifier
+#   the same (bar_chords_c2st.py, 3 seeds: 0.687 -> 0.693). Test: 0.708 -> 0.750 (0.771), classifier
+#   0.612 -> 0.573. Only chord tones a step from the note before gaining (reach 2) kept more steps
+#   (0.521) but was easier to tell from the tunes (0.726).
+GIVEN_CHORD_TONE_GAINS: dict[str, tuple[float, float]] = {"pop": (0.5, 0.0), "jazz": (0.5, 0.0), "folk": (1.0, 0.0)}
 # - per style, how much a melody note outside its bar's chord loses per doubling of its length beyond
 #   half a beat (`Constrainer.passing_length_bias`): a note outside the chord passes, a chord tone
 #   may be held. With both: pop 0.701 on chord tones, 0.493 steps, 2.39 semitones; jazz 0.703, 0.431,
