@@ -210,3 +210,32 @@ def test_a_bar_of_percent_repeats_the_bar_before():
         ComposeRequest(style="pop", chords="% | C", bars=4)
     with pytest.raises(ValueError, match=r"^chords: the bar 'C %' mixes '%' \(repeat the bar before\) with chords"):
         ComposeRequest(style="pop", chords="C % | F", bars=4)
+
+
+@pytest.mark.parametrize("style", ["folk", "pop", "chorale"])
+def test_the_last_note_starts_with_the_last_bars_last_chord(style):
+    """'... | A D' closing a jig: its last note had been struck over A and held through D."""
+    import tunesmith
+
+    meter, chords = ("6/8", "D | G A | D | A D") if style == "folk" else ("4/4", "D | G A | D | A D")
+    for take in tunesmith.compose(style, key="D", meter=meter, chords=chords, bars=4, seed=1, n=4, check=False):
+        last_chord = max(c.onset for c in take.piece.chords)
+        assert [c.figure for c in take.piece.chords if c.onset == last_chord] == ["D"]
+        for track in take.piece.tracks:
+            assert max(n.onset for n in track.notes) >= last_chord - 1e-9, (style, track.name)
+
+
+def test_a_pickup_never_leaves_the_last_bars_chords_after_the_end():
+    """After a pickup the last bar is short by it: 'Dm7 / G7 C' after 3 beats of 4/4 would keep
+    only Dm7. Asked for, such a pickup is refused; drawn by the style's defaults, it is not drawn."""
+    import tunesmith
+    from tunesmith.sampling import ComposeRequest
+
+    with pytest.raises(ValueError, match=r"^pickup 3 beats: the last bar is as much shorter, and its chords G7 C would "
+                                         r"start after the piece ends; give a shorter pickup, or the last bar one chord$"):
+        ComposeRequest(style="pop", key="C", chords="C | Dm7 / G7 C", bars=2, pickup=3)
+    request = ComposeRequest(style="pop", key="C", chords="C | Dm7 / G7 C", bars=2, pickup=0.5)  # C on beat 4 still sounds
+    assert request.chords_cut_by_pickup(0.5) == [] and request.chords_cut_by_pickup(1) == ["C"]
+    for take in tunesmith.compose("folk", key="D", meter="4/4", chords="D | G A7 / D", bars=2, seed=0, n=12, check=False):
+        assert all(c.onset < take.piece.end for c in take.piece.chords)
+        assert [c.figure for c in take.piece.chords][-1] == "D"

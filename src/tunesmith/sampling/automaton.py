@@ -681,6 +681,12 @@ class Constrainer:
                 # (short by a quarter-beat pickup, a drawn half note would start a quarter-beat off it)
                 beat = self.t.last_beat
                 self.final_ticks = self.t.last_L - (self.t.last_L - self.final_ticks) // beat * beat
+            if self.t.given_bars is not None and self.t.n_bars - 1 >= self.t.bar_offset:
+                # under a given last bar of two chords the last note starts with the last chord (a jig's
+                # closing D had been struck over "A D"'s A and held through the D)
+                last_chord = self._given_at(self.t.n_bars - 1, self.t.last_L - 1)[0]
+                if 0 < last_chord < self.t.last_L:
+                    self.final_ticks = min(self.final_ticks, self.t.last_L - last_chord)
         melody_approaches = self.t.melody_approaches
         if melody_approaches and self.final_ticks is not None:
             # from a child generator: the sampling stream stays as it was, so a take differs from

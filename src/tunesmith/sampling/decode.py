@@ -113,10 +113,13 @@ def header_tempo(tempo: float, tuned: dict) -> float:
 
 def pickup_draws(request: ComposeRequest, tuned: dict) -> list[tuple[float, float]] | None:
     """[(pickup in beats, probability)] a take draws its pickup from when the request leaves it
-    open (None) and the model's decoding has shares for the style in this meter, else None."""
+    open (None) and the model's decoding has shares for the style in this meter, else None. Not a
+    pickup that would leave a given last bar's later chords after the piece's end
+    (`ComposeRequest.chords_cut_by_pickup`)."""
     if request.pickup is not None:
         return None
     shares = (tuned.get("pickups") or {}).get(request.meter)
+    shares = {k: w for k, w in (shares or {}).items() if not request.chords_cut_by_pickup(float(k))}
     if not shares:
         return None
     total = sum(shares.values())

@@ -647,6 +647,10 @@ class ComposeRequest:
                 raise ValueError(f"pickup {self.pickup:g} beats: not a length a note can have here; use multiples "
                                  f"of 1/{TICKS_PER_BEAT} of a quarter note (0.25 a sixteenth, 0.5 an eighth, "
                                  "1/3 a triplet eighth)")  # fmt: skip
+            cut = self.chords_cut_by_pickup(self.pickup)
+            if cut:
+                raise ValueError(f"pickup {self.pickup:g} beats: the last bar is as much shorter, and its chords {' '.join(cut)} "
+                                 "would start after the piece ends; give a shorter pickup, or the last bar one chord")  # fmt: skip
         if self.cadence is not None and self.cadence not in CADENCES:
             raise ValueError(f"unknown cadence {self.cadence!r}; one of {', '.join(CADENCES)}")
         if self.dance is not None:
@@ -694,6 +698,16 @@ class ComposeRequest:
         for k, w in sorted(fits.items()):
             draws.append((f"A{k}A{k}B{self.bars - 2 * k}", spec["share"] * w / total))
         return draws
+
+    def chords_cut_by_pickup(self, pickup: float) -> list[str]:
+        """The given chords of a lead sheet's last bar that would start after the piece ends under a
+        pickup of `pickup` beats: the last bar is short by the pickup (`add_pickup_bar`), so 'Dm7 /
+        G7 C' after a 3-beat pickup in 4/4 would keep only Dm7. Four parts keep a whole last bar."""
+        if not self.chords or not pickup or self.layout != "lead":
+            return []
+        last_bar = meter_ticks(self.meter) - round(pickup * TICKS_PER_BEAT)
+        entry = self.chords[(self.bars - 1) % len(self.chords)]
+        return [figure for tick, figure in bar_chord_ticks(entry, self.meter) if tick >= last_bar]
 
     def pickup_position(self) -> int:
         """Where the music starts in the first (pickup) bar, in ticks from its virtual bar line,
