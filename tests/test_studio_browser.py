@@ -425,3 +425,21 @@ def test_a_fork_names_the_piece_it_came_from_by_its_title(live):
     note = page.inner_text("#history-note")
     assert f"forked from “Forked air” ({pid[-4:]})" in note and pid not in note, note
     page.context.close()
+
+
+def test_a_bar_of_two_chords_typed_in_the_studio_lands_on_its_beats(live):
+    """The chords box takes lead-sheet bars ('Dm7 G7 | Cmaj7'): G7 on beat 3, as compose reads them."""
+    page = open_page(live)
+    page.select_option("#style", "jazz")
+    page.fill("#bars", "4")
+    page.fill("#seed", "3")
+    page.fill("#chords", "Dm7 G7 | Cmaj7")
+    page.select_option("#pickup", "0")
+    before = page.get_attribute("body", "data-take")
+    page.click("#compose")
+    page.wait_for_function(f"document.body.dataset.take && document.body.dataset.take !== '{before}'", timeout=90_000)
+    wait_idle(page)
+    take_id = page.get_attribute("body", "data-take")
+    take = page.evaluate(f"fetch('/api/takes/{take_id}', {{headers: {{Authorization: 'token ' + TOKEN}}}}).then((r) => r.json())")
+    assert take["chords"] == [[0, "Dm7"], [2, "G7"], [4, "Cmaj7"], [8, "Dm7"], [10, "G7"], [12, "Cmaj7"]]
+    page.context.close()
