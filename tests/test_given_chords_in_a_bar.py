@@ -66,7 +66,8 @@ def test_a_bars_chords_share_its_beats(entry, meter, beats):
         ("/ C | G7", "4/4", r"^chords: the bar '/ C' starts with a beat slash; its first beat needs a chord$"),
         ("C / G7 /", "4/4", r"^chords: a beat slash \('/'\) needs bar lines around its bar"),
         ("C | Dm7 Hx7", "4/4", r"^unparsable chord 'Hx7' \(in bar 2, 'Dm7 Hx7'\)$"),
-        (["C", ""], "4/4", r"^chords: bar 2 of the list is empty; give it a chord$"),
+        (["", "C"], "4/4", r"^chords: the first bar is empty \(an empty bar holds the chord before it\), but no bar comes before it$"),
+        ("| | C |", "4/4", r"^chords: the first bar is empty"),
     ],
 )
 def test_a_bar_of_chords_that_cannot_be_placed_is_refused_in_one_line(chords, meter, said):
@@ -239,3 +240,71 @@ def test_a_pickup_never_leaves_the_last_bars_chords_after_the_end():
     for take in tunesmith.compose("folk", key="D", meter="4/4", chords="D | G A7 / D", bars=2, seed=0, n=12, check=False):
         assert all(c.onset < take.piece.end for c in take.piece.chords)
         assert [c.figure for c in take.piece.chords][-1] == "D"
+
+
+def test_continue_closes_on_a_tone_of_the_chord_given_for_its_end():
+    """`continue --chords` (and `again`) over a blues had closed on B-flat over F7 or E-flat over
+    B-flat 6: a tone of a drawn IV or bVII closing chord, while the given chord sounded. It closes
+    on a tone of the chord given for its end."""
+    from tunesmith import api
+    from tunesmith.harmony import chord_pitch_classes
+    from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, Tempo, TimeSignature, Track
+
+    changes = ["F7", "Bb7", "F7", "F7", "Bb7", "Bb7", "F7", "F7", "C7", "Bb7", "F7", "C7"]
+    riff = (65, 68, 69, 72)
+    notes = [Note(p + (5 if c.startswith("Bb") else 7 if c.startswith("C") else 0), 4.0 * b + i, 1.0, 80)
+             for b, c in enumerate(changes) for i, p in enumerate(riff)]  # fmt: skip
+    given = Piece(piece_id="b", work_id="b", style="jazz", tracks=[Track("Melody", "melody", 66, False, notes)],
+                  time_signatures=[TimeSignature(0.0, 4, 4)], tempos=[Tempo(0.0, 120.0)],
+                  keys=[KeySignature(0.0, "F", "major")], end=48.0,
+                  chords=[ChordSymbol(4.0 * b, c, 4.0) for b, c in enumerate(changes)])  # fmt: skip
+    for seed in range(12):
+        take = api.continue_(given, bars=4, style="jazz", seed=seed, chords="Gm7 C7 | F7 / D7 / | Gm7 C7 | F6")
+        last = max(take.piece.melody().notes, key=lambda n: n.onset)
+        assert last.pitch % 12 in chord_pitch_classes("F6"), seed
+
+
+def test_a_chart_is_read_as_a_musician_types_it():
+    """The songwriter helper's chart habits: a minus for minor ('C-7' had sounded as C-flat 7), an
+    empty bar holding the chord before it (it had been dropped, every later chord a bar early),
+    double and final bar lines, bar lines at both ends."""
+    from tunesmith.sampling import ComposeRequest
+
+    def read(chords):
+        return ComposeRequest(style="jazz", key="C", chords=chords, bars=4).chords
+
+    assert read("C-7 | F7 | Bb-7 Eb7 | Ab-") == ["Cm7", "F7", "Bbm7 Eb7", "Abm"]
+    assert read("F#-7b5 B7 | E-") == ["F#m7b5 B7", "Em"]
+    assert read("C | | F | G") == ["C", "C", "F", "G"]
+    assert read("Dm7 G7 | | C") == ["Dm7 G7", "G7", "C"]  # the chord sounding: the bar before's last
+    assert read("| C | F || G | C |]") == ["C", "F", "G", "C"]
+    assert read("C/E | Bb/D") == ["C/E", "Bb/D"]  # a slash chord's bass keeps its own accidentals
+
+
+@pytest.mark.parametrize(
+    ("chords", "said"),
+    [
+        ("C-7 F7 | N.C.", r"^unparsable chord 'N.C.' \(bar 2\): a bar without a chord \(N.C.\) is not read"),
+        ("|: C | F :|", r"^unparsable chord ':' \(in bar 1, ': C'\): repeat signs \(\|: :\|\) are not read"),
+        ("C - | F -", r"^unparsable chord '-' \(in bar 1, 'C -'\): to hold a chord, use a beat slash"),
+        ("C F Hx7", r"^unparsable chord 'Hx7' \(chord 3 of the list\)$"),
+    ],
+)
+def test_a_sign_the_chords_do_not_read_says_what_to_write_instead(chords, said):
+    from tunesmith.sampling import ComposeRequest
+
+    with pytest.raises(ValueError, match=said):
+        ComposeRequest(style="jazz", key="C", chords=chords, bars=4)
+
+
+def test_a_chart_of_one_bar_of_several_chords_says_so():
+    """'C Am F G |': the bar line at the end makes one bar of four chords, in every bar; a musician
+    who meant a chord a bar had only "the 1 bars of chords cycle ..." to go by."""
+    import tunesmith
+
+    take = tunesmith.compose("pop", key="C", chords="C Am F G |", bars=4, seed=0, check=False)
+    assert ("the chords 'C Am F G' are one bar (between bar lines), a chord a beat, played in each of the 4 bars; "
+            "for a chord a bar leave out the bar lines ('C Am F G') or put one between each ('C | Am | F | G')") in take.remarks
+    assert not any("1 bars" in line for line in take.remarks)
+    one_a_bar = tunesmith.compose("pop", key="C", chords="C Am F G", bars=4, seed=0, check=False)
+    assert not any("are one bar" in line for line in one_a_bar.remarks)

@@ -55,11 +55,11 @@ def _range(pitch_range: Any) -> tuple[int, int] | None:
 
 def _chords(chords: str | Sequence[str] | None) -> list[str] | None:
     from tunesmith.cli._common import parse_chords
-    from tunesmith.sampling.request import repeat_bars
+    from tunesmith.sampling.request import written_bars
 
     if chords is None or isinstance(chords, str):
         return parse_chords(chords)
-    return repeat_bars([" ".join(str(c).split()) for c in chords]) or None
+    return written_bars([" ".join(str(c).split()) for c in chords]) or None
 
 
 def qpm_of(tempo: float, meter: str) -> float:

@@ -1,6 +1,7 @@
 """What the musician should know about a take, in words: the lines the CLI prints as notes, a
 take's JSON keeps and the studio shows beside it (`take_remarks`), and the checks of a request
-that produce some of them (`cycle_ends_open`, `chords_left_over`). Split from `tunesmith.api`, which calls them."""
+that produce some of them (`cycle_ends_open`, `chords_left_over`, `one_bar_of_chords`). Split from
+`tunesmith.api`, which calls them."""
 
 from __future__ import annotations
 
@@ -40,8 +41,22 @@ def cycle_ends_open(request: Any) -> str | None:
     if len(chords) >= bars:  # the musician's own last chord: said only where it contradicts --cadence home
         return (f"the last bar's chord is {last}: the piece ends away from {request.key}{unmet}") if home else None
     what = "bars of chords" if any(" " in entry for entry in chords) else "chords"  # bars of two: counted in bars
-    return (f"the {len(chords)} {what} cycle so that bar {bars}, the last, is {last}: the piece ends away from "
+    given = f"the {len(chords)} {what} cycle" if len(chords) > 1 else "the chords cycle"  # not "the 1 bars"
+    return (f"{given} so that bar {bars}, the last, is {last}: the piece ends away from "
             f"{request.key}; give {bars} {what} ending on {article} {request.key} chord to close there{unmet}")
+
+
+def one_bar_of_chords(request: Any) -> str | None:
+    """A line when the chords given are one bar of several ('C Am F G |': a bar line at the end makes
+    them one bar, a chord a beat, in every bar) while the take has more bars: a musician who meant
+    a chord a bar reads how to say so."""
+    chords = list(request.chords or [])
+    if len(chords) != 1 or " " not in chords[0] or request.bars < 2:
+        return None
+    figures = chords[0].split()
+    return (f"the chords '{chords[0]}' are one bar (between bar lines), a chord a beat, played in each of the {request.bars} "
+            f"bars; for a chord a bar leave out the bar lines ('{' '.join(figures)}') or put one between each "
+            f"('{' | '.join(f for f in figures if f != '/')}')")
 
 
 def take_remarks(provenance: dict) -> list[str]:

@@ -27,6 +27,7 @@ from tunesmith.cocreate.automaton import (
 )
 from tunesmith.cocreate.inputs import _EPS, _Grid, _where
 from tunesmith.sampling import Take, _decoder_for, _sample, _Tables, decode_rows, sampling_params, single_thread_blas
+from tunesmith.sampling.endings import close_over_chord
 from tunesmith.sampling.feedback import OPENING_NOTES
 from tunesmith.score import ChordSymbol, Note, Piece
 from tunesmith.tokenizer import DUR_TICKS, TICKS_PER_BEAT, Tokenizer, join_figure
@@ -193,6 +194,11 @@ def _generate_region(
         bar_end[-1] = min(bar_end[-1], grid.pickup)
     if c1 == grid.n and (nb > 1 or c0 > 0):
         tables.last_L = bar_end[-1]  # the piece's last bar, written here, ends where it is short
+    if c1 == grid.n and job.layout == "lead" and job.chords == "forced":
+        # the melody closes on a tone of the chord given for its end (a drawn bVII had closed an E-flat over B-flat 6)
+        sounding = [c for c in sorted(W.chords, key=lambda c: c.onset) if c.onset < t1 - _EPS]
+        if sounding:
+            close_over_chord(tables, sounding[-1].figure)
 
     opens = job.open_first and c0 == job.region[0]  # the given last bar, short: written on from its end
     autos = [

@@ -417,11 +417,11 @@ def continuation_chords(chords: str | Sequence[str] | None) -> list[str] | None:
     reads them: `sampling.request.chords_per_bar`); ValueError names a symbol that does not parse,
     or none given."""
     from tunesmith.harmony import parse_chord
-    from tunesmith.sampling.request import bar_chord_figures, chords_per_bar, repeat_bars
+    from tunesmith.sampling.request import bar_chord_figures, chords_per_bar, written_bars
 
     if chords is None or (isinstance(chords, str) and chords.strip().lower() == "again"):
         return None
-    bars = chords_per_bar(chords) if isinstance(chords, str) else repeat_bars([" ".join(str(c).split()) for c in chords])
+    bars = chords_per_bar(chords) if isinstance(chords, str) else written_bars([" ".join(str(c).split()) for c in chords])
     bars = [entry for entry in bars if entry]
     if not bars:
         raise ValueError("chords: give one chord symbol per new bar (they cycle), or 'again'")

@@ -33,6 +33,27 @@ if TYPE_CHECKING:
     from tunesmith.sampling.tables import _Tables
 
 
+def close_over_chord(tables: _Tables, figure: str) -> None:
+    """Over a chord the musician gave, a lead sheet's melody closes on a tone of it (the loop F C
+    Dm Bb ends over B-flat: an "other" ending on G would clash with it): each closing degree keeps
+    the pitch classes `figure` holds, one that holds none is not drawn, and where the key's degrees
+    hold none (C Am F G under --key Ab) the melody closes on one of its tones. No closing chord is
+    drawn (`final_chords`): the musician's sounds. Compose's given last chord; continue's too
+    (`cocreate.decode`), where a drawn closing chord had put an E-flat over B-flat 6."""
+    from tunesmith.harmony import chord_pitch_classes
+
+    if not tables.final_endings:
+        return
+    held = chord_pitch_classes(figure)
+    fits = [(pcs & held, w, name) for (pcs, w), name in zip(tables.final_endings, tables.final_names) if pcs & held and w > 0]
+    if not fits:
+        fits = [(held, 1.0, "other")]
+    total = sum(w for _, w, _ in fits)
+    tables.final_endings = [(frozenset(pcs), w / total) for pcs, w, _ in fits]
+    tables.final_names = [name for _, _, name in fits]
+    tables.final_chords = {}
+
+
 def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
     """Fill `tables`' ending options (each None or empty where the style or the request has none:
     no closing cadence, a lead sheet's options in four parts and the reverse)."""
@@ -54,23 +75,14 @@ def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
         # model's free choice had ended takes on a C# over a D-major chord
         other = set(scale_pitch_classes(tables.tonic_pc, request.mode)) - {root, third, fifth, (tables.tonic_pc - 1) % 12}
         pcs = {"root": {root}, "third": {third}, "fifth": {fifth}, "other": other or set(range(12))}
-        if request.chords and request.layout == "lead":
-            # over chords the musician gave, the melody closes on a tone of the last bar's chord
-            # (the loop F C Dm Bb ends over B-flat: an "other" ending on G would clash with it):
-            # each degree keeps the pitch classes that chord holds, one that holds none is not drawn
-            from tunesmith.harmony import chord_pitch_classes
-            from tunesmith.sampling.request import bar_chord_figures
-
-            # the last chord of the last bar (of two, "F C" closing on C, the second)
-            held = chord_pitch_classes(bar_chord_figures(request.chords[(tables.n_bars - 1) % len(request.chords)])[-1])
-            fits = {d: pcs[d] & held for d in shares if pcs[d] & held and shares[d] > 0}
-            if fits:
-                pcs, shares = fits, {d: w for d, w in shares.items() if d in fits}
-            else:  # no degree of the key is in the last chord (C Am F G under --key Ab): one of its tones
-                pcs, shares = {"other": set(held)}, {"other": 1.0}
         total = sum(shares.values())
         tables.final_endings = [(frozenset(pcs[d]), w / total) for d, w in shares.items()]
         tables.final_names = list(shares)
+        if request.chords and request.layout == "lead":
+            from tunesmith.sampling.request import bar_chord_figures
+
+            # the last chord of the last bar (of two, "F C" closing on C, the second)
+            close_over_chord(tables, bar_chord_figures(request.chords[(tables.n_bars - 1) % len(request.chords)])[-1])
     # the chord a lead sheet closes over when its melody closes on the fifth or off the triad,
     # drawn per take with the degree (`FINAL_CHORD_SHARES`): per degree name, [(chord, root
     # token ids, quality token ids, the triad's pitch classes, weight)], only chords that hold a

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -374,29 +375,52 @@ def chords_per_bar(text: str) -> list[str]:
     lines, a bar's chords separated by spaces ('Dm7 G7': two chords sharing the bar, as a lead
     sheet writes them; `bar_chord_beats` places them). A beat slash ('C / G7 /') holds the chord
     before it for a beat, as in a fake book, and needs bar lines around it; a bar of '%' repeats
-    the bar before ('C | % | F | %', `repeat_bars`)."""
+    the bar before, and an empty bar ('C | | F') holds the chord before it (`written_bars`). A
+    double or final bar line ('||', '|]') is a bar line; bar lines at the ends are decoration."""
     if "|" in text:
-        return repeat_bars([" ".join(b.split()) for b in text.split("|") if b.split()])
+        bars = [" ".join(b.split()) for b in re.sub(r"\|\||\|\]|\[\|", "|", text).split("|")]
+        return written_bars(bars[1 if bars and not bars[0] else 0 : -1 if len(bars) > 1 and not bars[-1] else None])
     figures = text.split()
     if "/" in figures:
         raise ValueError("chords: a beat slash ('/') needs bar lines around its bar: 'C / G7 / | F'")
-    return repeat_bars(figures)
+    return written_bars(figures)
 
 
-def repeat_bars(entries: list[str]) -> list[str]:
-    """`entries` with each bar of '%' (the repeat-bar sign of lead sheets) replaced by the bar
-    before it; ValueError where the first bar is one, or '%' shares a bar with chords."""
+# A jazz chart's minus for minor ('C-7', 'Bb-', 'F#-7b5'): music21's spelling reads a minus after
+# the letter as a flat (C-7 had sounded as C-flat 7), so a request's figures are rewritten to 'm'.
+_MINUS_MINOR = re.compile(r"^([A-Ga-g](?:#|b|♯|♭)?)-(?!-)")
+
+
+def written_bars(entries: list[str]) -> list[str]:
+    """The bars of a request's chords as the composer reads them: a bar of '%' (the repeat-bar
+    sign of lead sheets) is the bar before it, an empty bar holds the chord sounding before it (the
+    bar before's last), and a jazz chart's minus for minor is written 'm' ('C-7' -> 'Cm7').
+    ValueError where the first bar is '%' or empty, or '%' shares a bar with chords."""
     out: list[str] = []
     for entry in entries:
         words = entry.split()
         if "%" in words and words != ["%"]:
             raise ValueError(f"chords: the bar '{entry}' mixes '%' (repeat the bar before) with chords; give '%' a bar of its own")
-        if words == ["%"]:
+        if not words or words == ["%"]:
             if not out:
-                raise ValueError("chords: the first bar is '%' (repeat the bar before), but no bar comes before it")
-            entry = out[-1]
+                what = "'%' (repeat the bar before)" if words else "empty (an empty bar holds the chord before it)"
+                raise ValueError(f"chords: the first bar is {what}, but no bar comes before it")
+            entry = out[-1] if words else bar_chord_figures(out[-1])[-1]
+        else:
+            entry = " ".join(_MINUS_MINOR.sub(r"\1m", word) for word in words)
         out.append(entry)
     return out
+
+
+def _unread_sign(figure: str) -> str:
+    """What a lead sheet's sign that `--chords` does not read asks for instead ('' for others)."""
+    if figure.upper().strip(".") in ("N.C", "NC"):
+        return ": a bar without a chord (N.C.) is not read; give it a chord, or compose without --chords"
+    if ":" in figure:
+        return ": repeat signs (|: :|) are not read; write the repeated bars out (a bar of '%' repeats the bar before)"
+    if figure in ("-", "."):
+        return ": to hold a chord, use a beat slash ('C / G7 /') or an empty bar ('C | | F')"
+    return ""
 
 
 def bar_chord_figures(entry: str) -> list[str]:
@@ -575,23 +599,22 @@ class ComposeRequest:
             if isinstance(self.chords, str):
                 self.chords = chords_per_bar(self.chords)
             if len(self.chords) > MAX_REQUEST_BARS:  # before each is parsed: a megabyte of chords had taken 7 s
-                raise ValueError(f"{len(self.chords):,} chords, more than the {MAX_REQUEST_BARS} bars a take may "
-                                 "have: give one chord a bar")  # fmt: skip
+                raise ValueError(f"{len(self.chords):,} bars of chords, more than the {MAX_REQUEST_BARS} bars a take may "
+                                 "have")  # fmt: skip
             # one entry a bar; a bar's chords separated by spaces ('Dm7 G7', `bar_chord_beats`)
-            self.chords = repeat_bars([" ".join(str(c).split()) for c in self.chords])
+            self.chords = written_bars([" ".join(str(c).split()) for c in self.chords])
             if not self.chords:
                 self.chords = None
+            in_bars = any(" " in entry for entry in self.chords or [])  # bars of two: say which bar
             for i, entry in enumerate(self.chords or []):
-                if not entry:
-                    raise ValueError(f"chords: bar {i + 1} of the list is empty; give it a chord")
-                several = len(entry.split()) > 1
                 bar_chord_beats(entry, self.meter)  # more chords than beats is refused before they are parsed
                 for figure in bar_chord_figures(entry):
                     try:
                         split_figure(figure)
                     except ValueError:
-                        where = f"in bar {i + 1}, '{entry}'" if several else f"chord {i + 1} of the list"
-                        raise ValueError(f"unparsable chord {figure!r} ({where})") from None
+                        where = (f"in bar {i + 1}, '{entry}'" if " " in entry else f"bar {i + 1}") if in_bars else \
+                            f"chord {i + 1} of the list"  # fmt: skip
+                        raise ValueError(f"unparsable chord {figure!r} ({where}){_unread_sign(figure)}") from None
         if self.temperature is not None and not (
             isinstance(self.temperature, int | float) and 0.0 < float(self.temperature) <= 10.0
         ):
