@@ -308,3 +308,27 @@ def test_a_chart_of_one_bar_of_several_chords_says_so():
     assert not any("1 bars" in line for line in take.remarks)
     one_a_bar = tunesmith.compose("pop", key="C", chords="C Am F G", bars=4, seed=0, check=False)
     assert not any("are one bar" in line for line in one_a_bar.remarks)
+
+
+def test_a_melody_note_held_through_a_chord_change_is_written_tied_at_the_change(tmp_path):
+    """'Am F' over one whole note had printed both symbols at the bar's start (the songwriter helper,
+    in MuseScore and the SVG): the note is cut and tied where F starts, so F stands over a note; it
+    reads back as one note, and a note held over no change stays whole."""
+    import music21
+
+    from tunesmith.inputs import read_file
+    from tunesmith.outputs import write_musicxml
+    from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, Tempo, TimeSignature, Track
+
+    notes = [Note(67, 0.0, 4.0, 80), Note(69, 4.0, 4.0, 80)]
+    piece = Piece(piece_id="h", work_id="h", style="pop", tracks=[Track("Melody", "melody", 0, False, notes)],
+                  time_signatures=[TimeSignature(0.0, 4, 4)], tempos=[Tempo(0.0, 100.0)],
+                  keys=[KeySignature(0.0, "C", "major")], end=8.0,
+                  chords=[ChordSymbol(0.0, "Am", 2.0), ChordSymbol(2.0, "F", 2.0), ChordSymbol(4.0, "G", 4.0)])  # fmt: skip
+    path = write_musicxml(piece, tmp_path / "held.musicxml")
+    part = music21.converter.parse(str(path)).parts[0]
+    written = [(float(n.getOffsetInHierarchy(part)), float(n.quarterLength), n.tie.type if n.tie else None)
+               for n in part.recurse().getElementsByClass("Note")]  # fmt: skip
+    assert written == [(0.0, 2.0, "start"), (2.0, 2.0, "stop"), (4.0, 4.0, None)]
+    [again] = read_file(path)
+    assert [(n.onset, n.duration, n.pitch) for n in again.melody().notes] == [(0.0, 4.0, 67), (4.0, 4.0, 69)]

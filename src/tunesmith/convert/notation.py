@@ -650,6 +650,8 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
     spelled = _speller(piece)
     written_as = {str(k): str(v) for k, v in (piece.meta.get("written_transpositions") or {}).items()}
     fermatas = [_frac(f) for f in piece.fermatas]
+    # where a chord symbol starts, on the sixteenth grid (`_beat_segments` writes what lies on it)
+    chord_changes = sorted({t for t in (_frac(c.onset) for c in piece.chords) if (t * 4).denominator == 1})
     melody_index = 0
     for ti, track in enumerate(tracks):
         part = m21stream.Part()
@@ -750,7 +752,13 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
                                 and abs(following[0] - stop) < _EPS else None)  # fmt: skip
                     named = [_m21_pitch(_as_written(written.get((onset, p)), p) or spelled(p, float(seg_on), leads_to), p)
                              for p in pitches]  # fmt: skip
-                    for part_on, part_off in _beat_segments(seg_on, seg_off, grid_start, bar_ts):
+                    # the melody's note held through a chord change is cut (and tied) where the chord
+                    # changes, so its symbol stands over a note of its own: "Am F" over one whole
+                    # note had been printed side by side at the bar's start
+                    cuts = [t for t in chord_changes if seg_on < t < seg_off] if ti == melody_index else []
+                    pieces = [seg for a, z in zip([seg_on, *cuts], [*cuts, seg_off])
+                              for seg in _beat_segments(a, z, grid_start, bar_ts)]  # fmt: skip
+                    for part_on, part_off in pieces:
                         el = note.Note(named[0]) if len(named) == 1 else m21chord.Chord(named)
                         el.duration.quarterLength = part_off - part_on
                         el.volume.velocity = vel
