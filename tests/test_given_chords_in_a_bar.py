@@ -303,7 +303,7 @@ def test_a_chart_of_one_bar_of_several_chords_says_so():
     import tunesmith
 
     take = tunesmith.compose("pop", key="C", chords="C Am F G |", bars=4, seed=0, check=False)
-    assert ("the chords 'C Am F G' are one bar (between bar lines), a chord a beat, played in each of the 4 bars; "
+    assert ("the chords 'C Am F G' are one bar (between bar lines), sharing its beats, played in each of the 4 bars; "
             "for a chord a bar leave out the bar lines ('C Am F G') or put one between each ('C | Am | F | G')") in take.remarks
     assert not any("1 bars" in line for line in take.remarks)
     one_a_bar = tunesmith.compose("pop", key="C", chords="C Am F G", bars=4, seed=0, check=False)

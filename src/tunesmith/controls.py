@@ -273,12 +273,11 @@ def _check_chords_in_scale(request: Any) -> None:
     melody, held to the scale, clashed with it (G natural over E7 in C). Refused before any work.
     (Programs that build a `ComposeRequest` themselves keep the older reading: chords as given.)"""
     from tunesmith.harmony import PITCH_CLASS_NAMES, _chord_names, chord_pitch_classes
+    from tunesmith.sampling.request import bar_chord_figures
     from tunesmith.score import pitch_class_of
     from tunesmith.tokenizer import scale_pitch_classes
 
     scale = scale_pitch_classes(pitch_class_of(request.key), request.mode)
-    from tunesmith.sampling.request import bar_chord_figures
-
     for figure in (figure for entry in request.chords for figure in bar_chord_figures(entry)):
         outside = sorted(chord_pitch_classes(figure) - scale)
         if outside:

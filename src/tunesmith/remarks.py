@@ -48,15 +48,15 @@ def cycle_ends_open(request: Any) -> str | None:
 
 def one_bar_of_chords(request: Any) -> str | None:
     """A line when the chords given are one bar of several ('C Am F G |': a bar line at the end makes
-    them one bar, a chord a beat, in every bar) while the take has more bars: a musician who meant
+    them one bar, sharing its beats, in every bar) while the take has more bars: a musician who meant
     a chord a bar reads how to say so."""
     chords = list(request.chords or [])
     if len(chords) != 1 or " " not in chords[0] or request.bars < 2:
         return None
-    figures = chords[0].split()
-    return (f"the chords '{chords[0]}' are one bar (between bar lines), a chord a beat, played in each of the {request.bars} "
-            f"bars; for a chord a bar leave out the bar lines ('{' '.join(figures)}') or put one between each "
-            f"('{' | '.join(f for f in figures if f != '/')}')")
+    figures = [figure for figure in chords[0].split() if figure != "/"]
+    return (f"the chords '{chords[0]}' are one bar (between bar lines), sharing its beats, played in each of the "
+            f"{request.bars} bars; for a chord a bar leave out the bar lines ('{' '.join(figures)}') or put one between "
+            f"each ('{' | '.join(figures)}')")
 
 
 def take_remarks(provenance: dict) -> list[str]:

@@ -11,12 +11,14 @@ with a bar of two or more): its chords as bar entries in beat-slash notation ('C
 take per piece and condition (seed = the piece's index). Printed per condition: the melody's time
 on tones of the chord sounding (the tune's, as written), the same for notes under a bar's later
 chords only, the mean absolute interval and the stepwise share, the share of on-beat melody time
-on chord tones. `--set` changes `automaton.TABLE[STYLE]` (session 42's `apply_sets`);
+on chord tones, and the share of the notes sounding where a bar's later chord starts that are its
+tones. `--set` changes `automaton.TABLE[STYLE]` (session 42's `apply_sets`);
 `--only-written` skips the one-a-bar takes."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -26,6 +28,9 @@ from tunesmith.harmony import chord_pitch_classes
 from tunesmith.licenses import may_ship
 from tunesmith.sampling.request import bar_chord_ticks, meter_beats
 from tunesmith.tokenizer import METERS, TICKS_PER_BEAT, spell_name
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "2026-12-05-session-42"))
+from nonchord_motion import apply_sets  # noqa: E402  (--set TABLE=VALUE, session 42's)
 
 
 def first_whole_bar(piece, meter):
@@ -77,32 +82,24 @@ def spans(entries, meter, first=0.0):
 
 def fit(melody_notes, chord_spans, beat, first=0.0):
     """(time on chord tones, time, the same two under a bar's later chords, the same two for notes
-    struck on a beat)."""
-    out = np.zeros(6)
+    struck on a beat, the count of notes sounding where a bar's later chord starts that are its
+    tones, and of all those notes)."""
+    out = np.zeros(8)
     for n in melody_notes:
         on_beat = abs((n.onset - first) / beat - round((n.onset - first) / beat)) < 1e-6
         for start, end, pcs, later in chord_spans:
             lo, hi = max(start, n.onset), min(end, n.onset + n.duration)
             if hi > lo:
                 hit = (n.pitch % 12 in pcs) * (hi - lo)
-                out += [hit, hi - lo, hit * later, (hi - lo) * later, hit * on_beat, (hi - lo) * on_beat]
+                out[:6] += [hit, hi - lo, hit * later, (hi - lo) * later, hit * on_beat, (hi - lo) * on_beat]
+            if later and n.onset - 1e-6 <= start < n.onset + n.duration - 1e-6:  # sounding at the change
+                out[6:] += [n.pitch % 12 in pcs, 1]
     return out
 
 
 def intervals(notes, end):
     ps = [n.pitch for n in sorted(notes, key=lambda n: n.onset) if n.onset < end]
     return [abs(b - a) for a, b in zip(ps, ps[1:])]
-
-
-def apply_sets(style: str, args: list[str]) -> None:
-    """Each `--set TABLE=VALUE` of `args` into `automaton.TABLE[style]` (floats joined by / a tuple)."""
-    from tunesmith.sampling import automaton
-
-    for i, a in enumerate(args):
-        if a == "--set":
-            table, value = args[i + 1].split("=")
-            parts = tuple(float(x) for x in value.split("/"))
-            getattr(automaton, table)[style] = parts if len(parts) > 1 else parts[0]
 
 
 def tunes_and_bars(style, split, n, *, shippable=False, two_only=False):
@@ -142,7 +139,7 @@ def main():
     apply_sets(style, sys.argv[4:])
     jobs = tunes_and_bars(style, split, n, shippable="--shippable" in sys.argv, two_only="--two-only" in sys.argv)
     model = tunesmith.load_model("default")
-    rows = {"tunes": [np.zeros(6), []], "one a bar": [np.zeros(6), []], "as written": [np.zeros(6), []]}
+    rows = {"tunes": [np.zeros(8), []], "one a bar": [np.zeros(8), []], "as written": [np.zeros(8), []]}
     if "--only-written" in sys.argv:
         del rows["one a bar"]
     n_two = sum(any(len(bar_chord_ticks(e, m)) > 1 for e in es) for _, es, m, _, _ in jobs)
@@ -166,7 +163,8 @@ def main():
     for name, (f, steps) in rows.items():
         print(f"  {name:11s} on the sounding chord's tones {f[0] / f[1]:.3f}; under a bar's later chords "
               f"{f[2] / max(f[3], 1e-9):.3f} ({f[3]:.0f} quarters); mean interval {np.mean(steps):.2f}, "
-              f"stepwise {np.mean([0 < m <= 2 for m in steps]):.3f}; struck on a beat {f[4] / f[5]:.3f}", flush=True)
+              f"stepwise {np.mean([0 < m <= 2 for m in steps]):.3f}; struck on a beat {f[4] / f[5]:.3f}; "
+              f"sounding at a bar's later chord {f[6] / max(f[7], 1):.3f} ({f[7]:.0f})", flush=True)
 
 
 if __name__ == "__main__":

@@ -157,6 +157,7 @@ def check_chords(piece: Piece, request: Any) -> list[str]:
     """Bar i carries exactly the chord symbols of chords[i % len], each where it was placed (one: at
     the bar line); bar 0 is the first whole bar (a pickup before it carries none)."""
     from tunesmith.sampling.request import bar_chord_ticks
+    from tunesmith.tokenizer import TICKS_PER_BEAT
 
     chords = requested_chords(request)
     if not chords:
@@ -170,7 +171,7 @@ def check_chords(piece: Piece, request: Any) -> list[str]:
         stop = bars[i + 1] if i + 1 < len(bars) else max(end, start + EPS)
         in_bar = sorted((c for c in piece.chords if start - EPS <= c.onset < stop - EPS), key=lambda c: c.onset)
         entry = chords[i % len(chords)]
-        expected = [(start + tick / 12, figure) for tick, figure in bar_chord_ticks(entry, meter)]
+        expected = [(start + tick / TICKS_PER_BEAT, figure) for tick, figure in bar_chord_ticks(entry, meter)]
         if len(in_bar) != len(expected):
             figures = " ".join(c.figure for c in in_bar) or "none"
             what = "one" if len(expected) == 1 else str(len(expected))

@@ -636,7 +636,8 @@ class Constrainer:
         """Logit offsets for `t.dur_ids`: under the musician's chords, a lead sheet melody note
         outside the chord it starts under loses the style's `NONCHORD_LENGTH_GAINS` per doubling of
         its length beyond half a beat, and one outside the next chord its `HELD_INTO_PENALTIES` for
-        a length that holds it into that chord (later in the bar, or the next bar's first). None when off, or without given chords."""
+        a length that holds it into that chord (later in the bar, or the next bar's first). None
+        when off, or without given chords."""
         t = self.t
         gain = NONCHORD_LENGTH_GAINS.get(t.style, 0.0)
         held = HELD_INTO_PENALTIES.get(t.style, 0.0)
@@ -1048,7 +1049,7 @@ class Constrainer:
 
     def _given_chord(self, pos: int, mask: np.ndarray | None, led: np.ndarray | None) -> np.ndarray | None:
         """Four voices over chords the musician gave (`--chords`): a note struck on a beat is a tone
-        of the bar's chord, before a cadence's or the final chord's plan (the chords are a hard
+        of the chord sounding there, before a cadence's or the final chord's plan (the chords are a hard
         control; where they and the plan disagree, C F G G closing on G, the chords win), within
         the voice leading's choice (`led`) where that leaves one, else in the voices' order where
         one keeps it. Off the beat the voices pass as they like. Where the chord starts (the
