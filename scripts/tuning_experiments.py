@@ -623,7 +623,8 @@ def main(argv=None) -> int:
                                       help="softness of the win-probability curve (score difference divided by it)")
     sub.choices["rater"].add_argument("--rating-rounds", type=int, choices=(1, 2, 3), default=1,
                                       help="2: rate --first-share of the pairs, tune, rate the rest on that tuned "
-                                      "model's takes, refit and tune again from the base")
+                                      "model's takes, refit and tune again from the base; 3: the rest in two such "
+                                      "stages, the second from a tuning refitted on all pairs before it")
     sub.choices["rater"].add_argument("--first-share", type=float, default=0.6,
                                       help="with --rating-rounds 2, the share of the pairs rated on the base's takes")
     sub.choices["rater"].add_argument("--first-rounds", type=int, default=0,

@@ -422,7 +422,6 @@ def continuation_chords(chords: str | Sequence[str] | None) -> list[str] | None:
     if chords is None or (isinstance(chords, str) and chords.strip().lower() == "again"):
         return None
     bars = chords_per_bar(chords) if isinstance(chords, str) else written_bars([" ".join(str(c).split()) for c in chords])
-    bars = [entry for entry in bars if entry]
     if not bars:
         raise ValueError("chords: give one chord symbol per new bar (they cycle), or 'again'")
     for entry in bars:

@@ -232,7 +232,7 @@ class _Tables:
         # to the bass (the soprano had held B over G/B, so the bass could not double it: a slash
         # chord's bass came out as named on 62 of 140 downbeats)
         self.given_chord_upper = [_upper_tones(c) for c in figures] if figures else None
-        self.given_slash = [parse_chord(c)[2] is not None for c in figures] if figures else None
+        self.given_slash = [bass is not None for _, _, bass in parsed] if parsed else None
         chord_len = max((len(c) for c in self.forced_chords), default=0) if self.forced_chords else 0
         self.per_bar = 1 + chord_len + len(self.voices)  # fewest tokens a bar can take
         self.max_len = max_len
