@@ -13,6 +13,7 @@ from tunesmith.harmony import (
     normalize_figure,
     parse_chord,
     sharps_of,
+    written_quality,
 )
 from tunesmith.score import KeySignature, Note, Piece, Track
 
@@ -51,6 +52,19 @@ def test_parse_chord(figure, expected):
 )
 def test_normalize_figure(figure, canonical):
     assert normalize_figure(figure) == canonical
+
+
+@pytest.mark.parametrize(
+    "figure,written",
+    [("Bb13sus/Ab", "13sus"), ("C7alt", "7alt"), ("Cmin7", "min7"), ("C", ""), ("C6/9", "6/9"), ("D7(b9)", "7(b9)")],
+)
+def test_written_quality_is_the_figure_own_text(figure, written):
+    assert written_quality(figure) == written
+
+
+def test_written_quality_refuses_what_does_not_parse():
+    with pytest.raises(ValueError, match="not a chord figure"):
+        written_quality("N.C.")
 
 
 @pytest.mark.parametrize("bad", ["", "N.C.", "NC", "H7", "Cxyz", "7"])

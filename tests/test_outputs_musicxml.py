@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 import music21
@@ -125,13 +126,13 @@ def test_an_abc_tunes_own_spelling_survives_reading_and_writing(tmp_path):
 def test_every_chord_quality_reads_back_as_written_and_sounds_so_elsewhere(tmp_path):
     """Each quality tunesmith knows is written so that tunesmith reads back the same figure and
     a reader that ignores the kind's text (music21 here) gets the same pitch classes: kinds
-    MusicXML lacks (7b9, 7sus4, add9, 13 without its 11th ...) carry <degree> elements. 7alt has
-    no standard spelling (a dominant seventh with its text) and the power chord no third."""
+    MusicXML lacks (7b9, 7sus4, add9, 13 without its 11th ...) carry <degree> elements (7alt the
+    sharp fifth and flat ninth harmony gives it). The power chord has no third."""
     from tunesmith.harmony import QUALITIES, chord_pitch_classes
     from tunesmith.inputs.musicxml import read_musicxml
     from tunesmith.score import ChordSymbol
 
-    qualities = [q for q in QUALITIES if q not in ("7alt", "5")]
+    qualities = [q for q in QUALITIES if q != "5"]
     chords = [ChordSymbol(4.0 * i, "Eb" + q) for i, q in enumerate(qualities)]
     piece = _satb()
     piece.keys = [KeySignature(0.0, "Eb", "major")]
@@ -147,6 +148,29 @@ def test_every_chord_quality_reads_back_as_written_and_sounds_so_elsewhere(tmp_p
     assert len(heard) == len(chords)
     for written, read in zip(chords, heard):
         assert {p.pitchClass for p in read.pitches} == set(chord_pitch_classes(written.figure)), written.figure
+
+
+def test_a_chord_prints_its_quality_as_typed_and_sounds_the_quality_read(tmp_path):
+    """A musician's `Bb13sus` is written over as 9sus4, but the chart prints what was typed (it had
+    printed B-flat 9sus4, and C7alt a plain C7 in MuseScore): the kind's text keeps the figure's own
+    quality, the kind and degrees the tones played. Read back, each is the quality it is read as."""
+    from tunesmith.harmony import chord_pitch_classes
+    from tunesmith.inputs.musicxml import read_musicxml
+    from tunesmith.score import ChordSymbol
+
+    typed = ["Bb13sus", "C7alt", "Cmin7", "F7b9#11/A"]
+    piece = _satb()
+    piece.keys = [KeySignature(0.0, "C", "major")]
+    piece.tracks = [Track("Melody", "melody", 0, False, [Note(60, 4.0 * i, 4.0) for i in range(len(typed))])]
+    piece.chords, piece.end = [ChordSymbol(4.0 * i, f) for i, f in enumerate(typed)], 4.0 * len(typed)
+    xml = write_musicxml(piece, tmp_path / "typed.musicxml").read_text()
+    texts = re.findall(r'<kind text="([^"]*)">', xml)
+    assert texts == ["13sus", "7alt", "min7", "7b9#11"]
+    assert '<kind text="7alt">augmented-seventh</kind>' in xml
+    (back,) = read_musicxml(tmp_path / "typed.musicxml")
+    assert [c.figure for c in sorted(back.chords, key=lambda c: c.onset)] == ["Bb9sus4", "C7alt", "Cm7", "F7b9/A"]
+    heard = music21.converter.parse(str(tmp_path / "typed.musicxml")).recurse().getElementsByClass(music21.harmony.ChordSymbol)
+    assert {p.pitchClass for p in list(heard)[1].pitches} == set(chord_pitch_classes("C7alt"))
 
 
 def test_a_natural_chord_root_carries_no_alter(tmp_path):

@@ -236,6 +236,7 @@ _ALIASES: dict[str, str] = {
 NO_CHORD = frozenset({"N", "NC", "N.C.", "N.C", "No Chord", "None", "n.c.", "nc", "X", ""})
 
 _ROOT_RE = re.compile(r"^\s*([A-Ga-g])((?:bb|##|b|#|-{1,2}|♭|♯)?)(.*?)\s*$")
+_BASS_RE = re.compile(r"/\s*([A-Ga-g])((?:bb|##|b|#|-{1,2}|♭|♯)?)\s*$")
 
 
 def _pc_and_spelling(letter: str, accidental: str) -> tuple[int, str]:
@@ -256,7 +257,7 @@ def _parse(figure: str) -> tuple[int, str, int | None, str, str]:
     rest = m.group(3)
     bass_pc: int | None = None
     bass_name = ""
-    slash = re.search(r"/\s*([A-Ga-g])((?:bb|##|b|#|-{1,2}|♭|♯)?)\s*$", rest)
+    slash = _BASS_RE.search(rest)
     if slash and not rest.endswith("6/9"):
         bass_pc, bass_name = _pc_and_spelling(slash.group(1), slash.group(2))
         rest = rest[: slash.start()]
@@ -312,6 +313,17 @@ def chord_spelling(figure: str) -> tuple[str, str | None]:
     None), "F##7/A##" -> ("F##", "A##")); ValueError if it does not parse."""
     _, _, bass_pc, root_name, bass_name = _parse(figure)
     return root_name, (bass_name if bass_pc is not None else None)
+
+
+def written_quality(figure: str) -> str:
+    """The quality as `figure` writes it, between its root and its bass ("Bb13sus/Ab" -> "13sus",
+    "C7alt" -> "7alt", "Cmin7" -> "min7"), where `parse_chord` gives the quality it is read as
+    ("9sus4", "7alt", "m7"); ValueError if it does not parse. A chart prints what the musician
+    wrote, though the melody is written over the quality read."""
+    _parse(figure)
+    rest = _ROOT_RE.match(figure).group(3)
+    slash = _BASS_RE.search(rest)
+    return (rest[: slash.start()] if slash and not rest.endswith("6/9") else rest).strip()
 
 
 def is_chord_figure(figure: str) -> bool:

@@ -276,7 +276,9 @@ QUALITY_TO_M21_KIND = {
 # that make its tones, so that a reader that ignores the kind's text (music21, a DAW) hears the
 # chord written (C7b9 had been written as a plain dominant seventh with the text "7b9"). A 13th
 # chord leaves out its 11th, as players voice it and `harmony.QUALITIES` spells it (MusicXML's
-# 13th kinds hold it). "7alt" has no standard spelling and stays a dominant seventh with its text.
+# 13th kinds hold it). "7alt" has no standard spelling: it is written as the tones harmony gives it
+# (a sharp fifth and a flat ninth), which MuseScore shows as such; its text, which verovio shows,
+# stays "7alt" (MuseScore had shown a plain C7).
 QUALITY_TO_M21_DEGREES: dict[str, tuple[str, tuple[tuple[str, int, int], ...]]] = {
     "69": ("major-sixth", (("add", 9, 0),)),
     "m69": ("minor-sixth", (("add", 9, 0),)),
@@ -294,6 +296,7 @@ QUALITY_TO_M21_DEGREES: dict[str, tuple[str, tuple[tuple[str, int, int], ...]]] 
     "7b13": ("dominant-seventh", (("add", 13, -1),)),
     "9sus4": ("suspended-fourth", (("add", 7, -1), ("add", 9, 0))),
     "7b9#5": ("augmented-seventh", (("add", 9, -1),)),
+    "7alt": ("augmented-seventh", (("add", 9, -1),)),
     "7#9#5": ("augmented-seventh", (("add", 9, 1),)),
     "7b9b5": ("seventh-flat-five", (("add", 9, -1),)),
     "9#11": ("dominant-ninth", (("add", 11, 1),)),
@@ -988,10 +991,10 @@ def _written_figure(figure: str, transposition: str) -> str:
     trumpet's "M-2" writes Bb7 as C7, F#m7b5/C as G#m7b5/D); the figure itself if it does not parse."""
     from music21 import interval, pitch
 
-    from ..harmony import chord_spelling, parse_chord
+    from ..harmony import chord_spelling, written_quality
 
     try:
-        _, quality, _ = parse_chord(figure)
+        quality = written_quality(figure)
         root, bass = chord_spelling(figure)
     except ValueError:
         return figure
@@ -1004,7 +1007,7 @@ def _written_figure(figure: str, transposition: str) -> str:
 
 
 def _m21_chord_symbol(figure: str, m21harmony: Any) -> Any:
-    from ..harmony import chord_spelling, parse_chord
+    from ..harmony import chord_spelling, parse_chord, written_quality
 
     try:
         root_pc, quality, bass_pc = parse_chord(figure)
@@ -1017,6 +1020,7 @@ def _m21_chord_symbol(figure: str, m21harmony: Any) -> Any:
     cs = m21harmony.ChordSymbol(root=_m21_name(root_name), bass=_m21_name(bass_name) if bass_name else None, kind=kind)
     for kind_of_step, degree, alter in degrees:
         cs.addChordStepModification(m21harmony.ChordStepModification(kind_of_step, degree, alter))
-    cs.chordKindStr = quality
+    # the text prints the quality as the figure writes it ("Bb13sus", which is played as 9sus4)
+    cs.chordKindStr = written_quality(figure) or quality
     cs.writeAsChord = False
     return cs
