@@ -284,7 +284,6 @@ def test_a_chart_is_read_as_a_musician_types_it():
 @pytest.mark.parametrize(
     ("chords", "said"),
     [
-        ("C-7 F7 | N.C.", r"^unparsable chord 'N.C.' \(bar 2\): a bar without a chord \(N.C.\) is not read"),
         ("|: C | F :|", r"^unparsable chord ':' \(in bar 1, ': C'\): repeat signs \(\|: :\|\) are not read"),
         ("C - | F -", r"^unparsable chord '-' \(in bar 1, 'C -'\): to hold a chord, use a beat slash"),
         ("C F Hx7", r"^unparsable chord 'Hx7' \(chord 3 of the list\)$"),

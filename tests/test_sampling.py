@@ -245,7 +245,7 @@ def test_block_budget_still_completes_every_bar(tok):
         ({"dance": "jig", "meter": "4/4"}, r"a jig is in 6/8, not 4/4"),
         ({"pitch_range": (72, 60)}, "lowest first"),
         ({"chords": ["C", "Xyz7"]}, "unparsable chord"),
-        ({"chords": ["N.C."]}, "unparsable chord"),
+        ({"chords": ["N.C."]}, r"chords: every bar is N.C. \(no chord\)"),
         ({"mode": "bluesy"}, "mode"),
         ({"key": "H"}, "key"),
         ({"tempo": 5}, "tempo"),

@@ -164,9 +164,9 @@ def compose(
     notes = []  # what a musician should know about the request, in every take's JSON
     if request.chords and key is not None:
         from tunesmith.harmony import key_against_chords
-        from tunesmith.sampling.request import bar_chord_figures
+        from tunesmith.sampling.request import sounding_figures
 
-        clash = key_against_chords([f for entry in request.chords for f in bar_chord_figures(entry)], request.key, request.mode)
+        clash = key_against_chords(sounding_figures(request.chords), request.key, request.mode)
         if clash:
             notes.append(clash)
     if request.chords:

@@ -131,9 +131,9 @@ def compose_request(
         raise ValueError("--chords-optional: every bar has one of your --chords; leave out one of them")
     if tonic is None and figures:
         from tunesmith.harmony import estimate_key_from_chords
-        from tunesmith.sampling.request import bar_chord_figures
+        from tunesmith.sampling.request import sounding_figures
 
-        inferred = estimate_key_from_chords([figure for entry in figures for figure in bar_chord_figures(entry)])
+        inferred = estimate_key_from_chords(sounding_figures(figures))
         tonic, mode = inferred.tonic, mode or inferred.mode
     dance_qpm = None
     if dance is not None:  # a dance's own meter (a jig's 6/8), speed (a reel's) and length (AABB of 8 bars)
@@ -273,12 +273,12 @@ def _check_chords_in_scale(request: Any) -> None:
     melody, held to the scale, clashed with it (G natural over E7 in C). Refused before any work.
     (Programs that build a `ComposeRequest` themselves keep the older reading: chords as given.)"""
     from tunesmith.harmony import PITCH_CLASS_NAMES, _chord_names, chord_pitch_classes
-    from tunesmith.sampling.request import bar_chord_figures
+    from tunesmith.sampling.request import sounding_figures
     from tunesmith.score import pitch_class_of
     from tunesmith.tokenizer import scale_pitch_classes
 
     scale = scale_pitch_classes(pitch_class_of(request.key), request.mode)
-    for figure in (figure for entry in request.chords for figure in bar_chord_figures(entry)):
+    for figure in sounding_figures(request.chords):
         outside = sorted(chord_pitch_classes(figure) - scale)
         if outside:
             names = _chord_names(figure)

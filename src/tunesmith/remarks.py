@@ -26,14 +26,14 @@ def cycle_ends_open(request: Any) -> str | None:
     """A line when given chords cycle so that the last bar is off the tonic under a closing
     cadence ("Gm7 C7 Fmaj7 D7" over 8 bars in F ends on D7, a turnaround with nothing after it).
     The chords are a control and are kept as given; the line says how to close instead."""
-    from tunesmith.sampling.request import bar_chord_figures
+    from tunesmith.sampling.request import NO_CHORD, bar_chord_figures
     from tunesmith.score import pitch_class_of
     from tunesmith.tokenizer import split_figure
 
     chords, bars = list(request.chords), request.bars
     last = bar_chord_figures(chords[(bars - 1) % len(chords)])[-1]  # a bar of two closes on its second
     home = getattr(request, "cadence", None) == "home"
-    if not request.closes() or pitch_class_of(split_figure(last)[0]) == pitch_class_of(request.key):
+    if not request.closes() or last == NO_CHORD or pitch_class_of(split_figure(last)[0]) == pitch_class_of(request.key):
         return None
     article = "an" if request.key[0].upper() in "AEF" else "a"  # "an F chord", "a G chord"
     # --cadence home asks for the tonic over the tonic chord, which chords ending elsewhere cannot give

@@ -131,7 +131,7 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
             "--chords",
             default=None,
             help="the new bars' chord symbols, one per bar, cycling (\"F7 Bb7 F7 F7\"; two in a bar between bar "
-            "lines: \"Dm7 G7 | C\"), or 'again': the given "
+            "lines: \"Dm7 G7 | C\"; N.C. for no chord), or 'again': the given "
             "music's own chords once more, bar by bar (a blues's next chorus), the last bar on the tonic chord under "
             "the closing cadence (--cadence free: the given chords to the end); the melody is written over them "
             "(default: the model writes the chords, as the given music has them: none where it has none)",

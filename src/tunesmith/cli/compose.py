@@ -26,8 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--chords",
         help="one chord symbol per bar, cycling: 'Dm7 G7 Cmaj7 Cmaj7'; between bar lines a bar may hold more, sharing "
-        "its beats: 'Dm7 G7 | Cmaj7' (beats 1 and 3 of 4/4), 'C / G7 / | F' (a slash holds a beat) (without --key, "
-        "the key is read from them)",
+        "its beats: 'Dm7 G7 | Cmaj7' (beats 1 and 3 of 4/4), 'C / G7 / | F' (a slash holds a beat); N.C. for no "
+        "chord: 'N.C. | C | F' (without --key, the key is read from them)",
     )
     parser.add_argument(
         "--chords-optional",

@@ -197,8 +197,8 @@ def _generate_region(
     if c1 == grid.n and job.layout == "lead" and job.chords == "forced":
         # the melody closes on a tone of the chord given for its end (a drawn bVII had closed an E-flat over B-flat 6)
         sounding = [c for c in sorted(W.chords, key=lambda c: c.onset) if c.onset < t1 - _EPS]
-        if sounding:
-            close_over_chord(tables, sounding[-1].figure)
+        if sounding and (sounding[-1].duration is None or sounding[-1].onset + sounding[-1].duration > t1 - _EPS):
+            close_over_chord(tables, sounding[-1].figure)  # (not where it stopped before the end: N.C.)
 
     opens = job.open_first and c0 == job.region[0]  # the given last bar, short: written on from its end
     autos = [

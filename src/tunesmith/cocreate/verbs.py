@@ -235,7 +235,7 @@ def continue_piece(
     # after a rest of a beat or two (the take itself keeps the notes as played)
     seam = grid.starts[n_given] if not open_first else None
     W = _work_piece(piece, grid, layout, {v: [*_stopped_at(t.notes, seam), *again.get(v, [])] for v, t in vtracks.items()},
-                    [*piece.chords, *again_chords, *new_chords], style, tonic, mode,
+                    with_no_chord_stops([*piece.chords, *again_chords, *new_chords]), style, tonic, mode,
                     _told_tempo(model, style, piece))  # fmt: skip
     ids = tokenizer.encode(W, end_bar=n_given)
     given_bars = max(1, n_given)
@@ -279,7 +279,7 @@ def continue_piece(
         for v, notes in res.notes.items():
             track_of[v].notes.extend(notes)
         written = new_chords if new_chords else sorted(res.chords, key=lambda c: c.onset)
-        out.chords = [*out.chords, *again_chords, *written]
+        out.chords = with_no_chord_stops([*out.chords, *again_chords, *written])
         out.bar_onsets = [*piece.bars(), *grid.starts[n_given:]]
         out.end = grid.end_of(grid.n - 1)
         if a_tempo is not None:
@@ -417,15 +417,17 @@ def continuation_chords(chords: str | Sequence[str] | None) -> list[str] | None:
     reads them: `sampling.request.chords_per_bar`); ValueError names a symbol that does not parse,
     or none given."""
     from tunesmith.harmony import parse_chord
-    from tunesmith.sampling.request import bar_chord_figures, chords_per_bar, written_bars
+    from tunesmith.sampling.request import NO_CHORD, bar_chord_figures, chords_per_bar, sounding_figures, written_bars
 
     if chords is None or (isinstance(chords, str) and chords.strip().lower() == "again"):
         return None
     bars = chords_per_bar(chords) if isinstance(chords, str) else written_bars([" ".join(str(c).split()) for c in chords])
-    if not bars:
+    if not bars or not sounding_figures(bars):
         raise ValueError("chords: give one chord symbol per new bar (they cycle), or 'again'")
     for entry in bars:
         for figure in bar_chord_figures(entry):
+            if figure == NO_CHORD:
+                continue
             try:
                 parse_chord(figure)
             except ValueError:
@@ -444,7 +446,7 @@ def _new_bar_chords(
     replaces are appended to `replaced`). ValueError for a figure that does not parse, a bar of
     more chords than beats, or "again" without chords."""
     from tunesmith.harmony import parse_chord
-    from tunesmith.sampling.request import bar_chord_ticks
+    from tunesmith.sampling.request import NO_CHORD, bar_chord_ticks
 
     n = grid.n - start
     bars = continuation_chords(chords)
@@ -465,10 +467,10 @@ def _new_bar_chords(
     if closes and out and n > 0:
         tonic_pc = pitch_class_of(tonic)
         last_bar = grid.starts[grid.n - 1]
-        if parse_chord([c for c in out if c.onset < grid.end_of(grid.n - 1)][-1].figure)[0] != tonic_pc or any(
-            c.onset > last_bar + _EPS for c in out
-        ):
-            own = [c.figure for c in [*piece.chords, *out] if parse_chord(c.figure)[0] == tonic_pc and "/" not in c.figure]
+        last = [c for c in out if c.onset < grid.end_of(grid.n - 1)][-1].figure  # N.C. is off the tonic too
+        if last == NO_CHORD or parse_chord(last)[0] != tonic_pc or any(c.onset > last_bar + _EPS for c in out):
+            own = [c.figure for c in [*piece.chords, *out]
+                   if c.figure != NO_CHORD and parse_chord(c.figure)[0] == tonic_pc and "/" not in c.figure]  # fmt: skip
             minor = mode in ("minor", "aeolian", "dorian", "phrygian")
             figure = own[0] if own else tonic + ("m" if minor else "")
             if replaced is not None:
@@ -492,6 +494,21 @@ def _reprised(piece: Piece, vtracks: dict[str, Track], grid: Any, first: int, n_
         for v, t in vtracks.items()
     }  # fmt: skip
     return notes, _moved_chords(sorted(piece.chords, key=lambda c: c.onset), src0, src1, shift)
+
+
+def with_no_chord_stops(chords: list[ChordSymbol]) -> list[ChordSymbol]:
+    """`chords` sorted, each N.C. among them (a continuation's `NO_CHORD`) made a stop: the chord
+    sounding before it ends there (a copy: the musician's own chord is not changed) and the N.C.
+    itself is dropped, as a file's N.C. is read (`convert.common.chord_durations`)."""
+    from tunesmith.sampling.request import NO_CHORD
+
+    out: list[ChordSymbol] = []
+    for c in sorted(chords, key=lambda c: c.onset):
+        if c.figure != NO_CHORD:
+            out.append(c)
+        elif out and (out[-1].duration is None or out[-1].onset + out[-1].duration > c.onset + _EPS):
+            out[-1] = ChordSymbol(out[-1].onset, out[-1].figure, max(c.onset - out[-1].onset, 0.0) or None)
+    return out
 
 
 def _moved_chords(chords: list[ChordSymbol], src0: float, src1: float, shift: float) -> list[ChordSymbol]:

@@ -169,6 +169,25 @@ def chord_durations(chords: list[ChordSymbol], end: float, stops: list[float] | 
     return chords
 
 
+def no_chord_stops(piece: Piece, chords: list[ChordSymbol]) -> list[float]:
+    """Where `piece` has no chord (N.C.), which the writers mark and the readers read as a stop:
+    where a chord of `chords` (its chords sorted, durations set: `chord_durations`) ends before the
+    next one starts or the piece ends, and at the start where a whole bar or more passes before the
+    first chord (a chart's opening N.C.; a pickup without a chord is no such bar)."""
+    end = piece.duration()
+    out = []
+    bars = piece.bars()
+    first_whole = 1 if piece.pickup_beats() else 0
+    if chords and len(bars) > first_whole + 1 and chords[0].onset >= bars[first_whole + 1] - _EPS:
+        out.append(bars[0])
+    for i, c in enumerate(chords):
+        stop = c.onset + (c.duration or 0.0)
+        nxt = chords[i + 1].onset if i + 1 < len(chords) else end
+        if c.duration and stop < nxt - _EPS:
+            out.append(stop)
+    return out
+
+
 def _finish(piece: Piece, *, estimate: bool = True) -> Piece:
     """Shared end of every reader: sort, drop duplicate meta events, estimate a missing key."""
     for t in piece.tracks:

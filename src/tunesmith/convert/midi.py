@@ -23,6 +23,7 @@ from .common import (
     _strip_role_suffix,
     chord_durations,
     guess_role,
+    no_chord_stops,
 )
 
 
@@ -233,12 +234,9 @@ def to_symusic(piece: Piece, *, chord_program: int | None = None) -> Any:
                 ct.notes.append(symusic.Note(tick(onset), max(1, tick(onset + dur) - tick(onset)), p, vel))
         for c in chords:
             score.markers.append(symusic.TextMeta(tick(c.onset), f"chord:{c.figure}"))
-        for i, c in enumerate(chords):
-            # an explicit stop where a chord ends before the next one starts (a no-chord gap)
-            stop = c.onset + (c.duration or 0.0)
-            nxt = chords[i + 1].onset if i + 1 < len(chords) else None
-            if c.duration and nxt is not None and stop < nxt - _EPS:
-                score.markers.append(symusic.TextMeta(tick(stop), "chord:N.C."))
+        for stop in no_chord_stops(piece, chords):
+            # an explicit stop where a chord ends before the next one starts or the piece ends (N.C.)
+            score.markers.append(symusic.TextMeta(tick(stop), "chord:N.C."))
         if len(ct.notes):
             score.tracks.append(ct)
     signatures = piece.time_signatures or [TimeSignature(0.0, 4, 4)]

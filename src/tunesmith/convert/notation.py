@@ -26,6 +26,7 @@ from .common import (
     _strip_role_suffix,
     chord_durations,
     guess_role,
+    no_chord_stops,
     tuplet_fraction,
 )
 from .repeats import find_repeats
@@ -654,7 +655,11 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
     written_as = {str(k): str(v) for k, v in (piece.meta.get("written_transpositions") or {}).items()}
     fermatas = [_frac(f) for f in piece.fermatas]
     # where a chord symbol starts, on the sixteenth grid (`_beat_segments` writes what lies on it)
-    chord_changes = sorted({t for t in (_frac(c.onset) for c in piece.chords) if (t * 4).denominator == 1})
+    # ... or stops (N.C.: `no_chord_stops`)
+    timed = chord_durations([ChordSymbol(c.onset, c.figure, c.duration) for c in piece.chords], piece.duration())
+    chord_stops = no_chord_stops(piece, timed)
+    chord_changes = sorted({t for t in (_frac(x) for x in [*(c.onset for c in piece.chords), *chord_stops])
+                            if (t * 4).denominator == 1})  # fmt: skip
     melody_index = 0
     for ti, track in enumerate(tracks):
         part = m21stream.Part()
@@ -795,6 +800,12 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
                         cs = _m21_chord_symbol(figure, m21harmony)
                         if cs is not None:
                             symbols.append((m, t - b0, cs))
+                for stop in chord_stops:
+                    # N.C. (a break), as MuseScore and iReal Pro export it: a root not shown ("CN.C."
+                    # in MuseScore before 3.6, which reads it as N.C. since), the kind "none"
+                    t = _frac(stop)
+                    if b0 <= t < b1:
+                        symbols.append((m, t - b0, m21harmony.NoChord()))
             bar_len = Fraction(ts_at(b0).bar_length).limit_denominator(96)
             if bi == 0 and b1 - b0 < bar_len:
                 m.paddingLeft = bar_len - (b1 - b0)

@@ -21,7 +21,8 @@ Field meanings:
 - chords: one entry per bar, cycling over the piece: bar i must carry exactly the chord symbols of
   chords[i % len(chords)], each at its place and with its figure exactly: one chord at the bar
   line, or a bar's several chords where `sampling.request.bar_chord_ticks` places them in the
-  meter ('Dm7 G7' in 4/4: beats 1 and 3). A string is read as `compose --chords` reads it
+  meter ('Dm7 G7' in 4/4: beats 1 and 3); where N.C. is asked, no chord may sound (the chord
+  before it ends there). A string is read as `compose --chords` reads it
   (`sampling.request.chords_per_bar`: one a bar, or bars between '|').
 - style: equals piece.style.
 """
@@ -31,7 +32,7 @@ from __future__ import annotations
 from typing import Any
 
 from tunesmith.metrics._common import EPS, get_field, melody_notes, parse_key, pitched_notes, scale_pitch_classes
-from tunesmith.score import PITCH_CLASS_NAMES, Piece
+from tunesmith.score import PITCH_CLASS_NAMES, ChordSymbol, Piece
 
 
 def _notes_for(piece: Piece, all_tracks: bool):
@@ -155,8 +156,10 @@ def requested_chords(request: Any) -> list[str] | None:
 
 def check_chords(piece: Piece, request: Any) -> list[str]:
     """Bar i carries exactly the chord symbols of chords[i % len], each where it was placed (one: at
-    the bar line); bar 0 is the first whole bar (a pickup before it carries none)."""
-    from tunesmith.sampling.request import bar_chord_ticks
+    the bar line), and no chord sounds where N.C. was asked; bar 0 is the first whole bar (a pickup
+    before it carries none)."""
+    from tunesmith.convert.common import chord_durations
+    from tunesmith.sampling.request import NO_CHORD, bar_chord_ticks
     from tunesmith.tokenizer import TICKS_PER_BEAT
 
     chords = requested_chords(request)
@@ -167,11 +170,16 @@ def check_chords(piece: Piece, request: Any) -> list[str]:
     bars = piece.bars()[pickup_bars(piece) :]
     end = piece.duration()
     out = []
+    timed = chord_durations([ChordSymbol(c.onset, c.figure, c.duration) for c in piece.chords], end)
     for i, start in enumerate(bars):
         stop = bars[i + 1] if i + 1 < len(bars) else max(end, start + EPS)
         in_bar = sorted((c for c in piece.chords if start - EPS <= c.onset < stop - EPS), key=lambda c: c.onset)
         entry = chords[i % len(chords)]
-        expected = [(start + tick / TICKS_PER_BEAT, figure) for tick, figure in bar_chord_ticks(entry, meter)]
+        placed = [(start + tick / TICKS_PER_BEAT, figure) for tick, figure in bar_chord_ticks(entry, meter)]
+        for onset, _ in (x for x in placed if x[1] == NO_CHORD):
+            out.extend(f"bar {i + 1}: chord {c.figure} sounds at beat {onset:g}, where N.C. was requested"
+                       for c in timed if c.onset < onset - EPS and c.onset + (c.duration or 0.0) > onset + EPS)  # fmt: skip
+        expected = [x for x in placed if x[1] != NO_CHORD]
         if len(in_bar) != len(expected):
             figures = " ".join(c.figure for c in in_bar) or "none"
             what = "one" if len(expected) == 1 else str(len(expected))

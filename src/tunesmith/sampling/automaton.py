@@ -389,6 +389,8 @@ class Constrainer:
         penalty = CLASH_PENALTIES.get(t.style, 0.0)
         leap_into, leap_out = NONCHORD_LEAP_PENALTIES.get(t.style, (0.0, 0.0))
         slot = self._given_at(self.bar, pos)[1]
+        if t.given_chord_pcs[slot] is None:  # no chord (N.C.): the melody follows none
+            return None
         tones = list(t.given_chord_pcs[slot])
         pcs = t.pitch_real % 12
         in_chord = np.isin(pcs, tones)
@@ -608,8 +610,14 @@ class Constrainer:
         return next((tick, slot) for tick, slot in reversed(placed) if tick <= pos)
 
     def _chord_pcs_at(self, bar: int, pos: int):
-        """The pitch classes of the musician's chord sounding at tick `pos` of whole bar `bar`."""
+        """The pitch classes of the musician's chord sounding at tick `pos` of whole bar `bar` (None
+        under no chord: N.C.)."""
         return self.t.given_chord_pcs[self._given_at(bar, pos)[1]]
+
+    def _under_no_chord(self, pos: int) -> bool:
+        """Whether the musician's chords say no chord (N.C.) at tick `pos` of this bar."""
+        t = self.t
+        return t.given_chord_pcs is not None and self.bar >= t.bar_offset and self._chord_pcs_at(self.bar, pos) is None
 
     def _given_changes(self, bar: int, pos: int):
         """(tick from the piece's start, slot) of each change of the musician's chords after tick
@@ -631,9 +639,10 @@ class Constrainer:
         total = sum(ticks for _, ticks, _ in notes)
         # each note's time under the chord this bar has at the same place (a bar may hold two)
         changes = [tick for tick, _ in t.given_bars[(self.bar - t.bar_offset) % len(t.given_bars)]] + [self.bar_len()]
+        # (under no chord, N.C., any note fits)
         fit = sum(max(0, min(at + ticks, end) - max(at, start))
                   for pitch, ticks, at in notes for start, end in itertools.pairwise(changes)
-                  if pitch % 12 in self._chord_pcs_at(self.bar, start))  # fmt: skip
+                  if pitch % 12 in (self._chord_pcs_at(self.bar, start) or range(12)))  # fmt: skip
         return total == 0 or fit >= least * total
 
     def passing_length_bias(self) -> np.ndarray | None:
@@ -648,13 +657,15 @@ class Constrainer:
         if (gain <= 0 and held <= 0) or self.v != 0 or t.voice_leading or t.given_chord_pcs is None or self.bar < t.bar_offset:
             return None
         out = None
-        if gain > 0 and self.pitch % 12 not in self._chord_pcs_at(self.bar, self.note_pos):
+        under = self._chord_pcs_at(self.bar, self.note_pos)
+        if gain > 0 and under is not None and self.pitch % 12 not in under:
             out = -gain * np.clip(np.log2(t.dur_ticks / (t.beat_ticks / 2)), 0.0, None)
         if held > 0:  # into the next chord: later in the bar, or the next bar's first
             change = next(self._given_changes(self.bar, self.note_pos), None)
             if change is None:  # the last chord of the piece: the next bar's, as the chords cycle
                 change = ((self.bar + 1) * t.L, self._given_at(self.bar + 1, 0)[1])
-            if self.pitch % 12 not in t.given_chord_pcs[change[1]]:
+            into = t.given_chord_pcs[change[1]]
+            if into is not None and self.pitch % 12 not in into:  # (into no chord, N.C., nothing clashes)
                 out = _plus(out, -held * (self.bar * t.L + self.note_pos + t.dur_ticks > change[0]))
         return out
 
@@ -954,6 +965,8 @@ class Constrainer:
         # unmasked); on the beat only, 0.2 % / 0.1 % and 0.761 / 0.716.
         if self.v == 0 and not t.voice_leading and pos % t.beat_ticks == 0:
             chord = next((c[1:] for c in reversed(self.bar_chords) if c[0] <= pos), self.chord_before)
+            if self._under_no_chord(pos):  # N.C.: the chord before it no longer sounds
+                chord = None
             if chord is not None and chord[1]:
                 mask = narrow(mask, t.pitch_values[self.v] % 12 != (chord[0] + 4) % 12)
             if chord is not None and not t.chromatic_on_beat:
@@ -1535,7 +1548,7 @@ class Constrainer:
                     self.melody_by_bar[-1].append((self.pitch, t.val[tok], self.note_pos))
                 self.melody_outside_chord = (
                     t.given_chord_pcs is not None and not t.voice_leading and self.bar >= t.bar_offset
-                    and self.pitch % 12 not in self._chord_pcs_at(self.bar, self.note_pos))  # fmt: skip
+                    and self.pitch % 12 not in (self._chord_pcs_at(self.bar, self.note_pos) or range(12)))  # fmt: skip
                 if self.bar == t.opening_bar and len(self.opening_melody) < OPENING_NOTES:
                     self.opening_melody.append(self.pitch)
                 if self.bar in t.first_bars:

@@ -27,7 +27,7 @@ from tunesmith.sampling.feedback import (
     set_tonal_feedback,
     set_voice_register_feedback,
 )
-from tunesmith.sampling.request import ComposeRequest, Take, bar_chord_ticks, header_mode
+from tunesmith.sampling.request import NO_CHORD, ComposeRequest, Take, bar_chord_ticks, header_mode
 from tunesmith.sampling.tables import _Tables, compose_tables
 from tunesmith.score import ChordSymbol, KeySignature, Piece, Tempo, TimeSignature
 from tunesmith.tokenizer import DUR_TICKS, TICKS_PER_BEAT, Tokenizer, meter_ticks, transpose_piece
@@ -458,6 +458,10 @@ def _finish_piece(tokenizer: Tokenizer, ids: list[int], request: ComposeRequest,
             placed = bar_chord_ticks(request.chords[i % len(request.chords)], request.meter)  # a bar may hold two
             for k, (tick, figure) in enumerate(placed):
                 at = first + i * bar_len + tick
+                if figure == NO_CHORD:  # no symbol: the chord before it stops here (files write N.C.)
+                    if chords and (chords[-1].duration is None or chords[-1].onset + chords[-1].duration > at / 12):
+                        chords[-1].duration = at / 12 - chords[-1].onset
+                    continue
                 c = by_onset.get(at)
                 until = placed[k + 1][0] if k + 1 < len(placed) else bar_len
                 chords.append(ChordSymbol(at / 12, figure, c.duration if c else (until - tick) / 12))

@@ -79,10 +79,13 @@ def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
         tables.final_endings = [(frozenset(pcs[d]), w / total) for d, w in shares.items()]
         tables.final_names = list(shares)
         if request.chords and request.layout == "lead":
-            from tunesmith.sampling.request import bar_chord_figures
+            from tunesmith.sampling.request import NO_CHORD, bar_chord_figures
 
-            # the last chord of the last bar (of two, "F C" closing on C, the second)
-            close_over_chord(tables, bar_chord_figures(request.chords[(tables.n_bars - 1) % len(request.chords)])[-1])
+            # the last chord of the last bar (of two, "F C" closing on C, the second); over no chord
+            # (N.C., a stop) the melody closes as the style's tunes do
+            last = bar_chord_figures(request.chords[(tables.n_bars - 1) % len(request.chords)])[-1]
+            if last != NO_CHORD:
+                close_over_chord(tables, last)
     # the chord a lead sheet closes over when its melody closes on the fifth or off the triad,
     # drawn per take with the degree (`FINAL_CHORD_SHARES`): per degree name, [(chord, root
     # token ids, quality token ids, the triad's pitch classes, weight)], only chords that hold a

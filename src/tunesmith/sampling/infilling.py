@@ -11,7 +11,7 @@ import time
 import numpy as np
 
 from tunesmith.sampling.decode import _decoder_for, _generate_batch, header_tempo, single_thread_blas, style_decoding
-from tunesmith.sampling.request import MAX_TEMPO, MIN_MELODY_SPAN, MIN_TEMPO, ComposeRequest, Take, bar_chord_figures
+from tunesmith.sampling.request import MAX_TEMPO, MIN_MELODY_SPAN, MIN_TEMPO, ComposeRequest, Take, sounding_figures
 from tunesmith.sampling.tables import _Tables
 from tunesmith.score import MODES, STYLES, Piece, Tempo
 from tunesmith.tokenizer import PITCH_MAX, PITCH_MIN, Tokenizer
@@ -132,7 +132,7 @@ def _splice(original: Piece, decoded: Piece, a: int, b: int, voice_tracks: dict,
     if request.chords or any(d0 - 1e-9 <= c.onset < d1 - 1e-9 for c in decoded.chords):
         mid = [copy.copy(c) for c in decoded.chords if d0 - 1e-9 <= c.onset < d1 - 1e-9]
         # the given figures as spelled, in the order they were forced (bar by bar, a bar's in turn)
-        given = itertools.cycle([f for entry in request.chords for f in bar_chord_figures(entry)]) if request.chords else None
+        given = itertools.cycle(sounding_figures(request.chords)) if request.chords else None
         for c in mid:
             c.onset += shift
             if given is not None:

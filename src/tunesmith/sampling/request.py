@@ -391,11 +391,27 @@ def chords_per_bar(text: str) -> list[str]:
 _MINUS_MINOR = re.compile(r"^([A-Ga-g](?:#|b|♯|♭)?)-(?!-)")
 
 
+# A lead sheet's "no chord" (a break, a stop, an unaccompanied pickup), as a request's chords write
+# it; "NC" and "N.C" are read as it too. Under it the melody is free of any chord, and no symbol sounds.
+NO_CHORD = "N.C."
+
+
+def is_no_chord(word: str) -> bool:
+    """Whether a word of a request's chords is the no-chord sign ("N.C.", "NC", "n.c.")."""
+    return word.upper().strip(".") in ("N.C", "NC")
+
+
+def sounding_figures(chords: list[str]) -> list[str]:
+    """The chord figures of a request's bars of chords, in order, without the no-chord sign."""
+    return [figure for entry in chords for figure in bar_chord_figures(entry) if figure != NO_CHORD]
+
+
 def written_bars(entries: list[str]) -> list[str]:
     """The bars of a request's chords as the composer reads them: a bar of '%' (the repeat-bar
     sign of lead sheets) is the bar before it, an empty bar holds the chord sounding before it (the
-    bar before's last), and a jazz chart's minus for minor is written 'm' ('C-7' -> 'Cm7').
-    ValueError where the first bar is '%' or empty, or '%' shares a bar with chords."""
+    bar before's last), a jazz chart's minus for minor is written 'm' ('C-7' -> 'Cm7') and no chord
+    `NO_CHORD` ('NC' -> 'N.C.'). ValueError where the first bar is '%' or empty, or '%' shares a bar
+    with chords."""
     out: list[str] = []
     for entry in entries:
         words = entry.split()
@@ -407,15 +423,13 @@ def written_bars(entries: list[str]) -> list[str]:
                 raise ValueError(f"chords: the first bar is {what}, but no bar comes before it")
             entry = out[-1] if words else bar_chord_figures(out[-1])[-1]
         else:
-            entry = " ".join(_MINUS_MINOR.sub(r"\1m", word) for word in words)
+            entry = " ".join(NO_CHORD if is_no_chord(word) else _MINUS_MINOR.sub(r"\1m", word) for word in words)
         out.append(entry)
     return out
 
 
 def _unread_sign(figure: str) -> str:
     """What a lead sheet's sign that `--chords` does not read asks for instead ('' for others)."""
-    if figure.upper().strip(".") in ("N.C", "NC"):
-        return ": a bar without a chord (N.C.) is not read; give it a chord, or compose without --chords"
     if ":" in figure:
         return ": repeat signs (|: :|) are not read; write the repeated bars out (a bar of '%' repeats the bar before)"
     if figure in ("-", "."):
@@ -609,12 +623,19 @@ class ComposeRequest:
             for i, entry in enumerate(self.chords or []):
                 bar_chord_beats(entry, self.meter)  # more chords than beats is refused before they are parsed
                 for figure in bar_chord_figures(entry):
+                    if figure == NO_CHORD:
+                        if self.layout != "lead":
+                            raise ValueError(f"chords: N.C. (no chord) in bar {i + 1}: four voices sound a chord on every "
+                                             "beat; give that bar a chord")  # fmt: skip
+                        continue
                     try:
                         split_figure(figure)
                     except ValueError:
                         where = (f"in bar {i + 1}, '{entry}'" if " " in entry else f"bar {i + 1}") if in_bars else \
                             f"chord {i + 1} of the list"  # fmt: skip
                         raise ValueError(f"unparsable chord {figure!r} ({where}){_unread_sign(figure)}") from None
+        if self.chords and not sounding_figures(self.chords):
+            raise ValueError("chords: every bar is N.C. (no chord); give some chords, or compose without --chords")
         if self.temperature is not None and not (
             isinstance(self.temperature, int | float) and 0.0 < float(self.temperature) <= 10.0
         ):
