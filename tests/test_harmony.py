@@ -175,6 +175,25 @@ def test_a_chromatic_note_is_spelled_by_where_it_goes():
     assert spell_pitch(61, f_major, leads_to=62) == "C#4" and spell_pitch(61, f_major, leads_to=60) == "D-4"
 
 
+@pytest.mark.parametrize(
+    ("pc", "chord", "name"),
+    [
+        (8, "Fm7", "Ab"),  # the chord's third, not a minor's raised 7th
+        (8, "Bb7", "Ab"),  # its seventh
+        (8, "E7", "G#"),  # the raised 7th that is the chord's third
+        (8, "Dm", "G#"),  # not the chord's: the raised 7th
+        (6, "D7", "F#"),  # the raised 6th and the chord agree
+        (8, None, "G#"),
+    ],
+)
+def test_a_chord_tone_is_named_as_its_chord_names_it_before_a_minor_keys_raised_degrees(pc, chord, name):
+    """In A minor a G-sharp/A-flat over Fm7 is the chord's third, A-flat; the raised 7th had named it
+    G-sharp (the jazz helper's G-sharp over a chord that holds A-flat)."""
+    from tunesmith.harmony import spell_pitch_class
+
+    assert spell_pitch_class(pc, KeySignature(0.0, "A", "minor"), chord) == name
+
+
 def test_chords_that_contradict_the_key_asked_for_are_named():
     from tunesmith.harmony import key_against_chords
 

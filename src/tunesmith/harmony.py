@@ -832,9 +832,10 @@ def spell_chord_root(pc: int, quality: str, key: KeySignature | None) -> str:
 def spell_pitch_class(pc: int, key: KeySignature | None, chord: str | None = None, leads_to: int | None = None) -> str:
     """Name of pitch class `pc` as a copyist spells it in `key`, over `chord` (a figure or None).
 
-    In order: the key's scale (mode-aware: Bb and Eb in g minor); in a minor key the raised
-    6th and 7th as sharps/naturals of their letters (F# and E in g minor); a tone of the sounding
-    chord spelled from the chord's root (F# over D7, G# over E7 in C); a chromatic note that
+    In order: the key's scale (mode-aware: Bb and Eb in g minor); a tone of the sounding chord
+    spelled from the chord's root (F# over D7, G# over E7 in C, Ab over Fm in a minor, where the
+    raised 7th had named the chord's third G#); in a minor key the raised 6th and 7th as
+    sharps/naturals of their letters (F# and E in g minor); a chromatic note that
     moves on by a semitone (`leads_to`, the next melody note's pitch class) from the letter next
     to that note's, raised going up and lowered going down (C# to D, Eb to D in F: a neighbour or
     passing note is read by where it goes); else the degree of the tonic's major scale, lowered
@@ -845,6 +846,10 @@ def spell_pitch_class(pc: int, key: KeySignature | None, chord: str | None = Non
     scale = _scale_names(key)
     if pc in scale:
         return scale[pc]
+    if chord:
+        name = _chord_names(chord).get(pc)
+        if name is not None:
+            return name
     if key.mode in ("minor", "aeolian"):
         for degree in (5, 6):  # raised 6th and 7th
             natural = (key.tonic_pc + (_MAJOR_STEPS[(5 + degree) % 7] - _MAJOR_STEPS[5]) % 12) % 12
@@ -852,10 +857,6 @@ def spell_pitch_class(pc: int, key: KeySignature | None, chord: str | None = Non
                 name = _letter_name(_LETTERS[(_LETTERS.index(key.tonic[0].upper()) + degree) % 7], pc)
                 if name is not None:
                     return name
-    if chord:
-        name = _chord_names(chord).get(pc)
-        if name is not None:
-            return name
     step, _ = _MAJOR_RELATIVE[(pc - key.tonic_pc) % 12]
     name = _letter_name(_LETTERS[(_LETTERS.index(key.tonic[0].upper()) + step) % 7], pc) or PITCH_CLASS_NAMES[pc]
     if leads_to is not None and (leads_to - pc) % 12 in (1, 11):
