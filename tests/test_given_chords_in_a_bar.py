@@ -279,6 +279,7 @@ def test_a_chart_is_read_as_a_musician_types_it():
     assert read("Dm7 G7 | | C") == ["Dm7 G7", "G7", "C"]  # the chord sounding: the bar before's last
     assert read("| C | F || G | C |]") == ["C", "F", "G", "C"]
     assert read("C/E | Bb/D") == ["C/E", "Bb/D"]  # a slash chord's bass keeps its own accidentals
+    assert read("C-maj7 | C-M7 | Cmaj7") == ["CmMaj7", "CmMaj7", "Cmaj7"]  # not "Cmmaj7"
 
 
 @pytest.mark.parametrize(

@@ -40,6 +40,7 @@ from tunesmith.score import KeySignature, Note, Piece, Track
         ("Cmin", (0, "m", None)),
         ("C6/9", (0, "69", None)),
         ("C7b9#11", (0, "7b9", None)),  # unknown combination: trailing alteration dropped
+        ("C7#9b13", (0, "7#9#5", None)),  # the same tones (7alt would have a flat 9th)
     ],
 )
 def test_parse_chord(figure, expected):

@@ -144,3 +144,66 @@ def test_the_check_says_when_a_chord_sounds_through_no_chord():
     piece.chords[0].duration = 6.0
     assert check_chords(piece, {"chords": "C | N.C. F", "meter": "4/4"}) == [
         "bar 2: chord C sounds at beat 4, where N.C. was requested"]
+
+
+def test_an_opening_no_chord_before_a_chord_in_the_first_bar_is_written(tmp_path):
+    """'N.C. C7 | F': N.C. on the first downbeat, C7 on beat 3 (the MusicXML and MIDI had shown C7
+    alone, the opening N.C. only for a whole bar)."""
+    import symusic
+
+    import tunesmith
+
+    take = tunesmith.compose("jazz", key="F", chords="N.C. C7 | F", bars=2, seed=2, pickup=0)
+    take.write(tmp_path / "t.mid")
+    take.write(tmp_path / "t.musicxml")
+    markers = [(m.time, m.text) for m in symusic.Score(str(tmp_path / "t.mid")).markers if m.text.startswith("chord:")]
+    tpq = symusic.Score(str(tmp_path / "t.mid")).ticks_per_quarter
+    assert markers == [(0, "chord:N.C."), (2 * tpq, "chord:C7"), (4 * tpq, "chord:F")]
+    assert (tmp_path / "t.musicxml").read_text().count("none</kind>") == 1
+
+
+def test_a_stop_time_chorus_played_again_keeps_its_stops():
+    """`continue --chords again` over 'F7 N.C. | N.C. | Bb7 | F7': the new chorus stops where the
+    given one did (it had played F7 through the breaks)."""
+    import tunesmith
+    from tunesmith.convert.common import chord_durations
+    from tunesmith.score import ChordSymbol
+
+    given = tunesmith.compose("jazz", key="F", chords="F7 N.C. | N.C. | Bb7 | F7", bars=4, seed=0, pickup=0).piece
+    take = tunesmith.continue_(given, bars=4, chords="again", seed=1, cadence="free")
+    timed = chord_durations([ChordSymbol(c.onset, c.figure, c.duration) for c in take.piece.chords], take.piece.duration())
+    assert [(c.onset, c.figure, c.duration) for c in timed] == [
+        (0.0, "F7", 2.0), (8.0, "Bb7", 4.0), (12.0, "F7", 4.0),
+        (16.0, "F7", 2.0), (24.0, "Bb7", 4.0), (28.0, "F7", 4.0)]  # fmt: skip
+
+
+def test_continue_keeps_a_chart_that_ends_on_no_chord_and_says_what_a_longer_chart_leaves_out():
+    """A closing N.C. stays under the closing cadence (compose keeps it; continue had made it the
+    tonic chord), and a chart longer than the new bars is said, as compose says it."""
+    import tunesmith
+    from tunesmith.convert.common import chord_durations
+    from tunesmith.score import ChordSymbol
+
+    given = tunesmith.compose("pop", key="C", chords="C | Am | F | G7", bars=4, seed=0, pickup=0).piece
+    take = tunesmith.continue_(given, bars=2, chords="F | G7 N.C. | C | C", seed=1)
+    timed = chord_durations([ChordSymbol(c.onset, c.figure, c.duration) for c in take.piece.chords], take.piece.duration())
+    assert [(c.onset, c.figure, c.duration) for c in timed if c.onset >= 16.0] == [(16.0, "F", 4.0), (20.0, "G7", 2.0)]
+    assert ("4 bars of chords for 2 new bars: the last 2 bars (C | C) are not used; ask for 4 new bars to hear them all"
+            in take.remarks)  # fmt: skip
+    assert not any("became" in line for line in take.remarks)
+
+
+def test_chords_that_are_all_no_chord_say_so_without_a_key():
+    from tunesmith.controls import compose_request
+
+    with pytest.raises(ValueError, match=r"^chords: every bar is N.C. \(no chord\); give some chords"):
+        compose_request("jazz", chords="N.C. | %", bars=2)
+
+
+@pytest.mark.parametrize(("chords", "bars"), [("C Am F G", 16), ("C G7 C", 18), ("F7 | Bb7 | F7 | F7 | Bb7 | Bb7 | F7 | "
+                                                "D7 | Gm7 | C7 | F7 D7 | Gm7 C7", 12), (None, 16)])
+def test_a_chart_without_bars_is_played_once_through_and_a_loop_to_sixteen(chords, bars):
+    from tunesmith.controls import compose_request
+
+    assert compose_request("jazz", chords=chords, key="F").bars == bars
+    assert compose_request("jazz", chords=chords, key="F", bars=8).bars == 8

@@ -173,6 +173,22 @@ def test_a_chord_prints_its_quality_as_typed_and_sounds_the_quality_read(tmp_pat
     assert {p.pitchClass for p in list(heard)[1].pitches} == set(chord_pitch_classes("C7alt"))
 
 
+def test_a_slash_chord_is_written_with_its_bass_and_no_inversion(tmp_path):
+    """music21 wrote Dm7/G with <inversion>5</inversion> (G is none of its tones) beside the <bass>;
+    the bass says it, and reads back."""
+    from tunesmith.inputs.musicxml import read_musicxml
+    from tunesmith.score import ChordSymbol
+
+    piece = _satb()
+    piece.keys = [KeySignature(0.0, "C", "major")]
+    piece.tracks = [Track("Melody", "melody", 0, False, [Note(60, 4.0 * i, 4.0) for i in range(3)])]
+    piece.chords, piece.end = [ChordSymbol(0.0, "Dm7/G"), ChordSymbol(4.0, "C/E"), ChordSymbol(8.0, "G7/F")], 12.0
+    xml = write_musicxml(piece, tmp_path / "slash.musicxml").read_text()
+    assert "<inversion>" not in xml and xml.count("<bass-step>") == 3
+    (back,) = read_musicxml(tmp_path / "slash.musicxml")
+    assert [c.figure for c in back.chords] == ["Dm7/G", "C/E", "G7/F"]
+
+
 def test_a_natural_chord_root_carries_no_alter(tmp_path):
     """A C chord after an A chord in one bar: music21 spelled its root with <root-alter>0</root-alter>
     (the A chord's C# counted as if sung), which verovio draws as "C♮"; sharps and flats stay."""

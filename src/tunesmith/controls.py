@@ -83,6 +83,18 @@ def _counts_eighths(meter: str) -> bool:
         return False
 
 
+def default_bars(chart: list[str] | None) -> int:
+    """The bars a take has when none are asked for: 16, or over a chart of chords (`--chords`) of 8
+    bars or more the chart once through (a 12-bar blues had been 16 bars: a chorus and a third,
+    ending in its fifth bar), and over a shorter one (a loop) as many times through as reach 16."""
+    from tunesmith.sampling.request import MAX_REQUEST_BARS
+
+    if not chart:
+        return 16
+    n = len(chart)
+    return min(n if n >= 8 else -(-16 // n) * n, MAX_REQUEST_BARS)
+
+
 def compose_request(
     style: str = "folk",
     *,
@@ -133,6 +145,8 @@ def compose_request(
         from tunesmith.harmony import estimate_key_from_chords
         from tunesmith.sampling.request import sounding_figures
 
+        if not sounding_figures(figures):  # said as the request says it, not as the key's inference fails
+            raise ValueError("chords: every bar is N.C. (no chord); give some chords, or compose without --chords")
         inferred = estimate_key_from_chords(sounding_figures(figures))
         tonic, mode = inferred.tonic, mode or inferred.mode
     dance_qpm = None
@@ -143,7 +157,7 @@ def compose_request(
         meter = meter or DANCE_METERS.get(name, (None,))[0]
         dance_qpm = DANCE_TEMPOS_QPM.get(name)
     if bars is None:
-        bars = DANCE_BARS if dance is not None else 16
+        bars = DANCE_BARS if dance is not None else default_bars(figures)
     meter = meter or defaults.get("meter", "4/4")
     from tunesmith.tokenizer import METERS
 

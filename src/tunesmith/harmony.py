@@ -216,7 +216,7 @@ _ALIASES: dict[str, str] = {
     "7b9b13": "7b9b13",
     "m7#5": "m7#5",
     "dim(maj7)": "dim(maj7)",
-    "7#9b13": "7alt",
+    "7#9b13": "7#9#5",  # the same tones (a flat 13th is a sharp 5th); 7alt would put a flat 9th for the sharp one
     "7b9#9": "7alt",
     "m7b9": "m7",  # rare: read as m7
     "7b9sus": "7sus4",

@@ -18,7 +18,10 @@ def chords_left_over(request: Any) -> str | None:
     several = any(" " in entry for entry in chords)  # bars of two chords ('Dm7 G7 | C'): counted in bars
     shown = (" | " if several else " ").join(rest[:8]) + (" ..." if len(rest) > 8 else "")
     what, left = ("bars of chords", f"{len(rest)} bars") if several else ("chords", str(len(rest)))
-    return (f"{len(chords)} {what} for {bars} bars: the last {left} ({shown}) are not used; ask for "
+    if len(rest) == 1:  # not "the last 1 bars ... are"
+        left = "bar" if several else "one"
+    are = "is" if len(rest) == 1 else "are"
+    return (f"{len(chords)} {what} for {bars} bars: the last {left} ({shown}) {are} not used; ask for "
             f"{len(chords)} bars to hear them all")
 
 
@@ -76,6 +79,17 @@ def take_remarks(provenance: dict) -> list[str]:
         out.append(f"the melody moves to {closing['to']} (its last bars, from bar {closing['from_bar']}) and ends there: "
                    f"the voices close in {closing['to']}, not {closing['from']} (--key to choose)")
     cocreated = provenance.get("cocreate") or {}
+    if request.get("command") == "continue" and request.get("chords") and request.get("chords") != "again":
+        # a chart longer than the new bars: its last bars had been dropped without a word
+        from types import SimpleNamespace
+
+        from tunesmith.cocreate.verbs import continuation_chords
+
+        again = ((request.get("resolved") or {}).get("reprise") or {}).get("bars") or 0
+        bars = continuation_chords(request["chords"]) or []
+        left = chords_left_over(SimpleNamespace(chords=bars, bars=(request.get("bars") or 0) - again))
+        if left:
+            out.append(left.replace(" bars: the last", " new bars: the last").replace(" bars to hear", " new bars to hear"))
     if cocreated.get("chords_unchanged"):
         first, last = cocreated.get("bars") or ("?", "?")
         hint = ": --n 3 draws alternatives" if (provenance.get("batch") or 1) == 1 else ""
@@ -87,7 +101,8 @@ def take_remarks(provenance: dict) -> list[str]:
     closing = cocreated.get("closing_chord")
     if closing and closing.get("was"):
         out.append(f"the last bar's chords {' '.join(closing['was'])} became {closing['now']} (bar {closing['bar']}), "
-                   "closing the piece on the tonic (--cadence free plays the given chords to the end)")  # fmt: skip
+                   "closing the piece on the tonic (a free cadence, --cadence free, plays the given chords to the "
+                   "end)")  # fmt: skip
     drawn_again = provenance.get("resampled_from")
     if drawn_again:
         first_seed, index = drawn_again

@@ -459,7 +459,11 @@ def _new_bar_chords(
         for k in range(n):
             b = src[k % len(src)]
             moved = _moved_chords(given, grid.starts[b], grid.end_of(b), grid.starts[start + k] - grid.starts[b])
-            out += [ChordSymbol(c.onset, c.figure) for c in moved]
+            # a chord that stops inside its bar stops there again (a stop-time chorus's "F7 N.C."); one
+            # that sounds on past the bar is held by the next bar's (`_moved_chords`)
+            bar_end = grid.end_of(start + k)
+            out += [ChordSymbol(c.onset, c.figure, c.duration if c.duration and c.onset + c.duration < bar_end - _EPS
+                                else None) for c in moved]  # fmt: skip
     else:
         placed = [bar_chord_ticks(entry, grid.meter) for entry in bars]
         out = [ChordSymbol(grid.starts[start + k] + tick / TICKS_PER_BEAT, figure)
@@ -467,8 +471,9 @@ def _new_bar_chords(
     if closes and out and n > 0:
         tonic_pc = pitch_class_of(tonic)
         last_bar = grid.starts[grid.n - 1]
-        last = [c for c in out if c.onset < grid.end_of(grid.n - 1)][-1].figure  # N.C. is off the tonic too
-        if last == NO_CHORD or parse_chord(last)[0] != tonic_pc or any(c.onset > last_bar + _EPS for c in out):
+        # a chart that ends on N.C. keeps it (the melody closes alone, as compose's does)
+        last = [c for c in out if c.onset < grid.end_of(grid.n - 1)][-1].figure
+        if last != NO_CHORD and (parse_chord(last)[0] != tonic_pc or any(c.onset > last_bar + _EPS for c in out)):
             own = [c.figure for c in [*piece.chords, *out]
                    if c.figure != NO_CHORD and parse_chord(c.figure)[0] == tonic_pc and "/" not in c.figure]  # fmt: skip
             minor = mode in ("minor", "aeolian", "dorian", "phrygian")
@@ -513,11 +518,16 @@ def with_no_chord_stops(chords: list[ChordSymbol]) -> list[ChordSymbol]:
 
 def _moved_chords(chords: list[ChordSymbol], src0: float, src1: float, shift: float) -> list[ChordSymbol]:
     """The chords (sorted) of beats [src0, src1) moved by `shift`, the chord sounding at src0
-    named there when none starts on it (a restated passage begins under its own chord)."""
+    named there when none starts on it (a restated passage begins under its own chord), or N.C.
+    (`NO_CHORD`) where the chord before has stopped (a stop-time chorus played again)."""
+    from tunesmith.sampling.request import NO_CHORD
+
     moved = [ChordSymbol(c.onset + shift, c.figure, c.duration) for c in chords if src0 - _EPS <= c.onset < src1 - _EPS]
     sounding = [c for c in chords if c.onset < src0 - _EPS]
     if sounding and not (moved and moved[0].onset <= src0 + shift + _EPS):
-        moved.insert(0, ChordSymbol(src0 + shift, sounding[-1].figure))
+        last = sounding[-1]
+        stopped = last.duration is not None and last.onset + last.duration <= src0 + _EPS
+        moved.insert(0, ChordSymbol(src0 + shift, NO_CHORD if stopped else last.figure))
     return moved
 
 

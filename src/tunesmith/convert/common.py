@@ -172,14 +172,15 @@ def chord_durations(chords: list[ChordSymbol], end: float, stops: list[float] | 
 def no_chord_stops(piece: Piece, chords: list[ChordSymbol]) -> list[float]:
     """Where `piece` has no chord (N.C.), which the writers mark and the readers read as a stop:
     where a chord of `chords` (its chords sorted, durations set: `chord_durations`) ends before the
-    next one starts or the piece ends, and at the start where a whole bar or more passes before the
-    first chord (a chart's opening N.C.; a pickup without a chord is no such bar)."""
+    next one starts or the piece ends, and on the first whole bar's downbeat where the first chord
+    comes after it (a chart's opening N.C., "N.C. | C" or "N.C. C7 | F"; a pickup without a chord
+    is not marked)."""
     end = piece.duration()
     out = []
     bars = piece.bars()
     first_whole = 1 if piece.pickup_beats() else 0
-    if chords and len(bars) > first_whole + 1 and chords[0].onset >= bars[first_whole + 1] - _EPS:
-        out.append(bars[0])
+    if chords and len(bars) > first_whole and chords[0].onset > bars[first_whole] + _EPS:
+        out.append(bars[first_whole])
     for i, c in enumerate(chords):
         stop = c.onset + (c.duration or 0.0)
         nxt = chords[i + 1].onset if i + 1 < len(chords) else end

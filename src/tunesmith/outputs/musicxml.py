@@ -29,6 +29,10 @@ _NATURAL_CHORD_ALTER = re.compile(rb"\s*<((?:root-|bass-)?alter)>0</\1>")
 # a chord's <degree> elements say which tones it has for readers that play it (C7b9: a flat 9th
 # added); its <kind text="7b9"> already shows them, so they are not printed again ("C7b9(b9)")
 _DEGREE = b"<degree>"
+# music21 writes a slash chord's <inversion> beside its <bass>, counting from the chord's tones:
+# Dm7/G, whose G is none of them, had been written <inversion>5</inversion>. The <bass> says it
+# all (MusicXML 4.0 reads an inversion only without a bass), so the inversion is left out.
+_INVERSION = re.compile(rb"\s*<inversion>\d+</inversion>")
 _UNPRINTED_DEGREE = b'<degree print-object="no">'
 
 
@@ -83,7 +87,7 @@ def musicxml_and_repeats(piece: Piece, repeats: bool = False) -> tuple[bytes, li
                 score = to_music21(attempt if attempt is not None else _on_grid(piece, 12), repeats=repeats)
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    xml = _NATURAL_CHORD_ALTER.sub(b"", GeneralObjectExporter(score).parse())
+                    xml = _INVERSION.sub(b"", _NATURAL_CHORD_ALTER.sub(b"", GeneralObjectExporter(score).parse()))
                     xml = _ENDING_OPEN.sub(rb'<ending number="\1" type="start">\1.</ending>', xml)
                     xml = _ENDING_LAST_STOP.sub(rb'<ending number="2" type="discontinue" />', xml)
                     return _stable_ids(xml.replace(_DEGREE, _UNPRINTED_DEGREE)), list(score.tunesmithRepeats)

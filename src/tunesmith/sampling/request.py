@@ -389,6 +389,7 @@ def chords_per_bar(text: str) -> list[str]:
 # A jazz chart's minus for minor ('C-7', 'Bb-', 'F#-7b5'): music21's spelling reads a minus after
 # the letter as a flat (C-7 had sounded as C-flat 7), so a request's figures are rewritten to 'm'.
 _MINUS_MINOR = re.compile(r"^([A-Ga-g](?:#|b|♯|♭)?)-(?!-)")
+_MINUS_MAJ = re.compile(r"^([A-Ga-g](?:#|b|♯|♭)?)m(?:maj|Maj|M)(?=7|9|$)")  # 'C-maj7' -> 'CmMaj7', not 'Cmmaj7'
 
 
 # A lead sheet's "no chord" (a break, a stop, an unaccompanied pickup), as a request's chords write
@@ -423,7 +424,8 @@ def written_bars(entries: list[str]) -> list[str]:
                 raise ValueError(f"chords: the first bar is {what}, but no bar comes before it")
             entry = out[-1] if words else bar_chord_figures(out[-1])[-1]
         else:
-            entry = " ".join(NO_CHORD if is_no_chord(word) else _MINUS_MINOR.sub(r"\1m", word) for word in words)
+            entry = " ".join(NO_CHORD if is_no_chord(word) else _MINUS_MAJ.sub(r"\1mMaj", _MINUS_MINOR.sub(r"\1m", word))
+                             for word in words)  # fmt: skip
         out.append(entry)
     return out
 

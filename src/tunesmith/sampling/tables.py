@@ -256,8 +256,11 @@ class _Tables:
         # an eighth: a lone sixteenth had put a jig's next notes a sixteenth off its eighths for two bars
         # (G at a sixteenth's offset, then E, A, F# a quarter, each across an eighth). 6/8 Nottingham
         # tunes: 107 notes start between eighths in 2,799 bars, 6 of them end between eighths too;
-        # takes 8 of 121 (docs/notes/2026-12-05-session-42/off_grid.py)
-        self.eighth_return = _EIGHTH if request.style == "folk" and compound else 0
+        # takes 8 of 121 (docs/notes/2026-12-05-session-42/off_grid.py). So in every lead sheet: a jazz
+        # 12/8 blues had run a sixteenth off its eighths for two bars (the jazz helper, seed 10). Jazz in
+        # 12/8, 20 takes: notes between eighths 0.096 -> 0.079, takes with 3 or more of them in a row
+        # 0.05 -> 0; pop 0.013 -> 0.011 (docs/notes/2026-12-05-session-44/compound_offbeat.py)
+        self.eighth_return = _EIGHTH if request.layout == "lead" and compound else 0
         self.chord_every_bar = chord_every_bar and request.layout == "lead"
         # no chord symbols at all: the melody alone (`chords_from="none"`)
         self.no_chords = request.layout == "lead" and not request.chords and getattr(request, "chords_from", None) == "none"
