@@ -1031,3 +1031,16 @@ def test_a_lead_sheet_melody_strikes_no_chromatic_clash_with_its_chord_on_the_be
             beats += 1
             clashes += pc not in natural and pc not in triad and any((pc - x) % 12 in (1, 11) for x in triad)
     assert beats > 80 and clashes <= 0.01 * beats, (clashes, beats)
+
+
+def test_the_last_note_is_never_reached_by_a_major_seventh():
+    """A drawn wide approach to the last note (8-12 semitones) is an octave, a sixth or a minor
+    seventh: a pop take's leading tone had leapt down a major seventh to its last C."""
+    import numpy as np
+
+    from tunesmith.sampling import ComposeRequest, Constrainer, compose_tables
+    from tunesmith.tokenizer import Tokenizer
+
+    c = Constrainer(compose_tables(Tokenizer(), ComposeRequest(style="pop", key="C", bars=4), 512), 0)
+    c.melody_approach = "wide"
+    assert c._approach_fits(np.array([-11, 11, -12, 8, 9, -10, 7])).tolist() == [False, False, True, True, True, True, False]

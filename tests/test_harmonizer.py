@@ -105,6 +105,23 @@ def test_best_path_without_prior_is_the_argmax_and_sampling_is_seeded(trained):
     assert np.array_equal(a, b) and a.shape == (len(units),)
 
 
+def test_a_drawn_path_keeps_to_the_chords_plausible_for_each_unit(trained, monkeypatch):
+    """A drawn progression takes each unit's chord only from those within `DRAW_FLOOR` of the
+    unit's best log-probability (a pop take in C had opened on C#maj7 under E E); without the
+    floor, hot draws do reach the implausible ones."""
+    net = trained[0]
+    piece = tune(1, "Db", seed=5)
+    units = H.units_for(piece, "half")
+    logp = net.log_probs(piece, units, piece.key)
+    plausible = logp >= logp.max(1, keepdims=True) - H.DRAW_FLOOR
+    rows = np.arange(len(units))
+    drawn = [net.decode(logp, rng=np.random.default_rng(s), temperature=8.0, prior_correction=1.0) for s in range(20)]
+    assert all(plausible[rows, path].all() for path in drawn)
+    monkeypatch.setattr(H, "DRAW_FLOOR", None)
+    drawn = [net.decode(logp, rng=np.random.default_rng(s), temperature=8.0, prior_correction=1.0) for s in range(20)]
+    assert not all(plausible[rows, path].all() for path in drawn)
+
+
 def test_the_prior_correction_divides_by_the_labels_share_and_moves_off_the_tonic(trained, tmp_path):
     """`prior_correction` beta: the path of logp - beta * log(label share), the share being the
     stationary distribution of the style's chord-to-chord prior; on the shipped harmonizer it

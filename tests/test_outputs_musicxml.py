@@ -261,6 +261,28 @@ def test_compound_meter_long_notes_show_the_beats(tmp_path):
     assert [(n.pitch, n.onset, n.duration) for n in back.tracks[0].notes] == [(n.pitch, n.onset, n.duration) for n in notes]
 
 
+def test_compound_meter_four_eighths_from_the_beat_are_a_dotted_quarter_tied_to_an_eighth(tmp_path):
+    """A half note from the downbeat of 6/8 hid the bar's second beat (the songwriter helper, a folk
+    take in E-flat); it is a dotted quarter tied to an eighth, as tune books write it. Whole beats
+    (a dotted half) and notes within a beat stay one value. Read back, the same notes."""
+    import tunesmith as ts
+
+    notes = [Note(67, 0.0, 2.0, 80), Note(69, 2.0, 1.0, 80),  # four eighths from the downbeat, a quarter
+             Note(71, 3.0, 3.0, 80),  # a dotted half
+             Note(72, 6.0, 1.0, 80), Note(74, 7.0, 2.0, 80)]  # a quarter, four eighths from the third eighth
+    piece = Piece(piece_id="h", work_id="h", style="folk", tracks=[Track("Melody", "melody", 0, False, notes)],
+                  time_signatures=[TimeSignature(0.0, 6, 8)], tempos=[Tempo(0.0, 165.0)],
+                  keys=[KeySignature(0.0, "G", "major")], end=9.0)  # fmt: skip
+    path = write_musicxml(piece, tmp_path / "half.musicxml")
+    assert _note_values(path) == [
+        [("quarter", 1, "start"), ("eighth", 0, "stop"), ("quarter", 0, None)],
+        [("half", 1, None)],
+        [("quarter", 0, None), ("eighth", 0, "start"), ("quarter", 1, "stop")],
+    ]
+    back = ts.read(path)
+    assert [(n.pitch, n.onset, n.duration) for n in back.tracks[0].notes] == [(n.pitch, n.onset, n.duration) for n in notes]
+
+
 def test_chord_symbols_do_not_change_the_melodys_accidentals(tmp_path):
     """In C minor a G7 symbol over bar 1 holds a B natural the melody does not sing; the melody's
     B-flat in bar 2 needs no flat (music21 counted the symbol's pitches and wrote a cautionary

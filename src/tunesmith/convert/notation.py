@@ -893,9 +893,10 @@ def _beat_segments(on: Fraction, off: Fraction, grid_start: Fraction, ts: TimeSi
     meter (6/8, 9/8, 12/8) a length that is no single written value is cut where it crosses a
     dotted-quarter beat, so that the beats show: five eighths from the downbeat are a dotted
     quarter tied to a quarter, not music21's half tied to an eighth; whole beats that make one
-    value stay one (nine eighths in 12/8: a dotted half tied to a dotted quarter); a note that
-    starts off the beat and crosses one is cut at it (a dotted eighth from the third eighth: an
-    eighth tied to a sixteenth). Elsewhere:
+    value stay one (nine eighths in 12/8: a dotted half tied to a dotted quarter); any other note
+    that crosses a beat is cut at it (a dotted eighth from the third eighth: an eighth tied to a
+    sixteenth; four eighths from the downbeat: a dotted quarter tied to an eighth, not a half
+    note). Elsewhere:
     the note whole (music21 splits it as notation programs do), except that a note from a plain
     onset into a tuplet (a quarter tied into a quintuplet's first sixteenth), or out of one, is
     cut where the tuplet begins or ends, unless it is one tuplet value itself (the first of
@@ -905,10 +906,12 @@ def _beat_segments(on: Fraction, off: Fraction, grid_start: Fraction, ts: TimeSi
         return _tuplet_cut(on, off, grid_start, min(Fraction(ts.beat_length).limit_denominator(96), Fraction(1)))
     beat = Fraction(ts.beat_length).limit_denominator(96)
     on_beat = (on - grid_start) % beat == 0
+    ends_on_beat = (off - grid_start) % beat == 0
     crosses = (on - grid_start) // beat != (off - grid_start - Fraction(1, 96)) // beat
-    if _single_value(off - on) and (on_beat or not crosses):
-        # a single value that starts off the beat and crosses one is cut there too: a dotted
-        # eighth from the third eighth of 6/8 had hidden the bar's middle
+    if _single_value(off - on) and (not crosses or (on_beat and ends_on_beat)):
+        # a single value that crosses a beat is cut there unless it is whole beats: a dotted eighth
+        # from the third eighth of 6/8 had hidden the bar's middle, and so had a half note from the
+        # downbeat (a dotted quarter tied to an eighth, as tune books write four eighths)
         return [(on, off)]
     cuts = []
     k = (on - grid_start) // beat + 1
@@ -918,7 +921,7 @@ def _beat_segments(on: Fraction, off: Fraction, grid_start: Fraction, ts: TimeSi
     pieces = list(zip([on, *cuts], [*cuts, off]))
     merged = [pieces[0]]
     for a, b in pieces[1:]:  # whole beats that make one value join it (two beats: a dotted half)
-        if (merged[-1][0] - grid_start) % beat == 0 and _single_value(b - merged[-1][0]):
+        if (merged[-1][0] - grid_start) % beat == 0 and (b - grid_start) % beat == 0 and _single_value(b - merged[-1][0]):
             merged[-1] = (merged[-1][0], b)
         else:
             merged.append((a, b))

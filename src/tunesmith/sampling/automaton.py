@@ -153,6 +153,14 @@ GIVEN_REPEAT_PENALTIES: dict[str, float] = {"pop": 0.3, "jazz": 0.3}
 #   (0.522). Held out: valid 0.0264 -> 0.0119 (tunes 0), test 0.0264 -> 0.0072 (tunes 0.0210).
 #   Pop (0.0200 against 0.0146) and jazz (0.0256 against 0.0226) are near their tunes.
 TRIAD_SEVENTH_ON_BEAT_PENALTIES: dict[str, float] = {"folk": 2.0}
+# In a minor key a lead sheet's melody sings the tonic's major third (C-sharp in A minor) only where
+# the chord sounding holds it (A, A7, F#m): per style, where the rule holds ("always", or "beat": on
+# the beat only). Asked for a minor key, pop and jazz takes had sung it over their own minor and
+# dominant chords (E7's natural 13th, C-sharp over Dm), and turned major: 40 takes a style, time on
+# it against the minor third 0.08 (pop) and 0.17 (jazz), heard in the parallel major 0.07 and 0.10,
+# against the valid split's minor songs' 0.01 and 0.09, and 0.00 and 0.08
+# (docs/notes/2026-12-05-session-44/minor_takes.py, minor_tunes.py).
+MINOR_KEY_MAJOR_THIRD: dict[str, str] = {"pop": "always", "jazz": "beat"}
 
 
 def _semitone_from(pcs: np.ndarray, tones) -> np.ndarray:
@@ -614,6 +622,18 @@ class Constrainer:
         under no chord: N.C.)."""
         return self.t.given_chord_pcs[self._given_at(bar, pos)[1]]
 
+    def _chord_tones_at(self, pos: int) -> frozenset[int]:
+        """The pitch classes of the chord sounding at tick `pos` of this bar: the musician's (none
+        under N.C.), else the triad of the composer's own chord symbol (its root and whether it is
+        minor: `bar_chords`); none without chords."""
+        t = self.t
+        if t.given_chord_pcs is not None and self.bar >= t.bar_offset:
+            return frozenset(self._chord_pcs_at(self.bar, pos) or ())
+        chord = next((c[1:] for c in reversed(self.bar_chords) if c[0] <= pos), self.chord_before)
+        if chord is None:
+            return frozenset()
+        return frozenset((chord[0] + i) % 12 for i in (0, 3 if chord[1] else 4, 7))
+
     def _under_no_chord(self, pos: int) -> bool:
         """Whether the musician's chords say no chord (N.C.) at tick `pos` of this bar."""
         t = self.t
@@ -958,6 +978,12 @@ class Constrainer:
                 if not both.any():  # by a note that keeps the voices' order if one can
                     fin = self._in_order(fin, at, may_cross=True)
                 mask = both if both.any() else (fin if fin.any() else mask)  # as at a cadence, the approach wins
+        where = MINOR_KEY_MAJOR_THIRD.get(t.style)
+        if where and self.v == 0 and not t.voice_leading and t.minor and not t.modal and (
+                where == "always" or pos % t.beat_ticks == 0):  # fmt: skip
+            third = (t.tonic_pc + 4) % 12
+            if third not in self._chord_tones_at(pos):
+                mask = narrow(mask, t.pitch_values[self.v] % 12 != third)
         # A lead sheet's melody never starts a minor chord's major third on a beat. Off the beat it
         # may pass through it, as real jazz does (1.0 % of its melody time over minor chords, test
         # split): masked everywhere, the takes sang it 0 % of the time and the classifier told them
@@ -1129,7 +1155,10 @@ class Constrainer:
             return intervals == SOPRANO_APPROACH_STEPS[self.soprano_approach]
         lo, hi = MELODY_APPROACH_INTERVALS[self.melody_approach or "step"]
         gaps = np.abs(intervals)
-        return (gaps >= lo) & (gaps <= hi)
+        # never by a major seventh: the training tunes' wide approaches (8-12 semitones; all
+        # licences, train split) are octaves 110 of 193, sixths 56, minor sevenths 22 and major
+        # sevenths 5; a pop take's leading tone had leapt down a major seventh to its last C
+        return (gaps >= lo) & (gaps <= hi) & (gaps != 11)
 
     def _approach_tick(self) -> int | None:
         """Under a closing cadence with an exact ending: the tick (from the piece's start) where
