@@ -772,6 +772,18 @@ def test_a_resolving_dominant_held_a_bar_gets_its_ii_in_jazz():
     assert figures(g_c_f, "Fm7", "C7", "Fm7", mode="aeolian") == ["0:Fm7", "4:Gm7b5", "6:C7", "8:Fm7"]
 
 
+def test_the_ii_before_a_dominant_is_spelled_a_fifth_above_it():
+    """G#7 to C#m in E minor gets D#m7b5, not Ebm7b5 (the jazz helper's chart read "Ebm7 G#7")."""
+    from tunesmith.cocreate.chords import with_ii_before_v
+
+    melody = Track("melody", "melody", notes=[Note(68, 0.0, 4.0), Note(61, 4.0, 4.0)])
+    chords = [ChordSymbol(0.0, "G#7"), ChordSymbol(4.0, "C#m")]
+    assert [c.figure for c in with_ii_before_v(chords, melody, "E", "minor", 8.0)] == ["D#m7b5", "G#7", "C#m"]
+    melody = Track("melody", "melody", notes=[Note(63, 0.0, 4.0), Note(66, 4.0, 4.0)])
+    chords = [ChordSymbol(0.0, "Db7"), ChordSymbol(4.0, "Gb")]
+    assert [c.figure for c in with_ii_before_v(chords, melody, "Db", "major", 8.0)] == ["Abm7", "Db7", "Gb"]
+
+
 def test_harmonize_in_jazz_writes_no_plain_triads(tok):
     from tunesmith import api
 

@@ -110,7 +110,15 @@ def with_ii_before_v(chords: list[ChordSymbol], melody: Track, tonic: str, mode:
     harmonizer, which learned folk and song chords, wrote a ii-V for 0.05 of its changes on
     held-out jazz tunes, where the tunes have 0.11. Every dominant held a bar, resolving or not,
     had made it 0.18, and the chord roots agreed with the tunes' less often."""
-    from tunesmith.harmony import chord_pitch_classes, make_figure, parse_chord, spell_chord_in_key
+    from tunesmith.harmony import (
+        _LETTERS,
+        _letter_name,
+        chord_pitch_classes,
+        chord_spelling,
+        make_figure,
+        parse_chord,
+        spell_chord_in_key,
+    )
     from tunesmith.score import pitch_class_of
     from tunesmith.tokenizer import scale_pitch_classes
 
@@ -141,7 +149,11 @@ def with_ii_before_v(chords: list[ChordSymbol], melody: Track, tonic: str, mode:
             out.append(c)
             continue
         minor_target = nxt[1].startswith("m") and not nxt[1].startswith("maj")
-        figure = spell_chord_in_key(make_figure(ii, "m7b5" if minor_target else "m7"), key)
+        quality = "m7b5" if minor_target else "m7"
+        # the ii a fifth above the dominant as the dominant spells it (D#m7 before G#7, not Ebm7)
+        letter = _LETTERS[(_LETTERS.index(chord_spelling(c.figure)[0][0]) + 4) % 7]
+        named = _letter_name(letter, ii)
+        figure = named + quality if named else spell_chord_in_key(make_figure(ii, quality), key)
         if scale is not None and not chord_pitch_classes(figure) <= scale:
             out.append(c)
             continue
