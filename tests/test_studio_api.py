@@ -581,12 +581,14 @@ def test_a_take_summary_says_its_pickup(studio):
 
 def test_a_dance_composed_in_the_studio_is_as_long_as_the_dance(studio):
     """The studio's Bars box was 8 whatever the dance, half a reel's A strain. Left empty it is the
-    style's length, as in the CLI: a dance is two 8-bar strains, each played twice; else 16."""
+    style's length, as in the CLI: a dance, and a folk tune, is two 8-bar strains, each played
+    twice; else 16."""
     body = {"style": "folk", "seed": 3, "pickup": 0}
     reel = ok(studio.post("/api/pieces", json=body | {"dance": "reel"}, headers=AUTH), 201)["current"]["summary"]
     plain = ok(studio.post("/api/pieces", json=body, headers=AUTH), 201)["current"]["summary"]
     asked = ok(studio.post("/api/pieces", json=body | {"dance": "reel", "bars": 8}, headers=AUTH), 201)["current"]["summary"]
-    assert (reel["n_bars"], plain["n_bars"], asked["n_bars"]) == (32, 16, 8)
+    pop = ok(studio.post("/api/pieces", json=body | {"style": "pop"}, headers=AUTH), 201)["current"]["summary"]
+    assert (reel["n_bars"], plain["n_bars"], asked["n_bars"], pop["n_bars"]) == (32, 32, 8, 16)
 
 
 def test_an_upload_over_the_limit_is_said_as_the_files_limit(studio):

@@ -83,14 +83,23 @@ def _counts_eighths(meter: str) -> bool:
         return False
 
 
-def default_bars(chart: list[str] | None) -> int:
-    """The bars a take has when none are asked for: 16, or over a chart of chords (`--chords`) of 8
-    bars or more the chart once through (a 12-bar blues had been 16 bars: a chorus and a third,
-    ending in its fifth bar), and over a shorter one (a loop) as many times through as reach 16."""
+# The bars a take of a style has when none are asked for. A folk tune is 32 (two 8-bar strains,
+# each played twice, AABB, as the dances and the corpus's tunes are): at 16 its strains were 4
+# bars and the B strain sang the A strain's notes at 0.61 of its places (40 takes), against 0.31
+# in the valid split's AABB tunes of 32 bars; at 32, 0.34
+# (docs/notes/2026-12-05-session-44/strain_contrast.py).
+DEFAULT_BARS = {"folk": 32}
+
+
+def default_bars(chart: list[str] | None, style: str = "") -> int:
+    """The bars a take has when none are asked for: the style's (`DEFAULT_BARS`, else 16), or over
+    a chart of chords (`--chords`) of 8 bars or more the chart once through (a 12-bar blues had
+    been 16 bars: a chorus and a third, ending in its fifth bar), and over a shorter one (a loop)
+    as many times through as reach 16."""
     from tunesmith.sampling.request import MAX_REQUEST_BARS
 
     if not chart:
-        return 16
+        return DEFAULT_BARS.get(style, 16)
     n = len(chart)
     return min(n if n >= 8 else -(-16 // n) * n, MAX_REQUEST_BARS)
 
@@ -157,7 +166,7 @@ def compose_request(
         meter = meter or DANCE_METERS.get(name, (None,))[0]
         dance_qpm = DANCE_TEMPOS_QPM.get(name)
     if bars is None:
-        bars = DANCE_BARS if dance is not None else default_bars(figures)
+        bars = DANCE_BARS if dance is not None else default_bars(figures, style)
     meter = meter or defaults.get("meter", "4/4")
     from tunesmith.tokenizer import METERS
 

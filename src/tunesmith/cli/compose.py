@@ -14,7 +14,7 @@ HELP = "compose new pieces (lead sheets or 4-voice chorales) that obey every con
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--style", required=True, type=str.lower, help="folk, chorale, pop or jazz (any case)")
     parser.add_argument("--meter", default=None, help="time signature, e.g. 4/4, 3/4, 6/8 (default: by style)")
-    parser.add_argument("--bars", type=int, default=None, help="bars (default 16; a --dance 32: two 8-bar strains, AABB; over --chords of 8 bars or "
+    parser.add_argument("--bars", type=int, default=None, help="bars (default 16; folk and a --dance 32: two 8-bar strains, AABB; over --chords of 8 bars or "
                         "more the chart once through, over a shorter loop as many times through as reach 16)")
     parser.add_argument(
         "--tempo",

@@ -186,8 +186,8 @@ class ComposeControls(Sampling):
     key: str | None = Field(None, max_length=16, description="'D', 'Bb', 'g minor' (default: from chords, else the style's)")
     mode: str | None = Field(None, max_length=12)
     meter: str | None = Field(None, max_length=8, description="'6/8'")
-    bars: int | None = Field(None, ge=1, le=64, description="None: the style's length (16 bars; a dance 32: "
-                             "two 8-bar strains, each played twice)")
+    bars: int | None = Field(None, ge=1, le=64, description="None: the style's length (16 bars; folk and a dance 32: "
+                             "two 8-bar strains, each played twice; over chords, the chart once through)")
     tempo: float | None = Field(None, gt=0, le=400, description="beats of the meter per minute")
     chords: str | None = Field(None, max_length=2000, description="one chord symbol per bar, cycling: 'Dm7 G7 Cmaj7'; "
                                   "a bar of two between bar lines: 'Dm7 G7 | Cmaj7'")
