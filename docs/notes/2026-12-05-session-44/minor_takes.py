@@ -25,20 +25,13 @@ def heard(piece):
     return k.tonic.pitchClass, k.mode
 
 
-def main():
-    style, n = sys.argv[1], int(sys.argv[2])
-    model = tunesmith.load_model("default")
-    if "--set-profile" in sys.argv:
-        src = sys.argv[sys.argv.index("--set-profile") + 1]
-        dec = model.model.decoding
-        dec[style].setdefault("degree_profile", {})["minor"] = dec[src]["degree_profile"]["minor"]
-    ok = relmaj = parmaj = 0
+def minor_figures(pieces) -> str:
+    """The measures of the module's docstring over `pieces` (each in a minor key), as one line."""
+    n = ok = relmaj = parmaj = 0
     m3 = M3 = 0.0
-    for s in range(n):
-        tonic = TONICS[s % len(TONICS)]
-        take = tunesmith.compose(style, key=tonic, mode="minor", seed=s, model=model, check=False)
-        p = take.piece
-        tpc = p.key.tonic_pc
+    for p in pieces:
+        n += 1
+        tpc = p.keys[0].tonic_pc
         pc, mode = heard(p)
         ok += pc == tpc and mode == "minor"
         relmaj += pc == (tpc + 3) % 12 and mode == "major"
@@ -47,9 +40,21 @@ def main():
             d = (x.pitch - tpc) % 12
             m3 += x.duration * (d == 3)
             M3 += x.duration * (d == 4)
-    print(f"{style} minor, {n} takes {' '.join(sys.argv[3:])}: heard in the minor key asked {ok / n:.2f}, its relative "
-          f"major {relmaj / n:.2f}, its parallel major {parmaj / n:.2f}; time on the minor third / major third "
-          f"{m3 / max(m3 + M3, 1e-9):.2f} / {M3 / max(m3 + M3, 1e-9):.2f}")
+    return (f"{n} pieces: heard in the minor key asked {ok / n:.2f}, its relative major {relmaj / n:.2f}, its parallel "
+            f"major {parmaj / n:.2f}; time on the minor third / major third {m3 / max(m3 + M3, 1e-9):.2f} / "
+            f"{M3 / max(m3 + M3, 1e-9):.2f}")
+
+
+def main():
+    style, n = sys.argv[1], int(sys.argv[2])
+    model = tunesmith.load_model("default")
+    if "--set-profile" in sys.argv:
+        src = sys.argv[sys.argv.index("--set-profile") + 1]
+        dec = model.model.decoding
+        dec[style].setdefault("degree_profile", {})["minor"] = dec[src]["degree_profile"]["minor"]
+    takes = (tunesmith.compose(style, key=TONICS[s % len(TONICS)], mode="minor", seed=s, model=model, check=False).piece
+             for s in range(n))
+    print(f"{style} minor takes {' '.join(sys.argv[3:])}: {minor_figures(takes)}")
 
 
 if __name__ == "__main__":

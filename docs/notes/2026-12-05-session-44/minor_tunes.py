@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from minor_takes import heard  # noqa: E402
+from minor_takes import minor_figures  # noqa: E402
 
 from tunesmith.corpus.store import load_corpus  # noqa: E402
 from tunesmith.licenses import may_ship  # noqa: E402
@@ -18,26 +18,10 @@ from tunesmith.licenses import may_ship  # noqa: E402
 
 def main():
     style, split = sys.argv[1], sys.argv[2]
-    n = ok = relmaj = parmaj = 0
-    m3 = M3 = 0.0
-    for p in load_corpus().filter(split=split, style=style):
-        if "--shippable" in sys.argv and not may_ship(p.license):
-            continue
-        if p.melody() is None or not p.keys or len(p.keys) > 1 or p.keys[0].mode != "minor" or len(p.melody().notes) < 16:
-            continue
-        n += 1
-        tpc = p.keys[0].tonic_pc
-        pc, mode = heard(p)
-        ok += pc == tpc and mode == "minor"
-        relmaj += pc == (tpc + 3) % 12 and mode == "major"
-        parmaj += pc == tpc and mode == "major"
-        for x in p.melody().notes:
-            d = (x.pitch - tpc) % 12
-            m3 += x.duration * (d == 3)
-            M3 += x.duration * (d == 4)
-    print(f"{style} {split} minor pieces {n} {' '.join(sys.argv[3:])}: heard in their minor key {ok / n:.2f}, relative "
-          f"major {relmaj / n:.2f}, parallel major {parmaj / n:.2f}; time on the minor third / major third "
-          f"{m3 / max(m3 + M3, 1e-9):.2f} / {M3 / max(m3 + M3, 1e-9):.2f}")
+    pieces = [p for p in load_corpus().filter(split=split, style=style)
+              if ("--shippable" not in sys.argv or may_ship(p.license)) and p.melody() is not None and p.keys
+              and len(p.keys) == 1 and p.keys[0].mode == "minor" and len(p.melody().notes) >= 16]
+    print(f"{style} {split} minor pieces {' '.join(sys.argv[3:])}: {minor_figures(pieces)}")
 
 
 if __name__ == "__main__":

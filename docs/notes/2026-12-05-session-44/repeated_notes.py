@@ -8,10 +8,10 @@ notes.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
-import tunesmith
-from tunesmith.corpus.store import load_corpus
-from tunesmith.tokenizer import METERS, spell_name
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from takes_like import takes_like  # noqa: E402
 
 
 def stats(notes):
@@ -26,24 +26,11 @@ def stats(notes):
 
 def main():
     style, split, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    model = tunesmith.load_model("default")
-    real = [0, 0, 0, 0]
-    takes = [0, 0, 0, 0]
-    k = 0
-    for p in load_corpus().filter(split=split, style=style):
-        if k >= n:
-            break
-        if p.melody() is None or not p.keys or p.keys[0].mode not in ("major", "minor"):
-            continue
-        ts = p.time_signature
-        meter = f"{ts.numerator}/{ts.denominator}"
-        if meter not in METERS:
-            continue
+    real, takes, k = [0] * 4, [0] * 4, 0
+    for piece, take in takes_like(style, split, n):
         k += 1
-        real = [a + b for a, b in zip(real, stats(p.melody().notes))]
-        take = tunesmith.compose(style, key=spell_name(p.keys[0].tonic), mode=p.keys[0].mode, meter=meter, seed=k,
-                                 model=model, check=False)
-        takes = [a + b for a, b in zip(takes, stats(take.piece.melody().notes))]
+        real = [a + b for a, b in zip(real, stats(piece.melody().notes))]
+        takes = [a + b for a, b in zip(takes, stats(take.melody().notes))]
     for name, (rep, iv, runs, notes) in (("real", real), ("takes", takes)):
         print(f"{style} {split} {name}: {k} pieces, repeats {rep / iv:.3f} of intervals, runs of 5+ {100 * runs / notes:.2f} "
               "per 100 notes")
