@@ -140,8 +140,8 @@ def compose(
     and top_p None: the model's tuned defaults for the style; pickup: quarter-note beats before
     the first bar line (0: none; None: drawn as the style's tunes in the meter start, most folk
     tunes and chorales on an upbeat); dance: a folk dance ("reel", "jig", "hornpipe", "slip-jig",
-    "waltz"), its meter and its tunes' note lengths; bars None: 16, a dance 32 (two 8-bar strains,
-    AABB); the rest as `tunesmith compose --help` says. Returns a Take (n == 1) or a list of n Takes.
+    "waltz"), its meter and its tunes' note lengths; bars None: 16, folk and a dance 32 (two 8-bar
+    strains, AABB), over chords a chart of 8 bars or more once through (`controls.default_bars`); the rest as `tunesmith compose --help` says. Returns a Take (n == 1) or a list of n Takes.
 
     check: every take is checked against the model's training set (`tunesmith.rights`); a copy
     is resampled (at most 3 times) unless `allow_close`, then kept and labelled; the take's
