@@ -69,6 +69,38 @@ def _upper_tones(figure: str) -> frozenset[int]:
     return rest or frozenset(tones)
 
 
+def set_given_chords(tables: _Tables, placed: list[list[tuple[int, str]]] | None) -> None:
+    """The tables of the musician's chords that the melody (and a chorale's voices) fit: `placed`,
+    per bar (cycling from the first whole bar: compose's chords; co-create's new bars, one entry
+    each), (tick in the bar, figure) of each chord, `NO_CHORD` where none sounds; None: none given.
+    Per bar (tick, slot) of each chord (`given_bars`), and per slot the tables below, None under
+    no chord."""
+    figures = [figure for bar in placed for _, figure in bar] if placed else None
+    tables.given_bars = None
+    if placed:
+        slots = itertools.count()
+        tables.given_bars = [[(tick, next(slots)) for tick, _ in bar] for bar in placed]
+
+    def each(make):
+        return [None if c == NO_CHORD else make(c) for c in figures] if figures else None
+
+    # the pitch classes each given chord sounds (a chorale's voices take them on the beat)
+    tables.given_chord_pcs = each(chord_pitch_classes)
+    # ... and, for a plain major or minor triad, the pitch class a semitone under its root (its
+    # major seventh, which a triad does not hold; None for other chords)
+    parsed = each(parse_chord)
+    tables.given_triad_sevenths = [None if p is None or p[1] not in ("", "m") else (p[0] - 1) % 12
+                                   for p in parsed] if parsed else None  # fmt: skip
+    # ... and the bass a chorale puts under each on its downbeat: a slash chord's bass, else its
+    # root or third (not its fifth: a 6/4 chord, which a third of the downbeats had been)
+    tables.given_chord_bass = each(_downbeat_bass)
+    # ... and the tones the upper voices take on that downbeat: a slash chord's named bass is left
+    # to the bass (the soprano had held B over G/B, so the bass could not double it: a slash
+    # chord's bass came out as named on 62 of 140 downbeats)
+    tables.given_chord_upper = each(_upper_tones)
+    tables.given_slash = [p is not None and p[2] is not None for p in parsed] if parsed else None
+
+
 class _Tables:
     """Everything the automaton needs that depends only on the tokenizer and the request."""
 
@@ -213,34 +245,12 @@ class _Tables:
         # A no-chord slot (`NO_CHORD`, a lead sheet's only) writes no chord token, and its tables
         # hold None: the melody under it follows no chord.
         placed = [bar_chord_ticks(entry, request.meter) for entry in request.chords] if request.chords else None
-        figures = [figure for bar in placed for _, figure in bar] if placed else None
-        self.given_bars: list[list[tuple[int, int]]] | None = None
         self.forced_chords: list[list[int]] | None = None
         if placed:
-            slots = itertools.count()
-            self.given_bars = [[(tick, next(slots)) for tick, _ in bar] for bar in placed]
             self.forced_chords = [[i for tick, figure in bar if figure != NO_CHORD
                                    for i in ([tok.pos_id(tick)] if tick else []) + tok.chord_ids(figure, shift)]
                                   for bar in placed]  # fmt: skip
-
-        def each(make):
-            return [None if c == NO_CHORD else make(c) for c in figures] if figures else None
-
-        # the pitch classes each given chord sounds (a chorale's voices take them on the beat)
-        self.given_chord_pcs = each(chord_pitch_classes)
-        # ... and, for a plain major or minor triad, the pitch class a semitone under its root (its
-        # major seventh, which a triad does not hold; None for other chords)
-        parsed = each(parse_chord)
-        self.given_triad_sevenths = [None if p is None or p[1] not in ("", "m") else (p[0] - 1) % 12
-                                     for p in parsed] if parsed else None  # fmt: skip
-        # ... and the bass a chorale puts under each on its downbeat: a slash chord's bass, else its
-        # root or third (not its fifth: a 6/4 chord, which a third of the downbeats had been)
-        self.given_chord_bass = each(_downbeat_bass)
-        # ... and the tones the upper voices take on that downbeat: a slash chord's named bass is left
-        # to the bass (the soprano had held B over G/B, so the bass could not double it: a slash
-        # chord's bass came out as named on 62 of 140 downbeats)
-        self.given_chord_upper = each(_upper_tones)
-        self.given_slash = [p is not None and p[2] is not None for p in parsed] if parsed else None
+        set_given_chords(self, placed)
         chord_len = max((len(c) for c in self.forced_chords), default=0) if self.forced_chords else 0
         self.per_bar = 1 + chord_len + len(self.voices)  # fewest tokens a bar can take
         self.max_len = max_len
