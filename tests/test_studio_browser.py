@@ -443,3 +443,15 @@ def test_a_bar_of_two_chords_typed_in_the_studio_lands_on_its_beats(live):
     take = page.evaluate(f"fetch('/api/takes/{take_id}', {{headers: {{Authorization: 'token ' + TOKEN}}}}).then((r) => r.json())")
     assert take["chords"] == [[0, "Dm7"], [2, "G7"], [4, "Cmaj7"], [8, "Dm7"], [10, "G7"], [12, "Cmaj7"]]
     page.context.close()
+
+
+def test_the_bars_box_says_the_styles_own_length(live):
+    """Left empty, the Bars box is the style's length: a folk tune's 32 (two 8-bar strains, AABB),
+    pop's 16, a dance's 32."""
+    page = open_page(live)
+    assert page.get_attribute("#bars", "placeholder") == ("32" if page.input_value("#style") == "folk" else "16")
+    page.select_option("#style", "pop")
+    assert page.get_attribute("#bars", "placeholder") == "16"
+    page.select_option("#style", "folk")
+    assert page.get_attribute("#bars", "placeholder") == "32"
+    page.context.close()

@@ -474,8 +474,8 @@ function wire() {
     });
   });
   $("piece-list").addEventListener("change", (e) => { state.sel = null; openPiece(e.target.value); });
-  // an empty Bars box is the style's length: 32 bars for a dance (AABB of 8), else 16
-  $("dance").addEventListener("change", () => { $("bars").placeholder = $("dance").value ? "32" : "16"; });
+  $("dance").addEventListener("change", barsPlaceholder);
+  $("style").addEventListener("change", barsPlaceholder);
   const step = (dir) => busy(dir === "undo" ? "Undoing" : "Redoing", async () => {
     await showPiece(await api("POST", `/api/pieces/${state.piece.id}/${dir}`));
     await refreshList(state.piece.id);
@@ -534,11 +534,17 @@ function wire() {
   }));
 }
 
+// an empty Bars box is the style's length: 32 bars for a dance or a folk tune (AABB of 8), else 16
+function barsPlaceholder() {
+  $("bars").placeholder = $("dance").value || $("style").value === "folk" ? "32" : "16";
+}
+
 async function main() {
   wire();
   try {
     state.info = await api("GET", "/api/info");
     buildControls(state.info);
+    barsPlaceholder();
     const list = await refreshList();
     const named = list.find((p) => "#" + p.id === location.hash);
     if (list.length) await showPiece(await api("GET", `/api/pieces/${(named || list[0]).id}`));
