@@ -1044,3 +1044,26 @@ def test_the_last_note_is_never_reached_by_a_major_seventh():
     c = Constrainer(compose_tables(Tokenizer(), ComposeRequest(style="pop", key="C", bars=4), 512), 0)
     c.melody_approach = "wide"
     assert c._approach_fits(np.array([-11, 11, -12, 8, 9, -10, 7])).tolist() == [False, False, True, True, True, True, False]
+
+
+def test_a_reel_holds_long_notes_at_its_strain_ends_not_mid_strain(monkeypatch):
+    """A reel runs on in eighths (`feedback.MID_PHRASE_LONG_NOTE_PENALTIES`): its takes had held a
+    half note mid-strain more than twice as often as the training reels."""
+    import tunesmith
+    from tunesmith.sampling import feedback
+
+    model = tunesmith.load_model("default")
+
+    def mid_strain_long() -> int:
+        count = 0
+        for s in range(10):
+            p = tunesmith.compose("folk", dance="reel", seed=s, model=model, pickup=0, check=False).piece
+            starts = p.bars()
+            for x in p.melody().notes:
+                b = max(i for i, s0 in enumerate(starts) if s0 <= x.onset + 1e-6)
+                count += x.duration >= 2.0 and b % 8 != 7 and b != len(starts) - 1
+        return count
+
+    held = mid_strain_long()
+    monkeypatch.setitem(feedback.MID_PHRASE_LONG_NOTE_PENALTIES, "reel", 0.0)
+    assert held < mid_strain_long()

@@ -608,6 +608,9 @@ class Constrainer:
         before = self.last_length_class[self.v]
         if t.length_moves is not None and before >= 0:
             out = t.length_moves[before] if out is None else out + t.length_moves[before]
+        if t.long_note_penalty and self.v == 0 and self.bar not in self.cadence_bars and self.bar < t.n_bars - 1:
+            # a dance (a reel) holds a long note only at a strain's end (`MID_PHRASE_LONG_NOTE_PENALTIES`)
+            out = _plus(out, -t.long_note_penalty * (t.dur_ticks >= 2 * TICKS_PER_BEAT))
         return _plus(out, self.passing_length_bias())
 
     def _given_at(self, bar: int, pos: int) -> tuple[int, int]:

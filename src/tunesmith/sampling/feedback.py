@@ -289,6 +289,15 @@ def set_closing_shares(tables: _Tables, tuned: dict) -> None:
         tables.final_endings = [(by_name[n], shares.get(n, 0.0) / total) for n in tables.final_names]
 
 
+# Per dance, what a melody note of two beats or more loses where it starts before the last bar of a
+# strain (`Constrainer.rhythm_bias`): a reel runs on in eighths and rests at its strain ends. Per
+# 100 bars, 40 reel takes had held a half note mid-strain 8.9 times and a note of 3 beats or more
+# 1.25 times; the shippable training reels (326) 3.9 and 0.87. With 1.0: 2.8 and 0.78 (1.5: 1.7 and
+# 0.31). The session fiddler had read such reels as airs
+# (docs/notes/2026-12-05-session-44/reel_long_notes.py 40 --penalty P).
+MID_PHRASE_LONG_NOTE_PENALTIES: dict[str, float] = {"reel": 1.0}
+
+
 def set_rhythm_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -> None:
     """Turn on the rhythm feedback when the style's decoding has a "rhythm_profile" (per voice
     letter, the share of each note length of `DUR_TICKS` in the training pieces) and a
@@ -308,6 +317,7 @@ def set_rhythm_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -
         moves = dance.get("length_moves")
         if moves is not None and weight > 0:  # (classes of the note before, classes of the next) -> per DUR_TICKS
             tables.length_moves = weight * np.asarray(moves, dtype=np.float64)[:, DUR_CLASSES]
+        tables.long_note_penalty = MID_PHRASE_LONG_NOTE_PENALTIES.get(request.dance, 0.0) * weight
         return
     if gain <= 0 or not all(v in profile for v in tables.voices):
         return
