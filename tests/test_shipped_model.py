@@ -177,7 +177,8 @@ def test_a_dance_is_two_8_bar_strains_each_played_twice_unless_asked(dance):
     assert all(pitches(b) == pitches(b + 8) for b in (*range(7), *range(16, 23)))  # A A, B B
     assert pitches(0) != pitches(16)
     assert len(compose(style="folk", dance=dance, bars=8, seed=2, pickup=0, check=False).piece.bars()) == 8
-    assert len(compose(style="folk", seed=2, pickup=0, check=False).piece.bars()) == 16
+    assert len(compose(style="folk", seed=2, pickup=0, check=False).piece.bars()) == 32  # a folk tune is too
+    assert len(compose(style="pop", seed=2, pickup=0, check=False).piece.bars()) == 16
 
 
 def test_a_dance_has_its_own_speed_and_a_hornpipe_is_heard_swung(tmp_path):

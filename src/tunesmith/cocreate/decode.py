@@ -115,6 +115,21 @@ def _last_pitches(notes, t0: float) -> list[int]:
     return [nt.pitch for nt in monophonic(nt for nt in notes if nt.onset < t0 - _EPS)[-3:]]
 
 
+def _echo(W: Piece, grid: _Grid, c0: int, c1: int, open_first: bool) -> dict[int, dict[int, int]]:
+    """Per region bar of a contrasting continuation (the bars [c0, c1)), {tick: pitch} of the
+    melody's notes in the given strain's bar at the same place: the new strain's k-th whole bar
+    against the given music's k-th whole bar, from its first, cycling over the given bars."""
+    first, given = grid.first_full, c0 + (1 if open_first else 0)
+    span = max(given - first, 1)
+    out: dict[int, dict[int, int]] = {}
+    melody = W.tracks[0].notes
+    for g in range(c0 + (1 if open_first else 0), c1):
+        src = first + (g - given) % span
+        start, stop = grid.starts[src], grid.end_of(src)
+        out[g - c0] = {round((x.onset - start) * TICKS_PER_BEAT): x.pitch for x in melody if start - _EPS <= x.onset < stop - _EPS}
+    return out
+
+
 def _placed_chords(W: Piece, grid: _Grid, c0: int, c1: int) -> list[list[tuple[int, str]]]:
     """Per bar of [c0, c1), (tick in the bar as the automaton counts it, figure) of each chord of
     W that sounds in it: the one sounding at its line (`NO_CHORD` where none does: before the
@@ -257,6 +272,7 @@ def _generate_region(
     before = _melody_before(W, tables, t0)
     register = _register_heard(W, job, t0) if tables.register_gain > 0 else None
     opening: list[int] = []
+    echo = None
     if job.contrast and job.layout == "lead" and c0 == job.region[0]:
         # the first new bar (after the given last bar, when that is short and written on) is a
         # contrasting section's first: it does not repeat the given opening's first pitches
@@ -265,6 +281,7 @@ def _generate_region(
         start, stop = grid.starts[first], grid.end_of(first)
         opening = [x.pitch for x in sorted(W.tracks[0].notes, key=lambda x: x.onset)
                    if start - _EPS <= x.onset < stop - _EPS][:OPENING_NOTES]  # fmt: skip
+        echo = _echo(W, grid, c0, c1, job.open_first)
     seam = _notes_after(W, voices, t1) if c1 < grid.n else {}
     holds = _fermata_holds(W, grid, c0, t1) if job.layout == "satb" else []
     for a in autos:
@@ -278,6 +295,7 @@ def _generate_region(
             a.first_time, a.first_sum, a.contrast_time, a.contrast_sum = register
         if opening:  # the new strain does not open as the given music did
             a.opening_melody = list(opening)
+        a.echo = echo  # ... nor sing the given strain's notes where it had them
         if len(a.voice_recent) > 1:  # a chorale's lower voices go on from theirs (returns, moves, repeats)
             for vi in range(1, min(len(W.tracks), len(a.voice_recent))):
                 a.voice_recent[vi] = _last_pitches(W.tracks[vi].notes, t0)
