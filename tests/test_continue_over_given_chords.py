@@ -7,21 +7,15 @@ from __future__ import annotations
 
 
 def _on_chord_tones(piece, start: float) -> float:
-    from tunesmith.convert.common import chord_durations
-    from tunesmith.harmony import chord_pitch_classes
-    from tunesmith.score import ChordSymbol
+    """The melody's time on chord tones from `start` on (`metrics.musicality.chord_tone_share`)."""
+    import copy
 
-    chords = chord_durations([ChordSymbol(c.onset, c.figure, c.duration) for c in piece.chords], piece.duration())
-    on = total = 0.0
-    for x in piece.melody().notes:
-        if x.onset < start - 1e-6:
-            continue
-        for c in chords:
-            a, b = max(x.onset, c.onset), min(x.onset + x.duration, c.onset + (c.duration or 0.0))
-            if b > a:
-                total += b - a
-                on += (b - a) * (x.pitch % 12 in chord_pitch_classes(c.figure))
-    return on / total
+    from tunesmith.metrics.musicality import chord_tone_share
+
+    after = copy.deepcopy(piece)
+    melody = after.melody()
+    melody.notes = [x for x in melody.notes if x.onset >= start - 1e-6]
+    return chord_tone_share(after)
 
 
 def test_continued_bars_lean_on_the_tones_of_the_chords_given_for_them(monkeypatch):

@@ -224,8 +224,9 @@ def ends_on_estimated_tonic(piece: Piece) -> float:
 
 def chord_tone_share(piece: Piece) -> float:
     """Share of melody time (duration-weighted) spent on a tone of the chord symbol sounding
-    above it; only melody time under a chord symbol counts. NaN without chords. (Chord-tone
-    ratio, Yeh et al. 2021.)"""
+    above it; only melody time under a chord symbol counts (a chord sounds until the next, or
+    until its own end where it stops before it: N.C.). NaN without chords. (Chord-tone ratio,
+    Yeh et al. 2021.)"""
     from tunesmith import harmony
 
     chords = sorted(piece.chords, key=lambda c: c.onset)
@@ -235,6 +236,8 @@ def chord_tone_share(piece: Piece) -> float:
     spans = []
     for i, c in enumerate(chords):
         end = chords[i + 1].onset if i + 1 < len(chords) else math.inf
+        if c.duration:
+            end = min(end, c.onset + c.duration)
         try:
             pcs = set(harmony.chord_pitch_classes(c.figure))
         except (ValueError, KeyError):
