@@ -43,9 +43,11 @@ def test_decoding_reads_a_dances_length_moves_and_refuses_a_bad_table(tmp_path):
             read_decoding(tmp_path)
 
 
-def test_a_length_gets_the_offset_for_its_class_after_the_note_before():
-    from tunesmith.sampling import _PITCH, ComposeRequest, Constrainer, compose_tables, set_rhythm_feedback
+def test_a_length_gets_the_offset_for_its_class_after_the_note_before(monkeypatch):
+    from tunesmith.sampling import _PITCH, ComposeRequest, Constrainer, compose_tables, feedback, set_rhythm_feedback
     from tunesmith.tokenizer import Tokenizer
+
+    monkeypatch.setitem(feedback.MID_PHRASE_LONG_NOTE_PENALTIES, "reel", 0.0)  # the length moves alone
 
     moves = np.zeros((LENGTH_CLASSES, LENGTH_CLASSES))
     moves[QUARTER, QUARTER] = 2.0  # a quarter after a quarter
