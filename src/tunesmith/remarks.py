@@ -8,9 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 
-def chords_left_over(request: Any) -> str | None:
+def chords_left_over(request: Any, bars_are: str = "bars") -> str | None:
     """A line when more chords are given than the take has bars: those after the last bar are not
-    heard (they had been dropped without a word)."""
+    heard (they had been dropped without a word). `bars_are`: what the bars are called ("new
+    bars": a continuation's)."""
     chords, bars = list(request.chords or []), request.bars
     if len(chords) <= bars:
         return None
@@ -21,8 +22,8 @@ def chords_left_over(request: Any) -> str | None:
     if len(rest) == 1:  # not "the last 1 bars ... are"
         left = "bar" if several else "one"
     are = "is" if len(rest) == 1 else "are"
-    return (f"{len(chords)} {what} for {bars} bars: the last {left} ({shown}) {are} not used; ask for "
-            f"{len(chords)} bars to hear them all")
+    return (f"{len(chords)} {what} for {bars} {bars_are}: the last {left} ({shown}) {are} not used; ask for "
+            f"{len(chords)} {bars_are} to hear them all")
 
 
 def cycle_ends_open(request: Any) -> str | None:
@@ -87,9 +88,9 @@ def take_remarks(provenance: dict) -> list[str]:
 
         again = ((request.get("resolved") or {}).get("reprise") or {}).get("bars") or 0
         bars = continuation_chords(request["chords"]) or []
-        left = chords_left_over(SimpleNamespace(chords=bars, bars=(request.get("bars") or 0) - again))
+        left = chords_left_over(SimpleNamespace(chords=bars, bars=(request.get("bars") or 0) - again), "new bars")
         if left:
-            out.append(left.replace(" bars: the last", " new bars: the last").replace(" bars to hear", " new bars to hear"))
+            out.append(left)
     if cocreated.get("chords_unchanged"):
         first, last = cocreated.get("bars") or ("?", "?")
         hint = ": --n 3 draws alternatives" if (provenance.get("batch") or 1) == 1 else ""

@@ -123,7 +123,7 @@ def _echo(W: Piece, grid: _Grid, c0: int, c1: int, open_first: bool) -> dict[int
     span = max(given - first, 1)
     out: dict[int, dict[int, int]] = {}
     melody = W.tracks[0].notes
-    for g in range(c0 + (1 if open_first else 0), c1):
+    for g in range(given, c1):
         src = first + (g - given) % span
         start, stop = grid.starts[src], grid.end_of(src)
         out[g - c0] = {round((x.onset - start) * TICKS_PER_BEAT): x.pitch for x in melody if start - _EPS <= x.onset < stop - _EPS}
@@ -134,25 +134,26 @@ def _placed_chords(W: Piece, grid: _Grid, c0: int, c1: int) -> list[list[tuple[i
     """Per bar of [c0, c1), (tick in the bar as the automaton counts it, figure) of each chord of
     W that sounds in it: the one sounding at its line (`NO_CHORD` where none does: before the
     first chord, after a stop), then each that starts in it, and N.C. where one stops."""
+    import bisect
+
     from tunesmith.convert.common import chord_durations
     from tunesmith.sampling.request import NO_CHORD
 
     end = max(W.duration(), grid.end_of(c1 - 1))  # the work piece's new bars are empty: its chords reach their end
     chords = chord_durations([ChordSymbol(c.onset, c.figure, c.duration) for c in W.chords], end)
+    # every change, in time: each chord where it starts, N.C. where one stops before the next starts
+    # (rounded: a chord that lasts until the next ends where that one starts, not a hair after it)
+    events = sorted([*((round(c.onset + c.duration, 6), NO_CHORD) for c in chords if c.duration),
+                     *((round(c.onset, 6), c.figure) for c in chords)], key=lambda e: (e[0], e[1] != NO_CHORD))  # fmt: skip
+    times = [t for t, _ in events]
     out = []
     for r, g in enumerate(range(c0, c1)):
-        start, end = grid.starts[g], grid.end_of(g)
-        events: dict[int, str] = {}
-        now = [c for c in chords if c.onset <= start + _EPS and c.onset + (c.duration or 0.0) > start + _EPS]
-        events[0] = now[-1].figure if now else NO_CHORD
-        for c in chords:
-            stop = c.onset + (c.duration or 0.0)
-            if start + _EPS < stop < end - _EPS:
-                events.setdefault(grid.tick(c0, stop) - r * grid.L, NO_CHORD)
-        for c in chords:
-            if start + _EPS < c.onset < end - _EPS:
-                events[grid.tick(c0, c.onset) - r * grid.L] = c.figure  # a chord starting where one stops
-        out.append(sorted(events.items()))
+        start, stop = grid.starts[g], grid.end_of(g)
+        before = bisect.bisect_right(times, start + _EPS)  # the change sounding at the bar line, a chord over a stop
+        placed = {0: events[before - 1][1] if before else NO_CHORD}
+        for t, figure in events[before:bisect.bisect_left(times, stop - _EPS)]:
+            placed[grid.tick(c0, t) - r * grid.L] = figure
+        out.append(sorted(placed.items()))
     return out
 
 

@@ -652,10 +652,18 @@ class Constrainer:
         t = self.t
         if t.given_chord_pcs is not None and self.bar >= t.bar_offset:
             return frozenset(self._chord_pcs_at(self.bar, pos) or ())
-        chord = next((c[1:] for c in reversed(self.bar_chords) if c[0] <= pos), self.chord_before)
+        chord = self._symbol_at(pos)
         if chord is None:
             return frozenset()
         return frozenset((chord[0] + i) % 12 for i in (0, 3 if chord[1] else 4, 7))
+
+    def _symbol_at(self, pos: int) -> tuple[int, bool] | None:
+        """(root pitch class, minor) of the chord symbol sounding at tick `pos` of this bar, from
+        the chord tokens written so far (`bar_chords`, else the bar before's last); None before
+        any, or where the musician's chords say N.C."""
+        if self._under_no_chord(pos):  # N.C.: the chord before it no longer sounds
+            return None
+        return next((c[1:] for c in reversed(self.bar_chords) if c[0] <= pos), self.chord_before)
 
     def _under_no_chord(self, pos: int) -> bool:
         """Whether the musician's chords say no chord (N.C.) at tick `pos` of this bar."""
@@ -1013,9 +1021,7 @@ class Constrainer:
         # from real jazz more easily (test, seeds 0 / 1: 0.813 / 0.739 against 0.754 / 0.709
         # unmasked); on the beat only, 0.2 % / 0.1 % and 0.761 / 0.716.
         if self.v == 0 and not t.voice_leading and pos % t.beat_ticks == 0:
-            chord = next((c[1:] for c in reversed(self.bar_chords) if c[0] <= pos), self.chord_before)
-            if self._under_no_chord(pos):  # N.C.: the chord before it no longer sounds
-                chord = None
+            chord = self._symbol_at(pos)
             if chord is not None and chord[1]:
                 mask = narrow(mask, t.pitch_values[self.v] % 12 != (chord[0] + 4) % 12)
             if chord is not None and not t.chromatic_on_beat:
