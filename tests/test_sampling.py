@@ -299,6 +299,26 @@ def test_infill_rewrites_only_the_span(model, tok):
         infill(model, tok, piece, 3, 12)
 
 
+def test_infill_writes_given_no_chord_as_stops(model, tok):
+    """N.C. in infill's chords is a stop, as in compose: no symbol, the chord before it ends there
+    (also the piece's own chord sounding into a span that opens on N.C.), and the figures after it
+    keep their bars."""
+    piece = _lead_piece()
+    piece.chords = [ChordSymbol(c.onset, c.figure, 4.0) for c in piece.chords]
+    (take,) = infill(model, tok, piece, 2, 5, n=1, seed=4, chords=["N.C.", "Dm7 N.C.", "G7"])
+    got = [(c.onset, c.figure, c.duration) for c in take.piece.chords]
+    assert got == [
+        (0.0, "C", 4.0), (4.0, "Am", 4.0), (12.0, "Dm7", 2.0), (16.0, "G7", 4.0), (20.0, "Am", 4.0), (24.0, "F", 4.0),
+        (28.0, "G7", 4.0),
+    ]  # fmt: skip
+    (take,) = infill(model, tok, piece, 2, 4, n=1, seed=4, chords=["Dm7 N.C."])
+    assert [(c.onset, c.figure, c.duration) for c in take.piece.chords][1:4] == [
+        (4.0, "Am", 4.0), (8.0, "Dm7", 2.0), (12.0, "Dm7", 2.0)
+    ]  # fmt: skip
+    (take,) = infill(model, tok, _lead_piece(), 2, 4, n=1, seed=4, chords=["N.C.", "Dm7"])  # chords sounding on
+    assert [(c.onset, c.figure, c.duration) for c in take.piece.chords][1:3] == [(4.0, "Am", 4.0), (12.0, "Dm7", 4.0)]
+
+
 def test_abc_mode_names_are_keys():
     """--key Ador, Amix, Emin as ABC's K: field writes them (a fiddler's had been refused), and
     lower-case section letters are still a form."""

@@ -433,6 +433,29 @@ def take_title(request: ComposeRequest, seed: int, index: int) -> str:
     return f"{name} in {request.key} {request.mode} (tunesmith, seed {seed}{which})"
 
 
+def given_chord_symbols(request: ComposeRequest, bar_starts: list[float], decoded: list[ChordSymbol]) -> list[ChordSymbol]:
+    """The request's chords (one entry per bar, cycling) as written on bars starting at
+    `bar_starts` (beats), each figure spelled as the musician typed it, each lasting as long as the
+    decoded chord at its onset (else to its bar's next chord or the bar's end), and each N.C. a stop:
+    no symbol, the chord before it ending there (files write N.C., `convert.common.no_chord_stops`).
+    A chord sounding into the first bar from before is not among them, so it is not stopped here."""
+    by_onset = {round(c.onset * 12): c for c in decoded}
+    bar_len = meter_ticks(request.meter)
+    chords: list[ChordSymbol] = []
+    for i, start in enumerate(bar_starts):
+        placed = bar_chord_ticks(request.chords[i % len(request.chords)], request.meter)  # a bar may hold two
+        for k, (tick, figure) in enumerate(placed):
+            at = round(start * 12) + tick
+            if figure == NO_CHORD:
+                if chords and (chords[-1].duration is None or chords[-1].onset + chords[-1].duration > at / 12):
+                    chords[-1].duration = at / 12 - chords[-1].onset
+                continue
+            c = by_onset.get(at)
+            until = placed[k + 1][0] if k + 1 < len(placed) else bar_len
+            chords.append(ChordSymbol(at / 12, figure, c.duration if c else (until - tick) / 12))
+    return chords
+
+
 def _finish_piece(tokenizer: Tokenizer, ids: list[int], request: ComposeRequest, seed: int, index: int, lift: int = 0) -> Piece:
     piece = tokenizer.decode(ids, piece_id=f"take-{seed}-{index}", title=take_title(request, seed, index))
     piece = transpose_piece(piece, lift)  # written in the key the header told (`header_key`): sounding `lift` above it
@@ -450,21 +473,8 @@ def _finish_piece(tokenizer: Tokenizer, ids: list[int], request: ComposeRequest,
                 c.duration = max(piece.end - c.onset, 1 / 12)
     if request.chords:
         # write each given figure exactly as the musician spelled it (after a pickup, from bar 1)
-        by_onset = {round(c.onset * 12): c for c in piece.chords}
-        bar_len = meter_ticks(request.meter)
-        first = round((request.pickup or 0.0) * 12)
-        chords = []
-        for i in range(request.bars):
-            placed = bar_chord_ticks(request.chords[i % len(request.chords)], request.meter)  # a bar may hold two
-            for k, (tick, figure) in enumerate(placed):
-                at = first + i * bar_len + tick
-                if figure == NO_CHORD:  # no symbol: the chord before it stops here (files write N.C.)
-                    if chords and (chords[-1].duration is None or chords[-1].onset + chords[-1].duration > at / 12):
-                        chords[-1].duration = at / 12 - chords[-1].onset
-                    continue
-                c = by_onset.get(at)
-                until = placed[k + 1][0] if k + 1 < len(placed) else bar_len
-                chords.append(ChordSymbol(at / 12, figure, c.duration if c else (until - tick) / 12))
-        piece.chords = chords
+        first = request.pickup or 0.0
+        bar_len = meter_ticks(request.meter) / 12
+        piece.chords = given_chord_symbols(request, [first + i * bar_len for i in range(request.bars)], piece.chords)
     piece.meta = {"request": request.to_dict(), "seed": seed, "take": index}
     return piece

@@ -4,14 +4,28 @@ same constraints as `generate`, and splices the new bars into a copy of the piec
 from __future__ import annotations
 
 import copy
-import itertools
 import os
 import time
 
 import numpy as np
 
-from tunesmith.sampling.decode import _decoder_for, _generate_batch, header_tempo, single_thread_blas, style_decoding
-from tunesmith.sampling.request import MAX_TEMPO, MIN_MELODY_SPAN, MIN_TEMPO, ComposeRequest, Take, sounding_figures
+from tunesmith.sampling.decode import (
+    _decoder_for,
+    _generate_batch,
+    given_chord_symbols,
+    header_tempo,
+    single_thread_blas,
+    style_decoding,
+)
+from tunesmith.sampling.request import (
+    MAX_TEMPO,
+    MIN_MELODY_SPAN,
+    MIN_TEMPO,
+    NO_CHORD,
+    ComposeRequest,
+    Take,
+    bar_chord_ticks,
+)
 from tunesmith.sampling.tables import _Tables
 from tunesmith.score import MODES, STYLES, Piece, Tempo
 from tunesmith.tokenizer import PITCH_MAX, PITCH_MIN, Tokenizer
@@ -100,8 +114,6 @@ def infill(
 
 def _splice(original: Piece, decoded: Piece, a: int, b: int, voice_tracks: dict, request: ComposeRequest) -> Piece:
     """`original` with bars [a, b) replaced by those of `decoded` (the same bar grid)."""
-    import copy
-
     out = copy.deepcopy(original)
     obars, dbars = original.bars(), decoded.bars()
     t0 = obars[a]
@@ -129,14 +141,23 @@ def _splice(original: Piece, decoded: Piece, a: int, b: int, voice_tracks: dict,
         for nt in new:
             nt.onset += shift
         target.notes = sorted(kept + new, key=lambda x: x.onset)
-    if request.chords or any(d0 - 1e-9 <= c.onset < d1 - 1e-9 for c in decoded.chords):
+    if request.chords:
+        # the given figures as spelled, on the span's own bars, each N.C. a stop (`given_chord_symbols`)
+        span = [copy.copy(c) for c in decoded.chords if d0 - 1e-9 <= c.onset < d1 - 1e-9]
+        for c in span:
+            c.onset += shift
+        mid = given_chord_symbols(request, obars[a:b], span)
+        kept = [c for c in out.chords if not (t0 - 1e-9 <= c.onset < t1 - 1e-9)]
+        if bar_chord_ticks(request.chords[0], request.meter)[0] == (0, NO_CHORD):
+            # the span opens on N.C.: the piece's chord sounding into it stops at its first bar line
+            for c in kept:
+                if c.onset < t0 - 1e-9 and (c.duration is None or c.onset + c.duration > t0 + 1e-9):
+                    c.duration = t0 - c.onset
+        out.chords = sorted(kept + mid, key=lambda c: c.onset)
+    elif any(d0 - 1e-9 <= c.onset < d1 - 1e-9 for c in decoded.chords):
         mid = [copy.copy(c) for c in decoded.chords if d0 - 1e-9 <= c.onset < d1 - 1e-9]
-        # the given figures as spelled, in the order they were forced (bar by bar, a bar's in turn)
-        given = itertools.cycle(sounding_figures(request.chords)) if request.chords else None
         for c in mid:
             c.onset += shift
-            if given is not None:
-                c.figure = next(given)
         out.chords = sorted(
             [c for c in out.chords if not (t0 - 1e-9 <= c.onset < t1 - 1e-9)] + mid, key=lambda c: c.onset
         )
