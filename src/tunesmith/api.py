@@ -453,7 +453,9 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
     seed = raw[0].seed
     request = {
         "command": verb, "input": source_record["path"] if source_record and "path" in source_record else None,
-        "tune": tune, "bars": kw.get("bars"), "keep": kw.get("keep"), "chord_rhythm": rhythm,
+        # continue: the new bars as resolved (none asked: the default, `cocreate.continue_piece`)
+        "tune": tune, "bars": raw[0].meta.get("bars", kw.get("bars")) if verb == "continue" else kw.get("bars"),
+        "keep": kw.get("keep"), "chord_rhythm": rhythm,
         "style": raw[0].meta.get("style"), "key": tonic, "mode": mode,
         "pitch_range": list(pitch_range) if pitch_range else None, "in_scale": common["in_scale"],
         "temperature": common["temperature"], "top_p": common["top_p"], "n": n, "seed": seed,
@@ -468,7 +470,7 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
         "input_chords_read_from": chords_read,
         # what those unset resolved to (the style's tuned decoding)
         "resolved": {k: raw[0].meta[k] for k in ("temperature", "rhythm_temperature", "top_p", "cadence", "reprise",
-                                                         "contrast", "header_tempo")
+                                                         "contrast", "strain_played_twice", "header_tempo")
                      if k in raw[0].meta},
     }  # fmt: skip
     given = _note_keys(piece)
@@ -524,7 +526,7 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
     return _one_or_list(takes, n), {"load_model": load_seconds, "generate": generate_seconds}
 
 
-def continue_(source: Take | Piece | str | os.PathLike, bars: int = 8, *, style: str | None = None,
+def continue_(source: Take | Piece | str | os.PathLike, bars: int | None = None, *, style: str | None = None,
               key: str | None = None, mode: str | None = None, tune: int = 1, n: int = 1, seed: int | None = None,
               temperature: float | None = None, top_p: float | None = None, pitch_range: Any = None,
               in_scale: bool = False, voice_leading: bool = True, tonal_feedback: float | None = None,
@@ -543,7 +545,8 @@ def continue_(source: Take | Piece | str | os.PathLike, bars: int = 8, *, style:
     music's own chords once more, bar by bar: a blues's next chorus); None: the model's.
     `contrast`: the new bars are a contrasting strain (a B after A A), their melody lifted over
     the given one's register; None: so for folk after at least 8 given bars, when the new bars
-    are at most as many and nothing is restated (`cocreate.continue_piece`)."""
+    are at most as many and nothing is restated (`cocreate.continue_piece`). `bars` None: 8, or after
+    a folk strain played twice (A A) twice its length, the new strain played twice (A A B B)."""
     return _cocreate("continue", source, bars=bars, style=style, key=key, mode=mode, tune=tune, n=n, seed=seed,
                      temperature=temperature, top_p=top_p, pitch_range=pitch_range, in_scale=in_scale,
                      voice_leading=voice_leading, tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback,

@@ -113,4 +113,7 @@ def take_remarks(provenance: dict) -> list[str]:
     if (request.get("resolved") or {}).get("contrast") and request.get("contrast") is None:
         out.append("the new bars are a contrasting strain (a B after the given music), their melody lifted over its "
                    "register as the style's tunes lift theirs")  # fmt: skip
+    twice = (request.get("resolved") or {}).get("strain_played_twice")
+    if twice:
+        out.append(f"the new strain is played twice, as the given one is (A A B B): {twice} bars written, then again")
     return out

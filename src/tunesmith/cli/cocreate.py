@@ -35,7 +35,8 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
                         help="the first bar is a pickup of BEATS quarter notes (0: none); for a file that does not "
                         "say where its bars start, such as a MIDI file whose first note is a pickup")  # fmt: skip
     if verb == "continue":
-        parser.add_argument("--bars", type=int, default=8, help="number of new bars (default 8)")
+        parser.add_argument("--bars", type=int, help="number of new bars (default 8; after a folk strain played "
+                            "twice, A A, twice its length: a B strain played twice)")
         parser.add_argument(
             "--style", type=str.lower, help="folk, chorale, pop or jazz (default: the piece's, else folk)"
         )

@@ -309,10 +309,10 @@ def check_input(
     _key_of(piece, key, mode)
     _grid(piece, meter)  # the bar lines cover the music
     if verb == "continue":
-        if isinstance(bars, bool) or not isinstance(bars, int) or not 1 <= bars <= MAX_REQUEST_BARS:
+        if bars is not None and (isinstance(bars, bool) or not isinstance(bars, int) or not 1 <= bars <= MAX_REQUEST_BARS):
             raise ValueError(f"bars must be an integer in 1..{MAX_REQUEST_BARS}, got {bars!r}")
-        grid = _grid(piece, meter).extended(bars)
-        if reprise is not None:  # None: the style's default, which always fits
+        grid = _grid(piece, meter).extended(bars or 1)
+        if reprise is not None and bars is not None:  # None: the style's default, which always fits
             _check_reprise(reprise, bars, grid, grid.n - bars)
     elif verb == "harmonize":
         _rhythm(chord_rhythm)

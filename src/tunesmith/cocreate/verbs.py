@@ -129,7 +129,7 @@ def continue_piece(
     model,
     tokenizer: Tokenizer,
     piece: Piece | str | os.PathLike,
-    bars: int = 8,
+    bars: int | None = None,
     *,
     style: str | None = None,
     n: int = 1,
@@ -182,19 +182,30 @@ def continue_piece(
     on where the style has register feedback (folk), the given music holds at least
     `CONTRAST_MIN_GIVEN_BARS` full bars, the new bars are at most as many, and nothing is
     restated (no reprise, no new chords).
+
+    `bars` None: `DEFAULT_CONTINUE_BARS`, or, after a strain played twice (A A) that the new
+    bars contrast with, twice the strain. Whenever a contrasting strain follows a strain played
+    twice and `bars` is twice that strain, the new strain is played twice too (A A B B, as the
+    tunes are): written once, then again note for note, its close on the tonic both times.
     """
     piece = load_piece(piece)
     meter = _meter_of(piece)
     melody = _melody_track(piece, "continue")
-    if isinstance(bars, bool) or not isinstance(bars, int) or not 1 <= bars <= MAX_REQUEST_BARS:
+    if bars is not None and (isinstance(bars, bool) or not isinstance(bars, int) or not 1 <= bars <= MAX_REQUEST_BARS):
         raise ValueError(f"bars must be an integer in 1..{MAX_REQUEST_BARS}, got {bars!r}")
     _check_n(n)
     style = _style_of(style, piece)
     # a piece that changes key goes on in the key its last bar is in
     tonic, mode = _key_of(piece, key, mode, span=(max([0.0, *piece.bars()]), piece.duration()))
     layout, vtracks = _voice_tracks(piece)
-    grid = _grid(piece, meter).extended(bars)
-    n_given = grid.n - bars
+    given_grid = _grid(piece, meter)
+    n_given = given_grid.n
+    strain = strain_played_twice(melody.notes, given_grid) if layout == "lead" else 0
+    if bars is None:
+        # after A A, a B played twice; a B is the default where the style lifts one (`contrast`)
+        lifts_b = float(style_decoding(model, style).get("register_gain", 0.0)) > 0 and contrast is not False
+        bars = 2 * strain if strain and lifts_b and chords is None and not reprise else DEFAULT_CONTINUE_BARS
+    grid = given_grid.extended(bars)
     # a given last bar shorter than the meter's (a take that began with a pickup ends short by
     # it): the new music begins where the given music ends, inside that bar, as the next phrase's
     # pickup, not after a rest up to the bar line
@@ -217,6 +228,12 @@ def continue_piece(
         full_given = n_given - grid.first_full
         contrast = (layout == "lead" and lifts and reprise == 0
                     and chords is None and full_given >= CONTRAST_MIN_GIVEN_BARS and bars <= full_given)  # fmt: skip
+    # a B strain after A A, as long as the A: written once, played twice (`_played_again`); the
+    # decoder writes it as the piece's end (its close on the tonic, short by a pickup where the tune
+    # began with one)
+    strain_again = bool(contrast) and layout == "lead" and bars == 2 * strain and not open_first
+    if strain_again:
+        grid = given_grid.extended(strain)
     again, again_chords = _reprised(piece, vtracks, grid, first, n_given, reprise)
     controls = dict(tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback, cadence=cadence)
     if chords is not None and layout != "lead":
@@ -292,6 +309,9 @@ def continue_piece(
             out.meta["comp_from"] = grid.starts[n_given]
         if job.short_end:
             out.end -= (grid.L - grid.pickup) / TICKS_PER_BEAT
+        if strain_again:
+            short = (grid.L - grid.pickup) / TICKS_PER_BEAT if job.short_end else 0.0
+            _played_again(out, [track_of[v] for v in res.notes], grid, n_given, short)
         for orig, new in zip(piece.tracks, out.tracks):
             _assert_kept(orig.notes, [x for x in new.notes if x.onset < boundary - _EPS], f"track {orig.name!r}")
             if any(x.onset < boundary - _EPS for x in new.notes[len(orig.notes) :]):
@@ -309,6 +329,9 @@ def continue_piece(
             letters = {str(sec[2]).rstrip("'") for sec in given}
             new_letter = next((c for c in "BCDEFGHIJ" if c not in letters), "B")
             out.meta["sections"] = [*given, [n_given, grid.n, new_letter]]
+            if strain_again:
+                out.meta["sections"].append([grid.n, grid.n + strain, new_letter])
+        meta["strain_played_twice"] = strain if strain_again else 0
         takes.append(_finish_take(out, res, seed, i, meta))
     return takes
 
@@ -357,6 +380,65 @@ DEFAULT_REPRISE = {"pop": 0.5}
 # least a whole strain: eight full bars given (a tune's A A is 16, its A 8); after a phrase or two
 # the new bars answer them in the same register.
 CONTRAST_MIN_GIVEN_BARS = 8
+# `continue_piece`'s new bars when none are asked for (and no strain played twice precedes them)
+DEFAULT_CONTINUE_BARS = 8
+# `strain_played_twice`: the least strain (bars), and the share of its opening bars' notes (all
+# but its last quarter, the endings) that the second time plays again
+MIN_STRAIN_BARS = 4
+STRAIN_AGAIN_SHARE = 0.9
+
+
+def strain_played_twice(melody: list[Note], grid: Any) -> int:
+    """The length in bars of the strain the given music ends by playing twice (A A: its full bars
+    are two halves whose melody is the same, note for note, but for the last quarter of each, the
+    first and second endings), else 0. From the notes, so a MIDI file's A A counts as an ABC
+    file's `|: :|` does. Real AABB tunes' A strains, cut after A A, are strains played twice."""
+    full = grid.n - grid.first_full
+    if full % 2 or full // 2 < MIN_STRAIN_BARS:
+        return 0
+    k = full // 2
+    endings = max(1, k // 4)
+
+    def bar_notes(i: int) -> set[tuple[int, int, int]]:
+        s0, s1 = grid.starts[i], grid.end_of(i)
+        return {(x.pitch, round((x.onset - s0) * TICKS_PER_BEAT), round(x.duration * TICKS_PER_BEAT))
+                for x in melody if s0 - _EPS <= x.onset < s1 - _EPS}  # fmt: skip
+
+    same = total = 0
+    for i in range(grid.first_full, grid.first_full + k - endings):
+        first, second = bar_notes(i), bar_notes(i + k)
+        same += len(first & second)
+        total += max(len(first), len(second))
+    return k if total and same / total >= STRAIN_AGAIN_SHARE else 0
+
+
+def _played_again(out: Piece, tracks: list[Track], grid: Any, n_given: int, short: float) -> None:
+    """The new strain (bars n_given.. of `grid`, as written in `out`) played once more after itself:
+    its notes and chords again, note for note, the chord sounding at its start named again there,
+    and the bar lines after it. `short`: the strain as written ends that many beats before its last
+    bar line (a tune that began with a pickup ends short by it): the second time ends there, and the
+    first time holds its last notes and chord on to the bar line, where the strain begins again."""
+    s0, s1 = grid.starts[n_given], grid.full_end_of(grid.n - 1)
+    span, cut = s1 - s0, s1 - short
+    for track in tracks:
+        new = [x for x in track.notes if x.onset >= s0 - _EPS]
+        track.notes.extend(dataclasses.replace(x, onset=x.onset + span) for x in new)
+        for x in new:
+            if short and x.onset + x.duration > cut - _EPS:
+                x.duration = s1 - x.onset
+    sounding = next((c for c in reversed(out.chords) if c.onset < s0 + _EPS), None)
+    again = [ChordSymbol(c.onset + span, c.figure, c.duration) for c in out.chords if c.onset >= s0 - _EPS]
+    if sounding is not None and sounding.onset < s0 - _EPS and (sounding.duration is None
+                                                                or sounding.onset + sounding.duration > s0 + _EPS):
+        # the chord sounding into the strain from before it (its duration as from the strain's start)
+        left = None if sounding.duration is None else sounding.onset + sounding.duration - s0
+        again.insert(0, ChordSymbol(s1, sounding.figure, left))
+    held = [ChordSymbol(c.onset, c.figure, s1 - c.onset)
+            if short and c.onset >= s0 - _EPS and c.duration is not None and c.onset + c.duration > cut - _EPS else c
+            for c in out.chords]  # fmt: skip
+    out.chords = sorted([*held, *again], key=lambda c: c.onset)
+    out.bar_onsets = [*out.bar_onsets, *(x + span for x in grid.starts[n_given:])]
+    out.end = cut + span
 
 
 def _ends_in_tonic_triad(notes: list[Note], tonic: str, mode: str) -> bool:
