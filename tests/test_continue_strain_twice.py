@@ -76,3 +76,23 @@ def test_the_new_bars_are_written_once_unless_a_strain_follows_a_strain_played_t
     assert not take.provenance["request"]["resolved"]["strain_played_twice"]
     assert take.provenance["request"]["bars"] == kw.get("bars", 8)
     assert not any("played twice" in line for line in take_remarks(take.provenance))
+
+
+def test_a_given_last_chord_sounds_on_into_the_new_bars():
+    """A file's last chord is read as ending with its music: a tune whose last bar is short by its
+    pickup was continued with N.C. over the new pickup note there (the songwriter's Amazing Grace,
+    every take). The given chord now sounds on to the next one; no stop is written."""
+    from tunesmith.convert.common import no_chord_stops
+    from tunesmith.score import ChordSymbol
+
+    given = _given(pickup=True, times=1)
+    given.end -= 1.0  # the last bar short by the pickup's beat
+    given.tracks[0].notes = [x for x in given.tracks[0].notes if x.onset < given.end - 1e-6]
+    given.tracks[0].notes[-1] = dataclasses.replace(given.tracks[0].notes[-1], duration=1.0)
+    given.chords = [ChordSymbol(1.0 + 4.0 * b, f, 4.0) for b, f in enumerate(["D", "G", "D", "A", "D", "G", "A"])]
+    given.chords.append(ChordSymbol(29.0, "D", given.end - 29.0))  # read as ending with the music
+    for seed in (1, 2):
+        take = api.continue_(given, bars=8, style="folk", seed=seed)
+        chords = sorted(take.piece.chords, key=lambda c: c.onset)
+        assert no_chord_stops(take.piece, chords) == []
+        assert [(c.onset, c.figure) for c in chords[:8]] == [(c.onset, c.figure) for c in given.chords]

@@ -211,6 +211,7 @@ def continue_piece(
     # pickup, not after a rest up to the bar line
     given_end = piece.duration()
     open_first = n_given >= 1 and given_end < grid.end_of(n_given - 1) - _EPS
+    piece = _last_chord_held_on(piece, given_end)
     if reprise is None:
         # new chords given: the new bars are written over them from the first (restating the
         # opening's melody there would sound it over chords it was not written for)
@@ -334,6 +335,20 @@ def continue_piece(
         meta["strain_played_twice"] = strain if strain_again else 0
         takes.append(_finish_take(out, res, seed, i, meta))
     return takes
+
+
+def _last_chord_held_on(piece: Piece, given_end: float) -> Piece:
+    """`piece` (a shallow copy where anything changes) with a chord that stops where the given music
+    ends sounding on into the new bars, to the next chord: a file's last chord is read as ending
+    with its music (`convert.common.chord_durations`), and that end is no N.C. A continuation of a
+    tune whose last bar is short by its pickup had written N.C. over the new pickup note there."""
+    held = [ChordSymbol(c.onset, c.figure, None) if c.duration is not None and c.onset < given_end - _EPS
+            and abs(c.onset + c.duration - given_end) < _EPS else c for c in piece.chords]  # fmt: skip
+    if all(a is b for a, b in zip(held, piece.chords)):
+        return piece
+    out = copy.copy(piece)
+    out.chords = held
+    return out
 
 
 def _stopped_at(notes: list[Note], seam: float | None) -> list[Note]:
