@@ -100,6 +100,9 @@ class _Job:
     # the new bars are a contrasting strain (a B after A A): the style's register feedback lifts
     # their melody over the given music's, as compose lifts a B strain over its A
     contrast: bool = False
+    # the new bars' last note is struck on its bar's downbeat and held (`continue_piece`: the given
+    # music's own last note is), whatever last length the style's shares draw
+    final_on_downbeat: bool = False
 
     @property
     def voices(self) -> tuple[str, ...]:

@@ -301,6 +301,8 @@ def _generate_region(
             for vi in range(1, min(len(W.tracks), len(a.voice_recent))):
                 a.voice_recent[vi] = _last_pitches(W.tracks[vi].notes, t0)
         a.draw_ending(rng)  # the closing degree and last length of a closing continuation (else nothing)
+        if job.final_on_downbeat and a.final_ticks is not None:
+            a.final_ticks = a.t.last_L
         if c1 == grid.n and (nb - 1, 0) in scripts:  # the soprano (melody) is given to the end: the close follows it
             a.close_on_given_soprano()
     t_start = time.perf_counter()

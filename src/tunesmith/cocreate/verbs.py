@@ -19,6 +19,7 @@ from tunesmith.cocreate.chords import (
     _harmonize_from_chords,
     _harmonized_piece,
     _rechord_region,
+    harmonized_span,
 )
 from tunesmith.cocreate.decode import KeptNotesError, _assert_kept, _copy_meta, _finish_take, _note_key, _run
 from tunesmith.cocreate.inputs import (
@@ -280,6 +281,7 @@ def continue_piece(
         tuned=tuned,
         forced_bars=frozenset(range(n_given, n_given + reprise)),
         contrast=bool(contrast) and layout == "lead",
+        final_on_downbeat=layout == "lead" and ends_on_downbeat(melody.notes, grid),
     )
     results, seed, decoding = _run(model, tokenizer, job, n, seed, batch_size)
     boundary = given_end if open_first else grid.starts[n_given]
@@ -300,6 +302,20 @@ def continue_piece(
         out.chords = with_no_chord_stops([*out.chords, *again_chords, *written])
         out.bar_onsets = [*piece.bars(), *grid.starts[n_given:]]
         out.end = grid.end_of(grid.n - 1)
+        chords_source = {"forced": "given", "none": None}.get(job.chords, "model")
+        if job.chords == "free" and layout == "lead":
+            # the new bars' chords as compose's are, from the harmonizer (`harmonized_span`); under a
+            # closing cadence the last bar keeps the composer's, which it wrote its close over
+            s_new = grid.starts[n_given]
+            close_at = grid.starts[grid.n - 1] if request.closes() else grid.end_of(grid.n - 1)
+            span = harmonized_span(out, s_new, close_at, style, tonic, mode, model, seed, i)
+            chords_source = "model" if span is None else "harmonizer"
+            if span is not None and close_at > s_new + _EPS:
+                closing = [c for c in out.chords if c.onset >= close_at - _EPS]
+                if request.closes() and not any(abs(c.onset - close_at) < _EPS for c in closing):
+                    held = next((c for c in reversed(out.chords) if c.onset < close_at - _EPS), None)
+                    closing = [ChordSymbol(close_at, held.figure, None)] * (held is not None) + closing
+                out.chords = [*(c for c in out.chords if c.onset < s_new - _EPS), *span, *closing]
         if a_tempo is not None:
             out.tempos = sorted([*out.tempos, Tempo(grid.starts[n_given], a_tempo[1])], key=lambda x: x.onset)
         if any(t.notes and not t.is_drum and all(t is not v for v in vtracks.values()) for t in piece.tracks) or (
@@ -321,6 +337,8 @@ def continue_piece(
                 "cadence": request.resolved_cadence(), "header_tempo": W.tempo, **res.ending}  # fmt: skip
         meta["reprise"] = {"bars": reprise, "from_bar": grid.number(first) if reprise else None}
         meta["contrast"] = job.contrast
+        if layout == "lead":
+            meta["chords_from"] = chords_source  # the new bars' chords: "harmonizer", "model", "given" or None
         if a_tempo is not None:
             meta["a_tempo"] = {"bar": grid.number(n_given), "qpm": round(a_tempo[1], 2), "was": round(a_tempo[0], 2)}
         if replaced:
@@ -335,6 +353,17 @@ def continue_piece(
         meta["strain_played_twice"] = strain if strain_again else 0
         takes.append(_finish_take(out, res, seed, i, meta))
     return takes
+
+
+def ends_on_downbeat(melody: list[Note], grid: Any) -> bool:
+    """Whether the given melody's last note is struck on a bar's downbeat (a song's phrase ends
+    there: Amazing Grace, Auld Lang Syne), where a continuation's last note is struck too. The
+    style's drawn last lengths are its dance tunes' (a reel's last D on beat 4), under which a
+    songwriter's continued songs had ended on a quarter on the last beat in 31 of 60 takes."""
+    if not melody:
+        return False
+    last = round(max(x.onset for x in melody) * TICKS_PER_BEAT)
+    return any(round(s * TICKS_PER_BEAT) == last for s in grid.starts)
 
 
 def _last_chord_held_on(piece: Piece, given_end: float) -> Piece:

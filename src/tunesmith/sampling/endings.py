@@ -19,6 +19,7 @@ from tunesmith.sampling.request import (
     FINAL_DEGREE_SHARES,
     FINAL_HALF_CLOSE_SHARES,
     FINAL_LENGTH_SHARES,
+    FINAL_LENGTH_SHARES_BY_METER,
     FINAL_MELODY_APPROACH_SHARES,
     FINAL_SOPRANO_APPROACH_SHARES,
     FINAL_THIRD_SHARES,
@@ -110,7 +111,7 @@ def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
                 tables.final_chords[degree] = [(*o[:-1], o[-1] / total) for o in options]
     # the least length of the last note under the closing cadence, drawn per take (`FINAL_LENGTH_SHARES`)
     tables.final_lengths = None
-    lengths = FINAL_LENGTH_SHARES.get(request.style)
+    lengths = FINAL_LENGTH_SHARES_BY_METER.get((request.style, request.meter)) or FINAL_LENGTH_SHARES.get(request.style)
     if lengths and tables.bar_cadence and tables.bar_cadence[-1] == "closed":
         total = sum(lengths.values())
         tables.final_lengths = [(round(q * TICKS_PER_BEAT), w / total) for q, w in lengths.items()]

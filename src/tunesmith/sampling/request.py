@@ -236,6 +236,12 @@ FINAL_LENGTH_SHARES = {
     "pop": {0.5: 0.041, 1.0: 0.041, 1.5: 0.017, 2.0: 0.116, 3.0: 0.190, 4.0: 0.595},
     "jazz": {0.5: 0.069, 1.0: 0.034, 1.5: 0.034, 2.0: 0.086, 3.0: 0.103, 4.0: 0.672},
 }
+# ... and where a style's tunes in one meter end otherwise, theirs. The shippable folk tunes in 3/4
+# (waltzes and airs, 42) strike their last note on the downbeat 41 times and hold the bar; the
+# style's shares above are its reels' and jigs', which end on a later beat of the bar (65 % of all
+# folk tunes), and 3/4 takes had ended on a quarter on beat 3 (70 % of 40 takes; a songwriter heard
+# it as a weak ending; docs/notes/2026-12-05-session-45/final_strike.py, final_length_by_meter.py).
+FINAL_LENGTH_SHARES_BY_METER = {("folk", "3/4"): {1.0: 0.02, 3.0: 0.98}}
 
 
 # The dance types `--dance` composes (folk): each sets its meter and steers the melody's note lengths

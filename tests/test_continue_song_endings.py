@@ -1,0 +1,64 @@
+"""A continued song's chords and ending, as a songwriter heard them: the new bars' chords come from
+the harmonizer as a composed take's do (the composer's own had held notes outside their chord),
+and a song whose given music ends on a downbeat ends on one again; a folk waltz ends on the
+downbeat as the style's waltzes do."""
+
+from __future__ import annotations
+
+import pytest
+
+from tunesmith import api
+from tunesmith.cocreate.chords import harmonized_span
+from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, Tempo, TimeSignature, Track
+
+# a song in G, 3/4, eight bars: phrase, answer, its close a dotted half on bar 8's downbeat
+SONG = [[(67, 2.0), (71, 1.0)], [(74, 2.0), (71, 1.0)], [(69, 2.0), (67, 1.0)], [(64, 3.0)],
+        [(67, 2.0), (71, 1.0)], [(74, 2.0), (72, 1.0)], [(71, 1.0), (69, 1.0), (66, 1.0)], [(67, 3.0)]]  # fmt: skip
+CHORDS = ["G", "G", "D", "Em", "G", "C", "D", "G"]
+
+
+def _song(chords: bool = True, style: str = "folk") -> Piece:
+    notes = []
+    for b, bar in enumerate(SONG):
+        t = 3.0 * b
+        for pitch, length in bar:
+            notes.append(Note(pitch, t, length, 80))
+            t += length
+    return Piece(piece_id="s", work_id="s", style=style, tracks=[Track("Melody", "melody", 0, False, notes)],
+                 chords=[ChordSymbol(3.0 * b, f) for b, f in enumerate(CHORDS)] if chords else [],
+                 time_signatures=[TimeSignature(0.0, 3, 4)], tempos=[Tempo(0.0, 90.0)],
+                 keys=[KeySignature(0.0, "G", "major")], end=24.0)  # fmt: skip
+
+
+def _last_onset_on_a_bar_line(piece: Piece) -> bool:
+    last = max(x.onset for x in piece.melody().notes)
+    return any(abs(b - last) < 1e-6 for b in piece.bars())
+
+
+@pytest.mark.parametrize("style", ["folk", "pop"])
+def test_the_new_bars_chords_are_the_harmonizers_as_in_compose(style):
+    take = api.continue_(_song(style=style), bars=8, style=style, seed=4)
+    assert take.piece.meta["cocreate"]["chords_from"] == "harmonizer"
+    new = [(c.onset, c.figure) for c in take.piece.chords if 24.0 - 1e-6 <= c.onset < 45.0 - 1e-6]
+    expected = harmonized_span(take.piece, 24.0, 45.0, style, "G", "major", api.load_model("default").model, 4, 0)
+    assert new and new == [(c.onset, c.figure) for c in expected]
+    assert [(c.onset, c.figure) for c in take.piece.chords if c.onset < 24.0] == [(3.0 * b, f) for b, f in enumerate(CHORDS)]
+    assert any(abs(c.onset - 45.0) < 1e-6 for c in take.piece.chords)  # the closing bar names its chord
+
+
+def test_jazz_keeps_the_composers_own_chords():
+    take = api.continue_(_song(style="jazz"), bars=4, style="jazz", seed=4)
+    assert take.piece.meta["cocreate"]["chords_from"] == "model"
+
+
+def test_a_song_ending_on_a_downbeat_is_continued_to_end_on_one():
+    """The songwriter's continued songs had ended on a quarter on the last beat in 31 of 60 takes."""
+    for seed in range(6):
+        take = api.continue_(_song(), bars=8, style="folk", seed=seed, contrast=False)
+        assert _last_onset_on_a_bar_line(take.piece), seed
+
+
+def test_a_folk_waltz_ends_on_the_downbeat():
+    for seed in range(6):
+        take = api.compose("folk", meter="3/4", bars=16, seed=seed, check=False)
+        assert _last_onset_on_a_bar_line(take.piece), seed
