@@ -815,6 +815,26 @@ def test_an_inpainted_passage_joins_the_kept_music_without_an_awkward_leap(model
     assert checked >= 4
 
 
+def test_an_inpainted_passage_enters_from_the_kept_music_without_an_awkward_leap(model, tok):
+    """The first new note (struck in the region's first beat) leaves the kept note before it by at
+    most a sixth and by no tritone or seventh: written after the music that follows it, an
+    inpainted region's first note had leapt from the note before by more than a sixth at 0.12 of
+    the joins (the tunes 0.03), a songwriter's Twinkle by a major seventh, C4 to B4."""
+    piece = lead_sheet(8, (4, 4))
+    t0 = 2 * 4.0  # bars 3-6 inpainted: the kept music before them ends at bar 3
+    checked = 0
+    for seed in range(16):
+        (take,) = cocreate.inpaint(model, tok, piece, (3, 6), seed=seed)
+        notes = sorted(take.piece.melody().notes, key=lambda n: n.onset)
+        first = next((n for n in notes if t0 - 1e-9 <= n.onset < t0 + 1.0 - 1e-9), None)
+        before = [n for n in notes if n.onset < t0 - 1e-9][-1]
+        if first is not None:
+            gap = abs(first.pitch - before.pitch)
+            assert gap <= 9 and gap != 6, (seed, before, first)
+            checked += 1
+    assert checked >= 8
+
+
 def test_harmonized_alto_and_tenor_do_not_hug(monkeypatch):
     """Alto and tenor had sung in unison at 7.2 of 100 onsets of harmonized chorales, Bach's at
     2.6 (a musician: "the alto and tenor hug A3 and D3 throughout"); the lower voices now lose

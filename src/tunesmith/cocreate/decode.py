@@ -284,12 +284,15 @@ def _generate_region(
                    if start - _EPS <= x.onset < stop - _EPS][:OPENING_NOTES]  # fmt: skip
         echo = _echo(W, grid, c0, c1, job.open_first)
     seam = _notes_after(W, voices, t1) if c1 < grid.n else {}
+    before_seam = _notes_before(W, voices, t0) if job.fim else {}
     holds = _fermata_holds(W, grid, c0, t1) if job.layout == "satb" else []
     for a in autos:
         a.holds = holds
         if a.guard is not None:
             a.guard.cadence_ticks = frozenset(start for start, _ in holds)
         a.seam_next, a.seam_tick = seam, (nb - 1) * grid.L + bar_end[-1]
+        if job.fim:
+            a.seam_prev = before_seam
         a.degree_time, a.dur_counts = heard[0].copy(), heard[1].copy()
         a.melody_recent = list(before)
         if register is not None:  # the given strain's register, and the new strain's so far
@@ -460,6 +463,19 @@ def _add_to_work(W: Piece, job: _Job, res: _Result) -> None:
     for v, notes in res.notes.items():
         W.tracks[job.voices.index(v)].notes.extend(notes)
     W.chords = sorted([*W.chords, *res.chords], key=lambda c: c.onset)
+
+
+def _notes_before(W: Piece, voices: Sequence[str], t0: float) -> dict[int, int]:
+    """{voice index: the pitch of its last note struck before `t0`}, the last kept note before a
+    region, where it sounds up to a beat before `t0` or on into it (after a longer rest, none)."""
+    out = {}
+    for i in range(min(len(voices), len(W.tracks))):
+        before = [n for n in W.tracks[i].notes if n.onset < t0 - _EPS]
+        if before:
+            last = max(before, key=lambda n: (n.onset, n.pitch))
+            if last.onset + last.duration >= t0 - 1.0 - _EPS:
+                out[i] = last.pitch
+    return out
 
 
 def _notes_after(W: Piece, voices: Sequence[str], t1: float) -> dict[int, int]:
