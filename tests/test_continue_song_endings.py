@@ -62,3 +62,40 @@ def test_a_folk_waltz_ends_on_the_downbeat():
     for seed in range(6):
         take = api.compose("folk", meter="3/4", bars=16, seed=seed, check=False)
         assert _last_onset_on_a_bar_line(take.piece), seed
+
+
+def test_inpainted_bars_take_the_harmonizers_chords_and_the_kept_bars_keep_theirs():
+    """Inpaint's new bars (melody and chords) are chorded as a continuation's are; the kept bar
+    after them still opens under the musician's chord, named there."""
+    song = _song()
+    song.chords = [c for c in song.chords if c.onset != 15.0]  # bar 6 has no symbol: bar 5's G sounds on
+    take = api.inpaint(song, bars="3-5", style="folk", seed=2)
+    assert take.piece.meta["cocreate"]["chords_from"] == "harmonizer"
+    new = [(c.onset, c.figure) for c in take.piece.chords if 6.0 - 1e-6 <= c.onset < 15.0 - 1e-6]
+    expected = harmonized_span(take.piece, 6.0, 15.0, "folk", "G", "major", api.load_model("default").model, 2, 0)
+    assert new == [(c.onset, c.figure) for c in expected]
+    kept = [(c.onset, c.figure) for c in take.piece.chords if c.onset < 6.0 or c.onset >= 15.0 - 1e-6]
+    assert kept == [(0.0, "G"), (3.0, "G"), (15.0, "G"), (18.0, "D"), (21.0, "G")]
+
+
+TWINKLE = """X:1
+T:Twinkle Twinkle
+M:4/4
+L:1/4
+K:C
+"C"C C G G|"F"A A "C"G2|"F"F F "C"E E|"G"D D "C"C2|
+"C"G G "F"F F|"C"E E "G"D2|"C"G G "F"F F|"C"E E "G"D2|
+"C"C C G G|"F"A A "C"G2|"F"F F "C"E E|"G"D D "C"C2|]
+"""
+
+
+def test_a_jazz_continuation_names_no_chord_twice_in_a_bar(tmp_path):
+    """The composer's own chords had named the same chord again inside a bar ("C ... C": a
+    songwriter's Twinkle, continued in jazz, seeds 2 and 7)."""
+    tune = tmp_path / "twinkle.abc"
+    tune.write_text(TWINKLE, encoding="utf-8")
+    for seed in range(8):
+        take = api.continue_(tune, bars=8, style="jazz", seed=seed)
+        chords = sorted(take.piece.chords, key=lambda c: c.onset)
+        bar_lines = {round(b, 6) for b in take.piece.bars()}
+        assert not [c for a, c in zip(chords, chords[1:]) if a.figure == c.figure and round(c.onset, 6) not in bar_lines]

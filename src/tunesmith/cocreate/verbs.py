@@ -304,18 +304,10 @@ def continue_piece(
         out.end = grid.end_of(grid.n - 1)
         chords_source = {"forced": "given", "none": None}.get(job.chords, "model")
         if job.chords == "free" and layout == "lead":
-            # the new bars' chords as compose's are, from the harmonizer (`harmonized_span`); under a
-            # closing cadence the last bar keeps the composer's, which it wrote its close over
-            s_new = grid.starts[n_given]
+            # under a closing cadence the last bar keeps the composer's chords: it wrote its close over them
             close_at = grid.starts[grid.n - 1] if request.closes() else grid.end_of(grid.n - 1)
-            span = harmonized_span(out, s_new, close_at, style, tonic, mode, model, seed, i)
-            chords_source = "model" if span is None else "harmonizer"
-            if span is not None and close_at > s_new + _EPS:
-                closing = [c for c in out.chords if c.onset >= close_at - _EPS]
-                if request.closes() and not any(abs(c.onset - close_at) < _EPS for c in closing):
-                    held = next((c for c in reversed(out.chords) if c.onset < close_at - _EPS), None)
-                    closing = [ChordSymbol(close_at, held.figure, None)] * (held is not None) + closing
-                out.chords = [*(c for c in out.chords if c.onset < s_new - _EPS), *span, *closing]
+            chords_source = _fit_new_chords(out, grid.starts[n_given], close_at, out.end, style, tonic, mode, model,
+                                            seed, i)  # fmt: skip
         if a_tempo is not None:
             out.tempos = sorted([*out.tempos, Tempo(grid.starts[n_given], a_tempo[1])], key=lambda x: x.onset)
         if any(t.notes and not t.is_drum and all(t is not v for v in vtracks.values()) for t in piece.tracks) or (
@@ -353,6 +345,41 @@ def continue_piece(
         meta["strain_played_twice"] = strain if strain_again else 0
         takes.append(_finish_take(out, res, seed, i, meta))
     return takes
+
+
+def _fit_new_chords(out: Piece, start: float, close_at: float, end: float, style: str, tonic: str, mode: str,
+                    model: Any, seed: int, index: int, kept_after: list[ChordSymbol] | None = None) -> str:  # fmt: skip
+    """Where the composer wrote a lead sheet's new bars [start, end) with its own chords: those in
+    [start, close_at) become the harmonizer's, as a composed take's are (`harmonized_span`; the
+    composer's own stay from `close_at`, the closing bar it wrote its close over, named there),
+    or, for a style whose chords are the composer's (jazz), a chord the same as the one before
+    it is not named again inside a bar ("Am ... Am"). `kept_after`: the musician's chords, whose
+    chord sounding at `end` is named there again where the new chords would sound on into the
+    kept music. Returns where the new chords came from ("harmonizer" or "model")."""
+    span = harmonized_span(out, start, close_at, style, tonic, mode, model, seed, index)
+    before = [c for c in out.chords if c.onset < start - _EPS]
+    after = [c for c in out.chords if c.onset >= end - _EPS]
+    new = [c for c in out.chords if start - _EPS <= c.onset < end - _EPS]
+    if span is not None and close_at > start + _EPS:
+        closing = [c for c in new if c.onset >= close_at - _EPS]
+        if close_at < end - _EPS and not any(abs(c.onset - close_at) < _EPS for c in closing):
+            held = next((c for c in reversed([*before, *new]) if c.onset < close_at - _EPS), None)
+            closing = [ChordSymbol(close_at, held.figure, None)] * (held is not None) + closing
+        new = [*span, *closing]
+    bar_lines = {round(b, 6) for b in out.bars()}
+    fitted: list[ChordSymbol] = []
+    for c in new:
+        same = (fitted or before) and (fitted or before)[-1].figure == c.figure
+        if same and round(c.onset, 6) not in bar_lines and (fitted or before)[-1].duration is None:
+            continue
+        fitted.append(c)
+    if kept_after is not None and end < out.duration() - _EPS and not any(abs(c.onset - end) < _EPS for c in after):
+        sounding = next((c for c in reversed(sorted(kept_after, key=lambda c: c.onset)) if c.onset < end + _EPS), None)
+        if sounding is not None and (sounding.duration is None or sounding.onset + sounding.duration > end + _EPS):
+            left = None if sounding.duration is None else sounding.onset + sounding.duration - end
+            after = [ChordSymbol(end, sounding.figure, left), *after]
+    out.chords = [*before, *fitted, *after]
+    return "model" if span is None else "harmonizer"
 
 
 def ends_on_downbeat(melody: list[Note], grid: Any) -> bool:
@@ -965,8 +992,13 @@ def inpaint(
             track.notes = outside_part(track.notes)
             track.notes.extend(res.notes.get(v, []))
             track.notes.sort(key=lambda x: (x.onset, x.pitch))
+        chords_source = "given" if keep_chords else "model"
         if not keep_chords:
             out.chords = sorted([c for c in out.chords if not inside(c.onset)] + res.chords, key=lambda c: c.onset)
+            if layout == "lead":
+                close_at = grid.starts[g1 - 1] if job.close else t1
+                chords_source = _fit_new_chords(out, t0, close_at, t1, style, tonic, mode, model, seed, i,
+                                                kept_after=piece.chords)  # fmt: skip
         # the musician's notes: everything outside the range, and kept voices inside it too
         regenerated = {id(vtracks[v]) for v in voices if v in vtracks and v not in kept_voices}
         for orig, new in zip(piece.tracks, out.tracks):
@@ -985,6 +1017,8 @@ def inpaint(
             "closed": job.close,
             **res.ending,
         }
+        if layout == "lead":
+            meta["chords_from"] = chords_source  # the new bars' chords: "harmonizer", "model" or "given"
         takes.append(_finish_take(out, res, seed, i, meta))
     return takes
 
