@@ -258,3 +258,21 @@ def test_a_tune_without_a_key_line_has_no_written_key(tmp_path):
 
     take = api.harmonize(piece, style="folk", seed=1)
     assert (take.piece.keys[0].tonic, take.piece.keys[0].mode) == ("G", "major")
+
+
+# ------------------------------------------------------------------ the lowest octaves
+def test_notes_in_octave_minus_one_are_read_at_their_pitch(tmp_path):
+    """music21 names octave -1 "C-1", which had been read back as C-flat in octave 1: C,,,,, (MIDI 0)
+    came in as 23, C,,,,,, (-12) as 35. The octave is counted from the note as written."""
+    (piece,) = _read(tmp_path, "X:1\nT:Low\nM:4/4\nL:1/4\nK:C\nC,,,,, ^C,,,,, _D,,,,, B,,,,, | [C,,,,,E] _C,,,, =B,,,,, z | c4 |]\n")
+    notes = piece.melody().notes
+    assert [n.pitch for n in notes] == [0, 1, 1, 11, 64, 0, 11, 11, 72]  # (a chord: highest first)
+    assert [n.spelling for n in notes][:4] == ["C", "C#", "Db", "B"]
+    assert "notes_out_of_range" not in piece.meta
+
+
+def test_notes_below_midi_are_left_out_counted_once_as_written_with_the_first_place(tmp_path):
+    # C,,,,,, (-12) and a note 9 octaves up, inside a repeat played twice: two notes, not four
+    (piece,) = _read(tmp_path, "X:1\nT:Low\nM:4/4\nL:1/4\nK:C\nE F G A |: C,,,,,, D E c''''''''' :|]\n")
+    assert [n.pitch for n in piece.melody().notes] == [64, 65, 67, 69, 62, 64, 62, 64]
+    assert piece.meta["notes_out_of_range"] == 2 and piece.meta["note_out_of_range_first"] == [4.0, -12]

@@ -136,3 +136,18 @@ def test_a_range_that_holds_few_of_the_keys_notes_is_said():
             "(--range wider for more)") in take.provenance["notes"]  # fmt: skip
     assert {n.pitch for n in take.piece.melody().notes} <= {61, 62, 64}
     assert "notes" not in ts.compose("folk", key="D", bars=4, seed=1, check=False).provenance
+
+
+def test_a_range_names_every_bound_out_of_midi(tmp_path, capsys):
+    """`--range C-5:C12` had complained of C12 alone: C-5 was read as C-flat 5 (MIDI 71). A minus sign
+    before the octave is the octave's, as tunesmith writes C-1 for MIDI 0; a flat is written b."""
+    from tunesmith.cli._common import parse_pitch, parse_range
+
+    assert [parse_pitch(x) for x in ("C-1", "C#-1", "Bb3", "C4", "G9", "60")] == [0, 1, 58, 60, 127, 60]
+    assert parse_range("A0:C8") == (21, 108)
+    assert main(["compose", "--style", "folk", "--range", "C-5:C12", "--out", str(tmp_path / "x"), *FAST]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["tunesmith compose: error: range 'C-5:C12': pitch 'C-5' is outside MIDI 0..127 (C-1 to G9; a "
+                   "flat is written b, as in Bb3), and pitch 'C12' is outside MIDI 0..127 (C-1 to G9)"]  # fmt: skip
+    with pytest.raises(ValueError, match=r"^range 'C4:C12': pitch 'C12' is outside MIDI 0\.\.127 \(C-1 to G9\)$"):
+        parse_range("C4:C12")

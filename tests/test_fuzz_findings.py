@@ -49,11 +49,18 @@ def _piece(notes: list[Note], name: str = "Melody") -> Piece:
 
 
 # ---------------------------------------------------------------------------- writing
-def test_lowest_midi_notes_engrave():  # music21 read "C#-1" (MIDI 1) as an accidental "#-"
+def test_lowest_midi_notes_engrave(tmp_path):  # music21 read "C#-1" (MIDI 1) as an accidental "#-"
+    """MIDI 0..11 had been written as <octave>-1</octave>, which MusicXML (octaves 0..9) and tunesmith's
+    own reader refuse: refused in one line; from C0 (MIDI 12) up the score is written and read back."""
+    from tunesmith.inputs import read_file
     from tunesmith.outputs.musicxml import musicxml_bytes
 
-    data = musicxml_bytes(_piece([Note(p, float(i), 1.0) for i, p in enumerate((0, 1, 10, 11, 127))]))
-    assert b"<octave>-1</octave>" in data
+    with pytest.raises(ValueError, match=r"cannot be written as MusicXML: a note of MIDI pitch 0 lies below C0 \(MIDI 12\)"):
+        musicxml_bytes(_piece([Note(p, float(i), 1.0) for i, p in enumerate((0, 1, 10, 11, 127))]))
+    data = musicxml_bytes(_piece([Note(p, float(i), 1.0) for i, p in enumerate((12, 13, 22, 23, 127))]))
+    assert b"<octave>-" not in data
+    (tmp_path / "low.musicxml").write_bytes(data)
+    assert [n.pitch for n in read_file(tmp_path / "low.musicxml")[0].tracks[0].notes] == [12, 13, 22, 23, 127]
 
 
 def test_odd_midi_division_engraves():  # 1/7 of a beat: inexpressible in MusicXML, now rounded

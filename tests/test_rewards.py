@@ -208,6 +208,26 @@ def test_bradley_terry_recovers_a_simulated_rater():
 
 
 # ------------------------------------------------------------------ ratings store + CLI
+def test_rating_a_take_again_says_which_rating_it_replaced(tmp_path, takes, monkeypatch, capsys):
+    """A second rating of the same take replaces the first (one per rater and take), and says so: it
+    had replaced it without a word. Counts are said in the singular where they are one."""
+    from tunesmith.cli import main
+
+    monkeypatch.setenv("TUNESMITH_HOME", str(tmp_path / "home"))
+    assert main(["rate", str(takes[0]), "--stars", "4", "--rater", "ann"]) == 0
+    first = capsys.readouterr().out
+    assert first.startswith(f"rated {takes[0]} 4 stars (rater ann") and "replaced" not in first
+    assert main(["rate", str(takes[0]), "--stars", "1", "--rater", "ann"]) == 0
+    said = capsys.readouterr().out.strip()
+    assert said.startswith(f"rated {takes[0]} 1 star (rater ann") and said.endswith("; replaced your earlier rating of 4 stars")
+    assert main(["rate", str(takes[0]), "--stars", "2", "--rater", "ann", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["replaced_stars"] == 1
+    assert main(["prefer", str(takes[0]), str(takes[1]), "--rater", "ann"]) == 0
+    capsys.readouterr()
+    assert main(["preferences", "stats"]) == 0
+    assert capsys.readouterr().out.startswith("the store holds 1 pair and 1 star rating; raters: ann")
+
+
 def test_ratings_store_round_trip(tmp_path, takes):
     from tunesmith.ratings import RatingsStore
 
@@ -275,7 +295,7 @@ def test_rating_cli_verbs(tmp_path, takes, monkeypatch, capsys):
     assert main(["preferences", "export", str(tmp_path / "out.csv")]) == 2
     assert "out.csv: exists; pass --force" in capsys.readouterr().err
     assert main(["preferences", "stats"]) == 0
-    assert capsys.readouterr().out.startswith("the store holds 17 pairs and 1 star ratings; raters: ann, bob, cy")
+    assert capsys.readouterr().out.startswith("the store holds 17 pairs and 1 star rating; raters: ann, bob, cy")
     default = saved.read_bytes()
     assert main(["preferences", "fit", "--rater", "bob"]) == 0
     said = capsys.readouterr().out

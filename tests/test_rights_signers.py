@@ -152,3 +152,27 @@ def test_a_damaged_trust_file_trusts_no_one_and_is_named(ana, capsys):
     assert status(ana["take"]) == OTHER_SIGNER
     assert main(["identity"]) == 2
     assert f"{TRUST_FILE}: not a trusted-signers file" in capsys.readouterr().err
+
+
+def test_export_keeps_an_existing_file_unless_forced_and_untrust_names_a_command_that_exists(tmp_path, monkeypatch,
+                                                                                              capsys):
+    """`identity --export FILE` had overwritten any file without asking, where every other writer
+    says "exists; pass --force to overwrite it"; `--untrust` pointed at `identity --list`, which
+    does not exist (plain `tunesmith identity` lists the trusted signers)."""
+    from tunesmith.cli import main
+
+    monkeypatch.setenv("TUNESMITH_HOME", str(tmp_path / "home"))
+    precious = tmp_path / "precious.pem"
+    precious.write_text("a collaborator's certificate\n")
+    assert main(["identity", "--export", str(precious)]) == 2
+    assert capsys.readouterr().err.strip() == f"tunesmith identity: error: {precious}: exists; pass --force to overwrite it"
+    assert precious.read_text() == "a collaborator's certificate\n"
+    assert main(["identity", "--export", str(precious), "--force"]) == 0
+    assert "wrote this installation's certificate" in capsys.readouterr().out
+    assert precious.read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
+    assert main(["identity", "--force"]) == 2
+    assert "--force goes with --export FILE" in capsys.readouterr().err
+    assert main(["identity", "--untrust", "deadbeef"]) == 2
+    err = capsys.readouterr().err
+    assert "(`tunesmith identity` lists them)" in err and "--list" not in err
+    assert main(["identity"]) == 0  # the command it names exists

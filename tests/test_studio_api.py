@@ -591,20 +591,42 @@ def test_a_dance_composed_in_the_studio_is_as_long_as_the_dance(studio):
     assert (reel["n_bars"], plain["n_bars"], asked["n_bars"], pop["n_bars"]) == (32, 32, 8, 16)
 
 
+def test_words_of_a_fixed_set_are_read_in_any_case_and_a_missing_take_is_quoted_whole(studio):
+    """{"style": "Folk"} had been refused with 422 where the CLI and the API take any case; a take
+    that does not exist had been said as "no take 't-doesnotexist" (its closing quote cut off)."""
+    c = studio
+    piece = compose(c, style="Folk", cadence="Tonic", bars=4)
+    assert piece["current"]["summary"]["style"] == "folk"
+    alts = ok(c.post(f"/api/pieces/{piece['id']}/inpaint", json={"bars": "2-3", "n": 1, "seed": 4, "style": "FOLK",
+                                                                 "keep": ["Chords"]}, headers=AUTH), 201)  # fmt: skip
+    assert len(alts["takes"]) == 1
+    r = c.post("/api/pieces", json={"style": "Polka"}, headers=AUTH)
+    assert r.status_code == 422 and "style" in r.json()["error"]
+    r = c.get("/api/takes/t-doesnotexist", headers=AUTH)
+    assert r.status_code == 404 and r.json()["error"] == "no take 't-doesnotexist'"
+
+
+def test_the_readme_says_the_upload_limit_in_the_unit_the_studio_says_it():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert "an upload\nis one file of at most 4 MiB" in readme or "is one file of at most 4 MiB" in readme
+    assert "4 MB" not in readme and "co-create inputs: 4 MiB" in readme
+
+
 def test_an_upload_over_the_limit_is_said_as_the_files_limit(studio):
     """A 5 MB file was refused as "the request (5.0 MB) is over the limit of 4.3 MB": the limit the
-    request has with its multipart overhead, not the 4.2 MB a file the musician is allowed."""
+    request has with its multipart overhead, not the 4 MiB a file the musician is allowed. Said in
+    MiB, the unit the limit is set in and the README says (it had been "4.2 MB" beside the README's
+    "4 MB")."""
     c = studio
     limit = c.engine.info()["limits"]["upload_bytes"]
+    assert limit == 4 * 1024 * 1024
     r = c.post("/api/pieces/upload", files={"file": ("huge.mid", b"0" * 5_000_000, "audio/midi")}, headers=AUTH)
     assert r.status_code == 413, r.text
-    sent = int(r.request.headers["content-length"])
-    assert r.json()["error"] == f"the upload ({sent / 1e6:.1f} MB) is over the limit of {limit / 1e6:.1f} MB a file"
-    assert r.json()["error"] == "the upload (5.0 MB) is over the limit of 4.2 MB a file"
+    assert r.json()["error"] == "the upload (4.8 MiB) is over the limit of 4 MiB a file"
     # any other body keeps its own limit and words
     r = c.post("/api/pieces", content=b'{"chords": "' + b"C " * 200_000 + b'"}',
                headers={**AUTH, "Content-Type": "application/json"})  # fmt: skip
-    assert r.status_code == 413 and r.json()["error"] == "the request (0.4 MB) is over the limit of 0.3 MB"
+    assert r.status_code == 413 and r.json()["error"] == "the request (391 KiB) is over the limit of 256 KiB"
 
 
 def test_the_composers_messages_name_the_pages_controls_not_cli_flags(studio):

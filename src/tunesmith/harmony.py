@@ -443,6 +443,41 @@ def estimate_key(piece: Piece) -> KeySignature:
     return KeySignature(0.0, names[tonic_pc], mode)
 
 
+# `estimate_key_in_scale`: the Krumhansl-Schmuckler key stands when its scale holds at least this share
+# of the notes' time (as `cocreate.inputs.KEY_FITS` reads a MIDI file's default key signature)
+SCALE_FITS = 0.95
+
+
+def estimate_key_in_scale(piece: Piece) -> KeySignature:
+    """`estimate_key`, unless its scale leaves out more than 1 - SCALE_FITS of the notes' time while
+    another key's holds them: then the best-correlated of the keys whose scale does. Krumhansl-Schmuckler
+    weighs the long notes: C D E F G4 (a C-major tune without a key, its last note held) had been
+    read as G major, whose F sharp the tune never plays, and continued with F sharps."""
+    from tunesmith.tokenizer import scale_pitch_classes
+
+    hist = pitch_class_histogram(piece)
+    best = estimate_key(piece)
+    total = float(hist.sum())
+    if total <= 0:
+        return best
+
+    def share(tonic_pc: int, mode: str) -> float:
+        return float(sum(hist[pc] for pc in scale_pitch_classes(tonic_pc, mode))) / total
+
+    if share(best.tonic_pc, best.mode) >= SCALE_FITS:
+        return best
+    h = hist - hist.mean()
+    norm = np.linalg.norm(h)
+    scores = _PROFILES @ (h / norm) if norm > 0 else np.zeros(24)
+    fitting = [i for i in range(24) if share(i % 12, "major" if i < 12 else "minor") >= SCALE_FITS]
+    if not fitting:
+        return best
+    i = max(fitting, key=lambda j: scores[j])
+    mode = "major" if i < 12 else "minor"
+    names = MAJOR_TONIC_NAMES if mode == "major" else MINOR_TONIC_NAMES
+    return KeySignature(0.0, names[i % 12], mode)
+
+
 _MAJOR_BY_SHARPS = ("Cb", "Gb", "Db", "Ab", "Eb", "Bb", "F", "C", "G", "D", "A", "E", "B", "F#", "C#")
 _MODE_DEGREE = {"major": 0, "ionian": 0, "dorian": 1, "phrygian": 2, "lydian": 3, "mixolydian": 4,
                 "minor": 5, "aeolian": 5, "locrian": 6}

@@ -296,17 +296,25 @@ class RatingsStore:
 
     # ---- judgements
     def rate(self, path: str | Path, stars: int, rater: str | None = None) -> str:
+        """Store `rater`'s stars for the take; returns its take id. A rater's second rating of a take
+        replaces the first (`rate_replacing` says which it replaced)."""
+        return self.rate_replacing(path, stars, rater)[0]
+
+    def rate_replacing(self, path: str | Path, stars: int, rater: str | None = None) -> tuple[str, int | None]:
+        """`rate`, and the stars it replaced (None for the rater's first rating of the take): rating a
+        take again had replaced the earlier rating without a word."""
         if isinstance(stars, bool) or not isinstance(stars, int) or not 1 <= stars <= 5:
             raise ValueError(f"stars must be a whole number 1..5, got {stars!r}")
         rater = rater or default_rater()
         tid = self.add_take(path)
+        row = self.db.execute("SELECT stars FROM ratings WHERE rater = ? AND take = ?", (rater, tid)).fetchone()
         with self.db:
             self.db.execute(
                 "INSERT INTO ratings (rater, take, stars, created) VALUES (?,?,?,?) "
                 "ON CONFLICT (rater, take) DO UPDATE SET stars = excluded.stars, created = excluded.created",
                 (rater, tid, stars, _now()),
             )
-        return tid
+        return tid, (int(row[0]) if row is not None else None)
 
     def prefer(self, preferred: str | Path, other: str | Path, rater: str | None = None) -> tuple[str, str]:
         a, b = self.add_take(preferred), self.add_take(other)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import re
 
-_NOTE_RE = re.compile(r"^\s*([A-Ga-g])([#b\-]*)(-?\d+)\s*$")
+# accidentals, then the octave; a minus sign before the octave's digits is the octave's (scientific pitch
+# notation, as tunesmith says C-1 for MIDI 0), not a flat: "C-5" had been read as C-flat 5 (MIDI 71)
+_NOTE_RE = re.compile(r"^\s*([A-Ga-g])([#b\-]*?)(-?\d+)\s*$")
 _LETTER_PC = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 
 
@@ -22,7 +24,8 @@ def parse_pitch(text: str) -> int:
         value = 12 * (int(octave) + 1) + _LETTER_PC[letter.upper()]
         value += accidentals.count("#") - accidentals.count("b") - accidentals.count("-")
     if not 0 <= value <= 127:
-        raise ValueError(f"pitch {text!r} is outside MIDI 0..127")
+        flat = "; a flat is written b, as in Bb3" if re.search(r"[A-Ga-g][#b-]*-\d", text) else ""
+        raise ValueError(f"pitch {text!r} is outside MIDI 0..127 (C-1 to G9{flat})")
     return value
 
 
@@ -33,7 +36,15 @@ def parse_range(text: str | None) -> tuple[int, int] | None:
     parts = text.split(":")
     if len(parts) != 2:
         raise ValueError(f"range {text!r}: use LOW:HIGH, e.g. C3:A5")
-    low, high = parse_pitch(parts[0]), parse_pitch(parts[1])
+    pitches, problems = [], []
+    for part in parts:  # both bounds said, not the second alone ("C-5:C12" had named only C12)
+        try:
+            pitches.append(parse_pitch(part))
+        except ValueError as e:
+            problems.append(str(e))
+    if problems:
+        raise ValueError(f"range {text!r}: {', and '.join(problems)}")
+    low, high = pitches
     if low > high:
         raise ValueError(f"range {text!r}: the lowest pitch comes first")
     return low, high

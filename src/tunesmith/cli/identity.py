@@ -25,6 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--untrust", metavar="FINGERPRINT", help="stop trusting a signer (8 hex digits of its fingerprint at least)"
     )
     parser.add_argument("--name", help="with --trust: who it is, as `check` will say it")
+    parser.add_argument("--force", action="store_true", help="with --export: overwrite FILE if it exists")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
@@ -36,7 +37,15 @@ def run(args: argparse.Namespace) -> int:
 
     if args.name is not None and not args.trust:
         raise CliError("--name goes with --trust FILE")
+    if args.force and not args.export:
+        raise CliError("--force goes with --export FILE")
     if args.export:
+        from pathlib import Path
+
+        from tunesmith.take import check_overwrite
+
+        # as every other writer: an existing file (a collaborator's certificate, say) is kept unless --force
+        check_overwrite([Path(args.export)], args.force, hint="--force")
         out = {"exported": args.export, "fingerprint": signers.export_identity(args.export)}
         said = (f"wrote this installation's certificate to {one_line(args.export)} (fingerprint {out['fingerprint']}); "
                 "a collaborator trusts it with `tunesmith identity --trust FILE --name NAME`")  # fmt: skip

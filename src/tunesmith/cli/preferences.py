@@ -80,24 +80,24 @@ def run(args: argparse.Namespace) -> int:
         # the ensemble's figure is the one of the reward `tune --reward preferences` uses
         said = f"{'n/a' if acc is None else f'{acc:.3f}'}" + (
             f" (one model; the ensemble the reward uses: {ens:.3f})" if ens is not None else "")
-        print(f"fitted on {result['pairs']} pairs ({', '.join(result['raters']) or 'no raters'}); held-out pairwise "
-              f"accuracy {said} on {result.get('heldout_pairs')} pairs; rater agreement "
+        print(f"fitted on {_n(result['pairs'], 'pair')} ({', '.join(result['raters']) or 'no raters'}); held-out "
+              f"pairwise accuracy {said} on {_n(result.get('heldout_pairs'), 'pair')}; rater agreement "
               f"{'n/a' if agree is None else f'{agree:.3f}'}; saved {result['saved']}")  # fmt: skip
     elif args.action == "stats":
         store, agree = result["store"], result["agreement"]
-        print(f"the store holds {store['pairs']} pairs and {store['ratings']} star ratings"
+        print(f"the store holds {_n(store['pairs'], 'pair')} and {_n(store['ratings'], 'star rating')}"
               + (f"; raters: {', '.join(store['raters'])}" if store.get("raters") else "")
-              + (f"; agreement {agree['agreement']:.3f} on {agree.get('shared_pairs')} shared pairs"
+              + (f"; agreement {agree['agreement']:.3f} on {_n(agree.get('shared_pairs'), 'shared pair')}"
                  if agree.get("agreement") is not None else "; agreement n/a (no pair judged by two raters)"))  # fmt: skip
     elif args.action == "export":
-        print(f"exported {result['exported_pairs']} pairs to {result['file']}")
+        print(f"exported {_n(result['exported_pairs'], 'pair')} to {result['file']}")
     elif args.action == "dpo":
-        print(f"tuned model written to {args.out}: {result['pairs']} pairs, after tuning mean margin "
+        print(f"tuned model written to {args.out}: {_n(result['pairs'], 'pair')}, after tuning mean margin "
               f"{result['margin_after']:.4g}, ranked right {result['accuracy_after']:.3f}")  # fmt: skip
     elif args.action == "import":
         skipped = f", {result['skipped_duplicates']} already stored skipped" if result["skipped_duplicates"] else ""
-        print(f"imported {result['imported_pairs']} pairs{skipped} from {args.file}; the store holds "
-              f"{result['store']['pairs']} pairs, {result['store']['ratings']} star ratings")  # fmt: skip
+        print(f"imported {_n(result['imported_pairs'], 'pair')}{skipped} from {args.file}; the store holds "
+              f"{_n(result['store']['pairs'], 'pair')}, {_n(result['store']['ratings'], 'star rating')}")  # fmt: skip
     else:
         print(json.dumps(result, default=str))
     return 0
@@ -154,3 +154,8 @@ def _dpo(store, args: argparse.Namespace) -> dict:
     write_model_folder(args.out, model, tokenizer, inherited_info(info) | {"tuning": tuning}, base_info=info,
                        base_id=base_id, card=card)  # fmt: skip
     return {"out": args.out, **tuning}
+
+
+def _n(count, word: str) -> str:
+    """'1 pair', '2 pairs' ("the store holds 1 pairs" had been said); a count not known is said as is."""
+    return f"{count} {word}" + ("" if count == 1 else "s")

@@ -22,11 +22,17 @@ def run(args: argparse.Namespace) -> int:
     if not 1 <= args.stars <= 5:
         raise ValueError(f"--stars must be 1..5, got {args.stars}")
     with RatingsStore() as store:
-        tid = store.rate(args.take, args.stars, args.rater)
+        tid, before = store.rate_replacing(args.take, args.stars, args.rater)
         counts = store.counts()
     rater = args.rater or default_rater()
     if args.json:
-        print(json.dumps({"take": tid, "stars": args.stars, "rater": rater, "store": counts}))
+        print(json.dumps({"take": tid, "stars": args.stars, "rater": rater, "replaced_stars": before, "store": counts}))
     else:
-        print(f"rated {args.take} {args.stars} stars (rater {rater}, take {tid})")
+        # a second rating replaces the first (one rating per rater and take): said, not done silently
+        replaced = f"; replaced your earlier rating of {_stars(before)}" if before is not None else ""
+        print(f"rated {args.take} {_stars(args.stars)} (rater {rater}, take {tid}){replaced}")
     return 0
+
+
+def _stars(n: int) -> str:
+    return f"{n} star" + ("" if n == 1 else "s")

@@ -34,7 +34,7 @@ def load_piece(source: Piece | str | os.PathLike, *, tune: int = 1) -> Piece:
     from tunesmith.inputs import InputError, check_local_file, read_file
 
     if not Path(os.fspath(source)).is_dir():  # (a POP909 song folder is read by read_file)
-        check_local_file(source, max_bytes="MAX_COCREATE_FILE_BYTES")  # size limit before reading
+        check_local_file(source, max_bytes="MAX_COCREATE_FILE_BYTES", music=True)  # type, then size, before reading
     import warnings
 
     from tunesmith.inputs import sniff
@@ -55,15 +55,23 @@ def load_piece(source: Piece | str | os.PathLike, *, tune: int = 1) -> Piece:
     if not 1 <= tune <= len(pieces):
         raise ValueError(f"{source}: the file holds {len(pieces)} tune(s); tune {tune} does not exist")
     piece = pieces[tune - 1]
-    dropped = piece.meta.pop("notes_out_of_range", 0)
-    if dropped:  # the musician's notes are never changed: one left out would be
-        raise InputError(f"{source}: {dropped} note(s) lie outside MIDI's pitch range (C-1 to G9); move them "
-                         "into it")  # fmt: skip
+    _check_written_fields(piece, source)
+    # the musician's notes are never changed: one left out (outside MIDI's range) or moved by an octave
+    # (outside the range co-create writes in) would be
+    check_pitch_range(piece, source, dropped=piece.meta.pop("notes_out_of_range", 0),
+                      first_dropped=piece.meta.pop("note_out_of_range_first", None))  # fmt: skip
     if not piece.path:
         piece.path = os.fspath(source)
     if sniff(path) == "midi":
         _check_released(piece, path, source)
         _default_key_signature(piece)
+    if (piece.meta.get("key_estimated") or piece.meta.get("key_not_written")) and "key_signature_ignored" not in piece.meta:
+        # no key written (a MIDI file without a key signature, an ABC tune without K:): estimated from the
+        # notes as a key whose scale holds them (`estimate_key_in_scale`), the same for every format
+        from tunesmith.harmony import estimate_key_in_scale
+
+        piece.keys = [estimate_key_in_scale(piece)]
+        piece.meta["key_estimated"] = True
     _end_at_last_bar_line(piece)
     with limits.tighter(MAX_PIECE_NOTES=limits.limit("MAX_COCREATE_NOTES")):
         limits.check_piece(piece, max_bars="MAX_COCREATE_BARS")  # co-create's cost grows with the bars
@@ -82,9 +90,72 @@ def check_given_piece(piece: Piece) -> None:
     piece.validate()
     with limits.tighter(MAX_PIECE_NOTES=limits.limit("MAX_COCREATE_NOTES")):
         limits.check_piece(piece, max_bars="MAX_COCREATE_BARS")
+    check_pitch_range(piece, _where(piece))
 
 
 _NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+
+
+def _pitch_name(pitch: int) -> str:
+    """'C4' for 60, 'C-1' for 0 (scientific pitch notation, as MIDI numbers it)."""
+    return f"{_NAMES[pitch % 12]}{pitch // 12 - 1}"
+
+
+def _bar_number(piece: Piece, beat: float) -> int:
+    """The musician's number of the bar sounding at `beat` (1-based; a pickup is bar 0); bars past
+    the piece's last bar line are counted on at the meter's length."""
+    bars = piece.bars() or [0.0]
+    while bars[-1] + piece.time_signature.bar_length <= beat + _EPS:  # the note left out may end the piece
+        bars.append(bars[-1] + piece.time_signature.bar_length)
+    return bisect.bisect_right(bars, beat + _EPS) - (1 if piece.pickup_beats() else 0)
+
+
+def check_pitch_range(piece: Piece, where: Any, *, dropped: int = 0, first_dropped: Any = None) -> None:
+    """LimitError (one line naming the file, the count and the bar of the first) for pitched notes
+    outside PITCH_MIN..PITCH_MAX, and for `dropped` notes a reader left out as outside MIDI's range
+    (`first_dropped`: [beat, pitch] of the first of them).
+
+    Why the piano's A0..C8 (MIDI 21..108) and not MIDI's 0..127: it is the range the model's
+    vocabulary holds (`tokenizer.PITCH_MIN`, `PITCH_MAX`) and the one compose's --range must lie in.
+    A given note outside it is read by the model an octave or more away from where it sounds, and
+    the take's score could not be written: MusicXML's octaves are 0..9, so MIDI 0..11 had been
+    written as <octave>-1</octave>, which tunesmith's own reader (and MuseScore's) refuses."""
+    from tunesmith.limits import LimitError
+    from tunesmith.tokenizer import PITCH_MAX, PITCH_MIN
+
+    outside = sorted((n.onset, n.pitch) for t in piece.tracks if not t.is_drum for n in t.notes
+                     if not PITCH_MIN <= n.pitch <= PITCH_MAX)  # fmt: skip
+    if dropped:
+        at = ""
+        if first_dropped:
+            beat, pitch = first_dropped
+            at = f", the first ({_pitch_name(int(pitch))}) in bar {_bar_number(piece, float(beat))}"
+        raise LimitError(f"{where}: {dropped} note(s) lie outside MIDI's pitch range (C-1 to G9){at}; co-create "
+                         f"reads notes from {_pitch_name(PITCH_MIN)} to {_pitch_name(PITCH_MAX)} (MIDI {PITCH_MIN} to "
+                         f"{PITCH_MAX}): move them into it")  # fmt: skip
+    if outside:
+        beat, pitch = outside[0]
+        raise LimitError(f"{where}: {len(outside)} note(s) lie outside the range co-create writes in, "
+                         f"{_pitch_name(PITCH_MIN)} to {_pitch_name(PITCH_MAX)} (MIDI {PITCH_MIN} to {PITCH_MAX}), "
+                         f"the first ({_pitch_name(pitch)}) in bar {_bar_number(piece, beat)}; move them into it "
+                         "(an octave up or down)")  # fmt: skip
+
+
+def _check_written_fields(piece: Piece, source: Any) -> None:
+    """LimitError for what a file writes that co-create cannot go on from: an ABC K: field that names
+    no key (K:Xyz had been read as no key and the tune continued in G major, one sharp, though it
+    is plainly in C: the musician meant some key, and the take's key signature would be a guess), and
+    an ABC free meter (M:none: its bars had been re-barred as 4/4 without a word; co-create writes bars
+    of one meter, which the tune does not have). The corpus reads both tunes as before."""
+    from tunesmith.limits import LimitError
+
+    unread = piece.meta.get("key_field_unread")
+    if unread is not None:
+        raise LimitError(f"{source}: unknown key {unread!r} in its K: field; write one ABC knows, such as K:C, K:Am, "
+                         "K:Dmix, or K:none for none")  # fmt: skip
+    if piece.meta.get("meter_free") and not piece.time_signatures:
+        raise LimitError(f"{source}: free meter (M:none); co-create writes bars of one meter: give the tune an M: "
+                         "field such as M:4/4")  # fmt: skip
 # beats: notes that sound past the last bar line by at most this much, with nothing starting
 # there, are a release played late (a keyboard take's last chord let go after the bar line)
 RELEASE_SPILL = 0.5
@@ -101,11 +172,7 @@ def _check_released(piece: Piece, path: Path, source: Any) -> None:
     if not stuck:
         return
     beat, pitch = stuck[0]
-    bars = piece.bars() or [0.0]
-    while bars[-1] + piece.time_signature.bar_length <= beat + _EPS:  # the note left out may end the piece
-        bars.append(bars[-1] + piece.time_signature.bar_length)
-    bar = bisect.bisect_right(bars, beat + _EPS) - (1 if piece.pickup_beats() else 0)  # a pickup is bar 0
-    which = f"{_NAMES[pitch % 12]}{pitch // 12 - 1} in bar {bar}"
+    which = f"{_pitch_name(pitch)} in bar {_bar_number(piece, beat)}"
     said = f"a note is never released ({which})" if len(stuck) == 1 else \
         f"{len(stuck)} notes are never released (the first: {which})"  # fmt: skip
     raise InputError(f"{source}: {said}: a note-on with no note-off, which cannot be read as a note; end it "
@@ -226,7 +293,8 @@ def _key_of(
     if key is None:
         from tunesmith import harmony
 
-        k = (_key_over(piece, *span) if span is not None else None) or piece.key or harmony.estimate_key(piece)
+        # no key written: estimated from the notes, a key whose scale holds them (`estimate_key_in_scale`)
+        k = (_key_over(piece, *span) if span is not None else None) or piece.key or harmony.estimate_key_in_scale(piece)
         tonic, default_mode = k.tonic, k.mode
     else:
         tonic, default_mode = key, "major"

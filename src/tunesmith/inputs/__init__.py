@@ -31,9 +31,12 @@ def refuse_url(path: str | os.PathLike) -> str:
     return text
 
 
-def check_local_file(path: str | os.PathLike, *, min_bytes: int = 1, max_bytes: str = "MAX_FILE_BYTES") -> Path:
+def check_local_file(
+    path: str | os.PathLike, *, min_bytes: int = 1, max_bytes: str = "MAX_FILE_BYTES", music: bool = False
+) -> Path:
     """The path as a Path, after refusing URLs, missing, unreadable, directory and empty files,
-    and files over the size limit `max_bytes` (a name in `tunesmith.limits`), before reading."""
+    (`music`) a file of no type tunesmith reads, and files over the size limit `max_bytes` (a name
+    in `tunesmith.limits`), before reading."""
     text = refuse_url(path)
     p = Path(text)
     try:
@@ -56,6 +59,11 @@ def check_local_file(path: str | os.PathLike, *, min_bytes: int = 1, max_bytes: 
         raise InputError(f"{p}: cannot be read ({e.strerror or e})") from e
     if size < min_bytes:
         raise InputError(f"{p}: file is empty")
+    if music and kind_of(p) is None:
+        # the type before the size: a 5.8 MB WAV given to harmonize had been "file too large", as if a
+        # smaller one would do
+        raise InputError(f"{p}: unsupported file type {p.suffix.lower() or '(no extension)'!r} and content not "
+                         f"recognised; known: {', '.join(sorted(READERS))}")  # fmt: skip
     from ..limits import check_file_size
 
     check_file_size(p, size, max_bytes)
@@ -168,6 +176,16 @@ _KIND_OF_EXT = {
 }
 
 
+def kind_of(p: Path) -> str | None:
+    """The reader a file goes to: its extension's, unless its content is clearly another format (a
+    MIDI file named .abc); None for a file tunesmith does not read."""
+    kind = _KIND_OF_EXT.get(p.suffix.lower())
+    sniffed = sniff(p)
+    if sniffed is not None and sniffed != kind and not (kind == "musicxml" and sniffed == "mxl"):
+        kind = sniffed
+    return kind
+
+
 def read_file(path: str | os.PathLike, **kw: object) -> list[Piece]:
     """Read any supported file into pieces. The extension picks the reader; when the content
     is clearly another format (a MIDI file named .abc) the content wins; a POP909 song folder
@@ -178,15 +196,8 @@ def read_file(path: str | os.PathLike, **kw: object) -> list[Piece]:
         from .pop909 import read_pop909_song
 
         return read_pop909_song(folder, **kw)  # type: ignore[arg-type]
-    p = check_local_file(path)
-    ext = p.suffix.lower()
-    sniffed = sniff(p)
-    kind = _KIND_OF_EXT.get(ext)
-    if sniffed is not None and sniffed != kind and not (kind == "musicxml" and sniffed == "mxl"):
-        kind = sniffed
-    if kind is None:
-        known = ", ".join(sorted(READERS))
-        raise InputError(f"{p}: unsupported file type {ext or '(no extension)'!r} and content not recognised; known: {known}")
+    p = check_local_file(path, music=True)  # (a file of no type tunesmith reads is refused there)
+    kind = kind_of(p)
     try:
         pieces = _reader_for(kind)(p, **kw)
         from ..limits import clip_names

@@ -107,7 +107,8 @@ def _spelling_of(name: str) -> str | None:
 
 
 def _midi_of(name: str) -> int:
-    """MIDI number of a music21 pitch name such as 'C#5', 'B-3', 'E--4'."""
+    """MIDI number of a music21 pitch name such as 'C#5', 'B-3', 'E--4' (an octave of 0 or more:
+    for a lower one see `_pitch_of`)."""
     i = 1
     alter = 0
     while i < len(name) and name[i] in "#-~`n":
@@ -115,6 +116,28 @@ def _midi_of(name: str) -> int:
         i += 1
     octave = int(name[i:]) if i < len(name) else 4
     return 12 * (octave + 1) + _LETTER_PC[name[0].upper()] + alter
+
+
+_PITCH_LETTER = re.compile(r"[A-Ga-g]")
+
+
+def _pitch_of(tok) -> tuple[int, str | None]:
+    """(MIDI number, written spelling: `_spelling_of`) of an ABC note token. The octave is counted
+    from the note as written (its letter's case, its commas and apostrophes, as music21 counts it),
+    not read back from music21's name: that writes octave -1 as "C-1", which reads as C-flat in
+    octave 1, so C,,,,, (MIDI 0) had been read as 23 and C,,,,,, (-12) as 35, kept as notes the
+    file never had."""
+    name = tok.pitchName
+    _, text = tok._splitChordSymbols(tok.src or "")
+    if len(text) > 1 and text[0] in "uT":  # (bowing and trill marks music21 skips before the letter)
+        text = text[1:]
+    letter = _PITCH_LETTER.search(text.replace("T", ""))
+    octave = (5 if letter and letter.group(0).islower() else 4) - text.count(",") + text.count("'")
+    if letter is None or not name.endswith(str(octave)) or name[0].upper() != letter.group(0).upper():
+        return _midi_of(name), _spelling_of(name)  # a name music21 made some other way: as it says
+    accidentals = name[1 : len(name) - len(str(octave))]
+    alter = accidentals.count("#") - accidentals.count("-")
+    return 12 * (octave + 1) + _LETTER_PC[name[0].upper()] + alter, _spelling_of(name[0] + accidentals + "4")
 
 
 _DOUBLE_REPEAT = re.compile(r"(?<=[^|:\s])::(?=[^|:]|$)")
@@ -353,6 +376,7 @@ def _walk(tokens: list, piece: Piece, track: Track, *, first_voice: bool) -> flo
     unparsed = 0
     seen_key = False
     marks: list[tuple[Fraction, int]] = []
+    out_of_range: set[tuple[int, int]] = set()
     for tok in tokens:
         if isinstance(tok, Mark):
             marks.append((t, tok.key))
@@ -365,6 +389,10 @@ def _walk(tokens: list, piece: Piece, track: Track, *, first_voice: bool) -> flo
                 params = tok.getTimeSignatureParameters()
                 if params is not None:
                     piece.time_signatures.append(TimeSignature(float(t), int(params[0]), int(params[1])))
+                elif str(tok.data).split("%")[0].strip().lower() == "none":
+                    # free meter (ABC 2.1, 3.1.6): no time signature; co-create refuses it (`meta`) rather
+                    # than re-bar the tune in 4/4
+                    piece.meta["meter_free"] = True
             elif tok.isKey():
                 try:
                     sharps, mode = tok.getKeySignatureParameters()
@@ -419,21 +447,25 @@ def _walk(tokens: list, piece: Piece, track: Track, *, first_voice: bool) -> flo
         if first_voice and "tenuto" in tok.articulations:  # a fermata (`_fermatas_marked`) over a note
             piece.fermatas.append(float(t))
         if isinstance(tok, af.ABCChord):
-            names = [s.pitchName for s in tok.subTokens if isinstance(s, af.ABCNote) and s.pitchName]
+            pitches = [_pitch_of(s) for s in tok.subTokens if isinstance(s, af.ABCNote) and s.pitchName]
         else:
-            names = [tok.pitchName] if tok.pitchName else []
+            pitches = [_pitch_of(tok)] if tok.pitchName else []
         new_tied: dict[int, Note] = {}
-        for name in names:
-            midi = _midi_of(name)
-            if not 0 <= midi <= 127:  # left out, and counted: co-create refuses such a file (`meta`)
-                piece.meta["notes_out_of_range"] = piece.meta.get("notes_out_of_range", 0) + 1
+        for k, (midi, spelling) in enumerate(pitches):
+            if not 0 <= midi <= 127:  # left out, and counted: co-create refuses such a file (`meta`), naming
+                # the first one's place (`cocreate.inputs.load_piece`); a note inside a repeat is counted
+                # once, as written (the expanded tokens are the same objects each pass)
+                if (id(tok), k) not in out_of_range:
+                    out_of_range.add((id(tok), k))
+                    piece.meta["notes_out_of_range"] = piece.meta.get("notes_out_of_range", 0) + 1
+                piece.meta.setdefault("note_out_of_range_first", [float(t), midi])
                 continue
             prev = tied.get(midi)
             if prev is not None and tok.tie in ("stop", "continue") and abs(prev.onset + prev.duration - float(t)) < 1e-6:
                 prev.duration += float(ql)
                 n = prev
             else:
-                n = Note(midi, float(t), float(ql), spelling=_spelling_of(name))
+                n = Note(midi, float(t), float(ql), spelling=spelling)
                 track.notes.append(n)
             if tok.tie in ("start", "continue"):
                 new_tied[midi] = n

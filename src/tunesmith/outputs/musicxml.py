@@ -60,6 +60,9 @@ def folds_repeats(piece: Piece) -> bool:
     return "cocreate" not in piece.meta
 
 
+LOWEST_WRITTEN = 12  # C0: MusicXML's <octave> 0
+
+
 def musicxml_bytes(piece: Piece, repeats: bool = False) -> bytes:
     """The piece as MusicXML. A piece whose timing notation cannot write (notes a 2048th long,
     from a MIDI file of odd resolution) is written again on a grid of 32nd-note triplets; if
@@ -75,6 +78,14 @@ def musicxml_and_repeats(piece: Piece, repeats: bool = False) -> tuple[bytes, li
 
     from tunesmith.performance import notated
 
+    # MusicXML's octaves are 0..9: a note below C0 (MIDI 12) would be written <octave>-1</octave>, which
+    # tunesmith's reader refuses, so no score is written that could not be read back (co-create refuses
+    # such notes on input: `cocreate.inputs.check_pitch_range`)
+    low = min((n.pitch for t in piece.tracks if not t.is_drum for n in t.notes), default=LOWEST_WRITTEN)
+    if low < LOWEST_WRITTEN:
+        where = piece.path or piece.title or piece.piece_id or "the piece"
+        raise ValueError(f"{where}: cannot be written as MusicXML: a note of MIDI pitch {low} lies below C0 "
+                         f"(MIDI {LOWEST_WRITTEN}), the lowest octave MusicXML writes")  # fmt: skip
     # a played piece as its score writes it, once: its divisions and its notes come from the same
     # notated times (`to_music21` leaves a piece already notated as it is)
     written = notated(piece)

@@ -10,7 +10,7 @@ keys are:
     tunesmith identity                                 # this installation's signer (fingerprint)
     tunesmith identity --export me.pem                 # its certificate, for a collaborator
     tunesmith identity --trust ana.pem --name "Ana"    # trust a collaborator's certificate
-    tunesmith identity --list / --untrust FINGERPRINT
+    tunesmith identity --untrust FINGERPRINT          # no longer (plain `tunesmith identity` lists them)
 
 The export holds the signing certificate chain only, never a key. The trusted certificates live in
 `TRUST_FILE` beside this installation's own identity (`$TUNESMITH_HOME/content_credentials/`).
@@ -106,7 +106,7 @@ def read_certificate(path: str | os.PathLike) -> tuple[str, str]:
 def trusted_signers(folder: str | os.PathLike | None = None) -> dict[str, dict[str, Any]]:
     """{fingerprint: {"name", "added", "certificate"}} of the collaborators this installation
     trusts; {} where none is. A damaged trust file trusts no one (`check` counts the notes) and
-    `tunesmith identity --list` says so (`load_trust_file`)."""
+    plain `tunesmith identity` says so (`load_trust_file`)."""
     try:
         return load_trust_file(folder)
     except ValueError:
@@ -161,12 +161,12 @@ def untrust_signer(prefix: str, folder: str | os.PathLike | None = None) -> dict
     {"fingerprint", "name"}; ValueError where none or several match."""
     prefix = prefix.strip().lower()
     if len(prefix) < 8:
-        raise ValueError(f"{prefix!r}: give 8 hex digits of the fingerprint at least (`tunesmith identity --list`)")
+        raise ValueError(f"{prefix!r}: give 8 hex digits of the fingerprint at least (`tunesmith identity` lists them)")
     signers = load_trust_file(folder)
     found = [fp for fp in signers if fp.startswith(prefix)]
     if len(found) != 1:
         raise ValueError(f"{prefix}: {'no trusted signer' if not found else f'{len(found)} trusted signers'} "
-                         "with that fingerprint (`tunesmith identity --list`)")  # fmt: skip
+                         "with that fingerprint (`tunesmith identity` lists them)")  # fmt: skip
     gone = signers.pop(found[0])
     _write_trust_file(signers, folder)
     return {"fingerprint": found[0], "name": gone["name"]}

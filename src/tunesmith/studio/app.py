@@ -7,7 +7,7 @@ Every request must
 - carry the server's token: `Authorization: token T` (or `Bearer T`), `X-Tunesmith-Token: T`, or
   `?token=T`; GET requests may use the cookie the page gets when opened with ?token= (401);
 - come from an allowed Origin when it names one (403), and stay within the body limits: an upload
-  at most `limits.MAX_COCREATE_FILE_BYTES` (4 MB) and one file, any other body 256 kB (413).
+  at most `limits.MAX_COCREATE_FILE_BYTES` (4 MiB) and one file, any other body 256 KiB (413).
 Errors are JSON: `{"error": "one line", "status": 4xx}`. The OpenAPI schema is at
 /api/openapi.json; no page or asset comes from the internet.
 """
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import math
 import re
 import secrets
 from http.cookies import SimpleCookie
@@ -27,7 +28,7 @@ from fastapi import Body, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
 from tunesmith.studio.engine import ALT_ID, EXPORTS, PIECE_ID, TAKE_ID, UPLOAD_SUFFIXES, Engine
@@ -38,6 +39,16 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 MAX_JSON_BODY = 256 * 1024
 MULTIPART_OVERHEAD = 64 * 1024
 SAFE_METHODS = ("GET", "HEAD")
+
+
+def mib(n: float) -> str:
+    """A size in the binary units the limits are set in and the README says ("4 MiB", "256 KiB"): the
+    upload limit of 4 MiB had been said as "4.2 MB" beside the README's "4 MB". Rounded up (to a tenth
+    of a MiB, or a KiB below 1 MiB), so that a size over a limit is never said as the limit itself."""
+    if n < 1024 * 1024:
+        return f"{math.ceil(n / 1024):,} KiB"
+    tenths = math.ceil(n * 10 / (1024 * 1024))
+    return f"{tenths // 10:,} MiB" if tenths % 10 == 0 else f"{tenths / 10:,.1f} MiB"
 
 
 def cookie_name(port: int | None) -> str:
@@ -113,8 +124,8 @@ class Guard:
         upload = path.endswith("/upload")
         cap = self.max_upload + MULTIPART_OVERHEAD if upload else MAX_JSON_BODY
         # an upload's limit as the musician knows it: the file's, not the request's with its multipart overhead
-        over = (f"over the limit of {self.max_upload / 1e6:.1f} MB a file" if upload
-                else f"over the limit of {cap / 1e6:.1f} MB")  # fmt: skip
+        over = (f"over the limit of {mib(self.max_upload)} a file" if upload
+                else f"over the limit of {mib(cap)}")  # fmt: skip
         length = headers.get("content-length")
         if length is not None:
             try:
@@ -123,7 +134,7 @@ class Guard:
                 return await _send_json(send, 400, "bad Content-Length")
             if declared > cap:
                 what = "the upload" if upload else "the request"
-                return await _send_json(send, 413, f"{what} ({declared / 1e6:.1f} MB) is {over}")
+                return await _send_json(send, 413, f"{what} ({mib(declared)}) is {over}")
         seen = 0
 
         async def counted_receive():
@@ -165,8 +176,17 @@ async def _send_json(send, status: int, message: str) -> None:
 
 
 # ---------------------------------------------------------------------- request bodies
-Style = Literal["folk", "chorale", "pop", "jazz"]
-Part = Literal["melody", "chords", "soprano", "alto", "tenor", "bass"]
+def _any_case(value: Any) -> Any:
+    """A word of a fixed set, read in any case, as the CLI reads it (`--style Folk`, `--cadence Home`):
+    {"style": "Folk"} had been refused with 422."""
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+StyleName = Literal["folk", "chorale", "pop", "jazz"]
+Style = Annotated[StyleName, BeforeValidator(_any_case)]
+Part = Annotated[Literal["melody", "chords", "soprano", "alto", "tenor", "bass"], BeforeValidator(_any_case)]
+Cadence = Annotated[Literal["tonic", "home", "free"], BeforeValidator(_any_case)]
+Dance = Annotated[Literal["reel", "jig", "hornpipe", "slip-jig", "waltz"], BeforeValidator(_any_case)]
 
 
 class _Strict(BaseModel):
@@ -192,8 +212,8 @@ class ComposeControls(Sampling):
     chords: str | None = Field(None, max_length=2000, description="one chord symbol per bar, cycling: 'Dm7 G7 Cmaj7'; "
                                   "a bar of two between bar lines: 'Dm7 G7 | Cmaj7'")
     form: str | None = Field(None, max_length=32, description="'AABB', 'AABA', '' (through-composed); None: the style's")
-    cadence: Literal["tonic", "home", "free"] | None = None
-    dance: Literal["reel", "jig", "hornpipe", "slip-jig", "waltz"] | None = Field(
+    cadence: Cadence | None = None
+    dance: Dance | None = Field(
         None, description="a folk dance: its meter and its tunes' note lengths (folk only; None: none)")
     pickup: float | None = Field(None, ge=0.0, lt=16.0, description="quarter-note beats before the first bar line "
                                  "(0: none; None: drawn as the style's tunes start)")  # fmt: skip
@@ -225,7 +245,7 @@ class Continue(Sampling):
     bars: int = Field(4, ge=1, le=64)
     n: int = Field(3, ge=1, le=8)
     take: str | None = None
-    cadence: Literal["tonic", "home", "free"] | None = Field(None, description="end as the style's pieces end, mostly on the tonic (tonic), always on the tonic (home) or anywhere (free); None: the style's default")
+    cadence: Cadence | None = Field(None, description="end as the style's pieces end, mostly on the tonic (tonic), always on the tonic (home) or anywhere (free); None: the style's default")
     reprise: int | None = Field(None, ge=0, le=63, description="begin by restating the piece's first N full bars (A A'; None: the style's default)")
     chords: str | None = Field(None, max_length=2000, description="the new bars' chord symbols, one per bar, cycling "
                                "('Dm7 G7 | C': a bar of two between bar lines), "
@@ -343,7 +363,7 @@ def create_app(engine: Engine, *, token: str | None = None, allowed_hosts: list[
 
     @api.exception_handler(NotFound)
     async def _nf(request: Request, exc: NotFound):
-        return err(404, str(exc).strip("'\""))
+        return err(404, str(exc))  # (stripping quotes had cut the closing one off "no take 't-x'")
 
     @api.exception_handler(Conflict)
     async def _conflict(request: Request, exc: Conflict):
@@ -394,7 +414,7 @@ def create_app(engine: Engine, *, token: str | None = None, allowed_hosts: list[
         summary="Start a piece from a MIDI, MusicXML, ABC or kern file (multipart field `file`; optional `style`, `title`)",
         openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
             "type": "object", "required": ["file"], "properties": {
-                "file": {"type": "string", "format": "binary"}, "style": {"type": "string", "enum": list(Style.__args__)},
+                "file": {"type": "string", "format": "binary"}, "style": {"type": "string", "enum": list(StyleName.__args__)},
                 "title": {"type": "string", "maxLength": 120}}}}}}},
     )  # fmt: skip
     async def upload(request: Request) -> dict:
@@ -420,12 +440,13 @@ def create_app(engine: Engine, *, token: str | None = None, allowed_hosts: list[
             name, suffix = upload_name(f.filename)
             data = await f.read(max_upload + 1)
             if len(data) > max_upload:
-                raise BodyTooLarge(413, f"{name}: {len(data)}+ bytes is over the upload limit of {max_upload} bytes")
+                raise BodyTooLarge(413, f"{name}: {len(data):,}+ bytes is over the upload limit of {mib(max_upload)}")
             if not data:
                 raise ValueError(f"{name}: the file is empty")
             style = form.get("style") or None
-            if style is not None and style.lower() not in Style.__args__:
-                raise ValueError(f"unknown style {style!r}; one of {', '.join(Style.__args__)}")
+            if style is not None and _any_case(style) not in StyleName.__args__:
+                raise ValueError(f"unknown style {style!r}; one of {', '.join(StyleName.__args__)}")
+            style = _any_case(style)
             title = _clean_title(form.get("title"))
         finally:
             await form.close()

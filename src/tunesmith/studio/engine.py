@@ -380,7 +380,7 @@ class Engine:
 
             files = self.base_files(tid)
             with self._ratings, RatingsStore(self.home / "ratings.db") as rs:
-                out["ratings_take_id"] = rs.rate(files["json"], stars, rater=rater)
+                out["ratings_take_id"], out["replaced_stars"] = rs.rate_replacing(files["json"], stars, rater=rater)
             out["ratings_store"] = RATINGS_STORE_NAME
         self.store.add_judgement("stars", rater, tid, stars=stars)
         return out

@@ -206,7 +206,9 @@ function stopAll() {
 }
 
 const counted = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`; // "1 bar", "1 note", not "1 bars"
-const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
+// in MiB, as the limits are set and the server says them (`app.mib`: 4 MiB, not "4.2 MB"), rounded up
+// to a tenth so that a file over the limit is never said to be the limit's size
+const mb = (n) => { const t = Math.ceil((n * 10) / 1048576); return `${t % 10 ? (t / 10).toFixed(1) : t / 10} MiB`; };
 const fmt = (t) => `${Math.floor(t / 60)}:${String(Math.floor(t % 60)).padStart(2, "0")}`;
 
 // ------------------------------------------------------------------ pieces
