@@ -835,6 +835,33 @@ def test_an_inpainted_passage_enters_from_the_kept_music_without_an_awkward_leap
     assert checked >= 8
 
 
+def test_a_melody_with_repeats_split_bars_is_harmonized_one_note_at_a_time_per_voice(model, tok):
+    """A chorale melody read with its repeats played (a pickup, four bars, the last of 3 beats, and
+    the repeat's 1-beat pickup bar, twice) had its harmonization sing two notes at once in a lower
+    voice at each seam: a note held past the 1-beat bar's end sounded on under the next bar's note
+    (a chorale director's Passion Chorale, bars 6 and 11). Every voice is one line, and every note
+    ends by the piece's end."""
+    soprano = [(0.0, 1.0, 67)]
+    bars = [0.0]
+    t = 1.0
+    for _ in range(2):
+        for length in (4.0, 4.0, 4.0, 3.0, 1.0):
+            bars.append(t)
+            for k in range(int(length)):
+                soprano.append((t + k, 1.0, (69, 71, 72, 74, 72, 71, 69, 67)[(len(soprano) + k) % 8]))
+            t += length
+    piece = Piece(piece_id="rep", work_id="rep", style="chorale", path="rep.musicxml",
+                  tracks=[Track("Soprano", "soprano", 52, notes=[Note(p, on, d) for on, d, p in soprano])],
+                  keys=[KeySignature(0.0, "G", "major")], time_signatures=[TimeSignature(0.0, 4, 4)],
+                  tempos=[Tempo(0.0, 72.0)], bar_onsets=bars, end=t)  # fmt: skip
+    for seed in range(4):
+        (take,) = cocreate.harmonize(model, tok, piece, style="chorale", seed=seed)
+        for track in take.piece.tracks:
+            notes = sorted(track.notes, key=lambda n: n.onset)
+            assert all(b.onset >= a.onset + a.duration - 1e-9 for a, b in zip(notes, notes[1:])), (seed, track.name)
+            assert all(n.onset + n.duration <= t + 1e-9 for n in notes)
+
+
 def test_harmonized_alto_and_tenor_do_not_hug(monkeypatch):
     """Alto and tenor had sung in unison at 7.2 of 100 onsets of harmonized chorales, Bach's at
     2.6 (a musician: "the alto and tenor hug A3 and D3 throughout"); the lower voices now lose

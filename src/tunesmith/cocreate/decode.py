@@ -329,7 +329,7 @@ def _generate_region(
             onset = grid.starts[g] + (pos - (grid.pickup if g == 0 else 0)) / TICKS_PER_BEAT
             if onset < -_EPS or onset >= grid.end_of(g) - _EPS or onset >= t1 - _EPS:
                 continue
-            duration = min(dur / TICKS_PER_BEAT, t1 - onset)
+            duration = min(_beat_at(grid, g, pos + dur) - onset, t1 - onset)
             res.notes.setdefault(voices[vi], []).append(Note(pitch, max(0.0, onset), duration))
         for bar, pos, root, quality, bass in auto.new_chords:
             g = c0 + bar
@@ -339,6 +339,20 @@ def _generate_region(
             res.chords.append(ChordSymbol(max(0.0, onset), join_figure(root, quality, bass)))
         results.append(res)
     return results
+
+
+def _beat_at(grid: _Grid, g: int, tick: int) -> float:
+    """The time (beats) of `tick`, counted as the automaton counts it from bar g's line (every bar
+    `grid.L` ticks, bar 0 from before its pickup), on the real bars: a tick past a short bar's end
+    (a repeat's split bar, 3 + 1 beats) is its bar line. A note the automaton held past a one-beat
+    bar's end had been given its whole length, and sounded on under the next bar's note in the
+    same voice: a chorale harmonized over a melody with repeats sang two notes at once in the alto,
+    tenor and bass at each seam (a chorale director's Passion Chorale, bars 6 and 11)."""
+    while tick > grid.L and g + 1 < grid.n:
+        tick -= grid.L
+        g += 1
+    at = grid.starts[g] + (tick - (grid.pickup if g == 0 else 0)) / TICKS_PER_BEAT
+    return min(at, grid.end_of(g))
 
 
 def _step_all(decoder, ids: list[int]) -> np.ndarray:

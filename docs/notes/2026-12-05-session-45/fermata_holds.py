@@ -1,0 +1,57 @@
+"""Under a chorale's fermatas (the chorale director's 3/4 finding): the share of soprano fermata
+notes under which a lower voice strikes a new note, and the share of fermata chords whose lower
+voices were not struck with the soprano (held over from before), for composed chorales in a meter
+(seeds 0..N-1, keys alternating), against Bach's chorales in that meter (the valid split).
+
+    python docs/notes/2026-12-05-session-45/fermata_holds.py N [--meter 3/4] [--split valid]"""
+
+from __future__ import annotations
+
+import sys
+
+import tunesmith
+from tunesmith.corpus.store import load_corpus
+
+
+def fermata_counts(piece) -> tuple[int, int, int]:
+    """(fermatas, with a lower voice moving under the soprano's note, with a lower voice held over
+    into it) over the piece's fermatas before its last bar."""
+    sop = sorted(piece.tracks[0].notes, key=lambda n: n.onset)
+    last_bar = piece.bars()[-1]
+    n = moving = held = 0
+    for f in piece.fermatas:
+        if f >= last_bar - 1e-6:
+            continue
+        note = next((x for x in sop if abs(x.onset - f) < 1e-6), None)
+        if note is None:
+            continue
+        end = note.onset + note.duration
+        n += 1
+        lower = [x for t in piece.tracks[1:] for x in t.notes]
+        moving += any(f + 1e-6 < x.onset < end - 1e-6 for x in lower)
+        held += any(x.onset < f - 1e-6 < f + 1e-6 < x.onset + x.duration for x in lower)
+    return n, moving, held
+
+
+def main():
+    n = int(sys.argv[1])
+    meter = sys.argv[sys.argv.index("--meter") + 1] if "--meter" in sys.argv else "3/4"
+    split = sys.argv[sys.argv.index("--split") + 1] if "--split" in sys.argv else "valid"
+    model = tunesmith.load_model("default")
+    rows = {"Bach": [0, 0, 0], "composed": [0, 0, 0]}
+    for p in load_corpus().filter(split=split, style="chorale"):
+        ts = p.time_signature
+        if f"{ts.numerator}/{ts.denominator}" == meter and len(p.tracks) == 4:
+            rows["Bach"] = [a + b for a, b in zip(rows["Bach"], fermata_counts(p))]
+    keys = ["F", "g minor", "D", "a minor", "Bb", "e minor"]
+    for seed in range(n):
+        take = tunesmith.compose("chorale", key=keys[seed % len(keys)], meter=meter, bars=12, seed=seed, model=model,
+                                 check=False)  # fmt: skip
+        rows["composed"] = [a + b for a, b in zip(rows["composed"], fermata_counts(take.piece))]
+    for name, (k, moving, held) in rows.items():
+        print(f"{meter} {name:8s} {k:4d} fermatas: a lower voice moves under it {moving / max(k, 1):.3f}, "
+              f"a lower voice held over into it {held / max(k, 1):.3f}")
+
+
+if __name__ == "__main__":
+    main()
