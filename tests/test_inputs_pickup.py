@@ -64,6 +64,26 @@ def test_pickup_hint_speaks_for_shifted_notes_only():
     assert pickup_hint(bare(lead_sheet(12, (6, 8)))) is None
 
 
+def test_pickup_hint_speaks_for_a_waltz_whose_bars_read_a_beat_early():
+    """A 3/4 waltz with a one-beat pickup, written without padding: read from tick 0, its half notes
+    all stand on beat 2 and its last note too, on a beat but not the downbeat. The hint had kept
+    silent (a first-day user's waltz): a tune's last note stands on the downbeat (or a bar's
+    middle), and the shift puts it there. On the valid split's folk tunes with a known pickup the
+    hint now names it for 399 of 759 (220 before), false hints 10 of 337 (8)
+    (scripts/pickup_hint_report.py)."""
+    waltz = air_with_pickup(8)
+    notes, t = [Note(62, 0.0, 1.0)], 1.0
+    for b in range(7):
+        for p, d in ((67 + 2 * (b % 3), 2.0), (71, 1.0)):
+            notes.append(Note(p, t, d))
+            t += d
+    notes.append(Note(67, t, 2.0))
+    waltz.tracks[0].notes = notes
+    waltz.time_signatures = [TimeSignature(0.0, 3, 4)]
+    waltz.end = t + 2.0
+    assert pickup_hint(bare(waltz)) == 1.0
+
+
 def _raw_midi(piece, path: Path, velocity=None) -> Path:
     """A MIDI file as a program that does not pad a pickup writes it: the time signature and the
     notes from tick 0, no markers; `velocity(note)` each note's velocity (default 80)."""

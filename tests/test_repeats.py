@@ -245,7 +245,10 @@ def test_a_composed_take_records_its_sections_and_a_contrasting_strain_its_own()
     given = _lead([*A, *A], [*CH_A, *CH_A])
     given.meta["sections"] = [[0, 4, "A"], [4, 8, "A"]]
     more = ts.continue_(given, bars=8, style="folk", seed=1, contrast=True)
-    assert more.piece.meta["sections"] == [[0, 4, "A"], [4, 8, "A"], [8, 16, "B"]]
+    # a 4-bar strain played twice, 8 new bars: the contrasting strain is played twice too (A A B B)
+    assert more.piece.meta["sections"] == [[0, 4, "A"], [4, 8, "A"], [8, 12, "B"], [12, 16, "B"]]
+    once = ts.continue_(given, bars=4, style="folk", seed=1, contrast=True)
+    assert once.piece.meta["sections"] == [[0, 4, "A"], [4, 8, "A"], [8, 12, "B"]]
 
 
 def test_a_bar_range_outside_a_score_with_repeats_is_said_as_played(tmp_path):

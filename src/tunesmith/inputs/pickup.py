@@ -122,8 +122,9 @@ def pickup_hint(piece: Piece) -> float | None:
     if best is None or metric_fit(piece, best) < as_read + HINT_MARGIN:
         return None
     last = melody.notes[-1]
-    # a tune closes on a strong beat: trust the bars as read where they put its last note on one,
-    # and speak only where the shift does
-    if _weight(last.onset, ts) >= 2.0 or _weight(last.onset - best, ts) < 2.0:
+    # a tune closes on a strong beat, the downbeat or a bar's middle: trust the bars as read where
+    # they put its last note on one, and speak only where the shift does (a waltz read a beat early
+    # closes on beat 2, a beat but no strong one: the hint had kept silent)
+    if _weight(last.onset, ts) >= 3.0 or _weight(last.onset - best, ts) < 3.0:
         return None
     return round(best, 6)  # bar lines at `best` + whole bars: the notes before the first are the pickup
