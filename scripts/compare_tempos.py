@@ -12,9 +12,9 @@ from collections import Counter
 
 from tunesmith.corpus import load_corpus
 from tunesmith.evaluation.musicality import MusicalityConfig, c2st_accuracy, measure, real_pieces, request_for
-from tunesmith.harmonizer import harmonize_takes
 from tunesmith.pretrained import load
 from tunesmith.sampling import generate
+from tunesmith.sampling.decode import finish_composed_takes
 
 style, tempo = sys.argv[1], float(sys.argv[2])
 n = int(sys.argv[3]) if len(sys.argv) > 3 else 77
@@ -29,7 +29,7 @@ def compose(tempo_override):
         if tempo_override:
             req = dataclasses.replace(req, tempo=tempo_override)
         got = generate(model, tok, req, n=1)
-        harmonize_takes(got, req, model)
+        finish_composed_takes(got, req, model)
         out.append(got[0].piece)
     return out
 def trip(ps):

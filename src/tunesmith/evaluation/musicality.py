@@ -162,14 +162,14 @@ def compose_like(
     """One take per real piece under its header; `overrides` go into every ComposeRequest
     (e.g. form="", cadence="free": the first-generation composer's behaviour). `requests`: a
     list that receives the request of every take (to check the controls afterwards)."""
-    from tunesmith.harmonizer import harmonize_takes
     from tunesmith.sampling import generate
+    from tunesmith.sampling.decode import finish_composed_takes
 
     takes = []
     for i, p in enumerate(reals):
         req = request_for(p, style, config.max_bars, config.seed * 100_003 + i, **overrides)
         got = generate(system_model, tokenizer, req, n=1, temperature=config.temperature, top_p=config.top_p)
-        harmonize_takes(got, req, system_model)  # the chords a user gets (the request's or the style's default)
+        finish_composed_takes(got, req, system_model)  # as a user gets them: the chords, the chorale voices
         takes.append(got[0].piece)
         if requests is not None:
             requests.append(req)

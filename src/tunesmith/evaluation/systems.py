@@ -106,12 +106,12 @@ class TunesmithSystem(System):
         self.info.setdefault("training", _tunesmith_training(info))
 
     def compose(self, request: Any, n: int, seed: int) -> list[Piece]:
-        from tunesmith.harmonizer import harmonize_takes
         from tunesmith.sampling import generate
+        from tunesmith.sampling.decode import finish_composed_takes
 
         t0 = time.perf_counter()
         takes = generate(self.model, self.tokenizer, request, n=n, seed=seed)
-        harmonize_takes(takes, request, self.model)  # the chords a user of `compose` gets
+        finish_composed_takes(takes, request, self.model)  # the takes a user of `compose` gets
         self.compose_seconds += time.perf_counter() - t0
         self.composed += len(takes)
         return [t.piece for t in takes]

@@ -29,7 +29,7 @@ from tunesmith.sampling.feedback import (
 )
 from tunesmith.sampling.request import NO_CHORD, ComposeRequest, Take, bar_chord_ticks, header_mode
 from tunesmith.sampling.tables import _Tables, compose_tables
-from tunesmith.score import ChordSymbol, KeySignature, Piece, Tempo, TimeSignature
+from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, Tempo, TimeSignature
 from tunesmith.tokenizer import DUR_TICKS, TICKS_PER_BEAT, Tokenizer, meter_ticks, transpose_piece
 
 
@@ -431,6 +431,59 @@ def take_title(request: ComposeRequest, seed: int, index: int) -> str:
     name = request.dance.replace("-", " ").capitalize() if request.dance else STYLE_TITLES.get(request.style, "Tune")
     which = f", take {index + 1}" if index else ""
     return f"{name} in {request.key} {request.mode} (tunesmith, seed {seed}{which})"
+
+
+def restruck_at_bar_lines(notes: list[Note], bar_lines: list[float]) -> list[Note]:
+    """A chorale voice's notes, each one held over a bar line struck again there (the same pitch):
+    Bach's voices repeat a note across the bar line (music21's scores of 101 chorales, per 100 beats:
+    soprano 4.21, alto 8.77, tenor 6.87) and seldom hold one over it (0.28, 0.53, 0.36: suspensions),
+    but the JSB chorales the model learned from are a sixteenth-note grid that merges a repeated note
+    into one long one (4.77 held over by the soprano). Composed sopranos had held notes over 2.60
+    times per 100 beats, tied in the score, where Bach's sing the note again
+    (docs/notes/2026-12-05-session-45/soprano_ties.py)."""
+    lines = sorted(bar_lines)
+    out: list[Note] = []
+    for x in notes:
+        start, end = x.onset, x.onset + x.duration
+        cuts = [b for b in lines if start + 1e-6 < b < end - 1e-6]
+        for a, b in zip([start, *cuts], [*cuts, end]):
+            out.append(dataclasses.replace(x, onset=a, duration=b - a))
+    return out
+
+
+def soprano_struck_lines(soprano: list[Note], bar_lines: list[float]) -> list[float]:
+    """The bar lines at which the soprano strikes a note: where a lower voice's note held over a bar
+    line is struck again (`restruck_at_bar_lines`); where the soprano holds its own note over one (a
+    musician's melody tied over, a fermata across it), the lower voices hold theirs with it."""
+    struck = {round(x.onset, 6) for x in soprano}
+    return [b for b in bar_lines if round(b, 6) in struck]
+
+
+def restrike_chorale_takes(takes: list[Take], request: ComposeRequest) -> None:
+    """Composed chorales as a user gets them (in place): every voice's note held over a bar line
+    struck again there (`restruck_at_bar_lines`), the soprano's first, the lower voices' where the
+    soprano strikes. The takes' token ids still hold the composer's own long notes (tuning learns
+    from what the composer wrote), as they hold its chords where the harmonizer replaced them."""
+    if request.layout != "satb":
+        return
+    for t in takes:
+        piece = t.piece
+        bars = piece.bars()
+        piece.tracks[0].notes = restruck_at_bar_lines(piece.tracks[0].notes, bars)
+        lines = soprano_struck_lines(piece.tracks[0].notes, bars)
+        for track in piece.tracks[1:]:
+            track.notes = restruck_at_bar_lines(track.notes, lines)
+
+
+def finish_composed_takes(takes: list[Take], request: ComposeRequest, model: object = None) -> str:
+    """Generated takes as `compose` gives them to a user (in place): a lead sheet's chords from where
+    the request or the style's default says (`harmonizer.harmonize_takes`, whose answer is returned),
+    a chorale's voices singing a repeated note again at the bar line (`restrike_chorale_takes`)."""
+    from tunesmith.harmonizer import harmonize_takes
+
+    source = harmonize_takes(takes, request, model)
+    restrike_chorale_takes(takes, request)
+    return source
 
 
 def given_chord_symbols(request: ComposeRequest, bar_starts: list[float], decoded: list[ChordSymbol]) -> list[ChordSymbol]:
