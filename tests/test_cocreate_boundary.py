@@ -123,3 +123,17 @@ def test_a_large_file_of_another_type_is_refused_for_its_type(tmp_path, capsys):
     (tmp_path / "big.mid").write_bytes(b"MThd" + b"\0" * 5_800_000)  # a type it reads: its size is said
     with pytest.raises(ValueError, match=r"big\.mid: file too large"):
         load_piece(tmp_path / "big.mid")
+
+
+def test_harmonizing_a_four_part_piece_says_which_parts_it_replaced():
+    """A first-day user's chorale had its alto, tenor and bass replaced by `harmonize` without a word
+    (its chord symbols, replaced, were said)."""
+    from tunesmith import api
+    from tunesmith.remarks import take_remarks
+
+    given = api.compose("chorale", key="G", bars=4, seed=1, check=False).piece
+    take = api.harmonize(given, style="chorale", seed=2)
+    assert take.provenance["request"]["input_voices_replaced"] == ["Alto", "Tenor", "Bass"]
+    assert "the input's Alto, Tenor and Bass were replaced by new ones under its melody" in take_remarks(take.provenance)[0]
+    melody = api.compose("folk", bars=8, seed=1, check=False).piece
+    assert api.harmonize(melody, style="folk", seed=2).provenance["request"]["input_voices_replaced"] is None

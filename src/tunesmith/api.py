@@ -157,9 +157,9 @@ def compose(
         tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback, interval_feedback=interval_feedback,
         modulation=modulation, pickup=pickup, dance=dance,
     )  # fmt: skip
-    from tunesmith.harmonizer import harmonize_takes
     from tunesmith.performance import accent, orchestrate
     from tunesmith.sampling import generate
+    from tunesmith.sampling.decode import finish_composed_takes
 
     notes = []  # what a musician should know about the request, in every take's JSON
     if request.chords and key is not None:
@@ -194,7 +194,7 @@ def compose(
     with m.lock:
         raw = generate(m.model, m.tokenizer, written, n=n, seed=request.seed)
     _mark_written_without_chords(raw, written)
-    harmonize_takes(raw, request, m.model)
+    finish_composed_takes(raw, request, m.model)  # chords from the harmonizer, chorale voices restruck
     seed0 = raw[0].seed
     beat_quarters = meter_of(request.meter).beat_length
     # the tempo as the request settled it (a dance's own, 5/8 counted in eighths), in the meter's beats
@@ -253,7 +253,7 @@ def compose(
             with m.lock:
                 again = generate(m.model, m.tokenizer, dataclasses.replace(written, seed=s), n=1, seed=s)
             _mark_written_without_chords(again, written)
-            harmonize_takes(again, request, m.model)
+            finish_composed_takes(again, request, m.model)
             t = again[0]
             finish(t)
             prov = copy.deepcopy(takes[i].provenance) | {"seed": s, "take_index": 0, "batch": 1,
@@ -466,6 +466,9 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
         # harmonize writes its own chords: how many chord symbols of the input it replaced
         "input_chords_replaced": (len(piece.chords) if verb == "harmonize" and raw[0].meta.get("style") != "chorale"
                                   else None),
+        # harmonize writes its own lower voices (a chorale): the input's parts it replaced, named (a
+        # four-part input's alto, tenor and bass had been replaced without a word)
+        "input_voices_replaced": _voices_replaced(piece, raw[0].piece) if verb == "harmonize" else None,
         # a lead sheet without chord symbols whose chords sound on other tracks: where they were read
         "input_chords_read_from": chords_read,
         # what those unset resolved to (the style's tuned decoding)
@@ -552,6 +555,16 @@ def continue_(source: Take | Piece | str | os.PathLike, bars: int | None = None,
                      voice_leading=voice_leading, tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback,
                      cadence=cadence.lower() if isinstance(cadence, str) else cadence, reprise=reprise, pickup=pickup,
                      chords=chords, contrast=contrast, model=model)[0]  # fmt: skip
+
+
+def _voices_replaced(given: Piece, written: Piece) -> list[str] | None:
+    """The names of `given`'s parts with notes whose notes `written` (a harmonization) does not keep
+    as they were; None where it keeps them all."""
+    by_name = {t.name: t for t in written.tracks}
+    replaced = [t.name for t in given.tracks if t.notes and not t.is_drum
+                and [(x.pitch, x.onset, x.duration) for x in t.notes]
+                != [(x.pitch, x.onset, x.duration) for x in (by_name[t.name].notes if t.name in by_name else [])]]  # fmt: skip
+    return replaced or None
 
 
 def harmonize(melody: Take | Piece | str | os.PathLike, *, style: str | None = None, key: str | None = None,

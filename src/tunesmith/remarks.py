@@ -75,6 +75,11 @@ def take_remarks(provenance: dict) -> list[str]:
         out.append(f"{read['chords']} chord symbol(s) read from the input's {', '.join(read['tracks'])} track(s)")
     if request.get("input_chords_replaced"):
         out.append(f"the input's {request['input_chords_replaced']} chord symbol(s) were replaced by new ones")
+    if request.get("input_voices_replaced"):
+        parts = request["input_voices_replaced"]
+        names = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+        out.append(f"the input's {names} {'was' if len(parts) == 1 else 'were'} replaced by new ones under its "
+                   "melody (inpaint --keep keeps the parts you name)")
     closing = (provenance.get("cocreate") or {}).get("closing_key")
     if closing:
         out.append(f"the melody moves to {closing['to']} (its last bars, from bar {closing['from_bar']}) and ends there: "
