@@ -22,3 +22,20 @@ def test_the_lower_voices_strike_a_three_four_fermata_with_the_soprano_and_hold_
             for track in piece.tracks[1:]:
                 sounding = [x for x in track.notes if x.onset < end - 1e-6 and x.onset + x.duration > f + 1e-6]
                 assert all(abs(x.onset - f) < 1e-6 for x in sounding), (seed, f, track.name, sounding)
+
+
+@pytest.mark.parametrize(
+    "sections, beats, expected",
+    [([("A", False, 4), ("A", False, 4), ("B", False, 4)], 3.0, [1, 3, 5, 7, 9]),  # 3/4: phrases of 2 bars
+     ([("A", False, 5), ("A", False, 5), ("B", False, 6)], 4.0, [2, 4, 7, 9, 11, 13]),  # 4/4 Stollen of 5: 3 + 2
+     ([("A", False, 12)], 4.0, [1, 3, 5, 7, 9])],  # through-composed 4/4: every 2 bars, as before
+    ids=["3/4 Stollen of 4", "4/4 Stollen of 5", "through-composed"],
+)
+def test_phrases_divide_each_section_without_a_one_bar_phrase_at_its_end(sections, beats, expected):
+    """A fermata every 8 beats from a section's start had left a one-bar phrase before its end (3/4:
+    fermatas on bars 3 and 4, the outer voices moving C-F in octaves between them)."""
+    from tunesmith.sampling.request import phrase_cadences, section_cadences
+
+    n = sum(size for _, _, size in sections)
+    got = phrase_cadences(section_cadences(sections, n), sections, beats)
+    assert [i for i, c in enumerate(got) if c] == expected

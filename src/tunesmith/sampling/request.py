@@ -358,20 +358,29 @@ def section_cadences(sections: list[tuple[str, bool, int]], n_bars: int) -> list
 # about equally: in major I 0.30, V 0.29; in minor V 0.19, i 0.19 (`python
 # scripts/musician_checks.py fermatas --split train`: "bach_phrases").
 PHRASE_BEATS = 8
+MIN_PHRASE_BEATS = 6  # (Bach's shortest common gap)
 
 
 def phrase_cadences(bar_cadence: list[str | None], sections: list[tuple[str, bool, int]], beats_per_bar: float) -> list[str | None]:
-    """`bar_cadence` with a four-part chorale's phrase cadences: inside each section (the whole
-    piece when it has none), a cadence every `PHRASE_BEATS` beats (in whole bars) before the
-    section's own, on V and on I by turns ("open", then "closed"). Counted from each section's
-    start, so that a section sung again has its phrases where they were. Composed chorales had
-    cadenced only where a section ended: 1 fermata in 8 bars, Bach's every 2."""
-    step = max(1, round(PHRASE_BEATS / beats_per_bar))
+    """`bar_cadence` with a four-part chorale's phrase cadences: each section (the whole piece when
+    it has none) divided into phrases of about `PHRASE_BEATS` beats (in whole bars, as even as the
+    bars allow), each before the section's own cadence ending on V and on I by turns ("open", then
+    "closed"). Counted from each section's start, so that a section sung again has its phrases
+    where they were. Composed chorales had cadenced only where a section ended: 1 fermata in 8
+    bars, Bach's every 2. A cadence every `PHRASE_BEATS` beats counted from the section's start had
+    left a phrase of one bar before the section's end where the bars did not divide (a 3/4 Stollen
+    of 4 bars: fermatas on bars 3 and 4, the outer voices C-F in octaves from one to the other; a
+    4/4 Stollen of 5: bars 2, 4 and 5)."""
     out = list(bar_cadence)
     ends = list(itertools.accumulate(size for _, _, size in sections)) or [len(out)]
     for start, end in zip([0, *ends[:-1]], ends):
-        for k, bar in enumerate(range(start + step - 1, min(end, len(out)) - 1, step)):
-            if out[bar] is None:
+        size = min(end, len(out)) - start
+        # phrases of at least `MIN_PHRASE_BEATS` and two bars where a bar is shorter (5 bars of 4/4: 3 + 2)
+        least = max(1, math.ceil(MIN_PHRASE_BEATS / beats_per_bar))
+        phrases = max(1, min(int(size * beats_per_bar / PHRASE_BEATS + 0.5), size // least))
+        for k in range(phrases - 1):
+            bar = start + int((k + 1) * size / phrases + 0.5) - 1
+            if start <= bar < start + size - 1 and out[bar] is None:
                 out[bar] = "open" if k % 2 == 0 else "closed"
     return out
 
