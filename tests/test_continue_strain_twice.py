@@ -8,8 +8,8 @@ import dataclasses
 import pytest
 
 from tunesmith import api
+from tunesmith.cocreate.continuation import strain_played_twice
 from tunesmith.cocreate.inputs import _grid
-from tunesmith.cocreate.verbs import strain_played_twice
 from tunesmith.remarks import take_remarks
 from tunesmith.score import KeySignature, Note, Piece, Tempo, TimeSignature, Track
 

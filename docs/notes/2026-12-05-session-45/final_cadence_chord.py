@@ -6,12 +6,12 @@ split, their last chord on the tonic) and for those tunes' first 8 bars continue
 
 from __future__ import annotations
 
-import copy
 import sys
 from collections import Counter
 
 import tunesmith
 from tunesmith.corpus.store import load_corpus
+from tunesmith.evaluation.musicality import first_bars
 from tunesmith.harmony import parse_chord
 from tunesmith.score import pitch_class_of
 
@@ -50,14 +50,8 @@ def main():
         if r is None:
             continue
         real[r] += 1
-        bars = p.bars()
         first = 1 if p.pickup_beats() else 0
-        given = copy.deepcopy(p)
-        cut = bars[first + 8]
-        for t in given.tracks:
-            t.notes = [x for x in t.notes if x.onset < cut - 1e-6]
-        given.chords = [c for c in given.chords if c.onset < cut - 1e-6]
-        given.end, given.bar_onsets = cut, [b for b in bars if b < cut - 1e-6]
+        given = first_bars(p, first + 8)  # its first 8 full bars, as a musician gives them
         try:
             take = tunesmith.continue_(given, bars=8, seed=done, model=model, contrast=False)
         except ValueError:

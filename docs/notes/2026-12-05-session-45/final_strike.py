@@ -8,12 +8,12 @@ tunes (the split's tunes' first 8 bars given, 8 new bars).
 from __future__ import annotations
 
 import contextlib
-import copy
 import sys
 from collections import Counter
 
 import tunesmith
 from tunesmith.corpus.store import load_corpus
+from tunesmith.evaluation.musicality import first_bars
 
 
 def strike(piece) -> str:
@@ -46,14 +46,8 @@ def main():
             if p.melody() is None or f"{ts.numerator}/{ts.denominator}" != meter or len(p.bars()) < 17:
                 continue
             real[strike(p)] += 1
-            bars = p.bars()
             first = 1 if p.pickup_beats() else 0
-            given = copy.deepcopy(p)
-            cut = bars[first + 8]
-            for t in given.tracks:
-                t.notes = [x for x in t.notes if x.onset < cut - 1e-6]
-            given.chords = [c for c in given.chords if c.onset < cut - 1e-6]
-            given.end, given.bar_onsets = cut, [b for b in bars if b < cut - 1e-6]
+            given = first_bars(p, first + 8)  # its first 8 full bars, as a musician gives them
             with contextlib.suppress(ValueError):  # a tune whose bar lines co-create refuses
                 continued[strike(tunesmith.continue_(given, bars=8, seed=k, model=model, contrast=False).piece)] += 1
             composed[strike(tunesmith.compose("folk", meter=meter, seed=k, model=model, check=False).piece)] += 1

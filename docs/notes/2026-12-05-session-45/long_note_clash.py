@@ -8,13 +8,13 @@ composed folk takes (first 16 bars).
 
 from __future__ import annotations
 
-import copy
 import sys
 
 import numpy as np
 
 import tunesmith
 from tunesmith.corpus.store import load_corpus
+from tunesmith.evaluation.musicality import first_bars
 from tunesmith.harmony import chord_pitch_classes
 
 
@@ -64,12 +64,7 @@ def main():
         if len(bars) < first + 16:
             continue
         rows["real bars 9-16"].append(clashes(p, 8, 16))
-        given = copy.deepcopy(p)
-        cut = bars[first + 8]
-        for t in given.tracks:
-            t.notes = [x for x in t.notes if x.onset < cut - 1e-6]
-        given.chords = [c for c in given.chords if c.onset < cut - 1e-6]
-        given.end, given.bar_onsets = cut, [b for b in bars if b < cut - 1e-6]
+        given = first_bars(p, first + 8)  # its first 8 full bars, as a musician gives them
         try:
             take = tunesmith.continue_(given, bars=8, seed=done, model=model, contrast=False)
         except ValueError as e:

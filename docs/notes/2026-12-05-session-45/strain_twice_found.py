@@ -10,8 +10,8 @@ import copy
 import sys
 from collections import Counter
 
+from tunesmith.cocreate.continuation import strain_played_twice
 from tunesmith.cocreate.inputs import _grid
-from tunesmith.cocreate.verbs import strain_played_twice
 from tunesmith.corpus.store import load_corpus
 from tunesmith.inputs import played_repeat_labels
 

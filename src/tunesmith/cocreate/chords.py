@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from tunesmith.cocreate.decode import KeptNotesError, _assert_kept, _copy_meta, _note_key
-from tunesmith.cocreate.inputs import _Grid, _melody_track, _where
+from tunesmith.cocreate.inputs import _EPS, _Grid, _melody_track, _where
 from tunesmith.convert.common import plays_chords
 from tunesmith.sampling import Take
 from tunesmith.score import STYLES, ChordSymbol, KeySignature, Piece, Track
@@ -421,3 +421,38 @@ def _chord_on_every_downbeat(chords: list[ChordSymbol], downbeats: set[float]) -
         elif out:
             out.append(ChordSymbol(onset, out[-1].figure, None))
     return out
+
+
+def fit_new_chords(out: Piece, start: float, close_at: float, end: float, style: str, tonic: str, mode: str,
+                    model: Any, seed: int, index: int, kept_after: list[ChordSymbol] | None = None) -> str:  # fmt: skip
+    """Where the composer wrote a lead sheet's new bars (a continuation's, an inpainted span's) [start, end) with its own chords: those in
+    [start, close_at) become the harmonizer's, as a composed take's are (`harmonized_span`; the
+    composer's own stay from `close_at`, the closing bar it wrote its close over, named there),
+    or, for a style whose chords are the composer's (jazz), a chord the same as the one before
+    it is not named again inside a bar ("Am ... Am"). `kept_after`: the musician's chords, whose
+    chord sounding at `end` is named there again where the new chords would sound on into the
+    kept music. Returns where the new chords came from ("harmonizer" or "model")."""
+    span = harmonized_span(out, start, close_at, style, tonic, mode, model, seed, index)
+    before = [c for c in out.chords if c.onset < start - _EPS]
+    after = [c for c in out.chords if c.onset >= end - _EPS]
+    new = [c for c in out.chords if start - _EPS <= c.onset < end - _EPS]
+    if span is not None and close_at > start + _EPS:
+        closing = [c for c in new if c.onset >= close_at - _EPS]
+        if close_at < end - _EPS and not any(abs(c.onset - close_at) < _EPS for c in closing):
+            held = next((c for c in reversed([*before, *new]) if c.onset < close_at - _EPS), None)
+            closing = [ChordSymbol(close_at, held.figure, None)] * (held is not None) + closing
+        new = [*span, *closing]
+    bar_lines = {round(b, 6) for b in out.bars()}
+    fitted: list[ChordSymbol] = []
+    for c in new:
+        same = (fitted or before) and (fitted or before)[-1].figure == c.figure
+        if same and round(c.onset, 6) not in bar_lines and (fitted or before)[-1].duration is None:
+            continue
+        fitted.append(c)
+    if kept_after is not None and end < out.duration() - _EPS and not any(abs(c.onset - end) < _EPS for c in after):
+        sounding = next((c for c in reversed(sorted(kept_after, key=lambda c: c.onset)) if c.onset < end + _EPS), None)
+        if sounding is not None and (sounding.duration is None or sounding.onset + sounding.duration > end + _EPS):
+            left = None if sounding.duration is None else sounding.onset + sounding.duration - end
+            after = [ChordSymbol(end, sounding.figure, left), *after]
+    out.chords = [*before, *fitted, *after]
+    return "model" if span is None else "harmonizer"

@@ -19,7 +19,14 @@ from tunesmith.cocreate.chords import (
     _harmonize_from_chords,
     _harmonized_piece,
     _rechord_region,
-    harmonized_span,
+    fit_new_chords,
+)
+from tunesmith.cocreate.continuation import (
+    DEFAULT_CONTINUE_BARS,
+    ends_on_downbeat,
+    last_chord_held_on,
+    played_again,
+    strain_played_twice,
 )
 from tunesmith.cocreate.decode import KeptNotesError, _assert_kept, _copy_meta, _finish_take, _note_key, _run
 from tunesmith.cocreate.inputs import (
@@ -212,7 +219,7 @@ def continue_piece(
     # pickup, not after a rest up to the bar line
     given_end = piece.duration()
     open_first = n_given >= 1 and given_end < grid.end_of(n_given - 1) - _EPS
-    piece = _last_chord_held_on(piece, given_end)
+    piece = last_chord_held_on(piece, given_end)
     if reprise is None:
         # new chords given: the new bars are written over them from the first (restating the
         # opening's melody there would sound it over chords it was not written for)
@@ -230,7 +237,7 @@ def continue_piece(
         full_given = n_given - grid.first_full
         contrast = (layout == "lead" and lifts and reprise == 0
                     and chords is None and full_given >= CONTRAST_MIN_GIVEN_BARS and bars <= full_given)  # fmt: skip
-    # a B strain after A A, as long as the A: written once, played twice (`_played_again`); the
+    # a B strain after A A, as long as the A: written once, played twice (`played_again`); the
     # decoder writes it as the piece's end (its close on the tonic, short by a pickup where the tune
     # began with one)
     strain_again = bool(contrast) and layout == "lead" and bars == 2 * strain and not open_first
@@ -306,7 +313,7 @@ def continue_piece(
         if job.chords == "free" and layout == "lead":
             # under a closing cadence the last bar keeps the composer's chords: it wrote its close over them
             close_at = grid.starts[grid.n - 1] if request.closes() else grid.end_of(grid.n - 1)
-            chords_source = _fit_new_chords(out, grid.starts[n_given], close_at, out.end, style, tonic, mode, model,
+            chords_source = fit_new_chords(out, grid.starts[n_given], close_at, out.end, style, tonic, mode, model,
                                             seed, i)  # fmt: skip
         if a_tempo is not None:
             out.tempos = sorted([*out.tempos, Tempo(grid.starts[n_given], a_tempo[1])], key=lambda x: x.onset)
@@ -320,7 +327,7 @@ def continue_piece(
             out.end -= (grid.L - grid.pickup) / TICKS_PER_BEAT
         if strain_again:
             short = (grid.L - grid.pickup) / TICKS_PER_BEAT if job.short_end else 0.0
-            _played_again(out, [track_of[v] for v in res.notes], grid, n_given, short)
+            played_again(out, [track_of[v] for v in res.notes], grid, n_given, short)
         for orig, new in zip(piece.tracks, out.tracks):
             _assert_kept(orig.notes, [x for x in new.notes if x.onset < boundary - _EPS], f"track {orig.name!r}")
             if any(x.onset < boundary - _EPS for x in new.notes[len(orig.notes) :]):
@@ -345,66 +352,6 @@ def continue_piece(
         meta["strain_played_twice"] = strain if strain_again else 0
         takes.append(_finish_take(out, res, seed, i, meta))
     return takes
-
-
-def _fit_new_chords(out: Piece, start: float, close_at: float, end: float, style: str, tonic: str, mode: str,
-                    model: Any, seed: int, index: int, kept_after: list[ChordSymbol] | None = None) -> str:  # fmt: skip
-    """Where the composer wrote a lead sheet's new bars [start, end) with its own chords: those in
-    [start, close_at) become the harmonizer's, as a composed take's are (`harmonized_span`; the
-    composer's own stay from `close_at`, the closing bar it wrote its close over, named there),
-    or, for a style whose chords are the composer's (jazz), a chord the same as the one before
-    it is not named again inside a bar ("Am ... Am"). `kept_after`: the musician's chords, whose
-    chord sounding at `end` is named there again where the new chords would sound on into the
-    kept music. Returns where the new chords came from ("harmonizer" or "model")."""
-    span = harmonized_span(out, start, close_at, style, tonic, mode, model, seed, index)
-    before = [c for c in out.chords if c.onset < start - _EPS]
-    after = [c for c in out.chords if c.onset >= end - _EPS]
-    new = [c for c in out.chords if start - _EPS <= c.onset < end - _EPS]
-    if span is not None and close_at > start + _EPS:
-        closing = [c for c in new if c.onset >= close_at - _EPS]
-        if close_at < end - _EPS and not any(abs(c.onset - close_at) < _EPS for c in closing):
-            held = next((c for c in reversed([*before, *new]) if c.onset < close_at - _EPS), None)
-            closing = [ChordSymbol(close_at, held.figure, None)] * (held is not None) + closing
-        new = [*span, *closing]
-    bar_lines = {round(b, 6) for b in out.bars()}
-    fitted: list[ChordSymbol] = []
-    for c in new:
-        same = (fitted or before) and (fitted or before)[-1].figure == c.figure
-        if same and round(c.onset, 6) not in bar_lines and (fitted or before)[-1].duration is None:
-            continue
-        fitted.append(c)
-    if kept_after is not None and end < out.duration() - _EPS and not any(abs(c.onset - end) < _EPS for c in after):
-        sounding = next((c for c in reversed(sorted(kept_after, key=lambda c: c.onset)) if c.onset < end + _EPS), None)
-        if sounding is not None and (sounding.duration is None or sounding.onset + sounding.duration > end + _EPS):
-            left = None if sounding.duration is None else sounding.onset + sounding.duration - end
-            after = [ChordSymbol(end, sounding.figure, left), *after]
-    out.chords = [*before, *fitted, *after]
-    return "model" if span is None else "harmonizer"
-
-
-def ends_on_downbeat(melody: list[Note], grid: Any) -> bool:
-    """Whether the given melody's last note is struck on a bar's downbeat (a song's phrase ends
-    there: Amazing Grace, Auld Lang Syne), where a continuation's last note is struck too. The
-    style's drawn last lengths are its dance tunes' (a reel's last D on beat 4), under which a
-    songwriter's continued songs had ended on a quarter on the last beat in 31 of 60 takes."""
-    if not melody:
-        return False
-    last = round(max(x.onset for x in melody) * TICKS_PER_BEAT)
-    return any(round(s * TICKS_PER_BEAT) == last for s in grid.starts)
-
-
-def _last_chord_held_on(piece: Piece, given_end: float) -> Piece:
-    """`piece` (a shallow copy where anything changes) with a chord that stops where the given music
-    ends sounding on into the new bars, to the next chord: a file's last chord is read as ending
-    with its music (`convert.common.chord_durations`), and that end is no N.C. A continuation of a
-    tune whose last bar is short by its pickup had written N.C. over the new pickup note there."""
-    held = [ChordSymbol(c.onset, c.figure, None) if c.duration is not None and c.onset < given_end - _EPS
-            and abs(c.onset + c.duration - given_end) < _EPS else c for c in piece.chords]  # fmt: skip
-    if all(a is b for a, b in zip(held, piece.chords)):
-        return piece
-    out = copy.copy(piece)
-    out.chords = held
-    return out
 
 
 def _stopped_at(notes: list[Note], seam: float | None) -> list[Note]:
@@ -451,67 +398,6 @@ DEFAULT_REPRISE = {"pop": 0.5}
 # least a whole strain: eight full bars given (a tune's A A is 16, its A 8); after a phrase or two
 # the new bars answer them in the same register.
 CONTRAST_MIN_GIVEN_BARS = 8
-# `continue_piece`'s new bars when none are asked for (and no strain played twice precedes them)
-DEFAULT_CONTINUE_BARS = 8
-# `strain_played_twice`: the least strain (bars), and the share of its opening bars' notes (all
-# but its last quarter, the endings) that the second time plays again
-MIN_STRAIN_BARS = 4
-STRAIN_AGAIN_SHARE = 0.9
-
-
-def strain_played_twice(melody: list[Note], grid: Any) -> int:
-    """The length in bars of the strain the given music ends by playing twice (A A: its full bars
-    are two halves whose melody is the same, note for note, but for the last quarter of each, the
-    first and second endings), else 0. From the notes, so a MIDI file's A A counts as an ABC
-    file's `|: :|` does. Real AABB tunes' A strains, cut after A A, are strains played twice."""
-    full = grid.n - grid.first_full
-    if full % 2 or full // 2 < MIN_STRAIN_BARS:
-        return 0
-    k = full // 2
-    endings = max(1, k // 4)
-
-    def bar_notes(i: int) -> set[tuple[int, int, int]]:
-        s0, s1 = grid.starts[i], grid.end_of(i)
-        return {(x.pitch, round((x.onset - s0) * TICKS_PER_BEAT), round(x.duration * TICKS_PER_BEAT))
-                for x in melody if s0 - _EPS <= x.onset < s1 - _EPS}  # fmt: skip
-
-    same = total = 0
-    for i in range(grid.first_full, grid.first_full + k - endings):
-        first, second = bar_notes(i), bar_notes(i + k)
-        same += len(first & second)
-        total += max(len(first), len(second))
-    return k if total and same / total >= STRAIN_AGAIN_SHARE else 0
-
-
-def _played_again(out: Piece, tracks: list[Track], grid: Any, n_given: int, short: float) -> None:
-    """The new strain (bars n_given.. of `grid`, as written in `out`) played once more after itself:
-    its notes and chords again, note for note, the chord sounding at its start named again there,
-    and the bar lines after it. `short`: the strain as written ends that many beats before its last
-    bar line (a tune that began with a pickup ends short by it): the second time ends there, and the
-    first time holds its last notes and chord on to the bar line, where the strain begins again."""
-    s0, s1 = grid.starts[n_given], grid.full_end_of(grid.n - 1)
-    span, cut = s1 - s0, s1 - short
-    for track in tracks:
-        new = [x for x in track.notes if x.onset >= s0 - _EPS]
-        track.notes.extend(dataclasses.replace(x, onset=x.onset + span) for x in new)
-        for x in new:
-            if short and x.onset + x.duration > cut - _EPS:
-                x.duration = s1 - x.onset
-    sounding = next((c for c in reversed(out.chords) if c.onset < s0 + _EPS), None)
-    again = [ChordSymbol(c.onset + span, c.figure, c.duration) for c in out.chords if c.onset >= s0 - _EPS]
-    if sounding is not None and sounding.onset < s0 - _EPS and (sounding.duration is None
-                                                                or sounding.onset + sounding.duration > s0 + _EPS):
-        # the chord sounding into the strain from before it (its duration as from the strain's start)
-        left = None if sounding.duration is None else sounding.onset + sounding.duration - s0
-        again.insert(0, ChordSymbol(s1, sounding.figure, left))
-    held = [ChordSymbol(c.onset, c.figure, s1 - c.onset)
-            if short and c.onset >= s0 - _EPS and c.duration is not None and c.onset + c.duration > cut - _EPS else c
-            for c in out.chords]  # fmt: skip
-    out.chords = sorted([*held, *again], key=lambda c: c.onset)
-    out.bar_onsets = [*out.bar_onsets, *(x + span for x in grid.starts[n_given:])]
-    out.end = cut + span
-
-
 def _ends_in_tonic_triad(notes: list[Note], tonic: str, mode: str) -> bool:
     """Whether the last of `notes` is a tone of the tonic triad (a closing cadence can go under it)."""
     if not notes:
@@ -997,7 +883,7 @@ def inpaint(
             out.chords = sorted([c for c in out.chords if not inside(c.onset)] + res.chords, key=lambda c: c.onset)
             if layout == "lead":
                 close_at = grid.starts[g1 - 1] if job.close else t1
-                chords_source = _fit_new_chords(out, t0, close_at, t1, style, tonic, mode, model, seed, i,
+                chords_source = fit_new_chords(out, t0, close_at, t1, style, tonic, mode, model, seed, i,
                                                 kept_after=piece.chords)  # fmt: skip
         # the musician's notes: everything outside the range, and kept voices inside it too
         regenerated = {id(vtracks[v]) for v in voices if v in vtracks and v not in kept_voices}

@@ -1,0 +1,99 @@
+"""What a continuation's form and ending follow from the given music: a strain the given music
+plays twice (A A), after which the new strain is played twice too (`strain_played_twice`,
+`played_again`); a given melody that ends on a downbeat, as a song's does (`ends_on_downbeat`);
+and the given last chord, which sounds on into the new bars (`last_chord_held_on`)."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from typing import Any
+
+from tunesmith.cocreate.inputs import _EPS
+from tunesmith.score import ChordSymbol, Note, Piece, Track
+from tunesmith.tokenizer import TICKS_PER_BEAT
+
+# `continue_piece`'s new bars when none are asked for (and no strain played twice precedes them)
+DEFAULT_CONTINUE_BARS = 8
+# `strain_played_twice`: the least strain (bars), and the share of its opening bars' notes (all
+# but its last quarter, the endings) that the second time plays again
+MIN_STRAIN_BARS = 4
+STRAIN_AGAIN_SHARE = 0.9
+
+
+def strain_played_twice(melody: list[Note], grid: Any) -> int:
+    """The length in bars of the strain the given music ends by playing twice (A A: its full bars
+    are two halves whose melody is the same, note for note, but for the last quarter of each, the
+    first and second endings), else 0. From the notes, so a MIDI file's A A counts as an ABC
+    file's `|: :|` does. Real AABB tunes' A strains, cut after A A, are strains played twice."""
+    full = grid.n - grid.first_full
+    if full % 2 or full // 2 < MIN_STRAIN_BARS:
+        return 0
+    k = full // 2
+    endings = max(1, k // 4)
+
+    def bar_notes(i: int) -> set[tuple[int, int, int]]:
+        s0, s1 = grid.starts[i], grid.end_of(i)
+        return {(x.pitch, round((x.onset - s0) * TICKS_PER_BEAT), round(x.duration * TICKS_PER_BEAT))
+                for x in melody if s0 - _EPS <= x.onset < s1 - _EPS}  # fmt: skip
+
+    same = total = 0
+    for i in range(grid.first_full, grid.first_full + k - endings):
+        first, second = bar_notes(i), bar_notes(i + k)
+        same += len(first & second)
+        total += max(len(first), len(second))
+    return k if total and same / total >= STRAIN_AGAIN_SHARE else 0
+
+
+def played_again(out: Piece, tracks: list[Track], grid: Any, n_given: int, short: float) -> None:
+    """The new strain (bars n_given.. of `grid`, as written in `out`) played once more after itself:
+    its notes and chords again, note for note, the chord sounding at its start named again there,
+    and the bar lines after it. `short`: the strain as written ends that many beats before its last
+    bar line (a tune that began with a pickup ends short by it): the second time ends there, and the
+    first time holds its last notes and chord on to the bar line, where the strain begins again."""
+    s0, s1 = grid.starts[n_given], grid.full_end_of(grid.n - 1)
+    span, cut = s1 - s0, s1 - short
+    for track in tracks:
+        new = [x for x in track.notes if x.onset >= s0 - _EPS]
+        track.notes.extend(dataclasses.replace(x, onset=x.onset + span) for x in new)
+        for x in new:
+            if short and x.onset + x.duration > cut - _EPS:
+                x.duration = s1 - x.onset
+    sounding = next((c for c in reversed(out.chords) if c.onset < s0 + _EPS), None)
+    again = [ChordSymbol(c.onset + span, c.figure, c.duration) for c in out.chords if c.onset >= s0 - _EPS]
+    if sounding is not None and sounding.onset < s0 - _EPS and (sounding.duration is None
+                                                                or sounding.onset + sounding.duration > s0 + _EPS):
+        # the chord sounding into the strain from before it (its duration as from the strain's start)
+        left = None if sounding.duration is None else sounding.onset + sounding.duration - s0
+        again.insert(0, ChordSymbol(s1, sounding.figure, left))
+    held = [ChordSymbol(c.onset, c.figure, s1 - c.onset)
+            if short and c.onset >= s0 - _EPS and c.duration is not None and c.onset + c.duration > cut - _EPS else c
+            for c in out.chords]  # fmt: skip
+    out.chords = sorted([*held, *again], key=lambda c: c.onset)
+    out.bar_onsets = [*out.bar_onsets, *(x + span for x in grid.starts[n_given:])]
+    out.end = cut + span
+
+
+def ends_on_downbeat(melody: list[Note], grid: Any) -> bool:
+    """Whether the given melody's last note is struck on a bar's downbeat (a song's phrase ends
+    there: Amazing Grace, Auld Lang Syne), where a continuation's last note is struck too. The
+    style's drawn last lengths are its dance tunes' (a reel's last D on beat 4), under which a
+    songwriter's continued songs had ended on a quarter on the last beat in 31 of 60 takes."""
+    if not melody:
+        return False
+    last = round(max(x.onset for x in melody) * TICKS_PER_BEAT)
+    return any(round(s * TICKS_PER_BEAT) == last for s in grid.starts)
+
+
+def last_chord_held_on(piece: Piece, given_end: float) -> Piece:
+    """`piece` (a shallow copy where anything changes) with a chord that stops where the given music
+    ends sounding on into the new bars, to the next chord: a file's last chord is read as ending
+    with its music (`convert.common.chord_durations`), and that end is no N.C. A continuation of a
+    tune whose last bar is short by its pickup had written N.C. over the new pickup note there."""
+    held = [ChordSymbol(c.onset, c.figure, None) if c.duration is not None and c.onset < given_end - _EPS
+            and abs(c.onset + c.duration - given_end) < _EPS else c for c in piece.chords]  # fmt: skip
+    if all(a is b for a, b in zip(held, piece.chords)):
+        return piece
+    out = copy.copy(piece)
+    out.chords = held
+    return out
