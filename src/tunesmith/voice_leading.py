@@ -166,7 +166,7 @@ class VoiceLeading:
                 # ... and no note that leaves the bass's root a parallel into it: the bass, written
                 # last, had its root refused by parallels at a third of harmonized fermatas, which
                 # then stood on the third or fifth (root position 0.68, Bach's 0.90)
-                clear = ~self._parallel_with_the_bass_root(v, p, np.asarray(cands), tones[0])
+                clear = ~self.parallel_with_the_bass_root(v, p, np.asarray(cands), tones[0])
                 masks = [m for first in masks[: 2 if missing else 1] for m in (first & clear, first)] + masks
         if v == n - 1:
             # the bass's note into a cadence chord: none that leaves that chord's root a parallel
@@ -227,7 +227,7 @@ class VoiceLeading:
         sounding = {x % 12 for x in (self.pitch_at(u, p - 1) for u in range(len(self.notes))) if x is not None}
         return is_dominant_seventh(prev, sounding, tonic_pc)
 
-    def _parallel_with_the_bass_root(self, v: int, p: int, cands: np.ndarray, root_pc: int) -> np.ndarray:
+    def parallel_with_the_bass_root(self, v: int, p: int, cands: np.ndarray, root_pc: int) -> np.ndarray:
         """Which candidates for upper voice v at tick p would move in parallel fifths or octaves
         with the bass going to `root_pc` there: from the bass's note before (the one written, else
         the root of the chord planned before, where a bass mostly sits) to the root."""

@@ -1062,6 +1062,15 @@ class Constrainer:
                 smooth &= ~doubled_leading_tone(self._sounding_above(at), t.pitch_values[self.v], t.leading_pc)
                 smooth &= ~doubled_secondary_leading_tone(self._sounding_above(at), t.pitch_values[self.v], t.tonic_pc, t.minor)
             both = narrow(fin if mask is None else (mask & fin), smooth)
+            roots = t.kinds[kind][0][-1] if kind in t.kinds else frozenset()
+            if t.voice_leading and self.vl is not None and self.v < len(t.voices) - 1 and len(roots) == 1:
+                # nor one that leaves the bass's move to the cadence chord's root a parallel fifth or
+                # octave with it: the bass, written last, takes that root whatever the voices above
+                # did, and 3/4 chorales had moved into their fermatas in parallels (soprano C5-F5 over
+                # the bass's C3-F3; fifths 0.93, octaves 1.11 per 100 beats, Bach's scores 0.28 and
+                # 0.12), as harmonized ones do not (`VoiceLeading.pitch_ok` on a planned cadence)
+                clash = self.vl.parallel_with_the_bass_root(self.v, at, t.pitch_values[self.v], next(iter(roots)))
+                both = narrow(both, ~clash)
             fifth = self._missing_fifth(kind)
             if fifth is not None:  # where the voice leading allows it (`narrow`)
                 both = narrow(both, in_pitch_classes(t.pitch_values[self.v], fifth))
