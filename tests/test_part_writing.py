@@ -592,7 +592,9 @@ def test_a_composed_chorales_bass_seldom_knots_a_chromatic_note(monkeypatch):
     drawn = knots()
     monkeypatch.setattr(feedback, "BASS_KNOT_PENALTY", 0.0)
     free = knots()
-    assert drawn <= free - 4, (drawn, free)  # these takes: 6 with it, 14 without
+    # these takes: 6 with it, 14 without; since the bass moves at every bar line
+    # (`automaton.BASS_MOVES_AT_BAR_LINES`, session 45) it knots less either way: 4 with it, 7 without
+    assert drawn < free and drawn <= 5, (drawn, free)
 
 
 def test_a_composed_chorales_inner_voices_seldom_rock_in_eighths(monkeypatch):

@@ -169,6 +169,13 @@ MINOR_KEY_MAJOR_THIRD: dict[str, str] = {"pop": "always", "jazz": "beat"}
 # 0.60 and 0.49 at 1.0, 0.33 and 0.32 at 2.0 (docs/notes/2026-12-05-session-44/continue_strain.py,
 # continue_strain_real.py).
 CONTRAST_ECHO_PENALTY = 1.5
+# A composed chorale's bass moves at the bar line: it neither holds its note over it nor strikes the
+# same note again there (where the voice leading and a cadence leave it another; `_Tables.bass_moves`:
+# compose, not co-create, whose bass follows the harmonizer's plan). Bach's basses do
+# either 1.22 times per 100 beats (music21's scores of 101 chorales: 0.96 struck again, 0.26 held);
+# the composed basses 4.25, the harmony standing still over the downbeat
+# (docs/notes/2026-12-05-session-45/bass_at_bar_lines.py). With the rule: 0.39.
+BASS_MOVES_AT_BAR_LINES = True
 
 
 def _semitone_from(pcs: np.ndarray, tones) -> np.ndarray:
@@ -1044,6 +1051,11 @@ class Constrainer:
                 if outside:
                     mask = narrow(mask, ~(_semitone_from(pcs, outside) & ~np.isin(pcs, triad)))
         mask = part_writing(self, at, mask)
+        if BASS_MOVES_AT_BAR_LINES and t.bass_moves and self.vl is not None and self.v == len(t.voices) - 1 \
+                and pos == 0 and self.bar > 0:  # the bass moves at the bar line
+            prev = self.vl.pitch_at(self.v, at - 1)
+            if prev is not None:
+                mask = narrow(mask, t.pitch_values[self.v] != prev)
         led = mask  # the voice leading's choice, before a cadence's
         kind = self._cadence()
         end = self._phrase_end(self.bar)
@@ -1426,6 +1438,8 @@ class Constrainer:
             remaining = self.end_tick() - self.bar * t.L - self.note_pos
             if self.bar == 0 and t.pickup:  # a pickup note is not tied over into the first bar
                 remaining = min(remaining, t.L - self.note_pos)
+            if BASS_MOVES_AT_BAR_LINES and t.bass_moves and self.v == len(t.voices) - 1 and self.bar < t.n_bars - 1:
+                remaining = min(remaining, t.L - self.note_pos)  # nor is a bass note (`BASS_MOVES_AT_BAR_LINES`)
             if self.vl is not None:  # end before a neighbouring voice crosses this note
                 until = self.vl.max_duration(self.v, self.bar * t.L + self.note_pos, self.pitch)
                 remaining = remaining if until is None else max(min(remaining, until), int(t.dur_ticks[0]))

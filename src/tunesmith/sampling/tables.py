@@ -116,6 +116,9 @@ class _Tables:
         told: tuple[str, int] | None = None,
     ):
         V = tok.vocab_size
+        # a composed chorale's bass moves at each bar line (`automaton.BASS_MOVES_AT_BAR_LINES`;
+        # `compose_tables` sets it: co-create's bass follows the harmonizer's plan and the musician)
+        self.bass_moves = False
         # version-2 tokens are written in C: pitch token p means MIDI p + shift in this key, and
         # the automaton works in real pitches (ranges, voice leading) through `val`. A take told
         # another key in its header (`told`: that key, and the semitones the take sounds above it,
@@ -452,6 +455,7 @@ def compose_tables(tokenizer: Tokenizer, request: ComposeRequest, max_len: int, 
         form=True,
         told=told,
     )
+    tables.bass_moves = request.layout == "satb"
     if request.layout == "lead" and not request.chords:  # its first chord: the tonic, as a share of takes
         tables.opening_share = OPENING_TONIC_SHARES.get(request.style)
     if request.pickup_position():
