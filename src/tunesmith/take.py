@@ -31,7 +31,8 @@ def out_stem(path: str | os.PathLike) -> Path:
         return p.with_suffix("")
     if p.suffix.lower() in (".abc", ".krn", ".kern", ".kar", ".ly", ".pdf", ".mp3", ".flac", ".ogg"):
         # a format tunesmith reads or a user expects, but does not write: not song3.abc.mid, silently
-        raise ValueError(f"--out {p}: tunesmith writes .mid, .musicxml, .wav, .svg and .json, not {p.suffix}; "
+        # (the path, not "--out": the Python API's `Take.write` says this too, a first-day user noticed)
+        raise ValueError(f"{p}: tunesmith writes .mid, .musicxml, .wav, .svg and .json, not {p.suffix}; "
                          f"give a stem ({p.with_suffix('').name}) or one of those")  # fmt: skip
     return p
 
