@@ -126,7 +126,7 @@ def compose(
     """New music in `style` ("folk", "chorale", "pop", "jazz"; any case) under hard controls.
 
     key: "D", "Bb", "g minor", "F#m" (default: from `chords`, else the style's); meter "6/8";
-    tempo in the meter's beats per minute (module docstring); chords: one symbol per bar,
+    tempo in the meter's beats per minute (`help(tunesmith.api)`); chords: one symbol per bar,
     cycling ("Dm7 G7 Cmaj7" or a list); pitch_range "C4:G5" or (60, 79); form "AABB" (None:
     the style's usual form, "" none); cadence "tonic" (as the style's pieces end, mostly on the tonic) | "home" (always the tonic, over the tonic chord) | "free" (None: by style); chords_from
     "model" | "harmonizer" | "none" (lead sheets without given chords: the composer's own chords,
