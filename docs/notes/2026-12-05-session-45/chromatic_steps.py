@@ -1,0 +1,62 @@
+"""Chromatic steps in a chorale's voices (the chorale director's "chromatic fidgeting": an alto's
+G F-sharp G F, a bass's F E-flat ... E): per 100 quarter beats and per voice, consecutive notes a
+semitone apart of which one lies outside the key's scale (major: its seven degrees; minor: the
+natural minor with the raised 6th and 7th). Bach's chorales from music21's own scores (its first
+M that read as four voices, each in the key its score writes) against composed chorales (seeds
+0..N-1, 4/4 and 3/4 by turns, keys by turns).
+
+    python docs/notes/2026-12-05-session-45/chromatic_steps.py N [--scores M]"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import tunesmith
+
+MAJOR = (0, 2, 4, 5, 7, 9, 11)
+MINOR = (0, 2, 3, 5, 7, 8, 9, 10, 11)
+
+
+def per_voice(pieces) -> list[float]:
+    steps = [0, 0, 0, 0]
+    beats = 0.0
+    for p in pieces:
+        key = p.key
+        if key is None:
+            continue
+        scale = {(key.tonic_pc + i) % 12 for i in (MINOR if key.mode == "minor" else MAJOR)}
+        beats += p.duration()
+        for v, track in enumerate(p.tracks[:4]):
+            notes = sorted(track.notes, key=lambda n: n.onset)
+            steps[v] += sum(1 for a, b in zip(notes, notes[1:]) if abs(a.pitch - b.pitch) == 1
+                            and not {a.pitch % 12, b.pitch % 12} <= scale)  # fmt: skip
+    return [100 * s / beats for s in steps]
+
+
+def main():
+    n = int(sys.argv[1])
+    m = int(sys.argv[sys.argv.index("--scores") + 1]) if "--scores" in sys.argv else 120
+    import music21
+
+    from tunesmith.inputs import read_file
+
+    bach = []
+    for f in sorted((Path(music21.__file__).parent / "corpus" / "bach").glob("bwv*.mxl"))[:m]:
+        try:
+            p = read_file(f)[0]
+        except ValueError:
+            continue
+        if len(p.tracks) == 4:
+            bach.append(p)
+    model = tunesmith.load_model("default")
+    keys = ["F", "g minor", "D", "a minor", "Bb", "e minor"]
+    takes = [tunesmith.compose("chorale", key=keys[s % 6], meter=("4/4", "3/4")[s % 2], bars=12, seed=s, model=model,
+                               check=False).piece for s in range(n)]  # fmt: skip
+    for name, pieces in ((f"Bach's scores ({len(bach)})", bach), (f"composed ({n})", takes)):
+        print(f"{name:20s} chromatic steps per 100 beats: " +
+              "  ".join(f"{v} {x:.2f}" for v, x in zip(("S", "A", "T", "B"), per_voice(pieces))))
+
+
+if __name__ == "__main__":
+    main()
