@@ -3,7 +3,7 @@ G F-sharp G F, a bass's F E-flat ... E): per 100 quarter beats and per voice, co
 semitone apart of which one lies outside the key's scale (major: its seven degrees; minor: the
 natural minor with the raised 6th and 7th). Bach's chorales from music21's own scores (its first
 M that read as four voices, each in the key its score writes) against composed chorales (seeds
-0..N-1, 4/4 and 3/4 by turns, keys by turns).
+0..N-1, 4/4 and 3/4 by turns, keys by turns); and the x-y-x turns among them (G F-sharp G).
 
     python docs/notes/2026-12-05-session-45/chromatic_steps.py N [--scores M]"""
 
@@ -18,7 +18,8 @@ MAJOR = (0, 2, 4, 5, 7, 9, 11)
 MINOR = (0, 2, 3, 5, 7, 8, 9, 10, 11)
 
 
-def per_voice(pieces) -> list[float]:
+def per_voice(pieces, knots: bool = False) -> list[float]:
+    """Per voice, chromatic steps (or, `knots`, x-y-x turns whose y is such a step) per 100 beats."""
     steps = [0, 0, 0, 0]
     beats = 0.0
     for p in pieces:
@@ -29,8 +30,12 @@ def per_voice(pieces) -> list[float]:
         beats += p.duration()
         for v, track in enumerate(p.tracks[:4]):
             notes = sorted(track.notes, key=lambda n: n.onset)
-            steps[v] += sum(1 for a, b in zip(notes, notes[1:]) if abs(a.pitch - b.pitch) == 1
-                            and not {a.pitch % 12, b.pitch % 12} <= scale)  # fmt: skip
+            if knots:
+                steps[v] += sum(1 for a, b, c in zip(notes, notes[1:], notes[2:]) if a.pitch == c.pitch
+                                and abs(a.pitch - b.pitch) == 1 and not {a.pitch % 12, b.pitch % 12} <= scale)  # fmt: skip
+            else:
+                steps[v] += sum(1 for a, b in zip(notes, notes[1:]) if abs(a.pitch - b.pitch) == 1
+                                and not {a.pitch % 12, b.pitch % 12} <= scale)  # fmt: skip
     return [100 * s / beats for s in steps]
 
 
@@ -56,6 +61,8 @@ def main():
     for name, pieces in ((f"Bach's scores ({len(bach)})", bach), (f"composed ({n})", takes)):
         print(f"{name:20s} chromatic steps per 100 beats: " +
               "  ".join(f"{v} {x:.2f}" for v, x in zip(("S", "A", "T", "B"), per_voice(pieces))))
+        print(f"{name:20s} chromatic x-y-x turns per 100 beats: " +
+              "  ".join(f"{v} {x:.2f}" for v, x in zip(("S", "A", "T", "B"), per_voice(pieces, knots=True))))
 
 
 if __name__ == "__main__":
