@@ -446,6 +446,9 @@ def estimate_key(piece: Piece) -> KeySignature:
 # `estimate_key_in_scale`: the Krumhansl-Schmuckler key stands when its scale holds at least this share
 # of the notes' time (as `cocreate.inputs.KEY_FITS` reads a MIDI file's default key signature)
 SCALE_FITS = 0.95
+# ... and another key's scale takes its place only where it holds every note (a melody of one scale:
+# a chromatic line keeps the correlation's key; `docs/notes/2026-12-05-session-45/key_in_scale.py`)
+SCALE_HOLDS = 0.999
 
 
 def estimate_key_in_scale(piece: Piece) -> KeySignature:
@@ -469,7 +472,7 @@ def estimate_key_in_scale(piece: Piece) -> KeySignature:
     h = hist - hist.mean()
     norm = np.linalg.norm(h)
     scores = _PROFILES @ (h / norm) if norm > 0 else np.zeros(24)
-    fitting = [i for i in range(24) if share(i % 12, "major" if i < 12 else "minor") >= SCALE_FITS]
+    fitting = [i for i in range(24) if share(i % 12, "major" if i < 12 else "minor") >= SCALE_HOLDS]
     if not fitting:
         return best
     i = max(fitting, key=lambda j: scores[j])
