@@ -424,14 +424,28 @@ def pitch_class_histogram(piece: Piece) -> np.ndarray:
     return hist
 
 
-def estimate_key_from_histogram(hist: np.ndarray) -> tuple[int, str, float]:
-    """(tonic_pc, "major"|"minor", correlation) of the best Krumhansl-Schmuckler match."""
+def _key_scores(hist: np.ndarray) -> np.ndarray | None:
+    """The Krumhansl-Schmuckler correlation of each of the 24 keys (12 major, then 12 minor) with a
+    pitch-class histogram; None for an empty or flat one."""
     h = np.asarray(hist, dtype=np.float64)
     if h.sum() <= 0 or np.allclose(h, h[0]):
-        return 0, "major", 0.0
+        return None
     h = h - h.mean()
-    h = h / np.linalg.norm(h)
-    scores = _PROFILES @ h
+    return _PROFILES @ (h / np.linalg.norm(h))
+
+
+def _key_of_index(i: int) -> KeySignature:
+    """Key number i of `_key_scores` (0-11 major, 12-23 minor), spelled as a key signature names it."""
+    mode = "major" if i < 12 else "minor"
+    names = MAJOR_TONIC_NAMES if mode == "major" else MINOR_TONIC_NAMES
+    return KeySignature(0.0, names[i % 12], mode)
+
+
+def estimate_key_from_histogram(hist: np.ndarray) -> tuple[int, str, float]:
+    """(tonic_pc, "major"|"minor", correlation) of the best Krumhansl-Schmuckler match."""
+    scores = _key_scores(hist)
+    if scores is None:
+        return 0, "major", 0.0
     best = int(np.argmax(scores))
     return best % 12, ("major" if best < 12 else "minor"), float(scores[best])
 
@@ -439,8 +453,7 @@ def estimate_key_from_histogram(hist: np.ndarray) -> tuple[int, str, float]:
 def estimate_key(piece: Piece) -> KeySignature:
     """Krumhansl-Schmuckler key of `piece` (C major for an empty piece), at onset 0."""
     tonic_pc, mode, _ = estimate_key_from_histogram(pitch_class_histogram(piece))
-    names = MAJOR_TONIC_NAMES if mode == "major" else MINOR_TONIC_NAMES
-    return KeySignature(0.0, names[tonic_pc], mode)
+    return _key_of_index(tonic_pc + (0 if mode == "major" else 12))
 
 
 # `estimate_key_in_scale`: the Krumhansl-Schmuckler key stands when its scale holds at least this share
@@ -467,18 +480,11 @@ def estimate_key_in_scale(piece: Piece) -> KeySignature:
     def share(tonic_pc: int, mode: str) -> float:
         return float(sum(hist[pc] for pc in scale_pitch_classes(tonic_pc, mode))) / total
 
-    if share(best.tonic_pc, best.mode) >= SCALE_FITS:
+    scores = _key_scores(hist)
+    if scores is None or share(best.tonic_pc, best.mode) >= SCALE_FITS:
         return best
-    h = hist - hist.mean()
-    norm = np.linalg.norm(h)
-    scores = _PROFILES @ (h / norm) if norm > 0 else np.zeros(24)
     fitting = [i for i in range(24) if share(i % 12, "major" if i < 12 else "minor") >= SCALE_HOLDS]
-    if not fitting:
-        return best
-    i = max(fitting, key=lambda j: scores[j])
-    mode = "major" if i < 12 else "minor"
-    names = MAJOR_TONIC_NAMES if mode == "major" else MINOR_TONIC_NAMES
-    return KeySignature(0.0, names[i % 12], mode)
+    return _key_of_index(max(fitting, key=lambda j: scores[j])) if fitting else best
 
 
 _MAJOR_BY_SHARPS = ("Cb", "Gb", "Db", "Ab", "Eb", "Bb", "F", "C", "G", "D", "A", "E", "B", "F#", "C#")

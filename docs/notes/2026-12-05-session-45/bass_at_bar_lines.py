@@ -10,8 +10,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import tunesmith
 from tunesmith.sampling import automaton
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from chorale_sets import bach_scores, composed_chorales  # noqa: E402
 
 
 def per_voice(pieces) -> list[tuple[float, float]]:
@@ -34,22 +36,8 @@ def main():
     m = int(sys.argv[sys.argv.index("--scores") + 1]) if "--scores" in sys.argv else 120
     if "--rule" in sys.argv and sys.argv[sys.argv.index("--rule") + 1] == "off":
         automaton.BASS_MOVES_AT_BAR_LINES = False
-    import music21
-
-    from tunesmith.inputs import read_file
-
-    bach = []
-    for f in sorted((Path(music21.__file__).parent / "corpus" / "bach").glob("bwv*.mxl"))[:m]:
-        try:
-            p = read_file(f)[0]
-        except ValueError:
-            continue
-        if len(p.tracks) == 4:
-            bach.append(p)
-    model = tunesmith.load_model("default")
-    keys = ["F", "g minor", "D", "a minor", "Bb", "e minor"]
-    takes = [tunesmith.compose("chorale", key=keys[s % 6], meter=("4/4", "3/4")[s % 2], bars=12, seed=s, model=model,
-                               check=False).piece for s in range(n)]  # fmt: skip
+    bach = bach_scores(m)
+    takes = composed_chorales(n)
     for name, pieces in ((f"Bach's scores ({len(bach)})", bach), (f"composed ({n})", takes)):
         rows = per_voice(pieces)
         print(f"{name:20s} struck again / held over, per 100 beats: " +

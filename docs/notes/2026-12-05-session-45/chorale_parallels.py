@@ -7,10 +7,13 @@ composed chorales (seeds 0..N-1, keys and meters as given) against Bach's (a spl
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
-import tunesmith
 from tunesmith.corpus.store import load_corpus
 from tunesmith.metrics.harmony_rules import count_parallel_fifths, count_parallel_octaves
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from chorale_sets import composed_chorales  # noqa: E402
 
 
 def rates(pieces) -> tuple[float, float, int]:
@@ -18,7 +21,7 @@ def rates(pieces) -> tuple[float, float, int]:
     for p in pieces:
         fifths += count_parallel_fifths(p)
         octaves += count_parallel_octaves(p)
-        beats += p.duration() / p.time_signature.beat_length * (p.time_signature.beat_length)  # quarter beats
+        beats += p.duration()  # quarter beats
     return 100 * fifths / beats, 100 * octaves / beats, len(pieces)
 
 
@@ -26,11 +29,8 @@ def main():
     n = int(sys.argv[1])
     meter = sys.argv[sys.argv.index("--meter") + 1] if "--meter" in sys.argv else "4/4"
     split = sys.argv[sys.argv.index("--split") + 1] if "--split" in sys.argv else "valid"
-    model = tunesmith.load_model("default")
     bach = [p for p in load_corpus().filter(split=split, style="chorale") if len(p.tracks) == 4]
-    keys = ["F", "g minor", "D", "a minor", "Bb", "e minor"]
-    takes = [tunesmith.compose("chorale", key=keys[s % 6], meter=meter, bars=12, seed=s, model=model, check=False).piece
-             for s in range(n)]  # fmt: skip
+    takes = composed_chorales(n, (meter,))
     for name, pieces in (("Bach " + split, bach), (f"composed {meter}", takes)):
         f, o, k = rates(pieces)
         print(f"{name:14s} {k:3d} pieces: parallel fifths {f:.2f}, octaves {o:.2f} per 100 quarter beats")

@@ -12,7 +12,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import tunesmith
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from chorale_sets import bach_scores, composed_chorales  # noqa: E402
 
 MAJOR = (0, 2, 4, 5, 7, 9, 11)
 MINOR = (0, 2, 3, 5, 7, 8, 9, 10, 11)
@@ -42,22 +43,8 @@ def per_voice(pieces, knots: bool = False) -> list[float]:
 def main():
     n = int(sys.argv[1])
     m = int(sys.argv[sys.argv.index("--scores") + 1]) if "--scores" in sys.argv else 120
-    import music21
-
-    from tunesmith.inputs import read_file
-
-    bach = []
-    for f in sorted((Path(music21.__file__).parent / "corpus" / "bach").glob("bwv*.mxl"))[:m]:
-        try:
-            p = read_file(f)[0]
-        except ValueError:
-            continue
-        if len(p.tracks) == 4:
-            bach.append(p)
-    model = tunesmith.load_model("default")
-    keys = ["F", "g minor", "D", "a minor", "Bb", "e minor"]
-    takes = [tunesmith.compose("chorale", key=keys[s % 6], meter=("4/4", "3/4")[s % 2], bars=12, seed=s, model=model,
-                               check=False).piece for s in range(n)]  # fmt: skip
+    bach = bach_scores(m)
+    takes = composed_chorales(n)
     for name, pieces in ((f"Bach's scores ({len(bach)})", bach), (f"composed ({n})", takes)):
         print(f"{name:20s} chromatic steps per 100 beats: " +
               "  ".join(f"{v} {x:.2f}" for v, x in zip(("S", "A", "T", "B"), per_voice(pieces))))

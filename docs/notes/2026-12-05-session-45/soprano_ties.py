@@ -11,8 +11,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import tunesmith
 from tunesmith.corpus.store import load_corpus
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from chorale_sets import bach_scores, composed_chorales  # noqa: E402
 
 
 def counts(piece) -> tuple[int, int, float]:
@@ -26,25 +28,9 @@ def counts(piece) -> tuple[int, int, float]:
 def main():
     n = int(sys.argv[1])
     split = sys.argv[sys.argv.index("--split") + 1] if "--split" in sys.argv else "valid"
-    model = tunesmith.load_model("default")
     bach = [p for p in load_corpus().filter(split=split, style="chorale") if len(p.tracks) == 4]
-    keys = ["F", "g minor", "D", "a minor", "Bb", "e minor"]
-    scores = []
-    if "--scores" in sys.argv:
-        import music21
-
-        from tunesmith.inputs import read_file
-
-        folder = Path(music21.__file__).parent / "corpus" / "bach"
-        for f in sorted(folder.glob("bwv*.mxl"))[: int(sys.argv[sys.argv.index("--scores") + 1])]:
-            try:
-                p = read_file(f)[0]
-            except ValueError:
-                continue
-            if len(p.tracks) == 4:
-                scores.append(p)
-    takes = [tunesmith.compose("chorale", key=keys[s % 6], meter=("4/4", "3/4")[s % 2], bars=12, seed=s, model=model,
-                               check=False).piece for s in range(n)]  # fmt: skip
+    scores = bach_scores(int(sys.argv[sys.argv.index("--scores") + 1])) if "--scores" in sys.argv else []
+    takes = composed_chorales(n)
     for name, pieces in ((f"Bach {split}", bach), ("Bach scores", scores), ("composed", takes)):
         if not pieces:
             continue

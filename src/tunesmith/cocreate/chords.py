@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from tunesmith.baselines.harmony_baseline import chord_at
 from tunesmith.cocreate.decode import KeptNotesError, _assert_kept, _copy_meta, _note_key
 from tunesmith.cocreate.inputs import _EPS, _Grid, _melody_track, _where
 from tunesmith.convert.common import plays_chords
@@ -439,7 +440,7 @@ def fit_new_chords(out: Piece, start: float, close_at: float, end: float, style:
     if span is not None and close_at > start + _EPS:
         closing = [c for c in new if c.onset >= close_at - _EPS]
         if close_at < end - _EPS and not any(abs(c.onset - close_at) < _EPS for c in closing):
-            held = next((c for c in reversed([*before, *new]) if c.onset < close_at - _EPS), None)
+            held = chord_at([*before, *new], close_at)  # (none starts there: the one sounding into it)
             closing = [ChordSymbol(close_at, held.figure, None)] * (held is not None) + closing
         new = [*span, *closing]
     bar_lines = {round(b, 6) for b in out.bars()}
@@ -450,7 +451,7 @@ def fit_new_chords(out: Piece, start: float, close_at: float, end: float, style:
             continue
         fitted.append(c)
     if kept_after is not None and end < out.duration() - _EPS and not any(abs(c.onset - end) < _EPS for c in after):
-        sounding = next((c for c in reversed(sorted(kept_after, key=lambda c: c.onset)) if c.onset < end + _EPS), None)
+        sounding = chord_at(sorted(kept_after, key=lambda c: c.onset), end)
         if sounding is not None and (sounding.duration is None or sounding.onset + sounding.duration > end + _EPS):
             left = None if sounding.duration is None else sounding.onset + sounding.duration - end
             after = [ChordSymbol(end, sounding.figure, left), *after]

@@ -9,6 +9,7 @@ import copy
 import dataclasses
 from typing import Any
 
+from tunesmith.baselines.harmony_baseline import chord_at
 from tunesmith.cocreate.inputs import _EPS
 from tunesmith.score import ChordSymbol, Note, Piece, Track
 from tunesmith.tokenizer import TICKS_PER_BEAT
@@ -59,7 +60,7 @@ def played_again(out: Piece, tracks: list[Track], grid: Any, n_given: int, short
         for x in new:
             if short and x.onset + x.duration > cut - _EPS:
                 x.duration = s1 - x.onset
-    sounding = next((c for c in reversed(out.chords) if c.onset < s0 + _EPS), None)
+    sounding = chord_at(sorted(out.chords, key=lambda c: c.onset), s0)
     again = [ChordSymbol(c.onset + span, c.figure, c.duration) for c in out.chords if c.onset >= s0 - _EPS]
     if sounding is not None and sounding.onset < s0 - _EPS and (sounding.duration is None
                                                                 or sounding.onset + sounding.duration > s0 + _EPS):

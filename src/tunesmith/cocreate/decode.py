@@ -27,7 +27,7 @@ from tunesmith.cocreate.automaton import (
 )
 from tunesmith.cocreate.inputs import _EPS, _Grid, _where
 from tunesmith.sampling import Take, _decoder_for, _sample, _Tables, decode_rows, sampling_params, single_thread_blas
-from tunesmith.sampling.decode import restruck_at_bar_lines, soprano_struck_lines
+from tunesmith.sampling.decode import restruck_voices
 from tunesmith.sampling.endings import close_over_chord
 from tunesmith.sampling.feedback import OPENING_NOTES
 from tunesmith.sampling.tables import set_given_chords
@@ -333,13 +333,11 @@ def _generate_region(
             duration = min(_beat_at(grid, g, pos + dur) - onset, t1 - onset)
             res.notes.setdefault(voices[vi], []).append(Note(pitch, max(0.0, onset), duration))
         if job.layout == "satb":  # a chorale voice sings a note again at a bar line, as Bach's do
-            soprano = res.notes.get(voices[0]) or []
-            if soprano:
-                soprano = res.notes[voices[0]] = restruck_at_bar_lines(soprano, grid.starts)
             given = [x for x in W.tracks[0].notes if t0 - _EPS <= x.onset < t1 - _EPS] if W.tracks else []
-            lines = soprano_struck_lines([*given, *soprano], grid.starts)
-            res.notes = {v: notes if v == voices[0] else restruck_at_bar_lines(notes, lines)
-                         for v, notes in res.notes.items()}  # fmt: skip
+            lower = [v for v in res.notes if v != voices[0]]
+            soprano, moved = restruck_voices(res.notes.get(voices[0], []), [res.notes[v] for v in lower], grid.starts,
+                                             given)  # fmt: skip
+            res.notes = {**({voices[0]: soprano} if voices[0] in res.notes else {}), **dict(zip(lower, moved))}
         for bar, pos, root, quality, bass in auto.new_chords:
             g = c0 + bar
             onset = grid.starts[g] + (pos - (grid.pickup if g == 0 else 0)) / TICKS_PER_BEAT

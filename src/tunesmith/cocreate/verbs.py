@@ -209,9 +209,11 @@ def continue_piece(
     given_grid = _grid(piece, meter)
     n_given = given_grid.n
     strain = strain_played_twice(melody.notes, given_grid) if layout == "lead" else 0
+    tuned = style_decoding(model, style)
+    lifts = float(tuned.get("register_gain", 0.0)) > 0
     if bars is None:
         # after A A, a B played twice; a B is the default where the style lifts one (`contrast`)
-        lifts_b = float(style_decoding(model, style).get("register_gain", 0.0)) > 0 and contrast is not False
+        lifts_b = lifts and contrast is not False
         bars = 2 * strain if strain and lifts_b and chords is None and not reprise else DEFAULT_CONTINUE_BARS
     grid = given_grid.extended(bars)
     # a given last bar shorter than the meter's (a take that began with a pickup ends short by
@@ -226,8 +228,6 @@ def continue_piece(
         new_harmony = chords is not None and continuation_chords(chords) is not None
         reprise = 0 if new_harmony else default_reprise(style, bars, grid, n_given)
     first = _check_reprise(reprise, bars, grid, n_given)
-    tuned = style_decoding(model, style)
-    lifts = float(tuned.get("register_gain", 0.0)) > 0
     if contrast and not (lifts and layout == "lead"):
         if layout != "lead":
             raise ValueError("contrast: a contrasting strain is a lead sheet's (a chorale's four voices are not lifted)")

@@ -451,28 +451,31 @@ def restruck_at_bar_lines(notes: list[Note], bar_lines: list[float]) -> list[Not
     return out
 
 
-def soprano_struck_lines(soprano: list[Note], bar_lines: list[float]) -> list[float]:
-    """The bar lines at which the soprano strikes a note: where a lower voice's note held over a bar
-    line is struck again (`restruck_at_bar_lines`); where the soprano holds its own note over one (a
-    musician's melody tied over, a fermata across it), the lower voices hold theirs with it."""
-    struck = {round(x.onset, 6) for x in soprano}
-    return [b for b in bar_lines if round(b, 6) in struck]
+def restruck_voices(soprano: list[Note], lower: list[list[Note]], bar_lines: list[float],
+                    sung: list[Note] | None = None) -> tuple[list[Note], list[list[Note]]]:
+    """A chorale's voices as Bach writes them at the bar line (`restruck_at_bar_lines`): the soprano's
+    notes struck again at every bar line they cross, the lower voices' where the soprano strikes
+    (among `sung`, its notes that are kept as they are, too). Where the soprano holds its own note
+    over a bar line (a musician's melody tied over, a fermata across it), the voices under it hold
+    theirs with it."""
+    soprano = restruck_at_bar_lines(soprano, bar_lines)
+    struck = {round(x.onset, 6) for x in [*(sung or []), *soprano]}
+    lines = [b for b in bar_lines if round(b, 6) in struck]
+    return soprano, [restruck_at_bar_lines(notes, lines) for notes in lower]
 
 
 def restrike_chorale_takes(takes: list[Take], request: ComposeRequest) -> None:
     """Composed chorales as a user gets them (in place): every voice's note held over a bar line
-    struck again there (`restruck_at_bar_lines`), the soprano's first, the lower voices' where the
-    soprano strikes. The takes' token ids still hold the composer's own long notes (tuning learns
-    from what the composer wrote), as they hold its chords where the harmonizer replaced them."""
+    struck again there (`restruck_voices`). The takes' token ids still hold the composer's own long
+    notes (tuning learns from what the composer wrote), as they hold its chords where the harmonizer
+    replaced them."""
     if request.layout != "satb":
         return
     for t in takes:
-        piece = t.piece
-        bars = piece.bars()
-        piece.tracks[0].notes = restruck_at_bar_lines(piece.tracks[0].notes, bars)
-        lines = soprano_struck_lines(piece.tracks[0].notes, bars)
-        for track in piece.tracks[1:]:
-            track.notes = restruck_at_bar_lines(track.notes, lines)
+        tracks = t.piece.tracks
+        soprano, lower = restruck_voices(tracks[0].notes, [tr.notes for tr in tracks[1:]], t.piece.bars())
+        for track, notes in zip(tracks, [soprano, *lower]):
+            track.notes = notes
 
 
 def finish_composed_takes(takes: list[Take], request: ComposeRequest, model: object = None) -> str:
