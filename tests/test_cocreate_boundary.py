@@ -155,3 +155,15 @@ def test_harmonizing_a_four_part_piece_says_which_parts_it_replaced():
     assert "the input's Alto, Tenor and Bass were replaced by new ones under its melody" in take_remarks(take.provenance)[0]
     melody = api.compose("folk", bars=8, seed=1, check=False).piece
     assert api.harmonize(melody, style="folk", seed=2).provenance["request"]["input_voices_replaced"] is None
+
+
+def test_harmonizing_a_melody_alone_says_no_part_was_replaced(tmp_path):
+    """The melody is kept (written as the soprano): harmonizing Old Hundredth had said "the input's
+    melody was replaced by new ones under its melody"."""
+    from tunesmith import api
+    from tunesmith.remarks import take_remarks
+
+    path = _abc(tmp_path, "G | G F E D | G A B B | B B A G | c B A :|", "old100.abc", head="M:4/4\nL:1/4\nK:G\n")
+    take = api.harmonize(path, style="chorale", seed=1)
+    assert take.provenance["request"]["input_voices_replaced"] is None
+    assert not [r for r in take_remarks(take.provenance) if "were replaced" in r or "was replaced" in r]

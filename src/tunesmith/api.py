@@ -68,7 +68,7 @@ from tunesmith.reading import (  # noqa: F401  (the public names, re-exported)
     style_from_sidecar,
 )
 from tunesmith.remarks import chords_left_over, cycle_ends_open, one_bar_of_chords
-from tunesmith.score import Piece, meter_of
+from tunesmith.score import Piece, Track, meter_of
 from tunesmith.take import Take, out_stem, write_takes
 
 __all__ = [
@@ -558,12 +558,14 @@ def continue_(source: Take | Piece | str | os.PathLike, bars: int | None = None,
 
 
 def _voices_replaced(given: Piece, written: Piece) -> list[str] | None:
-    """The names of `given`'s parts with notes whose notes `written` (a harmonization) does not keep
-    as they were; None where it keeps them all."""
-    by_name = {t.name: t for t in written.tracks}
-    replaced = [t.name for t in given.tracks if t.notes and not t.is_drum
-                and [(x.pitch, x.onset, x.duration) for x in t.notes]
-                != [(x.pitch, x.onset, x.duration) for x in (by_name[t.name].notes if t.name in by_name else [])]]  # fmt: skip
+    """The names of `given`'s parts with notes that no part of `written` (a harmonization) keeps as
+    they were (the melody, kept, may be renamed: a melody track becomes the soprano); None where it
+    keeps them all."""
+    def notes(track: Track) -> list[tuple[int, float, float]]:
+        return [(x.pitch, round(x.onset, 6), round(x.duration, 6)) for x in track.notes]
+
+    kept = [notes(t) for t in written.tracks]
+    replaced = [t.name for t in given.tracks if t.notes and not t.is_drum and notes(t) not in kept]
     return replaced or None
 
 
