@@ -42,3 +42,14 @@ def test_abc_grace_notes_are_counted_as_written_not_as_played():
     takes = [SimpleNamespace(provenance={})]
     note_left_out(takes, plain)
     assert takes[0].provenance == {}
+
+
+def test_abc_chord_symbol_before_grace_notes_is_the_chord_of_the_note_after_them():
+    # '"G"{ag}G': tune books write the chord before the graces; music21 gives it to the first grace
+    # note, and it had been dropped with the graces (half the chords of Flowers of Edinburgh)
+    before = parse_abc_tune('X:1\nT:F\nM:4/4\nL:1/8\nK:G\n"G"{ag}G2B2 "D"{c}d4|"C"c2e2 "G"G4|]\n', piece_id="f", work_id="f")
+    after = parse_abc_tune('X:1\nT:F\nM:4/4\nL:1/8\nK:G\n{ag}"G"G2B2 {c}"D"d4|"C"c2e2 "G"G4|]\n', piece_id="f", work_id="f")
+    expected = [("G", 0.0), ("D", 2.0), ("C", 4.0), ("G", 6.0)]
+    assert [(c.figure, c.onset) for c in before.chords] == expected
+    assert [(c.figure, c.onset) for c in after.chords] == expected
+    assert before.meta["left_out"] == {"grace note(s)": 3}

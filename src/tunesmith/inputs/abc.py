@@ -371,6 +371,7 @@ def _walk(tokens: list, piece: Piece, track: Track, *, first_voice: bool) -> flo
     t = Fraction(0)
     bars: list[Fraction] = [Fraction(0)]
     chords: list[ChordSymbol] = []
+    grace_chords: list[str] = []  # chord symbols read on grace notes, for the note after them
     stops: list[float] = []
     tied: dict[int, Note] = {}
     unparsed = 0
@@ -419,10 +420,17 @@ def _walk(tokens: list, piece: Piece, track: Track, *, first_voice: bool) -> flo
             if first_voice and t > bars[-1]:
                 bars.append(t)
             continue
-        if not isinstance(tok, af.ABCNote) or tok.inGrace:
+        if not isinstance(tok, af.ABCNote):
             continue
+        if tok.inGrace:
+            # a chord symbol written before grace notes ("G"{ag}G, as tune books often write it) is
+            # the chord of the note the graces lead to (music21 gives it to the first grace note:
+            # Flowers of Edinburgh had lost 26 of its 52 chords)
+            grace_chords += tok.chordSymbols
+            continue
+        symbols, grace_chords = [*grace_chords, *tok.chordSymbols], []
         if first_voice:
-            for raw in tok.chordSymbols:
+            for raw in symbols:
                 text = raw.strip().strip('"').strip()
                 if not text or text.startswith(_ANNOTATION_PREFIX) or text in _DYNAMICS or text[0].islower():
                     continue
