@@ -435,20 +435,25 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
         top_p=kw.pop("top_p", None), pitch_range=pitch_range, in_scale=kw.pop("in_scale", False), key=tonic,
         mode=mode, voice_leading=kw.pop("voice_leading", True), rhythm_feedback=kw.get("rhythm_feedback"),
     )  # fmt: skip
+    allow_close = bool(kw.pop("allow_close", False))
+
+    def generate(**again: Any) -> list:
+        """The verb's raw takes; `again`: n and seed for the copy guard's draw of one take again."""
+        given = common | again
+        with m.lock:  # one generation at a time on a model (its decoder cache)
+            if verb == "continue":
+                return cocreate.continue_piece(m.model, m.tokenizer, piece, kw["bars"], tonal_feedback=kw.get("tonal_feedback"),
+                                               cadence=kw.get("cadence"), reprise=kw.get("reprise"), chords=kw.get("chords"),
+                                               contrast=kw.get("contrast"), **given)  # fmt: skip
+            if verb == "harmonize":
+                return cocreate.harmonize(m.model, m.tokenizer, piece, chord_rhythm=rhythm, lookahead=kw.get("lookahead", 8),
+                                          chords_from=kw.get("chords_from", "harmonizer"), **given)  # fmt: skip
+            return cocreate.inpaint(m.model, m.tokenizer, piece, kw["bars"], keep=kw.get("keep"), chord_rhythm=rhythm,
+                                    lookahead=kw.get("lookahead", 8), chords_from=kw.get("chords_from", "harmonizer"),
+                                    tonal_feedback=kw.get("tonal_feedback"), **given)  # fmt: skip
+
     t1 = time.perf_counter()
-    with m.lock:  # one generation at a time on a model (its decoder cache)
-        if verb == "continue":
-            raw = cocreate.continue_piece(m.model, m.tokenizer, piece, kw["bars"], tonal_feedback=kw.get("tonal_feedback"),
-                                          cadence=kw.get("cadence"), reprise=kw.get("reprise"), chords=kw.get("chords"),
-                                          contrast=kw.get("contrast"),
-                                          **common)  # fmt: skip
-        elif verb == "harmonize":
-            raw = cocreate.harmonize(m.model, m.tokenizer, piece, chord_rhythm=rhythm, lookahead=kw.get("lookahead", 8),
-                                     chords_from=kw.get("chords_from", "harmonizer"), **common)  # fmt: skip
-        else:
-            raw = cocreate.inpaint(m.model, m.tokenizer, piece, kw["bars"], keep=kw.get("keep"), chord_rhythm=rhythm,
-                                   lookahead=kw.get("lookahead", 8), chords_from=kw.get("chords_from", "harmonizer"),
-                                   tonal_feedback=kw.get("tonal_feedback"), **common)  # fmt: skip
+    raw = generate()
     generate_seconds = time.perf_counter() - t1
     seed = raw[0].seed
     request = {
@@ -478,8 +483,8 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
     }  # fmt: skip
     given = _note_keys(piece)
     input_how = (source_record or {}).get("made_how") or "musician"
-    takes = []
-    for i, t in enumerate(raw):
+
+    def make_take(i: int, t: Any, seed: int) -> Take:
         out = t.piece
         if not out.meta.get("composer"):
             out.meta.setdefault("arranger", "tunesmith")
@@ -503,19 +508,32 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
             "training_data": m.training_record(),
             "timings": {"load_model": round(load_seconds, 4), "generate": round(t.seconds, 4)},
         }
-        takes.append(Take(out, seed, prov, t))
+        return Take(out, seed, prov, t)
+
+    takes = [make_take(i, t, seed) for i, t in enumerate(raw)]
+
+    def redo(i: int, attempt: int) -> Take:
+        """Take `i` drawn again, from its own seed: the copy guard's resample."""
+        s = (seed + 7919 * attempt + i) % (2**31 - 1)
+        again = make_take(0, generate(n=1, seed=s)[0], s)
+        again.provenance["request"] = again.provenance["request"] | {"seed": s, "n": 1}
+        again.provenance |= {"batch": 1, "resampled_from": [seed, i]}
+        return again
+
     from tunesmith.rights.features import given_notes
     from tunesmith.rights.guard import guard_takes
 
-    # the copy guard labels co-created takes; the musician's own notes never count as copying
-    # the musician's own notes never count as copying; an input tunesmith made is checked whole
+    # the copy guard redoes a co-created take that copies a training work, as compose's (a
+    # continuation of the Irish Washerwoman had played on with its training version's bars 25-30,
+    # kept and labelled "copy"); the musician's own notes never count as copying; an input
+    # tunesmith made is checked whole
     if input_how == "musician":
         guard_given = given_notes(piece)
     elif input_how == "co-created":  # the musician's part of what tunesmith co-created with them
         guard_given = _input_musicians_notes(source, piece, source_record)
     else:
         guard_given = None
-    takes = guard_takes(takes, index, given=guard_given, allow_close=True)
+    takes = guard_takes(takes, index, resample=redo, given=guard_given, allow_close=allow_close)
     if input_how == "musician":
         note_input_resembles(takes, piece, index)
     note_repeats_written_out(takes, piece)
@@ -535,7 +553,7 @@ def continue_(source: Take | Piece | str | os.PathLike, bars: int | None = None,
               in_scale: bool = False, voice_leading: bool = True, tonal_feedback: float | None = None,
               rhythm_feedback: float | None = None, cadence: str | None = None, reprise: int | None = None,
               pickup: float | None = None, chords: str | Sequence[str] | None = None,
-              contrast: bool | None = None, model: Any = "default") -> Take | list[Take]:  # fmt: skip
+              contrast: bool | None = None, allow_close: bool = False, model: Any = "default") -> Take | list[Take]:  # fmt: skip
     """The given music (a Take, a Piece or a file) exactly as it is, then `bars` new bars in its
     key, meter and style (style: given, else the piece's own, else folk). A `key` that
     contradicts the piece's written key is refused. Sampled as `compose` samples the style
@@ -549,12 +567,14 @@ def continue_(source: Take | Piece | str | os.PathLike, bars: int | None = None,
     `contrast`: the new bars are a contrasting strain (a B after A A), their melody lifted over
     the given one's register; None: so for folk after at least 8 given bars, when the new bars
     are at most as many and nothing is restated (`cocreate.continue_piece`). `bars` None: 8, or after
-    a folk strain played twice (A A) twice its length, the new strain played twice (A A B B)."""
+    a folk strain played twice (A A) twice its length, the new strain played twice (A A B B).
+    A take whose new music copies a training work is drawn again (the musician's notes never count
+    as copying), unless `allow_close`: then it is kept and labelled, as in `compose`."""
     return _cocreate("continue", source, bars=bars, style=style, key=key, mode=mode, tune=tune, n=n, seed=seed,
                      temperature=temperature, top_p=top_p, pitch_range=pitch_range, in_scale=in_scale,
                      voice_leading=voice_leading, tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback,
                      cadence=cadence.lower() if isinstance(cadence, str) else cadence, reprise=reprise, pickup=pickup,
-                     chords=chords, contrast=contrast, model=model)[0]  # fmt: skip
+                     chords=chords, contrast=contrast, allow_close=allow_close, model=model)[0]  # fmt: skip
 
 
 def _voices_replaced(given: Piece, written: Piece) -> list[str] | None:
@@ -574,17 +594,18 @@ def harmonize(melody: Take | Piece | str | os.PathLike, *, style: str | None = N
               chord_rhythm: str | None = "auto", chords_from: str = "harmonizer", lookahead: int = 8,
               temperature: float | None = None, top_p: float | None = None, pitch_range: Any = None,
               in_scale: bool = False, voice_leading: bool = True, rhythm_feedback: float | None = None,
-              pickup: float | None = None, model: Any = "default") -> Take | list[Take]:  # fmt: skip
+              pickup: float | None = None, allow_close: bool = False, model: Any = "default") -> Take | list[Take]:  # fmt: skip
     """Chord symbols (folk, pop, jazz) or alto, tenor and bass (chorale) under the melody; the
     melody's notes are kept exactly. `chords_from`: "harmonizer" (the shipped network that hears
     the whole melody; for chorales it plans the chord of every beat and the voices aim at it),
     "table" (lead sheets: the count table) or "model" (the composer alone). `pickup`: the first
-    bar is a pickup of that many quarter notes (0: none), as in `continue_`."""
+    bar is a pickup of that many quarter notes (0: none), as in `continue_`. `allow_close`: as in
+    `continue_`."""
     return _cocreate("harmonize", melody, style=style, key=key, mode=mode, tune=tune, n=n, seed=seed,
                      chord_rhythm=chord_rhythm, chords_from=chords_from, lookahead=lookahead,
                      temperature=temperature, top_p=top_p, pitch_range=pitch_range, in_scale=in_scale,
                      voice_leading=voice_leading, rhythm_feedback=rhythm_feedback, pickup=pickup,
-                     model=model)[0]  # fmt: skip
+                     allow_close=allow_close, model=model)[0]  # fmt: skip
 
 
 def inpaint(piece: Take | Piece | str | os.PathLike, bars: Any = "5-8", *, keep: Any = None,
@@ -593,13 +614,13 @@ def inpaint(piece: Take | Piece | str | os.PathLike, bars: Any = "5-8", *, keep:
             temperature: float | None = None, top_p: float | None = None, pitch_range: Any = None,
             in_scale: bool = False, voice_leading: bool = True, chords_from: str = "harmonizer",
             tonal_feedback: float | None = None, rhythm_feedback: float | None = None,
-            pickup: float | None = None, model: Any = "default") -> Take | list[Take]:  # fmt: skip
+            pickup: float | None = None, allow_close: bool = False, model: Any = "default") -> Take | list[Take]:  # fmt: skip
     """Regenerate `bars` ("5-8", (5, 8); 1-based, a pickup is bar 0), everything outside them kept
     note for note; `keep="melody"` keeps the melody inside them too (new chords only: from the
-    harmonizer, which hears the whole melody, unless `chords_from="model"`). `pickup`: as in
-    `continue_`."""
+    harmonizer, which hears the whole melody, unless `chords_from="model"`). `pickup` and
+    `allow_close`: as in `continue_`."""
     return _cocreate("inpaint", piece, bars=bars, keep=keep, style=style, key=key, mode=mode, tune=tune, n=n,
                      seed=seed, chord_rhythm=chord_rhythm, lookahead=lookahead, temperature=temperature,
                      top_p=top_p, pitch_range=pitch_range, in_scale=in_scale, voice_leading=voice_leading,
                      chords_from=chords_from, tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback,
-                     pickup=pickup, model=model)[0]  # fmt: skip
+                     pickup=pickup, allow_close=allow_close, model=model)[0]  # fmt: skip

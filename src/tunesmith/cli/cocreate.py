@@ -28,6 +28,11 @@ VERB_HELP = {
 }
 
 
+ALLOW_CLOSE_HELP = ("keep a take whose new music the copy guard calls a copy of a training work (labelled so in "
+                    "STEM.json) instead of drawing it again (at most 3 times); a take it calls close is always kept, "
+                    "labelled; the musician's own notes never count")
+
+
 def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", help="the musician's file: MIDI, MusicXML, ABC, kern, ...")
     parser.add_argument("--tune", type=int, default=1, help="which tune of a file with several (1-based)")
@@ -88,6 +93,7 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="chorales: do not mask voice crossings and parallel fifths/octaves",
     )
+    parser.add_argument("--allow-close", action="store_true", help=ALLOW_CLOSE_HELP)
     if verb in ("continue", "inpaint"):
         parser.add_argument(
             "--tonal-feedback",
@@ -203,6 +209,7 @@ def run(verb: str, args: argparse.Namespace) -> int:
         voice_leading=not args.no_voice_leading,
         rhythm_feedback=args.rhythm_feedback,
         pickup=args.pickup,
+        allow_close=args.allow_close,
     )
     if verb in ("continue", "inpaint"):
         options["tonal_feedback"] = args.tonal_feedback

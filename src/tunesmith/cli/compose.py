@@ -39,7 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--allow-close",
         action="store_true",
-        help="keep a take the copy guard finds too near a training work (labelled in STEM.json) instead of resampling it",
+        help="keep a take the copy guard calls a copy of a training work (labelled so in STEM.json) instead of "
+        "drawing it again (at most 3 times); a take it calls close is always kept, labelled",
     )
     parser.add_argument(
         "--form",
