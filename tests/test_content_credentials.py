@@ -90,6 +90,11 @@ def test_the_signing_identity_is_made_once_private_and_anonymous(home):
     assert os.uname().nodename not in names and "tunesmith" in names
 
 
+NEAREST = {"work_id": "nottingham:reels.abc#7", "title": "Frazer's Reel; or the Fisher", "source": "nottingham",
+           "license": "GPL-3.0", "style": "folk", "score": 22.2, "bars": [8, 17], "work_bars": [1, 3],
+           "matched_notes": 12, "harmony": 0.1, "verdict": "close"}
+
+
 def _take_files(tmp_path):
     from tunesmith.outputs import bundle
     from tunesmith.outputs.audio import find_soundfont
@@ -102,7 +107,8 @@ def _take_files(tmp_path):
     piece = Piece(piece_id="t", work_id="t", style="folk", title="Read back",
                   tracks=[Track("melody", "melody", notes=[Note(62 + i, float(i), 1.0) for i in range(4)])])  # fmt: skip
     prov = {"model": {"id": "default", "sha256": "cd" * 32}, "seed": 11, "request": {"style": "folk", "bars": 1},
-            "training_data": {"licenses": {"GPL-3.0": 2}}, "take_index": 1, "batch": 3}  # fmt: skip
+            "training_data": {"licenses": {"GPL-3.0": 2}}, "take_index": 1, "batch": 3,
+            "rights": {"checked": True, "verdict": "close", "score": 22.2, "nearest": [NEAREST]}}  # fmt: skip
     return bundle.write_take(piece, tmp_path / "take", provenance=prov, render_audio=True, render_svg=False)
 
 
@@ -145,8 +151,8 @@ def test_provenance_cli_says_when_a_wav_was_changed(home, tmp_path, capsys):
     assert main(["provenance", str(files["wav"]), str(changed)]) == 1  # a changed file: exit 1 (a rights analyst's script saw 0)
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith(f"{files['wav']}: AI-generated, model default, seed 11 (take 2 of 3: --seed 11 --n 3)")
-    assert "intact" in out[1]
-    assert "CHANGED since signing (assertion.dataHash.mismatch)" in out[3]
+    assert out[1].startswith("  copy check: close") and "intact" in out[2]
+    assert "CHANGED since signing (assertion.dataHash.mismatch)" in out[5]
     assert main(["provenance", "--json", str(changed)]) == 1
     assert main(["provenance", str(files["wav"])]) == 0
     capsys.readouterr()
@@ -262,3 +268,22 @@ def test_provenance_says_a_musicians_own_file_is_theirs(capsys):
                   "fields": fields, "ai_generated": False, "signed": False})  # fmt: skip
     first = capsys.readouterr().out.splitlines()[0]
     assert first == "studio-export.mid: The musician's own music: tunesmith generated none of these notes (upload of tune.abc)"
+
+
+def test_each_file_carries_the_copy_check_and_its_nearest_works(home, tmp_path, capsys):
+    """The model card says a take names the works it resembles inside its files: the MIDI and
+    MusicXML had carried no copy check, the WAV's credentials the verdict alone (the rights officer,
+    session 46)."""
+    import tunesmith as ts
+    from tunesmith.cli import main
+
+    files = _take_files(tmp_path)
+    expected = {"verdict": "close", "score": 22.2,
+                "nearest": [{"title": "Frazer's Reel, or the Fisher", "work_id": "nottingham:reels.abc#7",
+                             "source": "nottingham", "license": "GPL-3.0", "score": 22.2, "bars": [8, 17],
+                             "work_bars": [1, 3]}]}  # fmt: skip
+    for kind in ("mid", "musicxml", "wav"):
+        assert ts.provenance(files[kind])["fields"]["copy_check"] == expected, kind
+        assert main(["provenance", str(files[kind])]) == 0
+        assert ("  copy check: close (score 22.2); nearest training works: Frazer's Reel, or the Fisher "
+                "(nottingham, GPL-3.0; score 22.2)") in capsys.readouterr().out.splitlines()

@@ -631,7 +631,7 @@ def test_usage_note_follows_the_model_and_its_training_licenses():
     assert "not recorded" in unknown
     # a close or copied take says what to check and under which license, not "sell this music" alone
     close = usage_note(["CC-BY-4.0"], "close", model_id="default", nearest_license="CC-BY-4.0")
-    assert "(see rights.nearest; its license: CC-BY-4.0): before publishing, compare the bars" in close
+    assert "(see its nearest training works: rights.nearest in the take's JSON, copy_check in its files; its license: CC-BY-4.0): before publishing, compare the bars" in close
     assert "CC-BY: credit its source" in close
     # and does not open by granting what it then takes back (an auditor's finding)
     assert "publish and sell this music" not in close and "publish or sell it once you have done the check" in close

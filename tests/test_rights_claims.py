@@ -128,3 +128,28 @@ def test_a_damaged_certificate_here_vouches_for_nothing(continued, home):
     path = continued["mid"]
     assert verify_claim(ts.read(path), fields_of(path))[0] == OTHER_SIGNER
     assert ts.check(path).verdict in ("clear", "close", "copy")
+
+
+def test_provenance_checks_the_claim_against_the_notes_the_file_holds_now(continued, tmp_path, capsys):
+    """`provenance` had called an edited co-created MIDI unsigned and unchanged where `check` said
+    its notes had changed (the rights officer, session 46): it now reads the claim as `check` does."""
+    from tunesmith.cli import main
+
+    path = continued["mid"]
+    assert read_provenance(path)["musicians_claim"] == SIGNED
+    mid = mido.MidiFile(path)
+    track = next(t for t in mid.tracks if any(m.type == "note_on" for m in t))
+    first = next(i for i, m in enumerate(track) if m.type == "note_on" and m.velocity > 0)
+    track[first] = track[first].copy(note=track[first].note + 2)
+    for i in range(first + 1, len(track)):  # its note-off too
+        if track[i].type in ("note_off", "note_on") and track[i].note == track[first].note - 2:
+            track[i] = track[i].copy(note=track[i].note + 2)
+            break
+    edited = tmp_path / "edited.mid"
+    mid.save(edited)
+    assert read_provenance(edited)["musicians_claim"] == CHANGED
+    assert main(["provenance", str(edited)]) == 0
+    out = capsys.readouterr().out
+    assert "the musician's part: signed, but the file's notes or request have CHANGED since" in out
+    assert main(["provenance", str(path)]) == 0
+    assert "the musician's part: signed by this installation, and the file's notes are as signed" in capsys.readouterr().out

@@ -73,6 +73,21 @@ def print_record(record: dict) -> None:
     if licenses:
         line += f", training data {licenses if isinstance(licenses, str) else ', '.join(licenses)}"
     print(line)
+    checked = fields.get("copy_check")
+    if isinstance(checked, dict) and checked.get("verdict"):
+        # the copy guard's verdict and the works it found nearest (attribution), as the file carries them
+        near = [f"{w.get('title') or w.get('work_id')} ({w.get('source')}, {w.get('license')}; score {w.get('score')})"
+                for w in checked.get("nearest") or [] if isinstance(w, dict)]  # fmt: skip
+        print(f"  copy check: {checked['verdict']} (score {checked.get('score')})"
+              + (f"; nearest training works: {'; '.join(near)}" if near else ""))
+    claim = record.get("musicians_claim")
+    if claim is not None:
+        from tunesmith.rights.claims import CHANGED, SIGNED, TRUSTED
+
+        said = {SIGNED: "signed by this installation, and the file's notes are as signed",
+                TRUSTED: "signed by an installation this one trusts, and the file's notes are as signed",
+                CHANGED: "signed, but the file's notes or request have CHANGED since"}.get(claim, claim)  # fmt: skip
+        print(f"  the musician's part: {said}")
     cc = record["content_credentials"]
     if cc is not None:
         found = [p for p in cc["problems"] if p != "signingCredential.untrusted"]
@@ -81,5 +96,8 @@ def print_record(record: dict) -> None:
     elif record["kind"] == "wav":
         print("  no C2PA Content Credentials")
     if cc is None:  # a forged MIDI had read as a trusted "made by tunesmith"
-        print("  (unsigned: these fields are text in the file, which anyone can write; a WAV's C2PA credentials "
-              "are signed)")  # fmt: skip
+        from tunesmith.rights.claims import SIGNED, TRUSTED
+
+        part = "besides the musician's part, " if claim in (SIGNED, TRUSTED) else ""
+        print(f"  ({part or 'unsigned: '}these fields are text in the file, which anyone can write; a WAV's C2PA "
+              "credentials are signed)")  # fmt: skip

@@ -306,7 +306,21 @@ def _provenance_json(record: Mapping[str, Any]) -> dict[str, Any]:
         "musicians_claim": record.get("musicians_claim"),  # that part, signed here (rights.claims)
         # a co-create verb applied to a take tunesmith made: read back, the file is not the musician's
         "input_made_how": record.get("input_made_how"),
+        # the copy guard's verdict and the nearest training works (attribution), in the file itself
+        "copy_check": copy_check_record(record),
     }
+
+
+def copy_check_record(record: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The copy guard's verdict, score and nearest works (title, source, license, score, the bars
+    on each side) from a take's record, compactly, as the files carry it; None if unchecked."""
+    rights = record.get("rights") or {}
+    if not rights.get("checked") or rights.get("verdict") is None:
+        return None
+    keys = ("title", "work_id", "source", "license", "score", "bars", "work_bars")
+    nearest = [{k: str(w[k]).replace("; ", ", ") if k == "title" else w[k] for k in keys if w.get(k) is not None}
+               for w in rights.get("nearest") or []]  # fmt: skip
+    return {"verdict": rights["verdict"], "score": rights.get("score"), "nearest": nearest}
 
 
 # ------------------------------------------------------------------------------ embedding

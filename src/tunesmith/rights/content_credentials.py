@@ -145,7 +145,7 @@ UNKNOWN_SOURCE_TYPE = "http://c2pa.org/digitalsourcetype/empty"
 
 def manifest_of(record: Mapping[str, Any]) -> dict[str, Any]:
     """The C2PA manifest definition for a take's STEM.json record (no machine paths in it)."""
-    from tunesmith.outputs.bundle import chords_source, take_number
+    from tunesmith.outputs.bundle import chords_source, copy_check_record, take_number
     from tunesmith.rights.provenance import usage_note
 
     model = record.get("model") or {}
@@ -169,6 +169,9 @@ def manifest_of(record: Mapping[str, Any]) -> dict[str, Any]:
         "training_sources": record.get("training_sources"),
         "chords_from": chords_source(record),
         "copy_check": {"verdict": rights.get("verdict"), "score": rights.get("score")} if rights else None,
+        # which works (title, source, license, score, bars), as JSON text like the request
+        "copy_check_nearest": json.dumps((copy_check_record(record) or {}).get("nearest"), separators=(",", ":"),
+                                         default=str) if rights.get("checked") else None,
         "usage": rights.get("usage") or (MUSICIANS_OWN + ": its rights are the musician's." if how == "musician" else
                                          usage_note(record.get("training_licenses"), rights.get("verdict"),
                                                     model_id=model.get("id"), how=how)),

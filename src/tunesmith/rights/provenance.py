@@ -126,7 +126,7 @@ def usage_note(training_licenses: Iterable[str] | None, verdict: str | None, *, 
     near = f"; its license: {nearest_license}" if nearest_license else ""
     if verdict == "copy":
         note = note.replace("you may use, change, publish and sell this music", "you may use and change this music")
-        note += (f" But this take was found to copy a training work (see rights.nearest{near}): do not publish or "
+        note += (f" But this take was found to copy a training work (see its nearest training works: rights.nearest in the take's JSON, copy_check in its files{near}): do not publish or "
                  "sell it unless that work's license lets you (public domain, CC0: yes; CC-BY: with credit to its "
                  "source; GPL: under the GPL's terms) or you hold its rights.")  # fmt: skip
     elif verdict == "close":
@@ -134,7 +134,7 @@ def usage_note(training_licenses: Iterable[str] | None, verdict: str | None, *, 
         note = note.replace("you may use, change, publish and sell this music",
                             "you may use and change this music, and publish or sell it once you have done the check "
                             "below")  # fmt: skip
-        note += (f" But this take resembles a training work closely (see rights.nearest{near}): before publishing, "
+        note += (f" But this take resembles a training work closely (see its nearest training works: rights.nearest in the take's JSON, copy_check in its files{near}): before publishing, "
                  "compare the bars named there and, if you keep them, follow that work's license (CC-BY: credit "
                  "its source; GPL: its terms).")  # fmt: skip
     return note
@@ -147,7 +147,7 @@ _INFO_ORDER = ("INAM", "IART", "ISFT", "ICMT", "ICRD", "ICOP", "IGNR")
 def wav_info_fields(record: Mapping[str, Any], extra: str = "") -> dict[str, str]:
     """INFO fields for a take's STEM.json record. ICMT: "; "-separated facts (`extra` among them),
     the request last as compact JSON (`read_provenance` parses them back)."""
-    from tunesmith.outputs.bundle import chords_source, take_number
+    from tunesmith.outputs.bundle import chords_source, copy_check_record, take_number
 
     model = record.get("model") or {}
     piece = record.get("piece") or {}
@@ -174,6 +174,9 @@ def wav_info_fields(record: Mapping[str, Any], extra: str = "") -> dict[str, str
         parts.append(f"input made {record['input_made_how']}")
     if chords_source(record):
         parts.append(f"chords from {chords_source(record)}")
+    checked = copy_check_record(record)
+    if checked:
+        parts.append("copy check " + json.dumps(checked, separators=(",", ":"), ensure_ascii=True, default=str))
     if extra:
         parts.append(extra)
     comment = "; ".join(parts)
@@ -305,7 +308,24 @@ def read_provenance(path: str | os.PathLike) -> dict[str, Any]:
     # only C2PA credentials are signed; the fields are text anyone can write (a forged MIDI had
     # read as made by tunesmith, and not AI-generated)
     out["signed"] = out["content_credentials"] is not None
+    if kind != "wav" and isinstance(fields.get("musicians_claim"), dict):
+        out["musicians_claim"] = _claim_state(path, fields)
     return out
+
+
+def _claim_state(path: Path, fields: Mapping[str, Any]) -> str | None:
+    """A co-created MIDI or MusicXML file's signed claim to the musician's part, checked against the
+    notes the file holds now (`rights.claims.verify_claim`: "signed here", "changed", ...), as `check`
+    checks it; None where the notes cannot be read. `provenance` had called such a file unsigned and
+    unchanged after its notes were edited, where `check` said they had changed."""
+    from tunesmith.inputs import read_file
+    from tunesmith.rights.claims import verify_claim
+
+    try:
+        pieces = read_file(path)
+    except Exception:  # noqa: BLE001 - the metadata was read; notes that cannot be read leave the claim unchecked
+        return None
+    return verify_claim(pieces[0], fields)[0] if pieces else None
 
 
 def _midi_fields(path: Path) -> dict[str, Any]:
@@ -397,6 +417,7 @@ _COMMENT_FACTS = (  # (prefix in the ICMT comment, field, parse)
     ("training sources ", "sources", lambda v: v.split(", ")),
     ("input made ", "input_made_how", str),
     ("chords from ", "chords_from", str),
+    ("copy check ", "copy_check", _json_or_text),
 )
 
 
@@ -426,6 +447,7 @@ _XML_PARSE = {
     "request": _json_or_text,
     "tuned_from": _json_or_text,
     "musicians_claim": _json_or_text,
+    "copy_check": _json_or_text,
     "seed": _int_or_text,
     "take": _int_or_text,
     "takes": _int_or_text,
