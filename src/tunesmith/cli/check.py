@@ -130,7 +130,9 @@ def run(args: argparse.Namespace) -> int:
               "indexed, so the same piece may score otherwise against another index)")  # fmt: skip
     for i, m in enumerate(out["nearest"], 1):
         by = f" by {', '.join(m['composers'])}" if m.get("composers") else ""
-        verdict = "copy: the whole work, note for note" if m.get("whole_work") else m["verdict"]
+        # "whole": 90 % or more of the work's melodic intervals exact (`rights.check.WHOLE_WORK_SHARE`),
+        # not every note: Soldiers' Joy with 4 pitches changed had been called "note for note"
+        verdict = "copy: the whole work, 90 % or more of its melody note for note" if m.get("whole_work") else m["verdict"]
         print(f"  {i}. {m['title'] or m['work_id']}{by} [{m['source']}, {m['license']}] score {m['score']:.1f} ({verdict}): "
               f"bars {m['bars'][0]}-{m['bars'][1]} here ~ bars {m['work_bars'][0]}-{m['work_bars'][1]} there")  # fmt: skip
         for more in m.get("more_passages", ()):
