@@ -14,6 +14,22 @@ from collections.abc import Callable
 
 import numpy as np
 
+# A chord the harmonizer planned on a beat is sung whole where the voice leading allows: the tenor
+# supplies its third (else its fifth or seventh) where the soprano and alto have not, and the bass
+# falls back from the root to the third before the fifth (the automaton keeps it off a leading tone
+# an upper voice sings; none of this in the close, whose own rules write it). Harmonized sopranos of
+# 30 of Bach's chorales (music21's scores, `docs/notes/2026-12-05-session-46/chorale_vocabulary.py
+# 40`), before -> after (Bach): beats on a complete chord 0.637 -> 0.830 (0.875), without a fifth
+# 0.179 -> 0.100 (0.024), without a third 0.091 -> 0.011 (0.001), on a six-four 0.076 -> 0.054
+# (0.024); the beat before a fermata without a third 0.120 -> 0.014 (none): a hymnal editor had
+# heard bare fifths before the cadences. Fermata chords on a six-four 0.038 -> 0.057 (0.005): a
+# bass kept off a doubled leading tone under V takes its fifth. Cadence chords had these rules.
+PLANNED_CHORDS_COMPLETE = True
+# ... and the bass takes the root, else the third, a step from its note before where one is: Bach's
+# bass moves by step 0.648 of the time, the harmonized 0.393 -> 0.464 (the same script; first
+# inversions 0.154 -> 0.181, Bach 0.283).
+STEPWISE_BASS = True
+
 
 class VoiceLeading:
     """Known notes of the voices (ticks from a common origin; voice 0 the highest) and the masks
@@ -96,7 +112,8 @@ class VoiceLeading:
         below (no crossing; unisons allowed)."""
         return self._under_above_and_uncrossed(v, p, cands)[1]
 
-    def pitch_ok(self, v: int, p: int, cands: np.ndarray, avoid: np.ndarray | None = None) -> np.ndarray:
+    def pitch_ok(self, v: int, p: int, cands: np.ndarray, avoid: np.ndarray | None = None,
+                 closing: bool = False) -> np.ndarray:  # fmt: skip
         """Which candidate pitches for a note of voice v starting at tick p keep the rules.
 
         No crossing: at most the lowest known voice above, at least the highest known voice
@@ -142,19 +159,37 @@ class VoiceLeading:
         if tones is not None:
             in_chord = np.isin(np.asarray(cands) % 12, tones)
             masks = [ok & in_chord, ok, no_cross & in_chord, no_cross, under_above]
+            third = [int(pc) for pc in tones[1:] if (int(pc) - int(tones[0])) % 12 in (3, 4)]
+            # (not where the caller's rules write the close, `closing`: the tenor held to the planned
+            # third in the last beats had moved in parallels with the bass into the final chord)
+            whole = PLANNED_CHORDS_COMPLETE and not closing
             if v == n - 1:  # the bass: on the root where it can (root position, as Bach mostly writes)
                 masks.insert(0, ok & (np.asarray(cands) % 12 == tones[0]))
-                if p in self.cadence_ticks:
-                    # ... and at a fermata where it cannot, on the third, never first the fifth: 11
-                    # of 229 harmonized fermata chords stood as six-fours (Bach: none)
-                    third = [int(pc) for pc in tones[1:] if (int(pc) - int(tones[0])) % 12 in (3, 4)]
+                if whole or p in self.cadence_ticks:
+                    # ... and where it cannot, on the third, never first the fifth: 11 of 229
+                    # harmonized fermata chords stood as six-fours (Bach: none), and 0.076 of the
+                    # beats of harmonized Bach sopranos (Bach 0.024; `PLANNED_CHORDS_COMPLETE`)
                     masks.insert(1, ok & np.isin(np.asarray(cands) % 12, third))
+                prev = self.pitch_at(v, p - 1)
+                if STEPWISE_BASS and prev is not None and p not in self.cadence_ticks:
+                    # ... and first, the root or else the third a step from the note before (`STEPWISE_BASS`)
+                    near = np.abs(np.asarray(cands) - prev) <= 2
+                    masks[:0] = [masks[0] & near, masks[1] & near] if whole else [masks[0] & near]
                 if self.sings_a_seventh(v, p):
                     # ... but a seventh in the bass (V4/2) falls to the chord's third (I6) first: the
                     # planned root had taken harmonized basses off it by a leap, 28 of the 56
                     # unresolved sevenths in 40 harmonized JSB sopranos (Bach: 9 % unresolved)
                     prev = self.pitch_at(v, p - 1)
                     masks.insert(0, ok & in_chord & np.isin(np.asarray(cands) - prev, (0, -1, -2)))
+            elif whole and v == n - 2 and p not in self.cadence_ticks:
+                # the voice written before the bass (the tenor) sings the planned chord's third where
+                # the voices above have not, else its fifth or seventh: the bass takes the root
+                # (`PLANNED_CHORDS_COMPLETE`)
+                above = {x % 12 for x in (self.pitch_at(u, p) for u in range(v)) if x is not None}
+                missing = [int(pc) for pc in tones[1:] if pc not in above]
+                owed = [pc for pc in missing if pc in third] or missing
+                if owed:
+                    masks.insert(0, ok & np.isin(np.asarray(cands) % 12, owed))
             elif p in self.cadence_ticks:
                 # an upper voice of a cadence chord takes a tone the voices above have not (the bass
                 # will take the root): harmonized chords at fermatas had lacked their third or fifth

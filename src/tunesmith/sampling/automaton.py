@@ -31,7 +31,13 @@ from tunesmith.sampling.feedback import (
     VOICE_REGISTER_STEP,
     _steer,
 )
-from tunesmith.sampling.part_writing import doubles_a_secondary_leading_tone, final_chord_third, narrow, part_writing
+from tunesmith.sampling.part_writing import (
+    around,
+    doubles_a_secondary_leading_tone,
+    final_chord_third,
+    narrow,
+    part_writing,
+)
 from tunesmith.sampling.request import (
     BASS_APPROACH_DEGREES,
     FINAL_HALF_CLOSE_THIRD_SHARES,
@@ -993,7 +999,13 @@ class Constrainer:
         mask = None
         if self.vl is not None:
             vals, at = t.pitch_values[self.v], self.bar * t.L + pos
-            mask = self.vl.pitch_ok(self.v, at, vals, doubles_a_secondary_leading_tone(self, at, vals))
+            avoid = doubles_a_secondary_leading_tone(self, at, vals)
+            if self.vl.chord_tones and t.voice_leading and self.v > 0 and not t.modal:
+                # over a planned chord (harmonize) the home key's leading tone too, which the bass's
+                # third had doubled under V (`voice_leading.PLANNED_CHORDS_COMPLETE`)
+                avoid = avoid | doubled_leading_tone(self._sounding_above(at) | around(self, at), vals, t.leading_pc)
+            closing = self.final_ticks is not None and at >= self.final_chord_tick() - 2 * self._approach_span()
+            mask = self.vl.pitch_ok(self.v, at, vals, avoid, closing=closing)
         approach, at = self._approach_tick(), self.bar * t.L + pos
         if approach is not None:
             vals, fin = t.pitch_values[self.v], None
