@@ -305,13 +305,15 @@ def style_unseen(model: Model, style: str) -> str | None:
 
 def _ending_record(meta: dict) -> dict:
     """{"ending": ...}: what a take drew for its close under a tonic cadence (the melody's closing
-    degree and, off the tonic triad, the degree of the chord under it; the last note's length in
+    degree and, off the tonic triad, the degree of the chord under it; a lead sheet's chord before
+    its final tonic chord and where in its bar it starts; the last note's length in
     quarter notes; how the melody reaches it; a chorale's final third and bass approach, and
     `"half_close": true` where a minor chorale closes on its dominant), or {} when nothing was drawn."""
     from tunesmith.tokenizer import TICKS_PER_BEAT
 
-    ending = {k: meta[k] for k in ("closing_degree", "final_chord", "melody_approach", "soprano_approach",
-                                   "final_third", "bass_approach", "half_close") if meta.get(k)}  # fmt: skip
+    ending = {k: meta[k] for k in ("closing_degree", "final_chord", "approach_chord", "approach_start", "tonic_bars",
+                                   "melody_approach", "soprano_approach", "final_third", "bass_approach",
+                                   "half_close") if meta.get(k)}  # fmt: skip
     if meta.get("final_ticks"):
         ending["last_note_quarters"] = meta["final_ticks"] / TICKS_PER_BEAT
     return {"ending": ending} if ending else {}

@@ -625,7 +625,12 @@ def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool 
         def kept(t: float) -> bool:
             return any(a - 1e-6 <= t < b - 1e-6 for a, b in spans)
 
-        new = sorted([c for c in new if not kept(c.onset)] + [c for c in piece.chords if kept(c.onset)],
+        # a kept bar keeps the chord sounding at its start too, where the composer named none there
+        # (its chord from the bar before sounds on): else the harmonizer's chord of the bar before
+        # had sounded through it (a jig's close over A | D had become Bm | D)
+        held = [ChordSymbol(a, c.figure, None) for a, _ in spans if not any(abs(x.onset - a) < 1e-6 for x in piece.chords)
+                for c in [next((x for x in reversed(piece.chords) if x.onset < a), None)] if c is not None]  # fmt: skip
+        new = sorted([c for c in new if not kept(c.onset)] + [c for c in piece.chords if kept(c.onset)] + held,
                      key=lambda c: c.onset)  # fmt: skip
     chords: list[ChordSymbol] = []
     for c in new:
@@ -711,6 +716,8 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
             take_cadences = {b + 1 for b in cadence_bars}
         if request.closes() and bars:  # the composer's close stays: its last bar's chords
             take_cadences = {*take_cadences, len(bars) - 1}
+            if t.meta.get("approach_chord"):  # and from the bar that ends on its drawn approach (`tonic_bars` before the end)
+                take_cadences |= set(range(max(0, len(bars) - 1 - int(t.meta.get("tonic_bars") or 1)), len(bars)))
         reharmonize(piece, net, every_bar=request.chord_every_bar, keep_bars=take_cadences,
                     copy_plan=take_plan, roots=roots, scale=roots, rng=rng, temperature=temperature,
                     prior_correction=correction)  # fmt: skip

@@ -313,6 +313,9 @@ def continue_piece(
         if job.chords == "free" and layout == "lead":
             # under a closing cadence the last bar keeps the composer's chords: it wrote its close over them
             close_at = grid.starts[grid.n - 1] if request.closes() else grid.end_of(grid.n - 1)
+            back = 1 + int(res.ending.get("tonic_bars") or 1)  # ... and from the bar that ends on its drawn approach chord
+            if request.closes() and res.ending.get("approach_chord") and grid.n - back >= n_given:
+                close_at = grid.starts[grid.n - back]
             chords_source = fit_new_chords(out, grid.starts[n_given], close_at, out.end, style, tonic, mode, model,
                                             seed, i)  # fmt: skip
         if a_tempo is not None:
@@ -883,6 +886,9 @@ def inpaint(
             out.chords = sorted([c for c in out.chords if not inside(c.onset)] + res.chords, key=lambda c: c.onset)
             if layout == "lead":
                 close_at = grid.starts[g1 - 1] if job.close else t1
+                back = 1 + int(res.ending.get("tonic_bars") or 1)  # (as continue's: from the approach's bar)
+                if job.close and res.ending.get("approach_chord") and g1 - back >= g0:
+                    close_at = grid.starts[g1 - back]
                 chords_source = fit_new_chords(out, t0, close_at, t1, style, tonic, mode, model, seed, i,
                                                 kept_after=piece.chords)  # fmt: skip
         # the musician's notes: everything outside the range, and kept voices inside it too

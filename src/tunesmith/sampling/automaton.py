@@ -104,6 +104,13 @@ KEEP_CHROMATIC_CHORD_TONES = frozenset({"jazz", "pop"})
 #   0.612 -> 0.573. Only chord tones a step from the note before gaining (reach 2) kept more steps
 #   (0.521) but was easier to tell from the tunes (0.726).
 GIVEN_CHORD_TONE_GAINS: dict[str, tuple[float, float]] = {"pop": (0.5, 0.0), "jazz": (0.5, 0.0), "folk": (1.0, 0.0)}
+# - under the drawn chord before the final tonic chord (`APPROACH_CHORD_SHARES`), which the composer
+#   writes before its bar's melody, a melody pitch gains this many times the on-beat gain above where
+#   it is a tone of that chord (`approach_chord_bias`). Melody time on its tones, 60 takes (folk /
+#   pop; `docs/notes/2026-12-05-session-46/approach_chord.py STYLE 60 --compose`): 0.55 / 0.54 with
+#   1, 0.58 / 0.56 with 2, 0.62 / 0.60 with 4; the tunes' 0.72 / 0.64, and the takes' 0.67 / 0.74
+#   under the chord the harmonizer chose there before (V in 0.52 / 0.38 of them, the tunes 0.90 / 0.88).
+APPROACH_CHORD_TONE_GAIN_SCALE = 2.0
 # - per style, how much a melody note outside its bar's chord loses per doubling of its length beyond
 #   half a beat (`Constrainer.passing_length_bias`): a note outside the chord passes, a chord tone
 #   may be held. With both: pop 0.701 on chord tones, 0.493 steps, 2.39 semitones; jazz 0.703, 0.431,
@@ -293,6 +300,9 @@ class Constrainer:
         self.bass_approach: str | None = None  # the bass note before the final chord ("dominant", "tonic", ...)
         self.melody_approach: str | None = None  # a lead sheet's interval into its last note ("step", ...)
         self.final_chord: str | None = None  # the degree of the chord a lead sheet closes over, if not the tonic
+        self.approach_chord: str | None = None  # the degree of the chord before a lead sheet's final tonic chord ("V", ...)
+        self.approach_start: str | None = None  # where in its bar that chord starts: "downbeat" or "later"
+        self.tonic_bars: int | None = None  # the bars of the final tonic chord after it: 1 (the last) or 2
         self.soprano_approach: str | None = None  # a chorale soprano's way to a final tonic ("above", "below")
         self.half_close = False  # a minor chorale that closes on V, the soprano on its fifth (`FINAL_HALF_CLOSE_SHARES`)
         self.opening: str | None = None  # a lead sheet's first chord drawn: "tonic" or "other" (`OPENING_TONIC_SHARES`)
@@ -336,7 +346,7 @@ class Constrainer:
         out = None
         if self.v == 0:
             out = _plus(self.register_bias(), self.opening_bias(), self.interval_bias(), self.voice_register_bias(),
-                        t.pitch_offsets, self.given_chord_bias(), self.echo_bias())
+                        t.pitch_offsets, self.given_chord_bias(), self.echo_bias(), self.approach_chord_bias())
         else:
             back = moves = None
             recent = self.voice_recent[self.v]
@@ -644,7 +654,41 @@ class Constrainer:
         if t.long_note_penalty and self.v == 0 and self.bar not in self.cadence_bars and self.bar < t.n_bars - 1:
             # a dance (a reel) holds a long note only at a strain's end (`MID_PHRASE_LONG_NOTE_PENALTIES`)
             out = _plus(out, -t.long_note_penalty * (t.dur_ticks >= 2 * TICKS_PER_BEAT))
-        return _plus(out, self.passing_length_bias())
+        return _plus(out, self.passing_length_bias(), self.approach_length_bias())
+
+    def approach_chord_bias(self) -> np.ndarray | None:
+        """Logit offsets for `t.pitch_ids`: under the drawn chord before the final tonic chord
+        (`approach_chord`, which the composer wrote before the melody of its bar), a melody pitch
+        gains the style's on-beat `GIVEN_CHORD_TONE_GAINS` where it is a tone of that chord's triad,
+        as under a chord the musician gave. None elsewhere."""
+        t = self.t
+        gain = APPROACH_CHORD_TONE_GAIN_SCALE * GIVEN_CHORD_TONE_GAINS.get(t.style, (0.0, 0.0))[0]
+        tones = self._under_approach(self.cursor if self.state == _VOICE else self.note_pos) if gain else None
+        if tones is None:
+            return None
+        return gain * np.isin(t.pitch_real % 12, list(tones))
+
+    def _under_approach(self, pos: int) -> frozenset[int] | None:
+        """The triad of the drawn approach chord (`approach_chord`) where it sounds at tick `pos` of
+        the melody's current bar (the bar before the last), else None."""
+        t = self.t
+        approach = self._approach_roots()
+        if approach is None or self.v != 0 or t.given_chord_pcs is not None:
+            return None
+        chord = self._symbol_at(pos)
+        if chord is None or chord[0] not in {t.root_pc[r] for r in approach}:
+            return None
+        return self._chord_tones_at(pos)
+
+    def approach_length_bias(self) -> np.ndarray | None:
+        """Logit offsets for `t.dur_ids`: under the drawn approach chord a melody note outside it
+        loses the style's `NONCHORD_LENGTH_GAINS` per doubling of its length beyond half a beat, as
+        under a chord the musician gave (`passing_length_bias`). None elsewhere."""
+        tones = self._under_approach(self.note_pos)
+        gain = NONCHORD_LENGTH_GAINS.get(self.t.style, 0.0)
+        if tones is None or not gain or self.pitch % 12 in tones:
+            return None
+        return -gain * np.clip(np.log2(self.t.dur_ticks / (self.t.beat_ticks / 2)), 0.0, None)
 
     def _given_at(self, bar: int, pos: int) -> tuple[int, int]:
         """(tick in the bar where it starts, slot) of the musician's chord sounding at tick `pos` of
@@ -778,6 +822,15 @@ class Constrainer:
             k = int(rng.spawn(1)[0].choice(len(chords), p=[o[-1] for o in chords]))
             self.final_chord = chords[k][0]
             self.final_pcs = self.final_pcs & chords[k][3]  # the melody closes on a tone of it
+        approach_chords = self.t.approach_chords
+        if approach_chords and self.final_chord in (None, "I"):  # before a final tonic chord, also from a child generator
+            k = int(rng.spawn(1)[0].choice(len(approach_chords), p=[w for _, _, w in approach_chords]))
+            self.approach_chord = approach_chords[k][0]
+            child = rng.spawn(1)[0]
+            self.approach_start = "downbeat" if child.random() < self.t.approach_downbeat_share else "later"
+            bars = [(k, w) for k, w in self.t.approach_tonic_bars if self.t.n_bars - 1 - k >= self.t.bar_offset]
+            total = sum(w for _, w in bars)
+            self.tonic_bars = bars[int(child.choice(len(bars), p=[w / total for _, w in bars]))][0] if total else 1
         approaches = self.t.soprano_approaches
         if approaches and self.final_degree == "root":  # also from a child generator
             k = int(rng.spawn(1)[0].choice(len(approaches), p=[w for _, w in approaches]))
@@ -812,6 +865,8 @@ class Constrainer:
                "closing_degree": self.final_degree, "final_ticks": self.final_ticks,
                "final_third": self.final_third, "bass_approach": self.bass_approach,
                "melody_approach": self.melody_approach, "final_chord": self.final_chord,
+               "approach_chord": self.approach_chord, "approach_start": self.approach_start,
+               "tonic_bars": self.tonic_bars,
                "soprano_approach": self.soprano_approach,
                "half_close": True if self.half_close else None, "opening_chord": self.opening,
                "modulation": list(self.modulation) if self.modulation else None}  # fmt: skip
@@ -828,6 +883,9 @@ class Constrainer:
         self.bass_approach = drawn.get("bass_approach")
         self.melody_approach = drawn.get("melody_approach")
         self.final_chord = drawn.get("final_chord")
+        self.approach_chord = drawn.get("approach_chord")
+        self.approach_start = drawn.get("approach_start")
+        self.tonic_bars = drawn.get("tonic_bars")
         self.soprano_approach = drawn.get("soprano_approach")
         if drawn.get("half_close"):
             self._set_half_close()
@@ -847,6 +905,50 @@ class Constrainer:
             return roots
         tonic = self.t.kinds["closed"][1]
         return tonic if self.opening == "tonic" else np.setdiff1d(roots, tonic)
+
+    def _approach_bar(self) -> int:
+        """The bar the drawn approach chord closes (`approach_chord`): the one before the bars of
+        the final tonic chord (`tonic_bars`: the last bar, or the last two)."""
+        return self.t.n_bars - 1 - (self.tonic_bars or 1)
+
+    def _approach_roots(self) -> np.ndarray | None:
+        """Root ids of the drawn chord before the final tonic chord (`approach_chord`) while its bar
+        (`_approach_bar`) is written, else None. In that bar the last chord that is not the
+        tonic's has this root ("G A7 | D", "F G C | C"): a chord after the bar's downbeat has it or,
+        right after it, the tonic's; the bar's chords end once they end so (the chord coming in
+        counts: "G | C | C"); after any other chord the approach follows on a beat."""
+        t = self.t
+        if (self.approach_chord is None or self.bar != self._approach_bar() or self.bar < t.bar_offset
+                or self._cadence() is not None):  # fmt: skip
+            return None
+        return next((roots for degree, roots, _ in t.approach_chords or () if degree == self.approach_chord), None)
+
+    def _tonic_bar(self) -> bool:
+        """Whether the current bar lies between the approach chord's bar and the last one: the
+        final tonic chord sounds through it (a pop song's "G | C | C")."""
+        t = self.t
+        return (self.approach_chord is not None and self._approach_bar() < self.bar < t.n_bars - 1
+                and self.bar >= t.bar_offset and self._cadence() is None)  # fmt: skip
+
+    def _approach_positions(self, lo: int) -> np.ndarray:
+        """Position ids from tick `lo` on in the bar before the last where a chord may start: the
+        meter's beats."""
+        t = self.t
+        ticks = np.arange(lo, self.bar_len())
+        return t.pos[ticks[ticks % t.beat_ticks == 0]]
+
+    def _approach_state(self, approach: np.ndarray) -> tuple[bool, bool]:
+        """(the chords so far end as the bar before the last must: on the approach, or on the tonic
+        right after it; the last chord is the approach), the chord coming into the bar counted."""
+        t = self.t
+        roots = [self.chord_before[0]] if self.chord_before is not None else []
+        roots += [c[1] for c in self.bar_chords]
+        if not roots:
+            return False, False
+        pcs = {t.root_pc[r] for r in approach}
+        on_approach = roots[-1] in pcs
+        resolved = len(roots) > 1 and roots[-1] == t.tonic_pc and roots[-2] in pcs
+        return on_approach or resolved, on_approach
 
     def _final_chord_ids(self) -> tuple[np.ndarray, np.ndarray] | None:
         """(root ids, quality ids) of the drawn closing chord in the last bar, else None (the
@@ -1594,11 +1696,19 @@ class Constrainer:
             kind = self._cadence()
             if final:
                 return final[1]
-            if kind or (self.opening_now and self.opening == "tonic"):  # a tonic chord's qualities
+            if kind or (self.opening_now and self.opening == "tonic") or self._tonic_bar():  # a tonic chord's qualities
                 return t.kinds[kind or "closed"][2]
             return t.quals if t.quals_by_root is None else t.quals_by_root[self.root_pc]
+        approach = self._approach_roots()
         if s == _CPOS:
             kind = self._cadence()
+            if self._tonic_bar():  # between the approach and the last bar: the tonic chord
+                return t.kinds["closed"][1]
+            if approach is not None:
+                # a chord after the downbeat of the approach's bar: the approach, or right after it the tonic
+                if self._approach_state(approach)[1] and t.kinds["closed"][1].size:
+                    return np.unique(np.concatenate([approach, t.kinds["closed"][1]]))
+                return approach
             return final[0] if final else t.kinds[kind][1] if kind else self._opening_roots(t.roots)
         first = t.single[t.voice_tok[0]]
         if self._tight() or (s == _CHORDS and t.no_chords):
@@ -1614,16 +1724,40 @@ class Constrainer:
             # a lead sheet's closing bar names its tonic chord on the downbeat (else a chord from
             # the bar before could sound through the end: a piece "closed" on IV)
             closing = kind == "closed" and self.bar == t.n_bars - 1 and t.voices[0] == "M"
+            if self._tonic_bar():
+                # between the approach and the last bar: the tonic chord, named on the downbeat unless it sounds on into it
+                tonic = t.kinds["closed"][1]
+                held = self.chord_before is not None and self.chord_before[0] == t.tonic_pc
+                return np.concatenate([tonic, first]) if held and not t.chord_every_bar else tonic
+            if approach is not None:
+                # the approach's bar, as drawn (`approach_start`): the approach from its downbeat
+                # (or sounding on into it), or later in the bar, after another chord
+                beats, done = self._approach_positions(lo), self._approach_state(approach)[1]
+                if self.approach_start == "downbeat":
+                    return np.concatenate([approach, beats if done else beats[:0], first if done else first[:0]])
+                other = np.setdiff1d(roots, approach)
+                if len(other) and len(beats):
+                    return other if t.chord_every_bar else np.concatenate([beats, other])
             if (t.chord_every_bar or closing) and self.chord_pos < 0:
                 return roots  # the downbeat chord
             return np.concatenate([t.pos[lo : self.bar_len()], roots, first])
+        more = t.pos[lo : self.bar_len()], first  # (positions of further chords, the end of the bar's chords)
+        if approach is not None:
+            # the bar before the last: its chords end once they end as it must; after another chord
+            # the approach follows on a beat (if no beat is left, the bar's chords go as they would)
+            done, on_approach = self._approach_state(approach)
+            beats = self._approach_positions(lo)
+            if done:
+                more = beats if on_approach else beats[:0], first
+            elif len(beats):
+                more = beats, first[:0]
         if s == _QUAL:
             # under a cadence the bass is the chord's root (a tonic or dominant chord in root
             # position), so no slash bass
             basses = t.basses[self.root_pc] if self._cadence() is None else t.basses[self.root_pc][:0]
-            return np.concatenate([basses, t.pos[lo : self.bar_len()], first])
+            return np.concatenate([basses, *more])
         if s == _BASS:
-            return np.concatenate([t.pos[lo : self.bar_len()], first])
+            return np.concatenate(more)
         return t.single[t.eos_tok]
 
     def advance(self, tok: int) -> None:

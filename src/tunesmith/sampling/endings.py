@@ -13,6 +13,9 @@ import numpy as np
 
 from tunesmith.harmony import QUALITIES as CHORD_INTERVALS
 from tunesmith.sampling.request import (
+    APPROACH_CHORD_SHARES,
+    APPROACH_DOWNBEAT_SHARES,
+    APPROACH_TONIC_BARS_SHARES,
     CLOSE_OVER_TONIC_STYLES,
     FINAL_BASS_APPROACH_SHARES,
     FINAL_CHORD_SHARES,
@@ -53,6 +56,7 @@ def close_over_chord(tables: _Tables, figure: str) -> None:
     tables.final_endings = [(frozenset(pcs), w / total) for pcs, w, _ in fits]
     tables.final_names = [name for _, _, name in fits]
     tables.final_chords = {}
+    tables.approach_chords = None  # nor a chord before it
 
 
 def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
@@ -109,6 +113,25 @@ def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
             total = sum(o[-1] for o in options)
             if options:
                 tables.final_chords[degree] = [(*o[:-1], o[-1] / total) for o in options]
+    # the chord before a lead sheet's final tonic chord, drawn per take (`APPROACH_CHORD_SHARES`):
+    # [(degree, root token ids, weight)]; not over chords the musician gave, nor where the bar before
+    # the last is a pickup bar
+    tables.approach_chords = None
+    tables.approach_downbeat_share = APPROACH_DOWNBEAT_SHARES.get(request.style, 0.5)
+    tables.approach_tonic_bars = list((APPROACH_TONIC_BARS_SHARES.get(request.style) or {1: 1.0}).items())
+    approach = APPROACH_CHORD_SHARES.get(request.style)
+    if (approach and tables.final_endings and request.layout == "lead" and not request.chords
+            and len(tables.voices) == 1 and tables.n_bars - 2 >= tables.bar_offset):  # fmt: skip
+        in_key = scale_pitch_classes(tables.tonic_pc, request.mode)
+        options = []
+        for degree, weight in approach.items():
+            root, triad, _ = degree_chord(tables.tonic_pc, request.mode, degree)
+            if (request.in_scale or tables.modal) and not triad <= in_key:
+                continue
+            options.append((degree, np.array([tables.tok.root_id(tables.key_names[root], tables.shift)]), weight))
+        total = sum(w for _, _, w in options)
+        if total:
+            tables.approach_chords = [(d, roots, w / total) for d, roots, w in options]
     # the least length of the last note under the closing cadence, drawn per take (`FINAL_LENGTH_SHARES`)
     tables.final_lengths = None
     lengths = FINAL_LENGTH_SHARES_BY_METER.get((request.style, request.meter)) or FINAL_LENGTH_SHARES.get(request.style)
