@@ -59,29 +59,28 @@ def report(name: str, found: Counter, lengths: Counter, none: int, fits: list, d
     print("  beats before the final chord: " + " ".join(f"{k:g} {v / total:.2f}" for k, v in sorted(lengths.items())[:10]))
 
 
+def pieces(style: str, n: int, split: str, shippable: bool | None, compose: bool, chords_from: str | None):
+    """Composed takes (seeds 0..n-1), or the split's pieces with chords and a key."""
+    if compose:
+        model = tunesmith.load_model("default")
+        for seed in range(n):
+            yield tunesmith.compose(style=style, seed=seed, model=model, chords_from=chords_from).piece
+        return
+    for p in load_corpus().filter(split=split, style=style, shippable=shippable):
+        if p.melody() is not None and len(p.chords) >= 4 and p.key is not None:
+            yield p
+
+
 def main() -> None:
     style, n = sys.argv[1], int(sys.argv[2])
     split = sys.argv[sys.argv.index("--split") + 1] if "--split" in sys.argv else "valid"
     shippable = True if "--shippable" in sys.argv else None
+    compose = "--compose" in sys.argv
+    chords_from = sys.argv[sys.argv.index("--chords-from") + 1] if "--chords-from" in sys.argv else None
     found, lengths, none, fits, downbeats = Counter(), Counter(), 0, [], 0
-    if "--compose" in sys.argv:
-        chords_from = sys.argv[sys.argv.index("--chords-from") + 1] if "--chords-from" in sys.argv else None
-        model = tunesmith.load_model("default")
-        for seed in range(n):
-            a = approach(tunesmith.compose(style=style, seed=seed, model=model, chords_from=chords_from).piece)
-            none += a is None
-            if a:
-                found[a[0]] += 1
-                lengths[round(a[1] * 2) / 2] += 1
-                fits.append(a[2])
-                downbeats += a[3]
-        report(f"{style} composed ({chords_from or 'default chords'}), {n} takes", found, lengths, none, fits, downbeats)
-        return
-    for p in load_corpus().filter(split=split, style=style, shippable=shippable):
-        if sum(found.values()) >= n:
+    for p in pieces(style, n, split, shippable, compose, chords_from):
+        if not compose and sum(found.values()) >= n:
             break
-        if p.melody() is None or len(p.chords) < 4 or p.key is None:
-            continue
         a = approach(p)
         none += a is None
         if a:
@@ -89,7 +88,9 @@ def main() -> None:
             lengths[round(a[1] * 2) / 2] += 1
             fits.append(a[2])
             downbeats += a[3]
-    report(f"{style} {split}{' shippable' if shippable else ''}", found, lengths, none, fits, downbeats)
+    name = (f"{style} composed ({chords_from or 'default chords'}), {n} takes" if compose
+            else f"{style} {split}{' shippable' if shippable else ''}")  # fmt: skip
+    report(name, found, lengths, none, fits, downbeats)
 
 
 if __name__ == "__main__":
