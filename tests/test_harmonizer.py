@@ -317,9 +317,14 @@ def test_composed_folk_takes_get_the_harmonizer_chords_by_default(tiny):
         first = [(c.onset, c.figure) for c in piece.chords if c.onset < bars[3]]
         second = [(c.onset - bars[4], c.figure) for c in piece.chords if bars[4] <= c.onset < bars[7]]
         assert first == second
-        # elsewhere the chords are the harmonizer's best for this melody
+        # elsewhere the chords are the harmonizer's best for this melody: not from the bar that
+        # ends on the drawn approach to the final tonic chord, which the composer closed over its
+        # own chords, nor in the bars of the first A that the second repeats there
+        close = range(len(bars) - 1 - int(t.meta.get("tonic_bars") or 1), len(bars)) if t.meta.get("approach_chord") else ()
+        composers = {*close, *(b - 4 for b in close)}
         best = {round(c.onset, 6): c.figure for c in net.predict(piece, merge=False)}
-        assert all(best[round(c.onset, 6)] == c.figure for c in piece.chords if c.onset < bars[3])
+        assert all(best[round(c.onset, 6)] == c.figure for c in piece.chords
+                   if c.onset < bars[3] and max(i for i, b in enumerate(bars) if b <= c.onset + 1e-6) not in composers)
     # the request can ask for the composer's own chords, and given chords are never replaced
     request2, takes2 = _takes(tiny, chords_from="model")
     before2 = [list(t.piece.chords) for t in takes2]

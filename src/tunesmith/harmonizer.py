@@ -717,7 +717,10 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
         if request.closes() and bars:  # the composer's close stays: its last bar's chords
             take_cadences = {*take_cadences, len(bars) - 1}
             if t.meta.get("approach_chord"):  # and from the bar that ends on its drawn approach (`tonic_bars` before the end)
-                take_cadences |= set(range(max(0, len(bars) - 1 - int(t.meta.get("tonic_bars") or 1)), len(bars)))
+                close = range(max(0, len(bars) - 1 - int(t.meta.get("tonic_bars") or 1)), len(bars))
+                # ... and the bars the form repeats there (the first B's, which the composer closed alike)
+                sources = {take_plan[b] for b in close if b < len(take_plan) and take_plan[b] is not None}
+                take_cadences = {*take_cadences, *close, *sources}
         reharmonize(piece, net, every_bar=request.chord_every_bar, keep_bars=take_cadences,
                     copy_plan=take_plan, roots=roots, scale=roots, rng=rng, temperature=temperature,
                     prior_correction=correction)  # fmt: skip

@@ -29,6 +29,10 @@ PLANNED_CHORDS_COMPLETE = True
 # bass moves by step 0.648 of the time, the harmonized 0.393 -> 0.464 (the same script; first
 # inversions 0.154 -> 0.181, Bach 0.283).
 STEPWISE_BASS = True
+# ... and a fermata chord whose bass cannot take the root for a parallel takes it all the same before
+# it would stand on the fifth: harmonized fermata chords on a six-four 0.057 -> 0.043 (the same
+# script; Bach 0.005), parallels on the JSB test sopranos unchanged (0.02 / 0.02 per 100 beats).
+CADENCE_ROOT_OVER_PARALLELS = True
 
 
 class VoiceLeading:
@@ -170,6 +174,9 @@ class VoiceLeading:
                     # harmonized fermata chords stood as six-fours (Bach: none), and 0.076 of the
                     # beats of harmonized Bach sopranos (Bach 0.024; `PLANNED_CHORDS_COMPLETE`)
                     masks.insert(1, ok & np.isin(np.asarray(cands) % 12, third))
+                if CADENCE_ROOT_OVER_PARALLELS and p in self.cadence_ticks:
+                    # ... and a fermata chord on its root even against a parallel, before its fifth
+                    masks.insert(2, no_cross & (np.asarray(cands) % 12 == tones[0]))
                 prev = self.pitch_at(v, p - 1)
                 if STEPWISE_BASS and prev is not None and p not in self.cadence_ticks:
                     # ... and first, the root or else the third a step from the note before (`STEPWISE_BASS`)

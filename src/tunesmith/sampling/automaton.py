@@ -660,9 +660,10 @@ class Constrainer:
         """Logit offsets for `t.pitch_ids`: under the drawn chord before the final tonic chord
         (`approach_chord`, which the composer wrote before the melody of its bar), a melody pitch
         gains the style's on-beat `GIVEN_CHORD_TONE_GAINS` where it is a tone of that chord's triad,
-        as under a chord the musician gave. None elsewhere."""
+        as under a chord the musician gave. None elsewhere, and without the style's tonal feedback
+        (turned off for the tuner, whose takes are scored by the model's masked distribution alone)."""
         t = self.t
-        gain = APPROACH_CHORD_TONE_GAIN_SCALE * GIVEN_CHORD_TONE_GAINS.get(t.style, (0.0, 0.0))[0]
+        gain = APPROACH_CHORD_TONE_GAIN_SCALE * GIVEN_CHORD_TONE_GAINS.get(t.style, (0.0, 0.0))[0] * (t.tonal_target is not None and t.tonal_gain > 0)
         tones = self._under_approach(self.cursor if self.state == _VOICE else self.note_pos) if gain else None
         if tones is None:
             return None
@@ -683,9 +684,10 @@ class Constrainer:
     def approach_length_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.dur_ids`: under the drawn approach chord a melody note outside it
         loses the style's `NONCHORD_LENGTH_GAINS` per doubling of its length beyond half a beat, as
-        under a chord the musician gave (`passing_length_bias`). None elsewhere."""
+        under a chord the musician gave (`passing_length_bias`). None elsewhere, and without the
+        style's rhythm feedback."""
         tones = self._under_approach(self.note_pos)
-        gain = NONCHORD_LENGTH_GAINS.get(self.t.style, 0.0)
+        gain = NONCHORD_LENGTH_GAINS.get(self.t.style, 0.0) * (self.t.rhythm_target is not None)
         if tones is None or not gain or self.pitch % 12 in tones:
             return None
         return -gain * np.clip(np.log2(self.t.dur_ticks / (self.t.beat_ticks / 2)), 0.0, None)
@@ -918,7 +920,7 @@ class Constrainer:
         right after it, the tonic's; the bar's chords end once they end so (the chord coming in
         counts: "G | C | C"); after any other chord the approach follows on a beat."""
         t = self.t
-        if (self.approach_chord is None or self.bar != self._approach_bar() or self.bar < t.bar_offset
+        if (self.approach_chord is None or self._close_bar() != self._approach_bar() or self.bar < t.bar_offset
                 or self._cadence() is not None):  # fmt: skip
             return None
         return next((roots for degree, roots, _ in t.approach_chords or () if degree == self.approach_chord), None)
@@ -927,8 +929,16 @@ class Constrainer:
         """Whether the current bar lies between the approach chord's bar and the last one: the
         final tonic chord sounds through it (a pop song's "G | C | C")."""
         t = self.t
-        return (self.approach_chord is not None and self._approach_bar() < self.bar < t.n_bars - 1
+        return (self.approach_chord is not None and self._approach_bar() < self._close_bar() < t.n_bars - 1
                 and self.bar >= t.bar_offset and self._cadence() is None)  # fmt: skip
+
+    def _close_bar(self) -> int:
+        """The bar of the close the current bar plays: itself, or the later bar from the approach's
+        on that the form repeats it in (the first B strain's seventh bar, which the second B plays
+        again: the close had broken the repeat, a jig's A A B B ending B B')."""
+        t = self.t
+        later = range(self._approach_bar(), t.n_bars - 1)
+        return next((b for b in later if b < len(t.copy_from) and t.copy_from[b] == self.bar), self.bar)
 
     def _approach_positions(self, lo: int) -> np.ndarray:
         """Position ids from tick `lo` on in the bar before the last where a chord may start: the
