@@ -191,7 +191,8 @@ CLOSE_OVER_TONIC_STYLES = ("folk",)
 # --shippable`). An authentic cadence, V-I, closes 82-90 % of them. Left to itself the composer
 # wrote V before the final chord in 52 % of folk, 38 % of pop and 45 % of jazz takes, and ii (a
 # ii-I close no tune here has, 0-3 %) in 20-28 % (`approach_chord.py STYLE 60 --compose`). Each
-# take draws one per take; the last chord of the bar before the last is on that degree.
+# take draws one (`Constrainer.draw_ending`); in the bar before the final tonic chord's bars, the
+# last chord that is not the tonic's is on that degree.
 APPROACH_CHORD_SHARES = {
     "folk": {"V": 0.902, "IV": 0.055, "bVII": 0.041, "ii": 0.002},
     "pop": {"V": 0.884, "IV": 0.041, "ii": 0.027, "iii": 0.014, "vi": 0.007},
@@ -205,8 +206,10 @@ APPROACH_DOWNBEAT_SHARES = {"folk": 0.46, "pop": 0.50, "jazz": 0.48}
 # ... and how many bars the final tonic chord then holds: from the last bar's downbeat (1), or from
 # the bar before's or earlier (2: a pop song's "G | C | C"). The same tunes, where their final tonic
 # chord starts: folk the last bar 0.918, the bar before or earlier 0.082; pop 0.456 / 0.544; jazz
-# 0.50 / 0.50 (its 0.05 that start later in the bar before counted with the last bar's). The
-# composer alone had started it in the bar before in 0.05 of pop and 0.11 of jazz takes.
+# 0.50 / 0.50 (its 0.05 that start later in the bar before counted with the last bar's;
+# `docs/notes/2026-12-05-session-46/final_tonic_bars.py`). The takes had started it in the bar before
+# or earlier in 0.43 of pop and 0.47 of jazz takes before the approach rule, and in 0.05 and 0.11
+# while that rule held the approach in the bar before the last.
 APPROACH_TONIC_BARS_SHARES = {"folk": {1: 0.918, 2: 0.082}, "pop": {1: 0.456, 2: 0.544}, "jazz": {1: 0.50, 2: 0.50}}
 FINAL_CHORD_DEGREES = {"I": 0, "ii": 1, "iii": 2, "IV": 3, "V": 4, "vi": 5, "bVII": None}
 # a mode's seven-note scale, as steps of the major scale rotated (minor: natural minor)
