@@ -107,9 +107,10 @@ GIVEN_CHORD_TONE_GAINS: dict[str, tuple[float, float]] = {"pop": (0.5, 0.0), "ja
 # - under the drawn chord before the final tonic chord (`APPROACH_CHORD_SHARES`), which the composer
 #   writes before its bar's melody, a melody pitch gains this many times the on-beat gain above where
 #   it is a tone of that chord (`approach_chord_bias`). Melody time on its tones, 60 takes (folk /
-#   pop; `docs/notes/2026-12-05-session-46/approach_chord.py STYLE 60 --compose`): 0.55 / 0.54 with
-#   1, 0.58 / 0.56 with 2, 0.62 / 0.60 with 4; the tunes' 0.72 / 0.64, and the takes' 0.67 / 0.74
-#   under the chord the harmonizer chose there before (V in 0.52 / 0.38 of them, the tunes 0.90 / 0.88).
+#   pop / jazz; `docs/notes/2026-12-05-session-46/approach_chord.py STYLE 60 --compose`): 0.69 /
+#   0.71 / 0.76, the tunes' 0.72 / 0.64 (folk / pop); under the chord the harmonizer chose there
+#   before, 0.67 / 0.74, but that was V in 0.52 / 0.38 of the takes (the tunes 0.90 / 0.88). Before
+#   a form's repeated bars kept the close, 1, 2 and 4 times the gain gave folk 0.55, 0.58, 0.62.
 APPROACH_CHORD_TONE_GAIN_SCALE = 2.0
 # - per style, how much a melody note outside its bar's chord loses per doubling of its length beyond
 #   half a beat (`Constrainer.passing_length_bias`): a note outside the chord passes, a chord tone
@@ -671,7 +672,7 @@ class Constrainer:
 
     def _under_approach(self, pos: int) -> frozenset[int] | None:
         """The triad of the drawn approach chord (`approach_chord`) where it sounds at tick `pos` of
-        the melody's current bar (the bar before the last), else None."""
+        the melody's current bar (the approach's bar), else None."""
         t = self.t
         approach = self._approach_roots()
         if approach is None or self.v != 0 or t.given_chord_pcs is not None:
@@ -941,15 +942,15 @@ class Constrainer:
         return next((b for b in later if b < len(t.copy_from) and t.copy_from[b] == self.bar), self.bar)
 
     def _approach_positions(self, lo: int) -> np.ndarray:
-        """Position ids from tick `lo` on in the bar before the last where a chord may start: the
-        meter's beats."""
+        """Position ids from tick `lo` on in the approach's bar where a chord may start: the meter's
+        beats."""
         t = self.t
         ticks = np.arange(lo, self.bar_len())
         return t.pos[ticks[ticks % t.beat_ticks == 0]]
 
     def _approach_state(self, approach: np.ndarray) -> tuple[bool, bool]:
-        """(the chords so far end as the bar before the last must: on the approach, or on the tonic
-        right after it; the last chord is the approach), the chord coming into the bar counted."""
+        """(the chords so far end as the approach's bar must: on the approach, or on the tonic right
+        after it; the last chord is the approach), the chord coming into the bar counted."""
         t = self.t
         roots = [self.chord_before[0]] if self.chord_before is not None else []
         roots += [c[1] for c in self.bar_chords]
