@@ -720,7 +720,9 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
                 close = range(max(0, len(bars) - 1 - int(t.meta.get("tonic_bars") or 1)), len(bars))
                 # ... and the bars the form repeats there (the first B's, which the composer closed alike)
                 sources = {take_plan[b] for b in close if b < len(take_plan) and take_plan[b] is not None}
-                take_cadences = {*take_cadences, *close, *sources}
+                # (and every bar that repeats those: an AABA's second A plays the first's again)
+                repeats = {b for b, src in enumerate(take_plan) if src in sources}
+                take_cadences = {*take_cadences, *close, *sources, *repeats}
         reharmonize(piece, net, every_bar=request.chord_every_bar, keep_bars=take_cadences,
                     copy_plan=take_plan, roots=roots, scale=roots, rng=rng, temperature=temperature,
                     prior_correction=correction)  # fmt: skip

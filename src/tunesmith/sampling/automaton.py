@@ -950,15 +950,15 @@ class Constrainer:
 
     def _approach_state(self, approach: np.ndarray) -> tuple[bool, bool]:
         """(the chords so far end as the approach's bar must: on the approach, or on the tonic right
-        after it; the last chord is the approach), the chord coming into the bar counted."""
+        after it in this bar; the last chord is the approach), the chord coming into the bar counted
+        as the approach, not as the one the tonic follows (a tonic from this bar's downbeat would
+        hold two bars where the take drew one: an AABA song's last A had closed Bb7 | Eb | Eb)."""
         t = self.t
-        roots = [self.chord_before[0]] if self.chord_before is not None else []
-        roots += [c[1] for c in self.bar_chords]
-        if not roots:
-            return False, False
         pcs = {t.root_pc[r] for r in approach}
-        on_approach = roots[-1] in pcs
-        resolved = len(roots) > 1 and roots[-1] == t.tonic_pc and roots[-2] in pcs
+        here = [c[1] for c in self.bar_chords]
+        coming = [self.chord_before[0]] if self.chord_before is not None else []
+        on_approach = bool(here or coming) and (here or coming)[-1] in pcs
+        resolved = len(here) > 1 and here[-1] == t.tonic_pc and here[-2] in pcs
         return on_approach or resolved, on_approach
 
     def _final_chord_ids(self) -> tuple[np.ndarray, np.ndarray] | None:
