@@ -83,3 +83,18 @@ def test_a_pop_take_may_hold_its_final_tonic_chord_for_two_bars():
         assert all(parse_chord(c.figure)[0] == tonic for c in [sounding, *inside]), (seed, take.piece.chords[-5:])
         assert chord_before_the_final_tonic(take.piece) == SEMITONES[take.raw.meta["approach_chord"]]
     assert seen >= 2
+
+
+def test_a_continuation_says_what_its_close_drew_where_compose_does(tmp_path):
+    """`resolved.ending`, as a composed take's JSON has it (a songwriter had found a continuation's
+    drawn close only under "cocreate")."""
+    notes = [Note(p, 0.5 * i, 0.5) for i, p in enumerate([67, 71, 74, 71, 72, 69, 66, 69] * 4)]
+    tune = Piece("t", "t", style="folk", tracks=[Track("melody", "melody", notes=notes)],
+                 keys=[KeySignature(0.0, "G", "major")], time_signatures=[TimeSignature(0.0, 4, 4)])  # fmt: skip
+    take = ts.continue_(tune, bars=4, seed=2)
+    ending = take.provenance["resolved"]["ending"]
+    assert ending["approach_chord"] == take.provenance["cocreate"]["approach_chord"]
+    written = take.write(tmp_path / "c", audio=False, svg=False)
+    import json
+
+    assert json.loads(written["json"].read_text())["resolved"]["ending"] == ending

@@ -510,6 +510,9 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
             "training_data": m.training_record(),
             "timings": {"load_model": round(load_seconds, 4), "generate": round(t.seconds, 4)},
         }
+        # what this take drew for its close, where compose's takes say it (`resolved.ending`): a
+        # songwriter had looked for a continuation's there and found it only under "cocreate"
+        prov |= {"resolved": _ending_record(t.meta)} if _ending_record(t.meta) else {}
         return Take(out, seed, prov, t)
 
     takes = [make_take(i, t, seed) for i, t in enumerate(raw)]
