@@ -512,7 +512,9 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
         }
         # what this take drew for its close, where compose's takes say it (`resolved.ending`): a
         # songwriter had looked for a continuation's there and found it only under "cocreate"
-        prov |= {"resolved": _ending_record(t.meta)} if _ending_record(t.meta) else {}
+        ending = _ending_record(t.meta)
+        if ending:
+            prov["resolved"] = ending
         return Take(out, seed, prov, t)
 
     takes = [make_take(i, t, seed) for i, t in enumerate(raw)]

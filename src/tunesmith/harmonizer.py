@@ -628,8 +628,10 @@ def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool 
         # a kept bar keeps the chord sounding at its start too, where the composer named none there
         # (its chord from the bar before sounds on): else the harmonizer's chord of the bar before
         # had sounded through it (a jig's close over A | D had become Bm | D)
-        held = [ChordSymbol(a, c.figure, None) for a, _ in spans if not any(abs(x.onset - a) < 1e-6 for x in piece.chords)
-                for c in [next((x for x in reversed(piece.chords) if x.onset < a), None)] if c is not None]  # fmt: skip
+        from tunesmith.baselines.harmony_baseline import chord_at
+
+        held = [ChordSymbol(a, c.figure, None) for a, _ in spans
+                if (c := chord_at(piece.chords, a)) is not None and abs(c.onset - a) > 1e-6]  # fmt: skip
         new = sorted([c for c in new if not kept(c.onset)] + [c for c in piece.chords if kept(c.onset)] + held,
                      key=lambda c: c.onset)  # fmt: skip
     chords: list[ChordSymbol] = []
@@ -714,15 +716,17 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
         if t.meta.get("pickup"):  # the pickup is bar 0 of piece.bars(): the plan's bars move one on
             take_plan = [None] + [None if b is None else b + 1 for b in plan]
             take_cadences = {b + 1 for b in cadence_bars}
-        if request.closes() and bars:  # the composer's close stays: its last bar's chords
-            take_cadences = {*take_cadences, len(bars) - 1}
-            if t.meta.get("approach_chord"):  # and from the bar that ends on its drawn approach (`tonic_bars` before the end)
-                close = range(max(0, len(bars) - 1 - int(t.meta.get("tonic_bars") or 1)), len(bars))
-                # ... and the bars the form repeats there (the first B's, which the composer closed alike)
-                sources = {take_plan[b] for b in close if b < len(take_plan) and take_plan[b] is not None}
-                # (and every bar that repeats those: an AABA's second A plays the first's again)
-                repeats = {b for b, src in enumerate(take_plan) if src in sources}
-                take_cadences = {*take_cadences, *close, *sources, *repeats}
+        if request.closes() and bars:
+            # the composer's close stays: its last bar's chords, and from a drawn approach's bar on
+            # (`endings.closing_bars`), with the bars the form repeats there (the first B's, which
+            # the composer closed alike) and every bar that repeats those (an AABA's second A)
+            from tunesmith.sampling.endings import closing_bars
+
+            close = range(max(0, len(bars) - closing_bars(t.meta)), len(bars))
+            sources = {take_plan[b] for b in close if b < len(take_plan) and take_plan[b] is not None
+                       } if t.meta.get("approach_chord") else set()  # fmt: skip
+            repeats = {b for b, src in enumerate(take_plan) if src in sources}
+            take_cadences = {*take_cadences, *close, *sources, *repeats}
         reharmonize(piece, net, every_bar=request.chord_every_bar, keep_bars=take_cadences,
                     copy_plan=take_plan, roots=roots, scale=roots, rng=rng, temperature=temperature,
                     prior_correction=correction)  # fmt: skip

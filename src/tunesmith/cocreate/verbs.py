@@ -56,6 +56,7 @@ from tunesmith.sampling import (
     style_decoding,
 )
 from tunesmith.sampling.decode import header_tempo
+from tunesmith.sampling.endings import closing_bars
 from tunesmith.sampling.request import tonic_triad
 from tunesmith.score import STYLES, ChordSymbol, KeySignature, Note, Piece, Tempo, Track, pitch_class_of
 from tunesmith.tokenizer import LAYOUTS, PITCH_MAX, PITCH_MIN, TICKS_PER_BEAT, VOICE_NAMES, VOICE_ROLES, Tokenizer
@@ -312,10 +313,9 @@ def continue_piece(
         chords_source = {"forced": "given", "none": None}.get(job.chords, "model")
         if job.chords == "free" and layout == "lead":
             # under a closing cadence the last bar keeps the composer's chords: it wrote its close over them
-            close_at = grid.starts[grid.n - 1] if request.closes() else grid.end_of(grid.n - 1)
-            back = 1 + int(res.ending.get("tonic_bars") or 1)  # ... and from the bar that ends on its drawn approach chord
-            if request.closes() and res.ending.get("approach_chord") and grid.n - back >= n_given:
-                close_at = grid.starts[grid.n - back]
+            # (and from a drawn approach's bar on, `endings.closing_bars`)
+            back = closing_bars(res.ending) if grid.n - closing_bars(res.ending) >= n_given else 1
+            close_at = grid.starts[grid.n - back] if request.closes() else grid.end_of(grid.n - 1)
             chords_source = fit_new_chords(out, grid.starts[n_given], close_at, out.end, style, tonic, mode, model,
                                             seed, i)  # fmt: skip
         if a_tempo is not None:
@@ -885,10 +885,8 @@ def inpaint(
         if not keep_chords:
             out.chords = sorted([c for c in out.chords if not inside(c.onset)] + res.chords, key=lambda c: c.onset)
             if layout == "lead":
-                close_at = grid.starts[g1 - 1] if job.close else t1
-                back = 1 + int(res.ending.get("tonic_bars") or 1)  # (as continue's: from the approach's bar)
-                if job.close and res.ending.get("approach_chord") and g1 - back >= g0:
-                    close_at = grid.starts[g1 - back]
+                back = closing_bars(res.ending) if g1 - closing_bars(res.ending) >= g0 else 1  # (as continue's)
+                close_at = grid.starts[g1 - back] if job.close else t1
                 chords_source = fit_new_chords(out, t0, close_at, t1, style, tonic, mode, model, seed, i,
                                                 kept_after=piece.chords)  # fmt: skip
         # the musician's notes: everything outside the range, and kept voices inside it too

@@ -83,6 +83,10 @@ def disclosure(record: Mapping[str, Any] | None = None) -> dict[str, Any]:
     return {"ai_generated": True, "label": AI_GENERATED, "digital_source_type": DIGITAL_SOURCE_TYPE}
 
 
+# where a take names the training works it resembles (its JSON, and every file it is written as)
+NEAREST_WHERE = "see its nearest training works: rights.nearest in the take's JSON, copy_check in its files"
+
+
 def usage_note(training_licenses: Iterable[str] | None, verdict: str | None, *, model_id: str | None = "default",
                how: str = "generated", nearest_license: str | None = None) -> str:  # fmt: skip
     """What the user of a take may do with it, in one paragraph: it depends on the licenses of the
@@ -126,7 +130,7 @@ def usage_note(training_licenses: Iterable[str] | None, verdict: str | None, *, 
     near = f"; its license: {nearest_license}" if nearest_license else ""
     if verdict == "copy":
         note = note.replace("you may use, change, publish and sell this music", "you may use and change this music")
-        note += (f" But this take was found to copy a training work (see its nearest training works: rights.nearest in the take's JSON, copy_check in its files{near}): do not publish or "
+        note += (f" But this take was found to copy a training work ({NEAREST_WHERE}{near}): do not publish or "
                  "sell it unless that work's license lets you (public domain, CC0: yes; CC-BY: with credit to its "
                  "source; GPL: under the GPL's terms) or you hold its rights.")  # fmt: skip
     elif verdict == "close":
@@ -134,7 +138,7 @@ def usage_note(training_licenses: Iterable[str] | None, verdict: str | None, *, 
         note = note.replace("you may use, change, publish and sell this music",
                             "you may use and change this music, and publish or sell it once you have done the check "
                             "below")  # fmt: skip
-        note += (f" But this take resembles a training work closely (see its nearest training works: rights.nearest in the take's JSON, copy_check in its files{near}): before publishing, "
+        note += (f" But this take resembles a training work closely ({NEAREST_WHERE}{near}): before publishing, "
                  "compare the bars named there and, if you keep them, follow that work's license (CC-BY: credit "
                  "its source; GPL: its terms).")  # fmt: skip
     return note

@@ -674,8 +674,10 @@ class Constrainer:
         """The triad of the drawn approach chord (`approach_chord`) where it sounds at tick `pos` of
         the melody's current bar (the approach's bar), else None."""
         t = self.t
+        if self.approach_chord is None or self.v != 0 or t.given_chord_pcs is not None:
+            return None
         approach = self._approach_roots()
-        if approach is None or self.v != 0 or t.given_chord_pcs is not None:
+        if approach is None:
             return None
         chord = self._symbol_at(pos)
         if chord is None or chord[0] not in {t.root_pc[r] for r in approach}:

@@ -7,7 +7,8 @@ four-part final chord (the leading tone kept raised; V's third supplied)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -57,6 +58,13 @@ def close_over_chord(tables: _Tables, figure: str) -> None:
     tables.final_names = [name for _, _, name in fits]
     tables.final_chords = {}
     tables.approach_chords = None  # nor a chord before it
+
+
+def closing_bars(drawn: Mapping[str, Any]) -> int:
+    """How many bars at the end a lead sheet's close holds, as the composer wrote them: the last
+    bar, and with a drawn approach chord (`drawn`: a take's meta, `Constrainer.drawn_ending`) its
+    bar and the tonic bars after it. The harmonizer leaves their chords as they are."""
+    return 1 + int(drawn.get("tonic_bars") or 1) if drawn.get("approach_chord") else 1
 
 
 def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
