@@ -112,6 +112,17 @@ GIVEN_CHORD_TONE_GAINS: dict[str, tuple[float, float]] = {"pop": (0.5, 0.0), "ja
 #   before, 0.67 / 0.74, but that was V in 0.52 / 0.38 of the takes (the tunes 0.90 / 0.88). Before
 #   a form's repeated bars kept the close, 1, 2 and 4 times the gain gave folk 0.55, 0.58, 0.62.
 APPROACH_CHORD_TONE_GAIN_SCALE = 2.0
+# - the styles whose melodies under that approach chord also keep from the clashes and leaps they
+#   keep from under the musician's chords (`CLASH_PENALTIES`, `NONCHORD_LEAP_PENALTIES`), and whose
+#   leanings toward it ride on the request's tonal feedback weight alone (pop has no rhythm
+#   feedback and no minor-key profile, which had switched its leanings off: a 7-beat A over Em in A
+#   minor). Melody time on the approach chord's tones, 60 takes (approach_chord.py STYLE 60
+#   --compose): folk 0.673 -> 0.697, pop 0.699 -> 0.773 (shippable training tunes 0.740 / 0.749);
+#   minor-key folk closes singing the lowered 7th over V 3 -> 0 of 25 (the tunes 1 of 39;
+#   docs/notes/2026-12-05-session-47/minor_close.py folk --compose 36). Not jazz: its takes sat on
+#   the chord's tones 0.765 already, over the tunes' 0.62-0.69 (their tensions over V7), and went to
+#   0.804.
+APPROACH_CLASH_STYLES = frozenset({"folk", "pop"})
 # - per style, how much a melody note outside its bar's chord loses per doubling of its length beyond
 #   half a beat (`Constrainer.passing_length_bias`): a note outside the chord passes, a chord tone
 #   may be held. With both: pop 0.701 on chord tones, 0.493 steps, 2.39 semitones; jazz 0.703, 0.431,
@@ -427,18 +438,37 @@ class Constrainer:
         gains = GIVEN_CHORD_TONE_GAINS.get(t.style, (0.0, 0.0))
         on_beat = pos % t.beat_ticks == 0
         gain = gains[0] if on_beat else gains[1]
-        penalty = CLASH_PENALTIES.get(t.style, 0.0)
-        leap_into, leap_out = NONCHORD_LEAP_PENALTIES.get(t.style, (0.0, 0.0))
         slot = self._given_at(self.bar, pos)[1]
         if t.given_chord_pcs[slot] is None:  # no chord (N.C.): the melody follows none
             return None
         tones = list(t.given_chord_pcs[slot])
         pcs = t.pitch_real % 12
         in_chord = np.isin(pcs, tones)
-        outside = [tone for tone in tones if tone not in t.natural_scale]
         out = None
         if gain:
             out = gain * in_chord
+        out = _plus(out, self._clash_bias(tones, in_chord))
+        seventh = TRIAD_SEVENTH_ON_BEAT_PENALTIES.get(t.style, 0.0)
+        if seventh and on_beat:
+            under = t.given_triad_sevenths[slot]
+            if under is not None:
+                out = _plus(out, -seventh * (pcs == under))
+        last = self.melody_last
+        again = GIVEN_REPEAT_PENALTIES.get(t.style, 0.0)
+        if again and last is not None:
+            out = _plus(out, -again * (t.pitch_real == last))
+        return _plus(out, self._nonchord_leap_bias(in_chord))
+
+    def _clash_bias(self, tones: list[int], in_chord: np.ndarray) -> np.ndarray | None:
+        """Logit offsets for `t.pitch_ids` under a chord whose melody is written over it (the
+        musician's, or the drawn approach chord): the style's `CLASH_PENALTIES` for a scale tone a
+        semitone from one of the chord's tones outside the key, and in minor for the raised 7th or
+        6th over a chord that holds the natural one. None when there is neither."""
+        t = self.t
+        penalty = CLASH_PENALTIES.get(t.style, 0.0)
+        pcs = t.pitch_real % 12
+        outside = [tone for tone in tones if tone not in t.natural_scale]
+        out = None
         if penalty and outside:
             out = _plus(out, -penalty * (_semitone_from(pcs, outside) & ~in_chord))
         if penalty and t.minor and not t.modal:
@@ -451,15 +481,15 @@ class Constrainer:
                       if natural in tones and up not in tones]  # fmt: skip
             if raised:
                 out = _plus(out, -penalty * np.isin(pcs, raised))
-        seventh = TRIAD_SEVENTH_ON_BEAT_PENALTIES.get(t.style, 0.0)
-        if seventh and on_beat:
-            under = t.given_triad_sevenths[slot]
-            if under is not None:
-                out = _plus(out, -seventh * (pcs == under))
+        return out
+
+    def _nonchord_leap_bias(self, in_chord: np.ndarray) -> np.ndarray | None:
+        """The style's `NONCHORD_LEAP_PENALTIES` under a chord the melody is written over: for a leap
+        into a pitch outside it (`in_chord` False), and for any leap away from a note outside it."""
+        t = self.t
+        leap_into, leap_out = NONCHORD_LEAP_PENALTIES.get(t.style, (0.0, 0.0))
         last = self.melody_last
-        again = GIVEN_REPEAT_PENALTIES.get(t.style, 0.0)
-        if again and last is not None:
-            out = _plus(out, -again * (t.pitch_real == last))
+        out = None
         if last is not None and (leap_into or (leap_out and self.melody_outside_chord)):
             leap = np.abs(t.pitch_real - last) > 2
             if leap_into:
@@ -661,14 +691,21 @@ class Constrainer:
         """Logit offsets for `t.pitch_ids`: under the drawn chord before the final tonic chord
         (`approach_chord`, which the composer wrote before the melody of its bar), a melody pitch
         gains the style's on-beat `GIVEN_CHORD_TONE_GAINS` where it is a tone of that chord's triad,
-        as under a chord the musician gave. None elsewhere, and without the style's tonal feedback
-        (turned off for the tuner, whose takes are scored by the model's masked distribution alone)."""
+        as under a chord the musician gave, and in `APPROACH_CLASH_STYLES` keeps from its clashes
+        and leaps (`_clash_bias`, `_nonchord_leap_bias`). None elsewhere, and without the tonal
+        feedback (turned off for the tuner, whose takes are scored by the model's masked
+        distribution alone): in `APPROACH_CLASH_STYLES` the request's weight, elsewhere the style's."""
         t = self.t
-        gain = APPROACH_CHORD_TONE_GAIN_SCALE * GIVEN_CHORD_TONE_GAINS.get(t.style, (0.0, 0.0))[0] * (t.tonal_target is not None and t.tonal_gain > 0)
+        on = t.tonal_weight > 0 if t.style in APPROACH_CLASH_STYLES else t.tonal_target is not None and t.tonal_gain > 0
+        gain = APPROACH_CHORD_TONE_GAIN_SCALE * GIVEN_CHORD_TONE_GAINS.get(t.style, (0.0, 0.0))[0] * on
         tones = self._under_approach(self.cursor if self.state == _VOICE else self.note_pos) if gain else None
         if tones is None:
             return None
-        return gain * np.isin(t.pitch_real % 12, list(tones))
+        in_chord = np.isin(t.pitch_real % 12, list(tones))
+        out = gain * in_chord
+        if t.style in APPROACH_CLASH_STYLES:
+            out = _plus(out, self._clash_bias(list(tones), in_chord), self._nonchord_leap_bias(in_chord))
+        return out
 
     def _under_approach(self, pos: int) -> frozenset[int] | None:
         """The triad of the drawn approach chord (`approach_chord`) where it sounds at tick `pos` of
@@ -688,12 +725,17 @@ class Constrainer:
         """Logit offsets for `t.dur_ids`: under the drawn approach chord a melody note outside it
         loses the style's `NONCHORD_LENGTH_GAINS` per doubling of its length beyond half a beat, as
         under a chord the musician gave (`passing_length_bias`). None elsewhere, and without the
-        style's rhythm feedback."""
+        request's tonal feedback (`APPROACH_CLASH_STYLES`) or else the style's rhythm feedback."""
+        t = self.t
         tones = self._under_approach(self.note_pos)
-        gain = NONCHORD_LENGTH_GAINS.get(self.t.style, 0.0) * (self.t.rhythm_target is not None)
+        # on with the request's tonal feedback weight, as the pitch leaning is (the tuner sets it to
+        # 0): pop and jazz have no rhythm feedback, nor pop a minor profile, and with those as the
+        # switch a long A over Em in A minor had gone unchecked
+        on = t.tonal_weight > 0 if t.style in APPROACH_CLASH_STYLES else t.rhythm_target is not None
+        gain = NONCHORD_LENGTH_GAINS.get(t.style, 0.0) * on
         if tones is None or not gain or self.pitch % 12 in tones:
             return None
-        return -gain * np.clip(np.log2(self.t.dur_ticks / (self.t.beat_ticks / 2)), 0.0, None)
+        return -gain * np.clip(np.log2(t.dur_ticks / (t.beat_ticks / 2)), 0.0, None)
 
     def _given_at(self, bar: int, pos: int) -> tuple[int, int]:
         """(tick in the bar where it starts, slot) of the musician's chord sounding at tick `pos` of
@@ -1789,6 +1831,9 @@ class Constrainer:
                 self.melody_outside_chord = (
                     t.given_chord_pcs is not None and not t.voice_leading and self.bar >= t.bar_offset
                     and self.pitch % 12 not in (self._chord_pcs_at(self.bar, self.note_pos) or range(12)))  # fmt: skip
+                if t.style in APPROACH_CLASH_STYLES and not self.melody_outside_chord:  # under the drawn approach chord
+                    tones = self._under_approach(self.note_pos)
+                    self.melody_outside_chord = tones is not None and self.pitch % 12 not in tones
                 if self.bar == t.opening_bar and len(self.opening_melody) < OPENING_NOTES:
                     self.opening_melody.append(self.pitch)
                 if self.bar in t.first_bars:

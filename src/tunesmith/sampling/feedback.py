@@ -144,7 +144,9 @@ def set_tonal_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) ->
     toward Bach's share of raised and lowered degrees (secondary leading tones, modulations). No
     degree is ever forbidden. Scaled by the request's `tonal_feedback` weight (0: off)."""
     profile = (tuned.get("degree_profile") or {}).get(mode_family(request.mode))
-    gain = float(tuned.get("tonal_feedback", 0.0)) * (1.0 if request.tonal_feedback is None else float(request.tonal_feedback))
+    weight = 1.0 if request.tonal_feedback is None else float(request.tonal_feedback)
+    tables.tonal_weight = weight  # (the leanings toward the drawn approach chord ride on it, profile or not)
+    gain = float(tuned.get("tonal_feedback", 0.0)) * weight
     if profile is None or gain <= 0:
         return
     if isinstance(profile, dict):  # per voice letter: the voices of the layout, from the top, while they have one
