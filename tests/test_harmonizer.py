@@ -510,7 +510,9 @@ def test_jazz_takes_get_the_ii_of_a_resolving_dominant(tmp_path):
 def test_jazz_takes_write_seventh_chords():
     """decoding.json's "sevenths" (jazz, shipped on): a composed jazz take's triads take their
     degree's seventh chord where the melody allows, as jazz harmonize writes them (the composer's
-    own had been mostly triads: Eb, Ab where a jazz player reads Ebmaj7, Abmaj7)."""
+    own had been mostly triads: Eb, Ab where a jazz player reads Ebmaj7, Abmaj7), but each degree's
+    as often as the tunes write it so ("seventh_shares", session 47: V 0.88, ii 0.66, I 0.20; every
+    I had become Ebmaj7 or Eb6)."""
 
     import tunesmith
     from tunesmith.harmony import parse_chord
@@ -520,6 +522,8 @@ def test_jazz_takes_write_seventh_chords():
     assert read_decoding(resolve_model("default"))["jazz"]["sevenths"] is True
     chords = [c for s in range(4) for c in tunesmith.compose("jazz", key="Eb", bars=8, seed=s, check=False).piece.chords]
     triads = [c.figure for c in chords if parse_chord(c.figure)[1] in ("", "m")]
-    assert chords and len(triads) <= 0.1 * len(chords), triads
+    dominants = [parse_chord(c.figure)[1] for c in chords if parse_chord(c.figure)[0] == 10]  # B-flat: V
+    assert dominants and sum(q == "7" for q in dominants) >= 0.75 * len(dominants), dominants
+    assert chords and 0.1 * len(chords) <= len(triads) <= 0.7 * len(chords), triads
     folk = [c for c in tunesmith.compose("folk", key="D", bars=8, seed=0, check=False).piece.chords]
     assert any(parse_chord(c.figure)[1] in ("", "m") for c in folk)  # folk keeps its triads

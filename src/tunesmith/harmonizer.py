@@ -681,10 +681,15 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
             key = t.piece.key or KeySignature(0.0, request.key or "C", request.mode or "major")
             if tuned.get("sevenths"):
                 # each triad its degree's seventh chord where the melody allows (decoding.json's
-                # "sevenths"; `cocreate.chords.jazz_sevenths`, as jazz harmonize writes them)
-                from tunesmith.cocreate.chords import _in_jazz_sevenths
+                # "sevenths"; `cocreate.chords.jazz_sevenths`, as jazz harmonize writes them), but
+                # the key's own triads as often as the tunes write them plain ("seventh_shares"):
+                # every I had become Cmaj7 or C6, where jazz tunes write C in 0.76-0.81 of its time
+                from tunesmith.cocreate.chords import _in_jazz_sevenths, plain_triads
 
-                t.piece.chords = _in_jazz_sevenths(t.piece.chords, t.piece.melody(), key.tonic, key.mode, t.piece.duration())
+                plain = plain_triads(tuned.get("seventh_shares"), key.mode,
+                                     np.random.default_rng([int(t.seed or 0), int(t.meta.get("take", 0)), 11]))  # fmt: skip
+                t.piece.chords = _in_jazz_sevenths(t.piece.chords, t.piece.melody(), key.tonic, key.mode,
+                                                   t.piece.duration(), plain)  # fmt: skip
             if tuned.get("ii_v"):
                 # a resolving dominant held a bar gets its ii where the melody suits it (decoding.json's
                 # "ii_v"; `cocreate.chords.with_ii_before_v`)

@@ -338,10 +338,23 @@ def _pitch_offsets(value, where: str) -> dict:
     return {"low": low, "values": [float(v) for v in values]}
 
 
+def _seventh_shares(value, where: str) -> dict[str, dict[str, float]]:
+    """Per mode ("major", "minor"), {degree "0".."11": share in [0, 1]}: how often a jazz lead sheet
+    writes the key's triad on that degree with its seventh (`cocreate.chords.seventh_shares`)."""
+    ok = isinstance(value, dict) and value and not set(value) - {"major", "minor"} and all(
+        isinstance(row, dict) and row and all(
+            k in {str(d) for d in range(12)} and isinstance(v, int | float) and not isinstance(v, bool)
+            and math.isfinite(v) and 0 <= v <= 1 for k, v in row.items())
+        for row in value.values())  # fmt: skip
+    if not ok:
+        raise ValueError(f"{where}: seventh_shares must map major and minor to {{degree 0-11: share in [0, 1]}}")
+    return {mode: {k: float(v) for k, v in row.items()} for mode, row in value.items()}
+
+
 _TABLES = {"degree_profile": _degree_profile, "rhythm_profile": _rhythm_profile, "pickups": _pickups,
            "interval_offsets": _interval_offsets, "return_offsets": _return_offsets,
            "lower_return_offsets": _lower_return_offsets, "lower_interval_offsets": _lower_interval_offsets,
-           "pitch_offsets": _pitch_offsets}  # fmt: skip
+           "pitch_offsets": _pitch_offsets, "seventh_shares": _seventh_shares}  # fmt: skip
 
 
 def update_decoding_file(folder: Path, entries: dict[str, dict], note_key: str, note: str) -> Path:
