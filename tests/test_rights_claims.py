@@ -148,7 +148,7 @@ def test_provenance_checks_the_claim_against_the_notes_the_file_holds_now(contin
     edited = tmp_path / "edited.mid"
     mid.save(edited)
     assert read_provenance(edited)["musicians_claim"] == CHANGED
-    assert main(["provenance", str(edited)]) == 0
+    assert main(["provenance", str(edited)]) == 1  # its notes changed since they were signed
     out = capsys.readouterr().out
     assert "the musician's part: signed, but the file's notes or request have CHANGED since" in out
     assert main(["provenance", str(path)]) == 0

@@ -8,8 +8,9 @@ HELP = "show the provenance a tunesmith file carries in itself (MIDI, MusicXML, 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", help=".mid, .musicxml or .wav files (exit 1 if a file's C2PA credentials "
-                        "say it changed since signing, 2 if a file cannot be read)")
+    parser.add_argument("files", nargs="+", help=".mid, .musicxml or .wav files (exit 1 if a file's C2PA credentials, "
+                        "or a MIDI or MusicXML file's signature over its notes, say it changed since signing, 2 if a "
+                        "file cannot be read)")
     parser.add_argument("--json", action="store_true", help="print one JSON object per file, one per line (errors too)")
 
 
@@ -37,7 +38,9 @@ def run(args: argparse.Namespace) -> int:
         else:
             print_record(record)
         cc = record.get("content_credentials")
-        if cc is not None and not cc["intact"]:
+        from tunesmith.rights.claims import CHANGED
+
+        if (cc is not None and not cc["intact"]) or record.get("notes_signature") == CHANGED:
             status = max(status, 1)  # a file changed since it was signed: a script checking files must see it
     return status
 
@@ -88,6 +91,15 @@ def print_record(record: dict) -> None:
                 TRUSTED: "signed by an installation this one trusts, and the file's notes are as signed",
                 CHANGED: "signed, but the file's notes or request have CHANGED since"}.get(claim, claim)  # fmt: skip
         print(f"  the musician's part: {said}")
+    notes = record.get("notes_signature")
+    if notes is not None:
+        from tunesmith.rights.claims import CHANGED, OTHER_SIGNER, SIGNED, TRUSTED
+
+        said = {SIGNED: "as tunesmith wrote them (signed by this installation)",
+                TRUSTED: "as tunesmith wrote them (signed by an installation this one trusts)",
+                OTHER_SIGNER: "signed by an installation this one does not trust (`tunesmith identity --trust`)",
+                CHANGED: "CHANGED since tunesmith wrote them (edited, or the record is another file's)"}.get(notes, notes)  # fmt: skip
+        print(f"  the notes, chords, model, seed and request: {said}")
     cc = record["content_credentials"]
     if cc is not None:
         found = [p for p in cc["problems"] if p != "signingCredential.untrusted"]
@@ -96,8 +108,12 @@ def print_record(record: dict) -> None:
     elif record["kind"] == "wav":
         print("  no C2PA Content Credentials")
     if cc is None:  # a forged MIDI had read as a trusted "made by tunesmith"
-        from tunesmith.rights.claims import SIGNED, TRUSTED
+        from tunesmith.rights.claims import CHANGED, SIGNED, TRUSTED
 
-        part = "besides the musician's part, " if claim in (SIGNED, TRUSTED) else ""
-        print(f"  ({part or 'unsigned: '}these fields are text in the file, which anyone can write; a WAV's C2PA "
-              "credentials are signed)")  # fmt: skip
+        if notes in (SIGNED, TRUSTED):
+            what = "besides the signed notes and record, "
+        elif claim in (SIGNED, TRUSTED):
+            what = "besides the musician's part, "
+        else:
+            what = "the signature no longer matches: " if CHANGED in (notes, claim) else "unsigned: "
+        print(f"  ({what}these fields are text in the file, which anyone can write; a WAV's C2PA credentials are signed)")

@@ -304,6 +304,9 @@ def _provenance_json(record: Mapping[str, Any]) -> dict[str, Any]:
         "digital_source_type": told["digital_source_type"],
         "musicians_part": record.get("musicians_part"),  # a co-created take: which notes are the musician's
         "musicians_claim": record.get("musicians_claim"),  # that part, signed here (rights.claims)
+        # the file's own notes and chords with the model, seed and request above, signed here
+        # (`with_notes_signature`): an edited file no longer verifies
+        "notes_signature": record.get("notes_signature"),
         # a co-create verb applied to a take tunesmith made: read back, the file is not the musician's
         "input_made_how": record.get("input_made_how"),
         # the copy guard's verdict and the nearest training works (attribution), in the file itself
@@ -321,6 +324,21 @@ def copy_check_record(record: Mapping[str, Any]) -> dict[str, Any] | None:
     nearest = [{k: str(w[k]).replace("; ", ", ") if k == "title" else w[k] for k in keys if w.get(k) is not None}
                for w in rights.get("nearest") or []]  # fmt: skip
     return {"verdict": rights["verdict"], "score": rights.get("score"), "nearest": nearest}
+
+
+def with_notes_signature(record: Mapping[str, Any], path: Path) -> Mapping[str, Any]:
+    """`record` with the signature over the notes and chords of the file just written at `path`, as
+    tunesmith reads them back, and the model, seed and request it will name (`rights.claims.sign_notes`),
+    for that file's provenance; `record` itself where the file cannot be read back or signed."""
+    from tunesmith.inputs import read_file
+    from tunesmith.rights.claims import NOTES_FIELD, sign_notes
+
+    try:
+        pieces = read_file(path)
+        signature = sign_notes(pieces[0], _provenance_json(record)) if pieces else None
+    except Exception:  # noqa: BLE001 - an unsigned file says so when read; the take is still written
+        return record
+    return {**record, NOTES_FIELD: signature} if signature else record
 
 
 # ------------------------------------------------------------------------------ embedding
@@ -444,7 +462,7 @@ def write_take(
 
         t0 = time.perf_counter()
         write_midi(piece, staged["mid"])
-        embed_midi_provenance(staged["mid"], record)
+        embed_midi_provenance(staged["mid"], with_notes_signature(record, staged["mid"]))
         timings["midi"] = round(time.perf_counter() - t0, 4)
 
         t0 = time.perf_counter()
@@ -455,7 +473,7 @@ def write_take(
             from tunesmith.convert.repeats import played_bars
 
             record["rendering"]["musicxml"] = {"repeats": played_bars(spans, piece.pickup_beats() > 0)}
-        embed_musicxml_provenance(staged["musicxml"], record)
+        embed_musicxml_provenance(staged["musicxml"], with_notes_signature(record, staged["musicxml"]))
         timings["musicxml"] = round(time.perf_counter() - t0, 4)
 
         if render_audio:

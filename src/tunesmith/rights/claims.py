@@ -89,6 +89,56 @@ def claim_status(record: Mapping[str, Any] | None, given: set[tuple[int, float]]
 
 def _claim_signer(record: Mapping[str, Any] | None, given: set[tuple[int, float]] | None, folder: Any = None) -> tuple[str, str | None]:
     """(`claim_status`, the trusted signer's name where it is TRUSTED, else None)."""
+    digest = claim_digest((record or {}).get("request"), given) if given else None
+    return _signature_status((record or {}).get(FIELD), digest, folder)
+
+
+# ------------------------------------------------------------------ a take's notes, signed
+# A take's MIDI or MusicXML file is text anyone can edit: a rights officer's edited takes (notes
+# moved, a bar rewritten) still read as tunesmith's takes, model and seed and all (session 46).
+# Each file therefore carries a signature, with the installation's key, over the notes and chord
+# symbols it holds as tunesmith reads them back, with the model, seed and request it names
+# (`notes_digest`): `tunesmith provenance` says whether the file's music is still as written.
+NOTES_FIELD = "notes_signature"
+
+
+def notes_digest(piece: Piece, fields: Mapping[str, Any]) -> bytes:
+    """SHA-256, canonical JSON, of every pitched note of `piece` as (pitch, onset, length in
+    1/`ONSET_GRID` beats), its chord symbols as (onset, figure), and the record's model_sha256,
+    seed and request (as the file's JSON carries them)."""
+    notes = sorted((int(n.pitch), round(float(n.onset) * ONSET_GRID), round(float(n.duration) * ONSET_GRID))
+                   for t in piece.tracks if not t.is_drum for n in t.notes)  # fmt: skip
+    chords = sorted((round(float(c.onset) * ONSET_GRID), str(c.figure)) for c in piece.chords)
+    named = {k: json.loads(json.dumps(fields.get(k), default=str)) for k in ("model_sha256", "seed", "request")}
+    text = json.dumps({"notes": notes, "chords": chords, **named}, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+def sign_notes(piece: Piece, fields: Mapping[str, Any], folder: Any = None) -> dict[str, Any] | None:
+    """{"alg", "signer", "signature"} over `notes_digest` with this installation's key (made on
+    first use), or None where the key is not one this signs with."""
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from tunesmith.rights.content_credentials import signing_identity
+
+    chain, key_pem = signing_identity(folder)
+    key = serialization.load_pem_private_key(key_pem, password=None)
+    if not isinstance(key, ec.EllipticCurvePrivateKey):
+        return None
+    signature = key.sign(notes_digest(piece, fields), ec.ECDSA(hashes.SHA256()))
+    return {"alg": ALGORITHM, "signer": fingerprint(chain), "signature": base64.b64encode(signature).decode("ascii")}
+
+
+def notes_status(piece: Piece, fields: Mapping[str, Any], folder: Any = None) -> tuple[str, str | None]:
+    """(SIGNED / TRUSTED / UNSIGNED / OTHER_SIGNER / CHANGED, the trusted signer's name or None) of
+    a file's `NOTES_FIELD` against the notes and record it holds now."""
+    return _signature_status(fields.get(NOTES_FIELD), notes_digest(piece, fields), folder)
+
+
+def _signature_status(claim: Any, digest: bytes | None, folder: Any = None) -> tuple[str, str | None]:
+    """(status, the trusted signer's name where TRUSTED) of signature record `claim` over `digest`
+    (None: nothing it could be over, CHANGED where it is signed)."""
     from cryptography import x509
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives import hashes
@@ -97,7 +147,6 @@ def _claim_signer(record: Mapping[str, Any] | None, given: set[tuple[int, float]
     from tunesmith.rights.content_credentials import CHAIN_FILE
     from tunesmith.rights.signers import credentials_folder
 
-    claim = (record or {}).get(FIELD)
     if not isinstance(claim, Mapping) or claim.get("alg") != ALGORITHM or not isinstance(claim.get("signature"), str):
         return UNSIGNED, None
     public, status, name = None, OTHER_SIGNER, None
@@ -112,11 +161,10 @@ def _claim_signer(record: Mapping[str, Any] | None, given: set[tuple[int, float]
         if trusted is None:
             return OTHER_SIGNER, None
         (public, name), status = trusted, TRUSTED
-    if not given or not isinstance(public, ec.EllipticCurvePublicKey):
+    if digest is None or not isinstance(public, ec.EllipticCurvePublicKey):
         return CHANGED, None
     try:
-        public.verify(base64.b64decode(claim["signature"], validate=True), claim_digest(record.get("request"), given),
-                      ec.ECDSA(hashes.SHA256()))  # fmt: skip
+        public.verify(base64.b64decode(claim["signature"], validate=True), digest, ec.ECDSA(hashes.SHA256()))
     except (InvalidSignature, ValueError):
         return CHANGED, None
     return status, name

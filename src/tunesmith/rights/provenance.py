@@ -26,7 +26,10 @@ import os
 import struct
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tunesmith.score import Piece
 
 AI_GENERATED = "AI-generated"
 DIGITAL_SOURCE_TYPE = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
@@ -312,24 +315,44 @@ def read_provenance(path: str | os.PathLike) -> dict[str, Any]:
     # only C2PA credentials are signed; the fields are text anyone can write (a forged MIDI had
     # read as made by tunesmith, and not AI-generated)
     out["signed"] = out["content_credentials"] is not None
-    if kind != "wav" and isinstance(fields.get("musicians_claim"), dict):
-        out["musicians_claim"] = _claim_state(path, fields)
+    if kind != "wav" and (isinstance(fields.get("musicians_claim"), dict) or isinstance(fields.get("notes_signature"), dict)):
+        piece = _file_piece(path)
+        if isinstance(fields.get("musicians_claim"), dict):
+            out["musicians_claim"] = _claim_state(piece, fields)
+        if isinstance(fields.get("notes_signature"), dict):
+            out["notes_signature"] = _notes_state(piece, fields)
     return out
 
 
-def _claim_state(path: Path, fields: Mapping[str, Any]) -> str | None:
+def _file_piece(path: Path) -> Piece | None:
+    """The music a MIDI or MusicXML file holds, as tunesmith reads it; None where it cannot be read
+    (the metadata was read: notes that cannot be read leave its signatures unchecked)."""
+    from tunesmith.inputs import read_file
+
+    try:
+        pieces = read_file(path)
+    except Exception:  # noqa: BLE001
+        return None
+    return pieces[0] if pieces else None
+
+
+def _claim_state(piece: Piece | None, fields: Mapping[str, Any]) -> str | None:
     """A co-created MIDI or MusicXML file's signed claim to the musician's part, checked against the
     notes the file holds now (`rights.claims.verify_claim`: "signed here", "changed", ...), as `check`
     checks it; None where the notes cannot be read. `provenance` had called such a file unsigned and
     unchanged after its notes were edited, where `check` said they had changed."""
-    from tunesmith.inputs import read_file
     from tunesmith.rights.claims import verify_claim
 
-    try:
-        pieces = read_file(path)
-    except Exception:  # noqa: BLE001 - the metadata was read; notes that cannot be read leave the claim unchecked
-        return None
-    return verify_claim(pieces[0], fields)[0] if pieces else None
+    return None if piece is None else verify_claim(piece, fields)[0]
+
+
+def _notes_state(piece: Piece | None, fields: Mapping[str, Any]) -> str | None:
+    """A take's MIDI or MusicXML signature over its notes, chords, model, seed and request, checked
+    against what the file holds now (`rights.claims.notes_status`); None where the notes cannot be
+    read. Without it an edited take had read as tunesmith's, model and seed and all."""
+    from tunesmith.rights.claims import notes_status
+
+    return None if piece is None else notes_status(piece, fields)[0]
 
 
 def _midi_fields(path: Path) -> dict[str, Any]:
@@ -451,6 +474,7 @@ _XML_PARSE = {
     "request": _json_or_text,
     "tuned_from": _json_or_text,
     "musicians_claim": _json_or_text,
+    "notes_signature": _json_or_text,
     "copy_check": _json_or_text,
     "seed": _int_or_text,
     "take": _int_or_text,

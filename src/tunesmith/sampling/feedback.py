@@ -145,7 +145,9 @@ def set_tonal_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) ->
     degree is ever forbidden. Scaled by the request's `tonal_feedback` weight (0: off)."""
     profile = (tuned.get("degree_profile") or {}).get(mode_family(request.mode))
     weight = 1.0 if request.tonal_feedback is None else float(request.tonal_feedback)
-    tables.tonal_weight = weight  # (the leanings toward the drawn approach chord ride on it, profile or not)
+    # the leanings toward a drawn approach chord ride on it where the style has a profile for any
+    # mode (pop has none for minor keys); a model with no tuned profile (a user's) steers nothing
+    tables.tonal_weight = weight if tuned.get("degree_profile") else 0.0
     gain = float(tuned.get("tonal_feedback", 0.0)) * weight
     if profile is None or gain <= 0:
         return

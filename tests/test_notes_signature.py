@@ -1,0 +1,74 @@
+"""Every take's MIDI and MusicXML file carries a signature, with this installation's key, over the
+notes and chord symbols it holds (as tunesmith reads them back) and the model, seed and request it
+names (`rights.claims.notes_digest`, `outputs.bundle.with_notes_signature`). `tunesmith provenance`
+checks it against what the file holds now: a rights officer's edited takes had still read as
+tunesmith's, model and seed and all (session 46)."""
+
+from __future__ import annotations
+
+import re
+
+import mido
+import pytest
+
+import tunesmith as ts
+from tunesmith.rights.claims import CHANGED, NOTES_FIELD, OTHER_SIGNER, SIGNED, UNSIGNED, notes_status
+from tunesmith.rights.provenance import read_provenance
+
+
+@pytest.fixture()
+def written(tmp_path, monkeypatch):
+    """A composed jig, written as MIDI and MusicXML by a fresh installation."""
+    monkeypatch.setenv("TUNESMITH_HOME", str(tmp_path / "home"))
+    take = ts.compose("folk", key="D", bars=8, seed=4)
+    paths = take.write(tmp_path / "jig", audio=False, svg=False)
+    return paths
+
+
+@pytest.mark.parametrize("kind", ["mid", "musicxml"])
+def test_a_takes_file_is_signed_over_the_music_it_holds(written, kind):
+    found = read_provenance(written[kind])
+    assert found["fields"][NOTES_FIELD]["alg"] == "ES256"
+    assert found[NOTES_FIELD] == SIGNED
+
+
+def _raise_first_note(path, out):
+    mid = mido.MidiFile(path)
+    track = next(t for t in mid.tracks if any(m.type == "note_on" for m in t))
+    first = next(i for i, m in enumerate(track) if m.type == "note_on" and m.velocity > 0)
+    track[first] = track[first].copy(note=track[first].note + 2)
+    for i in range(first + 1, len(track)):  # its note-off too
+        if track[i].type in ("note_off", "note_on") and track[i].note == track[first].note - 2:
+            track[i] = track[i].copy(note=track[i].note + 2)
+            break
+    mid.save(out)
+    return out
+
+
+def test_an_edited_note_or_record_no_longer_verifies(written, tmp_path, capsys):
+    from tunesmith.cli import main
+
+    edited = _raise_first_note(written["mid"], tmp_path / "edited.mid")
+    assert read_provenance(edited)[NOTES_FIELD] == CHANGED
+    xml = written["musicxml"].read_text(encoding="utf-8")
+    reseeded = tmp_path / "reseeded.musicxml"
+    reseeded.write_text(re.sub(r'(name="tunesmith-seed">)4<', r"\g<1>5<", xml), encoding="utf-8")
+    assert read_provenance(reseeded)["fields"]["seed"] == 5 and read_provenance(reseeded)[NOTES_FIELD] == CHANGED
+    step = xml.index("<step>") + len("<step>")
+    renoted = tmp_path / "renoted.musicxml"
+    renoted.write_text(xml[:step] + ("C" if xml[step] != "C" else "D") + xml[step + 1 :], encoding="utf-8")
+    assert read_provenance(renoted)[NOTES_FIELD] == CHANGED
+    assert main(["provenance", str(edited)]) == 1  # changed since signed: a script checking files sees it
+    out = capsys.readouterr().out
+    assert "the notes, chords, model, seed and request: CHANGED since tunesmith wrote them" in out
+    assert "(the signature no longer matches: these fields are text in the file" in out
+    assert main(["provenance", str(written["mid"])]) == 0
+    assert "the notes, chords, model, seed and request: as tunesmith wrote them (signed by this installation)" in capsys.readouterr().out
+
+
+def test_a_signature_made_elsewhere_or_missing_is_said_so(written, tmp_path, monkeypatch):
+    piece, fields = ts.read(written["mid"]), read_provenance(written["mid"])["fields"]
+    assert notes_status(piece, fields)[0] == SIGNED
+    assert notes_status(piece, {k: v for k, v in fields.items() if k != NOTES_FIELD})[0] == UNSIGNED
+    monkeypatch.setenv("TUNESMITH_HOME", str(tmp_path / "elsewhere"))
+    assert notes_status(piece, fields)[0] == OTHER_SIGNER
