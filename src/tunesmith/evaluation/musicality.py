@@ -39,6 +39,7 @@ MEASURES = {
     "stepwise_share": mm.stepwise_share,
     "rocking_share": mm.rocking_share,
     "repeated_bar_share": mm.repeated_bar_share,
+    "rests_per_8_bars": mm.rests_per_8_bars,
     "key_heard": mm.key_heard,
     "home_key_share": mm.home_key_share,
     "ends_on_tonic": mm.ends_on_tonic,

@@ -15,6 +15,9 @@ References for the definitions:
   Local keys: the same correlation over short windows of all voices (Krumhansl & Kessler 1982
   tracked modulation this way; Temperley, *The Cognition of Basic Musical Structures*, 2001,
   ch. 7), with the Aarden-Essen profiles music21 uses by default (Aarden 2003).
+- Rests: a gap between one note's end and the next note's onset marks a phrase boundary
+  (Temperley, *The Cognition of Basic Musical Structures*, 2001, ch. 3: the gap rule of his
+  phrase-structure model).
 - Ending on the tonic and chord tones: RL Tuner (Jaques et al. 2017) rewards starting/ending on
   the tonic; "melody time on chord tones" is the chord-tone ratio of Yeh et al. (2021),
   "Automatic melody harmonization with triad chords" (CTR, weighted by duration here).
@@ -39,6 +42,7 @@ __all__ = [
     "leap_share",
     "mean_abs_interval",
     "repeated_bar_share",
+    "rests_per_8_bars",
     "rocking_share",
     "stepwise_share",
 ]
@@ -110,6 +114,20 @@ def _bar_patterns(piece: Piece) -> list[tuple]:
             j += 1
         out.append(tuple(pat) if pat else None)
     return out
+
+
+def rests_per_8_bars(piece: Piece, shortest: float = 0.5) -> float:
+    """Rests in the melody per 8 bars: gaps of at least `shortest` beats (an eighth note) between
+    one melody note's end and the next note's onset, and after the last note to the piece's end
+    (Temperley 2001's phrase-boundary gaps). NaN with fewer than 2 notes or no bars."""
+    notes = melody_line(piece)
+    bars = len(piece.bars())
+    if len(notes) < 2 or not bars:
+        return _NAN
+    ends = [n.onset + n.duration for n in notes]
+    gaps = sum(b.onset - e >= shortest - 1e-6 for e, b in zip(ends, notes[1:]))
+    gaps += piece.duration() - max(ends) >= shortest - 1e-6
+    return 8.0 * gaps / bars
 
 
 def repeated_bar_share(piece: Piece) -> float:

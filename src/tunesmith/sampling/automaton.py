@@ -1539,6 +1539,15 @@ class Constrainer:
             return None
         return self._end_token(), self.t.rest_penalty
 
+    def rest_bias(self) -> tuple[np.ndarray, float] | None:
+        """(token ids, logit offset) of the rests a lead sheet's melody may take next, a position
+        past the cursor or closing its bar early, which gain `t.rest_offset` (`set_rest_offset`);
+        None elsewhere. (Ids the grammar forbids there are masked after.)"""
+        t = self.t
+        if not t.rest_offset or self.state != _VOICE or self.v != 0 or t.voice_leading or self.cursor >= self.bar_len():
+            return None
+        return np.append(t.pos[self.cursor + 1 : self.bar_len()], self._end_token()), t.rest_offset
+
     def allowed(self) -> np.ndarray:
         """Token ids allowed next: the grammar and the hard controls; inside a bar that the form
         repeats, the repeated bar's next token while it is allowed (else the bar goes free)."""

@@ -23,6 +23,7 @@ from tunesmith.sampling.feedback import (
     set_modulation,
     set_pitch_offsets,
     set_register_feedback,
+    set_rest_offset,
     set_rhythm_feedback,
     set_tonal_feedback,
     set_voice_register_feedback,
@@ -260,6 +261,7 @@ def generate(
         set_rhythm_feedback(t, request, tuned)
         set_interval_feedback(t, request, tuned)
         set_pitch_offsets(t, request, tuned)
+        set_rest_offset(t, request, tuned)
         set_closing_shares(t, tuned)
         set_modulation(t, request, tuned)
         return t
@@ -372,6 +374,10 @@ def decode_rows(decoder, prompt, autos: list[Constrainer], temperature, top_p, r
             if early is not None:
                 row_logits = row_logits.copy()
                 row_logits[early[0]] -= early[1]
+            rest = a.rest_bias()
+            if rest is not None:  # (a copy already: a melody's voice state pays `early_end`'s penalty too)
+                row_logits = row_logits if early is not None else row_logits.copy()
+                row_logits[rest[0]] += rest[1]
             moves = a.t.mode_moves
             if moves is not None:  # a church mode: the header family's degree becomes the mode's
                 row_logits = row_logits.copy()

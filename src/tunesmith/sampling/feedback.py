@@ -281,6 +281,23 @@ def set_pitch_offsets(tables: _Tables, request: ComposeRequest, tuned: dict) -> 
     tables.pitch_offsets = weight * np.where(inside, values[np.clip(at, 0, len(values) - 1)], 0.0)
 
 
+def set_rest_offset(tables: _Tables, request: ComposeRequest, tuned: dict) -> None:
+    """A lead sheet's melody: where the style's decoding has "rest_offset" (fitted by
+    scripts/fit_rest_offset.py so that takes under the shippable training tunes' headers rest as
+    often as those tunes), each rest it may take next (a position after the note just ended, or
+    closing its bar early) gains that many logits (`Constrainer.rest_bias`). Why: a jazz pianist
+    found 27 of 36 jazz takes without a rest of an eighth or more, their longest run without one 16
+    bars, where a tune's phrases end on a rest: takes under the training tunes' headers rested 0.28
+    times per 8 bars (jazz), the tunes 1.30, and their melodies ran 25 bars without one (the tunes
+    15; docs/notes/2026-12-05-session-47/rests.py). The model learned its rhythm mostly from fiddle
+    tunes, which rest 0.04 times per 8 bars. Scaled by the request's `rhythm_feedback` weight (0:
+    off, as the tuner's replay has it)."""
+    value = float(tuned.get("rest_offset", 0.0))
+    weight = 1.0 if request.rhythm_feedback is None else float(request.rhythm_feedback)
+    if value and weight > 0 and request.layout == "lead":
+        tables.rest_offset = value * weight
+
+
 def set_closing_shares(tables: _Tables, tuned: dict) -> None:
     """The closing-degree shares a take draws from: the model's own (`decoding.json`
     "closing_degrees", e.g. learnt by the tuner) where it has them, else `FINAL_DEGREE_SHARES`."""
