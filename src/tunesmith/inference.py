@@ -289,7 +289,7 @@ def _pickups(value, where: str) -> dict[str, dict[str, float]]:
     return out
 
 
-def _interval_offsets(value, where: str) -> list[float]:
+def _interval_offsets(value, where: str, name: str = "interval_offsets") -> list[float]:
     """One logit offset in [-4, 4] per melodic interval size (`sampling.feedback.INTERVAL_BUCKETS`)."""
     from tunesmith.sampling.feedback import INTERVAL_BUCKETS
 
@@ -297,7 +297,7 @@ def _interval_offsets(value, where: str) -> list[float]:
         isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and -4 <= v <= 4 for v in value
     )
     if not ok:
-        raise ValueError(f"{where}: interval_offsets must be {INTERVAL_BUCKETS} numbers in [-4, 4]")
+        raise ValueError(f"{where}: {name} must be {INTERVAL_BUCKETS} numbers in [-4, 4]")
     return [float(v) for v in value]
 
 
@@ -354,7 +354,8 @@ def _seventh_shares(value, where: str) -> dict[str, dict[str, float]]:
 _TABLES = {"degree_profile": _degree_profile, "rhythm_profile": _rhythm_profile, "pickups": _pickups,
            "interval_offsets": _interval_offsets, "return_offsets": _return_offsets,
            "lower_return_offsets": _lower_return_offsets, "lower_interval_offsets": _lower_interval_offsets,
-           "pitch_offsets": _pitch_offsets, "seventh_shares": _seventh_shares}  # fmt: skip
+           "pitch_offsets": _pitch_offsets, "seventh_shares": _seventh_shares,
+           "rest_interval_offsets": lambda value, where: _interval_offsets(value, where, "rest_interval_offsets")}  # fmt: skip
 
 
 def update_decoding_file(folder: Path, entries: dict[str, dict], note_key: str, note: str) -> Path:

@@ -328,6 +328,7 @@ class Constrainer:
         self.voice_recent: list[list[int]] = [[] for _ in tables.voices]
         # under the musician's chords, whether the melody's latest note is outside its bar's chord
         self.melody_outside_chord = False
+        self.melody_end: int | None = None  # the tick (from the piece's start) where the melody's latest note ended
         # the chords of the bar being written: (tick in the bar, root pitch class, minor), and the
         # last chord of the bars before (root, minor), which sounds until the bar's first chord
         self.bar_chords: list[tuple[int, int, bool]] = []
@@ -659,11 +660,19 @@ class Constrainer:
         y (a rock) the rock offset besides. None when off or first."""
         t = self.t
         recent = self.melody_recent
-        if t.interval_offsets is None or not recent:
+        if (t.interval_offsets is None and t.rest_interval_offsets is None) or not recent:
             return None
-        out = t.interval_offsets[self._move_sizes(recent[-1])]
+        sizes = self._move_sizes(recent[-1])
+        after_rest = None
+        if t.rest_interval_offsets is not None and self.melody_end is not None \
+                and self._pitch_tick() - self.melody_end >= TICKS_PER_BEAT // 2:  # an eighth's rest or more
+            after_rest = t.rest_interval_offsets[sizes]  # a phrase's first note: its own offsets besides
+        if t.interval_offsets is None:
+            return after_rest
+        out = t.interval_offsets[sizes]
         back = self._return_bias(recent, t.return_offsets)
-        return out if back is None else out + back
+        out = out if back is None else out + back
+        return out if after_rest is None else out + after_rest
 
     def rhythm_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.dur_ids` that steer the current voice's share of each note length
@@ -1835,6 +1844,7 @@ class Constrainer:
             self.voice_recent[self.v] = [*self.voice_recent[self.v][-2:], self.pitch]
             if self.v == 0:
                 self.bar_melody.append(self.pitch)
+                self.melody_end = self.bar * t.L + self.cursor
                 if self.melody_by_bar:
                     self.melody_by_bar[-1].append((self.pitch, t.val[tok], self.note_pos))
                 self.melody_outside_chord = (

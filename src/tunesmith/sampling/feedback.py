@@ -242,6 +242,12 @@ def set_interval_feedback(tables: _Tables, request: ComposeRequest, tuned: dict)
     # the four voices' unison penalties (`UNISON_PENALTIES`) ride on the same weight, as the lower
     # voices' return offsets do (the tuner samples without either: its replay scores masks alone)
     tables.lower_voice_weight = max(0.0, weight) if request.layout == "satb" else 0.0
+    after_rest = tuned.get("rest_interval_offsets")
+    if weight > 0 and request.layout == "lead" and after_rest and len(after_rest) == INTERVAL_BUCKETS:
+        # a lead sheet's note after a rest (a phrase's first): these besides, as a rest's own
+        # moves (`scripts/fit_rest_offset.py --intervals`); the takes' phrases had started a fourth
+        # or more away 0.55 of the time, the tunes' 0.34 (jazz, shippable training headers)
+        tables.rest_interval_offsets = weight * np.asarray(after_rest, dtype=np.float64)
     if weight <= 0 or request.layout not in ("lead", "satb") or not offsets or len(offsets) != INTERVAL_BUCKETS:
         return
     tables.interval_offsets = weight * np.asarray(offsets, dtype=np.float64)

@@ -161,6 +161,7 @@ class _Tables:
         self.dur_base = tok.dur_base
         self.rhythm_target: np.ndarray | None = None  # (voices, len(DUR_TICKS))
         self.rhythm_gain = 0.0
+        self.rest_interval_offsets: np.ndarray | None = None  # (INTERVAL_BUCKETS,): after a rest (`set_interval_feedback`)
         self.rest_offset = 0.0  # the logit a lead sheet melody's rest gains (`set_rest_offset`)
         self.tonal_weight = 0.0  # the request's tonal feedback weight where the style has a profile (`set_tonal_feedback`; the tuner's is 0)
         self.length_moves: np.ndarray | None = None  # (LENGTH_CLASSES, len(DUR_TICKS)): offsets after each class of length
