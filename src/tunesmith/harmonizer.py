@@ -697,6 +697,10 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
 
                 t.piece.chords = with_ii_before_v(t.piece.chords, t.piece.melody(), key.tonic, key.mode,
                                                   t.piece.duration(), t.piece.time_signature.beat_length)  # fmt: skip
+            if tuned.get("sevenths") or tuned.get("ii_v"):  # (a triad and its seventh now read alike: "C7 C7")
+                from tunesmith.cocreate.chords import without_repeats_in_a_bar
+
+                t.piece.chords = without_repeats_in_a_bar(t.piece.chords, {round(b, 6) for b in t.piece.bars()})
         return "model"
     from tunesmith.sampling.request import form_sections, section_cadences
     from tunesmith.score import pitch_class_of

@@ -85,7 +85,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="quarter-note beats before the first bar line (1: one beat in 4/4; 0.5 or 1/2: an eighth in 6/8; 0: "
         "none); the take is the pickup and --bars whole bars, a lead sheet's last bar short by the pickup "
         "(default: drawn per take as often as the style's training pieces in the meter have one: chorales 70 %% a "
-        "beat; folk 6/8 68 %% an eighth, 4/4 51 %% a beat, 3/4 79 %% a beat; pop and jazz never)",
+        "beat; folk 6/8 68 %% an eighth, 4/4 51 %% a beat, 3/4 79 %% a beat; pop 3/4 22 %% a beat; jazz 4/4 5 %% a "
+        "beat; the shipped model's decoding.json \"pickups\" has them)",
     )
     parser.add_argument(
         "--chords-from",

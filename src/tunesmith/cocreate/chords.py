@@ -313,6 +313,7 @@ def _harmonize_from_chords(
             kept = _in_jazz_sevenths(kept, melody, tonic, mode, piece.duration())
             if JAZZ_II_V and source != "accompaniment":
                 kept = with_ii_before_v(kept, melody, tonic, mode, piece.duration(), piece.time_signature.beat_length)
+            kept = without_repeats_in_a_bar(kept, downbeats)
         tracks = [Track(melody.name, "melody", melody.program, False, [copy.copy(x) for x in melody.notes])]
         out = _harmonized_piece(piece, i, style, tracks, kept, [KeySignature(0.0, tonic, mode)], piece.duration(),
                                 melody=melody)  # fmt: skip
@@ -375,7 +376,7 @@ def _rechord_region(
         new = [c for c in net.predict(work, key=work.keys[0], rng=rng, unit=unit, merge=False) if inside(c.onset)]
         kept = _in_chord_rhythm(new, rhythm, downbeats, {d for d in downbeats if inside(d)})
         if style == "jazz":
-            kept = _in_jazz_sevenths(kept, work.tracks[0], tonic, mode, piece.duration())
+            kept = without_repeats_in_a_bar(_in_jazz_sevenths(kept, work.tracks[0], tonic, mode, piece.duration()), downbeats)
         out = copy.deepcopy(piece)
         out.meta = _copy_meta(piece)
         if out.style not in STYLES:  # a file with no style of its own takes the one its chords were written in
@@ -459,6 +460,18 @@ def _in_chord_rhythm(chords: list[ChordSymbol], rhythm: str | None, downbeats: s
     if rhythm in ("auto", "bar"):
         kept = _chord_on_every_downbeat(kept, bar_lines)
     return kept
+
+
+def without_repeats_in_a_bar(chords: list[ChordSymbol], downbeats: set[float]) -> list[ChordSymbol]:
+    """`chords` less each chord that names the chord already sounding inside a bar (not on a bar
+    line of `downbeats`, rounded to 6 places): writing triads as sevenths had made "C C7" read
+    "C7 C7" (a jazz pianist counted it in 10 of 72 takes)."""
+    out: list[ChordSymbol] = []
+    for c in chords:
+        if out and out[-1].figure == c.figure and round(c.onset, 6) not in downbeats:
+            continue
+        out.append(c)
+    return out
 
 
 def _chord_on_every_downbeat(chords: list[ChordSymbol], downbeats: set[float]) -> list[ChordSymbol]:
