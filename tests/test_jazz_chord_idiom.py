@@ -82,3 +82,34 @@ def test_a_chord_is_not_named_again_inside_its_bar():
         bars = {round(b, 6) for b in piece.bars()}
         chords = sorted(piece.chords, key=lambda c: c.onset)
         assert not [(b.onset, b.figure) for a, b in zip(chords, chords[1:]) if a.figure == b.figure and round(b.onset, 6) not in bars]
+
+
+def _held_fourths(piece: Piece) -> tuple[int, int]:
+    """(notes of a beat or more struck on beat 1 or 3 a perfect fourth over the root of the major or
+    dominant chord sounding, all such notes over those chords) of a 4/4 take."""
+    from tunesmith.harmony import QUALITIES
+
+    chords = sorted(piece.chords, key=lambda c: c.onset)
+    first = piece.bars()[1] if piece.pickup_beats() > 0 else 0.0
+    avoid = strong = 0
+    for n in piece.melody().notes:
+        if n.duration < 1.0 or (n.onset - first) % 2.0 > 1e-6:
+            continue
+        sounding = [c for c in chords if c.onset <= n.onset + 1e-6]
+        root, quality, _ = parse_chord(sounding[-1].figure) if sounding else (None, "", None)
+        if root is None or tuple(QUALITIES[quality][:3]) != (0, 4, 7):
+            continue
+        strong += 1
+        avoid += (n.pitch - root) % 12 == 5
+    return avoid, strong
+
+
+def test_a_jazz_melody_holds_no_avoid_note_on_a_strong_beat():
+    """A note struck on a beat a perfect fourth over the root of the composer's own major or
+    dominant chord loses for its length (`AVOID_NOTE_LENGTH_GAINS`): a jazz pianist read a
+    whole-note F over C opening a tune in C (seed 101), and C held over G7 (seed 14)."""
+    model = ts.load_model("default")
+    found = [_held_fourths(ts.compose("jazz", key="C", bars=32, seed=seed, model=model, check=False).piece)
+             for seed in (14, 101, 202)]  # fmt: skip
+    avoid, strong = sum(f[0] for f in found), sum(f[1] for f in found)
+    assert strong > 50 and avoid <= 1, (avoid, strong)

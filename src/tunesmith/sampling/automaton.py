@@ -134,6 +134,13 @@ NONCHORD_LENGTH_GAINS: dict[str, float] = {"pop": 6.0, "jazz": 6.0, "folk": 4.0}
 #   levers above: time on that clash pop 0.109 -> 0.061 (tunes 0.027), jazz 0.091 -> 0.045 (0.058),
 #   folk 0.130 -> 0.049 (0.000), chord tones and steps as they were or closer.
 CLASH_PENALTIES: dict[str, float] = {"pop": 2.0, "jazz": 2.0, "folk": 2.0}
+# - per style, what a melody note struck on a beat a perfect fourth over the root of the composer's
+#   own major or dominant chord sounding there (F over C, C over G7: the avoid note) loses per
+#   doubling of its length beyond half a beat: jazz's chords are the composer's own, which stay, and
+#   its takes had held that fourth on beats 1 and 3 for a beat or more in 0.055 of such notes, the
+#   shippable training tunes in 0.008 (a jazz pianist: a whole-note F over C to open a tune;
+#   docs/notes/2026-12-05-session-47/avoid_notes.py).
+AVOID_NOTE_LENGTH_GAINS: dict[str, float] = {"jazz": 4.0}
 # - per style, (into, out of): what a melody pitch loses for a leap (more than a whole tone) into a
 #   note outside its bar's chord, and for any leap away from such a note: a note outside the chord
 #   is a passing or neighbour note, reached and left by step. With the levers above, the takes had
@@ -694,7 +701,21 @@ class Constrainer:
         if t.long_note_penalty and self.v == 0 and self.bar not in self.cadence_bars and self.bar < t.n_bars - 1:
             # a dance (a reel) holds a long note only at a strain's end (`MID_PHRASE_LONG_NOTE_PENALTIES`)
             out = _plus(out, -t.long_note_penalty * (t.dur_ticks >= 2 * TICKS_PER_BEAT))
-        return _plus(out, self.passing_length_bias(), self.approach_length_bias())
+        return _plus(out, self.passing_length_bias(), self.approach_length_bias(), self.avoid_note_length_bias())
+
+    def avoid_note_length_bias(self) -> np.ndarray | None:
+        """Logit offsets for `t.dur_ids`: a melody note struck on a beat a perfect fourth over the
+        root of the composer's own major chord sounding there loses the style's
+        `AVOID_NOTE_LENGTH_GAINS` per doubling of its length beyond half a beat. None elsewhere,
+        under the musician's chords (their own rules), and without the tonal feedback."""
+        t = self.t
+        gain = AVOID_NOTE_LENGTH_GAINS.get(t.style, 0.0) * (t.tonal_weight > 0)
+        if not gain or self.v != 0 or t.voice_leading or t.given_chord_pcs is not None or self.note_pos % t.beat_ticks:
+            return None
+        chord = self._symbol_at(self.note_pos)
+        if chord is None or chord[1] or (self.pitch - chord[0]) % 12 != 5:
+            return None
+        return -gain * np.clip(np.log2(t.dur_ticks / (t.beat_ticks / 2)), 0.0, None)
 
     def approach_chord_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.pitch_ids`: under the drawn chord before the final tonic chord
