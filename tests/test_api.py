@@ -209,6 +209,22 @@ def test_continue_refuses_a_contradicting_key_and_keeps_the_style(tmp_path):
         ts.continue_(melody, bars=2, style="chorale")
 
 
+def test_a_key_with_the_written_signature_is_read_in_its_own_mode(tmp_path):
+    """A signature does not say the mode: a melody the reading took for A minor is harmonized in C
+    when asked (a jazz pianist had been refused: "key C contradicts the piece's written key A
+    minor"); a key with another signature is still refused."""
+    from tunesmith.outputs.musicxml import write_musicxml
+
+    notes = [Note(p, float(i), 1.0) for i, p in enumerate([60, 64, 67, 65, 64, 62, 60, 60])]
+    tune = Piece("t", "t", style="jazz", tracks=[Track("melody", "melody", notes=notes)],
+                 keys=[KeySignature(0.0, "A", "minor")], time_signatures=[TimeSignature(0.0, 4, 4)])  # fmt: skip
+    write_musicxml(tune, tmp_path / "tune.musicxml")
+    take = ts.harmonize(tmp_path / "tune.musicxml", style="jazz", key="C", seed=1)
+    assert (take.piece.key.tonic, take.piece.key.mode) == ("C", "major")
+    with pytest.raises(ValueError, match=r"tune.musicxml: key D contradicts the piece's written key A minor"):
+        ts.harmonize(tmp_path / "tune.musicxml", style="jazz", key="D", seed=1)
+
+
 def test_midi_pickup_as_notation_programs_export_it(tmp_path):
     import symusic
 

@@ -342,7 +342,11 @@ def _header_key_record(meta: dict) -> dict:
 # ------------------------------------------------------------------------------ co-create
 def _check_key(verb: str, piece: Piece, tonic: str | None, mode: str | None) -> None:
     """A --key/--mode that contradicts the key the piece is written in is refused (the given music
-    never changes, so it cannot be moved to another key); over an estimated key it is honoured."""
+    never changes, so it cannot be moved to another key); over an estimated key it is honoured, and
+    so is one with the written key's own signature (C major for A minor, D dorian for C major): a
+    signature does not say the mode, which the reading guesses. A jazz pianist could not correct
+    There Will Never Be Another You, read as A minor, to C ("key C contradicts the piece's written
+    key A minor")."""
     if tonic is None and mode is None:
         return
     from tunesmith.score import KeySignature, pitch_class_of
@@ -359,6 +363,15 @@ def _check_key(verb: str, piece: Piece, tonic: str | None, mode: str | None) -> 
     except ValueError:
         return  # cocreate names the bad tonic
     same_mode = mode is None or {"ionian": "major", "aeolian": "minor"}.get(mode.lower(), mode.lower()) == written.mode
+    if not (same_tonic and same_mode) and tonic is not None:
+        from tunesmith.sampling.request import seven_note_scale
+
+        asked_mode = (mode or ("major" if not same_tonic else written.mode)).lower()
+        asked_mode = {"ionian": "major", "aeolian": "minor"}.get(asked_mode, asked_mode)
+        scale = {(pitch_class_of(tonic) + s) % 12 for s in seven_note_scale(asked_mode)}
+        if scale == {(written.tonic_pc + s) % 12 for s in seven_note_scale(written.mode)}:
+            piece.keys = [KeySignature(0.0, tonic, asked_mode)]  # the same signature, read in another mode
+            return
     if not (same_tonic and same_mode):
         asked = " ".join(x for x in (tonic, mode) if x)
         raise ValueError(
