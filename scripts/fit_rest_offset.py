@@ -69,30 +69,43 @@ def rest_interval_shares(pieces) -> np.ndarray:
     return counts / max(1.0, counts.sum())
 
 
+def _rounds(model, tok, style: str, heads: list, key: str, start: np.ndarray, target: np.ndarray, measure, stored,
+            say, rounds: int, damping: float, seed: int) -> list[tuple[int, np.ndarray, np.ndarray]]:  # fmt: skip
+    """Round 0 with `start` as the style's decoding `key` (`stored(offsets)`: as decoding.json holds
+    it), then each round one damped step toward `target` of what `measure` reads from the takes
+    under `heads`; (round, offsets, measured) per round, each also said by `say(round, offsets,
+    measured, seconds)`. The decoding's own `key` is put back after."""
+    decoding = model.decoding.setdefault(style, {})
+    kept = decoding.pop(key, None)
+    offsets, out = start, []
+    for r in range(rounds + 1):
+        t0 = time.time()
+        decoding[key] = stored(offsets)
+        got = measure(compose_like(model, tok, heads, style, MusicalityConfig(per_style=max(4, len(heads)), seed=seed)))
+        out.append((r, offsets, got))
+        say(r, offsets, got, time.time() - t0)
+        offsets = damped_step(offsets, target, got, damping)
+    decoding.pop(key, None)
+    if kept is not None:
+        decoding[key] = kept
+    return out
+
+
 def fit_intervals(model, tok, style: str, pieces: list, rounds: int, damping: float, n: int, seed: int) -> dict:
     """The rounds of one style's fit of its intervals after a rest (module docstring)."""
     if len(pieces) < 8:
         return {"note": f"fewer than 8 shippable {style} tunes with a melody and key"}
     heads = header_sample(pieces, n, seed)
     target = rest_interval_shares(length_matched(heads, style, MusicalityConfig().max_bars))
-    decoding = model.decoding.setdefault(style, {})
-    kept = decoding.pop("rest_interval_offsets", None)
-    offsets = np.zeros(INTERVAL_BUCKETS)
-    rows = []
     sizes = np.arange(INTERVAL_BUCKETS)
-    for r in range(rounds + 1):
-        t0 = time.time()
-        decoding["rest_interval_offsets"] = offsets.tolist()
-        takes = compose_like(model, tok, heads, style, MusicalityConfig(per_style=max(4, len(heads)), seed=seed))
-        shares = rest_interval_shares(takes)
-        rows.append({"round": r, "offsets": [round(float(v), 4) for v in offsets], "shares": [round(float(v), 4) for v in shares],
-                     "mean": round(float(shares @ sizes), 3), "distance": round(0.5 * float(np.abs(shares - target).sum()), 4)})  # fmt: skip
-        print(f"[rest-intervals] {style} round {r}: distance {rows[-1]['distance']:.4f}, mean interval after a rest "
-              f"{rows[-1]['mean']:.2f} (the tunes {float(target @ sizes):.2f})  {time.time() - t0:.0f}s", flush=True)  # fmt: skip
-        offsets = damped_step(offsets, target, shares, damping)
-    decoding.pop("rest_interval_offsets", None)
-    if kept is not None:
-        decoding["rest_interval_offsets"] = kept
+    distance = lambda shares: round(0.5 * float(np.abs(shares - target).sum()), 4)  # noqa: E731
+    say = lambda r, offsets, shares, seconds: print(  # noqa: E731
+        f"[rest-intervals] {style} round {r}: distance {distance(shares):.4f}, mean interval after a rest "
+        f"{round(float(shares @ sizes), 3):.2f} (the tunes {float(target @ sizes):.2f})  {seconds:.0f}s", flush=True)
+    rows = [{"round": r, "offsets": [round(float(v), 4) for v in offsets], "shares": [round(float(v), 4) for v in shares],
+             "mean": round(float(shares @ sizes), 3), "distance": distance(shares)}
+            for r, offsets, shares in _rounds(model, tok, style, heads, "rest_interval_offsets", np.zeros(INTERVAL_BUCKETS),
+                                              target, rest_interval_shares, lambda o: o.tolist(), say, rounds, damping, seed)]  # fmt: skip
     chosen = min(rows, key=lambda row: row["distance"])
     return {"tunes": len(pieces), "headers": len(heads), "target": [round(float(v), 4) for v in target], "rounds": rows,
             "chosen_round": chosen["round"], "chosen_offsets": chosen["offsets"] if chosen["round"] > 0 else None}  # fmt: skip
@@ -104,22 +117,14 @@ def fit_style(model, tok, style: str, pieces: list, rounds: int, damping: float,
         return {"note": f"fewer than 8 shippable {style} tunes with a melody and key"}
     heads = header_sample(pieces, n, seed)
     target = mean_rests(length_matched(heads, style, MusicalityConfig().max_bars))
-    decoding = model.decoding.setdefault(style, {})
-    kept = decoding.pop("rest_offset", None)
-    offset = 0.0
-    rows = []
-    for r in range(rounds + 1):
-        t0 = time.time()
-        decoding["rest_offset"] = offset
-        takes = compose_like(model, tok, heads, style, MusicalityConfig(per_style=max(4, len(heads)), seed=seed))
-        got = mean_rests(takes)
-        rows.append({"round": r, "offset": round(offset, 4), "rests_per_8_bars": round(got, 4), "distance": round(abs(got - target), 4)})
-        print(f"[rest-offset] {style} round {r}: offset {offset:.3f}, rests per 8 bars {got:.3f} (the tunes {target:.3f})  "
-              f"{time.time() - t0:.0f}s", flush=True)  # fmt: skip
-        offset = float(damped_step(np.array([offset]), np.array([target]), np.array([got]), damping)[0])
-    decoding.pop("rest_offset", None)
-    if kept is not None:
-        decoding["rest_offset"] = kept
+    say = lambda r, offset, got, seconds: print(  # noqa: E731
+        f"[rest-offset] {style} round {r}: offset {float(offset[0]):.3f}, rests per 8 bars {float(got[0]):.3f} (the tunes "
+        f"{target:.3f})  {seconds:.0f}s", flush=True)
+    rows = [{"round": r, "offset": round(float(offset[0]), 4), "rests_per_8_bars": round(float(got[0]), 4),
+             "distance": round(abs(float(got[0]) - target), 4)}
+            for r, offset, got in _rounds(model, tok, style, heads, "rest_offset", np.zeros(1), np.array([target]),
+                                          lambda takes: np.array([mean_rests(takes)]), lambda o: float(o[0]), say, rounds,
+                                          damping, seed)]  # fmt: skip
     chosen = min(rows, key=lambda row: row["distance"])
     return {"tunes": len(pieces), "headers": len(heads), "target": round(target, 4), "rounds": rows,
             "chosen_round": chosen["round"], "chosen_offset": chosen["offset"] if chosen["round"] > 0 else None}  # fmt: skip

@@ -7,13 +7,17 @@ tunesmith's, model and seed and all (session 46)."""
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 
-import mido
 import pytest
 
 import tunesmith as ts
 from tunesmith.rights.claims import CHANGED, NOTES_FIELD, OTHER_SIGNER, SIGNED, UNSIGNED, notes_status
 from tunesmith.rights.provenance import read_provenance
+
+sys.path.insert(0, str(Path(__file__).parent))
+from midi_edits import raise_first_note  # noqa: E402
 
 
 @pytest.fixture()
@@ -32,23 +36,10 @@ def test_a_takes_file_is_signed_over_the_music_it_holds(written, kind):
     assert found[NOTES_FIELD] == SIGNED
 
 
-def _raise_first_note(path, out):
-    mid = mido.MidiFile(path)
-    track = next(t for t in mid.tracks if any(m.type == "note_on" for m in t))
-    first = next(i for i, m in enumerate(track) if m.type == "note_on" and m.velocity > 0)
-    track[first] = track[first].copy(note=track[first].note + 2)
-    for i in range(first + 1, len(track)):  # its note-off too
-        if track[i].type in ("note_off", "note_on") and track[i].note == track[first].note - 2:
-            track[i] = track[i].copy(note=track[i].note + 2)
-            break
-    mid.save(out)
-    return out
-
-
 def test_an_edited_note_or_record_no_longer_verifies(written, tmp_path, capsys):
     from tunesmith.cli import main
 
-    edited = _raise_first_note(written["mid"], tmp_path / "edited.mid")
+    edited = raise_first_note(written["mid"], tmp_path / "edited.mid")
     assert read_provenance(edited)[NOTES_FIELD] == CHANGED
     xml = written["musicxml"].read_text(encoding="utf-8")
     reseeded = tmp_path / "reseeded.musicxml"

@@ -19,6 +19,7 @@ from tunesmith.rights.claims import CHANGED, FIELD, OTHER_SIGNER, SIGNED, UNSIGN
 from tunesmith.rights.provenance import read_provenance
 
 sys.path.insert(0, str(Path(__file__).parent))
+from midi_edits import raise_first_note  # noqa: E402
 from own_music import own_tune  # noqa: E402
 
 
@@ -137,16 +138,7 @@ def test_provenance_checks_the_claim_against_the_notes_the_file_holds_now(contin
 
     path = continued["mid"]
     assert read_provenance(path)["musicians_claim"] == SIGNED
-    mid = mido.MidiFile(path)
-    track = next(t for t in mid.tracks if any(m.type == "note_on" for m in t))
-    first = next(i for i, m in enumerate(track) if m.type == "note_on" and m.velocity > 0)
-    track[first] = track[first].copy(note=track[first].note + 2)
-    for i in range(first + 1, len(track)):  # its note-off too
-        if track[i].type in ("note_off", "note_on") and track[i].note == track[first].note - 2:
-            track[i] = track[i].copy(note=track[i].note + 2)
-            break
-    edited = tmp_path / "edited.mid"
-    mid.save(edited)
+    edited = raise_first_note(path, tmp_path / "edited.mid")
     assert read_provenance(edited)["musicians_claim"] == CHANGED
     assert main(["provenance", str(edited)]) == 1  # its notes changed since they were signed
     out = capsys.readouterr().out
