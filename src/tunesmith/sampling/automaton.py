@@ -664,7 +664,9 @@ class Constrainer:
         """Logit offsets for `t.pitch_ids`: each pitch gets the style's offset for the interval it
         makes from the melody's latest note (`set_interval_feedback`); after two different
         pitches x-y, the pitch x (a return) gets the return offset too, and after x-y-x the pitch
-        y (a rock) the rock offset besides. None when off or first."""
+        y (a rock) the rock offset besides. The first note after a rest of an eighth or more also
+        gets the style's offset for that interval after a rest (`rest_interval_offsets`). None when
+        off or first."""
         t = self.t
         recent = self.melody_recent
         if (t.interval_offsets is None and t.rest_interval_offsets is None) or not recent:
