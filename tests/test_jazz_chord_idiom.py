@@ -113,3 +113,14 @@ def test_a_jazz_melody_holds_no_avoid_note_on_a_strong_beat():
              for seed in (14, 101, 202)]  # fmt: skip
     avoid, strong = sum(f[0] for f in found), sum(f[1] for f in found)
     assert strong > 50 and avoid <= 1, (avoid, strong)
+
+
+def test_a_chromatic_chord_is_spelled_as_a_copyist_would():
+    """The harmonizer's chords off the scale take the root name whose tones the key spells (Db7 in
+    F, not C#7: a jazz pianist read C#7 over a D-flat melody); scale degrees keep the scale's."""
+    from tunesmith.harmonizer import figure_of, label_of
+
+    f = KeySignature(0.0, "F", "major")
+    assert [figure_of(label_of(x, f.tonic_pc), f) for x in ("C#7", "F#7", "Ab", "D7", "C#dim")] == ["Db7", "Gb7", "Ab", "D7", "C#dim"]
+    g_flat = KeySignature(0.0, "Gb", "major")
+    assert figure_of(label_of("B", g_flat.tonic_pc), g_flat) == "Cb"

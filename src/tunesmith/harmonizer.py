@@ -52,7 +52,6 @@ import numpy as np
 from tunesmith import harmony
 from tunesmith.baselines.harmony_baseline import MINOR_LIKE, chord_at, units_of
 from tunesmith.score import ChordSymbol, KeySignature, Note, Piece
-from tunesmith.tokenizer import names_for_key
 
 FORMAT = "tunesmith-harmonizer"
 FILE = "harmonizer.safetensors"  # lead sheets (half-bar units)
@@ -91,18 +90,12 @@ def label_of(figure: str, tonic_pc: int) -> int | None:
 
 
 def figure_of(label: int, key: KeySignature) -> str:
-    """The chord figure of `label` in `key`, spelled as the key spells it."""
+    """The chord figure of `label` in `key`, spelled as the key spells it: a scale degree as the
+    scale does (Cb in G-flat), a root off the scale as a copyist would (`harmony.spell_chord_root`:
+    Db7 in F, whose F is the key's, where C#7 spells none of its tones as F major does; the key's
+    own names had given C#7, which a jazz pianist read over a D-flat melody)."""
     rel, q = divmod(int(label), len(QUALITY_NAMES))
-    figure = _key_names(key.tonic, (key.mode or "major").lower())[(rel + key.tonic_pc) % 12] + QUALITY_NAMES[q]
-    return harmony.spell_chord_in_key(figure, key)  # a scale degree as the scale spells it (Cb in G-flat)
-
-
-@functools.lru_cache(maxsize=64)
-def _key_names(tonic: str, mode: str) -> tuple[str, ...]:
-    try:
-        return tuple(names_for_key(tonic, mode))
-    except (ValueError, KeyError):
-        return tuple(names_for_key("C", "major"))
+    return harmony.spell_chord_root((rel + key.tonic_pc) % 12, QUALITY_NAMES[q], key) + QUALITY_NAMES[q]
 
 
 def chord_tones(label: int, tonic_pc: int) -> tuple[int, ...]:
