@@ -705,6 +705,13 @@ class Constrainer:
             out = _plus(out, -t.long_note_penalty * (t.dur_ticks >= 2 * TICKS_PER_BEAT))
         return _plus(out, self.passing_length_bias(), self.approach_length_bias(), self.avoid_note_length_bias())
 
+    def _length_loss(self, gain: float) -> np.ndarray:
+        """Logit offsets for `t.dur_ids`: `gain` lost per doubling of a note's length beyond half a
+        beat (a passing note is short; `passing_length_bias`, `approach_length_bias`,
+        `avoid_note_length_bias`)."""
+        t = self.t
+        return -gain * np.clip(np.log2(t.dur_ticks / (t.beat_ticks / 2)), 0.0, None)
+
     def avoid_note_length_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.dur_ids`: a melody note struck on a beat a perfect fourth over the
         root of the composer's own major chord sounding there loses the style's
@@ -717,7 +724,7 @@ class Constrainer:
         chord = self._symbol_at(self.note_pos)
         if chord is None or chord[1] or (self.pitch - chord[0]) % 12 != 5:
             return None
-        return -gain * np.clip(np.log2(t.dur_ticks / (t.beat_ticks / 2)), 0.0, None)
+        return self._length_loss(gain)
 
     def approach_chord_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.pitch_ids`: under the drawn chord before the final tonic chord
@@ -759,15 +766,15 @@ class Constrainer:
         under a chord the musician gave (`passing_length_bias`). None elsewhere, and without the
         request's tonal feedback (`APPROACH_CLASH_STYLES`) or else the style's rhythm feedback."""
         t = self.t
-        tones = self._under_approach(self.note_pos)
         # on with the request's tonal feedback weight, as the pitch leaning is (the tuner sets it to
         # 0): pop and jazz have no rhythm feedback, nor pop a minor profile, and with those as the
         # switch a long A over Em in A minor had gone unchecked
         on = t.tonal_weight > 0 if t.style in APPROACH_CLASH_STYLES else t.rhythm_target is not None
         gain = NONCHORD_LENGTH_GAINS.get(t.style, 0.0) * on
-        if tones is None or not gain or self.pitch % 12 in tones:
+        tones = self._under_approach(self.note_pos) if gain else None  # (every length choice: the cheap test first)
+        if tones is None or self.pitch % 12 in tones:
             return None
-        return -gain * np.clip(np.log2(t.dur_ticks / (t.beat_ticks / 2)), 0.0, None)
+        return self._length_loss(gain)
 
     def _given_at(self, bar: int, pos: int) -> tuple[int, int]:
         """(tick in the bar where it starts, slot) of the musician's chord sounding at tick `pos` of
@@ -846,7 +853,7 @@ class Constrainer:
         out = None
         under = self._chord_pcs_at(self.bar, self.note_pos)
         if gain > 0 and under is not None and self.pitch % 12 not in under:
-            out = -gain * np.clip(np.log2(t.dur_ticks / (t.beat_ticks / 2)), 0.0, None)
+            out = self._length_loss(gain)
         if held > 0:  # into the next chord: later in the bar, or the next bar's first
             change = next(self._given_changes(self.bar, self.note_pos), None)
             if change is None:  # the last chord of the piece: the next bar's, as the chords cycle
@@ -1873,7 +1880,8 @@ class Constrainer:
                 self.melody_outside_chord = (
                     t.given_chord_pcs is not None and not t.voice_leading and self.bar >= t.bar_offset
                     and self.pitch % 12 not in (self._chord_pcs_at(self.bar, self.note_pos) or range(12)))  # fmt: skip
-                if t.style in APPROACH_CLASH_STYLES and not self.melody_outside_chord:  # under the drawn approach chord
+                if t.style in APPROACH_CLASH_STYLES and t.tonal_weight > 0 and not self.melody_outside_chord:
+                    # under the drawn approach chord (read only where its leanings are on: `approach_chord_bias`)
                     tones = self._under_approach(self.note_pos)
                     self.melody_outside_chord = tones is not None and self.pitch % 12 not in tones
                 if self.bar == t.opening_bar and len(self.opening_melody) < OPENING_NOTES:
