@@ -963,6 +963,93 @@ def test_a_lead_sheet_opens_on_its_tonic_as_often_as_drawn(model, tok, monkeypat
     assert not any("opening_chord" in t.meta for t in given + chorale)
 
 
+def test_a_contrasting_section_opens_on_its_tonic_as_often_as_drawn(model, tok, monkeypatch):
+    """A composed lead sheet with a contrasting section (AABA's bridge, AABB's B strain) draws
+    whether that section's first chord is the tonic (`CONTRAST_TONIC_SHARES`) or another: drawn
+    "tonic", the chord on the section's first downbeat is the key's tonic chord; "other", never the
+    tonic root, even where the A section closed on the tonic before it. The draw is recorded in
+    the take's meta and replays under the tuner's masks; given chords and a form without a
+    contrasting section draw nothing."""
+    import tunesmith.sampling.tables as tables
+    from tunesmith.solvers.policy_gradient import replay_masks
+
+    def chord_at(piece, t):
+        return max((c for c in piece.chords if c.onset <= t + 1e-6), key=lambda c: c.onset).figure
+
+    for share, drawn in ((1.0, "tonic"), (0.0, "other")):
+        monkeypatch.setitem(tables.CONTRAST_TONIC_SHARES, "jazz", share)
+        for key, mode, form, pickup in (("F", "major", "AABA", None), ("D", "minor", "AABB", 1.0)):
+            request = ComposeRequest(style="jazz", key=key, mode=mode, meter="4/4", bars=16, seed=5, form=form, pickup=pickup)
+            for take in generate(model, tok, request, n=6):
+                assert take.meta["contrast_chord"] == drawn
+                piece = take.piece  # (as it sounds: a header may tell the model another key)
+                bridge = piece.bars()[(1 if take.meta.get("pickup") else 0) + 8]
+                root, quality, _ = parse_chord(chord_at(piece, bridge))
+                assert (root == pitch_class_of(key)) == (drawn == "tonic"), (form, chord_at(piece, bridge))
+                if drawn == "tonic":
+                    assert quality in (("m", "m6", "m7", "m69", "madd9", "m9") if mode == "minor" else ("", "6", "maj7", "69", "add9", "maj9"))
+                masks = replay_masks(tok, request, take.tokens, model.config.block_size, take.meta)
+                assert all(m is None or t in m[0] for t, m in zip(take.tokens, masks))
+    given = generate(model, tok, ComposeRequest(style="jazz", key="F", bars=8, seed=3, form="AABA", chords=["F", "C7"]), n=2)
+    plain = generate(model, tok, ComposeRequest(style="jazz", key="F", bars=8, seed=3, form="AAAA"), n=2)
+    assert not any("contrast_chord" in t.meta for t in given + plain)
+
+
+def test_the_harmonizer_keeps_a_bridge_opening_the_take_drew(monkeypatch):
+    """Pop's chords come from the harmonizer, which knows no form: it had opened 22 of 36 32-bar
+    pop bridges on I again. The bar where the bridge opens keeps the chord the composer drew there
+    (here always another than the tonic). The shipped model (the untrained one writes no chords
+    the harmonizer would keep)."""
+    import tunesmith as ts
+    import tunesmith.sampling.tables as tables
+
+    monkeypatch.setitem(tables.CONTRAST_TONIC_SHARES, "pop", 0.0)
+    for seed in range(6):
+        take = ts.compose(style="pop", key="C", bars=16, seed=seed, check=False)
+        assert take.provenance["resolved"]["contrast_chord"] == "other"
+        assert take.provenance["resolved"]["chords_from"] == "harmonizer"
+        bridge = take.piece.bars()[8]
+        first = max((c for c in take.piece.chords if c.onset <= bridge + 1e-6), key=lambda c: c.onset)
+        assert abs(first.onset - bridge) < 1e-6 and parse_chord(first.figure)[0] != 0, (seed, first)
+
+
+def test_a_lead_sheet_melody_keeps_within_the_span_it_drew(model, tok, monkeypatch):
+    """Under its style's default range a composed lead sheet draws how wide its melody ranges
+    (`MELODY_SPANS`, by the take's length) and a pitch that would widen it further loses
+    `MELODY_SPAN_GAIN` a semitone over: with a steep gain, the untrained model's melodies, which
+    range over 20 semitones and more without it, keep to the drawn octave up to their closing
+    note, whose drawn approach (a step from the note before) may take it out. The draw is recorded and
+    replays under the tuner's masks; a range the user gave, four parts and a style without spans
+    draw nothing."""
+    import tunesmith.sampling.request as request_module
+    import tunesmith.sampling.tables as tables
+    from tunesmith.sampling.request import DEFAULT_RANGES
+    from tunesmith.solvers.policy_gradient import replay_masks
+
+    def span(take, close: bool = True):
+        pitches = [n.pitch for n in take.piece.melody().notes][: None if close else -1]
+        return max(pitches) - min(pitches)
+
+    monkeypatch.delitem(request_module.MELODY_SPANS, "jazz")
+    request = ComposeRequest(style="jazz", key="F", meter="4/4", bars=8, seed=2)
+    assert min(span(t) for t in generate(model, tok, request, n=6)) > 20  # (without a span drawn)
+    monkeypatch.setitem(request_module.MELODY_SPANS, "jazz", {8: (12,)})
+    monkeypatch.setattr(tables, "MELODY_SPAN_GAIN", 50.0)
+    for pickup in (None, 1.0):
+        request = ComposeRequest(style="jazz", key="F", meter="4/4", bars=8, seed=2, pickup=pickup)
+        for take in generate(model, tok, request, n=6):
+            assert take.meta["melody_span"] == 12
+            # (the closing note as drawn: a step from the note before may take it out)
+            assert span(take, close=False) <= 12, [n.pitch for n in take.piece.melody().notes]
+            masks = replay_masks(tok, request, take.tokens, model.config.block_size, take.meta)
+            assert all(m is None or t in m[0] for t, m in zip(take.tokens, masks))
+    lo, hi = DEFAULT_RANGES["jazz"]
+    own = generate(model, tok, ComposeRequest(style="jazz", key="F", bars=8, seed=2, pitch_range=(lo, hi - 1)), n=2)
+    chorale = generate(model, tok, ComposeRequest(style="chorale", key="G", bars=8, seed=3), n=2)
+    folk = generate(model, tok, ComposeRequest(style="folk", key="G", bars=8, seed=3), n=2)
+    assert not any("melody_span" in t.meta for t in own + chorale + folk)
+
+
 def test_a_chorale_in_a_narrow_range_closes_its_phrases_without_crossing_voices():
     """With the bass held to C3 and up (pitch range C3:A5) a phrase's cadence wanted the bass on
     B-flat, which only B-flat 3 could give, above the tenor's F3: the cadence note won over the

@@ -223,7 +223,8 @@ def compose(
         replaced = ("opening_chord",) if t.meta.get("chords_from") == "harmonizer" else ()
         return ({k: t.meta[k] for k in ("temperature", "rhythm_temperature", "top_p", "form", "cadence",
                                         "chords_from", "chords_temperature", "chords_prior_correction",
-                                        "pickup", "header_tempo", "opening_chord")
+                                        "pickup", "header_tempo", "opening_chord", "contrast_chord",
+                                        "melody_span")
                  if k in t.meta and k not in replaced}  # fmt: skip
                 | _ending_record(t.meta)
                 | _modulation_record(t.meta)

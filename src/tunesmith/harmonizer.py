@@ -695,7 +695,7 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
 
                 t.piece.chords = without_repeats_in_a_bar(t.piece.chords, {round(b, 6) for b in t.piece.bars()})
         return "model"
-    from tunesmith.sampling.request import form_sections, section_cadences
+    from tunesmith.sampling.request import contrast_openings, form_sections, section_cadences
     from tunesmith.score import pitch_class_of
     from tunesmith.tokenizer import scale_pitch_classes
 
@@ -705,8 +705,12 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
     # the form's section ends (a second A coming home before the B strain, a first A's half close):
     # the composer wrote the melody to close there over its own chords, which stay (the harmonizer
     # had put Em A7 under a second A's D F# close, and the tune went into its B strain unresolved)
-    cadence_bars = {i for i, c in enumerate(section_cadences(form_sections(request.resolved_form(), request.bars),
-                                                             request.bars)) if c}  # fmt: skip
+    sections = form_sections(request.resolved_form(), request.bars)
+    cadence_bars = {i for i, c in enumerate(section_cadences(sections, request.bars)) if c}
+    # ... and a contrasting section's first bar, whose chord the take drew off the tonic or on it
+    # (`CONTRAST_TONIC_SHARES`) and whose melody the composer wrote over it: the harmonizer, which
+    # knows no form, had opened 22 of 36 pop bridges on I again
+    bridges = contrast_openings(sections, plan)
     for t in takes:
         piece = t.piece
         if not piece.chords and not t.meta.get("written_without_chords"):  # a take the composer left bare
@@ -714,10 +718,10 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
             continue
         bars = piece.bars()
         rng = np.random.default_rng([int(t.seed or 0), int(t.meta.get("take", 0)), 7]) if temperature else None
-        take_plan, take_cadences = plan, cadence_bars
+        take_plan, take_cadences = plan, cadence_bars | (bridges if t.meta.get("contrast_chord") else set())
         if t.meta.get("pickup"):  # the pickup is bar 0 of piece.bars(): the plan's bars move one on
             take_plan = [None] + [None if b is None else b + 1 for b in plan]
-            take_cadences = {b + 1 for b in cadence_bars}
+            take_cadences = {b + 1 for b in take_cadences}
         if request.closes() and bars:
             # the composer's close stays: its last bar's chords, and from a drawn approach's bar on
             # (`endings.closing_bars`), with the bars the form repeats there (the first B's, which

@@ -326,6 +326,11 @@ class Constrainer:
         self.half_close = False  # a minor chorale that closes on V, the soprano on its fifth (`FINAL_HALF_CLOSE_SHARES`)
         self.opening: str | None = None  # a lead sheet's first chord drawn: "tonic" or "other" (`OPENING_TONIC_SHARES`)
         self.opening_now = False  # that chord is being written (its root is in; its quality comes next)
+        # a contrasting section's first chord drawn: "tonic" or "other" (`CONTRAST_TONIC_SHARES`)
+        self.contrast_opening: str | None = None
+        self.span_cap: int | None = None  # the melody's span drawn (`MELODY_SPANS`), semitones
+        self.melody_low: int | None = None  # the melody's lowest and highest pitch so far
+        self.melody_high: int | None = None
         self.opened = False  # the first chord after any pickup has been written
         self.modulation: tuple[str, int, int] | None = None  # (key name, first bar, bar after): a passage in that key
         self.cadence_bars = tables.cadence_bars  # the tables' cadence bars and a drawn passage's last bar
@@ -366,7 +371,8 @@ class Constrainer:
         out = None
         if self.v == 0:
             out = _plus(self.register_bias(), self.opening_bias(), self.interval_bias(), self.voice_register_bias(),
-                        t.pitch_offsets, self.given_chord_bias(), self.echo_bias(), self.approach_chord_bias())
+                        t.pitch_offsets, self.given_chord_bias(), self.echo_bias(), self.approach_chord_bias(),
+                        self.span_bias())  # fmt: skip
         else:
             back = moves = None
             recent = self.voice_recent[self.v]
@@ -402,6 +408,16 @@ class Constrainer:
             current = self.first_sum / self.first_time
         error = float(np.clip((target - current) / REGISTER_SCALE, -1.0, 1.0))
         return t.register_gain * error * (t.pitch_real - current) / 12.0
+
+    def span_bias(self) -> np.ndarray | None:
+        """Logit offsets for `t.pitch_ids`: a lead sheet melody's pitch that would widen its span
+        (highest pitch less lowest so far) beyond the span the take drew (`MELODY_SPANS`) loses
+        `t.span_gain` a semitone over. None when off or before the first note."""
+        if self.span_cap is None or self.melody_low is None or self.t.voice_leading:
+            return None
+        real = self.t.pitch_real
+        span = np.maximum(real, self.melody_high) - np.minimum(real, self.melody_low)
+        return -self.t.span_gain * np.maximum(span - self.span_cap, 0)
 
     def voice_register_bias(self) -> np.ndarray | None:
         """Four voices (`set_voice_register_feedback`): logit offsets for `t.pitch_ids` that make
@@ -937,6 +953,11 @@ class Constrainer:
                 self.bass_approach = self.soprano_approach = None  # Bach's come from several degrees
                 thirds = list(FINAL_HALF_CLOSE_THIRD_SHARES.items())
                 self.final_third = thirds[int(child.choice(len(thirds), p=[w for _, w in thirds]))][0]
+        contrast = self.t.contrast_share
+        if contrast is not None:  # a contrasting section's first chord, also from a child generator
+            self.contrast_opening = "tonic" if rng.spawn(1)[0].random() < contrast else "other"
+        if self.t.span_choices:  # the melody's span, also from a child generator (the last draw)
+            self.span_cap = int(rng.spawn(1)[0].choice(self.t.span_choices))
 
     def _set_half_close(self) -> None:
         """Close on V (the last bar's cadence "open"), the soprano on the dominant; the last
@@ -955,6 +976,7 @@ class Constrainer:
                "tonic_bars": self.tonic_bars,
                "soprano_approach": self.soprano_approach,
                "half_close": True if self.half_close else None, "opening_chord": self.opening,
+               "contrast_chord": self.contrast_opening, "melody_span": self.span_cap,
                "modulation": list(self.modulation) if self.modulation else None}  # fmt: skip
         return {k: v for k, v in out.items() if v is not None}
 
@@ -976,6 +998,8 @@ class Constrainer:
         if drawn.get("half_close"):
             self._set_half_close()
         self.opening = drawn.get("opening_chord")
+        self.contrast_opening = drawn.get("contrast_chord")
+        self.span_cap = drawn.get("melody_span")
         mod = drawn.get("modulation")
         self._set_modulation((str(mod[0]), int(mod[1]), int(mod[2])) if mod else None)
 
@@ -985,12 +1009,22 @@ class Constrainer:
         self.cadence_bars = take_cadence_bars(self.t, modulation)
 
     def _opening_roots(self, roots: np.ndarray) -> np.ndarray:
-        """`roots` for the first chord after any pickup as the take drew it: the tonic's, or any
-        other; `roots` elsewhere."""
-        if self.opening is None or self.opened or self.bar < self.t.bar_offset:
+        """`roots` for the first chord after any pickup, and for a contrasting section's first
+        chord, as the take drew them: the tonic's, or any other; `roots` elsewhere."""
+        drawn = self.contrast_opening if self._contrast_opens() else None
+        if drawn is None and not (self.opening is None or self.opened or self.bar < self.t.bar_offset):
+            drawn = self.opening
+        if drawn is None:
             return roots
         tonic = self.t.kinds["closed"][1]
-        return tonic if self.opening == "tonic" else np.setdiff1d(roots, tonic)
+        return tonic if drawn == "tonic" else np.setdiff1d(roots, tonic)
+
+    def _contrast_opens(self) -> bool:
+        """Whether the chord being chosen is a contrasting section's first (`t.contrast_openings`),
+        on its first downbeat, and the take drew how it opens; a cadence or the close's approach
+        there wins (a short B strain's first bar may play the approach the second B closes with)."""
+        return (self.contrast_opening is not None and self.bar in self.t.contrast_openings and not self.bar_chords
+                and self._cadence() is None and self._approach_roots() is None and not self._tonic_bar())  # fmt: skip
 
     def _approach_bar(self) -> int:
         """The bar the drawn approach chord closes (`approach_chord`): the one before the bars of
@@ -1795,7 +1829,9 @@ class Constrainer:
             kind = self._cadence()
             if final:
                 return final[1]
-            if kind or (self.opening_now and self.opening == "tonic") or self._tonic_bar():  # a tonic chord's qualities
+            contrast_tonic = (self.contrast_opening == "tonic" and self.bar in t.contrast_openings and len(self.bar_chords) == 1
+                              and self.chord_pos <= 0 and self.root_pc == t.tonic_pc)  # fmt: skip
+            if kind or (self.opening_now and self.opening == "tonic") or contrast_tonic or self._tonic_bar():  # a tonic chord's qualities
                 return t.kinds[kind or "closed"][2]
             return t.quals if t.quals_by_root is None else t.quals_by_root[self.root_pc]
         approach = self._approach_roots()
@@ -1834,7 +1870,7 @@ class Constrainer:
                 other = np.setdiff1d(roots, approach)
                 if len(other) and len(beats):
                     return other if t.chord_every_bar else np.concatenate([beats, other])
-            if (t.chord_every_bar or closing) and self.chord_pos < 0:
+            if (t.chord_every_bar or closing or self._contrast_opens()) and self.chord_pos < 0:
                 return roots  # the downbeat chord
             return np.concatenate([t.pos[lo : self.bar_len()], roots, first])
         more = t.pos[lo : self.bar_len()], first  # (positions of further chords, the end of the bar's chords)
@@ -1874,6 +1910,8 @@ class Constrainer:
             self.voice_recent[self.v] = [*self.voice_recent[self.v][-2:], self.pitch]
             if self.v == 0:
                 self.bar_melody.append(self.pitch)
+                self.melody_low = self.pitch if self.melody_low is None else min(self.melody_low, self.pitch)
+                self.melody_high = self.pitch if self.melody_high is None else max(self.melody_high, self.pitch)
                 self.melody_end = self.bar * t.L + self.cursor
                 if self.melody_by_bar:
                     self.melody_by_bar[-1].append((self.pitch, t.val[tok], self.note_pos))

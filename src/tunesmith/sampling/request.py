@@ -70,6 +70,46 @@ FINAL_DEGREE_SHARES = {
 # set out its key.
 OPENING_TONIC_SHARES = {"folk": 0.943, "pop": 0.727, "jazz": 0.603}
 
+# Where a contrasting section (a B strain, a bridge) opens on the tonic chord: its first chord
+# (on its first downbeat) as a share. Each composed take draws "tonic" with this share, else
+# that chord is another. Left to itself the model carried the A section's close on into the
+# bridge: 32-bar takes opened their third 8 bars on the tonic in 29 of 36 (folk), 22 of 36 (pop)
+# and 15 of 36 (jazz), and a jazz pianist found 17 of 18 bridges starting on I. Folk: the
+# shippable training tunes of 32 bars whose third 8 bars contrast with their first, 68 of 161
+# (docs/notes/2026-12-05-session-48/bridges.py --style folk --split train --shippable); pop: the
+# Billboard songs' bridges (CC0, training split), 24 of 216, most on IV (62)
+# (billboard_bridges.py there); jazz: its 7 such shippable tunes (2 on I) pooled with those
+# Billboard bridges, 26 of 223 (the research-only valid standards, only checked against: 3 of 59).
+CONTRAST_TONIC_SHARES = {"folk": 0.422, "pop": 0.111, "jazz": 0.117}
+
+# How wide a lead sheet's melody ranges (its highest pitch less its lowest, semitones): per style
+# and length, the deciles (5th, 15th, ..., 95th percentiles) of the span of the shippable training
+# tunes' first 8, 16 or 32 bars (docs/notes/2026-12-05-session-48/melody_spans.py). Each composed
+# take under its style's default range draws its span from the length's (the largest not over the
+# take's bars), and a pitch that would widen the melody beyond it loses `MELODY_SPAN_GAIN` logits
+# a semitone over. Left to itself the melody wandered: valid-split jazz takes ranged over more
+# than a 12th in 0.43 of them (the tunes 0.13), a pianist found one over 31 semitones; pop 0.19
+# (0.14) (docs/notes/2026-12-05-session-48/ranges.py). 40 takes a style (the span's median, and
+# the share over a 12th): jazz 32 bars 17 and 0.30 -> 16.5 and 0.025 (the tunes' 32 bars 14.5 and
+# 0.10), 16 bars 16 and 0.175 -> 13.5 and 0 (13.5, 0.05); pop 32 bars 16 and 0.125 -> 14 and 0
+# (14, 0.08). Folk has none: its 16-bar takes ranged as the tunes' first 16 bars (15 against 16.5)
+# and fell to 14 with it (the takes' spans stay under the span drawn).
+MELODY_SPANS = {
+    "pop": {8: (7, 9, 10, 10, 12, 12, 12, 14, 14, 17), 16: (9, 10, 12, 12, 12, 13, 14, 15, 16, 17),
+            32: (10, 12, 13, 14, 14, 14, 15, 16, 17, 21)},
+    "jazz": {8: (8, 9, 10, 10, 12, 12, 14, 14, 15, 17), 16: (9, 11, 12, 12, 13, 14, 14, 15, 16, 19),
+             32: (12, 13, 14, 14, 14, 15, 16, 17, 17, 24)},
+}  # fmt: skip
+MELODY_SPAN_GAIN = 1.0
+
+
+def melody_span_choices(style: str, bars: int) -> tuple[int, ...] | None:
+    """The spans a take of `bars` bars in `style` draws from (`MELODY_SPANS`), None where the
+    style has none or the take is shorter than 8 bars."""
+    table = MELODY_SPANS.get(style) or {}
+    fits = [n for n in table if n <= bars]
+    return table[max(fits)] if fits else None
+
 
 # Bach's chorales are mostly in bar form (Barform): the first two phrases, the Stollen, are sung
 # twice, then the Abgesang goes on. Measured on the 234 JSB training chorales (bar by bar, the
@@ -361,6 +401,20 @@ def form_sections(form: str, bars: int) -> list[tuple[str, bool, int]]:
     if total != bars:
         raise ValueError(f"form {form} covers {total} bars, not the {bars} asked for")
     return [(letter, primed, int(n)) for letter, primed, n in parts]
+
+
+def contrast_openings(sections: list[tuple[str, bool, int]], copy_plan: list[int | None]) -> frozenset[int]:
+    """The first bar of each contrasting letter's first section (a B strain's, a bridge's) that
+    is written, not copied: where a contrasting section opens (`CONTRAST_TONIC_SHARES`)."""
+    out: set[int] = set()
+    seen = {sections[0][0]} if sections else set()
+    start = 0
+    for letter, _, size in sections:
+        if letter not in seen and start < len(copy_plan) and copy_plan[start] is None:
+            out.add(start)
+        seen.add(letter)
+        start += size
+    return frozenset(out)
 
 
 def section_cadences(sections: list[tuple[str, bool, int]], n_bars: int) -> list[str | None]:

@@ -14,6 +14,9 @@ from tunesmith.harmony import QUALITIES as CHORD_INTERVALS
 from tunesmith.sampling.endings import set_ending_tables
 from tunesmith.sampling.feedback import add_modulation_cadences
 from tunesmith.sampling.request import (
+    CONTRAST_TONIC_SHARES,
+    DEFAULT_RANGES,
+    MELODY_SPAN_GAIN,
     MIN_MELODY_SPAN,
     MINOR_THIRD_MODES,
     MODE_MOVES,
@@ -23,7 +26,9 @@ from tunesmith.sampling.request import (
     WHOLE_RETURN_LAYOUTS,
     ComposeRequest,
     bar_chord_ticks,
+    contrast_openings,
     form_sections,
+    melody_span_choices,
     phrase_cadences,
     range_pitch_name,
     section_cadences,
@@ -235,6 +240,9 @@ class _Tables:
         # a lead sheet's melody does not sing their major third (`Constrainer._pitches`)
         self.minor_quals = frozenset(tok.qual_id(q) for q in QUALITIES if q in MINOR_QUALITIES)
         self.opening_share: float | None = None  # a composed lead sheet's first chord on the tonic (`compose_tables`)
+        self.contrast_share: float | None = None  # ... and its contrasting sections' first chord (`CONTRAST_TONIC_SHARES`)
+        self.span_choices: tuple[int, ...] | None = None  # the melody spans a take draws from (`MELODY_SPANS`)
+        self.span_gain = 0.0  # logits a semitone a pitch loses for widening the melody beyond its drawn span
         # in a church mode or an in-scale request, per root pitch class the qualities whose tones
         # are all in the scale: its own diatonic chords (D dorian: Dm, Em, F, G, Am, C; no A7; C
         # major in scale: no Adim, D7 or C7, which had sounded E-flat, F-sharp, B-flat)
@@ -383,11 +391,7 @@ class _Tables:
             # the first section's first bar (the opening) and the first bar of each contrasting
             # letter's first section (a B strain's, a bridge's), which does not open as it does
             self.opening_bar = 0
-            seen = {letter0}
-            for (x, _, _), a in zip(sections, starts):
-                if x not in seen and self.copy_from[a] is None:
-                    self.contrast_openings |= {a}
-                seen.add(x)
+            self.contrast_openings = contrast_openings(sections, self.copy_from)
         self.register_lift = 0.0  # semitones the contrasting sections' mean pitch sits over the first's
         self.register_gain = 0.0  # logits per octave at full error (0: off)
         # four voices' register feedback (`set_voice_register_feedback`): each voice's mean pitch
@@ -461,6 +465,11 @@ def compose_tables(tokenizer: Tokenizer, request: ComposeRequest, max_len: int, 
     tables.bass_moves = request.layout == "satb"
     if request.layout == "lead" and not request.chords:  # its first chord: the tonic, as a share of takes
         tables.opening_share = OPENING_TONIC_SHARES.get(request.style)
+        tables.contrast_share = CONTRAST_TONIC_SHARES.get(request.style) if tables.contrast_openings else None
+    if request.layout == "lead" and tuple(request.pitch_range) == DEFAULT_RANGES.get(request.style):
+        # (under the style's default range: a range the user gave is the user's)
+        tables.span_choices = melody_span_choices(request.style, request.bars)
+        tables.span_gain = MELODY_SPAN_GAIN if tables.span_choices else 0.0
     if request.pickup_position():
         add_pickup_bar(tables, request.pickup_position())
     return tables
