@@ -91,12 +91,12 @@ CONTRAST_TONIC_SHARES = {"folk": 0.422, "pop": 0.111, "jazz": 0.117}
 # than a 12th in 0.43 of them (the tunes 0.13), a pianist found one over 31 semitones; pop 0.19
 # (0.14) (docs/notes/2026-12-05-session-48/ranges.py). 40 takes a style (the span's median, and
 # the share over a 12th): jazz 32 bars 17 and 0.30 -> 16.5 and 0.025 (the tunes' 32 bars 14.5 and
-# 0.10), 16 bars 16 and 0.175 -> 13.5 and 0 (13.5, 0.05); pop 32 bars 16 and 0.125 -> 14 and 0
-# (14, 0.08). Folk has none: its 16-bar takes ranged as the tunes' first 16 bars (15 against 16.5)
-# and fell to 14 with it (the takes' spans stay under the span drawn).
+# 0.10), 16 bars 16 and 0.175 -> 13.5 and 0 (13.5, 0.05). Folk and pop have none. Folk's 16-bar
+# takes ranged as the tunes' first 16 bars (15 against 16.5) and fell to 14 with it (the takes'
+# spans stay under the span drawn). Pop's 32-bar takes went from 16 to 14 as the shippable lead
+# sheets range (14), but the valid split's songs range wider (17) and music21 heard the requested
+# key in 0.671 of 240 takes against 0.721 without (docs/notes/2026-12-05-session-48/span_key.py).
 MELODY_SPANS = {
-    "pop": {8: (7, 9, 10, 10, 12, 12, 12, 14, 14, 17), 16: (9, 10, 12, 12, 12, 13, 14, 15, 16, 17),
-            32: (10, 12, 13, 14, 14, 14, 15, 16, 17, 21)},
     "jazz": {8: (8, 9, 10, 10, 12, 12, 14, 14, 15, 17), 16: (9, 11, 12, 12, 13, 14, 14, 15, 16, 19),
              32: (12, 13, 14, 14, 14, 15, 16, 17, 17, 24)},
 }  # fmt: skip
