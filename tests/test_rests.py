@@ -44,13 +44,14 @@ def test_the_decoding_file_checks_a_rest_offset(tiny_model_folder, tmp_path):
 
 
 def test_jazz_and_pop_takes_rest_as_their_tunes_do():
-    """16 takes a style, 16 bars: most rest at least once (before the offset about half never
-    did), and none so often that its phrases break up (the tunes: 1.2-1.3 rests per 8 bars)."""
+    """16 takes a style, 16 bars: at least half rest at least once (without the offset 4-5 of 16
+    did; the shippable jazz tunes' first 16 bars 0.59 of them), and none so often that its phrases
+    break up (the tunes: 1.2-1.3 rests per 8 bars)."""
     model = ts.load_model("default")
     for style in ("jazz", "pop"):
         assert model.model.decoding[style]["rest_offset"] > 0
         rates = [rests_per_8_bars(ts.compose(style, bars=16, seed=s, model=model, check=False).piece) for s in range(16)]
-        assert sum(r > 0 for r in rates) >= 11, (style, rates)
+        assert sum(r > 0 for r in rates) >= 8, (style, rates)
         assert 0.5 <= float(np.mean(rates)) <= 2.5, (style, rates)
 
 
