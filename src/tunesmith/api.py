@@ -435,9 +435,11 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
     cocreate.check_input(verb, piece, bars=kw.get("bars"), keep=kw.get("keep"), style=style, key=tonic, mode=mode,
                          n=n, chord_rhythm=rhythm, reprise=kw.get("reprise"),
                          **{k: kw.get(k) for k in ("temperature", "top_p", "tonal_feedback", "rhythm_feedback", "cadence")})  # fmt: skip
+    from tunesmith.cocreate.continuation import continuation_form
     from tunesmith.cocreate.verbs import continuation_chords
 
     continuation_chords(kw.get("chords"))  # a bad symbol is one line before the model loads
+    continuation_form(kw.get("form"))  # and so is a bad form
     if before_model is not None:
         before_model(piece)
     t0 = time.perf_counter()
@@ -460,7 +462,7 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
             if verb == "continue":
                 return cocreate.continue_piece(m.model, m.tokenizer, piece, kw["bars"], tonal_feedback=kw.get("tonal_feedback"),
                                                cadence=kw.get("cadence"), reprise=kw.get("reprise"), chords=kw.get("chords"),
-                                               contrast=kw.get("contrast"), **given)  # fmt: skip
+                                               contrast=kw.get("contrast"), form=kw.get("form"), **given)  # fmt: skip
             if verb == "harmonize":
                 return cocreate.harmonize(m.model, m.tokenizer, piece, chord_rhythm=rhythm, lookahead=kw.get("lookahead", 8),
                                           chords_from=kw.get("chords_from", "harmonizer"), **given)  # fmt: skip
@@ -482,7 +484,8 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
         "temperature": common["temperature"], "top_p": common["top_p"], "n": n, "seed": seed,
         "voice_leading": common["voice_leading"], "lookahead": kw.get("lookahead"),
         "tonal_feedback": kw.get("tonal_feedback"), "rhythm_feedback": kw.get("rhythm_feedback"),
-        "cadence": kw.get("cadence"), "reprise": kw.get("reprise"), "contrast": kw.get("contrast"), "pickup": pickup,
+        "cadence": kw.get("cadence"), "reprise": kw.get("reprise"), "contrast": kw.get("contrast"), "form": kw.get("form"),
+        "pickup": pickup,
         "chords": kw.get("chords") if isinstance(kw.get("chords"), str | type(None)) else list(kw["chords"]),
         # harmonize writes its own chords: how many chord symbols of the input it replaced
         "input_chords_replaced": (len(piece.chords) if verb == "harmonize" and raw[0].meta.get("style") != "chorale"
@@ -494,7 +497,7 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
         "input_chords_read_from": chords_read,
         # what those unset resolved to (the style's tuned decoding)
         "resolved": {k: raw[0].meta[k] for k in ("temperature", "rhythm_temperature", "top_p", "cadence", "reprise",
-                                                         "contrast", "strain_played_twice", "header_tempo")
+                                                         "contrast", "strain_played_twice", "form", "header_tempo")
                      if k in raw[0].meta},
     }  # fmt: skip
     given = _note_keys(piece)
@@ -554,6 +557,12 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
         guard_given = _input_musicians_notes(source, piece, source_record)
     else:
         guard_given = None
+    if guard_given is not None:
+        # ... nor do they where a continuation restates them (a reprise, a form's later A's): a jazz
+        # pianist's Honeysuckle Rose continued AABA had been drawn again and labelled a copy of it
+        guard_given = guard_given | {(int(x.pitch), round(float(x.onset), 4)) for r in raw
+                                     for a, b in r.meta.get("restated_beats") or [] for tr in r.piece.tracks
+                                     for x in tr.notes if a - 1e-6 <= x.onset < b - 1e-6}  # fmt: skip
     takes = guard_takes(takes, index, resample=redo, given=guard_given, allow_close=allow_close)
     if input_how == "musician":
         note_input_resembles(takes, piece, index)
@@ -574,7 +583,8 @@ def continue_(source: Take | Piece | str | os.PathLike, bars: int | None = None,
               in_scale: bool = False, voice_leading: bool = True, tonal_feedback: float | None = None,
               rhythm_feedback: float | None = None, cadence: str | None = None, reprise: int | None = None,
               pickup: float | None = None, chords: str | Sequence[str] | None = None,
-              contrast: bool | None = None, allow_close: bool = False, model: Any = "default") -> Take | list[Take]:  # fmt: skip
+              contrast: bool | None = None, form: str | None = None, allow_close: bool = False,
+              model: Any = "default") -> Take | list[Take]:  # fmt: skip
     """The given music (a Take, a Piece or a file) exactly as it is, then `bars` new bars in its
     key, meter and style (style: given, else the piece's own, else folk). A `key` that
     contradicts the piece's written key is refused. Sampled as `compose` samples the style
@@ -589,13 +599,16 @@ def continue_(source: Take | Piece | str | os.PathLike, bars: int | None = None,
     the given one's register; None: so for folk after at least 8 given bars, when the new bars
     are at most as many and nothing is restated (`cocreate.continue_piece`). `bars` None: 8, or after
     a folk strain played twice (A A) twice its length, the new strain played twice (A A B B).
+    `form`: the whole tune's sections, the given music its first A ("AABA": A B A follow, each as
+    long as it); each later A restates it but for its last bar, written anew (the last closes),
+    the other sections are new (`cocreate.continue_piece`); `bars` None.
     A take whose new music copies a training work is drawn again (the musician's notes never count
     as copying), unless `allow_close`: then it is kept and labelled, as in `compose`."""
     return _cocreate("continue", source, bars=bars, style=style, key=key, mode=mode, tune=tune, n=n, seed=seed,
                      temperature=temperature, top_p=top_p, pitch_range=pitch_range, in_scale=in_scale,
                      voice_leading=voice_leading, tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback,
                      cadence=cadence.lower() if isinstance(cadence, str) else cadence, reprise=reprise, pickup=pickup,
-                     chords=chords, contrast=contrast, allow_close=allow_close, model=model)[0]  # fmt: skip
+                     chords=chords, contrast=contrast, form=form, allow_close=allow_close, model=model)[0]  # fmt: skip
 
 
 def _voices_replaced(given: Piece, written: Piece) -> list[str] | None:

@@ -118,6 +118,11 @@ def take_remarks(provenance: dict) -> list[str]:
     if (request.get("resolved") or {}).get("contrast") and request.get("contrast") is None:
         out.append("the new bars are a contrasting strain (a B after the given music), their melody lifted over its "
                    "register as the style's tunes lift theirs")  # fmt: skip
+    form = (request.get("resolved") or {}).get("form")
+    if form:
+        bars = ", ".join(f"{b}-{b + n - 1}" for b, n in form["restated"])
+        out.append(f"form {form['form']}: the given {form['section_bars']} bars are its A; bars {bars} restate them "
+                   "(each A's last bar written anew), the rest is new")  # fmt: skip
     twice = (request.get("resolved") or {}).get("strain_played_twice")
     if twice:
         out.append(f"the new strain is played twice, as the given one is (A A B B): {twice} bars written, then again")

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 
 def main() -> int:
-    a, b = (json.load(open(p)) for p in sys.argv[1:3])
+    a, b = (json.loads(Path(p).read_text()) for p in sys.argv[1:3])
     for style in a["styles"]:
         sa, sb = a["styles"][style], b["styles"][style]
         print(f"\n{style}")

@@ -135,6 +135,13 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
             "bars when the new bars are at most as many and nothing is restated",
         )
         parser.add_argument(
+            "--form",
+            default=None,
+            help="the whole tune's sections, the given music its first A (AABA: A B A follow, each as long as it); each "
+            "later A restates it note for note but for its last bar, written anew (the last one closes the piece), "
+            "the other sections are new; --bars then follows from it",
+        )
+        parser.add_argument(
             "--chords",
             default=None,
             help="the new bars' chord symbols, one per bar, cycling (\"F7 Bb7 F7 F7\"; two in a bar between bar "
@@ -215,7 +222,7 @@ def run(verb: str, args: argparse.Namespace) -> int:
         options["tonal_feedback"] = args.tonal_feedback
     if verb == "continue":
         options.update(bars=args.bars, cadence=args.cadence, reprise=args.reprise, chords=args.chords,
-                       contrast=None if args.contrast is None else args.contrast == "on")
+                       contrast=None if args.contrast is None else args.contrast == "on", form=args.form)
     elif verb == "harmonize":
         options.update(chord_rhythm=args.chord_rhythm, lookahead=args.lookahead, chords_from=args.chords_from)
     else:

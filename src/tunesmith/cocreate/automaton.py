@@ -104,6 +104,10 @@ class _Job:
     # the new bars' last note is struck on its bar's downbeat and held (`continue_piece`: the given
     # music's own last note is), whatever last length the style's shares draw
     final_on_downbeat: bool = False
+    # grid bars where a form's new section (a bridge, a B) opens: its first chord, where the model
+    # writes the chords, drawn on the tonic or off it as compose draws a contrasting section's
+    # (`sampling.request.CONTRAST_TONIC_SHARES`)
+    bridge_bars: frozenset[int] = frozenset()
 
     @property
     def voices(self) -> tuple[str, ...]:

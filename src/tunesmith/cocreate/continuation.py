@@ -1,7 +1,9 @@
 """What a continuation's form and ending follow from the given music: a strain the given music
 plays twice (A A), after which the new strain is played twice too (`strain_played_twice`,
-`played_again`); a given melody that ends on a downbeat, as a song's does (`ends_on_downbeat`);
-and the given last chord, which sounds on into the new bars (`last_chord_held_on`)."""
+`played_again`); a form the musician names, whose later A sections restate the given music
+(`continuation_form`, `form_plan`); a given melody that ends on a downbeat, as a song's does
+(`ends_on_downbeat`); and the given last chord, which sounds on into the new bars
+(`last_chord_held_on`)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,32 @@ DEFAULT_CONTINUE_BARS = 8
 # but its last quarter, the endings) that the second time plays again
 MIN_STRAIN_BARS = 4
 STRAIN_AGAIN_SHARE = 0.9
+
+
+def continuation_form(form: str | None) -> str | None:
+    """`continue_piece`'s `form` checked: the whole tune's sections, a letter each, the given
+    music the first ("AABA", "ABA", "AAB"). It starts with A, and every other letter comes once:
+    only the given music is known to come back. None: none. ValueError names what is wrong."""
+    if form is None:
+        return None
+    letters = "".join(str(form).split()).upper()
+    if len(letters) < 2 or not (letters.isascii() and letters.isalpha()):
+        raise ValueError(f"form {form!r}: give the tune's sections as letters, the given music its first A "
+                         "(AABA, ABA, AAB)")  # fmt: skip
+    if letters[0] != "A":
+        raise ValueError(f"form {form!r}: the given music is the tune's first section, so the form starts with A")
+    others = [c for c in letters[1:] if c != "A"]
+    twice = sorted({c for c in others if others.count(c) > 1})
+    if twice:
+        raise ValueError(f"form {form!r}: only the given music's A can come back note for note; "
+                         f"{', '.join(twice)} would be written twice")  # fmt: skip
+    return letters
+
+
+def form_plan(form: str, section: int) -> tuple[int, list[int]]:
+    """(the new bars, and where each later A begins among them: offsets from the first new bar)
+    of `form` (`continuation_form`) after a given first A of `section` full bars."""
+    return section * (len(form) - 1), [k * section for k, letter in enumerate(form[1:]) if letter == "A"]
 
 
 def strain_played_twice(melody: list[Note], grid: Any) -> int:

@@ -30,6 +30,7 @@ from tunesmith.sampling import Take, _decoder_for, _sample, _Tables, decode_rows
 from tunesmith.sampling.decode import restruck_voices
 from tunesmith.sampling.endings import close_over_chord
 from tunesmith.sampling.feedback import OPENING_NOTES
+from tunesmith.sampling.request import CONTRAST_TONIC_SHARES
 from tunesmith.sampling.tables import set_given_chords
 from tunesmith.score import ChordSymbol, Note, Piece
 from tunesmith.tokenizer import DUR_TICKS, TICKS_PER_BEAT, Tokenizer, join_figure
@@ -284,6 +285,10 @@ def _generate_region(
         opening = [x.pitch for x in sorted(W.tracks[0].notes, key=lambda x: x.onset)
                    if start - _EPS <= x.onset < stop - _EPS][:OPENING_NOTES]  # fmt: skip
         echo = _echo(W, grid, c0, c1, job.open_first)
+    bridges = frozenset(b - c0 for b in job.bridge_bars if c0 <= b < c1)
+    if bridges and job.chords == "free" and job.layout == "lead":
+        tables.contrast_openings = tables.contrast_openings | bridges
+        tables.contrast_share = CONTRAST_TONIC_SHARES.get(job.request.style)
     seam = _notes_after(W, voices, t1) if c1 < grid.n else {}
     before_seam = _notes_before(W, voices, t0) if job.fim else {}
     holds = _fermata_holds(W, grid, c0, t1) if job.layout == "satb" else []
@@ -555,7 +560,7 @@ def _run_jobs(model, tok: Tokenizer, job: _Job, n: int, seed: int | None, temper
             total.seconds += res.seconds
             total.chunks += 1
             total.window = res.window
-            total.ending = res.ending
+            total.ending = {**total.ending, **res.ending}  # (an earlier chunk's draw: a bridge's first chord)
             c0 = c1
         results.append(total)
     return results, seed

@@ -23,7 +23,9 @@ from tunesmith.cocreate.chords import (
 )
 from tunesmith.cocreate.continuation import (
     DEFAULT_CONTINUE_BARS,
+    continuation_form,
     ends_on_downbeat,
+    form_plan,
     last_chord_held_on,
     played_again,
     strain_played_twice,
@@ -157,6 +159,7 @@ def continue_piece(
     reprise: int | None = None,
     chords: str | Sequence[str] | None = None,
     contrast: bool | None = None,
+    form: str | None = None,
 ) -> list[Take]:
     """The given music exactly as it is, then `bars` new bars in its key, meter and style.
 
@@ -192,6 +195,14 @@ def continue_piece(
     `CONTRAST_MIN_GIVEN_BARS` full bars, the new bars are at most as many, and nothing is
     restated (no reprise, no new chords).
 
+    `form` (a lead sheet): the whole tune's sections, a letter each, the given music its first A
+    ("AABA": the new bars are A B A, each as long as the given full bars). Each later A restates
+    the given music note for note, melody and chords, but for its last bar, which is written anew
+    (a second ending; the last A's closes the piece); the other letters are new music, each once.
+    A jazz pianist had continued Honeysuckle Rose's 8-bar A by 24 bars and got 12 that idled on I
+    and ii. `bars` must then be the new sections' bars (None: so); no `reprise`, `chords` or
+    `contrast` beside it.
+
     `bars` None: `DEFAULT_CONTINUE_BARS`, or, after a strain played twice (A A) that the new
     bars contrast with, twice the strain. Whenever a contrasting strain follows a strain played
     twice and `bars` is twice that strain, the new strain is played twice too (A A B B, as the
@@ -212,6 +223,13 @@ def continue_piece(
     strain = strain_played_twice(melody.notes, given_grid) if layout == "lead" else 0
     tuned = style_decoding(model, style)
     lifts = float(tuned.get("register_gain", 0.0)) > 0
+    form = continuation_form(form)
+    section, restated = 0, []  # (a form: the given A's bars, and where each later A begins among the new bars)
+    if form is not None:
+        section = n_given - given_grid.first_full
+        _check_form(form, section, bars, layout, reprise, chords, contrast, piece.duration() < given_grid.end_of(n_given - 1) - _EPS)
+        bars, restated = form_plan(form, section)
+        reprise, contrast = 0, False
     if bars is None:
         # after A A, a B played twice; a B is the default where the style lifts one (`contrast`)
         lifts_b = lifts and contrast is not False
@@ -245,6 +263,11 @@ def continue_piece(
     if strain_again:
         grid = given_grid.extended(strain)
     again, again_chords = _reprised(piece, vtracks, grid, first, n_given, reprise)
+    for offset in restated:  # a form's later A: the given A again, its last bar written anew
+        notes, moved = _reprised(piece, vtracks, grid, first, n_given, section - 1, to=n_given + offset)
+        for v, xs in notes.items():
+            again.setdefault(v, []).extend(xs)
+        again_chords += moved
     controls = dict(tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback, cadence=cadence)
     if chords is not None and layout != "lead":
         raise ValueError("chords: a chorale's four voices make its harmony; chords are for lead sheets")
@@ -287,9 +310,11 @@ def continue_piece(
         free_per_bar=max(1.3 * per_bar, 6.0),
         close=request.closes(),
         tuned=tuned,
-        forced_bars=frozenset(range(n_given, n_given + reprise)),
+        forced_bars=frozenset(range(n_given, n_given + reprise)) | frozenset(
+            b for offset in restated for b in range(n_given + offset, n_given + offset + section - 1)),
         contrast=bool(contrast) and layout == "lead",
         final_on_downbeat=layout == "lead" and ends_on_downbeat(melody.notes, grid),
+        bridge_bars=frozenset(n_given + k * section for k, letter in enumerate(form[1:]) if letter != "A") if form else frozenset(),
     )
     results, seed, decoding = _run(model, tokenizer, job, n, seed, batch_size)
     boundary = given_end if open_first else grid.starts[n_given]
@@ -316,8 +341,16 @@ def continue_piece(
             # (and from a drawn approach's bar on, `endings.closing_bars`)
             back = closing_bars(res.ending) if grid.n - closing_bars(res.ending) >= n_given else 1
             close_at = grid.starts[grid.n - back] if request.closes() else grid.end_of(grid.n - 1)
-            chords_source = fit_new_chords(out, grid.starts[n_given], close_at, out.end, style, tonic, mode, model,
-                                            seed, i)  # fmt: skip
+            if form is None:
+                chords_source = fit_new_chords(out, grid.starts[n_given], close_at, out.end, style, tonic, mode, model,
+                                                seed, i)  # fmt: skip
+            else:  # the harmonizer's chords over each run of written bars; the restated A's and the close stay
+                keep = set(job.forced_bars) | ({b for b in job.bridge_bars} if res.ending.get("contrast_chord") else set())
+                runs = _runs([b for b in range(n_given, grid.n) if b not in keep and grid.starts[b] < close_at - _EPS])
+                for a, b in runs:
+                    end = min(grid.starts[b] if b < grid.n else out.end, close_at)
+                    chords_source = fit_new_chords(out, grid.starts[a], end, end, style, tonic, mode, model, seed, i,
+                                                   kept_after=list(out.chords))  # fmt: skip
         if a_tempo is not None:
             out.tempos = sorted([*out.tempos, Tempo(grid.starts[n_given], a_tempo[1])], key=lambda x: x.onset)
         if any(t.notes and not t.is_drum and all(t is not v for v in vtracks.values()) for t in piece.tracks) or (
@@ -338,6 +371,15 @@ def continue_piece(
         meta = {"operation": "continue", "bars": bars, "given_bars": n_given, "style": style, **decoding,
                 "cadence": request.resolved_cadence(), "header_tempo": W.tempo, **res.ending}  # fmt: skip
         meta["reprise"] = {"bars": reprise, "from_bar": grid.number(first) if reprise else None}
+        # the beats the given music is restated in (a reprise, a form's later A's): the musician's own
+        # notes again, which the copy guard does not count (`api._cocreate`)
+        meta["restated_beats"] = [[grid.starts[a], grid.end_of(a + k - 1)] for a, k in
+                                  [(n_given, reprise)] * bool(reprise) + [(n_given + o, section - 1) for o in restated]]  # fmt: skip
+        if form is not None:  # the bars where each later A restates the given one, and how many
+            meta["form"] = {"form": form, "section_bars": section,
+                            "restated": [[grid.number(n_given + o), section - 1] for o in restated]}  # fmt: skip
+            out.meta["sections"] = [[first, n_given, "A"], *([n_given + k * section, n_given + (k + 1) * section, letter]
+                                                            for k, letter in enumerate(form[1:]))]  # fmt: skip
         meta["contrast"] = job.contrast
         if layout == "lead":
             meta["chords_from"] = chords_source  # the new bars' chords: "harmonizer", "model", "given" or None
@@ -528,19 +570,55 @@ def _new_bar_chords(
     return out
 
 
-def _reprised(piece: Piece, vtracks: dict[str, Track], grid: Any, first: int, n_given: int, reprise: int):
+def _reprised(piece: Piece, vtracks: dict[str, Track], grid: Any, first: int, n_given: int, reprise: int,
+              to: int | None = None):  # fmt: skip
     """({voice: notes}, chords) of the given bars [first, first + reprise) moved to the start of the
-    new bars; notes cut at the reprise's end, the chord sounding at its start named there."""
+    new bars (or to the bar `to`); notes cut at the reprise's end, the chord sounding at its start
+    named there."""
     if not reprise:
         return {}, []
     src0, src1 = grid.starts[first], grid.end_of(first + reprise - 1)
-    shift = grid.starts[n_given] - src0
+    shift = grid.starts[n_given if to is None else to] - src0
     notes = {
         v: [Note(x.pitch, x.onset + shift, min(x.duration, src1 - x.onset), x.velocity)
             for x in t.notes if src0 - _EPS <= x.onset < src1 - _EPS]
         for v, t in vtracks.items()
     }  # fmt: skip
     return notes, _moved_chords(sorted(piece.chords, key=lambda c: c.onset), src0, src1, shift)
+
+
+def _runs(bars: list[int]) -> list[tuple[int, int]]:
+    """[start, stop) of each run of consecutive bars in `bars` (ascending)."""
+    out: list[tuple[int, int]] = []
+    for b in bars:
+        if out and out[-1][1] == b:
+            out[-1] = (out[-1][0], b + 1)
+        else:
+            out.append((b, b + 1))
+    return out
+
+
+def _check_form(form: str, section: int, bars: int | None, layout: str, reprise: int | None, chords: Any,
+                contrast: bool | None, ends_short: bool) -> None:  # fmt: skip
+    """ValueError where `form` (`continuation_form`) cannot go with the rest of the request: one
+    line saying why."""
+    if layout != "lead":
+        raise ValueError(f"form {form}: a lead sheet's sections; a chorale's four voices go on phrase by phrase")
+    if reprise or chords is not None or contrast:
+        what = "reprise" if reprise else "chords" if chords is not None else "contrast"
+        raise ValueError(f"form {form}: its A sections restate the given music and its others are new; "
+                         f"{what} does not go with it")  # fmt: skip
+    if ends_short:
+        raise ValueError(f"form {form}: the given music ends inside its last bar (a tune with a pickup ends short "
+                         "by it); give its A as whole bars")  # fmt: skip
+    if section < 2:
+        raise ValueError(f"form {form}: the given music is its first A and has {section} full bar(s); it needs 2 or more")
+    total = section * (len(form) - 1)
+    if bars is not None and bars != total:
+        raise ValueError(f"form {form}: the given {section} bars are its A, so its new sections take {total} bars, "
+                         f"not {bars}")  # fmt: skip
+    if total > MAX_REQUEST_BARS:
+        raise ValueError(f"form {form}: its new sections take {total} bars, more than {MAX_REQUEST_BARS}")
 
 
 def with_no_chord_stops(chords: list[ChordSymbol]) -> list[ChordSymbol]:
@@ -564,7 +642,16 @@ def _moved_chords(chords: list[ChordSymbol], src0: float, src1: float, shift: fl
     (`NO_CHORD`) where the chord before has stopped (a stop-time chorus played again)."""
     from tunesmith.sampling.request import NO_CHORD
 
-    moved = [ChordSymbol(c.onset + shift, c.figure, c.duration) for c in chords if src0 - _EPS <= c.onset < src1 - _EPS]
+    inside = [k for k, c in enumerate(chords) if src0 - _EPS <= c.onset < src1 - _EPS]
+    moved = [ChordSymbol(chords[k].onset + shift, chords[k].figure, chords[k].duration) for k in inside]
+    if inside and moved[-1].duration is not None:
+        # the last one sounds on past the passage unless it stopped in the source before the next
+        # chord (a restated A's last F6, read as lasting to the next chord, had left the bar after
+        # the passage without one: N.C. in the score)
+        k = inside[-1]
+        until = chords[k + 1].onset if k + 1 < len(chords) else None
+        if until is None or chords[k].onset + chords[k].duration >= min(until, src1) - _EPS:
+            moved[-1] = ChordSymbol(moved[-1].onset, moved[-1].figure, None)
     sounding = [c for c in chords if c.onset < src0 - _EPS]
     if sounding and not (moved and moved[0].onset <= src0 + shift + _EPS):
         last = sounding[-1]
