@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import wave
 import xml.etree.ElementTree as ET
-from contextlib import redirect_stdout
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import mido
@@ -422,6 +423,55 @@ def test_check_cli_json_against_a_folder(corpus, tmp_path):
     assert len(again["not_read"]) == 1 and again["not_read"][0].startswith("junk.mid: not a MIDI file")
 
 
+def test_check_goes_through_several_files_or_a_folder(corpus, tmp_path):
+    """`check A B ...` or a folder: one index, a line a file, a summary; a file that cannot be
+    read is said in one line and the others go on (status 2); `--fail-on` over any (status 1)."""
+    from tunesmith.cli import main
+    from tunesmith.outputs.midi import write_midi
+
+    works = tmp_path / "works"
+    works.mkdir()
+    for p in corpus[-6:-1]:
+        write_midi(p, works / f"{p.work_id}.mid")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    write_midi(planted(np.random.default_rng(2), SOURCE[4:20], shift=2), mine / "a-plant.mid")
+    write_midi(corpus[0], mine / "b-walk.mid")
+    (mine / "b-walk.json").write_text("{}")  # a take's sidecar: not music, left alone
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        assert main(["check", str(mine), "--against", str(works), "--json"]) == 0
+    out = json.loads(buf.getvalue())
+    assert [Path(r["file"]).name for r in out["files"]] == ["a-plant.mid", "b-walk.mid"]
+    assert out["files"][0]["nearest"][0]["work_id"] == "source-tune.mid"
+    assert out["summary"]["files"] == 2 and out["summary"]["not_checked"] == 0
+    assert sum(out["summary"][v] for v in ("clear", "close", "copy")) == 2
+    single = io.StringIO()
+    with redirect_stdout(single):
+        main(["check", str(mine / "a-plant.mid"), "--against", str(works), "--json"])
+    assert json.loads(single.getvalue())["score"] == pytest.approx(out["files"][0]["score"], abs=0.05)
+    (mine / "c-junk.mid").write_bytes(b"junk")
+    text = io.StringIO()
+    with redirect_stdout(text):
+        assert main(["check", str(mine / "a-plant.mid"), str(mine / "c-junk.mid"), "--against", str(works)]) == 2
+    lines = text.getvalue().splitlines()
+    assert re.fullmatch(r".*c-junk\.mid +not checked: not a MIDI file .*", lines[1]), lines[1]
+    assert lines[-1].startswith("2 file(s) against") and "1 not checked" in lines[-1]
+    verdict = out["files"][0]["verdict"]
+    if verdict != "clear":
+        with redirect_stdout(io.StringIO()):
+            assert main(["check", str(mine / "a-plant.mid"), str(mine / "b-walk.mid"), "--against", str(works),
+                         "--fail-on", verdict]) == 1  # fmt: skip
+    said = io.StringIO()
+    with redirect_stderr(said):
+        assert main(["check", str(mine), "--against", str(works), "--given", str(mine / "b-walk.mid")]) == 2
+    assert "--given names your own music for one file" in said.getvalue()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with redirect_stdout(io.StringIO()):
+        assert main(["check", str(empty), str(mine), "--against", str(works)]) == 2  # (said on stderr, one line)
+
+
 def test_check_leaves_the_musicians_own_notes_out(corpus, tmp_path):
     """A continuation, an inpainting and a harmonization say in their files which notes were the
     musician's; `check` leaves those out, and `--given FILE` does so for any file."""
@@ -441,6 +491,11 @@ def test_check_leaves_the_musicians_own_notes_out(corpus, tmp_path):
     assert len(musicians_notes(piece, {"command": "harmonize"})[0]) == 32
     assert musicians_notes(piece, {"command": "compose"}) == (None, None)
     assert musicians_notes(piece, None) == (None, None)
+    # a continuation after a form (`continue --form ABA` of bars 1-2): bar 5, the A restated but its last bar
+    given, said = musicians_notes(piece, {"command": "continue", "bars": 4,
+                                          "resolved": {"form": {"form": "ABA", "section_bars": 2, "restated": [[7, 1]]}}})  # fmt: skip
+    assert onsets(given) == [*[float(i) for i in range(16)], 24.0, 25.0, 26.0, 27.0]
+    assert said.endswith("and its restatements (bars 7-7)")
 
     folder = tmp_path / "mine"
     folder.mkdir()

@@ -1,4 +1,5 @@
-"""`tunesmith check FILE`: which indexed works a piece resembles, where, and a verdict."""
+"""`tunesmith check FILE`: which indexed works a piece resembles, where, and a verdict; `tunesmith
+check FILE FILE ...` or a folder: a line for each, then how many of each verdict."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ HELP = "check a piece against the model's training set, the corpus or a folder: 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="MIDI, MusicXML, ABC or kern file to check")
+    parser.add_argument("file", nargs="+",
+                        help="MIDI, MusicXML, ABC or kern file to check; several, or a folder (its music files, "
+                        "not its subfolders): a line for each and a summary")  # fmt: skip
     parser.add_argument("--against", default="model",
                         help="model (the shipped model's training set, default), corpus (every corpus work) or a folder")  # fmt: skip
     parser.add_argument("--model", default="default", help="with --against model: the model whose index to use")
@@ -55,7 +58,10 @@ def run(args: argparse.Namespace) -> int:
     if args.model != "default" and args.against != "model":  # it had been passed over without a word
         raise ValueError(f"--model names the model whose training set to check against: use it with --against model, "
                          f"not --against {args.against}")  # fmt: skip
-    path = Path(refuse_url(args.file))
+    batch = len(args.file) > 1 or os.path.isdir(args.file[0])
+    if batch:
+        return _run_batch(args)
+    path = Path(refuse_url(args.file[0]))
     if not os.path.lexists(path):
         raise FileNotFoundError(f"{path}: no such file to check")
     piece = read(path, tune=args.tune)
@@ -169,3 +175,108 @@ def run(args: argparse.Namespace) -> int:
         elif piece.pickup_beats() > 0:
             print("  (bars as the score numbers them: the pickup is bar 0)")
     return 1 if failed else 0
+
+
+# the files a folder given to `check` holds that it checks: music it reads (a take's JSON sidecar,
+# its SVG and WAV, a chord progression's text are left alone)
+BATCH_SUFFIXES = (".mid", ".midi", ".kar", ".abc", ".musicxml", ".xml", ".mxl", ".krn", ".kern")
+
+
+def batch_files(names: list[str]) -> list:
+    """The files `check` goes through for `names`: each file as given, each folder's music files
+    (`BATCH_SUFFIXES`, sorted, not its subfolders). FileNotFoundError names one that is not there;
+    ValueError a folder with no music file in it."""
+    import os
+    from pathlib import Path
+
+    from tunesmith.inputs import refuse_url
+
+    out = []
+    for name in names:
+        path = Path(refuse_url(name))
+        if os.path.isdir(path):
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in BATCH_SUFFIXES and p.is_file())
+            if not found:
+                raise ValueError(f"{path}: no music file to check in this folder ({', '.join(BATCH_SUFFIXES)})")
+            out += found
+        elif not os.path.lexists(path):
+            raise FileNotFoundError(f"{path}: no such file to check")
+        else:
+            out.append(path)
+    return out
+
+
+def _run_batch(args: argparse.Namespace) -> int:
+    """Several files (or a folder): each checked against one index, loaded once; a file that
+    cannot be read or checked is said in one line and the others go on. Exit status: 2 where a
+    file could not be checked, else 1 where `--fail-on` is met by any, else 0."""
+    import json
+
+    from tunesmith.api import read
+    from tunesmith.rights.check import VERDICTS, check_piece, refuse_without_melody, resolve_index
+
+    if args.given is not None:
+        raise ValueError("--given names your own music for one file: check the files one at a time with it")
+    paths = batch_files(args.file)
+    t0 = time.perf_counter()
+    index = resolve_index(args.against, model=args.model)
+    load_s = time.perf_counter() - t0
+    rows: list[dict] = []
+    for path in paths:
+        try:
+            piece = read(path, tune=args.tune)
+            refuse_without_melody(piece)
+            given, own = _musicians_part(path, piece, args)
+            result = check_piece(piece, index, top=args.top, given=given)
+        except (ValueError, OSError) as exc:  # (one file's problem: said, and the others go on)
+            said = " ".join(str(exc).split())
+            said = said[len(str(path)) + 2 :] if said.startswith(f"{path}: ") else said  # (the file is named once)
+            rows.append({"file": str(path), "error": said})
+            continue
+        row = {"file": str(path), "verdict": result.verdict, "score": round(result.score, 1),
+               "nearest": result.to_dict()["nearest"]}  # fmt: skip
+        if own:
+            row["not_counted"] = own
+        rows.append(row)
+    counts = {v: sum(1 for r in rows if r.get("verdict") == v) for v in VERDICTS}
+    errors = sum(1 for r in rows if "error" in r)
+    failed = args.fail_on is not None and any(
+        VERDICTS.index(r["verdict"]) >= VERDICTS.index(args.fail_on) for r in rows if "verdict" in r)
+    status = 2 if errors else 1 if failed else 0
+    summary = {**counts, "not_checked": errors, "files": len(rows)}
+    if args.json:
+        print(json.dumps({"against": index.info.get("name") or args.against, "works": len(index),
+                          "load_seconds": round(load_s, 3), "files": rows, "summary": summary}, indent=1))  # fmt: skip
+        return status
+    width = max(len(r["file"]) for r in rows)
+    for r in rows:
+        if "error" in r:
+            print(f"{r['file']:{width}s}  not checked: {r['error']}")
+            continue
+        near = r["nearest"][0] if r["nearest"] else None
+        where = (f"  nearest: {near['title'] or near['work_id']} [{near['source']}, {near['license']}] bars "
+                 f"{near['bars'][0]}-{near['bars'][1]} here ~ {near['work_bars'][0]}-{near['work_bars'][1]} there"
+                 if near and r["verdict"] != "clear" else "")  # fmt: skip
+        print(f"{r['file']:{width}s}  {r['verdict']:5s} (score {r['score']:.1f}){where}")
+    print(f"{len(rows)} file(s) against {index.info.get('name') or args.against} ({len(index)} works): "
+          + ", ".join(f"{counts[v]} {v}" for v in VERDICTS) + (f", {errors} not checked" if errors else "")
+          + ("; --json lists every file's nearest works" if any(r.get("nearest") for r in rows) else ""))  # fmt: skip
+    return status
+
+
+def _musicians_part(path, piece, args: argparse.Namespace) -> tuple:
+    """(the notes not counted, what they are) of a co-created file whose record this installation
+    signed (or `--trust-record`): the musician's own; (None, None) otherwise or with `--count-all`."""
+    import contextlib
+
+    from tunesmith.rights.claims import trusted_musicians_notes
+    from tunesmith.rights.provenance import PROVENANCE_KINDS, made_how, read_provenance
+
+    if path.suffix.lower() not in PROVENANCE_KINDS or args.count_all:
+        return None, None
+    with contextlib.suppress(ValueError, OSError):
+        fields = read_provenance(path)["fields"]
+        if made_how(fields) == "co-created":
+            given, said, _ = trusted_musicians_notes(piece, fields, trust_record=args.trust_record)
+            return (given, said) if given else (None, None)
+    return None, None

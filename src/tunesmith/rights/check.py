@@ -335,7 +335,14 @@ def musicians_notes(piece: Piece, request: dict | None) -> tuple[set[tuple[int, 
             cut = bars[first_new + reprise] if first_new + reprise < len(bars) else piece.end
             given = {(n.pitch, round(n.onset, 4)) for _, n in notes if n.onset < cut - 1e-6}
             last = first_new + reprise - (1 if pickup else 0)  # the last given bar, as the musician numbers it
-            return given, f"bars up to {last}, the music it continued{named}{' and its reprise' if reprise else ''}"
+            restated = []  # a form's later A's, which restate the given A (`continue --form`)
+            for number, count in ((request.get("resolved") or {}).get("form") or {}).get("restated") or []:
+                i0 = int(number) - (0 if pickup else 1)
+                t0, t1 = bars[i0], bars[i0 + int(count)] if i0 + int(count) < len(bars) else piece.end
+                given |= {(n.pitch, round(n.onset, 4)) for _, n in notes if t0 - 1e-6 <= n.onset < t1 - 1e-6}
+                restated.append(f"{number}-{int(number) + int(count) - 1}")
+            again = " and its reprise" if reprise else f" and its restatements (bars {', '.join(restated)})" if restated else ""
+            return given, f"bars up to {last}, the music it continued{named}{again}"
         if request["command"] == "inpaint":
             lo, hi = parse_bar_range(request.get("bars"))
             i0, i1 = (lo, hi) if pickup else (lo - 1, hi - 1)
