@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tunesmith.corpus.titles import readable_title
+
 
 @dataclass(frozen=True)
 class Passage:
@@ -47,7 +49,7 @@ class Match:
         more = {"more_passages": [p.to_dict() for p in self.more_passages]} if self.more_passages else {}
         return {
             "work_id": w.get("work_id"),
-            "title": w.get("title"),
+            "title": readable_title(w.get("title"), w.get("work_id"), w.get("source")),
             "source": w.get("source"),
             "license": w.get("license"),
             "style": w.get("style"),
