@@ -536,3 +536,25 @@ def test_music21s_placeholder_title_and_composer_are_not_read_as_the_musicians()
     with tempfile.TemporaryDirectory() as d:
         (piece,) = read_musicxml(_two_voices_sharing_a_pitch(Path(d)))
     assert piece.title == "two_voices" and "composer" not in piece.meta
+
+
+def test_a_jazz_lead_sheet_says_swing_over_its_tempo(tmp_path):
+    """A jazz take's eighths are written straight and played swung (the WAV): its score says
+    "Swing" over the first tempo, as a chart does; the tempo stands over the staff (MuseScore had
+    set it under the first notes); a pop song says nothing; the notes and tempo read back the same."""
+    from tunesmith.api import read
+
+    lead = _satb()
+    lead.tracks = [Track("Melody", "melody", 0, False, [Note(72 - b, float(b) / 2, 0.5, 80) for b in range(8)])]
+    marks = {}
+    for style in ("jazz", "pop"):
+        lead.style = style
+        path = write_musicxml(lead, tmp_path / f"{style}.musicxml")
+        xml = path.read_text(encoding="utf-8")
+        marks[style] = re.findall(r'<direction placement="above">\s*<direction-type>\s*<words[^>]*>([^<]*)</words>', xml)
+        assert re.search(r'<direction placement="above">\s*<direction-type>\s*<metronome', xml), style
+        back = read(path)
+        assert [(n.pitch, n.onset, n.duration) for n in back.melody().notes] == [
+            (n.pitch, n.onset, n.duration) for n in lead.tracks[0].notes]
+        assert [t.qpm for t in back.tempos] == [80.0]
+    assert marks == {"jazz": ["Swing"], "pop": []}

@@ -78,6 +78,16 @@ def _retimed(piece: Piece, moved: Callable[[float], float]) -> Piece:
     return piece
 
 
+def played_swung(piece: Piece) -> bool:
+    """Whether the WAV swings the eighths (and the score says "Swing" over jazz): jazz, and a dance
+    played swung (`SWUNG_DANCES`: a hornpipe), as the request recorded in the piece says."""
+    from tunesmith.sampling.request import SWUNG_DANCES
+
+    request = piece.meta.get("request")
+    dance = request.get("dance") if isinstance(request, dict) else None
+    return piece.style == "jazz" or (piece.style == "folk" and dance in SWUNG_DANCES)
+
+
 def swing(piece: Piece, ratio: float = SWING_RATIO) -> Piece:
     """A copy with swung eighths: in x/4 and 2/2 meters, a note starting half a beat after a quarter
     beat moves to `ratio` of the beat, and a note ending there ends there too. Other meters

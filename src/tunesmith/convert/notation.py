@@ -652,6 +652,9 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
                       if isinstance(sec, list | tuple) and len(sec) >= 2 and 0 < int(sec[0]) < len(bounds) - 1}  # fmt: skip
 
     spelled = _speller(piece)
+    from tunesmith.performance import played_swung
+
+    swung = piece.style == "jazz" and played_swung(piece)
     written_as = {str(k): str(v) for k, v in (piece.meta.get("written_transpositions") or {}).items()}
     fermatas = [_frac(f) for f in piece.fermatas]
     # where a chord symbol starts, on the sixteenth grid (`_beat_segments` writes what lies on it)
@@ -731,10 +734,17 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
                 if b0 <= t < b1:
                     m.insert(t - b0, _m21_key(k, m21key))
             if ti == 0:
-                for tp in piece.tempos:
+                for k, tp in enumerate(piece.tempos):
                     t = _frac(tp.onset)
                     if b0 <= t < b1 or (bi == 0 and t < b0):
-                        m.insert(max(t - b0, Fraction(0)), _metronome_mark(tp.qpm, ts_at(t), tempo, note))
+                        at = max(t - b0, Fraction(0))
+                        if k == 0 and swung:
+                            # a jazz lead sheet says how it is played over its first tempo, as a chart
+                            # does: the eighths are written straight and the WAV swings them
+                            said = expressions.TextExpression(SWING_MARK)
+                            said.placement, said.style.fontWeight = "above", "bold"
+                            m.insert(at, said)
+                        m.insert(at, _metronome_mark(tp.qpm, ts_at(t), tempo, note))
             bar_ts = ts_at(b0)
             # a pickup bar is the end of a whole bar: its beats are counted from where that bar began
             grid_start = b1 - Fraction(bar_ts.bar_length).limit_denominator(96) if bi == 0 and anacrusis else b0
@@ -928,16 +938,23 @@ def _beat_segments(on: Fraction, off: Fraction, grid_start: Fraction, ts: TimeSi
     return merged
 
 
+# what a jazz lead sheet says over its first tempo (`to_music21`)
+SWING_MARK = "Swing"
+
+
 def _metronome_mark(qpm: float, ts: TimeSignature, tempo: Any, note: Any) -> Any:
     """The mark a player reads: the meter's beat (`TimeSignature.beat_length`) per minute, a dotted
-    quarter in 6/8, 9/8, 12/8 (qpm 165 -> dotted quarter = 110), a half in 2/2, else a quarter."""
+    quarter in 6/8, 9/8, 12/8 (qpm 165 -> dotted quarter = 110), a half in 2/2, else a quarter;
+    over the staff, where a copyist writes it (MuseScore had set it under the first notes)."""
     beat = ts.beat_length
     referent = {1.5: ("quarter", 1), 2.0: ("half", 0), 0.5: ("eighth", 0), 0.75: ("eighth", 1), 3.0: ("half", 1)}
     kind, dots = referent.get(beat, ("quarter", 0))
     if kind == "quarter" and dots == 0:
         beat = 1.0
     ref = note.Note(type=kind, dots=dots)
-    return tempo.MetronomeMark(number=round(qpm / beat, 2), referent=ref)
+    mark = tempo.MetronomeMark(number=round(qpm / beat, 2), referent=ref)
+    mark.placement = "above"
+    return mark
 
 
 def _rest_spans(start: Fraction, stop: Fraction, bar_start: Fraction, bar_len: Fraction, beat: Fraction) -> list[tuple[Fraction, Fraction]]:

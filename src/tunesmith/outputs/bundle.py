@@ -478,6 +478,7 @@ def write_take(
 
         if render_audio:
             from tunesmith.outputs.audio import find_soundfont
+            from tunesmith.performance import played_swung
 
             sf = find_soundfont(soundfont)
             t0 = time.perf_counter()
@@ -579,16 +580,6 @@ def normalize_loudness(wav: bytes, target_lufs: float = TARGET_LUFS) -> bytes:
     return out.getvalue()
 
 
-def played_swung(piece: Piece) -> bool:
-    """Whether the WAV swings the eighths: jazz, and a dance played swung (`SWUNG_DANCES`: a
-    hornpipe), as the request recorded in the piece says."""
-    from tunesmith.sampling.request import SWUNG_DANCES
-
-    request = piece.meta.get("request")
-    dance = request.get("dance") if isinstance(request, dict) else None
-    return piece.style == "jazz" or (piece.style == "folk" and dance in SWUNG_DANCES)
-
-
 def performance_wav(
     piece: Piece, *, soundfont: str | os.PathLike[str] | None = None, sample_rate: int = 48000
 ) -> bytes:
@@ -596,7 +587,7 @@ def performance_wav(
     `TARGET_LUFS`."""
     from tunesmith.outputs.audio import render_wav_bytes
     from tunesmith.outputs.midi import midi_bytes
-    from tunesmith.performance import swing
+    from tunesmith.performance import played_swung, swing
 
     played = swing(piece, SWING_RATIO) if played_swung(piece) else piece
     wav = render_wav_bytes(midi_bytes(played), soundfont=soundfont, sample_rate=sample_rate)
