@@ -50,10 +50,10 @@ def test_a_minor_key_jazz_melody_keeps_the_major_third_off_the_beat_over_chords_
                                   pickup=0, check=False) for s in seeds]  # fmt: skip
 
     assert sum(_unheld_thirds(t, beat_only=True) for t in takes(range(18))) == 0
-    # the rule is what keeps it off: since the takes rest (session 47) they reach it seldom without
-    # it (1 of 30 takes here, seed 17), where they had in several of 12
+    # the rule is what keeps it off: since the takes rest (session 47) and keep to a drawn span
+    # (session 48) they reach it seldom without it (2 of 40 takes here), where they had in several of 12
     monkeypatch.setattr(automaton, "MINOR_KEY_MAJOR_THIRD", {})
-    assert sum(_unheld_thirds(t, beat_only=True) for t in takes([17])) > 0
+    assert sum(_unheld_thirds(t, beat_only=True) for t in takes(range(40))) > 0
 
 
 def test_over_given_chords_that_hold_it_the_major_third_is_sung():
