@@ -672,6 +672,15 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
             if request.chords or request.layout != "lead" or t.piece.melody() is None:
                 continue
             key = t.piece.key or KeySignature(0.0, request.key or "C", request.mode or "major")
+            if tuned.get("secondary_dominants"):
+                # some of the key's own chords that move down a fifth become their dominant seventh
+                # (decoding.json's "secondary_dominants"; `cocreate.chords.with_secondary_dominants`):
+                # a 1920s song's E7 A7 D7 G7 and its I7 into IV
+                from tunesmith.cocreate.chords import with_secondary_dominants
+
+                t.piece.chords = with_secondary_dominants(
+                    t.piece.chords, t.piece.melody(), key.tonic, key.mode, t.piece.duration(),
+                    np.random.default_rng([int(t.seed or 0), int(t.meta.get("take", 0)), 13]))  # fmt: skip
             if tuned.get("sevenths"):
                 # each triad its degree's seventh chord where the melody allows (decoding.json's
                 # "sevenths"; `cocreate.chords.jazz_sevenths`, as jazz harmonize writes them), but
