@@ -113,6 +113,12 @@ def test_a_training_tunes_a_restated_is_not_a_copy():
     take = api.continue_(a, style="jazz", seed=3, form="AABA")
     assert "resampled_from" not in take.provenance
     assert take.provenance["rights"]["verdict"] != "copy"
+    # the bridge's last note ends by the restated A's bar line: an F held 4.5 beats into it had been
+    # written as a second voice under the A's C5 (seed 1), a C5 doubled on its downbeat (seed 6, free)
+    for seed, cadence in ((1, None), (1, "free"), (6, "free")):
+        notes = sorted(api.continue_(a, style="jazz", seed=seed, form="AABA", cadence=cadence).piece.melody().notes,
+                       key=lambda x: x.onset)  # fmt: skip
+        assert all(x.onset + x.duration <= y.onset + 1e-6 for x, y in zip(notes, notes[1:])), (seed, cadence)
 
 
 @pytest.mark.parametrize(("share", "drawn"), [(1.0, "tonic"), (0.0, "other")])

@@ -33,6 +33,10 @@ def main() -> int:
     model, tok, _ = load_numpy_model(DEFAULT_MODEL_DIR)
     test = {a.style: list(load_corpus(None).filter(split="valid", style=a.style))}
     choices = tables.melody_span_choices
+    real = [p for seed in (int(s) for s in a.seeds.split(",")) for p in real_pieces(test, a.style, a.per_style, seed)]
+    cut = [p for p in real if p.melody() is not None and p.melody().notes]
+    print(f"{a.style} valid tunes ({len(cut)}, whole): span {np.mean([span(p) for p in cut]):.3f}, "
+          f"wider than a 12th {np.mean([span(p) > 19 for p in cut]):.3f}")
     for label, on in (("span off", False), ("span on", True)):
         tables.melody_span_choices = choices if on else (lambda style, bars: None)
         takes = []
@@ -41,6 +45,7 @@ def main() -> int:
             takes += compose_like(model, tok, real_pieces(test, a.style, config.per_style, seed), a.style, config)
         row = {f.__name__: np.mean([f(t) for t in takes]) for f in (key_heard, ends_on_estimated_tonic, rests_per_8_bars,
                                                                     mean_abs_interval, span)}  # fmt: skip
+        row["wider_than_a_12th"] = np.mean([span(t) > 19 for t in takes])
         print(f"{a.style} {label} ({len(takes)} takes): " + ", ".join(f"{k} {v:.3f}" for k, v in row.items()), flush=True)
     return 0
 

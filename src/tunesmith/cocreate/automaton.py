@@ -288,6 +288,11 @@ class _CoConstrainer(Constrainer):
             return np.array([forced])
         base = super().allowed()
         s = self.state
+        if s == _PITCH and (self.bar + 1, self.v) in self.scripts and (self.bar + 1, self.v) not in self.open_scripts:
+            # the next bar is restated note for note (a form's later A): a note written before it
+            # ends by its bar line (a bridge's last F had been held into the A's first C5: two voices)
+            fits = base[self.info.val[base] <= self.bar_end[self.bar] - self.note_pos]
+            base = fits if len(fits) else base[:1]
         if s in _CHORD_STATES:
             return self._chord_rules(base)
         if s == _VOICE:
