@@ -437,12 +437,15 @@ def test_check_goes_through_several_files_or_a_folder(corpus, tmp_path):
     mine.mkdir()
     write_midi(planted(np.random.default_rng(2), SOURCE[4:20], shift=2), mine / "a-plant.mid")
     write_midi(corpus[0], mine / "b-walk.mid")
-    (mine / "b-walk.json").write_text("{}")  # a take's sidecar: not music, left alone
+    from tunesmith.outputs.musicxml import write_musicxml
+
+    write_musicxml(corpus[0], mine / "b-walk.musicxml")  # a take's score beside its MIDI: checked once
+    (mine / "b-walk.json").write_text("{}")  # its sidecar: not music, left alone
     buf = io.StringIO()
     with redirect_stdout(buf):
         assert main(["check", str(mine), "--against", str(works), "--json"]) == 0
     out = json.loads(buf.getvalue())
-    assert [Path(r["file"]).name for r in out["files"]] == ["a-plant.mid", "b-walk.mid"]
+    assert [Path(r["file"]).name for r in out["files"]] == ["a-plant.mid", "b-walk.musicxml"]
     assert out["files"][0]["nearest"][0]["work_id"] == "source-tune.mid"
     assert out["summary"]["files"] == 2 and out["summary"]["not_checked"] == 0
     assert sum(out["summary"][v] for v in ("clear", "close", "copy")) == 2
@@ -457,6 +460,10 @@ def test_check_goes_through_several_files_or_a_folder(corpus, tmp_path):
     lines = text.getvalue().splitlines()
     assert re.fullmatch(r".*c-junk\.mid +not checked: not a MIDI file .*", lines[1]), lines[1]
     assert lines[-1].startswith("2 file(s) against") and "1 not checked" in lines[-1]
+    text = io.StringIO()  # a file that is not there is said in its line too, and the others go on
+    with redirect_stdout(text):
+        assert main(["check", str(mine / "gone.mid"), str(mine / "a-plant.mid"), "--against", str(works)]) == 2
+    assert re.fullmatch(r".*gone\.mid +not checked: no such file to check", text.getvalue().splitlines()[0])
     verdict = out["files"][0]["verdict"]
     if verdict != "clear":
         with redirect_stdout(io.StringIO()):

@@ -177,40 +177,36 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-# the files a folder given to `check` holds that it checks: music it reads (a take's JSON sidecar,
-# its SVG and WAV, a chord progression's text are left alone)
-BATCH_SUFFIXES = (".mid", ".midi", ".kar", ".abc", ".musicxml", ".xml", ".mxl", ".krn", ".kern")
-
-
 def batch_files(names: list[str]) -> list:
-    """The files `check` goes through for `names`: each file as given, each folder's music files
-    (`BATCH_SUFFIXES`, sorted, not its subfolders). FileNotFoundError names one that is not there;
-    ValueError a folder with no music file in it."""
+    """The files `check` goes through for `names`: each file as given (one that is not there too:
+    it is said in its line), each folder's music files, one per take (`rights.check.music_files`:
+    a take's MusicXML, not also its MIDI; its JSON, SVG and WAV are left alone). ValueError for a
+    folder with no music file in it."""
     import os
     from pathlib import Path
 
     from tunesmith.inputs import refuse_url
+    from tunesmith.rights.check import MUSIC_SUFFIXES, music_files
 
     out = []
     for name in names:
         path = Path(refuse_url(name))
         if os.path.isdir(path):
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in BATCH_SUFFIXES and p.is_file())
+            found = music_files(path, "to check")
             if not found:
-                raise ValueError(f"{path}: no music file to check in this folder ({', '.join(BATCH_SUFFIXES)})")
+                raise ValueError(f"{path}: no music file to check in this folder ({', '.join(MUSIC_SUFFIXES)})")
             out += found
-        elif not os.path.lexists(path):
-            raise FileNotFoundError(f"{path}: no such file to check")
         else:
             out.append(path)
     return out
 
 
 def _run_batch(args: argparse.Namespace) -> int:
-    """Several files (or a folder): each checked against one index, loaded once; a file that
-    cannot be read or checked is said in one line and the others go on. Exit status: 2 where a
-    file could not be checked, else 1 where `--fail-on` is met by any, else 0."""
+    """Several files (or a folder): each checked against one index, loaded once; a file that is
+    not there, cannot be read or checked is said in one line and the others go on. Exit status: 2
+    where a file could not be checked, else 1 where `--fail-on` is met by any, else 0."""
     import json
+    import os
 
     from tunesmith.api import read
     from tunesmith.rights.check import VERDICTS, check_piece, refuse_without_melody, resolve_index
@@ -224,6 +220,8 @@ def _run_batch(args: argparse.Namespace) -> int:
     rows: list[dict] = []
     for path in paths:
         try:
+            if not os.path.lexists(path):
+                raise FileNotFoundError(f"{path}: no such file to check")
             piece = read(path, tune=args.tune)
             refuse_without_melody(piece)
             given, own = _musicians_part(path, piece, args)

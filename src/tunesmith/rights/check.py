@@ -310,6 +310,22 @@ def _whole_work_first(index: SimilarityIndex, match: Match) -> None:
     match.more_passages = sorted(rest, key=lambda p: -p.score)
 
 
+def music_files(root: Path, what: str = "") -> list[Path]:
+    """The music files under the folder `root` (recursively, sorted; `limits.walk_files`), one per
+    take: a take written as song.mid and song.musicxml had counted twice (as two works each other's
+    nearest, and twice in `check folder/`); its score (MusicXML) is read, else its MIDI."""
+    from tunesmith import limits
+
+    limits.check_music_folder(root, what)
+    rank = {s: i for i, s in enumerate((".musicxml", ".mxl", ".xml", ".mid", ".midi", ".kar", ".abc", ".krn"))}
+    chosen: dict[Path, Path] = {}
+    for path in limits.walk_files(root, MUSIC_SUFFIXES):
+        stem = path.with_suffix("")
+        if stem not in chosen or rank.get(path.suffix.lower(), 99) < rank.get(chosen[stem].suffix.lower(), 99):
+            chosen[stem] = path
+    return sorted(chosen.values())
+
+
 def musicians_notes(piece: Piece, request: dict | None) -> tuple[set[tuple[int, float]] | None, str | None]:
     """(the (pitch, onset) pairs of the musician's own notes, a line saying which) for a piece
     tunesmith co-created, from the request its file records (`read_provenance`'s fields): a
@@ -422,7 +438,6 @@ def _registered_folder(root: Path):
 
 def index_of_folder(folder: str | os.PathLike) -> SimilarityIndex:
     """An index of the music files in `folder` (recursively; the first tune of each file)."""
-    from tunesmith import limits
     from tunesmith.api import read
     from tunesmith.inputs import refuse_url
 
@@ -431,22 +446,12 @@ def index_of_folder(folder: str | os.PathLike) -> SimilarityIndex:
         raise NotADirectoryError(f"{root}: a file, not a folder; --against takes model, corpus or a folder of music")
     if not root.is_dir():
         raise FileNotFoundError(f"{root}: no such folder to check against (--against takes model, corpus or a folder)")
-    limits.check_music_folder(root, "to check against")
     pieces, skipped = [], []
     name = root.name or root.resolve().name  # `--against .` had named its works' source "" ("[, unknown]")
     registered = _registered_folder(root)
     if registered is not None:  # `corpus add`'s name and license: a band's tunes had read "[tunes, unknown]"
         name = registered.name
-    files = limits.walk_files(root, MUSIC_SUFFIXES)
-    # one work per bundle: a take written as song.mid and song.musicxml had counted twice (its two
-    # files each other's nearest work); its score (MusicXML) is read, else its MIDI
-    rank = {s: i for i, s in enumerate((".musicxml", ".mxl", ".xml", ".mid", ".midi", ".kar", ".abc", ".krn"))}
-    chosen: dict[Path, Path] = {}
-    for path in files:
-        stem = path.with_suffix("")
-        if stem not in chosen or rank.get(path.suffix.lower(), 99) < rank.get(chosen[stem].suffix.lower(), 99):
-            chosen[stem] = path
-    for path in sorted(chosen.values()):
+    for path in music_files(root, "to check against"):
         try:
             piece = read(path)
         except (ValueError, OSError) as exc:
