@@ -558,3 +558,19 @@ def test_a_jazz_lead_sheet_says_swing_over_its_tempo(tmp_path):
             (n.pitch, n.onset, n.duration) for n in lead.tracks[0].notes]
         assert [t.qpm for t in back.tempos] == [80.0]
     assert marks == {"jazz": ["Swing"], "pop": []}
+
+
+def test_sections_get_rehearsal_letters_over_their_first_bars(tmp_path):
+    """A chart marks its sections (A, B, A) over their first bars, as the score's double bars
+    already divide them; a piece of one section is not lettered."""
+    lead = _satb()
+    lead.tracks = [Track("Melody", "melody", 0, False, [Note(72, float(b), 1.0, 80) for b in range(12)])]
+    lead.end = 12.0
+    lead.meta["sections"] = [[0, 1, "A"], [1, 2, "B"], [2, 3, "A"]]
+    xml = write_musicxml(lead, tmp_path / "abc.musicxml").read_text(encoding="utf-8")
+    measures = re.findall(r"<measure[^>]*>(.*?)</measure>", xml, flags=re.S)
+    letters = [re.findall(r'<direction placement="above">\s*<direction-type>\s*<rehearsal[^>]*>([^<]*)</rehearsal>', m)
+               for m in measures]  # fmt: skip
+    assert letters == [["A"], ["B"], ["A"]]
+    lead.meta["sections"] = [[0, 3, "A"]]
+    assert "<rehearsal" not in write_musicxml(lead, tmp_path / "a.musicxml").read_text(encoding="utf-8")

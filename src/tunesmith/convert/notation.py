@@ -650,6 +650,10 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
     # played, a pickup bar 0): a double bar before each, as lead sheets and tune books mark them
     section_starts = {int(sec[0]) for sec in piece.meta.get("sections") or []
                       if isinstance(sec, list | tuple) and len(sec) >= 2 and 0 < int(sec[0]) < len(bounds) - 1}  # fmt: skip
+    # ... and their letters, as rehearsal marks (where the piece has two sections or more)
+    sections = [sec for sec in piece.meta.get("sections") or [] if isinstance(sec, list | tuple) and len(sec) >= 3]
+    section_letters = {int(sec[0]): str(sec[2])[:8] for sec in sections
+                       if 0 <= int(sec[0]) < len(bounds) - 1} if len(sections) > 1 else {}  # fmt: skip
 
     spelled = _speller(piece)
     from tunesmith.performance import played_swung
@@ -734,17 +738,20 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
                 if b0 <= t < b1:
                     m.insert(t - b0, _m21_key(k, m21key))
             if ti == 0:
-                for k, tp in enumerate(piece.tempos):
+                if bi in section_letters:  # a chart's rehearsal letter over each section's first bar
+                    letter = expressions.RehearsalMark(section_letters[bi])
+                    letter.placement = "above"
+                    m.insert(0, letter)
+                if bi == 0 and swung:
+                    # a jazz lead sheet says how it is played, over its first tempo, as a chart does:
+                    # the eighths are written straight and the WAV swings them
+                    said = expressions.TextExpression(SWING_MARK)
+                    said.placement, said.style.fontWeight = "above", "bold"
+                    m.insert(0, said)
+                for tp in piece.tempos:
                     t = _frac(tp.onset)
                     if b0 <= t < b1 or (bi == 0 and t < b0):
-                        at = max(t - b0, Fraction(0))
-                        if k == 0 and swung:
-                            # a jazz lead sheet says how it is played over its first tempo, as a chart
-                            # does: the eighths are written straight and the WAV swings them
-                            said = expressions.TextExpression(SWING_MARK)
-                            said.placement, said.style.fontWeight = "above", "bold"
-                            m.insert(at, said)
-                        m.insert(at, _metronome_mark(tp.qpm, ts_at(t), tempo, note))
+                        m.insert(max(t - b0, Fraction(0)), _metronome_mark(tp.qpm, ts_at(t), tempo, note))
             bar_ts = ts_at(b0)
             # a pickup bar is the end of a whole bar: its beats are counted from where that bar began
             grid_start = b1 - Fraction(bar_ts.bar_length).limit_denominator(96) if bi == 0 and anacrusis else b0
