@@ -43,7 +43,7 @@ def test_each_later_a_restates_the_given_one_but_its_last_bar(form, restated, ne
     piece = take.piece
     assert len(piece.bars()) == 4 * len(form)
     resolved = take.provenance["request"]["resolved"]
-    assert resolved["form"] == {"form": form, "section_bars": 4, "restated": [[b + 1, 3] for b in restated]}
+    assert resolved["form"] == {"form": form, "section_bars": 4, "given_sections": 1, "restated": [[b + 1, 3] for b in restated]}
     for start in restated:
         for k in range(3):
             assert _bar(piece, start + k) == _bar(given, k), (form, start + k)
@@ -135,3 +135,47 @@ def test_a_new_section_opens_on_the_tonic_as_often_as_composed_ones(monkeypatch,
         assert take.provenance["cocreate"]["contrast_chord"] == drawn
         first = [c for c in take.piece.chords if abs(c.onset - 32.0) < 1e-6]
         assert first and (parse_chord(first[0].figure)[0] == 5) == (drawn == "tonic"), first
+
+
+def test_a_given_strain_played_twice_is_the_forms_a_a():
+    """Given A A (the strain played twice, its second ending another), AABA writes B A: Ain't
+    Misbehavin's first 8 bars with their repeat sign, read as played (16 bars), had been taken as
+    one 16-bar A and made a 64-bar tune."""
+    once = _given()
+    twice = copy.deepcopy(once)
+    twice.tracks[0].notes += [Note(x.pitch if x.onset < 12.0 else x.pitch - 2, x.onset + 16.0, x.duration, 80)
+                              for x in once.tracks[0].notes]  # fmt: skip
+    twice.chords += [ChordSymbol(c.onset + 16.0, c.figure) for c in once.chords]
+    twice.end = 32.0
+    take = api.continue_(twice, style="jazz", seed=4, form="AABA")
+    piece = take.piece
+    assert len(piece.bars()) == 16
+    assert take.provenance["request"]["resolved"]["form"] == {"form": "AABA", "section_bars": 4, "given_sections": 2,
+                                                              "restated": [[13, 3]]}  # fmt: skip
+    assert piece.meta["sections"] == [[0, 4, "A"], [4, 8, "A"], [8, 12, "B"], [12, 16, "A"]]
+    for k in range(3):
+        assert _bar(piece, 12 + k) == _bar(once, k)
+    assert any("the given 8 bars are its A A" in line for line in take_remarks(take.provenance))
+    with pytest.raises(ValueError, match=r"form AABA: the given 8 bars are its A A, so its new sections take 8 bars, not 24"):
+        api.continue_(twice, style="jazz", seed=4, form="AABA", bars=24)
+    assert len(api.continue_(twice, style="jazz", seed=4, form="ABA").piece.bars()) == 24  # (A A is not ABA's start)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_forms_sections_end_as_composed_sections_do(seed):
+    """AABA after a given A: the second A's last bar (written anew) closes on the tonic before the
+    bridge, and the bridge's last bar half-closes on V before the A returns, as compose's sections
+    do (`sampling.request.section_cadences`); Honeysuckle Rose's second A had ended over Dm7 into
+    its bridge, and a bridge had half-closed under the chord before it."""
+    from tunesmith.harmony import parse_chord
+
+    piece = api.continue_(_given(), style="jazz", seed=seed, form="AABA").piece
+
+    def named_on_downbeat(b: int) -> int:
+        chord = next(c for c in piece.chords if abs(c.onset - 4.0 * b) < 1e-6)
+        return parse_chord(chord.figure)[0]
+
+    assert named_on_downbeat(7) == 5  # F: the second A closes
+    assert named_on_downbeat(11) == 0  # C: the bridge half-closes
+    a2_last = [x.pitch % 12 for x in piece.melody().notes if 28.0 <= x.onset < 32.0]
+    assert a2_last[-1] in (5, 9, 0), a2_last  # on a tone of the tonic triad

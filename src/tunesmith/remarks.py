@@ -121,7 +121,9 @@ def take_remarks(provenance: dict) -> list[str]:
     form = (request.get("resolved") or {}).get("form")
     if form:
         bars = ", ".join(f"{b}-{b + n - 1}" for b, n in form["restated"])
-        out.append(f"form {form['form']}: the given {form['section_bars']} bars are its A; bars {bars} restate them "
+        given = (f"{form['section_bars']} bars are its A" if form.get("given_sections", 1) == 1
+                 else f"{2 * form['section_bars']} bars are its A A")  # fmt: skip
+        out.append(f"form {form['form']}: the given {given}; bars {bars} restate the A "
                    "(each A's last bar written anew), the rest is new")  # fmt: skip
     twice = (request.get("resolved") or {}).get("strain_played_twice")
     if twice:

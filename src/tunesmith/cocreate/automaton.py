@@ -108,6 +108,9 @@ class _Job:
     # writes the chords, drawn on the tonic or off it as compose draws a contrasting section's
     # (`sampling.request.CONTRAST_TONIC_SHARES`)
     bridge_bars: frozenset[int] = frozenset()
+    # grid bars where a form's section ends inside the new bars, and how ("closed": on the tonic,
+    # an A before a bridge; "open": a half close, a bridge before its A), as compose's sections end
+    section_cadences: dict[int, str] = field(default_factory=dict)
 
     @property
     def voices(self) -> tuple[str, ...]:

@@ -44,10 +44,12 @@ def continuation_form(form: str | None) -> str | None:
     return letters
 
 
-def form_plan(form: str, section: int) -> tuple[int, list[int]]:
+def form_plan(form: str, section: int, given_sections: int = 1) -> tuple[int, list[int]]:
     """(the new bars, and where each later A begins among them: offsets from the first new bar)
-    of `form` (`continuation_form`) after a given first A of `section` full bars."""
-    return section * (len(form) - 1), [k * section for k, letter in enumerate(form[1:]) if letter == "A"]
+    of `form` (`continuation_form`) after the given first A (or A A: `given_sections` 2) of
+    `section` full bars each."""
+    later = form[given_sections:]
+    return section * len(later), [k * section for k, letter in enumerate(later) if letter == "A"]
 
 
 def strain_played_twice(melody: list[Note], grid: Any) -> int:

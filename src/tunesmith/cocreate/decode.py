@@ -50,6 +50,19 @@ class _Result:
     ending: dict = field(default_factory=dict)  # a closing continuation's drawn degree and last length
 
 
+def _first_root(W: Piece, start: float) -> int | None:
+    """The root pitch class of the first chord of `W` from `start` (beats) on; None without one."""
+    from tunesmith.harmony import parse_chord
+
+    for c in sorted(W.chords, key=lambda c: c.onset):
+        if c.onset >= start - _EPS:
+            try:
+                return parse_chord(c.figure)[0]
+            except ValueError:
+                return None
+    return None
+
+
 def _feedback_counts(W: Piece, job: _Job, tables: _Tables, t0: float, t1: float) -> tuple[np.ndarray, np.ndarray]:
     """What the tonal and rhythm feedback have heard before a region is written: each voice's
     time (ticks) on each scale degree and its notes of each length, over the music
@@ -285,10 +298,20 @@ def _generate_region(
         opening = [x.pitch for x in sorted(W.tracks[0].notes, key=lambda x: x.onset)
                    if start - _EPS <= x.onset < stop - _EPS][:OPENING_NOTES]  # fmt: skip
         echo = _echo(W, grid, c0, c1, job.open_first)
+    cadences = {b - c0: kind for b, kind in job.section_cadences.items() if c0 <= b < c1 - (1 if tables.bar_cadence[-1] else 0)}
+    if cadences and job.layout == "lead":
+        for b, kind in cadences.items():
+            tables.bar_cadence[b] = kind
+        tables.cadence_bars = sorted({*tables.cadence_bars, *cadences})
+        for a in autos:
+            a.cadence_bars = tables.cadence_bars
     bridges = frozenset(b - c0 for b in job.bridge_bars if c0 <= b < c1)
     if bridges and job.chords == "free" and job.layout == "lead":
         tables.contrast_openings = tables.contrast_openings | bridges
         tables.contrast_share = CONTRAST_TONIC_SHARES.get(job.request.style)
+        first = _first_root(W, grid.starts[grid.first_full])
+        for a in autos:  # a bridge drawn "other" opens off the given A's first chord too
+            a.first_root = first
     seam = _notes_after(W, voices, t1) if c1 < grid.n else {}
     before_seam = _notes_before(W, voices, t0) if job.fim else {}
     holds = _fermata_holds(W, grid, c0, t1) if job.layout == "satb" else []

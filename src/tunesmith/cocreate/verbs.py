@@ -225,10 +225,16 @@ def continue_piece(
     lifts = float(tuned.get("register_gain", 0.0)) > 0
     form = continuation_form(form)
     section, restated = 0, []  # (a form: the given A's bars, and where each later A begins among the new bars)
+    given_sections = 1  # (a form: the sections the given music is: A, or A A where it plays its strain twice)
     if form is not None:
         section = n_given - given_grid.first_full
-        _check_form(form, section, bars, layout, reprise, chords, contrast, piece.duration() < given_grid.end_of(n_given - 1) - _EPS)
-        bars, restated = form_plan(form, section)
+        if strain and section == 2 * strain and form.startswith("AA"):
+            # the given music plays its A twice (repeat signs or written out): it is the form's A A
+            # (Ain't Misbehavin's first 8 bars with their repeat had made a 64-bar AABA of 16-bar A's)
+            section, given_sections = strain, 2
+        _check_form(form, section, bars, layout, reprise, chords, contrast,
+                    piece.duration() < given_grid.end_of(n_given - 1) - _EPS, given_sections)  # fmt: skip
+        bars, restated = form_plan(form, section, given_sections)
         reprise, contrast = 0, False
     if bars is None:
         # after A A, a B played twice; a B is the default where the style lifts one (`contrast`)
@@ -314,7 +320,9 @@ def continue_piece(
             b for offset in restated for b in range(n_given + offset, n_given + offset + section - 1)),
         contrast=bool(contrast) and layout == "lead",
         final_on_downbeat=layout == "lead" and ends_on_downbeat(melody.notes, grid),
-        bridge_bars=frozenset(n_given + k * section for k, letter in enumerate(form[1:]) if letter != "A") if form else frozenset(),
+        bridge_bars=frozenset(n_given + k * section for k, letter in enumerate(form[given_sections:]) if letter != "A")
+        if form else frozenset(),
+        section_cadences=_form_cadences(form, section, given_grid.first_full, n_given) if form else {},
     )
     results, seed, decoding = _run(model, tokenizer, job, n, seed, batch_size)
     boundary = given_end if open_first else grid.starts[n_given]
@@ -376,10 +384,11 @@ def continue_piece(
         meta["restated_beats"] = [[grid.starts[a], grid.end_of(a + k - 1)] for a, k in
                                   [(n_given, reprise)] * bool(reprise) + [(n_given + o, section - 1) for o in restated]]  # fmt: skip
         if form is not None:  # the bars where each later A restates the given one, and how many
-            meta["form"] = {"form": form, "section_bars": section,
+            meta["form"] = {"form": form, "section_bars": section, "given_sections": given_sections,
                             "restated": [[grid.number(n_given + o), section - 1] for o in restated]}  # fmt: skip
-            out.meta["sections"] = [[first, n_given, "A"], *([n_given + k * section, n_given + (k + 1) * section, letter]
-                                                            for k, letter in enumerate(form[1:]))]  # fmt: skip
+            out.meta["sections"] = [*([first + j * section, first + (j + 1) * section, "A"] for j in range(given_sections)),
+                                    *([n_given + k * section, n_given + (k + 1) * section, letter]
+                                      for k, letter in enumerate(form[given_sections:]))]  # fmt: skip
         meta["contrast"] = job.contrast
         if layout == "lead":
             meta["chords_from"] = chords_source  # the new bars' chords: "harmonizer", "model", "given" or None
@@ -587,6 +596,17 @@ def _reprised(piece: Piece, vtracks: dict[str, Track], grid: Any, first: int, n_
     return notes, _moved_chords(sorted(piece.chords, key=lambda c: c.onset), src0, src1, shift)
 
 
+def _form_cadences(form: str, section: int, first_full: int, n_given: int) -> dict[int, str]:
+    """{grid bar: "closed" or "open"} where a section of `form` ends among the new bars, as
+    compose's sections end (`sampling.request.section_cadences`): an A before a new section closes
+    on the tonic, a section before a returning A half-closes. The honeysuckle A's second time had
+    ended over Dm7 into its bridge."""
+    from tunesmith.sampling.request import section_cadences
+
+    kinds = section_cadences([(letter, False, section) for letter in form], section * len(form))
+    return {first_full + j: kind for j, kind in enumerate(kinds) if kind and first_full + j >= n_given}
+
+
 def _runs(bars: list[int]) -> list[tuple[int, int]]:
     """[start, stop) of each run of consecutive bars in `bars` (ascending)."""
     out: list[tuple[int, int]] = []
@@ -599,7 +619,7 @@ def _runs(bars: list[int]) -> list[tuple[int, int]]:
 
 
 def _check_form(form: str, section: int, bars: int | None, layout: str, reprise: int | None, chords: Any,
-                contrast: bool | None, ends_short: bool) -> None:  # fmt: skip
+                contrast: bool | None, ends_short: bool, given_sections: int = 1) -> None:  # fmt: skip
     """ValueError where `form` (`continuation_form`) cannot go with the rest of the request: one
     line saying why."""
     if layout != "lead":
@@ -613,10 +633,10 @@ def _check_form(form: str, section: int, bars: int | None, layout: str, reprise:
                          "by it); give its A as whole bars")  # fmt: skip
     if section < 2:
         raise ValueError(f"form {form}: the given music is its first A and has {section} full bar(s); it needs 2 or more")
-    total = section * (len(form) - 1)
+    total = section * (len(form) - given_sections)
     if bars is not None and bars != total:
-        raise ValueError(f"form {form}: the given {section} bars are its A, so its new sections take {total} bars, "
-                         f"not {bars}")  # fmt: skip
+        given = f"{section} bars are its A" if given_sections == 1 else f"{2 * section} bars are its A A"
+        raise ValueError(f"form {form}: the given {given}, so its new sections take {total} bars, not {bars}")
     if total > MAX_REQUEST_BARS:
         raise ValueError(f"form {form}: its new sections take {total} bars, more than {MAX_REQUEST_BARS}")
 

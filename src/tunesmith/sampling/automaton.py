@@ -328,6 +328,9 @@ class Constrainer:
         self.opening_now = False  # that chord is being written (its root is in; its quality comes next)
         # a contrasting section's first chord drawn: "tonic" or "other" (`CONTRAST_TONIC_SHARES`)
         self.contrast_opening: str | None = None
+        # the root of the piece's first chord (after any pickup): a contrasting section drawn "other"
+        # does not open on it either (`_opening_roots`); a continuation's tables give the musician's
+        self.first_root: int | None = getattr(tables, "first_root", None)
         self.span_cap: int | None = None  # the melody's span drawn (`MELODY_SPANS`), semitones
         self.melody_low: int | None = None  # the melody's lowest and highest pitch so far
         self.melody_high: int | None = None
@@ -1011,13 +1014,22 @@ class Constrainer:
     def _opening_roots(self, roots: np.ndarray) -> np.ndarray:
         """`roots` for the first chord after any pickup, and for a contrasting section's first
         chord, as the take drew them: the tonic's, or any other; `roots` elsewhere."""
-        drawn = self.contrast_opening if self._contrast_opens() else None
+        bridge = self._contrast_opens()
+        drawn = self.contrast_opening if bridge else None
         if drawn is None and not (self.opening is None or self.opened or self.bar < self.t.bar_offset):
             drawn = self.opening
         if drawn is None:
             return roots
         tonic = self.t.kinds["closed"][1]
-        return tonic if drawn == "tonic" else np.setdiff1d(roots, tonic)
+        if drawn == "tonic":
+            return tonic
+        other = np.setdiff1d(roots, tonic)
+        if bridge and self.first_root is not None:
+            # ... nor on the chord the piece opened on (jazz bridges had opened on the A's ii again
+            # in 10 of 36 takes; the valid standards in 4 of 59, Billboard's bridges 29 of 197 on their verse's)
+            away = other[np.array([self.t.root_pc.get(int(i)) != self.first_root for i in other], dtype=bool)]
+            other = away if len(away) else other
+        return other
 
     def _contrast_opens(self) -> bool:
         """Whether the chord being chosen is a contrasting section's first (`t.contrast_openings`),
@@ -1870,7 +1882,10 @@ class Constrainer:
                 other = np.setdiff1d(roots, approach)
                 if len(other) and len(beats):
                     return other if t.chord_every_bar else np.concatenate([beats, other])
-            if (t.chord_every_bar or closing or self._contrast_opens()) and self.chord_pos < 0:
+            # a lead sheet's cadence bar names its chord on the downbeat (a continuation's bridge had
+            # half-closed under the chord before it, sounding on)
+            cadence_bar = kind is not None and t.voices[0] == "M"
+            if (t.chord_every_bar or closing or cadence_bar or self._contrast_opens()) and self.chord_pos < 0:
                 return roots  # the downbeat chord
             return np.concatenate([t.pos[lo : self.bar_len()], roots, first])
         more = t.pos[lo : self.bar_len()], first  # (positions of further chords, the end of the bar's chords)
@@ -1982,6 +1997,8 @@ class Constrainer:
             self.opening_now = self.opening is not None and not self.opened and self.bar >= t.bar_offset
             self.opened = self.opened or self.opening_now
             self.root_pc = t.root_pc[tok]
+            if self.first_root is None and self.bar >= t.bar_offset:
+                self.first_root = self.root_pc
             self.bar_chords.append((max(0, self.chord_pos), self.root_pc, False))
             self.chord_i += 1
             self.state = _ROOT
