@@ -225,6 +225,29 @@ def test_a_key_with_the_written_signature_is_read_in_its_own_mode(tmp_path):
         ts.harmonize(tmp_path / "tune.musicxml", style="jazz", key="D", seed=1)
 
 
+def test_a_key_the_music_sits_in_is_read_against_a_wrong_signature(tmp_path):
+    """An arranger's lead sheet in F written without its flat (the signature says C) could not be
+    continued in F ("key F contradicts the piece's written key C major; ... transpose the input
+    first", which would not mend the signature): where the notes and chords fit the key asked
+    clearly better than the signature's, it is read as asked and said; else refused as before."""
+    from tunesmith.outputs.musicxml import write_musicxml
+    from tunesmith.remarks import take_remarks
+    from tunesmith.score import ChordSymbol
+
+    bars = [[65, 69, 72, 70], [69, 67, 65, 64], [70, 69, 67, 65], [67, 65, 64, 65]]
+    notes = [Note(p, 4.0 * b + i, 1.0) for b, pitches in enumerate(bars) for i, p in enumerate(pitches)]
+    tune = Piece("f", "f", style="jazz", tracks=[Track("melody", "melody", notes=notes)],
+                 chords=[ChordSymbol(4.0 * b, f) for b, f in enumerate(["F", "C7", "Bb", "C7"])],
+                 keys=[KeySignature(0.0, "C", "major")], time_signatures=[TimeSignature(0.0, 4, 4)])  # fmt: skip
+    write_musicxml(tune, tmp_path / "in-f.musicxml")
+    take = ts.continue_(tmp_path / "in-f.musicxml", bars=4, style="jazz", key="F", seed=1)
+    assert (take.piece.key.tonic, take.piece.key.mode) == ("F", "major")
+    assert "the input's key signature says C major, but its notes and chords sit in F major: read in F major, as asked" in \
+        take_remarks(take.provenance)  # fmt: skip
+    with pytest.raises(ValueError, match=r"in-f.musicxml: key D contradicts the piece's written key C major"):
+        ts.continue_(tmp_path / "in-f.musicxml", bars=4, style="jazz", key="D", seed=1)
+
+
 def test_midi_pickup_as_notation_programs_export_it(tmp_path):
     import symusic
 

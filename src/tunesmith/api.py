@@ -53,6 +53,7 @@ from tunesmith.input_notes import (
     note_accompaniment,
     note_daw_tracks,
     note_input_resembles,
+    note_key_against_signature,
     note_left_out,
     note_measures_aligned,
     note_repeats_written_out,
@@ -373,12 +374,55 @@ def _check_key(verb: str, piece: Piece, tonic: str | None, mode: str | None) -> 
         if scale == {(written.tonic_pc + s) % 12 for s in seven_note_scale(written.mode)}:
             piece.keys = [KeySignature(0.0, tonic, asked_mode)]  # the same signature, read in another mode
             return
+        fit = _key_fits(piece, [(pitch_class_of(tonic), asked_mode), (written.tonic_pc, written.mode)])
+        if fit is not None and fit[0] >= fit[1] + KEY_FIT_MARGIN:
+            # the notes and chords sit in the key asked, not the signature's: a wrong signature (an
+            # arranger's lead sheet in F written without its flat) is read as asked, and said
+            piece.meta["key_against_signature"] = {"written": f"{written.tonic} {written.mode}",
+                                                   "read": f"{tonic} {asked_mode}"}  # fmt: skip
+            piece.keys = [KeySignature(0.0, tonic, asked_mode)]
+            return
     if not (same_tonic and same_mode):
         asked = " ".join(x for x in (tonic, mode) if x)
         raise ValueError(
             f"{where}: key {asked} contradicts the piece's written key {written.tonic} {written.mode}; {verb} keeps "
             "the given music as it is (leave out --key/--mode, or transpose the input first)"
         )
+
+
+# `_check_key`: how much better (a correlation with the key's profile) the notes and chords must fit
+# the key asked than the one the file's signature says, for the asked key to be read against it
+KEY_FIT_MARGIN = 0.1
+
+
+def _key_fits(piece: Piece, keys: list[tuple[int, str]]) -> list[float] | None:
+    """How well each of `keys` ((tonic pitch class, mode)) fits the piece: the correlation of its
+    time per pitch class (every pitched note, and each chord symbol's tones for as long as it
+    sounds) with the key's profile (`metrics.musicality._key_templates`). None without music."""
+    import numpy as np
+
+    from tunesmith.harmony import chord_pitch_classes
+    from tunesmith.metrics.musicality import _key_templates
+
+    h = np.zeros(12)
+    for track in piece.tracks:
+        for n in track.notes if not track.is_drum else ():
+            h[n.pitch % 12] += n.duration
+    chords = sorted(piece.chords, key=lambda c: c.onset)
+    for c, nxt in zip(chords, [*chords[1:], None]):
+        length = (c.duration or ((nxt.onset if nxt else piece.duration()) - c.onset))
+        try:
+            for pc in chord_pitch_classes(c.figure):
+                h[pc] += max(length, 0.0)
+        except (ValueError, KeyError):
+            continue
+    if h.sum() <= 0:
+        return None
+    h -= h.mean()
+    h /= np.linalg.norm(h) or 1.0
+    rows = _key_templates()
+    minor = ("minor", "aeolian", "dorian", "phrygian", "locrian")
+    return [float(rows[(tonic % 12) + (12 if mode in minor else 0)] @ h) for tonic, mode in keys]
 
 
 def _note_keys(piece: Piece) -> list[set]:
@@ -567,6 +611,7 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
     if input_how == "musician":
         note_input_resembles(takes, piece, index)
     note_repeats_written_out(takes, piece)
+    note_key_against_signature(takes, piece)
     note_sounding_pitch(takes, piece)
     note_measures_aligned(takes, piece)
     note_left_out(takes, piece)

@@ -151,6 +151,15 @@ def note_measures_aligned(takes: list[Take], piece: Piece) -> None:
                      f"{'; '.join(map(str, said[:3]))}{more}")  # fmt: skip
 
 
+def note_key_against_signature(takes: list[Take], piece: Piece) -> None:
+    """A key asked that the file's signature contradicts, read because the notes and chords sit in
+    it (`api._check_key`): say so, the signature was overruled."""
+    said = piece.meta.get("key_against_signature")
+    if said:
+        tell(takes, f"the input's key signature says {said['written']}, but its notes and chords sit in {said['read']}: "
+                    f"read in {said['read']}, as asked")  # fmt: skip
+
+
 def note_repeats_written_out(takes: list[Take], piece: Piece) -> None:
     """An input with repeat signs is read as played (`inputs.abc`, `inputs.musicxml`), and the
     take is written out so, without its repeat barlines: say it, and that bar numbers (inpaint's
