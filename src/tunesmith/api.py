@@ -549,8 +549,9 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
 
     def make_take(i: int, t: Any, seed: int) -> Take:
         out = t.piece
-        if not out.meta.get("composer"):
-            out.meta.setdefault("arranger", "tunesmith")
+        # tunesmith's part is credited on the score beside the musician's composer (a continuation of
+        # Honeysuckle Rose had read "Thomas Waller" alone), unless the input names its own arranger
+        out.meta.setdefault("arranger", "tunesmith")
 
         def keep(ti: int, note: Any, out: Piece = out) -> bool:
             # the musician's notes keep their velocities
