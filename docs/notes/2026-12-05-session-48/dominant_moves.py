@@ -54,12 +54,9 @@ def main() -> int:
     ap.add_argument("--compose", type=int, default=0)
     a = ap.parse_args()
     if a.compose:
-        import tunesmith
+        from takes import compose_takes
 
-        model = tunesmith.load_model("default")
-        keys = ["C", "F", "Bb", "Eb", "G", "D"]
-        takes = [tunesmith.compose(style=a.style, key=keys[s % 6], seed=s, model=model, check=False).piece
-                 for s in range(a.compose)]  # fmt: skip
+        takes = compose_takes(a.style, a.compose)
         report(f"{a.style} composed, {a.compose} takes", moves(takes))
         return 0
     from tunesmith.corpus import load_corpus

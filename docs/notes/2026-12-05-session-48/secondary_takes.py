@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from secondary_dominants import counts, report  # noqa: E402
+from takes import compose_takes  # noqa: E402
 
-import tunesmith  # noqa: E402
 from tunesmith.metrics.musicality import chord_tone_share  # noqa: E402
 
 
@@ -23,9 +23,7 @@ def main() -> int:
     ap.add_argument("--model", default="default")
     ap.add_argument("--n", type=int, default=80)
     a = ap.parse_args()
-    model = tunesmith.load_model(a.model)
-    keys = ["C", "F", "Bb", "Eb", "G", "D"]
-    takes = [tunesmith.compose(style="jazz", key=keys[s % 6], seed=s, model=model, check=False).piece for s in range(a.n)]
+    takes = compose_takes("jazz", a.n, model=a.model)
     report(f"jazz takes ({a.model}, {a.n})", counts(takes))
     print(f"  melody on chord tones {sum(map(chord_tone_share, takes)) / len(takes):.3f}")
     return 0
