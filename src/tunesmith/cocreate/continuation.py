@@ -1,7 +1,7 @@
 """What a continuation's form and ending follow from the given music: a strain the given music
 plays twice (A A), after which the new strain is played twice too (`strain_played_twice`,
 `played_again`); a form the musician names, whose later A sections restate the given music
-(`continuation_form`, `form_plan`); a given melody that ends on a downbeat, as a song's does
+(`continuation_form`, `form_plan`, `check_form`, `form_cadences`); a given melody that ends on a downbeat, as a song's does
 (`ends_on_downbeat`); and the given last chord, which sounds on into the new bars
 (`last_chord_held_on`)."""
 
@@ -13,6 +13,7 @@ from typing import Any
 
 from tunesmith.baselines.harmony_baseline import chord_at
 from tunesmith.cocreate.inputs import _EPS
+from tunesmith.sampling.request import MAX_REQUEST_BARS
 from tunesmith.score import ChordSymbol, Note, Piece, Track
 from tunesmith.tokenizer import TICKS_PER_BEAT
 
@@ -50,6 +51,51 @@ def form_plan(form: str, section: int, given_sections: int = 1) -> tuple[int, li
     `section` full bars each."""
     later = form[given_sections:]
     return section * len(later), [k * section for k, letter in enumerate(later) if letter == "A"]
+
+
+def form_cadences(form: str, section: int, first_full: int, n_given: int) -> dict[int, str]:
+    """{grid bar: "closed" or "open"} where a section of `form` ends among the new bars, as
+    compose's sections end (`sampling.request.section_cadences`): an A before a new section closes
+    on the tonic, a section before a returning A half-closes. The honeysuckle A's second time had
+    ended over Dm7 into its bridge."""
+    from tunesmith.sampling.request import section_cadences
+
+    kinds = section_cadences([(letter, False, section) for letter in form], section * len(form))
+    return {first_full + j: kind for j, kind in enumerate(kinds) if kind and first_full + j >= n_given}
+
+
+def runs_of(bars: list[int]) -> list[tuple[int, int]]:
+    """[start, stop) of each run of consecutive bars in `bars` (ascending)."""
+    out: list[tuple[int, int]] = []
+    for b in bars:
+        if out and out[-1][1] == b:
+            out[-1] = (out[-1][0], b + 1)
+        else:
+            out.append((b, b + 1))
+    return out
+
+
+def check_form(form: str, section: int, bars: int | None, layout: str, reprise: int | None, chords: Any,
+                contrast: bool | None, ends_short: bool, given_sections: int = 1) -> None:  # fmt: skip
+    """ValueError where `form` (`continuation_form`) cannot go with the rest of the request: one
+    line saying why."""
+    if layout != "lead":
+        raise ValueError(f"form {form}: a lead sheet's sections; a chorale's four voices go on phrase by phrase")
+    if reprise or chords is not None or contrast:
+        what = "reprise" if reprise else "chords" if chords is not None else "contrast"
+        raise ValueError(f"form {form}: its A sections restate the given music and its others are new; "
+                         f"{what} does not go with it")  # fmt: skip
+    if ends_short:
+        raise ValueError(f"form {form}: the given music ends inside its last bar (a tune with a pickup ends short "
+                         "by it); give its A as whole bars")  # fmt: skip
+    if section < 2:
+        raise ValueError(f"form {form}: the given music is its first A and has {section} full bar(s); it needs 2 or more")
+    total = section * (len(form) - given_sections)
+    if bars is not None and bars != total:
+        given = f"{section} bars are its A" if given_sections == 1 else f"{2 * section} bars are its A A"
+        raise ValueError(f"form {form}: the given {given}, so its new sections take {total} bars, not {bars}")
+    if total > MAX_REQUEST_BARS:
+        raise ValueError(f"form {form}: its new sections take {total} bars, more than {MAX_REQUEST_BARS}")
 
 
 def strain_played_twice(melody: list[Note], grid: Any) -> int:

@@ -23,11 +23,14 @@ from tunesmith.cocreate.chords import (
 )
 from tunesmith.cocreate.continuation import (
     DEFAULT_CONTINUE_BARS,
+    check_form,
     continuation_form,
     ends_on_downbeat,
+    form_cadences,
     form_plan,
     last_chord_held_on,
     played_again,
+    runs_of,
     strain_played_twice,
 )
 from tunesmith.cocreate.decode import KeptNotesError, _assert_kept, _copy_meta, _finish_take, _note_key, _run
@@ -232,7 +235,7 @@ def continue_piece(
             # the given music plays its A twice (repeat signs or written out): it is the form's A A
             # (Ain't Misbehavin's first 8 bars with their repeat had made a 64-bar AABA of 16-bar A's)
             section, given_sections = strain, 2
-        _check_form(form, section, bars, layout, reprise, chords, contrast,
+        check_form(form, section, bars, layout, reprise, chords, contrast,
                     piece.duration() < given_grid.end_of(n_given - 1) - _EPS, given_sections)  # fmt: skip
         bars, restated = form_plan(form, section, given_sections)
         reprise, contrast = 0, False
@@ -322,7 +325,7 @@ def continue_piece(
         final_on_downbeat=layout == "lead" and ends_on_downbeat(melody.notes, grid),
         bridge_bars=frozenset(n_given + k * section for k, letter in enumerate(form[given_sections:]) if letter != "A")
         if form else frozenset(),
-        section_cadences=_form_cadences(form, section, given_grid.first_full, n_given) if form else {},
+        section_cadences=form_cadences(form, section, given_grid.first_full, n_given) if form else {},
     )
     results, seed, decoding = _run(model, tokenizer, job, n, seed, batch_size)
     boundary = given_end if open_first else grid.starts[n_given]
@@ -353,8 +356,8 @@ def continue_piece(
                 chords_source = fit_new_chords(out, grid.starts[n_given], close_at, out.end, style, tonic, mode, model,
                                                 seed, i)  # fmt: skip
             else:  # the harmonizer's chords over each run of written bars; the restated A's and the close stay
-                keep = set(job.forced_bars) | ({b for b in job.bridge_bars} if res.ending.get("contrast_chord") else set())
-                runs = _runs([b for b in range(n_given, grid.n) if b not in keep and grid.starts[b] < close_at - _EPS])
+                keep = set(job.forced_bars) | (set(job.bridge_bars) if res.ending.get("contrast_chord") else set())
+                runs = runs_of([b for b in range(n_given, grid.n) if b not in keep and grid.starts[b] < close_at - _EPS])
                 for a, b in runs:
                     end = min(grid.starts[b] if b < grid.n else out.end, close_at)
                     chords_source = fit_new_chords(out, grid.starts[a], end, end, style, tonic, mode, model, seed, i,
@@ -594,51 +597,6 @@ def _reprised(piece: Piece, vtracks: dict[str, Track], grid: Any, first: int, n_
         for v, t in vtracks.items()
     }  # fmt: skip
     return notes, _moved_chords(sorted(piece.chords, key=lambda c: c.onset), src0, src1, shift)
-
-
-def _form_cadences(form: str, section: int, first_full: int, n_given: int) -> dict[int, str]:
-    """{grid bar: "closed" or "open"} where a section of `form` ends among the new bars, as
-    compose's sections end (`sampling.request.section_cadences`): an A before a new section closes
-    on the tonic, a section before a returning A half-closes. The honeysuckle A's second time had
-    ended over Dm7 into its bridge."""
-    from tunesmith.sampling.request import section_cadences
-
-    kinds = section_cadences([(letter, False, section) for letter in form], section * len(form))
-    return {first_full + j: kind for j, kind in enumerate(kinds) if kind and first_full + j >= n_given}
-
-
-def _runs(bars: list[int]) -> list[tuple[int, int]]:
-    """[start, stop) of each run of consecutive bars in `bars` (ascending)."""
-    out: list[tuple[int, int]] = []
-    for b in bars:
-        if out and out[-1][1] == b:
-            out[-1] = (out[-1][0], b + 1)
-        else:
-            out.append((b, b + 1))
-    return out
-
-
-def _check_form(form: str, section: int, bars: int | None, layout: str, reprise: int | None, chords: Any,
-                contrast: bool | None, ends_short: bool, given_sections: int = 1) -> None:  # fmt: skip
-    """ValueError where `form` (`continuation_form`) cannot go with the rest of the request: one
-    line saying why."""
-    if layout != "lead":
-        raise ValueError(f"form {form}: a lead sheet's sections; a chorale's four voices go on phrase by phrase")
-    if reprise or chords is not None or contrast:
-        what = "reprise" if reprise else "chords" if chords is not None else "contrast"
-        raise ValueError(f"form {form}: its A sections restate the given music and its others are new; "
-                         f"{what} does not go with it")  # fmt: skip
-    if ends_short:
-        raise ValueError(f"form {form}: the given music ends inside its last bar (a tune with a pickup ends short "
-                         "by it); give its A as whole bars")  # fmt: skip
-    if section < 2:
-        raise ValueError(f"form {form}: the given music is its first A and has {section} full bar(s); it needs 2 or more")
-    total = section * (len(form) - given_sections)
-    if bars is not None and bars != total:
-        given = f"{section} bars are its A" if given_sections == 1 else f"{2 * section} bars are its A A"
-        raise ValueError(f"form {form}: the given {given}, so its new sections take {total} bars, not {bars}")
-    if total > MAX_REQUEST_BARS:
-        raise ValueError(f"form {form}: its new sections take {total} bars, more than {MAX_REQUEST_BARS}")
 
 
 def with_no_chord_stops(chords: list[ChordSymbol]) -> list[ChordSymbol]:
