@@ -245,8 +245,9 @@ def test_continue_reads_the_chords_a_midi_lead_sheet_plays_on_its_own_track(mode
                *FAST) == 0  # fmt: skip
     said = capsys.readouterr().out
     assert "chord symbol(s) read from the input's Piano track(s)" in said
-    # pop restates half the new bars by default (A A'): the line says so, and how not to
-    assert "the first 2 new bar(s) restate bars 1-2 (A A'; --reprise 0: all new)" in said
+    # pop restates half the new bars by default (A A'): the line says so, and how not to; each
+    # remark on its own line under the summary (a continuation's had been one line of 800 characters)
+    assert "\n  the first 2 new bar(s) restate bars 1-2 (A A'; --reprise 0: all new)\n" in said
     record = json.loads(stem.with_suffix(".json").read_text())
     read = record["request"]["input_chords_read_from"]
     assert read["tracks"] == ["Piano"] and read["chords"] >= 1

@@ -259,11 +259,15 @@ def run(verb: str, args: argparse.Namespace) -> int:
         done += "; chords: the harmonizer's most likely (--n 3 for alternatives)"
     from tunesmith.remarks import take_remarks
 
-    for remark in take_remarks(first):
-        # the style's default may restate the opening: say so, and how not to
-        done += "; " + remark.replace("(A A')", "(A A'; --reprise 0: all new)").replace(
-            "lift theirs", "lift theirs (--contrast off: the same register)")
-    return write_and_report(args, takes, summary, t0, done)
+    # what the musician should know, a line each under the summary (joined to it, a continuation's
+    # had made one line of 800 characters): the style's default may restate the opening, say so and how not to
+    said = [remark.replace("(A A')", "(A A'; --reprise 0: all new)").replace(
+        "lift theirs", "lift theirs (--contrast off: the same register)") for remark in take_remarks(first)]  # fmt: skip
+    status = write_and_report(args, takes, summary, t0, done)
+    if not args.json:
+        for line in said:
+            print(f"  {line}")
+    return status
 
 
 def main(verb: str, argv: list[str] | None = None) -> int:
