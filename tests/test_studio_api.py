@@ -141,6 +141,13 @@ def test_upload_continue_harmonize(studio):
     assert again["takes"][0]["summary"]["n_bars"] == 6
     bad = c.post(f"/api/pieces/{pid}/continue", json={"bars": 2, "reprise": 2}, headers=AUTH)
     assert bad.status_code in (400, 422) and "reprise" in bad.text
+    # a form: the piece is its first A (4 bars), and A B A follow (12 new bars); a form that cannot be is one line
+    aaba = ok(c.post(f"/api/pieces/{pid}/continue", json={"form": "AABA", "n": 1, "seed": 1}, headers=AUTH), 201)
+    assert aaba["takes"][0]["summary"]["n_bars"] == 16
+    bad = c.post(f"/api/pieces/{pid}/continue", json={"form": "ABB", "n": 1}, headers=AUTH)
+    assert bad.status_code in (400, 422) and "only the given music's A can come back" in bad.text
+    bad = c.post(f"/api/pieces/{pid}/continue", json={"form": "AABA", "bars": 2, "n": 1}, headers=AUTH)
+    assert bad.status_code in (400, 422) and "its new sections take 12 bars, not 2" in bad.text
     harm = ok(c.post(f"/api/pieces/{pid}/harmonize", json={"n": 1, "seed": 2}, headers=AUTH), 201)
     assert harm["takes"][0]["summary"]["n_chords"] > 0
     kept = ok(c.post(f"/api/alternatives/{cont['id']}/keep", json={"take": cont["takes"][0]["id"]}, headers=AUTH))

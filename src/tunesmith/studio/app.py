@@ -247,6 +247,9 @@ class Continue(Sampling):
     take: str | None = None
     cadence: Cadence | None = Field(None, description="end as the style's pieces end, mostly on the tonic (tonic), always on the tonic (home) or anywhere (free); None: the style's default")
     reprise: int | None = Field(None, ge=0, le=63, description="begin by restating the piece's first N full bars (A A'; None: the style's default)")
+    form: str | None = Field(None, max_length=16, pattern=r"^[A-Za-z ]+$",
+                             description="the whole tune's sections, the piece its first A (AABA: A B A follow, each A "
+                             "restating it but for its last bar); `bars` then follows from it")  # fmt: skip
     chords: str | None = Field(None, max_length=2000, description="the new bars' chord symbols, one per bar, cycling "
                                "('Dm7 G7 | C': a bar of two between bar lines), "
                                "or 'again' (the piece's own chords once more); None: the model's")
@@ -503,7 +506,10 @@ def create_app(engine: Engine, *, token: str | None = None, allowed_hosts: list[
     @api.post("/api/pieces/{piece_id}/continue", tags=["alternatives"], status_code=201,
               summary="N alternatives that continue the current take by `bars` bars")  # fmt: skip
     def continue_(piece_id: str, body: Continue) -> dict:
-        return _alts(piece_id, "continue", body.model_dump())
+        params = body.model_dump()
+        if params.get("form"):  # the form decides the new bars (`bars` is the field's default 4 or the musician's)
+            params["bars"] = None if "bars" not in body.model_fields_set else params["bars"]
+        return _alts(piece_id, "continue", params)
 
     @api.post("/api/pieces/{piece_id}/harmonize", tags=["alternatives"], status_code=201,
               summary="N harmonizations of the current take's melody (chords, or SATB for chorale)")  # fmt: skip

@@ -427,6 +427,8 @@ async function regenerate(action) {
     if (!Number.isInteger(bars) || bars < 1 || bars > 64) { status("continue by 1 to 64 bars", true); return; }
     body = { bars, n };
     if ($("continue-chords").value.trim()) body.chords = $("continue-chords").value.trim();
+    // a form decides the new bars itself (the piece is its first A)
+    if ($("continue-form").value.trim()) { body.form = $("continue-form").value.trim(); delete body.bars; }
   } else {
     body = { n };
   }
