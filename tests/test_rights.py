@@ -408,6 +408,8 @@ def test_check_cli_json_against_a_folder(corpus, tmp_path):
     assert out["nearest"][0]["work_id"] == "source-tune.mid"
     assert {"score", "bars", "work_bars", "license", "source"} <= set(out["nearest"][0])
     assert out["not_read"] == []
+    # every usage text is marked as the project's reading (a rights analyst had asked whether it was advice)
+    assert out["reading"] == "tunesmith's reading of the licenses and public-domain terms, not legal advice"
     # a take's bundle (song.mid beside song.musicxml) is one work, not two that match each other;
     # a file that cannot be read is named with why
     from tunesmith.outputs.musicxml import write_musicxml
@@ -699,6 +701,9 @@ def test_usage_note_follows_the_model_and_its_training_licenses():
     assert "publish and sell this music" not in close and "publish or sell it once you have done the check" in close
     copy = usage_note(["CC-BY-4.0"], "copy", model_id="default", nearest_license="GPL-3.0")
     assert "publish and sell this music" not in copy and "do not publish or sell it unless that work's license" in copy
+    # each is marked as the project's reading, not advice
+    assert all(note.endswith("(This is tunesmith's reading of the licenses and public-domain terms, not legal advice.)")
+               for note in (shipped, mine, research, unknown, close, copy))  # fmt: skip
 
 
 def test_the_command_line_names_a_take_the_guard_found_close(capsys, tmp_path):

@@ -155,6 +155,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"  but that part is {'a copy of' if near['verdict'] == 'copy' else 'close to'} "
               f"{near['title'] or near['work_id']} [{near['source']}, {near['license']}] (score {near['score']:.1f}): "
               f"if it is not your own, for those bars: {work_usage(near['license'], near.get('rights_basis'))}")  # fmt: skip
+    if any(m.get("usage") for m in out["nearest"]) or near:  # (the lines that say what a license allows)
+        print(f"  (what a license allows, above, is {out['reading']})")
     if skipped:
         shown = "; ".join(skipped[:3]) + (f"; and {len(skipped) - 3} more (--json lists them)" if len(skipped) > 3 else "")
         print(f"  not read from the folder: {len(skipped)} file(s): {shown}")

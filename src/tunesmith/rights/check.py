@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from tunesmith.rights.index import Match, SimilarityIndex, load_index
+from tunesmith.rights.provenance import LEGAL_READING
 from tunesmith.score import Piece
 
 VERDICTS = ("clear", "close", "copy")
@@ -162,6 +163,7 @@ class CheckResult:
         return {
             "verdict": self.verdict,
             "usage": CHECK_USAGE[self.verdict],
+            "reading": LEGAL_READING,  # (the usage texts, this one and each nearest work's)
             "score": round(float(self.score), 3),
             "thresholds": {"close": cal["close"], "copy": cal["copy"]},
             "nearest": self.nearest(),

@@ -90,6 +90,10 @@ def disclosure(record: Mapping[str, Any] | None = None) -> dict[str, Any]:
 NEAREST_WHERE = "see its nearest training works: rights.nearest in the take's JSON, copy_check in its files"
 
 
+# What every usage text is: a rights analyst asked whether "free to use ... there" was advice
+LEGAL_READING = "tunesmith's reading of the licenses and public-domain terms, not legal advice"
+
+
 def usage_note(training_licenses: Iterable[str] | None, verdict: str | None, *, model_id: str | None = "default",
                how: str = "generated", nearest_license: str | None = None) -> str:  # fmt: skip
     """What the user of a take may do with it, in one paragraph: it depends on the licenses of the
@@ -144,7 +148,7 @@ def usage_note(training_licenses: Iterable[str] | None, verdict: str | None, *, 
         note += (f" But this take resembles a training work closely ({NEAREST_WHERE}{near}): before publishing, "
                  "compare the bars named there and, if you keep them, follow that work's license (CC-BY: credit "
                  "its source; GPL: its terms).")  # fmt: skip
-    return note
+    return note + f" (This is {LEGAL_READING}.)"
 
 
 # ------------------------------------------------------------------------------ WAV INFO
