@@ -74,6 +74,8 @@ def test_a_form_is_checked_before_the_model_loads():
         continuation_form("BA")
     with pytest.raises(ValueError, match=r"form 'A': give the tune's sections as letters"):
         continuation_form("A")
+    with pytest.raises(ValueError, match=r"^form: 10000 sections; at most 32 \(each 2 bars or more, 64 bars in all\)$"):
+        continuation_form("AB" * 5000)  # (said without echoing the form)
     with pytest.raises(ValueError, match=r"form 'A1B1': give the tune's sections as letters"):
         api.continue_(_given(), style="jazz", form="A1B1", model="/nonexistent")  # refused before the model is read
 

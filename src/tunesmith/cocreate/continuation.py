@@ -25,6 +25,10 @@ MIN_STRAIN_BARS = 4
 STRAIN_AGAIN_SHARE = 0.9
 
 
+# the most sections a form may name: each at least 2 bars, in the most bars a request may have
+MAX_FORM_SECTIONS = MAX_REQUEST_BARS // 2
+
+
 def continuation_form(form: str | None) -> str | None:
     """`continue_piece`'s `form` checked: the whole tune's sections, a letter each, the given
     music the first ("AABA", "ABA", "AAB"). It starts with A, and every other letter comes once:
@@ -32,6 +36,9 @@ def continuation_form(form: str | None) -> str | None:
     if form is None:
         return None
     letters = "".join(str(form).split()).upper()
+    if len(letters) > MAX_FORM_SECTIONS:  # (said without the form itself: a pasted 10,000 letters had been echoed)
+        raise ValueError(f"form: {len(letters)} sections; at most {MAX_FORM_SECTIONS} (each 2 bars or more, "
+                         f"{MAX_REQUEST_BARS} bars in all)")  # fmt: skip
     if len(letters) < 2 or not (letters.isascii() and letters.isalpha()):
         raise ValueError(f"form {form!r}: give the tune's sections as letters, the given music its first A "
                          "(AABA, ABA, AAB)")  # fmt: skip
