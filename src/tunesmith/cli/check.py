@@ -32,7 +32,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import contextlib
     import json
     import os
     from pathlib import Path
@@ -47,8 +46,6 @@ def run(args: argparse.Namespace) -> int:
         verdict_of,
         work_usage,
     )
-    from tunesmith.rights.claims import trusted_musicians_notes
-    from tunesmith.rights.provenance import PROVENANCE_KINDS, made_how, read_provenance
 
     if not 1 <= args.top <= 20:
         raise ValueError(f"--top must be 1..20, got {args.top}")
@@ -71,14 +68,8 @@ def run(args: argparse.Namespace) -> int:
         from tunesmith.rights.features import given_notes
 
         given, own = given_notes(read(args.given)), f"the notes of {Path(args.given).name}"
-    elif path.suffix.lower() in PROVENANCE_KINDS and not args.count_all:
-        with contextlib.suppress(ValueError, OSError):
-            fields = read_provenance(path)["fields"]
-            if made_how(fields) == "co-created":  # a co-created take whose input tunesmith made is checked whole
-                # taken on the file's word only where this installation, or one it trusts, signed it: a rights
-                # analyst's script had passed a co-created copy of a corpus tune, its record typed in
-                given, said, record_status = trusted_musicians_notes(piece, fields, trust_record=args.trust_record)
-                own, counted = (said, None) if given else (None, said)
+    else:
+        given, own, counted, record_status = _musicians_part(path, piece, args)
     t0 = time.perf_counter()
     try:
         index = resolve_index(args.against, model=args.model)
@@ -226,7 +217,7 @@ def _run_batch(args: argparse.Namespace) -> int:
                 raise FileNotFoundError(f"{path}: no such file to check")
             piece = read(path, tune=args.tune)
             refuse_without_melody(piece)
-            given, own = _musicians_part(path, piece, args)
+            given, own, _, _ = _musicians_part(path, piece, args)
             result = check_piece(piece, index, top=args.top, given=given)
         except (ValueError, OSError) as exc:  # (one file's problem: said, and the others go on)
             said = " ".join(str(exc).split())
@@ -265,18 +256,21 @@ def _run_batch(args: argparse.Namespace) -> int:
 
 
 def _musicians_part(path, piece, args: argparse.Namespace) -> tuple:
-    """(the notes not counted, what they are) of a co-created file whose record this installation
-    signed (or `--trust-record`): the musician's own; (None, None) otherwise or with `--count-all`."""
+    """(the notes not counted, what they are, what is said of a record not believed, that record's
+    status) of a co-created file: the musician's own, left out only where this installation (or one
+    it trusts) signed the record, or with `--trust-record` (a rights analyst's script had passed a
+    co-created copy of a corpus tune, its record typed in). All None for other files, a take whose
+    input tunesmith made (checked whole), or with `--count-all`."""
     import contextlib
 
     from tunesmith.rights.claims import trusted_musicians_notes
     from tunesmith.rights.provenance import PROVENANCE_KINDS, made_how, read_provenance
 
     if path.suffix.lower() not in PROVENANCE_KINDS or args.count_all:
-        return None, None
+        return None, None, None, None
     with contextlib.suppress(ValueError, OSError):
         fields = read_provenance(path)["fields"]
         if made_how(fields) == "co-created":
-            given, said, _ = trusted_musicians_notes(piece, fields, trust_record=args.trust_record)
-            return (given, said) if given else (None, None)
-    return None, None
+            given, said, status = trusted_musicians_notes(piece, fields, trust_record=args.trust_record)
+            return (given, said, None, status) if given else (None, None, said, status)
+    return None, None, None, None

@@ -325,12 +325,14 @@ class Constrainer:
         self.soprano_approach: str | None = None  # a chorale soprano's way to a final tonic ("above", "below")
         self.half_close = False  # a minor chorale that closes on V, the soprano on its fifth (`FINAL_HALF_CLOSE_SHARES`)
         self.opening: str | None = None  # a lead sheet's first chord drawn: "tonic" or "other" (`OPENING_TONIC_SHARES`)
-        self.opening_now = False  # that chord is being written (its root is in; its quality comes next)
+        # how the chord being written (its root is in; its quality comes next) was drawn to open the
+        # piece or a contrasting section: "tonic", "other", or None for any other chord
+        self.opening_now: str | None = None
         # a contrasting section's first chord drawn: "tonic" or "other" (`CONTRAST_TONIC_SHARES`)
         self.contrast_opening: str | None = None
         # the root of the piece's first chord (after any pickup): a contrasting section drawn "other"
-        # does not open on it either (`_opening_roots`); a continuation's tables give the musician's
-        self.first_root: int | None = getattr(tables, "first_root", None)
+        # does not open on it either (`_opening_roots`); a continuation sets the musician's (`cocreate.decode`)
+        self.first_root: int | None = None
         self.span_cap: int | None = None  # the melody's span drawn (`MELODY_SPANS`), semitones
         self.melody_low: int | None = None  # the melody's lowest and highest pitch so far
         self.melody_high: int | None = None
@@ -1841,9 +1843,7 @@ class Constrainer:
             kind = self._cadence()
             if final:
                 return final[1]
-            contrast_tonic = (self.contrast_opening == "tonic" and self.bar in t.contrast_openings and len(self.bar_chords) == 1
-                              and self.chord_pos <= 0 and self.root_pc == t.tonic_pc)  # fmt: skip
-            if kind or (self.opening_now and self.opening == "tonic") or contrast_tonic or self._tonic_bar():  # a tonic chord's qualities
+            if kind or self.opening_now == "tonic" or self._tonic_bar():  # a tonic chord's qualities
                 return t.kinds[kind or "closed"][2]
             return t.quals if t.quals_by_root is None else t.quals_by_root[self.root_pc]
         approach = self._approach_roots()
@@ -1912,7 +1912,7 @@ class Constrainer:
         self.length += 1
         s = self.state
         if c != _C_ROOT:
-            self.opening_now = False
+            self.opening_now = None
         if c != _C_BAR and self.bar_toks:
             self.bar_toks[-1].append(tok)
         if c == _C_PITCH:
@@ -1994,8 +1994,10 @@ class Constrainer:
         elif c == _C_ROOT:
             if s == _CHORDS:
                 self.chord_pos = 0
-            self.opening_now = self.opening is not None and not self.opened and self.bar >= t.bar_offset
-            self.opened = self.opened or self.opening_now
+            first = self.opening is not None and not self.opened and self.bar >= t.bar_offset
+            # (a contrasting section's first chord: asked before this root joins the bar's chords)
+            self.opening_now = self.opening if first else self.contrast_opening if self._contrast_opens() else None
+            self.opened = self.opened or first
             self.root_pc = t.root_pc[tok]
             if self.first_root is None and self.bar >= t.bar_offset:
                 self.first_root = self.root_pc
