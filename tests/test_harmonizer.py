@@ -41,7 +41,7 @@ def tune(tonic_pc: int, tonic: str, bars: int = 8, seed: int = 0, style: str = "
             chords.append(ChordSymbol(t, H.figure_of(rel * len(H.QUALITY_NAMES) + H.QUALITY_NAMES.index(q),
                                                      KeySignature(0.0, tonic, "major")), 2.0))  # fmt: skip
             for i, step in enumerate(ARPEGGIO[q]):
-                notes.append(Note(55 + tonic_pc + rel + step, t + 0.5 * i, 0.5))
+                notes.append(Note(60 + tonic_pc + rel + step, t + 0.5 * i, 0.5))  # the key's own tones
     return Piece(piece_id=f"t{tonic}{seed}", work_id=f"t{tonic}{seed}", style=style,
                  tracks=[Track("Melody", "melody", 0, notes=notes)], chords=chords,
                  keys=[KeySignature(0.0, tonic, "major")], time_signatures=[TimeSignature(0.0, 4, 4)],
@@ -54,7 +54,7 @@ def trained():
     keys = [(0, "C"), (2, "D"), (7, "G"), (5, "F"), (10, "Bb"), (9, "A")]
     train = build_examples([tune(pc, name, seed=s) for pc, name in keys for s in range(4)])
     valid = build_examples([tune(4, "E", seed=9), tune(3, "Eb", seed=8)])
-    net, report = train_harmonizer(train, valid, HarmonizerTrainConfig(epochs=40, batch_size=4, lr=1e-2, patience=40),
+    net, report = train_harmonizer(train, valid, HarmonizerTrainConfig(epochs=80, batch_size=4, lr=1e-2, patience=80),
                                    H.HarmonizerConfig(hidden=32, dropout=0.0))  # fmt: skip
     trans, start = transition_prior([e.y for e in train])
     S = len(H.STYLE_SLOTS)
@@ -173,6 +173,25 @@ def test_no_minor_chord_goes_under_a_melody_on_its_major_third():
     dbm = H.label_of("C#m", key.tonic_pc)  # but the F it holds is D-flat minor's major third
     assert out[1, dbm] < -1e8
     assert out[0].argmax() != fm
+
+
+def test_no_chord_goes_under_a_melody_that_clashes_with_it():
+    """A half bar whose melody holds C gets no G7, G or E (C a semitone above their B), and keeps
+    C, Am, F; a unit whose C only passes (under CLASH_SHARE of its time) keeps G7; a dominant's
+    flat ninth is no clash (D-flat held over C7 stays possible)."""
+    key = KeySignature(0.0, "C", "major")
+    notes = [Note(72, 0.0, 2.0), Note(74, 2.0, 1.5), Note(72, 3.5, 0.5), Note(61, 4.0, 2.0)]
+    piece = Piece(piece_id="c", work_id="c", tracks=[Track("M", "melody", notes=notes)], keys=[key],
+                  time_signatures=[TimeSignature(0.0, 4, 4)], end=8.0)  # fmt: skip
+    units = [(0.0, 2.0), (2.0, 4.0), (4.0, 6.0)]
+    g7, g, e, c, am, f, c7, cmaj7 = (H.label_of(x, key.tonic_pc) for x in ("G7", "G", "E", "C", "Am", "F", "C7", "Cmaj7"))
+    logp = np.zeros((3, H.N_LABELS))
+    logp[:, g7] = 5.0  # the network would say G7
+    out = H._no_clashes(logp, H.unit_features(piece, units, key))
+    assert out[0, g7] < -1e8 and out[0, g] < -1e8 and out[0, e] < -1e8
+    assert out[0, c] == out[0, am] == out[0, f] == 0.0 and out[0].argmax() != g7
+    assert out[1, g7] == 5.0  # an eighth of C in two beats: under the share
+    assert out[2, c7] == 0.0 and out[2, cmaj7] < -1e8  # D-flat: C7's flat ninth, Cmaj7's clash
 
 
 def test_the_numpy_forward_is_the_torch_network(trained):

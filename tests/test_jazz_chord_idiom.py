@@ -104,15 +104,21 @@ def _held_fourths(piece: Piece) -> tuple[int, int]:
     return avoid, strong
 
 
-def test_a_jazz_melody_holds_no_avoid_note_on_a_strong_beat():
+@pytest.mark.parametrize("style, keys, seeds, most", [
+    ("jazz", ("C",) * 3, (14, 101, 202), 1),
+    ("pop", ("C", "F", "G", "Bb", "D", "Eb"), (1, 2, 3, 4, 5, 6), 2),
+])  # fmt: skip
+def test_a_melody_holds_no_avoid_note_on_a_strong_beat(style, keys, seeds, most):
     """A note struck on a beat a perfect fourth over the root of the composer's own major or
     dominant chord loses for its length (`AVOID_NOTE_LENGTH_GAINS`): a jazz pianist read a
-    whole-note F over C opening a tune in C (seed 101), and C held over G7 (seed 14)."""
+    whole-note F over C opening a tune in C (seed 101), and C held over G7 (seed 14). Pop's
+    harmonized takes too (the cadence bars keep the composer's chords; the harmonizer keeps off
+    the rest, `harmonizer.CLASH_SHARE`): these six had held 6 such notes of 148."""
     model = ts.load_model("default")
-    found = [_held_fourths(ts.compose("jazz", key="C", bars=32, seed=seed, model=model, check=False).piece)
-             for seed in (14, 101, 202)]  # fmt: skip
+    found = [_held_fourths(ts.compose(style, key=key, bars=32, seed=seed, model=model, check=False).piece)
+             for key, seed in zip(keys, seeds)]  # fmt: skip
     avoid, strong = sum(f[0] for f in found), sum(f[1] for f in found)
-    assert strong > 50 and avoid <= 1, (avoid, strong)
+    assert strong > 50 and avoid <= most, (avoid, strong)
 
 
 def test_a_chromatic_chord_is_spelled_as_a_copyist_would():

@@ -147,6 +147,46 @@ def _no_wrong_thirds(logp: np.ndarray, features: np.ndarray) -> np.ndarray:
     return np.where(wrong, -1e9, logp)
 
 
+# a chord is not put under a unit whose melody dwells on a pitch a semitone above one of the
+# chord's tones (not itself one: C over G7, F over C, B natural over B-flat) for this share of the
+# unit's melody time or more; a dominant's flat ninth (D-flat over C7) is the idiom, not a clash.
+# Real chords reach it in 0.021 / 0.029 / 0.067 of the valid split's half bars (folk, pop, jazz;
+# 0.008 / 0.016 / 0.025 at 0.6), the composed pop takes' harmonizer chords in 0.071
+# (docs/notes session 49, clash_rule.py)
+CLASH_SHARE = 0.5
+
+
+def _clash_mask() -> np.ndarray:
+    """(N_LABELS, 12) bool: per label, the pitch classes relative to the tonic that clash with it."""
+    mask = np.zeros((N_LABELS, 12), bool)
+    for lab in range(N_LABELS):
+        tones = chord_tones(lab, 0)
+        above = {(t + 1) % 12 for t in tones} - set(tones)
+        if QUALITY_NAMES[lab % len(QUALITY_NAMES)] == "7":
+            above.discard((tones[0] + 1) % 12)
+        mask[lab, sorted(above)] = True
+    return mask
+
+
+_CLASHES_OF_LABEL = _clash_mask()
+
+
+def _no_clashes(logp: np.ndarray, features: np.ndarray) -> np.ndarray:
+    """`logp` (units, N_LABELS) with the chords the unit's melody clashes with (`CLASH_SHARE` of
+    its time or more on their clashing pitch classes) made impossible, unit by unit, where
+    something is left. Why: the harmonizer's drawn chords for composed pop took the melody's
+    held tonic under V7 (C over G7, F over C7 in F) 10 times as often as the songs (0.025 of the
+    melody's time in notes of a beat or longer, POP909 and the shippable songs 0.002)."""
+    if CLASH_SHARE is None:
+        return logp
+    time = features[:, :12].astype(np.float64)  # (units, 12)
+    clash = time @ _CLASHES_OF_LABEL.T.astype(np.float64)  # (units, N_LABELS): time on clashing tones
+    wrong = clash >= CLASH_SHARE * time.sum(1, keepdims=True) - 1e-9
+    wrong &= time.sum(1, keepdims=True) > 0
+    wrong[~((logp > -1e8) & ~wrong).any(axis=1)] = False
+    return np.where(wrong, -1e9, logp)
+
+
 def mode_scale(key: KeySignature) -> set[int] | None:
     """The pitch classes of `key`'s scale when it is in a church mode (one models do not learn:
     `sampling.MODEL_MODES`), else None."""
@@ -485,7 +525,7 @@ class Harmonizer:
         units = units_for(piece, self.config.unit)
         features = unit_features(piece, units, key)
         logp = _only(self._log_probs(features), key, roots, mode_scale(key) if scale is None else scale)
-        logp = _no_wrong_thirds(logp, features)
+        logp = _no_clashes(_no_wrong_thirds(logp, features), features)
         if unit == "bar" and self.config.unit == "half":
             merged_units, merged_logp = [], []
             downbeats = {round(b, 6) for b in piece.bars()}
