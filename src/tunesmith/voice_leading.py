@@ -33,6 +33,9 @@ STEPWISE_BASS = True
 # it would stand on the fifth: harmonized fermata chords on a six-four 0.057 -> 0.043 (the same
 # script; Bach 0.005), parallels on the JSB test sopranos unchanged (0.02 / 0.02 per 100 beats).
 CADENCE_ROOT_OVER_PARALLELS = True
+# ... and the bass sings the third its planned line takes (`planned_bass`) a step from its note
+# before, else within this many semitones (a fourth); further, its own tiers choose again
+PLANNED_BASS_LEAP = 5
 
 
 class VoiceLeading:
@@ -55,6 +58,9 @@ class VoiceLeading:
         self._plan_ticks: list[int] | None = None
         # ticks where a phrase's cadence chord is struck (a fermata): its chord complete, on its root
         self.cadence_ticks: frozenset[int] = frozenset()
+        # tick -> the pitch class planned for the bass there (`cocreate.bass_line.plan_bass`): the
+        # chord's root or its third, chosen over the whole line for steps; the bass's first choice
+        self.planned_bass: dict[int, int] = {}
 
     def __deepcopy__(self, memo: dict) -> VoiceLeading:
         # the notes are copied; the chord plan is read-only and shared by every copy
@@ -66,6 +72,7 @@ class VoiceLeading:
         other.chord_tones = self.chord_tones
         other._plan_ticks = self._plan_ticks
         other.cadence_ticks = self.cadence_ticks
+        other.planned_bass = self.planned_bass
         other.beat_ticks = self.beat_ticks
         return other
 
@@ -182,6 +189,14 @@ class VoiceLeading:
                     # ... and first, the root or else the third a step from the note before (`STEPWISE_BASS`)
                     near = np.abs(np.asarray(cands) - prev) <= 2
                     masks[:0] = [masks[0] & near, masks[1] & near] if whole else [masks[0] & near]
+                planned = self.planned_bass.get(p)
+                if planned is not None and planned != tones[0] and whole and p not in self.cadence_ticks \
+                        and not self._sung_above(v, p, planned, tones):  # fmt: skip
+                    # ... but first of all the bass planned for the whole line (the third where it
+                    # makes a step), a step from the note before where it can be, else within a fourth
+                    mine = ok & (np.asarray(cands) % 12 == planned)
+                    moves = np.abs(np.asarray(cands) - (prev if prev is not None else np.asarray(cands)))
+                    masks[:0] = [mine & (moves <= 2), mine & (moves <= PLANNED_BASS_LEAP)]
                 if self.sings_a_seventh(v, p):
                     # ... but a seventh in the bass (V4/2) falls to the chord's third (I6) first: the
                     # planned root had taken harmonized basses off it by a leap, 28 of the 56
@@ -193,7 +208,11 @@ class VoiceLeading:
                 # the voices above have not, else its fifth or seventh: the bass takes the root
                 # (`PLANNED_CHORDS_COMPLETE`)
                 above = {x % 12 for x in (self.pitch_at(u, p) for u in range(v)) if x is not None}
-                missing = [int(pc) for pc in tones[1:] if pc not in above]
+                # (where the bass is planned on the third, the tenor owes the root or fifth instead;
+                # a third the voices above sing already keeps the bass on the root)
+                bass = self.planned_bass.get(p, int(tones[0]))
+                bass = int(tones[0]) if bass in above else bass
+                missing = [int(pc) for pc in tones if pc not in above and pc != bass]
                 owed = [pc for pc in missing if pc in third] or missing
                 if owed:
                     masks.insert(0, ok & np.isin(np.asarray(cands) % 12, owed))
@@ -258,6 +277,13 @@ class VoiceLeading:
             if ic in (0, 7):
                 bad |= (cands % 12 != root) & ((a0 - cands) % 12 == ic)
         return bad, np.isin((root - cands) % 12, (5, 7))
+
+    def _sung_above(self, v: int, p: int, pc: int, tones: np.ndarray) -> bool:
+        """Whether a voice above `v` sounds pitch class `pc` at tick `p` where it is the chord's
+        third (`tones`, root first): the bass on it would double the third."""
+        if (pc - int(tones[0])) % 12 not in (3, 4):
+            return False
+        return any(x is not None and x % 12 == pc for x in (self.pitch_at(u, p) for u in range(v)))
 
     def sings_a_seventh(self, v: int, p: int, tonic_pc: int | None = None) -> bool:
         """Whether voice v's note sounding just before tick p is the seventh of a dominant seventh

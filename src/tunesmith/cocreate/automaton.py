@@ -82,6 +82,8 @@ class _Job:
     lookahead: int = 0  # chord proposals per bar scored by the forced melody after them (0/1: off)
     # (onset in beats, pitch classes): chords planned by the harmonizer for the free voices (chorales)
     chord_plan: tuple[tuple[float, tuple[int, ...]], ...] = ()
+    # (onset in beats, pitch class): the bass planned over that plan (`bass_line.plan_bass`)
+    bass_plan: tuple[tuple[float, int], ...] = ()
     # the last bar written ends the piece under the request's cadence (a continuation)
     close: bool = False
     # grid bars whose every voice and chords are forced from W (a continuation's reprise)
@@ -650,4 +652,7 @@ def _known_for_guard(job: _Job, W: Piece, c0: int, t1: float) -> VoiceLeading:
     for onset, pcs in job.chord_plan:
         if t0 - 1e-9 <= onset < t1 + span:
             guard.chord_tones[grid.tick(c0, onset)] = np.array(pcs, np.int64)
+    for onset, pc in job.bass_plan:
+        if t0 - 1e-9 <= onset < t1 + span:
+            guard.planned_bass[grid.tick(c0, onset)] = pc
     return guard

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from tunesmith.cocreate import bass_line
 from tunesmith.cocreate.automaton import _bar_sections, _first_bar, _Job
 from tunesmith.cocreate.chords import (
     CHORD_SOURCES,
@@ -747,6 +748,7 @@ def harmonize(
     # rate ran out of room near its end and left bars empty in alto, tenor and bass (2 of 39
     # harmonized chorales), so with room to spare
     free = 8.0 if layout == "lead" else 1.4 * 3 * (1.5 * melody_per_bar + 2)
+    chord_plan = _chorale_plan(W, tonic, mode, harmonizer) if layout == "satb" and chords_from == "harmonizer" else ()
     job = _Job(
         W=W,
         grid=grid,
@@ -761,7 +763,8 @@ def harmonize(
         fim=False,
         free_per_bar=free,
         lookahead=lookahead if layout == "lead" else 0,
-        chord_plan=_chorale_plan(W, tonic, mode, harmonizer) if layout == "satb" and chords_from == "harmonizer" else (),
+        chord_plan=chord_plan,
+        bass_plan=bass_line.plan_bass(chord_plan, W.tracks[0].notes, W.fermatas) if chord_plan and bass_line.PLANNED_BASS else (),
         tuned=style_decoding(model, style),
         # a chorale's voices close on the tonic chord, held, where the melody ends on one of its tones
         close=layout == "satb" and request.closes() and _ends_in_tonic_triad(melody.notes, tonic, mode),
