@@ -165,6 +165,22 @@ def test_compound_meter_tempo_is_in_dotted_quarters():
     assert four.piece.tempo == pytest.approx(110.0)
 
 
+@pytest.mark.parametrize("verb", ["harmonize", "continue_"])
+def test_the_musicians_credits_stay_on_what_tunesmith_makes_of_their_melody(verb, tmp_path):
+    """A melody's composer and copyright line (MusicXML <creator>, <rights>) are written on its
+    harmonization and continuation, with tunesmith as arranger: a teacher's harmonized song had
+    lost "Ms. Teacher" and her "(c) 2026" line. A take of tunesmith's own has no <rights>."""
+    path = tmp_path / "song.musicxml"
+    xml = ts.compose(style="folk", key="G", bars=4, seed=3, check=False, chords_from="none").musicxml()
+    path.write_text(xml.replace('<creator type="composer">tunesmith</creator>',
+                                '<creator type="composer">Ms. Teacher</creator><rights>(c) 2026 Ms. Teacher</rights>'))
+    made = getattr(ts, verb)(ts.read(path), style="folk", seed=1, **({"bars": 2} if verb == "continue_" else {}))
+    out = made.musicxml()
+    assert '<creator type="composer">Ms. Teacher</creator>' in out and '<creator type="arranger">tunesmith</creator>' in out
+    assert "<rights>(c) 2026 Ms. Teacher</rights>" in out
+    assert "<rights>" not in ts.compose(style="folk", key="G", bars=4, seed=3, check=False).musicxml()
+
+
 def test_score_is_what_a_copyist_expects():
     take = ts.compose(style="chorale", key="g minor", bars=8, pitch_range="C3:A5", seed=7)
     xml = take.musicxml()
@@ -569,3 +585,21 @@ def test_take_write_names_the_path_not_a_command_line_flag(tmp_path):
     with pytest.raises(ValueError, match=r"x\.pdf: tunesmith writes \.mid, \.musicxml, \.wav, \.svg and \.json, not \.pdf") as e:
         take.write(tmp_path / "x.pdf")
     assert "--out" not in str(e.value)
+
+
+def test_a_take_that_closes_off_the_tonic_chord_says_so(capsys, tmp_path):
+    """The default close draws its chord as the style's songs do: a pop take over IV says so, and
+    how to close on the tonic (a teacher had read --cadence tonic as "ends on C")."""
+    from tunesmith.cli import main
+
+    takes = ts.compose(style="pop", key="C", n=3, seed=10, check=False)
+    said = [[line for line in t.remarks if line.startswith("it closes over")] for t in takes]
+    finals = [t.provenance["resolved"]["ending"].get("final_chord") for t in takes]
+    assert finals[0] == "IV" and said[0] == ["it closes over IV, not the tonic chord, as some of the style's songs do "
+                                             "(--cadence home always closes on the tonic)"]
+    assert all(not s for s, f in zip(said, finals) if f in (None, "I"))
+    home = ts.compose(style="pop", key="C", n=3, seed=10, check=False, cadence="home")
+    assert not any(line.startswith("it closes over") for t in home for line in t.remarks)
+    assert main(["compose", "--style", "pop", "--key", "C", "--n", "3", "--seed", "10", "--no-audio", "--no-svg",
+                 "--out", str(tmp_path / "s")]) == 0  # fmt: skip
+    assert "note: take 1: it closes over IV" in capsys.readouterr().err

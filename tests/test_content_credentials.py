@@ -154,8 +154,10 @@ def test_provenance_cli_says_when_a_wav_was_changed(home, tmp_path, capsys):
     assert main(["provenance", str(files["wav"]), str(changed)]) == 1  # a changed file: exit 1 (a rights analyst's script saw 0)
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith(f"{files['wav']}: AI-generated, model default, seed 11 (take 2 of 3: --seed 11 --n 3)")
-    assert out[1].startswith("  copy check: close") and "intact" in out[2]
-    assert "CHANGED since signing (assertion.dataHash.mismatch)" in out[5]
+    assert out[1].startswith("  copy check: close") and "intact" in out[3]
+    # what the user may do, as the take's JSON says: a close take is checked before publishing
+    assert out[2].startswith("  what you may do with it: AI-generated") and "before publishing" in out[2]
+    assert "CHANGED since signing (assertion.dataHash.mismatch)" in out[7]
     assert main(["provenance", "--json", str(changed)]) == 1
     assert main(["provenance", str(files["wav"])]) == 0
     capsys.readouterr()

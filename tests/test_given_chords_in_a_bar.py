@@ -280,6 +280,9 @@ def test_a_chart_is_read_as_a_musician_types_it():
     assert read("| C | F || G | C |]") == ["C", "F", "G", "C"]
     assert read("C/E | Bb/D") == ["C/E", "Bb/D"]  # a slash chord's bass keeps its own accidentals
     assert read("C-maj7 | C-M7 | Cmaj7") == ["CmMaj7", "CmMaj7", "Cmaj7"]  # not "Cmmaj7"
+    # a teacher's list with commas ("G," had been written on the sheet); a chord's own comma stays
+    assert read("G, D, Em, C") == ["G", "D", "Em", "C"]
+    assert read("G,D | Em, C7(b9,#11)") == ["G D", "Em C7(b9,#11)"]
 
 
 @pytest.mark.parametrize(
@@ -288,6 +291,9 @@ def test_a_chart_is_read_as_a_musician_types_it():
         ("|: C | F :|", r"^unparsable chord ':' \(in bar 1, ': C'\): repeat signs \(\|: :\|\) are not read"),
         ("C - | F -", r"^unparsable chord '-' \(in bar 1, 'C -'\): to hold a chord, use a beat slash"),
         ("C F Hx7", r"^unparsable chord 'Hx7' \(chord 3 of the list\)$"),
+        # quoted as typed (it had read 'GmD-Em-C', the minus rewritten as minor)
+        ("G-D-Em-C", r"^unparsable chord 'G-D-Em-C' \(chord 1 of the list\): write chords apart with spaces"),
+        ("Am;F", r"^unparsable chord 'Am;F' \(chord 1 of the list\): write chords apart with spaces"),
     ],
 )
 def test_a_sign_the_chords_do_not_read_says_what_to_write_instead(chords, said):

@@ -272,6 +272,8 @@ def test_chords_that_name_no_key_are_said_in_words():
 
     with pytest.raises(ValueError, match=r"none of the chords 'xyz qq blorp' is a chord symbol tunesmith reads"):
         estimate_key_from_chords(["xyz", "qq", "blorp"])
+    with pytest.raises(ValueError, match=r"'G-D-Em-C' is a chord symbol .*; write chords apart with spaces"):
+        estimate_key_from_chords(["G-D-Em-C"])  # as typed: the request keeps an unread word so
 
 
 @pytest.mark.parametrize("pc,quality,key,root", [

@@ -686,6 +686,8 @@ def test_usage_note_follows_the_model_and_its_training_licenses():
 
     shipped = usage_note(["GPL-3.0", "public-domain"], "clear", model_id="default")
     assert "you may use, change, publish and sell" in shipped and WEIGHTS_LICENSE in shipped
+    # a clear take owes the works named nearest no credit (a teacher asked, for a handout)
+    assert "so it owes them no credit" in shipped and "owes them no credit" not in usage_note(["GPL-3.0"], "close")
     mine = usage_note(["CC0-1.0"], "clear", model_id="m2")
     assert "sell" in mine and WEIGHTS_LICENSE not in mine and "follows from that data's" in mine
     research = usage_note(["research-only", "GPL-3.0"], "clear", model_id="m3")

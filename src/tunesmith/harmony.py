@@ -614,9 +614,12 @@ def estimate_key_from_chords(figures: list[str]) -> KeySignature:
             hist[pc] += 1.0
         hist[root] += 1.0
     if not parsed:
+        from tunesmith.sampling.request import joined_chords
+
         shown = " ".join(str(f) for f in figures) if not isinstance(figures, str) else figures
+        apart = "; write chords apart with spaces ('G D Em C')" if any(joined_chords(w) for w in shown.split()) else ""
         raise ValueError(f"none of the chords {shown!r} is a chord symbol tunesmith reads (such as C, Am, G7, "
-                         "Bbmaj7, F#m7b5)")
+                         f"Bbmaj7, F#m7b5){apart}")
     h = hist - hist.mean()
     norm = np.linalg.norm(h)
     scores = _PROFILES @ (h / norm) if norm > 0 else np.zeros(24)

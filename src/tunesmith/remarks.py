@@ -125,6 +125,11 @@ def take_remarks(provenance: dict) -> list[str]:
                  else f"{2 * form['section_bars']} bars are its A A")  # fmt: skip
         out.append(f"form {form['form']}: the given {given}; bars {bars} restate the A "
                    "(each A's last bar written anew), the rest is new")  # fmt: skip
+    final = ((provenance.get("resolved") or {}).get("ending") or {}).get("final_chord")
+    if final and final not in ("I", "i") and request.get("cadence") is None and request.get("style") != "chorale":
+        # the default close draws it as the style's songs do (a teacher read --cadence tonic as "ends on C")
+        out.append(f"it closes over {final}, not the tonic chord, as some of the style's songs do "
+                   "(--cadence home always closes on the tonic)")
     twice = (request.get("resolved") or {}).get("strain_played_twice")
     if twice:
         out.append(f"the new strain is played twice, as the given one is (A A B B): {twice} bars written, then again")

@@ -207,9 +207,10 @@ def run(args: argparse.Namespace) -> int:
     done = f"seed {seed}; {key}; {first['timings']['generate']:.2f} s per take to compose"
     for note in first.get("notes", []):
         print(f"note: {note}", file=sys.stderr)
-    for i, take in enumerate(takes, 1):  # a take the copy guard drew again: its seed is not the one asked for
+    # a take the copy guard drew again (its seed is not the one asked for), or one that closes off the tonic chord
+    for i, take in enumerate(takes, 1):
         for line in take.remarks:
-            if "drawn again" in line:
+            if "drawn again" in line or line.startswith("it closes over"):
                 print(f"note: {'take ' + str(i) + ': ' if len(takes) > 1 else ''}{line}", file=sys.stderr)
     if first.get("notes"):
         summary["notes"] = first["notes"]

@@ -83,6 +83,16 @@ def print_record(record: dict) -> None:
                 for w in checked.get("nearest") or [] if isinstance(w, dict)]  # fmt: skip
         print(f"  copy check: {checked['verdict']} (score {checked.get('score')})"
               + (f"; nearest training works: {'; '.join(near)}" if near else ""))
+    if record["ai_generated"]:
+        # what the user may do with it, as the take's JSON says (a teacher had found it only there)
+        from tunesmith.rights.provenance import usage_note
+
+        verdict = checked.get("verdict") if isinstance(checked, dict) else None
+        nearest = (checked.get("nearest") or [{}])[0] if isinstance(checked, dict) else {}
+        listed = [x.strip() for x in licenses.split(",")] if isinstance(licenses, str) else licenses
+        how = made_how({"request": fields.get("request"), "model": model, "seed": seed})
+        print("  what you may do with it: " + usage_note(listed, verdict, model_id=model, how=how,
+                                                         nearest_license=(nearest or {}).get("license")))  # fmt: skip
     claim = record.get("musicians_claim")
     if claim is not None:
         from tunesmith.rights.claims import CHANGED, SIGNED, TRUSTED

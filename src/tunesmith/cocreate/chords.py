@@ -298,7 +298,10 @@ def _harmonized_piece(
     meta = {"harmonized_from": _where(piece),
             # the MIDI file's own programs stay its tracks' (`performance.track_program`), and a
             # transposing instrument's part is written as the input wrote it (`convert.notation`)
-            **{k: piece.meta[k] for k in ("midi_program_tracks", "written_transpositions") if k in piece.meta}}
+            **{k: piece.meta[k] for k in ("midi_program_tracks", "written_transpositions") if k in piece.meta},
+            # the musician's credits stay on their melody: composer, lyricist and copyright line (a
+            # teacher's harmonized song had lost "Ms. Teacher" and her "(c) 2026" line)
+            **{k: copy.deepcopy(piece.meta[k]) for k in ("composer", "lyricist", "copyright") if k in piece.meta}}
     if any(plays_chords(t.notes) for t in others if not t.is_drum):
         # the musician's own accompaniment plays its chords: no chord track comps the symbols over
         # it in the MIDI and audio (a C-major piano had sounded against a D7 chord track)

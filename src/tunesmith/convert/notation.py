@@ -370,6 +370,9 @@ def from_music21(stream: Any, **kw: Any) -> Piece:
             piece.title = "" if title == MUSIC21_PLACEHOLDERS["title"] else title
         if getattr(md, "composer", None) and md.composer != MUSIC21_PLACEHOLDERS["composer"]:
             piece.meta.setdefault("composer", md.composer)
+        if getattr(md, "copyright", None) and str(md.copyright).strip():
+            # the musician's copyright line (<rights>), written back on what tunesmith makes of their music
+            piece.meta.setdefault("copyright", str(md.copyright).strip())
     parts = list(stream.parts) if isinstance(stream, m21stream.Score) else [stream]
     parts = [p for p in parts if p.recurse().notesAndRests.first() is not None or p.recurse().getElementsByClass(m21harmony.ChordSymbol).first() is not None]
     if not parts:
@@ -603,6 +606,8 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
         score.metadata.composer = str(piece.meta["composer"])
     if piece.meta.get("arranger"):
         score.metadata.addContributor(metadata.Contributor(role="arranger", name=str(piece.meta["arranger"])))
+    if piece.meta.get("copyright"):  # the musician's own line, as their file gave it (a take has none)
+        score.metadata.copyright = metadata.Copyright(str(piece.meta["copyright"]))
     order = {"melody": 0, "soprano": 1, "alto": 2, "tenor": 3, "bass": 4}
     tracks = sorted((t for t in piece.tracks if not t.is_drum), key=lambda t: order.get(t.role, 9))
     if not tracks:

@@ -135,7 +135,11 @@ def usage_note(training_licenses: Iterable[str] | None, verdict: str | None, *, 
     elif model_id != "default":
         note += " The licenses of the data this model learned from are not recorded: check them before publishing."
     near = f"; its license: {nearest_license}" if nearest_license else ""
-    if verdict == "copy":
+    if verdict == "clear":
+        # a teacher asked whether the CC-BY tunes named nearest needed a credit on her handout
+        note += (" The training works named nearest are listed for information: the copy check found no passage "
+                 "of this take near enough to any of them to matter, so it owes them no credit.")  # fmt: skip
+    elif verdict == "copy":
         note = note.replace("you may use, change, publish and sell this music", "you may use and change this music")
         note += (f" But this take was found to copy a training work ({NEAREST_WHERE}{near}): do not publish or "
                  "sell it unless that work's license lets you (public domain, CC0: yes; CC-BY: with credit to its "

@@ -475,7 +475,10 @@ def chords_per_bar(text: str) -> list[str]:
     sheet writes them; `bar_chord_beats` places them). A beat slash ('C / G7 /') holds the chord
     before it for a beat, as in a fake book, and needs bar lines around it; a bar of '%' repeats
     the bar before, and an empty bar ('C | | F') holds the chord before it (`written_bars`). A
-    double or final bar line ('||', '|]') is a bar line; bar lines at the ends are decoration."""
+    double or final bar line ('||', '|]') is a bar line; bar lines at the ends are decoration. A
+    comma between chords separates them as a space does ('G, D, Em, C': a teacher's list had put
+    "G," on the sheet); one inside parentheses is a chord's own ('C7(b9,#11)')."""
+    text = re.sub(r",(?![^(]*\))", " ", text)
     if "|" in text:
         bars = [" ".join(b.split()) for b in re.sub(r"\|\||\|\]|\[\|", "|", text).split("|")]
         return written_bars(bars[1 if bars and not bars[0] else 0 : -1 if len(bars) > 1 and not bars[-1] else None])
@@ -523,10 +526,24 @@ def written_bars(entries: list[str]) -> list[str]:
                 raise ValueError(f"chords: the first bar is {what}, but no bar comes before it")
             entry = out[-1] if words else bar_chord_figures(out[-1])[-1]
         else:
-            entry = " ".join(NO_CHORD if is_no_chord(word) else _MINUS_MAJ.sub(r"\1mMaj", _MINUS_MINOR.sub(r"\1m", word))
-                             for word in words)  # fmt: skip
+            entry = " ".join(NO_CHORD if is_no_chord(word) else _minus_as_minor(word) for word in words)
         out.append(entry)
     return out
+
+
+def _minus_as_minor(word: str) -> str:
+    """A chord word with a jazz chart's minus for minor written 'm' ('C-7' -> 'Cm7'), where that
+    reads as a chord; else the word as written, so that an error quotes what the musician typed
+    ('G-D-Em-C' had been refused as 'GmD-Em-C')."""
+    from tunesmith.harmony import is_chord_figure
+
+    rewritten = _MINUS_MAJ.sub(r"\1mMaj", _MINUS_MINOR.sub(r"\1m", word))
+    return rewritten if rewritten == word or is_chord_figure(rewritten) else word
+
+
+def joined_chords(word: str) -> bool:
+    """Whether a word is several chord names joined by dashes, semicolons or dots ('G-D-Em-C')."""
+    return re.fullmatch(r"[A-G][^A-G\s]*(?:[-;.][A-G][^A-G\s]*)+", word) is not None
 
 
 def _unread_sign(figure: str) -> str:
@@ -535,6 +552,8 @@ def _unread_sign(figure: str) -> str:
         return ": repeat signs (|: :|) are not read; write the repeated bars out (a bar of '%' repeats the bar before)"
     if figure in ("-", "."):
         return ": to hold a chord, use a beat slash ('C / G7 /') or an empty bar ('C | | F')"
+    if joined_chords(figure):
+        return ": write chords apart with spaces ('G D Em C')"
     return ""
 
 
