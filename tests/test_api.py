@@ -603,3 +603,16 @@ def test_a_take_that_closes_off_the_tonic_chord_says_so(capsys, tmp_path):
     assert main(["compose", "--style", "pop", "--key", "C", "--n", "3", "--seed", "10", "--no-audio", "--no-svg",
                  "--out", str(tmp_path / "s")]) == 0  # fmt: skip
     assert "note: take 1: it closes over IV" in capsys.readouterr().err
+
+
+def test_a_continuation_of_a_melody_without_chords_says_it_has_none():
+    """A teacher's melody without chord symbols came back continued without any, and nothing said
+    so; with chords for the new bars (or chords in the given music) nothing is said."""
+    melody = ts.compose(style="folk", key="D", bars=4, seed=2, check=False, chords_from="none").piece
+    bare = ts.continue_(melody, bars=4, seed=1)
+    line = "the given music has no chord symbols, so the new bars have none either"
+    assert not bare.piece.chords and any(r.startswith(line) for r in bare.remarks)
+    given = ts.continue_(melody, bars=4, seed=1, chords="D G A7 D")
+    assert given.piece.chords and not any(r.startswith(line) for r in given.remarks)
+    chorded = ts.continue_(ts.compose(style="folk", key="D", bars=4, seed=2, check=False).piece, bars=4, seed=1)
+    assert not any(r.startswith(line) for r in chorded.remarks)

@@ -151,3 +151,31 @@ def test_a_range_names_every_bound_out_of_midi(tmp_path, capsys):
                    "flat is written b, as in Bb3), and pitch 'C12' is outside MIDI 0..127 (C-1 to G9)"]  # fmt: skip
     with pytest.raises(ValueError, match=r"^range 'C4:C12': pitch 'C12' is outside MIDI 0\.\.127 \(C-1 to G9\)$"):
         parse_range("C4:C12")
+
+
+@pytest.mark.parametrize("style, key", [("folk", "Em"), ("pop", "G"), ("jazz", "F")])
+def test_chord_rhythm_bar_gives_one_chord_a_bar(style, key):
+    """`--chord-rhythm bar`: one chord symbol a bar, the harmonizer's for the bar's melody (a
+    teacher's folk take in E minor had two chords in four of its eight bars, and compose had no
+    way to ask for fewer). The request records it."""
+    takes = ts.compose(style=style, key=key, bars=8, seed=6, n=3, chord_rhythm="bar", check=False)
+    for take in takes:
+        piece = take.piece
+        bars = piece.bars()
+        ends = [*bars[1:], piece.duration()]
+        per_bar = [sum(a - 1e-6 <= c.onset < b - 1e-6 for c in piece.chords) for a, b in zip(bars, ends)]
+        assert max(per_bar) == 1, per_bar
+        assert take.provenance["request"]["chord_rhythm"] == "bar"
+    free = [ts.compose(style=style, key=key, bars=8, seed=s, check=False).piece for s in (6, 7, 8)]
+    assert any(len(p.chords) > len(p.bars()) for p in free)  # the control: left alone, some bars have two
+
+
+@pytest.mark.parametrize("kw, said", [
+    ({"chords": "C G"}, r"--chord-rhythm bar: the chords are yours \(--chords\), in your rhythm"),
+    ({"chords_from": "model"}, r"--chords-from model writes no harmonizer's chords"),
+    ({"style": "chorale"}, r"--chord-rhythm is for lead sheets"),
+    ({"chord_rhythm": "half"}, r"chord_rhythm must be one of bar, got 'half'"),
+])  # fmt: skip
+def test_chord_rhythm_refuses_what_it_cannot_do(kw, said):
+    with pytest.raises(ValueError, match=said):
+        ts.compose(**{"style": "pop", "bars": 4, "chord_rhythm": "bar", **kw})

@@ -119,6 +119,7 @@ def compose(
     modulation: str | None = None,
     pickup: float | None = None,
     dance: str | None = None,
+    chord_rhythm: str | None = None,
     n: int = 1,
     model: str | os.PathLike | Model = "default",
     allow_close: bool = False,
@@ -132,7 +133,8 @@ def compose(
     the style's usual form, "" none); cadence "tonic" (as the style's pieces end, mostly on the tonic) | "home" (always the tonic, over the tonic chord) | "free" (None: by style); chords_from
     "model" | "harmonizer" | "none" (lead sheets without given chords: the composer's own chords,
     the harmonizer's for the finished melody, or none; None: by style, and "none" for a model whose
-    training pieces had no chords); tonal_feedback: the weight of the
+    training pieces had no chords); chord_rhythm "bar": one chord a bar, the harmonizer's for each
+    bar's melody (None: as it hears the melody, at most one a half bar); tonal_feedback: the weight of the
     style's tonal feedback, which keeps a melody near its key's profile, and rhythm_feedback
     that of the rhythm feedback, which keeps each voice's note lengths near the style's, and
     interval_feedback that of the style's interval offsets, which keep a lead sheet's melody (a
@@ -156,7 +158,7 @@ def compose(
         rest_penalty=rest_penalty,
         chords_optional=chords_optional, seed=seed, form=form, cadence=cadence, chords_from=chords_from,
         tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback, interval_feedback=interval_feedback,
-        modulation=modulation, pickup=pickup, dance=dance,
+        modulation=modulation, pickup=pickup, dance=dance, chord_rhythm=chord_rhythm,
     )  # fmt: skip
     from tunesmith.performance import accent, orchestrate
     from tunesmith.sampling import generate

@@ -130,6 +130,7 @@ def compose_request(
     modulation: str | None = None,
     pickup: float | None = None,
     dance: str | None = None,
+    chord_rhythm: str | None = None,
 ):
     """The validated `sampling.ComposeRequest` that `compose` (and `tunesmith compose`) sends.
 
@@ -148,6 +149,18 @@ def compose_request(
         raise ValueError(f"--chords-from {chords_from}: the chords are yours (--chords); leave out one of them")
     if chords_from is not None and style == "chorale":
         raise ValueError("--chords-from is for lead sheets (folk, pop, jazz); a chorale's harmony is its four voices")
+    if chord_rhythm is not None:
+        # one chord a bar: the harmonizer names it for the bar's whole melody (`ComposeRequest.chord_rhythm`)
+        chord_rhythm = str(chord_rhythm).strip().lower()
+        if figures:
+            raise ValueError(f"--chord-rhythm {chord_rhythm}: the chords are yours (--chords), in your rhythm; "
+                             "leave out one of them")  # fmt: skip
+        if style == "chorale":
+            raise ValueError("--chord-rhythm is for lead sheets (folk, pop, jazz); a chorale's harmony is its four voices")
+        if chords_from in ("model", "none"):
+            raise ValueError(f"--chord-rhythm {chord_rhythm}: the harmonizer names one chord a bar; --chords-from "
+                             f"{chords_from} writes no harmonizer's chords (leave it out, or give --chords-from harmonizer)")
+        chords_from = "harmonizer"
     if chords_optional and figures:
         raise ValueError("--chords-optional: every bar has one of your --chords; leave out one of them")
     if tonic is None and figures:
@@ -214,6 +227,7 @@ def compose_request(
         form=form,
         cadence=cadence.lower() if isinstance(cadence, str) else cadence,  # choices take any case
         chords_from=chords_from,
+        chord_rhythm=chord_rhythm,
         tonal_feedback=tonal_feedback,
         rhythm_feedback=rhythm_feedback,
         interval_feedback=interval_feedback,

@@ -621,7 +621,7 @@ class Harmonizer:
 def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool = True,
                 keep_bars: set[int] | None = None, copy_plan: list[int | None] | None = None, roots: set[int] | None = None,
                 scale: set[int] | None = None, rng: np.random.Generator | None = None,
-                temperature: float | None = None, prior_correction: float = 0.0) -> Piece:  # fmt: skip
+                temperature: float | None = None, prior_correction: float = 0.0, unit: str = "half") -> Piece:  # fmt: skip
     """Replace `piece`'s chord symbols (in place) by the harmonizer's best progression for its
     melody (or, with `rng`, one drawn at `temperature`); returns the piece.
 
@@ -631,13 +631,14 @@ def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool 
     composer wrote to close or half-close there);
     `copy_plan`: per bar, the earlier bar it repeats (a form's returning section): that bar
     gets the same chords as the one it repeats; `roots`: only chords on these pitch classes;
-    `scale`: only chords whose tones are all in it; `prior_correction`: see `Harmonizer.decode`."""
+    `scale`: only chords whose tones are all in it; `prior_correction`: see `Harmonizer.decode`;
+    `unit`: "half" (a chord a half bar at most) or "bar" (one a bar, for the bar's whole melody)."""
     net = net or load_harmonizer()
     key = piece_key(piece)
     starts = list(piece.bars())
     downbeats = {round(b, 6) for b in starts}
     new = net.predict(piece, key=key, merge=False, roots=roots, scale=scale, rng=rng, temperature=temperature,
-                      prior_correction=prior_correction)
+                      prior_correction=prior_correction, unit=unit)
     if copy_plan:
         by_bar: dict[int, list[ChordSymbol]] = {}
         for c in new:
@@ -782,9 +783,17 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
                        } if t.meta.get("approach_chord") else set()  # fmt: skip
             repeats = {b for b, src in enumerate(take_plan) if src in sources}
             take_cadences = {*take_cadences, *close, *sources, *repeats}
+        unit = "half"
+        if getattr(request, "chord_rhythm", None) == "bar":
+            # one chord a bar: the composer's close stays only in bars where it has one chord (its
+            # half-bar approach, "Dm G7 | C", becomes the harmonizer's chord for the bar)
+            unit = "bar"
+            ends = [*bars[1:], math.inf]
+            take_cadences = {b for b in take_cadences if b < len(bars)
+                             and sum(bars[b] - 1e-6 <= c.onset < ends[b] - 1e-6 for c in piece.chords) <= 1}  # fmt: skip
         reharmonize(piece, net, every_bar=request.chord_every_bar, keep_bars=take_cadences,
                     copy_plan=take_plan, roots=roots, scale=roots, rng=rng, temperature=temperature,
-                    prior_correction=correction)  # fmt: skip
+                    prior_correction=correction, unit=unit)  # fmt: skip
         if t.meta.get("pickup") and len(bars) > 1:
             # a lead sheet names no chord over the pickup: the first symbol stands on bar 1
             piece.chords = [c for c in piece.chords if c.onset >= bars[1] - 1e-6]

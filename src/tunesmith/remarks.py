@@ -125,6 +125,10 @@ def take_remarks(provenance: dict) -> list[str]:
                  else f"{2 * form['section_bars']} bars are its A A")  # fmt: skip
         out.append(f"form {form['form']}: the given {given}; bars {bars} restate the A "
                    "(each A's last bar written anew), the rest is new")  # fmt: skip
+    if request.get("command") == "continue" and "chords_from" in cocreated and cocreated["chords_from"] is None:
+        # a teacher's melody without chords came back continued without any, and said nothing
+        out.append("the given music has no chord symbols, so the new bars have none either (harmonize the "
+                   "result for chords, or give the new bars' --chords)")  # fmt: skip
     final = ((provenance.get("resolved") or {}).get("ending") or {}).get("final_chord")
     if final and final not in ("I", "i") and request.get("cadence") is None and request.get("style") != "chorale":
         # the default close draws it as the style's songs do (a teacher read --cadence tonic as "ends on C")

@@ -97,6 +97,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "training pieces had no chords)",
     )
     parser.add_argument(
+        "--chord-rhythm",
+        choices=("bar",),
+        default=None,
+        help="bar: one chord symbol a bar, the harmonizer's for the bar's whole melody (chords a beginner can "
+        "strum; the close keeps its cadence where it has one chord a bar). Default: as the harmonizer hears the "
+        "melody, at most one a half bar (jazz: the composer's own chords)",
+    )
+    parser.add_argument(
         "--tonal-feedback",
         type=float,
         default=None,
@@ -164,6 +172,7 @@ def _controls(args: argparse.Namespace) -> dict:
         modulation=args.modulation,
         pickup=args.pickup,
         chords_from=args.chords_from,
+        chord_rhythm=args.chord_rhythm,
         tonal_feedback=args.tonal_feedback,
         rhythm_feedback=args.rhythm_feedback,
         interval_feedback=args.interval_feedback,

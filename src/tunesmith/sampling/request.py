@@ -288,6 +288,7 @@ def degree_chord(tonic_pc: int, mode: str, degree: str) -> tuple[int, frozenset,
 WHOLE_RETURN_LAYOUTS = ("satb",)
 # where a lead sheet's chord symbols come from (`ComposeRequest.chords_from`)
 CHORD_SOURCES = ("model", "harmonizer", "none")
+COMPOSE_CHORD_RHYTHMS = ("bar",)  # `ComposeRequest.chord_rhythm` (None: the harmonizer's own)
 
 
 # How long a piece's last melody note lasts (quarter notes, each tune's rounded down to these):
@@ -656,6 +657,10 @@ class ComposeRequest:
     # default of a model whose training pieces had none, which never learned them). None: the
     # style's default (`decoding.json`).
     chords_from: str | None = None
+    # How often those chords change: None as the harmonizer hears the melody (at most one a half
+    # bar), "bar" one a bar (the harmonizer's, for the whole bar's melody), for a musician who
+    # wants chords a beginner can strum; the close keeps the composer's where it has one a bar.
+    chord_rhythm: str | None = None
     # Weight of the style's tonal feedback (`set_tonal_feedback`; profile and gain in
     # `decoding.json`, fitted by scripts/fit_tonal_feedback.py): while a lead sheet's melody is
     # written, each scale degree's logit moves toward what brings the take's own time per degree
@@ -779,6 +784,8 @@ class ComposeRequest:
         self.chord_every_bar = bool(self.chord_every_bar)
         if self.chords_from is not None and self.chords_from not in CHORD_SOURCES:
             raise ValueError(f"chords_from must be one of {', '.join(CHORD_SOURCES)}, got {self.chords_from!r}")
+        if self.chord_rhythm is not None and self.chord_rhythm not in COMPOSE_CHORD_RHYTHMS:
+            raise ValueError(f"chord_rhythm must be one of {', '.join(COMPOSE_CHORD_RHYTHMS)}, got {self.chord_rhythm!r}")
         for name in ("tonal_feedback", "rhythm_feedback", "interval_feedback"):
             w = getattr(self, name)
             if w is not None and not (isinstance(w, int | float) and not isinstance(w, bool) and 0.0 <= float(w) <= 4.0):
