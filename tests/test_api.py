@@ -126,6 +126,8 @@ def test_chords_that_cycle_to_an_open_last_bar_are_kept_and_said():
     (note,) = take.provenance["notes"]
     assert note == ("the 4 chords cycle so that bar 8, the last, is D7: the piece ends away from F; give 8 chords "
                     "ending on an F chord to close there")  # fmt: skip
+    minor = ts.compose(style="pop", key="A minor", bars=8, chords="Am F C G E", seed=1, check=False)
+    assert minor.provenance["notes"][0].endswith("ending on an Am chord to close there")  # not "an A chord"
     for kw in (dict(chords="Gm7 C7 Fmaj7 F7"), dict(chords="Gm7 C7 Fmaj7 D7", cadence="free"),
                dict(chords="Gm7 C7 Fmaj7 D7 Gm7 C7 F D7")):  # fmt: skip
         assert "notes" not in ts.compose(style="jazz", key="F", meter="3/4", bars=8, seed=1, check=False, **kw).provenance

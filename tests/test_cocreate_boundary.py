@@ -120,6 +120,7 @@ def test_a_large_file_of_another_type_is_refused_for_its_type(tmp_path, capsys):
     assert main(["harmonize", str(path), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert "unsupported file type '.wav'" in err and "too large" not in err
+    assert "audio is not read: give the music as notes (a take's .mid or .musicxml beside its .wav)" in err
     (tmp_path / "big.mid").write_bytes(b"MThd" + b"\0" * 5_800_000)  # a type it reads: its size is said
     with pytest.raises(ValueError, match=r"big\.mid: file too large"):
         load_piece(tmp_path / "big.mid")

@@ -406,6 +406,10 @@ def test_a_folder_in_the_way_of_a_take_is_refused_before_the_work(tmp_path, caps
          "junk.toml: not a TOML config (not UTF-8 text)"),
         (None, None, ["compose", "--style", "folk", "--meter", "4/1024", "--out", "{out}"],
          "meter 4/1024 out of bounds; supported: 2/4, 3/4, 4/4, 5/4, 6/4, 7/4, 8/4, 2/2, 3/2, 4/2, 3/8, 5/8, 6/8, 7/8, 9/8, 12/8"),
+        # a meter not written as N/D is told how to write it (a teacher's "3-4" had been "out of bounds")
+        (None, None, ["compose", "--style", "folk", "--meter", "3-4", "--out", "{out}"],
+         "meter '3-4': write it as beats/note value, such as 3/4 or 6/8; supported: 2/4, 3/4, 4/4, 5/4, 6/4, 7/4, "
+         "8/4, 2/2, 3/2, 4/2, 3/8, 5/8, 6/8, 7/8, 9/8, 12/8"),
         (None, None, ["compose", "--style", "folk", "--tempo", "nan", "--out", "{out}"],
          "tempo nan out of bounds 13.3..266.7 beats per minute in 6/8"),
     ],

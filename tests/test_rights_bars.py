@@ -282,3 +282,9 @@ def test_a_whole_tune_checked_as_it_stands_reads_as_the_whole_work():
     row = result.to_dict()["nearest"][0]
     assert row["title"] == "Abbotts Bromley Horn Dance" and row.get("whole_work") is True
     assert (row["bars"], row["work_bars"]) == ([0, 40], [0, 40]) and row["score"] == round(result.score, 3) > 100
+
+
+def test_one_bar_is_said_as_one():
+    from tunesmith.cli.check import _bars
+
+    assert _bars((23, 23)) == "bar 23" and _bars((4, 7)) == "bars 4-7"  # a teacher had read "bars 23-23 there"

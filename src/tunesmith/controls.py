@@ -186,9 +186,11 @@ def compose_request(
     if isinstance(meter, tuple | list) and len(meter) == 2:
         meter = f"{meter[0]}/{meter[1]}"
     meter = str(meter).replace(" ", "")
+    from tunesmith.sampling.request import meter_refusal
+
     if meter not in METERS:  # before the tempo, which is counted in its beats ("tempo 110 out of bounds
         # 5120..102400 beats per minute in 4/1024" had answered --meter 4/1024)
-        raise ValueError(f"meter {meter} out of bounds; supported: {', '.join(METERS)}")
+        raise ValueError(meter_refusal(meter))
     _check_pickup_grid(style, meter, pickup)
     if tempo is not None:
         beats_per_minute = tempo

@@ -40,6 +40,8 @@ def cycle_ends_open(request: Any) -> str | None:
     if not request.closes() or last == NO_CHORD or pitch_class_of(split_figure(last)[0]) == pitch_class_of(request.key):
         return None
     article = "an" if request.key[0].upper() in "AEF" else "a"  # "an F chord", "a G chord"
+    # the tonic chord as a chart names it: "an Am chord" in A minor (a teacher had read "an A chord")
+    tonic_chord = request.key + ("m" if (getattr(request, "mode", None) or "major") in ("minor", "aeolian", "dorian", "phrygian") else "")
     # --cadence home asks for the tonic over the tonic chord, which chords ending elsewhere cannot give
     unmet = "; --cadence home closes on the tonic only over a tonic chord" if home else ""
     if len(chords) >= bars:  # the musician's own last chord: said only where it contradicts --cadence home
@@ -47,7 +49,7 @@ def cycle_ends_open(request: Any) -> str | None:
     what = "bars of chords" if any(" " in entry for entry in chords) else "chords"  # bars of two: counted in bars
     given = f"the {len(chords)} {what} cycle" if len(chords) > 1 else "the chords cycle"  # not "the 1 bars"
     return (f"{given} so that bar {bars}, the last, is {last}: the piece ends away from "
-            f"{request.key}; give {bars} {what} ending on {article} {request.key} chord to close there{unmet}")
+            f"{request.key}; give {bars} {what} ending on {article} {tonic_chord} chord to close there{unmet}")
 
 
 def one_bar_of_chords(request: Any) -> str | None:

@@ -9,6 +9,12 @@ import time
 HELP = "check a piece against the model's training set, the corpus or a folder: nearest works and a verdict"
 
 
+def _bars(span) -> str:
+    """'bars 4-7', or 'bar 23' for one bar (a teacher had read "bars 23-23 there")."""
+    first, last = span
+    return f"bar {first}" if first == last else f"bars {first}-{last}"
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", nargs="+",
                         help="MIDI, MusicXML, ABC or kern file to check; several, or a folder (its music files, "
@@ -131,9 +137,9 @@ def run(args: argparse.Namespace) -> int:
         # not every note: Soldiers' Joy with 4 pitches changed had been called "note for note"
         verdict = "copy: the whole work, 90 % or more of its melody note for note" if m.get("whole_work") else m["verdict"]
         print(f"  {i}. {m['title'] or m['work_id']}{by} [{m['source']}, {m['license']}] score {m['score']:.1f} ({verdict}): "
-              f"bars {m['bars'][0]}-{m['bars'][1]} here ~ bars {m['work_bars'][0]}-{m['work_bars'][1]} there")  # fmt: skip
+              f"{_bars(m['bars'])} here ~ {_bars(m['work_bars'])} there")  # fmt: skip
         for more in m.get("more_passages", ()):
-            print(f"     and bars {more['bars'][0]}-{more['bars'][1]} here ~ bars {more['work_bars'][0]}-{more['work_bars'][1]} "
+            print(f"     and {_bars(more['bars'])} here ~ {_bars(more['work_bars'])} "
                   f"there (score {more['score']:.1f}, {verdict_of(more['score'], result.calibration)})")  # fmt: skip
         if m.get("usage"):
             print(f"     {m['usage']}")

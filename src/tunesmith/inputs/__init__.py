@@ -62,8 +62,10 @@ def check_local_file(
     if music and kind_of(p) is None:
         # the type before the size: a 5.8 MB WAV given to harmonize had been "file too large", as if a
         # smaller one would do
+        audio = p.suffix.lower() in (".wav", ".mp3", ".flac", ".ogg", ".m4a", ".aif", ".aiff")
+        hint = "; audio is not read: give the music as notes (a take's .mid or .musicxml beside its .wav)" if audio else ""
         raise InputError(f"{p}: unsupported file type {p.suffix.lower() or '(no extension)'!r} and content not "
-                         f"recognised; known: {', '.join(sorted(READERS))}")  # fmt: skip
+                         f"recognised; known: {', '.join(sorted(READERS))}{hint}")  # fmt: skip
     from ..limits import check_file_size
 
     check_file_size(p, size, max_bytes)

@@ -542,6 +542,15 @@ def _minus_as_minor(word: str) -> str:
     return rewritten if rewritten == word or is_chord_figure(rewritten) else word
 
 
+def meter_refusal(meter: str) -> str:
+    """Why a meter is refused: not written as N/D ('3-4' had been "out of bounds"), or not one tunesmith writes."""
+    from tunesmith.tokenizer import METERS
+
+    if not re.fullmatch(r"\d+/\d+", str(meter)):
+        return f"meter {meter!r}: write it as beats/note value, such as 3/4 or 6/8; supported: {', '.join(METERS)}"
+    return f"meter {meter} out of bounds; supported: {', '.join(METERS)}"
+
+
 def joined_chords(word: str) -> bool:
     """Whether a word is several chord names joined by dashes, semicolons or dots ('G-D-Em-C')."""
     return re.fullmatch(r"[A-G][^A-G\s]*(?:[-;.][A-G][^A-G\s]*)+", word) is not None
@@ -711,7 +720,7 @@ class ComposeRequest:
             self.meter = f"{self.meter[0]}/{self.meter[1]}"
         self.meter = str(self.meter).replace(" ", "")
         if self.meter not in METERS:
-            raise ValueError(f"meter {self.meter} out of bounds; supported: {', '.join(METERS)}")
+            raise ValueError(meter_refusal(self.meter))
         if isinstance(self.bars, bool) or not isinstance(self.bars, int) or not 1 <= self.bars <= MAX_REQUEST_BARS:
             raise ValueError(f"bars must be an integer in 1..{MAX_REQUEST_BARS}, got {self.bars!r}")
         try:
