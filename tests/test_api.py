@@ -618,3 +618,19 @@ def test_a_continuation_of_a_melody_without_chords_says_it_has_none():
     assert given.piece.chords and not any(r.startswith(line) for r in given.remarks)
     chorded = ts.continue_(ts.compose(style="folk", key="D", bars=4, seed=2, check=False).piece, bars=4, seed=1)
     assert not any(r.startswith(line) for r in chorded.remarks)
+
+
+def test_a_melody_that_sings_a_signature_letter_only_natural_is_told(tmp_path):
+    """A teacher's D-major song whose F's lacked their sharps was harmonized over Dm and Gm without
+    a word: it is read as written, and said; the same song with its sharps says nothing."""
+    take = ts.compose(style="folk", key="D", bars=8, seed=4, check=False, chords_from="none")
+    xml = take.musicxml()
+    assert "<alter>1</alter>" in xml
+    path = tmp_path / "song.musicxml"
+    path.write_text(xml.replace("<alter>1</alter>", ""))  # every F# and C# written without its sharp
+    said = [n for n in ts.harmonize(ts.read(path), style="folk", seed=1).provenance.get("notes", [])
+            if "natural" in n]  # fmt: skip
+    assert said and said[0].startswith("the melody sings ") and "against its key signature (D major)" in said[0]
+    (tmp_path / "fine.musicxml").write_text(xml)
+    assert not [n for n in ts.harmonize(ts.read(tmp_path / "fine.musicxml"), style="folk", seed=1).provenance.get("notes", [])
+                if "natural" in n]  # fmt: skip
