@@ -44,7 +44,7 @@ def main() -> int:
             import sys
             from pathlib import Path
 
-            sys.path.insert(0, str(Path(__file__).resolve().parent))
+            sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "2026-12-05-session-48"))
             from takes import compose_takes
 
             pieces = compose_takes(style, a.takes, model=a.model)

@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "2026-12-05-session-48"))
 from takes import compose_takes  # noqa: E402
 
 from tunesmith.metrics.musicality import melody_line  # noqa: E402
