@@ -146,6 +146,13 @@ def _in_jazz_sevenths(chords: list[ChordSymbol], melody: Track, tonic: str, mode
 # 0.049 -> 0.121 (valid; the tunes 0.111), 0.060 -> 0.120 (test; 0.117), chord root right per beat
 # 0.420 -> 0.417 and 0.377 -> 0.373 (within a beat count's noise)
 JAZZ_II_V = True
+# `with_secondary_dominants` on jazz harmonizations, as composed jazz has it (decoding.json's
+# "secondary_dominants"). On 40 held-out jazz tunes a split, the share of I into IV written I7 /
+# of II into V written II7 (docs/notes/2026-12-05-session-49/jazz_harmonize_secondary.py): valid
+# 0.13 / 0.22 -> 0.39 / 0.31 (the tunes 0.30 / 0.30), test 0.11 / 0.19 -> 0.39 / 0.29 (0.29 /
+# 0.21); chord roots right per beat 0.416 -> 0.414 and 0.375 -> 0.373, melody on chord tones
+# 0.807 -> 0.806 and 0.804 -> 0.802
+JAZZ_SECONDARY_DOMINANTS = True
 _DOMINANTS = frozenset({"7", "9", "13", "7b9", "7#9", "7b5", "7#5", "7#11", "7b13", "7alt", "7sus4", "9sus4"})
 # melody pitch classes, from a ii chord's root, that it should not sound under: its major third
 # and seventh, its sixth (the dominant's third, which the V then brings), its flat fifth, and the
@@ -370,6 +377,9 @@ def _harmonize_from_chords(
         # as a lead sheet is written: no chord symbol over a pickup, the first one on bar 1
         kept = [c for c in _in_chord_rhythm(predict(i), chord_rhythm, downbeats, downbeats) if c.onset >= first_full - 1e-6]
         if style == "jazz":
+            if JAZZ_SECONDARY_DOMINANTS and source != "accompaniment":
+                kept = with_secondary_dominants(kept, melody, tonic, mode, piece.duration(),
+                                                np.random.default_rng([seed, i, 13]))  # fmt: skip
             kept = _in_jazz_sevenths(kept, melody, tonic, mode, piece.duration())
             if JAZZ_II_V and source != "accompaniment":
                 kept = with_ii_before_v(kept, melody, tonic, mode, piece.duration(), piece.time_signature.beat_length)
