@@ -171,7 +171,7 @@ def test_chord_rhythm_bar_gives_one_chord_a_bar(style, key):
 
 
 @pytest.mark.parametrize("kw, said", [
-    ({"chords": "C G"}, r"--chord-rhythm bar: the chords are yours \(--chords\), in your rhythm"),
+    ({"chords": "C G"}, r"--chord-rhythm: the chords are yours \(--chords\), in your rhythm"),
     ({"chords_from": "model"}, r"--chords-from model writes no harmonizer's chords"),
     ({"style": "chorale"}, r"--chord-rhythm is for lead sheets"),
     ({"chord_rhythm": "half"}, r"chord_rhythm must be one of bar, got 'half'"),

@@ -672,3 +672,16 @@ def test_a_set_kept_or_discarded_in_another_tab_is_said_plainly(studio):
     assert r.status_code == 409
     assert r.json()["error"] == "that set of alternatives was discarded already (in another tab?)"
     assert ok(c.get(f"/api/pieces/{piece['id']}", headers=AUTH))["current"]["id"] == first  # the first keep stands
+
+
+def test_one_chord_a_bar_from_the_page(studio):
+    """The page's "one chord a bar" asks compose for --chord-rhythm bar: every bar of the piece has
+    one chord symbol; with the page's chords it is refused in the page's words."""
+    c = studio
+    for rhythm, most in (("bar", 1), (None, 2)):
+        take = compose(c, style="folk", key="Em", seed=6, **({"chord_rhythm": rhythm} if rhythm else {}))["current"]
+        per_bar = [sum(b["start_beat"] - 1e-6 <= onset < b["end_beat"] - 1e-6 for onset, _ in take["chords"])
+                   for b in take["bars"]]  # fmt: skip
+        assert max(per_bar) == most, (rhythm, per_bar)  # left alone, this take has bars of two
+    r = c.post("/api/pieces", json={"style": "folk", "chords": "G D", "chord_rhythm": "bar"}, headers=AUTH)
+    assert r.status_code == 400 and r.json()["error"].startswith("'one chord a bar': the chords are yours (chords)"), r.text

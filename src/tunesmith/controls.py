@@ -153,12 +153,12 @@ def compose_request(
         # one chord a bar: the harmonizer names it for the bar's whole melody (`ComposeRequest.chord_rhythm`)
         chord_rhythm = str(chord_rhythm).strip().lower()
         if figures:
-            raise ValueError(f"--chord-rhythm {chord_rhythm}: the chords are yours (--chords), in your rhythm; "
+            raise ValueError("--chord-rhythm: the chords are yours (--chords), in your rhythm; "
                              "leave out one of them")  # fmt: skip
         if style == "chorale":
             raise ValueError("--chord-rhythm is for lead sheets (folk, pop, jazz); a chorale's harmony is its four voices")
         if chords_from in ("model", "none"):
-            raise ValueError(f"--chord-rhythm {chord_rhythm}: the harmonizer names one chord a bar; --chords-from "
+            raise ValueError("--chord-rhythm: the harmonizer names one chord a bar; --chords-from "
                              f"{chords_from} writes no harmonizer's chords (leave it out, or give --chords-from harmonizer)")
         chords_from = "harmonizer"
     if chords_optional and figures:

@@ -219,6 +219,8 @@ class ComposeControls(Sampling):
                                  "(0: none; None: drawn as the style's tunes start)")  # fmt: skip
     rest_penalty: float = Field(2.0, ge=0.0, le=8.0, description="'sparse <-> busy'")
     chords_optional: bool = False
+    chord_rhythm: Annotated[Literal["bar"], BeforeValidator(_any_case)] | None = Field(
+        None, description="'bar': one chord symbol a bar, the harmonizer's (None: as it hears the melody)")
 
     def api_kwargs(self) -> dict[str, Any]:
         return self.model_dump()
@@ -301,7 +303,7 @@ def _clean_title(text: str | None) -> str | None:
 
 # the CLI's flags in the composer's messages ("--dance jig is a folk dance; compose it with --style
 # folk"), named as the page names those controls
-CONTROL_WORDS = {"in-scale": "'only notes of the scale'", "pitch-range": "range"}
+CONTROL_WORDS = {"in-scale": "'only notes of the scale'", "pitch-range": "range", "chord-rhythm": "'one chord a bar'"}
 
 
 def controls_named(message: str) -> str:

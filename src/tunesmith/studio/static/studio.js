@@ -111,6 +111,7 @@ function composeControls() {
   const f = $("compose-form");
   const v = (name) => f.elements[name].value.trim();
   const out = { style: v("style"), in_scale: f.elements.in_scale.checked };
+  if (f.elements.chord_rhythm.checked) out.chord_rhythm = "bar"; // the harmonizer's chord for each bar
   // empty: the style's length, which a dance doubles (two 8-bar strains, each played twice)
   if (parseInt(v("bars"), 10) > 0) out.bars = parseInt(v("bars"), 10);
   for (const k of ["key", "mode", "meter", "chords", "pitch_range", "cadence", "dance"]) if (v(k)) out[k] = v(k);
