@@ -248,6 +248,8 @@ def test_the_shipped_harmonizer_hears_tonic_and_dominant():
 
 
 class Boom:
+    decoding: dict = {}  # its tuned decoding may be read (the harmonizer's label shift), not the network
+
     def __getattr__(self, name):
         raise AssertionError("the composer was used")
 
@@ -546,3 +548,62 @@ def test_jazz_takes_write_seventh_chords():
     assert chords and 0.1 * len(chords) <= len(triads) <= 0.7 * len(chords), triads
     folk = [c for c in tunesmith.compose("folk", key="D", bars=8, seed=0, check=False).piece.chords]
     assert any(parse_chord(c.figure)[1] in ("", "m") for c in folk)  # folk keeps its triads
+
+
+def test_a_label_shift_moves_the_chords_in_major_keys_only(trained, tmp_path):
+    """`label_shift` (decoding.json's "chords_label_shift") adds a log-ratio per label to every
+    unit's scores: a large cost on V7 takes it out of a major-key tune's chords, and leaves a
+    minor-key tune alone (the shift is fitted on major keys). A bad table is refused by name."""
+    import json
+
+    from tunesmith.inference import read_decoding
+
+    net = trained[0]
+    g7, c = H.label_of("G7", 0), H.label_of("C", 0)
+    shift = np.zeros(H.N_LABELS)
+    shift[g7] = -3.0
+    logp = np.full((2, H.N_LABELS), -9.0)
+    logp[:, g7], logp[:, c] = -0.5, -1.5  # the network leans to G7; the shift outweighs it
+    assert list(net.decode(logp, transition_weight=0.0)) == [g7, g7]
+    assert list(net.decode(logp, transition_weight=0.0, label_shift=shift)) == [c, c]
+    piece = tune(0, "C", seed=3)
+    assert "G7" in [x.figure for x in net.predict(piece, merge=False)]
+    shift[g7] = -50.0  # (the tiny network is sure of its G7s: only a large shift moves them)
+    assert "G7" not in [x.figure for x in net.predict(piece, merge=False, label_shift=shift)]
+    minor = tune(9, "A", seed=3)
+    minor.keys = [KeySignature(0.0, "A", "minor")]
+    assert net.predict(minor, merge=False, label_shift=shift) == net.predict(minor, merge=False)
+    (tmp_path / "decoding.json").write_text(json.dumps({"pop": {"chords_label_shift": [0.0] * 5}}))
+    with pytest.raises(ValueError, match=rf"pop: chords_label_shift must be {H.N_LABELS} numbers within \+-3"):
+        read_decoding(tmp_path)
+
+
+def test_pop_harmonize_writes_v_as_v7_about_as_pop_songs_do():
+    """The shipped pop label shift (Billboard's chord prior against the pre-1931 songs the
+    harmonizer learned pop from): harmonized pop melodies had written V as V7 0.98 of its time,
+    the songs 0.28 (40 valid melodies, docs/notes/2026-12-05-session-49/pop_degrees.py)."""
+    import tunesmith as ts
+    from tunesmith.harmony import parse_chord
+
+    model = ts.load_model("default")
+    shift = model.model.decoding["pop"]["chords_label_shift"]
+    assert len(shift) == H.N_LABELS and shift[H.label_of("G7", 0)] < -1.0
+    melodies = [ts.compose("pop", key=k, bars=16, seed=s, model=model, check=False, chords_from="none").piece
+                for s, k in enumerate(("C", "G", "F", "D", "Bb", "A"))]  # fmt: skip
+
+    def v7_share() -> float:
+        v = v7 = 0
+        for m in melodies:
+            for c in ts.harmonize(m, style="pop", seed=1, model=model).piece.chords:
+                root, quality, _ = parse_chord(c.figure)
+                if (root - m.key.tonic_pc) % 12 == 7:
+                    v += 1
+                    v7 += quality == "7"
+        return v7 / max(v, 1)
+
+    shifted = v7_share()
+    del model.model.decoding["pop"]["chords_label_shift"]
+    try:
+        assert shifted < 0.6 and v7_share() > shifted + 0.3, shifted
+    finally:
+        model.model.decoding["pop"]["chords_label_shift"] = shift

@@ -444,20 +444,26 @@ class Harmonizer:
 
     def decode(self, logp: np.ndarray, rng: np.random.Generator | None = None, temperature: float | None = None,
                transition_weight: float | None = None, style: str = "other",
-               prior_correction: float = 0.0) -> np.ndarray:  # fmt: skip
+               prior_correction: float = 0.0, label_shift: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
         """The label path: Viterbi (rng None) or one path drawn by forward filtering, backward
         sampling, with `style`'s chord-to-chord prior. `prior_correction` beta divides each
         unit's label probabilities by the label's share in the style (`label_prior`) to the power
         beta: the network's posterior leans to the commonest chord, the tonic, more than the
         music does (drawn for 40 validation POP909 melodies: the tonic under 0.56 of beats, 0.31
         in the songs; for the shippable pop tunes 0.43 against 0.33). Per style in decoding.json
-        ("chords_prior_correction"), for composed takes' drawn chords only."""
+        ("chords_prior_correction"), for composed takes' drawn chords only. `label_shift`: log
+        P_style(label) - log P_learned(label), added to every unit's scores (a label-shift correction:
+        the network's posterior carries the prior of the songs it learned, pop's pre-1931 lead sheets
+        writing V as V7 0.77 of its time where Billboard's songs do 0.27; decoding.json's
+        "chords_label_shift", `scripts/fit_label_shift.py`)."""
         if rng is not None and DRAW_FLOOR is not None:
             # a drawn path keeps to the chords the network finds plausible for each unit's melody
             # (`DRAW_FLOOR`), before the correction lifts the rare ones
             logp = np.where(logp >= logp.max(axis=1, keepdims=True) - DRAW_FLOOR, logp, -1e9)
         if prior_correction:
             logp = logp - prior_correction * np.log(self.label_prior(style) + 1e-9)
+        if label_shift is not None:
+            logp = logp + label_shift
         if transition_weight is None:
             transition_weight = self.config.transition_weight if rng is None else self.config.sample_transition_weight
         w = transition_weight
@@ -514,13 +520,15 @@ class Harmonizer:
     def predict(self, piece: Piece, *, key: KeySignature | None = None, rng: np.random.Generator | None = None,
                 temperature: float | None = None, unit: str = "half", merge: bool = True,
                 roots: set[int] | None = None, scale: set[int] | None = None,
-                prior_correction: float = 0.0) -> list[ChordSymbol]:  # fmt: skip
+                prior_correction: float = 0.0, label_shift: Sequence[float] | None = None) -> list[ChordSymbol]:  # fmt: skip
         """Chord symbols for `piece`'s melody: one per unit (merged where the chord does not change
         unless `merge` is False). `unit` "bar": one chord per bar (the label best over both halves
         of an even-meter bar). `roots`: only chords on these pitch classes (an in-scale request);
         `scale`: only chords whose tones are all in it. A key in a church mode (not one of
         `sampling.MODEL_MODES`) gets the mode's own chords unless `scale` is given: the
-        harmonizer learned major and minor keys, and gave a D dorian tune A7, a G mixolydian one D7."""
+        harmonizer learned major and minor keys, and gave a D dorian tune A7, a G mixolydian one D7.
+        `label_shift` (N_LABELS log-ratios, major keys only): added to each unit's label scores
+        after the draw's floor, moving the chords toward another corpus's prior (see `decode`)."""
         key = key or piece_key(piece)
         units = units_for(piece, self.config.unit)
         features = unit_features(piece, units, key)
@@ -537,7 +545,11 @@ class Harmonizer:
                     merged_units.append((s, e))
                     merged_logp.append(row.copy())
             units, logp = merged_units, np.array(merged_logp).reshape(len(merged_units), -1)
-        path = self.decode(logp, rng=rng, temperature=temperature, style=piece.style, prior_correction=prior_correction)
+        # a style's chord prior moved from the songs the network learned to the style's own (decoding.json's
+        # "chords_label_shift", fitted on major keys: `scripts/fit_label_shift.py`)
+        shift = np.asarray(label_shift, np.float64) if label_shift is not None and (key.mode or "major") == "major" else None
+        path = self.decode(logp, rng=rng, temperature=temperature, style=piece.style, prior_correction=prior_correction,
+                           label_shift=shift)  # fmt: skip
         out: list[ChordSymbol] = []
         for (s, _), lab in zip(units, path):
             fig = figure_of(int(lab), key)
@@ -621,7 +633,8 @@ class Harmonizer:
 def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool = True,
                 keep_bars: set[int] | None = None, copy_plan: list[int | None] | None = None, roots: set[int] | None = None,
                 scale: set[int] | None = None, rng: np.random.Generator | None = None,
-                temperature: float | None = None, prior_correction: float = 0.0, unit: str = "half") -> Piece:  # fmt: skip
+                temperature: float | None = None, prior_correction: float = 0.0, unit: str = "half",
+                label_shift: Sequence[float] | None = None) -> Piece:  # fmt: skip
     """Replace `piece`'s chord symbols (in place) by the harmonizer's best progression for its
     melody (or, with `rng`, one drawn at `temperature`); returns the piece.
 
@@ -632,13 +645,14 @@ def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool 
     `copy_plan`: per bar, the earlier bar it repeats (a form's returning section): that bar
     gets the same chords as the one it repeats; `roots`: only chords on these pitch classes;
     `scale`: only chords whose tones are all in it; `prior_correction`: see `Harmonizer.decode`;
-    `unit`: "half" (a chord a half bar at most) or "bar" (one a bar, for the bar's whole melody)."""
+    `unit`: "half" (a chord a half bar at most) or "bar" (one a bar, for the bar's whole melody);
+    `label_shift`: see `Harmonizer.predict`."""
     net = net or load_harmonizer()
     key = piece_key(piece)
     starts = list(piece.bars())
     downbeats = {round(b, 6) for b in starts}
     new = net.predict(piece, key=key, merge=False, roots=roots, scale=scale, rng=rng, temperature=temperature,
-                      prior_correction=prior_correction, unit=unit)
+                      prior_correction=prior_correction, unit=unit, label_shift=label_shift)
     if copy_plan:
         by_bar: dict[int, list[ChordSymbol]] = {}
         for c in new:
@@ -793,7 +807,7 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
                              and sum(bars[b] - 1e-6 <= c.onset < ends[b] - 1e-6 for c in piece.chords) <= 1}  # fmt: skip
         reharmonize(piece, net, every_bar=request.chord_every_bar, keep_bars=take_cadences,
                     copy_plan=take_plan, roots=roots, scale=roots, rng=rng, temperature=temperature,
-                    prior_correction=correction, unit=unit)  # fmt: skip
+                    prior_correction=correction, unit=unit, label_shift=tuned.get("chords_label_shift"))  # fmt: skip
         if t.meta.get("pickup") and len(bars) > 1:
             # a lead sheet names no chord over the pickup: the first symbol stands on bar 1
             piece.chords = [c for c in piece.chords if c.onset >= bars[1] - 1e-6]

@@ -351,10 +351,22 @@ def _seventh_shares(value, where: str) -> dict[str, dict[str, float]]:
     return {mode: {k: float(v) for k, v in row.items()} for mode, row in value.items()}
 
 
+def _label_shift(value, where: str) -> list[float]:
+    """One log-ratio per harmonizer label (`harmonizer.N_LABELS`), each finite and within +-3: a
+    style's chord prior against the one its harmonizer learned (`harmonizer.Harmonizer.decode`)."""
+    from tunesmith.harmonizer import N_LABELS
+
+    ok = isinstance(value, list) and len(value) == N_LABELS and all(
+        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and abs(v) <= 3 for v in value)  # fmt: skip
+    if not ok:
+        raise ValueError(f"{where}: chords_label_shift must be {N_LABELS} numbers within +-3")
+    return [float(v) for v in value]
+
+
 _TABLES = {"degree_profile": _degree_profile, "rhythm_profile": _rhythm_profile, "pickups": _pickups,
            "interval_offsets": _interval_offsets, "return_offsets": _return_offsets,
            "lower_return_offsets": _lower_return_offsets, "lower_interval_offsets": _lower_interval_offsets,
-           "pitch_offsets": _pitch_offsets, "seventh_shares": _seventh_shares,
+           "pitch_offsets": _pitch_offsets, "seventh_shares": _seventh_shares, "chords_label_shift": _label_shift,
            "rest_interval_offsets": lambda value, where: _interval_offsets(value, where, "rest_interval_offsets")}  # fmt: skip
 
 

@@ -335,9 +335,10 @@ def _harmonized_piece(
 
 def _harmonize_from_chords(
     piece: Piece, melody: Track, style: str, tonic: str, mode: str, n: int, seed: int | None, chord_rhythm: str | None,
-    source: str, harmonizer: Any = None,
+    source: str, harmonizer: Any = None, label_shift: Any = None,
 ) -> list[Take]:  # fmt: skip
-    """Lead-sheet harmonize with chords from the harmonizer network or the count table (`source`)."""
+    """Lead-sheet harmonize with chords from the harmonizer network or the count table (`source`);
+    `label_shift`: the style's chord prior for the harmonizer (`Harmonizer.predict`)."""
     import random
 
     t0 = time.perf_counter()
@@ -363,7 +364,7 @@ def _harmonize_from_chords(
         def predict(i: int) -> list[ChordSymbol]:
             rng = np.random.default_rng(seed * 1_000_003 + i) if i else None
             unit = "bar" if chord_rhythm == "bar" else "half"
-            return net.predict(work, key=work.keys[0], rng=rng, unit=unit, merge=False)
+            return net.predict(work, key=work.keys[0], rng=rng, unit=unit, merge=False, label_shift=label_shift)
     else:
         table = chord_table()
         meta_source = {"chords_from": "table", "table_units": table.n_units}

@@ -728,7 +728,9 @@ def harmonize(
         raise ValueError("chords_from='accompaniment' names the chords a track plays as chord symbols: a lead "
                          "sheet's, not a chorale's alto, tenor and bass")  # fmt: skip
     if layout == "lead" and chords_from != "model":
-        return _harmonize_from_chords(piece, melody, style, tonic, mode, n, seed, chord_rhythm, chords_from, harmonizer)
+        return _harmonize_from_chords(piece, melody, style, tonic, mode, n, seed, chord_rhythm, chords_from, harmonizer,
+                                      label_shift=style_decoding(model, style).get("chords_label_shift")
+                                      if chords_from == "harmonizer" else None)  # fmt: skip
     first = LAYOUTS[layout][0]
     grid = _grid(piece, meter)
     if layout == "lead":
