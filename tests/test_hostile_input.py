@@ -615,3 +615,47 @@ def test_a_metadata_csv_with_an_endless_field_is_one_line(tmp_path):
     path.write_text("file,year\n" + "a" * 200_000 + ",1900\n")
     with pytest.raises(ValueError, match=r"deep\.csv: not a metadata CSV \(field larger than field limit"):
         read_metadata_csv(path, tmp_path)
+
+
+def _take():
+    import tunesmith as ts
+
+    return ts.compose("folk", bars=2, seed=1, check=False)
+
+
+@pytest.mark.parametrize("call, error, said", [
+    # an app developer's first day with the Python API (session 49): each had crashed deep inside
+    # with another object's message, or been taken silently
+    (lambda ts, t, d: ts.read(d / "nope.abc"), FileNotFoundError, r"nope\.abc: no such file$"),
+    (lambda ts, t, d: ts.read(b"X:1\nK:C\nCDEF|"), TypeError, r"^a music file's path is a str or os\.PathLike, not bytes"),
+    (lambda ts, t, d: ts.harmonize(None), TypeError, r"^a music file's path is a str or os\.PathLike, not NoneType$"),
+    (lambda ts, t, d: ts.read(d / "x.abc", tune="1"), TypeError, r"^tune must be a whole number"),
+    (lambda ts, t, d: ts.compose("folk", chords=5), TypeError, r"^chords must be chord symbols: a string"),
+    (lambda ts, t, d: ts.compose("folk", model=5), TypeError, r"^model must be 'default', a model folder"),
+    (lambda ts, t, d: ts.compose("folk", check="no"), TypeError, r"^check must be True or False, not 'no'$"),
+    (lambda ts, t, d: ts.compose("folk", in_scale="yes"), ValueError, r"^in_scale must be true or false"),
+    (lambda ts, t, d: ts.compose("folk", pitch_range=(60.5, 70)), ValueError, r"^pitch_range must be 'C4:G5' or two"),
+    (lambda ts, t, d: ts.harmonize(t, lookahead="x"), ValueError, r"^lookahead must be a whole number in 0\.\.32"),
+    (lambda ts, t, d: ts.inpaint(t, bars="1-2", keep=5), TypeError, r"^keep must be part names"),
+    (lambda ts, t, d: ts.check(t, top=-1), ValueError, r"^top must be a whole number in 1\.\.50"),
+    (lambda ts, t, d: ts.check(None), TypeError, r"^check: source must be a file path, a Piece or a Take"),
+    (lambda ts, t, d: t.write("/take"), ValueError, r"^path /take: would write /take\.mid \.\.\. in the filesystem root"),
+    (lambda ts, t, d: t.write(d), ValueError, r": is a directory; give a file stem inside it"),
+    (lambda ts, t, d: t.write(d / "one.txt"), ValueError, r"one\.txt: tunesmith writes \.mid, \.musicxml, \.wav"),
+    (lambda ts, t, d: t.write(None), TypeError, r"^path must be a path \(str or os\.PathLike\), not NoneType$"),
+])  # fmt: skip
+def test_the_python_api_names_a_bad_argument(tmp_path, monkeypatch, call, error, said):
+    import tunesmith as ts
+
+    monkeypatch.setenv("TUNESMITH_HOME", str(tmp_path / "home"))
+    (tmp_path / "x.abc").write_text("X:1\nT:x\nM:4/4\nL:1/4\nK:C\nCDEF|GABc|\n")
+    with pytest.raises(error, match=said):
+        call(ts, _take(), tmp_path)
+    assert not list(tmp_path.glob("*.mid"))  # nothing half-written
+
+
+def test_write_takes_takes_a_single_take(tmp_path):
+    import tunesmith as ts
+
+    files = ts.write_takes(_take(), tmp_path / "one", audio=False, svg=False)  # compose(n=1) is a Take, not a list
+    assert files[0]["mid"].name == "one.mid" and files[0]["json"].is_file()

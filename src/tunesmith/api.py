@@ -153,6 +153,7 @@ def compose(
     from tunesmith.limits import check_takes
 
     check_takes(n, "n")  # 1..MAX_TAKES, as the command line and co-create have it
+    _check_flags(check=check, allow_close=allow_close)
     request = compose_request(
         style, key=key, mode=mode, meter=meter, bars=bars, tempo=tempo, chords=chords, pitch_range=pitch_range,
         in_scale=in_scale, temperature=temperature, top_p=top_p, rhythm_temperature=rhythm_temperature,
@@ -308,6 +309,13 @@ def style_unseen(model: Model, style: str) -> str | None:
     return f"this model learned from no {style} pieces (its training pieces: {seen}): expect little of the style"
 
 
+def _check_flags(**flags: Any) -> None:
+    """Each flag a bool: an app's check="no" had been taken as true (the check ran)."""
+    for name, value in flags.items():
+        if not isinstance(value, bool):
+            raise TypeError(f"{name} must be True or False, not {value!r}")
+
+
 def _ending_record(meta: dict) -> dict:
     """{"ending": ...}: what a take drew for its close under a tonic cadence (the melody's closing
     degree and, off the tonic triad, the degree of the chord under it; a lead sheet's chord before
@@ -440,6 +448,7 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
     from tunesmith import cocreate
     from tunesmith.performance import accent, orchestrate
 
+    _check_flags(**{k: kw[k] for k in ("check", "allow_close") if k in kw})
     piece, source_record = _source_piece(source, tune)
     pickup = kw.pop("pickup", None)
     if pickup is not None:  # the musician says where the bars start (a MIDI file has no bar lines)

@@ -47,7 +47,10 @@ def _range(pitch_range: Any) -> tuple[int, int] | None:
     if pitch_range is None or isinstance(pitch_range, str):
         return parse_range(pitch_range)
     try:
-        low, high = (int(x) for x in pitch_range)
+        low, high = pitch_range
+        if any(isinstance(x, bool) or not isinstance(x, int | float) or x != int(x) for x in (low, high)):
+            raise ValueError  # (60.5, 70) had been read as (60, 70) without a word
+        low, high = int(low), int(high)
     except (TypeError, ValueError):
         raise ValueError(f"pitch_range must be 'C4:G5' or two MIDI numbers (low, high), got {pitch_range!r}") from None
     return parse_range(f"{low}:{high}")
@@ -59,6 +62,8 @@ def _chords(chords: str | Sequence[str] | None) -> list[str] | None:
 
     if chords is None or isinstance(chords, str):
         return parse_chords(chords)
+    if not isinstance(chords, list | tuple):  # compose(chords=5) had been "'int' object is not iterable"
+        raise TypeError(f"chords must be chord symbols: a string ('Dm7 G7 Cmaj7') or a list of them, not {chords!r}")
     return written_bars([" ".join(str(c).split()) for c in chords]) or None
 
 

@@ -587,24 +587,27 @@ _SYSTEM_DIRS = {"/", "/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc",
                 "/tmp", "/root", "/home", "/opt", "/srv", "/run", "/mnt", "/media"}
 
 
-def check_output_stem(out: str | os.PathLike) -> Path:
+def check_output_stem(out: str | os.PathLike, name: str = "--out") -> Path:
     """`--out STEM`: the take files are STEM.mid, STEM.json, ... A stem that is an existing
     directory (`--out /tmp` would write /tmp.mid beside it) or that lies directly in the
-    filesystem root is refused; give a stem inside a folder, such as out/take."""
+    filesystem root is refused; give a stem inside a folder, such as out/take. `name`: what the
+    messages call the stem (the Python API's "path")."""
+    if out is None or not isinstance(out, str | os.PathLike):
+        raise TypeError(f"{name} must be a path (str or os.PathLike), not {type(out).__name__}")
     text = os.fspath(out)
     if not text.strip():
-        raise LimitError("--out is empty; give an output stem such as out/take")
+        raise LimitError(f"{name} is empty; give an output stem such as out/take")
     p = Path(text)
     if text.endswith(("/", os.sep)) or p.is_dir():
         what = "is a directory" if p.is_dir() else "names a directory (it ends in a slash)"
-        raise LimitError(f"--out {text}: {what}; give a file stem inside it, such as {p / 'take'}")
+        raise LimitError(f"{name} {text}: {what}; give a file stem inside it, such as {p / 'take'}")
     longest = len(p.name.encode("utf-8", "surrogateescape")) + len("-100.musicxml")  # a take of --n 100
     if longest > 255:  # the file system's limit on a name: refused before the work, not at its end
-        raise LimitError(f"--out {text[:60]}...: the stem's name is too long for its files' names (at most "
+        raise LimitError(f"{name} {text[:60]}...: the stem's name is too long for its files' names (at most "
                          f"{255 - len('-100.musicxml')} bytes)")  # fmt: skip
     resolved = p.resolve()
     if resolved.parent == Path(resolved.anchor) or str(resolved) in _SYSTEM_DIRS:
-        raise LimitError(f"--out {text}: would write {resolved}.mid ... in the filesystem root; give a stem inside a folder")
+        raise LimitError(f"{name} {text}: would write {resolved}.mid ... in the filesystem root; give a stem inside a folder")
     return p
 
 

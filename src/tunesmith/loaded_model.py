@@ -54,6 +54,8 @@ def load_model(name: str | os.PathLike | Model | None = "default") -> Model:
     process (numpy decoder, no torch import); FileNotFoundError names what was looked for."""
     if isinstance(name, Model):
         return name
+    if name is not None and not isinstance(name, str | os.PathLike):  # model=5 had been os.fspath's TypeError
+        raise TypeError(f"model must be 'default', a model folder or a loaded Model, not {type(name).__name__}")
     from tunesmith import pretrained
 
     text = "default" if name is None else os.fspath(name)

@@ -29,7 +29,8 @@ def out_stem(path: str | os.PathLike) -> Path:
     p = Path(os.fspath(path))
     if p.suffix.lower() in FILE_KINDS:
         return p.with_suffix("")
-    if p.suffix.lower() in (".abc", ".krn", ".kern", ".kar", ".ly", ".pdf", ".mp3", ".flac", ".ogg"):
+    if p.suffix.lower() in (".abc", ".krn", ".kern", ".kar", ".ly", ".pdf", ".mp3", ".flac", ".ogg", ".txt", ".png",
+                            ".jpg", ".html", ".csv", ".zip"):  # fmt: skip
         # a format tunesmith reads or a user expects, but does not write: not song3.abc.mid, silently
         # (the path, not "--out": the Python API's `Take.write` says this too, a first-day user noticed)
         raise ValueError(f"{p}: tunesmith writes .mid, .musicxml, .wav, .svg and .json, not {p.suffix}; "
@@ -106,7 +107,10 @@ class Take:
         """Write the take. A path ending in .mid, .musicxml (.xml, .mxl), .wav, .svg or .json writes
         that one file; any other path is a stem for the whole bundle (STEM.mid .musicxml .wav .svg
         .json). An existing file is kept (FileExistsError) unless `force`. Returns {kind: path}."""
-        p = Path(os.fspath(path))
+        from tunesmith.limits import check_output_stem
+
+        p = Path(os.fspath(check_output_stem(path, "path") if FILE_KINDS.get(Path(str(path)).suffix.lower()) is None
+                           else path))  # fmt: skip
         kind = FILE_KINDS.get(p.suffix.lower())
         if kind is None:
             self.files = write_takes([self], p, force=force, audio=audio, svg=svg)[0]  # (`tunesmith.rate` reads its JSON)
@@ -196,12 +200,16 @@ def _html(text: str) -> str:
 
 
 def write_takes(
-    takes: Sequence[Take], out: str | os.PathLike, *, force: bool = False, audio: bool = True, svg: bool = True
+    takes: Sequence[Take] | Take, out: str | os.PathLike, *, force: bool = False, audio: bool = True, svg: bool = True
 ) -> list[dict[str, Path]]:
-    """Write takes as bundles at STEM (one take) or STEM-1 ... STEM-n; `out` may end in a known
+    """Write takes (a list, or one Take) as bundles at STEM (one take) or STEM-1 ... STEM-n; `out` may end in a known
     extension ('song.mid' -> stem 'song'). Existing files are kept (FileExistsError) unless `force`."""
+    from tunesmith.limits import check_output_stem
     from tunesmith.outputs.bundle import write_takes as write_bundles
 
+    if isinstance(takes, Take):  # compose(n=1) returns a Take, not a list: write it all the same
+        takes = [takes]
+    check_output_stem(out, "out")  # not a folder, not the filesystem root (as --out)
     stem = out_stem(out)
     check_overwrite(bundle_paths(stem, len(takes)), force)
     return write_bundles(

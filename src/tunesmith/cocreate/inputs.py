@@ -31,8 +31,11 @@ def load_piece(source: Piece | str | os.PathLike, *, tune: int = 1) -> Piece:
         check_given_piece(source)
         return source
     from tunesmith import limits
-    from tunesmith.inputs import InputError, check_local_file, read_file
+    from tunesmith.inputs import InputError, check_local_file, read_file, refuse_url
 
+    refuse_url(source)  # a path (str or os.PathLike) first: bytes, None or a number named as such
+    if isinstance(tune, bool) or not isinstance(tune, int):
+        raise TypeError(f"tune must be a whole number (1 for the file's first tune), not {tune!r}")
     if not Path(os.fspath(source)).is_dir():  # (a POP909 song folder is read by read_file)
         check_local_file(source, max_bytes="MAX_COCREATE_FILE_BYTES", music=True)  # type, then size, before reading
     import warnings
@@ -349,6 +352,19 @@ def _check_n(n: int) -> None:
     check_takes(n, "n")  # 1..MAX_TAKES
 
 
+# chord proposals per bar that co-create's lookahead may score (`harmonize`, `inpaint`)
+MAX_LOOKAHEAD = 32
+
+
+def check_lookahead(lookahead: Any) -> int:
+    """`lookahead` as a whole number in 0..MAX_LOOKAHEAD (0 or 1: off); ValueError naming it (an
+    app's 'x' and -3 had been taken and written into the take's record)."""
+    if isinstance(lookahead, bool) or not isinstance(lookahead, int) or not 0 <= lookahead <= MAX_LOOKAHEAD:
+        raise ValueError(f"lookahead must be a whole number in 0..{MAX_LOOKAHEAD} (chord proposals per bar), "
+                         f"got {lookahead!r}")  # fmt: skip
+    return lookahead
+
+
 def check_input(
     verb: str,
     piece: Piece,
@@ -563,6 +579,8 @@ def _parse_keep(keep: Any, layout: str) -> tuple[frozenset[str], bool]:
     """(kept voice letters, chords kept) from keep=None | "melody" | "soprano,bass" | [roles]."""
     if keep is None:
         return frozenset(), False
+    if not isinstance(keep, str) and not isinstance(keep, list | tuple | set | frozenset):
+        raise TypeError(f"keep must be part names ('melody', 'soprano,bass' or a list of them), not {keep!r}")
     items = keep.replace(",", " ").split() if isinstance(keep, str) else list(keep)
     voices: set[str] = set()
     chords = False

@@ -49,6 +49,7 @@ from tunesmith.cocreate.inputs import (
     _style_of,
     _voice_tracks,
     _work_piece,
+    check_lookahead,
     load_piece,
 )
 from tunesmith.convert.common import plays_chords, skyline
@@ -709,6 +710,7 @@ def harmonize(
     meter = _meter_of(piece)
     melody = _melody_track(piece, "harmonize")
     _check_n(n)
+    check_lookahead(lookahead)
     chord_rhythm = _rhythm(chord_rhythm)
     style = _style_of(style, piece)
     asked = key is not None or mode is not None  # the musician named a key: it is kept as given
@@ -866,6 +868,7 @@ def inpaint(
     meter = _meter_of(piece)
     melody = _melody_track(piece, "inpaint")
     _check_n(n)
+    check_lookahead(lookahead)
     grid = _grid(piece, meter)
     g0, g1 = _region_of(piece, grid, bars)
     style = _style_of(style, piece)

@@ -20,9 +20,23 @@ class InputError(ValueError):
     """A file that cannot be read as music; the message is one line: '<path>: <problem>'."""
 
 
+class MissingInputError(InputError, FileNotFoundError):
+    """An input file that is not there: both an InputError (a ValueError) and a FileNotFoundError, so
+    that an app's `except FileNotFoundError` catches it as the README says (it had been a ValueError
+    only, where `provenance` and a missing model raise FileNotFoundError)."""
+
+    def __str__(self) -> str:  # one line, as InputError's, not OSError's "[Errno None] ..."
+        return str(self.args[0]) if self.args else ""
+
+
 def refuse_url(path: str | os.PathLike) -> str:
     """The path as text; InputError for a URL (tunesmith reads local files only), checked on the
     text as given: `Path` would turn "http://x/a.mid" into "http:/x/a.mid"."""
+    if isinstance(path, bytes | bytearray | memoryview) or not isinstance(path, str | os.PathLike):
+        # an app had passed a file's bytes: "a bytes-like object is required, not 'str'" said the opposite
+        what = "bytes (write them to a file first)" if isinstance(
+            path, bytes | bytearray | memoryview) else type(path).__name__  # fmt: skip
+        raise TypeError(f"a music file's path is a str or os.PathLike, not {what}")
     text = os.fspath(path)
     if not text.strip():  # Path("") is ".", the working folder: it had been "a directory, not a file"
         raise InputError("an empty path: give a file or folder")
@@ -42,7 +56,7 @@ def check_local_file(
     try:
         st = os.stat(p)  # follows symbolic links
     except FileNotFoundError:
-        raise InputError(f"{p}: no such file") from None
+        raise MissingInputError(f"{p}: no such file") from None
     except OSError as e:
         if e.errno == errno.ELOOP:
             raise InputError(f"{p}: a symbolic link that loops back on itself") from None

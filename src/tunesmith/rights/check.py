@@ -538,6 +538,10 @@ def check(
     from tunesmith.score import Piece as _Piece
     from tunesmith.take import Take
 
+    if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= 50:
+        raise ValueError(f"top must be a whole number in 1..50 (the nearest works to list), got {top!r}")
+    if not isinstance(source, Take | _Piece | str | os.PathLike):
+        raise TypeError(f"check: source must be a file path, a Piece or a Take, not {type(source).__name__}")
     record = None
     if isinstance(source, Take):
         piece, record = source.piece, source.provenance

@@ -789,6 +789,8 @@ class ComposeRequest:
             raise ValueError(f"rest_penalty must be in [0, 20], got {self.rest_penalty!r}")
         if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0):
             raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}")
+        if not isinstance(self.in_scale, bool | int) or self.in_scale not in (0, 1):  # "yes" had been taken as true
+            raise ValueError(f"in_scale must be true or false, got {self.in_scale!r}")
         self.in_scale = bool(self.in_scale)
         self.chord_every_bar = bool(self.chord_every_bar)
         if self.chords_from is not None and self.chords_from not in CHORD_SOURCES:
