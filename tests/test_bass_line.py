@@ -23,6 +23,7 @@ def test_the_third_where_it_makes_a_step():
 @pytest.mark.parametrize("why, chords, soprano, fermatas, expected", [
     ("the soprano sings the third", (C, F, G, C), [Note(76, 0.0, 1.0)], (), [0, 5, 7, 0]),
     ("a fermata closes on the root", (C, F, G, C), [], (0.0,), [0, 5, 7, 0]),
+    ("the beat before a fermata is the root", (C, F, G, C), [], (1.0,), [0, 5, 7, 0]),
     ("the last beat is the root", (F, C), [], (), [5, 0]),  # F E would step
 ])  # fmt: skip
 def test_the_root_where_the_third_would_not_do(why, chords, soprano, fermatas, expected):

@@ -22,7 +22,8 @@ from tunesmith.score import Note
 # cost under the gain takes the third wherever it makes a step on one side; at or over it, only
 # where it makes steps on both. Bach's basses, on the beats of 23 of music21's chorales: steps
 # 0.342 of their moves, complete chords on their third 0.278; the harmonized sopranos' basses on
-# roots where they could: 0.247, 0.183 (docs/notes session 49, chorale_bass.py).
+# roots where they could: 0.247, 0.183; with the plan 0.309, 0.215 (seed 1; seeds 2 and 3: 0.246 ->
+# 0.280, 0.187 -> 0.208; docs/notes session 49, chorale_bass.py, session 46's chorale_vocabulary.py).
 STEP_GAIN = 1.0
 FIRST_INVERSION_COST = 0.5
 PLANNED_BASS = True  # (False: the bass's tiers alone choose, as before session 49)
@@ -36,9 +37,9 @@ def plan_bass(plan: Sequence[tuple[float, Sequence[int]]], soprano: Sequence[Not
               fermatas: Sequence[float] = ()) -> tuple[tuple[float, int], ...]:  # fmt: skip
     """Per beat of `plan` ((onset in beats, the chord's pitch classes, root first)), the pitch
     class the bass is planned to sing: the root, or the chord's third where that makes the line
-    move by step (`STEP_GAIN` against `FIRST_INVERSION_COST`). Never the third under a fermata (a
-    phrase closes on the root), on the last beat, or where the soprano sings that third as the
-    beat starts (the bass would double it)."""
+    move by step (`STEP_GAIN` against `FIRST_INVERSION_COST`). Never the third under a fermata or
+    on the beat before one (a phrase closes V I on roots), on the last beat, or where the soprano
+    sings that third as the beat starts (the bass would double it)."""
     if not plan:
         return ()
     last = len(plan) - 1
@@ -47,7 +48,10 @@ def plan_bass(plan: Sequence[tuple[float, Sequence[int]]], soprano: Sequence[Not
         root = int(tones[0])
         opts = [(root, 0.0)]
         third = next((int(t) for t in tones[1:] if (int(t) - root) % 12 in (3, 4)), None)
-        at_fermata = any(abs(f - onset) < 1e-6 for f in fermatas)
+        # under a fermata and on the beat before it (a cadence's V), the root: planned on the third
+        # there, the beat before a fermata had lacked a third 0.059 of the time (0.013 unplanned)
+        at_fermata = any(abs(f - onset) < 1e-6 for f in fermatas) or (
+            i < last and any(abs(f - plan[i + 1][0]) < 1e-6 for f in fermatas))  # fmt: skip
         sung = {n.pitch % 12 for n in soprano if n.onset <= onset + 1e-6 < n.onset + n.duration}
         if third is not None and not at_fermata and i != last and third not in sung:
             opts.append((third, FIRST_INVERSION_COST))
