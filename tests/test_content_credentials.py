@@ -236,7 +236,7 @@ def test_provenance_refuses_bad_files_in_one_line(home, tmp_path, monkeypatch):
     import tunesmith as ts
 
     (tmp_path / "x.svg").write_text("<svg/>")
-    with pytest.raises(ValueError, match=r"x\.svg: not a kind of file tunesmith writes \(one of \.mid"):
+    with pytest.raises(ValueError, match=r"x\.svg: not a kind of file tunesmith writes \(one of \.json, \.mid"):
         ts.provenance(tmp_path / "x.svg")
     (tmp_path / "x.wav").write_bytes(b"ID3 not a wave file at all")
     with pytest.raises(ValueError, match=r"x\.wav: cannot read its metadata \(not a RIFF/WAVE file\)$"):
@@ -292,3 +292,22 @@ def test_each_file_carries_the_copy_check_and_its_nearest_works(home, tmp_path, 
         assert main(["provenance", str(files[kind])]) == 0
         assert ("  copy check: close (score 22.2); nearest training works: Frazer's Reel, or the Fisher "
                 "(nottingham, GPL-3.0; score 22.2)") in capsys.readouterr().out.splitlines()
+
+
+def test_a_takes_json_reads_back_as_its_media_files_do(home, tmp_path, capsys):
+    """`provenance STEM.json`: the take's own record, in the same fields its MIDI carries, unsigned
+    (an app developer's sidecar had been refused as "not a kind of file tunesmith writes"); a JSON
+    that is not a take's is refused in one line."""
+    import tunesmith as ts
+    from tunesmith.cli import main
+
+    files = _take_files(tmp_path)
+    from_json, from_midi = ts.provenance(files["json"]), ts.provenance(files["mid"])
+    assert from_json["kind"] == "json" and from_json["signed"] is False and from_json["ai_generated"] is True
+    assert {k: from_json["fields"][k] for k in ("model", "seed", "licenses", "take", "takes")} == \
+        {k: from_midi["fields"][k] for k in ("model", "seed", "licenses", "take", "takes")}  # fmt: skip
+    assert main(["provenance", str(files["json"])]) == 0
+    assert capsys.readouterr().out.startswith(f"{files['json']}: AI-generated, model default, seed 11")
+    (tmp_path / "other.json").write_text('{"format": "something else"}')
+    with pytest.raises(ValueError, match=r"other\.json: not a tunesmith take JSON \(no tunesmith-take format\)$"):
+        ts.provenance(tmp_path / "other.json")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-HELP = "show the provenance a tunesmith file carries in itself (MIDI, MusicXML, WAV with C2PA credentials)"
+HELP = "show the provenance a tunesmith file carries in itself (MIDI, MusicXML, WAV with C2PA credentials; a take's STEM.json)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", help=".mid, .musicxml or .wav files (exit 1 if a file's C2PA credentials, "
+    parser.add_argument("files", nargs="+", help=".mid, .musicxml or .wav files, or a take's .json (exit 1 if a file's C2PA credentials, "
                         "or a MIDI or MusicXML file's signature over its notes, say it changed since signing, 2 if a "
                         "file cannot be read)")
     parser.add_argument("--json", action="store_true", help="print one JSON object per file, one per line (errors too)")

@@ -284,9 +284,12 @@ def read_provenance(path: str | os.PathLike) -> dict[str, Any]:
     path = Path(path)
     if path.is_dir():
         raise ValueError(f"{shown}: is a folder, not a file")
+    if path.suffix.lower() == ".json":  # a take's own record (an app developer's was refused as "not a kind ...")
+        return _sidecar_provenance(path, shown)
     kind = PROVENANCE_KINDS.get(path.suffix.lower())
     if kind is None:
-        raise ValueError(f"{shown}: not a kind of file tunesmith writes (one of {', '.join(sorted(PROVENANCE_KINDS))})")
+        kinds = ", ".join(sorted([*PROVENANCE_KINDS, ".json"]))
+        raise ValueError(f"{shown}: not a kind of file tunesmith writes (one of {kinds})")
     if not os.path.lexists(path):
         raise FileNotFoundError(f"{shown}: no such file")
     # a pipe (which would block the read), a link that loops, a file over the size limit
@@ -330,6 +333,38 @@ def read_provenance(path: str | os.PathLike) -> dict[str, Any]:
         if isinstance(fields.get("notes_signature"), dict):
             out["notes_signature"] = _notes_state(piece, fields)
     return out
+
+
+def _sidecar_provenance(path: Path, shown: str) -> dict[str, Any]:
+    """`read_provenance` of a take's STEM.json: its record, in the fields every media file carries
+    (`outputs.bundle._provenance_json`). Unsigned: the record is text anyone can write."""
+    import json
+
+    from tunesmith.inputs import check_local_file
+    from tunesmith.outputs.bundle import _provenance_json
+    from tunesmith.ratings import _record_problem
+
+    if not os.path.lexists(path):
+        raise FileNotFoundError(f"{shown}: no such file")
+    check_local_file(path, min_bytes=1, max_bytes="MAX_FILE_BYTES")
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ValueError(f"{shown}: not a take JSON ({e})") from None
+    except RecursionError:
+        raise ValueError(f"{shown}: not a take JSON (nested too deeply)") from None
+    if not isinstance(record, dict) or not str(record.get("format", "")).startswith("tunesmith-take"):
+        raise ValueError(f"{shown}: not a tunesmith take JSON (no tunesmith-take format)")
+    problem = _record_problem(record)
+    if problem:
+        raise ValueError(f"{shown}: not a tunesmith take JSON ({problem})")
+    raw = _provenance_json(record)
+    names = field_names()
+    fields = ({name: raw.get(name) if raw.get(name) not in ([], "") else None for name in names}
+              | {k: v for k, v in raw.items() if k not in names})  # fmt: skip
+    ai = fields.get("ai_generated")
+    return {"file": shown, "kind": "json", "content_credentials": None, "made_by_tunesmith": True, "fields": fields,
+            "ai_generated": ai if isinstance(ai, bool) else None, "signed": False}  # fmt: skip
 
 
 def _file_piece(path: Path) -> Piece | None:
