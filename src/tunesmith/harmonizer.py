@@ -142,8 +142,14 @@ def _no_wrong_thirds(logp: np.ndarray, features: np.ndarray) -> np.ndarray:
     validation headers), A natural over Fm for a melody that leans on the leading tone."""
     time = features[:, :12].astype(np.float64)  # (units, 12)
     wrong = _MINOR_LABEL[None, :] & (time[:, _MAJOR_THIRD_OF_LABEL] >= WRONG_THIRD_SHARE * time.sum(1, keepdims=True))
-    wrong &= time.sum(1, keepdims=True) > 0  # a unit without melody rules nothing out
-    wrong[~((logp > -1e8) & ~wrong).any(axis=1)] = False  # nor one where nothing would be left
+    return _ruled_out(logp, wrong, time)
+
+
+def _ruled_out(logp: np.ndarray, wrong: np.ndarray, time: np.ndarray) -> np.ndarray:
+    """`logp` with the `wrong` (units, N_LABELS) labels made impossible, but in no unit without
+    melody (`time`: its time per pitch class) and none where nothing would be left."""
+    wrong = wrong & (time.sum(1, keepdims=True) > 0)
+    wrong[~((logp > -1e8) & ~wrong).any(axis=1)] = False
     return np.where(wrong, -1e9, logp)
 
 
@@ -181,10 +187,7 @@ def _no_clashes(logp: np.ndarray, features: np.ndarray) -> np.ndarray:
         return logp
     time = features[:, :12].astype(np.float64)  # (units, 12)
     clash = time @ _CLASHES_OF_LABEL.T.astype(np.float64)  # (units, N_LABELS): time on clashing tones
-    wrong = clash >= CLASH_SHARE * time.sum(1, keepdims=True) - 1e-9
-    wrong &= time.sum(1, keepdims=True) > 0
-    wrong[~((logp > -1e8) & ~wrong).any(axis=1)] = False
-    return np.where(wrong, -1e9, logp)
+    return _ruled_out(logp, clash >= CLASH_SHARE * time.sum(1, keepdims=True) - 1e-9, time)
 
 
 def mode_scale(key: KeySignature) -> set[int] | None:

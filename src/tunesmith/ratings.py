@@ -67,20 +67,7 @@ def read_take(path: str | Path) -> tuple[dict, Piece]:
         # the file asked for named first: "in/tune.json" alone had read as a file never given
         beside = f" (looked for {sidecar.name} beside it)" if sidecar != p else ""
         raise FileNotFoundError(f"{p}: no take JSON{beside}; name the STEM.json a take was written with")
-    from tunesmith.limits import check_file_size
-
-    check_file_size(sidecar, sidecar.stat().st_size)
-    try:
-        record = json.loads(sidecar.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{sidecar}: not a take JSON ({exc})") from None
-    except RecursionError:  # arrays nested thousands deep
-        raise ValueError(f"{sidecar}: not a take JSON (nested too deeply)") from None
-    if not isinstance(record, dict) or not str(record.get("format", "")).startswith("tunesmith-take"):
-        raise ValueError(f"{sidecar}: not a tunesmith take JSON (no tunesmith-take format)")
-    problem = _record_problem(record)
-    if problem:  # before anything is stored: a seed of NaN or a model given as text had gone in
-        raise ValueError(f"{sidecar}: not a tunesmith take JSON ({problem})")
+    record = read_take_record(sidecar, sidecar)
     from tunesmith.api import read
 
     for ext in (".mid", ".musicxml"):
@@ -94,6 +81,26 @@ def read_take(path: str | Path) -> tuple[dict, Piece]:
     if summary.get("style") and not piece.style:
         piece.style = summary["style"]
     return record, piece
+
+
+def read_take_record(sidecar: Path, shown: str | Path) -> dict:
+    """The record of a take's STEM.json, checked: its size, its JSON, its format and its fields'
+    types (`_record_problem`); ValueError naming `shown` otherwise."""
+    from tunesmith.limits import check_file_size
+
+    check_file_size(sidecar, sidecar.stat().st_size)
+    try:
+        record = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{shown}: not a take JSON ({exc})") from None
+    except RecursionError:  # arrays nested thousands deep
+        raise ValueError(f"{shown}: not a take JSON (nested too deeply)") from None
+    if not isinstance(record, dict) or not str(record.get("format", "")).startswith("tunesmith-take"):
+        raise ValueError(f"{shown}: not a tunesmith take JSON (no tunesmith-take format)")
+    problem = _record_problem(record)
+    if problem:  # before anything is stored: a seed of NaN or a model given as text had gone in
+        raise ValueError(f"{shown}: not a tunesmith take JSON ({problem})")
+    return record
 
 
 def _record_problem(record: dict) -> str | None:

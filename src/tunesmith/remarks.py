@@ -41,7 +41,9 @@ def cycle_ends_open(request: Any) -> str | None:
         return None
     article = "an" if request.key[0].upper() in "AEF" else "a"  # "an F chord", "a G chord"
     # the tonic chord as a chart names it: "an Am chord" in A minor (a teacher had read "an A chord")
-    tonic_chord = request.key + ("m" if (getattr(request, "mode", None) or "major") in ("minor", "aeolian", "dorian", "phrygian") else "")
+    from tunesmith.sampling.request import mode_family
+
+    tonic_chord = request.key + ("m" if mode_family(getattr(request, "mode", None) or "major") == "minor" else "")
     # --cadence home asks for the tonic over the tonic chord, which chords ending elsewhere cannot give
     unmet = "; --cadence home closes on the tonic only over a tonic chord" if home else ""
     if len(chords) >= bars:  # the musician's own last chord: said only where it contradicts --cadence home

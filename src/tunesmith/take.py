@@ -109,10 +109,12 @@ class Take:
         .json). An existing file is kept (FileExistsError) unless `force`. Returns {kind: path}."""
         from tunesmith.limits import check_output_stem
 
-        p = Path(os.fspath(check_output_stem(path, "path") if FILE_KINDS.get(Path(str(path)).suffix.lower()) is None
-                           else path))  # fmt: skip
+        if not isinstance(path, str | os.PathLike):
+            raise TypeError(f"path must be a path (str or os.PathLike), not {type(path).__name__}")
+        p = Path(os.fspath(path))
         kind = FILE_KINDS.get(p.suffix.lower())
         if kind is None:
+            check_output_stem(p, "path")  # a bundle's stem: not a folder, not the filesystem root (as --out)
             self.files = write_takes([self], p, force=force, audio=audio, svg=svg)[0]  # (`tunesmith.rate` reads its JSON)
             return self.files
         check_overwrite([p], force)

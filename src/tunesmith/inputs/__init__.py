@@ -25,9 +25,6 @@ class MissingInputError(InputError, FileNotFoundError):
     that an app's `except FileNotFoundError` catches it as the README says (it had been a ValueError
     only, where `provenance` and a missing model raise FileNotFoundError)."""
 
-    def __str__(self) -> str:  # one line, as InputError's, not OSError's "[Errno None] ..."
-        return str(self.args[0]) if self.args else ""
-
 
 def refuse_url(path: str | os.PathLike) -> str:
     """The path as text; InputError for a URL (tunesmith reads local files only), checked on the

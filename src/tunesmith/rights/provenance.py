@@ -317,9 +317,7 @@ def read_provenance(path: str | os.PathLike) -> dict[str, Any]:
         # the same names from every kind of file (`field_names`, None where a file does not say):
         # a WAV had said "software" where the MIDI says "tunesmith", and left out the sources
         # (an empty list or text is None too: the MusicXML writes no field for it where the MIDI writes [])
-        names = field_names()
-        fields = ({name: fields.get(name) if fields.get(name) not in ([], "") else None for name in names}
-                  | {k: v for k, v in fields.items() if k not in names})  # fmt: skip
+        fields = _named_fields(fields)
     out["fields"] = fields
     ai = fields.get("ai_generated")  # a bool from every reader (MusicXML's text is parsed)
     out["ai_generated"] = ai if isinstance(ai, bool) else None
@@ -335,33 +333,24 @@ def read_provenance(path: str | os.PathLike) -> dict[str, Any]:
     return out
 
 
+def _named_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """`fields` under every name of `field_names` (None where absent, empty or []), then the rest."""
+    names = field_names()
+    return ({name: fields.get(name) if fields.get(name) not in ([], "") else None for name in names}
+            | {k: v for k, v in fields.items() if k not in names})  # fmt: skip
+
+
 def _sidecar_provenance(path: Path, shown: str) -> dict[str, Any]:
     """`read_provenance` of a take's STEM.json: its record, in the fields every media file carries
     (`outputs.bundle._provenance_json`). Unsigned: the record is text anyone can write."""
-    import json
-
     from tunesmith.inputs import check_local_file
     from tunesmith.outputs.bundle import _provenance_json
-    from tunesmith.ratings import _record_problem
+    from tunesmith.ratings import read_take_record
 
     if not os.path.lexists(path):
         raise FileNotFoundError(f"{shown}: no such file")
     check_local_file(path, min_bytes=1, max_bytes="MAX_FILE_BYTES")
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ValueError(f"{shown}: not a take JSON ({e})") from None
-    except RecursionError:
-        raise ValueError(f"{shown}: not a take JSON (nested too deeply)") from None
-    if not isinstance(record, dict) or not str(record.get("format", "")).startswith("tunesmith-take"):
-        raise ValueError(f"{shown}: not a tunesmith take JSON (no tunesmith-take format)")
-    problem = _record_problem(record)
-    if problem:
-        raise ValueError(f"{shown}: not a tunesmith take JSON ({problem})")
-    raw = _provenance_json(record)
-    names = field_names()
-    fields = ({name: raw.get(name) if raw.get(name) not in ([], "") else None for name in names}
-              | {k: v for k, v in raw.items() if k not in names})  # fmt: skip
+    fields = _named_fields(_provenance_json(read_take_record(path, shown)))
     ai = fields.get("ai_generated")
     return {"file": shown, "kind": "json", "content_credentials": None, "made_by_tunesmith": True, "fields": fields,
             "ai_generated": ai if isinstance(ai, bool) else None, "signed": False}  # fmt: skip
