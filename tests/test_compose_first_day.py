@@ -127,6 +127,23 @@ def test_a_key_said_in_words_is_read(said, key):
     assert parse_key(said, None) == key
 
 
+@pytest.mark.parametrize(("said", "mode", "key"), [("F#m", None, ("F#", "minor")), ("F#m", "dorian", ("F#", "dorian")),
+                                                   ("Bbm", "minor", ("Bb", "minor"))])  # fmt: skip
+def test_the_minor_shorthand_takes_a_mode_with_a_minor_third(said, mode, key):
+    from tunesmith.cli._common import parse_key
+
+    assert parse_key(said, mode) == key
+
+
+@pytest.mark.parametrize(("said", "mode"), [("F#m", "major"), ("Bbm", "mixolydian"), ("Em", "lydian")])
+def test_the_minor_shorthand_against_a_major_mode_is_refused(said, mode):
+    # "--key F#m --mode major" had composed in F# major without a word
+    from tunesmith.cli._common import parse_key
+
+    with pytest.raises(ValueError, match=rf"^--key '{said}' contradicts --mode {mode}$"):
+        parse_key(said, mode)
+
+
 def test_a_range_that_holds_few_of_the_keys_notes_is_said():
     # --range C4:F4 in D leaves C#, D and E: kept (the musician's control), and said
     import tunesmith as ts

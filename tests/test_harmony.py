@@ -74,6 +74,19 @@ def test_parse_chord_rejects(bad):
         parse_chord(bad)
 
 
+@pytest.mark.parametrize(("bad", "quality"), [("Fmaj8", "maj8"), ("C8", "8"), ("Cm12", "m12"), ("Cadd8", "add8"), ("Cmaj10", "maj10")])
+def test_a_number_that_names_no_chord_tone_is_refused(bad, quality):
+    # "Fmaj8", a typo for Fmaj7 or Fmaj9, had been read as F: any trailing number was dropped
+    with pytest.raises(ValueError, match=rf"^not a chord figure: '{bad}' \(unknown quality '{quality}'\)$"):
+        parse_chord(bad)
+
+
+@pytest.mark.parametrize(("figure", "parsed"), [("C7b9#11", (0, "7b9", None)), ("Cm7(b5)", (0, "m7b5", None)),
+                                                ("C7(13)", (0, "7", None)), ("Cm(add9)", (0, "madd9", None))])  # fmt: skip
+def test_tensions_and_alterations_still_read(figure, parsed):
+    assert parse_chord(figure) == parsed
+
+
 def test_chord_pitches():
     assert chord_pitches("C") == [48, 52, 55]
     assert chord_pitches("G7") == [55, 59, 62, 65]

@@ -280,7 +280,10 @@ def _parse(figure: str) -> tuple[int, str, int | None, str, str]:
     return root_pc, quality, bass_pc, root_name, bass_name
 
 
-_TRAILING_ALTERATION = re.compile(r"(?:\(?(?:add|no|omit)?[#b+\-]?\d+\)?|alt|sus\d?)$")
+# a chord's tension or alteration numbers (2, 4, 5, 6, 7, 9, 11, 13), dropped from the end of an
+# unknown quality one at a time: no other number names a chord tone, so "Fmaj8" (a typo for Fmaj7
+# or Fmaj9) is refused, where any trailing number had been dropped and it was read as F
+_TRAILING_ALTERATION = re.compile(r"(?:\(?(?:add|no|omit)?[#b+\-]?(?:13|11|9|7|6|5|4|2)\)?|alt|sus\d?)$")
 
 
 def _simplify(rest: str) -> str | None:

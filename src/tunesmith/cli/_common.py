@@ -81,6 +81,12 @@ def parse_key(key: str | None, mode: str | None) -> tuple[str | None, str | None
             raise ValueError(f"--key {key!r} contradicts --mode {mode}")
         tonic, mode = abc.group(1), named
     elif len(tonic) > 1 and tonic.endswith("m") and tonic[:-1] and tonic[-2] in "ABCDEFGabcdefg#b":
+        # "F#m" names a minor third: a --mode with one (dorian, phrygian) refines it, one with a
+        # major third contradicts it ("F#m --mode major" had composed in F# major without a word)
+        from tunesmith.sampling.request import mode_family
+
+        if mode is not None and mode_family(mode.lower()) != "minor":
+            raise ValueError(f"--key {key!r} contradicts --mode {mode}")
         tonic, mode = tonic[:-1], mode or "minor"
     return tonic[0].upper() + tonic[1:], mode
 
