@@ -34,19 +34,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 
 import numpy as np
 
 from tunesmith.evaluation.feedback_fit import (
     add_round_fit_arguments,
-    damped_step,
     header_sample,
+    offset_rounds,
     round_fit_styles,
     run_round_fit,
     write_fitted,
 )
-from tunesmith.evaluation.musicality import MusicalityConfig, compose_like, length_matched
+from tunesmith.evaluation.musicality import MusicalityConfig, length_matched
 from tunesmith.metrics._common import melody_line
 from tunesmith.metrics.musicality import rests_per_8_bars
 from tunesmith.sampling.feedback import INTERVAL_BUCKETS
@@ -69,28 +68,6 @@ def rest_interval_shares(pieces) -> np.ndarray:
     return counts / max(1.0, counts.sum())
 
 
-def _rounds(model, tok, style: str, heads: list, key: str, start: np.ndarray, target: np.ndarray, measure, stored,
-            say, rounds: int, damping: float, seed: int) -> list[tuple[int, np.ndarray, np.ndarray]]:  # fmt: skip
-    """Round 0 with `start` as the style's decoding `key` (`stored(offsets)`: as decoding.json holds
-    it), then each round one damped step toward `target` of what `measure` reads from the takes
-    under `heads`; (round, offsets, measured) per round, each also said by `say(round, offsets,
-    measured, seconds)`. The decoding's own `key` is put back after."""
-    decoding = model.decoding.setdefault(style, {})
-    kept = decoding.pop(key, None)
-    offsets, out = start, []
-    for r in range(rounds + 1):
-        t0 = time.time()
-        decoding[key] = stored(offsets)
-        got = measure(compose_like(model, tok, heads, style, MusicalityConfig(per_style=max(4, len(heads)), seed=seed)))
-        out.append((r, offsets, got))
-        say(r, offsets, got, time.time() - t0)
-        offsets = damped_step(offsets, target, got, damping)
-    decoding.pop(key, None)
-    if kept is not None:
-        decoding[key] = kept
-    return out
-
-
 def fit_intervals(model, tok, style: str, pieces: list, rounds: int, damping: float, n: int, seed: int) -> dict:
     """The rounds of one style's fit of its intervals after a rest (module docstring)."""
     if len(pieces) < 8:
@@ -104,7 +81,7 @@ def fit_intervals(model, tok, style: str, pieces: list, rounds: int, damping: fl
         f"{round(float(shares @ sizes), 3):.2f} (the tunes {float(target @ sizes):.2f})  {seconds:.0f}s", flush=True)
     rows = [{"round": r, "offsets": [round(float(v), 4) for v in offsets], "shares": [round(float(v), 4) for v in shares],
              "mean": round(float(shares @ sizes), 3), "distance": distance(shares)}
-            for r, offsets, shares in _rounds(model, tok, style, heads, "rest_interval_offsets", np.zeros(INTERVAL_BUCKETS),
+            for r, offsets, shares in offset_rounds(model, tok, style, heads, "rest_interval_offsets", np.zeros(INTERVAL_BUCKETS),
                                               target, rest_interval_shares, lambda o: o.tolist(), say, rounds, damping, seed)]  # fmt: skip
     chosen = min(rows, key=lambda row: row["distance"])
     return {"tunes": len(pieces), "headers": len(heads), "target": [round(float(v), 4) for v in target], "rounds": rows,
@@ -122,7 +99,7 @@ def fit_style(model, tok, style: str, pieces: list, rounds: int, damping: float,
         f"{target:.3f})  {seconds:.0f}s", flush=True)
     rows = [{"round": r, "offset": round(float(offset[0]), 4), "rests_per_8_bars": round(float(got[0]), 4),
              "distance": round(abs(float(got[0]) - target), 4)}
-            for r, offset, got in _rounds(model, tok, style, heads, "rest_offset", np.zeros(1), np.array([target]),
+            for r, offset, got in offset_rounds(model, tok, style, heads, "rest_offset", np.zeros(1), np.array([target]),
                                           lambda takes: np.array([mean_rests(takes)]), lambda o: float(o[0]), say, rounds,
                                           damping, seed)]  # fmt: skip
     chosen = min(rows, key=lambda row: row["distance"])

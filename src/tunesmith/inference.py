@@ -363,10 +363,23 @@ def _label_shift(value, where: str) -> list[float]:
     return [float(v) for v in value]
 
 
+def _root_offsets(value, where: str) -> dict[str, list[float]]:
+    """Per mode ("major", "minor"), 12 logit offsets in [-4, 4], one per degree of a chord's root
+    above the tonic (`sampling.set_root_offsets`)."""
+    ok = isinstance(value, dict) and value and not set(value) - {"major", "minor"} and all(
+        isinstance(row, list) and len(row) == 12 and all(
+            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and -4 <= v <= 4 for v in row)
+        for row in value.values())  # fmt: skip
+    if not ok:
+        raise ValueError(f"{where}: root_offsets must map major and/or minor to 12 numbers in [-4, 4]")
+    return {mode: [float(v) for v in row] for mode, row in value.items()}
+
+
 _TABLES = {"degree_profile": _degree_profile, "rhythm_profile": _rhythm_profile, "pickups": _pickups,
            "interval_offsets": _interval_offsets, "return_offsets": _return_offsets,
            "lower_return_offsets": _lower_return_offsets, "lower_interval_offsets": _lower_interval_offsets,
            "pitch_offsets": _pitch_offsets, "seventh_shares": _seventh_shares, "chords_label_shift": _label_shift,
+           "root_offsets": _root_offsets,
            "rest_interval_offsets": lambda value, where: _interval_offsets(value, where, "rest_interval_offsets")}  # fmt: skip
 
 

@@ -39,6 +39,7 @@ from tunesmith.sampling import (
     set_register_feedback,
     set_rest_offset,
     set_rhythm_feedback,
+    set_root_offsets,
     set_tonal_feedback,
     set_voice_register_feedback,
 )
@@ -612,6 +613,7 @@ def _tables(tok: Tokenizer, job: _Job, bars: int, block: int, close: bool = Fals
     set_tonal_feedback(tables, request, job.tuned)
     set_rhythm_feedback(tables, request, job.tuned)
     set_rest_offset(tables, request, job.tuned)
+    set_root_offsets(tables, request, job.tuned)
     set_interval_feedback(tables, request, job.tuned)
     if not job.forced_voices:  # a harmonized melody sits where the musician wrote it: the voices under it follow it
         set_voice_register_feedback(tables, request, job.tuned)

@@ -119,6 +119,36 @@ def damped_step(offsets: np.ndarray, target: np.ndarray, got: np.ndarray, dampin
     return np.clip(offsets + damping * np.log((target + EPS) / (got + EPS)), -CLIP, CLIP)
 
 
+def offset_rounds(model, tok, style: str, heads: list, key: str, start: np.ndarray, target: np.ndarray, measure,
+                  stored, say, rounds: int, damping: float, seed: int, **overrides: Any) -> list[tuple[int, np.ndarray, np.ndarray]]:  # fmt: skip
+    """Round 0 with `start` as the style's decoding `key` (`stored(offsets)`: as decoding.json holds
+    it), then each round one damped step toward `target` of what `measure` reads from the takes
+    under `heads` (`evaluation.musicality.compose_like`, with `overrides` in every request);
+    (round, offsets, measured) per round, each also said by `say(round, offsets, measured,
+    seconds)`. The decoding's own `key` is put back after."""
+    import time
+
+    from tunesmith.evaluation.musicality import MusicalityConfig, compose_like
+
+    decoding = model.decoding.setdefault(style, {})
+    kept = decoding.pop(key, None)
+    offsets, out = start, []
+    try:
+        for r in range(rounds + 1):
+            t0 = time.time()
+            decoding[key] = stored(offsets)
+            config = MusicalityConfig(per_style=max(4, len(heads)), seed=seed)
+            got = measure(compose_like(model, tok, heads, style, config, **overrides))
+            out.append((r, offsets, got))
+            say(r, offsets, got, time.time() - t0)
+            offsets = damped_step(offsets, target, got, damping)
+    finally:
+        decoding.pop(key, None)
+        if kept is not None:
+            decoding[key] = kept
+    return out
+
+
 def run_round_fit(script: str, args: argparse.Namespace, argv: list[str] | None, styles: list[str],
                   fit_one: Any) -> tuple[Path, dict, str]:  # fmt: skip
     """Load `--model` and the corpus, fit each style on its shippable training pieces

@@ -89,6 +89,7 @@ from tunesmith.sampling.feedback import (
     set_register_feedback,
     set_rest_offset,
     set_rhythm_feedback,
+    set_root_offsets,
     set_tonal_feedback,
     set_voice_register_feedback,
 )
@@ -157,6 +158,7 @@ __all__ = [
     "set_pitch_offsets",
     "set_register_feedback",
     "set_rest_offset",
+    "set_root_offsets",
     "set_interval_feedback",
     "set_rhythm_feedback",
     "set_tonal_feedback",

@@ -1640,6 +1640,15 @@ class Constrainer:
             return None
         return np.append(t.pos[self.cursor + 1 : self.bar_len()], self._end_token()), t.rest_offset
 
+    def root_bias(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(token ids, logit offsets) of every chord root, by its degree (`set_root_offsets`), where
+        a chord symbol may be written next; None elsewhere. The caller keeps the allowed roots'
+        total share as it was (`decode_rows`)."""
+        t = self.t
+        if t.root_offsets is None or self.state not in (_CHORDS, _CPOS) or t.forced_chords is not None:
+            return None
+        return t.root_offset_ids, t.root_offsets
+
     def allowed(self) -> np.ndarray:
         """Token ids allowed next: the grammar and the hard controls; inside a bar that the form
         repeats, the repeated bar's next token while it is allowed (else the bar goes free)."""

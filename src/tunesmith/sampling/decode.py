@@ -25,6 +25,7 @@ from tunesmith.sampling.feedback import (
     set_register_feedback,
     set_rest_offset,
     set_rhythm_feedback,
+    set_root_offsets,
     set_tonal_feedback,
     set_voice_register_feedback,
 )
@@ -262,6 +263,7 @@ def generate(
         set_interval_feedback(t, request, tuned)
         set_pitch_offsets(t, request, tuned)
         set_rest_offset(t, request, tuned)
+        set_root_offsets(t, request, tuned)
         set_closing_shares(t, tuned)
         set_modulation(t, request, tuned)
         return t
@@ -330,6 +332,21 @@ def _row_prompts(prompt, b: int) -> list[list[int]]:
     return [list(prompt) for _ in range(b)]
 
 
+def _shift_within(logits: np.ndarray, allowed: np.ndarray, ids: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """`logits` (a copy) with `offsets` added at those of `ids` that are `allowed`, less one
+    constant that keeps their total probability as it was: which of them is drawn changes, not
+    how often one of them is (a root offset changes the chord, not whether a chord is written)."""
+    on = np.isin(ids, allowed)
+    if on.sum() < 2:
+        return logits
+    ids, offsets = ids[on], offsets[on]
+    before = logits[ids]
+    after = before + offsets
+    out = logits.copy()
+    out[ids] = after - (np.logaddexp.reduce(after) - np.logaddexp.reduce(before))
+    return out
+
+
 def decode_rows(decoder, prompt, autos: list[Constrainer], temperature, top_p, rng, max_len):
     """Sample one row per automaton after `prompt` (the loop of compose and co-create): one list
     of ids shared by every row, or one list per row (takes with and without a pickup differ in
@@ -378,6 +395,9 @@ def decode_rows(decoder, prompt, autos: list[Constrainer], temperature, top_p, r
             if rest is not None:  # (a copy already: a melody's voice state pays `early_end`'s penalty too)
                 row_logits = row_logits if early is not None else row_logits.copy()
                 row_logits[rest[0]] += rest[1]
+            roots = a.root_bias()
+            if roots is not None:
+                row_logits = _shift_within(row_logits, allowed, *roots)
             moves = a.t.mode_moves
             if moves is not None:  # a church mode: the header family's degree becomes the mode's
                 row_logits = row_logits.copy()

@@ -168,6 +168,8 @@ class _Tables:
         self.rhythm_gain = 0.0
         self.rest_interval_offsets: np.ndarray | None = None  # (INTERVAL_BUCKETS,): after a rest (`set_interval_feedback`)
         self.rest_offset = 0.0  # the logit a lead sheet melody's rest gains (`set_rest_offset`)
+        self.root_offset_ids = np.zeros(0, np.int64)  # every root token (`set_root_offsets`)
+        self.root_offsets: np.ndarray | None = None  # (len(root_offset_ids),): a chord root's logit offset by its degree
         self.tonal_weight = 0.0  # the request's tonal feedback weight where the style has a profile (`set_tonal_feedback`; the tuner's is 0)
         self.length_moves: np.ndarray | None = None  # (LENGTH_CLASSES, len(DUR_TICKS)): offsets after each class of length
         self.long_note_penalty = 0.0  # a dance's: a melody note of two beats or more before a strain's last bar
