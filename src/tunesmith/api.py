@@ -69,7 +69,7 @@ from tunesmith.reading import (  # noqa: F401  (the public names, re-exported)
     read,
     style_from_sidecar,
 )
-from tunesmith.remarks import chords_left_over, cycle_ends_open, one_bar_of_chords
+from tunesmith.remarks import chords_left_over, cycle_ends_open, loop_ending, one_bar_of_chords
 from tunesmith.score import Piece, Track, meter_of
 from tunesmith.take import Take, out_stem, write_takes
 
@@ -131,7 +131,7 @@ def compose(
     key: "D", "Bb", "g minor", "F#m" (default: from `chords`, else the style's); meter "6/8";
     tempo in the meter's beats per minute (`help(tunesmith.api)`); chords: one symbol per bar,
     cycling ("Dm7 G7 Cmaj7" or a list); pitch_range "C4:G5" or (60, 79); form "AABB" (None:
-    the style's usual form, "" none); cadence "tonic" (as the style's pieces end, mostly on the tonic) | "home" (always the tonic, over the tonic chord) | "free" (None: by style); chords_from
+    the style's usual form, "" none); cadence "tonic" (as the style's pieces end, mostly on the tonic) | "home" (always the tonic, over the tonic chord) | "free" | "loop" (a half close on V that leads back to the start: its files carry loop points; None: by style); chords_from
     "model" | "harmonizer" | "none" (lead sheets without given chords: the composer's own chords,
     the harmonizer's for the finished melody, or none; None: by style, and "none" for a model whose
     training pieces had no chords); chord_rhythm "bar": one chord a bar, the harmonizer's for each
@@ -179,6 +179,9 @@ def compose(
     narrow = _narrow_range_note(request)
     if narrow:
         notes.append(narrow)
+    looped = loop_ending(request)
+    if looped:
+        notes.append(looped)
     t0 = time.perf_counter()
     m = load_model(model)
     load_seconds = time.perf_counter() - t0

@@ -800,6 +800,8 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
                        } if t.meta.get("approach_chord") else set()  # fmt: skip
             repeats = {b for b, src in enumerate(take_plan) if src in sources}
             take_cadences = {*take_cadences, *close, *sources, *repeats}
+        elif request.resolved_cadence() == "loop" and bars:
+            take_cadences = {*take_cadences, len(bars) - 1}  # the half close that leads back to the start
         unit = "half"
         if getattr(request, "chord_rhythm", None) == "bar":
             # one chord a bar: the composer's close stays only in bars where it has one chord (its

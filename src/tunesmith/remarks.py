@@ -67,6 +67,15 @@ def one_bar_of_chords(request: Any) -> str | None:
             f"each ('{' | '.join(figures)}')")
 
 
+def loop_ending(request: Any) -> str | None:
+    """A line for a loop (cadence "loop"): how it ends and what its files carry for looping."""
+    if request.resolved_cadence() != "loop":
+        return None
+    return (f"a loop: its last bar closes half way (on V) and leads back to bar 1; the score stands between repeat "
+            f"signs, the MIDI marks loopStart and loopEnd, and the WAV lasts exactly its {request.bars} bars, the sound "
+            "that rings past the last bar already at its start, with its loop points in a smpl chunk")
+
+
 def take_remarks(provenance: dict) -> list[str]:
     """What the musician should know about a take, one line each, from its provenance: the chords
     given against the key ("the chords C Am F G fit C major ... better than Ab major"), chord

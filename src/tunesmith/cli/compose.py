@@ -59,7 +59,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--cadence",
-        choices=("tonic", "home", "free"),
+        choices=("tonic", "home", "free", "loop"),
         type=str.lower,
         default=None,
         help="tonic: close as the style's pieces close, each take drawing its ending as often as they do: a "
@@ -67,7 +67,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "sheet's melody on a degree drawn as the style's tunes end (the tonic in about 3 of 4) over the chord they "
         "put under it (mostly the tonic chord; V, IV, vi, ii or bVII under a closing fifth or other degree, about 1 in 5 "
         "jazz takes; a folk tune always over the tonic chord, on a tone of it); home: always the tonic, the melody's last note over the tonic chord (a chorale never on "
-        "its dominant); free: as the model likes (default: tonic)",
+        "its dominant); free: as the model likes; loop: no close, the last bar a half close on V that leads back to "
+        "bar 1, for music played round and round (a game level): the score between repeat signs, loopStart/loopEnd "
+        "markers in the MIDI, the WAV exactly the piece's length with its loop points, no pickup (default: tonic)",
     )
     parser.add_argument(
         "--modulation",

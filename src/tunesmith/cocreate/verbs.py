@@ -108,6 +108,9 @@ def _request(
 ) -> ComposeRequest:
     """The request co-create samples under; `controls`: tonal_feedback, rhythm_feedback, cadence.
     The new notes keep to the sixteenth grid where the musician's music has no tuplets."""
+    if controls.get("cadence") == "loop":
+        raise ValueError("cadence 'loop' is for compose: a continuation ends as its style's pieces do ('tonic', 'home') "
+                         "or where the model leaves it ('free')")  # fmt: skip
     return ComposeRequest(
         rhythm_grid=3 if _on_sixteenths(piece) else 0,
         style=style,

@@ -84,6 +84,8 @@ def from_symusic(score: Any, **kw: Any) -> Piece:
             piece.title = text[6:].strip()
         elif text.startswith("style:") and not piece.style:
             piece.style = text[6:].strip().lower()
+        elif text == "loopStart" and t == 0:  # a loop round the whole piece (`to_symusic`)
+            piece.meta["loop"] = True
     tracks = [t for t in q.tracks if len(t.notes)]
     has_chord_markers = bool(chords)
     named = [t for t in tracks if not (has_chord_markers and t.name == CHORD_TRACK_NAME)]
@@ -266,6 +268,11 @@ def to_symusic(piece: Piece, *, chord_program: int | None = None) -> Any:
         score.markers.append(symusic.TextMeta(0, f"title:{piece.title}"))
     if piece.style:
         score.markers.append(symusic.TextMeta(0, f"style:{piece.style}"))
+    if piece.meta.get("loop"):
+        # a loop's points as game engines and MIDI players read them (RPG Maker, foobar2000's MIDI
+        # player): the piece's start and end
+        score.markers.append(symusic.TextMeta(0, "loopStart"))
+        score.markers.append(symusic.TextMeta(tick(piece.duration()), "loopEnd"))
     score.markers.sort(key=lambda m: m.time)
     return score
 

@@ -835,6 +835,12 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
                 m.paddingRight = bar_len - (b1 - b0)
             if bi == len(bounds) - 2:
                 m.rightBarline = bar.Barline("final")
+            if piece.meta.get("loop") and not spans:
+                # a loop: played round and round, between repeat signs (written out, so no span nests in them)
+                if bi == 0:
+                    m.leftBarline = bar.Repeat(direction="start")
+                if bi == len(bounds) - 2:
+                    m.rightBarline = bar.Repeat(direction="end")
             part.append(m)
         for (_, k), ms in sorted(endings.items(), key=lambda kv: kv[0]):
             part.insert(0, spanner.RepeatBracket(ms, number=k))

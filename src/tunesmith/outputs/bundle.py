@@ -587,14 +587,22 @@ def performance_wav(
     piece: Piece, *, soundfont: str | os.PathLike[str] | None = None, sample_rate: int = 48000
 ) -> bytes:
     """The take as the listener hears it: jazz and hornpipes swung (`SWING_RATIO`), loudness at
-    `TARGET_LUFS`."""
+    `TARGET_LUFS`; a loop (`meta["loop"]`) exactly its length, its own tail at its start and its
+    loop points in a `smpl` chunk (`outputs.loop`)."""
     from tunesmith.outputs.audio import render_wav_bytes
     from tunesmith.outputs.midi import midi_bytes
     from tunesmith.performance import played_swung, swing
 
     played = swing(piece, SWING_RATIO) if played_swung(piece) else piece
-    wav = render_wav_bytes(midi_bytes(played), soundfont=soundfont, sample_rate=sample_rate)
-    return normalize_loudness(wav)
+
+    def render(p: Piece) -> bytes:
+        return render_wav_bytes(midi_bytes(p), soundfont=soundfont, sample_rate=sample_rate)
+
+    if piece.meta.get("loop"):
+        from tunesmith.outputs.loop import loop_wav, wav_with_loop_points
+
+        return wav_with_loop_points(normalize_loudness(loop_wav(played, render)))
+    return normalize_loudness(render(played))
 
 
 def _verovio_version() -> str | None:

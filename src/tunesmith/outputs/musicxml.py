@@ -56,8 +56,9 @@ def _stable_ids(xml: bytes) -> bytes:
 def folds_repeats(piece: Piece) -> bool:
     """Whether a take's score is written with repeat signs: a composed take's is; a co-created
     take's stays written out as played, as its input was read, so that bar numbers (inpaint's
-    --bars) name the same bars in every file."""
-    return "cocreate" not in piece.meta
+    --bars) name the same bars in every file. A loop's is written out, between one pair of repeat
+    signs round the whole (`convert.notation.to_music21`)."""
+    return "cocreate" not in piece.meta and not piece.meta.get("loop")
 
 
 LOWEST_WRITTEN = 12  # C0: MusicXML's <octave> 0

@@ -390,7 +390,8 @@ class Constrainer:
                 back = self._return_bias(recent, t.lower_return_offsets[self.v - 1])
             if t.lower_interval_offsets is not None and self.v <= len(t.lower_interval_offsets) and recent:
                 moves = t.lower_interval_offsets[self.v - 1][self._move_sizes(recent[-1])]
-            out = _plus(back, moves, self.unison_bias(), self.chord_bias(), self.repeat_bias(), self.voice_register_bias(),
+            out = _plus(back, moves, self.unison_bias(), self.chord_bias(), self.semitone_bias(), self.repeat_bias(),
+                        self.voice_register_bias(),
                         self.suspension_bias(), self.knot_bias(), self.quick_rock_bias())
         if self.modulation is not None and self.modulation[1] <= self.bar < self.modulation[2]:
             out = _plus(out, t.modulation_bias[self.modulation[0]][self.v])
@@ -567,6 +568,30 @@ class Constrainer:
         if len(above) < 2:
             return None
         return np.where(_completes_a_chord(above)[t.pitch_real % 12], 0.0, -penalty)
+
+    def semitone_bias(self) -> np.ndarray | None:
+        """Composed chorales: on a beat, a lower voice's pitch a semitone (or a major seventh or
+        minor ninth) from an upper voice's note struck there too loses
+        `feedback.STRUCK_SEMITONE_PENALTY` logits (times `t.lower_voice_weight`); against an upper
+        note held into the beat (a suspension, which resolves) it loses none. None elsewhere."""
+        t, vl = self.t, self.vl
+        penalty = feedback.STRUCK_SEMITONE_PENALTY * t.lower_voice_weight
+        if vl is None or self.v < 1 or penalty <= 0 or self.unison_task != "compose":
+            return None
+        at = self._pitch_tick()
+        if at % t.beat_ticks:
+            return None
+        struck = set()
+        for u in range(self.v):
+            notes, i = vl.notes[u], bisect.bisect_right(vl.starts[u], at) - 1
+            if i >= 0 and notes[i][0] == at < notes[i][1]:
+                struck.add(notes[i][2] % 12)
+        if not struck:
+            return None
+        near = np.zeros(12, bool)
+        for pc in struck:
+            near[(pc + 1) % 12] = near[(pc - 1) % 12] = True
+        return np.where(near[t.pitch_real % 12], -penalty, 0.0)
 
     def suspension_bias(self) -> np.ndarray | None:
         """A composed chorale's bass struck on a beat: where an upper voice holds a note into that

@@ -507,11 +507,16 @@ def restrike_chorale_takes(takes: list[Take], request: ComposeRequest) -> None:
 def finish_composed_takes(takes: list[Take], request: ComposeRequest, model: object = None) -> str:
     """Generated takes as `compose` gives them to a user (in place): a lead sheet's chords from where
     the request or the style's default says (`harmonizer.harmonize_takes`, whose answer is returned),
-    a chorale's voices singing a repeated note again at the bar line (`restrike_chorale_takes`)."""
+    a chorale's voices singing a repeated note again at the bar line (`restrike_chorale_takes`); a
+    loop's pieces marked `meta["loop"]` (its files write loop points: `convert.midi.to_symusic`,
+    `outputs.bundle.performance_wav`, a repeat round the whole score)."""
     from tunesmith.harmonizer import harmonize_takes
 
     source = harmonize_takes(takes, request, model)
     restrike_chorale_takes(takes, request)
+    if request.resolved_cadence() == "loop":
+        for t in takes:
+            t.piece.meta["loop"] = True
     return source
 
 

@@ -62,6 +62,14 @@ UNISON_PENALTIES = {"cocreate": (0.5, 2.0, 2.0), "compose": (0.0, 1.0, 0.0)}
 # offsets ("lower_interval_offsets", session 34): their steps put passing tones on beats, 10.2 % of
 # beats chordless -> 13.6 % at 1; at 2 10.4 % (`docs/notes/2026-12-04-session-34/bass_rule.py`).
 CHORDLESS_BEAT_PENALTY = 2.0
+# A composed chorale's lower voice struck on a beat a semitone (a major seventh, a minor ninth) from
+# an upper voice's note struck there too loses this many logits, riding on the same weight; not
+# against a note held into the beat (a suspension: Bach's semitones on the beat are prepared in
+# 0.72 of them). Bach's valid chorales sound a semitone between two voices on 0.037 of their beats,
+# struck together on 0.011; the composed chorales had 0.116 and 0.050, maj7 sonorities (which the
+# chordless-beat penalty lets pass) 0.059 against Bach's 0.014
+# (docs/notes/2026-12-05-session-50/chorale_sonorities.py). 0: off.
+STRUCK_SEMITONE_PENALTY = 0.0
 # A chorale's bass striking its last pitch again loses the first (and on a third strike in a row,
 # the second as well) of these logits, riding on the same weight. The JSB grids merge a repeated
 # note into one held note, so the data cannot teach how often Bach repeats one; yet composed basses

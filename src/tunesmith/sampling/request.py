@@ -35,8 +35,10 @@ DEFAULT_RANGES = {"chorale": (40, 81), "folk": (55, 86), "pop": (53, 84), "jazz"
 
 
 # "tonic": close as the style's pieces close (mostly on the tonic, each take drawing its ending as
-# often as they do); "home": always the tonic, over the tonic chord; "free": as the model likes
-CADENCES = ("tonic", "home", "free")
+# often as they do); "home": always the tonic, over the tonic chord; "free": as the model likes;
+# "loop": no close, the last bar a half close on V that leads back to the first (a game's level
+# music, played round and round; no pickup, so that the loop turns on a downbeat)
+CADENCES = ("tonic", "home", "free", "loop")
 # The form each style's pieces usually have (lead sheets): dance tunes repeat two strains, songs
 # and standards return to their first section. Applied when the bars divide into sections of 4+.
 DEFAULT_FORMS = {"folk": "AABB", "pop": "AABA", "jazz": "AABA"}
@@ -835,6 +837,11 @@ class ComposeRequest:
                                  "would start after the piece ends; give a shorter pickup, or the last bar one chord")  # fmt: skip
         if self.cadence is not None and self.cadence not in CADENCES:
             raise ValueError(f"unknown cadence {self.cadence!r}; one of {', '.join(CADENCES)}")
+        if self.cadence == "loop":
+            if self.pickup:
+                raise ValueError(f"pickup {self.pickup:g} beats: a loop starts on its first downbeat (the last bar leads "
+                                 "back to it); leave the pickup out")  # fmt: skip
+            self.pickup = 0.0  # none drawn either
         if self.dance is not None:
             self.dance = str(self.dance).strip().lower().replace(" ", "-").replace("_", "-")
             if self.dance not in DANCES:

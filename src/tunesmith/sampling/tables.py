@@ -366,6 +366,9 @@ class _Tables:
         if (form or close) and self.bar_cadence and request.closes():
             # `close` without `form`: co-create's continuation, whose last bar ends the piece
             self.bar_cadence[-1] = "closed"
+        if self.bar_cadence and request.resolved_cadence() == "loop":
+            # a loop's last bar is a half close, as an A that the first A follows again
+            self.bar_cadence[-1] = "open"
         if request.layout in WHOLE_RETURN_LAYOUTS:
             # a section sung again whole (a chorale's Stollen) closes as its return does
             for k in range(len(sections) - 2, -1, -1):

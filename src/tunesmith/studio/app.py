@@ -186,6 +186,8 @@ StyleName = Literal["folk", "chorale", "pop", "jazz"]
 Style = Annotated[StyleName, BeforeValidator(_any_case)]
 Part = Annotated[Literal["melody", "chords", "soprano", "alto", "tenor", "bass"], BeforeValidator(_any_case)]
 Cadence = Annotated[Literal["tonic", "home", "free"], BeforeValidator(_any_case)]
+# compose may also write a loop (a half close that leads back to bar 1); co-create may not
+ComposeCadence = Annotated[Literal["tonic", "home", "free", "loop"], BeforeValidator(_any_case)]
 Dance = Annotated[Literal["reel", "jig", "hornpipe", "slip-jig", "waltz"], BeforeValidator(_any_case)]
 
 
@@ -212,7 +214,7 @@ class ComposeControls(Sampling):
     chords: str | None = Field(None, max_length=2000, description="one chord symbol per bar, cycling: 'Dm7 G7 Cmaj7'; "
                                   "a bar of two between bar lines: 'Dm7 G7 | Cmaj7'")
     form: str | None = Field(None, max_length=32, description="'AABB', 'AABA', '' (through-composed); None: the style's")
-    cadence: Cadence | None = None
+    cadence: ComposeCadence | None = None
     dance: Dance | None = Field(
         None, description="a folk dance: its meter and its tunes' note lengths (folk only; None: none)")
     pickup: float | None = Field(None, ge=0.0, lt=16.0, description="quarter-note beats before the first bar line "
