@@ -66,10 +66,12 @@ CHORDLESS_BEAT_PENALTY = 2.0
 # an upper voice's note struck there too loses this many logits, riding on the same weight; not
 # against a note held into the beat (a suspension: Bach's semitones on the beat are prepared in
 # 0.72 of them). Bach's valid chorales sound a semitone between two voices on 0.037 of their beats,
-# struck together on 0.011; the composed chorales had 0.116 and 0.050, maj7 sonorities (which the
-# chordless-beat penalty lets pass) 0.059 against Bach's 0.014
+# struck together on 0.011; the composed chorales had 0.116 and 0.050 (40 takes). With the major
+# seventh and augmented chords counted as chordless (`automaton._BEAT_CHORD_QUALITIES`) and this
+# penalty at 2, 80 takes' beats with a semitone went 0.099 -> 0.052 (Bach 0.037), chordless ones
+# 0.047 -> 0.034 (0.022); the bass's chromatic steps rose 2.2 -> 2.7 a hundred beats (Bach 1.8)
 # (docs/notes/2026-12-05-session-50/chorale_sonorities.py). 0: off.
-STRUCK_SEMITONE_PENALTY = 0.0
+STRUCK_SEMITONE_PENALTY = 2.0
 # A chorale's bass striking its last pitch again loses the first (and on a third strike in a row,
 # the second as well) of these logits, riding on the same weight. The JSB grids merge a repeated
 # note into one held note, so the data cannot teach how often Bach repeats one; yet composed basses
