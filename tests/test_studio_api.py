@@ -685,3 +685,23 @@ def test_one_chord_a_bar_from_the_page(studio):
         assert max(per_bar) == most, (rhythm, per_bar)  # left alone, this take has bars of two
     r = c.post("/api/pieces", json={"style": "folk", "chords": "G D", "chord_rhythm": "bar"}, headers=AUTH)
     assert r.status_code == 400 and r.json()["error"].startswith("'one chord a bar': the chords are yours (chords)"), r.text
+
+
+def test_a_loop_composed_in_the_studio_plays_as_a_loop(studio):
+    """--cadence loop from the studio: the take says it loops (the player loops it), and its audio is
+    exactly the piece's length with loop points (`outputs.loop`)."""
+    import io
+    import wave
+
+    from tunesmith.outputs.loop import wav_loop_points
+
+    c = studio
+    piece = compose(c, style="pop", bars=4, tempo=120, cadence="loop")
+    take = ok(c.get(f"/api/takes/{piece['current']['id']}", headers=AUTH))
+    assert take["loop"] is True and take["request"]["cadence"] == "loop"
+    wav = c.get(take["links"]["audio"], headers=AUTH).content
+    with wave.open(io.BytesIO(wav)) as f:
+        assert f.getnframes() == 8 * f.getframerate()
+    assert wav_loop_points(wav) == (0, 8 * 48000 - 1)
+    assert compose(c, style="pop", bars=4)["current"]["loop"] is False
+    assert ok(c.post("/api/pieces", json={"style": "pop", "cadence": "LOOP", "bars": 4, "seed": 1}, headers=AUTH), 201)

@@ -456,3 +456,21 @@ def test_the_bars_box_says_the_styles_own_length(live):
     page.select_option("#style", "folk")
     assert page.get_attribute("#bars", "placeholder") == "32"
     page.context.close()
+
+
+def test_a_loop_plays_round_and_round(live):
+    """A take composed with the cadence 'loop' plays in the player with its loop on; another without."""
+    page = open_page(live)
+    for cadence, loops in (("loop", True), ("", False)):
+        page.select_option("#style", "pop")
+        page.fill("#bars", "4")
+        page.fill("#seed", "2")
+        page.select_option("#cadence", cadence)
+        before = page.get_attribute("body", "data-take")
+        page.click("#compose")
+        page.wait_for_function(f"document.body.dataset.take && document.body.dataset.take !== '{before}'", timeout=90_000)
+        wait_idle(page)
+        page.click("#play")
+        assert page.evaluate("document.querySelector('#player').loop") is loops, cadence
+        page.click("#play")  # (a second press pauses)
+    page.context.close()

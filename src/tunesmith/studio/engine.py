@@ -128,6 +128,7 @@ class Engine:
             "remarks": take_remarks(prov),
             "summary": summary(piece),
             "bars": timeline(piece),
+            "loop": bool(piece.meta.get("loop")),  # composed to be played round and round: the player loops it
             "judgements": self.store.judgements_of(tid),
             "copy_guard": self.store.guard_of(tid),
             "links": {"score": f"/api/takes/{tid}/score.svg", "audio": f"/api/takes/{tid}/audio.wav",

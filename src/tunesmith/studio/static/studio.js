@@ -184,6 +184,7 @@ function selectBar(bar, extend) {
 function play(audio, take, container) {
   stopAll();
   audio.src = take.links.audio;
+  audio.loop = Boolean(take.loop); // a loop (--cadence loop) plays round and round, as in the game it is for
   const tick = () => {
     const t = audio.currentTime;
     const bar = take.bars.find((b) => t >= b.start_s && t < b.end_s);
