@@ -15,6 +15,7 @@ import numpy as np
 from tunesmith.harmony import QUALITIES as CHORD_INTERVALS
 from tunesmith.sampling.request import (
     APPROACH_CHORD_SHARES,
+    APPROACH_CHORD_SHARES_MINOR,
     APPROACH_DOWNBEAT_SHARES,
     APPROACH_TONIC_BARS_SHARES,
     CLOSE_OVER_TONIC_STYLES,
@@ -128,6 +129,8 @@ def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
     tables.approach_downbeat_share = APPROACH_DOWNBEAT_SHARES.get(request.style, 0.5)
     tables.approach_tonic_bars = list((APPROACH_TONIC_BARS_SHARES.get(request.style) or {1: 1.0}).items())
     approach = APPROACH_CHORD_SHARES.get(request.style)
+    if request.mode in ("minor", "aeolian"):
+        approach = APPROACH_CHORD_SHARES_MINOR.get(request.style, approach)
     if (approach and tables.final_endings and request.layout == "lead" and not request.chords
             and len(tables.voices) == 1 and tables.n_bars - 2 >= tables.bar_offset):  # fmt: skip
         in_key = scale_pitch_classes(tables.tonic_pc, request.mode)

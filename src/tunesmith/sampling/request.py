@@ -243,6 +243,16 @@ APPROACH_CHORD_SHARES = {
     "pop": {"V": 0.884, "IV": 0.041, "ii": 0.027, "iii": 0.014, "vi": 0.007},
     "jazz": {"V": 0.817, "IV": 0.150, "ii": 0.017},
 }
+# ... and in minor keys, where those shares (mostly major tunes) do not hold: the shippable training
+# tunes in minor that close on the tonic chord, walking back from it to the last chord on another
+# root (folk 59: V 0.54 and v 0.15, bVII 0.25, iv 0.05; pop 31: bVII 0.26, V 0.16 and v 0.10, bIII,
+# bVI 0.16 each, iv 0.13; jazz has 6 and keeps the shares above). The degrees are the mode's:
+# "iii", "vi" and "IV" of a minor key are its bIII, bVI and iv. The takes had closed from bVII in
+# 0.025 of folk and none of pop (docs/notes/2026-12-05-session-50/minor_dominants.py).
+APPROACH_CHORD_SHARES_MINOR = {
+    "folk": {"V": 0.695, "bVII": 0.254, "IV": 0.051},
+    "pop": {"V": 0.258, "bVII": 0.258, "iii": 0.161, "vi": 0.161, "IV": 0.129},
+}
 # The share of those whose chord before the final tonic chord sounds from the downbeat of the bar it
 # ends in (or from before it), not from later in that bar (folk 0.46, pop 0.50, jazz 0.48; the same
 # tunes and script, "from downbeat"). Left to itself the composer started it later: from the
