@@ -547,10 +547,37 @@ def _run(model, tok: Tokenizer, job: _Job, n: int, seed: int | None, batch_size:
     return results, seed, decoding
 
 
+# a take the same as an earlier one of its set (notes and chords) is drawn again, at most this many
+# times: an inpaint of two bars had given takes 1 and 3 note for note alike (an ear-training teacher)
+MAX_REDRAWS = 3
+
+
 def _run_jobs(model, tok: Tokenizer, job: _Job, n: int, seed: int | None, temperature, top_p: float, batch_size: int):
+    """`n` results drawn with one generator seeded by `seed` (None: a random one); a result the
+    same as an earlier one is drawn again after all `n` (`MAX_REDRAWS`), so the others, and the
+    whole set for a seed, stay as they are drawn."""
     if seed is None:
         seed = int.from_bytes(os.urandom(4), "little")
     rng = np.random.default_rng(seed)
+    results = _draw_results(model, tok, job, n, rng, temperature, top_p, batch_size)
+    seen: set = set()
+    for i, res in enumerate(results):
+        for _ in range(MAX_REDRAWS):
+            if _result_key(res) not in seen:
+                break
+            res = _draw_results(model, tok, job, 1, rng, temperature, top_p, batch_size)[0]
+        results[i] = res
+        seen.add(_result_key(res))
+    return results, seed
+
+
+def _result_key(res: _Result) -> tuple:
+    """What tells two results apart: their notes per voice and their chords."""
+    notes = tuple((v, tuple(sorted(map(_note_key, ns)))) for v, ns in sorted(res.notes.items()))
+    return notes, tuple((round(c.onset, 6), c.figure) for c in res.chords)
+
+
+def _draw_results(model, tok: Tokenizer, job: _Job, n: int, rng, temperature, top_p: float, batch_size: int) -> list:
     block = model.config.block_size
     g0, g1 = job.region
     results: list[_Result] = []
@@ -559,13 +586,13 @@ def _run_jobs(model, tok: Tokenizer, job: _Job, n: int, seed: int | None, temper
         for start in range(0, n, batch_size):
             rows = min(batch_size, n - start)
             results += _generate_region(model, tok, job, job.W, w0, g0, g1, w1, rows, rng, temperature, top_p)
-        return results, seed
+        return results
     w0, c1 = _plan_chunk(tok, job, job.W, g0, g1, block)
     if c1 == g1:  # one chunk: all takes in batches
         for start in range(0, n, batch_size):
             rows = min(batch_size, n - start)
             results += _generate_region(model, tok, job, job.W, w0, g0, g1, g1, rows, rng, temperature, top_p)
-        return results, seed
+        return results
     for _ in range(n):  # chunks: each take continues its own music
         W = copy.deepcopy(job.W)
         total = _Result()
@@ -586,7 +613,7 @@ def _run_jobs(model, tok: Tokenizer, job: _Job, n: int, seed: int | None, temper
             total.ending = {**total.ending, **res.ending}  # (an earlier chunk's draw: a bridge's first chord)
             c0 = c1
         results.append(total)
-    return results, seed
+    return results
 
 
 # ============================================================================ checks

@@ -965,6 +965,7 @@ def inpaint(
                 close_at = grid.starts[g1 - back] if job.close else t1
                 chords_source = fit_new_chords(out, t0, close_at, t1, style, tonic, mode, model, seed, i,
                                                 kept_after=piece.chords)  # fmt: skip
+                _stop_new_chords(out, piece, t0, t1)
         # the musician's notes: everything outside the range, and kept voices inside it too
         regenerated = {id(vtracks[v]) for v in voices if v in vtracks and v not in kept_voices}
         for orig, new in zip(piece.tracks, out.tracks):
@@ -987,6 +988,22 @@ def inpaint(
             meta["chords_from"] = chords_source  # the new bars' chords: "harmonizer", "model" or "given"
         takes.append(_finish_take(out, res, seed, i, meta))
     return takes
+
+
+def _stop_new_chords(out: Piece, given: Piece, t0: float, t1: float) -> None:
+    """Where no chord of the musician's sounds on at the region's end (`t1`), the region's last new
+    chord stops there (in place): an inpaint of a melody without chords had left its new B-flat
+    sounding under the given bars to the end of the piece."""
+    from tunesmith.baselines.harmony_baseline import chord_at
+
+    before = chord_at(sorted(given.chords, key=lambda c: c.onset), t1)
+    if before is not None and (before.duration is None or before.onset + before.duration > t1 + _EPS):
+        return
+    new = [c for c in out.chords if t0 - _EPS <= c.onset < t1 - _EPS]
+    if new:
+        last = max(new, key=lambda c: c.onset)
+        if last.duration is None or last.onset + last.duration > t1 + _EPS:
+            last.duration = t1 - last.onset
 
 
 def _told_tempo(model, style: str, piece: Piece) -> float:
