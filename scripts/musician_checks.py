@@ -189,19 +189,16 @@ def _chord_sets() -> list[frozenset[int]]:
 
 def beat_sonorities(pieces) -> dict:
     """Beats whose sounding pitch classes (all four voices) fit no triad or seventh chord."""
-    from tunesmith.metrics.harmony_rules import VOICES, _voices
+    from tunesmith.metrics.harmony_rules import beat_sonorities
 
     chords = _chord_sets()
     beats = odd = 0
     for piece in pieces:
-        voices, t = _voices(piece), 0.0
-        while t < piece.duration() - 1e-6:
-            now = [voices[r].pitch_at(t) for r in VOICES]
-            if None not in now:
+        for now in beat_sonorities(piece):
+            if now is not None:
                 beats += 1
                 pcs = {p % 12 for p in now}
                 odd += not any(pcs <= c for c in chords)
-            t += 1.0
     return {"beats": beats, "no_chord": odd, "share": round(odd / max(beats, 1), 4)}
 
 

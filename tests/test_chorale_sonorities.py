@@ -9,7 +9,7 @@ a game composer heard F A C# in root position and B-flat against A
 from __future__ import annotations
 
 import tunesmith as ts
-from tunesmith.metrics.harmony_rules import VOICES, _voices
+from tunesmith.metrics.harmony_rules import beat_semitone_share, beat_sonorities
 from tunesmith.sampling import feedback
 from tunesmith.sampling.automaton import _completes_a_chord
 
@@ -17,17 +17,9 @@ KEYS = (("C", "major"), ("G", "major"), ("F", "major"), ("D", "minor"), ("A", "m
 
 
 def _semitone_beats(pieces) -> float:
-    """The share of beats whose four sounding pitches hold a semitone, major seventh or minor ninth."""
-    beats = clash = 0
-    for piece in pieces:
-        voices, t = _voices(piece), 0.0
-        while t < piece.duration() - 1e-6:
-            now = [voices[r].pitch_at(t) for r in VOICES]
-            if None not in now:
-                beats += 1
-                clash += any((a - b) % 12 in (1, 11) for i, a in enumerate(now) for b in now[i + 1 :])
-            t += 1.0
-    return clash / beats
+    """`beat_semitone_share` over all the pieces' beats (each piece weighted by its beats)."""
+    weighted = [(beat_semitone_share(p), sum(b is not None for b in beat_sonorities(p))) for p in pieces]
+    return sum(share * beats for share, beats in weighted) / sum(beats for _, beats in weighted)
 
 
 def _chorales(n: int) -> list:

@@ -108,3 +108,12 @@ def test_unresolved_dominant_sevenths_count_secondary_dominants_not_augmented_si
     aug = satb([72, 71], [66, 67], [60, 62], [56, 55])
     aug.keys = p.keys
     assert hr.unresolved_dominant_sevenths(aug) == (0, 0)
+
+
+def test_beat_semitone_share_counts_semitones_sevenths_and_ninths():
+    # beats: C G E C (none); B G D C (B over C, a major seventh); C F C# D (C# and D, C and C#); D F B G (none)
+    p = satb([72, 71, 72, 74], [67, 67, 65, 65], [64, 62, 61, 59], [48, 48, 50, 43])
+    assert hr.beat_sonorities(p)[1] == [71, 67, 62, 48]
+    assert hr.beat_semitone_share(p) == 0.5
+    quiet = satb([72, None], [67, 67], [64, 64], [48, 48])
+    assert hr.beat_sonorities(quiet) == [[72, 67, 64, 48], None]

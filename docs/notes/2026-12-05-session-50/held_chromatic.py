@@ -15,8 +15,8 @@ import collections
 
 def held_chromatic(pieces) -> dict:
     from tunesmith.baselines.harmony_baseline import chord_at
-    from tunesmith.harmony import chord_pitch_classes
     from tunesmith.harmonizer import units_for
+    from tunesmith.harmony import chord_pitch_classes
 
     out = collections.Counter()
     for p in pieces:
