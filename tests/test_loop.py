@@ -15,7 +15,7 @@ import pytest
 
 import tunesmith as ts
 from tunesmith.harmony import parse_chord
-from tunesmith.outputs.loop import played_twice, seconds_at, wav_loop_points, wav_with_loop_points
+from tunesmith.outputs.loop import played_times, seconds_at, wav_loop_points, wav_with_loop_points
 from tunesmith.score import KeySignature, Note, Piece, Tempo, TimeSignature, Track
 
 
@@ -128,14 +128,34 @@ def test_the_sound_that_rings_past_the_end_is_at_the_loops_start():
     assert rms(wrapped, 0.0, 0.25) == pytest.approx(ring, rel=0.2)
 
 
-def test_played_twice_and_seconds_at():
+def test_played_times_and_seconds_at():
     piece = _bell(True)
     piece.tempos = [Tempo(0.0, 120.0), Tempo(4.0, 60.0)]
-    twice = played_twice(piece)
+    twice = played_times(piece, 2)
     assert [n.onset for n in twice.tracks[0].notes] == [1.0, 2.0, 3.0, 4.0, 9.0, 10.0, 11.0, 12.0]
     assert [t.onset for t in twice.tempos] == [0.0, 4.0, 8.0, 12.0] and twice.duration() == 16.0
+    assert played_times(piece, 3).duration() == 24.0 and len(played_times(piece, 3).tracks[0].notes) == 12
     assert piece.tracks[0].notes[-1].onset == 4.0 and len(piece.tempos) == 2  # the piece itself unchanged
     assert seconds_at(piece, 4.0) == pytest.approx(2.0) and seconds_at(piece, 8.0) == pytest.approx(6.0)
+
+
+@pytest.mark.parametrize(("style", "kw"), [("folk", {"chords": "Am | G | Am | E7 Am", "meter": "6/8", "bars": 8, "tempo": 100, "seed": 9}),
+                                           ("folk", {"key": "D", "meter": "6/8", "bars": 16, "tempo": 110, "seed": 2}),
+                                           ("jazz", {"chords": "Dm7 G7 Cmaj7 A7", "bars": 8, "tempo": 140, "seed": 3})])  # fmt: skip
+def test_a_loops_seam_is_no_rougher_than_its_bar_lines(style, kw):
+    """A game composer measured the step from a loop's last sample to its first: up to 15 times the
+    largest step at any of its bar lines (the synthesizer's chorus runs on its own clock, so a bar
+    never sounds quite the same twice). Now the loop's start fades in from what followed its end."""
+    from tunesmith.outputs.bundle import performance_wav
+
+    piece = ts.compose(style, cadence="loop", check=False, **kw).piece
+    with wave.open(io.BytesIO(performance_wav(piece))) as f:
+        rate = f.getframerate()
+        x = np.frombuffer(f.readframes(f.getnframes()), dtype="<i2").reshape(-1, f.getnchannels()).astype(float)
+    seam = float(np.abs(x[0] - x[-1]).max())
+    bar_lines = [round(seconds_at(piece, b) * rate) for b in piece.bars()[1:]]
+    worst_bar_line = max(float(np.abs(x[i] - x[i - 1]).max()) for i in bar_lines if 0 < i < len(x))
+    assert seam <= max(worst_bar_line, 200.0), (seam, worst_bar_line)
 
 
 def test_loop_points_replace_any_before_them():
@@ -153,3 +173,14 @@ def test_loop_points_replace_any_before_them():
         assert f.getnframes() == 800
     with pytest.raises(ValueError, match="not a RIFF/WAVE file"):
         wav_with_loop_points(b"nope")
+
+
+@pytest.mark.parametrize(("chords", "said"), [
+    ("Am | G | Am | E7 Am", "its last bar keeps your chart's last chord, Am (the tonic, so each time round it comes home"),
+    ("Am F C G", "its last bar keeps your chart's last chord, G (not V; a chart ending on V leads back to bar 1)"),
+    ("Am F E7 E7", "its last bar closes half way (on V) and leads back to bar 1"),
+])  # fmt: skip
+def test_a_loop_over_the_musicians_chart_says_how_the_chart_ends(chords, said):
+    # the chart is a control and is kept; a chart ending on the tonic had been said to close on V
+    take = ts.compose("folk", bars=8, seed=9, chords=chords, cadence="loop", check=False)
+    assert any(line.startswith("a loop: " + said) for line in take.remarks), take.remarks

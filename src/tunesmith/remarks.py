@@ -68,12 +68,26 @@ def one_bar_of_chords(request: Any) -> str | None:
 
 
 def loop_ending(request: Any) -> str | None:
-    """A line for a loop (cadence "loop"): how it ends and what its files carry for looping."""
+    """A line for a loop (cadence "loop"): how it ends (on V, or on the chart's own last chord where
+    the musician gave the chords) and what its files carry for looping."""
     if request.resolved_cadence() != "loop":
         return None
-    return (f"a loop: its last bar closes half way (on V) and leads back to bar 1; the score stands between repeat "
-            f"signs, the MIDI marks loopStart and loopEnd, and the WAV lasts exactly its {request.bars} bars, the sound "
-            "that rings past the last bar already at its start, with its loop points in a smpl chunk")
+    files = (f"the score stands between repeat signs, the MIDI marks loopStart and loopEnd, and the WAV lasts exactly "
+             f"its {request.bars} bars, the sound that rings past the last bar already at its start, with its loop "
+             "points in a smpl chunk")  # fmt: skip
+    if request.chords:
+        from tunesmith.sampling.request import NO_CHORD, bar_chord_figures
+        from tunesmith.score import pitch_class_of
+        from tunesmith.tokenizer import split_figure
+
+        last = bar_chord_figures(request.chords[(request.bars - 1) % len(request.chords)])[-1]
+        degree = None if last == NO_CHORD else (pitch_class_of(split_figure(last)[0]) - pitch_class_of(request.key)) % 12
+        if degree != 7:
+            # the chart is a control: a game composer's chart ending on the tonic had been said to close on V
+            what = "the tonic, so each time round it comes home before it starts again" if degree == 0 else "not V"
+            return (f"a loop: its last bar keeps your chart's last chord, {last} ({what}; a chart ending on V leads "
+                    f"back to bar 1); {files}")  # fmt: skip
+    return f"a loop: its last bar closes half way (on V) and leads back to bar 1; {files}"
 
 
 def take_remarks(provenance: dict) -> list[str]:

@@ -1,9 +1,12 @@
 """A loop's audio: a take composed with `cadence="loop"` (`piece.meta["loop"]`) is heard round and
 round, so its WAV is exactly the piece's length, with the sound that rings on past its last bar
 (the reverb, a held chord's release) already at its start, and carries its loop points in a RIFF
-`smpl` chunk, where samplers and game engines read them. Made by rendering the piece played twice
-and keeping the second time through: its start holds the first's tail, as a loop played round
-does.
+`smpl` chunk, where samplers and game engines read them. Made by rendering the piece played three
+times and keeping the middle time through: its start holds the first's tail, as a loop played
+round does; and its first `SEAM_SECONDS` fade in from what followed its end (the third time's
+start), so that the jump from its last sample to its first is no jump at all. Without that fade a
+game composer measured clicks at half the seams: the synthesizer's chorus runs on its own clock,
+so the same bar sounds a little differently each time through.
 
     wav = loop_wav(piece, render)        # render: a Piece -> WAV bytes; the loop, cut to its length
     wav = wav_with_loop_points(wav)      # ... its loop points (after any re-encoding: loudness)
@@ -23,14 +26,16 @@ import numpy as np
 
 from tunesmith.score import Piece
 
+SEAM_SECONDS = 0.02  # the loop's start fades in from what followed its end over this long
 
-def played_twice(piece: Piece) -> Piece:
-    """`piece` followed by itself: every note, chord symbol, tempo, key and meter again one
-    `piece.duration()` later (a copy; `piece` is not changed)."""
+
+def played_times(piece: Piece, times: int) -> Piece:
+    """`piece` played `times` times over: every note, chord symbol, tempo, key and meter again
+    each `piece.duration()` later (a copy; `piece` is not changed)."""
     length = piece.duration()
 
     def again(events: list) -> list:
-        return [*events, *(dataclasses.replace(e, onset=e.onset + length) for e in events)]
+        return [dataclasses.replace(e, onset=e.onset + k * length) if k else e for k in range(times) for e in events]
 
     out = copy.deepcopy(piece)
     for track, original in zip(out.tracks, piece.tracks):
@@ -39,9 +44,9 @@ def played_twice(piece: Piece) -> Piece:
     out.tempos = again(piece.tempos)
     out.keys = again(piece.keys)
     out.time_signatures = again(piece.time_signatures)
-    out.bar_onsets = [*piece.bar_onsets, *(b + length for b in piece.bar_onsets)] if piece.bar_onsets else []
-    out.fermatas = [*piece.fermatas, *(f + length for f in piece.fermatas)]
-    out.end = 2 * length
+    out.bar_onsets = [b + k * length for k in range(times) for b in piece.bar_onsets]
+    out.fermatas = [f + k * length for k in range(times) for f in piece.fermatas]
+    out.end = times * length
     out.meta = {k: v for k, v in piece.meta.items() if k != "loop"}
     return out
 
@@ -59,23 +64,29 @@ def seconds_at(piece: Piece, beat: float) -> float:
 
 
 def loop_wav(piece: Piece, render: Callable[[Piece], bytes]) -> bytes:
-    """The loop's WAV (bytes): `render(played_twice(piece))`, cut to the second time through,
-    exactly `piece.duration()` long (its loop points are `wav_with_loop_points`'s to add)."""
-    twice = render(played_twice(piece))
-    with wave.open(io.BytesIO(twice)) as f:
+    """The loop's WAV (bytes): `render(played_times(piece, 3))`, cut to the middle time through,
+    exactly `piece.duration()` long, its first `SEAM_SECONDS` faded in from the third time's start
+    (its loop points are `wav_with_loop_points`'s to add)."""
+    thrice = render(played_times(piece, 3))
+    with wave.open(io.BytesIO(thrice)) as f:
         rate, channels, width = f.getframerate(), f.getnchannels(), f.getsampwidth()
         frames = np.frombuffer(f.readframes(f.getnframes()), dtype="<i2").reshape(-1, channels)
     start = round(seconds_at(piece, piece.duration()) * rate)
-    stop = start + round((seconds_at(piece, piece.duration()) - seconds_at(piece, 0.0)) * rate)
-    body = frames[start:stop]
-    if len(body) < stop - start:  # (the synth stops at the last event: silence to the length)
-        body = np.concatenate([body, np.zeros((stop - start - len(body), channels), dtype="<i2")])
+    length = round((seconds_at(piece, piece.duration()) - seconds_at(piece, 0.0)) * rate)
+    need = 2 * start + length + 1
+    if len(frames) < need:  # (the synth stops at the last event: silence to the length)
+        frames = np.concatenate([frames, np.zeros((need - len(frames), channels), dtype="<i2")])
+    body = frames[start : start + length].astype(np.float64)
+    after = frames[start + length : start + length + min(length, round(SEAM_SECONDS * rate))].astype(np.float64)
+    # what follows the loop's last sample, fading into the loop's own start: no step at the seam
+    fade = np.linspace(0.0, 1.0, len(after), endpoint=False)[:, None]
+    body[: len(after)] = after * (1.0 - fade) + body[: len(after)] * fade
     out = io.BytesIO()
     with wave.open(out, "wb") as f:
         f.setnchannels(channels)
         f.setsampwidth(width)
         f.setframerate(rate)
-        f.writeframes(np.ascontiguousarray(body).tobytes())
+        f.writeframes(np.clip(np.rint(body), -32768, 32767).astype("<i2").tobytes())
     return out.getvalue()
 
 
