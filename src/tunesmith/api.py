@@ -121,6 +121,7 @@ def compose(
     pickup: float | None = None,
     dance: str | None = None,
     chord_rhythm: str | None = None,
+    shortest: str | None = None,
     n: int = 1,
     model: str | os.PathLike | Model = "default",
     allow_close: bool = False,
@@ -144,7 +145,8 @@ def compose(
     and top_p None: the model's tuned defaults for the style; pickup: quarter-note beats before
     the first bar line (0: none; None: drawn as the style's tunes in the meter start, most folk
     tunes and chorales on an upbeat); dance: a folk dance ("reel", "jig", "hornpipe", "slip-jig",
-    "waltz"), its meter and its tunes' note lengths; bars None: 16, folk and a dance 32 (two 8-bar
+    "waltz"), its meter and its tunes' note lengths; shortest: the shortest note or rest, "eighth" or
+    "sixteenth" (no shorter value, no triplet; None: any); bars None: 16, folk and a dance 32 (two 8-bar
     strains, AABB), over chords a chart of 8 bars or more once through (`controls.default_bars`); the rest as `tunesmith compose --help` says. Returns a Take (n == 1) or a list of n Takes.
 
     check: every take is checked against the model's training set (`tunesmith.rights`); a copy
@@ -160,7 +162,7 @@ def compose(
         rest_penalty=rest_penalty,
         chords_optional=chords_optional, seed=seed, form=form, cadence=cadence, chords_from=chords_from,
         tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback, interval_feedback=interval_feedback,
-        modulation=modulation, pickup=pickup, dance=dance, chord_rhythm=chord_rhythm,
+        modulation=modulation, pickup=pickup, dance=dance, chord_rhythm=chord_rhythm, shortest=shortest,
     )  # fmt: skip
     from tunesmith.performance import accent, orchestrate
     from tunesmith.sampling import generate

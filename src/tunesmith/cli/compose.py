@@ -107,6 +107,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "melody, at most one a half bar (jazz: the composer's own chords)",
     )
     parser.add_argument(
+        "--shortest",
+        choices=("eighth", "sixteenth"),
+        type=str.lower,
+        default=None,
+        help="the shortest note or rest a take holds, and no triplets: eighth (eighths and longer: rhythms for "
+        "beginners' sight-singing) or sixteenth (default: any the style writes)",
+    )
+    parser.add_argument(
         "--tonal-feedback",
         type=float,
         default=None,
@@ -175,6 +183,7 @@ def _controls(args: argparse.Namespace) -> dict:
         pickup=args.pickup,
         chords_from=args.chords_from,
         chord_rhythm=args.chord_rhythm,
+        shortest=args.shortest,
         tonal_feedback=args.tonal_feedback,
         rhythm_feedback=args.rhythm_feedback,
         interval_feedback=args.interval_feedback,

@@ -117,11 +117,13 @@ def pickup_draws(request: ComposeRequest, tuned: dict) -> list[tuple[float, floa
     """[(pickup in beats, probability)] a take draws its pickup from when the request leaves it
     open (None) and the model's decoding has shares for the style in this meter, else None. Not a
     pickup that would leave a given last bar's later chords after the piece's end
-    (`ComposeRequest.chords_cut_by_pickup`)."""
+    (`ComposeRequest.chords_cut_by_pickup`), nor one off the request's rhythm grid."""
     if request.pickup is not None:
         return None
     shares = (tuned.get("pickups") or {}).get(request.meter)
     shares = {k: w for k, w in (shares or {}).items() if not request.chords_cut_by_pickup(float(k))}
+    if request.rhythm_grid:  # nor one off the request's grid (a shortest note asked: `controls.SHORTEST`)
+        shares = {k: w for k, w in shares.items() if round(float(k) * TICKS_PER_BEAT) % request.rhythm_grid == 0}
     if not shares:
         return None
     total = sum(shares.values())

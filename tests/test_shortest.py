@@ -1,0 +1,49 @@
+"""The shortest note a take holds (`compose(..., shortest="eighth")`, `--shortest`): a control, so it
+always holds: every note and rest starts and ends on its grid, none is shorter and none is a
+triplet. An ear-training teacher had no way to grade rhythm: takes at a low rhythm temperature
+were all eighths or all quarters, and a default G major take ran hornpipe triplets."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+import tunesmith as ts
+from tunesmith.controls import compose_request
+
+CASES = [("folk", {}), ("folk", {"meter": "6/8"}), ("folk", {"dance": "hornpipe"}), ("pop", {"meter": "3/4"}),
+         ("jazz", {"chords": "Dm7 G7 | Cmaj7"}), ("chorale", {}), ("folk", {"cadence": "loop"})]  # fmt: skip
+
+
+def _on_grid(x: float, step: float) -> bool:
+    return abs(x / step - round(x / step)) < 1e-6
+
+
+@pytest.mark.parametrize(("shortest", "step"), [("eighth", 0.5), ("sixteenth", 0.25)])
+def test_every_note_and_rest_keeps_to_the_shortest_asked(shortest, step):
+    model = ts.load_model("default")
+    for style, kw in CASES:
+        for seed in range(3):
+            piece = ts.compose(style, bars=8, seed=seed, shortest=shortest, model=model, check=False, **kw).piece
+            for track in piece.tracks:
+                notes = sorted(track.notes, key=lambda n: n.onset)
+                for n in notes:
+                    assert _on_grid(n.onset, step) and _on_grid(n.duration, step) and n.duration >= step, (style, kw, seed, n)
+                for a, b in zip(notes, notes[1:]):  # a rest between them is as long as a note may be
+                    gap = b.onset - (a.onset + a.duration)
+                    assert gap < 1e-6 or (gap >= step - 1e-6 and _on_grid(gap, step)), (style, kw, seed, a, b)
+
+
+def test_the_default_is_any_length_and_a_bad_request_is_refused():
+    assert compose_request("folk").rhythm_grid == 0 and compose_request("folk", shortest="EIGHTH").rhythm_grid == 6
+    with pytest.raises(ValueError, match=r"^shortest 'quarter': one of eighth, sixteenth \(the shortest note or rest a take holds\)$"):
+        compose_request("folk", shortest="quarter")
+    with pytest.raises(ValueError, match=r"^pickup 0.25 beats: shorter than the shortest note asked \(eighth\) allows; use a "
+                                         r"multiple of 0.5 beats$"):  # fmt: skip
+        compose_request("folk", shortest="eighth", pickup=0.25)
+    from tunesmith.cli.compose import add_arguments
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    assert parser.parse_args(["--style", "folk", "--shortest", "Eighth", "--out", "x"]).shortest == "eighth"
