@@ -47,3 +47,16 @@ def test_the_default_is_any_length_and_a_bad_request_is_refused():
     parser = argparse.ArgumentParser()
     add_arguments(parser)
     assert parser.parse_args(["--style", "folk", "--shortest", "Eighth", "--out", "x"]).shortest == "eighth"
+
+
+def test_the_constraint_check_reads_the_grid():
+    from tunesmith.metrics.constraints import check_all, check_shortest
+    from tunesmith.score import Note, Piece, Track
+
+    piece = Piece("p", "w", tracks=[Track("M", "melody", notes=[Note(60, 0.0, 0.5), Note(62, 0.5, 1 / 3), Note(64, 5 / 6, 1 / 6)])])
+    assert check_shortest(piece, {"rhythm_grid": 0}) == [] and check_shortest(piece, {}) == []
+    assert check_shortest(piece, {"rhythm_grid": 6}) == ["note 62 at beat 0.5 lasting 0.333333 is off the 0.5-beat grid",
+                                                          "note 64 at beat 0.833333 lasting 0.166667 is off the 0.5-beat grid"]  # fmt: skip
+    take = ts.compose("folk", bars=8, seed=1, shortest="eighth", check=False)
+    assert check_shortest(take.piece, {"rhythm_grid": 6}) == []
+    assert not any("grid" in v for v in check_all(take.piece, {"rhythm_grid": 6}))

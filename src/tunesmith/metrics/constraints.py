@@ -25,6 +25,8 @@ Field meanings:
   before it ends there). A string is read as `compose --chords` reads it
   (`sampling.request.chords_per_bar`: one a bar, or bars between '|').
 - style: equals piece.style.
+- rhythm_grid: ticks (12 a quarter note; 6: "an eighth", `controls.SHORTEST`); when set, every
+  note of every track starts and ends on that grid, counted from the piece's start.
 """
 
 from __future__ import annotations
@@ -196,7 +198,18 @@ def check_chords(piece: Piece, request: Any) -> list[str]:
     return out
 
 
-CHECKS = (check_style, check_key, check_meter, check_tempo, check_bars, check_range, check_in_scale, check_chords)
+def check_shortest(piece: Piece, request: Any) -> list[str]:
+    """Notes off the request's rhythm grid (the shortest note asked), at most 5 named."""
+    grid = get_field(request, "rhythm_grid")
+    if not grid:
+        return []
+    step = grid / 12  # beats
+    off = [n for n in pitched_notes(piece) if any(abs(x / step - round(x / step)) > EPS for x in (n.onset, n.duration))]
+    return [f"note {n.pitch} at beat {n.onset:g} lasting {n.duration:g} is off the {step:g}-beat grid" for n in off[:5]]
+
+
+CHECKS = (check_style, check_key, check_meter, check_tempo, check_bars, check_range, check_in_scale, check_chords,
+          check_shortest)  # fmt: skip
 
 
 def check_all(piece: Piece, request: Any) -> list[str]:
@@ -216,6 +229,7 @@ __all__ = [
     "check_key",
     "check_meter",
     "check_range",
+    "check_shortest",
     "check_style",
     "check_tempo",
     "requested_chords",
