@@ -396,7 +396,7 @@ class Constrainer:
                 moves = t.lower_interval_offsets[self.v - 1][self._move_sizes(recent[-1])]
             out = _plus(back, moves, self.unison_bias(), self.chord_bias(), self.semitone_bias(), self.repeat_bias(),
                         self.voice_register_bias(),
-                        self.suspension_bias(), self.knot_bias(), self.quick_rock_bias())
+                        self.suspension_bias(), self.knot_bias(), self.chromatic_step_bias(), self.quick_rock_bias())
         if self.modulation is not None and self.modulation[1] <= self.bar < self.modulation[2]:
             out = _plus(out, t.modulation_bias[self.modulation[0]][self.v])
         if t.tonal_target is None or self.v >= len(t.tonal_target):
@@ -636,6 +636,17 @@ class Constrainer:
         if abs(x - y) != 1 or (x % 12 in t.key_pcs and y % 12 in t.key_pcs):
             return None
         return np.where(t.pitch_real == x, -penalty, 0.0)
+
+    def chromatic_step_bias(self) -> np.ndarray | None:
+        """A composed chorale's bass: a pitch outside the key (`t.key_pcs`) a semitone from its last
+        note loses `feedback.BASS_CHROMATIC_STEP_PENALTY` logits (times `t.lower_voice_weight`).
+        None elsewhere."""
+        t, recent = self.t, self.voice_recent[self.v]
+        penalty = feedback.BASS_CHROMATIC_STEP_PENALTY * t.lower_voice_weight
+        if penalty <= 0 or self.vl is None or len(t.voices) != 4 or self.v != 3 or not recent:
+            return None
+        chromatic = (np.abs(t.pitch_real - recent[-1]) == 1) & ~np.isin(t.pitch_real % 12, sorted(t.key_pcs))
+        return np.where(chromatic, -penalty, 0.0)
 
     def quick_rock_bias(self) -> np.ndarray | None:
         """A composed chorale's lower voice that has just sung x-y-x in notes of half a beat or less:

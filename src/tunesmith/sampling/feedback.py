@@ -99,6 +99,12 @@ SUSPENSION_BIASES = (4.0, -2.0)
 # at 1.5: 1.30, at 3: 1.15, with beats without a chord 0.106 -> 0.107, parallels in 80 takes 3 -> 3
 # and the validation classifier 0.643 +- 0.024 -> 0.647 +- 0.034.
 BASS_KNOT_PENALTY = 3.0
+# ... and a step by a semitone to a pitch outside the key loses this many (`Constrainer.chromatic_step_bias`),
+# on the same weight. With the beat's semitone rules (`STRUCK_SEMITONE_PENALTY`) the bass had found
+# its way round a clash chromatically: 2.67 such steps per 100 beats of 80 takes, Bach's valid
+# chorales 1.81; at 1: 1.87, chromatic knots 25 -> 16, beats with a semitone 0.052 -> 0.056 (at 2:
+# 0.99, 0.059; docs/notes/2026-12-05-session-50/chorale_sonorities.py, /tmp/chrom_exp.py).
+BASS_CHROMATIC_STEP_PENALTY = 1.0
 # A composed chorale's alto, tenor and bass that have just sung x-y-x in eighths or shorter: y again
 # (a quick rock: E-flat F E-flat F in eighths) loses so many logits, riding on the interval-feedback
 # weight. Per 100 beats the takes' inner voices rocked so at 0.87 (alto) and 1.17 (tenor), Bach's at
