@@ -474,3 +474,23 @@ def test_a_loop_plays_round_and_round(live):
         assert page.evaluate("document.querySelector('#player').loop") is loops, cadence
         page.click("#play")  # (a second press pauses)
     page.context.close()
+
+
+def test_the_shortest_note_chosen_in_the_studio_holds(live):
+    """'Shortest note: an eighth' in the compose form: the take's notes are eighths and longer, none a triplet."""
+    page = open_page(live)
+    page.select_option("#style", "folk")
+    page.fill("#bars", "8")
+    page.fill("#seed", "21")
+    page.select_option("#shortest", "eighth")
+    before = page.get_attribute("body", "data-take")
+    page.click("#compose")
+    page.wait_for_function(f"document.body.dataset.take && document.body.dataset.take !== '{before}'", timeout=90_000)
+    wait_idle(page)
+    take_id = page.get_attribute("body", "data-take")
+    take = page.evaluate(f"fetch('/api/takes/{take_id}', {{headers: {{Authorization: 'token ' + TOKEN}}}}).then((r) => r.json())")
+    assert take["request"]["rhythm_grid"] == 6
+    for track in take["tracks"]:
+        for _pitch, onset, duration in track["notes"]:
+            assert duration >= 0.5 - 1e-6 and abs(onset * 2 - round(onset * 2)) < 1e-6 and abs(duration * 2 - round(duration * 2)) < 1e-6
+    page.context.close()

@@ -223,6 +223,8 @@ class ComposeControls(Sampling):
     chords_optional: bool = False
     chord_rhythm: Annotated[Literal["bar"], BeforeValidator(_any_case)] | None = Field(
         None, description="'bar': one chord symbol a bar, the harmonizer's (None: as it hears the melody)")
+    shortest: Annotated[Literal["eighth", "sixteenth"], BeforeValidator(_any_case)] | None = Field(
+        None, description="the shortest note or rest, no triplets (None: any the style writes)")
 
     def api_kwargs(self) -> dict[str, Any]:
         return self.model_dump()
