@@ -1,9 +1,7 @@
 """A chorale's harsh beats, counted: per beat (the four sounding pitches), the share that is an
-augmented triad (every tone of an augmented triad and no other), that holds a minor second or
-major seventh between two voices, or that has a cross relation with the beat before (a pitch class
-in one voice and its chromatic neighbour of the same letter, as sounding pitch classes a semitone
-apart, in another voice: F in the tenor, then F# in the alto); and the bass's chromatic steps per
-100 beats. Bach's validation chorales (music21 corpus, research-only, measured), harmonizations of
+augmented triad (every tone of an augmented triad and no other) and the share that holds a minor
+second or major seventh between two voices; and the bass's chromatic steps (a semitone to a pitch
+outside the key's scale) per 100 beats. Bach's validation chorales (music21 corpus, research-only, measured), harmonizations of
 their sopranos and composed 8-bar chorales (`scripts/musician_checks.py`'s).
 
     python docs/notes/2026-12-05-session-50/chorale_sonorities.py --n 40
@@ -22,7 +20,7 @@ from musician_checks import composed_chorales, harmonized_sopranos  # noqa: E402
 def harsh(pieces) -> dict:
     from tunesmith.metrics.harmony_rules import VOICES, _voices
 
-    beats = aug = second = cross = chromatic_bass = 0
+    beats = aug = second = chromatic_bass = 0
     for piece in pieces:
         voices, t, before = _voices(piece), 0.0, None
         while t < piece.duration() - 1e-6:
@@ -33,19 +31,13 @@ def harsh(pieces) -> dict:
                 aug += any(pcs == {r, (r + 4) % 12, (r + 8) % 12} for r in range(12))
                 second += any((a - b) % 12 in (1, 11) for i, a in enumerate(now) for b in now[i + 1:])
                 if before is not None:
-                    # a voice's pitch class a semitone from another voice's pitch class on the beat
-                    # before, where that voice itself did not move by the semitone
-                    cross += any(i != j and (now[i] - before[j]) % 12 in (1, 11) and (now[j] - before[j]) % 12 not in (1, 11)
-                                 and (now[i] - before[i]) % 12 not in (1, 11) and now[i] % 12 not in {p % 12 for p in before}
-                                 and before[j] % 12 not in {p % 12 for p in now}
-                                 for i in range(4) for j in range(4))  # fmt: skip
                     chromatic_bass += (now[3] - before[3]) in (1, -1) and (now[3] % 12) not in _diatonic(piece)
                 before = now
             else:
                 before = None
             t += 1.0
     per = lambda x: round(x / max(beats, 1), 4)  # noqa: E731
-    return {"beats": beats, "augmented": per(aug), "minor_second": per(second), "cross_relation": per(cross),
+    return {"beats": beats, "augmented": per(aug), "minor_second": per(second),
             "chromatic_bass_steps_per_100": round(100 * chromatic_bass / max(beats, 1), 2)}  # fmt: skip
 
 
