@@ -178,3 +178,19 @@ def test_a_minor_take_closes_as_the_styles_minor_tunes_do(style):
     major = [ts.compose(style, key="D", seed=s, bars=8, model=model, check=False).raw.meta.get("approach_chord")
              for s in range(8)]  # fmt: skip
     assert set(major) - {None} <= set(APPROACH_CHORD_SHARES[style])  # major keys draw as before
+
+
+def test_a_two_bar_takes_approach_on_its_opening_bar_takes_its_own_qualities():
+    """A 2-bar take draws its opening chord (the tonic) and its approach (bVII) for the same bar: the
+    approach's root had taken the tonic's minor qualities, an Em6 in F-sharp minor, in scale or not."""
+    from tunesmith.harmony import chord_pitch_classes
+    from tunesmith.sampling import ComposeRequest, generate
+    from tunesmith.sampling.decode import finish_composed_takes
+
+    model = ts.load_model("default")
+    request = ComposeRequest(style="pop", key="F#", mode="minor", meter="2/4", bars=2, tempo=136.0, in_scale=True,
+                             temperature=1.2, seed=142)  # fmt: skip
+    takes = generate(model.model, model.tokenizer, request, n=1)
+    finish_composed_takes(takes, request, model.model)
+    scale = {1, 2, 3, 4, 5, 6, 8, 9, 11}  # F# minor with its raised sixth and seventh
+    assert all(chord_pitch_classes(c.figure) <= scale for c in takes[0].piece.chords), [c.figure for c in takes[0].piece.chords]

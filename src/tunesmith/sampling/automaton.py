@@ -1899,8 +1899,11 @@ class Constrainer:
             kind = self._cadence()
             if final:
                 return final[1]
-            if kind or self.opening_now == "tonic" or self._tonic_bar():  # a tonic chord's qualities
-                return t.kinds[kind or "closed"][2]
+            tonic = self.opening_now == "tonic" or self._tonic_bar()
+            if (kind or tonic) and self.root_pc in {t.root_pc[int(i)] for i in t.kinds[kind or "closed"][1]}:
+                return t.kinds[kind or "closed"][2]  # the cadence's (a tonic chord's) qualities
+            # another root (a 2-bar take's drawn approach on its opening bar): its own qualities (the
+            # tonic's minor ones had made E an Em6 in F-sharp minor, in scale or not)
             return t.quals if t.quals_by_root is None else t.quals_by_root[self.root_pc]
         approach = self._approach_roots()
         if s == _CPOS:
