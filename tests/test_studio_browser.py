@@ -428,20 +428,28 @@ def test_a_fork_names_the_piece_it_came_from_by_its_title(live):
     page.context.close()
 
 
-def test_a_bar_of_two_chords_typed_in_the_studio_lands_on_its_beats(live):
-    """The chords box takes lead-sheet bars ('Dm7 G7 | Cmaj7'): G7 on beat 3, as compose reads them."""
-    page = open_page(live)
-    page.select_option("#style", "jazz")
-    page.fill("#bars", "4")
-    page.fill("#seed", "3")
-    page.fill("#chords", "Dm7 G7 | Cmaj7")
-    page.select_option("#pickup", "0")
+def compose_in_page(page, style: str, bars: str, seed: str, fill: dict | None = None, select: dict | None = None) -> dict:
+    """Compose from the page's form (its style, bars, seed, and further fields to fill or options to
+    select, by id), wait for the new take, and return its JSON from the API."""
+    page.select_option("#style", style)
+    page.fill("#bars", bars)
+    page.fill("#seed", seed)
+    for field, value in (fill or {}).items():
+        page.fill(field, value)
+    for field, value in (select or {}).items():
+        page.select_option(field, value)
     before = page.get_attribute("body", "data-take")
     page.click("#compose")
     page.wait_for_function(f"document.body.dataset.take && document.body.dataset.take !== '{before}'", timeout=90_000)
     wait_idle(page)
     take_id = page.get_attribute("body", "data-take")
-    take = page.evaluate(f"fetch('/api/takes/{take_id}', {{headers: {{Authorization: 'token ' + TOKEN}}}}).then((r) => r.json())")
+    return page.evaluate(f"fetch('/api/takes/{take_id}', {{headers: {{Authorization: 'token ' + TOKEN}}}}).then((r) => r.json())")
+
+
+def test_a_bar_of_two_chords_typed_in_the_studio_lands_on_its_beats(live):
+    """The chords box takes lead-sheet bars ('Dm7 G7 | Cmaj7'): G7 on beat 3, as compose reads them."""
+    page = open_page(live)
+    take = compose_in_page(page, "jazz", "4", "3", fill={"#chords": "Dm7 G7 | Cmaj7"}, select={"#pickup": "0"})
     assert take["chords"] == [[0, "Dm7"], [2, "G7"], [4, "Cmaj7"], [8, "Dm7"], [10, "G7"], [12, "Cmaj7"]]
     page.context.close()
 
@@ -462,14 +470,7 @@ def test_a_loop_plays_round_and_round(live):
     """A take composed with the cadence 'loop' plays in the player with its loop on; another without."""
     page = open_page(live)
     for cadence, loops in (("loop", True), ("", False)):
-        page.select_option("#style", "pop")
-        page.fill("#bars", "4")
-        page.fill("#seed", "2")
-        page.select_option("#cadence", cadence)
-        before = page.get_attribute("body", "data-take")
-        page.click("#compose")
-        page.wait_for_function(f"document.body.dataset.take && document.body.dataset.take !== '{before}'", timeout=90_000)
-        wait_idle(page)
+        compose_in_page(page, "pop", "4", "2", select={"#cadence": cadence})
         page.click("#play")
         assert page.evaluate("document.querySelector('#player').loop") is loops, cadence
         page.click("#play")  # (a second press pauses)
@@ -479,16 +480,7 @@ def test_a_loop_plays_round_and_round(live):
 def test_the_shortest_note_chosen_in_the_studio_holds(live):
     """'Shortest note: an eighth' in the compose form: the take's notes are eighths and longer, none a triplet."""
     page = open_page(live)
-    page.select_option("#style", "folk")
-    page.fill("#bars", "8")
-    page.fill("#seed", "21")
-    page.select_option("#shortest", "eighth")
-    before = page.get_attribute("body", "data-take")
-    page.click("#compose")
-    page.wait_for_function(f"document.body.dataset.take && document.body.dataset.take !== '{before}'", timeout=90_000)
-    wait_idle(page)
-    take_id = page.get_attribute("body", "data-take")
-    take = page.evaluate(f"fetch('/api/takes/{take_id}', {{headers: {{Authorization: 'token ' + TOKEN}}}}).then((r) => r.json())")
+    take = compose_in_page(page, "folk", "8", "21", select={"#shortest": "eighth"})
     assert take["request"]["rhythm_grid"] == 6
     for track in take["tracks"]:
         for _pitch, onset, duration in track["notes"]:
