@@ -71,13 +71,11 @@ def loop_wav(piece: Piece, render: Callable[[Piece], bytes]) -> bytes:
     with wave.open(io.BytesIO(thrice)) as f:
         rate, channels, width = f.getframerate(), f.getnchannels(), f.getsampwidth()
         frames = np.frombuffer(f.readframes(f.getnframes()), dtype="<i2").reshape(-1, channels)
-    start = round(seconds_at(piece, piece.duration()) * rate)
-    length = round((seconds_at(piece, piece.duration()) - seconds_at(piece, 0.0)) * rate)
-    need = 2 * start + length + 1
-    if len(frames) < need:  # (the synth stops at the last event: silence to the length)
-        frames = np.concatenate([frames, np.zeros((need - len(frames), channels), dtype="<i2")])
-    body = frames[start : start + length].astype(np.float64)
-    after = frames[start + length : start + length + min(length, round(SEAM_SECONDS * rate))].astype(np.float64)
+    length = round(seconds_at(piece, piece.duration()) * rate)  # one time through; the middle starts there
+    if len(frames) < 3 * length:  # (the synth stops at the last event: silence to the length)
+        frames = np.concatenate([frames, np.zeros((3 * length - len(frames), channels), dtype="<i2")])
+    body = frames[length : 2 * length].astype(np.float64)
+    after = frames[2 * length : 2 * length + min(length, round(SEAM_SECONDS * rate))].astype(np.float64)
     # what follows the loop's last sample, fading into the loop's own start: no step at the seam
     fade = np.linspace(0.0, 1.0, len(after), endpoint=False)[:, None]
     body[: len(after)] = after * (1.0 - fade) + body[: len(after)] * fade

@@ -647,8 +647,7 @@ class Constrainer:
         if (penalty <= 0 or self.vl is None or len(t.voices) != 4 or self.v != 3 or not recent
                 or self.unison_task != "compose"):  # fmt: skip
             return None
-        chromatic = (np.abs(t.pitch_real - recent[-1]) == 1) & ~np.isin(t.pitch_real % 12, sorted(t.key_pcs))
-        return np.where(chromatic, -penalty, 0.0)
+        return np.where((np.abs(t.pitch_real - recent[-1]) == 1) & t.pitch_outside_key, -penalty, 0.0)
 
     def quick_rock_bias(self) -> np.ndarray | None:
         """A composed chorale's lower voice that has just sung x-y-x in notes of half a beat or less:

@@ -404,6 +404,7 @@ class _Tables:
         self.voice_register_target: np.ndarray | None = None
         self.voice_register_gain = 0.0
         self.pitch_real = np.arange(PITCH_MIN, PITCH_MAX + 1) + shift  # the real pitch of each of `pitch_ids`
+        self.pitch_outside_key = ~np.isin(self.pitch_real % 12, sorted(self.key_pcs))  # (`Constrainer.chromatic_step_bias`)
         # a church mode: (from, to) pitch token ids whose probability moves from the header family's
         # degree to the mode's (`MODE_MOVES`), applied to every pitch a take draws
         self.mode_moves: tuple[np.ndarray, np.ndarray] | None = None
