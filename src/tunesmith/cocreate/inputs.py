@@ -465,6 +465,25 @@ class _Grid:
         return _Grid([*self.starts, *(end + i * step for i in range(bars))], self.pickup, self.L, self.meter)
 
 
+def held_over_the_last_bars(piece: Piece, melody: Track) -> tuple[Piece, list[Note]] | None:
+    """Where the melody's last note is struck in an earlier bar and tied over the bar line(s) to the
+    end (a hymn's final note held into a short last bar: Greensleeves' A6- | A4 |]): the piece cut at
+    the first bar line after that strike, and the melody's notes with the last one ending there.
+    A chorale's close is written in its last bar, with the soprano's last note: over the held note's
+    own bar the lower voices had run on under it and ended on a six-four or a bare fifth (6 of 6
+    harmonizations of a minor hymn; a choir director's trial, session 51). None where the last note
+    is struck in the last bar."""
+    notes = sorted(melody.notes, key=lambda x: x.onset)
+    last = notes[-1]
+    cut = next((b for b in piece.bars() if b > last.onset + _EPS), None)
+    if cut is None or cut >= last.onset + last.duration - _EPS:
+        return None
+    kept = [*notes[:-1], dataclasses.replace(last, duration=cut - last.onset)]
+    bars = [b for b in piece.bar_onsets if b < cut - _EPS]
+    only = dataclasses.replace(melody, notes=kept)
+    return dataclasses.replace(piece, tracks=[only], chords=[], end=cut, bar_onsets=bars), kept
+
+
 def _grid(piece: Piece, meter: str) -> _Grid:
     L = meter_ticks(meter)
     starts = list(piece.bars())

@@ -50,6 +50,7 @@ from tunesmith.cocreate.inputs import (
     _voice_tracks,
     _work_piece,
     check_lookahead,
+    held_over_the_last_bars,
     load_piece,
 )
 from tunesmith.convert.common import plays_chords, skyline
@@ -71,6 +72,9 @@ from tunesmith.tokenizer import LAYOUTS, PITCH_MAX, PITCH_MIN, TICKS_PER_BEAT, V
 # Textbook SATB ranges (the ones `metrics.harmony_rules` counts violations against): free chorale
 # voices are kept inside them unless the caller gives a pitch range.
 TEXTBOOK_RANGES = {"S": (60, 79), "A": (55, 74), "T": (48, 67), "B": (40, 60)}
+# A harmonized chorale whose soprano holds its last note over a bar line closes where that note is
+# struck (`held_over_the_last_bars`; False: the voices run on under it, as before session 51).
+HELD_FINAL_CLOSE = True
 
 
 # ============================================================================ the request
@@ -737,7 +741,11 @@ def harmonize(
                                       label_shift=style_decoding(model, style).get("chords_label_shift")
                                       if chords_from == "harmonizer" else None)  # fmt: skip
     first = LAYOUTS[layout][0]
-    grid = _grid(piece, meter)
+    # a chorale whose soprano holds its last note over the bar line is written to the bar line after
+    # its strike, where the voices close with it, and its final chord is held on to the end
+    held = held_over_the_last_bars(piece, melody) if layout == "satb" and HELD_FINAL_CLOSE else None
+    work, given_notes = held if held is not None else (piece, list(melody.notes))
+    grid = _grid(work, meter)
     if layout == "lead":
         user = pitch_range or DEFAULT_RANGES.get(style, (55, 84))
         request = _request(style, tonic, mode, meter, piece, layout, user, in_scale, temperature, top_p, seed,
@@ -745,8 +753,7 @@ def harmonize(
     else:
         request = _request(style, tonic, mode, meter, piece, layout, pitch_range, in_scale, temperature, top_p, seed,
                            rhythm_feedback=rhythm_feedback)  # fmt: skip
-    W = _work_piece(piece, grid, layout, {first: list(melody.notes)}, [], style, tonic, mode,
-                    _told_tempo(model, style, piece))  # fmt: skip
+    W = _work_piece(work, grid, layout, {first: given_notes}, [], style, tonic, mode, _told_tempo(model, style, piece))
     ids = tokenizer.encode(W)
     secs = _bar_sections(tokenizer, ids, _first_bar(tokenizer, ids))
     melody_per_bar = sum(len(s["voices"].get(first, [])) for s in secs) / max(1, len(secs))
@@ -790,9 +797,12 @@ def harmonize(
         if layout == "satb":
             # the voices end with the melody (its last note may stop short of the bar line)
             melody_end = max(x.onset + x.duration for x in melody.notes)
+            # (with the soprano's held last note, the chord sounding where the work piece ends holds on)
+            cut = work.duration() if held is not None else melody_end
             for v in ("A", "T", "B"):
                 notes = sorted(res.notes.get(v, []), key=lambda x: x.onset)
-                notes = [Note(x.pitch, x.onset, min(x.duration, melody_end - x.onset), x.velocity)
+                notes = [Note(x.pitch, x.onset, (melody_end if x.onset + x.duration >= cut - _EPS else
+                                                 min(x.onset + x.duration, melody_end)) - x.onset, x.velocity)
                          for x in notes if x.onset < melody_end - _EPS]  # fmt: skip
                 tracks.append(Track(VOICE_NAMES[v], VOICE_ROLES[v], 52, False, notes))
         out = _harmonized_piece(
