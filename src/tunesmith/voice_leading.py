@@ -36,6 +36,26 @@ CADENCE_ROOT_OVER_PARALLELS = True
 # ... and the bass sings the third its planned line takes (`planned_bass`) a step from its note
 # before, else within this many semitones (a fourth); further, its own tiers choose again
 PLANNED_BASS_LEAP = 5
+# ... and the alto and tenor take the planned chord's tones nearest their notes before: within a
+# minor third, else a fourth, else a fifth (`INNER_VOICE_LEAP`; None: as before session 51), apart from
+# the voice above where they can; the alto first a tone the soprano does not sing (`FRESH_ALTO`); the
+# bass, within each of its first tiers, first no tritone, sixth or seventh (`BASS_WIDE_LEAPS_LAST`).
+# A choir director had found diminished sevenths and sixths in harmonized inner voices. Harmonized
+# sopranos of 40 of Bach's validation chorales, before -> after (Bach), docs/notes/2026-12-05-session-51/
+# inner_leaps.py: alto steps 0.68 -> 0.80 (0.80); tenor steps 0.60 -> 0.67 (0.75), its sixths and
+# sevenths 0.044 -> 0.015 (0.012); the bass's 0.042 -> 0.039 (0.011; the inner rules alone: 0.050); the
+# alto on the soprano's pitch class 0.125 -> 0.056 of the beats (0.071); alto and tenor in unison 2.5
+# -> 0.6 per 100 onsets (2.6); complete chords 0.86 -> 0.88 (0.84). The alto leaps less than Bach's
+# (a fourth or more: 0.13 -> 0.03, Bach 0.09). On the JSB test sopranos chord agreement with Bach
+# 0.580 -> 0.585, parallels 0.00 -> 0.11 per 100 beats (Bach 1.61; scripts/eval_cocreate.py).
+INNER_VOICE_LEAP: tuple[int, ...] | None = (3, 5, 7)
+FRESH_ALTO = True
+BASS_WIDE_LEAPS_LAST = True
+BASS_TIERS_KEPT_PLAIN = 6  # (the bass's first tiers, through the root against a parallel at a fermata)
+# An upper voice of a fermata chord whose missing tone would move in parallels into the bass's root
+# doubles a tone already sung instead, unless the missing tone is the chord's third (Old Hundredth's
+# third fermata: a tenor A3-D3 over the bass's D3-G2 in 3 of 12 takes).
+CADENCE_DOUBLING_OVER_PARALLELS = True
 
 
 class VoiceLeading:
@@ -197,6 +217,14 @@ class VoiceLeading:
                     mine = ok & (np.asarray(cands) % 12 == planned)
                     moves = np.abs(np.asarray(cands) - (prev if prev is not None else np.asarray(cands)))
                     masks[:0] = [mine & (moves <= 2), mine & (moves <= PLANNED_BASS_LEAP)]
+                prev = self.pitch_at(v, p - 1)
+                if BASS_WIDE_LEAPS_LAST and prev is not None:
+                    # ... and within each of those tiers, first no leap of a tritone, a sixth or a
+                    # seventh (an octave, a fourth or a fifth are a bass's leaps)
+                    moves = np.abs(np.asarray(cands) - prev)
+                    plain = (moves <= 5) | (moves == 7) | (moves == 12)
+                    masks = [m for mask in masks[:BASS_TIERS_KEPT_PLAIN] for m in (mask & plain, mask)] + \
+                        masks[BASS_TIERS_KEPT_PLAIN:]
                 if self.sings_a_seventh(v, p):
                     # ... but a seventh in the bass (V4/2) falls to the chord's third (I6) first: the
                     # planned root had taken harmonized basses off it by a leap, 28 of the 56
@@ -216,7 +244,13 @@ class VoiceLeading:
                 owed = [pc for pc in missing if pc in third] or missing
                 if owed:
                     masks.insert(0, ok & np.isin(np.asarray(cands) % 12, owed))
-            elif p in self.cadence_ticks:
+            if v != n - 1 and p not in self.cadence_ticks:
+                tiers = [masks[0]]
+                if whole and v == n - 3 and FRESH_ALTO:
+                    above = {x % 12 for x in (self.pitch_at(u, p) for u in range(v)) if x is not None}
+                    tiers.insert(0, masks[0] & ~np.isin(np.asarray(cands) % 12, list(above)))
+                masks[:0] = self._near(v, p, cands, tiers)
+            if v != n - 1 and p in self.cadence_ticks:
                 # an upper voice of a cadence chord takes a tone the voices above have not (the bass
                 # will take the root): harmonized chords at fermatas had lacked their third or fifth
                 # at 0.27 of them, Bach's at 0.09 (`scripts/musician_checks.py fermatas`)
@@ -228,7 +262,17 @@ class VoiceLeading:
                 # last, had its root refused by parallels at a third of harmonized fermatas, which
                 # then stood on the third or fifth (root position 0.68, Bach's 0.90)
                 clear = ~self.parallel_with_the_bass_root(v, p, np.asarray(cands), tones[0])
-                masks = [m for first in masks[: 2 if missing else 1] for m in (first & clear, first)] + masks
+                if missing and CADENCE_DOUBLING_OVER_PARALLELS:
+                    # ... and where the missing tone would move in parallels into the root (a tenor A3-D3
+                    # over the bass's D3-G2 into Old Hundredth's third fermata: 3 of 12 takes), a tone
+                    # already sung and clear of them, unless the missing tone is the chord's third
+                    needed = [pc for pc in missing if (pc - int(tones[0])) % 12 in (3, 4)]
+                    apart = self._apart(v, p, cands)
+                    firsts = [masks[0] & clear] + ([masks[0]] if needed else []) + [masks[1] & clear & apart,
+                                                                                      masks[1] & clear]
+                    masks = firsts + masks
+                else:
+                    masks = [m for first in masks[: 2 if missing else 1] for m in (first & clear, first)] + masks
         if v == n - 1:
             # the bass's note into a cadence chord: none that leaves that chord's root a parallel
             # with an upper voice already written there, and a fourth or a fifth from that root
@@ -253,6 +297,24 @@ class VoiceLeading:
             if mask.any():
                 return mask
         return np.ones(len(cands), bool)
+
+    def _apart(self, v: int, p: int, cands: np.ndarray) -> np.ndarray:
+        """Which candidates for voice v at tick p are not in unison with the voice above there."""
+        above = self.pitch_at(v - 1, p) if v > 0 else None
+        return np.asarray(cands) != above if above is not None else np.ones(len(cands), bool)
+
+    def _near(self, v: int, p: int, cands: np.ndarray, tiers: list[np.ndarray]) -> list[np.ndarray]:
+        """`tier` kept to the candidates within `INNER_VOICE_LEAP` semitones of voice v's note
+        before tick p, as a tier to try first; none where there is no note before or no limit."""
+        prev = self.pitch_at(v, p - 1)
+        if INNER_VOICE_LEAP is None or prev is None:
+            return []
+        moves = np.abs(np.asarray(cands) - prev)
+        # (and first apart from the voice above: nearest tones alone had the alto and tenor meet in
+        # unisons more often than the unison penalties allow, `feedback.UNISON_PENALTIES`)
+        apart = self._apart(v, p, cands)
+        near = [tier & (moves <= limit) for limit in INNER_VOICE_LEAP for tier in tiers]
+        return [m & apart for m in near] + near
 
     def _into_the_cadence_root(self, p: int, cands: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """For the bass at tick p, the note it moves into a cadence chord from (a planned cadence
