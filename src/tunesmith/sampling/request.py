@@ -472,8 +472,10 @@ def phrase_cadences(bar_cadence: list[str | None], sections: list[tuple[str, boo
     ends = list(itertools.accumulate(size for _, _, size in sections)) or [len(out)]
     for start, end in zip([0, *ends[:-1]], ends):
         size = min(end, len(out)) - start
-        # phrases of at least `MIN_PHRASE_BEATS` and two bars where a bar is shorter (5 bars of 4/4: 3 + 2)
-        least = max(1, math.ceil(MIN_PHRASE_BEATS / beats_per_bar))
+        # phrases of at least `MIN_PHRASE_BEATS` and two bars where a bar is shorter (5 bars of 4/4: 3 + 2),
+        # and of two bars where a bar is longer (a hymn's line in 3/2 or 4/2: phrases of a bar had put a
+        # fermata on a 3/2 chorale's first note, 3 of 3 takes)
+        least = max(2, math.ceil(MIN_PHRASE_BEATS / beats_per_bar))
         phrases = max(1, min(int(size * beats_per_bar / PHRASE_BEATS + 0.5), size // least))
         for k in range(phrases - 1):
             bar = start + int((k + 1) * size / phrases + 0.5) - 1
@@ -617,6 +619,10 @@ def bar_chord_ticks(entry: str, meter: str) -> list[tuple[int, str]]:
     return [(k * beat, figure) for k, figure in bar_chord_beats(entry, meter)]
 
 
+# A chorale's textures (`ComposeRequest.texture`): Bach's, and a hymnal's note against note.
+TEXTURES = ("chorale", "hymn")
+
+
 @dataclass
 class ComposeRequest:
     """What to compose. Validated at construction: ValueError names the contradiction."""
@@ -715,6 +721,10 @@ class ComposeRequest:
     # them (`decoding.json` "pickups", fitted by scripts/fit_pickups.py: most folk tunes and
     # Bach's chorales start on an upbeat), else none.
     pickup: float | None = None
+    # A chorale's texture (`TEXTURES`): None or "chorale", Bach's (the lower voices pass between the
+    # soprano's notes in eighths and sixteenths); "hymn", note against note as a hymnal sets a tune:
+    # the alto, tenor and bass strike only with the soprano, on its notes that fall on a beat.
+    texture: str | None = None
 
     def __post_init__(self) -> None:
         if self.style not in STYLES:
@@ -845,6 +855,13 @@ class ComposeRequest:
             if cut:
                 raise ValueError(f"pickup {self.pickup:g} beats: the last bar is as much shorter, and its chords {' '.join(cut)} "
                                  "would start after the piece ends; give a shorter pickup, or the last bar one chord")  # fmt: skip
+        if self.texture is not None:
+            self.texture = str(self.texture).strip().lower()
+            if self.texture not in TEXTURES:
+                raise ValueError(f"unknown texture {self.texture!r}; one of {', '.join(TEXTURES)}")
+            if self.style != "chorale" and self.layout != "satb":
+                raise ValueError(f"texture {self.texture!r} is a chorale's (how its lower voices move under the "
+                                 f"soprano); a {self.style} take is a lead sheet")  # fmt: skip
         if self.cadence is not None and self.cadence not in CADENCES:
             raise ValueError(f"unknown cadence {self.cadence!r}; one of {', '.join(CADENCES)}")
         if self.cadence == "loop":

@@ -226,8 +226,12 @@ class _Tables:
         meter = TimeSignature(0.0, *(int(x) for x in request.meter.split("/")))
         beat = round(meter.beat_length * TICKS_PER_BEAT)  # the dotted quarter in 6/8
         beats = self.L // TICKS_PER_BEAT
-        half_bar = self.L // 2 if self.L % TICKS_PER_BEAT == 0 and beats % 2 == 0 else self.L
+        # (half a bar that falls on a beat of the meter: 3/2's half bar is no beat, and a 3/2 chorale's
+        # soprano had struck its last note there, a beat off the lower voices' final chord)
+        half_bar = self.L // 2 if self.L % TICKS_PER_BEAT == 0 and beats % 2 == 0 and (self.L // 2) % beat == 0 else self.L
         self.strike_grid = half_bar if self.voice_leading else min(beat, self.L)
+        # a hymn's texture: the lower voices strike only with the soprano's notes on a beat (`TEXTURES`)
+        self.note_against_note = self.voice_leading and getattr(request, "texture", None) == "hymn"
         names_ok = [n for n in NOTE_NAMES if scale is None or pitch_class_of(n) in scale]
         if tok.relative:  # one token per degree: offer each pitch class once, as the key spells it
             names_ok = [n for n in names_for_key(request.key, request.mode) if scale is None or pitch_class_of(n) in scale]
