@@ -705,3 +705,21 @@ def test_a_loop_composed_in_the_studio_plays_as_a_loop(studio):
     assert wav_loop_points(wav) == (0, 8 * 48000 - 1)
     assert compose(c, style="pop", bars=4)["current"]["loop"] is False
     assert ok(c.post("/api/pieces", json={"style": "pop", "cadence": "LOOP", "bars": 4, "seed": 1}, headers=AUTH), 201)
+
+
+def test_a_hymn_texture_from_the_studio(studio):
+    """The studio's compose and harmonize take a chorale's texture (`--texture hymn`): the lower
+    voices strike only on beats; a lead sheet's piece refuses it in one line."""
+    c = studio
+    piece = compose(c, style="chorale", key="G", texture="Hymn")
+    lower = [n for t in piece["current"]["tracks"] if t["role"] in ("alto", "tenor", "bass") for n in t["notes"]]
+    assert lower and sum(abs(o - round(o)) > 1e-6 for _, o, _ in lower) <= 0.02 * len(lower)
+    up = ok(c.post("/api/pieces/upload", files={"file": ("hymn.abc", ABC.encode(), "text/plain")}, headers=AUTH), 201)
+    harm = ok(c.post(f"/api/pieces/{up['id']}/harmonize", json={"n": 1, "seed": 2, "style": "chorale", "texture": "hymn"},
+                     headers=AUTH), 201)  # fmt: skip
+    lower = [n for t in harm["takes"][0]["tracks"] if t["role"] in ("alto", "tenor", "bass") for n in t["notes"]]
+    assert lower and sum(abs(o - round(o)) > 1e-6 for _, o, _ in lower) <= 0.02 * len(lower)
+    bad = c.post(f"/api/pieces/{up['id']}/harmonize", json={"n": 1, "style": "folk", "texture": "hymn"}, headers=AUTH)
+    assert bad.status_code in (400, 422) and "texture 'hymn' is a chorale's" in bad.text
+    bad = c.post("/api/pieces", json={"style": "chorale", "texture": "plainsong"}, headers=AUTH)
+    assert bad.status_code == 422

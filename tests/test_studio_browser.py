@@ -486,3 +486,13 @@ def test_the_shortest_note_chosen_in_the_studio_holds(live):
         for _pitch, onset, duration in track["notes"]:
             assert duration >= 0.5 - 1e-6 and abs(onset * 2 - round(onset * 2)) < 1e-6 and abs(duration * 2 - round(duration * 2)) < 1e-6
     page.context.close()
+
+
+def test_a_hymn_texture_chosen_in_the_studio_moves_note_against_note(live):
+    """'Texture: hymn' in the compose form: the chorale's alto, tenor and bass strike only on beats."""
+    page = open_page(live)
+    take = compose_in_page(page, "chorale", "4", "5", select={"#texture": "hymn"})
+    assert take["request"]["texture"] == "hymn"
+    lower = [n for t in take["tracks"] if t["role"] in ("alto", "tenor", "bass") for n in t["notes"]]
+    assert lower and sum(abs(onset - round(onset)) > 1e-6 for _, onset, _ in lower) <= 0.02 * len(lower)
+    page.context.close()

@@ -138,6 +138,7 @@ def compose_request(
     dance: str | None = None,
     chord_rhythm: str | None = None,
     shortest: str | None = None,
+    texture: str | None = None,
 ):
     """The validated `sampling.ComposeRequest` that `compose` (and `tunesmith compose`) sends.
 
@@ -245,6 +246,7 @@ def compose_request(
         pickup=pickup,
         dance=dance,
         rhythm_grid=grid,
+        texture=texture,
     )
     if request.in_scale and request.chords:
         _check_chords_in_scale(request)

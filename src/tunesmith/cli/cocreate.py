@@ -88,6 +88,15 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
             "(default; lead sheets and chorales), the count table (lead sheets), the composer alone, or the "
             "file's own accompaniment (the chords its other tracks play, named)",
         )
+        parser.add_argument(
+            "--texture",
+            choices=("chorale", "hymn"),
+            type=str.lower,
+            default=None,
+            help="--style chorale: chorale (Bach's: the alto, tenor and bass pass between the melody's notes; the "
+            "default) or hymn (note against note, as a hymnal sets a tune: they strike only on beats, with the "
+            "melody or where the chord changes under its held note)",
+        )
     parser.add_argument(
         "--no-voice-leading",
         action="store_true",
@@ -224,7 +233,8 @@ def run(verb: str, args: argparse.Namespace) -> int:
         options.update(bars=args.bars, cadence=args.cadence, reprise=args.reprise, chords=args.chords,
                        contrast=None if args.contrast is None else args.contrast == "on", form=args.form)
     elif verb == "harmonize":
-        options.update(chord_rhythm=args.chord_rhythm, lookahead=args.lookahead, chords_from=args.chords_from)
+        options.update(chord_rhythm=args.chord_rhythm, lookahead=args.lookahead, chords_from=args.chords_from,
+                       texture=args.texture)  # fmt: skip
     else:
         options.update(bars=args.bars, keep=args.keep, chord_rhythm=args.chord_rhythm, lookahead=args.lookahead,
                        chords_from=args.chords_from)  # fmt: skip

@@ -115,6 +115,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "beginners' sight-singing) or sixteenth (default: any the style writes)",
     )
     parser.add_argument(
+        "--texture",
+        choices=("chorale", "hymn"),
+        type=str.lower,
+        default=None,
+        help="a chorale's texture: chorale (Bach's: the alto, tenor and bass pass between the soprano's notes; the "
+        "default) or hymn (note against note, as a hymnal sets a tune: they strike only with the soprano, on its "
+        "notes on a beat)",
+    )
+    parser.add_argument(
         "--tonal-feedback",
         type=float,
         default=None,
@@ -184,6 +193,7 @@ def _controls(args: argparse.Namespace) -> dict:
         chords_from=args.chords_from,
         chord_rhythm=args.chord_rhythm,
         shortest=args.shortest,
+        texture=args.texture,
         tonal_feedback=args.tonal_feedback,
         rhythm_feedback=args.rhythm_feedback,
         interval_feedback=args.interval_feedback,

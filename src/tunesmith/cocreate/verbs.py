@@ -133,6 +133,22 @@ def _request(
     )
 
 
+def chorale_texture(texture: str | None, style: str) -> str | None:
+    """A harmonization's `texture` (`sampling.request.TEXTURES`), in lower case; ValueError for an
+    unknown one, or any for a lead sheet (whose chords have no alto, tenor and bass to move)."""
+    if texture is None:
+        return None
+    from tunesmith.sampling.request import TEXTURES
+
+    name = str(texture).strip().lower()
+    if name not in TEXTURES:
+        raise ValueError(f"unknown texture {texture!r}; one of {', '.join(TEXTURES)}")
+    if style != "chorale":
+        raise ValueError(f"texture {name!r} is a chorale's (how its alto, tenor and bass move under the melody); "
+                         f"harmonize with --style chorale, or leave it out for a {style} lead sheet")  # fmt: skip
+    return name
+
+
 def _on_sixteenths(piece: Piece) -> bool:
     """Whether every note of `piece` starts and ends on the sixteenth-note grid (no tuplets)."""
     notes = [n for t in piece.tracks for n in t.notes]
@@ -686,6 +702,7 @@ def harmonize(
     chords_from: str = "harmonizer",
     harmonizer: Any = None,
     rhythm_feedback: float | None = None,
+    texture: str | None = None,
 ) -> list[Take]:
     """Harmonize the melody of `melody_piece` (its melody track, else soprano, else first part).
 
@@ -703,7 +720,9 @@ def harmonize(
     plan for all takes) and the alto, tenor and bass aim at its tones where the voice-leading
     rules allow.
 
-    style "chorale": alto, tenor and bass under the melody as soprano, each voice in its vocal
+    style "chorale": alto, tenor and bass under the melody as soprano (`texture` "hymn": note against
+    note, striking only on beats, with the melody or where the planned chord changes under its held
+    note), each voice in its vocal
     range (textbook SATB ranges unless `pitch_range` is given), no crossing of adjacent voices
     and no parallel fifths/octaves where the mask can avoid them (`voice_leading`); else a lead
     sheet: chord symbols, with a chord on every downbeat (`chord_rhythm` "auto"), exactly one
@@ -724,6 +743,7 @@ def harmonize(
     home = _key_of(piece, key, mode)
     tonic, mode = home
     layout = "satb" if style == "chorale" else "lead"
+    texture = chorale_texture(texture, style)
     closes_in = None
     if layout == "satb" and not asked:
         # a melody that modulates and ends in the new key closes there: harmonized in the home key,
@@ -752,7 +772,7 @@ def harmonize(
                            rhythm_feedback=rhythm_feedback)  # fmt: skip
     else:
         request = _request(style, tonic, mode, meter, piece, layout, pitch_range, in_scale, temperature, top_p, seed,
-                           rhythm_feedback=rhythm_feedback)  # fmt: skip
+                           rhythm_feedback=rhythm_feedback, texture=texture)  # fmt: skip
     W = _work_piece(work, grid, layout, {first: given_notes}, [], style, tonic, mode, _told_tempo(model, style, piece))
     ids = tokenizer.encode(W)
     secs = _bar_sections(tokenizer, ids, _first_bar(tokenizer, ids))

@@ -1702,6 +1702,20 @@ class Constrainer:
             self.copy_src = None  # the copy no longer fits the controls: compose the rest
         return base
 
+    def _with_the_soprano(self, at: int, durs: np.ndarray) -> np.ndarray:
+        """A hymn's lower voice (`_Tables.note_against_note`): of the lengths `durs` for its note
+        struck at tick `at`, the one ending where the soprano next strikes on a beat (or ends), else
+        those ending on any such strike, else on any beat; all of them where none does (a rule that
+        cuts the note short: a crossing, a clash ahead)."""
+        t, starts = self.t, self.vl.starts[0]
+        strikes = [s for s in starts[bisect.bisect_right(starts, at):] if s % t.beat_ticks == 0]
+        strikes.append(max(self.vl.ends[0]))
+        ends = at + t.dur_ticks[durs - t.durs[0]]
+        for fits in (ends == strikes[0], np.isin(ends, strikes), ends % t.beat_ticks == 0):
+            if fits.any():
+                return durs[fits]
+        return durs
+
     def _allowed_free(self) -> np.ndarray:
         t = self.t
         s = self.state
@@ -1880,6 +1894,8 @@ class Constrainer:
                 fits = compound_fits(self.note_pos, t.dur_ticks[durs - t.durs[0]], t.compound_beat)
                 if fits.any():
                     durs = durs[fits]
+            if t.note_against_note and self.v > 0 and self.vl is not None and self.vl.starts[0]:
+                durs = self._with_the_soprano(at, durs)
             return durs
         if s == _NPOS:
             return self._pitches(self.note_pos)

@@ -203,6 +203,11 @@ class Sampling(_Strict):
     in_scale: bool = Field(False, description="only notes of the key's scale")
 
 
+Texture = Annotated[Literal["chorale", "hymn"], BeforeValidator(_any_case)]
+TEXTURE_HELP = ("a chorale's: 'chorale' (Bach's: the lower voices pass between the soprano's notes), 'hymn' (note "
+                "against note: they strike only on beats, with the soprano); None: Bach's")
+
+
 class ComposeControls(Sampling):
     style: Style = "folk"
     key: str | None = Field(None, max_length=16, description="'D', 'Bb', 'g minor' (default: from chords, else the style's)")
@@ -225,6 +230,7 @@ class ComposeControls(Sampling):
         None, description="'bar': one chord symbol a bar, the harmonizer's (None: as it hears the melody)")
     shortest: Annotated[Literal["eighth", "sixteenth"], BeforeValidator(_any_case)] | None = Field(
         None, description="the shortest note or rest, no triplets (None: any the style writes)")
+    texture: Texture | None = Field(None, description=TEXTURE_HELP)
 
     def api_kwargs(self) -> dict[str, Any]:
         return self.model_dump()
@@ -263,6 +269,7 @@ class Continue(Sampling):
 
 class Harmonize(Sampling):
     style: Style | None = None
+    texture: Texture | None = Field(None, description=TEXTURE_HELP)
     n: int = Field(3, ge=1, le=8)
     take: str | None = None
 

@@ -114,7 +114,7 @@ function composeControls() {
   if (f.elements.chord_rhythm.checked) out.chord_rhythm = "bar"; // the harmonizer's chord for each bar
   // empty: the style's length, which a dance doubles (two 8-bar strains, each played twice)
   if (parseInt(v("bars"), 10) > 0) out.bars = parseInt(v("bars"), 10);
-  for (const k of ["key", "mode", "meter", "chords", "pitch_range", "cadence", "dance", "shortest"]) if (v(k)) out[k] = v(k);
+  for (const k of ["key", "mode", "meter", "chords", "pitch_range", "cadence", "dance", "shortest", "texture"]) if (v(k)) out[k] = v(k);
   if (v("form")) out.form = v("form");
   if (v("pickup")) out.pickup = parseFloat(v("pickup"));
   if (v("tempo")) out.tempo = parseFloat(v("tempo"));
