@@ -73,6 +73,8 @@ def part_writing(auto: Constrainer, at: int, mask: np.ndarray | None) -> np.ndar
     mask = narrow(mask, ~no_way_into_the_final_chord(auto, at, vals))
     mask = narrow(mask, ~parallels_into_a_phrase_cadence(auto, at, vals))
     mask = narrow(mask, ~parallels_into_a_half_close(auto, at, vals))
+    if SOPRANO_CLEAR_OF_THE_GIVEN_BASS:
+        mask = narrow(mask, ~parallels_over_the_given_bass(auto, at, vals))
     approach = phrase_cadence_approach(auto, at, vals)
     if approach is not None:  # after the parallels rules: they win
         mask = narrow(mask, approach)
@@ -356,6 +358,45 @@ def parallels_into_a_phrase_cadence(auto: Constrainer, at: int, vals: np.ndarray
                 continue
             into |= (vals % 12 != q) & ((a0 - vals) % 12 == (a1 - q) % 12)
         bad &= into
+    return bad
+
+
+# Over chords the musician gave (`--chords`), the soprano keeps out of fifths and octaves with the bass
+# those chords put under it (`parallels_over_the_given_bass`). A choir director's chorales over chords
+# had soprano and bass in octaves (A4/A2 -> G4/G2 under "Am | G"): composed chorales over given chords,
+# outer voices in parallels 0.98 per 100 beats, without chords 0.16, Bach 0.31 (session 51).
+SOPRANO_CLEAR_OF_THE_GIVEN_BASS = True
+
+
+def parallels_over_the_given_bass(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray:
+    """Which candidate pitches for the soprano's note struck at tick `at`, where a chord the musician
+    gave starts, would stand a fifth or an octave over that chord's bass (its named bass, else its
+    root: where the chorale's bass mostly goes, `_Tables.given_root_bass`) after standing the same
+    over the bass just before, or a beat before (under a passing note): parallels in the outer voices.
+    The bass before is the one written where it is (the bar before), else the chord's there. The
+    soprano is written first, so it is kept out of them where the chords already say where the
+    bass goes."""
+    none = np.zeros(len(vals), bool)
+    t, vl = auto.t, auto.vl
+    if auto.v != 0 or vl is None or getattr(t, "given_root_bass", None) is None:
+        return none
+    pos = at - auto.bar * t.L
+    here = auto._given_in_four_parts(auto.bar, pos)
+    if here is None or here[0] != pos:  # not where a given chord starts
+        return none
+    b1 = t.given_root_bass[here[1]]
+    if b1 is None:
+        return none
+    bad = none.copy()
+    for back in sorted({1, t.beat_ticks}):
+        a0, b0 = vl.pitch_at(0, at - back), vl.pitch_at(len(t.voices) - 1, at - back)
+        if b0 is None:  # the bass of this bar is written after the soprano: the chord's there
+            bar, tick = divmod(at - back, t.L)
+            given = auto._given_in_four_parts(bar, tick) if bar >= t.bar_offset else None
+            b0 = t.given_root_bass[given[1]] if given is not None else None
+        if a0 is None or b0 is None or b0 % 12 == b1 or (a0 - b0) % 12 not in (0, 7):
+            continue
+        bad |= (vals != a0) & ((vals - b1) % 12 == (a0 - b0) % 12)
     return bad
 
 

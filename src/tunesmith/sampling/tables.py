@@ -104,6 +104,8 @@ def set_given_chords(tables: _Tables, placed: list[list[tuple[int, str]]] | None
     # chord's bass came out as named on 62 of 140 downbeats)
     tables.given_chord_upper = each(_upper_tones)
     tables.given_slash = [p is not None and p[2] is not None for p in parsed] if parsed else None
+    # ... and the bass the chorale's bass mostly takes there: the named bass, else the root
+    tables.given_root_bass = [None if p is None else (p[0] if p[2] is None else p[2]) for p in parsed] if parsed else None
 
 
 class _Tables:
