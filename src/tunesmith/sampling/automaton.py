@@ -259,6 +259,11 @@ def _first_within(keep: np.ndarray, *allowed: np.ndarray | None) -> np.ndarray |
     return None
 
 
+# Before the soprano's first note (a musician's melody whose first bar opens with rests) the lower
+# voices rest (False: they may sing alone, as before session 51).
+LOWER_VOICES_ENTER_WITH_THE_SOPRANO = True
+
+
 def phrase_end(t: _Tables, bar: int) -> int:
     """Where in cadence bar `bar` its phrase ends (ticks into the bar): the bar line, or, in a
     piece with a pickup, where the next phrase's pickup starts (Bach's fermatas on beat 3 before
@@ -1748,6 +1753,11 @@ class Constrainer:
                     k = bisect.bisect_right(self.vl.starts[0], at)
                     if k < len(self.vl.starts[0]):
                         back = self.vl.starts[0][k] - self.bar * t.L  # the soprano's next note, in this bar's ticks
+                        if k == 0 and LOWER_VOICES_ENTER_WITH_THE_SOPRANO:
+                            # before the soprano's first note the lower voices rest and enter with it (a hymn
+                            # whose first bar was rests and a one-beat pickup had its alto, tenor and bass
+                            # sing three beats alone)
+                            return t.pos[back : back + 1] if back < L else t.single[end]
                         rests = rests[rests - t.pos[0] <= back]
                         must_sound = must_sound or back < L
             if t.rhythm_grid:  # a rest ends on the piece's grid (no tuplet where the music has none)
