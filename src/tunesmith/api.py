@@ -123,6 +123,7 @@ def compose(
     chord_rhythm: str | None = None,
     shortest: str | None = None,
     texture: str | None = None,
+    voice_ranges: Any = None,
     n: int = 1,
     model: str | os.PathLike | Model = "default",
     allow_close: bool = False,
@@ -149,7 +150,8 @@ def compose(
     "waltz"), its meter and its tunes' note lengths; shortest: the shortest note or rest, "eighth" or
     "sixteenth" (no shorter value, no triplet; None: any); texture: a chorale's, "chorale" (Bach's, the lower voices
     passing between the soprano's notes; the default) or "hymn" (note against note: they strike only with the
-    soprano, on its notes on a beat); bars None: 16, folk and a dance 32 (two 8-bar
+    soprano, on its notes on a beat); voice_ranges: a chorale's voices' own ranges, "T=C3:E4,B=F2:D4" (each
+    replacing that voice's textbook range; None: textbook); bars None: 16, folk and a dance 32 (two 8-bar
     strains, AABB), over chords a chart of 8 bars or more once through (`controls.default_bars`); the rest as `tunesmith compose --help` says. Returns a Take (n == 1) or a list of n Takes.
 
     check: every take is checked against the model's training set (`tunesmith.rights`); a copy
@@ -166,7 +168,7 @@ def compose(
         chords_optional=chords_optional, seed=seed, form=form, cadence=cadence, chords_from=chords_from,
         tonal_feedback=tonal_feedback, rhythm_feedback=rhythm_feedback, interval_feedback=interval_feedback,
         modulation=modulation, pickup=pickup, dance=dance, chord_rhythm=chord_rhythm, shortest=shortest,
-        texture=texture,
+        texture=texture, voice_ranges=voice_ranges,
     )  # fmt: skip
     from tunesmith.performance import accent, orchestrate
     from tunesmith.sampling import generate
@@ -507,9 +509,10 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
     continuation_form(kw.get("form"))  # and so is a bad form
     if verb == "harmonize":
         from tunesmith.cocreate.inputs import _style_of
-        from tunesmith.cocreate.verbs import chorale_texture
+        from tunesmith.cocreate.verbs import chorale_texture, harmonize_voice_ranges
 
         kw["texture"] = chorale_texture(kw.get("texture"), _style_of(style, piece))  # and a texture without voices
+        kw["voice_ranges"] = harmonize_voice_ranges(kw.get("voice_ranges"), _style_of(style, piece))
     if before_model is not None:
         before_model(piece)
     t0 = time.perf_counter()
@@ -536,7 +539,7 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
             if verb == "harmonize":
                 return cocreate.harmonize(m.model, m.tokenizer, piece, chord_rhythm=rhythm, lookahead=kw.get("lookahead", 8),
                                           chords_from=kw.get("chords_from", "harmonizer"), texture=kw.get("texture"),
-                                          **given)  # fmt: skip
+                                          voice_ranges=kw.get("voice_ranges"), **given)  # fmt: skip
             return cocreate.inpaint(m.model, m.tokenizer, piece, kw["bars"], keep=kw.get("keep"), chord_rhythm=rhythm,
                                     lookahead=kw.get("lookahead", 8), chords_from=kw.get("chords_from", "harmonizer"),
                                     tonal_feedback=kw.get("tonal_feedback"), **given)  # fmt: skip
@@ -702,12 +705,12 @@ def harmonize(melody: Take | Piece | str | os.PathLike, *, style: str | None = N
               chord_rhythm: str | None = "auto", chords_from: str = "harmonizer", lookahead: int = 8,
               temperature: float | None = None, top_p: float | None = None, pitch_range: Any = None,
               in_scale: bool = False, voice_leading: bool = True, rhythm_feedback: float | None = None,
-              pickup: float | None = None, texture: str | None = None, allow_close: bool = False,
-              model: Any = "default") -> Take | list[Take]:  # fmt: skip
+              pickup: float | None = None, texture: str | None = None, voice_ranges: Any = None,
+              allow_close: bool = False, model: Any = "default") -> Take | list[Take]:  # fmt: skip
     """Chord symbols (folk, pop, jazz) or alto, tenor and bass (chorale) under the melody; the
     melody's notes are kept exactly. `texture` (chorale): "chorale" (Bach's, the default) or "hymn"
     (note against note: the lower voices strike only on beats, with the melody or where the chord changes under
-    its held note). `chords_from`: "harmonizer" (the shipped network that hears
+    its held note). `voice_ranges` (chorale): the alto's, tenor's and bass's own ranges, "T=C3:E4,B=F2:D4". `chords_from`: "harmonizer" (the shipped network that hears
     the whole melody; for chorales it plans the chord of every beat and the voices aim at it),
     "table" (lead sheets: the count table) or "model" (the composer alone). `pickup`: the first
     bar is a pickup of that many quarter notes (0: none), as in `continue_`. `allow_close`: as in
@@ -716,7 +719,7 @@ def harmonize(melody: Take | Piece | str | os.PathLike, *, style: str | None = N
                      chord_rhythm=chord_rhythm, chords_from=chords_from, lookahead=lookahead,
                      temperature=temperature, top_p=top_p, pitch_range=pitch_range, in_scale=in_scale,
                      voice_leading=voice_leading, rhythm_feedback=rhythm_feedback, pickup=pickup,
-                     texture=texture, allow_close=allow_close, model=model)[0]  # fmt: skip
+                     texture=texture, voice_ranges=voice_ranges, allow_close=allow_close, model=model)[0]  # fmt: skip
 
 
 def inpaint(piece: Take | Piece | str | os.PathLike, bars: Any = "5-8", *, keep: Any = None,

@@ -57,6 +57,32 @@ def _range(pitch_range: Any) -> tuple[int, int] | None:
     return parse_range(f"{low}:{high}")
 
 
+def satb_ranges(ranges: Any) -> dict[str, tuple[int, int]] | None:
+    """A chorale's voices' own ranges: "T=C3:E4, B=F2:D4" (voices S, A, T, B or their names, each
+    LOW:HIGH as `--range` writes it; commas or spaces between), or a dict of such ranges or of
+    (low, high) MIDI numbers; None: the textbook ranges. The voices and bounds are checked by
+    `ComposeRequest` (`sampling.request._checked_satb_ranges`)."""
+    if ranges is None:
+        return None
+    if isinstance(ranges, str):
+        items = {}
+        for word in ranges.replace(",", " ").split():
+            name, eq, bounds = word.partition("=")
+            if not eq or not name or not bounds:
+                raise ValueError(f"voice ranges {ranges!r}: write each as VOICE=LOW:HIGH, e.g. T=C3:E4,B=F2:D4")
+            items[name] = bounds
+        ranges = items
+    if not isinstance(ranges, dict) or not ranges:
+        raise ValueError(f"voice ranges must be 'T=C3:E4,B=F2:D4' or a dict of voice ranges, got {ranges!r}")
+    out = {}
+    for name, bounds in ranges.items():
+        try:
+            out[name] = _range(bounds)
+        except ValueError as e:
+            raise ValueError(f"voice range {name}: {e}") from None
+    return out
+
+
 def _chords(chords: str | Sequence[str] | None) -> list[str] | None:
     from tunesmith.cli._common import parse_chords
     from tunesmith.sampling.request import written_bars
@@ -139,6 +165,7 @@ def compose_request(
     chord_rhythm: str | None = None,
     shortest: str | None = None,
     texture: str | None = None,
+    voice_ranges: Any = None,
 ):
     """The validated `sampling.ComposeRequest` that `compose` (and `tunesmith compose`) sends.
 
@@ -247,6 +274,7 @@ def compose_request(
         dance=dance,
         rhythm_grid=grid,
         texture=texture,
+        satb_ranges=satb_ranges(voice_ranges),
     )
     if request.in_scale and request.chords:
         _check_chords_in_scale(request)

@@ -97,6 +97,13 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
             "default) or hymn (note against note, as a hymnal sets a tune: they strike only on beats, with the "
             "melody or where the chord changes under its held note)",
         )
+        parser.add_argument(
+            "--voice-ranges",
+            default=None,
+            metavar="V=LOW:HIGH,...",
+            help="--style chorale: the alto's, tenor's and bass's own ranges, each replacing its textbook range (A "
+            "G3:D5, T C3:G4, B E2:C4), e.g. T=C3:E4,B=F2:D4 for a choir's tenors and basses",
+        )
     parser.add_argument(
         "--no-voice-leading",
         action="store_true",
@@ -234,7 +241,7 @@ def run(verb: str, args: argparse.Namespace) -> int:
                        contrast=None if args.contrast is None else args.contrast == "on", form=args.form)
     elif verb == "harmonize":
         options.update(chord_rhythm=args.chord_rhythm, lookahead=args.lookahead, chords_from=args.chords_from,
-                       texture=args.texture)  # fmt: skip
+                       texture=args.texture, voice_ranges=args.voice_ranges)  # fmt: skip
     else:
         options.update(bars=args.bars, keep=args.keep, chord_rhythm=args.chord_rhythm, lookahead=args.lookahead,
                        chords_from=args.chords_from)  # fmt: skip

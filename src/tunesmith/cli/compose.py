@@ -124,6 +124,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "notes on a beat)",
     )
     parser.add_argument(
+        "--voice-ranges",
+        default=None,
+        metavar="V=LOW:HIGH,...",
+        help="a chorale's voices' own ranges, each replacing its textbook range (S C4:G5, A G3:D5, T C3:G4, B "
+        "E2:C4), e.g. T=C3:E4,B=F2:D4 for a choir's tenors and basses",
+    )
+    parser.add_argument(
         "--tonal-feedback",
         type=float,
         default=None,
@@ -194,6 +201,7 @@ def _controls(args: argparse.Namespace) -> dict:
         chord_rhythm=args.chord_rhythm,
         shortest=args.shortest,
         texture=args.texture,
+        voice_ranges=args.voice_ranges,
         tonal_feedback=args.tonal_feedback,
         rhythm_feedback=args.rhythm_feedback,
         interval_feedback=args.interval_feedback,

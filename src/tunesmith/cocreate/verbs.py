@@ -133,6 +133,22 @@ def _request(
     )
 
 
+def harmonize_voice_ranges(voice_ranges: Any, style: str) -> dict[str, tuple[int, int]] | None:
+    """A harmonization's `voice_ranges` (`controls.satb_ranges`) for the alto, tenor and bass;
+    ValueError for the soprano's (the melody is the soprano) or any for a lead sheet."""
+    if voice_ranges is None:
+        return None
+    from tunesmith.controls import satb_ranges
+
+    if style != "chorale":
+        raise ValueError(f"voice ranges are a chorale's alto, tenor and bass; harmonize with --style chorale, or leave "
+                         f"them out for a {style} lead sheet")  # fmt: skip
+    ranges = satb_ranges(voice_ranges)
+    if any(str(v).strip().lower() in ("s", "soprano") for v in ranges):
+        raise ValueError("voice ranges: the soprano is the melody you gave; give the alto's, tenor's or bass's")
+    return ranges
+
+
 def chorale_texture(texture: str | None, style: str) -> str | None:
     """A harmonization's `texture` (`sampling.request.TEXTURES`), in lower case; ValueError for an
     unknown one, or any for a lead sheet (whose chords have no alto, tenor and bass to move)."""
@@ -158,8 +174,8 @@ def _on_sixteenths(piece: Piece) -> bool:
 def _ranges(layout: str, request: ComposeRequest, user_range: tuple[int, int] | None) -> dict[str, tuple[int, int]]:
     if layout == "lead":
         return request.voice_ranges()
-    if user_range is None:
-        return dict(TEXTBOOK_RANGES)
+    if user_range is None:  # the textbook's, each voice's own where the musician gave it
+        return {**TEXTBOOK_RANGES, **(request.satb_ranges or {})}
     return request.voice_ranges()
 
 
@@ -703,6 +719,7 @@ def harmonize(
     harmonizer: Any = None,
     rhythm_feedback: float | None = None,
     texture: str | None = None,
+    voice_ranges: Any = None,
 ) -> list[Take]:
     """Harmonize the melody of `melody_piece` (its melody track, else soprano, else first part).
 
@@ -744,6 +761,7 @@ def harmonize(
     tonic, mode = home
     layout = "satb" if style == "chorale" else "lead"
     texture = chorale_texture(texture, style)
+    voice_ranges = harmonize_voice_ranges(voice_ranges, style)
     closes_in = None
     if layout == "satb" and not asked:
         # a melody that modulates and ends in the new key closes there: harmonized in the home key,
@@ -772,7 +790,7 @@ def harmonize(
                            rhythm_feedback=rhythm_feedback)  # fmt: skip
     else:
         request = _request(style, tonic, mode, meter, piece, layout, pitch_range, in_scale, temperature, top_p, seed,
-                           rhythm_feedback=rhythm_feedback, texture=texture)  # fmt: skip
+                           rhythm_feedback=rhythm_feedback, texture=texture, satb_ranges=voice_ranges)  # fmt: skip
     W = _work_piece(work, grid, layout, {first: given_notes}, [], style, tonic, mode, _told_tempo(model, style, piece))
     ids = tokenizer.encode(W)
     secs = _bar_sections(tokenizer, ids, _first_bar(tokenizer, ids))

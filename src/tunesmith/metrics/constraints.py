@@ -208,8 +208,24 @@ def check_shortest(piece: Piece, request: Any) -> list[str]:
     return [f"note {n.pitch} at beat {n.onset:g} lasting {n.duration:g} is off the {step:g}-beat grid" for n in off[:5]]
 
 
+def check_voice_ranges(piece: Piece, request: Any) -> list[str]:
+    """A chorale's notes outside the range asked for their voice (`satb_ranges`: {"T": [low, high]}),
+    at most 5 named."""
+    ranges = get_field(request, "satb_ranges")
+    if not ranges:
+        return []
+    roles = {"S": "soprano", "A": "alto", "T": "tenor", "B": "bass"}
+    out = []
+    for v, (low, high) in ranges.items():
+        for track in piece.tracks:
+            if track.role == roles.get(str(v)[:1].upper()):
+                out.extend(f"{track.role} note {n.pitch} at beat {n.onset:g} outside its range {low}..{high}"
+                           for n in track.notes if not low <= n.pitch <= high)  # fmt: skip
+    return out[:5]
+
+
 CHECKS = (check_style, check_key, check_meter, check_tempo, check_bars, check_range, check_in_scale, check_chords,
-          check_shortest)  # fmt: skip
+          check_shortest, check_voice_ranges)  # fmt: skip
 
 
 def check_all(piece: Piece, request: Any) -> list[str]:
@@ -232,5 +248,6 @@ __all__ = [
     "check_shortest",
     "check_style",
     "check_tempo",
+    "check_voice_ranges",
     "requested_chords",
 ]

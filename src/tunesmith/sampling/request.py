@@ -9,6 +9,7 @@ import itertools
 import math
 import re
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -619,6 +620,34 @@ def bar_chord_ticks(entry: str, meter: str) -> list[tuple[int, str]]:
     return [(k * beat, figure) for k, figure in bar_chord_beats(entry, meter)]
 
 
+def _checked_satb_ranges(ranges: Any, layout: str, style: str) -> dict[str, tuple[int, int]]:
+    """`ComposeRequest.satb_ranges` as {voice letter: (lowest, highest)}; ValueError naming the voice
+    for an unknown voice, a range out of bounds or narrower than `MIN_VOICE_SPAN`, or any for a lead
+    sheet."""
+    if layout != "satb":
+        raise ValueError(f"voice ranges are a chorale's (soprano, alto, tenor, bass); a {style} take has one "
+                         "melody: give its range with pitch_range")  # fmt: skip
+    if not isinstance(ranges, dict):
+        raise ValueError(f"voice ranges must be {{voice: (lowest, highest)}}, got {ranges!r}")
+    out = {}
+    for name, bounds in ranges.items():
+        word = str(name).strip().lower()
+        v = word[:1].upper()
+        if word not in ("s", "a", "t", "b", *SCORE_SATB_RANGES):
+            raise ValueError(f"voice range {name!r}: the voices are S, A, T and B (soprano, alto, tenor, bass)")
+        try:
+            lo, hi = (int(x) for x in bounds)
+        except (TypeError, ValueError):
+            raise ValueError(f"voice range {name}: (lowest, highest) MIDI numbers, got {bounds!r}") from None
+        if not PITCH_MIN <= lo <= hi <= PITCH_MAX:
+            raise ValueError(f"voice range {name}: {lo}..{hi} must lie within {PITCH_MIN}..{PITCH_MAX}, lowest first")
+        if hi - lo < MIN_VOICE_SPAN:
+            raise ValueError(f"voice range {v} {range_pitch_name(lo)}:{range_pitch_name(hi)}: {hi - lo} semitones, a voice "
+                             f"needs at least {MIN_VOICE_SPAN}")  # fmt: skip
+        out[v] = (lo, hi)
+    return out
+
+
 # A chorale's textures (`ComposeRequest.texture`): Bach's, and a hymnal's note against note.
 TEXTURES = ("chorale", "hymn")
 
@@ -721,6 +750,9 @@ class ComposeRequest:
     # them (`decoding.json` "pickups", fitted by scripts/fit_pickups.py: most folk tunes and
     # Bach's chorales start on an upbeat), else none.
     pickup: float | None = None
+    # A chorale's voices' own ranges ({"T": (48, 64), "B": (41, 62)}: lowest, highest MIDI), each
+    # replacing that voice's textbook range (`SATB_RANGES`) for a choir's singers; None: textbook.
+    satb_ranges: dict[str, tuple[int, int]] | None = None
     # A chorale's texture (`TEXTURES`): None or "chorale", Bach's (the lower voices pass between the
     # soprano's notes in eighths and sixteenths); "hymn", note against note as a hymnal sets a tune:
     # the alto, tenor and bass strike only with the soprano, on its notes that fall on a beat.
@@ -764,6 +796,8 @@ class ComposeRequest:
         if not PITCH_MIN <= lo <= hi <= PITCH_MAX:
             raise ValueError(f"pitch range {lo}..{hi} must lie within {PITCH_MIN}..{PITCH_MAX}, lowest first")
         self.pitch_range = (lo, hi)
+        if self.satb_ranges is not None:
+            self.satb_ranges = _checked_satb_ranges(self.satb_ranges, self.layout, self.style)
         self.voice_ranges()  # raises when too narrow
         if self.chords is not None:
             if isinstance(self.chords, str):
@@ -973,6 +1007,9 @@ class ComposeRequest:
             return {"M": (lo, hi)}
         out = {}
         for v, (vlo, vhi) in SATB_RANGES.items():
+            if self.satb_ranges and v in self.satb_ranges:  # the voice's own range, as the musician gave it
+                out[v] = self.satb_ranges[v]
+                continue
             a, b = max(lo, vlo), min(hi, vhi)
             if b - a < MIN_VOICE_SPAN:
                 raise ValueError(
@@ -985,6 +1022,8 @@ class ComposeRequest:
     def to_dict(self) -> dict:
         d = asdict(self)
         d["pitch_range"] = list(self.pitch_range)
+        if self.satb_ranges is not None:
+            d["satb_ranges"] = {v: list(r) for v, r in self.satb_ranges.items()}
         return d
 
 
