@@ -36,22 +36,21 @@ CADENCE_ROOT_OVER_PARALLELS = True
 # ... and the bass sings the third its planned line takes (`planned_bass`) a step from its note
 # before, else within this many semitones (a fourth); further, its own tiers choose again
 PLANNED_BASS_LEAP = 5
-# ... and the alto and tenor take the planned chord's tones nearest their notes before: within a
-# minor third, else a fourth, else a fifth (`INNER_VOICE_LEAP`; None: as before session 51), apart from
-# the voice above where they can; the alto first a tone the soprano does not sing (`FRESH_ALTO`); the
-# bass, within each of its first tiers, first no tritone, sixth or seventh (`BASS_WIDE_LEAPS_LAST`).
+# ... and, among the tones the rules leave (`VoiceLeading.nearest`), the alto and tenor take those
+# nearest their notes before: within a minor third, else a fourth, else a fifth (`INNER_VOICE_LEAP`;
+# None: as before session 51), apart from the voice above where they can; the alto first a tone no
+# voice above sings (`FRESH_ALTO`); the bass first no tritone, sixth or seventh (`BASS_WIDE_LEAPS_LAST`).
 # A choir director had found diminished sevenths and sixths in harmonized inner voices. Harmonized
 # sopranos of 40 of Bach's validation chorales, before -> after (Bach), docs/notes/2026-12-05-session-51/
-# inner_leaps.py: alto steps 0.68 -> 0.80 (0.80); tenor steps 0.60 -> 0.67 (0.75), its sixths and
-# sevenths 0.044 -> 0.015 (0.012); the bass's 0.042 -> 0.039 (0.011; the inner rules alone: 0.050); the
-# alto on the soprano's pitch class 0.125 -> 0.056 of the beats (0.071); alto and tenor in unison 2.5
-# -> 0.6 per 100 onsets (2.6); complete chords 0.86 -> 0.88 (0.84). The alto leaps less than Bach's
-# (a fourth or more: 0.13 -> 0.03, Bach 0.09). On the JSB test sopranos chord agreement with Bach
-# 0.580 -> 0.585, parallels 0.00 -> 0.11 per 100 beats (Bach 1.61; scripts/eval_cocreate.py).
+# inner_leaps.py: alto steps 0.68 -> 0.81 (0.80); tenor steps 0.60 -> 0.65 (0.75), its sixths and
+# sevenths 0.044 -> 0.032 (0.012); the bass's 0.042 -> 0.037 (0.011); the alto on the soprano's pitch
+# class 0.125 -> 0.073 of the beats (0.071); alto and tenor in unison 2.5 -> 1.2 per 100 onsets (2.6);
+# complete chords 0.86 -> 0.90 (0.84). The alto leaps less than Bach's (a fourth or more: 0.13 ->
+# 0.04, Bach 0.09). On the JSB test sopranos chord agreement with Bach 0.580 -> 0.584, parallels 0.00
+# -> 0.02 per 100 beats (Bach 1.61; scripts/eval_cocreate.py).
 INNER_VOICE_LEAP: tuple[int, ...] | None = (3, 5, 7)
 FRESH_ALTO = True
 BASS_WIDE_LEAPS_LAST = True
-BASS_TIERS_KEPT_PLAIN = 6  # (the bass's first tiers, through the root against a parallel at a fermata)
 # An upper voice of a fermata chord whose missing tone would move in parallels into the bass's root
 # doubles a tone already sung instead, unless the missing tone is the chord's third (Old Hundredth's
 # third fermata: a tenor A3-D3 over the bass's D3-G2 in 3 of 12 takes).
@@ -217,14 +216,6 @@ class VoiceLeading:
                     mine = ok & (np.asarray(cands) % 12 == planned)
                     moves = np.abs(np.asarray(cands) - (prev if prev is not None else np.asarray(cands)))
                     masks[:0] = [mine & (moves <= 2), mine & (moves <= PLANNED_BASS_LEAP)]
-                prev = self.pitch_at(v, p - 1)
-                if BASS_WIDE_LEAPS_LAST and prev is not None:
-                    # ... and within each of those tiers, first no leap of a tritone, a sixth or a
-                    # seventh (an octave, a fourth or a fifth are a bass's leaps)
-                    moves = np.abs(np.asarray(cands) - prev)
-                    plain = (moves <= 5) | (moves == 7) | (moves == 12)
-                    masks = [m for mask in masks[:BASS_TIERS_KEPT_PLAIN] for m in (mask & plain, mask)] + \
-                        masks[BASS_TIERS_KEPT_PLAIN:]
                 if self.sings_a_seventh(v, p):
                     # ... but a seventh in the bass (V4/2) falls to the chord's third (I6) first: the
                     # planned root had taken harmonized basses off it by a leap, 28 of the 56
@@ -244,12 +235,6 @@ class VoiceLeading:
                 owed = [pc for pc in missing if pc in third] or missing
                 if owed:
                     masks.insert(0, ok & np.isin(np.asarray(cands) % 12, owed))
-            if v != n - 1 and p not in self.cadence_ticks:
-                tiers = [masks[0]]
-                if whole and v == n - 3 and FRESH_ALTO:
-                    above = {x % 12 for x in (self.pitch_at(u, p) for u in range(v)) if x is not None}
-                    tiers.insert(0, masks[0] & ~np.isin(np.asarray(cands) % 12, list(above)))
-                masks[:0] = self._near(v, p, cands, tiers)
             if v != n - 1 and p in self.cadence_ticks:
                 # an upper voice of a cadence chord takes a tone the voices above have not (the bass
                 # will take the root): harmonized chords at fermatas had lacked their third or fifth
@@ -303,18 +288,40 @@ class VoiceLeading:
         above = self.pitch_at(v - 1, p) if v > 0 else None
         return np.asarray(cands) != above if above is not None else np.ones(len(cands), bool)
 
-    def _near(self, v: int, p: int, cands: np.ndarray, tiers: list[np.ndarray]) -> list[np.ndarray]:
-        """`tier` kept to the candidates within `INNER_VOICE_LEAP` semitones of voice v's note
-        before tick p, as a tier to try first; none where there is no note before or no limit."""
+    def nearest(self, v: int, p: int, cands: np.ndarray, mask: np.ndarray, closing: bool = False) -> np.ndarray:
+        """`mask` (the candidates every other rule left voice v's note at tick p, where the
+        harmonizer planned a chord) narrowed to the motion a singer's line takes: an inner voice's
+        tones within `INNER_VOICE_LEAP` of its note before, the nearest limit that leaves one, and
+        there first apart from the voice above and, for the alto, a tone no voice above sings
+        (`FRESH_ALTO`); the bass's first no tritone, sixth or seventh
+        (`BASS_WIDE_LEAPS_LAST`). Not at a phrase's cadence or in the close, whose own rules write
+        them. Applied after the rules, not as tiers before them: a tier of the nearest tones had
+        kept the tenor from V's third before the final chord (16 of 42 hymn harmonizations) and the
+        alto from keeping within an octave of the soprano."""
+        tones = self.chord_tones.get(p) if self.chord_tones else None
         prev = self.pitch_at(v, p - 1)
-        if INNER_VOICE_LEAP is None or prev is None:
-            return []
+        n = len(self.notes)
+        if tones is None or prev is None or closing or p in self.cadence_ticks or not mask.any():
+            return mask
         moves = np.abs(np.asarray(cands) - prev)
-        # (and first apart from the voice above: nearest tones alone had the alto and tenor meet in
-        # unisons more often than the unison penalties allow, `feedback.UNISON_PENALTIES`)
+        if v == n - 1:
+            if not BASS_WIDE_LEAPS_LAST:
+                return mask
+            # (an octave, a fourth or a fifth are a bass's leaps)
+            plain = mask & ((moves <= 5) | (moves == 7) | (moves == 12))
+            return plain if plain.any() else mask
+        if INNER_VOICE_LEAP is None or v == 0:
+            return mask
         apart = self._apart(v, p, cands)
+        tiers = [mask]
+        if v == n - 3 and FRESH_ALTO and PLANNED_CHORDS_COMPLETE:
+            taken = {x % 12 for x in (self.pitch_at(u, p) for u in range(v)) if x is not None}
+            tiers.insert(0, mask & ~np.isin(np.asarray(cands) % 12, list(taken)))
         near = [tier & (moves <= limit) for limit in INNER_VOICE_LEAP for tier in tiers]
-        return [m & apart for m in near] + near
+        for m in [m & apart for m in near] + near:
+            if m.any():
+                return m
+        return mask
 
     def _into_the_cadence_root(self, p: int, cands: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """For the bass at tick p, the note it moves into a cadence chord from (a planned cadence

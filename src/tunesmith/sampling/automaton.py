@@ -262,6 +262,8 @@ def _first_within(keep: np.ndarray, *allowed: np.ndarray | None) -> np.ndarray |
 # A chord the musician gave with a seventh (G7, Dm7, Cmaj7) has it sung where it starts: by the tenor
 # where the voices above have not (False: as the chord's other tones, before session 51).
 GIVEN_SEVENTH_SUNG = True
+# ... and by one voice only, the others keep off it where it sounds (False: as before session 51)
+GIVEN_SEVENTH_ONCE = True
 # Before the soprano's first note (a musician's melody whose first bar opens with rests) the lower
 # voices rest (False: they may sing alone, as before session 51).
 LOWER_VOICES_ENTER_WITH_THE_SOPRANO = True
@@ -1357,6 +1359,9 @@ class Constrainer:
                 if outside:
                     mask = narrow(mask, ~(_semitone_from(pcs, outside) & ~np.isin(pcs, triad)))
         mask = part_writing(self, at, mask)
+        if self.vl is not None and self.vl.chord_tones and mask is not None:  # a planned chord: the nearest of what is left
+            closing = self.final_ticks is not None and at >= self.final_chord_tick() - 2 * self._approach_span()
+            mask = self.vl.nearest(self.v, at, t.pitch_values[self.v], mask, closing=closing)
         if BASS_MOVES_AT_BAR_LINES and t.bass_moves and self.vl is not None and self.v == len(t.voices) - 1 \
                 and pos == 0 and self.bar > 0:  # the bass moves at the bar line
             prev = self.vl.pitch_at(self.v, at - 1)
@@ -1466,6 +1471,11 @@ class Constrainer:
         keep = in_pitch_classes(vals, t.given_chord_pcs[which])
         if not keep.any():  # no tone of the chord in the voice's range (or scale, --in-scale): as it was
             return mask
+        sevenths = t.given_sevenths[which] if GIVEN_SEVENTH_ONCE else ()
+        if sevenths and set(sevenths) & self._sounding_above(at):
+            # a seventh sung once: doubled, its two voices fall to the same note (a theory teacher's
+            # G7 of F4 F4 D4 F3 resolved in octaves)
+            keep = narrow(keep, ~in_pitch_classes(vals, sevenths))
         if pos == start and not is_bass:  # a slash chord's named bass is the bass's (`given_chord_upper`)
             keep = narrow(keep, in_pitch_classes(vals, t.given_chord_upper[which]))
             if self.v == len(t.voices) - 2 and GIVEN_SEVENTH_SUNG and t.given_sevenths[which]:
