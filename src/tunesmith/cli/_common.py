@@ -239,3 +239,26 @@ def write_and_report(args, takes: list, summary: dict, started: float, done: str
         parts = [kind for kind, on in (("audio", not args.no_audio), ("score", not args.no_svg)) if on]
         print(f"{done}; {write_seconds:.1f} s to write the files{' (' + ' and '.join(parts) + ' rendered)' if parts else ''}")
     return 0
+
+
+def add_chorale_options(parser: argparse.ArgumentParser, *, given_melody: bool) -> None:
+    """--texture and --voice-ranges, a chorale's (compose; harmonize, whose melody is the soprano:
+    `given_melody`)."""
+    voice = "melody" if given_melody else "soprano"
+    parser.add_argument(
+        "--texture",
+        choices=("chorale", "hymn"),
+        type=str.lower,
+        default=None,
+        help=f"a chorale's texture: chorale (Bach's: the alto, tenor and bass pass between the {voice}'s notes; "
+        "the default) or hymn (note against note, as a hymnal sets a tune: they strike only on beats, with the "
+        f"{voice}" + (" or where the chord changes under its held note)" if given_melody else ")"),
+    )
+    parser.add_argument(
+        "--voice-ranges",
+        default=None,
+        metavar="V=LOW:HIGH,...",
+        help=f"a chorale's {'alto, tenor and bass' if given_melody else 'voices'}: their own ranges, each replacing "
+        "its textbook range (S C4:G5, A G3:D5, T C3:G4, B E2:C4), e.g. T=C3:E4,B=F2:D4 for a choir's tenors and "
+        "basses",
+    )

@@ -19,7 +19,14 @@ import argparse
 import sys
 import time
 
-from tunesmith.cli._common import add_generation_controls, check_out, check_overwrite_of, check_signer, write_and_report
+from tunesmith.cli._common import (
+    add_chorale_options,
+    add_generation_controls,
+    check_out,
+    check_overwrite_of,
+    check_signer,
+    write_and_report,
+)
 
 VERB_HELP = {
     "continue": "continue a piece: the given music exactly as it is, then new bars in its key, meter and style",
@@ -88,22 +95,7 @@ def add_arguments(verb: str, parser: argparse.ArgumentParser) -> None:
             "(default; lead sheets and chorales), the count table (lead sheets), the composer alone, or the "
             "file's own accompaniment (the chords its other tracks play, named)",
         )
-        parser.add_argument(
-            "--texture",
-            choices=("chorale", "hymn"),
-            type=str.lower,
-            default=None,
-            help="--style chorale: chorale (Bach's: the alto, tenor and bass pass between the melody's notes; the "
-            "default) or hymn (note against note, as a hymnal sets a tune: they strike only on beats, with the "
-            "melody or where the chord changes under its held note)",
-        )
-        parser.add_argument(
-            "--voice-ranges",
-            default=None,
-            metavar="V=LOW:HIGH,...",
-            help="--style chorale: the alto's, tenor's and bass's own ranges, each replacing its textbook range (A "
-            "G3:D5, T C3:G4, B E2:C4), e.g. T=C3:E4,B=F2:D4 for a choir's tenors and basses",
-        )
+        add_chorale_options(parser, given_melody=True)
     parser.add_argument(
         "--no-voice-leading",
         action="store_true",

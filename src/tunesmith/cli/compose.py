@@ -6,7 +6,13 @@ import argparse
 import sys
 import time
 
-from tunesmith.cli._common import add_generation_controls, check_out, check_signer, write_and_report
+from tunesmith.cli._common import (
+    add_chorale_options,
+    add_generation_controls,
+    check_out,
+    check_signer,
+    write_and_report,
+)
 
 HELP = "compose new pieces (lead sheets or 4-voice chorales) that obey every control"
 
@@ -114,22 +120,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the shortest note or rest a take holds, and no triplets: eighth (eighths and longer: rhythms for "
         "beginners' sight-singing) or sixteenth (default: any the style writes)",
     )
-    parser.add_argument(
-        "--texture",
-        choices=("chorale", "hymn"),
-        type=str.lower,
-        default=None,
-        help="a chorale's texture: chorale (Bach's: the alto, tenor and bass pass between the soprano's notes; the "
-        "default) or hymn (note against note, as a hymnal sets a tune: they strike only with the soprano, on its "
-        "notes on a beat)",
-    )
-    parser.add_argument(
-        "--voice-ranges",
-        default=None,
-        metavar="V=LOW:HIGH,...",
-        help="a chorale's voices' own ranges, each replacing its textbook range (S C4:G5, A G3:D5, T C3:G4, B "
-        "E2:C4), e.g. T=C3:E4,B=F2:D4 for a choir's tenors and basses",
-    )
+    add_chorale_options(parser, given_melody=False)
     parser.add_argument(
         "--tonal-feedback",
         type=float,
