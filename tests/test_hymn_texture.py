@@ -71,3 +71,31 @@ def test_a_texture_is_a_chorales_and_a_bad_one_is_refused(tmp_path):
         add(parser)
         args = ["--style", "chorale", "--texture", "HYMN", "--out", "x"] + (["m.abc"] if verb == "harmonize" else [])
         assert parser.parse_args(args).texture == "hymn"
+
+
+def test_harmonized_takes_are_alternatives(monkeypatch):
+    """A chorale harmonized n times gets the harmonizer's most likely progression for take 1 and a
+    progression drawn from it for each later take (`verbs.CHORALE_PLAN_PER_TAKE`): a theory teacher's
+    five takes had had the same chords, and mostly the same faults (session 51)."""
+    from tunesmith.baselines.harmony_baseline import chord_of_pitches
+    from tunesmith.cocreate import verbs
+    from tunesmith.metrics.harmony_rules import beat_sonorities
+
+    chorale = ts.read(music21.corpus.getWork("bach/bwv269"))
+    soprano = copy.deepcopy(chorale)
+    soprano.tracks = soprano.tracks[:1]
+
+    def chords(piece) -> list[str]:
+        return [str(chord_of_pitches(b)) if b else "-" for b in beat_sonorities(piece)]
+
+    def unlike_take_1() -> float:
+        """The share of the later takes' beats whose chord (as the four voices sound it) is not take 1's."""
+        first, *later = (chords(t.piece) for t in ts.harmonize(soprano, style="chorale", seed=3, n=5, texture="hymn"))
+        return sum(a != b for take in later for a, b in zip(first, take)) / sum(len(take) for take in later)
+
+    drawn = unlike_take_1()
+    alone = ts.harmonize(soprano, style="chorale", seed=3, texture="hymn")
+    assert chords(alone.piece) == chords(ts.harmonize(soprano, style="chorale", seed=3, n=5, texture="hymn")[0].piece)
+    monkeypatch.setattr(verbs, "CHORALE_PLAN_PER_TAKE", False)
+    one_plan = unlike_take_1()
+    assert drawn > one_plan + 0.1, (drawn, one_plan)  # measured: 0.25 against 0.04

@@ -397,8 +397,9 @@ def _harmonize_from_chords(
     return takes
 
 
-def _chorale_plan(W: Piece, tonic: str, mode: str, harmonizer: Any = None) -> tuple:
-    """The chorale harmonizer's chord on every beat of the soprano (empty when none is shipped)."""
+def _chorale_plan(W: Piece, tonic: str, mode: str, harmonizer: Any = None, rng: np.random.Generator | None = None) -> tuple:
+    """The chorale harmonizer's chord on every beat of the soprano (empty when none is shipped): its
+    most likely progression, or one drawn with `rng`."""
     try:
         net = _harmonizer_of(harmonizer, kind="chorale")
     except FileNotFoundError:
@@ -409,7 +410,7 @@ def _chorale_plan(W: Piece, tonic: str, mode: str, harmonizer: Any = None) -> tu
     soprano.tracks = [t for t in W.tracks if t.notes][:1]
     soprano.keys = [KeySignature(0.0, tonic, mode)]
     soprano.style = "chorale"
-    return _held_under_fermatas(net.plan(soprano, key=soprano.keys[0], triads_at=W.fermatas), soprano)
+    return _held_under_fermatas(net.plan(soprano, key=soprano.keys[0], triads_at=W.fermatas, rng=rng), soprano)
 
 
 def _held_under_fermatas(plan: list[tuple[float, tuple[int, ...]]], soprano: Piece) -> tuple:

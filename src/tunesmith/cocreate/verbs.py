@@ -133,6 +133,29 @@ def _request(
     )
 
 
+# A chorale harmonized more than once (`n`) gets a plan of its own per take after the first: the
+# harmonizer's most likely progression for take 1, then progressions drawn from it (the seed times
+# 1,000,003 plus the take's index, as a lead sheet's alternatives are drawn). One plan for all had
+# given a theory teacher five takes of the same chords and, mostly, the same faults (session 51).
+# False: one plan for every take, as before.
+CHORALE_PLAN_PER_TAKE = True
+
+
+def _takes_on_their_own_plans(model, tokenizer: Tokenizer, job, n: int, seed: int | None, batch_size: int,
+                              harmonizer: Any, key: tuple[str, str]) -> tuple[list, int, dict]:  # fmt: skip
+    """`n` results of a chorale harmonization, take 1 on `job`'s plan (the most likely), each later
+    take on a plan drawn from the harmonizer and sampled with the seed plus its index."""
+    results, seed, decoding = _run(model, tokenizer, job, 1, seed, batch_size)
+    W = job.W
+    for i in range(1, n):
+        plan = _chorale_plan(W, *key, harmonizer, rng=np.random.default_rng(seed * 1_000_003 + i))
+        bass = bass_line.plan_bass(plan, W.tracks[0].notes, W.fermatas) if plan and bass_line.PLANNED_BASS else ()
+        more, _, _ = _run(model, tokenizer, dataclasses.replace(job, chord_plan=plan, bass_plan=bass), 1,
+                          (seed + i) % 2**32, batch_size)  # fmt: skip
+        results += more
+    return results, seed, decoding
+
+
 def harmonize_voice_ranges(voice_ranges: Any, style: str) -> dict[str, tuple[int, int]] | None:
     """A harmonization's `voice_ranges` (`controls.satb_ranges`) for the alto, tenor and bass;
     ValueError for the soprano's (the melody is the soprano) or any for a lead sheet."""
@@ -821,7 +844,11 @@ def harmonize(
         # a chorale's voices close on the tonic chord, held, where the melody ends on one of its tones
         close=layout == "satb" and request.closes() and _ends_in_tonic_triad(melody.notes, tonic, mode),
     )
-    results, seed, decoding = _run(model, tokenizer, job, n, seed, batch_size)
+    if chord_plan and n > 1 and CHORALE_PLAN_PER_TAKE:
+        results, seed, decoding = _takes_on_their_own_plans(model, tokenizer, job, n, seed, batch_size, harmonizer,
+                                                            (tonic, mode))  # fmt: skip
+    else:
+        results, seed, decoding = _run(model, tokenizer, job, n, seed, batch_size)
     takes = []
     for i, res in enumerate(results):
         given = Track(
