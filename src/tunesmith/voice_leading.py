@@ -142,23 +142,12 @@ class VoiceLeading:
         below (no crossing; unisons allowed)."""
         return self._under_above_and_uncrossed(v, p, cands)[1]
 
-    def pitch_ok(self, v: int, p: int, cands: np.ndarray, avoid: np.ndarray | None = None,
-                 closing: bool = False) -> np.ndarray:  # fmt: skip
-        """Which candidate pitches for a note of voice v starting at tick p keep the rules.
-
-        No crossing: at most the lowest known voice above, at least the highest known voice
-        below (all of them, not only the adjacent ones, so a voice written later always has
-        room between its neighbours). No parallel fifths/octaves with any known voice that
-        moves at p. Where a chord is planned at p (`chord_tones`), its tones first. Falls back to
-        the rules without the plan, to "no crossing of the voices above", then to anything.
-        `avoid` (candidates a rule of the caller refuses: a doubled secondary leading tone) is kept
-        out first of every tier that keeps these rules: a bass held to the planned root (C-sharp
-        under the alto's C-sharp, the plan's vii of ii) takes another tone rather than double it."""
-        n = len(self.notes)
-        under_above, ok = self._under_above_and_uncrossed(v, p, cands)
-        no_cross = ok.copy()
+    def parallels(self, v: int, p: int, cands: np.ndarray) -> np.ndarray:
+        """Which candidate pitches for voice v's note at tick p would move in parallel fifths or
+        octaves (or unisons) with a known voice that moves there, by similar or contrary motion."""
+        out = np.zeros(len(cands), bool)
         mine = self.last_change(v, p)
-        for u in range(n):
+        for u in range(len(self.notes)):
             if u == v:
                 continue
             b1 = self.pitch_at(u, p)
@@ -181,8 +170,25 @@ class VoiceLeading:
             # by similar or contrary motion alike (a fifth to a twelfth is still consecutive fifths:
             # harmonizations had 3.4 contrary fifths and 2.3 contrary octaves per 100 beats, Bach
             # 0.1 and 0.2; a teacher marks both)
-            bad = (cands != a0) & (np.abs(cands - b1) % 12 == ic)
-            ok &= ~bad
+            out |= (cands != a0) & (np.abs(cands - b1) % 12 == ic)
+        return out
+
+    def pitch_ok(self, v: int, p: int, cands: np.ndarray, avoid: np.ndarray | None = None,
+                 closing: bool = False) -> np.ndarray:  # fmt: skip
+        """Which candidate pitches for a note of voice v starting at tick p keep the rules.
+
+        No crossing: at most the lowest known voice above, at least the highest known voice
+        below (all of them, not only the adjacent ones, so a voice written later always has
+        room between its neighbours). No parallel fifths/octaves with any known voice that
+        moves at p. Where a chord is planned at p (`chord_tones`), its tones first. Falls back to
+        the rules without the plan, to "no crossing of the voices above", then to anything.
+        `avoid` (candidates a rule of the caller refuses: a doubled secondary leading tone) is kept
+        out first of every tier that keeps these rules: a bass held to the planned root (C-sharp
+        under the alto's C-sharp, the plan's vii of ii) takes another tone rather than double it."""
+        n = len(self.notes)
+        under_above, ok = self._under_above_and_uncrossed(v, p, cands)
+        no_cross = ok.copy()
+        ok &= ~self.parallels(v, p, cands)
         ok &= ~self._parallel_with_the_beat_before(v, p, cands)
         masks = [ok, no_cross, under_above]
         tones = self.chord_tones.get(p) if self.chord_tones else None

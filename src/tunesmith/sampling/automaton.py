@@ -264,6 +264,9 @@ def _first_within(keep: np.ndarray, *allowed: np.ndarray | None) -> np.ndarray |
 GIVEN_SEVENTH_SUNG = True
 # ... and by one voice only, the others keep off it where it sounds (False: as before session 51)
 GIVEN_SEVENTH_ONCE = True
+# Where the voice leading leaves no tone of a given chord, the tone taken moves in no parallels where
+# one is left (False: any tone in the voices' order, before session 51)
+GIVEN_CHORD_CLEAR_OF_PARALLELS = True
 # Before the soprano's first note (a musician's melody whose first bar opens with rests) the lower
 # voices rest (False: they may sing alone, as before session 51).
 LOWER_VOICES_ENTER_WITH_THE_SOPRANO = True
@@ -1497,7 +1500,14 @@ class Constrainer:
             if bass is not None:
                 return bass
         found = _first_within(keep, mask, led)  # where the voice leading leaves no tone of the chord, the chord wins
-        return found if found is not None else narrow(self._in_order(keep, at, may_cross=False), keep)
+        if found is not None:
+            return found
+        fallback = narrow(self._in_order(keep, at, may_cross=False), keep)
+        if GIVEN_CHORD_CLEAR_OF_PARALLELS and self.vl is not None:
+            # ... with a tone that moves in no parallels where one is left (the bass's A2 under the
+            # soprano's C5-A4 over "Am": a theory teacher's hymns over chords had octaves in 13 of 15)
+            fallback = narrow(fallback, ~self.vl.parallels(self.v, at, vals))
+        return fallback
 
     def _in_order(self, fin: np.ndarray, at: int, *, may_cross: bool) -> np.ndarray:
         """The notes of `fin` (a cadence's or an approach's) that keep the voices' order at tick
