@@ -10,12 +10,14 @@ chorales (`musician_checks`).
 from __future__ import annotations
 
 import argparse
-import copy
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
 from musician_checks import composed_chorales  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from hymn_texture import harmonized  # noqa: E402
 
 
 def doubled_thirds(pieces) -> dict:
@@ -42,18 +44,12 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=40)
     a = ap.parse_args()
-    import tunesmith as ts
     from tunesmith.corpus import load_corpus
 
     bach = [p for p in load_corpus(None).filter(split="valid", style="chorale") if len(p.tracks) >= 4]
     print("bach", doubled_thirds(bach))
     for texture in (None, "hymn"):
-        harmonized = []
-        for i, chorale in enumerate(bach[: a.n]):
-            soprano = copy.deepcopy(chorale)
-            soprano.tracks = soprano.tracks[:1]
-            harmonized.append(ts.harmonize(soprano, style="chorale", seed=i, texture=texture).piece)
-        print("harmonized", texture or "chorale", doubled_thirds(harmonized))
+        print("harmonized", texture or "chorale", doubled_thirds(harmonized(bach[: a.n], texture)))
     print("composed", doubled_thirds(composed_chorales(a.n)))
     return 0
 

@@ -35,6 +35,18 @@ def strikes(pieces) -> dict:
     return {"lower_notes": lower, "off_the_beat": per(off), "without_the_soprano": per(alone), "under_a_beat": per(short)}
 
 
+def harmonized(chorales, texture: str | None) -> list:
+    """Each chorale's soprano harmonized anew in `texture` (seed i for the i-th)."""
+    import tunesmith as ts
+
+    out = []
+    for i, chorale in enumerate(chorales):
+        soprano = copy.deepcopy(chorale)
+        soprano.tracks = soprano.tracks[:1]
+        out.append(ts.harmonize(soprano, style="chorale", seed=i, texture=texture).piece)
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=40)
@@ -44,14 +56,9 @@ def main() -> int:
 
     bach = [p for p in load_corpus(None).filter(split="valid", style="chorale") if len(p.tracks) >= 4][: a.n]
     for texture in ("chorale", "hymn"):
-        harmonized = []
-        for i, chorale in enumerate(bach):
-            soprano = copy.deepcopy(chorale)
-            soprano.tracks = soprano.tracks[:1]
-            harmonized.append(ts.harmonize(soprano, style="chorale", seed=i, texture=texture).piece)
         composed = [ts.compose(style="chorale", key=KEYS[s % 8][0], mode=KEYS[s % 8][1], bars=8, seed=500 + s,
                                texture=texture, check=False).piece for s in range(a.n)]  # fmt: skip
-        for name, pieces in (("harmonized", harmonized), ("composed", composed)):
+        for name, pieces in (("harmonized", harmonized(bach, texture)), ("composed", composed)):
             print(texture, name, json.dumps({**strikes(pieces), **motion(pieces)}))
     return 0
 

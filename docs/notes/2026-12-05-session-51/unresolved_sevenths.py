@@ -10,7 +10,11 @@ research-only, measured) and harmonizations of the first `--n` of their sopranos
 from __future__ import annotations
 
 import argparse
-import copy
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from hymn_texture import harmonized  # noqa: E402
 
 SEVENTHS = ((0, 4, 7, 10), (0, 3, 7, 10), (0, 3, 6, 10), (0, 4, 7, 11))
 
@@ -39,18 +43,12 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=40)
     a = ap.parse_args()
-    import tunesmith as ts
     from tunesmith.corpus import load_corpus
 
     bach = [p for p in load_corpus(None).filter(split="valid", style="chorale") if len(p.tracks) >= 4]
     print("bach", unresolved(bach))
     for texture in (None, "hymn"):
-        harmonized = []
-        for i, chorale in enumerate(bach[: a.n]):
-            soprano = copy.deepcopy(chorale)
-            soprano.tracks = soprano.tracks[:1]
-            harmonized.append(ts.harmonize(soprano, style="chorale", seed=i, texture=texture).piece)
-        print("harmonized", texture or "chorale", unresolved(harmonized))
+        print("harmonized", texture or "chorale", unresolved(harmonized(bach[: a.n], texture)))
     return 0
 
 
