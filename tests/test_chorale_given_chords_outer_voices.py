@@ -32,7 +32,8 @@ def test_the_soprano_keeps_out_of_parallels_with_the_given_bass(monkeypatch):
     on, beats, chords = outer_parallels()
     monkeypatch.setattr(part_writing, "SOPRANO_CLEAR_OF_THE_GIVEN_BASS", False)
     off, _, chords_off = outer_parallels()
-    # measured: 1 against 5 in these 24 takes (432 beats); 0.42 and 0.98 per 100 beats over 40
+    # measured: 1 against 2 in these 24 takes (432 beats); over 40 takes 0.28 per 100 beats, and 0.98
+    # before the soprano's rule and the chord's own (`test_a_voice_the_chord_overrules_...`)
     assert on * 2 <= off and on <= 0.006 * beats, (on, off, beats)
     assert chords == chords_off  # the chords are the musician's either way
 
@@ -51,9 +52,9 @@ def test_a_voice_the_chord_overrules_keeps_out_of_parallels(monkeypatch):
         model = ts.load_model("default")
         return sum(len(beat_to_beat_parallel_places(ts.compose("chorale", key=key, bars=bars, chords=chords, seed=seed,
                                                                texture="hymn", model=model, check=False).piece)[0])
-                   for key, chords, bars in progressions for seed in range(300, 305))  # fmt: skip
+                   for key, chords, bars in progressions for seed in range(300, 312))  # fmt: skip
 
     on = parallels()
     monkeypatch.setattr(automaton, "GIVEN_CHORD_CLEAR_OF_PARALLELS", False)
     off = parallels()
-    assert on * 2 <= off, (on, off)  # measured: 3 against 8 in these 15 takes (397 beats)
+    assert on * 2 <= off, (on, off)  # measured: 5 against 14 in these 36 takes (948 beats)

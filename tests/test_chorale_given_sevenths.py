@@ -72,7 +72,7 @@ def doubled_sevenths() -> tuple[int, int]:
 
 def test_a_given_chords_seventh_is_sung_once(monkeypatch):
     """A theory teacher's G7 stood as F4 F4 D4 F3 and fell in octaves. Once the seventh had to be sung
-    at all, two voices or more sang it on 17 of these 120 beats (1 with the rule), and on 100 of 336
+    at all, two voices or more sang it on 13 of these 120 beats (2 with the rule), and on 100 of 336
     over 36 takes of three progressions in both textures (11 with it) (session 51)."""
     beats, doubled = doubled_sevenths()
     monkeypatch.setattr(automaton, "GIVEN_SEVENTH_ONCE", False)

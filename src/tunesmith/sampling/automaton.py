@@ -1471,7 +1471,7 @@ class Constrainer:
         start, which = given
         at = self.bar * t.L + pos
         vals, is_bass = t.pitch_values[self.v], self.v == len(t.voices) - 1
-        keep = in_pitch_classes(vals, t.given_chord_pcs[which])
+        keep = whole = in_pitch_classes(vals, t.given_chord_pcs[which])
         if not keep.any():  # no tone of the chord in the voice's range (or scale, --in-scale): as it was
             return mask
         sevenths = t.given_sevenths[which] if GIVEN_SEVENTH_ONCE else ()
@@ -1499,10 +1499,18 @@ class Constrainer:
                     bass = narrow(bass, np.abs(vals - prev) <= 12)
             if bass is not None:
                 return bass
-        found = _first_within(keep, mask, led)  # where the voice leading leaves no tone of the chord, the chord wins
+        # (the tones chosen among the chord's, a seventh or a slash chord's, give way before the chord does)
+        found = _first_within(keep, mask, led)
+        if found is None and keep is not whole:
+            found = _first_within(whole, mask, led)
         if found is not None:
             return found
-        fallback = narrow(self._in_order(keep, at, may_cross=False), keep)
+        # where the voice leading leaves no tone of the chord, the chord wins, in the voices' order;
+        # where no tone of it keeps their order, the voice leading's choice stands (an empty choice
+        # had ended a take)
+        fallback = next((f for f in (self._in_order(k, at, may_cross=False) & k for k in (keep, whole)) if f.any()), None)
+        if fallback is None:
+            return mask
         if GIVEN_CHORD_CLEAR_OF_PARALLELS and self.vl is not None:
             # ... with a tone that moves in no parallels where one is left (the bass's A2 under the
             # soprano's C5-A4 over "Am": a theory teacher's hymns over chords had octaves in 13 of 15)
