@@ -241,7 +241,7 @@ class VoiceLeading:
                 owed = [pc for pc in missing if pc in third] or missing
                 if owed:
                     masks.insert(0, ok & np.isin(np.asarray(cands) % 12, owed))
-            if v != n - 1 and p in self.cadence_ticks:
+            elif p in self.cadence_ticks:
                 # an upper voice of a cadence chord takes a tone the voices above have not (the bass
                 # will take the root): harmonized chords at fermatas had lacked their third or fifth
                 # at 0.27 of them, Bach's at 0.09 (`scripts/musician_checks.py fermatas`)

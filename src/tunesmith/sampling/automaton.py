@@ -1303,8 +1303,7 @@ class Constrainer:
                 # over a planned chord (harmonize) the home key's leading tone too, which the bass's
                 # third had doubled under V (`voice_leading.PLANNED_CHORDS_COMPLETE`)
                 avoid = avoid | doubled_leading_tone(self._sounding_above(at) | around(self, at), vals, t.leading_pc)
-            closing = self.final_ticks is not None and at >= self.final_chord_tick() - 2 * self._approach_span()
-            mask = self.vl.pitch_ok(self.v, at, vals, avoid, closing=closing)
+            mask = self.vl.pitch_ok(self.v, at, vals, avoid, closing=self._in_the_close(at))
         approach, at = self._approach_tick(), self.bar * t.L + pos
         if approach is not None:
             vals, fin = t.pitch_values[self.v], None
@@ -1363,8 +1362,7 @@ class Constrainer:
                     mask = narrow(mask, ~(_semitone_from(pcs, outside) & ~np.isin(pcs, triad)))
         mask = part_writing(self, at, mask)
         if self.vl is not None and self.vl.chord_tones and mask is not None:  # a planned chord: the nearest of what is left
-            closing = self.final_ticks is not None and at >= self.final_chord_tick() - 2 * self._approach_span()
-            mask = self.vl.nearest(self.v, at, t.pitch_values[self.v], mask, closing=closing)
+            mask = self.vl.nearest(self.v, at, t.pitch_values[self.v], mask, closing=self._in_the_close(at))
         if BASS_MOVES_AT_BAR_LINES and t.bass_moves and self.vl is not None and self.v == len(t.voices) - 1 \
                 and pos == 0 and self.bar > 0:  # the bass moves at the bar line
             prev = self.vl.pitch_at(self.v, at - 1)
@@ -1481,12 +1479,11 @@ class Constrainer:
             keep = narrow(keep, ~in_pitch_classes(vals, sevenths))
         if pos == start and not is_bass:  # a slash chord's named bass is the bass's (`given_chord_upper`)
             keep = narrow(keep, in_pitch_classes(vals, t.given_chord_upper[which]))
-            if self.v == len(t.voices) - 2 and GIVEN_SEVENTH_SUNG and t.given_sevenths[which]:
+            seventh = set(t.given_sevenths[which]) if GIVEN_SEVENTH_SUNG else set()
+            if self.v == len(t.voices) - 2 and seventh and not self._sounding_above(at) & seventh:
                 # ... and the tenor, the last voice above the bass, sings a seventh chord's seventh that
                 # the voices above have not (a G7 asked for had sounded no F in 16 of 96 such chords)
-                above = {p % 12 for p in (self.vl.pitch_at(u, at) for u in range(self.v)) if p is not None} if self.vl else set()
-                if not above & set(t.given_sevenths[which]):
-                    keep = narrow(keep, in_pitch_classes(vals, t.given_sevenths[which]))
+                keep = narrow(keep, in_pitch_classes(vals, sorted(seventh)))
         if pos == start and is_bass:  # the bass where the chord starts: the chord's bass where it can
             named = keep & in_pitch_classes(vals, t.given_chord_bass[which])
             bass = _first_within(named, mask, led)
@@ -1744,15 +1741,22 @@ class Constrainer:
             self.copy_src = None  # the copy no longer fits the controls: compose the rest
         return base
 
+    def _in_the_close(self, at: int) -> bool:
+        """Whether tick `at` falls where the close's own rules write the voices (from two approach
+        spans before the final chord)."""
+        return self.final_ticks is not None and at >= self.final_chord_tick() - 2 * self._approach_span()
+
     def _with_the_soprano(self, at: int, durs: np.ndarray) -> np.ndarray:
         """A hymn's lower voice (`_Tables.note_against_note`): of the lengths `durs` for its note
         struck at tick `at`, the one ending where the soprano next strikes on a beat (or ends), else
         those ending on any such strike, else on any beat; all of them where none does (a rule that
         cuts the note short: a crossing, a clash ahead)."""
         t, starts = self.t, self.vl.starts[0]
-        strikes = [s for s in starts[bisect.bisect_right(starts, at):] if s % t.beat_ticks == 0]
-        strikes.append(max(self.vl.ends[0]))
         ends = at + t.dur_ticks[durs - t.durs[0]]
+        # (the soprano's strikes within the longest length only: every note of a lower voice asks)
+        reach = bisect.bisect_right(starts, int(ends.max()))
+        strikes = [s for s in starts[bisect.bisect_right(starts, at) : reach] if s % t.beat_ticks == 0]
+        strikes.append(self.vl.ends[0][-1])
         for fits in (ends == strikes[0], np.isin(ends, strikes), ends % t.beat_ticks == 0):
             if fits.any():
                 return durs[fits]
