@@ -10,10 +10,10 @@ import io
 import mido
 import pytest
 
-from tunesmith.convert import CHORD_TRACK_NAME
+from tunesmith.convert import BASS_TRACK_NAME, CHORD_TRACK_NAME
 from tunesmith.harmony import chord_pitch_classes, parse_chord
 from tunesmith.outputs.midi import midi_bytes
-from tunesmith.performance import STYLE_PROGRAMS, orchestrate
+from tunesmith.performance import BASS_PROGRAMS, STYLE_PROGRAMS, orchestrate
 from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, Tempo, TimeSignature, Track
 
 FIGURES = ("Dm7", "G7", "Cmaj7", "Am/E", "F6", "Bb", "E7sus4", "C")
@@ -55,6 +55,12 @@ def _tracks(piece: Piece) -> dict[str, tuple[set[int], list[tuple[float, int, fl
     return out
 
 
+def _comping(piece: Piece) -> list[tuple[float, int, float]]:
+    """The comping's notes: the chord track's and its bass track's together."""
+    tracks = _tracks(piece)
+    return sorted(tracks[CHORD_TRACK_NAME][1] + tracks.get(BASS_TRACK_NAME, (set(), []))[1])
+
+
 def _chord_at(piece: Piece, t: float) -> ChordSymbol:
     return [c for c in piece.chords if c.onset <= t + 1e-6][-1]
 
@@ -77,9 +83,14 @@ def test_lead_sheet_programs_and_comping_are_chord_tones(style, meter):
     tracks = _tracks(piece)
     melody_program, chord_program = STYLE_PROGRAMS[style]
     assert tracks["Melody"][0] == {melody_program}
-    programs, comp = tracks[CHORD_TRACK_NAME]
+    programs, chord_notes = tracks[CHORD_TRACK_NAME]
     assert programs == {chord_program}
-    assert comp
+    # the bass on a track of its own (a DAW gives it a bass), on the style's bass program, below the chords
+    bass_programs, bass = tracks[BASS_TRACK_NAME]
+    assert bass_programs == {BASS_PROGRAMS[style]}
+    assert bass and max(p for _, p, _ in bass) < min(p for _, p, _ in chord_notes)
+    assert all(len({p for o2, p, _ in bass if o2 == o}) == 1 for o, _, _ in bass)  # one bass note at a time
+    comp = _comping(piece)
     _check_chord_tones(piece, comp)
     # every chord is heard, its first note at its onset
     onsets = {round(o, 6) for o, _, _ in comp}
@@ -90,7 +101,7 @@ def test_lead_sheet_programs_and_comping_are_chord_tones(style, meter):
 
 def test_folk_boom_chick_in_4_4():
     piece = lead_sheet("folk", (4, 4))
-    comp = _tracks(piece)[CHORD_TRACK_NAME][1]
+    comp = _comping(piece)
     bar = [(o, p) for o, p, _ in comp if o < 4.0]  # Dm7
     assert [p for o, p in bar if o == 0.0] == [38]  # the root alone in the bass on beat 1
     assert [p for o, p in bar if o == 2.0] == [45]  # the fifth on beat 3
@@ -99,7 +110,7 @@ def test_folk_boom_chick_in_4_4():
 
 def test_folk_jig_bass_then_chord_on_the_off_eighth():
     piece = lead_sheet("folk", (6, 8))
-    comp = _tracks(piece)[CHORD_TRACK_NAME][1]
+    comp = _comping(piece)
     bar = sorted({o for o, _, _ in comp if o < 3.0})
     assert bar == [0.0, 1.0, 1.5, 2.5]  # boom . chick boom . chick (dotted-quarter beats)
     assert [p for o, p, _ in comp if o == 0.0] == [38]
@@ -107,7 +118,7 @@ def test_folk_jig_bass_then_chord_on_the_off_eighth():
 
 def test_jazz_shells_on_2_and_4():
     piece = lead_sheet("jazz", (4, 4))
-    comp = _tracks(piece)[CHORD_TRACK_NAME][1]
+    comp = _comping(piece)
     g7 = [(o, p) for o, p, _ in comp if 4.0 <= o < 8.0]
     assert sorted({o for o, _ in g7}) == [4.0, 5.0, 6.0, 7.0]
     assert sorted(p % 12 for o, p in g7 if o == 5.0) == [5, 11]  # G7's third (B) and seventh (F)
@@ -117,7 +128,7 @@ def test_jazz_shells_on_2_and_4():
 def test_chords_changing_mid_bar_are_each_struck():
     for style in ("folk", "jazz", "pop"):
         piece = lead_sheet(style, (4, 4), half_bar_chords=True)
-        comp = _tracks(piece)[CHORD_TRACK_NAME][1]
+        comp = _comping(piece)
         _check_chord_tones(piece, comp)
         onsets = {round(o, 6) for o, _, _ in comp}
         assert all(round(c.onset, 6) in onsets for c in piece.chords)

@@ -299,6 +299,10 @@ STYLE_PROGRAMS: dict[str, tuple[int, int]] = {
     "pop": (80, 4),  # square lead over electric piano
     "chorale": (52, 52),  # choir aahs
 }
+# The comping bass of a lead sheet plays on its own track (`convert.BASS_TRACK_NAME`), as a DAW user
+# routes it to a bass of their own (a game composer asked for it): jazz on an acoustic bass, pop on a
+# fingered electric bass; folk's boom-chick bass is the guitarist's thumb, so the guitar again.
+BASS_PROGRAMS: dict[str, int] = {"folk": 24, "jazz": 32, "pop": 33}
 VOICE_ROLES = ("soprano", "alto", "tenor", "bass")
 BASS_LOW = 36  # comping bass notes lie in C2..B2
 CHORD_BASE = 52  # chord and shell voicings lie from E3 up
@@ -333,6 +337,12 @@ def orchestrate(piece: Piece) -> Piece:
 def chord_program(piece: Piece) -> int:
     """The GM program of the chord track: by style (`STYLE_PROGRAMS`), else acoustic piano."""
     return STYLE_PROGRAMS.get(piece.style or "", (0, 0))[1]
+
+
+def bass_program(piece: Piece) -> int | None:
+    """The GM program of the comping bass's own track (`BASS_PROGRAMS`), or None where the comping
+    has no bass line of its own (a chorale's or a style-less piece's block chords)."""
+    return BASS_PROGRAMS.get(piece.style or "")
 
 
 def _in_range(pc: int, low: int) -> int:
@@ -403,22 +413,30 @@ def _bar_pattern(style: str, ts: TimeSignature) -> list[tuple[float, float, str]
 
 
 def comp_notes(piece: Piece, chords: list) -> list[tuple[float, float, int, int]]:
-    """The chord track's notes (onset, duration, pitch, velocity) for `chords` (ChordSymbols with
-    durations, `convert.chord_durations`): a comping pattern by the piece's style
-    (`_bar_pattern`), every note a tone of the chord sounding (or its slash bass); where a chord
-    starts between the pattern's hits, it is struck there. Chorales and pieces without a style
-    hold each chord as a block for its duration."""
+    """The comping's notes (onset, duration, pitch, velocity) for `chords`, bass and chords
+    together (`comp_parts`)."""
+    return [note for part in comp_parts(piece, chords).values() for note in part]
+
+
+def comp_parts(piece: Piece, chords: list) -> dict[str, list[tuple[float, float, int, int]]]:
+    """The comping's notes (onset, duration, pitch, velocity) for `chords` (ChordSymbols with
+    durations, `convert.chord_durations`), by part: "bass" (the pattern's bass and fifth hits) and
+    "chords" (the rest): a comping pattern by the piece's style (`_bar_pattern`), every note a
+    tone of the chord sounding (or its slash bass); where a chord starts between the pattern's
+    hits, it is struck there. Chorales and pieces without a style hold each chord as a block for
+    its duration, all of it under "chords"."""
     from tunesmith.harmony import chord_pitches
 
     style = piece.style if piece.style in ("folk", "jazz", "pop") else None
     out: list[tuple[float, float, int, int]] = []
+    bass: list[tuple[float, float, int, int]] = []
     if style is None:
         for c in chords:
             if _voicings(c.figure) is None:
                 continue
             dur = c.duration or 1.0
             out += [(c.onset, dur, p, COMP_VELOCITIES["block"]) for p in chord_pitches(c.figure)]
-        return out
+        return {"bass": bass, "chords": out}
     bars = piece.bars()
     end = max([piece.duration(), *(c.onset + (c.duration or 0.0) for c in chords)])
     for c in chords:
@@ -458,5 +476,5 @@ def comp_notes(piece: Piece, chords: list) -> list[tuple[float, float, int, int]
                 velocity = COMP_VELOCITIES["bass" if hit == "fifth" else hit]
             if metrical_weight(piece, t, bars) == 0:
                 velocity = min(127, velocity + 8)
-            out += [(t, dur, p, velocity) for p in pitches]
-    return out
+            (bass if hit in ("bass", "fifth") else out).extend((t, dur, p, velocity) for p in pitches)
+    return {"bass": bass, "chords": out}

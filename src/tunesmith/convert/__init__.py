@@ -9,8 +9,9 @@ pickup, track names, roles and programs.
 
 MIDI conventions written by `to_symusic` (and read back by `from_symusic`):
 - chord symbols: a marker "chord:<figure>" at each chord onset ("chord:N.C." ends a chord),
-  plus an extra track named `CHORD_TRACK_NAME` playing them as block chords (dropped on read
-  when the markers are present, so a round trip does not add a track);
+  plus extra tracks comping them: `CHORD_TRACK_NAME` (the chords) and, in a lead sheet's style,
+  `BASS_TRACK_NAME` (their bass, its own track so a DAW can give it a bass), both dropped on read
+  when the markers are present, so a round trip does not add a track;
 - a track whose role cannot be guessed from its name is named "<name> [<role>]";
 - keys in modes other than major/minor: marker "key:<tonic>:<mode>" (MIDI key signatures
   only know major/minor); a pickup: marker "pickup:<beats>"; the title: marker "title:<title>";
@@ -20,12 +21,23 @@ The code: `convert.common` (roles, chord durations, the end every reader shares)
 `convert.notation` (music21) and `convert.midi` (symusic).
 """
 
-from .common import CHORD_TRACK_NAME, CHORD_WORDS_MARK, TPQ, _finish, chord_durations, guess_role
+from .common import (
+    BASS_TRACK_NAME,
+    CHORD_TRACK_NAME,
+    CHORD_WORDS_MARK,
+    COMP_TRACK_NAMES,
+    TPQ,
+    _finish,
+    chord_durations,
+    guess_role,
+)
 from .midi import from_symusic, tick_score, ticks_to_beats, to_symusic
 from .notation import M21_KIND_TO_QUALITY, figure_of_m21, from_music21, to_music21
 
 __all__ = [
+    "BASS_TRACK_NAME",
     "CHORD_TRACK_NAME",
+    "COMP_TRACK_NAMES",
     "CHORD_WORDS_MARK",
     "M21_KIND_TO_QUALITY",
     "TPQ",

@@ -18,6 +18,8 @@ from ..harmony import (
 from ..score import ChordSymbol, KeySignature, Note, Piece, Track
 
 CHORD_TRACK_NAME = "tunesmith chord symbols"
+BASS_TRACK_NAME = "tunesmith bass"  # the chord symbols' comping bass, on its own track for a DAW
+COMP_TRACK_NAMES = (CHORD_TRACK_NAME, BASS_TRACK_NAME)
 CHORD_WORDS_MARK = "\u2063tunesmith-chord:"  # words of a <direction> that stands for a <harmony>
 TPQ = 480
 _EPS = 1e-6

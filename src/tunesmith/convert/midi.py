@@ -15,7 +15,9 @@ from ..harmony import (
 from ..score import ChordSymbol, KeySignature, Note, Piece, Tempo, TimeSignature, Track
 from .common import (
     _EPS,
+    BASS_TRACK_NAME,
     CHORD_TRACK_NAME,
+    COMP_TRACK_NAMES,
     TPQ,
     _finish,
     _named_for_role,
@@ -88,7 +90,7 @@ def from_symusic(score: Any, **kw: Any) -> Piece:
             piece.meta["loop"] = True
     tracks = [t for t in q.tracks if len(t.notes)]
     has_chord_markers = bool(chords)
-    named = [t for t in tracks if not (has_chord_markers and t.name == CHORD_TRACK_NAME)]
+    named = [t for t in tracks if not (has_chord_markers and t.name in COMP_TRACK_NAMES)]
     for i, t in enumerate(named):
         name = t.name or ""
         role = guess_role(name, i, len(named), is_drum=t.is_drum)
@@ -204,13 +206,14 @@ def _pickup_meter(piece: Piece) -> tuple[int, int] | None:
 def to_symusic(piece: Piece, *, chord_program: int | None = None) -> Any:
     """symusic Score (tick time, 480 per quarter): one track per Track with its GM program
     (tunesmith's takes get their style's instruments when made, `performance.orchestrate`),
-    plus a chord track comping the chord symbols in the style's pattern (`performance.comp_notes`;
+    plus a chord track comping the chord symbols in the style's pattern (`performance.comp_parts`;
     program `chord_program`, default by style, `performance.STYLE_PROGRAMS`; from `meta["comp_from"]`
-    where the piece says so) and "chord:" markers."""
+    where the piece says so), the comping's bass on a track of its own in a lead sheet's style
+    (`performance.BASS_PROGRAMS`), and "chord:" markers."""
     import symusic
 
+    from ..performance import bass_program, comp_parts
     from ..performance import chord_program as default_chord_program
-    from ..performance import comp_notes
 
     def tick(x: float) -> int:
         return int(round(x * TPQ))
@@ -231,9 +234,12 @@ def to_symusic(piece: Piece, *, chord_program: int | None = None) -> Any:
         # where the given music has its own accompaniment (`meta["comp_from"]`, a continuation), the
         # chord track comps only from there: it had doubled the musician's keys over the given bars
         comp_from = float(piece.meta.get("comp_from") or 0.0)
-        for onset, dur, p, vel in comp_notes(piece, chords):
-            if onset >= comp_from - _EPS:
-                ct.notes.append(symusic.Note(tick(onset), max(1, tick(onset + dur) - tick(onset)), p, vel))
+        parts = comp_parts(piece, chords)  # a bass part only in a lead sheet's style, which has its program
+        bt = symusic.Track(BASS_TRACK_NAME, int(bass_program(piece) or chord_program), False)
+        for track, part in ((ct, parts["chords"]), (bt, parts["bass"])):
+            for onset, dur, p, vel in part:
+                if onset >= comp_from - _EPS:
+                    track.notes.append(symusic.Note(tick(onset), max(1, tick(onset + dur) - tick(onset)), p, vel))
         for c in chords:
             score.markers.append(symusic.TextMeta(tick(c.onset), f"chord:{c.figure}"))
         for stop in no_chord_stops(piece, chords):
@@ -241,6 +247,8 @@ def to_symusic(piece: Piece, *, chord_program: int | None = None) -> Any:
             score.markers.append(symusic.TextMeta(tick(stop), "chord:N.C."))
         if len(ct.notes):
             score.tracks.append(ct)
+        if len(bt.notes):
+            score.tracks.append(bt)
     signatures = piece.time_signatures or [TimeSignature(0.0, 4, 4)]
     pickup_meter = _pickup_meter(piece)
     if pickup_meter is not None:

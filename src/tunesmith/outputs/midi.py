@@ -1,8 +1,9 @@
 """MIDI writer: `write_midi(piece, path)`, atomic (temp file + os.replace).
 
 One MIDI track per Track with its General MIDI program (a track whose role cannot be guessed
-from its name is named "<name> [<role>]"), an extra block-chord track playing the chord
-symbols (program by style: piano; jazz: electric piano; folk: acoustic guitar), and the chord
+from its name is named "<name> [<role>]"), an extra track comping the chord symbols (program by
+style: pop electric piano, jazz piano, folk acoustic guitar) and one for the comping's bass (pop
+electric bass, jazz acoustic bass, folk the guitar), and the chord
 figures as marker events "chord:<figure>" so `read_midi` recovers them exactly. Key
 signature, time signature and tempo meta events; modes other than major/minor, a pickup and
 the title travel as markers too (see `tunesmith.convert.to_symusic`).
@@ -21,10 +22,10 @@ from ..score import Piece
 
 def midi_bytes(piece: Piece, *, chord_track: bool = True) -> bytes:
     score = to_symusic(piece)
-    if not chord_track:
-        from ..convert import CHORD_TRACK_NAME
+    if not chord_track:  # neither the chords' comping nor its bass
+        from ..convert import COMP_TRACK_NAMES
 
-        keep = [t for t in score.tracks if t.name != CHORD_TRACK_NAME]
+        keep = [t for t in score.tracks if t.name not in COMP_TRACK_NAMES]
         score.tracks.clear()
         for t in keep:
             score.tracks.append(t)
