@@ -707,6 +707,27 @@ def test_a_loop_composed_in_the_studio_plays_as_a_loop(studio):
     assert ok(c.post("/api/pieces", json={"style": "pop", "cadence": "LOOP", "bars": 4, "seed": 1}, headers=AUTH), 201)
 
 
+def test_voice_ranges_from_the_studio(studio):
+    """The studio's compose and harmonize take a choir's own ranges (`--voice-ranges`): every tenor and
+    bass note lies in them; a soprano range for a harmonization and a malformed one are refused."""
+    c = studio
+    piece = compose(c, style="chorale", key="G", voice_ranges="T=C3:D4,B=G2:C4")
+    assert piece["current"]["request"]["satb_ranges"] == {"T": [48, 62], "B": [43, 60]}
+    for role, (low, high) in (("tenor", (48, 62)), ("bass", (43, 60))):
+        notes = [p for t in piece["current"]["tracks"] if t["role"] == role for p, _, _ in t["notes"]]
+        assert notes and all(low <= p <= high for p in notes), role
+    up = ok(c.post("/api/pieces/upload", files={"file": ("hymn.abc", ABC.encode(), "text/plain")}, headers=AUTH), 201)
+    harm = ok(c.post(f"/api/pieces/{up['id']}/harmonize", json={"n": 1, "seed": 2, "style": "chorale",
+                                                                "voice_ranges": "T=C3:D4"}, headers=AUTH), 201)  # fmt: skip
+    tenor = [p for t in harm["takes"][0]["tracks"] if t["role"] == "tenor" for p, _, _ in t["notes"]]
+    assert tenor and all(48 <= p <= 62 for p in tenor)
+    bad = c.post(f"/api/pieces/{up['id']}/harmonize", json={"n": 1, "style": "chorale", "voice_ranges": "S=C4:G5"},
+                 headers=AUTH)  # fmt: skip
+    assert bad.status_code in (400, 422) and "soprano" in bad.text
+    bad = c.post("/api/pieces", json={"style": "chorale", "voice_ranges": "T=C3:E4<script>"}, headers=AUTH)
+    assert bad.status_code == 422
+
+
 def test_a_hymn_texture_from_the_studio(studio):
     """The studio's compose and harmonize take a chorale's texture (`--texture hymn`): the lower
     voices strike only on beats; a lead sheet's piece refuses it in one line."""

@@ -488,6 +488,28 @@ def test_the_shortest_note_chosen_in_the_studio_holds(live):
     page.context.close()
 
 
+def test_voice_ranges_typed_in_the_studio_hold(live):
+    """'Voice ranges' in the compose form, and the harmonize bar's voices: the tenor stays in the
+    range typed."""
+    page = open_page(live)
+    take = compose_in_page(page, "chorale", "4", "5", fill={"#voice-ranges": "T=C3:D4"})
+    assert take["request"]["satb_ranges"] == {"T": [48, 62]}
+    tenor = [p for t in take["tracks"] if t["role"] == "tenor" for p, _, _ in t["notes"]]
+    assert tenor and all(48 <= p <= 62 for p in tenor)
+    page.select_option("#harm-texture", "hymn")
+    page.fill("#harm-voices", "T=D3:C4")
+    page.select_option("#harm-style", "chorale")
+    alternatives(page, "#harmonize", n=1)
+    assert ("POST", f"/api/pieces/{page.get_attribute('body', 'data-piece')}/harmonize") in page.requests
+    take_id = page.get_attribute("#alt-grid .alt", "data-take")
+    alt = page.evaluate(f"fetch('/api/takes/{take_id}', {{headers: {{Authorization: 'token ' + TOKEN}}}}).then((r) => r.json())")
+    tenor = [p for t in alt["tracks"] if t["role"] == "tenor" for p, _, _ in t["notes"]]
+    lower = [n for t in alt["tracks"] if t["role"] in ("alto", "tenor", "bass") for n in t["notes"]]
+    assert sum(abs(onset - round(onset)) > 1e-6 for _, onset, _ in lower) <= 0.02 * len(lower)  # a hymn's
+    assert tenor and all(50 <= p <= 60 for p in tenor)
+    page.context.close()
+
+
 def test_a_hymn_texture_chosen_in_the_studio_moves_note_against_note(live):
     """'Texture: hymn' in the compose form: the chorale's alto, tenor and bass strike only on beats."""
     page = open_page(live)

@@ -206,6 +206,9 @@ class Sampling(_Strict):
 Texture = Annotated[Literal["chorale", "hymn"], BeforeValidator(_any_case)]
 TEXTURE_HELP = ("a chorale's: 'chorale' (Bach's: the lower voices pass between the soprano's notes), 'hymn' (note "
                 "against note: they strike only on beats, with the soprano); None: Bach's")
+VOICE_RANGES_HELP = ("a chorale's voices' own ranges, for a choir's singers: 'T=C3:E4,B=F2:C4' (S, A, T, B; harmonize "
+                     "keeps the soprano as given); None: the textbook ranges")
+VoiceRanges = Annotated[str, Field(max_length=80, pattern=r"^[\w\s,=:#+-]*$")]
 
 
 class ComposeControls(Sampling):
@@ -231,6 +234,7 @@ class ComposeControls(Sampling):
     shortest: Annotated[Literal["eighth", "sixteenth"], BeforeValidator(_any_case)] | None = Field(
         None, description="the shortest note or rest, no triplets (None: any the style writes)")
     texture: Texture | None = Field(None, description=TEXTURE_HELP)
+    voice_ranges: VoiceRanges | None = Field(None, description=VOICE_RANGES_HELP)
 
     def api_kwargs(self) -> dict[str, Any]:
         return self.model_dump()
@@ -270,6 +274,7 @@ class Continue(Sampling):
 class Harmonize(Sampling):
     style: Style | None = None
     texture: Texture | None = Field(None, description=TEXTURE_HELP)
+    voice_ranges: VoiceRanges | None = Field(None, description=VOICE_RANGES_HELP)
     n: int = Field(3, ge=1, le=8)
     take: str | None = None
 

@@ -114,7 +114,7 @@ function composeControls() {
   if (f.elements.chord_rhythm.checked) out.chord_rhythm = "bar"; // the harmonizer's chord for each bar
   // empty: the style's length, which a dance doubles (two 8-bar strains, each played twice)
   if (parseInt(v("bars"), 10) > 0) out.bars = parseInt(v("bars"), 10);
-  for (const k of ["key", "mode", "meter", "chords", "pitch_range", "cadence", "dance", "shortest", "texture"]) if (v(k)) out[k] = v(k);
+  for (const k of ["key", "mode", "meter", "chords", "pitch_range", "cadence", "dance", "shortest", "texture", "voice_ranges"]) if (v(k)) out[k] = v(k);
   if (v("form")) out.form = v("form");
   if (v("pickup")) out.pickup = parseFloat(v("pickup"));
   if (v("tempo")) out.tempo = parseFloat(v("tempo"));
@@ -433,6 +433,9 @@ async function regenerate(action) {
     if ($("continue-form").value.trim()) { body.form = $("continue-form").value.trim(); delete body.bars; }
   } else {
     body = { n };
+    // a chorale's texture and its singers' ranges (refused in one line for a lead sheet's style)
+    if ($("harm-texture").value) body.texture = $("harm-texture").value;
+    if ($("harm-voices").value.trim()) body.voice_ranges = $("harm-voices").value.trim();
   }
   // the style the new music is written in: chosen, else the piece's own (a file without one: folk)
   if ($("harm-style").value) body.style = $("harm-style").value;
