@@ -231,15 +231,20 @@ def test_check_cli_prints_each_passage(tmp_path, monkeypatch):
     assert re.fullmatch(r"     and bars 3-6 here ~ bars 5-8 there \(score \d+\.\d, (close|copy)\)", lines[first + 1])
 
 
+@pytest.mark.parametrize("best_first", [True, False])
 @pytest.mark.parametrize("whole", [True, False])
-def test_a_further_passage_that_copies_the_whole_work_becomes_the_works_own(whole):
+def test_a_further_passage_that_copies_the_whole_work_becomes_the_works_own(whole, best_first, monkeypatch):
     """The search aligns a window of the query, a further passage the whole of it: where the
     further one copies the whole work and scores higher (a tune copied whole, its window on its
     repeated strain's diagonal), it is the work's passage, the piece's score and the whole work; the
     window's passage inside it is not listed again. A further passage that is not the whole work
-    stays a further one (any better one first had raised held-out tunes' scores, and so the
-    false-alarm thresholds)."""
+    but scores higher is the work's passage too (`BEST_PASSAGE_FIRST`), so that the verdict is never
+    below a passage it lists: an ornamented Irish Washerwoman had read "close (22.0)" over a further
+    passage "score 27.9, copy". Without it (as before session 52) that passage stayed a further one."""
+    from tunesmith.rights import check
     from tunesmith.rights.index import Match, Passage
+
+    monkeypatch.setattr(check, "BEST_PASSAGE_FIRST", best_first)
 
     matched = 39 if whole else 20
 
@@ -258,14 +263,19 @@ def test_a_further_passage_that_copies_the_whole_work_becomes_the_works_own(whol
             return [[Passage(30.0, (0, matched), (0, matched), (1, 10), (1, 10), matched)]]
 
     result = check_piece(eighths(SOURCE, work_id="q", pickup=False), Stub())
-    if not whole:
+    if not whole and not best_first:
         assert result.verdict == "close" and result.score == 9.0
         assert result.to_dict()["nearest"][0]["more_passages"][0]["score"] == 30.0
         return
     assert result.verdict == "copy" and result.score == 30.0
     row = result.to_dict()["nearest"][0]
     assert (row["bars"], row["work_bars"], row["score"]) == ([1, 10], [1, 10], 30.0)
-    assert row.get("whole_work") is True and "more_passages" not in row
+    if whole:
+        assert row.get("whole_work") is True and "more_passages" not in row
+    else:  # the window's own passage (bars 4-6), outside the better one, is listed after it
+        assert "whole_work" not in row and [p["score"] for p in row["more_passages"]] == [9.0]
+    # no passage listed scores above the verdict's
+    assert all(p["score"] <= result.score for r in result.to_dict()["nearest"] for p in r.get("more_passages", []))
 
 
 def test_a_whole_tune_checked_as_it_stands_reads_as_the_whole_work():

@@ -278,7 +278,7 @@ def _check_one(piece: Piece, index: SimilarityIndex, top: int, given: Any, exclu
     close = [m for m in matches if not copies_a_whole_work(index, m) and m.score >= cal["close"]]
     for m, more in zip(close, index.further_passages(piece, close, min_score=cal["close"], given=given)):
         m.more_passages = more  # the work's other passages that are close too
-        _whole_work_first(index, m)
+        _best_passage_first(index, m)
     matches.sort(key=lambda m: -m.score)
     score = matches[0].score if matches else 0.0
     verdict = verdict_of(score, cal)
@@ -286,6 +286,22 @@ def _check_one(piece: Piece, index: SimilarityIndex, top: int, given: Any, exclu
     if verdict != "copy" and any(whole):
         verdict = "copy"
     return CheckResult(verdict, score, matches, cal, index_summary(index), time.perf_counter() - t0, whole)
+
+
+# A work's further passage that outscores the passage its search found becomes its own, whole work or
+# not (`_best_passage_first`), so that the verdict follows the nearest passage: a clearance officer's
+# ornamented Irish Washerwoman read "close (22.0)" over "bars 4-10 here ~ bars 4-10 there (score 27.9,
+# copy)". False: only a further passage that copies the whole work (as before session 52).
+BEST_PASSAGE_FIRST = True
+
+
+def _best_passage_first(index: SimilarityIndex, match: Match) -> None:
+    """`_whole_work_first`, for any further passage of `match` that outscores its own where
+    `BEST_PASSAGE_FIRST`."""
+    if BEST_PASSAGE_FIRST:
+        _promote(match, max(match.more_passages, key=lambda p: p.score, default=None))
+    else:
+        _whole_work_first(index, match)
 
 
 def _whole_work_first(index: SimilarityIndex, match: Match) -> None:
@@ -298,7 +314,14 @@ def _whole_work_first(index: SimilarityIndex, match: Match) -> None:
     work: any better passage first had lifted held-out tunes' scores, so the 2 % false-alarm
     threshold, and the guard's recall there fell 0.480 -> 0.465 (`evaluate_copy_guard.py --plants 200`)."""
     best = max(match.more_passages, key=lambda p: p.score, default=None)
-    if best is None or best.score <= match.score or not _covers_whole_work(index, match.doc, best.matched_notes):
+    if best is not None and _covers_whole_work(index, match.doc, best.matched_notes):
+        _promote(match, best)
+
+
+def _promote(match: Match, best: Any) -> None:
+    """Make the further passage `best` `match`'s own (score, bars), its own passage a further one
+    unless `best` holds it; nothing where `best` is None or scores no higher."""
+    if best is None or best.score <= match.score:
         return
     from tunesmith.rights.index import Passage
 
