@@ -321,6 +321,7 @@ class Constrainer:
         self.chord_i = 0  # how many of the bar's forced chord ids are written (positions, roots, qualities, basses)
         self.note_pos = 0
         self.root_pc = 0
+        self.qual_tok = -1  # the latest chord's quality token
         self.pitch = 0
         # note to note, and from beat to beat under passing notes (`VoiceLeading.beat_ticks`). The beat
         # rule had been left to co-create's guard, because it moved the closes into parallels the
@@ -2026,6 +2027,9 @@ class Constrainer:
             # under a cadence the bass is the chord's root (a tonic or dominant chord in root
             # position), so no slash bass
             basses = t.basses[self.root_pc] if self._cadence() is None else t.basses[self.root_pc][:0]
+            third = t.other_third.get(self.qual_tok) if len(basses) else None
+            if third is not None:  # (not the third the chord lacks: no Cm/E)
+                basses = basses[t.bass_rel[self.root_pc] != third]
             return np.concatenate([basses, *more])
         if s == _BASS:
             return np.concatenate(more)
@@ -2130,6 +2134,7 @@ class Constrainer:
             self.chord_i += 1
             self.state = _ROOT
         elif c == _C_QUAL:
+            self.qual_tok = tok
             if self.bar_chords and tok in t.minor_quals:
                 self.bar_chords[-1] = (*self.bar_chords[-1][:2], True)
             self.chord_i += 1

@@ -247,6 +247,12 @@ class _Tables:
         ]
         self.root_pc = {tok.root_id(n, shift): pitch_class_of(n) for n in NOTE_NAMES}
         self.quals = np.array([i for i in range(tok.qual_base, tok.bass_base)])
+        # a slash bass never sounds the third the chord does not have (`Constrainer.allowed`): the
+        # relative tokens' "I/3" under a minor tonic had read Cm/E in C minor (3 of 10 jazz takes
+        # of a jazz pianist's), E under C, E-flat and G
+        bass_pc = {tok.bass_id(n, shift): pitch_class_of(n) for n in NOTE_NAMES}
+        self.bass_rel = [np.array([(bass_pc[b] - pc) % 12 for b in self.basses[pc]], dtype=int) for pc in range(12)]
+        self.other_third = {tok.qual_id(q): other_third(q) for q in QUALITIES}
         # the quality tokens of minor chords (a minor third, no major third: m, m7, m7b5, dim, ...):
         # a lead sheet's melody does not sing their major third (`Constrainer._pitches`)
         self.minor_quals = frozenset(tok.qual_id(q) for q in QUALITIES if q in MINOR_QUALITIES)
@@ -436,6 +442,17 @@ class _Tables:
         if not self.relative:
             return token_name
         return spell_degree(self.tonic, pitch_class_of(token_name))
+
+
+def other_third(quality: str) -> int | None:
+    """The third (semitones over the root) a chord of `quality` does not have where it has the
+    other one: 4 for a minor third alone (m, m7, dim, ...), 3 for a major third alone; else None."""
+    intervals = set(CHORD_INTERVALS.get(quality, ()))
+    if 3 in intervals and 4 not in intervals:
+        return 4
+    if 4 in intervals and 3 not in intervals:
+        return 3
+    return None
 
 
 def in_pitch_classes(pitches: np.ndarray, pcs) -> np.ndarray:
