@@ -298,3 +298,13 @@ def test_one_bar_is_said_as_one():
     from tunesmith.cli.check import _bars
 
     assert _bars((23, 23)) == "bar 23" and _bars((4, 7)) == "bars 4-7"  # a teacher had read "bars 23-23 there"
+
+
+def test_a_score_just_under_a_threshold_does_not_read_as_on_it():
+    """A score is shown to one decimal, but one just under a threshold is cut to two: 20.956 under
+    close 21.0 had read "clear (score 21.0; close >= 21.0)" to a clearance officer."""
+    from tunesmith.cli.check import shown_score
+
+    cal = {"close": 21.0, "copy": 26.5}
+    assert [shown_score(x, cal) for x in (20.956, 20.9996, 21.0, 22.04, 26.46, 13.24)] == [
+        "20.95", "20.99", "21.0", "22.0", "26.46", "13.2"]

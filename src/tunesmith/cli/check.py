@@ -15,6 +15,17 @@ def _bars(span) -> str:
     return f"bar {first}" if first == last else f"bars {first}-{last}"
 
 
+def shown_score(score: float, calibration: dict) -> str:
+    """`score` to one decimal, or, where that would read as on a threshold it is under, cut (not
+    rounded) to two: 20.956 under close 21.0 had read "clear (score 21.0; close >= 21.0"."""
+    import math
+
+    thresholds = [t for t in (calibration.get("close"), calibration.get("copy")) if t is not None]
+    if any(score < t <= round(score, 1) for t in thresholds):
+        return f"{math.floor(score * 100) / 100:.2f}"
+    return f"{score:.1f}"
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", nargs="+",
                         help="MIDI, MusicXML, ABC or kern file to check; several, or a folder (its music files, "
@@ -119,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(out, indent=1))
         return 1 if failed else 0
-    print(f"{path.name}: {result.verdict} (score {result.score:.1f}; close >= {out['thresholds']['close']}, "
+    print(f"{path.name}: {result.verdict} (score {shown_score(result.score, result.calibration)}; close >= {out['thresholds']['close']}, "
           f"copy >= {out['thresholds']['copy']}) against {index.info.get('name') or args.against}, {len(index)} works")  # fmt: skip
     if out.get("track") is not None:  # no track is named the melody: the one read as it is said
         print(f"  (the melody read from the track {out['track']!r}: no track is named the melody)")
@@ -136,11 +147,11 @@ def run(args: argparse.Namespace) -> int:
         # "whole": 90 % or more of the work's melodic intervals exact (`rights.check.WHOLE_WORK_SHARE`),
         # not every note: Soldiers' Joy with 4 pitches changed had been called "note for note"
         verdict = "copy: the whole work, 90 % or more of its melody note for note" if m.get("whole_work") else m["verdict"]
-        print(f"  {i}. {m['title'] or m['work_id']}{by} [{m['source']}, {m['license']}] score {m['score']:.1f} ({verdict}): "
+        print(f"  {i}. {m['title'] or m['work_id']}{by} [{m['source']}, {m['license']}] score {shown_score(m['score'], result.calibration)} ({verdict}): "
               f"{_bars(m['bars'])} here ~ {_bars(m['work_bars'])} there")  # fmt: skip
         for more in m.get("more_passages", ()):
             print(f"     and {_bars(more['bars'])} here ~ {_bars(more['work_bars'])} "
-                  f"there (score {more['score']:.1f}, {verdict_of(more['score'], result.calibration)})")  # fmt: skip
+                  f"there (score {shown_score(more['score'], result.calibration)}, {verdict_of(more['score'], result.calibration)})")  # fmt: skip
         if m.get("usage"):
             print(f"     {m['usage']}")
     if own:
@@ -150,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
     near = out.get("not_counted_resembles")
     if near:
         print(f"  but that part is {'a copy of' if near['verdict'] == 'copy' else 'close to'} "
-              f"{near['title'] or near['work_id']} [{near['source']}, {near['license']}] (score {near['score']:.1f}): "
+              f"{near['title'] or near['work_id']} [{near['source']}, {near['license']}] (score {shown_score(near['score'], result.calibration)}): "
               f"if it is not your own, for those bars: {work_usage(near['license'], near.get('rights_basis'))}")  # fmt: skip
     if any(m.get("usage") for m in out["nearest"]) or near:  # (the lines that say what a license allows)
         print(f"  (what a license allows, above, is {out['reading']})")
@@ -208,7 +219,7 @@ def _run_batch(args: argparse.Namespace) -> int:
     import os
 
     from tunesmith.api import read
-    from tunesmith.rights.check import VERDICTS, check_piece, refuse_without_melody, resolve_index
+    from tunesmith.rights.check import VERDICTS, calibration_of, check_piece, refuse_without_melody, resolve_index
 
     if args.given is not None:
         raise ValueError("--given names your own music for one file: check the files one at a time with it")
@@ -254,7 +265,7 @@ def _run_batch(args: argparse.Namespace) -> int:
         where = (f"  nearest: {near['title'] or near['work_id']} [{near['source']}, {near['license']}] bars "
                  f"{near['bars'][0]}-{near['bars'][1]} here ~ {near['work_bars'][0]}-{near['work_bars'][1]} there"
                  if near and r["verdict"] != "clear" else "")  # fmt: skip
-        print(f"{r['file']:{width}s}  {r['verdict']:5s} (score {r['score']:.1f}){where}")
+        print(f"{r['file']:{width}s}  {r['verdict']:5s} (score {shown_score(r['score'], calibration_of(index))}){where}")
     print(f"{len(rows)} file(s) against {index.info.get('name') or args.against} ({len(index)} works): "
           + ", ".join(f"{counts[v]} {v}" for v in VERDICTS) + (f", {errors} not checked" if errors else "")
           + ("; --json lists every file's nearest works" if any(r.get("nearest") for r in rows) else ""))  # fmt: skip
