@@ -100,7 +100,10 @@ def test_a_nottingham_tune_its_source_field_dates_or_credits_to_a_modern_compose
     """The transcriptions' GPL does not license a composition in copyright: a rights analyst found
     Lloyd Webber's "Close Every Door" (S:Joseph) in the shipped model's training tunes."""
     for source in ("Joseph", "Bob McQuillen March 1977, via PR", "Chris Dewhurst (1983), via PR", "13.2.91, via Phil Rowe",
-                   "David Bradley (Feb 89), via PR", "Wolfstone Arr Hamish, via EF"):  # fmt: skip
+                   "David Bradley (Feb 89), via PR", "Wolfstone Arr Hamish, via EF",
+                   # a clearance officer's (session 52): Lord of the Dance, and the composers beside it
+                   "Sydney Carter, arr Eric", "By Hugh Barwell, via PR", "Billy Pigg, via EF", "Bob McQuillan, via Phil Rowe",
+                   "I. MacPhail, via PR", "Adatpted by Fi Maurice-Smith, via PR", "Philip Rowe"):  # fmt: skip
         piece = _nottingham_tune(source)
         assert piece.license == "research-only", source
         assert "may be in copyright" in piece.meta["rights_basis"]

@@ -107,6 +107,13 @@ NOTTINGHAM_MODERN_SOURCES = (
     "Jimmy Shand", "T. Shand", "Ralph Page", "Pat Shuldam-Shaw", "Nan Fleming", "Tom Anderson", "Tommy Anderson",
     "T Anderson", "Andrew Rankine", "Dennis Salter", "Bob McQuillen", "Chris Dewhurst", "John Goodacre", "Mike Richardson",
     "Bryon Bonnett", "Ken Hillyer", "Gordon Tyrall", "Taize",
+    # named by a clearance officer (session 52), and the composers beside them in the source fields:
+    # Sydney Carter's "Lord of the Dance" (1963), Hugh Barwell's ("By Hugh Barwell"), Billy Pigg's
+    # (d. 1968), Micheal Gorman's (d. 1970), the source fields' own misspelling of Bob McQuillen, and
+    # twentieth-century fiddlers', pipers' and dance composers' tunes and adaptations
+    "Sydney Carter", "Hugh Barwell", "Billy Pigg", "Micheal Gorman", "Bob McQuillan", "Jim Johnstone", "Ian MacPhail",
+    "I. MacPhail", "Jerry Robichaud", "Judi Morningstar", "Rosemary Redpath", "Philip Rowe", "Maurice-Smith",
+    "Heather Bexon",
 )  # fmt: skip
 NOTTINGHAM_MODERN_TITLES = ("Close Every Door", "Great is Thy Faithfulness", "CAL 1", "CAL 2")
 
