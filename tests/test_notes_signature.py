@@ -51,10 +51,59 @@ def test_an_edited_note_or_record_no_longer_verifies(written, tmp_path, capsys):
     assert read_provenance(renoted)[NOTES_FIELD] == CHANGED
     assert main(["provenance", str(edited)]) == 1  # changed since signed: a script checking files sees it
     out = capsys.readouterr().out
-    assert "the notes, chords, model, seed and request: CHANGED since tunesmith wrote them" in out
+    assert "the notes, chords, model, seed, request, AI disclosure, training licenses and the musician's part: CHANGED since tunesmith wrote them" in out
     assert "(the signature no longer matches: these fields are text in the file" in out
     assert main(["provenance", str(written["mid"])]) == 0
-    assert "the notes, chords, model, seed and request: as tunesmith wrote them (signed by this installation)" in capsys.readouterr().out
+    assert ("the notes, chords, model, seed, request, AI disclosure, training licenses and the musician's part: as "
+            "tunesmith wrote them (signed by this installation)") in capsys.readouterr().out
+
+
+def test_the_ai_disclosure_and_licenses_are_signed_too(written, tmp_path, capsys):
+    """A clearance officer flipped a signed MIDI's "ai_generated" to false and edited a MusicXML's
+    licenses: `provenance` read "The musician's own music: tunesmith generated none of these notes"
+    over "signed by this installation". The signature covers them now (`SIGNED_FIELDS[2]`); a file
+    signed before, over its notes, model, seed and request alone (no "covers"), still verifies."""
+    import json
+
+    import mido
+
+    from tunesmith.cli import main
+    from tunesmith.outputs.bundle import PROVENANCE_TEXT_PREFIX
+    from tunesmith.rights.claims import notes_digest, sign_notes
+
+    mid = mido.MidiFile(written["mid"])
+    for track in mid.tracks:
+        for i, msg in enumerate(track):
+            if msg.type == "text" and msg.text.startswith(PROVENANCE_TEXT_PREFIX):
+                record = json.loads(msg.text[len(PROVENANCE_TEXT_PREFIX) :])
+                assert record["ai_generated"] is True and record[NOTES_FIELD]["covers"] == 2
+                record["ai_generated"] = False
+                track[i] = msg.copy(text=PROVENANCE_TEXT_PREFIX + json.dumps(record, separators=(",", ":")))
+    mid.save(tmp_path / "flipped.mid")
+    assert read_provenance(tmp_path / "flipped.mid")[NOTES_FIELD] == CHANGED
+    xml = written["musicxml"].read_text(encoding="utf-8")
+    assert "GPL-3.0" in xml
+    (tmp_path / "relicensed.musicxml").write_text(xml.replace("GPL-3.0", "CC0-1.0"), encoding="utf-8")
+    assert read_provenance(tmp_path / "relicensed.musicxml")[NOTES_FIELD] == CHANGED
+    assert main(["provenance", str(tmp_path / "flipped.mid")]) == 1
+    assert "AI disclosure, training licenses and the musician's part: CHANGED since" in capsys.readouterr().out
+    # a signature of the first kind: over the notes, model, seed and request alone
+    piece, fields = ts.read(written["mid"]), dict(read_provenance(written["mid"])["fields"])
+    first = sign_notes(piece, fields)
+    assert first["covers"] == 2 and notes_digest(piece, fields, 1) != notes_digest(piece, fields, 2)
+    import base64
+
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from tunesmith.rights.content_credentials import signing_identity
+
+    key = serialization.load_pem_private_key(signing_identity(None)[1], password=None)
+    old = {k: v for k, v in first.items() if k != "covers"}
+    old["signature"] = base64.b64encode(key.sign(notes_digest(piece, fields, 1), ec.ECDSA(hashes.SHA256()))).decode()
+    assert notes_status(piece, {**fields, NOTES_FIELD: old})[0] == SIGNED
+    assert notes_status(piece, {**fields, "ai_generated": False, NOTES_FIELD: old})[0] == SIGNED  # (it covered no more)
+    assert notes_status(piece, {**fields, NOTES_FIELD: {**first, "covers": 9}})[0] == CHANGED
 
 
 def test_a_signature_made_elsewhere_or_missing_is_said_so(written, tmp_path, monkeypatch):

@@ -103,13 +103,13 @@ def print_record(record: dict) -> None:
         print(f"  the musician's part: {said}")
     notes = record.get("notes_signature")
     if notes is not None:
-        from tunesmith.rights.claims import CHANGED, OTHER_SIGNER, SIGNED, TRUSTED
+        from tunesmith.rights.claims import CHANGED, OTHER_SIGNER, SIGNED, TRUSTED, signed_what
 
         said = {SIGNED: "as tunesmith wrote them (signed by this installation)",
                 TRUSTED: "as tunesmith wrote them (signed by an installation this one trusts)",
                 OTHER_SIGNER: "signed by an installation this one does not trust (`tunesmith identity --trust`)",
                 CHANGED: "CHANGED since tunesmith wrote them (edited, or the record is another file's)"}.get(notes, notes)  # fmt: skip
-        print(f"  the notes, chords, model, seed and request: {said}")
+        print(f"  {signed_what(record.get('fields') or {})}: {said}")
     cc = record["content_credentials"]
     if cc is not None:
         found = [p for p in cc["problems"] if p != "signingCredential.untrusted"]

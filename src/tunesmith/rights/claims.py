@@ -102,21 +102,39 @@ def _claim_signer(record: Mapping[str, Any] | None, given: set[tuple[int, float]
 NOTES_FIELD = "notes_signature"
 
 
-def notes_digest(piece: Piece, fields: Mapping[str, Any]) -> bytes:
+# What a signature covers besides the notes and chords, by the record's "covers" (absent: 1, the
+# files written before session 52). A clearance officer flipped a signed MIDI's "ai_generated" to
+# false and edited its licenses: `provenance` read "The musician's own music: tunesmith generated
+# none of these notes" over "signed by this installation". 2 covers the AI disclosure, the
+# training data's licenses and sources, a tuned model's base and the musician's part too.
+SIGNED_FIELDS = {
+    1: ("model_sha256", "seed", "request"),
+    2: ("model_sha256", "seed", "request", "model", "tuned_from", "licenses", "sources", "ai_generated",
+        "digital_source_type", "musicians_part", "input_made_how"),
+}
+COVERS = 2
+
+
+def notes_digest(piece: Piece, fields: Mapping[str, Any], covers: int = COVERS) -> bytes | None:
     """SHA-256, canonical JSON, of every pitched note of `piece` as (pitch, onset, length in
-    1/`ONSET_GRID` beats), its chord symbols as (onset, figure), and the record's model_sha256,
-    seed and request (as the file's JSON carries them)."""
+    1/`ONSET_GRID` beats), its chord symbols as (onset, figure), and the record's fields that
+    `SIGNED_FIELDS[covers]` names (as the file's JSON carries them); None for an unknown `covers`."""
+    if covers not in SIGNED_FIELDS:
+        return None
     notes = sorted((int(n.pitch), round(float(n.onset) * ONSET_GRID), round(float(n.duration) * ONSET_GRID))
                    for t in piece.tracks if not t.is_drum for n in t.notes)  # fmt: skip
     chords = sorted((round(float(c.onset) * ONSET_GRID), str(c.figure)) for c in piece.chords)
-    named = {k: json.loads(json.dumps(fields.get(k), default=str)) for k in ("model_sha256", "seed", "request")}
+    # (from 2, an empty list or text, which the files write as no field at all, is the same as none)
+    empty = ([], {}, "") if covers >= 2 else ()
+    named = {k: json.loads(json.dumps(None if fields.get(k) in empty else fields.get(k), default=str))
+             for k in SIGNED_FIELDS[covers]}  # fmt: skip
     text = json.dumps({"notes": notes, "chords": chords, **named}, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).digest()
 
 
 def sign_notes(piece: Piece, fields: Mapping[str, Any], folder: Any = None) -> dict[str, Any] | None:
-    """{"alg", "signer", "signature"} over `notes_digest` with this installation's key (made on
-    first use), or None where the key is not one this signs with."""
+    """{"alg", "signer", "signature", "covers"} over `notes_digest` (`COVERS`) with this
+    installation's key (made on first use), or None where the key is not one this signs with."""
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -126,14 +144,29 @@ def sign_notes(piece: Piece, fields: Mapping[str, Any], folder: Any = None) -> d
     key = serialization.load_pem_private_key(key_pem, password=None)
     if not isinstance(key, ec.EllipticCurvePrivateKey):
         return None
-    signature = key.sign(notes_digest(piece, fields), ec.ECDSA(hashes.SHA256()))
-    return {"alg": ALGORITHM, "signer": fingerprint(chain), "signature": base64.b64encode(signature).decode("ascii")}
+    signature = key.sign(notes_digest(piece, fields, COVERS), ec.ECDSA(hashes.SHA256()))
+    return {"alg": ALGORITHM, "signer": fingerprint(chain), "signature": base64.b64encode(signature).decode("ascii"),
+            "covers": COVERS}  # fmt: skip
 
 
 def notes_status(piece: Piece, fields: Mapping[str, Any], folder: Any = None) -> tuple[str, str | None]:
     """(SIGNED / TRUSTED / UNSIGNED / OTHER_SIGNER / CHANGED, the trusted signer's name or None) of
-    a file's `NOTES_FIELD` against the notes and record it holds now."""
-    return _signature_status(fields.get(NOTES_FIELD), notes_digest(piece, fields), folder)
+    a file's `NOTES_FIELD` against the notes and record it holds now (and the fields its "covers"
+    names: an unknown one, or one that is not a whole number, is CHANGED)."""
+    record = fields.get(NOTES_FIELD)
+    covers = record.get("covers", 1) if isinstance(record, Mapping) else 1
+    digest = notes_digest(piece, fields, covers) if isinstance(covers, int) and not isinstance(covers, bool) else None
+    return _signature_status(record, digest, folder)
+
+
+def signed_what(fields: Mapping[str, Any]) -> str:
+    """What a file's notes signature covers, said: the notes, chords, model, seed and request, and
+    from session 52 the AI disclosure, licenses and musician's part too."""
+    record = fields.get(NOTES_FIELD)
+    covers = record.get("covers", 1) if isinstance(record, Mapping) else 1
+    if covers == 1:
+        return "the notes, chords, model, seed and request"
+    return "the notes, chords, model, seed, request, AI disclosure, training licenses and the musician's part"
 
 
 def _signature_status(claim: Any, digest: bytes | None, folder: Any = None) -> tuple[str, str | None]:
