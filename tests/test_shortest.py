@@ -60,3 +60,16 @@ def test_the_constraint_check_reads_the_grid():
     take = ts.compose("folk", bars=8, seed=1, shortest="eighth", check=False)
     assert check_shortest(take.piece, {"rhythm_grid": 6}) == []
     assert not any("grid" in v for v in check_all(take.piece, {"rhythm_grid": 6}))
+
+
+def test_a_lead_sheet_keeps_off_the_32nd_note_triplet_twelfths():
+    """Without a grid asked for, a lead sheet's notes and rests still start and end on the sixteenth
+    or the sixteenth-triplet grid, never 1, 5, 7 or 11 twelfths into a quarter: a 1/12-beat note had
+    put a jazz pianist's B-flat blues (seed 5, take 1 of 4) a twelfth off its beats for six bars, read
+    as triplet brackets across the bar. No shippable jazz tune has such a note."""
+    blues = "Bb7 | Eb7 | Bb7 | Bb7 | Eb7 | Eb7 | Bb7 | G7 | Cm7 | F7 | Bb7 G7 | Cm7 F7"
+    takes = ts.compose("jazz", chords=blues, bars=12, seed=5, n=4, tempo=120, check=False)
+    for take in takes:
+        for n in take.piece.melody().notes:
+            for x in (n.onset, n.onset + n.duration):
+                assert _on_grid(x, 1 / 12) and round(x * 12) % 12 not in (1, 5, 7, 11), (take.seed, n)

@@ -55,6 +55,7 @@ from tunesmith.sampling.tables import (
     _C_ROOT,
     _C_VOICE,
     _EIGHTH,
+    ODD_TWELFTHS,
     _Tables,
     add_pickup_bar,
     compose_tables,
@@ -1804,6 +1805,10 @@ class Constrainer:
                         must_sound = must_sound or back < L
             if t.rhythm_grid:  # a rest ends on the piece's grid (no tuplet where the music has none)
                 rests = rests[(rests - t.pos[0]) % t.rhythm_grid == 0]
+            elif t.no_odd_twelfths:  # (`_Tables.no_odd_twelfths`)
+                even = ~np.isin((rests - t.pos[0]) % TICKS_PER_BEAT, ODD_TWELFTHS)
+                if even.any():
+                    rests = rests[even]
             approach = self._approach_tick()
             in_reach = self.final_ticks is not None and self.bar * t.L + L > self.final_chord_tick() - self._approach_span()
             if approach is None and in_reach and tenor_owes_third(self):  # the tenor sounds V's third: no rest
@@ -1938,6 +1943,10 @@ class Constrainer:
                 on_grid = (self.note_pos + t.dur_ticks[durs - t.durs[0]]) % t.rhythm_grid == 0
                 if on_grid.any():
                     durs = durs[on_grid]
+            elif t.no_odd_twelfths:  # (`_Tables.no_odd_twelfths`)
+                even = ~np.isin((self.note_pos + t.dur_ticks[durs - t.durs[0]]) % TICKS_PER_BEAT, ODD_TWELFTHS)
+                if even.any():
+                    durs = durs[even]
             if t.eighth_return and self.note_pos % t.eighth_return:  # (`_Tables.eighth_return`)
                 back = (self.note_pos + t.dur_ticks[durs - t.durs[0]]) % t.eighth_return == 0
                 if back.any():
