@@ -167,6 +167,12 @@ NONCHORD_LEAP_PENALTIES: dict[str, tuple[float, float]] = {"folk": (1.5, 1.5), "
 #   bars); with 1: 0.13 / 0.32 (0.9 / 1.6); with 2, 0.09 / 0.20, and fewer notes held over at all
 #   (tied_into.py in the same folder). Folk's tunes and takes hold almost nothing over a barline.
 HELD_INTO_PENALTIES: dict[str, float] = {"pop": 1.0, "jazz": 1.0}
+# - ... and what it loses more where it clashes with that chord: a semitone above one of its tones, a
+#   minor ninth against it (A held into B-flat 7 against its A-flat, F into C), but a dominant's flat
+#   ninth. A jazz pianist found 4 such ties in 34 B-flat blues takes. Over the shippable training
+#   tunes' chords (held_clash.py in docs/notes/2026-12-06-session-52, 60 tunes, seeds 0-59): the tunes
+#   hold 0.16 / 0.00 such notes per 100 bars (jazz / pop), the takes held 0.66 / 0.73.
+HELD_INTO_CLASH_PENALTY = 6.0
 # - per style, the least share of a bar's melody time on tones of a later bar's chord for the form to
 #   repeat that bar there (`Constrainer._copy_fits`): the form had repeated a bar's melody under
 #   whatever chord the musician gave the later bar (G A B A E F over F again over Dm; a held E over C
@@ -942,8 +948,21 @@ class Constrainer:
                 change = ((self.bar + 1) * t.L, self._given_at(self.bar + 1, 0)[1])
             into = t.given_chord_pcs[change[1]]
             if into is not None and self.pitch % 12 not in into:  # (into no chord, N.C., nothing clashes)
-                out = _plus(out, -held * (self.bar * t.L + self.note_pos + t.dur_ticks > change[0]))
+                loss = held + (HELD_INTO_CLASH_PENALTY if self._clashes_with(change[1], self.pitch % 12) else 0.0)
+                out = _plus(out, -loss * (self.bar * t.L + self.note_pos + t.dur_ticks > change[0]))
         return out
+
+    def _clashes_with(self, chord: int, pc: int) -> bool:
+        """Whether pitch class `pc`, not a tone of given chord `chord` (an index of
+        `t.given_chord_pcs`), lies a semitone above one of its tones, but the flat ninth of a chord
+        with a major third and a minor seventh (`HELD_INTO_CLASH_PENALTY`)."""
+        t = self.t
+        tones = t.given_chord_pcs[chord]
+        if tones is None or (pc - 1) % 12 not in tones:
+            return False
+        root = t.given_roots[chord]
+        dominant = root is not None and {(root + 4) % 12, (root + 10) % 12} <= set(tones)
+        return not (dominant and pc == (root + 1) % 12)
 
     def draw_ending(self, rng) -> None:
         """Draw this take's closing melody degree from the style's shares (`FINAL_DEGREE_SHARES`),

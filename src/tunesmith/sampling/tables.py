@@ -105,6 +105,8 @@ def set_given_chords(tables: _Tables, placed: list[list[tuple[int, str]]] | None
     # chord's bass came out as named on 62 of 140 downbeats)
     tables.given_chord_upper = each(_upper_tones)
     tables.given_slash = [p is not None and p[2] is not None for p in parsed] if parsed else None
+    # ... and each one's root (None under no chord)
+    tables.given_roots = [None if p is None else p[0] for p in parsed] if parsed else None
     # ... and the seventh of each seventh chord (a pitch class 10 or 11 semitones over its root; () for others)
     tables.given_sevenths = [() if p is None else tuple(pc for pc in chord_pitch_classes(f) if (pc - p[0]) % 12 in (10, 11))
                              for f, p in zip(figures, parsed)] if parsed else None  # fmt: skip
