@@ -301,3 +301,18 @@ def test_a_chord_root_outside_the_key_is_spelled_so_its_tones_read_in_the_key(pc
     from tunesmith.score import KeySignature
 
     assert spell_chord_root(pc, quality, KeySignature(0.0, *key)) == root
+
+
+def test_a_chromatic_chords_tone_is_spelled_as_the_chord_spells_it_in_a_flat_key():
+    """In D-flat a jazz pianist's chart had F-sharp over D7 written G-flat (11 times), G-sharp over E7
+    as A-flat and C-sharp over A7 as D-flat: the key's scale had named them first. And a chromatic A
+    had been written B-double-flat beside an A natural in the same bar."""
+    from tunesmith.harmony import spell_pitch_class
+    from tunesmith.score import KeySignature
+
+    db = KeySignature(0.0, "Db", "major")
+    assert [spell_pitch_class(pc, db, chord) for pc, chord in ((6, "D7"), (8, "E7"), (1, "A7"), (6, "Gb"), (6, None))] == [
+        "F#", "G#", "C#", "Gb", "Gb"]
+    assert spell_pitch_class(9, db, "Ebm7") == "A" and spell_pitch_class(9, db) == "A"  # not B-double-flat
+    assert spell_pitch_class(2, KeySignature(0.0, "Gb", "major")) == "D"
+    assert spell_pitch_class(8, KeySignature(0.0, "C", "major"), "E7") == "G#"  # (as before)

@@ -879,12 +879,31 @@ def spell_chord_root(pc: int, quality: str, key: KeySignature | None) -> str:
     return best
 
 
+# each pitch class's name with at most one accidental: (with sharps, with flats)
+_SINGLE_NAMES = tuple((sharp, flat) for sharp, flat in zip(("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"),
+                                                            ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")))  # fmt: skip
+
+
+def _flat_key(key: KeySignature) -> bool:
+    """Whether `key`'s signature has flats (F, B-flat, ... and their relative minors)."""
+    return any(n.endswith("b") for n in _scale_names(key).values())
+
+
+# A chromatic chord's tone is spelled as the chord spells it even where the key's scale has the
+# pitch class under another name (`spell_pitch_class`); False: the scale's name first (before
+# session 52).
+CHORD_SPELLS_ITS_TONES = True
+
+
 def spell_pitch_class(pc: int, key: KeySignature | None, chord: str | None = None, leads_to: int | None = None) -> str:
     """Name of pitch class `pc` as a copyist spells it in `key`, over `chord` (a figure or None).
 
-    In order: the key's scale (mode-aware: Bb and Eb in g minor); a tone of the sounding chord
-    spelled from the chord's root (F# over D7, G# over E7 in C, Ab over Fm in a minor, where the
-    raised 7th had named the chord's third G#); in a minor key the raised 6th and 7th as
+    In order: a tone of the sounding chord spelled from the chord's root where the key's scale
+    names that pitch class otherwise (F# over D7 in D-flat, where the scale's G-flat had been
+    written 11 times in a jazz pianist's chart, G# over E7 and C# over A7 there); the key's scale
+    (mode-aware: Bb and Eb in g minor); a tone of the sounding chord spelled from the chord's
+    root (F# over D7, G# over E7 in C, Ab over Fm in a minor, where the raised 7th had named the
+    chord's third G#); in a minor key the raised 6th and 7th as
     sharps/naturals of their letters (F# and E in g minor); a chromatic note that
     moves on by a semitone (`leads_to`, the next melody note's pitch class) from the letter next
     to that note's, raised going up and lowered going down (C# to D, Eb to D in F: a neighbour or
@@ -894,12 +913,13 @@ def spell_pitch_class(pc: int, key: KeySignature | None, chord: str | None = Non
     if key is None:
         key = KeySignature(0.0, "C", "major")
     scale = _scale_names(key)
+    from_chord = _chord_names(chord).get(pc) if chord else None
+    if from_chord is not None and pc in scale and from_chord != scale[pc] and CHORD_SPELLS_ITS_TONES:
+        return from_chord
     if pc in scale:
         return scale[pc]
-    if chord:
-        name = _chord_names(chord).get(pc)
-        if name is not None:
-            return name
+    if from_chord is not None:
+        return from_chord
     if key.mode in ("minor", "aeolian"):
         for degree in (5, 6):  # raised 6th and 7th
             natural = (key.tonic_pc + (_MAJOR_STEPS[(5 + degree) % 7] - _MAJOR_STEPS[5]) % 12) % 12
@@ -909,6 +929,10 @@ def spell_pitch_class(pc: int, key: KeySignature | None, chord: str | None = Non
                     return name
     step, _ = _MAJOR_RELATIVE[(pc - key.tonic_pc) % 12]
     name = _letter_name(_LETTERS[(_LETTERS.index(key.tonic[0].upper()) + step) % 7], pc) or PITCH_CLASS_NAMES[pc]
+    if len(name) > 2:
+        # no double accidental for a chromatic note: the lowered 6th of D-flat is A, not B-double-flat
+        # (a jazz pianist's chart had A and B-double-flat in one bar)
+        name = _SINGLE_NAMES[pc][1 if _flat_key(key) else 0]
     if leads_to is not None and (leads_to - pc) % 12 in (1, 11):
         target = spell_pitch_class(leads_to, key, chord)[0]
         up = (leads_to - pc) % 12 == 1
