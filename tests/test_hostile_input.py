@@ -659,3 +659,20 @@ def test_write_takes_takes_a_single_take(tmp_path):
 
     files = ts.write_takes(_take(), tmp_path / "one", audio=False, svg=False)  # compose(n=1) is a Take, not a list
     assert files[0]["mid"].name == "one.mid" and files[0]["json"].is_file()
+
+
+def test_check_and_read_take_any_input_files_limits_not_cocreates(tmp_path, capsys):
+    """`check` (and `tunesmith.read`) read a file within any input file's limits (10,000 bars), not
+    co-create's 512: a clearance officer's long medley had been refused by `check` at 512 bars,
+    where the README gives 10,000 for an input file. Co-create keeps its own."""
+    import tunesmith as ts
+    from tunesmith.cocreate import load_piece
+
+    path = _write(tmp_path, "medley.abc", "X:1\nT:medley\nM:4/4\nL:1/8\nK:G\n" + "|".join(["GABc dBAG"] * 600) + "|]\n")
+    assert ts.read(path).n_bars >= 600
+    code, _ = _cli(["check", str(path)], capsys)
+    assert code == 0
+    with pytest.raises(LimitError, match=r"medley\.abc: number of bars 600 is over the limit of 512"):
+        load_piece(path)
+    with pytest.raises(ValueError, match=r"over the limit of 512"):
+        ts.continue_(path, bars=2)

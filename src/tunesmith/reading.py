@@ -16,11 +16,13 @@ from tunesmith.take import Take
 
 
 def read(path: str | os.PathLike, *, tune: int = 1) -> Piece:
-    """Tune number `tune` (1-based) of a MIDI, ABC, MusicXML, kern ... file. tunesmith's own files
-    come back with their style (a MIDI "style:" marker, else the take's STEM.json beside it)."""
+    """Tune number `tune` (1-based) of a MIDI, ABC, MusicXML, kern ... file, within the limits of
+    any input file (`limits`: 32 MiB, 10,000 bars; co-create's verbs keep their own, tighter, when
+    given the piece). tunesmith's own files come back with their style (a MIDI "style:" marker,
+    else the take's STEM.json beside it)."""
     from tunesmith.cocreate import load_piece
 
-    return style_from_sidecar(load_piece(path, tune=tune), path)
+    return style_from_sidecar(load_piece(path, tune=tune, scope="file"), path)
 
 
 def provenance(path: str | os.PathLike) -> dict[str, Any]:

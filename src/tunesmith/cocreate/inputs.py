@@ -24,9 +24,21 @@ _EPS = 1e-6
 
 
 # ============================================================================ input checks
-def load_piece(source: Piece | str | os.PathLike, *, tune: int = 1) -> Piece:
-    """`source` itself if it is a Piece, else tune number `tune` (1-based) of the file.
-    `tunesmith.inputs.InputError` (a ValueError) names the file when it cannot be read."""
+# The limits a file is read under, by what reads it: "cocreate" (continue, harmonize, inpaint: their
+# cost grows with the bars) or "file" (any input file, as the corpus build reads one: `check`,
+# `analyze --compare`, `tunesmith.read`). A clearance officer's 9,000-bar medley had been refused
+# by `check` at co-create's 512 bars, where the README gives 10,000 for an input file.
+SCOPES = {
+    "cocreate": ("MAX_COCREATE_FILE_BYTES", "MAX_COCREATE_BARS", "MAX_COCREATE_NOTES"),
+    "file": ("MAX_FILE_BYTES", "MAX_PIECE_BARS", "MAX_PIECE_NOTES"),
+}
+
+
+def load_piece(source: Piece | str | os.PathLike, *, tune: int = 1, scope: str = "cocreate") -> Piece:
+    """`source` itself if it is a Piece, else tune number `tune` (1-based) of the file, read under
+    `scope`'s limits (`SCOPES`). `tunesmith.inputs.InputError` (a ValueError) names the file when it
+    cannot be read."""
+    max_bytes, max_bars, max_notes = SCOPES[scope]
     if isinstance(source, Piece):
         check_given_piece(source)
         return source
@@ -37,7 +49,7 @@ def load_piece(source: Piece | str | os.PathLike, *, tune: int = 1) -> Piece:
     if isinstance(tune, bool) or not isinstance(tune, int):
         raise TypeError(f"tune must be a whole number (1 for the file's first tune), not {tune!r}")
     if not Path(os.fspath(source)).is_dir():  # (a POP909 song folder is read by read_file)
-        check_local_file(source, max_bytes="MAX_COCREATE_FILE_BYTES", music=True)  # type, then size, before reading
+        check_local_file(source, max_bytes=max_bytes, music=True)  # type, then size, before reading
     import warnings
 
     from tunesmith.inputs import sniff
@@ -46,9 +58,8 @@ def load_piece(source: Piece | str | os.PathLike, *, tune: int = 1) -> Piece:
     one_tune = not path.is_dir() and (sniff(path) == "abc" or (sniff(path) is None and path.suffix.lower() == ".abc"))
     # co-create's bar limit applies while reading: a file declaring thousands of measures is
     # refused before music21 parses it; of an ABC book only the asked tune is parsed
-    scope = limits.tighter(MAX_PIECE_BARS=limits.limit("MAX_COCREATE_BARS"),
-                           MAX_PIECE_NOTES=limits.limit("MAX_COCREATE_NOTES"))
-    with warnings.catch_warnings(), scope:
+    tighter = limits.tighter(MAX_PIECE_BARS=limits.limit(max_bars), MAX_PIECE_NOTES=limits.limit(max_notes))
+    with warnings.catch_warnings(), tighter:
         warnings.filterwarnings("ignore", message="skipped ABC tune")
         pieces = read_file(source, only=tune - 1) if one_tune and tune >= 1 else read_file(source)
     if not pieces:
@@ -76,8 +87,8 @@ def load_piece(source: Piece | str | os.PathLike, *, tune: int = 1) -> Piece:
         piece.keys = [estimate_key_in_scale(piece)]
         piece.meta["key_estimated"] = True
     _end_at_last_bar_line(piece)
-    with limits.tighter(MAX_PIECE_NOTES=limits.limit("MAX_COCREATE_NOTES")):
-        limits.check_piece(piece, max_bars="MAX_COCREATE_BARS")  # co-create's cost grows with the bars
+    with limits.tighter(MAX_PIECE_NOTES=limits.limit(max_notes)):
+        limits.check_piece(piece, max_bars=max_bars)  # co-create's cost grows with the bars
     return piece
 
 
