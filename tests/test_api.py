@@ -484,6 +484,22 @@ def test_an_input_copied_from_a_training_work_is_said_not_counted(tmp_path, caps
     out = json.loads(capsys.readouterr().out)
     assert out["verdict"] == "copy" and out["not_counted"] is None
     assert out["nearest"][0]["title"] == "The Maid Behind The Bar"
+    # ... and without it: the file holds a copy of a training tune, whoever wrote its new bars, so
+    # --fail-on copy fails, a folder's line says so, and the files themselves name the tune (a
+    # clearance officer's continued carol had passed `check takes/ --fail-on copy`, its files silent)
+    assert main(["check", str(tmp_path / "cont.mid"), "--fail-on", "copy"]) == 1
+    capsys.readouterr()
+    assert main(["check", str(tmp_path), "--fail-on", "copy"]) == 1
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith(str(tmp_path / "cont")))
+    assert "its part not counted (bars up to" in line and "is a copy of The Maid Behind The Bar" in line
+    from tunesmith.rights.provenance import read_provenance
+
+    take.write(tmp_path / "files" / "cont", audio=False, svg=False)
+    for kind in ("mid", "musicxml"):
+        carried = read_provenance(tmp_path / "files" / f"cont.{kind}")["fields"]["copy_check"]["input_resembles"]
+        assert carried["title"] == "The Maid Behind The Bar" and carried["verdict"] == "copy"
+    assert main(["provenance", str(tmp_path / "cont.mid")]) == 0
+    assert "the musician's input (not counted): a copy of The Maid Behind The Bar" in capsys.readouterr().out
 
 
 def test_cocreate_says_an_inputs_repeats_are_written_out(tmp_path):

@@ -26,6 +26,33 @@ def shown_score(score: float, calibration: dict) -> str:
     return f"{score:.1f}"
 
 
+def not_counted_resembles(piece, index, result, given) -> dict | None:
+    """Where the part not counted (the musician's, by the file's own record or --given) is itself
+    nearer a work than the rest: that work, its score and verdict; else None. A Nottingham tune
+    continued had read "clear", with nothing said of the 32 bars of it the take began with."""
+    from tunesmith.rights.check import VERDICTS, check_piece
+
+    if not given:
+        return None
+    whole = check_piece(piece, index, top=1)
+    if VERDICTS.index(whole.verdict) <= VERDICTS.index(result.verdict) or not whole.matches:
+        return None
+    work = whole.nearest()[0]
+    return {**{k: work.get(k) for k in ("title", "work_id", "source", "license", "rights_basis")},
+            "score": round(whole.score, 1), "verdict": whole.verdict}  # fmt: skip
+
+
+def worst_verdict(verdict: str, resembles: dict | None) -> str:
+    """The verdict `--fail-on` weighs: the new music's, or that of the part not counted where it is
+    worse (a continued training tune is a copy in the file, whoever wrote its new bars: a folder
+    check of a clearance officer's takes had passed `--fail-on copy`)."""
+    from tunesmith.rights.check import VERDICTS
+
+    if resembles and VERDICTS.index(resembles["verdict"]) > VERDICTS.index(verdict):
+        return resembles["verdict"]
+    return verdict
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", nargs="+",
                         help="MIDI, MusicXML, ABC or kern file to check; several, or a folder (its music files, "
@@ -114,19 +141,13 @@ def run(args: argparse.Namespace) -> int:
         out["musicians_record"] = record_status
     if counted:
         out["counted"] = counted
-    if given:
-        # the part not counted is the musician's by the file's own record (or --given): say when it
-        # is itself close to a training work (a Nottingham tune continued read "clear", with nothing
-        # said of the 32 bars of it the take began with)
-        whole = check_piece(piece, index, top=1)
-        if VERDICTS.index(whole.verdict) > VERDICTS.index(result.verdict) and whole.matches:
-            work = whole.nearest()[0]
-            out["not_counted_resembles"] = {**{k: work.get(k) for k in ("title", "work_id", "source", "license", "rights_basis")},
-                                            "score": round(whole.score, 1), "verdict": whole.verdict}  # fmt: skip
+    resembles = not_counted_resembles(piece, index, result, given)
+    if resembles:
+        out["not_counted_resembles"] = resembles
     skipped = index.info.get("skipped") or []
     if args.against not in (None, "model", "corpus"):
         out["not_read"] = skipped  # files of the folder that could not be read, each with why
-    failed = args.fail_on is not None and VERDICTS.index(result.verdict) >= VERDICTS.index(args.fail_on)
+    failed = args.fail_on is not None and VERDICTS.index(worst_verdict(result.verdict, resembles)) >= VERDICTS.index(args.fail_on)
     if args.json:
         print(json.dumps(out, indent=1))
         return 1 if failed else 0
@@ -245,11 +266,15 @@ def _run_batch(args: argparse.Namespace) -> int:
                "nearest": result.to_dict()["nearest"]}  # fmt: skip
         if own:
             row["not_counted"] = own
+        resembles = not_counted_resembles(piece, index, result, given)
+        if resembles:
+            row["not_counted_resembles"] = resembles
         rows.append(row)
     counts = {v: sum(1 for r in rows if r.get("verdict") == v) for v in VERDICTS}
     errors = sum(1 for r in rows if "error" in r)
     failed = args.fail_on is not None and any(
-        VERDICTS.index(r["verdict"]) >= VERDICTS.index(args.fail_on) for r in rows if "verdict" in r)
+        VERDICTS.index(worst_verdict(r["verdict"], r.get("not_counted_resembles"))) >= VERDICTS.index(args.fail_on)
+        for r in rows if "verdict" in r)  # fmt: skip
     status = 2 if errors else 1 if failed else 0
     summary = {**counts, "not_checked": errors, "files": len(rows)}
     if args.json:
@@ -265,6 +290,10 @@ def _run_batch(args: argparse.Namespace) -> int:
         where = (f"  nearest: {near['title'] or near['work_id']} [{near['source']}, {near['license']}] bars "
                  f"{near['bars'][0]}-{near['bars'][1]} here ~ {near['work_bars'][0]}-{near['work_bars'][1]} there"
                  if near and r["verdict"] != "clear" else "")  # fmt: skip
+        part = r.get("not_counted_resembles")
+        if part:  # the musician's part, not counted, is itself a copy of (or close to) a work
+            where += (f"; its part not counted ({r['not_counted']}) is {'a copy of' if part['verdict'] == 'copy' else 'close to'} "
+                      f"{part['title'] or part['work_id']} [{part['source']}, {part['license']}]")  # fmt: skip
         print(f"{r['file']:{width}s}  {r['verdict']:5s} (score {shown_score(r['score'], calibration_of(index))}){where}")
     print(f"{len(rows)} file(s) against {index.info.get('name') or args.against} ({len(index)} works): "
           + ", ".join(f"{counts[v]} {v}" for v in VERDICTS) + (f", {errors} not checked" if errors else "")

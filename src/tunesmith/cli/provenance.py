@@ -83,6 +83,10 @@ def print_record(record: dict) -> None:
                 for w in checked.get("nearest") or [] if isinstance(w, dict)]  # fmt: skip
         print(f"  copy check: {checked['verdict']} (score {checked.get('score')})"
               + (f"; nearest training works: {'; '.join(near)}" if near else ""))
+        given = checked.get("input_resembles")
+        if isinstance(given, dict) and given.get("verdict"):  # the musician's input, never counted, is a known work's
+            print(f"  the musician's input (not counted): {'a copy of' if given['verdict'] == 'copy' else 'close to'} "
+                  f"{given.get('title')} ({given.get('source')}, {given.get('license')}; score {given.get('score')})")
     if record["ai_generated"]:
         # what the user may do with it, as the take's JSON says (a teacher had found it only there)
         from tunesmith.rights.provenance import usage_note

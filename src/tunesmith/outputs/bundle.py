@@ -326,7 +326,12 @@ def copy_check_record(record: Mapping[str, Any]) -> dict[str, Any] | None:
     keys = ("title", "work_id", "source", "license", "score", "bars", "work_bars")
     nearest = [{k: str(w[k]).replace("; ", ", ") if k == "title" else w[k] for k in keys if w.get(k) is not None}
                for w in rights.get("nearest") or []]  # fmt: skip
-    return {"verdict": rights["verdict"], "score": rights.get("score"), "nearest": nearest}
+    out = {"verdict": rights["verdict"], "score": rights.get("score"), "nearest": nearest}
+    # the musician's input, never counted, where it is itself close to or a copy of a training work
+    # (`input_notes.note_input_resembles`): a continued carol had named the carol in its JSON alone
+    if isinstance(rights.get("input_resembles"), dict):
+        out["input_resembles"] = {k: v for k, v in rights["input_resembles"].items() if v is not None}
+    return out
 
 
 def with_notes_signature(record: Mapping[str, Any], path: Path) -> Mapping[str, Any]:
