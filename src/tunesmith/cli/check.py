@@ -43,9 +43,9 @@ def not_counted_resembles(piece, index, result, given) -> dict | None:
 
 
 def worst_verdict(verdict: str, resembles: dict | None) -> str:
-    """The verdict `--fail-on` weighs: the new music's, or that of the part not counted where it is
-    worse (a continued training tune is a copy in the file, whoever wrote its new bars: a folder
-    check of a clearance officer's takes had passed `--fail-on copy`)."""
+    """The verdict `--fail-on` weighs: the new music's, or that of the part not counted by the file's
+    own record where it is worse (a continued training tune is a copy in the file, whoever wrote its
+    new bars: a folder check of a clearance officer's takes had passed `--fail-on copy`)."""
     from tunesmith.rights.check import VERDICTS
 
     if resembles and VERDICTS.index(resembles["verdict"]) > VERDICTS.index(verdict):
@@ -147,7 +147,10 @@ def run(args: argparse.Namespace) -> int:
     skipped = index.info.get("skipped") or []
     if args.against not in (None, "model", "corpus"):
         out["not_read"] = skipped  # files of the folder that could not be read, each with why
-    failed = args.fail_on is not None and VERDICTS.index(worst_verdict(result.verdict, resembles)) >= VERDICTS.index(args.fail_on)
+    # (--given vouches that those notes are the musician's own: they weigh nothing; a file's record says
+    # only which notes were given to tunesmith, whoever wrote them)
+    weighed = worst_verdict(result.verdict, resembles if args.given is None else None)
+    failed = args.fail_on is not None and VERDICTS.index(weighed) >= VERDICTS.index(args.fail_on)
     if args.json:
         print(json.dumps(out, indent=1))
         return 1 if failed else 0
