@@ -23,7 +23,8 @@ The provenance is also embedded in the media files themselves:
   licenses) and a text meta event "tunesmith-provenance: {compact JSON}" (the same and the
   request, where the chords came from, sources, disclosure), both at tick 0 of the
   first track (added with mido after `write_midi`);
-- MusicXML: the same line as <identification><rights>, tunesmith in <encoding><software>, and
+- MusicXML: the same line as <miscellaneous-field name="tunesmith-provenance"> (not <rights>, which
+  notation programs print as a copyright footer), tunesmith in <encoding><software>, and
   <miscellaneous-field name="tunesmith-..."> entries (model id/sha256, seed, the request as
   compact JSON, where the chords came from, licenses, sources, created-at, ai-generated,
   digital-source-type), added after `write_musicxml`;
