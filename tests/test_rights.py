@@ -828,3 +828,14 @@ def test_a_registered_folder_names_its_works_by_its_name_and_license(corpus, tmp
     assert own(index_of_folder(folder)) == {("tunes", "unknown")}
     FolderRegistry().add(folder, style="folk", license="CC-BY-4.0", name="hawthorn")
     assert own(index_of_folder(folder / "reels")) == {("hawthorn", "CC-BY-4.0")}  # a folder inside it too
+
+
+def test_a_melody_too_short_to_judge_is_said_so(index):
+    """A one-note file had read "clear (score 0.0)" and nothing more: a melody of under
+    `SHORT_BARS` bars is said to be too short to judge (its verdict stands); a longer one is not."""
+    from tunesmith.rights.check import SHORT_BARS, check_piece
+
+    short = check_piece(tune([60, 62, 64, 65, 67, 65], [1.0] * 6, work_id="short"), index).to_dict()
+    assert short["too_short"].startswith("its melody spans 2 bars (6 notes): too short to judge")
+    whole = check_piece(tune([60 + i % 7 for i in range(4 * SHORT_BARS)], [1.0] * (4 * SHORT_BARS), work_id="long"), index)
+    assert "too_short" not in whole.to_dict()

@@ -208,6 +208,8 @@ def run(args: argparse.Namespace) -> int:
                   f"{'; the pickup is bar 0' if piece.pickup_beats() > 0 else ''})")  # fmt: skip
         elif piece.pickup_beats() > 0:
             print("  (bars as the score numbers them: the pickup is bar 0)")
+    if out.get("too_short"):
+        print(f"  ({out['too_short']})")
     return 1 if failed else 0
 
 

@@ -25,6 +25,7 @@ An index without a calibration uses `DEFAULT_CALIBRATION`.
 
 from __future__ import annotations
 
+import bisect
 import os
 import time
 from dataclasses import dataclass, field
@@ -144,6 +145,8 @@ class CheckResult:
     whole_works: list[bool] = field(default_factory=list)
     # the track compared, where the piece names none its melody and several were (`lines_to_check`)
     track: str | None = None
+    # said where the melody checked is too short to judge (`too_short`)
+    short: str | None = None
 
     def nearest(self) -> list[dict[str, Any]]:
         """The nearest works, best first, each with its own verdict and, where it is close or a
@@ -169,7 +172,7 @@ class CheckResult:
             "nearest": self.nearest(),
             "index": self.index,
             "seconds": round(self.seconds, 4),
-        } | ({"track": self.track} if self.track is not None else {})
+        } | ({"track": self.track} if self.track is not None else {}) | ({"too_short": self.short} if self.short else {})
 
 
 def index_summary(index: SimilarityIndex) -> dict[str, Any]:
@@ -271,6 +274,29 @@ def lines_to_check(piece: Piece) -> list[Piece]:
     return out
 
 
+# A melody of fewer bars than this is said to be too short to judge (`too_short`): the thresholds are
+# calibrated on whole pieces, and a copy of 2-3 bars scores as a chance likeness of a whole tune does
+# (planted 2-3-bar copies are found 0.13 of the time at the 2 % false-alarm threshold,
+# scripts/evaluate_copy_guard.py --plants 200); a one-note file had read "clear (score 0.0)".
+SHORT_BARS = 4
+
+
+def too_short(piece: Piece) -> str | None:
+    """What to say where `piece`'s melody spans fewer than `SHORT_BARS` bars, else None."""
+    track = piece.melody()
+    notes = sorted(track.notes, key=lambda n: n.onset) if track is not None else []
+    if not notes:
+        return None
+    bars = piece.bars()
+    first = max(0, bisect.bisect_right(bars, notes[0].onset + 1e-9) - 1)
+    last = max(0, bisect.bisect_right(bars, max(n.onset for n in notes) + 1e-9) - 1)
+    spans = last - first + 1
+    if spans >= SHORT_BARS:
+        return None
+    return (f"its melody spans {spans} bar{'s' if spans != 1 else ''} ({len(notes)} note{'s' if len(notes) != 1 else ''}): "
+            f"too short to judge; a copy of under {SHORT_BARS} bars is seldom told from a chance likeness")
+
+
 def _check_one(piece: Piece, index: SimilarityIndex, top: int, given: Any, exclude_work_ids: Any) -> CheckResult:
     t0 = time.perf_counter()
     matches = index.search(piece, top=top, given=given, exclude_work_ids=exclude_work_ids)
@@ -285,7 +311,8 @@ def _check_one(piece: Piece, index: SimilarityIndex, top: int, given: Any, exclu
     whole = [copies_a_whole_work(index, m) for m in matches]
     if verdict != "copy" and any(whole):
         verdict = "copy"
-    return CheckResult(verdict, score, matches, cal, index_summary(index), time.perf_counter() - t0, whole)
+    return CheckResult(verdict, score, matches, cal, index_summary(index), time.perf_counter() - t0, whole,
+                       short=too_short(piece))  # fmt: skip
 
 
 # A work's further passage that outscores the passage its search found becomes its own, whole work or
