@@ -1185,3 +1185,23 @@ def test_a_reel_holds_long_notes_at_its_strain_ends_not_mid_strain(monkeypatch):
     held = mid_strain_long()
     monkeypatch.setitem(feedback.MID_PHRASE_LONG_NOTE_PENALTIES, "reel", 0.0)
     assert held < mid_strain_long()
+
+
+def test_a_chart_of_every_bar_decides_which_sections_return():
+    """Over a chart given for every bar, the style's sections return where the chart does: a jazz
+    pianist's 16-bar charts had been composed AABA, the first A's melody sung again over the third
+    section's other chords, and a 12-bar blues cut into four As and a B. A chart that cycles (shorter
+    than the piece) keeps the style's form."""
+    import tunesmith as ts
+    from tunesmith.sampling.request import chart_form
+
+    assert chart_form(["C", "F", "C", "G"] * 2 + ["F"] * 4 + ["C", "F", "C", "G"], 4) == "AABA"
+    assert chart_form([f"C{i}" for i in range(16)], 4) == ""
+    blues = "Bb7 | Eb7 | Bb7 | Bb7 | Eb7 | Eb7 | Bb7 | G7 | Cm7 | F7 | Bb7 G7 | Cm7 F7"
+    assert ts.compose("jazz", chords=blues, bars=12, seed=5, check=False).provenance["resolved"]["form"] == ""
+    a = "Bb G7 | Cm7 F7 | Bb G7 | Cm7 F7 | Bb Bb7 | Eb Ebm | Bb G7 | Cm7 F7 | "
+    bridge = "D7 | D7 | G7 | G7 | C7 | C7 | F7 | F7 | "
+    assert ts.compose("jazz", chords=a * 2 + bridge + a, bars=32, seed=11, check=False).provenance["resolved"]["form"] == "AABA"
+    last = "Bb G7 | Cm7 F7 | Bb G7 | Cm7 F7 | Bb Bb7 | Eb Ebm | Cm7 F7 | Bb"  # another last section
+    assert ts.compose("jazz", chords=a * 2 + bridge + last, bars=32, seed=11, check=False).provenance["resolved"]["form"] == "AABC"
+    assert ts.compose("jazz", chords="Dm7 G7 | Cmaj7", bars=16, seed=1, check=False).provenance["resolved"]["form"] == "AABA"

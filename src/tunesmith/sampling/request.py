@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -393,6 +394,24 @@ def _form_parts(form: str) -> list[tuple[str, bool, int | None]]:
     if any(n < 2 for n in given):
         raise ValueError(f"form {form!r}: a section needs at least 2 bars")
     return out
+
+
+# A chart given for every bar (`--chords`, as long as the piece) decides which of the style's
+# sections return (`chart_form`): a jazz pianist's 16-bar charts had been composed AABA, the first A's
+# melody sung again over the third section's other chords; False: the style's form whatever the chart.
+CHART_FORMS = True
+
+
+def chart_form(chords: Sequence[str], sections: int) -> str:
+    """The form of a chart of one entry a bar, cut into `sections` equal sections: a section over the
+    same chords as an earlier one takes its letter, another a new one; "" (through-composed) where
+    none returns. ["C", "F", "C", "G"] * 2 + ["F"] * 4 + ["C", "F", "C", "G"] in 4: "AABA"."""
+    size = len(chords) // sections
+    parts = [tuple(" ".join(str(c).split()) for c in chords[i * size : (i + 1) * size]) for i in range(sections)]
+    letters: dict[tuple[str, ...], str] = {}
+    for part in parts:
+        letters.setdefault(part, "ABCDEFGH"[len(letters)])
+    return "" if len(letters) == len(parts) else "".join(letters[part] for part in parts)
 
 
 def parse_form(form: str) -> list[tuple[str, bool]]:
@@ -926,12 +945,17 @@ class ComposeRequest:
 
     def resolved_form(self) -> str:
         """The form this request composes: the given one, else the style's usual one if the
-        bars divide into sections of 4 or more, else "" (through-composed)."""
+        bars divide into sections of 4 or more (over a chart of every bar, as the chart repeats:
+        `chart_form`), else "" (through-composed)."""
         if self.form is not None:
             return self.form
         form = DEFAULT_FORMS.get(self.style, "") if self.layout == "lead" else ""
         n = len(parse_form(form))
-        return form if n and self.bars % n == 0 and self.bars // n >= 4 else ""
+        if not (n and self.bars % n == 0 and self.bars // n >= 4):
+            return ""
+        if CHART_FORMS and self.chords and len(self.chords) >= self.bars:
+            return chart_form(self.chords[: self.bars], n)
+        return form
 
     def form_draws(self) -> list[tuple[str, float]] | None:
         """[(form, probability)] a take draws its form from when none is asked for and the style
