@@ -95,8 +95,8 @@ def reread(stem: Path, corpus_dir: str | None) -> int:
 
 
 def relabel(stem: Path, corpus_dir: str | None) -> int:
-    """Rewrite the license, rights basis and composers of every work of the index at `stem` from
-    the corpus as built now; print what changed."""
+    """Rewrite the license, rights basis, composers and title of every work of the index at `stem`
+    from the corpus as built now; print what changed."""
     from collections import Counter
 
     from tunesmith.corpus import load_corpus
@@ -114,6 +114,9 @@ def relabel(stem: Path, corpus_dir: str | None) -> int:
         if doc.get("license") != piece.license:
             changed[f"{doc['source']}: {doc.get('license')} -> {piece.license}"] += 1
         doc["license"] = piece.license
+        if piece.title and doc.get("title") != piece.title:  # (a chorale named from music21's list)
+            changed["titles"] += 1
+            doc["title"] = piece.title
         for key in ("composers", "rights_basis"):
             if piece.meta.get(key):
                 doc[key] = piece.meta[key]
@@ -121,8 +124,10 @@ def relabel(stem: Path, corpus_dir: str | None) -> int:
                 doc.pop(key, None)
     index.save(stem)
     for what, n in sorted(changed.items()):
-        print(f"{n} works {what}")
-    print(f"relabelled {len(index.docs)} works of {stem}.json from the corpus ({sum(changed.values())} licenses changed)")
+        if what != "titles":
+            print(f"{n} works {what}")
+    licenses = sum(n for what, n in changed.items() if what != "titles")
+    print(f"relabelled {len(index.docs)} works of {stem}.json from the corpus ({licenses} licenses, {changed['titles']} titles changed)")
     return 0
 
 

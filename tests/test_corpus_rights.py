@@ -114,3 +114,15 @@ def test_a_traditional_nottingham_tune_stays_gpl():
     for source in ("", "Trad, arr Phil Rowe", "Kevin Briggs, via EF", "Playford", "O'Neill, via EF", "Josephine's Fancy"):
         piece = _nottingham_tune(source)
         assert piece.license == "GPL-3.0" and "rights_basis" not in piece.meta, source
+
+
+def test_a_jsb_chorale_is_named_as_bachs_chorales_are_known():
+    """A JSB chorale matched to a music21 chorale ("bach:R<n>") takes its title and BWV number from
+    music21's chorale list: a clearance officer's Bach soprano had been named "JSB chorale train
+    133". A chorale the list does not know, or another work, keeps its title."""
+    from tunesmith.corpus.dedupe import chorale_title
+
+    assert chorale_title("bach:R350", "JSB chorale train 0") == "Jesu, meiner Freuden Freude (BWV 360; JSB chorale train 0)"
+    assert chorale_title("bach:R99999", "JSB chorale train 0") == "JSB chorale train 0"
+    assert chorale_title("nottingham:x.abc#1", "JSB chorale train 0") == "JSB chorale train 0"
+    assert chorale_title("bach:R350", "Jesu, meiner Freuden Freude") == "Jesu, meiner Freuden Freude"

@@ -54,6 +54,7 @@ largest 18 pieces (Essen's "Muede kehrt ein Wanderer zurueck" in its versions). 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from typing import Any
@@ -111,6 +112,31 @@ def _canonical(work_ids: list[str], fallback: str) -> str:
         if found:
             return found[0]
     return fallback
+
+
+@functools.lru_cache(maxsize=1)
+def _chorales_by_riemenschneider() -> dict:
+    from music21.corpus.chorales import ChoraleList
+
+    return ChoraleList().byRiemenschneider
+
+
+def chorale_title(work_id: str, title: str) -> str:
+    """A chorale's title as Bach's chorales are known, where the JSB JSON's generic one ("JSB chorale
+    train 133") stands for a work the music21 chorales number ("bach:R<n>"): "Ein feste Burg ist
+    unser Gott (BWV 302; JSB chorale train 133)", from music21's chorale list. A clearance officer's
+    Bach soprano had been named "JSB chorale train 133". Else `title` as it is."""
+    m = re.fullmatch(r"bach:R(\d+)", work_id or "")
+    if not m or not (title or "").startswith("JSB chorale"):
+        return title
+    try:
+        entry = _chorales_by_riemenschneider().get(int(m.group(1)))
+    except (ImportError, AttributeError, ValueError):  # (without music21's list, the JSB's own name)
+        return title
+    if not entry or not entry.get("title"):
+        return title
+    bwv = f"BWV {entry['bwv']}; " if entry.get("bwv") else ""
+    return f"{entry['title']} ({bwv}{title})"
 
 
 def dedupe(records: list[dict[str, Any]], priorities: dict[str, int] | None = None) -> dict[str, int]:
@@ -192,6 +218,7 @@ def dedupe(records: list[dict[str, Any]], priorities: dict[str, int] | None = No
                 {"piece_id": r["piece_id"], "source": r["source"], "path": r["path"], "match": match(i)}
             )
         keeper["work_id"] = work_id
+        keeper["title"] = chorale_title(work_id, keeper.get("title") or "")
         keeper["meta"]["duplicates"] = duplicates
         # a song in several chart slots dates from its first: the kept slot of the Contours' "Do You
         # Love Me" (1962, charting again in 1988) had dated it 1988 in the trends over years
