@@ -124,5 +124,6 @@ def test_a_jsb_chorale_is_named_as_bachs_chorales_are_known():
 
     assert chorale_title("bach:R350", "JSB chorale train 0") == "Jesu, meiner Freuden Freude (BWV 360; JSB chorale train 0)"
     assert chorale_title("bach:R99999", "JSB chorale train 0") == "JSB chorale train 0"
+    assert chorale_title("bach:R273", "JSB chorale train 133", "80.8") == "Chorale BWV 80.8 (JSB chorale train 133)"
     assert chorale_title("nottingham:x.abc#1", "JSB chorale train 0") == "JSB chorale train 0"
     assert chorale_title("bach:R350", "Jesu, meiner Freuden Freude") == "Jesu, meiner Freuden Freude"

@@ -121,22 +121,23 @@ def _chorales_by_riemenschneider() -> dict:
     return ChoraleList().byRiemenschneider
 
 
-def chorale_title(work_id: str, title: str) -> str:
+def chorale_title(work_id: str, title: str, bwv: str | None = None) -> str:
     """A chorale's title as Bach's chorales are known, where the JSB JSON's generic one ("JSB chorale
-    train 133") stands for a work the music21 chorales number ("bach:R<n>"): "Ein feste Burg ist
-    unser Gott (BWV 302; JSB chorale train 133)", from music21's chorale list. A clearance officer's
-    Bach soprano had been named "JSB chorale train 133". Else `title` as it is."""
+    train 0") stands for a work the music21 chorales number ("bach:R<n>"): "Jesu, meiner Freuden
+    Freude (BWV 360; JSB chorale train 0)", from music21's chorale list, else, by the BWV number of
+    the music21 chorale it matched (`bwv`), "Chorale BWV 80.8 (JSB chorale train 133)". A clearance
+    officer's Bach soprano had been named "JSB chorale train 133". Else `title` as it is."""
     m = re.fullmatch(r"bach:R(\d+)", work_id or "")
     if not m or not (title or "").startswith("JSB chorale"):
         return title
     try:
         entry = _chorales_by_riemenschneider().get(int(m.group(1)))
-    except (ImportError, AttributeError, ValueError):  # (without music21's list, the JSB's own name)
-        return title
-    if not entry or not entry.get("title"):
-        return title
-    bwv = f"BWV {entry['bwv']}; " if entry.get("bwv") else ""
-    return f"{entry['title']} ({bwv}{title})"
+    except (ImportError, AttributeError, ValueError):  # (without music21's list, by the BWV number)
+        entry = None
+    if entry and entry.get("title"):
+        number = f"BWV {entry['bwv']}; " if entry.get("bwv") else ""
+        return f"{entry['title']} ({number}{title})"
+    return f"Chorale BWV {bwv} ({title})" if bwv else title
 
 
 def dedupe(records: list[dict[str, Any]], priorities: dict[str, int] | None = None) -> dict[str, int]:
@@ -218,7 +219,8 @@ def dedupe(records: list[dict[str, Any]], priorities: dict[str, int] | None = No
                 {"piece_id": r["piece_id"], "source": r["source"], "path": r["path"], "match": match(i)}
             )
         keeper["work_id"] = work_id
-        keeper["title"] = chorale_title(work_id, keeper.get("title") or "")
+        bwv = next((str(records[i]["meta"]["bwv"]) for i in members if records[i]["meta"].get("bwv")), None)
+        keeper["title"] = chorale_title(work_id, keeper.get("title") or "", bwv)
         keeper["meta"]["duplicates"] = duplicates
         # a song in several chart slots dates from its first: the kept slot of the Contours' "Do You
         # Love Me" (1962, charting again in 1988) had dated it 1988 in the trends over years
