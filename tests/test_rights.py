@@ -839,3 +839,26 @@ def test_a_melody_too_short_to_judge_is_said_so(index):
     assert short["too_short"].startswith("its melody spans 2 bars (6 notes): too short to judge")
     whole = check_piece(tune([60 + i % 7 for i in range(4 * SHORT_BARS)], [1.0] * (4 * SHORT_BARS), work_id="long"), index)
     assert "too_short" not in whole.to_dict()
+
+
+def test_a_file_checked_against_its_own_folder_is_not_its_own_copy(corpus, tmp_path):
+    """`check mine/ --against mine/` had found each file nearest itself ("copy"), and so said
+    nothing of the others: a file is never compared with itself (nor with its take's other kind,
+    song.mid beside song.musicxml), and a copy of it elsewhere in the folder is still found."""
+    from tunesmith.cli import main
+    from tunesmith.outputs.midi import write_midi
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    for p in corpus[:3]:
+        write_midi(p, folder / f"{p.work_id}.mid")
+    with redirect_stdout(io.StringIO()) as buf:
+        assert main(["check", str(folder), "--against", str(folder), "--json"]) == 0
+    rows = json.loads(buf.getvalue())["files"]
+    assert all(Path(r["file"]).name not in {m["work_id"] for m in r["nearest"]} for r in rows)
+    assert {r["verdict"] for r in rows} == {"clear"}
+    write_midi(corpus[1], folder / "again.mid")  # a copy of one of them, under another name
+    with redirect_stdout(io.StringIO()) as buf:
+        assert main(["check", str(folder / "again.mid"), "--against", str(folder), "--json", "--fail-on", "copy"]) == 1
+    out = json.loads(buf.getvalue())
+    assert out["verdict"] == "copy" and out["nearest"][0]["work_id"] == f"{corpus[1].work_id}.mid"
