@@ -26,6 +26,12 @@ def shown_score(score: float, calibration: dict) -> str:
     return f"{score:.1f}"
 
 
+def _itself_in(against, path, index):
+    from tunesmith.rights.check import itself_in
+
+    return itself_in(against, path, index)
+
+
 def not_counted_resembles(piece, index, result, given, exclude: set[str] | None = None) -> dict | None:
     """Where the part not counted (the musician's, by the file's own record or --given) is itself
     nearer a work than the rest: that work, its score and verdict; else None. A Nottingham tune
@@ -40,24 +46,6 @@ def not_counted_resembles(piece, index, result, given, exclude: set[str] | None 
     work = whole.nearest()[0]
     return {**{k: work.get(k) for k in ("title", "work_id", "source", "license", "rights_basis")},
             "score": round(whole.score, 1), "verdict": whole.verdict}  # fmt: skip
-
-
-def itself_in(against: str | None, path, index) -> set[str] | None:
-    """The work ids of folder index `index` (`--against` a folder) that are the checked file itself
-    (the same file, or its take's other kind: song.mid beside song.musicxml), so it is not called a
-    copy of itself: `check ownlib/ --against ownlib/` had found each file nearest itself, and so
-    said nothing of the others. None where `against` is not a folder holding the file."""
-    from pathlib import Path
-
-    if against in (None, "model", "corpus"):
-        return None
-    try:
-        rel = Path(path).resolve().relative_to(Path(against).resolve())
-    except (ValueError, OSError):
-        return None
-    stem = rel.with_suffix("").as_posix()
-    own = {d["work_id"] for d in index.docs if Path(d["work_id"]).with_suffix("").as_posix() == stem}
-    return own or None
 
 
 def worst_verdict(verdict: str, resembles: dict | None) -> str:
@@ -141,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
         # the folder named: "similarity_index.npz: unreadable similarity index" had not said which model's
         raise ValueError(f"{args.model}: {exc}") from None
     load_s = time.perf_counter() - t0
-    result = check_piece(piece, index, top=args.top, given=given, exclude_work_ids=itself_in(args.against, path, index))
+    result = check_piece(piece, index, top=args.top, given=given, exclude_work_ids=_itself_in(args.against, path, index))
     out = {"file": path.name, **result.to_dict(), "load_seconds": round(load_s, 3), "not_counted": own}
     # the track read as the melody where no name says which: the single line over the first track's
     # chords, as the file was read (`inputs.midi._melody_by_lines`), or the nearest of several
@@ -159,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
         out["musicians_record"] = record_status
     if counted:
         out["counted"] = counted
-    resembles = not_counted_resembles(piece, index, result, given, itself_in(args.against, path, index))
+    resembles = not_counted_resembles(piece, index, result, given, _itself_in(args.against, path, index))
     if resembles:
         out["not_counted_resembles"] = resembles
     skipped = index.info.get("skipped") or []
@@ -280,7 +268,7 @@ def _run_batch(args: argparse.Namespace) -> int:
             refuse_without_melody(piece)
             given, own, _, _ = _musicians_part(path, piece, args)
             result = check_piece(piece, index, top=args.top, given=given,
-                                 exclude_work_ids=itself_in(args.against, path, index))  # fmt: skip
+                                 exclude_work_ids=_itself_in(args.against, path, index))  # fmt: skip
         except (ValueError, OSError) as exc:  # (one file's problem: said, and the others go on)
             said = " ".join(str(exc).split())
             said = said[len(str(path)) + 2 :] if said.startswith(f"{path}: ") else said  # (the file is named once)
@@ -290,7 +278,7 @@ def _run_batch(args: argparse.Namespace) -> int:
                "nearest": result.to_dict()["nearest"]}  # fmt: skip
         if own:
             row["not_counted"] = own
-        resembles = not_counted_resembles(piece, index, result, given, itself_in(args.against, path, index))
+        resembles = not_counted_resembles(piece, index, result, given, _itself_in(args.against, path, index))
         if resembles:
             row["not_counted_resembles"] = resembles
         rows.append(row)

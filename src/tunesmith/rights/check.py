@@ -564,6 +564,22 @@ def resolve_index(against: str | os.PathLike | None = "model", *, model: Any = N
     return index_of_folder(against)
 
 
+def itself_in(against: str | None, path, index) -> set[str] | None:
+    """The work ids of folder index `index` (`--against` a folder) that are the checked file itself
+    (the same file, or its take's other kind: song.mid beside song.musicxml), so it is not called a
+    copy of itself: `check ownlib/ --against ownlib/` had found each file nearest itself, and so
+    said nothing of the others. None where `against` is not a folder holding the file."""
+    if against in (None, "model", "corpus"):
+        return None
+    try:
+        rel = Path(path).resolve().relative_to(Path(against).resolve())
+    except (ValueError, OSError):
+        return None
+    stem = rel.with_suffix("").as_posix()
+    own = {d["work_id"] for d in index.docs if Path(d["work_id"]).with_suffix("").as_posix() == stem}
+    return own or None
+
+
 # ------------------------------------------------------------------------------ the public API
 def check(
     source: Any,
@@ -618,4 +634,8 @@ def check(
             from tunesmith.rights.claims import trusted_musicians_notes
 
             given = trusted_musicians_notes(piece, record, trust_record=trust_record)[0]
-    return check_piece(piece, resolve_index(against, model=model), top=top, given=given)
+    index = resolve_index(against, model=model)
+    own = None
+    if isinstance(source, str | os.PathLike):  # (not compared with itself where the folder holds it)
+        own = itself_in(os.fspath(against), source, index)
+    return check_piece(piece, index, top=top, given=given, exclude_work_ids=own)
