@@ -87,8 +87,10 @@ def verdict_of(score: float, calibration: dict[str, Any]) -> str:
 # bars that match it: a songwriter asked what she may do, and a copy of a public-domain song read
 # the same as a copy of a copyrighted one.
 CHECK_USAGE = {
-    "clear": "No indexed work is near enough to matter (as far as this index can tell: it knows only the works "
-    "it holds).",
+    # (not "no work is near enough to matter" over a list that named Happy Birthday: a songwriter read
+    # it as safe; the nearest works are listed as what they are)
+    "clear": "No indexed work scores close or a copy by this index's thresholds; any works listed are only the "
+    "nearest it found, to compare by ear (it knows only the works it holds).",
     "close": "Some bars resemble an indexed work: compare the bars named in nearest; if you keep them, follow "
     "that work's usage.",
     "copy": "Some bars copy an indexed work: unless they are your own, do what that work's usage allows with "
