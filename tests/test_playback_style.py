@@ -171,3 +171,22 @@ def test_a_piece_read_and_written_keeps_its_programs():
     piece = lead_sheet("pop")
     piece.tracks[0].program = 0  # as read from an ABC or MusicXML file: not orchestrated
     assert _tracks(piece)["Melody"][0] == {0}
+
+
+@pytest.mark.parametrize("style", ["folk", "jazz", "pop"])
+def test_every_chord_change_has_its_bass(style):
+    """A chord that changes inside the bar, on a hit of the chords, is struck with its bass (a slash
+    chord's named bass): a songwriter's "C F" bar had no F in the bass, and G/B none of its B, the
+    bass playing only on beat 1."""
+    ts_ = TimeSignature(0.0, 4, 4)
+    melody = [Note(67, i * 1.0, 1.0) for i in range(8)]
+    chords = [ChordSymbol(0.0, "C", 1.0), ChordSymbol(1.0, "G/B", 1.0), ChordSymbol(2.0, "Am7", 1.0),
+              ChordSymbol(3.0, "Fmaj7", 1.0), ChordSymbol(4.0, "C", 2.0), ChordSymbol(6.0, "F", 2.0)]  # fmt: skip
+    piece = orchestrate(Piece(piece_id="t", work_id="t", title="T", style=style,
+                              tracks=[Track("Melody", "melody", notes=melody)], chords=chords,
+                              keys=[KeySignature(0.0, "C")], time_signatures=[ts_], tempos=[Tempo(0.0, 120.0)]))  # fmt: skip
+    bass = _tracks(piece)[BASS_TRACK_NAME][1]
+    for c in chords:
+        under = [p for o, p, _ in bass if abs(o - c.onset) < 1e-6]
+        root, _, slash = parse_chord(c.figure)
+        assert under and under[0] % 12 == (slash if slash is not None else root), (c.figure, under)

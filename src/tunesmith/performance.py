@@ -462,6 +462,12 @@ def comp_parts(piece: Piece, chords: list) -> dict[str, list[tuple[float, float,
             hits.insert(0, (start, nxt - start, "bass"))
             if nxt - start > 0.5 + _EPS:
                 hits.insert(1, (start, nxt - start, "chord"))
+        elif hits[0][2] not in ("bass", "fifth"):
+            # a chord that changes on a hit of the chords (pop's "C F" on beat 3, jazz's on beat 2) has its
+            # bass there too, a slash chord's named one: a songwriter's "C F" bar had no F in the bass,
+            # and G/B none of its B
+            nxt = next((t for t, _, hit in hits[1:] if hit in ("bass", "fifth")), stop)
+            hits.insert(0, (start, min(nxt, stop) - start, "bass"))
         for j, (t, dur, hit) in enumerate(hits):
             if dur <= _EPS:
                 continue
