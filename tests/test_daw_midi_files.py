@@ -321,3 +321,20 @@ def test_a_bass_line_is_no_accompaniment_that_plays_chords(tmp_path):
     # with a chord track and its bass
     assert [t.name for t in symusic.Score.from_midi(take.midi_bytes()).tracks if t.notes] == [
         "Lead", "Bass", "tunesmith chord symbols", "tunesmith bass"]
+
+
+def test_a_played_part_ending_just_before_its_bar_line_is_written_to_it(tmp_path):
+    """A keyboard take whose last note is let go 15 ticks before the bar line (the file ending
+    there) had its harmonized score's last bar written 3 31/32 beats long, the note a half tied to a
+    quarter tied to a quadruple-dotted eighth (a songwriter's vocal idea). Its score's last bar is
+    whole now, the MIDI as played."""
+    import music21
+
+    jitter = [12, -9, 15, -14, 6, -11]
+    path = _save(tmp_path / "take.mid", _track([*_meta(), *_tune(jitter=jitter, last_release=-15)], "Piano"))
+    take = ts.harmonize(path, seed=1)
+    take.write(tmp_path / "h", audio=False, svg=False)
+    score = music21.converter.parse(tmp_path / "h.musicxml")
+    last = score.parts[0].getElementsByClass("Measure")[-1]
+    lengths = [float(n.quarterLength) for n in last.recurse().notesAndRests if n.quarterLength]
+    assert sum(lengths) == pytest.approx(4.0) and all(x * 4 == int(x * 4) for x in lengths), lengths

@@ -274,6 +274,13 @@ def notated(piece: Piece) -> Piece:
             k = bisect.bisect_right(starts, n.onset + _EPS)
             if k < len(starts) and 0 < starts[k] - (n.onset + n.duration) <= unit / 4 + _EPS:
                 n.duration = starts[k] - n.onset
+    if out.end > 0:
+        # the piece's end as played (a DAW's end of track, 1/32 beat before the bar line) is written
+        # where its beat's grid puts it, and never before the last note's written end: a songwriter's
+        # harmonized vocal idea had its last bar written 3 31/32 beats long, the last note a half tied
+        # to a quarter tied to a quadruple-dotted eighth
+        last = max((n.onset + n.duration for t in out.tracks for n in t.notes), default=0.0)
+        out.end = max(last, on_grid(out.end, steps.get(cell(out.end)) or unit / 2))
     out.meta["notated_from_played"] = True
     return out
 
