@@ -607,3 +607,33 @@ def test_pop_harmonize_writes_v_as_v7_about_as_pop_songs_do():
         assert shifted < 0.6 and v7_share() > shifted + 0.3, shifted
     finally:
         model.model.decoding["pop"]["chords_label_shift"] = shift
+
+
+def test_composed_pop_writes_its_dominant_plain_as_often_as_billboards_songs():
+    """A composed pop take keeps the composer's closing and section chords, and its V had been V7
+    0.80 of the time (a songwriter heard Tin Pan Alley; Billboard's major-key songs 0.26): a take
+    draws once whether those kept chords write it plain, unless the melody sings the seventh."""
+    import collections
+
+    import numpy as np
+
+    import tunesmith as ts
+    from tunesmith.harmonizer import plain_dominants
+    from tunesmith.harmony import parse_chord
+    from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, TimeSignature, Track
+
+    melody = [Note(67, 0.0, 4.0), Note(65, 4.0, 4.0), Note(64, 8.0, 4.0)]  # G over G7, then F (its 7th), E
+    piece = Piece("p", "p", style="pop", tracks=[Track("melody", "melody", notes=melody)],
+                  chords=[ChordSymbol(0.0, "G7"), ChordSymbol(4.0, "G7"), ChordSymbol(8.0, "C")],
+                  keys=[KeySignature(0.0, "C", "major")], time_signatures=[TimeSignature(0.0, 4, 4)])  # fmt: skip
+    plain_dominants(piece, 0.0, np.random.default_rng(0))
+    assert [c.figure for c in piece.chords] == ["G", "G7", "C"]  # (the F sung over the second keeps it)
+    model = ts.load_model("default")
+    kinds = collections.Counter()
+    for seed in range(24):
+        key = ("C", "F", "Bb", "G")[seed % 4]
+        for c in ts.compose("pop", key=key, bars=16, seed=seed, model=model, check=False).piece.chords:
+            root, quality, _ = parse_chord(c.figure)
+            if (root - KeySignature(0.0, key).tonic_pc) % 12 == 7 and quality in ("", "7"):
+                kinds[quality] += 1
+    assert kinds["7"] <= 0.4 * (kinds["7"] + kinds[""]), kinds
