@@ -338,3 +338,19 @@ def test_a_melody_note_held_through_a_chord_change_is_written_tied_at_the_change
     assert written == [(0.0, 2.0, "start"), (2.0, 2.0, "stop"), (4.0, 4.0, None)]
     [again] = read_file(path)
     assert [(n.onset, n.duration, n.pitch) for n in again.melody().notes] == [(0.0, 4.0, 67), (4.0, 4.0, 69)]
+
+
+def test_a_bar_crowded_with_chords_among_others_is_said():
+    """'Am F C G | Dm G | C': the first bar plays four chords, a beat each. A songwriter who meant a
+    chord a bar had written four to a bar twice and heard them crowd: the take says which bars and
+    how to write a chord a bar. A chart of a chord a beat throughout, and one of a chord a bar, say
+    nothing."""
+    from tunesmith.controls import compose_request
+    from tunesmith.remarks import crowded_bars
+
+    said = crowded_bars(compose_request("pop", chords="Am F C G | Am F C G | Dm G | C"))
+    assert said.startswith("bars 1, 2 of your chords hold 4 or more chords, sharing the bar's beats ('Am F C G')")
+    assert said.endswith("put a bar line between each ('Am | F | C | G')")
+    assert crowded_bars(compose_request("jazz", chords="C A7 Dm7 G7 | E7 A7 D7 G7")) is None
+    assert crowded_bars(compose_request("pop", chords="Am F C G")) is None
+    assert crowded_bars(compose_request("pop", chords="Am | F | C | G")) is None

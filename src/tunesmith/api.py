@@ -69,7 +69,7 @@ from tunesmith.reading import (  # noqa: F401  (the public names, re-exported)
     read,
     style_from_sidecar,
 )
-from tunesmith.remarks import chords_left_over, cycle_ends_open, loop_ending, one_bar_of_chords
+from tunesmith.remarks import chords_left_over, crowded_bars, cycle_ends_open, loop_ending, one_bar_of_chords
 from tunesmith.score import Piece, Track, meter_of
 from tunesmith.take import Take, out_stem, write_takes
 
@@ -183,7 +183,7 @@ def compose(
         if clash:
             notes.append(clash)
     if request.chords:
-        notes += [line for line in (chords_left_over(request), one_bar_of_chords(request), cycle_ends_open(request)) if line]
+        notes += [line for line in (chords_left_over(request), one_bar_of_chords(request), crowded_bars(request), cycle_ends_open(request)) if line]
     narrow = _narrow_range_note(request)
     if narrow:
         notes.append(narrow)

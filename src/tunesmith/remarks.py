@@ -1,6 +1,6 @@
 """What the musician should know about a take, in words: the lines the CLI prints as notes, a
 take's JSON keeps and the studio shows beside it (`take_remarks`), and the checks of a request
-that produce some of them (`cycle_ends_open`, `chords_left_over`, `one_bar_of_chords`). Split from
+that produce some of them (`cycle_ends_open`, `chords_left_over`, `one_bar_of_chords`, `crowded_bars`). Split from
 `tunesmith.api`, which calls them."""
 
 from __future__ import annotations
@@ -65,6 +65,30 @@ def one_bar_of_chords(request: Any) -> str | None:
     return (f"the chords '{chords[0]}' are one bar (between bar lines), sharing its beats, played in each of the "
             f"{request.bars} bars; for a chord a bar leave out the bar lines ('{' '.join(figures)}') or put one between "
             f"each ('{' | '.join(figures)}')")
+
+
+# a bar given this many chords or more, where others have fewer, is said (`crowded_bars`)
+CROWDED_CHORDS = 4
+
+
+def crowded_bars(request: Any) -> str | None:
+    """A line when some bars of the chords given hold `CROWDED_CHORDS` or more chords and others
+    fewer ("Am F C G | Dm G | C": its first bar plays four chords a beat each): a songwriter who
+    meant a chord a bar had written "Am F C G |" twice and heard four chords in a bar. None where
+    every bar, or none, is so full (a chart of one chord a beat means it), or for one bar given
+    (`one_bar_of_chords` says that)."""
+    chords = list(request.chords or [])
+    if len(chords) < 2:
+        return None
+    counts = [len([f for f in str(entry).split() if f != "/"]) for entry in chords]
+    full = [i + 1 for i, n in enumerate(counts) if n >= CROWDED_CHORDS]
+    if not full or len(full) == len(counts):
+        return None
+    shown = ", ".join(map(str, full[:3])) + (f" and {len(full) - 3} more" if len(full) > 3 else "")
+    first = next(entry for entry in chords if len(str(entry).split()) >= CROWDED_CHORDS)
+    return (f"bar{'s' if len(full) > 1 else ''} {shown} of your chords hold{'s' if len(full) == 1 else ''} "
+            f"{CROWDED_CHORDS} or more chords, sharing the bar's beats ('{first}'); chords between two bar lines are "
+            f"one bar: for a chord a bar put a bar line between each ('{' | '.join(str(first).split())}')")
 
 
 def loop_ending(request: Any) -> str | None:
