@@ -637,3 +637,16 @@ def test_composed_pop_writes_its_dominant_plain_as_often_as_billboards_songs():
             if (root - KeySignature(0.0, key).tonic_pc) % 12 == 7 and quality in ("", "7"):
                 kinds[quality] += 1
     assert kinds["7"] <= 0.4 * (kinds["7"] + kinds[""]), kinds
+
+
+def test_a_bar_does_not_name_its_chords_root_again_with_fewer_tones():
+    """A composed pop bar had read "G7 G" (the harmonizer's chord for one half, the composer's for
+    the other): a chord inside the bar that names the sounding chord's root again with no tone of
+    its own is left out. A bar line names it again; G then G7 (a tone added) stays."""
+    import tunesmith as ts
+    from tunesmith.harmonizer import _lesser_repeat
+
+    assert _lesser_repeat("G7", "G") and _lesser_repeat("Cmaj7", "C")
+    assert not _lesser_repeat("G", "G7") and not _lesser_repeat("G7", "Gm") and not _lesser_repeat("C", "C/E")
+    piece = ts.compose("pop", key="C", bars=16, seed=3, check=False).piece
+    assert [c.figure for c in piece.chords if 4.0 <= c.onset < 8.0] == ["G7"]

@@ -690,9 +690,24 @@ def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool 
         on_bar = round(c.onset, 6) in downbeats
         if chords and chords[-1].figure == c.figure and not (on_bar and every_bar):
             continue
+        if chords and not on_bar and _lesser_repeat(chords[-1].figure, c.figure):
+            continue  # (`_lesser_repeat`)
         chords.append(ChordSymbol(c.onset, c.figure, None))
     piece.chords = chords
     return piece
+
+
+def _lesser_repeat(before: str, after: str) -> bool:
+    """Whether chord `after`, inside the bar of chord `before`, names its root again with no tone of
+    its own (G after G7, C after Cmaj7): the bar reads as the chord before. A composed pop bar had
+    read "G7 G", half and half, the harmonizer's chord for one half and the composer's for the other."""
+    try:
+        a_root, _, a_bass = harmony.parse_chord(before)
+        b_root, _, b_bass = harmony.parse_chord(after)
+    except ValueError:
+        return False
+    return (a_root == b_root and a_bass == b_bass
+            and set(harmony.chord_pitch_classes(after)) <= set(harmony.chord_pitch_classes(before)))  # fmt: skip
 
 
 def chords_from_of(request: Any, model: Any = None) -> tuple[str, float | None]:
