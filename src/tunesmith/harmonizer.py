@@ -669,12 +669,13 @@ def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool 
             else:
                 copied += by_bar.get(i, [])
         new = copied
-    if keep_bars:
-        ends = [*starts[1:], math.inf]
-        spans = [(starts[i], ends[i]) for i in sorted(keep_bars) if 0 <= i < len(starts)]
+    ends = [*starts[1:], math.inf]
+    spans = [(starts[i], ends[i]) for i in sorted(keep_bars or ()) if 0 <= i < len(starts)]
 
-        def kept(t: float) -> bool:
-            return any(a - 1e-6 <= t < b - 1e-6 for a, b in spans)
+    def kept(t: float) -> bool:
+        return any(a - 1e-6 <= t < b - 1e-6 for a, b in spans)
+
+    if keep_bars:
 
         # a kept bar keeps the chord sounding at its start too, where the composer named none there
         # (its chord from the bar before sounds on): else the harmonizer's chord of the bar before
@@ -690,8 +691,8 @@ def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool 
         on_bar = round(c.onset, 6) in downbeats
         if chords and chords[-1].figure == c.figure and not (on_bar and every_bar):
             continue
-        if chords and not on_bar and _lesser_repeat(chords[-1].figure, c.figure):
-            continue  # (`_lesser_repeat`)
+        if chords and not on_bar and not kept(c.onset) and _lesser_repeat(chords[-1].figure, c.figure):
+            continue  # (`_lesser_repeat`; a kept bar's chords stay as the composer wrote them)
         chords.append(ChordSymbol(c.onset, c.figure, None))
     piece.chords = chords
     return piece
