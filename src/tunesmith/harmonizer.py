@@ -676,7 +676,6 @@ def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool 
         return any(a - 1e-6 <= t < b - 1e-6 for a, b in spans)
 
     if keep_bars:
-
         # a kept bar keeps the chord sounding at its start too, where the composer named none there
         # (its chord from the bar before sounds on): else the harmonizer's chord of the bar before
         # had sounded through it (a jig's close over A | D had become Bm | D)
@@ -862,8 +861,6 @@ def plain_dominants(piece: Piece, share: float, rng: np.random.Generator,
     key = piece.key
     if key is None or key.mode != "major" or rng.random() < share:
         return
-    from tunesmith.harmony import parse_chord
-
     melody = piece.melody()
     notes = melody.notes if melody is not None else []
     chords = sorted(piece.chords, key=lambda c: c.onset)
@@ -871,7 +868,7 @@ def plain_dominants(piece: Piece, share: float, rng: np.random.Generator,
     out = []
     for c, end in zip(chords, ends):
         try:
-            root, quality, slash = parse_chord(c.figure)
+            root, quality, slash = harmony.parse_chord(c.figure)
         except ValueError:
             out.append(c)
             continue
@@ -881,7 +878,7 @@ def plain_dominants(piece: Piece, share: float, rng: np.random.Generator,
             span = max(end - c.onset, 1e-9)
             sung = sum(max(0.0, min(n.onset + n.duration, end) - max(n.onset, c.onset)) for n in notes if n.pitch % 12 == seventh)
             if sung < 0.5 * span:
-                c = ChordSymbol(c.onset, c.figure[: -1] if c.figure.endswith("7") else c.figure, c.duration)
+                c = ChordSymbol(c.onset, c.figure[:-1], c.duration)  # (quality "7", no slash: "G7" -> "G")
         out.append(c)
     piece.chords = out
 

@@ -357,11 +357,16 @@ def normalize_figure(figure: str, *, keep_bass: bool = True) -> str:
     return out
 
 
+# each pitch class's name with at most one accidental, with sharps and with flats
+_SHARP_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+_FLAT_NAMES = ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")
+
+
 def make_figure(root_pc: int, quality: str = "", bass_pc: int | None = None, *, flats: bool = True) -> str:
     """Figure from its parts, spelling roots with flats (Eb, Bb) unless `flats` is False."""
     if quality not in QUALITIES:
         raise ValueError(f"unknown chord quality {quality!r}")
-    names = PITCH_CLASS_NAMES if flats else ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+    names = PITCH_CLASS_NAMES if flats else _SHARP_NAMES
     out = names[root_pc % 12] + quality
     if bass_pc is not None and bass_pc % 12 != root_pc % 12:
         out += "/" + names[bass_pc % 12]
@@ -879,16 +884,6 @@ def spell_chord_root(pc: int, quality: str, key: KeySignature | None) -> str:
     return best
 
 
-# each pitch class's name with at most one accidental: (with sharps, with flats)
-_SINGLE_NAMES = tuple((sharp, flat) for sharp, flat in zip(("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"),
-                                                            ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")))  # fmt: skip
-
-
-def _flat_key(key: KeySignature) -> bool:
-    """Whether `key`'s signature has flats (F, B-flat, ... and their relative minors)."""
-    return any(n.endswith("b") for n in _scale_names(key).values())
-
-
 # A chromatic chord's tone is spelled as the chord spells it even where the key's scale has the
 # pitch class under another name (`spell_pitch_class`); False: the scale's name first (before
 # session 52).
@@ -932,7 +927,7 @@ def spell_pitch_class(pc: int, key: KeySignature | None, chord: str | None = Non
     if len(name) > 2:
         # no double accidental for a chromatic note: the lowered 6th of D-flat is A, not B-double-flat
         # (a jazz pianist's chart had A and B-double-flat in one bar)
-        name = _SINGLE_NAMES[pc][1 if _flat_key(key) else 0]
+        name = (_FLAT_NAMES if sharps_of(key) < 0 else _SHARP_NAMES)[pc]
     if leads_to is not None and (leads_to - pc) % 12 in (1, 11):
         target = spell_pitch_class(leads_to, key, chord)[0]
         up = (leads_to - pc) % 12 == 1

@@ -26,12 +26,6 @@ def shown_score(score: float, calibration: dict) -> str:
     return f"{score:.1f}"
 
 
-def _itself_in(against, path, index):
-    from tunesmith.rights.check import itself_in
-
-    return itself_in(against, path, index)
-
-
 def not_counted_resembles(piece, index, result, given, exclude: set[str] | None = None) -> dict | None:
     """Where the part not counted (the musician's, by the file's own record or --given) is itself
     nearer a work than the rest: that work, its score and verdict; else None. A Nottingham tune
@@ -91,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
     from tunesmith.rights.check import (
         VERDICTS,
         check_piece,
+        itself_in,
         refuse_without_melody,
         resolve_index,
         verdict_of,
@@ -129,7 +124,8 @@ def run(args: argparse.Namespace) -> int:
         # the folder named: "similarity_index.npz: unreadable similarity index" had not said which model's
         raise ValueError(f"{args.model}: {exc}") from None
     load_s = time.perf_counter() - t0
-    result = check_piece(piece, index, top=args.top, given=given, exclude_work_ids=_itself_in(args.against, path, index))
+    itself = itself_in(args.against, path, index)  # (a file in the folder it is checked against)
+    result = check_piece(piece, index, top=args.top, given=given, exclude_work_ids=itself)
     out = {"file": path.name, **result.to_dict(), "load_seconds": round(load_s, 3), "not_counted": own}
     # the track read as the melody where no name says which: the single line over the first track's
     # chords, as the file was read (`inputs.midi._melody_by_lines`), or the nearest of several
@@ -147,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
         out["musicians_record"] = record_status
     if counted:
         out["counted"] = counted
-    resembles = not_counted_resembles(piece, index, result, given, _itself_in(args.against, path, index))
+    resembles = not_counted_resembles(piece, index, result, given, itself)
     if resembles:
         out["not_counted_resembles"] = resembles
     skipped = index.info.get("skipped") or []
@@ -251,7 +247,14 @@ def _run_batch(args: argparse.Namespace) -> int:
     import os
 
     from tunesmith.api import read
-    from tunesmith.rights.check import VERDICTS, calibration_of, check_piece, refuse_without_melody, resolve_index
+    from tunesmith.rights.check import (
+        VERDICTS,
+        calibration_of,
+        check_piece,
+        itself_in,
+        refuse_without_melody,
+        resolve_index,  # fmt: skip
+    )
 
     if args.given is not None:
         raise ValueError("--given names your own music for one file: check the files one at a time with it")
@@ -267,8 +270,8 @@ def _run_batch(args: argparse.Namespace) -> int:
             piece = read(path, tune=args.tune)
             refuse_without_melody(piece)
             given, own, _, _ = _musicians_part(path, piece, args)
-            result = check_piece(piece, index, top=args.top, given=given,
-                                 exclude_work_ids=_itself_in(args.against, path, index))  # fmt: skip
+            itself = itself_in(args.against, path, index)
+            result = check_piece(piece, index, top=args.top, given=given, exclude_work_ids=itself)
         except (ValueError, OSError) as exc:  # (one file's problem: said, and the others go on)
             said = " ".join(str(exc).split())
             said = said[len(str(path)) + 2 :] if said.startswith(f"{path}: ") else said  # (the file is named once)
@@ -278,7 +281,7 @@ def _run_batch(args: argparse.Namespace) -> int:
                "nearest": result.to_dict()["nearest"]}  # fmt: skip
         if own:
             row["not_counted"] = own
-        resembles = not_counted_resembles(piece, index, result, given, _itself_in(args.against, path, index))
+        resembles = not_counted_resembles(piece, index, result, given, itself)
         if resembles:
             row["not_counted_resembles"] = resembles
         rows.append(row)

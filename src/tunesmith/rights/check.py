@@ -291,7 +291,7 @@ def too_short(piece: Piece) -> str | None:
         return None
     bars = piece.bars()
     first = max(0, bisect.bisect_right(bars, notes[0].onset + 1e-9) - 1)
-    last = max(0, bisect.bisect_right(bars, max(n.onset for n in notes) + 1e-9) - 1)
+    last = max(0, bisect.bisect_right(bars, notes[-1].onset + 1e-9) - 1)
     spans = last - first + 1
     if spans >= SHORT_BARS:
         return None

@@ -153,18 +153,21 @@ def notes_status(piece: Piece, fields: Mapping[str, Any], folder: Any = None) ->
     """(SIGNED / TRUSTED / UNSIGNED / OTHER_SIGNER / CHANGED, the trusted signer's name or None) of
     a file's `NOTES_FIELD` against the notes and record it holds now (and the fields its "covers"
     names: an unknown one, or one that is not a whole number, is CHANGED)."""
-    record = fields.get(NOTES_FIELD)
-    covers = record.get("covers", 1) if isinstance(record, Mapping) else 1
+    covers = _covers(fields)
     digest = notes_digest(piece, fields, covers) if isinstance(covers, int) and not isinstance(covers, bool) else None
-    return _signature_status(record, digest, folder)
+    return _signature_status(fields.get(NOTES_FIELD), digest, folder)
+
+
+def _covers(fields: Mapping[str, Any]) -> Any:
+    """The "covers" of a file's notes signature record: 1 where it names none (written before session 52)."""
+    record = fields.get(NOTES_FIELD)
+    return record.get("covers", 1) if isinstance(record, Mapping) else 1
 
 
 def signed_what(fields: Mapping[str, Any]) -> str:
     """What a file's notes signature covers, said: the notes, chords, model, seed and request, and
     from session 52 the AI disclosure, licenses and musician's part too."""
-    record = fields.get(NOTES_FIELD)
-    covers = record.get("covers", 1) if isinstance(record, Mapping) else 1
-    if covers == 1:
+    if _covers(fields) == 1:
         return "the notes, chords, model, seed and request"
     return "the notes, chords, model, seed, request, AI disclosure, training licenses and the musician's part"
 

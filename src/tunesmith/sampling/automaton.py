@@ -1825,7 +1825,7 @@ class Constrainer:
             if t.rhythm_grid:  # a rest ends on the piece's grid (no tuplet where the music has none)
                 rests = rests[(rests - t.pos[0]) % t.rhythm_grid == 0]
             elif t.no_odd_twelfths:  # (`_Tables.no_odd_twelfths`)
-                even = ~np.isin((rests - t.pos[0]) % TICKS_PER_BEAT, ODD_TWELFTHS)
+                even = ~ODD_TWELFTHS[(rests - t.pos[0]) % TICKS_PER_BEAT]
                 if even.any():
                     rests = rests[even]
             approach = self._approach_tick()
@@ -1963,7 +1963,7 @@ class Constrainer:
                 if on_grid.any():
                     durs = durs[on_grid]
             elif t.no_odd_twelfths:  # (`_Tables.no_odd_twelfths`)
-                even = ~np.isin((self.note_pos + t.dur_ticks[durs - t.durs[0]]) % TICKS_PER_BEAT, ODD_TWELFTHS)
+                even = ~ODD_TWELFTHS[(self.note_pos + t.dur_ticks[durs - t.durs[0]]) % TICKS_PER_BEAT]
                 if even.any():
                     durs = durs[even]
             if t.eighth_return and self.note_pos % t.eighth_return:  # (`_Tables.eighth_return`)

@@ -53,7 +53,9 @@ from tunesmith.tokenizer import (
 
 # a held last note is struck on this grid (an eighth note), not on a tuplet
 _EIGHTH = TICKS_PER_BEAT // 2
-ODD_TWELFTHS = np.array([1, 5, 7, 11])  # ticks into a quarter (of 12) on neither the 16th nor the 16th-triplet grid
+# per tick into a quarter (of 12): on neither the 16th nor the 16th-triplet grid (1, 5, 7, 11); a lookup,
+# as `in_pitch_classes`, for the automaton's duration mask
+ODD_TWELFTHS = np.isin(np.arange(12), (1, 5, 7, 11))
 # token categories
 _C_OTHER, _C_BAR, _C_EOS, _C_POS, _C_ROOT, _C_QUAL, _C_BASS, _C_VOICE, _C_PITCH, _C_DUR = range(10)
 
