@@ -40,7 +40,12 @@ Steps (`--from NAME` starts at one; `--only NAME[,NAME]` runs those):
                 the profiles just fitted; the jig's takes already moved as its tunes do, and its fitted moves
                 took the held-out jigs' further away, session 35)
   header-keys   scripts/fit_header_keys.py (chorale: the key each key's header tells, for the register;
-                last, as it measures takes with every other default in place)
+                late, as it measures takes with every other default in place)
+  rests         scripts/fit_rest_offset.py --styles pop,jazz --rounds 4, then --intervals (a lead-sheet
+                melody's rest offset, and the intervals after a rest, on that offset; sessions 47-48)
+Not refitted, as they read the tunes alone, not the model's takes: jazz's seventh shares
+(scripts/fit_jazz_sevenths.py), pop's chord label shift (scripts/fit_label_shift.py) and its chord
+prior correction; nor the chosen values: jazz's secondary dominants, temperatures and top-p.
 Jazz keeps no interval offsets (fitted to its 58 shippable tunes' half steps, they made it easier
 to tell, session 18). Temperatures and top-p stay as decoding.json has them; check them with
 `scripts/tune_decoding.py`. About 60 minutes on one core.
@@ -89,6 +94,9 @@ def steps(folder: Path, reports: Path) -> list[tuple[str, list[list[str]]]]:
         ("length-moves", [fit("fit_length_moves.py", "--dances", "reel,hornpipe,waltz", "--rounds", "6", "--n", "200",
                               report="length_moves.json")]),
         ("header-keys", [fit("fit_header_keys.py", "--takes", "12", "--lifts", "0,1,2,3,4", report="header_keys.json")]),
+        ("rests", [fit("fit_rest_offset.py", "--styles", "pop,jazz", "--rounds", "4", report="rest_offset.json"),
+                   fit("fit_rest_offset.py", "--intervals", "--styles", "jazz,pop", "--rounds", "4",
+                       report="rest_intervals.json")]),
     ]  # fmt: skip
 
 
