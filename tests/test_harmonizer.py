@@ -359,6 +359,32 @@ def test_composed_folk_takes_get_the_harmonizer_chords_by_default(tiny):
         ComposeRequest(style="folk", chords_from="table")
 
 
+def test_a_returning_strain_gets_the_chords_its_first_time_kept():
+    """Every bar a form repeats has the chords of the bar it repeats, also where that bar kept the
+    composer's chord (a B strain's first bar, drawn on or off the tonic): a second B had opened on
+    the harmonizer's "G D" under the first B's G, and the score wrote the B strain out twice."""
+    import tunesmith as ts
+    from tunesmith.sampling import ComposeRequest
+
+    model = ts.load_model("default")
+    plan = ComposeRequest(style="folk", key="G", meter="6/8", bars=16, form="AABB").copy_plan()
+    assert plan[12:15] == [8, 9, 10]
+    differing = []
+    for seed in range(8):
+        take = ts.compose("folk", key="G", meter="6/8", bars=16, form="AABB", seed=seed, model=model, check=False)
+        piece = take.piece
+        bars = list(piece.bars())
+        if take.raw.meta.get("pickup"):
+            bars = bars[1:]
+        ends = [*bars[1:], piece.duration()]
+
+        def chords(i, bars=bars, ends=ends, piece=piece):
+            return [(round(c.onset - bars[i], 6), c.figure) for c in piece.chords if bars[i] - 1e-6 <= c.onset < ends[i] - 1e-6]
+
+        differing += [(seed, i) for i, src in enumerate(plan) if src is not None and chords(i) != chords(src)]
+    assert not differing
+
+
 @pytest.mark.parametrize(("key", "mode"), [("Eb", "minor"), ("C", "major")])
 def test_in_scale_requests_get_chords_whose_tones_are_in_the_scale(tiny, key, mode):
     """Not only the roots: "--in-scale" in C major had given Adim, D7 and C7 (E-flat, F-sharp and

@@ -656,25 +656,28 @@ def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool 
     downbeats = {round(b, 6) for b in starts}
     new = net.predict(piece, key=key, merge=False, roots=roots, scale=scale, rng=rng, temperature=temperature,
                       prior_correction=prior_correction, unit=unit, label_shift=label_shift)
-    if copy_plan:
-        by_bar: dict[int, list[ChordSymbol]] = {}
-        for c in new:
-            bar = max(0, sum(1 for b in starts if b <= c.onset + 1e-6) - 1)
-            by_bar.setdefault(bar, []).append(c)
-        copied: list[ChordSymbol] = []
-        for i, b0 in enumerate(starts):
-            src = copy_plan[i] if i < len(copy_plan) else None
-            if src is not None and src in by_bar:
-                copied += [ChordSymbol(c.onset + b0 - starts[src], c.figure, None) for c in by_bar[src]]
-            else:
-                copied += by_bar.get(i, [])
-        new = copied
     ends = [*starts[1:], math.inf]
     spans = [(starts[i], ends[i]) for i in sorted(keep_bars or ()) if 0 <= i < len(starts)]
 
     def kept(t: float) -> bool:
         return any(a - 1e-6 <= t < b - 1e-6 for a, b in spans)
 
+    def copy_sections(chords: list[ChordSymbol], keep: set[int]) -> list[ChordSymbol]:
+        """Each bar the copy plan repeats gets the chords of the bar it repeats, but a bar in `keep`."""
+        by_bar: dict[int, list[ChordSymbol]] = {}
+        for c in chords:
+            by_bar.setdefault(max(0, sum(1 for b in starts if b <= c.onset + 1e-6) - 1), []).append(c)
+        copied: list[ChordSymbol] = []
+        for i, b0 in enumerate(starts):
+            src = copy_plan[i] if i < len(copy_plan) else None
+            if src is not None and src in by_bar and i not in keep:
+                copied += [ChordSymbol(c.onset + b0 - starts[src], c.figure, None) for c in by_bar[src]]
+            else:
+                copied += by_bar.get(i, [])
+        return copied
+
+    if copy_plan and not COPY_AFTER_KEEP:
+        new = copy_sections(new, set())
     if keep_bars:
         # a kept bar keeps the chord sounding at its start too, where the composer named none there
         # (its chord from the bar before sounds on): else the harmonizer's chord of the bar before
@@ -685,6 +688,11 @@ def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool 
                 if (c := chord_at(piece.chords, a)) is not None and abs(c.onset - a) > 1e-6]  # fmt: skip
         new = sorted([c for c in new if not kept(c.onset)] + [c for c in piece.chords if kept(c.onset)] + held,
                      key=lambda c: c.onset)  # fmt: skip
+    if copy_plan and COPY_AFTER_KEEP:
+        # after the kept bars: a bar that repeats a kept one gets the chords it kept (a second B
+        # strain had opened on the harmonizer's "G D" where the first B kept the composer's G, and
+        # the score wrote the whole B strain out twice for that one bar); a kept bar keeps its own
+        new = copy_sections(new, set(keep_bars or ()))
     chords: list[ChordSymbol] = []
     for c in new:
         on_bar = round(c.onset, 6) in downbeats
@@ -695,6 +703,12 @@ def reharmonize(piece: Piece, net: Harmonizer | None = None, *, every_bar: bool 
         chords.append(ChordSymbol(c.onset, c.figure, None))
     piece.chords = chords
     return piece
+
+
+# Whether a returning section's bars copy their chords after the kept bars are in place (False: the
+# harmonizer's chords were copied first, and a kept bar's composer chords stayed in it alone, before
+# session 53).
+COPY_AFTER_KEEP = True
 
 
 def _lesser_repeat(before: str, after: str) -> bool:
