@@ -191,6 +191,23 @@ def test_endings_that_begin_with_a_held_note_or_take_two_bars(tmp_path, make, sp
         assert _played(read_musicxml(path)[0]) == _played(piece)
 
 
+def test_every_barline_says_its_style():
+    """MuseScore 3 said "empty bar type" for each repeat barline written without a <bar-style>: a
+    forward repeat is heavy-light, a backward one light-heavy, an ending's own barline regular (or
+    the double bar music21 wrote there)."""
+    text = musicxml_and_repeats(_aabb(), repeats=True)[0].decode()
+    barlines = re.findall(r"<barline[^>]*>(.*?)</barline>", text, re.S)
+    assert barlines and all("<bar-style>" in b for b in barlines)
+    for b in barlines:
+        style = re.search(r"<bar-style>(.*?)</bar-style>", b).group(1)
+        if 'direction="forward"' in b:
+            assert style == "heavy-light" and b.strip().startswith("<bar-style>")
+        elif 'direction="backward"' in b:
+            assert style == "light-heavy"
+        elif "<ending" in b:
+            assert style in ("regular", "light-light", "light-heavy"), b  # (a double or final bar music21 wrote stays)
+
+
 def test_endings_read_1_and_2_and_the_last_stays_open():
     text = musicxml_and_repeats(_aabb(), repeats=True)[0].decode()
     assert '<ending number="1" type="start">1.</ending>' in text and '<ending number="2" type="start">2.</ending>' in text
@@ -259,3 +276,26 @@ def test_a_bar_range_outside_a_score_with_repeats_is_said_as_played(tmp_path):
     with pytest.raises(ValueError, match=r"bar 34 of 34-35 is outside the piece, which has bars 0-32 as played "
                                          r"\(its repeats written out: A A B B\)"):  # fmt: skip
         ts.inpaint(path, bars=(34, 35))
+
+
+def test_a_harmonized_strain_sounded_again_gets_the_chords_of_its_first_time():
+    """Lead-sheet harmonize: a strain the melody sounds again at once gets the chords of its first
+    time, its endings their own, and the bar after a copied one still hears the chord it had (a
+    fiddler's written-out reel had A7 in one pass where the other had A A7)."""
+    from tunesmith.cocreate.chords import alike_on_repeats
+
+    piece = _aabb()
+    melody = piece.tracks[0]
+    drawn = list(piece.chords)
+    drawn[5] = ChordSymbol(20.0, "Em")  # the second A's second bar: another chord than the first's G
+    drawn.insert(6, ChordSymbol(22.0, "A7"))  # and a second chord in it
+    drawn[8] = ChordSymbol(28.0, "G")  # the second A's ending (bar 8 as played) keeps its own
+    out = alike_on_repeats(piece, melody, drawn)
+    figures = {round(c.onset, 3): c.figure for c in out}
+    assert figures[20.0] == "G" and 22.0 not in figures  # bar 6 as bar 2 has it
+    assert figures[28.0] == "G"  # the ending's own
+    assert [c.figure for c in out if 16.0 <= c.onset < 28.0] == ["D", "G", "D"]
+    assert figures[48.0] == "G" and figures[52.0] == "D"  # the second B as the first
+    # a melody sounded once keeps every chord it was given
+    once = _lead([*A, *B], [*CH_A, *CH_B])
+    assert alike_on_repeats(once, once.tracks[0], list(once.chords)) == sorted(once.chords, key=lambda c: c.onset)

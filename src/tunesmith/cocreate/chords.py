@@ -333,6 +333,45 @@ def _harmonized_piece(
     )
 
 
+# Whether a lead sheet's harmonize gives a strain its melody sounds again the chords of its first
+# time (`alike_on_repeats`; False: each pass its own, before session 53).
+REPEATED_STRAINS_ALIKE = True
+
+
+def alike_on_repeats(piece: Piece, melody: Track, chords: list[ChordSymbol]) -> list[ChordSymbol]:
+    """`chords` with each strain the melody sounds again at once (four bars or more, note for note
+    but its endings: `convert.repeats.find_repeats`, which writes a score's repeat signs) given the
+    chords of its first time, the endings keeping their own. A fiddler's reel, its strains written
+    out twice, had A7 in one pass where the other had A A7, and G D where the other had G A: a
+    backer reads a repeated strain once."""
+    from fractions import Fraction
+
+    from tunesmith.convert.repeats import find_repeats
+
+    starts = [Fraction(b).limit_denominator(480) for b in piece.bars()]
+    bounds = [*starts, max(Fraction(piece.duration()).limit_denominator(480), starts[-1] + Fraction(1, 480))]
+    bare = copy.copy(piece)
+    bare.chords = []
+    spans = find_repeats(bare, [melody], bounds)
+    out = sorted(chords, key=lambda c: c.onset)
+    for span in spans:
+        for k in range(span.bars - span.endings):
+            src, dst = span.start + k, span.start + span.bars + k
+            a, b = float(bounds[src]), float(bounds[src + 1])
+            c, d = float(bounds[dst]), float(bounds[dst + 1])
+            mine = [ChordSymbol(x.onset - a + c, x.figure, x.duration) for x in out if a - _EPS <= x.onset < b - _EPS]
+            sounding = chord_at(out, a)
+            if sounding is not None and not any(abs(x.onset - a) < _EPS for x in out):
+                mine.insert(0, ChordSymbol(c, sounding.figure, None))  # the chord held into its first bar
+            after = chord_at(out, d)  # the chord the bar after the copied one hears, kept sounding there
+            rest = [x for x in out if not (c - _EPS <= x.onset < d - _EPS)]
+            if (after is not None and d < piece.duration() - _EPS and not any(abs(x.onset - d) < _EPS for x in rest)
+                    and (not mine or mine[-1].figure != after.figure)):  # fmt: skip
+                rest.append(ChordSymbol(d, after.figure, None))
+            out = sorted(rest + mine, key=lambda x: x.onset)
+    return out
+
+
 def _harmonize_from_chords(
     piece: Piece, melody: Track, style: str, tonic: str, mode: str, n: int, seed: int | None, chord_rhythm: str | None,
     source: str, harmonizer: Any = None, label_shift: Any = None,
@@ -385,6 +424,8 @@ def _harmonize_from_chords(
             if JAZZ_II_V and source != "accompaniment":
                 kept = with_ii_before_v(kept, melody, tonic, mode, piece.duration(), piece.time_signature.beat_length)
             kept = without_repeats_in_a_bar(kept, downbeats)
+        if source != "accompaniment" and REPEATED_STRAINS_ALIKE:
+            kept = alike_on_repeats(piece, melody, kept)
         tracks = [Track(melody.name, "melody", melody.program, False, [copy.copy(x) for x in melody.notes])]
         out = _harmonized_piece(piece, i, style, tracks, kept, [KeySignature(0.0, tonic, mode)], piece.duration(),
                                 melody=melody)  # fmt: skip

@@ -47,6 +47,26 @@ _ENDING_OPEN = re.compile(rb'<ending number="(\d+)" type="start"\s*/>')
 _ENDING_LAST_STOP = re.compile(rb'<ending number="2" type="stop"\s*/>')
 
 
+# music21 writes a repeat's barline with no <bar-style>, and MuseScore 3 says "empty bar type" for
+# each when it opens the file (a fiddler's report): a forward repeat is heavy-light, a backward one
+# light-heavy, an ending's own barline regular (the bar-style comes first in a <barline>)
+_BARLINE = re.compile(rb"(<barline[^>]*>)((?:(?!</barline>).)*?)(</barline>)", re.S)
+
+
+def _barline_styles(xml: bytes) -> bytes:
+    """`xml` with a <bar-style> in each <barline> that has none (see `_BARLINE`)."""
+
+    def styled(m: re.Match) -> bytes:
+        body = m.group(2)
+        if b"<bar-style>" in body:
+            return m.group(0)
+        style = b"heavy-light" if b'direction="forward"' in body else b"light-heavy" if b'direction="backward"' in body else b"regular"
+        indent = re.match(rb"\s*", body).group(0)
+        return m.group(1) + indent + b"<bar-style>" + style + b"</bar-style>" + body + m.group(3)
+
+    return _BARLINE.sub(styled, xml)
+
+
 def _stable_ids(xml: bytes) -> bytes:
     """`xml` with music21's random instrument ids replaced by I1, I2, ... in order of appearance."""
     names: dict[bytes, bytes] = {}
@@ -102,7 +122,7 @@ def musicxml_and_repeats(piece: Piece, repeats: bool = False) -> tuple[bytes, li
                     xml = _INVERSION.sub(b"", _NATURAL_CHORD_ALTER.sub(b"", GeneralObjectExporter(score).parse()))
                     xml = _ENDING_OPEN.sub(rb'<ending number="\1" type="start">\1.</ending>', xml)
                     xml = _ENDING_LAST_STOP.sub(rb'<ending number="2" type="discontinue" />', xml)
-                    return _stable_ids(xml.replace(_DEGREE, _UNPRINTED_DEGREE)), list(score.tunesmithRepeats)
+                    return _stable_ids(_barline_styles(xml.replace(_DEGREE, _UNPRINTED_DEGREE))), list(score.tunesmithRepeats)
             except (ValueError, MemoryError, RecursionError):
                 raise
             except Exception as exc:  # noqa: BLE001 - music21's export exceptions
