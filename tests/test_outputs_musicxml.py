@@ -352,6 +352,31 @@ def test_a_diminished_seventh_is_named_by_the_degree_it_leads_to(tmp_path):
     assert [names[v][1] for v in range(4)] == ["F", "B", "F", "A-"]
 
 
+def test_a_diminished_tone_that_steps_on_is_named_by_its_step(tmp_path):
+    """G major, the alto's G#4 rising to A4 over B and D (a diminished seventh's three tones, which
+    the key's degrees read as B-D-F-A-flat, vii7 of IV): G-sharp, as it goes. It had been written
+    A-flat (a choir director's find, Hymn to Joy)."""
+    from tunesmith.convert import notation
+
+    piece = _satb()
+    piece.keys = [KeySignature(0.0, "G", "major")]
+    chords = [(74, 67, 59, 43), (74, 68, 59, 47), (72, 69, 62, 42), (71, 67, 62, 43)]  # G, G#dim/B, D7/F#, G
+    piece.tracks = [Track(t.name, t.role, 52, False, [Note(ch[v], float(i), 1.0, 80) for i, ch in enumerate(chords)])
+                    for v, t in enumerate(piece.tracks)]  # fmt: skip
+    piece.end = 4.0
+
+    def alto() -> str:
+        score = music21.converter.parse(str(write_musicxml(piece, tmp_path / "joy.musicxml")))
+        return [n.pitch.name for n in score.parts[1].recurse().notes][1]
+
+    assert alto() == "G#"
+    notation.DIMINISHED_TONE_BY_ITS_STEP = False
+    try:
+        assert alto() == "A-"
+    finally:
+        notation.DIMINISHED_TONE_BY_ITS_STEP = True
+
+
 def test_the_same_piece_is_written_as_the_same_bytes():
     """music21 named each instrument by a random id: the same take differed in bytes run to run."""
     from tunesmith.outputs.musicxml import musicxml_bytes

@@ -40,6 +40,11 @@ def _written_name(p: Any) -> str | None:
     return p.step + {"sharp": "#", "flat": "b", "double-sharp": "##", "double-flat": "bb"}.get(acc.name if acc else "", "")
 
 
+# Whether a chromatic tone of a heard diminished seventh that moves on by a semitone is spelled by
+# that move (G# to A), not by the chord's root (False: as the chord's, before session 53).
+DIMINISHED_TONE_BY_ITS_STEP = True
+
+
 def _speller(piece: Piece):
     """(MIDI pitch, onset) -> music21 name spelled as a copyist would (`harmony.spell_pitch`): by
     the key sounding at the onset (its scale, raised 6th/7th in minor: F# in g minor, never Gb),
@@ -65,6 +70,12 @@ def _speller(piece: Piece):
         )
         if chord is None and heard is not None and pitch % 12 not in in_scale(key):
             chord = heard(onset, key)  # no symbol: the chord the parts sound spells a chromatic tone
+            if (chord is not None and chord.endswith("dim7") and leads_to is not None
+                    and (leads_to - pitch) % 12 in (1, 11) and DIMINISHED_TONE_BY_ITS_STEP):  # fmt: skip
+                # but a diminished seventh is any of its tones' chord: a tone of one that steps on
+                # by a semitone is named by where it goes (an alto's G#4-A4 in G major over B D, read
+                # as B-D-F-Ab, had been written A-flat)
+                chord = None
         try:
             return spell_pitch(pitch, key, chord, leads_to)
         except (ValueError, KeyError, IndexError):
