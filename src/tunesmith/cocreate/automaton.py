@@ -62,6 +62,10 @@ from tunesmith.voice_leading import VoiceLeading
 _CHORD_STATES = (_CHORDS, _ROOT, _QUAL, _BASS, _CPOS)
 _VOICE_STATES = (_VOICE, _NPOS, _PITCH)
 
+# Whether harmonize holds the chord plan's chord at the given soprano's last note to the end (False:
+# the plan's later chords under that note stood, before session 53).
+FINAL_CHORD_HELD_IN_THE_PLAN = True
+
 
 # ============================================================================ the job
 @dataclass
@@ -241,6 +245,13 @@ class _CoConstrainer(Constrainer):
         # a soprano that ends off the tonic chord (a half close, or a key the estimate missed) ends
         # a piece too: the voices strike its last chord with it and hold it, with no tonic rules
         self.final_ticks, self.final_strike = t.last_L - pos, pos
+        if self.vl.chord_tones and FINAL_CHORD_HELD_IN_THE_PLAN:
+            # the plan's chord at the soprano's last note is the final chord, held to the end: a plan
+            # that changed chord under that note (a beat each under the Passion Chorale's last E) had
+            # cut the tenor and bass into quarters struck again, the bass A2 A2 A3 (its tones end a
+            # note: `VoiceLeading.max_duration`)
+            self.vl.chord_tones = {k: v for k, v in self.vl.chord_tones.items() if k <= strike}
+            self.vl._plan_ticks = None
         if not closed:
             return
         self.final_pcs = frozenset({pitch % 12})
@@ -256,6 +267,13 @@ class _CoConstrainer(Constrainer):
         if final is not None and self.final_third in ("major", "minor"):
             pcs = {int(x) for x in plan[final]}
             self.final_third = "major" if (t.tonic_pc + 4) % 12 in pcs else "minor" if (t.tonic_pc + 3) % 12 in pcs else self.final_third
+        if final is not None and int(plan[final][0]) != t.tonic_pc and FINAL_CHORD_HELD_IN_THE_PLAN:
+            # the close is the tonic chord whatever the plan had there (C major under the Passion
+            # Chorale's last E in A minor): the inner voices had followed the plan's tones, found none
+            # of the cadence's in their rules and taken one ignoring them, in parallels with the bass
+            third = (root + (4 if self.final_third == "major" else 3 if self.final_third == "minor" else (third - root) % 12)) % 12
+            self.vl.chord_tones = {**plan, strike: np.array([root, third, fifth])}
+            self.vl._plan_ticks = None
 
     def at_free_chords(self) -> bool:
         """At the start of a bar whose chords are sampled and whose first voice is given."""

@@ -279,6 +279,12 @@ GIVEN_CHORD_CLEAR_OF_PARALLELS = True
 LOWER_VOICES_ENTER_WITH_THE_SOPRANO = True
 
 
+# Where the voice leading leaves a cadence note no tone of the cadence chord, the one it takes keeps
+# out of parallels with the bass's move to the chord's root where one can (False: any, before
+# session 53).
+CADENCE_NOTE_CLEAR_OF_THE_BASS = True
+
+
 def phrase_end(t: _Tables, bar: int) -> int:
     """Where in cadence bar `bar` its phrase ends (ticks into the bar): the bar line, or, in a
     piece with a pickup, where the next phrase's pickup starts (Bach's fermatas on beat 3 before
@@ -342,6 +348,7 @@ class Constrainer:
         self.bar_starts: list[tuple[int, ...]] = []  # the voices' cursors as each bar began
         self.copy_src: int | None = None  # the bar this one repeats, while the copy holds
         self.final_pcs: frozenset | None = None  # the melody's closing degree, if drawn (`draw_ending`)
+        self.strain_ends: dict[int, tuple[str, frozenset]] = {}  # a section end's kind and closing tones, drawn
         self.final_ticks: int | None = None  # the least length of the last note, if drawn (four parts: the soprano's exact length)
         self.final_strike: int | None = None  # where in the last bar the soprano struck its last note (four parts)
         self.final_degree: str | None = None  # the closing degree drawn ("root", "third", ...)
@@ -1041,6 +1048,13 @@ class Constrainer:
         contrast = self.t.contrast_share
         if contrast is not None:  # a contrasting section's first chord, also from a child generator
             self.contrast_opening = "tonic" if rng.spawn(1)[0].random() < contrast else "other"
+        strain = getattr(self.t, "strain_ends", None)
+        if strain:  # how each strain inside the piece ends, also from a child generator
+            child = rng.spawn(1)[0]
+            for bar in self.t.cadence_bars:
+                if bar < self.t.n_bars - 1 and self.t.bar_cadence[bar] in ("open", "closed"):
+                    kind, pcs, _ = strain[int(child.choice(len(strain), p=[w for *_, w in strain]))]
+                    self.strain_ends[bar] = (kind, pcs)
         if self.t.span_choices:  # the melody's span, also from a child generator (the last draw)
             self.span_cap = int(rng.spawn(1)[0].choice(self.t.span_choices))
 
@@ -1062,7 +1076,8 @@ class Constrainer:
                "soprano_approach": self.soprano_approach,
                "half_close": True if self.half_close else None, "opening_chord": self.opening,
                "contrast_chord": self.contrast_opening, "melody_span": self.span_cap,
-               "modulation": list(self.modulation) if self.modulation else None}  # fmt: skip
+               "modulation": list(self.modulation) if self.modulation else None,
+               "strain_ends": [[b, k, sorted(pcs)] for b, (k, pcs) in sorted(self.strain_ends.items())] or None}  # fmt: skip
         return {k: v for k, v in out.items() if v is not None}
 
     def replay_ending(self, drawn: dict) -> None:
@@ -1085,6 +1100,7 @@ class Constrainer:
         self.opening = drawn.get("opening_chord")
         self.contrast_opening = drawn.get("contrast_chord")
         self.span_cap = drawn.get("melody_span")
+        self.strain_ends = {int(b): (str(k), frozenset(int(pc) for pc in pcs)) for b, k, pcs in drawn.get("strain_ends") or ()}
         mod = drawn.get("modulation")
         self._set_modulation((str(mod[0]), int(mod[1]), int(mod[2])) if mod else None)
 
@@ -1193,6 +1209,8 @@ class Constrainer:
                 return self.final_pcs
             if self.final_third is not None and 0 < self.v < len(t.voices) - 1 and self.vl is not None:
                 return self._inner_closing_pcs()
+        if self.v == 0 and bar in self.strain_ends and self.strain_ends[bar][0] == kind:
+            return self.strain_ends[bar][1]  # the strain's drawn end (`draw_ending`)
         pcs = t.kinds[kind][0][self.v]
         if self.v == 0 and bar in t.phrase_bars and kind in ("open", "closed"):  # (not a passage's own)
             # a phrase's soprano closes on a tone of the tonic's triad or the dominant's, and the
@@ -1292,9 +1310,10 @@ class Constrainer:
 
     def _closes_in_parallels(self, pc: int) -> bool:
         """Whether the current voice would reach pitch class `pc` in the final chord in parallel
-        fifths or octaves: with the bass's drawn approach and root, or with a voice above (a
+        fifths or octaves: with the bass's drawn approach and root (or, none drawn, its note before:
+        `undrawn_bass_close`), or with a voice above (a
         closing note wins over the voice-leading rules, so such a tone is not required of it)."""
-        from tunesmith.sampling.part_writing import final_bass_pcs
+        from tunesmith.sampling.part_writing import final_bass_pcs, undrawn_bass_close
 
         if self.final_ticks is None:
             return False
@@ -1302,7 +1321,7 @@ class Constrainer:
         prev = self.vl.pitch_at(self.v, strike - 1)
         if prev is None or prev % 12 == pc:
             return False
-        pcs = final_bass_pcs(self)
+        pcs = final_bass_pcs(self) or undrawn_bass_close(self)
         if pcs is not None and (prev - pcs[0]) % 12 in (0, 7) and (pc - pcs[1]) % 12 == (prev - pcs[0]) % 12:
             return True
         for u in range(self.v):  # soprano B4-A4 over a tenor B3-A3
@@ -1408,6 +1427,7 @@ class Constrainer:
                 smooth &= ~doubled_secondary_leading_tone(self._sounding_above(at), t.pitch_values[self.v], t.tonic_pc, t.minor)
             both = narrow(fin if mask is None else (mask & fin), smooth)
             roots = t.kinds[kind][0][-1] if kind in t.kinds else frozenset()
+            clash = None
             if t.voice_leading and self.vl is not None and self.v < len(t.voices) - 1 and len(roots) == 1:
                 # nor one that leaves the bass's move to the cadence chord's root a parallel fifth or
                 # octave with it: the bass, written last, takes that root whatever the voices above
@@ -1416,6 +1436,15 @@ class Constrainer:
                 # 0.12), as harmonized ones do not (`VoiceLeading.pitch_ok` on a planned cadence)
                 clash = self.vl.parallel_with_the_bass_root(self.v, at, t.pitch_values[self.v], next(iter(roots)))
                 both = narrow(both, ~clash)
+                if both.any() and not (both & ~clash).any() and self.bar == t.n_bars - 1 and CADENCE_NOTE_CLEAR_OF_THE_BASS:
+                    # every note the voice leading leaves is in parallels with the bass into the final
+                    # chord (its nearest tone, a tenor G3-A3 over the bass's G2-A2): another tone of
+                    # the chord that is not, nor in parallels with a voice above, in the voices' order
+                    pv = t.pitch_values[self.v]
+                    clear = fin & ~clash & np.array([not self._closes_in_parallels(int(p) % 12) for p in pv])
+                    clear = narrow(self._in_order(clear, at, may_cross=False), smooth)
+                    if clear.any():
+                        both = clear
             fifth = self._missing_fifth(kind)
             if fifth is not None:  # where the voice leading allows it (`narrow`)
                 both = narrow(both, in_pitch_classes(t.pitch_values[self.v], fifth))
@@ -1431,6 +1460,10 @@ class Constrainer:
                 # a cadence note that keeps the voices' order, else (inside the piece) none: the
                 # final chord alone must close whatever it takes
                 fin = narrow(self._in_order(fin, at, may_cross=self.bar == t.n_bars - 1), smooth)
+                if clash is not None and CADENCE_NOTE_CLEAR_OF_THE_BASS:
+                    # and, where one is left, not one in parallels with the bass's move to the root
+                    # (a tenor G3-A3 over the bass's G2-A2 into a harmonized A-minor close)
+                    fin = narrow(fin, ~clash)
                 if not fin.any() and kind in t.kinds and self.v > 0:
                     # nor one that keeps the voices' order (the tenor's third above the alto): another
                     # tone of the cadence chord that does, before any note the voice leading allows
@@ -1691,6 +1724,8 @@ class Constrainer:
             return "open"
         if bar not in self.cadence_bars:  # (a phrase cadence that gave way to a passage's)
             return None
+        if bar in self.strain_ends:
+            return self.strain_ends[bar][0]
         kind = self.t.bar_cadence[bar] if 0 <= bar < len(self.t.bar_cadence) else None
         if bar in self.t.phrase_bars and self.v > 0 and self.vl is not None:
             # a phrase's cadence is the one its soprano's last note implies: I under a tone of the

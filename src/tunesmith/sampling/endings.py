@@ -28,6 +28,7 @@ from tunesmith.sampling.request import (
     FINAL_MELODY_APPROACH_SHARES,
     FINAL_SOPRANO_APPROACH_SHARES,
     FINAL_THIRD_SHARES,
+    STRAIN_END_SHARES,
     ComposeRequest,
     degree_chord,
     tonic_triad,
@@ -37,6 +38,11 @@ from tunesmith.tokenizer import TICKS_PER_BEAT, scale_pitch_classes
 if TYPE_CHECKING:
     from tunesmith.sampling.automaton import Constrainer
     from tunesmith.sampling.tables import _Tables
+
+
+# Whether a lead sheet's strains draw how they end (`STRAIN_END_SHARES`; False: as planned, a first
+# A and a first B half-closed and a second A on any tone of the tonic triad, before session 53).
+STRAIN_ENDS_DRAWN = True
 
 
 def close_over_chord(tables: _Tables, figure: str) -> None:
@@ -100,6 +106,16 @@ def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
             last = bar_chord_figures(request.chords[(tables.n_bars - 1) % len(request.chords)])[-1]
             if last != NO_CHORD:
                 close_over_chord(tables, last)
+    # how the strains inside the piece end, drawn per take and section end (`STRAIN_END_SHARES`):
+    # [(kind, the melody's closing pitch classes, weight)]; not over chords the musician gave
+    tables.strain_ends = None
+    strain = STRAIN_END_SHARES.get(request.style) if STRAIN_ENDS_DRAWN else None
+    if strain and request.layout == "lead" and not request.chords and any(c for c in tables.bar_cadence[:-1]):
+        root, third, _ = tonic_triad(tables.tonic_pc, request.mode)
+        melody = {"root": ("closed", frozenset({root})), "third": ("closed", frozenset({third})),
+                  "open": ("open", tables.kinds["open"][0][0])}  # fmt: skip
+        total = sum(strain.values())
+        tables.strain_ends = [(*melody[name], w / total) for name, w in strain.items()]
     # the chord a lead sheet closes over when its melody closes on the fifth or off the triad,
     # drawn per take with the degree (`FINAL_CHORD_SHARES`): per degree name, [(chord, root
     # token ids, quality token ids, the triad's pitch classes, weight)], only chords that hold a

@@ -19,6 +19,7 @@ from tunesmith.sampling.endings import (
     doubles_leading_tone,
     tenor_owes_third,
 )
+from tunesmith.sampling.request import BASS_APPROACH_DEGREES
 from tunesmith.voice_leading import (
     augmented_leaps,
     augmented_seconds,
@@ -72,6 +73,7 @@ def part_writing(auto: Constrainer, at: int, mask: np.ndarray | None) -> np.ndar
     mask = narrow(mask, ~parallels_with_the_closing_bass(auto, at, vals))
     mask = narrow(mask, ~no_way_into_the_final_chord(auto, at, vals))
     mask = narrow(mask, ~parallels_into_a_phrase_cadence(auto, at, vals))
+    mask = narrow(mask, ~seventh_into_a_cadence(auto, at, vals))
     mask = narrow(mask, ~parallels_into_a_half_close(auto, at, vals))
     if SOPRANO_CLEAR_OF_THE_GIVEN_BASS:
         mask = narrow(mask, ~parallels_over_the_given_bass(auto, at, vals))
@@ -208,13 +210,38 @@ def leaves_a_chromatic_note_by_leap(auto: Constrainer, at: int, vals: np.ndarray
 def final_bass_pcs(auto: Constrainer) -> tuple[int, int] | None:
     """(pitch class of the bass's drawn approach, of the final chord's root) when the bass moves
     between them into the final chord; None when nothing is drawn or the bass holds."""
-    from tunesmith.sampling.request import BASS_APPROACH_DEGREES
-
     t = auto.t
     if auto.final_ticks is None or auto.half_close or auto.bass_approach not in BASS_APPROACH_DEGREES:
         return None
     approach = (t.tonic_pc + BASS_APPROACH_DEGREES[auto.bass_approach]) % 12
     return None if approach == t.tonic_pc else (approach, t.tonic_pc)
+
+
+# Whether the upper voices keep out of parallels with the bass into the final chord where the bass's
+# approach was not drawn, from its note before (written, else the plan's root); False: only after a
+# drawn approach or into a half close, before session 53.
+CLOSING_BASS_FROM_ITS_NOTE_BEFORE = True
+
+
+def undrawn_bass_close(auto: Constrainer) -> tuple[int, int] | None:
+    """(pitch class of the bass's note before the final chord, of its note in it) where no approach
+    was drawn but the cadence sets the bass's last note and its note before is written, else
+    planned (harmonize's chord plan: its root); None elsewhere. Harmonize's plan had VII-i under
+    the Passion Chorale's last E, and the tenor and bass had moved G-A or D-E into A minor, in
+    parallels in 9 of 9 takes, as the rules against them knew only a drawn approach."""
+    t, vl = auto.t, auto.vl
+    if (not CLOSING_BASS_FROM_ITS_NOTE_BEFORE or vl is None or auto.final_ticks is None or auto.half_close
+            or auto.bass_approach in BASS_APPROACH_DEGREES):  # fmt: skip
+        return None
+    kind = auto._cadence_at(t.n_bars - 1)
+    closing = t.kinds[kind][0][-1] if kind in t.kinds else frozenset()
+    strike = auto.final_chord_tick()
+    before = vl.pitch_at(len(t.voices) - 1, strike - 1)
+    planned = vl.planned_before(strike - 1) if before is None and vl.chord_tones else None
+    before_pc = before % 12 if before is not None else int(vl.chord_tones[planned][0]) if planned is not None else None
+    if len(closing) != 1 or before_pc is None or before_pc in closing:
+        return None
+    return before_pc, next(iter(closing))
 
 
 def parallels_with_the_closing_bass(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray:
@@ -239,6 +266,8 @@ def parallels_with_the_closing_bass(auto: Constrainer, at: int, vals: np.ndarray
         # bass F3-E3 into V of a minor (seed 511)
         dominant, before = (t.tonic_pc + 7) % 12, vl.pitch_at(bass, auto.final_chord_tick() - 1)
         pcs = (before % 12, dominant) if before is not None and before % 12 != dominant else None
+    if pcs is None and v < bass and auto.final_ticks is not None and at >= auto.final_chord_tick():
+        pcs = undrawn_bass_close(auto)
     if pcs is None or vl is None or not t.voice_leading:
         return none
     approach_pc, root_pc = pcs
@@ -347,6 +376,46 @@ def bass_before_a_cadence(auto: Constrainer, at: int, window: int) -> tuple[str,
         return None
     zone = auto.bar * t.L + auto._phrase_end(auto.bar) - auto._cadence_zone(auto.bar)
     return (kind, zone) if zone - window <= at < zone else None
+
+
+# Whether the bass, in the beat before a cadence, keeps off the seventh of the chord above it unless
+# the cadence's note lies a step below (False: as before session 53).
+BASS_SEVENTH_RESOLVES = True
+
+
+def seventh_into_a_cadence(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray:
+    """Which candidate pitches for the bass's note struck in the beat before a cadence's closing
+    zone (harmonize: before a fermata's chord) would be the seventh of the seventh chord the voices above sound there (a minor or major
+    seventh under its root, the root's third sounding too) with no closing note a step below it to
+    resolve to. The cadence's note wins over the voice leading, so such a seventh leapt: a bass C
+    under D F# A into Old Hundredth's fermata on G, and C3-G2 from ii4/2 into V (a choir
+    director's finds, session 53)."""
+    none = np.zeros(len(vals), bool)
+    t, vl, bass = auto.t, auto.vl, auto.v
+    if not BASS_SEVENTH_RESOLVES or vl is None or bass != len(t.voices) - 1 or bass == 0:
+        return none
+    before = bass_before_a_cadence(auto, at, t.beat_ticks)
+    if before is not None:
+        targets = auto._closing_pcs(before[0])
+    else:
+        # harmonize: a fermata the lower voices strike with the soprano within the next beat, whose
+        # planned chord's root the bass takes (`_chorale_plan`, triads at the fermatas)
+        start = next((s0 for s0, _ in auto.fermata_holds() if at < s0 <= at + t.beat_ticks), None)
+        planned = vl.planned_before(start) if start is not None and vl.chord_tones else None
+        targets = frozenset({int(vl.chord_tones[planned][0])}) if planned is not None else frozenset()
+    above = {p % 12 for p in (vl.pitch_at(u, at) for u in range(bass)) if p is not None}
+    own = vl.pitch_at(bass, at - 1) if at % t.beat_ticks else None
+    if own is not None:  # off the beat, the bass's own note of the beat is the chord's too (D-C under F# A: D7)
+        above.add(own % 12)
+    if len(above) < 2 or not targets:
+        return none
+    pcs = vals % 12
+    seventh = np.zeros(len(vals), bool)
+    for up in (1, 2):  # the root a major or a minor seventh above the bass's note (a step above its pitch class)
+        root = (pcs + up) % 12
+        seventh |= np.array([r in above and ((r + 3) % 12 in above or (r + 4) % 12 in above) for r in root])
+    resolves = np.array([any((pc - q) % 12 in (1, 2) for q in targets) for pc in pcs])
+    return seventh & ~resolves
 
 
 def parallels_into_a_phrase_cadence(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray:

@@ -64,6 +64,19 @@ FINAL_DEGREE_SHARES = {
     "chorale": {"root": 0.897, "third": 0.015, "fifth": 0.088, "other": 0.0},
 }
 
+# How a lead sheet's strain ends inside the piece (a first A, the second A before the B strain, a
+# first B), drawn per take and section end: "root" / "third": the melody closes on the tonic / the
+# third over the tonic chord ("closed"); "open": on a tone of the dominant's triad over V (a half
+# close). Folk: the shippable training tunes of 32 bars (137, meters 6/8, 4/4, 2/4, 3/4) close
+# their strains at bars 8, 16 and 24 on the tonic 0.71 / 0.74 / 0.66 of the time, the third 0.07,
+# the fifth 0.06, the second 0.07, another degree 0.09 ("open" lumps these last three with the
+# fifth); the takes, whose first A and first B always half-closed and whose second A closed on
+# any tone of the tonic triad, closed on the tonic 0.00 / 0.28 / 0.00
+# (docs/notes/2026-12-06-session-53/strain_ends.py). A fiddler read their second endings as no
+# endings. Pop and jazz keep their planned kinds: their songs' strains end on the fifth or a rest
+# more than on the tonic (the same script, --style pop|jazz). `Constrainer.draw_ending`.
+STRAIN_END_SHARES = {"folk": {"root": 0.70, "third": 0.07, "open": 0.23}}
+
 
 # Where a lead sheet's first chord (after any pickup) is the tonic chord: the share of the
 # shippable training tunes with chord symbols (folk 807 Nottingham tunes, pop 121, jazz 58;

@@ -1,0 +1,103 @@
+"""A harmonized chorale whose chord plan does not close on the tonic chord where its cadence does:
+the Passion Chorale's soprano (BWV 244.62) ends on E in A minor, and the harmonizer planned a chord
+each beat under that E, C major first, then others. The final chord is the cadence's, struck with the
+soprano's last note and held by every voice to the end, and the voices reach it out of parallel
+fifths and octaves. A choir director found the tenor and bass struck again in quarters under the
+fermata (the bass A2 A2 A3) in 9 of 9 takes, and tenor and bass moving G-A or D-E into the close in
+parallels (session 53)."""
+
+from __future__ import annotations
+
+import music21
+import pytest
+
+import tunesmith as ts
+from tunesmith.cocreate import automaton as co_automaton
+from tunesmith.sampling import automaton as sampling_automaton
+from tunesmith.sampling import part_writing
+
+SEEDS = (1, 2, 3, 5)
+
+
+def closes(path) -> list[tuple[bool, list[tuple[int, int]]]]:
+    """Per take: whether each voice holds its note from the soprano's last note to the end, and the
+    pairs of voices (0 soprano .. 3 bass) that move into the final chord in fifths or octaves."""
+    out = []
+    for seed in SEEDS:
+        piece = ts.harmonize(path, style="chorale", seed=seed).piece
+        strike = max(n.onset for n in piece.tracks[0].notes)
+        held = all(not any(n.onset > strike + 1e-6 for n in t.notes) for t in piece.tracks)
+
+        def sounding(track, x):
+            return next((n.pitch for n in track.notes if n.onset <= x + 1e-6 < n.onset + n.duration), None)
+
+        before = [sounding(t, strike - 0.01) for t in piece.tracks]
+        after = [sounding(t, strike) for t in piece.tracks]
+        parallels = [(i, j) for i in range(4) for j in range(i + 1, 4)
+                     if None not in (before[i], before[j], after[i], after[j]) and before[i] != after[i]
+                     and (before[i] - before[j]) % 12 in (0, 7) and (before[i] - before[j]) % 12 == (after[i] - after[j]) % 12]  # fmt: skip
+        out.append((held, parallels))
+    return out
+
+
+@pytest.fixture(scope="module")
+def passion(tmp_path_factory):
+    soprano = music21.corpus.parse("bach/bwv244.62").parts[0]
+    path = tmp_path_factory.mktemp("passion") / "passion.musicxml"
+    soprano.write("musicxml", fp=str(path))
+    return path
+
+
+def test_the_final_chord_is_the_cadences_held_and_out_of_parallels(passion):
+    for held, parallels in closes(passion):
+        assert held
+        assert not parallels
+
+
+def test_without_the_rules_the_voices_strike_again_and_move_in_parallels(passion, monkeypatch):
+    monkeypatch.setattr(co_automaton, "FINAL_CHORD_HELD_IN_THE_PLAN", False)
+    monkeypatch.setattr(sampling_automaton, "CADENCE_NOTE_CLEAR_OF_THE_BASS", False)
+    monkeypatch.setattr(part_writing, "CLOSING_BASS_FROM_ITS_NOTE_BEFORE", False)
+    takes = closes(passion)
+    assert not all(held for held, _ in takes)
+    assert any(parallels for _, parallels in takes)
+
+
+OLD_HUNDREDTH = """X:1
+T:Old Hundredth
+M:4/4
+L:1/4
+K:G
+G | G F E D | G A HB B | B B A G | c B HA G | A B A G | E F HG d | B G A c | B A HG2 |]
+"""
+
+
+def _sevenths_leaping_into_fermatas(path) -> int:
+    """Bass notes struck in the beat before a fermata that are the seventh of the chord sounding
+    there (the voices above, and off the beat the bass's own note of the beat) and do not step down
+    into it."""
+    bad = 0
+    for seed in range(1, 7):
+        piece = ts.harmonize(path, style="chorale", seed=seed).piece
+        bass = piece.tracks[3].notes
+        for a, b in zip(bass, bass[1:]):
+            if not any(abs(b.onset - f) < 1e-3 for f in piece.fermatas) or b.onset - a.onset > 1.0 + 1e-6:
+                continue
+            pcs = {x.pitch % 12 for tr in piece.tracks[:3] for x in tr.notes if x.onset <= a.onset + 1e-6 < x.onset + x.duration}
+            own = [x for x in bass if x.onset < a.onset - 1e-6 and int(x.onset) == int(a.onset)]
+            if own and a.onset % 1:
+                pcs.add(own[-1].pitch % 12)
+            seventh = any((a.pitch + up) % 12 in pcs and {(a.pitch + up + 3) % 12, (a.pitch + up + 4) % 12} & pcs for up in (1, 2))
+            bad += bool(seventh) and not 0 < a.pitch - b.pitch <= 2
+    return bad
+
+
+def test_the_bass_takes_no_seventh_it_cannot_resolve_before_a_fermata(tmp_path, monkeypatch):
+    """Old Hundredth: the bass's passing C under D7 (D-C under F# A) had leapt to the fermata's G
+    (a choir director's find): before a fermata whose root is not a step below, the bass takes no
+    seventh of the chord sounding."""
+    path = tmp_path / "old100.abc"
+    path.write_text(OLD_HUNDREDTH)
+    assert _sevenths_leaping_into_fermatas(path) == 0
+    monkeypatch.setattr(part_writing, "BASS_SEVENTH_RESOLVES", False)
+    assert _sevenths_leaping_into_fermatas(path) > 0
