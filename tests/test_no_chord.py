@@ -207,3 +207,26 @@ def test_a_chart_without_bars_is_played_once_through_and_a_loop_to_sixteen(chord
 
     assert compose_request("jazz", chords=chords, key="F").bars == bars
     assert compose_request("jazz", chords=chords, key="F", bars=8).bars == 8
+
+
+BARE_JIG = """X:1
+T:A bare jig
+M:6/8
+L:1/8
+K:G
+D|GAB d2B|c2A B2G|AGF G2A|BAG FED|GAB d2B|c2A B2G|AGF GBd|g3 g2|]
+"""
+
+
+def test_inpainting_a_melody_without_chords_writes_none(tmp_path, monkeypatch):
+    """A fiddler's jig without chord symbols, two bars inpainted: no chords in them either (two bars
+    of chords in a bare tune, N.C. where they stopped, which MuseScore 3 printed "CN.C.")."""
+    import tunesmith as ts
+    from tunesmith.cocreate import verbs
+
+    path = tmp_path / "bare.abc"
+    path.write_text(BARE_JIG)
+    take = ts.inpaint(path, bars="3-4", seed=5)
+    assert take.piece.chords == []
+    monkeypatch.setattr(verbs, "CHORDLESS_STAYS_CHORDLESS", False)
+    assert ts.inpaint(path, bars="3-4", seed=5).piece.chords

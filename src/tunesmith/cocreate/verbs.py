@@ -1033,7 +1033,11 @@ def inpaint(
             track.notes.extend(res.notes.get(v, []))
             track.notes.sort(key=lambda x: (x.onset, x.pitch))
         chords_source = "given" if keep_chords else "model"
-        if not keep_chords:
+        if not keep_chords and layout == "lead" and not piece.chords and CHORDLESS_STAYS_CHORDLESS:
+            # a melody without chord symbols gets none in its new bars either: two bars of chords in
+            # a fiddler's bare jig, and N.C. where they stopped (MuseScore 3 printed "CN.C.")
+            chords_source = None
+        elif not keep_chords:
             out.chords = sorted([c for c in out.chords if not inside(c.onset)] + res.chords, key=lambda c: c.onset)
             if layout == "lead":
                 back = closing_bars(res.ending) if g1 - closing_bars(res.ending) >= g0 else 1  # (as continue's)
@@ -1060,9 +1064,14 @@ def inpaint(
             **res.ending,
         }
         if layout == "lead":
-            meta["chords_from"] = chords_source  # the new bars' chords: "harmonizer", "model" or "given"
+            meta["chords_from"] = chords_source  # the new bars' chords: "harmonizer", "model", "given" or None (none)
         takes.append(_finish_take(out, res, seed, i, meta))
     return takes
+
+
+# Whether inpaint leaves a lead sheet without chord symbols without them (False: the new bars had the
+# composer's chords, before session 53).
+CHORDLESS_STAYS_CHORDLESS = True
 
 
 def _stop_new_chords(out: Piece, given: Piece, t0: float, t1: float) -> None:
