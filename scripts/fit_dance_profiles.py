@@ -1,6 +1,9 @@
 """The folk dances `--dance` composes: each one's meter and note lengths, and the feedback's gain.
 
-    python scripts/fit_dance_profiles.py [--gains 0,0.5,1,2,3] [--takes 20] [--json FILE] [--write]
+    python scripts/fit_dance_profiles.py [--gains 0,0.5,1,2,3] [--takes 20] [--dances polka] [--json FILE] [--write]
+
+`--dances`: fit only these dances' profiles (the others in decoding.json stay as they are, with
+their length moves); the gain is then chosen on these dances' takes alone.
 
 Why: a fiddler asked for a reel (4/4, AABB) and got a march or an air, crotchets and minims; a
 folk take knows no dance, only the style. The Nottingham collection files its tunes by dance
@@ -26,7 +29,7 @@ from tunesmith.paths import atomic_write_text
 
 # which Nottingham files hold each dance (their work ids: nottingham:ABC_cleaned/<file>#<n>)
 DANCE_FILES = {"reel": r"/reels", "jig": r"/jigs\.abc", "hornpipe": r"/hpps\.abc", "slip-jig": r"/slip\.abc",
-               "waltz": r"/waltzes\.abc"}  # fmt: skip
+               "waltz": r"/waltzes\.abc", "polka": None}  # fmt: skip (no file of polkas: by title, as the others)
 
 
 def length_shares(pieces) -> tuple[np.ndarray, int]:
@@ -46,7 +49,7 @@ def length_shares(pieces) -> tuple[np.ndarray, int]:
 
 # how another source's title names each dance (a slip jig is not a jig)
 DANCE_TITLES = {"reel": r"reel", "jig": r"(?<!slip)(?<!slip[- ])jig", "hornpipe": r"hornpipe", "slip-jig": r"slip[- ]?jig",
-                "waltz": r"waltz"}  # fmt: skip
+                "waltz": r"waltz", "polka": r"polka"}  # fmt: skip
 
 
 def dance_pieces(corpus, dance: str, split: str) -> list:
@@ -57,10 +60,11 @@ def dance_pieces(corpus, dance: str, split: str) -> list:
     means (session 32)."""
     from tunesmith.sampling.request import DANCE_METERS
 
-    by_file, by_title = re.compile(DANCE_FILES[dance]), re.compile(DANCE_TITLES[dance], re.I)
+    by_file = re.compile(DANCE_FILES[dance]) if DANCE_FILES[dance] else None
+    by_title = re.compile(DANCE_TITLES[dance], re.I)
     meters = DANCE_METERS[dance]
     return [p for p in corpus.filter(split=split, style="folk", shippable=True)
-            if (by_file.search(p.work_id) if p.source == "nottingham"
+            if (by_file.search(p.work_id) if p.source == "nottingham" and by_file is not None
                 else by_title.search(p.title or "") and str(p.time_signature) in meters)]  # fmt: skip
 
 
@@ -72,7 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", default=None)
     ap.add_argument("--write", action="store_true", help="store dances and dance_rhythm_feedback in decoding.json")
+    ap.add_argument("--dances", default=None, help="comma-separated dances to fit (default: all); the others are kept")
     args = ap.parse_args(argv)
+    chosen = list(DANCE_FILES) if args.dances is None else [d.strip() for d in args.dances.split(",") if d.strip()]
+    if unknown := [d for d in chosen if d not in DANCE_FILES]:
+        ap.error(f"--dances: unknown {', '.join(unknown)}; one of {', '.join(DANCE_FILES)}")
 
     from tunesmith.api import compose, load_model
     from tunesmith.corpus import load_corpus
@@ -83,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
 
     corpus = load_corpus(None)
     dances, valid = {}, {}
-    for dance in DANCE_FILES:
+    for dance in chosen:
         train = dance_pieces(corpus, dance, "train")
         shares, notes = length_shares(train)
         meters = Counter(f"{p.time_signature.numerator}/{p.time_signature.denominator}" for p in train)
@@ -95,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{len(dance_pieces(corpus, dance, 'valid'))} validation tunes", flush=True)  # fmt: skip
     folder = resolve_model(args.model)
     model = load_model(str(folder))
+    kept = (model.model.decoding.get("folk") or {}).get("dances") or {}
+    dances = {**{d: v for d, v in kept.items() if d not in dances}, **dances}  # (the dances not fitted stay)
     model.model.decoding.setdefault("folk", {})["dances"] = dances
     gains = [float(g) for g in args.gains.split(",")]
     if args.write and not all(0 <= g <= 4 for g in gains):  # what decoding.json may hold (`inference.read_decoding`)
@@ -103,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     for gain in progress_bar(gains, desc="gains"):
         model.model.decoding["folk"]["dance_rhythm_feedback"] = gain
         dist = {}
-        for dance in DANCE_FILES:
+        for dance in chosen:
             takes = compose(style="folk", dance=dance, bars=16, seed=args.seed, n=args.takes, model=model, check=False)
             shares, _ = length_shares([t.piece for t in takes])
             dist[dance] = round(float(np.abs(shares - valid[dance]).sum()), 4)
@@ -115,10 +125,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
     if args.write:
-        command = f"python scripts/fit_dance_profiles.py --model {args.model} --gains {args.gains} --takes {args.takes} --seed {args.seed} --write"
-        update_decoding_file(folder, {"folk": {"dances": dances, "dance_rhythm_feedback": best}},
-                             "dances_fitted_on", "shippable training tunes by dance (Nottingham by file, others by title and meter); gain on the validation tunes; "
-                             + command)  # fmt: skip
+        command = (f"python scripts/fit_dance_profiles.py --model {args.model} --gains {args.gains} --takes {args.takes} "
+                   f"--seed {args.seed}" + (f" --dances {args.dances}" if args.dances else "") + " --write")
+        note = ("shippable training tunes by dance (Nottingham by file, others by title and meter); gain on the "
+                "validation tunes; " + command)
+        if args.dances:  # the other dances' note stays, this one added
+            before = json.loads((folder / "decoding.json").read_text(encoding="utf-8")).get("dances_fitted_on")
+            note = f"{before}; {args.dances}: {command}" if before else note
+        update_decoding_file(folder, {"folk": {"dances": dances, "dance_rhythm_feedback": best}}, "dances_fitted_on", note)
         print("wrote dances and dance_rhythm_feedback into the model's decoding.json")
     return 0
 

@@ -140,5 +140,5 @@ def test_the_fit_chooses_the_round_whose_takes_move_as_the_tunes_do(capsys):
     assert fit.fit_rounds("reel", tunes[:3], takes, rounds=2, damping=0.8) == {
         "note": f"3 shippable training tunes, fewer than {fit.MIN_TUNES}: no moves"}
     with pytest.raises(SystemExit):
-        fit.main(["--dances", "polka"])
+        fit.main(["--dances", "mazurka"])
     assert "--dances: among reel, jig" in capsys.readouterr().err

@@ -240,7 +240,8 @@ def test_block_budget_still_completes_every_bar(tok):
         ({"pitch_range": (55, 59)}, r"pitch range G3:B3 too narrow: a melody needs"),  # as --range writes it
         ({"form": "reel", "bars": 32}, r"form 'reel': a form is section letters .*; a reel's usual form is AABB"),
         ({"form": "verse", "bars": 32}, r"form 'verse': a form is section letters"),
-        ({"dance": "polka"}, r"unknown dance 'polka'; one of reel, jig, hornpipe, slip-jig, waltz"),
+        ({"dance": "mazurka"}, r"unknown dance 'mazurka'; one of reel, jig, hornpipe, slip-jig, waltz, polka"),
+        ({"dance": "polka", "meter": "6/8"}, r"a polka is in 2/4, not 6/8"),
         ({"dance": "reel", "style": "pop"}, r"--dance reel is a folk dance; compose it with --style folk"),
         ({"dance": "jig", "meter": "4/4"}, r"a jig is in 6/8, not 4/4"),
         ({"pitch_range": (72, 60)}, "lowest first"),

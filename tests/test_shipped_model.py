@@ -162,7 +162,7 @@ def test_a_dance_runs_in_its_own_note_lengths():
     assert str(compose(style="folk", dance="waltz", bars=4, seed=1, check=False).piece.time_signature) == "3/4"
 
 
-@pytest.mark.parametrize("dance", ["reel", "jig"])
+@pytest.mark.parametrize("dance", ["reel", "jig", "polka"])
 def test_a_dance_is_two_8_bar_strains_each_played_twice_unless_asked(dance):
     """A reel at the style's 16 bars had 4-bar strains, half a dance: by default a dance is 32
     bars, A A B B of 8 bars each (the repeat's last bar an ending); bars asked for win."""
@@ -181,6 +181,32 @@ def test_a_dance_is_two_8_bar_strains_each_played_twice_unless_asked(dance):
     assert len(compose(style="folk", dance=dance, bars=8, seed=2, pickup=0, check=False).piece.bars()) == 8
     assert len(compose(style="folk", seed=2, pickup=0, check=False).piece.bars()) == 32  # a folk tune is too
     assert len(compose(style="pop", seed=2, pickup=0, check=False).piece.bars()) == 16
+
+
+def test_a_polka_is_in_2_4_at_its_tunes_speed_and_runs_in_their_note_lengths():
+    """--dance polka (a fiddler's 2/4 tune had been a "Folk tune" and polka refused): 2/4 at the
+    Irish polkas' 120, titled a polka, its note lengths nearer its tunes' than a 2/4 folk take's."""
+    import numpy as np
+
+    from tunesmith.api import compose, load_model
+
+    model = load_model("default")
+    polka = compose(style="folk", dance="polka", bars=16, seed=3, n=12, model=model, check=False)
+    plain = compose(style="folk", meter="2/4", bars=16, seed=3, n=12, model=model, check=False)
+    assert str(polka[0].piece.time_signature) == "2/4" and polka[0].piece.tempo == 120.0
+    assert polka[0].piece.title.startswith("Polka")
+    profile = np.array(model.model.decoding["folk"]["dances"]["polka"]["rhythm_profile"])
+
+    def distance(takes) -> float:
+        from tunesmith.tokenizer import DUR_TICKS, TICKS_PER_BEAT
+
+        ticks, counts = np.array(DUR_TICKS), np.zeros(len(DUR_TICKS))
+        for t in takes:
+            for n in t.piece.melody().notes:
+                counts[int(np.argmin(np.abs(ticks - n.duration * TICKS_PER_BEAT)))] += 1
+        return float(np.abs(counts / counts.sum() - profile).sum())
+
+    assert distance(polka) < distance(plain)
 
 
 def test_a_dance_has_its_own_speed_and_a_hornpipe_is_heard_swung(tmp_path):

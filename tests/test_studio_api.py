@@ -744,3 +744,19 @@ def test_a_hymn_texture_from_the_studio(studio):
     assert bad.status_code in (400, 422) and "texture 'hymn' is a chorale's" in bad.text
     bad = c.post("/api/pieces", json={"style": "chorale", "texture": "plainsong"}, headers=AUTH)
     assert bad.status_code == 422
+
+
+def test_the_studio_offers_every_dance_the_composer_knows():
+    """The dance select and the API's dance field list the composer's dances (the polka, added in
+    session 53, had to be added in three places)."""
+    import re
+    import typing
+    from pathlib import Path
+
+    from tunesmith.sampling.request import DANCES
+    from tunesmith.studio import app
+
+    assert set(typing.get_args(typing.get_args(app.Dance)[0])) == set(DANCES)
+    html = (Path(app.__file__).parent / "static" / "index.html").read_text(encoding="utf-8")
+    select = re.search(r'<select name="dance".*?</select>', html, re.S).group(0)
+    assert set(re.findall(r"<option>([^<]+)</option>", select)) == set(DANCES)

@@ -146,7 +146,7 @@ def compose(
     (major), "III", "iv", "VII", "v" (minor), "none", or None (drawn as Bach's); temperature
     and top_p None: the model's tuned defaults for the style; pickup: quarter-note beats before
     the first bar line (0: none; None: drawn as the style's tunes in the meter start, most folk
-    tunes and chorales on an upbeat); dance: a folk dance ("reel", "jig", "hornpipe", "slip-jig",
+    tunes and chorales on an upbeat); dance: a folk dance ("reel", "jig", "hornpipe", "slip-jig", "polka",
     "waltz"), its meter and its tunes' note lengths; shortest: the shortest note or rest, "eighth" or
     "sixteenth" (no shorter value, no triplet; None: any); texture: a chorale's, "chorale" (Bach's, the lower voices
     passing between the soprano's notes; the default) or "hymn" (note against note: they strike only with the

@@ -60,8 +60,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--dance",
         type=str.lower,
         default=None,
-        help="a folk dance: reel, jig, hornpipe, slip-jig or waltz: its meter (a jig's 6/8) and its tunes' note "
-        "lengths (a reel runs in eighths), measured on the Nottingham tunes of that dance (folk only)",
+        help="a folk dance: reel, jig, hornpipe, slip-jig, waltz or polka: its meter (a jig's 6/8) and its tunes' note "
+        "lengths (a reel runs in eighths), measured on the shippable tunes of that dance (folk only)",
     )
     parser.add_argument(
         "--cadence",

@@ -345,7 +345,8 @@ FINAL_LENGTH_SHARES_BY_METER = {("folk", "3/4"): {1.0: 0.02, 3.0: 0.98}}
 # The dance types `--dance` composes (folk): each sets its meter and steers the melody's note lengths
 # toward the dance's own (`decoding.json` "dances", from the Nottingham tunes of that dance:
 # scripts/fit_dance_profiles.py). A fiddler's "reel" in 4/4 had come out a march or an air.
-DANCE_METERS = {"reel": ("4/4", "2/2"), "jig": ("6/8",), "hornpipe": ("4/4",), "slip-jig": ("9/8",), "waltz": ("3/4",)}
+DANCE_METERS = {"reel": ("4/4", "2/2"), "jig": ("6/8",), "hornpipe": ("4/4",), "slip-jig": ("9/8",), "waltz": ("3/4",),
+                "polka": ("2/4",)}  # (the polka since session 53: a fiddler's 2/4 tune had been a "Folk tune")
 DANCES = tuple(DANCE_METERS)  # the first meter of each: its default
 # A dance's default tempo, in quarter notes per minute (the take's tempo where none is asked): the
 # median of the Irish MIDI files named for that dance (CC-BY-4.0; `python scripts/dance_tempos.py`:
@@ -356,7 +357,7 @@ DANCES = tuple(DANCE_METERS)  # the first meter of each: its default
 # tempo it learned its style at (`sampling.header_tempo`).
 # The jigs' in quarters as a metronome marks their dotted quarter: 107 (160.5), where 160 had been
 # printed "dotted quarter = 106.67" over a musician's jig.
-DANCE_TEMPOS_QPM = {"reel": 180.0, "hornpipe": 150.0, "jig": 160.5, "slip-jig": 160.5}
+DANCE_TEMPOS_QPM = {"reel": 180.0, "hornpipe": 150.0, "jig": 160.5, "slip-jig": 160.5, "polka": 120.0}  # (83 polkas in 2/4 at 120)
 # A dance's default length in bars (where none is asked): two 8-bar strains, each played twice
 # (AABB), as the dance tunes are written and played. At the style's 16 a reel had 4-bar strains,
 # half a dance (session 32).

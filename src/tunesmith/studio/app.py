@@ -188,7 +188,7 @@ Part = Annotated[Literal["melody", "chords", "soprano", "alto", "tenor", "bass"]
 Cadence = Annotated[Literal["tonic", "home", "free"], BeforeValidator(_any_case)]
 # compose may also write a loop (a half close that leads back to bar 1); co-create may not
 ComposeCadence = Annotated[Literal["tonic", "home", "free", "loop"], BeforeValidator(_any_case)]
-Dance = Annotated[Literal["reel", "jig", "hornpipe", "slip-jig", "waltz"], BeforeValidator(_any_case)]
+Dance = Annotated[Literal["reel", "jig", "hornpipe", "slip-jig", "waltz", "polka"], BeforeValidator(_any_case)]
 
 
 class _Strict(BaseModel):
