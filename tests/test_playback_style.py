@@ -114,6 +114,10 @@ def test_folk_jig_bass_then_chord_on_the_off_eighth():
     bar = sorted({o for o, _, _ in comp if o < 3.0})
     assert bar == [0.0, 1.0, 1.5, 2.5]  # boom . chick boom . chick (dotted-quarter beats)
     assert [p for o, p, _ in comp if o == 0.0] == [38]
+    # the second beat's boom is the bass's fifth, alone (a fiddler had heard a chord struck there
+    # with no bass under it)
+    assert [p for o, p, _ in comp if o == 1.5] == [45]
+    assert len([p for o, p, _ in comp if o in (1.0, 2.5)]) >= 6  # the chicks: chords
 
 
 def test_jazz_shells_on_2_and_4():

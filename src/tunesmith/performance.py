@@ -389,6 +389,11 @@ def _bar_pattern(style: str, ts: TimeSignature) -> list[tuple[float, float, str]
     beat = ts.beat_length
     n = max(1, round(ts.bar_length / beat))
     middle = n // 2 if n % 2 == 0 and n >= 4 else None
+    if ts.is_compound and n == 2 and style == "folk":
+        # 6/8: the bass alternates, root on the first dotted beat and fifth on the second, the chord
+        # on each one's third eighth (boom-chick, boom-chick); the second beat's chord had been struck
+        # where a backer's bass goes, with no bass there (a fiddler's report)
+        middle = 1
     events: list[tuple[float, float, str]] = []
     if style == "folk":
         for k in range(n):
