@@ -124,3 +124,35 @@ def test_the_last_inner_voice_completes_the_final_chord_without_crossing(tmp_pat
     assert crossed() == 0
     monkeypatch.setattr(sampling_automaton, "FINAL_TONE_IN_ORDER", False)
     assert crossed() > 0
+
+
+AMAZING_GRACE = """X:1
+T:New Britain (Amazing Grace)
+M:3/4
+L:1/4
+K:G
+D | G2 B/G/ | B2 A | G2 E | D2 D | G2 B/G/ | B2 A/B/ | Hd2 B | d3/2 B/ B/G/ | B2 A | G2 E | D2 D | G2 B/G/ | B2 A | HG2 |]
+"""
+
+
+def test_the_opening_chord_has_its_third(tmp_path, monkeypatch):
+    """Amazing Grace opens on D over a planned G chord: the alto's first note leaves the tenor room
+    for the third under it, or takes it. The opening had stood as G2 D3 G3 D4, a bare fifth held
+    through the first bar, in 4 of 4 takes (a choir director's find): the alto's G3 left the tenor no
+    B. Bach's own sopranos' openings are unchanged (opening_chords.py: 40 of 40 complete)."""
+    from tunesmith import voice_leading
+
+    path = tmp_path / "amazing.abc"
+    path.write_text(AMAZING_GRACE)
+
+    def bare_openings() -> int:
+        bare = 0
+        for seed in range(1, 5):
+            piece = ts.harmonize(path, style="chorale", seed=seed).piece
+            first = {t.notes[0].pitch % 12 for t in piece.tracks if t.notes and t.notes[0].onset < 1e-6}
+            bare += 11 not in first  # G major's B
+        return bare
+
+    assert bare_openings() == 0
+    monkeypatch.setattr(voice_leading, "FIRST_ALTO_TAKES_THE_THIRD", False)
+    assert bare_openings() > 0

@@ -57,6 +57,11 @@ BASS_WIDE_LEAPS_LAST = True
 CADENCE_DOUBLING_OVER_PARALLELS = True
 
 
+# The alto's first note leaves the tenor room for the planned chord's third where the soprano does not
+# sing it, or takes it (False: any tone the rules leave, before session 53).
+FIRST_ALTO_TAKES_THE_THIRD = True
+
+
 class VoiceLeading:
     """Known notes of the voices (ticks from a common origin; voice 0 the highest) and the masks
     built on them: no crossing of voices, no parallel fifths / octaves (as
@@ -294,7 +299,8 @@ class VoiceLeading:
         above = self.pitch_at(v - 1, p) if v > 0 else None
         return np.asarray(cands) != above if above is not None else np.ones(len(cands), bool)
 
-    def nearest(self, v: int, p: int, cands: np.ndarray, mask: np.ndarray, closing: bool = False) -> np.ndarray:
+    def nearest(self, v: int, p: int, cands: np.ndarray, mask: np.ndarray, closing: bool = False,
+                below: np.ndarray | None = None) -> np.ndarray:
         """`mask` (the candidates every other rule left voice v's note at tick p, where the
         harmonizer planned a chord) narrowed to the motion a singer's line takes: an inner voice's
         tones within `INNER_VOICE_LEAP` of its note before, the nearest limit that leaves one, and
@@ -307,6 +313,22 @@ class VoiceLeading:
         tones = self.chord_tones.get(p) if self.chord_tones else None
         prev = self.pitch_at(v, p - 1)
         n = len(self.notes)
+        if (tones is not None and prev is None and v == n - 3 and FIRST_ALTO_TAKES_THE_THIRD and not closing
+                and not self.notes[v]):  # fmt: skip
+            # the alto's first note, where the soprano does not sing the planned chord's third: one
+            # that leaves the tenor (`below`: its pitches) room for the third under it, or the third
+            # itself (Amazing Grace's opening G chord had stood as G2 D3 G3 D4, then G G D G, a bare
+            # fifth for its first bar in 4 of 4 takes: the alto on G3 left the tenor no B)
+            above = {x % 12 for x in (self.pitch_at(u, p) for u in range(v)) if x is not None}
+            third = [int(pc) for pc in tones[1:] if (int(pc) - int(tones[0])) % 12 in (3, 4) and int(pc) not in above]
+            if third and below is not None:
+                thirds = np.asarray(below)[np.isin(np.asarray(below) % 12, third)]
+                lowest = int(thirds.min()) if len(thirds) else None
+                c = np.asarray(cands)
+                room = np.isin(c % 12, third) | (lowest is not None and c >= lowest)
+                first = mask & room
+                if first.any():
+                    return first
         if tones is None or prev is None or closing or p in self.cadence_ticks or not mask.any():
             return mask
         moves = np.abs(np.asarray(cands) - prev)

@@ -1418,7 +1418,8 @@ class Constrainer:
                     mask = narrow(mask, ~(_semitone_from(pcs, outside) & ~np.isin(pcs, triad)))
         mask = part_writing(self, at, mask)
         if self.vl is not None and self.vl.chord_tones and mask is not None:  # a planned chord: the nearest of what is left
-            mask = self.vl.nearest(self.v, at, t.pitch_values[self.v], mask, closing=self._in_the_close(at))
+            below = t.pitch_values[self.v + 1] if self.v + 1 < len(t.voices) else None
+            mask = self.vl.nearest(self.v, at, t.pitch_values[self.v], mask, closing=self._in_the_close(at), below=below)
         if BASS_MOVES_AT_BAR_LINES and t.bass_moves and self.vl is not None and self.v == len(t.voices) - 1 \
                 and pos == 0 and self.bar > 0:  # the bass moves at the bar line
             prev = self.vl.pitch_at(self.v, at - 1)
