@@ -271,7 +271,7 @@ class _CoConstrainer(Constrainer):
             # the close is the tonic chord whatever the plan had there (C major under the Passion
             # Chorale's last E in A minor): the inner voices had followed the plan's tones, found none
             # of the cadence's in their rules and taken one ignoring them, in parallels with the bass
-            third = (root + (4 if self.final_third == "major" else 3 if self.final_third == "minor" else (third - root) % 12)) % 12
+            third = {"major": (root + 4) % 12, "minor": (root + 3) % 12}.get(self.final_third, third)
             self.vl.chord_tones = {**plan, strike: np.array([root, third, fifth])}
             self.vl._plan_ticks = None
 

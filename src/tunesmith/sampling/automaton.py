@@ -1327,8 +1327,8 @@ class Constrainer:
     def _closes_in_parallels(self, pc: int) -> bool:
         """Whether the current voice would reach pitch class `pc` in the final chord in parallel
         fifths or octaves: with the bass's drawn approach and root (or, none drawn, its note before:
-        `undrawn_bass_close`), or with a voice above (a
-        closing note wins over the voice-leading rules, so such a tone is not required of it)."""
+        `undrawn_bass_close`), or with a voice above (a closing note wins over the voice-leading
+        rules, so such a tone is not required of it)."""
         from tunesmith.sampling.part_writing import final_bass_pcs, undrawn_bass_close
 
         if self.final_ticks is None:

@@ -385,11 +385,11 @@ BASS_SEVENTH_RESOLVES = True
 
 def seventh_into_a_cadence(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray:
     """Which candidate pitches for the bass's note struck in the beat before a cadence's closing
-    zone (harmonize: before a fermata's chord) would be the seventh of the seventh chord the voices above sound there (a minor or major
-    seventh under its root, the root's third sounding too) with no closing note a step below it to
-    resolve to. The cadence's note wins over the voice leading, so such a seventh leapt: a bass C
-    under D F# A into Old Hundredth's fermata on G, and C3-G2 from ii4/2 into V (a choir
-    director's finds, session 53)."""
+    zone (harmonize: before a fermata's chord) would be the seventh of the seventh chord sounding
+    there (a minor or major seventh under its root, the root's third sounding too) with no closing
+    note a step below it to resolve to. The cadence's note wins over the voice leading, so such a
+    seventh leapt: a bass D-C under F# A into Old Hundredth's fermata on G (a choir director's find;
+    5 such leaps in 24 harmonizations of three hymns, and 6 in 40 composed chorales, session 53)."""
     none = np.zeros(len(vals), bool)
     t, vl, bass = auto.t, auto.vl, auto.v
     if not BASS_SEVENTH_RESOLVES or vl is None or bass != len(t.voices) - 1 or bass == 0:
