@@ -268,6 +268,8 @@ def test_a_second_a_strain_comes_home_before_the_b_strain():
         end_of_a = (1 if piece.pickup_beats() else 0) + 15
         last = [c for c in piece.chords if c.onset < bars[end_of_a + 1] - 1e-6][-1]
         kind = {b: k for b, k, _ in take.raw.meta["strain_ends"]}[end_of_a]  # (bars as the automaton counts them, a pickup first)
+        said = take.provenance["resolved"]["ending"]["strain_ends"]  # the JSON's, in bars as played
+        assert [e["bar"] for e in said] == [8, 16, 24] and said[1]["cadence"] == kind
         assert parse_chord(last.figure)[0] == (2 if kind == "closed" else 9), (take.seed, kind, last.figure)
         closed += kind == "closed"
     assert closed >= 12, closed

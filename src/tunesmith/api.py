@@ -331,8 +331,9 @@ def _ending_record(meta: dict) -> dict:
     """{"ending": ...}: what a take drew for its close under a tonic cadence (the melody's closing
     degree and, off the tonic triad, the degree of the chord under it; a lead sheet's chord before
     its final tonic chord and where in its bar it starts; the last note's length in
-    quarter notes; how the melody reaches it; a chorale's final third and bass approach, and
-    `"half_close": true` where a minor chorale closes on its dominant), or {} when nothing was drawn."""
+    quarter notes; how the melody reaches it; a chorale's final third and bass approach,
+    `"half_close": true` where a minor chorale closes on its dominant, and a folk tune's strain ends,
+    "closed" on the tonic chord or "open" on the dominant), or {} when nothing was drawn."""
     from tunesmith.tokenizer import TICKS_PER_BEAT
 
     ending = {k: meta[k] for k in ("closing_degree", "final_chord", "approach_chord", "approach_start", "tonic_bars",
@@ -340,6 +341,9 @@ def _ending_record(meta: dict) -> dict:
                                    "half_close") if meta.get(k)}  # fmt: skip
     if meta.get("final_ticks"):
         ending["last_note_quarters"] = meta["final_ticks"] / TICKS_PER_BEAT
+    if meta.get("strain_ends"):  # how each strain inside a folk tune ends, at its bar as played (a pickup is bar 0)
+        first = 0 if meta.get("pickup") else 1
+        ending["strain_ends"] = [{"bar": int(b) + first, "cadence": kind} for b, kind, _ in meta["strain_ends"]]
     return {"ending": ending} if ending else {}
 
 
