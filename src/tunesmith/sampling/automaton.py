@@ -285,8 +285,9 @@ LOWER_VOICES_ENTER_WITH_THE_SOPRANO = True
 CADENCE_NOTE_CLEAR_OF_THE_BASS = True
 
 
-# The last inner voice completes the final chord with a tone it can sing below the voice above it,
-# else takes another (False: the missing tone whatever it crossed, before session 53).
+# The last inner voice completes the final chord with its fifth only where it can sing it below the
+# voice above, else takes another tone of it (False: the fifth whatever it crossed, before session 53).
+# Its missing third it takes still: a crossing reads better than a close without its third.
 FINAL_TONE_IN_ORDER = True
 
 
@@ -1300,7 +1301,7 @@ class Constrainer:
         third = next(iter(sung)) if sung else {"major": (root + 4) % 12, "minor": (root + 3) % 12}.get(self.final_third)
         if third is None or (self.half_close and sung):  # V's third is the leading tone: never doubled
             return frozenset({root, fifth})
-        if self.v == len(t.voices) - 2 and third not in above and self._in_order_somewhere(third, at):
+        if self.v == len(t.voices) - 2 and third not in above:  # (crossing, if it must: never a bare close)
             return frozenset({third})
         if self.v == len(t.voices) - 2 and fifth not in above and not self._closes_in_parallels(fifth) \
                 and self._in_order_somewhere(fifth, at):
@@ -1318,7 +1319,7 @@ class Constrainer:
         """Whether the current voice can sing pitch class `pc` at tick `at` in its range without
         crossing a voice above (always, without `FINAL_TONE_IN_ORDER`): a tenor made to complete
         the final chord with its fifth had crossed above the alto to find it (Jesu, meine Freude
-        in hymn texture, 3 of 4 takes: alto G#3 under the tenor's B3)."""
+        in hymn texture, 3 of 4 takes: alto G#3 under the tenor's B3). Asked of the fifth only."""
         if not FINAL_TONE_IN_ORDER or self.vl is None:
             return True
         vals = self.t.pitch_values[self.v]
