@@ -62,6 +62,11 @@ CADENCE_DOUBLING_OVER_PARALLELS = True
 FIRST_ALTO_TAKES_THE_THIRD = True
 
 
+def thirds_of(tones: np.ndarray) -> list[int]:
+    """The pitch classes of a planned chord's `tones` (its root first) that are its third."""
+    return [int(pc) for pc in tones[1:] if (int(pc) - int(tones[0])) % 12 in (3, 4)]
+
+
 class VoiceLeading:
     """Known notes of the voices (ticks from a common origin; voice 0 the highest) and the masks
     built on them: no crossing of voices, no parallel fifths / octaves (as
@@ -200,7 +205,7 @@ class VoiceLeading:
         if tones is not None:
             in_chord = np.isin(np.asarray(cands) % 12, tones)
             masks = [ok & in_chord, ok, no_cross & in_chord, no_cross, under_above]
-            third = [int(pc) for pc in tones[1:] if (int(pc) - int(tones[0])) % 12 in (3, 4)]
+            third = thirds_of(tones)
             # (not where the caller's rules write the close, `closing`: the tenor held to the planned
             # third in the last beats had moved in parallels with the bass into the final chord)
             whole = PLANNED_CHORDS_COMPLETE and not closing
@@ -320,12 +325,12 @@ class VoiceLeading:
             # itself (Amazing Grace's opening G chord had stood as G2 D3 G3 D4, then G G D G, a bare
             # fifth for its first bar in 4 of 4 takes: the alto on G3 left the tenor no B)
             above = {x % 12 for x in (self.pitch_at(u, p) for u in range(v)) if x is not None}
-            third = [int(pc) for pc in tones[1:] if (int(pc) - int(tones[0])) % 12 in (3, 4) and int(pc) not in above]
+            third = [pc for pc in thirds_of(tones) if pc not in above]
             if third and below is not None:
                 thirds = np.asarray(below)[np.isin(np.asarray(below) % 12, third)]
                 lowest = int(thirds.min()) if len(thirds) else None
                 c = np.asarray(cands)
-                room = np.isin(c % 12, third) | (lowest is not None and c >= lowest)
+                room = np.isin(c % 12, third) | (c >= lowest if lowest is not None else False)
                 first = mask & room
                 if first.any():
                     return first

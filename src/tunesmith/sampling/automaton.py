@@ -1459,7 +1459,8 @@ class Constrainer:
                     # chord (its nearest tone, a tenor G3-A3 over the bass's G2-A2): another tone of
                     # the chord that is not, nor in parallels with a voice above, in the voices' order
                     pv = t.pitch_values[self.v]
-                    clear = fin & ~clash & np.array([not self._closes_in_parallels(int(p) % 12) for p in pv])
+                    parallel_pcs = [pc for pc in range(12) if self._closes_in_parallels(pc)]
+                    clear = fin & ~clash & ~np.isin(pv % 12, parallel_pcs)
                     clear = narrow(self._in_order(clear, at, may_cross=False), smooth)
                     if clear.any():
                         both = clear

@@ -73,7 +73,7 @@ def part_writing(auto: Constrainer, at: int, mask: np.ndarray | None) -> np.ndar
     mask = narrow(mask, ~parallels_with_the_closing_bass(auto, at, vals))
     mask = narrow(mask, ~no_way_into_the_final_chord(auto, at, vals))
     mask = narrow(mask, ~parallels_into_a_phrase_cadence(auto, at, vals))
-    mask = narrow(mask, ~seventh_into_a_cadence(auto, at, vals))
+    mask = narrow(mask, ~seventh_into_a_fermata(auto, at, vals))
     mask = narrow(mask, ~parallels_into_a_half_close(auto, at, vals))
     if SOPRANO_CLEAR_OF_THE_GIVEN_BASS:
         mask = narrow(mask, ~parallels_over_the_given_bass(auto, at, vals))
@@ -383,7 +383,7 @@ def bass_before_a_cadence(auto: Constrainer, at: int, window: int) -> tuple[str,
 BASS_SEVENTH_RESOLVES = True
 
 
-def seventh_into_a_cadence(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray:
+def seventh_into_a_fermata(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray:
     """Which candidate pitches for the harmonized bass's note struck in the beat before a fermata's
     chord would be the seventh of the seventh chord sounding there (a minor or major seventh under
     its root, the root's third sounding too) with no fermata root a step below it to resolve to. The
