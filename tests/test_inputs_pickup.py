@@ -84,6 +84,52 @@ def test_pickup_hint_speaks_for_a_waltz_whose_bars_read_a_beat_early():
     assert pickup_hint(bare(waltz)) == 1.0
 
 
+def old_hundredth(bars: int = 8):
+    """Old Hundredth as a hymnal writes it in quarter notes: a one-beat pickup, every bar four
+    quarters (a fermata note among them), the last bar full with its half-note close, so the tune
+    ends a beat past a bar line when read from its first note."""
+    piece = air_with_pickup(8)
+    tune = "G | G F E D | G A B B | B B A G | c B A G | A B A G | E F G d | B G A c | B A G2"
+    steps = {"G": 67, "A": 69, "B": 71, "c": 72, "d": 74, "D": 62, "E": 64, "F": 66}
+    notes, t = [], 0.0
+    for word in tune.replace("|", " ").split():
+        d = 2.0 if word.endswith("2") else 1.0
+        notes.append(Note(steps[word[0]], t, d))
+        t += d
+    piece.tracks[0].notes = notes
+    piece.time_signatures = [TimeSignature(0.0, 4, 4)]
+    piece.chords = []
+    piece.end = t
+    return piece
+
+
+def test_pickup_hint_speaks_for_a_hymn_tune_that_ends_a_beat_past_a_bar_line():
+    """A hymn tune in even quarters gives `metric_fit` nothing to find: read a beat early, its notes
+    still stand on beats. Its end does: read from the first note it ends a beat past a bar line, and
+    its last note (the half-note tonic) on beat 4, not on a strong beat. A choir director's Old
+    Hundredth, from a MIDI file, had been harmonized a beat late without a word (session 53)."""
+    import tunesmith.inputs.pickup as pickup
+
+    tune = bare(old_hundredth())
+    assert pickup_hint(tune) == 1.0
+    assert pickup_hint(with_pickup(tune, 1.0)) is None  # the bars as the hymnal has them
+    pickup.PICKUP_FROM_THE_END = False
+    try:
+        assert pickup_hint(tune) is None  # the notes alone said nothing
+    finally:
+        pickup.PICKUP_FROM_THE_END = True
+    shortened = bare(old_hundredth())
+    shortened.tracks[0].notes[-1].duration = 1.0  # a last bar short by the pickup: no cue in the length
+    shortened.end = 32.0
+    assert pickup_hint(shortened) is None
+    from_the_downbeat = bare(old_hundredth())
+    from_the_downbeat.tracks[0].notes = from_the_downbeat.tracks[0].notes[1:]  # no pickup at all
+    for n in from_the_downbeat.tracks[0].notes:
+        n.onset -= 1.0
+    from_the_downbeat.end = 32.0
+    assert pickup_hint(from_the_downbeat) is None
+
+
 def _raw_midi(piece, path: Path, velocity=None) -> Path:
     """A MIDI file as a program that does not pad a pickup writes it: the time signature and the
     notes from tick 0, no markers; `velocity(note)` each note's velocity (default 80)."""

@@ -259,8 +259,9 @@ def run(verb: str, args: argparse.Namespace) -> int:
     hint = (first["input_file"] or {}).get("pickup_hint")
     if hint is not None:
         print(f"tunesmith {verb}: note: {first['input_file']['path']}: its notes sit off the bar lines the file "
-              f"implies, as after a pickup (the notes suggest {hint:g} beats); if the tune starts with one, run "
-              f"again with --pickup BEATS as the score has it", file=sys.stderr)  # fmt: skip
+              f"implies, or end past one, as after a pickup (the notes suggest a pickup of {hint:g} "
+              f"beat{'' if hint == 1 else 's'}); if the tune starts with one, run again with --pickup BEATS as the "
+              f"score has it", file=sys.stderr)  # fmt: skip
     done = f"seed {seed}; {seconds['generate']:.2f} s to {verb} ({len(takes)} take(s))"
     made = first.get("cocreate") or {}
     if made.get("chords_from") == "harmonizer" and made.get("layout") == "lead" and len(takes) == 1:
