@@ -243,6 +243,38 @@ def test_a_key_with_the_written_signature_is_read_in_its_own_mode(tmp_path):
         ts.harmonize(tmp_path / "tune.musicxml", style="jazz", key="D", seed=1)
 
 
+def test_a_relative_key_the_melody_does_not_bear_out_is_honoured_and_said(tmp_path):
+    """Old Hundredth, written in G major, harmonized with --key "E minor" (the same signature): it
+    was done without a word, over a melody that opens and closes on G. The key asked is still
+    honoured (a signature does not say the mode), and said with how not to; a melody that closes on
+    the asked tonic is not questioned."""
+    import tunesmith.api as api
+    from tunesmith.outputs.musicxml import write_musicxml
+    from tunesmith.remarks import take_remarks
+
+    def tune(pitches, name):
+        notes = [Note(p, float(i), 1.0) for i, p in enumerate(pitches)]
+        piece = Piece(name, name, tracks=[Track("melody", "melody", notes=notes)],
+                      keys=[KeySignature(0.0, "G", "major")], time_signatures=[TimeSignature(0.0, 4, 4)])  # fmt: skip
+        write_musicxml(piece, tmp_path / f"{name}.musicxml")
+        return tmp_path / f"{name}.musicxml"
+
+    said = "read in E minor as asked, but the melody ends on G and its notes sit at least as well in G major"
+    old_100 = tune([67, 67, 66, 64, 62, 67, 69, 71, 71, 71, 71, 69, 67, 72, 71, 69, 67], "old100")
+    take = ts.harmonize(old_100, style="chorale", key="E minor", seed=1)
+    assert (take.piece.key.tonic, take.piece.key.mode) == ("E", "minor")
+    assert any(said in remark for remark in take_remarks(take.provenance))
+    closes_on_e = tune([64, 66, 67, 71, 69, 67, 66, 64, 67, 66, 64, 63, 64, 71, 67, 66, 64], "in_e")
+    take = ts.harmonize(closes_on_e, style="chorale", key="E minor", seed=1)
+    assert not any("as asked, but the melody ends" in remark for remark in take_remarks(take.provenance))
+    api.RELATIVE_KEY_NOTED = False
+    try:
+        take = ts.harmonize(old_100, style="chorale", key="E minor", seed=1)
+    finally:
+        api.RELATIVE_KEY_NOTED = True
+    assert not any(said in remark for remark in take_remarks(take.provenance))
+
+
 def test_a_key_the_music_sits_in_is_read_against_a_wrong_signature(tmp_path):
     """An arranger's lead sheet in F written without its flat (the signature says C) could not be
     continued in F ("key F contradicts the piece's written key C major; ... transpose the input

@@ -53,6 +53,7 @@ from tunesmith.input_notes import (
     note_accompaniment,
     note_daw_tracks,
     note_input_resembles,
+    note_key_against_notes,
     note_key_against_signature,
     note_left_out,
     note_measures_aligned,
@@ -398,6 +399,7 @@ def _check_key(verb: str, piece: Piece, tonic: str | None, mode: str | None) -> 
         asked_mode = {"ionian": "major", "aeolian": "minor"}.get(asked_mode, asked_mode)
         scale = {(pitch_class_of(tonic) + s) % 12 for s in seven_note_scale(asked_mode)}
         if scale == {(written.tonic_pc + s) % 12 for s in seven_note_scale(written.mode)}:
+            _note_relative_key_against_the_notes(piece, written, tonic, asked_mode)
             piece.keys = [KeySignature(0.0, tonic, asked_mode)]  # the same signature, read in another mode
             return
         fit = _key_fits(piece, [(pitch_class_of(tonic), asked_mode), (written.tonic_pc, written.mode)])
@@ -414,6 +416,31 @@ def _check_key(verb: str, piece: Piece, tonic: str | None, mode: str | None) -> 
             f"{where}: key {asked} contradicts the piece's written key {written.tonic} {written.mode}; {verb} keeps "
             "the given music as it is (leave out --key/--mode, or transpose the input first)"
         )
+
+
+RELATIVE_KEY_NOTED = True
+
+
+def _note_relative_key_against_the_notes(piece: Piece, written: Any, tonic: str, mode: str) -> None:
+    """A key asked in the written signature's other mode (E minor for a tune written in G major) is
+    honoured, but said (`meta["key_against_notes"]`, `input_notes.note_key_against_notes`) where the
+    melody ends on the written key's tonic, not the asked one, and its notes and chords fit the
+    asked key no better than the written by `KEY_FIT_MARGIN`: a choir director's Old Hundredth had
+    been harmonized in E minor without a word. Of the valid split's tunes with a written key, asked
+    their relative key, 1,054 of 1,384 would be told; asked their own key where the signature read
+    as its relative, 21 would be told falsely (`docs/notes/2026-12-06-session-54/relative_key.py`)."""
+    from tunesmith.score import pitch_class_of
+
+    melody = piece.melody()
+    if not RELATIVE_KEY_NOTED or melody is None or not melody.notes:
+        return
+    last = melody.notes[-1].pitch % 12
+    if last != written.tonic_pc or last == pitch_class_of(tonic):
+        return
+    fit = _key_fits(piece, [(pitch_class_of(tonic), mode), (written.tonic_pc, written.mode)])
+    if fit is not None and fit[0] >= fit[1] + KEY_FIT_MARGIN:
+        return
+    piece.meta["key_against_notes"] = {"asked": f"{tonic} {mode}", "written": f"{written.tonic} {written.mode}"}
 
 
 # `_check_key`: how much better (a correlation with the key's profile) the notes and chords must fit
@@ -647,6 +674,7 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
         note_input_resembles(takes, piece, index)
     note_repeats_written_out(takes, piece)
     note_key_against_signature(takes, piece)
+    note_key_against_notes(takes, piece)
     note_naturals_against_signature(takes, piece)
     note_sounding_pitch(takes, piece)
     note_measures_aligned(takes, piece)

@@ -160,6 +160,16 @@ def note_key_against_signature(takes: list[Take], piece: Piece) -> None:
                     f"read in {said['read']}, as asked")  # fmt: skip
 
 
+def note_key_against_notes(takes: list[Take], piece: Piece) -> None:
+    """A key asked in the signature's other mode that the melody's close does not bear out
+    (`api._note_relative_key_against_the_notes`): harmonized as asked, and said, with how not to."""
+    said = piece.meta.get("key_against_notes")
+    if said:
+        tonic = said["written"].split()[0]
+        tell(takes, f"read in {said['asked']} as asked, but the melody ends on {tonic} and its notes sit at least "
+                    f"as well in {said['written']}, the key it is written in (leave out --key for {said['written']})")  # fmt: skip
+
+
 # the letters a key signature alters, in order, with (altered, natural) pitch classes
 _SHARPED = (("F", 6, 5), ("C", 1, 0), ("G", 8, 7), ("D", 3, 2), ("A", 10, 9), ("E", 5, 4), ("B", 0, 11))
 _FLATTED = (("B", 10, 11), ("E", 3, 4), ("A", 8, 9), ("D", 1, 2), ("G", 6, 7), ("C", 11, 0), ("F", 4, 5))
