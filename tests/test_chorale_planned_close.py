@@ -100,6 +100,10 @@ def test_the_bass_takes_no_seventh_it_cannot_resolve_before_a_fermata(tmp_path, 
     path.write_text(OLD_HUNDREDTH)
     assert _sevenths_leaping_into_fermatas(path) == 0
     monkeypatch.setattr(part_writing, "BASS_SEVENTH_RESOLVES", False)
+    # (session 54's rules against passing bass sevenths the plan leaves keep them out too)
+    assert _sevenths_leaping_into_fermatas(path) == 0
+    for rule in ("UNRESOLVED_BASS_SEVENTHS_AVOIDED", "SEVENTHS_OVER_THE_PLAN", "SINGABLE_OVER_THE_PLAN"):
+        monkeypatch.setattr(part_writing, rule, False)
     assert _sevenths_leaping_into_fermatas(path) > 0
 
 

@@ -251,8 +251,9 @@ def test_a_held_bass_ends_before_the_voices_above_make_it_a_seventh_the_plan_lea
 def test_harmonized_chorales_leave_few_sevenths_unresolved():
     """Of the sevenths of dominant sevenths in harmonized Bach sopranos, 34 % neither held nor fell
     by step (20 valid chorales; Bach's own 8 %): a voice below made the soprano's note a seventh it
-    then left rising, and a passing bass struck V4/2 before the planned root. 19 % now
-    (`docs/notes/2026-12-06-session-54/lower_voice_census.py`)."""
+    then left rising, and a passing bass struck V4/2 before the planned root. 19 % with the rules,
+    10 % with the bass's leaps kept singable too (`docs/notes/2026-12-06-session-54/
+    lower_voice_census.py`); in these 20, 2 of 24 (11 of 34 without the seventh rules)."""
     import tunesmith as ts
     from tunesmith.corpus import load_corpus
     from tunesmith.metrics.harmony_rules import unresolved_dominant_sevenths
@@ -269,7 +270,43 @@ def test_harmonized_chorales_leave_few_sevenths_unresolved():
         soprano.tracks = soprano.tracks[:1]
         bad, n = unresolved_dominant_sevenths(ts.harmonize(soprano, style="chorale", seed=i).piece)
         unresolved, sevenths = unresolved + bad, sevenths + n
-    assert sevenths >= 30 and unresolved <= 0.25 * sevenths, (unresolved, sevenths)
+    assert sevenths >= 15 and unresolved <= 0.25 * sevenths, (unresolved, sevenths)
+
+
+def test_harmonized_basses_leap_no_seventh_to_reach_their_planned_root():
+    """The bass held to its planned root had reached it by a seventh (F3 down to G2, not up to G3):
+    `singable` refused the leap only after the plan's tiers, which overruled it. Harmonized Bach
+    sopranos' basses leapt a seventh or past the octave 2.0 times per 100 beats (Bach's 0.65); kept
+    out of the tiers (`unsingable_leap`), 0.3 (`docs/notes/2026-12-06-session-54/
+    lower_voice_census.py`)."""
+    import tunesmith as ts
+    import tunesmith.sampling.part_writing as rules
+    from tunesmith.corpus import load_corpus
+
+    try:
+        chorales = [c for c in load_corpus(None).filter(split="valid", source="jsb") if len(c.tracks) >= 4][:12]
+    except FileNotFoundError:
+        pytest.skip("no corpus built (tunesmith corpus build)")
+    if not chorales:
+        pytest.skip("no JSB chorales in the corpus (../shared/data/jsb absent)")
+
+    def wide_bass_leaps() -> float:
+        leaps = beats = 0
+        for i, chorale in enumerate(chorales):
+            soprano = copy.deepcopy(chorale)
+            soprano.tracks = soprano.tracks[:1]
+            piece = ts.harmonize(soprano, style="chorale", seed=i).piece
+            bass = [n.pitch for n in sorted(piece.track("bass").notes, key=lambda n: n.onset)]
+            leaps += sum(abs(b - a) in (10, 11) or abs(b - a) > 12 for a, b in zip(bass, bass[1:]))
+            beats += piece.duration()
+        return 100 * leaps / beats
+
+    assert wide_bass_leaps() <= 1.0
+    rules.SINGABLE_OVER_THE_PLAN = False
+    try:
+        assert wide_bass_leaps() >= 1.5
+    finally:
+        rules.SINGABLE_OVER_THE_PLAN = True
 
 
 def test_no_parallels_with_the_bass_into_the_final_chord():

@@ -1365,6 +1365,9 @@ class Constrainer:
                 # and a dominant seventh's seventh left other than down by step: the plan's tiers (a
                 # bass held to its planned root, a tenor to the tone it owes) had overruled the rule
                 avoid = avoid | part_writing_rules.unresolved_sevenths(self, at, vals)
+            if self.vl.chord_tones and t.voice_leading and self.copy_src is None and part_writing_rules.SINGABLE_OVER_THE_PLAN:
+                # and a leap of a seventh or past the octave in a lower voice (`part_writing.singable`)
+                avoid = avoid | part_writing_rules.unsingable_leap(self, at, vals)
             mask = self.vl.pitch_ok(self.v, at, vals, avoid, closing=self._in_the_close(at))
         approach, at = self._approach_tick(), self.bar * t.L + pos
         if approach is not None:

@@ -47,6 +47,24 @@ def singable(leap: np.ndarray, inner: bool) -> np.ndarray:
     return ok & (leap != 6) if inner else ok
 
 
+def unsingable_leap(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray:
+    """Which candidates for a lower voice's note struck at tick `at` leap from its note before as
+    `singable` refuses (a seventh, past the octave, an inner voice's tritone), for the voice leading
+    to keep out of a chord plan's tiers (`VoiceLeading.pitch_ok`'s `avoid`): applied only after
+    them, the rule had been overruled by a bass held to its planned root, which it reached by a
+    seventh (F3 down to G2, not up to G3): harmonized Bach sopranos' basses leapt a seventh or past
+    the octave 2.1 times per 100 beats, Bach's 0.65 (`docs/notes/2026-12-06-session-54/
+    lower_voice_census.py`)."""
+    t, vl, v = auto.t, auto.vl, auto.v
+    prev = None if vl is None or v == 0 else vl.pitch_at(v, at - 1)
+    if prev is None:
+        return np.zeros(len(vals), bool)
+    return ~singable(np.abs(vals - prev), inner=v < len(t.voices) - 1)
+
+
+SINGABLE_OVER_THE_PLAN = True  # (False: as before session 54)
+
+
 def part_writing(auto: Constrainer, at: int, mask: np.ndarray | None) -> np.ndarray | None:
     """`mask` narrowed by the four-part rules for the current voice's note starting at tick `at`
     (from the piece's start): room over the bass in the final chord, the chord before the final
