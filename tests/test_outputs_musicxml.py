@@ -599,3 +599,26 @@ def test_sections_get_rehearsal_letters_over_their_first_bars(tmp_path):
     assert letters == [["A"], ["B"], ["A"]]
     lead.meta["sections"] = [[0, 3, "A"]]
     assert "<rehearsal" not in write_musicxml(lead, tmp_path / "a.musicxml").read_text(encoding="utf-8")
+
+
+def test_folk_reels_beam_four_quavers_together_as_tune_books_do(tmp_path):
+    """A 4/4 folk tune's running quavers are beamed by the half bar (four to a beam), as Nottingham
+    and O'Neill's print reels; music21's 4/4 beamed them in pairs, a machine's notation to a
+    folk-song scholar. A pop song's keep the beat's pairs."""
+    import tunesmith.convert.notation as notation
+
+    def beams(style: str) -> list[str]:
+        notes = [Note(62 + (i % 5), 0.5 * i, 0.5, 80) for i in range(16)]
+        piece = Piece(piece_id="r", work_id="r", style=style, source="test", path="", license="public-domain",
+                      tracks=[Track("Melody", "melody", 73, False, notes)], time_signatures=[TimeSignature(0.0, 4, 4)],
+                      tempos=[Tempo(0.0, 180.0)], keys=[KeySignature(0.0, "D", "major")], end=8.0)  # fmt: skip
+        xml = write_musicxml(piece, tmp_path / f"{style}.musicxml").read_text()
+        return re.findall(r'<beam number="1">(\w+)</beam>', xml)[:8]
+
+    assert beams("folk") == ["begin", "continue", "continue", "end"] * 2
+    assert beams("pop") == ["begin", "end"] * 4
+    notation.HALF_BAR_BEAMS_STYLES = frozenset()
+    try:
+        assert beams("folk") == ["begin", "end"] * 4
+    finally:
+        notation.HALF_BAR_BEAMS_STYLES = frozenset({"folk"})

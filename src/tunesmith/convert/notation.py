@@ -31,6 +31,20 @@ from .common import (
 )
 from .repeats import find_repeats
 
+# 4/4 folk tunes are beamed in half bars, four quavers a beam, as tune books print reels and
+# hornpipes (Nottingham, O'Neill's); music21's 4/4 beams them in pairs, which a folk-song
+# scholar read as a sign of a machine's notation (session 54). Other styles keep the beat's pairs.
+HALF_BAR_BEAMS_STYLES = frozenset({"folk"})
+
+
+def _time_signature(meter, numerator: int, denominator: int, style: str):
+    """music21 TimeSignature of `numerator/denominator`, its beams by the half bar in 4/4 for the
+    `HALF_BAR_BEAMS_STYLES` (a beam per four quavers; semiquavers still beamed within it)."""
+    ts = meter.TimeSignature(f"{numerator}/{denominator}")
+    if (numerator, denominator) == (4, 4) and style in HALF_BAR_BEAMS_STYLES:
+        ts.beamSequence.partition(["2/4", "2/4"])
+    return ts
+
 
 def _written_name(p: Any) -> str | None:
     """A music21 pitch's name as written ("A-" -> "Ab", "G#"), None for a microtone or none."""
@@ -746,9 +760,9 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
             for ts in signatures:
                 t = _frac(ts.onset)
                 if b0 <= t < b1 and (bi == 0 or t > 0):
-                    m.insert(0, meter.TimeSignature(f"{ts.numerator}/{ts.denominator}"))
+                    m.insert(0, _time_signature(meter, ts.numerator, ts.denominator, piece.style))
             if bi == 0 and not any(b0 <= _frac(ts.onset) < b1 for ts in signatures):
-                m.insert(0, meter.TimeSignature(f"{signatures[0].numerator}/{signatures[0].denominator}"))
+                m.insert(0, _time_signature(meter, signatures[0].numerator, signatures[0].denominator, piece.style))
             for k in piece.keys[1:]:
                 t = _frac(k.onset)
                 if b0 <= t < b1:
