@@ -162,6 +162,32 @@ def test_a_dance_runs_in_its_own_note_lengths():
     assert str(compose(style="folk", dance="waltz", bars=4, seed=1, check=False).piece.time_signature) == "3/4"
 
 
+def test_a_waltz_ties_no_note_from_off_the_downbeat_over_a_bar_line():
+    """Waltz takes had tied a note struck on beat 3 over the bar line 12.4 times per 100 bars, the
+    shippable training tunes in 3/4 never (a folk-song scholar: "not a dance waltz"); now none,
+    and a note held over a bar line is struck on the downbeat, as theirs are
+    (docs/notes/2026-12-06-session-54/waltz_ties.py)."""
+    from tunesmith.api import compose
+    from tunesmith.sampling import feedback
+
+    def offbeat_ties() -> int:
+        count = 0
+        for take in compose(style="folk", dance="waltz", seed=40, n=12, check=False):
+            starts = take.piece.bars()
+            for n in take.piece.melody().notes:
+                crosses = any(n.onset + 1e-6 < s < n.onset + n.duration - 1e-6 for s in starts)
+                count += crosses and not any(abs(n.onset - s) < 1e-6 for s in starts)
+        return count
+
+    assert offbeat_ties() == 0
+    saved = feedback.OFFBEAT_NOTES_END_AT_THE_BAR_LINE
+    feedback.OFFBEAT_NOTES_END_AT_THE_BAR_LINE = frozenset()
+    try:
+        assert offbeat_ties() >= 5
+    finally:
+        feedback.OFFBEAT_NOTES_END_AT_THE_BAR_LINE = saved
+
+
 @pytest.mark.parametrize("dance", ["reel", "jig", "polka"])
 def test_a_dance_is_two_8_bar_strains_each_played_twice_unless_asked(dance):
     """A reel at the style's 16 bars had 4-bar strains, half a dance: by default a dance is 32

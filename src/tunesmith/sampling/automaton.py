@@ -1908,6 +1908,9 @@ class Constrainer:
                 remaining = min(remaining, t.L - self.note_pos)
             if BASS_MOVES_AT_BAR_LINES and t.bass_moves and self.v == len(t.voices) - 1 and self.bar < t.n_bars - 1:
                 remaining = min(remaining, t.L - self.note_pos)  # nor is a bass note (`BASS_MOVES_AT_BAR_LINES`)
+            if t.offbeat_ends_at_bar_line and self.v == 0 and self.note_pos % t.L:
+                # nor, in a waltz, a melody note struck off the downbeat (`feedback.OFFBEAT_NOTES_END_AT_THE_BAR_LINE`)
+                remaining = min(remaining, t.L - self.note_pos)
             if self.vl is not None:  # end before a neighbouring voice crosses this note
                 until = self.vl.max_duration(self.v, self.bar * t.L + self.note_pos, self.pitch)
                 remaining = remaining if until is None else max(min(remaining, until), int(t.dur_ticks[0]))
