@@ -245,6 +245,7 @@ def compose(
                  if k in t.meta and k not in replaced}  # fmt: skip
                 | _ending_record(t.meta)
                 | _modulation_record(t.meta)
+                | _restated_record(t.meta)
                 | _header_key_record(t.meta))
 
     takes = []
@@ -358,6 +359,18 @@ def _modulation_record(meta: dict) -> dict:
     # the automaton counts bars from 0; a musician from 1, or from 0 for a pickup bar
     one = 0 if meta.get("pickup") else 1
     return {"modulation": {"to": name, "bars": [int(first) + one, int(after) - 1 + one]}}
+
+
+def _restated_record(meta: dict) -> dict:
+    """{"restated_openings": [{"bars": [1, 2], "at": [5, 6]}, ...]} (bars as played): a dance
+    strain's opening bars the take drew to restate at its second phrase (`RESTATED_OPENINGS`), or
+    {} when it drew none."""
+    drawn = meta.get("restated")
+    if not drawn:
+        return {}
+    one = 0 if meta.get("pickup") else 1
+    return {"restated_openings": [{"bars": [int(b) + one + o for o in range(int(k))],
+                                   "at": [int(b) + 4 + one + o for o in range(int(k))]} for b, k in drawn]}  # fmt: skip
 
 
 def _header_key_record(meta: dict) -> dict:

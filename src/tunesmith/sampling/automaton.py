@@ -57,6 +57,8 @@ from tunesmith.sampling.tables import (
     _C_VOICE,
     _EIGHTH,
     ODD_TWELFTHS,
+    _next_copies,
+    _run_sources,
     _Tables,
     add_pickup_bar,
     compose_tables,
@@ -356,6 +358,10 @@ class Constrainer:
         self.copy_src: int | None = None  # the bar this one repeats, while the copy holds
         self.final_pcs: frozenset | None = None  # the melody's closing degree, if drawn (`draw_ending`)
         self.strain_ends: dict[int, tuple[str, frozenset]] = {}  # a section end's kind and closing tones, drawn
+        # the bars this take repeats: the form's (`_Tables.copy_from`), and a dance strain's opening
+        # restated at its second phrase where drawn (`restated`: strain start -> bars restated)
+        self.copy_from, self.next_copy, self.run_sources = tables.copy_from, tables.next_copy, tables.run_sources
+        self.restated: dict[int, int] = {}
         self.final_ticks: int | None = None  # the least length of the last note, if drawn (four parts: the soprano's exact length)
         self.final_strike: int | None = None  # where in the last bar the soprano struck its last note (four parts)
         self.final_degree: str | None = None  # the closing degree drawn ("root", "third", ...)
@@ -1062,8 +1068,26 @@ class Constrainer:
                 if bar < self.t.n_bars - 1 and self.t.bar_cadence[bar] in ("open", "closed"):
                     kind, pcs, _ = strain[int(child.choice(len(strain), p=[w for *_, w in strain]))]
                     self.strain_ends[bar] = (kind, pcs)
-        if self.t.span_choices:  # the melody's span, also from a child generator (the last draw)
+        if self.t.span_choices:  # the melody's span, also from a child generator
             self.span_cap = int(rng.spawn(1)[0].choice(self.t.span_choices))
+        shares = getattr(self.t, "restated_openings", ())
+        if shares and self.t.strain_starts:  # a dance strain's second phrase, from a child generator (the last)
+            child = rng.spawn(1)[0]
+            picks = child.choice(len(shares), size=len(self.t.strain_starts), p=[w for _, w in shares])
+            self._set_restated({start: shares[int(k)][0] for start, k in zip(self.t.strain_starts, picks)})
+
+    def _set_restated(self, restated: dict[int, int]) -> None:
+        """Restate each strain's opening bars (`restated`: its first bar -> how many) at its second
+        phrase, four bars on, as bars the take copies (`RESTATED_OPENINGS`)."""
+        self.restated = {int(b): int(k) for b, k in restated.items() if k}
+        if not self.restated:
+            return
+        copy_from = list(self.t.copy_from)
+        for start, k in self.restated.items():
+            for o in range(k):
+                if start + 4 + o < len(copy_from) and copy_from[start + 4 + o] is None:
+                    copy_from[start + 4 + o] = start + o
+        self.copy_from, self.next_copy, self.run_sources = copy_from, _next_copies(copy_from), _run_sources(copy_from)
 
     def _set_half_close(self) -> None:
         """Close on V (the last bar's cadence "open"), the soprano on the dominant; the last
@@ -1084,7 +1108,8 @@ class Constrainer:
                "half_close": True if self.half_close else None, "opening_chord": self.opening,
                "contrast_chord": self.contrast_opening, "melody_span": self.span_cap,
                "modulation": list(self.modulation) if self.modulation else None,
-               "strain_ends": [[b, k, sorted(pcs)] for b, (k, pcs) in sorted(self.strain_ends.items())] or None}  # fmt: skip
+               "strain_ends": [[b, k, sorted(pcs)] for b, (k, pcs) in sorted(self.strain_ends.items())] or None,
+               "restated": [[b, k] for b, k in sorted(self.restated.items())] or None}  # fmt: skip
         return {k: v for k, v in out.items() if v is not None}
 
     def replay_ending(self, drawn: dict) -> None:
@@ -1108,6 +1133,7 @@ class Constrainer:
         self.contrast_opening = drawn.get("contrast_chord")
         self.span_cap = drawn.get("melody_span")
         self.strain_ends = {int(b): (str(k), frozenset(int(pc) for pc in pcs)) for b, k, pcs in drawn.get("strain_ends") or ()}
+        self._set_restated({int(b): int(k) for b, k in drawn.get("restated") or ()})
         mod = drawn.get("modulation")
         self._set_modulation((str(mod[0]), int(mod[1]), int(mod[2])) if mod else None)
 
@@ -1174,7 +1200,7 @@ class Constrainer:
         again: the close had broken the repeat, a jig's A A B B ending B B')."""
         t = self.t
         later = range(self._approach_bar(), t.n_bars - 1)
-        return next((b for b in later if b < len(t.copy_from) and t.copy_from[b] == self.bar), self.bar)
+        return next((b for b in later if b < len(self.copy_from) and self.copy_from[b] == self.bar), self.bar)
 
     def _approach_positions(self, lo: int) -> np.ndarray:
         """Position ids from tick `lo` on in the approach's bar where a chord may start: the meter's
@@ -1924,11 +1950,11 @@ class Constrainer:
                     # and a bass note before the voices above make it a seventh the plan leaves
                     ahead = self.vl.unresolved_bass_seventh_ahead(self.v, self.bar * t.L + self.note_pos, self.pitch, t.tonic_pc)
                     remaining = remaining if ahead is None else max(min(remaining, ahead), int(t.dur_ticks[0]))
-            nxt = t.next_copy[self.bar] if self.bar < len(t.next_copy) else None
-            if nxt is not None and self.bar_starts[t.copy_from[nxt]][self.v] == 0:
+            nxt = self.next_copy[self.bar] if self.bar < len(self.next_copy) else None
+            if nxt is not None and self.bar_starts[self.copy_from[nxt]][self.v] == 0:
                 # a later bar repeats one that began clean: no note ties into it, so the copy holds
                 remaining = max(min(remaining, (nxt - self.bar) * t.L - self.note_pos), int(t.dur_ticks[0]))
-            src = next((b for b in t.run_sources if b > self.bar), None)
+            src = next((b for b in self.run_sources if b > self.bar), None)
             if src is not None:
                 # nor into a bar a later run of copies begins by repeating: a note tied into the
                 # first B's first bar, and none into its return's, had broken the return (a 5/4
@@ -2213,7 +2239,7 @@ class Constrainer:
             self.bar_toks.append([])
             self.melody_by_bar.append([])
             self.bar_starts.append(tuple(self.cursors))
-            src = t.copy_from[self.bar] if self.bar < len(t.copy_from) else None
+            src = self.copy_from[self.bar] if self.bar < len(self.copy_from) else None
             # repeat only a bar that began the same way (a note tied in changes what its tokens mean)
             ok = src is not None and src < len(self.bar_starts) and self.bar_starts[src] == self.bar_starts[-1]
             self.copy_src = src if ok and self._copy_fits(src) else None

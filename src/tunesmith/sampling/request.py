@@ -348,6 +348,16 @@ FINAL_LENGTH_SHARES_BY_METER = {("folk", "3/4"): {1.0: 0.02, 3.0: 0.98}}
 DANCE_METERS = {"reel": ("4/4", "2/2"), "jig": ("6/8",), "hornpipe": ("4/4",), "slip-jig": ("9/8",), "waltz": ("3/4",),
                 "polka": ("2/4",)}  # (the polka since session 53: a fiddler's 2/4 tune had been a "Folk tune")
 DANCES = tuple(DANCE_METERS)  # the first meter of each: its default
+# Per dance, how a take opens each strain's second phrase (bar 5 of 8): [(bars restated from the
+# strain's first, probability)], drawn per strain (`Constrainer.draw_ending`; 0: as the model
+# writes it). The shippable training dance tunes (32 bars or more) restate bar 1 whole at bar 5 in
+# 0.57 of their strains, bars 1-2 at 5-6 in 0.37; takes had 0.08-0.46 and 0-0.13, a folk-song
+# scholar's tell (docs/notes/2026-12-06-session-54/bar5_restates.py). The draws leave room for the
+# takes' own restatements: with them, 400 strains of 40 takes per dance restated bar 1 in 0.58, bars
+# 1-2 in 0.42 with (2, 0.35), (1, 0.12) drawn; with these, 0.58 and 0.39 (a bar drawn alone is
+# often followed by its second on the model's own).
+_RESTATED = ((2, 0.30), (1, 0.17), (0, 0.53))
+RESTATED_OPENINGS: dict[str, tuple[tuple[int, float], ...]] = {dance: _RESTATED for dance in DANCE_METERS}
 # A dance's default tempo, in quarter notes per minute (the take's tempo where none is asked): the
 # median of the Irish MIDI files named for that dance (CC-BY-4.0; `python scripts/dance_tempos.py`:
 # 636 reels at 180, 74 hornpipes at 150, 61 jigs in 6/8 or 12/8 at 160, i.e. 107 dotted quarters, and

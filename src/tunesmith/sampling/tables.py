@@ -23,6 +23,7 @@ from tunesmith.sampling.request import (
     MODEL_MODES,
     NO_CHORD,
     OPENING_TONIC_SHARES,
+    RESTATED_OPENINGS,
     WHOLE_RETURN_LAYOUTS,
     ComposeRequest,
     bar_chord_ticks,
@@ -324,6 +325,17 @@ class _Tables:
         self.copy_from: list[int | None] = request.copy_plan() if form else [None] * self.n_bars
         self.next_copy = _next_copies(self.copy_from)
         self.run_sources = _run_sources(self.copy_from)
+        # a dance's strains (each letter's first 8-bar section or longer): their first bar, where a
+        # take may draw to open the strain's second phrase as its first (`RESTATED_OPENINGS`)
+        self.strain_starts: list[int] = []
+        if form and getattr(request, "dance", None) in RESTATED_OPENINGS and request.layout == "lead":
+            start, seen = 0, set()
+            for letter, _, size in form_sections(request.resolved_form(), request.bars):
+                if letter not in seen and size >= 8:
+                    self.strain_starts.append(start)
+                seen.add(letter)
+                start += size
+        self.restated_openings = RESTATED_OPENINGS.get(getattr(request, "dance", None) or "", ())
         # Cadences: the bar that ends a section (and the last bar) closes on a chord and a note of
         # it. "closed": the tonic (a tonic chord, the bass on the tonic, the other voices on tones of
         # the tonic triad); "open": a half cadence on the dominant, where the music goes on to a repeat of
@@ -536,6 +548,7 @@ def add_pickup_bar(tables: _Tables, position: int) -> None:
     if not t.voice_leading:
         t.last_L = position
     t.copy_from = [None] + [None if c is None else c + 1 for c in t.copy_from]
+    t.strain_starts = [b + 1 for b in t.strain_starts]
     t.next_copy = _next_copies(t.copy_from)
     t.run_sources = _run_sources(t.copy_from)
     t.bar_cadence = [None, *t.bar_cadence]
