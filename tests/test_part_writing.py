@@ -248,27 +248,37 @@ def test_a_held_bass_ends_before_the_voices_above_make_it_a_seventh_the_plan_lea
     assert voices(2).unresolved_bass_seventh_ahead(3, 0, 52, 11) is None
 
 
+def _harmonized_jsb_sopranos(n: int, four_parts: bool = False) -> list:
+    """[(Bach's soprano, its harmonization with seed i)] for the first `n` JSB valid chorales (those
+    in four parts where `four_parts`); skips without the corpus or the JSB set."""
+    import tunesmith as ts
+    from tunesmith.corpus import load_corpus
+
+    try:
+        chorales = [c for c in load_corpus(None).filter(split="valid", source="jsb") if not four_parts or len(c.tracks) >= 4][:n]
+    except FileNotFoundError:
+        pytest.skip("no corpus built (tunesmith corpus build)")
+    if not chorales:
+        pytest.skip("no JSB chorales in the corpus (../shared/data/jsb absent)")
+    out = []
+    for i, chorale in enumerate(chorales):
+        soprano = copy.deepcopy(chorale)
+        soprano.tracks = soprano.tracks[:1]
+        out.append((soprano, ts.harmonize(soprano, style="chorale", seed=i).piece))
+    return out
+
+
 def test_harmonized_chorales_leave_few_sevenths_unresolved():
     """Of the sevenths of dominant sevenths in harmonized Bach sopranos, 34 % neither held nor fell
     by step (20 valid chorales; Bach's own 8 %): a voice below made the soprano's note a seventh it
     then left rising, and a passing bass struck V4/2 before the planned root. 19 % with the rules,
     10 % with the bass's leaps kept singable too (`docs/notes/2026-12-06-session-54/
     lower_voice_census.py`); in these 20, 2 of 24 (11 of 34 without the seventh rules)."""
-    import tunesmith as ts
-    from tunesmith.corpus import load_corpus
     from tunesmith.metrics.harmony_rules import unresolved_dominant_sevenths
 
-    try:
-        chorales = [c for c in load_corpus(None).filter(split="valid", source="jsb") if len(c.tracks) >= 4][:20]
-    except FileNotFoundError:
-        pytest.skip("no corpus built (tunesmith corpus build)")
-    if not chorales:
-        pytest.skip("no JSB chorales in the corpus (../shared/data/jsb absent)")
     unresolved = sevenths = 0
-    for i, chorale in enumerate(chorales):
-        soprano = copy.deepcopy(chorale)
-        soprano.tracks = soprano.tracks[:1]
-        bad, n = unresolved_dominant_sevenths(ts.harmonize(soprano, style="chorale", seed=i).piece)
+    for _, piece in _harmonized_jsb_sopranos(20, four_parts=True):
+        bad, n = unresolved_dominant_sevenths(piece)
         unresolved, sevenths = unresolved + bad, sevenths + n
     assert sevenths >= 15 and unresolved <= 0.25 * sevenths, (unresolved, sevenths)
 
@@ -279,23 +289,11 @@ def test_harmonized_basses_leap_no_seventh_to_reach_their_planned_root():
     sopranos' basses leapt a seventh or past the octave 2.0 times per 100 beats (Bach's 0.65); kept
     out of the tiers (`unsingable_leap`), 0.3 (`docs/notes/2026-12-06-session-54/
     lower_voice_census.py`)."""
-    import tunesmith as ts
     import tunesmith.sampling.part_writing as rules
-    from tunesmith.corpus import load_corpus
-
-    try:
-        chorales = [c for c in load_corpus(None).filter(split="valid", source="jsb") if len(c.tracks) >= 4][:12]
-    except FileNotFoundError:
-        pytest.skip("no corpus built (tunesmith corpus build)")
-    if not chorales:
-        pytest.skip("no JSB chorales in the corpus (../shared/data/jsb absent)")
 
     def wide_bass_leaps() -> float:
         leaps = beats = 0
-        for i, chorale in enumerate(chorales):
-            soprano = copy.deepcopy(chorale)
-            soprano.tracks = soprano.tracks[:1]
-            piece = ts.harmonize(soprano, style="chorale", seed=i).piece
+        for _, piece in _harmonized_jsb_sopranos(12, four_parts=True):
             bass = [n.pitch for n in sorted(piece.track("bass").notes, key=lambda n: n.onset)]
             leaps += sum(abs(b - a) in (10, 11) or abs(b - a) > 12 for a, b in zip(bass, bass[1:]))
             beats += piece.duration()
@@ -549,21 +547,11 @@ def test_no_fifths_from_beat_to_beat_under_passing_notes():
 
 
 def test_harmonized_chorales_keep_out_of_fifths_from_beat_to_beat():
-    import tunesmith as ts
-    from tunesmith.corpus import load_corpus
     from tunesmith.metrics.harmony_rules import beat_to_beat_parallels
 
-    try:
-        chorales = list(load_corpus(None).filter(split="valid", source="jsb"))[:6]
-    except FileNotFoundError:
-        pytest.skip("no corpus built (tunesmith corpus build)")
-    if not chorales:
-        pytest.skip("no JSB chorales in the corpus (../shared/data/jsb absent)")
     found = beats = 0
-    for i, chorale in enumerate(chorales):
-        soprano = copy.deepcopy(chorale)
-        soprano.tracks = soprano.tracks[:1]
-        counted = beat_to_beat_parallels(ts.harmonize(soprano, style="chorale", seed=i).piece, end=soprano.duration())
+    for soprano, piece in _harmonized_jsb_sopranos(6):
+        counted = beat_to_beat_parallels(piece, end=soprano.duration())
         found, beats = found + counted[0], beats + counted[1]
     assert beats > 100 and found <= 0.01 * beats, (found, beats)  # 12.2 per 100 beats before
 
