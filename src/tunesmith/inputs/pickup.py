@@ -17,7 +17,7 @@ tune in even quarters), the tune's end speaks: one that ends a beat past a bar l
 last note off a strong beat, had its pickup at tick 0 and a full last bar (`_pickup_from_the_end`).
 It is checked on real tunes whose pickups are known, their bar lines removed (`python
 scripts/pickup_hint_report.py`; files that say where their bars are). On the valid split (session
-54): of 759 folk tunes with a pickup it names 399 right and 161 wrongly, and speaks for 10 of the
+54): of 759 folk tunes with a pickup it names 399 right and 162 wrongly, and speaks for 10 of the
 337 without one; of 51 chorales with a pickup 31 right (29 without the end's cue) and 12 wrongly,
 with false hints for 4 of 26 (2); 4 of 92 pop songs right, 3 false of 33; 8 false for the 65 jazz
 tunes without a pickup (swung syncopation). Many pickups go unnoticed; the hint is a note to the
