@@ -273,7 +273,7 @@ def test_harmonized_chorales_leave_few_sevenths_unresolved():
     by step (20 valid chorales; Bach's own 8 %): a voice below made the soprano's note a seventh it
     then left rising, and a passing bass struck V4/2 before the planned root. 19 % with the rules,
     10 % with the bass's leaps kept singable too (`docs/notes/2026-12-06-session-54/
-    lower_voice_census.py`); in these 20, 2 of 24 (11 of 34 without the seventh rules)."""
+    lower_voice_census.py`); in these 20, 3 of 26 (11 of 34 without the seventh rules)."""
     from tunesmith.metrics.harmony_rules import unresolved_dominant_sevenths
 
     unresolved = sevenths = 0
