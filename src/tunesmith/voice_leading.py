@@ -124,6 +124,18 @@ class VoiceLeading:
             i -= 1
         return best
 
+    def note_at(self, v: int, t: int) -> tuple[int, int, int] | None:
+        """(start, end, pitch) of voice v's note sounding at tick t (the latest struck), None where
+        it rests; the same scan as `pitch_at`."""
+        notes = self.notes[v]
+        i = bisect.bisect_right(self.starts[v], t) - 1
+        lowest = t - self.longest[v]
+        while i >= 0 and notes[i][0] >= lowest:
+            if t < notes[i][1]:
+                return notes[i]
+            i -= 1
+        return None
+
     def pitch_or_last(self, v: int, t: int) -> int | None:
         """The pitch voice v sounds at tick t, else that of its note ending at t (a voice silent
         after a short bar's music, up to the next bar line, is still heard on its last note)."""

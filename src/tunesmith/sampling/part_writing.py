@@ -251,7 +251,7 @@ def makes_an_unresolved_seventh_above(auto: Constrainer, at: int, vals: np.ndarr
     others = {p % 12 for u in range(len(t.voices)) if u != v and (p := vl.pitch_at(u, at)) is not None}
     pcs = vals % 12
     for u in range(v):
-        note = _note_sounding(vl, u, at)
+        note = vl.note_at(u, at)
         if note is None:
             continue
         _, end, seventh = note
@@ -268,16 +268,6 @@ def makes_an_unresolved_seventh_above(auto: Constrainer, at: int, vals: np.ndarr
         if len(missing) == 1:
             bad |= pcs == next(iter(missing))
     return bad
-
-
-def _note_sounding(vl, u: int, at: int) -> tuple[int, int, int] | None:
-    """(start, end, pitch) of voice u's note sounding at tick `at`, None where it rests."""
-    for start, end, pitch in reversed(vl.notes[u]):
-        if start <= at < end:
-            return start, end, pitch
-        if start < at - vl.longest[u]:
-            break  # the notes before start too early to sound at `at`
-    return None
 
 
 UPPER_SEVENTHS_RESOLVE = True  # (False: as before session 54)
