@@ -414,6 +414,24 @@ def test_a_fermata_chord_whose_root_is_refused_stands_on_its_third_not_a_six_fou
     assert bass_choices(vl, 24, np.arange(40, 56), fermata=False) == {4}
 
 
+@pytest.mark.parametrize("kept", [True, False])
+def test_a_fermata_bass_whose_third_is_avoided_takes_its_root_before_its_fifth(monkeypatch, kept):
+    """As above, the tenor's F3 - C4 refuses the bass's root C at the fermata by octaves, and now the
+    caller avoids its third (as it avoids a doubled leading tone or a leap past the octave): the bass
+    takes its root all the same (`CADENCE_ROOT_OVER_PARALLELS`), not the fifth G (a six-four). The
+    avoided tiers had gone first and left the root's tier behind the fifth: harmonized fermata chords
+    on a six-four 11 of 209 in 30 of Bach's sopranos, with the order kept 2 (Bach 1;
+    `docs/notes/2026-12-05-session-46/chorale_vocabulary.py 40`). With the old order, the fifth."""
+    import tunesmith.voice_leading as voice_leading
+
+    monkeypatch.setattr(voice_leading, "AVOIDED_KEEP_THE_CADENCE_ROOT", kept)
+    vl = fermata_on_c([5, 9, 0], tenor=[(12, 24, 53), (24, 36, 60)], bass=[(12, 24, 41)])
+    vl.cadence_ticks = frozenset({24})
+    cands = np.arange(40, 56)
+    chosen = {int(c) % 12 for c in cands[vl.pitch_ok(3, 24, cands, avoid=cands % 12 == 4)]}
+    assert chosen == ({0} if kept else {7})
+
+
 def test_parallels_are_heard_across_a_short_bars_gap():
     """A chorale's fermata bar of 3 beats (then a 1-beat bar: 3 + 1) leaves the grid's bar silent
     after its music: tenor F-sharp 3 over bass F-sharp 2 at the fermata (ticks 216-228), both silent

@@ -33,6 +33,10 @@ STEPWISE_BASS = True
 # it would stand on the fifth: harmonized fermata chords on a six-four 0.057 -> 0.043 (the same
 # script; Bach 0.005), parallels on the JSB test sopranos unchanged (0.02 / 0.02 per 100 beats).
 CADENCE_ROOT_OVER_PARALLELS = True
+# ... and keeps that place where a caller's `avoid` (a doubled leading tone, an unsingable leap) puts
+# the tiers it spares first: those were the tiers that keep every rule, so the fifth came before the
+# root against a parallel, and fermata chords stood on a six-four again (False: as before session 55)
+AVOIDED_KEEP_THE_CADENCE_ROOT = True
 # ... and the bass sings the third its planned line takes (`planned_bass`) a step from its note
 # before, else within this many semitones (a fourth); further, its own tiers choose again
 PLANNED_BASS_LEAP = 5
@@ -208,6 +212,7 @@ class VoiceLeading:
         out first of every tier that keeps these rules: a bass held to the planned root (C-sharp
         under the alto's C-sharp, the plan's vii of ii) takes another tone rather than double it."""
         n = len(self.notes)
+        root_over_parallels = None  # the fermata bass's root, a tier that does not keep `ok`
         under_above, ok = self._under_above_and_uncrossed(v, p, cands)
         no_cross = ok.copy()
         ok &= ~self.parallels(v, p, cands)
@@ -230,7 +235,8 @@ class VoiceLeading:
                     masks.insert(1, ok & np.isin(np.asarray(cands) % 12, third))
                 if CADENCE_ROOT_OVER_PARALLELS and p in self.cadence_ticks:
                     # ... and a fermata chord on its root even against a parallel, before its fifth
-                    masks.insert(2, no_cross & (np.asarray(cands) % 12 == tones[0]))
+                    root_over_parallels = no_cross & (np.asarray(cands) % 12 == tones[0])
+                    masks.insert(2, root_over_parallels)
                 prev = self.pitch_at(v, p - 1)
                 if STEPWISE_BASS and prev is not None and p not in self.cadence_ticks:
                     # ... and first, the root or else the third a step from the note before (`STEPWISE_BASS`)
@@ -303,9 +309,13 @@ class VoiceLeading:
             # kept out of the planned chord's tiers only: a bass refused the doubled C-sharp of a
             # planned A major had left the chord for F (F-A-C#-E under Austria's bar 8), worse
             # than the doubling; with no plan, of every tier that keeps the rules
+            # (the fermata bass's root against a parallel keeps its place before the fifth: left out
+            # of these, a bass whose leap or doubling was avoided had stood on the fifth instead,
+            # harmonized fermata chords on a six-four 0.053, Bach's 0.005, `AVOIDED_KEEP_THE_CADENCE_ROOT`)
+            first = root_over_parallels if AVOIDED_KEEP_THE_CADENCE_ROOT else None
             chordal = None if tones is None else np.isin(np.asarray(cands) % 12, tones)
             masks = [m & ~avoid for m in masks
-                     if not (m & ~ok).any() and (chordal is None or not (m & ~chordal).any())] + masks  # fmt: skip
+                     if (m is first or not (m & ~ok).any()) and (chordal is None or not (m & ~chordal).any())] + masks  # fmt: skip
         for mask in masks:
             if mask.any():
                 return mask
