@@ -19,6 +19,7 @@ from tunesmith.sampling.part_writing import (
     parallels_with_the_closing_bass,
     phrase_cadence_approach,
     strikes_a_bass_seventh_the_plan_leaves,
+    unsingable_leap,
 )
 from tunesmith.voice_leading import VoiceLeading, doubled_secondary_leading_tone
 
@@ -873,3 +874,25 @@ def test_the_bass_leaves_its_planned_root_rather_than_double_a_secondary_leading
     kept = narrow_range[vl.pitch_ok(3, 0, narrow_range, doubled_secondary_leading_tone({10, 1, 7}, narrow_range, 5,
                                                                                        minor=False))]  # fmt: skip
     assert kept.tolist() == [49]
+
+
+@pytest.mark.parametrize("third_first", [True, False])
+def test_an_inner_voices_tritone_to_the_missing_third_stays_in_the_plans_tiers(monkeypatch, third_first):
+    """B minor, the beat before a fermata, F-sharp major planned: soprano C#5 and alto F#4 sing no
+    A-sharp, and the tenor's E4 can reach one only by a tritone, A#3 (A#4 would cross the alto).
+    Refused with the other unsingable leaps before the plan's tiers, it had left V without its third
+    (12 of 209 harmonized fermatas' beats before, Bach's none); the third is spared (in either
+    octave), the tenor's sevenths and leaps past the octave are not. With the rule off, as session
+    54 left it, the third is refused too."""
+    import tunesmith.sampling.part_writing as rules
+
+    monkeypatch.setattr(rules, "THIRD_OVER_A_TRITONE", third_first)
+    vl = VoiceLeading(4)
+    vl.add(0, 0, 24, 73)  # soprano C#5
+    vl.add(1, 0, 24, 66)  # alto F#4
+    vl.add(2, 0, 12, 64)  # the tenor's E4 on the beat before
+    vl.chord_tones = {12: np.array([6, 10, 1])}  # F# A# C#
+    b_minor = SimpleNamespace(**{**vars(C_MAJOR), "tonic_pc": 11, "minor": True, "leading_pc": 10})
+    refused = set(CANDIDATES[unsingable_leap(SimpleNamespace(t=b_minor, vl=vl, v=2), 12, CANDIDATES)].tolist())
+    assert not {58, 70} & refused if third_first else {58, 70} <= refused  # A#3 and A#4, the missing third
+    assert {50, 54, 75} <= refused  # D3 (past the octave), F#3 and E-flat 5 (sevenths)
