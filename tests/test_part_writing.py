@@ -10,6 +10,10 @@ import numpy as np
 import pytest
 
 from tunesmith.sampling.part_writing import (
+    doubles_a_drawn_phrygian_bass,
+    drawn_half_close_approach,
+    half_close_approach_shares,
+    held_into_a_drawn_approach,
     leaves_a_chromatic_note_by_leap,
     leaves_a_seventh_unresolved,
     makes_an_unresolved_seventh_above,
@@ -896,3 +900,42 @@ def test_an_inner_voices_tritone_to_the_missing_third_stays_in_the_plans_tiers(m
     refused = set(CANDIDATES[unsingable_leap(SimpleNamespace(t=b_minor, vl=vl, v=2), 12, CANDIDATES)].tolist())
     assert not {58, 70} & refused if third_first else {58, 70} <= refused  # A#3 and A#4, the missing third
     assert {50, 54, 75} <= refused  # D3 (past the octave), F#3 and E-flat 5 (sevenths)
+
+
+def test_a_half_close_is_approached_from_the_degree_drawn_for_it(monkeypatch):
+    """A composed chorale's half close inside the piece: each takes the bass degree drawn for it
+    (`HALF_CLOSE_APPROACH_SHARES`: Bach's 2, 5, 0 in major; in minor also 8, the Phrygian close), its
+    bass coming to the beat before from there, the voices above off that sixth (their E-flat falling
+    to D with the bass's made octaves). Composed chorales had come to V from I at 0.43 of major half
+    closes (Bach 0.09) and from the lowered sixth at 0.07 of minor ones (Bach 0.30)."""
+    import tunesmith.sampling.part_writing as rules
+
+    a_minor = SimpleNamespace(**{**vars(C_MAJOR), "tonic_pc": 9, "minor": True, "leading_pc": 8,
+                                 "phrase_bars": frozenset({0}), "bar_cadence": ["open"]})  # fmt: skip
+    shares = dict(half_close_approach_shares(a_minor))
+    assert set(shares) == {8, 2, 0, 5} and abs(sum(shares.values()) - 1) < 1e-9 and shares[8] > shares[5]
+    assert half_close_approach_shares(SimpleNamespace(**{**vars(a_minor), "modal": True})) == ()  # (a half close on iv)
+    assert half_close_approach_shares(SimpleNamespace(**{**vars(a_minor), "phrase_bars": frozenset()})) == ()
+    vl = VoiceLeading(4)
+
+    def auto(v=3, drawn=8, kind="open"):
+        return SimpleNamespace(t=a_minor, vl=vl, v=v, bar=0, copy_src=None, _cadence=lambda: kind, phrase_approaches={0: drawn},
+                               _phrase_end=lambda bar: 48, _cadence_zone=lambda bar: 12)  # fmt: skip
+
+    assert set((CANDIDATES[drawn_half_close_approach(auto(), 30, CANDIDATES)] % 12).tolist()) == {5}  # F, A minor's sixth
+    assert set((CANDIDATES[phrase_cadence_approach(auto(), 30, CANDIDATES)] % 12).tolist()) == {9, 2, 11, 5}
+    assert drawn_half_close_approach(auto(kind="closed"), 30, CANDIDATES) is None  # a close on I: from V
+    assert drawn_half_close_approach(auto(), 12, CANDIDATES) is None  # two beats before: free
+    # a bass note struck two beats before on another degree ends at the beat before; on F, or for a
+    # close on I, it may hold
+    assert held_into_a_drawn_approach(auto(), 12, 57) == 12
+    assert held_into_a_drawn_approach(auto(), 12, 53) is None
+    assert held_into_a_drawn_approach(auto(kind="closed"), 12, 57) is None
+    # the voices above keep off F in that beat where the Phrygian bass is drawn, not where another is
+    off = doubles_a_drawn_phrygian_bass(auto(v=0), 30, CANDIDATES)
+    assert set((CANDIDATES[off] % 12).tolist()) == {5}
+    assert doubles_a_drawn_phrygian_bass(auto(v=0, drawn=2), 30, CANDIDATES) is None
+    assert doubles_a_drawn_phrygian_bass(auto(v=3), 30, CANDIDATES) is None
+    monkeypatch.setattr(rules, "HALF_CLOSE_APPROACH_SHARES", {})  # off: the degrees as before, undrawn
+    assert half_close_approach_shares(a_minor) == ()
+    assert set((CANDIDATES[phrase_cadence_approach(auto(), 30, CANDIDATES)] % 12).tolist()) == {9, 2, 11}

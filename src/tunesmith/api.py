@@ -334,8 +334,9 @@ def _ending_record(meta: dict) -> dict:
     degree and, off the tonic triad, the degree of the chord under it; a lead sheet's chord before
     its final tonic chord and where in its bar it starts; the last note's length in
     quarter notes; how the melody reaches it; a chorale's final third and bass approach,
-    `"half_close": true` where a minor chorale closes on its dominant, and a folk tune's strain ends,
-    "closed" on the tonic chord or "open" on the dominant), or {} when nothing was drawn."""
+    `"half_close": true` where a minor chorale closes on its dominant, a folk tune's strain ends,
+    "closed" on the tonic chord or "open" on the dominant, and a composed chorale's bass degree into
+    each half close inside it, `part_writing.HALF_CLOSE_APPROACH_SHARES`), or {} when nothing was drawn."""
     from tunesmith.tokenizer import TICKS_PER_BEAT
 
     ending = {k: meta[k] for k in ("closing_degree", "final_chord", "approach_chord", "approach_start", "tonic_bars",
@@ -346,6 +347,10 @@ def _ending_record(meta: dict) -> dict:
     if meta.get("strain_ends"):  # how each strain inside a folk tune ends, at its bar as played (a pickup is bar 0)
         first = 0 if meta.get("pickup") else 1
         ending["strain_ends"] = [{"bar": int(b) + first, "cadence": kind} for b, kind, _ in meta["strain_ends"]]
+    if meta.get("phrase_approaches"):  # a composed chorale's half closes inside it: the bass's degree before V
+        first = 0 if meta.get("pickup") else 1
+        ending["half_close_approaches"] = [{"bar": int(b) + first, "bass_semitones_over_tonic": int(d)}
+                                           for b, d in meta["phrase_approaches"]]  # fmt: skip
     return {"ending": ending} if ending else {}
 
 

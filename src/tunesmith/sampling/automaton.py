@@ -362,6 +362,9 @@ class Constrainer:
         # restated at its second phrase where drawn (`restated`: strain start -> bars restated)
         self.copy_from, self.next_copy, self.run_sources = tables.copy_from, tables.next_copy, tables.run_sources
         self.restated: dict[int, int] = {}
+        # a composed chorale's half closes inside the piece: bar -> the bass degree (semitones over
+        # the tonic) drawn for the note before each (`part_writing.HALF_CLOSE_APPROACH_SHARES`)
+        self.phrase_approaches: dict[int, int] = {}
         self.final_ticks: int | None = None  # the least length of the last note, if drawn (four parts: the soprano's exact length)
         self.final_strike: int | None = None  # where in the last bar the soprano struck its last note (four parts)
         self.final_degree: str | None = None  # the closing degree drawn ("root", "third", ...)
@@ -1075,6 +1078,12 @@ class Constrainer:
             child = rng.spawn(1)[0]
             picks = child.choice(len(shares), size=len(self.t.strain_starts), p=[w for _, w in shares])
             self._set_restated({start: shares[int(k)][0] for start, k in zip(self.t.strain_starts, picks)})
+        approaches = part_writing_rules.half_close_approach_shares(self.t)
+        if approaches:  # the bass into each half close inside a composed chorale, from a child generator (the last)
+            child = rng.spawn(1)[0]
+            bars = [b for b in sorted(self.t.phrase_bars) if self.t.bar_cadence[b] == "open"]
+            picks = child.choice(len(approaches), size=len(bars), p=[w for _, w in approaches])
+            self.phrase_approaches = {b: approaches[int(k)][0] for b, k in zip(bars, picks)}
 
     def _set_restated(self, restated: dict[int, int]) -> None:
         """Restate each strain's opening bars (`restated`: its first bar -> how many) at its second
@@ -1109,7 +1118,8 @@ class Constrainer:
                "contrast_chord": self.contrast_opening, "melody_span": self.span_cap,
                "modulation": list(self.modulation) if self.modulation else None,
                "strain_ends": [[b, k, sorted(pcs)] for b, (k, pcs) in sorted(self.strain_ends.items())] or None,
-               "restated": [[b, k] for b, k in sorted(self.restated.items())] or None}  # fmt: skip
+               "restated": [[b, k] for b, k in sorted(self.restated.items())] or None,
+               "phrase_approaches": [[b, d] for b, d in sorted(self.phrase_approaches.items())] or None}  # fmt: skip
         return {k: v for k, v in out.items() if v is not None}
 
     def replay_ending(self, drawn: dict) -> None:
@@ -1134,6 +1144,7 @@ class Constrainer:
         self.span_cap = drawn.get("melody_span")
         self.strain_ends = {int(b): (str(k), frozenset(int(pc) for pc in pcs)) for b, k, pcs in drawn.get("strain_ends") or ()}
         self._set_restated({int(b): int(k) for b, k in drawn.get("restated") or ()})
+        self.phrase_approaches = {int(b): int(d) for b, d in drawn.get("phrase_approaches") or ()}
         mod = drawn.get("modulation")
         self._set_modulation((str(mod[0]), int(mod[1]), int(mod[2])) if mod else None)
 
@@ -1950,6 +1961,10 @@ class Constrainer:
                     # and a bass note before the voices above make it a seventh the plan leaves
                     ahead = self.vl.unresolved_bass_seventh_ahead(self.v, self.bar * t.L + self.note_pos, self.pitch, t.tonic_pc)
                     remaining = remaining if ahead is None else max(min(remaining, ahead), int(t.dur_ticks[0]))
+                if self.phrase_approaches and self.v == len(t.voices) - 1:
+                    # and a bass note before the beat that approaches a half close, where the drawn degree is struck
+                    cut = part_writing_rules.held_into_a_drawn_approach(self, self.bar * t.L + self.note_pos, self.pitch)
+                    remaining = remaining if cut is None else max(min(remaining, cut), int(t.dur_ticks[0]))
             nxt = self.next_copy[self.bar] if self.bar < len(self.next_copy) else None
             if nxt is not None and self.bar_starts[self.copy_from[nxt]][self.v] == 0:
                 # a later bar repeats one that began clean: no note ties into it, so the copy holds
