@@ -196,6 +196,10 @@ def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
         tables.half_close_share = float((FINAL_HALF_CLOSE_SHARES.get(request.style) or {}).get("minor", 0.0))
         if request.resolved_cadence() == "home":  # always the tonic chord
             tables.half_close_share = 0.0
+        if request.in_scale:  # nor asked to stay in the minor scale: V's major third is the raised seventh
+            # (a take had drawn the half close and its major third under --in-scale, found when another draw
+            # moved the takes' random streams, session 55)
+            tables.half_close_share = 0.0
     # how a chorale's soprano reaches a last note on the tonic, drawn per take
     # (`FINAL_SOPRANO_APPROACH_SHARES`): "above" (from the 2nd) or "below" (from the leading tone)
     tables.soprano_approaches = None
