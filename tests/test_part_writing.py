@@ -932,8 +932,13 @@ def test_a_half_close_is_approached_from_the_degree_drawn_for_it(monkeypatch):
     assert held_into_a_drawn_approach(auto(), 12, 53) is None
     assert held_into_a_drawn_approach(auto(kind="closed"), 12, 57) is None
     # the voices above keep off F in that beat where the Phrygian bass is drawn, not where another is
-    off = doubles_a_drawn_phrygian_bass(auto(v=0), 30, CANDIDATES)
+    off = doubles_a_drawn_phrygian_bass(auto(v=0), 30, CANDIDATES)  # off the beat: not the F
     assert set((CANDIDATES[off] % 12).tolist()) == {5}
+    on = doubles_a_drawn_phrygian_bass(auto(v=1), 24, CANDIDATES)  # on the beat: iv6's D or A, not E over F
+    assert set((CANDIDATES[~on] % 12).tolist()) == {2, 9}
+    vl.add(0, 24, 36, 69)  # the soprano on A there: the alto takes the D
+    on = doubles_a_drawn_phrygian_bass(auto(v=1), 24, CANDIDATES)
+    assert set((CANDIDATES[~on] % 12).tolist()) == {2}
     assert doubles_a_drawn_phrygian_bass(auto(v=0, drawn=2), 30, CANDIDATES) is None
     assert doubles_a_drawn_phrygian_bass(auto(v=3), 30, CANDIDATES) is None
     monkeypatch.setattr(rules, "HALF_CLOSE_APPROACH_SHARES", {})  # off: the degrees as before, undrawn

@@ -702,7 +702,8 @@ def drawn_half_close_approach(auto: Constrainer, at: int, vals: np.ndarray) -> n
 def doubles_a_drawn_phrygian_bass(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray | None:
     """Which candidate pitches for an upper voice's note in the beat before a half close inside a
     composed chorale, where the take drew the Phrygian approach (the bass on the lowered sixth,
-    falling a semitone to V), sing that sixth too; None elsewhere. The upper voices are written
+    falling a semitone to V), sing that sixth too, or on the beat itself any tone but iv6's root and
+    fifth (`PHRYGIAN_UPPER_DEGREES`); None elsewhere. The upper voices are written
     before the bass: a soprano and alto on E-flat falling to D (G minor) had left the bass's E-flat
     parallel octaves, and it came from elsewhere (drawn 8, the Phrygian approach was sung at 0.15 of
     the minor half closes; Bach's 0.30)."""
@@ -714,7 +715,17 @@ def doubles_a_drawn_phrygian_bass(auto: Constrainer, at: int, vals: np.ndarray) 
     zone = auto.bar * t.L + auto._phrase_end(auto.bar) - auto._cadence_zone(auto.bar)
     if not zone - t.beat_ticks <= at < zone:
         return None
+    if at == zone - t.beat_ticks:  # on the beat, iv6's other tones (D and A over F, in A minor), first one not sung above
+        tones = {(t.tonic_pc + d) % 12 for d in PHRYGIAN_UPPER_DEGREES}
+        above = {x % 12 for x in (auto.vl.pitch_at(u, at) for u in range(v)) if x is not None} if auto.vl else set()
+        return ~np.isin(vals % 12, sorted(tones - above or tones))
     return vals % 12 == (t.tonic_pc + 8) % 12
+
+
+# the tones the voices above sing on the beat of a drawn Phrygian approach: iv6's root and fifth over
+# its third in the bass, each voice first one that no voice above sings (an alto's E over the bass's F
+# had sounded a major seventh, not iv6; then soprano, alto and tenor all on A, a bare sixth)
+PHRYGIAN_UPPER_DEGREES = (5, 0)
 
 
 def held_into_a_drawn_approach(auto: Constrainer, at: int, pitch: int) -> int | None:
