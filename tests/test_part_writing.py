@@ -916,6 +916,7 @@ def test_a_half_close_is_approached_from_the_degree_drawn_for_it(monkeypatch):
     assert set(shares) == {8, 2, 0, 5} and abs(sum(shares.values()) - 1) < 1e-9 and shares[8] > shares[5]
     assert half_close_approach_shares(SimpleNamespace(**{**vars(a_minor), "modal": True})) == ()  # (a half close on iv)
     assert half_close_approach_shares(SimpleNamespace(**{**vars(a_minor), "phrase_bars": frozenset()})) == ()
+    assert half_close_approach_shares(SimpleNamespace(**{**vars(a_minor), "given_bars": [0]})) == ()  # over given chords
     vl = VoiceLeading(4)
 
     def auto(v=3, drawn=8, kind="open"):

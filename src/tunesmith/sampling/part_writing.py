@@ -662,10 +662,10 @@ HALF_CLOSE_APPROACH_SHARES = {"major": ((2, 0.63), (5, 0.17), (0, 0.09)),
 def half_close_approach_shares(t) -> tuple[tuple[int, float], ...]:
     """The (bass degree, probability) a composed chorale draws the approach to each half close
     inside it from (`HALF_CLOSE_APPROACH_SHARES`, normalized); () for a lead sheet, a church mode
-    (its half close is on iv) or a take without phrase cadences (`_Tables.phrase_bars`: only a
-    composed chorale has them)."""
-    if not (t.voice_leading and t.phrase_bars) or getattr(t, "modal", False):
-        return ()
+    (its half close is on iv), a chorale over chords the musician gave, or a take without phrase
+    cadences (`_Tables.phrase_bars`: only a composed chorale has them)."""
+    if not (t.voice_leading and t.phrase_bars) or getattr(t, "modal", False) or getattr(t, "given_bars", None) is not None:
+        return ()  # (over chords the musician gave, those chords say where the bass goes)
     shares = HALF_CLOSE_APPROACH_SHARES.get("minor" if t.minor else "major", ())
     total = sum(w for _, w in shares)
     return tuple((d, w / total) for d, w in shares) if total else ()
