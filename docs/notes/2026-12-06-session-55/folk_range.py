@@ -5,7 +5,7 @@ note, but tune books keep most dance tunes above D4), and its leaps of a minor s
 (10+ semitones) per 100 intervals. A folk-song scholar had found 5 of 20 dance takes below D4,
 where 10 % of the validation dance tunes go, and leaps of a seventh.
 
-    python docs/notes/2026-12-06-session-55/folk_range.py [--n 80] [--split train]
+    python docs/notes/2026-12-06-session-55/folk_range.py [--n 80] [--split train] [--model DIR]
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=80)
     ap.add_argument("--split", default="train")
+    ap.add_argument("--model", default="default", help="a model folder, or 'default'")
     args = ap.parse_args()
     reals = []
     for p in load_corpus(default_cache_dir()).pieces():
@@ -51,7 +52,7 @@ def main() -> None:
         reals.append(p)
     random.Random(0).shuffle(reals)
     reals = reals[: args.n]
-    model = ts.load_model("default")
+    model = ts.load_model(args.model)
     rows: dict[str, list[dict]] = {"real": [], "take": []}
     lows: dict[str, Counter] = {"real": Counter(), "take": Counter()}
     for i, p in enumerate(reals):
