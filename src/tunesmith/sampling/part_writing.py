@@ -732,8 +732,8 @@ def held_into_a_drawn_approach(auto: Constrainer, at: int, pitch: int) -> int | 
     """Ticks from `at` to the beat before a half close inside a composed chorale, where a bass note
     struck at `at` (before that beat) without the degree drawn for the approach ends, so that the
     bass strikes the drawn one there (None: no such beat ahead in this bar, or the note has the
-    degree). A bass struck on the beat before and held through it had kept the approach from
-    being struck at all."""
+    degree). A bass struck earlier and held through that beat had kept the drawn degree from being
+    struck at all."""
     t = auto.t
     drawn = auto.phrase_approaches.get(auto.bar)
     if drawn is None or (pitch - t.tonic_pc - drawn) % 12 == 0:
