@@ -10,10 +10,6 @@ import numpy as np
 import pytest
 
 from tunesmith.sampling.part_writing import (
-    doubles_a_drawn_phrygian_bass,
-    drawn_half_close_approach,
-    half_close_approach_shares,
-    held_into_a_drawn_approach,
     leaves_a_chromatic_note_by_leap,
     leaves_a_seventh_unresolved,
     makes_an_unresolved_seventh_above,
@@ -21,9 +17,15 @@ from tunesmith.sampling.part_writing import (
     parallels_into_a_half_close,
     parallels_into_a_phrase_cadence,
     parallels_with_the_closing_bass,
-    phrase_cadence_approach,
     strikes_a_bass_seventh_the_plan_leaves,
     unsingable_leap,
+)
+from tunesmith.sampling.phrase_cadences import (
+    doubles_a_drawn_phrygian_bass,
+    drawn_half_close_approach,
+    half_close_approach_shares,
+    held_into_a_drawn_approach,
+    phrase_cadence_approach,
 )
 from tunesmith.voice_leading import VoiceLeading, doubled_secondary_leading_tone
 
@@ -908,7 +910,7 @@ def test_a_half_close_is_approached_from_the_degree_drawn_for_it(monkeypatch):
     bass coming to the beat before from there, the voices above off that sixth (their E-flat falling
     to D with the bass's made octaves). Composed chorales had come to V from I at 0.43 of major half
     closes (Bach 0.09) and from the lowered sixth at 0.07 of minor ones (Bach 0.30)."""
-    import tunesmith.sampling.part_writing as rules
+    import tunesmith.sampling.phrase_cadences as rules
 
     a_minor = SimpleNamespace(**{**vars(C_MAJOR), "tonic_pc": 9, "minor": True, "leading_pc": 8,
                                  "phrase_bars": frozenset({0}), "bar_cadence": ["open"]})  # fmt: skip

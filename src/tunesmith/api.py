@@ -336,7 +336,7 @@ def _ending_record(meta: dict) -> dict:
     quarter notes; how the melody reaches it; a chorale's final third and bass approach,
     `"half_close": true` where a minor chorale closes on its dominant, a folk tune's strain ends,
     "closed" on the tonic chord or "open" on the dominant, and a composed chorale's bass degree into
-    each half close inside it, `part_writing.HALF_CLOSE_APPROACH_SHARES`), or {} when nothing was drawn."""
+    each half close inside it, `phrase_cadences.HALF_CLOSE_APPROACH_SHARES`), or {} when nothing was drawn."""
     from tunesmith.tokenizer import TICKS_PER_BEAT
 
     ending = {k: meta[k] for k in ("closing_degree", "final_chord", "approach_chord", "approach_start", "tonic_bars",

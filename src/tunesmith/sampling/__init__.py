@@ -44,6 +44,8 @@ The package, one idea a module (each imports only the ones above it):
   four-part final chord;
 - `part_writing`: the four-part rules a chorale's voices keep, as soft masks over the current
   voice's pitches (`part_writing`, `final_chord_third`, `narrow`);
+- `phrase_cadences`: how a composed chorale's bass comes to each phrase's cadence, and the degree
+  each half close inside it draws (`HALF_CLOSE_APPROACH_SHARES`, the Phrygian close);
 - `automaton`: the token states and `Constrainer`;
 - `decode`: the prompt, the decoding parameters (`sampling_params`, `token_temperatures`), one
   draw among the allowed tokens (`_sample`), the numpy decoder on one BLAS thread, the decoding

@@ -14,6 +14,7 @@ import itertools
 import numpy as np
 
 import tunesmith.sampling.part_writing as part_writing_rules
+import tunesmith.sampling.phrase_cadences as phrase_cadences
 from tunesmith.sampling import feedback
 from tunesmith.sampling.endings import (
     bars_natural_seventh,
@@ -363,7 +364,7 @@ class Constrainer:
         self.copy_from, self.next_copy, self.run_sources = tables.copy_from, tables.next_copy, tables.run_sources
         self.restated: dict[int, int] = {}
         # a composed chorale's half closes inside the piece: bar -> the bass degree (semitones over
-        # the tonic) drawn for the note before each (`part_writing.HALF_CLOSE_APPROACH_SHARES`)
+        # the tonic) drawn for the note before each (`phrase_cadences.HALF_CLOSE_APPROACH_SHARES`)
         self.phrase_approaches: dict[int, int] = {}
         self.final_ticks: int | None = None  # the least length of the last note, if drawn (four parts: the soprano's exact length)
         self.final_strike: int | None = None  # where in the last bar the soprano struck its last note (four parts)
@@ -1078,7 +1079,7 @@ class Constrainer:
             child = rng.spawn(1)[0]
             picks = child.choice(len(shares), size=len(self.t.strain_starts), p=[w for _, w in shares])
             self._set_restated({start: shares[int(k)][0] for start, k in zip(self.t.strain_starts, picks)})
-        approaches = part_writing_rules.half_close_approach_shares(self.t)
+        approaches = phrase_cadences.half_close_approach_shares(self.t)
         if approaches:  # the bass into each half close inside a composed chorale, from a child generator (the last)
             child = rng.spawn(1)[0]
             bars = [b for b in sorted(self.t.phrase_bars) if self.t.bar_cadence[b] == "open"]
@@ -1963,7 +1964,7 @@ class Constrainer:
                     remaining = remaining if ahead is None else max(min(remaining, ahead), int(t.dur_ticks[0]))
                 if self.phrase_approaches and self.v == len(t.voices) - 1:
                     # and a bass note before the beat that approaches a half close, where the drawn degree is struck
-                    cut = part_writing_rules.held_into_a_drawn_approach(self, self.bar * t.L + self.note_pos, self.pitch)
+                    cut = phrase_cadences.held_into_a_drawn_approach(self, self.bar * t.L + self.note_pos, self.pitch)
                     remaining = remaining if cut is None else max(min(remaining, cut), int(t.dur_ticks[0]))
             nxt = self.next_copy[self.bar] if self.bar < len(self.next_copy) else None
             if nxt is not None and self.bar_starts[self.copy_from[nxt]][self.v] == 0:
