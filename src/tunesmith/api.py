@@ -344,14 +344,18 @@ def _ending_record(meta: dict) -> dict:
                                    "half_close") if meta.get(k)}  # fmt: skip
     if meta.get("final_ticks"):
         ending["last_note_quarters"] = meta["final_ticks"] / TICKS_PER_BEAT
+    first = _first_bar_as_played(meta)
     if meta.get("strain_ends"):  # how each strain inside a folk tune ends, at its bar as played (a pickup is bar 0)
-        first = 0 if meta.get("pickup") else 1
         ending["strain_ends"] = [{"bar": int(b) + first, "cadence": kind} for b, kind, _ in meta["strain_ends"]]
     if meta.get("phrase_approaches"):  # a composed chorale's half closes inside it: the bass's degree before V
-        first = 0 if meta.get("pickup") else 1
         ending["half_close_approaches"] = [{"bar": int(b) + first, "bass_semitones_over_tonic": int(d)}
                                            for b, d in meta["phrase_approaches"]]  # fmt: skip
     return {"ending": ending} if ending else {}
+
+
+def _first_bar_as_played(meta: dict) -> int:
+    """The number a musician gives the automaton's bar 0: 1, or 0 where it is a pickup bar."""
+    return 0 if meta.get("pickup") else 1
 
 
 def _modulation_record(meta: dict) -> dict:
@@ -361,8 +365,7 @@ def _modulation_record(meta: dict) -> dict:
     if not mod:
         return {}
     name, first, after = mod
-    # the automaton counts bars from 0; a musician from 1, or from 0 for a pickup bar
-    one = 0 if meta.get("pickup") else 1
+    one = _first_bar_as_played(meta)
     return {"modulation": {"to": name, "bars": [int(first) + one, int(after) - 1 + one]}}
 
 
@@ -373,7 +376,7 @@ def _restated_record(meta: dict) -> dict:
     drawn = meta.get("restated")
     if not drawn:
         return {}
-    one = 0 if meta.get("pickup") else 1
+    one = _first_bar_as_played(meta)
     return {"restated_openings": [{"bars": [int(b) + one + o for o in range(int(k))],
                                    "at": [int(b) + 4 + one + o for o in range(int(k))]} for b, k in drawn]}  # fmt: skip
 

@@ -326,6 +326,11 @@ def take_cadence_bars(t: _Tables, modulation: tuple | list | None) -> list[int]:
     return sorted({*(b for b in t.cadence_bars if b not in t.phrase_bars or not first - 1 <= b <= end + 1), end})
 
 
+def _drawn_each(rng, shares, n: int) -> list:
+    """`n` values drawn independently from `shares` ([(value, probability)]) with `rng`."""
+    return [shares[int(k)][0] for k in rng.choice(len(shares), size=n, p=[w for _, w in shares])]
+
+
 class Constrainer:
     """The grammar + constraint automaton of one take: `allowed()` -> token ids, `advance(id)`."""
 
@@ -1076,15 +1081,12 @@ class Constrainer:
             self.span_cap = int(rng.spawn(1)[0].choice(self.t.span_choices))
         shares = getattr(self.t, "restated_openings", ())
         if shares and self.t.strain_starts:  # a dance strain's second phrase, from a child generator (the last)
-            child = rng.spawn(1)[0]
-            picks = child.choice(len(shares), size=len(self.t.strain_starts), p=[w for _, w in shares])
-            self._set_restated({start: shares[int(k)][0] for start, k in zip(self.t.strain_starts, picks)})
+            picks = _drawn_each(rng.spawn(1)[0], shares, len(self.t.strain_starts))
+            self._set_restated(dict(zip(self.t.strain_starts, picks)))
         approaches = phrase_cadences.half_close_approach_shares(self.t)
         if approaches:  # the bass into each half close inside a composed chorale, from a child generator (the last)
-            child = rng.spawn(1)[0]
             bars = [b for b in sorted(self.t.phrase_bars) if self.t.bar_cadence[b] == "open"]
-            picks = child.choice(len(approaches), size=len(bars), p=[w for _, w in approaches])
-            self.phrase_approaches = {b: approaches[int(k)][0] for b, k in zip(bars, picks)}
+            self.phrase_approaches = dict(zip(bars, _drawn_each(rng.spawn(1)[0], approaches, len(bars))))
 
     def _set_restated(self, restated: dict[int, int]) -> None:
         """Restate each strain's opening bars (`restated`: its first bar -> how many) at its second
