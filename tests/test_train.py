@@ -200,6 +200,21 @@ def test_fine_tuning_starts_from_a_models_weights(tmp_path, config, pieces):
               progress=False)  # fmt: skip
 
 
+def test_a_resumed_fine_tune_still_names_the_weights_it_started_from(tmp_path, config, pieces):
+    """The provenance is built again on resume: fine-tunes resumed across sessions had lost
+    `initialised_from`, and their cards said they were trained from scratch (session 56)."""
+    cfg = replace(config, max_steps=8, eval_every=4)
+    train(cfg, tmp_path / "base", pieces=pieces, progress=False)
+    tuned = replace(cfg, max_steps=12, init_from=str(tmp_path / "base"))
+    with pytest.raises(TrainingInterrupted):
+        train(tuned, tmp_path / "tuned", pieces=pieces, progress=False, interrupt_at=6)
+    train(tuned, tmp_path / "tuned", pieces=pieces, progress=False, resume=True)
+    _, _, info = load_model(tmp_path / "tuned")
+    start = info["provenance"]["initialised_from"]
+    assert start["model"] == "base" and len(start["sha256"]) == 64 and "recorded_at_resume" not in start
+    assert "fine-tuned from model `base`" in (tmp_path / "tuned" / "MODEL_CARD.md").read_text(encoding="utf-8")
+
+
 def test_a_trained_model_carries_the_copy_guard_of_its_training_works(tmp_path, config, pieces):
     """A trained folder had no similarity index: its takes went out "checked": false ("no
     similarity index beside the model") though its card says every take names the works it

@@ -463,13 +463,22 @@ def _step(
 def _init_weights(model: GPT, source: str) -> dict[str, Any]:
     """Load the weights of model folder `source` ("default": the shipped model) into `model`
     (fine-tuning); returns what the provenance records: the folder's name and the weights' sha256."""
-    from tunesmith.pretrained import DEFAULT_MODEL_DIR, file_sha256
+    from tunesmith.pretrained import DEFAULT_MODEL_DIR
 
     path = Path(DEFAULT_MODEL_DIR) if source == "default" else Path(source)
     start, _, _ = load_model(path)
     if start.config.to_dict() != model.config.to_dict():
         raise ValueError(f"{source}: its shape differs from the config's model; fine-tune with the same shape")
     model.load_state_dict(start.state_dict())
+    return _init_source(source)
+
+
+def _init_source(source: str) -> dict[str, Any]:
+    """What the provenance records of the model folder `source` a fine-tune starts from: the
+    folder's name (not where it lies) and its weights' sha256."""
+    from tunesmith.pretrained import DEFAULT_MODEL_DIR, file_sha256
+
+    path = Path(DEFAULT_MODEL_DIR) if source == "default" else Path(source)
     file = path / "model.safetensors" if path.is_dir() else path
     return {"model": "default" if source == "default" else path.name, "sha256": file_sha256(file)}
 
@@ -620,6 +629,15 @@ def _train(config, out_dir, dist, pieces, resume, max_minutes, progress, interru
         del opt_tensors
         info = checkpoint_info
         step, best, bad, history = info["step"], info["best_val"], info["bad_evals"], info["history"]
+        # the weights this run started from, as its first leg recorded them: the provenance is built
+        # again on resume, and fine-tunes resumed across sessions had lost it (their cards said they
+        # were trained from scratch by configs/default.toml; session 56)
+        start = (info.get("provenance") or {}).get("initialised_from")
+        if start is None and config.init_from:
+            # (a checkpoint written before that: the starting folder's weights as they are now)
+            start = {**_init_source(config.init_from), "recorded_at_resume": True}
+        if start is not None:
+            prov["initialised_from"] = start
         trained_seconds = float(info.get("train_seconds", 0.0))
         best = math.inf if best is None else best
         say(f"resuming at step {step} (best validation loss {best:.4f})")
