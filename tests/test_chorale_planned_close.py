@@ -143,7 +143,8 @@ def test_the_opening_chord_has_its_third(tmp_path, monkeypatch):
     """Amazing Grace opens on D over a planned G chord: the alto's first note leaves the tenor room
     for the third under it, or takes it. The opening had stood as G2 D3 G3 D4, a bare fifth held
     through the first bar, in 4 of 4 takes (a choir director's find): the alto's G3 left the tenor no
-    B. Bach's own sopranos' openings are unchanged (opening_chords.py: 40 of 40 complete)."""
+    B. Bach's own sopranos' openings are unchanged (opening_chords.py: 40 of 40 complete). The weights
+    shipped in session 56 open bare less often without the rule: 2 of seeds 1-16 (6 and 8), none with it."""
     from tunesmith import voice_leading
 
     path = tmp_path / "amazing.abc"
@@ -151,7 +152,7 @@ def test_the_opening_chord_has_its_third(tmp_path, monkeypatch):
 
     def bare_openings() -> int:
         bare = 0
-        for seed in range(1, 5):
+        for seed in range(1, 9):
             piece = ts.harmonize(path, style="chorale", seed=seed).piece
             first = {t.notes[0].pitch % 12 for t in piece.tracks if t.notes and t.notes[0].onset < 1e-6}
             bare += 11 not in first  # G major's B

@@ -293,14 +293,10 @@ def test_shipped_index_is_small_and_loads():
     size = stem.with_suffix(".npz").stat().st_size + stem.with_suffix(".json").stat().st_size
     assert size < 3_000_000
     assert all(d["split"] == "train" for d in idx.docs)
-    # Every work the shipped weights learned from may ship, except the 21 Nottingham compositions
-    # that may be in copyright which they learned before the rule that makes them research-only
-    # (MODEL_CARD.md, "Known issue", session 52): the index says what those works are now; a
-    # retrained model's has none.
-    not_shippable = [d for d in idx.docs if not may_ship(d["license"])]
-    assert all(d["source"] == "nottingham" and "may be in copyright" in d.get("rights_basis", "") for d in not_shippable)
-    assert len(not_shippable) <= 21
-    assert "Lord of the Dance" in {d["title"] for d in not_shippable}
+    # Every work the shipped weights learned from may ship: the weights retrained in session 56
+    # learned none of the 21 Nottingham compositions that may be in copyright (session 52)
+    assert [d["title"] for d in idx.docs if not may_ship(d["license"])] == []
+    assert "Lord of the Dance" not in {d["title"] for d in idx.docs}
 
 
 # ------------------------------------------------------------------------------ guard

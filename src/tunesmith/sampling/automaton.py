@@ -275,6 +275,10 @@ def _first_within(keep: np.ndarray, *allowed: np.ndarray | None) -> np.ndarray |
 GIVEN_SEVENTH_SUNG = True
 # ... and by one voice only, the others keep off it where it sounds (False: as before session 51)
 GIVEN_SEVENTH_ONCE = True
+# ... even where the voice leading's softer rules (a doubled leading tone, a leap, the nearest tone)
+# leave no other tone of the chord: its other tones in order and clear of parallels come first (the
+# weights shipped in session 56 had two voices on G7's F on 12 of 120 beats; False: as before)
+GIVEN_SEVENTH_ONCE_OVER_SOFT_RULES = True
 # Where the voice leading leaves no tone of a given chord, the tone taken moves in no parallels where
 # one is left (False: any tone in the voices' order, before session 51)
 GIVEN_CHORD_CLEAR_OF_PARALLELS = True
@@ -1619,6 +1623,13 @@ class Constrainer:
                 return bass
         # (the tones chosen among the chord's, a seventh or a slash chord's, give way before the chord does)
         found = _first_within(keep, mask, led)
+        if found is None and GIVEN_SEVENTH_ONCE_OVER_SOFT_RULES and self.vl is not None \
+                and sevenths and set(sevenths) & self._sounding_above(at):  # fmt: skip
+            # a seventh sung above: the chord's other tones in the voices' order and clear of
+            # parallels, before a second voice on the seventh (`GIVEN_SEVENTH_ONCE_OVER_SOFT_RULES`)
+            other = self._in_order(keep & ~in_pitch_classes(vals, sevenths), at, may_cross=False)
+            other &= ~self.vl.parallels(self.v, at, vals) & ~self.vl._parallel_with_the_beat_before(self.v, at, vals)
+            found = other if other.any() else None
         if found is None and keep is not whole:
             found = _first_within(whole, mask, led)
         if found is not None:
