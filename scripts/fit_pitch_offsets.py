@@ -25,6 +25,13 @@ fit does not use. The classifier and the held-out measures judge it afterwards.
 
 `--write` stores "pitch_offsets" ({"low", "values"}) per style in the model's decoding.json
 (atomically); without it only the report is printed and written (`--json`).
+
+`--by-tonic N` fits instead a table for each key tonic with at least N of the style's tunes
+("pitch_offsets_by_tonic": {tonic pitch class: table}), each from that tonic's tunes and starting
+from the style's table (round 0: as it is); a request in a key on that tonic uses it in place of the
+style's. Why: one table for every key left folk takes in A below D4 0.54 of the time against the
+tunes' 0.15, in G 0.06 against 0.09 (`docs/notes/2026-12-06-session-55/folk_range.py`). Session 56
+fitted G, D, A and E (`--by-tonic 100 --n 60 --rounds 2`) and did not ship them: see its note.
 """
 
 from __future__ import annotations
@@ -67,31 +74,44 @@ def extremes(pieces) -> dict:
             "highest": pct([max(m) for m in lines]), "span_mean": round(float(np.mean([max(m) - min(m) for m in lines])), 2)}  # fmt: skip
 
 
-def fit_style(model, tok, style: str, pieces: list, rounds: int, damping: float, n: int, seed: int) -> dict:
-    """The rounds of one style's fit (module docstring)."""
+def fit_style(model, tok, style: str, pieces: list, rounds: int, damping: float, n: int, seed: int,
+              tonic: int | None = None) -> dict:
+    """The rounds of one style's fit (module docstring); with `tonic` (a pitch class), of the table
+    for the tunes in keys on that tonic, starting from the style's table (round 0: as it is)."""
     if len(pieces) < 8:
         return {"note": f"fewer than 8 shippable {style} tunes with a melody and key"}
     low, high = DEFAULT_RANGES[style]
     profile = pitch_shares(pieces, low, high)
     heads = header_sample(pieces, n, seed)
     decoding = model.decoding.setdefault(style, {})
-    kept = decoding.pop("pitch_offsets", None)
     offsets = np.zeros(high - low + 1)
+    if tonic is None:
+        slot, kept = decoding, decoding.pop("pitch_offsets", None)
+    else:
+        slot = decoding.setdefault("pitch_offsets_by_tonic", {})
+        kept = slot.pop(str(tonic), None)
+        general = decoding.get("pitch_offsets")
+        if general and general["low"] == low and len(general["values"]) == len(offsets):
+            offsets = np.asarray(general["values"], dtype=np.float64)
+    name = "pitch_offsets" if tonic is None else str(tonic)
     rows = []
     for r in range(rounds + 1):
         t0 = time.time()
-        decoding["pitch_offsets"] = {"low": low, "values": offsets.tolist()}
+        slot[name] = {"low": low, "values": offsets.tolist()}
         takes = compose_like(model, tok, heads, style, MusicalityConfig(per_style=max(4, len(heads)), seed=seed))
         shares = pitch_shares(takes, low, high)
         row = {"round": r, "offsets": [round(float(v), 4) for v in offsets],
                "distance": round(0.5 * float(np.abs(shares - profile).sum()), 4), **extremes(takes)}  # fmt: skip
         rows.append(row)
-        print(f"[pitch-offsets] {style} round {r}: distance {row['distance']:.4f}, span {row['span']}, "
-              f"lowest {row['lowest']}, highest {row['highest']}  {time.time() - t0:.0f}s", flush=True)  # fmt: skip
+        print(f"[pitch-offsets] {style}{'' if tonic is None else f' tonic {tonic}'} round {r}: distance "
+              f"{row['distance']:.4f}, span {row['span']}, lowest {row['lowest']}, highest {row['highest']}  "
+              f"{time.time() - t0:.0f}s", flush=True)  # fmt: skip
         offsets = damped_step(offsets, profile, shares, damping)
-    decoding.pop("pitch_offsets", None)
+    slot.pop(name, None)
     if kept is not None:
-        decoding["pitch_offsets"] = kept
+        slot[name] = kept
+    if tonic is not None and not slot:
+        decoding.pop("pitch_offsets_by_tonic", None)
     chosen = min(rows, key=lambda row: row["distance"])
     return {
         "tunes": len(pieces),
@@ -105,11 +125,41 @@ def fit_style(model, tok, style: str, pieces: list, rounds: int, damping: float,
     }
 
 
+def fit_by_tonic(model, tok, style: str, pieces: list, args) -> dict:
+    """A table for each tonic with at least `args.by_tonic` of the style's tunes (`fit_style`)."""
+    from tunesmith.harmony import pitch_class_of
+
+    groups: dict[int, list] = {}
+    for p in pieces:
+        groups.setdefault(pitch_class_of(p.key.tonic), []).append(p)
+    out = {"tonics": {}}
+    for tonic, tunes in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        if len(tunes) >= args.by_tonic:
+            out["tonics"][str(tonic)] = fit_style(model, tok, style, tunes, args.rounds, args.damping, args.n, args.seed,
+                                                  tonic=tonic)  # fmt: skip
+    out["chosen_round"] = {t: r.get("chosen_round") for t, r in out["tonics"].items()}
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_round_fit_arguments(ap, rounds=4)
+    ap.add_argument("--by-tonic", type=int, default=0, metavar="N",
+                    help="fit a table for each key tonic with at least N of the style's tunes, each starting from the "
+                    "style's table (\"pitch_offsets_by_tonic\"), instead of the style's table")  # fmt: skip
     args = ap.parse_args(argv)
     styles = round_fit_styles(ap, args, "folk, pop, jazz (a lead sheet's melody) and chorale (the soprano)")
+    if args.by_tonic:
+        folder, report, command = run_round_fit(
+            "fit_pitch_offsets.py", args, argv, styles,
+            lambda model, tok, style, pieces: fit_by_tonic(model, tok, style, pieces, args),
+        )
+        if args.write:
+            entries = {style: {"pitch_offsets_by_tonic": {
+                t: {"low": r["low"], "values": r["chosen_offsets"]} for t, r in res["tonics"].items() if r.get("chosen_offsets")}}
+                for style, res in report["styles"].items() if any(r.get("chosen_offsets") for r in res.get("tonics", {}).values())}  # fmt: skip
+            write_fitted(folder, entries, "pitch_offsets_by_tonic", "pitch_offsets_by_tonic_fitted_on", command)
+        return 0
     folder, report, command = run_round_fit(
         "fit_pitch_offsets.py", args, argv, styles,
         lambda model, tok, style, pieces: fit_style(model, tok, style, pieces, args.rounds, args.damping, args.n, args.seed),

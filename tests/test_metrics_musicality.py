@@ -427,6 +427,40 @@ def test_pitch_offsets_move_a_composed_melody_by_its_real_pitch_under_the_defaul
     assert auto.tonal_bias() is None  # ... and on its soprano only
 
 
+def test_pitch_offsets_by_tonic_replace_the_styles_table_in_keys_on_that_tonic(tmp_path):
+    """"pitch_offsets_by_tonic" ({tonic pitch class: a pitch_offsets table}) gives a request whose key
+    is on that tonic its own table, in major or minor; other keys keep the style's table. Checked
+    in decoding.json."""
+    import numpy as np
+
+    from tunesmith.inference import read_decoding
+    from tunesmith.sampling import ComposeRequest, compose_tables, set_pitch_offsets
+    from tunesmith.tokenizer import Tokenizer
+
+    general = {"low": 55, "values": [-1.0] * 32}
+    in_a = {"low": 55, "values": [-3.0] * 9 + [0.0] * 23}  # G3 to D#4 kept out in A
+    folk = {"pitch_offsets": general, "pitch_offsets_by_tonic": {"9": in_a}}
+    (tmp_path / "decoding.json").write_text(json.dumps({"folk": folk}))
+    assert read_decoding(tmp_path)["folk"]["pitch_offsets_by_tonic"] == {"9": in_a}
+    for bad, what in (({"12": in_a}, "must map tonic pitch classes 0-11"), ({"A": in_a}, "must map tonic pitch classes"),
+                      ({"9": {"low": 55, "values": [9.0]}}, r"pitch_offsets_by_tonic 9: pitch_offsets must be"), ([in_a], "must map")):  # fmt: skip
+        (tmp_path / "decoding.json").write_text(json.dumps({"folk": {"pitch_offsets_by_tonic": bad}}))
+        with pytest.raises(ValueError, match=what):
+            read_decoding(tmp_path)
+
+    tok = Tokenizer()
+
+    def offset_at(key: str, pitch: int, mode: str = "major") -> float:
+        req = ComposeRequest(style="folk", key=key, mode=mode, bars=4)
+        tables = compose_tables(tok, req, 512)
+        set_pitch_offsets(tables, req, folk)
+        return float(tables.pitch_offsets[int(np.flatnonzero(tables.pitch_real == pitch)[0])])
+
+    assert offset_at("A", 60) == -3.0 and offset_at("A", 64) == 0.0
+    assert offset_at("A", 60, mode="minor") == -3.0  # the tonic's, in minor too
+    assert offset_at("G", 60) == -1.0 and offset_at("D", 64) == -1.0  # the style's table elsewhere
+
+
 def test_return_offsets_weigh_the_note_before_last_and_a_rock_more(tmp_path):
     """After x-y the pitch x gets the return offset; after x-y-x the pitch y gets the rock offset
     besides; after a repeated note nothing returns. Checked in decoding.json, scaled by the

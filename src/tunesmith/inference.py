@@ -338,6 +338,13 @@ def _pitch_offsets(value, where: str) -> dict:
     return {"low": low, "values": [float(v) for v in values]}
 
 
+def _pitch_offsets_by_tonic(value, where: str) -> dict[str, dict]:
+    """{tonic pitch class "0".."11": a `_pitch_offsets` table} (`sampling.set_pitch_offsets`)."""
+    if not (isinstance(value, dict) and value and set(value) <= {str(pc) for pc in range(12)}):
+        raise ValueError(f"{where}: pitch_offsets_by_tonic must map tonic pitch classes 0-11 to pitch_offsets tables")
+    return {k: _pitch_offsets(v, f"{where}: pitch_offsets_by_tonic {k}") for k, v in value.items()}
+
+
 def _seventh_shares(value, where: str) -> dict[str, dict[str, float]]:
     """Per mode ("major", "minor"), {degree "0".."11": share in [0, 1]}: how often a jazz lead sheet
     writes the key's triad on that degree with its seventh (`cocreate.chords.seventh_shares`)."""
@@ -378,8 +385,8 @@ def _root_offsets(value, where: str) -> dict[str, list[float]]:
 _TABLES = {"degree_profile": _degree_profile, "rhythm_profile": _rhythm_profile, "pickups": _pickups,
            "interval_offsets": _interval_offsets, "return_offsets": _return_offsets,
            "lower_return_offsets": _lower_return_offsets, "lower_interval_offsets": _lower_interval_offsets,
-           "pitch_offsets": _pitch_offsets, "seventh_shares": _seventh_shares, "chords_label_shift": _label_shift,
-           "root_offsets": _root_offsets,
+           "pitch_offsets": _pitch_offsets, "pitch_offsets_by_tonic": _pitch_offsets_by_tonic,
+           "seventh_shares": _seventh_shares, "chords_label_shift": _label_shift, "root_offsets": _root_offsets,
            "rest_interval_offsets": lambda value, where: _interval_offsets(value, where, "rest_interval_offsets")}  # fmt: skip
 
 
