@@ -155,9 +155,9 @@ def test_a_loops_seam_is_no_rougher_than_its_bar_lines(style, kw):
     seam = float(np.abs(x[0] - x[-1]).max())
     bar_lines = [round(seconds_at(piece, b) * rate) for b in piece.bars()[1:]]
     worst_bar_line = max(float(np.abs(x[i] - x[i - 1]).max()) for i in bar_lines if 0 < i < len(x))
-    # ... nor than the sound on either side of it (20 ms): where the loop starts on a louder chord
-    # than any other bar line (a jazz take's first Dm7, all voices struck), the seam is that
-    # chord's own first step (session 56: 801 against the bar lines' 671)
+    # ... nor than the sound on either side of it (20 ms): the seam is the rendering's own step from the
+    # second time through to the third, and where the music is louder there than at any bar line it
+    # is larger than theirs (a jazz take of session 56's weights: 801 against the bar lines' 671)
     near = round(0.02 * rate)
     around = max(float(np.abs(np.diff(x[-near:], axis=0)).max()), float(np.abs(np.diff(x[:near], axis=0)).max()))
     assert seam <= max(worst_bar_line, around, 200.0), (seam, worst_bar_line, around)
