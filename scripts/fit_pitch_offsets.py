@@ -149,24 +149,26 @@ def main(argv: list[str] | None = None) -> int:
                     "style's table (\"pitch_offsets_by_tonic\"), instead of the style's table")  # fmt: skip
     args = ap.parse_args(argv)
     styles = round_fit_styles(ap, args, "folk, pop, jazz (a lead sheet's melody) and chorale (the soprano)")
-    if args.by_tonic:
-        folder, report, command = run_round_fit(
-            "fit_pitch_offsets.py", args, argv, styles,
-            lambda model, tok, style, pieces: fit_by_tonic(model, tok, style, pieces, args),
-        )
-        if args.write:
-            entries = {style: {"pitch_offsets_by_tonic": {
-                t: {"low": r["low"], "values": r["chosen_offsets"]} for t, r in res["tonics"].items() if r.get("chosen_offsets")}}
-                for style, res in report["styles"].items() if any(r.get("chosen_offsets") for r in res.get("tonics", {}).values())}  # fmt: skip
-            write_fitted(folder, entries, "pitch_offsets_by_tonic", "pitch_offsets_by_tonic_fitted_on", command)
+
+    def fit_one(model, tok, style: str, pieces: list) -> dict:
+        if args.by_tonic:
+            return fit_by_tonic(model, tok, style, pieces, args)
+        return fit_style(model, tok, style, pieces, args.rounds, args.damping, args.n, args.seed)
+
+    folder, report, command = run_round_fit("fit_pitch_offsets.py", args, argv, styles, fit_one)
+    if not args.write:
         return 0
-    folder, report, command = run_round_fit(
-        "fit_pitch_offsets.py", args, argv, styles,
-        lambda model, tok, style, pieces: fit_style(model, tok, style, pieces, args.rounds, args.damping, args.n, args.seed),
-    )
-    if args.write:
-        entries = {style: {"pitch_offsets": {"low": res["low"], "values": res["chosen_offsets"]}}
-                   for style, res in report["styles"].items() if res.get("chosen_offsets")}  # fmt: skip
+
+    def chosen(res: dict) -> dict | None:
+        return {"low": res["low"], "values": res["chosen_offsets"]} if res.get("chosen_offsets") else None
+
+    if args.by_tonic:
+        tables = {style: {t: chosen(r) for t, r in res.get("tonics", {}).items() if chosen(r)}
+                  for style, res in report["styles"].items()}  # fmt: skip
+        entries = {style: {"pitch_offsets_by_tonic": t} for style, t in tables.items() if t}
+        write_fitted(folder, entries, "pitch_offsets_by_tonic", "pitch_offsets_by_tonic_fitted_on", command)
+    else:
+        entries = {style: {"pitch_offsets": chosen(res)} for style, res in report["styles"].items() if chosen(res)}
         write_fitted(folder, entries, "pitch_offsets", "pitch_offsets_fitted_on", command)
     return 0
 

@@ -293,13 +293,11 @@ def set_pitch_offsets(tables: _Tables, request: ComposeRequest, tuned: dict) -> 
     E4 against Bach's 1.9 % (`voice_registers.py`). Off under any range but the style's default
     (the register is then the user's), in co-create (the given music's register leads) and with
     `interval_feedback` 0; scaled by it."""
-    from tunesmith.score import pitch_class_of
-
     # the table fitted for the request's tonic where the style has one ("pitch_offsets_by_tonic",
     # `scripts/fit_pitch_offsets.py --by-tonic`), else the style's: one table for every key had left
     # folk takes in A below D4 0.54 of the time, the tunes 0.15 (in G 0.06 against 0.09; the model
     # writes relative to the key, and where a tune lives on the fiddle is not)
-    table = (tuned.get("pitch_offsets_by_tonic") or {}).get(str(pitch_class_of(request.key))) or tuned.get("pitch_offsets")
+    table = (tuned.get("pitch_offsets_by_tonic") or {}).get(str(tables.tonic_pc)) or tuned.get("pitch_offsets")
     weight = 1.0 if request.interval_feedback is None else float(request.interval_feedback)
     if not table or weight <= 0 or request.layout not in ("lead", "satb") or not _under_default_range(request):
         return
