@@ -9,6 +9,7 @@ import pytest
 from tunesmith.harmony import (
     chord_pitches,
     estimate_key,
+    estimate_key_from_close,
     key_from_sharps,
     normalize_figure,
     parse_chord,
@@ -137,6 +138,42 @@ def test_estimate_key_from_chords_only():
 
     piece = Piece(piece_id="c", work_id="c", chords=[ChordSymbol(0, "Dm7", 2), ChordSymbol(2, "G7", 2), ChordSymbol(4, "C", 4)])
     assert estimate_key(piece).tonic_pc == 0
+
+
+def _four_parts(chords: list[tuple[int, ...]]) -> Piece:
+    """A four-part piece, a chord a beat (the last held two), each chord's pitches high to low."""
+    voices: list[list[Note]] = [[], [], [], []]
+    for i, chord in enumerate(chords):
+        for v, p in enumerate(sorted(chord, reverse=True)):
+            voices[v].append(Note(p, float(i), 2.0 if i == len(chords) - 1 else 1.0))
+    roles = ("soprano", "alto", "tenor", "bass")
+    return Piece(piece_id="c", work_id="c", tracks=[Track(r, role=r, notes=n) for r, n in zip(roles, voices)])
+
+
+F, C, G, G7, Dm, C7 = (53, 57, 60, 65), (48, 55, 64, 72), (43, 55, 62, 71), (43, 59, 62, 65), (50, 57, 62, 65), (48, 58, 64, 72)
+Am, Dm_a, E, E7, A = (45, 57, 64, 72), (50, 57, 65, 69), (40, 56, 64, 71), (40, 56, 62, 71), (45, 57, 64, 73)
+
+
+def test_a_chorale_that_dwells_on_its_dominant_is_in_the_key_it_closes_in():
+    # F major whose middle is in C: over the whole piece Krumhansl-Schmuckler hears C, the close says F
+    piece = _four_parts([F, C, G, C, Dm, G7, C, G, C, G7, C, C7, F])
+    assert estimate_key(piece).tonic == "C"
+    assert (estimate_key_from_close(piece).tonic, estimate_key_from_close(piece).mode) == ("F", "major")
+
+
+def test_a_phrygian_close_on_the_dominant_keeps_the_minor_key():
+    # A minor ending on E major (Bach's settings of Phrygian melodies): the tonic is A, not the final E
+    key = estimate_key_from_close(_four_parts([Am, Dm_a, E, Am, Dm_a, Am, E7, Am, Dm_a, E]))
+    assert (key.tonic, key.mode) == ("A", "minor")
+
+
+def test_a_picardy_third_leaves_a_minor_piece_minor():
+    key = estimate_key_from_close(_four_parts([Am, Dm_a, E, Am, Dm_a, Am, E7, A]))
+    assert (key.tonic, key.mode) == ("A", "minor")
+
+
+def test_estimate_key_from_close_without_notes_is_estimate_key():
+    assert estimate_key_from_close(Piece(piece_id="e", work_id="e")) == KeySignature(0.0, "C", "major")
 
 
 def test_estimate_key_empty_is_c_major():

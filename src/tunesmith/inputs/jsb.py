@@ -12,7 +12,9 @@ one; an empty step is a rest for all voices.
 AMBIGUITY: the grid cannot tell a held note from a repeated one; consecutive steps with the
 same pitch in a voice are merged into one held note (so repeated notes are lost).
 
-Meter is 4/4 (not in the data), the key is estimated (`meta["key_estimated"]`). The data has no
+Meter is 4/4 (not in the data), the key is estimated (`meta["key_estimated"]`) from the chord the
+chorale closes on (`harmony.estimate_key_from_close`: a chorale ends on its tonic, or on a minor
+key's dominant in a Phrygian close), not from its notes alone. The data has no
 bar lines (`meta["bars_from_grid"] = True`): whether the first bar line comes after a one-beat
 pickup is inferred from the notes (`pickup_from_notes`, `meta["pickup_beats"]`). Most chorales
 begin with one; read from the first step, their strong beats fell on Bach's beats 2 and 4. `split` is
@@ -26,6 +28,7 @@ import json
 import os
 
 from ..convert import _finish
+from ..harmony import estimate_key_from_close
 from ..score import Note, Piece, TimeSignature, Track
 from . import InputError, check_local_file, piece_stem, read_text
 
@@ -102,6 +105,9 @@ def chorale_to_piece(steps: list[list[float]], *, grid: float, **fields: object)
     piece.meta["pickup_beats"] = pickup
     if pickup:  # a short first bar, then whole bars (the last one may be short)
         piece.bar_onsets = [0.0] + [pickup + 4.0 * k for k in range(int((piece.end - pickup - 1e-6) // 4.0) + 1)]
+    if piece.n_notes:
+        piece.keys = [estimate_key_from_close(piece)]
+        piece.meta["key_estimated"] = True
     return _finish(piece)
 
 
