@@ -289,7 +289,9 @@ def test_harmonized_chorales_leave_few_sevenths_unresolved():
         unresolved, sevenths = unresolved + bad, sevenths + n
     # The weights shipped in session 56 leave more: 7 of 27 in these 20 (24 of 53 without the rules),
     # 17 of 79 in the first 40 (62 of 142 without), mostly the tenor's off-beat neighbour notes under a
-    # passing V7 (G3 between A3s under A2 and C#5): a known loss, on the issue (#9)
+    # passing V7 (G3 between A3s under A2 and C#5): a known loss, on the issue (#9). With the chorales
+    # keyed by their close (session 57) 10 of 34 here and 21 of 90 in 40; with
+    # `UPPER_SEVENTHS_OVER_THE_PLAN` on since then, 8 of 30 and 16 of 82
     assert sevenths >= 15 and unresolved <= 0.3 * sevenths, (unresolved, sevenths)
 
 

@@ -6,7 +6,8 @@ nice .venv/bin/python scripts/evaluate_musicality.py --model shipped=default --m
   --styles chorale --split valid --seeds 0,1 --json runs/s57/chorale_valid.json > runs/s57/chorale_valid.log 2>&1
 echo "valid rc $? $(date)"
 for M in default runs/s57/cand; do
-  nice .venv/bin/python scripts/eval_cocreate.py --model $M --skip nottingham pop909 latency \
+  H=$M; [ "$M" = default ] && H=src/tunesmith/models/default
+  nice .venv/bin/python scripts/eval_cocreate.py --model $M --chorale-harmonizer $H --skip nottingham pop909 latency \
     --no-ablation --out runs/s57/cocreate_$(basename $M).json > runs/s57/cocreate_$(basename $M).log 2>&1
   echo "cocreate $M rc $? $(date)"
 done
