@@ -291,8 +291,10 @@ def test_harmonized_chorales_leave_few_sevenths_unresolved():
     # 17 of 79 in the first 40 (62 of 142 without), mostly the tenor's off-beat neighbour notes under a
     # passing V7 (G3 between A3s under A2 and C#5): a known loss, on the issue (#9). With the chorales
     # keyed by their close (session 57) 10 of 34 here and 21 of 90 in 40; with
-    # `UPPER_SEVENTHS_OVER_THE_PLAN` on since then, 8 of 30 and 16 of 82
-    assert sevenths >= 15 and unresolved <= 0.3 * sevenths, (unresolved, sevenths)
+    # `UPPER_SEVENTHS_OVER_THE_PLAN` on since then, 8 of 30 and 16 of 82; and with an inner voice's
+    # passing seventh kept off where the next planned chord cannot resolve it
+    # (`strikes_a_seventh_the_next_chord_leaves`), 5 of 29 and 8 of 77
+    assert sevenths >= 15 and unresolved <= 0.2 * sevenths, (unresolved, sevenths)
 
 
 def test_harmonized_basses_leap_no_seventh_to_reach_their_planned_root():

@@ -9,6 +9,7 @@ voice in the bars before."""
 
 from __future__ import annotations
 
+import bisect
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -326,9 +327,40 @@ def strikes_a_bass_seventh_the_plan_leaves(auto: Constrainer, at: int, vals: np.
 UNRESOLVED_BASS_SEVENTHS_AVOIDED = True  # (False: as before session 54)
 
 
+def strikes_a_seventh_the_next_chord_leaves(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray:
+    """Which candidates for an inner voice's note struck at tick `at` between the chords of a plan
+    (a passing or neighbour note) would be a minor seventh above the root of the major chord planned
+    there, where the next planned chord has no tone the note could hold or fall a step to: a tenor's
+    D4 between E4s under a planned E major, then E again. The inner voices are written before the
+    bass, so when the tenor moved on no root sounded under its D and no rule saw a seventh; the
+    bass then struck E under it (the most common of the sevenths left unresolved in harmonized Bach
+    sopranos with the weights of session 56). Over the chord's third in the bass the note is the
+    tritone above it, which falls just the same."""
+    t, vl, v = auto.t, auto.vl, auto.v
+    bad = np.zeros(len(vals), bool)
+    if vl is None or not vl.chord_tones or v == 0 or v >= len(t.voices) - 1 or t.modal or at in vl.chord_tones:
+        return bad
+    before = vl.planned_before(at)
+    ticks = vl.plan_ticks()
+    after = bisect.bisect_right(ticks, at)
+    if before is None or after >= len(ticks):
+        return bad
+    tones = vl.chord_tones[before]
+    root = int(tones[0])
+    if (root + 4) % 12 not in tones or root == (t.tonic_pc + 8) % 12:
+        return bad  # no dominant (or the augmented sixth on the lowered 6th, which rises)
+    nxt = np.asarray(vl.chord_tones[ticks[after]]) % 12
+    falls = np.isin((vals[:, None] - nxt[None, :]) % 12, (0, 1, 2)).any(axis=1)
+    return ((vals - root) % 12 == 10) & ~falls
+
+
+NEXT_CHORD_SEVENTHS_AVOIDED = True  # (False: as before session 57)
+
+
 def unresolved_sevenths(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray:
-    """The candidates the three seventh rules refuse (`leaves_a_seventh_unresolved`,
-    `makes_an_unresolved_seventh_above`, `strikes_a_bass_seventh_the_plan_leaves`), for the voice
+    """The candidates the seventh rules refuse (`leaves_a_seventh_unresolved`,
+    `makes_an_unresolved_seventh_above`, `strikes_a_bass_seventh_the_plan_leaves`,
+    `strikes_a_seventh_the_next_chord_leaves`), for the voice
     leading to keep out of a chord plan's tiers (`VoiceLeading.pitch_ok`'s `avoid`): applied only
     after those tiers, the rules had been overruled by them (a tenor held to the tone it owes, a
     bass to its planned root), and 28 % of the sevenths in 40 harmonized JSB sopranos were left
@@ -338,6 +370,8 @@ def unresolved_sevenths(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndar
         bad = bad | makes_an_unresolved_seventh_above(auto, at, vals)
     if UNRESOLVED_BASS_SEVENTHS_AVOIDED:
         bad = bad | strikes_a_bass_seventh_the_plan_leaves(auto, at, vals)
+    if NEXT_CHORD_SEVENTHS_AVOIDED:
+        bad = bad | strikes_a_seventh_the_next_chord_leaves(auto, at, vals)
     return bad
 
 
