@@ -42,3 +42,15 @@ def test_a_step_on_one_side_outweighs_the_inversion_and_nothing_else_does(monkey
 
 def test_an_empty_plan_plans_nothing():
     assert bass_line.plan_bass([], []) == ()
+
+
+def test_a_diminished_triad_stands_on_its_third_even_under_the_sopranos(monkeypatch):
+    # C, B dim, C: roots leap C B C by a step already, but vii° stands on its third (vii°6, D), the
+    # soprano's D doubled as Bach doubles it; before session 57 it stood on its root B
+    from tunesmith import voice_leading
+
+    b_dim = (11, 2, 5)
+    soprano = [Note(74, 1.0, 1.0)]  # D5 over the B dim
+    assert [pc for _, pc in bass_line.plan_bass(plan_of(C, b_dim, C), soprano)] == [0, 2, 0]
+    monkeypatch.setattr(voice_leading, "DIMINISHED_TRIADS_ON_THEIR_THIRD", False)
+    assert [pc for _, pc in bass_line.plan_bass(plan_of(C, b_dim, C), soprano)] == [0, 11, 0]

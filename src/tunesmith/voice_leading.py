@@ -71,6 +71,27 @@ def thirds_of(tones: np.ndarray) -> list[int]:
     return [int(pc) for pc in tones[1:] if (int(pc) - int(tones[0])) % 12 in (3, 4)]
 
 
+# A diminished triad (vii°, ii° in minor) stands on its third, as Bach writes it (vii°6, ii°6), with
+# the third doubled: on its root, the harmonized bass had leapt a tritone to it or from it (F2 B2 in
+# A minor, VI to ii°). Diminished triads on their root in 40 harmonized JSB sopranos 13 of 37 -> 7 of
+# 34 (Bach's chorales 18 of 124); over 77, bass tritones 1.71 -> 1.48 per 100 beats (Bach 0.78) and
+# unresolved sevenths 27 of 171 -> 23 of 166 (hymns 6 of 53 -> 7 of 54; session 57)
+DIMINISHED_TRIADS_ON_THEIR_THIRD = True  # (False: as before session 57)
+
+
+def is_diminished_triad(tones: np.ndarray | list[int]) -> bool:
+    """Whether a planned chord's `tones` (its root first) are a diminished triad, without a seventh."""
+    return len(tones) > 0 and {(int(pc) - int(tones[0])) % 12 for pc in tones} == {0, 3, 6}
+
+
+def planned_bass_pc(tones: np.ndarray | list[int]) -> int:
+    """The pitch class a bass takes first under a planned chord: its root, or a diminished triad's
+    third (`DIMINISHED_TRIADS_ON_THEIR_THIRD`)."""
+    if DIMINISHED_TRIADS_ON_THEIR_THIRD and is_diminished_triad(tones):
+        return (int(tones[0]) + 3) % 12
+    return int(tones[0])
+
+
 class VoiceLeading:
     """Known notes of the voices (ticks from a common origin; voice 0 the highest) and the masks
     built on them: no crossing of voices, no parallel fifths / octaves (as
@@ -227,7 +248,7 @@ class VoiceLeading:
             # third in the last beats had moved in parallels with the bass into the final chord)
             whole = PLANNED_CHORDS_COMPLETE and not closing
             if v == n - 1:  # the bass: on the root where it can (root position, as Bach mostly writes)
-                masks.insert(0, ok & (np.asarray(cands) % 12 == tones[0]))
+                masks.insert(0, ok & (np.asarray(cands) % 12 == planned_bass_pc(tones)))
                 if whole or p in self.cadence_ticks:
                     # ... and where it cannot, on the third, never first the fifth: 11 of 229
                     # harmonized fermata chords stood as six-fours (Bach: none), and 0.076 of the
@@ -405,8 +426,8 @@ class VoiceLeading:
     def _sung_above(self, v: int, p: int, pc: int, tones: np.ndarray) -> bool:
         """Whether a voice above `v` sounds pitch class `pc` at tick `p` where it is the chord's
         third (`tones`, root first): the bass on it would double the third."""
-        if (pc - int(tones[0])) % 12 not in (3, 4):
-            return False
+        if (pc - int(tones[0])) % 12 not in (3, 4) or (DIMINISHED_TRIADS_ON_THEIR_THIRD and is_diminished_triad(tones)):
+            return False  # (a diminished triad's third is the one Bach doubles)
         return any(x is not None and x % 12 == pc for x in (self.pitch_at(u, p) for u in range(v)))
 
     def sings_a_seventh(self, v: int, p: int, tonic_pc: int | None = None) -> bool:
