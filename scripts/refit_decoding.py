@@ -5,7 +5,9 @@
     python scripts/refit_decoding.py runs/candidate --from tonal --dry-run
 
 A model folder (model.safetensors + model.json) composes with the sampling defaults of the
-decoding.json beside it, and with the harmonizer and chord table beside it. The defaults are
+decoding.json beside it. The harmonizers and chord table fitted beside it ship with it
+(`scripts/ship_model.py`); until then harmonizing uses the package's unless they are given
+(`eval_cocreate.py --harmonizer DIR --chorale-harmonizer DIR`, the API's `harmonizer=`). The defaults are
 corrections fitted to one model's leanings (how far its melodies leap, rock, stray from the key,
 run in eighths), so weights trained again need them fitted again: the package's, fitted to the
 weights before, made the retrained model's chorales easier to tell from Bach's (session 28). Each
