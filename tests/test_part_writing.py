@@ -975,3 +975,20 @@ def test_a_half_close_is_approached_from_the_degree_drawn_for_it(monkeypatch):
     monkeypatch.setattr(rules, "HALF_CLOSE_APPROACH_SHARES", {})  # off: the degrees as before, undrawn
     assert half_close_approach_shares(a_minor) == ()
     assert set((CANDIDATES[phrase_cadence_approach(auto(), 30, CANDIDATES)] % 12).tolist()) == {9, 2, 11}
+
+
+@pytest.mark.parametrize("avoided", [True, False])
+def test_the_bass_falls_a_diminished_fifth_but_does_not_rise_an_augmented_fourth(monkeypatch, avoided):
+    """A bass on F3 (VI in A minor) may fall to B2 (a diminished fifth, Bach's 0.64 times per 100
+    beats) but not rise to B3 (an augmented fourth, Bach's 0.13; harmonized Bach sopranos' basses
+    had 0.60, session 57); with the rule off, as before session 57, both are free."""
+    import tunesmith.sampling.part_writing as rules
+
+    monkeypatch.setattr(rules, "BASS_RISING_TRITONE_AVOIDED", avoided)
+    vl = VoiceLeading(4)
+    vl.add(3, 0, 12, 53)  # the bass's F3
+    bass = np.arange(36, 66)
+    refused = set(bass[unsingable_leap(_auto(vl, 3), 12, bass)].tolist())
+    assert 47 not in refused  # B2, down a diminished fifth
+    assert (59 in refused) is avoided  # B3, up an augmented fourth
+    assert {63, 64, 40} <= refused  # E-flat 4 and E4 (sevenths), E2 (past the octave)
