@@ -339,8 +339,8 @@ def strikes_a_seventh_the_next_chord_leaves(auto: Constrainer, at: int, vals: np
     there, where the next planned chord has no tone the note could hold or fall a step to: a tenor's
     D4 between E4s under a planned E major, then E again. The inner voices are written before the
     bass, so when the tenor moved on no root sounded under its D and no rule saw a seventh; the
-    bass then struck E under it (with the weights of session 56, 6 of the 8 sevenths left unresolved
-    in 20 harmonized Bach sopranos were an inner voice's, 5 of them rising a step). Over the chord's
+    bass then struck E under it (with the weights of session 56, 7 of the 8 sevenths left unresolved
+    in 20 harmonized Bach sopranos were an inner voice's, 6 of them rising a step). Over the chord's
     third in the bass the note is the tritone above it, which falls just the same."""
     t, vl, v = auto.t, auto.vl, auto.v
     bad = np.zeros(len(vals), bool)
