@@ -84,12 +84,16 @@ def is_diminished_triad(tones: np.ndarray | list[int]) -> bool:
     return len(tones) > 0 and {(int(pc) - int(tones[0])) % 12 for pc in tones} == {0, 3, 6}
 
 
+def stands_on_its_third(tones: np.ndarray | list[int]) -> bool:
+    """Whether a planned chord's bass takes its third first: a diminished triad, where
+    `DIMINISHED_TRIADS_ON_THEIR_THIRD`."""
+    return DIMINISHED_TRIADS_ON_THEIR_THIRD and is_diminished_triad(tones)
+
+
 def planned_bass_pc(tones: np.ndarray | list[int]) -> int:
     """The pitch class a bass takes first under a planned chord: its root, or a diminished triad's
-    third (`DIMINISHED_TRIADS_ON_THEIR_THIRD`)."""
-    if DIMINISHED_TRIADS_ON_THEIR_THIRD and is_diminished_triad(tones):
-        return (int(tones[0]) + 3) % 12
-    return int(tones[0])
+    third (`stands_on_its_third`)."""
+    return (int(tones[0]) + 3) % 12 if stands_on_its_third(tones) else int(tones[0])
 
 
 class VoiceLeading:
@@ -426,7 +430,7 @@ class VoiceLeading:
     def _sung_above(self, v: int, p: int, pc: int, tones: np.ndarray) -> bool:
         """Whether a voice above `v` sounds pitch class `pc` at tick `p` where it is the chord's
         third (`tones`, root first): the bass on it would double the third."""
-        if (pc - int(tones[0])) % 12 not in (3, 4) or (DIMINISHED_TRIADS_ON_THEIR_THIRD and is_diminished_triad(tones)):
+        if (pc - int(tones[0])) % 12 not in (3, 4) or stands_on_its_third(tones):
             return False  # (a diminished triad's third is the one Bach doubles)
         return any(x is not None and x % 12 == pc for x in (self.pitch_at(u, p) for u in range(v)))
 
@@ -510,15 +514,19 @@ class VoiceLeading:
         i = bisect.bisect_right(ticks, tick) - 1
         return ticks[i] if i >= 0 else None
 
+    def planned_after(self, tick: int) -> int | None:
+        """The tick of the first chord planned after `tick`, or None after the plan's last chord."""
+        ticks = self.plan_ticks()
+        i = bisect.bisect_right(ticks, tick)
+        return ticks[i] if i < len(ticks) else None
+
     def next_planned_bass(self, tick: int) -> tuple[int, int] | None:
         """(tick, pitch class) of the bass planned at the first chord of the plan after `tick`: the
         bass line's plan there (`planned_bass`), at a fermata the chord's root (where the cadence
         puts it), else the root; None after the plan's last chord."""
-        ticks = self.plan_ticks()
-        i = bisect.bisect_right(ticks, tick)
-        if i >= len(ticks):
+        at = self.planned_after(tick)
+        if at is None:
             return None
-        at = ticks[i]
         root = int(self.chord_tones[at][0])
         return at, (root if at in self.cadence_ticks else self.planned_bass.get(at, root))
 

@@ -54,8 +54,7 @@ def plan_bass(plan: Sequence[tuple[float, Sequence[int]]], soprano: Sequence[Not
         at_fermata = any(abs(f - onset) < 1e-6 for f in fermatas) or (
             i < last and any(abs(f - plan[i + 1][0]) < 1e-6 for f in fermatas))  # fmt: skip
         sung = {n.pitch % 12 for n in soprano if n.onset <= onset + 1e-6 < n.onset + n.duration}
-        if voice_leading.DIMINISHED_TRIADS_ON_THEIR_THIRD and third is not None and not at_fermata \
-                and voice_leading.is_diminished_triad(tones):
+        if third is not None and not at_fermata and voice_leading.stands_on_its_third(tones):
             opts = [(third, 0.0)]  # vii°6, ii°6: the third doubled, the soprano's too (`voice_leading`)
         elif third is not None and not at_fermata and i != last and third not in sung:
             opts.append((third, FIRST_INVERSION_COST))

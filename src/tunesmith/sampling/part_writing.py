@@ -9,7 +9,6 @@ voice in the bars before."""
 
 from __future__ import annotations
 
-import bisect
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -263,8 +262,15 @@ def _leaves_a_planned_seventh(auto: Constrainer, at: int, prev: int) -> bool:
     tones = vl.chord_tones[before]
     if np.array_equal(tones, vl.chord_tones[here]):
         return False
+    return (prev - int(tones[0])) % 12 == 10 and _plans_a_dominant(tones, t.tonic_pc)
+
+
+def _plans_a_dominant(tones: np.ndarray, tonic_pc: int) -> bool:
+    """Whether a planned chord (`tones`, its root first) has a major third over its root, where a
+    minor seventh above the root makes a dominant seventh; not on the key's lowered 6th, whose
+    seventh is an augmented sixth and rises."""
     root = int(tones[0])
-    return (prev - root) % 12 == 10 and (root + 4) % 12 in tones and root != (t.tonic_pc + 8) % 12
+    return (root + 4) % 12 in tones and root != (tonic_pc + 8) % 12
 
 
 PLANNED_SEVENTHS_RESOLVE = True  # (False: as before session 54)
@@ -346,16 +352,11 @@ def strikes_a_seventh_the_next_chord_leaves(auto: Constrainer, at: int, vals: np
     bad = np.zeros(len(vals), bool)
     if vl is None or not vl.chord_tones or v == 0 or v >= len(t.voices) - 1 or t.modal or at in vl.chord_tones:
         return bad
-    before = vl.planned_before(at)
-    ticks = vl.plan_ticks()
-    after = bisect.bisect_right(ticks, at)
-    if before is None or after >= len(ticks):
+    before, after = vl.planned_before(at), vl.planned_after(at)
+    if before is None or after is None or not _plans_a_dominant(vl.chord_tones[before], t.tonic_pc):
         return bad
-    tones = vl.chord_tones[before]
-    root = int(tones[0])
-    if (root + 4) % 12 not in tones or root == (t.tonic_pc + 8) % 12:
-        return bad  # no dominant (or the augmented sixth on the lowered 6th, which rises)
-    nxt = np.asarray(vl.chord_tones[ticks[after]]) % 12
+    root = int(vl.chord_tones[before][0])
+    nxt = np.asarray(vl.chord_tones[after]) % 12
     falls = np.isin((vals[:, None] - nxt[None, :]) % 12, (0, 1, 2)).any(axis=1)
     return ((vals - root) % 12 == 10) & ~falls
 
