@@ -992,3 +992,23 @@ def test_the_bass_falls_a_diminished_fifth_but_does_not_rise_an_augmented_fourth
     assert 47 not in refused  # B2, down a diminished fifth
     assert (59 in refused) is avoided  # B3, up an augmented fourth
     assert {63, 64, 40} <= refused  # E-flat 4 and E4 (sevenths), E2 (past the octave)
+
+
+@pytest.mark.parametrize("only_to_a_leading_tone", [True, False])
+def test_the_bass_falls_a_tritone_only_into_a_leading_tone_that_rises(monkeypatch, only_to_a_leading_tone):
+    """Under a chord plan, a bass on F3 falls to B2 only where B2 rises a semitone to the next
+    planned bass (C, as all 12 of Bach's falling tritones in 40 JSB validation chorales do); before
+    an A-minor chord it may not (11 of 28 harmonized basses' tritones had fallen A-flat to D in C
+    minor and gone on by leap, session 58). With the rule off, as before session 58, B2 is free."""
+    import tunesmith.sampling.part_writing as rules
+
+    monkeypatch.setattr(rules, "BASS_FALLS_A_TRITONE_ONLY_TO_A_LEADING_TONE", only_to_a_leading_tone)
+    bass = np.arange(36, 66)
+    for next_chord, rises_to_it in ((np.array([0, 4, 7]), True), (np.array([9, 0, 4]), False)):
+        vl = VoiceLeading(4)
+        vl.add(3, 0, 12, 53)  # the bass's F3 under F major
+        vl.chord_tones = {0: np.array([5, 9, 0]), 12: np.array([7, 11, 2]), 24: next_chord}  # F, G6, then C or Am
+        refused = set(bass[unsingable_leap(_auto(vl, 3), 12, bass)].tolist())
+        assert (47 in refused) is (only_to_a_leading_tone and not rises_to_it)  # B2, down a diminished fifth
+        assert 59 in refused  # B3, up an augmented fourth: refused either way
+        assert 55 not in refused  # G3, the root a step up: free either way

@@ -70,6 +70,9 @@ def unsingable_leap(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray:
     bad = ~singable(np.abs(vals - prev), inner=inner)
     if not inner and BASS_RISING_TRITONE_AVOIDED:
         bad |= vals - prev == 6
+    if not inner and BASS_FALLS_A_TRITONE_ONLY_TO_A_LEADING_TONE and vl.chord_tones:
+        nxt = vl.next_planned_bass(at)
+        bad |= (vals - prev == -6) & (nxt is None or (vals + 1) % 12 != nxt[1])
     tones = vl.chord_tones.get(at) if inner and vl.chord_tones and THIRD_OVER_A_TRITONE else None
     if tones is not None:
         # ... but an inner voice's tritone to the planned chord's third that no voice above sings
@@ -86,6 +89,11 @@ SINGABLE_OVER_THE_PLAN = True  # (False: as before session 54)
 # diminished fifth 0.64 times per 100 beats and rise an augmented fourth 0.13, harmonized Bach
 # sopranos' basses 0.88 and 0.60 (77 JSB validation chorales, session 57)
 BASS_RISING_TRITONE_AVOIDED = True  # (False: as before session 57)
+# ... and its falling tritone, but into a leading tone that rises to the next planned bass (C3 down
+# to F#2, then G2): all 12 of Bach's in the first 40 JSB validation chorales do that; of the 28 in
+# their harmonized sopranos, 11 fell from the minor key's 6th to its 2nd (Ab3 to D3 in C minor) and
+# went on by leap (session 58, `docs/notes/2026-12-06-session-58/bass_tritones_by_degree.py`)
+BASS_FALLS_A_TRITONE_ONLY_TO_A_LEADING_TONE = True  # (False: as before session 58)
 # An inner voice's tritone to a planned chord's missing third stays among the plan's tiers: refused
 # with the other unsingable leaps, the chord on the beat before a harmonized fermata lacked its third
 # at 12 of 209 (0.057; without the leap rule 0.014, Bach none; `docs/notes/2026-12-05-session-46/

@@ -1,0 +1,51 @@
+"""How busy and how close the lower voices are: Bach's validation chorales against their sopranos
+harmonized. Per voice, notes per beat and the share of notes shorter than a beat; alto-tenor and
+tenor-bass unisons struck together, per 100 beats.
+
+python docs/notes/2026-12-06-session-58/lower_voice_motion.py N
+"""
+
+import collections
+import copy
+import sys
+
+import tunesmith as ts
+from tunesmith.corpus import load_corpus
+
+N = int(sys.argv[1])
+bach = [p for p in load_corpus(None).filter(split="valid", style="chorale") if len(p.tracks) >= 4][:N]
+
+
+def census(piece):
+    c = collections.Counter()
+    c["beats"] = piece.duration()
+    onsets = {}
+    for name, track in zip(("soprano", "alto", "tenor", "bass"), piece.tracks):
+        notes = track.notes
+        c[f"{name} notes"] += len(notes)
+        c[f"{name} short"] += sum(n.duration < 1 - 1e-6 for n in notes)
+        onsets[name] = {round(n.onset, 3): n.pitch for n in notes}
+    for a, b in (("alto", "tenor"), ("tenor", "bass")):
+        if a in onsets and b in onsets:
+            c[f"{a}-{b} unisons"] += sum(onsets[b].get(t) == p for t, p in onsets[a].items())
+    return c
+
+
+def report(name, total):
+    beats = total["beats"]
+    parts = [f"{name}:"]
+    for voice in ("alto", "tenor", "bass"):
+        n = total[f"{voice} notes"]
+        parts.append(f"{voice} {n / beats:.2f}/beat, short {total[f'{voice} short'] / max(n, 1):.3f}")
+    for pair in ("alto-tenor", "tenor-bass"):
+        parts.append(f"{pair} unisons {100 * total[f'{pair} unisons'] / beats:.2f}/100 beats")
+    print("; ".join(parts))
+
+
+report("bach", sum((census(p) for p in bach), collections.Counter()))
+harmonized = collections.Counter()
+for i, chorale in enumerate(bach):
+    soprano = copy.deepcopy(chorale)
+    soprano.tracks = soprano.tracks[:1]
+    harmonized += census(ts.harmonize(soprano, style="chorale", seed=i).piece)
+report("harmonized", harmonized)
