@@ -21,8 +21,10 @@ def census(piece):
     c["beats"] = piece.duration()
     onsets = {}
     for name, track in zip(("soprano", "alto", "tenor", "bass"), piece.tracks):
-        notes = track.notes
+        notes = sorted(track.notes, key=lambda n: n.onset)
         c[f"{name} notes"] += len(notes)
+        # a note struck again on its own pitch: the JSB data merge those into one long note
+        c[f"{name} repeats"] += sum(a.pitch == b.pitch for a, b in zip(notes, notes[1:]))
         c[f"{name} short"] += sum(n.duration < 1 - 1e-6 for n in notes)
         onsets[name] = {round(n.onset, 3): n.pitch for n in notes}
     for a, b in (("alto", "tenor"), ("tenor", "bass")):
@@ -33,10 +35,13 @@ def census(piece):
 
 def report(name, total):
     beats = total["beats"]
-    parts = [f"{name}:"]
+    parts = [name]
     for voice in ("alto", "tenor", "bass"):
         n = total[f"{voice} notes"]
-        parts.append(f"{voice} {n / beats:.2f}/beat, short {total[f'{voice} short'] / max(n, 1):.3f}")
+        moves = n - total[f"{voice} repeats"]
+        parts.append(
+            f"{voice} {n / beats:.2f}/beat ({moves / beats:.2f} new pitches), short {total[f'{voice} short'] / max(n, 1):.3f}"
+        )
     for pair in ("alto-tenor", "tenor-bass"):
         parts.append(f"{pair} unisons {100 * total[f'{pair} unisons'] / beats:.2f}/100 beats")
     print("; ".join(parts))
