@@ -997,9 +997,10 @@ def test_the_bass_falls_a_diminished_fifth_but_does_not_rise_an_augmented_fourth
 @pytest.mark.parametrize("only_to_a_leading_tone", [True, False])
 def test_the_bass_falls_a_tritone_only_into_a_leading_tone_that_rises(monkeypatch, only_to_a_leading_tone):
     """Under a chord plan, a bass on F3 falls to B2 only where B2 rises a semitone to the next
-    planned bass (C, as all 12 of Bach's falling tritones in 40 JSB validation chorales do); before
-    an A-minor chord it may not (11 of 28 harmonized basses' tritones had fallen A-flat to D in C
-    minor and gone on by leap, session 58). With the rule off, as before session 58, B2 is free."""
+    planned bass (C, as 7 of Bach's 12 falling tritones in 40 JSB validation chorales do); before
+    an A-minor chord it may not (harmonized, those 40 sopranos' basses had fallen a tritone 28 times,
+    11 of them A-flat to D in C minor, session 58). With the rule off, as before session 58, B2 is
+    free."""
     import tunesmith.sampling.part_writing as rules
 
     monkeypatch.setattr(rules, "BASS_FALLS_A_TRITONE_ONLY_TO_A_LEADING_TONE", only_to_a_leading_tone)

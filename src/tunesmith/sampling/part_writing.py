@@ -90,9 +90,10 @@ SINGABLE_OVER_THE_PLAN = True  # (False: as before session 54)
 # sopranos' basses 0.88 and 0.60 (77 JSB validation chorales, session 57)
 BASS_RISING_TRITONE_AVOIDED = True  # (False: as before session 57)
 # ... and its falling tritone, but into a leading tone that rises to the next planned bass (C3 down
-# to F#2, then G2): all 12 of Bach's in the first 40 JSB validation chorales do that; of the 28 in
-# their harmonized sopranos, 11 fell from the minor key's 6th to its 2nd (Ab3 to D3 in C minor) and
-# went on by leap (session 58, `docs/notes/2026-12-06-session-58/bass_tritones_by_degree.py`)
+# to F#2, then G2): in the first 40 JSB validation chorales Bach's basses fall a tritone 12 times,
+# and 7 of them rise a semitone next; their harmonized sopranos' basses fell one 28 times, 9 rising a
+# semitone next, and 11 fell from the minor key's 6th to its 2nd (Ab3 to D3 in C minor), 3 of those
+# rising next (session 58, `docs/notes/2026-12-06-session-58/bass_tritones_by_degree.py`)
 BASS_FALLS_A_TRITONE_ONLY_TO_A_LEADING_TONE = True  # (False: as before session 58)
 # An inner voice's tritone to a planned chord's missing third stays among the plan's tiers: refused
 # with the other unsingable leaps, the chord on the beat before a harmonized fermata lacked its third
