@@ -61,8 +61,7 @@ def unsingable_leap(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray:
     them, the rule had been overruled by a bass held to its planned root, which it reached by a
     seventh (F3 down to G2, not up to G3): harmonized Bach sopranos' basses leapt a seventh or past
     the octave 2.1 times per 100 beats, Bach's 0.65 (`docs/notes/2026-12-06-session-54/
-    lower_voice_census.py`). The bass's own, by their flags below: a rising tritone, a falling one
-    but into a leading tone, and on the half beat the pitch class planned for the next beat."""
+    lower_voice_census.py`)."""
     t, vl, v = auto.t, auto.vl, auto.v
     prev = None if vl is None or v == 0 else vl.pitch_at(v, at - 1)
     if prev is None:
