@@ -1013,23 +1013,3 @@ def test_the_bass_falls_a_tritone_only_into_a_leading_tone_that_rises(monkeypatc
         assert (47 in refused) is (only_to_a_leading_tone and not rises_to_it)  # B2, down a diminished fifth
         assert 59 in refused  # B3, up an augmented fourth: refused either way
         assert 55 not in refused  # G3, the root a step up: free either way
-
-
-@pytest.mark.parametrize("avoided", [True, False])
-def test_the_bass_does_not_strike_the_next_planned_bass_early_on_the_half_beat(monkeypatch, avoided):
-    """G3 on the beat, A minor planned next: the half beat's eighth is kept off A3, which
-    the bass would strike again on the beat (G3 A3 | A3); Bach's basses never do, harmonized ones
-    had 3.59 times per 100 beats (`docs/notes/2026-12-06-session-58/anticipations.py 40`). Off the
-    half beat, or with the rule off as before session 58, A is free."""
-    import tunesmith.sampling.part_writing as rules
-
-    monkeypatch.setattr(rules, "BASS_ANTICIPATION_AVOIDED", avoided)
-    vl = VoiceLeading(4)
-    vl.add(3, 0, 6, 55)  # the bass's G3 for the first half of the beat
-    vl.chord_tones = {0: np.array([7, 11, 2]), 12: np.array([9, 0, 4])}  # G, then A minor
-    bass = np.arange(40, 66)
-    refused = set(bass[unsingable_leap(_auto(vl, 3), 6, bass)].tolist())
-    assert (57 in refused) is avoided  # A3 (A2 is a seventh down: refused either way)
-    assert not {53, 54, 59} & refused  # F3, F#3, B3: free either way
-    vl.add(3, 6, 9, 57)  # a sixteenth's place: no rule
-    assert not {57, 59} & set(bass[unsingable_leap(_auto(vl, 3), 9, bass)].tolist())

@@ -73,11 +73,6 @@ def unsingable_leap(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray:
     if not inner and BASS_FALLS_A_TRITONE_ONLY_TO_A_LEADING_TONE and vl.chord_tones:
         nxt = vl.next_planned_bass(at)
         bad |= (vals - prev == -6) & (nxt is None or (vals + 1) % 12 != nxt[1])
-    if not inner and BASS_ANTICIPATION_AVOIDED and vl.chord_tones and at % t.beat_ticks == t.beat_ticks // 2:
-        # no half beat's eighth on the pitch class planned for the next beat, struck again there
-        nxt = vl.next_planned_bass(at)
-        if nxt is not None:
-            bad |= (vals % 12 == nxt[1]) & (vals != prev)
     tones = vl.chord_tones.get(at) if inner and vl.chord_tones and THIRD_OVER_A_TRITONE else None
     if tones is not None:
         # ... but an inner voice's tritone to the planned chord's third that no voice above sings
@@ -100,9 +95,6 @@ BASS_RISING_TRITONE_AVOIDED = True  # (False: as before session 57)
 # semitone next, and 11 fell from the minor key's 6th to its 2nd (Ab3 to D3 in C minor), 3 of those
 # rising next (session 58, `docs/notes/2026-12-06-session-58/bass_tritones_by_degree.py`)
 BASS_FALLS_A_TRITONE_ONLY_TO_A_LEADING_TONE = True  # (False: as before session 58)
-# A harmonized bass's eighth on the half beat had been struck again on the next beat 3.59 times per
-# 100 beats (31 of music21's Bach chorales; Bach's basses never): G3 A3 | A3 under a planned A
-BASS_ANTICIPATION_AVOIDED = True  # (False: as before session 58)
 # An inner voice's tritone to a planned chord's missing third stays among the plan's tiers: refused
 # with the other unsingable leaps, the chord on the beat before a harmonized fermata lacked its third
 # at 12 of 209 (0.057; without the leap rule 0.014, Bach none; `docs/notes/2026-12-05-session-46/
