@@ -13,18 +13,45 @@ L2-regularized logistic regression (fitted by L-BFGS on features standardized wi
 fold's mean and std) is evaluated by stratified k-fold cross-validation; every piece is predicted
 once, by the model that did not see it, and the accuracy pools all folds. Pooling folds makes the
 binomial p-value approximate (the folds' models differ), unlike the paper's single split.
+
+`explain` says what the classifier tells the sets apart by: its accuracy on each group of
+features alone and on all groups but one, and the single features whose means differ most
+(Cohen's d). Session 59 read it for every style: folk and pop takes were told mostly by their note
+lengths (too many eighths, too few sixteenths and triplets), which no pitch measure shows.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from scipy import optimize, stats
 
 from tunesmith.metrics import yang_lerch as yl
 from tunesmith.score import Piece
+
+
+_PITCH_CLASSES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+_LENGTHS = tuple(name for name, _ in yl.NOTE_LENGTH_CLASSES)
+# the name of each number of `feature_vector`, in its order, and the groups they form
+FEATURE_NAMES: tuple[str, ...] = (
+    "pitch count",
+    *(f"PCH {p}" for p in _PITCH_CLASSES),
+    *(f"PCTM {a}->{b}" for a in _PITCH_CLASSES for b in _PITCH_CLASSES),
+    "pitch range",
+    "mean interval",
+    "note count",
+    "mean IOI",
+    *(f"NLH {n}" for n in _LENGTHS),
+    *(f"NLTM {a}->{b}" for a in _LENGTHS for b in _LENGTHS),
+)
+FEATURE_GROUPS: dict[str, range] = {
+    "pitch count": range(0, 1), "pitch classes (PCH)": range(1, 13), "pitch-class moves (PCTM)": range(13, 157),
+    "pitch range": range(157, 158), "mean interval": range(158, 159), "note count": range(159, 160),
+    "mean IOI": range(160, 161), "note lengths (NLH)": range(161, 173), "note-length moves (NLTM)": range(173, 317),
+}  # fmt: skip
 
 
 def feature_vector(piece: Piece, track: str = "melody") -> np.ndarray:
@@ -124,3 +151,53 @@ def c2st(
 def c2st_accuracy(real: Sequence[Piece], generated: Sequence[Piece], **kwargs) -> float:
     """Held-out accuracy of `c2st` alone."""
     return c2st(real, generated, **kwargs)["accuracy"]
+
+
+def cohens_d(real: np.ndarray, generated: np.ndarray) -> np.ndarray:
+    """Per column, (mean of `generated` - mean of `real`) / pooled standard deviation
+    (sqrt of the mean of the two variances); 0 where both columns are constant."""
+    sd = np.sqrt((real.var(0) + generated.var(0)) / 2)
+    diff = generated.mean(0) - real.mean(0)
+    return np.divide(diff, sd, out=np.zeros_like(diff), where=sd > 0)
+
+
+def explain(
+    real: Sequence[Piece],
+    generated: Sequence[Piece],
+    *,
+    folds: int = 5,
+    seed: int = 0,
+    l2: float = 1.0,
+    top: int = 8,
+    track: str = "melody",
+) -> dict[str, Any]:
+    """What `c2st` tells the two sets apart by: {"accuracy": the classifier's on every feature
+    (`c2st`'s own), "groups": {group: {"alone": accuracy of the
+    classifier on that group of features alone, "without": on every other group}}, "differences":
+    the `top` features with the largest |Cohen's d| (`cohens_d`, generated minus real) as
+    [{"feature", "d", "real", "generated"}] (the two sets' means)}. The sets are balanced and the
+    folds drawn as `c2st` draws them."""
+    rng = np.random.default_rng(seed)
+    real, generated = list(real), list(generated)
+    m = min(len(real), len(generated))
+    if len(real) > m:
+        real = [real[i] for i in sorted(rng.choice(len(real), m, replace=False))]
+    elif len(generated) > m:
+        generated = [generated[i] for i in sorted(rng.choice(len(generated), m, replace=False))]
+    if m < folds:
+        raise ValueError(f"explain needs at least {folds} pieces in each set, got {len(real)} and {len(generated)}")
+    xr = np.stack([feature_vector(p, track) for p in real])
+    xg = np.stack([feature_vector(p, track) for p in generated])
+    x, y = np.concatenate([xr, xg]), np.array([0] * len(xr) + [1] * len(xg))
+    every = np.arange(x.shape[1])
+
+    def accuracy(columns: np.ndarray) -> float:
+        return cross_validated_accuracy(x[:, columns], y, folds=folds, seed=seed, l2=l2)[0]
+
+    groups = {name: {"alone": accuracy(np.array(cols)), "without": accuracy(np.setdiff1d(every, cols))}
+              for name, cols in FEATURE_GROUPS.items()}  # fmt: skip
+    d = cohens_d(xr, xg)
+    order = np.argsort(-np.abs(d), kind="stable")[:top]
+    differences = [{"feature": FEATURE_NAMES[i], "d": float(d[i]), "real": float(xr[:, i].mean()),
+                    "generated": float(xg[:, i].mean())} for i in order if d[i] != 0]  # fmt: skip
+    return {"accuracy": accuracy(every), "groups": groups, "differences": differences}
