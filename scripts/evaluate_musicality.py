@@ -78,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--temperature", type=float, default=None)
     ap.add_argument("--top-p", type=float, default=None)
     ap.add_argument("--json", default=None, help="write the report here")
+    ap.add_argument("--explain", action="store_true",
+                    help="also say what the classifier tells each system's takes from the real pieces by: its "
+                    "accuracy on each group of features alone and without it, and the features that differ most")  # fmt: skip
     ap.add_argument("--task", default="compose", choices=("compose", "continue"),
                     help="continue: each real piece's first half given to `tunesmith continue`, which writes the "
                     "rest (model options then: legacy, no-tonal-feedback, no-rhythm-feedback, no-cadence, reprise-half, no-reprise, no-contrast)")  # fmt: skip
@@ -128,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     reports = []
     for seed in seeds:
         config = MusicalityConfig(per_style=args.per_style, seed=seed, temperature=args.temperature, top_p=args.top_p,
-                                  task=args.task)  # fmt: skip
+                                  task=args.task, explain=args.explain)  # fmt: skip
         reports.append(musicality_report(systems, test, config, styles))
         if len(seeds) > 1:
             print(f"[musicality] seed {seed}:" + format_table(reports[-1]), flush=True)

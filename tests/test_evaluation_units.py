@@ -243,3 +243,31 @@ def test_seeds_pool_into_means_and_spreads():
     assert pooled["config"]["seeds"] == [0, 1] and pooled["styles"]["pop"]["note"].startswith("only 2")
     table = format_table(pooled)
     assert "mean ± sd over seeds 0, 1" in table and "| key_heard | 0.650 ± 0.150 | 0.700 ± 0.000 |" in table
+
+
+def test_explained_classifiers_pool_over_seeds_and_print():
+    """`evaluate_musicality.py --explain`: each seed's explanation (`metrics.c2st.explain`) pools into
+    mean accuracies per group and the features any seed lists, counted by how many seeds list them."""
+    from tunesmith.evaluation.musicality import MEASURES, MusicalityConfig, format_table, pooled_report
+
+    def report(seed: int, alone: float, diffs: list) -> dict:
+        measures = dict.fromkeys(MEASURES, 0.5)
+        groups = {"note lengths (NLH)": {"alone": alone, "without": 0.6},
+                  "pitch classes (PCH)": {"alone": 0.5, "without": 0.7}}  # fmt: skip
+        explained = {"accuracy": 0.7, "groups": groups,
+                     "differences": [{"feature": f, "d": d, "real": 0.2, "generated": 0.1} for f, d in diffs]}  # fmt: skip
+        return {"config": {"seed": seed, "per_style": 4},
+                "styles": {"folk": {"n_real": 4, "real": measures, "real_vs_real_c2st": 0.5,
+                                    "new": {**measures, "c2st": 0.7, "n_takes": 4, "c2st_explained": explained}}}}  # fmt: skip
+
+    pooled = pooled_report([report(0, 0.8, [("NLH 16th", -1.0), ("PCH C", 0.9)]),
+                            report(1, 0.6, [("NLH 16th", -0.5), ("NLH 8th", 2.0)])])  # fmt: skip
+    e = pooled["styles"]["folk"]["new"]["c2st_explained"]
+    assert e["groups"]["note lengths (NLH)"]["alone"] == pytest.approx(0.7)
+    assert [d["feature"] for d in e["differences"]] == ["NLH 16th", "NLH 8th", "PCH C"]  # both seeds first
+    assert e["differences"][0]["d"] == pytest.approx(-0.75) and e["differences"][0]["seeds"] == 2
+    table = format_table(pooled)
+    assert "- new: told apart best by (accuracy on that group alone) note lengths (NLH) 0.700" in table
+    assert "NLH 16th (d -0.75: real 0.200, takes 0.100)" in table
+    with pytest.raises(ValueError, match="explain must be true or false"):
+        MusicalityConfig(explain="yes")

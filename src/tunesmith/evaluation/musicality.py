@@ -57,6 +57,9 @@ class MusicalityConfig:
     temperature: float | None = None  # None: the request's default
     top_p: float | None = None
     task: str = "compose"  # or "continue": the second half written after the real first half
+    # also say what the classifier tells each system's takes from the real pieces by
+    # (`metrics.c2st.explain`: each group of features alone and without it, the features that differ most)
+    explain: bool = False
 
     def __post_init__(self) -> None:
         if self.per_style < 4:
@@ -65,6 +68,8 @@ class MusicalityConfig:
             raise ValueError("max_bars must be in 1..64")
         if self.task not in TASKS:
             raise ValueError(f"task must be one of {', '.join(TASKS)}, got {self.task!r}")
+        if not isinstance(self.explain, bool):
+            raise ValueError(f"explain must be true or false, got {self.explain!r}")
 
 
 TASKS = ("compose", "continue")
@@ -227,6 +232,15 @@ def continue_like(
     return out
 
 
+def c2st_explained(real: Sequence[Piece], other: Sequence[Piece], folds: int, seed: int) -> dict[str, Any] | None:
+    """`metrics.c2st.explain` of the classifier that `c2st_accuracy` reports (None where the sets are
+    too small for it)."""
+    from tunesmith.metrics.c2st import explain
+
+    k = min(folds, len(real), len(other))
+    return explain(real, other, folds=k, seed=seed) if k >= 2 else None
+
+
 def c2st_accuracy(real: Sequence[Piece], other: Sequence[Piece], folds: int, seed: int) -> float:
     from tunesmith.metrics.c2st import c2st
 
@@ -269,6 +283,8 @@ def musicality_report(
             row[name] = {**measure(takes), "c2st": c2st_accuracy(cut, takes, config.folds, config.seed),
                          "c2st_whole_real": c2st_accuracy(reals, takes, config.folds, config.seed),
                          "n_takes": len(takes)}  # fmt: skip
+            if config.explain:
+                row[name]["c2st_explained"] = c2st_explained(cut, takes, config.folds, config.seed)
         report["styles"][style] = row
     return report
 
@@ -297,9 +313,45 @@ def pooled_report(reports: Sequence[dict[str, Any]]) -> dict[str, Any]:
             keys = [k for k, v in row[name].items() if isinstance(v, int | float) and not isinstance(v, bool)]
             pooled[name] = {k: stat(lambda r, k=k, name=name: r[name][k], np.mean) for k in keys}
             sd[name] = {k: stat(lambda r, k=k, name=name: r[name][k], np.std) for k in keys}
+            explained = [r[name].get("c2st_explained") for r in rows]
+            if all(explained):
+                pooled[name]["c2st_explained"] = pooled_explanations(explained)
         pooled["sd"] = sd
         out["styles"][style] = pooled
     return out
+
+
+def pooled_explanations(explained: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Several seeds' `c2st_explained` as one: each group's accuracies the mean over the seeds; each
+    feature among any seed's largest differences with its mean d and means over the seeds that list
+    it and `seeds`, how many do (a feature one seed lists and another does not is still shown,
+    counted), by that count and then |d|."""
+    groups = {g: {k: float(np.mean([e["groups"][g][k] for e in explained])) for k in ("alone", "without")}
+              for g in explained[0]["groups"]}  # fmt: skip
+    by_feature: dict[str, list[dict[str, Any]]] = {}
+    for e in explained:
+        for d in e["differences"]:
+            by_feature.setdefault(d["feature"], []).append(d)
+    differences = [{"feature": f, "d": float(np.mean([x["d"] for x in ds])),
+                    "real": float(np.mean([x["real"] for x in ds])),
+                    "generated": float(np.mean([x["generated"] for x in ds])), "seeds": len(ds)}
+                   for f, ds in by_feature.items()]  # fmt: skip
+    differences.sort(key=lambda d: (-d["seeds"], -abs(d["d"])))
+    out = {"groups": groups, "differences": differences}
+    if all("accuracy" in e for e in explained):
+        out["accuracy"] = float(np.mean([e["accuracy"] for e in explained]))
+    return out
+
+
+def explanation_lines(system: str, explained: dict[str, Any], shown: int = 5) -> list[str]:
+    """Two lines: the groups of features the classifier does best on alone, and the features
+    whose means differ most (real against takes)."""
+    groups = sorted(explained["groups"].items(), key=lambda kv: -kv[1]["alone"])[:3]
+    told = ", ".join(f"{g} {v['alone']:.3f}" for g, v in groups)
+    diffs = "; ".join(f"{d['feature']} (d {d['d']:+.2f}: real {d['real']:.3f}, takes {d['generated']:.3f})"
+                      for d in explained["differences"][:shown])  # fmt: skip
+    return [f"- {system}: told apart best by (accuracy on that group alone) {told}",
+            f"- {system}: the features that differ most: {diffs}"]  # fmt: skip
 
 
 def format_table(report: dict[str, Any]) -> str:
@@ -333,4 +385,9 @@ def format_table(report: dict[str, Any]) -> str:
         for m in MEASURES:
             lines.append(f"| {m} | " + " | ".join(cell(row[s][m], sd[s][m] if sd else None) for s in systems)
                          + f" | {cell(row['real'][m], sd['real'][m] if sd else None)} |")  # fmt: skip
+        explained = [(s, row[s]["c2st_explained"]) for s in systems if row[s].get("c2st_explained")]
+        if explained:
+            lines.append("")
+        for s, e in explained:
+            lines += explanation_lines(s, e)
     return "\n".join(lines)

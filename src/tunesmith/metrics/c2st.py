@@ -32,7 +32,6 @@ from scipy import optimize, stats
 from tunesmith.metrics import yang_lerch as yl
 from tunesmith.score import Piece
 
-
 _PITCH_CLASSES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 _LENGTHS = tuple(name for name, _ in yl.NOTE_LENGTH_CLASSES)
 # the name of each number of `feature_vector`, in its order, and the groups they form
