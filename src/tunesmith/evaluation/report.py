@@ -119,6 +119,15 @@ def _row(
     return row
 
 
+def told_apart_by(explained: Mapping[str, Any]) -> str:
+    """The group of features the classifier does best on alone, and the feature whose mean differs
+    most, as a table cell: "note lengths (NLH) 0.78; NLH 16th 0.219 real, 0.028 here"."""
+    group, acc = max(((g, v["alone"]) for g, v in explained["groups"].items()), key=lambda gv: gv[1])
+    diffs = explained.get("differences") or []
+    most = f"; {diffs[0]['feature']} {diffs[0]['real']:.3f} real, {diffs[0]['generated']:.3f} here" if diffs else ""
+    return f"{group} {acc:.2f}{most}"
+
+
 def _get(d: Any, *keys: str) -> Any:
     for k in keys:
         if not isinstance(d, Mapping) or k not in d:
@@ -174,6 +183,10 @@ def build_table(result: Mapping[str, Any]) -> list[dict[str, Any]]:
                 {c: _get(c2, c, "accuracy") for c in COLUMNS},
             )
         )
+        told = {c: told_apart_by(e) for c in COLUMNS if (e := _get(c2, c, "explained"))}
+        if told:  # what the classifier reads (`metrics.c2st.explain`); text, no verdict
+            rows.append(_row(style, "two-sample test", "C2ST: told apart most by", "match", {},
+                             texts={c: told.get(c, "") for c in COLUMNS}))  # fmt: skip
         yl = s.get("yang_lerch", {})
         features = next((list(v) for v in yl.values() if v), [])
         for f in features:

@@ -310,7 +310,8 @@ def distribution_overlap(a: Sequence[float], b: Sequence[float]) -> float:
 
 
 def _c2st(real: Sequence[Piece], other: Sequence[Piece], folds: int, seed: int) -> dict[str, Any]:
-    from tunesmith.metrics.c2st import c2st
+    """`metrics.c2st`'s test, and what its classifier tells the sets apart by (`explain`)."""
+    from tunesmith.metrics.c2st import c2st, explain
 
     m = min(len(real), len(other))
     k = min(folds, m)
@@ -318,6 +319,7 @@ def _c2st(real: Sequence[Piece], other: Sequence[Piece], folds: int, seed: int) 
         return {"accuracy": math.nan, "p_value": math.nan, "folds": k, "note": "too few pieces"}
     out = dict(c2st(real, other, folds=k, seed=seed))
     out["folds"] = k
+    out["explained"] = explain(real, other, folds=k, seed=seed, top=5)
     return out
 
 
