@@ -3,8 +3,8 @@ that may ship (the sources the shipped model learned from) and against the whole
 the classifier (`metrics.c2st`), the note-length shares that told the takes apart
 (`what_tells_takes.py`), the mean interval and the diversity of `tune_decoding.py`.
 
-    python docs/notes/2026-12-06-session-59/rhythm_temperature_sweep.py STYLE TEMPS SEEDS [PER_STYLE]
-    (e.g. folk 1.0,1.2,1.4 0,1)
+    python docs/notes/2026-12-06-session-59/rhythm_temperature_sweep.py STYLE TEMPS SEEDS [PER_STYLE] [MODEL]
+    (e.g. folk 1.0,1.2,1.4 0,1; MODEL: a model folder, default the shipped one)
 """
 
 import sys
@@ -36,8 +36,8 @@ def shares(pieces) -> str:
     return " ".join(f"{k} {h[i]:.3f}" for k, i in SHOWN.items())
 
 
-def main(style: str, temps: str, seeds: str, per_style: int = 120) -> None:
-    model, tok, _ = load_numpy_model(DEFAULT_MODEL_DIR)
+def main(style: str, temps: str, seeds: str, per_style: int = 120, model_dir: str = "default") -> None:
+    model, tok, _ = load_numpy_model(DEFAULT_MODEL_DIR if model_dir == "default" else model_dir)
     corpus = load_corpus(None)
     sets = {"shippable": {style: list(corpus.filter(split="valid", style=style, shippable=True))},
             "all": {style: list(corpus.filter(split="valid", style=style))}}  # fmt: skip
@@ -55,4 +55,4 @@ def main(style: str, temps: str, seeds: str, per_style: int = 120) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4], *(int(a) for a in sys.argv[4:5]))
+    main(*sys.argv[1:4], *(int(a) for a in sys.argv[4:5]), *sys.argv[5:6])
