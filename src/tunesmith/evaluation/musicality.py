@@ -322,10 +322,9 @@ def pooled_report(reports: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 def pooled_explanations(explained: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """Several seeds' `c2st_explained` as one: each group's accuracies the mean over the seeds; each
-    feature among any seed's largest differences with its mean d and means over the seeds that list
-    it and `seeds`, how many do (a feature one seed lists and another does not is still shown,
-    counted), by that count and then |d|."""
+    """Several seeds' `c2st_explained` as one. Each group's accuracies: their mean over the seeds.
+    Each feature that any seed lists among its largest differences: its d and means averaged over
+    the seeds that list it, and `seeds`, how many do; sorted by that count, then by |d|."""
     groups = {g: {k: float(np.mean([e["groups"][g][k] for e in explained])) for k in ("alone", "without")}
               for g in explained[0]["groups"]}  # fmt: skip
     by_feature: dict[str, list[dict[str, Any]]] = {}

@@ -170,12 +170,15 @@ def explain(
     top: int = 8,
     track: str = "melody",
 ) -> dict[str, Any]:
-    """What `c2st` tells the two sets apart by: {"accuracy": the classifier's on every feature
-    (`c2st`'s own), "groups": {group: {"alone": accuracy of the
-    classifier on that group of features alone, "without": on every other group}}, "differences":
-    the `top` features with the largest |Cohen's d| (`cohens_d`, generated minus real) as
-    [{"feature", "d", "real", "generated"}] (the two sets' means)}. The sets are balanced and the
-    folds drawn as `c2st` draws them."""
+    """What `c2st` tells the two sets apart by:
+    - "accuracy": the classifier's held-out accuracy on every feature (`c2st`'s own);
+    - "groups": per group of `FEATURE_GROUPS`, {"alone": the accuracy on that group's features
+      alone, "without": on every other group's};
+    - "differences": the `top` features with the largest |Cohen's d| (`cohens_d`, generated minus
+      real), each {"feature", "d", "real", "generated"} (the last two: the sets' means).
+    The sets are balanced and the folds drawn as `c2st` draws them."""
+    if min(len(real), len(generated)) < folds:
+        raise ValueError(f"explain needs at least {folds} pieces in each set, got {len(real)} and {len(generated)}")
     rng = np.random.default_rng(seed)
     real, generated = list(real), list(generated)
     m = min(len(real), len(generated))
@@ -183,8 +186,6 @@ def explain(
         real = [real[i] for i in sorted(rng.choice(len(real), m, replace=False))]
     elif len(generated) > m:
         generated = [generated[i] for i in sorted(rng.choice(len(generated), m, replace=False))]
-    if m < folds:
-        raise ValueError(f"explain needs at least {folds} pieces in each set, got {len(real)} and {len(generated)}")
     xr = np.stack([feature_vector(p, track) for p in real])
     xg = np.stack([feature_vector(p, track) for p in generated])
     x, y = np.concatenate([xr, xg]), np.array([0] * len(xr) + [1] * len(xg))
