@@ -36,7 +36,11 @@ def approach(pieces) -> dict:
         kinds[NAMES.get(abs(b - a), "leap 8+")] += 1
         scale = set(scale_pitch_classes(tonic_pc(p.key.tonic), (p.key.mode or "major").lower()))
         chromatic += a % 12 not in scale
-    return {"n": n, **{k: round(v / n, 3) for k, v in sorted(kinds.items())}, "from a chromatic note": round(chromatic / n, 3)}
+    return {
+        "n": n,
+        **{k: round(v / n, 3) for k, v in sorted(kinds.items())},
+        "from a chromatic note": round(chromatic / n, 3),
+    }
 
 
 def main(style: str, per_style: int = 120, seed: int = 0, which: str = "all") -> None:

@@ -30,7 +30,15 @@ def voices(piece):
 
 
 def count(pieces) -> dict:
-    out = {"beats": 0.0, "long": 0, "phrase_end": 0, "inside": 0, "inside_moving": 0, "inside_weak": 0, "inside_weak_moving": 0}
+    out = {
+        "beats": 0.0,
+        "long": 0,
+        "phrase_end": 0,
+        "inside": 0,
+        "inside_moving": 0,
+        "inside_weak": 0,
+        "inside_weak_moving": 0,
+    }
     for p in pieces:
         vs = voices(p)
         if len(vs) < 4 or not vs[0]:

@@ -46,7 +46,9 @@ def main(style: str, temps: str, seeds: str, per_style: int = 120, model_dir: st
         for name, test in sets.items():
             reals = real_pieces(test, style, config.per_style, seed)
             cut = length_matched(reals, style, config.max_bars)
-            print(f"seed {seed} {name:9s} real          {shares(cut)}  interval {measure(reals)['mean_abs_interval']:.3f}")
+            print(
+                f"seed {seed} {name:9s} real          {shares(cut)}  interval {measure(reals)['mean_abs_interval']:.3f}"
+            )
             for t in (float(x) for x in temps.split(",")):
                 takes = compose_like(model, tok, reals, style, config, rhythm_temperature=t)
                 acc = c2st_accuracy(cut, takes, config.folds, seed)
