@@ -118,6 +118,19 @@ def cross_validated_accuracy(
     return correct / len(y), correct
 
 
+def balanced(real: Sequence[Piece], generated: Sequence[Piece], seed: int) -> tuple[list[Piece], list[Piece]]:
+    """The two sets at the size of the smaller: the larger one subsampled (a seeded draw, kept in
+    order), so that neither class wins by being the more common."""
+    real, generated = list(real), list(generated)
+    m = min(len(real), len(generated))
+    rng = np.random.default_rng(seed)
+    if len(real) > m:
+        real = [real[i] for i in sorted(rng.choice(len(real), m, replace=False))]
+    elif len(generated) > m:
+        generated = [generated[i] for i in sorted(rng.choice(len(generated), m, replace=False))]
+    return real, generated
+
+
 def c2st(
     real: Sequence[Piece],
     generated: Sequence[Piece],
@@ -130,14 +143,7 @@ def c2st(
 ) -> dict[str, float]:
     """Classifier two-sample test: {"accuracy", "p_value", "n_real", "n_generated"} (Lopez-Paz &
     Oquab 2017). Needs at least `folds` pieces in each set (after balancing)."""
-    rng = np.random.default_rng(seed)
-    real, generated = list(real), list(generated)
-    if balance and len(real) != len(generated):
-        m = min(len(real), len(generated))
-        if len(real) > m:
-            real = [real[i] for i in sorted(rng.choice(len(real), m, replace=False))]
-        else:
-            generated = [generated[i] for i in sorted(rng.choice(len(generated), m, replace=False))]
+    real, generated = balanced(real, generated, seed) if balance else (list(real), list(generated))
     if min(len(real), len(generated)) < folds:
         raise ValueError(f"c2st needs at least {folds} pieces in each set, got {len(real)} and {len(generated)}")
     x = np.stack([feature_vector(p, track) for p in real + generated])
@@ -179,13 +185,7 @@ def explain(
     The sets are balanced and the folds drawn as `c2st` draws them."""
     if min(len(real), len(generated)) < folds:
         raise ValueError(f"explain needs at least {folds} pieces in each set, got {len(real)} and {len(generated)}")
-    rng = np.random.default_rng(seed)
-    real, generated = list(real), list(generated)
-    m = min(len(real), len(generated))
-    if len(real) > m:
-        real = [real[i] for i in sorted(rng.choice(len(real), m, replace=False))]
-    elif len(generated) > m:
-        generated = [generated[i] for i in sorted(rng.choice(len(generated), m, replace=False))]
+    real, generated = balanced(real, generated, seed)
     xr = np.stack([feature_vector(p, track) for p in real])
     xg = np.stack([feature_vector(p, track) for p in generated])
     x, y = np.concatenate([xr, xg]), np.array([0] * len(xr) + [1] * len(xg))
