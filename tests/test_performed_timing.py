@@ -73,6 +73,45 @@ def test_notes_a_tick_late_snap_to_the_grid_and_other_times_stay():
     assert _times(snap_to_grid(piece)) == [(67, 0.0, 0.5), (69, 0.5, 0.5), (71, 1.1, 0.4)]
 
 
+def test_bar_lines_chords_and_marks_a_tick_late_snap_with_the_notes():
+    """The Irish set's MIDI files whose pickup is a tick long had kept their bar lines 1/480 beat
+    late once the notes were snapped: each downbeat note lay before its bar line."""
+    from tunesmith.score import ChordSymbol, KeySignature
+
+    tick = 1 / 480
+    piece = _piece([(62, 0.0, 0.5), (67, 0.5 + tick, 0.5 - tick), (71, 3.5 + tick, 0.5)], meter=(6, 8))
+    piece.bar_onsets = [0.0, 0.5 + tick, 3.5 + tick]
+    piece.chords = [ChordSymbol(0.5 + tick, "G", 3.0 - tick), ChordSymbol(3.5 + tick, "D", None)]
+    piece.keys = [KeySignature(tick, "G", "major")]
+    piece.end = 6.5 + tick
+    out = snap_to_grid(piece)
+    assert out.bars() == [0.0, 0.5, 3.5]
+    assert [(c.onset, c.duration) for c in out.chords] == [(0.5, 3.0), (3.5, None)]
+    assert out.keys[0].onset == 0.0 and out.end == 6.5
+    assert [round(n.onset, 6) for n in out.tracks[0].notes] == [0.0, 0.5, 3.5]
+    # a bar line far off the grid (a free-time cadenza) keeps its time, as a note there does
+    piece.bar_onsets = [0.0, 0.5 + 0.3 / 48, 3.5]
+    assert snap_to_grid(piece).bars()[1] == 0.5 + 0.3 / 48
+    assert piece.chords[0].onset == 0.5 + tick  # the piece given is not changed
+
+
+def test_an_irish_tune_read_as_written_has_its_downbeats_on_its_bar_lines():
+    from tunesmith.paths import shared_data
+
+    path = shared_data() / "irish" / "MIDI" / "ATripToGalway.mid"
+    if not path.exists():
+        pytest.skip(f"the shared Irish set is not here ({path.name})")
+    from tunesmith.inputs import read_file
+
+    played = read_file(path)[0]
+    assert played.bars()[1] != 0.5  # the file's pickup is a tick long: this is what was mended
+    piece = as_written(played)
+    bars = piece.bars()
+    assert all(abs(b * 48 - round(b * 48)) < 1e-9 for b in bars)
+    onsets = {round(n.onset, 9) for n in piece.melody().notes}
+    assert sum(round(b, 9) in onsets for b in bars[1:]) >= 0.9 * (len(bars) - 1)  # a downbeat note on each
+
+
 def _performed_midi(path: Path, swung: bool, step: int) -> None:
     """A hornpipe as the Irish set's player wrote it: every note a tick late and a tick short, the
     eighths swung 2:1 when `swung`."""

@@ -121,13 +121,27 @@ SWUNG_DOMINANCE = 4  # ... nor one with fewer than 4 swung off-beats for each st
 
 def snap_to_grid(piece: Piece, per_beat: int = GRID_PER_BEAT, tolerance: float = SNAP_TOLERANCE) -> Piece:
     """A copy whose note onsets and ends within `tolerance` of a grid step (1/`per_beat` beat) lie on it;
-    a note that would vanish keeps its times."""
+    a note that would vanish keeps its times. The bar lines, chord symbols, key and time signatures
+    and the end move with the notes: the Irish set's MIDI files whose pickup is a tick long had kept
+    bar lines 1/480 beat late (646 of 1,195 tunes), each downbeat note lying just before its bar
+    line, where a measure that cuts at the bar line counts it into the bar before (session 59)."""
     out = copy.deepcopy(piece)
 
     def snapped(t: float) -> float:
         k = round(t * per_beat)
         return k / per_beat if abs(t * per_beat - k) <= tolerance else t
 
+    out.bar_onsets = [snapped(t) for t in out.bar_onsets]
+    for mark in (*out.time_signatures, *out.keys):
+        mark.onset = snapped(mark.onset)
+    for chord in out.chords:
+        start = snapped(chord.onset)
+        if chord.duration is not None:
+            stop = snapped(chord.onset + chord.duration)
+            chord.duration = stop - start if stop > start + _EPS else chord.duration
+        chord.onset = start
+    if out.end:
+        out.end = snapped(out.end)
     return _retimed(out, snapped)
 
 
