@@ -7,14 +7,14 @@ python docs/notes/2026-12-06-session-58/anticipations.py N
 """
 
 import collections
-import copy
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "2026-12-05-session-45"))
 from chorale_sets import bach_scores  # noqa: E402
 
-import tunesmith as ts  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harmonized_census import bach_against_harmonized  # noqa: E402
 
 N = int(sys.argv[1])
 scores = bach_scores(N)
@@ -37,10 +37,4 @@ def report(name, count):
     print(f"{name} ({len(scores)} chorales, {count['beats']:.0f} beats): per 100 beats {shares}")
 
 
-report("bach", sum((census(p) for p in scores), collections.Counter()))
-harmonized = collections.Counter()
-for i, chorale in enumerate(scores):
-    soprano = copy.deepcopy(chorale)
-    soprano.tracks = soprano.tracks[:1]
-    harmonized += census(ts.harmonize(soprano, style="chorale", seed=i).piece)
-report("harmonized", harmonized)
+bach_against_harmonized(scores, census, report)

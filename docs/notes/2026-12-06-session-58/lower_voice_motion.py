@@ -6,10 +6,12 @@ python docs/notes/2026-12-06-session-58/lower_voice_motion.py N
 """
 
 import collections
-import copy
 import sys
+from pathlib import Path
 
-import tunesmith as ts
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harmonized_census import bach_against_harmonized  # noqa: E402
+
 from tunesmith.corpus import load_corpus
 
 N = int(sys.argv[1])
@@ -47,10 +49,4 @@ def report(name, total):
     print("; ".join(parts))
 
 
-report("bach", sum((census(p) for p in bach), collections.Counter()))
-harmonized = collections.Counter()
-for i, chorale in enumerate(bach):
-    soprano = copy.deepcopy(chorale)
-    soprano.tracks = soprano.tracks[:1]
-    harmonized += census(ts.harmonize(soprano, style="chorale", seed=i).piece)
-report("harmonized", harmonized)
+bach_against_harmonized(bach, census, report)
