@@ -118,16 +118,44 @@ def test_corpus_build_report_without_json_is_an_error_not_a_crash():
 
 def test_the_copy_guards_cost_per_take_is_measured_with_and_without_it():
     """The issue's target: the guard adds at most 10 % to a composed take. The bench composes the
-    same seeds with it and without, in turn, and reports the medians and their ratio (a random-init
-    model, which has no index, says why it is not measured)."""
+    same seeds with it and without, in turn, and reports the medians, the median of the runs'
+    differences over the median without (the headline), and the guard's own time as the takes
+    record it (a random-init model, which has no index, says why it is not measured)."""
     from tunesmith.evaluation.bench import measure_guard_cost
 
-    guard = measure_guard_cost("default", runs=2, warmup=1, bars=8)
-    assert guard["runs"] == 2 and guard["with_guard"]["median"] > 0 and guard["without_guard"]["median"] > 0
-    assert guard["added_share"] == pytest.approx(guard["with_guard"]["median"] / guard["without_guard"]["median"] - 1)
+    guard = measure_guard_cost("default", runs=3, warmup=1, bars=8)
+    assert guard["runs"] == 3 and guard["with_guard"]["median"] > 0 and guard["without_guard"]["median"] > 0
+    assert guard["added_share_of_medians"] == pytest.approx(guard["with_guard"]["median"] / guard["without_guard"]["median"] - 1)
+    assert guard["check_seconds"]["runs"] == 3 and guard["check_seconds"]["median"] > 0
+    assert guard["check_share"] == pytest.approx(guard["check_seconds"]["median"] / guard["without_guard"]["median"])
+    assert -1 < guard["added_share"] < 10
     text = format_bench({**_minimal_report(), "copy_guard": guard})
     assert "compose take, with / without guard" in text and "target <= 10 %" in text
     assert "copy guard: not measured (why)" in format_bench({**_minimal_report(), "copy_guard": {"skipped": "why"}})
+
+
+def test_the_guards_cost_is_the_median_of_each_runs_difference(monkeypatch):
+    """Each run composes one seed with the guard and without, one after the other; a machine
+    whose load wanders between runs slows both alike. With a clock that gives every take 1 s, the
+    guard 0.05 s more and each run its own load (0-0.6 s), the guard adds exactly 5 %, and its own
+    check is what the takes record."""
+    import types
+
+    import tunesmith.api
+    from tunesmith.evaluation import bench
+
+    clock = {"now": 0.0}
+    loads = iter([0.0, 0.3, 0.3, 0.0, 0.0, 0.6, 0.6, 0.1, 0.1, 0.5, 0.5])  # (the first: the probe before the runs)
+
+    def compose(**kw):
+        clock["now"] += 1.0 + next(loads) + (0.05 if kw["check"] else 0.0)
+        return types.SimpleNamespace(provenance={"timings": {"check": 0.04}} if kw["check"] else {})
+
+    monkeypatch.setattr(tunesmith.api, "compose", compose)
+    monkeypatch.setattr(bench.time, "perf_counter", lambda: clock["now"])
+    guard = bench.measure_guard_cost("default", runs=5, warmup=0, bars=8)
+    assert guard["added_share"] == pytest.approx(0.05 / 1.3)
+    assert guard["check_share"] == pytest.approx(0.04 / 1.3)
 
 
 def _minimal_report() -> dict:
