@@ -231,10 +231,12 @@ SETTINGS = [
     {"NEAR": 0.5, "BAND_WIDTH": 6, "WINDOW": 40},
     {"SEGMENT": 8, "JOIN": 0.9, "CHANGED": -2.5},
     {"ORNAMENT": True, "CHANGED": -2.5},  # neighbour figures read as nothing, on either side
+    {"DOC_BITS": 60},  # the hits' keys too wide for one integer: sorted field by field (`np.lexsort`)
 ]
 
 
-@pytest.mark.parametrize("setting", SETTINGS, ids=["shipped", "reference-scorer", "near-narrow", "segments", "ornament"])
+@pytest.mark.parametrize("setting", SETTINGS, ids=["shipped", "reference-scorer", "near-narrow", "segments", "ornament",
+                                                   "wide-keys"])  # fmt: skip
 def test_candidates_and_alignment_equal_the_reference(index, queries, setting, monkeypatch):
     for name, value in setting.items():
         monkeypatch.setattr(IX, name, value)
