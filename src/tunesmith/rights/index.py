@@ -427,13 +427,13 @@ class SimilarityIndex:
         new_run = new_doc.copy()  # a new (work, segment)
         new_run[1:] |= seg[1:] != seg[:-1]
         doc_at = np.nonzero(new_doc)[0]
-        grids = []  # per grid: each cell's sum, band and segment, and each work's first cell
+        grids = []  # per grid: each cell's sum, first hit and shift, and each work's first cell
         for shift in (0, BAND_WIDTH // 2):
             band = (diag + shift) // BAND_WIDTH
             first = new_run.copy()
             first[1:] |= band[1:] != band[:-1]
             at = np.nonzero(first)[0]
-            grids.append((np.add.reduceat(wt_s, at), band[at], seg[at], np.nonzero(new_doc[at])[0]))
+            grids.append((np.add.reduceat(wt_s, at), at, shift, np.nonzero(new_doc[at])[0]))
         # a work's score: its best cell in either grid (the sums are exact: float32 IDFs in float64)
         doc_best = np.maximum(*(np.maximum.reduceat(sums, firsts) for sums, _, _, firsts in grids))
         k = min(k, len(doc_at))
@@ -442,9 +442,14 @@ class SimilarityIndex:
         # (band, segment), the order in which the cells of a grid are sorted
         none = np.int64(1) << 62
         best_cell = []
-        for sums, band, sg, firsts in grids:
-            is_best = sums == np.repeat(doc_best, np.diff(np.append(firsts, len(sums))))
-            best_cell.append(np.minimum.reduceat(np.where(is_best, (band << 12) | sg, none), firsts)[top])
+        for sums, at, shift, firsts in grids:  # (the chosen works' cells only)
+            lens = np.append(firsts[1:], len(sums))[top] - firsts[top]
+            starts = np.cumsum(lens) - lens
+            cell = np.arange(int(lens.sum())) - np.repeat(starts, lens) + np.repeat(firsts[top], lens)
+            is_best = sums[cell] == np.repeat(doc_best[top], lens)
+            first_hit = at[cell]
+            band = (diag[first_hit] + shift) // BAND_WIDTH
+            best_cell.append(np.minimum.reduceat(np.where(is_best, (band << 12) | seg[first_hit], none), starts))
         in_first = best_cell[0] < none
         cell_key = np.where(in_first, best_cell[0], best_cell[1])
         shifts = np.where(in_first, 0, BAND_WIDTH // 2)
