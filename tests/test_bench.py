@@ -128,7 +128,6 @@ def test_the_copy_guards_cost_per_take_is_measured_with_and_without_it():
     assert guard["added_share_of_medians"] == pytest.approx(guard["with_guard"]["median"] / guard["without_guard"]["median"] - 1)
     assert guard["check_seconds"]["runs"] == 3 and guard["check_seconds"]["median"] > 0
     assert guard["check_share"] == pytest.approx(guard["check_seconds"]["median"] / guard["without_guard"]["median"])
-    assert -1 < guard["added_share"] < 10
     text = format_bench({**_minimal_report(), "copy_guard": guard})
     assert "compose take, with / without guard" in text and "target <= 10 %" in text
     assert "copy guard: not measured (why)" in format_bench({**_minimal_report(), "copy_guard": {"skipped": "why"}})

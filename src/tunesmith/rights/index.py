@@ -443,13 +443,13 @@ class SimilarityIndex:
         none = np.int64(1) << 62
         best_cell = []
         for sums, at, shift, firsts in grids:  # (the chosen works' cells only)
-            lens = np.append(firsts[1:], len(sums))[top] - firsts[top]
-            starts = np.cumsum(lens) - lens
-            cell = np.arange(int(lens.sum())) - np.repeat(starts, lens) + np.repeat(firsts[top], lens)
-            is_best = sums[cell] == np.repeat(doc_best[top], lens)
+            n_cells = np.append(firsts[1:], len(sums))[top] - firsts[top]
+            cell_starts = np.cumsum(n_cells) - n_cells
+            cell = np.arange(int(n_cells.sum())) - np.repeat(cell_starts, n_cells) + np.repeat(firsts[top], n_cells)
+            is_best = sums[cell] == np.repeat(doc_best[top], n_cells)
             first_hit = at[cell]
             band = (diag[first_hit] + shift) // BAND_WIDTH
-            best_cell.append(np.minimum.reduceat(np.where(is_best, (band << 12) | seg[first_hit], none), starts))
+            best_cell.append(np.minimum.reduceat(np.where(is_best, (band << 12) | seg[first_hit], none), cell_starts))
         in_first = best_cell[0] < none
         cell_key = np.where(in_first, best_cell[0], best_cell[1])
         shifts = np.where(in_first, 0, BAND_WIDTH // 2)
