@@ -17,10 +17,12 @@ from tunesmith.metrics._common import melody_line
 
 
 def region(piece, first: int, last: int):
-    """The melody's pitches starting in bars first..last (1-based), with one note either side."""
+    """The melody's pitches starting in bars first..last, numbered as the musician numbers them
+    (and `inpaint` reads them: a pickup is bar 0), with one note either side."""
     starts = list(piece.bars())
-    lo = starts[first - 1]
-    hi = starts[last] if last < len(starts) else piece.end
+    offset = 1 if piece.pickup_beats() > 0 else 0
+    lo = starts[first - 1 + offset]
+    hi = starts[last + offset] if last + offset < len(starts) else piece.end
     line = melody_line(piece)
     idx = [i for i, n in enumerate(line) if lo - 1e-6 <= n.onset < hi - 1e-6]
     if not idx:

@@ -65,6 +65,16 @@ _VOICE_STATES = (_VOICE, _NPOS, _PITCH)
 # Whether harmonize holds the chord plan's chord at the given soprano's last note to the end (False:
 # the plan's later chords under that note stood, before session 53).
 FINAL_CHORD_HELD_IN_THE_PLAN = True
+# The widest join, in semitones, between a voice's new note and the kept note on the other side of
+# a region (`_CoConstrainer._seam_pitches`), and how many beats before the kept music a new note is
+# held to it: a lead sheet's melody a sixth, in the last beat; four voices a fifth, in the last two
+# (a chorale's half note struck on the third beat of a 4/4 bar is its last). With a sixth and one
+# beat for both, 8 of 57 inpainted chorale sopranos (bars 5-8 of the shippable validation chorales)
+# met the kept music by a major sixth or more and 7 % of their seams were wider than a fifth, where
+# Bach's never are; now 2 of 57 and 1.8 %. The folk tunes' own seams are wider than a fifth 10 % of
+# the time (docs/notes/2026-12-06-session-60/inpaint_melody.py, inpaint_chorale_leaps.py).
+SEAM_MOST = {"lead": 9, "satb": 7}
+SEAM_BEATS = {"lead": 1, "satb": 2}
 
 
 # ============================================================================ the job
@@ -395,7 +405,7 @@ class _CoConstrainer(Constrainer):
 
     def _seam_pitches(self, base: np.ndarray, onset: int) -> np.ndarray:
         """In the region's last beat, pitches that join the kept note after it by at most a sixth
-        and by no tritone or seventh (an inpainted bar had ended on G5 before a kept F-sharp 4, a
+        (four voices: a fifth, in the last two beats: `SEAM_MOST`, `SEAM_BEATS`) and by no tritone or seventh (an inpainted bar had ended on G5 before a kept F-sharp 4, a
         major seventh; another a tritone below a kept G5), where any such pitch is allowed; and so
         for a voice's first new note in the region's first beat, from the kept note before it
         (`seam_prev`). An inpainted region is written after the music that follows it (the
@@ -403,7 +413,8 @@ class _CoConstrainer(Constrainer):
         semitones on average, more than a sixth at 0.12 of the joins, against the tunes' 2.5 and
         0.03 (docs/notes/2026-12-05-session-45/inpaint_joins.py)."""
         nxt = self.seam_next.get(self.v)
-        if nxt is None or not (self.seam_tick - self.t.beat_ticks <= onset < self.seam_tick):
+        layout = "satb" if len(self.t.voices) > 1 else "lead"
+        if nxt is None or not (self.seam_tick - SEAM_BEATS[layout] * self.t.beat_ticks <= onset < self.seam_tick):
             nxt = self.seam_prev.get(self.v)
             if nxt is None or onset >= self.t.beat_ticks or any(n[0] == self.v for n in self.notes):
                 return base
@@ -411,7 +422,7 @@ class _CoConstrainer(Constrainer):
         if not is_pitch.any():
             return base
         gap = np.abs(self.info.val[base] - nxt)
-        joins = ~is_pitch | ((gap <= 9) & (gap != 6))
+        joins = ~is_pitch | ((gap <= SEAM_MOST[layout]) & (gap != 6))
         return base[joins] if (joins & is_pitch).any() else base
 
     def _guard_pitches(self, base: np.ndarray, onset: int) -> np.ndarray:
