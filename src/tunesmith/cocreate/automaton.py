@@ -405,7 +405,8 @@ class _CoConstrainer(Constrainer):
 
     def _seam_pitches(self, base: np.ndarray, onset: int) -> np.ndarray:
         """In the region's last beat, pitches that join the kept note after it by at most a sixth
-        (four voices: a fifth, in the last two beats: `SEAM_MOST`, `SEAM_BEATS`) and by no tritone or seventh (an inpainted bar had ended on G5 before a kept F-sharp 4, a
+        (four voices: a fifth, from the last two beats: `SEAM_MOST`, `SEAM_BEATS`) and by no
+        tritone or seventh (an inpainted bar had ended on G5 before a kept F-sharp 4, a
         major seventh; another a tritone below a kept G5), where any such pitch is allowed; and so
         for a voice's first new note in the region's first beat, from the kept note before it
         (`seam_prev`). An inpainted region is written after the music that follows it (the
