@@ -146,6 +146,17 @@ def test_header_tokens(tok):
     assert names[8:10] == ["Pickup", "Pos_24"]  # music starts 2 beats into the first (3/4) bar
 
 
+@pytest.mark.parametrize(("mode", "header"), [("dorian", "Mode_minor"), ("mixolydian", "Mode_major"),
+                                               ("aeolian", "Mode_minor"), ("lydian", "Mode_major")])  # fmt: skip
+def test_a_tune_in_a_church_mode_is_learned_under_its_familys_header(tok, mode, header):
+    """Compose tells a model a mode's family (`score.header_mode`); a tune in the mode is learned
+    under the same header, not under a Mode_dorian that no request ever writes."""
+    piece = jig()
+    piece.keys = [KeySignature(0.0, "E", mode)]
+    names = tok.describe(tok.encode(piece))
+    assert names[2:4] == ["Key_E", header]
+
+
 def test_legato_notes_cost_two_tokens(tok):
     names = tok.describe(tok.encode(jig()))
     body = names[names.index("Voice_M") :]

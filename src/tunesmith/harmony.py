@@ -620,6 +620,69 @@ def settle_relative_mode(piece: Piece) -> bool:
     return changed
 
 
+# `settle_modal_final`: the modes a tune may be given from its final, by the final's place in the
+# signature's major scale (semitones above the major tonic). Phrygian, lydian and locrian tunes are
+# rare in these dance collections and a final on E, F or B under C's signature is more often a tune
+# ending off its tonic; they are left as labelled.
+_MODE_OF_FINAL = {0: "major", 2: "dorian", 7: "mixolydian", 9: "minor"}
+# ... the final must be among the tune's longest-held pitch classes (a tune that ends on its fifth
+# dwells on its tonic)
+MODAL_FINAL_HELD_RANK = 3
+# ... and every pitch class held longer than this share of the tune must be in the mode's scale (a
+# tune full of accidentals is another matter than its signature's modes)
+MODAL_FINAL_OUTSIDE = 0.06
+MODAL_FINAL_OVER_LABEL = True
+
+
+def settle_modal_final(piece: Piece) -> bool:
+    """For a folk source that writes a key as its signature (the Irish MIDI files carry abc2midi's
+    sharps and a major/minor flag; Nottingham's ABC names no mode in any K: field): a tune in E
+    dorian is written with D major's signature, labelled D major, and ends on E. The key becomes the
+    mode of the same signature on the tune's final when the music agrees: the final is the
+    signature's major, minor, dorian or mixolydian tonic (`_MODE_OF_FINAL`) and not the label's;
+    it is among the `MODAL_FINAL_HELD_RANK` longest-held pitch classes; the last chord, where
+    there is one, is that tonic's triad (minor third or major as the mode has it); and the tune
+    keeps to the mode's scale (`MODAL_FINAL_OUTSIDE`). A tune with more than one key is left
+    alone. Returns whether the key changed; `piece.meta["key_from_final"]` keeps the label it had.
+
+    Checked against the editors of O'Neill's, Ryan's and Aird's collections, who name a mode in
+    some K: fields (`docs/notes/2026-12-07-session-61/modal_rule_check.py`)."""
+    from tunesmith.tokenizer import scale_pitch_classes
+
+    if not piece.keys or len({(k.tonic_pc, k.mode) for k in piece.keys}) != 1:
+        return False
+    key = piece.keys[0]
+    melody = piece.melody()
+    notes = sorted(melody.notes, key=lambda n: (n.onset, -n.pitch)) if melody is not None else []
+    if len(notes) < 8:
+        return False
+    final = notes[-1].pitch % 12
+    sharps = sharps_of(key)
+    mode = _MODE_OF_FINAL.get((final - key_from_sharps(sharps, "major").tonic_pc) % 12)
+    if mode is None or final == key.tonic_pc:
+        return False
+    held = np.zeros(12)
+    for n in notes:
+        held[n.pitch % 12] += n.duration
+    if final not in np.argsort(-held, kind="stable")[:MODAL_FINAL_HELD_RANK] or (
+        MODAL_FINAL_OVER_LABEL and held[final] <= held[key.tonic_pc]
+    ):
+        return False
+    if piece.chords:
+        try:
+            root, quality, _ = parse_chord(max(piece.chords, key=lambda c: c.onset).figure)
+        except ValueError:
+            return False
+        if root != final or (quality in MINOR_QUALITIES) != (mode in ("minor", "dorian")):
+            return False
+    scale = scale_pitch_classes(final, mode)
+    if any(held[pc] > MODAL_FINAL_OUTSIDE * held.sum() and pc not in scale for pc in range(12)):
+        return False
+    piece.keys = [key_from_sharps(sharps, mode, key.onset)]
+    piece.meta["key_from_final"] = f"{key.tonic} {key.mode}"
+    return True
+
+
 # ------------------------------------------------------------------------------ key from chords
 def estimate_key_from_chords(figures: list[str]) -> KeySignature:
     """The key a musician reads from a chord progression ("Dm7 G7 Cmaj7 Cmaj7" -> C major).

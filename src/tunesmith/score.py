@@ -26,6 +26,28 @@ TRACK_ROLES = (
 BAR_TOLERANCE = 1e-6  # beats: float noise below this does not start a bar
 STYLES = ("folk", "chorale", "pop", "jazz")
 MODES = ("major", "minor", "dorian", "phrygian", "lydian", "mixolydian", "aeolian", "locrian")
+MINOR_THIRD_MODES = ("minor", "dorian", "phrygian", "aeolian", "locrian")
+# The modes a model learns from its header. A take in a church mode is composed under its family's
+# header (`header_mode`) and held to its own scale, melody and chords (`sampling`'s `_Tables.modal`):
+# asked for D dorian, the model alone wrote D major under a dorian key signature (F-sharps,
+# C-sharps, A7). A tune in a mode is learned under the same header (`tokenizer`): the corpus names
+# modes (editors' K: fields; the Irish and Nottingham tunes by their final,
+# `harmony.settle_modal_final`), and a header no request ever writes would teach nothing.
+MODEL_MODES = ("major", "minor")
+
+
+def mode_family(mode: str) -> str:
+    """"minor" for the modes with a minor third, else "major" (the degree calibration's two tables)."""
+    return "minor" if mode in MINOR_THIRD_MODES else "major"
+
+
+def header_mode(mode: str) -> str:
+    """The mode a model is told in a take's header: `mode` when models learn it (`MODEL_MODES`),
+    else its family ("minor" for dorian, phrygian, aeolian and locrian; "major" for lydian and
+    mixolydian)."""
+    return mode if mode in MODEL_MODES else mode_family(mode)
+
+
 # The usual vocal ranges of four-part writing (MIDI): soprano C4-G5, alto G3-D5, tenor C3-G4,
 # bass E2-C4. Compose keeps chorale voices inside them; the harmony metrics count notes outside.
 SATB_RANGES: dict[str, tuple[int, int]] = {"soprano": (60, 79), "alto": (55, 74), "tenor": (48, 67), "bass": (40, 60)}

@@ -60,6 +60,7 @@ from tunesmith.score import (
     Tempo,
     TimeSignature,
     Track,
+    header_mode,
     pitch_class_of,
 )
 
@@ -510,8 +511,9 @@ class Tokenizer:
         key = piece.key or harmony.estimate_key(piece)
         mode = key.mode.lower() if key.mode else "major"
         mode = {"ionian": "major"}.get(mode, mode)
-        if mode not in MODES:
-            mode = "major"
+        # a tune in a church mode is learned under its family's header, as a take in one is asked
+        # for (`score.header_mode`)
+        mode = header_mode(mode) if mode in MODES else "major"
         tonic = spell_name(key.tonic)
         style = piece.style if piece.style in TOKEN_STYLES else "unknown"
 

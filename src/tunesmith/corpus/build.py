@@ -280,6 +280,7 @@ def _task(item: Item, spec: SourceSpec) -> dict[str, Any]:
         "mtime_ns": item.mtime_ns,
         "standard_split": spec.standard_split,
         "modes_assumed": spec.modes_assumed,
+        "keys_by_signature": spec.keys_by_signature,
         "performed": spec.performed,
         "root": str(spec.root()),
     }
@@ -287,7 +288,8 @@ def _task(item: Item, spec: SourceSpec) -> dict[str, Any]:
 
 def _stamp(task: dict[str, Any]) -> dict[str, Any]:
     # what the reader is told changes the records too: a file read as performed or as written
-    return {k: task[k] for k in ("size", "mtime_ns", "reader", "style", "license", "modes_assumed", "performed")}
+    return {k: task.get(k) for k in (
+        "size", "mtime_ns", "reader", "style", "license", "modes_assumed", "keys_by_signature", "performed")}
 
 
 def _cost(task: dict[str, Any]) -> float:

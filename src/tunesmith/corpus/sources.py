@@ -96,6 +96,10 @@ class SourceSpec:
     # a mode): each is settled as major or its relative minor from the music
     # (`harmony.settle_relative_mode`)
     modes_assumed: bool = False
+    # the source writes a modal tune's key as its signature's (the Irish MIDI's abc2midi signature,
+    # Nottingham's K: fields, none of which names a mode: an E dorian tune is "D major"): the key
+    # is moved to the tune's final where the music agrees (`harmony.settle_modal_final`)
+    keys_by_signature: bool = False
     # the files are a player's rendering of notation (the Irish MIDI: every note a tick late,
     # hornpipes swung): read back onto the grid and straight (`performance.snap_to_grid`, `unswing`)
     performed: bool = False
@@ -262,12 +266,12 @@ BUILTIN_SOURCES: dict[str, SourceSpec] = {
         _m21("airdsAirs", "airdsAirs", "folk", "music21: Aird's Airs (ABC)"),
         SourceSpec(
             "nottingham", "folk", "GPL-3.0", "shared", "nottingham",
-            patterns=("ABC_cleaned/*.abc",), priority=90,
+            patterns=("ABC_cleaned/*.abc",), priority=90, keys_by_signature=True,
             description="Nottingham dance tunes, melody + chord symbols (ABC)",
         ),
         SourceSpec(
             "irish", "folk", "CC-BY-4.0", "shared", "irish",
-            patterns=("MIDI/*.mid", "MIDI/*.midi"), priority=80, performed=True,
+            patterns=("MIDI/*.mid", "MIDI/*.midi"), priority=80, performed=True, keys_by_signature=True,
             description="Irish dance tunes, monophonic MIDI (Unlicense / CC BY 4.0)",
         ),
         SourceSpec(

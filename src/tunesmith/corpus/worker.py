@@ -92,6 +92,10 @@ def parse_item(task: dict[str, Any]) -> dict[str, Any]:
                 from tunesmith.harmony import settle_relative_mode
 
                 settle_relative_mode(piece)
+            if task.get("keys_by_signature") and piece.keys:
+                from tunesmith.harmony import settle_modal_final
+
+                settle_modal_final(piece)
             raw_work_id = (
                 (bach_work_id(piece.meta) if piece.style == "chorale" else None)
                 # a reader that names works across files (billboard: artist + title) says so
