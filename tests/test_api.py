@@ -243,6 +243,38 @@ def test_a_key_with_the_written_signature_is_read_in_its_own_mode(tmp_path):
         ts.harmonize(tmp_path / "tune.musicxml", style="jazz", key="D", seed=1)
 
 
+DMIX_WRITTEN_IN_D = """X:1
+T:Trial Jig
+M:6/8
+L:1/8
+K:D
+A|DED F2A|d2e fed|=cAG AGE|GEA GED|
+DED F2A|d2e fed|=cAG EFG|AFD D2|]
+"""
+
+
+def test_a_mode_of_the_written_tonic_is_read_where_the_notes_sit_in_it(tmp_path):
+    """A jig written with D major's signature and every C natural, as old collections write D
+    mixolydian: a fiddler's harmonize --key "D mixolydian" had been refused ("key D mixolydian
+    contradicts the piece's written key D major; ... transpose the input first"), and --mode
+    mixolydian alone named no tonic. Both are read in D mixolydian, and said; D minor, whose F
+    natural the tune never plays, is still refused, without the advice to transpose."""
+    from tunesmith.remarks import take_remarks
+
+    path = tmp_path / "dmix.abc"
+    path.write_text(DMIX_WRITTEN_IN_D)
+    said = "the input's key signature says D major, but its notes and chords sit in D mixolydian: read in D mixolydian, as asked"
+    for key, mode in (("D", "mixolydian"), (None, "mixolydian")):
+        take = ts.harmonize(path, style="folk", key=key, mode=mode, seed=1)
+        assert (take.piece.key.tonic, take.piece.key.mode) == ("D", "mixolydian")
+        assert said in take_remarks(take.provenance)
+        assert not {c.figure for c in take.piece.chords} & {"A", "A7"}  # no C sharp under the C naturals
+    with pytest.raises(ValueError, match=r"dmix.abc: key D minor contradicts the piece's written key D major: its notes "
+                                         r"sit in D major's scale more than in D minor's; harmonize keeps the given "
+                                         r"music as it is \(leave the mode out\)$"):  # fmt: skip
+        ts.harmonize(path, style="folk", key="D", mode="minor", seed=1)
+
+
 def test_a_relative_key_the_melody_does_not_bear_out_is_honoured_and_said(tmp_path):
     """Old Hundredth, written in G major, harmonized with --key "E minor" (the same signature): it
     was done without a word, over a melody that opens and closes on G. The key asked is still

@@ -135,6 +135,16 @@ def test_the_minor_shorthand_takes_a_mode_with_a_minor_third(said, mode, key):
     assert parse_key(said, mode) == key
 
 
+@pytest.mark.parametrize(("key", "mode", "read"), [(None, "mix", (None, "mixolydian")), ("D", "dor", ("D", "dorian")),
+                                                  ("A", "m", ("A", "minor")), ("G", "Mixo", ("G", "mixolydian")),
+                                                  ("E", "minor", ("E", "minor")), ("Em", "aeo", ("E", "aeolian"))])  # fmt: skip
+def test_a_mode_said_as_abc_says_it_is_read(key, mode, read):
+    # "--mode mix" had answered "unknown mode 'mix'" where "--key Dmix" worked
+    from tunesmith.cli._common import parse_key
+
+    assert parse_key(key, mode) == read
+
+
 @pytest.mark.parametrize(("said", "mode"), [("F#m", "major"), ("Bbm", "mixolydian"), ("Em", "lydian")])
 def test_the_minor_shorthand_against_a_major_mode_is_refused(said, mode):
     # "--key F#m --mode major" had composed in F# major without a word

@@ -408,8 +408,12 @@ def _check_key(verb: str, piece: Piece, tonic: str | None, mode: str | None) -> 
             piece.keys = [KeySignature(0.0, tonic, (mode or "major").lower())]
             piece.meta["key_estimated"] = False
         return
+    if tonic is None:
+        # a mode alone is asked of the written tonic (--mode mixolydian for a jig written in D):
+        # it had been refused as "key mixolydian contradicts ..."
+        tonic = written.tonic
     try:
-        same_tonic = tonic is None or pitch_class_of(tonic) == written.tonic_pc
+        same_tonic = pitch_class_of(tonic) == written.tonic_pc
     except ValueError:
         return  # cocreate names the bad tonic
     same_mode = mode is None or {"ionian": "major", "aeolian": "minor"}.get(mode.lower(), mode.lower()) == written.mode
@@ -423,8 +427,15 @@ def _check_key(verb: str, piece: Piece, tonic: str | None, mode: str | None) -> 
             _note_relative_key_against_the_notes(piece, written, tonic, asked_mode)
             piece.keys = [KeySignature(0.0, tonic, asked_mode)]  # the same signature, read in another mode
             return
-        fit = _key_fits(piece, [(pitch_class_of(tonic), asked_mode), (written.tonic_pc, written.mode)])
-        if fit is not None and fit[0] >= fit[1] + KEY_FIT_MARGIN:
+        if same_tonic:
+            # the written tonic in another mode (D mixolydian for a jig written in D major with every
+            # C natural, as old collections write them; a fiddler had been refused): the key profiles
+            # cannot tell modes of one family apart, so the notes' time in each scale decides, and the
+            # mode asked is read where its scale holds them at least as well as the written key's
+            fit = _scale_shares(piece, [(written.tonic_pc, asked_mode), (written.tonic_pc, written.mode)])
+        else:
+            fit = _key_fits(piece, [(pitch_class_of(tonic), asked_mode), (written.tonic_pc, written.mode)])
+        if fit is not None and fit[0] >= fit[1] + (0.0 if same_tonic else KEY_FIT_MARGIN):
             # the notes and chords sit in the key asked, not the signature's: a wrong signature (an
             # arranger's lead sheet in F written without its flat) is read as asked, and said
             piece.meta["key_against_signature"] = {"written": f"{written.tonic} {written.mode}",
@@ -433,6 +444,12 @@ def _check_key(verb: str, piece: Piece, tonic: str | None, mode: str | None) -> 
             return
     if not (same_tonic and same_mode):
         asked = " ".join(x for x in (tonic, mode) if x)
+        if same_tonic:
+            raise ValueError(
+                f"{where}: key {asked} contradicts the piece's written key {written.tonic} {written.mode}: its notes "
+                f"sit in {written.tonic} {written.mode}'s scale more than in {asked}'s; {verb} keeps the given music "
+                "as it is (leave the mode out)"
+            )
         raise ValueError(
             f"{where}: key {asked} contradicts the piece's written key {written.tonic} {written.mode}; {verb} keeps "
             "the given music as it is (leave out --key/--mode, or transpose the input first)"
@@ -469,14 +486,12 @@ def _note_relative_key_against_the_notes(piece: Piece, written: Any, tonic: str,
 KEY_FIT_MARGIN = 0.1
 
 
-def _key_fits(piece: Piece, keys: list[tuple[int, str]]) -> list[float] | None:
-    """How well each of `keys` ((tonic pitch class, mode)) fits the piece: the correlation of its
-    time per pitch class (every pitched note, and each chord symbol's tones for as long as it
-    sounds) with the key's profile (`metrics.musicality._key_templates`). None without music."""
+def _pitch_class_time(piece: Piece) -> Any:
+    """The piece's time per pitch class (12 floats): every pitched note, and each chord symbol's
+    tones for as long as it sounds."""
     import numpy as np
 
     from tunesmith.harmony import chord_pitch_classes
-    from tunesmith.metrics.musicality import _key_templates
 
     h = np.zeros(12)
     for track in piece.tracks:
@@ -490,6 +505,30 @@ def _key_fits(piece: Piece, keys: list[tuple[int, str]]) -> list[float] | None:
                 h[pc] += max(length, 0.0)
         except (ValueError, KeyError):
             continue
+    return h
+
+
+def _scale_shares(piece: Piece, keys: list[tuple[int, str]]) -> list[float] | None:
+    """The share of the piece's pitch-class time (`_pitch_class_time`) inside each of `keys`'
+    seven-note scales ((tonic pitch class, mode); minor: natural minor). None without music."""
+    from tunesmith.sampling.request import seven_note_scale
+
+    h = _pitch_class_time(piece)
+    total = float(h.sum())
+    if total <= 0:
+        return None
+    return [sum(float(h[(tonic + s) % 12]) for s in seven_note_scale(mode)) / total for tonic, mode in keys]
+
+
+def _key_fits(piece: Piece, keys: list[tuple[int, str]]) -> list[float] | None:
+    """How well each of `keys` ((tonic pitch class, mode)) fits the piece: the correlation of its
+    time per pitch class (`_pitch_class_time`) with the key's profile
+    (`metrics.musicality._key_templates`). None without music."""
+    import numpy as np
+
+    from tunesmith.metrics.musicality import _key_templates
+
+    h = _pitch_class_time(piece)
     if h.sum() <= 0:
         return None
     h -= h.mean()

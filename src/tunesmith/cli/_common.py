@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import re
 
+from tunesmith.score import MODES
+
 # accidentals, then the octave; a minus sign before the octave's digits is the octave's (scientific pitch
 # notation, as tunesmith says C-1 for MIDI 0), not a flat: "C-5" had been read as C-flat 5 (MIDI 71)
 _NOTE_RE = re.compile(r"^\s*([A-Ga-g])([#b\-]*?)(-?\d+)\s*$")
@@ -57,7 +59,12 @@ _ABC_MODES = {"maj": "major", "min": "minor", "ion": "ionian", "dor": "dorian", 
 def parse_key(key: str | None, mode: str | None) -> tuple[str | None, str | None]:
     """'D' -> ('D', mode); 'g minor' -> ('G', 'minor'); 'F#m' -> ('F#', 'minor'); ABC's modes as
     its K: field writes them: 'Ador' -> ('A', 'dorian'), 'Gmix', 'Emin', 'Dmaj', 'Bphr', 'Flyd', 'Bloc'
-    (a fiddler's --key Ador had been "unknown key tonic")."""
+    (a fiddler's --key Ador had been "unknown key tonic"); --mode takes ABC's abbreviations too
+    ('mix', 'dor', 'm': --mode mix had been "unknown mode 'mix'" where --key Dmix worked)."""
+    if mode is not None:
+        short = re.fullmatch(r"(maj|min|ion|dor|phr|lyd|mix|aeo|loc)[a-z]*|m", mode.strip(), re.IGNORECASE)
+        if short and mode.strip().lower() not in MODES:
+            mode = _ABC_MODES.get((short.group(1) or "min").lower())
     if key is None:
         return None, mode
     # "B flat", "F sharp minor", "E-flat": the accidental as a word, as musicians say it ("B flat"
