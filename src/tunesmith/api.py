@@ -57,6 +57,7 @@ from tunesmith.input_notes import (
     note_key_against_signature,
     note_left_out,
     note_measures_aligned,
+    note_minor_as_written,
     note_naturals_against_signature,
     note_repeats_written_out,
     note_sounding_pitch,
@@ -736,6 +737,7 @@ def _cocreate(verb: str, source: Any, *, tune: int = 1, n: int = 1, model: Any =
     note_key_against_signature(takes, piece)
     note_key_against_notes(takes, piece)
     note_naturals_against_signature(takes, piece)
+    note_minor_as_written(takes, piece)
     note_sounding_pitch(takes, piece)
     note_measures_aligned(takes, piece)
     note_left_out(takes, piece)

@@ -170,6 +170,17 @@ def note_key_against_notes(takes: list[Take], piece: Piece) -> None:
                     f"as well in {said['written']}, the key it is written in (leave out --key for {said['written']})")  # fmt: skip
 
 
+def note_minor_as_written(takes: list[Take], piece: Piece) -> None:
+    """Given music in a minor key that never raises its sixth or seventh, continued or inpainted in
+    the natural minor (`cocreate.inputs.minor_as_written`): say so, and how to let the new bars
+    raise them."""
+    said = piece.meta.get("minor_as_written")
+    if said:
+        tonic = said.split()[0]
+        tell(takes, f"the given music sings {tonic} minor's sixth and seventh only unraised: the new bars keep them so, "
+                    f"in {said} (--mode minor lets them raise them)")  # fmt: skip
+
+
 # the letters a key signature alters, in order, with (altered, natural) pitch classes
 _SHARPED = (("F", 6, 5), ("C", 1, 0), ("G", 8, 7), ("D", 3, 2), ("A", 10, 9), ("E", 5, 4), ("B", 0, 11))
 _FLATTED = (("B", 10, 11), ("E", 3, 4), ("A", 8, 9), ("D", 1, 2), ("G", 6, 7), ("C", 11, 0), ("F", 4, 5))

@@ -14,7 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from tunesmith.sampling import MAX_REQUEST_BARS, MAX_TEMPO, MIN_TEMPO, ComposeRequest
-from tunesmith.score import MODES, STYLES, ChordSymbol, KeySignature, Note, Piece, Tempo, TimeSignature, Track
+from tunesmith.score import (
+    MODES,
+    STYLES,
+    ChordSymbol,
+    KeySignature,
+    Note,
+    Piece,
+    Tempo,
+    TimeSignature,
+    Track,
+    pitch_class_of,
+)
 from tunesmith.tokenizer import LAYOUTS, METERS, TICKS_PER_BEAT, VOICE_NAMES, VOICE_ROLES, meter_ticks, spell_name
 
 CHORD_RHYTHMS = ("auto", "bar", "half")  # and "free" / None: the model places chords
@@ -325,6 +336,38 @@ def _key_of(
     except ValueError:
         raise ValueError(f"unknown key tonic {tonic!r}; a note name such as C, F#, Bb") from None
     return tonic, m
+
+
+# `minor_as_written`: how many times the given music must sing its minor key's sixth or seventh
+# unraised (and never raised) for new bars to keep them so
+NATURAL_MINOR_EVIDENCE = 3
+
+
+def minor_as_written(piece: Piece, tonic: str, mode: str, layout: str) -> str:
+    """The mode new melody bars are written in, for given music in a minor key that no one asked a
+    mode of: "aeolian" where it sings its sixth or seventh unraised `NATURAL_MINOR_EVIDENCE` times
+    or more and never raises either (no note, and no chord symbol's tone, on them), else `mode`.
+    A minor key lets new bars raise both (melodic and harmonic minor): a fiddler's A-minor reel
+    (ABC `K:Am`, its F's natural) was continued with a B strain on F-sharps that sounded in G
+    major. Lead sheets only: a chorale's leading tones are its lower voices' to give. Said beside
+    the take (`input_notes.note_minor_as_written`)."""
+    from tunesmith.harmony import chord_pitch_classes
+
+    if mode != "minor" or layout != "lead":
+        return mode
+    t = pitch_class_of(tonic)
+    sung = [n.pitch % 12 for tr in piece.tracks if not tr.is_drum for n in tr.notes]
+    raised = {(t + 9) % 12, (t + 11) % 12}
+    for c in piece.chords:
+        try:
+            if chord_pitch_classes(c.figure) & raised:
+                return mode
+        except (ValueError, KeyError):
+            continue
+    if any(pc in raised for pc in sung) or sum(pc in ((t + 8) % 12, (t + 10) % 12) for pc in sung) < NATURAL_MINOR_EVIDENCE:
+        return mode
+    piece.meta["minor_as_written"] = f"{tonic} aeolian"
+    return "aeolian"
 
 
 def _key_over(piece: Piece, start: float, end: float) -> KeySignature | None:

@@ -52,6 +52,7 @@ from tunesmith.cocreate.inputs import (
     check_lookahead,
     held_over_the_last_bars,
     load_piece,
+    minor_as_written,
 )
 from tunesmith.convert.common import plays_chords, skyline
 from tunesmith.sampling import (
@@ -283,8 +284,10 @@ def continue_piece(
     _check_n(n)
     style = _style_of(style, piece)
     # a piece that changes key goes on in the key its last bar is in
-    tonic, mode = _key_of(piece, key, mode, span=(max([0.0, *piece.bars()]), piece.duration()))
+    tonic, mode, asked_mode = *_key_of(piece, key, mode, span=(max([0.0, *piece.bars()]), piece.duration())), mode
     layout, vtracks = _voice_tracks(piece)
+    if asked_mode is None:
+        mode = minor_as_written(piece, tonic, mode, layout)
     given_grid = _grid(piece, meter)
     n_given = given_grid.n
     strain = strain_played_twice(melody.notes, given_grid) if layout == "lead" else 0
@@ -951,8 +954,10 @@ def inpaint(
     g0, g1 = _region_of(piece, grid, bars)
     style = _style_of(style, piece)
     # bars in a passage in another key (a minor middle section) are written in that key
-    tonic, mode = _key_of(piece, key, mode, span=(grid.starts[g0], grid.end_of(g1 - 1)))
+    tonic, mode, asked_mode = *_key_of(piece, key, mode, span=(grid.starts[g0], grid.end_of(g1 - 1))), mode
     layout, vtracks = _voice_tracks(piece)
+    if asked_mode is None:
+        mode = minor_as_written(piece, tonic, mode, layout)
     kept_voices, keep_chords = _parse_keep(keep, layout)
     voices = LAYOUTS[layout]
     if set(voices) <= kept_voices and keep_chords:
