@@ -1176,9 +1176,10 @@ def test_a_lead_sheet_melody_strikes_no_chromatic_clash_with_its_chord_on_the_be
     assert beats > 80 and clashes <= 0.01 * beats, (clashes, beats)
 
 
-def test_the_last_note_is_never_reached_by_a_major_seventh():
+def test_the_last_note_is_never_reached_by_a_major_seventh_or_a_tritone():
     """A drawn wide approach to the last note (8-12 semitones) is an octave, a sixth or a minor
-    seventh: a pop take's leading tone had leapt down a major seventh to its last C."""
+    seventh: a pop take's leading tone had leapt down a major seventh to its last C. A drawn leap
+    (5-7) is a fourth or a fifth: a G-mixolydian polka had leapt F5 up to its last B5."""
     import numpy as np
 
     from tunesmith.sampling import ComposeRequest, Constrainer, compose_tables
@@ -1187,6 +1188,8 @@ def test_the_last_note_is_never_reached_by_a_major_seventh():
     c = Constrainer(compose_tables(Tokenizer(), ComposeRequest(style="pop", key="C", bars=4), 512), 0)
     c.melody_approach = "wide"
     assert c._approach_fits(np.array([-11, 11, -12, 8, 9, -10, 7])).tolist() == [False, False, True, True, True, True, False]
+    c.melody_approach = "leap"
+    assert c._approach_fits(np.array([6, -6, 5, -5, 7, -7, 4])).tolist() == [False, False, True, True, True, True, False]
 
 
 def test_a_reel_holds_long_notes_at_its_strain_ends_not_mid_strain(monkeypatch):
