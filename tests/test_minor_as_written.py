@@ -1,6 +1,7 @@
 """New melody bars after given music in a minor key keep its sixth and seventh as it sings them
 (`cocreate.inputs.minor_as_written`): a fiddler's A-minor reel (ABC `K:Am`, its F's natural) had
-been continued with a B strain on F-sharps that sounded in G major."""
+been continued with a B strain on F-sharps that sounded in G major. And composed folk in a minor
+key leaves its tonic chord more often (the harmonizer's prior correction)."""
 
 from __future__ import annotations
 
@@ -69,3 +70,29 @@ def test_a_natural_minor_reel_is_continued_in_its_own_scale(tmp_path):
                "aeolian (--mode minor lets them raise them)" in take_remarks(take.provenance)  # fmt: skip
     asked = api.continue_(path, bars=16, style="folk", seed=2, mode="minor")
     assert not any("only unraised" in remark for remark in take_remarks(asked.provenance))
+
+
+def test_composed_folk_chords_sit_on_the_tonic_less_with_the_prior_correction(monkeypatch):
+    """decoding.json's folk "chords_prior_correction" (0.5, session 61) divides the harmonizer's
+    label probabilities by the labels' shares to that power: composed folk takes had sat on the
+    tonic chord longer than the tunes (minor: 0.638 of chord time against 0.499)."""
+    from tunesmith.harmony import parse_chord
+
+    model = api.load_model("default")
+    assert model.model.decoding["folk"]["chords_prior_correction"] == 0.5
+
+    def tonic_time() -> float:
+        on = total = 0.0
+        for key in ("B", "E", "A"):
+            for take in api.compose(style="folk", key=key, mode="minor", bars=16, seed=3, n=3, model=model, check=False):
+                chords = sorted(take.piece.chords, key=lambda c: c.onset)
+                for c, nxt in zip(chords, [*chords[1:], None]):
+                    length = (nxt.onset if nxt else take.piece.duration()) - c.onset
+                    total += length
+                    on += length * (parse_chord(c.figure)[0] == take.piece.key.tonic_pc)
+        return on / total
+
+    corrected = tonic_time()
+    monkeypatch.setitem(model.model.decoding["folk"], "chords_prior_correction", 0.0)
+    plain = tonic_time()
+    assert corrected < plain - 0.01
