@@ -631,6 +631,8 @@ MODAL_FINAL_HELD_RANK = 3
 # ... and every pitch class held longer than this share of the tune must be in the mode's scale (a
 # tune full of accidentals is another matter than its signature's modes)
 MODAL_FINAL_OUTSIDE = 0.06
+# ... and the final must be held longer than the label's tonic (Rory O'More, in A, ends its B
+# strain on E, one of its three longest-held notes; this halves the editors' major tunes moved)
 MODAL_FINAL_OVER_LABEL = True
 
 
@@ -640,7 +642,8 @@ def settle_modal_final(piece: Piece) -> bool:
     dorian is written with D major's signature, labelled D major, and ends on E. The key becomes the
     mode of the same signature on the tune's final when the music agrees: the final is the
     signature's major, minor, dorian or mixolydian tonic (`_MODE_OF_FINAL`) and not the label's;
-    it is among the `MODAL_FINAL_HELD_RANK` longest-held pitch classes; the last chord, where
+    it is among the `MODAL_FINAL_HELD_RANK` longest-held pitch classes, and held longer than the
+    label's tonic (`MODAL_FINAL_OVER_LABEL`); the last chord, where
     there is one, is that tonic's triad (minor third or major as the mode has it); and the tune
     keeps to the mode's scale (`MODAL_FINAL_OUTSIDE`). A tune with more than one key is left
     alone. Returns whether the key changed; `piece.meta["key_from_final"]` keeps the label it had.

@@ -82,7 +82,8 @@ FINAL_DEGREE_SHARES = {
 # the tonic 0.75 / 0.79 / 0.76 of the time (0.72 / 0.76 / 0.70 keyed by their signature), the third
 # 0.06, another degree 0.17 ("open" lumps the fifth, the second and the rest); the takes, whose first
 # A and first B always half-closed and whose second A closed on any tone of the tonic triad, had
-# closed on the tonic 0.00 / 0.28 / 0.00 (`docs/notes/2026-12-06-session-53/strain_ends.py --n 200`).
+# closed on the tonic 0.00 / 0.28 / 0.00 (`docs/notes/2026-12-06-session-53/strain_ends.py`; the
+# tunes' figures with `--n 200`).
 # A fiddler read their second endings as no endings. Pop and jazz keep their planned kinds: their
 # songs' strains end on the fifth or a rest more than on the tonic (the same script, --style
 # pop|jazz). `Constrainer.draw_ending`.
