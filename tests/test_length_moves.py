@@ -144,3 +144,41 @@ def test_the_fit_chooses_the_round_whose_takes_move_as_the_tunes_do(capsys):
     with pytest.raises(SystemExit):
         fit.main(["--dances", "mazurka"])
     assert "--dances: among reel, jig" in capsys.readouterr().err
+
+
+def test_a_reels_bar_does_not_go_on_in_beats_past_its_middle(monkeypatch):
+    """A reel runs in eighths (`feedback.SLOW_BAR_PENALTIES`): a note of a beat or more that would
+    start the second half of a bar whose notes so far all lasted a beat loses 2.0 (a fiddler read
+    bars of E5 E5 E5 E4 as no reel); a bar with an eighth in it, the bar's first half, a strain's
+    last bar and a request with rhythm feedback off are left alone."""
+    from tunesmith.sampling import _PITCH, ComposeRequest, Constrainer, compose_tables, feedback, set_rhythm_feedback
+    from tunesmith.tokenizer import Tokenizer
+
+    monkeypatch.setitem(feedback.MID_PHRASE_LONG_NOTE_PENALTIES, "reel", 0.0)  # the slow bars alone
+    decoding = {"dance_rhythm_feedback": 0.0,
+                "dances": {"reel": {"meter": "4/4", "rhythm_profile": [0.0] * len(DUR_TICKS)}}}  # fmt: skip
+
+    def automaton(weight=None):
+        req = ComposeRequest(style="folk", dance="reel", bars=8, meter="4/4", rhythm_feedback=weight)
+        tables = compose_tables(Tokenizer(), req, 512)
+        set_rhythm_feedback(tables, req, decoding)
+        auto = Constrainer(tables, 0)
+        auto.state, auto.v, auto.bar = _PITCH, 0, 2
+        return auto
+
+    def bias(auto, notes, pos):
+        auto.melody_by_bar = [[], [], notes]
+        auto.note_pos = pos
+        b = auto.rhythm_bias()
+        return np.zeros(len(auto.t.dur_ticks)) if b is None else b
+
+    quarters, with_eighths = [(64, 12, 0), (64, 12, 12)], [(64, 12, 0), (64, 6, 12), (66, 6, 18)]
+    auto = automaton()
+    long = auto.t.dur_ticks >= auto.t.beat_ticks
+    moved = bias(auto, quarters, 24) - bias(auto, with_eighths, 24)
+    assert np.all(moved[long] == -2.0) and np.all(moved[~long] == 0.0)
+    assert np.array_equal(bias(auto, [(64, 12, 0)], 12), bias(auto, [(64, 6, 0), (66, 6, 6)], 12))  # first half
+    auto.bar = 7  # a strain's last bar
+    assert np.array_equal(bias(auto, quarters, 24), bias(auto, with_eighths, 24))
+    off = automaton(0.0)
+    assert np.array_equal(bias(off, quarters, 24), bias(off, with_eighths, 24))

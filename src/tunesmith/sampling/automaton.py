@@ -824,6 +824,11 @@ class Constrainer:
         if t.long_note_penalty and self.v == 0 and self.bar not in self.cadence_bars and self.bar < t.n_bars - 1:
             # a dance (a reel) holds a long note only at a strain's end (`MID_PHRASE_LONG_NOTE_PENALTIES`)
             out = _plus(out, -t.long_note_penalty * (t.dur_ticks >= 2 * TICKS_PER_BEAT))
+        if (t.slow_bar_penalty and self.v == 0 and self.bar not in self.cadence_bars and self.bar < t.n_bars - 1
+                and 2 * self.note_pos >= t.L and self.melody_by_bar and self.melody_by_bar[-1]
+                and all(ticks >= t.beat_ticks for _, ticks, _ in self.melody_by_bar[-1])):
+            # a reel's bar runs in eighths: its second half does not go on in beats (`SLOW_BAR_PENALTIES`)
+            out = _plus(out, -t.slow_bar_penalty * (t.dur_ticks >= t.beat_ticks))
         return _plus(out, self.passing_length_bias(), self.approach_length_bias(), self.avoid_note_length_bias())
 
     def _length_loss(self, gain: float) -> np.ndarray:

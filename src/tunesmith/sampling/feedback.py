@@ -368,6 +368,13 @@ def set_closing_shares(tables: _Tables, tuned: dict) -> None:
 # 0.31). The session fiddler had read such reels as airs
 # (docs/notes/2026-12-05-session-44/reel_long_notes.py 40 --penalty P).
 MID_PHRASE_LONG_NOTE_PENALTIES: dict[str, float] = {"reel": 1.0}
+# Per dance, what a melody note of a beat or more loses where it starts in the second half of a bar
+# whose notes so far have all lasted a beat or more, before the last bar of a strain
+# (`Constrainer.rhythm_bias`): a reel runs in eighths. 60 reel takes of 16 bars had a bar with no
+# note shorter than a beat in 0.056 of their bars (37 % of the takes); 60 shippable training reels
+# in 0.003 (7 %). A fiddler read bars such as E5 E5 E5 E4 as no reel
+# (docs/notes/2026-12-07-session-61/reel_quarter_bars.py 60).
+SLOW_BAR_PENALTIES: dict[str, float] = {"reel": 2.0}
 # The dances whose melody notes struck off the downbeat end by the next bar line (`Constrainer`'s
 # note lengths): waltz takes had tied a note from beat 3 over the bar line 12.4 times per 100 bars,
 # the shippable training tunes in 3/4 never (their 3.0 ties per 100 bars are notes longer than a
@@ -396,6 +403,7 @@ def set_rhythm_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -
         if moves is not None and weight > 0:  # (classes of the note before, classes of the next) -> per DUR_TICKS
             tables.length_moves = weight * np.asarray(moves, dtype=np.float64)[:, DUR_CLASSES]
         tables.long_note_penalty = MID_PHRASE_LONG_NOTE_PENALTIES.get(request.dance, 0.0) * weight
+        tables.slow_bar_penalty = SLOW_BAR_PENALTIES.get(request.dance, 0.0) * weight
         tables.offbeat_ends_at_bar_line = request.dance in OFFBEAT_NOTES_END_AT_THE_BAR_LINE
         return
     if gain <= 0 or not all(v in profile for v in tables.voices):
