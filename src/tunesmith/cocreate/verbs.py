@@ -284,7 +284,8 @@ def continue_piece(
     _check_n(n)
     style = _style_of(style, piece)
     # a piece that changes key goes on in the key its last bar is in
-    tonic, mode, asked_mode = *_key_of(piece, key, mode, span=(max([0.0, *piece.bars()]), piece.duration())), mode
+    asked_mode = mode
+    tonic, mode = _key_of(piece, key, mode, span=(max([0.0, *piece.bars()]), piece.duration()))
     layout, vtracks = _voice_tracks(piece)
     if asked_mode is None:
         mode = minor_as_written(piece, tonic, mode, layout)
@@ -954,7 +955,8 @@ def inpaint(
     g0, g1 = _region_of(piece, grid, bars)
     style = _style_of(style, piece)
     # bars in a passage in another key (a minor middle section) are written in that key
-    tonic, mode, asked_mode = *_key_of(piece, key, mode, span=(grid.starts[g0], grid.end_of(g1 - 1))), mode
+    asked_mode = mode
+    tonic, mode = _key_of(piece, key, mode, span=(grid.starts[g0], grid.end_of(g1 - 1)))
     layout, vtracks = _voice_tracks(piece)
     if asked_mode is None:
         mode = minor_as_written(piece, tonic, mode, layout)

@@ -288,7 +288,7 @@ def _task(item: Item, spec: SourceSpec) -> dict[str, Any]:
 
 def _stamp(task: dict[str, Any]) -> dict[str, Any]:
     # what the reader is told changes the records too: a file read as performed or as written
-    return {k: task.get(k) for k in (
+    return {k: task[k] for k in (
         "size", "mtime_ns", "reader", "style", "license", "modes_assumed", "keys_by_signature", "performed")}
 
 
