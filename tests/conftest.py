@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-import pytest
-import torch
+# One thread a process, for torch and the BLAS under numpy, set before torch is first imported so
+# that the CLI subprocesses the tests start inherit it too. With two threads on a two-core machine
+# whose other core is busy, each small op waits for the thread that lost its core: the harmonizer
+# fixture of test_harmonizer.py trained in 10 s on one thread and in 647 s on two (session 62).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+torch.set_num_threads(1)
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +37,7 @@ def model(tok):
 
 @pytest.fixture(scope="module")
 def one_torch_thread():
-    """Two torch threads on a busy two-core machine are many times slower than one."""
+    """One torch thread for the module, whatever a test before it set (see the top of the file)."""
     old = torch.get_num_threads()
     torch.set_num_threads(1)
     yield
