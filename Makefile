@@ -3,9 +3,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# pytest workers (pytest-xdist), one a core up to four: a two-core machine runs the suite in about
-# half the time. Each worker runs whole test files (--dist loadfile), so a module's fixtures are
-# built once. `make test TEST_WORKERS=0` runs it in one process.
+# pytest workers (pytest-xdist), one a core up to four: on the two-core machine a fresh clone's
+# 2,246 tests took 623 s in two workers, against 1,196 s in one process (sessions 62 and 61). Each
+# worker runs whole test files (--dist loadfile), so a module's fixtures are built once.
+# `make test TEST_WORKERS=0` runs it in one process.
 TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print(min(4, len(os.sched_getaffinity(0))))")
 
 .PHONY: setup demo test lint bench clean chromium
