@@ -29,8 +29,8 @@ test: $(STAMP) chromium
 	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # The studio's browser tests drive Debian's chromium (Playwright never downloads a browser), and
-# the SVG test renders a score with librsvg's rsvg-convert (as image viewers and Inkscape do).
-# Installed when missing and we are root; without them those tests are skipped with the reason.
+# the SVG test renders a score with librsvg's rsvg-convert (as image viewers and Inkscape do), and
+# abcmidi's abc2midi plays the ABC files tunesmith writes in a test. Installed when missing and we are root; without them those tests are skipped with the reason.
 chromium:
 	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		echo "installing chromium (Debian) for the studio's browser tests"; \
@@ -42,6 +42,12 @@ chromium:
 		{ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq librsvg2-bin || \
 		  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq librsvg2-bin; }; } >/dev/null 2>&1 \
 			|| echo "librsvg2-bin could not be installed; the SVG rendering test will be skipped"; \
+	fi
+	@if ! command -v abc2midi >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing abcmidi (Debian) to play the ABC files tunesmith writes in a test"; \
+		{ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq abcmidi || \
+		  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq abcmidi; }; } >/dev/null 2>&1 \
+			|| echo "abcmidi could not be installed; the abc2midi test will be skipped"; \
 	fi
 
 bench: $(STAMP)

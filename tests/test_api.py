@@ -349,7 +349,7 @@ def test_cli_first_day(tmp_path, capsys):
     out = tmp_path / "song.mid"
     args = ["compose", "--style", "Folk", "--bars", "2", "--seed", "1", "--out", str(out), *FAST]
     assert main(args) == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["song.json", "song.mid", "song.musicxml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["song.abc", "song.json", "song.mid", "song.musicxml"]
     capsys.readouterr()
     assert main(args) == 2  # no silent overwrite
     assert "pass --force" in capsys.readouterr().err

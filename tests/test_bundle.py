@@ -144,7 +144,7 @@ def test_write_take_writes_five_files_with_provenance(tmp_path, soundfont):
     assert record["piece"]["n_bars"] == 4 and record["piece"]["key"] == "G major"
     timings = record["timings"]
     assert timings["generate"] == 0.25
-    for stage in ("midi", "musicxml", "wav", "svg"):
+    for stage in ("midi", "musicxml", "abc", "wav", "svg"):
         assert isinstance(timings[stage], float) and timings[stage] >= 0, stage
     assert record["files"] == {k: f"tune.{k}" for k in bundle.KINDS}
     assert record["rendering"]["wav"]["soundfont"] == os.path.basename(soundfont)  # no machine path
@@ -184,11 +184,11 @@ def test_write_take_without_audio_and_svg_removes_stale_outputs(tmp_path, soundf
     stem = tmp_path / "tune"
     bundle.write_take(lead_sheet(), stem, provenance=PROVENANCE)
     files = bundle.write_take(lead_sheet(), stem, provenance=PROVENANCE, render_audio=False, render_svg=False)
-    assert set(files) == {"mid", "musicxml", "json"}
-    assert listing(tmp_path) == ["tune.json", "tune.mid", "tune.musicxml"]
+    assert set(files) == {"mid", "musicxml", "abc", "json"}
+    assert listing(tmp_path) == ["tune.abc", "tune.json", "tune.mid", "tune.musicxml"]
     record = json.loads(files["json"].read_text())
     assert record["timings"]["wav"] is None and record["timings"]["svg"] is None
-    assert set(record["files"]) == {"mid", "musicxml", "json"}
+    assert set(record["files"]) == {"mid", "musicxml", "abc", "json"}
 
 
 def test_write_take_with_minimal_provenance_still_has_every_key(tmp_path, soundfont):
@@ -265,7 +265,7 @@ def test_write_takes_numbers_stems_and_times_lazy_generation(tmp_path, soundfont
         record = json.loads(r["json"].read_text())
         assert record["take"] == i and record["takes"] == 3
         assert record["timings"]["generate"] >= 0.015
-    assert len(listing(tmp_path)) == 9
+    assert len(listing(tmp_path)) == 12  # mid, musicxml, abc and json each
 
 
 def test_write_takes_single_and_per_take_provenance(tmp_path, soundfont):

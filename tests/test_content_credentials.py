@@ -236,7 +236,7 @@ def test_provenance_refuses_bad_files_in_one_line(home, tmp_path, monkeypatch):
     import tunesmith as ts
 
     (tmp_path / "x.svg").write_text("<svg/>")
-    with pytest.raises(ValueError, match=r"x\.svg: not a kind of file tunesmith writes \(one of \.json, \.mid"):
+    with pytest.raises(ValueError, match=r"x\.svg: not a kind of file tunesmith writes \(one of \.abc, \.json, \.mid"):
         ts.provenance(tmp_path / "x.svg")
     (tmp_path / "x.wav").write_bytes(b"ID3 not a wave file at all")
     with pytest.raises(ValueError, match=r"x\.wav: cannot read its metadata \(not a RIFF/WAVE file\)$"):

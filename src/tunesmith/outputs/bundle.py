@@ -66,8 +66,8 @@ from typing import Any
 from tunesmith.paths import atomic_write_bytes, atomic_write_text
 from tunesmith.score import Piece
 
-KINDS = ("mid", "musicxml", "wav", "svg", "json")
-STAGES = ("generate", "midi", "musicxml", "wav", "svg")
+KINDS = ("mid", "musicxml", "abc", "wav", "svg", "json")
+STAGES = ("generate", "midi", "musicxml", "abc", "wav", "svg")
 FORMAT = "tunesmith-take/1"
 JSON_KEYS = (
     "format",
@@ -449,6 +449,7 @@ def write_take(
 ) -> dict[str, Path]:
     """Write one take of `piece` at `stem` (see the module docstring); returns {kind: path} for what
     was written. `repeat_signs` False: the score written out as played, a composed take's too."""
+    from tunesmith.outputs.abc import write_abc
     from tunesmith.outputs.midi import write_midi
     from tunesmith.outputs.musicxml import folds_repeats, musicxml_and_repeats
 
@@ -456,7 +457,7 @@ def write_take(
     piece.validate()
     record = take_record(piece, provenance)
     timings = record["timings"]
-    kinds = ["mid", "musicxml"] + (["wav"] if render_audio else []) + (["svg"] if render_svg else [])
+    kinds = ["mid", "musicxml", "abc"] + (["wav"] if render_audio else []) + (["svg"] if render_svg else [])
     for kind in (*kinds, "json"):  # every file replaceable, before any is written or replaced
         if _path(stem, kind).is_dir():
             raise IsADirectoryError(f"{_path(stem, kind)}: is a folder; a take's file cannot replace it")
@@ -484,6 +485,14 @@ def write_take(
             record["rendering"]["musicxml"] = {"repeats": played_bars(spans, piece.pickup_beats() > 0)}
         embed_musicxml_provenance(staged["musicxml"], with_notes_signature(record, staged["musicxml"]))
         timings["musicxml"] = round(time.perf_counter() - t0, 4)
+
+        t0 = time.perf_counter()  # as played, the provenance in N: and % lines (`outputs.abc`)
+        write_abc(piece, staged["abc"])
+        signed = with_notes_signature(record, staged["abc"])
+        write_abc(piece, staged["abc"], notes=[provenance_line(signed)],
+                  comments=[PROVENANCE_TEXT_PREFIX + json.dumps(_provenance_json(signed), separators=(",", ":"),
+                                                                ensure_ascii=True, default=str)])  # fmt: skip
+        timings["abc"] = round(time.perf_counter() - t0, 4)
 
         if render_audio:
             from tunesmith.outputs.audio import find_soundfont

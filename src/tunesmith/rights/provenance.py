@@ -265,14 +265,14 @@ def read_wav_info(wav: bytes) -> dict[str, str]:
 
 # ------------------------------------------------------------------------------ reading it back
 PROVENANCE_KINDS = {".mid": "midi", ".midi": "midi", ".musicxml": "musicxml", ".xml": "musicxml", ".mxl": "musicxml",
-                    ".wav": "wav"}  # fmt: skip
+                    ".abc": "abc", ".wav": "wav"}  # fmt: skip
 _MAX_META_CHARS = 1_000_000  # one provenance text event or field
 
 
 def read_provenance(path: str | os.PathLike) -> dict[str, Any]:
     """What a file says about how it was made, from its own metadata (`tunesmith provenance FILE`).
 
-    {"file": name, "kind": "midi"|"musicxml"|"wav", "made_by_tunesmith": bool, "ai_generated": bool|None,
+    {"file": name, "kind": "midi"|"musicxml"|"abc"|"wav", "made_by_tunesmith": bool, "ai_generated": bool|None,
      "fields": {...}, "content_credentials": {...}|None, "signed": bool}. `fields` holds the embedded provenance
     (model, model_sha256, seed, request, licenses, ...). `content_credentials` (WAV) holds the C2PA
     manifest's validation state, the problems found ("signingCredential.untrusted" alone: intact,
@@ -303,6 +303,8 @@ def read_provenance(path: str | os.PathLike) -> dict[str, Any]:
             fields = _midi_fields(path)
         elif kind == "musicxml":
             fields = _musicxml_fields(path)
+        elif kind == "abc":
+            fields = _abc_fields(path)
         else:
             fields, out["content_credentials"] = _wav_fields(path)
     except (LimitError, FileNotFoundError):
@@ -452,6 +454,18 @@ def _musicxml_fields(path: Path) -> dict[str, Any]:
     if fields and software.startswith("tunesmith "):  # the version, as the MIDI's "tunesmith" field
         fields.setdefault("tunesmith", software[len("tunesmith ") :])
     return fields
+
+
+def _abc_fields(path: Path) -> dict[str, Any]:
+    """The provenance comment of an ABC file (`% tunesmith-provenance: {json}`, `outputs.abc`)."""
+    from tunesmith.inputs import read_text
+    from tunesmith.outputs.bundle import PROVENANCE_TEXT_PREFIX
+
+    for line in read_text(path).splitlines():
+        if line.startswith("% " + PROVENANCE_TEXT_PREFIX) and len(line) <= _MAX_META_CHARS:
+            value = json.loads(line[len("% " + PROVENANCE_TEXT_PREFIX) :])
+            return value if isinstance(value, dict) else {}
+    return {}
 
 
 def _json_or_text(text: str) -> Any:

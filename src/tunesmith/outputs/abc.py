@@ -1,0 +1,277 @@
+"""ABC writer: `abc_text(piece)` and `write_abc(piece, path)` (atomic), the mirror of
+`tunesmith.inputs.read_abc`.
+
+ABC is how folk musicians swap tunes (tune books, session sites, abcjs, EasyABC, abcm2ps). No
+library on PyPI writes it from a score: music21 reads ABC but does not write it, xml2abc is not
+packaged, and abcmidi's midi2abc guesses the meter and key from MIDI and drops chord symbols. So
+it is written here, from the piece itself:
+- one tune (X:1) with T:, the meter (M:), unit length 1/8 (L:), tempo (Q:) and the key with its
+  mode (K:D, K:Em, K:Ador, K:Dmix);
+- one voice (V:) per pitched track, the melody first; chord symbols as "quoted" chords on it;
+- pitches spelled as the MusicXML writer spells them (`convert.notation._speller`: by the key,
+  the chord, the tonic's scale), each accidental written where the signature does not give it
+  and again after another in the bar (so readers that carry accidentals by octave and those
+  that carry them by letter read the same notes);
+- notes split at bar lines and chord changes and tied (`-`); lengths off the eighth grid (triplets)
+  as tuplets `(p:q:r`; a pickup as a short first bar;
+- music as played: repeats written out, so bar n of the file is bar n of the take.
+A track with notes that overlap keeps the notes struck together as one [chord] and cuts a note
+where the next one starts (ABC writes a voice one event at a time). Drum tracks are not written.
+Lines starting `N:` and `%` carry how the piece was made (`provenance`), in the file itself.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from fractions import Fraction
+from pathlib import Path
+
+from ..paths import atomic_write_text
+from ..score import KeySignature, Piece, TimeSignature, Track
+
+UNIT = Fraction(1, 2)  # L:1/8, in beats (a beat is a quarter note)
+GRID = 48  # onsets and lengths are read on a 1/48-beat grid (sixteenth-note triplets are 1/6)
+BARS_PER_LINE = 4
+# the modes as ABC's K: field names them after the tonic
+MODE_SUFFIX = {"major": "", "minor": "m", "aeolian": "aeo", "dorian": "dor", "mixolydian": "mix",
+               "lydian": "lyd", "phrygian": "phr", "locrian": "loc", "ionian": ""}  # fmt: skip
+# fifths from the tonic's major key to the mode's signature (D dorian: C major's, two fewer)
+MODE_FIFTHS = {"major": 0, "ionian": 0, "lydian": 1, "mixolydian": -1, "dorian": -2, "minor": -3,
+               "aeolian": -3, "phrygian": -4, "locrian": -5}  # fmt: skip
+_LETTER_FIFTHS = {"F": -1, "C": 0, "G": 1, "D": 2, "A": 3, "E": 4, "B": 5}
+_ALTER = {"#": 1, "##": 2, "-": -1, "--": -2, "": 0, "b": -1, "bb": -2}
+_ABC_ACCIDENTAL = {2: "^^", 1: "^", 0: "=", -1: "_", -2: "__"}
+
+
+def _beats(x: float) -> Fraction:
+    return Fraction(round(x * GRID), GRID)
+
+
+def signature_alterations(key: KeySignature | None) -> dict[str, int]:
+    """{letter: alteration} that `key`'s signature gives (D mixolydian: none; E dorian: F#)."""
+    if key is None:
+        return {}
+    letter, accidental = key.tonic[0].upper(), key.tonic[1:]
+    fifths = _LETTER_FIFTHS[letter] + 7 * _ALTER.get(accidental, 0) + MODE_FIFTHS.get(key.mode, 0)
+    sharps, flats = "FCGDAEB", "BEADGCF"
+    if fifths >= 0:
+        return {sharps[i % 7]: 1 + i // 7 for i in range(fifths)}
+    return {flats[i % 7]: -1 - i // 7 for i in range(-fifths)}
+
+
+def key_field(key: KeySignature | None) -> str:
+    """The K: value of `key` ("D", "Em", "Ador", "F#m"; "C" without a key)."""
+    if key is None:
+        return "C"
+    tonic = key.tonic[0].upper() + key.tonic[1:].replace("-", "b")
+    return tonic + MODE_SUFFIX.get(key.mode, "")
+
+
+def length_text(units: Fraction) -> str:
+    """An ABC length multiplier for `units` of L (1 -> "", 2 -> "2", 1/2 -> "/2", 3/2 -> "3/2")."""
+    if units == 1:
+        return ""
+    if units.denominator == 1:
+        return str(units.numerator)
+    num = "" if units.numerator == 1 else str(units.numerator)
+    return f"{num}/{units.denominator}"
+
+
+def _note_values(units: Fraction) -> list[Fraction]:
+    """`units` of L as note values a score prints, plain or dotted, longest first (5 eighths: a
+    half tied to an eighth; abcm2ps had drawn D5 as a half with three dots)."""
+    if not _dyadic(units):
+        return [units]
+    out, left = [], units
+    while left > 0:
+        plain = Fraction(2) ** (left.numerator.bit_length() - 1) / left.denominator  # the largest 2^k <= left
+        while plain * 2 <= left:
+            plain *= 2
+        while plain > left:
+            plain /= 2
+        value = plain * Fraction(3, 2) if plain * Fraction(3, 2) <= left else plain
+        out.append(value)
+        left -= value
+    return out
+
+
+def _dyadic(x: Fraction) -> bool:
+    d = x.denominator
+    return d & (d - 1) == 0
+
+
+_NAME = re.compile(r"^([A-G])(#{1,2}|-{1,2}|b{1,2})?(\d+)$")
+_LETTER_PC = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+
+
+def _spelled(note, spell, onset: float) -> tuple[str, int, int]:
+    """(letter, alteration, octave) of `note`: the source's own spelling where it kept one, else
+    as the MusicXML writer spells it."""
+    if note.spelling and note.spelling[0] in _LETTER_PC:
+        letter, alteration = note.spelling[0], _ALTER.get(note.spelling[1:])
+        if alteration is not None:
+            return letter, alteration, (note.pitch - alteration - _LETTER_PC[letter]) // 12 - 1
+    m = _NAME.match(spell(note.pitch, onset))
+    if not m:  # below C0: no name with an octave music21 spells plainly
+        letter, alteration = "CCDDEFFGGAAB"[note.pitch % 12], int(note.pitch % 12 in (1, 3, 6, 8, 10))
+        return letter, alteration, note.pitch // 12 - 1
+    return m.group(1), _ALTER[m.group(2) or ""], int(m.group(3))
+
+
+def _pitch_text(letter: str, octave: int, alteration_written: int | None) -> str:
+    """ABC for a pitch (C4 is C, C5 c, C3 C, and B5 b'), with the accidental to write (None: none)."""
+    text = letter.upper() + "," * (4 - octave) if octave <= 4 else letter.lower() + "'" * (octave - 5)
+    return (_ABC_ACCIDENTAL[alteration_written] if alteration_written is not None else "") + text
+
+
+def _events(track: Track, start: Fraction, end: Fraction) -> list[tuple[Fraction, Fraction, list]]:
+    """(onset, length, notes) of `track` in order, gaps as rests (notes []), overlapping notes
+    struck together as one chord, a note cut where the next event starts."""
+    by_onset: dict[Fraction, list] = {}
+    for n in track.notes:
+        by_onset.setdefault(_beats(n.onset), []).append(n)
+    onsets = sorted(by_onset)
+    events, t = [], start
+    for i, on in enumerate(onsets):
+        notes = by_onset[on]
+        stop = min(on + max(_beats(n.duration) for n in notes), onsets[i + 1] if i + 1 < len(onsets) else end, end)
+        if stop <= on or on < t:
+            continue
+        if on > t:
+            events.append((t, on - t, []))
+        events.append((on, stop - on, sorted(notes, key=lambda n: n.pitch)))
+        t = stop
+    if t < end:
+        events.append((t, end - t, []))
+    return events
+
+
+def _cut(events: list, cuts: Iterable[Fraction]) -> list[tuple[Fraction, Fraction, list, bool]]:
+    """The events split at `cuts` (bar lines, chord changes): (onset, length, notes, tied on)."""
+    cuts = sorted(set(cuts))
+    out = []
+    for on, length, notes in events:
+        stop = on + length
+        inner = [c for c in cuts if on < c < stop]
+        edges = [on, *inner, stop]
+        for a, b in zip(edges, edges[1:]):
+            out.append((a, b - a, notes, bool(notes) and b < stop))
+    return out
+
+
+def _bar_text(events: list, spell, signature: dict[str, int], chords: dict[Fraction, str], start: Fraction,
+              beat: Fraction) -> str:  # fmt: skip
+    """One bar's events as ABC: chord symbols, accidentals against `signature` (carried in the
+    bar), tuplets for runs of lengths off the eighth grid, the notes of a beat beamed (no space)."""
+    carried: dict[str, int] = {}
+    parts: list[tuple[Fraction, Fraction, str]] = []  # (onset, end, text)
+    i = 0
+    while i < len(events):
+        # a run whose lengths are off the binary grid is a tuplet: gather until its total is on it
+        run = [events[i]]
+        if not _dyadic(events[i][1] / UNIT):
+            total = events[i][1]
+            j = i + 1
+            while not _dyadic(total / UNIT) and j < len(events):
+                run.append(events[j])
+                total += events[j][1]
+                j += 1
+        scale = Fraction(1)
+        prefix = ""
+        if len(run) > 1 or not _dyadic(run[0][1] / UNIT):
+            total = sum(e[1] for e in run)
+            if _dyadic(total / UNIT) and all(_dyadic(e[1] / UNIT * Fraction(3, 2)) for e in run):
+                scale = Fraction(3, 2)  # three in the time of two
+                prefix = "(3:2"  # its r, the notes it writes, below
+            else:
+                run = [events[i]]  # an odd length ABC writes as it is (C2/3)
+        texts, written = [], 0  # written: the notes and rests the run writes (a tuplet's r)
+        for on, length, notes, tied in run:
+            chord = chords.get(on)
+            text = f'"{chord}"' if chord else ""
+            values = _note_values(length / UNIT * scale)
+            written += len(values)
+            if not notes:
+                text += "".join("z" + length_text(u) for u in values)
+            else:
+                pitches = []
+                for n in notes:
+                    letter, alteration, octave = _spelled(n, spell, float(on))
+                    expected = carried.get(letter, signature.get(letter, 0))
+                    carried[letter] = alteration
+                    pitches.append(_pitch_text(letter, octave, alteration if alteration != expected else None))
+                body = pitches[0] if len(pitches) == 1 else "[" + "".join(pitches) + "]"
+                text += "-".join(body + length_text(u) for u in values) + ("-" if tied else "")
+            texts.append(text)
+        if prefix:
+            prefix = f"(3:2:{written}"
+        parts.append((run[0][0], run[-1][0] + run[-1][1], prefix + "".join(texts)))
+        i += len(run)
+    out = ""
+    for k, (on, stop, text) in enumerate(parts):
+        if k:
+            prev_on, prev_stop, prev_text = parts[k - 1]
+            # beamed: both shorter than a beat, in the same beat, neither a rest
+            same_beat = (prev_on - start) // beat == (on - start) // beat and stop - on < beat and prev_stop - prev_on < beat
+            out += "" if same_beat and not prev_text.lstrip('"').startswith("z") and "z" not in text[:1] else " "
+        out += text
+    return out
+
+
+def abc_text(piece: Piece, *, notes: Iterable[str] = (), comments: Iterable[str] = ()) -> str:
+    """`piece` as one ABC tune (see the module docstring). `notes`: lines for N: fields (how the
+    piece was made); `comments`: lines written as `%` comments before the tune's body."""
+    from ..convert.notation import _speller
+
+    spell = _speller(piece)
+    bars = [_beats(b) for b in piece.bars()]
+    end = _beats(piece.duration())
+    bars = [b for b in bars if b < end] or [Fraction(0)]
+    ts: TimeSignature = piece.time_signature
+    key = piece.key
+    lines = ["X:1", f"T:{(piece.title or piece.piece_id or 'untitled').strip()}"]
+    lines += [f"N:{line}" for line in notes]
+    lines += [f"% {line}" for line in comments]
+    lines += [f"M:{ts.numerator}/{ts.denominator}", "L:1/8"]
+    if piece.tempos:  # per dotted quarter in compound meters, as fiddlers write it
+        qpm = piece.tempos[0].qpm
+        lines.append(f"Q:3/8={round(qpm * 2 / 3)}" if ts.is_compound else f"Q:1/4={round(qpm)}")
+    tracks = [t for t in piece.tracks if not t.is_drum and t.notes]
+    melody = piece.melody
+    tracks.sort(key=lambda t: t is not melody)
+    if len(tracks) > 1:
+        lines += [f'V:{i + 1} name="{t.name}"' for i, t in enumerate(tracks)]
+    lines.append(f"K:{key_field(key)}")
+    signature = signature_alterations(key)
+    beat = _beats(ts.beat_length)
+    chords = {_beats(c.onset): c.figure for c in piece.chords}
+    key_changes = {_beats(k.onset): k for k in piece.keys if k.onset > 0}
+    for v, track in enumerate(tracks):
+        if len(tracks) > 1:
+            lines.append(f"V:{v + 1}")
+        own_chords = chords if v == 0 else {}
+        cuts = [*bars, *(own_chords if v == 0 else ()), *key_changes]
+        events = _cut(_events(track, bars[0], end), cuts)
+        bar_texts, sig = [], signature
+        for b, start in enumerate(bars):
+            stop = bars[b + 1] if b + 1 < len(bars) else end
+            prefix = ""
+            if start in key_changes:
+                sig = signature_alterations(key_changes[start])
+                prefix = f"[K:{key_field(key_changes[start])}] "
+            in_bar = [e for e in events if start <= e[0] < stop]
+            bar_texts.append(prefix + _bar_text(in_bar, spell, sig, own_chords, start, beat))
+        for i in range(0, len(bar_texts), BARS_PER_LINE):
+            chunk = bar_texts[i : i + BARS_PER_LINE]
+            last = i + BARS_PER_LINE >= len(bar_texts)
+            lines.append(" | ".join(chunk) + (" |]" if last else " |"))
+    return "\n".join(lines) + "\n"
+
+
+def write_abc(piece: Piece, path: str | os.PathLike, *, notes: Iterable[str] = (), comments: Iterable[str] = ()) -> Path:
+    """Write `piece` as an ABC file (`abc_text`), atomically; returns the path."""
+    path = Path(path)
+    atomic_write_text(path, abc_text(piece, notes=notes, comments=comments))
+    return path

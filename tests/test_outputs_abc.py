@@ -1,0 +1,127 @@
+"""The ABC writer: what `write_abc` writes, `read_abc` reads back note for note (the round trip),
+abc2midi plays the same notes, and a take's ABC carries its provenance."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from tunesmith.inputs.abc import read_abc
+from tunesmith.outputs.abc import abc_text, key_field, signature_alterations, write_abc
+from tunesmith.score import ChordSymbol, KeySignature, Note, Piece, Tempo, TimeSignature, Track
+
+G_MAJOR = (KeySignature(0.0, "G", "major"),)
+
+
+def _piece(notes, *, meter=(4, 4), keys=G_MAJOR, chords=(), tracks=None, bar_onsets=()):
+    tracks = tracks or [Track("Melody", "melody", 0, notes=list(notes))]
+    return Piece(piece_id="fixture", work_id="fixture", title="Fixture", style="folk", tracks=tracks,
+                 chords=list(chords), keys=list(keys), time_signatures=[TimeSignature(0.0, *meter)],
+                 tempos=[Tempo(0.0, 120.0)], bar_onsets=list(bar_onsets))  # fmt: skip
+
+
+def _hornpipe() -> Piece:
+    """G major 4/4 with a quarter pickup: a triplet of eighths, a sixteenth-third and eighth-third
+    pair (the hornpipe's), sixteenths, F natural then F sharp in one bar, a note tied over the bar
+    line, a chord changing under a held note, a rest, low and high octaves."""
+    n = Note
+    notes = [n(67, 0.0, 0.5), n(71, 0.5, 0.5),  # pickup
+             n(74, 1.0, 1 / 3), n(72, 1 + 1 / 3, 1 / 3), n(71, 1 + 2 / 3, 1 / 3),  # eighth triplet
+             n(69, 2.0, 1 / 6), n(67, 2 + 1 / 6, 1 / 3),  # sixteenth-third + eighth-third
+             n(65, 2.5, 0.5), n(66, 3.0, 0.25), n(65, 3.25, 0.25), n(66, 3.5, 0.5),  # F natural, F#, F natural, F#
+             n(43, 4.0, 1.0), n(62, 5.0, 1.5), n(91, 7.0, 3.0),  # G2; D4 after a rest; G6 held over the bar line
+             n(62, 10.0, 1.0), n(74, 11.0, 2.0)]  # fmt: skip
+    return _piece(notes, chords=[ChordSymbol(1.0, "G"), ChordSymbol(2.0, "D7"), ChordSymbol(8.0, "Em")],
+                  bar_onsets=[0.0, 1.0, 5.0, 9.0])  # fmt: skip
+
+
+def _modal_jig() -> Piece:
+    """E dorian 6/8 (D major's signature: C sharp, F sharp) with a key change to A mixolydian."""
+    notes = [Note(64 + (i % 5), 1.5 * i, 1.5) for i in range(8)] + [Note(69, 12.0, 3.0)]
+    return _piece(notes, meter=(6, 8), keys=(KeySignature(0.0, "E", "dorian"), KeySignature(6.0, "A", "mixolydian")),
+                  chords=[ChordSymbol(0.0, "Em"), ChordSymbol(6.0, "A")])  # fmt: skip
+
+
+def _four_voices() -> Piece:
+    voices = [("Soprano", 72), ("Alto", 67), ("Tenor", 64), ("Bass", 48)]
+    tracks = [Track(name, name.lower(), 52,
+                    notes=[Note(p + step, float(i), 1.0) for i, step in enumerate((0, 2, -1, 0))]) for name, p in voices]  # fmt: skip
+    return _piece([], keys=(KeySignature(0.0, "Eb", "minor"),), tracks=tracks)
+
+
+def _slip_jig() -> Piece:
+    return _piece([Note(62 + (i * 3) % 7, 0.5 * i, 0.5) for i in range(18)], meter=(9, 8), keys=(KeySignature(0.0, "D", "major"),))
+
+
+FIXTURES = {"hornpipe": _hornpipe, "modal_jig": _modal_jig, "four_voices": _four_voices, "slip_jig": _slip_jig}
+
+
+def _notes(track):
+    return [(n.pitch, round(n.onset, 4), round(n.duration, 4)) for n in sorted(track.notes, key=lambda n: (n.onset, n.pitch))]
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_round_trip(name, tmp_path):
+    piece = FIXTURES[name]()
+    back = read_abc(write_abc(piece, tmp_path / f"{name}.abc"), on_error="raise")[0]
+    assert [_notes(t) for t in back.tracks] == [_notes(t) for t in piece.tracks]
+    assert [(round(c.onset, 4), c.figure) for c in back.chords] == [(c.onset, c.figure) for c in piece.chords]
+    assert [(k.onset, k.tonic, k.mode) for k in back.keys] == [(k.onset, k.tonic, k.mode) for k in piece.keys]
+    assert str(back.time_signature) == str(piece.time_signature)
+    assert back.pickup_beats() == piece.pickup_beats()
+
+
+def test_what_a_fiddler_reads():
+    text = abc_text(_hornpipe())
+    assert "K:G\n" in text and "M:4/4\n" in text and "L:1/8\n" in text and "Q:1/4=120\n" in text
+    assert "(3:2:3" in text  # the triplet, three in the time of two
+    assert "=F" in text and "^F" in text  # the natural against the signature, then the sharp again
+    assert "g'2- | g'2" in text  # G6 tied over the bar line
+    assert "D3 z g'2-" in text  # the rest before it
+    assert '"Em"' in text  # the chord that changes under the held note
+    assert "Q:3/8=80" in abc_text(_modal_jig())  # a jig's tempo in dotted quarters
+    assert "[K:Amix]" in abc_text(_modal_jig())
+    assert text.count("|") >= 3 and text.rstrip().endswith("|]")
+
+
+def test_key_fields_name_the_mode_and_its_signature():
+    assert key_field(KeySignature(0.0, "Bb", "dorian")) == "Bbdor" and key_field(KeySignature(0.0, "F#", "minor")) == "F#m"
+    assert signature_alterations(KeySignature(0.0, "E", "dorian")) == {"F": 1, "C": 1}
+    assert signature_alterations(KeySignature(0.0, "D", "mixolydian")) == {"F": 1}
+    assert signature_alterations(KeySignature(0.0, "C", "minor")) == {"B": -1, "E": -1, "A": -1}
+
+
+@pytest.mark.skipif(shutil.which("abc2midi") is None, reason="abc2midi (Debian's abcmidi) is not installed")
+@pytest.mark.parametrize("name", ["hornpipe", "modal_jig", "slip_jig"])
+def test_abc2midi_plays_the_same_notes(name, tmp_path):
+    """abcmidi, the reference ABC player, reads the file as tunesmith wrote it."""
+    from tunesmith.inputs.midi import read_midi
+
+    piece = FIXTURES[name]()
+    abc = tmp_path / "t.abc"  # played without abc2midi's own accompaniment of the chord symbols
+    abc.write_text(abc_text(piece).replace("X:1\n", "X:1\n%%MIDI gchordoff\n", 1))
+    done = subprocess.run(["abc2midi", str(abc), "-o", str(tmp_path / "t.mid")], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "Error" not in done.stdout + done.stderr, done.stdout + done.stderr
+    played = read_midi(tmp_path / "t.mid")[0]
+    heard = sorted((n.onset, n.pitch) for t in played.tracks for n in t.notes)
+    wrote = sorted((n.onset, n.pitch) for t in piece.tracks for n in t.notes)
+    assert [p for _, p in heard] == [p for _, p in wrote]
+    assert all(abs(a - b) < 0.02 for (a, _), (b, _) in zip(heard, wrote))  # its ticks round a triplet's onsets
+
+
+def test_a_take_writes_its_abc_with_its_provenance(tiny_model_folder, tmp_path):
+    import tunesmith as ts
+    from tunesmith.rights.provenance import read_provenance
+
+    take = ts.compose(style="folk", bars=4, seed=2, model=str(tiny_model_folder), check=False)
+    files = ts.write_takes([take], tmp_path / "t", audio=False, svg=False)[0]
+    abc = files["abc"]
+    text = abc.read_text()
+    assert text.startswith("X:1\n") and "\nN:Generated by tunesmith" in text and "% tunesmith-provenance: {" in text
+    told = read_provenance(abc)
+    assert told["kind"] == "abc" and told["made_by_tunesmith"] and told["ai_generated"] is True
+    assert told["fields"]["seed"] == 2 and told["fields"]["model"]
+    back = read_abc(abc, on_error="raise")[0]
+    assert _notes(back.tracks[0]) == _notes(take.piece.melody())
