@@ -125,3 +125,15 @@ def test_a_take_writes_its_abc_with_its_provenance(tiny_model_folder, tmp_path):
     assert told["fields"]["seed"] == 2 and told["fields"]["model"]
     back = read_abc(abc, on_error="raise")[0]
     assert _notes(back.tracks[0]) == _notes(take.piece.melody())
+
+
+def test_a_take_writes_one_abc_file_by_its_extension(tiny_model_folder, tmp_path):
+    import tunesmith as ts
+
+    take = ts.compose(style="folk", bars=4, seed=4, model=str(tiny_model_folder), check=False)
+    files = take.write(tmp_path / "jig.abc")
+    assert files == {"abc": tmp_path / "jig.abc"} and sorted(p.name for p in tmp_path.iterdir()) == ["jig.abc"]
+    assert "% tunesmith-provenance: {" in files["abc"].read_text()
+    assert take.abc().startswith("X:1\n") and "provenance" not in take.abc()
+    with pytest.raises(FileExistsError):
+        take.write(tmp_path / "jig.abc")

@@ -19,7 +19,7 @@ from tunesmith.score import Piece
 BUNDLE_KINDS = ("mid", "musicxml", "wav", "svg", "json")
 # extensions `out_stem` strips and `Take.write` writes as a single file
 FILE_KINDS = {".mid": "mid", ".midi": "mid", ".musicxml": "musicxml", ".xml": "musicxml", ".mxl": "musicxml",
-              ".wav": "wav", ".svg": "svg", ".json": "json"}  # fmt: skip
+              ".abc": "abc", ".wav": "wav", ".svg": "svg", ".json": "json"}  # fmt: skip
 
 
 
@@ -104,9 +104,9 @@ class Take:
     def write(
         self, path: str | os.PathLike, *, force: bool = False, audio: bool = True, svg: bool = True
     ) -> dict[str, Path]:
-        """Write the take. A path ending in .mid, .musicxml (.xml, .mxl), .wav, .svg or .json writes
-        that one file; any other path is a stem for the whole bundle (STEM.mid .musicxml .wav .svg
-        .json). An existing file is kept (FileExistsError) unless `force`. Returns {kind: path}."""
+        """Write the take. A path ending in .mid, .musicxml (.xml, .mxl), .abc, .wav, .svg or .json
+        writes that one file; any other path is a stem for the whole bundle (STEM.mid .musicxml .abc
+        .wav .svg .json). An existing file is kept (FileExistsError) unless `force`. Returns {kind: path}."""
         from tunesmith.limits import check_output_stem
 
         if not isinstance(path, str | os.PathLike):
@@ -153,6 +153,13 @@ class Take:
 
         data = musicxml_bytes(self.piece, repeats and folds_repeats(self.piece))
         return data.decode("utf-8") if isinstance(data, bytes) else data
+
+    def abc(self) -> str:
+        """The take as ABC notation, written out as played (`tunesmith.outputs.abc`; `write` to a
+        .abc path adds how it was made)."""
+        from tunesmith.outputs.abc import abc_text
+
+        return abc_text(self.piece)
 
     def svg(self) -> str:
         """The engraved score as one SVG document (verovio)."""
