@@ -55,17 +55,29 @@ def _slip_jig() -> Piece:
     return _piece([Note(62 + (i * 3) % 7, 0.5 * i, 0.5) for i in range(18)], meter=(9, 8), keys=(KeySignature(0.0, "D", "major"),))
 
 
-FIXTURES = {"hornpipe": _hornpipe, "modal_jig": _modal_jig, "four_voices": _four_voices, "slip_jig": _slip_jig}
+def _strain_twice() -> Piece:
+    """A 4-bar strain in D sounded twice, its last bar another way the second time, then a bar."""
+    strain = [62, 66, 69, 74, 76, 74, 69, 66, 67, 71, 74, 71, 69, 66, 64, 62]  # quarters, 4 bars
+    notes = [Note(p, float(i), 1.0) for i, p in enumerate(strain)]
+    notes += [Note(p, 16.0 + i, 1.0) for i, p in enumerate(strain[:12] + [69, 73, 76, 69])]
+    notes += [Note(74, 32.0, 4.0)]
+    return _piece(notes, keys=(KeySignature(0.0, "D", "major"),),
+                  chords=[ChordSymbol(0.0, "D"), ChordSymbol(8.0, "G"), ChordSymbol(16.0, "D"), ChordSymbol(24.0, "G")])  # fmt: skip
+
+
+FIXTURES = {"hornpipe": _hornpipe, "modal_jig": _modal_jig, "four_voices": _four_voices, "slip_jig": _slip_jig,
+            "strain_twice": _strain_twice}  # fmt: skip
 
 
 def _notes(track):
     return [(n.pitch, round(n.onset, 4), round(n.duration, 4)) for n in sorted(track.notes, key=lambda n: (n.onset, n.pitch))]
 
 
+@pytest.mark.parametrize("repeats", [False, True], ids=["as_played", "repeat_signs"])
 @pytest.mark.parametrize("name", FIXTURES)
-def test_round_trip(name, tmp_path):
+def test_round_trip(name, repeats, tmp_path):
     piece = FIXTURES[name]()
-    back = read_abc(write_abc(piece, tmp_path / f"{name}.abc"), on_error="raise")[0]
+    back = read_abc(write_abc(piece, tmp_path / f"{name}.abc", repeats=repeats), on_error="raise")[0]
     assert [_notes(t) for t in back.tracks] == [_notes(t) for t in piece.tracks]
     assert [(round(c.onset, 4), c.figure) for c in back.chords] == [(c.onset, c.figure) for c in piece.chords]
     assert [(k.onset, k.tonic, k.mode) for k in back.keys] == [(k.onset, k.tonic, k.mode) for k in piece.keys]
@@ -84,6 +96,9 @@ def test_what_a_fiddler_reads():
     assert "Q:3/8=80" in abc_text(_modal_jig())  # a jig's tempo in dotted quarters
     assert "[K:Amix]" in abc_text(_modal_jig())
     assert text.count("|") >= 3 and text.rstrip().endswith("|]")
+    folded = abc_text(_strain_twice(), repeats=True)  # the strain once, its endings under 1. and 2.
+    assert folded.count("|:") == 1 and folded.count("|1") == 1 and folded.count(":|2") == 1
+    assert folded.count("|") < abc_text(_strain_twice()).count("|")
 
 
 def test_key_fields_name_the_mode_and_its_signature():
@@ -94,14 +109,14 @@ def test_key_fields_name_the_mode_and_its_signature():
 
 
 @pytest.mark.skipif(shutil.which("abc2midi") is None, reason="abc2midi (Debian's abcmidi) is not installed")
-@pytest.mark.parametrize("name", ["hornpipe", "modal_jig", "slip_jig"])
+@pytest.mark.parametrize("name", ["hornpipe", "modal_jig", "slip_jig", "strain_twice"])
 def test_abc2midi_plays_the_same_notes(name, tmp_path):
-    """abcmidi, the reference ABC player, reads the file as tunesmith wrote it."""
+    """abcmidi, the reference ABC player, reads the file as tunesmith wrote it (repeats played)."""
     from tunesmith.inputs.midi import read_midi
 
     piece = FIXTURES[name]()
     abc = tmp_path / "t.abc"  # played without abc2midi's own accompaniment of the chord symbols
-    abc.write_text(abc_text(piece).replace("X:1\n", "X:1\n%%MIDI gchordoff\n", 1))
+    abc.write_text(abc_text(piece, repeats=True).replace("X:1\n", "X:1\n%%MIDI gchordoff\n", 1))
     done = subprocess.run(["abc2midi", str(abc), "-o", str(tmp_path / "t.mid")], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "Error" not in done.stdout + done.stderr, done.stdout + done.stderr
     played = read_midi(tmp_path / "t.mid")[0]

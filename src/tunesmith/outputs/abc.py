@@ -14,7 +14,9 @@ it is written here, from the piece itself:
   that carry them by letter read the same notes);
 - notes split at bar lines and chord changes and tied (`-`); lengths off the eighth grid (triplets)
   as tuplets `(p:q:r`; a pickup as a short first bar;
-- music as played: repeats written out, so bar n of the file is bar n of the take.
+- with `repeats`, a strain sounded twice written once between repeat signs with 1. and 2.
+  endings, as the MusicXML writer writes a composed take; else as played, so that bar n of the
+  file is bar n of the take (a co-created take's, as its input was read).
 A track with notes that overlap keeps the notes struck together as one [chord] and cuts a note
 where the next one starts (ABC writes a voice one event at a time). Drum tracks are not written.
 Lines starting `N:` and `%` carry how the piece was made (`provenance`), in the file itself.
@@ -220,10 +222,30 @@ def _bar_text(events: list, spell, signature: dict[str, int], chords: dict[Fract
     return out
 
 
-def abc_text(piece: Piece, *, notes: Iterable[str] = (), comments: Iterable[str] = ()) -> str:
-    """`piece` as one ABC tune (see the module docstring). `notes`: lines for N: fields (how the
-    piece was made); `comments`: lines written as `%` comments before the tune's body."""
+def _bar_lines(spans: list, n: int) -> tuple[dict[int, str], set[int]]:
+    """{measure: the bar line before it} for the repeat `spans` (`convert.repeats.RepeatSpan`) of
+    `n` measures, "n" for the end, and the measures a repeat sounds again, left out."""
+    before: dict[int, str] = {}
+    dropped: set[int] = set()
+    for span in spans:
+        dropped |= set(span.dropped)
+        before[span.start] = ":||:" if before.get(span.start) == ":|" else "|:"
+        if span.endings:
+            before[span.first_ending.start] = "|1"
+            before[span.second_ending.start] = ":|2"
+        else:
+            before[span.start + 2 * span.bars] = ":|"
+    return before, dropped
+
+
+def abc_text(piece: Piece, *, repeats: bool = False, notes: Iterable[str] = (), comments: Iterable[str] = ()) -> str:
+    """`piece` as one ABC tune (see the module docstring). `repeats`: a strain sounded twice
+    written once between repeat signs, with first and second endings
+    (`convert.repeats.find_repeats`, as the MusicXML writer writes a composed take); else as
+    played. `notes`: lines for N: fields (how the piece was made); `comments`: lines written as
+    `%` comments before the tune's body."""
     from ..convert.notation import _speller
+    from ..convert.repeats import find_repeats
 
     spell = _speller(piece)
     bars = [_beats(b) for b in piece.bars()]
@@ -239,7 +261,7 @@ def abc_text(piece: Piece, *, notes: Iterable[str] = (), comments: Iterable[str]
         qpm = piece.tempos[0].qpm
         lines.append(f"Q:3/8={round(qpm * 2 / 3)}" if ts.is_compound else f"Q:1/4={round(qpm)}")
     tracks = [t for t in piece.tracks if not t.is_drum and t.notes]
-    melody = piece.melody
+    melody = piece.melody()
     tracks.sort(key=lambda t: t is not melody)
     if len(tracks) > 1:
         lines += [f'V:{i + 1} name="{t.name}"' for i, t in enumerate(tracks)]
@@ -248,6 +270,9 @@ def abc_text(piece: Piece, *, notes: Iterable[str] = (), comments: Iterable[str]
     beat = _beats(ts.beat_length)
     chords = {_beats(c.onset): c.figure for c in piece.chords}
     key_changes = {_beats(k.onset): k for k in piece.keys if k.onset > 0}
+    spans = find_repeats(piece, tracks, [*bars, end]) if repeats else []
+    before, dropped = _bar_lines(spans, len(bars))
+    kept = [b for b in range(len(bars)) if b not in dropped]
     for v, track in enumerate(tracks):
         if len(tracks) > 1:
             lines.append(f"V:{v + 1}")
@@ -263,15 +288,20 @@ def abc_text(piece: Piece, *, notes: Iterable[str] = (), comments: Iterable[str]
                 prefix = f"[K:{key_field(key_changes[start])}] "
             in_bar = [e for e in events if start <= e[0] < stop]
             bar_texts.append(prefix + _bar_text(in_bar, spell, sig, own_chords, start, beat))
-        for i in range(0, len(bar_texts), BARS_PER_LINE):
-            chunk = bar_texts[i : i + BARS_PER_LINE]
-            last = i + BARS_PER_LINE >= len(bar_texts)
-            lines.append(" | ".join(chunk) + (" |]" if last else " |"))
+        # a line of BARS_PER_LINE measures, each after its bar line (a line may start with one)
+        for i in range(0, len(kept), BARS_PER_LINE):
+            line = ""
+            for k, b in enumerate(kept[i : i + BARS_PER_LINE]):
+                bar_line = before.get(b, "|" if i + k else "")
+                line += (" " if line else "") + (bar_line + " " if bar_line else "") + bar_texts[b]
+            lines.append(line)
+        lines[-1] += " :|" if before.get(len(bars)) == ":|" else " |]"
     return "\n".join(lines) + "\n"
 
 
-def write_abc(piece: Piece, path: str | os.PathLike, *, notes: Iterable[str] = (), comments: Iterable[str] = ()) -> Path:
+def write_abc(piece: Piece, path: str | os.PathLike, *, repeats: bool = False, notes: Iterable[str] = (),
+              comments: Iterable[str] = ()) -> Path:  # fmt: skip
     """Write `piece` as an ABC file (`abc_text`), atomically; returns the path."""
     path = Path(path)
-    atomic_write_text(path, abc_text(piece, notes=notes, comments=comments))
+    atomic_write_text(path, abc_text(piece, repeats=repeats, notes=notes, comments=comments))
     return path

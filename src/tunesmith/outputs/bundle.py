@@ -486,10 +486,10 @@ def write_take(
         embed_musicxml_provenance(staged["musicxml"], with_notes_signature(record, staged["musicxml"]))
         timings["musicxml"] = round(time.perf_counter() - t0, 4)
 
-        t0 = time.perf_counter()  # as played, the provenance in N: and % lines (`outputs.abc`)
-        write_abc(piece, staged["abc"])
+        t0 = time.perf_counter()  # repeats as the score's, the provenance in N: and % lines (`outputs.abc`)
+        write_abc(piece, staged["abc"], repeats=folded)
         signed = with_notes_signature(record, staged["abc"])
-        write_abc(piece, staged["abc"], notes=[provenance_line(signed)],
+        write_abc(piece, staged["abc"], repeats=folded, notes=[provenance_line(signed)],
                   comments=[PROVENANCE_TEXT_PREFIX + json.dumps(_provenance_json(signed), separators=(",", ":"),
                                                                 ensure_ascii=True, default=str)])  # fmt: skip
         timings["abc"] = round(time.perf_counter() - t0, 4)
