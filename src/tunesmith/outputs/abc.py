@@ -163,6 +163,26 @@ def _cut(events: list, cuts: Iterable[Fraction]) -> list[tuple[Fraction, Fractio
     return out
 
 
+def _by_beats(events: list, bars: list[Fraction], ts: TimeSignature) -> list[tuple[Fraction, Fraction, list, bool]]:
+    """Each note cut into the tied pieces the MusicXML writer prints (`notation._beat_segments`:
+    in 6/8 four eighths from the downbeat are a dotted quarter tied to an eighth, as tune books
+    write them, not a half note that hides the bar's middle)."""
+    import bisect
+
+    from ..convert.notation import _beat_segments
+
+    out = []
+    for on, length, notes, tied in events:
+        if not notes:
+            out.append((on, length, notes, tied))
+            continue
+        start = bars[max(0, bisect.bisect_right(bars, on) - 1)]
+        pieces = _beat_segments(on, on + length, start, ts)
+        for k, (a, b) in enumerate(pieces):
+            out.append((a, b - a, notes, tied or k < len(pieces) - 1))
+    return out
+
+
 def _bar_text(events: list, spell, signature: dict[str, int], chords: dict[Fraction, str], start: Fraction,
               beat: Fraction) -> str:  # fmt: skip
     """One bar's events as ABC: chord symbols, accidentals against `signature` (carried in the
@@ -278,7 +298,7 @@ def abc_text(piece: Piece, *, repeats: bool = False, notes: Iterable[str] = (), 
             lines.append(f"V:{v + 1}")
         own_chords = chords if v == 0 else {}
         cuts = [*bars, *(own_chords if v == 0 else ()), *key_changes]
-        events = _cut(_events(track, bars[0], end), cuts)
+        events = _by_beats(_cut(_events(track, bars[0], end), cuts), bars, ts)
         bar_texts, sig = [], signature
         for b, start in enumerate(bars):
             stop = bars[b + 1] if b + 1 < len(bars) else end
