@@ -88,7 +88,9 @@ def test_round_trip(name, repeats, tmp_path):
 def test_what_a_fiddler_reads():
     text = abc_text(_hornpipe())
     assert "K:G\n" in text and "M:4/4\n" in text and "L:1/8\n" in text and "Q:1/4=120\n" in text
-    assert "(3:2:3" in text  # the triplet, three in the time of two
+    assert '"G"(3dcB' in text  # the triplet, three in the time of two, its chord before it
+    assert '"D7"(3:2:2A/G' in text  # the hornpipe's sixteenth-third and eighth-third, "/" for a half
+    assert "^F/=F/^F" in text  # sixteenths beamed
     assert "=F" in text and "^F" in text  # the natural against the signature, then the sharp again
     assert "g'2- | g'2" in text  # G6 tied over the bar line
     assert "D3 z g'2-" in text  # the rest before it
@@ -99,6 +101,18 @@ def test_what_a_fiddler_reads():
     folded = abc_text(_strain_twice(), repeats=True)  # the strain once, its endings under 1. and 2.
     assert folded.count("|:") == 1 and folded.count("|1") == 1 and folded.count(":|2") == 1
     assert folded.count("|") < abc_text(_strain_twice()).count("|")
+
+
+def test_a_chromatic_note_is_spelled_by_where_it_goes_and_a_reel_beams_in_fours():
+    """D#5 rising to E5 in G major is written ^d, not _e (a fiddler's report: the slip jig's
+    `ce_e =e2e`); a reel's eighths are beamed four at a time; the dance is named in R:."""
+    n = Note
+    piece = _piece([n(72, 0.0, 0.5), n(76, 0.5, 0.5), n(75, 1.0, 0.5), n(76, 1.5, 0.5), n(74, 2.0, 0.5), n(71, 2.5, 0.5),
+                    n(67, 3.0, 1.0)])  # fmt: skip
+    piece.meta["request"] = {"dance": "reel"}
+    text = abc_text(piece)
+    assert "ce^de =dB G2" in text and "_e" not in text  # the D after it natural again, in the bar
+    assert "\nR:reel\n" in text
 
 
 def test_key_fields_name_the_mode_and_its_signature():

@@ -72,9 +72,13 @@ def key_field(key: KeySignature | None) -> str:
 
 
 def length_text(units: Fraction) -> str:
-    """An ABC length multiplier for `units` of L (1 -> "", 2 -> "2", 1/2 -> "/2", 3/2 -> "3/2")."""
+    """An ABC length multiplier for `units` of L (1 -> "", 2 -> "2", 1/2 -> "/", 3/2 -> "3/2")."""
     if units == 1:
         return ""
+    if units == Fraction(1, 2):  # "/" and "//", as tune books write halves and quarters
+        return "/"
+    if units == Fraction(1, 4):
+        return "//"
     if units.denominator == 1:
         return str(units.numerator)
     num = "" if units.numerator == 1 else str(units.numerator)
@@ -108,14 +112,14 @@ _NAME = re.compile(r"^([A-G])(#{1,2}|-{1,2}|b{1,2})?(\d+)$")
 _LETTER_PC = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 
 
-def _spelled(note, spell, onset: float) -> tuple[str, int, int]:
+def _spelled(note, spell, onset: float, leads_to: int | None = None) -> tuple[str, int, int]:
     """(letter, alteration, octave) of `note`: the source's own spelling where it kept one, else
-    as the MusicXML writer spells it."""
+    as the MusicXML writer spells it (by the pitch it moves to: D#5 rising to E5, not E-flat)."""
     if note.spelling and note.spelling[0] in _LETTER_PC:
         letter, alteration = note.spelling[0], _ALTER.get(note.spelling[1:])
         if alteration is not None:
             return letter, alteration, (note.pitch - alteration - _LETTER_PC[letter]) // 12 - 1
-    m = _NAME.match(spell(note.pitch, onset))
+    m = _NAME.match(spell(note.pitch, onset, leads_to))
     if not m:  # below C0: no name with an octave music21 spells plainly
         letter, alteration = "CCDDEFFGGAAB"[note.pitch % 12], int(note.pitch % 12 in (1, 3, 6, 8, 10))
         return letter, alteration, note.pitch // 12 - 1
@@ -184,7 +188,7 @@ def _by_beats(events: list, bars: list[Fraction], ts: TimeSignature) -> list[tup
 
 
 def _bar_text(events: list, spell, signature: dict[str, int], chords: dict[Fraction, str], start: Fraction,
-              beat: Fraction) -> str:  # fmt: skip
+              beat: Fraction, leads_to: dict[int, int]) -> str:  # fmt: skip
     """One bar's events as ABC: chord symbols, accidentals against `signature` (carried in the
     bar), tuplets for runs of lengths off the eighth grid, the notes of a beat beamed (no space)."""
     carried: dict[str, int] = {}
@@ -220,15 +224,19 @@ def _bar_text(events: list, spell, signature: dict[str, int], chords: dict[Fract
             else:
                 pitches = []
                 for n in notes:
-                    letter, alteration, octave = _spelled(n, spell, float(on))
+                    letter, alteration, octave = _spelled(n, spell, float(on), leads_to.get(id(n)))
                     expected = carried.get(letter, signature.get(letter, 0))
                     carried[letter] = alteration
                     pitches.append(_pitch_text(letter, octave, alteration if alteration != expected else None))
                 body = pitches[0] if len(pitches) == 1 else "[" + "".join(pitches) + "]"
                 text += "-".join(body + length_text(u) for u in values) + ("-" if tied else "")
             texts.append(text)
-        if prefix:
-            prefix = f"(3:2:{written}"
+        if prefix:  # "(3" where it is three notes, as tune books write it; its chord symbol before it
+            prefix = "(3" if written == 3 else f"(3:2:{written}"
+            chord = chords.get(run[0][0])
+            if chord:
+                texts[0] = texts[0][len(chord) + 2 :]
+                prefix = f'"{chord}"' + prefix
         parts.append((run[0][0], run[-1][0] + run[-1][1], prefix + "".join(texts)))
         i += len(run)
     out = ""
@@ -236,7 +244,7 @@ def _bar_text(events: list, spell, signature: dict[str, int], chords: dict[Fract
         if k:
             prev_on, prev_stop, prev_text = parts[k - 1]
             # beamed: both shorter than a beat, in the same beat, neither a rest
-            same_beat = (prev_on - start) // beat == (on - start) // beat and stop - on < beat and prev_stop - prev_on < beat
+            same_beat = (prev_on - start) // beat == (on - start) // beat and stop - on < 1 and prev_stop - prev_on < 1
             out += "" if same_beat and not prev_text.lstrip('"').startswith("z") and "z" not in text[:1] else " "
         out += text
     return out
@@ -258,6 +266,32 @@ def _bar_lines(spans: list, n: int) -> tuple[dict[int, str], set[int]]:
     return before, dropped
 
 
+# a bar line that ends a line, and what then starts the next (a line may start with "[2" or "|:")
+_LINE_END = {"|": ("|", ""), ":|": (":|", ""), "|:": ("|", "|:"), ":||:": (":|", "|:"), "|1": ("|", "[1"),
+             ":|2": (":|", "[2")}  # fmt: skip
+
+
+def _body_lines(bar_texts: list[str], kept: list[int], before: dict[int, str], n: int, *, pickup: bool) -> list[str]:
+    """The kept measures as lines of `BARS_PER_LINE` (a pickup on the first line besides, a second
+    ending on the first ending's line), a new line where a repeated strain starts, each line
+    ending with its bar line."""
+    lines, line, count = [], "", 0
+    for k, b in enumerate(kept):
+        bar_line = before.get(b, "|" if k else "")
+        # the second ending stays on the first's line, as tune books print them
+        full = (count >= BARS_PER_LINE and bar_line != ":|2") or (before.get(b) in ("|:", ":||:") and count > 0)
+        if full:
+            end, start = _LINE_END[bar_line]
+            lines.append(f"{line} {end}")
+            line, count = (start + " " if start else ""), 0
+        elif bar_line:
+            line += (" " if line else "") + bar_line + " "
+        line += bar_texts[b]
+        count += 0 if (pickup and b == 0) else 1
+    lines.append(line + (" :|" if before.get(n) == ":|" else " |]"))
+    return lines
+
+
 def abc_text(piece: Piece, *, repeats: bool = False, notes: Iterable[str] = (), comments: Iterable[str] = ()) -> str:
     """`piece` as one ABC tune (see the module docstring). `repeats`: a strain sounded twice
     written once between repeat signs, with first and second endings
@@ -276,6 +310,9 @@ def abc_text(piece: Piece, *, repeats: bool = False, notes: Iterable[str] = (), 
     lines = ["X:1", f"T:{(piece.title or piece.piece_id or 'untitled').strip()}"]
     lines += [f"N:{line}" for line in notes]
     lines += [f"% {line}" for line in comments]
+    dance = (piece.meta.get("request") or {}).get("dance") if isinstance(piece.meta.get("request"), dict) else None
+    if dance:
+        lines.append(f"R:{dance}")
     lines += [f"M:{ts.numerator}/{ts.denominator}", "L:1/8"]
     if piece.tempos:  # per dotted quarter in compound meters, as fiddlers write it
         qpm = piece.tempos[0].qpm
@@ -287,7 +324,8 @@ def abc_text(piece: Piece, *, repeats: bool = False, notes: Iterable[str] = (), 
         lines += [f'V:{i + 1} name="{t.name}"' for i, t in enumerate(tracks)]
     lines.append(f"K:{key_field(key)}")
     signature = signature_alterations(key)
-    beat = _beats(ts.beat_length)
+    # eighths beamed a beat at a time, in 4/4 and 2/2 half a bar at a time, as reels and hornpipes are
+    beam = _beats(ts.bar_length / 2) if (ts.numerator, ts.denominator) in ((4, 4), (2, 2)) else _beats(ts.beat_length)
     chords = {_beats(c.onset): c.figure for c in piece.chords}
     key_changes = {_beats(k.onset): k for k in piece.keys if k.onset > 0}
     spans = find_repeats(piece, tracks, [*bars, end]) if repeats else []
@@ -297,6 +335,8 @@ def abc_text(piece: Piece, *, repeats: bool = False, notes: Iterable[str] = (), 
         if len(tracks) > 1:
             lines.append(f"V:{v + 1}")
         own_chords = chords if v == 0 else {}
+        ordered = sorted(track.notes, key=lambda n: (n.onset, n.pitch))
+        leads_to = {id(a): b.pitch for a, b in zip(ordered, ordered[1:])}
         cuts = [*bars, *(own_chords if v == 0 else ()), *key_changes]
         events = _by_beats(_cut(_events(track, bars[0], end), cuts), bars, ts)
         bar_texts, sig = [], signature
@@ -307,15 +347,8 @@ def abc_text(piece: Piece, *, repeats: bool = False, notes: Iterable[str] = (), 
                 sig = signature_alterations(key_changes[start])
                 prefix = f"[K:{key_field(key_changes[start])}] "
             in_bar = [e for e in events if start <= e[0] < stop]
-            bar_texts.append(prefix + _bar_text(in_bar, spell, sig, own_chords, start, beat))
-        # a line of BARS_PER_LINE measures, each after its bar line (a line may start with one)
-        for i in range(0, len(kept), BARS_PER_LINE):
-            line = ""
-            for k, b in enumerate(kept[i : i + BARS_PER_LINE]):
-                bar_line = before.get(b, "|" if i + k else "")
-                line += (" " if line else "") + (bar_line + " " if bar_line else "") + bar_texts[b]
-            lines.append(line)
-        lines[-1] += " :|" if before.get(len(bars)) == ":|" else " |]"
+            bar_texts.append(prefix + _bar_text(in_bar, spell, sig, own_chords, start, beam, leads_to))
+        lines += _body_lines(bar_texts, kept, before, len(bars), pickup=piece.pickup_beats() > 0)
     return "\n".join(lines) + "\n"
 
 
