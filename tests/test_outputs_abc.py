@@ -166,3 +166,13 @@ def test_a_take_writes_one_abc_file_by_its_extension(tiny_model_folder, tmp_path
     assert take.abc().startswith("X:1\n") and "provenance" not in take.abc()
     with pytest.raises(FileExistsError):
         take.write(tmp_path / "jig.abc")
+
+
+def test_accidentals_read_the_same_by_letter_or_by_letter_and_octave(tmp_path):
+    """F#4 then F#5 in C major: a reader that carries ^F through the bar by letter reads a plain f
+    as F#5, one that carries it by octave as F5; the F#5 is written ^f so that both read it."""
+    notes = [Note(66, 0.0, 1.0), Note(78, 1.0, 1.0), Note(79, 2.0, 1.0), Note(65, 3.0, 1.0)]
+    piece = _piece(notes, keys=(KeySignature(0.0, "C", "major"),))
+    assert abc_text(piece).splitlines()[-1] == "^F2 ^f2 g2 =F2 |]"
+    back = read_abc(write_abc(piece, tmp_path / "t.abc"), on_error="raise")[0]
+    assert _notes(back.tracks[0]) == _notes(piece.tracks[0])

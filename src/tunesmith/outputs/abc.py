@@ -5,15 +5,17 @@ ABC is how folk musicians swap tunes (tune books, session sites, abcjs, EasyABC,
 library on PyPI writes it from a score: music21 reads ABC but does not write it, xml2abc is not
 packaged, and abcmidi's midi2abc guesses the meter and key from MIDI and drops chord symbols. So
 it is written here, from the piece itself:
-- one tune (X:1) with T:, the meter (M:), unit length 1/8 (L:), tempo (Q:) and the key with its
-  mode (K:D, K:Em, K:Ador, K:Dmix);
+- one tune (X:1) with T:, the dance (R:) where the take names one, the meter (M:), unit length
+  1/8 (L:), tempo (Q:, per dotted quarter in 6/8) and the key with its mode (K:D, K:Em, K:Ador);
 - one voice (V:) per pitched track, the melody first; chord symbols as "quoted" chords on it;
 - pitches spelled as the MusicXML writer spells them (`convert.notation._speller`: by the key,
-  the chord, the tonic's scale), each accidental written where the signature does not give it
-  and again after another in the bar (so readers that carry accidentals by octave and those
-  that carry them by letter read the same notes);
-- notes split at bar lines and chord changes and tied (`-`); lengths off the eighth grid (triplets)
-  as tuplets `(p:q:r`; a pickup as a short first bar;
+  the chord, the note it moves to), each accidental written where the signature does not give it
+  and again wherever a reader that carries accidentals through the bar by letter, or by letter
+  and octave, would read another note;
+- notes split at bar lines, chord changes and the beats the score shows, and tied (`-`);
+  triplets as `(3` (other runs off the eighth grid as `(3:2:r`); eighths beamed a beat at a time
+  (in 4/4 and 2/2 half a bar, as reels are written); a pickup as a short first bar; four bars a
+  line, a repeated strain on a new line;
 - with `repeats`, a strain sounded twice written once between repeat signs with 1. and 2.
   endings, as the MusicXML writer writes a composed take; else as played, so that bar n of the
   file is bar n of the take (a co-created take's, as its input was read).
@@ -191,7 +193,8 @@ def _bar_text(events: list, spell, signature: dict[str, int], chords: dict[Fract
               beat: Fraction, leads_to: dict[int, int]) -> str:  # fmt: skip
     """One bar's events as ABC: chord symbols, accidentals against `signature` (carried in the
     bar), tuplets for runs of lengths off the eighth grid, the notes of a beat beamed (no space)."""
-    carried: dict[str, int] = {}
+    carried: dict[str, int] = {}  # the accidental in force by letter, and by letter and octave
+    carried_octave: dict[tuple[str, int], int] = {}
     parts: list[tuple[Fraction, Fraction, str]] = []  # (onset, end, text)
     i = 0
     while i < len(events):
@@ -225,9 +228,10 @@ def _bar_text(events: list, spell, signature: dict[str, int], chords: dict[Fract
                 pitches = []
                 for n in notes:
                     letter, alteration, octave = _spelled(n, spell, float(on), leads_to.get(id(n)))
-                    expected = carried.get(letter, signature.get(letter, 0))
-                    carried[letter] = alteration
-                    pitches.append(_pitch_text(letter, octave, alteration if alteration != expected else None))
+                    given = signature.get(letter, 0)
+                    plain = alteration == carried.get(letter, given) == carried_octave.get((letter, octave), given)
+                    carried[letter] = carried_octave[(letter, octave)] = alteration
+                    pitches.append(_pitch_text(letter, octave, None if plain else alteration))
                 body = pitches[0] if len(pitches) == 1 else "[" + "".join(pitches) + "]"
                 text += "-".join(body + length_text(u) for u in values) + ("-" if tied else "")
             texts.append(text)
