@@ -1,7 +1,8 @@
-"""A take: one composed piece written as STEM.mid, STEM.musicxml, STEM.wav, STEM.svg and STEM.json.
+"""A take: one composed piece written as STEM.mid, STEM.musicxml, STEM.abc, STEM.wav, STEM.svg and
+STEM.json.
 
-`write_take(piece, stem, provenance=...)` writes the five files and returns their paths by kind
-("mid", "musicxml", "wav", "svg", "json"); `write_takes(pieces, stem, n)` writes STEM-1 ... STEM-n
+`write_take(piece, stem, provenance=...)` writes the six files and returns their paths by kind
+("mid", "musicxml", "abc", "wav", "svg", "json"); `write_takes(pieces, stem, n)` writes STEM-1 ... STEM-n
 (just STEM when n == 1).
 
 `provenance` is how the caller made the piece. Every key is optional; these are understood:
@@ -13,7 +14,7 @@
         "training_data": ...,    # the model's own provenance: the licenses and sources of its corpus,
                                  # e.g. {"licenses": {"public-domain": 345}, "sources": {"jsb": 345}}
                                  # or [{"source": "jsb", "license": "public-domain", "pieces": 345}, ...]
-        "timings": {"generate": 0.42},  # seconds; the bundle adds midi, musicxml, wav, svg
+        "timings": {"generate": 0.42},  # seconds; the bundle adds midi, musicxml, abc, wav, svg
     }
 
 Other keys are copied into STEM.json unchanged. STEM.json always has the keys in `JSON_KEYS`.
@@ -28,6 +29,8 @@ The provenance is also embedded in the media files themselves:
   <miscellaneous-field name="tunesmith-..."> entries (model id/sha256, seed, the request as
   compact JSON, where the chords came from, licenses, sources, created-at, ai-generated,
   digital-source-type), added after `write_musicxml`;
+- ABC: the same line as an N: field and "% tunesmith-provenance: {compact JSON}" (the MIDI's) as
+  a comment line (`outputs.abc`; the notes signed as read back from the ABC);
 - WAV: a RIFF LIST/INFO chunk (software, "AI-generated" with the IPTC digital source type
   trainedAlgorithmicMedia, model, seed: `tunesmith.rights.provenance`) and C2PA Content
   Credentials over the whole file (`tunesmith.rights.content_credentials`; STEM.json says
@@ -35,7 +38,7 @@ The provenance is also embedded in the media files themselves:
 
 Notation: the MusicXML (and the SVG engraved from it) of a composed take writes a strain sounded
 twice once, between repeat barlines, with first and second endings where the second time ends
-another way (`convert.repeats`; `rendering.musicxml.repeats` in STEM.json gives the bars, as
+another way, and so does the ABC (`convert.repeats`; `rendering.musicxml.repeats` in STEM.json gives the bars, as
 played). The MIDI and WAV hold the music as played. A co-created take (`piece.meta["cocreate"]`)
 stays written out as played, as its input was read, so that bar numbers (inpaint's --bars)
 name the same bars in every file.
