@@ -98,6 +98,8 @@ def test_what_a_fiddler_reads():
     assert "Q:3/8=80" in abc_text(_modal_jig())  # a jig's tempo in dotted quarters
     assert "[K:Amix]" in abc_text(_modal_jig())
     assert text.count("|") >= 3 and text.rstrip().endswith("|]")
+    voices = abc_text(_four_voices())  # a part below middle C in the bass clef
+    assert 'V:4 name="Bass" clef=bass' in voices and 'V:1 name="Soprano"\n' in voices
     folded = abc_text(_strain_twice(), repeats=True)  # the strain once, its endings under 1. and 2.
     assert folded.count("|:") == 1 and folded.count("|1") == 1 and folded.count(":|2") == 1
     assert folded.count("|") < abc_text(_strain_twice()).count("|")

@@ -324,8 +324,9 @@ def abc_text(piece: Piece, *, repeats: bool = False, notes: Iterable[str] = (), 
     tracks = [t for t in piece.tracks if not t.is_drum and t.notes]
     melody = piece.melody()
     tracks.sort(key=lambda t: t is not melody)
-    if len(tracks) > 1:
-        lines += [f'V:{i + 1} name="{t.name}"' for i, t in enumerate(tracks)]
+    if len(tracks) > 1:  # a part that lies mostly below middle C in the bass clef (a chorale's tenor and bass)
+        low = [sorted(n.pitch for n in t.notes)[len(t.notes) // 2] < 60 for t in tracks]
+        lines += [f'V:{i + 1} name="{t.name}"' + (" clef=bass" if low[i] else "") for i, t in enumerate(tracks)]
     lines.append(f"K:{key_field(key)}")
     signature = signature_alterations(key)
     # eighths beamed a beat at a time, in 4/4 and 2/2 half a bar at a time, as reels and hornpipes are
