@@ -664,7 +664,7 @@ def test_check_rate_and_prefer_are_public_api(tmp_path):
 def test_take_write_names_the_path_not_a_command_line_flag(tmp_path):
     """`Take.write('x.pdf')` had said "--out …/x.pdf: …", a flag the Python API has not (a first-day user)."""
     take = ts.compose("folk", bars=2, seed=1, check=False)
-    with pytest.raises(ValueError, match=r"x\.pdf: tunesmith writes \.mid, \.musicxml, \.wav, \.svg and \.json, not \.pdf") as e:
+    with pytest.raises(ValueError, match=r"x\.pdf: tunesmith writes \.mid, \.musicxml, \.abc, \.wav, \.svg and \.json, not \.pdf") as e:
         take.write(tmp_path / "x.pdf")
     assert "--out" not in str(e.value)
 

@@ -384,8 +384,8 @@ def test_a_folder_in_the_way_of_a_take_is_refused_before_the_work(tmp_path, caps
                  "--no-audio"]) == 2  # fmt: skip
     assert capsys.readouterr().err.strip().endswith("afile: is a file, not a folder to write the takes in")
     # a format tunesmith does not write: not song3.abc.mid and the rest, silently
-    assert main(["compose", "--style", "folk", "--bars", "2", "--out", str(tmp_path / "song3.abc")]) == 2
-    assert "song3.abc: tunesmith writes .mid, .musicxml, .wav, .svg and .json, not .abc" in capsys.readouterr().err
+    assert main(["compose", "--style", "folk", "--bars", "2", "--out", str(tmp_path / "song3.ly")]) == 2
+    assert "song3.ly: tunesmith writes .mid, .musicxml, .abc, .wav, .svg and .json, not .ly" in capsys.readouterr().err
     assert not list(tmp_path.glob("song3*"))
 
 
@@ -641,7 +641,7 @@ def _take():
     (lambda ts, t, d: ts.check(None), TypeError, r"^check: source must be a file path, a Piece or a Take"),
     (lambda ts, t, d: t.write("/take"), ValueError, r"^path /take: would write /take\.mid \.\.\. in the filesystem root"),
     (lambda ts, t, d: t.write(d), ValueError, r": is a directory; give a file stem inside it"),
-    (lambda ts, t, d: t.write(d / "one.txt"), ValueError, r"one\.txt: tunesmith writes \.mid, \.musicxml, \.wav"),
+    (lambda ts, t, d: t.write(d / "one.txt"), ValueError, r"one\.txt: tunesmith writes \.mid, \.musicxml, \.abc, \.wav"),
     (lambda ts, t, d: t.write(None), TypeError, r"^path must be a path \(str or os\.PathLike\), not NoneType$"),
 ])  # fmt: skip
 def test_the_python_api_names_a_bad_argument(tmp_path, monkeypatch, call, error, said):

@@ -178,3 +178,16 @@ def test_accidentals_read_the_same_by_letter_or_by_letter_and_octave(tmp_path):
     assert abc_text(piece).splitlines()[-1] == "^F2 ^f2 g2 =F2 |]"
     back = read_abc(write_abc(piece, tmp_path / "t.abc"), on_error="raise")[0]
     assert _notes(back.tracks[0]) == _notes(piece.tracks[0])
+
+
+def test_compose_keeps_an_abc_file_that_is_there_without_force(tmp_path, capsys):
+    """STEM.abc is one of the take's files: compose --out STEM refuses to replace it unless --force,
+    and --out STEM.abc names the same bundle, as --out STEM.mid does."""
+    from tunesmith.cli import main
+
+    (tmp_path / "t.abc").write_text("X:1\nT:mine\nK:D\nDEFG|\n")
+    assert main(["compose", "--style", "folk", "--bars", "2", "--out", str(tmp_path / "t"), "--no-audio", "--no-svg"]) == 2
+    assert "t.abc" in capsys.readouterr().err and (tmp_path / "t.abc").read_text().startswith("X:1\nT:mine")
+    assert main(["compose", "--style", "folk", "--bars", "2", "--out", str(tmp_path / "t.abc"), "--no-audio", "--no-svg",
+                 "--force", "--seed", "1"]) == 0  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.abc", "t.json", "t.mid", "t.musicxml"]

@@ -16,7 +16,7 @@ from typing import Any
 from tunesmith.remarks import take_remarks
 from tunesmith.score import Piece
 
-BUNDLE_KINDS = ("mid", "musicxml", "wav", "svg", "json")
+BUNDLE_KINDS = ("mid", "musicxml", "abc", "wav", "svg", "json")
 # extensions `out_stem` strips and `Take.write` writes as a single file
 FILE_KINDS = {".mid": "mid", ".midi": "mid", ".musicxml": "musicxml", ".xml": "musicxml", ".mxl": "musicxml",
               ".abc": "abc", ".wav": "wav", ".svg": "svg", ".json": "json"}  # fmt: skip
@@ -25,15 +25,15 @@ FILE_KINDS = {".mid": "mid", ".midi": "mid", ".musicxml": "musicxml", ".xml": "m
 
 
 def out_stem(path: str | os.PathLike) -> Path:
-    """The bundle stem of an output path: 'song.mid' and 'song.musicxml' -> 'song'; 'song' as is."""
+    """The bundle stem of an output path: 'song.mid', 'song.musicxml' and 'song.abc' -> 'song'; 'song' as is."""
     p = Path(os.fspath(path))
     if p.suffix.lower() in FILE_KINDS:
         return p.with_suffix("")
-    if p.suffix.lower() in (".abc", ".krn", ".kern", ".kar", ".ly", ".pdf", ".mp3", ".flac", ".ogg", ".txt", ".png",
+    if p.suffix.lower() in (".krn", ".kern", ".kar", ".ly", ".pdf", ".mp3", ".flac", ".ogg", ".txt", ".png",
                             ".jpg", ".html", ".csv", ".zip"):  # fmt: skip
         # a format tunesmith reads or a user expects, but does not write: not song3.abc.mid, silently
         # (the path, not "--out": the Python API's `Take.write` says this too, a first-day user noticed)
-        raise ValueError(f"{p}: tunesmith writes .mid, .musicxml, .wav, .svg and .json, not {p.suffix}; "
+        raise ValueError(f"{p}: tunesmith writes .mid, .musicxml, .abc, .wav, .svg and .json, not {p.suffix}; "
                          f"give a stem ({p.with_suffix('').name}) or one of those")  # fmt: skip
     return p
 
