@@ -62,13 +62,36 @@ def signing_identity(folder: str | os.PathLike | None = None) -> tuple[bytes, by
     chain_path, key_path = folder / CHAIN_FILE, folder / KEY_FILE
     if chain_path.is_file() and key_path.is_file():
         return chain_path.read_bytes(), key_path.read_bytes()
-    chain, key = _new_identity()
     folder.mkdir(parents=True, exist_ok=True)
-    # The key first and private: a chain without its key is never left behind as the identity.
-    atomic_write_bytes(key_path, key)
-    os.chmod(key_path, 0o600)
-    atomic_write_bytes(chain_path, chain)
+    # Made under a lock: two processes on a new installation (two takes written at once, the test
+    # suite's workers) could each write a key and a chain, and leave one's key beside the other's
+    # chain. The one that waited reads what the first made.
+    with _creation_lock(folder):
+        if chain_path.is_file() and key_path.is_file():
+            return chain_path.read_bytes(), key_path.read_bytes()
+        chain, key = _new_identity()
+        # The key first and private: a chain without its key is never left behind as the identity.
+        atomic_write_bytes(key_path, key)
+        os.chmod(key_path, 0o600)
+        atomic_write_bytes(chain_path, chain)
     return chain, key
+
+
+@contextlib.contextmanager
+def _creation_lock(folder: Path):
+    """An exclusive lock on `folder`/.lock while the identity is made (none where the platform has
+    no fcntl: there two first uses at once remain possible)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        yield
+        return
+    with open(folder / ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def check_signing_identity(folder: str | os.PathLike | None = None) -> None:
