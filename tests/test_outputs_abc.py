@@ -191,3 +191,10 @@ def test_compose_keeps_an_abc_file_that_is_there_without_force(tmp_path, capsys)
     assert main(["compose", "--style", "folk", "--bars", "2", "--out", str(tmp_path / "t.abc"), "--no-audio", "--no-svg",
                  "--force", "--seed", "1"]) == 0  # fmt: skip
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.abc", "t.json", "t.mid", "t.musicxml"]
+
+
+def test_a_title_with_a_line_break_stays_one_field():
+    piece = _slip_jig()
+    piece.title = "Two\nK:C"
+    text = abc_text(piece, notes=["made\nX:2"])
+    assert "T:Two K:C\n" in text and "N:made X:2\n" in text and text.count("\nK:") == 1

@@ -105,6 +105,10 @@ def _note_values(units: Fraction) -> list[Fraction]:
     return out
 
 
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
 def _dyadic(x: Fraction) -> bool:
     d = x.denominator
     return d & (d - 1) == 0
@@ -129,7 +133,7 @@ def _spelled(note, spell, onset: float, leads_to: int | None = None) -> tuple[st
 
 
 def _pitch_text(letter: str, octave: int, alteration_written: int | None) -> str:
-    """ABC for a pitch (C4 is C, C5 c, C3 C, and B5 b'), with the accidental to write (None: none)."""
+    """ABC for a pitch (C4 is C, C5 c, C3 C, (with a comma), B5 b'), with the accidental to write (None: none)."""
     text = letter.upper() + "," * (4 - octave) if octave <= 4 else letter.lower() + "'" * (octave - 5)
     return (_ABC_ACCIDENTAL[alteration_written] if alteration_written is not None else "") + text
 
@@ -247,16 +251,16 @@ def _bar_text(events: list, spell, signature: dict[str, int], chords: dict[Fract
     for k, (on, stop, text) in enumerate(parts):
         if k:
             prev_on, prev_stop, prev_text = parts[k - 1]
-            # beamed: both shorter than a beat, in the same beat, neither a rest
+            # beamed: both shorter than a quarter, in the same beam group, neither a rest
             same_beat = (prev_on - start) // beat == (on - start) // beat and stop - on < 1 and prev_stop - prev_on < 1
             out += "" if same_beat and not prev_text.lstrip('"').startswith("z") and "z" not in text[:1] else " "
         out += text
     return out
 
 
-def _bar_lines(spans: list, n: int) -> tuple[dict[int, str], set[int]]:
-    """{measure: the bar line before it} for the repeat `spans` (`convert.repeats.RepeatSpan`) of
-    `n` measures, "n" for the end, and the measures a repeat sounds again, left out."""
+def _bar_lines(spans: list) -> tuple[dict[int, str], set[int]]:
+    """{measure: the bar line before it} for the repeat `spans` (`convert.repeats.RepeatSpan`),
+    the measure after the last for the end, and the measures a repeat sounds again, left out."""
     before: dict[int, str] = {}
     dropped: set[int] = set()
     for span in spans:
@@ -311,9 +315,10 @@ def abc_text(piece: Piece, *, repeats: bool = False, notes: Iterable[str] = (), 
     bars = [b for b in bars if b < end] or [Fraction(0)]
     ts: TimeSignature = piece.time_signature
     key = piece.key
-    lines = ["X:1", f"T:{(piece.title or piece.piece_id or 'untitled').strip()}"]
-    lines += [f"N:{line}" for line in notes]
-    lines += [f"% {line}" for line in comments]
+    # a header field is one line: a line break in a title or a note would start another field
+    lines = ["X:1", f"T:{_one_line(piece.title or piece.piece_id or 'untitled')}"]
+    lines += [f"N:{_one_line(line)}" for line in notes]
+    lines += [f"% {_one_line(line)}" for line in comments]
     dance = (piece.meta.get("request") or {}).get("dance") if isinstance(piece.meta.get("request"), dict) else None
     if dance:
         lines.append(f"R:{dance}")
@@ -334,7 +339,7 @@ def abc_text(piece: Piece, *, repeats: bool = False, notes: Iterable[str] = (), 
     chords = {_beats(c.onset): c.figure for c in piece.chords}
     key_changes = {_beats(k.onset): k for k in piece.keys if k.onset > 0}
     spans = find_repeats(piece, tracks, [*bars, end]) if repeats else []
-    before, dropped = _bar_lines(spans, len(bars))
+    before, dropped = _bar_lines(spans)
     kept = [b for b in range(len(bars)) if b not in dropped]
     for v, track in enumerate(tracks):
         if len(tracks) > 1:
