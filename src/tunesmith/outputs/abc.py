@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
 
+from ..harmony import sharps_of
 from ..paths import atomic_write_text
 from ..score import KeySignature, Piece, TimeSignature, Track
 
@@ -41,10 +42,6 @@ BARS_PER_LINE = 4
 # the modes as ABC's K: field names them after the tonic
 MODE_SUFFIX = {"major": "", "minor": "m", "aeolian": "aeo", "dorian": "dor", "mixolydian": "mix",
                "lydian": "lyd", "phrygian": "phr", "locrian": "loc", "ionian": ""}  # fmt: skip
-# fifths from the tonic's major key to the mode's signature (D dorian: C major's, two fewer)
-MODE_FIFTHS = {"major": 0, "ionian": 0, "lydian": 1, "mixolydian": -1, "dorian": -2, "minor": -3,
-               "aeolian": -3, "phrygian": -4, "locrian": -5}  # fmt: skip
-_LETTER_FIFTHS = {"F": -1, "C": 0, "G": 1, "D": 2, "A": 3, "E": 4, "B": 5}
 _ALTER = {"#": 1, "##": 2, "-": -1, "--": -2, "": 0, "b": -1, "bb": -2}
 _ABC_ACCIDENTAL = {2: "^^", 1: "^", 0: "=", -1: "_", -2: "__"}
 
@@ -54,15 +51,12 @@ def _beats(x: float) -> Fraction:
 
 
 def signature_alterations(key: KeySignature | None) -> dict[str, int]:
-    """{letter: alteration} that `key`'s signature gives (D mixolydian: none; E dorian: F#)."""
+    """{letter: alteration} that `key`'s signature gives (D mixolydian: F#; E dorian: F#, C#), from
+    its sharps or flats (`harmony.sharps_of`, -7..7)."""
     if key is None:
         return {}
-    letter, accidental = key.tonic[0].upper(), key.tonic[1:]
-    fifths = _LETTER_FIFTHS[letter] + 7 * _ALTER.get(accidental, 0) + MODE_FIFTHS.get(key.mode, 0)
-    sharps, flats = "FCGDAEB", "BEADGCF"
-    if fifths >= 0:
-        return {sharps[i % 7]: 1 + i // 7 for i in range(fifths)}
-    return {flats[i % 7]: -1 - i // 7 for i in range(-fifths)}
+    fifths = sharps_of(key)
+    return {letter: 1 for letter in "FCGDAEB"[:fifths]} if fifths >= 0 else {letter: -1 for letter in "BEADGCF"[:-fifths]}
 
 
 def key_field(key: KeySignature | None) -> str:
