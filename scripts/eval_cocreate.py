@@ -316,11 +316,17 @@ def eval_lead(model, tok, name: str, train: list[Piece], test: list[Piece], styl
 
 
 def nottingham(args) -> tuple[list[Piece], list[Piece]]:
+    from tunesmith.harmony import settle_modal_final
     from tunesmith.inputs import read_file
 
     pieces = []
     for f in sorted(glob.glob(str(Path(args.data) / "nottingham" / "ABC_cleaned" / "*.abc"))):
         pieces += read_file(f)
+    # keyed as the corpus keys them (its source says `keys_by_signature`): a tune in E dorian
+    # written with D major's signature is in E dorian for the harmonizer, as it was in training
+    for piece in pieces:
+        if piece.keys:
+            settle_modal_final(piece)
     train = [p for p in pieces if split_of(p.work_id) == "train"]
     test = [p for p in pieces if split_of(p.work_id) == args.split]
     return train, test

@@ -65,7 +65,17 @@ def _strain_twice() -> Piece:
                   chords=[ChordSymbol(0.0, "D"), ChordSymbol(8.0, "G"), ChordSymbol(16.0, "D"), ChordSymbol(24.0, "G")])  # fmt: skip
 
 
-FIXTURES = {"hornpipe": _hornpipe, "modal_jig": _modal_jig, "four_voices": _four_voices, "slip_jig": _slip_jig,
+def _dotted_hornpipe() -> Piece:
+    """G major 4/4 in dotted pairs: dotted eighth and sixteenth, the other way round under a chord
+    change, in sixteenths, and a dotted quarter and eighth (written plainly)."""
+    n = Note
+    notes = [n(74, 0.0, 0.75), n(72, 0.75, 0.25), n(71, 1.0, 0.25), n(69, 1.25, 0.75),  # d>c, B/ "D"A3/2
+             n(67, 2.0, 0.375), n(66, 2.375, 0.125), n(64, 2.5, 0.5), n(62, 3.0, 1.5), n(64, 4.5, 0.5),  # G/>F/
+             n(66, 5.0, 0.25), n(67, 5.25, 0.75), n(69, 6.0, 2.0)]  # F<G
+    return _piece(notes, chords=[ChordSymbol(0.0, "G"), ChordSymbol(1.25, "D")])
+
+
+FIXTURES = {"hornpipe": _hornpipe, "dotted_hornpipe": _dotted_hornpipe, "modal_jig": _modal_jig, "four_voices": _four_voices, "slip_jig": _slip_jig,
             "strain_twice": _strain_twice}  # fmt: skip
 
 
@@ -95,6 +105,8 @@ def test_what_a_fiddler_reads():
     assert "g'2- | g'2" in text  # G6 tied over the bar line
     assert "D3 z g'2-" in text  # the rest before it
     assert '"Em"' in text  # the chord that changes under the held note
+    dotted = abc_text(_dotted_hornpipe())  # dotted pairs as broken rhythms, as tune books write them
+    assert '"G"d>cB/"D"A3/2 G/>F/E D2- | DEF<G A4' in dotted  # not across a chord symbol, nor a dotted quarter
     assert "Q:3/8=80" in abc_text(_modal_jig())  # a jig's tempo in dotted quarters
     assert "[K:Amix]" in abc_text(_modal_jig())
     assert text.count("|") >= 3 and text.rstrip().endswith("|]")
@@ -125,7 +137,7 @@ def test_key_fields_name_the_mode_and_its_signature():
 
 
 @pytest.mark.skipif(shutil.which("abc2midi") is None, reason="abc2midi (Debian's abcmidi) is not installed")
-@pytest.mark.parametrize("name", ["hornpipe", "modal_jig", "slip_jig", "strain_twice"])
+@pytest.mark.parametrize("name", ["hornpipe", "dotted_hornpipe", "modal_jig", "slip_jig", "strain_twice"])
 def test_abc2midi_plays_the_same_notes(name, tmp_path):
     """abcmidi, the reference ABC player, reads the file as tunesmith wrote it (repeats played)."""
     from tunesmith.inputs.midi import read_midi

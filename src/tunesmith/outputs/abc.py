@@ -193,7 +193,9 @@ def _bar_text(events: list, spell, signature: dict[str, int], chords: dict[Fract
     bar), tuplets for runs of lengths off the eighth grid, the notes of a beat beamed (no space)."""
     carried: dict[str, int] = {}  # the accidental in force by letter, and by letter and octave
     carried_octave: dict[tuple[str, int], int] = {}
-    parts: list[tuple[Fraction, Fraction, str]] = []  # (onset, end, text)
+    # (onset, end, text, plain): plain is (the text without its length, the length in L) for a
+    # lone untied note a broken rhythm may pair (`_broken_pair`), else None
+    parts: list[tuple[Fraction, Fraction, str, tuple[str, Fraction] | None]] = []
     i = 0
     while i < len(events):
         # a run whose lengths are off the binary grid is a tuplet: gather until its total is on it
@@ -215,6 +217,7 @@ def _bar_text(events: list, spell, signature: dict[str, int], chords: dict[Fract
             else:
                 run = [events[i]]  # an odd length ABC writes as it is (C2/3)
         texts, written = [], 0  # written: the notes and rests the run writes (a tuplet's r)
+        plain_note = None
         for on, length, notes, tied in run:
             chord = chords.get(on)
             text = f'"{chord}"' if chord else ""
@@ -231,6 +234,8 @@ def _bar_text(events: list, spell, signature: dict[str, int], chords: dict[Fract
                     carried[letter] = carried_octave[(letter, octave)] = alteration
                     pitches.append(_pitch_text(letter, octave, None if plain else alteration))
                 body = pitches[0] if len(pitches) == 1 else "[" + "".join(pitches) + "]"
+                if len(run) == 1 and len(values) == 1 and not tied and not prefix:
+                    plain_note = (text + body, values[0])
                 text += "-".join(body + length_text(u) for u in values) + ("-" if tied else "")
             texts.append(text)
         if prefix:  # "(3" where it is three notes, as tune books write it; its chord symbol before it
@@ -239,17 +244,46 @@ def _bar_text(events: list, spell, signature: dict[str, int], chords: dict[Fract
             if chord:
                 texts[0] = texts[0][len(chord) + 2 :]
                 prefix = f'"{chord}"' + prefix
-        parts.append((run[0][0], run[-1][0] + run[-1][1], prefix + "".join(texts)))
+        parts.append((run[0][0], run[-1][0] + run[-1][1], prefix + "".join(texts), plain_note))
         i += len(run)
     out = ""
-    for k, (on, stop, text) in enumerate(parts):
+    k = 0
+    while k < len(parts):
+        on, stop, text, plain = parts[k]
         if k:
-            prev_on, prev_stop, prev_text = parts[k - 1]
+            prev_on, prev_stop, prev_text, _ = parts[k - 1]
             # beamed: both shorter than a quarter, in the same beam group, neither a rest
             same_beat = (prev_on - start) // beat == (on - start) // beat and stop - on < 1 and prev_stop - prev_on < 1
             out += "" if same_beat and not prev_text.lstrip('"').startswith("z") and "z" not in text[:1] else " "
+        pair = _broken_pair(plain, parts[k + 1] if k + 1 < len(parts) else None, start, beat)
+        if pair:
+            out += pair
+            k += 2
+            continue
         out += text
+        k += 1
     return out
+
+
+def _broken_pair(plain: tuple[str, Fraction] | None, after, start: Fraction, beat: Fraction) -> str | None:
+    """A dotted note and the note of a third its length after it, in one beat, as tune books write
+    them: `c>A` (a dotted eighth and a sixteenth under L:1/8), `c<A` the other way round, `c/>A/` in
+    sixteenths; None where the two are not such a pair (a tie, a tuplet, a rest, a chord symbol on
+    the second note, two beats)."""
+    if plain is None or after is None or after[3] is None:
+        return None
+    (first, a), (second, b) = plain, after[3]
+    if second.startswith('"') or (after[0] - start - (a * UNIT)) // beat != (after[0] - start) // beat:
+        return None
+    if a == 3 * b:
+        base, sign = 2 * b, ">"
+    elif b == 3 * a:
+        base, sign = 2 * a, "<"
+    else:
+        return None
+    if base > 1:  # a dotted quarter and an eighth stay `c3B`, as jigs write them
+        return None
+    return first + length_text(base) + sign + second + length_text(base)
 
 
 def _bar_lines(spans: list) -> tuple[dict[int, str], set[int]]:
