@@ -75,12 +75,26 @@ def _dotted_hornpipe() -> Piece:
     return _piece(notes, chords=[ChordSymbol(0.0, "G"), ChordSymbol(1.25, "D")])
 
 
+def _ornamented_reel() -> Piece:
+    """G major 4/4 as a fiddler ornaments it: a roll on a dotted quarter, a trill, a turn, an upper
+    mordent on a sharpened note, a lower mordent, a roll on the first and on the second note of a
+    dotted pair, and a roll on a note tied over the bar line."""
+    n = Note
+    notes = [n(64, 0.0, 1.5, ornament="roll"), n(66, 1.5, 0.5), n(71, 2.0, 1.0, ornament="trill"),
+             n(69, 3.0, 1.0, ornament="turn"),  # ~E3 F TB2 !turn!A2
+             n(73, 4.0, 1.0, ornament="inverted-mordent"), n(74, 5.0, 1.0, ornament="mordent"),  # P^c2 !mordent!d2
+             n(74, 6.0, 0.75, ornament="roll"), n(72, 6.75, 0.25), n(71, 7.0, 0.75), n(69, 7.75, 0.25, ornament="roll"),
+             n(67, 8.0, 1.0), n(71, 9.0, 1.0), n(74, 10.0, 4.0, ornament="roll"), n(67, 14.0, 2.0)]  # fmt: skip
+    return _piece(notes, chords=[ChordSymbol(0.0, "Em"), ChordSymbol(2.0, "G")])
+
+
 FIXTURES = {"hornpipe": _hornpipe, "dotted_hornpipe": _dotted_hornpipe, "modal_jig": _modal_jig, "four_voices": _four_voices, "slip_jig": _slip_jig,
-            "strain_twice": _strain_twice}  # fmt: skip
+            "strain_twice": _strain_twice, "ornamented_reel": _ornamented_reel}  # fmt: skip
 
 
 def _notes(track):
-    return [(n.pitch, round(n.onset, 4), round(n.duration, 4)) for n in sorted(track.notes, key=lambda n: (n.onset, n.pitch))]
+    return [(n.pitch, round(n.onset, 4), round(n.duration, 4), n.ornament)
+            for n in sorted(track.notes, key=lambda n: (n.onset, n.pitch))]  # fmt: skip
 
 
 @pytest.mark.parametrize("repeats", [False, True], ids=["as_played", "repeat_signs"])
@@ -117,6 +131,54 @@ def test_what_a_fiddler_reads():
     assert folded.count("|") < abc_text(_strain_twice()).count("|")
 
 
+SESSION_TUNE = """X:1
+T:Rolls
+M:4/4
+L:1/8
+K:D
+~E3 F TB2 !turn!A2 | P=c2 !roll!d2 Md2 Hf2 | "G"g2 {a}~g2 ~[DF]2 !uppermordent!E2 | !trill!F2 !mordent!E2 D4 |]
+"""
+
+
+def test_a_fiddlers_ornaments_are_read_written_and_read_again(tmp_path):
+    """The shorthands (`~` roll, `T` trill, `P` upper mordent, `M` lower mordent) and the long forms
+    are read onto the notes they stand before (a chord's onto its first note; a grace note's roll
+    onto the note after the grace); a fermata (`H`) is still a fermata; the ABC written from it
+    carries the same decorations, each before its accidental, and reads back the same."""
+    (tmp_path / "rolls.abc").write_text(SESSION_TUNE)
+    piece = read_abc(tmp_path / "rolls.abc", on_error="raise")[0]
+    notes = sorted(piece.melody().notes, key=lambda n: (n.onset, n.pitch))
+    assert [(n.onset, n.pitch, n.ornament) for n in notes if n.ornament] == [
+        (0.0, 64, "roll"), (2.0, 71, "trill"), (3.0, 69, "turn"), (4.0, 72, "inverted-mordent"), (5.0, 74, "roll"),
+        (6.0, 74, "mordent"), (9.0, 79, "roll"), (10.0, 62, "roll"), (11.0, 64, "inverted-mordent"),
+        (12.0, 66, "trill"), (13.0, 64, "mordent")]  # fmt: skip
+    assert len(notes) == 16 and piece.fermatas == [7.0]
+    text = abc_text(piece)
+    assert "~E3 F TB2 !turn!A2 | P=c2 ~d2 !mordent!d2 f2 |" in text
+    assert '~g2 ~[DF]2 PE2 | TF2 !mordent!E2 D4 |]' in text
+    back = read_abc(write_abc(piece, tmp_path / "again.abc"), on_error="raise")[0]
+    assert _notes(back.melody()) == _notes(piece.melody())
+    # a tied note's ornament once, on its first piece; a dotted pair keeps its broken rhythm with
+    # the first note ornamented, and is written plainly with the second one ornamented
+    reel = abc_text(_ornamented_reel())
+    assert "P^c2 !mordent!d2 ~d>=cB3/2~A/ | G2 B2 ~d4- | d4 G4" in reel
+    assert Note(64, 0.0, 1.0, ornament="roll") == Note(64, 0.0, 1.0)  # not part of a note's identity
+
+
+def test_continue_keeps_the_fiddlers_rolls_on_the_given_bars(tmp_path):
+    """The given music exactly as it is, its ornaments with it; the new bars' notes have none."""
+    import tunesmith as ts
+
+    (tmp_path / "rolls.abc").write_text("X:1\nT:Rolls\nM:4/4\nL:1/8\nK:D\n~E3 F A2 d2 | TB2 A2 F2 E2 | D2 F2 A2 ~d2 | B2 A2 F4 |]\n")
+    take = ts.continue_(tmp_path / "rolls.abc", bars=2, seed=1)
+    melody = take.piece.melody()
+    ornamented = sorted((n.onset, n.pitch, n.ornament) for n in melody.notes if n.ornament)
+    assert ornamented == [(0.0, 64, "roll"), (4.0, 71, "trill"), (11.0, 74, "roll")]
+    assert any(n.onset >= 16.0 for n in melody.notes)  # the new bars
+    text = take.abc()
+    assert text.count("~") == 2 and "~E3" in text and "TB2" in text
+
+
 def test_a_chromatic_note_is_spelled_by_where_it_goes_and_a_reel_beams_in_fours():
     """D#5 rising to E5 in G major is written ^d, not _e (a fiddler's report: the slip jig's
     `ce_e =e2e`); a reel's eighths are beamed four at a time; the dance is named in R:."""
@@ -137,9 +199,11 @@ def test_key_fields_name_the_mode_and_its_signature():
 
 
 @pytest.mark.skipif(shutil.which("abc2midi") is None, reason="abc2midi (Debian's abcmidi) is not installed")
-@pytest.mark.parametrize("name", ["hornpipe", "dotted_hornpipe", "modal_jig", "slip_jig", "strain_twice"])
+@pytest.mark.parametrize("name", ["hornpipe", "dotted_hornpipe", "modal_jig", "slip_jig", "strain_twice", "ornamented_reel"])
 def test_abc2midi_plays_the_same_notes(name, tmp_path):
-    """abcmidi, the reference ABC player, reads the file as tunesmith wrote it (repeats played)."""
+    """abcmidi, the reference ABC player, reads the file as tunesmith wrote it (repeats played);
+    it plays a roll or a trill as the notes around its own (a roll on E: E F E D E), each heard
+    here as the note it ornaments, and every note after it still in its place."""
     from tunesmith.inputs.midi import read_midi
 
     piece = FIXTURES[name]()
@@ -148,7 +212,18 @@ def test_abc2midi_plays_the_same_notes(name, tmp_path):
     done = subprocess.run(["abc2midi", str(abc), "-o", str(tmp_path / "t.mid")], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "Error" not in done.stdout + done.stderr, done.stdout + done.stderr
     played = read_midi(tmp_path / "t.mid")[0]
-    heard = sorted((n.onset, n.pitch) for t in played.tracks for n in t.notes)
+    played_out = [(n.onset, n.onset + n.duration, n.pitch) for t in piece.tracks for n in t.notes
+                  if n.ornament in ("roll", "trill")]  # fmt: skip
+    heard = []
+    for onset, pitch in sorted((n.onset, n.pitch) for t in played.tracks for n in t.notes):
+        span = next((s for s in played_out if s[0] - 0.02 <= onset < s[1] - 0.02), None)
+        if span is None:
+            heard.append((onset, pitch))
+            continue
+        assert abs(pitch - span[2]) <= 2, (onset, pitch, span)  # a neighbour of the ornamented note
+        if (span[0], span[2]) not in heard:
+            heard.append((span[0], span[2]))
+    heard.sort()
     wrote = sorted((n.onset, n.pitch) for t in piece.tracks for n in t.notes)
     assert [p for _, p in heard] == [p for _, p in wrote]
     assert all(abs(a - b) < 0.02 for (a, _), (b, _) in zip(heard, wrote))  # its ticks round a triplet's onsets

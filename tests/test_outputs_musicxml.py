@@ -123,6 +123,25 @@ def test_an_abc_tunes_own_spelling_survives_reading_and_writing(tmp_path):
     assert [n.name for n in out.parts[0].recurse().notes][:5] == ["G#", "A", "A-", "B", "F##"]
 
 
+def test_an_abc_tunes_ornaments_are_written_over_their_notes_and_read_back(tmp_path):
+    """A fiddler's roll, trill, turn and mordents from ABC: each over the first piece of its note
+    (a roll drawn as the turn Irish tune books draw for it, and so read back as a turn)."""
+    from tunesmith.inputs import read_file
+    from tunesmith.inputs.musicxml import read_musicxml
+
+    src = tmp_path / "rolls.abc"
+    src.write_text("X:1\nT:Rolls\nM:4/4\nL:1/8\nK:D\n~E3 F TB2 !turn!A2 | PB2 !mordent!A2 ~d4- | d8 |]\n")
+    (piece,) = read_file(src)
+    path = write_musicxml(piece, tmp_path / "rolls.musicxml")
+    text = path.read_text()
+    assert [re.sub(r"\s.*", "", x) for x in re.findall(r"<ornaments>\s*<([a-z-]+[^>]*)", text)] == [
+        "turn", "trill-mark", "turn", "inverted-mordent", "mordent", "turn"]  # fmt: skip
+    (back,) = read_musicxml(path)
+    assert [(n.onset, n.pitch, n.ornament) for n in back.tracks[0].notes if n.ornament] == [
+        (0.0, 64, "turn"), (2.0, 71, "trill"), (3.0, 69, "turn"), (4.0, 71, "inverted-mordent"), (5.0, 69, "mordent"),
+        (6.0, 74, "turn")]  # fmt: skip
+
+
 def test_every_chord_quality_reads_back_as_written_and_sounds_so_elsewhere(tmp_path):
     """Each quality tunesmith knows is written so that tunesmith reads back the same figure and
     a reader that ignores the kind's text (music21 here) gets the same pitch classes: kinds

@@ -85,6 +85,11 @@ class Note:
     # one key sounds one note (MIDI cannot hold both), and the score writes this length. None
     # otherwise. Not part of a note's identity.
     held: float | None = field(default=None, compare=False)
+    # the ornament the source wrote over the note: "roll", "trill", "mordent" (lower),
+    # "inverted-mordent" (upper) or "turn"; None otherwise. Kept so that a fiddler's rolls come back
+    # on their own bars in a take's ABC and MusicXML; no model reads or writes it, and it is not part
+    # of a note's identity.
+    ornament: str | None = field(default=None, compare=False)
 
 
 @dataclass

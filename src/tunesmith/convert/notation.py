@@ -374,6 +374,29 @@ def figure_of_m21(cs: Any) -> str | None:
     return first_figure(candidates)
 
 
+# `Note.ornament` -> the music21 expression written for it (MusicXML <ornaments>). MusicXML has no
+# roll: it is written as a turn, the sign Irish tune books draw for one, and so reads back as "turn"
+_M21_ORNAMENTS = {"turn": "Turn", "roll": "Turn", "trill": "Trill", "mordent": "Mordent",
+                  "inverted-mordent": "InvertedMordent"}  # fmt: skip
+
+
+def _ornament_of(el: Any) -> str | None:
+    """`Note.ornament` of a music21 note or chord: the first turn, trill or mordent over it, else None
+    (an inverted turn, a shake, a tremolo are none of them)."""
+    from music21 import expressions
+
+    for x in el.expressions:
+        if type(x) is expressions.Turn:
+            return "turn"
+        if isinstance(x, expressions.Trill) and not isinstance(x, expressions.Shake):
+            return "trill"
+        if isinstance(x, expressions.InvertedMordent):
+            return "inverted-mordent"
+        if isinstance(x, expressions.Mordent):
+            return "mordent"
+    return None
+
+
 def from_music21(stream: Any, **kw: Any) -> Piece:
     """Piece from a music21 Score / Part / Stream. Keyword arguments set Piece fields
     (piece_id, work_id, title, style, source, path, license, meta). Ties are merged into
@@ -435,7 +458,8 @@ def from_music21(stream: Any, **kw: Any) -> Piece:
                 members = [(el.pitch, el.tie)]
             else:
                 members = [(n.pitch, n.tie or el.tie) for n in getattr(el, "notes", [])]
-            for p, tie_obj in members:
+            ornament = _ornament_of(el) if el.expressions else None
+            for k, (p, tie_obj) in enumerate(members):
                 midi = int(round(p.ps))
                 if not 0 <= midi <= 127:  # left out, and counted: co-create refuses such a file (`meta`)
                     piece.meta["notes_out_of_range"] = piece.meta.get("notes_out_of_range", 0) + 1
@@ -446,7 +470,7 @@ def from_music21(stream: Any, **kw: Any) -> Piece:
                     prev.duration += ql
                     n_obj = prev
                 else:
-                    n_obj = Note(midi, onset, ql, velocity, spelling=_written_name(p))
+                    n_obj = Note(midi, onset, ql, velocity, spelling=_written_name(p), ornament=ornament if k == 0 else None)
                     notes.append(n_obj)
                 if kind in ("start", "continue"):
                     pending[midi] = n_obj
@@ -721,6 +745,7 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
         groups: dict[tuple[Fraction, Fraction], list[int]] = {}
         velocities: dict[tuple[Fraction, Fraction], int] = {}
         written: dict[tuple[Fraction, int], str] = {}  # (onset, pitch) -> the source's own spelling
+        ornaments: dict[tuple[Fraction, int], str] = {}  # (onset, pitch) -> `Note.ornament`
         for n in track.notes:
             # a note another voice strikes again while it sounds is written as held (`Note.held`)
             k = (_frac(n.onset), max(_frac(n.held or n.duration), Fraction(1, 24)))
@@ -728,6 +753,8 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
             velocities[k] = n.velocity
             if n.spelling:
                 written[(k[0], n.pitch)] = n.spelling
+            if n.ornament in _M21_ORNAMENTS:
+                ornaments[(k[0], n.pitch)] = n.ornament
         events = sorted((k[0], k[1], sorted(set(p)), velocities[k]) for k, p in groups.items())
         events, graces = _graces_apart(events)
         voices = _split_voices(events) or [[]]
@@ -824,6 +851,10 @@ def to_music21(piece: Piece, repeats: bool = False) -> Any:
                             mark = expressions.Fermata()
                             mark.type = "upright"  # over the note, as hymnals print it (music21's default hangs below)
                             el.expressions.append(mark)
+                        if part_on == onset:  # an ornament over the first of a note's tied pieces only
+                            ornament = next((ornaments[(onset, p)] for p in pitches if (onset, p) in ornaments), None)
+                            if ornament:
+                                el.expressions.append(getattr(expressions, _M21_ORNAMENTS[ornament])())
                         if part_on == onset and onset in graces:  # its grace notes, written before it
                             for g in graces[onset]:
                                 grace_pitches = [_m21_pitch(spelled(x, float(onset), None), x) for x in g]

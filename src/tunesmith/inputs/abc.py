@@ -33,6 +33,8 @@ Conventions:
 - A pickup (anacrusis) is kept: `bar_onsets` starts [0.0, <pickup length>, ...] and
   `meta["pickup"]` holds its length in beats.
 - Grace notes are dropped (counted in `meta["left_out"]`); chords `[CEG]` give simultaneous notes; tied notes are merged.
+- Ornaments (`~` roll, `T` trill, `M` lower and `P` upper mordent, and their !...! forms, `!turn!`)
+  are the `ornament` of the note they stand before (of a chord's first note): `_ornaments_marked`.
 - Quoted strings that start with ^ _ < > @ are ABC annotations, "f", "pp", "mf" ... dynamics
   (counted in `meta["left_out"]`), and a string that starts with a lower-case letter a fingering or
   string mark (Ryan's Mammoth Collection's "e"), not chords: a chord symbol starts with a
@@ -149,21 +151,68 @@ _INLINE_FIELD = re.compile(r"\[([KLMQPV]):([^\]]*)\]")
 # ABC's fermata, 'H' or '!fermata!' before a note: music21's reader drops the note after 'H' (a
 # teacher's Old Hundredth lost its four fermata notes, leaving 3-beat bars in 4/4, without a word)
 # and skips '!fermata!'. Both are written as 'M', which music21 reads as a tenuto on the next note
-# or chord (`_walk` reads it back as the fermata); an 'M' of the source itself (ABC's lower mordent,
-# which tunesmith does not play) is dropped first. Only outside quoted text and !...! / +...+
-# decorations.
-_H_FERMATA = re.compile(r"(?<![=^_])H(?=[~.]*[=^_]*[A-Ga-gz\[(])")
-_M_DECORATION = re.compile(r"(?<![=^_])M(?=[~.]*[=^_]*[A-Ga-gz\[(])")
+# or chord (`_walk` reads it back as the fermata); an 'M' of the source itself (ABC's lower mordent)
+# is written out as '!lowermordent!' in the same pass, so that no fermata mark is taken for a
+# mordent nor a mordent for a fermata (`_ornaments_marked` reads it). Only outside quoted text and
+# !...! / +...+ decorations.
+_H_OR_M_DECORATION = re.compile(r"(?<![=^_])([HM])(?=[~.HMTP]*[=^_]*[A-Ga-gz\[(])")
 _QUOTED_OR_DECORATION = re.compile(r'("[^"]*"|![^!]*!|\+[^+]*\+)')
 _FERMATA_DECORATIONS = ("!fermata!", "+fermata+")
 _FERMATA_MARK = "M"  # music21's ABC tenuto
 
 
+def _fermata_or_mordent(m: re.Match) -> str:
+    return _FERMATA_MARK if m.group(1) == "H" else "!lowermordent!"
+
+
 def _fermatas_marked(line: str) -> str:
     parts = _QUOTED_OR_DECORATION.split(line)
     return "".join((_FERMATA_MARK if part in _FERMATA_DECORATIONS else part) if i % 2
-                   else _H_FERMATA.sub(_FERMATA_MARK, _M_DECORATION.sub("", part))
+                   else _H_OR_M_DECORATION.sub(_fermata_or_mordent, part)
                    for i, part in enumerate(parts))  # fmt: skip
+
+
+# ABC's ornaments (ABC 2.1, 4.14) before a note or chord: the shorthands `~` (roll), `T` (trill),
+# `P` (upper mordent) and the long forms. music21's tokenizer keeps a shorthand only in a note's
+# source text (and loses it before a chord) and skips every other !...! decoration, so a fiddler's
+# rolls had vanished from the take. Each is written as an annotation, "@orn roll", before its note:
+# music21 keeps it with the note as a chord string, `_walk` skips it as a chord (an annotation) and
+# reads it as the note's `ornament`. Run after the fermatas and navigation are marked, whose
+# shorthands look past `~` to the note.
+ORNAMENT_MARK = "@orn "
+_ORNAMENT_DECORATIONS = {"roll": "roll", "trill": "trill", "mordent": "mordent", "lowermordent": "mordent",
+                         "uppermordent": "inverted-mordent", "pralltriller": "inverted-mordent", "turn": "turn"}  # fmt: skip
+_ORNAMENT_SHORTHANDS = {"~": "roll", "T": "trill", "P": "inverted-mordent"}
+_ORNAMENT_SHORTHAND = re.compile(r"(?<![=^_])([~TP])(?=[~TP.LMuv]*[=^_]*[A-Ga-g\[])")
+
+
+def _ornament_mark(name: str) -> str:
+    return f'"{ORNAMENT_MARK}{name}"'
+
+
+def _ornaments_marked(text: str) -> str:
+    out = []
+    for line in text.split("\n"):
+        if re.match(r"^[A-Za-z]:", line) or not any(c in line for c in "~TP!+"):
+            out.append(line)
+            continue
+        parts = _music_parts(line)
+        for i, part in enumerate(parts):
+            if not i % 2:
+                parts[i] = _ORNAMENT_SHORTHAND.sub(lambda m: _ornament_mark(_ORNAMENT_SHORTHANDS[m.group(1)]), part)
+            elif part[:1] in "!+" and part[1:-1] in _ORNAMENT_DECORATIONS:
+                parts[i] = _ornament_mark(_ORNAMENT_DECORATIONS[part[1:-1]])
+        out.append("".join(parts))
+    return "\n".join(out)
+
+
+def _ornament_of(tok) -> str | None:
+    """The ornament `_ornaments_marked` wrote before a note token, else None."""
+    for raw in tok.chordSymbols or ():
+        text = raw.strip().strip('"')
+        if text.startswith(ORNAMENT_MARK):
+            return text[len(ORNAMENT_MARK) :]
+    return None
 
 
 def _fix_body(text: str) -> str:
@@ -181,7 +230,7 @@ def _fix_body(text: str) -> str:
             # on a line of their own they change key/meter/length for the notes that follow
             line = _INLINE_FIELD.sub(lambda m: f"\n{m.group(1)}:{m.group(2)}\n", line)
         out.append(line)
-    return _navigation_marked(_rests_written_out("\n".join(out)))
+    return _ornaments_marked(_navigation_marked(_rests_written_out("\n".join(out))))
 
 
 # ABC's invisible rest `x` and multi-bar rest `Z4` (4 bars): music21's tokenizer drops both, with
@@ -459,6 +508,7 @@ def _walk(tokens: list, piece: Piece, track: Track, *, first_voice: bool) -> flo
         else:
             pitches = [_pitch_of(tok)] if tok.pitchName else []
         new_tied: dict[int, Note] = {}
+        ornament = _ornament_of(tok)  # the graces' own are not the note's: `tok.chordSymbols`, not `symbols`
         for k, (midi, spelling) in enumerate(pitches):
             if not 0 <= midi <= 127:  # left out, and counted: co-create refuses such a file (`meta`), naming
                 # the first one's place (`cocreate.inputs.load_piece`); a note inside a repeat is counted
@@ -473,7 +523,7 @@ def _walk(tokens: list, piece: Piece, track: Track, *, first_voice: bool) -> flo
                 prev.duration += float(ql)
                 n = prev
             else:
-                n = Note(midi, float(t), float(ql), spelling=spelling)
+                n = Note(midi, float(t), float(ql), spelling=spelling, ornament=ornament if k == 0 else None)
                 track.notes.append(n)
             if tok.tie in ("start", "continue"):
                 new_tied[midi] = n

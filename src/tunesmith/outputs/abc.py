@@ -13,6 +13,7 @@ it is written here, from the piece itself:
   and again wherever a reader that carries accidentals through the bar by letter, or by letter
   and octave, would read another note;
 - notes split at bar lines, chord changes and the beats the score shows, and tied (`-`);
+  a note's ornament before it (`~` roll, `T` trill, `P`, `!mordent!`, `!turn!`), once for a tied note;
   triplets as `(3` (other runs off the eighth grid as `(3:2:r`); eighths beamed a beat at a time
   (in 4/4 and 2/2 half a bar, as reels are written); a pickup as a short first bar; four bars a
   line, a repeated strain on a new line;
@@ -44,6 +45,9 @@ MODE_SUFFIX = {"major": "", "minor": "m", "aeolian": "aeo", "dorian": "dor", "mi
                "lydian": "lyd", "phrygian": "phr", "locrian": "loc", "ionian": ""}  # fmt: skip
 _ALTER = {"#": 1, "##": 2, "-": -1, "--": -2, "": 0, "b": -1, "bb": -2}
 _ABC_ACCIDENTAL = {2: "^^", 1: "^", 0: "=", -1: "_", -2: "__"}
+# `Note.ornament` as ABC writes it before a note: the shorthand where ABC has one, but not the lower
+# mordent's `M`, which music21 (and so any reader built on it) takes for a tenuto; a turn has none
+ORNAMENT_DECORATIONS = {"roll": "~", "trill": "T", "inverted-mordent": "P", "mordent": "!mordent!", "turn": "!turn!"}
 
 
 def _beats(x: float) -> Fraction:
@@ -226,6 +230,10 @@ def _bar_text(events: list, spell, signature: dict[str, int], chords: dict[Fract
             if not notes:
                 text += "".join("z" + length_text(u) for u in values)
             else:
+                # an ornament is written once, on the note's first piece (not again after a tie), and
+                # before the accidental, as ABC orders them: decorations, accidental, pitch
+                text += next((ORNAMENT_DECORATIONS.get(n.ornament, "") for n in notes
+                              if n.ornament and _beats(n.onset) == on), "")  # fmt: skip
                 pitches = []
                 for n in notes:
                     letter, alteration, octave = _spelled(n, spell, float(on), leads_to.get(id(n)))
@@ -268,12 +276,14 @@ def _bar_text(events: list, spell, signature: dict[str, int], chords: dict[Fract
 def _broken_pair(plain: tuple[str, Fraction] | None, after, start: Fraction, beat: Fraction) -> str | None:
     """A dotted note and the note of a third its length after it, in one beat, as tune books write
     them: `c>A` (a dotted eighth and a sixteenth under L:1/8), `c<A` the other way round, `c/>A/` in
-    sixteenths; None where the two are not such a pair (a tie, a tuplet, a rest, a chord symbol on
-    the second note, two beats)."""
+    sixteenths; None where the two are not such a pair (a tie, a tuplet, a rest, a chord symbol or
+    an ornament on the second note, two beats). An ornament on the first is part of its text (`~c>A`)."""
     if plain is None or after is None or after[3] is None:
         return None
     (first, a), (second, b) = plain, after[3]
-    if second.startswith('"') or (after[0] - start - (a * UNIT)) // beat != (after[0] - start) // beat:
+    # the second note's text starts with its accidental or letter unless a chord symbol or an
+    # ornament stands before it: abc2midi (4.84) plays `B>~A` a 32nd late, and every note after it
+    if not re.match(r"[\^=_A-Ga-g]", second) or (after[0] - start - (a * UNIT)) // beat != (after[0] - start) // beat:
         return None
     if a == 3 * b:
         base, sign = 2 * b, ">"
