@@ -48,7 +48,9 @@ def _four_voices() -> Piece:
     voices = [("Soprano", 72), ("Alto", 67), ("Tenor", 64), ("Bass", 48)]
     tracks = [Track(name, name.lower(), 52,
                     notes=[Note(p + step, float(i), 1.0) for i, step in enumerate((0, 2, -1, 0))]) for name, p in voices]  # fmt: skip
-    return _piece([], keys=(KeySignature(0.0, "Eb", "minor"),), tracks=tracks)
+    piece = _piece([], keys=(KeySignature(0.0, "Eb", "minor"),), tracks=tracks)
+    piece.fermatas = [3.0]  # over the last chord, every part's note
+    return piece
 
 
 def _slip_jig() -> Piece:
@@ -107,6 +109,7 @@ def test_round_trip(name, repeats, tmp_path):
     assert [(k.onset, k.tonic, k.mode) for k in back.keys] == [(k.onset, k.tonic, k.mode) for k in piece.keys]
     assert str(back.time_signature) == str(piece.time_signature)
     assert back.pickup_beats() == piece.pickup_beats()
+    assert back.fermatas == piece.fermatas
 
 
 def test_what_a_fiddler_reads():
@@ -126,6 +129,7 @@ def test_what_a_fiddler_reads():
     assert text.count("|") >= 3 and text.rstrip().endswith("|]")
     voices = abc_text(_four_voices())  # a part below middle C in the bass clef
     assert 'V:4 name="Bass" clef=bass' in voices and 'V:1 name="Soprano"\n' in voices
+    assert voices.count("H") == 4  # the fermata over each part's last note
     folded = abc_text(_strain_twice(), repeats=True)  # the strain once, its endings under 1. and 2.
     assert folded.count("|:") == 1 and folded.count("|1") == 1 and folded.count(":|2") == 1
     assert folded.count("|") < abc_text(_strain_twice()).count("|")
@@ -154,7 +158,7 @@ def test_a_fiddlers_ornaments_are_read_written_and_read_again(tmp_path):
         (12.0, 66, "trill"), (13.0, 64, "mordent")]  # fmt: skip
     assert len(notes) == 16 and piece.fermatas == [7.0]
     text = abc_text(piece)
-    assert "~E3 F TB2 !turn!A2 | P=c2 ~d2 !mordent!d2 f2 |" in text
+    assert "~E3 F TB2 !turn!A2 | P=c2 ~d2 !mordent!d2 Hf2 |" in text
     assert '~g2 ~[DF]2 PE2 | TF2 !mordent!E2 D4 |]' in text
     back = read_abc(write_abc(piece, tmp_path / "again.abc"), on_error="raise")[0]
     assert _notes(back.melody()) == _notes(piece.melody())

@@ -14,6 +14,7 @@ it is written here, from the piece itself:
   and octave, would read another note;
 - notes split at bar lines, chord changes and the beats the score shows, and tied (`-`);
   a note's ornament before it (`~` roll, `T` trill, `P`, `!mordent!`, `!turn!`), once for a tied note;
+  `H` over each part's note that sounds at a fermata;
   triplets as `(3` (other runs off the eighth grid as `(3:2:r`); eighths beamed a beat at a time
   (in 4/4 and 2/2 half a bar, as reels are written); a pickup as a short first bar; four bars a
   line, a repeated strain on a new line;
@@ -192,9 +193,10 @@ def _by_beats(events: list, bars: list[Fraction], ts: TimeSignature) -> list[tup
 
 
 def _bar_text(events: list, spell, signature: dict[str, int], chords: dict[Fraction, str], start: Fraction,
-              beat: Fraction, leads_to: dict[int, int]) -> str:  # fmt: skip
+              beat: Fraction, leads_to: dict[int, int], fermatas: Iterable[Fraction] = ()) -> str:  # fmt: skip
     """One bar's events as ABC: chord symbols, accidentals against `signature` (carried in the
-    bar), tuplets for runs of lengths off the eighth grid, the notes of a beat beamed (no space)."""
+    bar), tuplets for runs of lengths off the eighth grid, the notes of a beat beamed (no space),
+    `H` over the note that sounds at one of `fermatas`."""
     carried: dict[str, int] = {}  # the accidental in force by letter, and by letter and octave
     carried_octave: dict[tuple[str, int], int] = {}
     # (onset, end, text, plain): plain is (the text without its length, the length in L) for a
@@ -230,6 +232,10 @@ def _bar_text(events: list, spell, signature: dict[str, int], chords: dict[Fract
             if not notes:
                 text += "".join("z" + length_text(u) for u in values)
             else:
+                # a fermata over the note sounding at it (a chorale's phrase end), as the MusicXML
+                # writer puts one over each part's note there; `read_abc` reads it back
+                if any(on <= f < on + length for f in fermatas):
+                    text += "H"
                 # an ornament is written once, on the note's first piece (not again after a tie), and
                 # before the accidental, as ABC orders them: decorations, accidental, pitch
                 text += next((ORNAMENT_DECORATIONS.get(n.ornament, "") for n in notes
@@ -375,6 +381,7 @@ def abc_text(piece: Piece, *, repeats: bool = False, notes: Iterable[str] = (), 
     # eighths beamed a beat at a time, in 4/4 and 2/2 half a bar at a time, as reels and hornpipes are
     beam = _beats(ts.bar_length / 2) if (ts.numerator, ts.denominator) in ((4, 4), (2, 2)) else _beats(ts.beat_length)
     chords = {_beats(c.onset): c.figure for c in piece.chords}
+    fermatas = [_beats(f) for f in piece.fermatas]
     key_changes = {_beats(k.onset): k for k in piece.keys if k.onset > 0}
     spans = find_repeats(piece, tracks, [*bars, end]) if repeats else []
     before, dropped = _bar_lines(spans)
@@ -395,7 +402,8 @@ def abc_text(piece: Piece, *, repeats: bool = False, notes: Iterable[str] = (), 
                 sig = signature_alterations(key_changes[start])
                 prefix = f"[K:{key_field(key_changes[start])}] "
             in_bar = [e for e in events if start <= e[0] < stop]
-            bar_texts.append(prefix + _bar_text(in_bar, spell, sig, own_chords, start, beam, leads_to))
+            bar_texts.append(prefix + _bar_text(in_bar, spell, sig, own_chords, start, beam, leads_to,
+                                                [f for f in fermatas if start <= f < stop]))  # fmt: skip
         lines += _body_lines(bar_texts, kept, before, len(bars), pickup=piece.pickup_beats() > 0)
     return "\n".join(lines) + "\n"
 
