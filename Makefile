@@ -30,7 +30,8 @@ test: $(STAMP) chromium
 
 # The studio's browser tests drive Debian's chromium (Playwright never downloads a browser), and
 # the SVG test renders a score with librsvg's rsvg-convert (as image viewers and Inkscape do), and
-# abcmidi's abc2midi plays the ABC files tunesmith writes in a test. Installed when missing and we are root; without them those tests are skipped with the reason.
+# abcmidi's abc2midi plays the ABC files tunesmith writes in a test. Installed when missing and we
+# are root; without them those tests are skipped with the reason.
 chromium:
 	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		echo "installing chromium (Debian) for the studio's browser tests"; \

@@ -359,10 +359,8 @@ def abc_text(piece: Piece, *, repeats: bool = False, notes: Iterable[str] = (), 
     bars = [b for b in bars if b < end] or [Fraction(0)]
     ts: TimeSignature = piece.time_signature
     key = piece.key
-    # a header field is one line: a line break in a title or a note would start another field
+    # a header field is one line: a line break in a title would start another field
     lines = ["X:1", f"T:{_one_line(piece.title or piece.piece_id or 'untitled')}"]
-    lines += [f"N:{_one_line(line)}" for line in notes]
-    lines += [f"% {_one_line(line)}" for line in comments]
     dance = (piece.meta.get("request") or {}).get("dance") if isinstance(piece.meta.get("request"), dict) else None
     if dance:
         lines.append(f"R:{dance}")
@@ -405,7 +403,16 @@ def abc_text(piece: Piece, *, repeats: bool = False, notes: Iterable[str] = (), 
             bar_texts.append(prefix + _bar_text(in_bar, spell, sig, own_chords, start, beam, leads_to,
                                                 [f for f in fermatas if start <= f < stop]))  # fmt: skip
         lines += _body_lines(bar_texts, kept, before, len(bars), pickup=piece.pickup_beats() > 0)
-    return "\n".join(lines) + "\n"
+    return with_fields("\n".join(lines) + "\n", notes=notes, comments=comments)
+
+
+def with_fields(text: str, *, notes: Iterable[str] = (), comments: Iterable[str] = ()) -> str:
+    """`text` (an `abc_text`) with N: fields for `notes` and `%` comment lines for `comments` after its
+    title, each one line (a line break would start another field): a take's provenance, added to
+    the text its notes were signed from without writing the tune again."""
+    head, title, rest = text.split("\n", 2)
+    added = [f"N:{_one_line(line)}" for line in notes] + [f"% {_one_line(line)}" for line in comments]
+    return "\n".join([head, title, *added, rest])
 
 
 def write_abc(piece: Piece, path: str | os.PathLike, *, repeats: bool = False, notes: Iterable[str] = (),

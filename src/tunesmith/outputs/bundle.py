@@ -452,7 +452,7 @@ def write_take(
 ) -> dict[str, Path]:
     """Write one take of `piece` at `stem` (see the module docstring); returns {kind: path} for what
     was written. `repeat_signs` False: the score written out as played, a composed take's too."""
-    from tunesmith.outputs.abc import write_abc
+    from tunesmith.outputs.abc import abc_text, with_fields
     from tunesmith.outputs.midi import write_midi
     from tunesmith.outputs.musicxml import folds_repeats, musicxml_and_repeats
 
@@ -490,11 +490,12 @@ def write_take(
         timings["musicxml"] = round(time.perf_counter() - t0, 4)
 
         t0 = time.perf_counter()  # repeats as the score's, the provenance in N: and % lines (`outputs.abc`)
-        write_abc(piece, staged["abc"], repeats=folded)
+        tune = abc_text(piece, repeats=folded)
+        atomic_write_text(staged["abc"], tune)
         signed = with_notes_signature(record, staged["abc"])
-        write_abc(piece, staged["abc"], repeats=folded, notes=[provenance_line(signed)],
-                  comments=[PROVENANCE_TEXT_PREFIX + json.dumps(_provenance_json(signed), separators=(",", ":"),
-                                                                ensure_ascii=True, default=str)])  # fmt: skip
+        atomic_write_text(staged["abc"], with_fields(tune, notes=[provenance_line(signed)], comments=[
+            PROVENANCE_TEXT_PREFIX + json.dumps(_provenance_json(signed), separators=(",", ":"), ensure_ascii=True,
+                                                default=str)]))  # fmt: skip
         timings["abc"] = round(time.perf_counter() - t0, 4)
 
         if render_audio:
