@@ -66,6 +66,17 @@ def test_without_the_rules_the_voices_strike_again_and_move_in_parallels(passion
     assert any(parallels for _, parallels in takes)
 
 
+def test_the_bass_approaches_the_close_out_of_parallels_with_the_soprano(passion, monkeypatch):
+    """The soprano closes G4-E4 over a plan of VII-i in A minor, and the bass's note before the final
+    A2 is free ("other"): from C3 it had moved into the close in fifths with the soprano (G over C,
+    E over A) in 7 of 48 takes (seeds 3000-3047, the session-64 census); the bass's approach now
+    keeps out of them (`part_writing.CLOSING_BASS_APPROACH_CLEAR`). Seeds 3000-3023: 3 without it."""
+    seeds = range(3000, 3024)
+    assert sum(bool(parallels) for _, parallels in closes(passion, seeds)) == 0
+    monkeypatch.setattr(part_writing, "CLOSING_BASS_APPROACH_CLEAR", False)
+    assert sum(bool(parallels) for _, parallels in closes(passion, seeds)) >= 2
+
+
 OLD_HUNDREDTH = """X:1
 T:Old Hundredth
 M:4/4

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from tunesmith.sampling.part_writing import (
+    bass_approach_in_parallels,
     leaves_a_chromatic_note_by_leap,
     leaves_a_seventh_unresolved,
     makes_an_unresolved_seventh_above,
@@ -502,6 +503,26 @@ def test_a_phrase_cadence_is_approached_from_its_dominant_or_to_it():
     assert phrase_cadence_approach(auto(v=2), 24, CANDIDATES) is None
     assert phrase_cadence_approach(auto(kind="to V"), 24, CANDIDATES) is None  # a passage's cadence
     assert phrase_cadence_approach(auto(t=SimpleNamespace(**vars(C_MAJOR), phrase_bars=frozenset())), 24, CANDIDATES) is None
+
+
+def test_the_bass_note_before_the_final_chord_keeps_out_of_parallels_with_a_moving_voice():
+    """A minor, the soprano G4-E4 into the final chord struck at tick 12 over A: a bass on C (a fifth
+    under G, then a fifth under E on A) is refused in every octave; a bass on A (holding the root)
+    and any other note are not; a soprano that holds its note refuses nothing, and one that moves
+    C5-E5 refuses F (a fifth under C)."""
+    vl = VoiceLeading(4)
+    vl.add(0, 0, 12, 67)  # G4, then E4 in the final chord
+    vl.add(0, 12, 24, 64)
+    bad = set(CANDIDATES[bass_approach_in_parallels(vl, 3, 12, 9, CANDIDATES)].tolist())
+    assert bad == {48, 60, 72}  # C3, C4, C5
+    held = VoiceLeading(4)
+    held.add(0, 0, 12, 64)
+    held.add(0, 12, 24, 64)
+    assert not bass_approach_in_parallels(held, 3, 12, 9, CANDIDATES).any()
+    third = VoiceLeading(4)  # C5 to E5
+    third.add(0, 0, 12, 72)
+    third.add(0, 12, 24, 76)
+    assert set(CANDIDATES[bass_approach_in_parallels(third, 3, 12, 9, CANDIDATES)].tolist()) == {53, 65, 77}  # F
 
 
 def test_composed_chorales_keep_out_of_parallels_into_their_cadences():

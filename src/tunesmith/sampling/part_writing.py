@@ -437,6 +437,28 @@ def final_bass_pcs(auto: Constrainer) -> tuple[int, int] | None:
 CLOSING_BASS_FROM_ITS_NOTE_BEFORE = True
 
 
+# Whether the bass's own note before the final chord keeps out of parallel fifths and octaves with
+# the voices above, whose notes there are written (a harmonized soprano is given): the rules above
+# keep the upper voices out of parallels with the bass's close, but an approach the plan leaves free
+# ("other": harmonize's III under the Passion Chorale's G4-E4) had come from C3 under the soprano's
+# G4 to the forced A2 under its E4, parallel fifths in 7 of 48 takes
+# (`docs/notes/2026-12-07-session-64/chorale_census.py`). False: as before session 64.
+CLOSING_BASS_APPROACH_CLEAR = True
+
+
+def bass_approach_in_parallels(vl, bass: int, strike: int, root_pc: int, vals: np.ndarray) -> np.ndarray:
+    """Which bass pitches `vals`, held to the final chord struck at tick `strike` on a bass of pitch
+    class `root_pc`, would move into it in parallel fifths or octaves with a voice above that moves
+    from its note before to its note in the final chord (both written)."""
+    bad = np.zeros(len(vals), bool)
+    for u in range(bass):
+        a0, a1 = vl.pitch_at(u, strike - 1), vl.pitch_at(u, strike)
+        if a0 is None or a1 is None or a0 == a1 or (a1 - root_pc) % 12 not in (0, 7):
+            continue
+        bad |= (vals % 12 != root_pc) & ((a0 - vals) % 12 == (a1 - root_pc) % 12)
+    return bad
+
+
 def undrawn_bass_close(auto: Constrainer) -> tuple[int, int] | None:
     """(pitch class of the bass's note before the final chord, of its note in it) where no approach
     was drawn but the cadence sets the bass's last note and its note before is written, else
@@ -473,6 +495,11 @@ def parallels_with_the_closing_bass(auto: Constrainer, at: int, vals: np.ndarray
     pcs = final_bass_pcs(auto)
     vl, t, v = auto.vl, auto.t, auto.v
     bass = len(t.voices) - 1
+    if (CLOSING_BASS_APPROACH_CLEAR and v == bass and v > 0 and vl is not None and t.voice_leading
+            and auto.final_ticks is not None and not auto.half_close):  # fmt: skip
+        strike = auto.final_chord_tick()
+        if strike - auto._approach_span() <= at < strike:
+            return bass_approach_in_parallels(vl, bass, strike, t.tonic_pc, vals)
     if (pcs is None and vl is not None and auto.half_close and auto.final_ticks is not None and v < bass
             and at >= auto.final_chord_tick()):  # fmt: skip
         # a half close: the bass's last note is the dominant, and its note before is written by
