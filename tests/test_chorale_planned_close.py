@@ -14,7 +14,7 @@ import pytest
 import tunesmith as ts
 from tunesmith.cocreate import automaton as co_automaton
 from tunesmith.sampling import automaton as sampling_automaton
-from tunesmith.sampling import part_writing
+from tunesmith.sampling import feedback, part_writing
 
 SEEDS = (1, 2, 3, 5)
 
@@ -70,11 +70,12 @@ def test_the_bass_approaches_the_close_out_of_parallels_with_the_soprano(passion
     """The soprano closes G4-E4 over a plan of VII-i in A minor, and the bass's note before the final
     A2 is free ("other"): from C3 it had moved into the close in fifths with the soprano (G over C,
     E over A) in 7 of 48 takes (seeds 3000-3047, the session-64 census); the bass's approach now
-    keeps out of them (`part_writing.CLOSING_BASS_APPROACH_CLEAR`). Seeds 3000-3023: 3 without it."""
-    seeds = range(3000, 3024)
-    assert sum(bool(parallels) for _, parallels in closes(passion, seeds)) == 0
+    keeps out of them (`part_writing.CLOSING_BASS_APPROACH_CLEAR`). Since the bass holds over a
+    repeated chord (`feedback.BASS_RESTRIKE_LENGTH_PENALTY`) it comes from C3 less often: without the
+    rule 2 of those 48 (seeds 3003 and 3041), with it none."""
+    assert sum(bool(parallels) for _, parallels in closes(passion, [*range(3000, 3024), 3041])) == 0
     monkeypatch.setattr(part_writing, "CLOSING_BASS_APPROACH_CLEAR", False)
-    assert sum(bool(parallels) for _, parallels in closes(passion, seeds)) >= 2
+    assert sum(bool(parallels) for _, parallels in closes(passion, (3003, 3041))) >= 1
 
 
 OLD_HUNDREDTH = """X:1
@@ -118,6 +119,9 @@ def test_the_bass_takes_no_seventh_it_cannot_resolve_before_a_fermata(tmp_path, 
     assert _sevenths_leaping_into_fermatas(path) == 0
     for rule in ("UNRESOLVED_BASS_SEVENTHS_AVOIDED", "SEVENTHS_OVER_THE_PLAN", "SINGABLE_OVER_THE_PLAN"):
         monkeypatch.setattr(part_writing, rule, False)
+    # (and the bass's hold over a repeated chord, which keeps it from passing through those sevenths
+    # too: with the rules off and the hold on, 2 of seeds 1-24 leap from one, none of these 6)
+    monkeypatch.setattr(feedback, "BASS_RESTRIKE_LENGTH_PENALTY", 0.0)
     assert _sevenths_leaping_into_fermatas(path) > 0
 
 

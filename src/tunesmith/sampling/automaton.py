@@ -75,6 +75,7 @@ from tunesmith.voice_leading import (
     compound_fits,
     doubled_leading_tone,
     doubled_secondary_leading_tone,
+    planned_bass_pc,
     secondary_leading_pcs,
 )
 
@@ -829,7 +830,29 @@ class Constrainer:
                 and all(ticks >= t.beat_ticks for _, ticks, _ in self.melody_by_bar[-1])):
             # a reel's bar runs in eighths: its second half does not go on in beats (`SLOW_BAR_PENALTIES`)
             out = _plus(out, -t.slow_bar_penalty * (t.dur_ticks >= t.beat_ticks))
-        return _plus(out, self.passing_length_bias(), self.approach_length_bias(), self.avoid_note_length_bias())
+        return _plus(out, self.passing_length_bias(), self.approach_length_bias(), self.avoid_note_length_bias(),
+                     self.restrike_length_bias())
+
+    def restrike_length_bias(self) -> np.ndarray | None:
+        """Logit offsets for `t.dur_ids`: a four-part bass under a chord plan (harmonize) loses
+        `feedback.BASS_RESTRIKE_LENGTH_PENALTY` for each length that would end where the plan's
+        chord sounding then sets the bass on this note's pitch class again (its planned line's
+        note, else the chord's `planned_bass_pc`), where the note would only be struck again.
+        None for the other voices, without a plan, or when off."""
+        t, vl = self.t, self.vl
+        penalty = feedback.BASS_RESTRIKE_LENGTH_PENALTY
+        if not penalty or vl is None or not vl.chord_tones or len(t.voices) != 4 or self.v != 3:
+            return None
+        at = self.bar * t.L + self.note_pos
+        pc = self.pitch % 12
+        again = np.zeros(len(t.dur_ticks), bool)
+        for i, end in enumerate(at + t.dur_ticks):
+            tick = vl.planned_before(int(end))
+            if tick is None:
+                continue
+            planned = vl.planned_bass.get(tick) if tick == end else None
+            again[i] = (planned if planned is not None else planned_bass_pc(vl.chord_tones[tick])) == pc
+        return -penalty * again if again.any() else None
 
     def _length_loss(self, gain: float) -> np.ndarray:
         """Logit offsets for `t.dur_ids`: `gain` lost per doubling of a note's length beyond half a

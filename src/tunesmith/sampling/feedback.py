@@ -81,6 +81,16 @@ STRUCK_SEMITONE_PENALTY = 2.0
 # music21's corpus encodes them (measured there only: `bach_repeats_music21.py`) repeat at 2.9 of
 # 100 beats, runs 0.12; the inner voices repeat more than the takes' and keep no penalty.
 BASS_REPEAT_PENALTIES = (1.5, 3.0)
+# A harmonized chorale's bass (under the harmonizer's chord plan), choosing its note's length:
+# a length that ends where the plan sets the bass on the same pitch class again loses these logits,
+# so that the note holds over the repeated chord rather than stopping to be struck again. The plan
+# holds the bass to its root first, and where it names one chord a beat for several beats (under a
+# soprano's held note) the bass had struck it again each beat: 19.2 repeats per 100 beats, runs of
+# three or more 4.1, in 40 harmonized JSB sopranos (`docs/notes/2026-12-07-session-64/chorale_census.py`),
+# where composed basses repeat at 4.7 and Bach's (music21's encodings) at 2.9. With 2.0: 17.2 and
+# 4.0; with 4.0: 13.8 and 2.6 (the other census measures within their seed-to-seed spread). Of what
+# is left, about 40 % fall on a bar line; the rest were not traced (with 8.0, 103 of 194 remain).
+BASS_RESTRIKE_LENGTH_PENALTY = 4.0
 # A composed chorale's bass, struck on a beat under an upper voice's note held into that beat: a
 # pitch a fourth under the held note (a 4-3 suspension's dissonance) gets the first of these
 # logits when that voice is the alto or tenor and steps down after it (a prepared suspension the
