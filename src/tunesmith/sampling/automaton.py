@@ -710,7 +710,8 @@ class Constrainer:
         `feedback.QUICK_ROCK_PENALTIES` logits (times `t.lower_voice_weight`). None elsewhere."""
         t, recent = self.t, self.voice_recent[self.v]
         penalties = feedback.QUICK_ROCK_PENALTIES
-        if self.vl is None or len(t.voices) != 4 or not 0 < self.v <= len(penalties) or self.unison_task != "compose":
+        if self.vl is None or len(t.voices) != 4 or not 0 < self.v <= len(penalties) or not (
+                self.unison_task == "compose" or feedback.QUICK_ROCKS_IN_COCREATE):  # fmt: skip
             return None
         penalty = penalties[self.v - 1] * t.lower_voice_weight
         if penalty <= 0 or self.quick_run[self.v] < 3 or len(recent) < 3 or recent[-3] != recent[-1] or recent[-2] == recent[-1]:
