@@ -71,8 +71,27 @@ from tunesmith.metrics.harmony_rules import (
 )
 
 ROOT = Path(__file__).resolve().parents[3]
-KEYS = (("G", "minor"), ("D", None), ("F", None), ("A", "minor"), ("Bb", None), ("E", "minor"), ("C", None), ("G", None))
-SHAPES = ((0, 4, 7), (0, 3, 7), (0, 3, 6), (0, 4, 8), (0, 4, 7, 10), (0, 4, 7, 11), (0, 3, 7, 10), (0, 3, 6, 10), (0, 3, 6, 9))
+KEYS = (
+    ("G", "minor"),
+    ("D", None),
+    ("F", None),
+    ("A", "minor"),
+    ("Bb", None),
+    ("E", "minor"),
+    ("C", None),
+    ("G", None),
+)
+SHAPES = (
+    (0, 4, 7),
+    (0, 3, 7),
+    (0, 3, 6),
+    (0, 4, 8),
+    (0, 4, 7, 10),
+    (0, 4, 7, 11),
+    (0, 3, 7, 10),
+    (0, 3, 6, 10),
+    (0, 3, 6, 9),
+)
 CHORDS = [{(r + i) % 12 for i in s} for r in range(12) for s in SHAPES]
 OUTER_REQUESTS = [("C", "C F | G7 C | Am Dm | G C", 4), ("G", "G | C D | Em Am | D7 | G", 5),
                   ("F", "F Bb | C F | Dm Gm | C7 F", 4), ("D", "D | G A | Bm | Em A | D", 5)]  # fmt: skip
@@ -129,7 +148,9 @@ def counts(piece, minor: bool) -> Counter:
     tonic = piece.key.tonic_pc
     scale = {(tonic + i) % 12 for i in ((0, 2, 3, 5, 7, 8, 9, 10, 11) if minor else (0, 2, 4, 5, 7, 9, 11))}
     for a, b, c in zip(bass, bass[1:], bass[2:]):
-        out["bass knots"] += a.pitch == c.pitch and abs(a.pitch - b.pitch) == 1 and not {a.pitch % 12, b.pitch % 12} <= scale
+        out["bass knots"] += (
+            a.pitch == c.pitch and abs(a.pitch - b.pitch) == 1 and not {a.pitch % 12, b.pitch % 12} <= scale
+        )
     run = 1
     for a, b in zip(bass, bass[1:]):
         if a.pitch == b.pitch and abs(a.onset + a.duration - b.onset) < 1e-6:
@@ -166,7 +187,9 @@ def held_under(piece) -> list[bool]:
             continue
         end = note.onset + note.duration
         lower = [x for role in ("alto", "tenor", "bass") for x in piece.track(role).notes]
-        struck = all(any(abs(x.onset - note.onset) < 1e-6 for x in piece.track(r).notes) for r in ("alto", "tenor", "bass"))
+        struck = all(
+            any(abs(x.onset - note.onset) < 1e-6 for x in piece.track(r).notes) for r in ("alto", "tenor", "bass")
+        )
         out.append(struck and not any(note.onset + 1e-6 < x.onset < end - 1e-6 for x in lower))
     return out
 
@@ -220,7 +243,9 @@ def rates(pieces, minors, harmonized_ends=None) -> dict:
     row["bass repeats/100"], row["bass runs>=3/100"] = per100("bass repeats"), per100("bass runs>=3")
     row["chordless beats (share)"] = c["chordless"] / max(1, c["all beats"])
     row["lower wide leaps/100"], row["bass wide leaps/100"] = per100("lower wide leaps"), per100("bass wide leaps")
-    for name in [f"{fault} {role}" for fault in ("aug2", "tritone", "leap7") for role in ("alto", "tenor", "bass")] + ["doubled_lt"]:
+    for name in [f"{fault} {role}" for fault in ("aug2", "tritone", "leap7") for role in ("alto", "tenor", "bass")] + [
+        "doubled_lt"
+    ]:
         row[f"{name}/100"] = 100 * c[f"census {name}"] / max(1, c["census beats"])
     row["unresolved_7ths (share)"] = c["census unresolved_7ths"] / max(1, c["census sevenths"])
     held = [h for piece in pieces for h in held_under(piece)]
@@ -259,8 +284,11 @@ def passion_closes(model, args, folder: Path) -> dict:
         moved += any(None not in (before[i], before[j], after[i], after[j]) and before[i] != after[i]
                      and (before[i] - before[j]) % 12 in (0, 7) and (before[i] - before[j]) % 12 == (after[i] - after[j]) % 12
                      for i in range(4) for j in range(i + 1, 4))  # fmt: skip
-    return {"passion: takes into the close in parallels (share)": moved / max(1, args.passion),
-            "passion: takes not holding the close (share)": unheld / max(1, args.passion), "passion takes": args.passion}
+    return {
+        "passion: takes into the close in parallels (share)": moved / max(1, args.passion),
+        "passion: takes not holding the close (share)": unheld / max(1, args.passion),
+        "passion takes": args.passion,
+    }
 
 
 def given_chords(model, args) -> dict:
@@ -292,12 +320,21 @@ def given_chords(model, args) -> dict:
                     continue
                 end = given[i + 1].onset if i + 1 < len(given) else piece.duration()
                 chords += 1
-                sounding = [n for t in piece.tracks for n in t.notes if n.onset < end - 1e-6 and n.onset + n.duration > chord.onset + 1e-6]
+                sounding = [
+                    n
+                    for t in piece.tracks
+                    for n in t.notes
+                    if n.onset < end - 1e-6 and n.onset + n.duration > chord.onset + 1e-6
+                ]
                 sung += any(n.pitch % 12 in seventh for n in sounding)
                 for track in piece.tracks:
                     notes = sorted(track.notes, key=lambda n: n.onset)
                     for a, b in zip(notes, notes[1:]):
-                        if a.pitch % 12 in seventh and chord.onset - 1e-6 <= a.onset and a.onset + a.duration >= end - 1e-6 > a.onset:
+                        if (
+                            a.pitch % 12 in seventh
+                            and chord.onset - 1e-6 <= a.onset
+                            and a.onset + a.duration >= end - 1e-6 > a.onset
+                        ):
                             into += 1
                             resolved += b.pitch - a.pitch in (0, -1, -2)
             for t in range(int(piece.duration())):
@@ -352,9 +389,13 @@ def table(sections: dict) -> str:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--model", default="default", help="'default' (the packaged model) or a model folder")
-    ap.add_argument("--chorale-decoding", help="a decoding.json (or a folder with one) whose chorale section replaces the model's")
+    ap.add_argument(
+        "--chorale-decoding", help="a decoding.json (or a folder with one) whose chorale section replaces the model's"
+    )
     ap.add_argument("--keys", help="with --chorale-decoding: replace only these keys of the section (k1,k2)")
     ap.add_argument("--takes", type=int, default=96, help="composed chorales")
     ap.add_argument("--sopranos", type=int, default=40, help="JSB valid sopranos to harmonize")
@@ -400,7 +441,11 @@ def main() -> None:
             soprano.tracks = soprano.tracks[:1]
             pieces.append(ts.harmonize(soprano, style="chorale", seed=args.seed_base + i, model=model).piece)
             ends.append(soprano.duration())
-        put("harmonized", {**rates(pieces, [p.key.mode == "minor" for p in pieces], ends), **inner_motion(pieces)}, "value")
+        put(
+            "harmonized",
+            {**rates(pieces, [p.key.mode == "minor" for p in pieces], ends), **inner_motion(pieces)},
+            "value",
+        )
         progress(args, f"{args.passion} Passion chorale closes")
         with tempfile.TemporaryDirectory() as tmp:
             put("harmonized", passion_closes(model, args, Path(tmp)), "value")

@@ -95,7 +95,9 @@ def main() -> None:
         hline = ecg._line(host)
         at = host.bars()[len(host.bars()) // 2]
         first = sum(n.onset < at - 1e-6 for n in hline)
-        notes = sorted(piece.melody().notes, key=lambda n: n.onset)[first : first + len(piece.melody().notes) - len(hline)]
+        notes = sorted(piece.melody().notes, key=lambda n: n.onset)[
+            first : first + len(piece.melody().notes) - len(hline)
+        ]
         pitches = [n.pitch for n in notes]
         pitches = np.array([q for i, q in enumerate(pitches) if i == 0 or q != pitches[i - 1]])
         planted = np.diff(pitches).clip(-24, 24)

@@ -705,9 +705,10 @@ class Constrainer:
         return np.where((np.abs(t.pitch_real - recent[-1]) == 1) & t.pitch_outside_key, -penalty, 0.0)
 
     def quick_rock_bias(self) -> np.ndarray | None:
-        """A composed chorale's lower voice that has just sung x-y-x in notes of half a beat or less:
-        y again (a quick rock, E-flat F E-flat F in eighths) loses the voice's
-        `feedback.QUICK_ROCK_PENALTIES` logits (times `t.lower_voice_weight`). None elsewhere."""
+        """A chorale's lower voice (composed, and in co-creation with `feedback.QUICK_ROCKS_IN_COCREATE`)
+        that has just sung x-y-x in notes of half a beat or less: y again (a quick rock, E-flat F
+        E-flat F in eighths) loses the voice's `feedback.QUICK_ROCK_PENALTIES` logits (times
+        `t.lower_voice_weight`). None elsewhere."""
         t, recent = self.t, self.voice_recent[self.v]
         penalties = feedback.QUICK_ROCK_PENALTIES
         if self.vl is None or len(t.voices) != 4 or not 0 < self.v <= len(penalties) or not (

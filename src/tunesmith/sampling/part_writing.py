@@ -440,9 +440,10 @@ CLOSING_BASS_FROM_ITS_NOTE_BEFORE = True
 # Whether the bass's own note before the final chord keeps out of parallel fifths and octaves with
 # the voices above, whose notes there are written (a harmonized soprano is given): the rules above
 # keep the upper voices out of parallels with the bass's close, but an approach the plan leaves free
-# ("other": harmonize's III under the Passion Chorale's G4-E4) had come from C3 under the soprano's
-# G4 to the forced A2 under its E4, parallel fifths in 7 of 48 takes
-# (`docs/notes/2026-12-07-session-64/chorale_census.py`). False: as before session 64.
+# (harmonize's VII-i under the Passion Chorale's last G4-E4: the approach "other") had come from C3
+# under the soprano's G4 to the forced A2 under its E4, parallel fifths in 7 of 48 takes
+# (`docs/notes/2026-12-07-session-64/chorale_census.py`). A drawn approach (one pitch class) is
+# refused in every octave or in none, so it is not moved. False: as before session 64.
 CLOSING_BASS_APPROACH_CLEAR = True
 
 
@@ -488,7 +489,10 @@ def parallels_with_the_closing_bass(auto: Constrainer, at: int, vals: np.ndarray
     - an upper voice's note in the final chord: from a fifth or an octave over the approach to
       the same over the root (alto E4-A4 over A2-D3 in d minor: V-i in parallel fifths);
     - the bass's note before its approach: not a fifth or an octave under an upper voice that
-      moves to the same over the approach (bass G2-A2 under tenor G3-A3: parallel octaves).
+      moves to the same over the approach (bass G2-A2 under tenor G3-A3: parallel octaves);
+    - the bass's own note in the approach span, where the voices above have written the final
+      chord and the note before it (a harmonized soprano is given): not a fifth or an octave under
+      one that moves to the same over the root (`bass_approach_in_parallels`).
     A teacher found them at the close of 6 of 20 harmonized chorales. On a half close the bass's
     note before the dominant is the one it wrote, and the upper voices' final notes keep out."""
     none = np.zeros(len(vals), bool)
