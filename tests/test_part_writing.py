@@ -256,6 +256,17 @@ def test_a_held_bass_ends_before_the_voices_above_make_it_a_seventh_the_plan_lea
     assert voices(2).unresolved_bass_seventh_ahead(3, 0, 52, 11) is None
 
 
+def _inner_quick_rocks(piece) -> int:
+    """The alto's and tenor's quick rocks: x-y-x-y with the first three notes half a beat or less."""
+    count = 0
+    for role in ("alto", "tenor"):
+        ns = sorted(piece.track(role).notes, key=lambda n: n.onset)
+        for a, b, c, d in zip(ns, ns[1:], ns[2:], ns[3:]):
+            quick = max(a.duration, b.duration, c.duration) <= 0.5 + 1e-9
+            count += quick and a.pitch == c.pitch != b.pitch == d.pitch
+    return count
+
+
 def _harmonized_jsb_sopranos(n: int, four_parts: bool = False) -> list:
     """[(Bach's soprano, its harmonization with seed i)] for the first `n` JSB valid chorales (those
     in four parts where `four_parts`); skips without the corpus or the JSB set."""
@@ -307,14 +318,7 @@ def test_a_harmonized_chorales_inner_voices_seldom_rock_in_eighths(monkeypatch):
     from tunesmith.sampling import feedback
 
     def quick_rocks() -> int:
-        count = 0
-        for _, piece in _harmonized_jsb_sopranos(10, four_parts=True):
-            for role in ("alto", "tenor"):
-                ns = sorted(piece.track(role).notes, key=lambda n: n.onset)
-                for a, b, c, d in zip(ns, ns[1:], ns[2:], ns[3:]):
-                    quick = max(a.duration, b.duration, c.duration) <= 0.5 + 1e-9
-                    count += quick and a.pitch == c.pitch != b.pitch == d.pitch
-        return count
+        return sum(_inner_quick_rocks(piece) for _, piece in _harmonized_jsb_sopranos(10, four_parts=True))
 
     assert feedback.QUICK_ROCKS_IN_COCREATE
     drawn = quick_rocks()
@@ -844,14 +848,7 @@ def test_a_composed_chorales_inner_voices_seldom_rock_in_eighths(monkeypatch):
     from tunesmith.sampling import feedback
 
     def quick_rocks() -> int:
-        count = 0
-        for piece, _ in _chorales_in_four_keys():
-            for role in ("alto", "tenor"):
-                ns = sorted(piece.track(role).notes, key=lambda n: n.onset)
-                for a, b, c, d in zip(ns, ns[1:], ns[2:], ns[3:]):
-                    quick = max(a.duration, b.duration, c.duration) <= 0.5 + 1e-9
-                    count += quick and a.pitch == c.pitch != b.pitch == d.pitch
-        return count
+        return sum(_inner_quick_rocks(piece) for piece, _ in _chorales_in_four_keys())
 
     assert min(feedback.QUICK_ROCK_PENALTIES[:2]) > 0
     drawn = quick_rocks()
