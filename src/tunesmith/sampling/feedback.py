@@ -124,9 +124,10 @@ BASS_CHROMATIC_STEP_PENALTY = 1.0
 # (`docs/notes/2026-12-04-session-37/rocking.py`). The bass's quick rocks are Bach's already (0.46 / 0.46).
 QUICK_ROCK_PENALTIES = (1.5, 1.5, 0.0)
 # ... in co-creation too (harmonize, a chorale's inpaint and continue): 40 harmonized JSB sopranos'
-# alto and tenor rocked so at 0.74 and 1.77 per 100 beats, Bach's settings of them at 0.54 / 0.41;
-# with the penalties 0.37 / 0.45 (`docs/notes/2026-12-07-session-64/chorale_census.py`, seeds 3000
-# on). False: compose only, as before session 64.
+# alto and tenor rocked so at 0.54 and 1.24 per 100 beats at the session's start, 0.74 / 1.77 with
+# the bass's hold (`BASS_RESTRIKE_LENGTH_PENALTY`), Bach's settings of them at 0.54 / 0.41; with the
+# penalties 0.37 / 0.45 (`docs/notes/2026-12-07-session-64/chorale_census.py`, seeds 3000 on).
+# False: compose only, as before session 64.
 QUICK_ROCKS_IN_COCREATE = True
 RHYTHM_MIN_NOTES = 4
 # A dance's note-length moves: the melody's note lengths in classes (upper bounds in ticks of
