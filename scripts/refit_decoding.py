@@ -126,8 +126,11 @@ def main(argv: list[str] | None = None) -> int:
     folder = args.folder
     if not (folder / "model.safetensors").is_file() or not (folder / "model.json").is_file():
         ap.error(f"{folder}: not a model folder (needs model.safetensors and model.json)")
-    if not (folder / "decoding.json").is_file():
-        ap.error(f"{folder}: no decoding.json to refit (copy the package's: src/tunesmith/models/default/decoding.json)")
+    start_from_package = not (folder / "decoding.json").is_file()
+    if start_from_package and (args.only or args.start):
+        # a partial refit refits defaults already fitted to these weights: the package's are not
+        ap.error(f"{folder}: no decoding.json to refit (a refit of every step starts from the package's; "
+                 "or copy src/tunesmith/models/default/decoding.json there)")  # fmt: skip
     reports = folder / "fits"
     plan = steps(folder, reports)
     names = [n for n, _ in plan]
@@ -143,6 +146,14 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--only: no step {', '.join(map(repr, unknown))} (steps: {', '.join(names)})")
     if not args.dry_run:  # a dry run leaves the folder as it is
         reports.mkdir(parents=True, exist_ok=True)
+        if start_from_package:
+            # a folder `tunesmith train` wrote has no sampling defaults: every step refits the
+            # package's (a chained train-then-refit had stopped here, asking for the copy)
+            from tunesmith.paths import atomic_write_text
+            from tunesmith.pretrained import DEFAULT_MODEL_DIR
+
+            atomic_write_text(folder / "decoding.json", (Path(DEFAULT_MODEL_DIR) / "decoding.json").read_text(encoding="utf-8"))
+            print(f"[refit] {folder}: no decoding.json; starting from the package's", flush=True)
     for i, (name, commands) in enumerate(plan, 1):
         if name not in wanted:
             continue

@@ -127,3 +127,21 @@ def test_fit_header_keys_refuses_a_bad_grid_before_any_work(capsys, args, messag
     with pytest.raises(SystemExit):
         fit.main(["--model", "no-such-folder", *args])
     assert message in capsys.readouterr().err
+
+
+def test_a_full_refit_of_a_trained_folder_starts_from_the_package_defaults(tmp_path, monkeypatch, capsys):
+    """A folder `tunesmith train` wrote has no decoding.json: a refit of every step copies the
+    package's and refits it (a chained train-then-refit had stopped there); a partial refit (--only,
+    --from) refuses, as it would refit defaults never fitted to these weights."""
+    from tunesmith.pretrained import DEFAULT_MODEL_DIR
+
+    refit = load_script("scripts/refit_decoding.py")
+    for name in ("model.safetensors", "model.json"):
+        (tmp_path / name).write_bytes(b"{}")
+    with pytest.raises(SystemExit):
+        refit.main([str(tmp_path), "--only", "chord-table"])
+    assert "no decoding.json to refit" in capsys.readouterr().err
+    assert not (tmp_path / "decoding.json").exists()
+    monkeypatch.setattr(refit, "steps", lambda folder, reports: [])  # no fit runs: the copy alone
+    assert refit.main([str(tmp_path)]) == 0
+    assert (tmp_path / "decoding.json").read_text() == (Path(DEFAULT_MODEL_DIR) / "decoding.json").read_text()
