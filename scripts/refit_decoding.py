@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
             from tunesmith.paths import atomic_write_text
             from tunesmith.pretrained import DEFAULT_MODEL_DIR
 
-            atomic_write_text(folder / "decoding.json", (Path(DEFAULT_MODEL_DIR) / "decoding.json").read_text(encoding="utf-8"))
+            atomic_write_text(folder / "decoding.json", (DEFAULT_MODEL_DIR / "decoding.json").read_text(encoding="utf-8"))
             print(f"[refit] {folder}: no decoding.json; starting from the package's", flush=True)
     for i, (name, commands) in enumerate(plan, 1):
         if name not in wanted:

@@ -110,6 +110,7 @@ def load_file(path: Path):
 
 return_rates = load_file(ROOT / "scripts/fit_interval_feedback.py").return_rates
 lower_census = load_file(ROOT / "docs/notes/2026-12-06-session-54/lower_voice_census.py").census
+whole_chords_tests = load_file(ROOT / "tests/test_chorale_harmonize_whole_chords.py")
 
 
 def progress(args, text: str) -> None:
@@ -195,27 +196,10 @@ def held_under(piece) -> list[bool]:
 
 
 def inner_motion(pieces) -> dict:
-    """test_chorale_harmonize_whole_chords::inner_motion."""
-    wide = moves = bass_wide = bass_moves = doubled = beats = 0
-    for piece in pieces:
-        for track in piece.tracks[1:]:
-            ps = [n.pitch for n in sorted(track.notes, key=lambda n: n.onset)]
-            ps = [x for i, x in enumerate(ps) if i == 0 or x != ps[i - 1]]
-            steps = [abs(b - a) for a, b in zip(ps, ps[1:])]
-            if track.role == "bass":
-                bass_wide, bass_moves = bass_wide + sum(d in (6, 8, 9, 10, 11) for d in steps), bass_moves + len(steps)
-            else:
-                wide, moves = wide + sum(d >= 8 for d in steps), moves + len(steps)
-        soprano, alto = piece.tracks[0], piece.tracks[1]
-        for t in range(int(piece.duration())):
-            s = [n.pitch for n in soprano.notes if n.onset <= t < n.onset + n.duration]
-            a = [n.pitch for n in alto.notes if n.onset <= t < n.onset + n.duration]
-            if s and a:
-                beats += 1
-                doubled += s[0] % 12 == a[0] % 12
-    return {"inner wide moves (share of moves)": wide / max(1, moves),
-            "bass wide moves (share of moves)": bass_wide / max(1, bass_moves),
-            "alto on soprano's pc (share of beats)": doubled / max(1, beats)}  # fmt: skip
+    """test_chorale_harmonize_whole_chords::inner_motion, its three shares named."""
+    wide, bass_wide, doubled = whole_chords_tests.inner_motion(pieces)
+    return {"inner wide moves (share of moves)": wide, "bass wide moves (share of moves)": bass_wide,
+            "alto on soprano's pc (share of beats)": doubled}  # fmt: skip
 
 
 def rates(pieces, minors, harmonized_ends=None) -> dict:

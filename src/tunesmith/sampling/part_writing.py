@@ -448,9 +448,10 @@ CLOSING_BASS_APPROACH_CLEAR = True
 
 
 def bass_approach_in_parallels(vl, bass: int, strike: int, root_pc: int, vals: np.ndarray) -> np.ndarray:
-    """Which bass pitches `vals`, held to the final chord struck at tick `strike` on a bass of pitch
-    class `root_pc`, would move into it in parallel fifths or octaves with a voice above that moves
-    from its note before to its note in the final chord (both written)."""
+    """Which bass pitches `vals`, held to tick `strike` where the bass takes pitch class `root_pc`
+    (the final chord's root; its approach, for the note before that), would move there in parallel
+    fifths or octaves with a voice above that moves from its note before to its note at `strike`
+    (both written)."""
     bad = np.zeros(len(vals), bool)
     for u in range(bass):
         a0, a1 = vl.pitch_at(u, strike - 1), vl.pitch_at(u, strike)
@@ -527,13 +528,7 @@ def parallels_with_the_closing_bass(auto: Constrainer, at: int, vals: np.ndarray
     # be held up to it (every bass note there ends by the approach), and octaves E2-A2 under a
     # tenor E3-A3 had come from a half note struck on beat 2
     if v == bass and start - t.L <= at < start:
-        bad = none.copy()
-        for u in range(bass):
-            a0, a1 = vl.pitch_at(u, start - 1), vl.pitch_at(u, start)
-            if a0 is None or a1 is None or a0 == a1 or (a1 - approach_pc) % 12 not in (0, 7):
-                continue
-            bad |= (vals % 12 != approach_pc) & ((a0 - vals) % 12 == (a1 - approach_pc) % 12)
-        return bad
+        return bass_approach_in_parallels(vl, bass, start, approach_pc, vals)
     if v < bass and start <= at < strike and vl.chord_tones:
         # an upper voice's note on the approach, under a chord plan (harmonize): the bass before it
         # is not written yet, but it mostly sits on the planned root (root position), so a voice an
