@@ -310,6 +310,48 @@ def test_a_harmonized_bass_holds_over_a_repeated_chord_rather_than_strike_it_aga
     assert held <= 0.8 * struck, (held, struck)
 
 
+def test_a_bass_whose_tier_leaves_only_its_own_pitch_may_leave_it(monkeypatch):
+    """C major planned on two beats, the bass's C3 ending on the second: the tier of roots a step
+    from the note before had left only C3 itself, struck again. Now the octave is offered too, and
+    the chord's third where no voice above sings it (`BASS_LEAVES_A_STRUCK_PITCH`)."""
+    from tunesmith import voice_leading
+
+    def allowed(alto: int) -> list[int]:
+        vl = VoiceLeading(4)
+        for v, pitch in enumerate((67, alto, 55)):  # G4, the alto, G3: held over both beats
+            vl.add(v, 0, 24, pitch)
+        vl.add(3, 0, 12, 48)  # C3, ending on the second beat
+        vl.chord_tones.update({0: np.array([0, 4, 7]), 12: np.array([0, 4, 7])})
+        bass = np.arange(36, 56)
+        return bass[vl.pitch_ok(3, 12, bass)].tolist()
+
+    assert allowed(64) == [36, 48]  # the alto sings E4: no E3 under it
+    assert allowed(60) == [36, 48, 52]
+    monkeypatch.setattr(voice_leading, "BASS_LEAVES_A_STRUCK_PITCH", False)
+    assert allowed(60) == [48]
+
+
+def test_a_harmonized_bass_strikes_its_pitch_again_less_where_it_may_leave_it(monkeypatch):
+    """Where the chord stays from one beat to the next, Bach's bass strikes its note again at 0.13
+    of those beats, the harmonized 0.24 before `BASS_LEAVES_A_STRUCK_PITCH` and 0.12 with it
+    (40 JSB sopranos; docs/notes/2026-12-07-session-65/repeated_chord_bass.py). Over 10 sopranos
+    (all the bass's repeats): 34 with it, 64 without."""
+    from tunesmith import voice_leading
+
+    def repeats() -> int:
+        count = 0
+        for _, piece in _harmonized_jsb_sopranos(10, four_parts=True):
+            bass = sorted(piece.track("bass").notes, key=lambda n: n.onset)
+            count += sum(a.pitch == b.pitch and abs(a.onset + a.duration - b.onset) < 1e-6 for a, b in zip(bass, bass[1:]))
+        return count
+
+    assert voice_leading.BASS_LEAVES_A_STRUCK_PITCH
+    left = repeats()
+    monkeypatch.setattr(voice_leading, "BASS_LEAVES_A_STRUCK_PITCH", False)
+    struck = repeats()
+    assert left <= 0.8 * struck, (left, struck)
+
+
 def test_a_harmonized_chorales_inner_voices_seldom_rock_in_eighths(monkeypatch):
     """Harmonizing, the alto and tenor take the composer's quick-rock penalties too
     (`feedback.QUICK_ROCKS_IN_COCREATE`): x-y-x-y with the first three in eighths or shorter, 0.74

@@ -89,7 +89,8 @@ BASS_REPEAT_PENALTIES = (1.5, 3.0)
 # three or more 4.1, in 40 harmonized JSB sopranos (`docs/notes/2026-12-07-session-64/chorale_census.py`),
 # where composed basses repeat at 4.7 and Bach's (music21's encodings) at 2.9. With 2.0: 17.2 and
 # 4.0; with 4.0: 13.8 and 2.6 (the other census measures within their seed-to-seed spread). Of what
-# is left, about 40 % fall on a bar line; the rest were not traced (with 8.0, 103 of 194 remain).
+# is left, about 40 % fall on a bar line (with 8.0, 103 of 194 remain); most of the rest were the
+# bass's tiers leaving it only its own pitch (`voice_leading.BASS_LEAVES_A_STRUCK_PITCH`).
 BASS_RESTRIKE_LENGTH_PENALTY = 4.0
 # A composed chorale's bass, struck on a beat under an upper voice's note held into that beat: a
 # pitch a fourth under the held note (a 4-3 suspension's dissonance) gets the first of these
