@@ -78,7 +78,9 @@ def test_a_composed_reels_quarters_follow_its_length_moves(monkeypatch):
     table that forbids a quarter after a quarter leaves (nearly) none, where the model alone
     writes them."""
     from tunesmith.api import compose, load_model
+    from tunesmith.sampling import feedback
 
+    monkeypatch.setitem(feedback.SECOND_LONG_NOTE_PENALTIES, "reel", 0.0)  # the table alone moves quarters
     model = load_model("default")
     entry = model.model.decoding["folk"]["dances"]["reel"]
     moves = np.zeros((LENGTH_CLASSES, LENGTH_CLASSES))
@@ -149,12 +151,13 @@ def test_the_fit_chooses_the_round_whose_takes_move_as_the_tunes_do(capsys):
 def test_a_reels_bar_does_not_go_on_in_beats_past_its_middle(monkeypatch):
     """A reel runs in eighths (`feedback.SLOW_BAR_PENALTIES`): a note of a beat or more that would
     start the second half of a bar whose notes so far all lasted a beat loses 2.0 (a fiddler read
-    bars of E5 E5 E5 E4 as no reel); a bar with an eighth in it, the bar's first half, a strain's
+    bars of E5 E5 E5 E4 as no reel); a bar with an eighth in it, the bar's first half, the piece's
     last bar and a request with rhythm feedback off are left alone."""
     from tunesmith.sampling import _PITCH, ComposeRequest, Constrainer, compose_tables, feedback, set_rhythm_feedback
     from tunesmith.tokenizer import Tokenizer
 
     monkeypatch.setitem(feedback.MID_PHRASE_LONG_NOTE_PENALTIES, "reel", 0.0)  # the slow bars alone
+    monkeypatch.setitem(feedback.SECOND_LONG_NOTE_PENALTIES, "reel", 0.0)
     decoding = {"dance_rhythm_feedback": 0.0,
                 "dances": {"reel": {"meter": "4/4", "rhythm_profile": [0.0] * len(DUR_TICKS)}}}  # fmt: skip
 
@@ -178,7 +181,44 @@ def test_a_reels_bar_does_not_go_on_in_beats_past_its_middle(monkeypatch):
     moved = bias(auto, quarters, 24) - bias(auto, with_eighths, 24)
     assert np.all(moved[long] == -2.0) and np.all(moved[~long] == 0.0)
     assert np.array_equal(bias(auto, [(64, 12, 0)], 12), bias(auto, [(64, 6, 0), (66, 6, 6)], 12))  # first half
-    auto.bar = 7  # a strain's last bar
+    auto.bar = 7  # the piece's last bar (a reel's cadence bars take the rule: `RHYTHM_RULES_AT_CADENCES`)
     assert np.array_equal(bias(auto, quarters, 24), bias(auto, with_eighths, 24))
     off = automaton(0.0)
     assert np.array_equal(bias(off, quarters, 24), bias(off, with_eighths, 24))
+
+
+def test_a_reels_bar_holds_one_long_note_and_its_cadence_bars_run_on(monkeypatch):
+    """A reel's bar seldom holds two notes of a beat or more (the training reels' bars 0.06-0.21 of
+    them by place in the strain, the takes' 0.22-0.56): a second one loses
+    `SECOND_LONG_NOTE_PENALTIES` (1.0), in the strains' cadence bars too, as do the slow bars and the
+    mid-phrase long notes (`RHYTHM_RULES_AT_CADENCES`: the takes' 4th and 8th bars had held 1.58 and
+    1.80 long notes, the reels' 0.61 and 0.67); the piece's last bar is left alone."""
+    from tunesmith.sampling import _PITCH, ComposeRequest, Constrainer, compose_tables, feedback, set_rhythm_feedback
+    from tunesmith.tokenizer import Tokenizer
+
+    decoding = {"dance_rhythm_feedback": 0.0,
+                "dances": {"reel": {"meter": "4/4", "rhythm_profile": [0.0] * len(DUR_TICKS)}}}  # fmt: skip
+
+    def bias(notes, pos, bar=2, cadence_bars=(3, 7)):
+        req = ComposeRequest(style="folk", dance="reel", bars=8, meter="4/4")
+        tables = compose_tables(Tokenizer(), req, 512)
+        set_rhythm_feedback(tables, req, decoding)
+        auto = Constrainer(tables, 0)
+        auto.state, auto.v, auto.bar, auto.cadence_bars = _PITCH, 0, bar, list(cadence_bars)
+        auto.melody_by_bar = [[]] * bar + [notes]
+        auto.note_pos = pos
+        b = auto.rhythm_bias()
+        return np.zeros(len(auto.t.dur_ticks)) if b is None else b
+
+    quarter_then_eighths, eighths = [(64, 12, 0), (66, 6, 12), (67, 6, 18)], [(64, 6, 0), (66, 6, 6), (67, 6, 12), (69, 6, 18)]
+    beats = np.array(DUR_TICKS) >= 12
+    halves = np.array(DUR_TICKS) >= 24
+    moved = bias(quarter_then_eighths, 24) - bias(eighths, 24)
+    assert np.all(moved[beats] == -feedback.SECOND_LONG_NOTE_PENALTIES["reel"]) and np.all(moved[~beats] == 0.0)
+    # a cadence bar (the strain's 4th) takes the rules too: the half note's loss, and the second long note's
+    at_cadence = bias(quarter_then_eighths, 24, bar=3)
+    assert np.array_equal(at_cadence, bias(quarter_then_eighths, 24))
+    assert np.all(at_cadence[halves] == -(feedback.SECOND_LONG_NOTE_PENALTIES["reel"] + feedback.MID_PHRASE_LONG_NOTE_PENALTIES["reel"]))
+    assert not bias(quarter_then_eighths, 24, bar=7).any()  # the piece's last bar
+    monkeypatch.setattr(feedback, "RHYTHM_RULES_AT_CADENCES", frozenset())
+    assert not bias(quarter_then_eighths, 24, bar=3).any()  # as before session 65: cadence bars free

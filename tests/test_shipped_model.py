@@ -342,7 +342,10 @@ def test_a_reels_quarters_come_in_pairs_not_one_by_one(monkeypatch):
     """A composed reel had the tunes' share of quarters but set them one by one between eighths
     (quarter-eighth-quarter or eighth-quarter-eighth 13.7 per 100 beats, the held-out reels 8.2):
     the reel's note-length moves ("length_moves", scripts/fit_length_moves.py) keep its eighths
-    in runs (5.3; docs/notes/2026-12-04-session-35/dance_moves_eval.py)."""
+    in runs (5.3; docs/notes/2026-12-04-session-35/dance_moves_eval.py). Since a reel's bar seldom
+    holds a second long note (`feedback.SECOND_LONG_NOTE_PENALTIES`) the quarters stand alone more
+    often, near the reels (these takes 9.0; 199 held-out reels 8.0, the takes under their keys 8.5:
+    docs/notes/2026-12-07-session-65/reel_c2st.py)."""
     from tunesmith.api import compose, load_model
     from tunesmith.metrics.musicality import melody_line
     from tunesmith.sampling.feedback import length_class
@@ -361,7 +364,7 @@ def test_a_reels_quarters_come_in_pairs_not_one_by_one(monkeypatch):
     with_moves = alternations(compose(style="folk", dance="reel", bars=16, seed=300, n=24, check=False))
     monkeypatch.delitem(load_model("default").model.decoding["folk"]["dances"]["reel"], "length_moves")
     without = alternations(compose(style="folk", dance="reel", bars=16, seed=300, n=24, check=False))
-    assert with_moves <= 9.0 and without >= with_moves + 4.0
+    assert with_moves <= 9.5 and without >= with_moves + 4.0, (with_moves, without)
 
 
 def test_a_jazz_melody_keeps_to_its_styles_register_whatever_it_starts_on(monkeypatch):

@@ -1,7 +1,7 @@
 """Where reel takes hold notes of a beat or more: for N shippable training reels (as session 61's
 reel_quarter_bars.py picks them) and N 16-bar reel takes under their keys (seed = index), the
 notes of a beat or more per bar, by the bar's place in its 8-bar strain (1-8; a pickup bar left
-out), and by the beat they start on.
+out), by the beat they start on, and the share of bars holding two or more of them.
 
     .venv/bin/python docs/notes/2026-12-07-session-65/reel_long_notes_by_bar.py [N] [--long-penalty P]
 """
@@ -19,7 +19,13 @@ from tunesmith.metrics._common import melody_line
 from tunesmith.sampling import feedback
 
 
-def long_notes(piece, per_bar: collections.Counter, per_beat: collections.Counter, bars: collections.Counter) -> None:
+def long_notes(
+    piece,
+    per_bar: collections.Counter,
+    per_beat: collections.Counter,
+    bars: collections.Counter,
+    two: collections.Counter,
+) -> None:
     starts = list(piece.bars())
     if piece.pickup_beats():
         starts = starts[1:]
@@ -29,10 +35,13 @@ def long_notes(piece, per_bar: collections.Counter, per_beat: collections.Counte
             continue
         place = i % 8 + 1
         bars[place] += 1
+        held = 0
         for n in notes:
             if a - 1e-6 <= n.onset < b - 1e-6 and n.duration >= 1 - 1e-6:
                 per_bar[place] += 1
                 per_beat[int(n.onset - a + 1e-6) + 1] += 1
+                held += 1
+        two[place] += held >= 2
 
 
 def main() -> None:
@@ -48,18 +57,19 @@ def main() -> None:
     random.Random(0).shuffle(reels)
     reels = reels[: args.n]
     model = ts.load_model("default")
-    out = {who: (collections.Counter(), collections.Counter(), collections.Counter()) for who in ("tunes", "takes")}
+    out = {who: tuple(collections.Counter() for _ in range(4)) for who in ("tunes", "takes")}
     for i, p in enumerate(reels):
         take = ts.compose(
             "folk", dance="reel", key=p.key.tonic, mode=p.key.mode, bars=16, seed=i, model=model, check=False
         )
         for who, piece in (("tunes", p), ("takes", take.piece)):
             long_notes(piece, *out[who])
-    for who, (per_bar, per_beat, bars) in out.items():
+    for who, (per_bar, per_beat, bars, two) in out.items():
         total = sum(bars.values())
         print(f"{who}: {total} bars; long notes per bar, by place in the strain: "
               + " ".join(f"{k}:{per_bar[k] / bars[k]:.2f}" for k in range(1, 9))
-              + "; by beat (per 100 bars): " + " ".join(f"{k}:{100 * per_beat[k] / total:.1f}" for k in range(1, 5)))  # fmt: skip
+              + "; by beat (per 100 bars): " + " ".join(f"{k}:{100 * per_beat[k] / total:.1f}" for k in range(1, 5))
+              + "; share of bars with two or more: " + " ".join(f"{k}:{two[k] / bars[k]:.2f}" for k in range(1, 9)))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -392,6 +392,25 @@ MID_PHRASE_LONG_NOTE_PENALTIES: dict[str, float] = {"reel": 1.0}
 # in 0.003 (7 %). A fiddler read bars such as E5 E5 E5 E4 as no reel
 # (docs/notes/2026-12-07-session-61/reel_quarter_bars.py 60).
 SLOW_BAR_PENALTIES: dict[str, float] = {"reel": 2.0}
+# Per dance, what a melody note of a beat or more loses where its bar already holds one, before the
+# piece's last bar (`Constrainer.rhythm_bias`): a reel's bar seldom holds two. Shares of bars with
+# two or more, by the bar's place in its strain (1-8): 60 shippable training reels 0.17 0.07 0.15
+# 0.10 0.21 0.06 0.08 0.06; 60 16-bar reel takes 0.36 0.22 0.23 0.52 0.36 0.22 0.23 0.56
+# (docs/notes/2026-12-07-session-65/reel_long_notes_by_bar.py 60). Against the 199 held-out reels
+# (`reel_c2st.py`, classifier seeds 0-3; with `RHYTHM_RULES_AT_CADENCES`): a fresh classifier
+# told the takes 0.859 +- 0.011 before, 0.830 +- 0.016 with 1.0, 0.822 +- 0.011 with 2.0; notes of a
+# beat or more 0.172, 0.150, 0.138 (the reels 0.076); but at 2.0 the quarters went one by one
+# between eighths, 10.5 quarter-eighth alternations per 100 beats against the reels' 8.0 (1.0: 8.5;
+# before: 5.7); in the cadence bars alone (2.0) 0.861 +- 0.007.
+SECOND_LONG_NOTE_PENALTIES: dict[str, float] = {"reel": 1.0}
+# The dances whose three rules above act in their phrases' cadence bars too (a strain's 4th and
+# 8th bars), all but the piece's last: a reel runs on through its half closes and strain ends. 40
+# shippable training reels against 40 16-bar reel takes, notes of a beat or more per bar by the
+# bar's place in its strain (1-8): tunes 0.86 0.55 0.77 0.61 0.92 0.53 0.51 0.67, takes 1.23 0.84
+# 0.91 1.58 1.23 0.84 0.91 1.80; the tunes' 4th bar was all eighths in 33 of 80, the takes' in
+# 15, and 8 of theirs ran in plain quarters (docs/notes/2026-12-07-session-65/reel_long_notes_by_bar.py,
+# reel_cadence_bars.py).
+RHYTHM_RULES_AT_CADENCES: frozenset[str] = frozenset({"reel"})
 # The dances whose melody notes struck off the downbeat end by the next bar line (`Constrainer`'s
 # note lengths): waltz takes had tied a note from beat 3 over the bar line 12.4 times per 100 bars,
 # the shippable training tunes in 3/4 never (their 3.0 ties per 100 bars are notes longer than a
@@ -421,6 +440,8 @@ def set_rhythm_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -
             tables.length_moves = weight * np.asarray(moves, dtype=np.float64)[:, DUR_CLASSES]
         tables.long_note_penalty = MID_PHRASE_LONG_NOTE_PENALTIES.get(request.dance, 0.0) * weight
         tables.slow_bar_penalty = SLOW_BAR_PENALTIES.get(request.dance, 0.0) * weight
+        tables.second_long_note_penalty = SECOND_LONG_NOTE_PENALTIES.get(request.dance, 0.0) * weight
+        tables.rhythm_rules_at_cadences = request.dance in RHYTHM_RULES_AT_CADENCES
         tables.offbeat_ends_at_bar_line = request.dance in OFFBEAT_NOTES_END_AT_THE_BAR_LINE
         return
     if gain <= 0 or not all(v in profile for v in tables.voices):
