@@ -289,3 +289,26 @@ def test_a_title_with_a_line_break_stays_one_field():
     piece.title = "Two\nK:C"
     text = abc_text(piece, notes=["made\nX:2"])
     assert "T:Two K:C\n" in text and "N:made X:2\n" in text and text.count("\nK:") == 1
+
+
+def test_a_continued_tunes_abc_writes_its_repeated_strain_once_and_its_score_as_played(tmp_path):
+    """A co-created take's score stays written out as played, so that bar numbers name the same
+    bars in every file (inpaint's --bars), but a tune book writes a strain sounded twice once: its
+    ABC folds the given A strain between repeat signs, says which bars in the take's record, and
+    reads back as played, note for note."""
+    import json
+
+    import tunesmith as ts
+    from tunesmith.inputs.abc import read_abc as read
+
+    strain = "D2 FA d2 fd | e2 ce A2 GF | D2 FA d2 fd | edcB A4 :|"
+    (tmp_path / "a.abc").write_text(f"X:1\nT:A strain\nR:reel\nM:4/4\nL:1/8\nK:D\n|: {strain}\n")
+    take = ts.continue_(tmp_path / "a.abc", bars=4, seed=3)
+    text = take.abc()
+    assert text.count("|:") == 1 and text.count(":|") == 1  # the A strain once; the new bars after it
+    paths = take.write(tmp_path / "take")
+    back = read(paths["abc"], on_error="raise")[0]
+    assert _notes(back.melody()) == _notes(take.piece.melody())  # as played, read back
+    record = json.loads(paths["json"].read_text())
+    assert record["rendering"]["abc"] == {"repeats": [{"bars": [1, 4], "endings": 0}]}
+    assert "<repeat" not in paths["musicxml"].read_text()  # the score: as played

@@ -155,13 +155,12 @@ class Take:
         return data.decode("utf-8") if isinstance(data, bytes) else data
 
     def abc(self, repeats: bool = True) -> str:
-        """The take as ABC notation, its strains between repeat signs as `write` writes them
-        (`repeats` False, or a co-created take: as played; `tunesmith.outputs.abc`). `write` to a
-        .abc path adds how it was made."""
-        from tunesmith.outputs.abc import abc_text
-        from tunesmith.outputs.musicxml import folds_repeats
+        """The take as ABC notation, its strains between repeat signs as `write` writes them, a
+        co-created take's too (`repeats` False, or a loop: as played; `tunesmith.outputs.abc`).
+        `write` to a .abc path adds how it was made."""
+        from tunesmith.outputs.abc import abc_folds_repeats, abc_text
 
-        return abc_text(self.piece, repeats=repeats and folds_repeats(self.piece))
+        return abc_text(self.piece, repeats=repeats and abc_folds_repeats(self.piece))
 
     def svg(self) -> str:
         """The engraved score as one SVG document (verovio)."""

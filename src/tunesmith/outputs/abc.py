@@ -19,8 +19,9 @@ it is written here, from the piece itself:
   (in 4/4 and 2/2 half a bar, as reels are written); a pickup as a short first bar; four bars a
   line, a repeated strain on a new line;
 - with `repeats`, a strain sounded twice written once between repeat signs with 1. and 2.
-  endings, as the MusicXML writer writes a composed take; else as played, so that bar n of the
-  file is bar n of the take (a co-created take's, as its input was read).
+  endings, as the MusicXML writer writes a composed take and as a take's ABC is written, a
+  co-created one's too (`abc_folds_repeats`); else as played, so that bar n of the file is bar n
+  of the take.
 A track with notes that overlap keeps the notes struck together as one [chord] and cuts a note
 where the next one starts (ABC writes a voice one event at a time). Drum tracks are not written.
 Lines starting `N:` and `%` carry how the piece was made (`provenance`), in the file itself.
@@ -344,6 +345,39 @@ def _body_lines(bar_texts: list[str], kept: list[int], before: dict[int, str], n
     return lines
 
 
+def abc_folds_repeats(piece: Piece) -> bool:
+    """Whether a take's ABC is written with repeat signs: a composed take's is, as its score is; a
+    co-created take's too, though its score stays written out as played so that bar numbers
+    (inpaint's --bars) name the same bars in every file: ABC numbers no bars, and a tune book
+    writes a strain sounded twice once (a fiddler read a continued reel's ABC, its A strain written
+    out twice, as no tune book would have it). A loop's is written out (`folds_repeats`)."""
+    return not piece.meta.get("loop")
+
+
+def _written_parts(piece: Piece) -> list:
+    """The parts an ABC tune writes, the melody first."""
+    tracks = [t for t in piece.tracks if not t.is_drum and t.notes]
+    melody = piece.melody()
+    tracks.sort(key=lambda t: t is not melody)
+    return tracks
+
+
+def _measures(piece: Piece) -> tuple[list[Fraction], Fraction]:
+    """(the bar lines an ABC tune writes, in beats; the piece's end)."""
+    bars = [_beats(b) for b in piece.bars()]
+    end = _beats(piece.duration())
+    return [b for b in bars if b < end] or [Fraction(0)], end
+
+
+def abc_repeat_spans(piece: Piece) -> list:
+    """The strains `abc_text(piece, repeats=True)` writes once between repeat signs
+    (`convert.repeats.RepeatSpan`, [] when none)."""
+    from ..convert.repeats import find_repeats
+
+    bars, end = _measures(piece)
+    return find_repeats(piece, _written_parts(piece), [*bars, end])
+
+
 def abc_text(piece: Piece, *, repeats: bool = False, notes: Iterable[str] = (), comments: Iterable[str] = ()) -> str:
     """`piece` as one ABC tune (see the module docstring). `repeats`: a strain sounded twice
     written once between repeat signs, with first and second endings
@@ -351,12 +385,9 @@ def abc_text(piece: Piece, *, repeats: bool = False, notes: Iterable[str] = (), 
     played. `notes`: lines for N: fields (how the piece was made); `comments`: lines written as
     `%` comments before the tune's body."""
     from ..convert.notation import _speller
-    from ..convert.repeats import find_repeats
 
     spell = _speller(piece)
-    bars = [_beats(b) for b in piece.bars()]
-    end = _beats(piece.duration())
-    bars = [b for b in bars if b < end] or [Fraction(0)]
+    bars, end = _measures(piece)
     ts: TimeSignature = piece.time_signature
     key = piece.key
     # a header field is one line: a line break in a title would start another field
@@ -368,9 +399,7 @@ def abc_text(piece: Piece, *, repeats: bool = False, notes: Iterable[str] = (), 
     if piece.tempos:  # per dotted quarter in compound meters, as fiddlers write it
         qpm = piece.tempos[0].qpm
         lines.append(f"Q:3/8={round(qpm * 2 / 3)}" if ts.is_compound else f"Q:1/4={round(qpm)}")
-    tracks = [t for t in piece.tracks if not t.is_drum and t.notes]
-    melody = piece.melody()
-    tracks.sort(key=lambda t: t is not melody)
+    tracks = _written_parts(piece)
     if len(tracks) > 1:  # a part that lies mostly below middle C in the bass clef (a chorale's tenor and bass)
         low = [sorted(n.pitch for n in t.notes)[len(t.notes) // 2] < 60 for t in tracks]
         lines += [f'V:{i + 1} name="{t.name}"' + (" clef=bass" if low[i] else "") for i, t in enumerate(tracks)]
@@ -381,7 +410,7 @@ def abc_text(piece: Piece, *, repeats: bool = False, notes: Iterable[str] = (), 
     chords = {_beats(c.onset): c.figure for c in piece.chords}
     fermatas = [_beats(f) for f in piece.fermatas]
     key_changes = {_beats(k.onset): k for k in piece.keys if k.onset > 0}
-    spans = find_repeats(piece, tracks, [*bars, end]) if repeats else []
+    spans = abc_repeat_spans(piece) if repeats else []
     before, dropped = _bar_lines(spans)
     kept = [b for b in range(len(bars)) if b not in dropped]
     for v, track in enumerate(tracks):

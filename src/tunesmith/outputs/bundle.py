@@ -452,7 +452,7 @@ def write_take(
 ) -> dict[str, Path]:
     """Write one take of `piece` at `stem` (see the module docstring); returns {kind: path} for what
     was written. `repeat_signs` False: the score written out as played, a composed take's too."""
-    from tunesmith.outputs.abc import abc_text, with_fields
+    from tunesmith.outputs.abc import abc_folds_repeats, abc_repeat_spans, abc_text, with_fields
     from tunesmith.outputs.midi import write_midi
     from tunesmith.outputs.musicxml import folds_repeats, musicxml_and_repeats
 
@@ -489,8 +489,13 @@ def write_take(
         embed_musicxml_provenance(staged["musicxml"], with_notes_signature(record, staged["musicxml"]))
         timings["musicxml"] = round(time.perf_counter() - t0, 4)
 
-        t0 = time.perf_counter()  # repeats as the score's, the provenance in N: and % lines (`outputs.abc`)
-        tune = abc_text(piece, repeats=folded)
+        t0 = time.perf_counter()  # repeat signs as a tune book's, the provenance in N: and % lines (`outputs.abc`)
+        folded_abc = repeat_signs and abc_folds_repeats(piece)
+        if folded_abc and not folded:  # a co-created take: its ABC alone folds, and the record says which bars
+            from tunesmith.convert.repeats import played_bars
+
+            record["rendering"]["abc"] = {"repeats": played_bars(abc_repeat_spans(piece), piece.pickup_beats() > 0)}
+        tune = abc_text(piece, repeats=folded_abc)
         atomic_write_text(staged["abc"], tune)
         signed = with_notes_signature(record, staged["abc"])
         atomic_write_text(staged["abc"], with_fields(tune, notes=[provenance_line(signed)], comments=[

@@ -825,17 +825,18 @@ class Constrainer:
         before = self.last_length_class[self.v]
         if t.length_moves is not None and before >= 0:
             out = t.length_moves[before] if out is None else out + t.length_moves[before]
-        mid_phrase = self.bar < t.n_bars - 1 and (t.rhythm_rules_at_cadences or self.bar not in self.cadence_bars)
-        if t.long_note_penalty and self.v == 0 and mid_phrase:
+        # (a dance's rules: not in the last bar, nor in a cadence bar unless `RHYTHM_RULES_AT_CADENCES`)
+        dance_rules_here = self.bar < t.n_bars - 1 and (t.rhythm_rules_at_cadences or self.bar not in self.cadence_bars)
+        if t.long_note_penalty and self.v == 0 and dance_rules_here:
             # a dance (a reel) holds a long note only at its end (`MID_PHRASE_LONG_NOTE_PENALTIES`; in its
             # cadence bars too where `RHYTHM_RULES_AT_CADENCES` says so)
             out = _plus(out, -t.long_note_penalty * (t.dur_ticks >= 2 * TICKS_PER_BEAT))
-        if (t.slow_bar_penalty and self.v == 0 and mid_phrase
+        if (t.slow_bar_penalty and self.v == 0 and dance_rules_here
                 and 2 * self.note_pos >= t.L and self.melody_by_bar and self.melody_by_bar[-1]
                 and all(ticks >= t.beat_ticks for _, ticks, _ in self.melody_by_bar[-1])):
             # a reel's bar runs in eighths: its second half does not go on in beats (`SLOW_BAR_PENALTIES`)
             out = _plus(out, -t.slow_bar_penalty * (t.dur_ticks >= t.beat_ticks))
-        if (t.second_long_note_penalty and self.v == 0 and mid_phrase and self.melody_by_bar
+        if (t.second_long_note_penalty and self.v == 0 and dance_rules_here and self.melody_by_bar
                 and any(ticks >= t.beat_ticks for _, ticks, _ in self.melody_by_bar[-1])):
             # a reel's bar holds one long note at most (`SECOND_LONG_NOTE_PENALTIES`)
             out = _plus(out, -t.second_long_note_penalty * (t.dur_ticks >= t.beat_ticks))

@@ -5,8 +5,8 @@ fourth over that chord's root, and falling a step to the chord's third on the ha
 Why: the plan's tiers put a chord tone on every beat, so harmonized inner voices almost never
 suspended (0.04 inner 4-3s per 100 beats in 40 JSB validation sopranos; Bach's settings of the
 same sopranos 2.43, 33 of his 57 over V, the alto's mostly resolving on the half beat:
-docs/notes/2026-12-07-session-65/). Composed chorales, which have no plan, take theirs from the
-model and the bass's `Constrainer.suspension_bias`.
+docs/notes/2026-12-07-session-65/bach_suspensions.py). Composed chorales, which have no plan, take
+theirs from the model and the bass's `Constrainer.suspension_bias`.
 
 Four parts, each a span, a mask or an offset the automaton applies:
 - `suspension_span`: where a note may be held over a planned chord it is no tone of
@@ -27,7 +27,14 @@ if TYPE_CHECKING:
     from tunesmith.sampling.automaton import Constrainer
 
 # What the alto's or tenor's length that holds a prepared fourth over the next planned beat, to the
-# half beat after it, gains (logits; 0: off, as before session 65).
+# half beat after it, gains (logits; 0: off, as before session 65). The session-64 census, 40
+# harmonized JSB sopranos, inner 4-3s per 100 beats: 0.00-0.04 off, 0.82 at 3, 1.36 at 5 (seeds
+# 5000: 1.48), 1.40 at 8 (Bach 2.43). Too few prepared fourths arise for more: a pitch bias of 1.5
+# or 3 toward the fourth that would prepare one gave 1.36 / 1.40, as the plan's tiers, not the
+# logits, choose the inner voices' pitches. Beats with no triad or seventh chord 0.001 -> 0.033
+# (Bach 0.085); the other measures within their seed-to-seed spread. The JSB test sopranos' chords
+# agree with Bach's 0.588 -> 0.576 of the beats (`scripts/eval_cocreate.py`): a suspended beat is
+# no chord of his there.
 PLANNED_SUSPENSION_GAIN = 5.0
 
 
@@ -46,32 +53,43 @@ def _inner_voice_over_a_plan(auto: Constrainer) -> bool:
             and auto.v in (1, 2) and auto.copy_src is None)  # fmt: skip
 
 
-def suspension_span(auto: Constrainer) -> tuple[int, int] | None:
-    """(the planned beat, half a beat after it) where the current voice's note, just pitched, may be
-    held over that beat as a prepared 4-3 and end there: an alto or tenor note that is a tone of
-    the chord planned on its beat, a fourth over the root of the chord planned on the next beat
-    and a step above that chord's third; only where the bass is planned on that root, the soprano
-    is known there, no voice above sings the third, and not into a fermata chord or the close
-    (their own rules write them). None elsewhere."""
-    if not PLANNED_SUSPENSION_GAIN or not _inner_voice_over_a_plan(auto):
-        return None
+def _suspended_chord(auto: Constrainer, at: int) -> tuple[int, int, int] | None:
+    """(the next planned beat after tick `at`, the pitch class a fourth over the root of the chord
+    planned there, the third a step below it) where an inner voice's note struck at `at` may be
+    held over that beat as a prepared 4-3: the bass is planned on that root, the soprano is known
+    there, no voice above the current one sings the third, and the beat is no fermata chord nor in
+    the close (their own rules write them); None elsewhere."""
     t, vl = auto.t, auto.vl
     beat = t.beat_ticks
-    at = auto.bar * t.L + auto.note_pos
     q = (at // beat + 1) * beat
-    tones, here = vl.chord_tones.get(q), vl.chord_tones.get(at // beat * beat)
-    if tones is None or here is None or auto.pitch % 12 not in here:
-        return None  # (held from a tone of its own chord: prepared)
-    if q in vl.cadence_ticks or auto._in_the_close(q) or q + beat // 2 > auto.end_tick():
+    tones = vl.chord_tones.get(q)
+    if tones is None or q in vl.cadence_ticks or auto._in_the_close(q) or q + beat // 2 > auto.end_tick():
         return None
-    third = four_three(tones, auto.pitch)
     root = int(tones[0])
+    fourth = (root + 5) % 12
+    third = four_three(tones, 60 + fourth)
     if third is None or planned_bass_pc(tones) != root or vl.planned_bass.get(q, root) != root:
         return None
     above = [vl.pitch_at(u, q) for u in range(auto.v)]
     if above[0] is None or any(x is not None and x % 12 == third % 12 for x in above):
         return None  # (an alto not yet written there keeps off the third: `resolution_taken`)
-    return q, q + beat // 2
+    return q, fourth, third % 12
+
+
+def suspension_span(auto: Constrainer) -> tuple[int, int] | None:
+    """(the planned beat, half a beat after it) where the current voice's note, just pitched, may be
+    held over that beat as a prepared 4-3 and end there (`_suspended_chord`): an alto or tenor
+    note that is a tone of the chord planned on its beat and the fourth over the next planned
+    root. None elsewhere."""
+    if not PLANNED_SUSPENSION_GAIN or not _inner_voice_over_a_plan(auto):
+        return None
+    t, vl = auto.t, auto.vl
+    at = auto.bar * t.L + auto.note_pos
+    here = vl.chord_tones.get(at // t.beat_ticks * t.beat_ticks)
+    found = _suspended_chord(auto, at)
+    if found is None or here is None or auto.pitch % 12 not in here or auto.pitch % 12 != found[1]:
+        return None  # (held from a tone of its own chord: prepared)
+    return found[0], found[0] + t.beat_ticks // 2
 
 
 def length_bias(auto: Constrainer) -> np.ndarray | None:
