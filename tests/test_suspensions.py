@@ -73,7 +73,7 @@ def _inner_voice_fourths(n: int) -> tuple[int, int]:
 
 def test_harmonized_inner_voices_suspend_and_resolve(monkeypatch):
     """Bach's settings of 40 JSB validation sopranos have 2.43 inner 4-3s per 100 beats, the
-    harmonizations had 0.04; with `PLANNED_SUSPENSION_GAIN` 1.36 (seed 5000: 1.48). 10 sopranos:
+    harmonizations had 0.04; with `PLANNED_SUSPENSION_GAIN` 1.36 (seeds from 5000: 1.48). 10 sopranos:
     7 with it, none without; the fourths held that do not fall a step are the half notes a bass
     moves under (2 without, 3 with), not the suspensions made."""
     assert suspensions.PLANNED_SUSPENSION_GAIN > 0

@@ -4,6 +4,7 @@ notes of a beat or more per bar, by the bar's place in its 8-bar strain (1-8; a 
 out), by the beat they start on, and the share of bars holding two or more of them.
 
     .venv/bin/python docs/notes/2026-12-07-session-65/reel_long_notes_by_bar.py [N] [--long-penalty P]
+        [--dance jig]   (a jig's tunes in 6/8, its long notes a dotted quarter or more)
 """
 
 from __future__ import annotations
@@ -25,21 +26,22 @@ def long_notes(
     per_beat: collections.Counter,
     bars: collections.Counter,
     two: collections.Counter,
+    beat: float = 1.0,
 ) -> None:
     starts = list(piece.bars())
     if piece.pickup_beats():
         starts = starts[1:]
     notes = melody_line(piece)
     for i, (a, b) in enumerate(zip(starts, [*starts[1:], piece.duration()])):
-        if b - a < 3.99:
+        if b - a < piece.time_signature.bar_length - 0.01:
             continue
         place = i % 8 + 1
         bars[place] += 1
         held = 0
         for n in notes:
-            if a - 1e-6 <= n.onset < b - 1e-6 and n.duration >= 1 - 1e-6:
+            if a - 1e-6 <= n.onset < b - 1e-6 and n.duration >= beat - 1e-6:
                 per_bar[place] += 1
-                per_beat[int(n.onset - a + 1e-6) + 1] += 1
+                per_beat[int((n.onset - a) / beat + 1e-6) + 1] += 1
                 held += 1
         two[place] += held >= 2
 
@@ -47,23 +49,25 @@ def long_notes(
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("n", type=int, nargs="?", default=60)
-    ap.add_argument("--long-penalty", type=float, help="feedback.MID_PHRASE_LONG_NOTE_PENALTIES['reel']")
+    ap.add_argument("--long-penalty", type=float, help="feedback.MID_PHRASE_LONG_NOTE_PENALTIES[dance]")
+    ap.add_argument("--dance", default="reel", choices=("reel", "jig"))
     args = ap.parse_args()
     if args.long_penalty is not None:
-        feedback.MID_PHRASE_LONG_NOTE_PENALTIES["reel"] = args.long_penalty
+        feedback.MID_PHRASE_LONG_NOTE_PENALTIES[args.dance] = args.long_penalty
+    meters, beat = ((2, 4), 1.0) if args.dance == "reel" else ((6,), 1.5)
     reels = [p for p in load_corpus(None).filter(style="folk", split="train")
-             if may_ship(str(p.license)) and p.key is not None and "reel" in (p.title or "").lower()
-             and p.time_signature.numerator in (2, 4) and melody_line(p)]  # fmt: skip
+             if may_ship(str(p.license)) and p.key is not None and args.dance in (p.title or "").lower()
+             and p.time_signature.numerator in meters and melody_line(p)]  # fmt: skip
     random.Random(0).shuffle(reels)
     reels = reels[: args.n]
     model = ts.load_model("default")
     out = {who: tuple(collections.Counter() for _ in range(4)) for who in ("tunes", "takes")}
     for i, p in enumerate(reels):
         take = ts.compose(
-            "folk", dance="reel", key=p.key.tonic, mode=p.key.mode, bars=16, seed=i, model=model, check=False
+            "folk", dance=args.dance, key=p.key.tonic, mode=p.key.mode, bars=16, seed=i, model=model, check=False
         )
         for who, piece in (("tunes", p), ("takes", take.piece)):
-            long_notes(piece, *out[who])
+            long_notes(piece, *out[who], beat=beat)
     for who, (per_bar, per_beat, bars, two) in out.items():
         total = sum(bars.values())
         print(f"{who}: {total} bars; long notes per bar, by place in the strain: "
