@@ -204,20 +204,25 @@ def _ranges(layout: str, request: ComposeRequest, user_range: tuple[int, int] | 
 
 
 # ============================================================================ continue
-# An inpainted chorale soprano keeps to the compass the kept bars give it, down to this many
-# semitones under their lowest note (None: the textbook's, as before session 65). The textbook's
-# C4 floor let it sink into the alto's register and leap back an octave to the kept music: 5 of 57
-# shippable validation chorales inpainted in bars 5-8, Bach's own bars 2 (BWV 133.6: D4 C#4 D4 D4,
-# then D5, its kept soprano no lower than F#4). With 2: 2 of 57, and seams of a major sixth or more
-# 2 -> 0 (Bach 0; docs/notes/2026-12-06-session-60/inpaint_chorale_leaps.py).
+# A regenerated chorale soprano (inpaint's, continue's) keeps to the compass the kept bars give it,
+# down to this many semitones under their lowest note (None: the textbook's, as before session 65).
+# The textbook's C4 floor let it sink into the alto's register:
+# - inpainted (57 shippable validation chorales, bars 5-8, seed = index): it leapt back an octave
+#   to the kept music in 5, Bach's own bars in 2 (BWV 133.6: D4 C#4 D4 D4, then D5, its kept
+#   soprano no lower than F#4); with 2: 2, and seams of a major sixth or more 2 -> 0 (Bach 0;
+#   docs/notes/2026-12-06-session-60/inpaint_chorale_leaps.py);
+# - continued (40 of them, 4 bars after their first 8): under the given bars' lowest note less
+#   two in 15, Bach's next bars in 3; with 2: 1; octave leaps 5 -> 3, Bach's 4
+#   (docs/notes/2026-12-07-session-65/continued_sopranos.py).
 SOPRANO_FLOOR_UNDER_THE_KEPT = 2
 
 
-def _inpaint_ranges(ranges: dict[str, tuple[int, int]], layout: str, known: dict[str, list[Note]],
-                    kept_voices: set[str], user_range: tuple[int, int] | None) -> dict[str, tuple[int, int]]:  # fmt: skip
+def _kept_compass(ranges: dict[str, tuple[int, int]], layout: str, known: dict[str, list[Note]],
+                  kept_voices: set[str] | frozenset[str], user_range: tuple[int, int] | None) -> dict[str, tuple[int, int]]:  # fmt: skip
     """`ranges` with a regenerated four-part soprano kept down to `SOPRANO_FLOOR_UNDER_THE_KEPT`
-    under the kept bars' lowest soprano note (an octave of range left at least); as they are for
-    a lead sheet, a kept soprano, a range the caller gave, or no soprano kept outside the region."""
+    under the lowest soprano note of the music kept around it (`known`), an octave of range left
+    at least; as they are for a lead sheet, a kept soprano, a range the caller gave, or no soprano
+    kept."""
     notes = known.get("S") or []
     if SOPRANO_FLOOR_UNDER_THE_KEPT is None or layout != "satb" or "S" in kept_voices or user_range is not None \
             or not notes or "S" not in ranges:  # fmt: skip
@@ -405,7 +410,8 @@ def continue_piece(
         rhythm=None,
         guard=voice_leading and layout == "satb",
         request=request,
-        ranges=_ranges(layout, request, pitch_range),
+        ranges=_kept_compass(_ranges(layout, request, pitch_range), layout,
+                             {v: list(t.notes) for v, t in vtracks.items()}, frozenset(), pitch_range),  # fmt: skip
         fim=False,
         free_per_bar=max(1.3 * per_bar, 6.0),
         close=request.closes(),
@@ -1038,7 +1044,7 @@ def inpaint(
         rhythm=rhythm,
         guard=voice_leading and layout == "satb",
         request=request,
-        ranges=_inpaint_ranges(_ranges(layout, request, pitch_range), layout, known, kept_voices, pitch_range),
+        ranges=_kept_compass(_ranges(layout, request, pitch_range), layout, known, kept_voices, pitch_range),
         fim=True,
         free_per_bar=1.3 * free_tokens / max(1, len(secs)) + 4,
         lookahead=lookahead if layout == "lead" and "M" in kept_voices else 0,
