@@ -287,6 +287,16 @@ def _harmonized_jsb_sopranos(n: int, four_parts: bool = False) -> list:
     return out
 
 
+def _bass_repeats() -> int:
+    """Bass notes struck at once on the pitch of the note before, over the first 10 four-part JSB
+    validation sopranos harmonized (seed i)."""
+    count = 0
+    for _, piece in _harmonized_jsb_sopranos(10, four_parts=True):
+        bass = sorted(piece.track("bass").notes, key=lambda n: n.onset)
+        count += sum(a.pitch == b.pitch and abs(a.onset + a.duration - b.onset) < 1e-6 for a, b in zip(bass, bass[1:]))
+    return count
+
+
 def test_a_harmonized_bass_holds_over_a_repeated_chord_rather_than_strike_it_again(monkeypatch):
     """The harmonizer's plan names a chord a beat, the same one for several beats under a held
     soprano note, and holds the bass to its root: the bass had struck it again each beat (19.2
@@ -300,17 +310,10 @@ def test_a_harmonized_bass_holds_over_a_repeated_chord_rather_than_strike_it_aga
 
     monkeypatch.setattr(voice_leading, "BASS_LEAVES_A_STRUCK_PITCH", False)
 
-    def repeats() -> int:
-        count = 0
-        for _, piece in _harmonized_jsb_sopranos(10, four_parts=True):
-            bass = sorted(piece.track("bass").notes, key=lambda n: n.onset)
-            count += sum(a.pitch == b.pitch and abs(a.onset + a.duration - b.onset) < 1e-6 for a, b in zip(bass, bass[1:]))
-        return count
-
     assert feedback.BASS_RESTRIKE_LENGTH_PENALTY > 0
-    held = repeats()
+    held = _bass_repeats()
     monkeypatch.setattr(feedback, "BASS_RESTRIKE_LENGTH_PENALTY", 0.0)
-    struck = repeats()
+    struck = _bass_repeats()
     assert held <= 0.8 * struck, (held, struck)
 
 
@@ -343,17 +346,10 @@ def test_a_harmonized_bass_strikes_its_pitch_again_less_where_it_may_leave_it(mo
     suspensions, which change every take's path)."""
     from tunesmith import voice_leading
 
-    def repeats() -> int:
-        count = 0
-        for _, piece in _harmonized_jsb_sopranos(10, four_parts=True):
-            bass = sorted(piece.track("bass").notes, key=lambda n: n.onset)
-            count += sum(a.pitch == b.pitch and abs(a.onset + a.duration - b.onset) < 1e-6 for a, b in zip(bass, bass[1:]))
-        return count
-
     assert voice_leading.BASS_LEAVES_A_STRUCK_PITCH
-    left = repeats()
+    left = _bass_repeats()
     monkeypatch.setattr(voice_leading, "BASS_LEAVES_A_STRUCK_PITCH", False)
-    struck = repeats()
+    struck = _bass_repeats()
     assert left <= 0.8 * struck, (left, struck)
 
 

@@ -349,8 +349,8 @@ def abc_folds_repeats(piece: Piece) -> bool:
     """Whether a take's ABC is written with repeat signs: a composed take's is, as its score is; a
     co-created take's too, though its score stays written out as played so that bar numbers
     (inpaint's --bars) name the same bars in every file: ABC numbers no bars, and a tune book
-    writes a strain sounded twice once (a fiddler read a continued reel's ABC, its A strain written
-    out twice, as no tune book would have it). A loop's is written out (`folds_repeats`)."""
+    writes a strain sounded twice once (a fiddler's item since session 62: a continued reel's ABC
+    had its given A strain written out twice). A loop's is written out (`folds_repeats`)."""
     return not piece.meta.get("loop")
 
 

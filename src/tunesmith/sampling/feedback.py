@@ -404,12 +404,12 @@ SLOW_BAR_PENALTIES: dict[str, float] = {"reel": 2.0}
 # before: 5.7); in the cadence bars alone (2.0) 0.861 +- 0.007.
 SECOND_LONG_NOTE_PENALTIES: dict[str, float] = {"reel": 1.0}
 # The dances whose three rules above act in their phrases' cadence bars too (a strain's 4th and
-# 8th bars), all but the piece's last: a reel runs on through its half closes and strain ends. 40
-# shippable training reels against 40 16-bar reel takes, notes of a beat or more per bar by the
+# 8th bars), all but the piece's last: a reel runs on through its half closes and strain ends. 60
+# shippable training reels against 60 16-bar reel takes, notes of a beat or more per bar by the
 # bar's place in its strain (1-8): tunes 0.86 0.55 0.77 0.61 0.92 0.53 0.51 0.67, takes 1.23 0.84
-# 0.91 1.58 1.23 0.84 0.91 1.80; the tunes' 4th bar was all eighths in 33 of 80, the takes' in
-# 15, and 8 of theirs ran in plain quarters (docs/notes/2026-12-07-session-65/reel_long_notes_by_bar.py,
-# reel_cadence_bars.py).
+# 0.91 1.58 1.23 0.84 0.91 1.80 (docs/notes/2026-12-07-session-65/reel_long_notes_by_bar.py 60);
+# of 40 of each, the tunes' 4th bar was all eighths in 33 of 80, the takes' in 15, and 8 of theirs
+# ran in plain quarters (reel_bar_rhythms.py 40).
 RHYTHM_RULES_AT_CADENCES: frozenset[str] = frozenset({"reel"})
 # The dances whose melody notes struck off the downbeat end by the next bar line (`Constrainer`'s
 # note lengths): waltz takes had tied a note from beat 3 over the bar line 12.4 times per 100 bars,
