@@ -189,16 +189,19 @@ def test_a_chorale_continuation_measures_its_lower_voices_from_the_given_ones(to
                                           "lower_return_offsets": lower}})  # fmt: skip
 
     def first_bass() -> list[int]:
-        # (seed 1: under seed 3 one take in four drew C#3 once lower voices could no longer rest
-        # while the soprano sings, which changed the draws; seeds 1-8: 29 of 32 open on A2, against
-        # 4 of 32 measured from nothing)
-        takes = cocreate.continue_piece(model, tok, given, 2, n=4, seed=1, cadence="free")
-        return [min((n for n in t.piece.track("bass").notes if n.onset >= given.end - 1e-9), key=lambda n: n.onset).pitch
-                for t in takes]  # fmt: skip
+        # (over seeds 1-8, four takes each: one seed's four takes had been asked to open on A2 until a
+        # change elsewhere moved the draws, as the soprano's compass floor of session 65 did; over the
+        # 32, 29 had opened on A2 against 4 measured from nothing, since that floor 21 against 2)
+        out = []
+        for seed in range(1, 9):
+            takes = cocreate.continue_piece(model, tok, given, 2, n=4, seed=seed, cadence="free")
+            out += [min((n for n in t.piece.track("bass").notes if n.onset >= given.end - 1e-9), key=lambda n: n.onset).pitch
+                    for t in takes]  # fmt: skip
+        return out
 
-    assert first_bass() == [x] * 4
+    assert first_bass().count(x) >= 16
     monkeypatch.setattr("tunesmith.cocreate.decode._last_pitches", lambda *a: [])  # measured from nothing
-    assert first_bass() != [x] * 4
+    assert first_bass().count(x) <= 8
 
 
 def test_co_create_controls_are_checked_before_any_work():
