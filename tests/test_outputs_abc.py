@@ -295,7 +295,7 @@ def test_a_continued_tunes_abc_writes_its_repeated_strain_once_and_its_score_as_
     """A co-created take's score stays written out as played, so that bar numbers name the same
     bars in every file (inpaint's --bars), but a tune book writes a strain sounded twice once: its
     ABC folds the given A strain between repeat signs, says which bars in the take's record, and
-    reads back as played, note for note."""
+    reads back as played, note for note. Its R: is the input's (session 62 had dropped it)."""
     import json
 
     import tunesmith as ts
@@ -306,6 +306,7 @@ def test_a_continued_tunes_abc_writes_its_repeated_strain_once_and_its_score_as_
     take = ts.continue_(tmp_path / "a.abc", bars=4, seed=3)
     text = take.abc()
     assert text.count("|:") == 1 and text.count(":|") == 1  # the A strain once; the new bars after it
+    assert "\nR:reel\n" in text  # the input's dance, kept
     paths = take.write(tmp_path / "take")
     back = read(paths["abc"], on_error="raise")[0]
     assert _notes(back.melody()) == _notes(take.piece.melody())  # as played, read back

@@ -5,8 +5,9 @@ ABC is how folk musicians swap tunes (tune books, session sites, abcjs, EasyABC,
 library on PyPI writes it from a score: music21 reads ABC but does not write it, xml2abc is not
 packaged, and abcmidi's midi2abc guesses the meter and key from MIDI and drops chord symbols. So
 it is written here, from the piece itself:
-- one tune (X:1) with T:, the dance (R:) where the take names one, the meter (M:), unit length
-  1/8 (L:), tempo (Q:, per dotted quarter in 6/8) and the key with its mode (K:D, K:Em, K:Ador);
+- one tune (X:1) with T:, the dance (R:) where the take names one (a co-created take: its
+  input's), the meter (M:), unit length 1/8 (L:), tempo (Q:, per dotted quarter in 6/8) and the
+  key with its mode (K:D, K:Em, K:Ador);
 - one voice (V:) per pitched track, the melody first; chord symbols as "quoted" chords on it;
 - pitches spelled as the MusicXML writer spells them (`convert.notation._speller`: by the key,
   the chord, the note it moves to), each accidental written where the signature does not give it
@@ -393,8 +394,10 @@ def abc_text(piece: Piece, *, repeats: bool = False, notes: Iterable[str] = (), 
     # a header field is one line: a line break in a title would start another field
     lines = ["X:1", f"T:{_one_line(piece.title or piece.piece_id or 'untitled')}"]
     dance = (piece.meta.get("request") or {}).get("dance") if isinstance(piece.meta.get("request"), dict) else None
+    if not dance and isinstance(piece.meta.get("rhythm"), str):  # a co-created take keeps its input's R: (`inputs.abc`)
+        dance = piece.meta["rhythm"]
     if dance:
-        lines.append(f"R:{dance}")
+        lines.append(f"R:{_one_line(dance)}")
     lines += [f"M:{ts.numerator}/{ts.denominator}", "L:1/8"]
     if piece.tempos:  # per dotted quarter in compound meters, as fiddlers write it
         qpm = piece.tempos[0].qpm
