@@ -14,30 +14,58 @@ REQUESTS = [("C", "C F | G7 C | Am Dm7 | G7 C", 4), ("G", "G | C D7 | Em Am7 | D
             ("F", "F Bb | C7 F | Dm Gm7 | C7 F", 4), ("D", "D | G A7 | Bm | Em7 A7 | D", 5)]  # fmt: skip
 
 
+def _seventh(figure: str) -> set[int]:
+    """The pitch classes of chord symbol `figure` a seventh over its root (none for a triad)."""
+    root = parse_chord(figure)[0]
+    return {pc for pc in chord_pitch_classes(figure) if (pc - root) % 12 in (10, 11)}
+
+
+def seventh_counts(piece) -> tuple[int, int, int, int]:
+    """(its given seventh chords, those whose seventh sounds, sevenths sung into the next chord,
+    those held or falling a step there) in one take over given chords."""
+    chords = sung = into = resolved = 0
+    given = sorted(piece.chords, key=lambda c: c.onset)
+    for i, chord in enumerate(given):
+        seventh = _seventh(chord.figure)
+        if not seventh:
+            continue
+        end = given[i + 1].onset if i + 1 < len(given) else piece.duration()
+        chords += 1
+        sounding = [n for t in piece.tracks for n in t.notes if n.onset < end - 1e-6 and n.onset + n.duration > chord.onset + 1e-6]
+        sung += any(n.pitch % 12 in seventh for n in sounding)
+        for track in piece.tracks:
+            notes = sorted(track.notes, key=lambda n: n.onset)
+            for a, b in zip(notes, notes[1:]):
+                if a.pitch % 12 in seventh and chord.onset - 1e-6 <= a.onset and a.onset + a.duration >= end - 1e-6 > a.onset:
+                    into += 1
+                    resolved += b.pitch - a.pitch in (0, -1, -2)
+    return chords, sung, into, resolved
+
+
+def doubled_seventh_beats(piece) -> tuple[int, int]:
+    """(beats of one take under a given seventh chord, those where two voices or more sing its
+    seventh)."""
+    given = sorted(piece.chords, key=lambda c: c.onset)
+    beats = doubled = 0
+    for t in range(int(piece.duration())):
+        chord = next((c for c in reversed(given) if c.onset <= t), None)
+        seventh = _seventh(chord.figure) if chord is not None else set()
+        if seventh:
+            now = [n.pitch for tr in piece.tracks for n in tr.notes if n.onset <= t < n.onset + n.duration]
+            beats, doubled = beats + 1, doubled + (sum(p % 12 in seventh for p in now) > 1)
+    return beats, doubled
+
+
 def sevenths() -> tuple[int, int, int, int]:
     """(seventh chords, those whose seventh sounds, sevenths sung into the next chord, those held or
     falling a step there) over 24 takes."""
     model = ts.load_model("default")
-    chords = sung = into = resolved = 0
+    total = [0, 0, 0, 0]
     for key, figures, bars in REQUESTS:
         for seed in range(6):
             piece = ts.compose("chorale", key=key, bars=bars, chords=figures, seed=seed, model=model, check=False).piece
-            given = sorted(piece.chords, key=lambda c: c.onset)
-            for i, chord in enumerate(given):
-                root = parse_chord(chord.figure)[0]
-                seventh = {pc for pc in chord_pitch_classes(chord.figure) if (pc - root) % 12 in (10, 11)}
-                if not seventh:
-                    continue
-                end = given[i + 1].onset if i + 1 < len(given) else piece.duration()
-                chords += 1
-                sounding = [n for t in piece.tracks for n in t.notes if n.onset < end - 1e-6 and n.onset + n.duration > chord.onset + 1e-6]
-                sung += any(n.pitch % 12 in seventh for n in sounding)
-                for track in piece.tracks:
-                    notes = sorted(track.notes, key=lambda n: n.onset)
-                    for a, b in zip(notes, notes[1:]):
-                        if a.pitch % 12 in seventh and chord.onset - 1e-6 <= a.onset and a.onset + a.duration >= end - 1e-6 > a.onset:
-                            into += 1
-                            resolved += b.pitch - a.pitch in (0, -1, -2)
+            total = [a + b for a, b in zip(total, seventh_counts(piece))]
+    chords, sung, into, resolved = total
     return chords, sung, into, resolved
 
 
@@ -59,16 +87,8 @@ def doubled_sevenths() -> tuple[int, int]:
     for key, figures, bars in REQUESTS[:3]:
         for seed in range(300, 306):
             piece = ts.compose("chorale", key=key, bars=bars, chords=figures, seed=seed, model=model, check=False).piece
-            given = sorted(piece.chords, key=lambda c: c.onset)
-            for t in range(int(piece.duration())):
-                chord = next((c for c in reversed(given) if c.onset <= t), None)
-                if chord is None:
-                    continue
-                root = parse_chord(chord.figure)[0]
-                seventh = {pc for pc in chord_pitch_classes(chord.figure) if (pc - root) % 12 in (10, 11)}
-                if seventh:
-                    now = [n.pitch for tr in piece.tracks for n in tr.notes if n.onset <= t < n.onset + n.duration]
-                    beats, doubled = beats + 1, doubled + (sum(p % 12 in seventh for p in now) > 1)
+            b, d = doubled_seventh_beats(piece)
+            beats, doubled = beats + b, doubled + d
     return beats, doubled
 
 

@@ -11,13 +11,12 @@ from tunesmith.score import Note
 
 def test_the_soprano_floor_follows_the_kept_soprano_but_keeps_an_octave():
     ranges = {"S": (60, 79), "A": (55, 74)}
-    kept = {"S": [Note(66, 0.0, 1.0), Note(74, 1.0, 1.0)]}
-    assert verbs._kept_compass(ranges, "satb", kept, set(), None)["S"] == (64, 79)
-    assert verbs._kept_compass(ranges, "satb", {"S": [Note(76, 0.0, 1.0)]}, set(), None)["S"] == (67, 79)  # an octave left
-    assert verbs._kept_compass(ranges, "satb", kept, {"S"}, None) == ranges  # a kept soprano is the musician's
-    assert verbs._kept_compass(ranges, "satb", kept, set(), (55, 80)) == ranges  # a range asked for wins
-    assert verbs._kept_compass(ranges, "lead", kept, set(), None) == ranges
-    assert verbs._kept_compass(ranges, "satb", {}, set(), None) == ranges
+    kept = [Note(66, 0.0, 1.0), Note(74, 1.0, 1.0)]
+    assert verbs._kept_compass(ranges, "satb", kept, None)["S"] == (64, 79)
+    assert verbs._kept_compass(ranges, "satb", [Note(76, 0.0, 1.0)], None)["S"] == (67, 79)  # an octave left
+    assert verbs._kept_compass(ranges, "satb", kept, (55, 80)) == ranges  # a range asked for wins
+    assert verbs._kept_compass(ranges, "lead", kept, None) == ranges
+    assert verbs._kept_compass(ranges, "satb", [], None) == ranges  # no soprano kept around it, or the soprano kept
 
 
 def test_an_inpainted_chorale_soprano_does_not_sink_and_leap_back_an_octave(monkeypatch):

@@ -61,7 +61,6 @@ from pathlib import Path
 
 import tunesmith as ts
 from tunesmith.corpus import load_corpus
-from tunesmith.harmony import chord_pitch_classes, parse_chord
 from tunesmith.metrics.harmony_rules import (
     VOICES,
     _voices,
@@ -95,8 +94,6 @@ SHAPES = (
 CHORDS = [{(r + i) % 12 for i in s} for r in range(12) for s in SHAPES]
 OUTER_REQUESTS = [("C", "C F | G7 C | Am Dm | G C", 4), ("G", "G | C D | Em Am | D7 | G", 5),
                   ("F", "F Bb | C F | Dm Gm | C7 F", 4), ("D", "D | G A | Bm | Em A | D", 5)]  # fmt: skip
-SEVENTH_REQUESTS = [("C", "C F | G7 C | Am Dm7 | G7 C", 4), ("G", "G | C D7 | Em Am7 | D7 | G", 5),
-                    ("F", "F Bb | C7 F | Dm Gm7 | C7 F", 4), ("D", "D | G A7 | Bm | Em7 A7 | D", 5)]  # fmt: skip
 HYMNS = [("C", "C | Am | Dm7 | G7 | C | F | G7 | C", 8), ("G", "G | Em | Am | D7 | G | C | D7 | G", 8),
          ("C", "C F | Dm7 G7 | Am Dm7 | G7 C", 4)]  # fmt: skip
 
@@ -111,6 +108,7 @@ def load_file(path: Path):
 return_rates = load_file(ROOT / "scripts/fit_interval_feedback.py").return_rates
 lower_census = load_file(ROOT / "docs/notes/2026-12-06-session-54/lower_voice_census.py").census
 whole_chords_tests = load_file(ROOT / "tests/test_chorale_harmonize_whole_chords.py")
+given_sevenths_tests = load_file(ROOT / "tests/test_chorale_given_sevenths.py")
 
 
 def progress(args, text: str) -> None:
@@ -293,43 +291,13 @@ def given_chords(model, args) -> dict:
             found, beats = found + len(placed), beats + counted
     row["hymns: beat-to-beat parallels/100"] = 100 * found / max(1, beats)
     chords = sung = into = resolved = seventh_beats = doubled = 0
-    for key, figures, bars in SEVENTH_REQUESTS:  # test_chorale_given_sevenths: sevenths() and doubled_sevenths()
+    for key, figures, bars in given_sevenths_tests.REQUESTS:  # test_chorale_given_sevenths's counts, per take
         for seed in seeds:
             piece = ts.compose("chorale", key=key, bars=bars, chords=figures, seed=seed, model=model, check=False).piece
-            given = sorted(piece.chords, key=lambda c: c.onset)
-            for i, chord in enumerate(given):
-                root = parse_chord(chord.figure)[0]
-                seventh = {pc for pc in chord_pitch_classes(chord.figure) if (pc - root) % 12 in (10, 11)}
-                if not seventh:
-                    continue
-                end = given[i + 1].onset if i + 1 < len(given) else piece.duration()
-                chords += 1
-                sounding = [
-                    n
-                    for t in piece.tracks
-                    for n in t.notes
-                    if n.onset < end - 1e-6 and n.onset + n.duration > chord.onset + 1e-6
-                ]
-                sung += any(n.pitch % 12 in seventh for n in sounding)
-                for track in piece.tracks:
-                    notes = sorted(track.notes, key=lambda n: n.onset)
-                    for a, b in zip(notes, notes[1:]):
-                        if (
-                            a.pitch % 12 in seventh
-                            and chord.onset - 1e-6 <= a.onset
-                            and a.onset + a.duration >= end - 1e-6 > a.onset
-                        ):
-                            into += 1
-                            resolved += b.pitch - a.pitch in (0, -1, -2)
-            for t in range(int(piece.duration())):
-                chord = next((c for c in reversed(given) if c.onset <= t), None)
-                if chord is None:
-                    continue
-                root = parse_chord(chord.figure)[0]
-                seventh = {pc for pc in chord_pitch_classes(chord.figure) if (pc - root) % 12 in (10, 11)}
-                if seventh:
-                    now = [n.pitch for tr in piece.tracks for n in tr.notes if n.onset <= t < n.onset + n.duration]
-                    seventh_beats, doubled = seventh_beats + 1, doubled + (sum(p % 12 in seventh for p in now) > 1)
+            c, s_, i, r = given_sevenths_tests.seventh_counts(piece)
+            b_, d = given_sevenths_tests.doubled_seventh_beats(piece)
+            chords, sung, into, resolved = chords + c, sung + s_, into + i, resolved + r
+            seventh_beats, doubled = seventh_beats + b_, doubled + d
     row["given sevenths sung (share of chords)"] = sung / max(1, chords)
     row["given sevenths resolved (share)"] = resolved / max(1, into)
     row["given seventh sung twice (share of beats)"] = doubled / max(1, seventh_beats)

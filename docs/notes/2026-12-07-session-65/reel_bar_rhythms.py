@@ -8,13 +8,13 @@ note lengths in quarters, in N shippable training reels and N 16-bar reel takes 
 from __future__ import annotations
 
 import collections
-import random
 import sys
 
 import tunesmith as ts
-from tunesmith.corpus import load_corpus
-from tunesmith.licenses import may_ship
 from tunesmith.metrics._common import melody_line
+
+sys.path.insert(0, __file__.rsplit("/", 1)[0])
+from reel_long_notes_by_bar import shippable_tunes  # noqa: E402
 
 
 def bar_rhythms(piece, places=(4, 8)) -> dict[int, list[str]]:
@@ -32,10 +32,7 @@ def bar_rhythms(piece, places=(4, 8)) -> dict[int, list[str]]:
 
 
 def main(n: int) -> None:
-    reels = [p for p in load_corpus(None).filter(style="folk", split="train")
-             if may_ship(str(p.license)) and p.key is not None and "reel" in (p.title or "").lower()
-             and p.time_signature.numerator in (2, 4) and melody_line(p)]  # fmt: skip
-    random.Random(0).shuffle(reels)
+    reels = shippable_tunes()
     model = ts.load_model("default")
     counts = {"tunes": collections.Counter(), "takes": collections.Counter()}
     for i, p in enumerate(reels[:n]):

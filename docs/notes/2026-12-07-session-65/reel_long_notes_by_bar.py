@@ -20,6 +20,17 @@ from tunesmith.metrics._common import melody_line
 from tunesmith.sampling import feedback
 
 
+def shippable_tunes(dance: str = "reel") -> list:
+    """The shippable training tunes titled as the dance (a reel in 2/2 or 4/4, a jig in 6/8), in
+    the order seed 0 shuffles them."""
+    meters = (2, 4) if dance == "reel" else (6,)
+    tunes = [p for p in load_corpus(None).filter(style="folk", split="train")
+             if may_ship(str(p.license)) and p.key is not None and dance in (p.title or "").lower()
+             and p.time_signature.numerator in meters and melody_line(p)]  # fmt: skip
+    random.Random(0).shuffle(tunes)
+    return tunes
+
+
 def long_notes(
     piece,
     per_bar: collections.Counter,
@@ -54,12 +65,8 @@ def main() -> None:
     args = ap.parse_args()
     if args.long_penalty is not None:
         feedback.MID_PHRASE_LONG_NOTE_PENALTIES[args.dance] = args.long_penalty
-    meters, beat = ((2, 4), 1.0) if args.dance == "reel" else ((6,), 1.5)
-    reels = [p for p in load_corpus(None).filter(style="folk", split="train")
-             if may_ship(str(p.license)) and p.key is not None and args.dance in (p.title or "").lower()
-             and p.time_signature.numerator in meters and melody_line(p)]  # fmt: skip
-    random.Random(0).shuffle(reels)
-    reels = reels[: args.n]
+    beat = 1.0 if args.dance == "reel" else 1.5
+    reels = shippable_tunes(args.dance)[: args.n]
     model = ts.load_model("default")
     out = {who: tuple(collections.Counter() for _ in range(4)) for who in ("tunes", "takes")}
     for i, p in enumerate(reels):

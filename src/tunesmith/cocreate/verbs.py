@@ -217,18 +217,17 @@ def _ranges(layout: str, request: ComposeRequest, user_range: tuple[int, int] | 
 SOPRANO_FLOOR_UNDER_THE_KEPT = 2
 
 
-def _kept_compass(ranges: dict[str, tuple[int, int]], layout: str, known: dict[str, list[Note]],
-                  kept_voices: set[str] | frozenset[str], user_range: tuple[int, int] | None) -> dict[str, tuple[int, int]]:  # fmt: skip
+def _kept_compass(ranges: dict[str, tuple[int, int]], layout: str, soprano: list[Note],
+                  user_range: tuple[int, int] | None) -> dict[str, tuple[int, int]]:  # fmt: skip
     """`ranges` with a regenerated four-part soprano kept down to `SOPRANO_FLOOR_UNDER_THE_KEPT`
-    under the lowest soprano note of the music kept around it (`known`), an octave of range left
-    at least; as they are for a lead sheet, a kept soprano, a range the caller gave, or no soprano
-    kept."""
-    notes = known.get("S") or []
-    if SOPRANO_FLOOR_UNDER_THE_KEPT is None or layout != "satb" or "S" in kept_voices or user_range is not None \
-            or not notes or "S" not in ranges:  # fmt: skip
+    under the lowest note of the soprano kept around it (`soprano`: [] where the soprano itself is
+    kept, or none is), an octave of range left at least; as they are for a lead sheet or a range
+    the caller gave."""
+    if SOPRANO_FLOOR_UNDER_THE_KEPT is None or layout != "satb" or user_range is not None or not soprano \
+            or "S" not in ranges:  # fmt: skip
         return ranges
     lo, hi = ranges["S"]
-    floor = min(max(lo, min(n.pitch for n in notes) - SOPRANO_FLOOR_UNDER_THE_KEPT), hi - 12)
+    floor = min(max(lo, min(n.pitch for n in soprano) - SOPRANO_FLOOR_UNDER_THE_KEPT), hi - 12)
     return {**ranges, "S": (max(lo, floor), hi)}
 
 
@@ -411,7 +410,7 @@ def continue_piece(
         guard=voice_leading and layout == "satb",
         request=request,
         ranges=_kept_compass(_ranges(layout, request, pitch_range), layout,
-                             {v: list(t.notes) for v, t in vtracks.items()}, frozenset(), pitch_range),  # fmt: skip
+                             vtracks["S"].notes if "S" in vtracks else [], pitch_range),  # fmt: skip
         fim=False,
         free_per_bar=max(1.3 * per_bar, 6.0),
         close=request.closes(),
@@ -1044,7 +1043,8 @@ def inpaint(
         rhythm=rhythm,
         guard=voice_leading and layout == "satb",
         request=request,
-        ranges=_kept_compass(_ranges(layout, request, pitch_range), layout, known, kept_voices, pitch_range),
+        ranges=_kept_compass(_ranges(layout, request, pitch_range), layout,
+                             [] if "S" in kept_voices else known.get("S", []), pitch_range),  # fmt: skip
         fim=True,
         free_per_bar=1.3 * free_tokens / max(1, len(secs)) + 4,
         lookahead=lookahead if layout == "lead" and "M" in kept_voices else 0,

@@ -347,6 +347,7 @@ class Constrainer:
         self.t = tables
         self.state = _START
         self.length = length  # tokens in the stream so far (the prompt included)
+        self._suspension_memo: tuple | None = None  # (note key, span): `suspensions.suspension_span`, once a note
         self.bar = -1
         self.v = 0
         self.cursor = 0

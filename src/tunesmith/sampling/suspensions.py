@@ -80,9 +80,17 @@ def suspension_span(auto: Constrainer) -> tuple[int, int] | None:
     """(the planned beat, half a beat after it) where the current voice's note, just pitched, may be
     held over that beat as a prepared 4-3 and end there (`_suspended_chord`): an alto or tenor
     note that is a tone of the chord planned on its beat and the fourth over the next planned
-    root. None elsewhere."""
+    root. None elsewhere. Found once a note: the lengths' limit and their offsets both ask."""
     if not PLANNED_SUSPENSION_GAIN or not _inner_voice_over_a_plan(auto):
         return None
+    key = (auto.length, auto.v, auto.bar, auto.note_pos, auto.pitch)
+    memo = auto._suspension_memo
+    if memo is None or memo[0] != key:
+        memo = auto._suspension_memo = (key, _span(auto))
+    return memo[1]
+
+
+def _span(auto: Constrainer) -> tuple[int, int] | None:
     t, vl = auto.t, auto.vl
     at = auto.bar * t.L + auto.note_pos
     here = vl.chord_tones.get(at // t.beat_ticks * t.beat_ticks)
