@@ -38,9 +38,10 @@ def test_a_planned_chord_cuts_a_held_note_unless_it_may_be_suspended():
     assert vl.max_duration(1, 0, 67) is None  # G sounds in every chord planned
 
 
-def _inner_voice_fourths(n: int) -> tuple[int, int]:
-    """(4-3s, fourths held over a beat that do not fall a step) in the alto and tenor of the first
-    `n` JSB validation sopranos harmonized (seed i), the fourth over the bass on the beat."""
+def _inner_voice_fourths(n: int) -> tuple[int, int, int]:
+    """(4-3s, fourths held over a beat that do not fall a step, those of them shorter than a half
+    note) in the alto and tenor of the first `n` JSB validation sopranos harmonized (seed i), the
+    fourth over the bass on the beat."""
     import tunesmith as ts
     from tunesmith.corpus import load_corpus
 
@@ -50,7 +51,7 @@ def _inner_voice_fourths(n: int) -> tuple[int, int]:
         pytest.skip("no corpus built (tunesmith corpus build)")
     if not chorales:
         pytest.skip("no JSB chorales in the corpus (../shared/data/jsb absent)")
-    resolved = unresolved = 0
+    resolved = unresolved = short = 0
     for i, chorale in enumerate(chorales):
         soprano = copy.deepcopy(chorale)
         soprano.tracks = soprano.tracks[:1]
@@ -68,17 +69,20 @@ def _inner_voice_fourths(n: int) -> tuple[int, int]:
                         resolved += 1
                     else:
                         unresolved += 1
-    return resolved, unresolved
+                        short += a.duration < 2 - 1e-6
+    return resolved, unresolved, short
 
 
 def test_harmonized_inner_voices_suspend_and_resolve(monkeypatch):
     """Bach's settings of 40 JSB validation sopranos have 2.43 inner 4-3s per 100 beats, the
     harmonizations had 0.04; with `PLANNED_SUSPENSION_GAIN` 1.36 (seeds from 5000: 1.48). 10 sopranos:
-    7 with it, none without; the fourths held that do not fall a step are the half notes a bass
-    moves under (2 without, 3 with), not the suspensions made."""
+    7 with it, none without. The fourths held that do not fall a step are, all but one in 40
+    sopranos, half notes or longer that a bass moves under (a six-four held), not suspensions held
+    to the half beat and left: with it 9 in 40 (one shorter), without 4 (none;
+    docs/notes/2026-12-07-session-66/held_fourths.py 40 after)."""
     assert suspensions.PLANNED_SUSPENSION_GAIN > 0
-    made, left = _inner_voice_fourths(10)
+    made, _left, left_short = _inner_voice_fourths(10)
     monkeypatch.setattr(suspensions, "PLANNED_SUSPENSION_GAIN", 0.0)
-    none, left_before = _inner_voice_fourths(10)
+    none, _left_before, _ = _inner_voice_fourths(10)
     assert made >= 5 and none == 0, (made, none)
-    assert left <= left_before + 1, (left, left_before)
+    assert left_short <= 1, left_short

@@ -50,6 +50,14 @@ PLANNED_BASS_LEAP = 5
 # note before as "a step" from itself. All the bass's repeats, per 100 beats (the session-64 census,
 # 40 sopranos): 14.1 -> 8.7 at seeds 3000, 13.4 -> 10.0 at 5000; runs of three 2.8 -> 0.6, 2.1 -> 0.7.
 BASS_LEAVES_A_STRUCK_PITCH = True
+# ... and where no voice above sings the planned chord's third, the bass takes it (a step from its
+# note before, else within a fourth) rather than leave the chord without it: with it the tenor need
+# not leap a tritone to that third but into a cadence (`part_writing.THIRD_OVER_A_TRITONE_ONLY_INTO_A_
+# CADENCE`). 40 harmonized JSB sopranos (docs/notes/2026-12-07-session-66/third_less.py; seeds 3000 /
+# 5000), both rules off -> on (Bach): beats without a third per 100 2.81 / 2.22 -> 2.26 / 2.05 (2.00),
+# the bass on the chord's third 0.212 / 0.210 -> 0.229 / 0.220 (0.255), tenor tritones 0.51 / 0.55 ->
+# 0.30 / 0.21 (0.21).
+BASS_TAKES_THE_MISSING_THIRD = True
 # ... and, among the tones the rules leave (`VoiceLeading.nearest`), the alto and tenor take those
 # nearest their notes before: within a minor third, else a fourth, else a fifth (`INNER_VOICE_LEAP`;
 # None: as before session 51), apart from the voice above where they can; the alto first a tone no
@@ -285,6 +293,8 @@ class VoiceLeading:
                     mine = ok & (np.asarray(cands) % 12 == planned)
                     moves = np.abs(np.asarray(cands) - (prev if prev is not None else np.asarray(cands)))
                     masks[:0] = [mine & (moves <= 2), mine & (moves <= PLANNED_BASS_LEAP)]
+                if BASS_TAKES_THE_MISSING_THIRD and whole and p not in self.cadence_ticks:
+                    masks[:0] = self._onto_the_missing_third(v, p, np.asarray(cands), ok, tones)
                 if self.sings_a_seventh(v, p):
                     # ... but a seventh in the bass (V4/2) falls to the chord's third (I6) first: the
                     # planned root had taken harmonized basses off it by a leap, 28 of the 56
@@ -377,6 +387,22 @@ class VoiceLeading:
         leave = first | (ok & ((np.abs(c - prev) == 12)
                                | (np.isin(c % 12, near) & (np.abs(c - prev) <= PLANNED_BASS_LEAP))))  # fmt: skip
         return [leave] if (leave & ~first).any() else []
+
+    def _onto_the_missing_third(self, v: int, p: int, cands: np.ndarray, ok: np.ndarray,
+                                tones: np.ndarray) -> list[np.ndarray]:  # fmt: skip
+        """Where every voice above the bass sounds at tick p and none sings the planned chord's
+        third, the bass's tiers onto that third (keeping `ok`): a step from its note before, else
+        within `PLANNED_BASS_LEAP`; else nothing (`BASS_TAKES_THE_MISSING_THIRD`)."""
+        above = [self.pitch_at(u, p) for u in range(v)]
+        third = thirds_of(tones)
+        if not third or None in above or {x % 12 for x in above} & set(third):
+            return []
+        own = ok & np.isin(cands % 12, third)
+        prev = self.pitch_at(v, p - 1)
+        if prev is None:
+            return [own]
+        moves = np.abs(cands - prev)
+        return [own & (moves <= 2), own & (moves <= PLANNED_BASS_LEAP)]
 
     def _apart(self, v: int, p: int, cands: np.ndarray) -> np.ndarray:
         """Which candidates for voice v at tick p are not in unison with the voice above there."""
