@@ -1194,7 +1194,9 @@ def test_the_last_note_is_never_reached_by_a_major_seventh_or_a_tritone():
 
 def test_a_reel_holds_long_notes_at_its_strain_ends_not_mid_strain(monkeypatch):
     """A reel runs on in eighths (`feedback.MID_PHRASE_LONG_NOTE_PENALTIES`): its takes had held a
-    half note mid-strain more than twice as often as the training reels."""
+    half note mid-strain more than twice as often as the training reels. Counted over 40 takes:
+    since the reel learns its note lengths from its titled tunes (session 66) such half notes are
+    rarer without the rule too (seeds 0-59: none with it, 22 without; none in seeds 0-9)."""
     import tunesmith
     from tunesmith.sampling import feedback
 
@@ -1202,7 +1204,7 @@ def test_a_reel_holds_long_notes_at_its_strain_ends_not_mid_strain(monkeypatch):
 
     def mid_strain_long() -> int:
         count = 0
-        for s in range(10):
+        for s in range(40):
             p = tunesmith.compose("folk", dance="reel", seed=s, model=model, pickup=0, check=False).piece
             starts = p.bars()
             for x in p.melody().notes:

@@ -75,8 +75,9 @@ def test_a_length_gets_the_offset_for_its_class_after_the_note_before(monkeypatc
 
 def test_a_composed_reels_quarters_follow_its_length_moves(monkeypatch):
     """Decoding end to end: the automaton records each note's class as it is written, so a
-    table that forbids a quarter after a quarter leaves (nearly) none, where the model alone
-    writes them."""
+    table that favours a quarter after a quarter writes many more of them than the model alone.
+    (It had forbidden them, where the model alone wrote 8 or more; since the reel's note lengths
+    are learned from its titled tunes, session 66, it writes 2 in these takes.)"""
     from tunesmith.api import compose, load_model
     from tunesmith.sampling import feedback
 
@@ -87,15 +88,14 @@ def test_a_composed_reels_quarters_follow_its_length_moves(monkeypatch):
     monkeypatch.setitem(entry, "length_moves", moves.tolist())
     plain = _reel_moves(compose(style="folk", dance="reel", bars=8, seed=40, n=12, model=model, check=False))
     plain_off = _reel_moves(compose(style="folk", dance="reel", bars=8, seed=40, n=12, model=model, rhythm_feedback=0.0, check=False))
-    moves[QUARTER, QUARTER] = -4.0
+    moves[QUARTER, QUARTER] = 4.0
     monkeypatch.setitem(entry, "length_moves", moves.tolist())
-    apart = _reel_moves(compose(style="folk", dance="reel", bars=8, seed=40, n=12, model=model, check=False))
-    assert plain[QUARTER, QUARTER] >= 8
-    assert apart[QUARTER, QUARTER] <= plain[QUARTER, QUARTER] / 4
+    together = _reel_moves(compose(style="folk", dance="reel", bars=8, seed=40, n=12, model=model, check=False))
+    assert together[QUARTER, QUARTER] >= max(8, 4 * plain[QUARTER, QUARTER]), (together[QUARTER, QUARTER], plain[QUARTER, QUARTER])
     # and with the request's rhythm feedback off the table does nothing: the same takes as with
     # no table (the feedback off changes other lengths too, so not the same as `plain`)
     off = _reel_moves(compose(style="folk", dance="reel", bars=8, seed=40, n=12, model=model, rhythm_feedback=0.0, check=False))
-    assert np.array_equal(off, plain_off) and off[QUARTER, QUARTER] > apart[QUARTER, QUARTER]
+    assert np.array_equal(off, plain_off) and off[QUARTER, QUARTER] < together[QUARTER, QUARTER]
 
 
 def test_the_fit_counts_moves_between_classes():

@@ -344,8 +344,11 @@ def test_a_reels_quarters_come_in_pairs_not_one_by_one(monkeypatch):
     the reel's note-length moves ("length_moves", scripts/fit_length_moves.py) keep its eighths
     in runs (5.3; docs/notes/2026-12-04-session-35/dance_moves_eval.py). Since a reel's bar seldom
     holds a second long note (`feedback.SECOND_LONG_NOTE_PENALTIES`) the quarters stand alone more
-    often, near the reels (these takes 9.0; 199 held-out reels 8.0, the takes under their keys 8.5:
-    docs/notes/2026-12-07-session-65/reel_c2st.py)."""
+    often, near the reels (199 held-out reels 8.0, the takes under their keys 8.5:
+    docs/notes/2026-12-07-session-65/reel_c2st.py). Since the reel learns its note lengths from its
+    titled tunes alone (session 66: fewer quarters, 0.098 of its notes a beat or more against 0.150)
+    the moves matter less: 64 takes alternate 9.6 times per 100 beats with them, 11.2 without (under
+    the held-out reels' keys 9.5)."""
     from tunesmith.api import compose, load_model
     from tunesmith.metrics.musicality import melody_line
     from tunesmith.sampling.feedback import length_class
@@ -361,10 +364,10 @@ def test_a_reels_quarters_come_in_pairs_not_one_by_one(monkeypatch):
             beats += line[-1].onset - line[0].onset
         return 100 * count / beats
 
-    with_moves = alternations(compose(style="folk", dance="reel", bars=16, seed=300, n=24, check=False))
+    with_moves = alternations(compose(style="folk", dance="reel", bars=16, seed=300, n=64, check=False))
     monkeypatch.delitem(load_model("default").model.decoding["folk"]["dances"]["reel"], "length_moves")
-    without = alternations(compose(style="folk", dance="reel", bars=16, seed=300, n=24, check=False))
-    assert with_moves <= 9.5 and without >= with_moves + 4.0, (with_moves, without)
+    without = alternations(compose(style="folk", dance="reel", bars=16, seed=300, n=64, check=False))
+    assert with_moves <= 10.0 and without >= with_moves + 1.0, (with_moves, without)
 
 
 def test_a_jazz_melody_keeps_to_its_styles_register_whatever_it_starts_on(monkeypatch):
