@@ -17,7 +17,7 @@ def tune(pid: str, source: str, title: str, meter: tuple[int, int], shift: int) 
 def test_a_dance_is_learned_from_nottingham_files_and_other_sources_titles():
     """A jig from Nottingham's jigs.abc and from another source's title; a reel by its title only,
     Nottingham's too: its reels*.abc files hold dance tunes of every kind (a third of their notes a
-    beat or more, the titled reels' 0.088; session 66)."""
+    beat or more, the titled reels' 0.092; session 66)."""
     fit = load_script("scripts/fit_dance_profiles.py")
     pieces = [
         tune("nottingham:ABC_cleaned/reelsa-c.abc#1", "nottingham", "Abbots Bromley", (4, 4), 0),  # not by its file

@@ -344,11 +344,11 @@ def test_a_bass_whose_tier_leaves_only_its_own_pitch_may_leave_it(monkeypatch):
 @pytest.mark.parametrize("takes_it", [True, False])
 def test_a_bass_under_a_chord_whose_third_no_voice_above_sings_takes_it(monkeypatch, takes_it):
     """C major planned, soprano G4, alto C4 and tenor G3: no voice above sings E. The bass, coming
-    from G3, takes E3 (a step, else within a fourth) before the root: with an inner voice's tritone
-    to the missing third refused (`part_writing.THIRD_OVER_A_TRITONE` off), harmonized Bach
-    sopranos' chords lacked their third 3.11 times per 100 beats, 2.47 with the bass taking it
-    (Bach 2.00; docs/notes/2026-12-07-session-66/third_less.py). Not where the alto sings E4, nor at
-    a cadence chord, whose root the bass keeps."""
+    from G3, takes E3 (a step, else within a fourth) before the root. With it (and an inner voice's
+    tritone to a missing third kept only into a cadence, `THIRD_OVER_A_TRITONE_ONLY_INTO_A_CADENCE`)
+    harmonized Bach sopranos' chords lack their third 2.26 times per 100 beats, 2.81 before (Bach
+    2.00; docs/notes/2026-12-07-session-66/third_less.py). Not where the alto sings E4, nor at a
+    cadence chord, whose root the bass keeps."""
     from tunesmith import voice_leading
 
     monkeypatch.setattr(voice_leading, "BASS_TAKES_THE_MISSING_THIRD", takes_it)
