@@ -841,6 +841,9 @@ class Constrainer:
                 and any(ticks >= t.beat_ticks for _, ticks, _ in self.melody_by_bar[-1])):
             # a reel's bar holds one long note at most (`SECOND_LONG_NOTE_PENALTIES`)
             out = _plus(out, -t.second_long_note_penalty * (t.dur_ticks >= t.beat_ticks))
+        if t.rare_length_offsets is not None and self.v == 0 and self.bar < t.n_bars - 1:
+            # a length the dance's tunes seldom play (`RARE_LENGTH_PENALTIES`), but in the last bar
+            out = _plus(out, t.rare_length_offsets)
         return _plus(out, self.passing_length_bias(), self.approach_length_bias(), self.avoid_note_length_bias(),
                      self.restrike_length_bias(), suspensions.length_bias(self))
 

@@ -401,8 +401,23 @@ SLOW_BAR_PENALTIES: dict[str, float] = {"reel": 2.0}
 # told the takes 0.859 +- 0.011 before, 0.830 +- 0.016 with 1.0, 0.822 +- 0.011 with 2.0; notes of a
 # beat or more 0.172, 0.150, 0.138 (the reels 0.076); but at 2.0 the quarters went one by one
 # between eighths, 10.5 quarter-eighth alternations per 100 beats against the reels' 8.0 (1.0: 8.5;
-# before: 5.7); in the cadence bars alone (2.0) 0.861 +- 0.007.
+# before: 5.7); in the cadence bars alone (2.0) 0.861 +- 0.007. (Those classifier figures set
+# 16-bar takes against whole reels, and the classifier counts notes; cut to 16 bars, session 66's
+# `dance_c2st.py` gives the takes of session 65 0.744 +- 0.014. The shares of notes stand.)
 SECOND_LONG_NOTE_PENALTIES: dict[str, float] = {"reel": 1.0}
+# Per dance, what a melody note loses, before the piece's last bar, whose length the dance's training
+# tunes play for fewer than `RARE_LENGTH_SHARE` of their notes (its "rhythm_profile";
+# `Constrainer.rhythm_bias`): the profile's feedback steers shares, it does not keep out a length
+# the tunes never play. Against the first 16 bars of 134 held-out reels a fresh classifier's
+# strongest tells were the takes' dotted eighths and dotted halves, which no reel there has (Cohen's
+# d 0.72 and 0.59; the training reels play them 0.04 % and 0.008 % of the time;
+# `metrics.c2st.explain`). With the rule, 20 reels in D play no dotted eighth before their last bar
+# (8 without). The classifier hardly moves (docs/notes/2026-12-07-session-66/dance_c2st.py, seeds
+# 0-7, 134 held-out reels cut to 16 bars): 0.729 +- 0.028 -> 0.720 +- 0.012. Not the jig's halves
+# (0.18 %) nor the polka's dotted quarters (0.11 %), their tells: a share that takes them in takes
+# the reel's halves too (0.16 %), which its strains may end on.
+RARE_LENGTH_PENALTIES: dict[str, float] = {"reel": 6.0}
+RARE_LENGTH_SHARE = 0.001
 # The dances whose three rules above act in their phrases' cadence bars too (a strain's 4th and
 # 8th bars), all but the piece's last: a reel runs on through its half closes and strain ends. 60
 # shippable training reels against 60 16-bar reel takes, notes of a beat or more per bar by the
@@ -441,6 +456,9 @@ def set_rhythm_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -
         tables.long_note_penalty = MID_PHRASE_LONG_NOTE_PENALTIES.get(request.dance, 0.0) * weight
         tables.slow_bar_penalty = SLOW_BAR_PENALTIES.get(request.dance, 0.0) * weight
         tables.second_long_note_penalty = SECOND_LONG_NOTE_PENALTIES.get(request.dance, 0.0) * weight
+        rare = RARE_LENGTH_PENALTIES.get(request.dance, 0.0) * weight
+        if rare > 0:
+            tables.rare_length_offsets = -rare * (np.asarray(dance["rhythm_profile"]) < RARE_LENGTH_SHARE)
         tables.rhythm_rules_at_cadences = request.dance in RHYTHM_RULES_AT_CADENCES
         tables.offbeat_ends_at_bar_line = request.dance in OFFBEAT_NOTES_END_AT_THE_BAR_LINE
         return
