@@ -166,7 +166,7 @@ def test_the_opening_chord_has_its_third(tmp_path, monkeypatch):
     B. Bach's own sopranos' openings are unchanged (opening_chords.py: 40 of 40 complete). The weights
     shipped in session 56 open bare less often without the rule: 2 of seeds 1-16 (6 and 8), none with it.
     Since session 66 the bass takes a third no voice above sings (`BASS_TAKES_THE_MISSING_THIRD`), so
-    the demonstration turns both off; the alto's rule keeps the opening on its root."""
+    the demonstration turns both off; with the alto's rule no opening bass stands on the third."""
     from tunesmith import voice_leading
 
     path = tmp_path / "amazing.abc"
