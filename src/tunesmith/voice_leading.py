@@ -305,7 +305,7 @@ class VoiceLeading:
                 # the voice written before the bass (the tenor) sings the planned chord's third where
                 # the voices above have not, else its fifth or seventh: the bass takes the root
                 # (`PLANNED_CHORDS_COMPLETE`)
-                above = {x % 12 for x in (self.pitch_at(u, p) for u in range(v)) if x is not None}
+                above = self.pcs_above(v, p)
                 # (where the bass is planned on the third, the tenor owes the root or fifth instead;
                 # a third the voices above sing already keeps the bass on the root)
                 bass = self.planned_bass.get(p, int(tones[0]))
@@ -318,7 +318,7 @@ class VoiceLeading:
                 # an upper voice of a cadence chord takes a tone the voices above have not (the bass
                 # will take the root): harmonized chords at fermatas had lacked their third or fifth
                 # at 0.27 of them, Bach's at 0.09 (`scripts/musician_checks.py fermatas`)
-                above = {x % 12 for x in (self.pitch_at(u, p) for u in range(v)) if x is not None}
+                above = self.pcs_above(v, p)
                 missing = [pc for pc in tones[1:] if pc not in above]
                 if missing:
                     masks.insert(0, ok & np.isin(np.asarray(cands) % 12, missing))
@@ -429,7 +429,7 @@ class VoiceLeading:
             # that leaves the tenor (`below`: its pitches) room for the third under it, or the third
             # itself (Amazing Grace's opening G chord had stood as G2 D3 G3 D4, then G G D G, a bare
             # fifth for its first bar in 4 of 4 takes: the alto on G3 left the tenor no B)
-            above = {x % 12 for x in (self.pitch_at(u, p) for u in range(v)) if x is not None}
+            above = self.pcs_above(v, p)
             third = [pc for pc in thirds_of(tones) if pc not in above]
             if third and below is not None:
                 thirds = np.asarray(below)[np.isin(np.asarray(below) % 12, third)]
@@ -453,7 +453,7 @@ class VoiceLeading:
         apart = self._apart(v, p, cands)
         tiers = [mask]
         if v == n - 3 and FRESH_ALTO and PLANNED_CHORDS_COMPLETE:
-            taken = {x % 12 for x in (self.pitch_at(u, p) for u in range(v)) if x is not None}
+            taken = self.pcs_above(v, p)
             tiers.insert(0, mask & ~np.isin(np.asarray(cands) % 12, list(taken)))
         near = [tier & (moves <= limit) for limit in INNER_VOICE_LEAP for tier in tiers]
         for m in [m & apart for m in near] + near:
@@ -485,12 +485,16 @@ class VoiceLeading:
                 bad |= (cands % 12 != root) & ((a0 - cands) % 12 == ic)
         return bad, np.isin((root - cands) % 12, (5, 7))
 
+    def pcs_above(self, v: int, p: int) -> set[int]:
+        """The pitch classes the voices above voice v sound at tick p (those known there)."""
+        return {x % 12 for x in (self.pitch_at(u, p) for u in range(v)) if x is not None}
+
     def _sung_above(self, v: int, p: int, pc: int, tones: np.ndarray) -> bool:
         """Whether a voice above `v` sounds pitch class `pc` at tick `p` where it is the chord's
         third (`tones`, root first): the bass on it would double the third."""
         if (pc - int(tones[0])) % 12 not in (3, 4) or stands_on_its_third(tones):
             return False  # (a diminished triad's third is the one Bach doubles)
-        return any(x is not None and x % 12 == pc for x in (self.pitch_at(u, p) for u in range(v)))
+        return pc in self.pcs_above(v, p)
 
     def sings_a_seventh(self, v: int, p: int, tonic_pc: int | None = None) -> bool:
         """Whether voice v's note sounding just before tick p is the seventh of a dominant seventh

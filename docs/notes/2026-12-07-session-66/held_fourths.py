@@ -11,18 +11,17 @@ import importlib.util
 import sys
 from pathlib import Path
 
-import tunesmith.sampling.part_writing as part_writing
 import tunesmith.sampling.suspensions as suspensions
-import tunesmith.voice_leading as voice_leading
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from with_arm import apply_arm  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 def main() -> None:
     n, arm = int(sys.argv[1]), sys.argv[2]
-    if arm == "before":
-        part_writing.THIRD_OVER_A_TRITONE_ONLY_INTO_A_CADENCE = False
-        voice_leading.BASS_TAKES_THE_MISSING_THIRD = False
+    apply_arm(arm)
     spec = importlib.util.spec_from_file_location("test_suspensions", ROOT / "tests/test_suspensions.py")
     tests = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tests)

@@ -12,16 +12,15 @@ import sys
 from pathlib import Path
 
 import tunesmith as ts
-import tunesmith.sampling.part_writing as part_writing
-import tunesmith.voice_leading as voice_leading
 from tunesmith.corpus import load_corpus
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from with_arm import apply_arm  # noqa: E402
 
 
 def main() -> None:
     i, arm, out = int(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
-    if arm == "before":
-        part_writing.THIRD_OVER_A_TRITONE_ONLY_INTO_A_CADENCE = False
-        voice_leading.BASS_TAKES_THE_MISSING_THIRD = False
+    apply_arm(arm)
     chorale = [p for p in load_corpus(None).filter(split="valid", style="chorale") if len(p.tracks) >= 4][i]
     soprano = copy.deepcopy(chorale)
     soprano.tracks = soprano.tracks[:1]

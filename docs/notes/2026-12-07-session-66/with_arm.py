@@ -19,8 +19,9 @@ import tunesmith.sampling.feedback as feedback
 import tunesmith.sampling.part_writing as part_writing
 import tunesmith.voice_leading as voice_leading
 
-if __name__ == "__main__":
-    arm, script = sys.argv.pop(1), sys.argv.pop(1)
+
+def apply_arm(arm: str) -> None:
+    """Set this session's rules as `arm` names them (see the module's docstring)."""
     for part in arm.split("+"):
         if part == "before":
             part_writing.THIRD_OVER_A_TRITONE_ONLY_INTO_A_CADENCE = False
@@ -29,5 +30,10 @@ if __name__ == "__main__":
             feedback.BASS_REPEAT_PENALTIES = tuple(float(x) for x in part[len("repeat=") :].split(","))
         elif part != "after":
             raise SystemExit(f"unknown arm part {part!r}")
+
+
+if __name__ == "__main__":
+    arm, script = sys.argv.pop(1), sys.argv.pop(1)
+    apply_arm(arm)
     sys.argv[0] = script
     runpy.run_path(script, run_name="__main__")

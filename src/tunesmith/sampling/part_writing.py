@@ -78,7 +78,7 @@ def unsingable_leap(auto: Constrainer, at: int, vals: np.ndarray) -> np.ndarray:
         # ... but an inner voice's tritone to the planned chord's third that no voice above sings
         # is not refused here (the rule after the tiers still prefers another note where the plan
         # leaves one): a tenor E4 kept from A#3 had left V without its third before a fermata
-        above = {x % 12 for x in (vl.pitch_at(u, at) for u in range(v)) if x is not None}
+        above = vl.pcs_above(v, at)
         missing = [pc for pc in thirds_of(tones) if pc not in above]
         bad &= ~((np.abs(vals - prev) == 6) & np.isin(vals % 12, missing))
     return bad

@@ -102,7 +102,7 @@ def doubles_a_drawn_phrygian_bass(auto: Constrainer, at: int, vals: np.ndarray) 
         return None
     if at == zone - t.beat_ticks:  # on the beat, iv6's other tones (D and A over F, in A minor), first one not sung above
         tones = {(t.tonic_pc + d) % 12 for d in PHRYGIAN_UPPER_DEGREES}
-        above = {x % 12 for x in (auto.vl.pitch_at(u, at) for u in range(v)) if x is not None} if auto.vl else set()
+        above = auto.vl.pcs_above(v, at) if auto.vl else set()
         return ~np.isin(vals % 12, sorted(tones - above or tones))
     return vals % 12 == (t.tonic_pc + 8) % 12
 
