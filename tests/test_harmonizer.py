@@ -692,3 +692,79 @@ def test_a_bar_does_not_name_its_chords_root_again_with_fewer_tones(monkeypatch)
     assert lesser_repeats() == []
     monkeypatch.setattr(harmonizer, "_lesser_repeat", lambda before, after: False)
     assert ("G7", "G") in lesser_repeats()
+
+
+def test_a_stay_cost_lets_the_best_path_leave_a_chord_it_would_keep(trained, tmp_path):
+    """`stay_cost` (decoding.json's chorale "plan_stay_cost") charges the best path for keeping
+    a unit's chord on the next: C held into a unit that hears F nearly as well moves to F; a
+    drawn path between two chords heard alike alternates more; the decoding file refuses a cost
+    out of [0, 4] by name."""
+    import json
+
+    from tunesmith.inference import read_decoding
+
+    net = trained[0]
+    c, f, g = H.label_of("C", 0), H.label_of("F", 0), H.label_of("G", 0)
+    logp = np.full((3, H.N_LABELS), -9.0)
+    logp[0, c], logp[1, c], logp[1, f], logp[2, g] = -0.1, -1.0, -1.2, -0.1
+    assert list(net.decode(logp, transition_weight=0.0)) == [c, c, g]
+    assert list(net.decode(logp, transition_weight=0.0, stay_cost=0.1)) == [c, c, g]  # 0.1 < 0.2 apart
+    assert list(net.decode(logp, transition_weight=0.0, stay_cost=0.25)) == [c, f, g]
+    even = np.full((16, H.N_LABELS), -9.0)
+    even[:, c] = even[:, f] = -0.7
+
+    def stays(cost: float) -> int:
+        paths = [net.decode(even, rng=np.random.default_rng(s), transition_weight=0.0, stay_cost=cost) for s in range(10)]
+        return sum(int((p[1:] == p[:-1]).sum()) for p in paths)
+
+    assert stays(3.0) < stays(0.0) / 2  # about half the 150 steps stay at 0, one in 20 at 3
+    (tmp_path / "decoding.json").write_text(json.dumps({"chorale": {"plan_stay_cost": 5}}))
+    with pytest.raises(ValueError, match=r"chorale: plan_stay_cost must be in \[0, 4\]"):
+        read_decoding(tmp_path)
+
+
+def _held_hymn_soprano() -> Piece:
+    """Sixteen bars of half notes in C: every second beat under a held note."""
+    pitches = [72, 71, 69, 67, 69, 71, 72, 74, 76, 74, 72, 71, 72, 74, 71, 72, 67, 69, 71, 72, 74, 72, 71, 72,
+               76, 77, 76, 74, 72, 71, 72]  # fmt: skip
+    notes = [Note(p, 2.0 * i, 2.0) for i, p in enumerate(pitches)] + [Note(72, 62.0, 2.0)]
+    return Piece(piece_id="hymn", work_id="hymn", style="chorale", tracks=[Track("Soprano", "melody", 0, notes=notes)],
+                 keys=[KeySignature(0.0, "C", "major")], time_signatures=[TimeSignature(0.0, 4, 4)], end=64.0)  # fmt: skip
+
+
+@pytest.mark.parametrize("cost", [0.25, 0.5])
+def test_the_chorale_plan_keeps_its_chord_under_held_notes_less_with_a_stay_cost(cost):
+    """The shipped chorale harmonizer's best plan under a soprano of held half notes: with the
+    stay cost, fewer beats keep the chord of the beat before (each beat's most likely chord kept it
+    under 0.691 of the JSB validation sopranos' held notes, Bach 0.583)."""
+    from tunesmith.cocreate.chords import _chorale_plan
+
+    soprano = _held_hymn_soprano()
+
+    def stays(stay_cost: float) -> int:
+        plan = _chorale_plan(soprano, "C", "major", stay_cost=stay_cost)
+        return sum(a[1] == b[1] for a, b in zip(plan, plan[1:]))
+
+    assert stays(cost) < stays(0.0)
+
+
+def test_chorale_harmonize_plans_with_the_models_stay_cost(monkeypatch):
+    """`tunesmith.harmonize` (chorale) hands the model's "plan_stay_cost" to the best plan and to
+    a drawn one, and the shipped decoding holds one (fitted on the JSB validation sopranos)."""
+    import tunesmith
+    from tunesmith.cocreate import verbs
+
+    seen = []
+    real = verbs._chorale_plan
+
+    def spy(*args, **kw):
+        seen.append(kw.get("stay_cost"))
+        return real(*args, **kw)
+
+    monkeypatch.setattr(verbs, "_chorale_plan", spy)
+    model = tunesmith.load_model("default")
+    shipped = model.model.decoding["chorale"]["plan_stay_cost"]
+    soprano = _held_hymn_soprano()
+    soprano.tracks[0].notes, soprano.end = soprano.tracks[0].notes[:8], 16.0
+    tunesmith.harmonize(soprano, style="chorale", seed=1, n=2, model=model)  # take 2 on a drawn plan
+    assert shipped > 0 and seen == [shipped, shipped]

@@ -447,9 +447,12 @@ class Harmonizer:
 
     def decode(self, logp: np.ndarray, rng: np.random.Generator | None = None, temperature: float | None = None,
                transition_weight: float | None = None, style: str = "other",
-               prior_correction: float = 0.0, label_shift: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+               prior_correction: float = 0.0, label_shift: np.ndarray | None = None,
+               stay_cost: float = 0.0) -> np.ndarray:  # fmt: skip
         """The label path: Viterbi (rng None) or one path drawn by forward filtering, backward
-        sampling, with `style`'s chord-to-chord prior. `prior_correction` beta divides each
+        sampling, with `style`'s chord-to-chord prior. `stay_cost`: what keeping a unit's label
+        on the next unit costs a path (log-units): each unit's most likely chord stays on more
+        often than the music does (see `plan`). `prior_correction` beta divides each
         unit's label probabilities by the label's share in the style (`label_prior`) to the power
         beta: the network's posterior leans to the commonest chord, the tonic, more than the
         music does (drawn for 40 validation POP909 melodies: the tonic under 0.56 of beats, 0.31
@@ -478,6 +481,7 @@ class Harmonizer:
         T, L = emit.shape
         if T == 0:
             return np.zeros(0, np.int64)
+        trans = trans - stay_cost * np.eye(L)
         if rng is None:
             score = start + emit[0]
             back = np.zeros((T, L), np.int64)
@@ -503,12 +507,19 @@ class Harmonizer:
         return path
 
     def plan(self, piece: Piece, *, key: KeySignature | None = None, rng: np.random.Generator | None = None,
-             temperature: float | None = None, triads_at: Sequence[float] = ()) -> list[tuple[float, tuple[int, ...]]]:  # fmt: skip
+             temperature: float | None = None, triads_at: Sequence[float] = (),
+             stay_cost: float = 0.0) -> list[tuple[float, tuple[int, ...]]]:  # fmt: skip
         """(onset in beats, pitch classes of the chord) for every unit: what four-part voices aim
         at. The units where a time of `triads_at` falls (a chorale's fermatas) take a major or minor
         triad: Bach's phrases end on one at 0.90 of the fermatas before the last (the music21
         corpus's valid chorales), the plans had put one there at 0.55 (`scripts/musician_checks.py
-        fermatas`)."""
+        fermatas`). `stay_cost`: as in `decode` (the chorale's is in decoding.json,
+        "plan_stay_cost"): each beat's most likely chord kept the chord of the beat before on 0.305
+        of the JSB validation sopranos' beats and under 0.691 of their held notes, where Bach's
+        settings keep it on 0.257 and 0.583; at 0.25, 0.259 and 0.594, with 0.567 of the labels
+        Bach's against 0.572 (JSB test: 0.277 -> 0.242, Bach 0.225; labels 0.574 -> 0.576). Drawn
+        plans kept it on 0.285 and 0.605; at 0.25, 0.262 and 0.564
+        (docs/notes/2026-12-07-session-67/plan_rhythm.py)."""
         key = key or piece_key(piece)
         units = units_for(piece, self.config.unit)
         logp = _only(self.log_probs(piece, units, key), key, None, mode_scale(key))
@@ -517,7 +528,7 @@ class Harmonizer:
             for u, (start, end) in enumerate(units):
                 if any(start - 1e-6 <= f < end - 1e-6 for f in triads_at) and (logp[u, triad] > -1e8).any():
                     logp[u, ~triad] = -1e9
-        path = self.decode(logp, rng=rng, temperature=temperature, style=piece.style)
+        path = self.decode(logp, rng=rng, temperature=temperature, style=piece.style, stay_cost=stay_cost)
         return [(s, chord_tones(int(lab), key.tonic_pc)) for (s, _), lab in zip(units, path)]
 
     def predict(self, piece: Piece, *, key: KeySignature | None = None, rng: np.random.Generator | None = None,
