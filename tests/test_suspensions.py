@@ -75,14 +75,16 @@ def _inner_voice_fourths(n: int) -> tuple[int, int, int]:
 
 def test_harmonized_inner_voices_suspend_and_resolve(monkeypatch):
     """Bach's settings of 40 JSB validation sopranos have 2.43 inner 4-3s per 100 beats, the
-    harmonizations had 0.04; with `PLANNED_SUSPENSION_GAIN` 1.36 (seeds from 5000: 1.48). 10 sopranos:
-    7 with it, none without. The fourths held that do not fall a step are, all but one in 40
-    sopranos, half notes or longer that a bass moves under (a six-four held), not suspensions held
-    to the half beat and left: with it 9 in 40 (one shorter), without 4 (none;
-    docs/notes/2026-12-07-session-66/held_fourths.py 40 after)."""
+    harmonizations had 0.04; with `PLANNED_SUSPENSION_GAIN` 1.36 (seeds from 5000: 1.48). Since
+    session 67's chord plans change chords under held notes as often as Bach, 1.24 (1.36), and a
+    plan's change of chord now and then suspends an inner voice without the rule: 20 sopranos, 11
+    with it, 2 without (10 sopranos had given 7 and none before). The fourths held that do not fall
+    a step are, all but one in 40 sopranos, half notes or longer that a bass moves under (a six-four
+    held), not suspensions held to the half beat and left: with it 9 in 40 (one shorter), without 4
+    (none; docs/notes/2026-12-07-session-66/held_fourths.py 40 after)."""
     assert suspensions.PLANNED_SUSPENSION_GAIN > 0
-    made, _left, left_short = _inner_voice_fourths(10)
+    made, _left, left_short = _inner_voice_fourths(20)
     monkeypatch.setattr(suspensions, "PLANNED_SUSPENSION_GAIN", 0.0)
-    none, _left_before, _ = _inner_voice_fourths(10)
-    assert made >= 5 and none == 0, (made, none)
+    none, _left_before, _ = _inner_voice_fourths(20)
+    assert made >= 8 and none <= 2, (made, none)
     assert left_short <= 1, left_short
