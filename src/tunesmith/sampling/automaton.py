@@ -724,12 +724,13 @@ class Constrainer:
     def repeat_bias(self) -> np.ndarray | None:
         """A chorale's bass, its next note struck where its last one ends: that pitch again loses
         `feedback.BASS_REPEAT_PENALTIES[0]` logits, and a third strike in a row the second penalty
-        besides (times `t.lower_voice_weight`). None for the other voices, after a rest, without
-        voice leading, or when off."""
+        besides (times `t.lower_voice_weight`; under a chord plan `PLANNED_BASS_REPEAT_PENALTIES`).
+        None for the other voices, after a rest, without voice leading, or when off."""
         t, recent = self.t, self.voice_recent[self.v]
         if self.vl is None or len(t.voices) != 4 or self.v != 3 or self.state != _VOICE or not recent:
             return None
-        again, third = feedback.BASS_REPEAT_PENALTIES
+        planned = bool(self.vl.chord_tones)
+        again, third = feedback.PLANNED_BASS_REPEAT_PENALTIES if planned else feedback.BASS_REPEAT_PENALTIES
         penalty = t.lower_voice_weight * (again + (third if len(recent) >= 2 and recent[-2] == recent[-1] else 0.0))
         if penalty <= 0:
             return None
