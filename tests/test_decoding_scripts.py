@@ -145,3 +145,32 @@ def test_a_full_refit_of_a_trained_folder_starts_from_the_package_defaults(tmp_p
     monkeypatch.setattr(refit, "steps", lambda folder, reports: [])  # no fit runs: the copy alone
     assert refit.main([str(tmp_path)]) == 0
     assert (tmp_path / "decoding.json").read_text() == (Path(DEFAULT_MODEL_DIR) / "decoding.json").read_text()
+
+
+def test_fit_plan_stay_cost_chooses_the_cost_whose_plans_keep_chords_as_bach_does():
+    """`fit` decodes every chorale at each cost and keeps the one whose share of beats on the chord
+    of the beat before is nearest Bach's (his labels; -1 beats left out), the smaller on a tie, with
+    each cost's agreement with his labels."""
+    from tunesmith.harmonizer import N_LABELS, Harmonizer, HarmonizerConfig
+
+    fit = load_script("scripts/fit_plan_stay_cost.py")
+    config = HarmonizerConfig(unit="beat")
+    net = Harmonizer(config, [{}], np.zeros((4, N_LABELS, N_LABELS)), np.zeros((4, N_LABELS)), {})
+    # two labels heard alike on every beat, the first a little better: at 0 the plan keeps label 0
+    # throughout (kept 1.0); a cost above the gap alternates (kept 0.0)
+    logp = np.full((9, N_LABELS), -9.0)
+    logp[:, 0], logp[:, 1] = -0.6, -0.8
+    bach = np.array([0, 0, 1, 0, 0, 1, 0, -1, 1])  # kept on 2 of the 6 beats labelled after a labelled one
+    result = fit.fit(net, [(logp, bach)], [0.0, 0.05, 0.5, 1.0])
+    assert result["bach"] == round(2 / 6, 4)
+    assert [r["kept"] for r in result["rows"]] == [1.0, 1.0, 0.0, 0.0]
+    assert result["rows"][0]["agreement"] == round(5 / 8, 4)
+    assert result["chosen"] == 0.5  # |0 - 1/3| beats |1 - 1/3|; 0.5 before 1.0 on the tie
+
+
+@pytest.mark.parametrize(("costs", "message"), [("0,x", "give comma-separated numbers"), ("0,5", "must be in [0, 4]")])
+def test_fit_plan_stay_cost_refuses_a_bad_grid_before_any_work(capsys, costs, message):
+    fit = load_script("scripts/fit_plan_stay_cost.py")
+    with pytest.raises(SystemExit):
+        fit.main(["--model", "no-such-folder", "--costs", costs])
+    assert message in capsys.readouterr().err
