@@ -18,7 +18,7 @@ stopping does.
 
 Steps (`--from NAME` starts at one; `--only NAME[,NAME]` runs those):
   harmonizer    scripts/fit_harmonizer.py --out FOLDER (the lead-sheet and chorale networks)
-  plan-stay     scripts/fit_plan_stay_cost.py (the chorale plan's cost of keeping a chord, on the
+  plan-stay     scripts/fit_chorale_plan.py (the chorale plan's cost of keeping a chord, on the
                 harmonizer just fitted: its plans change chord as often as Bach's on the JSB
                 validation sopranos, session 67)
   chord-table   scripts/fit_chord_table.py --out FOLDER/chord_table.json
@@ -79,7 +79,7 @@ def steps(folder: Path, reports: Path) -> list[tuple[str, list[list[str]]]]:
 
     return [
         ("harmonizer", [["fit_harmonizer.py", "--out", str(folder), "--json", str(reports / "harmonizer.json"), "--json-only"]]),
-        ("plan-stay", [fit("fit_plan_stay_cost.py", report="plan_stay_cost.json")]),
+        ("plan-stay", [fit("fit_chorale_plan.py", report="plan_stay_cost.json")]),
         ("chord-table", [["fit_chord_table.py", "--out", str(folder / "chord_table.json")]]),
         ("tempos", [fit("fit_header_tempos.py", "--min-pieces", "10", "--max-off-grid", "0.5", report="header_tempos.json")]),
         ("pickups", [fit("fit_pickups.py", "--min-share", "0.05", "--min-pieces", "30", report="pickups.json")]),

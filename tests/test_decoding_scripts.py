@@ -147,30 +147,34 @@ def test_a_full_refit_of_a_trained_folder_starts_from_the_package_defaults(tmp_p
     assert (tmp_path / "decoding.json").read_text() == (Path(DEFAULT_MODEL_DIR) / "decoding.json").read_text()
 
 
-def test_fit_plan_stay_cost_chooses_the_cost_whose_plans_keep_chords_as_bach_does():
-    """`fit` decodes every chorale at each cost and keeps the one whose share of beats on the chord
-    of the beat before is nearest Bach's (his labels; -1 beats left out), the smaller on a tie, with
-    each cost's agreement with his labels."""
+def test_fit_chorale_plan_chooses_the_costs_whose_plans_move_as_bachs_do():
+    """`fit` decodes every chorale at each pair of costs and keeps the pair whose shares of beats
+    kept on the chord before and of chord changes returning to the chord before last lie nearest
+    Bach's (his labels; -1 beats left out), the cheaper on a tie, with each pair's agreement."""
     from tunesmith.harmonizer import N_LABELS, Harmonizer, HarmonizerConfig
 
-    fit = load_script("scripts/fit_plan_stay_cost.py")
-    config = HarmonizerConfig(unit="beat")
-    net = Harmonizer(config, [{}], np.zeros((4, N_LABELS, N_LABELS)), np.zeros((4, N_LABELS)), {})
-    # two labels heard alike on every beat, the first a little better: at 0 the plan keeps label 0
-    # throughout (kept 1.0); a cost above the gap alternates (kept 0.0)
+    fit = load_script("scripts/fit_chorale_plan.py")
+    net = Harmonizer(HarmonizerConfig(unit="beat"), [{}], np.zeros((4, N_LABELS, N_LABELS)), np.zeros((4, N_LABELS)), {})
+    # two labels heard alike on every beat, the first a little better: at no cost the plan keeps
+    # label 0 throughout (kept 1.0, no change returns); a stay cost above the gap alternates (kept
+    # 0.0, every change after the second returns); a return cost besides holds each label two beats
     logp = np.full((9, N_LABELS), -9.0)
     logp[:, 0], logp[:, 1] = -0.6, -0.8
-    bach = np.array([0, 0, 1, 0, 0, 1, 0, -1, 1])  # kept on 2 of the 6 beats labelled after a labelled one
-    result = fit.fit(net, [(logp, bach)], [0.0, 0.05, 0.5, 1.0])
-    assert result["bach"] == round(2 / 6, 4)
-    assert [r["kept"] for r in result["rows"]] == [1.0, 1.0, 0.0, 0.0]
+    bach = np.array([0, 0, 1, 0, 0, 1, 0, -1, 1])  # kept on 2 of 6 beats; changes 0 1 0 1 0 1: 4 of 6 return
+    assert fit.return_share([bach]) == 4 / 6
+    result = fit.fit(net, [(logp, bach)], [0.0, 0.05, 0.5], [0.0])
+    assert result["bach"] == {"kept": round(2 / 6, 4), "returns": round(4 / 6, 4)}
+    assert [(r["kept"], r["returns"]) for r in result["rows"]] == [(1.0, 0.0), (1.0, 0.0), (0.0, round(7 / 9, 4))]
     assert result["rows"][0]["agreement"] == round(5 / 8, 4)
-    assert result["chosen"] == 0.5  # |0 - 1/3| beats |1 - 1/3|; 0.5 before 1.0 on the tie
+    assert result["chosen"] == [0.5, 0.0]  # |1/3| + |1/9| beats |2/3| + |2/3|
+    held = fit.fit(net, [(logp, bach)], [0.5], [0.0, 2.0])["rows"][1]
+    assert held["returns"] < 7 / 9 and held["kept"] > 0.0
 
 
-@pytest.mark.parametrize(("costs", "message"), [("0,x", "give comma-separated numbers"), ("0,5", "must be in [0, 4]")])
-def test_fit_plan_stay_cost_refuses_a_bad_grid_before_any_work(capsys, costs, message):
-    fit = load_script("scripts/fit_plan_stay_cost.py")
+@pytest.mark.parametrize(("args", "message"), [(["--stays", "0,x"], "give comma-separated numbers"),
+                                               (["--returns", "0,5"], "must be in [0, 4]")])  # fmt: skip
+def test_fit_chorale_plan_refuses_a_bad_grid_before_any_work(capsys, args, message):
+    fit = load_script("scripts/fit_chorale_plan.py")
     with pytest.raises(SystemExit):
-        fit.main(["--model", "no-such-folder", "--costs", costs])
+        fit.main(["--model", "no-such-folder", *args])
     assert message in capsys.readouterr().err

@@ -748,9 +748,10 @@ def test_the_chorale_plan_keeps_its_chord_under_held_notes_less_with_a_stay_cost
     assert stays(cost) < stays(0.0)
 
 
-def test_chorale_harmonize_plans_with_the_models_stay_cost(monkeypatch):
-    """`tunesmith.harmonize` (chorale) hands the model's "plan_stay_cost" to the best plan and to
-    a drawn one, and the shipped decoding holds one (fitted on the JSB validation sopranos)."""
+def test_chorale_harmonize_plans_with_the_models_costs(monkeypatch):
+    """`tunesmith.harmonize` (chorale) hands the model's "plan_stay_cost" and "plan_return_cost"
+    to the best plan and to a drawn one, and the shipped decoding holds both (fitted on the JSB
+    validation sopranos: `scripts/fit_chorale_plan.py`)."""
     import tunesmith
     from tunesmith.cocreate import verbs
 
@@ -758,13 +759,72 @@ def test_chorale_harmonize_plans_with_the_models_stay_cost(monkeypatch):
     real = verbs._chorale_plan
 
     def spy(*args, **kw):
-        seen.append(kw.get("stay_cost"))
+        seen.append((kw.get("stay_cost"), kw.get("return_cost")))
         return real(*args, **kw)
 
     monkeypatch.setattr(verbs, "_chorale_plan", spy)
     model = tunesmith.load_model("default")
-    shipped = model.model.decoding["chorale"]["plan_stay_cost"]
+    shipped = (model.model.decoding["chorale"]["plan_stay_cost"], model.model.decoding["chorale"]["plan_return_cost"])
     soprano = _held_hymn_soprano()
     soprano.tracks[0].notes, soprano.end = soprano.tracks[0].notes[:8], 16.0
     tunesmith.harmonize(soprano, style="chorale", seed=1, n=2, model=model)  # take 2 on a drawn plan
-    assert shipped > 0 and seen == [shipped, shipped]
+    assert min(shipped) > 0 and seen == [shipped, shipped]
+
+
+def _path_score(p, emit, trans, start, stay: float, ret: float) -> float:
+    """A label path's score as `chord_paths.best_path` defines it."""
+    value = start[p[0]] + sum(emit[t, p[t]] for t in range(len(p)))
+    value += sum(trans[p[t - 1], p[t]] - stay * (p[t] == p[t - 1]) for t in range(1, len(p)))
+    return value - ret * sum(p[t] == p[t - 2] != p[t - 1] for t in range(2, len(p)))
+
+
+def test_the_second_order_best_path_is_the_best_path_by_brute_force():
+    """`chord_paths.best_path` (a chord returning after one unit of another costs `return_cost`)
+    against every path of 200 small random problems, and `drawn_path`'s draws against the exact
+    distribution; at return cost 0 the best path is `decode`'s."""
+    import collections
+    import itertools
+
+    from tunesmith.chord_paths import best_path, drawn_path
+
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        T, L = int(rng.integers(1, 6)), int(rng.integers(2, 5))
+        emit, trans, start = rng.normal(size=(T, L)), rng.normal(size=(L, L)), rng.normal(size=L)
+        stay, ret = float(rng.uniform(0, 1)), float(rng.uniform(0, 2))
+        costs = (emit, trans, start, stay, ret)
+        best = max(_path_score(p, *costs) for p in itertools.product(range(L), repeat=T))
+        found = best_path(emit, trans, start, stay_cost=stay, return_cost=ret, top=L)
+        assert _path_score(tuple(found), *costs) == pytest.approx(best)
+    # a drawn path comes as often as exp(score) says (20,000 draws over the 81 paths of one problem)
+    emit, trans, start = rng.normal(size=(4, 3)), rng.normal(size=(3, 3)), rng.normal(size=3)
+    paths = list(itertools.product(range(3), repeat=4))
+    exact = np.exp([_path_score(p, emit, trans, start, 0.0, 1.2) for p in paths])
+    drawn = collections.Counter(tuple(drawn_path(emit, trans, start, np.random.default_rng(s), return_cost=1.2, top=3))
+                                for s in range(20_000))  # fmt: skip
+    assert 0.5 * np.abs(np.array([drawn[p] / 20_000 for p in paths]) - exact / exact.sum()).sum() < 0.04
+    emit = rng.normal(size=(12, H.N_LABELS))
+    plain = best_path(emit, np.zeros((H.N_LABELS, H.N_LABELS)), np.zeros(H.N_LABELS), stay_cost=0.3)
+    net = H.Harmonizer(H.HarmonizerConfig(), [{}], np.zeros((4, H.N_LABELS, H.N_LABELS)), np.zeros((4, H.N_LABELS)), {})
+    assert np.array_equal(plain, net.decode(emit, transition_weight=0.0, stay_cost=0.3))
+
+
+def test_a_return_cost_keeps_the_best_path_from_rocking_between_two_chords(trained):
+    """Two chords heard alike on every unit: with a stay cost the best path rocks C F C F; a
+    return cost (decoding.json's chorale "plan_return_cost") holds each chord two units instead.
+    Drawn paths rock less with it too."""
+    net = trained[0]
+    c, f = H.label_of("C", 0), H.label_of("F", 0)
+    logp = np.full((9, H.N_LABELS), -9.0)
+    logp[:, c], logp[:, f] = -0.6, -0.7
+    assert list(net.decode(logp, transition_weight=0.0, stay_cost=0.5)) == [c, f] * 4 + [c]
+    held = list(net.decode(logp, transition_weight=0.0, stay_cost=0.5, return_cost=1.5))
+    returns = sum(held[t] == held[t - 2] != held[t - 1] for t in range(2, 9))
+    changes = sum(held[t] != held[t - 1] for t in range(1, 9))
+    assert returns == 0 and changes >= 3, held
+
+    def drawn_returns(cost: float) -> int:
+        paths = [net.decode(logp, rng=np.random.default_rng(s), stay_cost=0.5, return_cost=cost) for s in range(20)]
+        return sum(int((p[2:] == p[:-2]).sum() - ((p[2:] == p[:-2]) & (p[1:-1] == p[2:])).sum()) for p in paths)
+
+    assert drawn_returns(3.0) < drawn_returns(0.0) / 3

@@ -51,6 +51,7 @@ import numpy as np
 
 from tunesmith import harmony
 from tunesmith.baselines.harmony_baseline import MINOR_LIKE, chord_at, units_of
+from tunesmith.chord_paths import draw
 from tunesmith.score import ChordSymbol, KeySignature, Note, Piece
 
 FORMAT = "tunesmith-harmonizer"
@@ -448,11 +449,12 @@ class Harmonizer:
     def decode(self, logp: np.ndarray, rng: np.random.Generator | None = None, temperature: float | None = None,
                transition_weight: float | None = None, style: str = "other",
                prior_correction: float = 0.0, label_shift: np.ndarray | None = None,
-               stay_cost: float = 0.0) -> np.ndarray:  # fmt: skip
+               stay_cost: float = 0.0, return_cost: float = 0.0) -> np.ndarray:  # fmt: skip
         """The label path: Viterbi (rng None) or one path drawn by forward filtering, backward
         sampling, with `style`'s chord-to-chord prior. `stay_cost`: what keeping a unit's label
         on the next unit costs a path (log-units): each unit's most likely chord stays on more
-        often than the music does (see `plan`). `prior_correction` beta divides each
+        often than the music does (see `plan`). `return_cost`: what a label costs a path where it
+        returns after one unit of another (X-Y-X; `chord_paths.best_path` and `drawn_path`). `prior_correction` beta divides each
         unit's label probabilities by the label's share in the style (`label_prior`) to the power
         beta: the network's posterior leans to the commonest chord, the tonic, more than the
         music does (drawn for 40 validation POP909 melodies: the tonic under 0.56 of beats, 0.31
@@ -482,6 +484,12 @@ class Harmonizer:
         if T == 0:
             return np.zeros(0, np.int64)
         trans = trans - stay_cost * np.eye(L)
+        if return_cost > 0:  # a second-order path (the stay cost is in `trans`)
+            from tunesmith.chord_paths import best_path, drawn_path
+
+            if rng is None:
+                return best_path(emit, trans, start, return_cost=return_cost)
+            return drawn_path(emit, trans, start, rng, return_cost=return_cost)
         if rng is None:
             score = start + emit[0]
             back = np.zeros((T, L), np.int64)
@@ -501,14 +509,14 @@ class Harmonizer:
         for t in range(1, T):
             alpha[t] = logsumexp(alpha[t - 1][:, None] + trans, axis=0) + emit[t]
         path = np.zeros(T, np.int64)
-        path[-1] = _draw(alpha[-1], rng)
+        path[-1] = draw(alpha[-1], rng)
         for t in range(T - 1, 0, -1):
-            path[t - 1] = _draw(alpha[t - 1] + trans[:, path[t]], rng)
+            path[t - 1] = draw(alpha[t - 1] + trans[:, path[t]], rng)
         return path
 
     def plan(self, piece: Piece, *, key: KeySignature | None = None, rng: np.random.Generator | None = None,
              temperature: float | None = None, triads_at: Sequence[float] = (),
-             stay_cost: float = 0.0) -> list[tuple[float, tuple[int, ...]]]:  # fmt: skip
+             stay_cost: float = 0.0, return_cost: float = 0.0) -> list[tuple[float, tuple[int, ...]]]:  # fmt: skip
         """(onset in beats, pitch classes of the chord) for every unit: what four-part voices aim
         at. The units where a time of `triads_at` falls (a chorale's fermatas) take a major or minor
         triad: Bach's phrases end on one at 0.90 of the fermatas before the last (the music21
@@ -519,7 +527,10 @@ class Harmonizer:
         settings keep it on 0.257 and 0.583; at 0.25, 0.259 and 0.594, with 0.567 of the labels
         Bach's against 0.572 (JSB test: 0.277 -> 0.242, Bach 0.225; labels 0.574 -> 0.576). Drawn
         plans kept it on 0.285 and 0.605; at 0.25, 0.262 and 0.564
-        (docs/notes/2026-12-07-session-67/plan_rhythm.py)."""
+        (docs/notes/2026-12-07-session-67/plan_rhythm.py). `return_cost`: as in `decode`
+        (decoding.json's "plan_return_cost"): the best plans rocked, X-Y-X on 0.256 of their chord
+        changes where Bach's settings have 0.151, the drawn ones on 0.222
+        (docs/notes/2026-12-07-session-67/plan_rock.py)."""
         key = key or piece_key(piece)
         units = units_for(piece, self.config.unit)
         logp = _only(self.log_probs(piece, units, key), key, None, mode_scale(key))
@@ -528,7 +539,8 @@ class Harmonizer:
             for u, (start, end) in enumerate(units):
                 if any(start - 1e-6 <= f < end - 1e-6 for f in triads_at) and (logp[u, triad] > -1e8).any():
                     logp[u, ~triad] = -1e9
-        path = self.decode(logp, rng=rng, temperature=temperature, style=piece.style, stay_cost=stay_cost)
+        path = self.decode(logp, rng=rng, temperature=temperature, style=piece.style, stay_cost=stay_cost,
+                           return_cost=return_cost)  # fmt: skip
         return [(s, chord_tones(int(lab), key.tonic_pc)) for (s, _), lab in zip(units, path)]
 
     def predict(self, piece: Piece, *, key: KeySignature | None = None, rng: np.random.Generator | None = None,
@@ -918,12 +930,6 @@ def plain_dominants(piece: Piece, share: float, rng: np.random.Generator,
 # which a third or less of the melody is on their tones 0.063 -> 0.043 (songs 0.067), melody time
 # on chord tones 0.796 -> 0.811 (songs 0.730: the chords fit a little more than before).
 DRAW_FLOOR: float | None = 3.0
-
-
-def _draw(logits: np.ndarray, rng: np.random.Generator) -> int:
-    p = np.exp(logits - logits.max())
-    p /= p.sum()
-    return int(rng.choice(len(p), p=p))
 
 
 @functools.lru_cache(maxsize=2)

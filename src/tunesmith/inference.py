@@ -151,7 +151,7 @@ def read_decoding(folder: Path) -> dict:
         if dances is not None:
             out[style]["dances"] = _dances(dances, f"{file}: {style}")
         for key in ("tonal_feedback", "rhythm_feedback", "register_gain", "modulation_gain", "dance_rhythm_feedback",
-                    "voice_register_gain", "rest_offset", "plan_stay_cost"):
+                    "voice_register_gain", "rest_offset", "plan_stay_cost", "plan_return_cost"):
             gain = d.get(key)
             if gain is not None:
                 if not (isinstance(gain, int | float) and not isinstance(gain, bool) and 0 <= gain <= 4):

@@ -26,7 +26,11 @@ def rests(p) -> tuple[collections.Counter, int, int, float, float]:
     if not notes:
         return collections.Counter(), 0, 0, 0.0, 0.0
     end = notes[-1].onset + notes[-1].duration
-    gaps = [(a.onset + a.duration, b.onset) for a, b in zip(notes, notes[1:]) if b.onset - (a.onset + a.duration) >= 0.5 - 1e-6]
+    gaps = [
+        (a.onset + a.duration, b.onset)
+        for a, b in zip(notes, notes[1:])
+        if b.onset - (a.onset + a.duration) >= 0.5 - 1e-6
+    ]
     if notes[0].onset - (bars[0] if bars else 0.0) >= 0.5 - 1e-6 and notes[0].onset > 1e-6:
         gaps.insert(0, (bars[0] if bars else 0.0, notes[0].onset))
     per_bar = collections.Counter()

@@ -439,10 +439,11 @@ def _harmonize_from_chords(
 
 
 def _chorale_plan(W: Piece, tonic: str, mode: str, harmonizer: Any = None, rng: np.random.Generator | None = None,
-                  stay_cost: float = 0.0) -> tuple:  # fmt: skip
+                  stay_cost: float = 0.0, return_cost: float = 0.0) -> tuple:  # fmt: skip
     """The chorale harmonizer's chord on every beat of the soprano (empty when none is shipped): its
     most likely progression, or one drawn with `rng`; either way each beat keeping the chord of the
-    beat before costs `stay_cost` (`Harmonizer.plan`)."""
+    beat before costs `stay_cost`, and a chord returning after one beat of another `return_cost`
+    (`Harmonizer.plan`)."""
     try:
         net = _harmonizer_of(harmonizer, kind="chorale")
     except FileNotFoundError:
@@ -453,7 +454,8 @@ def _chorale_plan(W: Piece, tonic: str, mode: str, harmonizer: Any = None, rng: 
     soprano.tracks = [t for t in W.tracks if t.notes][:1]
     soprano.keys = [KeySignature(0.0, tonic, mode)]
     soprano.style = "chorale"
-    plan = net.plan(soprano, key=soprano.keys[0], triads_at=W.fermatas, rng=rng, stay_cost=stay_cost)
+    plan = net.plan(soprano, key=soprano.keys[0], triads_at=W.fermatas, rng=rng, stay_cost=stay_cost,
+                    return_cost=return_cost)  # fmt: skip
     return _held_under_fermatas(plan, soprano)
 
 

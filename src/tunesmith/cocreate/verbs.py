@@ -142,15 +142,22 @@ def _request(
 CHORALE_PLAN_PER_TAKE = True
 
 
+def plan_costs(model) -> dict[str, float]:
+    """The chorale plan's costs in the model's decoding.json ("plan_stay_cost", "plan_return_cost";
+    0 where it has none), as `_chorale_plan` takes them."""
+    tuned = style_decoding(model, "chorale")
+    return {"stay_cost": float(tuned.get("plan_stay_cost", 0.0)), "return_cost": float(tuned.get("plan_return_cost", 0.0))}
+
+
 def _takes_on_their_own_plans(model, tokenizer: Tokenizer, job, n: int, seed: int | None, batch_size: int,
                               harmonizer: Any, key: tuple[str, str]) -> tuple[list, int, dict]:  # fmt: skip
     """`n` results of a chorale harmonization, take 1 on `job`'s plan (the most likely), each later
     take on a plan drawn from the harmonizer and sampled with the seed plus its index."""
     results, seed, decoding = _run(model, tokenizer, job, 1, seed, batch_size)
     W = job.W
-    stay_cost = float(style_decoding(model, "chorale").get("plan_stay_cost", 0.0))
+    costs = plan_costs(model)
     for i in range(1, n):
-        plan = _chorale_plan(W, *key, harmonizer, rng=np.random.default_rng(seed * 1_000_003 + i), stay_cost=stay_cost)
+        plan = _chorale_plan(W, *key, harmonizer, rng=np.random.default_rng(seed * 1_000_003 + i), **costs)
         bass = bass_line.plan_bass(plan, W.tracks[0].notes, W.fermatas) if plan and bass_line.PLANNED_BASS else ()
         more, _, _ = _run(model, tokenizer, dataclasses.replace(job, chord_plan=plan, bass_plan=bass), 1,
                           (seed + i) % 2**32, batch_size)  # fmt: skip
@@ -856,8 +863,7 @@ def harmonize(
     # rate ran out of room near its end and left bars empty in alto, tenor and bass (2 of 39
     # harmonized chorales), so with room to spare
     free = 8.0 if layout == "lead" else 1.4 * 3 * (1.5 * melody_per_bar + 2)
-    stay_cost = float(style_decoding(model, style).get("plan_stay_cost", 0.0))
-    chord_plan = (_chorale_plan(W, tonic, mode, harmonizer, stay_cost=stay_cost)
+    chord_plan = (_chorale_plan(W, tonic, mode, harmonizer, **plan_costs(model))
                   if layout == "satb" and chords_from == "harmonizer" else ())  # fmt: skip
     job = _Job(
         W=W,
