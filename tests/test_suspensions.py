@@ -75,16 +75,16 @@ def _inner_voice_fourths(n: int) -> tuple[int, int, int]:
 
 def test_harmonized_inner_voices_suspend_and_resolve(monkeypatch):
     """Bach's settings of 40 JSB validation sopranos have 2.43 inner 4-3s per 100 beats, the
-    harmonizations had 0.04; with `PLANNED_SUSPENSION_GAIN` 1.36 (seeds from 5000: 1.48). Since
-    session 67's chord plans change chords under held notes as often as Bach, 1.24 (1.36), and a
-    plan's change of chord now and then suspends an inner voice without the rule: 20 sopranos, 11
-    with it, 2 without (10 sopranos had given 7 and none before). The fourths held that do not fall
-    a step are, all but one in 40 sopranos, half notes or longer that a bass moves under (a six-four
-    held), not suspensions held to the half beat and left: with it 9 in 40 (one shorter), without 4
-    (none; docs/notes/2026-12-07-session-66/held_fourths.py 40 after)."""
+    harmonizations had 0.04; with `PLANNED_SUSPENSION_GAIN` 1.36 (seeds from 5000: 1.48); since
+    session 67's chord plans (a chord's return after one other costs) 1.44 (1.73). 20 sopranos: 18
+    with it, none without (10 sopranos had given 7 and none before). The fourths held that do not
+    fall a step are mostly half notes or longer that a bass moves under (a six-four held), not
+    suspensions held to the half beat and left: in 40 sopranos in session 66, with it 9 (one
+    shorter), without 4 (none; docs/notes/2026-12-07-session-66/held_fourths.py 40 after); in these
+    20 now, 3 either way, 2 of them shorter with it and 1 without."""
     assert suspensions.PLANNED_SUSPENSION_GAIN > 0
     made, _left, left_short = _inner_voice_fourths(20)
     monkeypatch.setattr(suspensions, "PLANNED_SUSPENSION_GAIN", 0.0)
     none, _left_before, _ = _inner_voice_fourths(20)
-    assert made >= 8 and none <= 2, (made, none)
-    assert left_short <= 1, left_short
+    assert made >= 12 and none <= 2, (made, none)
+    assert left_short <= 2, left_short
