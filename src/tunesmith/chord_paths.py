@@ -23,14 +23,10 @@ def best_path(emit: np.ndarray, trans: np.ndarray, start: np.ndarray, *, stay_co
     """(units,) the label path maximising start[l0] + sum emit[t, lt] + sum trans[l(t-1), lt]
     - stay_cost * [lt == l(t-1)] - return_cost * [lt == l(t-2) != l(t-1)], over each unit's `top`
     best labels by `emit`. `emit` (units, labels); `trans` (labels, labels); `start` (labels,)."""
-    T, L = emit.shape
-    if T == 0:
-        return np.zeros(0, np.int64)
-    k = min(top, L)
-    cands = [np.sort(np.argsort(-emit[t], kind="stable")[:k]) for t in range(T)]
-    first = start[cands[0]] + emit[0, cands[0]]
-    if T == 1:
-        return np.array([cands[0][int(first.argmax())]], np.int64)
+    T = len(emit)
+    cands, first = _candidates(emit, start, top)
+    if T <= 1:
+        return np.array([cands[0][int(first.argmax())]] if T else [], np.int64)
 
     def move(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return trans[np.ix_(a, b)] - stay_cost * (a[:, None] == b[None, :])
@@ -40,8 +36,7 @@ def best_path(emit: np.ndarray, trans: np.ndarray, start: np.ndarray, *, stay_co
     backs = []
     for t in range(2, T):
         a, b, c = cands[t - 2], cands[t - 1], cands[t]
-        returns = (a[:, None, None] == c[None, None, :]) & (a[:, None, None] != b[None, :, None])  # (i, j, k)
-        total = score[:, :, None] - return_cost * returns  # (i, j, k)
+        total = score[:, :, None] - return_cost * _returns(a, b, c)  # (i, j, k)
         back = total.argmax(0)  # (j, k): the best i
         score = np.take_along_axis(total, back[None], 0)[0] + move(b, c) + emit[t, c][None, :]
         backs.append(back)
@@ -60,19 +55,14 @@ def drawn_path(emit: np.ndarray, trans: np.ndarray, start: np.ndarray, rng: np.r
     unit's `top` best labels by `emit`. A stay cost, like a temperature, goes in the arguments."""
     from scipy.special import logsumexp
 
-    T, L = emit.shape
-    if T == 0:
-        return np.zeros(0, np.int64)
-    k = min(top, L)
-    cands = [np.sort(np.argsort(-emit[t], kind="stable")[:k]) for t in range(T)]
-    first = start[cands[0]] + emit[0, cands[0]]
-    if T == 1:
-        return np.array([cands[0][draw(first, rng)]], np.int64)
+    T = len(emit)
+    cands, first = _candidates(emit, start, top)
+    if T <= 1:
+        return np.array([cands[0][draw(first, rng)]] if T else [], np.int64)
     alphas = [first[:, None] + trans[np.ix_(cands[0], cands[1])] + emit[1, cands[1]][None, :]]  # (i, j)
     for t in range(2, T):
         a, b, c = cands[t - 2], cands[t - 1], cands[t]
-        returns = (a[:, None, None] == c[None, None, :]) & (a[:, None, None] != b[None, :, None])
-        alphas.append(logsumexp(alphas[-1][:, :, None] - return_cost * returns, axis=0)
+        alphas.append(logsumexp(alphas[-1][:, :, None] - return_cost * _returns(a, b, c), axis=0)
                       + trans[np.ix_(b, c)] + emit[t, c][None, :])  # fmt: skip
     flat = draw(alphas[-1].ravel(), rng)
     i, j = divmod(flat, alphas[-1].shape[1])
@@ -83,6 +73,17 @@ def drawn_path(emit: np.ndarray, trans: np.ndarray, start: np.ndarray, rng: np.r
         i, j = draw(weights, rng), i
         path.append(int(cands[t - 2][i]))
     return np.array(path[::-1], np.int64)
+
+
+def _candidates(emit: np.ndarray, start: np.ndarray, top: int) -> tuple[list[np.ndarray], np.ndarray]:
+    """Each unit's `top` best labels by `emit` (sorted), and the first unit's scores for them."""
+    cands = [np.sort(np.argsort(-row, kind="stable")[: min(top, len(row))]) for row in emit]
+    return cands, (start[cands[0]] + emit[0, cands[0]] if cands else np.zeros(0))
+
+
+def _returns(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """(i, j, k): whether label c[k] after b[j] returns to a[i] (a[i] == c[k] != b[j])."""
+    return (a[:, None, None] == c[None, None, :]) & (a[:, None, None] != b[None, :, None])
 
 
 def draw(logits: np.ndarray, rng: np.random.Generator) -> int:
