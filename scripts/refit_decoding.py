@@ -13,14 +13,14 @@ run in eighths), so weights trained again need them fitted again: the package's,
 weights before, made the retrained model's chorales easier to tell from Bach's (session 28). Each
 step runs one of the fit scripts with `--model FOLDER --write`, in the order the package's were
 fitted in; their reports go to FOLDER/fits/. Every step reads the shippable training split only,
-but plan-stay, which reads the JSB validation chorales (public domain) as the harmonizer's early
+but plan, which reads the JSB validation chorales (public domain) as the harmonizer's early
 stopping does.
 
 Steps (`--from NAME` starts at one; `--only NAME[,NAME]` runs those):
   harmonizer    scripts/fit_harmonizer.py --out FOLDER (the lead-sheet and chorale networks)
-  plan-stay     scripts/fit_chorale_plan.py (the chorale plan's cost of keeping a chord, on the
-                harmonizer just fitted: its plans change chord as often as Bach's on the JSB
-                validation sopranos, session 67)
+  plan          scripts/fit_chorale_plan.py (the chorale plan's costs of keeping a chord and of
+                returning to the chord before last, on the harmonizer just fitted: its plans change
+                and come back as often as Bach's on the JSB validation sopranos, session 67)
   chord-table   scripts/fit_chord_table.py --out FOLDER/chord_table.json
   tempos        scripts/fit_header_tempos.py          pickups  scripts/fit_pickups.py
   rhythm        scripts/fit_rhythm_feedback.py (chorale)
@@ -79,7 +79,7 @@ def steps(folder: Path, reports: Path) -> list[tuple[str, list[list[str]]]]:
 
     return [
         ("harmonizer", [["fit_harmonizer.py", "--out", str(folder), "--json", str(reports / "harmonizer.json"), "--json-only"]]),
-        ("plan-stay", [fit("fit_chorale_plan.py", report="plan_stay_cost.json")]),
+        ("plan", [fit("fit_chorale_plan.py", report="chorale_plan.json")]),
         ("chord-table", [["fit_chord_table.py", "--out", str(folder / "chord_table.json")]]),
         ("tempos", [fit("fit_header_tempos.py", "--min-pieces", "10", "--max-off-grid", "0.5", report="header_tempos.json")]),
         ("pickups", [fit("fit_pickups.py", "--min-share", "0.05", "--min-pieces", "30", report="pickups.json")]),

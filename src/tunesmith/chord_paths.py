@@ -1,9 +1,9 @@
 """The best chord path when a chord's return costs: a second-order Viterbi over chord labels.
 
 A harmonizer's best path (`Harmonizer.decode`) scores each unit's label and each move from one
-label to the next. Its plans rocked: of the chord changes X-Y-X in the chorale plans of the JSB
-validation sopranos, 0.43 went on to Y (X-Y-X-Y), where Bach's settings do 0.22, and X-Y-X itself
-came 1.7 times as often as in his (docs/notes/2026-12-07-session-67/plan_rock.py). A first-order path
+label to the next. Its plans rocked: in the chorale plans of the JSB validation sopranos a chord
+came back after one other (X-Y-X) 1.7 times as often as in Bach's settings, and 0.42 of those went
+on to Y again, his 0.21 (docs/notes/2026-12-07-session-67/plan_rock.py). A first-order path
 cannot see that a unit's label is the one two units back, so the state here is the pair (label
 before, label now), and a label that returns after one unit of another costs `return_cost`.
 

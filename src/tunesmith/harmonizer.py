@@ -454,7 +454,8 @@ class Harmonizer:
         sampling, with `style`'s chord-to-chord prior. `stay_cost`: what keeping a unit's label
         on the next unit costs a path (log-units): each unit's most likely chord stays on more
         often than the music does (see `plan`). `return_cost`: what a label costs a path where it
-        returns after one unit of another (X-Y-X; `chord_paths.best_path` and `drawn_path`). `prior_correction` beta divides each
+        returns after one unit of another (X-Y-X; `chord_paths.best_path` and `drawn_path`).
+        `prior_correction` beta divides each
         unit's label probabilities by the label's share in the style (`label_prior`) to the power
         beta: the network's posterior leans to the commonest chord, the tonic, more than the
         music does (drawn for 40 validation POP909 melodies: the tonic under 0.56 of beats, 0.31
@@ -521,16 +522,15 @@ class Harmonizer:
         at. The units where a time of `triads_at` falls (a chorale's fermatas) take a major or minor
         triad: Bach's phrases end on one at 0.90 of the fermatas before the last (the music21
         corpus's valid chorales), the plans had put one there at 0.55 (`scripts/musician_checks.py
-        fermatas`). `stay_cost`: as in `decode` (the chorale's is in decoding.json,
-        "plan_stay_cost"): each beat's most likely chord kept the chord of the beat before on 0.305
-        of the JSB validation sopranos' beats and under 0.691 of their held notes, where Bach's
-        settings keep it on 0.257 and 0.583; at 0.25, 0.259 and 0.594, with 0.567 of the labels
-        Bach's against 0.572 (JSB test: 0.277 -> 0.242, Bach 0.225; labels 0.574 -> 0.576). Drawn
-        plans kept it on 0.285 and 0.605; at 0.25, 0.262 and 0.564
-        (docs/notes/2026-12-07-session-67/plan_rhythm.py). `return_cost`: as in `decode`
-        (decoding.json's "plan_return_cost"): the best plans rocked, X-Y-X on 0.256 of their chord
-        changes where Bach's settings have 0.151, the drawn ones on 0.222
-        (docs/notes/2026-12-07-session-67/plan_rock.py)."""
+        fermatas`). `stay_cost` and `return_cost`: as in `decode` (the chorale's are in
+        decoding.json, "plan_stay_cost" and "plan_return_cost", `scripts/fit_chorale_plan.py`).
+        Without them each beat's most likely chord kept the chord of the beat before on 0.305 of
+        the JSB validation sopranos' beats (under their held notes 0.691), and came back to the
+        chord before last on 0.256 of its changes, where Bach's settings do 0.257 (0.583) and
+        0.151; at 0.4 and 0.75, 0.260 and 0.143, with 0.561 of the labels Bach's against 0.572
+        (JSB test: kept 0.277 -> 0.242, Bach 0.225; returns 0.257 -> 0.139, Bach 0.140). Drawn
+        plans kept it on 0.285 and returned on 0.222; at 0.4 and 0.75, 0.263 and 0.158
+        (docs/notes/2026-12-07-session-67/plan_rhythm.py, plan_rock.py, drawn_rock.py)."""
         key = key or piece_key(piece)
         units = units_for(piece, self.config.unit)
         logp = _only(self.log_probs(piece, units, key), key, None, mode_scale(key))

@@ -84,13 +84,14 @@ BASS_REPEAT_PENALTIES = (1.5, 3.0)
 # ... and under a harmonizer's chord plan (harmonize), these instead: the plan's tiers offer the bass
 # the octave or another chord tone where it would strike its note again (`voice_leading.
 # BASS_LEAVES_A_STRUCK_PITCH`), and in 44 of the 86 repeats left in 20 harmonized JSB sopranos the
-# model struck again all the same (docs/notes/2026-12-07-session-65/restrike_causes.py 20). The
-# census of 40 (`chorale_census.py --takes 0`, seeds from 3000 / 5000 / 7000): bass repeats per 100
-# beats 8.20 / 7.91 / 8.32 at (1.5, 3) -> 6.96 / 7.05 / 7.09 at (2.5, 4) (Bach 2.9); tenor tritones
-# 0.17 / 0.17 / 0.25 -> 0.17 / 0.29 / 0.33 (Bach 0.21), inner 4-3s 1.24 / 1.36 / 1.48 -> 1.24 / 1.36 /
-# 1.40, the rest within a count or two. At (3.5, 5) repeats 6.06 / 6.10 / 6.35, but inner 4-3s fell
-# at every seed and bass tritones rose at two (docs/notes/2026-12-07-session-66/with_arm.py
-# repeat=A,B). Composed chorales keep the pair above.
+# model struck again all the same (docs/notes/2026-12-07-session-65/restrike_causes.py 20). With the
+# plan's stay cost 0.25 and no return cost, the census of 40 (`chorale_census.py --takes 0`, seeds
+# from 3000 / 5000 / 7000): bass repeats per 100 beats 8.20 / 7.91 / 8.32 at (1.5, 3) -> 6.96 /
+# 7.05 / 7.09 at (2.5, 4) (Bach 2.9); tenor tritones 0.17 / 0.17 / 0.25 -> 0.17 / 0.29 / 0.33 (Bach
+# 0.21), inner 4-3s 1.24 / 1.36 / 1.48 -> 1.24 / 1.36 / 1.40, the rest within a count or two. At
+# (3.5, 5) repeats 6.06 / 6.10 / 6.35, but inner 4-3s fell at every seed and bass tritones rose at
+# two (docs/notes/2026-12-07-session-66/with_arm.py repeat=A,B). With the plan's costs as shipped
+# (0.4, 0.75): 6.67 / 7.29 / 7.33. Composed chorales keep the pair above.
 PLANNED_BASS_REPEAT_PENALTIES = (2.5, 4.0)
 # A harmonized chorale's bass (under the harmonizer's chord plan), choosing its note's length:
 # a length that ends where the plan sets the bass on the same pitch class again loses these logits,
