@@ -426,10 +426,17 @@ SECOND_LONG_NOTE_PENALTIES: dict[str, float] = {"reel": 1.0}
 # `metrics.c2st.explain`). With the rule, 20 reels in D play no dotted eighth before their last bar
 # (8 without). The classifier hardly moves (docs/notes/2026-12-07-session-66/dance_c2st.py, seeds
 # 0-7, 134 held-out reels cut to 16 bars): 0.729 +- 0.028 -> 0.720 +- 0.012. Not the jig's halves
-# (0.18 %) nor the polka's dotted quarters (0.11 %), their tells: a share that takes them in takes
-# the reel's halves too (0.16 %), which its strains may end on.
-RARE_LENGTH_PENALTIES: dict[str, float] = {"reel": 6.0}
+# (0.18 %), its tell: at 0.2 % the jigs' classifier did not move (0.684 -> 0.691, session 66); and
+# a share of 0.2 % for the reel would take in its halves (0.16 %), which its strains may end on.
+# The polka, since session 67, at its own share (`RARE_LENGTH_SHARES`, 0.2 %): its dotted quarters
+# (0.11 % of its training tunes' notes) were its classifier's strongest tell (Cohen's d 1.58). 40
+# composed polkas of 16 bars played 17 dotted quarters, 10 halves, 2 dotted halves and a triplet
+# eighth before their last bar; with the rule none (docs/notes/2026-12-07-session-67/polka_lengths.py).
+# Against the 19 held-out polkas (`dance_c2st.py --dances polka --rare-penalties 6,0`, classifier
+# seeds 0-7): 0.724 +- 0.047 -> 0.684 +- 0.032, lower at 7 seeds of 8.
+RARE_LENGTH_PENALTIES: dict[str, float] = {"reel": 6.0, "polka": 6.0}
 RARE_LENGTH_SHARE = 0.001
+RARE_LENGTH_SHARES: dict[str, float] = {"polka": 0.002}
 # The dances whose three rules above act in their phrases' cadence bars too (a strain's 4th and
 # 8th bars), all but the piece's last: a reel runs on through its half closes and strain ends. 60
 # shippable training reels against 60 16-bar reel takes, notes of a beat or more per bar by the
@@ -470,7 +477,8 @@ def set_rhythm_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -
         tables.second_long_note_penalty = SECOND_LONG_NOTE_PENALTIES.get(request.dance, 0.0) * weight
         rare = RARE_LENGTH_PENALTIES.get(request.dance, 0.0) * weight
         if rare > 0:
-            tables.rare_length_offsets = -rare * (np.asarray(dance["rhythm_profile"]) < RARE_LENGTH_SHARE)
+            share = RARE_LENGTH_SHARES.get(request.dance, RARE_LENGTH_SHARE)
+            tables.rare_length_offsets = -rare * (np.asarray(dance["rhythm_profile"]) < share)
         tables.rhythm_rules_at_cadences = request.dance in RHYTHM_RULES_AT_CADENCES
         tables.offbeat_ends_at_bar_line = request.dance in OFFBEAT_NOTES_END_AT_THE_BAR_LINE
         return
