@@ -18,12 +18,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fit_chorale_plan import kept_share, plan_inputs  # noqa: E402
-from plan_rock import rocking  # noqa: E402
+from fit_chorale_plan import kept_share  # noqa: E402
+from plan_rock import jsb_inputs, rocking  # noqa: E402
 
 from tunesmith.chord_paths import best_path  # noqa: E402
-from tunesmith.cocreate.chords import _harmonizer_of  # noqa: E402
-from tunesmith.corpus import load_corpus  # noqa: E402
 from tunesmith.harmonizer import N_LABELS  # noqa: E402
 
 NONE = N_LABELS  # "no chord before the last change" (the path's first chord)
@@ -69,10 +67,7 @@ def main() -> None:
     ap.add_argument("--split", default="valid")
     ap.add_argument("--pairs", default="0.4:0.75,0.3:0.5,0.4:0.5,0.5:0.5")
     a = ap.parse_args()
-    net = _harmonizer_of(None, kind="chorale")
-    pieces = [p for p in load_corpus(None).filter(split=a.split, style="chorale")
-              if p.source == "jsb" and p.keys and len(p.tracks) >= 4]  # fmt: skip
-    inputs = plan_inputs(net, pieces)
+    _, inputs = jsb_inputs(a.split)
     bach = [labels for _, labels in inputs]
     n = sum(int((b >= 0).sum()) for b in bach)
 
@@ -82,9 +77,6 @@ def main() -> None:
         print(f"{name}: kept {kept_share(paths):.3f}, X-Y-X per change {xyx:.3f}, going on {on:.3f}, "
               f"labels as Bach's {agree:.3f}", flush=True)  # fmt: skip
 
-    xyx, on = rocking(bach)
-    print(f"{len(pieces)} JSB {a.split} chorales. Bach: kept {kept_share(bach):.3f}, X-Y-X per change {xyx:.3f}, "
-          f"going on {on:.3f}")  # fmt: skip
     zeros_t, zeros_s = np.zeros((N_LABELS, N_LABELS)), np.zeros(N_LABELS)
     report("shipped (beat-level, 0.4 / 0.75)",
            [best_path(logp, zeros_t, zeros_s, stay_cost=0.4, return_cost=0.75) for logp, _ in inputs])  # fmt: skip

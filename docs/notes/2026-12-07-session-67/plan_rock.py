@@ -45,20 +45,27 @@ def rocking(paths) -> tuple[float, float]:
     return xyx / max(n, 1), xyxy / max(xyx, 1)
 
 
+def jsb_inputs(split: str) -> tuple[list, list]:
+    """(the four-part JSB chorales of `split`, their `plan_inputs`), with Bach's line printed."""
+    net = _harmonizer_of(None, kind="chorale")
+    pieces = [p for p in load_corpus(None).filter(split=split, style="chorale")
+              if p.source == "jsb" and p.keys and len(p.tracks) >= 4]  # fmt: skip
+    inputs = plan_inputs(net, pieces)
+    bach = [labels for _, labels in inputs]
+    xyx, on = rocking(bach)
+    print(f"{len(pieces)} JSB {split} chorales. Bach: kept {kept_share(bach):.3f}, X-Y-X per change {xyx:.3f}, "
+          f"going on to Y {on:.3f}")  # fmt: skip
+    return pieces, inputs
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default="valid")
     ap.add_argument("--stay", default="0,0.25")
     ap.add_argument("--ret", default="0,0.5,1")
     a = ap.parse_args()
-    net = _harmonizer_of(None, kind="chorale")
-    pieces = [p for p in load_corpus(None).filter(split=a.split, style="chorale")
-              if p.source == "jsb" and p.keys and len(p.tracks) >= 4]  # fmt: skip
-    inputs = plan_inputs(net, pieces)
+    _, inputs = jsb_inputs(a.split)
     bach = [labels for _, labels in inputs]
-    xyx, on = rocking(bach)
-    print(f"{len(pieces)} JSB {a.split} chorales. Bach: kept {kept_share(bach):.3f}, X-Y-X per change {xyx:.3f}, "
-          f"going on to Y {on:.3f}")  # fmt: skip
     zeros_t, zeros_s = np.zeros((N_LABELS, N_LABELS)), np.zeros(N_LABELS)
     for stay in (float(x) for x in a.stay.split(",")):
         for ret in (float(x) for x in a.ret.split(",")):
