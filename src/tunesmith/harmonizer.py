@@ -484,7 +484,8 @@ class Harmonizer:
         T, L = emit.shape
         if T == 0:
             return np.zeros(0, np.int64)
-        trans = trans - stay_cost * np.eye(L)
+        if stay_cost:
+            trans = trans - stay_cost * np.eye(L)
         if return_cost > 0:  # a second-order path (the stay cost is in `trans`)
             from tunesmith.chord_paths import best_path, drawn_path
 

@@ -11,29 +11,17 @@ each beat's most likely chord); and of drawn plans (three a soprano) per `--draw
 from __future__ import annotations
 
 import argparse
-import copy
+import sys
+from pathlib import Path
 
 import numpy as np
 
-from tunesmith.cocreate.chords import _harmonizer_of
-from tunesmith.corpus import load_corpus
-from tunesmith.harmonizer import QUALITY_NAMES, _only, mode_scale, units_for, voice_labels
-from tunesmith.score import KeySignature
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
+from fit_chorale_plan import plan_inputs  # noqa: E402
 
-
-def best_path(logp: np.ndarray, stay: float) -> np.ndarray:
-    """Viterbi over `logp` (units, labels) with staying on a label costing `stay`."""
-    trans = -stay * np.eye(logp.shape[1])
-    score, back = logp[0].copy(), np.zeros(logp.shape, np.int64)
-    for t in range(1, len(logp)):
-        cand = score[:, None] + trans
-        back[t] = cand.argmax(0)
-        score = cand.max(0) + logp[t]
-    path = np.zeros(len(logp), np.int64)
-    path[-1] = int(score.argmax())
-    for t in range(len(logp) - 1, 0, -1):
-        path[t - 1] = back[t, path[t]]
-    return path
+from tunesmith.cocreate.chords import _harmonizer_of  # noqa: E402
+from tunesmith.corpus import load_corpus  # noqa: E402
+from tunesmith.harmonizer import QUALITY_NAMES, units_for  # noqa: E402
 
 
 def main() -> None:
@@ -43,20 +31,13 @@ def main() -> None:
     ap.add_argument("--drawn-stay", default="0", help="stay costs for drawn plans")
     a = ap.parse_args()
     net = _harmonizer_of(None, kind="chorale")
-    corpus = load_corpus(None)
+    pieces = [p for p in load_corpus(None).filter(split=a.split, style="chorale")
+              if p.source == "jsb" and p.keys and len(p.tracks) >= 4]  # fmt: skip
     rows = []
-    for p in corpus.filter(split=a.split, style="chorale"):
-        if p.source != "jsb" or not p.keys or len(p.tracks) < 4:
-            continue
-        key = KeySignature(0.0, p.keys[0].tonic, p.keys[0].mode)
-        soprano = copy.copy(p)
-        soprano.tracks = [t for t in p.tracks if t.notes][:1]
-        soprano.keys, soprano.style = [key], "chorale"
-        units = units_for(soprano, "beat")
-        logp = _only(net.log_probs(soprano, units, key), key, None, mode_scale(key))
-        bach = voice_labels(p, units, key)
-        notes = sorted(soprano.tracks[0].notes, key=lambda n: n.onset)
-        held = np.array([any(n.onset < s - 1e-6 < s + 1e-6 < n.onset + n.duration for n in notes) for s, _ in units])
+    for p, (logp, bach) in zip(pieces, plan_inputs(net, pieces)):
+        notes = sorted(p.tracks[0].notes, key=lambda n: n.onset)
+        held = np.array([any(n.onset < s - 1e-6 < s + 1e-6 < n.onset + n.duration for n in notes)
+                         for s, _ in units_for(p, "beat")])  # fmt: skip
         rows.append((logp, bach, held))
     print(f"{len(rows)} JSB {a.split} chorales, {sum(len(r[1]) for r in rows)} beats")
     nq = len(QUALITY_NAMES)
@@ -76,7 +57,7 @@ def main() -> None:
     for stay in (float(x) for x in a.stay.split(",")):
         s_all, s_held, agree, roots, n = np.zeros(2), np.zeros(2), 0, 0, 0
         for logp, bach, held in rows:
-            path = best_path(logp, stay)
+            path = net.decode(logp, style="chorale", stay_cost=stay)
             s_all += stays(path, np.ones_like(held))
             s_held += stays(path, held)
             ok = bach >= 0
