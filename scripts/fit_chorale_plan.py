@@ -7,8 +7,8 @@ to Bach's harmonic rhythm.
 What it corrects: a harmonized chorale's voices aim at the chorale harmonizer's chord on every
 beat (`Harmonizer.plan`). Each beat's most likely chord is the chord of the beat before more often
 than Bach's is, most of all under held soprano notes (session 67: 0.305 of the JSB validation
-sopranos' beats, Bach's settings 0.257), and it rocks: a chord returning after one other (X-Y-X)
-at 0.256 of the chord changes, Bach's 0.151. The best path in which keeping a chord costs
+sopranos' beats, Bach's settings 0.257), and it rocks: a change back to the chord before the last
+change (X-Y-X) at 0.256 of the chord changes, Bach's 0.151. The best path in which keeping a chord costs
 `plan_stay_cost` and such a return `plan_return_cost` moves as his do.
 
 How: on the JSB validation sopranos (public domain, the split the harmonizer stopped early on),
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", default="default", help="'default' (the package's) or a model folder")
     ap.add_argument("--stays", default="0,0.25,0.35,0.4,0.45,0.55")
-    ap.add_argument("--returns", default="0,0.5,0.75,1")
+    ap.add_argument("--returns", default="0,0.25,0.35,0.5,0.6,0.75,1")
     ap.add_argument("--json", default=None)
     ap.add_argument("--write", action="store_true", help="store the chosen costs in the model's decoding.json")
     args = ap.parse_args(argv)

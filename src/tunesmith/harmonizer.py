@@ -453,8 +453,9 @@ class Harmonizer:
         """The label path: Viterbi (rng None) or one path drawn by forward filtering, backward
         sampling, with `style`'s chord-to-chord prior. `stay_cost`: what keeping a unit's label
         on the next unit costs a path (log-units): each unit's most likely chord stays on more
-        often than the music does (see `plan`). `return_cost`: what a label costs a path where it
-        returns after one unit of another (X-Y-X; `chord_paths.best_path` and `drawn_path`).
+        often than the music does (see `plan`). `return_cost`: what a change back to the label before the
+        last change costs a path (X-Y-X, however long Y lasts; `chord_paths.best_path` and
+        `drawn_path`).
         `prior_correction` beta divides each
         unit's label probabilities by the label's share in the style (`label_prior`) to the power
         beta: the network's posterior leans to the commonest chord, the tonic, more than the
@@ -528,10 +529,11 @@ class Harmonizer:
         Without them each beat's most likely chord kept the chord of the beat before on 0.305 of
         the JSB validation sopranos' beats (under their held notes 0.691), and came back to the
         chord before last on 0.256 of its changes, where Bach's settings do 0.257 (0.583) and
-        0.151; at 0.4 and 0.75, 0.260 and 0.143, with 0.561 of the labels Bach's against 0.572
-        (JSB test: kept 0.277 -> 0.242, Bach 0.225; returns 0.257 -> 0.139, Bach 0.140). Drawn
-        plans kept it on 0.285 and returned on 0.222; at 0.4 and 0.75, 0.263 and 0.158
-        (docs/notes/2026-12-07-session-67/plan_rhythm.py, plan_rock.py, drawn_rock.py)."""
+        0.151; at 0.35 and 0.5, 0.258 and 0.142, with 0.563 of the labels Bach's against 0.572
+        (JSB test: kept 0.277 -> 0.236, Bach 0.225; returns 0.257 -> 0.137, Bach 0.140). Of those
+        returns 0.42 had gone on to rock (X-Y-X-Y), 0.25 now, Bach 0.21 (test 0.35 -> 0.24, Bach
+        0.17). Drawn plans kept it on 0.285 and returned on 0.222; at 0.35 and 0.5, 0.260 and
+        0.160 (docs/notes/2026-12-07-session-67/plan_rhythm.py, plan_rock.py, drawn_rock.py)."""
         key = key or piece_key(piece)
         units = units_for(piece, self.config.unit)
         logp = _only(self.log_probs(piece, units, key), key, None, mode_scale(key))

@@ -3,7 +3,9 @@ three a soprano) on the JSB validation sopranos, per (stay cost, return cost): t
 keeping the chord before, X-Y-X per chord change and of those the share going on to Y, the labels'
 agreement with Bach's.
 
-    .venv/bin/python docs/notes/2026-12-07-session-67/drawn_rock.py
+    .venv/bin/python docs/notes/2026-12-07-session-67/drawn_rock.py [STAY:RETURN ...]
+
+(Session 68: the pairs may be given; the return cost counts at the chord change since then.)
 """
 
 import sys
@@ -26,7 +28,8 @@ pieces = [
 ]
 inputs = plan_inputs(net, pieces)
 bach = [b for _, b in inputs]
-for stay, ret in ((0.0, 0.0), (0.4, 0.0), (0.4, 0.75), (0.4, 1.0)):
+pairs = [tuple(float(x) for x in a.split(":")) for a in sys.argv[1:]] or [(0.0, 0.0), (0.4, 0.0), (0.4, 0.75), (0.4, 1.0)]
+for stay, ret in pairs:
     paths = [
         net.decode(logp, rng=np.random.default_rng([i, d]), style="chorale", stay_cost=stay, return_cost=ret)
         for i, (logp, _) in enumerate(inputs)

@@ -443,7 +443,7 @@ class Constrainer:
         if self.v == 0:
             out = _plus(self.register_bias(), self.opening_bias(), self.interval_bias(), self.voice_register_bias(),
                         t.pitch_offsets, self.given_chord_bias(), self.echo_bias(), self.approach_chord_bias(),
-                        self.span_bias())  # fmt: skip
+                        self.span_bias(), self.third_strike_bias())  # fmt: skip
         else:
             back = moves = None
             recent = self.voice_recent[self.v]
@@ -735,6 +735,14 @@ class Constrainer:
         if penalty <= 0:
             return None
         return np.where(t.pitch_real == recent[-1], -penalty, 0.0)
+
+    def third_strike_bias(self) -> np.ndarray | None:
+        """A dance's melody that has struck one pitch twice in a row: that pitch a third time loses
+        the dance's `feedback.THIRD_STRIKE_PENALTIES` logits. None elsewhere."""
+        recent = self.melody_recent
+        if not self.t.third_strike_penalty or len(recent) < 2 or recent[-2] != recent[-1]:
+            return None
+        return np.where(self.t.pitch_real == recent[-1], -self.t.third_strike_penalty, 0.0)
 
     def echo_bias(self) -> np.ndarray | None:
         """In a continuation's contrasting strain (`echo`: per new bar, {tick: pitch} of the given

@@ -445,6 +445,10 @@ RARE_LENGTH_SHARES: dict[str, float] = {"polka": 0.002}
 # of 40 of each, the tunes' 4th bar was all eighths in 33 of 80, the takes' in 15, and 8 of theirs
 # ran in plain quarters (reel_bar_rhythms.py 40).
 RHYTHM_RULES_AT_CADENCES: frozenset[str] = frozenset({"reel"})
+# Per dance, what a melody pitch loses where the two notes before it were that pitch (a third strike
+# in a row). Composed dances struck their note a third time more often than their tunes, most of all
+# at phrase ends: strains closing on a note struck over and over (a polka's last bar `D DD/D/`).
+THIRD_STRIKE_PENALTIES: dict[str, float] = {}
 # The dances whose melody notes struck off the downbeat end by the next bar line (`Constrainer`'s
 # note lengths): waltz takes had tied a note from beat 3 over the bar line 12.4 times per 100 bars,
 # the shippable training tunes in 3/4 never (their 3.0 ties per 100 bars are notes longer than a
@@ -480,6 +484,7 @@ def set_rhythm_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -
             share = RARE_LENGTH_SHARES.get(request.dance, RARE_LENGTH_SHARE)
             tables.rare_length_offsets = -rare * (np.asarray(dance["rhythm_profile"]) < share)
         tables.rhythm_rules_at_cadences = request.dance in RHYTHM_RULES_AT_CADENCES
+        tables.third_strike_penalty = THIRD_STRIKE_PENALTIES.get(request.dance, 0.0) * weight
         tables.offbeat_ends_at_bar_line = request.dance in OFFBEAT_NOTES_END_AT_THE_BAR_LINE
         return
     if gain <= 0 or not all(v in profile for v in tables.voices):
