@@ -349,7 +349,9 @@ def test_a_reels_quarters_come_in_pairs_not_one_by_one(monkeypatch):
     titled tunes alone (session 66: fewer quarters, 0.098 of its notes a beat or more against 0.150)
     the moves matter less: 64 takes alternate 9.9 times per 100 beats with them, 11.1 without (9.6
     and 11.2 before the reel's rare lengths were kept out, `RARE_LENGTH_PENALTIES`; a refit of the
-    moves with that rule on gave 10.5, and was not kept)."""
+    moves with that rule on gave 10.5, and was not kept). Since a reel's strain leads on after its
+    closing note (`automaton.STRAIN_END_LEAD_IN`, session 68), an eighth there follows the closing
+    eighth where a held quarter or a run of closing notes had: 10.3 with them, 11.1 without."""
     from tunesmith.api import compose, load_model
     from tunesmith.metrics.musicality import melody_line
     from tunesmith.sampling.feedback import length_class
@@ -368,7 +370,7 @@ def test_a_reels_quarters_come_in_pairs_not_one_by_one(monkeypatch):
     with_moves = alternations(compose(style="folk", dance="reel", bars=16, seed=300, n=64, check=False))
     monkeypatch.delitem(load_model("default").model.decoding["folk"]["dances"]["reel"], "length_moves")
     without = alternations(compose(style="folk", dance="reel", bars=16, seed=300, n=64, check=False))
-    assert with_moves <= 10.0 and without >= with_moves + 1.0, (with_moves, without)
+    assert with_moves <= 10.5 and without >= with_moves + 0.6, (with_moves, without)
 
 
 def test_a_jazz_melody_keeps_to_its_styles_register_whatever_it_starts_on(monkeypatch):

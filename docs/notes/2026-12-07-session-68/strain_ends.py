@@ -66,8 +66,11 @@ def report(name: str, pieces) -> None:
         pitches = [n.pitch for n in melody_line(p)]
         total += len(pitches)
         third += sum(pitches[i] == pitches[i - 1] == pitches[i - 2] for i in range(2, len(pitches)))
-    print(f"{name}: bars 4/8/12: {line(inner)}; bar 16: {line(last)}; third strikes anywhere "
-          f"{100 * third / max(total, 1):.2f} per 100 notes", flush=True)
+    print(
+        f"{name}: bars 4/8/12: {line(inner)}; bar 16: {line(last)}; third strikes anywhere "
+        f"{100 * third / max(total, 1):.2f} per 100 notes",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -75,7 +78,9 @@ def main() -> None:
     ap.add_argument("--dances", default="reel,jig,polka,hornpipe")
     ap.add_argument("--n", type=int, default=40)
     ap.add_argument("--splits", default="valid,test", help="the tunes' splits (train: the shippable training tunes)")
-    ap.add_argument("--penalties", help="comma-separated feedback.THIRD_STRIKE_PENALTIES values to run (default: as shipped)")
+    ap.add_argument(
+        "--penalties", help="comma-separated feedback.THIRD_STRIKE_PENALTIES values to run (default: as shipped)"
+    )
     args = ap.parse_args()
     corpus = load_corpus(None)
     model = ts.load_model("default")

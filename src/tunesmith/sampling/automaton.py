@@ -293,6 +293,17 @@ LOWER_VOICES_ENTER_WITH_THE_SOPRANO = True
 # out of parallels with the bass's move to the chord's root where one can (False: any, before
 # session 53).
 CADENCE_NOTE_CLEAR_OF_THE_BASS = True
+# A dance's strain that ends inside the piece on its drawn closing tone (`STRAIN_END_SHARES`): once
+# that note is struck on a beat in the closing zone, the last beat, the notes after it are free, as
+# a dance tune runs on into its next strain (False: every note struck there closes, before session
+# 68; a song's strains still do). A short closing note had been struck again and again to fill the
+# beat: the reel's A-A-A triplet, the polka's G G/G/ to end a strain. At the phrase ends (bars 4, 8,
+# 12) of 40 takes a dance under the keys of its shippable training tunes, runs of three strikes or
+# more ending the bar: reels 0.083 -> 0.000, jigs 0.167 -> 0.067, polkas 0.150 -> 0.025, hornpipes
+# 0.133 -> 0.017; the tunes 0.009, 0.030, 0.010, 0.012 (docs/notes/2026-12-07-session-68/
+# strain_ends.py). A classifier against the held-out tunes (dance_c2st.py, seeds 0-7): reels 0.720
+# -> 0.691, hornpipes 0.569 -> 0.539, jigs 0.684 -> 0.708, polkas 0.684 -> 0.697 (19 tunes).
+STRAIN_END_LEAD_IN = True
 
 
 # The last inner voice completes the final chord with its fifth only where it can sing it below the
@@ -1545,7 +1556,7 @@ class Constrainer:
         # the last beat belongs to the cadence's note; in four parts, from where the soprano's
         # fermata note is struck (`fermata_holds`)
         zone = self._cadence_zone(self.bar)
-        if kind is not None and end - zone <= pos < end:
+        if kind is not None and end - zone <= pos < end and not self._strain_closed(end - zone):
             fin = in_pitch_classes(t.pitch_values[self.v], self._closing_pcs(kind))
             # where one is left, no cadence note a step of an augmented second away, nor a second
             # leading tone (V's third); the voice-leading rules (`mask`) come first
@@ -1829,6 +1840,16 @@ class Constrainer:
                 if i >= 0 and self.vl.notes[0][i][1] >= end:
                     spans.append((self.vl.notes[0][i][0], end))
         return spans
+
+    def _strain_closed(self, zone_start: int) -> bool:
+        """Whether a dance's melody has struck its strain's drawn closing note on a beat in this
+        bar's closing zone (from `zone_start`) already: the notes after it lead on to the next
+        strain as they will (`STRAIN_END_LEAD_IN`)."""
+        if not (STRAIN_END_LEAD_IN and self.t.strain_end_lead_in) or self.v != 0 or self.bar not in self.strain_ends:
+            return False
+        pcs = self.strain_ends[self.bar][1]
+        return any(start >= zone_start and start % self.t.beat_ticks == 0 and pitch % 12 in pcs
+                   for pitch, _, start in self.melody_by_bar[-1])  # fmt: skip
 
     def _cadence_zone(self, bar: int) -> int:
         """Ticks before cadence bar `bar`'s phrase end that belong to the cadence's notes: the last

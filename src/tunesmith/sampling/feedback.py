@@ -91,7 +91,8 @@ BASS_REPEAT_PENALTIES = (1.5, 3.0)
 # 0.21), inner 4-3s 1.24 / 1.36 / 1.48 -> 1.24 / 1.36 / 1.40, the rest within a count or two. At
 # (3.5, 5) repeats 6.06 / 6.10 / 6.35, but inner 4-3s fell at every seed and bass tritones rose at
 # two (docs/notes/2026-12-07-session-66/with_arm.py repeat=A,B). With the plan's costs as shipped
-# (0.4, 0.75): 6.67 / 7.29 / 7.33. Composed chorales keep the pair above.
+# (0.4, 0.75): 6.67 / 7.29 / 7.33; with session 68's (0.35 and 0.5, a return counted at the chord
+# change): 7.71 / 7.58 / 6.18. Composed chorales keep the pair above.
 PLANNED_BASS_REPEAT_PENALTIES = (2.5, 4.0)
 # A harmonized chorale's bass (under the harmonizer's chord plan), choosing its note's length:
 # a length that ends where the plan sets the bass on the same pitch class again loses these logits,
@@ -447,8 +448,14 @@ RARE_LENGTH_SHARES: dict[str, float] = {"polka": 0.002}
 RHYTHM_RULES_AT_CADENCES: frozenset[str] = frozenset({"reel"})
 # Per dance, what a melody pitch loses where the two notes before it were that pitch (a third strike
 # in a row). Composed dances struck their note a third time more often than their tunes, most of all
-# at phrase ends: strains closing on a note struck over and over (a polka's last bar `D DD/D/`).
-THIRD_STRIKE_PENALTIES: dict[str, float] = {}
+# at strain ends, where every note in the last beat had to close (`automaton.STRAIN_END_LEAD_IN` has
+# freed those). With that, 40 takes a dance under the keys of the shippable training tunes, third
+# strikes per 100 notes: reels 0.86 (tunes 0.61), jigs 2.64 (2.19), hornpipes 1.05 (1.45), polkas
+# 2.37 (0.80); the polka at 3 logits 0.77 (docs/notes/2026-12-07-session-68/strain_ends.py --splits
+# train). Its classifier against the 19 held-out polkas did not move (dance_c2st.py, seeds 0-7:
+# 0.697 +- 0.035 -> 0.681 +- 0.028). Reels and jigs at 2 and 1.5 matched their tunes' rate too, but
+# without the lead-in their classifiers rose (0.720 -> 0.747, 0.684 -> 0.732), so they have none.
+THIRD_STRIKE_PENALTIES: dict[str, float] = {"polka": 3.0}
 # The dances whose melody notes struck off the downbeat end by the next bar line (`Constrainer`'s
 # note lengths): waltz takes had tied a note from beat 3 over the bar line 12.4 times per 100 bars,
 # the shippable training tunes in 3/4 never (their 3.0 ties per 100 bars are notes longer than a
@@ -485,6 +492,7 @@ def set_rhythm_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -
             tables.rare_length_offsets = -rare * (np.asarray(dance["rhythm_profile"]) < share)
         tables.rhythm_rules_at_cadences = request.dance in RHYTHM_RULES_AT_CADENCES
         tables.third_strike_penalty = THIRD_STRIKE_PENALTIES.get(request.dance, 0.0) * weight
+        tables.strain_end_lead_in = request.dance is not None
         tables.offbeat_ends_at_bar_line = request.dance in OFFBEAT_NOTES_END_AT_THE_BAR_LINE
         return
     if gain <= 0 or not all(v in profile for v in tables.voices):
