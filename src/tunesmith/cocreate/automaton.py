@@ -227,6 +227,8 @@ class _CoConstrainer(Constrainer):
         other.opening_melody = list(self.opening_melody)
         other.quick_run = list(self.quick_run)
         other.voice_pitch_time = self.voice_pitch_time.copy()
+        other.spacing_time = self.spacing_time.copy()
+        other.spacing_sum = self.spacing_sum.copy()
         other.guard = copy.deepcopy(self.guard)
         if self.vl is self.guard:
             other.vl = other.guard
@@ -470,6 +472,7 @@ class _CoConstrainer(Constrainer):
                 self.notes.append((self.v, self.bar, start, d, self.pitch))
                 if self.guard is not None:
                     at = self.bar * self.t.L + start
+                    self.count_spacing(self.guard, at, d)
                     self.guard.add(self.v, at, at + d, self.pitch)
         elif chord_free and c == _C_ROOT:
             self.new_chords.append([self.bar, self.chord_pos, self.t.note_name(info.names[tok]), "", None])

@@ -432,6 +432,8 @@ class Constrainer:
         self.first_time = self.first_sum = self.contrast_time = self.contrast_sum = 0.0
         # each voice's pitch x time so far (the four voices' register feedback; its time is degree_time's row)
         self.voice_pitch_time = np.zeros(len(tables.voices))
+        self.spacing_time = np.zeros(len(tables.voices))  # per inner voice: its time under a sounding voice above
+        self.spacing_sum = np.zeros(len(tables.voices))  # and that time times the distance below it
         self.bar_melody: list[int] = []  # the melody's pitches in the bar being written
         self.melody_by_bar: list[list[tuple[int, int]]] = []  # each bar's melody notes: (pitch, ticks)
         self.opening_melody: list[int] = []  # the first pitches of the opening bar (`t.opening_bar`)
@@ -463,7 +465,7 @@ class Constrainer:
             if t.lower_interval_offsets is not None and self.v <= len(t.lower_interval_offsets) and recent:
                 moves = t.lower_interval_offsets[self.v - 1][self._move_sizes(recent[-1])]
             out = _plus(back, moves, self.unison_bias(), self.chord_bias(), self.semitone_bias(), self.repeat_bias(),
-                        self.voice_register_bias(),
+                        self.voice_register_bias(), self.spacing_bias(),
                         self.suspension_bias(), self.knot_bias(), self.chromatic_step_bias(), self.quick_rock_bias())
         if self.modulation is not None and self.modulation[1] <= self.bar < self.modulation[2]:
             out = _plus(out, t.modulation_bias[self.modulation[0]][self.v])
@@ -528,6 +530,39 @@ class Constrainer:
         error = float(np.clip((target[self.v] - current) / REGISTER_SCALE, -1.0, 1.0))
         last = self.voice_recent[self.v][-1] if self.voice_recent[self.v] else current
         return t.voice_register_gain * error * np.clip((t.pitch_real - last) / VOICE_REGISTER_STEP, -1.0, 1.0)
+
+    def count_spacing(self, vl: VoiceLeading, start: int, ticks: int) -> None:
+        """An inner voice's note (`self.pitch`, at tick `start`, `ticks` long) about to be added to
+        `vl`: its time and distance below the voice above there, for `spacing_bias`."""
+        if 0 < self.v < len(self.t.voices) - 1:
+            above = vl.pitch_at(self.v - 1, start)
+            if above is not None:
+                self.spacing_time[self.v] += ticks
+                self.spacing_sum[self.v] += (above - self.pitch) * ticks
+
+    def spacing_bias(self) -> np.ndarray | None:
+        """A harmonized chorale's alto and tenor (under a chord plan): logit offsets for
+        `t.pitch_ids` that make the voice move up rather than down (or the reverse) while it has
+        sat further below the voice above than Bach's do (nearer), as `voice_register_bias` does
+        for a voice's register: `feedback.INNER_SPACING_GAIN` x the error (time-weighted distance
+        below the voice above so far less `INNER_SPACING_TARGETS`, clipped to one in units of
+        REGISTER_SCALE semitones) x the move from the voice's last pitch (clipped to one step).
+        None elsewhere, in the close and at a phrase's cadence (their own rules write the voices
+        there), or before the voice has sung REGISTER_MIN_TICKS under a voice above."""
+        t = self.t
+        gain = feedback.INNER_SPACING_GAIN * t.lower_voice_weight
+        if (gain <= 0 or self.vl is None or not self.vl.chord_tones or len(t.voices) != 4
+                or not 0 < self.v < 3 or self.spacing_time[self.v] < REGISTER_MIN_TICKS):  # fmt: skip
+            return None
+        at = self._pitch_tick()
+        if self._in_the_close(at) or at in self.vl.cadence_ticks:  # (the close's and a cadence's own rules write those)
+            return None
+        gap = self.spacing_sum[self.v] / self.spacing_time[self.v]
+        error = float(np.clip((gap - feedback.INNER_SPACING_TARGETS[self.v - 1]) / REGISTER_SCALE, -1.0, 1.0))
+        last = self.voice_recent[self.v][-1] if self.voice_recent[self.v] else None
+        if last is None or error == 0.0:
+            return None
+        return gain * error * np.clip((t.pitch_real - last) / VOICE_REGISTER_STEP, -1.0, 1.0)
 
     def given_chord_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.pitch_ids`: under the musician's chords, a lead sheet melody's pitch
@@ -2320,6 +2355,7 @@ class Constrainer:
             self.quick_run[self.v] = self.quick_run[self.v] + 1 if 2 * t.val[tok] <= t.beat_ticks else 0
             if self.vl is not None:
                 start = self.bar * t.L + self.note_pos
+                self.count_spacing(self.vl, start, t.val[tok])
                 self.vl.add(self.v, start, start + t.val[tok], self.pitch)
             self.state = _VOICE
         elif c == _C_POS:

@@ -94,6 +94,17 @@ BASS_REPEAT_PENALTIES = (1.5, 3.0)
 # (0.4, 0.75): 6.67 / 7.29 / 7.33; with session 68's (0.35 and 0.5, a return counted at the chord
 # change): 7.71 / 7.58 / 6.18. Composed chorales keep the pair above.
 PLANNED_BASS_REPEAT_PENALTIES = (2.5, 4.0)
+# A harmonized chorale's alto and tenor tilt toward the distance below the voice above that Bach's
+# keep (`Constrainer.spacing_bias`): time-weighted over his 229 JSB training chorales, the alto sits
+# INNER_SPACING_TARGETS[0] semitones under the soprano, the tenor [1] under the alto. The first 40
+# JSB validation sopranos harmonized (seed i) had sat 6.65 and 6.44 under (Bach's settings 5.44
+# and 5.46), the alto at a mean of 63.9 (Bach 65.1), the tenor at 57.5 (59.6): the voices spread,
+# the inner ones low. At gain 1 / 2 / 4 / 6: 6.11 and 6.00 / 5.94 and 5.95 / 5.73 and 5.83 / 5.70
+# and 5.89; the alto at 64.9 and the tenor at 59.0 from 4 on (docs/notes/2026-12-07-session-68/
+# inner_spacing.py --gains ...), so 4. Not in the close nor at a phrase's cadence, whose own rules
+# write the voices: the alto under the Passion chorale's fermatas still sits on G3.
+INNER_SPACING_TARGETS = (5.38, 5.63)
+INNER_SPACING_GAIN = 4.0
 # A harmonized chorale's bass (under the harmonizer's chord plan), choosing its note's length:
 # a length that ends where the plan sets the bass on the same pitch class again loses these logits,
 # so that the note holds over the repeated chord rather than stopping to be struck again. The plan

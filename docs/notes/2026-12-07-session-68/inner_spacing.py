@@ -1,0 +1,69 @@
+"""Session 68: the alto's and the tenor's distance below the voice above, time-weighted as
+`Constrainer.spacing_bias` counts it (each note's length times the distance at its start from the
+voice above), in Bach's JSB chorales of a split and in harmonizations of the first `--n` JSB
+validation sopranos (seed i) at the gains given (`feedback.INNER_SPACING_GAIN`).
+
+    .venv/bin/python docs/notes/2026-12-07-session-68/inner_spacing.py [--split train] [--gains 0,1,2] [--n 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+
+import tunesmith as ts
+from tunesmith.corpus import load_corpus
+from tunesmith.sampling import feedback
+
+
+def sounding(track, t: float):
+    for n in track.notes:
+        if n.onset <= t + 1e-6 < n.onset + n.duration:
+            return n.pitch
+    return None
+
+
+def line(name: str, pieces) -> str:
+    alto, tenor, alto_mean, tenor_mean = spacing(pieces)
+    return f"{name}: alto below soprano {alto:.2f}, tenor below alto {tenor:.2f}; alto {alto_mean:.1f}, tenor {tenor_mean:.1f}"
+
+
+def spacing(pieces) -> tuple[float, float, float, float]:
+    """(alto below soprano, tenor below alto, alto mean pitch, tenor mean pitch), time-weighted."""
+    out = []
+    for v in (1, 2):
+        num = den = pnum = pden = 0.0
+        for p in pieces:
+            for n in p.tracks[v].notes:
+                pnum += n.pitch * n.duration
+                pden += n.duration
+                above = sounding(p.tracks[v - 1], n.onset)
+                if above is not None:
+                    num += (above - n.pitch) * n.duration
+                    den += n.duration
+        out.append((num / den, pnum / pden))
+    return out[0][0], out[1][0], out[0][1], out[1][1]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--split", default="train", help="Bach's chorales to measure")
+    ap.add_argument("--gains", default="")
+    ap.add_argument("--n", type=int, default=40)
+    args = ap.parse_args()
+    bach = [c for c in load_corpus(None).filter(split=args.split, source="jsb") if len(c.tracks) >= 4]
+    print(line(f"Bach, {args.split} ({len(bach)})", bach), flush=True)
+    valid = [c for c in load_corpus(None).filter(split="valid", source="jsb") if len(c.tracks) >= 4][: args.n]
+    print(line(f"Bach, valid ({len(valid)})", valid), flush=True)
+    for gain in [float(g) for g in args.gains.split(",") if g]:
+        feedback.INNER_SPACING_GAIN = gain
+        pieces = []
+        for i, chorale in enumerate(valid):
+            soprano = copy.deepcopy(chorale)
+            soprano.tracks = soprano.tracks[:1]
+            pieces.append(ts.harmonize(soprano, style="chorale", seed=i).piece)
+        print(line(f"gain {gain:g}", pieces), flush=True)
+
+
+if __name__ == "__main__":
+    main()
