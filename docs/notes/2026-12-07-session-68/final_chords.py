@@ -8,11 +8,13 @@ fifth, and all three tones.
 from __future__ import annotations
 
 import argparse
-import copy
+import sys
+from pathlib import Path
 
-import tunesmith as ts
-from tunesmith.corpus import load_corpus
 from tunesmith.sampling import feedback
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from inner_spacing import harmonized, jsb_chorales  # noqa: E402
 
 
 def final_chord(piece) -> tuple[int, set[int]]:
@@ -41,16 +43,11 @@ def main() -> None:
     ap.add_argument("--gains", default="0,4")
     ap.add_argument("--n", type=int, default=40)
     args = ap.parse_args()
-    chorales = [c for c in load_corpus(None).filter(split="valid", source="jsb") if len(c.tracks) >= 4][: args.n]
+    chorales = jsb_chorales("valid", args.n)
     print("Bach:", tally(chorales), flush=True)
     for gain in (float(g) for g in args.gains.split(",")):
         feedback.INNER_SPACING_GAIN = gain
-        pieces = []
-        for i, chorale in enumerate(chorales):
-            soprano = copy.deepcopy(chorale)
-            soprano.tracks = soprano.tracks[:1]
-            pieces.append(ts.harmonize(soprano, style="chorale", seed=i).piece)
-        print(f"gain {gain:g}:", tally(pieces), flush=True)
+        print(f"gain {gain:g}:", tally(harmonized(chorales)), flush=True)
 
 
 if __name__ == "__main__":

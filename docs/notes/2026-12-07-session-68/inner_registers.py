@@ -10,12 +10,13 @@ more, where a fermata would stand).
 from __future__ import annotations
 
 import argparse
-import copy
+import sys
+from pathlib import Path
 
 import numpy as np
 
-import tunesmith as ts
-from tunesmith.corpus import load_corpus
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from inner_spacing import harmonized, jsb_chorales  # noqa: E402
 
 FLOORS = {1: 57, 2: 50}  # A3, D3
 
@@ -60,13 +61,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=40)
     args = ap.parse_args()
-    chorales = [c for c in load_corpus(None).filter(split="valid", source="jsb") if len(c.tracks) >= 4][: args.n]
-    harmonized = []
-    for i, chorale in enumerate(chorales):
-        soprano = copy.deepcopy(chorale)
-        soprano.tracks = soprano.tracks[:1]
-        harmonized.append(ts.harmonize(soprano, style="chorale", seed=i).piece)
-    for name, pieces in (("Bach", chorales), ("harmonized", harmonized)):
+    chorales = jsb_chorales("valid", args.n)
+    for name, pieces in (("Bach", chorales), ("harmonized", harmonized(chorales))):
         for voice, text in profile(pieces).items():
             print(f"{name}, {voice}: {text}", flush=True)
 

@@ -9,11 +9,14 @@ validation sopranos (seed i) at the gains given (`feedback.INNER_SPACING_GAIN`).
 from __future__ import annotations
 
 import argparse
-import copy
+import sys
+from pathlib import Path
 
-import tunesmith as ts
 from tunesmith.corpus import load_corpus
 from tunesmith.sampling import feedback
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
+from musician_checks import harmonized_sopranos as harmonized  # noqa: E402
 
 
 def sounding(track, t: float):
@@ -21,6 +24,11 @@ def sounding(track, t: float):
         if n.onset <= t + 1e-6 < n.onset + n.duration:
             return n.pitch
     return None
+
+
+def jsb_chorales(split: str, n: int | None = None) -> list:
+    """The JSB chorales of `split` in four parts (the first `n`)."""
+    return [c for c in load_corpus(None).filter(split=split, source="jsb") if len(c.tracks) >= 4][:n]
 
 
 def line(name: str, pieces) -> str:
@@ -51,18 +59,13 @@ def main() -> None:
     ap.add_argument("--gains", default="")
     ap.add_argument("--n", type=int, default=40)
     args = ap.parse_args()
-    bach = [c for c in load_corpus(None).filter(split=args.split, source="jsb") if len(c.tracks) >= 4]
+    bach = jsb_chorales(args.split)
     print(line(f"Bach, {args.split} ({len(bach)})", bach), flush=True)
-    valid = [c for c in load_corpus(None).filter(split="valid", source="jsb") if len(c.tracks) >= 4][: args.n]
+    valid = jsb_chorales("valid", args.n)
     print(line(f"Bach, valid ({len(valid)})", valid), flush=True)
     for gain in [float(g) for g in args.gains.split(",") if g]:
         feedback.INNER_SPACING_GAIN = gain
-        pieces = []
-        for i, chorale in enumerate(valid):
-            soprano = copy.deepcopy(chorale)
-            soprano.tracks = soprano.tracks[:1]
-            pieces.append(ts.harmonize(soprano, style="chorale", seed=i).piece)
-        print(line(f"gain {gain:g}", pieces), flush=True)
+        print(line(f"gain {gain:g}", harmonized(valid)), flush=True)
 
 
 if __name__ == "__main__":

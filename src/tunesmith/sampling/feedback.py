@@ -92,7 +92,8 @@ BASS_REPEAT_PENALTIES = (1.5, 3.0)
 # (3.5, 5) repeats 6.06 / 6.10 / 6.35, but inner 4-3s fell at every seed and bass tritones rose at
 # two (docs/notes/2026-12-07-session-66/with_arm.py repeat=A,B). With the plan's costs as shipped
 # (0.4, 0.75): 6.67 / 7.29 / 7.33; with session 68's (0.35 and 0.5, a return counted at the chord
-# change): 7.71 / 7.58 / 6.18. Composed chorales keep the pair above.
+# change): 7.71 / 7.58 / 6.18, and with the inner voices' spacing (`INNER_SPACING_GAIN`) 6.30 /
+# 6.80 / 6.39. Composed chorales keep the pair above.
 PLANNED_BASS_REPEAT_PENALTIES = (2.5, 4.0)
 # A harmonized chorale's alto and tenor tilt toward the distance below the voice above that Bach's
 # keep (`Constrainer.spacing_bias`): time-weighted over his 229 JSB training chorales, the alto sits
@@ -503,7 +504,7 @@ def set_rhythm_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -
             tables.rare_length_offsets = -rare * (np.asarray(dance["rhythm_profile"]) < share)
         tables.rhythm_rules_at_cadences = request.dance in RHYTHM_RULES_AT_CADENCES
         tables.third_strike_penalty = THIRD_STRIKE_PENALTIES.get(request.dance, 0.0) * weight
-        tables.strain_end_lead_in = request.dance is not None
+        tables.strain_end_lead_in = True  # (a song's strains still close on every note of their last beat)
         tables.offbeat_ends_at_bar_line = request.dance in OFFBEAT_NOTES_END_AT_THE_BAR_LINE
         return
     if gain <= 0 or not all(v in profile for v in tables.voices):
