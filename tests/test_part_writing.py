@@ -308,8 +308,7 @@ def test_a_harmonized_bass_holds_over_a_repeated_chord_rather_than_strike_it_aga
     60 repeats and 94. (Measured with `BASS_LEAVES_A_STRUCK_PITCH` off, which takes the bass off a
     pitch it would strike again the other way: with both, 41 and 49; with that alone, 56 and 82.)
     Since the harmonized bass pays its planned repeat penalties (session 67) and the inner voices
-    keep Bach's spacing (session 68) the rule's share is smaller: 62 and 71 here, 137 and 165 over
-    20 sopranos."""
+    keep Bach's spacing (session 68): 56 and 80 here, 132 and 170 over 20 sopranos."""
     from tunesmith import voice_leading
     from tunesmith.sampling import feedback
 
@@ -319,7 +318,7 @@ def test_a_harmonized_bass_holds_over_a_repeated_chord_rather_than_strike_it_aga
     held = _bass_repeats()
     monkeypatch.setattr(feedback, "BASS_RESTRIKE_LENGTH_PENALTY", 0.0)
     struck = _bass_repeats()
-    assert held <= 0.9 * struck, (held, struck)
+    assert held <= 0.8 * struck, (held, struck)
 
 
 def test_a_bass_whose_tier_leaves_only_its_own_pitch_may_leave_it(monkeypatch):
@@ -468,7 +467,7 @@ def test_harmonized_basses_leap_no_seventh_to_reach_their_planned_root():
     # over 40, 0.29 and 1.15, where the suspensions' own 0.21 -> 0.29 is 5 leaps against 7. Since
     # session 67's chord plans and harmonized bass repeats: 0.78 (5 leaps) and 2.35; over 40, 0.33
     # (8) and 1.07 (26), so the bound is 1.0 here. Since session 68's plans, a return counted at the
-    # chord change: 0.31 (2 leaps) and 2.35 (15); with the inner voices' spacing, 0.16 (1) and 1.25 (8))
+    # chord change: 0.31 (2 leaps) and 2.35 (15); with the inner voices' spacing, 0.47 (3) and 1.25 (8))
     kept = wide_bass_leaps()
     rules.SINGABLE_OVER_THE_PLAN = False
     try:
@@ -1204,8 +1203,8 @@ def test_a_harmonized_chorales_inner_voices_sit_as_near_the_voice_above_as_bachs
     """Harmonized JSB sopranos' alto and tenor had sat further below the voice above than Bach's
     (40 valid sopranos, time-weighted: alto 6.65 semitones under the soprano, tenor 6.44 under the
     alto; Bach 5.44 and 5.46), the alto 1.2 and the tenor 2.1 semitones lower than his. They tilt
-    toward his spacing (`Constrainer.spacing_bias`): 5.73 and 5.83
-    (docs/notes/2026-12-07-session-68/inner_spacing.py). Here 12 sopranos: 5.65 and 5.88, 6.73 and
+    toward his spacing (`Constrainer.spacing_bias`): 5.75 and 5.86
+    (docs/notes/2026-12-07-session-68/inner_spacing.py). Here 12 sopranos: 5.63 and 5.94, 6.73 and
     6.46 without (Bach 5.65 and 6.06)."""
     from tunesmith.sampling import feedback
 

@@ -546,8 +546,9 @@ class Constrainer:
         sat further below the voice above than Bach's do (nearer), as `voice_register_bias` does
         for a voice's register: `feedback.INNER_SPACING_GAIN` x the error (time-weighted distance
         below the voice above so far less `INNER_SPACING_TARGETS`, clipped to one in units of
-        REGISTER_SCALE semitones) x the move from the voice's last pitch (clipped to one step).
-        None elsewhere, in the close and at a phrase's cadence (their own rules write the voices
+        REGISTER_SCALE semitones) x the move from the voice's last pitch (clipped to one step);
+        above `INNER_SPACING_CEILINGS` a pitch gains nothing and loses half the gain. None
+        elsewhere, in the close and at a phrase's cadence (their own rules write the voices
         there), or before the voice has sung REGISTER_MIN_TICKS under a voice above."""
         t = self.t
         gain = feedback.INNER_SPACING_GAIN * t.lower_voice_weight
@@ -562,7 +563,11 @@ class Constrainer:
         last = self.voice_recent[self.v][-1] if self.voice_recent[self.v] else None
         if last is None or error == 0.0:
             return None
-        return gain * error * np.clip((t.pitch_real - last) / VOICE_REGISTER_STEP, -1.0, 1.0)
+        tilt = gain * error * np.clip((t.pitch_real - last) / VOICE_REGISTER_STEP, -1.0, 1.0)
+        # past where Bach's voice seldom goes (`INNER_SPACING_CEILINGS`) no pull up, and half the
+        # gain off: the tilt alone had sat the tenor on G4 for bars under a high alto
+        high = t.pitch_real > feedback.INNER_SPACING_CEILINGS[self.v - 1]
+        return np.where(high, np.minimum(tilt, 0.0) - 0.5 * gain, tilt)
 
     def given_chord_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.pitch_ids`: under the musician's chords, a lead sheet melody's pitch

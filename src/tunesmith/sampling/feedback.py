@@ -100,11 +100,16 @@ PLANNED_BASS_REPEAT_PENALTIES = (2.5, 4.0)
 # INNER_SPACING_TARGETS[0] semitones under the soprano, the tenor [1] under the alto. The first 40
 # JSB validation sopranos harmonized (seed i) had sat 6.65 and 6.44 under (Bach's settings 5.44
 # and 5.46), the alto at a mean of 63.9 (Bach 65.1), the tenor at 57.5 (59.6): the voices spread,
-# the inner ones low. At gain 1 / 2 / 4 / 6: 6.11 and 6.00 / 5.94 and 5.95 / 5.73 and 5.83 / 5.70
-# and 5.89; the alto at 64.9 and the tenor at 59.0 from 4 on (docs/notes/2026-12-07-session-68/
-# inner_spacing.py --gains ...), so 4. Not in the close nor at a phrase's cadence, whose own rules
-# write the voices: the alto under the Passion chorale's fermatas still sits on G3.
+# the inner ones low. Above INNER_SPACING_CEILINGS (the pitches his alto and tenor sing under 3 %
+# of the time, B4 and F-sharp 4) a pitch gets no pull up and loses half the gain: the tilt alone had
+# sat the tenor on G4 for bars under a high alto (time at G4 or above 0.032 at gain 4, Bach 0.015;
+# the alto at C5 or above 0.027, Bach 0.009). At gain 2 / 4 / 6 with them: 6.04 and 5.95 / 5.75 and
+# 5.86 / 5.74 and 5.80; tenor at G4 or above 0.017 / 0.022 / 0.022, alto at C5 or above 0.010 /
+# 0.013 / 0.009 (docs/notes/2026-12-07-session-68/inner_spacing.py and high_inner.py --gains ...).
+# Not in the close nor at a phrase's cadence, whose own rules write the voices: the alto under the
+# Passion chorale's fermatas still sits on G3.
 INNER_SPACING_TARGETS = (5.38, 5.63)
+INNER_SPACING_CEILINGS = (71, 66)
 INNER_SPACING_GAIN = 4.0
 # A harmonized chorale's bass (under the harmonizer's chord plan), choosing its note's length:
 # a length that ends where the plan sets the bass on the same pitch class again loses these logits,
