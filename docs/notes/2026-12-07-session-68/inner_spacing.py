@@ -1,7 +1,8 @@
-"""Session 68: the alto's and the tenor's distance below the voice above, time-weighted as
-`Constrainer.spacing_bias` counts it (each note's length times the distance at its start from the
-voice above), in Bach's JSB chorales of a split and in harmonizations of the first `--n` JSB
-validation sopranos (seed i) at the gains given (`feedback.INNER_SPACING_GAIN`).
+"""Session 68: the alto's and the tenor's distance below the voice above, time-weighted (each note's
+length times the distance at its start from the voice above; `Constrainer.spacing_bias` counts the
+same less Bach's under that pitch, `spacing_lines.py`), and their mean pitches, in Bach's JSB
+chorales of a split and in harmonizations of the first `--n` JSB validation sopranos (seed i) at the
+gains given (`feedback.INNER_SPACING_GAIN`).
 
     .venv/bin/python docs/notes/2026-12-07-session-68/inner_spacing.py [--split train] [--gains 0,1,2] [--n 40]
 """
