@@ -1,6 +1,6 @@
 """Session 68: the alto's and the tenor's distance below the voice above, time-weighted (each note's
-length times the distance at its start from the voice above; `Constrainer.spacing_bias` counts the
-same less Bach's under that pitch, `spacing_lines.py`), and their mean pitches, in Bach's JSB
+length times the distance at its start from the voice above, as `Constrainer.spacing_bias` counts
+it), and their mean pitches, in Bach's JSB
 chorales of a split and in harmonizations of the first `--n` JSB validation sopranos (seed i) at the
 gains given (`feedback.INNER_SPACING_GAIN`).
 

@@ -2,7 +2,7 @@
 above, over his JSB chorales of a split (four parts): the weighted least-squares line (distance =
 intercept + slope x the pitch above; each note weighted by the square root of its length, the
 distance taken at its start), the time-weighted means, and the mean distance per three semitones of
-the voice above. `feedback.INNER_SPACING_LINES` holds the training split's lines.
+the voice above. (Session 68 tried these lines as the spacing's target, gain 6; not shipped: see the note.)
 
     .venv/bin/python docs/notes/2026-12-07-session-68/spacing_lines.py [--split train]
 """

@@ -433,7 +433,7 @@ class Constrainer:
         # each voice's pitch x time so far (the four voices' register feedback; its time is degree_time's row)
         self.voice_pitch_time = np.zeros(len(tables.voices))
         self.spacing_time = np.zeros(len(tables.voices))  # per inner voice: its time under a sounding voice above
-        self.spacing_sum = np.zeros(len(tables.voices))  # and that time times its distance below it beyond Bach's
+        self.spacing_sum = np.zeros(len(tables.voices))  # and that time times the distance below it
         self.bar_melody: list[int] = []  # the melody's pitches in the bar being written
         self.melody_by_bar: list[list[tuple[int, int]]] = []  # each bar's melody notes: (pitch, ticks)
         self.opening_melody: list[int] = []  # the first pitches of the opening bar (`t.opening_bar`)
@@ -533,25 +533,23 @@ class Constrainer:
 
     def count_spacing(self, vl: VoiceLeading, start: int, ticks: int) -> None:
         """An inner voice's note (`self.pitch`, at tick `start`, `ticks` long) about to be added to
-        `vl`: its time, and how much further below the voice above than Bach's under that pitch
-        (`feedback.INNER_SPACING_LINES`), for `spacing_bias`."""
+        `vl`: its time and distance below the voice above there, for `spacing_bias`."""
         if 0 < self.v < len(self.t.voices) - 1:
             above = vl.pitch_at(self.v - 1, start)
             if above is not None:
-                intercept, slope = feedback.INNER_SPACING_LINES[self.v - 1]
                 self.spacing_time[self.v] += ticks
-                self.spacing_sum[self.v] += (above - self.pitch - (intercept + slope * above)) * ticks
+                self.spacing_sum[self.v] += (above - self.pitch) * ticks
 
     def spacing_bias(self) -> np.ndarray | None:
         """A harmonized chorale's alto and tenor (under a chord plan): logit offsets for
         `t.pitch_ids` that make the voice move up rather than down (or the reverse) while it has
-        sat further below the voice above than Bach's do under the same pitches
-        (`feedback.INNER_SPACING_LINES`; nearer), as `voice_register_bias` does for a voice's
-        register: `feedback.INNER_SPACING_GAIN` x the error (the time-weighted excess so far,
-        clipped to one in units of REGISTER_SCALE semitones) x the move from the voice's last
-        pitch (clipped to one step); above `INNER_SPACING_CEILINGS` no pull up. None elsewhere,
-        in the close and at a phrase's cadence (their own rules write the voices there), or before
-        the voice has sung REGISTER_MIN_TICKS under a voice above."""
+        sat further below the voice above than Bach's do (nearer), as `voice_register_bias` does
+        for a voice's register: `feedback.INNER_SPACING_GAIN` x the error (time-weighted distance
+        below the voice above so far less `INNER_SPACING_TARGETS`, clipped to one in units of
+        REGISTER_SCALE semitones) x the move from the voice's last pitch (clipped to one step);
+        above `INNER_SPACING_CEILINGS` a pitch gains nothing and loses half the gain. None
+        elsewhere, in the close and at a phrase's cadence (their own rules write the voices
+        there), or before the voice has sung REGISTER_MIN_TICKS under a voice above."""
         t = self.t
         gain = feedback.INNER_SPACING_GAIN * t.lower_voice_weight
         if (gain <= 0 or self.vl is None or not self.vl.chord_tones or len(t.voices) != 4
@@ -560,14 +558,16 @@ class Constrainer:
         at = self._pitch_tick()
         if self._in_the_close(at) or at in self.vl.cadence_ticks:  # (the close's and a cadence's own rules write those)
             return None
-        wider = self.spacing_sum[self.v] / self.spacing_time[self.v]  # than Bach's under the same pitches above
-        error = float(np.clip(wider / REGISTER_SCALE, -1.0, 1.0))
+        gap = self.spacing_sum[self.v] / self.spacing_time[self.v]
+        error = float(np.clip((gap - feedback.INNER_SPACING_TARGETS[self.v - 1]) / REGISTER_SCALE, -1.0, 1.0))
         last = self.voice_recent[self.v][-1] if self.voice_recent[self.v] else None
         if last is None or error == 0.0:
             return None
         tilt = gain * error * np.clip((t.pitch_real - last) / VOICE_REGISTER_STEP, -1.0, 1.0)
-        # no pull up past where Bach's voice seldom goes (`INNER_SPACING_CEILINGS`)
-        return np.where(t.pitch_real > feedback.INNER_SPACING_CEILINGS[self.v - 1], np.minimum(tilt, 0.0), tilt)
+        # past where Bach's voice seldom goes (`INNER_SPACING_CEILINGS`) no pull up, and half the
+        # gain off: the tilt alone had sat the tenor on G4 for bars under a high alto
+        high = t.pitch_real > feedback.INNER_SPACING_CEILINGS[self.v - 1]
+        return np.where(high, np.minimum(tilt, 0.0) - 0.5 * gain, tilt)
 
     def given_chord_bias(self) -> np.ndarray | None:
         """Logit offsets for `t.pitch_ids`: under the musician's chords, a lead sheet melody's pitch

@@ -96,25 +96,21 @@ BASS_REPEAT_PENALTIES = (1.5, 3.0)
 # 6.80 / 6.39. Composed chorales keep the pair above.
 PLANNED_BASS_REPEAT_PENALTIES = (2.5, 4.0)
 # A harmonized chorale's alto and tenor tilt toward the distance below the voice above that Bach's
-# keep under the same pitch above (`Constrainer.spacing_bias`): over his 229 JSB training chorales,
-# time-weighted, the alto sits intercept + slope x the soprano's pitch under it
-# (INNER_SPACING_LINES[0]: 3.5 semitones under a soprano at C4-D4, 4.8 at A4-B4, 8.3 at D#5-F5),
-# the tenor [1] under the alto (4.6 under C4-D4, 6.8 under A4-B4): he opens the spacing as the
-# voices climb (docs/notes/2026-12-07-session-68/spacing_lines.py). The first 40 JSB validation
-# sopranos harmonized (seed i) had sat 6.65 and 6.44 under on average (Bach's settings 5.44 and
-# 5.46), the alto at a mean of 63.9 (Bach 65.1), the tenor at 57.5 (59.6): the voices spread, the
-# inner ones low. Above INNER_SPACING_CEILINGS (B4 and F-sharp 4: his alto and tenor sing above
-# them under 3 % of the time) there is no pull up. A first version aimed at his mean distance
-# whatever the soprano's register: at gain 4 it reached 5.75 and 5.86, but sat the tenor at G4 or
-# above 0.032 of its time (Bach 0.015) and on a whole-note G4 under a high soprano; a cost above
-# the ceilings kept the tenor under them, and rocking there (quick rocks 0.62-0.74 per 100 beats,
-# Bach 0.41). Under his lines at gain 6: 5.82 and 5.81, the tenor at G4 or above 0.018, the alto at
-# C5 or above 0.015 (Bach 0.009; inner_spacing.py and high_inner.py --gains 6 in the same folder).
+# keep (`Constrainer.spacing_bias`): time-weighted over his 229 JSB training chorales, the alto sits
+# INNER_SPACING_TARGETS[0] semitones under the soprano, the tenor [1] under the alto. The first 40
+# JSB validation sopranos harmonized (seed i) had sat 6.65 and 6.44 under (Bach's settings 5.44
+# and 5.46), the alto at a mean of 63.9 (Bach 65.1), the tenor at 57.5 (59.6): the voices spread,
+# the inner ones low. Above INNER_SPACING_CEILINGS (the pitches his alto and tenor sing under 3 %
+# of the time, B4 and F-sharp 4) a pitch gets no pull up and loses half the gain: the tilt alone had
+# sat the tenor on G4 for bars under a high alto (time at G4 or above 0.032 at gain 4, Bach 0.015;
+# the alto at C5 or above 0.027, Bach 0.009). At gain 2 / 4 / 6 with them: 6.04 and 5.95 / 5.75 and
+# 5.86 / 5.74 and 5.80; tenor at G4 or above 0.017 / 0.022 / 0.022, alto at C5 or above 0.010 /
+# 0.013 / 0.009 (docs/notes/2026-12-07-session-68/inner_spacing.py and high_inner.py --gains ...).
 # Not in the close nor at a phrase's cadence, whose own rules write the voices: the alto under the
 # Passion chorale's fermatas still sits on G3.
-INNER_SPACING_LINES = ((-20.604, 0.369), (-14.059, 0.303))
+INNER_SPACING_TARGETS = (5.38, 5.63)
 INNER_SPACING_CEILINGS = (71, 66)
-INNER_SPACING_GAIN = 6.0
+INNER_SPACING_GAIN = 4.0
 # A harmonized chorale's bass (under the harmonizer's chord plan), choosing its note's length:
 # a length that ends where the plan sets the bass on the same pitch class again loses these logits,
 # so that the note holds over the repeated chord rather than stopping to be struck again. The plan
