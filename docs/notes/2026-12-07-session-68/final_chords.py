@@ -7,14 +7,11 @@ fifth, and all three tones.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-from tunesmith.sampling import feedback
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from inner_spacing import harmonized, jsb_chorales  # noqa: E402
+from inner_spacing import per_gain  # noqa: E402
 
 
 def final_chord(piece) -> tuple[int, set[int]]:
@@ -39,15 +36,7 @@ def tally(pieces) -> str:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--gains", default="0,4")
-    ap.add_argument("--n", type=int, default=40)
-    args = ap.parse_args()
-    chorales = jsb_chorales("valid", args.n)
-    print("Bach:", tally(chorales), flush=True)
-    for gain in (float(g) for g in args.gains.split(",")):
-        feedback.INNER_SPACING_GAIN = gain
-        print(f"gain {gain:g}:", tally(harmonized(chorales)), flush=True)
+    per_gain(tally)
 
 
 if __name__ == "__main__":

@@ -7,16 +7,13 @@ the share of each voice's time at or above a line (alto: C5 and D5, tenor: F4 an
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 import numpy as np
 
-from tunesmith.sampling import feedback
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from inner_spacing import harmonized, jsb_chorales  # noqa: E402
+from inner_spacing import per_gain  # noqa: E402
 
 LINES = {1: (72, 74), 2: (65, 67)}
 
@@ -32,15 +29,7 @@ def shares(pieces) -> str:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--gains", default="0,4")
-    ap.add_argument("--n", type=int, default=40)
-    args = ap.parse_args()
-    chorales = jsb_chorales("valid", args.n)
-    print("Bach:", shares(chorales), flush=True)
-    for gain in (float(g) for g in args.gains.split(",")):
-        feedback.INNER_SPACING_GAIN = gain
-        print(f"gain {gain:g}:", shares(harmonized(chorales)), flush=True)
+    per_gain(shares)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,20 @@ def jsb_chorales(split: str, n: int | None = None) -> list:
     return [c for c in load_corpus(None).filter(split=split, source="jsb") if len(c.tracks) >= 4][:n]
 
 
+def per_gain(measure, gains: str = "0,4") -> None:
+    """Print `measure` of Bach's first `--n` JSB validation chorales in four parts, then of their
+    sopranos harmonized (seed i) at each of `--gains` (`feedback.INNER_SPACING_GAIN`)."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--gains", default=gains)
+    ap.add_argument("--n", type=int, default=40)
+    args = ap.parse_args()
+    chorales = jsb_chorales("valid", args.n)
+    print("Bach:", measure(chorales), flush=True)
+    for gain in (float(g) for g in args.gains.split(",")):
+        feedback.INNER_SPACING_GAIN = gain
+        print(f"gain {gain:g}:", measure(harmonized(chorales)), flush=True)
+
+
 def line(name: str, pieces) -> str:
     alto, tenor, alto_mean, tenor_mean = spacing(pieces)
     return f"{name}: alto below soprano {alto:.2f}, tenor below alto {tenor:.2f}; alto {alto_mean:.1f}, tenor {tenor_mean:.1f}"
