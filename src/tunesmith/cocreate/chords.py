@@ -442,8 +442,8 @@ def _chorale_plan(W: Piece, tonic: str, mode: str, harmonizer: Any = None, rng: 
                   stay_cost: float = 0.0, return_cost: float = 0.0) -> tuple:  # fmt: skip
     """The chorale harmonizer's chord on every beat of the soprano (empty when none is shipped): its
     most likely progression, or one drawn with `rng`; either way each beat keeping the chord of the
-    beat before costs `stay_cost`, and a chord returning after one beat of another `return_cost`
-    (`Harmonizer.plan`)."""
+    beat before costs `stay_cost`, and a change back to the chord before the last change
+    `return_cost` (`Harmonizer.plan`)."""
     try:
         net = _harmonizer_of(harmonizer, kind="chorale")
     except FileNotFoundError:
