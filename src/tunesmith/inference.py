@@ -225,7 +225,8 @@ def _rhythm_profile(value, where: str) -> dict[str, list[float]]:
 
 def _dances(value, where: str) -> dict[str, dict]:
     """{dance: {"meter": a meter, "rhythm_profile": the melody's share of each note length of
-    DUR_TICKS, "pieces": how many tunes it was measured on, optionally "length_moves"}} (`--dance`)."""
+    DUR_TICKS, "pieces": how many tunes it was measured on, optionally "length_moves" and the
+    dance's own "interval_offsets"}} (`--dance`)."""
     from tunesmith.sampling.request import DANCES
     from tunesmith.tokenizer import DUR_TICKS, METERS
 
@@ -243,6 +244,8 @@ def _dances(value, where: str) -> dict[str, dict]:
         out[dance] = {"meter": entry["meter"], "rhythm_profile": rows["M"], "pieces": pieces}
         if entry.get("length_moves") is not None:
             out[dance]["length_moves"] = _length_moves(entry["length_moves"], f"{where}: dances {dance!r}")
+        if entry.get("interval_offsets") is not None:
+            out[dance]["interval_offsets"] = _interval_offsets(entry["interval_offsets"], f"{where}: dances {dance!r}")
     return out
 
 

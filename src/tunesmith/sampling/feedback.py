@@ -299,8 +299,17 @@ def set_interval_feedback(tables: _Tables, request: ComposeRequest, tuned: dict)
     soprano's: without them the composed basses moved by step in 43 % of their moves against
     Bach's 66 %, by a fourth or fifth in 36 % against 21 % (the tenor's steps 62 % against 76 %;
     `docs/notes/2026-12-04-session-34/bass_moves.py`). Scaled by the request's
-    `interval_feedback` weight (0: off), as the chorale voices' unison penalties are."""
+    `interval_feedback` weight (0: off), as the chorale voices' unison penalties are.
+    A dance (`--dance`) whose profile has "interval_offsets" of its own uses them instead of the
+    style's (scripts/fit_dance_intervals.py, fitted the same way on that dance's training tunes):
+    the style's offsets were fitted on folk takes of no dance, and a dance's rhythm and strain
+    rules leave its takes leaping more than its tunes (jig 2.83 semitones against 2.49, polka 2.96
+    against 2.50; sixths to octaves 4.5 % of jig moves against 2.5 %; held-out tunes' first 16 bars,
+    docs/notes/2026-12-07-session-69/dance_intervals.py)."""
     offsets = tuned.get("interval_offsets")
+    dance = (tuned.get("dances") or {}).get(getattr(request, "dance", None) or "") or {}
+    if dance.get("interval_offsets") is not None and request.layout == "lead":
+        offsets = dance["interval_offsets"]
     weight = 1.0 if request.interval_feedback is None else float(request.interval_feedback)
     # the four voices' unison penalties (`UNISON_PENALTIES`) ride on the same weight, as the lower
     # voices' return offsets do (the tuner samples without either: its replay scores masks alone)
@@ -472,6 +481,8 @@ RHYTHM_RULES_AT_CADENCES: frozenset[str] = frozenset({"reel"})
 # train). Its classifier against the 19 held-out polkas did not move (dance_c2st.py, seeds 0-7:
 # 0.697 +- 0.035 -> 0.681 +- 0.028). Reels and jigs at 2 and 1.5 matched their tunes' rate too, but
 # without the lead-in their classifiers rose (0.720 -> 0.747, 0.684 -> 0.732), so they have none.
+# Since the polka's own interval offsets (session 69: their repeat offset is -0.84 where the style's
+# is -0.42) the polka strikes 2.34 at 0 and 1.10 at 3 (held-out tunes 1.06).
 THIRD_STRIKE_PENALTIES: dict[str, float] = {"polka": 3.0}
 # The dances whose melody notes struck off the downbeat end by the next bar line (`Constrainer`'s
 # note lengths): waltz takes had tied a note from beat 3 over the bar line 12.4 times per 100 bars,
