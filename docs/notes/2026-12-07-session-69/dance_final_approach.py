@@ -59,7 +59,9 @@ def main() -> None:
         row(f"tunes, {args.split}", tunes)
         if args.takes:
             takes = [
-                ts.compose("folk", dance=dance, key=p.key.tonic, mode=p.key.mode, bars=16, seed=i, model=model, check=False).piece
+                ts.compose(
+                    "folk", dance=dance, key=p.key.tonic, mode=p.key.mode, bars=16, seed=i, model=model, check=False
+                ).piece
                 for i, p in enumerate(tunes[: args.takes])
             ]
             row("takes", takes)

@@ -1526,6 +1526,11 @@ class Constrainer:
         if approach is not None:
             vals, fin = t.pitch_values[self.v], None
             if approach - self._approach_span() <= at < approach:  # just before the last note: its approach
+                if (self.melody_approach == "repeat" and self.v == 0 and t.final_third_strike_free
+                        and self.melody_last is not None and self._approach_ok(np.array([self.melody_last]))[0]):  # fmt: skip
+                    # the note before is already a closing tone: a repeat would strike it a third
+                    # time into the end, which a reel or polka seldom does; step into the last note
+                    self.melody_approach = "step"  # the take's meta then says which way it went
                 fin = self._approach_ok(vals)
                 if self.v == 0 and t.voice_leading and doubles_leading_tone(self, at):
                     # a lower voice holds the leading tone over from the bar before: the soprano

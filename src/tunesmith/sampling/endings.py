@@ -27,8 +27,10 @@ from tunesmith.sampling.request import (
     FINAL_LENGTH_SHARES,
     FINAL_LENGTH_SHARES_BY_METER,
     FINAL_MELODY_APPROACH_SHARES,
+    FINAL_MELODY_APPROACH_SHARES_BY_DANCE,
     FINAL_SOPRANO_APPROACH_SHARES,
     FINAL_THIRD_SHARES,
+    FINAL_THIRD_STRIKE_FREE_DANCES,
     STRAIN_END_SHARES,
     ComposeRequest,
     degree_chord,
@@ -185,10 +187,11 @@ def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
     # how a lead sheet's melody reaches its last note, drawn per take (`FINAL_MELODY_APPROACH_SHARES`):
     # "repeat", "step", "third", "leap" (a fourth or fifth) or "wide" (a sixth to an octave); with one drawn the last note lasts exactly its drawn length
     tables.melody_approaches = None
-    melody_approaches = FINAL_MELODY_APPROACH_SHARES.get(request.style)
+    melody_approaches = FINAL_MELODY_APPROACH_SHARES_BY_DANCE.get(request.dance or "") or FINAL_MELODY_APPROACH_SHARES.get(request.style)
     if melody_approaches and tables.final_lengths and not tables.voice_leading and len(tables.voices) == 1:
         total = sum(melody_approaches.values())
         tables.melody_approaches = [(k, w / total) for k, w in melody_approaches.items()]
+    tables.final_third_strike_free = request.dance in FINAL_THIRD_STRIKE_FREE_DANCES
     # a minor chorale's close on V instead of I (`FINAL_HALF_CLOSE_SHARES`): the share of takes
     # that draw it; the soprano then closes on the fifth over the dominant's major triad
     tables.half_close_share = 0.0

@@ -224,6 +224,25 @@ FINAL_MELODY_APPROACH_SHARES = {
     "pop": {"repeat": 0.165, "step": 0.455, "third": 0.240, "leap": 0.099, "wide": 0.041},
     "jazz": {"repeat": 0.138, "step": 0.328, "third": 0.293, "leap": 0.155, "wide": 0.034},
 }
+# ... and a dance's own (`--dance`), counted the same way on its shippable training tunes as
+# `scripts/fit_dance_profiles.dance_pieces` finds them (docs/notes/2026-12-07-session-69/
+# dance_final_approach.py: reels 530 tunes, jigs 264, hornpipes 108, polkas 70, waltzes 34). Every
+# dance had drawn folk's shares, whose tunes are mostly songs: a polka reaches its last note by a
+# repeated note 0.64 of the time and a reel 0.25, against folk's 0.35; a hornpipe by a third 0.23,
+# a jig 0.06. The slip jig (7 tunes) draws folk's.
+FINAL_MELODY_APPROACH_SHARES_BY_DANCE = {
+    "reel": {"repeat": 0.253, "step": 0.496, "third": 0.194, "leap": 0.047, "wide": 0.008},
+    "jig": {"repeat": 0.451, "step": 0.451, "third": 0.061, "leap": 0.030, "wide": 0.008},
+    "hornpipe": {"repeat": 0.324, "step": 0.389, "third": 0.231, "leap": 0.028, "wide": 0.028},
+    "polka": {"repeat": 0.643, "step": 0.243, "third": 0.086, "leap": 0.029, "wide": 0.0},
+    "waltz": {"repeat": 0.265, "step": 0.559, "third": 0.088, "leap": 0.088, "wide": 0.0},
+}
+# The dances whose tunes seldom end on a third strike of one pitch (the last note, and the two
+# before it on its pitch): reels 0.009 of 530 training tunes, polkas 0.043 of 70 (jigs 0.155,
+# hornpipes 0.111, waltzes 0.118: theirs may). Drawing a polka's repeat into its last note (0.64)
+# after a note already on the tonic, 0.37 of 60 polkas ended so; there, a drawn repeat whose
+# note before is a closing tone gives way to a step (`Constrainer._approach_ok`).
+FINAL_THIRD_STRIKE_FREE_DANCES = ("reel", "polka")
 MELODY_APPROACH_INTERVALS = {"repeat": (0, 0), "step": (1, 2), "third": (3, 4), "leap": (5, 7), "wide": (8, 12)}
 # How a chorale's soprano reaches a last note on the tonic, per mode family: from the 2nd above or
 # from the leading tone below (173 shippable training chorales that end on the tonic: major 98,
