@@ -46,7 +46,7 @@ Steps (`--from NAME` starts at one; `--only NAME[,NAME]` runs those):
   length-moves  scripts/fit_length_moves.py --dances reel,hornpipe,waltz (each dance's note-length moves, on
                 the profiles just fitted; the jig's takes already moved as its tunes do, and its fitted moves
                 took the held-out jigs' further away, session 35)
-  dance-intervals scripts/fit_dance_intervals.py --dances jig,polka,hornpipe (each dance's own interval
+  dance-intervals scripts/fit_dance_intervals.py --dances jig,polka,hornpipe,waltz (each dance's own interval
                 offsets, on its profile and length moves: the style's left its takes leaping more than its
                 tunes; the reel's takes already moved as its tunes do, session 69)
   header-keys   scripts/fit_header_keys.py (chorale: the key each key's header tells, for the register;
@@ -104,7 +104,7 @@ def steps(folder: Path, reports: Path) -> list[tuple[str, list[list[str]]]]:
                         report="dances.json")]),
         ("length-moves", [fit("fit_length_moves.py", "--dances", "reel,hornpipe,waltz", "--rounds", "6", "--n", "200",
                               report="length_moves.json")]),
-        ("dance-intervals", [fit("fit_dance_intervals.py", "--dances", "jig,polka,hornpipe", "--rounds", "4", "--n", "150",
+        ("dance-intervals", [fit("fit_dance_intervals.py", "--dances", "jig,polka,hornpipe,waltz", "--rounds", "4", "--n", "150",
                                  report="dance_intervals.json")]),
         ("header-keys", [fit("fit_header_keys.py", "--takes", "12", "--lifts", "0,1,2,3,4", report="header_keys.json")]),
         ("rests", [fit("fit_rest_offset.py", "--styles", "pop,jazz", "--rounds", "4", report="rest_offset.json"),
