@@ -73,6 +73,53 @@ def dance_pieces(corpus, dance: str, split: str) -> list:
                 else by_title.search(p.title or "") and str(p.time_signature) in meters)]  # fmt: skip
 
 
+def fit_each_dance(ap: argparse.ArgumentParser, args: argparse.Namespace, argv: list[str] | None, script: str,
+                   fit_dance, key: str, note_key: str) -> int:  # fmt: skip
+    """The driver a per-dance offset fit shares (`fit_length_moves.py`, `fit_dance_intervals.py`):
+    `--dances` checked, `--model` loaded, `fit_dance(model, dance, training tunes, rounds, damping,
+    n, seed)` run on each dance's shippable training tunes, the report printed and written to
+    `--json`, and with `--write` each dance's "chosen_offsets" stored as its entry's `key` in the
+    folk decoding's "dances" (`note_key` records the command)."""
+    import copy
+    import time
+
+    from tunesmith.api import load_model
+    from tunesmith.corpus import load_corpus
+    from tunesmith.evaluation.feedback_fit import check_round_fit, write_fitted
+    from tunesmith.pretrained import resolve_model
+    from tunesmith.sampling.request import DANCES
+
+    dances = [d for d in args.dances.split(",") if d]
+    if not dances or set(dances) - set(DANCES):
+        ap.error(f"--dances: among {', '.join(DANCES)}")
+    check_round_fit(ap, args)
+    folder = resolve_model(args.model)
+    model = load_model(str(folder))
+    if not set(dances) <= set((model.model.decoding.get("folk") or {}).get("dances") or {}):
+        ap.error(f"{folder}: its folk decoding has no profile for every dance asked (scripts/fit_dance_profiles.py first)")
+    corpus = load_corpus(None)
+    command = " ".join([f"python scripts/{script}", *(sys.argv[1:] if argv is None else argv)])
+    report: dict = {"command": command, "dances": {}}
+    t0 = time.time()
+    for dance in dances:
+        tunes = [p for p in dance_pieces(corpus, dance, "train") if p.melody() is not None]
+        report["dances"][dance] = fit_dance(model, dance, tunes, args.rounds, args.damping, args.n, args.seed)
+    report["seconds"] = round(time.time() - t0, 1)
+    print(json.dumps({d: r.get("chosen_round", r.get("note")) for d, r in report["dances"].items()}))
+    if args.json:
+        atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
+    if args.write:
+        entries: dict[str, dict] = {}
+        chosen = {d: r["chosen_offsets"] for d, r in report["dances"].items() if r.get("chosen_offsets")}
+        if chosen:
+            table = copy.deepcopy(model.model.decoding["folk"]["dances"])
+            for d, value in chosen.items():
+                table[d][key] = value
+            entries["folk"] = {"dances": table}
+        write_fitted(folder, entries, key, note_key, command)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default="default", help="the model folder whose decoding.json --write updates")

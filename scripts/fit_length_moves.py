@@ -41,19 +41,16 @@ up); pop 0.803 -> 0.789 and jazz 0.718 -> 0.740, within their spread.
 from __future__ import annotations
 
 import argparse
-import copy
-import json
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
 from tunesmith.evaluation.feedback_fit import (
     add_round_fit_arguments,
-    check_round_fit,
     damped_step,
     header_sample,
-    write_fitted,
 )
 
 MIN_TUNES = 30  # a dance measured on fewer training tunes keeps no moves (the slip jig's 7)
@@ -143,47 +140,12 @@ def main(argv: list[str] | None = None) -> int:
     add_round_fit_arguments(ap, rounds=4, styles=False)
     ap.add_argument("--dances", default="reel,hornpipe,waltz")
     args = ap.parse_args(argv)
-    from tunesmith.sampling.request import DANCES
 
-    dances = [d for d in args.dances.split(",") if d]
-    if not dances or set(dances) - set(DANCES):
-        ap.error(f"--dances: among {', '.join(DANCES)}")
-    check_round_fit(ap, args)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))  # the scripts beside this one
+    from fit_dance_profiles import fit_each_dance
 
-    from fit_dance_profiles import dance_pieces
-
-    from tunesmith.api import load_model
-    from tunesmith.corpus import load_corpus
-    from tunesmith.paths import atomic_write_text
-    from tunesmith.pretrained import resolve_model
-
-    folder = resolve_model(args.model)
-    model = load_model(str(folder))
-    if not set(dances) <= set((model.model.decoding.get("folk") or {}).get("dances") or {}):
-        ap.error(f"{folder}: its folk decoding has no profile for every dance asked (scripts/fit_dance_profiles.py first)")
-    corpus = load_corpus(None)
-    command = " ".join(["python scripts/fit_length_moves.py", *(sys.argv[1:] if argv is None else argv)])
-    report: dict = {"command": command, "dances": {}}
-    t0 = time.time()
-    for dance in dances:
-        tunes = [p for p in dance_pieces(corpus, dance, "train") if p.melody() is not None]
-        report["dances"][dance] = fit_dance(model, dance, tunes, args.rounds, args.damping, args.n, args.seed)
-    report["seconds"] = round(time.time() - t0, 1)
-    print(json.dumps({d: r.get("chosen_round", r.get("note")) for d, r in report["dances"].items()}))
-    if args.json:
-        atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
-    if args.write:
-        entries: dict[str, dict] = {}
-        chosen = {d: r["chosen_offsets"] for d, r in report["dances"].items() if r.get("chosen_offsets")}
-        if chosen:
-            table = copy.deepcopy(model.model.decoding["folk"]["dances"])
-            for d, moves in chosen.items():
-                table[d]["length_moves"] = moves
-            entries["folk"] = {"dances": table}
-        write_fitted(folder, entries, "length_moves", "length_moves_fitted_on", command)
-    return 0
+    return fit_each_dance(ap, args, argv, "fit_length_moves.py", fit_dance, "length_moves", "length_moves_fitted_on")
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
     sys.exit(main())
