@@ -53,3 +53,30 @@ def test_a_polka_does_not_strike_its_last_note_a_third_time(monkeypatch):
     monkeypatch.setattr(endings, "FINAL_THIRD_STRIKE_FREE_DANCES", ())
     thirds_before, repeats_before = _ends_on_a_third_strike("polka", range(30))
     assert thirds == 0 and thirds_before >= 5 and 0 < repeats < repeats_before, (thirds, thirds_before, repeats, repeats_before)
+
+
+def _jig_last_notes(seeds) -> list[tuple[float, float]]:
+    """(the last note's length, where it is struck after the last bar line) of jigs in D with a
+    pickup."""
+    out = []
+    for seed in seeds:
+        take = ts.compose("folk", dance="jig", key="D", bars=8, seed=seed, check=False)
+        if float(take.raw.meta.get("pickup") or 0.0) <= 0:
+            continue
+        last, bar = take.piece.melody().notes[-1], take.piece.bars()[-1]
+        out.append((round(last.duration, 3), round(last.onset - bar, 3)))
+    return out
+
+
+def test_a_jig_after_a_pickup_strikes_its_last_note_by_its_drawn_length(monkeypatch):
+    """The last bar, short by an eighth pickup (5 eighths), places the last note by its drawn least
+    length on the latest beat that leaves it that long (`automaton.SHORT_LAST_BAR_FROM_THE_DRAWN_LENGTH`):
+    a drawn quarter is struck on the second beat, as 0.53 of the training jigs end. Rounded up to the
+    dotted-quarter grid first, every drawn length under a beat had held the whole short bar."""
+    from tunesmith.sampling import automaton
+
+    ends = _jig_last_notes(range(16))
+    quarters = [at for d, at in ends if d == 1.0]
+    assert len(ends) >= 12 and len(quarters) >= len(ends) / 3 and set(quarters) == {1.5}, ends  # on the second beat
+    monkeypatch.setattr(automaton, "SHORT_LAST_BAR_FROM_THE_DRAWN_LENGTH", False)
+    assert all(d >= 2.0 and at == 0.0 for d, at in _jig_last_notes(range(16)))  # struck on the downbeat

@@ -288,6 +288,13 @@ GIVEN_CHORD_CLEAR_OF_PARALLELS = True
 # voices rest (False: they may sing alone, as before session 51).
 LOWER_VOICES_ENTER_WITH_THE_SOPRANO = True
 
+# Whether a last bar short by the pickup places the last note by its drawn least length (True), or by
+# that length rounded up to the strike grid first (False, before session 69). A jig's grid is its
+# dotted-quarter beat: every drawn length under it (0.71 of folk's shares) became 1.5 quarters, and
+# in the 5-eighth last bar after an eighth pickup the note was struck on the downbeat and held 2.5
+# quarters, in 40 of 40 jigs; the training jigs end on a quarter struck on the second beat 0.53 of
+# the time, on 2.5 quarters 0.14 (docs/notes/2026-12-07-session-69/dance_final_lengths.py).
+SHORT_LAST_BAR_FROM_THE_DRAWN_LENGTH = True
 
 # Where the voice leading leaves a cadence note no tone of the cadence chord, the one it takes keeps
 # out of parallels with the bass's move to the chord's root where one can (False: any, before
@@ -1122,9 +1129,15 @@ class Constrainer:
             # steps: a chorale's three beats in a full 4/4 bar become the bar (struck on beat 1, not 2)
             grid = self.t.strike_grid
             self.final_ticks = min(self.t.last_L, -(-lengths[k][0] // grid) * grid)
-            if self.t.last_L < self.t.L:
-                # a last bar short by the pickup: the last note is struck on a beat of the meter
-                # (short by a quarter-beat pickup, a drawn half note would start a quarter-beat off it)
+            if self.t.last_L < self.t.L and SHORT_LAST_BAR_FROM_THE_DRAWN_LENGTH:
+                # a last bar short by the pickup: the last note is struck on the latest beat of the
+                # meter that leaves it the drawn length (short by a quarter-beat pickup, a drawn half
+                # note would start a quarter-beat off it); from the length as drawn, not as rounded
+                # up to the grid, which had held every jig's last note through its whole short bar
+                beat = self.t.last_beat
+                drawn = min(lengths[k][0], self.t.last_L)
+                self.final_ticks = self.t.last_L - (self.t.last_L - drawn) // beat * beat
+            elif self.t.last_L < self.t.L:
                 beat = self.t.last_beat
                 self.final_ticks = self.t.last_L - (self.t.last_L - self.final_ticks) // beat * beat
             if self.t.given_bars is not None and self.t.n_bars - 1 >= self.t.bar_offset:
