@@ -79,7 +79,8 @@ def fit_each_dance(ap: argparse.ArgumentParser, args: argparse.Namespace, argv: 
     `--dances` checked, `--model` loaded, `fit_dance(model, dance, training tunes, rounds, damping,
     n, seed)` run on each dance's shippable training tunes, the report printed and written to
     `--json`, and with `--write` each dance's "chosen_offsets" stored as its entry's `key` in the
-    folk decoding's "dances" (`note_key` records the command)."""
+    folk decoding's "dances" (`note_key` records the command); a dance whose round 0 won (none of
+    its own) loses a former fit's `key`."""
     import copy
     import time
 
@@ -110,11 +111,13 @@ def fit_each_dance(ap: argparse.ArgumentParser, args: argparse.Namespace, argv: 
         atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
     if args.write:
         entries: dict[str, dict] = {}
-        chosen = {d: r["chosen_offsets"] for d, r in report["dances"].items() if r.get("chosen_offsets")}
-        if chosen:
-            table = copy.deepcopy(model.model.decoding["folk"]["dances"])
-            for d, value in chosen.items():
-                table[d][key] = value
+        table = copy.deepcopy(model.model.decoding["folk"]["dances"])
+        for d, r in report["dances"].items():
+            if r.get("chosen_offsets"):
+                table[d][key] = r["chosen_offsets"]
+            elif r.get("chosen_round") == 0:  # round 0 (none of the dance's own) won: a former fit goes
+                table[d].pop(key, None)
+        if table != model.model.decoding["folk"]["dances"]:
             entries["folk"] = {"dances": table}
         write_fitted(folder, entries, key, note_key, command)
     return 0

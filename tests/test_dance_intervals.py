@@ -87,3 +87,31 @@ def test_the_fit_leaves_a_dance_with_few_tunes_on_the_styles_offsets():
     assert fit.fit_dance(None, "slip-jig", [object()] * 7, 1, 0.8, 4, 0) == {
         "note": f"7 shippable training tunes, fewer than {fit.MIN_TUNES}: the style's offsets"
     }
+
+
+def test_a_refit_whose_round_0_wins_drops_the_dances_former_offsets(tmp_path, monkeypatch):
+    """`fit_dance_profiles.fit_each_dance --write`: a dance whose fit chose round 0 (the style's
+    offsets) loses a former fit's table; a dance whose fit chose a later round gets that round's."""
+    import argparse
+    import shutil
+
+    from tunesmith.pretrained import DEFAULT_MODEL_DIR
+
+    folder = tmp_path / "model"
+    shutil.copytree(DEFAULT_MODEL_DIR, folder)
+    profiles = load_script("scripts/fit_dance_profiles.py")
+    monkeypatch.setattr("tunesmith.corpus.load_corpus", lambda *a, **k: None)
+    monkeypatch.setattr(profiles, "dance_pieces", lambda corpus, dance, split: [])
+    chosen = {"jig": {"chosen_round": 0, "chosen_offsets": None}, "polka": {"chosen_round": 2, "chosen_offsets": JIG}}
+
+    def fit_dance(model, dance, tunes, rounds, damping, n, seed):
+        return chosen[dance]
+
+    ap = argparse.ArgumentParser()
+    args = argparse.Namespace(dances="jig,polka", model=str(folder), rounds=2, damping=0.8, n=4, seed=0, json=None, write=True)
+    before = json.loads((folder / "decoding.json").read_text())["folk"]["dances"]
+    assert "interval_offsets" in before["jig"] and before["polka"]["interval_offsets"] != JIG
+    assert profiles.fit_each_dance(ap, args, [], "fit_dance_intervals.py", fit_dance, "interval_offsets", "x_fitted_on") == 0
+    after = json.loads((folder / "decoding.json").read_text())
+    assert "interval_offsets" not in after["folk"]["dances"]["jig"] and after["folk"]["dances"]["polka"]["interval_offsets"] == JIG
+    assert after["folk"]["dances"]["hornpipe"] == before["hornpipe"] and "fit_dance_intervals.py" in after["x_fitted_on"]

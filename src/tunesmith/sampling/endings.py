@@ -184,8 +184,11 @@ def set_ending_tables(tables: _Tables, request: ComposeRequest) -> None:
     if approaches and tables.voice_leading and tables.bar_cadence and tables.bar_cadence[-1] == "closed":
         total = sum(approaches.values())
         tables.final_approaches = [(k, w / total) for k, w in approaches.items()]
-    # how a lead sheet's melody reaches its last note, drawn per take (`FINAL_MELODY_APPROACH_SHARES`):
-    # "repeat", "step", "third", "leap" (a fourth or fifth) or "wide" (a sixth to an octave); with one drawn the last note lasts exactly its drawn length
+    # how a lead sheet's melody reaches its last note, drawn per take (`FINAL_MELODY_APPROACH_SHARES`;
+    # a dance's own, `FINAL_MELODY_APPROACH_SHARES_BY_DANCE`, where it has them): "repeat", "step",
+    # "third", "leap" (a fourth or fifth) or "wide" (a sixth to an octave); with one drawn the last
+    # note lasts exactly its drawn length. In a reel or polka a drawn repeat may give way to a step
+    # (`FINAL_THIRD_STRIKE_FREE_DANCES`)
     tables.melody_approaches = None
     melody_approaches = FINAL_MELODY_APPROACH_SHARES_BY_DANCE.get(request.dance or "") or FINAL_MELODY_APPROACH_SHARES.get(request.style)
     if melody_approaches and tables.final_lengths and not tables.voice_leading and len(tables.voices) == 1:
