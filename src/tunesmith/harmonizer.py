@@ -456,9 +456,10 @@ class Harmonizer:
         often than the music does (see `plan`). `return_cost`: what a change back to the label
         before the last change costs a path (X-Y-X, however long Y lasts; `chord_paths.best_path`
         and `drawn_path`). `prior_correction` beta divides each unit's label probabilities by the
-        label's share in the style (`label_prior`) to the power beta: the network's posterior leans to the commonest chord, the tonic, more than the
-        music does (drawn for 40 validation POP909 melodies: the tonic under 0.56 of beats, 0.31
-        in the songs; for the shippable pop tunes 0.43 against 0.33). Per style in decoding.json
+        label's share in the style (`label_prior`) to the power beta: the network's posterior
+        leans to the commonest chord, the tonic, more than the music does (drawn for 40 validation
+        POP909 melodies: the tonic under 0.56 of beats, 0.31 in the songs; for the shippable pop
+        tunes 0.43 against 0.33). Per style in decoding.json
         ("chords_prior_correction"), for composed takes' drawn chords only. `label_shift`: log
         P_style(label) - log P_learned(label), added to every unit's scores (a label-shift correction:
         the network's posterior carries the prior of the songs it learned, pop's pre-1931 lead sheets

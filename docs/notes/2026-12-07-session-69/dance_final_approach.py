@@ -45,9 +45,11 @@ def row(name: str, pieces) -> None:
     print(f"  {name} ({n}): {cells}; three strikes or more {runs / n:.3f}", flush=True)
 
 
-def main() -> None:
+def compare(row_of, dances: str) -> None:
+    """Per dance (`--dances`, default `dances`): `row_of(name, pieces)` for the tunes of `--split`,
+    then for `--takes` 16-bar takes under their keys (seed = index; 0: none)."""
     ap = argparse.ArgumentParser()
-    ap.add_argument("--dances", default="reel,jig,hornpipe,polka")
+    ap.add_argument("--dances", default=dances)
     ap.add_argument("--split", default="train")
     ap.add_argument("--takes", type=int, default=40)
     args = ap.parse_args()
@@ -56,7 +58,7 @@ def main() -> None:
     for dance in args.dances.split(","):
         tunes = [p for p in dance_pieces(corpus, dance, args.split) if p.key is not None and melody_line(p)]
         print(dance)
-        row(f"tunes, {args.split}", tunes)
+        row_of(f"tunes, {args.split}", tunes)
         if args.takes:
             takes = [
                 ts.compose(
@@ -64,7 +66,11 @@ def main() -> None:
                 ).piece
                 for i, p in enumerate(tunes[: args.takes])
             ]
-            row("takes", takes)
+            row_of("takes", takes)
+
+
+def main() -> None:
+    compare(row, "reel,jig,hornpipe,polka")
 
 
 if __name__ == "__main__":

@@ -8,17 +8,14 @@ shippable tunes of `--split` (whole tunes, as `fit_dance_profiles.dance_pieces` 
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import Counter
 from pathlib import Path
 
-import tunesmith as ts
-from tunesmith.corpus import load_corpus
 from tunesmith.metrics._common import melody_line
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
-from fit_dance_profiles import dance_pieces  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dance_final_approach import compare  # noqa: E402
 
 
 def row(name: str, pieces) -> None:
@@ -37,23 +34,7 @@ def row(name: str, pieces) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--dances", default="jig,polka,reel,hornpipe")
-    ap.add_argument("--split", default="train")
-    ap.add_argument("--takes", type=int, default=40)
-    args = ap.parse_args()
-    corpus, model = load_corpus(None), ts.load_model("default")
-    for dance in args.dances.split(","):
-        tunes = [p for p in dance_pieces(corpus, dance, args.split) if p.key is not None and melody_line(p)]
-        print(dance)
-        row(f"tunes, {args.split}", tunes)
-        takes = [
-            ts.compose(
-                "folk", dance=dance, key=p.key.tonic, mode=p.key.mode, bars=16, seed=i, model=model, check=False
-            ).piece
-            for i, p in enumerate(tunes[: args.takes])
-        ]
-        row("takes", takes)
+    compare(row, "jig,polka,reel,hornpipe")
 
 
 if __name__ == "__main__":

@@ -1129,17 +1129,14 @@ class Constrainer:
             # steps: a chorale's three beats in a full 4/4 bar become the bar (struck on beat 1, not 2)
             grid = self.t.strike_grid
             self.final_ticks = min(self.t.last_L, -(-lengths[k][0] // grid) * grid)
-            if self.t.last_L < self.t.L and SHORT_LAST_BAR_FROM_THE_DRAWN_LENGTH:
+            if self.t.last_L < self.t.L:
                 # a last bar short by the pickup: the last note is struck on the latest beat of the
                 # meter that leaves it the drawn length (short by a quarter-beat pickup, a drawn half
                 # note would start a quarter-beat off it); from the length as drawn, not as rounded
                 # up to the grid, which had held every jig's last note through its whole short bar
                 beat = self.t.last_beat
-                drawn = min(lengths[k][0], self.t.last_L)
+                drawn = min(lengths[k][0], self.t.last_L) if SHORT_LAST_BAR_FROM_THE_DRAWN_LENGTH else self.final_ticks
                 self.final_ticks = self.t.last_L - (self.t.last_L - drawn) // beat * beat
-            elif self.t.last_L < self.t.L:
-                beat = self.t.last_beat
-                self.final_ticks = self.t.last_L - (self.t.last_L - self.final_ticks) // beat * beat
             if self.t.given_bars is not None and self.t.n_bars - 1 >= self.t.bar_offset:
                 # under a given last bar of two chords the last note starts with the last chord (a jig's
                 # closing D had been struck over "A D"'s A and held through the D)

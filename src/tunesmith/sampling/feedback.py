@@ -277,6 +277,12 @@ def set_voice_register_feedback(tables: _Tables, request: ComposeRequest, tuned:
     tables.voice_register_gain = gain * weight
 
 
+def dance_profile(tuned: dict, request: ComposeRequest) -> dict | None:
+    """The request's dance's entry of the style's decoding ("dances": its meter, note lengths,
+    length moves and interval offsets), or None without a dance or one the decoding lacks."""
+    return (tuned.get("dances") or {}).get(getattr(request, "dance", None) or "")
+
+
 def set_interval_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -> None:
     """Turn on the interval offsets of a lead sheet's melody (a chorale's soprano) when the
     style's decoding has "interval_offsets" (one logit offset per absolute interval size, `INTERVAL_BUCKETS`, fitted by
@@ -307,7 +313,7 @@ def set_interval_feedback(tables: _Tables, request: ComposeRequest, tuned: dict)
     against 2.50; sixths to octaves 4.5 % of jig moves against 2.5 %; held-out tunes' first 16 bars,
     docs/notes/2026-12-07-session-69/dance_intervals.py)."""
     offsets = tuned.get("interval_offsets")
-    dance = (tuned.get("dances") or {}).get(getattr(request, "dance", None) or "") or {}
+    dance = dance_profile(tuned, request) or {}
     if dance.get("interval_offsets") is not None and request.layout == "lead":
         offsets = dance["interval_offsets"]
     weight = 1.0 if request.interval_feedback is None else float(request.interval_feedback)
@@ -501,7 +507,7 @@ def set_rhythm_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -
     profile = tuned.get("rhythm_profile") or {}
     weight = 1.0 if request.rhythm_feedback is None else float(request.rhythm_feedback)
     gain = float(tuned.get("rhythm_feedback", 0.0)) * weight
-    dance = (tuned.get("dances") or {}).get(getattr(request, "dance", None) or "")
+    dance = dance_profile(tuned, request)
     if dance and tables.voices == ("M",):
         # a dance's own note lengths, measured in its own meter (a jig's in 6/8: no compound reading)
         tables.rhythm_target = np.array([dance["rhythm_profile"]], dtype=np.float64)
