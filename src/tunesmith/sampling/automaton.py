@@ -303,7 +303,8 @@ CADENCE_NOTE_CLEAR_OF_THE_BASS = True
 # A dance's strain that ends inside the piece on its drawn closing tone (`STRAIN_END_SHARES`): once
 # that note is struck on a beat in the closing zone, the last beat, the notes after it are free, as
 # a dance tune runs on into its next strain (False: every note struck there closes, before session
-# 68; a song's strains still do). A short closing note had been struck again and again to fill the
+# 68). Since session 70 a folk, pop or jazz take of no dance leads on from its sections' ends too
+# (`feedback.SECTION_END_LEAD_IN_STYLES`). A short closing note had been struck again and again to fill the
 # beat: the reel's A-A-A triplet, the polka's G G/G/ to end a strain. At the phrase ends (bars 4, 8,
 # 12) of 40 takes a dance under the keys of its shippable training tunes, runs of three strikes or
 # more ending the bar: reels 0.083 -> 0.000, jigs 0.167 -> 0.067, polkas 0.150 -> 0.025, hornpipes
@@ -1897,12 +1898,19 @@ class Constrainer:
         return spans
 
     def _strain_closed(self, zone_start: int) -> bool:
-        """Whether a dance's melody has struck its strain's drawn closing note on a beat in this
-        bar's closing zone (from `zone_start`) already: the notes after it lead on to the next
-        strain as they will (`STRAIN_END_LEAD_IN`)."""
-        if not (STRAIN_END_LEAD_IN and self.t.strain_end_lead_in) or self.v != 0 or self.bar not in self.strain_ends:
+        """Whether a lead sheet's melody has struck its strain's drawn closing note (a song's
+        section without one: a closing tone of its cadence) on a beat in this bar's closing zone
+        (from `zone_start`) already: the notes after it lead on to the next strain as they will
+        (`STRAIN_END_LEAD_IN`; the piece's last bar closes on every note)."""
+        if not (STRAIN_END_LEAD_IN and self.t.strain_end_lead_in) or self.v != 0 or self.bar >= self.t.n_bars - 1:
             return False
-        pcs = self.strain_ends[self.bar][1]
+        if self.bar in self.strain_ends:
+            pcs = self.strain_ends[self.bar][1]
+        else:  # a song's section end (pop, jazz: no drawn strain ends): the cadence's own closing tones
+            kind = self._cadence()
+            if kind not in ("open", "closed"):
+                return False
+            pcs = self._closing_pcs(kind)
         return any(start >= zone_start and start % self.t.beat_ticks == 0 and pitch % 12 in pcs
                    for pitch, _, start in self.melody_by_bar[-1])  # fmt: skip
 

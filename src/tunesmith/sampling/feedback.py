@@ -490,6 +490,18 @@ RHYTHM_RULES_AT_CADENCES: frozenset[str] = frozenset({"reel"})
 # Since the polka's own interval offsets (session 69: their repeat offset is -0.84 where the style's
 # is -0.42) the polka strikes 2.34 at 0 and 1.10 at 3 (held-out tunes 1.06).
 THIRD_STRIKE_PENALTIES: dict[str, float] = {"polka": 3.0}
+# The styles whose lead sheets lead on from a section's closing note (`automaton.STRAIN_END_LEAD_IN`):
+# once it is struck on a beat of the section's last beat, the notes after it are free. A dance's
+# strains had since session 68; songs' sections had closed on every note of that beat, and struck
+# one note again and again to fill it (D D D, A A A to end a 6/8 strain). Runs of three strikes or
+# more ending a phrase (docs/notes/2026-12-07-session-70/phrase_end_strikes.py, each 4 bars), takes
+# under the tunes' headers: folk 0.024 -> 0.010 (80 shippable validation tunes 0.026), pop 0.078 ->
+# 0.055 (121 shippable training songs 0.040), jazz 0.062 -> 0.037 (75 training tunes 0.028); 60
+# default 16-bar takes: folk 0.092 -> 0.017, pop 0.113 -> 0.092, jazz 0.050 -> 0.033.
+# The validation classifier did not move (seeds 0-3: folk 0.652 -> 0.647, pop 0.798 -> 0.799, jazz
+# 0.752 -> 0.752), nor any other row of `scripts/evaluate_musicality.py` by more than its SD.
+SECTION_END_LEAD_IN_STYLES: set[str] = {"folk", "pop", "jazz"}
+
 # The dances whose melody notes struck off the downbeat end by the next bar line (`Constrainer`'s
 # note lengths): waltz takes had tied a note from beat 3 over the bar line 12.4 times per 100 bars,
 # the shippable training tunes in 3/4 never (their 3.0 ties per 100 bars are notes longer than a
@@ -508,6 +520,7 @@ def set_rhythm_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -
     weight = 1.0 if request.rhythm_feedback is None else float(request.rhythm_feedback)
     gain = float(tuned.get("rhythm_feedback", 0.0)) * weight
     dance = dance_profile(tuned, request)
+    tables.strain_end_lead_in = tables.voices == ("M",) and request.style in SECTION_END_LEAD_IN_STYLES
     if dance and tables.voices == ("M",):
         # a dance's own note lengths, measured in its own meter (a jig's in 6/8: no compound reading)
         tables.rhythm_target = np.array([dance["rhythm_profile"]], dtype=np.float64)
@@ -526,7 +539,6 @@ def set_rhythm_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -
             tables.rare_length_offsets = -rare * (np.asarray(dance["rhythm_profile"]) < share)
         tables.rhythm_rules_at_cadences = request.dance in RHYTHM_RULES_AT_CADENCES
         tables.third_strike_penalty = THIRD_STRIKE_PENALTIES.get(request.dance, 0.0) * weight
-        tables.strain_end_lead_in = True  # (a song's strains still close on every note of their last beat)
         tables.offbeat_ends_at_bar_line = request.dance in OFFBEAT_NOTES_END_AT_THE_BAR_LINE
         return
     if gain <= 0 or not all(v in profile for v in tables.voices):

@@ -189,7 +189,7 @@ class _Tables:
         self.rare_length_offsets: np.ndarray | None = None  # a dance's: (len(DUR_TICKS),) lengths its tunes seldom play
         self.third_strike_penalty = 0.0  # a dance's: a melody pitch struck a third time in a row
         self.final_third_strike_free = False  # a dance's last note is no third strike (`FINAL_THIRD_STRIKE_FREE_DANCES`)
-        self.strain_end_lead_in = False  # a dance's: notes after its strain's closing note are free (`automaton.STRAIN_END_LEAD_IN`)
+        self.strain_end_lead_in = False  # a lead sheet's: notes after a section's closing note are free (`automaton.STRAIN_END_LEAD_IN`)
         self.rhythm_rules_at_cadences = False  # a dance's (a reel): those three in its phrases' cadence bars too
         self.offbeat_ends_at_bar_line = False  # a dance's (a waltz): a melody note struck off the downbeat ties over none
         # interval offsets (`set_interval_feedback`): a logit offset per melodic interval size
