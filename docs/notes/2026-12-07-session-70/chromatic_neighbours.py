@@ -3,7 +3,8 @@ y is a semitone from x and outside the key (`chromatic_moves.key_pcs`: major, it
 the natural minor with its raised 6th and 7th): an upper neighbour (y above x: C D-flat C in G
 major) or a lower one (x below: C B-sharp... as spelled, C B C with B outside the key), per 100
 beats, for Bach's valid chorales and composed 8-bar chorales in the census's keys (seeds from
-`--seed-base`), and the share of their notes outside the key.
+`--seed-base`) and, with `--sopranos`, Bach's valid sopranos harmonized, and the share of their
+notes outside the key.
 
     .venv/bin/python docs/notes/2026-12-07-session-70/chromatic_neighbours.py [--takes 48] [--seed-base 3000]
 """
@@ -11,6 +12,7 @@ beats, for Bach's valid chorales and composed 8-bar chorales in the census's key
 from __future__ import annotations
 
 import argparse
+import copy
 import sys
 from pathlib import Path
 
@@ -53,6 +55,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--takes", type=int, default=48)
     ap.add_argument("--seed-base", type=int, default=3000)
+    ap.add_argument("--sopranos", type=int, default=0, help="also harmonize so many valid sopranos (seed base + i)")
     args = ap.parse_args()
     bach = [(p, (p.key.tonic, p.key.mode)) for p in load_corpus(None).filter(split="valid", style="chorale")
             if len(p.tracks) >= 4 and p.key and p.key.mode in ("major", "minor")]  # fmt: skip
@@ -61,9 +64,19 @@ def main() -> None:
     takes = []
     for i in range(args.takes):
         tonic, mode = KEYS[i % len(KEYS)]
-        piece = ts.compose("chorale", key=tonic, mode=mode, bars=8, seed=args.seed_base + i, model=model, check=False).piece
+        piece = ts.compose(
+            "chorale", key=tonic, mode=mode, bars=8, seed=args.seed_base + i, model=model, check=False
+        ).piece
         takes.append((piece, (tonic, mode)))
     report("composed", takes)
+    if args.sopranos:
+        sung = []
+        for i, (chorale, key) in enumerate(bach[: args.sopranos]):
+            soprano = copy.deepcopy(chorale)
+            soprano.tracks = soprano.tracks[:1]
+            sung.append((ts.harmonize(soprano, style="chorale", seed=args.seed_base + i, model=model).piece, key))
+        report("Bach, the same sopranos", bach[: args.sopranos])
+        report("harmonized", sung)
 
 
 if __name__ == "__main__":

@@ -490,7 +490,8 @@ RHYTHM_RULES_AT_CADENCES: frozenset[str] = frozenset({"reel"})
 # Since the polka's own interval offsets (session 69: their repeat offset is -0.84 where the style's
 # is -0.42) the polka strikes 2.34 at 0 and 1.10 at 3 (held-out tunes 1.06).
 THIRD_STRIKE_PENALTIES: dict[str, float] = {"polka": 3.0}
-# The styles whose lead sheets lead on from a section's closing note (`automaton.STRAIN_END_LEAD_IN`):
+# The styles whose lead sheets lead on from a section's closing note (`automaton.STRAIN_END_LEAD_IN`;
+# `tables._Tables` reads it):
 # once it is struck on a beat of the section's last beat, the notes after it are free. A dance's
 # strains had since session 68; songs' sections had closed on every note of that beat, and struck
 # one note again and again to fill it (D D D, A A A to end a 6/8 strain). Runs of three strikes or
@@ -520,7 +521,6 @@ def set_rhythm_feedback(tables: _Tables, request: ComposeRequest, tuned: dict) -
     weight = 1.0 if request.rhythm_feedback is None else float(request.rhythm_feedback)
     gain = float(tuned.get("rhythm_feedback", 0.0)) * weight
     dance = dance_profile(tuned, request)
-    tables.strain_end_lead_in = tables.voices == ("M",) and request.style in SECTION_END_LEAD_IN_STYLES
     if dance and tables.voices == ("M",):
         # a dance's own note lengths, measured in its own meter (a jig's in 6/8: no compound reading)
         tables.rhythm_target = np.array([dance["rhythm_profile"]], dtype=np.float64)

@@ -9,6 +9,7 @@ import itertools
 
 import numpy as np
 
+import tunesmith.sampling.feedback as feedback_rules  # (the module: tests change its section-end styles)
 from tunesmith.harmony import MINOR_QUALITIES, chord_pitch_classes, parse_chord
 from tunesmith.harmony import QUALITIES as CHORD_INTERVALS
 from tunesmith.sampling.endings import set_ending_tables
@@ -189,7 +190,6 @@ class _Tables:
         self.rare_length_offsets: np.ndarray | None = None  # a dance's: (len(DUR_TICKS),) lengths its tunes seldom play
         self.third_strike_penalty = 0.0  # a dance's: a melody pitch struck a third time in a row
         self.final_third_strike_free = False  # a dance's last note is no third strike (`FINAL_THIRD_STRIKE_FREE_DANCES`)
-        self.strain_end_lead_in = False  # a lead sheet's: notes after a section's closing note are free (`automaton.STRAIN_END_LEAD_IN`)
         self.rhythm_rules_at_cadences = False  # a dance's (a reel): those three in its phrases' cadence bars too
         self.offbeat_ends_at_bar_line = False  # a dance's (a waltz): a melody note struck off the downbeat ties over none
         # interval offsets (`set_interval_feedback`): a logit offset per melodic interval size
@@ -209,6 +209,9 @@ class _Tables:
         self.bar_offset = 0
         self.last_L = self.L  # the last bar's length: shorter by a lead sheet's pickup (`add_pickup_bar`)
         self.voices = request.voices
+        # a lead sheet's notes after a section's closing note are free (`automaton.STRAIN_END_LEAD_IN`):
+        # set from the request alone, so that the tuner's replay (`solvers.rollout.replay_masks`) has it
+        self.strain_end_lead_in = self.voices == ("M",) and request.style in feedback_rules.SECTION_END_LEAD_IN_STYLES
         self.voice_tok = [tok.voice_id(v) for v in self.voices]
         self.bar_tok, self.eos_tok = tok.bar_id, tok.eos_id
         self.pos = np.arange(tok.pos_base, tok.pos_base + MAX_BAR_TICKS)
