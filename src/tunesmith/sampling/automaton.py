@@ -304,8 +304,8 @@ CADENCE_NOTE_CLEAR_OF_THE_BASS = True
 # that note is struck on a beat in the closing zone, the last beat, the notes after it are free, as
 # a dance tune runs on into its next strain (False: every note struck there closes, before session
 # 68). Since session 70 a folk, pop or jazz take of no dance leads on from its sections' ends too
-# (`feedback.SECTION_END_LEAD_IN_STYLES`). A short closing note had been struck again and again to fill the
-# beat: the reel's A-A-A triplet, the polka's G G/G/ to end a strain. At the phrase ends (bars 4, 8,
+# (`feedback.SECTION_END_LEAD_IN_STYLES`). A short closing note had been struck again and again to
+# fill the beat: the reel's A-A-A triplet, the polka's G G/G/ to end a strain. At the phrase ends (bars 4, 8,
 # 12) of 40 takes a dance under the keys of its shippable training tunes, runs of three strikes or
 # more ending the bar: reels 0.083 -> 0.000, jigs 0.167 -> 0.067, polkas 0.150 -> 0.025, hornpipes
 # 0.133 -> 0.017; the tunes 0.009, 0.030, 0.010, 0.012 (docs/notes/2026-12-07-session-68/

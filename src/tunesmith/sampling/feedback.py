@@ -491,14 +491,14 @@ RHYTHM_RULES_AT_CADENCES: frozenset[str] = frozenset({"reel"})
 # is -0.42) the polka strikes 2.34 at 0 and 1.10 at 3 (held-out tunes 1.06).
 THIRD_STRIKE_PENALTIES: dict[str, float] = {"polka": 3.0}
 # The styles whose lead sheets lead on from a section's closing note (`automaton.STRAIN_END_LEAD_IN`;
-# `tables._Tables` reads it):
-# once it is struck on a beat of the section's last beat, the notes after it are free. A dance's
-# strains had since session 68; songs' sections had closed on every note of that beat, and struck
-# one note again and again to fill it (D D D, A A A to end a 6/8 strain). Runs of three strikes or
-# more ending a phrase (docs/notes/2026-12-07-session-70/phrase_end_strikes.py, each 4 bars), takes
-# under the tunes' headers: folk 0.024 -> 0.010 (80 shippable validation tunes 0.026), pop 0.078 ->
-# 0.055 (121 shippable training songs 0.040), jazz 0.062 -> 0.037 (75 training tunes 0.028); 60
-# default 16-bar takes: folk 0.092 -> 0.017, pop 0.113 -> 0.092, jazz 0.050 -> 0.033.
+# `tables._Tables` reads it): once it is struck on a beat of the section's last beat, the notes after
+# it are free. A dance's strains had since session 68; songs' sections had closed on every note of
+# that beat, and struck one note again and again to fill it (D D D, A A A to end a 6/8 strain).
+# Runs of three strikes or more ending a phrase (docs/notes/2026-12-07-session-70/
+# phrase_end_strikes.py, each 4 bars), takes under the tunes' headers: folk 0.024 -> 0.010 (80
+# shippable validation tunes 0.026), pop 0.078 -> 0.055 (121 shippable training songs 0.040), jazz
+# 0.062 -> 0.037 (75 training tunes 0.028); 60 default 16-bar takes: folk 0.092 -> 0.017, pop 0.113
+# -> 0.092, jazz 0.050 -> 0.033.
 # The validation classifier did not move (seeds 0-3: folk 0.652 -> 0.647, pop 0.798 -> 0.799, jazz
 # 0.752 -> 0.752), nor any other row of `scripts/evaluate_musicality.py` by more than its SD.
 SECTION_END_LEAD_IN_STYLES: set[str] = {"folk", "pop", "jazz"}
