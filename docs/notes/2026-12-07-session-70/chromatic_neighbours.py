@@ -51,24 +51,32 @@ def report(name: str, pieces_keys) -> None:
           f"neighbours {up}; lower {down}; notes outside the key {out}", flush=True)  # fmt: skip
 
 
+def bach_chorales() -> list:
+    """(piece, (tonic, mode)) of Bach's valid chorales in four parts, major or minor."""
+    return [(p, (p.key.tonic, p.key.mode)) for p in load_corpus(None).filter(split="valid", style="chorale")
+            if len(p.tracks) >= 4 and p.key and p.key.mode in ("major", "minor")]  # fmt: skip
+
+
+def composed_chorales(model, n: int, seed_base: int) -> list:
+    """(piece, (tonic, mode)) of `n` composed 8-bar chorales in the census's keys in turn."""
+    takes = []
+    for i in range(n):
+        tonic, mode = KEYS[i % len(KEYS)]
+        piece = ts.compose("chorale", key=tonic, mode=mode, bars=8, seed=seed_base + i, model=model, check=False).piece
+        takes.append((piece, (tonic, mode)))
+    return takes
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--takes", type=int, default=48)
     ap.add_argument("--seed-base", type=int, default=3000)
     ap.add_argument("--sopranos", type=int, default=0, help="also harmonize so many valid sopranos (seed base + i)")
     args = ap.parse_args()
-    bach = [(p, (p.key.tonic, p.key.mode)) for p in load_corpus(None).filter(split="valid", style="chorale")
-            if len(p.tracks) >= 4 and p.key and p.key.mode in ("major", "minor")]  # fmt: skip
+    bach = bach_chorales()
     report("Bach, valid", bach)
     model = ts.load_model("default")
-    takes = []
-    for i in range(args.takes):
-        tonic, mode = KEYS[i % len(KEYS)]
-        piece = ts.compose(
-            "chorale", key=tonic, mode=mode, bars=8, seed=args.seed_base + i, model=model, check=False
-        ).piece
-        takes.append((piece, (tonic, mode)))
-    report("composed", takes)
+    report("composed", composed_chorales(model, args.takes, args.seed_base))
     if args.sopranos:
         sung = []
         for i, (chorale, key) in enumerate(bach[: args.sopranos]):

@@ -13,10 +13,12 @@ import sys
 from pathlib import Path
 
 import tunesmith as ts
-from tunesmith.corpus import load_corpus
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "2026-12-07-session-68"))
-from chromatic_moves import KEYS, VOICES, key_pcs  # noqa: E402
+from chromatic_moves import VOICES, key_pcs  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from chromatic_neighbours import bach_chorales, composed_chorales  # noqa: E402
 
 
 def pairs(piece, pcs: set[int]) -> tuple[list[int], list[int]]:
@@ -47,18 +49,8 @@ def main() -> None:
     ap.add_argument("--takes", type=int, default=96)
     ap.add_argument("--seed-base", type=int, default=3000)
     args = ap.parse_args()
-    bach = [(p, (p.key.tonic, p.key.mode)) for p in load_corpus(None).filter(split="valid", style="chorale")
-            if len(p.tracks) >= 4 and p.key and p.key.mode in ("major", "minor")]  # fmt: skip
-    report("Bach, valid", bach)
-    model = ts.load_model("default")
-    takes = []
-    for i in range(args.takes):
-        tonic, mode = KEYS[i % len(KEYS)]
-        piece = ts.compose(
-            "chorale", key=tonic, mode=mode, bars=8, seed=args.seed_base + i, model=model, check=False
-        ).piece
-        takes.append((piece, (tonic, mode)))
-    report("composed", takes)
+    report("Bach, valid", bach_chorales())
+    report("composed", composed_chorales(ts.load_model("default"), args.takes, args.seed_base))
 
 
 if __name__ == "__main__":

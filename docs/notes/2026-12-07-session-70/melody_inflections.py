@@ -61,7 +61,9 @@ def main() -> None:
     for name, pieces in (("tunes", length_matched(reals, args.style, 32)), ("takes", None)):
         if pieces is None:
             model = ts.load_model("default")
-            pieces = compose_like(model.model, model.tokenizer, reals, args.style, MusicalityConfig(per_style=len(reals), seed=0))
+            pieces = compose_like(
+                model.model, model.tokenizer, reals, args.style, MusicalityConfig(per_style=len(reals), seed=0)
+            )
         bars_n, inflected, clashes = count(pieces)
         print(f"{args.style} {name} ({len(pieces)}): bars {bars_n}, inflected per 100 bars {100 * inflected / bars_n:.2f}, "
               f"notes outside the scale a semitone off the chord per 100 bars {100 * clashes / bars_n:.2f}", flush=True)  # fmt: skip

@@ -1612,7 +1612,7 @@ class Constrainer:
         # the last beat belongs to the cadence's note; in four parts, from where the soprano's
         # fermata note is struck (`fermata_holds`)
         zone = self._cadence_zone(self.bar)
-        if kind is not None and end - zone <= pos < end and not self._strain_closed(end - zone):
+        if kind is not None and end - zone <= pos < end and not self._strain_closed(end - zone, kind):
             fin = in_pitch_classes(t.pitch_values[self.v], self._closing_pcs(kind))
             # where one is left, no cadence note a step of an augmented second away, nor a second
             # leading tone (V's third); the voice-leading rules (`mask`) come first
@@ -1897,17 +1897,17 @@ class Constrainer:
                     spans.append((self.vl.notes[0][i][0], end))
         return spans
 
-    def _strain_closed(self, zone_start: int) -> bool:
+    def _strain_closed(self, zone_start: int, kind: str) -> bool:
         """Whether a lead sheet's melody has struck its strain's drawn closing note (a song's
         section without one: a closing tone of its cadence) on a beat in this bar's closing zone
         (from `zone_start`) already: the notes after it lead on to the next strain as they will
-        (`STRAIN_END_LEAD_IN`; the piece's last bar closes on every note)."""
+        (`STRAIN_END_LEAD_IN`; the piece's last bar closes on every note). `kind`: this bar's
+        cadence (`_cadence`), which the caller has."""
         if not (STRAIN_END_LEAD_IN and self.t.strain_end_lead_in) or self.v != 0 or self.bar >= self.t.n_bars - 1:
             return False
         if self.bar in self.strain_ends:
             pcs = self.strain_ends[self.bar][1]
         else:  # a song's section end (pop, jazz: no drawn strain ends): the cadence's own closing tones
-            kind = self._cadence()
             if kind not in ("open", "closed"):
                 return False
             pcs = self._closing_pcs(kind)
