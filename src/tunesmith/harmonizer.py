@@ -784,6 +784,14 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
             if request.chords or request.layout != "lead" or t.piece.melody() is None:
                 continue
             key = t.piece.key or KeySignature(0.0, request.key or "C", request.mode or "major")
+            if tuned.get("plain_stray_dominants"):
+                # a secondary dominant that goes straight home is the key's own chord (D7 | C in C
+                # becomes Dm | C; decoding.json's "plain_stray_dominants";
+                # `cocreate.chords.without_stray_dominants`): before the dominants below are drawn
+                from tunesmith.cocreate.chords import without_stray_dominants
+
+                t.piece.chords = without_stray_dominants(t.piece.chords, t.piece.melody(), key.tonic, key.mode,
+                                                         t.piece.duration())  # fmt: skip
             if tuned.get("secondary_dominants"):
                 # some of the key's own chords that move down a fifth become their dominant seventh
                 # (decoding.json's "secondary_dominants"; `cocreate.chords.with_secondary_dominants`):

@@ -278,6 +278,51 @@ def with_secondary_dominants(chords: list[ChordSymbol], melody: Track, tonic: st
     return out
 
 
+# A secondary dominant is the dominant of its target: D7 in C leads to G. The jazz model wrote II7,
+# III7, VI7 or VII7 straight into a chord on the tonic 3.06 times per 100 chord changes, the
+# shippable training tunes 0.63 (75 each, docs/notes/2026-12-08-session-71/secondary_dominants.py):
+# D7 | C under A C, E7 | C under E G A B-flat (the G a minor third against E7's G-sharp).
+# `without_stray_dominants`, decoding.json's "plain_stray_dominants".
+_STRAY_DEGREES = (2, 4, 9, 11)
+
+
+def without_stray_dominants(chords: list[ChordSymbol], melody: Track, tonic: str, mode: str,
+                            end: float) -> list[ChordSymbol]:  # fmt: skip
+    """A major key's secondary dominant on II, III, VI or VII (D7, E7, A7, B7 in C) whose next
+    chord stands on the tonic written as the key's own chord on its degree (Dm, Em, Am, Bdim),
+    unless the melody under it sings one of the dominant's tones outside the key (F-sharp under
+    D7): the tune then asks for that chord. A chord with a bass note stays."""
+    from tunesmith.harmony import make_figure, parse_chord, spell_chord_in_key
+    from tunesmith.score import pitch_class_of
+    from tunesmith.tokenizer import scale_pitch_classes
+
+    if mode != "major":
+        return list(chords)
+    tonic_pc = pitch_class_of(tonic)
+    key = KeySignature(0.0, tonic, mode)
+    scale = set(scale_pitch_classes(tonic_pc, mode))
+    out: list[ChordSymbol] = []
+    for i, c in enumerate(chords):
+        stop = chords[i + 1].onset if i + 1 < len(chords) else end
+        try:
+            root, quality, bass = parse_chord(c.figure)
+            nxt = parse_chord(chords[i + 1].figure) if i + 1 < len(chords) else None
+        except ValueError:
+            out.append(c)
+            continue
+        degree = (root - tonic_pc) % 12
+        if (quality not in _DOMINANTS or quality.endswith("sus4") or bass is not None or degree not in _STRAY_DEGREES
+                or nxt is None or nxt[0] != tonic_pc):  # fmt: skip
+            out.append(c)
+            continue
+        outside = {(root + step) % 12 for step in (4, 7, 10)} - scale  # the dominant's own tones
+        if any(n.pitch % 12 in outside for n in melody.notes if n.onset < stop - 1e-6 and n.onset + n.duration > c.onset + 1e-6):
+            out.append(c)
+            continue
+        out.append(ChordSymbol(c.onset, spell_chord_in_key(make_figure(root, _MAJOR_OWN[degree]), key), c.duration))
+    return out
+
+
 @functools.lru_cache(maxsize=2)
 def chord_table(path: str | None = None):
     """The lead-sheet chord table shipped with the default model (scripts/fit_chord_table.py)."""
