@@ -784,14 +784,15 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
             if request.chords or request.layout != "lead" or t.piece.melody() is None:
                 continue
             key = t.piece.key or KeySignature(0.0, request.key or "C", request.mode or "major")
-            if tuned.get("plain_stray_dominants"):
-                # a secondary dominant that goes straight home is the key's own chord (D7 | C in C
-                # becomes Dm | C; decoding.json's "plain_stray_dominants";
-                # `cocreate.chords.without_stray_dominants`): before the dominants below are drawn
-                from tunesmith.cocreate.chords import without_stray_dominants
+            if tuned.get("home_through_the_dominant"):
+                # II goes home through V, a secondary dominant to its target (Dm7 | C becomes Dm7 G7 |
+                # C; D7 | C, Dm | C where the melody leaves no room for G7; decoding.json's
+                # "home_through_the_dominant"; `cocreate.chords.home_through_the_dominant`): before
+                # the dominants below are drawn
+                from tunesmith.cocreate.chords import home_through_the_dominant
 
-                t.piece.chords = without_stray_dominants(t.piece.chords, t.piece.melody(), key.tonic, key.mode,
-                                                         t.piece.duration())  # fmt: skip
+                t.piece.chords = home_through_the_dominant(t.piece.chords, t.piece.melody(), key.tonic, key.mode,
+                                                           t.piece.duration(), t.piece.time_signature.beat_length)  # fmt: skip
             if tuned.get("secondary_dominants"):
                 # some of the key's own chords that move down a fifth become their dominant seventh
                 # (decoding.json's "secondary_dominants"; `cocreate.chords.with_secondary_dominants`):
