@@ -239,7 +239,7 @@ def compose(
         # the composer's drawn first chord steered its own chords, which the harmonizer replaced:
         # it says nothing of the take's first chord then
         replaced = ("opening_chord",) if t.meta.get("chords_from") == "harmonizer" else ()
-        return ({k: t.meta[k] for k in ("temperature", "rhythm_temperature", "top_p", "form", "cadence",
+        return ({k: t.meta[k] for k in ("temperature", "rhythm_temperature", "chord_token_temperature", "top_p", "form", "cadence",
                                         "chords_from", "chords_temperature", "chords_prior_correction",
                                         "pickup", "header_tempo", "opening_chord", "contrast_chord",
                                         "melody_span")

@@ -114,6 +114,11 @@ def read_decoding(folder: Path) -> dict:
             if not (isinstance(r, int | float) and 0 < r <= 10):
                 raise ValueError(f"{file}: {style}: rhythm_temperature must be in (0, 10]")
             out[style]["rhythm_temperature"] = float(r)
+        ct = d.get("chord_token_temperature")
+        if ct is not None:
+            if not (isinstance(ct, int | float) and not isinstance(ct, bool) and 0 < ct <= 10):
+                raise ValueError(f"{file}: {style}: chord_token_temperature must be in (0, 10]")
+            out[style]["chord_token_temperature"] = float(ct)
         c = d.get("chords_from")
         if c is not None:
             if c not in ("model", "harmonizer"):

@@ -26,7 +26,16 @@ from tunesmith.cocreate.automaton import (
     _tables,
 )
 from tunesmith.cocreate.inputs import _EPS, _Grid, _where
-from tunesmith.sampling import Take, _decoder_for, _sample, _Tables, decode_rows, sampling_params, single_thread_blas
+from tunesmith.sampling import (
+    Take,
+    _decoder_for,
+    _sample,
+    _Tables,
+    chord_token_temperature,
+    decode_rows,
+    sampling_params,
+    single_thread_blas,
+)
 from tunesmith.sampling.decode import restruck_voices
 from tunesmith.sampling.endings import close_over_chord
 from tunesmith.sampling.feedback import OPENING_NOTES
@@ -543,6 +552,9 @@ def _run(model, tok: Tokenizer, job: _Job, n: int, seed: int | None, batch_size:
     the temperatures and top-p sampled at (the request's, else the style's tuned ones)."""
     temperature, top_p, rhythm_temperature, temps = sampling_params(tok, job.tuned, job.request)
     decoding = {"temperature": temperature, "rhythm_temperature": rhythm_temperature, "top_p": top_p}
+    chords = chord_token_temperature(job.tuned, job.request)
+    if chords is not None:
+        decoding["chord_token_temperature"] = chords
     results, seed = _run_jobs(model, tok, job, n, seed, temps, top_p, batch_size)
     return results, seed, decoding
 

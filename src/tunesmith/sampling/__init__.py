@@ -75,6 +75,7 @@ from tunesmith.sampling.automaton import Constrainer
 from tunesmith.sampling.decode import _decoder_for as _decoder_for
 from tunesmith.sampling.decode import _sample as _sample
 from tunesmith.sampling.decode import (
+    chord_token_temperature,
     decode_rows,
     generate,
     prompt_ids,
@@ -146,6 +147,7 @@ __all__ = [
     "ComposeRequest",
     "Constrainer",
     "Take",
+    "chord_token_temperature",
     "compose_tables",
     "decode_rows",
     "form_sections",

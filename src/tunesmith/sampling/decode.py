@@ -36,12 +36,16 @@ from tunesmith.tokenizer import DUR_TICKS, TICKS_PER_BEAT, Tokenizer, meter_tick
 
 
 # ------------------------------------------------------------------------- sampling
-def token_temperatures(tokenizer: Tokenizer, temperature: float, rhythm_temperature: float) -> np.ndarray:
+def token_temperatures(tokenizer: Tokenizer, temperature: float, rhythm_temperature: float,
+                       chord_temperature: float | None = None) -> np.ndarray:  # fmt: skip
     """(vocab,) temperature per token id: `rhythm_temperature` for the rhythm tokens (Pos_*,
-    Dur_*), `temperature` for every other."""
+    Dur_*), `chord_temperature` (where given) for the chord tokens (roots, qualities, bass
+    notes), `temperature` for every other."""
     temps = np.full(tokenizer.vocab_size, float(temperature))
     temps[tokenizer.pos_base : tokenizer.root_base] = rhythm_temperature
     temps[tokenizer.dur_base : tokenizer.dur_base + len(DUR_TICKS)] = rhythm_temperature
+    if chord_temperature is not None:
+        temps[tokenizer.root_base : tokenizer.voice_base] = chord_temperature
     return temps
 
 
@@ -184,6 +188,18 @@ def style_decoding(model, style: str) -> dict:
     return (getattr(model, "decoding", None) or {}).get(style, {})
 
 
+def chord_token_temperature(tuned: dict, request: ComposeRequest, temperature_given: bool = False) -> float | None:
+    """The temperature the composer's own chord tokens are drawn at: the style's
+    ("chord_token_temperature" in decoding.json), unless the caller set a temperature (then
+    the chords follow it, as the rhythm does); None: the melody's. Why a temperature of their own:
+    jazz's chords are the model's, and at the melody's 0.8 its takes sat on the tonic chord 0.48
+    of their time where the shippable tunes it learned sit 0.33 (see decoding.json's
+    "chord_token_temperature_chosen_on")."""
+    if request.temperature is not None or temperature_given:
+        return None
+    return tuned.get("chord_token_temperature")
+
+
 def sampling_params(
     tokenizer: Tokenizer,
     tuned: dict,
@@ -212,8 +228,10 @@ def sampling_params(
             f"temperature and rhythm_temperature must be in (0, 10] and top_p in (0, 1]; "
             f"got {temperature}, {rhythm_temperature}, {top_p}"
         )
-    temps = temperature if rhythm_temperature == temperature else token_temperatures(tokenizer, temperature, rhythm_temperature)
-    return temperature, top_p, rhythm_temperature, temps
+    chords = chord_token_temperature(tuned, request, temperature_given)
+    if rhythm_temperature == temperature and chords in (None, temperature):
+        return temperature, top_p, rhythm_temperature, temperature
+    return temperature, top_p, rhythm_temperature, token_temperatures(tokenizer, temperature, rhythm_temperature, chords)
 
 
 def generate(
@@ -239,6 +257,7 @@ def generate(
     if n < 1:
         raise ValueError(f"n must be >= 1, got {n}")
     tuned = style_decoding(model, request.style)
+    chord_t = chord_token_temperature(tuned, request, temperature is not None)
     temperature, top_p, rhythm_temperature, temps = sampling_params(
         tokenizer, tuned, request, temperature, top_p, rhythm_temperature
     )
@@ -300,6 +319,8 @@ def generate(
             asked = dataclasses.replace(request, pickup=pickups[i]) if upbeats else request
             piece = _finish_piece(tokenizer, ids, asked, seed, start + i, told_key[1] if told_key else 0)
             meta = {"take": start + i, "temperature": temperature, "rhythm_temperature": rhythm_temperature, "top_p": top_p}
+            if chord_t is not None:
+                meta["chord_token_temperature"] = chord_t
             if told != request.tempo:
                 meta["header_tempo"] = told  # the tempo the model was told (`header_tempo`)
             if told_key:  # the key the model was told and how far above it the take sounds (`header_key`)
