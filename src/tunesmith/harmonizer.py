@@ -793,6 +793,15 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
 
                 t.piece.chords = home_through_the_dominant(t.piece.chords, t.piece.melody(), key.tonic, key.mode,
                                                            t.piece.duration(), t.piece.time_signature.beat_length)  # fmt: skip
+            if tuned.get("turnaround"):
+                # I held a bar into II goes through VI7 where the melody allows (decoding.json's
+                # "turnaround"; `cocreate.chords.with_turnaround`)
+                from tunesmith.cocreate.chords import with_turnaround
+
+                t.piece.chords = with_turnaround(
+                    t.piece.chords, t.piece.melody(), key.tonic, key.mode, t.piece.duration(),
+                    np.random.default_rng([int(t.seed or 0), int(t.meta.get("take", 0)), 23]),
+                    t.piece.time_signature.beat_length)  # fmt: skip
             if tuned.get("secondary_dominants"):
                 # some of the key's own chords that move down a fifth become their dominant seventh
                 # (decoding.json's "secondary_dominants"; `cocreate.chords.with_secondary_dominants`):
@@ -813,6 +822,16 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
                                      np.random.default_rng([int(t.seed or 0), int(t.meta.get("take", 0)), 11]))  # fmt: skip
                 t.piece.chords = _in_jazz_sevenths(t.piece.chords, t.piece.melody(), key.tonic, key.mode,
                                                    t.piece.duration(), plain)  # fmt: skip
+            if tuned.get("minor_plagal"):
+                # IV held a bar into I goes home through iv where the melody allows (decoding.json's
+                # "minor_plagal"; `cocreate.chords.with_minor_plagal`): after the sevenths, which
+                # would write the tunes' plain iv as a minor seventh
+                from tunesmith.cocreate.chords import with_minor_plagal
+
+                t.piece.chords = with_minor_plagal(
+                    t.piece.chords, t.piece.melody(), key.tonic, key.mode, t.piece.duration(),
+                    np.random.default_rng([int(t.seed or 0), int(t.meta.get("take", 0)), 19]),
+                    t.piece.time_signature.beat_length)  # fmt: skip
             if tuned.get("ii_v"):
                 # a resolving dominant held a bar gets its ii where the melody suits it (decoding.json's
                 # "ii_v"; `cocreate.chords.with_ii_before_v`)
@@ -820,7 +839,7 @@ def harmonize_takes(takes: list[Any], request: Any, model: Any = None) -> str:
 
                 t.piece.chords = with_ii_before_v(t.piece.chords, t.piece.melody(), key.tonic, key.mode,
                                                   t.piece.duration(), t.piece.time_signature.beat_length)  # fmt: skip
-            if tuned.get("sevenths") or tuned.get("ii_v"):  # (a triad and its seventh now read alike: "C7 C7")
+            if tuned.get("sevenths") or tuned.get("ii_v") or tuned.get("minor_plagal") or tuned.get("turnaround"):  # (a triad and its seventh now read alike: "C7 C7")
                 from tunesmith.cocreate.chords import without_repeats_in_a_bar
 
                 t.piece.chords = without_repeats_in_a_bar(t.piece.chords, {round(b, 6) for b in t.piece.bars()})

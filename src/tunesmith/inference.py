@@ -129,7 +129,8 @@ def read_decoding(folder: Path) -> dict:
             if not (isinstance(ct, int | float) and 0 < ct <= 10):
                 raise ValueError(f"{file}: {style}: chords_temperature must be in (0, 10]")
             out[style]["chords_temperature"] = float(ct)
-        for flag in ("ii_v", "sevenths", "secondary_dominants", "home_through_the_dominant"):  # chord idioms applied to the composer's own chords
+        for flag in ("ii_v", "sevenths", "secondary_dominants", "home_through_the_dominant",
+                     "minor_plagal", "turnaround"):  # chord idioms applied to the composer's own chords
             value = d.get(flag)
             if value is not None:
                 if not isinstance(value, bool):

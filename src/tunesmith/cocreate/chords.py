@@ -341,6 +341,111 @@ def home_through_the_dominant(chords: list[ChordSymbol], melody: Track, tonic: s
     return out
 
 
+# The turnaround: I held a bar goes to ii through VI7 (C A7 | Dm7 in C). The shippable training jazz
+# tunes go I into VI7 0.83 times per 100 chord changes and on from VI7 into II 3.02 times, I
+# straight into ii 1.40; the jazz model went I into ii 5.01 times, into VI7 0.32, VI7 into II 0.32
+# (67 major-key takes under their headers, docs/notes/2026-12-08-session-71/chord_bigrams.py). The
+# chance that an I held a bar into II takes VI7 in its second half, where the melody allows
+# (`with_turnaround`, decoding.json's "turnaround"): at 1.0 the takes went I into VI7 1.32 times
+# per 100 changes, at 0.5 0.85.
+TURNAROUND_CHANCE = 0.5
+_MAJOR_FAMILY = frozenset({"", "6", "maj7", "69", "add9", "maj9"})  # a major chord's qualities
+# melody pitch classes, from the tonic, that VI7 should not sound under: the tonic (C against A7's
+# C-sharp) and the second degree (D, a fourth over A7's root)
+_TURNAROUND_CLASHES = frozenset({0, 2})
+
+
+def with_turnaround(chords: list[ChordSymbol], melody: Track, tonic: str, mode: str, end: float,
+                    rng: np.random.Generator, beat: float = 1.0, min_beats: int = 4,
+                    chance: float | None = None) -> list[ChordSymbol]:  # fmt: skip
+    """In a major key, a major chord on I held `min_beats` beats or more whose next chord stands on
+    II gives its second half to VI7 (C | Dm7 becomes C A7 | Dm7), with probability `chance`
+    (`TURNAROUND_CHANCE`), where the melody there sounds nothing VI7 should not
+    (`_TURNAROUND_CLASHES`). A chord with a bass note stays."""
+    from tunesmith.harmony import make_figure, parse_chord, spell_chord_in_key
+    from tunesmith.score import pitch_class_of
+
+    chance = TURNAROUND_CHANCE if chance is None else chance
+    if mode != "major" or chance <= 0:
+        return list(chords)
+    tonic_pc = pitch_class_of(tonic)
+    key = KeySignature(0.0, tonic, mode)
+    vi7 = spell_chord_in_key(make_figure((tonic_pc + 9) % 12, "7"), key)
+    out: list[ChordSymbol] = []
+    for i, c in enumerate(chords):
+        stop = chords[i + 1].onset if i + 1 < len(chords) else end
+        try:
+            root, quality, bass = parse_chord(c.figure)
+            nxt = parse_chord(chords[i + 1].figure) if i + 1 < len(chords) else None
+        except ValueError:
+            out.append(c)
+            continue
+        half = round((stop - c.onset) / beat / 2) * beat
+        if (root != tonic_pc or quality not in _MAJOR_FAMILY or bass is not None or nxt is None
+                or (nxt[0] - tonic_pc) % 12 != 2 or stop - c.onset < min_beats * beat - 1e-6):  # fmt: skip
+            out.append(c)
+            continue
+        under = {n.pitch % 12 for n in melody.notes if n.onset < stop - 1e-6 and n.onset + n.duration > c.onset + half + 1e-6}
+        if any((pc - tonic_pc) % 12 in _TURNAROUND_CLASHES for pc in under) or rng.random() >= chance:
+            out.append(c)
+            continue
+        out.append(ChordSymbol(c.onset, c.figure, half if c.duration else None))
+        out.append(ChordSymbol(c.onset + half, vi7, (c.duration - half) if c.duration else None))
+    return out
+
+
+# The minor plagal close: IV held a bar goes home through iv (F Fm | C in C), as the shippable
+# training jazz tunes write it 0.79 times per 100 chord changes (their iv: plain minor 51 of 66,
+# 41 of them into I, most held two beats); the jazz model wrote it 0.00, and IV into I 4.46 times
+# against the tunes' 2.63 (docs/notes/2026-12-08-session-71/chord_bigrams.py). The chance that an
+# IV held a bar into I takes it, where the melody allows (`with_minor_plagal`, decoding.json's
+# "minor_plagal"): at 1.0 the takes went IV into iv 1.11 times per 100 changes, at 0.7 about the
+# tunes' rate.
+MINOR_PLAGAL_CHANCE = 0.7
+# melody pitch classes, from the tonic, that iv should not sound under: IV's major third (A in C,
+# which iv lowers) and the tonic's third (E in C, a major seventh over iv's root)
+_MINOR_PLAGAL_CLASHES = frozenset({9, 4})
+
+
+def with_minor_plagal(chords: list[ChordSymbol], melody: Track, tonic: str, mode: str, end: float,
+                      rng: np.random.Generator, beat: float = 1.0, min_beats: int = 4,
+                      chance: float | None = None) -> list[ChordSymbol]:  # fmt: skip
+    """In a major key, a major chord on IV held `min_beats` beats or more whose next chord stands
+    on the tonic gives its second half to iv (F | C becomes F Fm | C in C), with probability
+    `chance` (`MINOR_PLAGAL_CHANCE`), where the melody there sounds nothing iv should not
+    (`_MINOR_PLAGAL_CLASHES`). A chord with a bass note stays."""
+    from tunesmith.harmony import make_figure, parse_chord, spell_chord_in_key
+    from tunesmith.score import pitch_class_of
+
+    chance = MINOR_PLAGAL_CHANCE if chance is None else chance
+    if mode != "major" or chance <= 0:
+        return list(chords)
+    tonic_pc = pitch_class_of(tonic)
+    key = KeySignature(0.0, tonic, mode)
+    minor_iv = spell_chord_in_key(make_figure((tonic_pc + 5) % 12, "m"), key)
+    out: list[ChordSymbol] = []
+    for i, c in enumerate(chords):
+        stop = chords[i + 1].onset if i + 1 < len(chords) else end
+        try:
+            root, quality, bass = parse_chord(c.figure)
+            nxt = parse_chord(chords[i + 1].figure) if i + 1 < len(chords) else None
+        except ValueError:
+            out.append(c)
+            continue
+        half = round((stop - c.onset) / beat / 2) * beat
+        if ((root - tonic_pc) % 12 != 5 or quality not in _MAJOR_FAMILY or bass is not None or nxt is None
+                or nxt[0] != tonic_pc or stop - c.onset < min_beats * beat - 1e-6):  # fmt: skip
+            out.append(c)
+            continue
+        under = {n.pitch % 12 for n in melody.notes if n.onset < stop - 1e-6 and n.onset + n.duration > c.onset + half + 1e-6}
+        if any((pc - tonic_pc) % 12 in _MINOR_PLAGAL_CLASHES for pc in under) or rng.random() >= chance:
+            out.append(c)
+            continue
+        out.append(ChordSymbol(c.onset, c.figure, half if c.duration else None))
+        out.append(ChordSymbol(c.onset + half, minor_iv, (c.duration - half) if c.duration else None))
+    return out
+
+
 @functools.lru_cache(maxsize=2)
 def chord_table(path: str | None = None):
     """The lead-sheet chord table shipped with the default model (scripts/fit_chord_table.py)."""
